@@ -1,0 +1,57 @@
+"""Structured errors: raised where detected, rendered only by the CLI.
+
+This module imports nothing from the rest of gradcli except positions, so every
+layer (autograd core, syntax, interpreter, CLI) can raise these.
+"""
+
+from __future__ import annotations
+
+from gradcli.source import Span
+
+
+class GdError(Exception):
+    """Base of every error a user can see: a kind, a message, where, and what to do."""
+
+    kind = "error"
+
+    def __init__(self, message: str, span: Span | None = None, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.span = span
+        self.hint = hint
+
+    def at(self, span: Span | None) -> GdError:
+        """Attach a span if none is known yet; returns self for `raise err.at(span)`."""
+        if self.span is None and span is not None:
+            self.span = span
+        return self
+
+
+class GdSyntaxError(GdError):
+    """The program does not parse (exit 3)."""
+
+    kind = "syntax"
+
+
+class GdRuntimeError(GdError):
+    """The program failed while running: shapes, types, autograd misuse (exit 4)."""
+
+    kind = "runtime"
+
+
+class GdLimitError(GdRuntimeError):
+    """A safety limit was reached: steps, elements, memory, recursion (exit 4)."""
+
+    kind = "limit"
+
+
+class GdAssertionError(GdError):
+    """An `assert` in the program failed (exit 1)."""
+
+    kind = "assertion"
+
+
+class UsageError(GdError):
+    """The command line is wrong: bad flag, missing file, bad --set value (exit 2)."""
+
+    kind = "usage"

@@ -1,0 +1,38 @@
+"""Source text and positions: what every error points into."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A region of source text; lines and columns are 1-based, the end column exclusive."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @staticmethod
+    def point(line: int, column: int) -> Span:
+        """A one-character span at a position."""
+        return Span(line, column, line, column + 1)
+
+    def __str__(self) -> str:
+        return f"{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A program's text and the name it is reported under (a path, `<stdin>` or `<expr>`)."""
+
+    name: str
+    text: str
+
+    def line_text(self, line: int) -> str:
+        """The text of a 1-based line, without its newline ('' when out of range)."""
+        lines = self.text.splitlines()
+        if 1 <= line <= len(lines):
+            return lines[line - 1]
+        return ""
