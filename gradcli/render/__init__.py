@@ -1,0 +1,1 @@
+"""Rendering of values for output: PyTorch-identical tensor text and friends."""

@@ -1,0 +1,326 @@
+"""PyTorch-identical text for tensors, computed from numpy arrays alone.
+
+`format_tensor` reproduces ``repr(t)`` / ``str(t)`` of a dense CPU ``torch.Tensor``
+(PyTorch 2.x, default dtype float32) character for character. The rules it follows,
+as observed in PyTorch's printing code:
+
+* One element formatter per tensor, chosen from the values that will actually be shown
+  (the edge items only, when the tensor is summarised because it has more than
+  ``threshold`` elements). Integer and bool values print as Python's ``str``.
+* Floats look only at the *nonzero finite* values: if all are integral they print as
+  ``"%.0f"`` plus a ``"."`` (``int mode``); scientific notation is used when
+  max/min > 1000, max > 1e8 or min < 1e-4 (unless ``sci_mode`` forces it); otherwise
+  fixed-point with ``precision`` decimals. Values are formatted as Python floats, so a
+  float32 value prints via its exact double expansion, just as ``Tensor.item()`` gives.
+* Every element is right-aligned to the widest nonzero finite element (zeros, nan and
+  inf do not widen the column). Rows wrap at ``linewidth`` with
+  ``(linewidth - indent) // (width + 2)`` elements per line; nested dimensions are
+  separated by ``dim - 1`` newlines and indented under the opening bracket.
+* Suffixes follow the data in the order size, dtype, grad_fn/requires_grad and move to
+  a new line when they would overflow ``linewidth``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "TensorFormatError",
+    "format_grad_fn",
+    "format_spec",
+    "format_tensor",
+    "format_tensor_spec",
+    "format_value",
+]
+
+_PREFIX = "tensor("
+_INDENT = len(_PREFIX)
+
+# dtype name -> (numpy dtype, how PyTorch spells it, shown in the repr when non-empty?)
+_DTYPES: dict[str, tuple[np.dtype[Any], str, bool]] = {
+    "float32": (np.dtype(np.float32), "torch.float32", False),
+    "float64": (np.dtype(np.float64), "torch.float64", True),
+    "float16": (np.dtype(np.float16), "torch.float16", True),
+    "int64": (np.dtype(np.int64), "torch.int64", False),
+    "int32": (np.dtype(np.int32), "torch.int32", True),
+    "int16": (np.dtype(np.int16), "torch.int16", True),
+    "int8": (np.dtype(np.int8), "torch.int8", True),
+    "uint8": (np.dtype(np.uint8), "torch.uint8", True),
+    "bool": (np.dtype(np.bool_), "torch.bool", False),
+}
+
+_UNSUPPORTED_SPEC = "unsupported format string passed to Tensor.__format__"
+
+
+class TensorFormatError(TypeError, ValueError):
+    """A format spec was applied to a tensor with more than zero dimensions.
+
+    PyTorch raises ``TypeError`` here; this class is both a ``TypeError`` and a
+    ``ValueError`` so callers may catch either.
+    """
+
+
+# --------------------------------------------------------------------------- elements
+
+
+def _float_strings(
+    values: list[float], finite_nonzero: np.ndarray, precision: int, sci_mode: bool | None
+) -> list[str]:
+    """Format float values with the one formatter PyTorch would pick for all of them."""
+    if finite_nonzero.size == 0:
+        # Nothing to measure: PyTorch stays in int mode (and width 1).
+        return [_int_mode_str(v) for v in values]
+    magnitudes = np.abs(finite_nonzero).astype(np.float64)
+    smallest = float(magnitudes.min())
+    largest = float(magnitudes.max())
+    int_mode = bool((finite_nonzero == np.ceil(finite_nonzero)).all())
+    if sci_mode is None:
+        sci = largest / smallest > 1000.0 or largest > 1.0e8 or smallest < 1.0e-4
+    else:
+        sci = sci_mode
+    if sci:
+        spec = f".{precision}e"
+        strings = [format(v, spec) for v in values]
+    elif int_mode:
+        strings = [_int_mode_str(v) for v in values]
+    else:
+        spec = f".{precision}f"
+        strings = [format(v, spec) for v in values]
+    return strings
+
+
+def _int_mode_str(v: float) -> str:
+    """A float known to be integral (or non-finite) the way PyTorch's int mode prints it."""
+    text = f"{v:.0f}"
+    return text + "." if math.isfinite(v) else text
+
+
+def _scalar_float_str(v: float, precision: int, sci_mode: bool | None) -> str:
+    """Format a lone float exactly as a one-element tensor's formatter would."""
+    if v == 0.0 or not math.isfinite(v):
+        return _int_mode_str(v)
+    if sci_mode is None:
+        magnitude = abs(v)
+        sci = magnitude > 1.0e8 or magnitude < 1.0e-4
+    else:
+        sci = sci_mode
+    if sci:
+        return format(v, f".{precision}e")
+    if v.is_integer():
+        return _int_mode_str(v)
+    return format(v, f".{precision}f")
+
+
+def _cells(shown: np.ndarray, precision: int, sci_mode: bool | None) -> tuple[list[str], int]:
+    """Format the shown elements (row-major) and pad them to PyTorch's common width."""
+    flat = shown.reshape(-1)
+    values = flat.tolist()
+    if flat.dtype.kind == "f":
+        mask = np.isfinite(flat) & (flat != 0)
+        strings = _float_strings(values, flat[mask], precision, sci_mode)
+        width = 1
+        for text, measured in zip(strings, mask.tolist(), strict=True):
+            if measured and len(text) > width:
+                width = len(text)
+    else:
+        strings = [str(v) for v in values]
+        width = max(1, max(len(text) for text in strings))
+    return [text.rjust(width) for text in strings], width
+
+
+# --------------------------------------------------------------------------- layout
+
+
+def _layout(
+    cells: list[str],
+    shape: tuple[int, ...],
+    elided: tuple[bool, ...],
+    indent: int,
+    width: int,
+    linewidth: int,
+    edgeitems: int,
+) -> str:
+    """Nest the formatted cells into PyTorch's bracket, comma and newline layout."""
+    if len(shape) == 1:
+        items = cells
+        if elided[0]:
+            items = [*cells[:edgeitems], " ...", *cells[edgeitems:]]
+        per_line = max(1, (linewidth - indent) // (width + 2))
+        if len(items) <= per_line:
+            return "[" + ", ".join(items) + "]"
+        rows = [", ".join(items[i : i + per_line]) for i in range(0, len(items), per_line)]
+        return "[" + (",\n" + " " * (indent + 1)).join(rows) + "]"
+    step = len(cells) // shape[0]
+    parts = [
+        _layout(
+            cells[i * step : (i + 1) * step],
+            shape[1:],
+            elided[1:],
+            indent + 1,
+            width,
+            linewidth,
+            edgeitems,
+        )
+        for i in range(shape[0])
+    ]
+    if elided[0]:
+        parts.insert(edgeitems, "...")
+    return "[" + ("," + "\n" * (len(shape) - 1) + " " * (indent + 1)).join(parts) + "]"
+
+
+def _body(
+    arr: np.ndarray,
+    precision: int,
+    linewidth: int,
+    sci_mode: bool | None,
+    threshold: float,
+    edgeitems: int,
+) -> str:
+    """The bracketed contents of a non-empty tensor (everything between the parentheses)."""
+    summarize = arr.size > threshold
+    if summarize and edgeitems <= 0:
+        return "[...]"
+    if arr.size == 1:
+        # Fast path: one element needs no column measuring, wrapping or eliding.
+        value = arr.reshape(-1)[0].item()
+        if arr.dtype.kind == "f":
+            text = _scalar_float_str(float(value), precision, sci_mode)
+        else:
+            text = str(value)
+        return "[" * arr.ndim + text + "]" * arr.ndim
+    elided = tuple(summarize and n > 2 * edgeitems for n in arr.shape)
+    shown = arr
+    if any(elided):
+        keep = [
+            np.r_[0:edgeitems, n - edgeitems : n] if cut else np.arange(n)
+            for n, cut in zip(arr.shape, elided, strict=True)
+        ]
+        shown = arr[np.ix_(*keep)]
+    cells, width = _cells(shown, precision, sci_mode)
+    return _layout(cells, shown.shape, elided, _INDENT, width, linewidth, edgeitems)
+
+
+def _with_suffixes(text: str, suffixes: list[str], linewidth: int) -> str:
+    """Append ', suffix' items, breaking onto an indented line where PyTorch does."""
+    pieces = [text]
+    # PyTorch's measure of the last line is two more than its length; keep that quirk.
+    last_line = len(text) - text.rfind("\n") + 1
+    for suffix in suffixes:
+        if last_line + len(suffix) + 2 > linewidth:
+            pieces.append(",\n" + " " * _INDENT + suffix)
+            last_line = _INDENT + len(suffix)
+        else:
+            pieces.append(", " + suffix)
+            last_line += len(suffix) + 2
+    pieces.append(")")
+    return "".join(pieces)
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def format_tensor(
+    data: np.ndarray,
+    dtype: str,
+    *,
+    requires_grad: bool = False,
+    grad_fn: str | None = None,
+    precision: int = 4,
+    linewidth: int = 80,
+    sci_mode: bool | None = None,
+    threshold: int = 1000,
+    edgeitems: int = 3,
+) -> str:
+    """Return exactly what ``repr(t)`` / ``str(t)`` prints for a CPU tensor of these values."""
+    try:
+        np_dtype, torch_name, shows_dtype = _DTYPES[dtype]
+    except KeyError:
+        raise ValueError(f"unsupported tensor dtype {dtype!r}") from None
+    arr = np.asarray(data)
+    if arr.dtype != np_dtype:
+        arr = arr.astype(np_dtype)
+    suffixes: list[str] = []
+    if arr.size == 0:
+        if arr.ndim != 1:
+            suffixes.append(f"size={tuple(arr.shape)}")
+        if dtype != "float32":
+            suffixes.append(f"dtype={torch_name}")
+        body = "[]"
+    else:
+        if edgeitems == 0:
+            suffixes.append(f"size={tuple(arr.shape)}")
+        if shows_dtype:
+            suffixes.append(f"dtype={torch_name}")
+        if arr.ndim == 0:
+            value = arr.item()
+            if arr.dtype.kind == "f":
+                body = _scalar_float_str(float(value), precision, sci_mode)
+            else:
+                body = str(value)
+        else:
+            body = _body(arr, precision, linewidth, sci_mode, threshold, edgeitems)
+    if grad_fn is not None:
+        suffixes.append(f"grad_fn=<{grad_fn}>")
+    elif requires_grad:
+        suffixes.append("requires_grad=True")
+    if not suffixes:
+        return _PREFIX + body + ")"
+    return _with_suffixes(_PREFIX + body, suffixes, linewidth)
+
+
+def format_grad_fn(name: str) -> str:
+    """Return how a grad_fn node prints, e.g. ``<MulBackward0 object>``.
+
+    Deliberate difference from PyTorch: it prints ``<MulBackward0 object at 0x7f...>``;
+    the address is omitted so that output is deterministic.
+    """
+    return f"<{name} object>"
+
+
+def format_value(v: object, tensor_repr: Callable[[object], str | None]) -> str:
+    """Return what Python's ``print(v)`` shows, with tensors rendered by ``tensor_repr``."""
+    text = tensor_repr(v)
+    if text is not None:
+        return text
+    if isinstance(v, str):
+        return v
+    return _repr_value(v, tensor_repr)
+
+
+def _repr_value(v: object, tensor_repr: Callable[[object], str | None]) -> str:
+    """Python's ``repr`` of a value, recursing into tuples, lists and dicts."""
+    text = tensor_repr(v)
+    if text is not None:
+        return text
+    if type(v) is tuple:
+        if len(v) == 1:
+            return "(" + _repr_value(v[0], tensor_repr) + ",)"
+        return "(" + ", ".join(_repr_value(x, tensor_repr) for x in v) + ")"
+    if type(v) is list:
+        return "[" + ", ".join(_repr_value(x, tensor_repr) for x in v) + "]"
+    if type(v) is dict:
+        items = (
+            _repr_value(k, tensor_repr) + ": " + _repr_value(x, tensor_repr) for k, x in v.items()
+        )
+        return "{" + ", ".join(items) + "}"
+    return repr(v)
+
+
+def format_spec(value: float | int, spec: str) -> str:
+    """Format a Python number with a format spec, exactly as ``format(value, spec)``."""
+    return format(value, spec)
+
+
+def format_tensor_spec(data: np.ndarray, dtype: str, spec: str, **repr_kwargs: Any) -> str:
+    """Mirror ``Tensor.__format__``: 0-d formats its item, else str() for "" or raise."""
+    arr = np.asarray(data)
+    if arr.ndim == 0:
+        np_dtype = _DTYPES[dtype][0] if dtype in _DTYPES else arr.dtype
+        return format(arr.astype(np_dtype, copy=False).item(), spec)
+    if spec:
+        raise TensorFormatError(_UNSUPPORTED_SPEC)
+    return format_tensor(arr, dtype, **repr_kwargs)
