@@ -1,0 +1,311 @@
+"""Reverse mode: walk the tape backward from the outputs, no recursion.
+
+Nodes carry their creation number; a max-heap on it pops every node after all of
+its consumers (consumers are always created later), so each node's cotangent is
+complete when it is popped. A chain of 10⁶ ops backpropagates in constant stack.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from gradcli.ad import ops as F
+from gradcli.ad.tensor import (
+    AnomalyError,
+    Node,
+    State,
+    Tensor,
+    grad_mode,
+    tensor_from_array,
+    torch_type_name,
+)
+from gradcli.errors import GdRuntimeError
+
+FREED_MESSAGE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors "
+    "after they have already been freed). Saved intermediate values of the graph are freed "
+    "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
+    "backward through the graph a second time or if you need to access saved tensors after "
+    "calling backward."
+)
+
+
+def _shape_str(shape: tuple[int, ...]) -> str:
+    return f"torch.Size({list(shape)})"
+
+
+def _root_grads(outputs: Sequence[Tensor], grads: Sequence[Any] | None,
+                create_graph: bool) -> list[Tensor]:
+    result = []
+    for i, out in enumerate(outputs):
+        g = None if grads is None else grads[i]
+        if g is None:
+            if out.array.size != 1:
+                raise GdRuntimeError(
+                    "grad can be implicitly created only for scalar outputs",
+                    hint="pass a gradient of the output's shape: y.backward(torch.ones_like(y))"
+                    " gives the sum of the Jacobian's rows (a vector-Jacobian product)",
+                )
+            g = tensor_from_array(np.ones(out.array.shape, out.array.dtype))
+        else:
+            if type(g) is not Tensor:
+                g = F.tensor(g, dtype=out.array.dtype)
+            if g.array.shape != out.array.shape:
+                raise GdRuntimeError(
+                    f"Mismatch in shape: grad_output[{i}] has a shape of "
+                    f"{_shape_str(g.array.shape)} and output[{i}] has a shape of "
+                    f"{_shape_str(out.array.shape)}."
+                )
+            if not create_graph:
+                g = g.detach()
+        result.append(g)
+    return result
+
+
+def _version_error(node: Node, t: Tensor, i: int) -> GdRuntimeError:
+    assert node.versions is not None
+    origin = ""
+    if t.grad_fn is not None and t.grad_fn is not node:
+        origin = f", which is output 0 of {t.grad_fn.name},"
+    return GdRuntimeError(
+        "one of the variables needed for gradient computation has been modified by an inplace "
+        f"operation: [{torch_type_name(t)} {list(t.array.shape)}]{origin} is at version "
+        f"{t._vc[0]}; expected version {node.versions[i]} instead.",
+        hint="the tensor was changed in place after an op saved it for backward; use an "
+        "out-of-place op (x = x + 1 instead of x += 1) or clone() it before changing it",
+    )
+
+
+def _check_versions(node: Node) -> None:
+    versions = node.versions
+    inputs = node.inputs
+    assert inputs is not None
+    if versions is not None:
+        for i, a in enumerate(inputs):
+            if type(a) is Tensor and a._vc[0] != versions[i]:
+                raise _version_error(node, a, i)
+    out = node.out
+    if out is not None and out._vc[0] != 0 and out.grad_fn is not node:
+        raise GdRuntimeError(
+            "one of the variables needed for gradient computation has been modified by an "
+            f"inplace operation: [{torch_type_name(out)} {list(out.array.shape)}], which is "
+            f"output 0 of {node.name}, is at version {out._vc[0]}; expected version 0 instead."
+        )
+
+
+class _Run:
+    """The state of one backward pass."""
+
+    __slots__ = ("captured", "leaf_grads", "targets")
+
+    def __init__(self, targets: dict[int, Any] | None) -> None:
+        self.leaf_grads: dict[int, list[Any]] = {}
+        self.targets = targets  # id → tensor we must report the cotangent of (grad())
+        self.captured: dict[int, Tensor] = {}
+
+
+def run_backward(
+    outputs: Sequence[Tensor],
+    grad_outputs: Sequence[Any] | None,
+    retain_graph: bool,
+    create_graph: bool,
+    inputs: Sequence[Tensor] | None = None,
+) -> dict[int, Tensor] | None:
+    """Propagate cotangents from outputs to leaves.
+
+    Without `inputs`, accumulate into each reached leaf's .grad (Tensor.backward).
+    With `inputs`, return {id(input): cotangent} and touch no .grad (autograd.grad).
+    """
+    for i, out in enumerate(outputs):
+        if not out.requires_grad:
+            raise GdRuntimeError(
+                f"element {i} of tensors does not require grad and does not have a grad_fn",
+                hint="mark an input with requires_grad=True (or --wrt NAME) before computing "
+                "the output, and don't compute it under no_grad()",
+            )
+    roots = _root_grads(outputs, grad_outputs, create_graph)
+    run = _Run(None if inputs is None else {id(t): t for t in inputs})
+    heap: list[tuple[int, Node]] = []
+    pending: dict[Node, Tensor] = {}
+    for out, g in zip(outputs, roots, strict=True):
+        _send(run, pending, heap, out.grad_fn if out.grad_fn is not None else out, g)
+    with grad_mode(create_graph):
+        _loop(run, heap, pending, retain_graph)
+    if inputs is not None:
+        return run.captured
+    for leaf, g in run.leaf_grads.values():
+        _accumulate(leaf, g, create_graph)
+    return None
+
+
+def _send(run: _Run, pending: dict[Node, Tensor], heap: list[tuple[int, Node]],
+          edge: Any, g: Tensor) -> None:
+    if type(edge) is Node:
+        prev = pending.get(edge)
+        if prev is None:
+            pending[edge] = g
+            heapq.heappush(heap, (-edge.seq, edge))
+        else:
+            pending[edge] = prev + g
+        return
+    # A leaf.
+    key = id(edge)
+    targets = run.targets
+    if targets is not None:
+        if key in targets:
+            prev_c = run.captured.get(key)
+            run.captured[key] = g if prev_c is None else prev_c + g
+        return
+    entry = run.leaf_grads.get(key)
+    if entry is None:
+        run.leaf_grads[key] = [edge, g]
+    else:
+        entry[1] = entry[1] + g
+
+
+def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
+          retain_graph: bool) -> None:
+    targets = run.targets
+    heappop = heapq.heappop
+    anomaly = State.detect_anomaly
+    while heap:
+        node = heappop(heap)[1]
+        g = pending.pop(node)
+        if node.retained is not None and targets is None:
+            _accumulate(node.retained, g, State.grad_enabled)
+        if targets is not None:
+            # grad() w.r.t. a non-leaf: the cotangent arriving at the tensor it produced.
+            out = node.retained if node.retained is not None else node.out
+            for tid, t in targets.items():
+                if t.grad_fn is node:
+                    prev = run.captured.get(tid)
+                    run.captured[tid] = g if prev is None else prev + g
+            del out
+        inputs = node.inputs
+        if inputs is None:
+            raise GdRuntimeError(FREED_MESSAGE,
+                                 hint="pass retain_graph=True to the first backward()/grad()")
+        _check_versions(node)
+        rule = node.rule
+        cots = rule.vjp(g, node.out, *inputs, **node.params)
+        if anomaly:
+            _check_cotangents(node, cots)
+        for edge, c, x in zip(node.parents, cots, inputs, strict=False):
+            if edge is None or c is None:
+                continue
+            xa = x.array
+            ca = c.array
+            if ca.shape != xa.shape:
+                c = F.sum_to(c, xa.shape)
+            if ca.dtype != xa.dtype:
+                c = F.to_dtype(c, xa.dtype)
+            _send(run, pending, heap, edge, c)
+        if not retain_graph and rule.saves_inputs or not retain_graph and rule.saves_out:
+            node.inputs = None
+            node.out = None
+
+
+def _check_cotangents(node: Node, cots: tuple[Any, ...]) -> None:
+    for c in cots:
+        if c is not None and not np.isfinite(c.array).all():
+            bad = "nan" if np.isnan(c.array).any() else "inf"
+            raise AnomalyError(
+                f"Function '{node.name}' returned {bad} values in its gradient "
+                f"(backward of '{node.op}')", node.span, node.op)
+
+
+def _accumulate(t: Tensor, g: Tensor, create_graph: bool) -> None:
+    if t.grad is None:
+        t.grad = g if create_graph else tensor_from_array(g.array.copy())
+    elif create_graph:
+        t.grad = t.grad + g
+    else:
+        cur = t.grad.array
+        if cur.shape == g.array.shape:
+            cur += g.array
+            t.grad._vc[0] += 1
+        else:
+            t.grad = tensor_from_array(cur + g.array)
+
+
+def backward(
+    tensors: Tensor | Sequence[Tensor],
+    grad_tensors: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    inputs: Any = None,
+) -> None:
+    """torch.autograd.backward: accumulate d(tensors)/d(leaf) into each leaf's .grad."""
+    outs = [tensors] if isinstance(tensors, Tensor) else list(tensors)
+    grads = _as_list(grad_tensors, len(outs))
+    if retain_graph is None:
+        retain_graph = create_graph
+    if inputs is not None:
+        ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+        captured = run_backward(outs, grads, bool(retain_graph), create_graph, ins)
+        assert captured is not None
+        for t in ins:
+            g = captured.get(id(t))
+            if g is not None:
+                _accumulate(t, g, create_graph)
+        return
+    run_backward(outs, grads, bool(retain_graph), create_graph)
+
+
+def _as_list(grads: Any, n: int) -> list[Any] | None:
+    if grads is None:
+        return None
+    if isinstance(grads, Tensor) or not isinstance(grads, (list, tuple)):
+        return [grads]
+    if len(grads) != n:
+        raise GdRuntimeError(f"grad_tensors has {len(grads)} entries but there are {n} outputs")
+    return list(grads)
+
+
+def grad(
+    outputs: Tensor | Sequence[Tensor],
+    inputs: Tensor | Sequence[Tensor],
+    grad_outputs: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    allow_unused: bool | None = None,
+    materialize_grads: bool = False,
+) -> tuple[Tensor | None, ...]:
+    """torch.autograd.grad: the gradients of outputs w.r.t. inputs, as a tuple."""
+    outs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    for t in ins:
+        if not isinstance(t, Tensor):
+            raise GdRuntimeError("grad(): inputs must be tensors")
+        if not t.requires_grad:
+            raise GdRuntimeError("One of the differentiated Tensors does not require grad")
+    grads = _as_list(grad_outputs, len(outs))
+    if retain_graph is None:
+        retain_graph = create_graph
+    captured = run_backward(outs, grads, bool(retain_graph), create_graph, ins)
+    assert captured is not None
+    result: list[Tensor | None] = []
+    for t in ins:
+        g = captured.get(id(t))
+        if g is None:
+            if materialize_grads:
+                g = F.zeros_like(t)
+            elif not allow_unused:
+                raise GdRuntimeError(
+                    "One of the differentiated Tensors appears to not have been used in the "
+                    "graph. Set allow_unused=True if this is the desired behavior.")
+        elif not create_graph and g.requires_grad:
+            g = g.detach()
+        result.append(g)
+    return tuple(result)
+
+
+def tensor_backward(self: Tensor, gradient: Any = None, retain_graph: bool | None = None,
+                    create_graph: bool = False, inputs: Any = None) -> None:
+    """Tensor.backward(gradient=None, retain_graph=None, create_graph=False)."""
+    backward(self, None if gradient is None else [gradient], retain_graph, create_graph,
+             inputs)

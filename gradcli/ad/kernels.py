@@ -1,0 +1,632 @@
+"""Forward kernels: numpy in, numpy out, PyTorch's dtype rules.
+
+Every function here is the forward half of one primitive in `rules.py`. They know
+nothing of autograd. Arguments are numpy arrays or Python numbers (constants).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from gradcli.ad import dtypes
+
+ndarray = np.ndarray
+_f32 = dtypes.float32
+_f64 = dtypes.float64
+
+
+def _dims(x: Any) -> tuple[list, list, list]:
+    return ([], [], [x]) if type(x) is not ndarray else (([x.dtype], [], []) if x.ndim else ([], [x.dtype], []))
+
+
+def result_type(a: Any, b: Any) -> np.dtype:
+    """PyTorch's result dtype of a binary op on arrays and/or Python numbers."""
+    ta = type(a) is ndarray
+    tb = type(b) is ndarray
+    if ta and tb:
+        da = a.dtype
+        db = b.dtype
+        if da == db:
+            return da
+    elif ta:
+        da = a.dtype
+        if da.kind == "f" or (da.kind == "i" and type(b) is int) or type(b) is bool:
+            return da
+    elif tb:
+        db = b.dtype
+        if db.kind == "f" or (db.kind == "i" and type(a) is int) or type(a) is bool:
+            return db
+    dims: list[np.dtype] = []
+    zero: list[np.dtype] = []
+    scalars: list[object] = []
+    for x in (a, b):
+        if type(x) is ndarray:
+            (dims if x.ndim else zero).append(dtypes.canonical(x.dtype))
+        else:
+            scalars.append(x)
+    return dtypes.promote(dims, zero, scalars)
+
+
+def _cast(x: Any, dtype: np.dtype) -> Any:
+    if type(x) is ndarray and x.dtype != dtype:
+        return x.astype(dtype)
+    return x
+
+
+def _binary(ufunc: np.ufunc):
+    def kernel(a: Any, b: Any) -> Any:
+        rt = result_type(a, b)
+        out = ufunc(_cast(a, rt), _cast(b, rt))
+        if type(out) is ndarray and out.dtype != rt:
+            out = out.astype(rt)
+        elif type(out) is not ndarray:
+            out = np.asarray(out, dtype=rt)
+        return out
+
+    kernel.__name__ = ufunc.__name__
+    return kernel
+
+
+add = _binary(np.add)
+sub = _binary(np.subtract)
+mul = _binary(np.multiply)
+maximum = _binary(np.maximum)
+minimum = _binary(np.minimum)
+floordiv = _binary(np.floor_divide)
+mod = _binary(np.remainder)
+
+
+def div(a: Any, b: Any) -> Any:
+    """True division; integers divide to the default float dtype."""
+    rt = result_type(a, b)
+    if rt.kind != "f":
+        rt = dtypes.default_dtype()
+    return np.asarray(np.true_divide(_cast(a, rt), _cast(b, rt)), dtype=rt)
+
+
+def pow(a: Any, b: Any) -> Any:
+    """Power with PyTorch's promotion (int ** negative int is an error)."""
+    rt = result_type(a, b)
+    if rt.kind in "iub" and np.any(np.asarray(b) < 0):
+        raise ValueError("Integers to negative integer powers are not allowed.")
+    return np.asarray(np.power(_cast(a, rt), _cast(b, rt)), dtype=rt)
+
+
+def _float_unary(f: Any):
+    def kernel(x: ndarray) -> Any:
+        if x.dtype.kind != "f":
+            x = x.astype(dtypes.default_dtype())
+        return f(x)
+
+    kernel.__name__ = getattr(f, "__name__", "kernel")
+    return kernel
+
+
+exp = _float_unary(np.exp)
+log = _float_unary(np.log)
+log1p = _float_unary(np.log1p)
+sqrt = _float_unary(np.sqrt)
+sin = _float_unary(np.sin)
+cos = _float_unary(np.cos)
+tan = _float_unary(np.tan)
+tanh = _float_unary(np.tanh)
+reciprocal = _float_unary(np.reciprocal)
+
+
+def _sigmoid(x: ndarray) -> Any:
+    # Split by sign so neither branch overflows.
+    out = np.empty_like(x)
+    pos = x >= 0
+    out[pos] = 1.0 / (1.0 + np.exp(-x[pos]))
+    ex = np.exp(x[~pos])
+    out[~pos] = ex / (1.0 + ex)
+    return out
+
+
+def sigmoid(x: ndarray) -> Any:
+    """Logistic function, overflow-free."""
+    if x.dtype.kind != "f":
+        x = x.astype(dtypes.default_dtype())
+    if x.ndim == 0:
+        return _sigmoid(x.reshape(1)).reshape(())
+    return _sigmoid(x)
+
+
+def neg(x: ndarray) -> Any:
+    """-x."""
+    if x.dtype == dtypes.boolean:
+        raise TypeError(
+            "Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
+            "to invert a mask, use the `~` or `logical_not()` operator instead."
+        )
+    return np.negative(x)
+
+
+def relu(x: ndarray) -> Any:
+    """max(x, 0), keeping the dtype."""
+    return np.maximum(x, np.zeros((), x.dtype))
+
+
+def abs(x: ndarray) -> Any:
+    """|x|."""
+    return np.abs(x)
+
+
+def sign(x: ndarray) -> Any:
+    """Sign of x (bool stays bool)."""
+    return x.copy() if x.dtype == dtypes.boolean else np.sign(x)
+
+
+def floor(x: ndarray) -> Any:
+    """Round down."""
+    return np.floor(x) if x.dtype.kind == "f" else x.copy()
+
+
+def ceil(x: ndarray) -> Any:
+    """Round up."""
+    return np.ceil(x) if x.dtype.kind == "f" else x.copy()
+
+
+def round(x: ndarray, decimals: int = 0) -> Any:
+    """Round half to even, as PyTorch does."""
+    return np.round(x, decimals) if x.dtype.kind == "f" else x.copy()
+
+
+def clamp(x: ndarray, min: Any = None, max: Any = None) -> Any:
+    """Clip into [min, max]; either bound may be None."""
+    if min is None and max is None:
+        raise ValueError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    out = x
+    if min is not None:
+        out = np.maximum(out, min)
+    if max is not None:
+        out = np.minimum(out, max)
+    if out is x:
+        out = x.copy()
+    return out.astype(result_type(x, min if min is not None else max), copy=False)
+
+
+def where(cond: ndarray, a: Any, b: Any) -> Any:
+    """Elementwise select."""
+    rt = result_type(a, b)
+    return np.where(cond, _cast(a, rt), _cast(b, rt)).astype(rt, copy=False)
+
+
+def to_dtype(x: ndarray, dtype: np.dtype) -> Any:
+    """Convert to another dtype (always a copy)."""
+    return x.astype(dtype)
+
+
+def clone(x: ndarray) -> Any:
+    """A copy."""
+    return x.copy()
+
+
+def fill(x: ndarray, value: Any) -> Any:
+    """A tensor like x, full of value."""
+    return np.full_like(x, value)
+
+
+# -- comparisons and logic (never differentiable) -------------------------------------
+
+def _compare(ufunc: np.ufunc):
+    def kernel(a: Any, b: Any) -> Any:
+        rt = result_type(a, b)
+        return np.asarray(ufunc(_cast(a, rt), _cast(b, rt)))
+
+    kernel.__name__ = ufunc.__name__
+    return kernel
+
+
+lt = _compare(np.less)
+le = _compare(np.less_equal)
+gt = _compare(np.greater)
+ge = _compare(np.greater_equal)
+eq = _compare(np.equal)
+ne = _compare(np.not_equal)
+
+
+def logical_and(a: Any, b: Any) -> Any:
+    """Elementwise and (on bools: &)."""
+    return np.logical_and(a, b)
+
+
+def logical_or(a: Any, b: Any) -> Any:
+    """Elementwise or."""
+    return np.logical_or(a, b)
+
+
+def logical_not(a: Any) -> Any:
+    """Elementwise not."""
+    return np.logical_not(a)
+
+
+def bitwise_not(a: ndarray) -> Any:
+    """~x: logical not for bools, bitwise not for integers."""
+    if a.dtype.kind == "f":
+        raise TypeError("bitwise_not is only supported for integer and boolean tensors")
+    return np.invert(a)
+
+
+def isnan(x: ndarray) -> Any:
+    """Elementwise isnan."""
+    return np.isnan(x)
+
+
+def isfinite(x: ndarray) -> Any:
+    """Elementwise isfinite."""
+    return np.isfinite(x)
+
+
+def argmax(x: ndarray, dim: int | None = None, keepdim: bool = False) -> Any:
+    """Index of the maximum (flattened when dim is None)."""
+    if dim is None:
+        return np.asarray(np.argmax(x), dtype=np.int64)
+    return np.argmax(x, axis=dim, keepdims=keepdim).astype(np.int64)
+
+
+def argmin(x: ndarray, dim: int | None = None, keepdim: bool = False) -> Any:
+    """Index of the minimum (flattened when dim is None)."""
+    if dim is None:
+        return np.asarray(np.argmin(x), dtype=np.int64)
+    return np.argmin(x, axis=dim, keepdims=keepdim).astype(np.int64)
+
+
+# -- reductions -------------------------------------------------------------------------
+
+def _axis(dim: Any) -> Any:
+    if dim is None or type(dim) is int:
+        return dim
+    return tuple(dim)
+
+
+def sum(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
+    """Sum over dims (all when None); bools and ints sum to int64."""
+    dt = x.dtype if x.dtype.kind == "f" else np.dtype(np.int64)
+    return np.sum(x, axis=_axis(dim), keepdims=keepdim, dtype=dt)
+
+
+def mean(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
+    """Mean over dims (floating tensors only, as in PyTorch)."""
+    if x.dtype.kind != "f":
+        raise TypeError(
+            "mean(): could not infer output dtype. Input dtype must be either a floating "
+            f"point or complex dtype. Got: {_scalar_name(x.dtype)}"
+        )
+    if x.size == 0 and dim is None:
+        return np.asarray(np.nan, dtype=x.dtype)
+    return np.mean(x, axis=_axis(dim), keepdims=keepdim, dtype=x.dtype)
+
+
+def prod(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
+    """Product over a dim (all when None)."""
+    dt = x.dtype if x.dtype.kind == "f" else np.dtype(np.int64)
+    return np.prod(x, axis=_axis(dim), keepdims=keepdim, dtype=dt)
+
+
+def amax(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
+    """Maximum over dims."""
+    if x.size == 0:
+        raise ValueError("max(): Expected reduction dim to be specified for input.numel() == 0.")
+    return np.amax(x, axis=_axis(dim), keepdims=keepdim)
+
+
+def amin(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
+    """Minimum over dims."""
+    if x.size == 0:
+        raise ValueError("min(): Expected reduction dim to be specified for input.numel() == 0.")
+    return np.amin(x, axis=_axis(dim), keepdims=keepdim)
+
+
+def norm(x: ndarray, p: float = 2.0, dim: Any = None, keepdim: bool = False) -> Any:
+    """Vector p-norm over dims (all when None)."""
+    if x.dtype.kind != "f":
+        raise TypeError(
+            f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {_scalar_name(x.dtype)}"
+        )
+    ax = _axis(dim)
+    if p == 2:
+        return np.sqrt(np.sum(x * x, axis=ax, keepdims=keepdim))
+    a = np.abs(x)
+    if p == float("inf"):
+        return np.amax(a, axis=ax, keepdims=keepdim)
+    if p == float("-inf"):
+        return np.amin(a, axis=ax, keepdims=keepdim)
+    if p == 0:
+        return np.sum(a != 0, axis=ax, keepdims=keepdim).astype(x.dtype)
+    if p == 1:
+        return np.sum(a, axis=ax, keepdims=keepdim)
+    return np.power(np.sum(np.power(a, p), axis=ax, keepdims=keepdim), 1.0 / p).astype(x.dtype)
+
+
+def take_along(x: ndarray, index: ndarray, dim: int, keepdim: bool) -> Any:
+    """Values of x at `index` (shaped like x with dim reduced to 1) along dim."""
+    out = np.take_along_axis(x, index, axis=dim)
+    return out if keepdim else np.squeeze(out, axis=dim)
+
+
+def scatter_along(g: ndarray, shape: tuple[int, ...], index: ndarray, dim: int,
+                  keepdim: bool) -> Any:
+    """zeros(shape) with g placed at `index` along dim (the transpose of take_along)."""
+    out = np.zeros(shape, dtype=g.dtype)
+    np.put_along_axis(out, index, g if keepdim else np.expand_dims(g, dim), axis=dim)
+    return out
+
+
+def logsumexp(x: ndarray, dim: Any, keepdim: bool = False) -> Any:
+    """log(sum(exp(x))) over dims, stable."""
+    if x.dtype.kind != "f":
+        x = x.astype(dtypes.default_dtype())
+    ax = _axis(dim)
+    m = np.amax(x, axis=ax, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0)
+    out = np.log(np.sum(np.exp(x - m), axis=ax, keepdims=True)) + m
+    return out if keepdim else np.squeeze(out, axis=ax)
+
+
+def softmax(x: ndarray, dim: int) -> Any:
+    """Softmax along dim, stable."""
+    if x.dtype.kind != "f":
+        x = x.astype(dtypes.default_dtype())
+    e = np.exp(x - np.amax(x, axis=dim, keepdims=True))
+    return e / np.sum(e, axis=dim, keepdims=True)
+
+
+def log_softmax(x: ndarray, dim: int) -> Any:
+    """log(softmax(x)) along dim, stable."""
+    if x.dtype.kind != "f":
+        x = x.astype(dtypes.default_dtype())
+    s = x - np.amax(x, axis=dim, keepdims=True)
+    return s - np.log(np.sum(np.exp(s), axis=dim, keepdims=True))
+
+
+# -- shape ops ------------------------------------------------------------------------
+
+def reshape(x: ndarray, shape: tuple[int, ...]) -> Any:
+    """Reshape (a view when possible)."""
+    return x.reshape(shape)
+
+
+def expand(x: ndarray, shape: tuple[int, ...]) -> Any:
+    """Broadcast to shape (a read-only view, copied so in-place ops stay safe)."""
+    return np.broadcast_to(x, shape).copy()
+
+
+def sum_to(x: ndarray, shape: tuple[int, ...]) -> Any:
+    """Sum a broadcast array back down to shape."""
+    lead = x.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        i + lead for i, n in enumerate(shape) if n == 1 and x.shape[i + lead] != 1
+    )
+    out = np.sum(x, axis=axes, keepdims=True) if axes else x
+    if lead:
+        out = out.reshape(out.shape[lead:])
+    return out.reshape(shape)
+
+
+def transpose(x: ndarray, dim0: int, dim1: int) -> Any:
+    """Swap two dims (a view)."""
+    return np.swapaxes(x, dim0, dim1)
+
+
+def permute(x: ndarray, dims: tuple[int, ...]) -> Any:
+    """Reorder dims (a view)."""
+    return np.transpose(x, dims)
+
+
+def squeeze(x: ndarray, dim: Any = None) -> Any:
+    """Drop size-1 dims (only those named, when dims are given)."""
+    if dim is None:
+        return np.squeeze(x)
+    dims = (dim,) if type(dim) is int else tuple(dim)
+    dims = tuple(d for d in dims if x.ndim and x.shape[d] == 1)
+    return np.squeeze(x, axis=dims) if dims else x.view()
+
+
+def unsqueeze(x: ndarray, dim: int) -> Any:
+    """Insert a size-1 dim."""
+    return np.expand_dims(x, dim)
+
+
+def cat(*xs: ndarray, dim: int = 0) -> Any:
+    """Concatenate along dim."""
+    rt = xs[0].dtype
+    for x in xs[1:]:
+        rt = result_type(np.empty((1,), rt), x) if x.dtype != rt else rt
+    return np.concatenate([_cast(x, rt) for x in xs], axis=dim)
+
+
+def stack(*xs: ndarray, dim: int = 0) -> Any:
+    """Stack along a new dim."""
+    rt = xs[0].dtype
+    for x in xs[1:]:
+        rt = result_type(np.empty((1,), rt), x) if x.dtype != rt else rt
+    return np.stack([_cast(x, rt) for x in xs], axis=dim)
+
+
+def getitem(x: ndarray, index: Any) -> Any:
+    """x[index] (basic indexing gives a view, as in PyTorch)."""
+    return x[index]
+
+
+def index_add_into(g: ndarray, shape: tuple[int, ...], index: Any) -> Any:
+    """zeros(shape) with g added at index (repeated indices accumulate)."""
+    out = np.zeros(shape, dtype=g.dtype)
+    np.add.at(out, index, g)
+    return out
+
+
+def index_put(x: ndarray, value: Any, index: Any) -> Any:
+    """A copy of x with x[index] = value."""
+    out = x.copy()
+    out[index] = value
+    return out
+
+
+def diag(x: ndarray, diagonal: int = 0) -> Any:
+    """1-D → a matrix with x on a diagonal; 2-D → that diagonal."""
+    if x.ndim == 1:
+        return np.diag(x, diagonal)
+    if x.ndim == 2:
+        return np.diagonal(x, diagonal).copy()
+    raise ValueError("diag(): Supports 1D or 2D tensors. Got " + f"{x.ndim}D")
+
+
+def diag_embed_like(v: ndarray, shape: tuple[int, int], diagonal: int = 0) -> Any:
+    """zeros(shape) with v written on a diagonal (the transpose of taking a diagonal)."""
+    out = np.zeros(shape, dtype=v.dtype)
+    n = v.shape[0]
+    if diagonal >= 0:
+        out[np.arange(n), np.arange(n) + diagonal] = v
+    else:
+        out[np.arange(n) - diagonal, np.arange(n)] = v
+    return out
+
+
+# -- linear algebra -------------------------------------------------------------------
+
+def _check_float_match(a: ndarray, b: ndarray, what: str) -> None:
+    if a.dtype != b.dtype:
+        raise TypeError(
+            f"expected {what} to have the same dtype, but got: "
+            f"{_scalar_name(a.dtype)} != {_scalar_name(b.dtype)}"
+        )
+
+
+def mm(a: ndarray, b: ndarray) -> Any:
+    """Matrix product of two matrices."""
+    if a.ndim != 2 or b.ndim != 2:
+        raise ValueError(f"self must be a matrix" if a.ndim != 2 else "mat2 must be a matrix")
+    _check_float_match(a, b, "m1 and m2")
+    if a.shape[1] != b.shape[0]:
+        raise ValueError(
+            f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and "
+            f"{b.shape[0]}x{b.shape[1]})"
+        )
+    return a @ b
+
+
+def mv(a: ndarray, v: ndarray) -> Any:
+    """Matrix-vector product."""
+    if a.ndim != 2 or v.ndim != 1:
+        raise ValueError("vector + matrix @ vector expected, got "
+                         f"{v.ndim}, {a.ndim}, {v.ndim}")
+    _check_float_match(a, v, "m1 and m2")
+    if a.shape[1] != v.shape[0]:
+        raise ValueError(
+            f"size mismatch, got input ({a.shape[0]}), mat ({a.shape[0]}x{a.shape[1]}), "
+            f"vec ({v.shape[0]})"
+        )
+    return a @ v
+
+
+def dot(a: ndarray, b: ndarray) -> Any:
+    """Inner product of two vectors."""
+    if a.ndim != 1 or b.ndim != 1:
+        raise ValueError(
+            f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors"
+        )
+    _check_float_match(a, b, "both vectors")
+    if a.shape[0] != b.shape[0]:
+        raise ValueError(
+            "inconsistent tensor size, expected tensor [{}] and src [{}] to have the same "
+            "number of elements, but got {} and {} elements respectively".format(
+                a.shape[0], b.shape[0], a.shape[0], b.shape[0]
+            )
+        )
+    return np.dot(a, b)
+
+
+def matmul(a: ndarray, b: ndarray) -> Any:
+    """Batched matrix product with broadcasting of batch dims."""
+    _check_float_match(a, b, "m1 and m2")
+    if a.shape[-1] != b.shape[-2 if b.ndim > 1 else -1]:
+        raise ValueError(
+            f"Expected size for first two dimensions of batch2 tensor to be: "
+            f"[{a.shape[0] if a.ndim > 2 else 1}, {a.shape[-1]}] but got: "
+            f"[{b.shape[0] if b.ndim > 2 else 1}, {b.shape[-2] if b.ndim > 1 else b.shape[-1]}]."
+        )
+    return np.matmul(a, b)
+
+
+# -- losses ---------------------------------------------------------------------------
+
+def _reduce(l: ndarray, reduction: str) -> Any:
+    if reduction == "mean":
+        return np.mean(l, dtype=l.dtype)
+    if reduction == "sum":
+        return np.sum(l, dtype=l.dtype)
+    if reduction == "none":
+        return l
+    raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+def mse_loss(a: ndarray, b: ndarray, reduction: str = "mean") -> Any:
+    """Mean (or sum) of squared differences."""
+    d = a - b
+    return _reduce(d * d, reduction)
+
+
+def bce_with_logits(z: ndarray, y: ndarray, reduction: str = "mean") -> Any:
+    """Binary cross-entropy on logits, stable for any z."""
+    if z.shape != y.shape:
+        raise ValueError(
+            f"Target size (torch.Size({list(y.shape)})) must be the same as input size "
+            f"(torch.Size({list(z.shape)}))"
+        )
+    l = np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))
+    return _reduce(l.astype(z.dtype, copy=False), reduction)
+
+
+def nll_loss(logp: ndarray, target: ndarray, reduction: str = "mean") -> Any:
+    """Negative log-likelihood of class indices, rows of logp (N, C) or (C,)."""
+    if target.dtype.kind not in "iu":
+        raise TypeError(
+            f"expected scalar type Long but found {_scalar_name(target.dtype)}"
+        )
+    picked = _pick(logp, target)
+    return _reduce(-picked, reduction)
+
+
+def _pick(logp: ndarray, target: ndarray) -> Any:
+    if logp.ndim == 1:
+        return logp[target]
+    if target.shape[0] != logp.shape[0]:
+        raise ValueError(
+            f"Expected input batch_size ({logp.shape[0]}) to match target batch_size "
+            f"({target.shape[0]})."
+        )
+    if target.size and (target.max() >= logp.shape[1] or target.min() < 0):
+        raise IndexError(f"Target {int(target.max())} is out of bounds.")
+    return logp[np.arange(logp.shape[0]), target]
+
+
+def nll_index(logp_shape: tuple[int, ...], target: ndarray) -> Any:
+    """The index that picks each row's target class (for the NLL rule)."""
+    if len(logp_shape) == 1:
+        return (target,)
+    return (np.arange(logp_shape[0]), target)
+
+
+def _scalar_name(dtype: np.dtype) -> str:
+    return {"float32": "Float", "float64": "Double", "int64": "Long", "bool": "Bool"}.get(
+        dtypes.name_of(dtype), str(dtype)
+    )
+
+
+def broadcast_message(a: Any, b: Any) -> str | None:
+    """PyTorch's message when two shapes do not broadcast, or None when they do."""
+    sa = np.shape(a)
+    sb = np.shape(b)
+    n = max(len(sa), len(sb))
+    for i in range(1, n + 1):
+        x = sa[-i] if i <= len(sa) else 1
+        y = sb[-i] if i <= len(sb) else 1
+        if x != y and x != 1 and y != 1:
+            return (
+                f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
+                f"non-singleton dimension {n - i}"
+            )
+    return None

@@ -1,0 +1,687 @@
+"""THE derivative table: every primitive's forward, VJP and JVP, side by side.
+
+Each entry names the numpy kernel that computes the op, the reverse-mode rule (VJP:
+given the cotangent `g` of the output, the cotangent of each input) and the
+forward-mode rule (JVP: given the inputs' tangents, the output's tangent).
+
+Rules are written only in our own differentiable ops (`F.*` and Tensor operators),
+never in numpy, so differentiating a rule is just running it with grad mode on:
+that is what makes `create_graph=True`, `--order N` and forward-over-reverse work
+for every op at every order. (This module must not import numpy: a test checks.)
+
+Conventions: `g` is the output cotangent, `out` the output (saved only when a rule
+asks for it), `t` a tangent; a rule returns None for "no gradient" (a symbolic
+zero). Broadcasting is not handled here: the engine sums cotangents back to each
+input's shape centrally.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from gradcli.ad import kernels as K
+from gradcli.ad import ops as F
+from gradcli.ad.tensor import Tensor
+
+
+class Rule:
+    """One primitive: how to compute it, and how to differentiate it both ways."""
+
+    __slots__ = (
+        "differentiable",
+        "doc",
+        "forward",
+        "jvp",
+        "kind",
+        "name",
+        "saves_inputs",
+        "saves_out",
+        "sparse_tangents",
+        "torch_name",
+        "vjp",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        torch_name: str | Callable[[tuple[Any, ...] | None, dict[str, Any]], str],
+        forward: Callable[..., Any],
+        vjp: Callable[..., tuple[Any, ...]] | None,
+        jvp: Callable[..., Any] | None,
+        *,
+        kind: str,
+        doc: str,
+        saves_inputs: bool = True,
+        saves_out: bool = False,
+        sparse_tangents: bool = True,
+    ) -> None:
+        self.name = name
+        self.torch_name = torch_name
+        self.forward = forward
+        self.vjp = vjp
+        self.jvp = jvp
+        self.kind = kind
+        self.doc = doc
+        self.saves_inputs = saves_inputs
+        self.saves_out = saves_out
+        self.sparse_tangents = sparse_tangents
+        self.differentiable = vjp is not None
+
+    def torch_name_for(self, inputs: tuple[Any, ...] | None, params: dict[str, Any]) -> str:
+        """PyTorch's grad_fn class name for a node of this op."""
+        tn = self.torch_name
+        return tn if isinstance(tn, str) else tn(inputs, params)
+
+    def explain_failure(self, arrays: list[Any], params: dict[str, Any], exc: Exception) -> str:
+        """A PyTorch-worded message for a kernel failure."""
+        if self.kind in ("elementwise", "binary") and len(arrays) >= 2:
+            msg = K.broadcast_message(arrays[0], arrays[1])
+            if msg is not None:
+                return msg
+        text = str(exc)
+        return f"{self.name}: {text}" if text else f"{self.name} failed ({type(exc).__name__})"
+
+    def __repr__(self) -> str:
+        return f"Rule({self.name})"
+
+
+RULES: dict[str, Rule] = {}
+
+
+def _add(rule: Rule) -> Rule:
+    assert rule.name not in RULES, rule.name
+    RULES[rule.name] = rule
+    return rule
+
+
+def need(x: Any) -> bool:
+    """Whether an input needs a cotangent (a tensor that requires grad)."""
+    return type(x) is Tensor and x.requires_grad
+
+
+def _is_tensor(x: Any) -> bool:
+    return type(x) is Tensor
+
+
+# ---------------------------------------------------------------------------------------
+# Elementwise unary: give the local derivative d(x, out) once; VJP is g·d, JVP is t·d.
+# ---------------------------------------------------------------------------------------
+
+def elementwise(
+    name: str,
+    torch_name: str,
+    kernel: Callable[..., Any],
+    deriv: Callable[..., Any],
+    doc: str,
+    *,
+    uses_out: bool = False,
+) -> Rule:
+    """An elementwise unary op from its local derivative d(x, out, **params)."""
+
+    def vjp(g: Tensor, out: Tensor, x: Tensor, **p: Any) -> tuple[Any, ...]:
+        return (g * deriv(x, out, **p),)
+
+    def jvp(ts: list[Any], out: Tensor, x: Tensor, **p: Any) -> Any:
+        return ts[0] * deriv(x, out, **p)
+
+    return _add(Rule(name, torch_name, kernel, vjp, jvp, kind="elementwise", doc=doc,
+                     saves_inputs=not uses_out, saves_out=uses_out))
+
+
+elementwise("exp", "ExpBackward0", K.exp, lambda x, o: o, "e^x", uses_out=True)
+elementwise("log", "LogBackward0", K.log, lambda x, o: 1 / x, "natural logarithm")
+elementwise("log1p", "Log1PBackward0", K.log1p, lambda x, o: 1 / (x + 1), "log(1 + x)")
+elementwise("sqrt", "SqrtBackward0", K.sqrt, lambda x, o: 0.5 / o, "square root", uses_out=True)
+elementwise("sin", "SinBackward0", K.sin, lambda x, o: F.cos(x), "sine")
+elementwise("cos", "CosBackward0", K.cos, lambda x, o: -F.sin(x), "cosine")
+elementwise("tan", "TanBackward0", K.tan, lambda x, o: 1 + o * o, "tangent", uses_out=True)
+elementwise("tanh", "TanhBackward0", K.tanh, lambda x, o: 1 - o * o, "hyperbolic tangent",
+            uses_out=True)
+elementwise("sigmoid", "SigmoidBackward0", K.sigmoid, lambda x, o: o * (1 - o),
+            "logistic function 1/(1+e^-x)", uses_out=True)
+elementwise("reciprocal", "ReciprocalBackward0", K.reciprocal, lambda x, o: -(o * o),
+            "1/x", uses_out=True)
+elementwise("relu", "ReluBackward0", K.relu, lambda x, o: F.to_dtype(o > 0, o.dtype),
+            "max(x, 0)", uses_out=True)
+elementwise("abs", "AbsBackward0", K.abs, lambda x, o: F.sign(x), "absolute value")
+elementwise(
+    "clamp", "ClampBackward1", K.clamp,
+    lambda x, o, min=None, max=None: F.to_dtype(_in_range(x, min, max), x.dtype),
+    "clip into [min, max]",
+)
+
+
+def _in_range(x: Tensor, lo: Any, hi: Any) -> Tensor:
+    mask = None
+    if lo is not None:
+        mask = x >= lo
+    if hi is not None:
+        m = x <= hi
+        mask = m if mask is None else F.logical_and(mask, m)
+    assert mask is not None
+    return mask
+
+
+# Piecewise-constant ops: derivative zero almost everywhere (PyTorch gives zeros too).
+for _name, _torch, _kernel, _doc in (
+    ("sign", "SignBackward0", K.sign, "sign of x: -1, 0 or 1"),
+    ("floor", "FloorBackward0", K.floor, "round down"),
+    ("ceil", "CeilBackward0", K.ceil, "round up"),
+    ("round", "RoundBackward0", K.round, "round half to even"),
+):
+    _add(Rule(_name, _torch, _kernel,
+              lambda g, out, x, **p: (F.zeros_like(g),),
+              lambda ts, out, x, **p: F.zeros_like(ts[0]),
+              kind="elementwise", doc=_doc, saves_inputs=False))
+
+
+# ---------------------------------------------------------------------------------------
+# Elementwise binary (broadcasting; Python numbers are constants with no gradient).
+# ---------------------------------------------------------------------------------------
+
+def _sub_name(inputs: Any, params: dict[str, Any]) -> str:
+    return "RsubBackward1" if inputs is not None and not _is_tensor(inputs[0]) else "SubBackward0"
+
+
+def _div_name(inputs: Any, params: dict[str, Any]) -> str:
+    return "MulBackward0" if inputs is not None and not _is_tensor(inputs[0]) else "DivBackward0"
+
+
+def _pow_name(inputs: Any, params: dict[str, Any]) -> str:
+    if inputs is None:
+        return "PowBackward0"
+    a, b = inputs
+    if not _is_tensor(b):
+        return "PowBackward0"
+    return "PowBackward1" if _is_tensor(a) else "PowBackward2"
+
+
+def _tan2(ts: list[Any], fa: Callable[[Any], Any], fb: Callable[[Any], Any]) -> Any:
+    ta, tb = ts
+    if ta is None:
+        return None if tb is None else fb(tb)
+    return fa(ta) if tb is None else fa(ta) + fb(tb)
+
+
+_add(Rule(
+    "add", "AddBackward0", K.add,
+    lambda g, out, a, b: (g, g),
+    lambda ts, out, a, b: _tan2(ts, lambda t: t, lambda t: t),
+    kind="binary", doc="a + b", saves_inputs=False))
+_add(Rule(
+    "sub", _sub_name, K.sub,
+    lambda g, out, a, b: (g, -g),
+    lambda ts, out, a, b: _tan2(ts, lambda t: t, lambda t: -t),
+    kind="binary", doc="a - b", saves_inputs=False))
+_add(Rule(
+    "mul", "MulBackward0", K.mul,
+    lambda g, out, a, b: (g * b if need(a) else None, g * a if need(b) else None),
+    lambda ts, out, a, b: _tan2(ts, lambda t: t * b, lambda t: a * t),
+    kind="binary", doc="a * b (elementwise)"))
+_add(Rule(
+    "div", _div_name, K.div,
+    lambda g, out, a, b: (g / b if need(a) else None, -g * a / (b * b) if need(b) else None),
+    lambda ts, out, a, b: _tan2(ts, lambda t: t / b, lambda t: -t * a / (b * b)),
+    kind="binary", doc="a / b (true division)"))
+
+
+def _pow_vjp(g: Tensor, out: Tensor, a: Any, b: Any) -> tuple[Any, ...]:
+    return (g * _dpow_da(a, b) if need(a) else None,
+            g * _dpow_db(out, a) if need(b) else None)
+
+
+def _dpow_da(a: Any, b: Any) -> Any:
+    if not _is_tensor(b):
+        if b == 0:
+            return F.zeros_like(a)
+        return b * a ** (b - 1) if b != 1 else F.ones_like(a)
+    # d/da a^b = b·a^(b-1); PyTorch masks it to 0 where b == 0.
+    return F.where(b == 0, 0.0, b * a ** (b - 1))
+
+
+def _dpow_db(out: Any, a: Any) -> Any:
+    # d/db a^b = a^b·log(a); PyTorch masks it to 0 where a == 0 and b >= 0.
+    if not _is_tensor(a):
+        return out * F.log_of_number(a)
+    return F.where(a == 0, 0.0, out * F.log(a))
+
+
+_add(Rule(
+    "pow", _pow_name, K.pow, _pow_vjp,
+    lambda ts, out, a, b: _tan2(ts, lambda t: t * _dpow_da(a, b), lambda t: t * _dpow_db(out, a)),
+    kind="binary", doc="a ** b", saves_out=True))
+
+
+def _max_weight(a: Any, b: Any, wins: Callable[[Any, Any], Any]) -> Tensor:
+    # Ties split the gradient in half, as PyTorch does.
+    return F.where(a == b, 0.5, F.to_dtype(wins(a, b), _float_dtype(a, b)))
+
+
+def _float_dtype(a: Any, b: Any) -> Any:
+    return a.dtype if _is_tensor(a) else b.dtype
+
+
+def _extremum_rule(name: str, torch_name: str, kernel: Any,
+                   wins: Callable[[Any, Any], Any], doc: str) -> None:
+    def vjp(g: Tensor, out: Tensor, a: Any, b: Any) -> tuple[Any, ...]:
+        wa = _max_weight(a, b, wins)
+        return (g * wa if need(a) else None, g * (1 - wa) if need(b) else None)
+
+    def jvp(ts: list[Any], out: Tensor, a: Any, b: Any) -> Any:
+        wa = _max_weight(a, b, wins)
+        return _tan2(ts, lambda t: t * wa, lambda t: t * (1 - wa))
+
+    _add(Rule(name, torch_name, kernel, vjp, jvp, kind="binary", doc=doc))
+
+
+_extremum_rule("maximum", "MaximumBackward0", K.maximum, lambda a, b: a > b,
+               "elementwise max(a, b)")
+_extremum_rule("minimum", "MinimumBackward0", K.minimum, lambda a, b: a < b,
+               "elementwise min(a, b)")
+_add(Rule(
+    "where", "WhereBackward0", K.where,
+    lambda g, out, c, a, b: (None,
+                             F.where(c, g, 0.0) if need(a) else None,
+                             F.where(c, 0.0, g) if need(b) else None),
+    lambda ts, out, c, a, b: _tan2(ts[1:], lambda t: F.where(c, t, 0.0),
+                                   lambda t: F.where(c, 0.0, t)),
+    kind="binary", doc="where(cond, a, b): a where cond else b"))
+_add(Rule(
+    "neg", "NegBackward0", K.neg,
+    lambda g, out, x: (-g,), lambda ts, out, x: -ts[0],
+    kind="linear", doc="-x", saves_inputs=False))
+
+# Non-differentiable elementwise ops: comparisons, logic. Never recorded.
+for _name, _kernel, _doc in (
+    ("lt", K.lt, "a < b"), ("le", K.le, "a <= b"), ("gt", K.gt, "a > b"),
+    ("ge", K.ge, "a >= b"), ("eq", K.eq, "a == b"), ("ne", K.ne, "a != b"),
+    ("logical_and", K.logical_and, "a and b, elementwise"),
+    ("logical_or", K.logical_or, "a or b, elementwise"),
+    ("logical_not", K.logical_not, "not x, elementwise"),
+    ("bitwise_not", K.bitwise_not, "~x"),
+    ("isnan", K.isnan, "x is NaN"), ("isfinite", K.isfinite, "x is finite"),
+    ("floordiv", K.floordiv, "a // b (piecewise constant: no gradient)"),
+    ("mod", K.mod, "a % b (not differentiable here)"),
+    ("argmax", K.argmax, "index of the maximum"), ("argmin", K.argmin, "index of the minimum"),
+):
+    _add(Rule(_name, _name, _kernel, None, None, kind="nondifferentiable", doc=_doc))
+
+
+# ---------------------------------------------------------------------------------------
+# Reductions. The transpose of a reduction broadcasts g back over the reduced dims.
+# ---------------------------------------------------------------------------------------
+
+def _by_dim(name0: str, name1: str) -> Callable[[Any, dict[str, Any]], str]:
+    return lambda inputs, params: name0 if params.get("dim") is None else name1
+
+
+def _unreduce(g: Tensor, shape: tuple[int, ...], dim: Any, keepdim: bool) -> Tensor:
+    """Broadcast a reduced cotangent back to the input's shape."""
+    if dim is not None and not keepdim and len(shape) > 0:
+        for d in sorted(_dims(dim, len(shape))):
+            g = F.unsqueeze(g, d)
+    return F.expand(g, shape)
+
+
+def _dims(dim: Any, ndim: int) -> list[int]:
+    dims = [dim] if type(dim) is int else list(dim)
+    return [d % ndim if ndim else 0 for d in dims]
+
+
+def _count(shape: tuple[int, ...], dim: Any) -> int:
+    if dim is None:
+        n = 1
+        for s in shape:
+            n *= s
+        return n
+    n = 1
+    for d in _dims(dim, len(shape)):
+        n *= shape[d] if shape else 1
+    return n
+
+
+_add(Rule(
+    "sum", _by_dim("SumBackward0", "SumBackward1"), K.sum,
+    lambda g, out, x, dim=None, keepdim=False: (_unreduce(g, x.shape, dim, keepdim),),
+    lambda ts, out, x, dim=None, keepdim=False: F.sum(ts[0], dim, keepdim),
+    kind="linear", doc="sum over dims (all by default)", saves_inputs=False))
+_add(Rule(
+    "mean", _by_dim("MeanBackward0", "MeanBackward1"), K.mean,
+    lambda g, out, x, dim=None, keepdim=False:
+        (_unreduce(g, x.shape, dim, keepdim) / _count(x.shape, dim),),
+    lambda ts, out, x, dim=None, keepdim=False: F.mean(ts[0], dim, keepdim),
+    kind="linear", doc="mean over dims (all by default)", saves_inputs=False))
+
+
+def _prod_others(x: Tensor, out: Tensor, dim: Any, keepdim: bool) -> Tensor:
+    """∂prod/∂xᵢ = product of the other elements, exact even where x has zeros."""
+    o = _unreduce(out, x.shape, dim, keepdim)
+    zero = x == 0
+    safe = F.where(zero, 1.0, x)
+    nonzero_prod = _unreduce(F.prod(safe, dim, keepdim), x.shape, dim, keepdim)
+    nzeros = _unreduce(F.sum(zero, dim, keepdim), x.shape, dim, keepdim)
+    only_zero = F.logical_and(zero, nzeros == 1)
+    return F.where(only_zero, nonzero_prod, F.where(zero, 0.0, o / safe))
+
+
+_add(Rule(
+    "prod", _by_dim("ProdBackward0", "ProdBackward1"), K.prod,
+    lambda g, out, x, dim=None, keepdim=False:
+        (_unreduce(g, x.shape, dim, keepdim) * _prod_others(x, out, dim, keepdim),),
+    lambda ts, out, x, dim=None, keepdim=False:
+        F.sum(ts[0] * _prod_others(x, out, dim, keepdim), dim, keepdim),
+    kind="reduction", doc="product over a dim (all by default)", saves_out=True))
+
+
+def _extreme_weights(x: Tensor, out: Tensor, dim: Any, keepdim: bool) -> Tensor:
+    # Ties share the gradient evenly (PyTorch's evenly_distribute_backward / amax rule).
+    hit = F.to_dtype(x == _unreduce(out, x.shape, dim, keepdim), x.dtype)
+    if dim is None:
+        return hit / F.sum(hit)
+    return hit / _unreduce(F.sum(hit, dim, True), x.shape, dim, True)
+
+
+def _extreme_rule(name: str, torch_all: str, torch_dim: str, kernel: Any, doc: str) -> None:
+    _add(Rule(
+        name, _by_dim(torch_all, torch_dim), kernel,
+        lambda g, out, x, dim=None, keepdim=False:
+            (_unreduce(g, x.shape, dim, keepdim) * _extreme_weights(x, out, dim, keepdim),),
+        lambda ts, out, x, dim=None, keepdim=False:
+            F.sum(ts[0] * _extreme_weights(x, out, dim, keepdim), dim, keepdim),
+        kind="reduction", doc=doc, saves_out=True))
+
+
+_extreme_rule("amax", "MaxBackward1", "AmaxBackward0", K.amax, "maximum over dims")
+_extreme_rule("amin", "MinBackward1", "AminBackward0", K.amin, "minimum over dims")
+
+
+def _select_rule(name: str, torch_name: str, doc: str) -> None:
+    # max(x, dim) / min(x, dim): values at given indices; the gradient goes to that index only.
+    _add(Rule(
+        name, torch_name, lambda x, index, dim, keepdim: K.take_along(x, index, dim, keepdim),
+        lambda g, out, x, index, dim, keepdim:
+            (F.scatter_along(g, x.shape, index, dim, keepdim),),
+        lambda ts, out, x, index, dim, keepdim: F.take_along(ts[0], index, dim, keepdim),
+        kind="linear", doc=doc, saves_inputs=False))
+
+
+_select_rule("max_dim", "MaxBackward0", "max(x, dim): values (and indices) along dim")
+_select_rule("min_dim", "MinBackward0", "min(x, dim): values (and indices) along dim")
+_add(Rule(
+    "take_along", "GatherBackward0",
+    lambda x, index, dim, keepdim: K.take_along(x, index, dim, keepdim),
+    lambda g, out, x, index, dim, keepdim: (F.scatter_along(g, x.shape, index, dim, keepdim),),
+    lambda ts, out, x, index, dim, keepdim: F.take_along(ts[0], index, dim, keepdim),
+    kind="linear", doc="values at indices along a dim (gather)", saves_inputs=False))
+_add(Rule(
+    "scatter_along", "ScatterBackward0",
+    lambda g, shape, index, dim, keepdim: K.scatter_along(g, shape, index, dim, keepdim),
+    lambda gg, out, g, shape, index, dim, keepdim: (F.take_along(gg, index, dim, keepdim),),
+    lambda ts, out, g, shape, index, dim, keepdim:
+        F.scatter_along(ts[0], shape, index, dim, keepdim),
+    kind="linear", doc="zeros with values placed at indices along a dim", saves_inputs=False))
+
+
+def _norm_deriv(x: Tensor, out: Tensor, p: float, dim: Any, keepdim: bool) -> Tensor:
+    o = _unreduce(out, x.shape, dim, keepdim)
+    if p == 2:
+        # x/‖x‖, and 0 at the origin (PyTorch's subgradient).
+        return F.where(o == 0, 0.0, x / F.where(o == 0, 1.0, o))
+    if p == 1:
+        return F.sign(x)
+    if p in (float("inf"), float("-inf")):
+        return F.sign(x) * _extreme_weights(F.abs(x), out, dim, keepdim)
+    a = F.abs(x)
+    return F.where(o == 0, 0.0,
+                   F.sign(x) * a ** (p - 1) / F.where(o == 0, 1.0, o) ** (p - 1))
+
+
+_add(Rule(
+    "norm", "LinalgVectorNormBackward0", K.norm,
+    lambda g, out, x, p=2.0, dim=None, keepdim=False:
+        (_unreduce(g, x.shape, dim, keepdim) * _norm_deriv(x, out, p, dim, keepdim),),
+    lambda ts, out, x, p=2.0, dim=None, keepdim=False:
+        F.sum(ts[0] * _norm_deriv(x, out, p, dim, keepdim), dim, keepdim),
+    kind="reduction", doc="vector p-norm (a primitive: stable at 0)", saves_out=True))
+_add(Rule(
+    "logsumexp", "LogsumexpBackward0", K.logsumexp,
+    lambda g, out, x, dim, keepdim=False:
+        (_unreduce(g, x.shape, dim, keepdim) * F.exp(x - _unreduce(out, x.shape, dim, keepdim)),),
+    lambda ts, out, x, dim, keepdim=False:
+        F.sum(ts[0] * F.exp(x - _unreduce(out, x.shape, dim, keepdim)), dim, keepdim),
+    kind="reduction", doc="log Σ exp(x) over dims (stable)", saves_out=True))
+_add(Rule(
+    "softmax", "SoftmaxBackward0", K.softmax,
+    lambda g, out, x, dim: (out * (g - F.sum(g * out, dim, True)),),
+    lambda ts, out, x, dim: out * (ts[0] - F.sum(ts[0] * out, dim, True)),
+    kind="general", doc="softmax along dim (stable)", saves_inputs=False, saves_out=True))
+_add(Rule(
+    "log_softmax", "LogSoftmaxBackward0", K.log_softmax,
+    lambda g, out, x, dim: (g - F.exp(out) * F.sum(g, dim, True),),
+    lambda ts, out, x, dim: ts[0] - F.sum(F.exp(out) * ts[0], dim, True),
+    kind="general", doc="log of softmax along dim (stable)", saves_inputs=False,
+    saves_out=True))
+
+
+# ---------------------------------------------------------------------------------------
+# Shape ops: all linear; the JVP is the op itself on the tangent, the VJP its transpose.
+# ---------------------------------------------------------------------------------------
+
+def linear(name: str, torch_name: Any, kernel: Callable[..., Any],
+           transpose: Callable[..., Any], same: Callable[..., Any], doc: str) -> Rule:
+    """A unary linear op: VJP = transpose(g, x, **p), JVP = same(t, **p)."""
+    return _add(Rule(
+        name, torch_name, kernel,
+        lambda g, out, x, **p: (transpose(g, x, **p),),
+        lambda ts, out, x, **p: same(ts[0], **p),
+        kind="linear", doc=doc, saves_inputs=False))
+
+
+linear("reshape", "ViewBackward0", K.reshape,
+       lambda g, x, shape: F.reshape(g, x.shape), F.reshape, "reshape / view")
+linear("expand", "ExpandBackward0", K.expand,
+       lambda g, x, shape: F.sum_to(g, x.shape), F.expand, "broadcast to a shape")
+linear("sum_to", "SumToBackward", K.sum_to,
+       lambda g, x, shape: F.expand(g, x.shape), F.sum_to,
+       "sum a broadcast tensor back to a shape (the engine's unbroadcast)")
+linear("transpose", lambda i, p: "TBackward0" if p.get("short") else "TransposeBackward0",
+       lambda x, dim0, dim1, short=False: K.transpose(x, dim0, dim1),
+       lambda g, x, dim0, dim1, short=False: F.transpose(g, dim0, dim1, short),
+       F.transpose, "swap two dims (x.t() is the 2-D short form)")
+linear("permute", "PermuteBackward0", K.permute,
+       lambda g, x, dims: F.permute(g, _inverse_perm(dims)), F.permute, "reorder dims")
+linear("squeeze",
+       lambda i, p: "SqueezeBackward4" if p.get("dims_variant") else
+       ("SqueezeBackward0" if p.get("dim") is None else "SqueezeBackward1"),
+       lambda x, dim=None, dims_variant=False: K.squeeze(x, dim),
+       lambda g, x, dim=None, dims_variant=False: F.reshape(g, x.shape),
+       lambda t, dim=None, dims_variant=False: F.squeeze(t, dim, dims_variant),
+       "drop size-1 dims")
+linear("unsqueeze", "UnsqueezeBackward0", K.unsqueeze,
+       lambda g, x, dim: F.reshape(g, x.shape), F.unsqueeze, "insert a size-1 dim")
+linear("getitem", lambda i, p: p["kind"],
+       lambda x, index, kind: K.getitem(x, index),
+       lambda g, x, index, kind: F.index_add_into(g, x.shape, index),
+       lambda t, index, kind: F.getitem_raw(t, index, kind),
+       "x[index]: select, slice, mask or gather")
+linear("index_add_into", "IndexAddBackward",
+       lambda g, shape, index: K.index_add_into(g, shape, index),
+       lambda gg, g, shape, index: F.getitem_raw(gg, index, "IndexBackward0"),
+       lambda t, shape, index: F.index_add_into(t, shape, index),
+       "zeros with g added at an index (the transpose of x[index])")
+linear("diag", lambda i, p: "DiagEmbedBackward0" if p["embed"] else "DiagonalBackward0",
+       lambda x, diagonal=0, embed=True, shape=None: K.diag(x, diagonal),
+       lambda g, x, diagonal=0, embed=True, shape=None: F.diag_transpose(g, x.shape, diagonal),
+       lambda t, diagonal=0, embed=True, shape=None: F.diag(t, diagonal),
+       "diagonal matrix from a vector, or the diagonal of a matrix")
+linear("diag_embed_like", "DiagEmbedBackward0",
+       lambda v, shape, diagonal=0: K.diag_embed_like(v, shape, diagonal),
+       lambda g, v, shape, diagonal=0: F.diag(g, diagonal),
+       lambda t, shape, diagonal=0: F.diag_transpose(t, shape, diagonal),
+       "write a vector onto a diagonal of a zero matrix")
+linear("to_dtype", "ToCopyBackward0", K.to_dtype,
+       lambda g, x, dtype: F.to_dtype(g, x.dtype), F.to_dtype, "convert dtype (a copy)")
+linear("clone", "CloneBackward0", K.clone,
+       lambda g, x: g, F.clone, "a copy that stays in the graph")
+_add(Rule(
+    "fill", lambda i, p: "ZeroBackward0" if p["value"] == 0 else "FillBackward2", K.fill,
+    lambda g, out, x, value: (F.zeros_like(g),),
+    lambda ts, out, x, value: F.zeros_like(ts[0]),
+    kind="linear", doc="fill with a value (x.zero_(), x.fill_(v))", saves_inputs=False))
+
+
+def _inverse_perm(dims: tuple[int, ...]) -> tuple[int, ...]:
+    n = len(dims)
+    inv = [0] * n
+    for i, d in enumerate(dims):
+        inv[d % n] = i
+    return tuple(inv)
+
+
+def _split(g: Tensor, xs: tuple[Tensor, ...], dim: int, stacked: bool) -> tuple[Any, ...]:
+    res = []
+    start = 0
+    nd = g.ndim
+    d = dim % nd
+    for x in xs:
+        if stacked:
+            idx = (slice(None),) * d + (start,)
+            start += 1
+        else:
+            n = x.shape[d]
+            idx = (slice(None),) * d + (slice(start, start + n),)
+            start += n
+        res.append(F.getitem_raw(g, idx, "SliceBackward0") if need(x) else None)
+    return tuple(res)
+
+
+def _cat_jvp(ts: list[Any], out: Tensor, *xs: Tensor, dim: int = 0) -> Tensor:
+    return F.cat(list(ts), dim)
+
+
+def _stack_jvp(ts: list[Any], out: Tensor, *xs: Tensor, dim: int = 0) -> Tensor:
+    return F.stack(list(ts), dim)
+
+
+_add(Rule("cat", "CatBackward0", K.cat,
+          lambda g, out, *xs, dim=0: _split(g, xs, dim, False), _cat_jvp,
+          kind="linear", doc="concatenate along a dim", saves_inputs=True,
+          sparse_tangents=False))
+_add(Rule("stack", "StackBackward0", K.stack,
+          lambda g, out, *xs, dim=0: _split(g, xs, dim, True), _stack_jvp,
+          kind="linear", doc="stack along a new dim", saves_inputs=True,
+          sparse_tangents=False))
+
+
+def _index_put_vjp(g: Tensor, out: Tensor, x: Tensor, v: Any, index: Any,
+                   kind: str) -> tuple[Any, ...]:
+    gx = F.index_put(g, 0.0, index, kind) if need(x) else None
+    gv = F.getitem_raw(g, index, "IndexBackward0") if need(v) else None
+    return gx, gv
+
+
+_add(Rule(
+    "index_put", lambda i, p: p["kind"],
+    lambda x, v, index, kind: K.index_put(x, v, index), _index_put_vjp,
+    lambda ts, out, x, v, index, kind: F.index_put(
+        ts[0] if ts[0] is not None else F.zeros_like(out),
+        ts[1] if ts[1] is not None else 0.0, index, kind),
+    kind="linear", doc="x with x[index] = v (the functional form of item assignment)",
+    saves_inputs=False))
+
+
+# ---------------------------------------------------------------------------------------
+# Linear algebra (bilinear: each input's rule uses the other input).
+# ---------------------------------------------------------------------------------------
+
+def _mT(x: Tensor) -> Tensor:
+    return F.transpose(x, -1, -2)
+
+
+_add(Rule(
+    "mm", "MmBackward0", K.mm,
+    lambda g, out, a, b: (F.mm(g, F.transpose(b, 0, 1)) if need(a) else None,
+                          F.mm(F.transpose(a, 0, 1), g) if need(b) else None),
+    lambda ts, out, a, b: _tan2(ts, lambda t: F.mm(t, b), lambda t: F.mm(a, t)),
+    kind="bilinear", doc="matrix × matrix"))
+_add(Rule(
+    "mv", "MvBackward0", K.mv,
+    lambda g, out, a, v: (F.mm(F.unsqueeze(g, 1), F.unsqueeze(v, 0)) if need(a) else None,
+                          F.mv(F.transpose(a, 0, 1), g) if need(v) else None),
+    lambda ts, out, a, v: _tan2(ts, lambda t: F.mv(t, v), lambda t: F.mv(a, t)),
+    kind="bilinear", doc="matrix × vector"))
+_add(Rule(
+    "dot", "DotBackward0", K.dot,
+    lambda g, out, a, b: (g * b if need(a) else None, g * a if need(b) else None),
+    lambda ts, out, a, b: _tan2(ts, lambda t: F.dot(t, b), lambda t: F.dot(a, t)),
+    kind="bilinear", doc="vector · vector"))
+_add(Rule(
+    "matmul", "UnsafeViewBackward0", K.matmul,
+    lambda g, out, a, b: (F.matmul(g, _mT(b)) if need(a) else None,
+                          F.matmul(_mT(a), g) if need(b) else None),
+    lambda ts, out, a, b: _tan2(ts, lambda t: F.matmul(t, b), lambda t: F.matmul(a, t)),
+    kind="bilinear", doc="batched matrix product (batch dims broadcast)"))
+
+
+# ---------------------------------------------------------------------------------------
+# Losses: primitives so grad_fn names match PyTorch's and the forward is stable.
+# ---------------------------------------------------------------------------------------
+
+def _loss_scale(g: Tensor, shape: tuple[int, ...], reduction: str) -> Any:
+    if reduction == "none":
+        return g
+    n = _count(shape, None)
+    return F.expand(g, shape) / n if reduction == "mean" else F.expand(g, shape)
+
+
+def _loss_reduce(l: Tensor, reduction: str) -> Tensor:
+    if reduction == "none":
+        return l
+    return F.mean(l) if reduction == "mean" else F.sum(l)
+
+
+_add(Rule(
+    "mse_loss", "MseLossBackward0", K.mse_loss,
+    lambda g, out, a, b, reduction="mean": (
+        _loss_scale(g, a.shape, reduction) * 2 * (a - b) if need(a) else None,
+        _loss_scale(g, a.shape, reduction) * -2 * (a - b) if need(b) else None),
+    lambda ts, out, a, b, reduction="mean": _loss_reduce(
+        2 * (a - b) * _tan2(ts, lambda t: t, lambda t: -t), reduction),
+    kind="loss", doc="mean squared error"))
+_add(Rule(
+    "bce_with_logits", "BinaryCrossEntropyWithLogitsBackward0", K.bce_with_logits,
+    lambda g, out, z, y, reduction="mean": (
+        _loss_scale(g, z.shape, reduction) * (F.sigmoid(z) - y) if need(z) else None,
+        _loss_scale(g, z.shape, reduction) * -z if need(y) else None),
+    lambda ts, out, z, y, reduction="mean": _loss_reduce(
+        _tan2(ts, lambda t: (F.sigmoid(z) - y) * t, lambda t: -z * t), reduction),
+    kind="loss", doc="binary cross-entropy on logits (stable)"))
+
+
+def _nll_vjp(g: Tensor, out: Tensor, logp: Tensor, target: Tensor,
+             reduction: str = "mean") -> tuple[Any, ...]:
+    n = 1 if logp.ndim == 1 else logp.shape[0]
+    rows = g if reduction == "none" else F.expand(g, (n,) if logp.ndim > 1 else ())
+    if reduction == "mean":
+        rows = rows / n
+    index = K.nll_index(logp.shape, target.array)
+    return (-F.index_add_into(rows, logp.shape, index), None)
+
+
+def _nll_jvp(ts: list[Any], out: Tensor, logp: Tensor, target: Tensor,
+             reduction: str = "mean") -> Any:
+    t = ts[0]
+    if t is None:
+        return None
+    index = K.nll_index(logp.shape, target.array)
+    return _loss_reduce(-F.getitem_raw(t, index, "IndexBackward0"), reduction)
+
+
+_add(Rule("nll_loss", "NllLossBackward0", K.nll_loss, _nll_vjp, _nll_jvp,
+          kind="loss", doc="negative log-likelihood of class indices"))
+
+
+def table() -> dict[str, Rule]:
+    """Every primitive by name."""
+    return RULES

@@ -1,0 +1,489 @@
+"""Tensors, tape nodes and the one function that runs and records an op.
+
+A Tensor wraps a numpy array. Running an op through `apply` computes its forward
+kernel and, when grad mode is on and an input requires grad, appends a `Node` to
+the tape: the rule, the inputs it saved (with their versions, for the in-place
+check), and for each input the edge to follow backward (the input's grad_fn, or
+the leaf itself). Nodes are numbered in creation order, so creation order is a
+topological order and the engine never needs recursion.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from gradcli.ad import dtypes
+from gradcli.errors import GdLimitError, GdRuntimeError
+
+if TYPE_CHECKING:
+    from gradcli.ad.rules import Rule
+
+# numpy warnings (divide by zero, overflow, invalid) are not errors in PyTorch's
+# semantics: 1/0 is inf. Silence them once, process-wide, instead of paying for an
+# errstate context on every op.
+np.seterr(all="ignore")
+
+ndarray = np.ndarray
+EMPTY: dict[str, Any] = {}
+
+
+class State:
+    """Process-wide autograd state: grad mode, forward-mode level, the tape, limits."""
+
+    grad_enabled: bool = True
+    forward_level: int = 0  # > 0 while tangents are being propagated (forward mode)
+    seq: int = 0  # next node number
+    tape: list[Node] | None = None  # when a list, every recorded node is appended to it
+    span: object = None  # opaque source position stamped on each new node
+    max_elements: int = 50_000_000  # cap on the elements of one tensor
+    detect_anomaly: bool = False
+    on_record: Callable[[Node], None] | None = None
+
+
+class Node:
+    """One recorded op on the tape: the `grad_fn` of the tensor it produced."""
+
+    __slots__ = (
+        "inputs",
+        "out",
+        "params",
+        "parents",
+        "retained",
+        "rule",
+        "seq",
+        "span",
+        "versions",
+    )
+
+    def __init__(
+        self,
+        rule: Rule,
+        inputs: tuple[Any, ...] | None,
+        params: dict[str, Any],
+        parents: tuple[Any, ...],
+        versions: tuple[int, ...] | None,
+    ) -> None:
+        self.rule = rule
+        self.inputs = inputs
+        self.params = params
+        self.parents = parents
+        self.versions = versions
+        self.out: Tensor | None = None
+        self.retained: Tensor | None = None
+        self.seq = State.seq
+        State.seq += 1
+        self.span = State.span
+
+    @property
+    def name(self) -> str:
+        """PyTorch's name for this node's class, e.g. MulBackward0."""
+        return self.rule.torch_name_for(self.inputs, self.params)
+
+    @property
+    def op(self) -> str:
+        """Our lowercase op name, e.g. mul."""
+        return self.rule.name
+
+    @property
+    def freed(self) -> bool:
+        """Whether backward already released this node's saved tensors."""
+        return self.inputs is None
+
+    def __repr__(self) -> str:
+        return f"<{self.name} object>"
+
+
+def _leaf_edge(t: Tensor) -> Any:
+    fn = t.grad_fn
+    return fn if fn is not None else t
+
+
+class Tensor:
+    """A numpy array with PyTorch's autograd attributes."""
+
+    __slots__ = ("_vc", "array", "grad", "grad_fn", "requires_grad", "tangent")
+
+    def __init__(self, array: Any, requires_grad: bool = False) -> None:
+        if type(array) is not ndarray:
+            array = np.asarray(array)
+        self.array: np.ndarray = array
+        self.requires_grad = requires_grad
+        self.grad: Tensor | None = None
+        self.grad_fn: Node | None = None
+        self._vc = [0]  # version counter, shared with detach()ed aliases
+        self.tangent: Tensor | None = None
+        if requires_grad and array.dtype.kind != "f":
+            raise GdRuntimeError(
+                "Only Tensors of floating point dtype can require gradients"
+            )
+
+    # -- attributes PyTorch users know ---------------------------------------------
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The tensor's shape as a tuple."""
+        return self.array.shape
+
+    @property
+    def dtype(self) -> np.dtype:
+        """The numpy dtype (float32, float64, int64 or bool)."""
+        return self.array.dtype
+
+    @property
+    def ndim(self) -> int:
+        """Number of dimensions."""
+        return self.array.ndim
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for tensors not produced by a recorded op."""
+        return self.grad_fn is None
+
+    @property
+    def version(self) -> int:
+        """How many in-place changes this tensor's storage has seen."""
+        return self._vc[0]
+
+    def numel(self) -> int:
+        """Number of elements."""
+        return int(self.array.size)
+
+    def dim(self) -> int:
+        """Number of dimensions."""
+        return self.array.ndim
+
+    def size(self, dim: int | None = None) -> Any:
+        """The shape, or one dimension of it."""
+        if dim is None:
+            return self.array.shape
+        return self.array.shape[dim]
+
+    def item(self) -> float | int | bool:
+        """The value of a one-element tensor as a Python number."""
+        if self.array.size != 1:
+            raise GdRuntimeError(
+                f"a Tensor with {self.array.size} elements cannot be converted to Scalar"
+            )
+        return self.array.reshape(()).item()
+
+    def tolist(self) -> Any:
+        """The values as nested Python lists."""
+        return self.array.tolist()
+
+    def detach(self) -> Tensor:
+        """A new leaf sharing this tensor's data (and version counter), outside the graph."""
+        t = Tensor.__new__(Tensor)
+        t.array = self.array
+        t.requires_grad = False
+        t.grad = None
+        t.grad_fn = None
+        t._vc = self._vc
+        t.tangent = None
+        return t
+
+    def detach_(self) -> Tensor:
+        """Detach this tensor from the graph in place, making it a leaf."""
+        self.grad_fn = None
+        self.requires_grad = False
+        return self
+
+    @property
+    def data(self) -> Tensor:
+        """The data as a tensor outside the graph (its own version counter, as in PyTorch)."""
+        t = self.detach()
+        t._vc = [0]
+        return t
+
+    @data.setter
+    def data(self, value: Tensor) -> None:
+        self.array = value.array
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set requires_grad in place (only on leaves)."""
+        if not requires_grad and self.grad_fn is not None:
+            raise GdRuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you want to "
+                "use a computed variable in a subgraph that doesn't require differentiation "
+                "use var_no_grad = var.detach()."
+            )
+        if requires_grad and self.array.dtype.kind != "f":
+            raise GdRuntimeError("only Tensors of floating point dtype can require gradients")
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    def retain_grad(self) -> None:
+        """Keep .grad of this non-leaf tensor after backward."""
+        if not self.requires_grad:
+            raise GdRuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is not None:
+            self.grad_fn.retained = self
+
+    @property
+    def retains_grad(self) -> bool:
+        """Whether retain_grad() was called on this non-leaf."""
+        fn = self.grad_fn
+        return fn is not None and fn.retained is self
+
+    def __repr__(self) -> str:
+        from gradcli.render.torch_repr import format_tensor
+
+        fn = self.grad_fn
+        return format_tensor(
+            self.array,
+            dtypes.name_of(self.array.dtype),
+            requires_grad=self.requires_grad,
+            grad_fn=None if fn is None else fn.name,
+        )
+
+    def __len__(self) -> int:
+        if self.array.ndim == 0:
+            raise GdRuntimeError("len() of a 0-d tensor")
+        return self.array.shape[0]
+
+    def __bool__(self) -> bool:
+        if self.array.size != 1:
+            raise GdRuntimeError(
+                "Boolean value of Tensor with more than one value is ambiguous"
+            )
+        return bool(self.array.reshape(()))
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self.array.dtype.kind not in "iub" or self.array.size != 1:
+            raise GdRuntimeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    # Tensors are compared by identity in sets and dicts (== is elementwise).
+    __hash__ = object.__hash__
+
+
+def tensor_from_array(array: np.ndarray) -> Tensor:
+    """Wrap an array as a leaf tensor without copying (fast path, no checks)."""
+    t = Tensor.__new__(Tensor)
+    t.array = array
+    t.requires_grad = False
+    t.grad = None
+    t.grad_fn = None
+    t._vc = [0]
+    t.tangent = None
+    return t
+
+
+def check_size(n: int) -> None:
+    """Raise the element-cap error for an allocation of n elements."""
+    if n > State.max_elements:
+        raise GdLimitError(
+            f"tensor of {n:,} elements exceeds the limit of {State.max_elements:,} elements",
+            hint="raise it with --max-elements if you really need it",
+        )
+
+
+def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> Tensor:
+    """Run one op: forward kernel, then record a node if any input requires grad."""
+    arrays = [a.array if type(a) is Tensor else a for a in args]
+    try:
+        out = rule.forward(*arrays, **params)
+    except GdRuntimeError:
+        raise
+    except (ValueError, TypeError, IndexError, ZeroDivisionError, OverflowError) as e:
+        raise GdRuntimeError(rule.explain_failure(arrays, params, e)) from None
+    if type(out) is not ndarray:
+        out = np.asarray(out)
+    if out.size > State.max_elements:
+        check_size(out.size)
+    t = Tensor.__new__(Tensor)
+    t.array = out
+    t.grad = None
+    t.grad_fn = None
+    t._vc = [0]
+    t.tangent = None
+    t.requires_grad = False
+    if State.grad_enabled and rule.differentiable and out.dtype.kind == "f":
+        for a in args:
+            if type(a) is Tensor and a.requires_grad:
+                _record(rule, args, params, t)
+                break
+    if State.forward_level:
+        _propagate_tangent(rule, args, params, t)
+    if State.detect_anomaly:
+        _check_finite(rule, t)
+    return t
+
+
+def _record(rule: Rule, args: tuple[Any, ...], params: dict[str, Any], t: Tensor) -> None:
+    parents = tuple(
+        (_leaf_edge(a) if a.requires_grad else None) if type(a) is Tensor else None
+        for a in args
+    )
+    versions = (
+        tuple(a._vc[0] if type(a) is Tensor else 0 for a in args) if rule.saves_inputs else None
+    )
+    node = Node(rule, args, params, parents, versions)
+    if rule.saves_out:
+        node.out = t
+    t.grad_fn = node
+    t.requires_grad = True
+    if State.tape is not None:
+        State.tape.append(node)
+    if State.on_record is not None:
+        State.on_record(node)
+
+
+def _propagate_tangent(rule: Rule, args: tuple[Any, ...], params: dict[str, Any], t: Tensor) -> None:
+    tangents = [a.tangent if type(a) is Tensor else None for a in args]
+    if all(x is None for x in tangents) or not rule.differentiable or t.array.dtype.kind != "f":
+        return
+    if not rule.sparse_tangents:
+        # General rules get real zeros for float inputs without a tangent.
+        tangents = [
+            tan if tan is not None or type(a) is not Tensor or a.array.dtype.kind != "f"
+            else tensor_from_array(np.zeros_like(a.array))
+            for a, tan in zip(args, tangents, strict=True)
+        ]
+    level = State.forward_level
+    State.forward_level = 0  # a JVP rule's own ops carry no tangents of their own
+    try:
+        tan = rule.jvp(tangents, t, *args, **params)
+    finally:
+        State.forward_level = level
+    if tan is not None:
+        if tan.array.shape != t.array.shape:
+            from gradcli.ad import ops
+
+            tan = ops.expand(tan, t.array.shape)
+        if tan.array.dtype != t.array.dtype:
+            from gradcli.ad import ops
+
+            tan = ops.to_dtype(tan, t.array.dtype)
+    t.tangent = tan
+
+
+class AnomalyError(GdRuntimeError):
+    """A NaN or infinity appeared (raised only under --detect-anomaly)."""
+
+    def __init__(self, message: str, node_span: object = None, op: str = "") -> None:
+        super().__init__(message)
+        self.node_span = node_span
+        self.op = op
+
+
+def _check_finite(rule: Rule, t: Tensor) -> None:
+    a = t.array
+    if a.dtype.kind == "f" and not np.isfinite(a).all():
+        bad = "nan" if np.isnan(a).any() else "inf"
+        raise AnomalyError(f"forward of '{rule.name}' produced {bad}", State.span, rule.name)
+
+
+def record_inplace(target: Tensor, result: Tensor) -> Tensor:
+    """Make `target` hold `result` in place: PyTorch's in-place op semantics.
+
+    The result was computed out of place (and recorded with edges to the target's
+    old history); its data is written into the target's storage, the version is
+    bumped, and the target takes over the result's grad_fn.
+    """
+    node = result.grad_fn
+    if (
+        target.requires_grad
+        and target.grad_fn is None
+        and State.grad_enabled
+    ):
+        raise GdRuntimeError(
+            "a leaf Variable that requires grad is being used in an in-place operation.",
+            hint="wrap the update in `with no_grad():`, or work on x.detach() / x.data",
+        )
+    tdtype = target.array.dtype
+    rarr = result.array
+    if rarr.dtype != tdtype and not np.can_cast(rarr.dtype, tdtype, "same_kind"):
+        raise GdRuntimeError(
+            f"result type {_torch_scalar_name(rarr.dtype)} can't be cast to the desired "
+            f"output type {_torch_scalar_name(tdtype)}"
+        )
+    if rarr.shape != target.array.shape:
+        if np.broadcast_shapes(rarr.shape, target.array.shape) != target.array.shape:
+            raise GdRuntimeError(
+                f"output with shape {list(target.array.shape)} doesn't match the broadcast "
+                f"shape {list(np.broadcast_shapes(rarr.shape, target.array.shape))}"
+            )
+    if node is not None and node.inputs is not None and node.rule.saves_inputs:
+        # The op saved the target's *old* value: keep a private copy of it, since the
+        # storage is about to be overwritten.
+        node.inputs = tuple(
+            _snapshot(a) if a is target else a for a in node.inputs
+        )
+    target.array[...] = rarr
+    target._vc[0] += 1
+    if node is not None:
+        if node.rule.saves_out:
+            node.out = target
+        target.grad_fn = node
+        target.requires_grad = True
+    target.tangent = result.tangent
+    return target
+
+
+def _snapshot(t: Tensor) -> Tensor:
+    s = Tensor.__new__(Tensor)
+    s.array = t.array.copy()
+    s.requires_grad = t.requires_grad
+    s.grad = None
+    s.grad_fn = t.grad_fn
+    s._vc = [t._vc[0]]
+    s.tangent = t.tangent
+    return s
+
+
+def _torch_scalar_name(dtype: np.dtype) -> str:
+    return {"float32": "Float", "float64": "Double", "int64": "Long", "bool": "Bool"}.get(
+        dtypes.name_of(dtype), str(dtype)
+    )
+
+
+def torch_type_name(t: Tensor) -> str:
+    """PyTorch's legacy type name, e.g. torch.FloatTensor (used in error messages)."""
+    return f"torch.{_torch_scalar_name(t.array.dtype)}Tensor"
+
+
+class grad_mode:
+    """Context manager setting grad mode (no_grad, enable_grad, set_grad_enabled)."""
+
+    __slots__ = ("enabled", "prev")
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = bool(enabled)
+        self.prev = State.grad_enabled
+
+    def __enter__(self) -> None:
+        self.prev = State.grad_enabled
+        State.grad_enabled = self.enabled
+
+    def __exit__(self, *exc: object) -> None:
+        State.grad_enabled = self.prev
+
+
+def no_grad() -> grad_mode:
+    """Context: record nothing."""
+    return grad_mode(False)
+
+
+def enable_grad() -> grad_mode:
+    """Context: record again."""
+    return grad_mode(True)
+
+
+def set_grad_enabled(flag: bool) -> grad_mode:
+    """Set grad mode now; also usable as a context manager that restores it."""
+    mode = grad_mode(flag)
+    State.grad_enabled = bool(flag)
+    return mode
+
+
+def is_grad_enabled() -> bool:
+    """Whether ops are being recorded."""
+    return State.grad_enabled
