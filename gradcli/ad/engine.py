@@ -204,7 +204,7 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
             if ca.dtype != xa.dtype:
                 c = F.to_dtype(c, xa.dtype)
             _send(run, pending, heap, edge, c)
-        if not retain_graph and rule.saves_inputs or not retain_graph and rule.saves_out:
+        if (not retain_graph and rule.saves_inputs) or (not retain_graph and rule.saves_out):
             node.inputs = None
             node.out = None
 

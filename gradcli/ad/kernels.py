@@ -498,7 +498,7 @@ def _check_float_match(a: ndarray, b: ndarray, what: str) -> None:
 def mm(a: ndarray, b: ndarray) -> Any:
     """Matrix product of two matrices."""
     if a.ndim != 2 or b.ndim != 2:
-        raise ValueError(f"self must be a matrix" if a.ndim != 2 else "mat2 must be a matrix")
+        raise ValueError("self must be a matrix" if a.ndim != 2 else "mat2 must be a matrix")
     _check_float_match(a, b, "m1 and m2")
     if a.shape[1] != b.shape[0]:
         raise ValueError(
@@ -531,10 +531,8 @@ def dot(a: ndarray, b: ndarray) -> Any:
     _check_float_match(a, b, "both vectors")
     if a.shape[0] != b.shape[0]:
         raise ValueError(
-            "inconsistent tensor size, expected tensor [{}] and src [{}] to have the same "
-            "number of elements, but got {} and {} elements respectively".format(
-                a.shape[0], b.shape[0], a.shape[0], b.shape[0]
-            )
+            f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] to have the same "
+            f"number of elements, but got {a.shape[0]} and {b.shape[0]} elements respectively"
         )
     return np.dot(a, b)
 

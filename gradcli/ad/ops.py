@@ -761,7 +761,7 @@ def to_dtype(x: Tensor, dtype: Any) -> Tensor:
 
 def to(x: Tensor, dtype: Any = None, **_: Any) -> Tensor:
     """x.to(dtype): x itself when the dtype already matches."""
-    if dtype is None or isinstance(dtype, str) and dtype == "cpu":
+    if dtype is None or (isinstance(dtype, str) and dtype == "cpu"):
         return x
     dt = dtypes_resolve(dtype)
     return x if x.array.dtype == dt else to_dtype(x, dt)

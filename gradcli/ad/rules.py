@@ -469,61 +469,58 @@ _add(Rule(
 # ---------------------------------------------------------------------------------------
 
 def linear(name: str, torch_name: Any, kernel: Callable[..., Any],
-           transpose: Callable[..., Any], same: Callable[..., Any], doc: str) -> Rule:
-    """A unary linear op: VJP = transpose(g, x, **p), JVP = same(t, **p)."""
-    return _add(Rule(
-        name, torch_name, kernel,
-        lambda g, out, x, **p: (transpose(g, x, **p),),
-        lambda ts, out, x, **p: same(ts[0], **p),
-        kind="linear", doc=doc, saves_inputs=False))
+           transpose: Callable[..., Any], doc: str) -> Rule:
+    """A unary linear op: VJP = transpose(g, x, **p); JVP = the op itself on the tangent."""
+    from gradcli.ad.tensor import apply
+
+    rule = Rule(name, torch_name, kernel,
+                lambda g, out, x, **p: (transpose(g, x, **p),), None,
+                kind="linear", doc=doc, saves_inputs=False)
+    rule.jvp = lambda ts, out, x, **p: apply(rule, (ts[0],), p)
+    return _add(rule)
 
 
 linear("reshape", "ViewBackward0", K.reshape,
-       lambda g, x, shape: F.reshape(g, x.shape), F.reshape, "reshape / view")
+       lambda g, x, shape: F.reshape(g, x.shape), "reshape / view")
 linear("expand", "ExpandBackward0", K.expand,
-       lambda g, x, shape: F.sum_to(g, x.shape), F.expand, "broadcast to a shape")
+       lambda g, x, shape: F.sum_to(g, x.shape), "broadcast to a shape")
 linear("sum_to", "SumToBackward", K.sum_to,
-       lambda g, x, shape: F.expand(g, x.shape), F.sum_to,
+       lambda g, x, shape: F.expand(g, x.shape),
        "sum a broadcast tensor back to a shape (the engine's unbroadcast)")
 linear("transpose", lambda i, p: "TBackward0" if p.get("short") else "TransposeBackward0",
        lambda x, dim0, dim1, short=False: K.transpose(x, dim0, dim1),
        lambda g, x, dim0, dim1, short=False: F.transpose(g, dim0, dim1, short),
-       F.transpose, "swap two dims (x.t() is the 2-D short form)")
+       "swap two dims (x.t() is the 2-D short form)")
 linear("permute", "PermuteBackward0", K.permute,
-       lambda g, x, dims: F.permute(g, _inverse_perm(dims)), F.permute, "reorder dims")
+       lambda g, x, dims: F.permute(g, _inverse_perm(dims)), "reorder dims")
 linear("squeeze",
        lambda i, p: "SqueezeBackward4" if p.get("dims_variant") else
        ("SqueezeBackward0" if p.get("dim") is None else "SqueezeBackward1"),
        lambda x, dim=None, dims_variant=False: K.squeeze(x, dim),
        lambda g, x, dim=None, dims_variant=False: F.reshape(g, x.shape),
-       lambda t, dim=None, dims_variant=False: F.squeeze(t, dim, dims_variant),
        "drop size-1 dims")
 linear("unsqueeze", "UnsqueezeBackward0", K.unsqueeze,
-       lambda g, x, dim: F.reshape(g, x.shape), F.unsqueeze, "insert a size-1 dim")
+       lambda g, x, dim: F.reshape(g, x.shape), "insert a size-1 dim")
 linear("getitem", lambda i, p: p["kind"],
        lambda x, index, kind: K.getitem(x, index),
        lambda g, x, index, kind: F.index_add_into(g, x.shape, index),
-       lambda t, index, kind: F.getitem_raw(t, index, kind),
        "x[index]: select, slice, mask or gather")
 linear("index_add_into", "IndexAddBackward",
        lambda g, shape, index: K.index_add_into(g, shape, index),
        lambda gg, g, shape, index: F.getitem_raw(gg, index, "IndexBackward0"),
-       lambda t, shape, index: F.index_add_into(t, shape, index),
        "zeros with g added at an index (the transpose of x[index])")
 linear("diag", lambda i, p: "DiagEmbedBackward0" if p["embed"] else "DiagonalBackward0",
        lambda x, diagonal=0, embed=True, shape=None: K.diag(x, diagonal),
        lambda g, x, diagonal=0, embed=True, shape=None: F.diag_transpose(g, x.shape, diagonal),
-       lambda t, diagonal=0, embed=True, shape=None: F.diag(t, diagonal),
        "diagonal matrix from a vector, or the diagonal of a matrix")
 linear("diag_embed_like", "DiagEmbedBackward0",
        lambda v, shape, diagonal=0: K.diag_embed_like(v, shape, diagonal),
        lambda g, v, shape, diagonal=0: F.diag(g, diagonal),
-       lambda t, shape, diagonal=0: F.diag_transpose(t, shape, diagonal),
        "write a vector onto a diagonal of a zero matrix")
 linear("to_dtype", "ToCopyBackward0", K.to_dtype,
-       lambda g, x, dtype: F.to_dtype(g, x.dtype), F.to_dtype, "convert dtype (a copy)")
+       lambda g, x, dtype: F.to_dtype(g, x.dtype), "convert dtype (a copy)")
 linear("clone", "CloneBackward0", K.clone,
-       lambda g, x: g, F.clone, "a copy that stays in the graph")
+       lambda g, x: g, "a copy that stays in the graph")
 _add(Rule(
     "fill", lambda i, p: "ZeroBackward0" if p["value"] == 0 else "FillBackward2", K.fill,
     lambda g, out, x, value: (F.zeros_like(g),),

@@ -1,0 +1,55 @@
+"""Forward mode: tangents ride along with primals through the table's JVP rules.
+
+One dual level at a time (as `torch.autograd.forward_ad.dual_level`). Reverse mode
+runs inside it unchanged, so forward-over-reverse (Hessian-vector products) is just
+a backward pass whose saved inputs carry tangents.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gradcli.ad.tensor import State, Tensor
+from gradcli.errors import GdRuntimeError
+
+
+class dual_level:
+    """Context manager: tangents attached inside it are propagated by every op."""
+
+    def __enter__(self) -> dual_level:
+        if State.forward_level:
+            raise GdRuntimeError(
+                "nested forward-mode levels are not supported; compute nested derivatives "
+                "with reverse mode (grad with create_graph=True)")
+        State.forward_level = 1
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        State.forward_level = 0
+
+
+def make_dual(primal: Tensor, tangent: Tensor) -> Tensor:
+    """A tensor sharing primal's data (and graph) that carries `tangent`."""
+    if not State.forward_level:
+        raise GdRuntimeError("make_dual needs an active dual_level()")
+    if tangent.shape != primal.shape:
+        raise GdRuntimeError(
+            f"Trying to set a forward gradient that has a different size than that of the "
+            f"original Tensor, this is not supported. Tensor is of size {list(primal.shape)} "
+            f"while the given forward gradient is of size {list(tangent.shape)}.")
+    if primal.requires_grad and primal.grad_fn is not None:
+        from gradcli.ad import ops
+
+        dual = ops.reshape(primal, primal.shape)
+    else:
+        dual = primal.detach()
+        dual.requires_grad = primal.requires_grad
+        if primal.requires_grad:
+            dual = primal  # a leaf requiring grad must stay the same object for backward
+    dual.tangent = tangent if tangent.dtype == primal.dtype else tangent.to(primal.dtype)  # type: ignore[attr-defined]
+    return dual
+
+
+def unpack_dual(t: Tensor) -> tuple[Tensor, Any]:
+    """(primal, tangent or None)."""
+    return t, t.tangent

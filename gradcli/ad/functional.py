@@ -1,0 +1,256 @@
+"""PyTorch's functional API (torch.autograd.functional) on our engine.
+
+jacobian, hessian, vjp, jvp, hvp, vhp take a Python callable and tensors, with
+PyTorch's argument and return conventions: a single tensor in gives a tensor out,
+a tuple in gives a tuple out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from gradcli.ad import ops as F
+from gradcli.ad.engine import grad
+from gradcli.ad.forward import dual_level, make_dual
+from gradcli.ad.tensor import Tensor, enable_grad, tensor_from_array
+from gradcli.errors import GdRuntimeError
+
+Func = Callable[..., Any]
+
+
+def _tuple(x: Any) -> tuple[bool, tuple[Tensor, ...]]:
+    if isinstance(x, Tensor):
+        return False, (x,)
+    if isinstance(x, (tuple, list)) and all(isinstance(t, Tensor) for t in x):
+        return True, tuple(x)
+    raise GdRuntimeError("The inputs given to the functional API must be a Tensor or a tuple "
+                         "of Tensors")
+
+
+def _prepare(inputs: tuple[Tensor, ...], create_graph: bool) -> tuple[Tensor, ...]:
+    out = []
+    for x in inputs:
+        if create_graph and x.requires_grad:
+            out.append(F.reshape(x, x.shape))  # stays connected to x's graph
+        else:
+            d = x.detach()
+            if d.dtype.kind == "f":
+                d.requires_grad = True
+            out.append(d)
+    return tuple(out)
+
+
+def _call(func: Func, xs: tuple[Tensor, ...]) -> tuple[bool, tuple[Tensor, ...]]:
+    res = func(*xs)
+    try:
+        return _tuple(res)
+    except GdRuntimeError:
+        raise GdRuntimeError("The outputs of the user-provided function given to the functional "
+                             "API must be a Tensor or a tuple of Tensors") from None
+
+
+def _finish(ts: tuple[Any, ...], is_tuple: bool, create_graph: bool) -> Any:
+    fixed = tuple(t if create_graph or t is None else t.detach() for t in ts)
+    return fixed if is_tuple else fixed[0]
+
+
+def _zeros(x: Tensor) -> Tensor:
+    return tensor_from_array(np.zeros(x.shape, x.dtype))
+
+
+def vjp(func: Func, inputs: Any, v: Any = None, create_graph: bool = False,
+        strict: bool = False) -> tuple[Any, Any]:
+    """(func(inputs), vᵀ·J): reverse mode, what y.backward(v) leaves in x.grad."""
+    in_tuple, xs = _tuple(inputs)
+    with enable_grad():
+        xs = _prepare(xs, create_graph)
+        out_tuple, outs = _call(func, xs)
+        vs = _tuple(v)[1] if v is not None else None
+        if vs is None and any(o.numel() != 1 for o in outs):
+            raise GdRuntimeError("The vector v can only be None if the user-provided function "
+                                 "returns a single Tensor with a single element.")
+        diff = [o for o in outs if o.requires_grad]
+        if diff:
+            dv = None if vs is None else [vv for o, vv in zip(outs, vs, strict=True)
+                                          if o.requires_grad]
+            gs = grad(diff, xs, dv, retain_graph=create_graph, create_graph=create_graph,
+                      allow_unused=True)
+        else:
+            gs = tuple(None for _ in xs)
+    gs = tuple(_zeros(x) if g is None else g for g, x in zip(gs, xs, strict=True))
+    return _finish(outs, out_tuple, create_graph), _finish(gs, in_tuple, create_graph)
+
+
+def jvp(func: Func, inputs: Any, v: Any = None, create_graph: bool = False,
+        strict: bool = False) -> tuple[Any, Any]:
+    """(func(inputs), J·v): forward mode, tangents through the JVP rules."""
+    in_tuple, xs = _tuple(inputs)
+    if v is None:
+        if any(x.numel() != 1 for x in xs):
+            raise GdRuntimeError("The vector v can only be None if the input to the "
+                                 "user-provided function is a single Tensor with a single "
+                                 "element.")
+        vs = tuple(F.ones_like(x) for x in xs)
+    else:
+        vs = _tuple(v)[1]
+    for x, t in zip(xs, vs, strict=True):
+        if x.shape != t.shape:
+            raise GdRuntimeError(
+                f"Mismatch in shape: v has a shape of {list(t.shape)} and the input has a "
+                f"shape of {list(x.shape)}")
+    with dual_level():
+        duals = tuple(make_dual(x if create_graph else x.detach(), t)
+                      for x, t in zip(xs, vs, strict=True))
+        out_tuple, outs = _call(func, duals)
+        tangents = tuple(o.tangent if o.tangent is not None else _zeros(o) for o in outs)
+        for o in outs:
+            o.tangent = None
+    return _finish(outs, out_tuple, create_graph), _finish(tangents, out_tuple, create_graph)
+
+
+def jacobian(func: Func, inputs: Any, create_graph: bool = False, strict: bool = False,
+             vectorize: bool = False, strategy: str = "reverse-mode") -> Any:
+    """The Jacobian: shape out.shape + in.shape (nested tuples for tuple ins/outs)."""
+    in_tuple, xs = _tuple(inputs)
+    if strategy == "forward-mode":
+        return _jacobian_forward(func, xs, in_tuple, create_graph)
+    with enable_grad():
+        xs = _prepare(xs, create_graph)
+        out_tuple, outs = _call(func, xs)
+        rows: list[tuple[Tensor, ...]] = []
+        for out in outs:
+            per_in: list[list[Tensor]] = [[] for _ in xs]
+            n = out.numel()
+            for i in range(n):
+                if not out.requires_grad:
+                    gs: tuple[Any, ...] = tuple(None for _ in xs)
+                else:
+                    e = np.zeros(n, out.dtype)
+                    e[i] = 1
+                    gs = grad(out, xs, tensor_from_array(e.reshape(out.shape)),
+                              retain_graph=True, create_graph=create_graph, allow_unused=True)
+                for k, (g, x) in enumerate(zip(gs, xs, strict=True)):
+                    per_in[k].append(_zeros(x) if g is None else g)
+            blocks = []
+            for k, x in enumerate(xs):
+                if n == 0:
+                    blocks.append(tensor_from_array(np.zeros(out.shape + x.shape, x.dtype)))
+                    continue
+                stacked = F.stack(per_in[k], 0) if per_in[k] else _zeros(x)
+                blocks.append(F.reshape(stacked, out.shape + x.shape))
+            rows.append(tuple(blocks))
+    return _nest(rows, in_tuple, out_tuple, create_graph)
+
+
+def _jacobian_forward(func: Func, xs: tuple[Tensor, ...], in_tuple: bool,
+                      create_graph: bool) -> Any:
+    cols: list[list[list[Tensor]]] = []
+    out_tuple = False
+    outs: tuple[Tensor, ...] = ()
+    for k, x in enumerate(xs):
+        per_out: list[list[Tensor]] | None = None
+        n = x.numel()
+        for j in range(n):
+            e = np.zeros(n, x.dtype)
+            e[j] = 1
+            vs = tuple(tensor_from_array(e.reshape(x.shape)) if i == k else _zeros(y)
+                       for i, y in enumerate(xs))
+            out_tuple_, (outs_, tans) = False, jvp(func, xs, vs, create_graph)
+            out_tuple = isinstance(outs_, tuple)
+            outs = outs_ if out_tuple else (outs_,)
+            tl = tans if out_tuple else (tans,)
+            if per_out is None:
+                per_out = [[] for _ in tl]
+            for m, t in enumerate(tl):
+                per_out[m].append(t)
+        cols.append(per_out or [])
+    rows = []
+    for m, out in enumerate(outs):
+        blocks = []
+        for k, x in enumerate(xs):
+            col = F.stack(cols[k][m], -1) if cols[k] else _zeros(out)
+            blocks.append(F.reshape(col, out.shape + x.shape))
+        rows.append(tuple(blocks))
+    return _nest(rows, in_tuple, out_tuple, create_graph)
+
+
+def _nest(rows: list[tuple[Tensor, ...]], in_tuple: bool, out_tuple: bool,
+          create_graph: bool) -> Any:
+    rows2 = [tuple(b if create_graph else b.detach() for b in r) for r in rows]
+    per_out = [r if in_tuple else r[0] for r in rows2]
+    return tuple(per_out) if out_tuple else per_out[0]
+
+
+def _scalar_func(func: Func) -> Func:
+    def f(*xs: Tensor) -> Tensor:
+        out = func(*xs)
+        if not isinstance(out, Tensor) or out.numel() != 1:
+            raise GdRuntimeError("The function given to hessian should return a single "
+                                 "element Tensor")
+        return out
+
+    return f
+
+
+def hessian(func: Func, inputs: Any, create_graph: bool = False, strict: bool = False,
+            vectorize: bool = False, outer_jacobian_strategy: str = "reverse-mode") -> Any:
+    """The Hessian of a scalar function: shape in.shape + in.shape."""
+    in_tuple, xs = _tuple(inputs)
+    f = _scalar_func(func)
+
+    def gradient(*ys: Tensor) -> Any:
+        with enable_grad():
+            out = f(*ys)
+            if not out.requires_grad:
+                gs = tuple(_zeros(y) for y in ys)
+            else:
+                gs = grad(out, ys, create_graph=True, allow_unused=True)
+                gs = tuple(_zeros(y) if g is None else g for g, y in zip(gs, ys, strict=True))
+        return gs if in_tuple else gs[0]
+
+    return jacobian(gradient, xs if in_tuple else xs[0], create_graph=create_graph)
+
+
+def hvp(func: Func, inputs: Any, v: Any = None, create_graph: bool = False,
+        strict: bool = False) -> tuple[Any, Any]:
+    """(func(inputs), H·v) by forward-over-reverse: one pass, no Hessian built."""
+    in_tuple, xs = _tuple(inputs)
+    vs = _tuple(v)[1] if v is not None else tuple(F.ones_like(x) for x in xs)
+    f = _scalar_func(func)
+    with dual_level(), enable_grad():
+        prepared = _prepare(xs, create_graph)
+        duals = tuple(make_dual(x, t) for x, t in zip(prepared, vs, strict=True))
+        out = f(*duals)
+        if out.requires_grad:
+            gs = grad(out, duals, retain_graph=create_graph, create_graph=create_graph,
+                      allow_unused=True)
+        else:
+            gs = tuple(None for _ in duals)
+        hv = tuple(_zeros(x) if g is None or g.tangent is None else g.tangent
+                   for g, x in zip(gs, xs, strict=True))
+        for d in duals:
+            d.tangent = None
+    return _finish((out,), False, create_graph), _finish(hv, in_tuple, create_graph)
+
+
+def vhp(func: Func, inputs: Any, v: Any = None, create_graph: bool = False,
+        strict: bool = False) -> tuple[Any, Any]:
+    """(func(inputs), vᵀ·H) by reverse-over-reverse."""
+    in_tuple, xs = _tuple(inputs)
+    vs = _tuple(v)[1] if v is not None else tuple(F.ones_like(x) for x in xs)
+    f = _scalar_func(func)
+    with enable_grad():
+        ys = _prepare(xs, create_graph)
+        out = f(*ys)
+        gs = grad(out, ys, create_graph=True, allow_unused=True) if out.requires_grad else ()
+        pairs = [(g, vv) for g, vv in zip(gs, vs, strict=False) if g is not None and g.requires_grad]
+        if pairs:
+            res = grad([g for g, _ in pairs], ys, [vv for _, vv in pairs],
+                       create_graph=create_graph, allow_unused=True)
+        else:
+            res = tuple(None for _ in ys)
+    res = tuple(_zeros(x) if r is None else r for r, x in zip(res, xs, strict=True))
+    return _finish((out,), False, create_graph), _finish(res, in_tuple, create_graph)
