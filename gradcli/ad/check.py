@@ -100,8 +100,10 @@ def _outputs(f: Callable[..., Any], xs: Sequence[Tensor]) -> list[np.ndarray]:
 
 def _directional_fd(f: Callable[..., Any], xs: Sequence[np.ndarray],
                     vs: Sequence[np.ndarray], u: Sequence[np.ndarray], eps: float) -> float:
-    plus = [tensor_from_array(x + eps * v) for x, v in zip(xs, vs, strict=True)]
-    minus = [tensor_from_array(x - eps * v) for x, v in zip(xs, vs, strict=True)]
+    # np.asarray: on 0-d arrays, x + eps·v is a numpy scalar, which kernels would take for
+    # a Python number (and so compute in the default float32).
+    plus = [tensor_from_array(np.asarray(x + eps * v)) for x, v in zip(xs, vs, strict=True)]
+    minus = [tensor_from_array(np.asarray(x - eps * v)) for x, v in zip(xs, vs, strict=True)]
     fp = _outputs(f, plus)
     fm = _outputs(f, minus)
     return float(sum(np.sum(uu * (a - b)) for uu, a, b in zip(u, fp, fm, strict=True))

@@ -889,9 +889,9 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, **_: Any) 
         if dtype is not None:
             a = a.astype(dtypes_resolve(dtype))
         return _leaf(a, requires_grad)
-    if isinstance(data, np.ndarray):
-        a = data.astype(dtypes_resolve(dtype) if dtype is not None else dtypes.canonical(data.dtype))
-        return _leaf(a, requires_grad)
+    if isinstance(data, (np.ndarray, np.generic)):
+        dt = dtypes_resolve(dtype) if dtype is not None else dtypes.canonical(data.dtype)
+        return _leaf(np.asarray(data).astype(dt), requires_grad)
     _check_ragged(data)
     dt = dtypes_resolve(dtype) if dtype is not None else _infer_dtype(data)
     try:

@@ -424,6 +424,8 @@ _add(Rule(
 
 
 def _norm_deriv(x: Tensor, out: Tensor, p: float, dim: Any, keepdim: bool) -> Tensor:
+    if p == 0:
+        return F.zeros_like(x)  # the count of nonzeros is piecewise constant
     o = _unreduce(out, x.shape, dim, keepdim)
     if p == 2:
         # x/‖x‖, and 0 at the origin (PyTorch's subgradient).
