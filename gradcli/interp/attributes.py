@@ -1,0 +1,208 @@
+"""Which attributes a gd program may read or write, per value type: the sandbox's door.
+
+Nothing reaches Python's own attributes: every lookup goes through these tables,
+and names starting with an underscore are refused before any table is consulted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from gradcli.ad import engine
+from gradcli.ad import ops as F
+from gradcli.ad.ops import MinMax
+from gradcli.ad.tensor import Node, Tensor
+from gradcli.errors import GdRuntimeError
+from gradcli.interp.values import (
+    BoundMethod,
+    DType,
+    Namespace,
+    Size,
+    dtype_value,
+    type_name,
+)
+
+
+def _size(x: Tensor, dim: int | None = None) -> Any:
+    return Size(x.shape) if dim is None else x.shape[dim]
+
+
+def _set_grad(x: Tensor, value: Any) -> None:
+    if value is not None:
+        if type(value) is not Tensor:
+            raise GdRuntimeError(f"assigned grad expected to be a Tensor or None but got grad "
+                                 f"of type {type_name(value)}")
+        if value.shape != x.shape:
+            raise GdRuntimeError("assigned grad has data of a different size")
+        if value.dtype != x.dtype:
+            raise GdRuntimeError("assigned grad has data of a different type")
+    x.grad = value
+
+
+def _set_requires_grad(x: Tensor, value: Any) -> None:
+    x.requires_grad_(bool(value))
+
+
+def _set_data(x: Tensor, value: Any) -> None:
+    if type(value) is not Tensor:
+        raise GdRuntimeError("data must be a Tensor")
+    x.array = value.array
+
+
+TENSOR_PROPERTIES: dict[str, Callable[[Tensor], Any]] = {
+    "grad": lambda x: x.grad,
+    "grad_fn": lambda x: x.grad_fn,
+    "requires_grad": lambda x: x.requires_grad,
+    "is_leaf": lambda x: x.is_leaf,
+    "shape": lambda x: Size(x.shape),
+    "ndim": lambda x: x.ndim,
+    "dtype": lambda x: dtype_value(x.dtype),
+    "data": lambda x: x.data,
+    "T": F.T,
+    "mT": lambda x: F.transpose(x, -2, -1),
+    "retains_grad": lambda x: x.retains_grad,
+    "device": lambda x: "cpu",
+    "is_cuda": lambda x: False,
+}
+
+TENSOR_METHODS: dict[str, Callable[..., Any]] = {
+    **F.METHODS,
+    "backward": engine.tensor_backward,
+    "item": Tensor.item,
+    "tolist": Tensor.tolist,
+    "detach": Tensor.detach,
+    "detach_": Tensor.detach_,
+    "requires_grad_": Tensor.requires_grad_,
+    "retain_grad": Tensor.retain_grad,
+    "size": _size,
+    "dim": Tensor.dim,
+    "numel": Tensor.numel,
+    "is_floating_point": lambda x: x.dtype.kind == "f",
+    "cpu": lambda x: x,
+    "numpy": lambda x: x.detach(),
+}
+
+TENSOR_SETTERS: dict[str, Callable[[Tensor, Any], None]] = {
+    "grad": _set_grad,
+    "requires_grad": _set_requires_grad,
+    "data": _set_data,
+}
+
+NODE_METHODS: dict[str, Callable[..., Any]] = {"name": lambda n: n.name}
+NODE_PROPERTIES: dict[str, Callable[[Node], Any]] = {
+    "next_functions": lambda n: tuple(
+        ((p if type(p) is Node else None), 0) for p in n.parents),
+}
+
+LIST_METHODS = frozenset(
+    ("append", "extend", "pop", "insert", "index", "count", "reverse", "copy", "clear",
+     "remove"))
+TUPLE_METHODS = frozenset(("index", "count"))
+STR_METHODS = frozenset(
+    ("format", "join", "upper", "lower", "strip", "split", "replace", "startswith",
+     "endswith", "ljust", "rjust", "center", "title", "capitalize", "count", "find", "zfill",
+     "lstrip", "rstrip", "splitlines", "isdigit", "isalpha"))
+
+
+def get_attribute(obj: Any, name: str) -> Any:
+    """obj.name for a gd program, or a GdRuntimeError."""
+    if name.startswith("_"):
+        raise GdRuntimeError(
+            f"attribute '{name}' is not accessible in gd (names starting with '_' are private)")
+    t = type(obj)
+    if t is Tensor:
+        prop = TENSOR_PROPERTIES.get(name)
+        if prop is not None:
+            return prop(obj)
+        fn = TENSOR_METHODS.get(name)
+        if fn is not None:
+            return BoundMethod(obj, name, fn)
+    elif t is Namespace:
+        try:
+            return obj.members[name]
+        except KeyError:
+            raise GdRuntimeError(f"module '{obj.name}' has no attribute '{name}'",
+                                 hint=_closest(name, obj.members)) from None
+    elif t is Node:
+        prop = NODE_PROPERTIES.get(name)
+        if prop is not None:
+            return prop(obj)
+        fn = NODE_METHODS.get(name)
+        if fn is not None:
+            return BoundMethod(obj, name, fn)
+    elif t is MinMax:
+        if name in ("values", "indices"):
+            return getattr(obj, name)
+    elif t is DType:
+        if name == "is_floating_point":
+            return obj.is_floating_point
+    elif t is Size:
+        if name in ("numel", "index", "count"):
+            return BoundMethod(obj, name, getattr(Size, name))
+    elif t is list:
+        if name in LIST_METHODS:
+            return BoundMethod(obj, name, getattr(list, name))
+    elif t is tuple:
+        if name in TUPLE_METHODS:
+            return BoundMethod(obj, name, getattr(tuple, name))
+    elif t is str:
+        if name in STR_METHODS:
+            return BoundMethod(obj, name, _str_method(name))
+    elif t is float or t is int:
+        if name in ("real", "imag"):
+            return getattr(obj, name)
+        if name == "is_integer" and t is float:
+            return BoundMethod(obj, name, float.is_integer)
+    raise GdRuntimeError(f"'{type_name(obj)}' object has no attribute '{name}'",
+                         hint=_closest(name, _names_of(obj)))
+
+
+def _str_method(name: str) -> Callable[..., Any]:
+    method = getattr(str, name)
+    if name != "format":
+        return method
+
+    def fmt(s: str, *args: Any, **kwargs: Any) -> str:
+        # Only positional/keyword fields: attribute or index lookups inside fields could
+        # reach Python objects, so "{0.__class__}" is refused.
+        import string
+
+        for _, field, _, _ in string.Formatter().parse(s):
+            if field and any(c in field for c in ".[_"):
+                raise GdRuntimeError("format fields may only name arguments in gd")
+        from gradcli.interp.values import to_str
+
+        return s.format(*[a if isinstance(a, (int, float, str)) else to_str(a) for a in args],
+                        **{k: v if isinstance(v, (int, float, str)) else to_str(v)
+                           for k, v in kwargs.items()})
+
+    return fmt
+
+
+def set_attribute(obj: Any, name: str, value: Any) -> None:
+    """obj.name = value for a gd program (only where PyTorch allows it)."""
+    if name.startswith("_"):
+        raise GdRuntimeError(
+            f"attribute '{name}' is not accessible in gd (names starting with '_' are private)")
+    if type(obj) is Tensor:
+        setter = TENSOR_SETTERS.get(name)
+        if setter is not None:
+            setter(obj, value)
+            return
+        if name in TENSOR_PROPERTIES or name in TENSOR_METHODS:
+            raise GdRuntimeError(f"attribute '{name}' of 'Tensor' objects is not writable")
+    raise GdRuntimeError(f"cannot set attribute '{name}' of a '{type_name(obj)}' value")
+
+
+def _names_of(obj: Any) -> list[str]:
+    if type(obj) is Tensor:
+        return [*TENSOR_PROPERTIES, *TENSOR_METHODS]
+    return []
+
+
+def _closest(name: str, names: Any) -> str | None:
+    import difflib
+
+    match = difflib.get_close_matches(name, list(names), n=1)
+    return f"did you mean '{match[0]}'?" if match else None

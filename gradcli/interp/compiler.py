@@ -1,0 +1,884 @@
+"""Compile the gd AST once into Python closures.
+
+Every expression becomes `fn(frame) -> value` and every statement `fn(frame) ->
+signal` (None to go on, BREAK, CONTINUE or RETURN). Dispatch on node types happens
+here, once; running a loop only calls closures. Errors raised while running get the
+span of the innermost expression that failed.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from gradcli.ad import ops as F
+from gradcli.ad.tensor import State, Tensor, grad_mode
+from gradcli.errors import GdAssertionError, GdError, GdLimitError, GdRuntimeError
+from gradcli.interp.attributes import get_attribute, set_attribute
+from gradcli.interp.values import (
+    Builtin,
+    GradModeDecorator,
+    Namespace,
+    to_repr,
+    to_str,
+    type_name,
+)
+from gradcli.render.torch_repr import format_tensor_spec
+from gradcli.source import Span
+from gradcli.syntax import ast as A
+
+if TYPE_CHECKING:
+    from gradcli.interp.runtime import Runtime
+
+Expr = Callable[["Frame"], Any]
+Stmt = Callable[["Frame"], Any]
+
+BREAK = object()
+CONTINUE = object()
+RETURN = object()
+MISSING = object()
+
+MAX_INT_BITS = 100_000  # Python ints beyond this are a limit error (10**10**10 never hangs)
+MAX_SEQUENCE = 10_000_000  # str/list repetition cap
+
+
+class Frame:
+    """Variables of one scope; lookups fall back to the defining scope, then built-ins."""
+
+    __slots__ = ("parent", "ret", "vars")
+
+    def __init__(self, parent: Frame | None) -> None:
+        self.vars: dict[str, Any] = {}
+        self.parent = parent
+        self.ret: Any = None
+
+
+def _runtime_error(e: Exception, span: Span) -> GdError:
+    if isinstance(e, GdError):
+        return e.at(span)
+    if isinstance(e, RecursionError):
+        return GdLimitError("maximum recursion depth exceeded", span,
+                            hint="deep recursion or a very deeply nested value")
+    if isinstance(e, MemoryError):
+        return GdLimitError("out of memory", span)
+    text = str(e) or type(e).__name__
+    return GdRuntimeError(text, span)
+
+
+_CAUGHT = (TypeError, ValueError, ZeroDivisionError, OverflowError, IndexError, KeyError,
+           RecursionError, MemoryError, ArithmeticError)
+
+
+# -- safe arithmetic on Python values -----------------------------------------------------
+
+def _check_int(v: Any, span: Span | None = None) -> Any:
+    if type(v) is int and (v > 1 << 64 or v < -(1 << 64)) and v.bit_length() > MAX_INT_BITS:
+        raise GdLimitError(f"integer too large ({v.bit_length():,} bits)", span)
+    return v
+
+
+def _pow(a: Any, b: Any) -> Any:
+    if type(a) is int and type(b) is int and b > 0 and a not in (0, 1, -1):
+        if b * max(a.bit_length(), 1) > MAX_INT_BITS:
+            raise GdLimitError(f"integer too large: {a}**{b} has more than "
+                               f"{MAX_INT_BITS:,} bits")
+    return _check_int(operator.pow(a, b))
+
+
+def _mul(a: Any, b: Any) -> Any:
+    ta, tb = type(a), type(b)
+    if ta is Tensor or tb is Tensor:
+        return F.mul(a, b)
+    if ta in (str, list, tuple) and tb is int or tb in (str, list, tuple) and ta is int:
+        seq, n = (a, b) if ta is not int else (b, a)
+        if len(seq) * n > MAX_SEQUENCE:
+            raise GdLimitError(f"sequence of {len(seq) * n:,} items exceeds the limit "
+                               f"of {MAX_SEQUENCE:,}")
+    return _check_int(a * b)
+
+
+def _lshift(a: Any, b: Any) -> Any:
+    raise GdRuntimeError("bit shifts are not supported in gd")
+
+
+BINARY: dict[str, Callable[[Any, Any], Any]] = {
+    "add": lambda a, b: _check_int(a + b),
+    "sub": operator.sub,
+    "mul": _mul,
+    "div": operator.truediv,
+    "floordiv": operator.floordiv,
+    "mod": operator.mod,
+    "pow": _pow,
+    "matmul": operator.matmul,
+}
+# Statement forms of `x op= y`: tensors change in place (PyTorch's rules), others rebind.
+INPLACE = {"add": "add_", "sub": "sub_", "mul": "mul_", "div": "div_", "pow": "pow_"}
+
+COMPARE: dict[str, Callable[[Any, Any], Any]] = {
+    "lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge,
+    "eq": operator.eq, "ne": operator.ne, "is": operator.is_, "is_not": operator.is_not,
+    "in": lambda a, b: _contains(b, a), "not_in": lambda a, b: not _contains(b, a),
+}
+
+
+def _contains(container: Any, item: Any) -> bool:
+    if type(container) is Tensor:
+        return bool(F.eq(container, item).array.any())
+    if isinstance(container, (list, tuple, str, range)):
+        return item in container
+    raise GdRuntimeError(f"argument of type '{type_name(container)}' is not iterable")
+
+
+def iterate(v: Any) -> Any:
+    """What `for x in v` walks over: sequences, ranges, and a tensor's first dimension."""
+    if type(v) is Tensor:
+        if v.ndim == 0:
+            raise GdRuntimeError("iteration over a 0-d tensor")
+        return [F.getitem(v, i) for i in range(v.shape[0])]
+    if isinstance(v, (list, tuple, range, str)):
+        return v
+    raise GdRuntimeError(f"'{type_name(v)}' object is not iterable")
+
+
+def truth(v: Any) -> bool:
+    """Python truthiness, with PyTorch's rule for tensors (one element only)."""
+    return bool(v)
+
+
+class Compiler:
+    """Turns one program's AST into closures bound to a Runtime."""
+
+    def __init__(self, rt: Runtime) -> None:
+        self.rt = rt
+        self.loop_depth = 0
+
+    # ---------------------------------------------------------------- expressions
+    def expr(self, node: A.Expr) -> Expr:
+        """Compile an expression."""
+        method = getattr(self, "e_" + type(node).__name__, None)
+        if method is None:
+            raise GdRuntimeError(f"{type(node).__name__} is not supported", node.span)
+        return method(node)
+
+    def e_Constant(self, node: A.Constant) -> Expr:
+        value = node.value
+        return lambda f: value
+
+    def e_Name(self, node: A.Name) -> Expr:
+        name = node.id
+        span = node.span
+        builtins = self.rt.builtins
+
+        def load(f: Frame) -> Any:
+            try:
+                return f.vars[name]
+            except KeyError:
+                pass
+            p = f.parent
+            while p is not None:
+                v = p.vars.get(name, MISSING)
+                if v is not MISSING:
+                    return v
+                p = p.parent
+            v = builtins.get(name, MISSING)
+            if v is MISSING:
+                raise GdRuntimeError(f"name '{name}' is not defined", span,
+                                     hint=self.rt.suggest(name))
+            return v
+
+        return load
+
+    def e_BinOp(self, node: A.BinOp) -> Expr:
+        left, right = self.expr(node.left), self.expr(node.right)
+        fn = BINARY[node.op]
+        span = node.span
+        state = State
+
+        def binop(f: Frame) -> Any:
+            a = left(f)
+            b = right(f)
+            state.span = span
+            try:
+                return fn(a, b)
+            except _CAUGHT as e:
+                if isinstance(e, TypeError) and not isinstance(e, GdError):
+                    raise GdRuntimeError(
+                        f"unsupported operand type(s) for {A.BINARY_OPS[node.op]}: "
+                        f"'{type_name(a)}' and '{type_name(b)}'", span) from None
+                raise _runtime_error(e, span) from None
+
+        return binop
+
+    def e_UnaryOp(self, node: A.UnaryOp) -> Expr:
+        operand = self.expr(node.operand)
+        span = node.span
+        op = node.op
+        fn: Callable[[Any], Any] = {
+            "neg": operator.neg, "pos": operator.pos, "invert": operator.invert,
+            "not": lambda v: not truth(v),
+        }[op]
+
+        def unary(f: Frame) -> Any:
+            v = operand(f)
+            State.span = span
+            try:
+                return fn(v)
+            except _CAUGHT as e:
+                if isinstance(e, TypeError) and not isinstance(e, GdError):
+                    raise GdRuntimeError(
+                        f"bad operand type for unary {A.UNARY_OPS[op]}: '{type_name(v)}'",
+                        span) from None
+                raise _runtime_error(e, span) from None
+
+        return unary
+
+    def e_BoolOp(self, node: A.BoolOp) -> Expr:
+        values = [self.expr(v) for v in node.values]
+        span = node.span
+        is_and = node.op == "and"
+
+        def boolop(f: Frame) -> Any:
+            v: Any = None
+            try:
+                for e in values:
+                    v = e(f)
+                    if truth(v) != is_and:
+                        return v
+            except _CAUGHT as e:
+                raise _runtime_error(e, span) from None
+            return v
+
+        return boolop
+
+    def e_Compare(self, node: A.Compare) -> Expr:
+        left = self.expr(node.left)
+        ops = [COMPARE[o] for o in node.ops]
+        rights = [self.expr(c) for c in node.comparators]
+        span = node.span
+        if len(ops) == 1:
+            op, right = ops[0], rights[0]
+
+            def compare1(f: Frame) -> Any:
+                a = left(f)
+                b = right(f)
+                try:
+                    return op(a, b)
+                except _CAUGHT as e:
+                    if isinstance(e, TypeError) and not isinstance(e, GdError):
+                        raise GdRuntimeError(
+                            f"'{A.COMPARE_OPS[node.ops[0]]}' not supported between instances "
+                            f"of '{type_name(a)}' and '{type_name(b)}'", span) from None
+                    raise _runtime_error(e, span) from None
+
+            return compare1
+
+        def compare(f: Frame) -> Any:
+            a = left(f)
+            result: Any = True
+            try:
+                for op, right in zip(ops, rights, strict=True):
+                    b = right(f)
+                    result = op(a, b)
+                    if not truth(result):
+                        return result
+                    a = b
+            except _CAUGHT as e:
+                raise _runtime_error(e, span) from None
+            return result
+
+        return compare
+
+    def e_IfExp(self, node: A.IfExp) -> Expr:
+        test, body, orelse = self.expr(node.test), self.expr(node.body), self.expr(node.orelse)
+        span = node.test.span
+
+        def ifexp(f: Frame) -> Any:
+            try:
+                t = truth(test(f))
+            except _CAUGHT as e:
+                raise _runtime_error(e, span) from None
+            return body(f) if t else orelse(f)
+
+        return ifexp
+
+    def e_Tuple(self, node: A.Tuple) -> Expr:
+        elts = [self.expr(e) for e in node.elts]
+        return lambda f: tuple([e(f) for e in elts])
+
+    def e_List(self, node: A.List) -> Expr:
+        elts = [self.expr(e) for e in node.elts]
+        return lambda f: [e(f) for e in elts]
+
+    def e_Slice(self, node: A.Slice) -> Expr:
+        parts = [self.expr(p) if p is not None else (lambda f: None)
+                 for p in (node.lower, node.upper, node.step)]
+        lo, hi, st = parts
+        return lambda f: slice(lo(f), hi(f), st(f))
+
+    def e_Attribute(self, node: A.Attribute) -> Expr:
+        value = self.expr(node.value)
+        attr = node.attr
+        span = node.attr_span if node.attr_span.line else node.span
+
+        def attribute(f: Frame) -> Any:
+            obj = value(f)
+            try:
+                return get_attribute(obj, attr)
+            except GdError as e:
+                raise e.at(span) from None
+
+        return attribute
+
+    def e_Subscript(self, node: A.Subscript) -> Expr:
+        value = self.expr(node.value)
+        index = self.expr(node.index)
+        span = node.span
+
+        def subscript(f: Frame) -> Any:
+            obj = value(f)
+            idx = index(f)
+            State.span = span
+            try:
+                return get_item(obj, idx)
+            except _CAUGHT as e:
+                raise _runtime_error(e, span) from None
+
+        return subscript
+
+    def e_Call(self, node: A.Call) -> Expr:
+        func = self.expr(node.func)
+        args = [self.expr(a) for a in node.args]
+        kwnames = [k.name for k in node.keywords]
+        kwvalues = [self.expr(k.value) for k in node.keywords]
+        span = node.span
+        nargs = len(args)
+        state = State
+        rt = self.rt
+
+        def call(f: Frame) -> Any:
+            fn = func(f)
+            if nargs == 1:
+                pos: list[Any] = [args[0](f)]
+            else:
+                pos = [a(f) for a in args]
+            state.span = span
+            try:
+                if kwnames:
+                    kw = {k: v(f) for k, v in zip(kwnames, kwvalues, strict=True)}
+                    return rt.call(fn, pos, kw, span)
+                return rt.call(fn, pos, None, span)
+            except _CAUGHT as e:
+                raise _runtime_error(e, span) from None
+            except GdError as e:
+                raise e.at(span) from None
+
+        return call
+
+    def e_Lambda(self, node: A.Lambda) -> Expr:
+        body = self.expr(node.body)
+        params = node.params
+        defaults = [(p.name, self.expr(p.default) if p.default is not None else None)
+                    for p in params]
+        rt = self.rt
+
+        def run_body(f: Frame) -> Any:
+            f.ret = body(f)
+            return RETURN
+
+        def make(f: Frame) -> Any:
+            return rt.make_function("<lambda>", defaults, run_body, f, node.span)
+
+        return make
+
+    def e_FString(self, node: A.FString) -> Expr:
+        pieces: list[Callable[[Frame], str]] = []
+        for part in node.parts:
+            if isinstance(part, str):
+                text = part
+                pieces.append(lambda f, text=text: text)
+            else:
+                pieces.append(self._formatted(part))
+        return lambda f: "".join([p(f) for p in pieces])
+
+    def _formatted(self, part: A.FormattedValue) -> Callable[[Frame], str]:
+        value = self.expr(part.value)
+        spec = part.format_spec or ""
+        conv = part.conversion
+        span = part.span
+
+        def fmt(f: Frame) -> str:
+            v = value(f)
+            try:
+                if conv == "r":
+                    v = to_repr(v)
+                elif conv in ("s", "a"):
+                    v = to_str(v)
+                if type(v) is Tensor:
+                    from gradcli.ad import dtypes
+
+                    if not spec:
+                        return to_str(v)
+                    return format_tensor_spec(v.array, dtypes.name_of(v.dtype), spec)
+                if not spec:
+                    return to_str(v)
+                if isinstance(v, (int, float, str)):
+                    return format(v, spec)
+                return format(to_str(v), spec)
+            except _CAUGHT as e:
+                raise _runtime_error(e, span) from None
+
+        return fmt
+
+    # ---------------------------------------------------------------- statements
+    def block(self, body: tuple[A.Stmt, ...], top: bool = False) -> Stmt:
+        """Compile a statement list into one closure."""
+        stmts = [self.stmt(s, top) for s in body]
+        if len(stmts) == 1:
+            return stmts[0]
+
+        def run(f: Frame) -> Any:
+            for s in stmts:
+                r = s(f)
+                if r is not None:
+                    return r
+            return None
+
+        return run
+
+    def stmt(self, node: A.Stmt, top: bool = False) -> Stmt:
+        """Compile one statement."""
+        method = getattr(self, "s_" + type(node).__name__, None)
+        if method is None:
+            raise GdRuntimeError(f"{type(node).__name__} is not supported", node.span)
+        return method(node, top)
+
+    def s_ExprStmt(self, node: A.ExprStmt, top: bool) -> Stmt:
+        value = self.expr(node.value)
+        if not top:
+            def expr_stmt(f: Frame) -> None:
+                value(f)
+
+            return expr_stmt
+        rt = self.rt
+        span = node.span
+
+        def top_expr(f: Frame) -> None:
+            v = value(f)
+            if v is not None:
+                rt.last_value = v
+                rt.last_value_span = span
+                rt.last_value_name = None
+
+        return top_expr
+
+    def s_Pass(self, node: A.Pass, top: bool) -> Stmt:
+        return lambda f: None
+
+    def s_Break(self, node: A.Break, top: bool) -> Stmt:
+        return lambda f: BREAK
+
+    def s_Continue(self, node: A.Continue, top: bool) -> Stmt:
+        return lambda f: CONTINUE
+
+    def s_Return(self, node: A.Return, top: bool) -> Stmt:
+        if node.value is None:
+            def ret_none(f: Frame) -> Any:
+                f.ret = None
+                return RETURN
+
+            return ret_none
+        value = self.expr(node.value)
+
+        def ret(f: Frame) -> Any:
+            f.ret = value(f)
+            return RETURN
+
+        return ret
+
+    def s_Assign(self, node: A.Assign, top: bool) -> Stmt:
+        value = self.expr(node.value)
+        targets = [self.target(t) for t in node.targets]
+        rt = self.rt
+        span = node.span
+        hooked = None
+        if top and len(node.targets) == 1 and isinstance(node.targets[0], A.Name):
+            name = node.targets[0].id
+            if rt.is_first_assignment(node, name):
+                hooked = name
+        if hooked is not None:
+            name = hooked
+
+            def first_assign(f: Frame) -> None:
+                if name in rt.overrides:
+                    v = rt.overrides[name]
+                else:
+                    v = value(f)
+                v = rt.bind_input(name, v, span)
+                rt.assign_name(f, name, v)
+                rt.last_value, rt.last_value_span, rt.last_value_name = v, span, name
+
+            return first_assign
+        if len(targets) == 1:
+            target = targets[0]
+            if top:
+                tname = node.targets[0].id if isinstance(node.targets[0], A.Name) else None
+
+                def top_assign(f: Frame) -> None:
+                    v = value(f)
+                    target(f, v)
+                    if tname is not None:
+                        rt.last_value, rt.last_value_span, rt.last_value_name = v, span, tname
+
+                return top_assign
+
+            def assign(f: Frame) -> None:
+                target(f, value(f))
+
+            return assign
+
+        def assign_many(f: Frame) -> None:
+            v = value(f)
+            for t in targets:
+                t(f, v)
+
+        return assign_many
+
+    def target(self, node: A.Expr) -> Callable[[Frame, Any], None]:
+        """Compile an assignment target into `store(frame, value)`."""
+        rt = self.rt
+        if isinstance(node, A.Name):
+            name = node.id
+            if rt.track_names:
+                return lambda f, v: rt.assign_name(f, name, v)
+
+            def store(f: Frame, v: Any) -> None:
+                f.vars[name] = v
+
+            return store
+        span = node.span
+        if isinstance(node, A.Attribute):
+            obj_e = self.expr(node.value)
+            attr = node.attr
+
+            def store_attr(f: Frame, v: Any) -> None:
+                obj = obj_e(f)
+                try:
+                    set_attribute(obj, attr, v)
+                except GdError as e:
+                    raise e.at(span) from None
+
+            return store_attr
+        if isinstance(node, A.Subscript):
+            obj_e = self.expr(node.value)
+            idx_e = self.expr(node.index)
+
+            def store_item(f: Frame, v: Any) -> None:
+                obj = obj_e(f)
+                idx = idx_e(f)
+                State.span = span
+                try:
+                    set_item(obj, idx, v)
+                except _CAUGHT as e:
+                    raise _runtime_error(e, span) from None
+                except GdError as e:
+                    raise e.at(span) from None
+
+            return store_item
+        if isinstance(node, (A.Tuple, A.List)):
+            parts = [self.target(e) for e in node.elts]
+            n = len(parts)
+
+            def store_many(f: Frame, v: Any) -> None:
+                try:
+                    items = list(iterate(v)) if type(v) is Tensor else list(v)
+                except TypeError:
+                    raise GdRuntimeError(f"cannot unpack non-iterable {type_name(v)} object",
+                                         span) from None
+                if len(items) != n:
+                    what = "too many" if len(items) > n else "not enough"
+                    raise GdRuntimeError(
+                        f"{what} values to unpack (expected {n}, got {len(items)})", span)
+                for p, item in zip(parts, items, strict=True):
+                    p(f, item)
+
+            return store_many
+        raise GdRuntimeError("cannot assign to this expression", span)
+
+    def s_AugAssign(self, node: A.AugAssign, top: bool) -> Stmt:
+        load = self.expr(node.target)
+        store = self.target(node.target)
+        value = self.expr(node.value)
+        fn = BINARY[node.op]
+        inplace = INPLACE.get(node.op)
+        span = node.span
+
+        def aug(f: Frame) -> None:
+            cur = load(f)
+            v = value(f)
+            State.span = span
+            try:
+                if type(cur) is Tensor and inplace is not None:
+                    F.INPLACE[inplace](cur, v)
+                    new = cur
+                else:
+                    new = fn(cur, v)
+            except _CAUGHT as e:
+                raise _runtime_error(e, span) from None
+            except GdError as e:
+                raise e.at(span) from None
+            store(f, new)
+
+        return aug
+
+    def s_If(self, node: A.If, top: bool) -> Stmt:
+        # Flatten the elif chain so the record can say which branch ran.
+        tests: list[Expr] = []
+        bodies: list[Stmt] = []
+        spans: list[Span] = []
+        cur: A.If = node
+        orelse: Stmt | None = None
+        while True:
+            tests.append(self.expr(cur.test))
+            spans.append(cur.test.span)
+            bodies.append(self.block(cur.body))
+            if len(cur.orelse) == 1 and isinstance(cur.orelse[0], A.If):
+                cur = cur.orelse[0]
+                continue
+            if cur.orelse:
+                orelse = self.block(cur.orelse)
+            break
+        record = self.rt.control_record("if", node.span, len(tests), orelse is not None)
+        rt = self.rt
+
+        def if_stmt(f: Frame) -> Any:
+            for i, test in enumerate(tests):
+                seq = State.seq
+                try:
+                    t = test(f)
+                    taken = truth(t)
+                except _CAUGHT as e:
+                    raise _runtime_error(e, spans[i]) from None
+                except GdError as e:
+                    raise e.at(spans[i]) from None
+                rt.note_condition(record, t, seq)
+                if taken:
+                    record.branches[i] += 1
+                    return bodies[i](f)
+            if orelse is not None:
+                record.branches[-1] += 1
+                return orelse(f)
+            return None
+
+        return if_stmt
+
+    def s_While(self, node: A.While, top: bool) -> Stmt:
+        test = self.expr(node.test)
+        self.loop_depth += 1
+        body = self.block(node.body)
+        self.loop_depth -= 1
+        span = node.test.span
+        rt = self.rt
+        record = rt.control_record("while", node.span, 0, False)
+
+        def while_stmt(f: Frame) -> Any:
+            n = 0
+            try:
+                while True:
+                    seq = State.seq
+                    try:
+                        t = test(f)
+                        go = truth(t)
+                    except _CAUGHT as e:
+                        raise _runtime_error(e, span) from None
+                    except GdError as e:
+                        raise e.at(span) from None
+                    rt.note_condition(record, t, seq)
+                    if not go:
+                        break
+                    n += 1
+                    rt.step(node.span)
+                    r = body(f)
+                    if r is not None:
+                        if r is BREAK:
+                            break
+                        if r is CONTINUE:
+                            continue
+                        return r
+            finally:
+                record.iterations.append(n)
+            return None
+
+        return while_stmt
+
+    def s_For(self, node: A.For, top: bool) -> Stmt:
+        it = self.expr(node.iter)
+        store = self.target(node.target)
+        body = self.block(node.body)
+        span = node.iter.span
+        rt = self.rt
+        record = rt.control_record("for", node.span, 0, False)
+
+        def for_stmt(f: Frame) -> Any:
+            try:
+                seq = iterate(it(f))
+            except _CAUGHT as e:
+                raise _runtime_error(e, span) from None
+            except GdError as e:
+                raise e.at(span) from None
+            n = 0
+            try:
+                for item in seq:
+                    n += 1
+                    rt.step(node.span)
+                    store(f, item)
+                    r = body(f)
+                    if r is not None:
+                        if r is BREAK:
+                            break
+                        if r is CONTINUE:
+                            continue
+                        return r
+            finally:
+                record.iterations.append(n)
+            return None
+
+        return for_stmt
+
+    def s_FunctionDef(self, node: A.FunctionDef, top: bool) -> Stmt:
+        body = self.block(node.body)
+        defaults = [(p.name, self.expr(p.default) if p.default is not None else None)
+                    for p in node.params]
+        decorators = [(self.expr(d), d.span) for d in node.decorators]
+        name = node.name
+        rt = self.rt
+        span = node.span
+
+        def define(f: Frame) -> None:
+            fn: Any = rt.make_function(name, defaults, body, f, span)
+            for dec, dspan in reversed(decorators):
+                d = dec(f)
+                fn = _decorate(fn, d, dspan)
+            rt.assign_name(f, name, fn) if rt.track_names else f.vars.__setitem__(name, fn)
+
+        return define
+
+    def s_With(self, node: A.With, top: bool) -> Stmt:
+        ctx = self.expr(node.context)
+        body = self.block(node.body, top=False)
+        name = node.name
+        span = node.context.span
+
+        def with_stmt(f: Frame) -> Any:
+            cm = ctx(f)
+            if isinstance(cm, Builtin) and cm.name.endswith(("no_grad", "enable_grad")):
+                cm = cm()
+            enter = getattr(cm, "__enter__", None) if _is_context(cm) else None
+            if enter is None:
+                raise GdRuntimeError(
+                    f"'{type_name(cm)}' object does not support the context manager protocol",
+                    span, hint="gd supports with no_grad():, with enable_grad():, "
+                    "with set_grad_enabled(flag): and with dual_level():")
+            v = enter()
+            if name is not None:
+                f.vars[name] = v
+            try:
+                return body(f)
+            finally:
+                cm.__exit__(None, None, None)
+
+        return with_stmt
+
+    def s_Assert(self, node: A.Assert, top: bool) -> Stmt:
+        test = self.expr(node.test)
+        msg = self.expr(node.msg) if node.msg is not None else None
+        span = node.test.span
+
+        def assert_stmt(f: Frame) -> None:
+            try:
+                ok = truth(test(f))
+            except _CAUGHT as e:
+                raise _runtime_error(e, span) from None
+            except GdError as e:
+                raise e.at(span) from None
+            if not ok:
+                text = "assertion failed" if msg is None else to_str(msg(f))
+                raise GdAssertionError(text, span)
+
+        return assert_stmt
+
+    def s_Import(self, node: A.Import, top: bool) -> Stmt:
+        rt = self.rt
+        ns = rt.registry.module(node.module)
+        if ns is None:
+            raise rt.import_error(node.module, node.span)
+        if node.alias is not None:
+            bind_name, value = node.alias, ns
+        else:
+            root = node.module.split(".")[0]
+            bind_name, value = root, rt.registry.module(root)
+
+        def do_import(f: Frame) -> None:
+            f.vars[bind_name] = value
+
+        return do_import
+
+    def s_ImportFrom(self, node: A.ImportFrom, top: bool) -> Stmt:
+        rt = self.rt
+        ns = rt.registry.module(node.module)
+        if ns is None:
+            raise rt.import_error(node.module, node.span)
+        binds = []
+        for item in node.names:
+            if item.name not in ns.members:
+                raise GdRuntimeError(f"cannot import name '{item.name}' from '{node.module}'",
+                                     item.span)
+            binds.append((item.alias or item.name, ns.members[item.name]))
+
+        def do_import(f: Frame) -> None:
+            for k, v in binds:
+                f.vars[k] = v
+
+        return do_import
+
+
+def _is_context(cm: Any) -> bool:
+    from gradcli.ad.forward import dual_level
+
+    return isinstance(cm, (grad_mode, dual_level))
+
+
+def _decorate(fn: Any, d: Any, span: Span) -> Any:
+    if isinstance(d, Builtin) and d.name.endswith(("no_grad", "enable_grad")):
+        d = d()
+    if isinstance(d, grad_mode):
+        return GradModeDecorator(fn, d.enabled)
+    raise GdRuntimeError(
+        "only @no_grad(), @enable_grad() and @set_grad_enabled(flag) decorators are supported",
+        span)
+
+
+def get_item(obj: Any, idx: Any) -> Any:
+    """obj[idx] for tensors, sequences and strings."""
+    if type(obj) is Tensor:
+        return F.getitem(obj, idx)
+    if isinstance(obj, (list, tuple, str, range)):
+        if type(idx) is Tensor:
+            idx = int(idx)
+        return obj[idx]
+    if isinstance(obj, Namespace):
+        raise GdRuntimeError("'module' object is not subscriptable")
+    raise GdRuntimeError(f"'{type_name(obj)}' object is not subscriptable")
+
+
+def set_item(obj: Any, idx: Any, value: Any) -> None:
+    """obj[idx] = value for tensors (in place, recorded) and lists."""
+    if type(obj) is Tensor:
+        F.setitem(obj, idx, value)
+        return
+    if type(obj) is list:
+        if type(idx) is Tensor:
+            idx = int(idx)
+        obj[idx] = value
+        return
+    raise GdRuntimeError(f"'{type_name(obj)}' object does not support item assignment")

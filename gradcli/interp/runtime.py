@@ -1,0 +1,352 @@
+"""Running a compiled gd program: calls, limits, inputs, and what the run leaves behind.
+
+`Program.compile(source, options)` parses and compiles once; `program.run()` executes
+(and may be called again, e.g. for finite differences) and returns a `ProgramResult`.
+The interpreter never imports rich or click: output goes through `options.write`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from gradcli.ad import ops as F
+from gradcli.ad.tensor import Node, State, Tensor
+from gradcli.errors import GdError, GdLimitError, GdRuntimeError, UsageError
+from gradcli.interp.builtins import registry
+from gradcli.interp.compiler import RETURN, Compiler, Frame
+from gradcli.interp.values import (
+    BoundMethod,
+    Builtin,
+    GradModeDecorator,
+    to_str,
+    type_name,
+)
+from gradcli.source import Source, Span
+from gradcli.syntax import ast as A
+from gradcli.syntax import parse
+
+DEFAULT_MAX_STEPS = 10_000_000
+DEFAULT_MAX_DEPTH = 200
+
+
+@dataclass
+class RunOptions:
+    """How to run a program: inputs, limits, what to record, where prints go."""
+
+    overrides: dict[str, Any] = field(default_factory=dict)  # --set NAME=VALUE (gd values)
+    wrt: list[str] = field(default_factory=list)  # --wrt NAME
+    tangents: dict[str, Tensor] = field(default_factory=dict)  # forward-mode seeds
+    result_name: str | None = None  # --of NAME
+    max_steps: int = DEFAULT_MAX_STEPS
+    max_depth: int = DEFAULT_MAX_DEPTH
+    record_tape: bool = False  # keep every node (graph, explain, check)
+    track_names: bool = False  # remember which variable each tensor was bound to
+    write: Callable[[str], None] = sys.stdout.write
+
+
+@dataclass
+class ControlRecord:
+    """What one if/while/for did during the run."""
+
+    kind: str  # "if" | "while" | "for"
+    span: Span
+    branches: list[int]  # if: times each branch ran (if, elif…, else)
+    has_else: bool
+    iterations: list[int] = field(default_factory=list)  # loops: iterations per execution
+    depends_on_input: bool = False  # a condition used a value that requires grad
+    evaluations: int = 0
+
+
+@dataclass
+class ProgramResult:
+    """What a run leaves: the result, the inputs, the tape and the control flow taken."""
+
+    value: Any
+    name: str | None
+    span: Span | None
+    variables: dict[str, Any]
+    inputs: dict[str, Tensor]
+    control: list[ControlRecord]
+    tape: list[Node] | None
+    node_names: dict[Node, str]
+    leaf_names: dict[int, tuple[str, Tensor]]
+    steps: int
+
+
+class GdFunction:
+    """A function defined in gd (def or lambda): callable from gd and from Python."""
+
+    __slots__ = ("body", "closure", "defaults", "name", "rt", "span")
+
+    def __init__(self, rt: Runtime, name: str, defaults: list[tuple[str, Any]],
+                 body: Callable[[Frame], Any], closure: Frame, span: Span) -> None:
+        self.rt = rt
+        self.name = name
+        self.defaults = defaults
+        self.body = body
+        self.closure = closure
+        self.span = span
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.invoke(list(args), kwargs or None)
+
+    def invoke(self, pos: list[Any], kw: dict[str, Any] | None) -> Any:
+        """Bind arguments as Python does, run the body, return its value."""
+        rt = self.rt
+        rt.step(self.span)
+        frame = Frame(self.closure)
+        names = self.defaults
+        if len(pos) > len(names):
+            raise GdRuntimeError(
+                f"{self.name}() takes {len(names)} positional argument"
+                f"{'s' if len(names) != 1 else ''} but {len(pos)} were given")
+        v = frame.vars
+        for (pname, _), a in zip(names, pos, strict=False):
+            v[pname] = a
+        if kw:
+            known = {n for n, _ in names}
+            for k, a in kw.items():
+                if k not in known:
+                    raise GdRuntimeError(f"{self.name}() got an unexpected keyword argument '{k}'")
+                if k in v:
+                    raise GdRuntimeError(f"{self.name}() got multiple values for argument '{k}'")
+                v[k] = a
+        if len(v) < len(names):
+            for pname, default in names:
+                if pname not in v:
+                    if default is None:
+                        raise GdRuntimeError(
+                            f"{self.name}() missing required argument: '{pname}'")
+                    v[pname] = default
+        rt.depth += 1
+        if rt.depth > rt.max_depth:
+            rt.depth = 0
+            raise GdLimitError(f"maximum recursion depth ({rt.max_depth}) exceeded in "
+                               f"{self.name}()",
+                               hint="raise it with --max-depth if the recursion is intended")
+        try:
+            r = self.body(frame)
+        finally:
+            rt.depth -= 1
+        return frame.ret if r is RETURN else None
+
+    def __repr__(self) -> str:
+        return f"<function {self.name}>"
+
+
+CALLABLE_TYPES = (GdFunction, Builtin, BoundMethod, GradModeDecorator)
+
+
+class Runtime:
+    """Per-program state shared by all of its closures."""
+
+    def __init__(self, options: RunOptions) -> None:
+        self.options = options
+        self.registry = registry()
+        self.builtins: dict[str, Any] = dict(self.registry.bare)
+        self.builtins["print"] = Builtin("print", self._print,
+                                         "print(*values, sep=' ', end='\\n')")
+        self.overrides = options.overrides
+        self.wrt = set(options.wrt)
+        self.track_names = options.track_names
+        self.max_steps = options.max_steps
+        self.max_depth = options.max_depth
+        self.first_assignments: dict[str, A.Assign] = {}
+        self.controls: list[ControlRecord] = []
+        self.reset()
+
+    def reset(self) -> None:
+        """Clear per-run state so the compiled program can run again."""
+        self.steps = 0
+        self.depth = 0
+        self.last_value: Any = None
+        self.last_value_span: Span | None = None
+        self.last_value_name: str | None = None
+        self.inputs: dict[str, Tensor] = {}
+        self.node_names: dict[Node, str] = {}
+        self.leaf_names: dict[int, tuple[str, Tensor]] = {}
+        for c in self.controls:
+            c.branches = [0] * len(c.branches)
+            c.iterations = []
+            c.depends_on_input = False
+            c.evaluations = 0
+
+    # -- called by compiled closures ------------------------------------------------------
+    def _print(self, *args: Any, sep: str = " ", end: str = "\n", flush: bool = False) -> None:
+        self.options.write(sep.join(to_str(a) for a in args) + end)
+
+    def step(self, span: Span) -> None:
+        """Count a loop iteration or call; stop at --max-steps."""
+        self.steps += 1
+        if self.steps > self.max_steps:
+            raise GdLimitError(
+                f"step limit reached: more than {self.max_steps:,} loop iterations and calls",
+                span, hint="an endless loop? raise the limit with --max-steps N")
+
+    def call(self, fn: Any, pos: list[Any], kw: dict[str, Any] | None, span: Span) -> Any:
+        """Call a gd value."""
+        if type(fn) is GdFunction:
+            return fn.invoke(pos, kw)
+        if isinstance(fn, CALLABLE_TYPES):
+            return fn(*pos, **kw) if kw else fn(*pos)
+        raise GdRuntimeError(f"'{type_name(fn)}' object is not callable", span)
+
+    def make_function(self, name: str, defaults: list[tuple[str, Any]],
+                      body: Callable[[Frame], Any], frame: Frame, span: Span) -> GdFunction:
+        """A function value, with default values evaluated now (as Python does)."""
+        evaluated = [(n, d(frame) if d is not None else None) for n, d in defaults]
+        return GdFunction(self, name, evaluated, body, frame, span)
+
+    def control_record(self, kind: str, span: Span, n_tests: int, has_else: bool) -> ControlRecord:
+        """A new record for an if/while/for statement."""
+        rec = ControlRecord(kind, span, [0] * (n_tests + (1 if has_else else 0)), has_else)
+        self.controls.append(rec)
+        return rec
+
+    def note_condition(self, rec: ControlRecord, value: Any, seq_before: int) -> None:
+        """Remember whether a condition depended on a value that requires grad."""
+        rec.evaluations += 1
+        if State.seq != seq_before or (type(value) is Tensor and value.requires_grad):
+            rec.depends_on_input = True
+
+    def is_first_assignment(self, node: A.Assign, name: str) -> bool:
+        """Whether this top-level statement is the first assignment of name."""
+        return self.first_assignments.get(name) is node
+
+    def assign_name(self, frame: Frame, name: str, v: Any) -> None:
+        """Bind a name, remembering which tensor or node it names (for the graph)."""
+        frame.vars[name] = v
+        if self.track_names and type(v) is Tensor:
+            fn = v.grad_fn
+            if fn is not None:
+                self.node_names.setdefault(fn, name)
+            else:
+                self.leaf_names.setdefault(id(v), (name, v))
+
+    def bind_input(self, name: str, v: Any, span: Span | None) -> Any:
+        """Apply --wrt (and a forward-mode tangent) to a program input as it is bound."""
+        if name not in self.wrt:
+            return v
+        if type(v) is not Tensor:
+            try:
+                v = F.tensor(v)
+            except GdError:
+                raise UsageError(f"--wrt {name}: {name} is a {type_name(v)}, not a tensor",
+                                 span) from None
+            if v.dtype.kind != "f":
+                v = F.to_dtype(v, F.dtypes.default_dtype())
+        if v.grad_fn is not None:
+            raise UsageError(
+                f"--wrt {name}: {name} is not a leaf: it is computed by {v.grad_fn.name}",
+                span, hint=f"differentiate with respect to the inputs {name} is computed from, "
+                "or bind it with --set")
+        if v.dtype.kind != "f":
+            raise UsageError(
+                f"--wrt {name}: only floating point tensors can require gradients, but {name} "
+                f"has dtype torch.{v.dtype.name}", span,
+                hint="make it a float tensor, e.g. arange(4.0) instead of arange(4)")
+        if not v.requires_grad:
+            v.requires_grad_(True)
+        t = self.options.tangents.get(name)
+        if t is not None:
+            if t.shape != v.shape:
+                raise UsageError(f"--tangent for {name} has shape {list(t.shape)} but {name} "
+                                 f"has shape {list(v.shape)}", span)
+            v.tangent = F.to_dtype(t, v.dtype) if t.dtype != v.dtype else t
+        self.inputs[name] = v
+        if self.track_names:
+            self.leaf_names.setdefault(id(v), (name, v))
+        return v
+
+    def import_error(self, module: str, span: Span) -> GdRuntimeError:
+        """The error for an import gd does not allow."""
+        return GdRuntimeError(
+            f"import of '{module}' is not allowed in gd", span,
+            hint="gd programs may import torch, torch.nn.functional, torch.autograd, "
+            "torch.autograd.functional, torch.linalg and math")
+
+    def suggest(self, name: str) -> str | None:
+        """A did-you-mean hint for an unknown name."""
+        match = difflib.get_close_matches(name, list(self.builtins), n=1)
+        return f"did you mean '{match[0]}'?" if match else None
+
+
+class Program:
+    """A parsed and compiled program, runnable any number of times."""
+
+    def __init__(self, source: Source, module: A.Module, options: RunOptions) -> None:
+        self.source = source
+        self.module = module
+        self.options = options
+        self.rt = Runtime(options)
+        for stmt in module.body:
+            if isinstance(stmt, A.Assign) and len(stmt.targets) == 1 and \
+                    isinstance(stmt.targets[0], A.Name):
+                self.rt.first_assignments.setdefault(stmt.targets[0].id, stmt)
+        self.assigned = set(self.rt.first_assignments)
+        for name in options.wrt:
+            if name not in self.assigned and name not in options.overrides:
+                raise UsageError(
+                    f"--wrt {name}: the program never assigns '{name}' at top level",
+                    hint=f"assign it (e.g. {name} = arange(4.0)) or bind it with --set "
+                    f"{name}=VALUE")
+        self.body = Compiler(self.rt).block(module.body, top=True)
+
+    @classmethod
+    def compile(cls, source: Source, options: RunOptions | None = None) -> Program:
+        """Parse and compile a program."""
+        return cls(source, parse(source), options or RunOptions())
+
+    def run(self) -> ProgramResult:
+        """Execute the program once."""
+        rt = self.rt
+        rt.reset()
+        opts = self.options
+        frame = Frame(None)
+        for name, value in opts.overrides.items():
+            if name not in self.assigned:
+                rt.assign_name(frame, name, rt.bind_input(name, value, None))
+        tape: list[Node] | None = [] if opts.record_tape else None
+        prev_tape = State.tape
+        State.tape = tape
+        old_limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(old_limit, 20_000))
+        try:
+            self.body(frame)
+        except RecursionError:
+            raise GdLimitError("maximum recursion depth exceeded",
+                               hint="the program nests too deeply") from None
+        finally:
+            State.tape = prev_tape
+            State.span = None
+            sys.setrecursionlimit(old_limit)
+        return self._result(frame, tape)
+
+    def _result(self, frame: Frame, tape: list[Node] | None) -> ProgramResult:
+        rt = self.rt
+        name = self.options.result_name
+        if name is not None:
+            if name not in frame.vars:
+                raise UsageError(f"--of {name}: the program has no variable '{name}'",
+                                 hint=_close(name, frame.vars))
+            value, span = frame.vars[name], None
+        else:
+            value, span, name = rt.last_value, rt.last_value_span, rt.last_value_name
+        return ProgramResult(
+            value=value, name=name, span=span, variables=dict(frame.vars),
+            inputs=dict(rt.inputs), control=list(rt.controls), tape=tape,
+            node_names=dict(rt.node_names), leaf_names=dict(rt.leaf_names), steps=rt.steps)
+
+
+def _close(name: str, names: Any) -> str | None:
+    match = difflib.get_close_matches(name, list(names), n=1)
+    return f"did you mean '{match[0]}'?" if match else None
+
+
+def run_source(text: str, name: str = "<expr>", options: RunOptions | None = None) -> ProgramResult:
+    """Parse, compile and run gd source text."""
+    return Program.compile(Source(name, text), options).run()

@@ -1,0 +1,193 @@
+"""Runtime values of gd that are not tensors or Python numbers, and how values print.
+
+Everything a gd program can touch is one of: a Tensor, a Python number, string,
+bool or None, a list or tuple of values, or one of the small classes here. The
+interpreter only lets a program reach the attributes listed for each type
+(see `attributes.py`), so no value leads back to the host Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from gradcli.ad import dtypes
+from gradcli.ad.ops import MinMax
+from gradcli.ad.tensor import Node, Tensor, grad_mode
+from gradcli.render.torch_repr import format_tensor, format_value
+
+
+class DType:
+    """A dtype as gd sees it: prints as torch.float32."""
+
+    __slots__ = ("name", "np")
+
+    def __init__(self, np_dtype: np.dtype) -> None:
+        self.np = np_dtype
+        self.name = dtypes.name_of(np_dtype)
+
+    def __repr__(self) -> str:
+        return "torch." + self.name
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DType) and other.np == self.np
+
+    def __hash__(self) -> int:
+        return hash(self.name)
+
+    @property
+    def is_floating_point(self) -> bool:
+        """Whether this is a floating dtype."""
+        return self.np.kind == "f"
+
+
+DTYPE_VALUES = {name: DType(dt) for name, dt in dtypes.DTYPES.items()}
+
+
+def dtype_value(dt: np.dtype) -> DType:
+    """The DType value for a numpy dtype."""
+    return DTYPE_VALUES[dtypes.name_of(dt)]
+
+
+class Size(tuple):
+    """A shape: a tuple that prints as torch.Size([2, 3])."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"torch.Size({list(self)})"
+
+    __str__ = __repr__
+
+    def numel(self) -> int:
+        """Product of the sizes."""
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+
+class Namespace:
+    """A read-only module-like namespace (torch, torch.nn.functional, math, …)."""
+
+    __slots__ = ("members", "name")
+
+    def __init__(self, name: str, members: dict[str, Any]) -> None:
+        self.name = name
+        self.members = members
+
+    def __repr__(self) -> str:
+        return f"<module '{self.name}'>"
+
+
+class Builtin:
+    """A built-in function: a Python callable under its gd name."""
+
+    __slots__ = ("doc", "fn", "name")
+
+    def __init__(self, name: str, fn: Callable[..., Any], doc: str = "") -> None:
+        self.name = name
+        self.fn = fn
+        self.doc = doc or (fn.__doc__ or "").strip().split("\n")[0]
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.fn(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<built-in function {self.name}>"
+
+
+class GeneratorValue:
+    """What torch.manual_seed returns."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<torch._C.Generator object>"
+
+
+class BoundMethod:
+    """`x.sum` before it is called."""
+
+    __slots__ = ("fn", "name", "obj")
+
+    def __init__(self, obj: Any, name: str, fn: Callable[..., Any]) -> None:
+        self.obj = obj
+        self.name = name
+        self.fn = fn
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.fn(self.obj, *args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<built-in method {self.name}>"
+
+
+class GradModeDecorator:
+    """A gd function wrapped by @no_grad() / @enable_grad() / @set_grad_enabled(flag)."""
+
+    __slots__ = ("enabled", "fn")
+
+    def __init__(self, fn: Callable[..., Any], enabled: bool) -> None:
+        self.fn = fn
+        self.enabled = enabled
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        with grad_mode(self.enabled):
+            return self.fn(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return repr(self.fn)
+
+
+def tensor_repr(v: object) -> str | None:
+    """PyTorch's repr of a tensor, or None for anything else (format_value's callback)."""
+    if type(v) is Tensor:
+        fn = v.grad_fn
+        return format_tensor(v.array, dtypes.name_of(v.array.dtype),
+                             requires_grad=v.requires_grad,
+                             grad_fn=None if fn is None else fn.name)
+    if isinstance(v, MinMax):
+        return (f"torch.return_types.max(\nvalues={tensor_repr(v.values)},\n"
+                f"indices={tensor_repr(v.indices)})")
+    if isinstance(v, (Node, DType, Size, Namespace, Builtin, GeneratorValue, BoundMethod,
+                      GradModeDecorator)) or callable(v) and hasattr(v, "gd_name"):
+        return repr(v)
+    if isinstance(v, grad_mode):
+        return "<torch.autograd.grad_mode object>"
+    return None
+
+
+def to_str(v: Any) -> str:
+    """str(v) as Python + PyTorch would print it."""
+    if type(v) is str:
+        return v
+    r = tensor_repr(v)
+    if r is not None:
+        return r
+    return format_value(v, tensor_repr)
+
+
+def to_repr(v: Any) -> str:
+    """repr(v) as Python + PyTorch would print it."""
+    if type(v) is str:
+        return repr(v)
+    r = tensor_repr(v)
+    if r is not None:
+        return r
+    return format_value([v], tensor_repr)[1:-1]
+
+
+def type_name(v: Any) -> str:
+    """A user-facing name for a value's type."""
+    if type(v) is Tensor:
+        return "Tensor"
+    if isinstance(v, Namespace):
+        return "module"
+    if isinstance(v, (Builtin, BoundMethod)) or callable(v):
+        return "function"
+    if v is None:
+        return "NoneType"
+    return type(v).__name__
