@@ -8,7 +8,8 @@ complete when it is popped. A chain of 10⁶ ops backpropagates in constant stac
 from __future__ import annotations
 
 import heapq
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -66,15 +67,20 @@ def _root_grads(outputs: Sequence[Tensor], grads: Sequence[Any] | None,
     return result
 
 
-def _version_error(node: Node, t: Tensor, i: int) -> GdRuntimeError:
-    assert node.versions is not None
-    origin = ""
-    if t.grad_fn is not None and t.grad_fn is not node:
-        origin = f", which is output 0 of {t.grad_fn.name},"
+def _label(node: Node) -> str:
+    # PyTorch's in-place message names a node without its "Backward0" suffix ("Exp").
+    name = node.name
+    if name == "CopySlices":
+        return "torch::autograd::CopySlices"
+    return re.sub(r"Backward\d*$", "", name)
+
+
+def _version_error(t: Tensor, producer: Node | None, expected: int) -> GdRuntimeError:
+    origin = "" if producer is None else f", which is output 0 of {_label(producer)},"
     return GdRuntimeError(
         "one of the variables needed for gradient computation has been modified by an inplace "
         f"operation: [{torch_type_name(t)} {list(t.array.shape)}]{origin} is at version "
-        f"{t._vc[0]}; expected version {node.versions[i]} instead.",
+        f"{t._vc[0]}; expected version {expected} instead.",
         hint="the tensor was changed in place after an op saved it for backward; use an "
         "out-of-place op (x = x + 1 instead of x += 1) or clone() it before changing it",
     )
@@ -87,25 +93,33 @@ def _check_versions(node: Node) -> None:
     if versions is not None:
         for i, a in enumerate(inputs):
             if type(a) is Tensor and a._vc[0] != versions[i]:
-                raise _version_error(node, a, i)
+                fn = a.grad_fn
+                raise _version_error(a, fn if fn is not node else None, versions[i])
     out = node.out
-    if out is not None and out._vc[0] != 0 and out.grad_fn is not node:
-        raise GdRuntimeError(
-            "one of the variables needed for gradient computation has been modified by an "
-            f"inplace operation: [{torch_type_name(out)} {list(out.array.shape)}], which is "
-            f"output 0 of {node.name}, is at version {out._vc[0]}; expected version 0 instead."
-        )
+    if out is not None and out._vc[0] != node.out_version:
+        raise _version_error(out, node, node.out_version)
 
 
 class _Run:
     """The state of one backward pass."""
 
-    __slots__ = ("captured", "leaf_grads", "targets")
+    __slots__ = ("by_node", "captured", "leaf_grads", "observer", "targets")
 
-    def __init__(self, targets: dict[int, Any] | None) -> None:
+    def __init__(self, targets: dict[int, Any] | None, observer: Observer | None) -> None:
         self.leaf_grads: dict[int, list[Any]] = {}
         self.targets = targets  # id → tensor we must report the cotangent of (grad())
+        # Non-leaf targets, found by the node that produced them.
+        self.by_node: dict[Node, list[int]] = {}
+        if targets is not None:
+            for tid, t in targets.items():
+                if t.grad_fn is not None:
+                    self.by_node.setdefault(t.grad_fn, []).append(tid)
         self.captured: dict[int, Tensor] = {}
+        self.observer = observer
+
+
+#: Called for each node of a backward pass: (node, incoming cotangent, cotangents out).
+Observer = Callable[[Node, Tensor, tuple[Any, ...]], None]
 
 
 def run_backward(
@@ -114,6 +128,7 @@ def run_backward(
     retain_graph: bool,
     create_graph: bool,
     inputs: Sequence[Tensor] | None = None,
+    observer: Observer | None = None,
 ) -> dict[int, Tensor] | None:
     """Propagate cotangents from outputs to leaves.
 
@@ -128,7 +143,8 @@ def run_backward(
                 "the output, and don't compute it under no_grad()",
             )
     roots = _root_grads(outputs, grad_outputs, create_graph)
-    run = _Run(None if inputs is None else {id(t): t for t in inputs})
+    retain_graph = retain_graph or State.retain_graphs
+    run = _Run(None if inputs is None else {id(t): t for t in inputs}, observer)
     heap: list[tuple[int, Node]] = []
     pending: dict[Node, Tensor] = {}
     for out, g in zip(outputs, roots, strict=True):
@@ -177,14 +193,11 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
         g = pending.pop(node)
         if node.retained is not None and targets is None:
             _accumulate(node.retained, g, State.grad_enabled)
-        if targets is not None:
+        if targets is not None and node in run.by_node:
             # grad() w.r.t. a non-leaf: the cotangent arriving at the tensor it produced.
-            out = node.retained if node.retained is not None else node.out
-            for tid, t in targets.items():
-                if t.grad_fn is node:
-                    prev = run.captured.get(tid)
-                    run.captured[tid] = g if prev is None else prev + g
-            del out
+            for tid in run.by_node[node]:
+                prev = run.captured.get(tid)
+                run.captured[tid] = g if prev is None else prev + g
         inputs = node.inputs
         if inputs is None:
             raise GdRuntimeError(FREED_MESSAGE,
@@ -194,6 +207,8 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
         cots = rule.vjp(g, node.out, *inputs, **node.params)
         if anomaly:
             _check_cotangents(node, cots)
+        if run.observer is not None:
+            run.observer(node, g, cots)
         for edge, c, x in zip(node.parents, cots, inputs, strict=False):
             if edge is None or c is None:
                 continue

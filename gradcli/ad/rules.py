@@ -31,6 +31,7 @@ class Rule:
     __slots__ = (
         "differentiable",
         "doc",
+        "formula",
         "forward",
         "jvp",
         "kind",
@@ -67,6 +68,7 @@ class Rule:
         self.saves_out = saves_out
         self.sparse_tangents = sparse_tangents
         self.differentiable = vjp is not None
+        self.formula: tuple[str, ...] = ()  # the VJP in words, per input (for `explain`)
 
     def torch_name_for(self, inputs: tuple[Any, ...] | None, params: dict[str, Any]) -> str:
         """PyTorch's grad_fn class name for a node of this op."""
@@ -679,6 +681,45 @@ def _nll_jvp(ts: list[Any], out: Tensor, logp: Tensor, target: Tensor,
 
 _add(Rule("nll_loss", "NllLossBackward0", K.nll_loss, _nll_vjp, _nll_jvp,
           kind="loss", doc="negative log-likelihood of class indices"))
+
+
+# The VJP of each op in words, one entry per input, as `explain` shows it ("grad" is the
+# cotangent arriving at the op's output, "out" the output). Kept beside the rules above.
+FORMULAS: dict[str, tuple[str, ...]] = {
+    "add": ("grad", "grad"), "sub": ("grad", "-grad"), "mul": ("grad · b", "grad · a"),
+    "div": ("grad / b", "-grad · a / b²"), "neg": ("-grad",),
+    "pow": ("grad · b · a^(b-1)", "grad · out · log(a)"),
+    "exp": ("grad · out",), "log": ("grad / x",), "log1p": ("grad / (1 + x)",),
+    "sqrt": ("grad / (2 · out)",), "sin": ("grad · cos(x)",), "cos": ("-grad · sin(x)",),
+    "tan": ("grad · (1 + out²)",), "tanh": ("grad · (1 - out²)",),
+    "sigmoid": ("grad · out · (1 - out)",), "relu": ("grad · (out > 0)",),
+    "abs": ("grad · sign(x)",), "reciprocal": ("-grad · out²",),
+    "clamp": ("grad · (min ≤ x ≤ max)",),
+    "maximum": ("grad where a > b (½ at ties)", "grad where b > a (½ at ties)"),
+    "minimum": ("grad where a < b (½ at ties)", "grad where b < a (½ at ties)"),
+    "where": ("—", "grad where cond", "grad where not cond"),
+    "sum": ("grad broadcast to x's shape",), "mean": ("grad broadcast / n",),
+    "prod": ("grad · (product of the other elements)",),
+    "amax": ("grad to the maxima (shared at ties)",),
+    "amin": ("grad to the minima (shared at ties)",),
+    "max_dim": ("grad to the argmax",), "min_dim": ("grad to the argmin",),
+    "norm": ("grad · x / ‖x‖",), "logsumexp": ("grad · exp(x - out)",),
+    "softmax": ("out · (grad - Σ grad · out)",), "log_softmax": ("grad - exp(out) · Σ grad",),
+    "reshape": ("reshape(grad, x.shape)",), "expand": ("sum grad over broadcast dims",),
+    "sum_to": ("expand(grad, x.shape)",), "transpose": ("transpose(grad)",),
+    "permute": ("permute(grad, inverse)",), "squeeze": ("reshape(grad, x.shape)",),
+    "unsqueeze": ("reshape(grad, x.shape)",), "getitem": ("grad placed at the index, 0 elsewhere",),
+    "cat": ("slice of grad",), "stack": ("slice of grad",),
+    "index_put": ("grad with the index zeroed", "grad[index]"),
+    "mm": ("grad @ bᵀ", "aᵀ @ grad"), "mv": ("grad ⊗ v", "Aᵀ @ grad"),
+    "dot": ("grad · b", "grad · a"), "matmul": ("grad @ bᵀ", "aᵀ @ grad"),
+    "to_dtype": ("grad in x's dtype",), "clone": ("grad",),
+    "mse_loss": ("grad · 2(a - b)/n", "-grad · 2(a - b)/n"),
+    "bce_with_logits": ("grad · (σ(z) - y)/n", "-grad · z/n"),
+    "nll_loss": ("-grad/n at each target class", "—"),
+}
+for _name, _formula in FORMULAS.items():
+    RULES[_name].formula = _formula
 
 
 def table() -> dict[str, Rule]:

@@ -40,7 +40,8 @@ class State:
     span: object = None  # opaque source position stamped on each new node
     max_elements: int = 50_000_000  # cap on the elements of one tensor
     detect_anomaly: bool = False
-    on_record: Callable[[Node], None] | None = None
+    retain_graphs: bool = False  # keep every graph after backward (the CLI re-differentiates)
+    on_record: Callable[[Node, Tensor], None] | None = None  # sees each new node and its output
 
 
 class Node:
@@ -49,6 +50,7 @@ class Node:
     __slots__ = (
         "inputs",
         "out",
+        "out_version",
         "params",
         "parents",
         "retained",
@@ -72,6 +74,7 @@ class Node:
         self.parents = parents
         self.versions = versions
         self.out: Tensor | None = None
+        self.out_version = 0  # the version of `out` when saved (in-place ops save later ones)
         self.retained: Tensor | None = None
         self.seq = State.seq
         State.seq += 1
@@ -333,7 +336,7 @@ def _record(rule: Rule, args: tuple[Any, ...], params: dict[str, Any], t: Tensor
     if State.tape is not None:
         State.tape.append(node)
     if State.on_record is not None:
-        State.on_record(node)
+        State.on_record(node, t)
 
 
 def _propagate_tangent(rule: Rule, args: tuple[Any, ...], params: dict[str, Any], t: Tensor) -> None:
@@ -422,6 +425,7 @@ def record_inplace(target: Tensor, result: Tensor) -> Tensor:
     if node is not None:
         if node.rule.saves_out:
             node.out = target
+            node.out_version = target._vc[0]
         target.grad_fn = node
         target.requires_grad = True
     target.tangent = result.tangent
@@ -477,9 +481,19 @@ def enable_grad() -> grad_mode:
     return grad_mode(True)
 
 
+class _set_grad_mode(grad_mode):
+    """set_grad_enabled's result: the mode was set on creation, the context restores the
+    mode from before that (so __enter__ must not capture the new mode as the old one)."""
+
+    __slots__ = ()
+
+    def __enter__(self) -> None:
+        State.grad_enabled = self.enabled
+
+
 def set_grad_enabled(flag: bool) -> grad_mode:
     """Set grad mode now; also usable as a context manager that restores it."""
-    mode = grad_mode(flag)
+    mode = _set_grad_mode(flag)
     State.grad_enabled = bool(flag)
     return mode
 

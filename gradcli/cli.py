@@ -1,0 +1,471 @@
+"""The command line: thin click commands over `app`, one place mapping errors to exit codes.
+
+Exit codes (SPEC 2.3): 0 success; 1 an assertion in the program, a `check` or a
+`test` failed; 2 usage error; 3 syntax error; 4 runtime error (shapes, autograd
+misuse, a limit reached); 70 internal error (a bug in gradcli).
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import os
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from gradcli import __version__
+
+
+class Exit(enum.IntEnum):
+    """Process exit statuses."""
+
+    OK = 0
+    FAILED = 1  # an assertion, a check or a golden test failed
+    USAGE = 2
+    SYNTAX = 3
+    RUNTIME = 4
+    INTERNAL = 70
+
+
+EXIT_CODES_HELP = """\b
+Exit codes:
+  0  success
+  1  an assert in the program, a check, or a golden test failed
+  2  usage error (bad flag, missing file, bad --set value)
+  3  syntax error in the program
+  4  runtime error (shape mismatch, autograd misuse, a limit reached)
+  70 internal error in gradcli (a bug: please report it; --debug shows the traceback)"""
+
+
+class Ctx:
+    """Per-invocation output settings."""
+
+    def __init__(self, fmt: str, precision: int, no_color: bool, debug: bool) -> None:
+        self.fmt = fmt
+        self.precision = precision
+        self.debug = debug
+        tty = sys.stdout.isatty()
+        self.color = tty and not no_color and "NO_COLOR" not in os.environ
+        cols = os.environ.get("COLUMNS")
+        if cols and cols.isdigit():
+            self.width: int | None = int(cols)
+        elif tty:
+            self.width = None
+        else:
+            self.width = 100
+        if not tty and self.width is None:
+            self.width = 100
+
+
+def _error_info(err: Any, source: Any) -> Any:
+    from gradcli.results import ErrorInfo
+
+    span = err.span
+    line_text = None
+    file = getattr(source, "name", None)
+    if span is not None and source is not None:
+        line_text = source.line_text(span.line)
+    end_col = None
+    if span is not None:
+        end_col = span.end_column if span.end_line == span.line else len(line_text or "") + 1
+    return ErrorInfo(err.kind, err.message, file if span is not None or file else None,
+                     span.line if span else None, span.column if span else None, end_col,
+                     line_text, err.hint)
+
+
+def format_error(err: Any, source: Any, fmt: str = "table", color: bool = False) -> str:
+    """An error as the CLI prints it (also used by golden tests)."""
+    from gradcli.render import render_error
+
+    text = render_error(_error_info(err, source), "json" if fmt == "json" else "text",
+                        color=color)
+    return text if text.endswith("\n") else text + "\n"
+
+
+def _exit_for(err: Any) -> Exit:
+    from gradcli.errors import GdAssertionError, GdSyntaxError, UsageError
+
+    if isinstance(err, GdSyntaxError):
+        return Exit.SYNTAX
+    if isinstance(err, UsageError):
+        return Exit.USAGE
+    if isinstance(err, GdAssertionError):
+        return Exit.FAILED
+    return Exit.RUNTIME
+
+
+def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """The one catch site: every failure becomes a message and an exit code."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        ctx: Ctx = kwargs.pop("_ctx")
+        state: dict[str, Any] = {"source": None}
+        try:
+            code = fn(*args, state=state, ctx=ctx, **kwargs)
+        except KeyboardInterrupt:
+            click.echo("gradcli: interrupted", err=True)
+            sys.exit(130)
+        except BrokenPipeError:
+            # The reader went away (`gradcli run … | head`): not an error of ours.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(int(Exit.OK))
+        except Exception as e:  # noqa: BLE001 - this is the one place that catches everything
+            from gradcli.errors import GdError
+
+            if isinstance(e, GdError):
+                text = format_error(e, state["source"], ctx.fmt, False)
+                if ctx.fmt == "json":
+                    sys.stdout.write(text)
+                else:
+                    sys.stderr.write(text)
+                if ctx.debug:
+                    import traceback
+
+                    traceback.print_exc()
+                sys.exit(int(_exit_for(e)))
+            if ctx.debug:
+                import traceback
+
+                traceback.print_exc()
+            else:
+                click.echo(f"gradcli: internal error: {type(e).__name__}: {e} (this is a bug in "
+                           "gradcli; run again with --debug for the traceback)", err=True)
+            sys.exit(int(Exit.INTERNAL))
+        sys.exit(int(code or Exit.OK))
+
+    return wrapper
+
+
+def output_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--format, --precision, --no-color, --debug."""
+    fn = click.option("--debug", is_flag=True, help="Show Python tracebacks on errors.")(fn)
+    fn = click.option("--no-color", is_flag=True, help="No colour (also: NO_COLOR set, or "
+                      "stdout not a terminal).")(fn)
+    fn = click.option("--precision", type=click.IntRange(0, 17), default=4, show_default=True,
+                      help="Digits printed for values in tables and plain text.")(fn)
+    fn = click.option("--format", "fmt", type=click.Choice(["table", "json", "plain"]),
+                      default="table", show_default=True, help="Output format.")(fn)
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, fmt: str, precision: int, no_color: bool, debug: bool,
+                **kwargs: Any) -> Any:
+        return fn(*args, _ctx=Ctx(fmt, precision, no_color, debug), **kwargs)
+
+    return wrapper
+
+
+def program_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """PROG, -e, --set, --of, --dtype, --seed and the limits, shared by every command."""
+    options = [
+        click.option("--detect-anomaly", is_flag=True,
+                     help="Stop at the first op (forward or backward) producing NaN or inf, "
+                     "naming it and its source line."),
+        click.option("--max-elements", type=click.IntRange(1), default=None,
+                     help="Cap on the elements of one tensor [default: 50,000,000]."),
+        click.option("--max-depth", type=click.IntRange(1, 10_000), default=None,
+                     help="Cap on nested gd function calls [default: 200]."),
+        click.option("--max-steps", type=click.IntRange(1), default=None,
+                     help="Cap on loop iterations plus function calls [default: 10,000,000]."),
+        click.option("--seed", type=int, default=None,
+                     help="Seed the random generator (torch.manual_seed)."),
+        click.option("--dtype", type=click.Choice(["float32", "float64"]), default=None,
+                     help="Default float dtype [default: float32]."),
+        click.option("--of", "of", metavar="NAME", default=None,
+                     help="The result is this variable (default: the last expression, else "
+                     "the last top-level assignment)."),
+        click.option("--set", "sets", metavar="NAME=VALUE", multiple=True,
+                     help="Bind an input (number, [[1,2],[3,4]], a gd expression, @file.json, "
+                     "@file.npy); overrides the program's first assignment of NAME."),
+        click.option("-e", "--expr", "expr", metavar="CODE", default=None,
+                     help="Program text instead of a file (statements separated by ';' or "
+                     "newlines)."),
+        click.argument("prog", required=False, metavar="[PROG]"),
+    ]
+    for opt in options:
+        fn = opt(fn)
+    return fn
+
+
+def wrt_option(required: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """--wrt NAME (repeatable)."""
+    return click.option("--wrt", multiple=True, metavar="NAME", required=required,
+                        help="Differentiate with respect to this input (repeatable).")
+
+
+def _app_options(kw: dict[str, Any], wrt: tuple[str, ...] = ()) -> Any:
+    from gradcli.app import AppOptions
+
+    return AppOptions(
+        sets=list(kw.pop("sets")), wrt=list(wrt), of=kw.pop("of"), dtype=kw.pop("dtype"),
+        seed=kw.pop("seed"), max_steps=kw.pop("max_steps"), max_depth=kw.pop("max_depth"),
+        max_elements=kw.pop("max_elements"), detect_anomaly=kw.pop("detect_anomaly"))
+
+
+def _load(state: dict[str, Any], kw: dict[str, Any]) -> Any:
+    from gradcli.app import load_source
+
+    source = load_source(kw.pop("prog"), kw.pop("expr"))
+    state["source"] = source
+    return source
+
+
+def _emit(result: Any, ctx: Ctx) -> None:
+    from gradcli.render import render
+
+    text = render(result, ctx.fmt, precision=ctx.precision, width=ctx.width, color=ctx.color)
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _example(text: str) -> str:
+    return f"\n\n\b\nExample:\n  {text}\n\n{EXIT_CODES_HELP}"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="gradcli")
+def main() -> None:
+    """gradcli: values, gradients, higher-order derivatives, JVPs, VJPs, Jacobians and
+    graphs of gd programs (Python syntax, PyTorch autograd semantics).
+
+    PROG is a .gd file, '-' for standard input, or -e 'CODE'.
+    """
+
+
+@main.command(help="Execute a program; its prints go to stdout." +
+              _example("gradcli run examples/autograd_basics.gd"))
+@program_options
+@output_options
+@guarded
+def run(state: dict[str, Any], ctx: Ctx, **kw: Any) -> Exit:
+    """`run`."""
+    from gradcli import app
+
+    opts = _app_options(kw)
+    opts.write = _stdout_write
+    source = _load(state, kw)
+    app.run(source, opts)
+    return Exit.OK
+
+
+def _stdout_write(text: str) -> None:
+    sys.stdout.write(text)
+
+
+@main.command("eval", help="The value of the result, and its gradient with respect to each "
+              "--wrt input." + _example("gradcli eval -e 'x = arange(4.0); y = 2 * dot(x, x)' "
+                                        "--wrt x"))
+@program_options
+@wrt_option(False)
+@output_options
+@guarded
+def eval_(state: dict[str, Any], ctx: Ctx, wrt: tuple[str, ...], **kw: Any) -> Exit:
+    """`eval`."""
+    from gradcli import app
+
+    opts = _app_options(kw, wrt)
+    source = _load(state, kw)
+    _emit(app.evaluate(source, opts), ctx)
+    return Exit.OK
+
+
+@main.command(help="The N-th derivative (N=2: the Hessian of a scalar result), of shape "
+              "result.shape + N × x.shape, by nested reverse mode." +
+              _example("gradcli grad -e 'x = tensor([1.0, 2.0]); (x ** 3).sum()' --wrt x "
+                       "--order 2"))
+@program_options
+@wrt_option(True)
+@click.option("--order", type=click.IntRange(1, 16), default=1, show_default=True,
+              help="Derivative order.")
+@output_options
+@guarded
+def grad(state: dict[str, Any], ctx: Ctx, wrt: tuple[str, ...], order: int, **kw: Any) -> Exit:
+    """`grad`."""
+    from gradcli import app
+
+    opts = _app_options(kw, wrt)
+    source = _load(state, kw)
+    _emit(app.nth_grad(source, opts, order), ctx)
+    return Exit.OK
+
+
+@main.command(help="Forward mode: the Jacobian-vector product J·v (one --tangent per --wrt)." +
+              _example("gradcli jvp -e 'x = tensor([1.0, 2.0]); x ** 2' --wrt x --tangent "
+                       "'[1, 0]'"))
+@program_options
+@wrt_option(True)
+@click.option("--tangent", "tangents", multiple=True, required=True, metavar="V",
+              help="The tangent v (same forms as --set values), one per --wrt.")
+@output_options
+@guarded
+def jvp(state: dict[str, Any], ctx: Ctx, wrt: tuple[str, ...], tangents: tuple[str, ...],
+        **kw: Any) -> Exit:
+    """`jvp`."""
+    from gradcli import app
+
+    opts = _app_options(kw, wrt)
+    source = _load(state, kw)
+    _emit(app.jvp(source, opts, list(tangents)), ctx)
+    return Exit.OK
+
+
+@main.command(help="Reverse mode: the vector-Jacobian product vᵀ·J, what y.backward(v) "
+              "leaves in x.grad." +
+              _example("gradcli vjp -e 'x = tensor([1.0, 2.0, 3.0]); x * 2' --wrt x "
+                       "--cotangent '[0.1, 1.0, 0.0001]'"))
+@program_options
+@wrt_option(True)
+@click.option("--cotangent", required=True, metavar="V",
+              help="The cotangent v, shaped like the result (same forms as --set values).")
+@output_options
+@guarded
+def vjp(state: dict[str, Any], ctx: Ctx, wrt: tuple[str, ...], cotangent: str,
+        **kw: Any) -> Exit:
+    """`vjp`."""
+    from gradcli import app
+
+    opts = _app_options(kw, wrt)
+    source = _load(state, kw)
+    _emit(app.vjp(source, opts, cotangent), ctx)
+    return Exit.OK
+
+
+@main.command(help="The full Jacobian of the result with respect to each --wrt input." +
+              _example("gradcli jacobian -e 'x = tensor([1.0, 2.0]); x ** 2' --wrt x"))
+@program_options
+@wrt_option(True)
+@output_options
+@guarded
+def jacobian(state: dict[str, Any], ctx: Ctx, wrt: tuple[str, ...], **kw: Any) -> Exit:
+    """`jacobian`."""
+    from gradcli import app
+
+    opts = _app_options(kw, wrt)
+    source = _load(state, kw)
+    _emit(app.jacobian(source, opts), ctx)
+    return Exit.OK
+
+
+@main.command(help="The computation graph: every tape node with its number, op, PyTorch "
+              "name, shape, dtype, leaf marks, variable name and source line:col." +
+              _example("gradcli graph -e 'x = ones(2, 2, requires_grad=True); y = x + 2; "
+                       "(y * y * 3).mean()'"))
+@program_options
+@wrt_option(False)
+@click.option("--format", "gformat", type=click.Choice(["tree", "dot", "mermaid", "json",
+                                                        "plain"]),
+              default="tree", show_default=True, help="Graph format.")
+@click.option("--values", is_flag=True, help="Show each tensor's value and gradient.")
+@click.option("--render", "render_to", metavar="FILE", default=None,
+              help="Render the dot graph to FILE (.svg, .png, .pdf) with Graphviz.")
+@click.option("--precision", type=click.IntRange(0, 17), default=4, show_default=True,
+              help="Digits printed for values.")
+@click.option("--no-color", is_flag=True, help="No colour.")
+@click.option("--debug", is_flag=True, help="Show Python tracebacks on errors.")
+def graph(gformat: str, values: bool, render_to: str | None, precision: int, no_color: bool,
+          debug: bool, wrt: tuple[str, ...], **kw: Any) -> None:
+    """`graph` (its --format chooses among graph formats)."""
+    fmt = "json" if gformat == "json" else ("plain" if gformat == "plain" else "table")
+    ctx = Ctx(fmt, precision, no_color, debug)
+    _graph(_ctx=ctx, gformat=gformat, values=values, render_to=render_to, wrt=wrt, **kw)
+
+
+@guarded
+def _graph(state: dict[str, Any], ctx: Ctx, gformat: str, values: bool, render_to: str | None,
+           wrt: tuple[str, ...], **kw: Any) -> Exit:
+    from gradcli import app
+    from gradcli.render import render_graph
+
+    opts = _app_options(kw, wrt)
+    source = _load(state, kw)
+    result = app.graph(source, opts, values)
+    if render_to is not None:
+        _render_dot(render_graph(result, "dot", precision=ctx.precision, width=ctx.width,
+                                 color=False), render_to)
+        click.echo(f"wrote {render_to}", err=True)
+        return Exit.OK
+    text = render_graph(result, gformat, precision=ctx.precision, width=ctx.width,
+                        color=ctx.color)
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return Exit.OK
+
+
+def _render_dot(dot_text: str, path: str) -> None:
+    import shutil
+    import subprocess
+
+    from gradcli.errors import UsageError
+
+    exe = shutil.which("dot")
+    if exe is None:
+        raise UsageError("--render needs Graphviz's `dot` program, which is not installed",
+                         hint="install Graphviz (e.g. apt-get install graphviz), or use "
+                         "--format dot and render the text elsewhere")
+    kind = os.path.splitext(path)[1].lstrip(".") or "svg"
+    proc = subprocess.run([exe, f"-T{kind}", "-o", path], input=dot_text.encode(),
+                          capture_output=True, check=False)
+    if proc.returncode != 0:
+        raise UsageError(f"Graphviz failed: {proc.stderr.decode(errors='replace').strip()}")
+
+
+@main.command(help="Compare autograd with central finite differences (float64), and check "
+              "every tape node's rule on its own; exit 1 on a mismatch." +
+              _example("gradcli check -e 'x = tensor([0.5, 1.5]); (tanh(x) * x ** 2).sum()' "
+                       "--wrt x"))
+@program_options
+@wrt_option(True)
+@click.option("--eps", type=float, default=1e-6, show_default=True,
+              help="Finite-difference step.")
+@click.option("--rtol", type=float, default=1e-4, show_default=True, help="Relative tolerance.")
+@click.option("--atol", type=float, default=1e-6, show_default=True, help="Absolute tolerance.")
+@output_options
+@guarded
+def check(state: dict[str, Any], ctx: Ctx, wrt: tuple[str, ...], eps: float, rtol: float,
+          atol: float, **kw: Any) -> Exit:
+    """`check`."""
+    from gradcli import app
+
+    opts = _app_options(kw, wrt)
+    source = _load(state, kw)
+    result = app.check(source, opts, eps, rtol, atol)
+    _emit(result, ctx)
+    return Exit.OK if result.ok else Exit.FAILED
+
+
+@main.command(help="The backward pass step by step: each node, the rule applied, the incoming "
+              "cotangent and what flows to each input; then the control flow taken." +
+              _example("gradcli explain -e 'x = tensor(2.0); y = x * x + 3 * x' --wrt x"))
+@program_options
+@wrt_option(True)
+@output_options
+@guarded
+def explain(state: dict[str, Any], ctx: Ctx, wrt: tuple[str, ...], **kw: Any) -> Exit:
+    """`explain`."""
+    from gradcli import app
+
+    opts = _app_options(kw, wrt)
+    source = _load(state, kw)
+    _emit(app.explain(source, opts), ctx)
+    return Exit.OK
+
+
+@main.command("test", help="Golden-output tests: run each PROG.gd under PATH and compare what "
+              "`gradcli run` prints with PROG.out beside it; exit 1 on any failure." +
+              _example("gradcli test examples/"))
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("--update", is_flag=True, help="Rewrite the .out files with the current output.")
+@output_options
+@guarded
+def test(state: dict[str, Any], ctx: Ctx, paths: tuple[str, ...], update: bool) -> Exit:
+    """`test`."""
+    from gradcli import app
+
+    report = app.golden(list(paths), update, format_error)
+    _emit(report, ctx)
+    return Exit.OK if report.ok else Exit.FAILED
+
+
+if __name__ == "__main__":
+    main()
