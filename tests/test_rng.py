@@ -134,13 +134,10 @@ def test_errors() -> None:
         g.rand((2,), "float16")
 
 
-def test_one_million_normals_is_fast() -> None:
-    import time
-
+def test_one_million_normals_are_standard_normal() -> None:
+    # Speed is measured in bench/, never asserted here.
     g = Generator(0)
-    t = time.perf_counter()
     z = g.randn((1_000_000,))
-    assert time.perf_counter() - t < 1.0
     assert abs(float(z.mean())) < 0.01 and abs(float(z.std()) - 1) < 0.01
 
 
