@@ -65,6 +65,7 @@ class AppOptions:
     max_elements: int | None = None
     detect_anomaly: bool = False
     write: Callable[[str], None] | None = None  # where program prints go (None: captured)
+    progress: Callable[[str, int, int], None] | None = None  # (what, done, total) for long work
 
 
 # -- loading ------------------------------------------------------------------------------
@@ -218,6 +219,9 @@ def compile_program(source: Source, opts: AppOptions, *, record_tape: bool = Fal
         run_opts.max_steps = opts.max_steps
     if opts.max_depth:
         run_opts.max_depth = opts.max_depth
+    if opts.progress is not None:
+        report = opts.progress
+        run_opts.on_steps = lambda n: report("running", n, 0)
     return Program.compile(source, run_opts), buffer
 
 
@@ -280,7 +284,8 @@ def evaluate(source: Source, opts: AppOptions) -> EvalResult:
         return EvalResult(_data(y), res.name, grads, out.getvalue())
 
 
-def derivative(y: Tensor, x: Tensor, order: int) -> Tensor:
+def derivative(y: Tensor, x: Tensor, order: int,
+               progress: Callable[[str, int, int], None] | None = None) -> Tensor:
     """The order-N derivative of y w.r.t. x, shape y.shape + N × x.shape (nested reverse)."""
     d = y
     for k in range(order):
@@ -288,6 +293,8 @@ def derivative(y: Tensor, x: Tensor, order: int) -> Tensor:
         flat_n = d.numel()
         rows = []
         for i in range(flat_n):
+            if progress is not None and flat_n > 64:
+                progress(f"order {k + 1}: reverse passes", i, flat_n)
             e = np.zeros(flat_n, d.dtype)
             e[i] = 1
             rows.append(_grads(d, [x], tensor_from_array(e.reshape(d.shape)),
@@ -306,7 +313,8 @@ def nth_grad(source: Source, opts: AppOptions, order: int) -> GradResult:
         program, out = compile_program(source, opts)
         res = program.run()
         y = _result_tensor(res)
-        derivs = {n: _data(derivative(y, res.inputs[n], order)) for n in opts.wrt}
+        derivs = {n: _data(derivative(y, res.inputs[n], order, opts.progress))
+                  for n in opts.wrt}
         return GradResult(_data(y), res.name, order, derivs, out.getvalue())
 
 
@@ -351,15 +359,14 @@ def jacobian(source: Source, opts: AppOptions) -> JacobianResult:
         program, out = compile_program(source, opts)
         res = program.run()
         y = _result_tensor(res)
-        jac = {n: _data(derivative(y, res.inputs[n], 1)) for n in opts.wrt}
+        jac = {n: _data(derivative(y, res.inputs[n], 1, opts.progress)) for n in opts.wrt}
         return JacobianResult(_data(y), res.name, jac, out.getvalue())
 
 
 # -- check ------------------------------------------------------------------------------
 
 def check(source: Source, opts: AppOptions, eps: float = 1e-6, rtol: float = 1e-4,
-          atol: float = 1e-6,
-          progress: Callable[[int, int], None] | None = None) -> CheckResult:
+          atol: float = 1e-6) -> CheckResult:
     """`check`: autograd vs central differences (float64), and every node's rule alone."""
     _need_wrt(opts, "check")
     with _Session(opts, retain=True):
@@ -372,7 +379,7 @@ def check(source: Source, opts: AppOptions, eps: float = 1e-6, rtol: float = 1e-
             x = res.inputs[name]
             analytic = derivative(y, x, 1).array.astype(np.float64)
             base = x.array.astype(np.float64)
-            numeric = _fd_jacobian(program, name, base, y.shape, eps, progress)
+            numeric = _fd_jacobian(program, name, base, y.shape, eps, opts.progress)
             err = np.abs(analytic - numeric)
             scale = np.maximum(np.abs(numeric), np.abs(analytic))
             ok = bool(np.all(err <= atol + rtol * np.abs(numeric)))
@@ -385,14 +392,14 @@ def check(source: Source, opts: AppOptions, eps: float = 1e-6, rtol: float = 1e-
 
 
 def _fd_jacobian(program: Program, name: str, base: np.ndarray, out_shape: tuple[int, ...],
-                 eps: float, progress: Callable[[int, int], None] | None) -> np.ndarray:
+                 eps: float, progress: Callable[[str, int, int], None] | None) -> np.ndarray:
     overrides = program.options.overrides
     saved = overrides.get(name, _MISSING)
     wrt = program.rt.wrt
     program.rt.wrt = set()  # finite differences need no graph
     program.options.record_tape = False
     flat = base.reshape(-1)
-    jac = np.zeros(tuple(out_shape) + (flat.size,))
+    jac = np.zeros((*out_shape, flat.size))
     try:
         for i in range(flat.size):
             vals = []
@@ -406,7 +413,7 @@ def _fd_jacobian(program: Program, name: str, base: np.ndarray, out_shape: tuple
                 raise GdRuntimeError("the result's shape changes when the input is perturbed")
             jac[..., i] = (vals[0] - vals[1]) / (2 * eps)
             if progress is not None:
-                progress(i + 1, flat.size)
+                progress(f"finite differences for {name}", i + 1, flat.size)
     finally:
         program.rt.wrt = wrt
         if saved is _MISSING:

@@ -105,7 +105,10 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
         ctx: Ctx = kwargs.pop("_ctx")
         state: dict[str, Any] = {"source": None}
         try:
-            code = fn(*args, state=state, ctx=ctx, **kwargs)
+            try:
+                code = fn(*args, state=state, ctx=ctx, **kwargs)
+            finally:
+                _PROGRESS.close()
         except KeyboardInterrupt:
             click.echo("gradcli: interrupted", err=True)
             sys.exit(130)
@@ -113,7 +116,7 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
             # The reader went away (`gradcli run … | head`): not an error of ours.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(int(Exit.OK))
-        except Exception as e:  # noqa: BLE001 - this is the one place that catches everything
+        except Exception as e:
             from gradcli.errors import GdError
 
             if isinstance(e, GdError):
@@ -196,13 +199,47 @@ def wrt_option(required: bool) -> Callable[[Callable[..., Any]], Callable[..., A
                         help="Differentiate with respect to this input (repeatable).")
 
 
+class TerminalProgress:
+    """Rich progress on stderr when it is a terminal; nothing at all otherwise."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.task: Any = None
+        self.what = ""
+        self.enabled = sys.stderr.isatty() and "NO_COLOR" not in os.environ
+
+    def __call__(self, what: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.bar = Progress(console=Console(stderr=True), transient=True)
+            self.bar.start()
+        if what != self.what:
+            self.what = what
+            self.task = self.bar.add_task(what, total=total or None)
+        self.bar.update(self.task, completed=done, total=total or None,
+                        description=what if total else f"{what}: {done:,} steps")
+
+    def close(self) -> None:
+        """Remove the bar."""
+        if self.bar is not None:
+            self.bar.stop()
+
+
+_PROGRESS = TerminalProgress()
+
+
 def _app_options(kw: dict[str, Any], wrt: tuple[str, ...] = ()) -> Any:
     from gradcli.app import AppOptions
 
     return AppOptions(
         sets=list(kw.pop("sets")), wrt=list(wrt), of=kw.pop("of"), dtype=kw.pop("dtype"),
         seed=kw.pop("seed"), max_steps=kw.pop("max_steps"), max_depth=kw.pop("max_depth"),
-        max_elements=kw.pop("max_elements"), detect_anomaly=kw.pop("detect_anomaly"))
+        max_elements=kw.pop("max_elements"), detect_anomaly=kw.pop("detect_anomaly"),
+        progress=_PROGRESS if _PROGRESS.enabled else None)
 
 
 def _load(state: dict[str, Any], kw: dict[str, Any]) -> Any:

@@ -168,7 +168,7 @@ def _enumerate(x: Any, start: int = 0) -> list[tuple[int, Any]]:
 
 def _zip(*xs: Any) -> list[tuple[Any, ...]]:
     """zip(a, b, …) as a list of tuples."""
-    return py.list(py.zip(*(_list(x) if type(x) is Tensor else x for x in xs)))
+    return py.list(py.zip(*(_list(x) if type(x) is Tensor else x for x in xs), strict=False))
 
 
 PYTHON_BUILTINS: dict[str, Callable[..., Any]] = {

@@ -79,9 +79,9 @@ def _check_int(v: Any, span: Span | None = None) -> Any:
 
 
 def _pow(a: Any, b: Any) -> Any:
-    if type(a) is int and type(b) is int and b > 0 and a not in (0, 1, -1):
-        if b * max(a.bit_length(), 1) > MAX_INT_BITS:
-            raise GdLimitError(f"integer too large: {a}**{b} has more than "
+    if (type(a) is int and type(b) is int and b > 0 and a not in (0, 1, -1)
+            and b * max(a.bit_length(), 1) > MAX_INT_BITS):
+        raise GdLimitError(f"integer too large: {a}**{b} has more than "
                                f"{MAX_INT_BITS:,} bits")
     return _check_int(operator.pow(a, b))
 
@@ -90,7 +90,7 @@ def _mul(a: Any, b: Any) -> Any:
     ta, tb = type(a), type(b)
     if ta is Tensor or tb is Tensor:
         return F.mul(a, b)
-    if ta in (str, list, tuple) and tb is int or tb in (str, list, tuple) and ta is int:
+    if (ta in (str, list, tuple) and tb is int) or (tb in (str, list, tuple) and ta is int):
         seq, n = (a, b) if ta is not int else (b, a)
         if len(seq) * n > MAX_SEQUENCE:
             raise GdLimitError(f"sequence of {len(seq) * n:,} items exceeds the limit "

@@ -46,6 +46,7 @@ class RunOptions:
     record_tape: bool = False  # keep every node (graph, explain, check)
     track_names: bool = False  # remember which variable each tensor was bound to
     write: Callable[[str], None] = sys.stdout.write
+    on_steps: Callable[[int], None] | None = None  # called every 65,536 steps (progress)
 
 
 @dataclass
@@ -182,6 +183,8 @@ class Runtime:
     def step(self, span: Span) -> None:
         """Count a loop iteration or call; stop at --max-steps."""
         self.steps += 1
+        if not self.steps & 0xFFFF and self.options.on_steps is not None:
+            self.options.on_steps(self.steps)
         if self.steps > self.max_steps:
             raise GdLimitError(
                 f"step limit reached: more than {self.max_steps:,} loop iterations and calls",

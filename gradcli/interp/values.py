@@ -153,7 +153,7 @@ def tensor_repr(v: object) -> str | None:
         return (f"torch.return_types.max(\nvalues={tensor_repr(v.values)},\n"
                 f"indices={tensor_repr(v.indices)})")
     if isinstance(v, (Node, DType, Size, Namespace, Builtin, GeneratorValue, BoundMethod,
-                      GradModeDecorator)) or callable(v) and hasattr(v, "gd_name"):
+                      GradModeDecorator)):
         return repr(v)
     if isinstance(v, grad_mode):
         return "<torch.autograd.grad_mode object>"
