@@ -539,6 +539,11 @@ def _linalg(draw: Draw, name: str) -> Case:
     if name == "dot":
         return (T(normal(rng, (k,))), T(normal(rng, (k,)))), {}
     ba, bb = broadcast_pair(draw, min_dims=1, max_dims=2)
+    form = draw(st.sampled_from(["batched", "batched", "vector_a", "vector_b"]))
+    if form == "vector_a":  # a vector against a batch of matrices
+        return (T(normal(rng, (k,))), T(normal(rng, (*bb, k, m)))), {}
+    if form == "vector_b":
+        return (T(normal(rng, (*ba, n, k))), T(normal(rng, (k,)))), {}
     if draw(st.booleans()):
         bb = draw(st.sampled_from([(), bb]))
     return (T(normal(rng, (*ba, n, k))), T(normal(rng, (*bb, k, m)))), {}

@@ -162,8 +162,8 @@ def isfinite(x: Tensor) -> Tensor:
 
 
 def square(x: Tensor) -> Tensor:
-    """x * x."""
-    return mul(x, x)
+    """x ** 2 (PyTorch records it as a power: PowBackward0)."""
+    return pow(x, 2)
 
 
 def log_of_number(a: float) -> float:
@@ -681,10 +681,8 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
         return squeeze(mm(unsqueeze(a, 0), b), 0, dims_variant=True)
     if na == 2 and nb == 2:
         return mm(a, b)
-    if na == 1:
-        return squeeze(matmul(unsqueeze(a, 0), b), -2, dims_variant=True)
-    if nb == 1:
-        return squeeze(matmul(a, unsqueeze(b, -1)), -1, dims_variant=True)
+    # Batched, including a vector against a batch of matrices (UnsafeViewBackward0 as in
+    # PyTorch, which folds these into one product).
     return apply(_RULES["matmul"], (a, b))
 
 
@@ -726,8 +724,11 @@ def cross_entropy(input: Tensor, target: Tensor, reduction: str = "mean") -> Ten
     dim = 0 if input.ndim == 1 else 1
     logp = log_softmax(input, dim)
     if tgt.array.dtype.kind == "f":
-        l = neg(sum(mul(tgt, logp), dim))
-        return l if reduction == "none" else (mean(l) if reduction == "mean" else sum(l))
+        # PyTorch's order of ops: -(target · logp).sum(...), then / batch size for "mean".
+        if reduction == "none":
+            return neg(sum(mul(tgt, logp), dim))
+        l = neg(sum(mul(tgt, logp)))
+        return l / (input.shape[0] if input.ndim > 1 else 1) if reduction == "mean" else l
     return nll_loss(logp, tgt, reduction)
 
 

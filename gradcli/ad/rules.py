@@ -148,10 +148,16 @@ elementwise("relu", "ReluBackward0", K.relu, lambda x, o: F.to_dtype(o > 0, o.dt
             "max(x, 0)", uses_out=True)
 elementwise("abs", "AbsBackward0", K.abs, lambda x, o: F.sign(x), "absolute value")
 elementwise(
-    "clamp", "ClampBackward1", K.clamp,
+    "clamp", lambda i, p: "ClampBackward1" if _number_bounds(p) else "ClampBackward0", K.clamp,
     lambda x, o, min=None, max=None: F.to_dtype(_in_range(x, min, max), x.dtype),
     "clip into [min, max]",
 )
+
+
+def _number_bounds(params: dict[str, Any]) -> bool:
+    # clamp(x, 0.5) is ClampBackward1 in PyTorch; tensor bounds make it ClampBackward0.
+    return all(v is None or isinstance(v, (int, float))
+               for v in (params.get("min"), params.get("max")))
 
 
 def _in_range(x: Tensor, lo: Any, hi: Any) -> Tensor:
@@ -513,7 +519,7 @@ linear("index_add_into", "IndexAddBackward",
        lambda g, shape, index: K.index_add_into(g, shape, index),
        lambda gg, g, shape, index: F.getitem_raw(gg, index, "IndexBackward0"),
        "zeros with g added at an index (the transpose of x[index])")
-linear("diag", lambda i, p: "DiagEmbedBackward0" if p["embed"] else "DiagonalBackward0",
+linear("diag", lambda i, p: "DiagEmbedBackward0" if p["embed"] else "DiagonalBackward0_copy",
        lambda x, diagonal=0, embed=True, shape=None: K.diag(x, diagonal),
        lambda g, x, diagonal=0, embed=True, shape=None: F.diag_transpose(g, x.shape, diagonal),
        "diagonal matrix from a vector, or the diagonal of a matrix")
@@ -617,12 +623,22 @@ _add(Rule(
     lambda g, out, a, b: (g * b if need(a) else None, g * a if need(b) else None),
     lambda ts, out, a, b: _tan2(ts, lambda t: F.dot(t, b), lambda t: F.dot(a, t)),
     kind="bilinear", doc="vector · vector"))
+def _matmul_vjp(g: Tensor, out: Tensor, a: Tensor, b: Tensor) -> tuple[Any, ...]:
+    # A 1-D operand is a row (a) or column (b) vector: give it, and g, that dim back.
+    a2 = F.unsqueeze(a, 0) if a.ndim == 1 else a
+    b2 = F.unsqueeze(b, 1) if b.ndim == 1 else b
+    g2 = F.unsqueeze(g, -2) if a.ndim == 1 else g
+    g2 = F.unsqueeze(g2, -1) if b.ndim == 1 else g2
+    ga = F.matmul(g2, _mT(b2)) if need(a) else None
+    gb = F.matmul(_mT(a2), g2) if need(b) else None
+    return (F.squeeze(ga, -2) if ga is not None and a.ndim == 1 else ga,
+            F.squeeze(gb, -1) if gb is not None and b.ndim == 1 else gb)
+
+
 _add(Rule(
-    "matmul", "UnsafeViewBackward0", K.matmul,
-    lambda g, out, a, b: (F.matmul(g, _mT(b)) if need(a) else None,
-                          F.matmul(_mT(a), g) if need(b) else None),
+    "matmul", "UnsafeViewBackward0", K.matmul, _matmul_vjp,
     lambda ts, out, a, b: _tan2(ts, lambda t: F.matmul(t, b), lambda t: F.matmul(a, t)),
-    kind="bilinear", doc="batched matrix product (batch dims broadcast)"))
+    kind="bilinear", doc="batched matrix product (batch dims broadcast; a 1-D side is a vector)"))
 
 
 # ---------------------------------------------------------------------------------------

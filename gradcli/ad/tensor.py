@@ -49,6 +49,7 @@ class Node:
 
     __slots__ = (
         "inputs",
+        "name",
         "out",
         "out_version",
         "params",
@@ -69,6 +70,9 @@ class Node:
         versions: tuple[int, ...] | None,
     ) -> None:
         self.rule = rule
+        # PyTorch's name for this node's class, e.g. MulBackward0. Fixed now: some names
+        # depend on the inputs (RsubBackward1, PowBackward2), which backward frees.
+        self.name: str = rule.torch_name_for(inputs, params)
         self.inputs = inputs
         self.params = params
         self.parents = parents
@@ -79,11 +83,6 @@ class Node:
         self.seq = State.seq
         State.seq += 1
         self.span = State.span
-
-    @property
-    def name(self) -> str:
-        """PyTorch's name for this node's class, e.g. MulBackward0."""
-        return self.rule.torch_name_for(self.inputs, self.params)
 
     @property
     def op(self) -> str:
