@@ -1,0 +1,281 @@
+"""Print an AST back as gd source, with only the parentheses the grammar needs.
+
+`parse(unparse(tree)) == tree` for every tree the parser can produce (spans aside);
+the round-trip property tests rely on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from gradcli.syntax import ast as gd
+
+# Binding strength, loosest first; an operand printed where a tighter level is
+# required gets parentheses.
+_TUPLE, _LAMBDA, _IFEXP, _OR, _AND, _NOT, _COMPARE, _ARITH, _TERM, _FACTOR, _POWER, _PRIMARY = (
+    range(12)
+)
+_LEVEL = {
+    "add": _ARITH,
+    "sub": _ARITH,
+    "mul": _TERM,
+    "div": _TERM,
+    "floordiv": _TERM,
+    "mod": _TERM,
+    "matmul": _TERM,
+    "pow": _POWER,
+}
+_INDENT = "    "
+
+
+def unparse(node: gd.Node) -> str:
+    """gd source for a Module, a statement or an expression."""
+    if isinstance(node, gd.Module):
+        return "".join(_statement(stmt, 0) for stmt in node.body)
+    if isinstance(node, gd.Stmt):
+        return _statement(node, 0)
+    if isinstance(node, gd.Expr):
+        return _expr(node, _TUPLE)
+    raise TypeError(f"cannot unparse {type(node).__name__} on its own")
+
+
+# ---------------------------------------------------------------- statements
+
+
+def _block(body: tuple[gd.Stmt, ...], depth: int) -> str:
+    return "".join(_statement(stmt, depth + 1) for stmt in body)
+
+
+def _statement(stmt: gd.Stmt, depth: int) -> str:
+    pad = _INDENT * depth
+    if isinstance(stmt, gd.If):
+        return _if(stmt, depth)
+    if isinstance(stmt, gd.While):
+        return f"{pad}while {_expr(stmt.test, _IFEXP)}:\n{_block(stmt.body, depth)}"
+    if isinstance(stmt, gd.For):
+        target = _bare(stmt.target, _ARITH)
+        return f"{pad}for {target} in {_bare(stmt.iter, _LAMBDA)}:\n{_block(stmt.body, depth)}"
+    if isinstance(stmt, gd.With):
+        alias = f" as {stmt.name}" if stmt.name is not None else ""
+        head = f"with {_expr(stmt.context, _IFEXP)}{alias}:"
+        return f"{pad}{head}\n{_block(stmt.body, depth)}"
+    if isinstance(stmt, gd.FunctionDef):
+        decorators = "".join(f"{pad}@{_expr(d, _IFEXP)}\n" for d in stmt.decorators)
+        head = f"def {stmt.name}({_params(stmt.params)}):"
+        return f"{decorators}{pad}{head}\n{_block(stmt.body, depth)}"
+    return f"{pad}{_simple(stmt)}\n"
+
+
+def _if(stmt: gd.If, depth: int) -> str:
+    # An elif chain is nested in the AST but printed flat, without recursion.
+    pad = _INDENT * depth
+    out = [f"{pad}if {_expr(stmt.test, _IFEXP)}:\n{_block(stmt.body, depth)}"]
+    orelse = stmt.orelse
+    while len(orelse) == 1 and isinstance(orelse[0], gd.If):
+        branch = orelse[0]
+        out.append(f"{pad}elif {_expr(branch.test, _IFEXP)}:\n{_block(branch.body, depth)}")
+        orelse = branch.orelse
+    if orelse:
+        out.append(f"{pad}else:\n{_block(orelse, depth)}")
+    return "".join(out)
+
+
+def _simple(stmt: gd.Stmt) -> str:
+    if isinstance(stmt, gd.ExprStmt):
+        return _bare(stmt.value, _LAMBDA)
+    if isinstance(stmt, gd.Assign):
+        targets = "".join(f"{_bare(t, _IFEXP)} = " for t in stmt.targets)
+        return targets + _bare(stmt.value, _LAMBDA)
+    if isinstance(stmt, gd.AugAssign):
+        op = gd.BINARY_OPS[stmt.op]
+        return f"{_expr(stmt.target, _TUPLE)} {op}= {_bare(stmt.value, _LAMBDA)}"
+    if isinstance(stmt, gd.Return):
+        return "return" if stmt.value is None else f"return {_bare(stmt.value, _LAMBDA)}"
+    if isinstance(stmt, gd.Assert):
+        msg = "" if stmt.msg is None else f", {_expr(stmt.msg, _IFEXP)}"
+        return f"assert {_expr(stmt.test, _IFEXP)}{msg}"
+    if isinstance(stmt, gd.Import):
+        return f"import {stmt.module}" + ("" if stmt.alias is None else f" as {stmt.alias}")
+    if isinstance(stmt, gd.ImportFrom):
+        names = ", ".join(
+            n.name + ("" if n.alias is None else f" as {n.alias}") for n in stmt.names
+        )
+        return f"from {stmt.module} import {names}"
+    if isinstance(stmt, gd.Pass):
+        return "pass"
+    if isinstance(stmt, gd.Break):
+        return "break"
+    if isinstance(stmt, gd.Continue):
+        return "continue"
+    raise TypeError(f"cannot unparse statement {type(stmt).__name__}")
+
+
+def _bare(node: gd.Expr, level: int) -> str:
+    """A tuple without parentheses where a statement allows one (`a, b = b, a`)."""
+    if isinstance(node, gd.Tuple) and node.elts:
+        return _elements(node.elts, level, tuple_comma=True)
+    return _expr(node, level)
+
+
+def _params(params: tuple[gd.Param, ...]) -> str:
+    return ", ".join(
+        p.name if p.default is None else f"{p.name}={_expr(p.default, _IFEXP)}" for p in params
+    )
+
+
+# --------------------------------------------------------------- expressions
+
+
+def _elements(elts: tuple[gd.Expr, ...], level: int, *, tuple_comma: bool = False) -> str:
+    text = ", ".join(_expr(e, level) for e in elts)
+    return text + "," if tuple_comma and len(elts) == 1 else text
+
+
+def _expr(node: gd.Expr, level: int) -> str:
+    """`node` as source, parenthesised if it binds more loosely than `level`."""
+    text, own = _EXPRESSIONS[type(node)](node)
+    return f"({text})" if own < level else text
+
+
+def _name(node: gd.Name) -> tuple[str, int]:
+    return node.id, _PRIMARY
+
+
+def _constant(node: gd.Constant) -> tuple[str, int]:
+    value = node.value
+    if value is Ellipsis:
+        return "...", _PRIMARY
+    if isinstance(value, float) and value == float("inf"):
+        return "1e999", _PRIMARY  # the literal that overflows to inf when read back
+    return repr(value), _PRIMARY
+
+
+def _binop(node: gd.BinOp) -> tuple[str, int]:
+    level = _LEVEL[node.op]
+    symbol = gd.BINARY_OPS[node.op]
+    if node.op == "pow":  # right-associative; the exponent may be a unary -x
+        return f"{_expr(node.left, _PRIMARY)} ** {_expr(node.right, _FACTOR)}", level
+    return f"{_expr(node.left, level)} {symbol} {_expr(node.right, level + 1)}", level
+
+
+def _unaryop(node: gd.UnaryOp) -> tuple[str, int]:
+    if node.op == "not":
+        return f"not {_expr(node.operand, _NOT)}", _NOT
+    return f"{gd.UNARY_OPS[node.op]}{_expr(node.operand, _FACTOR)}", _FACTOR
+
+
+def _boolop(node: gd.BoolOp) -> tuple[str, int]:
+    level = _OR if node.op == "or" else _AND
+    return f" {node.op} ".join(_expr(v, level + 1) for v in node.values), level
+
+
+def _compare(node: gd.Compare) -> tuple[str, int]:
+    parts = [_expr(node.left, _ARITH)]
+    for op, right in zip(node.ops, node.comparators, strict=True):
+        parts.append(f"{gd.COMPARE_OPS[op]} {_expr(right, _ARITH)}")
+    return " ".join(parts), _COMPARE
+
+
+def _ifexp(node: gd.IfExp) -> tuple[str, int]:
+    text = f"{_expr(node.body, _OR)} if {_expr(node.test, _OR)} else {_expr(node.orelse, _LAMBDA)}"
+    return text, _IFEXP
+
+
+def _lambda(node: gd.Lambda) -> tuple[str, int]:
+    params = _params(node.params)
+    head = f"lambda {params}" if params else "lambda"
+    return f"{head}: {_expr(node.body, _LAMBDA)}", _LAMBDA
+
+
+def _call(node: gd.Call) -> tuple[str, int]:
+    args = [_expr(a, _LAMBDA) for a in node.args]
+    args += [f"{k.name}={_expr(k.value, _LAMBDA)}" for k in node.keywords]
+    return f"{_primary(node.func)}({', '.join(args)})", _PRIMARY
+
+
+def _attribute(node: gd.Attribute) -> tuple[str, int]:
+    return f"{_primary(node.value)}.{node.attr}", _PRIMARY
+
+
+def _primary(node: gd.Expr) -> str:
+    # `1.real` would read as the float `1.` followed by a name.
+    if isinstance(node, gd.Constant) and type(node.value) is int:
+        return f"({node.value!r})"
+    return _expr(node, _PRIMARY)
+
+
+def _subscript(node: gd.Subscript) -> tuple[str, int]:
+    index = node.index
+    if isinstance(index, gd.Tuple) and index.elts:
+        inner = _elements(index.elts, _IFEXP, tuple_comma=True)
+    else:
+        inner = _expr(index, _IFEXP)
+    return f"{_primary(node.value)}[{inner}]", _PRIMARY
+
+
+def _slice(node: gd.Slice) -> tuple[str, int]:
+    lower = "" if node.lower is None else _expr(node.lower, _IFEXP)
+    upper = "" if node.upper is None else _expr(node.upper, _IFEXP)
+    text = f"{lower}:{upper}"
+    if node.step is not None:
+        text += f":{_expr(node.step, _IFEXP)}"
+    # A slice is only valid directly inside [...]; _subscript never parenthesises it.
+    return text, _PRIMARY
+
+
+def _tuple(node: gd.Tuple) -> tuple[str, int]:
+    return f"({_elements(node.elts, _LAMBDA, tuple_comma=True)})", _PRIMARY
+
+
+def _list(node: gd.List) -> tuple[str, int]:
+    return f"[{_elements(node.elts, _LAMBDA)}]", _PRIMARY
+
+
+def _fstring(node: gd.FString) -> tuple[str, int]:
+    # A lambda's ':' would end the field, so fields bind at least as tightly as x if c else y.
+    fields = [_expr(p.value, _IFEXP) for p in node.parts if isinstance(p, gd.FormattedValue)]
+    quote = next((q for q in ('"', "'", '"""', "'''") if not any(q in f for f in fields)), None)
+    if quote is None or any("\\" in f for f in fields):
+        raise ValueError("f-string field cannot be printed inside any kind of quotes")
+    out = ["f", quote]
+    for part in node.parts:
+        if isinstance(part, str):
+            out.append(_escape(part, quote).replace("{", "{{").replace("}", "}}"))
+            continue
+        out.append("{" + _expr(part.value, _IFEXP))
+        if part.conversion is not None:
+            out.append("!" + part.conversion)
+        if part.format_spec is not None:
+            out.append(":" + _escape(part.format_spec, quote))
+        out.append("}")
+    out.append(quote)
+    return "".join(out), _PRIMARY
+
+
+def _escape(text: str, quote: str) -> str:
+    """Text for the inside of a non-raw string delimited by `quote`."""
+    body = repr(text)[1:-1]  # Python's escapes, for the quote repr picked
+    if repr(text)[0] != quote[0]:
+        # repr chose the other quote: unescape that one, escape ours.
+        other = repr(text)[0]
+        body = body.replace("\\" + other, other).replace(quote[0], "\\" + quote[0])
+    return body
+
+
+_EXPRESSIONS: dict[type, Callable[..., tuple[str, int]]] = {
+    gd.Name: _name,
+    gd.Constant: _constant,
+    gd.BinOp: _binop,
+    gd.UnaryOp: _unaryop,
+    gd.BoolOp: _boolop,
+    gd.Compare: _compare,
+    gd.IfExp: _ifexp,
+    gd.Lambda: _lambda,
+    gd.Call: _call,
+    gd.Attribute: _attribute,
+    gd.Subscript: _subscript,
+    gd.Slice: _slice,
+    gd.Tuple: _tuple,
+    gd.List: _list,
+    gd.FString: _fstring,
+}
