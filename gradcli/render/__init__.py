@@ -1,1 +1,137 @@
-"""Rendering of values for output: PyTorch-identical tensor text and friends."""
+"""Rendering of results for output: tables, plain text, JSON, graph formats, errors.
+
+Renderers take the plain objects of :mod:`gradcli.results` and return text without a
+trailing newline; the CLI writes it. Only the table and tree views (and coloured
+errors) import rich, and only when called: JSON and plain output stay fast to start.
+
+* :func:`render` -- any result as ``"table" | "plain" | "json"``.
+* :func:`render_graph` -- a graph as ``"tree" | "dot" | "mermaid" | "json"``
+  (``"table"`` is the tree, ``"plain"`` a listing in creation order).
+* :func:`render_error` -- a compiler-style diagnostic, or ``{"error": {...}}`` as JSON.
+
+``torch_repr`` (PyTorch-identical tensor printing for the program's ``print``) lives
+beside them.
+"""
+
+from __future__ import annotations
+
+from gradcli.results import ErrorInfo, GraphResult
+
+__all__ = ["FORMATS", "GRAPH_FORMATS", "render", "render_error", "render_graph"]
+
+FORMATS = ("table", "plain", "json")
+GRAPH_FORMATS = ("tree", "dot", "mermaid", "json", "table", "plain")
+
+
+def render(
+    result: object,
+    fmt: str,
+    *,
+    precision: int = 4,
+    width: int | None = None,
+    color: bool = False,
+) -> str:
+    """Any result object (or ErrorInfo) as ``fmt`` text: "table", "plain" or "json"."""
+    if isinstance(result, ErrorInfo):
+        return render_error(result, fmt, color=color)
+    if fmt == "json":
+        from gradcli.render.json_out import render_json
+
+        return render_json(result)
+    if fmt == "plain":
+        from gradcli.render.plain import render_plain
+
+        return render_plain(result, precision=precision, width=width)
+    if fmt == "table":
+        from gradcli.render.table import render_table
+
+        return render_table(result, precision=precision, width=width, color=color)
+    raise ValueError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")
+
+
+def render_graph(
+    result: GraphResult,
+    fmt: str,
+    *,
+    precision: int = 4,
+    width: int | None = None,
+    color: bool = False,
+) -> str:
+    """A graph as "tree" (rich), "dot", "mermaid", "json", or "plain" (a node listing)."""
+    if fmt in ("tree", "table"):
+        from gradcli.render.table import render_tree
+
+        return render_tree(result, precision=precision, width=width, color=color)
+    if fmt == "dot":
+        from gradcli.render.graph_formats import render_dot
+
+        return render_dot(result, precision=precision)
+    if fmt == "mermaid":
+        from gradcli.render.graph_formats import render_mermaid
+
+        return render_mermaid(result, precision=precision)
+    if fmt in ("json", "plain"):
+        return render(result, fmt, precision=precision, width=width)
+    raise ValueError(f"unknown graph format {fmt!r} (expected one of {', '.join(GRAPH_FORMATS)})")
+
+
+def render_error(info: ErrorInfo, fmt: str = "table", *, color: bool = False) -> str:
+    """An error as a compiler-style diagnostic (``fmt`` "table"/"plain") or JSON ("json").
+
+    Text form: ``FILE:LINE:COL: error: MESSAGE``, the source line, a caret line
+    ``^~~~`` under columns ``column`` to ``end_column`` (exclusive), then ``hint: ...``.
+    Without a line it is ``FILE: error: MESSAGE``, without a file ``gradcli: error: ...``.
+    """
+    if fmt == "json":
+        from gradcli.render.json_out import dumps, error_to_json
+
+        return dumps(error_to_json(info))
+    location, source, caret = _error_parts(info)
+    lines = [f"{location}error: {info.message}"]
+    if source is not None and caret is not None:
+        lines += [source, caret]
+    if info.hint:
+        lines.append(f"hint: {info.hint}")
+    if not color:
+        return "\n".join(lines)
+    return _colored_error(info, location, source, caret)
+
+
+def _error_parts(info: ErrorInfo) -> tuple[str, str | None, str | None]:
+    """(``"FILE:LINE:COL: "`` prefix, source line, caret line) of a diagnostic."""
+    if info.line is not None:
+        where = f"{info.file or '<input>'}:{info.line}"
+        if info.column is not None:
+            where += f":{info.column}"
+        location = where + ": "
+    elif info.file:
+        location = f"{info.file}: "
+    else:
+        location = "gradcli: "
+    if info.source_line is None or info.line is None or info.column is None:
+        return location, None, None
+    source = info.source_line.rstrip("\r\n")
+    start = max(info.column - 1, 0)
+    end = info.end_column - 1 if info.end_column is not None else start + 1
+    # One past the end of the line is a valid place to point (a missing ')' at EOL).
+    end = min(max(end, start + 1), max(len(source) + 1, start + 1))
+    # Copy tabs from the source so the caret lands under the same column in any terminal.
+    pad = "".join("\t" if ch == "\t" else " " for ch in source[:start]).ljust(start)
+    return location, source, pad + "^" + "~" * (end - start - 1)
+
+
+def _colored_error(info: ErrorInfo, location: str, source: str | None, caret: str | None) -> str:
+    from rich.text import Text
+
+    from gradcli.render.console import render_to_text
+
+    text = Text()
+    text.append(location, style="bold")
+    text.append("error:", style="bold red").append(" ").append(info.message, style="bold")
+    if source is not None and caret is not None:
+        text.append("\n" + source + "\n")
+        text.append(caret, style="bold green")
+    if info.hint:
+        text.append("\n").append("hint:", style="bold cyan").append(" " + info.hint)
+    # Errors are never wrapped: a long message stays one line, like a compiler's.
+    return render_to_text([text], 10_000, True)

@@ -1,0 +1,385 @@
+"""Rich-free building blocks shared by the table and plain views.
+
+Number format (one rule, used everywhere a value is shown to a person):
+
+* floats: ``format(v, f".{precision}g")`` -- ``precision`` significant digits, trailing
+  zeros dropped, scientific notation when the exponent is < -4 or >= ``precision``
+  (Python's ``g``). A float that prints without a point or exponent gets a trailing
+  ``"."`` as PyTorch does (``28.``), so floats never look like integers. ``-0`` prints
+  as ``0.`` (a sign on zero only confuses; JSON keeps it). Non-finite: ``nan``, ``inf``,
+  ``-inf``. Within one tensor, if any value comes out in scientific notation, all its
+  finite values are written that way with ``precision - 1`` decimals (``1.000e+03``, as
+  numpy does), so mixed scales still line up; values are then aligned on the point.
+* integers: ``str(int(v))``; bools: ``True`` / ``False``.
+
+Tensors are laid out as 2-D :class:`Grid` s (a scalar is one cell, a vector one row, a
+matrix a grid, a higher-rank tensor one grid per ``[i, j, :, :]`` slice). Tensors with
+more than ``SUMMARY_THRESHOLD`` elements are summarised like PyTorch: the first and last
+``EDGE_ITEMS`` along every dimension, with ``None`` marking what was left out.
+
+This module also names the sections every text view shows (:func:`tensor_sections`),
+so the table and plain renderers cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from gradcli.results import (
+    EvalResult,
+    GradResult,
+    JacobianResult,
+    JvpResult,
+    TensorData,
+    VjpResult,
+)
+
+__all__ = [
+    "EDGE_ITEMS",
+    "SUMMARY_THRESHOLD",
+    "Grid",
+    "Section",
+    "align_decimal",
+    "elide_columns",
+    "format_error",
+    "format_number",
+    "format_shape",
+    "format_values",
+    "inline_tensor",
+    "location",
+    "superscript",
+    "tensor_grids",
+    "tensor_sections",
+    "wrap_vector",
+]
+
+# PyTorch's defaults: summarise above 1000 elements, keeping 3 edge items per dimension.
+SUMMARY_THRESHOLD = 1000
+EDGE_ITEMS = 3
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def format_number(v: object, precision: int) -> str:
+    """One number as text by the module's rule (bool, int or float)."""
+    if isinstance(v, bool | np.bool_):
+        return "True" if v else "False"
+    if isinstance(v, int | np.integer):
+        return str(int(v))
+    f = float(v)  # type: ignore[arg-type]
+    if f != f:
+        return "nan"
+    if f in (float("inf"), float("-inf")):
+        return "inf" if f > 0 else "-inf"
+    if f == 0.0:
+        f = 0.0  # drop the sign of -0.0
+    s = format(f, f".{max(precision, 1)}g")
+    if "." not in s and "e" not in s:
+        s += "."
+    return s
+
+
+def format_values(values: Sequence[object], precision: int) -> list[str]:
+    """Numbers of one tensor: each by :func:`format_number`, all scientific if any is."""
+    strings = [format_number(v, precision) for v in values]
+    floats = [isinstance(v, float | np.floating) for v in values]
+    if not any("e" in x and f for x, f in zip(strings, floats, strict=True)):
+        return strings
+    digits = max(precision - 1, 0)
+    out = []
+    for x, v, f in zip(strings, values, floats, strict=True):
+        if f and x not in ("nan", "inf", "-inf"):
+            x = f"{float(v) + 0.0:.{digits}e}"  # type: ignore[arg-type]  # + 0.0 drops -0's sign
+        out.append(x)
+    return out
+
+
+def format_error(v: float) -> str:
+    """An error magnitude (check results): always scientific, 3 significant digits."""
+    if v != v:
+        return "nan"
+    if v in (float("inf"), float("-inf")):
+        return "inf" if v > 0 else "-inf"
+    return f"{v:.2e}"
+
+
+def format_shape(shape: Sequence[int]) -> str:
+    """A shape as a JSON-style list: ``[2, 3]``, ``[]`` for a scalar."""
+    return "[" + ", ".join(str(s) for s in shape) + "]"
+
+
+_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def superscript(n: int) -> str:
+    """Superscript digits for derivative orders (``2`` -> ``²``)."""
+    return str(n).translate(_SUPERSCRIPTS)
+
+
+def align_decimal(strings: Sequence[str]) -> list[str]:
+    """Pad number strings to one width with their decimal points (or exponents) lined up."""
+    heads: list[str] = []
+    tails: list[str] = []
+    for s in strings:
+        cut = len(s)
+        for mark in (".", "e"):
+            at = s.find(mark)
+            if at != -1:
+                cut = min(cut, at)
+        heads.append(s[:cut])
+        tails.append(s[cut:])
+    head_w = max((len(h) for h in heads), default=0)
+    tail_w = max((len(t) for t in tails), default=0)
+    return [h.rjust(head_w) + t.ljust(tail_w) for h, t in zip(heads, tails, strict=True)]
+
+
+# --------------------------------------------------------------------------- tensor layout
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A 2-D block of aligned cells; ``None`` in labels or cells marks summarised-away items.
+
+    ``kind`` is ``"scalar"`` (one cell, no labels), ``"vector"`` (one row, column labels
+    are indices), ``"matrix"`` (row and column labels), or ``"elided"`` (stands for
+    slices of a higher-rank tensor left out by summarising; no cells).
+    ``title`` is the slice index (``"[0, :, :]"``) for slices of higher-rank tensors.
+    """
+
+    kind: str
+    title: str | None
+    row_labels: list[str | None]
+    col_labels: list[str | None]
+    rows: list[list[str | None]]
+
+    @property
+    def cell_width(self) -> int:
+        """Width of every cell (all cells of one tensor share it)."""
+        return max((len(c) for row in self.rows for c in row if c is not None), default=0)
+
+
+def _shown(n: int, summarise: bool) -> list[int | None]:
+    if summarise and n > 2 * EDGE_ITEMS:
+        return [*range(EDGE_ITEMS), None, *range(n - EDGE_ITEMS, n)]
+    return list(range(n))
+
+
+def _cells(a: np.ndarray, shown: list[list[int | None]], precision: int) -> np.ndarray:
+    """Formatted, aligned strings for the kept sub-array (object array, same rank as a)."""
+    sub = a[np.ix_(*_kept(shown))] if a.ndim else a
+    flat = format_values(sub.reshape(-1).tolist(), precision)
+    if a.dtype.kind == "f":
+        flat = align_decimal(flat)
+    else:
+        width = max((len(s) for s in flat), default=0)
+        flat = [s.rjust(width) for s in flat]
+    out = np.empty(len(flat), dtype=object)
+    out[:] = flat
+    return out.reshape(sub.shape)
+
+
+def _kept(shown: list[list[int | None]]) -> list[list[int]]:
+    """The indices actually shown along each dimension (summarised gaps dropped)."""
+    return [[i for i in idx if i is not None] for idx in shown]
+
+
+def _positions(idx: list[int | None]) -> list[int | None]:
+    """Map displayed indices to positions in the kept sub-array (None stays None)."""
+    out: list[int | None] = []
+    k = 0
+    for i in idx:
+        if i is None:
+            out.append(None)
+        else:
+            out.append(k)
+            k += 1
+    return out
+
+
+def tensor_grids(td: TensorData, precision: int) -> list[Grid]:
+    """Lay a tensor out as grids: one for rank ≤ 2, one per trailing 2-D slice above."""
+    a = np.asarray(td.value)
+    if a.size == 0:
+        return []
+    summarise = a.size > SUMMARY_THRESHOLD
+    shown = [_shown(n, summarise) for n in a.shape]
+    cells = _cells(a, shown, precision)
+    if a.ndim == 0:
+        return [Grid("scalar", None, [], [], [[str(cells[()])]])]
+    if a.ndim == 1:
+        labels = [None if i is None else str(i) for i in shown[0]]
+        row = [None if p is None else str(cells[p]) for p in _positions(shown[0])]
+        return [Grid("vector", None, [""], labels, [row])]
+    row_idx, col_idx = shown[-2], shown[-1]
+    row_pos, col_pos = _positions(row_idx), _positions(col_idx)
+    row_labels = [None if i is None else str(i) for i in row_idx]
+    col_labels = [None if i is None else str(i) for i in col_idx]
+    grids: list[Grid] = []
+    for lead in _leading(shown[:-2]):
+        if lead is None:
+            grids.append(Grid("elided", None, [], [], []))
+            continue
+        title = None
+        block = cells
+        if lead:
+            title = "[" + ", ".join(str(i) for i, _ in lead) + ", :, :]"
+            block = cells[tuple(p for _, p in lead)]
+        rows: list[list[str | None]] = []
+        for rp in row_pos:
+            if rp is None:
+                rows.append([None] * len(col_pos))
+            else:
+                rows.append([None if cp is None else str(block[rp, cp]) for cp in col_pos])
+        grids.append(Grid("matrix", title, list(row_labels), list(col_labels), rows))
+    return grids
+
+
+def _leading(
+    shown: list[list[int | None]],
+) -> Iterator[list[tuple[int, int]] | None]:
+    """Index tuples (index, kept position) over leading dims; None for each elided run."""
+    if not shown:
+        yield []
+        return
+    first, rest = shown[0], shown[1:]
+    for i, p in zip(first, _positions(first), strict=True):
+        if i is None or p is None:
+            yield None
+            continue
+        for tail in _leading(rest):
+            yield None if tail is None else [(i, p), *tail]
+
+
+def wrap_vector(grid: Grid, per_row: int) -> Grid:
+    """Fold a long vector grid into rows of ``per_row`` cells labelled by start index."""
+    cells = grid.rows[0]
+    if per_row <= 0 or len(cells) <= per_row or None in grid.col_labels:
+        return grid
+    rows: list[list[str | None]] = []
+    labels: list[str | None] = []
+    for start in range(0, len(cells), per_row):
+        chunk = cells[start : start + per_row]
+        rows.append(chunk + [""] * (per_row - len(chunk)))
+        labels.append(str(start))
+    return Grid("matrix", grid.title, labels, [f"+{j}" for j in range(per_row)], rows)
+
+
+def elide_columns(grid: Grid, keep: int) -> Grid:
+    """Keep the first and last ``keep // 2`` columns (at least one each), eliding the middle."""
+    n = len(grid.col_labels)
+    if n <= keep or n <= 2:
+        return grid
+    half = max(keep // 2, 1)
+    cols = [*range(half), -1, *range(n - half, n)]
+
+    def pick(seq: Sequence[str | None]) -> list[str | None]:
+        return [None if c == -1 else seq[c] for c in cols]
+
+    return Grid(
+        grid.kind,
+        grid.title,
+        list(grid.row_labels),
+        pick(grid.col_labels),
+        [pick(row) for row in grid.rows],
+    )
+
+
+def inline_tensor(td: TensorData, precision: int, threshold: int = 16) -> str:
+    """A tensor on one line as nested brackets (``[[1., 2.], [3., 4.]]``), summarised early."""
+    a = np.asarray(td.value)
+    if a.ndim == 0:
+        return format_number(a[()], precision)
+    summarise = a.size > threshold
+    shown = [_shown(n, summarise) for n in a.shape]
+    if a.size == 0:
+        return "[" * a.ndim + "]" * a.ndim
+    strings = format_values(a[np.ix_(*_kept(shown))].reshape(-1).tolist(), precision)
+    sub = np.empty(len(strings), dtype=object)
+    sub[:] = strings
+    sub = sub.reshape([len(k) for k in _kept(shown)])
+
+    def nest(block: np.ndarray, dims: list[list[int | None]]) -> str:
+        parts: list[str] = []
+        for p in _positions(dims[0]):
+            if p is None:
+                parts.append("…")
+            elif len(dims) == 1:
+                parts.append(str(block[p]))
+            else:
+                parts.append(nest(block[p], dims[1:]))
+        return "[" + ", ".join(parts) + "]"
+
+    return nest(sub, shown)
+
+
+# --------------------------------------------------------------------------- sections
+
+
+@dataclass(frozen=True)
+class Section:
+    """One titled tensor in a text view: heading, the tensor, an optional explanatory note."""
+
+    title: str
+    tensor: TensorData
+    note: str | None = None
+
+
+def _d(out: str, wrt: str, order: int = 1) -> str:
+    if order == 1:
+        return f"∂{out}/∂{wrt}"
+    sup = superscript(order)
+    return f"∂{sup}{out}/∂{wrt}{sup}"
+
+
+def _out_name(name: str | None) -> str:
+    return name or "out"
+
+
+def tensor_sections(
+    result: EvalResult | GradResult | JvpResult | VjpResult | JacobianResult,
+) -> list[Section]:
+    """The titled tensors a value-like result shows, in order (result first)."""
+    y = _out_name(result.result_name)
+    sections = [Section(f"result {y}" if result.result_name else "result", result.result)]
+    if isinstance(result, EvalResult):
+        for x, g in result.grads.items():
+            note = f"what {y}.backward() leaves in {x}.grad"
+            sections.append(Section(f"gradient {_d(y, x)}", g, note))
+    elif isinstance(result, GradResult):
+        n = result.order
+        for x, d in result.derivatives.items():
+            parts = " + ".join([f"{y}.shape"] + [f"{x}.shape"] * n)
+            title = f"derivative of order {n} {_d(y, x, n)}"
+            sections.append(Section(title, d, f"shape = {parts}"))
+    elif isinstance(result, JvpResult):
+        for x, t in result.tangents.items():
+            sections.append(Section(f"tangent v for {x}", t))
+        sections.append(
+            Section("jvp J·v", result.jvp, "forward mode: how the result moves along v")
+        )
+    elif isinstance(result, VjpResult):
+        sections.append(Section("cotangent v", result.cotangent))
+        for x, g in result.vjp.items():
+            sections.append(
+                Section(
+                    f"vjp vᵀ·J w.r.t. {x}",
+                    g,
+                    f"reverse mode: what {y}.backward(v) leaves in {x}.grad",
+                )
+            )
+    elif isinstance(result, JacobianResult):
+        for x, j in result.jacobian.items():
+            note = f"J[i…, j…] = ∂{y}[i…]/∂{x}[j…]; shape = {y}.shape + {x}.shape"
+            sections.append(Section(f"jacobian {_d(y, x)}", j, note))
+    return sections
+
+
+def location(line: int | None, column: int | None) -> str:
+    """``line:col`` (or ``line``, or ``-`` when unknown) for tables of nodes."""
+    if line is None:
+        return "-"
+    return f"{line}:{column}" if column is not None else str(line)

@@ -1,0 +1,326 @@
+"""Plain text for logs and CI: the table view's sections, without boxes or colour.
+
+Each section is a heading line followed by lines indented two spaces::
+
+    result y  shape=[2, 2]  dtype=float32
+       1.   2.5
+      -3.   0.125
+
+Values are aligned on the decimal point (:mod:`gradcli.render.numbers`); a matrix is
+its rows, a vector one row (folded at the width), higher ranks one block per
+``[i, :, :]`` slice, and ``...`` marks what summarising left out. Sections are separated
+by one blank line. The graph is a listing in creation order (a topological order), one
+node per line with its inputs by number, so deep graphs stay readable.
+
+This module never imports rich.
+"""
+
+from __future__ import annotations
+
+from gradcli.render.numbers import (
+    Grid,
+    Section,
+    format_error,
+    format_shape,
+    inline_tensor,
+    location,
+    tensor_grids,
+    tensor_sections,
+)
+from gradcli.results import (
+    CheckResult,
+    EvalResult,
+    ExplainResult,
+    GoldenReport,
+    GradResult,
+    GraphNode,
+    GraphResult,
+    JacobianResult,
+    JvpResult,
+    TensorData,
+    VjpResult,
+)
+
+__all__ = [
+    "check_verdict",
+    "count",
+    "golden_verdict",
+    "graph_listing",
+    "render_plain",
+    "tensor_lines",
+]
+
+ELIDED = "..."
+INDENT = "  "
+DEFAULT_WIDTH = 100
+
+
+def count(n: int, noun: str) -> str:
+    """``1 node``, ``3 nodes``."""
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+# --------------------------------------------------------------------------- tensors
+
+
+def _grid_lines(grid: Grid, indent: str, width: int) -> list[str]:
+    rows = grid.rows
+    elided = any(c is None for row in rows for c in row)
+    w = max(grid.cell_width, len(ELIDED) if elided else 0)
+    if grid.kind == "vector":
+        # Fold one long row at the width so a 500-element gradient stays readable.
+        cells = rows[0]
+        per_line = max((width - len(indent) + 2) // (w + 2), 1)
+        rows = [cells[i : i + per_line] for i in range(0, len(cells), per_line)]
+    lines = []
+    for row in rows:
+        lines.append(indent + "  ".join((ELIDED if c is None else c).rjust(w) for c in row))
+    return [line.rstrip() for line in lines]
+
+
+def tensor_lines(td: TensorData, precision: int, width: int, indent: str = INDENT) -> list[str]:
+    """A tensor's values as indented, aligned lines."""
+    grids = tensor_grids(td, precision)
+    if not grids:
+        return [indent + "(empty: no elements)"]
+    lines: list[str] = []
+    for g in grids:
+        if g.kind == "elided":
+            lines.append(indent + ELIDED)
+        elif g.title is not None:
+            lines.append(indent + g.title)
+            lines.extend(_grid_lines(g, indent + INDENT, width))
+        else:
+            lines.extend(_grid_lines(g, indent, width))
+    return lines
+
+
+def _heading(title: str, td: TensorData) -> str:
+    return f"{title}  shape={format_shape(td.shape)}  dtype={td.dtype}"
+
+
+def section_lines(section: Section, precision: int, width: int) -> list[str]:
+    """Heading, values and note of one tensor section."""
+    lines = [_heading(section.title, section.tensor)]
+    lines += tensor_lines(section.tensor, precision, width)
+    if section.note:
+        lines.append(f"{INDENT}({section.note})")
+    return lines
+
+
+def _output_lines(output: str) -> list[str]:
+    return ["output (printed by the program)"] + [
+        (INDENT + line).rstrip() for line in output.rstrip("\n").split("\n")
+    ]
+
+
+# --------------------------------------------------------------------------- views
+
+
+def check_verdict(result: CheckResult) -> tuple[bool, str]:
+    """The last line of a check: (ok, text)."""
+    total = len(result.checks) + len(result.nodes)
+    if result.ok:
+        return True, (
+            f"OK: {count(len(result.checks), 'input')} and "
+            f"{count(len(result.nodes), 'node rule')} agree with finite differences"
+        )
+    where = [f"w.r.t. {c.wrt}" for c in result.checks if not c.ok] + [
+        f"{n.op} ({n.grad_fn}) at line {location(n.line, n.column)}"
+        for n in result.nodes
+        if not n.ok
+    ]
+    detail = "; ".join(where) if where else "see above"
+    return False, f"FAILED: {len(where)} of {total} checks disagree: {detail}"
+
+
+def golden_verdict(report: GoldenReport) -> tuple[bool, str]:
+    """The last line of a golden report: (ok, "OK: 3 passed, 1 updated")."""
+    counts: dict[str, int] = {}
+    for case in report.cases:
+        key = "passed" if case.status == "pass" else case.status if case.ok else "failed"
+        counts[key] = counts.get(key, 0) + 1
+    order = ["passed", "updated", "failed"]
+    parts = [f"{counts[k]} {k}" for k in order if k in counts]
+    parts += [f"{v} {k}" for k, v in sorted(counts.items()) if k not in order]
+    text = ", ".join(parts) if parts else "no tests found"
+    return report.ok, ("OK: " if report.ok else "FAILED: ") + text
+
+
+def _columns(rows: list[list[str]], indent: str = INDENT) -> list[str]:
+    """Rows of text cells padded into left-aligned columns two spaces apart."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return [
+        (indent + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True))).rstrip()
+        for r in rows
+    ]
+
+
+def _check_blocks(result: CheckResult, precision: int, width: int) -> list[list[str]]:
+    rows = [["wrt", "max_abs_error", "max_rel_error", "result"]]
+    rows += [
+        [
+            c.wrt,
+            format_error(c.max_abs_error),
+            format_error(c.max_rel_error),
+            "ok" if c.ok else "FAIL",
+        ]
+        for c in result.checks
+    ]
+    blocks = [
+        [
+            "check  autograd vs central finite differences (float64)  "
+            f"rtol={result.rtol:g}  atol={result.atol:g}",
+            *_columns(rows),
+        ]
+    ]
+    for c in result.checks:
+        if c.ok:
+            continue
+        for title, td in (("autograd", c.analytic), ("finite differences", c.numeric)):
+            if td is not None:
+                blocks.append(
+                    section_lines(Section(f"{title} ∂out/∂{c.wrt}", td), precision, width)
+                )
+    if result.nodes:
+        rows = [["#", "op", "grad_fn", "at", "max_abs_error", "max_rel_error", "result"]]
+        rows += [
+            [
+                f"#{n.id}",
+                n.op,
+                n.grad_fn,
+                location(n.line, n.column),
+                format_error(n.max_abs_error),
+                format_error(n.max_rel_error),
+                "ok" if n.ok else "FAIL",
+            ]
+            for n in result.nodes
+        ]
+        blocks.append(["rule checks  each tape node's derivative rule on its own", *_columns(rows)])
+    blocks.append([check_verdict(result)[1]])
+    return blocks
+
+
+def _explain_blocks(result: ExplainResult, precision: int, width: int) -> list[list[str]]:
+    y = result.result_name or "out"
+    title = f"result {y}" if result.result_name else "result"
+    blocks = [section_lines(Section(title, result.result), precision, width)]
+    lines = ["backward pass  from the result back to the inputs, newest node first"]
+    for step in result.steps:
+        lines.append(
+            f"{INDENT}#{step.id} {step.label}  {step.grad_fn}  "
+            f"line {location(step.line, step.column)}"
+        )
+        lines.append(f"{INDENT * 2}incoming ∂{y}/∂node = {inline_tensor(step.incoming, precision)}")
+        if not step.flows:
+            lines.append(f"{INDENT * 2}(no inputs need a gradient)")
+        for f in step.flows:
+            how = "+=" if f.accumulates else "="
+            note = "  (summed with an earlier gradient)" if f.accumulates else ""
+            lines.append(
+                f"{INDENT * 2}{f.rule}  ->  #{f.to_id} {f.to_label} {how} "
+                f"{inline_tensor(f.value, precision)}{note}"
+            )
+    blocks.append(lines)
+    for x, g in result.grads.items():
+        note = f"what {y}.backward() leaves in {x}.grad"
+        blocks.append(section_lines(Section(f"gradient ∂{y}/∂{x}", g, note), precision, width))
+    if result.control:
+        rows = [["at", "kind", "what happened", "depends on input?"]]
+        rows += [
+            [location(c.line, c.column), c.kind, c.summary, "yes" if c.depends_on_input else "no"]
+            for c in result.control
+        ]
+        blocks.append(["control flow  what each if/while/for did on this run", *_columns(rows)])
+    else:
+        blocks.append(["control flow  none: no if/while/for ran"])
+    return blocks
+
+
+def _golden_blocks(report: GoldenReport) -> list[list[str]]:
+    rows = [["status", "path"]]
+    rows += [[c.status if c.ok else c.status.upper(), c.path] for c in report.cases]
+    blocks = [["golden tests", *_columns(rows)]]
+    for c in report.cases:
+        if not c.ok and c.diff:
+            diff = [(INDENT + line).rstrip() for line in c.diff.rstrip("\n").split("\n")]
+            blocks.append([f"diff  {c.path}", *diff])
+    blocks.append([golden_verdict(report)[1]])
+    return blocks
+
+
+# --------------------------------------------------------------------------- graph
+
+
+def node_text(node: GraphNode, inputs: list[int]) -> str:
+    """One graph node on one line: ``#3 y = mul(#1, #2)  MulBackward0  [2, 2] float32 ...``."""
+    if node.is_leaf:
+        parts = [f"#{node.id} {node.name or '(constant)'}", "leaf"]
+        if node.requires_grad:
+            parts.append("requires_grad")
+    else:
+        args = ", ".join(f"#{i}" for i in inputs)
+        call = f"{node.op}({args})"
+        parts = [f"#{node.id} {node.name} = {call}" if node.name else f"#{node.id} {call}"]
+        if node.grad_fn:
+            parts.append(node.grad_fn)
+        elif not node.requires_grad:
+            parts.append("(no grad)")
+    parts.append(f"{format_shape(node.shape)} {node.dtype}")
+    if node.line is not None:
+        parts.append(f"line {location(node.line, node.column)}")
+    return "  ".join(parts)
+
+
+def graph_listing(result: GraphResult, precision: int) -> list[str]:
+    """Every node in creation order, inputs by number, the result marked."""
+    inputs: dict[int, list[int]] = {}
+    for src, dst in result.edges:
+        inputs.setdefault(dst, []).append(src)
+    head = f"graph  {count(len(result.nodes), 'node')} in creation order"
+    if result.result_id is not None:
+        head += f", result #{result.result_id}"
+    lines = [head]
+    for node in result.nodes:
+        line = INDENT + node_text(node, inputs.get(node.id, []))
+        if node.id == result.result_id:
+            line += "  <- result"
+        lines.append(line)
+        if result.show_values:
+            extra = []
+            if node.value is not None:
+                extra.append(f"value {inline_tensor(node.value, precision)}")
+            if node.grad is not None:
+                extra.append(f"grad {inline_tensor(node.grad, precision)}")
+            if extra:
+                lines.append(INDENT * 3 + "  ".join(extra))
+    if not result.nodes:
+        lines.append(INDENT + "(no tensors were recorded)")
+    return lines
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def render_plain(result: object, *, precision: int = 4, width: int | None = None) -> str:
+    """A result as plain aligned text (no trailing newline)."""
+    w = width or DEFAULT_WIDTH
+    blocks: list[list[str]]
+    if isinstance(result, EvalResult | GradResult | JvpResult | VjpResult | JacobianResult):
+        blocks = [section_lines(s, precision, w) for s in tensor_sections(result)]
+    elif isinstance(result, CheckResult):
+        blocks = _check_blocks(result, precision, w)
+    elif isinstance(result, ExplainResult):
+        blocks = _explain_blocks(result, precision, w)
+    elif isinstance(result, GoldenReport):
+        blocks = _golden_blocks(result)
+    elif isinstance(result, GraphResult):
+        blocks = [graph_listing(result, precision)]
+    elif isinstance(result, TensorData):
+        blocks = [section_lines(Section("value", result), precision, w)]
+    else:
+        raise TypeError(f"no plain view for {type(result).__name__}")
+    output = getattr(result, "output", "")
+    if output:
+        blocks.insert(0, _output_lines(output))
+    return "\n\n".join("\n".join(b) for b in blocks)

@@ -1,0 +1,564 @@
+"""Rich tables and trees for people: the default ``--format table`` view.
+
+Each tensor gets a heading line (``gradient ∂y/∂x  ·  shape [4]  ·  float32``), a boxed
+grid of its values (column indices on top, row indices at the left, one grid per
+``[i, :, :]`` slice above rank 2), and a dim note saying what it means. Numbers follow
+:mod:`gradcli.render.numbers`. Grids wider than the console keep their first and last
+columns with ``…`` between them (``--format json`` has everything).
+
+Importing this module imports rich; :mod:`gradcli.render` only does so for tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from gradcli.render.console import DEFAULT_WIDTH, render_to_text
+from gradcli.render.numbers import (
+    Grid,
+    Section,
+    elide_columns,
+    format_error,
+    format_shape,
+    inline_tensor,
+    location,
+    tensor_grids,
+    tensor_sections,
+    wrap_vector,
+)
+from gradcli.render.plain import check_verdict, count, golden_verdict
+from gradcli.results import (
+    CheckResult,
+    EvalResult,
+    ExplainResult,
+    GoldenReport,
+    GradResult,
+    GraphNode,
+    GraphResult,
+    JacobianResult,
+    JvpResult,
+    TensorData,
+    VjpResult,
+)
+
+__all__ = ["render_table", "render_tree"]
+
+ValueResult = EvalResult | GradResult | JvpResult | VjpResult | JacobianResult
+
+# Styles only show with colour on; with colour off the console has no colour system.
+HEADING = "bold"
+META = "dim"
+NOTE = "dim italic"
+INDEX = "dim"
+OK = "bold green"
+BAD = "bold red"
+ROW_ELIDED = "⋮"
+COL_ELIDED = "…"
+
+
+# --------------------------------------------------------------------------- tensors
+
+
+def _heading(title: str, td: TensorData | None = None) -> Text:
+    text = Text().append(title, style=HEADING)
+    if td is not None:
+        text.append(f"  ·  shape {format_shape(td.shape)}  ·  {td.dtype}", style=META)
+    return text
+
+
+def _grid_table(grid: Grid, width: int) -> Table:
+    """A boxed grid; too-wide vectors fold into rows, too-wide matrices lose middle columns."""
+    label_w = max((len(lbl) for lbl in grid.row_labels if lbl), default=0)
+    if grid.kind == "vector":
+        cell_w = max(grid.cell_width, max(len(c or "") for c in grid.col_labels))
+        per_row = max((width - 1 - (len(str(len(grid.col_labels))) + 3)) // (cell_w + 3), 1)
+        grid = wrap_vector(grid, per_row)
+        label_w = max((len(lbl) for lbl in grid.row_labels if lbl), default=0)
+    cell_w = max([grid.cell_width, *(len(c or "") for c in grid.col_labels)])
+    fit = (width - 1 - ((label_w + 3) if label_w else 0)) // (cell_w + 3)
+    if len(grid.col_labels) > fit:
+        grid = elide_columns(grid, max(fit - 1, 2))
+
+    # Cells arrive decimal-aligned; pad everything to the column width ourselves, because
+    # rich's right-justify strips the trailing spaces that line the decimal points up.
+    col_w = max([grid.cell_width, *(len(c or "") for c in grid.col_labels)])
+    table = Table(box=box.ROUNDED, show_header=grid.kind != "scalar", header_style=INDEX)
+    has_labels = any(grid.row_labels)
+    if has_labels:
+        table.add_column("", style=INDEX, no_wrap=True)
+    n_cols = max(len(grid.col_labels), 1)
+    for j in range(n_cols):
+        label = grid.col_labels[j] if grid.col_labels else ""
+        table.add_column((COL_ELIDED if label is None else label).rjust(col_w), no_wrap=True)
+    for label, row in zip(grid.row_labels or [""], grid.rows, strict=True):
+        row_elided = all(c is None for c in row)
+        cells = [
+            ((ROW_ELIDED if row_elided else COL_ELIDED) if c is None else c).rjust(col_w)
+            for c in row
+        ]
+        if has_labels:
+            cells = [(ROW_ELIDED if label is None else label).rjust(label_w), *cells]
+        table.add_row(*cells)
+    return table
+
+
+def tensor_block(td: TensorData, precision: int, width: int) -> RenderableType:
+    """A tensor's values as a grid (or one grid per trailing 2-D slice)."""
+    grids = tensor_grids(td, precision)
+    if not grids:
+        return Text("(empty: no elements)", style=NOTE)
+    if len(grids) == 1 and grids[0].title is None:
+        return _grid_table(grids[0], width)
+    parts: list[RenderableType] = []
+    for g in grids:
+        if g.kind == "elided":
+            parts.append(Text(ROW_ELIDED, style=INDEX))
+            continue
+        parts.append(Text(g.title or "", style=INDEX))
+        parts.append(_grid_table(g, width))
+    return Group(*parts)
+
+
+def section_block(section: Section, precision: int, width: int) -> RenderableType:
+    """Heading, values and the dim note of one tensor section."""
+    parts: list[RenderableType] = [
+        _heading(section.title, section.tensor),
+        tensor_block(section.tensor, precision, width),
+    ]
+    if section.note:
+        parts.append(Text(section.note, style=NOTE))
+    return Group(*parts)
+
+
+def _spaced(blocks: Iterable[RenderableType]) -> list[RenderableType]:
+    """Blocks with one blank line between them."""
+    out: list[RenderableType] = []
+    for b in blocks:
+        if out:
+            out.append(Text(""))
+        out.append(b)
+    return out
+
+
+def _output_block(output: str) -> RenderableType:
+    lines = output.rstrip("\n").split("\n")
+    return Group(
+        Text().append("output", style=HEADING).append("  ·  printed by the program", style=META),
+        Text("\n".join("  " + line for line in lines)),
+    )
+
+
+# --------------------------------------------------------------------------- views
+
+
+def _value_blocks(result: ValueResult, precision: int, width: int) -> list[RenderableType]:
+    return [section_block(s, precision, width) for s in tensor_sections(result)]
+
+
+def _ok_text(ok: bool, good: str = "ok", bad: str = "FAIL") -> Text:
+    return Text(good, style=OK) if ok else Text(bad, style=BAD)
+
+
+def _check_blocks(result: CheckResult, precision: int, width: int) -> list[RenderableType]:
+    blocks: list[RenderableType] = []
+    inputs = Table(box=box.ROUNDED, header_style=HEADING)
+    for name in ("wrt", "max abs error", "max rel error", "result"):
+        inputs.add_column(name, justify="right" if "error" in name else "left", min_width=4)
+    for item in result.checks:
+        inputs.add_row(
+            item.wrt,
+            format_error(item.max_abs_error),
+            format_error(item.max_rel_error),
+            _ok_text(item.ok),
+        )
+    blocks.append(
+        Group(
+            Text()
+            .append("check", style=HEADING)
+            .append("  ·  autograd vs central finite differences (float64)", style=META),
+            inputs,
+            Text(
+                f"tolerance: |error| ≤ atol + rtol·|numeric|, "
+                f"rtol {result.rtol:g}, atol {result.atol:g}",
+                style=NOTE,
+            ),
+        )
+    )
+    for item in result.checks:
+        if item.ok:
+            continue
+        for title, td in (("autograd", item.analytic), ("finite differences", item.numeric)):
+            if td is not None:
+                blocks.append(
+                    section_block(Section(f"{title} ∂out/∂{item.wrt}", td), precision, width)
+                )
+    if result.nodes:
+        nodes = Table(box=box.ROUNDED, header_style=HEADING)
+        for name, justify, min_width in (
+            ("#", "right", 2),
+            ("op", "left", 4),
+            ("grad_fn", "left", 6),
+            ("at", "left", 3),
+            ("max abs error", "right", 8),
+            ("max rel error", "right", 8),
+            ("result", "left", 4),
+        ):
+            # On a narrow terminal headers and names wrap; no column shrinks below its values.
+            nodes.add_column(name, justify=justify, min_width=min_width)  # type: ignore[arg-type]
+        for n in result.nodes:
+            nodes.add_row(
+                f"#{n.id}",
+                n.op,
+                n.grad_fn,
+                location(n.line, n.column),
+                format_error(n.max_abs_error),
+                format_error(n.max_rel_error),
+                _ok_text(n.ok),
+            )
+        blocks.append(
+            Group(
+                Text()
+                .append("rule checks", style=HEADING)
+                .append("  ·  each tape node's derivative rule on its own", style=META),
+                nodes,
+            )
+        )
+    blocks.append(_verdict(result))
+    return blocks
+
+
+def _verdict(result: CheckResult) -> Text:
+    ok, line = check_verdict(result)
+    return Text(line, style=OK if ok else BAD)
+
+
+def _explain_blocks(result: ExplainResult, precision: int, width: int) -> list[RenderableType]:
+    y = result.result_name or "out"
+    blocks: list[RenderableType] = [
+        section_block(
+            Section(f"result {y}" if result.result_name else "result", result.result),
+            precision,
+            width,
+        )
+    ]
+    steps = Table(box=box.ROUNDED, header_style=HEADING)
+    # Everything may wrap, values most readily: on a narrow terminal no column vanishes.
+    steps.add_column("node", min_width=8)
+    steps.add_column(f"incoming ∂{y}/∂node", min_width=8)
+    steps.add_column("rule", min_width=8)
+    steps.add_column("sends to", min_width=6)
+    steps.add_column("value sent", min_width=8)
+    for step in result.steps:
+        node = Text().append(f"#{step.id} ", style=INDEX).append(step.label)
+        node.append(f"\n{step.grad_fn}  {location(step.line, step.column)}", style=META)
+        incoming = inline_tensor(step.incoming, precision)
+        if not step.flows:
+            note = Text("(no input needs a gradient)", style=NOTE)
+            steps.add_row(node, incoming, note, "", "", end_section=True)
+            continue
+        for k, flow in enumerate(step.flows):
+            to = Text().append(f"#{flow.to_id} ", style=INDEX).append(flow.to_label)
+            if flow.accumulates:
+                to.append("  += sum", style="yellow")
+            steps.add_row(
+                node if k == 0 else "",
+                incoming if k == 0 else "",
+                flow.rule,
+                to,
+                inline_tensor(flow.value, precision),
+                end_section=k == len(step.flows) - 1,
+            )
+    blocks.append(
+        Group(
+            Text()
+            .append("backward pass", style=HEADING)
+            .append("  ·  from the result back to the inputs, newest node first", style=META),
+            steps,
+            Text(
+                "+= sum: the input already got a gradient from another use; the two are added",
+                style=NOTE,
+            ),
+        )
+    )
+    for x, g in result.grads.items():
+        blocks.append(
+            section_block(
+                Section(f"gradient ∂{y}/∂{x}", g, f"what {y}.backward() leaves in {x}.grad"),
+                precision,
+                width,
+            )
+        )
+    if result.control:
+        flow_table = Table(box=box.ROUNDED, header_style=HEADING)
+        flow_table.add_column("at", no_wrap=True)
+        flow_table.add_column("kind", no_wrap=True)
+        flow_table.add_column("what happened")
+        flow_table.add_column("depends on input?")
+        for c in result.control:
+            flow_table.add_row(
+                location(c.line, c.column),
+                c.kind,
+                c.summary,
+                Text("yes", style="yellow") if c.depends_on_input else Text("no"),
+            )
+        blocks.append(
+            Group(
+                Text()
+                .append("control flow", style=HEADING)
+                .append("  ·  what each if/while/for did on this run", style=META),
+                flow_table,
+                Text(
+                    "only the path taken is differentiated; an input-dependent condition "
+                    "can switch paths",
+                    style=NOTE,
+                ),
+            )
+        )
+    else:
+        blocks.append(
+            Text()
+            .append("control flow", style=HEADING)
+            .append("  ·  none: no if/while/for ran", style=META)
+        )
+    return blocks
+
+
+def _golden_blocks(report: GoldenReport) -> list[RenderableType]:
+    table = Table(box=box.ROUNDED, header_style=HEADING)
+    table.add_column("status", no_wrap=True)
+    table.add_column("path")
+    styles = {"pass": OK, "updated": "bold yellow"}
+    for case in report.cases:
+        status = case.status if case.ok else case.status.upper()
+        table.add_row(Text(status, style=styles.get(case.status, BAD)), case.path)
+    blocks: list[RenderableType] = [Group(Text("golden tests", style=HEADING), table)]
+    for case in report.cases:
+        if case.ok or not case.diff:
+            continue
+        diff = Text()
+        for line in case.diff.rstrip("\n").split("\n"):
+            style = "green" if line.startswith("+") else "red" if line.startswith("-") else ""
+            diff.append(line + "\n", style=style)
+        diff.rstrip()
+        blocks.append(Group(Text(f"diff  {case.path}", style=HEADING), diff))
+    ok, line = golden_verdict(report)
+    blocks.append(Text(line, style=OK if ok else BAD))
+    return blocks
+
+
+# --------------------------------------------------------------------------- graph tree
+
+
+def _node_label(node: GraphNode, precision: int, show_values: bool) -> list[Text]:
+    """A node's line (``#3 y = mul  MulBackward0  [2, 2] float32  line 4:5``), then values."""
+    text = Text().append(f"#{node.id} ", style=INDEX)
+    if node.is_leaf:
+        text.append(node.name or "(constant)", style=HEADING)
+        text.append("  leaf", style="green")
+        if node.requires_grad:
+            text.append("  requires_grad", style="yellow")
+    else:
+        if node.name:
+            text.append(node.name, style=HEADING).append(" = ")
+        text.append(node.op, style="cyan")
+        if node.grad_fn:
+            text.append(f"  {node.grad_fn}", style="magenta")
+        elif not node.requires_grad:
+            text.append("  (no grad)", style=META)
+    text.append(f"  {format_shape(node.shape)} {node.dtype}", style=META)
+    if node.line is not None:
+        text.append(f"  line {location(node.line, node.column)}", style=META)
+    lines = [text]
+    if show_values:
+        parts = []
+        if node.value is not None:
+            parts.append(f"value {inline_tensor(node.value, precision)}")
+        if node.grad is not None:
+            parts.append(f"grad {inline_tensor(node.grad, precision)}")
+        if parts:
+            lines.append(Text("  ".join(parts), style="blue"))
+    return lines
+
+
+def _ref_label(node: GraphNode) -> list[Text]:
+    short = node.name or node.op
+    return [Text().append(f"{short} ", style=META).append(f"(see #{node.id})", style=INDEX)]
+
+
+def _fold(text: Text, width: int) -> list[Text]:
+    """Break a one-line Text at spaces so each piece fits ``width`` (hard break if none)."""
+    pieces: list[Text] = []
+    width = max(width, 8)
+    while len(text.plain) > width:
+        cut = text.plain.rfind(" ", 0, width + 1)
+        cut = cut if cut > 0 else width
+        head, rest = text[:cut], text[cut:]
+        head.rstrip()
+        pieces.append(head)
+        text = rest[len(rest.plain) - len(rest.plain.lstrip(" ")) :]
+    pieces.append(text)
+    return pieces
+
+
+# Tree guides as rich draws them; drawn here because rich's Tree costs ~0.25 ms a line.
+_FORK, _LAST, _PIPE, _SPACE = "├── ", "└── ", "│   ", "    "
+
+
+class _TreeBuilder:
+    """Lays the graph out as tree lines, expanding each node once and cutting deep chains."""
+
+    def __init__(self, result: GraphResult, precision: int, width: int) -> None:
+        self.result = result
+        self.precision = precision
+        self.width = width
+        self.by_id = {n.id: n for n in result.nodes}
+        self.inputs: dict[int, list[int]] = {n.id: [] for n in result.nodes}
+        self.consumed: set[int] = set()
+        for src, dst in result.edges:
+            self.inputs.setdefault(dst, []).append(src)
+            self.consumed.add(src)
+        # Past this depth the guides eat the line: the subtree restarts as its own tree.
+        self.max_depth = max(4, (width - 48) // 4)
+        self.seen: set[int] = set()
+        self.pending: list[int] = []
+
+    def _emit(self, out: list[Text], label: list[Text], first: str, rest: str) -> None:
+        for k, line in enumerate(label):
+            prefix = first if k == 0 else rest
+            for j, piece in enumerate(_fold(line, self.width - len(prefix))):
+                guide = prefix if k == 0 and j == 0 else rest
+                # Text() then append: a Text's own style would tint the whole line.
+                out.append(Text().append(guide, style=INDEX).append_text(piece))
+
+    def grow(self, root_id: int, continued: bool, out: list[Text]) -> None:
+        """Lines of one tree from root_id; subtrees past the depth limit go to pending."""
+        root = self.by_id[root_id]
+        if continued:
+            label = [
+                Text()
+                .append(f"#{root.id} ", style=INDEX)
+                .append(f"{root.name or root.op} (continued)", style=META)
+            ]
+        else:
+            label = _node_label(root, self.precision, self.result.show_values)
+        kids = self.inputs.get(root_id, [])
+        # Continuation lines (values, folded text) sit under the label, as rich's Tree does.
+        self._emit(out, label, "", "")
+        self.seen.add(root_id)
+        # An explicit stack, not recursion: a 10⁴-step loop makes a 10⁴-deep chain.
+        stack = [(i, "", k == len(kids) - 1, 1) for k, i in reversed(list(enumerate(kids)))]
+        while stack:
+            node_id, prefix, last, depth = stack.pop()
+            node = self.by_id[node_id]
+            first = prefix + (_LAST if last else _FORK)
+            inner = prefix + (_SPACE if last else _PIPE)
+            if node_id in self.seen:
+                self._emit(out, _ref_label(node), first, inner)
+                continue
+            self.seen.add(node_id)
+            kids = self.inputs.get(node_id, [])
+            label = _node_label(node, self.precision, self.result.show_values)
+            self._emit(out, label, first, inner)
+            if kids and depth >= self.max_depth:
+                note = Text(f"… inputs of #{node_id} continue below", style=META)
+                self._emit(out, [note], inner + _LAST, inner + _SPACE)
+                self.pending.append(node_id)
+                continue
+            stack.extend(
+                (i, inner, k == len(kids) - 1, depth + 1)
+                for k, i in reversed(list(enumerate(kids)))
+            )
+
+    def forest(self, roots: Iterable[int], out: list[Text]) -> None:
+        """Trees for each root not yet shown, each followed by its cut-off continuations."""
+        for r in roots:
+            if r in self.seen:
+                continue
+            self.grow(r, False, out)
+            while self.pending:
+                self.grow(self.pending.pop(0), True, out)
+
+
+def graph_lines(result: GraphResult, precision: int, width: int) -> list[Text]:
+    """The graph as tree lines from the result down to the leaves (each node expanded once)."""
+    b = _TreeBuilder(result, precision, width)
+    out = [
+        Text()
+        .append("graph", style=HEADING)
+        .append(
+            f"  ·  {count(len(result.nodes), 'node')}, from the result down to the leaves",
+            style=META,
+        )
+    ]
+    if not result.nodes:
+        out.append(Text("(no tensors were recorded)", style=NOTE))
+        return out
+    if result.result_id is not None and result.result_id in b.by_id:
+        roots = [result.result_id]
+    else:
+        roots = [n.id for n in reversed(result.nodes) if n.id not in b.consumed]
+    b.forest(roots, out)
+    # Every node not under the result hangs below some unused sink: show those too.
+    rest = [n.id for n in reversed(result.nodes) if n.id not in b.consumed and n.id not in b.seen]
+    if rest:
+        out.append(Text(""))
+        out.append(
+            Text()
+            .append("also recorded", style=HEADING)
+            .append("  ·  computed but not used by the result", style=META)
+        )
+        b.forest(rest, out)
+    return out
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def render_table(
+    result: object, *, precision: int = 4, width: int | None = None, color: bool = False
+) -> str:
+    """A result as rich tables (text, no trailing newline)."""
+    w = width or DEFAULT_WIDTH
+    blocks: list[RenderableType]
+    if isinstance(result, EvalResult | GradResult | JvpResult | VjpResult | JacobianResult):
+        blocks = _value_blocks(result, precision, w)
+    elif isinstance(result, CheckResult):
+        blocks = _check_blocks(result, precision, w)
+    elif isinstance(result, ExplainResult):
+        blocks = _explain_blocks(result, precision, w)
+    elif isinstance(result, GoldenReport):
+        blocks = _golden_blocks(result)
+    elif isinstance(result, GraphResult):
+        return render_tree(result, precision=precision, width=width, color=color)
+    elif isinstance(result, TensorData):
+        blocks = [section_block(Section("value", result), precision, w)]
+    else:
+        raise TypeError(f"no table view for {type(result).__name__}")
+    output = getattr(result, "output", "")
+    if output:
+        blocks.insert(0, _output_block(output))
+    return render_to_text(_spaced(blocks), w, color)
+
+
+def render_tree(
+    result: GraphResult, *, precision: int = 4, width: int | None = None, color: bool = False
+) -> str:
+    """A graph as a tree from the result down to the leaves (text, no trailing newline)."""
+    w = width or DEFAULT_WIDTH
+    lines = graph_lines(result, precision, w)
+    if result.output:
+        out_plain = render_to_text([_output_block(result.output)], w, color)
+        head = out_plain + "\n\n"
+    else:
+        head = ""
+    if not color:
+        # Lines are laid out and folded already: without colour the text is just that.
+        return head + "\n".join(line.plain.rstrip() for line in lines)
+    body = Text("\n").join(lines)
+    body.no_wrap = True
+    return head + render_to_text([body], w, color)
