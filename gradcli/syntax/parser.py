@@ -22,7 +22,7 @@ import threading
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields, replace
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from lark import Lark, Token
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedToken
@@ -302,8 +302,8 @@ def _layout(stream: Iterator[Token], ctx: _Context) -> Iterator[Token]:
             continue
         if first:
             first = False
-            if in_module and tok.column > 1:
-                raise GdSyntaxError("unexpected indent", Span.point(tok.line, tok.column))
+            if in_module and _start(tok)[1] > 1:
+                raise GdSyntaxError("unexpected indent", Span.point(*_start(tok)))
         if kind in _OPENING:
             brackets.append(tok)
             if len(brackets) > MAX_BRACKETS:
@@ -334,12 +334,13 @@ def _layout(stream: Iterator[Token], ctx: _Context) -> Iterator[Token]:
 
 def _shift(tok: Token, ctx: _Context) -> None:
     """Move a token of an f-string field to its place in the file."""
-    if tok.line == 1:
-        tok.column += ctx.column_offset
-    if tok.end_line == 1:
-        tok.end_column += ctx.column_offset
-    tok.line += ctx.line_offset
-    tok.end_line += ctx.line_offset
+    t: Any = tok  # Lark types positions as optional; its lexer always sets them
+    if t.line == 1:
+        t.column += ctx.column_offset
+    if t.end_line == 1:
+        t.end_column += ctx.column_offset
+    t.line += ctx.line_offset
+    t.end_line += ctx.line_offset
 
 
 def _indentation(newline: Token, indents: list[tuple[int, int]]) -> Iterator[Token]:
@@ -353,7 +354,7 @@ def _indentation(newline: Token, indents: list[tuple[int, int]]) -> Iterator[Tok
             column, alt = (column // 8 + 1) * 8, alt + 1
         else:  # a form feed resets the count, as in CPython
             column = alt = 0
-    line, start = newline.end_line, newline.end_column
+    line, start = _end(newline)
     where = Span.point(line, start)
     top, top_alt = indents[-1]
     if column > top:
@@ -396,7 +397,8 @@ def _check_name(tok: Token) -> Token:
         if not name.isidentifier():
             for i, char in enumerate(tok.value):
                 if not (char if i == 0 else "_" + char).isidentifier():
-                    where = Span.point(tok.line, tok.column + i)
+                    line, column = _start(tok)
+                    where = Span.point(line, column + i)
                     raise GdSyntaxError(f"invalid character {_show_char(char)} in name", where)
             raise GdSyntaxError(f"invalid name {name!r}", _token_span(tok))
         tok = tok.update(value=name)
@@ -416,21 +418,29 @@ class _Part:
         self.span = span
 
 
+def _start(tok: Token) -> tuple[int, int]:
+    """Where a token starts (Lark types positions as optional; its lexer always sets them)."""
+    return cast(int, tok.line), cast(int, tok.column)
+
+
+def _end(tok: Token) -> tuple[int, int]:
+    """Where a token ends: line, and the column just after it."""
+    return cast(int, tok.end_line), cast(int, tok.end_column)
+
+
 def _token_span(tok: Token) -> Span:
-    if tok.end_line == tok.line and tok.end_column <= tok.column:
-        return Span.point(tok.line, tok.column)
-    return Span(tok.line, tok.column, tok.end_line, tok.end_column)
+    t: Any = tok
+    if t.end_line == t.line and t.end_column <= t.column:
+        return Span.point(t.line, t.column)  # a zero-width INDENT or DEDENT
+    return Span(t.line, t.column, t.end_line, t.end_column)
 
 
 def _join(first: Any, last: Any) -> Span:
     """The span from the start of `first` to the end of `last` (tokens, nodes or parts)."""
-    if isinstance(first, Token):
-        line, column = first.line, first.column
-    else:
-        line, column = first.span.line, first.span.column
-    if isinstance(last, Token):
-        return Span(line, column, last.end_line, last.end_column)
-    return Span(line, column, last.span.end_line, last.span.end_column)
+    # Tokens and spans both carry line, column, end_line and end_column.
+    a: Any = first if isinstance(first, Token) else first.span
+    b: Any = last if isinstance(last, Token) else last.span
+    return Span(a.line, a.column, b.end_line, b.end_column)
 
 
 def _last(children: list[Any]) -> Any:
@@ -760,10 +770,11 @@ _ESCAPE = re.compile(
 
 def _position(tok: Token, offset: int) -> tuple[int, int]:
     """Line and column of character `offset` of a (possibly multi-line) token."""
+    line, column = _start(tok)
     newlines = tok.value.count("\n", 0, offset)
     if newlines == 0:
-        return tok.line, tok.column + offset
-    return tok.line + newlines, offset - tok.value.rfind("\n", 0, offset)
+        return line, column + offset
+    return line + newlines, offset - tok.value.rfind("\n", 0, offset)
 
 
 def _point(tok: Token, offset: int) -> Span:
@@ -1043,7 +1054,8 @@ def _translate(exc: LarkError, ctx: _Context, text: str) -> GdSyntaxError:
         if line == 1:
             column += ctx.column_offset
         line += ctx.line_offset
-        return _unexpected_character(exc.char, text, exc.pos_in_stream, Span.point(line, column))
+        where = Span.point(line, column)
+        return _unexpected_character(exc.char, text, exc.pos_in_stream or 0, where)
     return GdSyntaxError(f"invalid syntax ({type(exc).__name__})")
 
 
@@ -1125,13 +1137,16 @@ def _unexpected_token(exc: UnexpectedToken, ctx: _Context, text: str) -> GdSynta
     at_end = kind in ("_NEWLINE", "$END", "_DEDENT")
     if at_end and before is not None and before is not tok and before.type != "_NEWLINE":
         # Point just after the last real token, where the missing piece belongs.
-        here = Span.point(before.end_line, before.end_column)
+        here = Span.point(*_end(before))
     if ctx.mode == "fstring" and kind == "$END":
         return GdSyntaxError("f-string: incomplete expression before '}'", here)
     if kind in ("_NEWLINE", "$END") and "COLON" in expected:
         return GdSyntaxError("expected ':'", here)
     if kind == "EQUAL":
         return GdSyntaxError("unexpected '='; did you mean '=='?", here)
+    unsupported = _unsupported_construct(exc, ctx, text, before)
+    if unsupported:
+        return GdSyntaxError(f"{unsupported} not supported in gd", here)
     if (
         tok.value in ("<", ">")
         and before is not None
@@ -1149,13 +1164,52 @@ def _unexpected_token(exc: UnexpectedToken, ctx: _Context, text: str) -> GdSynta
     return GdSyntaxError(message, here)
 
 
+def _unsupported_construct(
+    exc: UnexpectedToken, ctx: _Context, text: str, before: Token | None
+) -> str | None:
+    """Name the Python construct a misplaced token most likely starts, if gd lacks it."""
+    tok = exc.token
+    kind = tok.type
+    previous = before.type if before is not None else ""
+    if kind == "FOR" and ctx.brackets:
+        return "comprehensions are"
+    if tok.value in ("*", "**") and previous == "IMPORT":
+        return "'import *' is"
+    if tok.value in ("*", "**") and previous in ("LPAR", "COMMA", "LAMBDA"):
+        return "argument unpacking (*args, **kwargs) is"
+    if kind == "MINUS" and previous == "RPAR" and _next_char(text, tok, ctx) == ">":
+        return "return annotations ('->') are"
+    if kind == "COLON" and previous == "NAME":
+        stack = getattr(exc.state, "value_stack", None) or []
+        for value in reversed(stack):
+            if isinstance(value, Token) and value.type in ("RPAR", "DEF"):
+                if value.type == "DEF":
+                    return "parameter annotations are"
+                break
+        if "EQUAL" in (exc.expected or ()):
+            return "variable annotations are"
+    return None
+
+
+def _next_char(text: str, tok: Token, ctx: _Context) -> str:
+    if ctx.mode == "fstring":
+        return ""
+    _, column = _end(tok)
+    return _line_text(text, tok)[column - 1 : column]
+
+
 def _starts_line(text: str, tok: Token, ctx: _Context) -> bool:
     """Whether `tok` is the first token on its line (so the line before was left open)."""
     if ctx.mode == "fstring":
         return False
-    lines = text.split("\n", tok.line)
-    line = lines[tok.line - 1] if tok.line - 1 < len(lines) else ""
-    return not line[: tok.column - 1].strip()
+    _, column = _start(tok)
+    return not _line_text(text, tok)[: column - 1].strip()
+
+
+def _line_text(text: str, tok: Token) -> str:
+    number, _ = _start(tok)
+    lines = text.split("\n", number)
+    return lines[number - 1] if number - 1 < len(lines) else ""
 
 
 def _block_opener(exc: UnexpectedToken) -> str:
