@@ -414,6 +414,70 @@ def test_inplace_change_of_unsaved_tensor_is_fine() -> None:
     assert arr(x.grad).tolist() == [4.0, 8.0, 12.0]
 
 
+def test_inplace_change_of_a_view_updates_its_base() -> None:
+    a = param([1.0, 2.0, 3.0])
+    x = a * 1
+    v = x[0:2]
+    v.mul_(2)
+    assert arr(x).tolist() == [2.0, 4.0, 3.0]  # shared storage
+    assert name(x) == "CopySlices" and x.version == v.version == 1
+    (x * x).sum().backward()
+    assert arr(a.grad).tolist() == [8.0, 16.0, 6.0]  # d/da of (2a₀)² + (2a₁)² + a₂²
+
+    a.grad = None
+    x = a * 1
+    x[1:3][0] = 5.0  # item assignment through a view: nested indexing writes through
+    x[2].zero_()  # a single element is a 0-d view, as in PyTorch
+    assert arr(x).tolist() == [1.0, 5.0, 0.0]
+    x.sum().backward()
+    assert arr(a.grad).tolist() == [1.0, 0.0, 0.0]
+
+    m = param([[1.0, 2.0], [3.0, 4.0]])
+    y = m * 1
+    y.t().mul_(F.tensor([10.0, 1.0]))  # scales the rows of y
+    y.view(-1).add_(1)
+    assert arr(y).tolist() == [[11.0, 21.0], [4.0, 5.0]]
+    y.sum().backward()
+    assert arr(m.grad).tolist() == [[10.0, 10.0], [1.0, 1.0]]
+
+
+def test_views_alias_storage_outside_the_graph_too() -> None:
+    x = F.ones(3)
+    x[0:2].add_(1)
+    x.view(3, 1)[2].mul_(5)
+    assert arr(x).tolist() == [2.0, 2.0, 5.0] and x.version == 2
+    x[[0, 1]].zero_()  # advanced indexing copies (as in PyTorch): x is unchanged
+    assert arr(x).tolist() == [2.0, 2.0, 5.0]
+    r = F.reshape(F.T(F.ones(2, 3)), (6,))  # not expressible as a view: a copy
+    r.zero_()
+
+
+def test_inplace_change_of_a_leaf_view_fails() -> None:
+    w = param([1.0, 2.0])
+    with pytest.raises(GdRuntimeError, match="a view of a leaf Variable that requires grad"):
+        w[0:1].add_(1)
+    with pytest.raises(GdRuntimeError, match="a view of a leaf Variable that requires grad"):
+        w.view(2, 1)[0] = 3.0
+    assert arr(w).tolist() == [1.0, 2.0]
+    with no_grad():
+        w[0:1].add_(1)
+    w.data[1:].zero_()
+    assert arr(w).tolist() == [2.0, 0.0] and w.is_leaf
+
+
+def test_saved_tensor_changed_through_a_view_is_detected() -> None:
+    a = param([1.0, 2.0, 3.0])
+    x = a * 1
+    y = x.sin()  # saves x
+    x[0:2].zero_()
+    with pytest.raises(GdRuntimeError, match=MODIFIED):
+        y.sum().backward()
+    z = a.exp()  # saves its output
+    z.view(3, 1)[0].mul_(2)
+    with pytest.raises(GdRuntimeError, match=MODIFIED):
+        z.sum().backward()
+
+
 def test_requires_grad_flags() -> None:
     with pytest.raises(GdRuntimeError, match="floating point"):
         F.arange(3).requires_grad_(True)

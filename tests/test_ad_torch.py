@@ -59,7 +59,8 @@ OURS = Lib("ours", (F,), {
     "T": F.T, "norm": F.norm,
 })
 THEIRS = Lib("torch", (torch, TF), {
-    "mse_loss": TF.mse_loss, "binary_cross_entropy_with_logits": TF.binary_cross_entropy_with_logits,
+    "mse_loss": TF.mse_loss,
+    "binary_cross_entropy_with_logits": TF.binary_cross_entropy_with_logits,
     "cross_entropy": TF.cross_entropy, "nll_loss": TF.nll_loss,
     "grad": torch.autograd.grad, "backward": torch.autograd.backward,
     "functional": torch.autograd.functional,
@@ -326,6 +327,19 @@ OPS: list[Op] = [
     op("fill_", lambda m, a, b: _inplace(a, "fill_", 2.0) * b, N(3), N(3)),
     op("chain_", lambda m, a, b: _inplace(_inplace(a, "mul_", b), "add_", b).exp(), N(3),
        N(3)),
+    # in-place changes of views: the base gets a CopySlices node
+    op("slice_view_mul_", lambda m, a, b: _on_view(a, lambda y: y[0:2].mul_(b)), N(3, 4), N(4)),
+    op("select_view_zero_", lambda m, a: _on_view(a, lambda y: y[1].zero_()), N(3, 4)),
+    op("element_view_add_", lambda m, a, b: _on_view(a, lambda y: y[1, 2].add_(b)), N(3, 4),
+       N()),
+    op("nested_setitem", lambda m, a, b: _on_view(a, lambda y: y[1].__setitem__(2, b)),
+       N(3, 4), N()),
+    op("t_view_mul_", lambda m, a, b: _on_view(a, lambda y: y.t().mul_(b)), N(3, 4), N(3)),
+    op("reshape_view_add_", lambda m, a, b: _on_view(a, lambda y: y.view(-1).add_(b)),
+       N(3, 4), N(12)),
+    op("chained_views_", lambda m, a, b: _on_view(
+        a, lambda y: y.unsqueeze(0)[0, 1:].transpose(0, 1).mul_(b)), N(3, 4), N(2)),
+    op("view_then_use", lambda m, a: _on_view(a, lambda y: y[:, 0].exp_()) * a, N(3, 2)),
     # matmul family
     op("mm", lambda m, a, b: m.mm(a, b), N(3, 4), N(4, 2)),
     op("mv", lambda m, a, b: m.mv(a, b), N(3, 4), N(4)),
@@ -378,6 +392,12 @@ OPS: list[Op] = [
 def _inplace(x: Any, method: str, *args: Any) -> Any:
     y = x * 1  # in-place ops on a leaf that requires grad are errors; on non-leaves, recorded
     getattr(y, method)(*args)
+    return y
+
+
+def _on_view(x: Any, change: Callable[[Any], Any]) -> Any:
+    y = x * 1
+    change(y)
     return y
 
 

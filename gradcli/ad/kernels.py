@@ -448,7 +448,12 @@ def stack(*xs: ndarray, dim: int = 0) -> Any:
 
 def getitem(x: ndarray, index: Any) -> Any:
     """x[index] (basic indexing gives a view, as in PyTorch)."""
-    return x[index]
+    out = x[index]
+    if type(out) is not ndarray:
+        # A single element: numpy gives a scalar copy, an Ellipsis a 0-d view (x[1] is a
+        # view in PyTorch: x[1].zero_() changes x).
+        out = x[(*index, Ellipsis) if type(index) is tuple else (index, Ellipsis)]
+    return out
 
 
 def index_add_into(g: ndarray, shape: tuple[int, ...], index: Any) -> Any:

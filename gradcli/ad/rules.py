@@ -40,6 +40,7 @@ class Rule:
         "saves_out",
         "sparse_tangents",
         "torch_name",
+        "views",
         "vjp",
     )
 
@@ -68,6 +69,7 @@ class Rule:
         self.saves_out = saves_out
         self.sparse_tangents = sparse_tangents
         self.differentiable = vjp is not None
+        self.views = False  # the output may alias the input's storage (x[0], x.t(), …)
         self.formula: tuple[str, ...] = ()  # the VJP in words, per input (for `explain`)
 
     def torch_name_for(self, inputs: tuple[Any, ...] | None, params: dict[str, Any]) -> str:
@@ -536,6 +538,12 @@ _add(Rule(
     lambda g, out, x, value: (F.zeros_like(g),),
     lambda ts, out, x, value: F.zeros_like(ts[0]),
     kind="linear", doc="fill with a value (x.zero_(), x.fill_(v))", saves_inputs=False))
+
+
+# Ops whose output is a view of the input's storage whenever numpy can make one: an
+# in-place change of the output is a change of the input, as in PyTorch.
+for _name in ("reshape", "transpose", "permute", "squeeze", "unsqueeze", "getitem"):
+    RULES[_name].views = True
 
 
 def _inverse_perm(dims: tuple[int, ...]) -> tuple[int, ...]:

@@ -106,7 +106,7 @@ def _leaf_edge(t: Tensor) -> Any:
 class Tensor:
     """A numpy array with PyTorch's autograd attributes."""
 
-    __slots__ = ("_vc", "array", "grad", "grad_fn", "requires_grad", "tangent")
+    __slots__ = ("_vc", "_view", "array", "grad", "grad_fn", "requires_grad", "tangent")
 
     def __init__(self, array: Any, requires_grad: bool = False) -> None:
         if type(array) is not ndarray:
@@ -115,7 +115,9 @@ class Tensor:
         self.requires_grad = requires_grad
         self.grad: Tensor | None = None
         self.grad_fn: Node | None = None
-        self._vc = [0]  # version counter, shared with detach()ed aliases
+        self._vc = [0]  # version counter, shared with detach()ed aliases and views
+        # (base, rule, params) when this tensor is a view of base's storage (x[0], x.t()…)
+        self._view: tuple[Tensor, Rule, dict[str, Any]] | None = None
         self.tangent: Tensor | None = None
         if requires_grad and array.dtype.kind != "f":
             raise GdRuntimeError(
@@ -182,6 +184,7 @@ class Tensor:
         t.grad = None
         t.grad_fn = None
         t._vc = self._vc
+        t._view = None
         t.tangent = None
         return t
 
@@ -274,6 +277,7 @@ def tensor_from_array(array: np.ndarray) -> Tensor:
     t.grad = None
     t.grad_fn = None
     t._vc = [0]
+    t._view = None
     t.tangent = None
     return t
 
@@ -305,8 +309,15 @@ def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> 
     t.grad = None
     t.grad_fn = None
     t._vc = [0]
+    t._view = None
     t.tangent = None
     t.requires_grad = False
+    if rule.views and np.may_share_memory(out, arrays[0]):
+        # numpy made a view: out aliases the input's storage, so an in-place change of
+        # either changes both. They share the version counter (the saved-tensor check),
+        # and out remembers its base, whose graph an in-place change of out must update.
+        t._vc = args[0]._vc
+        t._view = (args[0], rule, params)
     if State.grad_enabled and rule.differentiable and out.dtype.kind == "f":
         for a in args:
             if type(a) is Tensor and a.requires_grad:
@@ -400,6 +411,16 @@ def record_inplace(target: Tensor, result: Tensor) -> Tensor:
             "a leaf Variable that requires grad is being used in an in-place operation.",
             hint="wrap the update in `with no_grad():`, or work on x.detach() / x.data",
         )
+    if target._view is not None and State.grad_enabled:
+        root = target
+        while root._view is not None:
+            root = root._view[0]
+        if root.requires_grad and root.grad_fn is None:
+            raise GdRuntimeError(
+                "a view of a leaf Variable that requires grad is being used in an in-place "
+                "operation.",
+                hint="wrap the update in `with no_grad():`, or work on x.detach() / x.data",
+            )
     tdtype = target.array.dtype
     rarr = result.array
     if rarr.dtype != tdtype and not np.can_cast(rarr.dtype, tdtype, "same_kind"):
@@ -428,7 +449,32 @@ def record_inplace(target: Tensor, result: Tensor) -> Tensor:
         target.grad_fn = node
         target.requires_grad = True
     target.tangent = result.tangent
+    if target._view is not None and State.grad_enabled and target.requires_grad:
+        _rebase(target)
     return target
+
+
+def _rebase(view: Tensor) -> None:
+    """After an in-place change of a view, record that its base changed too.
+
+    As PyTorch's CopySlices: the base's new value is its old one with the view's value
+    written in, and so on up a chain of views. The data is already there (shared storage).
+    """
+    from gradcli.ad import ops
+
+    while view._view is not None:
+        base, rule, params = view._view
+        if rule.name == "getitem":
+            value, index = view, params["index"]
+        else:
+            # reshape, transpose, permute, (un)squeeze cover their base, and their
+            # transpose (the VJP) is their inverse.
+            (value,) = rule.vjp(view, None, base, **params)
+            index = (Ellipsis,)
+        new = ops.index_put(base, value, index, "CopySlices")
+        base.grad_fn = new.grad_fn
+        base.requires_grad = new.requires_grad
+        view = base
 
 
 def _snapshot(t: Tensor) -> Tensor:
@@ -438,6 +484,7 @@ def _snapshot(t: Tensor) -> Tensor:
     s.grad = None
     s.grad_fn = t.grad_fn
     s._vc = [t._vc[0]]
+    s._view = None
     s.tangent = t.tangent
     return s
 
