@@ -59,6 +59,11 @@ def _get_default_dtype() -> DType:
     return dtype_value(dtypes.default_dtype())
 
 
+def _detach(x: Tensor) -> Tensor:
+    """detach(x): a new tensor sharing x's data, cut from the graph (x.detach())."""
+    return x.detach()
+
+
 def _is_tensor(x: Any) -> bool:
     """Whether x is a tensor."""
     return type(x) is Tensor
@@ -112,14 +117,21 @@ def _sum(x: Any, *args: Any, **kwargs: Any) -> Any:
     return py.sum(x, *args)
 
 
+def _scalar(x: Tensor) -> Any:
+    # Python's float()/int() of a tensor: PyTorch's wording, not item()'s.
+    if x.numel() != 1:
+        raise GdRuntimeError("only one element tensors can be converted to Python scalars")
+    return x.item()
+
+
 def _float(x: Any = 0.0) -> float:
     """float(x) of a number, string or one-element tensor."""
-    return py.float(x.item() if type(x) is Tensor else x)
+    return py.float(_scalar(x) if type(x) is Tensor else x)
 
 
 def _int(x: Any = 0) -> int:
     """int(x) of a number, string or one-element tensor."""
-    return py.int(x.item() if type(x) is Tensor else x)
+    return py.int(_scalar(x) if type(x) is Tensor else x)
 
 
 def _len(x: Any) -> int:
@@ -207,7 +219,7 @@ def _torch_functions() -> dict[str, Callable[..., Any]]:
     fns["multiply"] = F.mul
     fns["divide"] = F.div
     fns["negative"] = F.neg
-    fns["detach"] = lambda x: x.detach()
+    fns["detach"] = _detach
     fns["zeros"] = _sized(F.zeros)
     fns["ones"] = _sized(F.ones)
     fns["empty"] = _sized(F.zeros)
@@ -302,7 +314,8 @@ class Registry:
         self.torch = Namespace("torch", {
             **torch_fns, **dtypes_, "autograd": self.autograd, "nn": self.nn,
             "linalg": self.linalg, "pi": pymath.pi, "inf": pymath.inf, "nan": pymath.nan,
-            "e": pymath.e, "Size": Builtin("torch.Size", lambda s=(): Size(s)),
+            "e": pymath.e, "Size": Builtin("torch.Size", lambda s=(): Size(s),
+                                                "torch.Size(sizes): a shape, as x.shape is"),
         })
         self.math = _math_namespace()
         self.modules: dict[str, Namespace] = {

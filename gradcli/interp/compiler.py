@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from gradcli.ad import ops as F
-from gradcli.ad.tensor import State, Tensor, grad_mode
+from gradcli.ad.tensor import State, Tensor, _set_grad_mode, grad_mode
 from gradcli.errors import GdAssertionError, GdError, GdLimitError, GdRuntimeError
 from gradcli.interp.attributes import get_attribute, set_attribute
 from gradcli.interp.values import (
@@ -66,7 +66,9 @@ def _runtime_error(e: Exception, span: Span) -> GdError:
     return GdRuntimeError(text, span)
 
 
-_CAUGHT = (TypeError, ValueError, ZeroDivisionError, OverflowError, IndexError, KeyError,
+# GdError too: an op's own error (a shape mismatch in `x + y`) gets the span of the
+# expression that raised it, as numpy's errors do.
+_CAUGHT = (GdError, TypeError, ValueError, ZeroDivisionError, OverflowError, IndexError, KeyError,
            RecursionError, MemoryError, ArithmeticError)
 
 
@@ -417,7 +419,9 @@ class Compiler:
                 if type(v) is Tensor:
                     from gradcli.ad import dtypes
 
-                    if not spec:
+                    # Tensor.__format__: a 0-d tensor formats its item even with no spec
+                    # (f"{loss}" prints 0.25, not tensor(0.2500)).
+                    if not spec and v.ndim != 0:
                         return to_str(v)
                     return format_tensor_spec(v.array, dtypes.name_of(v.dtype), spec)
                 if not spec:
@@ -621,6 +625,10 @@ class Compiler:
                 if type(cur) is Tensor and inplace is not None:
                     F.INPLACE[inplace](cur, v)
                     new = cur
+                elif type(cur) is list and node.op in ("add", "mul"):
+                    # Python's list += / *= mutate the list (aliases see the change).
+                    new = cur
+                    cur[:] = fn(cur, list(v) if isinstance(v, (tuple, range, str)) else v)
                 else:
                     new = fn(cur, v)
             except _CAUGHT as e:
@@ -852,6 +860,10 @@ def _decorate(fn: Any, d: Any, span: Span) -> Any:
     if isinstance(d, Builtin) and d.name.endswith(("no_grad", "enable_grad")):
         d = d()
     if isinstance(d, grad_mode):
+        if isinstance(d, _set_grad_mode):
+            # set_grad_enabled(flag) switched the mode when it was called; as a decorator
+            # it only wraps the function, so PyTorch puts the mode back (its __call__).
+            State.grad_enabled = d.prev
         return GradModeDecorator(fn, d.enabled)
     raise GdRuntimeError(
         "only @no_grad(), @enable_grad() and @set_grad_enabled(flag) decorators are supported",
