@@ -86,13 +86,28 @@ def _version_error(t: Tensor, producer: Node | None, expected: int) -> GdRuntime
     )
 
 
+# Ops that keep an input only for the OTHER input's gradient (PyTorch's MulBackward0
+# saves self only if other requires grad): changing that input in place is harmless
+# when no other input requires grad.
+_SAVED_FOR_PARTNER = frozenset(("mul", "mm", "mv", "dot", "matmul"))
+
+
+def _input_saved(node: Node, i: int) -> bool:
+    name = node.rule.name
+    if name in _SAVED_FOR_PARTNER:
+        return any(p is not None for j, p in enumerate(node.parents) if j != i)
+    if name == "div" and i == 0:  # DivBackward0 keeps self only for the divisor's gradient
+        return node.parents[1] is not None
+    return True
+
+
 def _check_versions(node: Node) -> None:
     versions = node.versions
     inputs = node.inputs
     assert inputs is not None
     if versions is not None:
         for i, a in enumerate(inputs):
-            if type(a) is Tensor and a._vc[0] != versions[i]:
+            if type(a) is Tensor and a._vc[0] != versions[i] and _input_saved(node, i):
                 fn = a.grad_fn
                 raise _version_error(a, fn if fn is not node else None, versions[i])
     out = node.out
@@ -235,7 +250,15 @@ def _check_cotangents(node: Node, cots: tuple[Any, ...]) -> None:
 
 def _accumulate(t: Tensor, g: Tensor, create_graph: bool) -> None:
     if t.grad is None:
-        t.grad = g if create_graph else tensor_from_array(g.array.copy())
+        if create_graph:
+            # PyTorch's AccumulateGrad stores a recorded copy of the first gradient
+            # (empty_strided(...).copy_(g)): x.grad prints grad_fn=<CopyBackwards>.
+            with grad_mode(True):
+                t.grad = F.clone(g)
+            if t.grad.grad_fn is not None:
+                t.grad.grad_fn.name = "CopyBackwards"
+        else:
+            t.grad = tensor_from_array(g.array.copy())
     elif create_graph:
         t.grad = t.grad + g
     else:
