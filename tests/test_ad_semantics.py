@@ -863,3 +863,15 @@ def test_grad_fn_names(build: object, expected: str) -> None:
     assert repr(out.grad_fn) == f"<{expected} object>"
     out.sum().backward()  # frees the saved inputs; the name must not depend on them
     assert name(out) == expected
+
+
+def test_linalg_norm_of_a_matrix_is_a_matrix_norm() -> None:
+    a = F.tensor([[1.0, -2.0], [3.0, 4.0]])
+    assert F.linalg_norm(a).item() == pytest.approx(30**0.5)  # Frobenius
+    assert F.linalg_norm(a, 1).item() == 6.0  # largest column sum of |a|
+    assert F.linalg_norm(a, float("inf")).item() == 7.0  # largest row sum
+    assert F.norm(a, 1).item() == 10.0  # torch.norm flattens
+    with pytest.raises(GdRuntimeError, match="singular values"):
+        F.linalg_norm(a, 2)
+    with pytest.raises(GdRuntimeError, match="Order 3 not supported"):
+        F.linalg_norm(a, 3)

@@ -295,6 +295,34 @@ def norm(x: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False,
     return apply(_RULES["norm"], (x,), params)
 
 
+def linalg_norm(x: Tensor, ord: Any = None, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """torch.linalg.norm: a vector norm, or a matrix norm when ord is given for a 2-D input
+    (or a 2-tuple dim): there, 1 and inf are the largest column and row sums of |x|."""
+    if ord is None or isinstance(dim, int) or (dim is None and x.ndim == 1):
+        return norm(x, 2.0 if ord is None else ord, dim, keepdim)
+    if dim is None:
+        if x.ndim != 2:
+            raise GdRuntimeError("linalg.norm: If dim is not specified but ord is, the input "
+                                 f"must be 1D or 2D. Got {x.ndim}D.")
+        dim = (0, 1)
+    dims = tuple(dim)
+    if len(dims) != 2:
+        raise GdRuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {dims}")
+    if ord == "fro":
+        return norm(x, 2.0, dims, keepdim)
+    if ord not in (1, -1, math.inf, -math.inf):
+        raise GdRuntimeError(f"linalg.matrix_norm: Order {ord} not supported."
+                             if ord not in (2, -2, "nuc") else
+                             f"linalg.matrix_norm: ord={ord} needs singular values, which "
+                             "gradcli does not compute")
+    r, c = (d % x.ndim for d in dims)
+    summed, extreme = (r, c) if ord in (1, -1) else (c, r)
+    s = sum(abs(x), summed, keepdim)
+    if not keepdim and extreme > summed:
+        extreme -= 1
+    return (amax if ord > 0 else amin)(s, extreme, keepdim)
+
+
 def logsumexp(x: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
     """log Σ exp(x) over dims."""
     return apply(_RULES["logsumexp"], (x,), _dim_params(dim, keepdim))
