@@ -215,5 +215,5 @@ def numeric_jacobian(f: Callable[[np.ndarray], np.ndarray], x: np.ndarray,
         xm[i] -= eps
         d = (np.asarray(f(xp.reshape(x.shape)), dtype=np.float64)
              - np.asarray(f(xm.reshape(x.shape)), dtype=np.float64)) / (2 * eps)
-        jac.reshape(y0.shape + (flat.size,))[..., i] = d
+        jac.reshape((*y0.shape, flat.size))[..., i] = d
     return jac

@@ -87,7 +87,7 @@ def vjp(func: Func, inputs: Any, v: Any = None, create_graph: bool = False,
 def jvp(func: Func, inputs: Any, v: Any = None, create_graph: bool = False,
         strict: bool = False) -> tuple[Any, Any]:
     """(func(inputs), J·v): forward mode, tangents through the JVP rules."""
-    in_tuple, xs = _tuple(inputs)
+    _, xs = _tuple(inputs)  # the tangents are shaped like the outputs, not the inputs
     if v is None:
         if any(x.numel() != 1 for x in xs):
             raise GdRuntimeError("The vector v can only be None if the input to the "
@@ -158,7 +158,7 @@ def _jacobian_forward(func: Func, xs: tuple[Tensor, ...], in_tuple: bool,
             e[j] = 1
             vs = tuple(tensor_from_array(e.reshape(x.shape)) if i == k else _zeros(y)
                        for i, y in enumerate(xs))
-            out_tuple_, (outs_, tans) = False, jvp(func, xs, vs, create_graph)
+            outs_, tans = jvp(func, xs, vs, create_graph)
             out_tuple = isinstance(outs_, tuple)
             outs = outs_ if out_tuple else (outs_,)
             tl = tans if out_tuple else (tans,)
@@ -246,7 +246,8 @@ def vhp(func: Func, inputs: Any, v: Any = None, create_graph: bool = False,
         ys = _prepare(xs, create_graph)
         out = f(*ys)
         gs = grad(out, ys, create_graph=True, allow_unused=True) if out.requires_grad else ()
-        pairs = [(g, vv) for g, vv in zip(gs, vs, strict=False) if g is not None and g.requires_grad]
+        pairs = [(g, vv) for g, vv in zip(gs, vs, strict=False)
+                 if g is not None and g.requires_grad]
         if pairs:
             res = grad([g for g, _ in pairs], ys, [vv for _, vv in pairs],
                        create_graph=create_graph, allow_unused=True)

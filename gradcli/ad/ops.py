@@ -95,7 +95,7 @@ def _operand(x: Any) -> Any:
     t = type(x)
     if t is Tensor or t is float or t is int or t is bool:
         return x
-    if isinstance(x, (list, tuple)) or isinstance(x, np.ndarray):
+    if isinstance(x, (list, tuple, np.ndarray)):
         return tensor(x)
     if isinstance(x, (float, int)):
         return x
@@ -104,7 +104,16 @@ def _operand(x: Any) -> Any:
 
 sub = _binary("sub")
 mul = _binary("mul")
-div_ = _binary("div")
+_div = _binary("div")
+
+
+def div_(a: Any, b: Any) -> Tensor:
+    """a / b; number / tensor is reciprocal(tensor) · number, as PyTorch computes it."""
+    if type(b) is Tensor and type(a) is not Tensor and isinstance(a, (int, float)):
+        return mul(reciprocal(b), a)
+    return _div(a, b)
+
+
 pow = _binary("pow")
 maximum = _binary("maximum")
 minimum = _binary("minimum")
@@ -138,7 +147,8 @@ def div(a: Any, b: Any, rounding_mode: str | None = None) -> Tensor:
     if rounding_mode == "trunc":
         q = div_(a, b)
         return apply(_RULES["sign"], (q,)) * floor(abs(q))
-    raise GdRuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
+    raise GdRuntimeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' "
+                         f"but found '{rounding_mode}'")
 
 
 def logical_not(x: Tensor) -> Tensor:
@@ -187,7 +197,9 @@ def where(cond: Any, a: Any = None, b: Any = None) -> Tensor:
     """a where cond else b (elementwise, broadcasting)."""
     c = _as_tensor(cond)
     if c.array.dtype != dtypes.boolean:
-        raise GdRuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {dtypes.name_of(c.array.dtype).capitalize()}")
+        raise GdRuntimeError(
+            "where expected condition to be a boolean tensor, but got a tensor with dtype "
+            f"{dtypes.name_of(c.array.dtype).capitalize()}")
     if type(a) is not Tensor and type(b) is not Tensor:
         a = tensor(a)
     return apply(_RULES["where"], (c, _operand(a), _operand(b)))
@@ -359,7 +371,8 @@ def _shape_args(args: Sequence[Any]) -> tuple[int, ...]:
         if isinstance(a, Tensor):
             a = int(a.item())
         if isinstance(a, bool) or not isinstance(a, (int, np.integer)):
-            raise GdRuntimeError(f"expected a sequence of ints for the size, got {type(a).__name__}")
+            raise GdRuntimeError(
+                f"expected a sequence of ints for the size, got {type(a).__name__}")
         out.append(int(a))
     return tuple(out)
 
@@ -903,7 +916,8 @@ def _check_ragged(data: Any, dim: int = 0) -> None:
         n = len(data[0])
         for e in data:
             if not isinstance(e, (list, tuple)):
-                raise GdRuntimeError(f"expected sequence of length {n} at dim {dim + 1} (got scalar)")
+                raise GdRuntimeError(
+                    f"expected sequence of length {n} at dim {dim + 1} (got scalar)")
             if len(e) != n:
                 raise GdRuntimeError(
                     f"expected sequence of length {n} at dim {dim + 1} (got {len(e)})")
