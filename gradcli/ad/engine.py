@@ -23,6 +23,7 @@ from gradcli.ad.tensor import (
     grad_mode,
     tensor_from_array,
     torch_type_name,
+    where_text,
 )
 from gradcli.errors import GdRuntimeError
 
@@ -219,9 +220,17 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
                                  hint="pass retain_graph=True to the first backward()/grad()")
         _check_versions(node)
         rule = node.rule
-        cots = rule.vjp(g, node.out, *inputs, **node.params)
         if anomaly:
+            # The rule's own ops are checked as one: the error names this node, not a
+            # `div` inside its derivative formula.
+            State.detect_anomaly = False
+            try:
+                cots = rule.vjp(g, node.out, *inputs, **node.params)
+            finally:
+                State.detect_anomaly = True
             _check_cotangents(node, cots)
+        else:
+            cots = rule.vjp(g, node.out, *inputs, **node.params)
         if run.observer is not None:
             run.observer(node, g, cots)
         for edge, c, x in zip(node.parents, cots, inputs, strict=False):
@@ -240,12 +249,13 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
 
 
 def _check_cotangents(node: Node, cots: tuple[Any, ...]) -> None:
-    for c in cots:
+    for i, c in enumerate(cots):
         if c is not None and not np.isfinite(c.array).all():
             bad = "nan" if np.isnan(c.array).any() else "inf"
             raise AnomalyError(
-                f"Function '{node.name}' returned {bad} values in its gradient "
-                f"(backward of '{node.op}')", node.span, node.op)
+                f"anomaly detected in the backward pass: Function '{node.name}' returned "
+                f"{bad} values in its {i}th output (the gradient of '{node.op}'"
+                f"{where_text(node.span)})", node.span, node.op)
 
 
 def _accumulate(t: Tensor, g: Tensor, create_graph: bool) -> None:

@@ -323,10 +323,10 @@ def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> 
             if type(a) is Tensor and a.requires_grad:
                 _record(rule, args, params, t)
                 break
+    if State.detect_anomaly:
+        _check_finite(rule, t, arrays)
     if State.forward_level:
         _propagate_tangent(rule, args, params, t)
-    if State.detect_anomaly:
-        _check_finite(rule, t)
     return t
 
 
@@ -361,11 +361,19 @@ def _propagate_tangent(rule: Rule, args: tuple[Any, ...], params: dict[str, Any]
             for a, tan in zip(args, tangents, strict=True)
         ]
     level = State.forward_level
+    anomaly = State.detect_anomaly
     State.forward_level = 0  # a JVP rule's own ops carry no tangents of their own
+    State.detect_anomaly = False  # the rule's own ops are not the program's: check the result
     try:
         tan = rule.jvp(tangents, t, *args, **params)
     finally:
         State.forward_level = level
+        State.detect_anomaly = anomaly
+    if anomaly and tan is not None and not np.isfinite(tan.array).all():
+        bad = "nan" if np.isnan(tan.array).any() else "inf"
+        raise AnomalyError(
+            f"anomaly detected: the forward-mode derivative (tangent) of '{rule.name}' is "
+            f"{bad}{where_text(State.span)}", State.span, rule.name)
     if tan is not None:
         if tan.array.shape != t.array.shape:
             from gradcli.ad import ops
@@ -379,19 +387,55 @@ def _propagate_tangent(rule: Rule, args: tuple[Any, ...], params: dict[str, Any]
 
 
 class AnomalyError(GdRuntimeError):
-    """A NaN or infinity appeared (raised only under --detect-anomaly)."""
+    """A NaN or infinity appeared (raised only under --detect-anomaly).
 
-    def __init__(self, message: str, node_span: object = None, op: str = "") -> None:
-        super().__init__(message)
+    Its span is the source position of the op that produced it (for the backward
+    pass too: the op whose gradient went bad), and the message names op and line.
+    """
+
+    def __init__(self, message: str, node_span: object = None, op: str = "",
+                 hint: str | None = None) -> None:
+        super().__init__(message, node_span if getattr(node_span, "line", None) else None,
+                         hint or _anomaly_hint(op))
         self.node_span = node_span
         self.op = op
 
 
-def _check_finite(rule: Rule, t: Tensor) -> None:
+_ANOMALY_CAUSES = {
+    "log": "log of zero or of a negative number",
+    "log1p": "log1p of -1 or less",
+    "sqrt": "sqrt of a negative number (or its gradient at 0)",
+    "div": "a division by zero (0/0 is nan)",
+    "pow": "a negative base to a fractional power, or 0 to a negative power",
+    "exp": "exp overflowing (its argument is above ~88 in float32)",
+    "reciprocal": "1/0",
+    "norm": "the gradient of a norm at 0",
+}
+
+
+def _anomaly_hint(op: str) -> str:
+    cause = _ANOMALY_CAUSES.get(op)
+    return (f"the usual cause is {cause}; " if cause else "") + \
+        "print the op's inputs to see the values that produced it"
+
+
+def where_text(span: object) -> str:
+    """' at line L:C' for a span, '' when there is none."""
+    line = getattr(span, "line", None)
+    return f" at line {line}:{getattr(span, 'column', 0)}" if line else ""
+
+
+def _check_finite(rule: Rule, t: Tensor, arrays: list[Any] | None = None) -> None:
     a = t.array
     if a.dtype.kind == "f" and not np.isfinite(a).all():
         bad = "nan" if np.isnan(a).any() else "inf"
-        raise AnomalyError(f"forward of '{rule.name}' produced {bad}", State.span, rule.name)
+        given = ""
+        if arrays and any(type(x) is ndarray and x.dtype.kind == "f" and not np.isfinite(x).all()
+                          for x in arrays):
+            given = " (an input already held nan or inf: it came from a constant or an input)"
+        raise AnomalyError(
+            f"anomaly detected: '{rule.name}' produced {bad} in the forward pass"
+            f"{where_text(State.span)}{given}", State.span, rule.name)
 
 
 def record_inplace(target: Tensor, result: Tensor) -> Tensor:
