@@ -541,7 +541,7 @@ def explain(source: Source, opts: AppOptions) -> ExplainResult:
                     continue
                 pid = ids[id(p)]
                 rule = formula[k] if k < len(formula) else f"vjp of {node.op}"
-                flows.append(ExplainFlow(pid, labels.get(pid, f"#{pid}"),
+                flows.append(ExplainFlow(pid, labels.get(pid, ""),
                                          f"grad_{_param(node, k)} = {rule}", _data(c),
                                          pid in received))
                 received.add(pid)
@@ -578,10 +578,10 @@ def _labels(order: list[tuple[Any, int]], res: ProgramResult) -> dict[int, str]:
     for obj, i in order:
         if type(obj) is Tensor:
             name = res.leaf_names.get(id(obj), (None,))[0]
-            labels[i] = f"#{i} {name}" if name else f"#{i} leaf"
+            labels[i] = name or "leaf"
         else:
             name = res.node_names.get(obj)
-            labels[i] = f"#{i} {name} = {obj.op}" if name else f"#{i} {obj.op}"
+            labels[i] = f"{name} = {obj.op}" if name else obj.op
     return labels
 
 
@@ -625,9 +625,10 @@ def golden_files(paths: list[str]) -> Iterator[Path]:
 def run_for_golden(path: Path, render_error: Callable[[GdError, Source], str]) -> str:
     """What `gradcli run PATH` prints (stdout, then any error as the CLI shows it)."""
     buffer = io.StringIO()
-    source = Source(str(path), "")
+    # Errors name the file by its basename, so expectations don't depend on the cwd.
+    source = Source(path.name, "")
     try:
-        source = load_source(str(path), None)
+        source = Source(path.name, load_source(str(path), None).text)
         run(source, AppOptions(write=buffer.write))
     except GdError as e:
         buffer.write(render_error(e, source))

@@ -13,6 +13,12 @@ import numpy as np
 from gradcli.ad import dtypes
 
 ndarray = np.ndarray
+
+
+class TorchError(Exception):
+    """A kernel failure already worded as PyTorch words it (shown to the user as is)."""
+
+
 _f32 = dtypes.float32
 _f64 = dtypes.float64
 
@@ -90,7 +96,7 @@ def pow(a: Any, b: Any) -> Any:
     """Power with PyTorch's promotion (int ** negative int is an error)."""
     rt = result_type(a, b)
     if rt.kind in "iub" and np.any(np.asarray(b) < 0):
-        raise ValueError("Integers to negative integer powers are not allowed.")
+        raise TorchError("Integers to negative integer powers are not allowed.")
     return np.asarray(np.power(_cast(a, rt), _cast(b, rt)), dtype=rt)
 
 
@@ -137,7 +143,7 @@ def sigmoid(x: ndarray) -> Any:
 def neg(x: ndarray) -> Any:
     """-x."""
     if x.dtype == dtypes.boolean:
-        raise TypeError(
+        raise TorchError(
             "Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
             "to invert a mask, use the `~` or `logical_not()` operator instead."
         )
@@ -177,7 +183,7 @@ def round(x: ndarray, decimals: int = 0) -> Any:
 def clamp(x: ndarray, min: Any = None, max: Any = None) -> Any:
     """Clip into [min, max]; either bound may be None."""
     if min is None and max is None:
-        raise ValueError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        raise TorchError("torch.clamp: At least one of 'min' or 'max' must not be None")
     out = x
     if min is not None:
         out = np.maximum(out, min)
@@ -246,7 +252,7 @@ def logical_not(a: Any) -> Any:
 def bitwise_not(a: ndarray) -> Any:
     """~x: logical not for bools, bitwise not for integers."""
     if a.dtype.kind == "f":
-        raise TypeError("bitwise_not is only supported for integer and boolean tensors")
+        raise TorchError("bitwise_not is only supported for integer and boolean tensors")
     return np.invert(a)
 
 
@@ -291,7 +297,7 @@ def sum(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
 def mean(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
     """Mean over dims (floating tensors only, as in PyTorch)."""
     if x.dtype.kind != "f":
-        raise TypeError(
+        raise TorchError(
             "mean(): could not infer output dtype. Input dtype must be either a floating "
             f"point or complex dtype. Got: {_scalar_name(x.dtype)}"
         )
@@ -309,21 +315,21 @@ def prod(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
 def amax(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
     """Maximum over dims."""
     if x.size == 0:
-        raise ValueError("max(): Expected reduction dim to be specified for input.numel() == 0.")
+        raise TorchError("max(): Expected reduction dim to be specified for input.numel() == 0.")
     return np.amax(x, axis=_axis(dim), keepdims=keepdim)
 
 
 def amin(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
     """Minimum over dims."""
     if x.size == 0:
-        raise ValueError("min(): Expected reduction dim to be specified for input.numel() == 0.")
+        raise TorchError("min(): Expected reduction dim to be specified for input.numel() == 0.")
     return np.amin(x, axis=_axis(dim), keepdims=keepdim)
 
 
 def norm(x: ndarray, p: float = 2.0, dim: Any = None, keepdim: bool = False) -> Any:
     """Vector p-norm over dims (all when None)."""
     if x.dtype.kind != "f":
-        raise TypeError(
+        raise TorchError(
             f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {_scalar_name(x.dtype)}"
         )
     ax = _axis(dim)
@@ -476,7 +482,7 @@ def diag(x: ndarray, diagonal: int = 0) -> Any:
         return np.diag(x, diagonal)
     if x.ndim == 2:
         return np.diagonal(x, diagonal).copy()
-    raise ValueError("diag(): Supports 1D or 2D tensors. Got " + f"{x.ndim}D")
+    raise TorchError("diag(): Supports 1D or 2D tensors. Got " + f"{x.ndim}D")
 
 
 def diag_embed_like(v: ndarray, shape: tuple[int, int], diagonal: int = 0) -> Any:
@@ -494,7 +500,7 @@ def diag_embed_like(v: ndarray, shape: tuple[int, int], diagonal: int = 0) -> An
 
 def _check_float_match(a: ndarray, b: ndarray, what: str) -> None:
     if a.dtype != b.dtype:
-        raise TypeError(
+        raise TorchError(
             f"expected {what} to have the same dtype, but got: "
             f"{_scalar_name(a.dtype)} != {_scalar_name(b.dtype)}"
         )
@@ -503,10 +509,10 @@ def _check_float_match(a: ndarray, b: ndarray, what: str) -> None:
 def mm(a: ndarray, b: ndarray) -> Any:
     """Matrix product of two matrices."""
     if a.ndim != 2 or b.ndim != 2:
-        raise ValueError("self must be a matrix" if a.ndim != 2 else "mat2 must be a matrix")
+        raise TorchError("self must be a matrix" if a.ndim != 2 else "mat2 must be a matrix")
     _check_float_match(a, b, "m1 and m2")
     if a.shape[1] != b.shape[0]:
-        raise ValueError(
+        raise TorchError(
             f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and "
             f"{b.shape[0]}x{b.shape[1]})"
         )
@@ -516,11 +522,11 @@ def mm(a: ndarray, b: ndarray) -> Any:
 def mv(a: ndarray, v: ndarray) -> Any:
     """Matrix-vector product."""
     if a.ndim != 2 or v.ndim != 1:
-        raise ValueError("vector + matrix @ vector expected, got "
+        raise TorchError("vector + matrix @ vector expected, got "
                          f"{v.ndim}, {a.ndim}, {v.ndim}")
     _check_float_match(a, v, "m1 and m2")
     if a.shape[1] != v.shape[0]:
-        raise ValueError(
+        raise TorchError(
             f"size mismatch, got input ({a.shape[0]}), mat ({a.shape[0]}x{a.shape[1]}), "
             f"vec ({v.shape[0]})"
         )
@@ -530,12 +536,12 @@ def mv(a: ndarray, v: ndarray) -> Any:
 def dot(a: ndarray, b: ndarray) -> Any:
     """Inner product of two vectors."""
     if a.ndim != 1 or b.ndim != 1:
-        raise ValueError(
+        raise TorchError(
             f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors"
         )
     _check_float_match(a, b, "both vectors")
     if a.shape[0] != b.shape[0]:
-        raise ValueError(
+        raise TorchError(
             f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] to have the same "
             f"number of elements, but got {a.shape[0]} and {b.shape[0]} elements respectively"
         )
@@ -546,7 +552,7 @@ def matmul(a: ndarray, b: ndarray) -> Any:
     """Batched matrix product with broadcasting of batch dims."""
     _check_float_match(a, b, "m1 and m2")
     if a.shape[-1] != b.shape[-2 if b.ndim > 1 else -1]:
-        raise ValueError(
+        raise TorchError(
             f"Expected size for first two dimensions of batch2 tensor to be: "
             f"[{a.shape[0] if a.ndim > 2 else 1}, {a.shape[-1]}] but got: "
             f"[{b.shape[0] if b.ndim > 2 else 1}, {b.shape[-2] if b.ndim > 1 else b.shape[-1]}]."
@@ -563,7 +569,7 @@ def _reduce(l: ndarray, reduction: str) -> Any:
         return np.sum(l, dtype=l.dtype)
     if reduction == "none":
         return l
-    raise ValueError(f"{reduction} is not a valid value for reduction")
+    raise TorchError(f"{reduction} is not a valid value for reduction")
 
 
 def mse_loss(a: ndarray, b: ndarray, reduction: str = "mean") -> Any:
@@ -575,7 +581,7 @@ def mse_loss(a: ndarray, b: ndarray, reduction: str = "mean") -> Any:
 def bce_with_logits(z: ndarray, y: ndarray, reduction: str = "mean") -> Any:
     """Binary cross-entropy on logits, stable for any z."""
     if z.shape != y.shape:
-        raise ValueError(
+        raise TorchError(
             f"Target size (torch.Size({list(y.shape)})) must be the same as input size "
             f"(torch.Size({list(z.shape)}))"
         )
@@ -586,7 +592,7 @@ def bce_with_logits(z: ndarray, y: ndarray, reduction: str = "mean") -> Any:
 def nll_loss(logp: ndarray, target: ndarray, reduction: str = "mean") -> Any:
     """Negative log-likelihood of class indices, rows of logp (N, C) or (C,)."""
     if target.dtype.kind not in "iu":
-        raise TypeError(
+        raise TorchError(
             f"expected scalar type Long but found {_scalar_name(target.dtype)}"
         )
     picked = _pick(logp, target)
@@ -597,12 +603,12 @@ def _pick(logp: ndarray, target: ndarray) -> Any:
     if logp.ndim == 1:
         return logp[target]
     if target.shape[0] != logp.shape[0]:
-        raise ValueError(
+        raise TorchError(
             f"Expected input batch_size ({logp.shape[0]}) to match target batch_size "
             f"({target.shape[0]})."
         )
     if target.size and (target.max() >= logp.shape[1] or target.min() < 0):
-        raise IndexError(f"Target {int(target.max())} is out of bounds.")
+        raise TorchError(f"Target {int(target.max())} is out of bounds.")
     return logp[np.arange(logp.shape[0]), target]
 
 

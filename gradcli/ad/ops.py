@@ -676,7 +676,10 @@ def setitem(x: Tensor, index: Any, value: Any) -> None:
     idx, advanced = normalize_index(index)
     _check_index(x, idx)
     v = _operand(value)
-    if State.grad_enabled and (x.requires_grad or (type(v) is Tensor and v.requires_grad)):
+    vt = type(v) is Tensor
+    if (State.grad_enabled and (x.requires_grad or (vt and v.requires_grad))) or (
+        State.forward_level and (x.tangent is not None or (vt and v.tangent is not None))
+    ):
         kind = "IndexPutBackward0" if advanced else "CopySlices"
         record_inplace(x, index_put(x, v, idx, kind))
         return

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from gradcli.ad import dtypes
+from gradcli.ad.kernels import TorchError
 from gradcli.errors import GdLimitError, GdRuntimeError
 
 if TYPE_CHECKING:
@@ -30,6 +31,10 @@ ndarray = np.ndarray
 EMPTY: dict[str, Any] = {}
 
 
+DEFAULT_MAX_MEMORY = 2 << 30  # 2 GiB: --max-memory's default
+MEMORY_CHECK_BYTES = 32 << 20  # measure the process's memory after this many new bytes
+
+
 class State:
     """Process-wide autograd state: grad mode, forward-mode level, the tape, limits."""
 
@@ -39,6 +44,8 @@ class State:
     tape: list[Node] | None = None  # when a list, every recorded node is appended to it
     span: object = None  # opaque source position stamped on each new node
     max_elements: int = 50_000_000  # cap on the elements of one tensor
+    max_memory: int = DEFAULT_MAX_MEMORY  # cap on the process's resident memory, in bytes
+    allocated: int = 0  # bytes allocated since memory was last measured
     detect_anomaly: bool = False
     retain_graphs: bool = False  # keep every graph after backward (the CLI re-differentiates)
     on_record: Callable[[Node, Tensor], None] | None = None  # sees each new node and its output
@@ -289,21 +296,102 @@ def check_size(n: int) -> None:
             f"tensor of {n:,} elements exceeds the limit of {State.max_elements:,} elements",
             hint="raise it with --max-elements if you really need it",
         )
+    note_allocation(n * 8)
+
+
+def _resident_bytes() -> int:
+    """The process's resident memory now (Linux), else its peak so far, in bytes."""
+    try:
+        with open("/proc/self/statm", "rb") as f:
+            return int(f.read().split()[1]) * _PAGE_SIZE
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        import resource
+        import sys
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak if sys.platform == "darwin" else peak * 1024
+    except (ImportError, OSError):  # pragma: no cover - Windows
+        return 0
+
+
+def _page_size() -> int:
+    try:
+        import os
+
+        return os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - Windows
+        return 4096
+
+
+_PAGE_SIZE = _page_size()
+
+
+def check_memory() -> None:
+    """Raise the memory-limit error if the process holds more than State.max_memory."""
+    State.allocated = 0
+    used = _resident_bytes()
+    if used > State.max_memory:
+        raise GdLimitError(
+            f"memory limit reached: the program holds {used / 2**20:,.0f} MiB, more than "
+            f"the limit of {State.max_memory / 2**20:,.0f} MiB",
+            hint="tensors kept alive (a growing list, or a graph that keeps growing: use "
+            "no_grad() or detach()) add up; raise the limit with --max-memory",
+        )
+
+
+def note_allocation(nbytes: int) -> None:
+    """Count new bytes; measure the process's memory every MEMORY_CHECK_BYTES."""
+    State.allocated += nbytes
+    if State.allocated > MEMORY_CHECK_BYTES:
+        check_memory()
+
+
+def check_broadcast(arrays: list[Any]) -> None:
+    """Refuse, before computing it, a broadcast whose result would exceed the element cap."""
+    n = 1
+    for a in arrays:
+        if type(a) is ndarray:
+            n *= a.size
+    if n <= State.max_elements:  # the result of broadcasting never exceeds the inputs' product
+        return
+    try:
+        shape = np.broadcast_shapes(*[a.shape for a in arrays if type(a) is ndarray])
+    except ValueError:
+        return  # the kernel reports the mismatch
+    size = 1
+    for d in shape:
+        size *= d
+    check_size(size)
+
+
+_BROADCASTING = frozenset(("binary", "elementwise", "loss"))
 
 
 def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> Tensor:
     """Run one op: forward kernel, then record a node if any input requires grad."""
     arrays = [a.array if type(a) is Tensor else a for a in args]
+    if rule.kind in _BROADCASTING and len(arrays) > 1:
+        check_broadcast(arrays)
     try:
         out = rule.forward(*arrays, **params)
     except GdRuntimeError:
         raise
+    except TorchError as e:
+        raise GdRuntimeError(str(e)) from None
     except (ValueError, TypeError, IndexError, ZeroDivisionError, OverflowError) as e:
         raise GdRuntimeError(rule.explain_failure(arrays, params, e)) from None
+    except MemoryError:
+        raise GdLimitError(f"out of memory computing '{rule.name}'",
+                           hint="lower the sizes involved, or raise --max-memory") from None
     if type(out) is not ndarray:
         out = np.asarray(out)
     if out.size > State.max_elements:
         check_size(out.size)
+    State.allocated += out.nbytes
+    if State.allocated > MEMORY_CHECK_BYTES:
+        check_memory()
     t = Tensor.__new__(Tensor)
     t.array = out
     t.grad = None
@@ -318,11 +406,20 @@ def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> 
         # and out remembers its base, whose graph an in-place change of out must update.
         t._vc = args[0]._vc
         t._view = (args[0], rule, params)
-    if State.grad_enabled and rule.differentiable and out.dtype.kind == "f":
-        for a in args:
-            if type(a) is Tensor and a.requires_grad:
-                _record(rule, args, params, t)
-                break
+    if State.grad_enabled:
+        if rule.differentiable and out.dtype.kind == "f":
+            for a in args:
+                if type(a) is Tensor and a.requires_grad:
+                    _record(rule, args, params, t)
+                    break
+        else:
+            for a in args:
+                if type(a) is Tensor and a.requires_grad:
+                    # Nothing to record (a comparison, say), but the output depends on a
+                    # tensor that requires grad: advance the counter so control flow that
+                    # tests it can tell (explain's "depends on input").
+                    State.seq += 1
+                    break
     if State.detect_anomaly:
         _check_finite(rule, t, arrays)
     if State.forward_level:
@@ -493,7 +590,10 @@ def record_inplace(target: Tensor, result: Tensor) -> Tensor:
         target.grad_fn = node
         target.requires_grad = True
     target.tangent = result.tangent
-    if target._view is not None and State.grad_enabled and target.requires_grad:
+    if target._view is not None and (
+        (State.grad_enabled and target.requires_grad)
+        or (State.forward_level and target.tangent is not None)
+    ):
         _rebase(target)
     return target
 
@@ -502,7 +602,8 @@ def _rebase(view: Tensor) -> None:
     """After an in-place change of a view, record that its base changed too.
 
     As PyTorch's CopySlices: the base's new value is its old one with the view's value
-    written in, and so on up a chain of views. The data is already there (shared storage).
+    written in, and so on up a chain of views. The data is already there (shared storage);
+    the graph and, in forward mode, the tangent are not.
     """
     from gradcli.ad import ops
 
@@ -516,8 +617,11 @@ def _rebase(view: Tensor) -> None:
             (value,) = rule.vjp(view, None, base, **params)
             index = (Ellipsis,)
         new = ops.index_put(base, value, index, "CopySlices")
-        base.grad_fn = new.grad_fn
-        base.requires_grad = new.requires_grad
+        if new.grad_fn is not None:
+            base.grad_fn = new.grad_fn
+            base.requires_grad = True
+        if State.forward_level:
+            base.tangent = new.tangent
         view = base
 
 
