@@ -1,7 +1,9 @@
 """Print an AST back as gd source, with only the parentheses the grammar needs.
 
 `parse(unparse(tree)) == tree` for every tree the parser can produce (spans aside);
-the round-trip property tests rely on it.
+the round-trip property tests rely on it. One exception: a string constant inside an
+f-string field that repr() would escape (a tab, say) raises ValueError, because
+Python 3.11's syntax allows no backslash there.
 """
 
 from __future__ import annotations
