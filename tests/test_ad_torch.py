@@ -512,6 +512,26 @@ def test_op_matches_torch(o: Op, dtype: str) -> None:
         _compare_grads(ours.get("g2"), theirs.get("g2"), wrt, dtype, "second derivative")
 
 
+FORWARD_MODE = [o for o in OPS if o.grads and not o.const and o.id not in ("max_dim",
+                 "min_dim_keepdim", "max_neg_dim")]
+
+
+@pytest.mark.parametrize("o", FORWARD_MODE, ids=[o.id for o in FORWARD_MODE])
+def test_op_jvp_matches_torch(o: Op) -> None:
+    """Forward mode (tangents through the JVP rules, in-place ops and views) vs PyTorch."""
+    seed = _seed(o.id, "jvp")
+    arrays = _arrays(o, seed)
+    rng = np.random.default_rng(seed + 2)
+    tangents = [rng.standard_normal(a.shape) for a in arrays]
+    out_o, jv_o = AF.jvp(lambda *xs: o.fn(OURS, *xs), tuple(F.tensor(a) for a in arrays),
+                         tuple(F.tensor(t) for t in tangents))
+    out_t, jv_t = torch.autograd.functional.jvp(
+        lambda *xs: o.fn(THEIRS, *xs), tuple(torch.tensor(a) for a in arrays),
+        tuple(torch.tensor(t) for t in tangents))
+    close(out_o, out_t, "float64", "forward output")
+    close(jv_o, jv_t, "float64", "J·v")
+
+
 # --------------------------------------------------------------------------- whole programs
 
 
