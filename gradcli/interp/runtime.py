@@ -374,6 +374,9 @@ class Program:
             value, span = frame.vars[name], None
         else:
             value, span, name = rt.last_value, rt.last_value_span, rt.last_value_name
+            if name is not None and name in frame.vars:
+                # A variable's final value: loops and branches may have rebound it since.
+                value = frame.vars[name]
         return ProgramResult(
             value=value, name=name, span=span, variables=dict(frame.vars),
             inputs=dict(rt.inputs), control=list(rt.controls), tape=tape,
