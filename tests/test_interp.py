@@ -1202,6 +1202,12 @@ def test_result_is_last_expression_statement_else_last_assignment() -> None:
     assert res.value == 2.0 and res.name == "x"
 
 
+def test_result_named_by_the_last_assignment_is_its_final_value() -> None:
+    # A loop after `y = x` rebinds y: the result is y as the program left it.
+    res, _ = run("x = tensor(1.0)\ny = x\nfor i in range(3):\n    y = y * 2")
+    assert res.name == "y" and arr(res.value) == 8.0
+
+
 def test_result_of_is_any_variable() -> None:
     res, _ = run("x = 2.0\ny = x * 3\nz = y + 1", result_name="y")
     assert res.value == 6.0 and res.name == "y"
