@@ -23,10 +23,6 @@ _f32 = dtypes.float32
 _f64 = dtypes.float64
 
 
-def _dims(x: Any) -> tuple[list, list, list]:
-    return ([], [], [x]) if type(x) is not ndarray else (([x.dtype], [], []) if x.ndim else ([], [x.dtype], []))
-
-
 def result_type(a: Any, b: Any) -> np.dtype:
     """PyTorch's result dtype of a binary op on arrays and/or Python numbers."""
     ta = type(a) is ndarray
@@ -330,7 +326,8 @@ def norm(x: ndarray, p: float = 2.0, dim: Any = None, keepdim: bool = False) -> 
     """Vector p-norm over dims (all when None)."""
     if x.dtype.kind != "f":
         raise TorchError(
-            f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {_scalar_name(x.dtype)}"
+            "linalg.vector_norm: Expected a floating point or complex tensor as input. "
+            f"Got {_scalar_name(x.dtype)}"
         )
     ax = _axis(dim)
     if p == 2:
@@ -542,8 +539,9 @@ def dot(a: ndarray, b: ndarray) -> Any:
     _check_float_match(a, b, "both vectors")
     if a.shape[0] != b.shape[0]:
         raise TorchError(
-            f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] to have the same "
-            f"number of elements, but got {a.shape[0]} and {b.shape[0]} elements respectively"
+            f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] "
+            f"to have the same number of elements, but got {a.shape[0]} and {b.shape[0]} "
+            "elements respectively"
         )
     return np.dot(a, b)
 

@@ -269,7 +269,8 @@ class Tensor:
 
     def __index__(self) -> int:
         if self.array.dtype.kind not in "iub" or self.array.size != 1:
-            raise GdRuntimeError("only integer tensors of a single element can be converted to an index")
+            raise GdRuntimeError(
+                "only integer tensors of a single element can be converted to an index")
         return int(self.item())
 
     # Tensors are compared by identity in sets and dicts (== is elementwise).
@@ -446,7 +447,8 @@ def _record(rule: Rule, args: tuple[Any, ...], params: dict[str, Any], t: Tensor
         State.on_record(node, t)
 
 
-def _propagate_tangent(rule: Rule, args: tuple[Any, ...], params: dict[str, Any], t: Tensor) -> None:
+def _propagate_tangent(rule: Rule, args: tuple[Any, ...], params: dict[str, Any],
+                       t: Tensor) -> None:
     tangents = [a.tangent if type(a) is Tensor else None for a in args]
     if all(x is None for x in tangents) or not rule.differentiable or t.array.dtype.kind != "f":
         return
@@ -569,12 +571,12 @@ def record_inplace(target: Tensor, result: Tensor) -> Tensor:
             f"result type {_torch_scalar_name(rarr.dtype)} can't be cast to the desired "
             f"output type {_torch_scalar_name(tdtype)}"
         )
-    if rarr.shape != target.array.shape:
-        if np.broadcast_shapes(rarr.shape, target.array.shape) != target.array.shape:
-            raise GdRuntimeError(
-                f"output with shape {list(target.array.shape)} doesn't match the broadcast "
-                f"shape {list(np.broadcast_shapes(rarr.shape, target.array.shape))}"
-            )
+    if (rarr.shape != target.array.shape
+            and np.broadcast_shapes(rarr.shape, target.array.shape) != target.array.shape):
+        raise GdRuntimeError(
+            f"output with shape {list(target.array.shape)} doesn't match the broadcast "
+            f"shape {list(np.broadcast_shapes(rarr.shape, target.array.shape))}"
+        )
     if node is not None and node.inputs is not None and node.rule.saves_inputs:
         # The op saved the target's *old* value: keep a private copy of it, since the
         # storage is about to be overwritten.
