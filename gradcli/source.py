@@ -32,7 +32,9 @@ class Source:
 
     def line_text(self, line: int) -> str:
         """The text of a 1-based line, without its newline ('' when out of range)."""
-        lines = self.text.splitlines()
+        # Only \n ends a line, as the parser counts them (splitlines() would also break
+        # at \f, \x1c or \u2028 and misplace carets).
+        lines = self.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         if 1 <= line <= len(lines):
             return lines[line - 1]
         return ""

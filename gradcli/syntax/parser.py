@@ -81,6 +81,10 @@ _BLOCK_KEYWORDS = {
 # ------------------------------------------------------------------ public API
 
 
+class ParserBug(RuntimeError):
+    """An unexpected failure inside the parser (a gradcli bug, exit 70)."""
+
+
 def parse(source: Source, *, max_bytes: int = DEFAULT_MAX_BYTES) -> gd.Module:
     """Parse a gd program; raises GdSyntaxError (and nothing else) when it is not valid."""
     text = _checked_text(source.text, max_bytes)
@@ -222,8 +226,9 @@ def _guarded(build: Callable[[], T]) -> T:
     except MemoryError as exc:
         raise GdSyntaxError("program too large to parse") from exc
     except Exception as exc:
-        # A bug in gradcli, not in the program; reported without a traceback all the same.
-        raise GdSyntaxError(f"internal error while parsing: {exc!r}") from exc
+        # A bug in gradcli, not in the program: let it reach the CLI's internal-error path
+        # (exit 70), never disguised as the user's syntax error.
+        raise ParserBug(f"internal error while parsing: {exc!r}") from exc
     finally:
         if collecting:
             gc.enable()
