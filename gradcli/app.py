@@ -63,6 +63,7 @@ class AppOptions:
     max_steps: int | None = None
     max_depth: int | None = None
     max_elements: int | None = None
+    max_memory: int | None = None  # bytes
     detect_anomaly: bool = False
     write: Callable[[str], None] | None = None  # where program prints go (None: captured)
     progress: Callable[[str, int, int], None] | None = None  # (what, done, total) for long work
@@ -189,6 +190,10 @@ class _Session:
 
     def __enter__(self) -> _Session:
         o = self.opts
+        self.saved_memory = State.max_memory
+        if o.max_memory:
+            State.max_memory = o.max_memory
+        State.allocated = 0
         self.saved = (dtypes.DefaultDtype.value, State.max_elements, State.detect_anomaly,
                       State.retain_graphs, State.grad_enabled)
         if o.dtype:
@@ -202,6 +207,7 @@ class _Session:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        State.max_memory = self.saved_memory
         (dtypes.DefaultDtype.value, State.max_elements, State.detect_anomaly,
          State.retain_graphs, State.grad_enabled) = self.saved
 

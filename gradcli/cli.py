@@ -97,6 +97,55 @@ def _exit_for(err: Any) -> Exit:
     return Exit.RUNTIME
 
 
+def _parse_size(ctx: Any, param: Any, value: str | None) -> int | None:
+    """A memory size: bytes, or a number with K, M, G or T (powers of 1024)."""
+    if value is None:
+        return None
+    text = value.strip().upper().removesuffix("B").removesuffix("I")
+    scale = 1
+    if text and text[-1] in "KMGT":
+        scale = 1024 ** ("KMGT".index(text[-1]) + 1)
+        text = text[:-1]
+    try:
+        n = int(float(text) * scale)
+    except (ValueError, OverflowError):
+        raise click.BadParameter(
+            f"{value!r} is not a size (examples: 512M, 2G, 1000000)") from None
+    if n < 1 << 20:
+        raise click.BadParameter(f"{value!r} is below the minimum of 1M")
+    return n
+
+
+def _cap_address_space(max_memory: int | None) -> Any:
+    """A safety net under --max-memory: cap the address space so that an allocation
+    nothing else caught fails with MemoryError (exit 4) instead of eating the machine.
+    Returns the limits to restore."""
+    try:
+        import resource
+
+        from gradcli.ad.tensor import DEFAULT_MAX_MEMORY
+
+        with open("/proc/self/statm", "rb") as f:
+            mapped = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        cap = mapped + (max_memory or DEFAULT_MAX_MEMORY) + (1 << 30)
+        if hard != resource.RLIM_INFINITY:
+            cap = min(cap, hard)
+        if soft != resource.RLIM_INFINITY and soft <= cap:
+            return None
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+        return soft, hard
+    except (ImportError, OSError, ValueError, IndexError, AttributeError):
+        return None  # not Linux: the in-process checks remain
+
+
+def _restore_address_space(saved: Any) -> None:
+    if saved is not None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, saved)
+
+
 def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
     """The one catch site: every failure becomes a message and an exit code."""
 
@@ -104,10 +153,20 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> None:
         ctx: Ctx = kwargs.pop("_ctx")
         state: dict[str, Any] = {"source": None}
+        saved_limit = _cap_address_space(kwargs.get("max_memory"))
         try:
             try:
                 code = fn(*args, state=state, ctx=ctx, **kwargs)
+            except (MemoryError, RecursionError) as e:
+                # Limits the interpreter did not catch at a finer place still end cleanly.
+                from gradcli.errors import GdLimitError
+
+                raise GdLimitError("out of memory" if isinstance(e, MemoryError) else
+                                   "maximum recursion depth exceeded",
+                                   hint="the input is too large or too deeply nested; "
+                                   "raise --max-memory if it is legitimate") from None
             finally:
+                _restore_address_space(saved_limit)
                 _PROGRESS.close()
         except KeyboardInterrupt:
             click.echo("gradcli: interrupted", err=True)
@@ -167,6 +226,9 @@ def program_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--detect-anomaly", is_flag=True,
                      help="Stop at the first op (forward or backward) producing NaN or inf, "
                      "naming it and its source line."),
+        click.option("--max-memory", metavar="SIZE", default=None, callback=_parse_size,
+                     help="Cap on the memory the program may hold (tensors, the graph, "
+                     "values), e.g. 512M or 4G [default: 2G]."),
         click.option("--max-elements", type=click.IntRange(1), default=None,
                      help="Cap on the elements of one tensor [default: 50,000,000]."),
         click.option("--max-depth", type=click.IntRange(1, 10_000), default=None,
@@ -239,6 +301,7 @@ def _app_options(kw: dict[str, Any], wrt: tuple[str, ...] = ()) -> Any:
         sets=list(kw.pop("sets")), wrt=list(wrt), of=kw.pop("of"), dtype=kw.pop("dtype"),
         seed=kw.pop("seed"), max_steps=kw.pop("max_steps"), max_depth=kw.pop("max_depth"),
         max_elements=kw.pop("max_elements"), detect_anomaly=kw.pop("detect_anomaly"),
+        max_memory=kw.pop("max_memory"),
         progress=_PROGRESS if _PROGRESS.enabled else None)
 
 

@@ -428,6 +428,7 @@ def expand(x: Tensor, *shape: Any) -> Tensor:
     s = tuple(x.shape[i - lead] if n == -1 else n for i, n in enumerate(s))
     if s == x.shape:
         return x
+    check_size(math.prod(s))  # before numpy materializes the broadcast
     return apply(_RULES["expand"], (x,), {"shape": s})
 
 
@@ -524,6 +525,9 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
 
 def diag(x: Tensor, diagonal: int = 0) -> Tensor:
     """Matrix from a vector's diagonal, or a matrix's diagonal."""
+    if x.ndim == 1:
+        n = x.shape[0] + (diagonal if diagonal >= 0 else -diagonal)  # (ops.abs shadows abs)
+        check_size(n * n)
     return apply(_RULES["diag"], (x,), {"diagonal": diagonal, "embed": x.ndim == 1})
 
 
@@ -727,6 +731,11 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
         return mm(a, b)
     # Batched, including a vector against a batch of matrices (UnsafeViewBackward0 as in
     # PyTorch, which folds these into one product).
+    try:
+        batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    except ValueError:
+        batch = ()  # the kernel reports the mismatch
+    check_size(math.prod(batch) * (a.shape[-2] if na > 1 else 1) * (b.shape[-1] if nb > 1 else 1))
     return apply(_RULES["matmul"], (a, b))
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gradcli.ad import ops as F
-from gradcli.ad.tensor import Node, State, Tensor
+from gradcli.ad.tensor import Node, State, Tensor, check_memory
 from gradcli.errors import GdError, GdLimitError, GdRuntimeError, UsageError
 from gradcli.interp.builtins import registry
 from gradcli.interp.compiler import RETURN, Compiler, Frame
@@ -190,13 +190,17 @@ class Runtime:
         """Count a loop iteration or call; stop at --max-steps."""
         self.steps += 1
         if not self.steps & 0xFFF:
-            self._every_4096_steps()
+            self._every_4096_steps(span)
         if self.steps > self.max_steps:
             raise GdLimitError(
                 f"step limit reached: more than {self.max_steps:,} loop iterations and calls",
                 span, hint="an endless loop? raise the limit with --max-steps N")
 
-    def _every_4096_steps(self) -> None:
+    def _every_4096_steps(self, span: Span) -> None:
+        try:
+            check_memory()  # a loop that keeps growing lists, strings or the graph
+        except GdError as e:
+            raise e.at(span) from None
         if not self.steps & 0xFFFF and self.options.on_steps is not None:
             self.options.on_steps(self.steps)
         if self.gc_paused and gc.get_count()[0] > GC_BUDGET:
