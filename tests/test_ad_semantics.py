@@ -441,6 +441,18 @@ def test_inplace_change_of_a_view_updates_its_base() -> None:
     assert arr(m.grad).tolist() == [[10.0, 10.0], [1.0, 1.0]]
 
 
+def test_a_view_follows_later_inplace_changes_of_its_base() -> None:
+    a = param([1.0, 2.0, 3.0])
+    x = a * 1
+    v = x[0:2]
+    w = x[1:]
+    x.mul_(3)  # v and w see it: same storage, and their history is rebuilt on use
+    w.mul_(a[0:2])
+    assert arr(v).tolist() == [3.0, 6.0]
+    (v * 1).sum().backward()
+    assert arr(a.grad).tolist() == [9.0, 3.0, 0.0]  # v = (3a₀, 3a₁·a₀)
+
+
 def test_views_alias_storage_outside_the_graph_too() -> None:
     x = F.ones(3)
     x[0:2].add_(1)

@@ -349,6 +349,13 @@ OPS: list[Op] = [
     op("chained_views_", lambda m, a, b: _on_view(
         a, lambda y: y.unsqueeze(0)[0, 1:].transpose(0, 1).mul_(b)), N(3, 4), N(2)),
     op("view_then_use", lambda m, a: _on_view(a, lambda y: y[:, 0].exp_()) * a, N(3, 2)),
+    # a view taken before its base (or a sibling view) changed in place sees the change
+    op("view_after_base_mul_", lambda m, a, b: _view_after(a, lambda y: y.mul_(b)), N(3, 4),
+       N(4)),
+    op("view_after_sibling_", lambda m, a, b: _view_after(a, lambda y: y[:, 1:3].mul_(b)),
+       N(3, 4), N(3, 1)),
+    op("view_after_setitem", lambda m, a, b: _view_after(a, lambda y: y.__setitem__(
+        (slice(None), 0), b)), N(3, 4), N(3)),
     # matmul family
     op("mm", lambda m, a, b: m.mm(a, b), N(3, 4), N(4, 2)),
     op("mv", lambda m, a, b: m.mv(a, b), N(3, 4), N(4)),
@@ -408,6 +415,13 @@ def _on_view(x: Any, change: Callable[[Any], Any]) -> Any:
     y = x * 1
     change(y)
     return y
+
+
+def _view_after(x: Any, change: Callable[[Any], Any]) -> Any:
+    y = x * 1
+    v = y.t()[1:]  # a view of y, taken first
+    change(y)
+    return v.exp() * 2
 
 
 def _iadd(x: Any, b: Any) -> Any:

@@ -123,8 +123,9 @@ class Tensor:
         self.grad: Tensor | None = None
         self.grad_fn: Node | None = None
         self._vc = [0]  # version counter, shared with detach()ed aliases and views
-        # (base, rule, params) when this tensor is a view of base's storage (x[0], x.t()…)
-        self._view: tuple[Tensor, Rule, dict[str, Any]] | None = None
+        # (base, rule, params, version) when this tensor is a view of base's storage (x[0],
+        # x.t()…); version: of the shared storage when the view's graph was last current
+        self._view: tuple[Tensor, Rule, dict[str, Any], int] | None = None
         self.tangent: Tensor | None = None
         if requires_grad and array.dtype.kind != "f":
             raise GdRuntimeError(
@@ -406,7 +407,7 @@ def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> 
         # either changes both. They share the version counter (the saved-tensor check),
         # and out remembers its base, whose graph an in-place change of out must update.
         t._vc = args[0]._vc
-        t._view = (args[0], rule, params)
+        t._view = (args[0], rule, params, t._vc[0])
     if State.grad_enabled:
         if rule.differentiable and out.dtype.kind == "f":
             for a in args:
@@ -429,6 +430,9 @@ def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> 
 
 
 def _record(rule: Rule, args: tuple[Any, ...], params: dict[str, Any], t: Tensor) -> None:
+    for a in args:
+        if type(a) is Tensor and a._view is not None:
+            _sync_view(a)
     parents = tuple(
         (_leaf_edge(a) if a.requires_grad else None) if type(a) is Tensor else None
         for a in args
@@ -449,6 +453,9 @@ def _record(rule: Rule, args: tuple[Any, ...], params: dict[str, Any], t: Tensor
 
 def _propagate_tangent(rule: Rule, args: tuple[Any, ...], params: dict[str, Any],
                        t: Tensor) -> None:
+    for a in args:
+        if type(a) is Tensor and a._view is not None:
+            _sync_view(a)
     tangents = [a.tangent if type(a) is Tensor else None for a in args]
     if all(x is None for x in tangents) or not rule.differentiable or t.array.dtype.kind != "f":
         return
@@ -592,6 +599,8 @@ def record_inplace(target: Tensor, result: Tensor) -> Tensor:
         target.grad_fn = node
         target.requires_grad = True
     target.tangent = result.tangent
+    if target._view is not None:
+        target._view = (*target._view[:3], target._vc[0])  # its graph is the newest now
     if target._view is not None and (
         (State.grad_enabled and target.requires_grad)
         or (State.forward_level and target.tangent is not None)
@@ -610,7 +619,7 @@ def _rebase(view: Tensor) -> None:
     from gradcli.ad import ops
 
     while view._view is not None:
-        base, rule, params = view._view
+        base, rule, params, _ = view._view
         if rule.name == "getitem":
             value, index = view, params["index"]
         else:
@@ -624,7 +633,28 @@ def _rebase(view: Tensor) -> None:
             base.requires_grad = True
         if State.forward_level:
             base.tangent = new.tangent
+        if base._view is not None:
+            base._view = (*base._view[:3], base._vc[0])
         view = base
+
+
+def _sync_view(t: Tensor) -> None:
+    """Bring a view's graph (and tangent) up to date after its storage changed in place
+    through its base or another view: the view op again, on the base's current history
+    (PyTorch regenerates a view's grad_fn the same way)."""
+    assert t._view is not None
+    base, rule, params, version = t._view
+    if version == t._vc[0]:
+        return
+    t._view = (base, rule, params, t._vc[0])
+    if t.grad_fn is None and t.tangent is None:
+        return
+    with grad_mode(True):  # the view's history must follow its base's, whatever the mode
+        fresh = apply(rule, (base,), params)
+    if fresh.grad_fn is not None:
+        t.grad_fn = fresh.grad_fn
+    if State.forward_level:
+        t.tangent = fresh.tangent
 
 
 def _snapshot(t: Tensor) -> Tensor:
