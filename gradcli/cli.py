@@ -7,11 +7,13 @@ misuse, a limit reached); 70 internal error (a bug in gradcli).
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import functools
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -66,7 +68,7 @@ def _error_info(err: Any, source: Any) -> Any:
     span = err.span
     line_text = None
     file = getattr(source, "name", None)
-    if span is not None and source is not None:
+    if span is not None and source is not None and source.text:
         line_text = source.line_text(span.line)
     end_col = None
     if span is not None:
@@ -307,8 +309,21 @@ def _app_options(kw: dict[str, Any], wrt: tuple[str, ...] = ()) -> Any:
 
 def _load(state: dict[str, Any], kw: dict[str, Any]) -> Any:
     from gradcli.app import load_source
+    from gradcli.errors import GdSyntaxError
+    from gradcli.source import Source
 
-    source = load_source(kw.pop("prog"), kw.pop("expr"))
+    prog, expr = kw.pop("prog"), kw.pop("expr")
+    try:
+        source = load_source(prog, expr)
+    except GdSyntaxError:
+        # Undecodable bytes: the error still names the file and shows its line (with the
+        # bad bytes replaced), not an anonymous <input>.
+        text = ""
+        if prog not in (None, "-"):
+            with contextlib.suppress(OSError):
+                text = Path(prog).read_bytes().decode("utf-8", errors="replace")
+        state["source"] = Source("<stdin>" if prog == "-" else str(prog), text)
+        raise
     state["source"] = source
     return source
 
