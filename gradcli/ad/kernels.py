@@ -23,6 +23,19 @@ _f32 = dtypes.float32
 _f64 = dtypes.float64
 
 
+def _array_out() -> Any:
+    """`out=...` makes a ufunc return a 0-d array instead of a numpy scalar (numpy ≥ 2.3),
+    saving the np.asarray that would wrap the scalar again; older numpy: out=None."""
+    try:
+        np.negative(np.zeros(()), out=...)  # type: ignore[call-overload]
+    except TypeError:
+        return None
+    return ...
+
+
+_ARRAY = _array_out()
+
+
 def result_type(a: Any, b: Any) -> np.dtype:
     """PyTorch's result dtype of a binary op on arrays and/or Python numbers."""
     ta = type(a) is ndarray
@@ -59,16 +72,37 @@ def _cast(x: Any, dtype: np.dtype) -> Any:
 
 def _binary(ufunc: np.ufunc):
     def kernel(a: Any, b: Any) -> Any:
+        # Fast paths (the common cases of result_type, inlined): same-dtype arrays, and an
+        # array with a Python number that does not change its dtype. Per-op overhead is
+        # what scalar and small-tensor programs pay (bench W1, W2).
+        if type(a) is ndarray:
+            rt = a.dtype
+            if type(b) is ndarray:
+                if b.dtype == rt:
+                    out = ufunc(a, b, out=_ARRAY)
+                    return out if type(out) is ndarray and out.dtype == rt else _fix(out, rt)
+            else:
+                k = rt.kind
+                if k == "f" or (k == "i" and type(b) is int) or type(b) is bool:
+                    out = ufunc(a, b, out=_ARRAY)
+                    return out if type(out) is ndarray and out.dtype == rt else _fix(out, rt)
+        elif type(b) is ndarray:
+            rt = b.dtype
+            k = rt.kind
+            if k == "f" or (k == "i" and type(a) is int) or type(a) is bool:
+                out = ufunc(a, b, out=_ARRAY)
+                return out if type(out) is ndarray and out.dtype == rt else _fix(out, rt)
         rt = result_type(a, b)
-        out = ufunc(_cast(a, rt), _cast(b, rt))
-        if type(out) is ndarray and out.dtype != rt:
-            out = out.astype(rt)
-        elif type(out) is not ndarray:
-            out = np.asarray(out, dtype=rt)
-        return out
+        return _fix(ufunc(_cast(a, rt), _cast(b, rt)), rt)
 
     kernel.__name__ = ufunc.__name__
     return kernel
+
+
+def _fix(out: Any, rt: np.dtype) -> Any:
+    if type(out) is ndarray:
+        return out if out.dtype == rt else out.astype(rt)
+    return np.asarray(out, dtype=rt)
 
 
 add = _binary(np.add)
@@ -100,7 +134,7 @@ def _float_unary(f: Any):
     def kernel(x: ndarray) -> Any:
         if x.dtype.kind != "f":
             x = x.astype(dtypes.default_dtype())
-        return f(x)
+        return f(x, out=_ARRAY)
 
     kernel.__name__ = getattr(f, "__name__", "kernel")
     return kernel
