@@ -568,6 +568,10 @@ def explain(source: Source, opts: AppOptions) -> ExplainResult:
                 g = captured.get(id(x))
                 grads[n] = _data(g if g is not None else tensor_from_array(
                     np.zeros(x.shape, x.dtype)))
+        else:
+            # The result does not depend on any input: its gradient is zero (as `eval` says).
+            grads = {n: _data(tensor_from_array(np.zeros(x.shape, x.dtype)))
+                     for n, x in zip(opts.wrt, xs, strict=True)}
         control = [_control_info(c) for c in res.control if c.evaluations or c.iterations]
         return ExplainResult(_data(y), res.name, steps, grads, control, out.getvalue())
 

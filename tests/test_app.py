@@ -642,6 +642,11 @@ def test_explain_loop_run_several_times() -> None:
     assert float(val(r.grads["x"])) == 12.0
 
 
+def test_explain_result_independent_of_the_input_has_zero_gradient() -> None:
+    r = app.explain(S("x = tensor([1.0, 2.0])\ny = tensor(3.0)"), opts(wrt=["x"]))
+    assert r.steps == [] and val(r.grads["x"]).tolist() == [0.0, 0.0]
+
+
 def test_explain_non_scalar_result_seeds_ones() -> None:
     r = app.explain(S("x = tensor([1.0, 2.0])\ny = x * x"), opts(wrt=["x"]))
     assert val(r.grads["x"]).tolist() == [2.0, 4.0]

@@ -233,6 +233,14 @@ def test_exit_3_syntax_error_exact_text() -> None:
                         "hint: close it with ')'\n")
 
 
+def test_exit_3_syntax_error_as_json() -> None:
+    r = cli("run", "-e", "x = (1", "--format", "json")
+    assert r.exit_code == 3 and r.stderr == ""
+    err = strict_json(r.stdout)["error"]
+    check(err, ERROR)
+    assert (err["kind"], err["line"], err["column"]) == ("syntax", 1, 5)
+
+
 def test_exit_3_invalid_utf8(prog: Any) -> None:
     Path("bad.gd").write_bytes(b"x = 1\n\xff\n")
     r = cli("run", "bad.gd")
@@ -599,6 +607,11 @@ def test_process_exit_codes_and_streams(tmp_path: Path) -> None:
     assert r.returncode == 3 and r.stderr.startswith(b"<expr>:1:5: error: ")
     r = _proc(["run", "missing.gd"], cwd=tmp_path)
     assert r.returncode == 2 and b"no such file" in r.stderr
+
+
+def test_version() -> None:
+    r = cli("--version")
+    assert r.exit_code == 0 and r.stdout.startswith("gradcli, version ")
 
 
 def test_help_documents_the_exit_codes() -> None:

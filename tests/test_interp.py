@@ -1889,6 +1889,69 @@ print(b.grad)
 print(s.grad)
 """
 
+PROGRAMS["integer_and_float_arithmetic"] = """
+x = torch.tensor([-3.5, -1.0, 2.5])
+print(x // 2, x % 2, -7 // 2.0, torch.tensor([-7, 7]) // 2, torch.tensor([-7, 7]) % 3)
+print(torch.tensor([2, 3]) ** 2, torch.tensor([2.0]) ** -1, 2 ** torch.tensor([1, 2]))
+print(torch.tensor(3, dtype=torch.float), torch.tensor([1, 2], dtype=torch.float64) / 3)
+i = torch.tensor([5])
+i += 2
+print(i, i.dtype, torch.tensor([1.5]) + torch.tensor([2], dtype=torch.int64))
+print(x.sum(dim=0, keepdim=True), torch.sum(x, 0), x.mean(-1), x[0].item(), len(x))
+print(x.clone().detach().requires_grad_(True), x.shape[-1], x.size()[0])
+print(torch.arange(0, 1, 0.25), torch.arange(5, 0, -2), torch.linspace(-1, 1, 5))
+print(torch.ones(2, 3).sum(dim=(0, 1)))
+"""
+
+PROGRAMS["gradients_through_indexing"] = """
+a = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+(a.T @ a).sum().backward()
+print(a.grad, a.grad.grad_fn, a.grad.requires_grad)
+x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+y = x[1:] * x[:-1]
+y.sum().backward()
+print(x.grad)
+x.grad = None
+w = torch.where(x > 1.5, x * x, -x)
+w.sum().backward()
+print(x.grad)
+q = torch.cat([x, x]).reshape(2, 3).t()
+print(q, q.is_leaf, q.grad_fn, torch.stack([x, x * 2]).sum(0))
+print(torch.max(x), x.max(dim=0), torch.max(x, torch.tensor(2.0)))
+"""
+
+PROGRAMS["printing_numerics"] = """
+p = torch.tensor([0.2, 0.3, 0.5])
+print(-(p * p.log()).sum(), torch.softmax(p, 0), p.norm(), p.norm(p=1), torch.linalg.norm(p))
+print(torch.tensor([[1.0, 2.0], [3.0, 4.0]]).norm(), torch.tensor(2.0).sqrt() ** 2 == 2.0)
+print(torch.tensor([1e10, 1e-10]), torch.tensor([123.456, 0.001]), torch.tensor([1.0, 2.5e8]))
+print(torch.tensor([0.1, 0.25, 1000.0]), torch.tensor([[1e-4, 1.0]]))
+print(torch.tensor([-1.0, float('inf')]), torch.tensor(float('nan')), torch.tensor([1, -100000]))
+print(torch.randn(0), torch.ones(3, 0, 2), torch.tensor([[]]))
+"""
+
+PROGRAMS["grad_and_backward_forms"] = """
+def f(x, n=3):
+    for _ in range(n):
+        x = x * x
+    return x
+print(torch.autograd.functional.jacobian(f, torch.tensor([1.1, 0.9])))
+print(torch.autograd.functional.hessian(lambda v: f(v, 2).sum(), torch.tensor([1.1, 0.9])))
+x = torch.tensor(1.5, requires_grad=True)
+y = f(x, 2)
+g, = torch.autograd.grad(y, x, create_graph=True, retain_graph=True)
+gg, = torch.autograd.grad(g, x, retain_graph=True)
+print(y, g, gg, torch.autograd.grad(y, [x], retain_graph=True))
+y.backward(torch.tensor(2.0))
+print(x.grad)
+a = torch.tensor([1.0, 2.0], requires_grad=True)
+b = torch.tensor([3.0, 4.0], requires_grad=True)
+torch.autograd.backward([a.sum(), (b * b).sum()])
+print(a.grad, b.grad)
+torch.autograd.backward([a * 1, b * 1], grad_tensors=[torch.ones(2), torch.ones(2) * 2])
+print(a.grad, b.grad)
+"""
+
 # Known differences from PyTorch, kept visible (xfail) until fixed:
 KNOWN_DIFFERENCES = {
     "min_with_dim_prints_as_min": (
