@@ -947,6 +947,11 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, **_: Any) 
     if isinstance(data, (np.ndarray, np.generic)):
         dt = dtypes_resolve(dtype) if dtype is not None else dtypes.canonical(data.dtype)
         return _leaf(np.asarray(data).astype(dt), requires_grad)
+    n, first = 1, data  # the element count, from the first item at each depth
+    while isinstance(first, (list, tuple)) and first:
+        n *= len(first)
+        first = first[0]
+    check_size(n * first.array.size if type(first) is Tensor else n)
     _check_ragged(data)
     dt = dtypes_resolve(dtype) if dtype is not None else _infer_dtype(data)
     try:

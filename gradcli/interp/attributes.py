@@ -6,6 +6,7 @@ and names starting with an underscore are refused before any table is consulted.
 
 from __future__ import annotations
 
+import string
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +15,7 @@ from gradcli.ad import ops as F
 from gradcli.ad.ops import MinMax
 from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdRuntimeError
+from gradcli.interp import limits
 from gradcli.interp.values import (
     BoundMethod,
     DType,
@@ -26,6 +28,12 @@ from gradcli.interp.values import (
 
 def _size(x: Tensor, dim: int | None = None) -> Any:
     return Size(x.shape) if dim is None else x.shape[dim]
+
+
+def _tolist(x: Tensor) -> Any:
+    """The values as nested Python lists (at most 10,000,000 of them)."""
+    limits.check_length(x.numel(), "tolist()")
+    return x.tolist()
 
 
 def _set_grad(x: Tensor, value: Any) -> None:
@@ -70,7 +78,7 @@ TENSOR_METHODS: dict[str, Callable[..., Any]] = {
     **F.METHODS,
     "backward": engine.tensor_backward,
     "item": Tensor.item,
-    "tolist": Tensor.tolist,
+    "tolist": _tolist,
     "detach": Tensor.detach,
     "detach_": Tensor.detach_,
     "requires_grad_": Tensor.requires_grad_,
@@ -142,7 +150,8 @@ def get_attribute(obj: Any, name: str) -> Any:
             return BoundMethod(obj, name, getattr(Size, name))
     elif t is list:
         if name in LIST_METHODS:
-            return BoundMethod(obj, name, getattr(list, name))
+            return BoundMethod(obj, name, limits.LIST_METHOD_GUARDS.get(name)
+                               or getattr(list, name))
     elif t is tuple:
         if name in TUPLE_METHODS:
             return BoundMethod(obj, name, getattr(tuple, name))
@@ -159,25 +168,39 @@ def get_attribute(obj: Any, name: str) -> Any:
 
 
 def _str_method(name: str) -> Callable[..., Any]:
+    guarded = limits.STR_METHOD_GUARDS.get(name)
+    if guarded is not None:
+        return guarded
     method = getattr(str, name)
     if name != "format":
         return method
 
     def fmt(s: str, *args: Any, **kwargs: Any) -> str:
-        # Only positional/keyword fields: attribute or index lookups inside fields could
-        # reach Python objects, so "{0.__class__}" is refused.
-        import string
-
-        for _, field, _, _ in string.Formatter().parse(s):
-            if field and any(c in field for c in ".[_"):
-                raise GdRuntimeError("format fields may only name arguments in gd")
         from gradcli.interp.values import to_str
 
-        return s.format(*[a if isinstance(a, (int, float, str)) else to_str(a) for a in args],
-                        **{k: v if isinstance(v, (int, float, str)) else to_str(v)
-                           for k, v in kwargs.items()})
+        return _SafeFormatter().vformat(
+            s, [a if isinstance(a, (int, float, str)) else to_str(a) for a in args],
+            {k: v if isinstance(v, (int, float, str)) else to_str(v) for k, v in kwargs.items()})
 
     return fmt
+
+
+class _SafeFormatter(string.Formatter):
+    """str.format with fields that only name arguments, at every nesting level.
+
+    "{0.__class__}", "{0[0]}" and the nested "{0:{1.__class__}}" would reach Python
+    objects through attribute or index lookups; widths and precisions are capped.
+    """
+
+    def get_field(self, field_name: str, args: Any, kwargs: Any) -> Any:
+        if "." in field_name or "[" in field_name:
+            raise GdRuntimeError("format fields may only name arguments in gd "
+                                 f"(not {{{field_name}}})")
+        return super().get_field(field_name, args, kwargs)
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        limits.check_format_spec(format_spec)
+        return format(value, format_spec)
 
 
 def set_attribute(obj: Any, name: str, value: Any) -> None:

@@ -15,6 +15,7 @@ from gradcli.ad import engine, forward, functional
 from gradcli.ad import ops as F
 from gradcli.ad.tensor import Tensor, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from gradcli.errors import GdRuntimeError
+from gradcli.interp import limits
 from gradcli.interp.values import (
     DTYPE_VALUES,
     Builtin,
@@ -64,6 +65,11 @@ def _detach(x: Tensor) -> Tensor:
     return x.detach()
 
 
+def _size(s: Any = ()) -> Size:
+    """torch.Size(sizes)."""
+    return Size(limits.bounded(s, "torch.Size()"))
+
+
 def _is_tensor(x: Any) -> bool:
     """Whether x is a tensor."""
     return type(x) is Tensor
@@ -97,6 +103,8 @@ def _minmax(name: str) -> Callable[..., Any]:
             return tfn(*args, **kwargs)
         if len(args) == 1 and type(args[0]) is Tensor:
             return tfn(args[0])
+        if len(args) == 1:
+            limits.bounded(args[0], f"{name}()")  # max(range(10**12)) would run for hours
         return pyfn(*args, **kwargs)
 
     fn.__doc__ = f"{name}(iterable) / {name}(a, b, …) as in Python; {name}(tensor) as torch.{name}."
@@ -114,7 +122,11 @@ def _sum(x: Any, *args: Any, **kwargs: Any) -> Any:
     """sum(tensor, dim=…) as torch.sum; sum(list) as Python's sum."""
     if type(x) is Tensor:
         return F.sum(x, *args, **kwargs)
-    return py.sum(x, *args)
+    if args and isinstance(args[0], (list, tuple, str)):
+        # Python's sum(lists, []) copies the growing list at every item: quadratic.
+        raise GdRuntimeError("sum() of lists or tuples is not supported in gd",
+                             hint="use + or list.extend()")
+    return py.sum(limits.bounded(x, "sum()"), *args)
 
 
 def _scalar(x: Tensor) -> Any:
@@ -146,6 +158,7 @@ def _range(*args: Any) -> range:
 
 def _list(x: Any = ()) -> list[Any]:
     """list(iterable); a tensor gives its rows (or elements) as tensors."""
+    limits.bounded(x, "list()")
     if type(x) is Tensor:
         return [x[i] for i in py.range(py.len(x))]
     return py.list(x)
@@ -175,12 +188,17 @@ def _isinstance_tensor(x: Any) -> bool:
 
 def _enumerate(x: Any, start: int = 0) -> list[tuple[int, Any]]:
     """enumerate(iterable) as a list of (index, item) pairs."""
-    return py.list(py.enumerate(_list(x) if type(x) is Tensor else x, start))
+    return py.list(py.enumerate(_list(x) if type(x) is Tensor else limits.bounded(x, "enumerate()"),
+                                start))
 
 
 def _zip(*xs: Any) -> list[tuple[Any, ...]]:
     """zip(a, b, …) as a list of tuples."""
-    return py.list(py.zip(*(_list(x) if type(x) is Tensor else x for x in xs), strict=False))
+    seqs = [_list(x) if type(x) is Tensor else x for x in xs]
+    sizes = [n for n in (limits.length_of(x) for x in seqs) if n is not None]
+    if sizes:
+        limits.check_length(py.min(sizes), "zip()")
+    return py.list(py.zip(*seqs, strict=False))
 
 
 PYTHON_BUILTINS: dict[str, Callable[..., Any]] = {
@@ -278,7 +296,9 @@ def _math_namespace() -> Namespace:
 
 def _math_fn(fn: Callable[..., Any]) -> Callable[..., Any]:
     def call(*args: Any) -> Any:
-        return fn(*(a.item() if type(a) is Tensor else a for a in args))
+        args = tuple(a.item() if type(a) is Tensor else a for a in args)
+        limits.check_math_call(fn.__name__, args)  # math.factorial(10**8) would hang
+        return fn(*args)
 
     call.__doc__ = fn.__doc__
     return call
@@ -314,7 +334,7 @@ class Registry:
         self.torch = Namespace("torch", {
             **torch_fns, **dtypes_, "autograd": self.autograd, "nn": self.nn,
             "linalg": self.linalg, "pi": pymath.pi, "inf": pymath.inf, "nan": pymath.nan,
-            "e": pymath.e, "Size": Builtin("torch.Size", lambda s=(): Size(s),
+            "e": pymath.e, "Size": Builtin("torch.Size", _size,
                                                 "torch.Size(sizes): a shape, as x.shape is"),
         })
         self.math = _math_namespace()

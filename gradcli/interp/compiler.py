@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from gradcli.ad import ops as F
 from gradcli.ad.tensor import State, Tensor, _set_grad_mode, grad_mode
 from gradcli.errors import GdAssertionError, GdError, GdLimitError, GdRuntimeError
+from gradcli.interp import limits
 from gradcli.interp.attributes import get_attribute, set_attribute
 from gradcli.interp.values import (
     Builtin,
@@ -39,8 +40,8 @@ CONTINUE = object()
 RETURN = object()
 MISSING = object()
 
-MAX_INT_BITS = 100_000  # Python ints beyond this are a limit error (10**10**10 never hangs)
-MAX_SEQUENCE = 10_000_000  # str/list repetition cap
+MAX_INT_BITS = limits.MAX_INT_BITS  # Python ints beyond this are a limit error
+MAX_SEQUENCE = limits.MAX_SEQUENCE  # str/list/tuple length cap
 
 
 class Frame:
@@ -94,10 +95,21 @@ def _mul(a: Any, b: Any) -> Any:
         return F.mul(a, b)
     if (ta in (str, list, tuple) and tb is int) or (tb in (str, list, tuple) and ta is int):
         seq, n = (a, b) if ta is not int else (b, a)
-        if len(seq) * n > MAX_SEQUENCE:
-            raise GdLimitError(f"sequence of {len(seq) * n:,} items exceeds the limit "
-                               f"of {MAX_SEQUENCE:,}")
+        limits.check_length(len(seq) * n)
     return _check_int(a * b)
+
+
+def _add(a: Any, b: Any) -> Any:
+    ta = type(a)
+    if (ta is str or ta is list or ta is tuple) and type(b) is ta:
+        limits.check_length(len(a) + len(b))  # s = s + s in a loop doubles
+    return _check_int(a + b)
+
+
+def _mod(a: Any, b: Any) -> Any:
+    if type(a) is str:
+        limits.check_percent_format(a, b)  # "%999999999d" % 1
+    return operator.mod(a, b)
 
 
 def _lshift(a: Any, b: Any) -> Any:
@@ -105,12 +117,12 @@ def _lshift(a: Any, b: Any) -> Any:
 
 
 BINARY: dict[str, Callable[[Any, Any], Any]] = {
-    "add": lambda a, b: _check_int(a + b),
+    "add": _add,
     "sub": operator.sub,
     "mul": _mul,
     "div": operator.truediv,
     "floordiv": operator.floordiv,
-    "mod": operator.mod,
+    "mod": _mod,
     "pow": _pow,
     "matmul": operator.matmul,
 }
@@ -137,7 +149,9 @@ def iterate(v: Any) -> Any:
     if type(v) is Tensor:
         if v.ndim == 0:
             raise GdRuntimeError("iteration over a 0-d tensor")
-        return [F.getitem(v, i) for i in range(v.shape[0])]
+        # Lazily: `for row in ones(50_000_000)` is bounded by the step limit, not by
+        # materializing 50M tensors first.
+        return (F.getitem(v, i) for i in range(v.shape[0]))
     if isinstance(v, (list, tuple, range, str)):
         return v
     raise GdRuntimeError(f"'{type_name(v)}' object is not iterable")
@@ -409,8 +423,16 @@ class Compiler:
         conv = part.conversion
         span = part.span
 
+        try:
+            limits.check_format_spec(spec)  # f"{x:>999999999}"
+            spec_error: GdError | None = None
+        except GdError as e:
+            spec_error = e
+
         def fmt(f: Frame) -> str:
             v = value(f)
+            if spec_error is not None:
+                raise spec_error.at(span)
             try:
                 if conv == "r":
                     v = to_repr(v)
@@ -594,6 +616,11 @@ class Compiler:
             n = len(parts)
 
             def store_many(f: Frame, v: Any) -> None:
+                size = limits.length_of(v)
+                if size is not None and size != n:  # before materializing range(10**9)
+                    what = "too many" if size > n else "not enough"
+                    raise GdRuntimeError(
+                        f"{what} values to unpack (expected {n}, got {size})", span)
                 try:
                     items = list(iterate(v)) if type(v) is Tensor else list(v)
                 except TypeError:
@@ -628,7 +655,9 @@ class Compiler:
                 elif type(cur) is list and node.op in ("add", "mul"):
                     # Python's list += / *= mutate the list (aliases see the change).
                     new = cur
-                    cur[:] = fn(cur, list(v) if isinstance(v, (tuple, range, str)) else v)
+                    if isinstance(v, (tuple, range, str)):
+                        v = list(limits.bounded(v, "list"))
+                    cur[:] = fn(cur, v)
                 else:
                     new = fn(cur, v)
             except _CAUGHT as e:
