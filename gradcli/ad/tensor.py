@@ -79,7 +79,8 @@ class Node:
         self.rule = rule
         # PyTorch's name for this node's class, e.g. MulBackward0. Fixed now: some names
         # depend on the inputs (RsubBackward1, PowBackward2), which backward frees.
-        self.name: str = rule.torch_name_for(inputs, params)
+        tn = rule.torch_name  # rule.torch_name_for, inlined: one call less per recorded op
+        self.name: str = tn if type(tn) is str else tn(inputs, params)
         self.inputs = inputs
         self.params = params
         self.parents = parents
@@ -373,9 +374,24 @@ _BROADCASTING = frozenset(("binary", "elementwise", "loss"))
 
 def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> Tensor:
     """Run one op: forward kernel, then record a node if any input requires grad."""
-    arrays = [a.array if type(a) is Tensor else a for a in args]
-    if rule.kind in _BROADCASTING and len(arrays) > 1:
-        check_broadcast(arrays)
+    # Unary and binary ops spelled out: this runs for every op, and per-op overhead is
+    # what scalar and small-tensor programs pay (bench W1, W2).
+    n = len(args)
+    if n == 1:
+        a = args[0]
+        arrays = [a.array if type(a) is Tensor else a]
+    elif n == 2:
+        a, b = args
+        x = a.array if type(a) is Tensor else a
+        y = b.array if type(b) is Tensor else b
+        arrays = [x, y]
+        if ((x.size if type(x) is ndarray else 1) * (y.size if type(y) is ndarray else 1)
+                > State.max_elements and rule.kind in _BROADCASTING):
+            check_broadcast(arrays)
+    else:
+        arrays = [a.array if type(a) is Tensor else a for a in args]
+        if rule.kind in _BROADCASTING and n > 1:
+            check_broadcast(arrays)
     try:
         out = rule.forward(*arrays, **params)
     except GdRuntimeError:
@@ -430,16 +446,38 @@ def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> 
 
 
 def _record(rule: Rule, args: tuple[Any, ...], params: dict[str, Any], t: Tensor) -> None:
-    for a in args:
-        if type(a) is Tensor and a._view is not None:
+    if len(args) == 1:
+        # apply records only when an input is a tensor requiring grad: here, this one.
+        a = args[0]
+        if a._view is not None:
             _sync_view(a)
-    parents = tuple(
-        (_leaf_edge(a) if a.requires_grad else None) if type(a) is Tensor else None
-        for a in args
-    )
-    versions = (
-        tuple(a._vc[0] if type(a) is Tensor else 0 for a in args) if rule.saves_inputs else None
-    )
+        fn = a.grad_fn
+        parents: tuple[Any, ...] = (fn if fn is not None else a,)
+        versions = (a._vc[0],) if rule.saves_inputs else None
+    elif len(args) == 2:
+        a, b = args
+        ta = type(a) is Tensor
+        tb = type(b) is Tensor
+        if ta and a._view is not None:
+            _sync_view(a)
+        if tb and b._view is not None:
+            _sync_view(b)
+        parents = ((_leaf_edge(a) if a.requires_grad else None) if ta else None,
+                   (_leaf_edge(b) if b.requires_grad else None) if tb else None)
+        versions = ((a._vc[0] if ta else 0, b._vc[0] if tb else 0)
+                    if rule.saves_inputs else None)
+    else:
+        for a in args:
+            if type(a) is Tensor and a._view is not None:
+                _sync_view(a)
+        parents = tuple(
+            (_leaf_edge(a) if a.requires_grad else None) if type(a) is Tensor else None
+            for a in args
+        )
+        versions = (
+            tuple(a._vc[0] if type(a) is Tensor else 0 for a in args)
+            if rule.saves_inputs else None
+        )
     node = Node(rule, args, params, parents, versions)
     if rule.saves_out:
         node.out = t
