@@ -81,7 +81,16 @@ def neg(x: Tensor) -> Tensor:
 
 def _binary(name: str):
     def op(a: Any, b: Any) -> Tensor:
-        if type(a) is not Tensor and type(b) is not Tensor:
+        ta = type(a)
+        tb = type(b)
+        # Tensor with tensor or Python number: _operand would keep both as they are.
+        if ta is Tensor:
+            if tb is Tensor or tb is float or tb is int:
+                return apply(_RULES[name], (a, b))
+        elif tb is Tensor:
+            if ta is float or ta is int:
+                return apply(_RULES[name], (a, b))
+        else:
             a = tensor(a)
         return apply(_RULES[name], (_operand(a), _operand(b)))
 
@@ -129,13 +138,14 @@ logical_and = _binary("logical_and")
 logical_or = _binary("logical_or")
 
 
+_add = _binary("add")
+
+
 def add(a: Any, b: Any, alpha: Any = 1) -> Tensor:
     """a + alpha·b with broadcasting."""
     if alpha != 1:
         b = mul(b, alpha)
-    if type(a) is not Tensor and type(b) is not Tensor:
-        a = tensor(a)
-    return apply(_RULES["add"], (_operand(a), _operand(b)))
+    return _add(a, b)
 
 
 def div(a: Any, b: Any, rounding_mode: str | None = None) -> Tensor:
@@ -1187,8 +1197,8 @@ def _install() -> None:
 
     _RULES.update(rules.RULES)
     T_ = Tensor
-    T_.__add__ = lambda a, b: add(a, b)  # type: ignore[method-assign]
-    T_.__radd__ = lambda a, b: add(b, a)  # type: ignore[attr-defined]
+    T_.__add__ = _add  # type: ignore[attr-defined]
+    T_.__radd__ = _swap(_add)  # type: ignore[attr-defined]
     T_.__sub__ = sub  # type: ignore[attr-defined]
     T_.__rsub__ = _swap(sub)  # type: ignore[attr-defined]
     T_.__mul__ = mul  # type: ignore[attr-defined]
