@@ -181,7 +181,7 @@ def test_exit_2_bad_flags_are_click_usage_errors(args: list[str], needle: str) -
     (["eval", "prog.gd", "--set", "x"], "--set expects NAME=VALUE, got 'x'"),
     (["eval", "prog.gd", "--set", "x=[1,"], "--set x=[1,:"),
     (["eval", "prog.gd", "--set", "x=@missing.json"], "--set x: cannot read missing.json"),
-    (["eval", "prog.gd", "--wrt", "q"], "--wrt q: the program never assigns 'q' at top level"),
+    (["eval", "prog.gd", "--wrt", "q"], "--wrt q: the program never assigns 'q' (outside functions)"),
     (["eval", "prog.gd", "--of", "nothing"], "--of nothing: the program has no variable"),
     (["grad", "prog.gd"], "Missing option '--wrt'"),
     (["test", "nowhere"], "no such file or directory: nowhere"),

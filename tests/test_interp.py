@@ -1177,7 +1177,7 @@ def test_wrt_on_a_name_never_assigned_is_an_error_before_running() -> None:
     out: list[str] = []
     with pytest.raises(UsageError) as info:
         run_source("print(1)\nx = 1.0\n", "p.gd", RunOptions(wrt=["q"], write=out.append))
-    assert "--wrt q: the program never assigns 'q' at top level" in info.value.message
+    assert "--wrt q: the program never assigns 'q' (outside functions)" in info.value.message
     assert out == []
 
 
@@ -2076,3 +2076,18 @@ def test_differential_error_message_equals_pytorch(name: str, torch_says: Any) -
         expected = expected.split(" Hint: ")[0]
     assert err.message == expected
     assert err.span is not None and err.span.line >= 2
+
+
+def test_set_and_wrt_reach_first_bindings_inside_blocks_and_unpacking() -> None:
+    # The first binding of an input may sit in a top-level if/for/while/with block or in
+    # a tuple unpacking: --set overrides it there and --wrt marks it there.
+    r = run_source("if True:\n    x = 1.0\ny = x * 2", "t", RunOptions(overrides={"x": 3.0}))
+    assert r.value == 6.0
+    r = run_source("a, b = 1.0, 2.0\ny = a * b", "t", RunOptions(overrides={"a": 5.0}))
+    assert r.value == 10.0
+    r = run_source("a, b = tensor(1.0), tensor(2.0)\ny = a * b", "t", RunOptions(wrt=["a"]))
+    assert r.inputs["a"].requires_grad and not r.variables["b"].requires_grad
+    # Inside a function body a name is the function's own, never a program input.
+    r = run_source("def f():\n    x = 1.0\n    return x\nx = 2.0\ny = f() + x", "t",
+                   RunOptions(overrides={"x": 10.0}))
+    assert r.value == 11.0

@@ -106,6 +106,13 @@ class Node:
         return f"<{self.name} object>"
 
 
+def _note_read() -> None:
+    # A value that requires grad left the graph (.item(), .detach(), .data, float(x)):
+    # advance the node counter so control flow testing it can tell it depends on an input
+    # (explain's "depends on input?"). Gaps in node numbers are harmless.
+    State.seq += 1
+
+
 def _leaf_edge(t: Tensor) -> Any:
     fn = t.grad_fn
     return fn if fn is not None else t
@@ -179,14 +186,20 @@ class Tensor:
             raise GdRuntimeError(
                 f"a Tensor with {self.array.size} elements cannot be converted to Scalar"
             )
+        if self.requires_grad:
+            _note_read()
         return self.array.reshape(()).item()
 
     def tolist(self) -> Any:
         """The values as nested Python lists."""
+        if self.requires_grad:
+            _note_read()
         return self.array.tolist()
 
     def detach(self) -> Tensor:
         """A new leaf sharing this tensor's data (and version counter), outside the graph."""
+        if self.requires_grad:
+            _note_read()
         t = Tensor.__new__(Tensor)
         t.array = self.array
         t.requires_grad = False

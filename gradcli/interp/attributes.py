@@ -139,7 +139,7 @@ def get_attribute(obj: Any, name: str) -> Any:
         fn = NODE_METHODS.get(name)
         if fn is not None:
             return BoundMethod(obj, name, fn)
-    elif t is MinMax:
+    elif isinstance(obj, MinMax):
         if name in ("values", "indices"):
             return getattr(obj, name)
     elif t is DType:

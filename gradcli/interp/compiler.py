@@ -9,6 +9,7 @@ span of the innermost expression that failed.
 from __future__ import annotations
 
 import operator
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,7 @@ from gradcli.errors import GdAssertionError, GdError, GdLimitError, GdRuntimeErr
 from gradcli.interp import limits
 from gradcli.interp.attributes import get_attribute, set_attribute
 from gradcli.interp.values import (
+    BoundMethod,
     Builtin,
     GradModeDecorator,
     Namespace,
@@ -67,10 +69,30 @@ def _runtime_error(e: Exception, span: Span) -> GdError:
     return GdRuntimeError(text, span)
 
 
+_PY_CALLEE = re.compile(r"^[\w.<>]+\(\)")
+
+
+def _call_type_error(e: TypeError, fn: Any, span: Span) -> GdError:
+    """A TypeError from calling a built-in, with its gd name instead of Python's
+    (`sin() takes 1 positional argument…`, not `_u.<locals>.op() takes…`)."""
+    if isinstance(e, GdError) or not isinstance(fn, (Builtin, BoundMethod)):
+        return _runtime_error(e, span)
+    text = str(e)
+    if _PY_CALLEE.match(text):
+        text = _PY_CALLEE.sub(f"{fn.name}()", text, count=1)
+        if isinstance(fn, BoundMethod) and " takes " in text:  # don't count self
+            head, _, tail = text.partition(" takes ")
+            text = head + " takes " + re.sub(r"\d+", lambda m: str(int(m.group()) - 1), tail)
+        doc = getattr(fn, "doc", "")
+        return GdRuntimeError(text, span, hint=f"usage: {doc}" if doc.startswith(
+            fn.name.rsplit(".", 1)[-1] + "(") else None)
+    return GdRuntimeError(text, span)
+
+
 # GdError too: an op's own error (a shape mismatch in `x + y`) gets the span of the
 # expression that raised it, as numpy's errors do.
 _CAUGHT = (GdError, TypeError, ValueError, ZeroDivisionError, OverflowError, IndexError, KeyError,
-           RecursionError, MemoryError, ArithmeticError)
+           RecursionError, MemoryError, ArithmeticError, AttributeError)
 
 
 # -- safe arithmetic on Python values -----------------------------------------------------
@@ -384,6 +406,8 @@ class Compiler:
                     kw = {k: v(f) for k, v in zip(kwnames, kwvalues, strict=True)}
                     return rt.call(fn, pos, kw, span)
                 return rt.call(fn, pos, None, span)
+            except TypeError as e:
+                raise _call_type_error(e, fn, span) from None
             except _CAUGHT as e:
                 raise _runtime_error(e, span) from None
             except GdError as e:
@@ -527,13 +551,11 @@ class Compiler:
         targets = [self.target(t) for t in node.targets]
         rt = self.rt
         span = node.span
-        hooked = None
-        if top and len(node.targets) == 1 and isinstance(node.targets[0], A.Name):
+        if len(node.targets) == 1 and isinstance(node.targets[0], A.Name) and \
+                rt.is_input_binding(node.targets[0]):
+            # `NAME = expr` binding an input: --set replaces expr (not evaluated), --wrt
+            # marks the value as a leaf that requires grad.
             name = node.targets[0].id
-            if rt.is_first_assignment(node, name):
-                hooked = name
-        if hooked is not None:
-            name = hooked
 
             def first_assign(f: Frame) -> None:
                 if name in rt.overrides:
@@ -542,7 +564,8 @@ class Compiler:
                     v = value(f)
                 v = rt.bind_input(name, v, span)
                 rt.assign_name(f, name, v)
-                rt.last_value, rt.last_value_span, rt.last_value_name = v, span, name
+                if top:
+                    rt.last_value, rt.last_value_span, rt.last_value_name = v, span, name
 
             return first_assign
         if len(targets) == 1:
@@ -573,6 +596,16 @@ class Compiler:
     def target(self, node: A.Expr) -> Callable[[Frame, Any], None]:
         """Compile an assignment target into `store(frame, value)`."""
         rt = self.rt
+        if isinstance(node, A.Name) and rt.is_input_binding(node):
+            # An input first bound by unpacking (`a, b = ...`): --set / --wrt apply here.
+            name = node.id
+            bind_span = node.span
+
+            def store_input(f: Frame, v: Any) -> None:
+                v = rt.bind_input(name, rt.overrides.get(name, v), bind_span)
+                rt.assign_name(f, name, v)
+
+            return store_input
         if isinstance(node, A.Name):
             name = node.id
             if rt.track_names:

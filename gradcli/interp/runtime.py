@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import gc
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -162,7 +162,9 @@ class Runtime:
         self.max_depth = options.max_depth
         self.gc_paused = False  # Program.run paused the collector: collect in step()
         self.gc_frozen = False
-        self.first_assignments: dict[str, A.Assign] = {}
+        # Where each program input is first bound: the Name target of the first assignment
+        # in program order outside function bodies (`--set` overrides it, `--wrt` marks it).
+        self.first_targets: dict[str, A.Name] = {}
         self.controls: list[ControlRecord] = []
         self.reset()
 
@@ -183,8 +185,12 @@ class Runtime:
             c.evaluations = 0
 
     # -- called by compiled closures ------------------------------------------------------
-    def _print(self, *args: Any, sep: str = " ", end: str = "\n", flush: bool = False) -> None:
-        self.options.write(sep.join(to_str(a) for a in args) + end)
+    def _print(self, *args: Any, sep: Any = " ", end: Any = "\n", flush: bool = False) -> None:
+        for what, v in (("sep", sep), ("end", end)):
+            if v is not None and type(v) is not str:
+                raise GdRuntimeError(f"{what} must be None or a string, not {type_name(v)}")
+        text = (" " if sep is None else sep).join(to_str(a) for a in args)
+        self.options.write(text + ("\n" if end is None else end))
 
     def step(self, span: Span) -> None:
         """Count a loop iteration or call; stop at --max-steps."""
@@ -236,9 +242,9 @@ class Runtime:
         if State.seq != seq_before or (type(value) is Tensor and value.requires_grad):
             rec.depends_on_input = True
 
-    def is_first_assignment(self, node: A.Assign, name: str) -> bool:
-        """Whether this top-level statement is the first assignment of name."""
-        return self.first_assignments.get(name) is node
+    def is_input_binding(self, target: A.Name) -> bool:
+        """Whether this Name target is where its variable is first bound (an input)."""
+        return self.first_targets.get(target.id) is target
 
     def assign_name(self, frame: Frame, name: str, v: Any) -> None:
         """Bind a name, remembering which tensor or node it names (for the graph)."""
@@ -306,15 +312,13 @@ class Program:
         self.module = module
         self.options = options
         self.rt = Runtime(options)
-        for stmt in module.body:
-            if isinstance(stmt, A.Assign) and len(stmt.targets) == 1 and \
-                    isinstance(stmt.targets[0], A.Name):
-                self.rt.first_assignments.setdefault(stmt.targets[0].id, stmt)
-        self.assigned = set(self.rt.first_assignments)
+        for target in _input_bindings(module.body):
+            self.rt.first_targets.setdefault(target.id, target)
+        self.assigned = set(self.rt.first_targets)
         for name in options.wrt:
             if name not in self.assigned and name not in options.overrides:
                 raise UsageError(
-                    f"--wrt {name}: the program never assigns '{name}' at top level",
+                    f"--wrt {name}: the program never assigns '{name}' (outside functions)",
                     hint=f"assign it (e.g. {name} = arange(4.0)) or bind it with --set "
                     f"{name}=VALUE")
         self.body = Compiler(self.rt).block(module.body, top=True)
@@ -385,6 +389,28 @@ class Program:
             value=value, name=name, span=span, variables=dict(frame.vars),
             inputs=dict(rt.inputs), control=list(rt.controls), tape=tape,
             node_names=dict(rt.node_names), leaf_names=dict(rt.leaf_names), steps=rt.steps)
+
+
+def _input_bindings(body: tuple[A.Stmt, ...]) -> Iterator[A.Name]:
+    """Name targets of assignments in program order, through if/while/for/with blocks but
+    not into function bodies (a function's names are its own)."""
+    for stmt in body:
+        if isinstance(stmt, A.Assign):
+            for target in stmt.targets:
+                yield from _names_in_target(target)
+        elif isinstance(stmt, A.If):
+            yield from _input_bindings(stmt.body)
+            yield from _input_bindings(stmt.orelse)
+        elif isinstance(stmt, (A.While, A.For, A.With)):
+            yield from _input_bindings(stmt.body)
+
+
+def _names_in_target(target: A.Expr) -> Iterator[A.Name]:
+    if isinstance(target, A.Name):
+        yield target
+    elif isinstance(target, (A.Tuple, A.List)):
+        for elt in target.elts:
+            yield from _names_in_target(elt)
 
 
 def _close(name: str, names: Any) -> str | None:

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad import dtypes
-from gradcli.ad.ops import MinMax
+from gradcli.ad.ops import MinMax, MinResult
 from gradcli.ad.tensor import Node, Tensor, grad_mode
 from gradcli.render.torch_repr import format_tensor, format_value
 
@@ -150,13 +150,20 @@ def tensor_repr(v: object) -> str | None:
                              requires_grad=v.requires_grad,
                              grad_fn=None if fn is None else fn.name)
     if isinstance(v, MinMax):
-        return (f"torch.return_types.max(\nvalues={tensor_repr(v.values)},\n"
+        kind = "min" if isinstance(v, MinResult) else "max"
+        return (f"torch.return_types.{kind}(\nvalues={tensor_repr(v.values)},\n"
                 f"indices={tensor_repr(v.indices)})")
     if isinstance(v, (Node, DType, Size, Namespace, Builtin, GeneratorValue, BoundMethod,
                       GradModeDecorator)):
         return repr(v)
     if isinstance(v, grad_mode):
-        return "<torch.autograd.grad_mode object>"
+        if type(v) is not grad_mode:
+            return f"torch.autograd.grad_mode.set_grad_enabled(mode={v.enabled})"
+        return f"<torch.autograd.grad_mode.{'enable_grad' if v.enabled else 'no_grad'} object>"
+    if type(v).__repr__ is object.__repr__:
+        # Never a memory address in output (`with dual_level() as d: print(d)`): the same
+        # program must print the same bytes every run.
+        return f"<{type(v).__name__} object>"
     return None
 
 
