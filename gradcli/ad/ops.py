@@ -251,6 +251,12 @@ class MinMax(NamedTuple):
     indices: Tensor
 
 
+class MinResult(MinMax):
+    """(values, indices) of torch.min(x, dim): prints as torch.return_types.min."""
+
+    __slots__ = ()
+
+
 def _extreme(kind: str, x: Tensor, dim: Any, keepdim: bool, other: Any) -> Any:
     if other is not None:
         return maximum(x, other) if kind == "max" else minimum(x, other)
@@ -260,13 +266,15 @@ def _extreme(kind: str, x: Tensor, dim: Any, keepdim: bool, other: Any) -> Any:
         raise GdRuntimeError(f"{kind}(): dim must be an int")
     arr = x.array
     if arr.ndim == 0:
-        return MinMax(clone(x), tensor_from_array(np.zeros((), np.int64)))
+        result = MinMax if kind == "max" else MinResult
+        return result(clone(x), tensor_from_array(np.zeros((), np.int64)))
     pick = np.argmax if kind == "max" else np.argmin
     index = np.expand_dims(pick(arr, axis=dim), dim)
     values = apply(_RULES[kind + "_dim"], (x,),
                    {"index": index, "dim": dim, "keepdim": keepdim})
     idx = index if keepdim else np.squeeze(index, axis=dim)
-    return MinMax(values, tensor_from_array(idx.astype(np.int64)))
+    result = MinMax if kind == "max" else MinResult
+    return result(values, tensor_from_array(idx.astype(np.int64)))
 
 
 def max(x: Tensor, dim: Any = None, keepdim: bool = False, other: Any = None) -> Any:
