@@ -82,7 +82,11 @@ def _call_type_error(e: TypeError, fn: Any, span: Span) -> GdError:
         text = _PY_CALLEE.sub(f"{fn.name}()", text, count=1)
         if isinstance(fn, BoundMethod) and " takes " in text:  # don't count self
             head, _, tail = text.partition(" takes ")
-            text = head + " takes " + re.sub(r"\d+", lambda m: str(int(m.group()) - 1), tail)
+            tail = re.sub(r"\d+", lambda m: str(int(m.group()) - 1), tail)
+            tail = re.sub(r"^(\d+) positional arguments?",
+                          lambda m: m.group(1) + " positional argument" +
+                          ("" if m.group(1) == "1" else "s"), tail)
+            text = head + " takes " + re.sub(r"\b1 were given", "1 was given", tail)
         doc = getattr(fn, "doc", "")
         return GdRuntimeError(text, span, hint=f"usage: {doc}" if doc.startswith(
             fn.name.rsplit(".", 1)[-1] + "(") else None)
