@@ -33,7 +33,7 @@ def _array_out() -> Any:
     return ...
 
 
-_ARRAY = _array_out()
+ARRAY_OUT = _array_out()
 
 
 def result_type(a: Any, b: Any) -> np.dtype:
@@ -79,18 +79,18 @@ def _binary(ufunc: np.ufunc):
             rt = a.dtype
             if type(b) is ndarray:
                 if b.dtype == rt:
-                    out = ufunc(a, b, out=_ARRAY)
+                    out = ufunc(a, b, out=ARRAY_OUT)
                     return out if type(out) is ndarray and out.dtype == rt else _fix(out, rt)
             else:
                 k = rt.kind
                 if k == "f" or (k == "i" and type(b) is int) or type(b) is bool:
-                    out = ufunc(a, b, out=_ARRAY)
+                    out = ufunc(a, b, out=ARRAY_OUT)
                     return out if type(out) is ndarray and out.dtype == rt else _fix(out, rt)
         elif type(b) is ndarray:
             rt = b.dtype
             k = rt.kind
             if k == "f" or (k == "i" and type(a) is int) or type(a) is bool:
-                out = ufunc(a, b, out=_ARRAY)
+                out = ufunc(a, b, out=ARRAY_OUT)
                 return out if type(out) is ndarray and out.dtype == rt else _fix(out, rt)
         rt = result_type(a, b)
         return _fix(ufunc(_cast(a, rt), _cast(b, rt)), rt)
@@ -134,7 +134,7 @@ def _float_unary(f: Any):
     def kernel(x: ndarray) -> Any:
         if x.dtype.kind != "f":
             x = x.astype(dtypes.default_dtype())
-        return f(x, out=_ARRAY)
+        return f(x, out=ARRAY_OUT)
 
     kernel.__name__ = getattr(f, "__name__", "kernel")
     return kernel
@@ -342,17 +342,26 @@ def prod(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
     return np.prod(x, axis=_axis(dim), keepdims=keepdim, dtype=dt)
 
 
+def _check_reduced_sizes(x: ndarray, dim: Any, name: str) -> None:
+    # An empty tensor can only be reduced along dims of non-zero size (other dims may be 0).
+    if x.size:
+        return
+    if dim is None:
+        raise TorchError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
+    for d in (dim,) if type(dim) is int else dim:
+        if x.ndim and x.shape[d] == 0:
+            raise TorchError(f"a{name}(): Expected reduction dim {d} to have non-zero size.")
+
+
 def amax(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
     """Maximum over dims."""
-    if x.size == 0:
-        raise TorchError("max(): Expected reduction dim to be specified for input.numel() == 0.")
+    _check_reduced_sizes(x, dim, "max")
     return np.amax(x, axis=_axis(dim), keepdims=keepdim)
 
 
 def amin(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
     """Minimum over dims."""
-    if x.size == 0:
-        raise TorchError("min(): Expected reduction dim to be specified for input.numel() == 0.")
+    _check_reduced_sizes(x, dim, "min")
     return np.amin(x, axis=_axis(dim), keepdims=keepdim)
 
 
@@ -469,6 +478,15 @@ def unsqueeze(x: ndarray, dim: int) -> Any:
 
 def cat(*xs: ndarray, dim: int = 0) -> Any:
     """Concatenate along dim."""
+    first = xs[0].shape
+    for k, x in enumerate(xs[1:], 1):
+        if x.ndim == len(first) and x.ndim:
+            d = dim % x.ndim
+            for i, (a, b) in enumerate(zip(first, x.shape, strict=True)):
+                if i != d and a != b:
+                    raise TorchError(
+                        f"Sizes of tensors must match except in dimension {d}. Expected size "
+                        f"{a} but got size {b} for tensor number {k} in the list.")
     rt = xs[0].dtype
     for x in xs[1:]:
         rt = result_type(np.empty((1,), rt), x) if x.dtype != rt else rt

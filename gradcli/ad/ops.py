@@ -268,6 +268,11 @@ def _extreme(kind: str, x: Tensor, dim: Any, keepdim: bool, other: Any) -> Any:
     if arr.ndim == 0:
         result = MinMax if kind == "max" else MinResult
         return result(clone(x), tensor_from_array(np.zeros((), np.int64)))
+    if not -arr.ndim <= dim < arr.ndim:
+        raise GdRuntimeError(f"Dimension out of range (expected to be in range of "
+                             f"[{-arr.ndim}, {arr.ndim - 1}], but got {dim})")
+    if arr.shape[dim] == 0:
+        raise GdRuntimeError(f"{kind}(): Expected reduction dim {dim} to have non-zero size.")
     pick = np.argmax if kind == "max" else np.argmin
     index = np.expand_dims(pick(arr, axis=dim), dim)
     values = apply(_RULES[kind + "_dim"], (x,),
@@ -909,7 +914,11 @@ def _leaf(a: np.ndarray, requires_grad: bool = False) -> Tensor:
     check_size(a.size)
     t = tensor_from_array(a)
     if requires_grad:
-        t.requires_grad_(True)
+        if a.dtype.kind != "f":
+            # A constructor's wording differs from requires_grad_()'s, as in PyTorch.
+            raise GdRuntimeError(
+                "Only Tensors of floating point and complex dtype can require gradients")
+        t.requires_grad = True
     return t
 
 

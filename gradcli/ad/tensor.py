@@ -137,7 +137,7 @@ class Tensor:
         self.tangent: Tensor | None = None
         if requires_grad and array.dtype.kind != "f":
             raise GdRuntimeError(
-                "Only Tensors of floating point dtype can require gradients"
+                "Only Tensors of floating point and complex dtype can require gradients"
             )
 
     # -- attributes PyTorch users know ---------------------------------------------
@@ -411,6 +411,8 @@ def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> 
         raise
     except TorchError as e:
         raise GdRuntimeError(str(e)) from None
+    except np.exceptions.AxisError as e:
+        raise GdRuntimeError(_dimension_message(e, arrays)) from None
     except (ValueError, TypeError, IndexError, ZeroDivisionError, OverflowError) as e:
         raise GdRuntimeError(rule.explain_failure(arrays, params, e)) from None
     except MemoryError:
@@ -456,6 +458,15 @@ def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> 
     if State.forward_level:
         _propagate_tangent(rule, args, params, t)
     return t
+
+
+def _dimension_message(e: np.exceptions.AxisError, arrays: list[Any]) -> str:
+    """PyTorch's wording for a dim outside a tensor's range."""
+    ndim = e.ndim if e.ndim is not None else next(
+        (a.ndim for a in arrays if type(a) is ndarray), 0)
+    lo, hi = (-1, 0) if ndim == 0 else (-ndim, ndim - 1)
+    return (f"Dimension out of range (expected to be in range of [{lo}, {hi}], but got "
+            f"{e.axis})")
 
 
 def _record(rule: Rule, args: tuple[Any, ...], params: dict[str, Any], t: Tensor) -> None:
