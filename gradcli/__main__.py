@@ -1,5 +1,5 @@
 """`python -m gradcli` runs the command line."""
 
-from gradcli.cli import main
+from gradcli.cli import entry
 
-main()
+entry()

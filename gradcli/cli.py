@@ -62,6 +62,18 @@ class Ctx:
             self.width = 100
 
 
+def _visible(text: str | None) -> str | None:
+    """A source line safe to show on a terminal: control and format characters (an
+    escape sequence or a bidi override in a hostile file) become U+FFFD, one for one,
+    so the caret still lines up."""
+    if text is None or text.isprintable():
+        return text
+    import unicodedata
+
+    return "".join(c if c == "\t" or unicodedata.category(c) not in ("Cc", "Cf") else "\ufffd"
+                   for c in text)
+
+
 def _error_info(err: Any, source: Any) -> Any:
     from gradcli.results import ErrorInfo
 
@@ -69,7 +81,7 @@ def _error_info(err: Any, source: Any) -> Any:
     line_text = None
     file = getattr(source, "name", None)
     if span is not None and source is not None and source.text:
-        line_text = source.line_text(span.line)
+        line_text = _visible(source.line_text(span.line))
     end_col = None
     if span is not None:
         end_col = span.end_column if span.end_line == span.line else len(line_text or "") + 1
@@ -392,7 +404,7 @@ def eval_(state: dict[str, Any], ctx: Ctx, wrt: tuple[str, ...], **kw: Any) -> E
                        "--order 2"))
 @program_options
 @wrt_option(True)
-@click.option("--order", type=click.IntRange(1, 16), default=1, show_default=True,
+@click.option("--order", type=click.IntRange(1), default=1, show_default=True,
               help="Derivative order.")
 @output_options
 @guarded
@@ -582,5 +594,34 @@ def test(state: dict[str, Any], ctx: Ctx, paths: tuple[str, ...], update: bool) 
     return Exit.OK if report.ok else Exit.FAILED
 
 
+def entry() -> None:
+    """The console script: click's own usage errors honour --format json too."""
+    try:
+        main.main(standalone_mode=False)
+    except click.exceptions.Exit as e:
+        sys.exit(e.exit_code)
+    except click.ClickException as e:
+        if _wants_json(sys.argv[1:]):
+            import json
+
+            error = {"kind": "usage", "message": e.format_message(), "file": None,
+                     "line": None, "column": None}
+            sys.stdout.write(json.dumps({"error": error}, indent=2) + "\n")
+        else:
+            e.show()
+        sys.exit(int(Exit.USAGE) if e.exit_code == 2 else e.exit_code)
+    except click.exceptions.Abort:
+        click.echo("Aborted!", err=True)
+        sys.exit(1)
+    sys.exit(0)
+
+
+def _wants_json(argv: list[str]) -> bool:
+    for i, a in enumerate(argv):
+        if a == "--format=json" or (a == "--format" and argv[i + 1:i + 2] == ["json"]):
+            return True
+    return False
+
+
 if __name__ == "__main__":
-    main()
+    entry()

@@ -352,7 +352,8 @@ def tensor_sections(
     elif isinstance(result, GradResult):
         n = result.order
         for x, d in result.derivatives.items():
-            parts = " + ".join([f"{y}.shape"] + [f"{x}.shape"] * n)
+            parts = (" + ".join([f"{y}.shape"] + [f"{x}.shape"] * n) if n <= 3
+                     else f"{y}.shape + {n} × {x}.shape")
             title = f"derivative of order {n} {_d(y, x, n)}"
             sections.append(Section(title, d, f"shape = {parts}"))
     elif isinstance(result, JvpResult):
