@@ -13,10 +13,13 @@ import math
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 torch = pytest.importorskip("torch")
 
@@ -27,6 +30,7 @@ from gradcli.ad import ops as F  # noqa: E402
 from gradcli.ad.engine import backward as our_backward  # noqa: E402
 from gradcli.ad.engine import grad as our_grad  # noqa: E402
 from gradcli.ad.tensor import Tensor, no_grad, set_grad_enabled  # noqa: E402
+from gradcli.errors import GdRuntimeError  # noqa: E402
 
 TF = torch.nn.functional
 
@@ -690,3 +694,144 @@ def test_program_matches_torch(program: str, seed: int) -> None:
         dt = "float64" if dtype_name(b) == "torch.float64" else "float32"
         close(a, b, dt, key)
         assert fn_name(a) == fn_name(b), key
+
+
+# --------------------------------------------------------------------------- random programs
+
+# Each step takes values from the pool (by position) and appends its result. Ops are
+# smooth almost everywhere on random inputs; shapes that do not fit make a step a no-op.
+UNARY: dict[str, Callable[[Lib, Any], Any]] = {
+    "tanh": lambda m, x: m.tanh(x), "sin": lambda m, x: x.sin(),
+    "sigmoid": lambda m, x: m.sigmoid(x), "exp_tanh": lambda m, x: m.exp(m.tanh(x)),
+    "square": lambda m, x: x * x, "neg": lambda m, x: -x, "abs": lambda m, x: x.abs(),
+    "relu": lambda m, x: m.relu(x), "softplus": lambda m, x: m.log1p(m.exp(-x.abs())),
+    "pow3": lambda m, x: x**3, "sum": lambda m, x: x.sum(),
+    "sum_last": lambda m, x: x.sum(-1) if x.ndim else x,
+    "mean_keep": lambda m, x: x.mean(0, keepdim=True) if x.ndim else x,
+    "amax": lambda m, x: m.amax(x, -1) if x.ndim else x,
+    "logsumexp": lambda m, x: m.logsumexp(x, 0) if x.ndim else x,
+    "softmax": lambda m, x: m.softmax(x, -1) if x.ndim else x,
+    "norm": lambda m, x: x.norm(),
+    "t": lambda m, x: x.transpose(-1, -2) if x.ndim >= 2 else x,
+    "unsqueeze": lambda m, x: x.unsqueeze(0) if x.ndim < 3 else x,
+    "flatten": lambda m, x: x.reshape(-1),
+    "first": lambda m, x: x[0] if x.ndim else x,
+    "stride": lambda m, x: x[..., ::2] if x.ndim else x,
+    "mul_": lambda m, x: _inplace(x, "mul_", 1.5),
+    "exp_": lambda m, x: _inplace(m.tanh(x), "exp_"),
+    "view_mul_": lambda m, x: _on_view(x, lambda y: y[..., :1].mul_(-2.0)) if x.ndim else x,
+    "setitem": lambda m, x: _on_view(x, lambda y: y.__setitem__(0, 0.5)) if x.ndim else x,
+    "log1p_sq": lambda m, x: m.log1p(x * x), "sqrt1": lambda m, x: m.sqrt(1 + x * x),
+    "prod": lambda m, x: x.prod(-1) if x.ndim else x,
+    "clamp": lambda m, x: x.clamp(-0.5, 0.7),
+    "permute": lambda m, x: x.permute(*reversed(range(x.ndim))) if x.ndim else x,
+    "expand": lambda m, x: x.expand(2, *x.shape) if x.ndim < 3 else x,
+    "maxdim": lambda m, x: m.max(x, 0)[0] if x.ndim else x,
+    "mindim": lambda m, x: x.min(-1, keepdim=True)[0] if x.ndim else x,
+    "gather": lambda m, x: x[[0, 0, -1]] if x.ndim else x,
+    "log_softmax": lambda m, x: m.log_softmax(x, 0) if x.ndim else x,
+    "cat": lambda m, x: m.cat([x, x * 2], -1) if x.ndim else x,
+    "stack": lambda m, x: m.stack([x, x.sin()], 0),
+    "diag": lambda m, x: m.diag(x) if x.ndim in (1, 2) else x,
+    "cross_entropy": lambda m, x: m.cross_entropy(
+        x, m.tensor(np.zeros(x.shape[0], dtype=np.int64))) if x.ndim == 2 else x,
+    "sigmoid_": lambda m, x: _inplace(x, "sigmoid_"),
+    "clamp_": lambda m, x: _inplace(x, "clamp_", -0.4, 0.6),
+    "mask_set": lambda m, x: _on_view(x, lambda y: y.__setitem__(y > 0.3, 0.0)),
+    "t_view_mul_": lambda m, x: _on_view(x, lambda y: y.transpose(-1, -2).mul_(2.0))
+    if x.ndim >= 2 else x,
+    "reshape_view_": lambda m, x: _on_view(x, lambda y: y.reshape(-1)[1:].mul_(0.5)),
+    "chain_views_": lambda m, x: _on_view(x, lambda y: y.unsqueeze(0)[0][..., -1:].add_(1.0))
+    if x.ndim else x,
+    "view_then_base_": lambda m, x: _view_after(x, lambda y: y.mul_(3.0)) if x.ndim == 2 else x,
+}
+BINARY: dict[str, Callable[[Lib, Any, Any], Any]] = {
+    # (b scaled where a op of a value with itself would sit on a kink or a tie)
+    "add": lambda m, a, b: a + b, "sub": lambda m, a, b: a - 0.5 * b,
+    "mul": lambda m, a, b: a * b, "div": lambda m, a, b: a / (1 + b * b),
+    "maximum": lambda m, a, b: m.maximum(a, 0.7 * b),
+    "where": lambda m, a, b: m.where(a > 0.7 * b, a, b * 2),
+    "add_": lambda m, a, b: _inplace(a, "add_", b),
+    "view_add_": lambda m, a, b: _on_view(a, lambda y: y[..., 1:].add_(b[..., :1]))
+    if a.ndim and b.ndim and a.shape[-1] > 1 else a + b,
+    "matmul": lambda m, a, b: a @ b,
+    "mse": lambda m, a, b: m.mse_loss(a, 0.5 * b) if a.shape == b.shape else a * 1,
+    "bce": lambda m, a, b: m.binary_cross_entropy_with_logits(a, m.sigmoid(b))
+    if a.shape == b.shape else a * 1,
+    "minimum": lambda m, a, b: m.minimum(a, 0.6 * b),
+    "pow": lambda m, a, b: (1 + a * a) ** b,
+    "div_": lambda m, a, b: _inplace(a, "div_", 1 + b * b),
+    "setitem_all": lambda m, a, b: _on_view(a, lambda y: y.__setitem__(..., b)),
+}
+
+
+def _fits(name: str, a: Any, b: Any) -> bool:
+    try:
+        shape = np.broadcast_shapes(tuple(a.shape), tuple(b.shape))
+    except ValueError:
+        return False
+    if name in ("add_", "view_add_", "div_", "setitem_all"):
+        return tuple(shape) == tuple(a.shape)
+    if name == "matmul":
+        return a.ndim >= 1 and b.ndim >= 1 and a.shape[-1] == b.shape[-2 if b.ndim > 1 else -1] \
+            and (a.ndim <= 2 or b.ndim <= 2 or a.shape[:-2] == b.shape[:-2])
+    return True
+
+
+def _program(m: Lib, steps: list[tuple[str, int, int]], arrays: list[np.ndarray],
+             weights: np.random.Generator, failed: list[bool]) -> tuple[Any, ...]:
+    """Run the steps; a step PyTorch rejects (failed[k], filled in by the torch run) must
+    fail in ours too, with our error, and is then skipped by both."""
+    xs = [m.tensor(a, requires_grad=True) for a in arrays]
+    pool = list(xs)
+    for k, (name, i, j) in enumerate(steps):
+        a, b = pool[i % len(pool)], pool[j % len(pool)]
+        if name in BINARY and not _fits(name, a, b):
+            if m is THEIRS:
+                failed.append(False)
+            continue
+        step = (partial(UNARY[name], m, a) if name in UNARY
+                else partial(BINARY[name], m, a, b))
+        if m is THEIRS:
+            try:
+                pool.append(step())
+                failed.append(False)
+            except (RuntimeError, IndexError, ValueError):
+                failed.append(True)
+        elif failed[k]:
+            with pytest.raises(GdRuntimeError):
+                step()
+        else:
+            pool.append(step())
+    s = sum((v * m.tensor(weights.standard_normal(tuple(v.shape)))).sum() for v in pool)
+    g1 = m.grad(s, xs, create_graph=True, allow_unused=True)
+    # A weight for every input (drawn in order, used or not): whether a gradient stays in
+    # the graph (e.g. relu's, a constant in ours, not in PyTorch's) must not shift them.
+    vs = [weights.standard_normal(a.shape) for a in arrays]
+    s2 = sum((g * m.tensor(v)).sum() for g, v in zip(g1, vs, strict=True)
+             if g is not None and g.requires_grad)
+    g2 = (m.grad(s2, xs, allow_unused=True) if isinstance(s2, (Tensor, torch.Tensor))
+          else [None] * len(xs))
+    return s, g1, g2
+
+
+@settings(max_examples=60, derandomize=True, deadline=None, database=None)
+@given(
+    shapes=st.lists(st.sampled_from([(), (3,), (2, 3), (3, 1), (1, 3), (2, 3, 3), (3, 3)]),
+                    min_size=1, max_size=3),
+    steps=st.lists(st.tuples(st.sampled_from(sorted(UNARY) + sorted(BINARY)),
+                             st.integers(0, 20), st.integers(0, 20)), min_size=1, max_size=8),
+    seed=st.integers(0, 2**16),
+)
+def test_random_programs_match_torch(shapes: list[tuple[int, ...]],
+                                     steps: list[tuple[str, int, int]], seed: int) -> None:
+    """Random compositions (views, in-place ops, broadcasting included): the value, the
+    gradient and a second derivative agree with PyTorch."""
+    rng = np.random.default_rng(seed)
+    arrays = [rng.standard_normal(s) for s in shapes]
+    failed: list[bool] = []
+    s_t, g1_t, g2_t = _program(THEIRS, steps, arrays, np.random.default_rng(seed), failed)
+    s_o, g1_o, g2_o = _program(OURS, steps, arrays, np.random.default_rng(seed), failed)
+    close(s_o, s_t, "float64", "value")
+    _compare_grads(g1_o, g1_t, arrays, "float64", "gradient")
+    _compare_grads(g2_o, g2_t, arrays, "float64", "second derivative")

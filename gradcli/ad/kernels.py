@@ -347,7 +347,8 @@ def _check_reduced_sizes(x: ndarray, dim: Any, name: str) -> None:
     if x.size:
         return
     if dim is None:
-        raise TorchError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
+        raise TorchError(
+            f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
     for d in (dim,) if type(dim) is int else dim:
         if x.ndim and x.shape[d] == 0:
             raise TorchError(f"a{name}(): Expected reduction dim {d} to have non-zero size.")
