@@ -110,7 +110,9 @@ def _decode(data: bytes, name: str) -> str:
     from gradcli.source import Span
 
     try:
-        return data.decode("utf-8")
+        # A UTF-8 byte-order mark (Windows editors write one) is not part of the program,
+        # as for Python.
+        return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as e:
         line = data.count(b"\n", 0, e.start) + 1
         col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
@@ -137,7 +139,8 @@ def parse_set_value(name: str, text: str, wrt: bool) -> Any:
         try:
             value = run_source(text, f"--set {name}", RunOptions(max_steps=100_000)).value
         except GdError as e:
-            raise UsageError(f"--set {name}={text}: {e.message}") from None
+            flag = f"{name} {text}" if name.startswith("--") else f"--set {name}={text}"
+            raise UsageError(f"{flag}: {e.message}") from None
     if isinstance(value, (list, tuple)):
         try:
             value = F.tensor(list(value))
