@@ -195,6 +195,13 @@ def log_of_number(a: float) -> float:
 
 def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
     """Clip into [min, max]."""
+    if any(type(b) is Tensor and ((State.grad_enabled and b.requires_grad)
+                                  or (State.forward_level and b.tangent is not None))
+           for b in (min, max)):
+        # Bounds that are differentiated get the derivative where x is clipped to them (as
+        # in PyTorch's ClampBackward0); the primitive takes constant bounds, so compose.
+        out = x if min is None else where(x < min, min, x)
+        return out if max is None else where(out > max, max, out)
     params = {}
     if min is not None:
         params["min"] = _arr(min)
