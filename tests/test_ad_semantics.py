@@ -730,6 +730,11 @@ def test_functional_api_conventions() -> None:
     np.testing.assert_allclose(arr(hv), 6 * arr(x) * v, rtol=1e-12)
     with pytest.raises(GdRuntimeError, match="single element"):
         AF.vjp(lin, x)
+    for fn in (AF.jvp, AF.hvp, AF.vhp):  # v may be left out only for a 1-element input
+        with pytest.raises(GdRuntimeError, match="single Tensor with a single element"):
+            fn(lambda p: (p**3).sum(), x)
+        _, d = fn(lambda p: (p**3).sum(), F.tensor(2.0))
+        assert d.item() == 12.0  # 3p² and 6p at p = 2
 
 
 # ------------------------------------------------------------------------------------------- dtypes

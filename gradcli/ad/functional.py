@@ -61,6 +61,14 @@ def _zeros(x: Tensor) -> Tensor:
     return tensor_from_array(np.zeros(x.shape, x.dtype))
 
 
+def _default_v(xs: tuple[Tensor, ...]) -> tuple[Tensor, ...]:
+    # PyTorch's rule for jvp, hvp and vhp: v may be left out only for one 1-element input.
+    if len(xs) != 1 or xs[0].numel() != 1:
+        raise GdRuntimeError("The vector v can only be None if the input to the user-provided "
+                             "function is a single Tensor with a single element.")
+    return (F.ones_like(xs[0]),)
+
+
 def vjp(func: Func, inputs: Any, v: Any = None, create_graph: bool = False,
         strict: bool = False) -> tuple[Any, Any]:
     """(func(inputs), vᵀ·J): reverse mode, what y.backward(v) leaves in x.grad."""
@@ -88,14 +96,7 @@ def jvp(func: Func, inputs: Any, v: Any = None, create_graph: bool = False,
         strict: bool = False) -> tuple[Any, Any]:
     """(func(inputs), J·v): forward mode, tangents through the JVP rules."""
     _, xs = _tuple(inputs)  # the tangents are shaped like the outputs, not the inputs
-    if v is None:
-        if any(x.numel() != 1 for x in xs):
-            raise GdRuntimeError("The vector v can only be None if the input to the "
-                                 "user-provided function is a single Tensor with a single "
-                                 "element.")
-        vs = tuple(F.ones_like(x) for x in xs)
-    else:
-        vs = _tuple(v)[1]
+    vs = _tuple(v)[1] if v is not None else _default_v(xs)
     for x, t in zip(xs, vs, strict=True):
         if x.shape != t.shape:
             raise GdRuntimeError(
@@ -218,7 +219,7 @@ def hvp(func: Func, inputs: Any, v: Any = None, create_graph: bool = False,
         strict: bool = False) -> tuple[Any, Any]:
     """(func(inputs), H·v) by forward-over-reverse: one pass, no Hessian built."""
     in_tuple, xs = _tuple(inputs)
-    vs = _tuple(v)[1] if v is not None else tuple(F.ones_like(x) for x in xs)
+    vs = _tuple(v)[1] if v is not None else _default_v(xs)
     f = _scalar_func(func)
     with dual_level(), enable_grad():
         prepared = _prepare(xs, create_graph)
@@ -240,7 +241,7 @@ def vhp(func: Func, inputs: Any, v: Any = None, create_graph: bool = False,
         strict: bool = False) -> tuple[Any, Any]:
     """(func(inputs), vᵀ·H) by reverse-over-reverse."""
     in_tuple, xs = _tuple(inputs)
-    vs = _tuple(v)[1] if v is not None else tuple(F.ones_like(x) for x in xs)
+    vs = _tuple(v)[1] if v is not None else _default_v(xs)
     f = _scalar_func(func)
     with enable_grad():
         ys = _prepare(xs, create_graph)
