@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from gradcli.ad import kernels as K
 from gradcli.ad import ops as F
 from gradcli.ad.tensor import (
     AnomalyError,
@@ -119,10 +120,14 @@ def _check_versions(node: Node) -> None:
 class _Run:
     """The state of one backward pass."""
 
-    __slots__ = ("by_node", "captured", "leaf_grads", "observer", "targets")
+    __slots__ = ("by_node", "captured", "leaf_grads", "observer", "owned", "targets")
 
-    def __init__(self, targets: dict[int, Any] | None, observer: Observer | None) -> None:
+    def __init__(self, targets: dict[int, Any] | None, observer: Observer | None,
+                 create_graph: bool = False) -> None:
         self.leaf_grads: dict[int, list[Any]] = {}
+        # ids of the sums this pass made and nobody else holds: further cotangents are
+        # added into them in place (None under create_graph, where sums must be recorded).
+        self.owned: set[int] | None = None if create_graph else set()
         self.targets = targets  # id → tensor we must report the cotangent of (grad())
         # Non-leaf targets, found by the node that produced them.
         self.by_node: dict[Node, list[int]] = {}
@@ -160,7 +165,7 @@ def run_backward(
             )
     roots = _root_grads(outputs, grad_outputs, create_graph)
     retain_graph = retain_graph or State.retain_graphs
-    run = _Run(None if inputs is None else {id(t): t for t in inputs}, observer)
+    run = _Run(None if inputs is None else {id(t): t for t in inputs}, observer, create_graph)
     heap: list[tuple[int, Node]] = []
     pending: dict[Node, Tensor] = {}
     for out, g in zip(outputs, roots, strict=True):
@@ -182,7 +187,7 @@ def _send(run: _Run, pending: dict[Node, Tensor], heap: list[tuple[int, Node]],
             pending[edge] = g
             heapq.heappush(heap, (-edge.seq, edge))
         else:
-            pending[edge] = prev + g
+            pending[edge] = _sum(run, prev, g)
         return
     # A leaf.
     key = id(edge)
@@ -196,7 +201,28 @@ def _send(run: _Run, pending: dict[Node, Tensor], heap: list[tuple[int, Node]],
     if entry is None:
         run.leaf_grads[key] = [edge, g]
     else:
-        entry[1] = entry[1] + g
+        entry[1] = _sum(run, entry[1], g)
+
+
+def _sum(run: _Run, prev: Tensor, g: Tensor) -> Tensor:
+    """prev + g for two cotangents of one tensor.
+
+    Without create_graph nothing is recorded, so the first sum is a new array this pass
+    owns and later ones are added into it in place: a leaf used in every step of a loop
+    (W2's weights, W1's x) gets one buffer instead of a new array per step.
+    """
+    owned = run.owned
+    pa = prev.array
+    ga = g.array
+    if owned is None or pa.shape != ga.shape or pa.dtype != ga.dtype:
+        return prev + g
+    if id(prev) in owned:
+        np.add(pa, ga, out=pa)
+        return prev
+    s = np.add(pa, ga, out=K.ARRAY_OUT)
+    t = tensor_from_array(s if type(s) is np.ndarray else np.asarray(s))
+    owned.add(id(t))
+    return t
 
 
 def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
@@ -204,9 +230,12 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
     targets = run.targets
     heappop = heapq.heappop
     anomaly = State.detect_anomaly
+    owned = run.owned
     while heap:
         node = heappop(heap)[1]
         g = pending.pop(node)
+        if owned:
+            owned.discard(id(g))  # from now on others may hold g: never add into it again
         if node.retained is not None and targets is None:
             _accumulate(node.retained, g, State.grad_enabled)
         if targets is not None and node in run.by_node:
