@@ -279,7 +279,7 @@ NN_FUNCTIONAL = {
     "nll_loss": F.nll_loss,
     "binary_cross_entropy_with_logits": F.binary_cross_entropy_with_logits,
 }
-LINALG = {"norm": F.norm, "vector_norm": F.norm}
+LINALG = {"norm": F.linalg_norm, "vector_norm": F.norm}
 
 
 def _math_namespace() -> Namespace:
