@@ -1952,20 +1952,15 @@ torch.autograd.backward([a * 1, b * 1], grad_tensors=[torch.ones(2), torch.ones(
 print(a.grad, b.grad)
 """
 
-# Known differences from PyTorch, kept visible (xfail) until fixed:
-KNOWN_DIFFERENCES = {
-    "min_with_dim_prints_as_min": (
-        "print(torch.tensor([[1., 5.], [7., 2.]]).min(dim=0))",
-        "gradcli.ad.ops.MinMax does not know whether it came from min or max; "
-        "values.tensor_repr always prints torch.return_types.max"),
-    "set_grad_enabled_object_repr": (
-        "print(torch.set_grad_enabled(True), torch.no_grad())",
-        "PyTorch prints <torch.autograd.grad_mode.set_grad_enabled object> and "
-        "<torch.autograd.grad_mode.no_grad object>"),
-    "next_functions_of_a_leaf_input": (
-        "x = torch.tensor(2., requires_grad=True)\nprint((x * x).grad_fn.next_functions)",
-        "PyTorch shows ((<AccumulateGrad object>, 0), ...); gd shows (None, 0)"),
-}
+# Once known differences from PyTorch, now fixed: kept here as regression tests.
+PROGRAMS.update({
+    "min_with_dim_prints_as_min": "print(torch.tensor([[1., 5.], [7., 2.]]).min(dim=0))",
+    "grad_mode_object_reprs": "print(torch.set_grad_enabled(True), torch.no_grad())",
+    "next_functions_of_a_leaf_input":
+        "x = torch.tensor(2., requires_grad=True)\nprint((x * x).grad_fn.next_functions)\n"
+        "print((x * 2).grad_fn.next_functions)",
+})
+KNOWN_DIFFERENCES: dict[str, tuple[str, str]] = {}
 
 ERROR_PROGRAMS = {
     "shape_mismatch": "x = torch.ones(2)\ny = torch.ones(3)\nz = x + y",
@@ -2054,13 +2049,6 @@ def test_differential_stdout_equals_pytorch(name: str, torch_says: Any) -> None:
     expected = torch_says[0][name]
     assert not expected.startswith("!!") and "\n!! " not in expected, expected
     assert _gd_output(PROGRAMS[name]) == expected
-
-
-@pytest.mark.parametrize("name", [
-    pytest.param(k, marks=pytest.mark.xfail(reason=v[1], strict=False))
-    for k, v in KNOWN_DIFFERENCES.items()])
-def test_differential_known_differences(name: str, torch_says: Any) -> None:
-    assert _gd_output(KNOWN_DIFFERENCES[name][0]) == torch_says[0][name]
 
 
 @pytest.mark.parametrize("name", list(ERROR_PROGRAMS))

@@ -17,6 +17,7 @@ from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import limits
 from gradcli.interp.values import (
+    AccumulateGrad,
     BoundMethod,
     DType,
     Namespace,
@@ -98,10 +99,15 @@ TENSOR_SETTERS: dict[str, Callable[[Tensor, Any], None]] = {
 }
 
 NODE_METHODS: dict[str, Callable[..., Any]] = {"name": lambda n: n.name}
-NODE_PROPERTIES: dict[str, Callable[[Node], Any]] = {
-    "next_functions": lambda n: tuple(
-        ((p if type(p) is Node else None), 0) for p in n.parents),
-}
+def _next_functions(n: Node) -> tuple[tuple[Any, int], ...]:
+    # As PyTorch: the producing node of each input, AccumulateGrad for a leaf that requires
+    # grad, None for an input that needs no gradient.
+    return tuple(
+        (p if type(p) is Node else (AccumulateGrad(p) if type(p) is Tensor else None), 0)
+        for p in n.parents)
+
+
+NODE_PROPERTIES: dict[str, Callable[[Node], Any]] = {"next_functions": _next_functions}
 
 LIST_METHODS = frozenset(
     ("append", "extend", "pop", "insert", "index", "count", "reverse", "copy", "clear",

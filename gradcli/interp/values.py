@@ -99,6 +99,18 @@ class Builtin:
         return f"<built-in function {self.name}>"
 
 
+class AccumulateGrad:
+    """What grad_fn.next_functions shows for a leaf that requires grad."""
+
+    __slots__ = ("variable",)
+
+    def __init__(self, variable: Tensor) -> None:
+        self.variable = variable
+
+    def __repr__(self) -> str:
+        return "<AccumulateGrad object>"
+
+
 class GeneratorValue:
     """What torch.manual_seed returns."""
 
@@ -154,7 +166,7 @@ def tensor_repr(v: object) -> str | None:
         return (f"torch.return_types.{kind}(\nvalues={tensor_repr(v.values)},\n"
                 f"indices={tensor_repr(v.indices)})")
     if isinstance(v, (Node, DType, Size, Namespace, Builtin, GeneratorValue, BoundMethod,
-                      GradModeDecorator)):
+                      GradModeDecorator, AccumulateGrad)):
         return repr(v)
     if isinstance(v, grad_mode):
         if type(v) is not grad_mode:
