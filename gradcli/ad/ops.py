@@ -1220,41 +1220,23 @@ def _install() -> None:
     from gradcli.ad import rules
 
     _RULES.update(rules.RULES)
+    operators: dict[str, Any] = {
+        "__add__": _add, "__radd__": _swap(_add), "__sub__": sub, "__rsub__": _swap(sub),
+        "__mul__": mul, "__rmul__": _swap(mul), "__truediv__": div_,
+        "__rtruediv__": _swap(div_), "__floordiv__": floor_divide,
+        "__rfloordiv__": _swap(floor_divide), "__mod__": remainder,
+        "__rmod__": _swap(remainder), "__pow__": pow, "__rpow__": _swap(pow),
+        "__matmul__": matmul, "__rmatmul__": _swap(matmul), "__neg__": neg,
+        "__pos__": lambda a: a, "__abs__": abs, "__invert__": bitwise_not,
+        "__lt__": lt, "__le__": le, "__gt__": gt, "__ge__": ge, "__eq__": eq, "__ne__": ne,
+        "__and__": logical_and, "__or__": logical_or,
+        "__getitem__": getitem, "__setitem__": setitem,
+        "__iadd__": INPLACE["add_"], "__isub__": INPLACE["sub_"],
+        "__imul__": INPLACE["mul_"], "__itruediv__": INPLACE["div_"],
+    }
     T_ = Tensor
-    T_.__add__ = _add  # type: ignore[attr-defined]
-    T_.__radd__ = _swap(_add)  # type: ignore[attr-defined]
-    T_.__sub__ = sub  # type: ignore[attr-defined]
-    T_.__rsub__ = _swap(sub)  # type: ignore[attr-defined]
-    T_.__mul__ = mul  # type: ignore[attr-defined]
-    T_.__rmul__ = _swap(mul)  # type: ignore[attr-defined]
-    T_.__truediv__ = div_  # type: ignore[attr-defined]
-    T_.__rtruediv__ = _swap(div_)  # type: ignore[attr-defined]
-    T_.__floordiv__ = floor_divide  # type: ignore[attr-defined]
-    T_.__rfloordiv__ = _swap(floor_divide)  # type: ignore[attr-defined]
-    T_.__mod__ = remainder  # type: ignore[attr-defined]
-    T_.__rmod__ = _swap(remainder)  # type: ignore[attr-defined]
-    T_.__pow__ = pow  # type: ignore[attr-defined]
-    T_.__rpow__ = _swap(pow)  # type: ignore[attr-defined]
-    T_.__matmul__ = matmul  # type: ignore[attr-defined]
-    T_.__rmatmul__ = _swap(matmul)  # type: ignore[attr-defined]
-    T_.__neg__ = neg  # type: ignore[attr-defined]
-    T_.__pos__ = lambda a: a  # type: ignore[attr-defined]
-    T_.__abs__ = abs  # type: ignore[attr-defined]
-    T_.__invert__ = bitwise_not  # type: ignore[attr-defined]
-    T_.__lt__ = lt  # type: ignore[assignment,operator]
-    T_.__le__ = le  # type: ignore[assignment,operator]
-    T_.__gt__ = gt  # type: ignore[assignment,operator]
-    T_.__ge__ = ge  # type: ignore[assignment,operator]
-    T_.__eq__ = eq  # type: ignore[assignment,method-assign]
-    T_.__ne__ = ne  # type: ignore[assignment,method-assign]
-    T_.__and__ = logical_and  # type: ignore[attr-defined]
-    T_.__or__ = logical_or  # type: ignore[attr-defined]
-    T_.__getitem__ = getitem  # type: ignore[attr-defined]
-    T_.__setitem__ = setitem  # type: ignore[attr-defined]
-    T_.__iadd__ = INPLACE["add_"]  # type: ignore[attr-defined]
-    T_.__isub__ = INPLACE["sub_"]  # type: ignore[attr-defined]
-    T_.__imul__ = INPLACE["mul_"]  # type: ignore[attr-defined]
-    T_.__itruediv__ = INPLACE["div_"]  # type: ignore[attr-defined]
+    for name, fn in operators.items():
+        setattr(T_, name, fn)
     for name, fn in METHODS.items():
         if not hasattr(T_, name):
             setattr(T_, name, fn)
