@@ -1,0 +1,384 @@
+"""The sandbox (SPEC §3, issue 6): a gd program cannot reach Python objects, modules,
+files, the environment or the network.
+
+Escape attempts, written from the known Python-sandbox breakouts:
+- dunder chains (`().__class__.__bases__[0].__subclasses__()`) from every kind of gd
+  value, and the implementation's own attribute names (`print.fn`, `x.array`,
+  `x.grad_fn.rule`, `f.closure`);
+- getattr-style built-ins (getattr, vars, type, globals, eval, exec, compile, open,
+  __import__, …);
+- imports of anything but the torch namespaces and math, including torch submodules
+  we do not have (torch.utils, torch.hub, torch._C, …) and `from torch import load`;
+- torch. names that do not exist in our namespace (torch.load, torch.save,
+  torch.from_numpy, torch.hub, torch.jit, …);
+- string-formatting tricks (`"{0.__class__}".format(x)`, index fields, fields nested
+  in format specs, printf-style and f-string specs);
+- attributes of built-in functions, bound methods, tensors, graph nodes, dtypes,
+  shapes, namespaces; writes to them;
+- context managers and decorators that are not grad modes;
+- Python syntax that gd does not have (class, try, del, global, comprehensions and
+  generators, walrus, star-args, …).
+
+Each gets a clear error (exit 3 for syntax gd does not have, 4 otherwise) naming the
+place, leaves no file behind, prints nothing of the environment, and (through the
+real CLI) never shows a traceback.
+
+Cases run two ways: the attribute and name matrices in-process (microseconds each),
+and every other attempt through the installed console script in a forked, isolated
+child (tests/fuzz/runner.py), in a scratch directory holding only the program and a
+sentinel file, with a secret in the environment.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fuzz.runner import Outcome, Zygote, clean_failure_text, files_under
+
+from gradcli.app import AppOptions, run
+from gradcli.cli import _exit_for
+from gradcli.errors import GdError
+from gradcli.interp.builtins import registry
+from gradcli.source import Source
+
+SECRET = "gd-secret-6f1d2c"  # in the child's environment; must never be printed
+SENTINEL = "sentinel.txt"
+
+
+@pytest.fixture(scope="module")
+def zygote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Zygote]:
+    z = Zygote(tmp_path_factory.mktemp("zygote"))
+    yield z
+    z.close()
+
+
+def run_isolated(zygote: Zygote, tmp_path: Path, program: str,
+                 *extra: str) -> tuple[Outcome, set[str]]:
+    """`gradcli run prog.gd` in a fresh directory; returns the outcome and the files
+    the directory holds afterwards."""
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "prog.gd").write_text(program + "\n", encoding="utf-8")
+    (work / SENTINEL).write_text("untouched\n")
+    # HOME is shared (gradcli may cache its grammar there: not the program's doing).
+    out = zygote.run(["run", "prog.gd", *extra], cwd=work,
+                     env={"GD_SECRET": SECRET, "HOME": str(zygote.scratch)}, seconds=30)
+    files = files_under(work)
+    assert (work / SENTINEL).read_text() == "untouched\n", "the sentinel file changed"
+    return out, files
+
+
+def assert_refused(out: Outcome, files: set[str], codes: tuple[int, ...] = (3, 4),
+                   message: str | None = None) -> None:
+    """A clean refusal: exit 3/4, FILE:LINE:COL: error: …, no side effect, no secret."""
+    problem = clean_failure_text(out)
+    assert problem is None, f"{problem}\n{out.describe()}"
+    assert out.rc in codes, out.describe()
+    assert re.match(r"prog\.gd:\d+:\d+: error: ", out.stderr), out.describe()
+    if message is not None:
+        assert re.search(message, out.stderr), out.describe()
+    assert files == {"prog.gd", SENTINEL}, f"files appeared: {files}"
+    assert SECRET not in out.stdout + out.stderr
+    assert "0x" not in out.stdout + out.stderr, "a memory address was printed"
+
+
+def in_process(program: str) -> tuple[int, str, str]:
+    """Run a program in this process: (exit code the CLI would give, message, output)."""
+    buf = io.StringIO()
+    try:
+        run(Source("prog.gd", program), AppOptions(write=buf.write))
+    except GdError as e:
+        where = f"{e.span.line}:{e.span.column}" if e.span is not None else "?"
+        return int(_exit_for(e)), f"{where}: {e.message}", buf.getvalue()
+    return 0, "", buf.getvalue()
+
+
+# ======================================================= every kind of value × dunders
+
+# (setup statements, expression) for every kind of value a program can hold.
+VALUES: list[tuple[str, str]] = [
+    ("", "1"), ("", "1.5"), ("", "True"), ("", "None"), ("", "'text'"), ("", "[1, 2]"),
+    ("", "(1, 2)"), ("", "range(3)"), ("", "..."), ("", "(1).real"),
+    ("", "tensor([1.0, 2.0], requires_grad=True)"),
+    ("x = tensor([1.0, 2.0], requires_grad=True)", "(x * 2).grad_fn"),
+    ("x = tensor([1.0, 2.0], requires_grad=True)", "(x * 2).grad_fn.next_functions"),
+    ("", "ones(2).shape"), ("", "ones(2).dtype"), ("", "torch.float64"), ("", "ones(2).device"),
+    ("", "torch"), ("", "F"), ("import math", "math"), ("", "torch.autograd.functional"),
+    ("", "print"), ("", "sin"), ("", "torch.tensor"), ("", "jacobian"), ("", "len"),
+    ("", "ones(2).sum"), ("", "'text'.upper"), ("", "[1].append"), ("", "ones(2).shape.numel"),
+    ("", "lambda: 1"), ("def f(a=1):\n    return a", "f"),
+    ("@no_grad()\ndef g(a):\n    return a", "g"),
+    ("", "no_grad()"), ("", "set_grad_enabled(True)"), ("", "manual_seed(0)"),
+    ("", "ones(2).max(0)"), ("", "ones(2).max(0).values"), ("", "dual_level()"),
+    ("", "ones(2).tolist()"), ("", "ones(2).item"), ("", "torch.Size([2, 3])"),
+]
+DUNDERS = ["__class__", "__dict__", "__globals__", "__builtins__", "__subclasses__",
+           "__init__", "__reduce_ex__", "__getattribute__", "__code__", "__closure__",
+           "__self__", "__func__", "__mro__", "__bases__", "__module__", "__doc__",
+           "__call__", "__wrapped__", "__loader__", "__spec__", "__import__", "__name__",
+           "__qualname__", "__defaults__", "__kwdefaults__", "_vc", "_C"]
+# The implementation's own attribute names (and CPython's frame/generator ones): none
+# of them is a gd attribute of any value.
+INTERNALS = ["fn", "obj", "members", "rt", "body", "closure", "defaults", "array", "rule",
+             "inputs", "params", "parents", "span", "np", "enabled", "prev", "tangent", "out",
+             "seq", "versions", "retained", "f_globals", "gi_frame", "tb_frame", "f_back",
+             "func_globals", "im_func", "mro", "format_map", "encode", "translate", "kind",
+             "forward", "registry", "builtins", "options", "modules", "bare",
+             "doc", "module", "globals", "system", "environ", "open"]
+
+
+def _value_cases() -> Iterator[tuple[str, str, str]]:
+    for setup, expr in VALUES:
+        for attr in DUNDERS + INTERNALS:
+            yield setup, expr, attr
+
+
+VALUE_CASES = list(_value_cases())
+
+
+@pytest.mark.parametrize("setup,expr,attr", VALUE_CASES,
+                         ids=[f"{e}.{a}" for _, e, a in VALUE_CASES])
+def test_no_dunder_or_internal_attribute_of_any_value(setup: str, expr: str, attr: str) -> None:
+    for program in (f"{setup}\nv = ({expr}).{attr}", f"{setup}\nv = ({expr}).{attr}.{attr}"):
+        code, message, _ = in_process(program.lstrip("\n"))
+        assert code == 4, f"{program!r} was not refused: {message or 'it ran'}"
+        assert re.search(r"not accessible in gd|has no attribute", message), message
+
+
+@pytest.mark.parametrize("setup,expr", VALUES, ids=[e for _, e in VALUES])
+def test_no_dunder_or_internal_attribute_can_be_written(setup: str, expr: str) -> None:
+    for attr in ["__class__", "__dict__", "fn", "array", "members", "rule", "np", "grad_fn",
+                 "shape", "T"]:
+        program = f"{setup}\nv = {expr}\nv.{attr} = 1".lstrip("\n")
+        code, message, _ = in_process(program)
+        assert code == 4, f"{program!r} was not refused: {message or 'it ran'}"
+
+
+# ======================================================= names that do not exist
+
+FORBIDDEN_NAMES = [
+    "getattr", "setattr", "hasattr", "delattr", "vars", "dir", "type", "object", "super",
+    "globals", "locals", "eval", "exec", "compile", "open", "input", "help", "breakpoint",
+    "__import__", "memoryview", "bytearray", "bytes", "id", "hash", "iter", "next",
+    "callable", "classmethod", "staticmethod", "property", "isinstance", "issubclass",
+    "exit", "quit", "copyright", "credits", "license", "__builtins__", "__name__",
+    "__file__", "__loader__", "__spec__", "__debug__", "os", "sys", "numpy", "np",
+    "gradcli", "importlib", "builtins", "State", "Runtime", "Frame", "Tensor_", "subprocess",
+    "socket", "pathlib", "Path", "shutil", "pickle", "ctypes", "signal", "resource",
+    "BaseException", "Exception", "frozenset", "dict", "set", "slice",
+]
+
+
+@pytest.mark.parametrize("name", FORBIDDEN_NAMES)
+def test_host_names_are_not_defined(name: str) -> None:
+    assert name not in registry().bare
+    for program in (name, f"{name}()", f"{name}('os')", f"x = {name}.__dict__"):
+        code, message, _ = in_process(program)
+        assert code == 4, f"{program!r} was not refused: {message or 'it ran'}"
+        assert f"name '{name}' is not defined" in message, message
+
+
+# ======================================================= through the real CLI, isolated
+
+ISOLATED: list[tuple[str, str, str]] = [
+    # --- getattr-style access, eval/exec/compile/open/globals
+    ("getattr", 'getattr(1, "__class__")', r"name 'getattr' is not defined"),
+    ("eval", 'eval("__import__(\'os\').system(\'touch pwned\')")', r"name 'eval' is not"),
+    ("exec", 'exec("import os")', r"name 'exec' is not defined"),
+    ("compile", 'compile("1", "f", "eval")', r"name 'compile' is not defined"),
+    ("open-read", 'open("/etc/passwd").read()', r"name 'open' is not defined"),
+    ("open-write", 'open("pwned", "w").write("x")', r"name 'open' is not defined"),
+    ("globals", 'globals()["__builtins__"]', r"name 'globals' is not defined"),
+    ("import-fn", '__import__("os").system("touch pwned")', r"name '__import__' is not"),
+    ("breakpoint", "breakpoint()", r"name 'breakpoint' is not defined"),
+    ("input", "input()", r"name 'input' is not defined"),
+    ("subclasses", "().__class__.__bases__[0].__subclasses__()", r"'__class__' is not acc"),
+    ("mro-walk", "x = ''.__class__.__mro__[1].__subclasses__()", r"'__class__' is not acc"),
+    ("func-globals", "def f():\n    pass\nf.__globals__['__builtins__']", r"__globals__"),
+    ("lambda-globals", "(lambda: 0).__globals__", r"'__globals__' is not accessible"),
+    ("builtin-self", "print.__self__", r"'__self__' is not accessible"),
+    ("builtin-fn", "print.fn", r"'function' object has no attribute 'fn'"),
+    ("math-fn", "import math\nmath.sqrt.fn.__globals__", r"has no attribute 'fn'"),
+    ("method-obj", "ones(2).sum.obj", r"has no attribute 'obj'"),
+    ("method-fn", "'a'.upper.fn", r"has no attribute 'fn'"),
+    ("list-method-fn", "[1].append.fn", r"has no attribute 'fn'"),
+    ("closure", "def f():\n    return 1\nf.closure", r"has no attribute 'closure'"),
+    ("runtime", "def f():\n    return 1\nf.rt.options", r"has no attribute 'rt'"),
+    ("generator-value", "manual_seed(0).gi_frame", r"has no attribute 'gi_frame'"),
+    # --- tensors, graph nodes, dtypes
+    ("tensor-array", "x = ones(2)\nx.array", r"'Tensor' object has no attribute 'array'"),
+    ("tensor-array-iface", "ones(2).__array_interface__", r"not accessible"),
+    ("tensor-numpy-array", "ones(2).numpy().array", r"has no attribute 'array'"),
+    ("tensor-storage", "ones(2).storage()", r"has no attribute 'storage'"),
+    ("tensor-data-ptr", "ones(2).data_ptr()", r"has no attribute 'data_ptr'"),
+    ("tensor-untyped", "ones(2).untyped_storage()", r"has no attribute 'untyped_storage'"),
+    ("tensor-hook", "x = ones(2, requires_grad=True)\nx.register_hook(print)",
+     r"has no attribute 'register_hook'"),
+    ("tensor-apply", "ones(2).apply_(print)", r"has no attribute 'apply_'"),
+    ("tensor-reduce", "ones(2).__reduce_ex__(2)", r"not accessible"),
+    ("tensor-dlpack", "ones(2).__dlpack__()", r"not accessible"),
+    ("tensor-vc", "ones(2)._vc", r"not accessible"),
+    ("node-rule", "x = ones(2, requires_grad=True)\n(x * 2).grad_fn.rule.forward",
+     r"'Node' object has no attribute 'rule'"),
+    ("node-inputs", "x = ones(2, requires_grad=True)\n(x * 2).grad_fn.inputs",
+     r"has no attribute 'inputs'"),
+    ("node-next-variable", "x = ones(2, requires_grad=True)\n"
+     "(x * 2).grad_fn.next_functions[0][0].variable", r"has no attribute 'variable'"),
+    ("dtype-np", "torch.float32.np.type", r"'DType' object has no attribute 'np'"),
+    ("device", "ones(2).device.__class__", r"not accessible"),
+    ("shape-class", "ones(2).shape.__class__.__base__", r"not accessible"),
+    ("minmax", "ones(2).max(0).__class__", r"not accessible"),
+    ("grad-mode", "no_grad().prev", r"has no attribute 'prev'"),
+    ("dual-level", "with dual_level() as d:\n    d.__enter__", r"not accessible"),
+    # --- torch names that do not exist in our namespace
+    ("torch-load", 'torch.load("model.pt")', r"module 'torch' has no attribute 'load'"),
+    ("torch-save", 'torch.save(ones(2), "pwned")', r"module 'torch' has no attribute 'save'"),
+    ("torch-from-numpy", "torch.from_numpy", r"has no attribute 'from_numpy'"),
+    ("torch-from-file", 'torch.from_file("pwned")', r"has no attribute 'from_file'"),
+    ("torch-hub", 'torch.hub.load("a/b", "m")', r"has no attribute 'hub'"),
+    ("torch-jit", "torch.jit.script", r"has no attribute 'jit'"),
+    ("torch-C", "torch._C", r"not accessible"),
+    ("torch-ops", "torch.ops.aten", r"has no attribute 'ops'"),
+    ("torch-utils", "torch.utils.data", r"has no attribute 'utils'"),
+    ("torch-os", 'torch.os.system("touch pwned")', r"has no attribute 'os'"),
+    ("torch-compile", "torch.compile", r"has no attribute 'compile'"),
+    ("torch-cuda", "torch.cuda.is_available()", r"has no attribute 'cuda'"),
+    ("torch-nn-module", "torch.nn.Module", r"'torch.nn' has no attribute 'Module'"),
+    ("autograd-function", "torch.autograd.Function", r"has no attribute 'Function'"),
+    ("F-os", "F.os", r"'torch.nn.functional' has no attribute 'os'"),
+    ("math-sys", "import math\nmath.sys", r"module 'math' has no attribute 'sys'"),
+    ("module-dict", "torch.__dict__", r"not accessible"),
+    ("module-subscript", 'torch["load"]', r"not subscriptable"),
+    ("module-write", "torch.sin = print", r"cannot set attribute 'sin'"),
+    ("math-write", "import math\nmath.pi = 3", r"cannot set attribute 'pi'"),
+    # --- imports
+    *[(f"import-{m}", f"import {m}", rf"import of '{re.escape(m)}' is not allowed")
+      for m in ("os", "sys", "subprocess", "socket", "builtins", "importlib", "ctypes",
+                "pickle", "numpy", "gradcli", "gradcli.app", "torch.utils", "torch.hub",
+                "torch.jit", "torch._C", "torch.serialization", "urllib.request",
+                "pathlib", "shutil", "io", "code", "pty", "signal", "marshal",
+                "multiprocessing", "torch.distributed")],
+    ("import-as-torch", "import os as torch", r"import of 'os' is not allowed"),
+    ("import-list", "import math, os", r"import of 'os' is not allowed"),
+    ("from-os", "from os import system", r"import of 'os' is not allowed"),
+    ("from-builtins", "from builtins import open", r"import of 'builtins' is not allowed"),
+    ("from-torch-load", "from torch import load", r"cannot import name 'load' from 'torch'"),
+    ("from-torch-C", "from torch import _C", r"cannot import name '_C'"),
+    ("from-torch-os", "from torch import os", r"cannot import name 'os'"),
+    ("from-math-os", "from math import os", r"cannot import name 'os' from 'math'"),
+    ("from-F-os", "from torch.nn.functional import os", r"cannot import name 'os'"),
+    ("from-torch-utils", "from torch.utils import data", r"import of 'torch.utils'"),
+    ("import-star", "from torch import *", r"'import \*' is not supported"),
+    ("relative-import", "from . import x", r"error: "),
+    # --- the environment and the network
+    ("environ", 'import os\nprint(os.environ["GD_SECRET"])', r"import of 'os'"),
+    ("environ-torch", "print(torch.os.environ)", r"has no attribute 'os'"),
+    ("getenv", 'getenv("GD_SECRET")', r"name 'getenv' is not defined"),
+    ("network", 'import socket\nsocket.create_connection(("example.com", 80))',
+     r"import of 'socket'"),
+    ("urlopen", 'import urllib.request\nurllib.request.urlopen("http://example.com")',
+     r"import of 'urllib.request'"),
+    # --- string formatting tricks
+    ("format-attr", '"{0.__class__}".format(1)', r"format fields may only name arguments"),
+    ("format-index", '"{0[0]}".format([1])', r"format fields may only name arguments"),
+    ("format-nested", '"{0:{1.__class__.__mro__}}".format(1, "a")',
+     r"format fields may only name arguments"),
+    ("format-kw-attr", '"{x.__init__.__globals__}".format(x=print)', r"may only name arg"),
+    ("format-plain-attr", '"{0.real}".format(1)', r"may only name arguments"),
+    ("format-fn", '"{0.fn}".format(print)', r"may only name arguments"),
+    ("format-map", '"{a}".format_map({"a": 1})', r"error: "),
+    ("fstring-dunder", 'f"{(1).__class__}"', r"'__class__' is not accessible"),
+    ("fstring-nested-spec", 'f"{1:{(1).__class__}}"', r"error: "),
+    ("format-huge-width", '"{:>{}}".format(1, 10**9)', r"exceeds the limit"),
+    ("percent-huge-width", '"%*d" % (10**9, 1)', r"exceeds the limit"),
+    ("template", 'import string\nstring.Template("$x")', r"import of 'string'"),
+    # --- context managers and decorators that are not grad modes
+    ("with-open", 'with open("pwned", "w") as f:\n    pass', r"name 'open' is not defined"),
+    ("with-print", "with print:\n    pass", r"context manager"),
+    ("with-list", "with [1]:\n    pass", r"context manager"),
+    ("decorator-print", "@print\ndef f():\n    pass", r"decorators are supported"),
+    ("decorator-lambda", "@(lambda f: f)\ndef f():\n    pass", r"error: "),
+    ("decorator-jit", "@torch.jit.script\ndef f(x):\n    return x", r"has no attribute 'jit'"),
+    # --- Python syntax gd does not have (exit 3)
+    ("class", "class A:\n    pass", r"'class' is not supported"),
+    ("try", "try:\n    pass\nexcept Exception as e:\n    e.__traceback__", r"'try' is not"),
+    ("del", "x = 1\ndel x", r"'del' is not supported"),
+    ("global", "def f():\n    global torch\n    torch = 1", r"'global' is not supported"),
+    ("nonlocal", "def f():\n    nonlocal x", r"'nonlocal' is not supported"),
+    ("comprehension", "[c for c in ().__class__.__bases__]", r"comprehensions"),
+    ("generator", "g = (i for i in range(3))\ng.gi_frame.f_globals", r"comprehensions|gener"),
+    ("yield", "def f():\n    yield 1", r"'yield' is not supported"),
+    ("async", "async def f():\n    pass", r"'async' is not supported"),
+    ("await", "def f():\n    await g()", r"error: "),
+    ("walrus", "(x := 1)", r"error: "),
+    ("star-args", "print(*[1, 2])", r"error: "),
+    ("star-kwargs", 'print(**{"sep": ""})', r"error: "),
+    ("dict", '{"a": 1}', r"dict and set literals are not supported"),
+    ("match", "match 1:\n    case 1:\n        pass", r"error: "),
+    ("raise", "raise SystemExit(0)", r"'raise' is not supported"),
+    ("bytes", "b'\\x00'", r"bytes literals are not supported"),
+    ("annotation", "x: int = 1", r"annotations are not supported"),
+    ("exec-stmt-py2", 'exec "import os"', r"error: "),
+    ("backticks", "`1`", r"error: "),
+]
+# Errors found while the program is being compiled are still runtime errors (exit 4),
+# as Python's ImportError is; syntax gd does not have is exit 3.
+SYNTAX_IDS = {"class", "try", "del", "global", "nonlocal", "comprehension", "generator",
+              "yield", "async", "await", "walrus", "star-args", "star-kwargs", "dict",
+              "match", "raise", "bytes", "annotation", "exec-stmt-py2", "backticks",
+              "import-star", "relative-import", "decorator-lambda"}
+
+
+@pytest.mark.parametrize("case", ISOLATED, ids=[c[0] for c in ISOLATED])
+def test_escape_attempt_is_refused_cleanly(zygote: Zygote, tmp_path: Path,
+                                           case: tuple[str, str, str]) -> None:
+    name, program, message = case
+    out, files = run_isolated(zygote, tmp_path, program)
+    codes = (3,) if name in SYNTAX_IDS else (4,)
+    if name in ("relative-import", "decorator-lambda", "fstring-nested-spec", "format-map"):
+        codes = (3, 4)  # either is a clean refusal; which one is not the point
+    assert_refused(out, files, codes, message)
+
+
+def test_printing_host_objects_shows_no_address_and_no_secret(zygote: Zygote,
+                                                               tmp_path: Path) -> None:
+    """Values that are allowed to print (functions, modules, grad modes) print as
+    PyTorch shows them, with no memory address (output must be deterministic) and
+    nothing of the environment."""
+    program = "\n".join([
+        "def f():\n    return 1",
+        "print(print, sin, torch, F, f, lambda: 1, ones(2).sum, no_grad(), manual_seed(0))",
+        "with dual_level() as d:\n    print(d)",
+        "print('%s %r' % (print, torch))", "print('{} {!r}'.format(len, F))",
+        "print(f'{print} {torch.float64} {ones(2).shape}')", "print(str(jacobian))",
+    ])
+    out, files = run_isolated(zygote, tmp_path, program)
+    assert out.rc == 0, out.describe()
+    assert "0x" not in out.stdout and SECRET not in out.stdout, out.stdout
+    assert files == {"prog.gd", SENTINEL}
+    (tmp_path / "again").mkdir()
+    again, _ = run_isolated(zygote, tmp_path / "again", program)
+    assert again.stdout_bytes == out.stdout_bytes
+
+
+def test_a_program_cannot_change_the_builtins_for_the_next_run() -> None:
+    """Rebinding or mutating what built-ins return stays inside one run."""
+    code, message, _ = in_process("torch = 1\nF = 2\nprint = 3\nsin = 4\nlen = 5")
+    assert code == 0, message
+    code, message, out = in_process("print(sin(tensor(0.0)), len([1]), torch.pi > 3)")
+    assert code == 0 and out == "tensor(0.) 1 True\n", (message, out)
+    code, message, _ = in_process("s = ones(2).shape\ns.append(3)")
+    assert code == 4
+    code, message, out = in_process("l = torch.float32\nprint(l)")
+    assert out == "torch.float32\n"
+
+
+def test_escape_catalogue_size() -> None:
+    """How many escapes the suite tries (reported in the issue's closing note)."""
+    total = (len(VALUE_CASES) * 2 + len(VALUES) * 10 + len(FORBIDDEN_NAMES) * 4
+             + len(ISOLATED) + 1)
+    assert total > 3000
