@@ -1,0 +1,1 @@
+"""gradcli's benchmark suite: `python bench/run.py [--quick] [WORKLOAD…]`."""

@@ -1,0 +1,110 @@
+"""Micro-benchmarks of gradcli's per-op overhead, for profiling work on the autograd core.
+
+    python bench/micro.py [ops] [w1] [w2]      (default: all three)
+
+`ops`: one operator call on 0-d float64 tensors (recording, and with grad off); `w1`, `w2`:
+the W1 / W2 loops written against the library (no interpreter), forward and backward
+µs/op. The cyclic GC is disabled (as Program.run does) and each figure is the minimum
+over several repetitions, which is the steadiest statistic on a shared machine. Compare
+two versions of the code by running this script in each checkout, alternately.
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+import time
+import timeit
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def ops() -> None:
+    """µs per operator call."""
+    import numpy as np
+
+    from gradcli.ad import ops as F
+    from gradcli.ad.tensor import State
+
+    x = F.tensor(np.float64(0.5))
+    x.requires_grad_(True)
+    c = F.tensor(np.float64(0.25))
+
+    def t(f) -> float:
+        return min(timeit.repeat(f, number=20_000, repeat=7)) / 20_000 * 1e6
+
+    rows = [("x * 0.9999 (recording)", lambda: x * 0.9999),
+            ("x + c (recording)", lambda: x + c),
+            ("sin(x) (recording)", lambda: F.sin(x)),
+            ("c * 0.9999 (nothing to record)", lambda: c * 0.9999)]
+    for name, f in rows:
+        print(f"{name:34s} {t(f):6.3f} µs")
+    State.grad_enabled = False
+    print(f"{'x * 0.9999 (grad off)':34s} {t(lambda: x * 0.9999):6.3f} µs")
+    State.grad_enabled = True
+
+
+def w1(n: int = 10_000, reps: int = 7) -> None:
+    """W1 against the library: µs per recorded op, forward and backward."""
+    import numpy as np
+
+    from gradcli.ad import ops as F
+
+    best_f = best_b = float("inf")
+    for _ in range(reps):
+        x = F.tensor(np.float64(0.5))
+        x.requires_grad_(True)
+        t0 = time.perf_counter()
+        y = x
+        for _ in range(n):
+            y = y * 0.9999 + F.sin(x) * 0.0001
+        t1 = time.perf_counter()
+        y.backward()
+        t2 = time.perf_counter()
+        best_f, best_b = min(best_f, t1 - t0), min(best_b, t2 - t1)
+    k = 1e6 / (4 * n)
+    print(f"W1 library float64: fwd {best_f * k:.3f}  bwd {best_b * k:.3f}  "
+          f"total {(best_f + best_b) * k:.3f} µs/op")
+
+
+def w2(n: int = 1000, reps: int = 7) -> None:
+    """W2 against the library: µs per recorded op, forward and backward."""
+    import numpy as np
+
+    from gradcli.ad import ops as F
+
+    F.manual_seed(0)
+    w0 = 0.1 * F.randn(64, 64, dtype="float64").array
+    best_f = best_b = float("inf")
+    for _ in range(reps):
+        W = F.tensor(w0)
+        W.requires_grad_(True)
+        b = F.tensor(np.zeros(64))
+        b.requires_grad_(True)
+        h = F.tensor(np.ones(64))
+        t0 = time.perf_counter()
+        for _ in range(n):
+            h = F.tanh(W @ h + b)
+        y = h.sum()
+        t1 = time.perf_counter()
+        y.backward()
+        t2 = time.perf_counter()
+        best_f, best_b = min(best_f, t1 - t0), min(best_b, t2 - t1)
+    k = 1e6 / (3 * n + 1)
+    print(f"W2 library float64: fwd {best_f * k:.3f}  bwd {best_b * k:.3f}  "
+          f"total {(best_f + best_b) * k:.3f} µs/op")
+
+
+def main(argv: list[str]) -> None:
+    """Run the chosen micro-benchmarks."""
+    gc.disable()
+    chosen = argv or ["ops", "w1", "w2"]
+    for name in chosen:
+        {"ops": ops, "w1": w1, "w2": w2}[name]()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

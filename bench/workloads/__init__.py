@@ -1,0 +1,1 @@
+"""One module per workload (W0–W7): gradcli's implementation and each peer's."""
