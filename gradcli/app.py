@@ -64,6 +64,8 @@ class AppOptions:
     max_depth: int | None = None
     max_elements: int | None = None
     max_memory: int | None = None  # bytes
+    max_program_size: int | None = None  # bytes of program text
+    max_nesting: int | None = None  # brackets and expression depth
     detect_anomaly: bool = False
     write: Callable[[str], None] | None = None  # where program prints go (None: captured)
     progress: Callable[[str, int, int], None] | None = None  # (what, done, total) for long work
@@ -71,16 +73,23 @@ class AppOptions:
 
 # -- loading ------------------------------------------------------------------------------
 
-def load_source(prog: str | None, expr: str | None, stdin: Any = None) -> Source:
-    """The program from a path, '-' (standard input) or -e text."""
+def load_source(prog: str | None, expr: str | None, stdin: Any = None,
+                max_bytes: int | None = None) -> Source:
+    """The program from a path, '-' (standard input) or -e text, at most max_bytes
+    (--max-program-size) long: never more is read, so /dev/zero is an error, not a hang."""
+    limit = max_bytes or MAX_SOURCE_BYTES
     if expr is not None:
         if prog is not None:
             raise UsageError("give either PROG or -e EXPRESSION, not both")
+        if len(expr) > limit // 4 and len(expr.encode("utf-8", "surrogatepass")) > limit:
+            raise _too_large("the -e program", limit)
         return Source("<expr>", expr)
     if prog is None:
         raise UsageError("missing PROG (a .gd file, '-' for standard input, or -e 'EXPRESSION')")
     if prog == "-":
-        data = (stdin or _stdin()).read()
+        data = (stdin or _stdin()).read(limit + 1)
+        if len(data) > limit:
+            raise _too_large("standard input", limit)
         return Source("<stdin>", _decode(data, "<stdin>") if isinstance(data, bytes) else data)
     path = Path(prog)
     if path.is_dir():
@@ -89,14 +98,23 @@ def load_source(prog: str | None, expr: str | None, stdin: Any = None) -> Source
         size = path.stat().st_size
     except OSError:
         raise UsageError(f"no such file: {prog}") from None
-    if size > MAX_SOURCE_BYTES:
-        raise UsageError(f"{prog} is {size:,} bytes; programs are limited to "
-                         f"{MAX_SOURCE_BYTES:,} bytes")
+    if size > limit:
+        raise _too_large(f"{prog} ({size:,} bytes)", limit)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as f:
+            data = f.read(limit + 1)  # a device or a pipe reports no size
     except OSError as e:
         raise UsageError(f"cannot read {prog}: {e.strerror}") from None
+    if len(data) > limit:
+        raise _too_large(prog, limit)
     return Source(prog, _decode(data, prog))
+
+
+def _too_large(what: str, limit: int) -> GdError:
+    from gradcli.errors import GdSourceLimitError
+
+    return GdSourceLimitError(f"{what} is larger than the limit of {limit:,} bytes for a "
+                              "program", hint="raise it with --max-program-size")
 
 
 def _stdin() -> Any:
@@ -228,6 +246,10 @@ def compile_program(source: Source, opts: AppOptions, *, record_tape: bool = Fal
         run_opts.max_steps = opts.max_steps
     if opts.max_depth:
         run_opts.max_depth = opts.max_depth
+    if opts.max_program_size:
+        run_opts.max_source_bytes = opts.max_program_size
+    if opts.max_nesting:
+        run_opts.max_nesting = opts.max_nesting
     if opts.progress is not None:
         report = opts.progress
         run_opts.on_steps = lambda n: report("running", n, 0)

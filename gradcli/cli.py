@@ -102,6 +102,8 @@ def format_error(err: Any, source: Any, fmt: str = "table", color: bool = False)
 def _exit_for(err: Any) -> Exit:
     from gradcli.errors import GdAssertionError, GdSyntaxError, UsageError
 
+    if err.kind == "limit":  # every limit, the program text's size and nesting too
+        return Exit.RUNTIME
     if isinstance(err, GdSyntaxError):
         return Exit.SYNTAX
     if isinstance(err, UsageError):
@@ -125,8 +127,9 @@ def _parse_size(ctx: Any, param: Any, value: str | None) -> int | None:
     except (ValueError, OverflowError):
         raise click.BadParameter(
             f"{value!r} is not a size (examples: 512M, 2G, 1000000)") from None
-    if n < 1 << 20:
-        raise click.BadParameter(f"{value!r} is below the minimum of 1M")
+    memory = getattr(param, "name", None) == "max_memory"
+    if n < (1 << 20 if memory else 1):
+        raise click.BadParameter(f"{value!r} is below the minimum of {'1M' if memory else 1}")
     return n
 
 
@@ -240,6 +243,12 @@ def program_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--detect-anomaly", is_flag=True,
                      help="Stop at the first op (forward or backward) producing NaN or inf, "
                      "naming it and its source line."),
+        click.option("--max-nesting", type=click.IntRange(10, 1000), default=None,
+                     help="Cap on brackets open at once and on expression depth "
+                     "[default: 200]."),
+        click.option("--max-program-size", metavar="SIZE", default=None,
+                     callback=_parse_size,
+                     help="Cap on the program text, e.g. 4M [default: 1,000,000 bytes]."),
         click.option("--max-memory", metavar="SIZE", default=None, callback=_parse_size,
                      help="Cap on the memory the program may hold (tensors, the graph, "
                      "values), e.g. 512M or 4G [default: 2G]."),
@@ -315,7 +324,8 @@ def _app_options(kw: dict[str, Any], wrt: tuple[str, ...] = ()) -> Any:
         sets=list(kw.pop("sets")), wrt=list(wrt), of=kw.pop("of"), dtype=kw.pop("dtype"),
         seed=kw.pop("seed"), max_steps=kw.pop("max_steps"), max_depth=kw.pop("max_depth"),
         max_elements=kw.pop("max_elements"), detect_anomaly=kw.pop("detect_anomaly"),
-        max_memory=kw.pop("max_memory"),
+        max_memory=kw.pop("max_memory"), max_program_size=kw.get("max_program_size"),
+        max_nesting=kw.pop("max_nesting"),
         progress=_PROGRESS if _PROGRESS.enabled else None)
 
 
@@ -326,15 +336,16 @@ def _load(state: dict[str, Any], kw: dict[str, Any]) -> Any:
 
     prog, expr = kw.pop("prog"), kw.pop("expr")
     try:
-        source = load_source(prog, expr)
-    except GdSyntaxError:
+        source = load_source(prog, expr, max_bytes=kw.pop("max_program_size", None))
+    except GdSyntaxError as e:
         # Undecodable bytes: the error still names the file and shows its line (with the
         # bad bytes replaced), not an anonymous <input>.
         text = ""
-        if prog not in (None, "-"):
+        if prog not in (None, "-") and e.kind != "limit":  # never re-read a huge file
             with contextlib.suppress(OSError):
                 text = Path(prog).read_bytes().decode("utf-8", errors="replace")
-        state["source"] = Source("<stdin>" if prog == "-" else str(prog), text)
+        state["source"] = Source("<expr>" if prog is None else "<stdin>" if prog == "-"
+                                 else str(prog), text)
         raise
     state["source"] = source
     return source

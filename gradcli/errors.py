@@ -45,6 +45,12 @@ class GdLimitError(GdRuntimeError):
     kind = "limit"
 
 
+class GdSourceLimitError(GdSyntaxError):
+    """The program text exceeds a limit (size, nesting): exit 4, like every limit."""
+
+    kind = "limit"
+
+
 class GdAssertionError(GdError):
     """An `assert` in the program failed (exit 1)."""
 

@@ -32,6 +32,8 @@ from gradcli.syntax import parse
 
 DEFAULT_MAX_STEPS = 10_000_000
 DEFAULT_MAX_DEPTH = 200
+DEFAULT_MAX_SOURCE_BYTES = 1_000_000
+DEFAULT_MAX_NESTING = 200  # as CPython's parser allows
 # While a program runs, Python's cyclic GC is paused (see Program.run); every 4096 steps, once
 # this many new container objects have piled up, one collection runs and freezes survivors.
 GC_BUDGET = 200_000
@@ -47,6 +49,8 @@ class RunOptions:
     result_name: str | None = None  # --of NAME
     max_steps: int = DEFAULT_MAX_STEPS
     max_depth: int = DEFAULT_MAX_DEPTH
+    max_source_bytes: int = DEFAULT_MAX_SOURCE_BYTES  # --max-program-size
+    max_nesting: int = DEFAULT_MAX_NESTING  # --max-nesting: brackets and expression depth
     record_tape: bool = False  # keep every node (graph, explain, check)
     track_names: bool = False  # remember which variable each tensor was bound to
     write: Callable[[str], None] = sys.stdout.write
@@ -330,9 +334,19 @@ class Program:
         # collector running, compiling 10k lines took 8× longer (bench W7).
         paused = gc.isenabled()
         gc.disable()
+        options = options or RunOptions()
+        # Compiling walks the tree recursively: room for --max-nesting levels.
+        old_limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(old_limit, 20_000))
         try:
-            return cls(source, parse(source), options or RunOptions())
+            module = parse(source, max_bytes=options.max_source_bytes,
+                           max_nesting=options.max_nesting)
+            return cls(source, module, options)
+        except RecursionError:
+            raise GdLimitError("program too deeply nested to compile",
+                               hint="lower the nesting, or --max-nesting") from None
         finally:
+            sys.setrecursionlimit(old_limit)
             if paused:
                 gc.enable()
 

@@ -28,7 +28,7 @@ from lark import Lark, Token
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedToken
 from lark.lark import PostLex
 
-from gradcli.errors import GdSyntaxError
+from gradcli.errors import GdSourceLimitError, GdSyntaxError
 from gradcli.source import Source, Span
 from gradcli.syntax import ast as gd
 
@@ -85,8 +85,14 @@ class ParserBug(RuntimeError):
     """An unexpected failure inside the parser (a gradcli bug, exit 70)."""
 
 
-def parse(source: Source, *, max_bytes: int = DEFAULT_MAX_BYTES) -> gd.Module:
-    """Parse a gd program; raises GdSyntaxError (and nothing else) when it is not valid."""
+def parse(source: Source, *, max_bytes: int = DEFAULT_MAX_BYTES,
+          max_nesting: int = MAX_DEPTH) -> gd.Module:
+    """Parse a gd program; raises GdSyntaxError (and nothing else) when it is not valid.
+
+    max_nesting caps the tree's depth and the open brackets (indented blocks stay capped
+    at MAX_INDENT_LEVELS, as in CPython); beyond either limit the error is a
+    GdSourceLimitError.
+    """
     text = _checked_text(source.text, max_bytes)
 
     def build() -> gd.Module:
@@ -96,7 +102,18 @@ def parse(source: Source, *, max_bytes: int = DEFAULT_MAX_BYTES) -> gd.Module:
         _check_placement(module)
         return module
 
-    return _guarded(build)
+    saved = getattr(_local, "max_nesting", MAX_DEPTH)
+    _local.max_nesting = max_nesting
+    try:
+        return _guarded(build)
+    finally:
+        _local.max_nesting = saved
+
+
+def _nesting() -> int:
+    """The nesting limit of the parse in progress."""
+    limit: int = getattr(_local, "max_nesting", MAX_DEPTH)
+    return limit
 
 
 def parse_expression(text: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> gd.Expr:
@@ -222,9 +239,9 @@ def _guarded(build: Callable[[], T]) -> T:
     except GdSyntaxError:
         raise
     except RecursionError as exc:
-        raise GdSyntaxError("program too deeply nested to parse") from exc
+        raise GdSourceLimitError("program too deeply nested to parse") from exc
     except MemoryError as exc:
-        raise GdSyntaxError("program too large to parse") from exc
+        raise GdSourceLimitError("program too large to parse") from exc
     except Exception as exc:
         # A bug in gradcli, not in the program: let it reach the CLI's internal-error path
         # (exit 70), never disguised as the user's syntax error.
@@ -251,10 +268,10 @@ def _checked_text(text: object, max_bytes: int) -> str:
     if len(text) > max_bytes or (
         len(text) * 4 > max_bytes and len(text.encode("utf-8", "surrogatepass")) > max_bytes
     ):
-        raise GdSyntaxError(
-            f"program too large ({len(text.encode('utf-8', 'surrogatepass'))} bytes; "
-            f"the limit is {max_bytes})",
-            hint="split the program or raise the limit",
+        raise GdSourceLimitError(
+            f"program too large ({len(text.encode('utf-8', 'surrogatepass')):,} bytes; "
+            f"the limit is {max_bytes:,})",
+            hint="split the program, or raise the limit with --max-program-size",
         )
     nul = text.find("\0")
     if nul >= 0:
@@ -311,10 +328,11 @@ def _layout(stream: Iterator[Token], ctx: _Context) -> Iterator[Token]:
                 raise GdSyntaxError("unexpected indent", Span.point(*_start(tok)))
         if kind in _OPENING:
             brackets.append(tok)
-            if len(brackets) > MAX_BRACKETS:
-                raise GdSyntaxError(
-                    f"too deeply nested: more than {MAX_BRACKETS} open brackets",
+            if len(brackets) > _nesting():  # MAX_BRACKETS by default, as CPython
+                raise GdSourceLimitError(
+                    f"too deeply nested: more than {_nesting()} open brackets",
                     _token_span(tok),
+                    hint="split the expression; --max-nesting changes the limit",
                 )
         elif kind in _CLOSING:
             if not brackets:
@@ -365,9 +383,10 @@ def _indentation(newline: Token, indents: list[tuple[int, int]]) -> Iterator[Tok
     if column > top:
         if alt <= top_alt:
             raise _tab_error(where)
-        if len(indents) > MAX_INDENT_LEVELS:
-            raise GdSyntaxError(
-                f"too deeply nested: more than {MAX_INDENT_LEVELS} indented blocks", where
+        if len(indents) > min(MAX_INDENT_LEVELS, _nesting()):
+            raise GdSourceLimitError(
+                f"too deeply nested: more than {min(MAX_INDENT_LEVELS, _nesting())} indented "
+                "blocks", where, hint="move inner blocks into functions",
             )
         indents.append((column, alt))
         yield Token("_INDENT", indent, 0, line, start, line, start, 0)
@@ -983,7 +1002,7 @@ def _fstring_field(tok: Token, brace: int, end: int, raw: bool) -> tuple[gd.Form
 def _parse_field(source: str, line: int, column: int) -> gd.Expr:
     """Parse an f-string field's expression with tokens placed where it sits in the file."""
     if len(_contexts()) > MAX_FSTRING_NESTING:
-        raise GdSyntaxError("f-strings nested too deeply", Span.point(line, column))
+        raise GdSourceLimitError("f-strings nested too deeply", Span.point(line, column))
     ctx = _Context(mode="fstring", line_offset=line - 1, column_offset=column - 1)
     return _run(source, ctx, "expression")
 
@@ -1006,14 +1025,15 @@ def _check_depth(root: gd.Node) -> None:
     """Reject trees deeper than MAX_DEPTH, walking with an explicit stack (no recursion)."""
     stack = [(root, 0)]
     pop, push = stack.pop, stack.append
+    limit = _nesting()
     while stack:
         node, depth = pop()
-        if depth > MAX_DEPTH:
+        if depth > limit:
             what = "expression" if isinstance(node, gd.Expr) else "program"
-            raise GdSyntaxError(
-                f"{what} too deeply nested (more than {MAX_DEPTH} levels)",
+            raise GdSourceLimitError(
+                f"{what} too deeply nested (more than {limit} levels)",
                 node.span,
-                hint="split it into several statements",
+                hint="split it into several statements; --max-nesting changes the limit",
             )
         for name in _child_fields(type(node)):
             value = getattr(node, name)
