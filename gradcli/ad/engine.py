@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import heapq
 import re
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -174,9 +175,26 @@ def run_backward(
         _loop(run, heap, pending, retain_graph)
     if inputs is not None:
         return run.captured
-    for leaf, g in run.leaf_grads.values():
-        _accumulate(leaf, g, create_graph)
+    grads = run.leaf_grads
+    while grads:
+        # Popped, so that `g` below is the only reference the pass still holds.
+        _, (leaf, g) = grads.popitem()
+        steal = not create_graph and _unshared(g)
+        _accumulate(leaf, g, create_graph, steal)
     return None
+
+
+def _unshared(g: Tensor) -> bool:
+    """Whether nothing but the caller holds g and its array (CPython reference counts).
+
+    Such a cotangent can become a leaf's .grad without a copy, as PyTorch's AccumulateGrad
+    steals an unshared gradient; W3 copied two 1000x1000 gradients here. Expected counts:
+    g: the caller's variable, this parameter, getrefcount's argument; its array: g's slot,
+    `a`, the argument. A view (base) or a read-only array is never taken.
+    """
+    a = g.array
+    return (sys.getrefcount(g) == 3 and sys.getrefcount(a) == 3 and a.base is None
+            and a.flags.writeable)
 
 
 def _send(run: _Run, pending: dict[Node, Tensor], heap: list[tuple[int, Node]],
@@ -287,7 +305,7 @@ def _check_cotangents(node: Node, cots: tuple[Any, ...]) -> None:
                 f"{where_text(node.span)})", node.span, node.op)
 
 
-def _accumulate(t: Tensor, g: Tensor, create_graph: bool) -> None:
+def _accumulate(t: Tensor, g: Tensor, create_graph: bool, steal: bool = False) -> None:
     if t.grad is None:
         if create_graph:
             # PyTorch's AccumulateGrad stores a recorded copy of the first gradient
@@ -297,7 +315,7 @@ def _accumulate(t: Tensor, g: Tensor, create_graph: bool) -> None:
             if t.grad.grad_fn is not None:
                 t.grad.grad_fn.name = "CopyBackwards"
         else:
-            t.grad = tensor_from_array(g.array.copy())
+            t.grad = tensor_from_array(g.array if steal else g.array.copy())
     elif create_graph:
         t.grad = t.grad + g
     else:
