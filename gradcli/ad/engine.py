@@ -171,8 +171,12 @@ def run_backward(
     pending: dict[Node, Tensor] = {}
     for out, g in zip(outputs, roots, strict=True):
         _send(run, pending, heap, out.grad_fn if out.grad_fn is not None else out, g)
-    with grad_mode(create_graph):
-        _loop(run, heap, pending, retain_graph)
+    State.in_backward += 1
+    try:
+        with grad_mode(create_graph):
+            _loop(run, heap, pending, retain_graph)
+    finally:
+        State.in_backward -= 1
     if inputs is not None:
         return run.captured
     grads = run.leaf_grads
@@ -395,6 +399,8 @@ def grad(
                     "graph. Set allow_unused=True if this is the desired behavior.")
         elif not create_graph and g.requires_grad:
             g = g.detach()
+        elif not g.array.flags.writeable:
+            g = tensor_from_array(g.array.copy())  # a broadcast view (F.expand in backward)
         result.append(g)
     return tuple(result)
 

@@ -458,6 +458,14 @@ def expand(x: Tensor, *shape: Any) -> Tensor:
     s = tuple(x.shape[i - lead] if n == -1 else n for i, n in enumerate(s))
     if s == x.shape:
         return x
+    if State.in_backward and not State.grad_enabled and not State.forward_level:
+        # A backward pass that records nothing only reads its cotangents: sum's and mean's
+        # VJP broadcast g as a read-only view instead of writing a full-size copy (W3).
+        # The engine copies such a view before handing it out as a .grad or grad() result.
+        try:
+            return tensor_from_array(np.broadcast_to(x.array, s))
+        except ValueError:
+            pass  # apply reports it in PyTorch's words
     check_size(math.prod(s))  # before numpy materializes the broadcast
     return apply(_RULES["expand"], (x,), {"shape": s})
 

@@ -48,6 +48,7 @@ class State:
     allocated: int = 0  # bytes allocated since memory was last measured
     detect_anomaly: bool = False
     retain_graphs: bool = False  # keep every graph after backward (the CLI re-differentiates)
+    in_backward: int = 0  # > 0 while the engine runs VJP rules
     on_record: Callable[[Node, Tensor], None] | None = None  # sees each new node and its output
 
 
