@@ -121,7 +121,7 @@ def _check_versions(node: Node) -> None:
 class _Run:
     """The state of one backward pass."""
 
-    __slots__ = ("by_node", "captured", "leaf_grads", "observer", "owned", "targets")
+    __slots__ = ("batch", "by_node", "captured", "leaf_grads", "observer", "owned", "targets")
 
     def __init__(self, targets: dict[int, Any] | None, observer: Observer | None,
                  create_graph: bool = False) -> None:
@@ -138,6 +138,7 @@ class _Run:
                     self.by_node.setdefault(t.grad_fn, []).append(tid)
         self.captured: dict[int, Tensor] = {}
         self.observer = observer
+        self.batch = 0  # > 0: every cotangent carries a leading dim of this size (batched_vjp)
 
 
 #: Called for each node of a backward pass: (node, incoming cotangent, cotangents out).
@@ -253,6 +254,7 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
     heappop = heapq.heappop
     anomaly = State.detect_anomaly
     owned = run.owned
+    batch = run.batch
     while heap:
         node = heappop(heap)[1]
         g = pending.pop(node)
@@ -289,7 +291,10 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
                 continue
             xa = x.array
             ca = c.array
-            if ca.shape != xa.shape:
+            if batch:
+                if ca.shape[1:] != xa.shape:
+                    c = _sum_to_batched(c, xa.shape)
+            elif ca.shape != xa.shape:
                 c = F.sum_to(c, xa.shape)
             if ca.dtype != xa.dtype:
                 c = F.to_dtype(c, xa.dtype)
@@ -297,6 +302,65 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
         if (not retain_graph and rule.saves_inputs) or (not retain_graph and rule.saves_out):
             node.inputs = None
             node.out = None
+
+
+def _sum_to_batched(c: Tensor, shape: tuple[int, ...]) -> Tensor:
+    """Sum a stack of broadcast cotangents back to (batch, *shape), row by row."""
+    k = c.ndim - 1 - len(shape)
+    target = (c.shape[0],) + (1,) * k + tuple(shape)
+    if c.shape != target:
+        c = F.sum_to(c, target)
+    return F.reshape(c, (c.shape[0], *shape)) if k else c
+
+
+#: Rules whose VJP is elementwise in the cotangent (g times something broadcastable, or g
+#: passed on): a stack of cotangents with a leading batch dim goes through them unchanged.
+_BATCHABLE_KINDS = frozenset(("elementwise", "binary"))
+_BATCHABLE_NAMES = frozenset(("neg", "clone", "to_dtype"))
+
+
+def batchable(output: Tensor) -> bool:
+    """Whether every node behind `output` can take batched cotangents (see batched_vjp)."""
+    fn = output.grad_fn
+    if fn is None:
+        return True
+    seen = {fn}
+    stack = [fn]
+    while stack:
+        node = stack.pop()
+        rule = node.rule
+        if node.inputs is None or not (rule.kind in _BATCHABLE_KINDS
+                                       or rule.name in _BATCHABLE_NAMES):
+            return False
+        for p in node.parents:
+            if type(p) is Node and p not in seen:
+                seen.add(p)
+                stack.append(p)
+    return True
+
+
+def batched_vjp(output: Tensor, inputs: Sequence[Tensor],
+                cotangents: Tensor) -> tuple[Tensor | None, ...]:
+    """vᵀJ for a stack of v's in one backward pass: cotangents (batch, *output.shape) give
+    (batch, *input.shape) per input (None if unused). The graph is kept, nothing recorded.
+
+    Only for graphs where `batchable(output)`: their rules act elementwise on the
+    cotangent, so each row of the stack is exactly what one pass with that row would give
+    (broadcast inputs are summed per row). jacobian/hessian use it for all rows at once.
+    """
+    run = _Run({id(t): t for t in inputs}, None)
+    run.batch = cotangents.shape[0]
+    heap: list[tuple[int, Node]] = []
+    pending: dict[Node, Tensor] = {}
+    State.in_backward += 1
+    try:
+        with grad_mode(False):
+            _send(run, pending, heap,
+                  output.grad_fn if output.grad_fn is not None else output, cotangents)
+            _loop(run, heap, pending, True)
+    finally:
+        State.in_backward -= 1
+    return tuple(run.captured.get(id(t)) for t in inputs)
 
 
 def _check_cotangents(node: Node, cots: tuple[Any, ...]) -> None:
