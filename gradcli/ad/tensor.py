@@ -35,8 +35,14 @@ DEFAULT_MAX_MEMORY = 2 << 30  # 2 GiB: --max-memory's default
 MEMORY_CHECK_BYTES = 32 << 20  # measure the process's memory after this many new bytes
 
 
-class State:
-    """Process-wide autograd state: grad mode, forward-mode level, the tape, limits."""
+class _State:
+    """Process-wide autograd state: grad mode, forward-mode level, the tape, limits.
+
+    One instance, `State`. Its fields are instance attributes because some are written
+    all the time (seq per node, allocated per op, span per interpreted expression), and
+    writing a *class* attribute invalidates CPython's attribute caches for every read of
+    the class: each State.grad_enabled read after it took the slow path.
+    """
 
     grad_enabled: bool = True
     forward_level: int = 0  # > 0 while tangents are being propagated (forward mode)
@@ -50,6 +56,14 @@ class State:
     retain_graphs: bool = False  # keep every graph after backward (the CLI re-differentiates)
     in_backward: int = 0  # > 0 while the engine runs VJP rules
     on_record: Callable[[Node, Tensor], None] | None = None  # sees each new node and its output
+
+    def __init__(self) -> None:
+        for name, value in vars(_State).items():
+            if not name.startswith("_"):
+                setattr(self, name, value)
+
+
+State = _State()
 
 
 class Node:
