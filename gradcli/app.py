@@ -25,7 +25,7 @@ from gradcli.ad.check import check_node
 from gradcli.ad.engine import grad, run_backward
 from gradcli.ad.forward import dual_level
 from gradcli.ad.tensor import Node, State, Tensor, tensor_from_array
-from gradcli.errors import GdError, GdRuntimeError, UsageError
+from gradcli.errors import GdError, GdLimitError, GdRuntimeError, UsageError
 from gradcli.interp import Program, ProgramResult, RunOptions
 from gradcli.interp.values import type_name
 from gradcli.results import (
@@ -151,6 +151,8 @@ def parse_set_value(name: str, text: str, wrt: bool) -> Any:
             raise UsageError(f"--set {name}: cannot read {path}: {e.strerror}") from None
         except (ValueError, TypeError) as e:
             raise UsageError(f"--set {name}: {path} is not valid: {e}") from None
+        except RecursionError:
+            raise UsageError(f"--set {name}: {path} is nested too deeply") from None
     else:
         from gradcli.interp import run_source
 
@@ -318,6 +320,11 @@ def evaluate(source: Source, opts: AppOptions) -> EvalResult:
 def derivative(y: Tensor, x: Tensor, order: int,
                progress: Callable[[str, int, int], None] | None = None) -> Tensor:
     """The order-N derivative of y w.r.t. x, shape y.shape + N × x.shape (nested reverse)."""
+    size = y.numel() * x.numel() ** order
+    if size > State.max_elements:  # before the passes: their number grows as fast
+        raise GdLimitError(
+            f"the order-{order} derivative would have {size:,} elements, more than the limit "
+            f"of {State.max_elements:,}", hint="lower --order, or raise --max-elements")
     d = y
     for k in range(order):
         last = k == order - 1

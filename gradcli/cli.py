@@ -258,7 +258,7 @@ def program_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                      help="Cap on nested gd function calls [default: 200]."),
         click.option("--max-steps", type=click.IntRange(1), default=None,
                      help="Cap on loop iterations plus function calls [default: 10,000,000]."),
-        click.option("--seed", type=int, default=None,
+        click.option("--seed", type=click.IntRange(-(2**63), 2**64 - 1), default=None,
                      help="Seed the random generator (torch.manual_seed)."),
         click.option("--dtype", type=click.Choice(["float32", "float64"]), default=None,
                      help="Default float dtype [default: float32]."),
