@@ -152,6 +152,12 @@ BINARY: dict[str, Callable[[Any, Any], Any]] = {
     "pow": _pow,
     "matmul": operator.matmul,
 }
+# What `a op b` ends up calling when a tensor meets a tensor or a Python number (through
+# Tensor's operator methods): binop calls it directly, one dispatch layer less per op.
+TENSOR_BINARY: dict[str, Callable[[Any, Any], Any]] = {
+    "add": F.add, "sub": F.sub, "mul": F.mul, "div": F.div_, "floordiv": F.floor_divide,
+    "mod": F.remainder, "pow": F.pow, "matmul": F.matmul,
+}
 # Statement forms of `x op= y`: tensors change in place (PyTorch's rules), others rebind.
 INPLACE = {"add": "add_", "sub": "sub_", "mul": "mul_", "div": "div_", "pow": "pow_"}
 
@@ -213,10 +219,11 @@ class Compiler:
         builtins = self.rt.builtins
 
         def load(f: Frame) -> Any:
-            try:
-                return f.vars[name]
-            except KeyError:
-                pass
+            # .get, not [] with except KeyError: built-in names (sin, range) miss the local
+            # scope on every use, and raising costs more than the lookup.
+            v = f.vars.get(name, MISSING)
+            if v is not MISSING:
+                return v
             p = f.parent
             while p is not None:
                 v = p.vars.get(name, MISSING)
@@ -234,6 +241,7 @@ class Compiler:
     def e_BinOp(self, node: A.BinOp) -> Expr:
         left, right = self.expr(node.left), self.expr(node.right)
         fn = BINARY[node.op]
+        tensor_fn = TENSOR_BINARY[node.op]
         span = node.span
         state = State
 
@@ -242,6 +250,11 @@ class Compiler:
             b = right(f)
             state.span = span
             try:
+                ta = type(a)
+                tb = type(b)
+                if ((ta is Tensor and (tb is Tensor or tb is float or tb is int))
+                        or (tb is Tensor and (ta is float or ta is int))):
+                    return tensor_fn(a, b)
                 return fn(a, b)
             except _CAUGHT as e:
                 if isinstance(e, TypeError) and not isinstance(e, GdError):
