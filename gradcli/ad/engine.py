@@ -252,9 +252,11 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
           retain_graph: bool) -> None:
     targets = run.targets
     heappop = heapq.heappop
+    heappush = heapq.heappush
     anomaly = State.detect_anomaly
     owned = run.owned
     batch = run.batch
+    observer = run.observer
     while heap:
         node = heappop(heap)[1]
         g = pending.pop(node)
@@ -271,7 +273,17 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
         if inputs is None:
             raise GdRuntimeError(FREED_MESSAGE,
                                  hint="pass retain_graph=True to the first backward()/grad()")
-        _check_versions(node)
+        versions = node.versions
+        if versions is not None:
+            i = 0
+            for a in inputs:
+                if type(a) is Tensor and a._vc[0] != versions[i]:
+                    _check_versions(node)  # raises if the change matters
+                    break
+                i += 1
+        out = node.out
+        if out is not None and out._vc[0] != node.out_version:
+            _check_versions(node)
         rule = node.rule
         if anomaly:
             # The rule's own ops are checked as one: the error names this node, not a
@@ -284,8 +296,8 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
             _check_cotangents(node, cots)
         else:
             cots = rule.vjp(g, node.out, *inputs, **node.params)
-        if run.observer is not None:
-            run.observer(node, g, cots)
+        if observer is not None:
+            observer(node, g, cots)
         for edge, c, x in zip(node.parents, cots, inputs, strict=False):
             if edge is None or c is None:
                 continue
@@ -298,7 +310,15 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
                 c = F.sum_to(c, xa.shape)
             if ca.dtype != xa.dtype:
                 c = F.to_dtype(c, xa.dtype)
-            _send(run, pending, heap, edge, c)
+            if type(edge) is Node:  # _send's node case, inlined: the common one
+                prev = pending.get(edge)
+                if prev is None:
+                    pending[edge] = c
+                    heappush(heap, (-edge.seq, edge))
+                else:
+                    pending[edge] = _sum(run, prev, c)
+            else:
+                _send(run, pending, heap, edge, c)
         if (not retain_graph and rule.saves_inputs) or (not retain_graph and rule.saves_out):
             node.inputs = None
             node.out = None
