@@ -67,7 +67,7 @@ class AppOptions:
     max_program_size: int | None = None  # bytes of program text
     max_nesting: int | None = None  # brackets and expression depth
     detect_anomaly: bool = False
-    write: Callable[[str], None] | None = None  # where program prints go (None: captured)
+    write: Callable[[str], object] | None = None  # where program prints go (None: captured)
     progress: Callable[[str, int, int], None] | None = None  # (what, done, total) for long work
 
 
@@ -531,14 +531,14 @@ def graph(source: Source, opts: AppOptions, values: bool = False) -> GraphResult
                     _data(obj) if values else None,
                     _data(grads[id(obj)]) if values and id(obj) in grads else None))
             else:
-                t = outputs.get(obj)
+                out_t = outputs.get(obj)
                 span = obj.span
                 nodes.append(GraphNode(
                     i, res.node_names.get(obj), obj.op, obj.name,
-                    t.shape if t is not None else (), dtypes.name_of(t.dtype) if t is not None
-                    else "float32", False, True, getattr(span, "line", None),
-                    getattr(span, "column", None),
-                    _data(t) if values and t is not None else None,
+                    out_t.shape if out_t is not None else (),
+                    dtypes.name_of(out_t.dtype) if out_t is not None else "float32",
+                    False, True, getattr(span, "line", None), getattr(span, "column", None),
+                    _data(out_t) if values and out_t is not None else None,
                     _data(grads[id(obj)]) if values and id(obj) in grads else None))
         edges = []
         for node in tape:

@@ -139,9 +139,9 @@ def get_attribute(obj: Any, name: str) -> Any:
             raise GdRuntimeError(f"module '{obj.name}' has no attribute '{name}'",
                                  hint=_closest(name, obj.members)) from None
     elif t is Node:
-        prop = NODE_PROPERTIES.get(name)
-        if prop is not None:
-            return prop(obj)
+        node_prop = NODE_PROPERTIES.get(name)
+        if node_prop is not None:
+            return node_prop(obj)
         fn = NODE_METHODS.get(name)
         if fn is not None:
             return BoundMethod(obj, name, fn)

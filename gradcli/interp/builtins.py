@@ -304,7 +304,7 @@ def _math_fn(fn: Callable[..., Any]) -> Callable[..., Any]:
     return call
 
 
-def _wrap(prefix: str, table: dict[str, Callable[..., Any]]) -> dict[str, Any]:
+def _wrap(prefix: str, table: dict[str, Any]) -> dict[str, Any]:
     return {name: Builtin(f"{prefix}{name}", fn) for name, fn in table.items()}
 
 

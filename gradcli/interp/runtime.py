@@ -53,7 +53,7 @@ class RunOptions:
     max_nesting: int = DEFAULT_MAX_NESTING  # --max-nesting: brackets and expression depth
     record_tape: bool = False  # keep every node (graph, explain, check)
     track_names: bool = False  # remember which variable each tensor was bound to
-    write: Callable[[str], None] = sys.stdout.write
+    write: Callable[[str], object] = sys.stdout.write
     on_steps: Callable[[int], None] | None = None  # called every 65,536 steps (progress)
 
 
