@@ -312,6 +312,14 @@ def argmin(x: ndarray, dim: int | None = None, keepdim: bool = False) -> Any:
 
 # -- reductions -------------------------------------------------------------------------
 
+# The ufuncs' reduce methods: what np.sum/np.prod/np.amax/np.amin call for an ndarray,
+# without their Python wrapper (1.8 against 0.6 us for a small sum).
+_sum = np.add.reduce
+_prod = np.multiply.reduce
+_max = np.maximum.reduce
+_min = np.minimum.reduce
+
+
 def _axis(dim: Any) -> Any:
     if dim is None or type(dim) is int:
         return dim
@@ -321,7 +329,7 @@ def _axis(dim: Any) -> Any:
 def sum(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
     """Sum over dims (all when None); bools and ints sum to int64."""
     dt = x.dtype if x.dtype.kind == "f" else np.dtype(np.int64)
-    return np.sum(x, axis=_axis(dim), keepdims=keepdim, dtype=dt)
+    return _sum(x, axis=_axis(dim), keepdims=keepdim, dtype=dt, out=ARRAY_OUT)
 
 
 def mean(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
@@ -339,7 +347,7 @@ def mean(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
 def prod(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
     """Product over a dim (all when None)."""
     dt = x.dtype if x.dtype.kind == "f" else np.dtype(np.int64)
-    return np.prod(x, axis=_axis(dim), keepdims=keepdim, dtype=dt)
+    return _prod(x, axis=_axis(dim), keepdims=keepdim, dtype=dt, out=ARRAY_OUT)
 
 
 def _check_reduced_sizes(x: ndarray, dim: Any, name: str) -> None:
@@ -357,13 +365,13 @@ def _check_reduced_sizes(x: ndarray, dim: Any, name: str) -> None:
 def amax(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
     """Maximum over dims."""
     _check_reduced_sizes(x, dim, "max")
-    return np.amax(x, axis=_axis(dim), keepdims=keepdim)
+    return _max(x, axis=_axis(dim), keepdims=keepdim, out=ARRAY_OUT)
 
 
 def amin(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
     """Minimum over dims."""
     _check_reduced_sizes(x, dim, "min")
-    return np.amin(x, axis=_axis(dim), keepdims=keepdim)
+    return _min(x, axis=_axis(dim), keepdims=keepdim, out=ARRAY_OUT)
 
 
 def norm(x: ndarray, p: float = 2.0, dim: Any = None, keepdim: bool = False) -> Any:
@@ -375,16 +383,16 @@ def norm(x: ndarray, p: float = 2.0, dim: Any = None, keepdim: bool = False) -> 
         )
     ax = _axis(dim)
     if p == 2:
-        return np.sqrt(np.sum(x * x, axis=ax, keepdims=keepdim))
+        return np.sqrt(_sum(x * x, axis=ax, keepdims=keepdim), out=ARRAY_OUT)
     a = np.abs(x)
     if p == float("inf"):
-        return np.amax(a, axis=ax, keepdims=keepdim)
+        return _max(a, axis=ax, keepdims=keepdim)
     if p == float("-inf"):
-        return np.amin(a, axis=ax, keepdims=keepdim)
+        return _min(a, axis=ax, keepdims=keepdim)
     if p == 0:
-        return np.sum(a != 0, axis=ax, keepdims=keepdim).astype(x.dtype)
+        return np.asarray(_sum(a != 0, axis=ax, keepdims=keepdim)).astype(x.dtype)
     if p == 1:
-        return np.sum(a, axis=ax, keepdims=keepdim)
+        return _sum(a, axis=ax, keepdims=keepdim)
     return np.power(np.sum(np.power(a, p), axis=ax, keepdims=keepdim), 1.0 / p).astype(x.dtype)
 
 
@@ -447,7 +455,7 @@ def sum_to(x: ndarray, shape: tuple[int, ...]) -> Any:
     axes = tuple(range(lead)) + tuple(
         i + lead for i, n in enumerate(shape) if n == 1 and x.shape[i + lead] != 1
     )
-    out = np.sum(x, axis=axes, keepdims=True) if axes else x
+    out = _sum(x, axis=axes, keepdims=True) if axes else x
     if lead:
         out = out.reshape(out.shape[lead:])
     return out.reshape(shape)
