@@ -557,11 +557,16 @@ def _record(rule: Rule, args: tuple[Any, ...], params: dict[str, Any], t: Tensor
 
 def _propagate_tangent(rule: Rule, args: tuple[Any, ...], params: dict[str, Any],
                        t: Tensor) -> None:
+    if not rule.differentiable or t.array.dtype.kind != "f":
+        return  # before any other work: comparisons (while norm(b) < tol) are common
     for a in args:
         if type(a) is Tensor and a._view is not None:
             _sync_view(a)
     tangents = [a.tangent if type(a) is Tensor else None for a in args]
-    if all(x is None for x in tangents) or not rule.differentiable or t.array.dtype.kind != "f":
+    for x in tangents:
+        if x is not None:
+            break
+    else:
         return
     if not rule.sparse_tangents:
         # General rules get real zeros for float inputs without a tangent.
