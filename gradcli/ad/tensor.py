@@ -694,10 +694,12 @@ def record_inplace(target: Tensor, result: Tensor) -> Tensor:
             f"shape {list(np.broadcast_shapes(rarr.shape, target.array.shape))}"
         )
     if node is not None and node.inputs is not None and node.rule.saves_inputs:
-        # The op saved the target's *old* value: keep a private copy of it, since the
-        # storage is about to be overwritten.
+        # The op saved the target's *old* value as `self`: keep a private copy of it,
+        # since the storage is about to be overwritten. The target passed again as
+        # another input (`a.mul_(a)`, `a.div_(a)`) stays the live tensor, so backward
+        # finds it modified and fails as PyTorch does.
         node.inputs = tuple(
-            _snapshot(a) if a is target else a for a in node.inputs
+            _snapshot(a) if a is target and i == 0 else a for i, a in enumerate(node.inputs)
         )
     target.array[...] = rarr
     target._vc[0] += 1
