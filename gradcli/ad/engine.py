@@ -319,9 +319,22 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
                     pending[edge] = _sum(run, prev, c)
             else:
                 _send(run, pending, heap, edge, c)
-        if (not retain_graph and rule.saves_inputs) or (not retain_graph and rule.saves_out):
+        if not retain_graph and (
+            _TORCH_KEEPS.get(node.name, rule.saves_inputs or rule.saves_out)
+            if rule.name in _TORCH_KEEPS_RULES else rule.saves_inputs or rule.saves_out
+        ):
             node.inputs = None
             node.out = None
+
+
+# Nodes whose saved tensors in PyTorch differ from what our rule keeps, so that a second
+# backward through a freed graph fails exactly where PyTorch's does (found by the
+# differential fuzzer): IndexBackward0 keeps the indices and MaxBackward0/MinBackward0
+# the argmax, though our rules need no tensor; CatBackward0/StackBackward0 keep only
+# sizes, though our rules read them from the inputs (which are then kept alive).
+_TORCH_KEEPS = {"IndexBackward0": True, "MaxBackward0": True, "MinBackward0": True,
+                "CatBackward0": False, "StackBackward0": False}
+_TORCH_KEEPS_RULES = frozenset(("getitem", "max_dim", "min_dim", "cat", "stack"))
 
 
 def _sum_to_batched(c: Tensor, shape: tuple[int, ...]) -> Tensor:
