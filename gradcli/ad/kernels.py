@@ -64,6 +64,20 @@ def result_type(a: Any, b: Any) -> np.dtype:
     return dtypes.promote(dims, zero, scalars)
 
 
+def _same_type(a: Any, b: Any) -> bool:
+    """Whether result_type(a, b) is simply the array operand's dtype (the fast paths of
+    result_type): two arrays of one dtype, or an array with a Python number that keeps it."""
+    if type(a) is ndarray:
+        if type(b) is ndarray:
+            return b.dtype == a.dtype
+        k = a.dtype.kind
+        return k == "f" or (k == "i" and type(b) is int) or type(b) is bool
+    if type(b) is ndarray:
+        k = b.dtype.kind
+        return k == "f" or (k == "i" and type(a) is int) or type(a) is bool
+    return False
+
+
 def _cast(x: Any, dtype: np.dtype) -> Any:
     if type(x) is ndarray and x.dtype != dtype:
         return x.astype(dtype)
@@ -226,6 +240,9 @@ def clamp(x: ndarray, min: Any = None, max: Any = None) -> Any:
 
 def where(cond: ndarray, a: Any, b: Any) -> Any:
     """Elementwise select."""
+    if _same_type(a, b):
+        rt = a.dtype if type(a) is ndarray else b.dtype
+        return np.where(cond, a, b).astype(rt, copy=False)
     rt = result_type(a, b)
     return np.where(cond, _cast(a, rt), _cast(b, rt)).astype(rt, copy=False)
 
@@ -249,6 +266,9 @@ def fill(x: ndarray, value: Any) -> Any:
 
 def _compare(ufunc: np.ufunc):
     def kernel(a: Any, b: Any) -> Any:
+        if _same_type(a, b):  # result_type would change nothing: skip it and the casts
+            out = ufunc(a, b, out=ARRAY_OUT)
+            return out if type(out) is ndarray else np.asarray(out)
         rt = result_type(a, b)
         return np.asarray(ufunc(_cast(a, rt), _cast(b, rt)))
 
@@ -445,8 +465,13 @@ def reshape(x: ndarray, shape: tuple[int, ...]) -> Any:
 
 
 def expand(x: ndarray, shape: tuple[int, ...]) -> Any:
-    """Broadcast to shape (a read-only view, copied so in-place ops stay safe)."""
-    return np.broadcast_to(x, shape).copy()
+    """Broadcast to shape (a new array, so in-place ops stay safe)."""
+    out = np.empty(shape, x.dtype)
+    try:
+        np.copyto(out, x)  # 0.4 us against 2.3 for np.broadcast_to(x, shape).copy()
+    except ValueError:
+        return np.broadcast_to(x, shape).copy()  # numpy's own message for a bad shape
+    return out
 
 
 def sum_to(x: ndarray, shape: tuple[int, ...]) -> Any:
