@@ -346,9 +346,9 @@ _BIG = bool(os.environ.get("GRADCLI_FUZZ_EXAMPLES"))
 
 
 @pytest.mark.parametrize("name,program", [
-    ("list", "x = [" + ",".join(["1"] * (490_000 if _BIG else 80_000)) + "]"),
-    ("fstring", "x = f'" + "{1}" * (330_000 if _BIG else 110_000) + "'"),
-    ("statements", "x = 1\n" * (165_000 if _BIG else 30_000)),
+    ("list", "x = [" + ",".join(["1"] * (490_000 if _BIG else 60_000)) + "]"),
+    ("fstring", "x = f'" + "{1}" * (330_000 if _BIG else 60_000) + "'"),
+    ("statements", "x = 1\n" * (165_000 if _BIG else 20_000)),
 ])
 def test_big_programs_parse_in_linear_time(gd: object, name: str, program: str) -> None:
     """The worst shapes of a program near the size limit parse in bounded time (the

@@ -1,0 +1,585 @@
+"""Hypothesis strategies for gd programs (issue 6's fuzzers).
+
+- `gd_programs()`: random *well-formed* programs over the whole language: statements,
+  blocks, functions, every operator, built-ins with right and wrong arities, attributes,
+  indexing, f-strings, imports, limits-prone expressions. They parse; most run; many
+  fail at run time on purpose (bad types, shapes, names): the invariant is only that
+  gradcli always ends cleanly.
+- `mutated_examples()`: byte-level mutations of the example programs (flips, cuts,
+  duplications, insertions of tricky tokens and bytes).
+- `torch_programs()`: well-typed programs of our op set with shapes tracked (
+  broadcasting, matmul, reductions, views, control flow on values, functions), written
+  with `torch.` names only so that the same text is valid Python + PyTorch; they end
+  with a first and a second derivative, for the differential fuzzer.
+
+The CI profile (`fuzz_settings()`) is derandomized with a modest number of examples;
+GRADCLI_FUZZ_EXAMPLES=N raises it on demand.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+
+EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples"
+
+
+def fuzz_settings(ci_examples: int, **extra: Any) -> settings:
+    """Derandomized in CI (the same cases every run); GRADCLI_FUZZ_EXAMPLES=N for more
+    (then random, and N examples per fuzz test)."""
+    more = os.environ.get("GRADCLI_FUZZ_EXAMPLES")
+    return settings(
+        max_examples=int(more) if more else ci_examples,
+        derandomize=not more,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+        **extra,
+    )
+
+
+# ============================================================ random well-formed programs
+
+NAMES = ["x", "y", "z", "w", "a", "b", "i", "n", "s", "t", "f", "g"]
+FUNCS_OK = ["ones", "zeros", "arange", "tensor", "randn", "rand", "eye", "full", "linspace",
+            "sin", "cos", "exp", "log", "sqrt", "tanh", "sigmoid", "relu", "abs", "sum",
+            "mean", "max", "min", "prod", "norm", "matmul", "mm", "dot", "cat", "stack",
+            "reshape", "transpose", "softmax", "log_softmax", "clamp", "where", "maximum",
+            "len", "range", "float", "int", "round", "list", "tuple", "str", "zip",
+            "enumerate", "print", "manual_seed", "jacobian", "hessian", "jvp", "vjp", "grad",
+            "backward", "detach", "clone", "ones_like", "zeros_like", "no_grad", "isnan",
+            "allclose", "mse_loss", "cross_entropy", "binary_cross_entropy_with_logits",
+            "torch.sin", "torch.autograd.grad", "F.relu", "math.sqrt", "math.factorial",
+            "torch.linalg.norm", "outer", "diag", "broadcast_to", "unsqueeze", "squeeze"]
+FUNCS_BAD = ["nosuch", "getattr", "open", "eval", "type", "torch.load", "F.nosuch"]
+METHODS = ["sum", "mean", "max", "min", "backward", "item", "tolist", "detach", "clone",
+           "reshape", "view", "t", "transpose", "permute", "unsqueeze", "squeeze", "size",
+           "numel", "dim", "requires_grad_", "retain_grad", "zero_", "add_", "mul_", "sub_",
+           "exp", "log", "abs", "pow", "norm", "softmax", "float", "double", "long",
+           "expand", "flatten", "append", "extend", "pop", "upper", "format", "join",
+           "split", "replace", "nosuch", "__class__", "fn"]
+ATTRS = ["grad", "shape", "T", "data", "requires_grad", "is_leaf", "grad_fn", "dtype", "ndim",
+         "real", "values", "indices", "nosuch", "__dict__"]
+BINOPS = ["+", "-", "*", "/", "//", "%", "**", "@"]
+CMPOPS = ["<", "<=", ">", ">=", "==", "!=", "is", "is not", "in", "not in"]
+
+
+def _ints() -> st.SearchStrategy[str]:
+    return st.one_of(st.integers(-3, 6).map(str),
+                     st.sampled_from(["10**10", "10**100", "2**62", "-1", "0", "10**10**10",
+                                      "0x1f", "1_000"]))
+
+
+def _floats() -> st.SearchStrategy[str]:
+    return st.one_of(
+        st.floats(-5, 5, allow_nan=False, width=32).map(lambda v: repr(float(v))),
+        st.sampled_from(["1e308 * 10", "float('nan')", "float('inf')", "-0.0", "1e-320",
+                         "2.5", "0.1"]))
+
+
+def _strings() -> st.SearchStrategy[str]:
+    return st.one_of(
+        st.text(st.characters(min_codepoint=32, max_codepoint=0x2FF,
+                              exclude_characters="\\'\"{}"), max_size=8).map(repr),
+        st.sampled_from(["'{}'", "'{0}'", "'%d'", "'{0.real}'", "'a' * 3", "'\\n'"]))
+
+
+def _shape_args() -> st.SearchStrategy[str]:
+    return st.lists(st.integers(0, 4), min_size=0, max_size=3).map(
+        lambda dims: ", ".join(map(str, dims)))
+
+
+@st.composite
+def expressions(draw: st.DrawFn, depth: int = 0) -> str:
+    """A syntactically valid gd expression (semantically anything)."""
+    leaves = [
+        st.sampled_from(NAMES), _ints(), _floats(), _strings(),
+        st.sampled_from(["True", "False", "None", "...", "torch.pi", "math.pi",
+                         "torch.float64", "torch"]),
+        _shape_args().map(lambda a: f"ones({a})"),
+        _shape_args().map(lambda a: f"randn({a})"),
+        st.integers(0, 6).map(lambda n: f"arange({n}.0)"),
+        st.lists(_floats(), min_size=1, max_size=4).map(
+            lambda vs: f"tensor([{', '.join(vs)}], requires_grad=True)"),
+        st.lists(st.lists(st.integers(-3, 3).map(str), min_size=2, max_size=2),
+                 min_size=1, max_size=3).map(
+            lambda rows: "tensor([" + ", ".join("[" + ", ".join(r) + "]" for r in rows) + "])"),
+    ]
+    if depth >= 3:
+        return draw(st.one_of(leaves))
+    sub = expressions(depth + 1)
+    kind = draw(st.integers(0, 13))
+    if kind <= 2:
+        return draw(st.one_of(leaves))
+    if kind == 3:
+        return f"({draw(sub)} {draw(st.sampled_from(BINOPS))} {draw(sub)})"
+    if kind == 4:
+        return f"({draw(sub)} {draw(st.sampled_from(CMPOPS))} {draw(sub)})"
+    if kind == 5:
+        op = draw(st.sampled_from(["-", "+", "not "]))
+        return f"({op}{draw(sub)})"
+    if kind == 6:
+        fn = draw(st.one_of(st.sampled_from(FUNCS_OK), st.sampled_from(FUNCS_BAD)))
+        args = draw(st.lists(sub, max_size=3))
+        kw = draw(st.sampled_from(["", "dim=0", "keepdim=True", "requires_grad=True",
+                                   "dtype=torch.float64", "create_graph=True"]))
+        return f"{fn}({', '.join([*args, kw] if kw else args)})"
+    if kind == 7:
+        method = draw(st.sampled_from(METHODS))
+        args = draw(st.lists(sub, max_size=2))
+        return f"{draw(sub)}.{method}({', '.join(args)})"
+    if kind == 8:
+        return f"{draw(sub)}.{draw(st.sampled_from(ATTRS))}"
+    if kind == 9:
+        index = draw(st.one_of(sub, st.sampled_from(["0", "-1", ":", "1:", "::2", "..., 0",
+                                                     ":, 0", "None", "0, 0"])))
+        return f"{draw(sub)}[{index}]"
+    if kind == 10:
+        items = draw(st.lists(sub, max_size=4))
+        return draw(st.sampled_from([f"[{', '.join(items)}]",
+                                     f"({', '.join(items)}{',' if len(items) == 1 else ''})"]))
+    if kind == 11:
+        spec = draw(st.sampled_from(["", ":.3f", "!r", ":>6", ":e", ":,"]))
+        return f"f'v={{{draw(sub)}{spec}}}'"
+    if kind == 12:
+        return f"({draw(sub)} if {draw(sub)} else {draw(sub)})"
+    return f"(lambda {draw(st.sampled_from(['', 'q', 'q, r=1']))}: {draw(sub)})"
+
+
+@st.composite
+def _block(draw: st.DrawFn, depth: int, in_loop: bool, in_def: bool) -> list[str]:
+    n = draw(st.integers(1, 3 if depth else 8))
+    lines: list[str] = []
+    for _ in range(n):
+        lines.extend(draw(statements(depth, in_loop, in_def)))
+    return lines
+
+
+def _indent(lines: list[str]) -> list[str]:
+    return ["    " + line for line in lines]
+
+
+@st.composite
+def statements(draw: st.DrawFn, depth: int = 0, in_loop: bool = False,
+               in_def: bool = False) -> list[str]:
+    """One statement (a list of lines, nested blocks indented)."""
+    expr = expressions()
+    name = st.sampled_from(NAMES)
+    kinds = ["assign", "assign", "assign", "expr", "print", "aug", "unpack", "setattr",
+             "setitem", "assert", "import"]
+    if depth < 2:
+        kinds += ["if", "while", "for", "def", "with"]
+    if in_loop:
+        kinds += ["break", "continue"]
+    if in_def:
+        kinds += ["return"]
+    kind = draw(st.sampled_from(kinds))
+    if kind == "assign":
+        return [f"{draw(name)} = {draw(expr)}"]
+    if kind == "expr":
+        return [draw(expr)]
+    if kind == "print":
+        return [f"print({', '.join(draw(st.lists(expr, max_size=3)))})"]
+    if kind == "aug":
+        return [f"{draw(name)} {draw(st.sampled_from(['+=', '-=', '*=', '/=']))} {draw(expr)}"]
+    if kind == "unpack":
+        return [f"{draw(name)}, {draw(name)} = {draw(expr)}"]
+    if kind == "setattr":
+        attr = draw(st.sampled_from(["grad", "requires_grad", "data", "shape", "nosuch"]))
+        return [f"{draw(name)}.{attr} = {draw(expr)}"]
+    if kind == "setitem":
+        return [f"{draw(name)}[{draw(st.sampled_from(['0', ':', '1:', '-1']))}] = {draw(expr)}"]
+    if kind == "assert":
+        return [f"assert {draw(expr)}, 'failed'"]
+    if kind == "import":
+        return [draw(st.sampled_from(["import torch", "import math",
+                                      "import torch.nn.functional as F",
+                                      "from torch.autograd import grad",
+                                      "from torch import sin as s", "import os"]))]
+    if kind == "break":
+        return ["break"]
+    if kind == "continue":
+        return ["continue"]
+    if kind == "return":
+        return [f"return {draw(expr)}"]
+    if kind == "if":
+        lines = [f"if {draw(expr)}:", *_indent(draw(_block(depth + 1, in_loop, in_def)))]
+        if draw(st.booleans()):
+            lines += [f"elif {draw(expr)}:", *_indent(draw(_block(depth + 1, in_loop, in_def)))]
+        if draw(st.booleans()):
+            lines += ["else:", *_indent(draw(_block(depth + 1, in_loop, in_def)))]
+        return lines
+    if kind == "while":
+        return [f"while {draw(expr)}:", *_indent(draw(_block(depth + 1, True, in_def)))]
+    if kind == "for":
+        it = draw(st.one_of(expr, st.integers(0, 5).map(lambda k: f"range({k})")))
+        return [f"for {draw(name)} in {it}:", *_indent(draw(_block(depth + 1, True, in_def)))]
+    if kind == "def":
+        params = draw(st.sampled_from(["", "q", "q, r", "q, r=2"]))
+        deco = draw(st.sampled_from(["", "@no_grad()", "@torch.enable_grad()"]))
+        body = draw(_block(depth + 1, False, True))
+        return [*([deco] if deco else []), f"def {draw(name)}({params}):", *_indent(body)]
+    ctx = draw(st.sampled_from(["no_grad()", "torch.enable_grad()", "set_grad_enabled(False)"]))
+    return [f"with {ctx}:", *_indent(draw(_block(depth + 1, in_loop, in_def)))]
+
+
+@st.composite
+def gd_programs(draw: st.DrawFn) -> str:
+    """A random well-formed gd program that starts by binding the usual names."""
+    prelude = ["import math", "x = tensor([0.5, -1.5, 2.0], requires_grad=True)",
+               "y = ones(2, 3)", "z = 3", "s = 'text'", "w = [1, 2.5, x]"]
+    body = draw(_block(0, False, False))
+    return "\n".join(prelude + body) + "\n"
+
+
+# ============================================================ mutations of the examples
+
+def example_programs() -> list[bytes]:
+    """The example programs, the seed corpus of the mutation fuzzer."""
+    return [p.read_bytes() for p in sorted(EXAMPLES_DIR.glob("*.gd"))]
+
+
+TRICKY = [b"(", b")", b"[", b"]", b"'''", b"'", b'"', b"f'{", b"}", b"\t", b"\x00", b"\xff",
+          b"\xc3", b"\xe2\x80\xae", b"\x1b[2J", b"\r", b"\n    ", b"\n", b"\\\n", b"def ",
+          b"lambda: ", b"**", b"@", b"10**10**10", b"while True:\n    pass\n", b"import os\n",
+          b".__class__", b"[0]", b"(" * 300, b"-" * 300, b"#", b"\xef\xbb\xbf", b" if 1 else ",
+          b"yield ", b"ones(10**5, 10**5)", b"x.backward()", b"nan", b"9" * 5000, b"\x7f"]
+
+
+@st.composite
+def mutated_examples(draw: st.DrawFn) -> bytes:
+    """An example program after 1-6 byte-level mutations."""
+    corpus = example_programs()
+    data = bytearray(draw(st.sampled_from(corpus)))
+    for _ in range(draw(st.integers(1, 6))):
+        op = draw(st.integers(0, 6))
+        at = draw(st.integers(0, len(data)))
+        if op == 0 and data:  # flip a byte
+            i = min(at, len(data) - 1)
+            data[i] = draw(st.integers(0, 255))
+        elif op == 1:  # cut a range
+            data[at:at + draw(st.integers(1, 40))] = b""
+        elif op == 2:  # insert a tricky token
+            data[at:at] = draw(st.sampled_from(TRICKY))
+        elif op == 3:  # duplicate a slice
+            n = draw(st.integers(1, 200))
+            data[at:at] = data[at:at + n]
+        elif op == 4:  # insert random bytes
+            data[at:at] = draw(st.binary(min_size=1, max_size=16))
+        elif op == 5:  # truncate
+            del data[at:]
+        else:  # splice a line from another example
+            other = draw(st.sampled_from(corpus)).splitlines(keepends=True)
+            if other:
+                data[at:at] = draw(st.sampled_from(other))
+    return bytes(data)
+
+
+# ============================================================ well-typed torch programs
+
+Shape = tuple[int, ...]
+
+
+@dataclass
+class _Gen:
+    """State of one well-typed program being built."""
+
+    draw: st.DrawFn
+    lines: list[str] = field(default_factory=list)
+    vars: dict[str, Shape] = field(default_factory=dict)  # float64 tensors, shapes known
+    dependent: set[str] = field(default_factory=set)  # names that depend on x
+    counter: int = 0
+
+    def new(self, shape: Shape, dep: bool) -> str:
+        self.counter += 1
+        name = f"v{self.counter}"
+        self.vars[name] = shape
+        if dep:
+            self.dependent.add(name)
+        return name
+
+    def pick(self, pred: Any = None) -> str:
+        names = [n for n, s in self.vars.items() if pred is None or pred(s)] or ["x"]
+        # Prefer recent names that depend on x: deeper graphs.
+        dep = [n for n in names if n in self.dependent]
+        pool = dep[-4:] if dep and self.draw(st.integers(0, 3)) else names
+        return self.draw(st.sampled_from(pool))
+
+    def literal(self, shape: Shape) -> str:
+        n = 1
+        for d in shape:
+            n *= d
+        values = self.draw(st.lists(
+            st.integers(-200, 200).filter(lambda v: v != 0).map(lambda v: v / 100),
+            min_size=n, max_size=n, unique=True))
+        return _nest(values, shape)
+
+
+def _nest(values: list[float], shape: Shape) -> str:
+    if not shape:
+        return repr(values[0])
+    step = len(values) // shape[0] if shape[0] else 0
+    return "[" + ", ".join(_nest(values[i * step:(i + 1) * step], shape[1:])
+                           for i in range(shape[0])) + "]"
+
+
+def _const(g: _Gen, shape: Shape) -> str:
+    return f"torch.tensor({g.literal(shape)}, dtype=torch.float64)"
+
+
+def _broadcast_partner(g: _Gen, shape: Shape) -> Shape:
+    """A shape that broadcasts against `shape` (ones in random places, dims dropped)."""
+    keep = g.draw(st.integers(0, len(shape)))
+    tail = shape[len(shape) - keep:]
+    return tuple(1 if g.draw(st.booleans()) else d for d in tail)
+
+
+def _bshape(a: Shape, b: Shape) -> Shape:
+    n = max(len(a), len(b))
+    a2, b2 = (1,) * (n - len(a)) + a, (1,) * (n - len(b)) + b
+    return tuple(max(x, y) for x, y in zip(a2, b2, strict=True))
+
+
+UNARY = ["torch.sin({})", "torch.cos({})", "torch.tanh({})", "torch.sigmoid({})",
+         "torch.exp(torch.tanh({}))", "torch.relu({})", "torch.abs({})", "{} ** 2", "{} ** 3",
+         "torch.sqrt({0} * {0} + 1)", "torch.log({0} * {0} + 1)", "{0} / ({0} * {0} + 1)",
+         "({0} * {0} + 1) ** 0.5", "-{}", "{}.sin()", "{}.exp().log()", "torch.square({})",
+         "torch.clamp({}, min=-0.5, max=0.7)", "{}.tanh() * 3", "torch.neg({})",
+         "torch.sigmoid({}) * 2"]
+BINARY = ["{} + {}", "{} - {}", "{} * {}", "{} / ({} ** 2 + 1)", "torch.maximum({}, {})",
+          "torch.minimum({}, {})", "torch.where({0} > {1}, {0}, {1})", "torch.add({}, {})",
+          "torch.mul({}, {})", "{0} * torch.sigmoid({1})"]
+
+
+def _step(g: _Gen) -> None:
+    """Append one well-typed statement."""
+    d = g.draw
+    kind = d(st.integers(0, 19))
+    if kind <= 2:  # unary elementwise
+        a = g.pick()
+        expr = d(st.sampled_from(UNARY)).format(a)
+        g.lines.append(f"{g.new(g.vars[a], a in g.dependent)} = {expr}")
+    elif kind <= 5:  # binary, broadcasting with a variable or a constant
+        a = g.pick()
+        sa = g.vars[a]
+        compatible = [n for n, s in g.vars.items() if n != a and _broadcasts(sa, s)]
+        if compatible and d(st.booleans()):
+            b = d(st.sampled_from(compatible))
+            sb, bexpr, bdep = g.vars[b], b, b in g.dependent
+        else:
+            sb = _broadcast_partner(g, sa)
+            bexpr, bdep = _const(g, sb), False
+        expr = d(st.sampled_from(BINARY)).format(a, bexpr)
+        if d(st.booleans()):
+            expr = d(st.sampled_from(BINARY)).format(bexpr, a)
+        g.lines.append(f"{g.new(_bshape(sa, sb), a in g.dependent or bdep)} = {expr}")
+    elif kind == 6:  # reductions
+        a = g.pick()
+        sa = g.vars[a]
+        if not sa or d(st.integers(0, 3)) == 0:
+            fn = d(st.sampled_from(["{}.sum()", "{}.mean()", "(({0} ** 2).sum() + 1).sqrt()",
+                                    "torch.logsumexp({}.reshape(-1), 0)", "{}.amax()",
+                                    "{}.prod()"]))
+            g.lines.append(f"{g.new((), a in g.dependent)} = {fn.format(a)}")
+        else:
+            dim = d(st.integers(-len(sa), len(sa) - 1))
+            keep = d(st.booleans())
+            fn = d(st.sampled_from(["{}.sum({}, keepdim={})", "{}.mean({}, keepdim={})",
+                                    "torch.amax({}, {}, keepdim={})",
+                                    "torch.logsumexp({}, {}, keepdim={})",
+                                    "{}.max({}, keepdim={}).values",
+                                    "{}.prod({}, keepdim={})",
+                                    "torch.softmax({}, {}) * {}",
+                                    "torch.log_softmax({}, {}) * {}"]))
+            out = list(sa)
+            if "softmax" in fn:
+                keep_s = "1" if keep else "2"
+                g.lines.append(f"{g.new(sa, a in g.dependent)} = {fn.format(a, dim, keep_s)}")
+                return
+            if keep:
+                out[dim] = 1
+            else:
+                del out[dim]
+            g.lines.append(f"{g.new(tuple(out), a in g.dependent)} = {fn.format(a, dim, keep)}")
+    elif kind == 7:  # views and shape changes
+        a = g.pick(lambda s: len(s) >= 1)
+        sa = g.vars[a]
+        choice = d(st.integers(0, 6))
+        if choice == 0:
+            n = 1
+            for x in sa:
+                n *= x
+            g.lines.append(f"{g.new((n,), a in g.dependent)} = {a}.reshape(-1)")
+        elif choice == 1 and len(sa) >= 2:
+            perm = d(st.permutations(range(len(sa))))
+            g.lines.append(f"{g.new(tuple(sa[i] for i in perm), a in g.dependent)} = "
+                           f"{a}.permute({', '.join(map(str, perm))})")
+        elif choice == 2:
+            dim = d(st.integers(0, len(sa)))
+            g.lines.append(f"{g.new((*sa[:dim], 1, *sa[dim:]), a in g.dependent)} = "
+                           f"{a}.unsqueeze({dim})")
+        elif choice == 3 and sa[0] > 1:
+            g.lines.append(f"{g.new(sa[1:], a in g.dependent)} = {a}[1]")
+        elif choice == 4 and sa[-1] > 1:
+            g.lines.append(f"{g.new((*sa[:-1], (sa[-1] + 1) // 2), a in g.dependent)} = "
+                           f"{a}[..., ::2]")
+        elif choice == 5:
+            g.lines.append(f"{g.new((2, *sa), a in g.dependent)} = "
+                           f"torch.stack([{a}, {a} * 2])")
+        else:
+            g.lines.append(f"{g.new((sa[0] * 2, *sa[1:]), a in g.dependent)} = "
+                           f"torch.cat([{a}, torch.sin({a})], 0)")
+    elif kind == 8:  # matrix products with a constant
+        a = g.pick(lambda s: 1 <= len(s) <= 3)
+        sa = g.vars[a]
+        k = sa[-1]
+        m = d(st.integers(1, 3))
+        if len(sa) == 1 and d(st.booleans()):
+            g.lines.append(f"{g.new((), a in g.dependent)} = torch.dot({a}, {_const(g, (k,))})")
+        else:
+            rhs = _const(g, (k, m))
+            g.lines.append(f"{g.new((*sa[:-1], m), a in g.dependent)} = {a} @ {rhs}")
+    elif kind == 9:  # an if on a value
+        a = g.pick()
+        e1 = d(st.sampled_from(UNARY)).format(a)
+        e2 = d(st.sampled_from(UNARY)).format(a)
+        name = g.new(g.vars[a], a in g.dependent)
+        g.lines += [f"if {a}.sum() > {d(st.sampled_from(['0', '0.5', '-1']))}:",
+                    f"    {name} = {e1}", "else:", f"    {name} = {e2}"]
+    elif kind == 10:  # a while loop on a value, bounded
+        a = g.pick()
+        name = g.new(g.vars[a], a in g.dependent)
+        g.lines += [f"{name} = {a} * 1.0", "k = 0",
+                    f"while k < 4 and {name}.abs().sum() < {d(st.sampled_from(['5', '20']))}:",
+                    f"    {name} = {name} * 1.5 + 0.1", "    k += 1"]
+    elif kind == 11:  # a for loop
+        a = g.pick()
+        name = g.new(g.vars[a], a in g.dependent)
+        g.lines += [f"{name} = {a}", f"for i in range({d(st.integers(1, 3))}):",
+                    f"    {name} = {name} + torch.sin({name}) * (i + 1)"]
+    elif kind == 12:  # a function
+        a = g.pick()
+        body = d(st.sampled_from(UNARY)).format("q")
+        fname = f"fn{g.counter}"
+        g.lines += [f"def {fname}(q, scale=2.0):", f"    return {body} * scale"]
+        g.lines.append(f"{g.new(g.vars[a], a in g.dependent)} = {fname}({a})")
+    elif kind == 13:  # in-place on a non-leaf copy
+        a = g.pick()
+        name = g.new(g.vars[a], a in g.dependent)
+        op = d(st.sampled_from(["{0}.mul_(2)", "{0}.add_(1)", "{0} += 1", "{0} *= {0}",
+                                "{0}.clamp_(-1, 1)"]))
+        g.lines += [f"{name} = {a} * 1.0", op.format(name)]
+    elif kind == 14:  # indexing assignment on a copy
+        a = g.pick(lambda s: len(s) >= 1 and s[0] >= 2)
+        sa = g.vars[a]
+        name = g.new(sa, a in g.dependent)
+        g.lines += [f"{name} = {a}.clone()", f"{name}[0] = {name}[1] * 3"]
+    elif kind == 16:  # more views: transpose, expand, flatten, squeeze
+        a = g.pick(lambda s: len(s) >= 1)
+        sa = g.vars[a]
+        dep = a in g.dependent
+        choice = d(st.integers(0, 3))
+        if choice == 0 and len(sa) >= 2:
+            i, j = d(st.permutations(range(len(sa))))[:2]
+            out = list(sa)
+            out[i], out[j] = out[j], out[i]
+            g.lines.append(f"{g.new(tuple(out), dep)} = {a}.transpose({i}, {j})")
+        elif choice == 1:
+            g.lines.append(f"{g.new((2, *sa), dep)} = {a}.unsqueeze(0).expand(2, "
+                           f"{', '.join(['-1'] * len(sa))})")
+        elif choice == 2:
+            n = 1
+            for k in sa:
+                n *= k
+            g.lines.append(f"{g.new((n,), dep)} = {a}.flatten()")
+        else:
+            kept = tuple(k for k in sa if k != 1)
+            g.lines.append(f"{g.new(kept, dep)} = {a}.squeeze()")
+    elif kind == 17:  # advanced indexing: an index tensor, a boolean mask
+        a = g.pick(lambda s: len(s) >= 1)
+        sa = g.vars[a]
+        dep = a in g.dependent
+        if d(st.booleans()):
+            idx = d(st.lists(st.integers(0, sa[0] - 1), min_size=1, max_size=4))
+            g.lines.append(f"{g.new((len(idx), *sa[1:]), dep)} = "
+                           f"{a}[torch.tensor({idx})]")
+        else:
+            g.lines.append(f"{g.new((), dep)} = {a}[{a} > 0].sum()")
+    elif kind == 18:  # values outside the graph: no_grad, detach
+        a = g.pick()
+        sa = g.vars[a]
+        name = g.new(sa, a in g.dependent)
+        how = d(st.sampled_from(["with torch.no_grad():\n    c{n} = {a} * 2\n{v} = {a} * c{n}",
+                                 "{v} = {a} * {a}.detach()",
+                                 "{v} = {a} + {a}.detach() ** 2"]))
+        g.lines += how.format(n=g.counter, a=a, v=name).split("\n")
+    elif kind == 19:  # the functional API on a gd function
+        a = g.pick(lambda s: len(s) == 1 and s[0] <= 4)
+        sa = g.vars[a]
+        fname = f"fn{g.counter}"
+        body = d(st.sampled_from(UNARY)).format("q")
+        g.lines += [f"def {fname}(q):", f"    return ({body}).sum()"]
+        api = d(st.sampled_from(["jac", "hess", "vjp", "jvp"]))
+        if api == "jac":
+            g.lines.append(f"{g.new(sa, False)} = torch.autograd.functional.jacobian("
+                           f"{fname}, {a}.detach())")
+        elif api == "hess":
+            g.lines.append(f"{g.new(sa + sa, False)} = torch.autograd.functional.hessian("
+                           f"{fname}, {a}.detach())")
+        elif api == "vjp":
+            name = g.new(sa, False)
+            g.lines.append(f"_, {name} = torch.autograd.functional.vjp({fname}, {a}.detach(), "
+                           "torch.tensor(1.5, dtype=torch.float64))")
+        else:
+            name = g.new((), False)
+            g.lines.append(f"_, {name} = torch.autograd.functional.jvp({fname}, {a}.detach(), "
+                           f"{_const(g, sa)})")
+    else:  # losses and norms
+        a = g.pick(lambda s: len(s) >= 1)
+        sa = g.vars[a]
+        fn = d(st.sampled_from([
+            f"torch.nn.functional.mse_loss({a}, {_const(g, sa)})",
+            f"torch.nn.functional.binary_cross_entropy_with_logits({a}, torch.sigmoid("
+            f"{_const(g, sa)}))",
+            f"torch.linalg.norm({a})", f"torch.norm({a})"]))
+        g.lines.append(f"{g.new((), a in g.dependent)} = {fn}")
+
+
+def _broadcasts(a: Shape, b: Shape) -> bool:
+    return all(x == y or x == 1 or y == 1 for x, y in zip(reversed(a), reversed(b),
+                                                          strict=False))
+
+
+@st.composite
+def torch_programs(draw: st.DrawFn) -> str:
+    """A well-typed program valid in gd and in Python + PyTorch; its variables `out`
+    (a scalar), `g` (d out/dx, with create_graph) and `h` (the gradient of a random
+    projection of g: a Hessian-vector product) are compared."""
+    shape = draw(st.sampled_from([(3,), (2, 3), (4,), (2, 2), (3, 1), (2, 1, 3)]))
+    g = _Gen(draw)
+    x = "x"
+    g.vars[x] = shape
+    g.dependent.add(x)
+    g.lines.append("import torch")
+    g.lines.append(f"x = torch.tensor({g.literal(shape)}, dtype=torch.float64, "
+                   "requires_grad=True)")
+    for _ in range(draw(st.integers(2, 9))):
+        _step(g)
+    dep = [n for n in g.vars if n in g.dependent and n != "x"] or ["x"]
+    parts = draw(st.lists(st.sampled_from(dep), min_size=1, max_size=3, unique=True))
+    terms = [draw(st.sampled_from(["{}.sum()", "({} ** 2).mean()", "torch.tanh({}).sum()"]))
+             .format(p) for p in parts]
+    g.lines.append("out = " + " + ".join(terms) + " + (x * x).sum() * 0.5")
+    if draw(st.booleans()):  # .grad accumulates over backward calls
+        g.lines += ["out.backward(retain_graph=True)", "out.backward(retain_graph=True)",
+                    "acc = x.grad * 1.0"]
+    g.lines.append("g, = torch.autograd.grad(out, [x], create_graph=True)")
+    g.lines.append(f"proj = torch.tensor({g.literal(shape)}, dtype=torch.float64)")
+    g.lines.append("s = (g * proj).sum()")
+    g.lines.append("h, = torch.autograd.grad(s, [x])")
+    return "\n".join(g.lines) + "\n"
