@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -328,3 +329,66 @@ def test_errors_in_json_format(gd: object, program: str | bytes, flags: list[str
     assert error["kind"] == kind and error["line"] == line, error
     assert error["file"] == "prog.gd"
     assert "Traceback" not in out.stderr
+
+
+# ================================================================ numerical anomalies
+
+@pytest.mark.parametrize("program,command,where,message", [
+    ("x = tensor([1.0, 0.0])\ny = log(x)\nz = y * 2", "run", "prog.gd:2:5",
+     r"anomaly detected: 'log' produced inf in the forward pass at line 2:5\n(.*\n)*hint: the "
+     r"usual cause is log of zero"),
+    ("x = tensor([0.0, 1.0], requires_grad=True)\ny = (x / x).sum()", "run", "prog.gd:2:5",
+     r"'div' produced nan in the forward pass at line 2:5"),
+    ("def f(v):\n    return exp(v * 100)\nx = tensor([1.0, 2.0])\ny = f(x)", "run", "prog.gd:2:12",
+     r"'exp' produced inf in the forward pass at line 2:12"),
+    ("x = tensor([1.0, 0.0], requires_grad=True)\ny = sqrt(x)\nz = y.sum()\nz.backward()",
+     "run", "prog.gd:2:5", r"anomaly detected in the backward pass: Function 'SqrtBackward0' "
+     r"returned inf values in its 0th output \(the gradient of 'sqrt' at line 2:5\)"),
+    ("x = tensor(0.0)\ny = x * sqrt(x)\ny", "eval", "prog.gd:2:9",
+     r"Function 'SqrtBackward0' returned nan values in its 0th output \(the gradient of "
+     r"'sqrt' at line 2:9\)"),
+    ("x = tensor([1.0, 0.0])\ny = sqrt(x).sum()", "jvp", "prog.gd:2:5",
+     r"the forward-mode derivative \(tangent\) of 'sqrt' is inf at line 2:5"),
+    ("x = tensor([1.0, 2.0])\nx", "eval-nan", "prog.gd:",
+     r"produced nan in the forward pass at line \d+:\d+ \(an input already held nan or inf"),
+])
+def test_detect_anomaly_names_the_first_op_and_its_line(gd: object, program: str, command: str,
+                                                        where: str, message: str) -> None:
+    flags = ["--detect-anomaly"]
+    if command in ("eval", "jvp"):
+        flags += ["--wrt", "x"]
+    if command == "jvp":
+        flags += ["--tangent", "[1.0, 1.0]"]
+    if command == "eval-nan":
+        command, program = "eval", program.replace("\nx", "\ny = (x * 2).sum()\ny")
+        flags += ["--set", "x=[1.0, float('nan')]"]
+    out = gd(program, *flags, command=command)  # type: ignore[operator]
+    assert out.rc == 4, out.describe()
+    assert clean_failure_text(out) is None, out.describe()
+    assert out.stderr.startswith(where), out.describe()
+    assert re.search(message, out.stderr), out.describe()
+    # Without the flag the same program runs, with nan and inf as PyTorch has them.
+    plain = gd(program, *flags[1:], command=command)  # type: ignore[operator]
+    assert plain.rc == 0, plain.describe()
+
+
+def test_detect_anomaly_reports_the_first_of_several(gd: object) -> None:
+    program = ("x = tensor([0.0, 1.0])\na = log(x)\nb = sqrt(x - 2)\nc = a + b")
+    out = gd(program, "--detect-anomaly")  # type: ignore[operator]
+    assert out.rc == 4 and out.stderr.startswith("prog.gd:2:5: error: "), out.describe()
+    assert "'log' produced inf" in out.stderr
+
+
+def test_detect_anomaly_backward_matches_pytorch_wording(gd: object) -> None:
+    torch = pytest.importorskip("torch")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "Anomaly Detection has been enabled", traceback
+        with torch.autograd.detect_anomaly(check_nan=True):
+            x = torch.tensor(0.0, requires_grad=True)
+            y = x * torch.sqrt(x)
+            with pytest.raises(RuntimeError) as info:
+                y.backward()
+    theirs = str(info.value).splitlines()[0].rstrip(".")
+    out = gd("x = tensor(0.0, requires_grad=True)\ny = x * sqrt(x)\ny.backward()",  # type: ignore
+             "--detect-anomaly")
+    assert theirs in out.stderr, (theirs, out.describe())
