@@ -49,6 +49,7 @@ from gradcli.results import (
 from gradcli.source import Source
 
 MAX_SOURCE_BYTES = 1_000_000
+MAX_CHECK_ELEMENTS = 100_000  # check's finite differences rerun the program 2× per element
 
 
 @dataclass
@@ -437,7 +438,13 @@ def _fd_jacobian(program: Program, name: str, base: np.ndarray, out_shape: tuple
     program.rt.wrt = set()  # finite differences need no graph
     program.options.record_tape = False
     flat = base.reshape(-1)
+    if flat.size > MAX_CHECK_ELEMENTS:
+        raise GdLimitError(
+            f"check runs the program twice per element of {name}, which has {flat.size:,} "
+            f"elements (the limit is {MAX_CHECK_ELEMENTS:,})",
+            hint=f"check a smaller input (--set {name}=randn(10)), or use eval/grad")
     jac = np.zeros((*out_shape, flat.size))
+    budget = program.options.max_steps  # the reruns share one step limit
     try:
         for i in range(flat.size):
             vals = []
@@ -446,6 +453,13 @@ def _fd_jacobian(program: Program, name: str, base: np.ndarray, out_shape: tuple
                 xp[i] += sign * eps
                 overrides[name] = tensor_from_array(xp.reshape(base.shape))
                 r = program.run()
+                budget -= r.steps + 1
+                if budget < 0:
+                    raise GdLimitError(
+                        f"step limit reached: the {2 * flat.size:,} runs of finite differences "
+                        f"for {name} need more than {program.options.max_steps:,} loop "
+                        "iterations and calls", hint="check a smaller input, or raise "
+                        "--max-steps")
                 vals.append(np.asarray(_result_tensor(r).array, dtype=np.float64))
             if vals[0].shape != tuple(out_shape):
                 raise GdRuntimeError("the result's shape changes when the input is perturbed")
