@@ -78,7 +78,7 @@ def _ints() -> st.SearchStrategy[str]:
 def _floats() -> st.SearchStrategy[str]:
     return st.one_of(
         st.floats(-5, 5, allow_nan=False, width=32).map(lambda v: repr(float(v))),
-        st.sampled_from(["1e308 * 10", "float('nan')", "float('inf')", "-0.0", "1e-320",
+        st.sampled_from(["1e308 * 10", "math.nan", "-math.inf", "-0.0", "1e-320",
                          "2.5", "0.1"]))
 
 
@@ -95,10 +95,11 @@ def _shape_args() -> st.SearchStrategy[str]:
 
 
 @st.composite
-def expressions(draw: st.DrawFn, depth: int = 0) -> str:
-    """A syntactically valid gd expression (semantically anything)."""
+def expressions(draw: st.DrawFn, depth: int = 0, plain: bool = False) -> str:
+    """A syntactically valid gd expression (semantically anything); `plain` ones have no
+    string literal (they go inside f-string fields, where Python 3.11 allows no quotes)."""
     leaves = [
-        st.sampled_from(NAMES), _ints(), _floats(), _strings(),
+        st.sampled_from(NAMES), _ints(), _floats(), *([] if plain else [_strings()]),
         st.sampled_from(["True", "False", "None", "...", "torch.pi", "math.pi",
                          "torch.float64", "torch"]),
         _shape_args().map(lambda a: f"ones({a})"),
@@ -112,7 +113,7 @@ def expressions(draw: st.DrawFn, depth: int = 0) -> str:
     ]
     if depth >= 3:
         return draw(st.one_of(leaves))
-    sub = expressions(depth + 1)
+    sub = expressions(depth + 1, plain)
     kind = draw(st.integers(0, 13))
     if kind <= 2:
         return draw(st.one_of(leaves))
@@ -132,9 +133,9 @@ def expressions(draw: st.DrawFn, depth: int = 0) -> str:
     if kind == 7:
         method = draw(st.sampled_from(METHODS))
         args = draw(st.lists(sub, max_size=2))
-        return f"{draw(sub)}.{method}({', '.join(args)})"
+        return f"({draw(sub)}).{method}({', '.join(args)})"
     if kind == 8:
-        return f"{draw(sub)}.{draw(st.sampled_from(ATTRS))}"
+        return f"({draw(sub)}).{draw(st.sampled_from(ATTRS))}"
     if kind == 9:
         index = draw(st.one_of(sub, st.sampled_from(["0", "-1", ":", "1:", "::2", "..., 0",
                                                      ":, 0", "None", "0, 0"])))
@@ -144,8 +145,10 @@ def expressions(draw: st.DrawFn, depth: int = 0) -> str:
         return draw(st.sampled_from([f"[{', '.join(items)}]",
                                      f"({', '.join(items)}{',' if len(items) == 1 else ''})"]))
     if kind == 11:
+        if plain:
+            return draw(st.one_of(leaves))
         spec = draw(st.sampled_from(["", ":.3f", "!r", ":>6", ":e", ":,"]))
-        return f"f'v={{{draw(sub)}{spec}}}'"
+        return f"f'v={{{draw(expressions(depth + 1, True))}{spec}}}'"
     if kind == 12:
         return f"({draw(sub)} if {draw(sub)} else {draw(sub)})"
     return f"(lambda {draw(st.sampled_from(['', 'q', 'q, r=1']))}: {draw(sub)})"
@@ -200,7 +203,7 @@ def statements(draw: st.DrawFn, depth: int = 0, in_loop: bool = False,
         return [draw(st.sampled_from(["import torch", "import math",
                                       "import torch.nn.functional as F",
                                       "from torch.autograd import grad",
-                                      "from torch import sin as s", "import os"]))]
+                                      "from torch import sin as s"]))]
     if kind == "break":
         return ["break"]
     if kind == "continue":
@@ -232,7 +235,9 @@ def statements(draw: st.DrawFn, depth: int = 0, in_loop: bool = False,
 def gd_programs(draw: st.DrawFn) -> str:
     """A random well-formed gd program that starts by binding the usual names."""
     prelude = ["import math", "x = tensor([0.5, -1.5, 2.0], requires_grad=True)",
-               "y = ones(2, 3)", "z = 3", "s = 'text'", "w = [1, 2.5, x]"]
+               "y = ones(2, 3)", "z = 3", "s = 'text'", "w = [1, 2.5, x]", "a = arange(4.0)",
+               "b = [1, 2]", "i = 0", "n = 2.5", "t = (1, 2)", "def f(q=1):", "    return q",
+               "g = lambda q: q * 2"]
     body = draw(_block(0, False, False))
     return "\n".join(prelude + body) + "\n"
 
