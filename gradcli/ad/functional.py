@@ -15,7 +15,7 @@ import numpy as np
 from gradcli.ad import ops as F
 from gradcli.ad.engine import batchable, batched_vjp, grad
 from gradcli.ad.forward import dual_level, make_dual
-from gradcli.ad.tensor import Tensor, enable_grad, tensor_from_array
+from gradcli.ad.tensor import State, Tensor, check_size, enable_grad, tensor_from_array
 from gradcli.errors import GdRuntimeError
 
 Func = Callable[..., Any]
@@ -124,6 +124,8 @@ def jacobian(func: Func, inputs: Any, create_graph: bool = False, strict: bool =
         rows: list[tuple[Tensor, ...]] = []
         for out in outs:
             n = out.numel()
+            # The result's size, before n backward passes (or an n×n identity) are made.
+            check_size(n * max((x.numel() for x in xs), default=1))
             batched = _batched_rows(out, xs, n, create_graph)
             if batched is not None:
                 rows.append(batched)
@@ -159,7 +161,8 @@ def _batched_rows(out: Tensor, xs: tuple[Tensor, ...], n: int,
     took 100 reverse passes, now one pass over 100-row arrays.
     """
     if (create_graph or n < 2 or not out.requires_grad or out.dtype.kind != "f"
-            or not all(x.requires_grad for x in xs) or not batchable(out)):
+            or not all(x.requires_grad for x in xs) or not batchable(out)
+            or n * n > State.max_elements):  # the identity would be too large: row by row
         return None
     eye = np.eye(n, dtype=out.dtype).reshape((n, *out.shape))
     gs = batched_vjp(out, xs, tensor_from_array(eye))
