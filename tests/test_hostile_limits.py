@@ -381,3 +381,24 @@ def test_a_limit_in_json_format(gd: object) -> None:
     error = json.loads(out.stdout)["error"]
     assert error["kind"] == "limit" and error["line"] == 1 and error["column"] == 1
     assert "step limit reached" in error["message"]
+
+
+# ================================================================ work that multiplies
+
+def test_check_is_bounded(gd: object) -> None:
+    """check reruns the program twice per input element: bounded in count and steps."""
+    out = gd("x = ones(200000)\n(x * x).sum()", "--wrt", "x", command="check")  # type: ignore
+    assert_limit(out, r"check runs the program twice per element of x, which has 200,000 "
+                 r"elements \(the limit is 100,000\)", seconds=5)
+    out = gd("x = ones(20)\ny = x\nfor i in range(1000):\n    y = y + 0.0\n(y * y).sum()",
+             "--wrt", "x", "--max-steps", "5000", command="check")  # type: ignore[operator]
+    assert_limit(out, r"step limit reached: the 40 runs of finite differences for x", seconds=10)
+
+
+@pytest.mark.parametrize("program", [
+    "x = ones(100000)\nJ = jacobian(lambda v: v * 2, x)",
+    "x = ones(100000)\nH = hessian(lambda v: (v * v).sum(), x)",
+])
+def test_functional_api_checks_the_result_size_first(gd: object, program: str) -> None:
+    assert_limit(gd(program), r"tensor of 10,000,000,000 elements exceeds the limit",  # type: ignore
+                 line=2, seconds=5, peak_mib=300)
