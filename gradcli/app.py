@@ -67,6 +67,7 @@ class AppOptions:
     max_memory: int | None = None  # bytes
     max_program_size: int | None = None  # bytes of program text
     max_nesting: int | None = None  # brackets and expression depth
+    max_output: int | None = None  # characters the program may print
     detect_anomaly: bool = False
     write: Callable[[str], object] | None = None  # where program prints go (None: captured)
     progress: Callable[[str, int, int], None] | None = None  # (what, done, total) for long work
@@ -253,6 +254,8 @@ def compile_program(source: Source, opts: AppOptions, *, record_tape: bool = Fal
         run_opts.max_source_bytes = opts.max_program_size
     if opts.max_nesting:
         run_opts.max_nesting = opts.max_nesting
+    if opts.max_output:
+        run_opts.max_output = opts.max_output
     if opts.progress is not None:
         report = opts.progress
         run_opts.on_steps = lambda n: report("running", n, 0)

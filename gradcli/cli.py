@@ -243,6 +243,9 @@ def program_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--detect-anomaly", is_flag=True,
                      help="Stop at the first op (forward or backward) producing NaN or inf, "
                      "naming it and its source line."),
+        click.option("--max-output", metavar="SIZE", default=None, callback=_parse_size,
+                     help="Cap on what the program prints, in characters, e.g. 1G "
+                     "[default: 100M (100,000,000)]."),
         click.option("--max-nesting", type=click.IntRange(10, 1000), default=None,
                      help="Cap on brackets open at once and on expression depth "
                      "[default: 200]."),
@@ -325,7 +328,7 @@ def _app_options(kw: dict[str, Any], wrt: tuple[str, ...] = ()) -> Any:
         seed=kw.pop("seed"), max_steps=kw.pop("max_steps"), max_depth=kw.pop("max_depth"),
         max_elements=kw.pop("max_elements"), detect_anomaly=kw.pop("detect_anomaly"),
         max_memory=kw.pop("max_memory"), max_program_size=kw.get("max_program_size"),
-        max_nesting=kw.pop("max_nesting"),
+        max_nesting=kw.pop("max_nesting"), max_output=kw.pop("max_output"),
         progress=_PROGRESS if _PROGRESS.enabled else None)
 
 

@@ -34,6 +34,7 @@ DEFAULT_MAX_STEPS = 10_000_000
 DEFAULT_MAX_DEPTH = 200
 DEFAULT_MAX_SOURCE_BYTES = 1_000_000
 DEFAULT_MAX_NESTING = 200  # as CPython's parser allows
+DEFAULT_MAX_OUTPUT = 100_000_000  # characters printed: 10M steps of 10M-char prints is 100 TB
 # While a program runs, Python's cyclic GC is paused (see Program.run); every 4096 steps, once
 # this many new container objects have piled up, one collection runs and freezes survivors.
 GC_BUDGET = 200_000
@@ -51,6 +52,7 @@ class RunOptions:
     max_depth: int = DEFAULT_MAX_DEPTH
     max_source_bytes: int = DEFAULT_MAX_SOURCE_BYTES  # --max-program-size
     max_nesting: int = DEFAULT_MAX_NESTING  # --max-nesting: brackets and expression depth
+    max_output: int = DEFAULT_MAX_OUTPUT  # --max-output: characters the program may print
     record_tape: bool = False  # keep every node (graph, explain, check)
     track_names: bool = False  # remember which variable each tensor was bound to
     write: Callable[[str], object] = sys.stdout.write
@@ -175,6 +177,7 @@ class Runtime:
     def reset(self) -> None:
         """Clear per-run state so the compiled program can run again."""
         self.steps = 0
+        self.printed = 0  # characters printed (--max-output)
         self.depth = 0
         self.last_value: Any = None
         self.last_value_span: Span | None = None
@@ -194,7 +197,14 @@ class Runtime:
             if v is not None and type(v) is not str:
                 raise GdRuntimeError(f"{what} must be None or a string, not {type_name(v)}")
         text = (" " if sep is None else sep).join(to_str(a) for a in args)
-        self.options.write(text + ("\n" if end is None else end))
+        text += "\n" if end is None else end
+        self.printed += len(text)
+        if self.printed > self.options.max_output:
+            raise GdLimitError(
+                f"output limit reached: the program printed more than "
+                f"{self.options.max_output:,} characters",
+                hint="print less (a loop printing large values?), or raise --max-output")
+        self.options.write(text)
 
     def step(self, span: Span) -> None:
         """Count a loop iteration or call; stop at --max-steps."""
