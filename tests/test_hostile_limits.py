@@ -10,6 +10,7 @@ user; the process never gets close to the machine's memory.
 | memory the program holds       | --max-memory       | 2 GiB              |
 | program text                   | --max-program-size | 1,000,000 bytes    |
 | brackets / expression depth    | --max-nesting      | 200                |
+| what the program prints        | --max-output       | 100,000,000 chars  |
 | Python strings, lists, tuples  | (fixed)            | 10,000,000 items   |
 | Python integers                | (fixed)            | 100,000 bits       |
 
@@ -34,6 +35,7 @@ from gradcli.interp import limits
 from gradcli.interp.runtime import (
     DEFAULT_MAX_DEPTH,
     DEFAULT_MAX_NESTING,
+    DEFAULT_MAX_OUTPUT,
     DEFAULT_MAX_SOURCE_BYTES,
     DEFAULT_MAX_STEPS,
 )
@@ -84,6 +86,7 @@ def test_defaults_are_the_documented_ones() -> None:
     assert DEFAULT_MAX_MEMORY == State.max_memory == 2 << 30
     assert DEFAULT_MAX_SOURCE_BYTES == 1_000_000
     assert DEFAULT_MAX_NESTING == 200
+    assert DEFAULT_MAX_OUTPUT == 100_000_000
     assert limits.MAX_SEQUENCE == 10_000_000 and limits.MAX_INT_BITS == 100_000
 
 
@@ -92,7 +95,8 @@ def test_every_limit_flag_is_in_the_help_with_its_default(gd: object, tmp_path: 
     text = " ".join(out.stdout.split())
     for flag, default in [("--max-steps", "10,000,000"), ("--max-depth", "200"),
                           ("--max-elements", "50,000,000"), ("--max-memory", "2G"),
-                          ("--max-program-size", "1,000,000"), ("--max-nesting", "200")]:
+                          ("--max-program-size", "1,000,000"), ("--max-nesting", "200"),
+                          ("--max-output", "100M")]:
         assert flag in text, flag
         assert re.search(re.escape(flag) + r".*?\[default: " + re.escape(default), text), flag
 
@@ -402,3 +406,13 @@ def test_check_is_bounded(gd: object) -> None:
 def test_functional_api_checks_the_result_size_first(gd: object, program: str) -> None:
     assert_limit(gd(program), r"tensor of 10,000,000,000 elements exceeds the limit",  # type: ignore
                  line=2, seconds=5, peak_mib=300)
+
+
+def test_output_is_capped(gd: object) -> None:
+    out = gd("s = 'x' * 10**7\nwhile True:\n    print(s)")  # type: ignore[operator]
+    assert_limit(out, r"output limit reached: the program printed more than 100,000,000 "
+                 r"characters", line=3, seconds=10)
+    assert len(out.stdout_bytes) <= 100_000_000
+    out = gd("for i in range(1000):\n    print(i)", "--max-output", "1K")  # type: ignore
+    assert_limit(out, r"printed more than 1,024 characters", line=2)
+    assert out.stdout.splitlines()[-1] == "282"  # everything up to the limit was printed
