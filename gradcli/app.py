@@ -12,6 +12,7 @@ import difflib
 import io
 import json
 import os
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +50,7 @@ from gradcli.results import (
 from gradcli.source import Source
 
 MAX_SOURCE_BYTES = 1_000_000
+DEFAULT_MAX_TIME = 600.0  # seconds: a normal program never meets it; x @ x forever does
 MAX_CHECK_ELEMENTS = 100_000  # check's finite differences rerun the program 2× per element
 
 
@@ -68,6 +70,7 @@ class AppOptions:
     max_program_size: int | None = None  # bytes of program text
     max_nesting: int | None = None  # brackets and expression depth
     max_output: int | None = None  # characters the program may print
+    max_time: float | None = None  # seconds (0: no limit; None: DEFAULT_MAX_TIME)
     detect_anomaly: bool = False
     write: Callable[[str], object] | None = None  # where program prints go (None: captured)
     progress: Callable[[str, int, int], None] | None = None  # (what, done, total) for long work
@@ -216,9 +219,12 @@ class _Session:
     def __enter__(self) -> _Session:
         o = self.opts
         self.saved_memory = State.max_memory
+        self.saved_time = (State.time_limit, State.deadline)
         if o.max_memory:
             State.max_memory = o.max_memory
         State.allocated = 0
+        State.time_limit = DEFAULT_MAX_TIME if o.max_time is None else o.max_time
+        State.deadline = time.monotonic() + State.time_limit if State.time_limit else None
         self.saved = (dtypes.DefaultDtype.value, State.max_elements, State.detect_anomaly,
                       State.retain_graphs, State.grad_enabled)
         if o.dtype:
@@ -233,6 +239,7 @@ class _Session:
 
     def __exit__(self, *exc: object) -> None:
         State.max_memory = self.saved_memory
+        State.time_limit, State.deadline = self.saved_time
         (dtypes.DefaultDtype.value, State.max_elements, State.detect_anomaly,
          State.retain_graphs, State.grad_enabled) = self.saved
 

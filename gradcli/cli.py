@@ -243,6 +243,8 @@ def program_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--detect-anomaly", is_flag=True,
                      help="Stop at the first op (forward or backward) producing NaN or inf, "
                      "naming it and its source line."),
+        click.option("--max-time", metavar="SECONDS", type=click.FloatRange(0), default=None,
+                     help="Cap on the time a command may run, 0 for none [default: 600]."),
         click.option("--max-output", metavar="SIZE", default=None, callback=_parse_size,
                      help="Cap on what the program prints, in characters, e.g. 1G "
                      "[default: 100M (100,000,000)]."),
@@ -329,6 +331,7 @@ def _app_options(kw: dict[str, Any], wrt: tuple[str, ...] = ()) -> Any:
         max_elements=kw.pop("max_elements"), detect_anomaly=kw.pop("detect_anomaly"),
         max_memory=kw.pop("max_memory"), max_program_size=kw.get("max_program_size"),
         max_nesting=kw.pop("max_nesting"), max_output=kw.pop("max_output"),
+        max_time=kw.pop("max_time"),
         progress=_PROGRESS if _PROGRESS.enabled else None)
 
 

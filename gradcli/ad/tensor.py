@@ -10,6 +10,7 @@ topological order and the engine never needs recursion.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -51,6 +52,8 @@ class _State:
     span: object = None  # opaque source position stamped on each new node
     max_elements: int = 50_000_000  # cap on the elements of one tensor
     max_memory: int = DEFAULT_MAX_MEMORY  # cap on the process's resident memory, in bytes
+    time_limit: float = 0.0  # seconds a command may run (--max-time); 0: no limit
+    deadline: float | None = None  # time.monotonic() past which work stops
     allocated: int = 0  # bytes allocated since memory was last measured
     detect_anomaly: bool = False
     retain_graphs: bool = False  # keep every graph after backward (the CLI re-differentiates)
@@ -387,8 +390,14 @@ _PAGE_SIZE = _page_size()
 
 
 def check_memory() -> None:
-    """Raise the memory-limit error if the process holds more than State.max_memory."""
+    """Raise the memory-limit error if the process holds more than State.max_memory
+    (and the time-limit error past State.deadline: both are checked at the same pace,
+    every MEMORY_CHECK_BYTES of tensors and every few thousand steps)."""
     State.allocated = 0
+    if State.deadline is not None and time.monotonic() > State.deadline:
+        raise GdLimitError(
+            f"time limit reached: the command ran for more than {State.time_limit:,.0f} s",
+            hint="an endless or very long computation? raise the limit with --max-time")
     used = _resident_bytes()
     if used > State.max_memory:
         raise GdLimitError(
