@@ -11,6 +11,7 @@ user; the process never gets close to the machine's memory.
 | program text                   | --max-program-size | 1,000,000 bytes    |
 | brackets / expression depth    | --max-nesting      | 200                |
 | what the program prints        | --max-output       | 100,000,000 chars  |
+| running time of a command      | --max-time         | 600 s              |
 | Python strings, lists, tuples  | (fixed)            | 10,000,000 items   |
 | Python integers                | (fixed)            | 100,000 bits       |
 
@@ -31,6 +32,7 @@ import pytest
 from fuzz.runner import Outcome, Zygote, clean_failure_text
 
 from gradcli.ad.tensor import DEFAULT_MAX_MEMORY, State
+from gradcli.app import DEFAULT_MAX_TIME
 from gradcli.interp import limits
 from gradcli.interp.runtime import (
     DEFAULT_MAX_DEPTH,
@@ -87,6 +89,7 @@ def test_defaults_are_the_documented_ones() -> None:
     assert DEFAULT_MAX_SOURCE_BYTES == 1_000_000
     assert DEFAULT_MAX_NESTING == 200
     assert DEFAULT_MAX_OUTPUT == 100_000_000
+    assert DEFAULT_MAX_TIME == 600
     assert limits.MAX_SEQUENCE == 10_000_000 and limits.MAX_INT_BITS == 100_000
 
 
@@ -96,7 +99,7 @@ def test_every_limit_flag_is_in_the_help_with_its_default(gd: object, tmp_path: 
     for flag, default in [("--max-steps", "10,000,000"), ("--max-depth", "200"),
                           ("--max-elements", "50,000,000"), ("--max-memory", "2G"),
                           ("--max-program-size", "1,000,000"), ("--max-nesting", "200"),
-                          ("--max-output", "100M")]:
+                          ("--max-output", "100M"), ("--max-time", "600")]:
         assert flag in text, flag
         assert re.search(re.escape(flag) + r".*?\[default: " + re.escape(default), text), flag
 
@@ -416,3 +419,17 @@ def test_output_is_capped(gd: object) -> None:
     out = gd("for i in range(1000):\n    print(i)", "--max-output", "1K")  # type: ignore
     assert_limit(out, r"printed more than 1,024 characters", line=2)
     assert out.stdout.splitlines()[-1] == "282"  # everything up to the limit was printed
+
+
+@pytest.mark.parametrize("program,line", [
+    ("x = ones(1500, 1500)\nwhile True:\n    x = x @ x / 1500", 3),  # expensive steps
+    ("while True:\n    pass", 1),
+    ("x = ones(1000, requires_grad=True)\ny = (x * 2).sum()\nfor i in range(10**6):\n"
+     "    y.backward(retain_graph=True)", 3),
+])
+def test_time_limit_flag(gd: object, program: str, line: int) -> None:
+    out = gd(program, "--max-time", "1")  # type: ignore[operator]
+    assert_limit(out, r"time limit reached: the command ran for more than 1 s", line=line,
+                 seconds=6)
+    assert "--max-time" in out.stderr
+    assert gd("while True:\n    pass", "--max-time", "0", "--max-steps", "1000").rc == 4  # type: ignore
