@@ -96,17 +96,49 @@ def test_mutated_examples_never_crash(zygote: Zygote, workdir: Path, program: by
     fuzz_once(zygote, workdir, program, command)
 
 
-@fuzz_settings(10)
-@given(program=gd_programs())
-def test_output_is_byte_identical_run_to_run(zygote: Zygote, workdir: Path,
-                                             program: str) -> None:
-    """The same command twice gives identical bytes, in every format (SPEC 2.2)."""
-    for fmt in ("table", "json", "plain"):
-        command = ["eval", "--format", fmt]
-        first = fuzz_once(zygote, workdir, program.encode(), command)
-        second = fuzz_once(zygote, workdir, program.encode(), command)
-        assert (first.rc, first.stdout_bytes, first.stderr_bytes) == \
-            (second.rc, second.stdout_bytes, second.stderr_bytes), program
+@pytest.fixture(scope="module")
+def other_zygote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Zygote]:
+    """A second zygote with another str-hash seed: a separate process in every way that
+    could make output differ between two runs of the same command."""
+    z = Zygote(tmp_path_factory.mktemp("zygote2"), hash_seed=12345)
+    yield z
+    z.close()
+
+
+DETERMINISM_COMMANDS = [
+    ["eval", "--format", "table"], ["eval", "--format", "json"], ["eval", "--format", "plain"],
+    ["eval", "--wrt", "x", "--format", "json"], ["graph", "--format", "tree"],
+    ["graph", "--format", "dot"], ["graph", "--format", "mermaid"],
+    ["graph", "--format", "json", "--values"], ["explain", "--wrt", "x", "--format", "plain"],
+    ["run"],
+]
+
+
+@fuzz_settings(12)
+@given(program=gd_programs(), command=st.sampled_from(DETERMINISM_COMMANDS))
+def test_output_is_byte_identical_run_to_run(zygote: Zygote, other_zygote: Zygote,
+                                             workdir: Path, program: str,
+                                             command: list[str]) -> None:
+    """The same command twice, in two processes, gives identical bytes (SPEC 2.2)."""
+    first = fuzz_once(zygote, workdir, program.encode(), command)
+    second = fuzz_once(other_zygote, workdir, program.encode(), command)
+    assert (first.rc, first.stdout_bytes, first.stderr_bytes) == \
+        (second.rc, second.stdout_bytes, second.stderr_bytes), program
+
+
+GRAPH_PROGRAM = (b"x = tensor([0.5, -1.5, 2.0], requires_grad=True)\nw = ones(3, 3) * 0.1\n"
+                 b"h = tanh(w @ x)\ny = (h * h).sum() + sin(x).mean()\nprint(y, h.grad_fn)\ny\n")
+
+
+@pytest.mark.parametrize("command", [*DETERMINISM_COMMANDS, ["check", "--wrt", "x"]])
+def test_a_whole_graph_prints_identically_in_two_processes(zygote: Zygote,
+                                                           other_zygote: Zygote,
+                                                           workdir: Path,
+                                                           command: list[str]) -> None:
+    first = fuzz_once(zygote, workdir, GRAPH_PROGRAM, command)
+    second = fuzz_once(other_zygote, workdir, GRAPH_PROGRAM, command)
+    assert first.rc == 0, first.describe()
+    assert first.stdout_bytes == second.stdout_bytes and first.stdout_bytes
 
 
 def test_no_colour_with_no_color_even_when_forced(zygote: Zygote, workdir: Path) -> None:

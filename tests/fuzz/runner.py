@@ -157,14 +157,16 @@ class Outcome:
 class Zygote:
     """A warm process that forks one isolated child per CLI run."""
 
-    def __init__(self, scratch: Path) -> None:
+    def __init__(self, scratch: Path, hash_seed: int = 0) -> None:
         self.scratch = scratch
+        self.hash_seed = hash_seed  # two zygotes with different seeds catch output that
+        # depends on str hashing (set/dict order), which forked children all share
         self.lock = threading.Lock()
         self.proc: subprocess.Popen[bytes] | None = None
 
     def _start(self) -> subprocess.Popen[bytes]:
         env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
-               "MKL_NUM_THREADS": "1", "PYTHONHASHSEED": "0"}
+               "MKL_NUM_THREADS": "1", "PYTHONHASHSEED": str(self.hash_seed)}
         return subprocess.Popen([sys.executable, "-c", _ZYGOTE], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, env=env)
 
