@@ -25,7 +25,7 @@ from gradcli.ad import ops as F
 from gradcli.ad.check import check_node
 from gradcli.ad.engine import grad, run_backward
 from gradcli.ad.forward import dual_level
-from gradcli.ad.tensor import Node, State, Tensor, tensor_from_array
+from gradcli.ad.tensor import Node, State, Tensor, check_size, tensor_from_array
 from gradcli.errors import GdError, GdLimitError, GdRuntimeError, UsageError
 from gradcli.interp import Program, ProgramResult, RunOptions
 from gradcli.interp.values import type_name
@@ -51,6 +51,7 @@ from gradcli.source import Source
 
 MAX_SOURCE_BYTES = 1_000_000
 DEFAULT_MAX_TIME = 600.0  # seconds: a normal program never meets it; x @ x forever does
+MAX_SET_FILE_BYTES = 256 << 20  # --set NAME=@file.json
 MAX_CHECK_ELEMENTS = 100_000  # check's finite differences rerun the program 2× per element
 
 
@@ -149,15 +150,24 @@ def parse_set_value(name: str, text: str, wrt: bool) -> Any:
         path = Path(text[1:])
         try:
             if path.suffix == ".npy":
-                value: Any = F.tensor(np.load(path, allow_pickle=False))
+                array = np.load(path, allow_pickle=False, mmap_mode="r")  # sized first
+                check_size(array.size)
+                value: Any = F.tensor(np.array(array))
             else:
-                value = json.loads(path.read_text())
+                with path.open("rb") as f:  # at most MAX_SET_FILE_BYTES: never /dev/zero
+                    data = f.read(MAX_SET_FILE_BYTES + 1)
+                if len(data) > MAX_SET_FILE_BYTES:
+                    raise UsageError(f"--set {name}: {path} is larger than "
+                                     f"{MAX_SET_FILE_BYTES:,} bytes")
+                value = json.loads(data)
         except OSError as e:
             raise UsageError(f"--set {name}: cannot read {path}: {e.strerror}") from None
         except (ValueError, TypeError) as e:
             raise UsageError(f"--set {name}: {path} is not valid: {e}") from None
         except RecursionError:
             raise UsageError(f"--set {name}: {path} is nested too deeply") from None
+        except GdLimitError as e:
+            raise UsageError(f"--set {name}: {path}: {e.message}") from None
     else:
         from gradcli.interp import run_source
 
