@@ -25,6 +25,7 @@ from gradcli.ad import ops as F
 from gradcli.ad.check import check_node
 from gradcli.ad.engine import grad, run_backward
 from gradcli.ad.forward import dual_level
+from gradcli.ad.functional import _batched_rows
 from gradcli.ad.tensor import Node, State, Tensor, check_size, tensor_from_array
 from gradcli.errors import GdError, GdLimitError, GdRuntimeError, UsageError
 from gradcli.interp import Program, ProgramResult, RunOptions
@@ -350,6 +351,12 @@ def derivative(y: Tensor, x: Tensor, order: int,
     for k in range(order):
         last = k == order - 1
         flat_n = d.numel()
+        # The last level records nothing: when the graph allows it, all of its rows come
+        # from one backward pass with the identity as a stack of cotangents.
+        batched = _batched_rows(d, (x,), flat_n, not last)
+        if batched is not None:
+            d = batched[0]
+            continue
         rows = []
         for i in range(flat_n):
             if progress is not None and flat_n > 64:
@@ -358,6 +365,12 @@ def derivative(y: Tensor, x: Tensor, order: int,
             e[i] = 1
             rows.append(_grads(d, [x], tensor_from_array(e.reshape(d.shape)),
                                create_graph=not last)[0])
+        if len(rows) == 1:
+            # A scalar's derivative is its one row: no stack/view nodes in the next level's
+            # graph (they would keep it off the batched path).
+            row = rows[0]
+            d = row if row.shape == d.shape + x.shape else F.reshape(row, d.shape + x.shape)
+            continue
         stacked = F.stack(rows, 0) if rows else tensor_from_array(np.zeros((0, *x.shape), x.dtype))
         d = F.reshape(stacked, d.shape + x.shape)
     return d
