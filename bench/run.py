@@ -75,6 +75,8 @@ class Workload:
     samples: dict[str, dict[str, list[float]]] = field(default_factory=dict)
     failures: dict[str, str] = field(default_factory=dict)
     pressure: list[float] = field(default_factory=list)
+    # Per peer: gradcli/peer of each adjacent pair of processes (reference, then peer).
+    pairs: dict[str, list[dict[str, float]]] = field(default_factory=dict)
 
     @property
     def metrics(self) -> dict[str, str]:
@@ -90,6 +92,16 @@ class Workload:
         """The median of a system's samples, or None if it did not run."""
         v = self.samples.get(system, {}).get(metric)
         return statistics.median(v) if v else None
+
+    def ratio(self, num: str, den: str, metric: str) -> float | None:
+        """num/den: the median of the paired ratios when num is den's reference (each
+        pair ran back to back, so slow drifts of the machine cancel), else of the medians."""
+        ref = self.reference(next(s for s in self.systems if s.name == den))
+        paired = [r[metric] for r in self.pairs.get(den, []) if metric in r]
+        if ref is not None and ref.name == num and paired:
+            return statistics.median(paired)
+        a, b = self.median(num, metric), self.median(den, metric)
+        return None if a is None or not b else a / b
 
     def reference(self, system: System) -> System | None:
         """The gradcli system a row is compared with: same group, else the first."""
@@ -185,8 +197,9 @@ def wait_quiet(limit: float) -> None:
         time.sleep(2)
 
 
-def run_one(w: Workload, system: System, args: argparse.Namespace) -> None:
-    """One fresh process for one system; its samples are added to the workload's."""
+def run_one(w: Workload, system: System, args: argparse.Namespace) -> dict[str, float] | None:
+    """One fresh process for one system; its samples are added to the workload's.
+    Returns the process's median per metric (None if it failed)."""
     cmd = [sys.executable, "-m", f"bench.workloads.{w.key.lower()}", system.name]
     if args.quick:
         cmd.append("--quick")
@@ -200,12 +213,12 @@ def run_one(w: Workload, system: System, args: argparse.Namespace) -> None:
     except subprocess.TimeoutExpired:
         w.failures[system.name] = f"timed out after {args.timeout:.0f} s"
         _log(f"  {w.key} {system.name}: timed out")
-        return
+        return None
     lines = p.stdout.strip().splitlines()
     if p.returncode != 0 or not lines:
         w.failures[system.name] = (p.stderr.strip().splitlines() or ["failed"])[-1][:200]
         _log(f"  {w.key} {system.name}: FAILED ({w.failures[system.name]})")
-        return
+        return None
     data = json.loads(lines[-1])
     into = w.samples.setdefault(system.name, {})
     for metric, values in data["metrics"].items():
@@ -218,6 +231,7 @@ def run_one(w: Workload, system: System, args: argparse.Namespace) -> None:
     v = data["metrics"].get(head) or [float("nan")]
     _log(f"  {w.key} {system.name:<28} {head} {statistics.median(v):.4g} "
          f"{w.metrics.get(head, '')}  ({time.perf_counter() - t0:.1f} s)")
+    return {m: statistics.median(v) for m, v in data["metrics"].items() if v}
 
 
 def _log(text: str) -> None:
@@ -262,9 +276,8 @@ def table_rows(workloads: list[Workload]) -> list[list[str]]:
                 ratio = ""
                 ref = w.reference(s)
                 if s.kind != "gradcli" and ref is not None:
-                    num = w.median(ref.name, headline)
-                    if num is not None and statistics.median(v):
-                        ratio = f"{num / statistics.median(v):.2f}"
+                    r = w.ratio(ref.name, s.name, headline)
+                    ratio = "" if r is None else f"{r:.2f}"
                 details = ", ".join(
                     f"{m} {_fmt(w.median(s.name, m))}"
                     for m in w.metrics if m not in w.headlines and w.median(s.name, m) is not None)
@@ -301,12 +314,10 @@ def target_rows(workloads: list[Workload]) -> list[list[str]]:
         w = by_key.get(key)
         if w is None:
             continue
-        num = w.median(ns, nm)
         if den is None:
-            value = num
+            value = w.median(ns, nm)
         else:
-            d = w.median(*den)
-            value = None if num is None or not d else num / d
+            value = w.ratio(ns, den[0], den[1]) if w.median(*den) is not None else None
         if value is None:
             rows.append([label, "—", "not run (peer missing?)"])
             continue
@@ -384,9 +395,11 @@ def report(workloads: list[Workload], args: argparse.Namespace, started: dt.date
         f"- command: `python bench/run.py {shlex.join(argv)}`".rstrip(),
         f"- rounds: {args.rounds}; each (system, round) a fresh process; medians over all "
         "measured repetitions of all rounds; min–max is the spread, n the sample count",
-        "- gradcli/peer: gradcli's median divided by the row's median, both from this run "
-        "(< 1: gradcli is faster or smaller); gradcli rows are compared within their group "
-        "(dtype, or grad vs no_grad)",
+        "- gradcli/peer (< 1: gradcli is faster or smaller): each peer process runs right "
+        "after a gradcli process of its group (dtype, or grad vs no_grad); the column is "
+        "the median over those back-to-back pairs of gradcli's median / the peer's median, "
+        "so that load changes between pairs cancel. Targets use the same paired ratios "
+        "(a second gradcli system, W4's grad --order 2, is compared by medians)",
     ]
     if pressure:
         lines.append(f"- CPU pressure (/proc/pressure/cpu some avg10) around the processes: "
@@ -413,10 +426,19 @@ def main(argv: list[str] | None = None) -> int:
     for rnd in range(args.rounds):
         _log(f"round {rnd + 1}/{args.rounds}")
         for w in workloads:
+            last: dict[str, dict[str, float] | None] = {}
             for system in schedule(w, rnd):
                 if system.name in w.failures:
                     continue
-                run_one(w, system, args)
+                res = run_one(w, system, args)
+                if system.kind == "gradcli":
+                    last[system.name] = res
+                    continue
+                ref = w.reference(system)
+                before = last.get(ref.name) if ref is not None else None
+                if res and before:  # the reference ran just before this process
+                    w.pairs.setdefault(system.name, []).append(
+                        {m: before[m] / v for m, v in res.items() if m in before and v})
     seconds = time.perf_counter() - t0
     print(plain_table(HEADER, table_rows(workloads)))
     targets = target_rows(workloads)
