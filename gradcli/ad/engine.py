@@ -275,12 +275,10 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
                                  hint="pass retain_graph=True to the first backward()/grad()")
         versions = node.versions
         if versions is not None:
-            i = 0
-            for a in inputs:
+            for i, a in enumerate(inputs):
                 if type(a) is Tensor and a._vc[0] != versions[i]:
                     _check_versions(node)  # raises if the change matters
                     break
-                i += 1
         out = node.out
         if out is not None and out._vc[0] != node.out_version:
             _check_versions(node)

@@ -509,7 +509,7 @@ def unsqueeze(x: ndarray, dim: int) -> Any:
     """Insert a size-1 dim."""
     if 0 <= dim <= x.ndim:
         # What np.expand_dims does (a view), without its axis normalisation (5x slower).
-        return x.reshape(x.shape[:dim] + (1,) + x.shape[dim:])
+        return x.reshape((*x.shape[:dim], 1, *x.shape[dim:]))
     return np.expand_dims(x, dim)
 
 
