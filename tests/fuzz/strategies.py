@@ -449,18 +449,20 @@ def _step(g: _Gen) -> None:
         else:
             rhs = _const(g, (k, m))
             g.lines.append(f"{g.new((*sa[:-1], m), a in g.dependent)} = {a} @ {rhs}")
-    elif kind == 9:  # an if on a value
+    elif kind == 9:  # an if on a value (thresholds off the 0.01 grid of the data: float
+        # rounding in a sum must not decide the branch)
         a = g.pick()
         e1 = d(st.sampled_from(UNARY)).format(a)
         e2 = d(st.sampled_from(UNARY)).format(a)
         name = g.new(g.vars[a], a in g.dependent)
-        g.lines += [f"if {a}.sum() > {d(st.sampled_from(['0', '0.5', '-1']))}:",
+        g.lines += [f"if {a}.sum() > {d(st.sampled_from(['0.005', '0.505', '-0.995']))}:",
                     f"    {name} = {e1}", "else:", f"    {name} = {e2}"]
     elif kind == 10:  # a while loop on a value, bounded
         a = g.pick()
         name = g.new(g.vars[a], a in g.dependent)
         g.lines += [f"{name} = {a} * 1.0", "k = 0",
-                    f"while k < 4 and {name}.abs().sum() < {d(st.sampled_from(['5', '20']))}:",
+                    f"while k < 4 and {name}.abs().sum() < "
+                    f"{d(st.sampled_from(['5.005', '20.005']))}:",
                     f"    {name} = {name} * 1.5 + 0.1", "    k += 1"]
     elif kind == 11:  # a for loop
         a = g.pick()
