@@ -2079,3 +2079,11 @@ def test_set_and_wrt_reach_first_bindings_inside_blocks_and_unpacking() -> None:
     r = run_source("def f():\n    x = 1.0\n    return x\nx = 2.0\ny = f() + x", "t",
                    RunOptions(overrides={"x": 10.0}))
     assert r.value == 11.0
+
+
+def test_remainder_and_clamp_min_methods_exist() -> None:
+    out: list[str] = []
+    run_source("x = tensor([5.0, -3.0])\nprint(x.remainder(2), x.clamp_min(0), x.clamp_max(1), "
+               "x.floor_divide(2))", "t", RunOptions(write=out.append))
+    assert "".join(out) == ("tensor([1., 1.]) tensor([5., 0.]) tensor([ 1., -3.]) "
+                            "tensor([ 2., -2.])\n")

@@ -1282,6 +1282,8 @@ METHODS: dict[str, Any] = {
     "float": lambda x: to(x, dtypes.float32), "double": lambda x: to(x, dtypes.float64),
     "long": lambda x: to(x, dtypes.int64), "int": lambda x: to(x, dtypes.int64),
     "bool": lambda x: to(x, dtypes.boolean), "type_as": lambda x, o: to(x, o.dtype),
+    "remainder": remainder, "floor_divide": floor_divide,
+    "clamp_min": lambda x, m: clamp(x, min=m), "clamp_max": lambda x, m: clamp(x, max=m),
     "masked_fill": lambda x, m, v: where(_as_tensor(m), v, x),
     **INPLACE,
 }
