@@ -40,15 +40,29 @@ class GdRuntimeError(GdError):
 
 
 class GdLimitError(GdRuntimeError):
-    """A safety limit was reached: steps, elements, memory, recursion (exit 4)."""
+    """A safety limit was reached: steps, elements, memory, recursion (exit 4).
+
+    `limit` names the `gradcli.limits.Limits` field that was reached (None for caps
+    without a flag); the CLI, not the raiser, words how to raise it.
+    """
 
     kind = "limit"
+
+    def __init__(self, message: str, span: Span | None = None, hint: str | None = None,
+                 *, limit: str | None = None) -> None:
+        super().__init__(message, span, hint)
+        self.limit = limit
 
 
 class GdSourceLimitError(GdSyntaxError):
     """The program text exceeds a limit (size, nesting): exit 4, like every limit."""
 
     kind = "limit"
+
+    def __init__(self, message: str, span: Span | None = None, hint: str | None = None,
+                 *, limit: str | None = None) -> None:
+        super().__init__(message, span, hint)
+        self.limit = limit
 
 
 class GdAssertionError(GdError):
@@ -61,3 +75,15 @@ class UsageError(GdError):
     """The command line is wrong: bad flag, missing file, bad --set value (exit 2)."""
 
     kind = "usage"
+
+
+class GdInputError(UsageError):
+    """A command input is wrong: `role` says which ("wrt", "set", "of", "tangent"), `name`
+    which variable. Raised by the interpreter without flag wording; the CLI prefixes
+    the flag (`--wrt x: ...`)."""
+
+    def __init__(self, message: str, *, role: str, name: str, span: Span | None = None,
+                 hint: str | None = None) -> None:
+        super().__init__(message, span, hint)
+        self.role = role
+        self.name = name

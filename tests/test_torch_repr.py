@@ -1,4 +1,4 @@
-"""Tests for gradcli.render.torch_repr: golden strings, then differential checks vs PyTorch."""
+"""Tests for gradcli.ad.tensor_str: golden strings, then differential checks vs PyTorch."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gradcli.render.torch_repr import (
+from gradcli.ad.tensor_str import (
     TensorFormatError,
     format_grad_fn,
     format_spec,

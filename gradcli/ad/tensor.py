@@ -272,7 +272,7 @@ class Tensor:
         return fn is not None and fn.retained is self
 
     def __repr__(self) -> str:
-        from gradcli.render.torch_repr import format_tensor
+        from gradcli.ad.tensor_str import format_tensor
 
         fn = self.grad_fn
         return format_tensor(

@@ -27,7 +27,7 @@ from gradcli.interp.values import (
     to_str,
     type_name,
 )
-from gradcli.render.torch_repr import format_tensor_spec
+from gradcli.ad.tensor_str import format_tensor_spec
 from gradcli.source import Span
 from gradcli.syntax import ast as A
 

@@ -16,7 +16,7 @@ import numpy as np
 from gradcli.ad import dtypes
 from gradcli.ad.ops import MinMax, MinResult
 from gradcli.ad.tensor import Node, Tensor, grad_mode
-from gradcli.render.torch_repr import format_tensor, format_value
+from gradcli.ad.tensor_str import format_tensor, format_value
 
 
 class DType:
