@@ -1,0 +1,72 @@
+"""One command's settings for the autograd core, entered as a context.
+
+The app builds a `Session` per command and enters it; leaving restores what was
+there before. Nothing outside the core writes the core's `State`: this is the one
+door. Fields:
+
+* `limits` — the command's `Limits` (the core enforces max_elements, max_memory and
+  max_time; the interpreter reads the others from the same object).
+* `dtype`, `seed`, `detect_anomaly` — as the CLI's flags say.
+* `keep_buffers` — a *physical* policy: saved tensors stay in memory after a backward
+  pass that PyTorch would have freed, so the CLI can differentiate the result again
+  at the end. The *logical* freeing is unchanged under every command: a program's own
+  second backward through a freed graph fails with PyTorch's message.
+* `on_record` — a hook that sees each new node and its output (graph, explain, check).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from gradcli.limits import DEFAULT_LIMITS, Limits
+
+
+@dataclass
+class Session:
+    """Settings for one command; `with Session(...):` applies them to the core."""
+
+    limits: Limits = DEFAULT_LIMITS
+    dtype: str | None = None
+    seed: int | None = None
+    detect_anomaly: bool = False
+    keep_buffers: bool = False
+    on_record: Callable[[Any, Any], None] | None = None
+    _saved: tuple[Any, ...] | None = field(default=None, repr=False)
+
+    def __enter__(self) -> Session:
+        from gradcli.ad import dtypes
+        from gradcli.ad.tensor import State
+
+        self._saved = (dtypes.DefaultDtype.value, State.max_elements, State.max_memory,
+                       State.time_limit, State.deadline, State.allocated, State.detect_anomaly,
+                       State.retain_graphs, State.grad_enabled, State.on_record, State.tape,
+                       State.forward_level)
+        lim = self.limits
+        State.max_elements = lim.max_elements
+        State.max_memory = lim.max_memory
+        State.allocated = 0
+        State.time_limit = lim.max_time
+        State.deadline = time.monotonic() + lim.max_time if lim.max_time else None
+        State.detect_anomaly = self.detect_anomaly
+        State.retain_graphs = self.keep_buffers
+        State.on_record = self.on_record
+        if self.dtype:
+            dtypes.set_default_dtype(self.dtype)
+        if self.seed is not None:
+            from gradcli.ad import ops
+
+            ops.manual_seed(self.seed)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        from gradcli.ad import dtypes
+        from gradcli.ad.tensor import State
+
+        assert self._saved is not None
+        (dtypes.DefaultDtype.value, State.max_elements, State.max_memory, State.time_limit,
+         State.deadline, State.allocated, State.detect_anomaly, State.retain_graphs,
+         State.grad_enabled, State.on_record, State.tape, State.forward_level) = self._saved
+        self._saved = None
