@@ -70,3 +70,23 @@ class Session:
          State.deadline, State.allocated, State.detect_anomaly, State.retain_graphs,
          State.grad_enabled, State.on_record, State.tape, State.forward_level) = self._saved
         self._saved = None
+
+
+class recording:
+    """Append every node recorded inside the block to `tape` (None: record none)."""
+
+    def __init__(self, tape: list[Any] | None) -> None:
+        self.tape = tape
+
+    def __enter__(self) -> list[Any] | None:
+        from gradcli.ad.tensor import State
+
+        self.prev = State.tape
+        State.tape = self.tape
+        return self.tape
+
+    def __exit__(self, *exc: object) -> None:
+        from gradcli.ad.tensor import POSITION, State
+
+        State.tape = self.prev
+        POSITION.span = None

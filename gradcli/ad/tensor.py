@@ -49,7 +49,6 @@ class _State:
     forward_level: int = 0  # > 0 while tangents are being propagated (forward mode)
     seq: int = 0  # next node number
     tape: list[Node] | None = None  # when a list, every recorded node is appended to it
-    span: object = None  # opaque source position stamped on each new node
     max_elements: int = 50_000_000  # cap on the elements of one tensor
     max_memory: int = DEFAULT_MAX_MEMORY  # cap on the process's resident memory, in bytes
     time_limit: float = 0.0  # seconds a command may run (--max-time); 0: no limit
@@ -67,6 +66,22 @@ class _State:
 
 
 State = _State()
+
+
+class _Position:
+    """Where the interpreter is in the source: an opaque span stamped on each new node.
+
+    The one slot of the core that the interpreter writes, on its hot path (a plain
+    attribute store per expression); everything else goes through the core's API.
+    """
+
+    __slots__ = ("span",)
+
+    def __init__(self) -> None:
+        self.span: object = None
+
+
+POSITION = _Position()
 
 
 class Node:
@@ -108,7 +123,7 @@ class Node:
         self.retained: Tensor | None = None
         self.seq = State.seq
         State.seq += 1
-        self.span = State.span
+        self.span = POSITION.span
 
     @property
     def op(self) -> str:
@@ -597,7 +612,7 @@ def _propagate_tangent(rule: Rule, args: tuple[Any, ...], params: dict[str, Any]
         bad = "nan" if np.isnan(tan.array).any() else "inf"
         raise AnomalyError(
             f"anomaly detected: the forward-mode derivative (tangent) of '{rule.name}' is "
-            f"{bad}{where_text(State.span)}", State.span, rule.name)
+            f"{bad}{where_text(POSITION.span)}", POSITION.span, rule.name)
     if tan is not None:
         if tan.array.shape != t.array.shape:
             from gradcli.ad import ops
@@ -659,7 +674,7 @@ def _check_finite(rule: Rule, t: Tensor, arrays: list[Any] | None = None) -> Non
             given = " (an input already held nan or inf: it came from a constant or an input)"
         raise AnomalyError(
             f"anomaly detected: '{rule.name}' produced {bad} in the forward pass"
-            f"{where_text(State.span)}{given}", State.span, rule.name)
+            f"{where_text(POSITION.span)}{given}", POSITION.span, rule.name)
 
 
 def record_inplace(target: Tensor, result: Tensor) -> Tensor:

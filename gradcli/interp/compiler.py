@@ -14,7 +14,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from gradcli.ad import ops as F
-from gradcli.ad.tensor import State, Tensor, _set_grad_mode, grad_mode
+from gradcli.ad.tensor import POSITION, State, Tensor, _set_grad_mode, grad_mode
+from gradcli.ad.tensor_str import format_tensor_spec
 from gradcli.errors import GdAssertionError, GdError, GdLimitError, GdRuntimeError
 from gradcli.interp import limits
 from gradcli.interp.attributes import get_attribute, set_attribute
@@ -27,7 +28,6 @@ from gradcli.interp.values import (
     to_str,
     type_name,
 )
-from gradcli.ad.tensor_str import format_tensor_spec
 from gradcli.source import Span
 from gradcli.syntax import ast as A
 
@@ -276,7 +276,7 @@ class Compiler:
 
         def unary(f: Frame) -> Any:
             v = operand(f)
-            State.span = span
+            POSITION.span = span
             try:
                 return fn(v)
             except _CAUGHT as e:
@@ -393,7 +393,7 @@ class Compiler:
         def subscript(f: Frame) -> Any:
             obj = value(f)
             idx = index(f)
-            State.span = span
+            POSITION.span = span
             try:
                 return get_item(obj, idx)
             except _CAUGHT as e:
@@ -652,7 +652,7 @@ class Compiler:
             def store_item(f: Frame, v: Any) -> None:
                 obj = obj_e(f)
                 idx = idx_e(f)
-                State.span = span
+                POSITION.span = span
                 try:
                     set_item(obj, idx, v)
                 except _CAUGHT as e:
@@ -697,7 +697,7 @@ class Compiler:
         def aug(f: Frame) -> None:
             cur = load(f)
             v = value(f)
-            State.span = span
+            POSITION.span = span
             try:
                 if type(cur) is Tensor and inplace is not None:
                     F.INPLACE[inplace](cur, v)

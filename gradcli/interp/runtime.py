@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gradcli.ad import ops as F
-from gradcli.ad.tensor import Node, State, Tensor, check_memory
+from gradcli.ad.tensor import POSITION, Node, State, Tensor, check_memory
 from gradcli.errors import GdError, GdLimitError, GdRuntimeError, UsageError
 from gradcli.interp.builtins import registry
 from gradcli.interp.compiler import RETURN, Compiler, Frame
@@ -408,7 +408,7 @@ class Program:
                                hint="the program nests too deeply") from None
         finally:
             State.tape = prev_tape
-            State.span = None
+            POSITION.span = None
             sys.setrecursionlimit(old_limit)
             if rt.gc_paused:
                 if rt.gc_frozen:
