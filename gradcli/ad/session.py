@@ -16,8 +16,9 @@ door. Fields:
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,6 +61,12 @@ class Session:
 
             ops.manual_seed(self.seed)
         return self
+
+    @contextlib.contextmanager
+    def final_pass(self) -> Iterator[None]:
+        """The CLI's own differentiation after the program ran: it may go through graphs
+        the program's backward freed logically (their buffers were kept)."""
+        yield  # contract stub: the core helper wires the logical/physical split
 
     def __exit__(self, *exc: object) -> None:
         from gradcli.ad import dtypes
