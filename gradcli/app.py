@@ -26,6 +26,7 @@ from gradcli.ad.check import check_node
 from gradcli.ad.engine import grad, run_backward
 from gradcli.ad.forward import dual_level
 from gradcli.ad.functional import _batched_rows
+from gradcli.ad.session import final_pass
 from gradcli.ad.tensor import Node, State, Tensor, check_size, tensor_from_array
 from gradcli.errors import GdError, GdLimitError, GdRuntimeError, UsageError
 from gradcli.interp import Program, ProgramResult, RunOptions
@@ -237,13 +238,13 @@ class _Session:
         State.time_limit = DEFAULT_MAX_TIME if o.max_time is None else o.max_time
         State.deadline = time.monotonic() + State.time_limit if State.time_limit else None
         self.saved = (dtypes.DefaultDtype.value, State.max_elements, State.detect_anomaly,
-                      State.retain_graphs, State.grad_enabled)
+                      State.keep_buffers, State.grad_enabled)
         if o.dtype:
             dtypes.set_default_dtype(o.dtype)
         if o.max_elements:
             State.max_elements = o.max_elements
         State.detect_anomaly = o.detect_anomaly
-        State.retain_graphs = self.retain
+        State.keep_buffers = self.retain
         if o.seed is not None:
             F.manual_seed(o.seed)
         return self
@@ -252,7 +253,7 @@ class _Session:
         State.max_memory = self.saved_memory
         State.time_limit, State.deadline = self.saved_time
         (dtypes.DefaultDtype.value, State.max_elements, State.detect_anomaly,
-         State.retain_graphs, State.grad_enabled) = self.saved
+         State.keep_buffers, State.grad_enabled) = self.saved
 
 
 def compile_program(source: Source, opts: AppOptions, *, record_tape: bool = False,
@@ -310,6 +311,7 @@ def _need_wrt(opts: AppOptions, command: str) -> None:
                          "respect to)")
 
 
+@final_pass()
 def _grads(y: Tensor, xs: list[Tensor], v: Tensor | None = None, *,
            create_graph: bool = False) -> list[Tensor]:
     if not y.requires_grad:
@@ -339,6 +341,7 @@ def evaluate(source: Source, opts: AppOptions) -> EvalResult:
         return EvalResult(_data(y), res.name, grads, out.getvalue())
 
 
+@final_pass()
 def derivative(y: Tensor, x: Tensor, order: int,
                progress: Callable[[str, int, int], None] | None = None) -> Tensor:
     """The order-N derivative of y w.r.t. x, shape y.shape + N × x.shape (nested reverse)."""
@@ -564,7 +567,8 @@ def graph(source: Source, opts: AppOptions, values: bool = False) -> GraphResult
         grads: dict[int, Tensor] = {}
         if values and y is not None and y.requires_grad and y.numel() == 1:
             targets = [t for t in outputs.values()] + [p for p, _ in order if type(p) is Tensor]
-            gs = grad(y, targets, retain_graph=True, allow_unused=True)
+            with final_pass():
+                gs = grad(y, targets, retain_graph=True, allow_unused=True)
             for t, g in zip(targets, gs, strict=True):
                 if g is not None:
                     grads[id(t.grad_fn) if t.grad_fn is not None else id(t)] = g
@@ -641,7 +645,9 @@ def explain(source: Source, opts: AppOptions) -> ExplainResult:
             v = tensor_from_array(np.ones(y.shape, y.dtype))
         grads: dict[str, TensorData] = {}
         if y.requires_grad:
-            captured = run_backward([y], None if v is None else [v], True, False, xs, observe)
+            with final_pass():
+                captured = run_backward([y], None if v is None else [v], True, False, xs,
+                                        observe)
             assert captured is not None
             for n, x in zip(opts.wrt, xs, strict=True):
                 g = captured.get(id(x))

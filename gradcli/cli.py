@@ -75,6 +75,7 @@ def _visible(text: str | None) -> str | None:
 
 
 def _error_info(err: Any, source: Any) -> Any:
+    from gradcli.limits import flag_for
     from gradcli.results import ErrorInfo
 
     span = err.span
@@ -85,9 +86,14 @@ def _error_info(err: Any, source: Any) -> Any:
     end_col = None
     if span is not None:
         end_col = span.end_column if span.end_line == span.line else len(line_text or "") + 1
+    hint = err.hint
+    limit = getattr(err, "limit", None)
+    if limit and flag_for(limit) not in (hint or ""):  # the core names the limit, we the flag
+        hint = f"{hint}; raise the limit with {flag_for(limit)}" if hint else \
+            f"raise the limit with {flag_for(limit)}"
     return ErrorInfo(err.kind, err.message, file if span is not None or file else None,
                      span.line if span else None, span.column if span else None, end_col,
-                     line_text, err.hint)
+                     line_text, hint)
 
 
 def format_error(err: Any, source: Any, fmt: str = "table", color: bool = False) -> str:
@@ -140,12 +146,12 @@ def _cap_address_space(max_memory: int | None) -> Any:
     try:
         import resource
 
-        from gradcli.ad.tensor import DEFAULT_MAX_MEMORY
+        from gradcli.limits import DEFAULT_LIMITS
 
         with open("/proc/self/statm", "rb") as f:
             mapped = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        cap = mapped + (max_memory or DEFAULT_MAX_MEMORY) + (1 << 30)
+        cap = mapped + (max_memory or DEFAULT_LIMITS.max_memory) + (1 << 30)
         if hard != resource.RLIM_INFINITY:
             cap = min(cap, hard)
         if soft != resource.RLIM_INFINITY and soft <= cap:

@@ -17,7 +17,8 @@ import gradcli.ad  # noqa: F401  (installs the Tensor operators)
 from gradcli.ad import functional as AF
 from gradcli.ad import ops as F
 from gradcli.ad.check import numeric_jacobian
-from gradcli.ad.engine import backward, grad
+from gradcli.ad.engine import backward, batchable, grad
+from gradcli.ad.session import Session
 from gradcli.ad.tensor import (
     Node,
     State,
@@ -367,6 +368,60 @@ def test_second_backward_through_freed_graph_fails_with_pytorch_message() -> Non
     grad(z, x2)
     with pytest.raises(GdRuntimeError, match=FREED):
         grad(z, x2)
+
+
+@pytest.mark.parametrize("keep_buffers", [False, True])
+def test_second_backward_fails_the_same_whatever_the_session_keeps(keep_buffers: bool) -> None:
+    # The CLI keeps buffers for eval/grad/check: the program's own semantics must not change.
+    with Session(keep_buffers=keep_buffers):
+        x = param([1.0, 2.0])
+        y = (x * x * x).sum()
+        y.backward()
+        with pytest.raises(GdRuntimeError, match=FREED) as exc:
+            y.backward()
+        assert str(exc.value).startswith(FREED)
+        z = (x * x * x).sum()
+        grad(z, x)
+        with pytest.raises(GdRuntimeError, match=FREED):
+            grad(z, x)
+        w = x * x * x
+        w.backward(F.ones(2))
+        assert not batchable(w)  # so jacobian takes the path that reports the freed graph
+
+
+def test_final_pass_goes_through_a_freed_graph_whose_buffers_were_kept() -> None:
+    session = Session(keep_buffers=True)
+    with session:
+        x = param([1.0, 2.0])
+        y = (x * x * x).sum()
+        y.backward()
+        with session.final_pass():
+            (g,) = grad(y, x, retain_graph=True)
+        w = x * x * x
+        w.backward(F.ones(2))
+        with session.final_pass():
+            assert batchable(w)
+        np.testing.assert_allclose(arr(g), [3.0, 12.0])
+        with pytest.raises(GdRuntimeError, match=FREED):
+            y.backward()  # outside the final pass: freed again
+    with Session(keep_buffers=False):
+        x = param([1.0, 2.0])
+        y = (x * x * x).sum()
+        y.backward()
+        with Session().final_pass(), pytest.raises(GdRuntimeError, match=FREED):
+            grad(y, x)  # nothing kept: nothing to go through
+
+
+@pytest.mark.parametrize("keep_buffers", [False, True])
+def test_retain_graph_allows_backward_twice_in_every_session(keep_buffers: bool) -> None:
+    with Session(keep_buffers=keep_buffers):
+        x = param([1.0, 2.0])
+        y = (x * x * x).sum()
+        y.backward(retain_graph=True)
+        y.backward(retain_graph=True)
+        np.testing.assert_allclose(arr(x.grad), [6.0, 24.0])
+        y.backward()
+        np.testing.assert_allclose(arr(x.grad), [9.0, 36.0])
 
 
 def test_backward_of_output_not_requiring_grad_fails() -> None:

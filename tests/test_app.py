@@ -35,10 +35,10 @@ HAS_TORCH = importlib.util.find_spec("torch") is not None
 @pytest.fixture(autouse=True)
 def _global_state_restored() -> Iterator[None]:
     saved = (State.grad_enabled, State.tape, State.forward_level, dtypes.DefaultDtype.value,
-             State.retain_graphs)
+             State.keep_buffers)
     yield
     (State.grad_enabled, State.tape, State.forward_level, dtypes.DefaultDtype.value,
-     State.retain_graphs) = saved
+     State.keep_buffers) = saved
 
 
 def S(text: str) -> Source:

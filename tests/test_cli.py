@@ -42,10 +42,10 @@ GRAPH_PROG = "x = ones(2, 2, requires_grad=True)\ny = x + 2\nz = y * y * 3\nout 
 @pytest.fixture(autouse=True)
 def _global_state_restored() -> Iterator[None]:
     saved = (State.grad_enabled, State.tape, State.forward_level, dtypes.DefaultDtype.value,
-             State.retain_graphs, State.max_elements, State.detect_anomaly)
+             State.keep_buffers, State.max_elements, State.detect_anomaly)
     yield
     (State.grad_enabled, State.tape, State.forward_level, dtypes.DefaultDtype.value,
-     State.retain_graphs, State.max_elements, State.detect_anomaly) = saved
+     State.keep_buffers, State.max_elements, State.detect_anomaly) = saved
 
 
 def cli(*args: str, input: str | bytes | None = None, env: dict[str, Any] | None = None) -> Result:

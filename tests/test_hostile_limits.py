@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 from fuzz.runner import Outcome, Zygote, clean_failure_text
 
-from gradcli.ad.tensor import DEFAULT_MAX_MEMORY, State
+from gradcli.ad.tensor import State
 from gradcli.app import DEFAULT_MAX_TIME
 from gradcli.interp import limits
 from gradcli.interp.runtime import (
@@ -41,6 +41,7 @@ from gradcli.interp.runtime import (
     DEFAULT_MAX_SOURCE_BYTES,
     DEFAULT_MAX_STEPS,
 )
+from gradcli.limits import DEFAULT_LIMITS
 
 MiB = 1 << 20
 
@@ -85,7 +86,7 @@ def test_defaults_are_the_documented_ones() -> None:
     assert DEFAULT_MAX_STEPS == 10_000_000
     assert DEFAULT_MAX_DEPTH == 200
     assert State.max_elements == 50_000_000
-    assert DEFAULT_MAX_MEMORY == State.max_memory == 2 << 30
+    assert DEFAULT_LIMITS.max_memory == State.max_memory == 2 << 30
     assert DEFAULT_MAX_SOURCE_BYTES == 1_000_000
     assert DEFAULT_MAX_NESTING == 200
     assert DEFAULT_MAX_OUTPUT == 100_000_000

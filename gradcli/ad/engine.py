@@ -162,11 +162,10 @@ def run_backward(
         if not out.requires_grad:
             raise GdRuntimeError(
                 f"element {i} of tensors does not require grad and does not have a grad_fn",
-                hint="mark an input with requires_grad=True (or --wrt NAME) before computing "
-                "the output, and don't compute it under no_grad()",
+                hint="mark an input with requires_grad=True before computing the output, "
+                "and don't compute it under no_grad()",
             )
     roots = _root_grads(outputs, grad_outputs, create_graph)
-    retain_graph = retain_graph or State.retain_graphs
     run = _Run(None if inputs is None else {id(t): t for t in inputs}, observer, create_graph)
     heap: list[tuple[int, Node]] = []
     pending: dict[Node, Tensor] = {}
@@ -257,6 +256,8 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
     owned = run.owned
     batch = run.batch
     observer = run.observer
+    final = State.final_pass
+    keep = State.keep_buffers
     while heap:
         node = heappop(heap)[1]
         g = pending.pop(node)
@@ -270,7 +271,7 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
                 prev = run.captured.get(tid)
                 run.captured[tid] = g if prev is None else prev + g
         inputs = node.inputs
-        if inputs is None:
+        if inputs is None or (node.freed and not final):
             raise GdRuntimeError(FREED_MESSAGE,
                                  hint="pass retain_graph=True to the first backward()/grad()")
         versions = node.versions
@@ -321,8 +322,12 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
             _TORCH_KEEPS.get(node.name, rule.saves_inputs or rule.saves_out)
             if rule.name in _TORCH_KEEPS_RULES else rule.saves_inputs or rule.saves_out
         ):
-            node.inputs = None
-            node.out = None
+            # Freed logically always (a later backward through it fails, as in PyTorch);
+            # its saved tensors are released only when the session does not keep them.
+            node.freed = True
+            if not keep:
+                node.inputs = None
+                node.out = None
 
 
 # Nodes whose saved tensors in PyTorch differ from what our rule keeps, so that a second
@@ -357,10 +362,11 @@ def batchable(output: Tensor) -> bool:
         return True
     seen = {fn}
     stack = [fn]
+    final = State.final_pass
     while stack:
         node = stack.pop()
         rule = node.rule
-        if node.inputs is None or not (rule.kind in _BATCHABLE_KINDS
+        if node.inputs is None or (node.freed and not final) or not (rule.kind in _BATCHABLE_KINDS
                                        or rule.name in _BATCHABLE_NAMES):
             return False
         for p in node.parents:

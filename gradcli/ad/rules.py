@@ -6,7 +6,7 @@ forward-mode rule (JVP: given the inputs' tangents, the output's tangent).
 
 Rules are written only in our own differentiable ops (`F.*` and Tensor operators),
 never in numpy, so differentiating a rule is just running it with grad mode on:
-that is what makes `create_graph=True`, `--order N` and forward-over-reverse work
+that is what makes `create_graph=True`, derivatives of any order and forward-over-reverse work
 for every op at every order. (This module must not import numpy: a test checks.)
 
 Conventions: `g` is the output cotangent, `out` the output (saved only when a rule

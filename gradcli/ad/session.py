@@ -43,8 +43,8 @@ class Session:
 
         self._saved = (dtypes.DefaultDtype.value, State.max_elements, State.max_memory,
                        State.time_limit, State.deadline, State.allocated, State.detect_anomaly,
-                       State.retain_graphs, State.grad_enabled, State.on_record, State.tape,
-                       State.forward_level)
+                       State.keep_buffers, State.final_pass, State.grad_enabled,
+                       State.on_record, State.tape, State.forward_level)
         lim = self.limits
         State.max_elements = lim.max_elements
         State.max_memory = lim.max_memory
@@ -52,7 +52,8 @@ class Session:
         State.time_limit = lim.max_time
         State.deadline = time.monotonic() + lim.max_time if lim.max_time else None
         State.detect_anomaly = self.detect_anomaly
-        State.retain_graphs = self.keep_buffers
+        State.keep_buffers = self.keep_buffers
+        State.final_pass = False
         State.on_record = self.on_record
         if self.dtype:
             dtypes.set_default_dtype(self.dtype)
@@ -62,11 +63,10 @@ class Session:
             ops.manual_seed(self.seed)
         return self
 
-    @contextlib.contextmanager
-    def final_pass(self) -> Iterator[None]:
+    def final_pass(self) -> contextlib.AbstractContextManager[None]:
         """The CLI's own differentiation after the program ran: it may go through graphs
         the program's backward freed logically (their buffers were kept)."""
-        yield  # contract stub: the core helper wires the logical/physical split
+        return final_pass()
 
     def __exit__(self, *exc: object) -> None:
         from gradcli.ad import dtypes
@@ -74,8 +74,9 @@ class Session:
 
         assert self._saved is not None
         (dtypes.DefaultDtype.value, State.max_elements, State.max_memory, State.time_limit,
-         State.deadline, State.allocated, State.detect_anomaly, State.retain_graphs,
-         State.grad_enabled, State.on_record, State.tape, State.forward_level) = self._saved
+         State.deadline, State.allocated, State.detect_anomaly, State.keep_buffers,
+         State.final_pass, State.grad_enabled, State.on_record, State.tape,
+         State.forward_level) = self._saved
         self._saved = None
 
 
@@ -97,3 +98,18 @@ class recording:
 
         State.tape = self.prev
         POSITION.span = None
+
+
+@contextlib.contextmanager
+def final_pass() -> Iterator[None]:
+    """Inside: backward and grad may go through nodes a backward without retain_graph
+    freed logically, as long as their saved tensors were kept (keep_buffers). Outside it
+    such a node fails with PyTorch's message, under every session."""
+    from gradcli.ad.tensor import State
+
+    prev = State.final_pass
+    State.final_pass = True
+    try:
+        yield
+    finally:
+        State.final_pass = prev

@@ -19,6 +19,7 @@ import numpy as np
 from gradcli.ad import dtypes
 from gradcli.ad.kernels import TorchError
 from gradcli.errors import GdLimitError, GdRuntimeError
+from gradcli.limits import DEFAULT_LIMITS
 
 if TYPE_CHECKING:
     from gradcli.ad.rules import Rule
@@ -32,7 +33,6 @@ ndarray = np.ndarray
 EMPTY: dict[str, Any] = {}
 
 
-DEFAULT_MAX_MEMORY = 2 << 30  # 2 GiB: --max-memory's default
 MEMORY_CHECK_BYTES = 32 << 20  # measure the process's memory after this many new bytes
 
 
@@ -49,13 +49,18 @@ class _State:
     forward_level: int = 0  # > 0 while tangents are being propagated (forward mode)
     seq: int = 0  # next node number
     tape: list[Node] | None = None  # when a list, every recorded node is appended to it
-    max_elements: int = 50_000_000  # cap on the elements of one tensor
-    max_memory: int = DEFAULT_MAX_MEMORY  # cap on the process's resident memory, in bytes
-    time_limit: float = 0.0  # seconds a command may run (--max-time); 0: no limit
+    max_elements: int = DEFAULT_LIMITS.max_elements  # cap on the elements of one tensor
+    max_memory: int = DEFAULT_LIMITS.max_memory  # cap on the process's resident memory, bytes
+    time_limit: float = 0.0  # seconds a command may run (Limits.max_time); 0: no limit
     deadline: float | None = None  # time.monotonic() past which work stops
     allocated: int = 0  # bytes allocated since memory was last measured
     detect_anomaly: bool = False
-    retain_graphs: bool = False  # keep every graph after backward (the CLI re-differentiates)
+    # Saved tensors stay in memory after a backward that frees its graph, so the CLI can
+    # differentiate the result again (Session.keep_buffers): a physical policy only.
+    keep_buffers: bool = False
+    # Inside Session.final_pass(): backward may go through logically freed nodes whose
+    # buffers were kept (the CLI's own differentiation after the program ran).
+    final_pass: bool = False
     in_backward: int = 0  # > 0 while the engine runs VJP rules
     on_record: Callable[[Node, Tensor], None] | None = None  # sees each new node and its output
 
@@ -88,6 +93,7 @@ class Node:
     """One recorded op on the tape: the `grad_fn` of the tensor it produced."""
 
     __slots__ = (
+        "freed",
         "inputs",
         "name",
         "out",
@@ -115,6 +121,7 @@ class Node:
         tn = rule.torch_name  # rule.torch_name_for, inlined: one call less per recorded op
         self.name: str = tn if type(tn) is str else tn(inputs, params)
         self.inputs = inputs
+        self.freed = False  # a backward without retain_graph went through (logical)
         self.params = params
         self.parents = parents
         self.versions = versions
@@ -129,11 +136,6 @@ class Node:
     def op(self) -> str:
         """Our lowercase op name, e.g. mul."""
         return self.rule.name
-
-    @property
-    def freed(self) -> bool:
-        """Whether backward already released this node's saved tensors."""
-        return self.inputs is None
 
     def __repr__(self) -> str:
         return f"<{self.name} object>"
@@ -370,7 +372,8 @@ def check_size(n: int) -> None:
     if n > State.max_elements:
         raise GdLimitError(
             f"tensor of {n:,} elements exceeds the limit of {State.max_elements:,} elements",
-            hint="raise it with --max-elements if you really need it",
+            hint="a tensor that large is rarely intended: check the sizes involved",
+            limit="max_elements",
         )
     note_allocation(n * 8)
 
@@ -412,14 +415,15 @@ def check_memory() -> None:
     if State.deadline is not None and time.monotonic() > State.deadline:
         raise GdLimitError(
             f"time limit reached: the command ran for more than {State.time_limit:,.0f} s",
-            hint="an endless or very long computation? raise the limit with --max-time")
+            hint="an endless or very long computation?", limit="max_time")
     used = _resident_bytes()
     if used > State.max_memory:
         raise GdLimitError(
             f"memory limit reached: the program holds {used / 2**20:,.0f} MiB, more than "
             f"the limit of {State.max_memory / 2**20:,.0f} MiB",
             hint="tensors kept alive (a growing list, or a graph that keeps growing: use "
-            "no_grad() or detach()) add up; raise the limit with --max-memory",
+            "no_grad() or detach()) add up",
+            limit="max_memory",
         )
 
 
@@ -483,7 +487,7 @@ def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> 
         raise GdRuntimeError(rule.explain_failure(arrays, params, e)) from None
     except MemoryError:
         raise GdLimitError(f"out of memory computing '{rule.name}'",
-                           hint="lower the sizes involved, or raise --max-memory") from None
+                           hint="lower the sizes involved", limit="max_memory") from None
     if type(out) is not ndarray:
         out = np.asarray(out)
     if out.size > State.max_elements:
@@ -626,7 +630,7 @@ def _propagate_tangent(rule: Rule, args: tuple[Any, ...], params: dict[str, Any]
 
 
 class AnomalyError(GdRuntimeError):
-    """A NaN or infinity appeared (raised only under --detect-anomaly).
+    """A NaN or infinity appeared (raised only when anomaly detection is on).
 
     Its span is the source position of the op that produced it (for the backward
     pass too: the op whose gradient went bad), and the message names op and line.

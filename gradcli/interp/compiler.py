@@ -243,12 +243,11 @@ class Compiler:
         fn = BINARY[node.op]
         tensor_fn = TENSOR_BINARY[node.op]
         span = node.span
-        state = State
 
         def binop(f: Frame) -> Any:
             a = left(f)
             b = right(f)
-            state.span = span
+            POSITION.span = span
             try:
                 ta = type(a)
                 tb = type(b)
@@ -408,7 +407,6 @@ class Compiler:
         kwvalues = [self.expr(k.value) for k in node.keywords]
         span = node.span
         nargs = len(args)
-        state = State
         rt = self.rt
 
         def call(f: Frame) -> Any:
@@ -417,7 +415,7 @@ class Compiler:
                 pos: list[Any] = [args[0](f)]
             else:
                 pos = [a(f) for a in args]
-            state.span = span
+            POSITION.span = span
             try:
                 if kwnames:
                     kw = {k: v(f) for k, v in zip(kwnames, kwvalues, strict=True)}
