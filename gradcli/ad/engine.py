@@ -89,18 +89,11 @@ def _version_error(t: Tensor, producer: Node | None, expected: int) -> GdRuntime
     )
 
 
-# Ops that keep an input only for the OTHER input's gradient (PyTorch's MulBackward0
-# saves self only if other requires grad): changing that input in place is harmless
-# when no other input requires grad.
-_SAVED_FOR_PARTNER = frozenset(("mul", "mm", "mv", "dot", "matmul"))
-
-
 def _input_saved(node: Node, i: int) -> bool:
-    name = node.rule.name
-    if name in _SAVED_FOR_PARTNER:
+    """Whether PyTorch's node keeps input i (Rule.saved_for_partner: only when another
+    input requires grad), so that changing it in place matters."""
+    if i in node.rule.saved_for_partner:
         return any(p is not None for j, p in enumerate(node.parents) if j != i)
-    if name == "div" and i == 0:  # DivBackward0 keeps self only for the divisor's gradient
-        return node.parents[1] is not None
     return True
 
 
@@ -319,8 +312,7 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
             else:
                 _send(run, pending, heap, edge, c)
         if not retain_graph and (
-            _TORCH_KEEPS.get(node.name, rule.saves_inputs or rule.saves_out)
-            if rule.name in _TORCH_KEEPS_RULES else rule.saves_inputs or rule.saves_out
+            keeps if type(keeps := rule.torch_keeps) is bool else node.name in keeps
         ):
             # Freed logically always (a later backward through it fails, as in PyTorch);
             # its saved tensors are released only when the session does not keep them.
@@ -330,15 +322,6 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
                 node.out = None
 
 
-# Nodes whose saved tensors in PyTorch differ from what our rule keeps, so that a second
-# backward through a freed graph fails exactly where PyTorch's does (found by the
-# differential fuzzer): IndexBackward0 keeps the indices and MaxBackward0/MinBackward0
-# the argmax, though our rules need no tensor; CatBackward0/StackBackward0 keep only
-# sizes, though our rules read them from the inputs (which are then kept alive).
-_TORCH_KEEPS = {"IndexBackward0": True, "MaxBackward0": True, "MinBackward0": True,
-                "CatBackward0": False, "StackBackward0": False}
-_TORCH_KEEPS_RULES = frozenset(("getitem", "max_dim", "min_dim", "cat", "stack"))
-
 
 def _sum_to_batched(c: Tensor, shape: tuple[int, ...]) -> Tensor:
     """Sum a stack of broadcast cotangents back to (batch, *shape), row by row."""
@@ -347,12 +330,6 @@ def _sum_to_batched(c: Tensor, shape: tuple[int, ...]) -> Tensor:
     if c.shape != target:
         c = F.sum_to(c, target)
     return F.reshape(c, (c.shape[0], *shape)) if k else c
-
-
-#: Rules whose VJP is elementwise in the cotangent (g times something broadcastable, or g
-#: passed on): a stack of cotangents with a leading batch dim goes through them unchanged.
-_BATCHABLE_KINDS = frozenset(("elementwise", "binary"))
-_BATCHABLE_NAMES = frozenset(("neg", "clone", "to_dtype"))
 
 
 def batchable(output: Tensor) -> bool:
@@ -365,9 +342,7 @@ def batchable(output: Tensor) -> bool:
     final = State.final_pass
     while stack:
         node = stack.pop()
-        rule = node.rule
-        if node.inputs is None or (node.freed and not final) or not (rule.kind in _BATCHABLE_KINDS
-                                       or rule.name in _BATCHABLE_NAMES):
+        if node.inputs is None or (node.freed and not final) or not node.rule.batchable:
             return False
         for p in node.parents:
             if type(p) is Node and p not in seen:

@@ -27,10 +27,6 @@ from gradcli.errors import GdRuntimeError
 _RULES: dict[str, Any] = {}
 
 
-def _r(name: str) -> Any:
-    return _RULES[name]
-
-
 def _u(name: str):
     def op(x: Any) -> Tensor:
         return apply(_RULES[name], (_as_tensor(x),))
@@ -116,8 +112,9 @@ mul = _binary("mul")
 _div = _binary("div")
 
 
-def div_(a: Any, b: Any) -> Tensor:
-    """a / b; number / tensor is reciprocal(tensor) · number, as PyTorch computes it."""
+def true_divide(a: Any, b: Any) -> Tensor:
+    """a / b (the `/` operator); number / tensor is reciprocal(tensor) · number, as
+    PyTorch computes it. Not in-place: that is INPLACE["div_"]."""
     if type(b) is Tensor and type(a) is not Tensor and isinstance(a, (int, float)):
         return mul(reciprocal(b), a)
     return _div(a, b)
@@ -162,11 +159,11 @@ def add(a: Any, b: Any, alpha: Any = 1) -> Tensor:
 def div(a: Any, b: Any, rounding_mode: str | None = None) -> Tensor:
     """a / b (true division; rounding_mode 'floor' or 'trunc' as in PyTorch)."""
     if rounding_mode is None:
-        return div_(a, b)
+        return true_divide(a, b)
     if rounding_mode == "floor":
         return floor_divide(a, b)
     if rounding_mode == "trunc":
-        q = div_(a, b)
+        q = true_divide(a, b)
         return apply(_RULES["sign"], (q,)) * floor(abs(q))
     raise GdRuntimeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' "
                          f"but found '{rounding_mode}'")
@@ -1241,8 +1238,8 @@ def _install() -> None:
     _RULES.update(rules.RULES)
     operators: dict[str, Any] = {
         "__add__": _add, "__radd__": _swap(_add), "__sub__": sub, "__rsub__": _swap(sub),
-        "__mul__": mul, "__rmul__": _swap(mul), "__truediv__": div_,
-        "__rtruediv__": _swap(div_), "__floordiv__": floor_divide,
+        "__mul__": mul, "__rmul__": _swap(mul), "__truediv__": true_divide,
+        "__rtruediv__": _swap(true_divide), "__floordiv__": floor_divide,
         "__rfloordiv__": _swap(floor_divide), "__mod__": remainder,
         "__rmod__": _swap(remainder), "__pow__": pow, "__rpow__": _swap(pow),
         "__matmul__": matmul, "__rmatmul__": _swap(matmul), "__neg__": neg,

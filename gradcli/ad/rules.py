@@ -29,6 +29,7 @@ class Rule:
     """One primitive: how to compute it, and how to differentiate it both ways."""
 
     __slots__ = (
+        "batchable",
         "differentiable",
         "doc",
         "formula",
@@ -36,9 +37,11 @@ class Rule:
         "jvp",
         "kind",
         "name",
+        "saved_for_partner",
         "saves_inputs",
         "saves_out",
         "sparse_tangents",
+        "torch_keeps",
         "torch_name",
         "views",
         "vjp",
@@ -56,6 +59,11 @@ class Rule:
         doc: str,
         saves_inputs: bool = True,
         saves_out: bool = False,
+        saved_for_partner: tuple[int, ...] = (),
+        torch_keeps: bool | frozenset[str] | None = None,
+        batchable: bool | None = None,
+        views: bool = False,
+        formula: tuple[str, ...] = (),
         sparse_tangents: bool = True,
     ) -> None:
         self.name = name
@@ -69,13 +77,20 @@ class Rule:
         self.saves_out = saves_out
         self.sparse_tangents = sparse_tangents
         self.differentiable = vjp is not None
-        self.views = False  # the output may alias the input's storage (x[0], x.t(), …)
-        self.formula: tuple[str, ...] = ()  # the VJP in words, per input (for `explain`)
-
-    def torch_name_for(self, inputs: tuple[Any, ...] | None, params: dict[str, Any]) -> str:
-        """PyTorch's grad_fn class name for a node of this op."""
-        tn = self.torch_name
-        return tn if isinstance(tn, str) else tn(inputs, params)
+        # Inputs saved only for ANOTHER input's gradient (PyTorch's MulBackward0 saves self
+        # only if other requires grad): changing one in place is harmless when no other
+        # input requires grad.
+        self.saved_for_partner = saved_for_partner
+        # What PyTorch's node keeps after a backward without retain_graph, where it differs
+        # from what our rule saves, so a second backward fails exactly where PyTorch's does:
+        # a bool, or the grad_fn names that keep (x[idx] keeps, x[0] does not).
+        self.torch_keeps: bool | frozenset[str] = (
+            saves_inputs or saves_out if torch_keeps is None else torch_keeps)
+        # The VJP is elementwise in the cotangent (g times something broadcastable, or g
+        # passed on): a stack of cotangents with a leading batch dim goes through unchanged.
+        self.batchable = kind in ("elementwise", "binary") if batchable is None else batchable
+        self.views = views  # the output may alias the input's storage (x[0], x.t(), …)
+        self.formula = formula  # the VJP in words, per input (for `explain`)
 
     def explain_failure(self, arrays: list[Any], params: dict[str, Any], exc: Exception) -> str:
         """A PyTorch-worded message for a kernel failure."""
@@ -120,6 +135,7 @@ def elementwise(
     doc: str,
     *,
     uses_out: bool = False,
+    formula: tuple[str, ...] = (),
 ) -> Rule:
     """An elementwise unary op from its local derivative d(x, out, **params)."""
 
@@ -130,30 +146,42 @@ def elementwise(
         return ts[0] * deriv(x, out, **p)
 
     return _add(Rule(name, torch_name, kernel, vjp, jvp, kind="elementwise", doc=doc,
-                     saves_inputs=not uses_out, saves_out=uses_out))
+                     saves_inputs=not uses_out, saves_out=uses_out, formula=formula))
 
 
-elementwise("exp", "ExpBackward0", K.exp, lambda x, o: o, "e^x", uses_out=True)
-elementwise("log", "LogBackward0", K.log, lambda x, o: 1 / x, "natural logarithm")
-elementwise("log1p", "Log1PBackward0", K.log1p, lambda x, o: 1 / (x + 1), "log(1 + x)")
-elementwise("sqrt", "SqrtBackward0", K.sqrt, lambda x, o: 0.5 / o, "square root", uses_out=True)
-elementwise("sin", "SinBackward0", K.sin, lambda x, o: F.cos(x), "sine")
-elementwise("cos", "CosBackward0", K.cos, lambda x, o: -F.sin(x), "cosine")
-elementwise("tan", "TanBackward0", K.tan, lambda x, o: 1 + o * o, "tangent", uses_out=True)
+elementwise("exp", "ExpBackward0", K.exp, lambda x, o: o, "e^x", uses_out=True,
+            formula=("grad · out",))
+elementwise("log", "LogBackward0", K.log, lambda x, o: 1 / x, "natural logarithm",
+            formula=("grad / x",))
+elementwise("log1p", "Log1PBackward0", K.log1p, lambda x, o: 1 / (x + 1), "log(1 + x)",
+            formula=("grad / (1 + x)",))
+elementwise("sqrt", "SqrtBackward0", K.sqrt, lambda x, o: 0.5 / o, "square root", uses_out=True,
+            formula=("grad / (2 · out)",))
+elementwise("sin", "SinBackward0", K.sin, lambda x, o: F.cos(x), "sine",
+            formula=("grad · cos(x)",))
+elementwise("cos", "CosBackward0", K.cos, lambda x, o: -F.sin(x), "cosine",
+            formula=("-grad · sin(x)",))
+elementwise("tan", "TanBackward0", K.tan, lambda x, o: 1 + o * o, "tangent", uses_out=True,
+            formula=("grad · (1 + out²)",))
 elementwise("tanh", "TanhBackward0", K.tanh, lambda x, o: 1 - o * o, "hyperbolic tangent",
-            uses_out=True)
+            uses_out=True,
+            formula=("grad · (1 - out²)",))
 elementwise("sigmoid", "SigmoidBackward0", K.sigmoid, lambda x, o: o * (1 - o),
-            "logistic function 1/(1+e^-x)", uses_out=True)
+            "logistic function 1/(1+e^-x)", uses_out=True,
+            formula=("grad · out · (1 - out)",))
 elementwise("reciprocal", "ReciprocalBackward0", K.reciprocal, lambda x, o: -(o * o),
-            "1/x", uses_out=True)
+            "1/x", uses_out=True,
+            formula=("-grad · out²",))
 elementwise("relu", "ReluBackward0", K.relu, lambda x, o: F.to_dtype(o > 0, o.dtype),
-            "max(x, 0)", uses_out=True)
-elementwise("abs", "AbsBackward0", K.abs, lambda x, o: F.sign(x), "absolute value")
+            "max(x, 0)", uses_out=True,
+            formula=("grad · (out > 0)",))
+elementwise("abs", "AbsBackward0", K.abs, lambda x, o: F.sign(x), "absolute value",
+            formula=("grad · sign(x)",))
 elementwise(
     "clamp", lambda i, p: "ClampBackward1" if _number_bounds(p) else "ClampBackward0", K.clamp,
     lambda x, o, min=None, max=None: F.to_dtype(_in_range(x, min, max), x.dtype),
     "clip into [min, max]",
-)
+    formula=("grad · (min ≤ x ≤ max)",))
 
 
 def _number_bounds(params: dict[str, Any]) -> bool:
@@ -218,22 +246,27 @@ _add(Rule(
     "add", "AddBackward0", K.add,
     lambda g, out, a, b: (g, g),
     lambda ts, out, a, b: _tan2(ts, lambda t: t, lambda t: t),
-    kind="binary", doc="a + b", saves_inputs=False))
+    kind="binary", doc="a + b", saves_inputs=False,
+    formula=("grad", "grad")))
 _add(Rule(
     "sub", _sub_name, K.sub,
     lambda g, out, a, b: (g, -g),
     lambda ts, out, a, b: _tan2(ts, lambda t: t, lambda t: -t),
-    kind="binary", doc="a - b", saves_inputs=False))
+    kind="binary", doc="a - b", saves_inputs=False,
+    formula=("grad", "-grad")))
 _add(Rule(
     "mul", "MulBackward0", K.mul,
     lambda g, out, a, b: (g * b if need(a) else None, g * a if need(b) else None),
     lambda ts, out, a, b: _tan2(ts, lambda t: t * b, lambda t: a * t),
-    kind="binary", doc="a * b (elementwise)"))
+    saved_for_partner=(0, 1), kind="binary", doc="a * b (elementwise)",
+    formula=("grad · b", "grad · a")))
 _add(Rule(
     "div", _div_name, K.div,
     lambda g, out, a, b: (g / b if need(a) else None, -g * a / (b * b) if need(b) else None),
     lambda ts, out, a, b: _tan2(ts, lambda t: t / b, lambda t: -t * a / (b * b)),
-    kind="binary", doc="a / b (true division)"))
+    saved_for_partner=(0,),  # DivBackward0 keeps self only for the divisor
+    kind="binary", doc="a / b (true division)",
+    formula=("grad / b", "-grad · a / b²")))
 
 
 def _pow_vjp(g: Tensor, out: Tensor, a: Any, b: Any) -> tuple[Any, ...]:
@@ -260,7 +293,8 @@ def _dpow_db(out: Any, a: Any) -> Any:
 _add(Rule(
     "pow", _pow_name, K.pow, _pow_vjp,
     lambda ts, out, a, b: _tan2(ts, lambda t: t * _dpow_da(a, b), lambda t: t * _dpow_db(out, a)),
-    kind="binary", doc="a ** b", saves_out=True))
+    kind="binary", doc="a ** b", saves_out=True,
+    formula=("grad · b · a^(b-1)", "grad · out · log(a)")))
 
 
 def _max_weight(a: Any, b: Any, wins: Callable[[Any, Any], Any]) -> Tensor:
@@ -273,7 +307,8 @@ def _float_dtype(a: Any, b: Any) -> Any:
 
 
 def _extremum_rule(name: str, torch_name: str, kernel: Any,
-                   wins: Callable[[Any, Any], Any], doc: str) -> None:
+                   wins: Callable[[Any, Any], Any], doc: str,
+                   formula: tuple[str, ...]) -> None:
     def vjp(g: Tensor, out: Tensor, a: Any, b: Any) -> tuple[Any, ...]:
         wa = _max_weight(a, b, wins)
         return (g * wa if need(a) else None, g * (1 - wa) if need(b) else None)
@@ -282,13 +317,15 @@ def _extremum_rule(name: str, torch_name: str, kernel: Any,
         wa = _max_weight(a, b, wins)
         return _tan2(ts, lambda t: t * wa, lambda t: t * (1 - wa))
 
-    _add(Rule(name, torch_name, kernel, vjp, jvp, kind="binary", doc=doc))
+    _add(Rule(name, torch_name, kernel, vjp, jvp, kind="binary", doc=doc, formula=formula))
 
 
 _extremum_rule("maximum", "MaximumBackward0", K.maximum, lambda a, b: a > b,
-               "elementwise max(a, b)")
+               "elementwise max(a, b)",
+               formula=("grad where a > b (½ at ties)", "grad where b > a (½ at ties)"))
 _extremum_rule("minimum", "MinimumBackward0", K.minimum, lambda a, b: a < b,
-               "elementwise min(a, b)")
+               "elementwise min(a, b)",
+               formula=("grad where a < b (½ at ties)", "grad where b < a (½ at ties)"))
 _add(Rule(
     "where", "WhereBackward0", K.where,
     lambda g, out, c, a, b: (None,
@@ -296,11 +333,13 @@ _add(Rule(
                              F.where(c, 0.0, g) if need(b) else None),
     lambda ts, out, c, a, b: _tan2(ts[1:], lambda t: F.where(c, t, 0.0),
                                    lambda t: F.where(c, 0.0, t)),
-    kind="binary", doc="where(cond, a, b): a where cond else b"))
+    kind="binary", doc="where(cond, a, b): a where cond else b",
+    formula=("—", "grad where cond", "grad where not cond")))
 _add(Rule(
     "neg", "NegBackward0", K.neg,
     lambda g, out, x: (-g,), lambda ts, out, x: -ts[0],
-    kind="linear", doc="-x", saves_inputs=False))
+    kind="linear", doc="-x", saves_inputs=False, batchable=True,
+    formula=("-grad",)))
 
 # Non-differentiable elementwise ops: comparisons, logic. Never recorded.
 for _name, _kernel, _doc in (
@@ -355,13 +394,15 @@ _add(Rule(
     "sum", _by_dim("SumBackward0", "SumBackward1"), K.sum,
     lambda g, out, x, dim=None, keepdim=False: (_unreduce(g, x.shape, dim, keepdim),),
     lambda ts, out, x, dim=None, keepdim=False: F.sum(ts[0], dim, keepdim),
-    kind="linear", doc="sum over dims (all by default)", saves_inputs=False))
+    kind="linear", doc="sum over dims (all by default)", saves_inputs=False,
+    formula=("grad broadcast to x's shape",)))
 _add(Rule(
     "mean", _by_dim("MeanBackward0", "MeanBackward1"), K.mean,
     lambda g, out, x, dim=None, keepdim=False:
         (_unreduce(g, x.shape, dim, keepdim) / _count(x.shape, dim),),
     lambda ts, out, x, dim=None, keepdim=False: F.mean(ts[0], dim, keepdim),
-    kind="linear", doc="mean over dims (all by default)", saves_inputs=False))
+    kind="linear", doc="mean over dims (all by default)", saves_inputs=False,
+    formula=("grad broadcast / n",)))
 
 
 def _prod_others(x: Tensor, out: Tensor, dim: Any, keepdim: bool) -> Tensor:
@@ -381,7 +422,8 @@ _add(Rule(
         (_unreduce(g, x.shape, dim, keepdim) * _prod_others(x, out, dim, keepdim),),
     lambda ts, out, x, dim=None, keepdim=False:
         F.sum(ts[0] * _prod_others(x, out, dim, keepdim), dim, keepdim),
-    kind="reduction", doc="product over a dim (all by default)", saves_out=True))
+    kind="reduction", doc="product over a dim (all by default)", saves_out=True,
+    formula=("grad · (product of the other elements)",)))
 
 
 def _extreme_weights(x: Tensor, out: Tensor, dim: Any, keepdim: bool) -> Tensor:
@@ -392,32 +434,38 @@ def _extreme_weights(x: Tensor, out: Tensor, dim: Any, keepdim: bool) -> Tensor:
     return hit / _unreduce(F.sum(hit, dim, True), x.shape, dim, True)
 
 
-def _extreme_rule(name: str, torch_all: str, torch_dim: str, kernel: Any, doc: str) -> None:
+def _extreme_rule(name: str, torch_all: str, torch_dim: str, kernel: Any, doc: str,
+                  formula: tuple[str, ...]) -> None:
     _add(Rule(
         name, _by_dim(torch_all, torch_dim), kernel,
         lambda g, out, x, dim=None, keepdim=False:
             (_unreduce(g, x.shape, dim, keepdim) * _extreme_weights(x, out, dim, keepdim),),
         lambda ts, out, x, dim=None, keepdim=False:
             F.sum(ts[0] * _extreme_weights(x, out, dim, keepdim), dim, keepdim),
-        kind="reduction", doc=doc, saves_out=True))
+        kind="reduction", doc=doc, saves_out=True, formula=formula))
 
 
-_extreme_rule("amax", "MaxBackward1", "AmaxBackward0", K.amax, "maximum over dims")
-_extreme_rule("amin", "MinBackward1", "AminBackward0", K.amin, "minimum over dims")
+_extreme_rule("amax", "MaxBackward1", "AmaxBackward0", K.amax, "maximum over dims",
+              formula=("grad to the maxima (shared at ties)",))
+_extreme_rule("amin", "MinBackward1", "AminBackward0", K.amin, "minimum over dims",
+              formula=("grad to the minima (shared at ties)",))
 
 
-def _select_rule(name: str, torch_name: str, doc: str) -> None:
+def _select_rule(name: str, torch_name: str, doc: str, formula: tuple[str, ...]) -> None:
     # max(x, dim) / min(x, dim): values at given indices; the gradient goes to that index only.
     _add(Rule(
         name, torch_name, lambda x, index, dim, keepdim: K.take_along(x, index, dim, keepdim),
         lambda g, out, x, index, dim, keepdim:
             (F.scatter_along(g, x.shape, index, dim, keepdim),),
         lambda ts, out, x, index, dim, keepdim: F.take_along(ts[0], index, dim, keepdim),
-        kind="linear", doc=doc, saves_inputs=False))
+        kind="linear", doc=doc, saves_inputs=False, formula=formula,
+        torch_keeps=True))  # MaxBackward0/MinBackward0 keep the argmax; our rule needs none
 
 
-_select_rule("max_dim", "MaxBackward0", "max(x, dim): values (and indices) along dim")
-_select_rule("min_dim", "MinBackward0", "min(x, dim): values (and indices) along dim")
+_select_rule("max_dim", "MaxBackward0", "max(x, dim): values (and indices) along dim",
+             formula=("grad to the argmax",))
+_select_rule("min_dim", "MinBackward0", "min(x, dim): values (and indices) along dim",
+             formula=("grad to the argmin",))
 _add(Rule(
     "take_along", "GatherBackward0",
     lambda x, index, dim, keepdim: K.take_along(x, index, dim, keepdim),
@@ -455,25 +503,29 @@ _add(Rule(
         (_unreduce(g, x.shape, dim, keepdim) * _norm_deriv(x, out, p, dim, keepdim),),
     lambda ts, out, x, p=2.0, dim=None, keepdim=False:
         F.sum(ts[0] * _norm_deriv(x, out, p, dim, keepdim), dim, keepdim),
-    kind="reduction", doc="vector p-norm (a primitive: stable at 0)", saves_out=True))
+    kind="reduction", doc="vector p-norm (a primitive: stable at 0)", saves_out=True,
+    formula=("grad · x / ‖x‖",)))
 _add(Rule(
     "logsumexp", "LogsumexpBackward0", K.logsumexp,
     lambda g, out, x, dim, keepdim=False:
         (_unreduce(g, x.shape, dim, keepdim) * F.exp(x - _unreduce(out, x.shape, dim, keepdim)),),
     lambda ts, out, x, dim, keepdim=False:
         F.sum(ts[0] * F.exp(x - _unreduce(out, x.shape, dim, keepdim)), dim, keepdim),
-    kind="reduction", doc="log Σ exp(x) over dims (stable)", saves_out=True))
+    kind="reduction", doc="log Σ exp(x) over dims (stable)", saves_out=True,
+    formula=("grad · exp(x - out)",)))
 _add(Rule(
     "softmax", "SoftmaxBackward0", K.softmax,
     lambda g, out, x, dim: (out * (g - F.sum(g * out, dim, True)),),
     lambda ts, out, x, dim: out * (ts[0] - F.sum(ts[0] * out, dim, True)),
-    kind="general", doc="softmax along dim (stable)", saves_inputs=False, saves_out=True))
+    kind="general", doc="softmax along dim (stable)", saves_inputs=False, saves_out=True,
+    formula=("out · (grad - Σ grad · out)",)))
 _add(Rule(
     "log_softmax", "LogSoftmaxBackward0", K.log_softmax,
     lambda g, out, x, dim: (g - F.exp(out) * F.sum(g, dim, True),),
     lambda ts, out, x, dim: ts[0] - F.sum(F.exp(out) * ts[0], dim, True),
     kind="general", doc="log of softmax along dim (stable)", saves_inputs=False,
-    saves_out=True))
+    saves_out=True,
+    formula=("grad - exp(out) · Σ grad",)))
 
 
 # ---------------------------------------------------------------------------------------
@@ -481,42 +533,58 @@ _add(Rule(
 # ---------------------------------------------------------------------------------------
 
 def linear(name: str, torch_name: Any, kernel: Callable[..., Any],
-           transpose: Callable[..., Any], doc: str) -> Rule:
-    """A unary linear op: VJP = transpose(g, x, **p); JVP = the op itself on the tangent."""
+           transpose: Callable[..., Any], doc: str, *, formula: tuple[str, ...] = (),
+           views: bool = False, batchable: bool = False,
+           torch_keeps: bool | frozenset[str] | None = None) -> Rule:
+    """A unary linear op: VJP = transpose(g, x, **p); JVP = the op itself on the tangent.
+
+    `views`: the output is a view of the input's storage whenever numpy can make one, so
+    an in-place change of the output is a change of the input, as in PyTorch."""
     from gradcli.ad.tensor import apply
 
     rule = Rule(name, torch_name, kernel,
                 lambda g, out, x, **p: (transpose(g, x, **p),), None,
-                kind="linear", doc=doc, saves_inputs=False)
+                kind="linear", doc=doc, saves_inputs=False, formula=formula, views=views,
+                batchable=batchable, torch_keeps=torch_keeps)
     rule.jvp = lambda ts, out, x, **p: apply(rule, (ts[0],), p)
     return _add(rule)
 
 
 linear("reshape", "ViewBackward0", K.reshape,
-       lambda g, x, shape: F.reshape(g, x.shape), "reshape / view")
+       lambda g, x, shape: F.reshape(g, x.shape), "reshape / view",
+       formula=("reshape(grad, x.shape)",), views=True)
 linear("expand", "ExpandBackward0", K.expand,
-       lambda g, x, shape: F.sum_to(g, x.shape), "broadcast to a shape")
+       lambda g, x, shape: F.sum_to(g, x.shape), "broadcast to a shape",
+       formula=("sum grad over broadcast dims",))
 linear("sum_to", "SumToBackward", K.sum_to,
        lambda g, x, shape: F.expand(g, x.shape),
-       "sum a broadcast tensor back to a shape (the engine's unbroadcast)")
+       "sum a broadcast tensor back to a shape (the engine's unbroadcast)",
+       formula=("expand(grad, x.shape)",))
 linear("transpose", lambda i, p: "TBackward0" if p.get("short") else "TransposeBackward0",
        lambda x, dim0, dim1, short=False: K.transpose(x, dim0, dim1),
        lambda g, x, dim0, dim1, short=False: F.transpose(g, dim0, dim1, short),
-       "swap two dims (x.t() is the 2-D short form)")
+       "swap two dims (x.t() is the 2-D short form)",
+       formula=("transpose(grad)",), views=True)
 linear("permute", "PermuteBackward0", K.permute,
-       lambda g, x, dims: F.permute(g, _inverse_perm(dims)), "reorder dims")
+       lambda g, x, dims: F.permute(g, _inverse_perm(dims)), "reorder dims",
+       formula=("permute(grad, inverse)",), views=True)
 linear("squeeze",
        lambda i, p: "SqueezeBackward4" if p.get("dims_variant") else
        ("SqueezeBackward0" if p.get("dim") is None else "SqueezeBackward1"),
        lambda x, dim=None, dims_variant=False: K.squeeze(x, dim),
        lambda g, x, dim=None, dims_variant=False: F.reshape(g, x.shape),
-       "drop size-1 dims")
+       "drop size-1 dims",
+       formula=("reshape(grad, x.shape)",), views=True)
 linear("unsqueeze", "UnsqueezeBackward0", K.unsqueeze,
-       lambda g, x, dim: F.reshape(g, x.shape), "insert a size-1 dim")
+       lambda g, x, dim: F.reshape(g, x.shape), "insert a size-1 dim",
+       formula=("reshape(grad, x.shape)",), views=True)
 linear("getitem", lambda i, p: p["kind"],
        lambda x, index, kind: K.getitem(x, index),
        lambda g, x, index, kind: F.index_add_into(g, x.shape, index),
-       "x[index]: select, slice, mask or gather")
+       "x[index]: select, slice, mask or gather",
+       formula=("grad placed at the index, 0 elsewhere",), views=True,
+       torch_keeps=frozenset(("IndexBackward0",)),  # PyTorch keeps the indices
+       )
 linear("index_add_into", "IndexAddBackward",
        lambda g, shape, index: K.index_add_into(g, shape, index),
        lambda gg, g, shape, index: F.getitem_raw(gg, index, "IndexBackward0"),
@@ -530,20 +598,16 @@ linear("diag_embed_like", "DiagEmbedBackward0",
        lambda g, v, shape, diagonal=0: F.diag(g, diagonal),
        "write a vector onto a diagonal of a zero matrix")
 linear("to_dtype", "ToCopyBackward0", K.to_dtype,
-       lambda g, x, dtype: F.to_dtype(g, x.dtype), "convert dtype (a copy)")
+       lambda g, x, dtype: F.to_dtype(g, x.dtype), "convert dtype (a copy)",
+       formula=("grad in x's dtype",), batchable=True)
 linear("clone", "CloneBackward0", K.clone,
-       lambda g, x: g, "a copy that stays in the graph")
+       lambda g, x: g, "a copy that stays in the graph",
+       formula=("grad",), batchable=True)
 _add(Rule(
     "fill", lambda i, p: "ZeroBackward0" if p["value"] == 0 else "FillBackward2", K.fill,
     lambda g, out, x, value: (F.zeros_like(g),),
     lambda ts, out, x, value: F.zeros_like(ts[0]),
     kind="linear", doc="fill with a value (x.zero_(), x.fill_(v))", saves_inputs=False))
-
-
-# Ops whose output is a view of the input's storage whenever numpy can make one: an
-# in-place change of the output is a change of the input, as in PyTorch.
-for _name in ("reshape", "transpose", "permute", "squeeze", "unsqueeze", "getitem"):
-    RULES[_name].views = True
 
 
 def _inverse_perm(dims: tuple[int, ...]) -> tuple[int, ...]:
@@ -581,12 +645,16 @@ def _stack_jvp(ts: list[Any], out: Tensor, *xs: Tensor, dim: int = 0) -> Tensor:
 
 _add(Rule("cat", "CatBackward0", K.cat,
           lambda g, out, *xs, dim=0: _split(g, xs, dim, False), _cat_jvp,
+          torch_keeps=False,  # CatBackward0 keeps only sizes
           kind="linear", doc="concatenate along a dim", saves_inputs=True,
-          sparse_tangents=False))
+          sparse_tangents=False,
+          formula=("slice of grad",)))
 _add(Rule("stack", "StackBackward0", K.stack,
           lambda g, out, *xs, dim=0: _split(g, xs, dim, True), _stack_jvp,
+          torch_keeps=False,  # StackBackward0 keeps only sizes
           kind="linear", doc="stack along a new dim", saves_inputs=True,
-          sparse_tangents=False))
+          sparse_tangents=False,
+          formula=("slice of grad",)))
 
 
 def _index_put_vjp(g: Tensor, out: Tensor, x: Tensor, v: Any, index: Any,
@@ -603,7 +671,8 @@ _add(Rule(
         ts[0] if ts[0] is not None else F.zeros_like(out),
         ts[1] if ts[1] is not None else 0.0, index, kind),
     kind="linear", doc="x with x[index] = v (the functional form of item assignment)",
-    saves_inputs=False))
+    saves_inputs=False,
+    formula=("grad with the index zeroed", "grad[index]")))
 
 
 # ---------------------------------------------------------------------------------------
@@ -619,18 +688,21 @@ _add(Rule(
     lambda g, out, a, b: (F.mm(g, F.transpose(b, 0, 1)) if need(a) else None,
                           F.mm(F.transpose(a, 0, 1), g) if need(b) else None),
     lambda ts, out, a, b: _tan2(ts, lambda t: F.mm(t, b), lambda t: F.mm(a, t)),
-    kind="bilinear", doc="matrix × matrix"))
+    saved_for_partner=(0, 1), kind="bilinear", doc="matrix × matrix",
+    formula=("grad @ bᵀ", "aᵀ @ grad")))
 _add(Rule(
     "mv", "MvBackward0", K.mv,
     lambda g, out, a, v: (F.mm(F.unsqueeze(g, 1), F.unsqueeze(v, 0)) if need(a) else None,
                           F.mv(F.transpose(a, 0, 1), g) if need(v) else None),
     lambda ts, out, a, v: _tan2(ts, lambda t: F.mv(t, v), lambda t: F.mv(a, t)),
-    kind="bilinear", doc="matrix × vector"))
+    saved_for_partner=(0, 1), kind="bilinear", doc="matrix × vector",
+    formula=("grad ⊗ v", "Aᵀ @ grad")))
 _add(Rule(
     "dot", "DotBackward0", K.dot,
     lambda g, out, a, b: (g * b if need(a) else None, g * a if need(b) else None),
     lambda ts, out, a, b: _tan2(ts, lambda t: F.dot(t, b), lambda t: F.dot(a, t)),
-    kind="bilinear", doc="vector · vector"))
+    saved_for_partner=(0, 1), kind="bilinear", doc="vector · vector",
+    formula=("grad · b", "grad · a")))
 def _matmul_vjp(g: Tensor, out: Tensor, a: Tensor, b: Tensor) -> tuple[Any, ...]:
     # A 1-D operand is a row (a) or column (b) vector: give it, and g, that dim back.
     a2 = F.unsqueeze(a, 0) if a.ndim == 1 else a
@@ -646,7 +718,9 @@ def _matmul_vjp(g: Tensor, out: Tensor, a: Tensor, b: Tensor) -> tuple[Any, ...]
 _add(Rule(
     "matmul", "UnsafeViewBackward0", K.matmul, _matmul_vjp,
     lambda ts, out, a, b: _tan2(ts, lambda t: F.matmul(t, b), lambda t: F.matmul(a, t)),
-    kind="bilinear", doc="batched matrix product (batch dims broadcast; a 1-D side is a vector)"))
+    saved_for_partner=(0, 1), kind="bilinear",
+    doc="batched matrix product (batch dims broadcast; a 1-D side is a vector)",
+    formula=("grad @ bᵀ", "aᵀ @ grad")))
 
 
 # ---------------------------------------------------------------------------------------
@@ -673,7 +747,8 @@ _add(Rule(
         _loss_scale(g, a.shape, reduction) * -2 * (a - b) if need(b) else None),
     lambda ts, out, a, b, reduction="mean": _loss_reduce(
         2 * (a - b) * _tan2(ts, lambda t: t, lambda t: -t), reduction),
-    kind="loss", doc="mean squared error"))
+    kind="loss", doc="mean squared error",
+    formula=("grad · 2(a - b)/n", "-grad · 2(a - b)/n")))
 _add(Rule(
     "bce_with_logits", "BinaryCrossEntropyWithLogitsBackward0", K.bce_with_logits,
     lambda g, out, z, y, reduction="mean": (
@@ -681,7 +756,8 @@ _add(Rule(
         _loss_scale(g, z.shape, reduction) * -z if need(y) else None),
     lambda ts, out, z, y, reduction="mean": _loss_reduce(
         _tan2(ts, lambda t: (F.sigmoid(z) - y) * t, lambda t: -z * t), reduction),
-    kind="loss", doc="binary cross-entropy on logits (stable)"))
+    kind="loss", doc="binary cross-entropy on logits (stable)",
+    formula=("grad · (σ(z) - y)/n", "-grad · z/n")))
 
 
 def _nll_vjp(g: Tensor, out: Tensor, logp: Tensor, target: Tensor,
@@ -704,48 +780,5 @@ def _nll_jvp(ts: list[Any], out: Tensor, logp: Tensor, target: Tensor,
 
 
 _add(Rule("nll_loss", "NllLossBackward0", K.nll_loss, _nll_vjp, _nll_jvp,
-          kind="loss", doc="negative log-likelihood of class indices"))
-
-
-# The VJP of each op in words, one entry per input, as `explain` shows it ("grad" is the
-# cotangent arriving at the op's output, "out" the output). Kept beside the rules above.
-FORMULAS: dict[str, tuple[str, ...]] = {
-    "add": ("grad", "grad"), "sub": ("grad", "-grad"), "mul": ("grad · b", "grad · a"),
-    "div": ("grad / b", "-grad · a / b²"), "neg": ("-grad",),
-    "pow": ("grad · b · a^(b-1)", "grad · out · log(a)"),
-    "exp": ("grad · out",), "log": ("grad / x",), "log1p": ("grad / (1 + x)",),
-    "sqrt": ("grad / (2 · out)",), "sin": ("grad · cos(x)",), "cos": ("-grad · sin(x)",),
-    "tan": ("grad · (1 + out²)",), "tanh": ("grad · (1 - out²)",),
-    "sigmoid": ("grad · out · (1 - out)",), "relu": ("grad · (out > 0)",),
-    "abs": ("grad · sign(x)",), "reciprocal": ("-grad · out²",),
-    "clamp": ("grad · (min ≤ x ≤ max)",),
-    "maximum": ("grad where a > b (½ at ties)", "grad where b > a (½ at ties)"),
-    "minimum": ("grad where a < b (½ at ties)", "grad where b < a (½ at ties)"),
-    "where": ("—", "grad where cond", "grad where not cond"),
-    "sum": ("grad broadcast to x's shape",), "mean": ("grad broadcast / n",),
-    "prod": ("grad · (product of the other elements)",),
-    "amax": ("grad to the maxima (shared at ties)",),
-    "amin": ("grad to the minima (shared at ties)",),
-    "max_dim": ("grad to the argmax",), "min_dim": ("grad to the argmin",),
-    "norm": ("grad · x / ‖x‖",), "logsumexp": ("grad · exp(x - out)",),
-    "softmax": ("out · (grad - Σ grad · out)",), "log_softmax": ("grad - exp(out) · Σ grad",),
-    "reshape": ("reshape(grad, x.shape)",), "expand": ("sum grad over broadcast dims",),
-    "sum_to": ("expand(grad, x.shape)",), "transpose": ("transpose(grad)",),
-    "permute": ("permute(grad, inverse)",), "squeeze": ("reshape(grad, x.shape)",),
-    "unsqueeze": ("reshape(grad, x.shape)",), "getitem": ("grad placed at the index, 0 elsewhere",),
-    "cat": ("slice of grad",), "stack": ("slice of grad",),
-    "index_put": ("grad with the index zeroed", "grad[index]"),
-    "mm": ("grad @ bᵀ", "aᵀ @ grad"), "mv": ("grad ⊗ v", "Aᵀ @ grad"),
-    "dot": ("grad · b", "grad · a"), "matmul": ("grad @ bᵀ", "aᵀ @ grad"),
-    "to_dtype": ("grad in x's dtype",), "clone": ("grad",),
-    "mse_loss": ("grad · 2(a - b)/n", "-grad · 2(a - b)/n"),
-    "bce_with_logits": ("grad · (σ(z) - y)/n", "-grad · z/n"),
-    "nll_loss": ("-grad/n at each target class", "—"),
-}
-for _name, _formula in FORMULAS.items():
-    RULES[_name].formula = _formula
-
-
-def table() -> dict[str, Rule]:
-    """Every primitive by name."""
-    return RULES
+          kind="loss", doc="negative log-likelihood of class indices",
+          formula=("-grad/n at each target class", "—")))

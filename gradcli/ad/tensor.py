@@ -118,7 +118,7 @@ class Node:
         self.rule = rule
         # PyTorch's name for this node's class, e.g. MulBackward0. Fixed now: some names
         # depend on the inputs (RsubBackward1, PowBackward2), which backward frees.
-        tn = rule.torch_name  # rule.torch_name_for, inlined: one call less per recorded op
+        tn = rule.torch_name  # a name, or a function of the inputs and params
         self.name: str = tn if type(tn) is str else tn(inputs, params)
         self.inputs = inputs
         self.freed = False  # a backward without retain_graph went through (logical)

@@ -155,7 +155,7 @@ BINARY: dict[str, Callable[[Any, Any], Any]] = {
 # What `a op b` ends up calling when a tensor meets a tensor or a Python number (through
 # Tensor's operator methods): binop calls it directly, one dispatch layer less per op.
 TENSOR_BINARY: dict[str, Callable[[Any, Any], Any]] = {
-    "add": F.add, "sub": F.sub, "mul": F.mul, "div": F.div_, "floordiv": F.floor_divide,
+    "add": F.add, "sub": F.sub, "mul": F.mul, "div": F.true_divide, "floordiv": F.floor_divide,
     "mod": F.remainder, "pow": F.pow, "matmul": F.matmul,
 }
 # Statement forms of `x op= y`: tensors change in place (PyTorch's rules), others rebind.
