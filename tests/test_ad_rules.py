@@ -20,8 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import gradcli.ad  # noqa: F401  (installs the Tensor operators)
-from gradcli.ad import ops as F
+from gradcli.ad import ops
 from gradcli.ad import rules as rules_module
 from gradcli.ad.check import check_rule
 from gradcli.ad.rules import RULES, Rule
@@ -43,7 +42,7 @@ SWEEP = settings(
 
 def T(a: Any) -> Tensor:
     """A float64 leaf tensor from array-like data."""
-    return F.tensor(np.asarray(a, dtype=np.float64))
+    return ops.tensor(np.asarray(a, dtype=np.float64))
 
 
 def rng_of(draw: Draw) -> np.random.Generator:
@@ -261,7 +260,7 @@ def _where(draw: Draw, name: str) -> Case:
     rng = rng_of(draw)
     sc, sa = broadcast_pair(draw)
     sb = draw(st.sampled_from([sa, sc, ()]))
-    c = F.tensor(rng.random(sc) < 0.5)
+    c = ops.tensor(rng.random(sc) < 0.5)
     form = draw(st.sampled_from(["tt", "tt", "tn", "nt"]))
     a: Any = T(normal(rng, sa))
     b: Any = T(normal(rng, sb))
@@ -309,7 +308,7 @@ def _select(draw: Draw, name: str) -> Case:
         index = rng.integers(0, shape[d], (*shape[:d], 1, *shape[d + 1:]))
         return (T(x),), {"index": index, "dim": dim, "keepdim": keepdim}
     kind = "max" if name == "max_dim" else "min"
-    out = F.max(leaf(x), dim, keepdim) if kind == "max" else F.min(leaf(x), dim, keepdim)
+    out = ops.max(leaf(x), dim, keepdim) if kind == "max" else ops.min(leaf(x), dim, keepdim)
     return node_of(out.values)
 
 
@@ -418,7 +417,7 @@ def index_of(draw: Draw, shape: tuple[int, ...], rng: np.random.Generator,
     """A Python index for a tensor of this shape: ints, slices, None, ..., an int list
     (with repeats unless unique) or a boolean mask."""
     if draw(st.integers(0, 5)) == 0:
-        return F.tensor(rng.random(shape) < 0.6)
+        return ops.tensor(rng.random(shape) < 0.6)
     parts: list[Any] = []
     advanced = False
     for side in shape:
@@ -449,14 +448,14 @@ def _getitem(draw: Draw, name: str) -> Case:
     rng = rng_of(draw)
     shape = shape_of(draw, min_dims=1)
     x = normal(rng, shape)
-    return node_of(F.getitem(leaf(x), index_of(draw, shape, rng)))
+    return node_of(ops.getitem(leaf(x), index_of(draw, shape, rng)))
 
 
 @case("index_add_into")
 def _index_add_into(draw: Draw, name: str) -> Case:
     rng = rng_of(draw)
     shape = shape_of(draw, min_dims=1)
-    _, p = node_of(F.getitem(leaf(np.zeros(shape)), index_of(draw, shape, rng)))
+    _, p = node_of(ops.getitem(leaf(np.zeros(shape)), index_of(draw, shape, rng)))
     gshape = np.zeros(shape)[p["index"]].shape
     return (T(normal(rng, gshape)),), {"shape": shape, "index": p["index"]}
 
@@ -467,7 +466,7 @@ def _index_put(draw: Draw, name: str) -> Case:
     shape = shape_of(draw, min_dims=1)
     x = leaf(normal(rng, shape))
     idx = index_of(draw, shape, rng, unique=True)
-    vshape = F.getitem(x, idx).shape
+    vshape = ops.getitem(x, idx).shape
     v: Any = draw(st.sampled_from(["tensor", "tensor", "number", "broadcast"]))
     if v == "number":
         v = 0.5
@@ -475,8 +474,8 @@ def _index_put(draw: Draw, name: str) -> Case:
         v = leaf(normal(rng, vshape[-1:]))
     else:
         v = leaf(normal(rng, vshape))
-    work = F.clone(x)
-    F.setitem(work, idx, v)
+    work = ops.clone(x)
+    ops.setitem(work, idx, v)
     return node_of(work)
 
 
@@ -565,12 +564,12 @@ def _nll(draw: Draw, name: str) -> Case:
     reduction = draw(st.sampled_from(["mean", "sum", "none"]))
     if draw(st.booleans()):
         logp = normal(rng, (c,))
-        target = F.tensor(np.asarray(rng.integers(0, c), dtype=np.int64))
+        target = ops.tensor(np.asarray(rng.integers(0, c), dtype=np.int64))
         reduction = "sum" if reduction == "none" else reduction
     else:
         n = draw(st.integers(1, 4))
         logp = normal(rng, (n, c))
-        target = F.tensor(rng.integers(0, c, n).astype(np.int64))
+        target = ops.tensor(rng.integers(0, c, n).astype(np.int64))
     return (T(logp), target), {"reduction": reduction}
 
 
@@ -578,10 +577,10 @@ def _nll(draw: Draw, name: str) -> Case:
 NONDIFF_INPUTS: dict[str, Callable[[np.random.Generator], tuple[Any, ...]]] = {
     **{n: (lambda r: (leaf(normal(r, (2, 3))), leaf(normal(r, (3,)))))
        for n in ("lt", "le", "gt", "ge", "eq", "ne", "floordiv", "mod")},
-    **{n: (lambda r: (F.tensor(r.random(3) < 0.5), F.tensor(r.random(3) < 0.5)))
+    **{n: (lambda r: (ops.tensor(r.random(3) < 0.5), ops.tensor(r.random(3) < 0.5)))
        for n in ("logical_and", "logical_or")},
-    "logical_not": lambda r: (F.tensor(r.random(3) < 0.5),),
-    "bitwise_not": lambda r: (F.tensor(r.integers(0, 5, 3)),),
+    "logical_not": lambda r: (ops.tensor(r.random(3) < 0.5),),
+    "bitwise_not": lambda r: (ops.tensor(r.integers(0, 5, 3)),),
     **{n: (lambda r: (leaf(normal(r, (2, 3))),))
        for n in ("isnan", "isfinite", "argmax", "argmin")},
 }

@@ -23,10 +23,8 @@ from hypothesis import strategies as st
 
 torch = pytest.importorskip("torch")
 
-import gradcli.ad  # noqa: E402,F401  (installs the Tensor operators)
-from gradcli.ad import dtypes  # noqa: E402
+from gradcli.ad import dtypes, ops  # noqa: E402
 from gradcli.ad import functional as AF  # noqa: E402
-from gradcli.ad import ops as F  # noqa: E402
 from gradcli.ad.engine import backward as our_backward  # noqa: E402
 from gradcli.ad.engine import grad as our_grad  # noqa: E402
 from gradcli.ad.tensor import Tensor, no_grad, set_grad_enabled  # noqa: E402
@@ -55,12 +53,12 @@ class Lib:
         return self.name
 
 
-OURS = Lib("ours", (F,), {
+OURS = Lib("ours", (ops,), {
     "grad": our_grad, "backward": our_backward, "no_grad": no_grad,
     "set_grad_enabled": set_grad_enabled, "functional": AF,
     "float64": np.dtype(np.float64), "float32": np.dtype(np.float32),
     "int64": np.dtype(np.int64),
-    "T": F.T, "norm": F.norm,
+    "T": ops.T, "norm": ops.norm,
 })
 THEIRS = Lib("torch", (torch, TF), {
     "mse_loss": TF.mse_loss,
@@ -389,7 +387,7 @@ OPS: list[Op] = [
         z, y, reduction="sum"), N(5), ((5,), unit)),
     op("bce_logits_none", lambda m, z, y: m.binary_cross_entropy_with_logits(
         z, y, reduction="none"), N(2, 3), ((2, 3), unit)),
-    # Weighted BCE is a composite here (ops.py says so): the last node is the reduction.
+    # Weighted BCE is a composite here (ops say so): the last node is the reduction.
     op("bce_logits_weight", lambda m, z, y, w: m.binary_cross_entropy_with_logits(
         z, y, weight=w), N(2, 3), ((2, 3), unit), P(3), const=(2,), our_name="MeanBackward0"),
     op("bce_logits_pos_weight", lambda m, z, y, w: m.binary_cross_entropy_with_logits(
@@ -546,8 +544,8 @@ def test_op_jvp_matches_torch(o: Op) -> None:
     arrays = _arrays(o, seed)
     rng = np.random.default_rng(seed + 2)
     tangents = [rng.standard_normal(a.shape) for a in arrays]
-    out_o, jv_o = AF.jvp(lambda *xs: o.fn(OURS, *xs), tuple(F.tensor(a) for a in arrays),
-                         tuple(F.tensor(t) for t in tangents))
+    out_o, jv_o = AF.jvp(lambda *xs: o.fn(OURS, *xs), tuple(ops.tensor(a) for a in arrays),
+                         tuple(ops.tensor(t) for t in tangents))
     out_t, jv_t = torch.autograd.functional.jvp(
         lambda *xs: o.fn(THEIRS, *xs), tuple(torch.tensor(a) for a in arrays),
         tuple(torch.tensor(t) for t in tangents))

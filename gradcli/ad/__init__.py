@@ -3,7 +3,6 @@
 Knows nothing of the gd language, the interpreter, rendering or the CLI.
 """
 
-from gradcli.ad import ops as _ops
 from gradcli.ad.tensor import (
     Node,
     State,
@@ -14,12 +13,6 @@ from gradcli.ad.tensor import (
     no_grad,
     set_grad_enabled,
 )
-
-_ops._install()
-
-from gradcli.ad import engine as _engine  # noqa: E402  (needs the installed ops)
-
-Tensor.backward = _engine.tensor_backward  # type: ignore[attr-defined]
 
 __all__ = [
     "Node",

@@ -16,17 +16,10 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad import kernels as K
-from gradcli.ad import ops as F
-from gradcli.ad.tensor import (
-    AnomalyError,
-    Node,
-    State,
-    Tensor,
-    grad_mode,
-    tensor_from_array,
-    torch_type_name,
-    where_text,
-)
+from gradcli.ad import ops
+from gradcli.ad.graph import Node, Tensor, tensor_from_array, torch_type_name
+from gradcli.ad.record import AnomalyError, where_text
+from gradcli.ad.state import State, grad_mode
 from gradcli.errors import GdRuntimeError
 
 FREED_MESSAGE = (
@@ -57,7 +50,7 @@ def _root_grads(outputs: Sequence[Tensor], grads: Sequence[Any] | None,
             g = tensor_from_array(np.ones(out.array.shape, out.array.dtype))
         else:
             if type(g) is not Tensor:
-                g = F.tensor(g, dtype=out.array.dtype)
+                g = ops.tensor(g, dtype=out.array.dtype)
             if g.array.shape != out.array.shape:
                 raise GdRuntimeError(
                     f"Mismatch in shape: grad_output[{i}] has a shape of "
@@ -299,9 +292,9 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
                 if ca.shape[1:] != xa.shape:
                     c = _sum_to_batched(c, xa.shape)
             elif ca.shape != xa.shape:
-                c = F.sum_to(c, xa.shape)
+                c = ops.sum_to(c, xa.shape)
             if ca.dtype != xa.dtype:
-                c = F.to_dtype(c, xa.dtype)
+                c = ops.to_dtype(c, xa.dtype)
             if type(edge) is Node:  # _send's node case, inlined: the common one
                 prev = pending.get(edge)
                 if prev is None:
@@ -328,8 +321,8 @@ def _sum_to_batched(c: Tensor, shape: tuple[int, ...]) -> Tensor:
     k = c.ndim - 1 - len(shape)
     target = (c.shape[0],) + (1,) * k + tuple(shape)
     if c.shape != target:
-        c = F.sum_to(c, target)
-    return F.reshape(c, (c.shape[0], *shape)) if k else c
+        c = ops.sum_to(c, target)
+    return ops.reshape(c, (c.shape[0], *shape)) if k else c
 
 
 def batchable(output: Tensor) -> bool:
@@ -391,7 +384,7 @@ def _accumulate(t: Tensor, g: Tensor, create_graph: bool, steal: bool = False) -
             # PyTorch's AccumulateGrad stores a recorded copy of the first gradient
             # (empty_strided(...).copy_(g)): x.grad prints grad_fn=<CopyBackwards>.
             with grad_mode(True):
-                t.grad = F.clone(g)
+                t.grad = ops.clone(g)
             if t.grad.grad_fn is not None:
                 t.grad.grad_fn.name = "CopyBackwards"
         else:
@@ -468,7 +461,7 @@ def grad(
         g = captured.get(id(t))
         if g is None:
             if materialize_grads:
-                g = F.zeros_like(t)
+                g = ops.zeros_like(t)
             elif not allow_unused:
                 raise GdRuntimeError(
                     "One of the differentiated Tensors appears to not have been used in the "
@@ -476,7 +469,7 @@ def grad(
         elif not create_graph and g.requires_grad:
             g = g.detach()
         elif not g.array.flags.writeable:
-            g = tensor_from_array(g.array.copy())  # a broadcast view (F.expand in backward)
+            g = tensor_from_array(g.array.copy())  # a broadcast view (ops.expand in backward)
         result.append(g)
     return tuple(result)
 

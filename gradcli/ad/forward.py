@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from gradcli.ad.tensor import State, Tensor
+from gradcli.ad import ops
+from gradcli.ad.graph import Tensor
+from gradcli.ad.state import State
 from gradcli.errors import GdRuntimeError
 
 
@@ -38,8 +40,6 @@ def make_dual(primal: Tensor, tangent: Tensor) -> Tensor:
             f"original Tensor, this is not supported. Tensor is of size {list(primal.shape)} "
             f"while the given forward gradient is of size {list(tangent.shape)}.")
     if primal.requires_grad and primal.grad_fn is not None:
-        from gradcli.ad import ops
-
         dual = ops.reshape(primal, primal.shape)
     else:
         dual = primal.detach()

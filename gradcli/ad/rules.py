@@ -4,7 +4,7 @@ Each entry names the numpy kernel that computes the op, the reverse-mode rule (V
 given the cotangent `g` of the output, the cotangent of each input) and the
 forward-mode rule (JVP: given the inputs' tangents, the output's tangent).
 
-Rules are written only in our own differentiable ops (`F.*` and Tensor operators),
+Rules are written only in our own differentiable ops (`ops.*` and Tensor operators),
 never in numpy, so differentiating a rule is just running it with grad mode on:
 that is what makes `create_graph=True`, derivatives of any order and forward-over-reverse work
 for every op at every order. (This module must not import numpy: a test checks.)
@@ -21,91 +21,12 @@ from collections.abc import Callable
 from typing import Any
 
 from gradcli.ad import kernels as K
-from gradcli.ad import ops as F
-from gradcli.ad.tensor import Tensor
+from gradcli.ad import ops
+from gradcli.ad.graph import Tensor
+from gradcli.ad.record import apply
+from gradcli.ad.registry import RULES, Rule
 
-
-class Rule:
-    """One primitive: how to compute it, and how to differentiate it both ways."""
-
-    __slots__ = (
-        "batchable",
-        "differentiable",
-        "doc",
-        "formula",
-        "forward",
-        "jvp",
-        "kind",
-        "name",
-        "saved_for_partner",
-        "saves_inputs",
-        "saves_out",
-        "sparse_tangents",
-        "torch_keeps",
-        "torch_name",
-        "views",
-        "vjp",
-    )
-
-    def __init__(
-        self,
-        name: str,
-        torch_name: str | Callable[[tuple[Any, ...] | None, dict[str, Any]], str],
-        forward: Callable[..., Any],
-        vjp: Callable[..., tuple[Any, ...]] | None,
-        jvp: Callable[..., Any] | None,
-        *,
-        kind: str,
-        doc: str,
-        saves_inputs: bool = True,
-        saves_out: bool = False,
-        saved_for_partner: tuple[int, ...] = (),
-        torch_keeps: bool | frozenset[str] | None = None,
-        batchable: bool | None = None,
-        views: bool = False,
-        formula: tuple[str, ...] = (),
-        sparse_tangents: bool = True,
-    ) -> None:
-        self.name = name
-        self.torch_name = torch_name
-        self.forward = forward
-        self.vjp = vjp
-        self.jvp = jvp
-        self.kind = kind
-        self.doc = doc
-        self.saves_inputs = saves_inputs
-        self.saves_out = saves_out
-        self.sparse_tangents = sparse_tangents
-        self.differentiable = vjp is not None
-        # Inputs saved only for ANOTHER input's gradient (PyTorch's MulBackward0 saves self
-        # only if other requires grad): changing one in place is harmless when no other
-        # input requires grad.
-        self.saved_for_partner = saved_for_partner
-        # What PyTorch's node keeps after a backward without retain_graph, where it differs
-        # from what our rule saves, so a second backward fails exactly where PyTorch's does:
-        # a bool, or the grad_fn names that keep (x[idx] keeps, x[0] does not).
-        self.torch_keeps: bool | frozenset[str] = (
-            saves_inputs or saves_out if torch_keeps is None else torch_keeps)
-        # The VJP is elementwise in the cotangent (g times something broadcastable, or g
-        # passed on): a stack of cotangents with a leading batch dim goes through unchanged.
-        self.batchable = kind in ("elementwise", "binary") if batchable is None else batchable
-        self.views = views  # the output may alias the input's storage (x[0], x.t(), …)
-        self.formula = formula  # the VJP in words, per input (for `explain`)
-
-    def explain_failure(self, arrays: list[Any], params: dict[str, Any], exc: Exception) -> str:
-        """A PyTorch-worded message for a kernel failure."""
-        if self.kind in ("elementwise", "binary") and len(arrays) >= 2:
-            msg = K.broadcast_message(arrays[0], arrays[1])
-            if msg is not None:
-                return msg
-        text = str(exc)
-        return f"{self.name}: {text}" if text else f"{self.name} failed ({type(exc).__name__})"
-
-    def __repr__(self) -> str:
-        return f"Rule({self.name})"
-
-
-RULES: dict[str, Rule] = {}
+__all__ = ["RULES", "Rule", "elementwise", "linear", "need"]
 
 
 def _add(rule: Rule) -> Rule:
@@ -157,9 +78,9 @@ elementwise("log1p", "Log1PBackward0", K.log1p, lambda x, o: 1 / (x + 1), "log(1
             formula=("grad / (1 + x)",))
 elementwise("sqrt", "SqrtBackward0", K.sqrt, lambda x, o: 0.5 / o, "square root", uses_out=True,
             formula=("grad / (2 · out)",))
-elementwise("sin", "SinBackward0", K.sin, lambda x, o: F.cos(x), "sine",
+elementwise("sin", "SinBackward0", K.sin, lambda x, o: ops.cos(x), "sine",
             formula=("grad · cos(x)",))
-elementwise("cos", "CosBackward0", K.cos, lambda x, o: -F.sin(x), "cosine",
+elementwise("cos", "CosBackward0", K.cos, lambda x, o: -ops.sin(x), "cosine",
             formula=("-grad · sin(x)",))
 elementwise("tan", "TanBackward0", K.tan, lambda x, o: 1 + o * o, "tangent", uses_out=True,
             formula=("grad · (1 + out²)",))
@@ -172,14 +93,14 @@ elementwise("sigmoid", "SigmoidBackward0", K.sigmoid, lambda x, o: o * (1 - o),
 elementwise("reciprocal", "ReciprocalBackward0", K.reciprocal, lambda x, o: -(o * o),
             "1/x", uses_out=True,
             formula=("-grad · out²",))
-elementwise("relu", "ReluBackward0", K.relu, lambda x, o: F.to_dtype(o > 0, o.dtype),
+elementwise("relu", "ReluBackward0", K.relu, lambda x, o: ops.to_dtype(o > 0, o.dtype),
             "max(x, 0)", uses_out=True,
             formula=("grad · (out > 0)",))
-elementwise("abs", "AbsBackward0", K.abs, lambda x, o: F.sign(x), "absolute value",
+elementwise("abs", "AbsBackward0", K.abs, lambda x, o: ops.sign(x), "absolute value",
             formula=("grad · sign(x)",))
 elementwise(
     "clamp", lambda i, p: "ClampBackward1" if _number_bounds(p) else "ClampBackward0", K.clamp,
-    lambda x, o, min=None, max=None: F.to_dtype(_in_range(x, min, max), x.dtype),
+    lambda x, o, min=None, max=None: ops.to_dtype(_in_range(x, min, max), x.dtype),
     "clip into [min, max]",
     formula=("grad · (min ≤ x ≤ max)",))
 
@@ -196,7 +117,7 @@ def _in_range(x: Tensor, lo: Any, hi: Any) -> Tensor:
         mask = x >= lo
     if hi is not None:
         m = x <= hi
-        mask = m if mask is None else F.logical_and(mask, m)
+        mask = m if mask is None else ops.logical_and(mask, m)
     assert mask is not None
     return mask
 
@@ -209,8 +130,8 @@ for _name, _torch, _kernel, _doc in (
     ("round", "RoundBackward0", K.round, "round half to even"),
 ):
     _add(Rule(_name, _torch, _kernel,
-              lambda g, out, x, **p: (F.zeros_like(g),),
-              lambda ts, out, x, **p: F.zeros_like(ts[0]),
+              lambda g, out, x, **p: (ops.zeros_like(g),),
+              lambda ts, out, x, **p: ops.zeros_like(ts[0]),
               kind="elementwise", doc=_doc, saves_inputs=False))
 
 
@@ -277,17 +198,17 @@ def _pow_vjp(g: Tensor, out: Tensor, a: Any, b: Any) -> tuple[Any, ...]:
 def _dpow_da(a: Any, b: Any) -> Any:
     if not _is_tensor(b):
         if b == 0:
-            return F.zeros_like(a)
-        return b * a ** (b - 1) if b != 1 else F.ones_like(a)
+            return ops.zeros_like(a)
+        return b * a ** (b - 1) if b != 1 else ops.ones_like(a)
     # d/da a^b = b·a^(b-1); PyTorch masks it to 0 where b == 0.
-    return F.where(b == 0, 0.0, b * a ** (b - 1))
+    return ops.where(b == 0, 0.0, b * a ** (b - 1))
 
 
 def _dpow_db(out: Any, a: Any) -> Any:
     # d/db a^b = a^b·log(a); PyTorch masks it to 0 where a == 0 and b >= 0.
     if not _is_tensor(a):
-        return out * F.log_of_number(a)
-    return F.where(a == 0, 0.0, out * F.log(a))
+        return out * ops.log_of_number(a)
+    return ops.where(a == 0, 0.0, out * ops.log(a))
 
 
 _add(Rule(
@@ -299,7 +220,7 @@ _add(Rule(
 
 def _max_weight(a: Any, b: Any, wins: Callable[[Any, Any], Any]) -> Tensor:
     # Ties split the gradient in half, as PyTorch does.
-    return F.where(a == b, 0.5, F.to_dtype(wins(a, b), _float_dtype(a, b)))
+    return ops.where(a == b, 0.5, ops.to_dtype(wins(a, b), _float_dtype(a, b)))
 
 
 def _float_dtype(a: Any, b: Any) -> Any:
@@ -329,10 +250,10 @@ _extremum_rule("minimum", "MinimumBackward0", K.minimum, lambda a, b: a < b,
 _add(Rule(
     "where", "WhereBackward0", K.where,
     lambda g, out, c, a, b: (None,
-                             F.where(c, g, 0.0) if need(a) else None,
-                             F.where(c, 0.0, g) if need(b) else None),
-    lambda ts, out, c, a, b: _tan2(ts[1:], lambda t: F.where(c, t, 0.0),
-                                   lambda t: F.where(c, 0.0, t)),
+                             ops.where(c, g, 0.0) if need(a) else None,
+                             ops.where(c, 0.0, g) if need(b) else None),
+    lambda ts, out, c, a, b: _tan2(ts[1:], lambda t: ops.where(c, t, 0.0),
+                                   lambda t: ops.where(c, 0.0, t)),
     kind="binary", doc="where(cond, a, b): a where cond else b",
     formula=("—", "grad where cond", "grad where not cond")))
 _add(Rule(
@@ -369,8 +290,8 @@ def _unreduce(g: Tensor, shape: tuple[int, ...], dim: Any, keepdim: bool) -> Ten
     """Broadcast a reduced cotangent back to the input's shape."""
     if dim is not None and not keepdim and len(shape) > 0:
         for d in sorted(_dims(dim, len(shape))):
-            g = F.unsqueeze(g, d)
-    return F.expand(g, shape)
+            g = ops.unsqueeze(g, d)
+    return ops.expand(g, shape)
 
 
 def _dims(dim: Any, ndim: int) -> list[int]:
@@ -393,14 +314,14 @@ def _count(shape: tuple[int, ...], dim: Any) -> int:
 _add(Rule(
     "sum", _by_dim("SumBackward0", "SumBackward1"), K.sum,
     lambda g, out, x, dim=None, keepdim=False: (_unreduce(g, x.shape, dim, keepdim),),
-    lambda ts, out, x, dim=None, keepdim=False: F.sum(ts[0], dim, keepdim),
+    lambda ts, out, x, dim=None, keepdim=False: ops.sum(ts[0], dim, keepdim),
     kind="linear", doc="sum over dims (all by default)", saves_inputs=False,
     formula=("grad broadcast to x's shape",)))
 _add(Rule(
     "mean", _by_dim("MeanBackward0", "MeanBackward1"), K.mean,
     lambda g, out, x, dim=None, keepdim=False:
         (_unreduce(g, x.shape, dim, keepdim) / _count(x.shape, dim),),
-    lambda ts, out, x, dim=None, keepdim=False: F.mean(ts[0], dim, keepdim),
+    lambda ts, out, x, dim=None, keepdim=False: ops.mean(ts[0], dim, keepdim),
     kind="linear", doc="mean over dims (all by default)", saves_inputs=False,
     formula=("grad broadcast / n",)))
 
@@ -409,11 +330,11 @@ def _prod_others(x: Tensor, out: Tensor, dim: Any, keepdim: bool) -> Tensor:
     """∂prod/∂xᵢ = product of the other elements, exact even where x has zeros."""
     o = _unreduce(out, x.shape, dim, keepdim)
     zero = x == 0
-    safe = F.where(zero, 1.0, x)
-    nonzero_prod = _unreduce(F.prod(safe, dim, keepdim), x.shape, dim, keepdim)
-    nzeros = _unreduce(F.sum(zero, dim, keepdim), x.shape, dim, keepdim)
-    only_zero = F.logical_and(zero, nzeros == 1)
-    return F.where(only_zero, nonzero_prod, F.where(zero, 0.0, o / safe))
+    safe = ops.where(zero, 1.0, x)
+    nonzero_prod = _unreduce(ops.prod(safe, dim, keepdim), x.shape, dim, keepdim)
+    nzeros = _unreduce(ops.sum(zero, dim, keepdim), x.shape, dim, keepdim)
+    only_zero = ops.logical_and(zero, nzeros == 1)
+    return ops.where(only_zero, nonzero_prod, ops.where(zero, 0.0, o / safe))
 
 
 _add(Rule(
@@ -421,17 +342,17 @@ _add(Rule(
     lambda g, out, x, dim=None, keepdim=False:
         (_unreduce(g, x.shape, dim, keepdim) * _prod_others(x, out, dim, keepdim),),
     lambda ts, out, x, dim=None, keepdim=False:
-        F.sum(ts[0] * _prod_others(x, out, dim, keepdim), dim, keepdim),
+        ops.sum(ts[0] * _prod_others(x, out, dim, keepdim), dim, keepdim),
     kind="reduction", doc="product over a dim (all by default)", saves_out=True,
     formula=("grad · (product of the other elements)",)))
 
 
 def _extreme_weights(x: Tensor, out: Tensor, dim: Any, keepdim: bool) -> Tensor:
     # Ties share the gradient evenly (PyTorch's evenly_distribute_backward / amax rule).
-    hit = F.to_dtype(x == _unreduce(out, x.shape, dim, keepdim), x.dtype)
+    hit = ops.to_dtype(x == _unreduce(out, x.shape, dim, keepdim), x.dtype)
     if dim is None:
-        return hit / F.sum(hit)
-    return hit / _unreduce(F.sum(hit, dim, True), x.shape, dim, True)
+        return hit / ops.sum(hit)
+    return hit / _unreduce(ops.sum(hit, dim, True), x.shape, dim, True)
 
 
 def _extreme_rule(name: str, torch_all: str, torch_dim: str, kernel: Any, doc: str,
@@ -441,7 +362,7 @@ def _extreme_rule(name: str, torch_all: str, torch_dim: str, kernel: Any, doc: s
         lambda g, out, x, dim=None, keepdim=False:
             (_unreduce(g, x.shape, dim, keepdim) * _extreme_weights(x, out, dim, keepdim),),
         lambda ts, out, x, dim=None, keepdim=False:
-            F.sum(ts[0] * _extreme_weights(x, out, dim, keepdim), dim, keepdim),
+            ops.sum(ts[0] * _extreme_weights(x, out, dim, keepdim), dim, keepdim),
         kind="reduction", doc=doc, saves_out=True, formula=formula))
 
 
@@ -456,8 +377,8 @@ def _select_rule(name: str, torch_name: str, doc: str, formula: tuple[str, ...])
     _add(Rule(
         name, torch_name, lambda x, index, dim, keepdim: K.take_along(x, index, dim, keepdim),
         lambda g, out, x, index, dim, keepdim:
-            (F.scatter_along(g, x.shape, index, dim, keepdim),),
-        lambda ts, out, x, index, dim, keepdim: F.take_along(ts[0], index, dim, keepdim),
+            (ops.scatter_along(g, x.shape, index, dim, keepdim),),
+        lambda ts, out, x, index, dim, keepdim: ops.take_along(ts[0], index, dim, keepdim),
         kind="linear", doc=doc, saves_inputs=False, formula=formula,
         torch_keeps=True))  # MaxBackward0/MinBackward0 keep the argmax; our rule needs none
 
@@ -469,32 +390,32 @@ _select_rule("min_dim", "MinBackward0", "min(x, dim): values (and indices) along
 _add(Rule(
     "take_along", "GatherBackward0",
     lambda x, index, dim, keepdim: K.take_along(x, index, dim, keepdim),
-    lambda g, out, x, index, dim, keepdim: (F.scatter_along(g, x.shape, index, dim, keepdim),),
-    lambda ts, out, x, index, dim, keepdim: F.take_along(ts[0], index, dim, keepdim),
+    lambda g, out, x, index, dim, keepdim: (ops.scatter_along(g, x.shape, index, dim, keepdim),),
+    lambda ts, out, x, index, dim, keepdim: ops.take_along(ts[0], index, dim, keepdim),
     kind="linear", doc="values at indices along a dim (gather)", saves_inputs=False))
 _add(Rule(
     "scatter_along", "ScatterBackward0",
     lambda g, shape, index, dim, keepdim: K.scatter_along(g, shape, index, dim, keepdim),
-    lambda gg, out, g, shape, index, dim, keepdim: (F.take_along(gg, index, dim, keepdim),),
+    lambda gg, out, g, shape, index, dim, keepdim: (ops.take_along(gg, index, dim, keepdim),),
     lambda ts, out, g, shape, index, dim, keepdim:
-        F.scatter_along(ts[0], shape, index, dim, keepdim),
+        ops.scatter_along(ts[0], shape, index, dim, keepdim),
     kind="linear", doc="zeros with values placed at indices along a dim", saves_inputs=False))
 
 
 def _norm_deriv(x: Tensor, out: Tensor, p: float, dim: Any, keepdim: bool) -> Tensor:
     if p == 0:
-        return F.zeros_like(x)  # the count of nonzeros is piecewise constant
+        return ops.zeros_like(x)  # the count of nonzeros is piecewise constant
     o = _unreduce(out, x.shape, dim, keepdim)
     if p == 2:
         # x/‖x‖, and 0 at the origin (PyTorch's subgradient).
-        return F.where(o == 0, 0.0, x / F.where(o == 0, 1.0, o))
+        return ops.where(o == 0, 0.0, x / ops.where(o == 0, 1.0, o))
     if p == 1:
-        return F.sign(x)
+        return ops.sign(x)
     if p in (float("inf"), float("-inf")):
-        return F.sign(x) * _extreme_weights(F.abs(x), out, dim, keepdim)
-    a = F.abs(x)
-    return F.where(o == 0, 0.0,
-                   F.sign(x) * a ** (p - 1) / F.where(o == 0, 1.0, o) ** (p - 1))
+        return ops.sign(x) * _extreme_weights(ops.abs(x), out, dim, keepdim)
+    a = ops.abs(x)
+    return ops.where(o == 0, 0.0,
+                   ops.sign(x) * a ** (p - 1) / ops.where(o == 0, 1.0, o) ** (p - 1))
 
 
 _add(Rule(
@@ -502,27 +423,27 @@ _add(Rule(
     lambda g, out, x, p=2.0, dim=None, keepdim=False:
         (_unreduce(g, x.shape, dim, keepdim) * _norm_deriv(x, out, p, dim, keepdim),),
     lambda ts, out, x, p=2.0, dim=None, keepdim=False:
-        F.sum(ts[0] * _norm_deriv(x, out, p, dim, keepdim), dim, keepdim),
+        ops.sum(ts[0] * _norm_deriv(x, out, p, dim, keepdim), dim, keepdim),
     kind="reduction", doc="vector p-norm (a primitive: stable at 0)", saves_out=True,
     formula=("grad · x / ‖x‖",)))
 _add(Rule(
     "logsumexp", "LogsumexpBackward0", K.logsumexp,
     lambda g, out, x, dim, keepdim=False:
-        (_unreduce(g, x.shape, dim, keepdim) * F.exp(x - _unreduce(out, x.shape, dim, keepdim)),),
+        (_unreduce(g, x.shape, dim, keepdim) * ops.exp(x - _unreduce(out, x.shape, dim, keepdim)),),
     lambda ts, out, x, dim, keepdim=False:
-        F.sum(ts[0] * F.exp(x - _unreduce(out, x.shape, dim, keepdim)), dim, keepdim),
+        ops.sum(ts[0] * ops.exp(x - _unreduce(out, x.shape, dim, keepdim)), dim, keepdim),
     kind="reduction", doc="log Σ exp(x) over dims (stable)", saves_out=True,
     formula=("grad · exp(x - out)",)))
 _add(Rule(
     "softmax", "SoftmaxBackward0", K.softmax,
-    lambda g, out, x, dim: (out * (g - F.sum(g * out, dim, True)),),
-    lambda ts, out, x, dim: out * (ts[0] - F.sum(ts[0] * out, dim, True)),
+    lambda g, out, x, dim: (out * (g - ops.sum(g * out, dim, True)),),
+    lambda ts, out, x, dim: out * (ts[0] - ops.sum(ts[0] * out, dim, True)),
     kind="general", doc="softmax along dim (stable)", saves_inputs=False, saves_out=True,
     formula=("out · (grad - Σ grad · out)",)))
 _add(Rule(
     "log_softmax", "LogSoftmaxBackward0", K.log_softmax,
-    lambda g, out, x, dim: (g - F.exp(out) * F.sum(g, dim, True),),
-    lambda ts, out, x, dim: ts[0] - F.sum(F.exp(out) * ts[0], dim, True),
+    lambda g, out, x, dim: (g - ops.exp(out) * ops.sum(g, dim, True),),
+    lambda ts, out, x, dim: ts[0] - ops.sum(ops.exp(out) * ts[0], dim, True),
     kind="general", doc="log of softmax along dim (stable)", saves_inputs=False,
     saves_out=True,
     formula=("grad - exp(out) · Σ grad",)))
@@ -540,8 +461,6 @@ def linear(name: str, torch_name: Any, kernel: Callable[..., Any],
 
     `views`: the output is a view of the input's storage whenever numpy can make one, so
     an in-place change of the output is a change of the input, as in PyTorch."""
-    from gradcli.ad.tensor import apply
-
     rule = Rule(name, torch_name, kernel,
                 lambda g, out, x, **p: (transpose(g, x, **p),), None,
                 kind="linear", doc=doc, saves_inputs=False, formula=formula, views=views,
@@ -551,62 +470,62 @@ def linear(name: str, torch_name: Any, kernel: Callable[..., Any],
 
 
 linear("reshape", "ViewBackward0", K.reshape,
-       lambda g, x, shape: F.reshape(g, x.shape), "reshape / view",
+       lambda g, x, shape: ops.reshape(g, x.shape), "reshape / view",
        formula=("reshape(grad, x.shape)",), views=True)
 linear("expand", "ExpandBackward0", K.expand,
-       lambda g, x, shape: F.sum_to(g, x.shape), "broadcast to a shape",
+       lambda g, x, shape: ops.sum_to(g, x.shape), "broadcast to a shape",
        formula=("sum grad over broadcast dims",))
 linear("sum_to", "SumToBackward", K.sum_to,
-       lambda g, x, shape: F.expand(g, x.shape),
+       lambda g, x, shape: ops.expand(g, x.shape),
        "sum a broadcast tensor back to a shape (the engine's unbroadcast)",
        formula=("expand(grad, x.shape)",))
 linear("transpose", lambda i, p: "TBackward0" if p.get("short") else "TransposeBackward0",
        lambda x, dim0, dim1, short=False: K.transpose(x, dim0, dim1),
-       lambda g, x, dim0, dim1, short=False: F.transpose(g, dim0, dim1, short),
+       lambda g, x, dim0, dim1, short=False: ops.transpose(g, dim0, dim1, short),
        "swap two dims (x.t() is the 2-D short form)",
        formula=("transpose(grad)",), views=True)
 linear("permute", "PermuteBackward0", K.permute,
-       lambda g, x, dims: F.permute(g, _inverse_perm(dims)), "reorder dims",
+       lambda g, x, dims: ops.permute(g, _inverse_perm(dims)), "reorder dims",
        formula=("permute(grad, inverse)",), views=True)
 linear("squeeze",
        lambda i, p: "SqueezeBackward4" if p.get("dims_variant") else
        ("SqueezeBackward0" if p.get("dim") is None else "SqueezeBackward1"),
        lambda x, dim=None, dims_variant=False: K.squeeze(x, dim),
-       lambda g, x, dim=None, dims_variant=False: F.reshape(g, x.shape),
+       lambda g, x, dim=None, dims_variant=False: ops.reshape(g, x.shape),
        "drop size-1 dims",
        formula=("reshape(grad, x.shape)",), views=True)
 linear("unsqueeze", "UnsqueezeBackward0", K.unsqueeze,
-       lambda g, x, dim: F.reshape(g, x.shape), "insert a size-1 dim",
+       lambda g, x, dim: ops.reshape(g, x.shape), "insert a size-1 dim",
        formula=("reshape(grad, x.shape)",), views=True)
 linear("getitem", lambda i, p: p["kind"],
        lambda x, index, kind: K.getitem(x, index),
-       lambda g, x, index, kind: F.index_add_into(g, x.shape, index),
+       lambda g, x, index, kind: ops.index_add_into(g, x.shape, index),
        "x[index]: select, slice, mask or gather",
        formula=("grad placed at the index, 0 elsewhere",), views=True,
        torch_keeps=frozenset(("IndexBackward0",)),  # PyTorch keeps the indices
        )
 linear("index_add_into", "IndexAddBackward",
        lambda g, shape, index: K.index_add_into(g, shape, index),
-       lambda gg, g, shape, index: F.getitem_raw(gg, index, "IndexBackward0"),
+       lambda gg, g, shape, index: ops.getitem_raw(gg, index, "IndexBackward0"),
        "zeros with g added at an index (the transpose of x[index])")
 linear("diag", lambda i, p: "DiagEmbedBackward0" if p["embed"] else "DiagonalBackward0_copy",
        lambda x, diagonal=0, embed=True, shape=None: K.diag(x, diagonal),
-       lambda g, x, diagonal=0, embed=True, shape=None: F.diag_transpose(g, x.shape, diagonal),
+       lambda g, x, diagonal=0, embed=True, shape=None: ops.diag_transpose(g, x.shape, diagonal),
        "diagonal matrix from a vector, or the diagonal of a matrix")
 linear("diag_embed_like", "DiagEmbedBackward0",
        lambda v, shape, diagonal=0: K.diag_embed_like(v, shape, diagonal),
-       lambda g, v, shape, diagonal=0: F.diag(g, diagonal),
+       lambda g, v, shape, diagonal=0: ops.diag(g, diagonal),
        "write a vector onto a diagonal of a zero matrix")
 linear("to_dtype", "ToCopyBackward0", K.to_dtype,
-       lambda g, x, dtype: F.to_dtype(g, x.dtype), "convert dtype (a copy)",
+       lambda g, x, dtype: ops.to_dtype(g, x.dtype), "convert dtype (a copy)",
        formula=("grad in x's dtype",), batchable=True)
 linear("clone", "CloneBackward0", K.clone,
        lambda g, x: g, "a copy that stays in the graph",
        formula=("grad",), batchable=True)
 _add(Rule(
     "fill", lambda i, p: "ZeroBackward0" if p["value"] == 0 else "FillBackward2", K.fill,
-    lambda g, out, x, value: (F.zeros_like(g),),
-    lambda ts, out, x, value: F.zeros_like(ts[0]),
+    lambda g, out, x, value: (ops.zeros_like(g),),
+    lambda ts, out, x, value: ops.zeros_like(ts[0]),
     kind="linear", doc="fill with a value (x.zero_(), x.fill_(v))", saves_inputs=False))
 
 
@@ -631,16 +550,16 @@ def _split(g: Tensor, xs: tuple[Tensor, ...], dim: int, stacked: bool) -> tuple[
             n = x.shape[d]
             idx = (slice(None),) * d + (slice(start, start + n),)
             start += n
-        res.append(F.getitem_raw(g, idx, "SliceBackward0") if need(x) else None)
+        res.append(ops.getitem_raw(g, idx, "SliceBackward0") if need(x) else None)
     return tuple(res)
 
 
 def _cat_jvp(ts: list[Any], out: Tensor, *xs: Tensor, dim: int = 0) -> Tensor:
-    return F.cat(list(ts), dim)
+    return ops.cat(list(ts), dim)
 
 
 def _stack_jvp(ts: list[Any], out: Tensor, *xs: Tensor, dim: int = 0) -> Tensor:
-    return F.stack(list(ts), dim)
+    return ops.stack(list(ts), dim)
 
 
 _add(Rule("cat", "CatBackward0", K.cat,
@@ -659,16 +578,16 @@ _add(Rule("stack", "StackBackward0", K.stack,
 
 def _index_put_vjp(g: Tensor, out: Tensor, x: Tensor, v: Any, index: Any,
                    kind: str) -> tuple[Any, ...]:
-    gx = F.index_put(g, 0.0, index, kind) if need(x) else None
-    gv = F.getitem_raw(g, index, "IndexBackward0") if need(v) else None
+    gx = ops.index_put(g, 0.0, index, kind) if need(x) else None
+    gv = ops.getitem_raw(g, index, "IndexBackward0") if need(v) else None
     return gx, gv
 
 
 _add(Rule(
     "index_put", lambda i, p: p["kind"],
     lambda x, v, index, kind: K.index_put(x, v, index), _index_put_vjp,
-    lambda ts, out, x, v, index, kind: F.index_put(
-        ts[0] if ts[0] is not None else F.zeros_like(out),
+    lambda ts, out, x, v, index, kind: ops.index_put(
+        ts[0] if ts[0] is not None else ops.zeros_like(out),
         ts[1] if ts[1] is not None else 0.0, index, kind),
     kind="linear", doc="x with x[index] = v (the functional form of item assignment)",
     saves_inputs=False,
@@ -680,44 +599,44 @@ _add(Rule(
 # ---------------------------------------------------------------------------------------
 
 def _mT(x: Tensor) -> Tensor:
-    return F.transpose(x, -1, -2)
+    return ops.transpose(x, -1, -2)
 
 
 _add(Rule(
     "mm", "MmBackward0", K.mm,
-    lambda g, out, a, b: (F.mm(g, F.transpose(b, 0, 1)) if need(a) else None,
-                          F.mm(F.transpose(a, 0, 1), g) if need(b) else None),
-    lambda ts, out, a, b: _tan2(ts, lambda t: F.mm(t, b), lambda t: F.mm(a, t)),
+    lambda g, out, a, b: (ops.mm(g, ops.transpose(b, 0, 1)) if need(a) else None,
+                          ops.mm(ops.transpose(a, 0, 1), g) if need(b) else None),
+    lambda ts, out, a, b: _tan2(ts, lambda t: ops.mm(t, b), lambda t: ops.mm(a, t)),
     saved_for_partner=(0, 1), kind="bilinear", doc="matrix × matrix",
     formula=("grad @ bᵀ", "aᵀ @ grad")))
 _add(Rule(
     "mv", "MvBackward0", K.mv,
-    lambda g, out, a, v: (F.mm(F.unsqueeze(g, 1), F.unsqueeze(v, 0)) if need(a) else None,
-                          F.mv(F.transpose(a, 0, 1), g) if need(v) else None),
-    lambda ts, out, a, v: _tan2(ts, lambda t: F.mv(t, v), lambda t: F.mv(a, t)),
+    lambda g, out, a, v: (ops.mm(ops.unsqueeze(g, 1), ops.unsqueeze(v, 0)) if need(a) else None,
+                          ops.mv(ops.transpose(a, 0, 1), g) if need(v) else None),
+    lambda ts, out, a, v: _tan2(ts, lambda t: ops.mv(t, v), lambda t: ops.mv(a, t)),
     saved_for_partner=(0, 1), kind="bilinear", doc="matrix × vector",
     formula=("grad ⊗ v", "Aᵀ @ grad")))
 _add(Rule(
     "dot", "DotBackward0", K.dot,
     lambda g, out, a, b: (g * b if need(a) else None, g * a if need(b) else None),
-    lambda ts, out, a, b: _tan2(ts, lambda t: F.dot(t, b), lambda t: F.dot(a, t)),
+    lambda ts, out, a, b: _tan2(ts, lambda t: ops.dot(t, b), lambda t: ops.dot(a, t)),
     saved_for_partner=(0, 1), kind="bilinear", doc="vector · vector",
     formula=("grad · b", "grad · a")))
 def _matmul_vjp(g: Tensor, out: Tensor, a: Tensor, b: Tensor) -> tuple[Any, ...]:
     # A 1-D operand is a row (a) or column (b) vector: give it, and g, that dim back.
-    a2 = F.unsqueeze(a, 0) if a.ndim == 1 else a
-    b2 = F.unsqueeze(b, 1) if b.ndim == 1 else b
-    g2 = F.unsqueeze(g, -2) if a.ndim == 1 else g
-    g2 = F.unsqueeze(g2, -1) if b.ndim == 1 else g2
-    ga = F.matmul(g2, _mT(b2)) if need(a) else None
-    gb = F.matmul(_mT(a2), g2) if need(b) else None
-    return (F.squeeze(ga, -2) if ga is not None and a.ndim == 1 else ga,
-            F.squeeze(gb, -1) if gb is not None and b.ndim == 1 else gb)
+    a2 = ops.unsqueeze(a, 0) if a.ndim == 1 else a
+    b2 = ops.unsqueeze(b, 1) if b.ndim == 1 else b
+    g2 = ops.unsqueeze(g, -2) if a.ndim == 1 else g
+    g2 = ops.unsqueeze(g2, -1) if b.ndim == 1 else g2
+    ga = ops.matmul(g2, _mT(b2)) if need(a) else None
+    gb = ops.matmul(_mT(a2), g2) if need(b) else None
+    return (ops.squeeze(ga, -2) if ga is not None and a.ndim == 1 else ga,
+            ops.squeeze(gb, -1) if gb is not None and b.ndim == 1 else gb)
 
 
 _add(Rule(
     "matmul", "UnsafeViewBackward0", K.matmul, _matmul_vjp,
-    lambda ts, out, a, b: _tan2(ts, lambda t: F.matmul(t, b), lambda t: F.matmul(a, t)),
+    lambda ts, out, a, b: _tan2(ts, lambda t: ops.matmul(t, b), lambda t: ops.matmul(a, t)),
     saved_for_partner=(0, 1), kind="bilinear",
     doc="batched matrix product (batch dims broadcast; a 1-D side is a vector)",
     formula=("grad @ bᵀ", "aᵀ @ grad")))
@@ -731,13 +650,13 @@ def _loss_scale(g: Tensor, shape: tuple[int, ...], reduction: str) -> Any:
     if reduction == "none":
         return g
     n = _count(shape, None)
-    return F.expand(g, shape) / n if reduction == "mean" else F.expand(g, shape)
+    return ops.expand(g, shape) / n if reduction == "mean" else ops.expand(g, shape)
 
 
 def _loss_reduce(l: Tensor, reduction: str) -> Tensor:
     if reduction == "none":
         return l
-    return F.mean(l) if reduction == "mean" else F.sum(l)
+    return ops.mean(l) if reduction == "mean" else ops.sum(l)
 
 
 _add(Rule(
@@ -752,10 +671,10 @@ _add(Rule(
 _add(Rule(
     "bce_with_logits", "BinaryCrossEntropyWithLogitsBackward0", K.bce_with_logits,
     lambda g, out, z, y, reduction="mean": (
-        _loss_scale(g, z.shape, reduction) * (F.sigmoid(z) - y) if need(z) else None,
+        _loss_scale(g, z.shape, reduction) * (ops.sigmoid(z) - y) if need(z) else None,
         _loss_scale(g, z.shape, reduction) * -z if need(y) else None),
     lambda ts, out, z, y, reduction="mean": _loss_reduce(
-        _tan2(ts, lambda t: (F.sigmoid(z) - y) * t, lambda t: -z * t), reduction),
+        _tan2(ts, lambda t: (ops.sigmoid(z) - y) * t, lambda t: -z * t), reduction),
     kind="loss", doc="binary cross-entropy on logits (stable)",
     formula=("grad · (σ(z) - y)/n", "-grad · z/n")))
 
@@ -763,11 +682,11 @@ _add(Rule(
 def _nll_vjp(g: Tensor, out: Tensor, logp: Tensor, target: Tensor,
              reduction: str = "mean") -> tuple[Any, ...]:
     n = 1 if logp.ndim == 1 else logp.shape[0]
-    rows = g if reduction == "none" else F.expand(g, (n,) if logp.ndim > 1 else ())
+    rows = g if reduction == "none" else ops.expand(g, (n,) if logp.ndim > 1 else ())
     if reduction == "mean":
         rows = rows / n
     index = K.nll_index(logp.shape, target.array)
-    return (-F.index_add_into(rows, logp.shape, index), None)
+    return (-ops.index_add_into(rows, logp.shape, index), None)
 
 
 def _nll_jvp(ts: list[Any], out: Tensor, logp: Tensor, target: Tensor,
@@ -776,7 +695,7 @@ def _nll_jvp(ts: list[Any], out: Tensor, logp: Tensor, target: Tensor,
     if t is None:
         return None
     index = K.nll_index(logp.shape, target.array)
-    return _loss_reduce(-F.getitem_raw(t, index, "IndexBackward0"), reduction)
+    return _loss_reduce(-ops.getitem_raw(t, index, "IndexBackward0"), reduction)
 
 
 _add(Rule("nll_loss", "NllLossBackward0", K.nll_loss, _nll_vjp, _nll_jvp,

@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from gradcli.ad import dtypes, ops
+from gradcli.ad.state import POSITION, State
 from gradcli.limits import DEFAULT_LIMITS, Limits
 
 
@@ -38,9 +40,6 @@ class Session:
     _saved: tuple[Any, ...] | None = field(default=None, repr=False)
 
     def __enter__(self) -> Session:
-        from gradcli.ad import dtypes
-        from gradcli.ad.tensor import State
-
         self._saved = (dtypes.DefaultDtype.value, State.max_elements, State.max_memory,
                        State.time_limit, State.deadline, State.allocated, State.detect_anomaly,
                        State.keep_buffers, State.final_pass, State.grad_enabled,
@@ -58,8 +57,6 @@ class Session:
         if self.dtype:
             dtypes.set_default_dtype(self.dtype)
         if self.seed is not None:
-            from gradcli.ad import ops
-
             ops.manual_seed(self.seed)
         return self
 
@@ -69,9 +66,6 @@ class Session:
         return final_pass()
 
     def __exit__(self, *exc: object) -> None:
-        from gradcli.ad import dtypes
-        from gradcli.ad.tensor import State
-
         assert self._saved is not None
         (dtypes.DefaultDtype.value, State.max_elements, State.max_memory, State.time_limit,
          State.deadline, State.allocated, State.detect_anomaly, State.keep_buffers,
@@ -87,15 +81,11 @@ class recording:
         self.tape = tape
 
     def __enter__(self) -> list[Any] | None:
-        from gradcli.ad.tensor import State
-
         self.prev = State.tape
         State.tape = self.tape
         return self.tape
 
     def __exit__(self, *exc: object) -> None:
-        from gradcli.ad.tensor import POSITION, State
-
         State.tape = self.prev
         POSITION.span = None
 
@@ -105,8 +95,6 @@ def final_pass() -> Iterator[None]:
     """Inside: backward and grad may go through nodes a backward without retain_graph
     freed logically, as long as their saved tensors were kept (keep_buffers). Outside it
     such a node fails with PyTorch's message, under every session."""
-    from gradcli.ad.tensor import State
-
     prev = State.final_pass
     State.final_pass = True
     try:

@@ -1,0 +1,306 @@
+"""The autograd graph's two types: Tensor (a numpy array with PyTorch's autograd
+attributes) and Node (one recorded op: the grad_fn of the tensor it produced).
+
+Nodes are numbered in creation order, so creation order is a topological order and
+the engine never needs recursion. The Tensor's operators and math methods come from
+`gradcli.ad.ops`; `gradcli.ad.tensor.install_operators` puts them on the class (that
+module is the one to import: importing it gives the complete Tensor).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from gradcli.ad import dtypes
+from gradcli.ad.state import POSITION, State
+from gradcli.ad.tensor_str import format_tensor
+from gradcli.errors import GdRuntimeError
+
+if TYPE_CHECKING:
+    from gradcli.ad.registry import Rule
+
+ndarray = np.ndarray
+
+
+class Node:
+    """One recorded op on the tape: the `grad_fn` of the tensor it produced."""
+
+    __slots__ = (
+        "freed",
+        "inputs",
+        "name",
+        "out",
+        "out_version",
+        "params",
+        "parents",
+        "retained",
+        "rule",
+        "seq",
+        "span",
+        "versions",
+    )
+
+    def __init__(
+        self,
+        rule: Rule,
+        inputs: tuple[Any, ...] | None,
+        params: dict[str, Any],
+        parents: tuple[Any, ...],
+        versions: tuple[int, ...] | None,
+    ) -> None:
+        self.rule = rule
+        # PyTorch's name for this node's class, e.g. MulBackward0. Fixed now: some names
+        # depend on the inputs (RsubBackward1, PowBackward2), which backward frees.
+        tn = rule.torch_name  # a name, or a function of the inputs and params
+        self.name: str = tn if type(tn) is str else tn(inputs, params)
+        self.inputs = inputs
+        self.freed = False  # a backward without retain_graph went through (logical)
+        self.params = params
+        self.parents = parents
+        self.versions = versions
+        self.out: Tensor | None = None
+        self.out_version = 0  # the version of `out` when saved (in-place ops save later ones)
+        self.retained: Tensor | None = None
+        self.seq = State.seq
+        State.seq += 1
+        self.span = POSITION.span
+
+    @property
+    def op(self) -> str:
+        """Our lowercase op name, e.g. mul."""
+        return self.rule.name
+
+    def __repr__(self) -> str:
+        return f"<{self.name} object>"
+
+
+def _note_read() -> None:
+    # A value that requires grad left the graph (.item(), .detach(), .data, float(x)):
+    # advance the node counter so control flow testing it can tell it depends on an input
+    # (explain's "depends on input?"). Gaps in node numbers are harmless.
+    State.seq += 1
+
+
+class Tensor:
+    """A numpy array with PyTorch's autograd attributes."""
+
+    __slots__ = ("_vc", "_view", "array", "grad", "grad_fn", "requires_grad", "tangent")
+
+    def __init__(self, array: Any, requires_grad: bool = False) -> None:
+        if type(array) is not ndarray:
+            array = np.asarray(array)
+        self.array: np.ndarray = array
+        self.requires_grad = requires_grad
+        self.grad: Tensor | None = None
+        self.grad_fn: Node | None = None
+        self._vc = [0]  # version counter, shared with detach()ed aliases and views
+        # (base, rule, params, version) when this tensor is a view of base's storage (x[0],
+        # x.t()…); version: of the shared storage when the view's graph was last current
+        self._view: tuple[Tensor, Rule, dict[str, Any], int] | None = None
+        self.tangent: Tensor | None = None
+        if requires_grad and array.dtype.kind != "f":
+            raise GdRuntimeError(
+                "Only Tensors of floating point and complex dtype can require gradients"
+            )
+
+    # -- attributes PyTorch users know ---------------------------------------------
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The tensor's shape as a tuple."""
+        return self.array.shape
+
+    @property
+    def dtype(self) -> np.dtype:
+        """The numpy dtype (float32, float64, int64 or bool)."""
+        return self.array.dtype
+
+    @property
+    def ndim(self) -> int:
+        """Number of dimensions."""
+        return self.array.ndim
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for tensors not produced by a recorded op."""
+        return self.grad_fn is None
+
+    @property
+    def version(self) -> int:
+        """How many in-place changes this tensor's storage has seen."""
+        return self._vc[0]
+
+    def numel(self) -> int:
+        """Number of elements."""
+        return int(self.array.size)
+
+    def dim(self) -> int:
+        """Number of dimensions."""
+        return self.array.ndim
+
+    def size(self, dim: int | None = None) -> Any:
+        """The shape, or one dimension of it."""
+        if dim is None:
+            return self.array.shape
+        return self.array.shape[dim]
+
+    def item(self) -> float | int | bool:
+        """The value of a one-element tensor as a Python number."""
+        if self.array.size != 1:
+            raise GdRuntimeError(
+                f"a Tensor with {self.array.size} elements cannot be converted to Scalar"
+            )
+        if self.requires_grad:
+            _note_read()
+        return self.array.reshape(()).item()
+
+    def tolist(self) -> Any:
+        """The values as nested Python lists."""
+        if self.requires_grad:
+            _note_read()
+        return self.array.tolist()
+
+    def detach(self) -> Tensor:
+        """A new leaf sharing this tensor's data (and version counter), outside the graph."""
+        if self.requires_grad:
+            _note_read()
+        t = Tensor.__new__(Tensor)
+        t.array = self.array
+        t.requires_grad = False
+        t.grad = None
+        t.grad_fn = None
+        t._vc = self._vc
+        t._view = None
+        t.tangent = None
+        return t
+
+    def detach_(self) -> Tensor:
+        """Detach this tensor from the graph in place, making it a leaf."""
+        self.grad_fn = None
+        self.requires_grad = False
+        return self
+
+    @property
+    def data(self) -> Tensor:
+        """The data as a tensor outside the graph (its own version counter, as in PyTorch)."""
+        t = self.detach()
+        t._vc = [0]
+        return t
+
+    @data.setter
+    def data(self, value: Tensor) -> None:
+        self.array = value.array
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set requires_grad in place (only on leaves)."""
+        if not requires_grad and self.grad_fn is not None:
+            raise GdRuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you want to "
+                "use a computed variable in a subgraph that doesn't require differentiation "
+                "use var_no_grad = var.detach()."
+            )
+        if requires_grad and self.array.dtype.kind != "f":
+            raise GdRuntimeError("only Tensors of floating point dtype can require gradients")
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    def retain_grad(self) -> None:
+        """Keep .grad of this non-leaf tensor after backward."""
+        if not self.requires_grad:
+            raise GdRuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is not None:
+            self.grad_fn.retained = self
+
+    @property
+    def retains_grad(self) -> bool:
+        """Whether retain_grad() was called on this non-leaf."""
+        fn = self.grad_fn
+        return fn is not None and fn.retained is self
+
+    def __repr__(self) -> str:
+        fn = self.grad_fn
+        return format_tensor(
+            self.array,
+            dtypes.name_of(self.array.dtype),
+            requires_grad=self.requires_grad,
+            grad_fn=None if fn is None else fn.name,
+        )
+
+    def __len__(self) -> int:
+        if self.array.ndim == 0:
+            raise GdRuntimeError("len() of a 0-d tensor")
+        return self.array.shape[0]
+
+    def __bool__(self) -> bool:
+        if self.array.size != 1:
+            raise GdRuntimeError(
+                "Boolean value of Tensor with more than one value is ambiguous"
+            )
+        return bool(self.array.reshape(()))
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self.array.dtype.kind not in "iub" or self.array.size != 1:
+            raise GdRuntimeError(
+                "only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    # Tensors are compared by identity in sets and dicts (== is elementwise).
+    __hash__ = object.__hash__
+
+    if TYPE_CHECKING:
+        # Installed by gradcli.ad.tensor.install_operators; declared for checkers.
+        def __add__(self, other: Any) -> Tensor: ...
+        def __radd__(self, other: Any) -> Tensor: ...
+        def __sub__(self, other: Any) -> Tensor: ...
+        def __rsub__(self, other: Any) -> Tensor: ...
+        def __mul__(self, other: Any) -> Tensor: ...
+        def __rmul__(self, other: Any) -> Tensor: ...
+        def __truediv__(self, other: Any) -> Tensor: ...
+        def __rtruediv__(self, other: Any) -> Tensor: ...
+        def __pow__(self, other: Any) -> Tensor: ...
+        def __rpow__(self, other: Any) -> Tensor: ...
+        def __matmul__(self, other: Any) -> Tensor: ...
+        def __neg__(self) -> Tensor: ...
+        def __lt__(self, other: Any) -> Tensor: ...
+        def __le__(self, other: Any) -> Tensor: ...
+        def __gt__(self, other: Any) -> Tensor: ...
+        def __ge__(self, other: Any) -> Tensor: ...
+        def __eq__(self, other: object) -> Tensor: ...  # type: ignore[override]
+        def __ne__(self, other: object) -> Tensor: ...  # type: ignore[override]
+        def __getitem__(self, index: Any) -> Tensor: ...
+        def __setitem__(self, index: Any, value: Any) -> None: ...
+        def backward(self, gradient: Any = None, retain_graph: bool | None = None,
+                     create_graph: bool = False, inputs: Any = None) -> None: ...
+        def to(self, dtype: Any = None, **kw: Any) -> Tensor: ...
+        def sum(self, dim: Any = None, keepdim: bool = False) -> Tensor: ...
+
+
+def tensor_from_array(array: np.ndarray) -> Tensor:
+    """Wrap an array as a leaf tensor without copying (fast path, no checks)."""
+    t = Tensor.__new__(Tensor)
+    t.array = array
+    t.requires_grad = False
+    t.grad = None
+    t.grad_fn = None
+    t._vc = [0]
+    t._view = None
+    t.tangent = None
+    return t
+
+
+def _torch_scalar_name(dtype: np.dtype) -> str:
+    return {"float32": "Float", "float64": "Double", "int64": "Long", "bool": "Bool"}.get(
+        dtypes.name_of(dtype), str(dtype)
+    )
+
+
+def torch_type_name(t: Tensor) -> str:
+    """PyTorch's legacy type name, e.g. torch.FloatTensor (used in error messages)."""
+    return f"torch.{_torch_scalar_name(t.array.dtype)}Tensor"

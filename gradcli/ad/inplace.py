@@ -1,0 +1,123 @@
+"""In-place ops and views: PyTorch's semantics on shared storage.
+
+An in-place op is computed out of place and recorded (`record_inplace` then writes the
+result into the target's storage, bumps its version and moves its grad_fn); a view
+shares its base's storage and version counter, and an in-place change of a view is
+recorded on the base too (`_rebase`, PyTorch's CopySlices).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gradcli.ad.graph import Tensor, _torch_scalar_name
+from gradcli.ad.record import apply
+from gradcli.ad.registry import RULES
+from gradcli.ad.state import State
+from gradcli.errors import GdRuntimeError
+
+
+def record_inplace(target: Tensor, result: Tensor) -> Tensor:
+    """Make `target` hold `result` in place: PyTorch's in-place op semantics.
+
+    The result was computed out of place (and recorded with edges to the target's
+    old history); its data is written into the target's storage, the version is
+    bumped, and the target takes over the result's grad_fn.
+    """
+    node = result.grad_fn
+    if (
+        target.requires_grad
+        and target.grad_fn is None
+        and State.grad_enabled
+    ):
+        raise GdRuntimeError(
+            "a leaf Variable that requires grad is being used in an in-place operation.",
+            hint="wrap the update in `with no_grad():`, or work on x.detach() / x.data",
+        )
+    if target._view is not None and State.grad_enabled:
+        root = target
+        while root._view is not None:
+            root = root._view[0]
+        if root.requires_grad and root.grad_fn is None:
+            raise GdRuntimeError(
+                "a view of a leaf Variable that requires grad is being used in an in-place "
+                "operation.",
+                hint="wrap the update in `with no_grad():`, or work on x.detach() / x.data",
+            )
+    tdtype = target.array.dtype
+    rarr = result.array
+    if rarr.dtype != tdtype and not np.can_cast(rarr.dtype, tdtype, "same_kind"):
+        raise GdRuntimeError(
+            f"result type {_torch_scalar_name(rarr.dtype)} can't be cast to the desired "
+            f"output type {_torch_scalar_name(tdtype)}"
+        )
+    if (rarr.shape != target.array.shape
+            and np.broadcast_shapes(rarr.shape, target.array.shape) != target.array.shape):
+        raise GdRuntimeError(
+            f"output with shape {list(target.array.shape)} doesn't match the broadcast "
+            f"shape {list(np.broadcast_shapes(rarr.shape, target.array.shape))}"
+        )
+    if node is not None and node.inputs is not None and node.rule.saves_inputs:
+        # The op saved the target's *old* value as `self`: keep a private copy of it,
+        # since the storage is about to be overwritten. The target passed again as
+        # another input (`a.mul_(a)`, `a.div_(a)`) stays the live tensor, so backward
+        # finds it modified and fails as PyTorch does.
+        node.inputs = tuple(
+            _snapshot(a) if a is target and i == 0 else a for i, a in enumerate(node.inputs)
+        )
+    target.array[...] = rarr
+    target._vc[0] += 1
+    if node is not None:
+        if node.rule.saves_out:
+            node.out = target
+            node.out_version = target._vc[0]
+        target.grad_fn = node
+        target.requires_grad = True
+    target.tangent = result.tangent
+    if target._view is not None:
+        target._view = (*target._view[:3], target._vc[0])  # its graph is the newest now
+    if target._view is not None and (
+        (State.grad_enabled and target.requires_grad)
+        or (State.forward_level and target.tangent is not None)
+    ):
+        _rebase(target)
+    return target
+
+
+def _rebase(view: Tensor) -> None:
+    """After an in-place change of a view, record that its base changed too.
+
+    As PyTorch's CopySlices: the base's new value is its old one with the view's value
+    written in, and so on up a chain of views. The data is already there (shared storage);
+    the graph and, in forward mode, the tangent are not.
+    """
+    while view._view is not None:
+        base, rule, params, _ = view._view
+        if rule.name == "getitem":
+            value, index = view, params["index"]
+        else:
+            # reshape, transpose, permute, (un)squeeze cover their base, and their
+            # transpose (the VJP) is their inverse.
+            (value,) = rule.vjp(view, None, base, **params)
+            index = (Ellipsis,)
+        new = apply(RULES["index_put"], (base, value), {"index": index, "kind": "CopySlices"})
+        if new.grad_fn is not None:
+            base.grad_fn = new.grad_fn
+            base.requires_grad = True
+        if State.forward_level:
+            base.tangent = new.tangent
+        if base._view is not None:
+            base._view = (*base._view[:3], base._vc[0])
+        view = base
+
+
+def _snapshot(t: Tensor) -> Tensor:
+    s = Tensor.__new__(Tensor)
+    s.array = t.array.copy()
+    s.requires_grad = t.requires_grad
+    s.grad = None
+    s.grad_fn = t.grad_fn
+    s._vc = [t._vc[0]]
+    s._view = None
+    s.tangent = t.tangent
+    return s

@@ -1,0 +1,353 @@
+"""Creation and random ops: tensor(), zeros, arange, …, and PyTorch's CPU generator
+(rand, randn, normal, randint), plus the helpers every family uses to take
+arguments (_as_tensor, _arr, dtypes_resolve, _shape_args).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from gradcli.ad import dtypes
+from gradcli.ad.graph import Tensor, tensor_from_array
+from gradcli.ad.rng import Generator
+from gradcli.ad.state import check_size
+from gradcli.errors import GdRuntimeError
+
+
+def _as_tensor(x: Any) -> Tensor:
+    if type(x) is Tensor:
+        return x
+    return tensor(x)
+
+
+def _arr(x: Any) -> Any:
+    return x.array if type(x) is Tensor else x
+
+
+# -- shape ------------------------------------------------------------------------------
+
+def _shape_args(args: Sequence[Any]) -> tuple[int, ...]:
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        args = args[0]
+    out = []
+    for a in args:
+        if isinstance(a, Tensor):
+            a = int(a.item())
+        if isinstance(a, bool) or not isinstance(a, (int, np.integer)):
+            raise GdRuntimeError(
+                f"expected a sequence of ints for the size, got {type(a).__name__}")
+        out.append(int(a))
+    return tuple(out)
+
+
+def _unwrap_list(v: Any) -> Any:
+    if isinstance(v, list):
+        return [_unwrap_list(x) for x in v]
+    if type(v) is Tensor:
+        return v.array
+    return v
+
+
+# -- conversion and copies --------------------------------------------------------------
+
+def dtypes_resolve(d: Any) -> np.dtype:
+    """A dtype from our dtype objects, numpy dtypes or names like 'float64'."""
+    if isinstance(d, np.dtype):
+        return d
+    np_attr = getattr(d, "np", None)
+    if np_attr is not None:
+        return np_attr
+    if isinstance(d, str) and d.removeprefix("torch.") in dtypes.ALIASES:
+        return dtypes.DTYPES[dtypes.ALIASES[d.removeprefix("torch.")]]
+    if d is float:
+        return dtypes.float64
+    if d is int:
+        return dtypes.int64
+    if d is bool:
+        return dtypes.boolean
+    raise GdRuntimeError(f"unknown dtype {d!r}")
+
+
+def zeros_like(x: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Zeros shaped like x."""
+    a = _arr(x)
+    dt = a.dtype if dtype is None else dtypes_resolve(dtype)
+    return _leaf(np.zeros(np.shape(a), dtype=dt), requires_grad)
+
+
+def ones_like(x: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Ones shaped like x."""
+    a = _arr(x)
+    dt = a.dtype if dtype is None else dtypes_resolve(dtype)
+    return _leaf(np.ones(np.shape(a), dtype=dt), requires_grad)
+
+
+def full_like(x: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """fill_value everywhere, shaped like x."""
+    a = _arr(x)
+    dt = a.dtype if dtype is None else dtypes_resolve(dtype)
+    return _leaf(np.full(np.shape(a), fill_value, dtype=dt), requires_grad)
+
+
+def rand_like(x: Tensor, dtype: Any = None) -> Tensor:
+    """Uniform [0, 1) shaped like x."""
+    return rand(x.shape, dtype=dtype or x.dtype)
+
+
+def randn_like(x: Tensor, dtype: Any = None) -> Tensor:
+    """Standard normal shaped like x."""
+    return randn(x.shape, dtype=dtype or x.dtype)
+
+
+# -- creation ---------------------------------------------------------------------------
+
+def _leaf(a: np.ndarray, requires_grad: bool = False) -> Tensor:
+    check_size(a.size)
+    t = tensor_from_array(a)
+    if requires_grad:
+        if a.dtype.kind != "f":
+            # A constructor's wording differs from requires_grad_()'s, as in PyTorch.
+            raise GdRuntimeError(
+                "Only Tensors of floating point and complex dtype can require gradients")
+        t.requires_grad = True
+    return t
+
+
+def _infer_dtype(data: Any) -> np.dtype:
+    kinds = set()
+
+    def walk(v: Any) -> None:
+        if isinstance(v, (list, tuple)):
+            for e in v:
+                walk(e)
+        elif type(v) is Tensor:
+            kinds.add(v.array.dtype.kind if v.array.dtype != dtypes.float64 else "d")
+        elif isinstance(v, bool):
+            kinds.add("b")
+        elif isinstance(v, int):
+            kinds.add("i")
+        elif isinstance(v, float):
+            kinds.add("f")
+        else:
+            raise GdRuntimeError(f"Could not infer dtype of {type(v).__name__}")
+
+    walk(data)
+    if "f" in kinds or "d" in kinds:
+        return dtypes.default_dtype() if "d" not in kinds or "f" in kinds else dtypes.float64
+    if "i" in kinds or "u" in kinds:
+        return dtypes.int64
+    if "b" in kinds:
+        return dtypes.boolean
+    return dtypes.default_dtype()
+
+
+def _check_ragged(data: Any, dim: int = 0) -> None:
+    if isinstance(data, (list, tuple)) and data and isinstance(data[0], (list, tuple)):
+        n = len(data[0])
+        for e in data:
+            if not isinstance(e, (list, tuple)):
+                raise GdRuntimeError(
+                    f"expected sequence of length {n} at dim {dim + 1} (got scalar)")
+            if len(e) != n:
+                raise GdRuntimeError(
+                    f"expected sequence of length {n} at dim {dim + 1} (got {len(e)})")
+        for e in data:
+            _check_ragged(e, dim + 1)
+
+
+def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, **_: Any) -> Tensor:
+    """A new leaf tensor from numbers, (nested) lists or another tensor (copied)."""
+    if type(data) is Tensor:
+        a = data.array.copy()
+        if dtype is not None:
+            a = a.astype(dtypes_resolve(dtype))
+        return _leaf(a, requires_grad)
+    if isinstance(data, (np.ndarray, np.generic)):
+        dt = dtypes_resolve(dtype) if dtype is not None else dtypes.canonical(data.dtype)
+        return _leaf(np.asarray(data).astype(dt), requires_grad)
+    n, first = 1, data  # the element count, from the first item at each depth
+    while isinstance(first, (list, tuple)) and first:
+        n *= len(first)
+        first = first[0]
+    check_size(n * first.array.size if type(first) is Tensor else n)
+    _check_ragged(data)
+    dt = dtypes_resolve(dtype) if dtype is not None else _infer_dtype(data)
+    try:
+        a = np.array(_unwrap_list(data) if isinstance(data, (list, tuple)) else data, dtype=dt)
+    except (ValueError, TypeError, OverflowError) as e:
+        raise GdRuntimeError(f"could not make a tensor: {e}") from None
+    return _leaf(a, requires_grad)
+
+
+def as_tensor(data: Any, dtype: Any = None) -> Tensor:
+    """A tensor from data (the same tensor when it already is one with this dtype)."""
+    if type(data) is Tensor and (dtype is None or data.array.dtype == dtypes_resolve(dtype)):
+        return data
+    return tensor(data, dtype=dtype)
+
+
+def legacy_tensor(*args: Any, requires_grad: bool = False) -> Tensor:
+    """torch.Tensor(...): float32 from data, or uninitialised (zeros) of a size."""
+    if len(args) == 1 and isinstance(args[0], (list, Tensor)):
+        return tensor(args[0], dtype=dtypes.float32, requires_grad=requires_grad)
+    return zeros(*args, dtype=dtypes.float32, requires_grad=requires_grad)
+
+
+def _creation_dtype(dtype: Any, default: np.dtype | None = None) -> np.dtype:
+    if dtype is not None:
+        return dtypes_resolve(dtype)
+    return default if default is not None else dtypes.default_dtype()
+
+
+def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False, **_: Any) -> Tensor:
+    """Zeros of a size."""
+    shape = _shape_args(size)
+    check_size(math.prod(shape))
+    return _leaf(np.zeros(shape, dtype=_creation_dtype(dtype)), requires_grad)
+
+
+def ones(*size: Any, dtype: Any = None, requires_grad: bool = False, **_: Any) -> Tensor:
+    """Ones of a size."""
+    shape = _shape_args(size)
+    check_size(math.prod(shape))
+    return _leaf(np.ones(shape, dtype=_creation_dtype(dtype)), requires_grad)
+
+
+empty = zeros
+
+
+def full(size: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False,
+         **_: Any) -> Tensor:
+    """fill_value everywhere (dtype inferred from the value)."""
+    shape = _shape_args((size,))
+    check_size(math.prod(shape))
+    if type(fill_value) is Tensor:
+        fill_value = fill_value.item()
+    default = (dtypes.boolean if isinstance(fill_value, bool) else
+               dtypes.int64 if isinstance(fill_value, int) else dtypes.default_dtype())
+    return _leaf(np.full(shape, fill_value, dtype=_creation_dtype(dtype, default)),
+                 requires_grad)
+
+
+def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False,
+        **_: Any) -> Tensor:
+    """Identity matrix."""
+    check_size(n * (m if m is not None else n))
+    return _leaf(np.eye(n, m, dtype=_creation_dtype(dtype)), requires_grad)
+
+
+def _num(v: Any) -> Any:
+    return v.item() if type(v) is Tensor else v
+
+
+def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None,
+           requires_grad: bool = False, **_: Any) -> Tensor:
+    """Evenly spaced values in [start, end)."""
+    start, end, step = _num(start), _num(end), _num(step)
+    if end is None:
+        start, end = 0, start
+    if step == 0:
+        raise GdRuntimeError("step must be nonzero")
+    all_int = all(isinstance(v, int) for v in (start, end, step))
+    dt = _creation_dtype(dtype, dtypes.int64 if all_int else None)
+    n = math.ceil((end - start) / step)
+    if n < 0:
+        raise GdRuntimeError("upper bound and larger bound inconsistent with step sign")
+    check_size(n)
+    if all_int:
+        a = np.arange(start, end, step, dtype=np.int64).astype(dt)
+    else:
+        a = (start + np.arange(n, dtype=np.float64) * step).astype(dt)
+    return _leaf(a, requires_grad)
+
+
+def linspace(start: Any, end: Any, steps: int, dtype: Any = None, requires_grad: bool = False,
+             **_: Any) -> Tensor:
+    """steps values evenly spaced from start to end, inclusive."""
+    start, end = float(_num(start)), float(_num(end))
+    check_size(steps)
+    dt = _creation_dtype(dtype)
+    if steps == 1:
+        return _leaf(np.array([start], dtype=dt), requires_grad)
+    step = (end - start) / (steps - 1)
+    i = np.arange(steps, dtype=np.float64)
+    half = steps // 2
+    # PyTorch fills the first half from start and the second from end (symmetric rounding).
+    a = np.where(i < half, start + step * i, end - step * (steps - 1 - i))
+    return _leaf(a.astype(dt), requires_grad)
+
+
+# -- random (PyTorch's CPU generator, reproduced) ----------------------------------------
+
+class _Gen:
+    gen: Any = None
+
+
+def generator() -> Any:
+    """The process's default generator (created on first use)."""
+    if _Gen.gen is None:
+        _Gen.gen = Generator()
+    return _Gen.gen
+
+
+def manual_seed(seed: int) -> Any:
+    """Seed the default generator."""
+    g = generator()
+    g.manual_seed(int(seed))
+    return g
+
+
+def _float_creation(dtype: Any) -> str:
+    dt = _creation_dtype(dtype)
+    if dt.kind != "f":
+        raise GdRuntimeError(f"random floats need a floating dtype, got {dtypes.torch_name(dt)}")
+    return dtypes.name_of(dt)
+
+
+def rand(*size: Any, dtype: Any = None, requires_grad: bool = False, generator_: Any = None,
+         **_: Any) -> Tensor:
+    """Uniform [0, 1) values of a size."""
+    shape = _shape_args(size)
+    check_size(math.prod(shape))
+    return _leaf(generator().rand(shape, _float_creation(dtype)), requires_grad)
+
+
+def randn(*size: Any, dtype: Any = None, requires_grad: bool = False, **_: Any) -> Tensor:
+    """Standard normal values of a size."""
+    shape = _shape_args(size)
+    check_size(math.prod(shape))
+    return _leaf(generator().randn(shape, _float_creation(dtype)), requires_grad)
+
+
+def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, dtype: Any = None,
+           requires_grad: bool = False, **_: Any) -> Tensor:
+    """Normal values with a mean and std (numbers) of a size."""
+    if size is None:
+        if type(mean) is Tensor or type(std) is Tensor:
+            shape = np.broadcast_shapes(np.shape(_arr(mean)), np.shape(_arr(std)))
+            z = generator().randn(tuple(shape), _float_creation(dtype))
+            return _leaf((z * _arr(std) + _arr(mean)).astype(z.dtype), requires_grad)
+        raise GdRuntimeError("normal() needs a size when mean and std are numbers")
+    shape = _shape_args((size,))
+    check_size(math.prod(shape))
+    return _leaf(generator().normal(float(mean), float(std), shape, _float_creation(dtype)),
+                 requires_grad)
+
+
+def randint(low: int, high: int | None = None, size: Any = None, dtype: Any = None,
+            **_: Any) -> Tensor:
+    """Random integers in [low, high)."""
+    if high is None:
+        low, high = 0, low
+    if size is None:
+        raise GdRuntimeError("randint() missing required argument 'size'")
+    shape = _shape_args((size,))
+    check_size(math.prod(shape))
+    a = generator().randint(int(low), int(high), shape)
+    if dtype is not None:
+        a = a.astype(dtypes_resolve(dtype))
+    return _leaf(a)

@@ -1,0 +1,316 @@
+"""Elementwise math: unary ops, binary ops with broadcasting (Python numbers stay
+constants), comparisons and logic, and dtype conversion and copies.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from gradcli.ad import dtypes
+from gradcli.ad.graph import Tensor, tensor_from_array
+from gradcli.ad.ops.creation import _arr, _as_tensor, dtypes_resolve, tensor
+from gradcli.ad.record import apply
+from gradcli.ad.registry import RULES as _RULES
+from gradcli.ad.state import State
+from gradcli.errors import GdRuntimeError
+
+
+def _u(name: str):
+    def op(x: Any) -> Tensor:
+        return apply(_RULES[name], (_as_tensor(x),))
+
+    op.__name__ = name
+    op.__doc__ = f"Elementwise {name} (differentiable)."
+    return op
+
+
+# -- elementwise ------------------------------------------------------------------------
+
+exp = _u("exp")
+
+
+log = _u("log")
+
+
+log1p = _u("log1p")
+
+
+sqrt = _u("sqrt")
+
+
+sin = _u("sin")
+
+
+cos = _u("cos")
+
+
+tan = _u("tan")
+
+
+tanh = _u("tanh")
+
+
+sigmoid = _u("sigmoid")
+
+
+relu = _u("relu")
+
+
+abs = _u("abs")
+
+
+sign = _u("sign")
+
+
+floor = _u("floor")
+
+
+ceil = _u("ceil")
+
+
+reciprocal = _u("reciprocal")
+
+
+def round(x: Tensor, decimals: int = 0) -> Tensor:
+    """Round half to even."""
+    return apply(_RULES["round"], (x,), {"decimals": decimals} if decimals else {})
+
+
+def neg(x: Tensor) -> Tensor:
+    """-x."""
+    return apply(_RULES["neg"], (x,))
+
+
+def _binary(name: str):
+    def op(a: Any, b: Any) -> Tensor:
+        ta = type(a)
+        tb = type(b)
+        # Tensor with tensor or Python number: _operand would keep both as they are.
+        if ta is Tensor:
+            if tb is Tensor or tb is float or tb is int:
+                return apply(_RULES[name], (a, b))
+        elif tb is Tensor:
+            if ta is float or ta is int:
+                return apply(_RULES[name], (a, b))
+        else:
+            a = tensor(a)
+        return apply(_RULES[name], (_operand(a), _operand(b)))
+
+    op.__name__ = name
+    op.__doc__ = f"Elementwise {name} with broadcasting (differentiable)."
+    return op
+
+
+def _operand(x: Any) -> Any:
+    # Python numbers stay constants (no tensor is made for them); everything else a tensor.
+    t = type(x)
+    if t is Tensor or t is float or t is int or t is bool:
+        return x
+    if isinstance(x, (list, tuple, np.ndarray)):
+        return tensor(x)
+    if isinstance(x, (float, int)):
+        return x
+    raise GdRuntimeError(f"unsupported operand of type {type(x).__name__}")
+
+
+sub = _binary("sub")
+
+
+mul = _binary("mul")
+
+
+_div = _binary("div")
+
+
+def true_divide(a: Any, b: Any) -> Tensor:
+    """a / b (the `/` operator); number / tensor is reciprocal(tensor) · number, as
+    PyTorch computes it. Not in-place: that is INPLACE["div_"]."""
+    if type(b) is Tensor and type(a) is not Tensor and isinstance(a, (int, float)):
+        return mul(reciprocal(b), a)
+    return _div(a, b)
+
+
+_pow = _binary("pow")
+
+
+def pow(a: Any, b: Any) -> Tensor:
+    """a ** b with broadcasting (differentiable)."""
+    if ((type(b) is int or type(b) is float) and b == 1 and type(a) is Tensor
+            and State.in_backward and not State.grad_enabled and not State.forward_level
+            and a.array.dtype.kind == "f"):
+        # pow's VJP for x**2 computes 2·x**1: in a backward pass that records nothing,
+        # x**1 is x (exactly, NaN and -0.0 included) and needs no full-size copy (W3).
+        return a
+    return _pow(a, b)
+
+
+maximum = _binary("maximum")
+
+
+minimum = _binary("minimum")
+
+
+floor_divide = _binary("floordiv")
+
+
+remainder = _binary("mod")
+
+
+lt = _binary("lt")
+
+
+le = _binary("le")
+
+
+gt = _binary("gt")
+
+
+ge = _binary("ge")
+
+
+eq = _binary("eq")
+
+
+ne = _binary("ne")
+
+
+logical_and = _binary("logical_and")
+
+
+logical_or = _binary("logical_or")
+
+
+_add = _binary("add")
+
+
+def add(a: Any, b: Any, alpha: Any = 1) -> Tensor:
+    """a + alpha·b with broadcasting."""
+    if alpha != 1:
+        b = mul(b, alpha)
+    return _add(a, b)
+
+
+def div(a: Any, b: Any, rounding_mode: str | None = None) -> Tensor:
+    """a / b (true division; rounding_mode 'floor' or 'trunc' as in PyTorch)."""
+    if rounding_mode is None:
+        return true_divide(a, b)
+    if rounding_mode == "floor":
+        return floor_divide(a, b)
+    if rounding_mode == "trunc":
+        q = true_divide(a, b)
+        return apply(_RULES["sign"], (q,)) * floor(abs(q))
+    raise GdRuntimeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' "
+                         f"but found '{rounding_mode}'")
+
+
+def logical_not(x: Tensor) -> Tensor:
+    """Elementwise not."""
+    return apply(_RULES["logical_not"], (_as_tensor(x),))
+
+
+def bitwise_not(x: Tensor) -> Tensor:
+    """~x."""
+    return apply(_RULES["bitwise_not"], (x,))
+
+
+def isnan(x: Tensor) -> Tensor:
+    """Elementwise isnan."""
+    return apply(_RULES["isnan"], (x,))
+
+
+def isfinite(x: Tensor) -> Tensor:
+    """Elementwise isfinite."""
+    return apply(_RULES["isfinite"], (x,))
+
+
+def square(x: Tensor) -> Tensor:
+    """x ** 2 (PyTorch records it as a power: PowBackward0)."""
+    return pow(x, 2)
+
+
+def log_of_number(a: float) -> float:
+    """log of a Python number with IEEE results (log 0 = -inf, log of negatives = nan)."""
+    if a > 0:
+        return math.log(a)
+    return -math.inf if a == 0 else math.nan
+
+
+def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
+    """Clip into [min, max]."""
+    if any(type(b) is Tensor and ((State.grad_enabled and b.requires_grad)
+                                  or (State.forward_level and b.tangent is not None))
+           for b in (min, max)):
+        # Bounds that are differentiated get the derivative where x is clipped to them (as
+        # in PyTorch's ClampBackward0); the primitive takes constant bounds, so compose.
+        out = x if min is None else where(x < min, min, x)
+        return out if max is None else where(out > max, max, out)
+    params = {}
+    if min is not None:
+        params["min"] = _arr(min)
+    if max is not None:
+        params["max"] = _arr(max)
+    return apply(_RULES["clamp"], (x,), params)
+
+
+def where(cond: Any, a: Any = None, b: Any = None) -> Tensor:
+    """a where cond else b (elementwise, broadcasting)."""
+    c = _as_tensor(cond)
+    if c.array.dtype != dtypes.boolean:
+        raise GdRuntimeError(
+            "where expected condition to be a boolean tensor, but got a tensor with dtype "
+            f"{dtypes.name_of(c.array.dtype).capitalize()}")
+    if type(a) is not Tensor and type(b) is not Tensor:
+        a = tensor(a)
+    return apply(_RULES["where"], (c, _operand(a), _operand(b)))
+
+
+def to_dtype(x: Tensor, dtype: Any) -> Tensor:
+    """Convert to a dtype (a copy that stays in the graph)."""
+    dt = dtypes_resolve(dtype)
+    if type(x) is not Tensor:
+        return tensor(x, dtype=dt)
+    return apply(_RULES["to_dtype"], (x,), {"dtype": dt})
+
+
+def to(x: Tensor, dtype: Any = None, **_: Any) -> Tensor:
+    """x.to(dtype): x itself when the dtype already matches."""
+    if dtype is None or (isinstance(dtype, str) and dtype == "cpu"):
+        return x
+    dt = dtypes_resolve(dtype)
+    return x if x.array.dtype == dt else to_dtype(x, dt)
+
+
+def clone(x: Tensor) -> Tensor:
+    """A copy that stays in the graph."""
+    return apply(_RULES["clone"], (x,))
+
+
+def contiguous(x: Tensor) -> Tensor:
+    """x itself (our tensors need no layout changes)."""
+    return x
+
+
+def allclose(a: Tensor, b: Any, rtol: float = 1e-05, atol: float = 1e-08,
+             equal_nan: bool = False) -> bool:
+    """Whether all elements are close."""
+    return bool(np.allclose(_arr(a), _arr(b), rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def isclose(a: Tensor, b: Any, rtol: float = 1e-05, atol: float = 1e-08,
+            equal_nan: bool = False) -> Tensor:
+    """Elementwise closeness."""
+    return tensor_from_array(np.asarray(np.isclose(_arr(a), _arr(b), rtol=rtol, atol=atol,
+                                                   equal_nan=equal_nan)))
+
+
+def equal(a: Tensor, b: Tensor) -> bool:
+    """Same shape and same values."""
+    return a.shape == b.shape and bool(np.array_equal(a.array, b.array))
+
+
+def numel(x: Tensor) -> int:
+    """Number of elements."""
+    return x.numel()

@@ -1,0 +1,151 @@
+"""Indexing: x[index] and x[index] = value, with PyTorch's index rules and messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from gradcli.ad.graph import Tensor
+from gradcli.ad.inplace import record_inplace
+from gradcli.ad.ops.creation import _arr, _unwrap_list
+from gradcli.ad.ops.elementwise import _operand
+from gradcli.ad.record import apply
+from gradcli.ad.registry import RULES as _RULES
+from gradcli.ad.state import State
+from gradcli.errors import GdRuntimeError
+
+# -- indexing ---------------------------------------------------------------------------
+
+def normalize_index(index: Any) -> tuple[Any, bool]:
+    """(numpy index, whether it is advanced) from a gd index (ints, slices, tensors, lists)."""
+    parts = index if isinstance(index, tuple) else (index,)
+    out = []
+    advanced = False
+    for p in parts:
+        if type(p) is Tensor:
+            a = p.array
+            if a.dtype.kind == "f":
+                raise GdRuntimeError(
+                    "tensors used as indices must be long, int, byte or bool tensors")
+            if a.ndim == 0 and a.dtype.kind in "iu":
+                out.append(int(a))
+                continue
+            out.append(a)
+            advanced = True
+        elif isinstance(p, list):
+            a = np.asarray(_unwrap_list(p))
+            if a.dtype.kind == "f":
+                raise GdRuntimeError(
+                    "tensors used as indices must be long, int, byte or bool tensors")
+            out.append(a)
+            advanced = True
+        elif isinstance(p, bool):
+            out.append(np.asarray(p))
+            advanced = True
+        elif isinstance(p, (int, np.integer)) or p is None or p is Ellipsis:
+            out.append(p)
+        elif isinstance(p, slice):
+            out.append(slice(_sl(p.start), _sl(p.stop), _sl(p.step)))
+            if p.step is not None and _sl(p.step) <= 0:
+                raise GdRuntimeError("step must be greater than zero")
+        else:
+            raise GdRuntimeError(
+                "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables "
+                "are valid indices")
+    return tuple(out), advanced
+
+
+def _sl(v: Any) -> Any:
+    if v is None:
+        return None
+    if type(v) is Tensor:
+        return int(v.item())
+    return int(v)
+
+
+def _index_kind(index: tuple[Any, ...], advanced: bool) -> str:
+    if advanced:
+        return "IndexBackward0"
+    for p in reversed(index):
+        if p is Ellipsis or (isinstance(p, slice) and p == slice(None)):
+            continue
+        if p is None:
+            return "UnsqueezeBackward0"
+        return "SliceBackward0" if isinstance(p, slice) else "SelectBackward0"
+    return "SliceBackward0"
+
+
+def _check_index(x: Tensor, index: tuple[Any, ...]) -> None:
+    dim = 0
+    shape = x.shape
+    for p in index:
+        if p is Ellipsis:
+            dim = len(shape) - _count_consuming(index[index.index(Ellipsis) + 1:]) \
+                if Ellipsis in index else dim
+            continue
+        if p is None:
+            continue
+        if isinstance(p, (int, np.integer)) and not isinstance(p, bool):
+            if dim >= len(shape):
+                raise GdRuntimeError(
+                    f"too many indices for tensor of dimension {len(shape)}")
+            if not -shape[dim] <= p < shape[dim]:
+                raise GdRuntimeError(
+                    f"index {p} is out of bounds for dimension {dim} with size {shape[dim]}")
+        if isinstance(p, np.ndarray) and p.dtype == np.bool_:
+            dim += p.ndim
+        else:
+            dim += 1
+    if dim > len(shape):
+        raise GdRuntimeError(f"too many indices for tensor of dimension {len(shape)}")
+
+
+def _count_consuming(parts: tuple[Any, ...]) -> int:
+    n = 0
+    for p in parts:
+        if p is None or p is Ellipsis:
+            continue
+        n += p.ndim if isinstance(p, np.ndarray) and p.dtype == np.bool_ else 1
+    return n
+
+
+def getitem(x: Tensor, index: Any) -> Tensor:
+    """x[index]."""
+    idx, advanced = normalize_index(index)
+    _check_index(x, idx)
+    return getitem_raw(x, idx, _index_kind(idx, advanced))
+
+
+def getitem_raw(x: Tensor, index: Any, kind: str) -> Tensor:
+    """x[index] for an already-normalized numpy index."""
+    return apply(_RULES["getitem"], (x,), {"index": index, "kind": kind})
+
+
+def index_add_into(g: Tensor, shape: tuple[int, ...], index: Any) -> Tensor:
+    """Zeros of shape with g added at index."""
+    return apply(_RULES["index_add_into"], (g,), {"shape": tuple(shape), "index": index})
+
+
+def index_put(x: Tensor, value: Any, index: Any, kind: str) -> Tensor:
+    """A copy of x with x[index] = value (differentiable in x and value)."""
+    return apply(_RULES["index_put"], (x, _operand(value)), {"index": index, "kind": kind})
+
+
+def setitem(x: Tensor, index: Any, value: Any) -> None:
+    """x[index] = value, in place (PyTorch's CopySlices / IndexPutBackward0 semantics)."""
+    idx, advanced = normalize_index(index)
+    _check_index(x, idx)
+    v = _operand(value)
+    vt = type(v) is Tensor
+    if (State.grad_enabled and (x.requires_grad or (vt and v.requires_grad))) or (
+        State.forward_level and (x.tangent is not None or (vt and v.tangent is not None))
+    ):
+        kind = "IndexPutBackward0" if advanced else "CopySlices"
+        record_inplace(x, index_put(x, v, idx, kind))
+        return
+    try:
+        x.array[idx] = _arr(v)
+    except ValueError as e:
+        raise GdRuntimeError(f"shape mismatch: {e}") from None
+    x._vc[0] += 1

@@ -1,0 +1,190 @@
+"""The Tensor surface: in-place ops (x.add_(…)), the operators and the method
+whitelist (gradcli.ad.tensor.install_operators puts them on the class).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gradcli.ad import dtypes
+from gradcli.ad.graph import Tensor
+from gradcli.ad.inplace import record_inplace
+from gradcli.ad.ops.creation import _as_tensor, _num
+from gradcli.ad.ops.elementwise import (
+    _add,
+    abs,
+    add,
+    allclose,
+    bitwise_not,
+    ceil,
+    clamp,
+    clone,
+    contiguous,
+    cos,
+    div,
+    eq,
+    equal,
+    exp,
+    floor,
+    floor_divide,
+    ge,
+    gt,
+    isclose,
+    isfinite,
+    isnan,
+    le,
+    log,
+    log1p,
+    logical_and,
+    logical_not,
+    logical_or,
+    lt,
+    maximum,
+    minimum,
+    mul,
+    ne,
+    neg,
+    pow,
+    reciprocal,
+    relu,
+    remainder,
+    round,
+    sigmoid,
+    sign,
+    sin,
+    sqrt,
+    square,
+    sub,
+    tan,
+    tanh,
+    to,
+    to_dtype,
+    true_divide,
+    where,
+)
+from gradcli.ad.ops.indexing import getitem, setitem
+from gradcli.ad.ops.linalg import dot, matmul, mm, mv
+from gradcli.ad.ops.reductions import (
+    amax,
+    amin,
+    argmax,
+    argmin,
+    log_softmax,
+    logsumexp,
+    max,
+    mean,
+    min,
+    norm,
+    prod,
+    softmax,
+    sum,
+)
+from gradcli.ad.ops.shape import (
+    diag,
+    expand,
+    expand_as,
+    flatten,
+    permute,
+    reshape,
+    squeeze,
+    t,
+    transpose,
+    unsqueeze,
+    view,
+)
+from gradcli.ad.record import apply
+from gradcli.ad.registry import RULES as _RULES
+
+# -- in-place ops -----------------------------------------------------------------------
+
+def _inplace(fn: Any):
+    def op(x: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        return record_inplace(x, fn(x, *args, **kwargs))
+
+    op.__name__ = fn.__name__ + "_"
+    op.__doc__ = f"In-place {fn.__name__}: x = {fn.__name__}(x, ...), bumping x's version."
+    return op
+
+
+def fill_(x: Tensor, value: Any) -> Tensor:
+    """Fill x with value in place."""
+    return record_inplace(x, apply(_RULES["fill"], (x,), {"value": _num(value)}))
+
+
+def zero_(x: Tensor) -> Tensor:
+    """Zero x in place."""
+    return fill_(x, 0)
+
+
+def copy_(x: Tensor, src: Tensor) -> Tensor:
+    """Copy src's values into x in place (broadcasting)."""
+    return record_inplace(x, add(mul(x, 0), to_dtype(_as_tensor(src), x.dtype)))
+
+
+INPLACE = {
+    "add_": _inplace(add), "sub_": _inplace(sub), "mul_": _inplace(mul),
+    "div_": _inplace(div), "pow_": _inplace(pow), "clamp_": _inplace(clamp),
+    "neg_": _inplace(neg), "exp_": _inplace(exp), "log_": _inplace(log),
+    "sqrt_": _inplace(sqrt), "sin_": _inplace(sin), "cos_": _inplace(cos),
+    "tanh_": _inplace(tanh), "sigmoid_": _inplace(sigmoid), "relu_": _inplace(relu),
+    "abs_": _inplace(abs), "fill_": fill_, "zero_": zero_, "copy_": copy_,
+    "clamp_min_": _inplace(lambda x, m: clamp(x, min=m)),
+    "clamp_max_": _inplace(lambda x, m: clamp(x, max=m)),
+}
+
+
+relu_ = INPLACE["relu_"]
+
+
+# -- the Tensor surface -----------------------------------------------------------------
+
+def _swap(fn: Any):
+    def op(a: Any, b: Any) -> Tensor:
+        return fn(b, a)
+
+    return op
+
+
+#: The Tensor class's operators (gradcli.ad.tensor.install_operators puts them there).
+OPERATORS: dict[str, Any] = {
+    "__add__": _add, "__radd__": _swap(_add), "__sub__": sub, "__rsub__": _swap(sub),
+    "__mul__": mul, "__rmul__": _swap(mul), "__truediv__": true_divide,
+    "__rtruediv__": _swap(true_divide), "__floordiv__": floor_divide,
+    "__rfloordiv__": _swap(floor_divide), "__mod__": remainder,
+    "__rmod__": _swap(remainder), "__pow__": pow, "__rpow__": _swap(pow),
+    "__matmul__": matmul, "__rmatmul__": _swap(matmul), "__neg__": neg,
+    "__pos__": lambda a: a, "__abs__": abs, "__invert__": bitwise_not,
+    "__lt__": lt, "__le__": le, "__gt__": gt, "__ge__": ge, "__eq__": eq, "__ne__": ne,
+    "__and__": logical_and, "__or__": logical_or,
+    "__getitem__": getitem, "__setitem__": setitem,
+    "__iadd__": INPLACE["add_"], "__isub__": INPLACE["sub_"],
+    "__imul__": INPLACE["mul_"], "__itruediv__": INPLACE["div_"],
+}
+
+
+#: Tensor methods by name (x.name(...) calls fn(x, ...)): the interpreter's whitelist.
+METHODS: dict[str, Any] = {
+    "add": add, "sub": sub, "mul": mul, "div": div, "pow": pow, "neg": neg,
+    "exp": exp, "log": log, "log1p": log1p, "sqrt": sqrt, "sin": sin, "cos": cos, "tan": tan,
+    "tanh": tanh, "sigmoid": sigmoid, "relu": relu, "abs": abs, "sign": sign,
+    "floor": floor, "ceil": ceil, "round": round, "reciprocal": reciprocal, "square": square,
+    "clamp": clamp, "clip": clamp, "maximum": maximum, "minimum": minimum,
+    "sum": sum, "mean": mean, "prod": prod, "max": max, "min": min, "amax": amax,
+    "amin": amin, "argmax": argmax, "argmin": argmin, "norm": norm, "logsumexp": logsumexp,
+    "softmax": softmax, "log_softmax": log_softmax,
+    "reshape": reshape, "view": view, "flatten": flatten, "expand": expand,
+    "expand_as": expand_as, "transpose": transpose, "t": t, "permute": permute,
+    "squeeze": squeeze, "unsqueeze": unsqueeze, "diag": diag,
+    "matmul": matmul, "mm": mm, "mv": mv, "dot": dot,
+    "eq": eq, "ne": ne, "lt": lt, "le": le, "gt": gt, "ge": ge,
+    "logical_not": logical_not, "logical_and": logical_and, "logical_or": logical_or,
+    "isnan": isnan, "isfinite": isfinite, "allclose": allclose, "isclose": isclose,
+    "equal": equal, "clone": clone, "contiguous": contiguous, "to": to,
+    "float": lambda x: to(x, dtypes.float32), "double": lambda x: to(x, dtypes.float64),
+    "long": lambda x: to(x, dtypes.int64), "int": lambda x: to(x, dtypes.int64),
+    "bool": lambda x: to(x, dtypes.boolean), "type_as": lambda x, o: to(x, o.dtype),
+    "remainder": remainder, "floor_divide": floor_divide,
+    "clamp_min": lambda x, m: clamp(x, min=m), "clamp_max": lambda x, m: clamp(x, max=m),
+    "masked_fill": lambda x, m, v: where(_as_tensor(m), v, x),
+    **INPLACE,
+}

@@ -1,0 +1,183 @@
+"""Reductions: sum, mean, prod, max/min (with indices), norms, logsumexp, softmax."""
+
+from __future__ import annotations
+
+import math
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from gradcli.ad.graph import Tensor, tensor_from_array
+from gradcli.ad.ops.creation import _as_tensor, dtypes_resolve
+from gradcli.ad.ops.elementwise import abs, clone, maximum, minimum, to_dtype
+from gradcli.ad.record import apply
+from gradcli.ad.registry import RULES as _RULES
+from gradcli.errors import GdRuntimeError
+
+# -- reductions -------------------------------------------------------------------------
+
+def _dim_params(dim: Any, keepdim: bool) -> dict[str, Any]:
+    if dim is None:
+        return {"keepdim": keepdim} if keepdim else {}
+    if isinstance(dim, list):
+        dim = tuple(dim)
+    return {"dim": dim, "keepdim": keepdim}
+
+
+def sum(x: Tensor, dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
+    """Sum over dims (all by default)."""
+    if dtype is not None:
+        x = to_dtype(x, dtypes_resolve(dtype))
+    return apply(_RULES["sum"], (_as_tensor(x),), _dim_params(dim, keepdim))
+
+
+def mean(x: Tensor, dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
+    """Mean over dims (all by default)."""
+    if dtype is not None:
+        x = to_dtype(x, dtypes_resolve(dtype))
+    return apply(_RULES["mean"], (x,), _dim_params(dim, keepdim))
+
+
+def prod(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """Product over a dim (all by default)."""
+    return apply(_RULES["prod"], (x,), _dim_params(dim, keepdim))
+
+
+class MinMax(NamedTuple):
+    """(values, indices), as torch.max(x, dim) returns."""
+
+    values: Tensor
+    indices: Tensor
+
+
+class MinResult(MinMax):
+    """(values, indices) of torch.min(x, dim): prints as torch.return_types.min."""
+
+    __slots__ = ()
+
+
+def _extreme(kind: str, x: Tensor, dim: Any, keepdim: bool, other: Any) -> Any:
+    if other is not None:
+        return maximum(x, other) if kind == "max" else minimum(x, other)
+    if dim is None:
+        return apply(_RULES["amax" if kind == "max" else "amin"], (x,))
+    if not isinstance(dim, int):
+        raise GdRuntimeError(f"{kind}(): dim must be an int")
+    arr = x.array
+    if arr.ndim == 0:
+        result = MinMax if kind == "max" else MinResult
+        return result(clone(x), tensor_from_array(np.zeros((), np.int64)))
+    if not -arr.ndim <= dim < arr.ndim:
+        raise GdRuntimeError(f"Dimension out of range (expected to be in range of "
+                             f"[{-arr.ndim}, {arr.ndim - 1}], but got {dim})")
+    if arr.shape[dim] == 0:
+        raise GdRuntimeError(f"{kind}(): Expected reduction dim {dim} to have non-zero size.")
+    pick = np.argmax if kind == "max" else np.argmin
+    index = np.expand_dims(pick(arr, axis=dim), dim)
+    values = apply(_RULES[kind + "_dim"], (x,),
+                   {"index": index, "dim": dim, "keepdim": keepdim})
+    idx = index if keepdim else np.squeeze(index, axis=dim)
+    result = MinMax if kind == "max" else MinResult
+    return result(values, tensor_from_array(idx.astype(np.int64)))
+
+
+def max(x: Tensor, dim: Any = None, keepdim: bool = False, other: Any = None) -> Any:
+    """max(x), max(x, dim) → (values, indices), or max(x, other) elementwise."""
+    if isinstance(dim, Tensor):
+        return maximum(x, dim)
+    return _extreme("max", x, dim, keepdim, other)
+
+
+def min(x: Tensor, dim: Any = None, keepdim: bool = False, other: Any = None) -> Any:
+    """min(x), min(x, dim) → (values, indices), or min(x, other) elementwise."""
+    if isinstance(dim, Tensor):
+        return minimum(x, dim)
+    return _extreme("min", x, dim, keepdim, other)
+
+
+def amax(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """Maximum over dims."""
+    return apply(_RULES["amax"], (x,), _dim_params(dim, keepdim))
+
+
+def amin(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """Minimum over dims."""
+    return apply(_RULES["amin"], (x,), _dim_params(dim, keepdim))
+
+
+def argmax(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """Index of the maximum."""
+    return apply(_RULES["argmax"], (x,), _dim_params(dim, keepdim))
+
+
+def argmin(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """Index of the minimum."""
+    return apply(_RULES["argmin"], (x,), _dim_params(dim, keepdim))
+
+
+def norm(x: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False,
+         ord: Any = None) -> Tensor:
+    """Vector p-norm (torch.norm / torch.linalg.norm of a vector)."""
+    if ord is not None:
+        p = ord
+    if p == "fro" or p is None:
+        p = 2.0
+    if isinstance(p, str):
+        raise GdRuntimeError(f"norm: unsupported p={p!r}")
+    params = {"p": float(p)}
+    params.update(_dim_params(dim, keepdim))
+    return apply(_RULES["norm"], (x,), params)
+
+
+def linalg_norm(x: Tensor, ord: Any = None, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """torch.linalg.norm: a vector norm, or a matrix norm when ord is given for a 2-D input
+    (or a 2-tuple dim): there, 1 and inf are the largest column and row sums of |x|."""
+    if ord is None or isinstance(dim, int) or (dim is None and x.ndim == 1):
+        return norm(x, 2.0 if ord is None else ord, dim, keepdim)
+    if dim is None:
+        if x.ndim != 2:
+            raise GdRuntimeError("linalg.norm: If dim is not specified but ord is, the input "
+                                 f"must be 1D or 2D. Got {x.ndim}D.")
+        dim = (0, 1)
+    dims = tuple(dim)
+    if len(dims) != 2:
+        raise GdRuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {dims}")
+    if ord == "fro":
+        return norm(x, 2.0, dims, keepdim)
+    if ord not in (1, -1, math.inf, -math.inf):
+        raise GdRuntimeError(f"linalg.matrix_norm: Order {ord} not supported."
+                             if ord not in (2, -2, "nuc") else
+                             f"linalg.matrix_norm: ord={ord} needs singular values, which "
+                             "gradcli does not compute")
+    r, c = (d % x.ndim for d in dims)
+    summed, extreme = (r, c) if ord in (1, -1) else (c, r)
+    s = sum(abs(x), summed, keepdim)
+    if not keepdim and extreme > summed:
+        extreme -= 1
+    return (amax if ord > 0 else amin)(s, extreme, keepdim)
+
+
+def logsumexp(x: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
+    """log Σ exp(x) over dims."""
+    return apply(_RULES["logsumexp"], (x,), _dim_params(dim, keepdim))
+
+
+def softmax(x: Tensor, dim: int | None = None, dtype: Any = None) -> Tensor:
+    """Softmax along dim."""
+    if dtype is not None:
+        x = to_dtype(x, dtypes_resolve(dtype))
+    return apply(_RULES["softmax"], (x,), {"dim": _implicit_dim(x, dim)})
+
+
+def log_softmax(x: Tensor, dim: int | None = None, dtype: Any = None) -> Tensor:
+    """log(softmax(x)) along dim."""
+    if dtype is not None:
+        x = to_dtype(x, dtypes_resolve(dtype))
+    return apply(_RULES["log_softmax"], (x,), {"dim": _implicit_dim(x, dim)})
+
+
+def _implicit_dim(x: Tensor, dim: int | None) -> int:
+    if dim is not None:
+        return dim
+    # PyTorch's legacy choice when dim is omitted.
+    return 0 if x.ndim in (0, 1, 3) else 1

@@ -1,0 +1,199 @@
+"""Shape ops: reshape/view, expand, transpose, permute, (un)squeeze, cat, stack,
+diag, and gather/scatter along a dim.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from gradcli.ad.graph import Tensor, tensor_from_array
+from gradcli.ad.ops.creation import _as_tensor, _shape_args
+from gradcli.ad.record import apply
+from gradcli.ad.registry import RULES as _RULES
+from gradcli.ad.state import State, check_size
+from gradcli.errors import GdRuntimeError
+
+
+def _infer_shape(shape: tuple[int, ...], numel: int) -> tuple[int, ...]:
+    if -1 in shape:
+        known = 1
+        for s in shape:
+            if s != -1:
+                known *= s
+        if shape.count(-1) > 1:
+            raise GdRuntimeError("only one dimension can be inferred")
+        if known == 0 or numel % known:
+            raise GdRuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+        shape = tuple(numel // known if s == -1 else s for s in shape)
+    n = 1
+    for s in shape:
+        n *= s
+    if n != numel:
+        raise GdRuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+    return shape
+
+
+def reshape(x: Tensor, *shape: Any) -> Tensor:
+    """Reshape (one dim may be -1)."""
+    s = _infer_shape(_shape_args(shape), x.array.size)
+    return apply(_RULES["reshape"], (x,), {"shape": s})
+
+
+view = reshape
+
+
+def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    """Merge dims start_dim..end_dim into one."""
+    shp = x.shape
+    if not shp:
+        return reshape(x, (1,))
+    s, e = start_dim % len(shp), end_dim % len(shp)
+    mid = 1
+    for d in shp[s:e + 1]:
+        mid *= d
+    return reshape(x, (*shp[:s], mid, *shp[e + 1:]))
+
+
+def expand(x: Tensor, *shape: Any) -> Tensor:
+    """Broadcast to a shape (-1 keeps a dim)."""
+    s = _shape_args(shape)
+    lead = len(s) - x.ndim
+    if lead < 0:
+        raise GdRuntimeError(
+            f"expand: the number of sizes provided ({len(s)}) must be greater or equal to the "
+            f"number of dimensions in the tensor ({x.ndim})")
+    s = tuple(x.shape[i - lead] if n == -1 else n for i, n in enumerate(s))
+    if s == x.shape:
+        return x
+    if State.in_backward and not State.grad_enabled and not State.forward_level:
+        # A backward pass that records nothing only reads its cotangents: sum's and mean's
+        # VJP broadcast g as a read-only view instead of writing a full-size copy (W3).
+        # The engine copies such a view before handing it out as a .grad or grad() result.
+        try:
+            return tensor_from_array(np.broadcast_to(x.array, s))
+        except ValueError:
+            pass  # apply reports it in PyTorch's words
+    check_size(math.prod(s))  # before numpy materializes the broadcast
+    return apply(_RULES["expand"], (x,), {"shape": s})
+
+
+def expand_as(x: Tensor, other: Tensor) -> Tensor:
+    """Broadcast to other's shape."""
+    return expand(x, other.shape)
+
+
+def broadcast_to(x: Tensor, shape: Any) -> Tensor:
+    """Broadcast to a shape."""
+    return expand(x, shape)
+
+
+def sum_to(x: Tensor, shape: tuple[int, ...]) -> Tensor:
+    """Sum a broadcast tensor back down to shape."""
+    if x.shape == tuple(shape):
+        return x
+    return apply(_RULES["sum_to"], (x,), {"shape": tuple(shape)})
+
+
+def transpose(x: Tensor, dim0: int, dim1: int, short: bool = False) -> Tensor:
+    """Swap two dims."""
+    if x.ndim < 2 and dim0 in (0, -1) and dim1 in (0, -1):
+        return apply(_RULES["transpose"], (x,), {"dim0": 0, "dim1": 0, "short": short}) \
+            if x.ndim == 1 else apply(_RULES["reshape"], (x,), {"shape": ()})
+    return apply(_RULES["transpose"], (x,), {"dim0": dim0, "dim1": dim1, "short": short})
+
+
+def t(x: Tensor) -> Tensor:
+    """Transpose of a ≤2-D tensor."""
+    if x.ndim > 2:
+        raise GdRuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {x.ndim}D")
+    if x.ndim < 2:
+        return apply(_RULES["transpose"], (x,), {"dim0": 0, "dim1": 0, "short": True}) \
+            if x.ndim == 1 else apply(_RULES["reshape"], (x,), {"shape": ()})
+    return transpose(x, 0, 1, True)
+
+
+def permute(x: Tensor, *dims: Any) -> Tensor:
+    """Reorder dims."""
+    d = _shape_args(dims)
+    if len(d) != x.ndim:
+        raise GdRuntimeError(
+            "permute(sparse_coo): number of dimensions in the tensor input does not match the "
+            f"length of the desired ordering of dimensions i.e. input.dim() = {x.ndim} is not "
+            f"equal to len(dims) = {len(d)}")
+    return apply(_RULES["permute"], (x,), {"dims": d})
+
+
+def T(x: Tensor) -> Tensor:
+    """x.T: all dims reversed."""
+    return permute(x, tuple(range(x.ndim))[::-1])
+
+
+def squeeze(x: Tensor, dim: Any = None, dims_variant: bool = False) -> Tensor:
+    """Drop size-1 dims."""
+    params: dict[str, Any] = {"dim": dim}
+    if dims_variant:
+        params["dims_variant"] = True
+    return apply(_RULES["squeeze"], (x,), params)
+
+
+def unsqueeze(x: Tensor, dim: int) -> Tensor:
+    """Insert a size-1 dim."""
+    if dim < 0:
+        dim += x.ndim + 1
+    return apply(_RULES["unsqueeze"], (x,), {"dim": dim})
+
+
+def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    """Concatenate along a dim."""
+    ts = tuple(_as_tensor(t) for t in tensors)
+    if not ts:
+        raise GdRuntimeError("torch.cat(): expected a non-empty list of Tensors")
+    return apply(_RULES["cat"], ts, {"dim": dim})
+
+
+concat = cat
+
+
+def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    """Stack along a new dim."""
+    ts = tuple(_as_tensor(t) for t in tensors)
+    if not ts:
+        raise GdRuntimeError("stack expects a non-empty TensorList")
+    shapes = {t.shape for t in ts}
+    if len(shapes) > 1:
+        raise GdRuntimeError(
+            f"stack expects each tensor to be equal size, but got {list(ts[0].shape)} at entry 0 "
+            f"and {list(next(t.shape for t in ts if t.shape != ts[0].shape))} at entry "
+            f"{next(i for i, t in enumerate(ts) if t.shape != ts[0].shape)}")
+    return apply(_RULES["stack"], ts, {"dim": dim})
+
+
+def diag(x: Tensor, diagonal: int = 0) -> Tensor:
+    """Matrix from a vector's diagonal, or a matrix's diagonal."""
+    if x.ndim == 1:
+        n = x.shape[0] + (diagonal if diagonal >= 0 else -diagonal)  # (ops.abs shadows abs)
+        check_size(n * n)
+    return apply(_RULES["diag"], (x,), {"diagonal": diagonal, "embed": x.ndim == 1})
+
+
+def diag_transpose(g: Tensor, shape: tuple[int, ...], diagonal: int) -> Tensor:
+    """The transpose of diag: back from a diagonal (or matrix) to `shape`."""
+    if len(shape) == 1:
+        return diag(g, diagonal)
+    return apply(_RULES["diag_embed_like"], (g,), {"shape": tuple(shape), "diagonal": diagonal})
+
+
+def take_along(x: Tensor, index: np.ndarray, dim: int, keepdim: bool) -> Tensor:
+    """Values at indices along a dim."""
+    return apply(_RULES["take_along"], (x,), {"index": index, "dim": dim, "keepdim": keepdim})
+
+
+def scatter_along(g: Tensor, shape: tuple[int, ...], index: np.ndarray, dim: int,
+                  keepdim: bool) -> Tensor:
+    """Zeros of shape with g placed at indices along a dim."""
+    return apply(_RULES["scatter_along"], (g,),
+                 {"shape": shape, "index": index, "dim": dim, "keepdim": keepdim})

@@ -1,0 +1,285 @@
+"""Recording: `apply`, the one function that runs an op and records it on the tape.
+
+Running an op through `apply` computes its forward kernel and, when grad mode is on
+and an input requires grad, makes a `Node`: the rule, the inputs it saved (with their
+versions, for the in-place check), and for each input the edge to follow backward
+(the input's grad_fn, or the leaf itself). In forward mode it also computes the
+output's tangent with the rule's JVP; under anomaly detection it checks the output.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from gradcli.ad.graph import Node, Tensor, tensor_from_array
+from gradcli.ad.kernels import TorchError
+from gradcli.ad.registry import RULES
+from gradcli.ad.state import (
+    MEMORY_CHECK_BYTES,
+    POSITION,
+    State,
+    check_broadcast,
+    check_memory,
+    check_size,
+    grad_mode,
+)
+from gradcli.errors import GdLimitError, GdRuntimeError
+
+if TYPE_CHECKING:
+    from gradcli.ad.registry import Rule
+
+ndarray = np.ndarray
+EMPTY: dict[str, Any] = {}
+
+
+def _leaf_edge(t: Tensor) -> Any:
+    fn = t.grad_fn
+    return fn if fn is not None else t
+
+
+_BROADCASTING = frozenset(("binary", "elementwise", "loss"))
+
+
+def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> Tensor:
+    """Run one op: forward kernel, then record a node if any input requires grad."""
+    # Unary and binary ops spelled out: this runs for every op, and per-op overhead is
+    # what scalar and small-tensor programs pay (bench W1, W2).
+    n = len(args)
+    if n == 1:
+        a = args[0]
+        arrays = [a.array if type(a) is Tensor else a]
+    elif n == 2:
+        a, b = args
+        x = a.array if type(a) is Tensor else a
+        y = b.array if type(b) is Tensor else b
+        arrays = [x, y]
+        if ((x.size if type(x) is ndarray else 1) * (y.size if type(y) is ndarray else 1)
+                > State.max_elements and rule.kind in _BROADCASTING):
+            check_broadcast(arrays)
+    else:
+        arrays = [a.array if type(a) is Tensor else a for a in args]
+        if rule.kind in _BROADCASTING and n > 1:
+            check_broadcast(arrays)
+    try:
+        out = rule.forward(*arrays, **params)
+    except GdRuntimeError:
+        raise
+    except TorchError as e:
+        raise GdRuntimeError(str(e)) from None
+    except np.exceptions.AxisError as e:
+        raise GdRuntimeError(_dimension_message(e, arrays)) from None
+    except (ValueError, TypeError, IndexError, ZeroDivisionError, OverflowError) as e:
+        raise GdRuntimeError(rule.explain_failure(arrays, params, e)) from None
+    except MemoryError:
+        raise GdLimitError(f"out of memory computing '{rule.name}'",
+                           hint="lower the sizes involved", limit="max_memory") from None
+    if type(out) is not ndarray:
+        out = np.asarray(out)
+    if out.size > State.max_elements:
+        check_size(out.size)
+    State.allocated += out.nbytes
+    if State.allocated > MEMORY_CHECK_BYTES:
+        check_memory()
+    t = Tensor.__new__(Tensor)
+    t.array = out
+    t.grad = None
+    t.grad_fn = None
+    t._vc = [0]
+    t._view = None
+    t.tangent = None
+    t.requires_grad = False
+    if rule.views and np.may_share_memory(out, arrays[0]):
+        # numpy made a view: out aliases the input's storage, so an in-place change of
+        # either changes both. They share the version counter (the saved-tensor check),
+        # and out remembers its base, whose graph an in-place change of out must update.
+        t._vc = args[0]._vc
+        t._view = (args[0], rule, params, t._vc[0])
+    if State.grad_enabled:
+        if rule.differentiable and out.dtype.kind == "f":
+            for a in args:
+                if type(a) is Tensor and a.requires_grad:
+                    _record(rule, args, params, t)
+                    break
+        else:
+            for a in args:
+                if type(a) is Tensor and a.requires_grad:
+                    # Nothing to record (a comparison, say), but the output depends on a
+                    # tensor that requires grad: advance the counter so control flow that
+                    # tests it can tell (explain's "depends on input").
+                    State.seq += 1
+                    break
+    if State.detect_anomaly:
+        _check_finite(rule, t, arrays)
+    if State.forward_level:
+        _propagate_tangent(rule, args, params, t)
+    return t
+
+
+def _dimension_message(e: np.exceptions.AxisError, arrays: list[Any]) -> str:
+    """PyTorch's wording for a dim outside a tensor's range."""
+    ndim = e.ndim if e.ndim is not None else next(
+        (a.ndim for a in arrays if type(a) is ndarray), 0)
+    lo, hi = (-1, 0) if ndim == 0 else (-ndim, ndim - 1)
+    return (f"Dimension out of range (expected to be in range of [{lo}, {hi}], but got "
+            f"{e.axis})")
+
+
+def _record(rule: Rule, args: tuple[Any, ...], params: dict[str, Any], t: Tensor) -> None:
+    if len(args) == 1:
+        # apply records only when an input is a tensor requiring grad: here, this one.
+        a = args[0]
+        if a._view is not None:
+            _sync_view(a)
+        fn = a.grad_fn
+        parents: tuple[Any, ...] = (fn if fn is not None else a,)
+        versions = (a._vc[0],) if rule.saves_inputs else None
+    elif len(args) == 2:
+        a, b = args
+        ta = type(a) is Tensor
+        tb = type(b) is Tensor
+        if ta and a._view is not None:
+            _sync_view(a)
+        if tb and b._view is not None:
+            _sync_view(b)
+        parents = ((_leaf_edge(a) if a.requires_grad else None) if ta else None,
+                   (_leaf_edge(b) if b.requires_grad else None) if tb else None)
+        versions = ((a._vc[0] if ta else 0, b._vc[0] if tb else 0)
+                    if rule.saves_inputs else None)
+    else:
+        for a in args:
+            if type(a) is Tensor and a._view is not None:
+                _sync_view(a)
+        parents = tuple(
+            (_leaf_edge(a) if a.requires_grad else None) if type(a) is Tensor else None
+            for a in args
+        )
+        versions = (
+            tuple(a._vc[0] if type(a) is Tensor else 0 for a in args)
+            if rule.saves_inputs else None
+        )
+    node = Node(rule, args, params, parents, versions)
+    if rule.saves_out:
+        node.out = t
+    t.grad_fn = node
+    t.requires_grad = True
+    if State.tape is not None:
+        State.tape.append(node)
+    if State.on_record is not None:
+        State.on_record(node, t)
+
+
+def _propagate_tangent(rule: Rule, args: tuple[Any, ...], params: dict[str, Any],
+                       t: Tensor) -> None:
+    if not rule.differentiable or t.array.dtype.kind != "f":
+        return  # before any other work: comparisons (while norm(b) < tol) are common
+    for a in args:
+        if type(a) is Tensor and a._view is not None:
+            _sync_view(a)
+    tangents = [a.tangent if type(a) is Tensor else None for a in args]
+    for x in tangents:
+        if x is not None:
+            break
+    else:
+        return
+    if not rule.sparse_tangents:
+        # General rules get real zeros for float inputs without a tangent.
+        tangents = [
+            tan if tan is not None or type(a) is not Tensor or a.array.dtype.kind != "f"
+            else tensor_from_array(np.zeros_like(a.array))
+            for a, tan in zip(args, tangents, strict=True)
+        ]
+    level = State.forward_level
+    anomaly = State.detect_anomaly
+    State.forward_level = 0  # a JVP rule's own ops carry no tangents of their own
+    State.detect_anomaly = False  # the rule's own ops are not the program's: check the result
+    try:
+        tan = rule.jvp(tangents, t, *args, **params)
+    finally:
+        State.forward_level = level
+        State.detect_anomaly = anomaly
+    if anomaly and tan is not None and not np.isfinite(tan.array).all():
+        bad = "nan" if np.isnan(tan.array).any() else "inf"
+        raise AnomalyError(
+            f"anomaly detected: the forward-mode derivative (tangent) of '{rule.name}' is "
+            f"{bad}{where_text(POSITION.span)}", POSITION.span, rule.name)
+    if tan is not None:
+        if tan.array.shape != t.array.shape:  # a JVP may give a broadcastable tangent
+            check_size(math.prod(t.array.shape))
+            tan = apply(RULES["expand"], (tan,), {"shape": t.array.shape})
+        if tan.array.dtype != t.array.dtype:
+            tan = apply(RULES["to_dtype"], (tan,), {"dtype": t.array.dtype})
+    t.tangent = tan
+
+
+class AnomalyError(GdRuntimeError):
+    """A NaN or infinity appeared (raised only when anomaly detection is on).
+
+    Its span is the source position of the op that produced it (for the backward
+    pass too: the op whose gradient went bad), and the message names op and line.
+    """
+
+    def __init__(self, message: str, node_span: object = None, op: str = "",
+                 hint: str | None = None) -> None:
+        super().__init__(message, node_span if getattr(node_span, "line", None) else None,
+                         hint or _anomaly_hint(op))
+        self.node_span = node_span
+        self.op = op
+
+
+_ANOMALY_CAUSES = {
+    "log": "log of zero or of a negative number",
+    "log1p": "log1p of -1 or less",
+    "sqrt": "sqrt of a negative number (or its gradient at 0)",
+    "div": "a division by zero (0/0 is nan)",
+    "pow": "a negative base to a fractional power, or 0 to a negative power",
+    "exp": "exp overflowing (its argument is above ~88 in float32)",
+    "reciprocal": "1/0",
+    "norm": "the gradient of a norm at 0",
+}
+
+
+def _anomaly_hint(op: str) -> str:
+    cause = _ANOMALY_CAUSES.get(op)
+    return (f"the usual cause is {cause}; " if cause else "") + \
+        "print the op's inputs to see the values that produced it"
+
+
+def where_text(span: object) -> str:
+    """' at line L:C' for a span, '' when there is none."""
+    line = getattr(span, "line", None)
+    return f" at line {line}:{getattr(span, 'column', 0)}" if line else ""
+
+
+def _check_finite(rule: Rule, t: Tensor, arrays: list[Any] | None = None) -> None:
+    a = t.array
+    if a.dtype.kind == "f" and not np.isfinite(a).all():
+        bad = "nan" if np.isnan(a).any() else "inf"
+        given = ""
+        if arrays and any(type(x) is ndarray and x.dtype.kind == "f" and not np.isfinite(x).all()
+                          for x in arrays):
+            given = " (an input already held nan or inf: it came from a constant or an input)"
+        raise AnomalyError(
+            f"anomaly detected: '{rule.name}' produced {bad} in the forward pass"
+            f"{where_text(POSITION.span)}{given}", POSITION.span, rule.name)
+
+
+def _sync_view(t: Tensor) -> None:
+    """Bring a view's graph (and tangent) up to date after its storage changed in place
+    through its base or another view: the view op again, on the base's current history
+    (PyTorch regenerates a view's grad_fn the same way)."""
+    assert t._view is not None
+    base, rule, params, version = t._view
+    if version == t._vc[0]:
+        return
+    t._view = (base, rule, params, t._vc[0])
+    if t.grad_fn is None and t.tangent is None:
+        return
+    with grad_mode(True):  # the view's history must follow its base's, whatever the mode
+        fresh = apply(rule, (base,), params)
+    if fresh.grad_fn is not None:
+        t.grad_fn = fresh.grad_fn
+    if State.forward_level:
+        t.tangent = fresh.tangent

@@ -1,0 +1,96 @@
+"""The type of a derivative-table entry, and the table itself (filled by `rules.py`).
+
+Kept apart from `rules.py` so that the ops can look rules up by name without
+importing the module that defines them in terms of the ops.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from gradcli.ad import kernels as K
+
+
+class Rule:
+    """One primitive: how to compute it, and how to differentiate it both ways."""
+
+    __slots__ = (
+        "batchable",
+        "differentiable",
+        "doc",
+        "formula",
+        "forward",
+        "jvp",
+        "kind",
+        "name",
+        "saved_for_partner",
+        "saves_inputs",
+        "saves_out",
+        "sparse_tangents",
+        "torch_keeps",
+        "torch_name",
+        "views",
+        "vjp",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        torch_name: str | Callable[[tuple[Any, ...] | None, dict[str, Any]], str],
+        forward: Callable[..., Any],
+        vjp: Callable[..., tuple[Any, ...]] | None,
+        jvp: Callable[..., Any] | None,
+        *,
+        kind: str,
+        doc: str,
+        saves_inputs: bool = True,
+        saves_out: bool = False,
+        saved_for_partner: tuple[int, ...] = (),
+        torch_keeps: bool | frozenset[str] | None = None,
+        batchable: bool | None = None,
+        views: bool = False,
+        formula: tuple[str, ...] = (),
+        sparse_tangents: bool = True,
+    ) -> None:
+        self.name = name
+        self.torch_name = torch_name
+        self.forward = forward
+        self.vjp = vjp
+        self.jvp = jvp
+        self.kind = kind
+        self.doc = doc
+        self.saves_inputs = saves_inputs
+        self.saves_out = saves_out
+        self.sparse_tangents = sparse_tangents
+        self.differentiable = vjp is not None
+        # Inputs saved only for ANOTHER input's gradient (PyTorch's MulBackward0 saves self
+        # only if other requires grad): changing one in place is harmless when no other
+        # input requires grad.
+        self.saved_for_partner = saved_for_partner
+        # What PyTorch's node keeps after a backward without retain_graph, where it differs
+        # from what our rule saves, so a second backward fails exactly where PyTorch's does:
+        # a bool, or the grad_fn names that keep (x[idx] keeps, x[0] does not).
+        self.torch_keeps: bool | frozenset[str] = (
+            saves_inputs or saves_out if torch_keeps is None else torch_keeps)
+        # The VJP is elementwise in the cotangent (g times something broadcastable, or g
+        # passed on): a stack of cotangents with a leading batch dim goes through unchanged.
+        self.batchable = kind in ("elementwise", "binary") if batchable is None else batchable
+        self.views = views  # the output may alias the input's storage (x[0], x.t(), …)
+        self.formula = formula  # the VJP in words, per input (for `explain`)
+
+    def explain_failure(self, arrays: list[Any], params: dict[str, Any], exc: Exception) -> str:
+        """A PyTorch-worded message for a kernel failure."""
+        if self.kind in ("elementwise", "binary") and len(arrays) >= 2:
+            msg = K.broadcast_message(arrays[0], arrays[1])
+            if msg is not None:
+                return msg
+        text = str(exc)
+        return f"{self.name}: {text}" if text else f"{self.name} failed ({type(exc).__name__})"
+
+    def __repr__(self) -> str:
+        return f"Rule({self.name})"
+
+
+#: Every primitive's rule by name: the derivative table, filled by gradcli.ad.rules.
+RULES: dict[str, Rule] = {}

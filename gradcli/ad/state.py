@@ -1,0 +1,213 @@
+"""The core's process-wide state: grad mode, forward-mode level, the tape hook, limits.
+
+One instance, `State`, and `POSITION` (the source span stamped on new nodes). Commands
+set them through `gradcli.ad.session.Session`; grad mode through the context managers
+below (no_grad, enable_grad, set_grad_enabled). The element, memory and time limits
+are checked here, as allocations are counted.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from gradcli.errors import GdLimitError
+from gradcli.limits import DEFAULT_LIMITS
+
+# numpy warnings (divide by zero, overflow, invalid) are not errors in PyTorch's
+# semantics: 1/0 is inf. Silence them once, process-wide, instead of paying for an
+# errstate context on every op.
+np.seterr(all="ignore")
+
+ndarray = np.ndarray
+MEMORY_CHECK_BYTES = 32 << 20  # measure the process's memory after this many new bytes
+
+
+class _State:
+    """Process-wide autograd state: grad mode, forward-mode level, the tape, limits.
+
+    One instance, `State`. Its fields are instance attributes because some are written
+    all the time (seq per node, allocated per op, span per interpreted expression), and
+    writing a *class* attribute invalidates CPython's attribute caches for every read of
+    the class: each State.grad_enabled read after it took the slow path.
+    """
+
+    grad_enabled: bool = True
+    forward_level: int = 0  # > 0 while tangents are being propagated (forward mode)
+    seq: int = 0  # next node number
+    tape: list[Any] | None = None  # when a list, every recorded node is appended to it
+    max_elements: int = DEFAULT_LIMITS.max_elements  # cap on the elements of one tensor
+    max_memory: int = DEFAULT_LIMITS.max_memory  # cap on the process's resident memory, bytes
+    time_limit: float = 0.0  # seconds a command may run (Limits.max_time); 0: no limit
+    deadline: float | None = None  # time.monotonic() past which work stops
+    allocated: int = 0  # bytes allocated since memory was last measured
+    detect_anomaly: bool = False
+    # Saved tensors stay in memory after a backward that frees its graph, so the CLI can
+    # differentiate the result again (Session.keep_buffers): a physical policy only.
+    keep_buffers: bool = False
+    # Inside Session.final_pass(): backward may go through logically freed nodes whose
+    # buffers were kept (the CLI's own differentiation after the program ran).
+    final_pass: bool = False
+    in_backward: int = 0  # > 0 while the engine runs VJP rules
+    on_record: Callable[[Any, Any], None] | None = None  # sees each new node and its output
+
+    def __init__(self) -> None:
+        for name, value in vars(_State).items():
+            if not name.startswith("_"):
+                setattr(self, name, value)
+
+
+State = _State()
+
+
+class _Position:
+    """Where the interpreter is in the source: an opaque span stamped on each new node.
+
+    The one slot of the core that the interpreter writes, on its hot path (a plain
+    attribute store per expression); everything else goes through the core's API.
+    """
+
+    __slots__ = ("span",)
+
+    def __init__(self) -> None:
+        self.span: object = None
+
+
+POSITION = _Position()
+
+
+def check_size(n: int) -> None:
+    """Raise the element-cap error for an allocation of n elements."""
+    if n > State.max_elements:
+        raise GdLimitError(
+            f"tensor of {n:,} elements exceeds the limit of {State.max_elements:,} elements",
+            hint="a tensor that large is rarely intended: check the sizes involved",
+            limit="max_elements",
+        )
+    note_allocation(n * 8)
+
+
+def _resident_bytes() -> int:
+    """The process's resident memory now (Linux), else its peak so far, in bytes."""
+    try:
+        with open("/proc/self/statm", "rb") as f:
+            return int(f.read().split()[1]) * _PAGE_SIZE
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        import resource
+        import sys
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak if sys.platform == "darwin" else peak * 1024
+    except (ImportError, OSError):  # pragma: no cover - Windows
+        return 0
+
+
+def _page_size() -> int:
+    try:
+        import os
+
+        return os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - Windows
+        return 4096
+
+
+_PAGE_SIZE = _page_size()
+
+
+def check_memory() -> None:
+    """Raise the memory-limit error if the process holds more than State.max_memory
+    (and the time-limit error past State.deadline: both are checked at the same pace,
+    every MEMORY_CHECK_BYTES of tensors and every few thousand steps)."""
+    State.allocated = 0
+    if State.deadline is not None and time.monotonic() > State.deadline:
+        raise GdLimitError(
+            f"time limit reached: the command ran for more than {State.time_limit:,.0f} s",
+            hint="an endless or very long computation?", limit="max_time")
+    used = _resident_bytes()
+    if used > State.max_memory:
+        raise GdLimitError(
+            f"memory limit reached: the program holds {used / 2**20:,.0f} MiB, more than "
+            f"the limit of {State.max_memory / 2**20:,.0f} MiB",
+            hint="tensors kept alive (a growing list, or a graph that keeps growing: use "
+            "no_grad() or detach()) add up",
+            limit="max_memory",
+        )
+
+
+def note_allocation(nbytes: int) -> None:
+    """Count new bytes; measure the process's memory every MEMORY_CHECK_BYTES."""
+    State.allocated += nbytes
+    if State.allocated > MEMORY_CHECK_BYTES:
+        check_memory()
+
+
+def check_broadcast(arrays: list[Any]) -> None:
+    """Refuse, before computing it, a broadcast whose result would exceed the element cap."""
+    n = 1
+    for a in arrays:
+        if type(a) is ndarray:
+            n *= a.size
+    if n <= State.max_elements:  # the result of broadcasting never exceeds the inputs' product
+        return
+    try:
+        shape = np.broadcast_shapes(*[a.shape for a in arrays if type(a) is ndarray])
+    except ValueError:
+        return  # the kernel reports the mismatch
+    size = 1
+    for d in shape:
+        size *= d
+    check_size(size)
+
+
+class grad_mode:
+    """Context manager setting grad mode (no_grad, enable_grad, set_grad_enabled)."""
+
+    __slots__ = ("enabled", "prev")
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = bool(enabled)
+        self.prev = State.grad_enabled
+
+    def __enter__(self) -> None:
+        self.prev = State.grad_enabled
+        State.grad_enabled = self.enabled
+
+    def __exit__(self, *exc: object) -> None:
+        State.grad_enabled = self.prev
+
+
+def no_grad() -> grad_mode:
+    """Context: record nothing."""
+    return grad_mode(False)
+
+
+def enable_grad() -> grad_mode:
+    """Context: record again."""
+    return grad_mode(True)
+
+
+class _set_grad_mode(grad_mode):
+    """set_grad_enabled's result: the mode was set on creation, the context restores the
+    mode from before that (so __enter__ must not capture the new mode as the old one)."""
+
+    __slots__ = ()
+
+    def __enter__(self) -> None:
+        State.grad_enabled = self.enabled
+
+
+def set_grad_enabled(flag: bool) -> grad_mode:
+    """Set grad mode now; also usable as a context manager that restores it."""
+    mode = _set_grad_mode(flag)
+    State.grad_enabled = bool(flag)
+    return mode
+
+
+def is_grad_enabled() -> bool:
+    """Whether ops are being recorded."""
+    return State.grad_enabled
