@@ -157,12 +157,13 @@ def run_backward(
     pending: dict[Node, Tensor] = {}
     for out, g in zip(outputs, roots, strict=True):
         _send(run, pending, heap, out.grad_fn if out.grad_fn is not None else out, g)
-    State.in_backward += 1
+    light = State.light_backward
+    State.light_backward = not create_graph and not State.forward_level
     try:
         with grad_mode(create_graph):
             _loop(run, heap, pending, retain_graph)
     finally:
-        State.in_backward -= 1
+        State.light_backward = light
     if inputs is not None:
         return run.captured
     grads = run.leaf_grads
@@ -357,14 +358,15 @@ def batched_vjp(output: Tensor, inputs: Sequence[Tensor],
     run.batch = cotangents.shape[0]
     heap: list[tuple[int, Node]] = []
     pending: dict[Node, Tensor] = {}
-    State.in_backward += 1
+    light = State.light_backward
+    State.light_backward = not State.forward_level
     try:
         with grad_mode(False):
             _send(run, pending, heap,
                   output.grad_fn if output.grad_fn is not None else output, cotangents)
             _loop(run, heap, pending, True)
     finally:
-        State.in_backward -= 1
+        State.light_backward = light
     return tuple(run.captured.get(id(t)) for t in inputs)
 
 
@@ -469,7 +471,7 @@ def grad(
         elif not create_graph and g.requires_grad:
             g = g.detach()
         elif not g.array.flags.writeable:
-            g = tensor_from_array(g.array.copy())  # a broadcast view (ops.expand in backward)
+            g = tensor_from_array(g.array.copy())  # a broadcast view (see light_backward)
         result.append(g)
     return tuple(result)
 

@@ -41,8 +41,8 @@ class _State:
     tape: list[Any] | None = None  # when a list, every recorded node is appended to it
     max_elements: int = DEFAULT_LIMITS.max_elements  # cap on the elements of one tensor
     max_memory: int = DEFAULT_LIMITS.max_memory  # cap on the process's resident memory, bytes
-    time_limit: float = 0.0  # seconds a command may run (Limits.max_time); 0: no limit
-    deadline: float | None = None  # time.monotonic() past which work stops
+    time_limit: float = DEFAULT_LIMITS.max_time  # seconds a command may run; 0: no limit
+    deadline: float | None = None  # time.monotonic() past which work stops (set by Session)
     allocated: int = 0  # bytes allocated since memory was last measured
     detect_anomaly: bool = False
     # Saved tensors stay in memory after a backward that frees its graph, so the CLI can
@@ -51,7 +51,11 @@ class _State:
     # Inside Session.final_pass(): backward may go through logically freed nodes whose
     # buffers were kept (the CLI's own differentiation after the program ran).
     final_pass: bool = False
-    in_backward: int = 0  # > 0 while the engine runs VJP rules
+    # True while the engine runs VJP rules in a pass that records nothing and carries no
+    # tangents (the engine sets it, and copies what it hands out as .grad or a grad()
+    # result): such a pass only reads its cotangents, so an op may answer with a read-only
+    # view or its input itself instead of a full-size copy (expand's broadcast, x ** 1).
+    light_backward: bool = False
     on_record: Callable[[Any, Any], None] | None = None  # sees each new node and its output
 
     def __init__(self) -> None:

@@ -15,31 +15,11 @@ from typing import Any
 
 from gradcli.ad import rules  # noqa: F401  (fills the derivative table ops look rules up in)
 from gradcli.ad.engine import tensor_backward
-from gradcli.ad.graph import (
-    Node,
-    Tensor,
-    _note_read,
-    _torch_scalar_name,
-    ndarray,
-    tensor_from_array,
-    torch_type_name,
-)
-from gradcli.ad.inplace import _rebase, _snapshot, record_inplace
+from gradcli.ad.graph import Node, Tensor, tensor_from_array, torch_type_name
+from gradcli.ad.inplace import record_inplace
 from gradcli.ad.ops import METHODS, OPERATORS
-from gradcli.ad.record import (
-    EMPTY,
-    AnomalyError,
-    _check_finite,
-    _dimension_message,
-    _leaf_edge,
-    _propagate_tangent,
-    _record,
-    _sync_view,
-    apply,
-    where_text,
-)
+from gradcli.ad.record import EMPTY, AnomalyError, apply, where_text
 from gradcli.ad.state import (
-    MEMORY_CHECK_BYTES,
     POSITION,
     State,
     _set_grad_mode,
@@ -55,13 +35,10 @@ from gradcli.ad.state import (
 )
 
 __all__ = [
-    "EMPTY", "MEMORY_CHECK_BYTES", "POSITION", "AnomalyError", "Node", "State", "Tensor",
-    "_check_finite", "_dimension_message", "_leaf_edge", "_note_read", "_propagate_tangent",
-    "_rebase", "_record", "_set_grad_mode", "_snapshot", "_sync_view", "_torch_scalar_name",
+    "EMPTY", "POSITION", "AnomalyError", "Node", "State", "Tensor", "_set_grad_mode",
     "apply", "check_broadcast", "check_memory", "check_size", "enable_grad", "grad_mode",
-    "install_operators", "is_grad_enabled", "ndarray", "no_grad", "note_allocation",
-    "record_inplace", "set_grad_enabled", "tensor_from_array", "torch_type_name",
-    "where_text",
+    "install_operators", "is_grad_enabled", "no_grad", "note_allocation", "record_inplace",
+    "set_grad_enabled", "tensor_from_array", "torch_type_name", "where_text",
 ]
 
 

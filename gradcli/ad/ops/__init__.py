@@ -154,6 +154,10 @@ from gradcli.ad.ops.shape import (
     view,
 )
 
+#: The old name of true_divide (it is not in-place: INPLACE["div_"] is), kept only until
+#: every layer calls true_divide.
+div_ = true_divide
+
 __all__ = [
     "INPLACE",
     "METHODS",
@@ -185,6 +189,7 @@ __all__ = [
     "diag",
     "diag_transpose",
     "div",
+    "div_",
     "dot",
     "dtypes",
     "dtypes_resolve",

@@ -138,9 +138,8 @@ _pow = _binary("pow")
 
 def pow(a: Any, b: Any) -> Tensor:
     """a ** b with broadcasting (differentiable)."""
-    if ((type(b) is int or type(b) is float) and b == 1 and type(a) is Tensor
-            and State.in_backward and not State.grad_enabled and not State.forward_level
-            and a.array.dtype.kind == "f"):
+    if (State.light_backward and (type(b) is int or type(b) is float) and b == 1
+            and type(a) is Tensor and a.array.dtype.kind == "f"):
         # pow's VJP for x**2 computes 2·x**1: in a backward pass that records nothing,
         # x**1 is x (exactly, NaN and -0.0 included) and needs no full-size copy (W3).
         return a

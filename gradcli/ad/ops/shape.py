@@ -69,10 +69,9 @@ def expand(x: Tensor, *shape: Any) -> Tensor:
     s = tuple(x.shape[i - lead] if n == -1 else n for i, n in enumerate(s))
     if s == x.shape:
         return x
-    if State.in_backward and not State.grad_enabled and not State.forward_level:
-        # A backward pass that records nothing only reads its cotangents: sum's and mean's
-        # VJP broadcast g as a read-only view instead of writing a full-size copy (W3).
-        # The engine copies such a view before handing it out as a .grad or grad() result.
+    if State.light_backward:
+        # sum's and mean's VJP broadcast g as a read-only view instead of writing a
+        # full-size copy (W3); the engine copies it before handing it out.
         try:
             return tensor_from_array(np.broadcast_to(x.array, s))
         except ValueError:
