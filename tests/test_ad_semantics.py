@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import gc
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -33,7 +34,7 @@ from gradcli.ad.tensor import (
     no_grad,
     set_grad_enabled,
 )
-from gradcli.errors import GdRuntimeError
+from gradcli.errors import GdLimitError, GdRuntimeError
 
 FREED = "Trying to backward through the graph a second time"
 LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
@@ -1022,3 +1023,25 @@ def test_importing_the_tensor_module_alone_gives_a_complete_tensor() -> None:
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr
+
+
+def test_core_messages_name_no_command_line_flags() -> None:
+    # The core raises data (GdLimitError.limit); only the CLI words a flag like --max-time.
+    flag = re.compile(r"--[a-z]")
+    for path in sorted(AD_DIR.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                assert not flag.search(node.value), (path.name, node.value)
+
+
+def test_limit_errors_say_which_limit() -> None:
+    saved = State.max_elements
+    State.max_elements = 1000
+    try:
+        with pytest.raises(GdLimitError) as exc:
+            ops.ones(10, 200)
+    finally:
+        State.max_elements = saved
+    assert exc.value.limit == "max_elements"
+    assert "2,000 elements exceeds the limit of 1,000" in exc.value.message
+    assert "--" not in (exc.value.hint or "")
