@@ -19,6 +19,7 @@ from typing import Any
 import click
 
 from gradcli import __version__
+from gradcli.limits import DEFAULT_LIMITS, LIMIT_NAMES
 
 
 class Exit(enum.IntEnum):
@@ -140,12 +141,10 @@ def _cap_address_space(max_memory: int | None) -> Any:
     try:
         import resource
 
-        from gradcli.ad.tensor import DEFAULT_MAX_MEMORY
-
         with open("/proc/self/statm", "rb") as f:
             mapped = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        cap = mapped + (max_memory or DEFAULT_MAX_MEMORY) + (1 << 30)
+        cap = mapped + (max_memory or DEFAULT_LIMITS.max_memory) + (1 << 30)
         if hard != resource.RLIM_INFINITY:
             cap = min(cap, hard)
         if soft != resource.RLIM_INFINITY and soft <= cap:
@@ -239,30 +238,34 @@ def output_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 def program_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """PROG, -e, --set, --of, --dtype, --seed and the limits, shared by every command."""
+    lim = DEFAULT_LIMITS  # every default in the help comes from here
     options = [
         click.option("--detect-anomaly", is_flag=True,
                      help="Stop at the first op (forward or backward) producing NaN or inf, "
                      "naming it and its source line."),
         click.option("--max-time", metavar="SECONDS", type=click.FloatRange(0), default=None,
-                     help="Cap on the time a command may run, 0 for none [default: 600]."),
+                     help="Cap on the time a command may run, 0 for none "
+                     f"[default: {lim.max_time:g}]."),
         click.option("--max-output", metavar="SIZE", default=None, callback=_parse_size,
                      help="Cap on what the program prints, in characters, e.g. 1G "
-                     "[default: 100M (100,000,000)]."),
+                     f"[default: {lim.max_output // 10**6}M ({lim.max_output:,})]."),
         click.option("--max-nesting", type=click.IntRange(10, 1000), default=None,
                      help="Cap on brackets open at once and on expression depth "
-                     "[default: 200]."),
+                     f"[default: {lim.max_nesting}]."),
         click.option("--max-program-size", metavar="SIZE", default=None,
                      callback=_parse_size,
-                     help="Cap on the program text, e.g. 4M [default: 1,000,000 bytes]."),
+                     help="Cap on the program text, e.g. 4M "
+                     f"[default: {lim.max_program_size:,} bytes]."),
         click.option("--max-memory", metavar="SIZE", default=None, callback=_parse_size,
                      help="Cap on the memory the program may hold (tensors, the graph, "
-                     "values), e.g. 512M or 4G [default: 2G]."),
+                     f"values), e.g. 512M or 4G [default: {lim.max_memory >> 30}G]."),
         click.option("--max-elements", type=click.IntRange(1), default=None,
-                     help="Cap on the elements of one tensor [default: 50,000,000]."),
+                     help=f"Cap on the elements of one tensor [default: {lim.max_elements:,}]."),
         click.option("--max-depth", type=click.IntRange(1, 10_000), default=None,
-                     help="Cap on nested gd function calls [default: 200]."),
+                     help=f"Cap on nested gd function calls [default: {lim.max_depth}]."),
         click.option("--max-steps", type=click.IntRange(1), default=None,
-                     help="Cap on loop iterations plus function calls [default: 10,000,000]."),
+                     help="Cap on loop iterations plus function calls "
+                     f"[default: {lim.max_steps:,}]."),
         click.option("--seed", type=click.IntRange(-(2**63), 2**64 - 1), default=None,
                      help="Seed the random generator (torch.manual_seed)."),
         click.option("--dtype", type=click.Choice(["float32", "float64"]), default=None,
@@ -325,13 +328,12 @@ _PROGRESS = TerminalProgress()
 def _app_options(kw: dict[str, Any], wrt: tuple[str, ...] = ()) -> Any:
     from gradcli.app import AppOptions
 
+    limits = DEFAULT_LIMITS.with_overrides(**{n: kw.pop(n) for n in LIMIT_NAMES
+                                              if n != "max_program_size"},
+                                           max_program_size=kw.get("max_program_size"))
     return AppOptions(
         sets=list(kw.pop("sets")), wrt=list(wrt), of=kw.pop("of"), dtype=kw.pop("dtype"),
-        seed=kw.pop("seed"), max_steps=kw.pop("max_steps"), max_depth=kw.pop("max_depth"),
-        max_elements=kw.pop("max_elements"), detect_anomaly=kw.pop("detect_anomaly"),
-        max_memory=kw.pop("max_memory"), max_program_size=kw.get("max_program_size"),
-        max_nesting=kw.pop("max_nesting"), max_output=kw.pop("max_output"),
-        max_time=kw.pop("max_time"),
+        seed=kw.pop("seed"), limits=limits, detect_anomaly=kw.pop("detect_anomaly"),
         progress=_PROGRESS if _PROGRESS.enabled else None)
 
 

@@ -16,16 +16,13 @@ import re
 import shlex
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
 
-from gradcli.ad import dtypes
 from gradcli.ad.rules import RULES
-from gradcli.ad.tensor import State
 from gradcli.cli import main
 
 GOLDEN = Path(__file__).parent / "golden" / "cli"
@@ -37,15 +34,6 @@ SEED_DOT = "x = arange(4.0)\ny = 2 * dot(x, x)"
 SEED_WHILE = "x = tensor([0.5, -1.2, 0.03])\ny = x * 2\nwhile y.data.norm() < 1000:\n" \
              "    y = y * 2\ny"
 GRAPH_PROG = "x = ones(2, 2, requires_grad=True)\ny = x + 2\nz = y * y * 3\nout = z.mean()"
-
-
-@pytest.fixture(autouse=True)
-def _global_state_restored() -> Iterator[None]:
-    saved = (State.grad_enabled, State.tape, State.forward_level, dtypes.DefaultDtype.value,
-             State.retain_graphs, State.max_elements, State.detect_anomaly)
-    yield
-    (State.grad_enabled, State.tape, State.forward_level, dtypes.DefaultDtype.value,
-     State.retain_graphs, State.max_elements, State.detect_anomaly) = saved
 
 
 def cli(*args: str, input: str | bytes | None = None, env: dict[str, Any] | None = None) -> Result:

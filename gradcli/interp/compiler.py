@@ -243,7 +243,7 @@ class Compiler:
         fn = BINARY[node.op]
         tensor_fn = TENSOR_BINARY[node.op]
         span = node.span
-        state = State
+        state = POSITION
 
         def binop(f: Frame) -> Any:
             a = left(f)
@@ -408,7 +408,7 @@ class Compiler:
         kwvalues = [self.expr(k.value) for k in node.keywords]
         span = node.span
         nargs = len(args)
-        state = State
+        state = POSITION
         rt = self.rt
 
         def call(f: Frame) -> Any:
