@@ -27,11 +27,11 @@ def check(source: Source, opts: AppOptions, eps: float = 1e-6, rtol: float = 1e-
         program, out = compile_program(source, opts, record_tape=True, overrides=sets)
         res = program.run()
         y = result_tensor(res)
-        # The reruns of finite differences need no graph and no tape; they see the same
-        # --set values (the --wrt ones as the run bound them), and print where it printed.
-        bound = {n: res.inputs[n].detach() for n in opts.wrt if n in sets}
-        inputs = {**sets, **bound}
-        rerun, _ = compile_program(source, opts, overrides=inputs, wrt=[],
+        # The reruns of finite differences are the same program with the same inputs (so
+        # its own backward() works as in the run), minus the tape; they print where it
+        # printed.
+        inputs = dict(sets)
+        rerun, _ = compile_program(source, opts, overrides=inputs,
                                    write=opts.write or out.write)
         items = []
         for name in opts.wrt:
