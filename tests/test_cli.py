@@ -674,3 +674,40 @@ def test_colour_on_a_terminal_and_no_color_honoured() -> None:
     assert plain and b"\x1b[" not in plain
     flag = _on_a_terminal([*args, "--no-color"], {})
     assert flag and b"\x1b[" not in flag
+
+
+# ================================================================ error data → CLI words
+
+
+def test_limit_and_input_errors_are_worded_from_their_data() -> None:
+    from gradcli.cli import format_error
+    from gradcli.errors import GdInputError, GdLimitError
+
+    e = GdLimitError("step limit reached: more than 10 loop iterations and calls",
+                     hint="an endless loop?", limit="max_steps")
+    assert format_error(e, None) == (
+        "gradcli: error: step limit reached: more than 10 loop iterations and calls\n"
+        "hint: an endless loop?; raise the limit with --max-steps\n")
+    named = GdLimitError("too big", hint="raise it with --max-elements", limit="max_elements")
+    assert format_error(named, None).endswith("hint: raise it with --max-elements\n")
+    e2 = GdInputError("the program never assigns 'x' (outside functions)", role="wrt",
+                      name="x")
+    assert format_error(e2, None) == ("gradcli: error: --wrt x: the program never assigns "
+                                      "'x' (outside functions)\n")
+
+
+def test_exit_status_is_carried_by_the_error_classes() -> None:
+    import click
+
+    from gradcli import errors
+    from gradcli.cli import exit_status
+
+    assert exit_status(errors.GdAssertionError("a")) == 1
+    assert exit_status(errors.UsageError("u")) == 2
+    assert exit_status(errors.GdInputError("i", role="set", name="x")) == 2
+    assert exit_status(errors.GdSyntaxError("s")) == 3
+    assert exit_status(errors.GdSourceLimitError("big", limit="max_program_size")) == 4
+    assert exit_status(errors.GdRuntimeError("r")) == 4
+    assert exit_status(errors.GdLimitError("l")) == 4
+    assert exit_status(click.UsageError("bad flag")) == 2
+    assert exit_status(RuntimeError("bug")) == 70
