@@ -352,23 +352,21 @@ _PROGRESS = TerminalProgress()
 def _app_options(kw: dict[str, Any], wrt: tuple[str, ...] = ()) -> Any:
     from gradcli.app import AppOptions
 
-    limits = DEFAULT_LIMITS.with_overrides(**{n: kw.pop(n) for n in LIMIT_NAMES
-                                              if n != "max_program_size"},
-                                           max_program_size=kw.get("max_program_size"))
+    limits = DEFAULT_LIMITS.with_overrides(**{n: kw.pop(n) for n in LIMIT_NAMES})
     return AppOptions(
         sets=list(kw.pop("sets")), wrt=list(wrt), of=kw.pop("of"), dtype=kw.pop("dtype"),
         seed=kw.pop("seed"), limits=limits, detect_anomaly=kw.pop("detect_anomaly"),
         progress=_PROGRESS if _PROGRESS.enabled else None)
 
 
-def _load(state: dict[str, Any], kw: dict[str, Any]) -> Any:
+def _load(state: dict[str, Any], kw: dict[str, Any], max_bytes: int) -> Any:
     from gradcli.app import load_source
     from gradcli.errors import GdSyntaxError
     from gradcli.source import Source
 
     prog, expr = kw.pop("prog"), kw.pop("expr")
     try:
-        source = load_source(prog, expr, max_bytes=kw.pop("max_program_size", None))
+        source = load_source(prog, expr, max_bytes=max_bytes)
     except GdSyntaxError as e:
         # Undecodable bytes: the error still names the file and shows its line (with the
         # bad bytes replaced), not an anonymous <input>.
@@ -409,6 +407,7 @@ def main() -> None:
 def _run(source: Any, opts: Any, ctx: Ctx) -> Exit:
     from gradcli import app
 
+    opts.write = _stdout_write  # the program's prints go straight to stdout
     app.run(source, opts)
     return Exit.OK
 
@@ -547,9 +546,7 @@ def _declare(spec: Command) -> None:
     def body(state: dict[str, Any], ctx: Ctx, wrt: tuple[str, ...] = (),
              **kw: Any) -> Exit:
         opts = _app_options(kw, wrt)
-        if spec.name == "run":
-            opts.write = _stdout_write  # run's program prints go straight to stdout
-        source = _load(state, kw)
+        source = _load(state, kw, opts.limits.max_program_size)
         return spec.does(source, opts, ctx, **kw)
 
     body.__name__ = body.__qualname__ = spec.name

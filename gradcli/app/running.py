@@ -22,6 +22,7 @@ from gradcli.app.inputs import AppOptions, parse_sets, parse_vector
 from gradcli.errors import GdLimitError, UsageError
 from gradcli.interp import Program, ProgramResult, RunOptions
 from gradcli.interp.values import type_name
+from gradcli.limits import Limits
 from gradcli.results import EvalResult, GradResult, JacobianResult, JvpResult, TensorData, VjpResult
 from gradcli.source import Source
 
@@ -90,7 +91,7 @@ def need_wrt(opts: AppOptions, command: str) -> None:
                          "respect to)")
 
 
-def derivative(y: Tensor, x: Tensor, order: int, limits: Any,
+def derivative(y: Tensor, x: Tensor, order: int, limits: Limits,
                progress: Callable[[str, int, int], None] | None = None) -> Tensor:
     """The order-N derivative of y w.r.t. x, shape y.shape + N × x.shape (nested reverse),
     refused before any pass when it would exceed --max-elements."""
