@@ -13,12 +13,14 @@ import functools
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import click
 
 from gradcli import __version__
+from gradcli.limits import DEFAULT_LIMITS, LIMIT_NAMES
 
 
 class Exit(enum.IntEnum):
@@ -74,10 +76,31 @@ def _visible(text: str | None) -> str | None:
                    for c in text)
 
 
-def _error_info(err: Any, source: Any) -> Any:
+def _worded(err: Any) -> tuple[str, str | None]:
+    """(message, hint) with the command-line flags the error's data names: the core and
+    the interpreter say which limit was reached (`.limit`) or which input is wrong
+    (`.role`, `.name`); only the CLI knows their flags."""
     from gradcli.limits import flag_for
+
+    message, hint = err.message, err.hint
+    limit = getattr(err, "limit", None)
+    if limit is not None:
+        flag = flag_for(limit)
+        if flag not in (hint or "") and flag not in message:
+            hint = f"{hint}; raise the limit with {flag}" if hint else \
+                f"raise the limit with {flag}"
+    role = getattr(err, "role", None)
+    if role is not None:
+        prefix = f"--{role} {err.name}"
+        if not message.startswith(f"--{role}"):
+            message = f"{prefix}: {message}"
+    return message, hint
+
+
+def _error_info(err: Any, source: Any) -> Any:
     from gradcli.results import ErrorInfo
 
+    message, hint = _worded(err)
     span = err.span
     line_text = None
     file = getattr(source, "name", None)
@@ -86,12 +109,7 @@ def _error_info(err: Any, source: Any) -> Any:
     end_col = None
     if span is not None:
         end_col = span.end_column if span.end_line == span.line else len(line_text or "") + 1
-    hint = err.hint
-    limit = getattr(err, "limit", None)
-    if limit and flag_for(limit) not in (hint or ""):  # the core names the limit, we the flag
-        hint = f"{hint}; raise the limit with {flag_for(limit)}" if hint else \
-            f"raise the limit with {flag_for(limit)}"
-    return ErrorInfo(err.kind, err.message, file if span is not None or file else None,
+    return ErrorInfo(err.kind, message, file if span is not None or file else None,
                      span.line if span else None, span.column if span else None, end_col,
                      line_text, hint)
 
@@ -105,18 +123,18 @@ def format_error(err: Any, source: Any, fmt: str = "table", color: bool = False)
     return text if text.endswith("\n") else text + "\n"
 
 
-def _exit_for(err: Any) -> Exit:
-    from gradcli.errors import GdAssertionError, GdSyntaxError, UsageError
+def exit_status(err: BaseException) -> int:
+    """The one mapping from a failure to the process's exit status: gradcli's errors carry
+    theirs (`exit_code`), click's usage errors are 2, anything else is a bug (70)."""
+    from gradcli.errors import GdError
 
-    if err.kind == "limit":  # every limit, the program text's size and nesting too
-        return Exit.RUNTIME
-    if isinstance(err, GdSyntaxError):
-        return Exit.SYNTAX
-    if isinstance(err, UsageError):
-        return Exit.USAGE
-    if isinstance(err, GdAssertionError):
-        return Exit.FAILED
-    return Exit.RUNTIME
+    if isinstance(err, GdError):
+        return err.exit_code
+    if isinstance(err, click.ClickException):
+        return int(Exit.USAGE) if err.exit_code == 2 else err.exit_code
+    if isinstance(err, KeyboardInterrupt):
+        return 130
+    return int(Exit.INTERNAL)
 
 
 def _parse_size(ctx: Any, param: Any, value: str | None) -> int | None:
@@ -145,8 +163,6 @@ def _cap_address_space(max_memory: int | None) -> Any:
     Returns the limits to restore."""
     try:
         import resource
-
-        from gradcli.limits import DEFAULT_LIMITS
 
         with open("/proc/self/statm", "rb") as f:
             mapped = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
@@ -187,13 +203,14 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
                 raise GdLimitError("out of memory" if isinstance(e, MemoryError) else
                                    "maximum recursion depth exceeded",
                                    hint="the input is too large or too deeply nested; "
-                                   "raise --max-memory if it is legitimate") from None
+                                   "raise --max-memory if it is legitimate",
+                                   limit="max_memory") from None
             finally:
                 _restore_address_space(saved_limit)
                 _PROGRESS.close()
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as e:
             click.echo("gradcli: interrupted", err=True)
-            sys.exit(130)
+            sys.exit(exit_status(e))
         except BrokenPipeError:
             # The reader went away (`gradcli run … | head`): not an error of ours.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -211,7 +228,7 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
                     import traceback
 
                     traceback.print_exc()
-                sys.exit(int(_exit_for(e)))
+                sys.exit(exit_status(e))
             if ctx.debug:
                 import traceback
 
@@ -219,7 +236,7 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
             else:
                 click.echo(f"gradcli: internal error: {type(e).__name__}: {e} (this is a bug in "
                            "gradcli; run again with --debug for the traceback)", err=True)
-            sys.exit(int(Exit.INTERNAL))
+            sys.exit(exit_status(e))
         sys.exit(int(code or Exit.OK))
 
     return wrapper
@@ -245,30 +262,34 @@ def output_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 def program_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """PROG, -e, --set, --of, --dtype, --seed and the limits, shared by every command."""
+    lim = DEFAULT_LIMITS  # every default in the help comes from here
     options = [
         click.option("--detect-anomaly", is_flag=True,
                      help="Stop at the first op (forward or backward) producing NaN or inf, "
                      "naming it and its source line."),
         click.option("--max-time", metavar="SECONDS", type=click.FloatRange(0), default=None,
-                     help="Cap on the time a command may run, 0 for none [default: 600]."),
+                     help="Cap on the time a command may run, 0 for none "
+                     f"[default: {lim.max_time:g}]."),
         click.option("--max-output", metavar="SIZE", default=None, callback=_parse_size,
                      help="Cap on what the program prints, in characters, e.g. 1G "
-                     "[default: 100M (100,000,000)]."),
+                     f"[default: {lim.max_output // 10**6}M ({lim.max_output:,})]."),
         click.option("--max-nesting", type=click.IntRange(10, 1000), default=None,
                      help="Cap on brackets open at once and on expression depth "
-                     "[default: 200]."),
+                     f"[default: {lim.max_nesting}]."),
         click.option("--max-program-size", metavar="SIZE", default=None,
                      callback=_parse_size,
-                     help="Cap on the program text, e.g. 4M [default: 1,000,000 bytes]."),
+                     help="Cap on the program text, e.g. 4M "
+                     f"[default: {lim.max_program_size:,} bytes]."),
         click.option("--max-memory", metavar="SIZE", default=None, callback=_parse_size,
                      help="Cap on the memory the program may hold (tensors, the graph, "
-                     "values), e.g. 512M or 4G [default: 2G]."),
+                     f"values), e.g. 512M or 4G [default: {lim.max_memory >> 30}G]."),
         click.option("--max-elements", type=click.IntRange(1), default=None,
-                     help="Cap on the elements of one tensor [default: 50,000,000]."),
+                     help=f"Cap on the elements of one tensor [default: {lim.max_elements:,}]."),
         click.option("--max-depth", type=click.IntRange(1, 10_000), default=None,
-                     help="Cap on nested gd function calls [default: 200]."),
+                     help=f"Cap on nested gd function calls [default: {lim.max_depth}]."),
         click.option("--max-steps", type=click.IntRange(1), default=None,
-                     help="Cap on loop iterations plus function calls [default: 10,000,000]."),
+                     help="Cap on loop iterations plus function calls "
+                     f"[default: {lim.max_steps:,}]."),
         click.option("--seed", type=click.IntRange(-(2**63), 2**64 - 1), default=None,
                      help="Seed the random generator (torch.manual_seed)."),
         click.option("--dtype", type=click.Choice(["float32", "float64"]), default=None,
@@ -331,24 +352,21 @@ _PROGRESS = TerminalProgress()
 def _app_options(kw: dict[str, Any], wrt: tuple[str, ...] = ()) -> Any:
     from gradcli.app import AppOptions
 
+    limits = DEFAULT_LIMITS.with_overrides(**{n: kw.pop(n) for n in LIMIT_NAMES})
     return AppOptions(
         sets=list(kw.pop("sets")), wrt=list(wrt), of=kw.pop("of"), dtype=kw.pop("dtype"),
-        seed=kw.pop("seed"), max_steps=kw.pop("max_steps"), max_depth=kw.pop("max_depth"),
-        max_elements=kw.pop("max_elements"), detect_anomaly=kw.pop("detect_anomaly"),
-        max_memory=kw.pop("max_memory"), max_program_size=kw.get("max_program_size"),
-        max_nesting=kw.pop("max_nesting"), max_output=kw.pop("max_output"),
-        max_time=kw.pop("max_time"),
+        seed=kw.pop("seed"), limits=limits, detect_anomaly=kw.pop("detect_anomaly"),
         progress=_PROGRESS if _PROGRESS.enabled else None)
 
 
-def _load(state: dict[str, Any], kw: dict[str, Any]) -> Any:
+def _load(state: dict[str, Any], kw: dict[str, Any], max_bytes: int) -> Any:
     from gradcli.app import load_source
     from gradcli.errors import GdSyntaxError
     from gradcli.source import Source
 
     prog, expr = kw.pop("prog"), kw.pop("expr")
     try:
-        source = load_source(prog, expr, max_bytes=kw.pop("max_program_size", None))
+        source = load_source(prog, expr, max_bytes=max_bytes)
     except GdSyntaxError as e:
         # Undecodable bytes: the error still names the file and shows its line (with the
         # bad bytes replaced), not an anonymous <input>.
@@ -384,152 +402,32 @@ def main() -> None:
     """
 
 
-@main.command(help="Execute a program; its prints go to stdout." +
-              _example("gradcli run examples/autograd_basics.gd"))
-@program_options
-@output_options
-@guarded
-def run(state: dict[str, Any], ctx: Ctx, **kw: Any) -> Exit:
-    """`run`."""
+# -- the nine program commands, declared from one table ----------------------------------
+
+def _run(source: Any, opts: Any, ctx: Ctx) -> Exit:
     from gradcli import app
 
-    opts = _app_options(kw)
-    opts.write = _stdout_write
-    source = _load(state, kw)
+    opts.write = _stdout_write  # the program's prints go straight to stdout
     app.run(source, opts)
     return Exit.OK
 
 
-def _stdout_write(text: str) -> None:
-    sys.stdout.write(text)
+def _shown(compute: Callable[..., Any]) -> Callable[..., Exit]:
+    """A command whose result is rendered in the chosen --format."""
+
+    def command(source: Any, opts: Any, ctx: Ctx, **extra: Any) -> Exit:
+        result = compute(source, opts, **extra)
+        _emit(result, ctx)
+        return Exit.FAILED if getattr(result, "ok", True) is False else Exit.OK
+
+    return command
 
 
-@main.command("eval", help="The value of the result, and its gradient with respect to each "
-              "--wrt input." + _example("gradcli eval -e 'x = arange(4.0); y = 2 * dot(x, x)' "
-                                        "--wrt x"))
-@program_options
-@wrt_option(False)
-@output_options
-@guarded
-def eval_(state: dict[str, Any], ctx: Ctx, wrt: tuple[str, ...], **kw: Any) -> Exit:
-    """`eval`."""
-    from gradcli import app
-
-    opts = _app_options(kw, wrt)
-    source = _load(state, kw)
-    _emit(app.evaluate(source, opts), ctx)
-    return Exit.OK
-
-
-@main.command(help="The N-th derivative (N=2: the Hessian of a scalar result), of shape "
-              "result.shape + N × x.shape, by nested reverse mode." +
-              _example("gradcli grad -e 'x = tensor([1.0, 2.0]); (x ** 3).sum()' --wrt x "
-                       "--order 2"))
-@program_options
-@wrt_option(True)
-@click.option("--order", type=click.IntRange(1), default=1, show_default=True,
-              help="Derivative order.")
-@output_options
-@guarded
-def grad(state: dict[str, Any], ctx: Ctx, wrt: tuple[str, ...], order: int, **kw: Any) -> Exit:
-    """`grad`."""
-    from gradcli import app
-
-    opts = _app_options(kw, wrt)
-    source = _load(state, kw)
-    _emit(app.nth_grad(source, opts, order), ctx)
-    return Exit.OK
-
-
-@main.command(help="Forward mode: the Jacobian-vector product J·v (one --tangent per --wrt)." +
-              _example("gradcli jvp -e 'x = tensor([1.0, 2.0]); x ** 2' --wrt x --tangent "
-                       "'[1, 0]'"))
-@program_options
-@wrt_option(True)
-@click.option("--tangent", "tangents", multiple=True, required=True, metavar="V",
-              help="The tangent v (same forms as --set values), one per --wrt.")
-@output_options
-@guarded
-def jvp(state: dict[str, Any], ctx: Ctx, wrt: tuple[str, ...], tangents: tuple[str, ...],
-        **kw: Any) -> Exit:
-    """`jvp`."""
-    from gradcli import app
-
-    opts = _app_options(kw, wrt)
-    source = _load(state, kw)
-    _emit(app.jvp(source, opts, list(tangents)), ctx)
-    return Exit.OK
-
-
-@main.command(help="Reverse mode: the vector-Jacobian product vᵀ·J, what y.backward(v) "
-              "leaves in x.grad." +
-              _example("gradcli vjp -e 'x = tensor([1.0, 2.0, 3.0]); x * 2' --wrt x "
-                       "--cotangent '[0.1, 1.0, 0.0001]'"))
-@program_options
-@wrt_option(True)
-@click.option("--cotangent", required=True, metavar="V",
-              help="The cotangent v, shaped like the result (same forms as --set values).")
-@output_options
-@guarded
-def vjp(state: dict[str, Any], ctx: Ctx, wrt: tuple[str, ...], cotangent: str,
-        **kw: Any) -> Exit:
-    """`vjp`."""
-    from gradcli import app
-
-    opts = _app_options(kw, wrt)
-    source = _load(state, kw)
-    _emit(app.vjp(source, opts, cotangent), ctx)
-    return Exit.OK
-
-
-@main.command(help="The full Jacobian of the result with respect to each --wrt input." +
-              _example("gradcli jacobian -e 'x = tensor([1.0, 2.0]); x ** 2' --wrt x"))
-@program_options
-@wrt_option(True)
-@output_options
-@guarded
-def jacobian(state: dict[str, Any], ctx: Ctx, wrt: tuple[str, ...], **kw: Any) -> Exit:
-    """`jacobian`."""
-    from gradcli import app
-
-    opts = _app_options(kw, wrt)
-    source = _load(state, kw)
-    _emit(app.jacobian(source, opts), ctx)
-    return Exit.OK
-
-
-@main.command(help="The computation graph: every tape node with its number, op, PyTorch "
-              "name, shape, dtype, leaf marks, variable name and source line:col." +
-              _example("gradcli graph -e 'x = ones(2, 2, requires_grad=True); y = x + 2; "
-                       "(y * y * 3).mean()'"))
-@program_options
-@wrt_option(False)
-@click.option("--format", "gformat", type=click.Choice(["tree", "dot", "mermaid", "json",
-                                                        "plain"]),
-              default="tree", show_default=True, help="Graph format.")
-@click.option("--values", is_flag=True, help="Show each tensor's value and gradient.")
-@click.option("--render", "render_to", metavar="FILE", default=None,
-              help="Render the dot graph to FILE (.svg, .png, .pdf) with Graphviz.")
-@click.option("--precision", type=click.IntRange(0, 17), default=4, show_default=True,
-              help="Digits printed for values.")
-@click.option("--no-color", is_flag=True, help="No colour.")
-@click.option("--debug", is_flag=True, help="Show Python tracebacks on errors.")
-def graph(gformat: str, values: bool, render_to: str | None, precision: int, no_color: bool,
-          debug: bool, wrt: tuple[str, ...], **kw: Any) -> None:
-    """`graph` (its --format chooses among graph formats)."""
-    fmt = "json" if gformat == "json" else ("plain" if gformat == "plain" else "table")
-    ctx = Ctx(fmt, precision, no_color, debug)
-    _graph(_ctx=ctx, gformat=gformat, values=values, render_to=render_to, wrt=wrt, **kw)
-
-
-@guarded
-def _graph(state: dict[str, Any], ctx: Ctx, gformat: str, values: bool, render_to: str | None,
-           wrt: tuple[str, ...], **kw: Any) -> Exit:
+def _graph(source: Any, opts: Any, ctx: Ctx, gformat: str, values: bool,
+           render_to: str | None) -> Exit:
     from gradcli import app
     from gradcli.render import render_graph
 
-    opts = _app_options(kw, wrt)
-    source = _load(state, kw)
     result = app.graph(source, opts, values)
     if render_to is not None:
         _render_dot(render_graph(result, "dot", precision=ctx.precision, width=ctx.width,
@@ -540,6 +438,130 @@ def _graph(state: dict[str, Any], ctx: Ctx, gformat: str, values: bool, render_t
                         color=ctx.color)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return Exit.OK
+
+
+def _app(name: str) -> Callable[..., Any]:
+    """app.NAME, looked up when called (imports stay lazy; tests may replace it)."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        from gradcli import app
+
+        return getattr(app, name)(*args, **kwargs)
+
+    return call
+
+
+def graph_output_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """graph's --format chooses among graph formats; the others as for every command."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, gformat: str, precision: int, no_color: bool, debug: bool,
+                **kwargs: Any) -> Any:
+        fmt = "json" if gformat == "json" else ("plain" if gformat == "plain" else "table")
+        return fn(*args, _ctx=Ctx(fmt, precision, no_color, debug), gformat=gformat, **kwargs)
+
+    return wrapper
+
+
+@dataclass(frozen=True)
+class Command:
+    """One program command: its help, its options besides the shared ones, what it does."""
+
+    name: str
+    help: str
+    example: str
+    does: Callable[..., Exit]  # (source, opts, ctx, **its options) -> exit status
+    wrt: bool | None = None  # None: no --wrt; False: optional; True: required
+    options: tuple[Callable[..., Any], ...] = ()  # in --help order
+    output: Callable[..., Any] = output_options
+
+
+GRAPH_FORMAT_OPTIONS = (
+    click.option("--format", "gformat", type=click.Choice(["tree", "dot", "mermaid", "json",
+                                                           "plain"]),
+                 default="tree", show_default=True, help="Graph format."),
+    click.option("--values", is_flag=True, help="Show each tensor's value and gradient."),
+    click.option("--render", "render_to", metavar="FILE", default=None,
+                 help="Render the dot graph to FILE (.svg, .png, .pdf) with Graphviz."),
+    click.option("--precision", type=click.IntRange(0, 17), default=4, show_default=True,
+                 help="Digits printed for values."),
+    click.option("--no-color", is_flag=True, help="No colour."),
+    click.option("--debug", is_flag=True, help="Show Python tracebacks on errors."),
+)
+
+COMMANDS = (
+    Command("run", "Execute a program; its prints go to stdout.",
+            "gradcli run examples/autograd_basics.gd", _run),
+    Command("eval", "The value of the result, and its gradient with respect to each "
+            "--wrt input.", "gradcli eval -e 'x = arange(4.0); y = 2 * dot(x, x)' --wrt x",
+            _shown(_app("evaluate")), wrt=False),
+    Command("grad", "The N-th derivative (N=2: the Hessian of a scalar result), of shape "
+            "result.shape + N × x.shape, by nested reverse mode.",
+            "gradcli grad -e 'x = tensor([1.0, 2.0]); (x ** 3).sum()' --wrt x --order 2",
+            _shown(_app("nth_grad")), wrt=True, options=(
+                click.option("--order", type=click.IntRange(1), default=1, show_default=True,
+                             help="Derivative order."),)),
+    Command("jvp", "Forward mode: the Jacobian-vector product J·v (one --tangent per --wrt).",
+            "gradcli jvp -e 'x = tensor([1.0, 2.0]); x ** 2' --wrt x --tangent '[1, 0]'",
+            _shown(lambda source, opts, tangents: _app("jvp")(source, opts, list(tangents))),
+            wrt=True, options=(
+                click.option("--tangent", "tangents", multiple=True, required=True,
+                             metavar="V", help="The tangent v (same forms as --set values), "
+                             "one per --wrt."),)),
+    Command("vjp", "Reverse mode: the vector-Jacobian product vᵀ·J, what y.backward(v) "
+            "leaves in x.grad.", "gradcli vjp -e 'x = tensor([1.0, 2.0, 3.0]); x * 2' --wrt x "
+            "--cotangent '[0.1, 1.0, 0.0001]'",
+            _shown(_app("vjp")), wrt=True, options=(
+                click.option("--cotangent", required=True, metavar="V",
+                             help="The cotangent v, shaped like the result (same forms as "
+                             "--set values)."),)),
+    Command("jacobian", "The full Jacobian of the result with respect to each --wrt input.",
+            "gradcli jacobian -e 'x = tensor([1.0, 2.0]); x ** 2' --wrt x",
+            _shown(_app("jacobian")), wrt=True),
+    Command("graph", "The computation graph: every tape node with its number, op, PyTorch "
+            "name, shape, dtype, leaf marks, variable name and source line:col.",
+            "gradcli graph -e 'x = ones(2, 2, requires_grad=True); y = x + 2; "
+            "(y * y * 3).mean()'", _graph, wrt=False, options=GRAPH_FORMAT_OPTIONS,
+            output=graph_output_options),
+    Command("check", "Compare autograd with central finite differences (float64), and check "
+            "every tape node's rule on its own; exit 1 on a mismatch.",
+            "gradcli check -e 'x = tensor([0.5, 1.5]); (tanh(x) * x ** 2).sum()' --wrt x",
+            _shown(_app("check")), wrt=True, options=(
+                click.option("--eps", type=float, default=1e-6, show_default=True,
+                             help="Finite-difference step."),
+                click.option("--rtol", type=float, default=1e-4, show_default=True,
+                             help="Relative tolerance."),
+                click.option("--atol", type=float, default=1e-6, show_default=True,
+                             help="Absolute tolerance."))),
+    Command("explain", "The backward pass step by step: each node, the rule applied, the "
+            "incoming cotangent and what flows to each input; then the control flow taken.",
+            "gradcli explain -e 'x = tensor(2.0); y = x * x + 3 * x' --wrt x",
+            _shown(_app("explain")), wrt=True),
+)
+
+
+def _declare(spec: Command) -> None:
+    """Add one program command to `main`: shared options, its own, one body."""
+
+    def body(state: dict[str, Any], ctx: Ctx, wrt: tuple[str, ...] = (),
+             **kw: Any) -> Exit:
+        opts = _app_options(kw, wrt)
+        source = _load(state, kw, opts.limits.max_program_size)
+        return spec.does(source, opts, ctx, **kw)
+
+    body.__name__ = body.__qualname__ = spec.name
+    body.__doc__ = f"`{spec.name}`."
+    fn: Callable[..., Any] = spec.output(guarded(body))
+    for option in reversed(spec.options):
+        fn = option(fn)
+    if spec.wrt is not None:
+        fn = wrt_option(spec.wrt)(fn)
+    fn = program_options(fn)
+    main.command(spec.name, help=spec.help + _example(spec.example))(fn)
+
+
+def _stdout_write(text: str) -> None:
+    sys.stdout.write(text)
 
 
 def _render_dot(dot_text: str, path: str) -> None:
@@ -560,45 +582,8 @@ def _render_dot(dot_text: str, path: str) -> None:
         raise UsageError(f"Graphviz failed: {proc.stderr.decode(errors='replace').strip()}")
 
 
-@main.command(help="Compare autograd with central finite differences (float64), and check "
-              "every tape node's rule on its own; exit 1 on a mismatch." +
-              _example("gradcli check -e 'x = tensor([0.5, 1.5]); (tanh(x) * x ** 2).sum()' "
-                       "--wrt x"))
-@program_options
-@wrt_option(True)
-@click.option("--eps", type=float, default=1e-6, show_default=True,
-              help="Finite-difference step.")
-@click.option("--rtol", type=float, default=1e-4, show_default=True, help="Relative tolerance.")
-@click.option("--atol", type=float, default=1e-6, show_default=True, help="Absolute tolerance.")
-@output_options
-@guarded
-def check(state: dict[str, Any], ctx: Ctx, wrt: tuple[str, ...], eps: float, rtol: float,
-          atol: float, **kw: Any) -> Exit:
-    """`check`."""
-    from gradcli import app
-
-    opts = _app_options(kw, wrt)
-    source = _load(state, kw)
-    result = app.check(source, opts, eps, rtol, atol)
-    _emit(result, ctx)
-    return Exit.OK if result.ok else Exit.FAILED
-
-
-@main.command(help="The backward pass step by step: each node, the rule applied, the incoming "
-              "cotangent and what flows to each input; then the control flow taken." +
-              _example("gradcli explain -e 'x = tensor(2.0); y = x * x + 3 * x' --wrt x"))
-@program_options
-@wrt_option(True)
-@output_options
-@guarded
-def explain(state: dict[str, Any], ctx: Ctx, wrt: tuple[str, ...], **kw: Any) -> Exit:
-    """`explain`."""
-    from gradcli import app
-
-    opts = _app_options(kw, wrt)
-    source = _load(state, kw)
-    _emit(app.explain(source, opts), ctx)
-    return Exit.OK
+for _spec in COMMANDS:
+    _declare(_spec)
 
 
 @main.command("test", help="Golden-output tests: run each PROG.gd under PATH and compare what "
@@ -632,7 +617,7 @@ def entry() -> None:
             sys.stdout.write(json.dumps({"error": error}, indent=2) + "\n")
         else:
             e.show()
-        sys.exit(int(Exit.USAGE) if e.exit_code == 2 else e.exit_code)
+        sys.exit(exit_status(e))
     except click.exceptions.Abort:
         click.echo("Aborted!", err=True)
         sys.exit(1)

@@ -13,6 +13,7 @@ class GdError(Exception):
     """Base of every error a user can see: a kind, a message, where, and what to do."""
 
     kind = "error"
+    exit_code = 4  # the process's exit status (SPEC 2.3); the CLI reads it, nobody else
 
     def __init__(self, message: str, span: Span | None = None, hint: str | None = None) -> None:
         super().__init__(message)
@@ -31,6 +32,7 @@ class GdSyntaxError(GdError):
     """The program does not parse (exit 3)."""
 
     kind = "syntax"
+    exit_code = 3
 
 
 class GdRuntimeError(GdError):
@@ -58,6 +60,7 @@ class GdSourceLimitError(GdSyntaxError):
     """The program text exceeds a limit (size, nesting): exit 4, like every limit."""
 
     kind = "limit"
+    exit_code = 4
 
     def __init__(self, message: str, span: Span | None = None, hint: str | None = None,
                  *, limit: str | None = None) -> None:
@@ -69,12 +72,14 @@ class GdAssertionError(GdError):
     """An `assert` in the program failed (exit 1)."""
 
     kind = "assertion"
+    exit_code = 1
 
 
 class UsageError(GdError):
     """The command line is wrong: bad flag, missing file, bad --set value (exit 2)."""
 
     kind = "usage"
+    exit_code = 2
 
 
 class GdInputError(UsageError):

@@ -46,57 +46,136 @@ def _nonfinite_to_str(v: Any) -> Any:
     return v
 
 
-@dataclass
-class EvalResult:
-    """`eval`: the result's value and its gradient w.r.t. each --wrt input."""
+@dataclass(frozen=True)
+class Section:
+    """One titled tensor in a text view: heading, the tensor, an optional explanatory note."""
 
+    title: str
+    tensor: TensorData
+    note: str | None = None
+
+
+@dataclass
+class Field:
+    """One JSON key of a derivative result: a number, one tensor, or one per --wrt input."""
+
+    key: str
+    value: int | Section | dict[str, Section]
+
+
+@dataclass
+class DerivativeResult:
+    """What eval, grad, jvp, vjp and jacobian return: the result, then titled sections.
+
+    `fields` come after "result" and "result_name" in JSON order; `shown` lists the keys
+    of those shown as text sections, in the order the table and plain views print them.
+    Build one with `EvalResult`, `GradResult`, `JvpResult`, `VjpResult` or
+    `JacobianResult`.
+    """
+
+    command: str
     result: TensorData
     result_name: str | None
-    grads: dict[str, TensorData]
+    fields: list[Field]
+    shown: tuple[str, ...]
     output: str = ""  # what the program printed
 
+    def field(self, key: str) -> Any:
+        """The value of one field (a number, a Section, or a dict of them)."""
+        return next(f.value for f in self.fields if f.key == key)
 
-@dataclass
-class GradResult:
+    def __getattr__(self, key: str) -> Any:
+        """A field by its JSON key, as plain values: `r.grads["x"]` is a TensorData."""
+        for f in self.__dict__.get("fields", ()):
+            if f.key == key:
+                v = f.value
+                if isinstance(v, Section):
+                    return v.tensor
+                return {x: s.tensor for x, s in v.items()} if isinstance(v, dict) else v
+        raise AttributeError(f"{type(self).__name__} has no field {key!r}")
+
+    def sections(self) -> list[Section]:
+        """The titled tensors the text views show, in order (the result first)."""
+        y = self.result_name
+        out = [Section(f"result {y}" if y else "result", self.result)]
+        for key in self.shown:
+            value = self.field(key)
+            out.extend(value.values() if isinstance(value, dict) else [value])
+        return out
+
+
+def superscript(n: int) -> str:
+    """Superscript digits for derivative orders (``2`` -> ``²``)."""
+    return str(n).translate(_SUPERSCRIPTS)
+
+
+_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _d(out: str, wrt: str, order: int = 1) -> str:
+    if order == 1:
+        return f"∂{out}/∂{wrt}"
+    sup = superscript(order)
+    return f"∂{sup}{out}/∂{wrt}{sup}"
+
+
+def EvalResult(result: TensorData, result_name: str | None,
+               grads: dict[str, TensorData], output: str = "") -> DerivativeResult:
+    """`eval`: the result's value and its gradient w.r.t. each --wrt input."""
+    y = result_name or "out"
+    sections = {x: Section(f"gradient {_d(y, x)}", g, f"what {y}.backward() leaves in {x}.grad")
+                for x, g in grads.items()}
+    return DerivativeResult("eval", result, result_name, [Field("grads", sections)],
+                            ("grads",), output)
+
+
+def GradResult(result: TensorData, result_name: str | None, order: int,
+               derivatives: dict[str, TensorData], output: str = "") -> DerivativeResult:
     """`grad`: the N-th derivative, shape result.shape + N × x.shape."""
+    y, n = result_name or "out", order
+    sections = {}
+    for x, d in derivatives.items():
+        parts = (" + ".join([f"{y}.shape"] + [f"{x}.shape"] * n) if n <= 3
+                 else f"{y}.shape + {n} × {x}.shape")
+        sections[x] = Section(f"derivative of order {n} {_d(y, x, n)}", d, f"shape = {parts}")
+    return DerivativeResult("grad", result, result_name,
+                            [Field("order", order), Field("derivatives", sections)],
+                            ("derivatives",), output)
 
-    result: TensorData
-    result_name: str | None
-    order: int
-    derivatives: dict[str, TensorData]
-    output: str = ""
 
-
-@dataclass
-class JvpResult:
+def JvpResult(result: TensorData, result_name: str | None, jvp: TensorData,
+              tangents: dict[str, TensorData], output: str = "") -> DerivativeResult:
     """`jvp`: J·v (forward mode)."""
+    return DerivativeResult(
+        "jvp", result, result_name,
+        [Field("jvp", Section("jvp J·v", jvp, "forward mode: how the result moves along v")),
+         Field("tangents", {x: Section(f"tangent v for {x}", t) for x, t in tangents.items()})],
+        ("tangents", "jvp"), output)
 
-    result: TensorData
-    result_name: str | None
-    jvp: TensorData
-    tangents: dict[str, TensorData]
-    output: str = ""
 
-
-@dataclass
-class VjpResult:
+def VjpResult(result: TensorData, result_name: str | None,
+              vjp: dict[str, TensorData], cotangent: TensorData,
+              output: str = "") -> DerivativeResult:
     """`vjp`: vᵀ·J (reverse mode)."""
+    y = result_name or "out"
+    sections = {x: Section(f"vjp vᵀ·J w.r.t. {x}", g,
+                           f"reverse mode: what {y}.backward(v) leaves in {x}.grad")
+                for x, g in vjp.items()}
+    return DerivativeResult(
+        "vjp", result, result_name,
+        [Field("vjp", sections), Field("cotangent", Section("cotangent v", cotangent))],
+        ("cotangent", "vjp"), output)
 
-    result: TensorData
-    result_name: str | None
-    vjp: dict[str, TensorData]
-    cotangent: TensorData
-    output: str = ""
 
-
-@dataclass
-class JacobianResult:
+def JacobianResult(result: TensorData, result_name: str | None,
+                   jacobian: dict[str, TensorData], output: str = "") -> DerivativeResult:
     """`jacobian`: the full Jacobian, shape result.shape + x.shape."""
-
-    result: TensorData
-    result_name: str | None
-    jacobian: dict[str, TensorData]
-    output: str = ""
+    y = result_name or "out"
+    sections = {x: Section(f"jacobian {_d(y, x)}", j,
+                           f"J[i…, j…] = ∂{y}[i…]/∂{x}[j…]; shape = {y}.shape + {x}.shape")
+                for x, j in jacobian.items()}
+    return DerivativeResult("jacobian", result, result_name, [Field("jacobian", sections)],
+                            ("jacobian",), output)
 
 
 @dataclass

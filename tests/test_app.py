@@ -32,15 +32,6 @@ from gradcli.source import Source
 HAS_TORCH = importlib.util.find_spec("torch") is not None
 
 
-@pytest.fixture(autouse=True)
-def _global_state_restored() -> Iterator[None]:
-    saved = (State.grad_enabled, State.tape, State.forward_level, dtypes.DefaultDtype.value,
-             State.keep_buffers)
-    yield
-    (State.grad_enabled, State.tape, State.forward_level, dtypes.DefaultDtype.value,
-     State.keep_buffers) = saved
-
-
 def S(text: str) -> Source:
     """A program (dedented)."""
     return Source("prog.gd", textwrap.dedent(text).strip("\n") + "\n")
@@ -761,24 +752,49 @@ def test_parse_sets_numbers_lists_expressions_and_files(tmp_path: Path) -> None:
     (tmp_path / "v.json").write_text("[[1, 2], [3, 4]]")
     np.save(tmp_path / "v.npy", np.array([0.5, 1.5], dtype=np.float64))
     sets = app.parse_sets(["a=3", "b=[[1,2],[3,4]]", "c=arange(3.0)",
-                          f"d=@{tmp_path / 'v.json'}", f"e=@{tmp_path / 'v.npy'}", "f=2"],
-                          wrt=["f"])
+                          f"d=@{tmp_path / 'v.json'}", f"e=@{tmp_path / 'v.npy'}", "f=2"])
     assert sets["a"] == 3
     assert sets["b"].array.tolist() == [[1, 2], [3, 4]]
     assert sets["c"].array.tolist() == [0.0, 1.0, 2.0]
     assert sets["d"].array.tolist() == [[1, 2], [3, 4]]
     assert sets["e"].array.dtype == np.float64 and sets["e"].array.tolist() == [0.5, 1.5]
-    assert sets["f"].array.dtype == np.float32 and float(sets["f"].array) == 2.0
+    assert sets["f"] == 2
+    # A --wrt input is made a float tensor where the interpreter binds it.
+    r = app.evaluate(S("f = 0\nf * 3"), opts(sets=["f=2"], wrt=["f"]))
+    assert r.result.dtype == "float32" and float(val(r.result)) == 6.0
+    assert float(val(r.grads["f"])) == 3.0
 
 
 @pytest.mark.parametrize("item", ["noequals", "1x=3", "=3", "x=undefined_name", "x=[1,",
                                   "x=@/no/such.json"])
 def test_parse_sets_rejects_bad_items(item: str) -> None:
     with pytest.raises(UsageError):
-        app.parse_sets([item], wrt=[])
+        app.parse_sets([item])
 
 
 def test_runtime_errors_propagate_from_commands() -> None:
     with pytest.raises(GdRuntimeError) as info:
         app.evaluate(S("x = ones(2)\ny = x + ones(3)"), opts())
     assert info.value.span is not None and info.value.span.line == 2
+
+
+def _core_state() -> tuple[object, ...]:
+    return (State.grad_enabled, State.tape, State.forward_level, dtypes.DefaultDtype.value,
+            State.keep_buffers, State.max_elements, State.detect_anomaly, State.on_record)
+
+
+def test_every_command_leaves_the_core_as_it_found_it() -> None:
+    before = _core_state()
+    text = "x = tensor([1.0, 2.0])\n(x ** 2).sum()"
+    o = opts(wrt=["x"], dtype="float64", detect_anomaly=True)
+    app.evaluate(S(text), o)
+    app.nth_grad(S(text), o, 2)
+    app.jvp(S(text), o, ["[1, 0]"])
+    app.vjp(S(text), o, "1")
+    app.jacobian(S(text), o)
+    app.check(S(text), o)
+    app.graph(S(text), o, True)
+    app.explain(S(text), o)
+    with pytest.raises(GdRuntimeError):
+        app.evaluate(S("x = tensor([1.0, 2.0])\ny = x + ones(3)"), o)
+    assert _core_state() == before

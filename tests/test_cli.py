@@ -16,16 +16,13 @@ import re
 import shlex
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
 
-from gradcli.ad import dtypes
 from gradcli.ad.rules import RULES
-from gradcli.ad.tensor import State
 from gradcli.cli import main
 
 GOLDEN = Path(__file__).parent / "golden" / "cli"
@@ -37,15 +34,6 @@ SEED_DOT = "x = arange(4.0)\ny = 2 * dot(x, x)"
 SEED_WHILE = "x = tensor([0.5, -1.2, 0.03])\ny = x * 2\nwhile y.data.norm() < 1000:\n" \
              "    y = y * 2\ny"
 GRAPH_PROG = "x = ones(2, 2, requires_grad=True)\ny = x + 2\nz = y * y * 3\nout = z.mean()"
-
-
-@pytest.fixture(autouse=True)
-def _global_state_restored() -> Iterator[None]:
-    saved = (State.grad_enabled, State.tape, State.forward_level, dtypes.DefaultDtype.value,
-             State.keep_buffers, State.max_elements, State.detect_anomaly)
-    yield
-    (State.grad_enabled, State.tape, State.forward_level, dtypes.DefaultDtype.value,
-     State.keep_buffers, State.max_elements, State.detect_anomaly) = saved
 
 
 def cli(*args: str, input: str | bytes | None = None, env: dict[str, Any] | None = None) -> Result:
@@ -280,15 +268,43 @@ def test_exit_4_limit_reached() -> None:
     assert r.exit_code == 4 and "step limit reached" in r.stderr
 
 
-def test_exit_4_runtime_error_in_every_command() -> None:
-    bad = "x = tensor([1.0, 2.0])\ny = (x * ones(3)).sum()"
-    for args in (["run"], ["eval", "--wrt", "x"], ["grad", "--wrt", "x"],
+NINE_COMMANDS = (["run"], ["eval", "--wrt", "x"], ["grad", "--wrt", "x"],
                  ["jvp", "--wrt", "x", "--tangent", "[1, 0]"],
                  ["vjp", "--wrt", "x", "--cotangent", "1"], ["jacobian", "--wrt", "x"],
-                 ["graph"], ["check", "--wrt", "x"], ["explain", "--wrt", "x"]):
+                 ["graph"], ["check", "--wrt", "x"], ["explain", "--wrt", "x"])
+
+
+def test_exit_4_runtime_error_in_every_command() -> None:
+    bad = "x = tensor([1.0, 2.0])\ny = (x * ones(3)).sum()"
+    for args in NINE_COMMANDS:
         r = cli(args[0], "-e", bad, *args[1:])
         assert r.exit_code == 4, args
         assert r.stderr.startswith("<expr>:2:5: error: The size of tensor a (2) must match"), args
+
+
+@pytest.mark.parametrize("args", NINE_COMMANDS, ids=lambda a: a[0])
+def test_exit_4_second_backward_fails_under_every_command(args: list[str]) -> None:
+    twice = ("x = tensor([1.0, 2.0], requires_grad=True)\ny = (x * x).sum()\n"
+             "y.backward()\ny.backward()\ny")
+    r = cli(args[0], "-e", twice, *args[1:])
+    assert r.exit_code == 4, args
+    assert r.stderr.startswith("<expr>:4:1: error: Trying to backward through the graph a "
+                               "second time"), (args, r.stderr)
+
+
+@pytest.mark.parametrize("command", ["eval", "grad", "check"])
+def test_a_program_that_called_backward_is_still_differentiated(command: str) -> None:
+    once = ("x = tensor([1.0, 2.0], requires_grad=True)\ny = (x * x).sum()\n"
+            "y.backward()\nprint(x.grad)\ny")
+    r = cli(command, "-e", once, "--wrt", "x", "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    out = strict_json(r.stdout)
+    key = {"eval": "grads", "grad": "derivatives", "check": "checks"}[command]
+    assert key in out, out
+    if command == "check":
+        assert out["ok"] is True
+    else:
+        assert out[key]["x"]["value"] == [2.0, 4.0]
 
 
 def test_runtime_error_as_json(prog: Any) -> None:
@@ -657,3 +673,40 @@ def test_colour_on_a_terminal_and_no_color_honoured() -> None:
     assert plain and b"\x1b[" not in plain
     flag = _on_a_terminal([*args, "--no-color"], {})
     assert flag and b"\x1b[" not in flag
+
+
+# ================================================================ error data → CLI words
+
+
+def test_limit_and_input_errors_are_worded_from_their_data() -> None:
+    from gradcli.cli import format_error
+    from gradcli.errors import GdInputError, GdLimitError
+
+    e = GdLimitError("step limit reached: more than 10 loop iterations and calls",
+                     hint="an endless loop?", limit="max_steps")
+    assert format_error(e, None) == (
+        "gradcli: error: step limit reached: more than 10 loop iterations and calls\n"
+        "hint: an endless loop?; raise the limit with --max-steps\n")
+    named = GdLimitError("too big", hint="raise it with --max-elements", limit="max_elements")
+    assert format_error(named, None).endswith("hint: raise it with --max-elements\n")
+    e2 = GdInputError("the program never assigns 'x' (outside functions)", role="wrt",
+                      name="x")
+    assert format_error(e2, None) == ("gradcli: error: --wrt x: the program never assigns "
+                                      "'x' (outside functions)\n")
+
+
+def test_exit_status_is_carried_by_the_error_classes() -> None:
+    import click
+
+    from gradcli import errors
+    from gradcli.cli import exit_status
+
+    assert exit_status(errors.GdAssertionError("a")) == 1
+    assert exit_status(errors.UsageError("u")) == 2
+    assert exit_status(errors.GdInputError("i", role="set", name="x")) == 2
+    assert exit_status(errors.GdSyntaxError("s")) == 3
+    assert exit_status(errors.GdSourceLimitError("big", limit="max_program_size")) == 4
+    assert exit_status(errors.GdRuntimeError("r")) == 4
+    assert exit_status(errors.GdLimitError("l")) == 4
+    assert exit_status(click.UsageError("bad flag")) == 2
+    assert exit_status(RuntimeError("bug")) == 70

@@ -32,7 +32,6 @@ import pytest
 from fuzz.runner import Outcome, Zygote, clean_failure_text
 
 from gradcli.ad.tensor import State
-from gradcli.app import DEFAULT_MAX_TIME
 from gradcli.interp import limits
 from gradcli.interp.runtime import (
     DEFAULT_MAX_DEPTH,
@@ -90,7 +89,7 @@ def test_defaults_are_the_documented_ones() -> None:
     assert DEFAULT_MAX_SOURCE_BYTES == 1_000_000
     assert DEFAULT_MAX_NESTING == 200
     assert DEFAULT_MAX_OUTPUT == 100_000_000
-    assert DEFAULT_MAX_TIME == 600
+    assert DEFAULT_LIMITS.max_time == 600
     assert limits.MAX_SEQUENCE == 10_000_000 and limits.MAX_INT_BITS == 100_000
 
 

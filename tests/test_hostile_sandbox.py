@@ -40,7 +40,7 @@ import pytest
 from fuzz.runner import Outcome, Zygote, clean_failure_text, files_under
 
 from gradcli.app import AppOptions, run
-from gradcli.cli import _exit_for
+from gradcli.cli import exit_status
 from gradcli.errors import GdError
 from gradcli.interp.builtins import registry
 from gradcli.source import Source
@@ -93,7 +93,7 @@ def in_process(program: str) -> tuple[int, str, str]:
         run(Source("prog.gd", program), AppOptions(write=buf.write))
     except GdError as e:
         where = f"{e.span.line}:{e.span.column}" if e.span is not None else "?"
-        return int(_exit_for(e)), f"{where}: {e.message}", buf.getvalue()
+        return exit_status(e), f"{where}: {e.message}", buf.getvalue()
     return 0, "", buf.getvalue()
 
 

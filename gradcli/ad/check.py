@@ -19,9 +19,10 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad import functional as AF
-from gradcli.ad import ops as F
+from gradcli.ad import ops
 from gradcli.ad.engine import grad
 from gradcli.ad.tensor import Node, Tensor, enable_grad, no_grad, tensor_from_array
+from gradcli.errors import GdRuntimeError
 
 EPS = 1e-6
 
@@ -46,7 +47,14 @@ class Comparison:
 
     def ok(self, rtol: float, atol: float) -> bool:
         """Within atol + rtol·|numeric| (NaN never is)."""
-        return bool(self.abs_error <= atol + rtol * abs(self.numeric))
+        return within_tolerance(self.analytic, self.numeric, rtol, atol)
+
+
+def within_tolerance(analytic: Any, numeric: Any, rtol: float, atol: float) -> bool:
+    """The one tolerance rule: |analytic − numeric| ≤ atol + rtol·|numeric| everywhere
+    (NaN never is)."""
+    err = np.abs(np.asarray(analytic, dtype=np.float64) - np.asarray(numeric, dtype=np.float64))
+    return bool(np.all(err <= atol + rtol * np.abs(numeric)))
 
 
 @dataclass
@@ -86,7 +94,7 @@ def _scalar_of(out: Any, u: Sequence[np.ndarray]) -> Tensor:
     outs = out if isinstance(out, (tuple, list)) else (out,)
     total: Any = None
     for o, uu in zip(outs, u, strict=True):
-        term = F.sum(o * tensor_from_array(uu))
+        term = ops.sum(o * tensor_from_array(uu))
         total = term if total is None else total + term
     return total
 
@@ -149,15 +157,15 @@ def _check_level(f: Callable[..., Any], xs: list[np.ndarray], order: int,
                 ts = [y if y.requires_grad else _leaf_keeping_tangent(y) for y in ys]
                 s = _scalar_of(f(*ts), u)
                 if not s.requires_grad:
-                    return F.sum(ts[0] * 0.0)
+                    return ops.sum(ts[0] * 0.0)
                 gs = grad(s, ts, create_graph=True, allow_unused=True)
                 total: Any = None
                 for gg, v in zip(gs, vs, strict=True):
                     if gg is None:
                         continue
-                    term = F.sum(gg * tensor_from_array(v))
+                    term = ops.sum(gg * tensor_from_array(v))
                     total = term if total is None else total + term
-                return total if total is not None else F.sum(ts[0] * 0.0)
+                return total if total is not None else ops.sum(ts[0] * 0.0)
 
         _check_level(g, xs, order - 1, modes, rng, eps, comps, level + 1)
 
@@ -201,19 +209,28 @@ def check_node(node: Node, rtol: float = 1e-4, atol: float = 1e-5, seed: int = 0
     return check_rule(node.rule, inputs, node.params, 1, ("fwd", "rev"), rtol, atol, seed)
 
 
-def numeric_jacobian(f: Callable[[np.ndarray], np.ndarray], x: np.ndarray,
-                     eps: float = EPS) -> np.ndarray:
-    """Central-difference Jacobian of an array function, shape out.shape + x.shape."""
+def numeric_jacobian(f: Callable[[np.ndarray], np.ndarray], x: np.ndarray, eps: float = EPS,
+                     out_shape: tuple[int, ...] | None = None,
+                     progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+    """Central-difference Jacobian of an array function, shape out.shape + x.shape.
+
+    `out_shape`, when known, saves the run at x; `progress(done, total)` is called after
+    each element. f(x + eps·e_i) runs before f(x − eps·e_i).
+    """
     x = np.array(x, dtype=np.float64)
-    y0 = np.asarray(f(x.copy()), dtype=np.float64)
-    jac = np.zeros(y0.shape + x.shape)
+    if out_shape is None:
+        out_shape = np.shape(np.asarray(f(x.copy()), dtype=np.float64))
     flat = x.reshape(-1)
+    jac = np.zeros((*out_shape, flat.size))
     for i in range(flat.size):
-        xp = flat.copy()
-        xm = flat.copy()
-        xp[i] += eps
-        xm[i] -= eps
-        d = (np.asarray(f(xp.reshape(x.shape)), dtype=np.float64)
-             - np.asarray(f(xm.reshape(x.shape)), dtype=np.float64)) / (2 * eps)
-        jac.reshape((*y0.shape, flat.size))[..., i] = d
-    return jac
+        vals = []
+        for sign in (1.0, -1.0):
+            xs = flat.copy()
+            xs[i] += sign * eps
+            vals.append(np.asarray(f(xs.reshape(x.shape)), dtype=np.float64))
+        if any(v.shape != tuple(out_shape) for v in vals):
+            raise GdRuntimeError("the result's shape changes when the input is perturbed")
+        jac[..., i] = (vals[0] - vals[1]) / (2 * eps)
+        if progress is not None:
+            progress(i + 1, flat.size)
+    return jac.reshape(tuple(out_shape) + x.shape)

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcli.ad import ops as F
+from gradcli.ad import ops
 from gradcli.ad.engine import batchable, batched_vjp, grad
 from gradcli.ad.forward import dual_level, make_dual
 from gradcli.ad.tensor import State, Tensor, check_size, enable_grad, tensor_from_array
@@ -34,7 +34,7 @@ def _prepare(inputs: tuple[Tensor, ...], create_graph: bool) -> tuple[Tensor, ..
     out = []
     for x in inputs:
         if create_graph and x.requires_grad:
-            out.append(F.reshape(x, x.shape))  # stays connected to x's graph
+            out.append(ops.reshape(x, x.shape))  # stays connected to x's graph
         else:
             d = x.detach()
             if d.dtype.kind == "f":
@@ -57,8 +57,59 @@ def _finish(ts: tuple[Any, ...], is_tuple: bool, create_graph: bool) -> Any:
     return fixed if is_tuple else fixed[0]
 
 
-def _zeros(x: Tensor) -> Tensor:
+def zeros_for(x: Tensor) -> Tensor:
+    """The gradient "none" stands for (a symbolic zero), made real: zeros shaped like x."""
     return tensor_from_array(np.zeros(x.shape, x.dtype))
+
+
+def or_zeros(gs: Any, xs: Any) -> tuple[Tensor, ...]:
+    """Each gradient, or zeros shaped like its input where it is None."""
+    return tuple(zeros_for(x) if g is None else g for g, x in zip(gs, xs, strict=True))
+
+
+def gradients(y: Tensor, xs: Any, v: Tensor | None = None, *,
+              create_graph: bool = False) -> tuple[Tensor, ...]:
+    """dy/dx (vᵀ·J with a cotangent v) for each x, zeros where y does not depend on x;
+    y's graph is kept for later passes."""
+    if not y.requires_grad:
+        return tuple(zeros_for(x) for x in xs)
+    gs = grad(y, xs, v, retain_graph=True, create_graph=create_graph, allow_unused=True)
+    return or_zeros(gs, xs)
+
+
+def nth_derivative(y: Tensor, x: Tensor, order: int,
+                   progress: Callable[[str, int, int], None] | None = None) -> Tensor:
+    """The order-N derivative of y w.r.t. x, shape y.shape + N × x.shape, by nested reverse
+    mode: one pass per element of the previous order, or one batched pass when the graph
+    allows it. `progress(what, done, total)` hears about long levels."""
+    d = y
+    for k in range(order):
+        last = k == order - 1
+        flat_n = d.numel()
+        # The last level records nothing: when the graph allows it, all of its rows come
+        # from one backward pass with the identity as a stack of cotangents.
+        batched = _batched_rows(d, (x,), flat_n, not last)
+        if batched is not None:
+            d = batched[0]
+            continue
+        rows = []
+        for i in range(flat_n):
+            if progress is not None and flat_n > 64:
+                progress(f"order {k + 1}: reverse passes", i, flat_n)
+            e = np.zeros(flat_n, d.dtype)
+            e[i] = 1
+            rows.append(gradients(d, [x], tensor_from_array(e.reshape(d.shape)),
+                                  create_graph=not last)[0])
+        if len(rows) == 1:
+            # A scalar's derivative is its one row: no stack/view nodes in the next level's
+            # graph (they would keep it off the batched path).
+            row = rows[0]
+            d = row if row.shape == d.shape + x.shape else ops.reshape(row, d.shape + x.shape)
+            continue
+        stacked = (ops.stack(rows, 0) if rows
+                   else tensor_from_array(np.zeros((0, *x.shape), x.dtype)))
+        d = ops.reshape(stacked, d.shape + x.shape)
+    return d
 
 
 def _default_v(xs: tuple[Tensor, ...]) -> tuple[Tensor, ...]:
@@ -66,7 +117,7 @@ def _default_v(xs: tuple[Tensor, ...]) -> tuple[Tensor, ...]:
     if len(xs) != 1 or xs[0].numel() != 1:
         raise GdRuntimeError("The vector v can only be None if the input to the user-provided "
                              "function is a single Tensor with a single element.")
-    return (F.ones_like(xs[0]),)
+    return (ops.ones_like(xs[0]),)
 
 
 def vjp(func: Func, inputs: Any, v: Any = None, create_graph: bool = False,
@@ -88,7 +139,7 @@ def vjp(func: Func, inputs: Any, v: Any = None, create_graph: bool = False,
                       allow_unused=True)
         else:
             gs = tuple(None for _ in xs)
-    gs = tuple(_zeros(x) if g is None else g for g, x in zip(gs, xs, strict=True))
+    gs = or_zeros(gs, xs)
     return _finish(outs, out_tuple, create_graph), _finish(gs, in_tuple, create_graph)
 
 
@@ -106,7 +157,7 @@ def jvp(func: Func, inputs: Any, v: Any = None, create_graph: bool = False,
         duals = tuple(make_dual(x if create_graph else x.detach(), t)
                       for x, t in zip(xs, vs, strict=True))
         out_tuple, outs = _call(func, duals)
-        tangents = tuple(o.tangent if o.tangent is not None else _zeros(o) for o in outs)
+        tangents = tuple(o.tangent if o.tangent is not None else zeros_for(o) for o in outs)
         for o in outs:
             o.tangent = None
     return _finish(outs, out_tuple, create_graph), _finish(tangents, out_tuple, create_graph)
@@ -132,22 +183,19 @@ def jacobian(func: Func, inputs: Any, create_graph: bool = False, strict: bool =
                 continue
             per_in: list[list[Tensor]] = [[] for _ in xs]
             for i in range(n):
-                if not out.requires_grad:
-                    gs: tuple[Any, ...] = tuple(None for _ in xs)
-                else:
-                    e = np.zeros(n, out.dtype)
-                    e[i] = 1
-                    gs = grad(out, xs, tensor_from_array(e.reshape(out.shape)),
-                              retain_graph=True, create_graph=create_graph, allow_unused=True)
-                for k, (g, x) in enumerate(zip(gs, xs, strict=True)):
-                    per_in[k].append(_zeros(x) if g is None else g)
+                e = np.zeros(n, out.dtype)
+                e[i] = 1
+                row = gradients(out, xs, tensor_from_array(e.reshape(out.shape)),
+                                create_graph=create_graph)
+                for k, g in enumerate(row):
+                    per_in[k].append(g)
             blocks = []
             for k, x in enumerate(xs):
                 if n == 0:
                     blocks.append(tensor_from_array(np.zeros(out.shape + x.shape, x.dtype)))
                     continue
-                stacked = F.stack(per_in[k], 0) if per_in[k] else _zeros(x)
-                blocks.append(F.reshape(stacked, out.shape + x.shape))
+                stacked = ops.stack(per_in[k], 0) if per_in[k] else zeros_for(x)
+                blocks.append(ops.reshape(stacked, out.shape + x.shape))
             rows.append(tuple(blocks))
     return _nest(rows, in_tuple, out_tuple, create_graph)
 
@@ -167,7 +215,7 @@ def _batched_rows(out: Tensor, xs: tuple[Tensor, ...], n: int,
     eye = np.eye(n, dtype=out.dtype).reshape((n, *out.shape))
     gs = batched_vjp(out, xs, tensor_from_array(eye))
     return tuple(tensor_from_array(np.zeros(out.shape + x.shape, x.dtype)) if g is None
-                 else F.reshape(g, out.shape + x.shape) for g, x in zip(gs, xs, strict=True))
+                 else ops.reshape(g, out.shape + x.shape) for g, x in zip(gs, xs, strict=True))
 
 
 def _jacobian_forward(func: Func, xs: tuple[Tensor, ...], in_tuple: bool,
@@ -181,7 +229,7 @@ def _jacobian_forward(func: Func, xs: tuple[Tensor, ...], in_tuple: bool,
         for j in range(n):
             e = np.zeros(n, x.dtype)
             e[j] = 1
-            vs = tuple(tensor_from_array(e.reshape(x.shape)) if i == k else _zeros(y)
+            vs = tuple(tensor_from_array(e.reshape(x.shape)) if i == k else zeros_for(y)
                        for i, y in enumerate(xs))
             outs_, tans = jvp(func, xs, vs, create_graph)
             out_tuple = isinstance(outs_, tuple)
@@ -196,8 +244,8 @@ def _jacobian_forward(func: Func, xs: tuple[Tensor, ...], in_tuple: bool,
     for m, out in enumerate(outs):
         blocks = []
         for k, x in enumerate(xs):
-            col = F.stack(cols[k][m], -1) if cols[k] else _zeros(out)
-            blocks.append(F.reshape(col, out.shape + x.shape))
+            col = ops.stack(cols[k][m], -1) if cols[k] else zeros_for(out)
+            blocks.append(ops.reshape(col, out.shape + x.shape))
         rows.append(tuple(blocks))
     return _nest(rows, in_tuple, out_tuple, create_graph)
 
@@ -230,10 +278,10 @@ def hessian(func: Func, inputs: Any, create_graph: bool = False, strict: bool = 
         with enable_grad():
             out = f(*ys)
             if not out.requires_grad:
-                gs = tuple(_zeros(y) for y in ys)
+                gs = tuple(zeros_for(y) for y in ys)
             else:
                 gs = grad(out, ys, create_graph=True, allow_unused=True)
-                gs = tuple(_zeros(y) if g is None else g for g, y in zip(gs, ys, strict=True))
+                gs = or_zeros(gs, ys)
         return gs if in_tuple else gs[0]
 
     return jacobian(gradient, xs if in_tuple else xs[0], create_graph=create_graph)
@@ -254,7 +302,7 @@ def hvp(func: Func, inputs: Any, v: Any = None, create_graph: bool = False,
                       allow_unused=True)
         else:
             gs = tuple(None for _ in duals)
-        hv = tuple(_zeros(x) if g is None or g.tangent is None else g.tangent
+        hv = tuple(zeros_for(x) if g is None or g.tangent is None else g.tangent
                    for g, x in zip(gs, xs, strict=True))
         for d in duals:
             d.tangent = None
@@ -278,5 +326,5 @@ def vhp(func: Func, inputs: Any, v: Any = None, create_graph: bool = False,
                        create_graph=create_graph, allow_unused=True)
         else:
             res = tuple(None for _ in ys)
-    res = tuple(_zeros(x) if r is None else r for r, x in zip(res, xs, strict=True))
+    res = or_zeros(res, xs)
     return _finish((out,), False, create_graph), _finish(res, in_tuple, create_graph)

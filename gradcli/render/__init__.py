@@ -9,8 +9,8 @@ errors) import rich, and only when called: JSON and plain output stay fast to st
   (``"table"`` is the tree, ``"plain"`` a listing in creation order).
 * :func:`render_error` -- a compiler-style diagnostic, or ``{"error": {...}}`` as JSON.
 
-``torch_repr`` (PyTorch-identical tensor printing for the program's ``print``) lives
-beside them.
+PyTorch-identical tensor printing (the program's ``print``) is the tensor's own, in
+``gradcli.ad.tensor_str``.
 """
 
 from __future__ import annotations

@@ -43,16 +43,13 @@ from typing import Any
 
 from gradcli.results import (
     CheckResult,
+    DerivativeResult,
     ErrorInfo,
-    EvalResult,
     ExplainResult,
     GoldenReport,
-    GradResult,
     GraphResult,
-    JacobianResult,
-    JvpResult,
+    Section,
     TensorData,
-    VjpResult,
 )
 
 __all__ = ["dumps", "error_to_json", "graph_to_json", "render_json", "to_json"]
@@ -132,39 +129,11 @@ def error_to_json(info: ErrorInfo) -> dict[str, Any]:
 
 def to_json(result: object) -> dict[str, Any]:
     """The JSON-ready dict for any result object (SPEC §2.2 key order)."""
-    if isinstance(result, EvalResult):
-        obj: dict[str, Any] = {
-            "result": result.result.to_json(),
-            "result_name": result.result_name,
-            "grads": _tensors(result.grads),
-        }
-    elif isinstance(result, GradResult):
-        obj = {
-            "result": result.result.to_json(),
-            "result_name": result.result_name,
-            "order": result.order,
-            "derivatives": _tensors(result.derivatives),
-        }
-    elif isinstance(result, JvpResult):
-        obj = {
-            "result": result.result.to_json(),
-            "result_name": result.result_name,
-            "jvp": result.jvp.to_json(),
-            "tangents": _tensors(result.tangents),
-        }
-    elif isinstance(result, VjpResult):
-        obj = {
-            "result": result.result.to_json(),
-            "result_name": result.result_name,
-            "vjp": _tensors(result.vjp),
-            "cotangent": result.cotangent.to_json(),
-        }
-    elif isinstance(result, JacobianResult):
-        obj = {
-            "result": result.result.to_json(),
-            "result_name": result.result_name,
-            "jacobian": _tensors(result.jacobian),
-        }
+    if isinstance(result, DerivativeResult):
+        obj: dict[str, Any] = {"result": result.result.to_json(),
+                               "result_name": result.result_name}
+        for f in result.fields:
+            obj[f.key] = _field(f.value)
     elif isinstance(result, CheckResult):
         obj = _check(result)
     elif isinstance(result, GraphResult):
@@ -187,6 +156,14 @@ def to_json(result: object) -> dict[str, Any]:
     else:
         raise TypeError(f"no JSON form for {type(result).__name__}")
     return _with_output(obj, getattr(result, "output", ""))
+
+
+def _field(value: int | Section | dict[str, Section]) -> Any:
+    if isinstance(value, Section):
+        return value.tensor.to_json()
+    if isinstance(value, dict):
+        return {x: section.tensor.to_json() for x, section in value.items()}
+    return value
 
 
 def _check(result: CheckResult) -> dict[str, Any]:

@@ -28,14 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gradcli.results import (
-    EvalResult,
-    GradResult,
-    JacobianResult,
-    JvpResult,
-    TensorData,
-    VjpResult,
-)
+from gradcli.results import Section, TensorData, superscript
 
 __all__ = [
     "EDGE_ITEMS",
@@ -52,7 +45,6 @@ __all__ = [
     "location",
     "superscript",
     "tensor_grids",
-    "tensor_sections",
     "wrap_vector",
 ]
 
@@ -112,12 +104,6 @@ def format_shape(shape: Sequence[int]) -> str:
     return "[" + ", ".join(str(s) for s in shape) + "]"
 
 
-_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def superscript(n: int) -> str:
-    """Superscript digits for derivative orders (``2`` -> ``²``)."""
-    return str(n).translate(_SUPERSCRIPTS)
 
 
 def align_decimal(strings: Sequence[str]) -> list[str]:
@@ -314,69 +300,6 @@ def inline_tensor(td: TensorData, precision: int, threshold: int = 16) -> str:
         return "[" + ", ".join(parts) + "]"
 
     return nest(sub, shown)
-
-
-# --------------------------------------------------------------------------- sections
-
-
-@dataclass(frozen=True)
-class Section:
-    """One titled tensor in a text view: heading, the tensor, an optional explanatory note."""
-
-    title: str
-    tensor: TensorData
-    note: str | None = None
-
-
-def _d(out: str, wrt: str, order: int = 1) -> str:
-    if order == 1:
-        return f"∂{out}/∂{wrt}"
-    sup = superscript(order)
-    return f"∂{sup}{out}/∂{wrt}{sup}"
-
-
-def _out_name(name: str | None) -> str:
-    return name or "out"
-
-
-def tensor_sections(
-    result: EvalResult | GradResult | JvpResult | VjpResult | JacobianResult,
-) -> list[Section]:
-    """The titled tensors a value-like result shows, in order (result first)."""
-    y = _out_name(result.result_name)
-    sections = [Section(f"result {y}" if result.result_name else "result", result.result)]
-    if isinstance(result, EvalResult):
-        for x, g in result.grads.items():
-            note = f"what {y}.backward() leaves in {x}.grad"
-            sections.append(Section(f"gradient {_d(y, x)}", g, note))
-    elif isinstance(result, GradResult):
-        n = result.order
-        for x, d in result.derivatives.items():
-            parts = (" + ".join([f"{y}.shape"] + [f"{x}.shape"] * n) if n <= 3
-                     else f"{y}.shape + {n} × {x}.shape")
-            title = f"derivative of order {n} {_d(y, x, n)}"
-            sections.append(Section(title, d, f"shape = {parts}"))
-    elif isinstance(result, JvpResult):
-        for x, t in result.tangents.items():
-            sections.append(Section(f"tangent v for {x}", t))
-        sections.append(
-            Section("jvp J·v", result.jvp, "forward mode: how the result moves along v")
-        )
-    elif isinstance(result, VjpResult):
-        sections.append(Section("cotangent v", result.cotangent))
-        for x, g in result.vjp.items():
-            sections.append(
-                Section(
-                    f"vjp vᵀ·J w.r.t. {x}",
-                    g,
-                    f"reverse mode: what {y}.backward(v) leaves in {x}.grad",
-                )
-            )
-    elif isinstance(result, JacobianResult):
-        for x, j in result.jacobian.items():
-            note = f"J[i…, j…] = ∂{y}[i…]/∂{x}[j…]; shape = {y}.shape + {x}.shape"
-            sections.append(Section(f"jacobian {_d(y, x)}", j, note))
-    return sections
 
 
 def location(line: int | None, column: int | None) -> str:

@@ -25,20 +25,15 @@ from gradcli.render.numbers import (
     inline_tensor,
     location,
     tensor_grids,
-    tensor_sections,
 )
 from gradcli.results import (
     CheckResult,
-    EvalResult,
+    DerivativeResult,
     ExplainResult,
     GoldenReport,
-    GradResult,
     GraphNode,
     GraphResult,
-    JacobianResult,
-    JvpResult,
     TensorData,
-    VjpResult,
 )
 
 __all__ = [
@@ -306,8 +301,8 @@ def render_plain(result: object, *, precision: int = 4, width: int | None = None
     """A result as plain aligned text (no trailing newline)."""
     w = width or DEFAULT_WIDTH
     blocks: list[list[str]]
-    if isinstance(result, EvalResult | GradResult | JvpResult | VjpResult | JacobianResult):
-        blocks = [section_lines(s, precision, w) for s in tensor_sections(result)]
+    if isinstance(result, DerivativeResult):
+        blocks = [section_lines(s, precision, w) for s in result.sections()]
     elif isinstance(result, CheckResult):
         blocks = _check_blocks(result, precision, w)
     elif isinstance(result, ExplainResult):

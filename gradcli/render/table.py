@@ -28,27 +28,20 @@ from gradcli.render.numbers import (
     inline_tensor,
     location,
     tensor_grids,
-    tensor_sections,
     wrap_vector,
 )
 from gradcli.render.plain import check_verdict, count, golden_verdict
 from gradcli.results import (
     CheckResult,
-    EvalResult,
+    DerivativeResult,
     ExplainResult,
     GoldenReport,
-    GradResult,
     GraphNode,
     GraphResult,
-    JacobianResult,
-    JvpResult,
     TensorData,
-    VjpResult,
 )
 
 __all__ = ["render_table", "render_tree"]
-
-ValueResult = EvalResult | GradResult | JvpResult | VjpResult | JacobianResult
 
 # Styles only show with colour on; with colour off the console has no colour system.
 HEADING = "bold"
@@ -154,10 +147,6 @@ def _output_block(output: str) -> RenderableType:
 
 
 # --------------------------------------------------------------------------- views
-
-
-def _value_blocks(result: ValueResult, precision: int, width: int) -> list[RenderableType]:
-    return [section_block(s, precision, width) for s in tensor_sections(result)]
 
 
 def _ok_text(ok: bool, good: str = "ok", bad: str = "FAIL") -> Text:
@@ -525,8 +514,8 @@ def render_table(
     """A result as rich tables (text, no trailing newline)."""
     w = width or DEFAULT_WIDTH
     blocks: list[RenderableType]
-    if isinstance(result, EvalResult | GradResult | JvpResult | VjpResult | JacobianResult):
-        blocks = _value_blocks(result, precision, w)
+    if isinstance(result, DerivativeResult):
+        blocks = [section_block(s, precision, w) for s in result.sections()]
     elif isinstance(result, CheckResult):
         blocks = _check_blocks(result, precision, w)
     elif isinstance(result, ExplainResult):

@@ -1,0 +1,109 @@
+"""`check`: autograd against central finite differences, and every node's rule alone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from gradcli.ad.check import check_node, numeric_jacobian, within_tolerance
+from gradcli.ad.tensor import Node, Tensor, tensor_from_array
+from gradcli.app.inputs import AppOptions, parse_sets
+from gradcli.app.running import compile_program, derivative, need_wrt, result_tensor, session
+from gradcli.errors import GdError, GdLimitError
+from gradcli.interp import Program
+from gradcli.results import CheckItem, CheckResult, NodeCheck, TensorData
+from gradcli.source import Source
+
+MAX_CHECK_ELEMENTS = 100_000  # check's finite differences rerun the program 2× per element
+
+
+def check(source: Source, opts: AppOptions, eps: float = 1e-6, rtol: float = 1e-4,
+          atol: float = 1e-6) -> CheckResult:
+    """`check`: autograd vs central differences (float64), and every node's rule alone."""
+    need_wrt(opts, "check")
+    with session(opts, keep_buffers=True, dtype="float64") as s:
+        sets = parse_sets(opts.sets, opts.wrt)
+        program, out = compile_program(source, opts, record_tape=True, overrides=sets)
+        res = program.run()
+        y = result_tensor(res)
+        # The reruns of finite differences are the same program with the same inputs (so
+        # its own backward() works as in the run), minus the tape; they print where it
+        # printed.
+        inputs = dict(sets)
+        rerun, _ = compile_program(source, opts, overrides=inputs,
+                                   write=opts.write or out.write)
+        items = []
+        for name in opts.wrt:
+            x = res.inputs[name]
+            with s.final_pass():
+                analytic = derivative(y, x, 1, opts.limits).array.astype(np.float64)
+            numeric = _fd_jacobian(rerun, inputs, name, x.array.astype(np.float64), y.shape,
+                                   eps, opts)
+            err = np.abs(analytic - numeric)
+            scale = np.maximum(np.abs(numeric), np.abs(analytic))
+            ok = within_tolerance(analytic, numeric, rtol, atol)
+            rel = float(np.max(err / np.maximum(scale, 1e-12))) if err.size else 0.0
+            items.append(CheckItem(name, float(err.max()) if err.size else 0.0, rel, ok,
+                                   TensorData.of(analytic), TensorData.of(numeric)))
+        nodes = _check_nodes(res.tape or [])
+        ok = all(i.ok for i in items) and all(n.ok for n in nodes)
+        return CheckResult(ok, items, nodes, rtol, atol, out.getvalue())
+
+
+def _fd_jacobian(rerun: Program, inputs: dict[str, Any], name: str, base: np.ndarray,
+                 out_shape: tuple[int, ...], eps: float, opts: AppOptions) -> np.ndarray:
+    """d result / d name by central differences: `rerun` runs with inputs[name] bound to
+    each perturbed value; all runs share one step limit."""
+    if base.size > MAX_CHECK_ELEMENTS:
+        raise GdLimitError(
+            f"check runs the program twice per element of {name}, which has {base.size:,} "
+            f"elements (the limit is {MAX_CHECK_ELEMENTS:,})",
+            hint=f"check a smaller input (--set {name}=randn(10)), or use eval/grad")
+    max_steps = opts.limits.max_steps
+    budget = [max_steps]
+
+    def f(x: np.ndarray) -> np.ndarray:
+        inputs[name] = tensor_from_array(x)
+        r = rerun.run()
+        budget[0] -= r.steps + 1
+        if budget[0] < 0:
+            raise GdLimitError(
+                f"step limit reached: the {2 * base.size:,} runs of finite differences "
+                f"for {name} need more than {max_steps:,} loop iterations and calls",
+                hint="check a smaller input, or raise --max-steps", limit="max_steps")
+        return np.asarray(result_tensor(r).array, dtype=np.float64)
+
+    progress = opts.progress
+    saved = inputs.get(name, _MISSING)
+    try:
+        return numeric_jacobian(
+            f, base, eps, out_shape,
+            None if progress is None else lambda i, n: progress(
+                f"finite differences for {name}", i, n))
+    finally:
+        if saved is _MISSING:
+            inputs.pop(name, None)
+        else:
+            inputs[name] = saved
+
+
+_MISSING = object()
+
+
+def _check_nodes(tape: list[Node]) -> list[NodeCheck]:
+    out = []
+    for i, node in enumerate(tape):
+        if not node.rule.differentiable or node.inputs is None:
+            continue
+        if not any(isinstance(a, Tensor) and a.dtype.kind == "f" for a in node.inputs):
+            continue
+        span: Any = node.span
+        try:
+            rep = check_node(node, seed=i)
+            ok, ae, re_ = rep.ok, rep.max_abs_error, rep.max_rel_error
+        except GdError:
+            ok, ae, re_ = False, float("nan"), float("nan")
+        out.append(NodeCheck(i, node.op, node.name, getattr(span, "line", None),
+                             getattr(span, "column", None), ok, ae, re_))
+    return out

@@ -1,0 +1,185 @@
+"""Running a program and differentiating its result: run, eval, grad, jvp, vjp, jacobian.
+
+Every command opens one `Session` (the core's settings for this command, restored
+after). Commands that differentiate the result after the program ran keep the saved
+buffers (`keep_buffers=True`) and do their own last differentiation inside
+`session.final_pass()`: the program's own backward passes free graphs exactly as
+under `run`.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import Any
+
+from gradcli.ad import dtypes, ops
+from gradcli.ad.forward import dual_level
+from gradcli.ad.functional import gradients, nth_derivative, zeros_for
+from gradcli.ad.session import Session
+from gradcli.ad.tensor import Tensor
+from gradcli.app.inputs import AppOptions, parse_sets, parse_vector
+from gradcli.errors import GdLimitError, UsageError
+from gradcli.interp import Program, ProgramResult, RunOptions
+from gradcli.interp.values import type_name
+from gradcli.limits import Limits
+from gradcli.results import EvalResult, GradResult, JacobianResult, JvpResult, TensorData, VjpResult
+from gradcli.source import Source
+
+
+def session(opts: AppOptions, *, keep_buffers: bool = False, dtype: str | None = None,
+            on_record: Callable[[Any, Any], None] | None = None) -> Session:
+    """The core's settings for one command, from its options."""
+    return Session(limits=opts.limits, dtype=dtype or opts.dtype, seed=opts.seed,
+                   detect_anomaly=opts.detect_anomaly, keep_buffers=keep_buffers,
+                   on_record=on_record)
+
+
+def compile_program(source: Source, opts: AppOptions, *, record_tape: bool = False,
+                    track_names: bool = False, tangents: dict[str, Tensor] | None = None,
+                    overrides: dict[str, Any] | None = None, wrt: list[str] | None = None,
+                    write: Callable[[str], object] | None = None) -> tuple[Program, io.StringIO]:
+    """Compile with the options' inputs; program prints go to a buffer unless opts.write
+    (or write) says where. `overrides` (the parsed --set values) and `wrt` replace the
+    options' (check's reruns bind their own values and need no graph)."""
+    buffer = io.StringIO()
+    lim = opts.limits
+    run_opts = RunOptions(
+        overrides=parse_sets(opts.sets, opts.wrt) if overrides is None else overrides,
+        wrt=list(opts.wrt if wrt is None else wrt),
+        tangents=tangents or {}, result_name=opts.of, record_tape=record_tape,
+        track_names=track_names, write=write or opts.write or buffer.write,
+        max_steps=lim.max_steps, max_depth=lim.max_depth,
+        max_source_bytes=lim.max_program_size, max_nesting=lim.max_nesting,
+        max_output=lim.max_output)
+    if opts.progress is not None:
+        report = opts.progress
+        run_opts.on_steps = lambda n: report("running", n, 0)
+    return Program.compile(source, run_opts), buffer
+
+
+def run(source: Source, opts: AppOptions) -> ProgramResult:
+    """`run`: execute; the program's prints go to opts.write."""
+    with session(opts):
+        program, _ = compile_program(source, opts)
+        return program.run()
+
+
+def result_tensor(res: ProgramResult) -> Tensor:
+    """The program's result as a tensor (a number becomes one)."""
+    v = res.value
+    if v is None:
+        raise UsageError("the program has no result: end it with an expression, or name the "
+                         "result with --of NAME")
+    if type(v) is Tensor:
+        return v
+    if isinstance(v, (int, float)) and not isinstance(v, str):
+        return ops.tensor(v)
+    raise UsageError(f"the result{' ' + res.name if res.name else ''} is a {type_name(v)}, "
+                     "not a tensor", hint="name a tensor with --of NAME")
+
+
+def data(t: Tensor) -> TensorData:
+    """A tensor as a plain result value."""
+    return TensorData.of(t.array, dtypes.name_of(t.dtype))
+
+
+def need_wrt(opts: AppOptions, command: str) -> None:
+    """Commands that differentiate need at least one --wrt."""
+    if not opts.wrt:
+        raise UsageError(f"{command} needs --wrt NAME (the input to differentiate with "
+                         "respect to)")
+
+
+def derivative(y: Tensor, x: Tensor, order: int, limits: Limits,
+               progress: Callable[[str, int, int], None] | None = None) -> Tensor:
+    """The order-N derivative of y w.r.t. x, shape y.shape + N × x.shape (nested reverse),
+    refused before any pass when it would exceed --max-elements."""
+    size = y.numel() * x.numel() ** order
+    if size > limits.max_elements:  # before the passes: their number grows as fast
+        raise GdLimitError(
+            f"the order-{order} derivative would have {size:,} elements, more than the limit "
+            f"of {limits.max_elements:,}", hint="lower --order, or raise --max-elements",
+            limit="max_elements")
+    return nth_derivative(y, x, order, progress)
+
+
+def evaluate(source: Source, opts: AppOptions) -> EvalResult:
+    """`eval`: the result and its gradient w.r.t. each --wrt input."""
+    with session(opts, keep_buffers=True) as s:
+        program, out = compile_program(source, opts)
+        res = program.run()
+        y = result_tensor(res)
+        grads: dict[str, TensorData] = {}
+        if opts.wrt:
+            if y.numel() != 1:
+                raise UsageError(
+                    f"eval --wrt needs a scalar result, but {res.name or 'the result'} has "
+                    f"shape {list(y.shape)}",
+                    hint="use `gradcli vjp --cotangent V` for vᵀJ (what y.backward(v) gives), "
+                    "`gradcli jacobian` for the full Jacobian, or reduce it (y.sum())")
+            with s.final_pass():
+                gs = gradients(y, [res.inputs[n] for n in opts.wrt])
+            grads = {n: data(g) for n, g in zip(opts.wrt, gs, strict=True)}
+        return EvalResult(data(y), res.name, grads, out.getvalue())
+
+
+def nth_grad(source: Source, opts: AppOptions, order: int) -> GradResult:
+    """`grad --order N`."""
+    need_wrt(opts, "grad")
+    if order < 1:
+        raise UsageError(f"--order must be at least 1, got {order}")
+    with session(opts, keep_buffers=True) as s:
+        program, out = compile_program(source, opts)
+        res = program.run()
+        y = result_tensor(res)
+        with s.final_pass():
+            derivs = {n: data(derivative(y, res.inputs[n], order, opts.limits, opts.progress))
+                      for n in opts.wrt}
+        return GradResult(data(y), res.name, order, derivs, out.getvalue())
+
+
+def jvp(source: Source, opts: AppOptions, tangents: list[str]) -> JvpResult:
+    """`jvp`: forward mode, J·v with v given per --wrt input."""
+    need_wrt(opts, "jvp")
+    if len(tangents) != len(opts.wrt):
+        raise UsageError(f"jvp needs one --tangent per --wrt ({len(opts.wrt)}), got "
+                         f"{len(tangents)}")
+    with session(opts):  # forward mode: nothing is differentiated after the run
+        vs = {n: parse_vector("--tangent", t) for n, t in zip(opts.wrt, tangents, strict=True)}
+        with dual_level():
+            program, out = compile_program(source, opts, tangents=vs)
+            res = program.run()
+            y = result_tensor(res)
+            jv = y.tangent if y.tangent is not None else zeros_for(y)
+            y.tangent = None
+        return JvpResult(data(y), res.name, data(jv), {n: data(v) for n, v in vs.items()},
+                         out.getvalue())
+
+
+def vjp(source: Source, opts: AppOptions, cotangent: str) -> VjpResult:
+    """`vjp`: reverse mode, vᵀ·J (what y.backward(v) leaves in x.grad)."""
+    need_wrt(opts, "vjp")
+    with session(opts, keep_buffers=True) as s:
+        program, out = compile_program(source, opts)
+        res = program.run()
+        y = result_tensor(res)
+        v = parse_vector("--cotangent", cotangent, y)
+        with s.final_pass():
+            gs = gradients(y, [res.inputs[n] for n in opts.wrt], v)
+        return VjpResult(data(y), res.name, {n: data(g) for n, g in zip(opts.wrt, gs,
+                                                                        strict=True)},
+                         data(v), out.getvalue())
+
+
+def jacobian(source: Source, opts: AppOptions) -> JacobianResult:
+    """`jacobian`: the full Jacobian, one reverse pass per output element."""
+    need_wrt(opts, "jacobian")
+    with session(opts, keep_buffers=True) as s:
+        program, out = compile_program(source, opts)
+        res = program.run()
+        y = result_tensor(res)
+        with s.final_pass():
+            jac = {n: data(derivative(y, res.inputs[n], 1, opts.limits, opts.progress))
+                   for n in opts.wrt}
+        return JacobianResult(data(y), res.name, jac, out.getvalue())
