@@ -57,7 +57,8 @@ SLOW_TESTS: dict[tuple[str, str], str] = {
         "re-runs every README command as a subprocess",
     ("test_render.py", r"test_json_and_plain_do_not_import_rich"):
         "a fresh interpreter, to see which modules get imported",
-    ("test_torch_repr.py", r"_vs_torch$"): "prints the same tensors with torch (imports torch)",
+    ("test_torch_repr.py", r"_vs_torch$|test_format_value_vs_python_print"):
+        "prints the same tensors with torch (imports torch)",
     ("test_rng.py", r"_torch$"): "draws the same numbers with torch (imports torch)",
     ("test_hostile_input.py", r"matches_pytorch_wording$"): "imports torch",
     ("test_ad_semantics.py", r"test_million_op_chain"): "a million-node graph (~7 s)",
