@@ -12,7 +12,8 @@ markers and a new test falls under the rule of its kind automatically:
   child) or a PyTorch reference computed in a subprocess;
 - SLOW_TESTS: single tests by module and name (subprocess runs of `python -m gradcli`,
   in-process PyTorch comparisons, the few huge inputs that take seconds);
-- every hypothesis test (`@given`): a sweep of tens to hundreds of cases.
+- every hypothesis sweep (`@given` with more than SMALL_HYPOTHESIS examples: tens to
+  hundreds of cases).
 
 Measured with `pytest --durations=60` (2 shared cores): everything marked here takes
 0.1-15 s per test; what stays in the inner loop takes milliseconds.
@@ -67,7 +68,11 @@ SLOW_TESTS: dict[tuple[str, str], str] = {
         "huge inputs, or the grammar analysed three times (1.5-4 s each)",
 }
 
-_HYPOTHESIS = "a hypothesis sweep"
+#: A hypothesis test with at most this many examples is a check, not a sweep: it stays in
+#: the inner loop (test_ad_rules' node-recording check: 5 cases per rule).
+SMALL_HYPOTHESIS = 10
+
+_HYPOTHESIS = "a hypothesis sweep (more than SMALL_HYPOTHESIS examples)"
 
 
 def slow_reason(item: pytest.Item) -> str | None:
@@ -82,9 +87,18 @@ def slow_reason(item: pytest.Item) -> str | None:
     for (file, pattern), reason in SLOW_TESTS.items():
         if module == file and re.search(pattern, name):
             return reason
-    if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
+    test = getattr(item, "obj", None)
+    if getattr(test, "is_hypothesis_test", False) and _examples(test) > SMALL_HYPOTHESIS:
         return _HYPOTHESIS
     return None
+
+
+def _examples(test: object) -> int:
+    """How many examples a hypothesis test runs (its @settings, else the profile's)."""
+    from hypothesis import settings
+
+    chosen = getattr(test, "_hypothesis_internal_use_settings", None) or settings.default
+    return int(getattr(chosen, "max_examples", settings.default.max_examples))
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
