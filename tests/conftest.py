@@ -16,7 +16,9 @@ markers and a new test falls under the rule of its kind automatically:
   hundreds of cases).
 
 Measured with `pytest --durations=60` (2 shared cores): everything marked here takes
-0.1-15 s per test; what stays in the inner loop takes milliseconds.
+0.1-15 s per test; what stays in the inner loop takes milliseconds, a handful under a
+second. On 2026-12-04 the inner loop was ~1,500 tests in ~13 s of CPU (~15 s on a quiet
+machine), the whole suite ~3,200 tests in ~110 s of CPU (3-6 min wall, shared).
 
 When the mark expression cannot select a slow test (`-m "not slow"`), the SLOW_MODULES
 are not even imported (pytest_ignore_collect): two of them import torch at module level,
