@@ -42,7 +42,9 @@ COMMANDS: dict[str, list[str]] = {
     "explain": ["explain", "PROG", "--wrt", "x"],
     "jacobian": ["jacobian", "PROG", "--wrt", "x", "--format", "json"],
 }
-COMMON = ["--max-time", str(MAX_TIME)]
+# --max-memory: under the default 2G cap `explain` stops with "out of memory" at 400,000
+# nodes (measured 2026-12-04); the cap is raised so that its time and peak RSS are measured.
+COMMON = ["--max-time", str(MAX_TIME), "--max-memory", "8G"]
 
 
 def iterations(cfg: Config) -> int:
