@@ -1,6 +1,6 @@
 """gradcli's benchmark runner: `python bench/run.py [--quick] [WORKLOAD…]`.
 
-Runs each workload (W0–W7, bench/workloads/wN.py) for gradcli and for every peer that is
+Runs each workload (W0–W9, bench/workloads/wN.py) for gradcli and for every peer that is
 installed (torch, jax, HIPS autograd: the `compare` extra or `pip install torch==2.13.0
 jax autograd`), each measurement in a fresh process, several rounds that alternate
 gradcli and peer, and prints one table: workload, system, median, min–max, n, and the
@@ -33,7 +33,7 @@ if str(ROOT) not in sys.path:
 
 from bench.workloads.common import System, available, cpu_pressure  # noqa: E402
 
-WORKLOADS = ["W0", "W1", "W2", "W3", "W4", "W5", "W6", "W7"]
+WORKLOADS = ["W0", "W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8", "W9"]
 
 # Issue 5's targets: (label, workload, numerator (system, metric), denominator (system,
 # metric) or None for an absolute bound, limit). A ratio row is met when num/den <= limit.
@@ -62,6 +62,9 @@ TARGETS: list[tuple[str, str, tuple[str, str], tuple[str, str] | None, float]] =
      ("torch functional", "vjp"), 1.0),
     ("W7 ≤ 10 × CPython compile()", "W7", ("gradcli", "compile"),
      ("CPython compile()", "compile"), 10.0),
+    *[(f"W8 {view} ≤ 3 × run", "W8", (f"gradcli {view}", "÷run"), None, 3.0)
+      for view in ("graph", "check", "explain", "jacobian")],
+    ("W9 flat: per op at 10^6 ops ≤ 1.5 × at 10^3", "W9", ("gradcli W1", "growth"), None, 1.5),
 ]
 
 
@@ -115,7 +118,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("workloads", nargs="*", metavar="WORKLOAD",
-                    help="W0 … W7 (default: all)")
+                    help="W0 … W9 (default: all)")
     ap.add_argument("--quick", action="store_true",
                     help="tiny sizes, 1 round, 2 reps: checks that everything runs")
     ap.add_argument("--rounds", type=int, default=None,
@@ -130,8 +133,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--quiet-wait", type=float, default=0.0, metavar="S",
                     help="before each process, wait up to S seconds for the machine to be "
                     "idle (CPU pressure < 0.10)")
-    ap.add_argument("--timeout", type=float, default=900.0,
-                    help="seconds allowed for one process")
+    ap.add_argument("--timeout", type=float, default=None,
+                    help="seconds allowed for one process (default 900, or the workload's "
+                    "TIMEOUT if larger: W8's views take minutes)")
     ap.add_argument("--out", type=Path, default=None,
                     help="write the report here (default: bench/RESULTS.md for a full run)")
     ap.add_argument("--no-write", action="store_true", help="print only")
@@ -207,11 +211,14 @@ def run_one(w: Workload, system: System, args: argparse.Namespace) -> dict[str, 
         cmd += ["--reps", str(args.reps)]
     if args.quiet_wait:
         wait_quiet(args.quiet_wait)
+    timeout = args.timeout
+    if timeout is None:
+        timeout = max(900.0, getattr(w.module, "TIMEOUT", 0.0))
     t0 = time.perf_counter()
     try:
-        p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=args.timeout)
+        p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
-        w.failures[system.name] = f"timed out after {args.timeout:.0f} s"
+        w.failures[system.name] = f"timed out after {timeout:.0f} s"
         _log(f"  {w.key} {system.name}: timed out")
         return None
     lines = p.stdout.strip().splitlines()
@@ -227,7 +234,7 @@ def run_one(w: Workload, system: System, args: argparse.Namespace) -> dict[str, 
     for key in ("pressure_before", "pressure_after"):
         if info.get(key) is not None:
             w.pressure.append(info[key])
-    head = w.headlines[0]
+    head = next((h for h in w.headlines if data["metrics"].get(h)), w.headlines[0])
     v = data["metrics"].get(head) or [float("nan")]
     _log(f"  {w.key} {system.name:<28} {head} {statistics.median(v):.4g} "
          f"{w.metrics.get(head, '')}  ({time.perf_counter() - t0:.1f} s)")

@@ -24,5 +24,5 @@ def test_bench_quick_runs_and_prints_the_table() -> None:
     lines = p.stdout.splitlines()
     assert lines[0].split()[:4] == ["workload", "system", "metric", "median"]
     rows = {line.split()[0] for line in lines[2:] if line.strip()}
-    assert rows == {f"W{i}" for i in range(8)}, p.stdout
+    assert rows == {f"W{i}" for i in range(10)}, p.stdout
     assert "failed" not in p.stdout

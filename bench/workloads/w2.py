@@ -34,14 +34,15 @@ def reference(W, n: int):
     import numpy as np
 
     W = np.asarray(W, dtype=np.float64)
-    h = np.ones(SIZE)
+    size = W.shape[0]
+    h = np.ones(size)
     hs = [h]
     for _ in range(n):
         h = np.tanh(W @ h)
         hs.append(h)
-    g = np.ones(SIZE)
+    g = np.ones(size)
     dW = np.zeros_like(W)
-    db = np.zeros(SIZE)
+    db = np.zeros(size)
     for k in range(n, 0, -1):
         gz = g * (1 - hs[k] ** 2)
         dW += np.outer(gz, hs[k - 1])
@@ -50,12 +51,17 @@ def reference(W, n: int):
     return dW, db
 
 
-def seeded_w(dtype: str):
-    """0.1·randn(64, 64) from PyTorch's generator seeded with 0 (via gradcli's copy of it)."""
+def scale(size: int) -> float:
+    """W's scale, 0.8/√size: 0.1 at W2's 64, as contracting at W9's other widths."""
+    return 0.8 * size**-0.5
+
+
+def seeded_w(dtype: str, size: int = SIZE):
+    """scale·randn(size, size) from PyTorch's generator seeded with 0 (via gradcli's copy)."""
     from gradcli.ad import ops as F
 
     F.manual_seed(0)
-    return 0.1 * F.randn(SIZE, SIZE, dtype=dtype).array
+    return scale(size) * F.randn(size, size, dtype=dtype).array
 
 
 def _per_op(fwd: list[float], bwd: list[float], n: int) -> Metrics:
@@ -68,18 +74,19 @@ def _tol(dtype: str) -> dict[str, float]:
     return {"rtol": 1e-3, "atol": 1e-4} if dtype == "float32" else {"rtol": 1e-8, "atol": 1e-10}
 
 
-def gradcli_w2(cfg: Config, dtype: str) -> Metrics:
-    """bench/gd/w2.gd."""
+def gradcli_w2(cfg: Config, dtype: str, size: int = SIZE, n: int | None = None,
+               reps: int | None = None) -> Metrics:
+    """bench/gd/w2.gd (W9 passes other widths, chain lengths and repetitions)."""
     set_gradcli_dtype(dtype)
-    n = steps(cfg)
+    n = steps(cfg) if n is None else n
     marks = Marks()
-    program = gd_program("w2", {"n": n}, marks)
+    program = gd_program("w2", {"n": n, "m": size}, marks)
     fwd, bwd = [], []
-    for rep in range(cfg.nreps(15) + 1):
+    for rep in range((cfg.nreps(15) if reps is None else reps) + 1):
         marks.reset()
         res = program.run()
         if rep == 0:
-            dW, db = reference(seeded_w(dtype), n)
+            dW, db = reference(seeded_w(dtype, size), n)
             check_close("gradcli W2 db", res.value.array, db, **_tol(dtype))
             check_close("gradcli W2 dW", res.variables["W"].grad.array, dW, **_tol(dtype))
         else:
@@ -89,18 +96,19 @@ def gradcli_w2(cfg: Config, dtype: str) -> Metrics:
     return _per_op(fwd, bwd, n)
 
 
-def torch_w2(cfg: Config, dtype: str) -> Metrics:
+def torch_w2(cfg: Config, dtype: str, size: int = SIZE, n: int | None = None,
+             reps: int | None = None) -> Metrics:
     """PyTorch eager, same seed."""
     import torch
 
     dt = getattr(torch, dtype)
-    n = steps(cfg)
+    n = steps(cfg) if n is None else n
     fwd, bwd = [], []
-    for rep in range(cfg.nreps(15) + 1):
+    for rep in range((cfg.nreps(15) if reps is None else reps) + 1):
         torch.manual_seed(0)
-        h = torch.ones(SIZE, dtype=dt)
-        W = (0.1 * torch.randn(SIZE, SIZE, dtype=dt)).requires_grad_(True)
-        b = torch.zeros(SIZE, dtype=dt, requires_grad=True)
+        h = torch.ones(size, dtype=dt)
+        W = (scale(size) * torch.randn(size, size, dtype=dt)).requires_grad_(True)
+        b = torch.zeros(size, dtype=dt, requires_grad=True)
         t0 = clock()
         for _ in range(n):
             h = torch.tanh(W @ h + b)
