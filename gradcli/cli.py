@@ -74,9 +74,44 @@ def _visible(text: str | None) -> str | None:
                    for c in text)
 
 
+# --- SHIM (front branch): the interpreter and parser now raise limits and bad inputs as
+# data (`err.limit`, `err.role`/`err.name`) without flag names; these lines word the flag
+# back so that the CLI prints what it printed before. The CLI owner may replace this.
+_LIMIT_ADVICE = {  # limit -> (separator after the raiser's hint, advice naming the flag)
+    "max_steps": (" ", "raise the limit with {flag} N"),
+    "max_depth": ("; ", "raise it with {flag} if the recursion is intended"),
+    "max_output": (", ", "or raise {flag}"),
+    "max_program_size": (", ", "or raise the limit with {flag}"),
+    "max_nesting": ("; ", "{flag} changes the limit"),
+}
+_INPUT_LEAD = {"tangent": "--tangent for {name} "}  # other roles: "--ROLE NAME: "
+_GIVE_VALUE = " give it a value"  # an input hint's generic remedy, worded as --set
+
+
+def _flag_words(err: Any) -> tuple[str, str | None]:
+    """The message and hint of an error with the CLI's flag names added (see SHIM)."""
+    from gradcli.errors import GdInputError
+    from gradcli.limits import flag_for
+
+    message, hint = err.message, err.hint
+    advice = _LIMIT_ADVICE.get(getattr(err, "limit", None) or "")
+    if advice is not None:
+        sep, words = advice
+        words = words.format(flag=flag_for(err.limit))
+        hint = words if not hint else hint + sep + words
+    if isinstance(err, GdInputError):
+        lead = _INPUT_LEAD.get(err.role, "--{role} {name}: ")
+        message = lead.format(role=err.role, name=err.name) + message
+        if hint and hint.endswith(_GIVE_VALUE):
+            hint = hint[: -len(_GIVE_VALUE)] + f" bind it with --set {err.name}=VALUE"
+    return message, hint
+# --- end SHIM
+
+
 def _error_info(err: Any, source: Any) -> Any:
     from gradcli.results import ErrorInfo
 
+    message, hint = _flag_words(err)
     span = err.span
     line_text = None
     file = getattr(source, "name", None)
@@ -85,9 +120,9 @@ def _error_info(err: Any, source: Any) -> Any:
     end_col = None
     if span is not None:
         end_col = span.end_column if span.end_line == span.line else len(line_text or "") + 1
-    return ErrorInfo(err.kind, err.message, file if span is not None or file else None,
+    return ErrorInfo(err.kind, message, file if span is not None or file else None,
                      span.line if span else None, span.column if span else None, end_col,
-                     line_text, err.hint)
+                     line_text, hint)
 
 
 def format_error(err: Any, source: Any, fmt: str = "table", color: bool = False) -> str:

@@ -243,12 +243,12 @@ class Compiler:
         fn = BINARY[node.op]
         tensor_fn = TENSOR_BINARY[node.op]
         span = node.span
-        state = State
+        position = POSITION
 
         def binop(f: Frame) -> Any:
             a = left(f)
             b = right(f)
-            state.span = span
+            position.span = span
             try:
                 ta = type(a)
                 tb = type(b)
@@ -408,7 +408,7 @@ class Compiler:
         kwvalues = [self.expr(k.value) for k in node.keywords]
         span = node.span
         nargs = len(args)
-        state = State
+        position = POSITION
         rt = self.rt
 
         def call(f: Frame) -> Any:
@@ -417,7 +417,7 @@ class Compiler:
                 pos: list[Any] = [args[0](f)]
             else:
                 pos = [a(f) for a in args]
-            state.span = span
+            position.span = span
             try:
                 if kwnames:
                     kw = {k: v(f) for k, v in zip(kwnames, kwvalues, strict=True)}

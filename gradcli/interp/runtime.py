@@ -18,7 +18,7 @@ from typing import Any
 
 from gradcli.ad import ops as F
 from gradcli.ad.tensor import POSITION, Node, State, Tensor, check_memory
-from gradcli.errors import GdError, GdLimitError, GdRuntimeError, UsageError
+from gradcli.errors import GdError, GdInputError, GdLimitError, GdRuntimeError
 from gradcli.interp.builtins import registry
 from gradcli.interp.compiler import RETURN, Compiler, Frame
 from gradcli.interp.values import (
@@ -140,7 +140,7 @@ class GdFunction:
             rt.depth = 0
             raise GdLimitError(f"maximum recursion depth ({rt.max_depth}) exceeded in "
                                f"{self.name}()",
-                               hint="raise it with --max-depth if the recursion is intended")
+                               limit="max_depth")
         try:
             r = self.body(frame)
         finally:
@@ -205,7 +205,7 @@ class Runtime:
             raise GdLimitError(
                 f"output limit reached: the program printed more than "
                 f"{self.options.max_output:,} characters",
-                hint="print less (a loop printing large values?), or raise --max-output")
+                hint="print less (a loop printing large values?)", limit="max_output")
         self.options.write(text)
 
     def step(self, span: Span) -> None:
@@ -216,7 +216,7 @@ class Runtime:
         if self.steps > self.max_steps:
             raise GdLimitError(
                 f"step limit reached: more than {self.max_steps:,} loop iterations and calls",
-                span, hint="an endless loop? raise the limit with --max-steps N")
+                span, hint="an endless loop?", limit="max_steps")
 
     def _every_4096_steps(self, span: Span) -> None:
         try:
@@ -280,27 +280,29 @@ class Runtime:
             try:
                 v = F.tensor(v)
             except GdError:
-                raise UsageError(f"--wrt {name}: {name} is a {type_name(v)}, not a tensor",
-                                 span) from None
+                raise GdInputError(f"{name} is a {type_name(v)}, not a tensor",
+                                   role="wrt", name=name, span=span) from None
             if v.dtype.kind != "f":
                 v = F.to_dtype(v, F.dtypes.default_dtype())
         if v.grad_fn is not None:
-            raise UsageError(
-                f"--wrt {name}: {name} is not a leaf: it is computed by {v.grad_fn.name}",
-                span, hint=f"differentiate with respect to the inputs {name} is computed from, "
-                "or bind it with --set")
+            raise GdInputError(
+                f"{name} is not a leaf: it is computed by {v.grad_fn.name}",
+                role="wrt", name=name, span=span,
+                hint=f"differentiate with respect to the inputs {name} is computed from, "
+                "or give it a value")
         if v.dtype.kind != "f":
-            raise UsageError(
-                f"--wrt {name}: only floating point tensors can require gradients, but {name} "
-                f"has dtype torch.{v.dtype.name}", span,
+            raise GdInputError(
+                f"only floating point tensors can require gradients, but {name} "
+                f"has dtype torch.{v.dtype.name}", role="wrt", name=name, span=span,
                 hint="make it a float tensor, e.g. arange(4.0) instead of arange(4)")
         if not v.requires_grad:
             v.requires_grad_(True)
         t = self.options.tangents.get(name)
         if t is not None:
             if t.shape != v.shape:
-                raise UsageError(f"--tangent for {name} has shape {list(t.shape)} but {name} "
-                                 f"has shape {list(v.shape)}", span)
+                raise GdInputError(f"has shape {list(t.shape)} but {name} "
+                                   f"has shape {list(v.shape)}", role="tangent", name=name,
+                                   span=span)
             v.tangent = F.to_dtype(t, v.dtype) if t.dtype != v.dtype else t
         self.inputs[name] = v
         if self.track_names:
@@ -352,10 +354,10 @@ class Program:
         self.assigned = set(self.rt.first_targets)
         for name in options.wrt:
             if name not in self.assigned and name not in options.overrides:
-                raise UsageError(
-                    f"--wrt {name}: the program never assigns '{name}' (outside functions)",
-                    hint=f"assign it (e.g. {name} = arange(4.0)) or bind it with --set "
-                    f"{name}=VALUE")
+                raise GdInputError(
+                    f"the program never assigns '{name}' (outside functions)",
+                    role="wrt", name=name,
+                    hint=f"assign it (e.g. {name} = arange(4.0)) or give it a value")
         self.body = Compiler(self.rt).block(module.body, top=True)
 
     @classmethod
@@ -375,7 +377,7 @@ class Program:
             return cls(source, module, options)
         except RecursionError:
             raise GdLimitError("program too deeply nested to compile",
-                               hint="lower the nesting, or --max-nesting") from None
+                               hint="lower the nesting", limit="max_nesting") from None
         finally:
             sys.setrecursionlimit(old_limit)
             if paused:
@@ -423,8 +425,8 @@ class Program:
         name = self.options.result_name
         if name is not None:
             if name not in frame.vars:
-                raise UsageError(f"--of {name}: the program has no variable '{name}'",
-                                 hint=_close(name, frame.vars))
+                raise GdInputError(f"the program has no variable '{name}'",
+                                   role="of", name=name, hint=_close(name, frame.vars))
             value, span = frame.vars[name], None
         else:
             value, span, name = rt.last_value, rt.last_value_span, rt.last_value_name

@@ -272,7 +272,7 @@ def _checked_text(text: object, max_bytes: int) -> str:
         raise GdSourceLimitError(
             f"program too large ({len(text.encode('utf-8', 'surrogatepass')):,} bytes; "
             f"the limit is {max_bytes:,})",
-            hint="split the program, or raise the limit with --max-program-size",
+            hint="split the program", limit="max_program_size",
         )
     nul = text.find("\0")
     if nul >= 0:
@@ -333,7 +333,7 @@ def _layout(stream: Iterator[Token], ctx: _Context) -> Iterator[Token]:
                 raise GdSourceLimitError(
                     f"too deeply nested: more than {_nesting()} open brackets",
                     _token_span(tok),
-                    hint="split the expression; --max-nesting changes the limit",
+                    hint="split the expression", limit="max_nesting",
                 )
         elif kind in _CLOSING:
             if not brackets:
@@ -1044,7 +1044,7 @@ def _check_depth(root: gd.Node) -> None:
             raise GdSourceLimitError(
                 f"{what} too deeply nested (more than {limit} levels)",
                 node.span,
-                hint="split it into several statements; --max-nesting changes the limit",
+                hint="split it into several statements", limit="max_nesting",
             )
         for name in _child_fields(type(node)):
             value = getattr(node, name)
