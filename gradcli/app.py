@@ -30,6 +30,7 @@ from gradcli.ad.tensor import Node, State, Tensor, check_size, tensor_from_array
 from gradcli.errors import GdError, GdLimitError, GdRuntimeError, UsageError
 from gradcli.interp import Program, ProgramResult, RunOptions
 from gradcli.interp.values import type_name
+from gradcli.limits import Limits
 from gradcli.results import (
     CheckItem,
     CheckResult,
@@ -173,7 +174,8 @@ def parse_set_value(name: str, text: str, wrt: bool) -> Any:
         from gradcli.interp import run_source
 
         try:
-            value = run_source(text, f"--set {name}", RunOptions(max_steps=100_000)).value
+            options = RunOptions(limits=Limits(max_steps=100_000))
+            value = run_source(text, f"--set {name}", options).value
         except GdError as e:
             flag = f"{name} {text}" if name.startswith("--") else f"--set {name}={text}"
             raise UsageError(f"{flag}: {e.message}") from None
@@ -263,17 +265,11 @@ def compile_program(source: Source, opts: AppOptions, *, record_tape: bool = Fal
     run_opts = RunOptions(
         overrides=parse_sets(opts.sets, opts.wrt), wrt=list(opts.wrt),
         tangents=tangents or {}, result_name=opts.of, record_tape=record_tape,
-        track_names=track_names, write=opts.write or buffer.write)
-    if opts.max_steps:
-        run_opts.max_steps = opts.max_steps
-    if opts.max_depth:
-        run_opts.max_depth = opts.max_depth
-    if opts.max_program_size:
-        run_opts.max_source_bytes = opts.max_program_size
-    if opts.max_nesting:
-        run_opts.max_nesting = opts.max_nesting
-    if opts.max_output:
-        run_opts.max_output = opts.max_output
+        track_names=track_names, write=opts.write or buffer.write,
+        limits=Limits().with_overrides(  # 0 or None: the default
+            max_steps=opts.max_steps or None, max_depth=opts.max_depth or None,
+            max_program_size=opts.max_program_size or None,
+            max_nesting=opts.max_nesting or None, max_output=opts.max_output or None))
     if opts.progress is not None:
         report = opts.progress
         run_opts.on_steps = lambda n: report("running", n, 0)
@@ -477,7 +473,7 @@ def _fd_jacobian(program: Program, name: str, base: np.ndarray, out_shape: tuple
             f"elements (the limit is {MAX_CHECK_ELEMENTS:,})",
             hint=f"check a smaller input (--set {name}=randn(10)), or use eval/grad")
     jac = np.zeros((*out_shape, flat.size))
-    budget = program.options.max_steps  # the reruns share one step limit
+    budget = program.options.limits.max_steps  # the reruns share one step limit
     try:
         for i in range(flat.size):
             vals = []
@@ -490,7 +486,7 @@ def _fd_jacobian(program: Program, name: str, base: np.ndarray, out_shape: tuple
                 if budget < 0:
                     raise GdLimitError(
                         f"step limit reached: the {2 * flat.size:,} runs of finite differences "
-                        f"for {name} need more than {program.options.max_steps:,} loop "
+                        f"for {name} need more than {program.options.limits.max_steps:,} loop "
                         "iterations and calls", hint="check a smaller input, or raise "
                         "--max-steps")
                 vals.append(np.asarray(_result_tensor(r).array, dtype=np.float64))

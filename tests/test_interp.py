@@ -34,6 +34,7 @@ from gradcli.errors import (
 from gradcli.interp import ProgramResult, RunOptions, run_source
 from gradcli.interp.builtins import PYTHON_BUILTINS, describe, registry
 from gradcli.interp.values import BoundMethod, Builtin
+from gradcli.limits import LIMIT_NAMES, Limits
 
 HAS_TORCH = importlib.util.find_spec("torch") is not None
 LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
@@ -55,7 +56,9 @@ def src(text: str) -> str:
 def run(text: str, **options: Any) -> tuple[ProgramResult, str]:
     """Run a program; its result and everything it printed."""
     out: list[str] = []
-    res = run_source(src(text), "prog.gd", RunOptions(write=out.append, **options))
+    limits = {k: options.pop(k) for k in LIMIT_NAMES if k in options}
+    res = run_source(src(text), "prog.gd",
+                     RunOptions(write=out.append, limits=Limits(**limits), **options))
     return res, "".join(out)
 
 

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gradcli.errors import GdSyntaxError
+from gradcli.limits import DEFAULT_LIMITS
 from gradcli.source import Source, Span
 from gradcli.syntax import ast as gd
 from gradcli.syntax import parse, parse_expression, unparse
@@ -597,7 +598,7 @@ def test_error_too_deep_never_recursion() -> None:
     err = error(deep_parens)
     elapsed = time.perf_counter() - start  # ~1 ms: the postlexer stops at bracket 201
     assert "too deeply nested" in err.message
-    assert err.span is not None and err.span.column == 4 + gd_parser.MAX_BRACKETS + 1
+    assert err.span is not None and err.span.column == 4 + DEFAULT_LIMITS.max_nesting + 1
     assert elapsed < 30  # generous: only to show it never hangs
     for deep in [
         "x = " + "-" * 10_000 + "1\n",
@@ -911,7 +912,7 @@ def test_parser_cache_is_private_reused_and_optional(
 
 
 def test_syntax_imports_only_lark_and_shared_types() -> None:
-    allowed = {"gradcli.errors", "gradcli.source", "gradcli.syntax", "lark"}
+    allowed = {"gradcli.errors", "gradcli.limits", "gradcli.source", "gradcli.syntax", "lark"}
     folder = pathlib.Path(gd_parser.__file__).parent
     for path in folder.glob("*.py"):
         tree = pyast.parse(path.read_text(encoding="utf-8"))

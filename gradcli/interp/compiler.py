@@ -28,6 +28,7 @@ from gradcli.interp.values import (
     to_str,
     type_name,
 )
+from gradcli.limits import MAX_INT_BITS
 from gradcli.source import Span
 from gradcli.syntax import ast as A
 
@@ -42,8 +43,6 @@ CONTINUE = object()
 RETURN = object()
 MISSING = object()
 
-MAX_INT_BITS = limits.MAX_INT_BITS  # Python ints beyond this are a limit error
-MAX_SEQUENCE = limits.MAX_SEQUENCE  # str/list/tuple length cap
 
 
 class Frame:

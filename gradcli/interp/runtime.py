@@ -28,15 +28,11 @@ from gradcli.interp.values import (
     to_str,
     type_name,
 )
+from gradcli.limits import DEFAULT_LIMITS, Limits
 from gradcli.source import Source, Span
 from gradcli.syntax import ast as A
 from gradcli.syntax import parse
 
-DEFAULT_MAX_STEPS = 10_000_000
-DEFAULT_MAX_DEPTH = 200
-DEFAULT_MAX_SOURCE_BYTES = 1_000_000
-DEFAULT_MAX_NESTING = 200  # as CPython's parser allows
-DEFAULT_MAX_OUTPUT = 100_000_000  # characters printed: 10M steps of 10M-char prints is 100 TB
 # While a program runs, Python's cyclic GC is paused (see Program.run); every 4096 steps, once
 # this many new container objects have piled up, one collection runs and freezes survivors.
 GC_BUDGET = 200_000
@@ -50,11 +46,7 @@ class RunOptions:
     wrt: list[str] = field(default_factory=list)  # --wrt NAME
     tangents: dict[str, Tensor] = field(default_factory=dict)  # forward-mode seeds
     result_name: str | None = None  # --of NAME
-    max_steps: int = DEFAULT_MAX_STEPS
-    max_depth: int = DEFAULT_MAX_DEPTH
-    max_source_bytes: int = DEFAULT_MAX_SOURCE_BYTES  # --max-program-size
-    max_nesting: int = DEFAULT_MAX_NESTING  # --max-nesting: brackets and expression depth
-    max_output: int = DEFAULT_MAX_OUTPUT  # --max-output: characters the program may print
+    limits: Limits = DEFAULT_LIMITS  # steps, depth, program size, nesting, output
     record_tape: bool = False  # keep every node (graph, explain, check)
     track_names: bool = False  # remember which variable each tensor was bound to
     write: Callable[[str], object] = sys.stdout.write
@@ -166,8 +158,9 @@ class Runtime:
         self.overrides = options.overrides
         self.wrt = set(options.wrt)
         self.track_names = options.track_names
-        self.max_steps = options.max_steps
-        self.max_depth = options.max_depth
+        self.max_steps = options.limits.max_steps
+        self.max_depth = options.limits.max_depth
+        self.max_output = options.limits.max_output
         self.gc_paused = False  # Program.run paused the collector: collect in step()
         self.gc_frozen = False
         # Where each program input is first bound: the Name target of the first assignment
@@ -201,10 +194,10 @@ class Runtime:
         text = (" " if sep is None else sep).join(to_str(a) for a in args)
         text += "\n" if end is None else end
         self.printed += len(text)
-        if self.printed > self.options.max_output:
+        if self.printed > self.max_output:
             raise GdLimitError(
                 f"output limit reached: the program printed more than "
-                f"{self.options.max_output:,} characters",
+                f"{self.max_output:,} characters",
                 hint="print less (a loop printing large values?)", limit="max_output")
         self.options.write(text)
 
@@ -372,8 +365,8 @@ class Program:
         old_limit = sys.getrecursionlimit()
         sys.setrecursionlimit(max(old_limit, 20_000))
         try:
-            module = parse(source, max_bytes=options.max_source_bytes,
-                           max_nesting=options.max_nesting)
+            module = parse(source, max_bytes=options.limits.max_program_size,
+                           max_nesting=options.limits.max_nesting)
             return cls(source, module, options)
         except RecursionError:
             raise GdLimitError("program too deeply nested to compile",

@@ -30,15 +30,13 @@ from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedToken
 from lark.lark import PostLex
 
 from gradcli.errors import GdSourceLimitError, GdSyntaxError
+from gradcli.limits import DEFAULT_LIMITS
 from gradcli.source import Source, Span
 from gradcli.syntax import ast as gd
 
 T = TypeVar("T")
 
-DEFAULT_MAX_BYTES = 1_000_000
-MAX_BRACKETS = 200  # open brackets at once, as CPython's tokenizer allows
 MAX_INDENT_LEVELS = 100  # indented blocks inside one another, as CPython allows
-MAX_DEPTH = 200  # AST depth: later stages walk the tree recursively
 MAX_FSTRING_NESTING = 8  # f-strings inside f-string fields
 
 _PARSER_OPTIONS: dict[str, Any] = {
@@ -86,8 +84,8 @@ class ParserBug(RuntimeError):
     """An unexpected failure inside the parser (a gradcli bug, exit 70)."""
 
 
-def parse(source: Source, *, max_bytes: int = DEFAULT_MAX_BYTES,
-          max_nesting: int = MAX_DEPTH) -> gd.Module:
+def parse(source: Source, *, max_bytes: int = DEFAULT_LIMITS.max_program_size,
+          max_nesting: int = DEFAULT_LIMITS.max_nesting) -> gd.Module:
     """Parse a gd program; raises GdSyntaxError (and nothing else) when it is not valid.
 
     max_nesting caps the tree's depth and the open brackets (indented blocks stay capped
@@ -103,7 +101,7 @@ def parse(source: Source, *, max_bytes: int = DEFAULT_MAX_BYTES,
         _check_placement(module)
         return module
 
-    saved = getattr(_local, "max_nesting", MAX_DEPTH)
+    saved = getattr(_local, "max_nesting", DEFAULT_LIMITS.max_nesting)
     _local.max_nesting = max_nesting
     try:
         return _guarded(build)
@@ -113,11 +111,12 @@ def parse(source: Source, *, max_bytes: int = DEFAULT_MAX_BYTES,
 
 def _nesting() -> int:
     """The nesting limit of the parse in progress."""
-    limit: int = getattr(_local, "max_nesting", MAX_DEPTH)
+    limit: int = getattr(_local, "max_nesting", DEFAULT_LIMITS.max_nesting)
     return limit
 
 
-def parse_expression(text: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> gd.Expr:
+def parse_expression(text: str, *,
+                     max_bytes: int = DEFAULT_LIMITS.max_program_size) -> gd.Expr:
     """Parse one expression (a bare `a, b` gives a Tuple); line breaks are ignored."""
     text = _checked_text(text, max_bytes)
 
@@ -329,7 +328,7 @@ def _layout(stream: Iterator[Token], ctx: _Context) -> Iterator[Token]:
                 raise GdSyntaxError("unexpected indent", Span.point(*_start(tok)))
         if kind in _OPENING:
             brackets.append(tok)
-            if len(brackets) > _nesting():  # MAX_BRACKETS by default, as CPython
+            if len(brackets) > _nesting():  # 200 by default, as CPython's tokenizer allows
                 raise GdSourceLimitError(
                     f"too deeply nested: more than {_nesting()} open brackets",
                     _token_span(tok),
@@ -1033,7 +1032,8 @@ def _child_fields(cls: type) -> tuple[str, ...]:
 
 
 def _check_depth(root: gd.Node) -> None:
-    """Reject trees deeper than MAX_DEPTH, walking with an explicit stack (no recursion)."""
+    """Reject trees deeper than the nesting limit (later stages walk the tree recursively),
+    walking with an explicit stack (no recursion)."""
     stack = [(root, 0)]
     pop, push = stack.pop, stack.append
     limit = _nesting()
