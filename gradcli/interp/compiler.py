@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from gradcli.ad import ops as F
-from gradcli.ad.tensor import POSITION, State, Tensor, _set_grad_mode, grad_mode
+from gradcli.ad.tensor import POSITION, State, Tensor, grad_mode, set_grad_enabled
 from gradcli.ad.tensor_str import format_tensor_spec
 from gradcli.errors import GdAssertionError, GdError, GdLimitError, GdRuntimeError
 from gradcli.interp import limits
@@ -938,10 +938,10 @@ def _decorate(fn: Any, d: Any, span: Span) -> Any:
     if isinstance(d, Builtin) and d.name.endswith(("no_grad", "enable_grad")):
         d = d()
     if isinstance(d, grad_mode):
-        if isinstance(d, _set_grad_mode):
+        if type(d) is not grad_mode:
             # set_grad_enabled(flag) switched the mode when it was called; as a decorator
             # it only wraps the function, so PyTorch puts the mode back (its __call__).
-            State.grad_enabled = d.prev
+            set_grad_enabled(d.prev)
         return GradModeDecorator(fn, d.enabled)
     raise GdRuntimeError(
         "only @no_grad(), @enable_grad() and @set_grad_enabled(flag) decorators are supported",

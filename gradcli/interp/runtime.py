@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gradcli.ad import ops as F
-from gradcli.ad.tensor import POSITION, Node, State, Tensor, check_memory
+from gradcli.ad.session import recording
+from gradcli.ad.tensor import Node, State, Tensor, check_memory
 from gradcli.errors import GdError, GdInputError, GdLimitError, GdRuntimeError
 from gradcli.interp.builtins import registry
 from gradcli.interp.compiler import RETURN, Compiler, Frame
@@ -387,8 +388,6 @@ class Program:
             if name not in self.assigned:
                 rt.assign_name(frame, name, rt.bind_input(name, value, None))
         tape: list[Node] | None = [] if opts.record_tape else None
-        prev_tape = State.tape
-        State.tape = tape
         old_limit = sys.getrecursionlimit()
         sys.setrecursionlimit(max(old_limit, 20_000))
         # The tape is Python objects that all stay alive; each automatic collection would
@@ -397,13 +396,12 @@ class Program:
         rt.gc_paused = gc.isenabled()
         gc.disable()
         try:
-            self.body(frame)
+            with recording(tape):  # also clears the source position the run stamped
+                self.body(frame)
         except RecursionError:
             raise GdLimitError("maximum recursion depth exceeded",
                                hint="the program nests too deeply") from None
         finally:
-            State.tape = prev_tape
-            POSITION.span = None
             sys.setrecursionlimit(old_limit)
             if rt.gc_paused:
                 if rt.gc_frozen:
