@@ -18,6 +18,10 @@ from gradcli.errors import GdSyntaxError
 from gradcli.limits import DEFAULT_LIMITS
 from gradcli.source import Source, Span
 from gradcli.syntax import ast as gd
+from gradcli.syntax import builder as gd_builder
+from gradcli.syntax import context as gd_context
+from gradcli.syntax import grammar as gd_grammar
+from gradcli.syntax import layout as gd_layout
 from gradcli.syntax import parse, parse_expression, unparse
 from gradcli.syntax import parser as gd_parser
 
@@ -862,14 +866,14 @@ def test_grammar_has_no_conflicts_and_builder_covers_every_rule() -> None:
     lark_logger.addHandler(handler)
     lark_logger.setLevel(logging.DEBUG)  # Lark mutes its logger below CRITICAL
     try:
-        text = pathlib.Path(gd_parser._grammar_path()).read_text(encoding="utf-8")
-        options = {**gd_parser._PARSER_OPTIONS, "debug": True}
-        grammar = Lark(text, **options, postlex=gd_parser._Layout())
+        text = pathlib.Path(gd_grammar._grammar_path()).read_text(encoding="utf-8")
+        options = {**gd_grammar._PARSER_OPTIONS, "debug": True}
+        grammar = Lark(text, **options, postlex=gd_layout._Layout())
     finally:
         lark_logger.removeHandler(handler)
         lark_logger.setLevel(level)
     assert not [r.getMessage() for r in records if "onflict" in r.getMessage()]
-    builder = gd_parser._Builder()
+    builder = gd_builder._Builder(gd_grammar._parse_field)
     for rule in grammar.rules:
         name = str(rule.alias or rule.origin.name)
         if name.startswith("_"):
@@ -881,11 +885,11 @@ def test_grammar_has_no_conflicts_and_builder_covers_every_rule() -> None:
 
 
 def _parse_with(parser: object, text: str) -> object:
-    gd_parser._contexts().append(gd_parser._Context(mode="module"))
+    gd_context._contexts().append(gd_context._Context(mode="module"))
     try:
         return parser.parse(text, start="module")  # type: ignore[attr-defined]
     finally:
-        gd_parser._contexts().pop()
+        gd_context._contexts().pop()
 
 
 def test_parser_cache_is_private_reused_and_optional(
@@ -893,22 +897,22 @@ def test_parser_cache_is_private_reused_and_optional(
 ) -> None:
     expected = [gd.Assign((N("x"),), C(1))]
     folder = tmp_path / "cache"
-    monkeypatch.setattr(gd_parser, "_cache_dirs", lambda: iter([str(folder)]))
-    assert _parse_with(gd_parser._parser.__wrapped__(), "x = 1\n") == expected
+    monkeypatch.setattr(gd_grammar, "_cache_dirs", lambda: iter([str(folder)]))
+    assert _parse_with(gd_grammar._parser.__wrapped__(), "x = 1\n") == expected
     (cached,) = folder.iterdir()
     assert folder.stat().st_mode & 0o777 == 0o700
     written = cached.stat().st_mtime_ns
-    assert _parse_with(gd_parser._parser.__wrapped__(), "x = 1\n") == expected
+    assert _parse_with(gd_grammar._parser.__wrapped__(), "x = 1\n") == expected
     assert cached.stat().st_mtime_ns == written  # loaded, not rebuilt
     # A cache file others could have written is a pickle nobody should load.
     cached.chmod(0o666)
-    assert _parse_with(gd_parser._parser.__wrapped__(), "x = 1\n") == expected
+    assert _parse_with(gd_grammar._parser.__wrapped__(), "x = 1\n") == expected
     assert cached.stat().st_mtime_ns == written
     # No usable cache folder at all: the grammar is analysed in memory.
     blocker = tmp_path / "a-file"
     blocker.write_text("")
-    monkeypatch.setattr(gd_parser, "_cache_dirs", lambda: iter([str(blocker / "cache")]))
-    assert _parse_with(gd_parser._parser.__wrapped__(), "x = 1\n") == expected
+    monkeypatch.setattr(gd_grammar, "_cache_dirs", lambda: iter([str(blocker / "cache")]))
+    assert _parse_with(gd_grammar._parser.__wrapped__(), "x = 1\n") == expected
 
 
 def test_syntax_imports_only_lark_and_shared_types() -> None:
