@@ -89,8 +89,8 @@ def test_statement_expression_and_assignments() -> None:
 
 @pytest.mark.parametrize(
     ("symbol", "op"),
-    [("+", "add"), ("-", "sub"), ("*", "mul"), ("/", "div"), ("//", "floordiv"),
-     ("%", "mod"), ("**", "pow"), ("@", "matmul")],
+    [("+", "add"), ("-", "sub"), ("*", "mul"), ("/", "div"), ("//", "floor_divide"),
+     ("%", "remainder"), ("**", "pow"), ("@", "matmul")],
 )  # fmt: skip
 def test_statement_augmented_assignment(symbol: str, op: str) -> None:
     assert one(f"x {symbol}= y\n") == gd.AugAssign(N("x"), op, N("y"))
@@ -267,11 +267,11 @@ def test_expression_calls_attributes_subscripts() -> None:
 
 
 def test_expression_operators() -> None:
-    assert e("a // b % c") == binop("mod", binop("floordiv", N("a"), N("b")), N("c"))
+    assert e("a // b % c") == binop("remainder", binop("floor_divide", N("a"), N("b")), N("c"))
     assert e("a @ b") == binop("matmul", N("a"), N("b"))
     assert e("-x") == gd.UnaryOp("neg", N("x"))
     assert e("+x") == gd.UnaryOp("pos", N("x"))
-    assert e("~x") == gd.UnaryOp("invert", N("x"))
+    assert e("~x") == gd.UnaryOp("bitwise_not", N("x"))
     assert e("not x") == gd.UnaryOp("not", N("x"))
     assert e("a and b and c") == gd.BoolOp("and", (N("a"), N("b"), N("c")))
     assert e("a or b") == gd.BoolOp("or", (N("a"), N("b")))
@@ -363,9 +363,9 @@ def _shape(node: gd.Expr) -> object:
 
 
 _PY_OPS = {
-    "Add": "add", "Sub": "sub", "Mult": "mul", "Div": "div", "FloorDiv": "floordiv",
-    "Mod": "mod", "Pow": "pow", "MatMult": "matmul", "USub": "neg", "UAdd": "pos",
-    "Invert": "invert", "Not": "not", "And": "and", "Or": "or", "Lt": "lt", "LtE": "le",
+    "Add": "add", "Sub": "sub", "Mult": "mul", "Div": "div", "FloorDiv": "floor_divide",
+    "Mod": "remainder", "Pow": "pow", "MatMult": "matmul", "USub": "neg", "UAdd": "pos",
+    "Invert": "bitwise_not", "Not": "not", "And": "and", "Or": "or", "Lt": "lt", "LtE": "le",
     "Gt": "gt", "GtE": "ge", "Eq": "eq", "NotEq": "ne", "Is": "is", "IsNot": "is_not",
     "In": "in", "NotIn": "not_in",
 }  # fmt: skip

@@ -115,7 +115,7 @@ class Compiler:
         span = node.span
         op = node.op
         fn: Callable[[Any], Any] = {
-            "neg": operator.neg, "pos": operator.pos, "invert": operator.invert,
+            "neg": operator.neg, "pos": operator.pos, "bitwise_not": operator.invert,
             "not": lambda v: not truth(v),
         }[op]
 

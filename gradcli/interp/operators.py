@@ -93,7 +93,7 @@ def _add(a: Any, b: Any) -> Any:
     return check_int(a + b)
 
 
-def _mod(a: Any, b: Any) -> Any:
+def _remainder(a: Any, b: Any) -> Any:
     if type(a) is str:
         limits.check_percent_format(a, b)  # "%999999999d" % 1
     return operator.mod(a, b)
@@ -104,16 +104,16 @@ BINARY: dict[str, Callable[[Any, Any], Any]] = {
     "sub": operator.sub,
     "mul": _mul,
     "div": operator.truediv,
-    "floordiv": operator.floordiv,
-    "mod": _mod,
+    "floor_divide": operator.floordiv,
+    "remainder": _remainder,
     "pow": _pow,
     "matmul": operator.matmul,
 }
 # What `a op b` ends up calling when a tensor meets a tensor or a Python number (through
 # Tensor's operator methods): binop calls it directly, one dispatch layer less per op.
 TENSOR_BINARY: dict[str, Callable[[Any, Any], Any]] = {
-    "add": F.add, "sub": F.sub, "mul": F.mul, "div": F.div_, "floordiv": F.floor_divide,
-    "mod": F.remainder, "pow": F.pow, "matmul": F.matmul,
+    "add": F.add, "sub": F.sub, "mul": F.mul, "div": F.div_, "floor_divide": F.floor_divide,
+    "remainder": F.remainder, "pow": F.pow, "matmul": F.matmul,
 }
 # Statement forms of `x op= y`: tensors change in place (PyTorch's rules), others rebind.
 INPLACE = {"add": "add_", "sub": "sub_", "mul": "mul_", "div": "div_", "pow": "pow_"}

@@ -329,7 +329,7 @@ class _Builder:
 # One grammar alias per operator, named as in the AST's operator tables.
 for _op in gd.BINARY_OPS:
     setattr(_Builder, _op, _binary(_op))
-for _op in ("neg", "pos", "invert", "not"):
+for _op in gd.UNARY_OPS:
     setattr(_Builder, _op, _unary(_op))
 for _op in gd.COMPARE_OPS:
     setattr(_Builder, _op, _comparison(_op))
