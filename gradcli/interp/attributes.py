@@ -10,8 +10,7 @@ import string
 from collections.abc import Callable
 from typing import Any
 
-from gradcli.ad import engine
-from gradcli.ad import ops as F
+from gradcli.ad import engine, ops
 from gradcli.ad.ops import MinMax
 from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdRuntimeError
@@ -68,15 +67,15 @@ TENSOR_PROPERTIES: dict[str, Callable[[Tensor], Any]] = {
     "ndim": lambda x: x.ndim,
     "dtype": lambda x: dtype_value(x.dtype),
     "data": lambda x: x.data,
-    "T": F.T,
-    "mT": lambda x: F.transpose(x, -2, -1),
+    "T": ops.T,
+    "mT": lambda x: ops.transpose(x, -2, -1),
     "retains_grad": lambda x: x.retains_grad,
     "device": lambda x: "cpu",
     "is_cuda": lambda x: False,
 }
 
 TENSOR_METHODS: dict[str, Callable[..., Any]] = {
-    **F.METHODS,
+    **ops.METHODS,
     "backward": engine.tensor_backward,
     "item": Tensor.item,
     "tolist": _tolist,

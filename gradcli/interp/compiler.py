@@ -13,7 +13,7 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-from gradcli.ad import ops as F
+from gradcli.ad import ops
 from gradcli.ad.tensor import POSITION, State, Tensor
 from gradcli.ad.tensor_str import format_tensor_spec
 from gradcli.errors import GdAssertionError, GdError, GdRuntimeError
@@ -153,11 +153,11 @@ class Compiler:
 
     def e_Compare(self, node: A.Compare) -> Expr:
         left = self.expr(node.left)
-        ops = [COMPARE[o] for o in node.ops]
+        compares = [COMPARE[o] for o in node.ops]
         rights = [self.expr(c) for c in node.comparators]
         span = node.span
-        if len(ops) == 1:
-            op, right = ops[0], rights[0]
+        if len(compares) == 1:
+            op, right = compares[0], rights[0]
 
             def compare1(f: Frame) -> Any:
                 a = left(f)
@@ -177,7 +177,7 @@ class Compiler:
             a = left(f)
             result: Any = True
             try:
-                for op, right in zip(ops, rights, strict=True):
+                for op, right in zip(compares, rights, strict=True):
                     b = right(f)
                     result = op(a, b)
                     if not truth(result):
@@ -545,7 +545,7 @@ class Compiler:
             POSITION.span = span
             try:
                 if type(cur) is Tensor and inplace is not None:
-                    F.INPLACE[inplace](cur, v)
+                    ops.INPLACE[inplace](cur, v)
                     new = cur
                 elif type(cur) is list and node.op in ("add", "mul"):
                     # Python's list += / *= mutate the list (aliases see the change).

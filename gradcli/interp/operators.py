@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from gradcli.ad import ops as F
+from gradcli.ad import ops
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdError, GdLimitError, GdRuntimeError
 from gradcli.interp import limits
@@ -79,7 +79,7 @@ def _pow(a: Any, b: Any) -> Any:
 def _mul(a: Any, b: Any) -> Any:
     ta, tb = type(a), type(b)
     if ta is Tensor or tb is Tensor:
-        return F.mul(a, b)
+        return ops.mul(a, b)
     if (ta in (str, list, tuple) and tb is int) or (tb in (str, list, tuple) and ta is int):
         seq, n = (a, b) if ta is not int else (b, a)
         limits.check_length(len(seq) * n)
@@ -112,8 +112,9 @@ BINARY: dict[str, Callable[[Any, Any], Any]] = {
 # What `a op b` ends up calling when a tensor meets a tensor or a Python number (through
 # Tensor's operator methods): binop calls it directly, one dispatch layer less per op.
 TENSOR_BINARY: dict[str, Callable[[Any, Any], Any]] = {
-    "add": F.add, "sub": F.sub, "mul": F.mul, "div": F.div_, "floor_divide": F.floor_divide,
-    "remainder": F.remainder, "pow": F.pow, "matmul": F.matmul,
+    "add": ops.add, "sub": ops.sub, "mul": ops.mul, "div": ops.div_,
+    "floor_divide": ops.floor_divide, "remainder": ops.remainder, "pow": ops.pow,
+    "matmul": ops.matmul,
 }
 # Statement forms of `x op= y`: tensors change in place (PyTorch's rules), others rebind.
 INPLACE = {"add": "add_", "sub": "sub_", "mul": "mul_", "div": "div_", "pow": "pow_"}
@@ -127,7 +128,7 @@ COMPARE: dict[str, Callable[[Any, Any], Any]] = {
 
 def _contains(container: Any, item: Any) -> bool:
     if type(container) is Tensor:
-        return bool(F.eq(container, item).array.any())
+        return bool(ops.eq(container, item).array.any())
     if isinstance(container, (list, tuple, str, range)):
         return item in container
     raise GdRuntimeError(f"argument of type '{type_name(container)}' is not iterable")
@@ -140,7 +141,7 @@ def iterate(v: Any) -> Any:
             raise GdRuntimeError("iteration over a 0-d tensor")
         # Lazily: `for row in ones(50_000_000)` is bounded by the step limit, not by
         # materializing 50M tensors first.
-        return (F.getitem(v, i) for i in range(v.shape[0]))
+        return (ops.getitem(v, i) for i in range(v.shape[0]))
     if isinstance(v, (list, tuple, range, str)):
         return v
     raise GdRuntimeError(f"'{type_name(v)}' object is not iterable")
@@ -155,7 +156,7 @@ def truth(v: Any) -> bool:
 def get_item(obj: Any, idx: Any) -> Any:
     """obj[idx] for tensors, sequences and strings."""
     if type(obj) is Tensor:
-        return F.getitem(obj, idx)
+        return ops.getitem(obj, idx)
     if isinstance(obj, (list, tuple, str, range)):
         if type(idx) is Tensor:
             idx = int(idx)
@@ -168,7 +169,7 @@ def get_item(obj: Any, idx: Any) -> Any:
 def set_item(obj: Any, idx: Any, value: Any) -> None:
     """obj[idx] = value for tensors (in place, recorded) and lists."""
     if type(obj) is Tensor:
-        F.setitem(obj, idx, value)
+        ops.setitem(obj, idx, value)
         return
     if type(obj) is list:
         if type(idx) is Tensor:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from gradcli.ad import ops as F
+from gradcli.ad import ops
 from gradcli.ad.tensor import Node, State, Tensor, check_memory
 from gradcli.errors import GdError, GdInputError, GdLimitError, GdRuntimeError
 from gradcli.interp.builtins import registry
@@ -248,12 +248,12 @@ class Runtime:
             return v
         if type(v) is not Tensor:
             try:
-                v = F.tensor(v)
+                v = ops.tensor(v)
             except GdError:
                 raise GdInputError(f"{name} is a {type_name(v)}, not a tensor",
                                    role="wrt", name=name, span=span) from None
             if v.dtype.kind != "f":
-                v = F.to_dtype(v, F.dtypes.default_dtype())
+                v = ops.to_dtype(v, ops.dtypes.default_dtype())
         if v.grad_fn is not None:
             raise GdInputError(
                 f"{name} is not a leaf: it is computed by {v.grad_fn.name}",
@@ -273,7 +273,7 @@ class Runtime:
                 raise GdInputError(f"has shape {list(t.shape)} but {name} "
                                    f"has shape {list(v.shape)}", role="tangent", name=name,
                                    span=span)
-            v.tangent = F.to_dtype(t, v.dtype) if t.dtype != v.dtype else t
+            v.tangent = ops.to_dtype(t, v.dtype) if t.dtype != v.dtype else t
         self.inputs[name] = v
         if self.track_names:
             self.leaf_names.setdefault(id(v), (name, v))
