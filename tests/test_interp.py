@@ -2095,3 +2095,11 @@ def test_remainder_and_clamp_min_methods_exist() -> None:
                "x.floor_divide(2))", "t", RunOptions(write=out.append))
     assert "".join(out) == ("tensor([1., 1.]) tensor([5., 0.]) tensor([ 1., -3.]) "
                             "tensor([ 2., -2.])\n")
+
+
+def test_did_you_mean_is_one_function() -> None:
+    from gradcli.suggest import did_you_mean
+
+    assert did_you_mean("tensr", ["tensor", "zeros"]) == "did you mean 'tensor'?"
+    assert did_you_mean("qqq", ["tensor"]) is None
+    assert error("x = ones(2)\nx.sumn()", GdRuntimeError).hint == "did you mean 'sum'?"

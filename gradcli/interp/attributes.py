@@ -24,6 +24,7 @@ from gradcli.interp.values import (
     dtype_value,
     type_name,
 )
+from gradcli.suggest import did_you_mean
 
 
 def _size(x: Tensor, dim: int | None = None) -> Any:
@@ -136,7 +137,7 @@ def get_attribute(obj: Any, name: str) -> Any:
             return obj.members[name]
         except KeyError:
             raise GdRuntimeError(f"module '{obj.name}' has no attribute '{name}'",
-                                 hint=_closest(name, obj.members)) from None
+                                 hint=did_you_mean(name, obj.members)) from None
     elif t is Node:
         node_prop = NODE_PROPERTIES.get(name)
         if node_prop is not None:
@@ -169,7 +170,7 @@ def get_attribute(obj: Any, name: str) -> Any:
         if name == "is_integer" and t is float:
             return BoundMethod(obj, name, float.is_integer)
     raise GdRuntimeError(f"'{type_name(obj)}' object has no attribute '{name}'",
-                         hint=_closest(name, _names_of(obj)))
+                         hint=did_you_mean(name, _names_of(obj)))
 
 
 def _str_method(name: str) -> Callable[..., Any]:
@@ -227,10 +228,3 @@ def _names_of(obj: Any) -> list[str]:
     if type(obj) is Tensor:
         return [*TENSOR_PROPERTIES, *TENSOR_METHODS]
     return []
-
-
-def _closest(name: str, names: Any) -> str | None:
-    import difflib
-
-    match = difflib.get_close_matches(name, list(names), n=1)
-    return f"did you mean '{match[0]}'?" if match else None

@@ -36,6 +36,7 @@ from gradcli.interp.operators import (
 from gradcli.interp.runstate import Runtime
 from gradcli.interp.values import Builtin, decorate, is_context_manager, to_repr, to_str, type_name
 from gradcli.source import Span
+from gradcli.suggest import did_you_mean
 from gradcli.syntax import ast as A
 
 
@@ -78,7 +79,7 @@ class Compiler:
             v = builtins.get(name, MISSING)
             if v is MISSING:
                 raise GdRuntimeError(f"name '{name}' is not defined", span,
-                                     hint=self.rt.suggest(name))
+                                     hint=did_you_mean(name, builtins))
             return v
 
         return load

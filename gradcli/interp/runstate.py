@@ -6,7 +6,6 @@ together. This module imports neither."""
 
 from __future__ import annotations
 
-import difflib
 import gc
 import sys
 from collections.abc import Callable
@@ -285,9 +284,3 @@ class Runtime:
             f"import of '{module}' is not allowed in gd", span,
             hint="gd programs may import torch, torch.nn.functional, torch.autograd, "
             "torch.autograd.functional, torch.linalg and math")
-
-    def suggest(self, name: str) -> str | None:
-        """A did-you-mean hint for an unknown name."""
-        match = difflib.get_close_matches(name, list(self.builtins), n=1)
-        return f"did you mean '{match[0]}'?" if match else None
-

@@ -8,7 +8,6 @@ The interpreter never imports rich or click: output goes through `options.write`
 from __future__ import annotations
 
 import ctypes
-import difflib
 import functools
 import gc
 import sys
@@ -23,6 +22,7 @@ from gradcli.interp.compiler import Compiler
 from gradcli.interp.frame import Frame
 from gradcli.interp.runstate import ControlRecord, RunOptions, Runtime
 from gradcli.source import Source, Span
+from gradcli.suggest import did_you_mean
 from gradcli.syntax import ast as A
 from gradcli.syntax import parse
 
@@ -147,7 +147,7 @@ class Program:
         if name is not None:
             if name not in frame.vars:
                 raise GdInputError(f"the program has no variable '{name}'",
-                                   role="of", name=name, hint=_close(name, frame.vars))
+                                   role="of", name=name, hint=did_you_mean(name, frame.vars))
             value, span = frame.vars[name], None
         else:
             value, span, name = rt.last_value, rt.last_value_span, rt.last_value_name
@@ -182,9 +182,6 @@ def _names_in_target(target: A.Expr) -> Iterator[A.Name]:
             yield from _names_in_target(elt)
 
 
-def _close(name: str, names: Any) -> str | None:
-    match = difflib.get_close_matches(name, list(names), n=1)
-    return f"did you mean '{match[0]}'?" if match else None
 
 
 def run_source(text: str, name: str = "<expr>", options: RunOptions | None = None) -> ProgramResult:
