@@ -180,11 +180,6 @@ def _str(x: Any = "") -> str:
     return to_str(x)
 
 
-def _isinstance_tensor(x: Any) -> bool:
-    """is_tensor(x)."""
-    return type(x) is Tensor
-
-
 def _enumerate(x: Any, start: int = 0) -> list[tuple[int, Any]]:
     """enumerate(iterable) as a list of (index, item) pairs."""
     return py.list(py.enumerate(_list(x) if type(x) is Tensor else limits.bounded(x, "enumerate()"),
@@ -384,6 +379,3 @@ def describe() -> list[tuple[str, str]]:
         if isinstance(v, Builtin) and name in PYTHON_BUILTINS:
             rows.append((name, v.doc))
     return rows
-
-
-DTYPE_TYPE = DType

@@ -273,8 +273,6 @@ class Compiler:
                 raise call_type_error(e, fn, span) from None
             except CAUGHT as e:
                 raise runtime_error(e, span) from None
-            except GdError as e:
-                raise e.at(span) from None
 
         return call
 
@@ -503,8 +501,6 @@ class Compiler:
                     set_item(obj, idx, v)
                 except CAUGHT as e:
                     raise runtime_error(e, span) from None
-                except GdError as e:
-                    raise e.at(span) from None
 
             return store_item
         if isinstance(node, (A.Tuple, A.List)):
@@ -558,8 +554,6 @@ class Compiler:
                     new = fn(cur, v)
             except CAUGHT as e:
                 raise runtime_error(e, span) from None
-            except GdError as e:
-                raise e.at(span) from None
             store(f, new)
 
         return aug
@@ -592,8 +586,6 @@ class Compiler:
                     taken = truth(t)
                 except CAUGHT as e:
                     raise runtime_error(e, spans[i]) from None
-                except GdError as e:
-                    raise e.at(spans[i]) from None
                 rt.note_condition(record, t, seq)
                 if taken:
                     record.branches[i] += 1
@@ -624,8 +616,6 @@ class Compiler:
                         go = truth(t)
                     except CAUGHT as e:
                         raise runtime_error(e, span) from None
-                    except GdError as e:
-                        raise e.at(span) from None
                     rt.note_condition(record, t, seq)
                     if not go:
                         break
@@ -657,8 +647,6 @@ class Compiler:
                 seq = iterate(it(f))
             except CAUGHT as e:
                 raise runtime_error(e, span) from None
-            except GdError as e:
-                raise e.at(span) from None
             n = 0
             try:
                 for item in seq:
@@ -732,8 +720,6 @@ class Compiler:
                 ok = truth(test(f))
             except CAUGHT as e:
                 raise runtime_error(e, span) from None
-            except GdError as e:
-                raise e.at(span) from None
             if not ok:
                 text = "assertion failed" if msg is None else to_str(msg(f))
                 raise GdAssertionError(text, span)
