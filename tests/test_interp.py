@@ -2103,3 +2103,18 @@ def test_did_you_mean_is_one_function() -> None:
     assert did_you_mean("tensr", ["tensor", "zeros"]) == "did you mean 'tensor'?"
     assert did_you_mean("qqq", ["tensor"]) is None
     assert error("x = ones(2)\nx.sumn()", GdRuntimeError).hint == "did you mean 'sum'?"
+
+
+def test_syntax_and_interpreter_never_word_a_command_line_flag() -> None:
+    # Limits and bad inputs are raised as data (err.limit, err.role/err.name); only the
+    # CLI turns them into flag names, so no string in these layers spells one.
+    import ast as pyast
+    import pathlib
+
+    import gradcli
+
+    root = pathlib.Path(gradcli.__file__).parent
+    for path in [*root.glob("syntax/*.py"), *root.glob("interp/*.py")]:
+        for node in pyast.walk(pyast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, pyast.Constant) and isinstance(node.value, str):
+                assert not re.search(r"--[a-z]", node.value), (path.name, node.value)

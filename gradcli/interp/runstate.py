@@ -178,7 +178,7 @@ class Runtime:
         self.options.write(text)
 
     def step(self, span: Span) -> None:
-        """Count a loop iteration or call; stop at --max-steps."""
+        """Count a loop iteration or call; stop past the max_steps limit."""
         self.steps += 1
         if not self.steps & 0xFFF:
             self._every_4096_steps(span)
@@ -242,7 +242,8 @@ class Runtime:
                 self.leaf_names.setdefault(id(v), (name, v))
 
     def bind_input(self, name: str, v: Any, span: Span | None) -> Any:
-        """Apply --wrt (and a forward-mode tangent) to a program input as it is bound."""
+        """Mark a program input to differentiate with respect to (and give it its forward-mode
+        tangent) as it is bound."""
         if name not in self.wrt:
             return v
         if type(v) is not Tensor:
