@@ -17,7 +17,6 @@ RETURN = object()
 MISSING = object()
 
 
-
 class Frame:
     """Variables of one scope; lookups fall back to the defining scope, then built-ins."""
 

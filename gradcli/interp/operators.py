@@ -152,7 +152,6 @@ def truth(v: Any) -> bool:
     return bool(v)
 
 
-
 def get_item(obj: Any, idx: Any) -> Any:
     """obj[idx] for tensors, sequences and strings."""
     if type(obj) is Tensor:

@@ -27,7 +27,6 @@ from gradcli.syntax import ast as A
 GC_BUDGET = 200_000
 
 
-
 @dataclass
 class RunOptions:
     """How to run a program: inputs, limits, what to record, where prints go."""
@@ -54,8 +53,6 @@ class ControlRecord:
     iterations: list[int] = field(default_factory=list)  # loops: iterations per execution
     depends_on_input: bool = False  # a condition used a value that requires grad
     evaluations: int = 0
-
-
 
 
 class GdFunction:

@@ -45,7 +45,6 @@ class ProgramResult:
     steps: int
 
 
-
 @functools.cache
 def _keep_freed_memory() -> None:
     """Let glibc reuse freed big arrays instead of giving them back to the OS.
@@ -180,8 +179,6 @@ def _names_in_target(target: A.Expr) -> Iterator[A.Name]:
     elif isinstance(target, (A.Tuple, A.List)):
         for elt in target.elts:
             yield from _names_in_target(elt)
-
-
 
 
 def run_source(text: str, name: str = "<expr>", options: RunOptions | None = None) -> ProgramResult:
