@@ -868,12 +868,12 @@ def test_grammar_has_no_conflicts_and_builder_covers_every_rule() -> None:
     try:
         text = pathlib.Path(gd_grammar._grammar_path()).read_text(encoding="utf-8")
         options = {**gd_grammar._PARSER_OPTIONS, "debug": True}
-        grammar = Lark(text, **options, postlex=gd_layout._Layout())
+        grammar = Lark(text, **options, postlex=gd_layout.Layout())
     finally:
         lark_logger.removeHandler(handler)
         lark_logger.setLevel(level)
     assert not [r.getMessage() for r in records if "onflict" in r.getMessage()]
-    builder = gd_builder._Builder(gd_grammar._parse_field)
+    builder = gd_builder.Builder(gd_grammar.parse_fstring_field)
     for rule in grammar.rules:
         name = str(rule.alias or rule.origin.name)
         if name.startswith("_"):
@@ -885,11 +885,11 @@ def test_grammar_has_no_conflicts_and_builder_covers_every_rule() -> None:
 
 
 def _parse_with(parser: object, text: str) -> object:
-    gd_context._contexts().append(gd_context._Context(mode="module"))
+    gd_context.active_contexts().append(gd_context.ParseContext(mode="module"))
     try:
         return parser.parse(text, start="module")  # type: ignore[attr-defined]
     finally:
-        gd_context._contexts().pop()
+        gd_context.active_contexts().pop()
 
 
 def test_parser_cache_is_private_reused_and_optional(
@@ -898,21 +898,21 @@ def test_parser_cache_is_private_reused_and_optional(
     expected = [gd.Assign((N("x"),), C(1))]
     folder = tmp_path / "cache"
     monkeypatch.setattr(gd_grammar, "_cache_dirs", lambda: iter([str(folder)]))
-    assert _parse_with(gd_grammar._parser.__wrapped__(), "x = 1\n") == expected
+    assert _parse_with(gd_grammar.lalr_parser.__wrapped__(), "x = 1\n") == expected
     (cached,) = folder.iterdir()
     assert folder.stat().st_mode & 0o777 == 0o700
     written = cached.stat().st_mtime_ns
-    assert _parse_with(gd_grammar._parser.__wrapped__(), "x = 1\n") == expected
+    assert _parse_with(gd_grammar.lalr_parser.__wrapped__(), "x = 1\n") == expected
     assert cached.stat().st_mtime_ns == written  # loaded, not rebuilt
     # A cache file others could have written is a pickle nobody should load.
     cached.chmod(0o666)
-    assert _parse_with(gd_grammar._parser.__wrapped__(), "x = 1\n") == expected
+    assert _parse_with(gd_grammar.lalr_parser.__wrapped__(), "x = 1\n") == expected
     assert cached.stat().st_mtime_ns == written
     # No usable cache folder at all: the grammar is analysed in memory.
     blocker = tmp_path / "a-file"
     blocker.write_text("")
     monkeypatch.setattr(gd_grammar, "_cache_dirs", lambda: iter([str(blocker / "cache")]))
-    assert _parse_with(gd_grammar._parser.__wrapped__(), "x = 1\n") == expected
+    assert _parse_with(gd_grammar.lalr_parser.__wrapped__(), "x = 1\n") == expected
 
 
 def test_syntax_imports_only_lark_and_shared_types() -> None:

@@ -1,6 +1,6 @@
 """The state of a parse in progress and token positions, shared by every parsing module.
 
-A parse (of a program, an expression or an f-string field) pushes a `_Context` on a
+A parse (of a program, an expression or an f-string field) pushes a `ParseContext` on a
 per-thread stack while Lark runs, so the postlexer and the f-string code can see it."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from gradcli.source import Span
 
 
 @dataclass(eq=False, slots=True)
-class _Context:
+class ParseContext:
     """What one parse (of a program or of an f-string field) knows while it runs."""
 
     mode: str  # "module", "expression" or "fstring"
@@ -27,41 +27,41 @@ class _Context:
     current: Token | None = None
 
 
-_local = threading.local()
+thread_state = threading.local()
 
 
-def _contexts() -> list[_Context]:
+def active_contexts() -> list[ParseContext]:
     # A stack, because an f-string field is parsed while its program's parse is paused.
-    stack: list[_Context] | None = getattr(_local, "stack", None)
+    stack: list[ParseContext] | None = getattr(thread_state, "stack", None)
     if stack is None:
-        stack = _local.stack = []
+        stack = thread_state.stack = []
     return stack
 
 
-def _nesting() -> int:
+def nesting_limit() -> int:
     """The nesting limit of the parse in progress."""
-    limit: int = getattr(_local, "max_nesting", DEFAULT_LIMITS.max_nesting)
+    limit: int = getattr(thread_state, "max_nesting", DEFAULT_LIMITS.max_nesting)
     return limit
 
 
-def _start(tok: Token) -> tuple[int, int]:
+def start_of(tok: Token) -> tuple[int, int]:
     """Where a token starts (Lark types positions as optional; its lexer always sets them)."""
     return cast(int, tok.line), cast(int, tok.column)
 
 
-def _end(tok: Token) -> tuple[int, int]:
+def end_of(tok: Token) -> tuple[int, int]:
     """Where a token ends: line, and the column just after it."""
     return cast(int, tok.end_line), cast(int, tok.end_column)
 
 
-def _token_span(tok: Token) -> Span:
+def token_span(tok: Token) -> Span:
     t: Any = tok
     if t.end_line == t.line and t.end_column <= t.column:
         return Span.point(t.line, t.column)  # a zero-width INDENT or DEDENT
     return Span(t.line, t.column, t.end_line, t.end_column)
 
 
-def _join(first: Any, last: Any) -> Span:
+def join_span(first: Any, last: Any) -> Span:
     """The span from the start of `first` to the end of `last` (tokens, nodes or parts)."""
     # Tokens and spans both carry line, column, end_line and end_column.
     a: Any = first if isinstance(first, Token) else first.span

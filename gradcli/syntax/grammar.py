@@ -18,10 +18,10 @@ from lark.exceptions import LarkError
 from gradcli.errors import GdSourceLimitError
 from gradcli.source import Span
 from gradcli.syntax import ast as gd
-from gradcli.syntax.builder import _Builder
-from gradcli.syntax.context import _Context, _contexts
-from gradcli.syntax.layout import _Layout
-from gradcli.syntax.messages import _translate
+from gradcli.syntax.builder import Builder
+from gradcli.syntax.context import ParseContext, active_contexts
+from gradcli.syntax.layout import Layout
+from gradcli.syntax.messages import translate
 from gradcli.syntax.strings import MAX_FSTRING_NESTING
 
 _PARSER_OPTIONS: dict[str, Any] = {
@@ -67,11 +67,11 @@ def _private(path: str, *, folder: bool) -> bool:
 
 
 @functools.cache
-def _parser() -> Lark:
+def lalr_parser() -> Lark:
     """The one Lark parser of the process, loaded from Lark's on-disk cache when possible."""
     with open(_grammar_path(), encoding="utf-8") as f:
         text = f.read()
-    runtime = {"transformer": _Builder(_parse_field), "postlex": _Layout()}
+    runtime = {"transformer": Builder(parse_fstring_field), "postlex": Layout()}
     # Lark checks the grammar, the options and its own version against the file's header,
     # and rebuilds and rewrites it on any mismatch or a torn file; the name keeps Python
     # versions apart.
@@ -98,26 +98,26 @@ def _terminal_spellings() -> dict[str, str]:
         "_DEDENT": "end of block",
         "$END": "end of input",
     }
-    for terminal in _parser().terminals:
+    for terminal in lalr_parser().terminals:
         if terminal.pattern.type == "str":
             names[terminal.name] = f"'{terminal.pattern.value}'"
     return names
 
 
-def _run(text: str, ctx: _Context, start: str) -> Any:
-    stack = _contexts()
+def run_parser(text: str, ctx: ParseContext, start: str) -> Any:
+    stack = active_contexts()
     stack.append(ctx)
     try:
-        return _parser().parse(text + "\n", start=start)
+        return lalr_parser().parse(text + "\n", start=start)
     except LarkError as exc:
-        raise _translate(exc, ctx, text, _terminal_spellings) from None
+        raise translate(exc, ctx, text, _terminal_spellings) from None
     finally:
         stack.pop()
 
 
-def _parse_field(source: str, line: int, column: int) -> gd.Expr:
+def parse_fstring_field(source: str, line: int, column: int) -> gd.Expr:
     """Parse an f-string field's expression with tokens placed where it sits in the file."""
-    if len(_contexts()) > MAX_FSTRING_NESTING:
+    if len(active_contexts()) > MAX_FSTRING_NESTING:
         raise GdSourceLimitError("f-strings nested too deeply", Span.point(line, column))
-    ctx = _Context(mode="fstring", line_offset=line - 1, column_offset=column - 1)
-    return _run(source, ctx, "expression")
+    ctx = ParseContext(mode="fstring", line_offset=line - 1, column_offset=column - 1)
+    return run_parser(source, ctx, "expression")

@@ -11,7 +11,14 @@ from lark.lark import PostLex
 
 from gradcli.errors import GdSourceLimitError, GdSyntaxError
 from gradcli.source import Span
-from gradcli.syntax.context import _Context, _contexts, _end, _nesting, _start, _token_span
+from gradcli.syntax.context import (
+    ParseContext,
+    active_contexts,
+    end_of,
+    nesting_limit,
+    start_of,
+    token_span,
+)
 
 MAX_INDENT_LEVELS = 100  # indented blocks inside one another, as CPython allows
 
@@ -32,17 +39,17 @@ _UNSUPPORTED_KEYWORDS = frozenset(
     }
 )
 _OPENING = {"LPAR": "(", "LSQB": "["}
-_CLOSING = {"RPAR": "LPAR", "RSQB": "LSQB"}
+CLOSING = {"RPAR": "LPAR", "RSQB": "LSQB"}
 
 
-class _Layout(PostLex):
+class Layout(PostLex):
     """Postlexer: INDENT/DEDENT from line starts, bracket matching, reserved words."""
 
     def process(self, stream: Iterator[Token]) -> Iterator[Token]:
-        return _layout(stream, _contexts()[-1])
+        return _layout(stream, active_contexts()[-1])
 
 
-def _layout(stream: Iterator[Token], ctx: _Context) -> Iterator[Token]:
+def _layout(stream: Iterator[Token], ctx: ParseContext) -> Iterator[Token]:
     indents = [(0, 0)]  # (column with tabs to multiples of 8, column with tabs as 1)
     brackets = ctx.brackets
     in_module = ctx.mode == "module"
@@ -64,25 +71,25 @@ def _layout(stream: Iterator[Token], ctx: _Context) -> Iterator[Token]:
             continue
         if first:
             first = False
-            if in_module and _start(tok)[1] > 1:
-                raise GdSyntaxError("unexpected indent", Span.point(*_start(tok)))
+            if in_module and start_of(tok)[1] > 1:
+                raise GdSyntaxError("unexpected indent", Span.point(*start_of(tok)))
         if kind in _OPENING:
             brackets.append(tok)
-            if len(brackets) > _nesting():  # 200 by default, as CPython's tokenizer allows
+            if len(brackets) > nesting_limit():  # 200 by default, as CPython's tokenizer allows
                 raise GdSourceLimitError(
-                    f"too deeply nested: more than {_nesting()} open brackets",
-                    _token_span(tok),
+                    f"too deeply nested: more than {nesting_limit()} open brackets",
+                    token_span(tok),
                     hint="split the expression", limit="max_nesting",
                 )
-        elif kind in _CLOSING:
+        elif kind in CLOSING:
             if not brackets:
-                raise GdSyntaxError(f"unmatched '{tok}'", _token_span(tok))
+                raise GdSyntaxError(f"unmatched '{tok}'", token_span(tok))
             opening = brackets.pop()
-            if opening.type != _CLOSING[kind]:
+            if opening.type != CLOSING[kind]:
                 raise GdSyntaxError(
                     f"closing '{tok}' does not match '{opening}' opened at "
                     f"{opening.line}:{opening.column}",
-                    _token_span(tok),
+                    token_span(tok),
                 )
         elif kind == "NAME":
             tok = _check_name(tok)
@@ -95,7 +102,7 @@ def _layout(stream: Iterator[Token], ctx: _Context) -> Iterator[Token]:
             yield Token("_DEDENT", "", 0, line, column, line, column, 0)
 
 
-def _shift(tok: Token, ctx: _Context) -> None:
+def _shift(tok: Token, ctx: ParseContext) -> None:
     """Move a token of an f-string field to its place in the file."""
     t: Any = tok  # Lark types positions as optional; its lexer always sets them
     if t.line == 1:
@@ -117,15 +124,15 @@ def _indentation(newline: Token, indents: list[tuple[int, int]]) -> Iterator[Tok
             column, alt = (column // 8 + 1) * 8, alt + 1
         else:  # a form feed resets the count, as in CPython
             column = alt = 0
-    line, start = _end(newline)
+    line, start = end_of(newline)
     where = Span.point(line, start)
     top, top_alt = indents[-1]
     if column > top:
         if alt <= top_alt:
             raise _tab_error(where)
-        if len(indents) > min(MAX_INDENT_LEVELS, _nesting()):
+        if len(indents) > min(MAX_INDENT_LEVELS, nesting_limit()):
             raise GdSourceLimitError(
-                f"too deeply nested: more than {min(MAX_INDENT_LEVELS, _nesting())} indented "
+                f"too deeply nested: more than {min(MAX_INDENT_LEVELS, nesting_limit())} indented "
                 "blocks", where, hint="move inner blocks into functions",
             )
         indents.append((column, alt))
@@ -153,7 +160,7 @@ def _tab_error(where: Span) -> GdSyntaxError:
 
 def _check_name(tok: Token) -> Token:
     if tok.value in _UNSUPPORTED_KEYWORDS:
-        raise GdSyntaxError(f"'{tok}' is not supported in gd", _token_span(tok))
+        raise GdSyntaxError(f"'{tok}' is not supported in gd", token_span(tok))
     if not tok.value.isascii():
         # Python reads identifiers in NFKC form (`ﬁ` and `fi` are one name) and checks
         # them after normalising; \w lets through marks that cannot start a name.
@@ -161,15 +168,15 @@ def _check_name(tok: Token) -> Token:
         if not name.isidentifier():
             for i, char in enumerate(tok.value):
                 if not (char if i == 0 else "_" + char).isidentifier():
-                    line, column = _start(tok)
+                    line, column = start_of(tok)
                     where = Span.point(line, column + i)
-                    raise GdSyntaxError(f"invalid character {_show_char(char)} in name", where)
-            raise GdSyntaxError(f"invalid name {name!r}", _token_span(tok))
+                    raise GdSyntaxError(f"invalid character {show_char(char)} in name", where)
+            raise GdSyntaxError(f"invalid name {name!r}", token_span(tok))
         tok = tok.update(value=name)
     return tok
 
 
-def _show_char(char: str) -> str:
+def show_char(char: str) -> str:
     if char.isprintable() and not char.isspace():
         return f"'{char}'"
     return f"U+{ord(char):04X}"

@@ -9,8 +9,8 @@ from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedToken
 
 from gradcli.errors import GdSyntaxError
 from gradcli.source import Span
-from gradcli.syntax.context import _Context, _end, _start, _token_span
-from gradcli.syntax.layout import _CLOSING
+from gradcli.syntax.context import ParseContext, end_of, start_of, token_span
+from gradcli.syntax.layout import CLOSING
 
 _BLOCK_KEYWORDS = {
     "IF": "'if' statement",
@@ -23,7 +23,7 @@ _BLOCK_KEYWORDS = {
 }
 
 
-def _translate(exc: LarkError, ctx: _Context, text: str,
+def translate(exc: LarkError, ctx: ParseContext, text: str,
                spellings: Callable[[], dict[str, str]]) -> GdSyntaxError:
     """Turn a Lark exception into a GdSyntaxError with a span and a readable message;
     `spellings()` gives how each grammar terminal is shown."""
@@ -80,12 +80,12 @@ def _describe(tok: Token) -> str:
     return f"'{tok}'"
 
 
-def _unexpected_token(exc: UnexpectedToken, ctx: _Context, text: str,
+def _unexpected_token(exc: UnexpectedToken, ctx: ParseContext, text: str,
                       spellings: dict[str, str]) -> GdSyntaxError:
     tok = exc.token
     kind = tok.type
     expected = set(exc.expected or ())
-    here = _token_span(tok)
+    here = token_span(tok)
     if kind == "_INDENT":
         return GdSyntaxError("unexpected indent", here)
     if "_INDENT" in expected:
@@ -99,10 +99,10 @@ def _unexpected_token(exc: UnexpectedToken, ctx: _Context, text: str,
             closing = ")" if opening.type == "LPAR" else "]"
             return GdSyntaxError(
                 f"unclosed '{opening}' opened at {opening.line}:{opening.column}",
-                _token_span(opening),
+                token_span(opening),
                 hint=f"close it with '{closing}'",
             )
-        if kind in _CLOSING and _CLOSING[kind] != opening.type:
+        if kind in CLOSING and CLOSING[kind] != opening.type:
             return GdSyntaxError(
                 f"closing '{tok}' does not match '{opening}' opened at "
                 f"{opening.line}:{opening.column}",
@@ -112,7 +112,7 @@ def _unexpected_token(exc: UnexpectedToken, ctx: _Context, text: str,
     at_end = kind in ("_NEWLINE", "$END", "_DEDENT")
     if at_end and before is not None and before is not tok and before.type != "_NEWLINE":
         # Point just after the last real token, where the missing piece belongs.
-        here = Span.point(*_end(before))
+        here = Span.point(*end_of(before))
     if ctx.mode == "fstring" and kind == "$END":
         return GdSyntaxError("f-string: incomplete expression before '}'", here)
     if kind in ("_NEWLINE", "$END") and "COLON" in expected:
@@ -129,7 +129,7 @@ def _unexpected_token(exc: UnexpectedToken, ctx: _Context, text: str,
         and (before.end_line, before.end_column) == (tok.line, tok.column)
     ):
         return GdSyntaxError(
-            f"operator '{tok.value * 2}' is not supported in gd", _token_span(before)
+            f"operator '{tok.value * 2}' is not supported in gd", token_span(before)
         )
     message = f"unexpected {_describe(tok)}"
     wanted = sorted({spellings[name] for name in expected if name in spellings})
@@ -139,7 +139,7 @@ def _unexpected_token(exc: UnexpectedToken, ctx: _Context, text: str,
 
 
 def _unsupported_construct(
-    exc: UnexpectedToken, ctx: _Context, text: str, before: Token | None
+    exc: UnexpectedToken, ctx: ParseContext, text: str, before: Token | None
 ) -> str | None:
     """Name the Python construct a misplaced token most likely starts, if gd lacks it."""
     tok = exc.token
@@ -165,23 +165,23 @@ def _unsupported_construct(
     return None
 
 
-def _next_char(text: str, tok: Token, ctx: _Context) -> str:
+def _next_char(text: str, tok: Token, ctx: ParseContext) -> str:
     if ctx.mode == "fstring":
         return ""
-    _, column = _end(tok)
+    _, column = end_of(tok)
     return _line_text(text, tok)[column - 1 : column]
 
 
-def _starts_line(text: str, tok: Token, ctx: _Context) -> bool:
+def _starts_line(text: str, tok: Token, ctx: ParseContext) -> bool:
     """Whether `tok` is the first token on its line (so the line before was left open)."""
     if ctx.mode == "fstring":
         return False
-    _, column = _start(tok)
+    _, column = start_of(tok)
     return not _line_text(text, tok)[: column - 1].strip()
 
 
 def _line_text(text: str, tok: Token) -> str:
-    number, _ = _start(tok)
+    number, _ = start_of(tok)
     lines = text.split("\n", number)
     return lines[number - 1] if number - 1 < len(lines) else ""
 

@@ -19,8 +19,8 @@ from gradcli.errors import GdSourceLimitError, GdSyntaxError
 from gradcli.limits import DEFAULT_LIMITS
 from gradcli.source import Source, Span
 from gradcli.syntax import ast as gd
-from gradcli.syntax.context import _Context, _local, _nesting
-from gradcli.syntax.grammar import _run
+from gradcli.syntax.context import ParseContext, nesting_limit, thread_state
+from gradcli.syntax.grammar import run_parser
 
 T = TypeVar("T")
 
@@ -40,18 +40,18 @@ def parse(source: Source, *, max_bytes: int = DEFAULT_LIMITS.max_program_size,
     text = _checked_text(source.text, max_bytes)
 
     def build() -> gd.Module:
-        body = _run(text, _Context(mode="module"), "module")
+        body = run_parser(text, ParseContext(mode="module"), "module")
         module = gd.Module(tuple(body), span=_text_span(text))
         _check_depth(module)
         _check_placement(module)
         return module
 
-    saved = getattr(_local, "max_nesting", DEFAULT_LIMITS.max_nesting)
-    _local.max_nesting = max_nesting
+    saved = getattr(thread_state, "max_nesting", DEFAULT_LIMITS.max_nesting)
+    thread_state.max_nesting = max_nesting
     try:
         return _guarded(build)
     finally:
-        _local.max_nesting = saved
+        thread_state.max_nesting = saved
 
 
 def parse_expression(text: str, *,
@@ -60,7 +60,7 @@ def parse_expression(text: str, *,
     text = _checked_text(text, max_bytes)
 
     def build() -> gd.Expr:
-        expr: gd.Expr = _run(text, _Context(mode="expression"), "expression")
+        expr: gd.Expr = run_parser(text, ParseContext(mode="expression"), "expression")
         _check_depth(expr)
         return expr
 
@@ -139,7 +139,7 @@ def _check_depth(root: gd.Node) -> None:
     walking with an explicit stack (no recursion)."""
     stack = [(root, 0)]
     pop, push = stack.pop, stack.append
-    limit = _nesting()
+    limit = nesting_limit()
     while stack:
         node, depth = pop()
         if depth > limit:

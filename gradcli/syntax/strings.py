@@ -17,7 +17,7 @@ from lark import Token
 from gradcli.errors import GdSyntaxError
 from gradcli.source import Span
 from gradcli.syntax import ast as gd
-from gradcli.syntax.context import _join, _start, _token_span
+from gradcli.syntax.context import join_span, start_of, token_span
 
 # Parses an f-string field's expression placed at (line, column) of the file.
 FieldParser = Callable[[str, int, int], gd.Expr]
@@ -47,7 +47,7 @@ _ESCAPE = re.compile(
 
 def _position(tok: Token, offset: int) -> tuple[int, int]:
     """Line and column of character `offset` of a (possibly multi-line) token."""
-    line, column = _start(tok)
+    line, column = start_of(tok)
     # Newline offsets once per token, then a bisection: counting them afresh for each
     # f-string field made a long f-string quadratic (333k fields: minutes).
     newlines = _newline_offsets(tok.value)
@@ -68,14 +68,14 @@ def _point(tok: Token, offset: int) -> Span:
     return Span.point(*_position(tok, offset))
 
 
-def _string(tokens: list[Token], parse_field: FieldParser) -> gd.Constant | gd.FString:
+def read_strings(tokens: list[Token], parse_field: FieldParser) -> gd.Constant | gd.FString:
     """Adjacent string literals, concatenated; an f-string anywhere makes an FString."""
     parts: list[str | gd.FormattedValue] = []
     formatted = False
     for tok in tokens:
         prefix = _PREFIX.match(tok.value).group().lower()  # type: ignore[union-attr]
         if "b" in prefix:
-            raise GdSyntaxError("bytes literals are not supported in gd", _token_span(tok))
+            raise GdSyntaxError("bytes literals are not supported in gd", token_span(tok))
         quote = 3 if tok.value[len(prefix) : len(prefix) + 3] in ('"""', "'''") else 1
         start, end = len(prefix) + quote, len(tok.value) - quote
         raw = "r" in prefix
@@ -85,7 +85,7 @@ def _string(tokens: list[Token], parse_field: FieldParser) -> gd.Constant | gd.F
         else:
             body = tok.value[start:end]
             parts.append(body if raw else _unescape(tok, start, body))
-    span = _join(tokens[0], tokens[-1])
+    span = join_span(tokens[0], tokens[-1])
     if not formatted:
         return gd.Constant("".join(parts), span=span)  # type: ignore[arg-type]
     merged: list[str | gd.FormattedValue] = []
