@@ -76,10 +76,24 @@ def _visible(text: str | None) -> str | None:
                    for c in text)
 
 
+# How each limit's flag is worded after the raiser's hint: (separator, advice). The core,
+# the parser and the interpreter raise limits and bad inputs as data (`err.limit`,
+# `err.role`/`err.name`); only the CLI knows their flags.
+_LIMIT_ADVICE = {
+    "max_steps": (" ", "raise the limit with {flag} N"),
+    "max_depth": ("; ", "raise it with {flag} if the recursion is intended"),
+    "max_output": (", ", "or raise {flag}"),
+    "max_program_size": (", ", "or raise the limit with {flag}"),
+    "max_nesting": ("; ", "{flag} changes the limit"),
+}
+_DEFAULT_ADVICE = ("; ", "raise the limit with {flag}")
+_INPUT_LEAD = {"tangent": "--tangent for {name} "}  # other roles: "--ROLE NAME: "
+_GIVE_VALUE = " give it a value"  # an input hint's generic remedy, worded as --set
+
+
 def _worded(err: Any) -> tuple[str, str | None]:
-    """(message, hint) with the command-line flags the error's data names: the core and
-    the interpreter say which limit was reached (`.limit`) or which input is wrong
-    (`.role`, `.name`); only the CLI knows their flags."""
+    """(message, hint) with the command-line flags that the error's data names."""
+    from gradcli.errors import GdInputError
     from gradcli.limits import flag_for
 
     message, hint = err.message, err.hint
@@ -87,13 +101,15 @@ def _worded(err: Any) -> tuple[str, str | None]:
     if limit is not None:
         flag = flag_for(limit)
         if flag not in (hint or "") and flag not in message:
-            hint = f"{hint}; raise the limit with {flag}" if hint else \
-                f"raise the limit with {flag}"
-    role = getattr(err, "role", None)
-    if role is not None:
-        prefix = f"--{role} {err.name}"
-        if not message.startswith(f"--{role}"):
-            message = f"{prefix}: {message}"
+            sep, words = _LIMIT_ADVICE.get(limit, _DEFAULT_ADVICE)
+            words = words.format(flag=flag)
+            hint = words if not hint else hint + sep + words
+    if isinstance(err, GdInputError):
+        lead = _INPUT_LEAD.get(err.role, "--{role} {name}: ")
+        if not message.startswith(f"--{err.role}"):
+            message = lead.format(role=err.role, name=err.name) + message
+        if hint and hint.endswith(_GIVE_VALUE):
+            hint = hint[: -len(_GIVE_VALUE)] + f" bind it with --set {err.name}=VALUE"
     return message, hint
 
 

@@ -686,7 +686,10 @@ def test_limit_and_input_errors_are_worded_from_their_data() -> None:
                      hint="an endless loop?", limit="max_steps")
     assert format_error(e, None) == (
         "gradcli: error: step limit reached: more than 10 loop iterations and calls\n"
-        "hint: an endless loop?; raise the limit with --max-steps\n")
+        "hint: an endless loop? raise the limit with --max-steps N\n")
+    memory = GdLimitError("out of memory", hint="free some tensors", limit="max_memory")
+    assert format_error(memory, None).endswith(
+        "hint: free some tensors; raise the limit with --max-memory\n")
     named = GdLimitError("too big", hint="raise it with --max-elements", limit="max_elements")
     assert format_error(named, None).endswith("hint: raise it with --max-elements\n")
     e2 = GdInputError("the program never assigns 'x' (outside functions)", role="wrt",

@@ -33,13 +33,6 @@ from fuzz.runner import Outcome, Zygote, clean_failure_text
 
 from gradcli.ad.tensor import State
 from gradcli.interp import limits
-from gradcli.interp.runtime import (
-    DEFAULT_MAX_DEPTH,
-    DEFAULT_MAX_NESTING,
-    DEFAULT_MAX_OUTPUT,
-    DEFAULT_MAX_SOURCE_BYTES,
-    DEFAULT_MAX_STEPS,
-)
 from gradcli.limits import DEFAULT_LIMITS
 
 MiB = 1 << 20
@@ -82,13 +75,13 @@ def assert_limit(out: Outcome, message: str, *, line: int | None = None,
 # ================================================================ documented defaults
 
 def test_defaults_are_the_documented_ones() -> None:
-    assert DEFAULT_MAX_STEPS == 10_000_000
-    assert DEFAULT_MAX_DEPTH == 200
+    assert DEFAULT_LIMITS.max_steps == 10_000_000
+    assert DEFAULT_LIMITS.max_depth == 200
     assert State.max_elements == 50_000_000
     assert DEFAULT_LIMITS.max_memory == State.max_memory == 2 << 30
-    assert DEFAULT_MAX_SOURCE_BYTES == 1_000_000
-    assert DEFAULT_MAX_NESTING == 200
-    assert DEFAULT_MAX_OUTPUT == 100_000_000
+    assert DEFAULT_LIMITS.max_program_size == 1_000_000
+    assert DEFAULT_LIMITS.max_nesting == 200
+    assert DEFAULT_LIMITS.max_output == 100_000_000
     assert DEFAULT_LIMITS.max_time == 600
     assert limits.MAX_SEQUENCE == 10_000_000 and limits.MAX_INT_BITS == 100_000
 

@@ -302,7 +302,6 @@ def describe_cycles(graph: Mapping[str, set[str]], imports: Iterable[Import]) ->
 
 # The arrows already follow the plan on this branch; the cycles (ops ↔ rules ↔ tensor,
 # compiler ↔ runtime) are being removed by the core and interpreter refactors.
-LAYER_REFACTOR = pytest.mark.xfail(reason="until the layer refactor merges", strict=False)
 
 
 @pytest.fixture(scope="module")
@@ -328,7 +327,6 @@ def test_no_import_goes_against_the_layer_plan(real_imports: list[Import]) -> No
         problems)
 
 
-@LAYER_REFACTOR
 def test_no_import_cycles(real_imports: list[Import]) -> None:
     found = describe_cycles(import_graph(real_imports), real_imports)
     assert not found, "\n".join(found)

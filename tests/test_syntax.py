@@ -15,8 +15,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gradcli.errors import GdSyntaxError
+from gradcli.limits import DEFAULT_LIMITS
 from gradcli.source import Source, Span
 from gradcli.syntax import ast as gd
+from gradcli.syntax import builder as gd_builder
+from gradcli.syntax import context as gd_context
+from gradcli.syntax import grammar as gd_grammar
+from gradcli.syntax import layout as gd_layout
 from gradcli.syntax import parse, parse_expression, unparse
 from gradcli.syntax import parser as gd_parser
 
@@ -84,8 +89,8 @@ def test_statement_expression_and_assignments() -> None:
 
 @pytest.mark.parametrize(
     ("symbol", "op"),
-    [("+", "add"), ("-", "sub"), ("*", "mul"), ("/", "div"), ("//", "floordiv"),
-     ("%", "mod"), ("**", "pow"), ("@", "matmul")],
+    [("+", "add"), ("-", "sub"), ("*", "mul"), ("/", "div"), ("//", "floor_divide"),
+     ("%", "remainder"), ("**", "pow"), ("@", "matmul")],
 )  # fmt: skip
 def test_statement_augmented_assignment(symbol: str, op: str) -> None:
     assert one(f"x {symbol}= y\n") == gd.AugAssign(N("x"), op, N("y"))
@@ -262,11 +267,11 @@ def test_expression_calls_attributes_subscripts() -> None:
 
 
 def test_expression_operators() -> None:
-    assert e("a // b % c") == binop("mod", binop("floordiv", N("a"), N("b")), N("c"))
+    assert e("a // b % c") == binop("remainder", binop("floor_divide", N("a"), N("b")), N("c"))
     assert e("a @ b") == binop("matmul", N("a"), N("b"))
     assert e("-x") == gd.UnaryOp("neg", N("x"))
     assert e("+x") == gd.UnaryOp("pos", N("x"))
-    assert e("~x") == gd.UnaryOp("invert", N("x"))
+    assert e("~x") == gd.UnaryOp("bitwise_not", N("x"))
     assert e("not x") == gd.UnaryOp("not", N("x"))
     assert e("a and b and c") == gd.BoolOp("and", (N("a"), N("b"), N("c")))
     assert e("a or b") == gd.BoolOp("or", (N("a"), N("b")))
@@ -358,9 +363,9 @@ def _shape(node: gd.Expr) -> object:
 
 
 _PY_OPS = {
-    "Add": "add", "Sub": "sub", "Mult": "mul", "Div": "div", "FloorDiv": "floordiv",
-    "Mod": "mod", "Pow": "pow", "MatMult": "matmul", "USub": "neg", "UAdd": "pos",
-    "Invert": "invert", "Not": "not", "And": "and", "Or": "or", "Lt": "lt", "LtE": "le",
+    "Add": "add", "Sub": "sub", "Mult": "mul", "Div": "div", "FloorDiv": "floor_divide",
+    "Mod": "remainder", "Pow": "pow", "MatMult": "matmul", "USub": "neg", "UAdd": "pos",
+    "Invert": "bitwise_not", "Not": "not", "And": "and", "Or": "or", "Lt": "lt", "LtE": "le",
     "Gt": "gt", "GtE": "ge", "Eq": "eq", "NotEq": "ne", "Is": "is", "IsNot": "is_not",
     "In": "in", "NotIn": "not_in",
 }  # fmt: skip
@@ -597,7 +602,7 @@ def test_error_too_deep_never_recursion() -> None:
     err = error(deep_parens)
     elapsed = time.perf_counter() - start  # ~1 ms: the postlexer stops at bracket 201
     assert "too deeply nested" in err.message
-    assert err.span is not None and err.span.column == 4 + gd_parser.MAX_BRACKETS + 1
+    assert err.span is not None and err.span.column == 4 + DEFAULT_LIMITS.max_nesting + 1
     assert elapsed < 30  # generous: only to show it never hangs
     for deep in [
         "x = " + "-" * 10_000 + "1\n",
@@ -861,14 +866,14 @@ def test_grammar_has_no_conflicts_and_builder_covers_every_rule() -> None:
     lark_logger.addHandler(handler)
     lark_logger.setLevel(logging.DEBUG)  # Lark mutes its logger below CRITICAL
     try:
-        text = pathlib.Path(gd_parser._grammar_path()).read_text(encoding="utf-8")
-        options = {**gd_parser._PARSER_OPTIONS, "debug": True}
-        grammar = Lark(text, **options, postlex=gd_parser._Layout())
+        text = pathlib.Path(gd_grammar._grammar_path()).read_text(encoding="utf-8")
+        options = {**gd_grammar._PARSER_OPTIONS, "debug": True}
+        grammar = Lark(text, **options, postlex=gd_layout.Layout())
     finally:
         lark_logger.removeHandler(handler)
         lark_logger.setLevel(level)
     assert not [r.getMessage() for r in records if "onflict" in r.getMessage()]
-    builder = gd_parser._Builder()
+    builder = gd_builder.Builder(gd_grammar.parse_fstring_field)
     for rule in grammar.rules:
         name = str(rule.alias or rule.origin.name)
         if name.startswith("_"):
@@ -880,11 +885,11 @@ def test_grammar_has_no_conflicts_and_builder_covers_every_rule() -> None:
 
 
 def _parse_with(parser: object, text: str) -> object:
-    gd_parser._contexts().append(gd_parser._Context(mode="module"))
+    gd_context.active_contexts().append(gd_context.ParseContext(mode="module"))
     try:
         return parser.parse(text, start="module")  # type: ignore[attr-defined]
     finally:
-        gd_parser._contexts().pop()
+        gd_context.active_contexts().pop()
 
 
 def test_parser_cache_is_private_reused_and_optional(
@@ -892,26 +897,26 @@ def test_parser_cache_is_private_reused_and_optional(
 ) -> None:
     expected = [gd.Assign((N("x"),), C(1))]
     folder = tmp_path / "cache"
-    monkeypatch.setattr(gd_parser, "_cache_dirs", lambda: iter([str(folder)]))
-    assert _parse_with(gd_parser._parser.__wrapped__(), "x = 1\n") == expected
+    monkeypatch.setattr(gd_grammar, "_cache_dirs", lambda: iter([str(folder)]))
+    assert _parse_with(gd_grammar.lalr_parser.__wrapped__(), "x = 1\n") == expected
     (cached,) = folder.iterdir()
     assert folder.stat().st_mode & 0o777 == 0o700
     written = cached.stat().st_mtime_ns
-    assert _parse_with(gd_parser._parser.__wrapped__(), "x = 1\n") == expected
+    assert _parse_with(gd_grammar.lalr_parser.__wrapped__(), "x = 1\n") == expected
     assert cached.stat().st_mtime_ns == written  # loaded, not rebuilt
     # A cache file others could have written is a pickle nobody should load.
     cached.chmod(0o666)
-    assert _parse_with(gd_parser._parser.__wrapped__(), "x = 1\n") == expected
+    assert _parse_with(gd_grammar.lalr_parser.__wrapped__(), "x = 1\n") == expected
     assert cached.stat().st_mtime_ns == written
     # No usable cache folder at all: the grammar is analysed in memory.
     blocker = tmp_path / "a-file"
     blocker.write_text("")
-    monkeypatch.setattr(gd_parser, "_cache_dirs", lambda: iter([str(blocker / "cache")]))
-    assert _parse_with(gd_parser._parser.__wrapped__(), "x = 1\n") == expected
+    monkeypatch.setattr(gd_grammar, "_cache_dirs", lambda: iter([str(blocker / "cache")]))
+    assert _parse_with(gd_grammar.lalr_parser.__wrapped__(), "x = 1\n") == expected
 
 
 def test_syntax_imports_only_lark_and_shared_types() -> None:
-    allowed = {"gradcli.errors", "gradcli.source", "gradcli.syntax", "lark"}
+    allowed = {"gradcli.errors", "gradcli.limits", "gradcli.source", "gradcli.syntax", "lark"}
     folder = pathlib.Path(gd_parser.__file__).parent
     for path in folder.glob("*.py"):
         tree = pyast.parse(path.read_text(encoding="utf-8"))

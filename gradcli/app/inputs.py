@@ -100,7 +100,8 @@ def parse_set_value(name: str, text: str) -> Any:
         from gradcli.interp import run_source
 
         try:
-            value = run_source(text, f"--set {name}", RunOptions(max_steps=100_000)).value
+            opts = RunOptions(limits=Limits(max_steps=100_000))
+            value = run_source(text, f"--set {name}", opts).value
         except GdError as e:
             flag = f"{name} {text}" if name.startswith("--") else f"--set {name}={text}"
             raise UsageError(f"{flag}: {e.message}") from None

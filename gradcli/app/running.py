@@ -43,15 +43,12 @@ def compile_program(source: Source, opts: AppOptions, *, record_tape: bool = Fal
     (or write) says where. `overrides` (the parsed --set values) and `wrt` replace the
     options' (check's reruns bind their own values and need no graph)."""
     buffer = io.StringIO()
-    lim = opts.limits
     run_opts = RunOptions(
         overrides=parse_sets(opts.sets, opts.wrt) if overrides is None else overrides,
         wrt=list(opts.wrt if wrt is None else wrt),
         tangents=tangents or {}, result_name=opts.of, record_tape=record_tape,
         track_names=track_names, write=write or opts.write or buffer.write,
-        max_steps=lim.max_steps, max_depth=lim.max_depth,
-        max_source_bytes=lim.max_program_size, max_nesting=lim.max_nesting,
-        max_output=lim.max_output)
+        limits=opts.limits)
     if opts.progress is not None:
         report = opts.progress
         run_opts.on_steps = lambda n: report("running", n, 0)

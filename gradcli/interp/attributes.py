@@ -10,8 +10,7 @@ import string
 from collections.abc import Callable
 from typing import Any
 
-from gradcli.ad import engine
-from gradcli.ad import ops as F
+from gradcli.ad import engine, ops
 from gradcli.ad.ops import MinMax
 from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdRuntimeError
@@ -25,6 +24,7 @@ from gradcli.interp.values import (
     dtype_value,
     type_name,
 )
+from gradcli.suggest import did_you_mean
 
 
 def _size(x: Tensor, dim: int | None = None) -> Any:
@@ -68,15 +68,15 @@ TENSOR_PROPERTIES: dict[str, Callable[[Tensor], Any]] = {
     "ndim": lambda x: x.ndim,
     "dtype": lambda x: dtype_value(x.dtype),
     "data": lambda x: x.data,
-    "T": F.T,
-    "mT": lambda x: F.transpose(x, -2, -1),
+    "T": ops.T,
+    "mT": lambda x: ops.transpose(x, -2, -1),
     "retains_grad": lambda x: x.retains_grad,
     "device": lambda x: "cpu",
     "is_cuda": lambda x: False,
 }
 
 TENSOR_METHODS: dict[str, Callable[..., Any]] = {
-    **F.METHODS,
+    **ops.METHODS,
     "backward": engine.tensor_backward,
     "item": Tensor.item,
     "tolist": _tolist,
@@ -137,7 +137,7 @@ def get_attribute(obj: Any, name: str) -> Any:
             return obj.members[name]
         except KeyError:
             raise GdRuntimeError(f"module '{obj.name}' has no attribute '{name}'",
-                                 hint=_closest(name, obj.members)) from None
+                                 hint=did_you_mean(name, obj.members)) from None
     elif t is Node:
         node_prop = NODE_PROPERTIES.get(name)
         if node_prop is not None:
@@ -170,7 +170,7 @@ def get_attribute(obj: Any, name: str) -> Any:
         if name == "is_integer" and t is float:
             return BoundMethod(obj, name, float.is_integer)
     raise GdRuntimeError(f"'{type_name(obj)}' object has no attribute '{name}'",
-                         hint=_closest(name, _names_of(obj)))
+                         hint=did_you_mean(name, _names_of(obj)))
 
 
 def _str_method(name: str) -> Callable[..., Any]:
@@ -228,10 +228,3 @@ def _names_of(obj: Any) -> list[str]:
     if type(obj) is Tensor:
         return [*TENSOR_PROPERTIES, *TENSOR_METHODS]
     return []
-
-
-def _closest(name: str, names: Any) -> str | None:
-    import difflib
-
-    match = difflib.get_close_matches(name, list(names), n=1)
-    return f"did you mean '{match[0]}'?" if match else None

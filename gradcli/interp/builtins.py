@@ -11,8 +11,7 @@ import math as pymath
 from collections.abc import Callable
 from typing import Any
 
-from gradcli.ad import engine, forward, functional
-from gradcli.ad import ops as F
+from gradcli.ad import engine, forward, functional, ops
 from gradcli.ad.tensor import Tensor, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import limits
@@ -44,13 +43,13 @@ def _sized(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 def _manual_seed(seed: int) -> GeneratorValue:
     """Seed the random generator (same numbers as PyTorch's CPU generator)."""
-    F.manual_seed(int(seed))
+    ops.manual_seed(int(seed))
     return GeneratorValue()
 
 
 def _initial_seed() -> int:
     """The seed of the random generator."""
-    return int(F.generator().initial_seed())
+    return int(ops.generator().initial_seed())
 
 
 def _get_default_dtype() -> DType:
@@ -89,12 +88,12 @@ def _grad_enabled_ctx(flag: bool) -> Any:
 
 def _abs(x: Any) -> Any:
     """abs(x): |x| for numbers and tensors."""
-    return F.abs(x) if type(x) is Tensor else py.abs(x)
+    return ops.abs(x) if type(x) is Tensor else py.abs(x)
 
 
 def _minmax(name: str) -> Callable[..., Any]:
     pyfn = py.max if name == "max" else py.min
-    tfn = F.max if name == "max" else F.min
+    tfn = ops.max if name == "max" else ops.min
 
     def fn(*args: Any, **kwargs: Any) -> Any:
         if args and type(args[0]) is Tensor and (len(args) == 1 or kwargs or
@@ -114,14 +113,14 @@ def _minmax(name: str) -> Callable[..., Any]:
 def _round(x: Any, ndigits: Any = None) -> Any:
     """round(x[, ndigits]) as in Python; round(tensor) as torch.round."""
     if type(x) is Tensor:
-        return F.round(x, ndigits or 0)
+        return ops.round(x, ndigits or 0)
     return py.round(x) if ndigits is None else py.round(x, ndigits)
 
 
 def _sum(x: Any, *args: Any, **kwargs: Any) -> Any:
     """sum(tensor, dim=…) as torch.sum; sum(list) as Python's sum."""
     if type(x) is Tensor:
-        return F.sum(x, *args, **kwargs)
+        return ops.sum(x, *args, **kwargs)
     if args and isinstance(args[0], (list, tuple, str)):
         # Python's sum(lists, []) copies the growing list at every item: quadratic.
         raise GdRuntimeError("sum() of lists or tuples is not supported in gd",
@@ -181,11 +180,6 @@ def _str(x: Any = "") -> str:
     return to_str(x)
 
 
-def _isinstance_tensor(x: Any) -> bool:
-    """is_tensor(x)."""
-    return type(x) is Tensor
-
-
 def _enumerate(x: Any, start: int = 0) -> list[tuple[int, Any]]:
     """enumerate(iterable) as a list of (index, item) pairs."""
     return py.list(py.enumerate(_list(x) if type(x) is Tensor else limits.bounded(x, "enumerate()"),
@@ -226,37 +220,37 @@ def _torch_functions() -> dict[str, Callable[..., Any]]:
         "full_like", "rand_like", "randn_like", "broadcast_to", "numel", "remainder",
         "floor_divide",
     ):
-        fns[name] = getattr(F, name)
-    fns["abs"] = F.abs
-    fns["round"] = F.round
-    fns["sum"] = F.sum
-    fns["max"] = F.max
-    fns["min"] = F.min
-    fns["clip"] = F.clamp
-    fns["subtract"] = F.sub
-    fns["multiply"] = F.mul
-    fns["divide"] = F.div
-    fns["negative"] = F.neg
+        fns[name] = getattr(ops, name)
+    fns["abs"] = ops.abs
+    fns["round"] = ops.round
+    fns["sum"] = ops.sum
+    fns["max"] = ops.max
+    fns["min"] = ops.min
+    fns["clip"] = ops.clamp
+    fns["subtract"] = ops.sub
+    fns["multiply"] = ops.mul
+    fns["divide"] = ops.div
+    fns["negative"] = ops.neg
     fns["detach"] = _detach
-    fns["zeros"] = _sized(F.zeros)
-    fns["ones"] = _sized(F.ones)
-    fns["empty"] = _sized(F.zeros)
-    fns["rand"] = _sized(F.rand)
-    fns["randn"] = _sized(F.randn)
-    fns["normal"] = F.normal
-    fns["randint"] = F.randint
+    fns["zeros"] = _sized(ops.zeros)
+    fns["ones"] = _sized(ops.ones)
+    fns["empty"] = _sized(ops.zeros)
+    fns["rand"] = _sized(ops.rand)
+    fns["randn"] = _sized(ops.randn)
+    fns["normal"] = ops.normal
+    fns["randint"] = ops.randint
     fns["manual_seed"] = _manual_seed
     fns["seed"] = _manual_seed
     fns["initial_seed"] = _initial_seed
-    fns["Tensor"] = F.legacy_tensor
-    fns["FloatTensor"] = F.legacy_tensor
+    fns["Tensor"] = ops.legacy_tensor
+    fns["FloatTensor"] = ops.legacy_tensor
     fns["is_tensor"] = _is_tensor
     fns["get_default_dtype"] = _get_default_dtype
     fns["no_grad"] = no_grad
     fns["enable_grad"] = enable_grad
     fns["set_grad_enabled"] = _grad_enabled_ctx
     fns["is_grad_enabled"] = is_grad_enabled
-    fns["relu_"] = F.INPLACE["relu_"]
+    fns["relu_"] = ops.INPLACE["relu_"]
     return fns
 
 
@@ -274,12 +268,12 @@ FORWARD_AD = {
     "unpack_dual": forward.unpack_dual,
 }
 NN_FUNCTIONAL = {
-    "relu": F.relu, "sigmoid": F.sigmoid, "tanh": F.tanh, "softmax": F.softmax,
-    "log_softmax": F.log_softmax, "mse_loss": F.mse_loss, "cross_entropy": F.cross_entropy,
-    "nll_loss": F.nll_loss,
-    "binary_cross_entropy_with_logits": F.binary_cross_entropy_with_logits,
+    "relu": ops.relu, "sigmoid": ops.sigmoid, "tanh": ops.tanh, "softmax": ops.softmax,
+    "log_softmax": ops.log_softmax, "mse_loss": ops.mse_loss, "cross_entropy": ops.cross_entropy,
+    "nll_loss": ops.nll_loss,
+    "binary_cross_entropy_with_logits": ops.binary_cross_entropy_with_logits,
 }
-LINALG = {"norm": F.linalg_norm, "vector_norm": F.norm}
+LINALG = {"norm": ops.linalg_norm, "vector_norm": ops.norm}
 
 
 def _math_namespace() -> Namespace:
@@ -385,6 +379,3 @@ def describe() -> list[tuple[str, str]]:
         if isinstance(v, Builtin) and name in PYTHON_BUILTINS:
             rows.append((name, v.doc))
     return rows
-
-
-DTYPE_TYPE = DType

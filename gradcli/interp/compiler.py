@@ -6,192 +6,38 @@ here, once; running a loop only calls closures. Errors raised while running get 
 span of the innermost expression that failed.
 """
 
+
 from __future__ import annotations
 
 import operator
-import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from gradcli.ad import ops as F
-from gradcli.ad.tensor import POSITION, State, Tensor, _set_grad_mode, grad_mode
+from gradcli.ad import ops
+from gradcli.ad.tensor import POSITION, State, Tensor
 from gradcli.ad.tensor_str import format_tensor_spec
-from gradcli.errors import GdAssertionError, GdError, GdLimitError, GdRuntimeError
+from gradcli.errors import GdAssertionError, GdError, GdRuntimeError
 from gradcli.interp import limits
 from gradcli.interp.attributes import get_attribute, set_attribute
-from gradcli.interp.values import (
-    BoundMethod,
-    Builtin,
-    GradModeDecorator,
-    Namespace,
-    to_repr,
-    to_str,
-    type_name,
+from gradcli.interp.frame import BREAK, CONTINUE, MISSING, RETURN, Expr, Frame, Stmt
+from gradcli.interp.operators import (
+    BINARY,
+    CAUGHT,
+    COMPARE,
+    INPLACE,
+    TENSOR_BINARY,
+    call_type_error,
+    get_item,
+    iterate,
+    runtime_error,
+    set_item,
+    truth,
 )
+from gradcli.interp.runstate import Runtime
+from gradcli.interp.values import Builtin, decorate, is_context_manager, to_repr, to_str, type_name
 from gradcli.source import Span
+from gradcli.suggest import did_you_mean
 from gradcli.syntax import ast as A
-
-if TYPE_CHECKING:
-    from gradcli.interp.runtime import Runtime
-
-Expr = Callable[["Frame"], Any]
-Stmt = Callable[["Frame"], Any]
-
-BREAK = object()
-CONTINUE = object()
-RETURN = object()
-MISSING = object()
-
-MAX_INT_BITS = limits.MAX_INT_BITS  # Python ints beyond this are a limit error
-MAX_SEQUENCE = limits.MAX_SEQUENCE  # str/list/tuple length cap
-
-
-class Frame:
-    """Variables of one scope; lookups fall back to the defining scope, then built-ins."""
-
-    __slots__ = ("parent", "ret", "vars")
-
-    def __init__(self, parent: Frame | None) -> None:
-        self.vars: dict[str, Any] = {}
-        self.parent = parent
-        self.ret: Any = None
-
-
-def _runtime_error(e: Exception, span: Span) -> GdError:
-    if isinstance(e, GdError):
-        return e.at(span)
-    if isinstance(e, RecursionError):
-        return GdLimitError("maximum recursion depth exceeded", span,
-                            hint="deep recursion or a very deeply nested value")
-    if isinstance(e, MemoryError):
-        return GdLimitError("out of memory", span)
-    text = str(e) or type(e).__name__
-    return GdRuntimeError(text, span)
-
-
-_PY_CALLEE = re.compile(r"^[\w.<>]+\(\)")
-
-
-def _call_type_error(e: TypeError, fn: Any, span: Span) -> GdError:
-    """A TypeError from calling a built-in, with its gd name instead of Python's
-    (`sin() takes 1 positional argument…`, not `_u.<locals>.op() takes…`)."""
-    if isinstance(e, GdError) or not isinstance(fn, (Builtin, BoundMethod)):
-        return _runtime_error(e, span)
-    text = str(e)
-    if _PY_CALLEE.match(text):
-        text = _PY_CALLEE.sub(f"{fn.name}()", text, count=1)
-        if isinstance(fn, BoundMethod) and " takes " in text:  # don't count self
-            head, _, tail = text.partition(" takes ")
-            tail = re.sub(r"\d+", lambda m: str(int(m.group()) - 1), tail)
-            tail = re.sub(r"^(\d+) positional arguments?",
-                          lambda m: m.group(1) + " positional argument" +
-                          ("" if m.group(1) == "1" else "s"), tail)
-            text = head + " takes " + re.sub(r"\b1 were given", "1 was given", tail)
-        doc = getattr(fn, "doc", "")
-        return GdRuntimeError(text, span, hint=f"usage: {doc}" if doc.startswith(
-            fn.name.rsplit(".", 1)[-1] + "(") else None)
-    return GdRuntimeError(text, span)
-
-
-# GdError too: an op's own error (a shape mismatch in `x + y`) gets the span of the
-# expression that raised it, as numpy's errors do.
-_CAUGHT = (GdError, TypeError, ValueError, ZeroDivisionError, OverflowError, IndexError, KeyError,
-           RecursionError, MemoryError, ArithmeticError, AttributeError)
-
-
-# -- safe arithmetic on Python values -----------------------------------------------------
-
-def _check_int(v: Any, span: Span | None = None) -> Any:
-    if type(v) is int and (v > 1 << 64 or v < -(1 << 64)) and v.bit_length() > MAX_INT_BITS:
-        raise GdLimitError(f"integer too large ({v.bit_length():,} bits)", span)
-    return v
-
-
-def _pow(a: Any, b: Any) -> Any:
-    if (type(a) is int and type(b) is int and b > 0 and a not in (0, 1, -1)
-            and b * max(a.bit_length(), 1) > MAX_INT_BITS):
-        raise GdLimitError(f"integer too large: {a}**{b} has more than "
-                               f"{MAX_INT_BITS:,} bits")
-    return _check_int(operator.pow(a, b))
-
-
-def _mul(a: Any, b: Any) -> Any:
-    ta, tb = type(a), type(b)
-    if ta is Tensor or tb is Tensor:
-        return F.mul(a, b)
-    if (ta in (str, list, tuple) and tb is int) or (tb in (str, list, tuple) and ta is int):
-        seq, n = (a, b) if ta is not int else (b, a)
-        limits.check_length(len(seq) * n)
-    return _check_int(a * b)
-
-
-def _add(a: Any, b: Any) -> Any:
-    ta = type(a)
-    if (ta is str or ta is list or ta is tuple) and type(b) is ta:
-        limits.check_length(len(a) + len(b))  # s = s + s in a loop doubles
-    return _check_int(a + b)
-
-
-def _mod(a: Any, b: Any) -> Any:
-    if type(a) is str:
-        limits.check_percent_format(a, b)  # "%999999999d" % 1
-    return operator.mod(a, b)
-
-
-def _lshift(a: Any, b: Any) -> Any:
-    raise GdRuntimeError("bit shifts are not supported in gd")
-
-
-BINARY: dict[str, Callable[[Any, Any], Any]] = {
-    "add": _add,
-    "sub": operator.sub,
-    "mul": _mul,
-    "div": operator.truediv,
-    "floordiv": operator.floordiv,
-    "mod": _mod,
-    "pow": _pow,
-    "matmul": operator.matmul,
-}
-# What `a op b` ends up calling when a tensor meets a tensor or a Python number (through
-# Tensor's operator methods): binop calls it directly, one dispatch layer less per op.
-TENSOR_BINARY: dict[str, Callable[[Any, Any], Any]] = {
-    "add": F.add, "sub": F.sub, "mul": F.mul, "div": F.true_divide, "floordiv": F.floor_divide,
-    "mod": F.remainder, "pow": F.pow, "matmul": F.matmul,
-}
-# Statement forms of `x op= y`: tensors change in place (PyTorch's rules), others rebind.
-INPLACE = {"add": "add_", "sub": "sub_", "mul": "mul_", "div": "div_", "pow": "pow_"}
-
-COMPARE: dict[str, Callable[[Any, Any], Any]] = {
-    "lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge,
-    "eq": operator.eq, "ne": operator.ne, "is": operator.is_, "is_not": operator.is_not,
-    "in": lambda a, b: _contains(b, a), "not_in": lambda a, b: not _contains(b, a),
-}
-
-
-def _contains(container: Any, item: Any) -> bool:
-    if type(container) is Tensor:
-        return bool(F.eq(container, item).array.any())
-    if isinstance(container, (list, tuple, str, range)):
-        return item in container
-    raise GdRuntimeError(f"argument of type '{type_name(container)}' is not iterable")
-
-
-def iterate(v: Any) -> Any:
-    """What `for x in v` walks over: sequences, ranges, and a tensor's first dimension."""
-    if type(v) is Tensor:
-        if v.ndim == 0:
-            raise GdRuntimeError("iteration over a 0-d tensor")
-        # Lazily: `for row in ones(50_000_000)` is bounded by the step limit, not by
-        # materializing 50M tensors first.
-        return (F.getitem(v, i) for i in range(v.shape[0]))
-    if isinstance(v, (list, tuple, range, str)):
-        return v
-    raise GdRuntimeError(f"'{type_name(v)}' object is not iterable")
-
-
-def truth(v: Any) -> bool:
-    """Python truthiness, with PyTorch's rule for tensors (one element only)."""
-    return bool(v)
 
 
 class Compiler:
@@ -233,7 +79,7 @@ class Compiler:
             v = builtins.get(name, MISSING)
             if v is MISSING:
                 raise GdRuntimeError(f"name '{name}' is not defined", span,
-                                     hint=self.rt.suggest(name))
+                                     hint=did_you_mean(name, builtins))
             return v
 
         return load
@@ -243,11 +89,12 @@ class Compiler:
         fn = BINARY[node.op]
         tensor_fn = TENSOR_BINARY[node.op]
         span = node.span
+        position = POSITION
 
         def binop(f: Frame) -> Any:
             a = left(f)
             b = right(f)
-            POSITION.span = span
+            position.span = span
             try:
                 ta = type(a)
                 tb = type(b)
@@ -255,12 +102,12 @@ class Compiler:
                         or (tb is Tensor and (ta is float or ta is int))):
                     return tensor_fn(a, b)
                 return fn(a, b)
-            except _CAUGHT as e:
+            except CAUGHT as e:
                 if isinstance(e, TypeError) and not isinstance(e, GdError):
                     raise GdRuntimeError(
                         f"unsupported operand type(s) for {A.BINARY_OPS[node.op]}: "
                         f"'{type_name(a)}' and '{type_name(b)}'", span) from None
-                raise _runtime_error(e, span) from None
+                raise runtime_error(e, span) from None
 
         return binop
 
@@ -269,7 +116,7 @@ class Compiler:
         span = node.span
         op = node.op
         fn: Callable[[Any], Any] = {
-            "neg": operator.neg, "pos": operator.pos, "invert": operator.invert,
+            "neg": operator.neg, "pos": operator.pos, "bitwise_not": operator.invert,
             "not": lambda v: not truth(v),
         }[op]
 
@@ -278,12 +125,12 @@ class Compiler:
             POSITION.span = span
             try:
                 return fn(v)
-            except _CAUGHT as e:
+            except CAUGHT as e:
                 if isinstance(e, TypeError) and not isinstance(e, GdError):
                     raise GdRuntimeError(
                         f"bad operand type for unary {A.UNARY_OPS[op]}: '{type_name(v)}'",
                         span) from None
-                raise _runtime_error(e, span) from None
+                raise runtime_error(e, span) from None
 
         return unary
 
@@ -299,31 +146,31 @@ class Compiler:
                     v = e(f)
                     if truth(v) != is_and:
                         return v
-            except _CAUGHT as e:
-                raise _runtime_error(e, span) from None
+            except CAUGHT as e:
+                raise runtime_error(e, span) from None
             return v
 
         return boolop
 
     def e_Compare(self, node: A.Compare) -> Expr:
         left = self.expr(node.left)
-        ops = [COMPARE[o] for o in node.ops]
+        compares = [COMPARE[o] for o in node.ops]
         rights = [self.expr(c) for c in node.comparators]
         span = node.span
-        if len(ops) == 1:
-            op, right = ops[0], rights[0]
+        if len(compares) == 1:
+            op, right = compares[0], rights[0]
 
             def compare1(f: Frame) -> Any:
                 a = left(f)
                 b = right(f)
                 try:
                     return op(a, b)
-                except _CAUGHT as e:
+                except CAUGHT as e:
                     if isinstance(e, TypeError) and not isinstance(e, GdError):
                         raise GdRuntimeError(
                             f"'{A.COMPARE_OPS[node.ops[0]]}' not supported between instances "
                             f"of '{type_name(a)}' and '{type_name(b)}'", span) from None
-                    raise _runtime_error(e, span) from None
+                    raise runtime_error(e, span) from None
 
             return compare1
 
@@ -331,14 +178,14 @@ class Compiler:
             a = left(f)
             result: Any = True
             try:
-                for op, right in zip(ops, rights, strict=True):
+                for op, right in zip(compares, rights, strict=True):
                     b = right(f)
                     result = op(a, b)
                     if not truth(result):
                         return result
                     a = b
-            except _CAUGHT as e:
-                raise _runtime_error(e, span) from None
+            except CAUGHT as e:
+                raise runtime_error(e, span) from None
             return result
 
         return compare
@@ -350,8 +197,8 @@ class Compiler:
         def ifexp(f: Frame) -> Any:
             try:
                 t = truth(test(f))
-            except _CAUGHT as e:
-                raise _runtime_error(e, span) from None
+            except CAUGHT as e:
+                raise runtime_error(e, span) from None
             return body(f) if t else orelse(f)
 
         return ifexp
@@ -395,8 +242,8 @@ class Compiler:
             POSITION.span = span
             try:
                 return get_item(obj, idx)
-            except _CAUGHT as e:
-                raise _runtime_error(e, span) from None
+            except CAUGHT as e:
+                raise runtime_error(e, span) from None
 
         return subscript
 
@@ -407,6 +254,7 @@ class Compiler:
         kwvalues = [self.expr(k.value) for k in node.keywords]
         span = node.span
         nargs = len(args)
+        position = POSITION
         rt = self.rt
 
         def call(f: Frame) -> Any:
@@ -415,18 +263,16 @@ class Compiler:
                 pos: list[Any] = [args[0](f)]
             else:
                 pos = [a(f) for a in args]
-            POSITION.span = span
+            position.span = span
             try:
                 if kwnames:
                     kw = {k: v(f) for k, v in zip(kwnames, kwvalues, strict=True)}
                     return rt.call(fn, pos, kw, span)
                 return rt.call(fn, pos, None, span)
             except TypeError as e:
-                raise _call_type_error(e, fn, span) from None
-            except _CAUGHT as e:
-                raise _runtime_error(e, span) from None
-            except GdError as e:
-                raise e.at(span) from None
+                raise call_type_error(e, fn, span) from None
+            except CAUGHT as e:
+                raise runtime_error(e, span) from None
 
         return call
 
@@ -490,8 +336,8 @@ class Compiler:
                 if isinstance(v, (int, float, str)):
                     return format(v, spec)
                 return format(to_str(v), spec)
-            except _CAUGHT as e:
-                raise _runtime_error(e, span) from None
+            except CAUGHT as e:
+                raise runtime_error(e, span) from None
 
         return fmt
 
@@ -653,10 +499,8 @@ class Compiler:
                 POSITION.span = span
                 try:
                     set_item(obj, idx, v)
-                except _CAUGHT as e:
-                    raise _runtime_error(e, span) from None
-                except GdError as e:
-                    raise e.at(span) from None
+                except CAUGHT as e:
+                    raise runtime_error(e, span) from None
 
             return store_item
         if isinstance(node, (A.Tuple, A.List)):
@@ -698,7 +542,7 @@ class Compiler:
             POSITION.span = span
             try:
                 if type(cur) is Tensor and inplace is not None:
-                    F.INPLACE[inplace](cur, v)
+                    ops.INPLACE[inplace](cur, v)
                     new = cur
                 elif type(cur) is list and node.op in ("add", "mul"):
                     # Python's list += / *= mutate the list (aliases see the change).
@@ -708,10 +552,8 @@ class Compiler:
                     cur[:] = fn(cur, v)
                 else:
                     new = fn(cur, v)
-            except _CAUGHT as e:
-                raise _runtime_error(e, span) from None
-            except GdError as e:
-                raise e.at(span) from None
+            except CAUGHT as e:
+                raise runtime_error(e, span) from None
             store(f, new)
 
         return aug
@@ -742,10 +584,8 @@ class Compiler:
                 try:
                     t = test(f)
                     taken = truth(t)
-                except _CAUGHT as e:
-                    raise _runtime_error(e, spans[i]) from None
-                except GdError as e:
-                    raise e.at(spans[i]) from None
+                except CAUGHT as e:
+                    raise runtime_error(e, spans[i]) from None
                 rt.note_condition(record, t, seq)
                 if taken:
                     record.branches[i] += 1
@@ -774,10 +614,8 @@ class Compiler:
                     try:
                         t = test(f)
                         go = truth(t)
-                    except _CAUGHT as e:
-                        raise _runtime_error(e, span) from None
-                    except GdError as e:
-                        raise e.at(span) from None
+                    except CAUGHT as e:
+                        raise runtime_error(e, span) from None
                     rt.note_condition(record, t, seq)
                     if not go:
                         break
@@ -807,10 +645,8 @@ class Compiler:
         def for_stmt(f: Frame) -> Any:
             try:
                 seq = iterate(it(f))
-            except _CAUGHT as e:
-                raise _runtime_error(e, span) from None
-            except GdError as e:
-                raise e.at(span) from None
+            except CAUGHT as e:
+                raise runtime_error(e, span) from None
             n = 0
             try:
                 for item in seq:
@@ -843,7 +679,7 @@ class Compiler:
             fn: Any = rt.make_function(name, defaults, body, f, span)
             for dec, dspan in reversed(decorators):
                 d = dec(f)
-                fn = _decorate(fn, d, dspan)
+                fn = decorate(fn, d, dspan)
             rt.assign_name(f, name, fn) if rt.track_names else f.vars.__setitem__(name, fn)
 
         return define
@@ -858,7 +694,7 @@ class Compiler:
             cm = ctx(f)
             if isinstance(cm, Builtin) and cm.name.endswith(("no_grad", "enable_grad")):
                 cm = cm()
-            enter = getattr(cm, "__enter__", None) if _is_context(cm) else None
+            enter = getattr(cm, "__enter__", None) if is_context_manager(cm) else None
             if enter is None:
                 raise GdRuntimeError(
                     f"'{type_name(cm)}' object does not support the context manager protocol",
@@ -882,10 +718,8 @@ class Compiler:
         def assert_stmt(f: Frame) -> None:
             try:
                 ok = truth(test(f))
-            except _CAUGHT as e:
-                raise _runtime_error(e, span) from None
-            except GdError as e:
-                raise e.at(span) from None
+            except CAUGHT as e:
+                raise runtime_error(e, span) from None
             if not ok:
                 text = "assertion failed" if msg is None else to_str(msg(f))
                 raise GdAssertionError(text, span)
@@ -925,49 +759,3 @@ class Compiler:
                 f.vars[k] = v
 
         return do_import
-
-
-def _is_context(cm: Any) -> bool:
-    from gradcli.ad.forward import dual_level
-
-    return isinstance(cm, (grad_mode, dual_level))
-
-
-def _decorate(fn: Any, d: Any, span: Span) -> Any:
-    if isinstance(d, Builtin) and d.name.endswith(("no_grad", "enable_grad")):
-        d = d()
-    if isinstance(d, grad_mode):
-        if isinstance(d, _set_grad_mode):
-            # set_grad_enabled(flag) switched the mode when it was called; as a decorator
-            # it only wraps the function, so PyTorch puts the mode back (its __call__).
-            State.grad_enabled = d.prev
-        return GradModeDecorator(fn, d.enabled)
-    raise GdRuntimeError(
-        "only @no_grad(), @enable_grad() and @set_grad_enabled(flag) decorators are supported",
-        span)
-
-
-def get_item(obj: Any, idx: Any) -> Any:
-    """obj[idx] for tensors, sequences and strings."""
-    if type(obj) is Tensor:
-        return F.getitem(obj, idx)
-    if isinstance(obj, (list, tuple, str, range)):
-        if type(idx) is Tensor:
-            idx = int(idx)
-        return obj[idx]
-    if isinstance(obj, Namespace):
-        raise GdRuntimeError("'module' object is not subscriptable")
-    raise GdRuntimeError(f"'{type_name(obj)}' object is not subscriptable")
-
-
-def set_item(obj: Any, idx: Any, value: Any) -> None:
-    """obj[idx] = value for tensors (in place, recorded) and lists."""
-    if type(obj) is Tensor:
-        F.setitem(obj, idx, value)
-        return
-    if type(obj) is list:
-        if type(idx) is Tensor:
-            idx = int(idx)
-        obj[idx] = value
-        return
-    raise GdRuntimeError(f"'{type_name(obj)}' object does not support item assignment")

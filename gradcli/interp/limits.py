@@ -1,6 +1,6 @@
 """Size limits on Python values a gd program builds (strings, lists, big integers).
 
-Tensors are capped per allocation (`--max-elements`) and in total (`--max-memory`);
+Tensors are capped per allocation (max_elements) and in total (max_memory);
 these caps keep the plain Python values from growing without bound in a single
 call that no step or memory check would interrupt: `"a".ljust(10**9)`,
 `list(range(10**9))`, `f"{x:>999999999}"`, `"".join(huge)`, `sum(range(10**12))`,
@@ -16,10 +16,7 @@ from typing import Any
 
 from gradcli.ad.tensor import Tensor, note_allocation
 from gradcli.errors import GdLimitError
-
-MAX_SEQUENCE = 10_000_000  # items in a list or tuple, characters in a string
-MAX_TENSOR_ITEMS = 1_000_000  # tensors made by list(t), enumerate(t), zip(t, …) of one tensor
-MAX_INT_BITS = 100_000  # Python ints beyond this are a limit error (10**10**10 never hangs)
+from gradcli.limits import MAX_INT_BITS, MAX_SEQUENCE, MAX_TENSOR_ITEMS
 
 
 def check_length(n: int, what: str = "sequence") -> None:

@@ -15,8 +15,10 @@ import numpy as np
 
 from gradcli.ad import dtypes
 from gradcli.ad.ops import MinMax, MinResult
-from gradcli.ad.tensor import Node, Tensor, grad_mode
+from gradcli.ad.tensor import Node, Tensor, grad_mode, set_grad_enabled
 from gradcli.ad.tensor_str import format_tensor, format_value
+from gradcli.errors import GdRuntimeError
+from gradcli.source import Span
 
 
 class DType:
@@ -210,3 +212,25 @@ def type_name(v: Any) -> str:
     if v is None:
         return "NoneType"
     return type(v).__name__
+
+
+def is_context_manager(cm: Any) -> bool:
+    """Whether `with cm:` is allowed: grad modes and forward-mode dual levels."""
+    from gradcli.ad.forward import dual_level
+
+    return isinstance(cm, (grad_mode, dual_level))
+
+
+def decorate(fn: Any, d: Any, span: Span) -> Any:
+    """`@d` above a gd function: only the grad-mode decorators."""
+    if isinstance(d, Builtin) and d.name.endswith(("no_grad", "enable_grad")):
+        d = d()
+    if isinstance(d, grad_mode):
+        if type(d) is not grad_mode:
+            # set_grad_enabled(flag) switched the mode when it was called; as a decorator
+            # it only wraps the function, so PyTorch puts the mode back (its __call__).
+            set_grad_enabled(d.prev)
+        return GradModeDecorator(fn, d.enabled)
+    raise GdRuntimeError(
+        "only @no_grad(), @enable_grad() and @set_grad_enabled(flag) decorators are supported",
+        span)

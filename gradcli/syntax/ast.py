@@ -22,12 +22,12 @@ BINARY_OPS: dict[str, str] = {
     "sub": "-",
     "mul": "*",
     "div": "/",
-    "floordiv": "//",
-    "mod": "%",
+    "floor_divide": "//",
+    "remainder": "%",
     "pow": "**",
     "matmul": "@",
 }
-UNARY_OPS: dict[str, str] = {"neg": "-", "pos": "+", "invert": "~", "not": "not"}
+UNARY_OPS: dict[str, str] = {"neg": "-", "pos": "+", "bitwise_not": "~", "not": "not"}
 BOOL_OPS: dict[str, str] = {"and": "and", "or": "or"}
 COMPARE_OPS: dict[str, str] = {
     "lt": "<",

@@ -22,8 +22,8 @@ _LEVEL = {
     "sub": _ARITH,
     "mul": _TERM,
     "div": _TERM,
-    "floordiv": _TERM,
-    "mod": _TERM,
+    "floor_divide": _TERM,
+    "remainder": _TERM,
     "matmul": _TERM,
     "pow": _POWER,
 }

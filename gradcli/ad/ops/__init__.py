@@ -154,10 +154,6 @@ from gradcli.ad.ops.shape import (
     view,
 )
 
-#: The old name of true_divide (it is not in-place: INPLACE["div_"] is), kept only until
-#: every layer calls true_divide.
-div_ = true_divide
-
 __all__ = [
     "INPLACE",
     "METHODS",
@@ -189,7 +185,6 @@ __all__ = [
     "diag",
     "diag_transpose",
     "div",
-    "div_",
     "dot",
     "dtypes",
     "dtypes_resolve",

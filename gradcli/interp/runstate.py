@@ -1,0 +1,284 @@
+"""What a program's closures share while it runs: options, the Runtime (steps, limits,
+calls, inputs, printing) and gd functions.
+
+The compiler builds closures that call into a Runtime; `runtime.Program` ties the two
+together. This module imports neither."""
+
+from __future__ import annotations
+
+import gc
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from gradcli.ad import ops
+from gradcli.ad.tensor import Node, State, Tensor, check_memory
+from gradcli.errors import GdError, GdInputError, GdLimitError, GdRuntimeError
+from gradcli.interp.builtins import registry
+from gradcli.interp.frame import RETURN, Frame
+from gradcli.interp.values import BoundMethod, Builtin, GradModeDecorator, to_str, type_name
+from gradcli.limits import DEFAULT_LIMITS, Limits
+from gradcli.source import Span
+from gradcli.syntax import ast as A
+
+# While a program runs, Python's cyclic GC is paused (see Program.run); every 4096 steps, once
+# this many new container objects have piled up, one collection runs and freezes survivors.
+GC_BUDGET = 200_000
+
+
+@dataclass
+class RunOptions:
+    """How to run a program: inputs, limits, what to record, where prints go."""
+
+    overrides: dict[str, Any] = field(default_factory=dict)  # --set NAME=VALUE (gd values)
+    wrt: list[str] = field(default_factory=list)  # --wrt NAME
+    tangents: dict[str, Tensor] = field(default_factory=dict)  # forward-mode seeds
+    result_name: str | None = None  # --of NAME
+    limits: Limits = DEFAULT_LIMITS  # steps, depth, program size, nesting, output
+    record_tape: bool = False  # keep every node (graph, explain, check)
+    track_names: bool = False  # remember which variable each tensor was bound to
+    write: Callable[[str], object] = sys.stdout.write
+    on_steps: Callable[[int], None] | None = None  # called every 65,536 steps (progress)
+
+
+@dataclass
+class ControlRecord:
+    """What one if/while/for did during the run."""
+
+    kind: str  # "if" | "while" | "for"
+    span: Span
+    branches: list[int]  # if: times each branch ran (if, elif…, else)
+    has_else: bool
+    iterations: list[int] = field(default_factory=list)  # loops: iterations per execution
+    depends_on_input: bool = False  # a condition used a value that requires grad
+    evaluations: int = 0
+
+
+class GdFunction:
+    """A function defined in gd (def or lambda): callable from gd and from Python."""
+
+    __slots__ = ("body", "closure", "defaults", "name", "rt", "span")
+
+    def __init__(self, rt: Runtime, name: str, defaults: list[tuple[str, Any]],
+                 body: Callable[[Frame], Any], closure: Frame, span: Span) -> None:
+        self.rt = rt
+        self.name = name
+        self.defaults = defaults
+        self.body = body
+        self.closure = closure
+        self.span = span
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.invoke(list(args), kwargs or None)
+
+    def invoke(self, pos: list[Any], kw: dict[str, Any] | None) -> Any:
+        """Bind arguments as Python does, run the body, return its value."""
+        rt = self.rt
+        rt.step(self.span)
+        frame = Frame(self.closure)
+        names = self.defaults
+        if len(pos) > len(names):
+            raise GdRuntimeError(
+                f"{self.name}() takes {len(names)} positional argument"
+                f"{'s' if len(names) != 1 else ''} but {len(pos)} were given")
+        v = frame.vars
+        for (pname, _), a in zip(names, pos, strict=False):
+            v[pname] = a
+        if kw:
+            known = {n for n, _ in names}
+            for k, a in kw.items():
+                if k not in known:
+                    raise GdRuntimeError(f"{self.name}() got an unexpected keyword argument '{k}'")
+                if k in v:
+                    raise GdRuntimeError(f"{self.name}() got multiple values for argument '{k}'")
+                v[k] = a
+        if len(v) < len(names):
+            for pname, default in names:
+                if pname not in v:
+                    if default is None:
+                        raise GdRuntimeError(
+                            f"{self.name}() missing required argument: '{pname}'")
+                    v[pname] = default
+        rt.depth += 1
+        if rt.depth > rt.max_depth:
+            rt.depth = 0
+            raise GdLimitError(f"maximum recursion depth ({rt.max_depth}) exceeded in "
+                               f"{self.name}()",
+                               limit="max_depth")
+        try:
+            r = self.body(frame)
+        finally:
+            rt.depth -= 1
+        return frame.ret if r is RETURN else None
+
+    def __repr__(self) -> str:
+        return f"<function {self.name}>"
+
+
+CALLABLE_TYPES = (GdFunction, Builtin, BoundMethod, GradModeDecorator)
+
+
+class Runtime:
+    """Per-program state shared by all of its closures."""
+
+    def __init__(self, options: RunOptions) -> None:
+        self.options = options
+        self.registry = registry()
+        self.builtins: dict[str, Any] = dict(self.registry.bare)
+        self.builtins["print"] = Builtin("print", self._print,
+                                         "print(*values, sep=' ', end='\\n')")
+        self.overrides = options.overrides
+        self.wrt = set(options.wrt)
+        self.track_names = options.track_names
+        self.max_steps = options.limits.max_steps
+        self.max_depth = options.limits.max_depth
+        self.max_output = options.limits.max_output
+        self.gc_paused = False  # Program.run paused the collector: collect in step()
+        self.gc_frozen = False
+        # Where each program input is first bound: the Name target of the first assignment
+        # in program order outside function bodies (`--set` overrides it, `--wrt` marks it).
+        self.first_targets: dict[str, A.Name] = {}
+        self.controls: list[ControlRecord] = []
+        self.reset()
+
+    def reset(self) -> None:
+        """Clear per-run state so the compiled program can run again."""
+        self.steps = 0
+        self.printed = 0  # characters printed (--max-output)
+        self.depth = 0
+        self.last_value: Any = None
+        self.last_value_span: Span | None = None
+        self.last_value_name: str | None = None
+        self.inputs: dict[str, Tensor] = {}
+        self.node_names: dict[Node, str] = {}
+        self.leaf_names: dict[int, tuple[str, Tensor]] = {}
+        for c in self.controls:
+            c.branches = [0] * len(c.branches)
+            c.iterations = []
+            c.depends_on_input = False
+            c.evaluations = 0
+
+    # -- called by compiled closures ------------------------------------------------------
+    def _print(self, *args: Any, sep: Any = " ", end: Any = "\n", flush: bool = False) -> None:
+        for what, v in (("sep", sep), ("end", end)):
+            if v is not None and type(v) is not str:
+                raise GdRuntimeError(f"{what} must be None or a string, not {type_name(v)}")
+        text = (" " if sep is None else sep).join(to_str(a) for a in args)
+        text += "\n" if end is None else end
+        self.printed += len(text)
+        if self.printed > self.max_output:
+            raise GdLimitError(
+                f"output limit reached: the program printed more than "
+                f"{self.max_output:,} characters",
+                hint="print less (a loop printing large values?)", limit="max_output")
+        self.options.write(text)
+
+    def step(self, span: Span) -> None:
+        """Count a loop iteration or call; stop past the max_steps limit."""
+        self.steps += 1
+        if not self.steps & 0xFFF:
+            self._every_4096_steps(span)
+        if self.steps > self.max_steps:
+            raise GdLimitError(
+                f"step limit reached: more than {self.max_steps:,} loop iterations and calls",
+                span, hint="an endless loop?", limit="max_steps")
+
+    def _every_4096_steps(self, span: Span) -> None:
+        try:
+            check_memory()  # a loop that keeps growing lists, strings or the graph
+        except GdError as e:
+            raise e.at(span) from None
+        if not self.steps & 0xFFFF and self.options.on_steps is not None:
+            self.options.on_steps(self.steps)
+        if self.gc_paused and gc.get_count()[0] > GC_BUDGET:
+            # Bound the garbage cycles a long run can leave, scanning each object once:
+            # survivors (mostly the tape) are frozen, so later collections skip them.
+            gc.collect()
+            gc.freeze()
+            self.gc_frozen = True
+
+    def call(self, fn: Any, pos: list[Any], kw: dict[str, Any] | None, span: Span) -> Any:
+        """Call a gd value."""
+        if type(fn) is GdFunction:
+            return fn.invoke(pos, kw)
+        if isinstance(fn, CALLABLE_TYPES):
+            return fn(*pos, **kw) if kw else fn(*pos)
+        raise GdRuntimeError(f"'{type_name(fn)}' object is not callable", span)
+
+    def make_function(self, name: str, defaults: list[tuple[str, Any]],
+                      body: Callable[[Frame], Any], frame: Frame, span: Span) -> GdFunction:
+        """A function value, with default values evaluated now (as Python does)."""
+        evaluated = [(n, d(frame) if d is not None else None) for n, d in defaults]
+        return GdFunction(self, name, evaluated, body, frame, span)
+
+    def control_record(self, kind: str, span: Span, n_tests: int, has_else: bool) -> ControlRecord:
+        """A new record for an if/while/for statement."""
+        rec = ControlRecord(kind, span, [0] * (n_tests + (1 if has_else else 0)), has_else)
+        self.controls.append(rec)
+        return rec
+
+    def note_condition(self, rec: ControlRecord, value: Any, seq_before: int) -> None:
+        """Remember whether a condition depended on a value that requires grad."""
+        rec.evaluations += 1
+        if State.seq != seq_before or (type(value) is Tensor and value.requires_grad):
+            rec.depends_on_input = True
+
+    def is_input_binding(self, target: A.Name) -> bool:
+        """Whether this Name target is where its variable is first bound (an input)."""
+        return self.first_targets.get(target.id) is target
+
+    def assign_name(self, frame: Frame, name: str, v: Any) -> None:
+        """Bind a name, remembering which tensor or node it names (for the graph)."""
+        frame.vars[name] = v
+        if self.track_names and type(v) is Tensor:
+            fn = v.grad_fn
+            if fn is not None:
+                self.node_names.setdefault(fn, name)
+            else:
+                self.leaf_names.setdefault(id(v), (name, v))
+
+    def bind_input(self, name: str, v: Any, span: Span | None) -> Any:
+        """Mark a program input to differentiate with respect to (and give it its forward-mode
+        tangent) as it is bound."""
+        if name not in self.wrt:
+            return v
+        if type(v) is not Tensor:
+            try:
+                v = ops.tensor(v)
+            except GdError:
+                raise GdInputError(f"{name} is a {type_name(v)}, not a tensor",
+                                   role="wrt", name=name, span=span) from None
+            if v.dtype.kind != "f":
+                v = ops.to_dtype(v, ops.dtypes.default_dtype())
+        if v.grad_fn is not None:
+            raise GdInputError(
+                f"{name} is not a leaf: it is computed by {v.grad_fn.name}",
+                role="wrt", name=name, span=span,
+                hint=f"differentiate with respect to the inputs {name} is computed from, "
+                "or give it a value")
+        if v.dtype.kind != "f":
+            raise GdInputError(
+                f"only floating point tensors can require gradients, but {name} "
+                f"has dtype torch.{v.dtype.name}", role="wrt", name=name, span=span,
+                hint="make it a float tensor, e.g. arange(4.0) instead of arange(4)")
+        if not v.requires_grad:
+            v.requires_grad_(True)
+        t = self.options.tangents.get(name)
+        if t is not None:
+            if t.shape != v.shape:
+                raise GdInputError(f"has shape {list(t.shape)} but {name} "
+                                   f"has shape {list(v.shape)}", role="tangent", name=name,
+                                   span=span)
+            v.tangent = ops.to_dtype(t, v.dtype) if t.dtype != v.dtype else t
+        self.inputs[name] = v
+        if self.track_names:
+            self.leaf_names.setdefault(id(v), (name, v))
+        return v
+
+    def import_error(self, module: str, span: Span) -> GdRuntimeError:
+        """The error for an import gd does not allow."""
+        return GdRuntimeError(
+            f"import of '{module}' is not allowed in gd", span,
+            hint="gd programs may import torch, torch.nn.functional, torch.autograd, "
+            "torch.autograd.functional, torch.linalg and math")

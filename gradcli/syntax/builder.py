@@ -1,0 +1,338 @@
+"""The AST builder: Lark's callbacks, one per grammar rule, turning tokens into AST nodes.
+
+The LALR parser runs these as it reduces, so no parse tree is built (measured: a separate
+Transformer pass over a tree costs 25% more); every token is kept, so each node's span
+runs from its rule's first token to its last."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from lark import Token
+
+from gradcli.errors import GdSyntaxError
+from gradcli.source import Span
+from gradcli.syntax import ast as gd
+from gradcli.syntax.context import join_span, token_span
+from gradcli.syntax.strings import FieldParser, read_strings
+
+_AUG_OPS = {symbol + "=": name for name, symbol in gd.BINARY_OPS.items()}
+
+
+class _Part:
+    """A value passed between grammar rules that is not an AST node (a name list…)."""
+
+    __slots__ = ("span", "value")
+
+    def __init__(self, value: Any, span: Span) -> None:
+        self.value = value
+        self.span = span
+
+
+def _last(children: list[Any]) -> Any:
+    for child in reversed(children):
+        if child is not None and not (isinstance(child, Token) and child.type[0] == "_"):
+            return child
+    raise AssertionError("a rule matched no tokens")
+
+
+def _statements(children: list[Any]) -> list[gd.Stmt]:
+    out: list[gd.Stmt] = []
+    for child in children:
+        if isinstance(child, gd.Stmt):
+            out.append(child)
+        elif isinstance(child, list):
+            out.extend(child)
+    return out
+
+
+def _kind(node: gd.Expr) -> str:
+    """How Python's messages name an expression that cannot be assigned to."""
+    if isinstance(node, gd.Call):
+        return "function call"
+    if isinstance(node, gd.Constant):
+        if node.value is None or isinstance(node.value, bool):
+            return str(node.value)
+        return "ellipsis" if node.value is Ellipsis else "literal"
+    if isinstance(node, gd.FString):
+        return "f-string expression"
+    if isinstance(node, gd.Compare):
+        return "comparison"
+    if isinstance(node, gd.Lambda):
+        return "lambda"
+    if isinstance(node, gd.IfExp):
+        return "conditional expression"
+    if isinstance(node, gd.Slice):
+        return "slice"
+    return "expression"
+
+
+def _check_target(node: gd.Expr) -> None:
+    """Reject what cannot be assigned to: calls, literals, operators…"""
+    stack = [node]
+    while stack:
+        target = stack.pop()
+        if isinstance(target, gd.Tuple | gd.List):
+            stack.extend(target.elts)
+        elif not isinstance(target, gd.Name | gd.Attribute | gd.Subscript):
+            raise GdSyntaxError(f"cannot assign to {_kind(target)}", target.span)
+
+
+def _binary(op: str) -> Any:
+    def build(self: Builder, c: list[Any]) -> gd.BinOp:
+        return gd.BinOp(op, c[0], c[2], span=join_span(c[0], c[2]))
+
+    return build
+
+
+def _unary(op: str) -> Any:
+    def build(self: Builder, c: list[Any]) -> gd.UnaryOp:
+        return gd.UnaryOp(op, c[-1], span=join_span(c[0], c[-1]))
+
+    return build
+
+
+def _comparison(op: str) -> Any:
+    def build(self: Builder, c: list[Any]) -> str:
+        return op
+
+    return build
+
+
+def _boolean(op: str) -> Any:
+    def build(self: Builder, c: list[Any]) -> gd.BoolOp:
+        return gd.BoolOp(op, tuple(c[::2]), span=join_span(c[0], c[-1]))
+
+    return build
+
+
+class Builder:
+    """Lark callbacks, one per rule or alias: the rule's children (all tokens kept) → AST.
+
+    `parse_field` parses an f-string field's expression (the parser itself)."""
+
+    def __init__(self, parse_field: FieldParser) -> None:
+        self.parse_field = parse_field
+
+    # ------------------------------------------------------------ statements
+
+    def module(self, c: list[Any]) -> list[gd.Stmt]:
+        return _statements(c)
+
+    def expression(self, c: list[Any]) -> gd.Expr:
+        return c[0]
+
+    def simple_stmts(self, c: list[Any]) -> list[gd.Stmt]:
+        return _statements(c)
+
+    def suite(self, c: list[Any]) -> tuple[gd.Stmt, ...]:
+        return tuple(_statements(c))
+
+    def expr_stmt(self, c: list[Any]) -> gd.ExprStmt:
+        return gd.ExprStmt(c[0], span=c[0].span)
+
+    def assign(self, c: list[Any]) -> gd.Assign:
+        exprs = c[::2]
+        for target in exprs[:-1]:
+            _check_target(target)
+        return gd.Assign(tuple(exprs[:-1]), exprs[-1], span=join_span(c[0], c[-1]))
+
+    def augassign(self, c: list[Any]) -> gd.AugAssign:
+        target, op, value = c
+        if isinstance(target, gd.Tuple | gd.List):
+            kind = "tuple" if isinstance(target, gd.Tuple) else "list"
+            raise GdSyntaxError(
+                f"augmented assignment ('{op}') to a {kind} is not possible",
+                target.span,
+                hint="assign to each name on its own",
+            )
+        _check_target(target)
+        return gd.AugAssign(target, _AUG_OPS[op.value], value, span=join_span(target, value))
+
+    def pass_stmt(self, c: list[Any]) -> gd.Pass:
+        return gd.Pass(span=token_span(c[0]))
+
+    def break_stmt(self, c: list[Any]) -> gd.Break:
+        return gd.Break(span=token_span(c[0]))
+
+    def continue_stmt(self, c: list[Any]) -> gd.Continue:
+        return gd.Continue(span=token_span(c[0]))
+
+    def return_stmt(self, c: list[Any]) -> gd.Return:
+        return gd.Return(c[1], span=join_span(c[0], _last(c)))
+
+    def assert_stmt(self, c: list[Any]) -> gd.Assert:
+        return gd.Assert(c[1], c[3], span=join_span(c[0], _last(c)))
+
+    def import_stmt(self, c: list[Any]) -> list[gd.Stmt]:
+        span = join_span(c[0], c[-1])
+        return [gd.Import(*part.value, span=span) for part in c[1::2]]
+
+    def dotted_as_name(self, c: list[Any]) -> _Part:
+        alias = c[2].value if c[2] is not None else None
+        return _Part((c[0].value, alias), join_span(c[0], _last(c)))
+
+    def dotted_name(self, c: list[Any]) -> _Part:
+        return _Part(".".join(t.value for t in c[::2]), join_span(c[0], c[-1]))
+
+    def from_import(self, c: list[Any]) -> gd.ImportFrom:
+        names = tuple(x for x in c if isinstance(x, gd.ImportedName))
+        return gd.ImportFrom(c[1].value, names, span=join_span(c[0], _last(c)))
+
+    def import_as_name(self, c: list[Any]) -> gd.ImportedName:
+        alias = c[2].value if c[2] is not None else None
+        return gd.ImportedName(c[0].value, alias, span=join_span(c[0], _last(c)))
+
+    def if_stmt(self, c: list[Any]) -> gd.If:
+        orelse: tuple[gd.Stmt, ...] = c[-1] or ()
+        for clause in reversed([x for x in c[4:] if isinstance(x, _Part)]):
+            test, body = clause.value
+            end = (orelse or body)[-1]
+            orelse = (gd.If(test, body, orelse, span=join_span(clause, end)),)
+        body = c[3]
+        return gd.If(c[1], body, orelse, span=join_span(c[0], (orelse or body)[-1]))
+
+    def elif_clause(self, c: list[Any]) -> _Part:
+        return _Part((c[1], c[3]), token_span(c[0]))
+
+    def while_stmt(self, c: list[Any]) -> gd.While:
+        return gd.While(c[1], c[3], span=join_span(c[0], c[3][-1]))
+
+    def for_stmt(self, c: list[Any]) -> gd.For:
+        _check_target(c[1])
+        return gd.For(c[1], c[3], c[5], span=join_span(c[0], c[5][-1]))
+
+    def with_stmt(self, c: list[Any]) -> gd.With:
+        name = c[3].value if c[3] is not None else None
+        return gd.With(c[1], name, c[5], span=join_span(c[0], c[5][-1]))
+
+    def decorated(self, c: list[Any]) -> gd.FunctionDef:
+        return replace(c[-1], decorators=tuple(c[:-1]))
+
+    def decorator(self, c: list[Any]) -> gd.Expr:
+        return c[1]
+
+    def funcdef(self, c: list[Any]) -> gd.FunctionDef:
+        params = c[3] or ()
+        return gd.FunctionDef(c[1].value, params, c[6], span=join_span(c[0], c[6][-1]))
+
+    def params(self, c: list[Any]) -> tuple[gd.Param, ...]:
+        params = tuple(x for x in c if isinstance(x, gd.Param))
+        seen: set[str] = set()
+        defaulted = False
+        for param in params:
+            if param.name in seen:
+                raise GdSyntaxError(f"duplicate parameter '{param.name}'", param.span)
+            seen.add(param.name)
+            if param.default is not None:
+                defaulted = True
+            elif defaulted:
+                raise GdSyntaxError(
+                    "parameter without a default follows parameter with a default", param.span
+                )
+        return params
+
+    def param(self, c: list[Any]) -> gd.Param:
+        return gd.Param(c[0].value, c[2], span=join_span(c[0], _last(c)))
+
+    # ----------------------------------------------------------- expressions
+
+    def lambdef(self, c: list[Any]) -> gd.Lambda:
+        return gd.Lambda(c[1] or (), c[3], span=join_span(c[0], c[3]))
+
+    def tuple_bare(self, c: list[Any]) -> gd.Tuple:
+        elts = tuple(x for x in c if isinstance(x, gd.Expr))
+        return gd.Tuple(elts, span=join_span(c[0], _last(c)))
+
+    def ifexp(self, c: list[Any]) -> gd.IfExp:
+        return gd.IfExp(c[2], c[0], c[4], span=join_span(c[0], c[4]))
+
+    def compare(self, c: list[Any]) -> gd.Compare:
+        return gd.Compare(c[0], tuple(c[1::2]), tuple(c[2::2]), span=join_span(c[0], c[-1]))
+
+    def call(self, c: list[Any]) -> gd.Call:
+        args, keywords = c[2].value if c[2] is not None else ((), ())
+        return gd.Call(c[0], args, keywords, span=join_span(c[0], c[3]))
+
+    def arguments(self, c: list[Any]) -> _Part:
+        args: list[gd.Expr] = []
+        keywords: list[gd.Keyword] = []
+        for item in c:
+            if isinstance(item, gd.Keyword):
+                if any(k.name == item.name for k in keywords):
+                    raise GdSyntaxError(f"keyword argument repeated: {item.name}", item.span)
+                keywords.append(item)
+            elif isinstance(item, gd.Expr):
+                if keywords:
+                    raise GdSyntaxError("positional argument follows keyword argument", item.span)
+                args.append(item)
+        return _Part((tuple(args), tuple(keywords)), join_span(c[0], _last(c)))
+
+    def keyword(self, c: list[Any]) -> gd.Keyword:
+        return gd.Keyword(c[0].value, c[2], span=join_span(c[0], c[2]))
+
+    def subscript(self, c: list[Any]) -> gd.Subscript:
+        return gd.Subscript(c[0], c[2], span=join_span(c[0], c[3]))
+
+    def slice(self, c: list[Any]) -> gd.Slice:
+        present = [x for x in c if x is not None]
+        return gd.Slice(c[0], c[2], c[4], span=join_span(present[0], present[-1]))
+
+    def attribute(self, c: list[Any]) -> gd.Attribute:
+        return gd.Attribute(c[0], c[2].value, span=join_span(c[0], c[2]),
+                             attr_span=token_span(c[2]))
+
+    def name(self, c: list[Any]) -> gd.Name:
+        return gd.Name(c[0].value, span=token_span(c[0]))
+
+    def int_literal(self, c: list[Any]) -> gd.Constant:
+        tok = c[0]
+        try:
+            value = int(tok.value, 0)
+        except ValueError:
+            raise GdSyntaxError(
+                f"integer literal too large ({len(tok.value)} digits)", token_span(tok)
+            ) from None
+        return gd.Constant(value, span=token_span(tok))
+
+    def float_literal(self, c: list[Any]) -> gd.Constant:
+        return gd.Constant(float(c[0].value), span=token_span(c[0]))
+
+    def string_literal(self, c: list[Any]) -> gd.Constant | gd.FString:
+        return read_strings(c, self.parse_field)
+
+    def none_literal(self, c: list[Any]) -> gd.Constant:
+        return gd.Constant(None, span=token_span(c[0]))
+
+    def true_literal(self, c: list[Any]) -> gd.Constant:
+        return gd.Constant(True, span=token_span(c[0]))
+
+    def false_literal(self, c: list[Any]) -> gd.Constant:
+        return gd.Constant(False, span=token_span(c[0]))
+
+    def ellipsis_literal(self, c: list[Any]) -> gd.Constant:
+        return gd.Constant(..., span=token_span(c[0]))
+
+    def paren(self, c: list[Any]) -> gd.Expr:
+        # The parentheses belong to the expression's span: a caret then covers "(a + b)".
+        return replace(c[1], span=join_span(c[0], c[2]))
+
+    def tuple_display(self, c: list[Any]) -> gd.Tuple:
+        elts = tuple(x for x in c if isinstance(x, gd.Expr))
+        return gd.Tuple(elts, span=join_span(c[0], c[-1]))
+
+    def list_display(self, c: list[Any]) -> gd.List:
+        elts = tuple(x for x in c if isinstance(x, gd.Expr))
+        return gd.List(elts, span=join_span(c[0], c[-1]))
+
+
+# One grammar alias per operator, named as in the AST's operator tables.
+for _op in gd.BINARY_OPS:
+    setattr(Builder, _op, _binary(_op))
+for _op in gd.UNARY_OPS:
+    setattr(Builder, _op, _unary(_op))
+for _op in gd.COMPARE_OPS:
+    setattr(Builder, _op, _comparison(_op))
+for _op in gd.BOOL_OPS:
+    setattr(Builder, _op, _boolean(_op))

@@ -1,0 +1,69 @@
+"""The state of a parse in progress and token positions, shared by every parsing module.
+
+A parse (of a program, an expression or an f-string field) pushes a `ParseContext` on a
+per-thread stack while Lark runs, so the postlexer and the f-string code can see it."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from lark import Token
+
+from gradcli.limits import DEFAULT_LIMITS
+from gradcli.source import Span
+
+
+@dataclass(eq=False, slots=True)
+class ParseContext:
+    """What one parse (of a program or of an f-string field) knows while it runs."""
+
+    mode: str  # "module", "expression" or "fstring"
+    line_offset: int = 0  # f-string fields: where the field's text starts in the file
+    column_offset: int = 0
+    brackets: list[Token] = field(default_factory=list)
+    previous: Token | None = None
+    current: Token | None = None
+
+
+thread_state = threading.local()
+
+
+def active_contexts() -> list[ParseContext]:
+    # A stack, because an f-string field is parsed while its program's parse is paused.
+    stack: list[ParseContext] | None = getattr(thread_state, "stack", None)
+    if stack is None:
+        stack = thread_state.stack = []
+    return stack
+
+
+def nesting_limit() -> int:
+    """The nesting limit of the parse in progress."""
+    limit: int = getattr(thread_state, "max_nesting", DEFAULT_LIMITS.max_nesting)
+    return limit
+
+
+def start_of(tok: Token) -> tuple[int, int]:
+    """Where a token starts (Lark types positions as optional; its lexer always sets them)."""
+    return cast(int, tok.line), cast(int, tok.column)
+
+
+def end_of(tok: Token) -> tuple[int, int]:
+    """Where a token ends: line, and the column just after it."""
+    return cast(int, tok.end_line), cast(int, tok.end_column)
+
+
+def token_span(tok: Token) -> Span:
+    t: Any = tok
+    if t.end_line == t.line and t.end_column <= t.column:
+        return Span.point(t.line, t.column)  # a zero-width INDENT or DEDENT
+    return Span(t.line, t.column, t.end_line, t.end_column)
+
+
+def join_span(first: Any, last: Any) -> Span:
+    """The span from the start of `first` to the end of `last` (tokens, nodes or parts)."""
+    # Tokens and spans both carry line, column, end_line and end_column.
+    a: Any = first if isinstance(first, Token) else first.span
+    b: Any = last if isinstance(last, Token) else last.span
+    return Span(a.line, a.column, b.end_line, b.end_column)

@@ -1,0 +1,123 @@
+"""Loading the grammar (grammar/gd.lark) into the one LALR parser, cached on disk.
+
+One lexer serves every parser state, as Python's tokenizer does, which also keeps the
+start-up regex compilation small."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from typing import Any
+
+from lark import Lark
+from lark.exceptions import LarkError
+
+from gradcli.errors import GdSourceLimitError
+from gradcli.source import Span
+from gradcli.syntax import ast as gd
+from gradcli.syntax.builder import Builder
+from gradcli.syntax.context import ParseContext, active_contexts
+from gradcli.syntax.layout import Layout
+from gradcli.syntax.messages import translate
+from gradcli.syntax.strings import MAX_FSTRING_NESTING
+
+_PARSER_OPTIONS: dict[str, Any] = {
+    "parser": "lalr",
+    "lexer": "basic",
+    "start": ["module", "expression"],
+    "maybe_placeholders": True,
+    "keep_all_tokens": True,
+}
+
+
+def _grammar_path() -> str:
+    """gd.lark inside an installed wheel, else the repository's grammar/ folder."""
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    installed = os.path.join(package, "grammar", "gd.lark")
+    if os.path.isfile(installed):
+        return installed
+    return os.path.join(os.path.dirname(package), "grammar", "gd.lark")
+
+
+def _cache_dirs() -> Iterator[str]:
+    """Where the analysed grammar may be cached, best first."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    yield os.path.join(base, "gradcli")
+    yield os.path.join(tempfile.gettempdir(), f"gradcli-{_uid()}")
+
+
+def _uid() -> int:
+    return os.getuid() if hasattr(os, "getuid") else 0
+
+
+def _private(path: str, *, folder: bool) -> bool:
+    """Ours and writable by nobody else: the cache is a pickle, so loading it runs code."""
+    try:
+        if folder:
+            os.makedirs(path, mode=0o700, exist_ok=True)
+        info = os.stat(path)
+    except OSError:
+        return False
+    if hasattr(os, "getuid") and (info.st_uid != _uid() or info.st_mode & 0o022):
+        return False
+    return not folder or os.access(path, os.W_OK)
+
+
+@functools.cache
+def lalr_parser() -> Lark:
+    """The one Lark parser of the process, loaded from Lark's on-disk cache when possible."""
+    with open(_grammar_path(), encoding="utf-8") as f:
+        text = f.read()
+    runtime = {"transformer": Builder(parse_fstring_field), "postlex": Layout()}
+    # Lark checks the grammar, the options and its own version against the file's header,
+    # and rebuilds and rewrites it on any mismatch or a torn file; the name keeps Python
+    # versions apart.
+    name = f"gd-{sys.implementation.cache_tag}.lark-cache"
+    for folder in _cache_dirs():
+        cached = os.path.join(folder, name)
+        if _private(folder, folder=True) and (
+            not os.path.exists(cached) or _private(cached, folder=False)
+        ):
+            return Lark(text, cache=cached, **_PARSER_OPTIONS, **runtime)
+    return Lark(text, **_PARSER_OPTIONS, **runtime)
+
+
+@functools.cache
+def _terminal_spellings() -> dict[str, str]:
+    """Terminal name → how a message shows it: "'('" for literal tokens."""
+    names = {
+        "NAME": "a name",
+        "INTEGER": "a number",
+        "FLOAT": "a number",
+        "STRING": "a string",
+        "_NEWLINE": "end of line",
+        "_INDENT": "an indented block",
+        "_DEDENT": "end of block",
+        "$END": "end of input",
+    }
+    for terminal in lalr_parser().terminals:
+        if terminal.pattern.type == "str":
+            names[terminal.name] = f"'{terminal.pattern.value}'"
+    return names
+
+
+def run_parser(text: str, ctx: ParseContext, start: str) -> Any:
+    stack = active_contexts()
+    stack.append(ctx)
+    try:
+        return lalr_parser().parse(text + "\n", start=start)
+    except LarkError as exc:
+        raise translate(exc, ctx, text, _terminal_spellings) from None
+    finally:
+        stack.pop()
+
+
+def parse_fstring_field(source: str, line: int, column: int) -> gd.Expr:
+    """Parse an f-string field's expression with tokens placed where it sits in the file."""
+    if len(active_contexts()) > MAX_FSTRING_NESTING:
+        raise GdSourceLimitError("f-strings nested too deeply", Span.point(line, column))
+    ctx = ParseContext(mode="fstring", line_offset=line - 1, column_offset=column - 1)
+    return run_parser(source, ctx, "expression")

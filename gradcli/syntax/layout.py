@@ -1,0 +1,182 @@
+"""The postlexer: INDENT/DEDENT from line starts, bracket matching, reserved words."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+from typing import Any
+
+from lark import Token
+from lark.lark import PostLex
+
+from gradcli.errors import GdSourceLimitError, GdSyntaxError
+from gradcli.source import Span
+from gradcli.syntax.context import (
+    ParseContext,
+    active_contexts,
+    end_of,
+    nesting_limit,
+    start_of,
+    token_span,
+)
+
+MAX_INDENT_LEVELS = 100  # indented blocks inside one another, as CPython allows
+
+# Python keywords that gd leaves out, reported by name rather than as a stray word.
+_UNSUPPORTED_KEYWORDS = frozenset(
+    {
+        "class",
+        "try",
+        "except",
+        "finally",
+        "raise",
+        "yield",
+        "global",
+        "nonlocal",
+        "del",
+        "async",
+        "await",
+    }
+)
+_OPENING = {"LPAR": "(", "LSQB": "["}
+CLOSING = {"RPAR": "LPAR", "RSQB": "LSQB"}
+
+
+class Layout(PostLex):
+    """Postlexer: INDENT/DEDENT from line starts, bracket matching, reserved words."""
+
+    def process(self, stream: Iterator[Token]) -> Iterator[Token]:
+        return _layout(stream, active_contexts()[-1])
+
+
+def _layout(stream: Iterator[Token], ctx: ParseContext) -> Iterator[Token]:
+    indents = [(0, 0)]  # (column with tabs to multiples of 8, column with tabs as 1)
+    brackets = ctx.brackets
+    in_module = ctx.mode == "module"
+    shift = ctx.line_offset or ctx.column_offset
+    first = True
+    last: Token | None = None
+    for tok in stream:
+        if shift:
+            _shift(tok, ctx)
+        kind = tok.type
+        if kind == "_NEWLINE":
+            if brackets or not in_module:
+                continue  # implicit line joining; expressions ignore line breaks
+            first = False
+            ctx.previous, ctx.current = ctx.current, tok
+            last = tok
+            yield tok
+            yield from _indentation(tok, indents)
+            continue
+        if first:
+            first = False
+            if in_module and start_of(tok)[1] > 1:
+                raise GdSyntaxError("unexpected indent", Span.point(*start_of(tok)))
+        if kind in _OPENING:
+            brackets.append(tok)
+            if len(brackets) > nesting_limit():  # 200 by default, as CPython's tokenizer allows
+                raise GdSourceLimitError(
+                    f"too deeply nested: more than {nesting_limit()} open brackets",
+                    token_span(tok),
+                    hint="split the expression", limit="max_nesting",
+                )
+        elif kind in CLOSING:
+            if not brackets:
+                raise GdSyntaxError(f"unmatched '{tok}'", token_span(tok))
+            opening = brackets.pop()
+            if opening.type != CLOSING[kind]:
+                raise GdSyntaxError(
+                    f"closing '{tok}' does not match '{opening}' opened at "
+                    f"{opening.line}:{opening.column}",
+                    token_span(tok),
+                )
+        elif kind == "NAME":
+            tok = _check_name(tok)
+        ctx.previous, ctx.current = ctx.current, tok
+        last = tok
+        yield tok
+    if len(indents) > 1:
+        line, column = (last.end_line, last.end_column) if last is not None else (1, 1)
+        for _ in indents[1:]:
+            yield Token("_DEDENT", "", 0, line, column, line, column, 0)
+
+
+def _shift(tok: Token, ctx: ParseContext) -> None:
+    """Move a token of an f-string field to its place in the file."""
+    t: Any = tok  # Lark types positions as optional; its lexer always sets them
+    if t.line == 1:
+        t.column += ctx.column_offset
+    if t.end_line == 1:
+        t.end_column += ctx.column_offset
+    t.line += ctx.line_offset
+    t.end_line += ctx.line_offset
+
+
+def _indentation(newline: Token, indents: list[tuple[int, int]]) -> Iterator[Token]:
+    """INDENT or DEDENT tokens for the line after `newline`, checked as CPython does."""
+    indent = newline.value[newline.value.rfind("\n") + 1 :]
+    column = alt = 0
+    for char in indent:
+        if char == " ":
+            column, alt = column + 1, alt + 1
+        elif char == "\t":
+            column, alt = (column // 8 + 1) * 8, alt + 1
+        else:  # a form feed resets the count, as in CPython
+            column = alt = 0
+    line, start = end_of(newline)
+    where = Span.point(line, start)
+    top, top_alt = indents[-1]
+    if column > top:
+        if alt <= top_alt:
+            raise _tab_error(where)
+        if len(indents) > min(MAX_INDENT_LEVELS, nesting_limit()):
+            raise GdSourceLimitError(
+                f"too deeply nested: more than {min(MAX_INDENT_LEVELS, nesting_limit())} indented "
+                "blocks", where, hint="move inner blocks into functions",
+            )
+        indents.append((column, alt))
+        yield Token("_INDENT", indent, 0, line, start, line, start, 0)
+        return
+    levels = len(indents)
+    while column < indents[levels - 1][0]:
+        levels -= 1
+    if column != indents[levels - 1][0]:
+        raise GdSyntaxError("unindent does not match any outer indentation level", where)
+    if alt != indents[levels - 1][1]:
+        raise _tab_error(where)
+    for _ in range(len(indents) - levels):
+        indents.pop()
+        yield Token("_DEDENT", "", 0, line, start, line, start, 0)
+
+
+def _tab_error(where: Span) -> GdSyntaxError:
+    return GdSyntaxError(
+        "inconsistent use of tabs and spaces in indentation",
+        where,
+        hint="indent with spaces only",
+    )
+
+
+def _check_name(tok: Token) -> Token:
+    if tok.value in _UNSUPPORTED_KEYWORDS:
+        raise GdSyntaxError(f"'{tok}' is not supported in gd", token_span(tok))
+    if not tok.value.isascii():
+        # Python reads identifiers in NFKC form (`ﬁ` and `fi` are one name) and checks
+        # them after normalising; \w lets through marks that cannot start a name.
+        name = unicodedata.normalize("NFKC", tok.value)
+        if not name.isidentifier():
+            for i, char in enumerate(tok.value):
+                if not (char if i == 0 else "_" + char).isidentifier():
+                    line, column = start_of(tok)
+                    where = Span.point(line, column + i)
+                    raise GdSyntaxError(f"invalid character {show_char(char)} in name", where)
+            raise GdSyntaxError(f"invalid name {name!r}", token_span(tok))
+        tok = tok.update(value=name)
+    return tok
+
+
+def show_char(char: str) -> str:
+    if char.isprintable() and not char.isspace():
+        return f"'{char}'"
+    return f"U+{ord(char):04X}"

@@ -1,0 +1,195 @@
+"""Syntax error wording: Lark's exceptions become GdSyntaxErrors worded as Python's."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from lark import Token
+from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedToken
+
+from gradcli.errors import GdSyntaxError
+from gradcli.source import Span
+from gradcli.syntax.context import ParseContext, end_of, start_of, token_span
+from gradcli.syntax.layout import CLOSING
+
+_BLOCK_KEYWORDS = {
+    "IF": "'if' statement",
+    "ELIF": "'elif' statement",
+    "ELSE": "'else' statement",
+    "WHILE": "'while' statement",
+    "FOR": "'for' statement",
+    "WITH": "'with' statement",
+    "DEF": "function definition",
+}
+
+
+def translate(exc: LarkError, ctx: ParseContext, text: str,
+               spellings: Callable[[], dict[str, str]]) -> GdSyntaxError:
+    """Turn a Lark exception into a GdSyntaxError with a span and a readable message;
+    `spellings()` gives how each grammar terminal is shown."""
+    if isinstance(exc, UnexpectedToken):
+        return _unexpected_token(exc, ctx, text, spellings())
+    if isinstance(exc, UnexpectedCharacters):
+        line, column = exc.line, exc.column
+        if line == 1:
+            column += ctx.column_offset
+        line += ctx.line_offset
+        where = Span.point(line, column)
+        return _unexpected_character(exc.char, text, exc.pos_in_stream or 0, where)
+    return GdSyntaxError(f"invalid syntax ({type(exc).__name__})")
+
+
+def _unexpected_character(char: str, text: str, pos: int, where: Span) -> GdSyntaxError:
+    if char in "'\"":
+        triple = text[pos : pos + 3] == char * 3 or text[max(pos - 2, 0) : pos] == char * 2
+        if triple and text[max(pos - 2, 0) : pos] == char * 2:
+            where = Span.point(where.line, where.column - 2)
+        kind = "triple-quoted string" if triple else "string"
+        return GdSyntaxError(f"unterminated {kind}", where)
+    if char.isdigit():
+        return GdSyntaxError("invalid number literal", where)
+    if char == "\\":
+        return GdSyntaxError("unexpected character after line continuation character", where)
+    if char == "{":
+        return GdSyntaxError("dict and set literals are not supported in gd", where)
+    if char == "}":
+        return GdSyntaxError("unmatched '}'", where)
+    if char in "&|^" or text[pos : pos + 2] in ("<<", ">>"):
+        op = text[pos : pos + 2] if text[pos : pos + 2] in ("<<", ">>") else char
+        return GdSyntaxError(f"operator '{op}' is not supported in gd", where)
+    if char.isprintable() and not char.isspace():
+        return GdSyntaxError(f"invalid character '{char}'", where)
+    return GdSyntaxError(f"invalid non-printable character U+{ord(char):04X}", where)
+
+
+def _describe(tok: Token) -> str:
+    kind = tok.type
+    if kind in ("$END", "_NEWLINE", "_INDENT", "_DEDENT"):
+        return {
+            "$END": "end of input",
+            "_NEWLINE": "end of line",
+            "_INDENT": "indent",
+            "_DEDENT": "dedent",
+        }[kind]
+    if kind == "NAME":
+        return f"name '{tok}'"
+    if kind in ("INTEGER", "FLOAT"):
+        return f"number {tok}" if len(tok) <= 20 else "number"
+    if kind == "STRING":
+        return "string"
+    return f"'{tok}'"
+
+
+def _unexpected_token(exc: UnexpectedToken, ctx: ParseContext, text: str,
+                      spellings: dict[str, str]) -> GdSyntaxError:
+    tok = exc.token
+    kind = tok.type
+    expected = set(exc.expected or ())
+    here = token_span(tok)
+    if kind == "_INDENT":
+        return GdSyntaxError("unexpected indent", here)
+    if "_INDENT" in expected:
+        after = _block_opener(exc)
+        return GdSyntaxError(
+            f"expected an indented block{after}", here, hint="indent the body of the block"
+        )
+    if ctx.brackets:
+        opening = ctx.brackets[-1]
+        if kind == "$END" or (tok.line > opening.line and _starts_line(text, tok, ctx)):
+            closing = ")" if opening.type == "LPAR" else "]"
+            return GdSyntaxError(
+                f"unclosed '{opening}' opened at {opening.line}:{opening.column}",
+                token_span(opening),
+                hint=f"close it with '{closing}'",
+            )
+        if kind in CLOSING and CLOSING[kind] != opening.type:
+            return GdSyntaxError(
+                f"closing '{tok}' does not match '{opening}' opened at "
+                f"{opening.line}:{opening.column}",
+                here,
+            )
+    before = ctx.previous if ctx.current is tok else ctx.current
+    at_end = kind in ("_NEWLINE", "$END", "_DEDENT")
+    if at_end and before is not None and before is not tok and before.type != "_NEWLINE":
+        # Point just after the last real token, where the missing piece belongs.
+        here = Span.point(*end_of(before))
+    if ctx.mode == "fstring" and kind == "$END":
+        return GdSyntaxError("f-string: incomplete expression before '}'", here)
+    if kind in ("_NEWLINE", "$END") and "COLON" in expected:
+        return GdSyntaxError("expected ':'", here)
+    if kind == "EQUAL":
+        return GdSyntaxError("unexpected '='; did you mean '=='?", here)
+    unsupported = _unsupported_construct(exc, ctx, text, before)
+    if unsupported:
+        return GdSyntaxError(f"{unsupported} not supported in gd", here)
+    if (
+        tok.value in ("<", ">")
+        and before is not None
+        and before.value == tok.value
+        and (before.end_line, before.end_column) == (tok.line, tok.column)
+    ):
+        return GdSyntaxError(
+            f"operator '{tok.value * 2}' is not supported in gd", token_span(before)
+        )
+    message = f"unexpected {_describe(tok)}"
+    wanted = sorted({spellings[name] for name in expected if name in spellings})
+    if 0 < len(wanted) <= 3:
+        message += "; expected " + " or ".join(wanted)
+    return GdSyntaxError(message, here)
+
+
+def _unsupported_construct(
+    exc: UnexpectedToken, ctx: ParseContext, text: str, before: Token | None
+) -> str | None:
+    """Name the Python construct a misplaced token most likely starts, if gd lacks it."""
+    tok = exc.token
+    kind = tok.type
+    previous = before.type if before is not None else ""
+    if kind == "FOR" and ctx.brackets:
+        return "comprehensions are"
+    if tok.value in ("*", "**") and previous == "IMPORT":
+        return "'import *' is"
+    if tok.value in ("*", "**") and previous in ("LPAR", "COMMA", "LAMBDA"):
+        return "argument unpacking (*args, **kwargs) is"
+    if kind == "MINUS" and previous == "RPAR" and _next_char(text, tok, ctx) == ">":
+        return "return annotations ('->') are"
+    if kind == "COLON" and previous == "NAME":
+        stack = getattr(exc.state, "value_stack", None) or []
+        for value in reversed(stack):
+            if isinstance(value, Token) and value.type in ("RPAR", "DEF"):
+                if value.type == "DEF":
+                    return "parameter annotations are"
+                break
+        if "EQUAL" in (exc.expected or ()):
+            return "variable annotations are"
+    return None
+
+
+def _next_char(text: str, tok: Token, ctx: ParseContext) -> str:
+    if ctx.mode == "fstring":
+        return ""
+    _, column = end_of(tok)
+    return _line_text(text, tok)[column - 1 : column]
+
+
+def _starts_line(text: str, tok: Token, ctx: ParseContext) -> bool:
+    """Whether `tok` is the first token on its line (so the line before was left open)."""
+    if ctx.mode == "fstring":
+        return False
+    _, column = start_of(tok)
+    return not _line_text(text, tok)[: column - 1].strip()
+
+
+def _line_text(text: str, tok: Token) -> str:
+    number, _ = start_of(tok)
+    lines = text.split("\n", number)
+    return lines[number - 1] if number - 1 < len(lines) else ""
+
+
+def _block_opener(exc: UnexpectedToken) -> str:
+    """The " after 'if' statement on line 3" of a message, from the parser's stack."""
+    stack = getattr(exc.state, "value_stack", None) or []
+    for value in reversed(stack):
+        if isinstance(value, Token) and value.type in _BLOCK_KEYWORDS:
+            return f" after {_BLOCK_KEYWORDS[value.type]} on line {value.line}"
+    return ""
