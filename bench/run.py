@@ -326,7 +326,8 @@ def target_rows(workloads: list[Workload]) -> list[list[str]]:
         else:
             value = w.ratio(ns, den[0], den[1]) if w.median(*den) is not None else None
         if value is None:
-            rows.append([label, "—", "not run (peer missing?)"])
+            failed = ns in w.failures or (den is not None and den[0] in w.failures)
+            rows.append([label, "—", "failed" if failed else "not run (peer missing?)"])
             continue
         what = f"{_fmt(value)} {w.metrics[nm]}" if den is None else f"{value:.2f}×"
         rows.append([label, what, "met" if value <= limit else "missed"])
