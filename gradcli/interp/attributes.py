@@ -14,7 +14,7 @@ from gradcli.ad import engine, ops
 from gradcli.ad.ops import MinMax
 from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import limits
+from gradcli.interp import arrays, limits
 from gradcli.interp.values import (
     AccumulateGrad,
     BoundMethod,
@@ -89,7 +89,7 @@ TENSOR_METHODS: dict[str, Callable[..., Any]] = {
     "numel": Tensor.numel,
     "is_floating_point": lambda x: x.dtype.kind == "f",
     "cpu": lambda x: x,
-    "numpy": lambda x: x.detach(),
+    "numpy": arrays.tensor_numpy,
 }
 
 TENSOR_SETTERS: dict[str, Callable[[Tensor, Any], None]] = {
@@ -148,6 +148,10 @@ def get_attribute(obj: Any, name: str) -> Any:
     elif isinstance(obj, MinMax):
         if name in ("values", "indices"):
             return getattr(obj, name)
+    elif t is arrays.ArrayValue:
+        found, value = arrays.get_attribute(obj, name)
+        if found:
+            return value
     elif t is DType:
         if name == "is_floating_point":
             return obj.is_floating_point
@@ -227,4 +231,6 @@ def set_attribute(obj: Any, name: str, value: Any) -> None:
 def _names_of(obj: Any) -> list[str]:
     if type(obj) is Tensor:
         return [*TENSOR_PROPERTIES, *TENSOR_METHODS]
+    if type(obj) is arrays.ArrayValue:
+        return arrays.names()
     return []
