@@ -66,6 +66,9 @@ class ArrayValue:
     def __str__(self) -> str:
         return str(self._obj)
 
+    def __format__(self, spec: str) -> str:
+        return format(self._obj, spec)  # numpy's: a scalar takes .3f, an array no spec
+
     @property
     def type_name(self) -> str:
         """numpy's type name as Python's messages show it: numpy.ndarray, numpy.float32…"""

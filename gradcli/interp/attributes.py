@@ -177,6 +177,10 @@ def get_attribute(obj: Any, name: str) -> Any:
                          hint=did_you_mean(name, _names_of(obj)))
 
 
+# Values str.format hands to format() as they are (numbers and numpy scalars take a spec).
+_FORMATS_ITSELF = (int, float, str, arrays.ArrayValue)
+
+
 def _str_method(name: str) -> Callable[..., Any]:
     guarded = limits.STR_METHOD_GUARDS.get(name)
     if guarded is not None:
@@ -189,8 +193,8 @@ def _str_method(name: str) -> Callable[..., Any]:
         from gradcli.interp.values import to_str
 
         return _SafeFormatter().vformat(
-            s, [a if isinstance(a, (int, float, str)) else to_str(a) for a in args],
-            {k: v if isinstance(v, (int, float, str)) else to_str(v) for k, v in kwargs.items()})
+            s, [a if isinstance(a, _FORMATS_ITSELF) else to_str(a) for a in args],
+            {k: v if isinstance(v, _FORMATS_ITSELF) else to_str(v) for k, v in kwargs.items()})
 
     return fmt
 

@@ -238,6 +238,13 @@ def _str(x: Any = "") -> str:
     return to_str(x)
 
 
+def _repr(x: Any) -> str:
+    """repr(x) as Python + PyTorch show it (a string in quotes, array(...) for an array)."""
+    from gradcli.interp.values import to_repr
+
+    return to_repr(x)
+
+
 def _enumerate(x: Any, start: int = 0) -> list[tuple[int, Any]]:
     """enumerate(iterable) as a list of (index, item) pairs."""
     return py.list(py.enumerate(_items(x, "enumerate()"), start))
@@ -294,7 +301,7 @@ PYTHON_BUILTINS: dict[str, Callable[..., Any]] = {
     "len": _len, "range": _range, "abs": _abs, "float": _float, "int": _int,
     "min": _minmax("min"), "max": _minmax("max"), "round": _round, "sum": _sum,
     "pow": _pow, "divmod": _divmod, "list": _list, "tuple": _tuple, "bool": _bool,
-    "str": _str, "enumerate": _enumerate, "zip": _zip, "sorted": _sorted,
+    "str": _str, "repr": _repr, "enumerate": _enumerate, "zip": _zip, "sorted": _sorted,
     "reversed": _reversed, "any": _any, "all": _all, "map": _map, "filter": _filter,
 }
 
