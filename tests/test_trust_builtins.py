@@ -235,6 +235,35 @@ CASES: list[tuple[str, str]] = [
      "error: unsupported operand type(s) for *: 'numpy.ndarray' and 'Tensor'\n"),
     ('print(tensor([1., 2.]).numpy()[5])',
      'error: index 5 is out of bounds for axis 0 with size 2\n'),
+    ('import math\n'
+     't = tensor([1., 2., 3.])\n'
+     'a = t.numpy()\n'
+     'i = tensor([0, 2]).numpy()\n'
+     'print(torch.tensor([a.sum(), a.max()]), torch.tensor([[a.sum(), 1.0]]), '
+     'a.sum() * t, t * a.sum(), a.sum() + 1, math.sqrt(a.sum()))\n'
+     'print(torch.tensor([tensor([1., 2.], '
+     'dtype=torch.float64).numpy().sum(), 1]), torch.tensor([a, a]))\n'
+     'print(list(range(i[1])), a[i], a[1:], a[::-1], a.reshape(3, 1).shape)\n'
+     'print(a.sum() == 6, a.sum() is None)\n'
+     'print(a.mean(axis=0, keepdims=True), a.round(1), a.clip(1.5, 2.5), a.cumsum())\n'
+     "print(t.numpy().dtype == 'float32', tensor([1., 2.], "
+     'dtype=torch.float64).numpy())\n'
+     'x = tensor([2.], requires_grad=True)\n'
+     'print(x.detach().numpy() * 3, x.numpy(force=True))',
+     'tensor([6., 3.]) tensor([[6., 1.]]) tensor([ 6., 12., 18.]) tensor([ '
+     '6., 12., 18.]) 7.0 2.449489742783178\n'
+     'tensor([3., 1.], dtype=torch.float64) tensor([[1., 2., 3.],\n'
+     '        [1., 2., 3.]])\n'
+     '[0, 1] [1. 3.] [2. 3.] [3. 2. 1.] (3, 1)\n'
+     'True False\n'
+     '[2.] [1. 2. 3.] [1.5 2.  2.5] [1. 3. 6.]\n'
+     'True [1. 2.]\n'
+     '[6.] [2.]\n'),
+    ('print(tensor([1., 2., 3.])[tensor([0, 2]).numpy()])',
+     'tensor([1., 3.])\n'),
+    ('a = tensor([1., 2., 3.]).numpy()\n'
+     'print(a.sum() > tensor([1., 9.]))',
+     'tensor([ True, False])\n'),
 ]
 IDS = [f"{i:02d}-" + re.sub(r"\W+", "_", p.splitlines()[-1])[:40] for i, (p, _) in
        enumerate(CASES)]

@@ -283,9 +283,12 @@ def from_numpy(a: Any) -> Tensor:
 
 
 def unwrap_for_tensor(data: Any) -> Any:
-    """torch.tensor(data) of an array (or lists holding arrays): the numpy data."""
+    """torch.tensor(data) of an array, or of lists holding arrays and numpy scalars (each
+    keeps its dtype for the inference, as a tensor does)."""
     if type(data) is ArrayValue:
         return data.value
-    if type(data) in (list, tuple) and any(type(x) is ArrayValue for x in data):
-        return type(data)(unwrap_for_tensor(x) for x in data)
+    if type(data) in (list, tuple) and any(type(x) in (ArrayValue, list, tuple) for x in data):
+        return type(data)(
+            tensor_from_array(np.asarray(x.value)) if type(x) is ArrayValue
+            else unwrap_for_tensor(x) for x in data)
     return data

@@ -172,7 +172,8 @@ def _tensor_compare(name: str) -> Callable[[Any, Any], Any]:
         if ta is Tensor or tb is Tensor:
             other, tother = (b, tb) if ta is Tensor else (a, ta)
             if tother is ArrayValue:
-                if ta is ArrayValue and name not in ("eq", "ne"):
+                if (ta is ArrayValue and name not in ("eq", "ne")
+                        and isinstance(a.value, np.ndarray)):
                     raise TypeError(f"'{symbol}' not supported between instances of "
                                     f"'{type_name(a)}' and 'Tensor'")
                 o = tensor_operand(other)
@@ -232,10 +233,19 @@ def truth(v: Any) -> bool:
     return bool(v)
 
 
+def _tensor_index(idx: Any) -> Any:
+    """A tensor's index with numpy arrays in it made tensors (x[a] as PyTorch takes it)."""
+    if type(idx) is ArrayValue:
+        return tensor_operand(idx)
+    if type(idx) is tuple and any(type(i) is ArrayValue for i in idx):
+        return tuple(tensor_operand(i) if type(i) is ArrayValue else i for i in idx)
+    return idx
+
+
 def get_item(obj: Any, idx: Any) -> Any:
     """obj[idx] for tensors, sequences and strings."""
     if type(obj) is Tensor:
-        return ops.getitem(obj, idx)
+        return ops.getitem(obj, _tensor_index(idx))
     if isinstance(obj, (list, tuple, str, range)):
         if type(idx) is Tensor:
             idx = int(idx)
@@ -250,7 +260,8 @@ def get_item(obj: Any, idx: Any) -> Any:
 def set_item(obj: Any, idx: Any, value: Any) -> None:
     """obj[idx] = value for tensors (in place, recorded) and lists."""
     if type(obj) is Tensor:
-        ops.setitem(obj, idx, value)
+        ops.setitem(obj, _tensor_index(idx),
+                    tensor_operand(value) if type(value) is ArrayValue else value)
         return
     if type(obj) is list:
         if type(idx) is Tensor:
