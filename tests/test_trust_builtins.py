@@ -392,3 +392,21 @@ def test_the_readme_table_names_every_python_builtin() -> None:
     table = table[:table.index("\n\n")]
     for name in PYTHONS:
         assert f"`{name}" in table, name
+
+
+# -- numpy values stay inside gd's caps ---------------------------------------------------
+
+@pytest.mark.parametrize("program", [
+    "a = zeros(20000000).numpy()\nv = list(a)",
+    "a = zeros(20000000).numpy()\nv = a.tolist()",
+    "a = zeros(20000000).numpy()\nv = sorted(a)",
+])
+def test_a_huge_array_does_not_become_a_huge_list(program: str) -> None:
+    out = gd(program)
+    assert out.startswith("error: ") and "exceeds the limit of 10,000,000" in out, out
+
+
+def test_sum_over_a_tensor_with_millions_of_rows_is_one_reduction() -> None:
+    """sum(t) of 10**7 elements is one reduction (Python's loop would make 10**7 tensors,
+    more than gd allows)."""
+    assert gd("print(sum(ones(10000000)))") == "tensor(10000000.)\n"

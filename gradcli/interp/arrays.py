@@ -20,6 +20,7 @@ from gradcli.ad import dtypes
 from gradcli.ad.state import check_broadcast, check_size
 from gradcli.ad.tensor import Tensor, tensor_from_array
 from gradcli.errors import GdRuntimeError
+from gradcli.interp import limits
 
 _SAFE_KINDS = frozenset("biuf")  # bool, ints, floats: never object, string or void arrays
 
@@ -212,6 +213,8 @@ def _call_method(name: str) -> Callable[..., Any]:
         if "out" in kwargs:
             raise GdRuntimeError("out= is not supported in gd")
         a = arr.value
+        if name == "tolist":
+            limits.check_length(int(np.size(a)), "tolist()")  # as a tensor's tolist()
         if name == "ptp":
             return wrap(np.ptp(a, *(plain(x) for x in args),
                                **{k: plain(v) for k, v in kwargs.items()}))

@@ -103,7 +103,9 @@ def _items(x: Any, what: str) -> Any:
         limits.bounded(x, what)
         return [ops.getitem(x, i) for i in py.range(x.shape[0])]
     if type(x) is ArrayValue:
-        return py.list(operators.iterate(x))
+        it = operators.iterate(x)
+        limits.check_length(py.len(x), what)  # a row per item, as for a list
+        return py.list(it)
     if isinstance(x, (list, tuple, str, range)):
         return limits.bounded(x, what)
     return operators.iterate(x)  # the error for a value that is not iterable
