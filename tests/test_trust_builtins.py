@@ -264,6 +264,39 @@ CASES: list[tuple[str, str]] = [
     ('a = tensor([1., 2., 3.]).numpy()\n'
      'print(a.sum() > tensor([1., 9.]))',
      'tensor([ True, False])\n'),
+    # -- math.X and other conversions of a tensor: Python's (float(), __index__)
+    ('import math\n'
+     'print(math.sqrt(tensor(4.)), math.exp(tensor([1.])), '
+     'math.floor(tensor(2.5)), math.ceil(tensor([2.5])))\n'
+     "print(math.factorial(tensor(3)), math.isnan(tensor(float('nan'))), "
+     'math.floor(tensor(7)))',
+     '2.0 2.718281828459045 2 3\n'
+     '6 True 7\n'),
+    ('import math\n'
+     'print(math.trunc(tensor(-2.5)))',
+     "error: type Tensor doesn't define __trunc__ method\n"),
+    ('import math\n'
+     'print(math.sqrt(tensor([4., 9.])))',
+     'error: only one element tensors can be converted to Python scalars\n'),
+    ('import math\n'
+     'print(math.factorial(tensor(3.)))',
+     'error: only integer tensors of a single element can be converted to an index\n'),
+    ('import math\n'
+     'print(math.isclose(tensor(1.), 1.0), math.pow(tensor(2.), 3), '
+     'math.fabs(tensor(-2)))',
+     'True 8.0 2.0\n'),
+    ('import math\n'
+     'print(math.sqrt(tensor(4.).numpy()), math.floor(tensor([2.5]).numpy()[0]))',
+     '2.0 2\n'),
+    ('print(int(tensor([1., 2.]).numpy()))',
+     'error: only 0-dimensional arrays can be converted to Python scalars\n'),
+    ('print(len(tensor([1., 2.]).numpy().sum()))',
+     "error: object of type 'numpy.float32' has no len()\n"),
+    ('print(list(range(tensor(3))), list(range(tensor([2]))))',
+     '[0, 1, 2] [0, 1]\n'),
+    ('x = tensor([1., 2.], requires_grad=True)\n'
+     'print(x.tolist(), x.numpy(force=True), float(x[0]))',
+     '[1.0, 2.0] [1. 2.] 1.0\n'),
 ]
 IDS = [f"{i:02d}-" + re.sub(r"\W+", "_", p.splitlines()[-1])[:40] for i, (p, _) in
        enumerate(CASES)]

@@ -407,9 +407,21 @@ def _math_namespace() -> Namespace:
     return Namespace("math", members)
 
 
+def _math_arg(name: str, a: Any) -> Any:
+    """What Python's math.X sees of an argument: a tensor through float() (one element
+    only), or through __index__ for the integer functions; a tensor has no __trunc__."""
+    if type(a) is not Tensor:
+        return a
+    if name == "trunc":
+        raise GdRuntimeError("type Tensor doesn't define __trunc__ method")
+    if name in ("factorial", "comb"):
+        return operator.index(a)
+    return py.float(_scalar(a))
+
+
 def _math_fn(fn: Callable[..., Any]) -> Callable[..., Any]:
     def call(*args: Any) -> Any:
-        args = tuple(a.item() if type(a) is Tensor else a for a in args)
+        args = tuple(_math_arg(fn.__name__, a) for a in args)
         limits.check_math_call(fn.__name__, args)  # math.factorial(10**8) would hang
         return fn(*args)
 
