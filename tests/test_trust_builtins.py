@@ -297,6 +297,14 @@ CASES: list[tuple[str, str]] = [
     ('x = tensor([1., 2.], requires_grad=True)\n'
      'print(x.tolist(), x.numpy(force=True), float(x[0]))',
      '[1.0, 2.0] [1. 2.] 1.0\n'),
+    ('print(list(range(tensor(2.5))))',
+     'error: only integer tensors of a single element can be converted to an index\n'),
+    ('print(list(range(tensor([1, 2]))))',
+     'error: only integer tensors of a single element can be converted to an index\n'),
+    ('print(list(range(1, tensor(3))))',
+     '[1, 2]\n'),
+    ('print(list(range(tensor([1., 2.]).numpy()[0])))',
+     "error: 'numpy.float32' object cannot be interpreted as an integer\n"),
 ]
 IDS = [f"{i:02d}-" + re.sub(r"\W+", "_", p.splitlines()[-1])[:40] for i, (p, _) in
        enumerate(CASES)]

@@ -215,7 +215,8 @@ def _len(x: Any) -> int:
 
 def _range(*args: Any) -> range:
     """range(stop) / range(start, stop[, step]) of integers."""
-    return py.range(*(int(a.item()) if type(a) is Tensor else a for a in args))
+    # A tensor bound goes through __index__, as in Python: one integer element only.
+    return py.range(*(operator.index(a) if type(a) is Tensor else a for a in args))
 
 
 def _list(x: Any = ()) -> list[Any]:
