@@ -305,6 +305,23 @@ CASES: list[tuple[str, str]] = [
      '[1, 2]\n'),
     ('print(list(range(tensor([1., 2.]).numpy()[0])))',
      "error: 'numpy.float32' object cannot be interpreted as an integer\n"),
+    ('a = tensor([1., 2.]).numpy()\n'
+     't = torch.as_tensor(a)\n'
+     'u = torch.tensor(a)\n'
+     'v = torch.from_numpy(a)\n'
+     'a[0] = 7.\n'
+     'print(t, u, v)',
+     'tensor([7., 2.]) tensor([1., 2.]) tensor([7., 2.])\n'),
+    ('a = tensor([1., 2.]).numpy()\n'
+     't = torch.as_tensor(a, dtype=torch.float64)\n'
+     'a[0] = 7.\n'
+     'print(t)',
+     'tensor([1., 2.], dtype=torch.float64)\n'),
+    ('a = tensor([1., 2.]).numpy()\n'
+     't = torch.from_numpy(a)\n'
+     't.add_(1)\n'
+     'print(a)',
+     '[2. 3.]\n'),
 ]
 IDS = [f"{i:02d}-" + re.sub(r"\W+", "_", p.splitlines()[-1])[:40] for i, (p, _) in
        enumerate(CASES)]

@@ -322,6 +322,17 @@ def _from_data(fn: Callable[..., Any]) -> Callable[..., Any]:
     return make
 
 
+def _as_tensor(data: Any, dtype: Any = None, **kwargs: Any) -> Any:
+    """torch.as_tensor(data, dtype): shares a numpy array's memory when no conversion is
+    needed (as torch.from_numpy), else copies as torch.tensor does."""
+    if type(data) is ArrayValue and dtype is None and not kwargs:
+        try:
+            return arrays.from_numpy(data)
+        except GdRuntimeError:
+            pass
+    return ops.as_tensor(arrays.unwrap_for_tensor(data), dtype=dtype, **kwargs)
+
+
 def _torch_functions() -> dict[str, Callable[..., Any]]:
     """Every torch.X function by name."""
     fns: dict[str, Callable[..., Any]] = {}
@@ -339,7 +350,7 @@ def _torch_functions() -> dict[str, Callable[..., Any]]:
     ):
         fns[name] = getattr(ops, name)
     fns["tensor"] = _from_data(ops.tensor)
-    fns["as_tensor"] = _from_data(ops.as_tensor)
+    fns["as_tensor"] = _as_tensor
     fns["from_numpy"] = arrays.from_numpy
     fns["abs"] = ops.abs
     fns["round"] = ops.round
