@@ -322,6 +322,45 @@ CASES: list[tuple[str, str]] = [
      't.add_(1)\n'
      'print(a)',
      '[2. 3.]\n'),
+    # -- sum through the functional API, grad mode, a tensor start that broadcasts
+    ('from torch.autograd.functional import jacobian, jvp, hessian\n'
+     'x = tensor([1., 2., 3.])\n'
+     'print(jacobian(lambda v: sum(v * v), x))\n'
+     'print(jvp(lambda v: sum(v * v), x, tensor([1., 0., 1.])))\n'
+     'print(hessian(lambda v: sum(v ** 3), x))',
+     'tensor([2., 4., 6.])\n'
+     '(tensor(14.), tensor(8.))\n'
+     'tensor([[ 6.,  0.,  0.],\n'
+     '        [ 0., 12.,  0.],\n'
+     '        [ 0.,  0., 18.]])\n'),
+    ('M = tensor([[1., 2.], [3., 4.]], requires_grad=True)\n'
+     'with torch.no_grad():\n'
+     '    s = sum(M)\n'
+     'print(s, s.requires_grad)\n'
+     'g = torch.autograd.grad(sum(sum(M * M)), M)\n'
+     'print(g)',
+     'tensor([4., 6.]) False\n'
+     '(tensor([[2., 4.],\n'
+     '        [6., 8.]]),)\n'),
+    ('x = tensor([1., 2.], requires_grad=True)\n'
+     'y = sum(x, x)\n'
+     'print(y)\n'
+     'y.sum().backward()\n'
+     'print(x.grad)',
+     'tensor([4., 5.], grad_fn=<AddBackward0>)\n'
+     'tensor([3., 3.])\n'),
+    ('print(sum(tensor([True, True]), True), sum(tensor([1., 2.]), True))',
+     'tensor(True) tensor(4.)\n'),
+    ('print(sum(tensor([[1., 2.], [3., 4.]]), tensor([[10.], [20.]])))',
+     'tensor([[14., 16.],\n'
+     '        [24., 26.]])\n'),
+    ('print(sum(tensor([1., 2.]), tensor([[10.], [20.]])))',
+     'tensor([[13.],\n'
+     '        [23.]])\n'),
+    ('print(sum(tensor([1., 2.]), tensor([10, 20])), sum(tensor([1, 2]), tensor([1.5], dtype=torch.float64)))',
+     'tensor([13., 23.]) tensor([4.5000], dtype=torch.float64)\n'),
+    ('print(sum(tensor([[1, 2], [3, 4]]), tensor(0.5)))',
+     'tensor([4.5000, 6.5000])\n'),
 ]
 IDS = [f"{i:02d}-" + re.sub(r"\W+", "_", p.splitlines()[-1])[:40] for i, (p, _) in
        enumerate(CASES)]

@@ -165,9 +165,10 @@ def _sum_rows(t: Tensor, start: Any) -> Any:
     if n == 1:
         return head
     out = operator.add(head, ops.sum(ops.getitem(t, slice(1, None)), 0))
-    dt = out.array.dtype
-    rows = np.concatenate([np.asarray(head.array, dtype=dt)[None],
-                           t.array[1:].astype(dt, copy=False)])
+    dt, shape = out.array.dtype, out.array.shape  # a tensor start may broadcast the rows
+    rows = np.concatenate([np.broadcast_to(head.array, shape)[None].astype(dt, copy=False),
+                           np.broadcast_to(t.array[1:], (n - 1, *shape)).astype(dt,
+                                                                                copy=False)])
     out.array[...] = np.add.accumulate(rows, axis=0)[-1]
     return out
 
