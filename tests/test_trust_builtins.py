@@ -357,7 +357,8 @@ CASES: list[tuple[str, str]] = [
     ('print(sum(tensor([1., 2.]), tensor([[10.], [20.]])))',
      'tensor([[13.],\n'
      '        [23.]])\n'),
-    ('print(sum(tensor([1., 2.]), tensor([10, 20])), sum(tensor([1, 2]), tensor([1.5], dtype=torch.float64)))',
+    ('print(sum(tensor([1., 2.]), tensor([10, 20])), '
+     'sum(tensor([1, 2]), tensor([1.5], dtype=torch.float64)))',
      'tensor([13., 23.]) tensor([4.5000], dtype=torch.float64)\n'),
     ('print(sum(tensor([[1, 2], [3, 4]]), tensor(0.5)))',
      'tensor([4.5000, 6.5000])\n'),
