@@ -166,7 +166,11 @@ def plain(v: Any) -> Any:
     if t is ArrayValue:
         return v.value
     if t is Tensor:
-        return v.array  # as numpy does with a tensor (its __array__)
+        # As numpy reads a tensor (its __array__), read-only: no numpy call may write into
+        # a tensor through a positional `out` (a.round(1, x)), past autograd's checks.
+        view = v.array.view()
+        view.flags.writeable = False
+        return view
     if t is tuple or t is list:
         return t(plain(x) for x in v)
     if t is slice:
