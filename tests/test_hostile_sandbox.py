@@ -10,7 +10,9 @@ Escape attempts, written from the known Python-sandbox breakouts:
 - imports of anything but the torch namespaces and math, including torch submodules
   we do not have (torch.utils, torch.hub, torch._C, …) and `from torch import load`;
 - torch. names that do not exist in our namespace (torch.load, torch.save,
-  torch.from_numpy, torch.hub, torch.jit, …);
+  torch.from_file, torch.hub, torch.jit, …);
+- numpy arrays (x.numpy()): an allow-list of attributes, nothing that reaches memory,
+  files or other objects (tofile, ctypes, data, base, a positional out into a tensor);
 - string-formatting tricks (`"{0.__class__}".format(x)`, index fields, fields nested
   in format specs, printf-style and f-string specs);
 - attributes of built-in functions, bound methods, tensors, graph nodes, dtypes,

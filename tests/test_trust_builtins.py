@@ -362,6 +362,20 @@ CASES: list[tuple[str, str]] = [
      'tensor([13., 23.]) tensor([4.5000], dtype=torch.float64)\n'),
     ('print(sum(tensor([[1, 2], [3, 4]]), tensor(0.5)))',
      'tensor([4.5000, 6.5000])\n'),
+    # -- numpy() of 0-d tensors, views and transposes
+    ('print([tensor(6.).numpy(), ones(3).sum().numpy(), (ones(2) * '
+     '2)[0].numpy(), ones(2, 3).t().numpy()])',
+     '[array(6., dtype=float32), array(3., dtype=float32), array(2., '
+     'dtype=float32), array([[1., 1.],\n'
+     '       [1., 1.],\n'
+     '       [1., 1.]], dtype=float32)]\n'),
+    ('a = ones(3).sum().numpy()\n'
+     'print(a, a.shape, a.ndim, len([a]))\n'
+     'print(float(a), a.item(), a + 1)',
+     '3.0 () 0 1\n'
+     '3.0 3.0 4.0\n'),
+    ('print(ones(2, 3).t().numpy().tolist(), ones(2, 3)[:, 1].numpy())',
+     '[[1.0, 1.0], [1.0, 1.0], [1.0, 1.0]] [1. 1.]\n'),
 ]
 IDS = [f"{i:02d}-" + re.sub(r"\W+", "_", p.splitlines()[-1])[:40] for i, (p, _) in
        enumerate(CASES)]
