@@ -376,6 +376,10 @@ CASES: list[tuple[str, str]] = [
      '3.0 3.0 4.0\n'),
     ('print(ones(2, 3).t().numpy().tolist(), ones(2, 3)[:, 1].numpy())',
      '[[1.0, 1.0], [1.0, 1.0], [1.0, 1.0]] [1. 1.]\n'),
+    # a start that broadcasts every row to 300×300: added row by row, exactly
+    ('s = sum(arange(300.) * 0.1, zeros(300, 300))\n'
+     'print(s.shape, s[0, 0].item(), s[299, 299].item(), s.dtype)',
+     'torch.Size([300, 300]) 4485.0 4485.0 torch.float32\n'),
 ]
 IDS = [f"{i:02d}-" + re.sub(r"\W+", "_", p.splitlines()[-1])[:40] for i, (p, _) in
        enumerate(CASES)]

@@ -166,10 +166,16 @@ def _sum_rows(t: Tensor, start: Any) -> Any:
         return head
     out = operator.add(head, ops.sum(ops.getitem(t, slice(1, None)), 0))
     dt, shape = out.array.dtype, out.array.shape  # a tensor start may broadcast the rows
-    rows = np.concatenate([np.broadcast_to(head.array, shape)[None].astype(dt, copy=False),
-                           np.broadcast_to(t.array[1:], (n - 1, *shape)).astype(dt,
-                                                                                copy=False)])
-    out.array[...] = np.add.accumulate(rows, axis=0)[-1]
+    if out.array.size <= t.array[0].size:
+        rows = np.concatenate([np.broadcast_to(head.array, shape)[None].astype(dt, copy=False),
+                               np.broadcast_to(t.array[1:], (n - 1, *shape))
+                               .astype(dt, copy=False)])
+        out.array[...] = np.add.accumulate(rows, axis=0)[-1]
+    else:  # rows broadcast against a bigger start: add them one by one, in place
+        acc = np.array(np.broadcast_to(head.array, shape), dtype=dt)
+        for row in t.array[1:]:
+            np.add(acc, row.astype(dt, copy=False), out=acc)
+        out.array[...] = acc
     return out
 
 
