@@ -10,7 +10,9 @@ Escape attempts, written from the known Python-sandbox breakouts:
 - imports of anything but the torch namespaces and math, including torch submodules
   we do not have (torch.utils, torch.hub, torch._C, …) and `from torch import load`;
 - torch. names that do not exist in our namespace (torch.load, torch.save,
-  torch.from_numpy, torch.hub, torch.jit, …);
+  torch.from_file, torch.hub, torch.jit, …);
+- numpy arrays (x.numpy()): an allow-list of attributes, nothing that reaches memory,
+  files or other objects (tofile, ctypes, data, base, a positional out into a tensor);
 - string-formatting tricks (`"{0.__class__}".format(x)`, index fields, fields nested
   in format specs, printf-style and f-string specs);
 - attributes of built-in functions, bound methods, tensors, graph nodes, dtypes,
@@ -115,6 +117,8 @@ VALUES: list[tuple[str, str]] = [
     ("", "no_grad()"), ("", "set_grad_enabled(True)"), ("", "manual_seed(0)"),
     ("", "ones(2).max(0)"), ("", "ones(2).max(0).values"), ("", "dual_level()"),
     ("", "ones(2).tolist()"), ("", "ones(2).item"), ("", "torch.Size([2, 3])"),
+    ("", "ones(2).numpy()"), ("", "ones(2).numpy().sum()"), ("", "ones(2).numpy().dtype"),
+    ("", "ones(2).numpy().sum"), ("", "ones(2, 2).numpy()[0]"),
 ]
 DUNDERS = ["__class__", "__dict__", "__globals__", "__builtins__", "__subclasses__",
            "__init__", "__reduce_ex__", "__getattribute__", "__code__", "__closure__",
@@ -158,6 +162,23 @@ def test_no_dunder_or_internal_attribute_can_be_written(setup: str, expr: str) -
         program = f"{setup}\nv = {expr}\nv.{attr} = 1".lstrip("\n")
         code, message, _ = in_process(program)
         assert code == 4, f"{program!r} was not refused: {message or 'it ran'}"
+
+
+# The numpy attributes that lead out of an array (its memory, files, raw buffers, other
+# objects): an array value (x.numpy(), a numpy scalar) has none of them.
+ARRAY_ESCAPES = ["tofile", "tobytes", "tostring", "dump", "dumps", "ctypes", "data", "base",
+                 "flags", "setflags", "view", "astype", "getfield", "setfield", "byteswap",
+                 "__array__", "__array_interface__", "__array_struct__", "__reduce__",
+                 "__setstate__", "value", "type_name", "_obj", "resize", "put", "choose",
+                 "partition", "searchsorted", "to_device", "__dlpack__", "device"]
+
+
+@pytest.mark.parametrize("expr", ["ones(2).numpy()", "ones(2).numpy().sum()"])
+def test_no_numpy_escape_attribute_of_an_array(expr: str) -> None:
+    for attr in ARRAY_ESCAPES:
+        code, message, _ = in_process(f"v = ({expr}).{attr}")
+        assert code == 4, f"{expr}.{attr} was not refused: {message or 'it ran'}"
+        assert re.search(r"not accessible in gd|has no attribute", message), message
 
 
 # ======================================================= names that do not exist
@@ -239,7 +260,17 @@ ISOLATED: list[tuple[str, str, str]] = [
     # --- torch names that do not exist in our namespace
     ("torch-load", 'torch.load("model.pt")', r"module 'torch' has no attribute 'load'"),
     ("torch-save", 'torch.save(ones(2), "pwned")', r"module 'torch' has no attribute 'save'"),
-    ("torch-from-numpy", "torch.from_numpy", r"has no attribute 'from_numpy'"),
+    ("torch-from-numpy", 'torch.from_numpy("pwned")', r"expected np.ndarray \(got str\)"),
+    ("numpy-tofile", 'ones(2).numpy().tofile("pwned")', r"has no attribute 'tofile'"),
+    ("numpy-dump", 'ones(2).numpy().dump("pwned")', r"has no attribute 'dump'"),
+    ("numpy-ctypes", "ones(2).numpy().ctypes.data", r"has no attribute 'ctypes'"),
+    ("numpy-interface", "ones(2).numpy().__array_interface__", r"not accessible"),
+    ("numpy-object-dtype", 'ones(2).numpy().sum(dtype="object")',
+     r"cannot take a 'str' value"),
+    ("numpy-callback", "ones(2).numpy().sum(axis=print)", r"cannot take a 'function' value"),
+    ("numpy-out-into-tensor", "x = ones(2, requires_grad=True)\nones(2).numpy().round(1, x)",
+     r"output array is read-only"),
+    ("numpy-out-keyword", "ones(2).numpy().sum(out=ones(1).numpy())", r"out= is not supported"),
     ("torch-from-file", 'torch.from_file("pwned")', r"has no attribute 'from_file'"),
     ("torch-hub", 'torch.hub.load("a/b", "m")', r"has no attribute 'hub'"),
     ("torch-jit", "torch.jit.script", r"has no attribute 'jit'"),

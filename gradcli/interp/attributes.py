@@ -14,7 +14,7 @@ from gradcli.ad import engine, ops
 from gradcli.ad.ops import MinMax
 from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import limits
+from gradcli.interp import arrays, limits
 from gradcli.interp.values import (
     AccumulateGrad,
     BoundMethod,
@@ -89,7 +89,7 @@ TENSOR_METHODS: dict[str, Callable[..., Any]] = {
     "numel": Tensor.numel,
     "is_floating_point": lambda x: x.dtype.kind == "f",
     "cpu": lambda x: x,
-    "numpy": lambda x: x.detach(),
+    "numpy": arrays.tensor_numpy,
 }
 
 TENSOR_SETTERS: dict[str, Callable[[Tensor, Any], None]] = {
@@ -148,6 +148,10 @@ def get_attribute(obj: Any, name: str) -> Any:
     elif isinstance(obj, MinMax):
         if name in ("values", "indices"):
             return getattr(obj, name)
+    elif t is arrays.ArrayValue:
+        found, value = arrays.get_attribute(obj, name)
+        if found:
+            return value
     elif t is DType:
         if name == "is_floating_point":
             return obj.is_floating_point
@@ -173,6 +177,10 @@ def get_attribute(obj: Any, name: str) -> Any:
                          hint=did_you_mean(name, _names_of(obj)))
 
 
+# Values str.format hands to format() as they are (numbers and numpy scalars take a spec).
+_FORMATS_ITSELF = (int, float, str, arrays.ArrayValue)
+
+
 def _str_method(name: str) -> Callable[..., Any]:
     guarded = limits.STR_METHOD_GUARDS.get(name)
     if guarded is not None:
@@ -185,8 +193,8 @@ def _str_method(name: str) -> Callable[..., Any]:
         from gradcli.interp.values import to_str
 
         return _SafeFormatter().vformat(
-            s, [a if isinstance(a, (int, float, str)) else to_str(a) for a in args],
-            {k: v if isinstance(v, (int, float, str)) else to_str(v) for k, v in kwargs.items()})
+            s, [a if isinstance(a, _FORMATS_ITSELF) else to_str(a) for a in args],
+            {k: v if isinstance(v, _FORMATS_ITSELF) else to_str(v) for k, v in kwargs.items()})
 
     return fmt
 
@@ -227,4 +235,6 @@ def set_attribute(obj: Any, name: str, value: Any) -> None:
 def _names_of(obj: Any) -> list[str]:
     if type(obj) is Tensor:
         return [*TENSOR_PROPERTIES, *TENSOR_METHODS]
+    if type(obj) is arrays.ArrayValue:
+        return arrays.names()
     return []

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import builtins as py
 import math as pymath
+import operator
 from collections.abc import Callable
 from typing import Any
+
+import numpy as np
 
 from gradcli.ad import engine, forward, functional, ops
 from gradcli.ad.tensor import Tensor, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import limits
+from gradcli.interp import arrays, limits, operators
+from gradcli.interp.arrays import ArrayValue
 from gradcli.interp.values import (
     DTYPE_VALUES,
     Builtin,
@@ -23,6 +27,7 @@ from gradcli.interp.values import (
     Namespace,
     Size,
     dtype_value,
+    type_name,
 )
 
 
@@ -84,48 +89,111 @@ def _grad_enabled_ctx(flag: bool) -> Any:
     return set_grad_enabled(bool(flag))
 
 
-# -- Python's built-ins, polymorphic where PyTorch users expect it ------------------------
+# -- Python's built-ins, with Python's meaning -------------------------------------------
+# A bare name that is a Python built-in does what Python's does with PyTorch tensors:
+# sum(M) adds M's rows to 0, max(t) compares t's elements with `>`, round(t) fails
+# (Tensor has no __round__). torch.sum / torch.max / x.sum() keep torch's meaning.
+
+def _items(x: Any, what: str) -> Any:
+    """What Python's iter(x) walks, checked against the size caps: a tensor's rows (as
+    tensors), a numpy array's rows, a sequence's items."""
+    if type(x) is Tensor:
+        if x.ndim == 0:
+            raise GdRuntimeError("iteration over a 0-d tensor")
+        limits.bounded(x, what)
+        return [ops.getitem(x, i) for i in py.range(x.shape[0])]
+    if type(x) is ArrayValue:
+        it = operators.iterate(x)
+        limits.check_length(py.len(x), what)  # a row per item, as for a list
+        return py.list(it)
+    if isinstance(x, (list, tuple, str, range)):
+        return limits.bounded(x, what)
+    return operators.iterate(x)  # the error for a value that is not iterable
+
 
 def _abs(x: Any) -> Any:
-    """abs(x): |x| for numbers and tensors."""
-    return ops.abs(x) if type(x) is Tensor else py.abs(x)
+    """abs(x): |x|; a tensor's __abs__ (x.abs(), AbsBackward0)."""
+    return py.abs(x)
 
 
 def _minmax(name: str) -> Callable[..., Any]:
     pyfn = py.max if name == "max" else py.min
-    tfn = ops.max if name == "max" else ops.min
 
     def fn(*args: Any, **kwargs: Any) -> Any:
-        if args and type(args[0]) is Tensor and (len(args) == 1 or kwargs or
-                                                 not py.all(type(a) is Tensor and a.numel() == 1
-                                                            for a in args)):
-            return tfn(*args, **kwargs)
-        if len(args) == 1 and type(args[0]) is Tensor:
-            return tfn(args[0])
         if len(args) == 1:
-            limits.bounded(args[0], f"{name}()")  # max(range(10**12)) would run for hours
+            return pyfn(_items(args[0], f"{name}()"), **kwargs)
         return pyfn(*args, **kwargs)
 
-    fn.__doc__ = f"{name}(iterable) / {name}(a, b, …) as in Python; {name}(tensor) as torch.{name}."
+    fn.__doc__ = (f"{name}(iterable) / {name}(a, b, …) as in Python: a tensor is iterated over "
+                  f"dim 0, its items compared with {'>' if name == 'max' else '<'} "
+                  f"(torch.{name} reduces)")
     return fn
 
 
 def _round(x: Any, ndigits: Any = None) -> Any:
-    """round(x[, ndigits]) as in Python; round(tensor) as torch.round."""
+    """round(x[, ndigits]) as in Python (a tensor has no __round__: use torch.round)."""
     if type(x) is Tensor:
-        return ops.round(x, ndigits or 0)
+        raise GdRuntimeError("type Tensor doesn't define __round__ method",
+                             hint="torch.round(x) or x.round() rounds a tensor")
     return py.round(x) if ndigits is None else py.round(x, ndigits)
 
 
-def _sum(x: Any, *args: Any, **kwargs: Any) -> Any:
-    """sum(tensor, dim=…) as torch.sum; sum(list) as Python's sum."""
-    if type(x) is Tensor:
-        return ops.sum(x, *args, **kwargs)
-    if args and isinstance(args[0], (list, tuple, str)):
+def _sum(iterable: Any, /, start: Any = 0) -> Any:
+    """sum(iterable, start=0) as in Python: start + item + item …; a tensor's items are its
+    rows along dim 0 (torch.sum / x.sum() reduce the whole tensor)."""
+    if type(start) is str:
+        raise GdRuntimeError("sum() can't sum strings [use ''.join(seq) instead]")
+    if isinstance(start, (list, tuple)):
         # Python's sum(lists, []) copies the growing list at every item: quadratic.
         raise GdRuntimeError("sum() of lists or tuples is not supported in gd",
                              hint="use + or list.extend()")
-    return py.sum(limits.bounded(x, "sum()"), *args)
+    if type(iterable) is Tensor and (type(start) in (int, float) or type(start) is Tensor):
+        return _sum_rows(iterable, start)
+    return py.sum(_items(iterable, "sum()"), start)
+
+
+def _sum_rows(t: Tensor, start: Any) -> Any:
+    """Python's sum over a tensor's rows, as one reduction and one add: grad_fn
+    AddBackward0 and the dtype of `start + t[0] + t[1] …`, the value of adding the rows one
+    at a time (in that order, rounding as each add does)."""
+    if t.ndim == 0:
+        raise GdRuntimeError("iteration over a 0-d tensor")
+    n = t.shape[0]
+    if n == 0:
+        return start
+    head = operator.add(start, ops.getitem(t, 0))
+    if n == 1:
+        return head
+    out = operator.add(head, ops.sum(ops.getitem(t, slice(1, None)), 0))
+    dt, shape = out.array.dtype, out.array.shape  # a tensor start may broadcast the rows
+    if out.array.size <= t.array[0].size:
+        rows = np.concatenate([np.broadcast_to(head.array, shape)[None].astype(dt, copy=False),
+                               np.broadcast_to(t.array[1:], (n - 1, *shape))
+                               .astype(dt, copy=False)])
+        out.array[...] = np.add.accumulate(rows, axis=0)[-1]
+    else:  # rows broadcast against a bigger start: add them one by one, in place
+        acc = np.array(np.broadcast_to(head.array, shape), dtype=dt)
+        for row in t.array[1:]:
+            np.add(acc, row.astype(dt, copy=False), out=acc)
+        out.array[...] = acc
+    return out
+
+
+def _pow(base: Any, exp: Any, mod: Any = None) -> Any:
+    """pow(base, exp[, mod]) as in Python: base ** exp (a tensor's __pow__)."""
+    if mod is None:
+        return operators.BINARY["pow"](base, exp)
+    return py.pow(base, exp, mod)
+
+
+def _divmod(a: Any, b: Any) -> Any:
+    """divmod(a, b) of numbers (and numpy arrays) as in Python; a tensor has no __divmod__."""
+    if type(a) is ArrayValue or type(b) is ArrayValue:
+        return tuple(arrays.wrap(r) for r in np.divmod(arrays.plain(a), arrays.plain(b)))
+    if type(a) is Tensor or type(b) is Tensor:
+        raise GdRuntimeError(f"unsupported operand type(s) for divmod(): '{type_name(a)}' "
+                             f"and '{type_name(b)}'")
+    return py.divmod(a, b)
 
 
 def _scalar(x: Tensor) -> Any:
@@ -140,27 +208,27 @@ def _float(x: Any = 0.0) -> float:
     return py.float(_scalar(x) if type(x) is Tensor else x)
 
 
-def _int(x: Any = 0) -> int:
-    """int(x) of a number, string or one-element tensor."""
+def _int(x: Any = 0, base: Any = None) -> int:
+    """int(x[, base]) of a number, string or one-element tensor."""
+    if base is not None:
+        return py.int(x, base)
     return py.int(_scalar(x) if type(x) is Tensor else x)
 
 
 def _len(x: Any) -> int:
-    """len(x) of a list, tuple, string or tensor (its first dimension)."""
+    """len(x) of a list, tuple, string, array or tensor (its first dimension)."""
     return py.len(x)
 
 
 def _range(*args: Any) -> range:
     """range(stop) / range(start, stop[, step]) of integers."""
-    return py.range(*(int(a.item()) if type(a) is Tensor else a for a in args))
+    # A tensor bound goes through __index__, as in Python: one integer element only.
+    return py.range(*(operator.index(a) if type(a) is Tensor else a for a in args))
 
 
 def _list(x: Any = ()) -> list[Any]:
     """list(iterable); a tensor gives its rows (or elements) as tensors."""
-    limits.bounded(x, "list()")
-    if type(x) is Tensor:
-        return [x[i] for i in py.range(py.len(x))]
-    return py.list(x)
+    return py.list(_items(x, "list()"))
 
 
 def _tuple(x: Any = ()) -> tuple[Any, ...]:
@@ -170,7 +238,7 @@ def _tuple(x: Any = ()) -> tuple[Any, ...]:
 
 def _bool(x: Any = False) -> bool:
     """bool(x); a one-element tensor gives its truth value."""
-    return py.bool(x)
+    return operators.truth(x)
 
 
 def _str(x: Any = "") -> str:
@@ -180,30 +248,97 @@ def _str(x: Any = "") -> str:
     return to_str(x)
 
 
+def _repr(x: Any) -> str:
+    """repr(x) as Python + PyTorch show it (a string in quotes, array(...) for an array)."""
+    from gradcli.interp.values import to_repr
+
+    return to_repr(x)
+
+
 def _enumerate(x: Any, start: int = 0) -> list[tuple[int, Any]]:
     """enumerate(iterable) as a list of (index, item) pairs."""
-    return py.list(py.enumerate(_list(x) if type(x) is Tensor else limits.bounded(x, "enumerate()"),
-                                start))
+    return py.list(py.enumerate(_items(x, "enumerate()"), start))
 
 
 def _zip(*xs: Any) -> list[tuple[Any, ...]]:
     """zip(a, b, …) as a list of tuples."""
-    seqs = [_list(x) if type(x) is Tensor else x for x in xs]
+    seqs = [_items(x, "zip()") if type(x) in (Tensor, ArrayValue) else x for x in xs]
     sizes = [n for n in (limits.length_of(x) for x in seqs) if n is not None]
     if sizes:
         limits.check_length(py.min(sizes), "zip()")
     return py.list(py.zip(*seqs, strict=False))
 
 
+def _sorted(x: Any, *, key: Any = None, reverse: Any = False) -> list[Any]:
+    """sorted(iterable, key=None, reverse=False) as in Python (a tensor: its rows)."""
+    return py.sorted(_items(x, "sorted()"), key=key, reverse=reverse)
+
+
+def _reversed(x: Any) -> list[Any]:
+    """reversed(sequence) as a list."""
+    if type(x) is Tensor:
+        raise GdRuntimeError("reversed() of a tensor is not supported in gd",
+                             hint="index the rows in reverse order: x[i] for i from len(x)-1")
+    return py.list(py.reversed(_items(x, "reversed()")))
+
+
+def _any(x: Any) -> bool:
+    """any(iterable) as in Python: a tensor's rows each need a truth value."""
+    return py.any(operators.truth(v) for v in _items(x, "any()"))
+
+
+def _all(x: Any) -> bool:
+    """all(iterable) as in Python: a tensor's rows each need a truth value."""
+    return py.all(operators.truth(v) for v in _items(x, "all()"))
+
+
+def _map(fn: Any, *xs: Any) -> list[Any]:
+    """map(function, iterable, …) as a list."""
+    if not xs:
+        raise GdRuntimeError("map() must have at least two arguments.")
+    return py.list(py.map(fn, *(_items(x, "map()") for x in xs)))
+
+
+def _filter(fn: Any, x: Any) -> list[Any]:
+    """filter(function or None, iterable) as a list."""
+    items = _items(x, "filter()")
+    if fn is None:
+        return [v for v in items if operators.truth(v)]
+    return [v for v in items if operators.truth(fn(v))]
+
+
 PYTHON_BUILTINS: dict[str, Callable[..., Any]] = {
     "len": _len, "range": _range, "abs": _abs, "float": _float, "int": _int,
     "min": _minmax("min"), "max": _minmax("max"), "round": _round, "sum": _sum,
-    "list": _list, "tuple": _tuple, "bool": _bool, "str": _str,
-    "enumerate": _enumerate, "zip": _zip,
+    "pow": _pow, "divmod": _divmod, "list": _list, "tuple": _tuple, "bool": _bool,
+    "str": _str, "repr": _repr, "enumerate": _enumerate, "zip": _zip, "sorted": _sorted,
+    "reversed": _reversed, "any": _any, "all": _all, "map": _map, "filter": _filter,
 }
 
 
 # -- the torch registry ------------------------------------------------------------------
+
+def _from_data(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """torch.tensor / torch.as_tensor, also of a numpy array (x.numpy())."""
+
+    def make(data: Any, *args: Any, **kwargs: Any) -> Any:
+        return fn(arrays.unwrap_for_tensor(data), *args, **kwargs)
+
+    make.__doc__ = fn.__doc__
+    make.__name__ = fn.__name__
+    return make
+
+
+def _as_tensor(data: Any, dtype: Any = None, **kwargs: Any) -> Any:
+    """torch.as_tensor(data, dtype): shares a numpy array's memory when no conversion is
+    needed (as torch.from_numpy), else copies as torch.tensor does."""
+    if type(data) is ArrayValue and dtype is None and not kwargs:
+        try:
+            return arrays.from_numpy(data)
+        except GdRuntimeError:
+            pass
+    return ops.as_tensor(arrays.unwrap_for_tensor(data), dtype=dtype, **kwargs)
+
 
 def _torch_functions() -> dict[str, Callable[..., Any]]:
     """Every torch.X function by name."""
@@ -221,6 +356,9 @@ def _torch_functions() -> dict[str, Callable[..., Any]]:
         "floor_divide",
     ):
         fns[name] = getattr(ops, name)
+    fns["tensor"] = _from_data(ops.tensor)
+    fns["as_tensor"] = _as_tensor
+    fns["from_numpy"] = arrays.from_numpy
     fns["abs"] = ops.abs
     fns["round"] = ops.round
     fns["sum"] = ops.sum
@@ -288,9 +426,21 @@ def _math_namespace() -> Namespace:
     return Namespace("math", members)
 
 
+def _math_arg(name: str, a: Any) -> Any:
+    """What Python's math.X sees of an argument: a tensor through float() (one element
+    only), or through __index__ for the integer functions; a tensor has no __trunc__."""
+    if type(a) is not Tensor:
+        return a
+    if name == "trunc":
+        raise GdRuntimeError("type Tensor doesn't define __trunc__ method")
+    if name in ("factorial", "comb"):
+        return operator.index(a)
+    return py.float(_scalar(a))
+
+
 def _math_fn(fn: Callable[..., Any]) -> Callable[..., Any]:
     def call(*args: Any) -> Any:
-        args = tuple(a.item() if type(a) is Tensor else a for a in args)
+        args = tuple(_math_arg(fn.__name__, a) for a in args)
         limits.check_math_call(fn.__name__, args)  # math.factorial(10**8) would hang
         return fn(*args)
 

@@ -18,6 +18,7 @@ from gradcli.ad.tensor import POSITION, State, Tensor
 from gradcli.ad.tensor_str import format_tensor_spec
 from gradcli.errors import GdAssertionError, GdError, GdRuntimeError
 from gradcli.interp import limits
+from gradcli.interp.arrays import ArrayValue
 from gradcli.interp.attributes import get_attribute, set_attribute
 from gradcli.interp.frame import BREAK, CONTINUE, MISSING, RETURN, Expr, Frame, Stmt
 from gradcli.interp.operators import (
@@ -333,7 +334,7 @@ class Compiler:
                     return format_tensor_spec(v.array, dtypes.name_of(v.dtype), spec)
                 if not spec:
                     return to_str(v)
-                if isinstance(v, (int, float, str)):
+                if isinstance(v, (int, float, str, ArrayValue)):
                     return format(v, spec)
                 return format(to_str(v), spec)
             except CAUGHT as e:

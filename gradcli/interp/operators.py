@@ -9,10 +9,13 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from gradcli.ad import ops
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdError, GdLimitError, GdRuntimeError
-from gradcli.interp import limits
+from gradcli.interp import arrays, limits
+from gradcli.interp.arrays import ArrayValue
 from gradcli.interp.values import BoundMethod, Builtin, Namespace, type_name
 from gradcli.limits import MAX_INT_BITS
 from gradcli.source import Span
@@ -99,7 +102,15 @@ def _remainder(a: Any, b: Any) -> Any:
     return operator.mod(a, b)
 
 
-BINARY: dict[str, Callable[[Any, Any], Any]] = {
+# What `a op b` ends up calling when a tensor meets a tensor or a Python number (through
+# Tensor's operator methods): binop calls it directly, one dispatch layer less per op.
+TENSOR_BINARY: dict[str, Callable[[Any, Any], Any]] = {
+    "add": ops.add, "sub": ops.sub, "mul": ops.mul, "div": ops.true_divide,
+    "floor_divide": ops.floor_divide, "remainder": ops.remainder, "pow": ops.pow,
+    "matmul": ops.matmul,
+}
+# Python's operators on everything else (with the caps of safe arithmetic).
+_PY_BINARY: dict[str, Callable[[Any, Any], Any]] = {
     "add": _add,
     "sub": operator.sub,
     "mul": _mul,
@@ -109,19 +120,80 @@ BINARY: dict[str, Callable[[Any, Any], Any]] = {
     "pow": _pow,
     "matmul": operator.matmul,
 }
-# What `a op b` ends up calling when a tensor meets a tensor or a Python number (through
-# Tensor's operator methods): binop calls it directly, one dispatch layer less per op.
-TENSOR_BINARY: dict[str, Callable[[Any, Any], Any]] = {
-    "add": ops.add, "sub": ops.sub, "mul": ops.mul, "div": ops.true_divide,
-    "floor_divide": ops.floor_divide, "remainder": ops.remainder, "pow": ops.pow,
-    "matmul": ops.matmul,
-}
+
+
+def tensor_operand(v: Any) -> Any:
+    """What a tensor operation sees of a numpy value (as PyTorch converts it): an array
+    becomes a tensor, a numpy scalar a Python number."""
+    a = v.value
+    if isinstance(a, np.ndarray):
+        return ops.tensor(a)
+    return a.item()
+
+
+def _with_arrays(name: str) -> Callable[[Any, Any], Any]:
+    py_fn = _PY_BINARY[name]
+    tensor_fn = TENSOR_BINARY[name]
+    symbol = {"add": "+", "sub": "-", "mul": "*", "div": "/", "floor_divide": "//",
+              "remainder": "%", "pow": "**", "matmul": "@"}[name]
+
+    def fn(a: Any, b: Any) -> Any:
+        ta, tb = type(a), type(b)
+        if ta is ArrayValue or tb is ArrayValue:
+            if ta is Tensor:
+                return tensor_fn(a, tensor_operand(b))
+            if tb is Tensor:
+                if isinstance(a.value, np.generic):
+                    return tensor_fn(a.value.item(), b)
+                # numpy's operators give way to the tensor, whose reflected ones refuse.
+                raise GdRuntimeError(f"unsupported operand type(s) for {symbol}: "
+                                     f"'{type_name(a)}' and 'Tensor'")
+        return py_fn(a, b)
+
+    return fn
+
+
+BINARY: dict[str, Callable[[Any, Any], Any]] = {name: _with_arrays(name) for name in _PY_BINARY}
 # Statement forms of `x op= y`: tensors change in place (PyTorch's rules), others rebind.
 INPLACE = {"add": "add_", "sub": "sub_", "mul": "mul_", "div": "div_", "pow": "pow_"}
 
+_NUMERIC = (Tensor, int, float, bool)
+
+
+def _tensor_compare(name: str) -> Callable[[Any, Any], Any]:
+    """A comparison as PyTorch makes it: a tensor is == to no None, string, list or tuple
+    (False, != True) and cannot be ordered against them (TypeError, Python's wording);
+    a numpy array meeting a tensor is compared as a tensor."""
+    py_op = getattr(operator, name)
+    symbol = {"lt": "<", "le": "<=", "gt": ">", "ge": ">=", "eq": "==", "ne": "!="}[name]
+
+    def op(a: Any, b: Any) -> Any:
+        ta, tb = type(a), type(b)
+        if ta is Tensor or tb is Tensor:
+            other, tother = (b, tb) if ta is Tensor else (a, ta)
+            if tother is ArrayValue:
+                if (ta is ArrayValue and name not in ("eq", "ne")
+                        and isinstance(a.value, np.ndarray)):
+                    raise TypeError(f"'{symbol}' not supported between instances of "
+                                    f"'{type_name(a)}' and 'Tensor'")
+                o = tensor_operand(other)
+                return py_op(a, o) if ta is Tensor else py_op(o, b)
+            if not isinstance(other, _NUMERIC):
+                if name == "eq":
+                    return False
+                if name == "ne":
+                    return True
+                raise TypeError(f"'{symbol}' not supported between instances of "
+                                f"'{type_name(a)}' and '{type_name(b)}'")
+        return py_op(a, b)
+
+    return op
+
+
 COMPARE: dict[str, Callable[[Any, Any], Any]] = {
-    "lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge,
-    "eq": operator.eq, "ne": operator.ne, "is": operator.is_, "is_not": operator.is_not,
+    "lt": _tensor_compare("lt"), "le": _tensor_compare("le"), "gt": _tensor_compare("gt"),
+    "ge": _tensor_compare("ge"), "eq": _tensor_compare("eq"), "ne": _tensor_compare("ne"),
+    "is": operator.is_, "is_not": operator.is_not,
     "in": lambda a, b: _contains(b, a), "not_in": lambda a, b: not _contains(b, a),
 }
 
@@ -131,6 +203,9 @@ def _contains(container: Any, item: Any) -> bool:
         return bool(ops.eq(container, item).array.any())
     if isinstance(container, (list, tuple, str, range)):
         return item in container
+    if type(container) is ArrayValue:
+        return item in container.value if isinstance(container.value, np.ndarray) else \
+            bool(container.value == arrays.plain(item))
     raise GdRuntimeError(f"argument of type '{type_name(container)}' is not iterable")
 
 
@@ -144,22 +219,39 @@ def iterate(v: Any) -> Any:
         return (ops.getitem(v, i) for i in range(v.shape[0]))
     if isinstance(v, (list, tuple, range, str)):
         return v
+    if type(v) is ArrayValue:
+        if not isinstance(v.value, np.ndarray):
+            raise GdRuntimeError(f"'{type_name(v)}' object is not iterable")
+        return iter(v)
     raise GdRuntimeError(f"'{type_name(v)}' object is not iterable")
 
 
 def truth(v: Any) -> bool:
     """Python truthiness, with PyTorch's rule for tensors (one element only)."""
+    if type(v) is Tensor and v.array.size == 0:
+        raise GdRuntimeError("Boolean value of Tensor with no values is ambiguous")
     return bool(v)
+
+
+def _tensor_index(idx: Any) -> Any:
+    """A tensor's index with numpy arrays in it made tensors (x[a] as PyTorch takes it)."""
+    if type(idx) is ArrayValue:
+        return tensor_operand(idx)
+    if type(idx) is tuple and any(type(i) is ArrayValue for i in idx):
+        return tuple(tensor_operand(i) if type(i) is ArrayValue else i for i in idx)
+    return idx
 
 
 def get_item(obj: Any, idx: Any) -> Any:
     """obj[idx] for tensors, sequences and strings."""
     if type(obj) is Tensor:
-        return ops.getitem(obj, idx)
+        return ops.getitem(obj, _tensor_index(idx))
     if isinstance(obj, (list, tuple, str, range)):
         if type(idx) is Tensor:
             idx = int(idx)
         return obj[idx]
+    if type(obj) is ArrayValue:
+        return arrays.get_item(obj, idx)
     if isinstance(obj, Namespace):
         raise GdRuntimeError("'module' object is not subscriptable")
     raise GdRuntimeError(f"'{type_name(obj)}' object is not subscriptable")
@@ -168,12 +260,16 @@ def get_item(obj: Any, idx: Any) -> Any:
 def set_item(obj: Any, idx: Any, value: Any) -> None:
     """obj[idx] = value for tensors (in place, recorded) and lists."""
     if type(obj) is Tensor:
-        ops.setitem(obj, idx, value)
+        ops.setitem(obj, _tensor_index(idx),
+                    tensor_operand(value) if type(value) is ArrayValue else value)
         return
     if type(obj) is list:
         if type(idx) is Tensor:
             idx = int(idx)
         obj[idx] = value
+        return
+    if type(obj) is ArrayValue:
+        arrays.set_item(obj, idx, value)
         return
     raise GdRuntimeError(f"'{type_name(obj)}' object does not support item assignment")
 

@@ -18,6 +18,7 @@ from gradcli.ad.ops import MinMax, MinResult
 from gradcli.ad.tensor import Node, Tensor, grad_mode, set_grad_enabled
 from gradcli.ad.tensor_str import format_tensor, format_value
 from gradcli.errors import GdRuntimeError
+from gradcli.interp.arrays import ArrayValue, NumpyDType
 from gradcli.source import Span
 
 
@@ -168,7 +169,7 @@ def tensor_repr(v: object) -> str | None:
         return (f"torch.return_types.{kind}(\nvalues={tensor_repr(v.values)},\n"
                 f"indices={tensor_repr(v.indices)})")
     if isinstance(v, (Node, DType, Size, Namespace, Builtin, GeneratorValue, BoundMethod,
-                      GradModeDecorator, AccumulateGrad)):
+                      GradModeDecorator, AccumulateGrad, ArrayValue, NumpyDType)):
         return repr(v)
     if isinstance(v, grad_mode):
         if type(v) is not grad_mode:
@@ -185,6 +186,8 @@ def to_str(v: Any) -> str:
     """str(v) as Python + PyTorch would print it."""
     if type(v) is str:
         return v
+    if type(v) is ArrayValue or type(v) is NumpyDType:
+        return str(v)  # numpy's str: [1.  2.5], float32
     r = tensor_repr(v)
     if r is not None:
         return r
@@ -207,6 +210,10 @@ def type_name(v: Any) -> str:
         return "Tensor"
     if isinstance(v, Namespace):
         return "module"
+    if type(v) is ArrayValue:
+        return v.type_name
+    if type(v) is NumpyDType:
+        return "dtype"
     if isinstance(v, (Builtin, BoundMethod)) or callable(v):
         return "function"
     if v is None:

@@ -145,6 +145,17 @@ def _swap(fn: Any):
     return op
 
 
+def _compare(fn: Any):
+    # As PyTorch: a tensor compares with tensors, numbers and arrays; with anything else
+    # (None, a string, a list) Python decides: == False, != True, < a TypeError.
+    def op(a: Tensor, b: Any) -> Any:
+        if not isinstance(b, (Tensor, int, float)) and type(b).__module__ != "numpy":
+            return NotImplemented
+        return fn(a, b)
+
+    return op
+
+
 #: The Tensor class's operators (gradcli.ad.tensor.install_operators puts them there).
 OPERATORS: dict[str, Any] = {
     "__add__": _add, "__radd__": _swap(_add), "__sub__": sub, "__rsub__": _swap(sub),
@@ -154,7 +165,8 @@ OPERATORS: dict[str, Any] = {
     "__rmod__": _swap(remainder), "__pow__": pow, "__rpow__": _swap(pow),
     "__matmul__": matmul, "__rmatmul__": _swap(matmul), "__neg__": neg,
     "__pos__": lambda a: a, "__abs__": abs, "__invert__": bitwise_not,
-    "__lt__": lt, "__le__": le, "__gt__": gt, "__ge__": ge, "__eq__": eq, "__ne__": ne,
+    "__lt__": _compare(lt), "__le__": _compare(le), "__gt__": _compare(gt),
+    "__ge__": _compare(ge), "__eq__": _compare(eq), "__ne__": _compare(ne),
     "__and__": logical_and, "__or__": logical_or,
     "__getitem__": getitem, "__setitem__": setitem,
     "__iadd__": INPLACE["add_"], "__isub__": INPLACE["sub_"],

@@ -1,0 +1,301 @@
+"""NumPy arrays as gd sees them: what `x.numpy()` returns, behind an allow-list.
+
+An `ArrayValue` wraps a numpy ndarray (or a numpy scalar such as `a.sum()` gives) and
+prints exactly as numpy prints it (`[1.  2.5]`, `array([1. , 2.5], dtype=float32)` in a
+list, `np.float32(6.0)`). A program reaches only the attributes in ARRAY_PROPERTIES and
+ARRAY_METHODS (no `tofile`, `ctypes`, `data`, `base`, `__array_interface__`, …), and only
+plain values go into numpy (numbers, bools, None, slices, tuples and lists of them, other
+arrays), so no call can hand numpy a gd object to call back into, or a file name.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from gradcli.ad import dtypes
+from gradcli.ad.state import check_broadcast, check_size
+from gradcli.ad.tensor import Tensor, tensor_from_array
+from gradcli.errors import GdRuntimeError
+from gradcli.interp import limits
+
+_SAFE_KINDS = frozenset("biuf")  # bool, ints, floats: never object, string or void arrays
+
+
+class NumpyDType:
+    """A numpy dtype: prints as float32, repr dtype('float32')."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"dtype('{self.name}')"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, NumpyDType):
+            return other.name == self.name
+        return isinstance(other, str) and other == self.name
+
+    def __hash__(self) -> int:
+        return hash(self.name)
+
+
+class ArrayValue:
+    """A numpy array (or numpy scalar) a gd program holds."""
+
+    __slots__ = ("_obj",)
+
+    def __init__(self, obj: np.ndarray | np.generic) -> None:
+        self._obj = obj
+
+    @property
+    def value(self) -> np.ndarray | np.generic:
+        """The wrapped numpy object (for gd's own code, never reachable from a program)."""
+        return self._obj
+
+    def __repr__(self) -> str:
+        return repr(self._obj)
+
+    def __str__(self) -> str:
+        return str(self._obj)
+
+    def __format__(self, spec: str) -> str:
+        return format(self._obj, spec)  # numpy's: a scalar takes .3f, an array no spec
+
+    @property
+    def type_name(self) -> str:
+        """numpy's type name as Python's messages show it: numpy.ndarray, numpy.float32…"""
+        return "numpy." + type(self._obj).__name__
+
+    # -- Python protocols (what operators, len, iteration, float() use) ----------------
+    def __len__(self) -> int:
+        return len(self._obj)
+
+    def __bool__(self) -> bool:
+        return bool(self._obj)
+
+    def __float__(self) -> float:
+        return float(self._obj)
+
+    def __int__(self) -> int:
+        return int(self._obj)
+
+    def __index__(self) -> int:
+        return operator.index(self._obj)
+
+    def __iter__(self) -> Any:
+        if isinstance(self._obj, np.ndarray) and self._obj.ndim == 0:
+            raise GdRuntimeError("iteration over a 0-d array")
+        return (wrap(v) for v in self._obj)
+
+    def __neg__(self) -> Any:
+        return wrap(-self._obj)
+
+    def __pos__(self) -> Any:
+        return wrap(+self._obj)
+
+    def __abs__(self) -> Any:
+        return wrap(abs(self._obj))
+
+    def __invert__(self) -> Any:
+        return wrap(~self._obj)
+
+    def __round__(self, ndigits: Any = None) -> Any:
+        return wrap(round(self._obj, ndigits))
+
+    def __hash__(self) -> int:
+        if isinstance(self._obj, np.ndarray):
+            raise GdRuntimeError("unhashable type: 'numpy.ndarray'")
+        return hash(self._obj)
+
+
+def _binary(op: Callable[[Any, Any], Any], reflected: bool = False) -> Callable[..., Any]:
+    def method(self: ArrayValue, other: Any) -> Any:
+        if type(other) is Tensor:
+            return NotImplemented
+        o = plain(other)
+        a = self.value
+        check_broadcast([a, o] if type(o) is np.ndarray else [a])
+        return wrap(op(o, a) if reflected else op(a, o))
+
+    return method
+
+
+for _name, _op in (("add", operator.add), ("sub", operator.sub), ("mul", operator.mul),
+                   ("truediv", operator.truediv), ("floordiv", operator.floordiv),
+                   ("mod", operator.mod), ("pow", operator.pow), ("matmul", operator.matmul),
+                   ("and", operator.and_), ("or", operator.or_), ("xor", operator.xor)):
+    setattr(ArrayValue, f"__{_name}__", _binary(_op))
+    setattr(ArrayValue, f"__r{_name}__", _binary(_op, reflected=True))
+for _name, _op in (("eq", operator.eq), ("ne", operator.ne), ("lt", operator.lt),
+                   ("le", operator.le), ("gt", operator.gt), ("ge", operator.ge)):
+    setattr(ArrayValue, f"__{_name}__", _binary(_op))
+
+
+def wrap(v: Any) -> Any:
+    """A numpy result as a gd value: arrays and numpy scalars wrapped, Python values as is."""
+    if isinstance(v, np.ndarray):
+        if v.dtype.kind not in _SAFE_KINDS:
+            raise GdRuntimeError(f"numpy arrays of dtype {v.dtype} are not supported in gd")
+        return ArrayValue(v)
+    if isinstance(v, np.generic):
+        if v.dtype.kind not in _SAFE_KINDS:
+            raise GdRuntimeError(f"numpy values of dtype {v.dtype} are not supported in gd")
+        return ArrayValue(v)
+    if isinstance(v, np.dtype):
+        return NumpyDType(str(v))
+    if type(v) is tuple:
+        return tuple(wrap(x) for x in v)
+    return v
+
+
+def plain(v: Any) -> Any:
+    """A gd value as numpy may see it: numbers, bools, None, slices, ellipsis, arrays and
+    tuples or lists of these. Anything else (a function, a namespace…) is refused."""
+    t = type(v)
+    if t in (int, float, bool) or v is None or v is Ellipsis:
+        return v
+    if t is ArrayValue:
+        return v.value
+    if t is Tensor:
+        # As numpy reads a tensor (its __array__), read-only: no numpy call may write into
+        # a tensor through a positional `out` (a.round(1, x)), past autograd's checks.
+        view = v.array.view()
+        view.flags.writeable = False
+        return view
+    if t is tuple or t is list:
+        return t(plain(x) for x in v)
+    if t is slice:
+        return slice(plain(v.start), plain(v.stop), plain(v.step))
+    raise GdRuntimeError(f"a numpy array cannot take a '{type_name_of(v)}' value")
+
+
+def type_name_of(v: Any) -> str:
+    from gradcli.interp.values import type_name
+
+    return type_name(v)
+
+
+# -- attributes ---------------------------------------------------------------------------
+
+def _shape(a: Any) -> tuple[int, ...]:
+    return tuple(np.shape(a))
+
+
+ARRAY_PROPERTIES: dict[str, Callable[[Any], Any]] = {
+    "shape": _shape,
+    "ndim": lambda a: int(np.ndim(a)),
+    "size": lambda a: int(np.size(a)),
+    "dtype": lambda a: NumpyDType(str(a.dtype)),
+    "T": lambda a: a.T,
+    "real": lambda a: a.real,
+    "imag": lambda a: a.imag,
+    "itemsize": lambda a: int(a.itemsize),
+    "nbytes": lambda a: int(a.nbytes),
+}
+
+# Methods that only compute from the array: results are new arrays, numpy scalars or
+# Python values. (`fill`, `sort` change the array in place, as in numpy.)
+ARRAY_METHODS = frozenset((
+    "sum", "mean", "max", "min", "prod", "std", "var", "argmax", "argmin", "cumsum",
+    "cumprod", "any", "all", "round", "clip", "reshape", "flatten", "ravel", "squeeze",
+    "transpose", "swapaxes", "copy", "tolist", "item", "dot", "nonzero", "fill", "sort",
+    "argsort", "trace", "diagonal", "conj", "ptp",
+))
+
+
+def _call_method(name: str) -> Callable[..., Any]:
+    def call(arr: ArrayValue, *args: Any, **kwargs: Any) -> Any:
+        if "out" in kwargs:
+            raise GdRuntimeError("out= is not supported in gd")
+        a = arr.value
+        if name == "tolist":
+            limits.check_length(int(np.size(a)), "tolist()")  # as a tensor's tolist()
+        if name == "ptp":
+            return wrap(np.ptp(a, *(plain(x) for x in args),
+                               **{k: plain(v) for k, v in kwargs.items()}))
+        method = getattr(a, name)
+        result = method(*(plain(x) for x in args), **{k: plain(v) for k, v in kwargs.items()})
+        if isinstance(result, np.ndarray):
+            check_size(result.size)
+        return wrap(result)
+
+    return call
+
+
+_CALLS = {name: _call_method(name) for name in ARRAY_METHODS}
+
+
+def get_attribute(arr: ArrayValue, name: str) -> tuple[bool, Any]:
+    """(found, value) for arr.name on the allow-list."""
+    from gradcli.interp.values import BoundMethod
+
+    prop = ARRAY_PROPERTIES.get(name)
+    if prop is not None:
+        return True, wrap(prop(arr.value))
+    if name in _CALLS:
+        return True, BoundMethod(arr, name, _CALLS[name])
+    return False, None
+
+
+def names() -> list[str]:
+    """Every attribute name a program may read (for did-you-mean)."""
+    return [*ARRAY_PROPERTIES, *sorted(ARRAY_METHODS)]
+
+
+# -- indexing ------------------------------------------------------------------------------
+
+def get_item(arr: ArrayValue, idx: Any) -> Any:
+    """arr[idx] as numpy indexes."""
+    result = arr.value[plain(idx)]
+    if isinstance(result, np.ndarray):
+        check_size(result.size)
+    return wrap(result)
+
+
+def set_item(arr: ArrayValue, idx: Any, value: Any) -> None:
+    """arr[idx] = value as numpy assigns (into the array, shared with its tensor)."""
+    a = arr.value
+    if not isinstance(a, np.ndarray):
+        raise GdRuntimeError(f"'{arr.type_name}' object does not support item assignment")
+    a[plain(idx)] = plain(value)
+
+
+# -- between tensors and arrays ------------------------------------------------------------
+
+def tensor_numpy(x: Tensor, force: bool = False) -> ArrayValue:
+    """x.numpy(): the tensor's data as an array sharing its memory (as PyTorch)."""
+    if x.requires_grad and not force:
+        raise GdRuntimeError("Can't call numpy() on Tensor that requires grad. "
+                             "Use tensor.detach().numpy() instead.")
+    return ArrayValue(x.array)
+
+
+def from_numpy(a: Any) -> Tensor:
+    """torch.from_numpy(a): a tensor sharing the array's memory."""
+    if type(a) is not ArrayValue or not isinstance(a.value, np.ndarray):
+        raise GdRuntimeError(f"expected np.ndarray (got {type_name_of(a)})")
+    arr = a.value
+    if arr.dtype != dtypes.canonical(arr.dtype):
+        raise GdRuntimeError(f"numpy arrays of dtype {arr.dtype} are not supported in gd")
+    return tensor_from_array(arr)
+
+
+def unwrap_for_tensor(data: Any) -> Any:
+    """torch.tensor(data) of an array, or of lists holding arrays and numpy scalars (each
+    keeps its dtype for the inference, as a tensor does)."""
+    if type(data) is ArrayValue:
+        return data.value
+    if type(data) in (list, tuple) and any(type(x) in (ArrayValue, list, tuple) for x in data):
+        return type(data)(
+            tensor_from_array(np.asarray(x.value)) if type(x) is ArrayValue
+            else unwrap_for_tensor(x) for x in data)
+    return data
