@@ -11,6 +11,13 @@
   broadcasting, matmul, reductions, views, control flow on values, functions), written
   with `torch.` names only so that the same text is valid Python + PyTorch; they end
   with a first and a second derivative, for the differential fuzzer.
+- the "Trust" classes (tests/test_fuzz_trust.py), small programs that print what they
+  compute: `builtin_programs()` (Python built-ins on tensors), `tower_programs()`
+  (grad of grad ... past the polynomial degree), `reshape_programs()` (view/reshape/
+  flatten/contiguous after transposes, permutes, expand, step slicing),
+  `creation_programs()` (arange/linspace/logspace/full/eye, values printed exactly) and
+  `cli_cases()` (programs that call backward() themselves, --set in every value form on
+  every form of first binding, with the SPEC 2.1 oracle).
 
 The CI profile (`fuzz_settings()`) is derandomized with a modest number of examples;
 GRADCLI_FUZZ_EXAMPLES=N raises it on demand.
@@ -722,7 +729,7 @@ def reshape_programs(draw: st.DrawFn) -> str:
     total = 1
     for k in cur:
         total *= k
-    factors = [f for f in range(1, total + 1) if total % f == 0]
+    factors = [f for f in range(1, total + 1) if total % f == 0] or [1]  # empty: 0 elements
     f = draw(st.sampled_from(factors))
     target = draw(st.sampled_from([f"{f}, -1", "-1", f"-1, {f}", f"{f}, {total // f}",
                                    f"{total}", f"{f}, 1, -1"]))
