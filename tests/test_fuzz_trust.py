@@ -2,7 +2,8 @@
 "Trust"). Each class is a hypothesis strategy of small programs, valid gd and valid
 Python + PyTorch (tests/fuzz/strategies.py), that print what they compute; the printed
 text (values, dtype, requires_grad, grad_fn names: the tensor repr carries them) must be
-PyTorch's, and a program must fail under gradcli exactly when it fails under PyTorch:
+PyTorch's, and a program must fail under gradcli exactly when it fails under PyTorch
+(where gradcli's message starts with PyTorch's words, it must be PyTorch's message):
 
 (a) bare Python built-ins on tensors (`sum(t)`, `max(t)`, `abs`, `pow`, `round`, `len`,
     `float`, `int`, `bool`, `sorted`, `any`, `all`, `list`, `divmod`...): SPEC 1.2,
