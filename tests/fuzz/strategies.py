@@ -11,6 +11,13 @@
   broadcasting, matmul, reductions, views, control flow on values, functions), written
   with `torch.` names only so that the same text is valid Python + PyTorch; they end
   with a first and a second derivative, for the differential fuzzer.
+- the "Trust" classes (tests/test_fuzz_trust.py), small programs that print what they
+  compute: `builtin_programs()` (Python built-ins on tensors), `tower_programs()`
+  (grad of grad ... past the polynomial degree), `reshape_programs()` (view/reshape/
+  flatten/contiguous after transposes, permutes, expand, step slicing),
+  `creation_programs()` (arange/linspace/logspace/full/eye, values printed exactly) and
+  `cli_cases()` (programs that call backward() themselves, --set in every value form on
+  every form of first binding, with the SPEC 2.1 oracle).
 
 The CI profile (`fuzz_settings()`) is derandomized with a modest number of examples;
 GRADCLI_FUZZ_EXAMPLES=N raises it on demand.
@@ -18,6 +25,7 @@ GRADCLI_FUZZ_EXAMPLES=N raises it on demand.
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -592,3 +600,269 @@ def torch_programs(draw: st.DrawFn) -> str:
     g.lines.append("s = (g * proj).sum()")
     g.lines.append("h, = torch.autograd.grad(s, [x])")
     return "\n".join(g.lines) + "\n"
+
+
+# ============================================================ the "Trust" classes
+# Small programs, one class of wrong answer users found each, valid Python + PyTorch, that
+# print what they compute (values, dtype, requires_grad and grad_fn names through the
+# tensor repr): the differential tests compare the printed text with PyTorch's.
+
+_DTYPES = ["torch.float32", "torch.float64", "torch.int64", "torch.bool"]
+
+
+def _values(draw: st.DrawFn, n: int, dtype: str) -> list[Any]:
+    if dtype == "torch.bool":
+        return draw(st.lists(st.booleans(), min_size=n, max_size=n))
+    if dtype == "torch.int64":
+        return draw(st.lists(st.integers(-5, 9), min_size=n, max_size=n))
+    return [v / 4 for v in draw(st.lists(st.integers(-12, 20), min_size=n, max_size=n))]
+
+
+@st.composite
+def tensor_literal(draw: st.DrawFn, shapes: tuple[Shape, ...] = ((), (3,), (2, 3), (1,),
+                                                                 (0,), (2, 1))) -> str:
+    """`torch.tensor(...)` of a random shape and dtype, requiring grad at random (floats)."""
+    shape = draw(st.sampled_from(shapes))
+    dtype = draw(st.sampled_from(_DTYPES))
+    n = 1
+    for k in shape:
+        n *= k
+    values = _values(draw, n, dtype)
+    data = _nest(values, shape) if n else "[" * len(shape) + "]" * len(shape)
+    rg = ", requires_grad=True" if "float" in dtype and draw(st.booleans()) else ""
+    dt = "" if dtype == "torch.float32" and draw(st.booleans()) else f", dtype={dtype}"
+    return f"torch.tensor({data}{dt}{rg})"
+
+
+BUILTIN_CALLS = ["sum(t)", "sum(t, {n})", "sum(t, start={n})", "sum(t, t)", "max(t)",
+                 "min(t)", "max(t, {n})", "min({n}, t)", "abs(t)", "pow(t, {k})",
+                 "pow({n}, t)", "pow(t, {k}, 5)", "round(t)", "round(t, 1)", "len(t)",
+                 "float(t)", "int(t)", "bool(t)", "sorted(t)", "sorted(t, reverse=True)",
+                 "any(t)", "all(t)", "list(t)", "divmod(t, {n})", "divmod({n}, t)",
+                 "tuple(t)", "max(t, key=abs)", "sum([t, t])", "sum(t) * 2", "abs(-t)",
+                 "sum(list(t))", "float(t) + 1", "int(t) // 2", "t.sum() + sum(t)",
+                 "len(list(t))", "max(list(t))", "sorted(list(t))"]
+
+
+@st.composite
+def builtin_programs(draw: st.DrawFn) -> str:
+    """Class (a): a bare Python built-in applied to a tensor, printed."""
+    t = draw(tensor_literal())
+    call = draw(st.sampled_from(BUILTIN_CALLS)).format(
+        n=draw(st.sampled_from(["0", "1", "2", "-1", "0.5", "2.5"])),
+        k=draw(st.sampled_from(["0", "1", "2", "3", "0.5", "-1"])))
+    return f"import torch\nt = {t}\nr = {call}\nprint(r)\n"
+
+
+# Building blocks of f(x) for the derivative towers: polynomial ones (the tower ends in
+# zeros, then None with allow_unused, or an error without it), and transcendental ones.
+TOWER_UNARY = ["{} ** 2", "{} ** 3", "torch.pow({}, 2)", "torch.square({})", "{0} * {0}",
+               "torch.relu({})", "torch.clamp({}, -1.0, 1.0)", "torch.maximum({}, c)",
+               "torch.tanh({})", "torch.sigmoid({})", "torch.exp({})", "{} * 3.0",
+               "{} + c", "torch.abs({})", "{}.sum()", "{}.mean()", "-{}", "{} / 2.0",
+               "torch.minimum({0}, {0} * 2.0)", "{}.sum() * c", "torch.sin({})"]
+
+
+@st.composite
+def tower_programs(draw: st.DrawFn) -> str:
+    """Class (b): grad of grad of ... (create_graph=True) past f's polynomial degree, each
+    level printed (values, requires_grad, grad_fn name)."""
+    shape = draw(st.sampled_from([(), (3,), (2,)]))
+    n = 1
+    for k in shape:
+        n *= k
+    xs = _nest(_values(draw, n, "torch.float64"), shape)
+    cs = _nest(_values(draw, n, "torch.float64"), shape)
+    expr = "x"
+    for _ in range(draw(st.integers(1, 3))):
+        expr = "(" + draw(st.sampled_from(TOWER_UNARY)).format(expr) + ")"
+    unused = draw(st.sampled_from(["", ", allow_unused=True"]))
+    levels = draw(st.integers(2, 6))
+    return (f"import torch\nx = torch.tensor({xs}, dtype=torch.float64, requires_grad=True)\n"
+            f"c = torch.tensor({cs}, dtype=torch.float64)\ny = {expr}\nprint(y)\n"
+            f"g = y\nfor k in range({levels}):\n"
+            f"    g, = torch.autograd.grad(g.sum(), x, create_graph=True{unused})\n"
+            "    print(k, g)\n"
+            "    if g is None:\n        break\n"
+            "    print(g.requires_grad, g.is_leaf)\n")
+
+
+@st.composite
+def reshape_programs(draw: st.DrawFn) -> str:
+    """Class (c): view/reshape/flatten/contiguous after transposes, permutes, expand,
+    step slicing; the values, grad_fn names, is_contiguous and errors printed."""
+    shape = draw(st.sampled_from([(2, 3), (3, 4), (2, 3, 2), (4,), (2, 2, 2)]))
+    n = 1
+    for k in shape:
+        n *= k
+    rg = draw(st.sampled_from(["", ".requires_grad_()"]))
+    dims = ", ".join(map(str, shape))
+    lines = ["import torch", f"x = torch.arange({n}.0).reshape({dims}){rg}", "v = x"]
+    cur = list(shape)
+    for _ in range(draw(st.integers(1, 3))):
+        kind = draw(st.integers(0, 5))
+        if kind == 0 and len(cur) >= 2:
+            i, j = draw(st.permutations(range(len(cur))))[:2]
+            lines.append(f"v = v.transpose({i}, {j})")
+            cur[i], cur[j] = cur[j], cur[i]
+        elif kind == 1 and len(cur) >= 2:
+            perm = draw(st.permutations(range(len(cur))))
+            lines.append(f"v = v.permute({', '.join(map(str, perm))})")
+            cur = [cur[p] for p in perm]
+        elif kind == 2 and len(cur) <= 3:
+            lines.append(f"v = v.unsqueeze(0).expand(2, {', '.join(['-1'] * len(cur))})")
+            cur = [2, *cur]
+        elif kind == 3:
+            d = draw(st.integers(0, len(cur) - 1))
+            lines.append(f"v = v[{':, ' * d}::2]")
+            cur[d] = (cur[d] + 1) // 2
+        elif kind == 4 and len(cur) == 2:
+            lines.append("v = v.t()")
+            cur.reverse()
+        else:
+            if len(cur) >= 2:
+                lines.append("v = v.mT")
+                cur[-1], cur[-2] = cur[-2], cur[-1]
+            else:  # an offset view
+                lines.append("v = v[1:]")
+                cur[0] = max(cur[0] - 1, 0)
+    total = 1
+    for k in cur:
+        total *= k
+    factors = [f for f in range(1, total + 1) if total % f == 0] or [1]  # empty: 0 elements
+    f = draw(st.sampled_from(factors))
+    target = draw(st.sampled_from([f"{f}, -1", "-1", f"-1, {f}", f"{f}, {total // f}",
+                                   f"{total}", f"{f}, 1, -1"]))
+    lines.append(draw(st.sampled_from(["print(v.shape)", "print(v.shape)",
+                                       "print(v.is_contiguous(), v.shape)"])))
+    final = draw(st.sampled_from([f"v.view({target})", f"v.reshape({target})", "v.flatten()",
+                                  "v.flatten(1)" if len(cur) >= 2 else "v.flatten(0)",
+                                  f"v.contiguous().view({target})", "v.contiguous()",
+                                  f"torch.reshape(v, ({target},))", "v.view(-1)",
+                                  f"v.view({target}).is_contiguous()",
+                                  f"v.reshape({target}).is_contiguous()",
+                                  f"v.reshape({target}).view(-1)", "v.flatten().view(-1)",
+                                  f"v.reshape({target}).sum(0)"]))
+    lines += [f"r = {final}", "print(r)"]
+    if rg and "is_contiguous" not in final:  # the gradient flows back through the views
+        lines += ["(r * torch.arange(r.numel()).reshape(r.shape)).sum().backward()",
+                  "print(x.grad)"]
+    return "\n".join(lines) + "\n"
+
+
+def _num(draw: st.DrawFn) -> str:
+    return draw(st.one_of(st.integers(-6, 6).map(str),
+                          st.integers(-60, 60).map(lambda v: repr(v / 10)),
+                          st.sampled_from(["0.1", "1e-3", "3.3", "-2.7", "1 / 3", "0.7"])))
+
+
+@st.composite
+def creation_programs(draw: st.DrawFn) -> str:
+    """Class (d): arange/linspace/logspace/full/eye values, printed exactly (tolist)."""
+    dt = draw(st.sampled_from(["", ", dtype=torch.float32", ", dtype=torch.float64"]))
+    kind = draw(st.integers(0, 4))
+    if kind == 0:
+        a, b = _num(draw), _num(draw)
+        step = draw(st.sampled_from(["0.1", "0.3", "1", "2", "0.25", "1 / 3", "0.7", "-0.3",
+                                     "-1", "0.05", "1.5"]))
+        call = draw(st.sampled_from([f"torch.arange({a}, {b}, {step}{dt})",
+                                     f"torch.arange({b}{dt})", f"torch.arange({a}, {b}{dt})"]))
+    elif kind == 1:
+        call = (f"torch.linspace({_num(draw)}, {_num(draw)}, "
+                f"{draw(st.integers(0, 12))}{dt})")
+    elif kind == 2:
+        base = draw(st.sampled_from(["", ", base=2", ", base=2.5", ", base=10.0", ", base=0.5"]))
+        call = (f"torch.logspace({_num(draw)}, {_num(draw)}, "
+                f"{draw(st.integers(0, 9))}{base}{dt})")
+    elif kind == 3:
+        shape = draw(st.sampled_from(["(3,)", "(2, 2)", "()", "[2]", "(1, 3)"]))
+        call = f"torch.full({shape}, {_num(draw)}{dt})"
+    else:
+        m = draw(st.sampled_from(["", ", 2", ", 4", ", 0"]))
+        call = f"torch.eye({draw(st.integers(0, 4))}{m}{dt})"
+    return f"import torch\nr = {call}\nprint(r.dtype, r.shape)\nprint(r.tolist())\nprint(r)\n"
+
+
+@dataclass(frozen=True)
+class CliCase:
+    """Class (e): a program that may call backward() itself, and a `--set x=...` of some
+    value form for its first binding of x (SPEC 2.1)."""
+
+    text: str  # the program (valid Python + PyTorch)
+    binding: str  # its first binding of x, a line of text
+    form: str  # that binding's form: tensor_rg, tensor, float, int, list
+    value: str | None  # the --set value as typed (None: no --set; "@value.json": a file)
+    json_text: str | None  # the content of value.json, for "@value.json"
+    oracle: str | None  # the binding with the value substituted as SPEC 2.1 says, as
+    # Python + PyTorch; None where SPEC 2.1 leaves the outcome open (a list given for a
+    # number, ...): then only the agreement between commands is checked
+    backwards: int  # how many y.backward() the program calls (2: must fail, exit 4)
+
+
+# (typed value, its Python value or None for an expression, kind)
+SET_VALUES: list[tuple[str, Any, str]] = [
+    ("2", 2, "number"), ("2.5", 2.5, "number"), ("-1", -1, "number"),
+    ("[1, 2, 3]", [1, 2, 3], "list"), ("[0.5, 1.5]", [0.5, 1.5], "list"),
+    ("[[1, 2], [3, 4]]", [[1, 2], [3, 4]], "nested"),
+    ("[[0.5], [-1.5]]", [[0.5], [-1.5]], "nested"),
+    ("torch.arange(3.0)", None, "expression"), ("torch.ones(2) * 3", None, "expression"),
+    ("2 + 1", 3, "expression"), ("torch.tensor([1.5, 2.5])", None, "expression"),
+    ("@value.json", [0.25, 4.0], "file"), ("@value.json", 1.75, "file"),
+    ("@value.json", [[1, 2]], "file"),
+]
+
+
+def _oracle_binding(form: str, dtype: str, value: str, python: Any) -> str | None:
+    if form in ("tensor_rg", "tensor"):
+        rg = form == "tensor_rg"
+        if python is None:  # a tensor expression: its value, the program's dtype and grad
+            return f"x = torch.as_tensor({value}, dtype={dtype}).detach().requires_grad_({rg})"
+        return f"x = torch.tensor({python!r}, dtype={dtype}, requires_grad={rg})"
+    if form == "float" and isinstance(python, (int, float)):
+        return f"x = {float(python)!r}"
+    if form == "int" and isinstance(python, int):
+        return f"x = {python!r}"
+    if form == "list" and isinstance(python, list):
+        return f"x = {python!r}"
+    return None
+
+
+def make_cli_case(form: str, dtype: str, backwards: int,
+                  value: tuple[str, Any, str] | None) -> CliCase:
+    """The class (e) case of a binding form, a dtype (for tensor forms), how many
+    y.backward() calls, and a SET_VALUES entry (None: no --set)."""
+    dt = "" if dtype == "torch.float32" else f", dtype={dtype}"
+    binding, use = {
+        "tensor_rg": (f"x = torch.tensor([1.0, 2.0]{dt}, requires_grad=True)",
+                      "x.double().sum()"),
+        "tensor": (f"x = torch.tensor([1.0, -2.0, 0.5]{dt})", "x.double().sum()"),
+        "float": ("x = 1.5", "torch.tensor(x, dtype=torch.float64).sum()"),
+        "int": ("x = 3", "torch.tensor(x, dtype=torch.float64).sum()"),
+        "list": ("x = [1.0, 2.0]", "torch.tensor(x, dtype=torch.float64).sum()"),
+    }[form]
+    lines = ["import torch", binding,
+             "w = torch.tensor([0.5, -1.0, 2.0], dtype=torch.float64, requires_grad=True)",
+             "print(x)", f"xs = {use}",
+             "y = (torch.sin(w) * w).sum() * (1 + xs * xs)"]
+    lines += ["y.backward()"] * backwards
+    if backwards:
+        lines.append("print(w.grad)")
+    lines.append("y")
+    text = "\n".join(lines) + "\n"
+    if value is None:
+        return CliCase(text, binding, form, None, None, binding, backwards)
+    typed, python, kind = value
+    json_text = json.dumps(python) if kind == "file" else None
+    oracle = _oracle_binding(form, dtype, typed, python)
+    return CliCase(text, binding, form, typed, json_text, oracle, backwards)
+
+
+@st.composite
+def cli_cases(draw: st.DrawFn) -> CliCase:
+    """Class (e): a program that calls backward() 0, 1 or 2 times (2: must fail), with a
+    --set of x in one of the SET_VALUES forms (or none) on a binding of each form."""
+    form = draw(st.sampled_from(["tensor_rg", "tensor", "float", "int", "list"]))
+    dtype = draw(st.sampled_from(["torch.float32", "torch.float64"]))
+    backwards = draw(st.sampled_from([0, 1, 1, 2]))
+    value = None if draw(st.integers(0, 5)) == 0 else draw(st.sampled_from(SET_VALUES))
+    return make_cli_case(form, dtype, backwards, value)
