@@ -120,12 +120,58 @@ def _fix(out: Any, rt: np.dtype) -> Any:
 
 
 add = _binary(np.add)
-sub = _binary(np.subtract)
+_sub = _binary(np.subtract)
 mul = _binary(np.multiply)
 maximum = _binary(np.maximum)
 minimum = _binary(np.minimum)
-floordiv = _binary(np.floor_divide)
-mod = _binary(np.remainder)
+_floordiv = _binary(np.floor_divide)
+_mod = _binary(np.remainder)
+
+_BOOL = np.dtype(np.bool_)
+
+
+def _is_bool(x: Any) -> bool:
+    return type(x) is bool or (type(x) is ndarray and x.dtype == _BOOL)
+
+
+def not_implemented(kernel: str, dtype: np.dtype) -> TorchError:
+    """PyTorch's error for a kernel that has no implementation for a dtype."""
+    return TorchError(f'"{kernel}" not implemented for \'{_scalar_name(dtype)}\'')
+
+
+def sub(a: Any, b: Any) -> Any:
+    """a - b; PyTorch refuses bool operands (numpy's words would differ)."""
+    if (type(a) is ndarray and a.dtype == _BOOL) or (type(b) is ndarray and b.dtype == _BOOL):
+        if _is_bool(a) and _is_bool(b):
+            raise TorchError("Subtraction, the `-` operator, with two bool tensors is not "
+                             "supported. Use the `^` or `logical_xor()` operator instead.")
+        raise TorchError("Subtraction, the `-` operator, with a bool tensor is not supported. "
+                         "If you are trying to invert a mask, use the `~` or `logical_not()` "
+                         "operator instead.")
+    return _sub(a, b)
+
+
+def _integer_division(kernel: Any, cpu_name: str):
+    def checked(a: Any, b: Any) -> Any:
+        # Integer division by zero is an error in PyTorch (floats give inf/nan); bools
+        # have no floor-division or remainder kernel.
+        if _same_type(a, b):
+            rt = a.dtype if type(a) is ndarray else b.dtype
+        else:
+            rt = result_type(a, b)
+        if rt.kind != "f":
+            if rt == _BOOL:
+                raise not_implemented(cpu_name, rt)
+            if not np.all(b):
+                raise TorchError("ZeroDivisionError")
+        return kernel(a, b)
+
+    checked.__name__ = kernel.__name__
+    return checked
+
+
+floordiv = _integer_division(_floordiv, "div_floor_cpu")
+mod = _integer_division(_mod, "remainder_cpu")
 
 
 def div(a: Any, b: Any) -> Any:
@@ -137,10 +183,24 @@ def div(a: Any, b: Any) -> Any:
 
 
 def pow(a: Any, b: Any) -> Any:
-    """Power with PyTorch's promotion (int ** negative int is an error)."""
+    """Power with PyTorch's promotion. An integer tensor to a negative Python integer is
+    an error; to a negative integer *tensor* exponent PyTorch computes 1/b^|e| in integers
+    (1 for base 1, ±1 for base -1, 0 otherwise), where numpy would raise."""
     rt = result_type(a, b)
-    if rt.kind in "iub" and np.any(np.asarray(b) < 0):
-        raise TorchError("Integers to negative integer powers are not allowed.")
+    if rt.kind in "iub":
+        if rt == _BOOL:
+            raise not_implemented("pow", rt)
+        if type(b) is not ndarray:
+            if b < 0:
+                raise TorchError("Integers to negative integer powers are not allowed.")
+        elif (b < 0).any():
+            base = np.asarray(_cast(a, rt))
+            e = _cast(b, rt)
+            neg = e < 0
+            out = np.power(base, np.where(neg, 0, e))
+            odd = (e % 2) != 0
+            inv = np.where(base == 1, 1, np.where(base == -1, np.where(odd, -1, 1), 0))
+            return np.asarray(np.where(neg, inv, out), dtype=rt)
     return np.asarray(np.power(_cast(a, rt), _cast(b, rt)), dtype=rt)
 
 
@@ -196,11 +256,15 @@ def neg(x: ndarray) -> Any:
 
 def relu(x: ndarray) -> Any:
     """max(x, 0), keeping the dtype."""
+    if x.dtype == _BOOL:
+        raise TorchError("Boolean inputs not supported for relu")
     return np.maximum(x, np.zeros((), x.dtype))
 
 
 def abs(x: ndarray) -> Any:
     """|x|."""
+    if x.dtype == _BOOL:
+        raise not_implemented("abs_cpu", x.dtype)
     return np.abs(x)
 
 
@@ -211,16 +275,22 @@ def sign(x: ndarray) -> Any:
 
 def floor(x: ndarray) -> Any:
     """Round down."""
+    if x.dtype == _BOOL:
+        raise not_implemented("floor_vml_cpu", x.dtype)
     return np.floor(x) if x.dtype.kind == "f" else x.copy()
 
 
 def ceil(x: ndarray) -> Any:
     """Round up."""
+    if x.dtype == _BOOL:
+        raise not_implemented("ceil_vml_cpu", x.dtype)
     return np.ceil(x) if x.dtype.kind == "f" else x.copy()
 
 
 def round(x: ndarray, decimals: int = 0) -> Any:
     """Round half to even, as PyTorch does."""
+    if x.dtype == _BOOL:
+        raise not_implemented("round_vml_cpu", x.dtype)
     return np.round(x, decimals) if x.dtype.kind == "f" else x.copy()
 
 
