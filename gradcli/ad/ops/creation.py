@@ -72,6 +72,15 @@ def dtypes_resolve(d: Any) -> np.dtype:
     raise GdRuntimeError(f"unknown dtype {d!r}")
 
 
+def set_default_dtype(d: Any) -> None:
+    """torch.set_default_dtype: the dtype of tensors made from Python floats (float32 or
+    float64). It lasts until the command ends (the Session restores the previous one)."""
+    dt = dtypes_resolve(d)
+    if dt.kind != "f":
+        raise GdRuntimeError("only floating-point types are supported as the default type")
+    dtypes.set_default_dtype(dtypes.name_of(dt))
+
+
 def zeros_like(x: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Zeros shaped like x."""
     a = _arr(x)
