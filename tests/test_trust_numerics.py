@@ -1,0 +1,262 @@
+"""Issue "Trust": numerics that must be PyTorch's, bit for bit or word for word.
+
+Integer arithmetic edge cases, printing under a float64 default dtype, range factories
+(arange, linspace) element for element, PyTorch's error messages where numpy's would
+surface, warnings on stderr, float32 reductions. Each test has literal expectations
+(PyTorch 2.13's output, copied) and, where PyTorch is installed, a differential check.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import random
+from typing import Any
+
+import numpy as np
+import pytest
+
+from gradcli.ad import ops
+from gradcli.ad.session import Session
+from gradcli.app import AppOptions, run
+from gradcli.errors import GdError
+from gradcli.source import Source
+
+try:
+    import torch
+except ImportError:  # pragma: no cover - the optional `compare` extra
+    torch = None
+
+needs_torch = pytest.mark.skipif(torch is None, reason="PyTorch not installed")
+
+
+def gd(text: str, **opts: Any) -> str:
+    """What a program prints under gradcli (an error as 'ERR message')."""
+    buf = io.StringIO()
+    try:
+        run(Source("p.gd", text), AppOptions(write=buf.write, **opts))
+    except GdError as e:
+        return buf.getvalue() + f"ERR {e.message}"
+    return buf.getvalue()
+
+
+def th(text: str) -> str:
+    """What the same program prints under PyTorch (an error as 'ERR message')."""
+    assert torch is not None
+    buf = io.StringIO()
+    prev = torch.get_default_dtype()
+    try:
+        with contextlib.redirect_stdout(buf):
+            exec(compile(text, "p.gd", "exec"), {"torch": torch})
+    except Exception as e:  # any PyTorch error is an expected outcome
+        return buf.getvalue() + f"ERR {e}"
+    finally:
+        torch.set_default_dtype(prev)
+    return buf.getvalue()
+
+
+# -- 1. integer and bool arithmetic ------------------------------------------------------
+
+ZERO_DIV = "ERR ZeroDivisionError"
+BOOL_SUB1 = ("ERR Subtraction, the `-` operator, with a bool tensor is not supported. If you "
+             "are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+BOOL_SUB2 = ("ERR Subtraction, the `-` operator, with two bool tensors is not supported. Use "
+             "the `^` or `logical_xor()` operator instead.")
+NEG_POW = "ERR Integers to negative integer powers are not allowed."
+
+INTEGER_CASES = [
+    ("print(torch.tensor(1) // 0)", ZERO_DIV),
+    ("print(torch.tensor([1, 2]) % 0)", ZERO_DIV),
+    ("print(torch.tensor([1, 2]) // torch.tensor([0, 1]))", ZERO_DIV),
+    ("print(7 // torch.tensor([0]))", ZERO_DIV),
+    ("x = torch.tensor([1, 2])\nx //= 0\nprint(x)", ZERO_DIV),
+    ("x = torch.tensor([1, 2])\nx %= 0\nprint(x)", ZERO_DIV),
+    ("print(torch.tensor([1, 2]) // torch.tensor([True, False]))", ZERO_DIV),
+    ("print(torch.tensor([1.0, -1.0]) // 0)", "tensor([inf, -inf])\n"),
+    ("print(torch.tensor([1.0, -1.0, 0.0]) % 0)", "tensor([nan, nan, nan])\n"),
+    ("print(torch.tensor([-7, 7, -7, 7]) // torch.tensor([2, -2, -2, 2]))",
+     "tensor([-4, -4,  3,  3])\n"),
+    ("print(torch.tensor([-7, 7, -7, 7]) % torch.tensor([2, -2, -2, 2]))",
+     "tensor([ 1, -1, -1,  1])\n"),
+    ("print(-5 % torch.tensor([3]))", "tensor([1])\n"),
+    ("print(torch.tensor(9223372036854775807) + 1)", "tensor(-9223372036854775808)\n"),
+    ("print(torch.tensor([3]) ** 40)", "tensor([-6289078614652622815])\n"),
+    ("print(torch.tensor(-9223372036854775808) // -1)", "tensor(-9223372036854775808)\n"),
+    ("print(torch.tensor([2]) ** -1)", NEG_POW),
+    ("print(torch.tensor([0]) ** -1)", NEG_POW),
+    ("print(torch.tensor([True]) ** -1)", NEG_POW),
+    ("print(torch.tensor([0, 1, -1, 2]) ** torch.tensor([-1]))", "tensor([ 0,  1, -1,  0])\n"),
+    ("print(torch.tensor([-1, -1]) ** torch.tensor([-2, -3]))", "tensor([ 1, -1])\n"),
+    ("print(2 ** torch.tensor([-1]))", "tensor([0])\n"),
+    ("print(torch.tensor([2]) ** -1.0)", "tensor([0.5000])\n"),
+    ("print(torch.tensor([1, 2]) / torch.tensor([2, 0]))", "tensor([0.5000,    inf])\n"),
+    ("print(torch.tensor([True, True]) + torch.tensor([True, False]))",
+     "tensor([True, True])\n"),
+    ("print(torch.tensor([True, False]) ** 2)", "tensor([1, 0])\n"),
+    ("print(torch.tensor([True, False]) % 2)", "tensor([1, 0])\n"),
+    ("print(torch.tensor([True]) / torch.tensor([True]))", "tensor([1.])\n"),
+    ("print(-torch.tensor([True]))",
+     "ERR Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
+     "to invert a mask, use the `~` or `logical_not()` operator instead."),
+    ("print(torch.tensor([True]) - torch.tensor([True]))", BOOL_SUB2),
+    ("print(torch.tensor([True]) - True)", BOOL_SUB2),
+    ("print(torch.tensor([True]) - 1)", BOOL_SUB1),
+    ("print(1 - torch.tensor([True]))", BOOL_SUB1),
+    ("print(torch.tensor([1]) - torch.tensor([True]))", BOOL_SUB1),
+    ("print(torch.tensor([True]) // torch.tensor([True]))",
+     "ERR \"div_floor_cpu\" not implemented for 'Bool'"),
+    ("print(torch.tensor([True]) % torch.tensor([True]))",
+     "ERR \"remainder_cpu\" not implemented for 'Bool'"),
+    ("print(torch.tensor([True]) ** torch.tensor([True]))",
+     "ERR \"pow\" not implemented for 'Bool'"),
+    ("print(torch.tensor([True]).abs())", "ERR \"abs_cpu\" not implemented for 'Bool'"),
+    ("print(torch.tensor([True]).floor())", "ERR \"floor_vml_cpu\" not implemented for 'Bool'"),
+    ("print(torch.tensor([True]).relu())", "ERR Boolean inputs not supported for relu"),
+]
+
+
+@pytest.mark.parametrize(("prog", "expected"), INTEGER_CASES)
+def test_integer_and_bool_arithmetic(prog: str, expected: str) -> None:
+    assert gd(prog) == expected
+    if torch is not None:
+        assert th(prog) == expected
+
+
+# -- 2. the default dtype decides which dtype printing leaves out ---------------------------
+
+F64_PROG = """torch.set_default_dtype(torch.float64)
+print(torch.tensor([1.5, 2.0]))
+print(torch.tensor([1.5]).float())
+print(torch.get_default_dtype())
+print(torch.zeros(0))
+print(torch.zeros(0, dtype=torch.float32))
+print(torch.ones(2, 0).long())
+print(torch.tensor(1) / 2)
+print(torch.tensor([1.0], requires_grad=True) * 2)
+"""
+F64_OUT = """tensor([1.5000, 2.0000])
+tensor([1.5000], dtype=torch.float32)
+torch.float64
+tensor([])
+tensor([], dtype=torch.float32)
+tensor([], size=(2, 0), dtype=torch.int64)
+tensor(0.5000)
+tensor([2.], grad_fn=<MulBackward0>)
+"""
+
+
+def test_set_default_dtype_printing() -> None:
+    assert gd(F64_PROG) == F64_OUT
+    if torch is not None:
+        assert th(F64_PROG) == F64_OUT
+    # The program's setting ends with the command.
+    assert gd("print(torch.tensor([1.5]).double())") == "tensor([1.5000], dtype=torch.float64)\n"
+
+
+def test_dtype_flag_is_the_default_dtype() -> None:
+    prog = "print(torch.tensor([1.5]))\nprint(torch.tensor([1.5]).float())\n"
+    assert gd(prog, dtype="float64") == (
+        "tensor([1.5000])\ntensor([1.5000], dtype=torch.float32)\n")
+
+
+def test_set_default_dtype_refuses_integers() -> None:
+    assert gd("torch.set_default_dtype(torch.int64)") == (
+        "ERR only floating-point types are supported as the default type")
+
+
+# -- 3. range factories, bit for bit -------------------------------------------------------
+
+def _bits(a: np.ndarray) -> np.ndarray:
+    return a.view(np.uint32 if a.dtype == np.float32 else np.uint64)
+
+
+def test_arange_literal() -> None:
+    x = ops.arange(-8.0, 8.0, 0.1)
+    assert x.shape == (160,)
+    assert float(x.array[80]) == float(np.float32(4.440892098500626e-16))
+    assert gd("print(torch.arange(-8.0, 8.0, 0.1)[80])") == "tensor(4.4409e-16)\n"
+    assert float(ops.arange(-8.0, 8.0, 0.1, dtype="float64").array[6]) == -7.3999999999999995
+
+
+def _range_cases(seed: int, count: int) -> list[tuple[float, float, float]]:
+    rng = random.Random(seed)
+    out = [(-8.0, 8.0, 0.1), (0.0, 1.0, 0.1), (5.0, 0.0, -0.7), (-3.0, 3.0, 0.25)]
+    while len(out) < count:
+        start = round(rng.uniform(-10, 10), rng.randint(0, 3))
+        step = round(rng.choice([-1, 1]) * rng.uniform(0.001, 2), rng.randint(1, 4))
+        if step == 0:
+            continue
+        end = start + step * rng.randint(1, 3000) + (rng.random() - 0.5) * step
+        out.append((start, end, step))
+    return out
+
+
+@needs_torch
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_arange_bits_vs_torch(dtype: str) -> None:
+    for start, end, step in _range_cases(0, 300):
+        ours = ops.arange(start, end, step, dtype=dtype).array
+        theirs = torch.arange(start, end, step, dtype=getattr(torch, dtype)).numpy()
+        assert ours.shape == theirs.shape, (start, end, step)
+        assert (_bits(ours) == _bits(theirs)).all(), (start, end, step)
+
+
+@needs_torch
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64"])
+def test_linspace_bits_vs_torch(dtype: str) -> None:
+    rng = random.Random(1)
+    for _ in range(300):
+        start = round(rng.uniform(-100, 100), rng.randint(0, 4))
+        end = round(rng.uniform(-100, 100), rng.randint(0, 4))
+        steps = rng.choice([0, 1, 2, 3, 5, 7, 10, 16, 17, 33, 100, 101, 257, rng.randint(2, 5000)])
+        ours = ops.linspace(start, end, steps, dtype=dtype).array
+        theirs = torch.linspace(start, end, steps, dtype=getattr(torch, dtype)).numpy()
+        assert ours.shape == theirs.shape
+        if dtype == "int64":
+            assert (ours == theirs).all(), (start, end, steps)
+        else:
+            assert (_bits(ours) == _bits(theirs)).all(), (start, end, steps)
+
+
+def test_linspace_literal() -> None:
+    assert gd("print(torch.linspace(-3, 10, 7, dtype=torch.int64))") == (
+        "tensor([-3,  0,  1,  3,  5,  7, 10])\n")
+    a = ops.linspace(0.0, 1.0, 5).array
+    assert a.tolist() == [0.0, 0.25, 0.5, 0.75, 1.0]
+
+
+RANGE_CASES = [
+    ("print(torch.arange(0.5, 5, dtype=torch.int64))", "tensor([0, 1, 2, 3, 4])\n"),
+    ("print(torch.arange(-0.5, 5, 1.5, dtype=torch.int64))", "tensor([0, 1, 2, 3, 4])\n"),
+    ("print(torch.arange(0, 5, 0.5, dtype=torch.int64))", "ERR step must be nonzero"),
+    ("print(torch.arange(10, 0, -3))", "tensor([10,  7,  4,  1])\n"),
+    ("print(torch.arange(10, 0, 3))",
+     "ERR upper bound and lower bound inconsistent with step sign"),
+    ("print(torch.arange(1, 1))", "tensor([], dtype=torch.int64)\n"),
+    ("print(torch.arange(5, dtype=torch.bool))", "ERR \"arange_cpu\" not implemented for 'Bool'"),
+    ("print(torch.arange(0, float('inf')))", "ERR unsupported range: 0 -> inf"),
+    ("print(torch.linspace(0, 1, 0))", "tensor([])\n"),
+    ("print(torch.linspace(0, 1, -1))", "ERR number of steps must be non-negative"),
+    ("print(torch.linspace(2, 1, 1))", "tensor([2.])\n"),
+    ("print(torch.linspace(0, 1, 5, dtype=torch.bool))",
+     "ERR \"linspace_cpu\" not implemented for 'Bool'"),
+    ("print(torch.full((2,), 1.5, dtype=torch.int64))", "tensor([1, 1])\n"),
+    ("print(torch.full((2,), True))", "tensor([True, True])\n"),
+    ("print(torch.eye(2, 3, dtype=torch.int64))", "tensor([[1, 0, 0],\n        [0, 1, 0]])\n"),
+]
+
+
+@pytest.mark.parametrize(("prog", "expected"), RANGE_CASES)
+def test_range_factories(prog: str, expected: str) -> None:
+    assert gd(prog) == expected
+    if torch is not None:
+        assert th(prog) == expected
+
+
+def test_random_draws_unaffected() -> None:
+    # torch.manual_seed(0); torch.rand(3) / torch.randn(2, dtype=torch.float64)
+    with Session(seed=0):
+        assert ops.rand(3).array.tolist() == [
+            0.49625658988952637, 0.7682217955589294, 0.08847743272781372]
+    with Session(seed=0, dtype="float64"):
+        assert ops.randn(2).array.tolist() == [1.5409961082440433, -0.2934289057609464]
