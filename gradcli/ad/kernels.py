@@ -6,6 +6,7 @@ nothing of autograd. Arguments are numpy arrays or Python numbers (constants).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -136,7 +137,7 @@ def _is_bool(x: Any) -> bool:
 
 def not_implemented(kernel: str, dtype: np.dtype) -> TorchError:
     """PyTorch's error for a kernel that has no implementation for a dtype."""
-    return TorchError(f'"{kernel}" not implemented for \'{_scalar_name(dtype)}\'')
+    return TorchError(f'"{kernel}" not implemented for \'{scalar_name(dtype)}\'')
 
 
 def sub(a: Any, b: Any) -> Any:
@@ -299,10 +300,14 @@ def clamp(x: ndarray, min: Any = None, max: Any = None) -> Any:
     if min is None and max is None:
         raise TorchError("torch.clamp: At least one of 'min' or 'max' must not be None")
     out = x
-    if min is not None:
-        out = np.maximum(out, min)
-    if max is not None:
-        out = np.minimum(out, max)
+    try:
+        if min is not None:
+            out = np.maximum(out, min)
+        if max is not None:
+            out = np.minimum(out, max)
+    except ValueError:
+        bounds = [b for b in (min, max) if b is not None]
+        raise TorchError(broadcast_message_all([x, *bounds]) or "clamp: bad shapes") from None
     if out is x:
         out = x.copy()
     return out.astype(result_type(x, min if min is not None else max), copy=False)
@@ -386,8 +391,19 @@ def isfinite(x: ndarray) -> Any:
     return np.isfinite(x)
 
 
+def _check_arg_reduction(x: ndarray, dim: int | None, name: str) -> None:
+    if x.size:
+        return
+    if dim is None:
+        raise TorchError(
+            f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
+    if x.ndim and x.shape[dim] == 0:
+        raise TorchError(f"{name}(): Expected reduction dim {dim} to have non-zero size.")
+
+
 def argmax(x: ndarray, dim: int | None = None, keepdim: bool = False) -> Any:
     """Index of the maximum (flattened when dim is None)."""
+    _check_arg_reduction(x, dim, "argmax")
     if dim is None:
         return np.asarray(np.argmax(x), dtype=np.int64)
     return np.argmax(x, axis=dim, keepdims=keepdim).astype(np.int64)
@@ -395,6 +411,7 @@ def argmax(x: ndarray, dim: int | None = None, keepdim: bool = False) -> Any:
 
 def argmin(x: ndarray, dim: int | None = None, keepdim: bool = False) -> Any:
     """Index of the minimum (flattened when dim is None)."""
+    _check_arg_reduction(x, dim, "argmin")
     if dim is None:
         return np.asarray(np.argmin(x), dtype=np.int64)
     return np.argmin(x, axis=dim, keepdims=keepdim).astype(np.int64)
@@ -427,10 +444,11 @@ def mean(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
     if x.dtype.kind != "f":
         raise TorchError(
             "mean(): could not infer output dtype. Input dtype must be either a floating "
-            f"point or complex dtype. Got: {_scalar_name(x.dtype)}"
+            f"point or complex dtype. Got: {scalar_name(x.dtype)}"
         )
-    if x.size == 0 and dim is None:
-        return np.asarray(np.nan, dtype=x.dtype)
+    if x.size == 0:  # 0/0 for each output element, as PyTorch (numpy would warn)
+        total = _sum(x, axis=_axis(dim), keepdims=keepdim, dtype=x.dtype)
+        return np.full(np.shape(total), np.nan, dtype=x.dtype)
     return np.mean(x, axis=_axis(dim), keepdims=keepdim, dtype=x.dtype)
 
 
@@ -445,11 +463,16 @@ def _check_reduced_sizes(x: ndarray, dim: Any, name: str) -> None:
     if x.size:
         return
     if dim is None:
-        raise TorchError(
-            f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
+        raise TorchError(empty_reduction_message(name))
     for d in (dim,) if type(dim) is int else dim:
         if x.ndim and x.shape[d] == 0:
             raise TorchError(f"a{name}(): Expected reduction dim {d} to have non-zero size.")
+
+
+def empty_reduction_message(name: str) -> str:
+    """PyTorch's error for max()/min()/amax()/amin() of an empty tensor without a dim."""
+    return (f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+            "Specify the reduction dim with the 'dim' argument.")
 
 
 def amax(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
@@ -469,7 +492,7 @@ def norm(x: ndarray, p: float = 2.0, dim: Any = None, keepdim: bool = False) -> 
     if x.dtype.kind != "f":
         raise TorchError(
             "linalg.vector_norm: Expected a floating point or complex tensor as input. "
-            f"Got {_scalar_name(x.dtype)}"
+            f"Got {scalar_name(x.dtype)}"
         )
     ax = _axis(dim)
     if p == 2:
@@ -505,6 +528,8 @@ def logsumexp(x: ndarray, dim: Any, keepdim: bool = False) -> Any:
     if x.dtype.kind != "f":
         x = x.astype(dtypes.default_dtype())
     ax = _axis(dim)
+    if x.size == 0:  # the sum of no exponentials: log 0
+        return np.log(_sum(np.exp(x), axis=ax, keepdims=keepdim))
     m = np.amax(x, axis=ax, keepdims=True)
     m = np.where(np.isfinite(m), m, 0)
     out = np.log(np.sum(np.exp(x - m), axis=ax, keepdims=True)) + m
@@ -515,6 +540,8 @@ def softmax(x: ndarray, dim: int) -> Any:
     """Softmax along dim, stable."""
     if x.dtype.kind != "f":
         x = x.astype(dtypes.default_dtype())
+    if x.size == 0:
+        return x.copy()
     e = np.exp(x - np.amax(x, axis=dim, keepdims=True))
     return e / np.sum(e, axis=dim, keepdims=True)
 
@@ -523,6 +550,8 @@ def log_softmax(x: ndarray, dim: int) -> Any:
     """log(softmax(x)) along dim, stable."""
     if x.dtype.kind != "f":
         x = x.astype(dtypes.default_dtype())
+    if x.size == 0:
+        return x.copy()
     s = x - np.amax(x, axis=dim, keepdims=True)
     return s - np.log(np.sum(np.exp(s), axis=dim, keepdims=True))
 
@@ -540,8 +569,19 @@ def expand(x: ndarray, shape: tuple[int, ...]) -> Any:
     try:
         np.copyto(out, x)  # 0.4 us against 2.3 for np.broadcast_to(x, shape).copy()
     except ValueError:
-        return np.broadcast_to(x, shape).copy()  # numpy's own message for a bad shape
+        raise TorchError(expand_message(x.shape, shape) or "expand: bad shape") from None
     return out
+
+
+def expand_message(have: tuple[int, ...], target: tuple[int, ...]) -> str | None:
+    """PyTorch's message when a tensor of shape `have` cannot be expanded to `target`."""
+    lead = len(target) - len(have)
+    for i, (t, h) in enumerate(zip(target[lead:], have, strict=False)):
+        if t != h and h != 1:
+            return (f"The expanded size of the tensor ({t}) must match the existing size ({h}) "
+                    f"at non-singleton dimension {i + lead}.  Target sizes: {list(target)}.  "
+                    f"Tensor sizes: {list(have)}")
+    return None
 
 
 def sum_to(x: ndarray, shape: tuple[int, ...]) -> Any:
@@ -571,6 +611,12 @@ def squeeze(x: ndarray, dim: Any = None) -> Any:
     if dim is None:
         return np.squeeze(x)
     dims = (dim,) if type(dim) is int else tuple(dim)
+    n = x.ndim
+    for d in dims:
+        if not (-n <= d < n if n else d in (-1, 0)):
+            lo, hi = (-1, 0) if n == 0 else (-n, n - 1)
+            raise TorchError(f"Dimension out of range (expected to be in range of [{lo}, {hi}], "
+                             f"but got {d})")
     dims = tuple(d for d in dims if x.ndim and x.shape[d] == 1)
     return np.squeeze(x, axis=dims) if dims else x.view()
 
@@ -584,24 +630,36 @@ def unsqueeze(x: ndarray, dim: int) -> Any:
 
 
 def cat(*xs: ndarray, dim: int = 0) -> Any:
-    """Concatenate along dim."""
-    first = xs[0].shape
-    for k, x in enumerate(xs[1:], 1):
-        if x.ndim == len(first) and x.ndim:
-            d = dim % x.ndim
-            for i, (a, b) in enumerate(zip(first, x.shape, strict=True)):
-                if i != d and a != b:
-                    raise TorchError(
-                        f"Sizes of tensors must match except in dimension {d}. Expected size "
-                        f"{a} but got size {b} for tensor number {k} in the list.")
+    """Concatenate along dim (checked in PyTorch's order, with its messages)."""
+    for k, x in enumerate(xs):
+        if x.ndim == 0:
+            raise TorchError(f"zero-dimensional tensor (at position {k}) cannot be concatenated")
     rt = xs[0].dtype
     for x in xs[1:]:
         rt = result_type(np.empty((1,), rt), x) if x.dtype != rt else rt
-    return np.concatenate([_cast(x, rt) for x in xs], axis=dim)
+    # PyTorch skips 1-D empty tensors (the legacy empty shape) when others are not.
+    parts = [x for x in xs if not (x.ndim == 1 and x.shape[0] == 0)] or list(xs[:1])
+    first = parts[0].shape
+    for k, x in enumerate(parts[1:], 1):
+        if x.ndim != len(first):
+            raise TorchError("Tensors must have same number of dimensions: got "
+                             f"{len(first)} and {x.ndim}")
+        d = dim % x.ndim
+        for i, (a, b) in enumerate(zip(first, x.shape, strict=True)):
+            if i != d and a != b:
+                raise TorchError(
+                    f"Sizes of tensors must match except in dimension {d}. Expected size "
+                    f"{a} but got size {b} for tensor number {k} in "
+                    "the list.")
+    return np.concatenate([_cast(x, rt) for x in parts], axis=dim)
 
 
 def stack(*xs: ndarray, dim: int = 0) -> Any:
     """Stack along a new dim."""
+    for k, x in enumerate(xs[1:], 1):
+        if x.shape != xs[0].shape:
+            raise TorchError("stack expects each tensor to be equal size, but got "
+                             f"{list(xs[0].shape)} at entry 0 and {list(x.shape)} at entry {k}")
     rt = xs[0].dtype
     for x in xs[1:]:
         rt = result_type(np.empty((1,), rt), x) if x.dtype != rt else rt
@@ -628,8 +686,21 @@ def index_add_into(g: ndarray, shape: tuple[int, ...], index: Any) -> Any:
 def index_put(x: ndarray, value: Any, index: Any) -> Any:
     """A copy of x with x[index] = value."""
     out = x.copy()
-    out[index] = value
+    assign(out, index, value)
     return out
+
+
+def assign(x: ndarray, index: Any, value: Any) -> None:
+    """x[index] = value in place, failing with PyTorch's words."""
+    try:
+        x[index] = value
+    except ValueError:
+        target = x[index].shape
+        raise TorchError(expand_message(np.shape(value), target) or
+                         f"shape mismatch: value of shape {list(np.shape(value))} cannot be "
+                         f"assigned to an indexed tensor of shape {list(target)}") from None
+    except IndexError as e:
+        raise TorchError(failure_message("index_put", [x], {}, e)) from None
 
 
 def diag(x: ndarray, diagonal: int = 0) -> Any:
@@ -658,7 +729,7 @@ def _check_float_match(a: ndarray, b: ndarray, what: str) -> None:
     if a.dtype != b.dtype:
         raise TorchError(
             f"expected {what} to have the same dtype, but got: "
-            f"{_scalar_name(a.dtype)} != {_scalar_name(b.dtype)}"
+            f"{scalar_name(a.dtype)} != {scalar_name(b.dtype)}"
         )
 
 
@@ -718,6 +789,10 @@ def matmul(a: ndarray, b: ndarray) -> Any:
             f"[{a.shape[0] if a.ndim > 2 else 1}, {a.shape[-1]}] but got: "
             f"[{b.shape[0] if b.ndim > 2 else 1}, {b.shape[-2] if b.ndim > 1 else b.shape[-1]}]."
         )
+    if a.ndim > 2 or b.ndim > 2:
+        msg = broadcast_message(_Shape(a.shape[:-2]), _Shape(b.shape[:-2] if b.ndim > 1 else ()))
+        if msg is not None:
+            raise TorchError(msg)
     return np.matmul(a, b)
 
 
@@ -754,7 +829,7 @@ def nll_loss(logp: ndarray, target: ndarray, reduction: str = "mean") -> Any:
     """Negative log-likelihood of class indices, rows of logp (N, C) or (C,)."""
     if target.dtype.kind not in "iu":
         raise TorchError(
-            f"expected scalar type Long but found {_scalar_name(target.dtype)}"
+            f"expected scalar type Long but found {scalar_name(target.dtype)}"
         )
     picked = _pick(logp, target)
     return _reduce(-picked, reduction)
@@ -780,10 +855,70 @@ def nll_index(logp_shape: tuple[int, ...], target: ndarray) -> Any:
     return (np.arange(logp_shape[0]), target)
 
 
-def _scalar_name(dtype: np.dtype) -> str:
+def scalar_name(dtype: np.dtype) -> str:
+    """PyTorch's scalar-type name of a dtype (Float, Double, Long, Bool)."""
     return {"float32": "Float", "float64": "Double", "int64": "Long", "bool": "Bool"}.get(
         dtypes.name_of(dtype), str(dtype)
     )
+
+
+def broadcast_message_all(operands: list[Any]) -> str | None:
+    """PyTorch's message when operands (in argument order) do not broadcast together: it
+    folds the shapes left to right, so "tensor a" is the shape broadcast so far."""
+    shape: tuple[int, ...] | None = None
+    for x in operands:
+        s = np.shape(x)
+        if shape is None:
+            shape = s
+            continue
+        msg = broadcast_message(_Shape(shape), _Shape(s))
+        if msg is not None:
+            return msg
+        shape = np.broadcast_shapes(shape, s)
+    return None
+
+
+class _Shape:
+    """Something np.shape reads a shape from, without allocating an array."""
+
+    __slots__ = ("shape",)
+
+    def __init__(self, shape: tuple[int, ...]) -> None:
+        self.shape = shape
+
+
+_NUMPY_INDEX = re.compile(r"index (-?\d+) is out of bounds for axis (\d+) with size (\d+)")
+_NUMPY_MASK = re.compile(r"boolean index did not match indexed array along (?:axis|dimension) "
+                         r"(\d+); size of (?:axis|dimension) is (\d+) but size of corresponding "
+                         r"boolean (?:axis|dimension) is (\d+)")
+
+
+def failure_message(name: str, arrays: list[Any], params: dict[str, Any], exc: Exception) -> str:
+    """PyTorch's words for a numpy failure inside a kernel (numpy's never reach a user):
+    broadcasting, indices out of range, masks of the wrong shape, repeated dims."""
+    text = str(exc)
+    if "broadcast" in text:
+        msg = broadcast_message_all([a for a in arrays if type(a) is ndarray or
+                                     isinstance(a, (int, float, bool))])
+        if msg is not None:
+            return msg
+    m = _NUMPY_INDEX.search(text)
+    if m:
+        return f"index {m[1]} is out of bounds for dimension {m[2]} with size {m[3]}"
+    m = _NUMPY_MASK.search(text)
+    if m:
+        return (f"The shape of the mask [{m[3]}] at index {m[1]} does not match the shape of "
+                f"the indexed tensor [{m[2]}] at index {m[1]}")
+    if "duplicate value in 'axis'" in text or "repeated axis" in text:
+        if name == "permute":
+            return "permute(): duplicate dims are not allowed."
+        dim = params.get("dim")
+        ndim = arrays[0].ndim if arrays and type(arrays[0]) is ndarray else 0
+        dims = [d % ndim if ndim else d for d in (dim if isinstance(dim, (tuple, list)) else ())]
+        dup = next((d for i, d in enumerate(dims) if d in dims[:i]), None)
+        if dup is not None:
+            return f"dim {dup} appears multiple times in the list of dims"
+    return f"{name}: {text}" if text else f"{name} failed ({type(exc).__name__})"
 
 
 def broadcast_message(a: Any, b: Any) -> str | None:

@@ -247,6 +247,7 @@ def _torch_functions() -> dict[str, Callable[..., Any]]:
     fns["is_tensor"] = _is_tensor
     fns["get_default_dtype"] = _get_default_dtype
     fns["set_default_dtype"] = ops.set_default_dtype
+    fns["nonzero"] = ops.nonzero
     fns["no_grad"] = no_grad
     fns["enable_grad"] = enable_grad
     fns["set_grad_enabled"] = _grad_enabled_ctx

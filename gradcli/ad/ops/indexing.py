@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from gradcli.ad import kernels as K
 from gradcli.ad.graph import Tensor
 from gradcli.ad.inplace import record_inplace
 from gradcli.ad.ops.creation import _arr, _unwrap_list
@@ -48,7 +49,8 @@ def normalize_index(index: Any) -> tuple[Any, bool]:
         elif isinstance(p, slice):
             out.append(slice(_sl(p.start), _sl(p.stop), _sl(p.step)))
             if p.step is not None and _sl(p.step) <= 0:
-                raise GdRuntimeError("step must be greater than zero")
+                raise GdRuntimeError("slice step cannot be zero" if _sl(p.step) == 0 else
+                                     "step must be greater than zero")
         else:
             raise GdRuntimeError(
                 "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables "
@@ -77,7 +79,8 @@ def _index_kind(index: tuple[Any, ...], advanced: bool) -> str:
 
 
 def _check_index(x: Tensor, index: tuple[Any, ...]) -> None:
-    dim = 0
+    dim = 0  # the dim of x the next index part applies to
+    added = 0  # dims None inserted before it (PyTorch's messages count them)
     shape = x.shape
     for p in index:
         if p is Ellipsis:
@@ -85,14 +88,15 @@ def _check_index(x: Tensor, index: tuple[Any, ...]) -> None:
                 if Ellipsis in index else dim
             continue
         if p is None:
+            added += 1
             continue
         if isinstance(p, (int, np.integer)) and not isinstance(p, bool):
             if dim >= len(shape):
                 raise GdRuntimeError(
                     f"too many indices for tensor of dimension {len(shape)}")
             if not -shape[dim] <= p < shape[dim]:
-                raise GdRuntimeError(
-                    f"index {p} is out of bounds for dimension {dim} with size {shape[dim]}")
+                raise GdRuntimeError(f"index {p} is out of bounds for dimension {dim + added} "
+                                     f"with size {shape[dim]}")
         if isinstance(p, np.ndarray) and p.dtype == np.bool_:
             dim += p.ndim
         else:
@@ -145,7 +149,7 @@ def setitem(x: Tensor, index: Any, value: Any) -> None:
         record_inplace(x, index_put(x, v, idx, kind))
         return
     try:
-        x.array[idx] = _arr(v)
-    except ValueError as e:
-        raise GdRuntimeError(f"shape mismatch: {e}") from None
+        K.assign(x.array, idx, _arr(v))
+    except K.TorchError as e:
+        raise GdRuntimeError(str(e)) from None
     x._vc[0] += 1
