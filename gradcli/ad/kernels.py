@@ -623,6 +623,9 @@ def squeeze(x: ndarray, dim: Any = None) -> Any:
 
 def unsqueeze(x: ndarray, dim: int) -> Any:
     """Insert a size-1 dim."""
+    if not -x.ndim - 1 <= dim <= x.ndim:
+        raise TorchError(f"Dimension out of range (expected to be in range of [{-x.ndim - 1}, "
+                         f"{x.ndim}], but got {dim})")
     if 0 <= dim <= x.ndim:
         # What np.expand_dims does (a view), without its axis normalisation (5x slower).
         return x.reshape((*x.shape[:dim], 1, *x.shape[dim:]))
@@ -696,9 +699,11 @@ def assign(x: ndarray, index: Any, value: Any) -> None:
         x[index] = value
     except ValueError:
         target = x[index].shape
-        raise TorchError(expand_message(np.shape(value), target) or
-                         f"shape mismatch: value of shape {list(np.shape(value))} cannot be "
-                         f"assigned to an indexed tensor of shape {list(target)}") from None
+        advanced = any(type(p) is ndarray for p in (index if type(index) is tuple else (index,)))
+        raise TorchError(
+            (None if advanced else expand_message(np.shape(value), target)) or
+            f"shape mismatch: value tensor of shape {list(np.shape(value))} cannot be broadcast "
+            f"to indexing result of shape {list(target)}") from None
     except IndexError as e:
         raise TorchError(failure_message("index_put", [x], {}, e)) from None
 
@@ -725,19 +730,48 @@ def diag_embed_like(v: ndarray, shape: tuple[int, int], diagonal: int = 0) -> An
 
 # -- linear algebra -------------------------------------------------------------------
 
-def _check_float_match(a: ndarray, b: ndarray, what: str) -> None:
+_C_NAMES = {"float32": "float", "float64": "double", "int64": "long int", "bool": "bool"}
+
+
+def _check_mm_dtypes(a: ndarray, b: ndarray) -> None:
     if a.dtype != b.dtype:
         raise TorchError(
-            f"expected {what} to have the same dtype, but got: "
-            f"{scalar_name(a.dtype)} != {scalar_name(b.dtype)}"
-        )
+            "expected m1 and m2 to have the same dtype, but got: "
+            f"{_C_NAMES[dtypes.name_of(a.dtype)]} != {_C_NAMES[dtypes.name_of(b.dtype)]}")
+
+
+def _check_mv_dtypes(a: ndarray, v: ndarray) -> None:
+    if a.dtype != v.dtype:
+        raise TorchError(
+            "addmv input tensors must have the same dtype, but got "
+            f"{scalar_name(v.dtype)}, {scalar_name(a.dtype)}, and {scalar_name(v.dtype)}")
+
+
+def _check_dot_dtypes(a: ndarray, b: ndarray) -> None:
+    if a.dtype != b.dtype:
+        raise TorchError("dot : expected both vectors to have same dtype, but found "
+                         f"{scalar_name(a.dtype)} and {scalar_name(b.dtype)}")
+
+
+def _check_matmul_dtypes(a: ndarray, b: ndarray) -> None:
+    """PyTorch's message for mixed dtypes names the kernel matmul folds the shapes into."""
+    if a.dtype == b.dtype:
+        return
+    if a.ndim == 1 and b.ndim == 1:
+        _check_dot_dtypes(a, b)
+    if b.ndim == 1:
+        _check_mv_dtypes(a, b)
+    if b.ndim == 2:
+        _check_mm_dtypes(a, b)
+    raise TorchError(f"expected scalar type {scalar_name(a.dtype)} but found "
+                     f"{scalar_name(b.dtype)}")
 
 
 def mm(a: ndarray, b: ndarray) -> Any:
     """Matrix product of two matrices."""
     if a.ndim != 2 or b.ndim != 2:
         raise TorchError("self must be a matrix" if a.ndim != 2 else "mat2 must be a matrix")
-    _check_float_match(a, b, "m1 and m2")
+    _check_mm_dtypes(a, b)
     if a.shape[1] != b.shape[0]:
         raise TorchError(
             f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and "
@@ -755,7 +789,7 @@ def mv(a: ndarray, v: ndarray) -> Any:
     if a.ndim != 2 or v.ndim != 1:
         raise TorchError("vector + matrix @ vector expected, got "
                          f"{v.ndim}, {a.ndim}, {v.ndim}")
-    _check_float_match(a, v, "m1 and m2")
+    _check_mv_dtypes(a, v)
     if a.shape[1] != v.shape[0]:
         raise TorchError(
             f"size mismatch, got input ({a.shape[0]}), mat ({a.shape[0]}x{a.shape[1]}), "
@@ -770,7 +804,7 @@ def dot(a: ndarray, b: ndarray) -> Any:
         raise TorchError(
             f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors"
         )
-    _check_float_match(a, b, "both vectors")
+    _check_dot_dtypes(a, b)
     if a.shape[0] != b.shape[0]:
         raise TorchError(
             f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] "
@@ -782,7 +816,7 @@ def dot(a: ndarray, b: ndarray) -> Any:
 
 def matmul(a: ndarray, b: ndarray) -> Any:
     """Batched matrix product with broadcasting of batch dims."""
-    _check_float_match(a, b, "m1 and m2")
+    _check_matmul_dtypes(a, b)
     if a.shape[-1] != b.shape[-2 if b.ndim > 1 else -1]:
         raise TorchError(
             f"Expected size for first two dimensions of batch2 tensor to be: "
@@ -888,6 +922,8 @@ class _Shape:
 
 
 _NUMPY_INDEX = re.compile(r"index (-?\d+) is out of bounds for axis (\d+) with size (\d+)")
+_NUMPY_INDEX_SHAPES = re.compile(
+    r"indexing arrays could not be broadcast together with shapes (.*)")
 _NUMPY_MASK = re.compile(r"boolean index did not match indexed array along (?:axis|dimension) "
                          r"(\d+); size of (?:axis|dimension) is (\d+) but size of corresponding "
                          r"boolean (?:axis|dimension) is (\d+)")
@@ -905,6 +941,12 @@ def failure_message(name: str, arrays: list[Any], params: dict[str, Any], exc: E
     m = _NUMPY_INDEX.search(text)
     if m:
         return f"index {m[1]} is out of bounds for dimension {m[2]} with size {m[3]}"
+    m = _NUMPY_INDEX_SHAPES.search(text)
+    if m:
+        shapes = ", ".join(str(list(map(int, re.findall(r"\d+", t))))
+                           for t in re.findall(r"\([^)]*\)", m[1]))
+        return ("shape mismatch: indexing tensors could not be broadcast together with "
+                f"shapes {shapes}")
     m = _NUMPY_MASK.search(text)
     if m:
         return (f"The shape of the mask [{m[3]}] at index {m[1]} does not match the shape of "

@@ -306,15 +306,23 @@ def contiguous(x: Tensor) -> Tensor:
     return x
 
 
+def _check_broadcast(a: Any, b: Any) -> None:
+    msg = K.broadcast_message(_arr(a), _arr(b))
+    if msg is not None:
+        raise GdRuntimeError(msg)
+
+
 def allclose(a: Tensor, b: Any, rtol: float = 1e-05, atol: float = 1e-08,
              equal_nan: bool = False) -> bool:
     """Whether all elements are close."""
+    _check_broadcast(a, b)
     return bool(np.allclose(_arr(a), _arr(b), rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
 def isclose(a: Tensor, b: Any, rtol: float = 1e-05, atol: float = 1e-08,
             equal_nan: bool = False) -> Tensor:
     """Elementwise closeness."""
+    _check_broadcast(a, b)
     return tensor_from_array(np.asarray(np.isclose(_arr(a), _arr(b), rtol=rtol, atol=atol,
                                                    equal_nan=equal_nan)))
 

@@ -81,6 +81,7 @@ def _index_kind(index: tuple[Any, ...], advanced: bool) -> str:
 def _check_index(x: Tensor, index: tuple[Any, ...]) -> None:
     dim = 0  # the dim of x the next index part applies to
     added = 0  # dims None inserted before it (PyTorch's messages count them)
+    selected: list[int] = []  # dims of x removed by integer indices so far
     shape = x.shape
     for p in index:
         if p is Ellipsis:
@@ -91,18 +92,35 @@ def _check_index(x: Tensor, index: tuple[Any, ...]) -> None:
             added += 1
             continue
         if isinstance(p, (int, np.integer)) and not isinstance(p, bool):
+            if not shape:
+                raise GdRuntimeError(
+                    "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                    "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
             if dim >= len(shape):
                 raise GdRuntimeError(
                     f"too many indices for tensor of dimension {len(shape)}")
             if not -shape[dim] <= p < shape[dim]:
                 raise GdRuntimeError(f"index {p} is out of bounds for dimension {dim + added} "
                                      f"with size {shape[dim]}")
+            selected.append(dim)
         if isinstance(p, np.ndarray) and p.dtype == np.bool_:
+            _check_mask(p, shape, dim, selected)
             dim += p.ndim
         else:
             dim += 1
     if dim > len(shape):
         raise GdRuntimeError(f"too many indices for tensor of dimension {len(shape)}")
+
+
+def _check_mask(mask: np.ndarray, shape: tuple[int, ...], dim: int, selected: list[int]) -> None:
+    # PyTorch's message names the tensor as integer indices before the mask left it.
+    for j, n in enumerate(mask.shape):
+        if dim + j < len(shape) and shape[dim + j] != n:
+            rest = [s for i, s in enumerate(shape) if i not in selected]
+            at = dim - len(selected)
+            raise GdRuntimeError(
+                f"The shape of the mask {list(mask.shape)} at index {j} does not match the "
+                f"shape of the indexed tensor {rest} at index {at + j}")
 
 
 def _count_consuming(parts: tuple[Any, ...]) -> int:

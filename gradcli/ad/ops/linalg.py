@@ -11,7 +11,7 @@ from gradcli.ad.graph import Tensor
 from gradcli.ad.ops.creation import _as_tensor
 from gradcli.ad.ops.elementwise import abs, exp, log1p, mul, neg, relu
 from gradcli.ad.ops.reductions import log_softmax, mean, sum
-from gradcli.ad.ops.shape import squeeze, unsqueeze
+from gradcli.ad.ops.shape import reshape, squeeze, t, unsqueeze
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
 from gradcli.ad.state import check_size
@@ -34,7 +34,19 @@ def dot(a: Tensor, b: Tensor) -> Tensor:
     return apply(_RULES["dot"], (a, b))
 
 
-inner = dot
+def inner(a: Tensor, b: Tensor) -> Tensor:
+    """Inner product over the last dims (dot for vectors, a·bᵀ for matrices, ...)."""
+    a, b = _as_tensor(a), _as_tensor(b)
+    if a.ndim == 0 or b.ndim == 0:
+        return mul(a, b)
+    if a.shape[-1] != b.shape[-1]:
+        raise GdRuntimeError("inner() the last dimension must match on both input tensors but "
+                             f"got shapes {list(a.shape)} and {list(b.shape)}")
+    if a.ndim == 1 and b.ndim == 1:
+        return dot(a, b)
+    k = a.shape[-1]
+    out = mm(reshape(a, -1, k), t(reshape(b, -1, k)))
+    return reshape(out, *a.shape[:-1], *b.shape[:-1])
 
 
 def matmul(a: Tensor, b: Tensor) -> Tensor:
@@ -64,6 +76,9 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
 
 def outer(a: Tensor, b: Tensor) -> Tensor:
     """Outer product of two vectors."""
+    for name, v in (("self", a), ("vec2", b)):
+        if type(v) is Tensor and v.ndim != 1:
+            raise GdRuntimeError(f"outer: Expected 1-D argument {name}, but got {v.ndim}-D")
     return mul(unsqueeze(a, 1), unsqueeze(b, 0))
 
 
