@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import random
+import warnings
 from typing import Any
 
 import numpy as np
@@ -46,7 +47,8 @@ def th(text: str) -> str:
     buf = io.StringIO()
     prev = torch.get_default_dtype()
     try:
-        with contextlib.redirect_stdout(buf):
+        with contextlib.redirect_stdout(buf), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (checked separately, on stderr)
             exec(compile(text, "p.gd", "exec"), {"torch": torch})
     except Exception as e:  # any PyTorch error is an expected outcome
         return buf.getvalue() + f"ERR {e}"
@@ -260,3 +262,158 @@ def test_random_draws_unaffected() -> None:
             0.49625658988952637, 0.7682217955589294, 0.08847743272781372]
     with Session(seed=0, dtype="float64"):
         assert ops.randn(2).array.tolist() == [1.5409961082440433, -0.2934289057609464]
+
+
+# -- 4. PyTorch's error messages, never numpy's; empty tensors; one-argument where --------
+
+# Each expected text is what PyTorch 2.13 prints (generated from it, then frozen here).
+ERROR_CASES = [
+    ('print(torch.ones(2, 3) + torch.ones(4))',
+     'ERR The size of tensor a (3) must match the size of tensor b (4) at non-singleton '
+     'dimension 1'),
+    ('print(torch.ones(2) < torch.ones(3))',
+     'ERR The size of tensor a (2) must match the size of tensor b (3) at non-singleton '
+     'dimension 0'),
+    ('print(torch.ones(2) == torch.ones(3))',
+     'ERR The size of tensor a (2) must match the size of tensor b (3) at non-singleton '
+     'dimension 0'),
+    ('print(torch.where(torch.ones(2) > 0, torch.ones(3), torch.ones(2)))',
+     'ERR The size of tensor a (2) must match the size of tensor b (3) at non-singleton '
+     'dimension 0'),
+    ('print(torch.ones(2, 3).masked_fill(torch.ones(4) > 0, 0.0))',
+     'ERR The size of tensor a (4) must match the size of tensor b (3) at non-singleton '
+     'dimension 1'),
+    ('print(torch.ones(2, 3).clamp(min=torch.ones(4)))',
+     'ERR The size of tensor a (3) must match the size of tensor b (4) at non-singleton '
+     'dimension 1'),
+    ('print(torch.isclose(torch.ones(2), torch.ones(3)))',
+     'ERR The size of tensor a (2) must match the size of tensor b (3) at non-singleton '
+     'dimension 0'),
+    ('print(torch.nn.functional.mse_loss(torch.ones(2, 3), torch.ones(3)))',
+     'tensor(0.)\n'),
+    ('x = torch.ones(3)\nx += torch.ones(2)\nprint(x)',
+     'ERR The size of tensor a (3) must match the size of tensor b (2) at non-singleton '
+     'dimension 0'),
+    ('x = torch.ones(3)\nx[0:2] = torch.ones(3)\nprint(x)',
+     'ERR The expanded size of the tensor (2) must match the existing size (3) at '
+     'non-singleton dimension 0.  Target sizes: [2].  Tensor sizes: [3]'),
+    ('x = torch.ones(3, requires_grad=True)\ny = x * 1\ny[0:2] = torch.ones(3)\nprint(y)',
+     'ERR The expanded size of the tensor (2) must match the existing size (3) at '
+     'non-singleton dimension 0.  Target sizes: [2].  Tensor sizes: [3]'),
+    ('x = torch.ones(2, 3)\nx[x > 0] = torch.ones(2)\nprint(x)',
+     'ERR shape mismatch: value tensor of shape [2] cannot be broadcast to indexing result of '
+     'shape [6]'),
+    ('x = torch.ones(3)\nx[torch.tensor([0, 5])] = 2.0\nprint(x)',
+     'ERR index 5 is out of bounds for dimension 0 with size 3'),
+    ('x = torch.ones(3)\nprint(x[torch.tensor([0, 5])])',
+     'ERR index 5 is out of bounds for dimension 0 with size 3'),
+    ('print(torch.ones(3)[torch.tensor([-4])])',
+     'ERR index -4 is out of bounds for dimension 0 with size 3'),
+    ('print(torch.ones(2, 3)[None, None, None, 5])',
+     'ERR index 5 is out of bounds for dimension 3 with size 2'),
+    ('x = torch.ones(2, 3, 4)\nprint(x[:, torch.tensor([True, False])])',
+     'ERR The shape of the mask [2] at index 0 does not match the shape of the indexed tensor '
+     '[2, 3, 4] at index 1'),
+    ('x = torch.ones(2, 3, 4)\nprint(x[0, torch.tensor([True, False])])',
+     'ERR The shape of the mask [2] at index 0 does not match the shape of the indexed tensor '
+     '[3, 4] at index 0'),
+    ('x = torch.ones(2, 3, 4)\nprint(x[torch.tensor([[True, False]])])',
+     'ERR The shape of the mask [1, 2] at index 0 does not match the shape of the indexed '
+     'tensor [2, 3, 4] at index 0'),
+    ('x = torch.ones(2, 3, 4)\nprint(x[torch.tensor([0, 1]), :, torch.tensor([0, 1, 2])])',
+     'ERR shape mismatch: indexing tensors could not be broadcast together with shapes [2], [3]'),
+    ('print(torch.tensor(3.0)[0])',
+     'ERR invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` '
+     'in C++ to convert a 0-dim tensor to a number'),
+    ('print(torch.ones(3)[1:2:0])',
+     'ERR slice step cannot be zero'),
+    ('print(torch.cat([torch.ones(2, 3), torch.ones(3)]))',
+     'ERR Tensors must have same number of dimensions: got 2 and 1'),
+    ('print(torch.cat([torch.ones(2), torch.ones(())]))',
+     'ERR zero-dimensional tensor (at position 1) cannot be concatenated'),
+    ('print(torch.cat([torch.ones(2, 3), torch.ones(0)]))',
+     'tensor([[1., 1., 1.],\n        [1., 1., 1.]])\n'),
+    ('print(torch.stack([torch.ones(2), torch.ones(3)]))',
+     'ERR stack expects each tensor to be equal size, but got [2] at entry 0 and [3] at entry 1'),
+    ('print(torch.ones(2, 3).squeeze(2))',
+     'ERR Dimension out of range (expected to be in range of [-2, 1], but got 2)'),
+    ('print(torch.ones(2, 3).permute(0, 0))',
+     'ERR permute(): duplicate dims are not allowed.'),
+    ('print(torch.ones(2, 3).expand(3, 3))',
+     'ERR The expanded size of the tensor (3) must match the existing size (2) at '
+     'non-singleton dimension 0.  Target sizes: [3, 3].  Tensor sizes: [2, 3]'),
+    ('print(torch.ones(2, 3).sum(dim=(0, 0)))',
+     'ERR dim 0 appears multiple times in the list of dims'),
+    ('print(torch.ones(2, 3).mean(dim=(1, -1)))',
+     'ERR dim 1 appears multiple times in the list of dims'),
+    ('print(torch.ones(2, 3).unsqueeze(3))',
+     'ERR Dimension out of range (expected to be in range of [-3, 2], but got 3)'),
+    ('print(torch.ones(2, 3, 4) @ torch.ones(5, 4, 2))',
+     'ERR The size of tensor a (2) must match the size of tensor b (5) at non-singleton '
+     'dimension 0'),
+    ('print(torch.ones(2, 3) @ torch.ones(3, dtype=torch.float64))',
+     'ERR addmv input tensors must have the same dtype, but got Double, Float, and Double'),
+    ('print(torch.ones(2, 3) @ torch.ones(3, 2, dtype=torch.int64))',
+     'ERR expected m1 and m2 to have the same dtype, but got: float != long int'),
+    ('print(torch.ones(2, 2, 3) @ torch.ones(2, 3, 2, dtype=torch.float64))',
+     'ERR expected scalar type Float but found Double'),
+    ('print(torch.ones(3) @ torch.ones(3, dtype=torch.int64))',
+     'ERR dot : expected both vectors to have same dtype, but found Float and Long'),
+    ('print(torch.outer(torch.ones(2), torch.ones(2, 2)))',
+     'ERR outer: Expected 1-D argument vec2, but got 2-D'),
+    ('print(torch.inner(torch.ones(2, 3), torch.ones(4, 2)))',
+     'ERR inner() the last dimension must match on both input tensors but got shapes [2, 3] '
+     'and [4, 2]'),
+    ('print(torch.inner(torch.arange(6.0).reshape(2, 3), torch.arange(12.0).reshape(2, 2, 3)))',
+     'tensor([[[  5.,  14.],\n         [ 23.,  32.]],\n\n        [[ 14.,  50.],\n         [ '
+     '86., 122.]]])\n'),
+    ('print(torch.zeros(0).max())',
+     'ERR max(): Expected reduction dim to be specified for input.numel() == 0. Specify the '
+     "reduction dim with the 'dim' argument."),
+    ('print(torch.zeros(0).amax())',
+     'ERR amax(): Expected reduction dim to be specified for input.numel() == 0. Specify the '
+     "reduction dim with the 'dim' argument."),
+    ('print(torch.zeros(0, 3).amin(0))',
+     'ERR amin(): Expected reduction dim 0 to have non-zero size.'),
+    ('print(torch.zeros(0, 3).max(0))',
+     'ERR max(): Expected reduction dim 0 to have non-zero size.'),
+    ('print(torch.zeros(0).argmax())',
+     'ERR argmax(): Expected reduction dim to be specified for input.numel() == 0.'),
+    ('print(torch.zeros(0, 3).argmin(0))',
+     'ERR argmin(): Expected reduction dim 0 to have non-zero size.'),
+    ('print(torch.zeros(0, 3).argmin(1))',
+     'tensor([], dtype=torch.int64)\n'),
+    ('print(torch.zeros(0).sum(), torch.zeros(0).prod(), torch.zeros(0).mean())',
+     'tensor(0.) tensor(1.) tensor(nan)\n'),
+    ('print(torch.zeros(0, 3).mean(0))',
+     'tensor([nan, nan, nan])\n'),
+    ('print(torch.softmax(torch.zeros(0), 0))',
+     'tensor([])\n'),
+    ('print(torch.log_softmax(torch.zeros(3, 0), 1))',
+     'tensor([], size=(3, 0))\n'),
+    ('print(torch.logsumexp(torch.zeros(3, 0), 1))',
+     'tensor([-inf, -inf, -inf])\n'),
+    ('print(torch.where(torch.tensor([1.0, 0.0, 2.0]) > 0))',
+     '(tensor([0, 2]),)\n'),
+    ('print(torch.where(torch.tensor([[1, 0], [0, 3]])))',
+     '(tensor([0, 1]), tensor([0, 1]))\n'),
+    ('print(torch.where(torch.tensor([1, 0]), 1.0, 0.0))',
+     'ERR where expected condition to be a boolean tensor, but got a tensor with dtype Long'),
+    ('print(torch.nonzero(torch.tensor([[1, 0], [0, 3]])))',
+     'tensor([[0, 0],\n        [1, 1]])\n'),
+    ('print(torch.nonzero(torch.tensor(5.0), as_tuple=True))',
+     '(tensor([0]),)\n'),
+]
+
+
+NUMPY_WORDS = ("could not broadcast", "operands could not be broadcast", "zero-size array",
+               "axis", "array", "numpy", "ndarray")
+
+
+@pytest.mark.parametrize(("prog", "expected"), ERROR_CASES)
+def test_messages_as_pytorch(prog: str, expected: str) -> None:
+    out = gd(prog)
+    assert out == expected
+    assert not any(w in out for w in NUMPY_WORDS)
+    if torch is not None:
+        assert th(prog) == expected
