@@ -417,3 +417,82 @@ def test_messages_as_pytorch(prog: str, expected: str) -> None:
     assert not any(w in out for w in NUMPY_WORDS)
     if torch is not None:
         assert th(prog) == expected
+
+
+# -- 5. PyTorch's user warnings: stderr, Python's format, once per site ------------------
+
+WARN_PROG = """x = torch.ones(2, requires_grad=True)
+y = x * 2
+print(y.grad)
+print(y.grad)
+for i in range(2):
+    z = torch.tensor(x)
+(x * x).sum().backward(create_graph=True)
+torch.autograd.backward((x * x).sum(), create_graph=True)
+l = torch.nn.functional.mse_loss(torch.ones(2, 3), torch.ones(3))
+y.retain_grad()
+print(y.grad)
+w = torch.as_tensor(x)
+v = torch.Tensor(x)
+"""
+NONLEAF = ("UserWarning: The .grad attribute of a Tensor that is not a leaf Tensor is being "
+           "accessed. Its .grad attribute won't be populated during autograd.backward(). If you "
+           "indeed want the .grad field to be populated for a non-leaf Tensor, use "
+           ".retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by "
+           "mistake, make sure you access the leaf Tensor instead. See "
+           "github.com/pytorch/pytorch/pull/30531 for more information.")
+WARN_ERR = (
+    f"p.gd:3: {NONLEAF}\n  print(y.grad)\n"
+    f"p.gd:4: {NONLEAF}\n  print(y.grad)\n"
+    "p.gd:6: UserWarning: To copy construct from a tensor, it is recommended to use "
+    "sourceTensor.detach().clone() or sourceTensor.detach().clone().requires_grad_(True), "
+    "rather than torch.tensor(sourceTensor).\n  z = torch.tensor(x)\n"
+    "p.gd:7: UserWarning: Using backward() with create_graph=True will create a reference "
+    "cycle between the parameter and its gradient which can cause a memory leak. We recommend "
+    "using autograd.grad when creating the graph to avoid this. If you have to use this "
+    "function, make sure to reset the .grad fields of your parameters to None after use to "
+    "break the cycle and avoid the leak.\n  (x * x).sum().backward(create_graph=True)\n"
+    "p.gd:9: UserWarning: Using a target size (torch.Size([3])) that is different to the "
+    "input size (torch.Size([2, 3])). This will likely lead to incorrect results due to "
+    "broadcasting. Please ensure they have the same size.\n"
+    "  l = torch.nn.functional.mse_loss(torch.ones(2, 3), torch.ones(3))\n")
+
+
+def test_warnings_text_and_sites() -> None:
+    err = io.StringIO()
+    assert gd(WARN_PROG, warn=err.write) == "None\nNone\nNone\n"
+    assert err.getvalue() == WARN_ERR
+
+
+@needs_torch
+def test_warnings_as_pytorch_gives_them() -> None:
+    assert torch is not None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        exec(compile(WARN_PROG, "p.gd", "exec"), {"torch": torch})
+    # Same messages (PyTorch appends "(Triggered internally at <its C++ file>)", which we
+    # leave out, and gives create_graph's from inside its library, which we place at the
+    # program's line).
+    ours = [line.split(": ", 2)[2] for line in WARN_ERR.splitlines() if "UserWarning" in line]
+    theirs = [str(w.message).split(" (Triggered internally")[0] for w in caught]
+    assert sorted(set(theirs)) == sorted(set(ours))
+
+
+def test_warnings_go_to_stderr_never_stdout(tmp_path: Any, monkeypatch: Any) -> None:
+    from click.testing import CliRunner
+
+    from gradcli.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "p.gd").write_text(WARN_PROG)
+    for args in (["run", "p.gd"], ["run", "--format", "json", "p.gd"]):
+        res = CliRunner().invoke(main, args, catch_exceptions=False)
+        assert res.exit_code == 0
+        assert "UserWarning" not in res.stdout
+        assert res.stderr == WARN_ERR
+
+
+def test_no_warning_sink_drops_warnings() -> None:
+    with Session():
+        x = ops.tensor([1.0])
+        assert ops.tensor(x).array.tolist() == [1.0]  # no sink: nothing written anywhere

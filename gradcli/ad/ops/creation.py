@@ -15,7 +15,7 @@ import numpy as np
 from gradcli.ad import dtypes
 from gradcli.ad.graph import Tensor, tensor_from_array
 from gradcli.ad.rng import Generator
-from gradcli.ad.state import check_size
+from gradcli.ad.state import COPY_CONSTRUCT, check_size, warn
 from gradcli.errors import GdRuntimeError
 
 
@@ -170,12 +170,22 @@ def _check_ragged(data: Any, dim: int = 0) -> None:
 
 
 def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, **_: Any) -> Tensor:
-    """A new leaf tensor from numbers, (nested) lists or another tensor (copied)."""
+    """A new leaf tensor from numbers, (nested) lists or another tensor (copied; PyTorch
+    warns that clone().detach() is the way to copy a tensor)."""
     if type(data) is Tensor:
-        a = data.array.copy()
-        if dtype is not None:
-            a = a.astype(dtypes_resolve(dtype))
-        return _leaf(a, requires_grad)
+        warn(COPY_CONSTRUCT)
+        return _copy(data, dtype, requires_grad)
+    return _new(data, dtype, requires_grad)
+
+
+def _copy(data: Tensor, dtype: Any, requires_grad: bool) -> Tensor:
+    a = data.array.copy()
+    if dtype is not None:
+        a = a.astype(dtypes_resolve(dtype))
+    return _leaf(a, requires_grad)
+
+
+def _new(data: Any, dtype: Any, requires_grad: bool) -> Tensor:
     if isinstance(data, (np.ndarray, np.generic)):
         dt = dtypes_resolve(dtype) if dtype is not None else dtypes.canonical(data.dtype)
         return _leaf(np.asarray(data).astype(dt), requires_grad)
@@ -195,15 +205,19 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, **_: Any) 
 
 def as_tensor(data: Any, dtype: Any = None) -> Tensor:
     """A tensor from data (the same tensor when it already is one with this dtype)."""
-    if type(data) is Tensor and (dtype is None or data.array.dtype == dtypes_resolve(dtype)):
-        return data
-    return tensor(data, dtype=dtype)
+    if type(data) is Tensor:
+        if dtype is None or data.array.dtype == dtypes_resolve(dtype):
+            return data
+        return _copy(data, dtype, False)
+    return _new(data, dtype, False)
 
 
 def legacy_tensor(*args: Any, requires_grad: bool = False) -> Tensor:
     """torch.Tensor(...): float32 from data, or uninitialised (zeros) of a size."""
-    if len(args) == 1 and isinstance(args[0], (list, Tensor)):
-        return tensor(args[0], dtype=dtypes.float32, requires_grad=requires_grad)
+    if len(args) == 1 and type(args[0]) is Tensor:
+        return _copy(args[0], dtypes.float32, requires_grad)
+    if len(args) == 1 and isinstance(args[0], list):
+        return _new(args[0], dtypes.float32, requires_grad)
     return zeros(*args, dtype=dtypes.float32, requires_grad=requires_grad)
 
 

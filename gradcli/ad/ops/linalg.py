@@ -14,7 +14,7 @@ from gradcli.ad.ops.reductions import log_softmax, mean, sum
 from gradcli.ad.ops.shape import reshape, squeeze, t, unsqueeze
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
-from gradcli.ad.state import check_size
+from gradcli.ad.state import check_size, warn
 from gradcli.errors import GdRuntimeError
 
 # -- linear algebra ---------------------------------------------------------------------
@@ -85,8 +85,13 @@ def outer(a: Tensor, b: Tensor) -> Tensor:
 # -- losses -----------------------------------------------------------------------------
 
 def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
-    """Mean squared error."""
-    return apply(_RULES["mse_loss"], (input, _as_tensor(target)), {"reduction": reduction})
+    """Mean squared error (shapes that differ broadcast, with PyTorch's warning)."""
+    target = _as_tensor(target)
+    if target.shape != input.shape:
+        warn(f"Using a target size (torch.Size({list(target.shape)})) that is different to the "
+             f"input size (torch.Size({list(input.shape)})). This will likely lead to incorrect "
+             "results due to broadcasting. Please ensure they have the same size.")
+    return apply(_RULES["mse_loss"], (input, target), {"reduction": reduction})
 
 
 def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Any = None,
