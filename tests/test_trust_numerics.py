@@ -496,3 +496,37 @@ def test_no_warning_sink_drops_warnings() -> None:
     with Session():
         x = ops.tensor([1.0])
         assert ops.tensor(x).array.tolist() == [1.0]  # no sink: nothing written anywhere
+
+
+# -- 6. float32 summation in PyTorch's order -------------------------------------------------
+
+def test_sum_order_literal() -> None:
+    # Order-sensitive float32 sums, values from torch 2.13: PyTorch adds the 1-element tail
+    # before the lanes of the 8-wide vector, numpy's pairwise sum gives -1.499000072479248.
+    a = [1e8, 1.0, -1e8, 1.0, 0.5, 3.0, 1e-3, -7.0, 2.0]
+    assert ops.tensor(a).sum().item() == -2.499000072479248
+    assert gd("print(torch.full((10,), 0.1).sum().item())") == "1.0000001192092896\n"
+    assert gd("print(torch.full((10,), 0.1).sum())") == "tensor(1.0000)\n"
+
+
+@needs_torch
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_sum_and_mean_bits_vs_torch(dtype: str) -> None:
+    g = torch.Generator().manual_seed(0)
+    tdt = getattr(torch, dtype)
+    for n in [1, 3, 7, 10, 31, 100, 1000, 4097, 40000, 100000]:
+        for _ in range(3):
+            x = torch.randn(n, generator=g, dtype=tdt)
+            a = x.numpy()
+            assert _bits(np.asarray(ops.tensor(a).sum().array)) == _bits(x.sum().numpy())
+            assert _bits(np.asarray(ops.tensor(a).mean().array)) == _bits(x.mean().numpy())
+    for shape, dim in [((3, 1000), -1), ((100, 5), 1), ((1, 5000), 1), ((30, 40), 0),
+                       ((4, 30, 40), 1), ((30, 7), 0), ((200, 100), 0), ((2, 3, 50), None)]:
+        x = torch.randn(*shape, generator=g, dtype=tdt)
+        t = ops.tensor(x.numpy())
+        ours = t.sum() if dim is None else t.sum(dim)
+        theirs = x.sum() if dim is None else x.sum(dim)
+        assert (_bits(np.asarray(ours.array)) == _bits(theirs.numpy())).all(), (shape, dim)
+        ours = t.mean() if dim is None else t.mean(dim)
+        theirs = x.mean() if dim is None else x.mean(dim)
+        assert (_bits(np.asarray(ours.array)) == _bits(theirs.numpy())).all(), (shape, dim)

@@ -450,10 +450,17 @@ _SUM_GRAIN = 32768
 
 
 def _seq(s: ndarray) -> Any:
-    """The sequential float sum along axis 0, from 0 (PyTorch's += loop)."""
-    if s.shape[0] == 0:
+    """The sequential float sum along axis 0, from 0 (PyTorch's += loop). Axis 0 is at
+    most a cascade step long (16 or 32) but for the last level: a loop of whole-slice adds."""
+    k = s.shape[0]
+    if k == 0:
         return np.zeros(s.shape[1:], s.dtype)
-    return np.add.accumulate(s, axis=0, dtype=s.dtype)[-1]
+    if k > 64:
+        return np.add.accumulate(s, axis=0, dtype=s.dtype)[-1]
+    acc = s[0].copy()
+    for i in range(1, k):
+        acc += s[i]
+    return acc
 
 
 def _blocks(s: ndarray, step: int) -> tuple[ndarray, ndarray]:
@@ -494,7 +501,7 @@ def _row_sum(x: ndarray) -> Any:
 def _torch_sum0(a: ndarray) -> Any:
     """PyTorch's sum over axis 0 of a float array (each trailing position a row)."""
     n = a.shape[0]
-    zero = np.zeros(a.shape[1:], a.dtype)
+    zero = np.zeros(a.shape[1:], a.dtype) if a.ndim > 1 else a.dtype.type(0)
     lanes = 8 if a.dtype == _f32 else 4
     if n < lanes:
         return zero + _row_sum(a)
