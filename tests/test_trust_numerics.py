@@ -406,11 +406,57 @@ ERROR_CASES = [
 ]
 
 
+# Dims out of range, tensor() data PyTorch refuses, negative sizes, repeated ellipses.
+MORE_CASES = [
+    ('print(torch.ones(2, 3).sum(2))',
+     'ERR Dimension out of range (expected to be in range of [-2, 1], but got 2)'),
+    ('print(torch.ones(2, 3).mean(-3))',
+     'ERR Dimension out of range (expected to be in range of [-2, 1], but got -3)'),
+    ('print(torch.ones(2, 3).sum(dim=(0, 5)))',
+     'ERR Dimension out of range (expected to be in range of [-2, 1], but got 5)'),
+    ('print(torch.tensor("abc"))',
+     "ERR new(): invalid data type 'str'"),
+    ('print(torch.tensor([1, "a"]))',
+     "ERR new(): invalid data type 'str'"),
+    ('print(torch.tensor(["a"]))',
+     "ERR too many dimensions 'str'"),
+    ('print(torch.tensor([[1, 2], 3]))',
+     'ERR not a sequence'),
+    ('print(torch.tensor([1, [2, 3]]))',
+     "ERR 'list' object cannot be interpreted as an integer"),
+    ('print(torch.tensor([1.0, [2.0]]))',
+     'ERR must be real number, not list'),
+    ('print(torch.tensor(10**30))',
+     'ERR Overflow when unpacking long long'),
+    ('print(torch.tensor([1.0, 10**30]))',
+     'tensor([1.0000e+00, 1.0000e+30])\n'),
+    ('print(torch.tensor(float("nan"), dtype=torch.int64))',
+     'ERR value cannot be converted to type int64 without overflow'),
+    ('print(torch.full((2,), float("inf"), dtype=torch.int64))',
+     'ERR value cannot be converted to type int64_t without overflow'),
+    ('print(torch.zeros(2, -1))',
+     'ERR zeros: Dimension size must be non-negative.'),
+    ('print(torch.ones(2, -3))',
+     'ERR Trying to create tensor with negative dimension -3: [2, -3]'),
+    ('print(torch.empty(-1))',
+     'ERR Trying to create tensor with negative dimension -1: [-1]'),
+    ('print(torch.rand(-1))',
+     'ERR Trying to create tensor with negative dimension -1: [-1]'),
+    ('print(torch.eye(-1))',
+     'ERR n must be greater or equal to 0, got -1'),
+    ('print(torch.eye(2, -1))',
+     'ERR m must be greater or equal to 0, got -1'),
+    ('print(torch.ones(2, 3)[..., 0, ...])',
+     'tensor([1., 1.])\n'),
+    ('print(torch.ones(2, 3, 4)[0, ..., 1, ...].shape)',
+     'torch.Size([3])\n'),
+]
+
 NUMPY_WORDS = ("could not broadcast", "operands could not be broadcast", "zero-size array",
                "axis", "array", "numpy", "ndarray")
 
 
-@pytest.mark.parametrize(("prog", "expected"), ERROR_CASES)
+@pytest.mark.parametrize(("prog", "expected"), ERROR_CASES + MORE_CASES)
 def test_messages_as_pytorch(prog: str, expected: str) -> None:
     out = gd(prog)
     assert out == expected

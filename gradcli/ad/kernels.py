@@ -542,7 +542,8 @@ def torch_sum(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
     last dim of a C-contiguous array), numpy's pairwise order elsewhere."""
     n = x.ndim
     if dim is None or (type(dim) is tuple and len(dim) == n and n
-                       and len({d % n for d in dim if type(d) is int}) == n):
+                       and all(type(d) is int and -n <= d < n for d in dim)
+                       and len({d % n for d in dim}) == n):
         if x.size < 4:
             return _sum(x, axis=_axis(dim), keepdims=keepdim, dtype=x.dtype, out=ARRAY_OUT)
         flat = x.ravel(order="K")  # memory order, as PyTorch's iterator walks it
@@ -556,7 +557,7 @@ def torch_sum(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
             out = np.zeros((), x.dtype) + _torch_sum0(np.array(parts, x.dtype))
         return np.asarray(out).reshape((1,) * n if keepdim else ())
     d = dim[0] if type(dim) is tuple and len(dim) == 1 else dim
-    if type(d) is int and n and x.flags.c_contiguous and x.size:
+    if type(d) is int and -n <= d < n and x.flags.c_contiguous and x.size:
         d %= n
         keep = (*x.shape[:d], 1, *x.shape[d + 1:])
         if x.size == x.shape[d]:  # one output: the whole-tensor order

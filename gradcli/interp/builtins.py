@@ -234,7 +234,7 @@ def _torch_functions() -> dict[str, Callable[..., Any]]:
     fns["detach"] = _detach
     fns["zeros"] = _sized(ops.zeros)
     fns["ones"] = _sized(ops.ones)
-    fns["empty"] = _sized(ops.zeros)
+    fns["empty"] = _sized(ops.empty)
     fns["rand"] = _sized(ops.rand)
     fns["randn"] = _sized(ops.randn)
     fns["normal"] = ops.normal

@@ -45,6 +45,18 @@ def _shape_args(args: Sequence[Any]) -> tuple[int, ...]:
     return tuple(out)
 
 
+def _new_shape(args: Sequence[Any], op: str = "") -> tuple[int, ...]:
+    """The size of a new tensor, refusing negative dims with PyTorch's words."""
+    shape = _shape_args(args)
+    if any(d < 0 for d in shape):
+        if op == "zeros":
+            raise GdRuntimeError("zeros: Dimension size must be non-negative.")
+        d = next(d for d in shape if d < 0)
+        raise GdRuntimeError(f"Trying to create tensor with negative dimension {d}: "
+                             f"{list(shape)}")
+    return shape
+
+
 def _unwrap_list(v: Any) -> Any:
     if isinstance(v, list):
         return [_unwrap_list(x) for x in v]
@@ -142,6 +154,8 @@ def _infer_dtype(data: Any) -> np.dtype:
             kinds.add("i")
         elif isinstance(v, float):
             kinds.add("f")
+        elif isinstance(v, str):
+            raise GdRuntimeError(f"new(): invalid data type '{type(v).__name__}'")
         else:
             raise GdRuntimeError(f"Could not infer dtype of {type(v).__name__}")
 
@@ -155,13 +169,35 @@ def _infer_dtype(data: Any) -> np.dtype:
     return dtypes.default_dtype()
 
 
+def _check_scalars(data: Any, dt: np.dtype) -> None:
+    # PyTorch's words where numpy's conversion would fail: a list where a number belongs,
+    # integers beyond int64, a non-finite float into an integer dtype.
+    def walk(v: Any, depth: int) -> None:
+        if isinstance(v, (list, tuple)):
+            if depth == 0:
+                raise GdRuntimeError("must be real number, not list" if dt.kind == "f" else
+                                     "'list' object cannot be interpreted as an integer")
+            for e in v:
+                walk(e, depth - 1)
+        elif isinstance(v, int) and not isinstance(v, bool) and not -2**63 <= v < 2**63:
+            if dt.kind != "f":
+                raise GdRuntimeError("Overflow when unpacking long long")
+        elif isinstance(v, float) and dt.kind in "iu" and not math.isfinite(v):
+            raise GdRuntimeError("value cannot be converted to type int64 without overflow")
+
+    depth, first = 0, data
+    while isinstance(first, (list, tuple)) and first:
+        depth += 1
+        first = first[0]
+    walk(data, depth)
+
+
 def _check_ragged(data: Any, dim: int = 0) -> None:
     if isinstance(data, (list, tuple)) and data and isinstance(data[0], (list, tuple)):
         n = len(data[0])
         for e in data:
             if not isinstance(e, (list, tuple)):
-                raise GdRuntimeError(
-                    f"expected sequence of length {n} at dim {dim + 1} (got scalar)")
+                raise GdRuntimeError("not a sequence")
             if len(e) != n:
                 raise GdRuntimeError(
                     f"expected sequence of length {n} at dim {dim + 1} (got {len(e)})")
@@ -194,8 +230,11 @@ def _new(data: Any, dtype: Any, requires_grad: bool) -> Tensor:
         n *= len(first)
         first = first[0]
     check_size(n * first.array.size if type(first) is Tensor else n)
+    if isinstance(data, (list, tuple)) and data and isinstance(data[0], str):
+        raise GdRuntimeError("too many dimensions 'str'")
     _check_ragged(data)
     dt = dtypes_resolve(dtype) if dtype is not None else _infer_dtype(data)
+    _check_scalars(data, dt)
     try:
         a = np.array(_unwrap_list(data) if isinstance(data, (list, tuple)) else data, dtype=dt)
     except (ValueError, TypeError, OverflowError) as e:
@@ -229,37 +268,47 @@ def _creation_dtype(dtype: Any, default: np.dtype | None = None) -> np.dtype:
 
 def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False, **_: Any) -> Tensor:
     """Zeros of a size."""
-    shape = _shape_args(size)
+    shape = _new_shape(size, "zeros")
     check_size(math.prod(shape))
     return _leaf(np.zeros(shape, dtype=_creation_dtype(dtype)), requires_grad)
 
 
 def ones(*size: Any, dtype: Any = None, requires_grad: bool = False, **_: Any) -> Tensor:
     """Ones of a size."""
-    shape = _shape_args(size)
+    shape = _new_shape(size)
     check_size(math.prod(shape))
     return _leaf(np.ones(shape, dtype=_creation_dtype(dtype)), requires_grad)
 
 
-empty = zeros
+def empty(*size: Any, dtype: Any = None, requires_grad: bool = False, **_: Any) -> Tensor:
+    """An uninitialised tensor of a size (zeros here)."""
+    shape = _new_shape(size)
+    check_size(math.prod(shape))
+    return _leaf(np.zeros(shape, dtype=_creation_dtype(dtype)), requires_grad)
 
 
 def full(size: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False,
          **_: Any) -> Tensor:
     """fill_value everywhere (dtype inferred from the value)."""
-    shape = _shape_args((size,))
+    shape = _new_shape((size,))
     check_size(math.prod(shape))
     if type(fill_value) is Tensor:
         fill_value = fill_value.item()
     default = (dtypes.boolean if isinstance(fill_value, bool) else
                dtypes.int64 if isinstance(fill_value, int) else dtypes.default_dtype())
-    return _leaf(np.full(shape, fill_value, dtype=_creation_dtype(dtype, default)),
-                 requires_grad)
+    dt = _creation_dtype(dtype, default)
+    if dt == dtypes.int64 and isinstance(fill_value, float) and not (
+            -2.0**63 <= fill_value < 2.0**63):
+        raise GdRuntimeError("value cannot be converted to type int64_t without overflow")
+    return _leaf(np.full(shape, fill_value, dtype=dt), requires_grad)
 
 
 def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False,
         **_: Any) -> Tensor:
     """Identity matrix."""
+    for name, v in (("n", n), ("m", m)):
+        if v is not None and v < 0:
+            raise GdRuntimeError(f"{name} must be greater or equal to 0, got {v}")
     check_size(n * (m if m is not None else n))
     return _leaf(np.eye(n, m, dtype=_creation_dtype(dtype)), requires_grad)
 
@@ -429,14 +478,14 @@ def _float_creation(dtype: Any) -> str:
 def rand(*size: Any, dtype: Any = None, requires_grad: bool = False, generator_: Any = None,
          **_: Any) -> Tensor:
     """Uniform [0, 1) values of a size."""
-    shape = _shape_args(size)
+    shape = _new_shape(size)
     check_size(math.prod(shape))
     return _leaf(generator().rand(shape, _float_creation(dtype)), requires_grad)
 
 
 def randn(*size: Any, dtype: Any = None, requires_grad: bool = False, **_: Any) -> Tensor:
     """Standard normal values of a size."""
-    shape = _shape_args(size)
+    shape = _new_shape(size)
     check_size(math.prod(shape))
     return _leaf(generator().randn(shape, _float_creation(dtype)), requires_grad)
 
@@ -450,7 +499,7 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, dtype: Any = None,
             z = generator().randn(tuple(shape), _float_creation(dtype))
             return _leaf((z * _arr(std) + _arr(mean)).astype(z.dtype), requires_grad)
         raise GdRuntimeError("normal() needs a size when mean and std are numbers")
-    shape = _shape_args((size,))
+    shape = _new_shape((size,))
     check_size(math.prod(shape))
     return _leaf(generator().normal(float(mean), float(std), shape, _float_creation(dtype)),
                  requires_grad)
@@ -463,7 +512,7 @@ def randint(low: int, high: int | None = None, size: Any = None, dtype: Any = No
         low, high = 0, low
     if size is None:
         raise GdRuntimeError("randint() missing required argument 'size'")
-    shape = _shape_args((size,))
+    shape = _new_shape((size,))
     check_size(math.prod(shape))
     a = generator().randint(int(low), int(high), shape)
     if dtype is not None:

@@ -23,7 +23,13 @@ def normalize_index(index: Any) -> tuple[Any, bool]:
     parts = index if isinstance(index, tuple) else (index,)
     out = []
     advanced = False
+    seen_ellipsis = False
     for p in parts:
+        if p is Ellipsis:
+            # PyTorch lets later ellipses stand for no dims at all (numpy refuses them).
+            if seen_ellipsis:
+                continue
+            seen_ellipsis = True
         if type(p) is Tensor:
             a = p.array
             if a.dtype.kind == "f":
