@@ -186,8 +186,10 @@ def _check_scalars(data: Any, dt: np.dtype) -> None:
             raise GdRuntimeError("value cannot be converted to type int64 without overflow")
 
     depth, first = 0, data
-    while isinstance(first, (list, tuple)) and first:
+    while isinstance(first, (list, tuple)):
         depth += 1
+        if not first:
+            break
         first = first[0]
     walk(data, depth)
 
