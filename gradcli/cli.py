@@ -372,7 +372,7 @@ def _app_options(kw: dict[str, Any], wrt: tuple[str, ...] = ()) -> Any:
     return AppOptions(
         sets=list(kw.pop("sets")), wrt=list(wrt), of=kw.pop("of"), dtype=kw.pop("dtype"),
         seed=kw.pop("seed"), limits=limits, detect_anomaly=kw.pop("detect_anomaly"),
-        progress=_PROGRESS if _PROGRESS.enabled else None)
+        progress=_PROGRESS if _PROGRESS.enabled else None, warn=sys.stderr.write)
 
 
 def _load(state: dict[str, Any], kw: dict[str, Any], max_bytes: int) -> Any:

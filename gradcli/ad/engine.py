@@ -19,7 +19,7 @@ from gradcli.ad import kernels as K
 from gradcli.ad import ops
 from gradcli.ad.graph import Node, Tensor, tensor_from_array, torch_type_name
 from gradcli.ad.record import AnomalyError, where_text
-from gradcli.ad.state import State, grad_mode
+from gradcli.ad.state import CREATE_GRAPH_CYCLE, State, grad_mode, warn
 from gradcli.errors import GdRuntimeError
 
 FREED_MESSAGE = (
@@ -410,6 +410,8 @@ def backward(
     inputs: Any = None,
 ) -> None:
     """torch.autograd.backward: accumulate d(tensors)/d(leaf) into each leaf's .grad."""
+    if create_graph:
+        warn(CREATE_GRAPH_CYCLE, once=True)  # PyTorch warns from one place in its library
     outs = [tensors] if isinstance(tensors, Tensor) else list(tensors)
     grads = _as_list(grad_tensors, len(outs))
     if retain_graph is None:

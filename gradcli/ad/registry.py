@@ -81,12 +81,7 @@ class Rule:
 
     def explain_failure(self, arrays: list[Any], params: dict[str, Any], exc: Exception) -> str:
         """A PyTorch-worded message for a kernel failure."""
-        if self.kind in ("elementwise", "binary") and len(arrays) >= 2:
-            msg = K.broadcast_message(arrays[0], arrays[1])
-            if msg is not None:
-                return msg
-        text = str(exc)
-        return f"{self.name}: {text}" if text else f"{self.name} failed ({type(exc).__name__})"
+        return K.failure_message(self.name, arrays, params, exc)
 
     def __repr__(self) -> str:
         return f"Rule({self.name})"

@@ -25,6 +25,7 @@ from typing import Any
 from gradcli.ad import dtypes, ops
 from gradcli.ad.state import POSITION, State
 from gradcli.limits import DEFAULT_LIMITS, Limits
+from gradcli.source import Source
 
 
 @dataclass
@@ -37,13 +38,18 @@ class Session:
     detect_anomaly: bool = False
     keep_buffers: bool = False
     on_record: Callable[[Any, Any], None] | None = None
+    # Where PyTorch's user warnings are written (the command's stderr; None: dropped), as
+    # Python's warnings module prints them: "FILE:LINE: UserWarning: text" and the line.
+    warn: Callable[[str], object] | None = None
+    source: Source | None = None  # the program, for the file name and line of a warning
     _saved: tuple[Any, ...] | None = field(default=None, repr=False)
 
     def __enter__(self) -> Session:
         self._saved = (dtypes.DefaultDtype.value, State.max_elements, State.max_memory,
                        State.time_limit, State.deadline, State.allocated, State.detect_anomaly,
                        State.keep_buffers, State.final_pass, State.grad_enabled,
-                       State.on_record, State.tape, State.forward_level)
+                       State.on_record, State.tape, State.forward_level, State.on_warning,
+                       State.warned)
         lim = self.limits
         State.max_elements = lim.max_elements
         State.max_memory = lim.max_memory
@@ -54,11 +60,23 @@ class Session:
         State.keep_buffers = self.keep_buffers
         State.final_pass = False
         State.on_record = self.on_record
+        State.on_warning = self._emit if self.warn is not None else None
+        State.warned = set()
         if self.dtype:
             dtypes.set_default_dtype(self.dtype)
         if self.seed is not None:
             ops.manual_seed(self.seed)
         return self
+
+    def _emit(self, category: str, message: str, span: object) -> None:
+        assert self.warn is not None
+        name = self.source.name if self.source is not None else "<program>"
+        line = getattr(span, "line", None)
+        text = f"{name}:{line if line is not None else 0}: {category}: {message}\n"
+        code = self.source.line_text(line).strip() if self.source and line else ""
+        if code:
+            text += f"  {code}\n"
+        self.warn(text)
 
     def final_pass(self) -> contextlib.AbstractContextManager[None]:
         """The CLI's own differentiation after the program ran: it may go through graphs
@@ -70,7 +88,7 @@ class Session:
         (dtypes.DefaultDtype.value, State.max_elements, State.max_memory, State.time_limit,
          State.deadline, State.allocated, State.detect_anomaly, State.keep_buffers,
          State.final_pass, State.grad_enabled, State.on_record, State.tape,
-         State.forward_level) = self._saved
+         State.forward_level, State.on_warning, State.warned) = self._saved
         self._saved = None
 
 

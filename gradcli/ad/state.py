@@ -57,6 +57,9 @@ class _State:
     # view or its input itself instead of a full-size copy (expand's broadcast, x ** 1).
     light_backward: bool = False
     on_record: Callable[[Any, Any], None] | None = None  # sees each new node and its output
+    # Where PyTorch's user warnings go: (category, message, span) → None (Session.warn).
+    on_warning: Callable[[str, str, object], None] | None = None
+    warned: set[tuple[Any, ...]] | None = None  # warnings already given (per site, per command)
 
     def __init__(self) -> None:
         for name, value in vars(_State).items():
@@ -81,6 +84,52 @@ class _Position:
 
 
 POSITION = _Position()
+
+
+# PyTorch 2.13's warning texts (the "(Triggered internally at <C++ file>)" suffix, a place
+# in PyTorch's build, is left out).
+NONLEAF_GRAD = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+    "attribute won't be populated during autograd.backward(). If you indeed want the .grad "
+    "field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. "
+    "If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor "
+    "instead. See github.com/pytorch/pytorch/pull/30531 for more information.")
+COPY_CONSTRUCT = (
+    "To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() "
+    "or sourceTensor.detach().clone().requires_grad_(True), rather than "
+    "torch.tensor(sourceTensor).")
+CREATE_GRAPH_CYCLE = (
+    "Using backward() with create_graph=True will create a reference cycle between the "
+    "parameter and its gradient which can cause a memory leak. We recommend using "
+    "autograd.grad when creating the graph to avoid this. If you have to use this function, "
+    "make sure to reset the .grad fields of your parameters to None after use to break the "
+    "cycle and avoid the leak.")
+
+
+def warn(message: str, category: str = "UserWarning", *, once: bool = False) -> None:
+    """Give a PyTorch user warning, once per source line as Python's warnings module does
+    (once per command with `once`: PyTorch's TORCH_WARN_ONCE, or a warning PyTorch raises
+    from one place inside its own library). The span is where the interpreter is."""
+    sink = State.on_warning
+    if sink is None:
+        return
+    span = POSITION.span
+    key = (category, message) if once else (category, message, getattr(span, "line", None))
+    seen = State.warned
+    if seen is None:
+        seen = State.warned = set()
+    if key in seen:
+        return
+    seen.add(key)
+    sink(category, message, span)
+
+
+def nonleaf_grad(t: Any) -> Any:
+    """t.grad as a program reads it: a non-leaf's missing .grad warns, as in PyTorch."""
+    g = t.grad
+    if g is None and t.grad_fn is not None and not t.retains_grad:
+        warn(NONLEAF_GRAD)
+    return g
 
 
 def check_size(n: int) -> None:

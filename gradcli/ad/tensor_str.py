@@ -28,6 +28,8 @@ from typing import Any
 
 import numpy as np
 
+from gradcli.ad import dtypes as _dtypes
+
 __all__ = [
     "TensorFormatError",
     "format_grad_fn",
@@ -40,17 +42,17 @@ __all__ = [
 _PREFIX = "tensor("
 _INDENT = len(_PREFIX)
 
-# dtype name -> (numpy dtype, how PyTorch spells it, shown in the repr when non-empty?)
-_DTYPES: dict[str, tuple[np.dtype[Any], str, bool]] = {
-    "float32": (np.dtype(np.float32), "torch.float32", False),
-    "float64": (np.dtype(np.float64), "torch.float64", True),
-    "float16": (np.dtype(np.float16), "torch.float16", True),
-    "int64": (np.dtype(np.int64), "torch.int64", False),
-    "int32": (np.dtype(np.int32), "torch.int32", True),
-    "int16": (np.dtype(np.int16), "torch.int16", True),
-    "int8": (np.dtype(np.int8), "torch.int8", True),
-    "uint8": (np.dtype(np.uint8), "torch.uint8", True),
-    "bool": (np.dtype(np.bool_), "torch.bool", False),
+# dtype name -> (numpy dtype, how PyTorch spells it)
+_DTYPES: dict[str, tuple[np.dtype[Any], str]] = {
+    "float32": (np.dtype(np.float32), "torch.float32"),
+    "float64": (np.dtype(np.float64), "torch.float64"),
+    "float16": (np.dtype(np.float16), "torch.float16"),
+    "int64": (np.dtype(np.int64), "torch.int64"),
+    "int32": (np.dtype(np.int32), "torch.int32"),
+    "int16": (np.dtype(np.int16), "torch.int16"),
+    "int8": (np.dtype(np.int8), "torch.int8"),
+    "uint8": (np.dtype(np.uint8), "torch.uint8"),
+    "bool": (np.dtype(np.bool_), "torch.bool"),
 }
 
 _UNSUPPORTED_SPEC = "unsupported format string passed to Tensor.__format__"
@@ -234,12 +236,22 @@ def format_tensor(
     sci_mode: bool | None = None,
     threshold: int = 1000,
     edgeitems: int = 3,
+    default_dtype: str | None = None,
 ) -> str:
-    """Return exactly what ``repr(t)`` / ``str(t)`` prints for a CPU tensor of these values."""
+    """Return exactly what ``repr(t)`` / ``str(t)`` prints for a CPU tensor of these values.
+
+    The dtype suffix is left out for int64, bool and the default float dtype
+    (``default_dtype``; None: the current one, ``torch.get_default_dtype()``), so after
+    ``set_default_dtype(torch.float64)`` float64 tensors print bare and float32 ones
+    show ``dtype=torch.float32``; an empty tensor shows every dtype but the default.
+    """
     try:
-        np_dtype, torch_name, shows_dtype = _DTYPES[dtype]
+        np_dtype, torch_name = _DTYPES[dtype]
     except KeyError:
         raise ValueError(f"unsupported tensor dtype {dtype!r}") from None
+    if default_dtype is None:
+        default_dtype = _dtypes.name_of(_dtypes.default_dtype())
+    shows_dtype = dtype not in (default_dtype, "int64", "bool")
     arr = np.asarray(data)
     if arr.dtype != np_dtype:
         arr = arr.astype(np_dtype)
@@ -247,7 +259,7 @@ def format_tensor(
     if arr.size == 0:
         if arr.ndim != 1:
             suffixes.append(f"size={tuple(arr.shape)}")
-        if dtype != "float32":
+        if dtype != default_dtype:
             suffixes.append(f"dtype={torch_name}")
         body = "[]"
     else:

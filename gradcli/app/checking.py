@@ -22,7 +22,7 @@ def check(source: Source, opts: AppOptions, eps: float = 1e-6, rtol: float = 1e-
           atol: float = 1e-6) -> CheckResult:
     """`check`: autograd vs central differences (float64), and every node's rule alone."""
     need_wrt(opts, "check")
-    with session(opts, keep_buffers=True, dtype="float64") as s:
+    with session(opts, keep_buffers=True, dtype="float64", source=source) as s:
         sets = parse_sets(opts.sets, opts.wrt)
         program, out = compile_program(source, opts, record_tape=True, overrides=sets)
         res = program.run()

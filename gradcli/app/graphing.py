@@ -39,7 +39,7 @@ def _numbering(tape: list[Node]) -> tuple[dict[int, int], list[tuple[Any, int]]]
 def graph(source: Source, opts: AppOptions, values: bool = False) -> GraphResult:
     """`graph`: every tape node, with names, PyTorch names, shapes and source positions."""
     outputs: dict[Node, Tensor] = {}
-    with session(opts, keep_buffers=True, on_record=outputs.__setitem__) as s:
+    with session(opts, keep_buffers=True, on_record=outputs.__setitem__, source=source) as s:
         program, out = compile_program(source, opts, record_tape=True, track_names=True)
         res = program.run()
         tape = res.tape or []
@@ -88,7 +88,7 @@ def explain(source: Source, opts: AppOptions) -> ExplainResult:
     """`explain`: the backward pass node by node, then the control flow taken."""
     need_wrt(opts, "explain")
     outputs: dict[Node, Tensor] = {}
-    with session(opts, keep_buffers=True, on_record=outputs.__setitem__) as s:
+    with session(opts, keep_buffers=True, on_record=outputs.__setitem__, source=source) as s:
         program, out = compile_program(source, opts, record_tape=True, track_names=True)
         res = program.run()
         y = result_tensor(res)

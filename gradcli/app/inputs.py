@@ -35,6 +35,7 @@ class AppOptions:
     detect_anomaly: bool = False
     write: Callable[[str], object] | None = None  # where program prints go (None: captured)
     progress: Callable[[str, int, int], None] | None = None  # (what, done, total) for long work
+    warn: Callable[[str], object] | None = None  # PyTorch's warnings (stderr; None: dropped)
 
 
 def load_source(prog: str | None, expr: str | None, stdin: Any = None,

@@ -28,11 +28,12 @@ from gradcli.source import Source
 
 
 def session(opts: AppOptions, *, keep_buffers: bool = False, dtype: str | None = None,
-            on_record: Callable[[Any, Any], None] | None = None) -> Session:
-    """The core's settings for one command, from its options."""
+            on_record: Callable[[Any, Any], None] | None = None,
+            source: Source | None = None) -> Session:
+    """The core's settings for one command, from its options (warnings name `source`)."""
     return Session(limits=opts.limits, dtype=dtype or opts.dtype, seed=opts.seed,
                    detect_anomaly=opts.detect_anomaly, keep_buffers=keep_buffers,
-                   on_record=on_record)
+                   on_record=on_record, warn=opts.warn, source=source)
 
 
 def compile_program(source: Source, opts: AppOptions, *, record_tape: bool = False,
@@ -57,7 +58,7 @@ def compile_program(source: Source, opts: AppOptions, *, record_tape: bool = Fal
 
 def run(source: Source, opts: AppOptions) -> ProgramResult:
     """`run`: execute; the program's prints go to opts.write."""
-    with session(opts):
+    with session(opts, source=source):
         program, _ = compile_program(source, opts)
         return program.run()
 
@@ -103,7 +104,7 @@ def derivative(y: Tensor, x: Tensor, order: int, limits: Limits,
 
 def evaluate(source: Source, opts: AppOptions) -> EvalResult:
     """`eval`: the result and its gradient w.r.t. each --wrt input."""
-    with session(opts, keep_buffers=True) as s:
+    with session(opts, keep_buffers=True, source=source) as s:
         program, out = compile_program(source, opts)
         res = program.run()
         y = result_tensor(res)
@@ -126,7 +127,7 @@ def nth_grad(source: Source, opts: AppOptions, order: int) -> GradResult:
     need_wrt(opts, "grad")
     if order < 1:
         raise UsageError(f"--order must be at least 1, got {order}")
-    with session(opts, keep_buffers=True) as s:
+    with session(opts, keep_buffers=True, source=source) as s:
         program, out = compile_program(source, opts)
         res = program.run()
         y = result_tensor(res)
@@ -142,7 +143,8 @@ def jvp(source: Source, opts: AppOptions, tangents: list[str]) -> JvpResult:
     if len(tangents) != len(opts.wrt):
         raise UsageError(f"jvp needs one --tangent per --wrt ({len(opts.wrt)}), got "
                          f"{len(tangents)}")
-    with session(opts):  # forward mode: nothing is differentiated after the run
+    # Forward mode: nothing is differentiated after the run.
+    with session(opts, source=source):
         vs = {n: parse_vector("--tangent", t) for n, t in zip(opts.wrt, tangents, strict=True)}
         with dual_level():
             program, out = compile_program(source, opts, tangents=vs)
@@ -157,7 +159,7 @@ def jvp(source: Source, opts: AppOptions, tangents: list[str]) -> JvpResult:
 def vjp(source: Source, opts: AppOptions, cotangent: str) -> VjpResult:
     """`vjp`: reverse mode, vᵀ·J (what y.backward(v) leaves in x.grad)."""
     need_wrt(opts, "vjp")
-    with session(opts, keep_buffers=True) as s:
+    with session(opts, keep_buffers=True, source=source) as s:
         program, out = compile_program(source, opts)
         res = program.run()
         y = result_tensor(res)
@@ -172,7 +174,7 @@ def vjp(source: Source, opts: AppOptions, cotangent: str) -> VjpResult:
 def jacobian(source: Source, opts: AppOptions) -> JacobianResult:
     """`jacobian`: the full Jacobian, one reverse pass per output element."""
     need_wrt(opts, "jacobian")
-    with session(opts, keep_buffers=True) as s:
+    with session(opts, keep_buffers=True, source=source) as s:
         program, out = compile_program(source, opts)
         res = program.run()
         y = result_tensor(res)

@@ -12,6 +12,7 @@ from typing import Any
 
 from gradcli.ad import engine, ops
 from gradcli.ad.ops import MinMax
+from gradcli.ad.state import nonleaf_grad
 from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import arrays, limits
@@ -60,7 +61,7 @@ def _set_data(x: Tensor, value: Any) -> None:
 
 
 TENSOR_PROPERTIES: dict[str, Callable[[Tensor], Any]] = {
-    "grad": lambda x: x.grad,
+    "grad": nonleaf_grad,  # a non-leaf's missing .grad warns, as in PyTorch
     "grad_fn": lambda x: x.grad_fn,
     "requires_grad": lambda x: x.requires_grad,
     "is_leaf": lambda x: x.is_leaf,

@@ -372,7 +372,7 @@ def _torch_functions() -> dict[str, Callable[..., Any]]:
     fns["detach"] = _detach
     fns["zeros"] = _sized(ops.zeros)
     fns["ones"] = _sized(ops.ones)
-    fns["empty"] = _sized(ops.zeros)
+    fns["empty"] = _sized(ops.empty)
     fns["rand"] = _sized(ops.rand)
     fns["randn"] = _sized(ops.randn)
     fns["normal"] = ops.normal
@@ -384,6 +384,8 @@ def _torch_functions() -> dict[str, Callable[..., Any]]:
     fns["FloatTensor"] = ops.legacy_tensor
     fns["is_tensor"] = _is_tensor
     fns["get_default_dtype"] = _get_default_dtype
+    fns["set_default_dtype"] = ops.set_default_dtype
+    fns["nonzero"] = ops.nonzero
     fns["no_grad"] = no_grad
     fns["enable_grad"] = enable_grad
     fns["set_grad_enabled"] = _grad_enabled_ctx

@@ -225,6 +225,7 @@ class Compiler:
 
         def attribute(f: Frame) -> Any:
             obj = value(f)
+            POSITION.span = span  # where a warning (a non-leaf's .grad) is given
             try:
                 return get_attribute(obj, attr)
             except GdError as e:

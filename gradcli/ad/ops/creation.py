@@ -6,6 +6,7 @@ arguments (_as_tensor, _arr, dtypes_resolve, _shape_args).
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,7 +15,7 @@ import numpy as np
 from gradcli.ad import dtypes
 from gradcli.ad.graph import Tensor, tensor_from_array
 from gradcli.ad.rng import Generator
-from gradcli.ad.state import check_size
+from gradcli.ad.state import COPY_CONSTRUCT, check_size, warn
 from gradcli.errors import GdRuntimeError
 
 
@@ -44,6 +45,18 @@ def _shape_args(args: Sequence[Any]) -> tuple[int, ...]:
     return tuple(out)
 
 
+def _new_shape(args: Sequence[Any], op: str = "") -> tuple[int, ...]:
+    """The size of a new tensor, refusing negative dims with PyTorch's words."""
+    shape = _shape_args(args)
+    if any(d < 0 for d in shape):
+        if op == "zeros":
+            raise GdRuntimeError("zeros: Dimension size must be non-negative.")
+        d = next(d for d in shape if d < 0)
+        raise GdRuntimeError(f"Trying to create tensor with negative dimension {d}: "
+                             f"{list(shape)}")
+    return shape
+
+
 def _unwrap_list(v: Any) -> Any:
     if isinstance(v, list):
         return [_unwrap_list(x) for x in v]
@@ -70,6 +83,15 @@ def dtypes_resolve(d: Any) -> np.dtype:
     if d is bool:
         return dtypes.boolean
     raise GdRuntimeError(f"unknown dtype {d!r}")
+
+
+def set_default_dtype(d: Any) -> None:
+    """torch.set_default_dtype: the dtype of tensors made from Python floats (float32 or
+    float64). It lasts until the command ends (the Session restores the previous one)."""
+    dt = dtypes_resolve(d)
+    if dt.kind != "f":
+        raise GdRuntimeError("only floating-point types are supported as the default type")
+    dtypes.set_default_dtype(dtypes.name_of(dt))
 
 
 def zeros_like(x: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
@@ -132,6 +154,8 @@ def _infer_dtype(data: Any) -> np.dtype:
             kinds.add("i")
         elif isinstance(v, float):
             kinds.add("f")
+        elif isinstance(v, str):
+            raise GdRuntimeError(f"new(): invalid data type '{type(v).__name__}'")
         else:
             raise GdRuntimeError(f"Could not infer dtype of {type(v).__name__}")
 
@@ -145,13 +169,37 @@ def _infer_dtype(data: Any) -> np.dtype:
     return dtypes.default_dtype()
 
 
+def _check_scalars(data: Any, dt: np.dtype) -> None:
+    # PyTorch's words where numpy's conversion would fail: a list where a number belongs,
+    # integers beyond int64, a non-finite float into an integer dtype.
+    def walk(v: Any, depth: int) -> None:
+        if isinstance(v, (list, tuple)):
+            if depth == 0:
+                raise GdRuntimeError("must be real number, not list" if dt.kind == "f" else
+                                     "'list' object cannot be interpreted as an integer")
+            for e in v:
+                walk(e, depth - 1)
+        elif isinstance(v, int) and not isinstance(v, bool) and not -2**63 <= v < 2**63:
+            if dt.kind != "f":
+                raise GdRuntimeError("Overflow when unpacking long long")
+        elif isinstance(v, float) and dt.kind in "iu" and not math.isfinite(v):
+            raise GdRuntimeError("value cannot be converted to type int64 without overflow")
+
+    depth, first = 0, data
+    while isinstance(first, (list, tuple)):
+        depth += 1
+        if not first:
+            break
+        first = first[0]
+    walk(data, depth)
+
+
 def _check_ragged(data: Any, dim: int = 0) -> None:
     if isinstance(data, (list, tuple)) and data and isinstance(data[0], (list, tuple)):
         n = len(data[0])
         for e in data:
             if not isinstance(e, (list, tuple)):
-                raise GdRuntimeError(
-                    f"expected sequence of length {n} at dim {dim + 1} (got scalar)")
+                raise GdRuntimeError("not a sequence")
             if len(e) != n:
                 raise GdRuntimeError(
                     f"expected sequence of length {n} at dim {dim + 1} (got {len(e)})")
@@ -160,12 +208,22 @@ def _check_ragged(data: Any, dim: int = 0) -> None:
 
 
 def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, **_: Any) -> Tensor:
-    """A new leaf tensor from numbers, (nested) lists or another tensor (copied)."""
+    """A new leaf tensor from numbers, (nested) lists or another tensor (copied; PyTorch
+    warns that clone().detach() is the way to copy a tensor)."""
     if type(data) is Tensor:
-        a = data.array.copy()
-        if dtype is not None:
-            a = a.astype(dtypes_resolve(dtype))
-        return _leaf(a, requires_grad)
+        warn(COPY_CONSTRUCT)
+        return _copy(data, dtype, requires_grad)
+    return _new(data, dtype, requires_grad)
+
+
+def _copy(data: Tensor, dtype: Any, requires_grad: bool) -> Tensor:
+    a = data.array.copy()
+    if dtype is not None:
+        a = a.astype(dtypes_resolve(dtype))
+    return _leaf(a, requires_grad)
+
+
+def _new(data: Any, dtype: Any, requires_grad: bool) -> Tensor:
     if isinstance(data, (np.ndarray, np.generic)):
         dt = dtypes_resolve(dtype) if dtype is not None else dtypes.canonical(data.dtype)
         return _leaf(np.asarray(data).astype(dt), requires_grad)
@@ -174,8 +232,11 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, **_: Any) 
         n *= len(first)
         first = first[0]
     check_size(n * first.array.size if type(first) is Tensor else n)
+    if isinstance(data, (list, tuple)) and data and isinstance(data[0], str):
+        raise GdRuntimeError("too many dimensions 'str'")
     _check_ragged(data)
     dt = dtypes_resolve(dtype) if dtype is not None else _infer_dtype(data)
+    _check_scalars(data, dt)
     try:
         a = np.array(_unwrap_list(data) if isinstance(data, (list, tuple)) else data, dtype=dt)
     except (ValueError, TypeError, OverflowError) as e:
@@ -185,15 +246,19 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, **_: Any) 
 
 def as_tensor(data: Any, dtype: Any = None) -> Tensor:
     """A tensor from data (the same tensor when it already is one with this dtype)."""
-    if type(data) is Tensor and (dtype is None or data.array.dtype == dtypes_resolve(dtype)):
-        return data
-    return tensor(data, dtype=dtype)
+    if type(data) is Tensor:
+        if dtype is None or data.array.dtype == dtypes_resolve(dtype):
+            return data
+        return _copy(data, dtype, False)
+    return _new(data, dtype, False)
 
 
 def legacy_tensor(*args: Any, requires_grad: bool = False) -> Tensor:
     """torch.Tensor(...): float32 from data, or uninitialised (zeros) of a size."""
-    if len(args) == 1 and isinstance(args[0], (list, Tensor)):
-        return tensor(args[0], dtype=dtypes.float32, requires_grad=requires_grad)
+    if len(args) == 1 and type(args[0]) is Tensor:
+        return _copy(args[0], dtypes.float32, requires_grad)
+    if len(args) == 1 and isinstance(args[0], list):
+        return _new(args[0], dtypes.float32, requires_grad)
     return zeros(*args, dtype=dtypes.float32, requires_grad=requires_grad)
 
 
@@ -205,37 +270,47 @@ def _creation_dtype(dtype: Any, default: np.dtype | None = None) -> np.dtype:
 
 def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False, **_: Any) -> Tensor:
     """Zeros of a size."""
-    shape = _shape_args(size)
+    shape = _new_shape(size, "zeros")
     check_size(math.prod(shape))
     return _leaf(np.zeros(shape, dtype=_creation_dtype(dtype)), requires_grad)
 
 
 def ones(*size: Any, dtype: Any = None, requires_grad: bool = False, **_: Any) -> Tensor:
     """Ones of a size."""
-    shape = _shape_args(size)
+    shape = _new_shape(size)
     check_size(math.prod(shape))
     return _leaf(np.ones(shape, dtype=_creation_dtype(dtype)), requires_grad)
 
 
-empty = zeros
+def empty(*size: Any, dtype: Any = None, requires_grad: bool = False, **_: Any) -> Tensor:
+    """An uninitialised tensor of a size (zeros here)."""
+    shape = _new_shape(size)
+    check_size(math.prod(shape))
+    return _leaf(np.zeros(shape, dtype=_creation_dtype(dtype)), requires_grad)
 
 
 def full(size: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False,
          **_: Any) -> Tensor:
     """fill_value everywhere (dtype inferred from the value)."""
-    shape = _shape_args((size,))
+    shape = _new_shape((size,))
     check_size(math.prod(shape))
     if type(fill_value) is Tensor:
         fill_value = fill_value.item()
     default = (dtypes.boolean if isinstance(fill_value, bool) else
                dtypes.int64 if isinstance(fill_value, int) else dtypes.default_dtype())
-    return _leaf(np.full(shape, fill_value, dtype=_creation_dtype(dtype, default)),
-                 requires_grad)
+    dt = _creation_dtype(dtype, default)
+    if dt == dtypes.int64 and isinstance(fill_value, float) and not (
+            -2.0**63 <= fill_value < 2.0**63):
+        raise GdRuntimeError("value cannot be converted to type int64_t without overflow")
+    return _leaf(np.full(shape, fill_value, dtype=dt), requires_grad)
 
 
 def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False,
         **_: Any) -> Tensor:
     """Identity matrix."""
+    for name, v in (("n", n), ("m", m)):
+        if v is not None and v < 0:
+            raise GdRuntimeError(f"{name} must be greater or equal to 0, got {v}")
     check_size(n * (m if m is not None else n))
     return _leaf(np.eye(n, m, dtype=_creation_dtype(dtype)), requires_grad)
 
@@ -244,41 +319,135 @@ def _num(v: Any) -> Any:
     return v.item() if type(v) is Tensor else v
 
 
+# PyTorch's CPU range kernels (aten/src/ATen/native/cpu/RangeFactoriesKernel.cpp), as
+# compiled for AVX2: values are computed with a fused multiply-add in double (arange) or
+# in the output dtype (linspace); arange's vectorised loop takes blocks of two vectors
+# (4 doubles or 8 floats each) whose lanes step from a base rounded to the output dtype,
+# then a scalar tail; the work is split in at::parallel_for chunks (grain 32768, one per
+# thread) that each restart that pattern. Mirrored here with numpy, no per-element Python.
+
+_GRAIN_SIZE = 32768
+
+
+def _threads() -> int:
+    """The number of threads PyTorch's CPU kernels use by default (OpenMP's default)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _split(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    c = 134217729.0 * a  # 2^27 + 1: Dekker's split of a double into two 26-bit halves
+    hi = c - (c - a)
+    return hi, a - hi
+
+
+def _fma(a: Any, b: Any, c: Any) -> np.ndarray:
+    """a·b + c rounded once, in double (error-free product and sum, then one rounding)."""
+    a, b, c = (np.asarray(v, dtype=np.float64) for v in (a, b, c))
+    p = a * b
+    ah, al = _split(a)
+    bh, bl = _split(b)
+    e = ((ah * bh - p) + ah * bl + al * bh) + al * bl  # a·b = p + e exactly
+    s = p + c
+    bb = s - p
+    t = (p - (s - bb)) + (c - bb)  # p + c = s + t exactly
+    with np.errstate(invalid="ignore"):
+        out = s + (t + e)
+    # inf/nan inputs: the plain expression's value (the error terms are nan there).
+    return np.where(np.isfinite(out), out, s)
+
+
+def _fma_in(dt: np.dtype, a: Any, b: Any, c: Any) -> np.ndarray:
+    """fma in dtype dt: a float32 product is exact in double, so one sum and a cast."""
+    if dt == dtypes.float32:
+        a, b, c = (np.asarray(v, dtype=np.float64) for v in (a, b, c))
+        return (a * b + c).astype(dt)
+    return _fma(a, b, c)
+
+
+def _arange_chunk(start: float, step: float, begin: int, end: int, dt: np.dtype) -> np.ndarray:
+    lanes = 4 if dt == dtypes.float64 else 8
+    n = end - begin
+    nb = n // (2 * lanes) * (2 * lanes)
+    out = np.empty(n, dt)
+    base = _fma(step, np.arange(begin, begin + nb, lanes, dtype=np.float64), start)
+    base = base.astype(dt).astype(np.float64)  # Vectorized<T>::arange takes a T base
+    lane = np.arange(lanes, dtype=np.float64)
+    out[:nb] = _fma(lane[None, :], step, base[:, None]).reshape(-1).astype(dt)
+    out[nb:] = _fma(step, np.arange(begin + nb, end, dtype=np.float64), start).astype(dt)
+    return out
+
+
+def _arange_float(start: float, step: float, n: int, dt: np.dtype) -> np.ndarray:
+    tasks = max(1, min(_threads(), -(-n // _GRAIN_SIZE)))
+    chunk = max(1, -(-n // tasks))
+    parts = [_arange_chunk(start, step, b, min(n, b + chunk), dt) for b in range(0, n, chunk)]
+    return np.concatenate(parts) if parts else np.empty(0, dt)
+
+
 def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None,
            requires_grad: bool = False, **_: Any) -> Tensor:
-    """Evenly spaced values in [start, end)."""
+    """Evenly spaced values in [start, end), PyTorch's values bit for bit."""
     start, end, step = _num(start), _num(end), _num(step)
     if end is None:
         start, end = 0, start
-    if step == 0:
-        raise GdRuntimeError("step must be nonzero")
     all_int = all(isinstance(v, int) for v in (start, end, step))
     dt = _creation_dtype(dtype, dtypes.int64 if all_int else None)
-    n = math.ceil((end - start) / step)
-    if n < 0:
-        raise GdRuntimeError("upper bound and larger bound inconsistent with step sign")
+    if dt == dtypes.boolean:
+        raise GdRuntimeError('"arange_cpu" not implemented for \'Bool\'')
+    if dt.kind != "f":  # an integer dtype: PyTorch truncates the bounds and step first
+        start, end, step = (math.trunc(v) if math.isfinite(v) else v
+                            for v in (start, end, step))
+    if step == 0:
+        raise GdRuntimeError("step must be nonzero")
+    for v in (start, end):
+        if not math.isfinite(v):
+            raise GdRuntimeError(f"unsupported range: {start} -> {end}")
+    if (step > 0 and end < start) or (step < 0 and end > start):
+        raise GdRuntimeError("upper bound and lower bound inconsistent with step sign")
+    n = math.ceil((float(end) - float(start)) / float(step))
     check_size(n)
-    if all_int:
-        a = np.arange(start, end, step, dtype=np.int64).astype(dt)
+    if dt.kind != "f":
+        a = (start + step * np.arange(n, dtype=np.int64)).astype(dt)
     else:
-        a = (start + np.arange(n, dtype=np.float64) * step).astype(dt)
+        a = _arange_float(float(start), float(step), n, dt)
     return _leaf(a, requires_grad)
 
 
 def linspace(start: Any, end: Any, steps: int, dtype: Any = None, requires_grad: bool = False,
              **_: Any) -> Tensor:
-    """steps values evenly spaced from start to end, inclusive."""
-    start, end = float(_num(start)), float(_num(end))
+    """steps values evenly spaced from start to end, inclusive, PyTorch's bit for bit:
+    the first half counted up from start, the second half down from end, with a fused
+    multiply-add in the output dtype (in double, truncated, for integer dtypes)."""
+    start, end = _num(start), _num(end)
+    steps = int(_num(steps))
+    if steps < 0:
+        raise GdRuntimeError("number of steps must be non-negative")
     check_size(steps)
     dt = _creation_dtype(dtype)
-    if steps == 1:
-        return _leaf(np.array([start], dtype=dt), requires_grad)
-    step = (end - start) / (steps - 1)
-    i = np.arange(steps, dtype=np.float64)
+    if dt == dtypes.boolean:
+        raise GdRuntimeError('"linspace_cpu" not implemented for \'Bool\'')
+    if steps == 0:
+        return _leaf(np.empty(0, dt), requires_grad)
+    if dt.kind == "f":
+        s, e = np.asarray(start, dt), np.asarray(end, dt)
+        if steps == 1:
+            return _leaf(s.reshape(1), requires_grad)
+        step = (e - s) / np.asarray(steps - 1, dt)  # in the output dtype
+        calc = dt
+    else:
+        s, e = np.asarray(math.trunc(start), np.float64), np.asarray(math.trunc(end), np.float64)
+        if steps == 1:
+            return _leaf(s.reshape(1).astype(dt), requires_grad)
+        step = (e - s) / (steps - 1)
+        calc = dtypes.float64
+    i = np.arange(steps, dtype=np.int64)
     half = steps // 2
-    # PyTorch fills the first half from start and the second from end (symmetric rounding).
-    a = np.where(i < half, start + step * i, end - step * (steps - 1 - i))
-    return _leaf(a.astype(dt), requires_grad)
+    up = _fma_in(calc, step, i[:half].astype(calc), s)
+    down = _fma_in(calc, -step, (steps - 1 - i[half:]).astype(calc), e)
+    return _leaf(np.concatenate([up, down]).astype(dt), requires_grad)
 
 
 # -- random (PyTorch's CPU generator, reproduced) ----------------------------------------
@@ -311,14 +480,14 @@ def _float_creation(dtype: Any) -> str:
 def rand(*size: Any, dtype: Any = None, requires_grad: bool = False, generator_: Any = None,
          **_: Any) -> Tensor:
     """Uniform [0, 1) values of a size."""
-    shape = _shape_args(size)
+    shape = _new_shape(size)
     check_size(math.prod(shape))
     return _leaf(generator().rand(shape, _float_creation(dtype)), requires_grad)
 
 
 def randn(*size: Any, dtype: Any = None, requires_grad: bool = False, **_: Any) -> Tensor:
     """Standard normal values of a size."""
-    shape = _shape_args(size)
+    shape = _new_shape(size)
     check_size(math.prod(shape))
     return _leaf(generator().randn(shape, _float_creation(dtype)), requires_grad)
 
@@ -332,7 +501,7 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, dtype: Any = None,
             z = generator().randn(tuple(shape), _float_creation(dtype))
             return _leaf((z * _arr(std) + _arr(mean)).astype(z.dtype), requires_grad)
         raise GdRuntimeError("normal() needs a size when mean and std are numbers")
-    shape = _shape_args((size,))
+    shape = _new_shape((size,))
     check_size(math.prod(shape))
     return _leaf(generator().normal(float(mean), float(std), shape, _float_creation(dtype)),
                  requires_grad)
@@ -345,7 +514,7 @@ def randint(low: int, high: int | None = None, size: Any = None, dtype: Any = No
         low, high = 0, low
     if size is None:
         raise GdRuntimeError("randint() missing required argument 'size'")
-    shape = _shape_args((size,))
+    shape = _new_shape((size,))
     check_size(math.prod(shape))
     a = generator().randint(int(low), int(high), shape)
     if dtype is not None:

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad import dtypes
+from gradcli.ad import kernels as K
 from gradcli.ad.graph import Tensor, tensor_from_array
 from gradcli.ad.ops.creation import _arr, _as_tensor, dtypes_resolve, tensor
 from gradcli.ad.record import apply
@@ -254,13 +255,26 @@ def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
     return apply(_RULES["clamp"], (x,), params)
 
 
-def where(cond: Any, a: Any = None, b: Any = None) -> Tensor:
-    """a where cond else b (elementwise, broadcasting)."""
+def nonzero(x: Any, as_tuple: bool = False) -> Any:
+    """Indices of the nonzero elements: an (n, ndim) int64 tensor, or with as_tuple one
+    index tensor per dim (a 0-d input counts as 1-d there, as in PyTorch)."""
+    a = _as_tensor(x).array
+    if as_tuple:
+        return tuple(tensor_from_array(i.astype(np.int64))
+                     for i in np.nonzero(a.reshape(1) if a.ndim == 0 else a))
+    return tensor_from_array(np.argwhere(a).astype(np.int64))
+
+
+def where(cond: Any, a: Any = None, b: Any = None) -> Any:
+    """a where cond else b (elementwise, broadcasting); where(cond) alone is
+    nonzero(cond, as_tuple=True)."""
+    if a is None and b is None:
+        return nonzero(cond, as_tuple=True)
     c = _as_tensor(cond)
     if c.array.dtype != dtypes.boolean:
         raise GdRuntimeError(
             "where expected condition to be a boolean tensor, but got a tensor with dtype "
-            f"{dtypes.name_of(c.array.dtype).capitalize()}")
+            f"{K.scalar_name(c.array.dtype)}")
     if type(a) is not Tensor and type(b) is not Tensor:
         a = tensor(a)
     return apply(_RULES["where"], (c, _operand(a), _operand(b)))
@@ -292,15 +306,23 @@ def contiguous(x: Tensor) -> Tensor:
     return x
 
 
+def _check_broadcast(a: Any, b: Any) -> None:
+    msg = K.broadcast_message(_arr(a), _arr(b))
+    if msg is not None:
+        raise GdRuntimeError(msg)
+
+
 def allclose(a: Tensor, b: Any, rtol: float = 1e-05, atol: float = 1e-08,
              equal_nan: bool = False) -> bool:
     """Whether all elements are close."""
+    _check_broadcast(a, b)
     return bool(np.allclose(_arr(a), _arr(b), rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
 def isclose(a: Tensor, b: Any, rtol: float = 1e-05, atol: float = 1e-08,
             equal_nan: bool = False) -> Tensor:
     """Elementwise closeness."""
+    _check_broadcast(a, b)
     return tensor_from_array(np.asarray(np.isclose(_arr(a), _arr(b), rtol=rtol, atol=atol,
                                                    equal_nan=equal_nan)))
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from gradcli.ad import kernels as K
 from gradcli.ad.graph import Tensor
 from gradcli.ad.inplace import record_inplace
 from gradcli.ad.ops.creation import _arr, _unwrap_list
@@ -22,7 +23,13 @@ def normalize_index(index: Any) -> tuple[Any, bool]:
     parts = index if isinstance(index, tuple) else (index,)
     out = []
     advanced = False
+    seen_ellipsis = False
     for p in parts:
+        if p is Ellipsis:
+            # PyTorch lets later ellipses stand for no dims at all (numpy refuses them).
+            if seen_ellipsis:
+                continue
+            seen_ellipsis = True
         if type(p) is Tensor:
             a = p.array
             if a.dtype.kind == "f":
@@ -48,7 +55,8 @@ def normalize_index(index: Any) -> tuple[Any, bool]:
         elif isinstance(p, slice):
             out.append(slice(_sl(p.start), _sl(p.stop), _sl(p.step)))
             if p.step is not None and _sl(p.step) <= 0:
-                raise GdRuntimeError("step must be greater than zero")
+                raise GdRuntimeError("slice step cannot be zero" if _sl(p.step) == 0 else
+                                     "step must be greater than zero")
         else:
             raise GdRuntimeError(
                 "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables "
@@ -77,7 +85,9 @@ def _index_kind(index: tuple[Any, ...], advanced: bool) -> str:
 
 
 def _check_index(x: Tensor, index: tuple[Any, ...]) -> None:
-    dim = 0
+    dim = 0  # the dim of x the next index part applies to
+    added = 0  # dims None inserted before it (PyTorch's messages count them)
+    selected: list[int] = []  # dims of x removed by integer indices so far
     shape = x.shape
     for p in index:
         if p is Ellipsis:
@@ -85,20 +95,38 @@ def _check_index(x: Tensor, index: tuple[Any, ...]) -> None:
                 if Ellipsis in index else dim
             continue
         if p is None:
+            added += 1
             continue
         if isinstance(p, (int, np.integer)) and not isinstance(p, bool):
+            if not shape:
+                raise GdRuntimeError(
+                    "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                    "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
             if dim >= len(shape):
                 raise GdRuntimeError(
                     f"too many indices for tensor of dimension {len(shape)}")
             if not -shape[dim] <= p < shape[dim]:
-                raise GdRuntimeError(
-                    f"index {p} is out of bounds for dimension {dim} with size {shape[dim]}")
+                raise GdRuntimeError(f"index {p} is out of bounds for dimension {dim + added} "
+                                     f"with size {shape[dim]}")
+            selected.append(dim)
         if isinstance(p, np.ndarray) and p.dtype == np.bool_:
+            _check_mask(p, shape, dim, selected)
             dim += p.ndim
         else:
             dim += 1
     if dim > len(shape):
         raise GdRuntimeError(f"too many indices for tensor of dimension {len(shape)}")
+
+
+def _check_mask(mask: np.ndarray, shape: tuple[int, ...], dim: int, selected: list[int]) -> None:
+    # PyTorch's message names the tensor as integer indices before the mask left it.
+    for j, n in enumerate(mask.shape):
+        if dim + j < len(shape) and shape[dim + j] != n:
+            rest = [s for i, s in enumerate(shape) if i not in selected]
+            at = dim - len(selected)
+            raise GdRuntimeError(
+                f"The shape of the mask {list(mask.shape)} at index {j} does not match the "
+                f"shape of the indexed tensor {rest} at index {at + j}")
 
 
 def _count_consuming(parts: tuple[Any, ...]) -> int:
@@ -145,7 +173,7 @@ def setitem(x: Tensor, index: Any, value: Any) -> None:
         record_inplace(x, index_put(x, v, idx, kind))
         return
     try:
-        x.array[idx] = _arr(v)
-    except ValueError as e:
-        raise GdRuntimeError(f"shape mismatch: {e}") from None
+        K.assign(x.array, idx, _arr(v))
+    except K.TorchError as e:
+        raise GdRuntimeError(str(e)) from None
     x._vc[0] += 1

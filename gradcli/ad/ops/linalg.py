@@ -11,10 +11,10 @@ from gradcli.ad.graph import Tensor
 from gradcli.ad.ops.creation import _as_tensor
 from gradcli.ad.ops.elementwise import abs, exp, log1p, mul, neg, relu
 from gradcli.ad.ops.reductions import log_softmax, mean, sum
-from gradcli.ad.ops.shape import squeeze, unsqueeze
+from gradcli.ad.ops.shape import reshape, squeeze, t, unsqueeze
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
-from gradcli.ad.state import check_size
+from gradcli.ad.state import check_size, warn
 from gradcli.errors import GdRuntimeError
 
 # -- linear algebra ---------------------------------------------------------------------
@@ -34,7 +34,19 @@ def dot(a: Tensor, b: Tensor) -> Tensor:
     return apply(_RULES["dot"], (a, b))
 
 
-inner = dot
+def inner(a: Tensor, b: Tensor) -> Tensor:
+    """Inner product over the last dims (dot for vectors, a·bᵀ for matrices, ...)."""
+    a, b = _as_tensor(a), _as_tensor(b)
+    if a.ndim == 0 or b.ndim == 0:
+        return mul(a, b)
+    if a.shape[-1] != b.shape[-1]:
+        raise GdRuntimeError("inner() the last dimension must match on both input tensors but "
+                             f"got shapes {list(a.shape)} and {list(b.shape)}")
+    if a.ndim == 1 and b.ndim == 1:
+        return dot(a, b)
+    k = a.shape[-1]
+    out = mm(reshape(a, -1, k), t(reshape(b, -1, k)))
+    return reshape(out, *a.shape[:-1], *b.shape[:-1])
 
 
 def matmul(a: Tensor, b: Tensor) -> Tensor:
@@ -64,14 +76,22 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
 
 def outer(a: Tensor, b: Tensor) -> Tensor:
     """Outer product of two vectors."""
+    for name, v in (("self", a), ("vec2", b)):
+        if type(v) is Tensor and v.ndim != 1:
+            raise GdRuntimeError(f"outer: Expected 1-D argument {name}, but got {v.ndim}-D")
     return mul(unsqueeze(a, 1), unsqueeze(b, 0))
 
 
 # -- losses -----------------------------------------------------------------------------
 
 def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
-    """Mean squared error."""
-    return apply(_RULES["mse_loss"], (input, _as_tensor(target)), {"reduction": reduction})
+    """Mean squared error (shapes that differ broadcast, with PyTorch's warning)."""
+    target = _as_tensor(target)
+    if target.shape != input.shape:
+        warn(f"Using a target size (torch.Size({list(target.shape)})) that is different to the "
+             f"input size (torch.Size({list(input.shape)})). This will likely lead to incorrect "
+             "results due to broadcasting. Please ensure they have the same size.")
+    return apply(_RULES["mse_loss"], (input, target), {"reduction": reduction})
 
 
 def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Any = None,

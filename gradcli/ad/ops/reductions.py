@@ -7,6 +7,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from gradcli.ad import kernels as K
 from gradcli.ad.graph import Tensor, tensor_from_array
 from gradcli.ad.ops.creation import _as_tensor, dtypes_resolve
 from gradcli.ad.ops.elementwise import abs, clone, maximum, minimum, to_dtype
@@ -97,11 +98,15 @@ def min(x: Tensor, dim: Any = None, keepdim: bool = False, other: Any = None) ->
 
 def amax(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """Maximum over dims."""
+    if dim is None and x.array.size == 0:
+        raise GdRuntimeError(K.empty_reduction_message("amax"))
     return apply(_RULES["amax"], (x,), _dim_params(dim, keepdim))
 
 
 def amin(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """Minimum over dims."""
+    if dim is None and x.array.size == 0:
+        raise GdRuntimeError(K.empty_reduction_message("amin"))
     return apply(_RULES["amin"], (x,), _dim_params(dim, keepdim))
 
 
