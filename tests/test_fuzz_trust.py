@@ -307,23 +307,7 @@ FINDINGS: dict[str, list[tuple[str, str, str]]] = {
 
 #: Finding keys that still fail on this branch's gradcli (xfail, strict=False).
 KNOWN: set[str] = {
-    "a1-sum-iterates-dim0",
-    "a2-max-of-rows",
-    "a3-iterating-0d",
-    "a3-iterating-0d-max",
-    "a4-empty-sum-is-start",
-    "a4-empty-sum-is-int-0",
-    "a5-sum-start-keyword",
-    "a5-sum-tensor-start",
-    "a6-max-of-two-values",
-    "a6-max-of-two-values-ambiguous",
-    "a7-max-key",
-    "a8-sorted",
-    "a8-any-all",
-    "a9-round-tensor",
     "a10-unbind-grad-fn",
-    "a11-abs-bool",
-    "a12-string-data",
     "b1-constant-level-detached",
     "b2-relu-second-derivative",
     "b3-backward-backward-names",
@@ -337,12 +321,7 @@ KNOWN: set[str] = {
     "c4-reshape-alias-grad-fn",
     "c5-contiguous-clones",
     "c6-flatten-noop-is-self",
-    "d1-arange-step-sign",
     "d2-logspace",
-    "d3-linspace-float32-bits",
-    "d4-arange-float32-bits",
-    "d3-linspace-float64-bits",
-    "d4-arange-float64-bits",
 }
 
 

@@ -232,6 +232,8 @@ def _new(data: Any, dtype: Any, requires_grad: bool) -> Tensor:
         n *= len(first)
         first = first[0]
     check_size(n * first.array.size if type(first) is Tensor else n)
+    if isinstance(data, str):  # whatever the dtype: PyTorch never parses text
+        raise GdRuntimeError("new(): invalid data type 'str'")
     if isinstance(data, (list, tuple)) and data and isinstance(data[0], str):
         raise GdRuntimeError("too many dimensions 'str'")
     _check_ragged(data)
