@@ -352,6 +352,38 @@ def _softmax(draw: Draw, name: str) -> Case:
     return (T(normal(rng_of(draw), shape)),), {"dim": dim_of(draw, len(shape))}
 
 
+# PyTorch's backward primitives (gradcli.ad.ops.backward): two same-shape operands.
+@case("threshold_backward")
+def _threshold_backward(draw: Draw, name: str) -> Case:
+    rng = rng_of(draw)
+    shape = shape_of(draw)
+    return (T(normal(rng, shape)), T(nonzero(rng, shape))), {"threshold": 0}
+
+
+@case("tanh_backward", "sigmoid_backward")
+def _act_backward(draw: Draw, name: str) -> Case:
+    rng = rng_of(draw)
+    shape = shape_of(draw)
+    return (T(normal(rng, shape)), T(rng.uniform(0.05, 0.95, shape))), {}
+
+
+@case("softmax_backward_data", "log_softmax_backward_data")
+def _softmax_backward_data(draw: Draw, name: str) -> Case:
+    rng = rng_of(draw)
+    shape = shape_of(draw, min_dims=1)
+    out = rng.uniform(0.05, 0.95, shape)
+    if name == "log_softmax_backward_data":
+        out = np.log(out)
+    return (T(normal(rng, shape)), T(out)), {"dim": dim_of(draw, len(shape))}
+
+
+@case("masked_fill")
+def _masked_fill(draw: Draw, name: str) -> Case:
+    rng = rng_of(draw)
+    shape = shape_of(draw)
+    return (T(normal(rng, shape)),), {"mask": rng.random(shape) < 0.5, "value": 0.5}
+
+
 @case("reshape")
 def _reshape(draw: Draw, name: str) -> Case:
     shape = shape_of(draw)

@@ -23,6 +23,7 @@ from typing import Any
 from gradcli.ad import kernels as K
 from gradcli.ad import ops
 from gradcli.ad.graph import Tensor
+from gradcli.ad.ops import backward as B
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES, Rule
 
@@ -57,11 +58,20 @@ def elementwise(
     *,
     uses_out: bool = False,
     formula: tuple[str, ...] = (),
+    grad: Callable[..., Any] | None = None,
 ) -> Rule:
-    """An elementwise unary op from its local derivative d(x, out, **params)."""
+    """An elementwise unary op from its local derivative d(x, out, **params).
 
-    def vjp(g: Tensor, out: Tensor, x: Tensor, **p: Any) -> tuple[Any, ...]:
-        return (g * deriv(x, out, **p),)
+    `grad(g, x, out, **params)`, when given, is the VJP exactly as PyTorch writes it
+    (grad / x rather than grad · (1/x), tanh_backward(grad, out), ...): a derivative
+    taken with create_graph=True then has PyTorch's nodes, names and higher derivatives."""
+
+    if grad is None:
+        def vjp(g: Tensor, out: Tensor, x: Tensor, **p: Any) -> tuple[Any, ...]:
+            return (g * deriv(x, out, **p),)
+    else:
+        def vjp(g: Tensor, out: Tensor, x: Tensor, **p: Any) -> tuple[Any, ...]:
+            return (grad(g, x, out, **p),)
 
     def jvp(ts: list[Any], out: Tensor, x: Tensor, **p: Any) -> Any:
         return ts[0] * deriv(x, out, **p)
@@ -73,36 +83,37 @@ def elementwise(
 elementwise("exp", "ExpBackward0", K.exp, lambda x, o: o, "e^x", uses_out=True,
             formula=("grad · out",))
 elementwise("log", "LogBackward0", K.log, lambda x, o: 1 / x, "natural logarithm",
-            formula=("grad / x",))
+            formula=("grad / x",), grad=lambda g, x, o: g / x)
 elementwise("log1p", "Log1PBackward0", K.log1p, lambda x, o: 1 / (x + 1), "log(1 + x)",
-            formula=("grad / (1 + x)",))
+            formula=("grad / (1 + x)",), grad=lambda g, x, o: g / (x + 1))
 elementwise("sqrt", "SqrtBackward0", K.sqrt, lambda x, o: 0.5 / o, "square root", uses_out=True,
-            formula=("grad / (2 · out)",))
+            formula=("grad / (2 · out)",), grad=lambda g, x, o: g / (2 * o))
 elementwise("sin", "SinBackward0", K.sin, lambda x, o: ops.cos(x), "sine",
             formula=("grad · cos(x)",))
 elementwise("cos", "CosBackward0", K.cos, lambda x, o: -ops.sin(x), "cosine",
             formula=("-grad · sin(x)",))
 elementwise("tan", "TanBackward0", K.tan, lambda x, o: 1 + o * o, "tangent", uses_out=True,
-            formula=("grad · (1 + out²)",))
+            formula=("grad · (1 + out²)",), grad=lambda g, x, o: g * (1 + ops.pow(o, 2)))
 elementwise("tanh", "TanhBackward0", K.tanh, lambda x, o: 1 - o * o, "hyperbolic tangent",
             uses_out=True,
-            formula=("grad · (1 - out²)",))
+            formula=("grad · (1 - out²)",), grad=lambda g, x, o: B.tanh_backward(g, o))
 elementwise("sigmoid", "SigmoidBackward0", K.sigmoid, lambda x, o: o * (1 - o),
             "logistic function 1/(1+e^-x)", uses_out=True,
-            formula=("grad · out · (1 - out)",))
+            formula=("grad · out · (1 - out)",), grad=lambda g, x, o: B.sigmoid_backward(g, o))
 elementwise("reciprocal", "ReciprocalBackward0", K.reciprocal, lambda x, o: -(o * o),
             "1/x", uses_out=True,
-            formula=("-grad · out²",))
+            formula=("-grad · out²",), grad=lambda g, x, o: -g * (o * o))
 elementwise("relu", "ReluBackward0", K.relu, lambda x, o: ops.to_dtype(o > 0, o.dtype),
             "max(x, 0)", uses_out=True,
-            formula=("grad · (out > 0)",))
+            formula=("grad · (out > 0)",), grad=lambda g, x, o: B.threshold_backward(g, o, 0))
 elementwise("abs", "AbsBackward0", K.abs, lambda x, o: ops.sign(x), "absolute value",
             formula=("grad · sign(x)",))
 elementwise(
     "clamp", lambda i, p: "ClampBackward1" if _number_bounds(p) else "ClampBackward0", K.clamp,
     lambda x, o, min=None, max=None: ops.to_dtype(_in_range(x, min, max), x.dtype),
     "clip into [min, max]",
-    formula=("grad · (min ≤ x ≤ max)",))
+    formula=("grad · (min ≤ x ≤ max)",),
+    grad=lambda g, x, o, min=None, max=None: ops.where(_in_range(x, min, max), g, 0.0))
 
 
 def _number_bounds(params: dict[str, Any]) -> bool:
@@ -183,7 +194,8 @@ _add(Rule(
     formula=("grad · b", "grad · a")))
 _add(Rule(
     "div", _div_name, K.div,
-    lambda g, out, a, b: (g / b if need(a) else None, -g * a / (b * b) if need(b) else None),
+    # PyTorch's div_tensor_self_backward / div_tensor_other_backward, op for op.
+    lambda g, out, a, b: (g / b if need(a) else None, -g * ((a / b) / b) if need(b) else None),
     lambda ts, out, a, b: _tan2(ts, lambda t: t / b, lambda t: -t * a / (b * b)),
     saved_for_partner=(0,),  # DivBackward0 keeps self only for the divisor
     kind="binary", doc="a / b (true division)",
@@ -191,15 +203,30 @@ _add(Rule(
 
 
 def _pow_vjp(g: Tensor, out: Tensor, a: Any, b: Any) -> tuple[Any, ...]:
-    return (g * _dpow_da(a, b) if need(a) else None,
-            g * _dpow_db(out, a) if need(b) else None)
+    # PyTorch's pow_backward / pow_backward_self / pow_backward_exponent, op for op.
+    if need(a):
+        if not _is_tensor(b):
+            ga = ops.zeros_like(a) if b == 0 else g * (b * ops.pow(a, b - 1))
+        else:
+            ga = ops.where(b == 0, 0.0, g * (b * ops.pow(a, b - 1)))
+    else:
+        ga = None
+    if need(b):
+        if not _is_tensor(a):
+            gb = g * (ops.where(b >= 0, 0.0, out * ops.log_of_number(a)) if a == 0
+                      else out * ops.log_of_number(a))
+        else:
+            gb = g * ops.where(ops.logical_and(a == 0, b >= 0), 0.0, out * ops.log(a))
+    else:
+        gb = None
+    return ga, gb
 
 
 def _dpow_da(a: Any, b: Any) -> Any:
     if not _is_tensor(b):
         if b == 0:
             return ops.zeros_like(a)
-        return b * a ** (b - 1) if b != 1 else ops.ones_like(a)
+        return b * ops.pow(a, b - 1)
     # d/da a^b = b·a^(b-1); PyTorch masks it to 0 where b == 0.
     return ops.where(b == 0, 0.0, b * a ** (b - 1))
 
@@ -231,8 +258,10 @@ def _extremum_rule(name: str, torch_name: str, kernel: Any,
                    wins: Callable[[Any, Any], Any], doc: str,
                    formula: tuple[str, ...]) -> None:
     def vjp(g: Tensor, out: Tensor, a: Any, b: Any) -> tuple[Any, ...]:
-        wa = _max_weight(a, b, wins)
-        return (g * wa if need(a) else None, g * (1 - wa) if need(b) else None)
+        # PyTorch: at::where(a == b, grad / 2, grad).masked_fill_(the other wins, 0).
+        tie = ops.where(a == b, g / 2, g) if need(a) or need(b) else None
+        return (B.masked_fill(tie, wins(b, a), 0) if need(a) else None,
+                B.masked_fill(tie, wins(a, b), 0) if need(b) else None)
 
     def jvp(ts: list[Any], out: Tensor, a: Any, b: Any) -> Any:
         wa = _max_weight(a, b, wins)
@@ -337,10 +366,21 @@ def _prod_others(x: Tensor, out: Tensor, dim: Any, keepdim: bool) -> Tensor:
     return ops.where(only_zero, nonzero_prod, ops.where(zero, 0.0, o / safe))
 
 
+def _prod_vjp(g: Tensor, out: Tensor, x: Tensor, dim: Any = None,
+              keepdim: bool = False) -> tuple[Any, ...]:
+    # PyTorch's prod_backward: grad itself for a 0-dim input, grad · (result / input)
+    # when the input has no zero, the exact product of the others otherwise.
+    if x.ndim == 0:
+        return (g,)
+    if not (x.array == 0).any():
+        return (_unreduce(g, x.shape, dim, keepdim)
+                * (_unreduce(out, x.shape, dim, keepdim) / x),)
+    return (_unreduce(g, x.shape, dim, keepdim) * _prod_others(x, out, dim, keepdim),)
+
+
 _add(Rule(
     "prod", _by_dim("ProdBackward0", "ProdBackward1"), K.prod,
-    lambda g, out, x, dim=None, keepdim=False:
-        (_unreduce(g, x.shape, dim, keepdim) * _prod_others(x, out, dim, keepdim),),
+    _prod_vjp,
     lambda ts, out, x, dim=None, keepdim=False:
         ops.sum(ts[0] * _prod_others(x, out, dim, keepdim), dim, keepdim),
     kind="reduction", doc="product over a dim (all by default)", saves_out=True,
@@ -418,10 +458,19 @@ def _norm_deriv(x: Tensor, out: Tensor, p: float, dim: Any, keepdim: bool) -> Te
                    ops.sign(x) * a ** (p - 1) / ops.where(o == 0, 1.0, o) ** (p - 1))
 
 
+def _norm_vjp(g: Tensor, out: Tensor, x: Tensor, p: float = 2.0, dim: Any = None,
+              keepdim: bool = False) -> tuple[Any, ...]:
+    if p == 2:
+        # PyTorch's norm_backward for p = 2: self · (grad / result).masked_fill_(result == 0, 0).
+        o = _unreduce(out, x.shape, dim, keepdim)
+        scale = B.masked_fill(_unreduce(g, x.shape, dim, keepdim) / o, o == 0, 0)
+        return (x * scale,)
+    return (_unreduce(g, x.shape, dim, keepdim) * _norm_deriv(x, out, p, dim, keepdim),)
+
+
 _add(Rule(
     "norm", "LinalgVectorNormBackward0", K.norm,
-    lambda g, out, x, p=2.0, dim=None, keepdim=False:
-        (_unreduce(g, x.shape, dim, keepdim) * _norm_deriv(x, out, p, dim, keepdim),),
+    _norm_vjp,
     lambda ts, out, x, p=2.0, dim=None, keepdim=False:
         ops.sum(ts[0] * _norm_deriv(x, out, p, dim, keepdim), dim, keepdim),
     kind="reduction", doc="vector p-norm (a primitive: stable at 0)", saves_out=True,
@@ -436,17 +485,87 @@ _add(Rule(
     formula=("grad · exp(x - out)",)))
 _add(Rule(
     "softmax", "SoftmaxBackward0", K.softmax,
-    lambda g, out, x, dim: (out * (g - ops.sum(g * out, dim, True)),),
+    lambda g, out, x, dim: (B.softmax_backward_data(g, out, dim),),
     lambda ts, out, x, dim: out * (ts[0] - ops.sum(ts[0] * out, dim, True)),
     kind="general", doc="softmax along dim (stable)", saves_inputs=False, saves_out=True,
     formula=("out · (grad - Σ grad · out)",)))
 _add(Rule(
     "log_softmax", "LogSoftmaxBackward0", K.log_softmax,
-    lambda g, out, x, dim: (g - ops.exp(out) * ops.sum(g, dim, True),),
+    lambda g, out, x, dim: (B.log_softmax_backward_data(g, out, dim),),
     lambda ts, out, x, dim: ts[0] - ops.sum(ops.exp(out) * ts[0], dim, True),
     kind="general", doc="log of softmax along dim (stable)", saves_inputs=False,
     saves_out=True,
     formula=("grad - exp(out) · Σ grad",)))
+
+
+
+# ---------------------------------------------------------------------------------------
+# PyTorch's backward primitives: the derivatives above that PyTorch computes through a
+# function of its own, with that function's derivatives (derivatives.yaml), so that a
+# derivative taken with create_graph=True prints PyTorch's node and differentiates again
+# like PyTorch's. They run only in backward passes. Kernels: gradcli.ad.ops.backward.
+# ---------------------------------------------------------------------------------------
+
+_add(Rule(
+    "threshold_backward", "ThresholdBackwardBackward0", B.k_threshold_backward,
+    lambda gg, out, g, x, threshold: (
+        B.threshold_backward(gg, x, threshold) if need(g) else None,
+        ops.zeros_like(gg) if need(x) else None),
+    lambda ts, out, g, x, threshold:
+        None if ts[0] is None else B.threshold_backward(ts[0], x, threshold),
+    kind="binary", doc="grad where x > threshold, else 0 (relu's derivative)",
+    formula=("threshold_backward(grad, x, threshold)", "0")))
+_add(Rule(
+    "tanh_backward", "TanhBackwardBackward0", B.k_tanh_backward,
+    lambda gg, out, g, o: (B.tanh_backward(gg, o) if need(g) else None,
+                           gg * (-2 * o * g) if need(o) else None),
+    lambda ts, out, g, o: _tan2(ts, lambda t: B.tanh_backward(t, o),
+                                lambda t: t * (-2 * o * g)),
+    kind="binary", doc="grad · (1 - out²) (tanh's derivative)",
+    formula=("tanh_backward(grad, out)", "grad · (-2 · out · g)")))
+_add(Rule(
+    "sigmoid_backward", "SigmoidBackwardBackward0", B.k_sigmoid_backward,
+    lambda gg, out, g, o: (B.sigmoid_backward(gg, o) if need(g) else None,
+                           gg * g * (-2 * o + 1) if need(o) else None),
+    lambda ts, out, g, o: _tan2(ts, lambda t: B.sigmoid_backward(t, o),
+                                lambda t: t * g * (-2 * o + 1)),
+    kind="binary", doc="grad · out · (1 - out) (sigmoid's derivative)",
+    formula=("sigmoid_backward(grad, out)", "grad · g · (1 - 2 · out)")))
+_add(Rule(
+    "masked_fill", "MaskedFillBackward0", B.k_masked_fill,
+    lambda g, out, x, mask, value: (B.masked_fill(g, mask, 0),),
+    lambda ts, out, x, mask, value: B.masked_fill(ts[0], mask, 0),
+    kind="linear", doc="x with a number where mask", saves_inputs=False, batchable=True,
+    formula=("grad with 0 where mask",)))
+
+
+def _softmax_double(gg: Tensor, g: Tensor, o: Tensor, dim: int) -> Tensor:
+    # PyTorch's softmax_double_backward(grad, grad_output, dim, output).
+    return g * gg - ops.sum(o * g, dim, True) * gg - g * ops.sum(o * gg, dim, True)
+
+
+_add(Rule(
+    "softmax_backward_data", "SoftmaxBackwardDataBackward0", B.k_softmax_backward_data,
+    lambda gg, out, g, o, dim: (B.softmax_backward_data(gg, o, dim) if need(g) else None,
+                                _softmax_double(gg, g, o, dim) if need(o) else None),
+    lambda ts, out, g, o, dim: _tan2(
+        ts, lambda t: B.softmax_backward_data(t, o, dim),
+        lambda t: t * (g - ops.sum(g * o, dim, True)) - o * ops.sum(g * t, dim, True)),
+    kind="general", doc="out · (grad - Σ grad · out) (softmax's derivative)",
+    batchable=False, sparse_tangents=True,
+    formula=("softmax_backward_data(grad, out)", "softmax_double_backward")))
+_add(Rule(
+    "log_softmax_backward_data", "LogSoftmaxBackwardDataBackward0",
+    B.k_log_softmax_backward_data,
+    lambda gg, out, g, o, dim: (
+        gg - ops.sum(gg * ops.exp(o), dim, True) if need(g) else None,
+        -ops.sum(g, dim, True) * ops.exp(o) * gg if need(o) else None),
+    lambda ts, out, g, o, dim: _tan2(
+        ts, lambda t: t - ops.exp(o) * ops.sum(t, dim, True),
+        lambda t: -ops.exp(o) * t * ops.sum(g, dim, True)),
+    kind="general", doc="grad - exp(out) · Σ grad (log_softmax's derivative)",
+    batchable=False,
+    formula=("grad - Σ grad · exp(out)", "-Σ g · exp(out) · grad")))
 
 
 # ---------------------------------------------------------------------------------------
