@@ -384,6 +384,28 @@ def _masked_fill(draw: Draw, name: str) -> Case:
     return (T(normal(rng, shape)),), {"mask": rng.random(shape) < 0.5, "value": 0.5}
 
 
+@case("masked_fill_value")
+def _masked_fill_value(draw: Draw, name: str) -> Case:
+    rng = rng_of(draw)
+    shape = shape_of(draw)
+    return (T(normal(rng, shape)), T(normal(rng, ()))), {"mask": rng.random(shape) < 0.5}
+
+
+@case("mul_scalar", "div_scalar")
+def _scalar_operand(draw: Draw, name: str) -> Case:
+    rng = rng_of(draw)
+    return (T(normal(rng, shape_of(draw))), draw(st.sampled_from([2, -0.5, 3.0]))), {}
+
+
+@case("mse_loss_backward")
+def _mse_loss_backward(draw: Draw, name: str) -> Case:
+    rng = rng_of(draw)
+    shape = shape_of(draw)
+    reduction = draw(st.sampled_from(["mean", "sum", "none"]))
+    g = normal(rng, shape if reduction == "none" else ())
+    return (T(g), T(normal(rng, shape)), T(normal(rng, shape))), {"reduction": reduction}
+
+
 @case("reshape")
 def _reshape(draw: Draw, name: str) -> Case:
     shape = shape_of(draw)

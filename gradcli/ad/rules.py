@@ -206,7 +206,7 @@ def _pow_vjp(g: Tensor, out: Tensor, a: Any, b: Any) -> tuple[Any, ...]:
     # PyTorch's pow_backward / pow_backward_self / pow_backward_exponent, op for op.
     if need(a):
         if not _is_tensor(b):
-            ga = ops.zeros_like(a) if b == 0 else g * (b * ops.pow(a, b - 1))
+            ga = ops.zeros_like(a) if b == 0 else g * B.mul_scalar(ops.pow(a, b - 1), b)
         else:
             ga = ops.where(b == 0, 0.0, g * (b * ops.pow(a, b - 1)))
     else:
@@ -395,12 +395,20 @@ def _extreme_weights(x: Tensor, out: Tensor, dim: Any, keepdim: bool) -> Tensor:
     return hit / _unreduce(ops.sum(hit, dim, True), x.shape, dim, True)
 
 
+def _extreme_vjp(g: Tensor, out: Tensor, x: Tensor, dim: Any = None,
+                 keepdim: bool = False) -> tuple[Any, ...]:
+    if dim is None:
+        # PyTorch's evenly_distribute_backward (max(x), min(x)):
+        # zeros.masked_fill_(mask, grad / mask.sum()) with mask = x == out (NaN: isnan).
+        mask = (x.array != x.array) if out.array != out.array else (x.array == out.array)
+        return (B.masked_fill_value(ops.zeros_like(x), mask, g / int(mask.sum())),)
+    return (_unreduce(g, x.shape, dim, keepdim) * _extreme_weights(x, out, dim, keepdim),)
+
+
 def _extreme_rule(name: str, torch_all: str, torch_dim: str, kernel: Any, doc: str,
                   formula: tuple[str, ...]) -> None:
     _add(Rule(
-        name, _by_dim(torch_all, torch_dim), kernel,
-        lambda g, out, x, dim=None, keepdim=False:
-            (_unreduce(g, x.shape, dim, keepdim) * _extreme_weights(x, out, dim, keepdim),),
+        name, _by_dim(torch_all, torch_dim), kernel, _extreme_vjp,
         lambda ts, out, x, dim=None, keepdim=False:
             ops.sum(ts[0] * _extreme_weights(x, out, dim, keepdim), dim, keepdim),
         kind="reduction", doc=doc, saves_out=True, formula=formula))
@@ -538,6 +546,78 @@ _add(Rule(
     kind="linear", doc="x with a number where mask", saves_inputs=False, batchable=True,
     formula=("grad with 0 where mask",)))
 
+_add(Rule(
+    "masked_fill_value", "MaskedFillBackward1", B.k_masked_fill_value,
+    lambda g, out, x, value, mask: (
+        B.masked_fill(g, mask, 0) if need(x) else None,
+        ops.sum(B.masked_fill(g, ~mask, 0)) if need(value) else None),
+    lambda ts, out, x, value, mask: _tan2(
+        ts, lambda t: B.masked_fill(t, mask, 0),
+        lambda t: B.masked_fill_value(ops.zeros_like(out), mask, t)),
+    kind="general", doc="x with a 0-dim tensor's value where mask", saves_inputs=False,
+    batchable=False,
+    formula=("grad with 0 where mask", "Σ grad where mask")))
+_add(Rule(
+    "mul_scalar", "MulBackward1", B.k_mul_scalar,
+    lambda g, out, a, b: (B.mul_scalar(g, b), None),
+    lambda ts, out, a, b: None if ts[0] is None else B.mul_scalar(ts[0], b),
+    kind="binary", doc="a · number (PyTorch's mul.Scalar)", saves_inputs=False,
+    formula=("grad · b", "—")))
+_add(Rule(
+    "div_scalar", "DivBackward1", B.k_div_scalar,
+    lambda g, out, a, b: (B.div_scalar(g, b), None),
+    lambda ts, out, a, b: None if ts[0] is None else B.div_scalar(ts[0], b),
+    kind="binary", doc="a / number (PyTorch's div.Scalar)", saves_inputs=False,
+    formula=("grad / b", "—")))
+
+
+def _mse_norm(a: Tensor, b: Tensor, reduction: str) -> float:
+    n = _count(a.shape, None)
+    return 2.0 / n if reduction == "mean" and n else 2.0
+
+
+def _mse_backward_vjp(gg: Tensor, out: Tensor, g: Tensor, a: Tensor, b: Tensor,
+                      reduction: str = "mean") -> tuple[Any, ...]:
+    # PyTorch's mse_loss_double_backward_grad_output / mse_loss_double_backward.
+    gg_g = gg * g if need(a) or need(b) else None
+    if need(g):
+        if reduction == "none":
+            dg = B.mse_loss_backward(gg, a, b, "none")
+        else:
+            dg = ops.sum(B.mse_loss_backward(ops.ones_like(g), a, b, reduction) * gg)
+    else:
+        dg = None
+    da = _mse_double(gg_g, a, reduction) if need(a) else None
+    db = -_mse_double(gg_g, b, reduction) if need(b) else None
+    return dg, da, db
+
+
+def _mse_double(t: Any, x: Tensor, reduction: str) -> Tensor:
+    # PyTorch's mse_loss_double_backward: 2 · t, divided by x's numel for a mean.
+    t = 2 * t
+    n = _count(x.shape, None)
+    return t / n if reduction == "mean" and n else t
+
+
+_add(Rule(
+    "mse_loss_backward", "MseLossBackwardBackward0", B.k_mse_loss_backward,
+    _mse_backward_vjp,
+    lambda ts, out, g, a, b, reduction="mean": _tan3(
+        ts, lambda t: B.mse_loss_backward(t, a, b, reduction),
+        lambda t: _mse_norm(a, b, reduction) * t * g,
+        lambda t: -_mse_norm(a, b, reduction) * t * g),
+    kind="loss", doc="2 · (a - b) · grad (/ n for a mean): mse_loss's derivative",
+    batchable=False,
+    formula=("2 · (a - b) · gg", "2 · gg · g", "-2 · gg · g")))
+
+
+def _tan3(ts: list[Any], *fs: Callable[[Any], Any]) -> Any:
+    total = None
+    for t, f in zip(ts, fs, strict=True):
+        if t is not None:
+            total = f(t) if total is None else total + f(t)
+    return total
+
 
 def _softmax_double(gg: Tensor, g: Tensor, o: Tensor, dim: int) -> Tensor:
     # PyTorch's softmax_double_backward(grad, grad_output, dim, output).
@@ -594,7 +674,18 @@ linear("reshape", "ViewBackward0", K.reshape,
 linear("expand", "ExpandBackward0", K.expand,
        lambda g, x, shape: ops.sum_to(g, x.shape), "broadcast to a shape",
        formula=("sum grad over broadcast dims",))
-linear("sum_to", "SumToBackward", K.sum_to,
+def _sum_to_name(inputs: Any, params: dict[str, Any]) -> str:
+    # PyTorch's at::sum_to: sum() to a 0-dim shape (SumBackward0); otherwise
+    # sum(dims, keepdim=True) (SumBackward1), then view() when leading dims go (ViewBackward0).
+    shape = params["shape"]
+    if not shape:
+        return "SumBackward0"
+    if inputs is not None and type(inputs[0]) is Tensor and inputs[0].ndim > len(shape):
+        return "ViewBackward0"
+    return "SumBackward1"
+
+
+linear("sum_to", _sum_to_name, K.sum_to,
        lambda g, x, shape: ops.expand(g, x.shape),
        "sum a broadcast tensor back to a shape (the engine's unbroadcast)",
        formula=("expand(grad, x.shape)",))
@@ -606,32 +697,80 @@ linear("transpose", lambda i, p: "TBackward0" if p.get("short") else "TransposeB
 linear("permute", "PermuteBackward0", K.permute,
        lambda g, x, dims: ops.permute(g, _inverse_perm(dims)), "reorder dims",
        formula=("permute(grad, inverse)",), views=True)
+def _unsqueeze_to(g: Tensor, x: Tensor, dim: Any = None, dims_variant: bool = False) -> Tensor:
+    # PyTorch's squeeze backward, unsqueeze_to: g again with each squeezed size-1 dim.
+    n = x.ndim
+    dims = range(n) if dim is None else ([dim] if type(dim) is int else list(dim))
+    for d in sorted({d % n for d in dims} if n else ()):
+        if x.shape[d] == 1:
+            g = ops.unsqueeze(g, d)
+    return g
+
+
 linear("squeeze",
        lambda i, p: "SqueezeBackward4" if p.get("dims_variant") else
        ("SqueezeBackward0" if p.get("dim") is None else "SqueezeBackward1"),
        lambda x, dim=None, dims_variant=False: K.squeeze(x, dim),
-       lambda g, x, dim=None, dims_variant=False: ops.reshape(g, x.shape),
+       _unsqueeze_to,
        "drop size-1 dims",
        formula=("reshape(grad, x.shape)",), views=True)
 linear("unsqueeze", "UnsqueezeBackward0", K.unsqueeze,
-       lambda g, x, dim: ops.reshape(g, x.shape), "insert a size-1 dim",
-       formula=("reshape(grad, x.shape)",), views=True)
+       lambda g, x, dim: ops.squeeze(g, dim), "insert a size-1 dim",
+       formula=("squeeze(grad, dim)",), views=True)
+
+
+def _index_backward_name(index: Any, kind: str) -> str:
+    """PyTorch's node for the transpose of x[index]: x[index] is a chain of select/slice/
+    unsqueeze ops (then one index op for tensor indices), so its derivative's last step is
+    the backward of the FIRST of them (a full slice ':' or '...' is no op at all)."""
+    for p in index if type(index) is tuple else (index,):
+        if p is Ellipsis or (type(p) is slice and p == slice(None)):
+            continue
+        if p is None:
+            return "SqueezeBackward1"
+        if type(p) is slice:
+            return "SliceBackwardBackward0"
+        if type(p) is int or (hasattr(p, "ndim") and p.ndim == 0 and kind != "IndexBackward0"):
+            return "SelectBackwardBackward0"
+        # A tensor index: PyTorch applies it after all the select/slice steps.
+    return "IndexPutImplBackward0"
+
+
+def _getitem_transpose(g: Tensor, x: Tensor, index: Any, kind: str) -> Tensor:
+    return apply(RULES["index_add_into"], (g,),
+                 {"shape": x.shape, "index": index, "name": _index_backward_name(index, kind)})
 linear("getitem", lambda i, p: p["kind"],
        lambda x, index, kind: K.getitem(x, index),
-       lambda g, x, index, kind: ops.index_add_into(g, x.shape, index),
+       _getitem_transpose,
        "x[index]: select, slice, mask or gather",
        formula=("grad placed at the index, 0 elsewhere",), views=True,
        torch_keeps=frozenset(("IndexBackward0",)),  # PyTorch keeps the indices
        )
-linear("index_add_into", "IndexAddBackward",
-       lambda g, shape, index: K.index_add_into(g, shape, index),
-       lambda gg, g, shape, index: ops.getitem_raw(gg, index, "IndexBackward0"),
+linear("index_add_into", lambda i, p: p.get("name", "IndexPutImplBackward0"),
+       lambda g, shape, index, name=None: K.index_add_into(g, shape, index),
+       lambda gg, g, shape, index, name=None: ops.getitem_raw(gg, index, "IndexBackward0"),
        "zeros with g added at an index (the transpose of x[index])")
-linear("diag", lambda i, p: "DiagEmbedBackward0" if p["embed"] else "DiagonalBackward0_copy",
-       lambda x, diagonal=0, embed=True, shape=None: K.diag(x, diagonal),
-       lambda g, x, diagonal=0, embed=True, shape=None: ops.diag_transpose(g, x.shape, diagonal),
+def _diag_name(inputs: Any, params: dict[str, Any]) -> str:
+    # torch.diag(matrix) is DiagonalBackward0_copy in PyTorch; the transpose of
+    # torch.diag(vector) (a diagonal() of the cotangent) is DiagonalBackward0.
+    if params["embed"]:
+        return "DiagEmbedBackward0"
+    return "DiagonalBackward0" if params.get("backward") else "DiagonalBackward0_copy"
+
+
+def _diag_transpose(g: Tensor, x: Tensor, diagonal: int = 0, embed: bool = True,
+                    shape: Any = None, backward: bool = False) -> Tensor:
+    if x.ndim == 1:
+        return apply(RULES["diag"], (g,), {"diagonal": diagonal, "embed": False,
+                                           "backward": True})
+    return ops.diag_transpose(g, x.shape, diagonal)
+
+
+linear("diag", _diag_name,
+       lambda x, diagonal=0, embed=True, shape=None, backward=False: K.diag(x, diagonal),
+       _diag_transpose,
        "diagonal matrix from a vector, or the diagonal of a matrix")
-linear("diag_embed_like", "DiagEmbedBackward0",
+linear("diag_embed_like", "DiagonalBackwardBackward0",
        lambda v, shape, diagonal=0: K.diag_embed_like(v, shape, diagonal),
        lambda g, v, shape, diagonal=0: ops.diag(g, diagonal),
        "write a vector onto a diagonal of a zero matrix")
@@ -778,11 +917,18 @@ def _loss_reduce(l: Tensor, reduction: str) -> Tensor:
     return ops.mean(l) if reduction == "mean" else ops.sum(l)
 
 
+def _bce_scale(t: Tensor, z: Tensor, reduction: str) -> Tensor:
+    # PyTorch's binary_cross_entropy_with_logits_backward: grad_input /= numel for a mean.
+    if reduction == "mean":
+        return B.div_scalar(t, _count(z.shape, None))
+    return t
+
+
 _add(Rule(
     "mse_loss", "MseLossBackward0", K.mse_loss,
     lambda g, out, a, b, reduction="mean": (
-        _loss_scale(g, a.shape, reduction) * 2 * (a - b) if need(a) else None,
-        _loss_scale(g, a.shape, reduction) * -2 * (a - b) if need(b) else None),
+        B.mse_loss_backward(g, a, b, reduction) if need(a) else None,
+        B.mse_loss_backward(g, b, a, reduction) if need(b) else None),
     lambda ts, out, a, b, reduction="mean": _loss_reduce(
         2 * (a - b) * _tan2(ts, lambda t: t, lambda t: -t), reduction),
     kind="loss", doc="mean squared error",
@@ -790,8 +936,8 @@ _add(Rule(
 _add(Rule(
     "bce_with_logits", "BinaryCrossEntropyWithLogitsBackward0", K.bce_with_logits,
     lambda g, out, z, y, reduction="mean": (
-        _loss_scale(g, z.shape, reduction) * (ops.sigmoid(z) - y) if need(z) else None,
-        _loss_scale(g, z.shape, reduction) * -z if need(y) else None),
+        _bce_scale((ops.sigmoid(z) - y) * g, z, reduction) if need(z) else None,
+        _bce_scale(-z * g, z, reduction) if need(y) else None),
     lambda ts, out, z, y, reduction="mean": _loss_reduce(
         _tan2(ts, lambda t: (ops.sigmoid(z) - y) * t, lambda t: -z * t), reduction),
     kind="loss", doc="binary cross-entropy on logits (stable)",
@@ -805,7 +951,10 @@ def _nll_vjp(g: Tensor, out: Tensor, logp: Tensor, target: Tensor,
     if reduction == "mean":
         rows = rows / n
     index = K.nll_index(logp.shape, target.array)
-    return (-ops.index_add_into(rows, logp.shape, index), None)
+    # PyTorch's nll_loss_backward (a node of its own).
+    return (apply(RULES["index_add_into"], (-rows,),
+                  {"shape": logp.shape, "index": index, "name": "NllLossBackwardBackward0"}),
+            None)
 
 
 def _nll_jvp(ts: list[Any], out: Tensor, logp: Tensor, target: Tensor,

@@ -20,8 +20,12 @@ from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
 
 __all__ = [
+    "div_scalar",
     "log_softmax_backward_data",
     "masked_fill",
+    "masked_fill_value",
+    "mse_loss_backward",
+    "mul_scalar",
     "sigmoid_backward",
     "softmax_backward_data",
     "tanh_backward",
@@ -97,3 +101,46 @@ def softmax_backward_data(g: Tensor, out: Tensor, dim: int) -> Tensor:
 def log_softmax_backward_data(g: Tensor, out: Tensor, dim: int) -> Tensor:
     """g - exp(out) · Σ g (PyTorch's _log_softmax_backward_data)."""
     return apply(_RULES["log_softmax_backward_data"], (g, out), {"dim": dim})
+
+
+def k_masked_fill_value(x: Any, value: Any, mask: Any) -> Any:
+    x = np.asarray(x)
+    return np.where(mask, np.asarray(value, x.dtype), x).astype(x.dtype, copy=False)
+
+
+def k_mse_loss_backward(g: Any, a: Any, b: Any, reduction: str = "mean") -> Any:
+    a = np.asarray(a)
+    d = a - b
+    norm = 2.0 / a.size if reduction == "mean" and a.size else 2.0
+    out = (norm * d) * g
+    return out.astype(np.result_type(a, b), copy=False)
+
+
+def k_mul_scalar(a: Any, b: Any) -> Any:
+    a = np.asarray(a)
+    return (a * b).astype(a.dtype, copy=False)
+
+
+def k_div_scalar(a: Any, b: Any) -> Any:
+    a = np.asarray(a)
+    return (a / b).astype(a.dtype, copy=False)
+
+
+def masked_fill_value(x: Tensor, mask: Any, value: Tensor) -> Tensor:
+    """x with a 0-dim tensor's value where mask (PyTorch's masked_fill.Tensor)."""
+    return apply(_RULES["masked_fill_value"], (x, value), {"mask": _arr(mask)})
+
+
+def mse_loss_backward(g: Tensor, a: Tensor, b: Tensor, reduction: str) -> Tensor:
+    """2 · (a - b) · g (/ n for a mean): PyTorch's mse_loss_backward."""
+    return apply(_RULES["mse_loss_backward"], (g, a, b), {"reduction": reduction})
+
+
+def mul_scalar(a: Tensor, b: float) -> Tensor:
+    """a · b for a number b, as PyTorch's C++ formulas write it (MulBackward1)."""
+    return apply(_RULES["mul_scalar"], (a, b))
+
+
+def div_scalar(a: Tensor, b: float) -> Tensor:
+    """a / b for a number b, as PyTorch's C++ formulas write it (DivBackward1)."""
+    return apply(_RULES["div_scalar"], (a, b))

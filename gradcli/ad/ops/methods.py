@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from gradcli.ad import dtypes
 from gradcli.ad.graph import Tensor
 from gradcli.ad.inplace import record_inplace
+from gradcli.ad.ops import backward as B
 from gradcli.ad.ops.creation import _as_tensor, _num
 from gradcli.ad.ops.elementwise import (
     _add,
@@ -185,6 +188,16 @@ METHODS: dict[str, Any] = {
     "bool": lambda x: to(x, dtypes.boolean), "type_as": lambda x, o: to(x, o.dtype),
     "remainder": remainder, "floor_divide": floor_divide,
     "clamp_min": lambda x, m: clamp(x, min=m), "clamp_max": lambda x, m: clamp(x, max=m),
-    "masked_fill": lambda x, m, v: where(_as_tensor(m), v, x),
+    "masked_fill": lambda x, m, v: _masked_fill(x, m, v),
     **INPLACE,
 }
+
+
+def _masked_fill(x: Tensor, mask: Any, value: Any) -> Tensor:
+    """x.masked_fill(mask, value): PyTorch's MaskedFillBackward0 for a number value."""
+    m = _as_tensor(mask)
+    if (type(value) in (int, float) and type(x) is Tensor and x.array.dtype.kind == "f"
+            and m.array.dtype == dtypes.boolean
+            and np.broadcast_shapes(m.shape, x.shape) == x.shape):
+        return B.masked_fill(x, m, value)
+    return where(m, value, x)
