@@ -384,6 +384,18 @@ def _masked_fill(draw: Draw, name: str) -> Case:
     return (T(normal(rng, shape)),), {"mask": rng.random(shape) < 0.5, "value": 0.5}
 
 
+@case("mod")
+def _mod(draw: Draw, name: str) -> Case:
+    # Away from the jumps of a % b (where a / b is an integer).
+    rng = rng_of(draw)
+    shape = shape_of(draw)
+    b = T(rng.uniform(1.0, 2.0, shape) * rng.choice([-1.0, 1.0], shape))
+    a = T((rng.integers(-3, 3, shape) + rng.uniform(0.2, 0.8, shape)) * b.array)
+    if draw(st.booleans()):
+        return (a, draw(st.sampled_from([1.5, -2.0]))), {}
+    return (a, b), {}
+
+
 @case("masked_fill_value")
 def _masked_fill_value(draw: Draw, name: str) -> Case:
     rng = rng_of(draw)
@@ -630,7 +642,7 @@ def _nll(draw: Draw, name: str) -> Case:
 # Non-differentiable rules: never recorded, whatever requires grad.
 NONDIFF_INPUTS: dict[str, Callable[[np.random.Generator], tuple[Any, ...]]] = {
     **{n: (lambda r: (leaf(normal(r, (2, 3))), leaf(normal(r, (3,)))))
-       for n in ("lt", "le", "gt", "ge", "eq", "ne", "floordiv", "mod")},
+       for n in ("lt", "le", "gt", "ge", "eq", "ne", "floordiv")},
     **{n: (lambda r: (ops.tensor(r.random(3) < 0.5), ops.tensor(r.random(3) < 0.5)))
        for n in ("logical_and", "logical_or")},
     "logical_not": lambda r: (ops.tensor(r.random(3) < 0.5),),

@@ -26,6 +26,7 @@ from gradcli.ad.graph import Tensor
 from gradcli.ad.ops import backward as B
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES, Rule
+from gradcli.errors import GdRuntimeError
 
 __all__ = ["RULES", "Rule", "elementwise", "linear", "need"]
 
@@ -185,6 +186,7 @@ _add(Rule(
     lambda g, out, a, b: (g, -g),
     lambda ts, out, a, b: _tan2(ts, lambda t: t, lambda t: -t),
     kind="binary", doc="a - b", saves_inputs=False,
+    edges=lambda name: (1,) if name == "RsubBackward1" else (0, 1),
     formula=("grad", "-grad")))
 _add(Rule(
     "mul", "MulBackward0", K.mul,
@@ -242,6 +244,7 @@ _add(Rule(
     "pow", _pow_name, K.pow, _pow_vjp,
     lambda ts, out, a, b: _tan2(ts, lambda t: t * _dpow_da(a, b), lambda t: t * _dpow_db(out, a)),
     kind="binary", doc="a ** b", saves_out=True,
+    edges=lambda name: {"PowBackward0": (0,), "PowBackward2": (1,)}.get(name, (0, 1)),
     formula=("grad · b · a^(b-1)", "grad · out · log(a)")))
 
 
@@ -283,7 +286,7 @@ _add(Rule(
                              ops.where(c, 0.0, g) if need(b) else None),
     lambda ts, out, c, a, b: _tan2(ts[1:], lambda t: ops.where(c, t, 0.0),
                                    lambda t: ops.where(c, 0.0, t)),
-    kind="binary", doc="where(cond, a, b): a where cond else b",
+    kind="binary", doc="where(cond, a, b): a where cond else b", edges=lambda name: (1, 2),
     formula=("—", "grad where cond", "grad where not cond")))
 _add(Rule(
     "neg", "NegBackward0", K.neg,
@@ -301,11 +304,33 @@ for _name, _kernel, _doc in (
     ("bitwise_not", K.bitwise_not, "~x"),
     ("isnan", K.isnan, "x is NaN"), ("isfinite", K.isfinite, "x is finite"),
     ("floordiv", K.floordiv, "a // b (piecewise constant: no gradient)"),
-    ("mod", K.mod, "a % b (not differentiable here)"),
     ("argmax", K.argmax, "index of the maximum"), ("argmin", K.argmin, "index of the minimum"),
 ):
     _add(Rule(_name, _name, _kernel, None, None, kind="nondifferentiable", doc=_doc))
 
+
+
+def _mod_name(inputs: Any, params: dict[str, Any]) -> str:
+    if inputs is None or _is_tensor(inputs[0]):
+        return "RemainderBackward1" if inputs is not None and _is_tensor(inputs[1]) \
+            else "RemainderBackward0"
+    return "NotImplemented"  # number % tensor: PyTorch has no derivative for it
+
+
+def _mod_vjp(g: Tensor, out: Tensor, a: Any, b: Any) -> tuple[Any, ...]:
+    if not _is_tensor(a):
+        raise GdRuntimeError("derivative for aten::remainder is not implemented")
+    # PyTorch: self: grad; other: -grad * self.div(other, rounding_mode="floor").
+    return (g if need(a) else None, -g * ops.floor(a / b) if need(b) else None)
+
+
+_add(Rule(
+    "mod", _mod_name, K.mod, _mod_vjp,
+    lambda ts, out, a, b: _tan2(ts, lambda t: t, lambda t: -t * ops.floor(a / b)),
+    kind="binary", doc="a % b (Python's remainder: the sign of b)",
+    edges=lambda name: (0, 1) if name == "RemainderBackward1" else
+    ((1,) if name == "NotImplemented" else (0,)),
+    formula=("grad", "-grad · floor(a / b)")))
 
 # ---------------------------------------------------------------------------------------
 # Reductions. The transpose of a reduction broadcasts g back over the reduced dims.
@@ -562,12 +587,14 @@ _add(Rule(
     lambda g, out, a, b: (B.mul_scalar(g, b), None),
     lambda ts, out, a, b: None if ts[0] is None else B.mul_scalar(ts[0], b),
     kind="binary", doc="a · number (PyTorch's mul.Scalar)", saves_inputs=False,
+    edges=lambda name: (0,),
     formula=("grad · b", "—")))
 _add(Rule(
     "div_scalar", "DivBackward1", B.k_div_scalar,
     lambda g, out, a, b: (B.div_scalar(g, b), None),
     lambda ts, out, a, b: None if ts[0] is None else B.div_scalar(ts[0], b),
     kind="binary", doc="a / number (PyTorch's div.Scalar)", saves_inputs=False,
+    edges=lambda name: (0,),
     formula=("grad / b", "—")))
 
 

@@ -150,8 +150,8 @@ def _swap(fn: Any):
 
 #: The Tensor class's operators (gradcli.ad.tensor.install_operators puts them there).
 OPERATORS: dict[str, Any] = {
-    "__add__": _add, "__radd__": _swap(_add), "__sub__": sub, "__rsub__": _swap(sub),
-    "__mul__": mul, "__rmul__": _swap(mul), "__truediv__": true_divide,
+    "__add__": _add, "__radd__": _add, "__sub__": sub, "__rsub__": _swap(sub),
+    "__mul__": mul, "__rmul__": mul, "__truediv__": true_divide,
     "__rtruediv__": _swap(true_divide), "__floordiv__": floor_divide,
     "__rfloordiv__": _swap(floor_divide), "__mod__": remainder,
     "__rmod__": _swap(remainder), "__pow__": pow, "__rpow__": _swap(pow),
