@@ -695,8 +695,17 @@ def linear(name: str, torch_name: Any, kernel: Callable[..., Any],
     return _add(rule)
 
 
-linear("reshape", "ViewBackward0", K.reshape,
-       lambda g, x, shape: ops.reshape(g, x.shape), "reshape / view",
+def _reshape_name(inputs: Any, params: dict[str, Any]) -> str:
+    # PyTorch's reshape: view (contiguous), _reshape_alias (strided but viewable) or
+    # _unsafe_view of a contiguous clone (see ops.reshape).
+    if params.get("copy"):
+        return "UnsafeViewBackward0"
+    return "ReshapeAliasBackward0" if params.get("alias") else "ViewBackward0"
+
+
+linear("reshape", _reshape_name,
+       lambda x, shape, copy=False, alias=False: K.reshape(x, shape),
+       lambda g, x, shape, copy=False, alias=False: ops.reshape(g, x.shape), "reshape / view",
        formula=("reshape(grad, x.shape)",), views=True)
 linear("expand", "ExpandBackward0", K.expand,
        lambda g, x, shape: ops.sum_to(g, x.shape), "broadcast to a shape",
@@ -766,8 +775,14 @@ def _index_backward_name(index: Any, kind: str) -> str:
 def _getitem_transpose(g: Tensor, x: Tensor, index: Any, kind: str) -> Tensor:
     return apply(RULES["index_add_into"], (g,),
                  {"shape": x.shape, "index": index, "name": _index_backward_name(index, kind)})
-linear("getitem", lambda i, p: p["kind"],
-       lambda x, index, kind: K.getitem(x, index),
+def _getitem(x: Any, index: Any, kind: str) -> Any:
+    out = K.getitem(x, index)
+    if kind == "IndexBackward0" and not out.flags.c_contiguous:
+        out = out.copy()  # PyTorch's index returns a contiguous tensor (numpy's may not be)
+    return out
+
+
+linear("getitem", lambda i, p: p["kind"], _getitem,
        _getitem_transpose,
        "x[index]: select, slice, mask or gather",
        formula=("grad placed at the index, 0 elsewhere",), views=True,
@@ -804,7 +819,7 @@ linear("diag_embed_like", "DiagonalBackwardBackward0",
 linear("to_dtype", "ToCopyBackward0", K.to_dtype,
        lambda g, x, dtype: ops.to_dtype(g, x.dtype), "convert dtype (a copy)",
        formula=("grad in x's dtype",), batchable=True)
-linear("clone", "CloneBackward0", K.clone,
+linear("clone", "CloneBackward0", lambda x: x.copy(order="K"),  # keeps the layout
        lambda g, x: g, "a copy that stays in the graph",
        formula=("grad",), batchable=True)
 _add(Rule(

@@ -22,7 +22,6 @@ from gradcli.ad.ops.elementwise import (
     ceil,
     clamp,
     clone,
-    contiguous,
     cos,
     div,
     eq,
@@ -82,18 +81,22 @@ from gradcli.ad.ops.reductions import (
     softmax,
     sum,
 )
+from gradcli.ad.ops.shape import contiguous as shape_contiguous
 from gradcli.ad.ops.shape import (
     diag,
     expand,
     expand_as,
     flatten,
+    is_contiguous,
     permute,
     reshape,
+    reshape_as,
     squeeze,
     t,
     transpose,
     unsqueeze,
     view,
+    view_as,
 )
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
@@ -176,13 +179,14 @@ METHODS: dict[str, Any] = {
     "amin": amin, "argmax": argmax, "argmin": argmin, "norm": norm, "logsumexp": logsumexp,
     "softmax": softmax, "log_softmax": log_softmax,
     "reshape": reshape, "view": view, "flatten": flatten, "expand": expand,
+    "view_as": view_as, "reshape_as": reshape_as, "is_contiguous": is_contiguous,
     "expand_as": expand_as, "transpose": transpose, "t": t, "permute": permute,
     "squeeze": squeeze, "unsqueeze": unsqueeze, "diag": diag,
     "matmul": matmul, "mm": mm, "mv": mv, "dot": dot,
     "eq": eq, "ne": ne, "lt": lt, "le": le, "gt": gt, "ge": ge,
     "logical_not": logical_not, "logical_and": logical_and, "logical_or": logical_or,
     "isnan": isnan, "isfinite": isfinite, "allclose": allclose, "isclose": isclose,
-    "equal": equal, "clone": clone, "contiguous": contiguous, "to": to,
+    "equal": equal, "clone": clone, "contiguous": shape_contiguous, "to": to,
     "float": lambda x: to(x, dtypes.float32), "double": lambda x: to(x, dtypes.float64),
     "long": lambda x: to(x, dtypes.int64), "int": lambda x: to(x, dtypes.int64),
     "bool": lambda x: to(x, dtypes.boolean), "type_as": lambda x, o: to(x, o.dtype),
