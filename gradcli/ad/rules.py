@@ -569,6 +569,7 @@ _add(Rule(
     lambda g, out, x, mask, value: (B.masked_fill(g, mask, 0),),
     lambda ts, out, x, mask, value: B.masked_fill(ts[0], mask, 0),
     kind="linear", doc="x with a number where mask", saves_inputs=False, batchable=True,
+    torch_keeps=True,  # MaskedFillBackward0 keeps the mask
     formula=("grad with 0 where mask",)))
 
 _add(Rule(
@@ -580,6 +581,7 @@ _add(Rule(
         ts, lambda t: B.masked_fill(t, mask, 0),
         lambda t: B.masked_fill_value(ops.zeros_like(out), mask, t)),
     kind="general", doc="x with a 0-dim tensor's value where mask", saves_inputs=False,
+    torch_keeps=True,  # MaskedFillBackward1 keeps the mask
     batchable=False,
     formula=("grad with 0 where mask", "Σ grad where mask")))
 _add(Rule(
