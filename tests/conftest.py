@@ -52,6 +52,8 @@ SLOW_FIXTURES: dict[str, str] = {
     "torch_outputs": "test_examples: every example under PyTorch, in a subprocess",
     "torch_says": "test_interp: the differential programs under PyTorch, in a subprocess",
     "torch_ref": "test_app: PyTorch reference numbers, in a subprocess",
+    "torch_trust": "test_trust_towers: the tower/name/message programs under PyTorch, in "
+                   "a subprocess",
 }
 
 #: (file name, regular expression matched against the test function's name) → why.

@@ -352,6 +352,72 @@ def _softmax(draw: Draw, name: str) -> Case:
     return (T(normal(rng_of(draw), shape)),), {"dim": dim_of(draw, len(shape))}
 
 
+# PyTorch's backward primitives (gradcli.ad.ops.backward): two same-shape operands.
+@case("threshold_backward")
+def _threshold_backward(draw: Draw, name: str) -> Case:
+    rng = rng_of(draw)
+    shape = shape_of(draw)
+    return (T(normal(rng, shape)), T(nonzero(rng, shape))), {"threshold": 0}
+
+
+@case("tanh_backward", "sigmoid_backward")
+def _act_backward(draw: Draw, name: str) -> Case:
+    rng = rng_of(draw)
+    shape = shape_of(draw)
+    return (T(normal(rng, shape)), T(rng.uniform(0.05, 0.95, shape))), {}
+
+
+@case("softmax_backward_data", "log_softmax_backward_data")
+def _softmax_backward_data(draw: Draw, name: str) -> Case:
+    rng = rng_of(draw)
+    shape = shape_of(draw, min_dims=1)
+    out = rng.uniform(0.05, 0.95, shape)
+    if name == "log_softmax_backward_data":
+        out = np.log(out)
+    return (T(normal(rng, shape)), T(out)), {"dim": dim_of(draw, len(shape))}
+
+
+@case("masked_fill")
+def _masked_fill(draw: Draw, name: str) -> Case:
+    rng = rng_of(draw)
+    shape = shape_of(draw)
+    return (T(normal(rng, shape)),), {"mask": rng.random(shape) < 0.5, "value": 0.5}
+
+
+@case("mod")
+def _mod(draw: Draw, name: str) -> Case:
+    # Away from the jumps of a % b (where a / b is an integer).
+    rng = rng_of(draw)
+    shape = shape_of(draw)
+    b = T(rng.uniform(1.0, 2.0, shape) * rng.choice([-1.0, 1.0], shape))
+    a = T((rng.integers(-3, 3, shape) + rng.uniform(0.2, 0.8, shape)) * b.array)
+    if draw(st.booleans()):
+        return (a, draw(st.sampled_from([1.5, -2.0]))), {}
+    return (a, b), {}
+
+
+@case("masked_fill_value")
+def _masked_fill_value(draw: Draw, name: str) -> Case:
+    rng = rng_of(draw)
+    shape = shape_of(draw)
+    return (T(normal(rng, shape)), T(normal(rng, ()))), {"mask": rng.random(shape) < 0.5}
+
+
+@case("mul_scalar", "div_scalar")
+def _scalar_operand(draw: Draw, name: str) -> Case:
+    rng = rng_of(draw)
+    return (T(normal(rng, shape_of(draw))), draw(st.sampled_from([2, -0.5, 3.0]))), {}
+
+
+@case("mse_loss_backward")
+def _mse_loss_backward(draw: Draw, name: str) -> Case:
+    rng = rng_of(draw)
+    shape = shape_of(draw)
+    reduction = draw(st.sampled_from(["mean", "sum", "none"]))
+    g = normal(rng, shape if reduction == "none" else ())
+    return (T(g), T(normal(rng, shape)), T(normal(rng, shape))), {"reduction": reduction}
+
+
 @case("reshape")
 def _reshape(draw: Draw, name: str) -> Case:
     shape = shape_of(draw)
@@ -576,7 +642,7 @@ def _nll(draw: Draw, name: str) -> Case:
 # Non-differentiable rules: never recorded, whatever requires grad.
 NONDIFF_INPUTS: dict[str, Callable[[np.random.Generator], tuple[Any, ...]]] = {
     **{n: (lambda r: (leaf(normal(r, (2, 3))), leaf(normal(r, (3,)))))
-       for n in ("lt", "le", "gt", "ge", "eq", "ne", "floordiv", "mod")},
+       for n in ("lt", "le", "gt", "ge", "eq", "ne", "floordiv")},
     **{n: (lambda r: (ops.tensor(r.random(3) < 0.5), ops.tensor(r.random(3) < 0.5)))
        for n in ("logical_and", "logical_or")},
     "logical_not": lambda r: (ops.tensor(r.random(3) < 0.5),),

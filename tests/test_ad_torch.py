@@ -239,9 +239,7 @@ OPS: list[Op] = [
     op("minimum", lambda m, a, b: m.minimum(a, b), D(2, 3), D(2, 1)),
     op("where", lambda m, a, b: m.where(a > 0, a, b), NZ(3, 4), N(4)),
     op("where_scalar", lambda m, a: m.where(a > 0, a, 0.0), NZ(3, 4)),
-    # A composite of where here; PyTorch has a MaskedFillBackward0 node.
-    op("masked_fill", lambda m, a: a.masked_fill(a < 0, 1.5), NZ(3, 4),
-       our_name="WhereBackward0"),
+    op("masked_fill", lambda m, a: a.masked_fill(a < 0, 1.5), NZ(3, 4)),
     # reductions
     op("sum", lambda m, x: x.sum(), N(3, 4)),
     op("sum_dim", lambda m, x: x.sum(1), N(3, 4)),

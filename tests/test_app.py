@@ -580,7 +580,7 @@ def test_explain_rules_incoming_and_flows() -> None:
     assert [f.to_id for f in add.flows] == [1, 2]
     three_x = step[2]
     assert [(f.rule, f.to_label, float(val(f.value))) for f in three_x.flows] == [
-        ("grad_b = grad · a", "x", 3.0)]
+        ("grad_a = grad · b", "x", 3.0)]  # 3 * x is x.mul(3) in PyTorch: x is input 0
     x_times_x = step[1]
     assert [(f.rule, float(val(f.value)), f.accumulates) for f in x_times_x.flows] == [
         ("grad_a = grad · b", 2.0, True), ("grad_b = grad · a", 2.0, True)]

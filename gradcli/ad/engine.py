@@ -418,6 +418,8 @@ def backward(
         retain_graph = create_graph
     if inputs is not None:
         ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+        if not ins:
+            raise GdRuntimeError("`inputs` argument to `backward()` cannot be empty.")
         captured = run_backward(outs, grads, bool(retain_graph), create_graph, ins)
         assert captured is not None
         for t in ins:
@@ -434,7 +436,7 @@ def _as_list(grads: Any, n: int) -> list[Any] | None:
     if isinstance(grads, Tensor) or not isinstance(grads, (list, tuple)):
         return [grads]
     if len(grads) != n:
-        raise GdRuntimeError(f"grad_tensors has {len(grads)} entries but there are {n} outputs")
+        raise GdRuntimeError(f"got {n} tensors and {len(grads)} gradients")
     return list(grads)
 
 
@@ -450,6 +452,8 @@ def grad(
     """torch.autograd.grad: the gradients of outputs w.r.t. inputs, as a tuple."""
     outs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
     ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    if not ins:
+        raise GdRuntimeError("`inputs` argument to `grad()` cannot be empty.")
     for t in ins:
         if not isinstance(t, Tensor):
             raise GdRuntimeError("grad(): inputs must be tensors")
@@ -461,15 +465,15 @@ def grad(
     captured = run_backward(outs, grads, bool(retain_graph), create_graph, ins)
     assert captured is not None
     result: list[Tensor | None] = []
-    for t in ins:
+    for i, t in enumerate(ins):
         g = captured.get(id(t))
         if g is None:
             if materialize_grads:
                 g = ops.zeros_like(t)
             elif not allow_unused:
                 raise GdRuntimeError(
-                    "One of the differentiated Tensors appears to not have been used in the "
-                    "graph. Set allow_unused=True if this is the desired behavior.")
+                    f"The differentiated Tensor at index {i} appears to not have been used in "
+                    "the graph. Set allow_unused=True if this is the desired behavior.")
         elif not create_graph and g.requires_grad:
             g = g.detach()
         elif not g.array.flags.writeable:

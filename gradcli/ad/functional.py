@@ -21,13 +21,32 @@ from gradcli.errors import GdRuntimeError
 Func = Callable[..., Any]
 
 
-def _tuple(x: Any) -> tuple[bool, tuple[Tensor, ...]]:
-    if isinstance(x, Tensor):
-        return False, (x,)
-    if isinstance(x, (tuple, list)) and all(isinstance(t, Tensor) for t in x):
-        return True, tuple(x)
-    raise GdRuntimeError("The inputs given to the functional API must be a Tensor or a tuple "
-                         "of Tensors")
+def _tuple(x: Any, arg: str = "inputs", fn: str = "jacobian") -> tuple[bool, tuple[Tensor, ...]]:
+    """PyTorch's _as_tuple: (was it a tuple, the tensors), with its messages."""
+    is_tuple = isinstance(x, tuple)
+    xs = x if is_tuple else (x,)
+    for i, el in enumerate(xs):
+        if not isinstance(el, Tensor):
+            where = f"value at index {i}" if is_tuple else f"given {arg}"
+            raise GdRuntimeError(
+                f"The {arg} given to {fn} must be either a Tensor or a tuple of Tensors but "
+                f"the {where} has type {type(el)}.")
+    return is_tuple, xs
+
+
+def _validate_v(vs: tuple[Tensor, ...], other: tuple[Tensor, ...], is_tuple: bool) -> None:
+    # PyTorch's _validate_v: v matches `other` (the outputs for vjp, else the inputs).
+    if len(vs) != len(other):
+        if is_tuple:
+            raise GdRuntimeError(f"v is a tuple of invalid length: should be {len(other)} but "
+                                 f"got {len(vs)}.")
+        raise GdRuntimeError("The given v should contain a single Tensor.")
+    for i, (v, o) in enumerate(zip(vs, other, strict=True)):
+        if v.shape != o.shape:
+            prepend = f"Entry {i} in " if is_tuple else ""
+            raise GdRuntimeError(f"{prepend}v has invalid size: should be "
+                                 f"torch.Size({list(o.shape)}) but got "
+                                 f"torch.Size({list(v.shape)}).")
 
 
 def _prepare(inputs: tuple[Tensor, ...], create_graph: bool) -> tuple[Tensor, ...]:
@@ -43,13 +62,9 @@ def _prepare(inputs: tuple[Tensor, ...], create_graph: bool) -> tuple[Tensor, ..
     return tuple(out)
 
 
-def _call(func: Func, xs: tuple[Tensor, ...]) -> tuple[bool, tuple[Tensor, ...]]:
-    res = func(*xs)
-    try:
-        return _tuple(res)
-    except GdRuntimeError:
-        raise GdRuntimeError("The outputs of the user-provided function given to the functional "
-                             "API must be a Tensor or a tuple of Tensors") from None
+def _call(func: Func, xs: tuple[Tensor, ...], fn: str = "jacobian"
+          ) -> tuple[bool, tuple[Tensor, ...]]:
+    return _tuple(func(*xs), "outputs of the user-provided function", fn)
 
 
 def _finish(ts: tuple[Any, ...], is_tuple: bool, create_graph: bool) -> Any:
@@ -123,14 +138,18 @@ def _default_v(xs: tuple[Tensor, ...]) -> tuple[Tensor, ...]:
 def vjp(func: Func, inputs: Any, v: Any = None, create_graph: bool = False,
         strict: bool = False) -> tuple[Any, Any]:
     """(func(inputs), vᵀ·J): reverse mode, what y.backward(v) leaves in x.grad."""
-    in_tuple, xs = _tuple(inputs)
+    in_tuple, xs = _tuple(inputs, "inputs", "vjp")
     with enable_grad():
         xs = _prepare(xs, create_graph)
-        out_tuple, outs = _call(func, xs)
-        vs = _tuple(v)[1] if v is not None else None
-        if vs is None and any(o.numel() != 1 for o in outs):
-            raise GdRuntimeError("The vector v can only be None if the user-provided function "
-                                 "returns a single Tensor with a single element.")
+        out_tuple, outs = _call(func, xs, "vjp")
+        if v is not None:
+            vs = _tuple(v, "v", "vjp")[1]
+            _validate_v(vs, outs, out_tuple)
+        else:
+            vs = None
+            if len(outs) != 1 or outs[0].numel() != 1:
+                raise GdRuntimeError("The vector v can only be None if the user-provided "
+                                     "function returns a single Tensor with a single element.")
         diff = [o for o in outs if o.requires_grad]
         if diff:
             dv = None if vs is None else [vv for o, vv in zip(outs, vs, strict=True)
@@ -146,32 +165,65 @@ def vjp(func: Func, inputs: Any, v: Any = None, create_graph: bool = False,
 def jvp(func: Func, inputs: Any, v: Any = None, create_graph: bool = False,
         strict: bool = False) -> tuple[Any, Any]:
     """(func(inputs), J·v): forward mode, tangents through the JVP rules."""
-    _, xs = _tuple(inputs)  # the tangents are shaped like the outputs, not the inputs
-    vs = _tuple(v)[1] if v is not None else _default_v(xs)
-    for x, t in zip(xs, vs, strict=True):
-        if x.shape != t.shape:
-            raise GdRuntimeError(
-                f"Mismatch in shape: v has a shape of {list(t.shape)} and the input has a "
-                f"shape of {list(x.shape)}")
+    in_tuple, xs = _tuple(inputs, "inputs", "jvp")
+    if v is not None:
+        vs = _tuple(v, "v", "jvp")[1]
+        _validate_v(vs, xs, in_tuple)
+    else:
+        vs = _default_v(xs)
+    if create_graph:
+        return _jvp_double_backward(func, xs, vs)
     with dual_level():
         duals = tuple(make_dual(x if create_graph else x.detach(), t)
                       for x, t in zip(xs, vs, strict=True))
-        out_tuple, outs = _call(func, duals)
+        out_tuple, outs = _call(func, duals, "jvp")
         tangents = tuple(o.tangent if o.tangent is not None else zeros_for(o) for o in outs)
         for o in outs:
             o.tangent = None
     return _finish(outs, out_tuple, create_graph), _finish(tangents, out_tuple, create_graph)
 
 
+def _jvp_double_backward(func: Func, xs: tuple[Tensor, ...], vs: tuple[Tensor, ...]
+                         ) -> tuple[Any, Any]:
+    """jvp with create_graph: PyTorch's double-backward trick, so the results are recorded
+    (and named) as PyTorch's: J·v = d/du (uᵀ·J)·v for a dummy cotangent u."""
+    with enable_grad():
+        ys = _prepare(xs, True)
+        out_tuple, outs = _call(func, ys, "jvp")
+        us = tuple(_zeros_requiring_grad(o) for o in outs)
+        pairs = [(o, u) for o, u in zip(outs, us, strict=True) if o.requires_grad]
+        if pairs:
+            gin = grad([o for o, _ in pairs], ys, [u for _, u in pairs], create_graph=True,
+                       allow_unused=True)
+        else:
+            gin = tuple(None for _ in ys)
+        gpairs = [(g, vv) for g, vv in zip(gin, vs, strict=True)
+                  if g is not None and g.requires_grad]
+        if gpairs:
+            res = grad([g for g, _ in gpairs], list(us), [vv for _, vv in gpairs],
+                       create_graph=True, allow_unused=True)
+        else:
+            res = tuple(None for _ in us)
+    res = or_zeros(res, outs)
+    return _finish(outs, out_tuple, True), _finish(res, out_tuple, True)
+
+
+def _zeros_requiring_grad(t: Tensor) -> Tensor:
+    z = zeros_for(t)
+    if z.dtype.kind == "f":
+        z.requires_grad = True
+    return z
+
+
 def jacobian(func: Func, inputs: Any, create_graph: bool = False, strict: bool = False,
              vectorize: bool = False, strategy: str = "reverse-mode") -> Any:
     """The Jacobian: shape out.shape + in.shape (nested tuples for tuple ins/outs)."""
-    in_tuple, xs = _tuple(inputs)
+    in_tuple, xs = _tuple(inputs, "inputs", "jacobian")
     if strategy == "forward-mode":
         return _jacobian_forward(func, xs, in_tuple, create_graph)
     with enable_grad():
         xs = _prepare(xs, create_graph)
-        out_tuple, outs = _call(func, xs)
+        out_tuple, outs = _call(func, xs, "jacobian")
         rows: list[tuple[Tensor, ...]] = []
         for out in outs:
             n = out.numel()
@@ -257,12 +309,16 @@ def _nest(rows: list[tuple[Tensor, ...]], in_tuple: bool, out_tuple: bool,
     return tuple(per_out) if out_tuple else per_out[0]
 
 
-def _scalar_func(func: Func) -> Func:
+def _scalar_func(func: Func, fn: str) -> Func:
+    """func, checked as PyTorch's hessian/hvp/vhp check it: one one-element tensor out."""
     def f(*xs: Tensor) -> Tensor:
         out = func(*xs)
-        if not isinstance(out, Tensor) or out.numel() != 1:
-            raise GdRuntimeError("The function given to hessian should return a single "
-                                 "element Tensor")
+        is_tuple, _ = _tuple(out, "outputs of the user-provided function", fn)
+        if is_tuple:
+            raise GdRuntimeError(f"The function given to {fn} should return a single Tensor")
+        if out.numel() != 1:
+            raise GdRuntimeError(f"The Tensor returned by the function given to {fn} should "
+                                 "contain a single element")
         return out
 
     return f
@@ -271,8 +327,8 @@ def _scalar_func(func: Func) -> Func:
 def hessian(func: Func, inputs: Any, create_graph: bool = False, strict: bool = False,
             vectorize: bool = False, outer_jacobian_strategy: str = "reverse-mode") -> Any:
     """The Hessian of a scalar function: shape in.shape + in.shape."""
-    in_tuple, xs = _tuple(inputs)
-    f = _scalar_func(func)
+    in_tuple, xs = _tuple(inputs, "inputs", "hessian")
+    f = _scalar_func(func, "hessian")
 
     def gradient(*ys: Tensor) -> Any:
         with enable_grad():
@@ -290,9 +346,9 @@ def hessian(func: Func, inputs: Any, create_graph: bool = False, strict: bool = 
 def hvp(func: Func, inputs: Any, v: Any = None, create_graph: bool = False,
         strict: bool = False) -> tuple[Any, Any]:
     """(func(inputs), H·v) by forward-over-reverse: one pass, no Hessian built."""
-    in_tuple, xs = _tuple(inputs)
-    vs = _tuple(v)[1] if v is not None else _default_v(xs)
-    f = _scalar_func(func)
+    in_tuple, xs = _tuple(inputs, "inputs", "hvp")
+    vs = _checked_v(v, xs, in_tuple, "hvp")
+    f = _scalar_func(func, "hvp")
     with dual_level(), enable_grad():
         prepared = _prepare(xs, create_graph)
         duals = tuple(make_dual(x, t) for x, t in zip(prepared, vs, strict=True))
@@ -312,9 +368,9 @@ def hvp(func: Func, inputs: Any, v: Any = None, create_graph: bool = False,
 def vhp(func: Func, inputs: Any, v: Any = None, create_graph: bool = False,
         strict: bool = False) -> tuple[Any, Any]:
     """(func(inputs), vᵀ·H) by reverse-over-reverse."""
-    in_tuple, xs = _tuple(inputs)
-    vs = _tuple(v)[1] if v is not None else _default_v(xs)
-    f = _scalar_func(func)
+    in_tuple, xs = _tuple(inputs, "inputs", "vhp")
+    vs = _checked_v(v, xs, in_tuple, "vhp")
+    f = _scalar_func(func, "vhp")
     with enable_grad():
         ys = _prepare(xs, create_graph)
         out = f(*ys)
@@ -328,3 +384,11 @@ def vhp(func: Func, inputs: Any, v: Any = None, create_graph: bool = False,
             res = tuple(None for _ in ys)
     res = or_zeros(res, xs)
     return _finish((out,), False, create_graph), _finish(res, in_tuple, create_graph)
+
+
+def _checked_v(v: Any, xs: tuple[Tensor, ...], in_tuple: bool, fn: str) -> tuple[Tensor, ...]:
+    if v is None:
+        return _default_v(xs)
+    vs = _tuple(v, "v", fn)[1]
+    _validate_v(vs, xs, in_tuple)
+    return vs

@@ -72,6 +72,14 @@ class Node:
         """Our lowercase op name, e.g. mul."""
         return self.rule.name
 
+    def torch_parents(self) -> tuple[Any, ...]:
+        """The edges PyTorch's node has, in its order (what next_functions lists)."""
+        edges = self.rule.edges
+        if edges is None:
+            return self.parents
+        parents = self.parents
+        return tuple(parents[i] for i in edges(self.name))
+
     def __repr__(self) -> str:
         return f"<{self.name} object>"
 

@@ -17,12 +17,34 @@ from gradcli.ad.state import State
 from gradcli.errors import GdRuntimeError
 
 
-def record_inplace(target: Tensor, result: Tensor) -> Tensor:
+def changes_a_view(shape: tuple[int, ...], index: tuple[object, ...]) -> bool:
+    """Whether `x[index] = v` writes through a view of x in PyTorch: the index has a select
+    (an int), a None, or a slice that is not all of its dim (x[:] and x[...] are x itself,
+    and tensor indices are index_put_ on x)."""
+    consuming = sum(p.ndim if isinstance(p, np.ndarray) and p.dtype == np.bool_ else 1
+                    for p in index if p is not None and p is not Ellipsis)
+    dim = 0
+    for p in index:
+        if p is Ellipsis:
+            dim += len(shape) - consuming
+        elif p is None or isinstance(p, (int, np.integer)):
+            return True
+        elif isinstance(p, slice):
+            if dim < len(shape) and p.indices(shape[dim]) != (0, shape[dim], 1):
+                return True
+            dim += 1
+        else:
+            dim += p.ndim if isinstance(p, np.ndarray) and p.dtype == np.bool_ else 1
+    return False
+
+
+def record_inplace(target: Tensor, result: Tensor, through_view: bool = False) -> Tensor:
     """Make `target` hold `result` in place: PyTorch's in-place op semantics.
 
     The result was computed out of place (and recorded with edges to the target's
     old history); its data is written into the target's storage, the version is
-    bumped, and the target takes over the result's grad_fn.
+    bumped, and the target takes over the result's grad_fn. `through_view`: the change
+    is x[index] = v through a view of target (changes_a_view), for PyTorch's message.
     """
     node = result.grad_fn
     if (
@@ -31,7 +53,8 @@ def record_inplace(target: Tensor, result: Tensor) -> Tensor:
         and State.grad_enabled
     ):
         raise GdRuntimeError(
-            "a leaf Variable that requires grad is being used in an in-place operation.",
+            ("a view of a leaf Variable" if through_view else "a leaf Variable")
+            + " that requires grad is being used in an in-place operation.",
             hint="wrap the update in `with no_grad():`, or work on x.detach() / x.data",
         )
     if target._view is not None and State.grad_enabled:

@@ -1079,6 +1079,9 @@ def failure_message(name: str, arrays: list[Any], params: dict[str, Any], exc: E
     broadcasting, indices out of range, masks of the wrong shape, repeated dims."""
     text = str(exc)
     if "broadcast" in text:
+        mask = params.get("mask")  # masked_fill's mask is a parameter; torch names it first
+        if type(mask) is ndarray:
+            arrays = [mask, *arrays]
         msg = broadcast_message_all([a for a in arrays if type(a) is ndarray or
                                      isinstance(a, (int, float, bool))])
         if msg is not None:

@@ -19,6 +19,7 @@ class Rule:
         "batchable",
         "differentiable",
         "doc",
+        "edges",
         "formula",
         "forward",
         "jvp",
@@ -52,6 +53,7 @@ class Rule:
         views: bool = False,
         formula: tuple[str, ...] = (),
         sparse_tangents: bool = True,
+        edges: Callable[[str], tuple[int, ...]] | None = None,
     ) -> None:
         self.name = name
         self.torch_name = torch_name
@@ -78,6 +80,10 @@ class Rule:
         self.batchable = kind in ("elementwise", "binary") if batchable is None else batchable
         self.views = views  # the output may alias the input's storage (x[0], x.t(), …)
         self.formula = formula  # the VJP in words, per input (for `explain`)
+        # Which inputs PyTorch's node has as edges (grad_fn.next_functions), in its order,
+        # from the node's name: a Python-number operand of a Scalar overload (2 - x is
+        # rsub(x, 2): RsubBackward1) or a boolean condition is no edge. None: every input.
+        self.edges = edges
 
     def explain_failure(self, arrays: list[Any], params: dict[str, Any], exc: Exception) -> str:
         """A PyTorch-worded message for a kernel failure."""

@@ -23,8 +23,10 @@ from typing import Any
 from gradcli.ad import kernels as K
 from gradcli.ad import ops
 from gradcli.ad.graph import Tensor
+from gradcli.ad.ops import backward as B
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES, Rule
+from gradcli.errors import GdRuntimeError
 
 __all__ = ["RULES", "Rule", "elementwise", "linear", "need"]
 
@@ -57,11 +59,20 @@ def elementwise(
     *,
     uses_out: bool = False,
     formula: tuple[str, ...] = (),
+    grad: Callable[..., Any] | None = None,
 ) -> Rule:
-    """An elementwise unary op from its local derivative d(x, out, **params)."""
+    """An elementwise unary op from its local derivative d(x, out, **params).
 
-    def vjp(g: Tensor, out: Tensor, x: Tensor, **p: Any) -> tuple[Any, ...]:
-        return (g * deriv(x, out, **p),)
+    `grad(g, x, out, **params)`, when given, is the VJP exactly as PyTorch writes it
+    (grad / x rather than grad · (1/x), tanh_backward(grad, out), ...): a derivative
+    taken with create_graph=True then has PyTorch's nodes, names and higher derivatives."""
+
+    if grad is None:
+        def vjp(g: Tensor, out: Tensor, x: Tensor, **p: Any) -> tuple[Any, ...]:
+            return (g * deriv(x, out, **p),)
+    else:
+        def vjp(g: Tensor, out: Tensor, x: Tensor, **p: Any) -> tuple[Any, ...]:
+            return (grad(g, x, out, **p),)
 
     def jvp(ts: list[Any], out: Tensor, x: Tensor, **p: Any) -> Any:
         return ts[0] * deriv(x, out, **p)
@@ -73,36 +84,37 @@ def elementwise(
 elementwise("exp", "ExpBackward0", K.exp, lambda x, o: o, "e^x", uses_out=True,
             formula=("grad · out",))
 elementwise("log", "LogBackward0", K.log, lambda x, o: 1 / x, "natural logarithm",
-            formula=("grad / x",))
+            formula=("grad / x",), grad=lambda g, x, o: g / x)
 elementwise("log1p", "Log1PBackward0", K.log1p, lambda x, o: 1 / (x + 1), "log(1 + x)",
-            formula=("grad / (1 + x)",))
+            formula=("grad / (1 + x)",), grad=lambda g, x, o: g / (x + 1))
 elementwise("sqrt", "SqrtBackward0", K.sqrt, lambda x, o: 0.5 / o, "square root", uses_out=True,
-            formula=("grad / (2 · out)",))
+            formula=("grad / (2 · out)",), grad=lambda g, x, o: g / (2 * o))
 elementwise("sin", "SinBackward0", K.sin, lambda x, o: ops.cos(x), "sine",
             formula=("grad · cos(x)",))
 elementwise("cos", "CosBackward0", K.cos, lambda x, o: -ops.sin(x), "cosine",
             formula=("-grad · sin(x)",))
 elementwise("tan", "TanBackward0", K.tan, lambda x, o: 1 + o * o, "tangent", uses_out=True,
-            formula=("grad · (1 + out²)",))
+            formula=("grad · (1 + out²)",), grad=lambda g, x, o: g * (1 + ops.pow(o, 2)))
 elementwise("tanh", "TanhBackward0", K.tanh, lambda x, o: 1 - o * o, "hyperbolic tangent",
             uses_out=True,
-            formula=("grad · (1 - out²)",))
+            formula=("grad · (1 - out²)",), grad=lambda g, x, o: B.tanh_backward(g, o))
 elementwise("sigmoid", "SigmoidBackward0", K.sigmoid, lambda x, o: o * (1 - o),
             "logistic function 1/(1+e^-x)", uses_out=True,
-            formula=("grad · out · (1 - out)",))
+            formula=("grad · out · (1 - out)",), grad=lambda g, x, o: B.sigmoid_backward(g, o))
 elementwise("reciprocal", "ReciprocalBackward0", K.reciprocal, lambda x, o: -(o * o),
             "1/x", uses_out=True,
-            formula=("-grad · out²",))
+            formula=("-grad · out²",), grad=lambda g, x, o: -g * (o * o))
 elementwise("relu", "ReluBackward0", K.relu, lambda x, o: ops.to_dtype(o > 0, o.dtype),
             "max(x, 0)", uses_out=True,
-            formula=("grad · (out > 0)",))
+            formula=("grad · (out > 0)",), grad=lambda g, x, o: B.threshold_backward(g, o, 0))
 elementwise("abs", "AbsBackward0", K.abs, lambda x, o: ops.sign(x), "absolute value",
             formula=("grad · sign(x)",))
 elementwise(
     "clamp", lambda i, p: "ClampBackward1" if _number_bounds(p) else "ClampBackward0", K.clamp,
     lambda x, o, min=None, max=None: ops.to_dtype(_in_range(x, min, max), x.dtype),
     "clip into [min, max]",
-    formula=("grad · (min ≤ x ≤ max)",))
+    formula=("grad · (min ≤ x ≤ max)",),
+    grad=lambda g, x, o, min=None, max=None: ops.where(_in_range(x, min, max), g, 0.0))
 
 
 def _number_bounds(params: dict[str, Any]) -> bool:
@@ -174,6 +186,7 @@ _add(Rule(
     lambda g, out, a, b: (g, -g),
     lambda ts, out, a, b: _tan2(ts, lambda t: t, lambda t: -t),
     kind="binary", doc="a - b", saves_inputs=False,
+    edges=lambda name: (1,) if name == "RsubBackward1" else (0, 1),
     formula=("grad", "-grad")))
 _add(Rule(
     "mul", "MulBackward0", K.mul,
@@ -183,7 +196,8 @@ _add(Rule(
     formula=("grad · b", "grad · a")))
 _add(Rule(
     "div", _div_name, K.div,
-    lambda g, out, a, b: (g / b if need(a) else None, -g * a / (b * b) if need(b) else None),
+    # PyTorch's div_tensor_self_backward / div_tensor_other_backward, op for op.
+    lambda g, out, a, b: (g / b if need(a) else None, -g * ((a / b) / b) if need(b) else None),
     lambda ts, out, a, b: _tan2(ts, lambda t: t / b, lambda t: -t * a / (b * b)),
     saved_for_partner=(0,),  # DivBackward0 keeps self only for the divisor
     kind="binary", doc="a / b (true division)",
@@ -191,15 +205,30 @@ _add(Rule(
 
 
 def _pow_vjp(g: Tensor, out: Tensor, a: Any, b: Any) -> tuple[Any, ...]:
-    return (g * _dpow_da(a, b) if need(a) else None,
-            g * _dpow_db(out, a) if need(b) else None)
+    # PyTorch's pow_backward / pow_backward_self / pow_backward_exponent, op for op.
+    if need(a):
+        if not _is_tensor(b):
+            ga = ops.zeros_like(a) if b == 0 else g * B.mul_scalar(ops.pow(a, b - 1), b)
+        else:
+            ga = ops.where(b == 0, 0.0, g * (b * ops.pow(a, b - 1)))
+    else:
+        ga = None
+    if need(b):
+        if not _is_tensor(a):
+            gb = g * (ops.where(b >= 0, 0.0, out * ops.log_of_number(a)) if a == 0
+                      else out * ops.log_of_number(a))
+        else:
+            gb = g * ops.where(ops.logical_and(a == 0, b >= 0), 0.0, out * ops.log(a))
+    else:
+        gb = None
+    return ga, gb
 
 
 def _dpow_da(a: Any, b: Any) -> Any:
     if not _is_tensor(b):
         if b == 0:
             return ops.zeros_like(a)
-        return b * a ** (b - 1) if b != 1 else ops.ones_like(a)
+        return b * ops.pow(a, b - 1)
     # d/da a^b = b·a^(b-1); PyTorch masks it to 0 where b == 0.
     return ops.where(b == 0, 0.0, b * a ** (b - 1))
 
@@ -215,6 +244,7 @@ _add(Rule(
     "pow", _pow_name, K.pow, _pow_vjp,
     lambda ts, out, a, b: _tan2(ts, lambda t: t * _dpow_da(a, b), lambda t: t * _dpow_db(out, a)),
     kind="binary", doc="a ** b", saves_out=True,
+    edges=lambda name: {"PowBackward0": (0,), "PowBackward2": (1,)}.get(name, (0, 1)),
     formula=("grad · b · a^(b-1)", "grad · out · log(a)")))
 
 
@@ -231,8 +261,10 @@ def _extremum_rule(name: str, torch_name: str, kernel: Any,
                    wins: Callable[[Any, Any], Any], doc: str,
                    formula: tuple[str, ...]) -> None:
     def vjp(g: Tensor, out: Tensor, a: Any, b: Any) -> tuple[Any, ...]:
-        wa = _max_weight(a, b, wins)
-        return (g * wa if need(a) else None, g * (1 - wa) if need(b) else None)
+        # PyTorch: at::where(a == b, grad / 2, grad).masked_fill_(the other wins, 0).
+        tie = ops.where(a == b, g / 2, g) if need(a) or need(b) else None
+        return (B.masked_fill(tie, wins(b, a), 0) if need(a) else None,
+                B.masked_fill(tie, wins(a, b), 0) if need(b) else None)
 
     def jvp(ts: list[Any], out: Tensor, a: Any, b: Any) -> Any:
         wa = _max_weight(a, b, wins)
@@ -254,7 +286,7 @@ _add(Rule(
                              ops.where(c, 0.0, g) if need(b) else None),
     lambda ts, out, c, a, b: _tan2(ts[1:], lambda t: ops.where(c, t, 0.0),
                                    lambda t: ops.where(c, 0.0, t)),
-    kind="binary", doc="where(cond, a, b): a where cond else b",
+    kind="binary", doc="where(cond, a, b): a where cond else b", edges=lambda name: (1, 2),
     formula=("—", "grad where cond", "grad where not cond")))
 _add(Rule(
     "neg", "NegBackward0", K.neg,
@@ -272,11 +304,33 @@ for _name, _kernel, _doc in (
     ("bitwise_not", K.bitwise_not, "~x"),
     ("isnan", K.isnan, "x is NaN"), ("isfinite", K.isfinite, "x is finite"),
     ("floordiv", K.floordiv, "a // b (piecewise constant: no gradient)"),
-    ("mod", K.mod, "a % b (not differentiable here)"),
     ("argmax", K.argmax, "index of the maximum"), ("argmin", K.argmin, "index of the minimum"),
 ):
     _add(Rule(_name, _name, _kernel, None, None, kind="nondifferentiable", doc=_doc))
 
+
+
+def _mod_name(inputs: Any, params: dict[str, Any]) -> str:
+    if inputs is None or _is_tensor(inputs[0]):
+        return "RemainderBackward1" if inputs is not None and _is_tensor(inputs[1]) \
+            else "RemainderBackward0"
+    return "NotImplemented"  # number % tensor: PyTorch has no derivative for it
+
+
+def _mod_vjp(g: Tensor, out: Tensor, a: Any, b: Any) -> tuple[Any, ...]:
+    if not _is_tensor(a):
+        raise GdRuntimeError("derivative for aten::remainder is not implemented")
+    # PyTorch: self: grad; other: -grad * self.div(other, rounding_mode="floor").
+    return (g if need(a) else None, -g * ops.floor(a / b) if need(b) else None)
+
+
+_add(Rule(
+    "mod", _mod_name, K.mod, _mod_vjp,
+    lambda ts, out, a, b: _tan2(ts, lambda t: t, lambda t: -t * ops.floor(a / b)),
+    kind="binary", doc="a % b (Python's remainder: the sign of b)",
+    edges=lambda name: (0, 1) if name == "RemainderBackward1" else
+    ((1,) if name == "NotImplemented" else (0,)),
+    formula=("grad", "-grad · floor(a / b)")))
 
 # ---------------------------------------------------------------------------------------
 # Reductions. The transpose of a reduction broadcasts g back over the reduced dims.
@@ -337,10 +391,21 @@ def _prod_others(x: Tensor, out: Tensor, dim: Any, keepdim: bool) -> Tensor:
     return ops.where(only_zero, nonzero_prod, ops.where(zero, 0.0, o / safe))
 
 
+def _prod_vjp(g: Tensor, out: Tensor, x: Tensor, dim: Any = None,
+              keepdim: bool = False) -> tuple[Any, ...]:
+    # PyTorch's prod_backward: grad itself for a 0-dim input, grad · (result / input)
+    # when the input has no zero, the exact product of the others otherwise.
+    if x.ndim == 0:
+        return (g,)
+    if not (x.array == 0).any():
+        return (_unreduce(g, x.shape, dim, keepdim)
+                * (_unreduce(out, x.shape, dim, keepdim) / x),)
+    return (_unreduce(g, x.shape, dim, keepdim) * _prod_others(x, out, dim, keepdim),)
+
+
 _add(Rule(
     "prod", _by_dim("ProdBackward0", "ProdBackward1"), K.prod,
-    lambda g, out, x, dim=None, keepdim=False:
-        (_unreduce(g, x.shape, dim, keepdim) * _prod_others(x, out, dim, keepdim),),
+    _prod_vjp,
     lambda ts, out, x, dim=None, keepdim=False:
         ops.sum(ts[0] * _prod_others(x, out, dim, keepdim), dim, keepdim),
     kind="reduction", doc="product over a dim (all by default)", saves_out=True,
@@ -355,12 +420,20 @@ def _extreme_weights(x: Tensor, out: Tensor, dim: Any, keepdim: bool) -> Tensor:
     return hit / _unreduce(ops.sum(hit, dim, True), x.shape, dim, True)
 
 
+def _extreme_vjp(g: Tensor, out: Tensor, x: Tensor, dim: Any = None,
+                 keepdim: bool = False) -> tuple[Any, ...]:
+    if dim is None:
+        # PyTorch's evenly_distribute_backward (max(x), min(x)):
+        # zeros.masked_fill_(mask, grad / mask.sum()) with mask = x == out (NaN: isnan).
+        mask = (x.array != x.array) if out.array != out.array else (x.array == out.array)
+        return (B.masked_fill_value(ops.zeros_like(x), mask, g / int(mask.sum())),)
+    return (_unreduce(g, x.shape, dim, keepdim) * _extreme_weights(x, out, dim, keepdim),)
+
+
 def _extreme_rule(name: str, torch_all: str, torch_dim: str, kernel: Any, doc: str,
                   formula: tuple[str, ...]) -> None:
     _add(Rule(
-        name, _by_dim(torch_all, torch_dim), kernel,
-        lambda g, out, x, dim=None, keepdim=False:
-            (_unreduce(g, x.shape, dim, keepdim) * _extreme_weights(x, out, dim, keepdim),),
+        name, _by_dim(torch_all, torch_dim), kernel, _extreme_vjp,
         lambda ts, out, x, dim=None, keepdim=False:
             ops.sum(ts[0] * _extreme_weights(x, out, dim, keepdim), dim, keepdim),
         kind="reduction", doc=doc, saves_out=True, formula=formula))
@@ -418,10 +491,19 @@ def _norm_deriv(x: Tensor, out: Tensor, p: float, dim: Any, keepdim: bool) -> Te
                    ops.sign(x) * a ** (p - 1) / ops.where(o == 0, 1.0, o) ** (p - 1))
 
 
+def _norm_vjp(g: Tensor, out: Tensor, x: Tensor, p: float = 2.0, dim: Any = None,
+              keepdim: bool = False) -> tuple[Any, ...]:
+    if p == 2:
+        # PyTorch's norm_backward for p = 2: self · (grad / result).masked_fill_(result == 0, 0).
+        o = _unreduce(out, x.shape, dim, keepdim)
+        scale = B.masked_fill(_unreduce(g, x.shape, dim, keepdim) / o, o == 0, 0)
+        return (x * scale,)
+    return (_unreduce(g, x.shape, dim, keepdim) * _norm_deriv(x, out, p, dim, keepdim),)
+
+
 _add(Rule(
     "norm", "LinalgVectorNormBackward0", K.norm,
-    lambda g, out, x, p=2.0, dim=None, keepdim=False:
-        (_unreduce(g, x.shape, dim, keepdim) * _norm_deriv(x, out, p, dim, keepdim),),
+    _norm_vjp,
     lambda ts, out, x, p=2.0, dim=None, keepdim=False:
         ops.sum(ts[0] * _norm_deriv(x, out, p, dim, keepdim), dim, keepdim),
     kind="reduction", doc="vector p-norm (a primitive: stable at 0)", saves_out=True,
@@ -436,17 +518,163 @@ _add(Rule(
     formula=("grad · exp(x - out)",)))
 _add(Rule(
     "softmax", "SoftmaxBackward0", K.softmax,
-    lambda g, out, x, dim: (out * (g - ops.sum(g * out, dim, True)),),
+    lambda g, out, x, dim: (B.softmax_backward_data(g, out, dim),),
     lambda ts, out, x, dim: out * (ts[0] - ops.sum(ts[0] * out, dim, True)),
     kind="general", doc="softmax along dim (stable)", saves_inputs=False, saves_out=True,
     formula=("out · (grad - Σ grad · out)",)))
 _add(Rule(
     "log_softmax", "LogSoftmaxBackward0", K.log_softmax,
-    lambda g, out, x, dim: (g - ops.exp(out) * ops.sum(g, dim, True),),
+    lambda g, out, x, dim: (B.log_softmax_backward_data(g, out, dim),),
     lambda ts, out, x, dim: ts[0] - ops.sum(ops.exp(out) * ts[0], dim, True),
     kind="general", doc="log of softmax along dim (stable)", saves_inputs=False,
     saves_out=True,
     formula=("grad - exp(out) · Σ grad",)))
+
+
+
+# ---------------------------------------------------------------------------------------
+# PyTorch's backward primitives: the derivatives above that PyTorch computes through a
+# function of its own, with that function's derivatives (derivatives.yaml), so that a
+# derivative taken with create_graph=True prints PyTorch's node and differentiates again
+# like PyTorch's. They run only in backward passes. Kernels: gradcli.ad.ops.backward.
+# ---------------------------------------------------------------------------------------
+
+_add(Rule(
+    "threshold_backward", "ThresholdBackwardBackward0", B.k_threshold_backward,
+    lambda gg, out, g, x, threshold: (
+        B.threshold_backward(gg, x, threshold) if need(g) else None,
+        ops.zeros_like(gg) if need(x) else None),
+    lambda ts, out, g, x, threshold:
+        None if ts[0] is None else B.threshold_backward(ts[0], x, threshold),
+    kind="binary", doc="grad where x > threshold, else 0 (relu's derivative)",
+    formula=("threshold_backward(grad, x, threshold)", "0")))
+_add(Rule(
+    "tanh_backward", "TanhBackwardBackward0", B.k_tanh_backward,
+    lambda gg, out, g, o: (B.tanh_backward(gg, o) if need(g) else None,
+                           gg * (-2 * o * g) if need(o) else None),
+    lambda ts, out, g, o: _tan2(ts, lambda t: B.tanh_backward(t, o),
+                                lambda t: t * (-2 * o * g)),
+    kind="binary", doc="grad · (1 - out²) (tanh's derivative)",
+    formula=("tanh_backward(grad, out)", "grad · (-2 · out · g)")))
+_add(Rule(
+    "sigmoid_backward", "SigmoidBackwardBackward0", B.k_sigmoid_backward,
+    lambda gg, out, g, o: (B.sigmoid_backward(gg, o) if need(g) else None,
+                           gg * g * (-2 * o + 1) if need(o) else None),
+    lambda ts, out, g, o: _tan2(ts, lambda t: B.sigmoid_backward(t, o),
+                                lambda t: t * g * (-2 * o + 1)),
+    kind="binary", doc="grad · out · (1 - out) (sigmoid's derivative)",
+    formula=("sigmoid_backward(grad, out)", "grad · g · (1 - 2 · out)")))
+_add(Rule(
+    "masked_fill", "MaskedFillBackward0", B.k_masked_fill,
+    lambda g, out, x, mask, value: (B.masked_fill(g, mask, 0),),
+    lambda ts, out, x, mask, value: B.masked_fill(ts[0], mask, 0),
+    kind="linear", doc="x with a number where mask", saves_inputs=False, batchable=True,
+    torch_keeps=True,  # MaskedFillBackward0 keeps the mask
+    formula=("grad with 0 where mask",)))
+
+_add(Rule(
+    "masked_fill_value", "MaskedFillBackward1", B.k_masked_fill_value,
+    lambda g, out, x, value, mask: (
+        B.masked_fill(g, mask, 0) if need(x) else None,
+        ops.sum(B.masked_fill(g, ~mask, 0)) if need(value) else None),
+    lambda ts, out, x, value, mask: _tan2(
+        ts, lambda t: B.masked_fill(t, mask, 0),
+        lambda t: B.masked_fill_value(ops.zeros_like(out), mask, t)),
+    kind="general", doc="x with a 0-dim tensor's value where mask", saves_inputs=False,
+    torch_keeps=True,  # MaskedFillBackward1 keeps the mask
+    batchable=False,
+    formula=("grad with 0 where mask", "Σ grad where mask")))
+_add(Rule(
+    "mul_scalar", "MulBackward1", B.k_mul_scalar,
+    lambda g, out, a, b: (B.mul_scalar(g, b), None),
+    lambda ts, out, a, b: None if ts[0] is None else B.mul_scalar(ts[0], b),
+    kind="binary", doc="a · number (PyTorch's mul.Scalar)", saves_inputs=False,
+    edges=lambda name: (0,),
+    formula=("grad · b", "—")))
+_add(Rule(
+    "div_scalar", "DivBackward1", B.k_div_scalar,
+    lambda g, out, a, b: (B.div_scalar(g, b), None),
+    lambda ts, out, a, b: None if ts[0] is None else B.div_scalar(ts[0], b),
+    kind="binary", doc="a / number (PyTorch's div.Scalar)", saves_inputs=False,
+    edges=lambda name: (0,),
+    formula=("grad / b", "—")))
+
+
+def _mse_norm(a: Tensor, b: Tensor, reduction: str) -> float:
+    n = _count(a.shape, None)
+    return 2.0 / n if reduction == "mean" and n else 2.0
+
+
+def _mse_backward_vjp(gg: Tensor, out: Tensor, g: Tensor, a: Tensor, b: Tensor,
+                      reduction: str = "mean") -> tuple[Any, ...]:
+    # PyTorch's mse_loss_double_backward_grad_output / mse_loss_double_backward.
+    gg_g = gg * g if need(a) or need(b) else None
+    if need(g):
+        if reduction == "none":
+            dg = B.mse_loss_backward(gg, a, b, "none")
+        else:
+            dg = ops.sum(B.mse_loss_backward(ops.ones_like(g), a, b, reduction) * gg)
+    else:
+        dg = None
+    da = _mse_double(gg_g, a, reduction) if need(a) else None
+    db = -_mse_double(gg_g, b, reduction) if need(b) else None
+    return dg, da, db
+
+
+def _mse_double(t: Any, x: Tensor, reduction: str) -> Tensor:
+    # PyTorch's mse_loss_double_backward: 2 · t, divided by x's numel for a mean.
+    t = 2 * t
+    n = _count(x.shape, None)
+    return t / n if reduction == "mean" and n else t
+
+
+_add(Rule(
+    "mse_loss_backward", "MseLossBackwardBackward0", B.k_mse_loss_backward,
+    _mse_backward_vjp,
+    lambda ts, out, g, a, b, reduction="mean": _tan3(
+        ts, lambda t: B.mse_loss_backward(t, a, b, reduction),
+        lambda t: _mse_norm(a, b, reduction) * t * g,
+        lambda t: -_mse_norm(a, b, reduction) * t * g),
+    kind="loss", doc="2 · (a - b) · grad (/ n for a mean): mse_loss's derivative",
+    batchable=False,
+    formula=("2 · (a - b) · gg", "2 · gg · g", "-2 · gg · g")))
+
+
+def _tan3(ts: list[Any], *fs: Callable[[Any], Any]) -> Any:
+    total = None
+    for t, f in zip(ts, fs, strict=True):
+        if t is not None:
+            total = f(t) if total is None else total + f(t)
+    return total
+
+
+def _softmax_double(gg: Tensor, g: Tensor, o: Tensor, dim: int) -> Tensor:
+    # PyTorch's softmax_double_backward(grad, grad_output, dim, output).
+    return g * gg - ops.sum(o * g, dim, True) * gg - g * ops.sum(o * gg, dim, True)
+
+
+_add(Rule(
+    "softmax_backward_data", "SoftmaxBackwardDataBackward0", B.k_softmax_backward_data,
+    lambda gg, out, g, o, dim: (B.softmax_backward_data(gg, o, dim) if need(g) else None,
+                                _softmax_double(gg, g, o, dim) if need(o) else None),
+    lambda ts, out, g, o, dim: _tan2(
+        ts, lambda t: B.softmax_backward_data(t, o, dim),
+        lambda t: t * (g - ops.sum(g * o, dim, True)) - o * ops.sum(g * t, dim, True)),
+    kind="general", doc="out · (grad - Σ grad · out) (softmax's derivative)",
+    batchable=False, sparse_tangents=True,
+    formula=("softmax_backward_data(grad, out)", "softmax_double_backward")))
+_add(Rule(
+    "log_softmax_backward_data", "LogSoftmaxBackwardDataBackward0",
+    B.k_log_softmax_backward_data,
+    lambda gg, out, g, o, dim: (
+        gg - ops.sum(gg * ops.exp(o), dim, True) if need(g) else None,
+        -ops.sum(g, dim, True) * ops.exp(o) * gg if need(o) else None),
+    lambda ts, out, g, o, dim: _tan2(
+        ts, lambda t: t - ops.exp(o) * ops.sum(t, dim, True),
+        lambda t: -ops.exp(o) * t * ops.sum(g, dim, True)),
+    kind="general", doc="grad - exp(out) · Σ grad (log_softmax's derivative)",
+    batchable=False,
+    formula=("grad - Σ grad · exp(out)", "-Σ g · exp(out) · grad")))
 
 
 # ---------------------------------------------------------------------------------------
@@ -469,13 +697,33 @@ def linear(name: str, torch_name: Any, kernel: Callable[..., Any],
     return _add(rule)
 
 
-linear("reshape", "ViewBackward0", K.reshape,
-       lambda g, x, shape: ops.reshape(g, x.shape), "reshape / view",
+def _reshape_name(inputs: Any, params: dict[str, Any]) -> str:
+    # PyTorch's reshape: view (contiguous), _reshape_alias (strided but viewable) or
+    # _unsafe_view of a contiguous clone (see ops.reshape).
+    if params.get("copy"):
+        return "UnsafeViewBackward0"
+    return "ReshapeAliasBackward0" if params.get("alias") else "ViewBackward0"
+
+
+linear("reshape", _reshape_name,
+       lambda x, shape, copy=False, alias=False: K.reshape(x, shape),
+       lambda g, x, shape, copy=False, alias=False: ops.reshape(g, x.shape), "reshape / view",
        formula=("reshape(grad, x.shape)",), views=True)
 linear("expand", "ExpandBackward0", K.expand,
        lambda g, x, shape: ops.sum_to(g, x.shape), "broadcast to a shape",
        formula=("sum grad over broadcast dims",))
-linear("sum_to", "SumToBackward", K.sum_to,
+def _sum_to_name(inputs: Any, params: dict[str, Any]) -> str:
+    # PyTorch's at::sum_to: sum() to a 0-dim shape (SumBackward0); otherwise
+    # sum(dims, keepdim=True) (SumBackward1), then view() when leading dims go (ViewBackward0).
+    shape = params["shape"]
+    if not shape:
+        return "SumBackward0"
+    if inputs is not None and type(inputs[0]) is Tensor and inputs[0].ndim > len(shape):
+        return "ViewBackward0"
+    return "SumBackward1"
+
+
+linear("sum_to", _sum_to_name, K.sum_to,
        lambda g, x, shape: ops.expand(g, x.shape),
        "sum a broadcast tensor back to a shape (the engine's unbroadcast)",
        formula=("expand(grad, x.shape)",))
@@ -487,39 +735,93 @@ linear("transpose", lambda i, p: "TBackward0" if p.get("short") else "TransposeB
 linear("permute", "PermuteBackward0", K.permute,
        lambda g, x, dims: ops.permute(g, _inverse_perm(dims)), "reorder dims",
        formula=("permute(grad, inverse)",), views=True)
+def _unsqueeze_to(g: Tensor, x: Tensor, dim: Any = None, dims_variant: bool = False) -> Tensor:
+    # PyTorch's squeeze backward, unsqueeze_to: g again with each squeezed size-1 dim.
+    n = x.ndim
+    dims = range(n) if dim is None else ([dim] if type(dim) is int else list(dim))
+    for d in sorted({d % n for d in dims} if n else ()):
+        if x.shape[d] == 1:
+            g = ops.unsqueeze(g, d)
+    return g
+
+
 linear("squeeze",
        lambda i, p: "SqueezeBackward4" if p.get("dims_variant") else
        ("SqueezeBackward0" if p.get("dim") is None else "SqueezeBackward1"),
        lambda x, dim=None, dims_variant=False: K.squeeze(x, dim),
-       lambda g, x, dim=None, dims_variant=False: ops.reshape(g, x.shape),
+       _unsqueeze_to,
        "drop size-1 dims",
        formula=("reshape(grad, x.shape)",), views=True)
 linear("unsqueeze", "UnsqueezeBackward0", K.unsqueeze,
-       lambda g, x, dim: ops.reshape(g, x.shape), "insert a size-1 dim",
-       formula=("reshape(grad, x.shape)",), views=True)
-linear("getitem", lambda i, p: p["kind"],
-       lambda x, index, kind: K.getitem(x, index),
-       lambda g, x, index, kind: ops.index_add_into(g, x.shape, index),
+       lambda g, x, dim: ops.squeeze(g, dim), "insert a size-1 dim",
+       formula=("squeeze(grad, dim)",), views=True)
+
+
+def _index_backward_name(index: Any, kind: str) -> str:
+    """PyTorch's node for the transpose of x[index]: x[index] is a chain of select/slice/
+    unsqueeze ops (then one index op for tensor indices), so its derivative's last step is
+    the backward of the FIRST of them (a full slice ':' or '...' is no op at all)."""
+    for p in index if type(index) is tuple else (index,):
+        if p is Ellipsis or (type(p) is slice and p == slice(None)):
+            continue
+        if p is None:
+            return "SqueezeBackward1"
+        if type(p) is slice:
+            return "SliceBackwardBackward0"
+        if type(p) is int or (hasattr(p, "ndim") and p.ndim == 0 and kind != "IndexBackward0"):
+            return "SelectBackwardBackward0"
+        # A tensor index: PyTorch applies it after all the select/slice steps.
+    return "IndexPutImplBackward0"
+
+
+def _getitem_transpose(g: Tensor, x: Tensor, index: Any, kind: str) -> Tensor:
+    return apply(RULES["index_add_into"], (g,),
+                 {"shape": x.shape, "index": index, "name": _index_backward_name(index, kind)})
+def _getitem(x: Any, index: Any, kind: str) -> Any:
+    out = K.getitem(x, index)
+    if kind == "IndexBackward0" and not out.flags.c_contiguous:
+        out = out.copy()  # PyTorch's index returns a contiguous tensor (numpy's may not be)
+    return out
+
+
+linear("getitem", lambda i, p: p["kind"], _getitem,
+       _getitem_transpose,
        "x[index]: select, slice, mask or gather",
        formula=("grad placed at the index, 0 elsewhere",), views=True,
        torch_keeps=frozenset(("IndexBackward0",)),  # PyTorch keeps the indices
        )
-linear("index_add_into", "IndexAddBackward",
-       lambda g, shape, index: K.index_add_into(g, shape, index),
-       lambda gg, g, shape, index: ops.getitem_raw(gg, index, "IndexBackward0"),
+linear("index_add_into", lambda i, p: p.get("name", "IndexPutImplBackward0"),
+       lambda g, shape, index, name=None: K.index_add_into(g, shape, index),
+       lambda gg, g, shape, index, name=None: ops.getitem_raw(gg, index, "IndexBackward0"),
        "zeros with g added at an index (the transpose of x[index])")
-linear("diag", lambda i, p: "DiagEmbedBackward0" if p["embed"] else "DiagonalBackward0_copy",
-       lambda x, diagonal=0, embed=True, shape=None: K.diag(x, diagonal),
-       lambda g, x, diagonal=0, embed=True, shape=None: ops.diag_transpose(g, x.shape, diagonal),
+def _diag_name(inputs: Any, params: dict[str, Any]) -> str:
+    # torch.diag(matrix) is DiagonalBackward0_copy in PyTorch; the transpose of
+    # torch.diag(vector) (a diagonal() of the cotangent) is DiagonalBackward0.
+    if params["embed"]:
+        return "DiagEmbedBackward0"
+    return "DiagonalBackward0" if params.get("backward") else "DiagonalBackward0_copy"
+
+
+def _diag_transpose(g: Tensor, x: Tensor, diagonal: int = 0, embed: bool = True,
+                    shape: Any = None, backward: bool = False) -> Tensor:
+    if x.ndim == 1:
+        return apply(RULES["diag"], (g,), {"diagonal": diagonal, "embed": False,
+                                           "backward": True})
+    return ops.diag_transpose(g, x.shape, diagonal)
+
+
+linear("diag", _diag_name,
+       lambda x, diagonal=0, embed=True, shape=None, backward=False: K.diag(x, diagonal),
+       _diag_transpose,
        "diagonal matrix from a vector, or the diagonal of a matrix")
-linear("diag_embed_like", "DiagEmbedBackward0",
+linear("diag_embed_like", "DiagonalBackwardBackward0",
        lambda v, shape, diagonal=0: K.diag_embed_like(v, shape, diagonal),
        lambda g, v, shape, diagonal=0: ops.diag(g, diagonal),
        "write a vector onto a diagonal of a zero matrix")
 linear("to_dtype", "ToCopyBackward0", K.to_dtype,
        lambda g, x, dtype: ops.to_dtype(g, x.dtype), "convert dtype (a copy)",
        formula=("grad in x's dtype",), batchable=True)
-linear("clone", "CloneBackward0", K.clone,
+linear("clone", "CloneBackward0", lambda x: x.copy(order="K"),  # keeps the layout
        lambda g, x: g, "a copy that stays in the graph",
        formula=("grad",), batchable=True)
 _add(Rule(
@@ -659,11 +961,18 @@ def _loss_reduce(l: Tensor, reduction: str) -> Tensor:
     return ops.mean(l) if reduction == "mean" else ops.sum(l)
 
 
+def _bce_scale(t: Tensor, z: Tensor, reduction: str) -> Tensor:
+    # PyTorch's binary_cross_entropy_with_logits_backward: grad_input /= numel for a mean.
+    if reduction == "mean":
+        return B.div_scalar(t, _count(z.shape, None))
+    return t
+
+
 _add(Rule(
     "mse_loss", "MseLossBackward0", K.mse_loss,
     lambda g, out, a, b, reduction="mean": (
-        _loss_scale(g, a.shape, reduction) * 2 * (a - b) if need(a) else None,
-        _loss_scale(g, a.shape, reduction) * -2 * (a - b) if need(b) else None),
+        B.mse_loss_backward(g, a, b, reduction) if need(a) else None,
+        B.mse_loss_backward(g, b, a, reduction) if need(b) else None),
     lambda ts, out, a, b, reduction="mean": _loss_reduce(
         2 * (a - b) * _tan2(ts, lambda t: t, lambda t: -t), reduction),
     kind="loss", doc="mean squared error",
@@ -671,8 +980,8 @@ _add(Rule(
 _add(Rule(
     "bce_with_logits", "BinaryCrossEntropyWithLogitsBackward0", K.bce_with_logits,
     lambda g, out, z, y, reduction="mean": (
-        _loss_scale(g, z.shape, reduction) * (ops.sigmoid(z) - y) if need(z) else None,
-        _loss_scale(g, z.shape, reduction) * -z if need(y) else None),
+        _bce_scale((ops.sigmoid(z) - y) * g, z, reduction) if need(z) else None,
+        _bce_scale(-z * g, z, reduction) if need(y) else None),
     lambda ts, out, z, y, reduction="mean": _loss_reduce(
         _tan2(ts, lambda t: (ops.sigmoid(z) - y) * t, lambda t: -z * t), reduction),
     kind="loss", doc="binary cross-entropy on logits (stable)",
@@ -686,7 +995,10 @@ def _nll_vjp(g: Tensor, out: Tensor, logp: Tensor, target: Tensor,
     if reduction == "mean":
         rows = rows / n
     index = K.nll_index(logp.shape, target.array)
-    return (-ops.index_add_into(rows, logp.shape, index), None)
+    # PyTorch's nll_loss_backward (a node of its own).
+    return (apply(RULES["index_add_into"], (-rows,),
+                  {"shape": logp.shape, "index": index, "name": "NllLossBackwardBackward0"}),
+            None)
 
 
 def _nll_jvp(ts: list[Any], out: Tensor, logp: Tensor, target: Tensor,

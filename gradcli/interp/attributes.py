@@ -105,7 +105,7 @@ def _next_functions(n: Node) -> tuple[tuple[Any, int], ...]:
     # grad, None for an input that needs no gradient.
     return tuple(
         (p if type(p) is Node else (AccumulateGrad(p) if type(p) is Tensor else None), 0)
-        for p in n.parents)
+        for p in n.torch_parents())
 
 
 NODE_PROPERTIES: dict[str, Callable[[Node], Any]] = {"next_functions": _next_functions}

@@ -105,7 +105,11 @@ def _remainder(a: Any, b: Any) -> Any:
 # What `a op b` ends up calling when a tensor meets a tensor or a Python number (through
 # Tensor's operator methods): binop calls it directly, one dispatch layer less per op.
 TENSOR_BINARY: dict[str, Callable[[Any, Any], Any]] = {
-    "add": ops.add, "sub": ops.sub, "mul": ops.mul, "div": ops.true_divide,
+    # 2 + x and 2 * x are x.add(2) and x.mul(2) in PyTorch (x.__radd__): the tensor first.
+    "add": lambda a, b: ops.add(b, a) if type(a) is not Tensor else ops.add(a, b),
+    "sub": ops.sub,
+    "mul": lambda a, b: ops.mul(b, a) if type(a) is not Tensor else ops.mul(a, b),
+    "div": ops.true_divide,
     "floor_divide": ops.floor_divide, "remainder": ops.remainder, "pow": ops.pow,
     "matmul": ops.matmul,
 }

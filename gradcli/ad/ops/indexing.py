@@ -8,7 +8,7 @@ import numpy as np
 
 from gradcli.ad import kernels as K
 from gradcli.ad.graph import Tensor
-from gradcli.ad.inplace import record_inplace
+from gradcli.ad.inplace import changes_a_view, record_inplace
 from gradcli.ad.ops.creation import _arr, _unwrap_list
 from gradcli.ad.ops.elementwise import _operand
 from gradcli.ad.record import apply
@@ -170,7 +170,7 @@ def setitem(x: Tensor, index: Any, value: Any) -> None:
         State.forward_level and (x.tangent is not None or (vt and v.tangent is not None))
     ):
         kind = "IndexPutBackward0" if advanced else "CopySlices"
-        record_inplace(x, index_put(x, v, idx, kind))
+        record_inplace(x, index_put(x, v, idx, kind), changes_a_view(x.shape, idx))
         return
     try:
         K.assign(x.array, idx, _arr(v))

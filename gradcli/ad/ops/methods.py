@@ -6,9 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from gradcli.ad import dtypes
+from gradcli.ad import kernels as K
 from gradcli.ad.graph import Tensor
 from gradcli.ad.inplace import record_inplace
+from gradcli.ad.ops import backward as B
 from gradcli.ad.ops.creation import _as_tensor, _num
 from gradcli.ad.ops.elementwise import (
     _add,
@@ -19,7 +23,6 @@ from gradcli.ad.ops.elementwise import (
     ceil,
     clamp,
     clone,
-    contiguous,
     cos,
     div,
     eq,
@@ -79,21 +82,26 @@ from gradcli.ad.ops.reductions import (
     softmax,
     sum,
 )
+from gradcli.ad.ops.shape import contiguous as shape_contiguous
 from gradcli.ad.ops.shape import (
     diag,
     expand,
     expand_as,
     flatten,
+    is_contiguous,
     permute,
     reshape,
+    reshape_as,
     squeeze,
     t,
     transpose,
     unsqueeze,
     view,
+    view_as,
 )
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
+from gradcli.errors import GdRuntimeError
 
 # -- in-place ops -----------------------------------------------------------------------
 
@@ -158,8 +166,8 @@ def _compare(fn: Any):
 
 #: The Tensor class's operators (gradcli.ad.tensor.install_operators puts them there).
 OPERATORS: dict[str, Any] = {
-    "__add__": _add, "__radd__": _swap(_add), "__sub__": sub, "__rsub__": _swap(sub),
-    "__mul__": mul, "__rmul__": _swap(mul), "__truediv__": true_divide,
+    "__add__": _add, "__radd__": _add, "__sub__": sub, "__rsub__": _swap(sub),
+    "__mul__": mul, "__rmul__": mul, "__truediv__": true_divide,
     "__rtruediv__": _swap(true_divide), "__floordiv__": floor_divide,
     "__rfloordiv__": _swap(floor_divide), "__mod__": remainder,
     "__rmod__": _swap(remainder), "__pow__": pow, "__rpow__": _swap(pow),
@@ -185,18 +193,33 @@ METHODS: dict[str, Any] = {
     "amin": amin, "argmax": argmax, "argmin": argmin, "norm": norm, "logsumexp": logsumexp,
     "softmax": softmax, "log_softmax": log_softmax,
     "reshape": reshape, "view": view, "flatten": flatten, "expand": expand,
+    "view_as": view_as, "reshape_as": reshape_as, "is_contiguous": is_contiguous,
     "expand_as": expand_as, "transpose": transpose, "t": t, "permute": permute,
     "squeeze": squeeze, "unsqueeze": unsqueeze, "diag": diag,
     "matmul": matmul, "mm": mm, "mv": mv, "dot": dot,
     "eq": eq, "ne": ne, "lt": lt, "le": le, "gt": gt, "ge": ge,
     "logical_not": logical_not, "logical_and": logical_and, "logical_or": logical_or,
     "isnan": isnan, "isfinite": isfinite, "allclose": allclose, "isclose": isclose,
-    "equal": equal, "clone": clone, "contiguous": contiguous, "to": to,
+    "equal": equal, "clone": clone, "contiguous": shape_contiguous, "to": to,
     "float": lambda x: to(x, dtypes.float32), "double": lambda x: to(x, dtypes.float64),
     "long": lambda x: to(x, dtypes.int64), "int": lambda x: to(x, dtypes.int64),
     "bool": lambda x: to(x, dtypes.boolean), "type_as": lambda x, o: to(x, o.dtype),
     "remainder": remainder, "floor_divide": floor_divide,
     "clamp_min": lambda x, m: clamp(x, min=m), "clamp_max": lambda x, m: clamp(x, max=m),
-    "masked_fill": lambda x, m, v: where(_as_tensor(m), v, x),
+    "masked_fill": lambda x, m, v: _masked_fill(x, m, v),
     **INPLACE,
 }
+
+
+def _masked_fill(x: Tensor, mask: Any, value: Any) -> Tensor:
+    """x.masked_fill(mask, value): PyTorch's MaskedFillBackward0 for a number value."""
+    m = _as_tensor(mask)
+    if type(x) is Tensor:
+        message = K.broadcast_message(m.array, x.array)  # the mask is torch's tensor a
+        if message is not None:
+            raise GdRuntimeError(message)
+    if (type(value) in (int, float) and type(x) is Tensor and x.array.dtype.kind == "f"
+            and m.array.dtype == dtypes.boolean
+            and np.broadcast_shapes(m.shape, x.shape) == x.shape):
+        return B.masked_fill(x, m, value)
+    return where(m, value, x)

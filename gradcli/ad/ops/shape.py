@@ -38,12 +38,65 @@ def _infer_shape(shape: tuple[int, ...], numel: int) -> tuple[int, ...]:
 
 
 def reshape(x: Tensor, *shape: Any) -> Tensor:
-    """Reshape (one dim may be -1)."""
+    """Reshape (one dim may be -1), as PyTorch's: a contiguous x is viewed (ViewBackward0);
+    a non-contiguous x whose strides allow the shape is aliased (ReshapeAliasBackward0);
+    otherwise a contiguous clone is viewed (CloneBackward0, then UnsafeViewBackward0)."""
     s = _infer_shape(_shape_args(shape), x.array.size)
+    a = x.array
+    if a.flags.c_contiguous:
+        return apply(_RULES["reshape"], (x,), {"shape": s})
+    if not _needs_copy(a, s):
+        return apply(_RULES["reshape"], (x,), {"shape": s, "alias": True})
+    return apply(_RULES["reshape"], (contiguous(x),), {"shape": s, "copy": True})
+
+
+def _needs_copy(a: np.ndarray, shape: tuple[int, ...]) -> bool:
+    """Whether no view of a's strides has this shape (PyTorch's view would fail)."""
+    try:
+        np.reshape(a, shape, copy=False)
+    except ValueError:
+        return True
+    return False
+
+
+VIEW_MESSAGE = (
+    "view size is not compatible with input tensor's size and stride (at least one dimension "
+    "spans across two contiguous subspaces). Use .reshape(...) instead.")
+
+
+def view(x: Tensor, *shape: Any) -> Tensor:
+    """x.view(shape): reshape, but only as a view of x's strides (PyTorch's error if not)."""
+    s = _infer_shape(_shape_args(shape), x.array.size)
+    a = x.array
+    if not (a.flags.c_contiguous or s == a.shape) and _needs_copy(a, s):
+        raise GdRuntimeError(VIEW_MESSAGE, hint="x.contiguous().view(...) or x.reshape(...)")
     return apply(_RULES["reshape"], (x,), {"shape": s})
 
 
-view = reshape
+def view_as(x: Tensor, other: Tensor) -> Tensor:
+    """x.view(other.shape)."""
+    return view(x, other.shape)
+
+
+def reshape_as(x: Tensor, other: Tensor) -> Tensor:
+    """x.reshape(other.shape)."""
+    return reshape(x, other.shape)
+
+
+def is_contiguous(x: Tensor, memory_format: Any = None) -> bool:
+    """Whether x's elements are laid out in row-major order (PyTorch's strides rule: dims
+    of size 1 do not matter). Transposes, permutes and stepped slices are not."""
+    return bool(x.array.flags.c_contiguous)
+
+
+def contiguous(x: Tensor, memory_format: Any = None) -> Tensor:
+    """x itself when contiguous, else a row-major copy that stays in the graph
+    (CloneBackward0, as PyTorch's)."""
+    if x.array.flags.c_contiguous:
+        return x
+    out = apply(_RULES["clone"], (x,))
+    out.array = np.ascontiguousarray(out.array)
+    return out
 
 
 def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
@@ -52,6 +105,8 @@ def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     if not shp:
         return reshape(x, (1,))
     s, e = start_dim % len(shp), end_dim % len(shp)
+    if s == e:
+        return x  # PyTorch returns the tensor itself
     mid = 1
     for d in shp[s:e + 1]:
         mid *= d

@@ -1,0 +1,146 @@
+"""PyTorch's backward primitives, as ops of their own (they run only in backward passes).
+
+PyTorch computes some derivatives through a dedicated function (tanh_backward,
+sigmoid_backward, threshold_backward, _softmax_backward_data, masked_fill, ...)
+with its own derivative formulas. A derivative taken with create_graph=True then
+carries that function's node (`TanhBackwardBackward0`), and its own derivatives
+are that function's. Mirroring them here makes both the printed names and the
+higher derivatives PyTorch's. Their rules are in gradcli.ad.rules; the numpy
+kernels are here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from gradcli.ad.graph import Tensor
+from gradcli.ad.record import apply
+from gradcli.ad.registry import RULES as _RULES
+
+__all__ = [
+    "div_scalar",
+    "log_softmax_backward_data",
+    "masked_fill",
+    "masked_fill_value",
+    "mse_loss_backward",
+    "mul_scalar",
+    "sigmoid_backward",
+    "softmax_backward_data",
+    "tanh_backward",
+    "threshold_backward",
+]
+
+
+def _arr(x: Any) -> Any:
+    return x.array if type(x) is Tensor else x
+
+
+# -- kernels (numpy; called by apply with arrays) -------------------------------------------
+
+def k_threshold_backward(g: Any, x: Any, threshold: float) -> Any:
+    g = np.asarray(g)
+    return np.where(np.asarray(x) <= threshold, np.zeros((), g.dtype), g).astype(g.dtype,
+                                                                                 copy=False)
+
+
+def k_tanh_backward(g: Any, out: Any) -> Any:
+    g = np.asarray(g)
+    return (g * (1 - out * out)).astype(g.dtype, copy=False)
+
+
+def k_sigmoid_backward(g: Any, out: Any) -> Any:
+    g = np.asarray(g)
+    return (g * (1 - out) * out).astype(g.dtype, copy=False)
+
+
+def k_masked_fill(x: Any, mask: Any, value: float) -> Any:
+    x = np.asarray(x)
+    out = np.where(mask, np.asarray(value, x.dtype), x)
+    return out.astype(x.dtype, copy=False)
+
+
+def k_softmax_backward_data(g: Any, out: Any, dim: int) -> Any:
+    g = np.asarray(g)
+    return (out * (g - np.sum(g * out, axis=dim, keepdims=True))).astype(g.dtype, copy=False)
+
+
+def k_log_softmax_backward_data(g: Any, out: Any, dim: int) -> Any:
+    g = np.asarray(g)
+    return (g - np.exp(out) * np.sum(g, axis=dim, keepdims=True)).astype(g.dtype, copy=False)
+
+
+# -- the ops ----------------------------------------------------------------------------
+
+def threshold_backward(g: Tensor, x: Tensor, threshold: float) -> Tensor:
+    """g where x > threshold, else 0 (PyTorch's threshold_backward: relu's derivative)."""
+    return apply(_RULES["threshold_backward"], (g, x), {"threshold": threshold})
+
+
+def tanh_backward(g: Tensor, out: Tensor) -> Tensor:
+    """g · (1 - out²) (PyTorch's tanh_backward)."""
+    return apply(_RULES["tanh_backward"], (g, out))
+
+
+def sigmoid_backward(g: Tensor, out: Tensor) -> Tensor:
+    """g · (1 - out) · out (PyTorch's sigmoid_backward)."""
+    return apply(_RULES["sigmoid_backward"], (g, out))
+
+
+def masked_fill(x: Tensor, mask: Any, value: float) -> Tensor:
+    """x with value where mask (a number value: PyTorch's masked_fill.Scalar)."""
+    return apply(_RULES["masked_fill"], (x,), {"mask": _arr(mask), "value": value})
+
+
+def softmax_backward_data(g: Tensor, out: Tensor, dim: int) -> Tensor:
+    """out · (g - Σ g·out) (PyTorch's _softmax_backward_data)."""
+    return apply(_RULES["softmax_backward_data"], (g, out), {"dim": dim})
+
+
+def log_softmax_backward_data(g: Tensor, out: Tensor, dim: int) -> Tensor:
+    """g - exp(out) · Σ g (PyTorch's _log_softmax_backward_data)."""
+    return apply(_RULES["log_softmax_backward_data"], (g, out), {"dim": dim})
+
+
+def k_masked_fill_value(x: Any, value: Any, mask: Any) -> Any:
+    x = np.asarray(x)
+    return np.where(mask, np.asarray(value, x.dtype), x).astype(x.dtype, copy=False)
+
+
+def k_mse_loss_backward(g: Any, a: Any, b: Any, reduction: str = "mean") -> Any:
+    a = np.asarray(a)
+    d = a - b
+    norm = 2.0 / a.size if reduction == "mean" and a.size else 2.0
+    out = (norm * d) * g
+    return out.astype(np.result_type(a, b), copy=False)
+
+
+def k_mul_scalar(a: Any, b: Any) -> Any:
+    a = np.asarray(a)
+    return (a * b).astype(a.dtype, copy=False)
+
+
+def k_div_scalar(a: Any, b: Any) -> Any:
+    a = np.asarray(a)
+    return (a / b).astype(a.dtype, copy=False)
+
+
+def masked_fill_value(x: Tensor, mask: Any, value: Tensor) -> Tensor:
+    """x with a 0-dim tensor's value where mask (PyTorch's masked_fill.Tensor)."""
+    return apply(_RULES["masked_fill_value"], (x, value), {"mask": _arr(mask)})
+
+
+def mse_loss_backward(g: Tensor, a: Tensor, b: Tensor, reduction: str) -> Tensor:
+    """2 · (a - b) · g (/ n for a mean): PyTorch's mse_loss_backward."""
+    return apply(_RULES["mse_loss_backward"], (g, a, b), {"reduction": reduction})
+
+
+def mul_scalar(a: Tensor, b: float) -> Tensor:
+    """a · b for a number b, as PyTorch's C++ formulas write it (MulBackward1)."""
+    return apply(_RULES["mul_scalar"], (a, b))
+
+
+def div_scalar(a: Tensor, b: float) -> Tensor:
+    """a / b for a number b, as PyTorch's C++ formulas write it (DivBackward1)."""
+    return apply(_RULES["div_scalar"], (a, b))
