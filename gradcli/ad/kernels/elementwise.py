@@ -1,0 +1,375 @@
+"""Elementwise kernels: PyTorch's dtype promotion, binary and unary kernels, comparisons
+and logic."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from gradcli.ad import dtypes
+from gradcli.ad.kernels.messages import TorchError, broadcast_message_all, not_implemented
+
+ndarray = np.ndarray
+
+
+def _array_out() -> Any:
+    """`out=...` makes a ufunc return a 0-d array instead of a numpy scalar (numpy ≥ 2.3),
+    saving the np.asarray that would wrap the scalar again; older numpy: out=None."""
+    try:
+        np.negative(np.zeros(()), out=...)  # type: ignore[call-overload]
+    except TypeError:
+        return None
+    return ...
+
+
+ARRAY_OUT = _array_out()
+
+
+def result_type(a: Any, b: Any) -> np.dtype:
+    """PyTorch's result dtype of a binary op on arrays and/or Python numbers."""
+    ta = type(a) is ndarray
+    tb = type(b) is ndarray
+    if ta and tb:
+        da = a.dtype
+        db = b.dtype
+        if da == db:
+            return da
+    elif ta:
+        da = a.dtype
+        if da.kind == "f" or (da.kind == "i" and type(b) is int) or type(b) is bool:
+            return da
+    elif tb:
+        db = b.dtype
+        if db.kind == "f" or (db.kind == "i" and type(a) is int) or type(a) is bool:
+            return db
+    dims: list[np.dtype] = []
+    zero: list[np.dtype] = []
+    scalars: list[object] = []
+    for x in (a, b):
+        if type(x) is ndarray:
+            (dims if x.ndim else zero).append(dtypes.canonical(x.dtype))
+        else:
+            scalars.append(x)
+    return dtypes.promote(dims, zero, scalars)
+
+
+def _same_type(a: Any, b: Any) -> bool:
+    """Whether result_type(a, b) is simply the array operand's dtype (the fast paths of
+    result_type): two arrays of one dtype, or an array with a Python number that keeps it."""
+    if type(a) is ndarray:
+        if type(b) is ndarray:
+            return b.dtype == a.dtype
+        k = a.dtype.kind
+        return k == "f" or (k == "i" and type(b) is int) or type(b) is bool
+    if type(b) is ndarray:
+        k = b.dtype.kind
+        return k == "f" or (k == "i" and type(a) is int) or type(a) is bool
+    return False
+
+
+def _cast(x: Any, dtype: np.dtype) -> Any:
+    if type(x) is ndarray and x.dtype != dtype:
+        return x.astype(dtype)
+    return x
+
+
+def _binary(ufunc: np.ufunc):
+    def kernel(a: Any, b: Any) -> Any:
+        # Fast paths (the common cases of result_type, inlined): same-dtype arrays, and an
+        # array with a Python number that does not change its dtype. Per-op overhead is
+        # what scalar and small-tensor programs pay (bench W1, W2).
+        if type(a) is ndarray:
+            rt = a.dtype
+            if type(b) is ndarray:
+                if b.dtype == rt:
+                    out = ufunc(a, b, out=ARRAY_OUT)
+                    return out if type(out) is ndarray and out.dtype == rt else _fix(out, rt)
+            else:
+                k = rt.kind
+                if k == "f" or (k == "i" and type(b) is int) or type(b) is bool:
+                    out = ufunc(a, b, out=ARRAY_OUT)
+                    return out if type(out) is ndarray and out.dtype == rt else _fix(out, rt)
+        elif type(b) is ndarray:
+            rt = b.dtype
+            k = rt.kind
+            if k == "f" or (k == "i" and type(a) is int) or type(a) is bool:
+                out = ufunc(a, b, out=ARRAY_OUT)
+                return out if type(out) is ndarray and out.dtype == rt else _fix(out, rt)
+        rt = result_type(a, b)
+        return _fix(ufunc(_cast(a, rt), _cast(b, rt)), rt)
+
+    kernel.__name__ = ufunc.__name__
+    return kernel
+
+
+def _fix(out: Any, rt: np.dtype) -> Any:
+    if type(out) is ndarray:
+        return out if out.dtype == rt else out.astype(rt)
+    return np.asarray(out, dtype=rt)
+
+
+add = _binary(np.add)
+_sub = _binary(np.subtract)
+mul = _binary(np.multiply)
+maximum = _binary(np.maximum)
+minimum = _binary(np.minimum)
+_floordiv = _binary(np.floor_divide)
+_mod = _binary(np.remainder)
+
+_BOOL = np.dtype(np.bool_)
+
+
+def _is_bool(x: Any) -> bool:
+    return type(x) is bool or (type(x) is ndarray and x.dtype == _BOOL)
+
+
+def sub(a: Any, b: Any) -> Any:
+    """a - b; PyTorch refuses bool operands (numpy's words would differ)."""
+    if (type(a) is ndarray and a.dtype == _BOOL) or (type(b) is ndarray and b.dtype == _BOOL):
+        if _is_bool(a) and _is_bool(b):
+            raise TorchError("Subtraction, the `-` operator, with two bool tensors is not "
+                             "supported. Use the `^` or `logical_xor()` operator instead.")
+        raise TorchError("Subtraction, the `-` operator, with a bool tensor is not supported. "
+                         "If you are trying to invert a mask, use the `~` or `logical_not()` "
+                         "operator instead.")
+    return _sub(a, b)
+
+
+def _integer_division(kernel: Any, cpu_name: str):
+    def checked(a: Any, b: Any) -> Any:
+        # Integer division by zero is an error in PyTorch (floats give inf/nan); bools
+        # have no floor-division or remainder kernel.
+        if _same_type(a, b):
+            rt = a.dtype if type(a) is ndarray else b.dtype
+        else:
+            rt = result_type(a, b)
+        if rt.kind != "f":
+            if rt == _BOOL:
+                raise not_implemented(cpu_name, rt)
+            if not np.all(b):
+                raise TorchError("ZeroDivisionError")
+        return kernel(a, b)
+
+    checked.__name__ = kernel.__name__
+    return checked
+
+
+floordiv = _integer_division(_floordiv, "div_floor_cpu")
+mod = _integer_division(_mod, "remainder_cpu")
+
+
+def div(a: Any, b: Any) -> Any:
+    """True division; integers divide to the default float dtype."""
+    rt = result_type(a, b)
+    if rt.kind != "f":
+        rt = dtypes.default_dtype()
+    return np.asarray(np.true_divide(_cast(a, rt), _cast(b, rt)), dtype=rt)
+
+
+def pow(a: Any, b: Any) -> Any:
+    """Power with PyTorch's promotion. An integer tensor to a negative Python integer is
+    an error; to a negative integer *tensor* exponent PyTorch computes 1/b^|e| in integers
+    (1 for base 1, ±1 for base -1, 0 otherwise), where numpy would raise."""
+    rt = result_type(a, b)
+    if rt.kind in "iub":
+        if rt == _BOOL:
+            raise not_implemented("pow", rt)
+        if type(b) is not ndarray:
+            if b < 0:
+                raise TorchError("Integers to negative integer powers are not allowed.")
+        elif (b < 0).any():
+            base = np.asarray(_cast(a, rt))
+            e = _cast(b, rt)
+            neg = e < 0
+            out = np.power(base, np.where(neg, 0, e))
+            odd = (e % 2) != 0
+            inv = np.where(base == 1, 1, np.where(base == -1, np.where(odd, -1, 1), 0))
+            return np.asarray(np.where(neg, inv, out), dtype=rt)
+    return np.asarray(np.power(_cast(a, rt), _cast(b, rt)), dtype=rt)
+
+
+def _float_unary(f: Any):
+    def kernel(x: ndarray) -> Any:
+        if x.dtype.kind != "f":
+            x = x.astype(dtypes.default_dtype())
+        return f(x, out=ARRAY_OUT)
+
+    kernel.__name__ = getattr(f, "__name__", "kernel")
+    return kernel
+
+
+exp = _float_unary(np.exp)
+log = _float_unary(np.log)
+log1p = _float_unary(np.log1p)
+sqrt = _float_unary(np.sqrt)
+sin = _float_unary(np.sin)
+cos = _float_unary(np.cos)
+tan = _float_unary(np.tan)
+tanh = _float_unary(np.tanh)
+reciprocal = _float_unary(np.reciprocal)
+
+
+def _sigmoid(x: ndarray) -> Any:
+    # Split by sign so neither branch overflows.
+    out = np.empty_like(x)
+    pos = x >= 0
+    out[pos] = 1.0 / (1.0 + np.exp(-x[pos]))
+    ex = np.exp(x[~pos])
+    out[~pos] = ex / (1.0 + ex)
+    return out
+
+
+def sigmoid(x: ndarray) -> Any:
+    """Logistic function, overflow-free."""
+    if x.dtype.kind != "f":
+        x = x.astype(dtypes.default_dtype())
+    if x.ndim == 0:
+        return _sigmoid(x.reshape(1)).reshape(())
+    return _sigmoid(x)
+
+
+def neg(x: ndarray) -> Any:
+    """-x."""
+    if x.dtype == dtypes.boolean:
+        raise TorchError(
+            "Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
+            "to invert a mask, use the `~` or `logical_not()` operator instead."
+        )
+    return np.negative(x)
+
+
+def relu(x: ndarray) -> Any:
+    """max(x, 0), keeping the dtype."""
+    if x.dtype == _BOOL:
+        raise TorchError("Boolean inputs not supported for relu")
+    return np.maximum(x, np.zeros((), x.dtype))
+
+
+def abs(x: ndarray) -> Any:
+    """|x|."""
+    if x.dtype == _BOOL:
+        raise not_implemented("abs_cpu", x.dtype)
+    return np.abs(x)
+
+
+def sign(x: ndarray) -> Any:
+    """Sign of x (bool stays bool)."""
+    return x.copy() if x.dtype == dtypes.boolean else np.sign(x)
+
+
+def floor(x: ndarray) -> Any:
+    """Round down."""
+    if x.dtype == _BOOL:
+        raise not_implemented("floor_vml_cpu", x.dtype)
+    return np.floor(x) if x.dtype.kind == "f" else x.copy()
+
+
+def ceil(x: ndarray) -> Any:
+    """Round up."""
+    if x.dtype == _BOOL:
+        raise not_implemented("ceil_vml_cpu", x.dtype)
+    return np.ceil(x) if x.dtype.kind == "f" else x.copy()
+
+
+def round(x: ndarray, decimals: int = 0) -> Any:
+    """Round half to even, as PyTorch does."""
+    if x.dtype == _BOOL:
+        raise not_implemented("round_vml_cpu", x.dtype)
+    return np.round(x, decimals) if x.dtype.kind == "f" else x.copy()
+
+
+def clamp(x: ndarray, min: Any = None, max: Any = None) -> Any:
+    """Clip into [min, max]; either bound may be None."""
+    if min is None and max is None:
+        raise TorchError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    out = x
+    try:
+        if min is not None:
+            out = np.maximum(out, min)
+        if max is not None:
+            out = np.minimum(out, max)
+    except ValueError:
+        bounds = [b for b in (min, max) if b is not None]
+        raise TorchError(broadcast_message_all([x, *bounds]) or "clamp: bad shapes") from None
+    if out is x:
+        out = x.copy()
+    return out.astype(result_type(x, min if min is not None else max), copy=False)
+
+
+def where(cond: ndarray, a: Any, b: Any) -> Any:
+    """Elementwise select."""
+    if _same_type(a, b):
+        rt = a.dtype if type(a) is ndarray else b.dtype
+        return np.where(cond, a, b).astype(rt, copy=False)
+    rt = result_type(a, b)
+    return np.where(cond, _cast(a, rt), _cast(b, rt)).astype(rt, copy=False)
+
+
+def to_dtype(x: ndarray, dtype: np.dtype) -> Any:
+    """Convert to another dtype (always a copy)."""
+    return x.astype(dtype)
+
+
+def clone(x: ndarray) -> Any:
+    """A copy."""
+    return x.copy()
+
+
+def fill(x: ndarray, value: Any) -> Any:
+    """A tensor like x, full of value."""
+    return np.full_like(x, value)
+
+
+# -- comparisons and logic (never differentiable) -------------------------------------
+
+def _compare(ufunc: np.ufunc):
+    def kernel(a: Any, b: Any) -> Any:
+        if _same_type(a, b):  # result_type would change nothing: skip it and the casts
+            out = ufunc(a, b, out=ARRAY_OUT)
+            return out if type(out) is ndarray else np.asarray(out)
+        rt = result_type(a, b)
+        return np.asarray(ufunc(_cast(a, rt), _cast(b, rt)))
+
+    kernel.__name__ = ufunc.__name__
+    return kernel
+
+
+lt = _compare(np.less)
+le = _compare(np.less_equal)
+gt = _compare(np.greater)
+ge = _compare(np.greater_equal)
+eq = _compare(np.equal)
+ne = _compare(np.not_equal)
+
+
+def logical_and(a: Any, b: Any) -> Any:
+    """Elementwise and (on bools: &)."""
+    return np.logical_and(a, b)
+
+
+def logical_or(a: Any, b: Any) -> Any:
+    """Elementwise or."""
+    return np.logical_or(a, b)
+
+
+def logical_not(a: Any) -> Any:
+    """Elementwise not."""
+    return np.logical_not(a)
+
+
+def bitwise_not(a: ndarray) -> Any:
+    """~x: logical not for bools, bitwise not for integers."""
+    if a.dtype.kind == "f":
+        raise TorchError("bitwise_not is only supported for integer and boolean tensors")
+    return np.invert(a)
+
+
+def isnan(x: ndarray) -> Any:
+    """Elementwise isnan."""
+    return np.isnan(x)
+
+
+def isfinite(x: ndarray) -> Any:
+    """Elementwise isfinite."""
+    return np.isfinite(x)

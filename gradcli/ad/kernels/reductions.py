@@ -1,0 +1,320 @@
+"""Reduction kernels: sums (in PyTorch's float summation order), means, products, extrema,
+norms, argmax/argmin, logsumexp and softmax."""
+
+from __future__ import annotations
+
+import math
+import os
+from typing import Any
+
+import numpy as np
+
+from gradcli.ad import dtypes
+from gradcli.ad.kernels.elementwise import ARRAY_OUT
+from gradcli.ad.kernels.messages import TorchError, empty_reduction_message, scalar_name
+
+ndarray = np.ndarray
+
+_f32 = dtypes.float32
+
+
+def _check_arg_reduction(x: ndarray, dim: int | None, name: str) -> None:
+    if x.size:
+        return
+    if dim is None:
+        raise TorchError(
+            f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
+    if x.ndim and x.shape[dim] == 0:
+        raise TorchError(f"{name}(): Expected reduction dim {dim} to have non-zero size.")
+
+
+def argmax(x: ndarray, dim: int | None = None, keepdim: bool = False) -> Any:
+    """Index of the maximum (flattened when dim is None)."""
+    _check_arg_reduction(x, dim, "argmax")
+    if dim is None:
+        return np.asarray(np.argmax(x), dtype=np.int64)
+    return np.argmax(x, axis=dim, keepdims=keepdim).astype(np.int64)
+
+
+def argmin(x: ndarray, dim: int | None = None, keepdim: bool = False) -> Any:
+    """Index of the minimum (flattened when dim is None)."""
+    _check_arg_reduction(x, dim, "argmin")
+    if dim is None:
+        return np.asarray(np.argmin(x), dtype=np.int64)
+    return np.argmin(x, axis=dim, keepdims=keepdim).astype(np.int64)
+
+
+# -- reductions -------------------------------------------------------------------------
+
+# The ufuncs' reduce methods: what np.sum/np.prod/np.amax/np.amin call for an ndarray,
+# without their Python wrapper (1.8 against 0.6 us for a small sum).
+_sum = np.add.reduce
+_prod = np.multiply.reduce
+_max = np.maximum.reduce
+_min = np.minimum.reduce
+
+
+def _axis(dim: Any) -> Any:
+    if dim is None or type(dim) is int:
+        return dim
+    return tuple(dim)
+
+
+# -- PyTorch's float summation order --------------------------------------------------
+# PyTorch's CPU sum (aten/src/ATen/native/cpu/SumKernel.cpp, cascade_sum, as compiled for
+# AVX2) adds a contiguous row as vectors of 8 floats (4 doubles): four vector accumulators
+# (ILP), each a cascade of 4 levels that flush every 2^p rows (p = max(4, log2(rows)/4)),
+# then the lanes one by one; a whole-tensor sum of at least 32768 elements is split in one
+# chunk per thread whose partial sums are added in thread order. numpy's pairwise sum
+# rounds differently (PyTorch's printed digits differ in 60-95% of float32 sums of
+# randn(N), N = 10..10^6); the same order, computed with numpy's sequential accumulate on
+# whole blocks (no per-element Python), gives PyTorch's bits for whole-tensor sums and
+# sums over the last, contiguous dim. Other dims keep numpy's order (see README, Numerics).
+
+_SUM_GRAIN = 32768
+
+
+def _seq(s: ndarray) -> Any:
+    """The sequential float sum along axis 0, from 0 (PyTorch's += loop). Axis 0 is at
+    most a cascade step long (16 or 32) but for the last level: a loop of whole-slice adds."""
+    k = s.shape[0]
+    if k == 0:
+        return np.zeros(s.shape[1:], s.dtype)
+    if k > 64:
+        return np.add.accumulate(s, axis=0, dtype=s.dtype)[-1]
+    acc = s[0].copy()
+    for i in range(1, k):
+        acc += s[i]
+    return acc
+
+
+def _blocks(s: ndarray, step: int) -> tuple[ndarray, ndarray]:
+    g = s.shape[0] // step
+    return s[:g * step].reshape(g, step, *s.shape[1:]).swapaxes(0, 1), s[g * step:]
+
+
+def _multi_row_sum(r: ndarray) -> Any:
+    size = r.shape[0]
+    step = 1 << max(4, (size - 1).bit_length() // 4 if size > 1 else 0)
+    if size < step:
+        return _seq(r)
+    full, tail = _blocks(r, step)
+    s = _seq(full)  # one sum per block of `step` rows (level 0)
+    partial = []
+    for _ in range(2):  # levels 1 and 2 flush to the next every `step` sums
+        full, rest = _blocks(s, step)
+        partial.append(_seq(rest))
+        s = _seq(full)
+    acc = _seq(tail)
+    for a in (partial[0], partial[1], _seq(s)):
+        acc = acc + a
+    return acc
+
+
+def _row_sum(x: ndarray) -> Any:
+    m = x.shape[0]
+    k = m // 4
+    p = _multi_row_sum(x[:k * 4].reshape(k, 4, *x.shape[1:]))
+    acc = p[0]
+    for i in range(k * 4, m):
+        acc = acc + x[i]
+    for j in (1, 2, 3):
+        acc = acc + p[j]
+    return acc
+
+
+def _torch_sum0(a: ndarray) -> Any:
+    """PyTorch's sum over axis 0 of a float array (each trailing position a row)."""
+    n = a.shape[0]
+    zero = np.zeros(a.shape[1:], a.dtype) if a.ndim > 1 else a.dtype.type(0)
+    lanes = 8 if a.dtype == _f32 else 4
+    if n < lanes:
+        return zero + _row_sum(a)
+    nv = n // lanes
+    acc = _row_sum(a[:nv * lanes].reshape(nv, lanes, *a.shape[1:]))
+    total = zero
+    for k in range(nv * lanes, n):
+        total = total + a[k]
+    for k in range(lanes):
+        total = total + acc[k]
+    return zero + total
+
+
+def _outer_sum(x: ndarray, lanes: int) -> Any:
+    """PyTorch's vectorized_outer_sum (lanes 8 or 4) or scalar_outer_sum (lanes 1) of x
+    (batch, rows, cols) over rows: blocks of four vectors (or four columns) through the
+    cascade, the remaining columns by row_sum."""
+    cols = x.shape[2]
+    wide = cols // (4 * lanes) * (4 * lanes)
+    out = np.zeros((x.shape[0], cols), x.dtype)
+    r = x.swapaxes(0, 1)  # rows first: (rows, batch, cols)
+    if wide:
+        out[:, :wide] += _multi_row_sum(r[:, :, :wide])
+    if wide < cols:
+        out[:, wide:] += _row_sum(r[:, :, wide:])
+    return out
+
+
+def _threads() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def torch_sum(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
+    """Sum of a float array in PyTorch's order where it is mirrored (all elements, or the
+    last dim of a C-contiguous array), numpy's pairwise order elsewhere."""
+    n = x.ndim
+    if dim is None or (type(dim) is tuple and len(dim) == n and n
+                       and all(type(d) is int and -n <= d < n for d in dim)
+                       and len({d % n for d in dim}) == n):
+        if x.size < 4:
+            return _sum(x, axis=_axis(dim), keepdims=keepdim, dtype=x.dtype, out=ARRAY_OUT)
+        flat = x.ravel(order="K")  # memory order, as PyTorch's iterator walks it
+        threads = _threads()
+        if flat.size < _SUM_GRAIN or threads == 1:
+            out = _torch_sum0(flat)
+        else:
+            chunk = -(-flat.size // threads)
+            parts = [_torch_sum0(flat[b:b + chunk]) for b in range(0, flat.size, chunk)]
+            parts += [np.zeros((), x.dtype)] * (threads - len(parts))
+            out = np.zeros((), x.dtype) + _torch_sum0(np.array(parts, x.dtype))
+        return np.asarray(out).reshape((1,) * n if keepdim else ())
+    d = dim[0] if type(dim) is tuple and len(dim) == 1 else dim
+    if type(d) is int and -n <= d < n and x.flags.c_contiguous and x.size:
+        d %= n
+        keep = (*x.shape[:d], 1, *x.shape[d + 1:])
+        if x.size == x.shape[d]:  # one output: the whole-tensor order
+            out = torch_sum(x)
+            return out.reshape(keep) if keepdim else out.reshape(keep[:d] + keep[d + 1:])
+        lanes = 8 if x.dtype == _f32 else 4
+        m = x.shape[d]
+        cols = x.size // (m * math.prod(x.shape[:d]))
+        if d == n - 1:  # a contiguous inner reduction, row by row
+            out = np.asarray(_torch_sum0(x.reshape(-1, m).T))
+        else:  # an outer reduction: column blocks (vectors, or scalars when few columns)
+            out = _outer_sum(x.reshape(-1, m, cols), lanes if cols >= lanes else 1)
+        return out.reshape(keep) if keepdim else out.reshape(keep[:d] + keep[d + 1:])
+    return _sum(x, axis=_axis(dim), keepdims=keepdim, dtype=x.dtype, out=ARRAY_OUT)
+
+
+def sum(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
+    """Sum over dims (all when None); bools and ints sum to int64; floats in PyTorch's
+    order (torch_sum)."""
+    if x.dtype.kind == "f":
+        return torch_sum(x, dim, keepdim)
+    return _sum(x, axis=_axis(dim), keepdims=keepdim, dtype=np.dtype(np.int64), out=ARRAY_OUT)
+
+
+def mean(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
+    """Mean over dims (floating tensors only, as in PyTorch)."""
+    if x.dtype.kind != "f":
+        raise TorchError(
+            "mean(): could not infer output dtype. Input dtype must be either a floating "
+            f"point or complex dtype. Got: {scalar_name(x.dtype)}"
+        )
+    if x.size == 0:  # 0/0 for each output element, as PyTorch (numpy would warn)
+        total = _sum(x, axis=_axis(dim), keepdims=keepdim, dtype=x.dtype)
+        return np.full(np.shape(total), np.nan, dtype=x.dtype)
+    total = torch_sum(x, dim, keepdim)  # PyTorch's CPU mean: the sum, divided by the count
+    count = x.size // max(1, np.size(total))
+    return np.true_divide(total, x.dtype.type(count), dtype=x.dtype)
+
+
+def prod(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
+    """Product over a dim (all when None)."""
+    dt = x.dtype if x.dtype.kind == "f" else np.dtype(np.int64)
+    return _prod(x, axis=_axis(dim), keepdims=keepdim, dtype=dt, out=ARRAY_OUT)
+
+
+def _check_reduced_sizes(x: ndarray, dim: Any, name: str) -> None:
+    # An empty tensor can only be reduced along dims of non-zero size (other dims may be 0).
+    if x.size:
+        return
+    if dim is None:
+        raise TorchError(empty_reduction_message(name))
+    for d in (dim,) if type(dim) is int else dim:
+        if x.ndim and x.shape[d] == 0:
+            raise TorchError(f"a{name}(): Expected reduction dim {d} to have non-zero size.")
+
+
+def amax(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
+    """Maximum over dims."""
+    _check_reduced_sizes(x, dim, "max")
+    return _max(x, axis=_axis(dim), keepdims=keepdim, out=ARRAY_OUT)
+
+
+def amin(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
+    """Minimum over dims."""
+    _check_reduced_sizes(x, dim, "min")
+    return _min(x, axis=_axis(dim), keepdims=keepdim, out=ARRAY_OUT)
+
+
+def norm(x: ndarray, p: float = 2.0, dim: Any = None, keepdim: bool = False) -> Any:
+    """Vector p-norm over dims (all when None)."""
+    if x.dtype.kind != "f":
+        raise TorchError(
+            "linalg.vector_norm: Expected a floating point or complex tensor as input. "
+            f"Got {scalar_name(x.dtype)}"
+        )
+    ax = _axis(dim)
+    if p == 2:
+        return np.sqrt(_sum(x * x, axis=ax, keepdims=keepdim), out=ARRAY_OUT)
+    a = np.abs(x)
+    if p == float("inf"):
+        return _max(a, axis=ax, keepdims=keepdim)
+    if p == float("-inf"):
+        return _min(a, axis=ax, keepdims=keepdim)
+    if p == 0:
+        return np.asarray(_sum(a != 0, axis=ax, keepdims=keepdim)).astype(x.dtype)
+    if p == 1:
+        return _sum(a, axis=ax, keepdims=keepdim)
+    return np.power(np.sum(np.power(a, p), axis=ax, keepdims=keepdim), 1.0 / p).astype(x.dtype)
+
+
+def take_along(x: ndarray, index: ndarray, dim: int, keepdim: bool) -> Any:
+    """Values of x at `index` (shaped like x with dim reduced to 1) along dim."""
+    out = np.take_along_axis(x, index, axis=dim)
+    return out if keepdim else np.squeeze(out, axis=dim)
+
+
+def scatter_along(g: ndarray, shape: tuple[int, ...], index: ndarray, dim: int,
+                  keepdim: bool) -> Any:
+    """zeros(shape) with g placed at `index` along dim (the transpose of take_along)."""
+    out = np.zeros(shape, dtype=g.dtype)
+    np.put_along_axis(out, index, g if keepdim else np.expand_dims(g, dim), axis=dim)
+    return out
+
+
+def logsumexp(x: ndarray, dim: Any, keepdim: bool = False) -> Any:
+    """log(sum(exp(x))) over dims, stable."""
+    if x.dtype.kind != "f":
+        x = x.astype(dtypes.default_dtype())
+    ax = _axis(dim)
+    if x.size == 0:  # the sum of no exponentials: log 0
+        return np.log(_sum(np.exp(x), axis=ax, keepdims=keepdim))
+    m = np.amax(x, axis=ax, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0)
+    out = np.log(np.sum(np.exp(x - m), axis=ax, keepdims=True)) + m
+    return out if keepdim else np.squeeze(out, axis=ax)
+
+
+def softmax(x: ndarray, dim: int) -> Any:
+    """Softmax along dim, stable."""
+    if x.dtype.kind != "f":
+        x = x.astype(dtypes.default_dtype())
+    if x.size == 0:
+        return x.copy()
+    e = np.exp(x - np.amax(x, axis=dim, keepdims=True))
+    return e / np.sum(e, axis=dim, keepdims=True)
+
+
+def log_softmax(x: ndarray, dim: int) -> Any:
+    """log(softmax(x)) along dim, stable."""
+    if x.dtype.kind != "f":
+        x = x.astype(dtypes.default_dtype())
+    if x.size == 0:
+        return x.copy()
+    s = x - np.amax(x, axis=dim, keepdims=True)
+    return s - np.log(np.sum(np.exp(s), axis=dim, keepdims=True))

@@ -1,0 +1,174 @@
+"""Shape kernels: reshape, expand, transposes, squeeze, cat/stack, indexing and diagonals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from gradcli.ad.kernels.elementwise import _cast, result_type
+from gradcli.ad.kernels.messages import TorchError, expand_message, failure_message
+from gradcli.ad.kernels.reductions import _sum
+
+ndarray = np.ndarray
+
+
+# -- shape ops ------------------------------------------------------------------------
+
+def reshape(x: ndarray, shape: tuple[int, ...]) -> Any:
+    """Reshape (a view when possible)."""
+    return x.reshape(shape)
+
+
+def expand(x: ndarray, shape: tuple[int, ...]) -> Any:
+    """Broadcast to shape (a new array, so in-place ops stay safe)."""
+    out = np.empty(shape, x.dtype)
+    try:
+        np.copyto(out, x)  # 0.4 us against 2.3 for np.broadcast_to(x, shape).copy()
+    except ValueError:
+        raise TorchError(expand_message(x.shape, shape) or "expand: bad shape") from None
+    return out
+
+
+def sum_to(x: ndarray, shape: tuple[int, ...]) -> Any:
+    """Sum a broadcast array back down to shape."""
+    lead = x.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        i + lead for i, n in enumerate(shape) if n == 1 and x.shape[i + lead] != 1
+    )
+    out = _sum(x, axis=axes, keepdims=True) if axes else x
+    if lead:
+        out = out.reshape(out.shape[lead:])
+    return out.reshape(shape)
+
+
+def transpose(x: ndarray, dim0: int, dim1: int) -> Any:
+    """Swap two dims (a view)."""
+    return x.swapaxes(dim0, dim1)  # the method: np.swapaxes adds a Python layer
+
+
+def permute(x: ndarray, dims: tuple[int, ...]) -> Any:
+    """Reorder dims (a view)."""
+    return np.transpose(x, dims)
+
+
+def squeeze(x: ndarray, dim: Any = None) -> Any:
+    """Drop size-1 dims (only those named, when dims are given)."""
+    if dim is None:
+        return np.squeeze(x)
+    dims = (dim,) if type(dim) is int else tuple(dim)
+    n = x.ndim
+    for d in dims:
+        if not (-n <= d < n if n else d in (-1, 0)):
+            lo, hi = (-1, 0) if n == 0 else (-n, n - 1)
+            raise TorchError(f"Dimension out of range (expected to be in range of [{lo}, {hi}], "
+                             f"but got {d})")
+    dims = tuple(d for d in dims if x.ndim and x.shape[d] == 1)
+    return np.squeeze(x, axis=dims) if dims else x.view()
+
+
+def unsqueeze(x: ndarray, dim: int) -> Any:
+    """Insert a size-1 dim."""
+    if not -x.ndim - 1 <= dim <= x.ndim:
+        raise TorchError(f"Dimension out of range (expected to be in range of [{-x.ndim - 1}, "
+                         f"{x.ndim}], but got {dim})")
+    if 0 <= dim <= x.ndim:
+        # What np.expand_dims does (a view), without its axis normalisation (5x slower).
+        return x.reshape((*x.shape[:dim], 1, *x.shape[dim:]))
+    return np.expand_dims(x, dim)
+
+
+def cat(*xs: ndarray, dim: int = 0) -> Any:
+    """Concatenate along dim (checked in PyTorch's order, with its messages)."""
+    for k, x in enumerate(xs):
+        if x.ndim == 0:
+            raise TorchError(f"zero-dimensional tensor (at position {k}) cannot be concatenated")
+    rt = xs[0].dtype
+    for x in xs[1:]:
+        rt = result_type(np.empty((1,), rt), x) if x.dtype != rt else rt
+    # PyTorch skips 1-D empty tensors (the legacy empty shape) when others are not.
+    parts = [x for x in xs if not (x.ndim == 1 and x.shape[0] == 0)] or list(xs[:1])
+    first = parts[0].shape
+    for k, x in enumerate(parts[1:], 1):
+        if x.ndim != len(first):
+            raise TorchError("Tensors must have same number of dimensions: got "
+                             f"{len(first)} and {x.ndim}")
+        d = dim % x.ndim
+        for i, (a, b) in enumerate(zip(first, x.shape, strict=True)):
+            if i != d and a != b:
+                raise TorchError(
+                    f"Sizes of tensors must match except in dimension {d}. Expected size "
+                    f"{a} but got size {b} for tensor number {k} in "
+                    "the list.")
+    return np.concatenate([_cast(x, rt) for x in parts], axis=dim)
+
+
+def stack(*xs: ndarray, dim: int = 0) -> Any:
+    """Stack along a new dim."""
+    for k, x in enumerate(xs[1:], 1):
+        if x.shape != xs[0].shape:
+            raise TorchError("stack expects each tensor to be equal size, but got "
+                             f"{list(xs[0].shape)} at entry 0 and {list(x.shape)} at entry {k}")
+    rt = xs[0].dtype
+    for x in xs[1:]:
+        rt = result_type(np.empty((1,), rt), x) if x.dtype != rt else rt
+    return np.stack([_cast(x, rt) for x in xs], axis=dim)
+
+
+def getitem(x: ndarray, index: Any) -> Any:
+    """x[index] (basic indexing gives a view, as in PyTorch)."""
+    out = x[index]
+    if type(out) is not ndarray:
+        # A single element: numpy gives a scalar copy, an Ellipsis a 0-d view (x[1] is a
+        # view in PyTorch: x[1].zero_() changes x).
+        out = x[(*index, Ellipsis) if type(index) is tuple else (index, Ellipsis)]
+    return out
+
+
+def index_add_into(g: ndarray, shape: tuple[int, ...], index: Any) -> Any:
+    """zeros(shape) with g added at index (repeated indices accumulate)."""
+    out = np.zeros(shape, dtype=g.dtype)
+    np.add.at(out, index, g)
+    return out
+
+
+def index_put(x: ndarray, value: Any, index: Any) -> Any:
+    """A copy of x with x[index] = value."""
+    out = x.copy()
+    assign(out, index, value)
+    return out
+
+
+def assign(x: ndarray, index: Any, value: Any) -> None:
+    """x[index] = value in place, failing with PyTorch's words."""
+    try:
+        x[index] = value
+    except ValueError:
+        target = x[index].shape
+        advanced = any(type(p) is ndarray for p in (index if type(index) is tuple else (index,)))
+        raise TorchError(
+            (None if advanced else expand_message(np.shape(value), target)) or
+            f"shape mismatch: value tensor of shape {list(np.shape(value))} cannot be broadcast "
+            f"to indexing result of shape {list(target)}") from None
+    except IndexError as e:
+        raise TorchError(failure_message("index_put", [x], {}, e)) from None
+
+
+def diag(x: ndarray, diagonal: int = 0) -> Any:
+    """1-D → a matrix with x on a diagonal; 2-D → that diagonal."""
+    if x.ndim == 1:
+        return np.diag(x, diagonal)
+    if x.ndim == 2:
+        return np.diagonal(x, diagonal).copy()
+    raise TorchError("diag(): Supports 1D or 2D tensors. Got " + f"{x.ndim}D")
+
+
+def diag_embed_like(v: ndarray, shape: tuple[int, int], diagonal: int = 0) -> Any:
+    """zeros(shape) with v written on a diagonal (the transpose of taking a diagonal)."""
+    out = np.zeros(shape, dtype=v.dtype)
+    n = v.shape[0]
+    if diagonal >= 0:
+        out[np.arange(n), np.arange(n) + diagonal] = v
+    else:
+        out[np.arange(n) - diagonal, np.arange(n)] = v
+    return out
