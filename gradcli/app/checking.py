@@ -27,12 +27,14 @@ def check(source: Source, opts: AppOptions, eps: float = 1e-6, rtol: float = 1e-
         program, out = compile_program(source, opts, record_tape=True, overrides=sets)
         res = program.run()
         y = result_tensor(res)
-        # The reruns of finite differences are the same program with the same inputs (so
-        # its own backward() works as in the run), minus the tape; they print where it
-        # printed.
+        # The reruns of finite differences are the same program with the same inputs, the
+        # --wrt ones bound as the first run bound them (so its own backward() works as in
+        # the run), minus the tape. Only the first run's prints are shown.
         inputs = dict(sets)
-        rerun, _ = compile_program(source, opts, overrides=inputs,
-                                   write=opts.write or out.write)
+        for name in opts.wrt:
+            inputs[name] = tensor_from_array(res.inputs[name].array.copy())
+        rerun, _ = compile_program(source, opts, overrides=inputs, write=_discard,
+                                   raw_overrides=frozenset(opts.wrt))
         items = []
         for name in opts.wrt:
             x = res.inputs[name]
@@ -89,6 +91,10 @@ def _fd_jacobian(rerun: Program, inputs: dict[str, Any], name: str, base: np.nda
 
 
 _MISSING = object()
+
+
+def _discard(text: str) -> None:
+    """Where the reruns' prints go."""
 
 
 def _check_nodes(tape: list[Node]) -> list[NodeCheck]:

@@ -267,12 +267,17 @@ class Compiler:
             try:
                 if kwnames:
                     kw = {k: v(f) for k, v in zip(kwnames, kwvalues, strict=True)}
-                    return rt.call(fn, pos, kw, span)
-                return rt.call(fn, pos, None, span)
+                    r = rt.call(fn, pos, kw, span)
+                else:
+                    r = rt.call(fn, pos, None, span)
             except TypeError as e:
                 raise call_type_error(e, fn, span) from None
             except CAUGHT as e:
                 raise runtime_error(e, span) from None
+            tr = type(r)
+            if (tr is Tensor and not r.requires_grad) or tr is float or tr is list:
+                rt.note_cut(fn, pos, span)  # where a graph may have been cut
+            return r
 
         return call
 
@@ -376,10 +381,9 @@ class Compiler:
 
         def top_expr(f: Frame) -> None:
             v = value(f)
-            if v is not None:
-                rt.last_value = v
-                rt.last_value_span = span
-                rt.last_value_name = None
+            if v is not None:  # the last one with a value wins over any assignment
+                rt.last_expr = v
+                rt.last_expr_span = span
 
         return top_expr
 
@@ -414,13 +418,14 @@ class Compiler:
         span = node.span
         if len(node.targets) == 1 and isinstance(node.targets[0], A.Name) and \
                 rt.is_input_binding(node.targets[0]):
-            # `NAME = expr` binding an input: --set replaces expr (not evaluated), --wrt
-            # marks the value as a leaf that requires grad.
+            # `NAME = expr` binding an input: --set replaces expr's value and keeps its form
+            # (expr runs quietly, only to learn it), --wrt marks the value as a leaf that
+            # requires grad.
             name = node.targets[0].id
 
             def first_assign(f: Frame) -> None:
                 if name in rt.overrides:
-                    v = rt.overrides[name]
+                    v = rt.set_value(name, lambda: value(f))
                 else:
                     v = value(f)
                 v = rt.bind_input(name, v, span)
@@ -463,7 +468,9 @@ class Compiler:
             bind_span = node.span
 
             def store_input(f: Frame, v: Any) -> None:
-                v = rt.bind_input(name, rt.overrides.get(name, v), bind_span)
+                if name in rt.overrides:
+                    v = rt.set_value(name, lambda: v)
+                v = rt.bind_input(name, v, bind_span)
                 rt.assign_name(f, name, v)
 
             return store_input
@@ -689,6 +696,7 @@ class Compiler:
         body = self.block(node.body, top=False)
         name = node.name
         span = node.context.span
+        rt = self.rt
 
         def with_stmt(f: Frame) -> Any:
             cm = ctx(f)
@@ -700,7 +708,10 @@ class Compiler:
                     f"'{type_name(cm)}' object does not support the context manager protocol",
                     span, hint="gd supports with no_grad():, with enable_grad():, "
                     "with set_grad_enabled(flag): and with dual_level():")
+            was_enabled = State.grad_enabled
             v = enter()
+            if was_enabled and not State.grad_enabled:
+                rt.note_no_grad(span)
             if name is not None:
                 f.vars[name] = v
             try:
