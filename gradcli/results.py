@@ -59,9 +59,13 @@ class Section:
 NOT_USED = " (not used)"
 
 
-def _marked(sections: dict[str, Section], unused: frozenset[str]) -> dict[str, Section]:
-    """Sections of unused inputs titled "(not used)" and marked for JSON."""
-    return {x: Section(sec.title + NOT_USED, sec.tensor, sec.note, True) if x in unused
+def _marked(sections: dict[str, Section], unused: frozenset[str],
+            y: str | None = None) -> dict[str, Section]:
+    """Sections of unused inputs titled "(not used)" and marked for JSON; with y, the note
+    says what backward() leaves there instead (PyTorch leaves the .grad None)."""
+    return {x: Section(sec.title + NOT_USED, sec.tensor,
+                       sec.note if y is None else f"{y}.backward() leaves {x}.grad None",
+                       True) if x in unused
             else sec for x, sec in sections.items()}
 
 
@@ -136,7 +140,7 @@ def EvalResult(result: TensorData, result_name: str | None,
     y = result_name or "out"
     sections = {x: Section(f"gradient {_d(y, x)}", g, f"what {y}.backward() leaves in {x}.grad")
                 for x, g in grads.items()}
-    sections = _marked(sections, unused)
+    sections = _marked(sections, unused, y)
     return DerivativeResult("eval", result, result_name, [Field("grads", sections)],
                             ("grads",), output)
 
@@ -182,7 +186,7 @@ def VjpResult(result: TensorData, result_name: str | None,
                 for x, g in vjp.items()}
     return DerivativeResult(
         "vjp", result, result_name,
-        [Field("vjp", _marked(sections, unused)),
+        [Field("vjp", _marked(sections, unused, y)),
          Field("cotangent", Section("cotangent v", cotangent))],
         ("cotangent", "vjp"), output)
 

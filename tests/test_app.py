@@ -164,9 +164,15 @@ def test_eval_set_overrides_and_of_selects() -> None:
     assert val(r.grads["x"]).tolist() == [2.0, 4.0]
 
 
-def test_eval_output_not_depending_on_wrt_gives_zero_gradient() -> None:
-    r = app.evaluate(S("x = tensor([1.0, 2.0])\nw = tensor(3.0)\nw * 2"), opts(wrt=["x", "w"]))
+def test_eval_output_not_depending_on_wrt_is_an_error_unless_allow_unused() -> None:
+    # SPEC 2.1: no silent zero gradients; --allow-unused gives zeros marked unused.
+    with pytest.raises(GdRuntimeError, match="appears to not have been used in the graph"):
+        app.evaluate(S("x = tensor([1.0, 2.0])\nw = tensor(3.0)\nw * 2"),
+                     opts(wrt=["x", "w"]))
+    r = app.evaluate(S("x = tensor([1.0, 2.0])\nw = tensor(3.0)\nw * 2"),
+                     opts(wrt=["x", "w"], allow_unused=True))
     assert val(r.grads["x"]).tolist() == [0.0, 0.0] and float(val(r.grads["w"])) == 2.0
+    assert r.field("grads")["x"].unused and not r.field("grads")["w"].unused
 
 
 def test_eval_gradient_of_a_non_scalar_result_is_a_usage_error() -> None:
@@ -178,7 +184,7 @@ def test_eval_gradient_of_a_non_scalar_result_is_a_usage_error() -> None:
 
 @pytest.mark.parametrize(("text", "message"), [
     ("x = tensor(1.0)\nprint(x)\npass", None),
-    ("x = tensor(1.0)\ny = 'text'", "the result y is a str, not a tensor"),
+    ("x = tensor(1.0)\ny = 'text'", "the result y is a str, not a tensor or a float"),
 ])
 def test_eval_result_must_be_a_tensor(text: str, message: str | None) -> None:
     if message is None:

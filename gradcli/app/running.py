@@ -125,8 +125,9 @@ def unused_inputs(y: Tensor, res: ProgramResult, names: list[str],
     else:
         reached = _leaves_reached(y)
         unused = [n for n in names if id(res.inputs[n]) not in reached]
-        message = ("One of the differentiated Tensors appears to not have been used in the "
-                   "graph. Set allow_unused=True if this is the desired behavior.")
+        message = (f"The differentiated Tensor at index {names.index(unused[0]) if unused else 0}"
+                   " appears to not have been used in the graph. Set allow_unused=True if this "
+                   "is the desired behavior.")  # torch 2.13's words (torch.autograd.grad)
     if unused and not allow_unused:
         span, why = _cut(res, res.inputs[unused[0]])
         what = f"the result {res.name}" if res.name else "the result"

@@ -82,8 +82,8 @@ class Program:
                     # --set replaces a binding's value; there must be one (SPEC 2.1).
                     hint = did_you_mean(name, self.assigned) or (
                         f"assign it (e.g. {name} = arange(4.0))" if role == "wrt"
-                        else "a --set value replaces the value of a variable the program "
-                        f"assigns: assign {name} in the program first")
+                        else f"an input replaces the value of a variable the program assigns: "
+                        f"assign {name} in the program first")
                     raise GdInputError(
                         f"the program never assigns '{name}' (outside functions)",
                         role=role, name=name, hint=hint)
