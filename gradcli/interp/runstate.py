@@ -153,7 +153,7 @@ class Runtime:
         """Clear per-run state so the compiled program can run again."""
         self.steps = 0
         self.printed = 0  # characters printed (--max-output)
-        self.quiet = 0  # > 0 while evaluating a --set binding's own expression for its form
+        self.quiet = 0  # > 0 while an overridden binding's expression runs for its form
         self.depth = 0
         # The result candidates: the last top-level expression statement with a value
         # (_NO_EXPR if none ran), else the last top-level assignment.
@@ -280,7 +280,7 @@ class Runtime:
             self.cuts.append(("with no_grad()", span, None))
 
     def set_value(self, name: str, program_value: Callable[[], Any]) -> Any:
-        """The --set value of NAME in the form of the program's own binding (SPEC 2.1):
+        """The override of input NAME in the form of the program's own binding (SPEC 2.1):
         the value is replaced, the form kept. The program's expression is evaluated only to
         learn its form: quietly, and with the random generator put back, so the run goes on
         as if the source had said `NAME = VALUE`."""
@@ -348,7 +348,7 @@ class Runtime:
 
 
 def with_form(value: Any, form: Any) -> Any:
-    """A --set value given the form of the program's value `form` (NO_EXPR: unknown).
+    """An input override given the form of the program's value `form` (NO_EXPR: unknown).
 
     A tensor stays a tensor, of the program's dtype (an integer one is not given a float
     value, which would truncate it) and, for a leaf, its requires_grad; a Python number
