@@ -16,9 +16,10 @@ from typing import Any
 class Limits:
     """The safety limits of one command (each has a `--max-*` flag of the same name)."""
 
-    # Measured (README "Limits"): the examples and bench programs need at most 250,000 steps
-    # (W9's largest W1 sweep), 1.7 s and 284 MiB (W8); every runaway program stops within
-    # ~15 s at these defaults (a function call costs ~7 µs a step, a loop iteration ~1.4 µs).
+    # Measured (README "Limits and safety"): the examples and bench programs need at most
+    # 250,000 steps and 1,000,000 graph nodes (W9's largest W1 sweep: 11-16 s, 647 MiB);
+    # every runaway program measured stops within ~26 s at these defaults (a gd call costs
+    # ~4 µs a step, a loop iteration 0.5-2 µs; only ops costing ~20 ms a step reach max_time).
     max_steps: int = 2_000_000  # loop iterations and calls
     max_depth: int = 200  # call depth of gd functions
     max_elements: int = 50_000_000  # elements of one tensor
@@ -26,7 +27,7 @@ class Limits:
     max_program_size: int = 1_000_000  # bytes of program text
     max_nesting: int = 200  # brackets and expression depth, as CPython's parser allows
     max_output: int = 100_000_000  # characters a program may print
-    max_time: float = 20.0  # seconds a command may run; 0: no limit
+    max_time: float = 25.0  # seconds a command may run; 0: no limit
 
     def with_overrides(self, **values: Any) -> Limits:
         """A copy with the given fields replaced; None means "keep the default"."""

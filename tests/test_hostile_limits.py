@@ -11,7 +11,7 @@ user; the process never gets close to the machine's memory.
 | program text                   | --max-program-size | 1,000,000 bytes    |
 | brackets / expression depth    | --max-nesting      | 200                |
 | what the program prints        | --max-output       | 100,000,000 chars  |
-| running time of a command      | --max-time         | 20 s               |
+| running time of a command      | --max-time         | 25 s               |
 | Python strings, lists, tuples  | (fixed)            | 10,000,000 items   |
 | Python integers                | (fixed)            | 100,000 bits       |
 
@@ -82,7 +82,7 @@ def test_defaults_are_the_documented_ones() -> None:
     assert DEFAULT_LIMITS.max_program_size == 1_000_000
     assert DEFAULT_LIMITS.max_nesting == 200
     assert DEFAULT_LIMITS.max_output == 100_000_000
-    assert DEFAULT_LIMITS.max_time == 20
+    assert DEFAULT_LIMITS.max_time == 25
     assert limits.MAX_SEQUENCE == 10_000_000 and limits.MAX_INT_BITS == 100_000
 
 
@@ -92,7 +92,7 @@ def test_every_limit_flag_is_in_the_help_with_its_default(gd: object, tmp_path: 
     for flag, default in [("--max-steps", "2,000,000"), ("--max-depth", "200"),
                           ("--max-elements", "50,000,000"), ("--max-memory", "2G"),
                           ("--max-program-size", "1,000,000"), ("--max-nesting", "200"),
-                          ("--max-output", "100M"), ("--max-time", "20")]:
+                          ("--max-output", "100M"), ("--max-time", "25")]:
         assert flag in text, flag
         assert re.search(re.escape(flag) + r".*?\[default: " + re.escape(default), text), flag
 

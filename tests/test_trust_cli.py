@@ -308,11 +308,11 @@ def test_set_file_holding_a_json_object_is_a_usage_error(tmp_path: Path) -> None
 def test_limit_defaults_are_the_measured_ones() -> None:
     # README "Limits": normal programs need ≤ 250,000 steps; runaways stop within ~15 s.
     assert DEFAULT_LIMITS.max_steps == 2_000_000
-    assert DEFAULT_LIMITS.max_time == 20.0
+    assert DEFAULT_LIMITS.max_time == 25.0
     assert DEFAULT_LIMITS.max_memory == 2 << 30
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "| loop iterations plus function calls | 2,000,000 | `--max-steps` |" in readme
-    assert "| running time of a command | 20 s (`0`: none) | `--max-time` |" in readme
+    assert "| running time of a command | 25 s (`0`: none) | `--max-time` |" in readme
 
 
 @pytest.mark.parametrize(("program", "limit"), [
