@@ -21,6 +21,7 @@ from gradcli.ad.tensor import Tensor
 from gradcli.app.inputs import AppOptions, parse_sets, parse_vector
 from gradcli.errors import GdLimitError, GdRuntimeError, UsageError
 from gradcli.interp import Program, ProgramResult, RunOptions
+from gradcli.interp.runstate import leaves_reached
 from gradcli.interp.values import type_name
 from gradcli.limits import Limits
 from gradcli.results import EvalResult, GradResult, JacobianResult, JvpResult, TensorData, VjpResult
@@ -123,13 +124,13 @@ def unused_inputs(y: Tensor, res: ProgramResult, names: list[str],
         unused = list(names)
         message = "element 0 of tensors does not require grad and does not have a grad_fn"
     else:
-        reached = _leaves_reached(y)
+        reached = leaves_reached(y)
         unused = [n for n in names if id(res.inputs[n]) not in reached]
         message = (f"The differentiated Tensor at index {names.index(unused[0]) if unused else 0}"
                    " appears to not have been used in the graph. Set allow_unused=True if this "
                    "is the desired behavior.")  # torch 2.13's words (torch.autograd.grad)
     if unused and not allow_unused:
-        span, why = _cut(res, res.inputs[unused[0]])
+        span, why = _cut(res, unused[0])
         what = f"the result {res.name}" if res.name else "the result"
         lead = (f"{what} does not require grad" if not y.requires_grad
                 else f"{what} is not connected to {unused[0]} through the graph")
@@ -138,35 +139,14 @@ def unused_inputs(y: Tensor, res: ProgramResult, names: list[str],
     return frozenset(unused)
 
 
-def _leaves_reached(y: Tensor) -> set[int]:
-    """ids of the leaf tensors y's graph reaches (y itself if it is a leaf)."""
-    if y.grad_fn is None:
-        return {id(y)}
-    seen = {y.grad_fn}
-    stack = [y.grad_fn]
-    leaves: set[int] = set()
-    while stack:
-        node = stack.pop()
-        for p in node.parents:
-            if type(p) is Tensor:
-                leaves.add(id(p))
-            elif p is not None and p not in seen:
-                seen.add(p)
-                stack.append(p)
-    return leaves
-
-
-def _cut(res: ProgramResult, x: Tensor) -> tuple[Any, str]:
-    """(span, words) for the first place the run cut x's graph, if the run saw one."""
-    block = None
-    for what, span, t in res.cuts:
-        if t is None:
-            block = block or (what, span)
-        elif t is x or id(x) in _leaves_reached(t):
-            return span, f": {what} at {span.line}:{span.column} cut the graph"
-    if block is not None:
-        what, span = block
-        return span, f"; {what} at {span.line}:{span.column} records no graph"
+def _cut(res: ProgramResult, name: str) -> tuple[Any, str]:
+    """(span, words) for where the run first cut input NAME's graph, if it saw it."""
+    if name in res.cuts:
+        what, span = res.cuts[name]
+        return span, f": {what} at {span.line}:{span.column} cut the graph"
+    span = res.no_grad_at
+    if span is not None:
+        return span, f"; with no_grad() at {span.line}:{span.column} records no graph"
     return None, ""
 
 

@@ -163,11 +163,13 @@ class Runtime:
         self.last_value_span: Span | None = None
         self.last_value_name: str | None = None
         self.inputs: dict[str, Tensor] = {}
-        # Where a value that required grad came out of a call without it (detach(), item(),
-        # tensor(list), float(x), a no_grad function) or a no_grad block began: what the CLI
-        # names when a --wrt input turns out not to reach the result. (what, span, the
-        # tensor that went in; None for a block), at most MAX_CUTS of them.
-        self.cuts: list[tuple[str, Span, Tensor | None]] = []
+        # Where each --wrt input's graph was first cut: a call returned a value without grad
+        # from an argument (or a method's tensor) connected to the input (detach(), item(),
+        # tensor(list), float(x), a no_grad function). Named when the input turns out not
+        # to reach the result. At most MAX_CUTS graph walks per run; nothing is kept alive.
+        self.cuts: dict[str, tuple[str, Span]] = {}
+        self.cut_walks = 0
+        self.no_grad_at: Span | None = None  # the first `with` block turning grad mode off
         self.node_names: dict[Node, str] = {}
         self.leaf_names: dict[int, tuple[str, Tensor]] = {}
         for c in self.controls:
@@ -258,26 +260,28 @@ class Runtime:
                 self.leaf_names.setdefault(id(v), (name, v))
 
     def note_cut(self, fn: Any, pos: list[Any], span: Span) -> None:
-        """A call returned a value without grad: remember it if an argument (or the method's
-        tensor) required grad."""
-        if len(self.cuts) >= MAX_CUTS:
+        """A call returned a value without grad: if an argument (or the method's tensor)
+        required grad, remember the call for each input it was connected to."""
+        if not self.inputs or self.cut_walks >= MAX_CUTS or len(self.cuts) == len(self.inputs):
             return
         args = [fn.obj, *pos] if type(fn) is BoundMethod else pos
         for a in args:
             if type(a) is list or type(a) is tuple:
                 a = next((e for e in a if type(e) is Tensor and e.requires_grad), None)
             if type(a) is Tensor and a.requires_grad:
-                if type(fn) is BoundMethod:
-                    what = f".{fn.name}()"
-                else:
-                    what = f"{getattr(fn, 'name', type_name(fn))}()"
-                self.cuts.append((what, span, a))
+                what = f".{fn.name}()" if type(fn) is BoundMethod else \
+                    f"{getattr(fn, 'name', type_name(fn))}()"
+                self.cut_walks += 1
+                reached = leaves_reached(a)
+                for name, x in self.inputs.items():
+                    if name not in self.cuts and id(x) in reached:
+                        self.cuts[name] = (what, span)
                 return
 
     def note_no_grad(self, span: Span) -> None:
         """A `with` block turned grad mode off."""
-        if len(self.cuts) < MAX_CUTS:
-            self.cuts.append(("with no_grad()", span, None))
+        if self.no_grad_at is None:
+            self.no_grad_at = span
 
     def set_value(self, name: str, program_value: Callable[[], Any]) -> Any:
         """The override of input NAME in the form of the program's own binding (SPEC 2.1):
@@ -382,3 +386,21 @@ def with_form(value: Any, form: Any) -> Any:
 def _copy_list(value: Any, kind: type) -> Any:
     items = [_copy_list(v, list) if isinstance(v, (list, tuple)) else v for v in value]
     return tuple(items) if kind is tuple else items
+
+
+def leaves_reached(y: Tensor) -> set[int]:
+    """ids of the leaf tensors y's graph reaches (y itself if it is a leaf)."""
+    if y.grad_fn is None:
+        return {id(y)}
+    seen = {y.grad_fn}
+    stack = [y.grad_fn]
+    leaves: set[int] = set()
+    while stack:
+        node = stack.pop()
+        for p in node.parents:
+            if type(p) is Tensor:
+                leaves.add(id(p))
+            elif p is not None and p not in seen:
+                seen.add(p)
+                stack.append(p)
+    return leaves

@@ -43,7 +43,8 @@ class ProgramResult:
     node_names: dict[Node, str]
     leaf_names: dict[int, tuple[str, Tensor]]
     steps: int
-    cuts: list[tuple[str, Span, Tensor | None]] = field(default_factory=list)
+    cuts: dict[str, tuple[str, Span]] = field(default_factory=dict)  # input -> first cut
+    no_grad_at: Span | None = None  # the first `with` block that turned grad mode off
 
 
 @functools.cache
@@ -162,7 +163,7 @@ class Program:
             value=value, name=name, span=span, variables=dict(frame.vars),
             inputs=dict(rt.inputs), control=list(rt.controls), tape=tape,
             node_names=dict(rt.node_names), leaf_names=dict(rt.leaf_names), steps=rt.steps,
-            cuts=list(rt.cuts))
+            cuts=dict(rt.cuts), no_grad_at=rt.no_grad_at)
 
 
 def _input_bindings(body: tuple[A.Stmt, ...]) -> Iterator[A.Name]:
