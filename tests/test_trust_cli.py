@@ -296,8 +296,8 @@ def test_set_file_holding_a_json_object_is_a_usage_error(tmp_path: Path) -> None
     path.write_text('{"a": 1}')
     r = cli("run", "-e", "x = 1.0", "--set", f"x=@{path}")
     assert r.exit_code == 2 and r.stdout == ""
-    assert r.stderr == (f"<expr>: error: --set x: {path} holds a JSON object, and a --set "
-                        "value cannot be a dict\nhint: give a number, a (nested) list of "
+    assert r.stderr == (f"<expr>: error: --set x: {path} holds a JSON object, and gd has no "
+                        "dict values here\nhint: give a number, a (nested) list of "
                         "numbers, true/false or a string\n")
     path.write_text('[[1, 2], [3, {"b": 2}]]')
     assert cli("run", "-e", "x = 1.0", "--set", f"x=@{path}").exit_code == 2

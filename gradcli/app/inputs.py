@@ -136,8 +136,8 @@ def _read_value_file(name: str, path: Path) -> Any:
     except GdLimitError as e:
         raise UsageError(f"{flag}: {path}: {e.message}") from None
     if _holds_object(value):
-        raise UsageError(f"{flag}: {path} holds a JSON object, and a --set value "
-                         "cannot be a dict",
+        raise UsageError(f"{flag}: {path} holds a JSON object, and gd has no "
+                         "dict values here",
                          hint="give a number, a (nested) list of numbers, true/false or a "
                          "string")
     return value

@@ -303,7 +303,12 @@ class Runtime:
         finally:
             self.quiet -= 1
             gen.set_state(state)
-        return with_form(value, form)
+        try:
+            return with_form(value, form)
+        except GdLimitError:
+            raise
+        except GdError as e:  # a ragged list, a value no tensor can hold: a bad input
+            raise GdInputError(e.message, role="set", name=name) from None
 
     def bind_input(self, name: str, v: Any, span: Span | None) -> Any:
         """Mark a program input to differentiate with respect to (and give it its forward-mode
