@@ -327,11 +327,12 @@ def program_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--dtype", type=click.Choice(["float32", "float64"]), default=None,
                      help="Default float dtype [default: float32]."),
         click.option("--of", "of", metavar="NAME", default=None,
-                     help="The result is this variable (default: the last expression, else "
-                     "the last top-level assignment)."),
+                     help="The result is this variable (default: the last top-level "
+                     "expression, else the last top-level assignment); a tensor or a float."),
         click.option("--set", "sets", metavar="NAME=VALUE", multiple=True,
-                     help="Bind an input (number, [[1,2],[3,4]], a gd expression, @file.json, "
-                     "@file.npy); overrides the program's first assignment of NAME."),
+                     help="Replace the value of the program's first assignment of NAME, "
+                     "keeping its form (number, [[1,2],[3,4]], a gd expression, @file.json, "
+                     "@file.npy)."),
         click.option("-e", "--expr", "expr", metavar="CODE", multiple=True,
                      help="Program text instead of a file (statements separated by ';' or "
                      "newlines); repeated -e pieces are joined as lines, in order."),

@@ -421,7 +421,7 @@ def test_output_is_capped(gd: object) -> None:
      "    y.backward(retain_graph=True)", 3),
 ])
 def test_time_limit_flag(gd: object, program: str, line: int) -> None:
-    out = gd(program, "--max-time", "1")  # type: ignore[operator]
+    out = gd(program, "--max-time", "1", "--max-steps", str(10**12))  # type: ignore[operator]
     assert_limit(out, r"time limit reached: the command ran for more than 1 s", line=line,
                  seconds=6)
     assert "--max-time" in out.stderr
