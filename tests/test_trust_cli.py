@@ -153,6 +153,11 @@ CUTS = [
      "the result does not require grad; with no_grad() at 2:6 records no graph"),
     (("x = tensor(1.0)", "y = tensor([x, x])", "y.sum()"), NO_GRAD, "2:5",
      "the result does not require grad: torch.tensor() at 2:5 cut the graph"),
+    (("x = tensor(1.0)", "w = tensor(2.0, requires_grad=True)", "y = x.data * w", "y"),
+     UNUSED, "3:5", "the result is not connected to x through the graph: .data at 3:5 cut "
+     "the graph"),
+    (("x = tensor(1.0)", "y = float(x) * 2", "y"), NO_GRAD, "2:5",
+     "the result does not require grad: float() at 2:5 cut the graph"),
 ]
 
 

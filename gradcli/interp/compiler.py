@@ -229,7 +229,21 @@ class Compiler:
             except GdError as e:
                 raise e.at(span) from None
 
-        return attribute
+        if attr != "data":
+            return attribute
+        rt = self.rt
+
+        def data_attribute(f: Frame) -> Any:
+            obj = value(f)
+            try:
+                r = get_attribute(obj, attr)
+            except GdError as e:
+                raise e.at(span) from None
+            if type(obj) is Tensor and obj.requires_grad:
+                rt.note_cut_of(".data", obj, node.span)  # where a graph may have been cut
+            return r
+
+        return data_attribute
 
     def e_Subscript(self, node: A.Subscript) -> Expr:
         value = self.expr(node.value)

@@ -271,12 +271,18 @@ class Runtime:
             if type(a) is Tensor and a.requires_grad:
                 what = f".{fn.name}()" if type(fn) is BoundMethod else \
                     f"{getattr(fn, 'name', type_name(fn))}()"
-                self.cut_walks += 1
-                reached = leaves_reached(a)
-                for name, x in self.inputs.items():
-                    if name not in self.cuts and id(x) in reached:
-                        self.cuts[name] = (what, span)
+                self.note_cut_of(what, a, span)
                 return
+
+    def note_cut_of(self, what: str, a: Tensor, span: Span) -> None:
+        """`what` made a value without grad out of a, which requires grad."""
+        if not self.inputs or self.cut_walks >= MAX_CUTS or len(self.cuts) == len(self.inputs):
+            return
+        self.cut_walks += 1
+        reached = leaves_reached(a)
+        for name, x in self.inputs.items():
+            if name not in self.cuts and id(x) in reached:
+                self.cuts[name] = (what, span)
 
     def note_no_grad(self, span: Span) -> None:
         """A `with` block turned grad mode off."""
