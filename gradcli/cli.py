@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import enum
 import functools
+import io
 import os
 import sys
 from collections.abc import Callable
@@ -47,10 +48,14 @@ Exit codes:
 class Ctx:
     """Per-invocation output settings."""
 
-    def __init__(self, fmt: str, precision: int, no_color: bool, debug: bool) -> None:
+    def __init__(self, fmt: str, precision: int | None, no_color: bool, debug: bool) -> None:
         self.fmt = fmt
-        self.precision = precision
+        self.precision = 4 if precision is None else precision
+        self.precision_given = precision is not None  # --precision on the command line
         self.debug = debug
+        # What the program printed, captured (except under `run` with text output, which
+        # streams): shown with the result, and never lost when the command fails.
+        self.captured: io.StringIO | None = None
         tty = sys.stdout.isatty()
         self.color = tty and not no_color and "NO_COLOR" not in os.environ
         cols = os.environ.get("COLUMNS")
@@ -236,9 +241,18 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
 
             if isinstance(e, GdError):
                 text = format_error(e, state["source"], ctx.fmt, False)
+                printed = ctx.captured.getvalue() if ctx.captured is not None else None
                 if ctx.fmt == "json":
+                    if printed is not None:  # {"output": ..., "error": ...}
+                        import json
+
+                        obj = {"output": printed, **json.loads(text)}
+                        text = json.dumps(obj, indent=2, ensure_ascii=False) + "\n"
                     sys.stdout.write(text)
                 else:
+                    if printed:  # what the program printed before it failed, as `run` shows
+                        sys.stdout.write(printed)
+                        sys.stdout.flush()
                     sys.stderr.write(text)
                 if ctx.debug:
                     import traceback
@@ -263,13 +277,15 @@ def output_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     fn = click.option("--debug", is_flag=True, help="Show Python tracebacks on errors.")(fn)
     fn = click.option("--no-color", is_flag=True, help="No colour (also: NO_COLOR set, or "
                       "stdout not a terminal).")(fn)
-    fn = click.option("--precision", type=click.IntRange(0, 17), default=4, show_default=True,
-                      help="Digits printed for values in tables and plain text.")(fn)
+    fn = click.option("--precision", type=click.IntRange(0, 17), default=None,
+                      help="Digits printed for values in tables and plain text "
+                      "[default: 4]; refused where nothing prints values (run, test, "
+                      "--format json).")(fn)
     fn = click.option("--format", "fmt", type=click.Choice(["table", "json", "plain"]),
                       default="table", show_default=True, help="Output format.")(fn)
 
     @functools.wraps(fn)
-    def wrapper(*args: Any, fmt: str, precision: int, no_color: bool, debug: bool,
+    def wrapper(*args: Any, fmt: str, precision: int | None, no_color: bool, debug: bool,
                 **kwargs: Any) -> Any:
         return fn(*args, _ctx=Ctx(fmt, precision, no_color, debug), **kwargs)
 
@@ -311,14 +327,15 @@ def program_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--dtype", type=click.Choice(["float32", "float64"]), default=None,
                      help="Default float dtype [default: float32]."),
         click.option("--of", "of", metavar="NAME", default=None,
-                     help="The result is this variable (default: the last expression, else "
-                     "the last top-level assignment)."),
+                     help="The result is this variable (default: the last top-level "
+                     "expression, else the last top-level assignment); a tensor or a float."),
         click.option("--set", "sets", metavar="NAME=VALUE", multiple=True,
-                     help="Bind an input (number, [[1,2],[3,4]], a gd expression, @file.json, "
-                     "@file.npy); overrides the program's first assignment of NAME."),
-        click.option("-e", "--expr", "expr", metavar="CODE", default=None,
+                     help="Replace the value of the program's first assignment of NAME, "
+                     "keeping its form (number, [[1,2],[3,4]], a gd expression, @file.json, "
+                     "@file.npy)."),
+        click.option("-e", "--expr", "expr", metavar="CODE", multiple=True,
                      help="Program text instead of a file (statements separated by ';' or "
-                     "newlines)."),
+                     "newlines); repeated -e pieces are joined as lines, in order."),
         click.argument("prog", required=False, metavar="[PROG]"),
     ]
     for opt in options:
@@ -372,6 +389,7 @@ def _app_options(kw: dict[str, Any], wrt: tuple[str, ...] = ()) -> Any:
     return AppOptions(
         sets=list(kw.pop("sets")), wrt=list(wrt), of=kw.pop("of"), dtype=kw.pop("dtype"),
         seed=kw.pop("seed"), limits=limits, detect_anomaly=kw.pop("detect_anomaly"),
+        allow_unused=kw.pop("allow_unused", False),
         progress=_PROGRESS if _PROGRESS.enabled else None, warn=sys.stderr.write)
 
 
@@ -380,7 +398,7 @@ def _load(state: dict[str, Any], kw: dict[str, Any], max_bytes: int) -> Any:
     from gradcli.errors import GdSyntaxError
     from gradcli.source import Source
 
-    prog, expr = kw.pop("prog"), kw.pop("expr")
+    prog, expr = kw.pop("prog"), kw.pop("expr") or None
     try:
         source = load_source(prog, expr, max_bytes=max_bytes)
     except GdSyntaxError as e:
@@ -423,8 +441,14 @@ def main() -> None:
 def _run(source: Any, opts: Any, ctx: Ctx) -> Exit:
     from gradcli import app
 
-    opts.write = _stdout_write  # the program's prints go straight to stdout
+    if ctx.fmt != "json":
+        opts.write = _stdout_write  # the program's prints go straight to stdout
     app.run(source, opts)
+    if ctx.fmt == "json":
+        import json
+
+        printed = ctx.captured.getvalue() if ctx.captured is not None else ""
+        sys.stdout.write(json.dumps({"output": printed}, indent=2, ensure_ascii=False) + "\n")
     return Exit.OK
 
 
@@ -433,6 +457,8 @@ def _shown(compute: Callable[..., Any]) -> Callable[..., Exit]:
 
     def command(source: Any, opts: Any, ctx: Ctx, **extra: Any) -> Exit:
         result = compute(source, opts, **extra)
+        if ctx.captured is not None:
+            result.output = ctx.captured.getvalue()
         _emit(result, ctx)
         return Exit.FAILED if getattr(result, "ok", True) is False else Exit.OK
 
@@ -444,7 +470,14 @@ def _graph(source: Any, opts: Any, ctx: Ctx, gformat: str, values: bool,
     from gradcli import app
     from gradcli.render import render_graph
 
+    if ctx.precision_given and not values:
+        from gradcli.errors import UsageError
+
+        raise UsageError("--precision sets the digits of values, which graph shows only with "
+                         "--values")
     result = app.graph(source, opts, values)
+    if ctx.captured is not None:
+        result.output = ctx.captured.getvalue()
     if render_to is not None:
         _render_dot(render_graph(result, "dot", precision=ctx.precision, width=ctx.width,
                                  color=False), render_to)
@@ -471,7 +504,7 @@ def graph_output_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """graph's --format chooses among graph formats; the others as for every command."""
 
     @functools.wraps(fn)
-    def wrapper(*args: Any, gformat: str, precision: int, no_color: bool, debug: bool,
+    def wrapper(*args: Any, gformat: str, precision: int | None, no_color: bool, debug: bool,
                 **kwargs: Any) -> Any:
         fmt = "json" if gformat == "json" else ("plain" if gformat == "plain" else "table")
         return fn(*args, _ctx=Ctx(fmt, precision, no_color, debug), gformat=gformat, **kwargs)
@@ -499,41 +532,46 @@ GRAPH_FORMAT_OPTIONS = (
     click.option("--values", is_flag=True, help="Show each tensor's value and gradient."),
     click.option("--render", "render_to", metavar="FILE", default=None,
                  help="Render the dot graph to FILE (.svg, .png, .pdf) with Graphviz."),
-    click.option("--precision", type=click.IntRange(0, 17), default=4, show_default=True,
-                 help="Digits printed for values."),
+    click.option("--precision", type=click.IntRange(0, 17), default=None,
+                 help="Digits printed for values (with --values) [default: 4]."),
     click.option("--no-color", is_flag=True, help="No colour."),
     click.option("--debug", is_flag=True, help="Show Python tracebacks on errors."),
 )
+
+ALLOW_UNUSED = click.option(
+    "--allow-unused", is_flag=True,
+    help="A --wrt input the result does not use (the graph was cut by detach(), no_grad, "
+    ".item(), tensor(list)...) gets zeros marked \"not used\" instead of an error.")
 
 COMMANDS = (
     Command("run", "Execute a program; its prints go to stdout.",
             "gradcli run examples/autograd_basics.gd", _run),
     Command("eval", "The value of the result, and its gradient with respect to each "
             "--wrt input.", "gradcli eval -e 'x = arange(4.0); y = 2 * dot(x, x)' --wrt x",
-            _shown(_app("evaluate")), wrt=False),
+            _shown(_app("evaluate")), wrt=False, options=(ALLOW_UNUSED,)),
     Command("grad", "The N-th derivative (N=2: the Hessian of a scalar result), of shape "
             "result.shape + N × x.shape, by nested reverse mode.",
             "gradcli grad -e 'x = tensor([1.0, 2.0]); (x ** 3).sum()' --wrt x --order 2",
             _shown(_app("nth_grad")), wrt=True, options=(
                 click.option("--order", type=click.IntRange(1), default=1, show_default=True,
-                             help="Derivative order."),)),
+                             help="Derivative order."), ALLOW_UNUSED)),
     Command("jvp", "Forward mode: the Jacobian-vector product J·v (one --tangent per --wrt).",
             "gradcli jvp -e 'x = tensor([1.0, 2.0]); x ** 2' --wrt x --tangent '[1, 0]'",
             _shown(lambda source, opts, tangents: _app("jvp")(source, opts, list(tangents))),
             wrt=True, options=(
                 click.option("--tangent", "tangents", multiple=True, required=True,
                              metavar="V", help="The tangent v (same forms as --set values), "
-                             "one per --wrt."),)),
+                             "one per --wrt."), ALLOW_UNUSED)),
     Command("vjp", "Reverse mode: the vector-Jacobian product vᵀ·J, what y.backward(v) "
             "leaves in x.grad.", "gradcli vjp -e 'x = tensor([1.0, 2.0, 3.0]); x * 2' --wrt x "
             "--cotangent '[0.1, 1.0, 0.0001]'",
             _shown(_app("vjp")), wrt=True, options=(
                 click.option("--cotangent", required=True, metavar="V",
                              help="The cotangent v, shaped like the result (same forms as "
-                             "--set values)."),)),
+                             "--set values)."), ALLOW_UNUSED)),
     Command("jacobian", "The full Jacobian of the result with respect to each --wrt input.",
             "gradcli jacobian -e 'x = tensor([1.0, 2.0]); x ** 2' --wrt x",
-            _shown(_app("jacobian")), wrt=True),
+            _shown(_app("jacobian")), wrt=True, options=(ALLOW_UNUSED,)),
     Command("graph", "The computation graph: every tape node with its number, op, PyTorch "
             "name, shape, dtype, leaf marks, variable name and source line:col.",
             "gradcli graph -e 'x = ones(2, 2, requires_grad=True); y = x + 2; "
@@ -562,6 +600,10 @@ def _declare(spec: Command) -> None:
     def body(state: dict[str, Any], ctx: Ctx, wrt: tuple[str, ...] = (),
              **kw: Any) -> Exit:
         opts = _app_options(kw, wrt)
+        _refuse_precision(ctx, spec.name)
+        if spec.name != "run" or ctx.fmt == "json":
+            ctx.captured = io.StringIO()
+            opts.write = ctx.captured.write
         source = _load(state, kw, opts.limits.max_program_size)
         return spec.does(source, opts, ctx, **kw)
 
@@ -574,6 +616,21 @@ def _declare(spec: Command) -> None:
         fn = wrt_option(spec.wrt)(fn)
     fn = program_options(fn)
     main.command(spec.name, help=spec.help + _example(spec.example))(fn)
+
+
+def _refuse_precision(ctx: Ctx, command: str) -> None:
+    """--precision where no value is printed is a usage error, not silently ignored."""
+    if not ctx.precision_given:
+        return
+    from gradcli.errors import UsageError
+
+    if ctx.fmt == "json":
+        raise UsageError("--precision sets the digits of tables and plain text; JSON numbers "
+                         "are printed in full")
+    if command in ("run", "test"):
+        raise UsageError(f"--precision sets the digits of the values gradcli prints; "
+                         f"`{command}` prints none (the program's own prints follow "
+                         "torch.set_printoptions)")
 
 
 def _stdout_write(text: str) -> None:
@@ -613,6 +670,7 @@ def test(state: dict[str, Any], ctx: Ctx, paths: tuple[str, ...], update: bool) 
     """`test`."""
     from gradcli import app
 
+    _refuse_precision(ctx, "test")
     report = app.golden(list(paths), update, format_error)
     _emit(report, ctx)
     return Exit.OK if report.ok else Exit.FAILED

@@ -16,14 +16,18 @@ from typing import Any
 class Limits:
     """The safety limits of one command (each has a `--max-*` flag of the same name)."""
 
-    max_steps: int = 10_000_000  # loop iterations and calls
+    # Measured (README "Limits and safety"): the examples and bench programs need at most
+    # 250,000 steps and 1,000,000 graph nodes (W9's largest W1 sweep: 11-16 s, 647 MiB);
+    # every runaway program measured stops within ~26 s at these defaults (a gd call costs
+    # ~4 µs a step, a loop iteration 0.5-2 µs; only ops costing ~20 ms a step reach max_time).
+    max_steps: int = 2_000_000  # loop iterations and calls
     max_depth: int = 200  # call depth of gd functions
     max_elements: int = 50_000_000  # elements of one tensor
     max_memory: int = 2 << 30  # bytes held by the process (2 GiB)
     max_program_size: int = 1_000_000  # bytes of program text
     max_nesting: int = 200  # brackets and expression depth, as CPython's parser allows
     max_output: int = 100_000_000  # characters a program may print
-    max_time: float = 600.0  # seconds a command may run; 0: no limit
+    max_time: float = 25.0  # seconds a command may run; 0: no limit
 
     def with_overrides(self, **values: Any) -> Limits:
         """A copy with the given fields replaced; None means "keep the default"."""

@@ -53,6 +53,20 @@ class Section:
     title: str
     tensor: TensorData
     note: str | None = None
+    unused: bool = False  # --allow-unused: zeros for an input the result does not use
+
+
+NOT_USED = " (not used)"
+
+
+def _marked(sections: dict[str, Section], unused: frozenset[str],
+            y: str | None = None) -> dict[str, Section]:
+    """Sections of unused inputs titled "(not used)" and marked for JSON; with y, the note
+    says what backward() leaves there instead (PyTorch leaves the .grad None)."""
+    return {x: Section(sec.title + NOT_USED, sec.tensor,
+                       sec.note if y is None else f"{y}.backward() leaves {x}.grad None",
+                       True) if x in unused
+            else sec for x, sec in sections.items()}
 
 
 @dataclass
@@ -120,17 +134,20 @@ def _d(out: str, wrt: str, order: int = 1) -> str:
 
 
 def EvalResult(result: TensorData, result_name: str | None,
-               grads: dict[str, TensorData], output: str = "") -> DerivativeResult:
+               grads: dict[str, TensorData], output: str = "",
+               unused: frozenset[str] = frozenset()) -> DerivativeResult:
     """`eval`: the result's value and its gradient w.r.t. each --wrt input."""
     y = result_name or "out"
     sections = {x: Section(f"gradient {_d(y, x)}", g, f"what {y}.backward() leaves in {x}.grad")
                 for x, g in grads.items()}
+    sections = _marked(sections, unused, y)
     return DerivativeResult("eval", result, result_name, [Field("grads", sections)],
                             ("grads",), output)
 
 
 def GradResult(result: TensorData, result_name: str | None, order: int,
-               derivatives: dict[str, TensorData], output: str = "") -> DerivativeResult:
+               derivatives: dict[str, TensorData], output: str = "",
+               unused: frozenset[str] = frozenset()) -> DerivativeResult:
     """`grad`: the N-th derivative, shape result.shape + N × x.shape."""
     y, n = result_name or "out", order
     sections = {}
@@ -139,23 +156,29 @@ def GradResult(result: TensorData, result_name: str | None, order: int,
                  else f"{y}.shape + {n} × {x}.shape")
         sections[x] = Section(f"derivative of order {n} {_d(y, x, n)}", d, f"shape = {parts}")
     return DerivativeResult("grad", result, result_name,
-                            [Field("order", order), Field("derivatives", sections)],
+                            [Field("order", order),
+                             Field("derivatives", _marked(sections, unused))],
                             ("derivatives",), output)
 
 
 def JvpResult(result: TensorData, result_name: str | None, jvp: TensorData,
-              tangents: dict[str, TensorData], output: str = "") -> DerivativeResult:
-    """`jvp`: J·v (forward mode)."""
+              tangents: dict[str, TensorData], output: str = "",
+              unused: frozenset[str] = frozenset()) -> DerivativeResult:
+    """`jvp`: J·v (forward mode); unused when no --wrt input reaches the result."""
+    none_used = bool(tangents) and set(tangents) <= unused
+    jv = Section("jvp J·v" + (NOT_USED if none_used else ""), jvp,
+                 "forward mode: how the result moves along v", none_used)
     return DerivativeResult(
         "jvp", result, result_name,
-        [Field("jvp", Section("jvp J·v", jvp, "forward mode: how the result moves along v")),
-         Field("tangents", {x: Section(f"tangent v for {x}", t) for x, t in tangents.items()})],
+        [Field("jvp", jv),
+         Field("tangents", _marked({x: Section(f"tangent v for {x}", t)
+                                    for x, t in tangents.items()}, unused))],
         ("tangents", "jvp"), output)
 
 
 def VjpResult(result: TensorData, result_name: str | None,
               vjp: dict[str, TensorData], cotangent: TensorData,
-              output: str = "") -> DerivativeResult:
+              output: str = "", unused: frozenset[str] = frozenset()) -> DerivativeResult:
     """`vjp`: vᵀ·J (reverse mode)."""
     y = result_name or "out"
     sections = {x: Section(f"vjp vᵀ·J w.r.t. {x}", g,
@@ -163,18 +186,21 @@ def VjpResult(result: TensorData, result_name: str | None,
                 for x, g in vjp.items()}
     return DerivativeResult(
         "vjp", result, result_name,
-        [Field("vjp", sections), Field("cotangent", Section("cotangent v", cotangent))],
+        [Field("vjp", _marked(sections, unused, y)),
+         Field("cotangent", Section("cotangent v", cotangent))],
         ("cotangent", "vjp"), output)
 
 
 def JacobianResult(result: TensorData, result_name: str | None,
-                   jacobian: dict[str, TensorData], output: str = "") -> DerivativeResult:
+                   jacobian: dict[str, TensorData], output: str = "",
+                   unused: frozenset[str] = frozenset()) -> DerivativeResult:
     """`jacobian`: the full Jacobian, shape result.shape + x.shape."""
     y = result_name or "out"
     sections = {x: Section(f"jacobian {_d(y, x)}", j,
                            f"J[i…, j…] = ∂{y}[i…]/∂{x}[j…]; shape = {y}.shape + {x}.shape")
                 for x, j in jacobian.items()}
-    return DerivativeResult("jacobian", result, result_name, [Field("jacobian", sections)],
+    return DerivativeResult("jacobian", result, result_name,
+                            [Field("jacobian", _marked(sections, unused))],
                             ("jacobian",), output)
 
 

@@ -1143,9 +1143,12 @@ def test_set_overrides_the_first_top_level_assignment_only() -> None:
     assert arr(res.value) == 1000.0 and res.name == "y"
 
 
-def test_set_of_a_name_the_program_never_assigns_is_bound_before_it_runs() -> None:
-    res, _ = run("y = a * 3", overrides={"a": 2})
-    assert res.value == 6
+def test_set_of_a_name_the_program_never_assigns_is_an_error_before_running() -> None:
+    # SPEC 2.1: --set replaces the value of a binding the program makes.
+    with pytest.raises(GdInputError) as info:
+        run("y = a * 3", overrides={"a": 2})
+    assert (info.value.role, info.value.name) == ("set", "a")
+    assert info.value.message == "the program never assigns 'a' (outside functions)"
 
 
 def test_set_override_is_not_evaluated_so_its_expression_has_no_effects() -> None:
@@ -1161,7 +1164,7 @@ def test_wrt_marks_the_first_assignment_as_a_leaf_requiring_grad() -> None:
 
 
 def test_wrt_on_a_set_value_and_on_a_number() -> None:
-    res, _ = run("y = a * a", overrides={"a": F.tensor(3.0)}, wrt=["a"])
+    res, _ = run("a = 1.0\ny = a * a", overrides={"a": F.tensor(3.0)}, wrt=["a"])
     assert res.inputs["a"].requires_grad and arr(res.value) == 9.0
     res, _ = run("a = 3.0\ny = a * a", wrt=["a"])
     assert type(res.inputs["a"]) is Tensor and res.inputs["a"].requires_grad
@@ -1200,8 +1203,8 @@ def test_wrt_on_a_string_is_an_error() -> None:
 
 
 def test_result_is_last_expression_statement_else_last_assignment() -> None:
-    res, _ = run("x = 2.0\ny = x * 3\ny + 1\nz = 7")
-    assert res.value == 7.0 and res.name == "z"  # an assignment after the expression
+    res, _ = run("x = 2.0\ny = x * 3\ny + 1\nz = 8")
+    assert res.value == 7.0 and res.name is None  # the expression wins over a later assignment
     res, _ = run("x = 2.0\ny = x * 3\ny + 1")
     assert res.value == 7.0 and res.name is None and res.span is not None
     assert res.span.line == 3

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from gradcli.ad import ops
 from gradcli.ad.check import check_node, numeric_jacobian, within_tolerance
 from gradcli.ad.tensor import Node, Tensor, tensor_from_array
 from gradcli.app.inputs import AppOptions, parse_sets
@@ -22,17 +23,30 @@ def check(source: Source, opts: AppOptions, eps: float = 1e-6, rtol: float = 1e-
           atol: float = 1e-6) -> CheckResult:
     """`check`: autograd vs central differences (float64), and every node's rule alone."""
     need_wrt(opts, "check")
+    sets = parse_sets(opts.sets, opts.wrt)
+    generator = ops.generator()
+    start = generator.get_state()
+    # What the program prints is its own run, as under every other command (SPEC 2.1);
+    # the derivatives are then compared in float64, in a silent run from the same
+    # random state.
+    with session(opts, source=source):
+        shown, out = compile_program(source, opts, overrides=sets)
+        shown.run()
+    generator.set_state(start)
     with session(opts, keep_buffers=True, dtype="float64", source=source) as s:
         sets = parse_sets(opts.sets, opts.wrt)
-        program, out = compile_program(source, opts, record_tape=True, overrides=sets)
+        program, _ = compile_program(source, opts, record_tape=True, overrides=sets,
+                                     write=_discard)
         res = program.run()
         y = result_tensor(res)
-        # The reruns of finite differences are the same program with the same inputs (so
-        # its own backward() works as in the run), minus the tape; they print where it
-        # printed.
+        # The reruns of finite differences are the same program with the same inputs, the
+        # --wrt ones bound as the first run bound them (so its own backward() works as in
+        # the run), minus the tape. Only the first run's prints are shown.
         inputs = dict(sets)
-        rerun, _ = compile_program(source, opts, overrides=inputs,
-                                   write=opts.write or out.write)
+        for name in opts.wrt:
+            inputs[name] = tensor_from_array(res.inputs[name].array.copy())
+        rerun, _ = compile_program(source, opts, overrides=inputs, write=_discard,
+                                   raw_overrides=frozenset(opts.wrt))
         items = []
         for name in opts.wrt:
             x = res.inputs[name]
@@ -89,6 +103,10 @@ def _fd_jacobian(rerun: Program, inputs: dict[str, Any], name: str, base: np.nda
 
 
 _MISSING = object()
+
+
+def _discard(text: str) -> None:
+    """Where the reruns' prints go."""
 
 
 def _check_nodes(tape: list[Node]) -> list[NodeCheck]:

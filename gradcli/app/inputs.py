@@ -33,17 +33,21 @@ class AppOptions:
     seed: int | None = None
     limits: Limits = DEFAULT_LIMITS  # the --max-* flags
     detect_anomaly: bool = False
+    allow_unused: bool = False  # --allow-unused: zeros for --wrt inputs the result never uses
     write: Callable[[str], object] | None = None  # where program prints go (None: captured)
     progress: Callable[[str, int, int], None] | None = None  # (what, done, total) for long work
     warn: Callable[[str], object] | None = None  # PyTorch's warnings (stderr; None: dropped)
 
 
-def load_source(prog: str | None, expr: str | None, stdin: Any = None,
+def load_source(prog: str | None, expr: str | Sequence[str] | None, stdin: Any = None,
                 max_bytes: int | None = None) -> Source:
     """The program from a path, '-' (standard input) or -e text, at most max_bytes
-    (--max-program-size) long: never more is read, so /dev/zero is an error, not a hang."""
+    (--max-program-size) long: never more is read, so /dev/zero is an error, not a hang.
+    Several -e pieces are joined as lines, in order (as `sed -e` and `perl -e` do)."""
     limit = max_bytes or DEFAULT_LIMITS.max_program_size
     if expr is not None:
+        if not isinstance(expr, str):
+            expr = "\n".join(expr)
         if prog is not None:
             raise UsageError("give either PROG or -e EXPRESSION, not both")
         if len(expr) > limit // 4 and len(expr.encode("utf-8", "surrogatepass")) > limit:
@@ -94,7 +98,9 @@ def _decode(data: bytes, name: str) -> str:
 
 
 def parse_set_value(name: str, text: str) -> Any:
-    """A --set value: a number, a nested list, any gd expression, @file.json or @file.npy."""
+    """A --set value: a number, a nested list, any gd expression, @file.json or @file.npy.
+    Lists stay lists: the binding the value replaces decides its form (a tensor of the
+    program's dtype, a list, ...) as the interpreter binds it."""
     if text.startswith("@"):
         value = _read_value_file(name, Path(text[1:]))
     else:
@@ -106,15 +112,11 @@ def parse_set_value(name: str, text: str) -> Any:
         except GdError as e:
             flag = f"{name} {text}" if name.startswith("--") else f"--set {name}={text}"
             raise UsageError(f"{flag}: {e.message}") from None
-    if isinstance(value, (list, tuple)):
-        try:
-            value = ops.tensor(list(value))
-        except GdError as e:
-            raise UsageError(f"--set {name}: {e.message}") from None
     return value
 
 
 def _read_value_file(name: str, path: Path) -> Any:
+    flag = name if name.startswith("--") else f"--set {name}"
     try:
         if path.suffix == ".npy":
             array = np.load(path, allow_pickle=False, mmap_mode="r")  # sized first
@@ -123,17 +125,35 @@ def _read_value_file(name: str, path: Path) -> Any:
         with path.open("rb") as f:  # at most MAX_SET_FILE_BYTES: never /dev/zero
             data = f.read(MAX_SET_FILE_BYTES + 1)
         if len(data) > MAX_SET_FILE_BYTES:
-            raise UsageError(f"--set {name}: {path} is larger than "
+            raise UsageError(f"{flag}: {path} is larger than "
                              f"{MAX_SET_FILE_BYTES:,} bytes")
-        return json.loads(data)
+        value = json.loads(data)
     except OSError as e:
-        raise UsageError(f"--set {name}: cannot read {path}: {e.strerror}") from None
+        raise UsageError(f"{flag}: cannot read {path}: {e.strerror}") from None
     except (ValueError, TypeError) as e:
-        raise UsageError(f"--set {name}: {path} is not valid: {e}") from None
+        raise UsageError(f"{flag}: {path} is not valid: {e}") from None
     except RecursionError:
-        raise UsageError(f"--set {name}: {path} is nested too deeply") from None
+        raise UsageError(f"{flag}: {path} is nested too deeply") from None
     except GdLimitError as e:
-        raise UsageError(f"--set {name}: {path}: {e.message}") from None
+        raise UsageError(f"{flag}: {path}: {e.message}") from None
+    if _holds_object(value):
+        raise UsageError(f"{flag}: {path} holds a JSON object, and gd has no "
+                         "dict values here",
+                         hint="give a number, a (nested) list of numbers, true/false or a "
+                         "string")
+    return value
+
+
+def _holds_object(value: Any) -> bool:
+    """Whether a parsed JSON value is or contains an object (a dict)."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, dict):
+            return True
+        if isinstance(v, list):
+            stack.extend(v)
+    return False
 
 
 def parse_sets(items: list[str], wrt: Sequence[str] = ()) -> dict[str, Any]:
@@ -156,6 +176,11 @@ def parse_sets(items: list[str], wrt: Sequence[str] = ()) -> dict[str, Any]:
 def parse_vector(flag: str, text: str, like: Tensor | None = None) -> Tensor:
     """A --tangent / --cotangent value (same forms as --set), as a float tensor."""
     value = parse_set_value(flag, text)
+    if isinstance(value, (list, tuple)):
+        try:
+            value = ops.tensor(list(value))
+        except GdError as e:
+            raise UsageError(f"{flag}: {e.message}") from None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = ops.tensor(float(value))
     if type(value) is not Tensor:

@@ -19,8 +19,9 @@ from gradcli.ad.functional import gradients, nth_derivative, zeros_for
 from gradcli.ad.session import Session
 from gradcli.ad.tensor import Tensor
 from gradcli.app.inputs import AppOptions, parse_sets, parse_vector
-from gradcli.errors import GdLimitError, UsageError
+from gradcli.errors import GdLimitError, GdRuntimeError, UsageError
 from gradcli.interp import Program, ProgramResult, RunOptions
+from gradcli.interp.runstate import leaves_reached
 from gradcli.interp.values import type_name
 from gradcli.limits import Limits
 from gradcli.results import EvalResult, GradResult, JacobianResult, JvpResult, TensorData, VjpResult
@@ -39,7 +40,8 @@ def session(opts: AppOptions, *, keep_buffers: bool = False, dtype: str | None =
 def compile_program(source: Source, opts: AppOptions, *, record_tape: bool = False,
                     track_names: bool = False, tangents: dict[str, Tensor] | None = None,
                     overrides: dict[str, Any] | None = None, wrt: list[str] | None = None,
-                    write: Callable[[str], object] | None = None) -> tuple[Program, io.StringIO]:
+                    write: Callable[[str], object] | None = None,
+                    raw_overrides: frozenset[str] = frozenset()) -> tuple[Program, io.StringIO]:
     """Compile with the options' inputs; program prints go to a buffer unless opts.write
     (or write) says where. `overrides` (the parsed --set values) and `wrt` replace the
     options' (check's reruns bind their own values and need no graph)."""
@@ -49,7 +51,7 @@ def compile_program(source: Source, opts: AppOptions, *, record_tape: bool = Fal
         wrt=list(opts.wrt if wrt is None else wrt),
         tangents=tangents or {}, result_name=opts.of, record_tape=record_tape,
         track_names=track_names, write=write or opts.write or buffer.write,
-        limits=opts.limits)
+        limits=opts.limits, raw_overrides=raw_overrides)
     if opts.progress is not None:
         report = opts.progress
         run_opts.on_steps = lambda n: report("running", n, 0)
@@ -64,17 +66,42 @@ def run(source: Source, opts: AppOptions) -> ProgramResult:
 
 
 def result_tensor(res: ProgramResult) -> Tensor:
-    """The program's result as a tensor (a number becomes one)."""
+    """The program's result as a tensor: a tensor, or a Python float (which becomes one).
+    An int or a bool (a loop counter, a flag) is refused, naming what was picked."""
     v = res.value
     if v is None:
         raise UsageError("the program has no result: end it with an expression, or name the "
                          "result with --of NAME")
     if type(v) is Tensor:
         return v
-    if isinstance(v, (int, float)) and not isinstance(v, str):
+    if type(v) is float:
         return ops.tensor(v)
-    raise UsageError(f"the result{' ' + res.name if res.name else ''} is a {type_name(v)}, "
-                     "not a tensor", hint="name a tensor with --of NAME")
+    name = f" {res.name}" if res.name else ""
+    raise UsageError(f"the result{name} is {_a(type_name(v))}, not a tensor or a float "
+                     f"({_picked(res)})", span=res.span, hint=_of_hint(res))
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
+
+
+def _picked(res: ProgramResult) -> str:
+    """How the result was picked, in words."""
+    where = f", line {res.span.line}" if res.span is not None else ""
+    if res.name is None:
+        return f"picked as the last top-level expression{where}"
+    if res.span is None:
+        return "named by --of"
+    return f"picked as the last top-level assignment{where}"
+
+
+def _of_hint(res: ProgramResult) -> str:
+    """Suggest --of with a variable that holds a tensor or a float, the latest bound."""
+    names = [n for n, v in res.variables.items()
+             if (type(v) is Tensor or type(v) is float) and n != res.name]
+    if names:
+        return f"name the result with --of NAME (e.g. --of {names[-1]})"
+    return "name the result with --of NAME, or end the program with the expression to use"
 
 
 def data(t: Tensor) -> TensorData:
@@ -87,6 +114,41 @@ def need_wrt(opts: AppOptions, command: str) -> None:
     if not opts.wrt:
         raise UsageError(f"{command} needs --wrt NAME (the input to differentiate with "
                          "respect to)")
+
+
+def unused_inputs(y: Tensor, res: ProgramResult, names: list[str],
+                  allow_unused: bool) -> frozenset[str]:
+    """The --wrt inputs the result does not reach through the graph. Unless allow_unused
+    (--allow-unused: their derivatives are reported as zeros, marked unused), one is an
+    error with PyTorch's message and a hint naming what cut the graph, and where."""
+    if not y.requires_grad:
+        unused = list(names)
+        message = "element 0 of tensors does not require grad and does not have a grad_fn"
+    else:
+        reached = leaves_reached(y)
+        unused = [n for n in names if id(res.inputs[n]) not in reached]
+        message = (f"The differentiated Tensor at index {names.index(unused[0]) if unused else 0}"
+                   " appears to not have been used in the graph. Set allow_unused=True if this "
+                   "is the desired behavior.")  # torch 2.13's words (torch.autograd.grad)
+    if unused and not allow_unused:
+        span, why = _cut(res, unused[0])
+        what = f"the result {res.name}" if res.name else "the result"
+        lead = (f"{what} does not require grad" if not y.requires_grad
+                else f"{what} is not connected to {unused[0]} through the graph")
+        raise GdRuntimeError(message, span, hint=f"{lead}{why}; --allow-unused reports "
+                             "zeros instead")
+    return frozenset(unused)
+
+
+def _cut(res: ProgramResult, name: str) -> tuple[Any, str]:
+    """(span, words) for where the run first cut input NAME's graph, if it saw it."""
+    if name in res.cuts:
+        what, span = res.cuts[name]
+        return span, f": {what} at {span.line}:{span.column} cut the graph"
+    span = res.no_grad_at
+    if span is not None:
+        return span, f"; with no_grad() at {span.line}:{span.column} records no graph"
+    return None, ""
 
 
 def derivative(y: Tensor, x: Tensor, order: int, limits: Limits,
@@ -116,9 +178,11 @@ def evaluate(source: Source, opts: AppOptions) -> EvalResult:
                     f"shape {list(y.shape)}",
                     hint="use `gradcli vjp --cotangent V` for vᵀJ (what y.backward(v) gives), "
                     "`gradcli jacobian` for the full Jacobian, or reduce it (y.sum())")
+            unused = unused_inputs(y, res, opts.wrt, opts.allow_unused)
             with s.final_pass():
                 gs = gradients(y, [res.inputs[n] for n in opts.wrt])
             grads = {n: data(g) for n, g in zip(opts.wrt, gs, strict=True)}
+            return EvalResult(data(y), res.name, grads, out.getvalue(), unused)
         return EvalResult(data(y), res.name, grads, out.getvalue())
 
 
@@ -131,10 +195,11 @@ def nth_grad(source: Source, opts: AppOptions, order: int) -> GradResult:
         program, out = compile_program(source, opts)
         res = program.run()
         y = result_tensor(res)
+        unused = unused_inputs(y, res, opts.wrt, opts.allow_unused)
         with s.final_pass():
             derivs = {n: data(derivative(y, res.inputs[n], order, opts.limits, opts.progress))
                       for n in opts.wrt}
-        return GradResult(data(y), res.name, order, derivs, out.getvalue())
+        return GradResult(data(y), res.name, order, derivs, out.getvalue(), unused)
 
 
 def jvp(source: Source, opts: AppOptions, tangents: list[str]) -> JvpResult:
@@ -150,10 +215,11 @@ def jvp(source: Source, opts: AppOptions, tangents: list[str]) -> JvpResult:
             program, out = compile_program(source, opts, tangents=vs)
             res = program.run()
             y = result_tensor(res)
+            unused = unused_inputs(y, res, opts.wrt, opts.allow_unused)
             jv = y.tangent if y.tangent is not None else zeros_for(y)
             y.tangent = None
         return JvpResult(data(y), res.name, data(jv), {n: data(v) for n, v in vs.items()},
-                         out.getvalue())
+                         out.getvalue(), unused)
 
 
 def vjp(source: Source, opts: AppOptions, cotangent: str) -> VjpResult:
@@ -164,11 +230,12 @@ def vjp(source: Source, opts: AppOptions, cotangent: str) -> VjpResult:
         res = program.run()
         y = result_tensor(res)
         v = parse_vector("--cotangent", cotangent, y)
+        unused = unused_inputs(y, res, opts.wrt, opts.allow_unused)
         with s.final_pass():
             gs = gradients(y, [res.inputs[n] for n in opts.wrt], v)
         return VjpResult(data(y), res.name, {n: data(g) for n, g in zip(opts.wrt, gs,
                                                                         strict=True)},
-                         data(v), out.getvalue())
+                         data(v), out.getvalue(), unused)
 
 
 def jacobian(source: Source, opts: AppOptions) -> JacobianResult:
@@ -178,7 +245,8 @@ def jacobian(source: Source, opts: AppOptions) -> JacobianResult:
         program, out = compile_program(source, opts)
         res = program.run()
         y = result_tensor(res)
+        unused = unused_inputs(y, res, opts.wrt, opts.allow_unused)
         with s.final_pass():
             jac = {n: data(derivative(y, res.inputs[n], 1, opts.limits, opts.progress))
                    for n in opts.wrt}
-        return JacobianResult(data(y), res.name, jac, out.getvalue())
+        return JacobianResult(data(y), res.name, jac, out.getvalue(), unused)

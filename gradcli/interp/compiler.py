@@ -231,7 +231,21 @@ class Compiler:
             except GdError as e:
                 raise e.at(span) from None
 
-        return attribute
+        if attr != "data":
+            return attribute
+        rt = self.rt
+
+        def data_attribute(f: Frame) -> Any:
+            obj = value(f)
+            try:
+                r = get_attribute(obj, attr)
+            except GdError as e:
+                raise e.at(span) from None
+            if type(obj) is Tensor and obj.requires_grad:
+                rt.note_cut_of(".data", obj, node.span)  # where a graph may have been cut
+            return r
+
+        return data_attribute
 
     def e_Subscript(self, node: A.Subscript) -> Expr:
         value = self.expr(node.value)
@@ -269,12 +283,17 @@ class Compiler:
             try:
                 if kwnames:
                     kw = {k: v(f) for k, v in zip(kwnames, kwvalues, strict=True)}
-                    return rt.call(fn, pos, kw, span)
-                return rt.call(fn, pos, None, span)
+                    r = rt.call(fn, pos, kw, span)
+                else:
+                    r = rt.call(fn, pos, None, span)
             except TypeError as e:
                 raise call_type_error(e, fn, span) from None
             except CAUGHT as e:
                 raise runtime_error(e, span) from None
+            tr = type(r)
+            if (tr is Tensor and not r.requires_grad) or tr is float or tr is list:
+                rt.note_cut(fn, pos, span)  # where a graph may have been cut
+            return r
 
         return call
 
@@ -378,10 +397,9 @@ class Compiler:
 
         def top_expr(f: Frame) -> None:
             v = value(f)
-            if v is not None:
-                rt.last_value = v
-                rt.last_value_span = span
-                rt.last_value_name = None
+            if v is not None:  # the last one with a value wins over any assignment
+                rt.last_expr = v
+                rt.last_expr_span = span
 
         return top_expr
 
@@ -416,13 +434,14 @@ class Compiler:
         span = node.span
         if len(node.targets) == 1 and isinstance(node.targets[0], A.Name) and \
                 rt.is_input_binding(node.targets[0]):
-            # `NAME = expr` binding an input: --set replaces expr (not evaluated), --wrt
-            # marks the value as a leaf that requires grad.
+            # `NAME = expr` binding an input: --set replaces expr's value and keeps its form
+            # (expr runs quietly, only to learn it), --wrt marks the value as a leaf that
+            # requires grad.
             name = node.targets[0].id
 
             def first_assign(f: Frame) -> None:
                 if name in rt.overrides:
-                    v = rt.overrides[name]
+                    v = rt.set_value(name, lambda: value(f))
                 else:
                     v = value(f)
                 v = rt.bind_input(name, v, span)
@@ -465,7 +484,9 @@ class Compiler:
             bind_span = node.span
 
             def store_input(f: Frame, v: Any) -> None:
-                v = rt.bind_input(name, rt.overrides.get(name, v), bind_span)
+                if name in rt.overrides:
+                    v = rt.set_value(name, lambda: v)
+                v = rt.bind_input(name, v, bind_span)
                 rt.assign_name(f, name, v)
 
             return store_input
@@ -691,6 +712,7 @@ class Compiler:
         body = self.block(node.body, top=False)
         name = node.name
         span = node.context.span
+        rt = self.rt
 
         def with_stmt(f: Frame) -> Any:
             cm = ctx(f)
@@ -702,7 +724,10 @@ class Compiler:
                     f"'{type_name(cm)}' object does not support the context manager protocol",
                     span, hint="gd supports with no_grad():, with enable_grad():, "
                     "with set_grad_enabled(flag): and with dual_level():")
+            was_enabled = State.grad_enabled
             v = enter()
+            if was_enabled and not State.grad_enabled:
+                rt.note_no_grad(span)
             if name is not None:
                 f.vars[name] = v
             try:

@@ -27,6 +27,10 @@ from gradcli.syntax import ast as A
 GC_BUDGET = 200_000
 
 
+MAX_CUTS = 64  # graph cuts remembered per run (for the "not used" hint)
+NO_EXPR = object()  # no top-level expression statement with a value ran
+
+
 @dataclass
 class RunOptions:
     """How to run a program: inputs, limits, what to record, where prints go."""
@@ -39,6 +43,9 @@ class RunOptions:
     record_tape: bool = False  # keep every node (graph, explain, check)
     track_names: bool = False  # remember which variable each tensor was bound to
     write: Callable[[str], object] = sys.stdout.write
+    # Overrides bound exactly as given, not in the form of the program's binding (check's
+    # reruns: their values already have it, and a perturbation must not be rounded).
+    raw_overrides: frozenset[str] = frozenset()
     on_steps: Callable[[int], None] | None = None  # called every 65,536 steps (progress)
 
 
@@ -146,11 +153,23 @@ class Runtime:
         """Clear per-run state so the compiled program can run again."""
         self.steps = 0
         self.printed = 0  # characters printed (--max-output)
+        self.quiet = 0  # > 0 while an overridden binding's expression runs for its form
         self.depth = 0
+        # The result candidates: the last top-level expression statement with a value
+        # (_NO_EXPR if none ran), else the last top-level assignment.
+        self.last_expr: Any = NO_EXPR
+        self.last_expr_span: Span | None = None
         self.last_value: Any = None
         self.last_value_span: Span | None = None
         self.last_value_name: str | None = None
         self.inputs: dict[str, Tensor] = {}
+        # Where each --wrt input's graph was first cut: a call returned a value without grad
+        # from an argument (or a method's tensor) connected to the input (detach(), item(),
+        # tensor(list), float(x), a no_grad function). Named when the input turns out not
+        # to reach the result. At most MAX_CUTS graph walks per run; nothing is kept alive.
+        self.cuts: dict[str, tuple[str, Span]] = {}
+        self.cut_walks = 0
+        self.no_grad_at: Span | None = None  # the first `with` block turning grad mode off
         self.node_names: dict[Node, str] = {}
         self.leaf_names: dict[int, tuple[str, Tensor]] = {}
         for c in self.controls:
@@ -164,6 +183,8 @@ class Runtime:
         for what, v in (("sep", sep), ("end", end)):
             if v is not None and type(v) is not str:
                 raise GdRuntimeError(f"{what} must be None or a string, not {type_name(v)}")
+        if self.quiet:
+            return
         text = (" " if sep is None else sep).join(to_str(a) for a in args)
         text += "\n" if end is None else end
         self.printed += len(text)
@@ -238,6 +259,63 @@ class Runtime:
             else:
                 self.leaf_names.setdefault(id(v), (name, v))
 
+    def note_cut(self, fn: Any, pos: list[Any], span: Span) -> None:
+        """A call returned a value without grad: if an argument (or the method's tensor)
+        required grad, remember the call for each input it was connected to."""
+        if not self.inputs or self.cut_walks >= MAX_CUTS or len(self.cuts) == len(self.inputs):
+            return
+        args = [fn.obj, *pos] if type(fn) is BoundMethod else pos
+        for a in args:
+            if type(a) is list or type(a) is tuple:
+                a = next((e for e in a if type(e) is Tensor and e.requires_grad), None)
+            if type(a) is Tensor and a.requires_grad:
+                what = f".{fn.name}()" if type(fn) is BoundMethod else \
+                    f"{getattr(fn, 'name', type_name(fn))}()"
+                self.note_cut_of(what, a, span)
+                return
+
+    def note_cut_of(self, what: str, a: Tensor, span: Span) -> None:
+        """`what` made a value without grad out of a, which requires grad."""
+        if not self.inputs or self.cut_walks >= MAX_CUTS or len(self.cuts) == len(self.inputs):
+            return
+        self.cut_walks += 1
+        reached = leaves_reached(a)
+        for name, x in self.inputs.items():
+            if name not in self.cuts and id(x) in reached:
+                self.cuts[name] = (what, span)
+
+    def note_no_grad(self, span: Span) -> None:
+        """A `with` block turned grad mode off."""
+        if self.no_grad_at is None:
+            self.no_grad_at = span
+
+    def set_value(self, name: str, program_value: Callable[[], Any]) -> Any:
+        """The override of input NAME in the form of the program's own binding (SPEC 2.1):
+        the value is replaced, the form kept. The program's expression is evaluated only to
+        learn its form: quietly, and with the random generator put back, so the run goes on
+        as if the source had said `NAME = VALUE`."""
+        value = self.overrides[name]
+        if name in self.options.raw_overrides:
+            return value
+        gen = ops.generator()
+        state = gen.get_state()
+        self.quiet += 1
+        try:
+            form = program_value()
+        except GdLimitError:
+            raise
+        except GdError:
+            form = NO_EXPR  # an expression that fails has no form: the value as given
+        finally:
+            self.quiet -= 1
+            gen.set_state(state)
+        try:
+            return with_form(value, form)
+        except GdLimitError:
+            raise
+        except GdError as e:  # a ragged list, a value no tensor can hold: a bad input
+            raise GdInputError(e.message, role="set", name=name) from None
+
     def bind_input(self, name: str, v: Any, span: Span | None) -> Any:
         """Mark a program input to differentiate with respect to (and give it its forward-mode
         tangent) as it is bound."""
@@ -282,3 +360,58 @@ class Runtime:
             f"import of '{module}' is not allowed in gd", span,
             hint="gd programs may import torch, torch.nn.functional, torch.autograd, "
             "torch.autograd.functional, torch.linalg and math")
+
+
+def with_form(value: Any, form: Any) -> Any:
+    """An input override given the form of the program's value `form` (NO_EXPR: unknown).
+
+    A tensor stays a tensor, of the program's dtype (an integer one is not given a float
+    value, which would truncate it) and, for a leaf, its requires_grad; a Python number
+    stays a number (a float stays a float); a list stays a list. A fresh object each time,
+    so a program changing its input in place does not change the next run's."""
+    if type(form) is Tensor:
+        if type(value) is Tensor:
+            t = ops.clone(value.detach())
+        elif isinstance(value, (int, float, list, tuple)):
+            t = ops.tensor(list(value) if isinstance(value, tuple) else value)
+        else:
+            return value
+        if t.dtype != form.dtype and (form.dtype.kind == "f" or t.dtype.kind != "f"):
+            t = ops.to_dtype(t, form.dtype)
+        if form.requires_grad and form.grad_fn is None and t.dtype.kind == "f":
+            t.requires_grad_(True)
+        return t
+    if type(form) is float and type(value) in (int, bool):
+        return float(value)
+    if isinstance(form, (list, tuple)) and isinstance(value, (list, tuple)):
+        return _copy_list(value, type(form))
+    if type(form) in (int, float, bool) and isinstance(value, (int, float)):
+        return value
+    if isinstance(value, (list, tuple)):  # no form known or another type: a tensor
+        return ops.tensor(list(value))
+    if type(value) is Tensor:
+        return ops.clone(value.detach())
+    return value
+
+
+def _copy_list(value: Any, kind: type) -> Any:
+    items = [_copy_list(v, list) if isinstance(v, (list, tuple)) else v for v in value]
+    return tuple(items) if kind is tuple else items
+
+
+def leaves_reached(y: Tensor) -> set[int]:
+    """ids of the leaf tensors y's graph reaches (y itself if it is a leaf)."""
+    if y.grad_fn is None:
+        return {id(y)}
+    seen = {y.grad_fn}
+    stack = [y.grad_fn]
+    leaves: set[int] = set()
+    while stack:
+        node = stack.pop()
+        for p in node.parents:
+            if type(p) is Tensor:
+                leaves.add(id(p))
+            elif p is not None and p not in seen:
+                seen.add(p)
+                stack.append(p)
+    return leaves

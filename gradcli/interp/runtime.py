@@ -12,7 +12,7 @@ import functools
 import gc
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from gradcli.ad.session import recording
@@ -20,7 +20,7 @@ from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdInputError, GdLimitError
 from gradcli.interp.compiler import Compiler
 from gradcli.interp.frame import Frame
-from gradcli.interp.runstate import ControlRecord, RunOptions, Runtime
+from gradcli.interp.runstate import NO_EXPR, ControlRecord, RunOptions, Runtime
 from gradcli.source import Source, Span
 from gradcli.suggest import did_you_mean
 from gradcli.syntax import ast as A
@@ -43,6 +43,8 @@ class ProgramResult:
     node_names: dict[Node, str]
     leaf_names: dict[int, tuple[str, Tensor]]
     steps: int
+    cuts: dict[str, tuple[str, Span]] = field(default_factory=dict)  # input -> first cut
+    no_grad_at: Span | None = None  # the first `with` block that turned grad mode off
 
 
 @functools.cache
@@ -75,12 +77,17 @@ class Program:
         for target in _input_bindings(module.body):
             self.rt.first_targets.setdefault(target.id, target)
         self.assigned = set(self.rt.first_targets)
-        for name in options.wrt:
-            if name not in self.assigned and name not in options.overrides:
-                raise GdInputError(
-                    f"the program never assigns '{name}' (outside functions)",
-                    role="wrt", name=name,
-                    hint=f"assign it (e.g. {name} = arange(4.0)) or give it a value")
+        for role, names in (("set", options.overrides), ("wrt", options.wrt)):
+            for name in names:
+                if name not in self.assigned:
+                    # --set replaces a binding's value; there must be one (SPEC 2.1).
+                    hint = did_you_mean(name, self.assigned) or (
+                        f"assign it (e.g. {name} = arange(4.0))" if role == "wrt"
+                        else f"an input replaces the value of a variable the program assigns: "
+                        f"assign {name} in the program first")
+                    raise GdInputError(
+                        f"the program never assigns '{name}' (outside functions)",
+                        role=role, name=name, hint=hint)
         self.body = Compiler(self.rt).block(module.body, top=True)
 
     @classmethod
@@ -113,9 +120,6 @@ class Program:
         rt.reset()
         opts = self.options
         frame = Frame(None)
-        for name, value in opts.overrides.items():
-            if name not in self.assigned:
-                rt.assign_name(frame, name, rt.bind_input(name, value, None))
         tape: list[Node] | None = [] if opts.record_tape else None
         old_limit = sys.getrecursionlimit()
         sys.setrecursionlimit(max(old_limit, 20_000))
@@ -148,6 +152,8 @@ class Program:
                 raise GdInputError(f"the program has no variable '{name}'",
                                    role="of", name=name, hint=did_you_mean(name, frame.vars))
             value, span = frame.vars[name], None
+        elif rt.last_expr is not NO_EXPR:
+            value, span = rt.last_expr, rt.last_expr_span
         else:
             value, span, name = rt.last_value, rt.last_value_span, rt.last_value_name
             if name is not None and name in frame.vars:
@@ -156,7 +162,8 @@ class Program:
         return ProgramResult(
             value=value, name=name, span=span, variables=dict(frame.vars),
             inputs=dict(rt.inputs), control=list(rt.controls), tape=tape,
-            node_names=dict(rt.node_names), leaf_names=dict(rt.leaf_names), steps=rt.steps)
+            node_names=dict(rt.node_names), leaf_names=dict(rt.leaf_names), steps=rt.steps,
+            cuts=dict(rt.cuts), no_grad_at=rt.no_grad_at)
 
 
 def _input_bindings(body: tuple[A.Stmt, ...]) -> Iterator[A.Name]:

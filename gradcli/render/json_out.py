@@ -158,11 +158,19 @@ def to_json(result: object) -> dict[str, Any]:
     return _with_output(obj, getattr(result, "output", ""))
 
 
+def _section_json(section: Section) -> dict[str, Any]:
+    """A section's tensor, with "unused": true for an input the result does not use."""
+    obj = section.tensor.to_json()
+    if section.unused:
+        obj["unused"] = True
+    return obj
+
+
 def _field(value: int | Section | dict[str, Section]) -> Any:
     if isinstance(value, Section):
-        return value.tensor.to_json()
+        return _section_json(value)
     if isinstance(value, dict):
-        return {x: section.tensor.to_json() for x, section in value.items()}
+        return {x: _section_json(section) for x, section in value.items()}
     return value
 
 
