@@ -308,19 +308,10 @@ FINDINGS: dict[str, list[tuple[str, str, str]]] = {
 #: Finding keys that still fail on this branch's gradcli (xfail, strict=False).
 KNOWN: set[str] = {
     "a10-unbind-grad-fn",
-    "b1-constant-level-detached",
-    "b2-relu-second-derivative",
-    "b3-backward-backward-names",
     "b4-signed-zero",
     "b5-mean-backward-name",
     "b6-sum-backward-expands",
-    "c1-view-of-non-viewable",
     "c1-view-of-expanded",
-    "c2-is-contiguous",
-    "c3-reshape-copy-grad-fn",
-    "c4-reshape-alias-grad-fn",
-    "c5-contiguous-clones",
-    "c6-flatten-noop-is-self",
     "d2-logspace",
 }
 
@@ -350,8 +341,7 @@ CLI_FINDINGS: list[tuple[str, str, str, int, tuple[str, Any, str] | None]] = [
     ("e7-json-error-keeps-output", "tensor", "torch.float32", 2, None),
 ]
 
-#: Finding keys that still fail on this branch's gradcli (xfail, strict=False).
-KNOWN |= {key for key, *_ in CLI_FINDINGS}
+# Every CLI finding (e1-e7) is fixed: none is in KNOWN, so class (e) runs strict.
 
 
 def _known(key: str) -> list[Any]:
