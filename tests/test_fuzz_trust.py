@@ -307,7 +307,6 @@ FINDINGS: dict[str, list[tuple[str, str, str]]] = {
 
 #: Finding keys that still fail on this branch's gradcli (xfail, strict=False).
 KNOWN: set[str] = {
-    "a10-unbind-grad-fn",
     "b4-signed-zero",
     "b5-mean-backward-name",
     "b6-sum-backward-expands",

@@ -47,6 +47,14 @@ def record_inplace(target: Tensor, result: Tensor, through_view: bool = False) -
     is x[index] = v through a view of target (changes_a_view), for PyTorch's message.
     """
     node = result.grad_fn
+    view = target._view
+    if (view is not None and view[1].name == "unbind" and State.grad_enabled
+            and (target.requires_grad or result.requires_grad)):
+        raise GdRuntimeError(
+            f"Output {view[2]['index']} of Unbind is a view and is being modified inplace. "
+            "This view is the output of a function that returns multiple views. Such "
+            "functions do not allow the output views to be modified inplace. You should "
+            "replace the inplace operation by an out-of-place one.")
     if (
         target.requires_grad
         and target.grad_fn is None

@@ -1013,3 +1013,22 @@ def _nll_jvp(ts: list[Any], out: Tensor, logp: Tensor, target: Tensor,
 _add(Rule("nll_loss", "NllLossBackward0", K.nll_loss, _nll_vjp, _nll_jvp,
           kind="loss", doc="negative log-likelihood of class indices",
           formula=("-grad/n at each target class", "—")))
+
+
+# ---------------------------------------------------------------------------------------
+# unbind: PyTorch's one node with n outputs is, here, one node per output (each named
+# UnbindBackward0); output i's VJP is PyTorch's unbind_backward with the other
+# cotangents None (zeros): stack([0, …, g, …, 0], dim), i.e. g placed at index i.
+# ---------------------------------------------------------------------------------------
+
+def _unbind_index(dim: int, index: int) -> tuple[Any, ...]:
+    return (slice(None),) * dim + (index,)
+
+
+linear("unbind", "UnbindBackward0",
+       lambda x, dim, index: K.getitem(x, _unbind_index(dim, index)),
+       lambda g, x, dim, index: apply(
+           RULES["index_add_into"], (g,),
+           {"shape": x.shape, "index": _unbind_index(dim, index), "name": "StackBackward0"}),
+       "one slice of x.unbind(dim) (iterating a tensor)",
+       formula=("stack of grads (zeros for the other outputs)",), views=True)

@@ -101,7 +101,7 @@ def _items(x: Any, what: str) -> Any:
         if x.ndim == 0:
             raise GdRuntimeError("iteration over a 0-d tensor")
         limits.bounded(x, what)
-        return [ops.getitem(x, i) for i in py.range(x.shape[0])]
+        return py.list(ops.unbind(x, 0))  # Tensor.__iter__: iter(x.unbind(0))
     if type(x) is ArrayValue:
         it = operators.iterate(x)
         limits.check_length(py.len(x), what)  # a row per item, as for a list
@@ -161,7 +161,7 @@ def _sum_rows(t: Tensor, start: Any) -> Any:
     n = t.shape[0]
     if n == 0:
         return start
-    head = operator.add(start, ops.getitem(t, 0))
+    head = operator.add(start, ops.unbind_one(t, 0, 0))
     if n == 1:
         return head
     out = operator.add(head, ops.sum(ops.getitem(t, slice(1, None)), 0))
@@ -348,7 +348,7 @@ def _torch_functions() -> dict[str, Callable[..., Any]]:
         "tan", "tanh", "sigmoid", "relu", "sign", "floor", "ceil", "reciprocal", "square",
         "clamp", "maximum", "minimum", "where", "matmul", "mm", "mv", "dot", "inner", "outer",
         "mean", "prod", "norm", "amax", "amin", "argmax", "argmin", "logsumexp",
-        "reshape", "flatten", "transpose", "t", "permute", "squeeze", "unsqueeze", "cat",
+        "reshape", "flatten", "transpose", "t", "permute", "squeeze", "unsqueeze", "unbind", "cat",
         "concat", "stack", "diag", "softmax", "log_softmax", "clone", "allclose", "isclose",
         "equal", "isnan", "isfinite", "logical_not", "logical_and", "logical_or",
         "tensor", "as_tensor", "arange", "linspace", "full", "eye", "zeros_like", "ones_like",

@@ -196,9 +196,33 @@ def squeeze(x: Tensor, dim: Any = None, dims_variant: bool = False) -> Tensor:
 
 def unsqueeze(x: Tensor, dim: int) -> Tensor:
     """Insert a size-1 dim."""
-    if dim < 0:
+    if -x.ndim - 1 <= dim < 0:  # out of range: the kernel's error names the dim given
         dim += x.ndim + 1
     return apply(_RULES["unsqueeze"], (x,), {"dim": dim})
+
+
+def unbind_dim(x: Tensor, dim: int) -> int:
+    """dim normalized for unbind (PyTorch's IndexError when out of range)."""
+    n = x.ndim
+    if n == 0:
+        raise GdRuntimeError("Dimension specified as 0 but tensor has no dimensions")
+    if not -n <= dim < n:
+        raise GdRuntimeError(f"Dimension out of range (expected to be in range of [{-n}, "
+                             f"{n - 1}], but got {dim})")
+    return dim % n
+
+
+def unbind_one(x: Tensor, dim: int, i: int) -> Tensor:
+    """The i-th output of x.unbind(dim) (dim normalized): a view with PyTorch's grad_fn
+    UnbindBackward0. Iterating a tensor is unbind(0) (Tensor.__iter__), so every iteration
+    path makes its items here, one at a time."""
+    return apply(_RULES["unbind"], (x,), {"dim": dim, "index": i})
+
+
+def unbind(x: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
+    """torch.unbind(x, dim) / x.unbind(dim): the slices along dim, as a tuple."""
+    d = unbind_dim(x, dim)
+    return tuple(unbind_one(x, d, i) for i in range(x.shape[d]))
 
 
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
