@@ -310,7 +310,6 @@ KNOWN: set[str] = {
     "b4-signed-zero",
     "b5-mean-backward-name",
     "b6-sum-backward-expands",
-    "c1-view-of-expanded",
     "d2-logspace",
 }
 

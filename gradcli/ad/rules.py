@@ -711,7 +711,7 @@ linear("reshape", _reshape_name,
        formula=("reshape(grad, x.shape)",), views=True)
 linear("expand", "ExpandBackward0", K.expand,
        lambda g, x, shape: ops.sum_to(g, x.shape), "broadcast to a shape",
-       formula=("sum grad over broadcast dims",))
+       formula=("sum grad over broadcast dims",), views=True)
 def _sum_to_name(inputs: Any, params: dict[str, Any]) -> str:
     # PyTorch's at::sum_to: sum() to a 0-dim shape (SumBackward0); otherwise
     # sum(dims, keepdim=True) (SumBackward1), then view() when leading dims go (ViewBackward0).
@@ -821,7 +821,8 @@ linear("diag_embed_like", "DiagonalBackwardBackward0",
 linear("to_dtype", "ToCopyBackward0", K.to_dtype,
        lambda g, x, dtype: ops.to_dtype(g, x.dtype), "convert dtype (a copy)",
        formula=("grad in x's dtype",), batchable=True)
-linear("clone", "CloneBackward0", lambda x: x.copy(order="K"),  # keeps the layout
+linear("clone", "CloneBackward0",  # keeps the layout (made contiguous if it overlaps)
+       lambda x: x.copy(order="C" if K.overlaps(x) else "K"),
        lambda g, x: g, "a copy that stays in the graph",
        formula=("grad",), batchable=True)
 _add(Rule(

@@ -117,7 +117,9 @@ def _inplace(fn: Any):
 
 def fill_(x: Tensor, value: Any) -> Tensor:
     """Fill x with value in place."""
-    return record_inplace(x, apply(_RULES["fill"], (x,), {"value": _num(value)}))
+    # PyTorch's fill_ writes an expanded tensor too (every element the same value).
+    return record_inplace(x, apply(_RULES["fill"], (x,), {"value": _num(value)}),
+                          overlap_ok=True)
 
 
 def zero_(x: Tensor) -> Tensor:

@@ -99,12 +99,24 @@ def contiguous(x: Tensor, memory_format: Any = None) -> Tensor:
     return out
 
 
+def _wrap_dim(dim: int, ndim: int) -> int:
+    """dim in [0, ndim) (a 0-d tensor has the range of a 1-d one), or PyTorch's error."""
+    n = ndim or 1
+    if not -n <= dim < n:
+        raise GdRuntimeError(f"Dimension out of range (expected to be in range of [{-n}, "
+                             f"{n - 1}], but got {dim})")
+    return dim % n
+
+
 def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Merge dims start_dim..end_dim into one."""
     shp = x.shape
+    n = len(shp)
+    s, e = _wrap_dim(start_dim, n), _wrap_dim(end_dim, n)
+    if s > e:
+        raise GdRuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
     if not shp:
         return reshape(x, (1,))
-    s, e = start_dim % len(shp), end_dim % len(shp)
     if s == e:
         return x  # PyTorch returns the tensor itself
     mid = 1
@@ -203,13 +215,9 @@ def unsqueeze(x: Tensor, dim: int) -> Tensor:
 
 def unbind_dim(x: Tensor, dim: int) -> int:
     """dim normalized for unbind (PyTorch's IndexError when out of range)."""
-    n = x.ndim
-    if n == 0:
+    if x.ndim == 0:
         raise GdRuntimeError("Dimension specified as 0 but tensor has no dimensions")
-    if not -n <= dim < n:
-        raise GdRuntimeError(f"Dimension out of range (expected to be in range of [{-n}, "
-                             f"{n - 1}], but got {dim})")
-    return dim % n
+    return _wrap_dim(dim, x.ndim)
 
 
 def unbind_one(x: Tensor, dim: int, i: int) -> Tensor:
