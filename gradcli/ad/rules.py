@@ -1033,3 +1033,15 @@ linear("unbind", "UnbindBackward0",
            {"shape": x.shape, "index": _unbind_index(dim, index), "name": "StackBackward0"}),
        "one slice of x.unbind(dim) (iterating a tensor)",
        formula=("stack of grads (zeros for the other outputs)",), views=True)
+
+
+def _flip(x: Any, dims: tuple[int, ...]) -> Any:
+    # A copy, as PyTorch's flip (numpy's flip is a view with negative strides).
+    return x[tuple(slice(None, None, -1) if d in dims else slice(None)
+                   for d in range(x.ndim))].copy()
+
+
+linear("flip", "FlipBackward0", _flip,
+       lambda g, x, dims: ops.flip(g, dims),
+       "reverse the order of the elements along dims (reversed(x) is x.flip(0))",
+       formula=("flip(grad, dims)",))

@@ -274,11 +274,11 @@ def _sorted(x: Any, *, key: Any = None, reverse: Any = False) -> list[Any]:
     return py.sorted(_items(x, "sorted()"), key=key, reverse=reverse)
 
 
-def _reversed(x: Any) -> list[Any]:
-    """reversed(sequence) as a list."""
+def _reversed(x: Any) -> Any:
+    """reversed(sequence) as a list; of a tensor, x.flip(0) as PyTorch's."""
     if type(x) is Tensor:
-        raise GdRuntimeError("reversed() of a tensor is not supported in gd",
-                             hint="index the rows in reverse order: x[i] for i from len(x)-1")
+        # Tensor.__reversed__: the tensor itself when 0-d, else x.flip(0) (a tensor).
+        return x if x.ndim == 0 else ops.flip(x, 0)
     return py.list(py.reversed(_items(x, "reversed()")))
 
 
@@ -365,6 +365,7 @@ def _torch_functions() -> dict[str, Callable[..., Any]]:
     fns["max"] = ops.max
     fns["min"] = ops.min
     fns["clip"] = ops.clamp
+    fns["flip"] = ops.torch_flip
     fns["subtract"] = ops.sub
     fns["multiply"] = ops.mul
     fns["divide"] = ops.div

@@ -283,3 +283,31 @@ def scatter_along(g: Tensor, shape: tuple[int, ...], index: np.ndarray, dim: int
     """Zeros of shape with g placed at indices along a dim."""
     return apply(_RULES["scatter_along"], (g,),
                  {"shape": shape, "index": index, "dim": dim, "keepdim": keepdim})
+
+
+def flip(x: Tensor, *dims: Any, **kwargs: Any) -> Tensor:
+    """x.flip(dims) / x.flip(d0, d1, …): a copy with the order of the elements along
+    each of dims reversed (FlipBackward0). reversed(x) is x.flip(0)."""
+    for k in kwargs:
+        if k != "dims":
+            raise GdRuntimeError(f"flip() got an unexpected keyword argument '{k}'")
+        if dims:
+            raise GdRuntimeError("flip() got multiple values for argument 'dims'")
+        dims = (kwargs["dims"],)
+    if not dims:
+        raise GdRuntimeError('flip() missing 1 required positional arguments: "dims"')
+    wrapped: list[int] = []
+    for d in _shape_args(dims):
+        w = _wrap_dim(d, x.ndim)
+        if w in wrapped:
+            raise GdRuntimeError(f"dim {w} appears multiple times in the list of dims")
+        wrapped.append(w)
+    return apply(_RULES["flip"], (x,), {"dims": tuple(wrapped)})
+
+
+def torch_flip(x: Tensor, dims: Any) -> Tensor:
+    """torch.flip(x, dims): dims a tuple or list of ints."""
+    if not isinstance(dims, (tuple, list)):
+        raise GdRuntimeError("flip(): argument 'dims' (position 2) must be tuple of ints, "
+                             f"not {type(dims).__name__}")
+    return flip(x, dims)
