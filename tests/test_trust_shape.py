@@ -165,6 +165,17 @@ CASES: list[tuple[str, str, str]] = [
      'print(x, y)\n',
      'tensor([5., 5., 5.]) tensor([[5., 5., 5.],\n'
      '        [5., 5., 5.]])\n'),
+    ('expand-write-row-grad',
+     'x = torch.ones(3, requires_grad=True)\n'
+     'y = x * 2\n'
+     'z = y.expand(2, 3)\n'
+     'z[0] = 5\n'
+     'print(y, z)\n'
+     'z.sum().backward()\n'
+     'print(x.grad)\n',
+     'tensor([5., 5., 5.], grad_fn=<CopySlices>) tensor([[5., 5., 5.],\n'
+     '        [5., 5., 5.]], grad_fn=<AsStridedBackward0>)\n'
+     'tensor([0., 0., 0.])\n'),
     ('expand-zero',
      'x = torch.arange(3.0)\n'
      'y = x.expand(2, 3)\n'

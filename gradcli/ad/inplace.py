@@ -124,7 +124,28 @@ def record_inplace(target: Tensor, result: Tensor, through_view: bool = False, *
         or (State.forward_level and target.tangent is not None)
     ):
         _rebase(target)
+        if index is not None and K.overlaps(target.array):
+            _regenerate(target)
     return target
+
+
+def _regenerate(view: Tensor) -> None:
+    """x[i] = v wrote into a view whose elements share memory (an expanded tensor): its
+    other elements changed too, so its new value is its views replayed on its base's new
+    value (PyTorch regenerates it as AsStridedBackward0)."""
+    chain = []
+    root = view
+    while root._view is not None:
+        chain.append(root._view)
+        root = root._view[0]
+    value = root
+    for _, rule, params, _ in reversed(chain):
+        value = apply(rule, (value,), params)
+    node = value.grad_fn
+    if node is not None:
+        node.name = "AsStridedBackward0"
+        view.grad_fn = node
+    view.tangent = value.tangent
 
 
 def _rebase(view: Tensor) -> None:
