@@ -478,6 +478,21 @@ def _unsqueeze(draw: Draw, name: str) -> Case:
     return (T(normal(rng_of(draw), shape)),), {"dim": draw(st.integers(0, len(shape)))}
 
 
+@case("unbind")
+def _unbind(draw: Draw, name: str) -> Case:
+    shape = shape_of(draw, min_dims=1)
+    dim = draw(st.integers(0, len(shape) - 1))
+    x = T(normal(rng_of(draw), shape))
+    return (x,), {"dim": dim, "index": draw(st.integers(0, shape[dim] - 1))}
+
+
+@case("flip")
+def _flip(draw: Draw, name: str) -> Case:
+    shape = shape_of(draw)
+    dims = draw(st.lists(st.integers(0, max(len(shape) - 1, 0)), unique=True, max_size=3))
+    return (T(normal(rng_of(draw), shape)),), {"dims": tuple(dims)}
+
+
 def index_of(draw: Draw, shape: tuple[int, ...], rng: np.random.Generator,
              unique: bool = False) -> Any:
     """A Python index for a tensor of this shape: ints, slices, None, ..., an int list

@@ -307,11 +307,9 @@ FINDINGS: dict[str, list[tuple[str, str, str]]] = {
 
 #: Finding keys that still fail on this branch's gradcli (xfail, strict=False).
 KNOWN: set[str] = {
-    "a10-unbind-grad-fn",
     "b4-signed-zero",
     "b5-mean-backward-name",
     "b6-sum-backward-expands",
-    "c1-view-of-expanded",
     "d2-logspace",
 }
 

@@ -242,9 +242,10 @@ class Tensor:
 
     def __bool__(self) -> bool:
         if self.array.size != 1:
-            raise GdRuntimeError(
-                "Boolean value of Tensor with more than one value is ambiguous"
-            )
+            raise GdRuntimeError(  # Python's max/min/sorted compare with > (no truth())
+                "Boolean value of Tensor with "
+                + ("no values" if self.array.size == 0 else "more than one value")
+                + " is ambiguous")
         return bool(self.array.reshape(()))
 
     def __float__(self) -> float:

@@ -8,8 +8,11 @@ recorded on the base too (`_rebase`, PyTorch's CopySlices).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
+from gradcli.ad import kernels as K
 from gradcli.ad.graph import Tensor, _torch_scalar_name
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES
@@ -38,15 +41,27 @@ def changes_a_view(shape: tuple[int, ...], index: tuple[object, ...]) -> bool:
     return False
 
 
-def record_inplace(target: Tensor, result: Tensor, through_view: bool = False) -> Tensor:
+def record_inplace(target: Tensor, result: Tensor, through_view: bool = False, *,
+                   index: Any = None, overlap_ok: bool = False) -> Tensor:
     """Make `target` hold `result` in place: PyTorch's in-place op semantics.
 
     The result was computed out of place (and recorded with edges to the target's
     old history); its data is written into the target's storage, the version is
     bumped, and the target takes over the result's grad_fn. `through_view`: the change
     is x[index] = v through a view of target (changes_a_view), for PyTorch's message.
+    `index`: only target[index] is written (x[index] = v). A target whose elements share
+    memory (an expanded tensor) is PyTorch's error, unless `overlap_ok` (fill_, zero_, and
+    x[index] = v, which checks the slice it writes).
     """
     node = result.grad_fn
+    view = target._view
+    if (view is not None and view[1].name == "unbind" and State.grad_enabled
+            and (target.requires_grad or result.requires_grad)):
+        raise GdRuntimeError(
+            f"Output {view[2]['index']} of Unbind is a view and is being modified inplace. "
+            "This view is the output of a function that returns multiple views. Such "
+            "functions do not allow the output views to be modified inplace. You should "
+            "replace the inplace operation by an out-of-place one.")
     if (
         target.requires_grad
         and target.grad_fn is None
@@ -67,6 +82,8 @@ def record_inplace(target: Tensor, result: Tensor, through_view: bool = False) -
                 "operation.",
                 hint="wrap the update in `with no_grad():`, or work on x.detach() / x.data",
             )
+    if not overlap_ok and K.overlaps(target.array):
+        raise GdRuntimeError(K.OVERLAP_MESSAGE)
     tdtype = target.array.dtype
     rarr = result.array
     if rarr.dtype != tdtype and not np.can_cast(rarr.dtype, tdtype, "same_kind"):
@@ -88,7 +105,10 @@ def record_inplace(target: Tensor, result: Tensor, through_view: bool = False) -
         node.inputs = tuple(
             _snapshot(a) if a is target and i == 0 else a for i, a in enumerate(node.inputs)
         )
-    target.array[...] = rarr
+    if index is not None and K.overlaps(target.array):
+        target.array[index] = rarr[index]  # elsewhere the memory is shared with the slice
+    else:
+        target.array[...] = rarr
     target._vc[0] += 1
     if node is not None:
         if node.rule.saves_out:
@@ -104,7 +124,28 @@ def record_inplace(target: Tensor, result: Tensor, through_view: bool = False) -
         or (State.forward_level and target.tangent is not None)
     ):
         _rebase(target)
+        if index is not None and K.overlaps(target.array):
+            _regenerate(target)
     return target
+
+
+def _regenerate(view: Tensor) -> None:
+    """x[i] = v wrote into a view whose elements share memory (an expanded tensor): its
+    other elements changed too, so its new value is its views replayed on its base's new
+    value (PyTorch regenerates it as AsStridedBackward0)."""
+    chain = []
+    root = view
+    while root._view is not None:
+        chain.append(root._view)
+        root = root._view[0]
+    value = root
+    for _, rule, params, _ in reversed(chain):
+        value = apply(rule, (value,), params)
+    node = value.grad_fn
+    if node is not None:
+        node.name = "AsStridedBackward0"
+        view.grad_fn = node
+    view.tangent = value.tangent
 
 
 def _rebase(view: Tensor) -> None:
@@ -118,6 +159,13 @@ def _rebase(view: Tensor) -> None:
         base, rule, params, _ = view._view
         if rule.name == "getitem":
             value, index = view, params["index"]
+        elif rule.name == "expand":
+            # The base's elements are the view's first along each broadcast dim.
+            lead = view.ndim - base.ndim
+            first = (0,) * lead + tuple(
+                slice(0, 1) if n == 1 else slice(None) for n in base.shape)
+            value = apply(RULES["getitem"], (view,), {"index": first, "kind": "SelectBackward0"})
+            index = (Ellipsis,)
         else:
             # reshape, transpose, permute, (un)squeeze cover their base, and their
             # transpose (the VJP) is their inverse.

@@ -711,7 +711,7 @@ linear("reshape", _reshape_name,
        formula=("reshape(grad, x.shape)",), views=True)
 linear("expand", "ExpandBackward0", K.expand,
        lambda g, x, shape: ops.sum_to(g, x.shape), "broadcast to a shape",
-       formula=("sum grad over broadcast dims",))
+       formula=("sum grad over broadcast dims",), views=True)
 def _sum_to_name(inputs: Any, params: dict[str, Any]) -> str:
     # PyTorch's at::sum_to: sum() to a 0-dim shape (SumBackward0); otherwise
     # sum(dims, keepdim=True) (SumBackward1), then view() when leading dims go (ViewBackward0).
@@ -821,7 +821,8 @@ linear("diag_embed_like", "DiagonalBackwardBackward0",
 linear("to_dtype", "ToCopyBackward0", K.to_dtype,
        lambda g, x, dtype: ops.to_dtype(g, x.dtype), "convert dtype (a copy)",
        formula=("grad in x's dtype",), batchable=True)
-linear("clone", "CloneBackward0", lambda x: x.copy(order="K"),  # keeps the layout
+linear("clone", "CloneBackward0",  # keeps the layout (made contiguous if it overlaps)
+       lambda x: x.copy(order="C" if K.overlaps(x) else "K"),
        lambda g, x: g, "a copy that stays in the graph",
        formula=("grad",), batchable=True)
 _add(Rule(
@@ -1013,3 +1014,34 @@ def _nll_jvp(ts: list[Any], out: Tensor, logp: Tensor, target: Tensor,
 _add(Rule("nll_loss", "NllLossBackward0", K.nll_loss, _nll_vjp, _nll_jvp,
           kind="loss", doc="negative log-likelihood of class indices",
           formula=("-grad/n at each target class", "—")))
+
+
+# ---------------------------------------------------------------------------------------
+# unbind: PyTorch's one node with n outputs is, here, one node per output (each named
+# UnbindBackward0); output i's VJP is PyTorch's unbind_backward with the other
+# cotangents None (zeros): stack([0, …, g, …, 0], dim), i.e. g placed at index i.
+# ---------------------------------------------------------------------------------------
+
+def _unbind_index(dim: int, index: int) -> tuple[Any, ...]:
+    return (slice(None),) * dim + (index,)
+
+
+linear("unbind", "UnbindBackward0",
+       lambda x, dim, index: K.getitem(x, _unbind_index(dim, index)),
+       lambda g, x, dim, index: apply(
+           RULES["index_add_into"], (g,),
+           {"shape": x.shape, "index": _unbind_index(dim, index), "name": "StackBackward0"}),
+       "one slice of x.unbind(dim) (iterating a tensor)",
+       formula=("stack of grads (zeros for the other outputs)",), views=True)
+
+
+def _flip(x: Any, dims: tuple[int, ...]) -> Any:
+    # A copy, as PyTorch's flip (numpy's flip is a view with negative strides).
+    return x[tuple(slice(None, None, -1) if d in dims else slice(None)
+                   for d in range(x.ndim))].copy()
+
+
+linear("flip", "FlipBackward0", _flip,
+       lambda g, x, dims: ops.flip(g, dims),
+       "reverse the order of the elements along dims (reversed(x) is x.flip(0))",
+       formula=("flip(grad, dims)",))

@@ -102,9 +102,11 @@ TENSOR_SETTERS: dict[str, Callable[[Tensor, Any], None]] = {
 NODE_METHODS: dict[str, Callable[..., Any]] = {"name": lambda n: n.name}
 def _next_functions(n: Node) -> tuple[tuple[Any, int], ...]:
     # As PyTorch: the producing node of each input, AccumulateGrad for a leaf that requires
-    # grad, None for an input that needs no gradient.
+    # grad, None for an input that needs no gradient; the number of the producing node's
+    # output (unbind's outputs are numbered, every other node has one).
     return tuple(
-        (p if type(p) is Node else (AccumulateGrad(p) if type(p) is Tensor else None), 0)
+        (p, p.params["index"] if p.rule.name == "unbind" else 0) if type(p) is Node else
+        (AccumulateGrad(p) if type(p) is Tensor else None, 0)
         for p in n.torch_parents())
 
 

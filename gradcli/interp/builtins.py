@@ -101,7 +101,7 @@ def _items(x: Any, what: str) -> Any:
         if x.ndim == 0:
             raise GdRuntimeError("iteration over a 0-d tensor")
         limits.bounded(x, what)
-        return [ops.getitem(x, i) for i in py.range(x.shape[0])]
+        return py.list(ops.unbind(x, 0))  # Tensor.__iter__: iter(x.unbind(0))
     if type(x) is ArrayValue:
         it = operators.iterate(x)
         limits.check_length(py.len(x), what)  # a row per item, as for a list
@@ -161,7 +161,7 @@ def _sum_rows(t: Tensor, start: Any) -> Any:
     n = t.shape[0]
     if n == 0:
         return start
-    head = operator.add(start, ops.getitem(t, 0))
+    head = operator.add(start, ops.unbind_one(t, 0, 0))
     if n == 1:
         return head
     out = operator.add(head, ops.sum(ops.getitem(t, slice(1, None)), 0))
@@ -274,11 +274,11 @@ def _sorted(x: Any, *, key: Any = None, reverse: Any = False) -> list[Any]:
     return py.sorted(_items(x, "sorted()"), key=key, reverse=reverse)
 
 
-def _reversed(x: Any) -> list[Any]:
-    """reversed(sequence) as a list."""
+def _reversed(x: Any) -> Any:
+    """reversed(sequence) as a list; of a tensor, x.flip(0) as PyTorch's."""
     if type(x) is Tensor:
-        raise GdRuntimeError("reversed() of a tensor is not supported in gd",
-                             hint="index the rows in reverse order: x[i] for i from len(x)-1")
+        # Tensor.__reversed__: the tensor itself when 0-d, else x.flip(0) (a tensor).
+        return x if x.ndim == 0 else ops.flip(x, 0)
     return py.list(py.reversed(_items(x, "reversed()")))
 
 
@@ -348,7 +348,7 @@ def _torch_functions() -> dict[str, Callable[..., Any]]:
         "tan", "tanh", "sigmoid", "relu", "sign", "floor", "ceil", "reciprocal", "square",
         "clamp", "maximum", "minimum", "where", "matmul", "mm", "mv", "dot", "inner", "outer",
         "mean", "prod", "norm", "amax", "amin", "argmax", "argmin", "logsumexp",
-        "reshape", "flatten", "transpose", "t", "permute", "squeeze", "unsqueeze", "cat",
+        "reshape", "flatten", "transpose", "t", "permute", "squeeze", "unsqueeze", "unbind", "cat",
         "concat", "stack", "diag", "softmax", "log_softmax", "clone", "allclose", "isclose",
         "equal", "isnan", "isfinite", "logical_not", "logical_and", "logical_or",
         "tensor", "as_tensor", "arange", "linspace", "full", "eye", "zeros_like", "ones_like",
@@ -365,6 +365,7 @@ def _torch_functions() -> dict[str, Callable[..., Any]]:
     fns["max"] = ops.max
     fns["min"] = ops.min
     fns["clip"] = ops.clamp
+    fns["flip"] = ops.torch_flip
     fns["subtract"] = ops.sub
     fns["multiply"] = ops.mul
     fns["divide"] = ops.div

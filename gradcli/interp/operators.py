@@ -220,7 +220,8 @@ def iterate(v: Any) -> Any:
             raise GdRuntimeError("iteration over a 0-d tensor")
         # Lazily: `for row in ones(50_000_000)` is bounded by the step limit, not by
         # materializing 50M tensors first.
-        return (ops.getitem(v, i) for i in range(v.shape[0]))
+        # Tensor.__iter__ is iter(v.unbind(0)): items with grad_fn UnbindBackward0.
+        return (ops.unbind_one(v, 0, i) for i in range(v.shape[0]))
     if isinstance(v, (list, tuple, range, str)):
         return v
     if type(v) is ArrayValue:

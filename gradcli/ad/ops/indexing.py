@@ -166,11 +166,14 @@ def setitem(x: Tensor, index: Any, value: Any) -> None:
     _check_index(x, idx)
     v = _operand(value)
     vt = type(v) is Tensor
+    if not advanced and K.overlaps(x.array) and K.overlaps(K.getitem(x.array, idx)):
+        raise GdRuntimeError(K.OVERLAP_MESSAGE)  # (PyTorch only warns for a tensor index)
     if (State.grad_enabled and (x.requires_grad or (vt and v.requires_grad))) or (
         State.forward_level and (x.tangent is not None or (vt and v.tangent is not None))
     ):
         kind = "IndexPutBackward0" if advanced else "CopySlices"
-        record_inplace(x, index_put(x, v, idx, kind), changes_a_view(x.shape, idx))
+        record_inplace(x, index_put(x, v, idx, kind), changes_a_view(x.shape, idx),
+                       index=idx, overlap_ok=True)
         return
     try:
         K.assign(x.array, idx, _arr(v))

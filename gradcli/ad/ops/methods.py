@@ -88,6 +88,7 @@ from gradcli.ad.ops.shape import (
     expand,
     expand_as,
     flatten,
+    flip,
     is_contiguous,
     permute,
     reshape,
@@ -95,6 +96,7 @@ from gradcli.ad.ops.shape import (
     squeeze,
     t,
     transpose,
+    unbind,
     unsqueeze,
     view,
     view_as,
@@ -116,7 +118,9 @@ def _inplace(fn: Any):
 
 def fill_(x: Tensor, value: Any) -> Tensor:
     """Fill x with value in place."""
-    return record_inplace(x, apply(_RULES["fill"], (x,), {"value": _num(value)}))
+    # PyTorch's fill_ writes an expanded tensor too (every element the same value).
+    return record_inplace(x, apply(_RULES["fill"], (x,), {"value": _num(value)}),
+                          overlap_ok=True)
 
 
 def zero_(x: Tensor) -> Tensor:
@@ -192,10 +196,10 @@ METHODS: dict[str, Any] = {
     "sum": sum, "mean": mean, "prod": prod, "max": max, "min": min, "amax": amax,
     "amin": amin, "argmax": argmax, "argmin": argmin, "norm": norm, "logsumexp": logsumexp,
     "softmax": softmax, "log_softmax": log_softmax,
-    "reshape": reshape, "view": view, "flatten": flatten, "expand": expand,
+    "reshape": reshape, "view": view, "flatten": flatten, "flip": flip, "expand": expand,
     "view_as": view_as, "reshape_as": reshape_as, "is_contiguous": is_contiguous,
     "expand_as": expand_as, "transpose": transpose, "t": t, "permute": permute,
-    "squeeze": squeeze, "unsqueeze": unsqueeze, "diag": diag,
+    "squeeze": squeeze, "unsqueeze": unsqueeze, "unbind": unbind, "diag": diag,
     "matmul": matmul, "mm": mm, "mv": mv, "dot": dot,
     "eq": eq, "ne": ne, "lt": lt, "le": le, "gt": gt, "ge": ge,
     "logical_not": logical_not, "logical_and": logical_and, "logical_or": logical_or,

@@ -99,12 +99,24 @@ def contiguous(x: Tensor, memory_format: Any = None) -> Tensor:
     return out
 
 
+def _wrap_dim(dim: int, ndim: int) -> int:
+    """dim in [0, ndim) (a 0-d tensor has the range of a 1-d one), or PyTorch's error."""
+    n = ndim or 1
+    if not -n <= dim < n:
+        raise GdRuntimeError(f"Dimension out of range (expected to be in range of [{-n}, "
+                             f"{n - 1}], but got {dim})")
+    return dim % n
+
+
 def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Merge dims start_dim..end_dim into one."""
     shp = x.shape
+    n = len(shp)
+    s, e = _wrap_dim(start_dim, n), _wrap_dim(end_dim, n)
+    if s > e:
+        raise GdRuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
     if not shp:
         return reshape(x, (1,))
-    s, e = start_dim % len(shp), end_dim % len(shp)
     if s == e:
         return x  # PyTorch returns the tensor itself
     mid = 1
@@ -196,9 +208,29 @@ def squeeze(x: Tensor, dim: Any = None, dims_variant: bool = False) -> Tensor:
 
 def unsqueeze(x: Tensor, dim: int) -> Tensor:
     """Insert a size-1 dim."""
-    if dim < 0:
+    if -x.ndim - 1 <= dim < 0:  # out of range: the kernel's error names the dim given
         dim += x.ndim + 1
     return apply(_RULES["unsqueeze"], (x,), {"dim": dim})
+
+
+def unbind_dim(x: Tensor, dim: int) -> int:
+    """dim normalized for unbind (PyTorch's IndexError when out of range)."""
+    if x.ndim == 0:
+        raise GdRuntimeError("Dimension specified as 0 but tensor has no dimensions")
+    return _wrap_dim(dim, x.ndim)
+
+
+def unbind_one(x: Tensor, dim: int, i: int) -> Tensor:
+    """The i-th output of x.unbind(dim) (dim normalized): a view with PyTorch's grad_fn
+    UnbindBackward0. Iterating a tensor is unbind(0) (Tensor.__iter__), so every iteration
+    path makes its items here, one at a time."""
+    return apply(_RULES["unbind"], (x,), {"dim": dim, "index": i})
+
+
+def unbind(x: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
+    """torch.unbind(x, dim) / x.unbind(dim): the slices along dim, as a tuple."""
+    d = unbind_dim(x, dim)
+    return tuple(unbind_one(x, d, i) for i in range(x.shape[d]))
 
 
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
@@ -251,3 +283,31 @@ def scatter_along(g: Tensor, shape: tuple[int, ...], index: np.ndarray, dim: int
     """Zeros of shape with g placed at indices along a dim."""
     return apply(_RULES["scatter_along"], (g,),
                  {"shape": shape, "index": index, "dim": dim, "keepdim": keepdim})
+
+
+def flip(x: Tensor, *dims: Any, **kwargs: Any) -> Tensor:
+    """x.flip(dims) / x.flip(d0, d1, …): a copy with the order of the elements along
+    each of dims reversed (FlipBackward0). reversed(x) is x.flip(0)."""
+    for k in kwargs:
+        if k != "dims":
+            raise GdRuntimeError(f"flip() got an unexpected keyword argument '{k}'")
+        if dims:
+            raise GdRuntimeError("flip() got multiple values for argument 'dims'")
+        dims = (kwargs["dims"],)
+    if not dims:
+        raise GdRuntimeError('flip() missing 1 required positional arguments: "dims"')
+    wrapped: list[int] = []
+    for d in _shape_args(dims):
+        w = _wrap_dim(d, x.ndim)
+        if w in wrapped:
+            raise GdRuntimeError(f"dim {w} appears multiple times in the list of dims")
+        wrapped.append(w)
+    return apply(_RULES["flip"], (x,), {"dims": tuple(wrapped)})
+
+
+def torch_flip(x: Tensor, dims: Any) -> Tensor:
+    """torch.flip(x, dims): dims a tuple or list of ints."""
+    if not isinstance(dims, (tuple, list)):
+        raise GdRuntimeError("flip(): argument 'dims' (position 2) must be tuple of ints, "
+                             f"not {type(dims).__name__}")
+    return flip(x, dims)
