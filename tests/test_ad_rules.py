@@ -296,6 +296,11 @@ def _amax(draw: Draw, name: str) -> Case:
     return (T(distinct(rng_of(draw), shape)),), reduce_params(draw, len(shape))
 
 
+@case("max_all", "min_all")
+def _extreme_all(draw: Draw, name: str) -> Case:
+    return (T(distinct(rng_of(draw), shape_of(draw))),), {}
+
+
 @case("max_dim", "min_dim", "take_along")
 def _select(draw: Draw, name: str) -> Case:
     rng = rng_of(draw)

@@ -309,8 +309,6 @@ FINDINGS: dict[str, list[tuple[str, str, str]]] = {
 KNOWN: set[str] = {
     "a10-unbind-grad-fn",
     "b4-signed-zero",
-    "b5-mean-backward-name",
-    "b6-sum-backward-expands",
     "c1-view-of-expanded",
     "d2-logspace",
 }
