@@ -163,6 +163,7 @@ DOMAINS: dict[str, Callable[[np.random.Generator, tuple[int, ...]], np.ndarray]]
     "relu": nonzero,
     "abs": nonzero,
     "sign": nonzero,
+    "sgn": nonzero,
     "floor": lambda r, s: r.integers(-3, 3, s) + r.uniform(0.1, 0.9, s),
     "ceil": lambda r, s: r.integers(-3, 3, s) + r.uniform(0.1, 0.9, s),
     "round": lambda r, s: r.integers(-3, 3, s) + r.uniform(0.1, 0.4, s) * r.choice([1, -1], s),

@@ -308,7 +308,6 @@ FINDINGS: dict[str, list[tuple[str, str, str]]] = {
 #: Finding keys that still fail on this branch's gradcli (xfail, strict=False).
 KNOWN: set[str] = {
     "a10-unbind-grad-fn",
-    "b4-signed-zero",
     "c1-view-of-expanded",
     "d2-logspace",
 }

@@ -107,8 +107,19 @@ elementwise("reciprocal", "ReciprocalBackward0", K.reciprocal, lambda x, o: -(o 
 elementwise("relu", "ReluBackward0", K.relu, lambda x, o: ops.to_dtype(o > 0, o.dtype),
             "max(x, 0)", uses_out=True,
             formula=("grad · (out > 0)",), grad=lambda g, x, o: B.threshold_backward(g, o, 0))
-elementwise("abs", "AbsBackward0", K.abs, lambda x, o: ops.sign(x), "absolute value",
-            formula=("grad · sign(x)",))
+elementwise("abs", "AbsBackward0", K.abs, lambda x, o: _sgn(x), "absolute value",
+            formula=("grad · sgn(x)",), grad=lambda g, x, o: g * _sgn(x))
+# PyTorch's abs derivative is grad * self.sgn(): SgnBackward0, whose derivative for real
+# inputs is an efficient zero tensor (adding it changes nothing, not even -0.).
+_add(Rule("sgn", "SgnBackward0", K.sign,
+          lambda g, out, x: (B.zero_tensor(g),),
+          lambda ts, out, x: ops.zeros_like(ts[0]),
+          kind="elementwise", doc="sign of x (sgn: abs's derivative)", saves_inputs=False,
+          formula=("0 (a zero tensor)",)))
+
+
+def _sgn(x: Tensor) -> Tensor:
+    return apply(RULES["sgn"], (x,))
 elementwise(
     "clamp", lambda i, p: "ClampBackward1" if _number_bounds(p) else "ClampBackward0", K.clamp,
     lambda x, o, min=None, max=None: ops.to_dtype(_in_range(x, min, max), x.dtype),
@@ -539,6 +550,9 @@ def _norm_vjp(g: Tensor, out: Tensor, x: Tensor, p: float = 2.0, dim: Any = None
         o = _unreduce(out, x.shape, dim, keepdim)
         scale = B.masked_fill(_unreduce(g, x.shape, dim, keepdim) / o, o == 0, 0)
         return (x * scale,)
+    if p == 1:
+        # PyTorch's norm_backward for p = 1: self.sgn() * grad (grad with its dims back).
+        return (_sgn(x) * _restore_reduced_dims(g, dim, keepdim),)
     return (_unreduce(g, x.shape, dim, keepdim) * _norm_deriv(x, out, p, dim, keepdim),)
 
 
