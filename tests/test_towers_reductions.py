@@ -75,6 +75,25 @@ CASES: list[tuple[str, str, str]] = [
         'print(g1, g2)\n',
         'tensor([-1.,  0.,  1.], dtype=torch.float64, grad_fn=<MulBackward0>) tensor([0.,'
         ' 0., 0.], dtype=torch.float64, grad_fn=<AddBackward0>)\n'),
+    ('norm-backward-per-p', T +
+        'x = torch.tensor([[0.0, 0.0], [1.0, -3.0]], dtype=torch.float64, requires_grad=True)\n'
+        "for p in [2, 3, 1.5, 0.5, float('inf')]:\n"
+        '    y = torch.norm(x, p, dim=-1).sin().sum()\n'
+        '    g1, = torch.autograd.grad(y, x, create_graph=True)\n'
+        '    g2, = torch.autograd.grad(g1.sum(), x)\n'
+        '    print(g1, g2)\n',
+        'tensor([[ 0.0000,  0.0000],\n        [-0.3162,  0.9485]], dtype=torch.float64, gr'
+        'ad_fn=<MulBackward0>) tensor([[    nan,     nan],\n        [-0.3835, -0.1141]], d'
+        'type=torch.float64)\ntensor([[ 0.0000,  0.0000],\n        [-0.1079,  0.9707]], dty'
+        'pe=torch.float64, grad_fn=<MulBackward0>) tensor([[ 0.0000,  0.0000],\n        [-'
+        '0.2675, -0.1812]], dtype=torch.float64)\ntensor([[ 0.0000,  0.0000],\n        [-0.'
+        '5299,  0.9178]], dtype=torch.float64, grad_fn=<MulBackward0>) tensor([[    nan, '
+        '    nan],\n        [-0.3461, -0.0124]], dtype=torch.float64)\ntensor([[ 0.0000,  0'
+        '.0000],\n        [ 1.0384, -0.5995]], dtype=torch.float64, grad_fn=<MulBackward0>'
+        ') tensor([[    nan,     nan],\n        [-3.3568,  1.5384]], dtype=torch.float64)\n'
+        'tensor([[0.0000, 0.0000],\n        [-0.0000, 0.9900]], dtype=torch.float64, grad_'
+        'fn=<MulBackward0>) tensor([[-0.0000, -0.0000],\n        [ 0.0000, -0.1411]], dtyp'
+        'e=torch.float64)\n'),
 ]
 
 

@@ -545,15 +545,28 @@ def _norm_deriv(x: Tensor, out: Tensor, p: float, dim: Any, keepdim: bool) -> Te
 
 def _norm_vjp(g: Tensor, out: Tensor, x: Tensor, p: float = 2.0, dim: Any = None,
               keepdim: bool = False) -> tuple[Any, ...]:
-    if p == 2:
-        # PyTorch's norm_backward for p = 2: self · (grad / result).masked_fill_(result == 0, 0).
-        o = _unreduce(out, x.shape, dim, keepdim)
-        scale = B.masked_fill(_unreduce(g, x.shape, dim, keepdim) / o, o == 0, 0)
-        return (x * scale,)
+    # PyTorch's norm_backward, op for op (grad and norm get their reduced dims back).
+    if x.ndim:
+        g = _restore_reduced_dims(g, dim, keepdim)
+        o = _restore_reduced_dims(out, dim, keepdim)
+    else:
+        o = out
+    if p == 0:
+        return (None,)  # no gradient at all (PyTorch: an undefined one)
     if p == 1:
-        # PyTorch's norm_backward for p = 1: self.sgn() * grad (grad with its dims back).
-        return (_sgn(x) * _restore_reduced_dims(g, dim, keepdim),)
-    return (_unreduce(g, x.shape, dim, keepdim) * _norm_deriv(x, out, p, dim, keepdim),)
+        return (_sgn(x) * g,)
+    if p == 2:
+        return (g * B.masked_fill(x / o, o == 0, 0),)
+    if p in (float("inf"), float("-inf")):
+        a = ops.abs(x)
+        mask = ops.logical_or(a == o, ops.isnan(a))
+        return (_sgn(x) * ((g / ops.sum(mask, dim, True)) * mask),)
+    if p < 1:
+        scaled = _sgn(x) * B.masked_fill(ops.pow(ops.abs(x), p - 1), x == 0, 0)
+        return (scaled * g * ops.pow(o, 1 - p),)
+    scaled = (_sgn(x) * ops.pow(ops.abs(x), p - 1) if p < 2
+              else x * ops.pow(ops.abs(x), p - 2))
+    return (scaled * B.masked_fill(g / ops.pow(o, p - 1), o == 0, 0),)
 
 
 _add(Rule(
