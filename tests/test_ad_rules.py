@@ -163,6 +163,7 @@ DOMAINS: dict[str, Callable[[np.random.Generator, tuple[int, ...]], np.ndarray]]
     "relu": nonzero,
     "abs": nonzero,
     "sign": nonzero,
+    "sgn": nonzero,
     "floor": lambda r, s: r.integers(-3, 3, s) + r.uniform(0.1, 0.9, s),
     "ceil": lambda r, s: r.integers(-3, 3, s) + r.uniform(0.1, 0.9, s),
     "round": lambda r, s: r.integers(-3, 3, s) + r.uniform(0.1, 0.4, s) * r.choice([1, -1], s),
@@ -294,6 +295,11 @@ def _prod(draw: Draw, name: str) -> Case:
 def _amax(draw: Draw, name: str) -> Case:
     shape = shape_of(draw)
     return (T(distinct(rng_of(draw), shape)),), reduce_params(draw, len(shape))
+
+
+@case("max_all", "min_all")
+def _extreme_all(draw: Draw, name: str) -> Case:
+    return (T(distinct(rng_of(draw), shape_of(draw))),), {}
 
 
 @case("max_dim", "min_dim", "take_along")

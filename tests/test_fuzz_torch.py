@@ -135,12 +135,10 @@ NORM_AT_ZERO = (
     "h, = torch.autograd.grad(g.sum(), [x])\n")
 
 
-@pytest.mark.xfail(strict=True, reason="known divergence, left to the autograd core: the "
-                   "norm rule is deliberately stable at 0 (its second derivative there is 0); "
-                   "PyTorch's norm_backward divides by the zero norm and gives nan")
-def test_known_divergence_norm_at_zero() -> None:
-    """Found by the fuzzer (x + neg(x) is exactly 0, then torch.linalg.norm of it):
-    first derivatives agree (0), second derivatives do not (torch nan, gradcli 0)."""
+def test_norm_at_zero_second_derivative_is_torchs() -> None:
+    """Found by the fuzzer (x + neg(x) is exactly 0, then torch.linalg.norm of it): the
+    norm rule is PyTorch's norm_backward op for op, so its second derivative at 0 is
+    PyTorch's (nan: grad * (x / norm) divides by the zero norm), not a stabler 0."""
     problem = disagreement(NORM_AT_ZERO)
     assert problem is None, problem
 

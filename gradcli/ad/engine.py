@@ -1,4 +1,4 @@
-"""Reverse mode: walk the tape backward from the outputs, no recursion.
+"""Reverse mode: walk the graph (the nodes' grad_fn edges) backward from the outputs, no recursion.
 
 Nodes carry their creation number; a max-heap on it pops every node after all of
 its consumers (consumers are always created later), so each node's cotangent is
@@ -18,6 +18,7 @@ import numpy as np
 from gradcli.ad import kernels as K
 from gradcli.ad import ops
 from gradcli.ad.graph import Node, Tensor, tensor_from_array, torch_type_name
+from gradcli.ad.ops import backward as B
 from gradcli.ad.record import AnomalyError, where_text
 from gradcli.ad.state import CREATE_GRAPH_CYCLE, State, grad_mode, warn
 from gradcli.errors import GdRuntimeError
@@ -162,8 +163,13 @@ def run_backward(
     try:
         with grad_mode(create_graph):
             _loop(run, heap, pending, retain_graph)
+        if B.ZEROS:  # zero tensors reaching the end show as zeros
+            run.captured = {k: _shown(g) for k, g in run.captured.items()}
+            for entry in run.leaf_grads.values():
+                entry[1] = _shown(entry[1])
     finally:
         State.light_backward = light
+        B.ZEROS.clear()
     if inputs is not None:
         return run.captured
     grads = run.leaf_grads
@@ -204,7 +210,7 @@ def _send(run: _Run, pending: dict[Node, Tensor], heap: list[tuple[int, Node]],
     if targets is not None:
         if key in targets:
             prev_c = run.captured.get(key)
-            run.captured[key] = g if prev_c is None else prev_c + g
+            run.captured[key] = g if prev_c is None else _plus(prev_c, g)
         return
     entry = run.leaf_grads.get(key)
     if entry is None:
@@ -221,6 +227,8 @@ def _sum(run: _Run, prev: Tensor, g: Tensor) -> Tensor:
     (W2's weights, W1's x) gets one buffer instead of a new array per step.
     """
     owned = run.owned
+    if B.ZEROS and B.is_zero_tensor(prev) and B.is_zero_tensor(g):
+        return _plus(prev, g)
     pa = prev.array
     ga = g.array
     if owned is None or pa.shape != ga.shape or pa.dtype != ga.dtype:
@@ -232,6 +240,32 @@ def _sum(run: _Run, prev: Tensor, g: Tensor) -> Tensor:
     t = tensor_from_array(s if type(s) is np.ndarray else np.asarray(s))
     owned.add(id(t))
     return t
+
+
+def _plus(a: Tensor, b: Tensor) -> Tensor:
+    """a + b for two cotangents; two zero tensors add to one (PyTorch's add_zerotensor)."""
+    if B.ZEROS and B.is_zero_tensor(a) and B.is_zero_tensor(b):
+        return B.as_zero_tensor(a + b) if State.grad_enabled else a
+    return a + b
+
+
+#: The rules whose derivative formulas take PyTorch's zero tensor to zero tensors (products,
+#: quotients, sums, views: ZeroTensor-aware kernels); the others materialize it as zeros.
+_KEEPS_ZEROS = frozenset((
+    "add", "sub", "mul", "div", "pow", "sin", "cos", "tan", "log", "log1p", "sqrt",
+    "reciprocal", "abs", "sgn", "sum", "mean", "reshape", "clone", "transpose", "permute",
+    "squeeze", "unsqueeze", "mul_scalar", "div_scalar"))
+
+
+def _shown(g: Tensor) -> Tensor:
+    """A cotangent as handed out: a zero tensor shows as zeros (0., not -0.), with the
+    graph it was recorded in."""
+    if not (B.ZEROS and B.is_zero_tensor(g)):
+        return g
+    if g.grad_fn is None:
+        return ops.zeros_like(g)
+    g.array = np.zeros(g.shape, g.dtype)
+    return g
 
 
 def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
@@ -250,13 +284,17 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
         g = pending.pop(node)
         if owned:
             owned.discard(id(g))  # from now on others may hold g: never add into it again
+        zero = bool(B.ZEROS) and B.is_zero_tensor(g)
+        if zero and (batch or node.rule.name not in _KEEPS_ZEROS):
+            g = ops.zeros_like(g)  # PyTorch materializes its zero tensor here
+            zero = False
         if node.retained is not None and targets is None:
-            _accumulate(node.retained, g, State.grad_enabled)
+            _accumulate(node.retained, _shown(g), State.grad_enabled)
         if targets is not None and node in run.by_node:
             # grad() w.r.t. a non-leaf: the cotangent arriving at the tensor it produced.
             for tid in run.by_node[node]:
                 prev = run.captured.get(tid)
-                run.captured[tid] = g if prev is None else prev + g
+                run.captured[tid] = g if prev is None else _plus(prev, g)
         inputs = node.inputs
         if inputs is None or (node.freed and not final):
             raise GdRuntimeError(FREED_MESSAGE,
@@ -282,6 +320,9 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
             _check_cotangents(node, cots)
         else:
             cots = rule.vjp(g, node.out, *inputs, **node.params)
+        if zero:
+            # A zero tensor in, zero tensors out (recorded as PyTorch records them).
+            cots = tuple(None if c is None else B.as_zero_tensor(c) for c in cots)
         if observer is not None:
             observer(node, g, cots)
         for edge, c, x in zip(node.parents, cots, inputs, strict=False):
@@ -365,8 +406,11 @@ def batched_vjp(output: Tensor, inputs: Sequence[Tensor],
             _send(run, pending, heap,
                   output.grad_fn if output.grad_fn is not None else output, cotangents)
             _loop(run, heap, pending, True)
+            if B.ZEROS:
+                run.captured = {k: _shown(g) for k, g in run.captured.items()}
     finally:
         State.light_backward = light
+        B.ZEROS.clear()
     return tuple(run.captured.get(id(t)) for t in inputs)
 
 

@@ -107,8 +107,19 @@ elementwise("reciprocal", "ReciprocalBackward0", K.reciprocal, lambda x, o: -(o 
 elementwise("relu", "ReluBackward0", K.relu, lambda x, o: ops.to_dtype(o > 0, o.dtype),
             "max(x, 0)", uses_out=True,
             formula=("grad · (out > 0)",), grad=lambda g, x, o: B.threshold_backward(g, o, 0))
-elementwise("abs", "AbsBackward0", K.abs, lambda x, o: ops.sign(x), "absolute value",
-            formula=("grad · sign(x)",))
+elementwise("abs", "AbsBackward0", K.abs, lambda x, o: _sgn(x), "absolute value",
+            formula=("grad · sgn(x)",), grad=lambda g, x, o: g * _sgn(x))
+# PyTorch's abs derivative is grad * self.sgn(): SgnBackward0, whose derivative for real
+# inputs is an efficient zero tensor (adding it changes nothing, not even -0.).
+_add(Rule("sgn", "SgnBackward0", K.sign,
+          lambda g, out, x: (B.zero_tensor(g),),
+          lambda ts, out, x: ops.zeros_like(ts[0]),
+          kind="elementwise", doc="sign of x (sgn: abs's derivative)", saves_inputs=False,
+          formula=("0 (a zero tensor)",)))
+
+
+def _sgn(x: Tensor) -> Tensor:
+    return apply(RULES["sgn"], (x,))
 elementwise(
     "clamp", lambda i, p: "ClampBackward1" if _number_bounds(p) else "ClampBackward0", K.clamp,
     lambda x, o, min=None, max=None: ops.to_dtype(_in_range(x, min, max), x.dtype),
@@ -345,6 +356,14 @@ def _unreduce(g: Tensor, shape: tuple[int, ...], dim: Any, keepdim: bool) -> Ten
     if dim is not None and not keepdim and len(shape) > 0:
         for d in sorted(_dims(dim, len(shape))):
             g = ops.unsqueeze(g, d)
+    return _expand(g, shape)
+
+
+def _expand(g: Tensor, shape: tuple[int, ...]) -> Tensor:
+    """PyTorch's grad.expand(sizes) in a derivative formula: an ExpandBackward0 node even
+    when the shape is already g's (sum_backward of a 0-dim input or over size-1 dims)."""
+    if g.shape == tuple(shape) and g.requires_grad:
+        return apply(RULES["expand"], (g,), {"shape": tuple(shape)})
     return ops.expand(g, shape)
 
 
@@ -374,7 +393,7 @@ _add(Rule(
 _add(Rule(
     "mean", _by_dim("MeanBackward0", "MeanBackward1"), K.mean,
     lambda g, out, x, dim=None, keepdim=False:
-        (_unreduce(g, x.shape, dim, keepdim) / _count(x.shape, dim),),
+        (B.div_scalar(_unreduce(g, x.shape, dim, keepdim), _count(x.shape, dim)),),
     lambda ts, out, x, dim=None, keepdim=False: ops.mean(ts[0], dim, keepdim),
     kind="linear", doc="mean over dims (all by default)", saves_inputs=False,
     formula=("grad broadcast / n",)))
@@ -420,40 +439,73 @@ def _extreme_weights(x: Tensor, out: Tensor, dim: Any, keepdim: bool) -> Tensor:
     return hit / _unreduce(ops.sum(hit, dim, True), x.shape, dim, True)
 
 
-def _extreme_vjp(g: Tensor, out: Tensor, x: Tensor, dim: Any = None,
-                 keepdim: bool = False) -> tuple[Any, ...]:
-    if dim is None:
-        # PyTorch's evenly_distribute_backward (max(x), min(x)):
-        # zeros.masked_fill_(mask, grad / mask.sum()) with mask = x == out (NaN: isnan).
-        mask = (x.array != x.array) if out.array != out.array else (x.array == out.array)
-        return (B.masked_fill_value(ops.zeros_like(x), mask, g / int(mask.sum())),)
-    return (_unreduce(g, x.shape, dim, keepdim) * _extreme_weights(x, out, dim, keepdim),)
+def _restore_reduced_dims(t: Tensor, dim: Any, keepdim: bool) -> Tensor:
+    """PyTorch's restore_reduced_dims: t reshaped with a size-1 dim at each reduced dim."""
+    if keepdim or dim is None:
+        return t
+    dims = [dim] if type(dim) is int else list(dim)
+    total = t.ndim + len(dims)
+    target = [0] * total
+    for d in dims:
+        target[d % total] = 1
+    rest = iter(t.shape)
+    target = [1 if n == 1 else next(rest, 1) for n in target]
+    return ops.reshape(t, tuple(target))
 
 
-def _extreme_rule(name: str, torch_all: str, torch_dim: str, kernel: Any, doc: str,
-                  formula: tuple[str, ...]) -> None:
+def _evenly_distribute_vjp(g: Tensor, out: Tensor, x: Tensor) -> tuple[Any, ...]:
+    # PyTorch's evenly_distribute_backward (max(x), min(x)):
+    # zeros.masked_fill_(mask, grad / mask.sum()) with mask = x == out (NaN: isnan).
+    mask = (x.array != x.array) if out.array != out.array else (x.array == out.array)
+    return (B.masked_fill_value(ops.zeros_like(x), mask, g / int(mask.sum())),)
+
+
+def _amax_vjp(g: Tensor, out: Tensor, x: Tensor, dim: Any = None,
+              keepdim: bool = False) -> tuple[Any, ...]:
+    # PyTorch's amax/amin backward: scale_grad_by_count(restore_reduced_dims(grad),
+    # restore_reduced_dims(result) == self, dim) = (grad / mask.sum(dim, true)) * mask
+    # (so a negative grad gives -0. where x is not an extremum, as in PyTorch).
+    mask = _restore_reduced_dims(out, dim, keepdim) == x
+    count = ops.sum(mask, dim, True)
+    return ((_restore_reduced_dims(g, dim, keepdim) / count) * mask,)
+
+
+def _extreme_rule(name: str, torch_name: str, kernel: Any, doc: str,
+                  vjp: Callable[..., Any], formula: tuple[str, ...]) -> None:
     _add(Rule(
-        name, _by_dim(torch_all, torch_dim), kernel, _extreme_vjp,
+        name, torch_name, kernel, vjp,
         lambda ts, out, x, dim=None, keepdim=False:
             ops.sum(ts[0] * _extreme_weights(x, out, dim, keepdim), dim, keepdim),
         kind="reduction", doc=doc, saves_out=True, formula=formula))
 
 
-_extreme_rule("amax", "MaxBackward1", "AmaxBackward0", K.amax, "maximum over dims",
+_extreme_rule("amax", "AmaxBackward0", K.amax, "maximum over dims", _amax_vjp,
               formula=("grad to the maxima (shared at ties)",))
-_extreme_rule("amin", "MinBackward1", "AminBackward0", K.amin, "minimum over dims",
+_extreme_rule("amin", "AminBackward0", K.amin, "minimum over dims", _amax_vjp,
               formula=("grad to the minima (shared at ties)",))
+_extreme_rule("max_all", "MaxBackward1", K.amax, "max(x): the maximum of all elements",
+              _evenly_distribute_vjp, formula=("grad to the maxima (shared at ties)",))
+_extreme_rule("min_all", "MinBackward1", K.amin, "min(x): the minimum of all elements",
+              _evenly_distribute_vjp, formula=("grad to the minima (shared at ties)",))
 
 
 def _select_rule(name: str, torch_name: str, doc: str, formula: tuple[str, ...]) -> None:
     # max(x, dim) / min(x, dim): values at given indices; the gradient goes to that index only.
     _add(Rule(
-        name, torch_name, lambda x, index, dim, keepdim: K.take_along(x, index, dim, keepdim),
+        name, torch_name, _take_along,
         lambda g, out, x, index, dim, keepdim:
             (ops.scatter_along(g, x.shape, index, dim, keepdim),),
         lambda ts, out, x, index, dim, keepdim: ops.take_along(ts[0], index, dim, keepdim),
         kind="linear", doc=doc, saves_inputs=False, formula=formula,
         torch_keeps=True))  # MaxBackward0/MinBackward0 keep the argmax; our rule needs none
+
+
+def _take_along(x: Any, index: Any, dim: int, keepdim: bool) -> Any:
+    return x.copy() if x.ndim == 0 else K.take_along(x, index, dim, keepdim)
+
+
+def _scatter_along(g: Any, shape: tuple[int, ...], index: Any, dim: int, keepdim: bool) -> Any:
+    return g.copy() if not shape else K.scatter_along(g, shape, index, dim, keepdim)
 
 
 _select_rule("max_dim", "MaxBackward0", "max(x, dim): values (and indices) along dim",
@@ -462,13 +514,13 @@ _select_rule("min_dim", "MinBackward0", "min(x, dim): values (and indices) along
              formula=("grad to the argmin",))
 _add(Rule(
     "take_along", "GatherBackward0",
-    lambda x, index, dim, keepdim: K.take_along(x, index, dim, keepdim),
+    _take_along,
     lambda g, out, x, index, dim, keepdim: (ops.scatter_along(g, x.shape, index, dim, keepdim),),
     lambda ts, out, x, index, dim, keepdim: ops.take_along(ts[0], index, dim, keepdim),
     kind="linear", doc="values at indices along a dim (gather)", saves_inputs=False))
 _add(Rule(
     "scatter_along", "ScatterBackward0",
-    lambda g, shape, index, dim, keepdim: K.scatter_along(g, shape, index, dim, keepdim),
+    _scatter_along,
     lambda gg, out, g, shape, index, dim, keepdim: (ops.take_along(gg, index, dim, keepdim),),
     lambda ts, out, g, shape, index, dim, keepdim:
         ops.scatter_along(ts[0], shape, index, dim, keepdim),
@@ -493,12 +545,28 @@ def _norm_deriv(x: Tensor, out: Tensor, p: float, dim: Any, keepdim: bool) -> Te
 
 def _norm_vjp(g: Tensor, out: Tensor, x: Tensor, p: float = 2.0, dim: Any = None,
               keepdim: bool = False) -> tuple[Any, ...]:
+    # PyTorch's norm_backward, op for op (grad and norm get their reduced dims back).
+    if x.ndim:
+        g = _restore_reduced_dims(g, dim, keepdim)
+        o = _restore_reduced_dims(out, dim, keepdim)
+    else:
+        o = out
+    if p == 0:
+        return (None,)  # no gradient at all (PyTorch: an undefined one)
+    if p == 1:
+        return (_sgn(x) * g,)
     if p == 2:
-        # PyTorch's norm_backward for p = 2: self · (grad / result).masked_fill_(result == 0, 0).
-        o = _unreduce(out, x.shape, dim, keepdim)
-        scale = B.masked_fill(_unreduce(g, x.shape, dim, keepdim) / o, o == 0, 0)
-        return (x * scale,)
-    return (_unreduce(g, x.shape, dim, keepdim) * _norm_deriv(x, out, p, dim, keepdim),)
+        return (g * B.masked_fill(x / o, o == 0, 0),)
+    if p in (float("inf"), float("-inf")):
+        a = ops.abs(x)
+        mask = ops.logical_or(a == o, ops.isnan(a))
+        return (_sgn(x) * ((g / ops.sum(mask, dim, True)) * mask),)
+    if p < 1:
+        scaled = _sgn(x) * B.masked_fill(ops.pow(ops.abs(x), p - 1), x == 0, 0)
+        return (scaled * g * ops.pow(o, 1 - p),)
+    scaled = (_sgn(x) * ops.pow(ops.abs(x), p - 1) if p < 2
+              else x * ops.pow(ops.abs(x), p - 2))
+    return (scaled * B.masked_fill(g / ops.pow(o, p - 1), o == 0, 0),)
 
 
 _add(Rule(

@@ -20,7 +20,10 @@ from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
 
 __all__ = [
+    "ZEROS",
+    "as_zero_tensor",
     "div_scalar",
+    "is_zero_tensor",
     "log_softmax_backward_data",
     "masked_fill",
     "masked_fill_value",
@@ -30,11 +33,42 @@ __all__ = [
     "softmax_backward_data",
     "tanh_backward",
     "threshold_backward",
+    "zero_tensor",
 ]
 
 
 def _arr(x: Any) -> Any:
     return x.array if type(x) is Tensor else x
+
+
+# -- PyTorch's efficient zero tensor ---------------------------------------------------------
+
+#: The zero tensors of the backward pass running now, by id (the engine clears it after
+#: each pass; holding them here keeps their ids theirs).
+ZEROS: dict[int, Tensor] = {}
+
+
+def zero_tensor(like: Tensor) -> Tensor:
+    """A cotangent that is exactly zero, as PyTorch's at::_efficientzerotensor (sgn's
+    derivative for real inputs): adding it to a cotangent gives that cotangent itself,
+    -0. included. Stored as -0. (the additive identity of IEEE arithmetic); the engine
+    passes it on through the nodes PyTorch's zero tensors pass through and shows it as 0."""
+    t = Tensor(np.full(like.shape, -0.0, like.dtype))
+    ZEROS[id(t)] = t
+    return t
+
+
+def as_zero_tensor(t: Tensor) -> Tensor:
+    """t (a cotangent computed from a zero tensor, in its graph) made a zero tensor."""
+    if not np.signbit(t.array).all() or np.any(t.array):
+        t.array = np.full(t.shape, -0.0, t.dtype)
+    ZEROS[id(t)] = t
+    return t
+
+
+def is_zero_tensor(t: Any) -> bool:
+    """Whether t is a zero tensor (see zero_tensor)."""
+    return ZEROS.get(id(t)) is t
 
 
 # -- kernels (numpy; called by apply with arrays) -------------------------------------------

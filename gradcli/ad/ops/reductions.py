@@ -10,7 +10,7 @@ import numpy as np
 from gradcli.ad import kernels as K
 from gradcli.ad.graph import Tensor, tensor_from_array
 from gradcli.ad.ops.creation import _as_tensor, dtypes_resolve
-from gradcli.ad.ops.elementwise import abs, clone, maximum, minimum, to_dtype
+from gradcli.ad.ops.elementwise import abs, maximum, minimum, to_dtype
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
 from gradcli.errors import GdRuntimeError
@@ -61,16 +61,20 @@ def _extreme(kind: str, x: Tensor, dim: Any, keepdim: bool, other: Any) -> Any:
     if other is not None:
         return maximum(x, other) if kind == "max" else minimum(x, other)
     if dim is None:
-        return apply(_RULES["amax" if kind == "max" else "amin"], (x,))
+        return apply(_RULES["max_all" if kind == "max" else "min_all"], (x,))
     if not isinstance(dim, int):
         raise GdRuntimeError(f"{kind}(): dim must be an int")
     arr = x.array
-    if arr.ndim == 0:
-        result = MinMax if kind == "max" else MinResult
-        return result(clone(x), tensor_from_array(np.zeros((), np.int64)))
-    if not -arr.ndim <= dim < arr.ndim:
+    lo, hi = (-arr.ndim, arr.ndim - 1) if arr.ndim else (-1, 0)
+    if not lo <= dim <= hi:
         raise GdRuntimeError(f"Dimension out of range (expected to be in range of "
-                             f"[{-arr.ndim}, {arr.ndim - 1}], but got {dim})")
+                             f"[{lo}, {hi}], but got {dim})")
+    if arr.ndim == 0:
+        # PyTorch's MaxBackward0/MinBackward0 of a 0-dim input, index 0.
+        values = apply(_RULES[kind + "_dim"], (x,),
+                       {"index": np.zeros((), np.int64), "dim": dim, "keepdim": keepdim})
+        result = MinMax if kind == "max" else MinResult
+        return result(values, tensor_from_array(np.zeros((), np.int64)))
     if arr.shape[dim] == 0:
         raise GdRuntimeError(f"{kind}(): Expected reduction dim {dim} to have non-zero size.")
     pick = np.argmax if kind == "max" else np.argmin
