@@ -19,7 +19,12 @@ from gradcli.ad.tensor_str import format_tensor_spec
 from gradcli.errors import GdAssertionError, GdError, GdRuntimeError
 from gradcli.interp import limits
 from gradcli.interp.arrays import ArrayValue
-from gradcli.interp.attributes import get_attribute, set_attribute
+from gradcli.interp.attributes import (
+    get_attribute,
+    module_not_supported,
+    not_supported,
+    set_attribute,
+)
 from gradcli.interp.frame import BREAK, CONTINUE, MISSING, RETURN, Expr, Frame, Stmt
 from gradcli.interp.operators import (
     BINARY,
@@ -757,7 +762,8 @@ class Compiler:
         rt = self.rt
         ns = rt.registry.module(node.module)
         if ns is None:
-            raise rt.import_error(node.module, node.span)
+            raise (module_not_supported(node.module, node.span)
+                   or rt.import_error(node.module, node.span))
         if node.alias is not None:
             bind_name, value = node.alias, ns
         else:
@@ -773,12 +779,14 @@ class Compiler:
         rt = self.rt
         ns = rt.registry.module(node.module)
         if ns is None:
-            raise rt.import_error(node.module, node.span)
+            raise (module_not_supported(node.module, node.span)
+                   or rt.import_error(node.module, node.span))
         binds = []
         for item in node.names:
             if item.name not in ns.members:
-                raise GdRuntimeError(f"cannot import name '{item.name}' from '{node.module}'",
-                                     item.span)
+                raise (not_supported(f"{node.module}.{item.name}", span=item.span)
+                       or GdRuntimeError(f"cannot import name '{item.name}' from "
+                                         f"'{node.module}'", item.span))
             binds.append((item.alias or item.name, ns.members[item.name]))
 
         def do_import(f: Frame) -> None:
