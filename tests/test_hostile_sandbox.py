@@ -119,6 +119,11 @@ VALUES: list[tuple[str, str]] = [
     ("", "ones(2).tolist()"), ("", "ones(2).item"), ("", "torch.Size([2, 3])"),
     ("", "ones(2).numpy()"), ("", "ones(2).numpy().sum()"), ("", "ones(2).numpy().dtype"),
     ("", "ones(2).numpy().sum"), ("", "ones(2, 2).numpy()[0]"),
+    ("", "ValueError('a')"), ("", "RuntimeError"), ("", "Exception"),
+    ("try:\n    y = 1 // 0\nexcept ZeroDivisionError as err:\n    keep = [err]", "keep[0]"),
+    ("x = ones(1, requires_grad=True)\ny = x.exp()\ny.backward()\n"
+     "try:\n    y.backward()\nexcept RuntimeError as err:\n    keep = [err]", "keep[0]"),
+    ("try:\n    y = 1 // 0\nexcept ZeroDivisionError as err:\n    keep = [err]", "keep[0].args"),
 ]
 DUNDERS = ["__class__", "__dict__", "__globals__", "__builtins__", "__subclasses__",
            "__init__", "__reduce_ex__", "__getattribute__", "__code__", "__closure__",
@@ -132,7 +137,8 @@ INTERNALS = ["fn", "obj", "members", "rt", "body", "closure", "defaults", "array
              "seq", "versions", "retained", "f_globals", "gi_frame", "tb_frame", "f_back",
              "func_globals", "im_func", "mro", "format_map", "encode", "translate", "kind",
              "forward", "registry", "builtins", "options", "modules", "bare",
-             "doc", "module", "globals", "system", "environ", "open"]
+             "doc", "module", "globals", "system", "environ", "open", "cls", "error",
+             "exception", "py_type", "with_traceback", "add_note", "message", "parent"]
 
 
 def _attribute_failures(setup: str, expr: str, attr: str) -> Iterator[str]:
@@ -183,6 +189,7 @@ def test_no_numpy_escape_attribute_of_an_array(expr: str) -> None:
 
 
 # ======================================================= names that do not exist
+# (Exception, BaseException and the other exception classes are gd's own, in VALUES.)
 
 FORBIDDEN_NAMES = [
     "getattr", "setattr", "hasattr", "delattr", "vars", "dir", "type", "object", "super",
@@ -193,7 +200,7 @@ FORBIDDEN_NAMES = [
     "__file__", "__loader__", "__spec__", "__debug__", "os", "sys", "numpy", "np",
     "gradcli", "importlib", "builtins", "State", "Runtime", "Frame", "Tensor_", "subprocess",
     "socket", "pathlib", "Path", "shutil", "pickle", "ctypes", "signal", "resource",
-    "BaseException", "Exception", "frozenset", "dict", "set", "slice",
+    "frozenset", "dict", "set", "slice",
 ]
 
 

@@ -18,6 +18,7 @@ from gradcli.ad.state import nonleaf_grad
 from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import arrays, limits
+from gradcli.interp.exceptions import ExceptionValue
 from gradcli.interp.values import (
     AccumulateGrad,
     BoundMethod,
@@ -157,6 +158,10 @@ def get_attribute(obj: Any, name: str) -> Any:
         found, value = arrays.get_attribute(obj, name)
         if found:
             return value
+    elif t is ExceptionValue:
+        if name == "args":
+            return obj.args
+        raise GdRuntimeError(f"'{obj.cls.name}' object has no attribute '{name}'")
     elif t is DType:
         if name == "is_floating_point":
             return obj.is_floating_point
