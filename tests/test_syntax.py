@@ -543,8 +543,8 @@ def test_spans_inside_fstrings_point_into_the_file() -> None:
         ("while x:\n    def f():\n        break\n", "'break' outside loop", 3, 9),
         # Python keywords gd leaves out
         ("class A:\n    pass\n", "'class' is not supported in gd", 1, 1),
-        ("try:\n    pass\n", "'try' is not supported in gd", 1, 1),
-        ("raise ValueError\n", "'raise' is not supported in gd", 1, 1),
+        ("try:\n    pass\n", "unexpected end of input; expected 'except' or 'finally'", 1, 1),
+        ("raise ValueError from x\n", "unexpected 'from'", 1, 18),
         ("x = yield\n", "'yield' is not supported in gd", 1, 5),
         ("x = 1 yield\n", "'yield' is not supported in gd", 1, 7),
         ("global x\n", "'global' is not supported in gd", 1, 1),

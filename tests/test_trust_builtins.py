@@ -492,9 +492,14 @@ PYTHONS = ["sum", "max", "min", "abs", "pow", "round", "divmod", "len", "float",
 def test_every_bare_python_builtin_name_is_pythons() -> None:
     import builtins
 
+    from gradcli.interp.exceptions import CLASSES, ExceptionClass
+
     bare = registry().bare
-    shadowing = sorted(n for n in bare if hasattr(builtins, n) and n != "print")
+    shadowing = sorted(n for n in bare if hasattr(builtins, n) and n != "print"
+                       and n not in CLASSES)
     assert shadowing == sorted(PYTHONS)
+    # Exception, RuntimeError, ...: gd's own classes for try/except/raise, not the host's
+    assert all(type(bare[n]) is ExceptionClass and hasattr(builtins, n) for n in CLASSES)
     assert all(bare[n].fn is PYTHON_BUILTINS[n] for n in PYTHONS)
     # torch's meaning stays under torch.X
     assert registry().torch.members["sum"].fn is not PYTHON_BUILTINS["sum"]

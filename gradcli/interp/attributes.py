@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import string
 from collections.abc import Callable
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from gradcli.ad import engine, ops
@@ -16,6 +18,7 @@ from gradcli.ad.state import nonleaf_grad
 from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import arrays, limits
+from gradcli.interp.exceptions import ExceptionValue
 from gradcli.interp.values import (
     AccumulateGrad,
     BoundMethod,
@@ -25,6 +28,7 @@ from gradcli.interp.values import (
     dtype_value,
     type_name,
 )
+from gradcli.source import Span
 from gradcli.suggest import did_you_mean
 
 
@@ -139,8 +143,9 @@ def get_attribute(obj: Any, name: str) -> Any:
         try:
             return obj.members[name]
         except KeyError:
-            raise GdRuntimeError(f"module '{obj.name}' has no attribute '{name}'",
-                                 hint=did_you_mean(name, obj.members)) from None
+            raise (not_supported(f"{obj.name}.{name}")
+                   or GdRuntimeError(f"module '{obj.name}' has no attribute '{name}'",
+                                     hint=did_you_mean(name, obj.members))) from None
     elif t is Node:
         node_prop = NODE_PROPERTIES.get(name)
         if node_prop is not None:
@@ -155,6 +160,10 @@ def get_attribute(obj: Any, name: str) -> Any:
         found, value = arrays.get_attribute(obj, name)
         if found:
             return value
+    elif t is ExceptionValue:
+        if name == "args":
+            return obj.args
+        raise GdRuntimeError(f"'{obj.cls.name}' object has no attribute '{name}'")
     elif t is DType:
         if name == "is_floating_point":
             return obj.is_floating_point
@@ -176,8 +185,44 @@ def get_attribute(obj: Any, name: str) -> Any:
             return getattr(obj, name)
         if name == "is_integer" and t is float:
             return BoundMethod(obj, name, float.is_integer)
+    if t is Tensor:
+        unsupported = not_supported(f"torch.Tensor.{name}", f"Tensor.{name}")
+        if unsupported is not None:
+            raise unsupported
     raise GdRuntimeError(f"'{type_name(obj)}' object has no attribute '{name}'",
                          hint=did_you_mean(name, _names_of(obj)))
+
+
+SUPPORTED_HINT = "what gd supports is listed in README.md, section 'Values and built-ins'"
+
+
+@cache
+def torch_names() -> frozenset[str]:
+    """The public dotted names of PyTorch 2.13 (torch_names.txt, generated from dir())."""
+    text = Path(__file__).with_name("torch_names.txt").read_text(encoding="utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
+def not_supported(dotted: str, shown: str | None = None,
+                  span: Span | None = None) -> GdRuntimeError | None:
+    """The error for a real PyTorch name gd lacks (shown as `shown`), or None if PyTorch
+    has no such name either (then the caller's "no attribute" and did-you-mean stand)."""
+    if dotted not in torch_names():
+        return None
+    return GdRuntimeError(f"'{shown or dotted}' is not supported by gradcli", span,
+                          hint=SUPPORTED_HINT)
+
+
+def module_not_supported(module: str, span: Span) -> GdRuntimeError | None:
+    """`import torch.fft.x`: the error naming the shortest prefix PyTorch has and gd lacks."""
+    from gradcli.interp.builtins import registry
+
+    parts = module.split(".")
+    for i in range(2, len(parts) + 1):
+        prefix = ".".join(parts[:i])
+        if registry().module(prefix) is None:
+            return not_supported(prefix, span=span)
+    return None
 
 
 # Values str.format hands to format() as they are (numbers and numpy scalars take a spec).

@@ -17,7 +17,7 @@ import numpy as np
 from gradcli.ad import engine, forward, functional, ops
 from gradcli.ad.tensor import Tensor, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import arrays, limits, operators
+from gradcli.interp import arrays, exceptions, limits, operators
 from gradcli.interp.arrays import ArrayValue
 from gradcli.interp.values import (
     DTYPE_VALUES,
@@ -500,6 +500,7 @@ class Registry:
                     bare.setdefault(name, v)
         for name, fn in PYTHON_BUILTINS.items():
             bare[name] = Builtin(name, fn)
+        bare.update(exceptions.CLASSES)  # Exception, RuntimeError, ... for try/except/raise
         bare["torch"] = self.torch
         bare["F"] = self.nn_functional
         self.bare = bare
@@ -529,6 +530,6 @@ def describe() -> list[tuple[str, str]]:
             if isinstance(v, Builtin):
                 rows.append((f"{ns.name}.{name}", v.doc))
     for name, v in sorted(reg.bare.items()):
-        if isinstance(v, Builtin) and name in PYTHON_BUILTINS:
+        if isinstance(v, Builtin) and (name in PYTHON_BUILTINS or name in exceptions.CLASSES):
             rows.append((name, v.doc))
     return rows

@@ -17,9 +17,14 @@ from gradcli.ad import ops
 from gradcli.ad.tensor import POSITION, State, Tensor
 from gradcli.ad.tensor_str import format_tensor_spec
 from gradcli.errors import GdAssertionError, GdError, GdRuntimeError
-from gradcli.interp import limits
+from gradcli.interp import exceptions, limits
 from gradcli.interp.arrays import ArrayValue
-from gradcli.interp.attributes import get_attribute, set_attribute
+from gradcli.interp.attributes import (
+    get_attribute,
+    module_not_supported,
+    not_supported,
+    set_attribute,
+)
 from gradcli.interp.frame import BREAK, CONTINUE, MISSING, RETURN, Expr, Frame, Stmt
 from gradcli.interp.operators import (
     BINARY,
@@ -47,6 +52,7 @@ class Compiler:
     def __init__(self, rt: Runtime) -> None:
         self.rt = rt
         self.loop_depth = 0
+        self.handling: list[GdError] = []  # the errors `except` blocks are handling (bare raise)
 
     # ---------------------------------------------------------------- expressions
     def expr(self, node: A.Expr) -> Expr:
@@ -737,6 +743,85 @@ class Compiler:
 
         return with_stmt
 
+    def s_Try(self, node: A.Try, top: bool) -> Stmt:
+        body = self.block(node.body, top=top)
+        handlers = [(self.expr(h.type) if h.type is not None else None, h.name,
+                     self.block(h.body, top=top), h.type.span if h.type else h.span)
+                    for h in node.handlers]
+        orelse = self.block(node.orelse, top=top) if node.orelse else None
+        finalbody = self.block(node.finalbody, top=top) if node.finalbody else None
+        handling = self.handling
+        span = node.span
+
+        def handle(f: Frame, err: GdError) -> Any:
+            exc = exceptions.exception_of(err)
+            if exc is None:  # a limit, a syntax error, a gd refusal: never caught
+                raise err
+            for spec, name, handler, where in handlers:
+                if spec is not None and not exceptions.matches(exc, spec(f), where):
+                    continue
+                if name is not None:
+                    f.vars[name] = exc
+                handling.append(err)
+                try:
+                    return handler(f)
+                finally:
+                    handling.pop()
+                    if name is not None:
+                        f.vars.pop(name, None)  # as Python: `del name` after the block
+            raise err
+
+        def try_except(f: Frame) -> Any:
+            try:
+                r = body(f)
+            except CAUGHT as e:
+                err = runtime_error(e, span)
+                if not handlers:
+                    raise err from None
+                return handle(f, err)
+            return orelse(f) if orelse is not None else r
+
+        if finalbody is None:
+            return try_except
+
+        def try_finally(f: Frame) -> Any:
+            try:
+                r = try_except(f)
+            except CAUGHT as e:
+                err = runtime_error(e, span)
+                if exceptions.exception_of(err) is not None:  # not a limit: finally runs
+                    fr = finalbody(f)
+                    if fr is not None:  # return/break/continue in finally drops the error
+                        return fr
+                raise err from None
+            fr = finalbody(f)
+            return fr if fr is not None else r
+
+        return try_finally
+
+    def s_Raise(self, node: A.Raise, top: bool) -> Stmt:
+        exc = self.expr(node.exc) if node.exc is not None else None
+        handling = self.handling
+        span = node.span
+
+        def raise_stmt(f: Frame) -> Any:
+            if exc is None:
+                if not handling:
+                    err = GdRuntimeError("No active exception to reraise", span)
+                    err.py_type = "RuntimeError"  # type: ignore[attr-defined]
+                    raise err
+                raise handling[-1]
+            v = exc(f)
+            if type(v) is exceptions.ExceptionClass:
+                v = v()
+            if type(v) is not exceptions.ExceptionValue:
+                err = GdRuntimeError("exceptions must derive from BaseException", span)
+                err.py_type = "TypeError"  # type: ignore[attr-defined]
+                raise err
+            raise v.raised(span)
+
+        return raise_stmt
+
     def s_Assert(self, node: A.Assert, top: bool) -> Stmt:
         test = self.expr(node.test)
         msg = self.expr(node.msg) if node.msg is not None else None
@@ -757,7 +842,8 @@ class Compiler:
         rt = self.rt
         ns = rt.registry.module(node.module)
         if ns is None:
-            raise rt.import_error(node.module, node.span)
+            raise (module_not_supported(node.module, node.span)
+                   or rt.import_error(node.module, node.span))
         if node.alias is not None:
             bind_name, value = node.alias, ns
         else:
@@ -773,12 +859,14 @@ class Compiler:
         rt = self.rt
         ns = rt.registry.module(node.module)
         if ns is None:
-            raise rt.import_error(node.module, node.span)
+            raise (module_not_supported(node.module, node.span)
+                   or rt.import_error(node.module, node.span))
         binds = []
         for item in node.names:
             if item.name not in ns.members:
-                raise GdRuntimeError(f"cannot import name '{item.name}' from '{node.module}'",
-                                     item.span)
+                raise (not_supported(f"{node.module}.{item.name}", span=item.span)
+                       or GdRuntimeError(f"cannot import name '{item.name}' from "
+                                         f"'{node.module}'", item.span))
             binds.append((item.alias or item.name, ns.members[item.name]))
 
         def do_import(f: Frame) -> None:

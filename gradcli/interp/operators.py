@@ -30,7 +30,9 @@ def runtime_error(e: Exception, span: Span) -> GdError:
     if isinstance(e, MemoryError):
         return GdLimitError("out of memory", span)
     text = str(e) or type(e).__name__
-    return GdRuntimeError(text, span)
+    err = GdRuntimeError(text, span)
+    err.py_type = type(e).__name__  # type: ignore[attr-defined]  # the class `except` sees
+    return err
 
 
 _PY_CALLEE = re.compile(r"^[\w.<>]+\(\)")
@@ -52,9 +54,12 @@ def call_type_error(e: TypeError, fn: Any, span: Span) -> GdError:
                           ("" if m.group(1) == "1" else "s"), tail)
             text = head + " takes " + re.sub(r"\b1 were given", "1 was given", tail)
         doc = getattr(fn, "doc", "")
-        return GdRuntimeError(text, span, hint=f"usage: {doc}" if doc.startswith(
+        err = GdRuntimeError(text, span, hint=f"usage: {doc}" if doc.startswith(
             fn.name.rsplit(".", 1)[-1] + "(") else None)
-    return GdRuntimeError(text, span)
+    else:
+        err = GdRuntimeError(text, span)
+    err.py_type = "TypeError"  # type: ignore[attr-defined]  # the class `except` sees
+    return err
 
 
 # GdError too: an op's own error (a shape mismatch in `x + y`) gets the span of the

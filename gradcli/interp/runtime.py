@@ -178,6 +178,10 @@ def _input_bindings(body: tuple[A.Stmt, ...]) -> Iterator[A.Name]:
             yield from _input_bindings(stmt.orelse)
         elif isinstance(stmt, (A.While, A.For, A.With)):
             yield from _input_bindings(stmt.body)
+        elif isinstance(stmt, A.Try):
+            for block in (stmt.body, *(h.body for h in stmt.handlers), stmt.orelse,
+                          stmt.finalbody):
+                yield from _input_bindings(block)
 
 
 def _names_in_target(target: A.Expr) -> Iterator[A.Name]:

@@ -102,6 +102,12 @@ class Builtin:
         return f"<built-in function {self.name}>"
 
 
+class StrValue:
+    """A value whose str() is its own text, not its repr (an exception object)."""
+
+    __slots__ = ()
+
+
 class AccumulateGrad:
     """What grad_fn.next_functions shows for a leaf that requires grad."""
 
@@ -191,6 +197,8 @@ def to_str(v: Any) -> str:
     r = tensor_repr(v)
     if r is not None:
         return r
+    if isinstance(v, StrValue):
+        return str(v)
     return format_value(v, tensor_repr)
 
 

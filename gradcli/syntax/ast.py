@@ -362,6 +362,35 @@ class Assert(Stmt):
 
 
 @dataclass(frozen=True, slots=True)
+class Raise(Stmt):
+    """`raise` (re-raise the exception being handled) or `raise exc`."""
+
+    exc: Expr | None = None
+    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ExceptHandler(Node):
+    """`except type as name: body` (type None: a bare `except:`; name None without `as`)."""
+
+    type: Expr | None
+    name: str | None
+    body: tuple[Stmt, ...]
+    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Try(Stmt):
+    """`try: body` with except handlers, `else: orelse` and `finally: finalbody`."""
+
+    body: tuple[Stmt, ...]
+    handlers: tuple[ExceptHandler, ...]
+    orelse: tuple[Stmt, ...] = ()
+    finalbody: tuple[Stmt, ...] = ()
+    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
 class Import(Stmt):
     """`import module [as alias]`; `import a, b` gives one Import per module."""
 

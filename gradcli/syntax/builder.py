@@ -165,6 +165,31 @@ class Builder:
     def assert_stmt(self, c: list[Any]) -> gd.Assert:
         return gd.Assert(c[1], c[3], span=join_span(c[0], _last(c)))
 
+    def raise_stmt(self, c: list[Any]) -> gd.Raise:
+        return gd.Raise(c[1], span=join_span(c[0], _last(c)))
+
+    def try_stmt(self, c: list[Any]) -> gd.Try:
+        handlers: list[gd.ExceptHandler] = []
+        blocks: dict[str, tuple[gd.Stmt, ...]] = {}
+        keyword = "try"
+        for child in c:
+            if isinstance(child, Token) and child.value in ("try", "else", "finally"):
+                keyword = child.value
+            elif isinstance(child, gd.ExceptHandler):
+                handlers.append(child)
+            elif isinstance(child, tuple):
+                blocks[keyword] = child
+        for handler in handlers[:-1]:
+            if handler.type is None:
+                raise GdSyntaxError("default 'except:' must be last", handler.span)
+        last = blocks.get("finally") or blocks.get("else") or handlers[-1].body
+        return gd.Try(blocks["try"], tuple(handlers), blocks.get("else", ()),
+                      blocks.get("finally", ()), span=join_span(c[0], last[-1]))
+
+    def except_clause(self, c: list[Any]) -> gd.ExceptHandler:
+        name = c[3].value if c[3] is not None else None
+        return gd.ExceptHandler(c[1], name, c[-1], span=join_span(c[0], c[-1][-1]))
+
     def import_stmt(self, c: list[Any]) -> list[gd.Stmt]:
         span = join_span(c[0], c[-1])
         return [gd.Import(*part.value, span=span) for part in c[1::2]]

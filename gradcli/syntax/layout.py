@@ -26,10 +26,6 @@ MAX_INDENT_LEVELS = 100  # indented blocks inside one another, as CPython allows
 _UNSUPPORTED_KEYWORDS = frozenset(
     {
         "class",
-        "try",
-        "except",
-        "finally",
-        "raise",
         "yield",
         "global",
         "nonlocal",

@@ -177,5 +177,9 @@ def _check_placement(module: gd.Module) -> None:
                 stack.append((stmt.body, in_function, True))
             elif isinstance(stmt, gd.With):
                 stack.append((stmt.body, in_function, in_loop))
+            elif isinstance(stmt, gd.Try):
+                for block in (stmt.body, stmt.orelse, stmt.finalbody,
+                              *(h.body for h in stmt.handlers)):
+                    stack.append((block, in_function, in_loop))
             elif isinstance(stmt, gd.FunctionDef):
                 stack.append((stmt.body, True, False))

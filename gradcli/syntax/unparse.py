@@ -61,11 +61,27 @@ def _statement(stmt: gd.Stmt, depth: int) -> str:
         alias = f" as {stmt.name}" if stmt.name is not None else ""
         head = f"with {_expr(stmt.context, _IFEXP)}{alias}:"
         return f"{pad}{head}\n{_block(stmt.body, depth)}"
+    if isinstance(stmt, gd.Try):
+        return _try(stmt, depth)
     if isinstance(stmt, gd.FunctionDef):
         decorators = "".join(f"{pad}@{_expr(d, _IFEXP)}\n" for d in stmt.decorators)
         head = f"def {stmt.name}({_params(stmt.params)}):"
         return f"{decorators}{pad}{head}\n{_block(stmt.body, depth)}"
     return f"{pad}{_simple(stmt)}\n"
+
+
+def _try(stmt: gd.Try, depth: int) -> str:
+    pad = _INDENT * depth
+    out = [f"{pad}try:\n{_block(stmt.body, depth)}"]
+    for h in stmt.handlers:
+        head = "except" if h.type is None else f"except {_expr(h.type, _IFEXP)}"
+        alias = f" as {h.name}" if h.name is not None else ""
+        out.append(f"{pad}{head}{alias}:\n{_block(h.body, depth)}")
+    if stmt.orelse:
+        out.append(f"{pad}else:\n{_block(stmt.orelse, depth)}")
+    if stmt.finalbody:
+        out.append(f"{pad}finally:\n{_block(stmt.finalbody, depth)}")
+    return "".join(out)
 
 
 def _if(stmt: gd.If, depth: int) -> str:
@@ -103,6 +119,8 @@ def _simple(stmt: gd.Stmt) -> str:
             n.name + ("" if n.alias is None else f" as {n.alias}") for n in stmt.names
         )
         return f"from {stmt.module} import {names}"
+    if isinstance(stmt, gd.Raise):
+        return "raise" if stmt.exc is None else f"raise {_expr(stmt.exc, _IFEXP)}"
     if isinstance(stmt, gd.Pass):
         return "pass"
     if isinstance(stmt, gd.Break):

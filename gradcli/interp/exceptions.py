@@ -1,0 +1,144 @@
+"""Python's exception classes in gd: `try`/`except`/`raise`, and which class an error is.
+
+An error a program can catch is a GdRuntimeError (or a failed `assert`) that PyTorch or
+Python would raise too: its class is `py_type` where the raiser recorded it, else read
+from the message as PyTorch words it. Limit errors, syntax errors, input errors and gd's
+own refusals ("... is not supported by gradcli", "... in gd") are never caught: they pass
+through every `except`, bare `except:` and `except Exception:` included.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from gradcli.errors import GdAssertionError, GdError, GdLimitError, GdRuntimeError
+from gradcli.interp.values import Builtin, StrValue, to_repr, to_str
+from gradcli.source import Span
+
+
+class ExceptionClass(Builtin):
+    """A Python exception class: called, it makes an ExceptionValue."""
+
+    __slots__ = ("parent",)
+
+    def __init__(self, name: str, parent: ExceptionClass | None) -> None:
+        super().__init__(name, self._make, f"{name}(*args): Python's exception class")
+        self.parent = parent
+
+    def _make(self, *args: Any, **kwargs: Any) -> ExceptionValue:
+        if kwargs:
+            raise GdRuntimeError(f"{self.name}() takes no keyword arguments")
+        return ExceptionValue(self, args)
+
+    def is_subclass_of(self, other: ExceptionClass) -> bool:
+        c: ExceptionClass | None = self
+        while c is not None:
+            if c is other:
+                return True
+            c = c.parent
+        return False
+
+    def __repr__(self) -> str:
+        return f"<class '{self.name}'>"
+
+
+def _classes() -> dict[str, ExceptionClass]:
+    out: dict[str, ExceptionClass] = {}
+    for name, parent in [
+        ("BaseException", None), ("Exception", "BaseException"),
+        ("ArithmeticError", "Exception"), ("ZeroDivisionError", "ArithmeticError"),
+        ("OverflowError", "ArithmeticError"), ("LookupError", "Exception"),
+        ("IndexError", "LookupError"), ("KeyError", "LookupError"),
+        ("RuntimeError", "Exception"), ("NotImplementedError", "RuntimeError"),
+        ("ValueError", "Exception"), ("TypeError", "Exception"),
+        ("AssertionError", "Exception"), ("AttributeError", "Exception"),
+        ("NameError", "Exception"), ("StopIteration", "Exception"),
+    ]:
+        out[name] = ExceptionClass(name, out[parent] if parent else None)
+    return out
+
+
+CLASSES = _classes()
+
+
+class ExceptionValue(StrValue):
+    """An exception object: its class and args, and the error it stands for once raised."""
+
+    __slots__ = ("args", "cls", "error")
+
+    def __init__(self, cls: ExceptionClass, args: tuple[Any, ...],
+                 error: GdError | None = None) -> None:
+        self.cls = cls
+        self.args = args
+        self.error = error
+
+    def __str__(self) -> str:
+        if not self.args:
+            return ""
+        return to_str(self.args[0]) if len(self.args) == 1 else to_repr(self.args)
+
+    def __repr__(self) -> str:
+        return f"{self.cls.name}({', '.join(to_repr(a) for a in self.args)})"
+
+    def raised(self, span: Span) -> GdError:
+        """The error that `raise` of this value propagates."""
+        if self.error is None:
+            text = str(self)
+            err = GdRuntimeError(f"{self.cls.name}: {text}" if text else self.cls.name, span)
+            err.py_type = self.cls.name  # type: ignore[attr-defined]
+            err.exception = self  # type: ignore[attr-defined]
+            self.error = err
+        return self.error
+
+
+# PyTorch's and Python's wording of the errors that are not RuntimeError, checked in order.
+_BY_MESSAGE = [(cls, re.compile(pattern)) for cls, pattern in [
+    ("ZeroDivisionError", r"division by zero|modulo by zero"),
+    ("IndexError", r"out of range|out of bounds"),
+    ("ValueError", r"only one element tensors can be converted|could not convert|"
+                   r"invalid literal|math domain error|values to unpack|not in list|"
+                   r"not in tuple|substring not found"),
+    ("OverflowError", r"math range error|cannot convert float infinity"),
+    ("AttributeError", r"has no attribute"),
+    ("NameError", r"^name '.*' is not defined"),
+    ("TypeError", r"unsupported operand|not supported between instances|is not callable|"
+                  r"is not iterable|is not subscriptable|unexpected keyword argument|"
+                  r"positional argument|len\(\) of a 0-d tensor|iteration over a 0-d tensor|"
+                  r"invalid combination of arguments|can only concatenate|"
+                  r"can't multiply sequence|bad operand type|doesn't define __round__|"
+                  r"must be .*, not "),
+]]
+# gd's own refusals: not errors PyTorch would raise, so a program may not catch them.
+_GD_REFUSAL = re.compile(r"is not supported by gradcli|\bin gd\b")
+
+
+def exception_of(err: GdError) -> ExceptionValue | None:
+    """The exception object a `try` sees for this error, or None if it may not be caught."""
+    if isinstance(err, GdAssertionError):
+        return ExceptionValue(CLASSES["AssertionError"], (err.message,) if err.message !=
+                              "assertion failed" else (), err)
+    if type(err) is not GdRuntimeError or isinstance(err, GdLimitError):
+        return None
+    exc = getattr(err, "exception", None)
+    if exc is not None:
+        return exc
+    if _GD_REFUSAL.search(err.message):
+        return None
+    name = getattr(err, "py_type", None)
+    if name not in CLASSES:
+        name = next((c for c, pattern in _BY_MESSAGE if pattern.search(err.message)),
+                    "RuntimeError")
+    return ExceptionValue(CLASSES[name], (err.message,), err)
+
+
+def matches(exc: ExceptionValue, spec: Any, span: Span) -> bool:
+    """Whether `except spec` catches exc (spec a class or a tuple of classes)."""
+    specs = spec if type(spec) is tuple else (spec,)
+    for s in specs:
+        if type(s) is not ExceptionClass:
+            err = GdRuntimeError("catching classes that do not inherit from BaseException "
+                                 "is not allowed", span)
+            err.py_type = "TypeError"  # type: ignore[attr-defined]
+            raise err
+    return any(exc.cls.is_subclass_of(s) for s in specs)
