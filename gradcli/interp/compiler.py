@@ -9,364 +9,37 @@ span of the innermost expression that failed.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable
 from typing import Any
 
 from gradcli.ad import ops
 from gradcli.ad.tensor import POSITION, State, Tensor
-from gradcli.ad.tensor_str import format_tensor_spec
 from gradcli.errors import GdAssertionError, GdError, GdRuntimeError
 from gradcli.interp import exceptions, limits
-from gradcli.interp.arrays import ArrayValue
 from gradcli.interp.attributes import (
-    get_attribute,
     module_not_supported,
     not_supported,
     set_attribute,
 )
-from gradcli.interp.frame import BREAK, CONTINUE, MISSING, RETURN, Expr, Frame, Stmt
+from gradcli.interp.expressions import ExpressionCompiler
+from gradcli.interp.frame import BREAK, CONTINUE, RETURN, Expr, Frame, Stmt
 from gradcli.interp.operators import (
     BINARY,
     CAUGHT,
-    COMPARE,
     INPLACE,
-    TENSOR_BINARY,
-    call_type_error,
-    get_item,
     iterate,
     runtime_error,
     set_item,
     truth,
 )
-from gradcli.interp.runstate import Runtime
-from gradcli.interp.values import Builtin, decorate, is_context_manager, to_repr, to_str, type_name
+from gradcli.interp.values import Builtin, decorate, is_context_manager, to_str, type_name
 from gradcli.source import Span
-from gradcli.suggest import did_you_mean
 from gradcli.syntax import ast as A
 
 
-class Compiler:
-    """Turns one program's AST into closures bound to a Runtime."""
-
-    def __init__(self, rt: Runtime) -> None:
-        self.rt = rt
-        self.loop_depth = 0
-        self.handling: list[GdError] = []  # the errors `except` blocks are handling (bare raise)
-
-    # ---------------------------------------------------------------- expressions
-    def expr(self, node: A.Expr) -> Expr:
-        """Compile an expression."""
-        method = getattr(self, "e_" + type(node).__name__, None)
-        if method is None:
-            raise GdRuntimeError(f"{type(node).__name__} is not supported", node.span)
-        return method(node)
-
-    def e_Constant(self, node: A.Constant) -> Expr:
-        value = node.value
-        return lambda f: value
-
-    def e_Name(self, node: A.Name) -> Expr:
-        name = node.id
-        span = node.span
-        builtins = self.rt.builtins
-
-        def load(f: Frame) -> Any:
-            # .get, not [] with except KeyError: built-in names (sin, range) miss the local
-            # scope on every use, and raising costs more than the lookup.
-            v = f.vars.get(name, MISSING)
-            if v is not MISSING:
-                return v
-            p = f.parent
-            while p is not None:
-                v = p.vars.get(name, MISSING)
-                if v is not MISSING:
-                    return v
-                p = p.parent
-            v = builtins.get(name, MISSING)
-            if v is MISSING:
-                raise GdRuntimeError(f"name '{name}' is not defined", span,
-                                     hint=did_you_mean(name, builtins))
-            return v
-
-        return load
-
-    def e_BinOp(self, node: A.BinOp) -> Expr:
-        left, right = self.expr(node.left), self.expr(node.right)
-        fn = BINARY[node.op]
-        tensor_fn = TENSOR_BINARY[node.op]
-        span = node.span
-        position = POSITION
-
-        def binop(f: Frame) -> Any:
-            a = left(f)
-            b = right(f)
-            position.span = span
-            try:
-                ta = type(a)
-                tb = type(b)
-                if ((ta is Tensor and (tb is Tensor or tb is float or tb is int))
-                        or (tb is Tensor and (ta is float or ta is int))):
-                    return tensor_fn(a, b)
-                return fn(a, b)
-            except CAUGHT as e:
-                if isinstance(e, TypeError) and not isinstance(e, GdError):
-                    raise GdRuntimeError(
-                        f"unsupported operand type(s) for {A.BINARY_OPS[node.op]}: "
-                        f"'{type_name(a)}' and '{type_name(b)}'", span) from None
-                raise runtime_error(e, span) from None
-
-        return binop
-
-    def e_UnaryOp(self, node: A.UnaryOp) -> Expr:
-        operand = self.expr(node.operand)
-        span = node.span
-        op = node.op
-        fn: Callable[[Any], Any] = {
-            "neg": operator.neg, "pos": operator.pos, "bitwise_not": operator.invert,
-            "not": lambda v: not truth(v),
-        }[op]
-
-        def unary(f: Frame) -> Any:
-            v = operand(f)
-            POSITION.span = span
-            try:
-                return fn(v)
-            except CAUGHT as e:
-                if isinstance(e, TypeError) and not isinstance(e, GdError):
-                    raise GdRuntimeError(
-                        f"bad operand type for unary {A.UNARY_OPS[op]}: '{type_name(v)}'",
-                        span) from None
-                raise runtime_error(e, span) from None
-
-        return unary
-
-    def e_BoolOp(self, node: A.BoolOp) -> Expr:
-        values = [self.expr(v) for v in node.values]
-        span = node.span
-        is_and = node.op == "and"
-
-        def boolop(f: Frame) -> Any:
-            v: Any = None
-            try:
-                for e in values:
-                    v = e(f)
-                    if truth(v) != is_and:
-                        return v
-            except CAUGHT as e:
-                raise runtime_error(e, span) from None
-            return v
-
-        return boolop
-
-    def e_Compare(self, node: A.Compare) -> Expr:
-        left = self.expr(node.left)
-        compares = [COMPARE[o] for o in node.ops]
-        rights = [self.expr(c) for c in node.comparators]
-        span = node.span
-        if len(compares) == 1:
-            op, right = compares[0], rights[0]
-
-            def compare1(f: Frame) -> Any:
-                a = left(f)
-                b = right(f)
-                try:
-                    return op(a, b)
-                except CAUGHT as e:
-                    if isinstance(e, TypeError) and not isinstance(e, GdError):
-                        raise GdRuntimeError(
-                            f"'{A.COMPARE_OPS[node.ops[0]]}' not supported between instances "
-                            f"of '{type_name(a)}' and '{type_name(b)}'", span) from None
-                    raise runtime_error(e, span) from None
-
-            return compare1
-
-        def compare(f: Frame) -> Any:
-            a = left(f)
-            result: Any = True
-            try:
-                for op, right in zip(compares, rights, strict=True):
-                    b = right(f)
-                    result = op(a, b)
-                    if not truth(result):
-                        return result
-                    a = b
-            except CAUGHT as e:
-                raise runtime_error(e, span) from None
-            return result
-
-        return compare
-
-    def e_IfExp(self, node: A.IfExp) -> Expr:
-        test, body, orelse = self.expr(node.test), self.expr(node.body), self.expr(node.orelse)
-        span = node.test.span
-
-        def ifexp(f: Frame) -> Any:
-            try:
-                t = truth(test(f))
-            except CAUGHT as e:
-                raise runtime_error(e, span) from None
-            return body(f) if t else orelse(f)
-
-        return ifexp
-
-    def e_Tuple(self, node: A.Tuple) -> Expr:
-        elts = [self.expr(e) for e in node.elts]
-        return lambda f: tuple([e(f) for e in elts])
-
-    def e_List(self, node: A.List) -> Expr:
-        elts = [self.expr(e) for e in node.elts]
-        return lambda f: [e(f) for e in elts]
-
-    def e_Slice(self, node: A.Slice) -> Expr:
-        parts = [self.expr(p) if p is not None else (lambda f: None)
-                 for p in (node.lower, node.upper, node.step)]
-        lo, hi, st = parts
-        return lambda f: slice(lo(f), hi(f), st(f))
-
-    def e_Attribute(self, node: A.Attribute) -> Expr:
-        value = self.expr(node.value)
-        attr = node.attr
-        span = node.attr_span if node.attr_span.line else node.span
-
-        def attribute(f: Frame) -> Any:
-            obj = value(f)
-            POSITION.span = span  # where a warning (a non-leaf's .grad) is given
-            try:
-                return get_attribute(obj, attr)
-            except GdError as e:
-                raise e.at(span) from None
-
-        if attr != "data":
-            return attribute
-        rt = self.rt
-
-        def data_attribute(f: Frame) -> Any:
-            obj = value(f)
-            try:
-                r = get_attribute(obj, attr)
-            except GdError as e:
-                raise e.at(span) from None
-            if type(obj) is Tensor and obj.requires_grad:
-                rt.note_cut_of(".data", obj, node.span)  # where a graph may have been cut
-            return r
-
-        return data_attribute
-
-    def e_Subscript(self, node: A.Subscript) -> Expr:
-        value = self.expr(node.value)
-        index = self.expr(node.index)
-        span = node.span
-
-        def subscript(f: Frame) -> Any:
-            obj = value(f)
-            idx = index(f)
-            POSITION.span = span
-            try:
-                return get_item(obj, idx)
-            except CAUGHT as e:
-                raise runtime_error(e, span) from None
-
-        return subscript
-
-    def e_Call(self, node: A.Call) -> Expr:
-        func = self.expr(node.func)
-        args = [self.expr(a) for a in node.args]
-        kwnames = [k.name for k in node.keywords]
-        kwvalues = [self.expr(k.value) for k in node.keywords]
-        span = node.span
-        nargs = len(args)
-        position = POSITION
-        rt = self.rt
-
-        def call(f: Frame) -> Any:
-            fn = func(f)
-            if nargs == 1:
-                pos: list[Any] = [args[0](f)]
-            else:
-                pos = [a(f) for a in args]
-            position.span = span
-            try:
-                if kwnames:
-                    kw = {k: v(f) for k, v in zip(kwnames, kwvalues, strict=True)}
-                    r = rt.call(fn, pos, kw, span)
-                else:
-                    r = rt.call(fn, pos, None, span)
-            except TypeError as e:
-                raise call_type_error(e, fn, span) from None
-            except CAUGHT as e:
-                raise runtime_error(e, span) from None
-            tr = type(r)
-            if (tr is Tensor and not r.requires_grad) or tr is float or tr is list:
-                rt.note_cut(fn, pos, span)  # where a graph may have been cut
-            return r
-
-        return call
-
-    def e_Lambda(self, node: A.Lambda) -> Expr:
-        body = self.expr(node.body)
-        params = node.params
-        defaults = [(p.name, self.expr(p.default) if p.default is not None else None)
-                    for p in params]
-        rt = self.rt
-
-        def run_body(f: Frame) -> Any:
-            f.ret = body(f)
-            return RETURN
-
-        def make(f: Frame) -> Any:
-            return rt.make_function("<lambda>", defaults, run_body, f, node.span)
-
-        return make
-
-    def e_FString(self, node: A.FString) -> Expr:
-        pieces: list[Callable[[Frame], str]] = []
-        for part in node.parts:
-            if isinstance(part, str):
-                text = part
-                pieces.append(lambda f, text=text: text)
-            else:
-                pieces.append(self._formatted(part))
-        return lambda f: "".join([p(f) for p in pieces])
-
-    def _formatted(self, part: A.FormattedValue) -> Callable[[Frame], str]:
-        value = self.expr(part.value)
-        spec = part.format_spec or ""
-        conv = part.conversion
-        span = part.span
-
-        try:
-            limits.check_format_spec(spec)  # f"{x:>999999999}"
-            spec_error: GdError | None = None
-        except GdError as e:
-            spec_error = e
-
-        def fmt(f: Frame) -> str:
-            v = value(f)
-            if spec_error is not None:
-                raise spec_error.at(span)
-            try:
-                if conv == "r":
-                    v = to_repr(v)
-                elif conv in ("s", "a"):
-                    v = to_str(v)
-                if type(v) is Tensor:
-                    from gradcli.ad import dtypes
-
-                    # Tensor.__format__: a 0-d tensor formats its item even with no spec
-                    # (f"{loss}" prints 0.25, not tensor(0.2500)).
-                    if not spec and v.ndim != 0:
-                        return to_str(v)
-                    return format_tensor_spec(v.array, dtypes.name_of(v.dtype), spec)
-                if not spec:
-                    return to_str(v)
-                if isinstance(v, (int, float, str, ArrayValue)):
-                    return format(v, spec)
-                return format(to_str(v), spec)
-            except CAUGHT as e:
-                raise runtime_error(e, span) from None
-
-        return fmt
+class Compiler(ExpressionCompiler):
+    """Turns one program's AST into closures bound to a Runtime: statements here,
+    expressions in ExpressionCompiler."""
 
     # ---------------------------------------------------------------- statements
     def block(self, body: tuple[A.Stmt, ...], top: bool = False) -> Stmt:
