@@ -76,7 +76,7 @@ def test_the_name_list_is_pytorchs() -> None:
 # ================================================================ try / except / raise
 
 # PyTorch's autograd tutorial pattern: a second backward, caught and printed. The same
-# program run under torch 2.13 prints exactly this (checked with /work/venv's torch).
+# program run under torch 2.13 prints exactly this (checked against torch 2.13).
 SECOND_BACKWARD = """\
 import torch
 x = torch.ones(2, requires_grad=True)
