@@ -245,7 +245,27 @@ RANGE_CASES = [
     ("print(torch.full((2,), 1.5, dtype=torch.int64))", "tensor([1, 1])\n"),
     ("print(torch.full((2,), True))", "tensor([True, True])\n"),
     ("print(torch.eye(2, 3, dtype=torch.int64))", "tensor([[1, 0, 0],\n        [0, 1, 0]])\n"),
+    # logspace: printed values as PyTorch's (its float32 bits may differ: Sleef's pow)
+    ("print(torch.logspace(0, 2, 5))",
+     "tensor([  1.0000,   3.1623,  10.0000,  31.6228, 100.0000])\n"),
+    ("print(torch.logspace(-1.5, 1.5, 7, base=2))",
+     "tensor([0.3536, 0.5000, 0.7071, 1.0000, 1.4142, 2.0000, 2.8284])\n"),
+    ("print(torch.logspace(0, 3, 4, dtype=torch.int64))", "tensor([   1,   10,  100, 1000])\n"),
+    ("print(torch.logspace(1, 1, 1), torch.logspace(0, 1, 0))", "tensor([10.]) tensor([])\n"),
 ]
+
+
+def test_logspace_within_a_few_ulps_of_torch() -> None:
+    if torch is None:
+        pytest.skip("needs torch")
+    rng = random.Random(5)
+    for dt, tdt in (("float32", torch.float32), ("float64", torch.float64)):
+        for _ in range(100):
+            a, b = round(rng.uniform(-5, 5), 3), round(rng.uniform(-5, 5), 3)
+            n, base = rng.randint(1, 60), rng.choice([10.0, 2.0, 3.0])
+            ours = ops.logspace(a, b, n, base=base, dtype=dt).array
+            theirs = torch.logspace(a, b, n, base=base, dtype=tdt).numpy()
+            np.testing.assert_allclose(ours, theirs, rtol=4e-6 if dt == "float32" else 1e-14)
 
 
 @pytest.mark.parametrize(("prog", "expected"), RANGE_CASES)

@@ -351,8 +351,8 @@ def _torch_functions() -> dict[str, Callable[..., Any]]:
         "reshape", "flatten", "transpose", "t", "permute", "squeeze", "unsqueeze", "unbind", "cat",
         "concat", "stack", "diag", "softmax", "log_softmax", "clone", "allclose", "isclose",
         "equal", "isnan", "isfinite", "logical_not", "logical_and", "logical_or",
-        "tensor", "as_tensor", "arange", "linspace", "full", "eye", "zeros_like", "ones_like",
-        "full_like", "rand_like", "randn_like", "broadcast_to", "numel", "remainder",
+        "tensor", "as_tensor", "arange", "linspace", "logspace", "full", "eye", "zeros_like",
+        "ones_like", "full_like", "rand_like", "randn_like", "broadcast_to", "numel", "remainder",
         "floor_divide",
     ):
         fns[name] = getattr(ops, name)

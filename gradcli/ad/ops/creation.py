@@ -452,6 +452,22 @@ def linspace(start: Any, end: Any, steps: int, dtype: Any = None, requires_grad:
     return _leaf(np.concatenate([up, down]).astype(dt), requires_grad)
 
 
+def logspace(start: Any, end: Any, steps: int, base: float = 10.0, dtype: Any = None,
+             requires_grad: bool = False, **_: Any) -> Tensor:
+    """base ** linspace(start, end, steps): PyTorch's exponents (the first half counted
+    from start, the second from end) and its dtype rules. The power is numpy's, so a
+    float32 value may differ from PyTorch's vectorised pow in the last bit."""
+    dt = _creation_dtype(dtype)
+    if dt == dtypes.boolean:
+        raise GdRuntimeError('"logspace_cpu" not implemented for \'Bool\'')
+    exponents = linspace(start, end, steps, dtype=dtypes.float64 if dt.kind != "f" else dt)
+    b = np.asarray(_num(base), exponents.array.dtype)
+    values = np.power(b, exponents.array)
+    if dt.kind != "f":
+        values = np.trunc(values)
+    return _leaf(values.astype(dt), requires_grad)
+
+
 # -- random (PyTorch's CPU generator, reproduced) ----------------------------------------
 
 class _Gen:
