@@ -615,7 +615,9 @@ def _declare(spec: Command) -> None:
     if spec.wrt is not None:
         fn = wrt_option(spec.wrt)(fn)
     fn = program_options(fn)
-    main.command(spec.name, help=spec.help + _example(spec.example))(fn)
+    # The command list shows the first sentence whole (click would cut it at 45 characters).
+    short = spec.help.split(". ")[0].rstrip(".")
+    main.command(spec.name, help=spec.help + _example(spec.example), short_help=short)(fn)
 
 
 def _refuse_precision(ctx: Ctx, command: str) -> None:
@@ -661,7 +663,8 @@ for _spec in COMMANDS:
 
 @main.command("test", help="Golden-output tests: run each PROG.gd under PATH and compare what "
               "`gradcli run` prints with PROG.out beside it; exit 1 on any failure." +
-              _example("gradcli test examples/"))
+              _example("gradcli test examples/"),
+              short_help="Golden-output tests: each PROG.gd against the PROG.out beside it")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("--update", is_flag=True, help="Rewrite the .out files with the current output.")
 @output_options

@@ -340,3 +340,12 @@ def test_runaway_programs_end_with_a_limit_error(program: tuple[str, ...], limit
 def test_a_normal_program_meets_no_limit_at_the_defaults() -> None:
     r = cli("run", str(ROOT / "bench" / "gd" / "w1.gd"))
     assert (r.exit_code, r.stderr) == (0, "")
+
+
+def test_command_list_descriptions_are_not_cut_off() -> None:
+    # click shortens a command's help to 45 characters with "..." unless told otherwise
+    r = cli("--help")
+    assert r.exit_code == 0
+    listing = r.stdout.split("Commands:", 1)[1]
+    assert "..." not in listing
+    assert "every tape\n" in listing or "every tape node" in " ".join(listing.split())
