@@ -132,7 +132,23 @@ def _error_info(err: Any, source: Any) -> Any:
         end_col = span.end_column if span.end_line == span.line else len(line_text or "") + 1
     return ErrorInfo(err.kind, message, file if span is not None or file else None,
                      span.line if span else None, span.column if span else None, end_col,
-                     line_text, hint)
+                     line_text, hint, calls=_call_chain(err, source, file))
+
+
+def _call_chain(err: Any, source: Any, file: str | None) -> list[dict[str, Any]]:
+    """The gd calls an error left, outermost first; identical calls in a row (recursion)
+    become one entry with their count."""
+    chain: list[dict[str, Any]] = []
+    for span, name in reversed(getattr(err, "calls", ())):
+        last = chain[-1] if chain else None
+        if last is not None and (last["line"], last["column"], last["function"]) == (
+                span.line, span.column, name):
+            last["count"] += 1
+            continue
+        text = source.line_text(span.line).strip() if source is not None and source.text else ""
+        chain.append({"file": file, "line": span.line, "column": span.column,
+                      "source": _visible(text), "function": name, "count": 1})
+    return chain
 
 
 def format_error(err: Any, source: Any, fmt: str = "table", color: bool = False) -> str:

@@ -20,6 +20,9 @@ class GdError(Exception):
         self.message = message
         self.span = span
         self.hint = hint
+        # (call site, function name) of each gd function the error left, innermost first:
+        # the interpreter appends one as the error propagates (only on the failure path).
+        self.calls: list[tuple[Span, str]] = []
 
     def at(self, span: Span | None) -> GdError:
         """Attach a span if none is known yet; returns self for `raise err.at(span)`."""
@@ -73,6 +76,21 @@ class GdAssertionError(GdError):
 
     kind = "assertion"
     exit_code = 1
+    # The assert's own message (None without one): what `except AssertionError as e` sees.
+    assert_message: str | None = None
+
+    @classmethod
+    def failed(cls, text: str | None, condition: str | None,
+               span: Span | None = None) -> GdAssertionError:
+        """`assertion failed: TEXT (CONDITION)`, or `assertion failed: CONDITION` without
+        a message (the condition as gd source, None when it cannot be printed)."""
+        if not text:  # no message, or an empty one
+            message = f"assertion failed: {condition}" if condition else "assertion failed"
+        else:
+            message = f"assertion failed: {text}" + (f" ({condition})" if condition else "")
+        err = cls(message, span)
+        err.assert_message = text
+        return err
 
 
 class UsageError(GdError):

@@ -355,3 +355,6 @@ class ErrorInfo:
     source_line: str | None = None
     hint: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # The gd calls that led to the error, outermost first: {"file", "line", "column",
+    # "source", "function", "count"} (count: that many identical calls in a row).
+    calls: list[dict[str, Any]] = field(default_factory=list)

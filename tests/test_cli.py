@@ -105,7 +105,7 @@ def test_exit_1_failed_assert_in_the_program(prog: Any) -> None:
     r = cli("run", p)
     assert r.exit_code == 1
     assert r.stdout == "before\n"
-    assert r.stderr.startswith("prog.gd:3:8: error: sum too small\n"
+    assert r.stderr.startswith("prog.gd:3:8: error: assertion failed: sum too small (x.sum() > 5)\n"
                                "assert x.sum() > 5, 'sum too small'\n"
                                "       ^")
 

@@ -612,14 +612,14 @@ def test_assert_passes_silently() -> None:
 
 def test_assert_without_message() -> None:
     err = error("x = 1\nassert x == 2", GdAssertionError)
-    assert err.message == "assertion failed" and at(err) == (2, 8)
+    assert err.message == "assertion failed: x == 2" and at(err) == (2, 8)
     assert err.kind == "assertion"
 
 
 def test_assert_with_message_evaluates_it_only_on_failure() -> None:
     err = error("x = tensor([1.0, 2.0])\nassert x.sum() > 5, f'sum is {x.sum().item()}'",
                 GdAssertionError)
-    assert err.message == "sum is 3.0" and at(err) == (2, 8)
+    assert err.message == "assertion failed: sum is 3.0 (x.sum() > 5)" and at(err) == (2, 8)
     assert output("assert True, undefined_name\nprint(1)") == "1\n"
 
 

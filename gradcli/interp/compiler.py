@@ -35,6 +35,7 @@ from gradcli.interp.operators import (
 from gradcli.interp.values import Builtin, decorate, is_context_manager, to_str, type_name
 from gradcli.source import Span
 from gradcli.syntax import ast as A
+from gradcli.syntax.unparse import unparse
 
 
 class Compiler(ExpressionCompiler):
@@ -499,6 +500,10 @@ class Compiler(ExpressionCompiler):
         test = self.expr(node.test)
         msg = self.expr(node.msg) if node.msg is not None else None
         span = node.test.span
+        try:
+            condition: str | None = unparse(node.test)
+        except ValueError:  # an f-string unparse cannot print back (see unparse's doc)
+            condition = None
 
         def assert_stmt(f: Frame) -> None:
             try:
@@ -506,8 +511,8 @@ class Compiler(ExpressionCompiler):
             except CAUGHT as e:
                 raise runtime_error(e, span) from None
             if not ok:
-                text = "assertion failed" if msg is None else to_str(msg(f))
-                raise GdAssertionError(text, span)
+                text = None if msg is None else to_str(msg(f))
+                raise GdAssertionError.failed(text, condition, span)
 
         return assert_stmt
 

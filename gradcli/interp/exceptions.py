@@ -116,8 +116,8 @@ _GD_REFUSAL = re.compile(r"is not supported by gradcli|\bin gd\b")
 def exception_of(err: GdError) -> ExceptionValue | None:
     """The exception object a `try` sees for this error, or None if it may not be caught."""
     if isinstance(err, GdAssertionError):
-        return ExceptionValue(CLASSES["AssertionError"], (err.message,) if err.message !=
-                              "assertion failed" else (), err)
+        text = err.assert_message
+        return ExceptionValue(CLASSES["AssertionError"], (text,) if text is not None else (), err)
     if type(err) is not GdRuntimeError or isinstance(err, GdLimitError):
         return None
     exc = getattr(err, "exception", None)

@@ -31,7 +31,7 @@ from gradcli.interp.operators import (
     runtime_error,
     truth,
 )
-from gradcli.interp.runstate import Runtime
+from gradcli.interp.runstate import GdFunction, Runtime
 from gradcli.interp.values import to_repr, to_str, type_name
 from gradcli.suggest import did_you_mean
 from gradcli.syntax import ast as A
@@ -286,6 +286,8 @@ class ExpressionCompiler:
             except TypeError as e:
                 raise call_type_error(e, fn, span) from None
             except CAUGHT as e:
+                if type(fn) is GdFunction and isinstance(e, GdError) and e.span is not None:
+                    e.calls.append((span, fn.name))  # it left this gd function: the call site
                 raise runtime_error(e, span) from None
             tr = type(r)
             if (tr is Tensor and not r.requires_grad) or tr is float or tr is list:

@@ -90,11 +90,39 @@ def render_error(info: ErrorInfo, fmt: str = "table", *, color: bool = False) ->
     lines = [f"{location}error: {info.message}"]
     if source is not None and caret is not None:
         lines += [source, caret]
+    lines += call_chain_lines(info)
     if info.hint:
         lines.append(f"hint: {info.hint}")
     if not color:
         return "\n".join(lines)
     return _colored_error(info, location, source, caret)
+
+
+_SHOWN_REPEATS = 3  # identical calls in a row shown before "… N more calls of f at ..."
+_SHOWN_CALLS = 20  # at most this many lines of calls: the first and last halves
+
+
+def call_chain_lines(info: ErrorInfo) -> list[str]:
+    """``call chain (outermost first):``, one ``FILE:LINE:COL: source`` line per gd call
+    that led to the error, ending at the failing line; recursion is collapsed."""
+    if not info.calls:
+        return []
+    frames: list[str] = []
+    for c in info.calls:
+        where = f"{c['file'] or '<input>'}:{c['line']}:{c['column']}"
+        frames += [f"  {where}: {c['source']}"] * min(c["count"], _SHOWN_REPEATS)
+        if c["count"] > _SHOWN_REPEATS:
+            more = c["count"] - _SHOWN_REPEATS
+            frames.append(f"  \u2026 {more} more call{'s' if more != 1 else ''} "
+                          f"of {c['function']} at {where}")
+    if len(frames) > _SHOWN_CALLS:
+        half = _SHOWN_CALLS // 2
+        skipped = f"  \u2026 {len(frames) - 2 * half} more lines of calls"
+        frames = [*frames[:half], skipped, *frames[-half:]]
+    if info.line is not None and info.source_line is not None:
+        frames.append(f"  {info.file or '<input>'}:{info.line}:{info.column}: "
+                      f"{info.source_line.strip()}")
+    return ["call chain (outermost first):", *frames]
 
 
 def _error_parts(info: ErrorInfo) -> tuple[str, str | None, str | None]:
@@ -131,6 +159,8 @@ def _colored_error(info: ErrorInfo, location: str, source: str | None, caret: st
     if source is not None and caret is not None:
         text.append("\n" + source + "\n")
         text.append(caret, style="bold green")
+    for line in call_chain_lines(info):
+        text.append("\n" + line)
     if info.hint:
         text.append("\n").append("hint:", style="bold cyan").append(" " + info.hint)
     # Errors are never wrapped: a long message stays one line, like a compiler's.

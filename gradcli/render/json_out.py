@@ -124,6 +124,8 @@ def error_to_json(info: ErrorInfo) -> dict[str, Any]:
     if info.extra:
         # Round-trip through JSON so an odd value (a tuple, a numpy scalar) cannot break dumps.
         err["extra"] = json.loads(json.dumps(info.extra, default=str, allow_nan=False))
+    if info.calls:
+        err["calls"] = [dict(c) for c in info.calls]
     return {"error": err}
 
 
