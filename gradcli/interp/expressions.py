@@ -25,6 +25,7 @@ from gradcli.interp.operators import (
     BINARY,
     CAUGHT,
     COMPARE,
+    REFLECTED_BINARY,
     TENSOR_BINARY,
     call_type_error,
     get_item,
@@ -86,6 +87,7 @@ class ExpressionCompiler:
         left, right = self.expr(node.left), self.expr(node.right)
         fn = BINARY[node.op]
         tensor_fn = TENSOR_BINARY[node.op]
+        reflected_fn = REFLECTED_BINARY[node.op]
         span = node.span
         position = POSITION
 
@@ -96,9 +98,10 @@ class ExpressionCompiler:
             try:
                 ta = type(a)
                 tb = type(b)
-                if ((ta is Tensor and (tb is Tensor or tb is float or tb is int))
-                        or (tb is Tensor and (ta is float or ta is int))):
+                if ta is Tensor and (tb is Tensor or tb is float or tb is int):
                     return tensor_fn(a, b)
+                if tb is Tensor and (ta is float or ta is int):
+                    return reflected_fn(a, b)
                 return fn(a, b)
             except CAUGHT as e:
                 if isinstance(e, TypeError) and not isinstance(e, GdError):

@@ -110,13 +110,17 @@ def _remainder(a: Any, b: Any) -> Any:
 # What `a op b` ends up calling when a tensor meets a tensor or a Python number (through
 # Tensor's operator methods): binop calls it directly, one dispatch layer less per op.
 TENSOR_BINARY: dict[str, Callable[[Any, Any], Any]] = {
-    # 2 + x and 2 * x are x.add(2) and x.mul(2) in PyTorch (x.__radd__): the tensor first.
-    "add": lambda a, b: ops.add(b, a) if type(a) is not Tensor else ops.add(a, b),
-    "sub": ops.sub,
-    "mul": lambda a, b: ops.mul(b, a) if type(a) is not Tensor else ops.mul(a, b),
-    "div": ops.true_divide,
+    "add": ops.add, "sub": ops.sub, "mul": ops.mul, "div": ops.true_divide,
     "floor_divide": ops.floor_divide, "remainder": ops.remainder, "pow": ops.pow,
     "matmul": ops.matmul,
+}
+# `number op tensor`: 2 + x and 2 * x are x.add(2) and x.mul(2) in PyTorch (x.__radd__),
+# the tensor first (next_functions order); the others keep their operand order. Only this
+# path pays the extra call, never tensor-with-tensor or tensor-with-number.
+REFLECTED_BINARY: dict[str, Callable[[Any, Any], Any]] = {
+    **TENSOR_BINARY,
+    "add": lambda a, b: ops.add(b, a),
+    "mul": lambda a, b: ops.mul(b, a),
 }
 # Python's operators on everything else (with the caps of safe arithmetic).
 _PY_BINARY: dict[str, Callable[[Any, Any], Any]] = {
@@ -143,6 +147,7 @@ def tensor_operand(v: Any) -> Any:
 def _with_arrays(name: str) -> Callable[[Any, Any], Any]:
     py_fn = _PY_BINARY[name]
     tensor_fn = TENSOR_BINARY[name]
+    reflected_fn = REFLECTED_BINARY[name]
     symbol = {"add": "+", "sub": "-", "mul": "*", "div": "/", "floor_divide": "//",
               "remainder": "%", "pow": "**", "matmul": "@"}[name]
 
@@ -153,7 +158,7 @@ def _with_arrays(name: str) -> Callable[[Any, Any], Any]:
                 return tensor_fn(a, tensor_operand(b))
             if tb is Tensor:
                 if isinstance(a.value, np.generic):
-                    return tensor_fn(a.value.item(), b)
+                    return reflected_fn(a.value.item(), b)
                 # numpy's operators give way to the tensor, whose reflected ones refuse.
                 raise GdRuntimeError(f"unsupported operand type(s) for {symbol}: "
                                      f"'{type_name(a)}' and 'Tensor'")
