@@ -1,6 +1,6 @@
-"""The type of a derivative-table entry, and the table itself (filled by `rules.py`).
+"""The type of a derivative-table entry, and the table itself (filled by `gradcli.ad.rules`).
 
-Kept apart from `rules.py` so that the ops can look rules up by name without
+Kept apart from the rules package so that the ops can look rules up by name without
 importing the module that defines them in terms of the ops.
 """
 

@@ -1,6 +1,6 @@
 """Forward kernels: numpy in, numpy out, PyTorch's dtype rules.
 
-Every function here is the forward half of one primitive in `rules.py`. They know
+Every function here is the forward half of one primitive in `gradcli/ad/rules/`. They know
 nothing of autograd. Arguments are numpy arrays or Python numbers (constants).
 
 The package re-exports every kernel, so callers keep `from gradcli.ad import kernels as K`

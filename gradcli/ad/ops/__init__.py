@@ -1,7 +1,7 @@
 """Differentiable operations on Tensors: PyTorch's function and method surface.
 
 Primitives run through `apply(RULE, ...)` with the rule from the derivative table
-(`gradcli/ad/rules.py`); composites (matmul's dispatch, cross_entropy, flatten, …) are
+(`gradcli/ad/rules/`); composites (matmul's dispatch, cross_entropy, flatten, …) are
 written in primitives, so they are differentiable to any order for free. One module
 per family; this package re-exports them all: `from gradcli.ad import ops`, `ops.exp(x)`.
 """

@@ -1,0 +1,29 @@
+"""THE derivative table: every primitive's forward, VJP and JVP, side by side.
+
+Each entry names the numpy kernel that computes the op, the reverse-mode rule (VJP:
+given the cotangent `g` of the output, the cotangent of each input) and the
+forward-mode rule (JVP: given the inputs' tangents, the output's tangent).
+
+Rules are written only in our own differentiable ops (`ops.*` and Tensor operators),
+never in numpy, so differentiating a rule is just running it with grad mode on:
+that is what makes `create_graph=True`, derivatives of any order and forward-over-reverse
+work for every op at every order. (No module of this package may import numpy: a test
+checks.)
+
+Conventions: `g` is the output cotangent, `out` the output (saved only when a rule
+asks for it), `t` a tangent; a rule returns None for "no gradient" (a symbolic
+zero). Broadcasting is not handled here: the engine sums cotangents back to each
+input's shape centrally.
+
+The table is one dict, `RULES`; its entries are written one module per family (the
+builders they share are in `base`). Importing this package fills it.
+"""
+
+from __future__ import annotations
+
+from gradcli.ad.registry import RULES, Rule
+from gradcli.ad.rules import backward, elementwise, linalg, nn, reductions, shape  # noqa: F401
+from gradcli.ad.rules.base import elementwise as elementwise_rule
+from gradcli.ad.rules.base import linear, need
+
+__all__ = ["RULES", "Rule", "elementwise_rule", "linear", "need"]

@@ -1,0 +1,278 @@
+"""Elementwise rules: unary math, binary arithmetic with broadcasting, comparisons."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from gradcli.ad import kernels as K
+from gradcli.ad import ops
+from gradcli.ad.graph import Tensor
+from gradcli.ad.ops import backward as B
+from gradcli.ad.registry import Rule
+from gradcli.ad.rules.base import (
+    elementwise,
+    is_tensor,
+    need,
+    register,
+    sgn,
+    tan2,
+)
+from gradcli.errors import GdRuntimeError
+
+# ---------------------------------------------------------------------------------------
+# Elementwise unary: give the local derivative d(x, out) once; VJP is g·d, JVP is t·d.
+# ---------------------------------------------------------------------------------------
+
+
+elementwise("exp", "ExpBackward0", K.exp, lambda x, o: o, "e^x", uses_out=True,
+            formula=("grad · out",))
+elementwise("log", "LogBackward0", K.log, lambda x, o: 1 / x, "natural logarithm",
+            formula=("grad / x",), grad=lambda g, x, o: g / x)
+elementwise("log1p", "Log1PBackward0", K.log1p, lambda x, o: 1 / (x + 1), "log(1 + x)",
+            formula=("grad / (1 + x)",), grad=lambda g, x, o: g / (x + 1))
+elementwise("sqrt", "SqrtBackward0", K.sqrt, lambda x, o: 0.5 / o, "square root", uses_out=True,
+            formula=("grad / (2 · out)",), grad=lambda g, x, o: g / (2 * o))
+elementwise("sin", "SinBackward0", K.sin, lambda x, o: ops.cos(x), "sine",
+            formula=("grad · cos(x)",))
+elementwise("cos", "CosBackward0", K.cos, lambda x, o: -ops.sin(x), "cosine",
+            formula=("-grad · sin(x)",))
+elementwise("tan", "TanBackward0", K.tan, lambda x, o: 1 + o * o, "tangent", uses_out=True,
+            formula=("grad · (1 + out²)",), grad=lambda g, x, o: g * (1 + ops.pow(o, 2)))
+elementwise("tanh", "TanhBackward0", K.tanh, lambda x, o: 1 - o * o, "hyperbolic tangent",
+            uses_out=True,
+            formula=("grad · (1 - out²)",), grad=lambda g, x, o: B.tanh_backward(g, o))
+elementwise("sigmoid", "SigmoidBackward0", K.sigmoid, lambda x, o: o * (1 - o),
+            "logistic function 1/(1+e^-x)", uses_out=True,
+            formula=("grad · out · (1 - out)",), grad=lambda g, x, o: B.sigmoid_backward(g, o))
+elementwise("reciprocal", "ReciprocalBackward0", K.reciprocal, lambda x, o: -(o * o),
+            "1/x", uses_out=True,
+            formula=("-grad · out²",), grad=lambda g, x, o: -g * (o * o))
+elementwise("relu", "ReluBackward0", K.relu, lambda x, o: ops.to_dtype(o > 0, o.dtype),
+            "max(x, 0)", uses_out=True,
+            formula=("grad · (out > 0)",), grad=lambda g, x, o: B.threshold_backward(g, o, 0))
+elementwise("abs", "AbsBackward0", K.abs, lambda x, o: sgn(x), "absolute value",
+            formula=("grad · sgn(x)",), grad=lambda g, x, o: g * sgn(x))
+# PyTorch's abs derivative is grad * self.sgn(): SgnBackward0, whose derivative for real
+# inputs is an efficient zero tensor (adding it changes nothing, not even -0.).
+register(Rule("sgn", "SgnBackward0", K.sign,
+              lambda g, out, x: (B.zero_tensor(g),),
+              lambda ts, out, x: ops.zeros_like(ts[0]),
+              kind="elementwise", doc="sign of x (sgn: abs's derivative)", saves_inputs=False,
+              formula=("0 (a zero tensor)",)))
+
+
+elementwise(
+    "clamp", lambda i, p: "ClampBackward1" if _number_bounds(p) else "ClampBackward0", K.clamp,
+    lambda x, o, min=None, max=None: ops.to_dtype(_in_range(x, min, max), x.dtype),
+    "clip into [min, max]",
+    formula=("grad · (min ≤ x ≤ max)",),
+    grad=lambda g, x, o, min=None, max=None: ops.where(_in_range(x, min, max), g, 0.0))
+
+
+def _number_bounds(params: dict[str, Any]) -> bool:
+    # clamp(x, 0.5) is ClampBackward1 in PyTorch; tensor bounds make it ClampBackward0.
+    return all(v is None or isinstance(v, (int, float))
+               for v in (params.get("min"), params.get("max")))
+
+
+def _in_range(x: Tensor, lo: Any, hi: Any) -> Tensor:
+    mask = None
+    if lo is not None:
+        mask = x >= lo
+    if hi is not None:
+        m = x <= hi
+        mask = m if mask is None else ops.logical_and(mask, m)
+    assert mask is not None
+    return mask
+
+
+# Piecewise-constant ops: derivative zero almost everywhere (PyTorch gives zeros too).
+for _name, _torch, _kernel, _doc in (
+    ("sign", "SignBackward0", K.sign, "sign of x: -1, 0 or 1"),
+    ("floor", "FloorBackward0", K.floor, "round down"),
+    ("ceil", "CeilBackward0", K.ceil, "round up"),
+    ("round", "RoundBackward0", K.round, "round half to even"),
+):
+    register(Rule(_name, _torch, _kernel,
+                  lambda g, out, x, **p: (ops.zeros_like(g),),
+                  lambda ts, out, x, **p: ops.zeros_like(ts[0]),
+                  kind="elementwise", doc=_doc, saves_inputs=False))
+
+
+# ---------------------------------------------------------------------------------------
+# Elementwise binary (broadcasting; Python numbers are constants with no gradient).
+# ---------------------------------------------------------------------------------------
+
+def _sub_name(inputs: Any, params: dict[str, Any]) -> str:
+    return "RsubBackward1" if inputs is not None and not is_tensor(inputs[0]) else "SubBackward0"
+
+
+def _div_name(inputs: Any, params: dict[str, Any]) -> str:
+    return "MulBackward0" if inputs is not None and not is_tensor(inputs[0]) else "DivBackward0"
+
+
+def _pow_name(inputs: Any, params: dict[str, Any]) -> str:
+    if inputs is None:
+        return "PowBackward0"
+    a, b = inputs
+    if not is_tensor(b):
+        return "PowBackward0"
+    return "PowBackward1" if is_tensor(a) else "PowBackward2"
+
+
+register(Rule(
+    "add", "AddBackward0", K.add,
+    lambda g, out, a, b: (g, g),
+    lambda ts, out, a, b: tan2(ts, lambda t: t, lambda t: t),
+    kind="binary", doc="a + b", saves_inputs=False,
+    formula=("grad", "grad")))
+register(Rule(
+    "sub", _sub_name, K.sub,
+    lambda g, out, a, b: (g, -g),
+    lambda ts, out, a, b: tan2(ts, lambda t: t, lambda t: -t),
+    kind="binary", doc="a - b", saves_inputs=False,
+    edges=lambda name: (1,) if name == "RsubBackward1" else (0, 1),
+    formula=("grad", "-grad")))
+register(Rule(
+    "mul", "MulBackward0", K.mul,
+    lambda g, out, a, b: (g * b if need(a) else None, g * a if need(b) else None),
+    lambda ts, out, a, b: tan2(ts, lambda t: t * b, lambda t: a * t),
+    saved_for_partner=(0, 1), kind="binary", doc="a * b (elementwise)",
+    formula=("grad · b", "grad · a")))
+register(Rule(
+    "div", _div_name, K.div,
+    # PyTorch's div_tensor_self_backward / div_tensor_other_backward, op for op.
+    lambda g, out, a, b: (g / b if need(a) else None, -g * ((a / b) / b) if need(b) else None),
+    lambda ts, out, a, b: tan2(ts, lambda t: t / b, lambda t: -t * a / (b * b)),
+    saved_for_partner=(0,),  # DivBackward0 keeps self only for the divisor
+    kind="binary", doc="a / b (true division)",
+    formula=("grad / b", "-grad · a / b²")))
+
+
+def _pow_vjp(g: Tensor, out: Tensor, a: Any, b: Any) -> tuple[Any, ...]:
+    # PyTorch's pow_backward / pow_backward_self / pow_backward_exponent, op for op.
+    if need(a):
+        if not is_tensor(b):
+            ga = ops.zeros_like(a) if b == 0 else g * B.mul_scalar(ops.pow(a, b - 1), b)
+        else:
+            ga = ops.where(b == 0, 0.0, g * (b * ops.pow(a, b - 1)))
+    else:
+        ga = None
+    if need(b):
+        if not is_tensor(a):
+            gb = g * (ops.where(b >= 0, 0.0, out * ops.log_of_number(a)) if a == 0
+                      else out * ops.log_of_number(a))
+        else:
+            gb = g * ops.where(ops.logical_and(a == 0, b >= 0), 0.0, out * ops.log(a))
+    else:
+        gb = None
+    return ga, gb
+
+
+def _dpow_da(a: Any, b: Any) -> Any:
+    if not is_tensor(b):
+        if b == 0:
+            return ops.zeros_like(a)
+        return b * ops.pow(a, b - 1)
+    # d/da a^b = b·a^(b-1); PyTorch masks it to 0 where b == 0.
+    return ops.where(b == 0, 0.0, b * a ** (b - 1))
+
+
+def _dpow_db(out: Any, a: Any) -> Any:
+    # d/db a^b = a^b·log(a); PyTorch masks it to 0 where a == 0 and b >= 0.
+    if not is_tensor(a):
+        return out * ops.log_of_number(a)
+    return ops.where(a == 0, 0.0, out * ops.log(a))
+
+
+register(Rule(
+    "pow", _pow_name, K.pow, _pow_vjp,
+    lambda ts, out, a, b: tan2(ts, lambda t: t * _dpow_da(a, b), lambda t: t * _dpow_db(out, a)),
+    kind="binary", doc="a ** b", saves_out=True,
+    edges=lambda name: {"PowBackward0": (0,), "PowBackward2": (1,)}.get(name, (0, 1)),
+    formula=("grad · b · a^(b-1)", "grad · out · log(a)")))
+
+
+def _max_weight(a: Any, b: Any, wins: Callable[[Any, Any], Any]) -> Tensor:
+    # Ties split the gradient in half, as PyTorch does.
+    return ops.where(a == b, 0.5, ops.to_dtype(wins(a, b), _float_dtype(a, b)))
+
+
+def _float_dtype(a: Any, b: Any) -> Any:
+    return a.dtype if is_tensor(a) else b.dtype
+
+
+def _extremum_rule(name: str, torch_name: str, kernel: Any,
+                   wins: Callable[[Any, Any], Any], doc: str,
+                   formula: tuple[str, ...]) -> None:
+    def vjp(g: Tensor, out: Tensor, a: Any, b: Any) -> tuple[Any, ...]:
+        # PyTorch: at::where(a == b, grad / 2, grad).masked_fill_(the other wins, 0).
+        tie = ops.where(a == b, g / 2, g) if need(a) or need(b) else None
+        return (B.masked_fill(tie, wins(b, a), 0) if need(a) else None,
+                B.masked_fill(tie, wins(a, b), 0) if need(b) else None)
+
+    def jvp(ts: list[Any], out: Tensor, a: Any, b: Any) -> Any:
+        wa = _max_weight(a, b, wins)
+        return tan2(ts, lambda t: t * wa, lambda t: t * (1 - wa))
+
+    register(Rule(name, torch_name, kernel, vjp, jvp, kind="binary", doc=doc, formula=formula))
+
+
+_extremum_rule("maximum", "MaximumBackward0", K.maximum, lambda a, b: a > b,
+               "elementwise max(a, b)",
+               formula=("grad where a > b (½ at ties)", "grad where b > a (½ at ties)"))
+_extremum_rule("minimum", "MinimumBackward0", K.minimum, lambda a, b: a < b,
+               "elementwise min(a, b)",
+               formula=("grad where a < b (½ at ties)", "grad where b < a (½ at ties)"))
+register(Rule(
+    "where", "WhereBackward0", K.where,
+    lambda g, out, c, a, b: (None,
+                             ops.where(c, g, 0.0) if need(a) else None,
+                             ops.where(c, 0.0, g) if need(b) else None),
+    lambda ts, out, c, a, b: tan2(ts[1:], lambda t: ops.where(c, t, 0.0),
+                                   lambda t: ops.where(c, 0.0, t)),
+    kind="binary", doc="where(cond, a, b): a where cond else b", edges=lambda name: (1, 2),
+    formula=("—", "grad where cond", "grad where not cond")))
+register(Rule(
+    "neg", "NegBackward0", K.neg,
+    lambda g, out, x: (-g,), lambda ts, out, x: -ts[0],
+    kind="linear", doc="-x", saves_inputs=False, batchable=True,
+    formula=("-grad",)))
+
+# Non-differentiable elementwise ops: comparisons, logic. Never recorded.
+for _name, _kernel, _doc in (
+    ("lt", K.lt, "a < b"), ("le", K.le, "a <= b"), ("gt", K.gt, "a > b"),
+    ("ge", K.ge, "a >= b"), ("eq", K.eq, "a == b"), ("ne", K.ne, "a != b"),
+    ("logical_and", K.logical_and, "a and b, elementwise"),
+    ("logical_or", K.logical_or, "a or b, elementwise"),
+    ("logical_not", K.logical_not, "not x, elementwise"),
+    ("bitwise_not", K.bitwise_not, "~x"),
+    ("isnan", K.isnan, "x is NaN"), ("isfinite", K.isfinite, "x is finite"),
+    ("floordiv", K.floordiv, "a // b (piecewise constant: no gradient)"),
+    ("argmax", K.argmax, "index of the maximum"), ("argmin", K.argmin, "index of the minimum"),
+):
+    register(Rule(_name, _name, _kernel, None, None, kind="nondifferentiable", doc=_doc))
+
+
+def _mod_name(inputs: Any, params: dict[str, Any]) -> str:
+    if inputs is None or is_tensor(inputs[0]):
+        return "RemainderBackward1" if inputs is not None and is_tensor(inputs[1]) \
+            else "RemainderBackward0"
+    return "NotImplemented"  # number % tensor: PyTorch has no derivative for it
+
+
+def _mod_vjp(g: Tensor, out: Tensor, a: Any, b: Any) -> tuple[Any, ...]:
+    if not is_tensor(a):
+        raise GdRuntimeError("derivative for aten::remainder is not implemented")
+    # PyTorch: self: grad; other: -grad * self.div(other, rounding_mode="floor").
+    return (g if need(a) else None, -g * ops.floor(a / b) if need(b) else None)
+
+
+register(Rule(
+    "mod", _mod_name, K.mod, _mod_vjp,
+    lambda ts, out, a, b: tan2(ts, lambda t: t, lambda t: -t * ops.floor(a / b)),
+    kind="binary", doc="a % b (Python's remainder: the sign of b)",
+    edges=lambda name: (0, 1) if name == "RemainderBackward1" else
+    ((1,) if name == "NotImplemented" else (0,)),
+    formula=("grad", "-grad · floor(a / b)")))

@@ -1,0 +1,238 @@
+"""Reduction rules: sum, mean, prod, extrema, norms, softmax family."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from gradcli.ad import kernels as K
+from gradcli.ad import ops
+from gradcli.ad.graph import Tensor
+from gradcli.ad.ops import backward as B
+from gradcli.ad.registry import Rule
+from gradcli.ad.rules.base import (
+    by_dim,
+    count,
+    register,
+    sgn,
+    unreduce,
+)
+
+# ---------------------------------------------------------------------------------------
+# Reductions. The transpose of a reduction broadcasts g back over the reduced dims.
+# ---------------------------------------------------------------------------------------
+
+
+register(Rule(
+    "sum", by_dim("SumBackward0", "SumBackward1"), K.sum,
+    lambda g, out, x, dim=None, keepdim=False: (unreduce(g, x.shape, dim, keepdim),),
+    lambda ts, out, x, dim=None, keepdim=False: ops.sum(ts[0], dim, keepdim),
+    kind="linear", doc="sum over dims (all by default)", saves_inputs=False,
+    formula=("grad broadcast to x's shape",)))
+register(Rule(
+    "mean", by_dim("MeanBackward0", "MeanBackward1"), K.mean,
+    lambda g, out, x, dim=None, keepdim=False:
+        (B.div_scalar(unreduce(g, x.shape, dim, keepdim), count(x.shape, dim)),),
+    lambda ts, out, x, dim=None, keepdim=False: ops.mean(ts[0], dim, keepdim),
+    kind="linear", doc="mean over dims (all by default)", saves_inputs=False,
+    formula=("grad broadcast / n",)))
+
+
+def _prod_others(x: Tensor, out: Tensor, dim: Any, keepdim: bool) -> Tensor:
+    """∂prod/∂xᵢ = product of the other elements, exact even where x has zeros."""
+    o = unreduce(out, x.shape, dim, keepdim)
+    zero = x == 0
+    safe = ops.where(zero, 1.0, x)
+    nonzero_prod = unreduce(ops.prod(safe, dim, keepdim), x.shape, dim, keepdim)
+    nzeros = unreduce(ops.sum(zero, dim, keepdim), x.shape, dim, keepdim)
+    only_zero = ops.logical_and(zero, nzeros == 1)
+    return ops.where(only_zero, nonzero_prod, ops.where(zero, 0.0, o / safe))
+
+
+def _prod_vjp(g: Tensor, out: Tensor, x: Tensor, dim: Any = None,
+              keepdim: bool = False) -> tuple[Any, ...]:
+    # PyTorch's prod_backward: grad itself for a 0-dim input, grad · (result / input)
+    # when the input has no zero, the exact product of the others otherwise.
+    if x.ndim == 0:
+        return (g,)
+    if not (x.array == 0).any():
+        return (unreduce(g, x.shape, dim, keepdim)
+                * (unreduce(out, x.shape, dim, keepdim) / x),)
+    return (unreduce(g, x.shape, dim, keepdim) * _prod_others(x, out, dim, keepdim),)
+
+
+register(Rule(
+    "prod", by_dim("ProdBackward0", "ProdBackward1"), K.prod,
+    _prod_vjp,
+    lambda ts, out, x, dim=None, keepdim=False:
+        ops.sum(ts[0] * _prod_others(x, out, dim, keepdim), dim, keepdim),
+    kind="reduction", doc="product over a dim (all by default)", saves_out=True,
+    formula=("grad · (product of the other elements)",)))
+
+
+def _extreme_weights(x: Tensor, out: Tensor, dim: Any, keepdim: bool) -> Tensor:
+    # Ties share the gradient evenly (PyTorch's evenly_distribute_backward / amax rule).
+    hit = ops.to_dtype(x == unreduce(out, x.shape, dim, keepdim), x.dtype)
+    if dim is None:
+        return hit / ops.sum(hit)
+    return hit / unreduce(ops.sum(hit, dim, True), x.shape, dim, True)
+
+
+def _restore_reduced_dims(t: Tensor, dim: Any, keepdim: bool) -> Tensor:
+    """PyTorch's restore_reduced_dims: t reshaped with a size-1 dim at each reduced dim."""
+    if keepdim or dim is None:
+        return t
+    dims = [dim] if type(dim) is int else list(dim)
+    total = t.ndim + len(dims)
+    target = [0] * total
+    for d in dims:
+        target[d % total] = 1
+    rest = iter(t.shape)
+    target = [1 if n == 1 else next(rest, 1) for n in target]
+    return ops.reshape(t, tuple(target))
+
+
+def _evenly_distribute_vjp(g: Tensor, out: Tensor, x: Tensor) -> tuple[Any, ...]:
+    # PyTorch's evenly_distribute_backward (max(x), min(x)):
+    # zeros.masked_fill_(mask, grad / mask.sum()) with mask = x == out (NaN: isnan).
+    mask = (x.array != x.array) if out.array != out.array else (x.array == out.array)
+    return (B.masked_fill_value(ops.zeros_like(x), mask, g / int(mask.sum())),)
+
+
+def _amax_vjp(g: Tensor, out: Tensor, x: Tensor, dim: Any = None,
+              keepdim: bool = False) -> tuple[Any, ...]:
+    # PyTorch's amax/amin backward: scale_grad_by_count(restore_reduced_dims(grad),
+    # restore_reduced_dims(result) == self, dim) = (grad / mask.sum(dim, true)) * mask
+    # (so a negative grad gives -0. where x is not an extremum, as in PyTorch).
+    mask = _restore_reduced_dims(out, dim, keepdim) == x
+    count = ops.sum(mask, dim, True)
+    return ((_restore_reduced_dims(g, dim, keepdim) / count) * mask,)
+
+
+def _extreme_rule(name: str, torch_name: str, kernel: Any, doc: str,
+                  vjp: Callable[..., Any], formula: tuple[str, ...]) -> None:
+    register(Rule(
+        name, torch_name, kernel, vjp,
+        lambda ts, out, x, dim=None, keepdim=False:
+            ops.sum(ts[0] * _extreme_weights(x, out, dim, keepdim), dim, keepdim),
+        kind="reduction", doc=doc, saves_out=True, formula=formula))
+
+
+_extreme_rule("amax", "AmaxBackward0", K.amax, "maximum over dims", _amax_vjp,
+              formula=("grad to the maxima (shared at ties)",))
+_extreme_rule("amin", "AminBackward0", K.amin, "minimum over dims", _amax_vjp,
+              formula=("grad to the minima (shared at ties)",))
+_extreme_rule("max_all", "MaxBackward1", K.amax, "max(x): the maximum of all elements",
+              _evenly_distribute_vjp, formula=("grad to the maxima (shared at ties)",))
+_extreme_rule("min_all", "MinBackward1", K.amin, "min(x): the minimum of all elements",
+              _evenly_distribute_vjp, formula=("grad to the minima (shared at ties)",))
+
+
+def _select_rule(name: str, torch_name: str, doc: str, formula: tuple[str, ...]) -> None:
+    # max(x, dim) / min(x, dim): values at given indices; the gradient goes to that index only.
+    register(Rule(
+        name, torch_name, _take_along,
+        lambda g, out, x, index, dim, keepdim:
+            (ops.scatter_along(g, x.shape, index, dim, keepdim),),
+        lambda ts, out, x, index, dim, keepdim: ops.take_along(ts[0], index, dim, keepdim),
+        kind="linear", doc=doc, saves_inputs=False, formula=formula,
+        torch_keeps=True))  # MaxBackward0/MinBackward0 keep the argmax; our rule needs none
+
+
+def _take_along(x: Any, index: Any, dim: int, keepdim: bool) -> Any:
+    return x.copy() if x.ndim == 0 else K.take_along(x, index, dim, keepdim)
+
+
+def _scatter_along(g: Any, shape: tuple[int, ...], index: Any, dim: int, keepdim: bool) -> Any:
+    return g.copy() if not shape else K.scatter_along(g, shape, index, dim, keepdim)
+
+
+_select_rule("max_dim", "MaxBackward0", "max(x, dim): values (and indices) along dim",
+             formula=("grad to the argmax",))
+_select_rule("min_dim", "MinBackward0", "min(x, dim): values (and indices) along dim",
+             formula=("grad to the argmin",))
+register(Rule(
+    "take_along", "GatherBackward0",
+    _take_along,
+    lambda g, out, x, index, dim, keepdim: (ops.scatter_along(g, x.shape, index, dim, keepdim),),
+    lambda ts, out, x, index, dim, keepdim: ops.take_along(ts[0], index, dim, keepdim),
+    kind="linear", doc="values at indices along a dim (gather)", saves_inputs=False))
+register(Rule(
+    "scatter_along", "ScatterBackward0",
+    _scatter_along,
+    lambda gg, out, g, shape, index, dim, keepdim: (ops.take_along(gg, index, dim, keepdim),),
+    lambda ts, out, g, shape, index, dim, keepdim:
+        ops.scatter_along(ts[0], shape, index, dim, keepdim),
+    kind="linear", doc="zeros with values placed at indices along a dim", saves_inputs=False))
+
+
+def _norm_deriv(x: Tensor, out: Tensor, p: float, dim: Any, keepdim: bool) -> Tensor:
+    if p == 0:
+        return ops.zeros_like(x)  # the count of nonzeros is piecewise constant
+    o = unreduce(out, x.shape, dim, keepdim)
+    if p == 2:
+        # x/‖x‖, and 0 at the origin (PyTorch's subgradient).
+        return ops.where(o == 0, 0.0, x / ops.where(o == 0, 1.0, o))
+    if p == 1:
+        return ops.sign(x)
+    if p in (float("inf"), float("-inf")):
+        return ops.sign(x) * _extreme_weights(ops.abs(x), out, dim, keepdim)
+    a = ops.abs(x)
+    return ops.where(o == 0, 0.0,
+                   ops.sign(x) * a ** (p - 1) / ops.where(o == 0, 1.0, o) ** (p - 1))
+
+
+def _norm_vjp(g: Tensor, out: Tensor, x: Tensor, p: float = 2.0, dim: Any = None,
+              keepdim: bool = False) -> tuple[Any, ...]:
+    # PyTorch's norm_backward, op for op (grad and norm get their reduced dims back).
+    if x.ndim:
+        g = _restore_reduced_dims(g, dim, keepdim)
+        o = _restore_reduced_dims(out, dim, keepdim)
+    else:
+        o = out
+    if p == 0:
+        return (None,)  # no gradient at all (PyTorch: an undefined one)
+    if p == 1:
+        return (sgn(x) * g,)
+    if p == 2:
+        return (g * B.masked_fill(x / o, o == 0, 0),)
+    if p in (float("inf"), float("-inf")):
+        a = ops.abs(x)
+        mask = ops.logical_or(a == o, ops.isnan(a))
+        return (sgn(x) * ((g / ops.sum(mask, dim, True)) * mask),)
+    if p < 1:
+        scaled = sgn(x) * B.masked_fill(ops.pow(ops.abs(x), p - 1), x == 0, 0)
+        return (scaled * g * ops.pow(o, 1 - p),)
+    scaled = (sgn(x) * ops.pow(ops.abs(x), p - 1) if p < 2
+              else x * ops.pow(ops.abs(x), p - 2))
+    return (scaled * B.masked_fill(g / ops.pow(o, p - 1), o == 0, 0),)
+
+
+register(Rule(
+    "norm", "LinalgVectorNormBackward0", K.norm,
+    _norm_vjp,
+    lambda ts, out, x, p=2.0, dim=None, keepdim=False:
+        ops.sum(ts[0] * _norm_deriv(x, out, p, dim, keepdim), dim, keepdim),
+    kind="reduction", doc="vector p-norm (a primitive: stable at 0)", saves_out=True,
+    formula=("grad · x / ‖x‖",)))
+register(Rule(
+    "logsumexp", "LogsumexpBackward0", K.logsumexp,
+    lambda g, out, x, dim, keepdim=False:
+        (unreduce(g, x.shape, dim, keepdim) * ops.exp(x - unreduce(out, x.shape, dim, keepdim)),),
+    lambda ts, out, x, dim, keepdim=False:
+        ops.sum(ts[0] * ops.exp(x - unreduce(out, x.shape, dim, keepdim)), dim, keepdim),
+    kind="reduction", doc="log Σ exp(x) over dims (stable)", saves_out=True,
+    formula=("grad · exp(x - out)",)))
+register(Rule(
+    "softmax", "SoftmaxBackward0", K.softmax,
+    lambda g, out, x, dim: (B.softmax_backward_data(g, out, dim),),
+    lambda ts, out, x, dim: out * (ts[0] - ops.sum(ts[0] * out, dim, True)),
+    kind="general", doc="softmax along dim (stable)", saves_inputs=False, saves_out=True,
+    formula=("out · (grad - Σ grad · out)",)))
+register(Rule(
+    "log_softmax", "LogSoftmaxBackward0", K.log_softmax,
+    lambda g, out, x, dim: (B.log_softmax_backward_data(g, out, dim),),
+    lambda ts, out, x, dim: ts[0] - ops.sum(ops.exp(out) * ts[0], dim, True),
+    kind="general", doc="log of softmax along dim (stable)", saves_inputs=False,
+    saves_out=True,
+    formula=("grad - exp(out) · Σ grad",)))

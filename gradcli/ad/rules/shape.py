@@ -1,0 +1,251 @@
+"""Shape and indexing rules: all linear; the JVP is the op on the tangent, the VJP its transpose."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gradcli.ad import kernels as K
+from gradcli.ad import ops
+from gradcli.ad.graph import Tensor
+from gradcli.ad.record import apply
+from gradcli.ad.registry import RULES, Rule
+from gradcli.ad.rules.base import (
+    linear,
+    need,
+    register,
+)
+
+# ---------------------------------------------------------------------------------------
+# Shape ops: all linear; the JVP is the op itself on the tangent, the VJP its transpose.
+# ---------------------------------------------------------------------------------------
+
+
+def _reshape_name(inputs: Any, params: dict[str, Any]) -> str:
+    # PyTorch's reshape: view (contiguous), _reshape_alias (strided but viewable) or
+    # _unsafe_view of a contiguous clone (see ops.reshape).
+    if params.get("copy"):
+        return "UnsafeViewBackward0"
+    return "ReshapeAliasBackward0" if params.get("alias") else "ViewBackward0"
+
+
+linear("reshape", _reshape_name,
+       lambda x, shape, copy=False, alias=False: K.reshape(x, shape),
+       lambda g, x, shape, copy=False, alias=False: ops.reshape(g, x.shape), "reshape / view",
+       formula=("reshape(grad, x.shape)",), views=True)
+linear("expand", "ExpandBackward0", K.expand,
+       lambda g, x, shape: ops.sum_to(g, x.shape), "broadcast to a shape",
+       formula=("sum grad over broadcast dims",), views=True)
+def _sum_to_name(inputs: Any, params: dict[str, Any]) -> str:
+    # PyTorch's at::sum_to: sum() to a 0-dim shape (SumBackward0); otherwise
+    # sum(dims, keepdim=True) (SumBackward1), then view() when leading dims go (ViewBackward0).
+    shape = params["shape"]
+    if not shape:
+        return "SumBackward0"
+    if inputs is not None and type(inputs[0]) is Tensor and inputs[0].ndim > len(shape):
+        return "ViewBackward0"
+    return "SumBackward1"
+
+
+linear("sum_to", _sum_to_name, K.sum_to,
+       lambda g, x, shape: ops.expand(g, x.shape),
+       "sum a broadcast tensor back to a shape (the engine's unbroadcast)",
+       formula=("expand(grad, x.shape)",))
+linear("transpose", lambda i, p: "TBackward0" if p.get("short") else "TransposeBackward0",
+       lambda x, dim0, dim1, short=False: K.transpose(x, dim0, dim1),
+       lambda g, x, dim0, dim1, short=False: ops.transpose(g, dim0, dim1, short),
+       "swap two dims (x.t() is the 2-D short form)",
+       formula=("transpose(grad)",), views=True)
+linear("permute", "PermuteBackward0", K.permute,
+       lambda g, x, dims: ops.permute(g, _inverse_perm(dims)), "reorder dims",
+       formula=("permute(grad, inverse)",), views=True)
+def _unsqueeze_to(g: Tensor, x: Tensor, dim: Any = None, dims_variant: bool = False) -> Tensor:
+    # PyTorch's squeeze backward, unsqueeze_to: g again with each squeezed size-1 dim.
+    n = x.ndim
+    dims = range(n) if dim is None else ([dim] if type(dim) is int else list(dim))
+    for d in sorted({d % n for d in dims} if n else ()):
+        if x.shape[d] == 1:
+            g = ops.unsqueeze(g, d)
+    return g
+
+
+linear("squeeze",
+       lambda i, p: "SqueezeBackward4" if p.get("dims_variant") else
+       ("SqueezeBackward0" if p.get("dim") is None else "SqueezeBackward1"),
+       lambda x, dim=None, dims_variant=False: K.squeeze(x, dim),
+       _unsqueeze_to,
+       "drop size-1 dims",
+       formula=("reshape(grad, x.shape)",), views=True)
+linear("unsqueeze", "UnsqueezeBackward0", K.unsqueeze,
+       lambda g, x, dim: ops.squeeze(g, dim), "insert a size-1 dim",
+       formula=("squeeze(grad, dim)",), views=True)
+
+
+def _index_backward_name(index: Any, kind: str) -> str:
+    """PyTorch's node for the transpose of x[index]: x[index] is a chain of select/slice/
+    unsqueeze ops (then one index op for tensor indices), so its derivative's last step is
+    the backward of the FIRST of them (a full slice ':' or '...' is no op at all)."""
+    for p in index if type(index) is tuple else (index,):
+        if p is Ellipsis or (type(p) is slice and p == slice(None)):
+            continue
+        if p is None:
+            return "SqueezeBackward1"
+        if type(p) is slice:
+            return "SliceBackwardBackward0"
+        if type(p) is int or (hasattr(p, "ndim") and p.ndim == 0 and kind != "IndexBackward0"):
+            return "SelectBackwardBackward0"
+        # A tensor index: PyTorch applies it after all the select/slice steps.
+    return "IndexPutImplBackward0"
+
+
+def _getitem_transpose(g: Tensor, x: Tensor, index: Any, kind: str) -> Tensor:
+    return apply(RULES["index_add_into"], (g,),
+                 {"shape": x.shape, "index": index, "name": _index_backward_name(index, kind)})
+def _getitem(x: Any, index: Any, kind: str) -> Any:
+    out = K.getitem(x, index)
+    if kind == "IndexBackward0" and not out.flags.c_contiguous:
+        out = out.copy()  # PyTorch's index returns a contiguous tensor (numpy's may not be)
+    return out
+
+
+linear("getitem", lambda i, p: p["kind"], _getitem,
+       _getitem_transpose,
+       "x[index]: select, slice, mask or gather",
+       formula=("grad placed at the index, 0 elsewhere",), views=True,
+       torch_keeps=frozenset(("IndexBackward0",)),  # PyTorch keeps the indices
+       )
+linear("index_add_into", lambda i, p: p.get("name", "IndexPutImplBackward0"),
+       lambda g, shape, index, name=None: K.index_add_into(g, shape, index),
+       lambda gg, g, shape, index, name=None: ops.getitem_raw(gg, index, "IndexBackward0"),
+       "zeros with g added at an index (the transpose of x[index])")
+def _diag_name(inputs: Any, params: dict[str, Any]) -> str:
+    # torch.diag(matrix) is DiagonalBackward0_copy in PyTorch; the transpose of
+    # torch.diag(vector) (a diagonal() of the cotangent) is DiagonalBackward0.
+    if params["embed"]:
+        return "DiagEmbedBackward0"
+    return "DiagonalBackward0" if params.get("backward") else "DiagonalBackward0_copy"
+
+
+def _diag_transpose(g: Tensor, x: Tensor, diagonal: int = 0, embed: bool = True,
+                    shape: Any = None, backward: bool = False) -> Tensor:
+    if x.ndim == 1:
+        return apply(RULES["diag"], (g,), {"diagonal": diagonal, "embed": False,
+                                           "backward": True})
+    return ops.diag_transpose(g, x.shape, diagonal)
+
+
+linear("diag", _diag_name,
+       lambda x, diagonal=0, embed=True, shape=None, backward=False: K.diag(x, diagonal),
+       _diag_transpose,
+       "diagonal matrix from a vector, or the diagonal of a matrix")
+linear("diag_embed_like", "DiagonalBackwardBackward0",
+       lambda v, shape, diagonal=0: K.diag_embed_like(v, shape, diagonal),
+       lambda g, v, shape, diagonal=0: ops.diag(g, diagonal),
+       "write a vector onto a diagonal of a zero matrix")
+linear("to_dtype", "ToCopyBackward0", K.to_dtype,
+       lambda g, x, dtype: ops.to_dtype(g, x.dtype), "convert dtype (a copy)",
+       formula=("grad in x's dtype",), batchable=True)
+linear("clone", "CloneBackward0",  # keeps the layout (made contiguous if it overlaps)
+       lambda x: x.copy(order="C" if K.overlaps(x) else "K"),
+       lambda g, x: g, "a copy that stays in the graph",
+       formula=("grad",), batchable=True)
+register(Rule(
+    "fill", lambda i, p: "ZeroBackward0" if p["value"] == 0 else "FillBackward2", K.fill,
+    lambda g, out, x, value: (ops.zeros_like(g),),
+    lambda ts, out, x, value: ops.zeros_like(ts[0]),
+    kind="linear", doc="fill with a value (x.zero_(), x.fill_(v))", saves_inputs=False))
+
+
+def _inverse_perm(dims: tuple[int, ...]) -> tuple[int, ...]:
+    n = len(dims)
+    inv = [0] * n
+    for i, d in enumerate(dims):
+        inv[d % n] = i
+    return tuple(inv)
+
+
+def _split(g: Tensor, xs: tuple[Tensor, ...], dim: int, stacked: bool) -> tuple[Any, ...]:
+    res = []
+    start = 0
+    nd = g.ndim
+    d = dim % nd
+    for x in xs:
+        if stacked:
+            idx = (slice(None),) * d + (start,)
+            start += 1
+        else:
+            n = x.shape[d]
+            idx = (slice(None),) * d + (slice(start, start + n),)
+            start += n
+        res.append(ops.getitem_raw(g, idx, "SliceBackward0") if need(x) else None)
+    return tuple(res)
+
+
+def _cat_jvp(ts: list[Any], out: Tensor, *xs: Tensor, dim: int = 0) -> Tensor:
+    return ops.cat(list(ts), dim)
+
+
+def _stack_jvp(ts: list[Any], out: Tensor, *xs: Tensor, dim: int = 0) -> Tensor:
+    return ops.stack(list(ts), dim)
+
+
+register(Rule("cat", "CatBackward0", K.cat,
+              lambda g, out, *xs, dim=0: _split(g, xs, dim, False), _cat_jvp,
+              torch_keeps=False,  # CatBackward0 keeps only sizes
+              kind="linear", doc="concatenate along a dim", saves_inputs=True,
+              sparse_tangents=False,
+              formula=("slice of grad",)))
+register(Rule("stack", "StackBackward0", K.stack,
+              lambda g, out, *xs, dim=0: _split(g, xs, dim, True), _stack_jvp,
+              torch_keeps=False,  # StackBackward0 keeps only sizes
+              kind="linear", doc="stack along a new dim", saves_inputs=True,
+              sparse_tangents=False,
+              formula=("slice of grad",)))
+
+
+def _index_put_vjp(g: Tensor, out: Tensor, x: Tensor, v: Any, index: Any,
+                   kind: str) -> tuple[Any, ...]:
+    gx = ops.index_put(g, 0.0, index, kind) if need(x) else None
+    gv = ops.getitem_raw(g, index, "IndexBackward0") if need(v) else None
+    return gx, gv
+
+
+register(Rule(
+    "index_put", lambda i, p: p["kind"],
+    lambda x, v, index, kind: K.index_put(x, v, index), _index_put_vjp,
+    lambda ts, out, x, v, index, kind: ops.index_put(
+        ts[0] if ts[0] is not None else ops.zeros_like(out),
+        ts[1] if ts[1] is not None else 0.0, index, kind),
+    kind="linear", doc="x with x[index] = v (the functional form of item assignment)",
+    saves_inputs=False,
+    formula=("grad with the index zeroed", "grad[index]")))
+
+
+# ---------------------------------------------------------------------------------------
+# unbind: PyTorch's one node with n outputs is, here, one node per output (each named
+# UnbindBackward0); output i's VJP is PyTorch's unbind_backward with the other
+# cotangents None (zeros): stack([0, …, g, …, 0], dim), i.e. g placed at index i.
+# ---------------------------------------------------------------------------------------
+
+def _unbind_index(dim: int, index: int) -> tuple[Any, ...]:
+    return (slice(None),) * dim + (index,)
+
+
+linear("unbind", "UnbindBackward0",
+       lambda x, dim, index: K.getitem(x, _unbind_index(dim, index)),
+       lambda g, x, dim, index: apply(
+           RULES["index_add_into"], (g,),
+           {"shape": x.shape, "index": _unbind_index(dim, index), "name": "StackBackward0"}),
+       "one slice of x.unbind(dim) (iterating a tensor)",
+       formula=("stack of grads (zeros for the other outputs)",), views=True)
+
+
+def _flip(x: Any, dims: tuple[int, ...]) -> Any:
+    # A copy, as PyTorch's flip (numpy's flip is a view with negative strides).
+    return x[tuple(slice(None, None, -1) if d in dims else slice(None)
+                   for d in range(x.ndim))].copy()
+
+
+linear("flip", "FlipBackward0", _flip,
+       lambda g, x, dims: ops.flip(g, dims),
+       "reverse the order of the elements along dims (reversed(x) is x.flip(0))",
+       formula=("flip(grad, dims)",))
