@@ -17,7 +17,7 @@ from gradcli.ad import rules  # noqa: F401  (fills the derivative table ops look
 from gradcli.ad.engine import tensor_backward
 from gradcli.ad.graph import Node, Tensor, tensor_from_array, torch_type_name
 from gradcli.ad.inplace import record_inplace
-from gradcli.ad.ops import METHODS, OPERATORS
+from gradcli.ad.ops import OPERATORS, members
 from gradcli.ad.record import EMPTY, AnomalyError, apply, where_text
 from gradcli.ad.state import (
     POSITION,
@@ -44,10 +44,11 @@ __all__ = [
 
 def install_operators(cls: type[Any] = Tensor) -> None:
     """Give the Tensor class its operators (ops.OPERATORS), its math methods
-    (ops.METHODS, where the class defines none of its own) and `backward`."""
+    (every `Tensor.X` spelling of ops.surface, where the class defines none of its own)
+    and `backward`."""
     for name, fn in OPERATORS.items():
         setattr(cls, name, fn)
-    for name, fn in METHODS.items():
+    for name, fn in members("Tensor").items():
         if not hasattr(cls, name):
             setattr(cls, name, fn)
     cls.backward = tensor_backward

@@ -81,7 +81,7 @@ TENSOR_PROPERTIES: dict[str, Callable[[Tensor], Any]] = {
 }
 
 TENSOR_METHODS: dict[str, Callable[..., Any]] = {
-    **ops.METHODS,
+    **ops.members("Tensor"),
     "backward": engine.tensor_backward,
     "item": Tensor.item,
     "tolist": _tolist,

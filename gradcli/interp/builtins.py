@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import builtins as py
+import inspect
 import math as pymath
 import operator
 from collections.abc import Callable
@@ -29,21 +30,6 @@ from gradcli.interp.values import (
     dtype_value,
     type_name,
 )
-
-
-def _sized(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Accept size= as well as positional sizes (torch.randn(size=(2, 3)))."""
-
-    def wrapper(*args: Any, size: Any = None, **kwargs: Any) -> Any:
-        if size is not None:
-            if args:
-                raise GdRuntimeError(f"{fn.__name__}() got sizes both positionally and as size=")
-            args = (size,)
-        return fn(*args, **kwargs)
-
-    wrapper.__doc__ = fn.__doc__
-    wrapper.__name__ = fn.__name__
-    return wrapper
 
 
 def _manual_seed(seed: int) -> GeneratorValue:
@@ -340,59 +326,17 @@ def _as_tensor(data: Any, dtype: Any = None, **kwargs: Any) -> Any:
     return ops.as_tensor(arrays.unwrap_for_tensor(data), dtype=dtype, **kwargs)
 
 
-def _torch_functions() -> dict[str, Callable[..., Any]]:
-    """Every torch.X function by name."""
-    fns: dict[str, Callable[..., Any]] = {}
-    for name in (
-        "add", "sub", "mul", "div", "pow", "neg", "exp", "log", "log1p", "sqrt", "sin", "cos",
-        "tan", "tanh", "sigmoid", "relu", "sign", "floor", "ceil", "reciprocal", "square",
-        "clamp", "maximum", "minimum", "where", "matmul", "mm", "mv", "dot", "inner", "outer",
-        "mean", "prod", "norm", "amax", "amin", "argmax", "argmin", "logsumexp",
-        "reshape", "flatten", "transpose", "t", "permute", "squeeze", "unsqueeze", "unbind", "cat",
-        "concat", "stack", "diag", "softmax", "log_softmax", "clone", "allclose", "isclose",
-        "equal", "isnan", "isfinite", "logical_not", "logical_and", "logical_or",
-        "tensor", "as_tensor", "arange", "linspace", "logspace", "full", "eye", "zeros_like",
-        "ones_like", "full_like", "rand_like", "randn_like", "broadcast_to", "numel", "remainder",
-        "floor_divide",
-    ):
-        fns[name] = getattr(ops, name)
-    fns["tensor"] = _from_data(ops.tensor)
-    fns["as_tensor"] = _as_tensor
-    fns["from_numpy"] = arrays.from_numpy
-    fns["abs"] = ops.abs
-    fns["round"] = ops.round
-    fns["sum"] = ops.sum
-    fns["max"] = ops.max
-    fns["min"] = ops.min
-    fns["clip"] = ops.clamp
-    fns["flip"] = ops.torch_flip
-    fns["subtract"] = ops.sub
-    fns["multiply"] = ops.mul
-    fns["divide"] = ops.div
-    fns["negative"] = ops.neg
-    fns["detach"] = _detach
-    fns["zeros"] = _sized(ops.zeros)
-    fns["ones"] = _sized(ops.ones)
-    fns["empty"] = _sized(ops.empty)
-    fns["rand"] = _sized(ops.rand)
-    fns["randn"] = _sized(ops.randn)
-    fns["normal"] = ops.normal
-    fns["randint"] = ops.randint
-    fns["manual_seed"] = _manual_seed
-    fns["seed"] = _manual_seed
-    fns["initial_seed"] = _initial_seed
-    fns["Tensor"] = ops.legacy_tensor
-    fns["FloatTensor"] = ops.legacy_tensor
-    fns["is_tensor"] = _is_tensor
-    fns["get_default_dtype"] = _get_default_dtype
-    fns["set_default_dtype"] = ops.set_default_dtype
-    fns["nonzero"] = ops.nonzero
-    fns["no_grad"] = no_grad
-    fns["enable_grad"] = enable_grad
-    fns["set_grad_enabled"] = _grad_enabled_ctx
-    fns["is_grad_enabled"] = is_grad_enabled
-    fns["relu_"] = ops.INPLACE["relu_"]
-    return fns
+def _interp_functions() -> dict[str, Callable[..., Any]]:
+    """torch.X functions that need the interpreter (numpy values, gd generator objects);
+    every other torch.X comes from the ops' own table, gradcli.ad.ops.surface."""
+    return {
+        "tensor": _from_data(ops.tensor), "as_tensor": _as_tensor,
+        "from_numpy": arrays.from_numpy, "detach": _detach,
+        "manual_seed": _manual_seed, "seed": _manual_seed, "initial_seed": _initial_seed,
+        "is_tensor": _is_tensor, "get_default_dtype": _get_default_dtype,
+        "no_grad": no_grad, "enable_grad": enable_grad, "set_grad_enabled": _grad_enabled_ctx,
+        "is_grad_enabled": is_grad_enabled,
+    }
 
 
 AUTOGRAD = {
@@ -408,13 +352,8 @@ FORWARD_AD = {
     "dual_level": forward.dual_level, "make_dual": forward.make_dual,
     "unpack_dual": forward.unpack_dual,
 }
-NN_FUNCTIONAL = {
-    "relu": ops.relu, "sigmoid": ops.sigmoid, "tanh": ops.tanh, "softmax": ops.softmax,
-    "log_softmax": ops.log_softmax, "mse_loss": ops.mse_loss, "cross_entropy": ops.cross_entropy,
-    "nll_loss": ops.nll_loss,
-    "binary_cross_entropy_with_logits": ops.binary_cross_entropy_with_logits,
-}
-LINALG = {"norm": ops.linalg_norm, "vector_norm": ops.norm}
+#: torch.nn.functional.X that are the torch.X function of the same name.
+NN_ALIASES = ("relu", "sigmoid", "tanh")
 
 
 def _math_namespace() -> Namespace:
@@ -455,11 +394,35 @@ def _wrap(prefix: str, table: dict[str, Any]) -> dict[str, Any]:
     return {name: Builtin(f"{prefix}{name}", fn) for name, fn in table.items()}
 
 
+class TorchBuiltin(Builtin):
+    """A torch function: PyTorch's `input=` keyword names its first argument."""
+
+    __slots__ = ()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if kwargs and "input" in kwargs and not _takes_input(self.fn):
+            args = (kwargs.pop("input"), *args)
+        return self.fn(*args, **kwargs)
+
+
+def _takes_input(fn: Callable[..., Any]) -> bool:
+    try:
+        return "input" in inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def _torch_module(module: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The members of a torch module: its ops from the surface table, then `extra`."""
+    table = {**ops.members(module), **(extra or {})}
+    return {name: TorchBuiltin(f"{module}.{name}", fn) if callable(fn) else fn
+            for name, fn in table.items()}
+
+
 class Registry:
     """All namespaces and the bare-name table, built once per process."""
 
     def __init__(self) -> None:
-        torch_fns = _wrap("torch.", _torch_functions())
         dtypes_ = {
             "float32": DTYPE_VALUES["float32"], "float": DTYPE_VALUES["float32"],
             "float64": DTYPE_VALUES["float64"], "double": DTYPE_VALUES["float64"],
@@ -474,13 +437,15 @@ class Registry:
             **_wrap("torch.autograd.", AUTOGRAD),
             "functional": self.functional, "forward_ad": self.forward_ad,
         })
-        self.nn_functional = Namespace("torch.nn.functional",
-                                       _wrap("torch.nn.functional.", NN_FUNCTIONAL))
+        self.nn_functional = Namespace("torch.nn.functional", _torch_module(
+            "torch.nn.functional", {n: ops.members("torch")[n] for n in NN_ALIASES}))
         self.nn = Namespace("torch.nn", {"functional": self.nn_functional})
-        self.linalg = Namespace("torch.linalg", _wrap("torch.linalg.", LINALG))
+        self.linalg = Namespace("torch.linalg", _torch_module("torch.linalg"))
+        self.special = Namespace("torch.special", _torch_module("torch.special"))
         self.torch = Namespace("torch", {
-            **torch_fns, **dtypes_, "autograd": self.autograd, "nn": self.nn,
-            "linalg": self.linalg, "pi": pymath.pi, "inf": pymath.inf, "nan": pymath.nan,
+            **_torch_module("torch", _interp_functions()), **dtypes_,
+            "autograd": self.autograd, "nn": self.nn, "linalg": self.linalg,
+            "special": self.special, "pi": pymath.pi, "inf": pymath.inf, "nan": pymath.nan,
             "e": pymath.e, "Size": Builtin("torch.Size", _size,
                                                 "torch.Size(sizes): a shape, as x.shape is"),
         })
@@ -490,7 +455,7 @@ class Registry:
             "torch.autograd.functional": self.functional,
             "torch.autograd.forward_ad": self.forward_ad,
             "torch.nn": self.nn, "torch.nn.functional": self.nn_functional,
-            "torch.linalg": self.linalg, "math": self.math,
+            "torch.linalg": self.linalg, "torch.special": self.special, "math": self.math,
         }
         bare: dict[str, Any] = {}
         for ns in (self.torch, self.autograd, self.functional, self.forward_ad,

@@ -4,6 +4,8 @@ Primitives run through `apply(RULE, ...)` with the rule from the derivative tabl
 (`gradcli/ad/rules/`); composites (matmul's dispatch, cross_entropy, flatten, …) are
 written in primitives, so they are differentiable to any order for free. One module
 per family; this package re-exports them all: `from gradcli.ad import ops`, `ops.exp(x)`.
+Their PyTorch spellings (`torch.exp`, `x.exp()`, `x.exp_()`) are declared next to them
+with `surface.expose`; importing this package fills that table.
 """
 
 from gradcli.ad import dtypes
@@ -95,26 +97,20 @@ from gradcli.ad.ops.indexing import (
     normalize_index,
     setitem,
 )
-from gradcli.ad.ops.linalg import (
-    binary_cross_entropy_with_logits,
-    cross_entropy,
-    dot,
-    inner,
-    matmul,
-    mm,
-    mse_loss,
-    mv,
-    nll_loss,
-    outer,
-)
+from gradcli.ad.ops.linalg import dot, inner, matmul, mm, mv, outer
 from gradcli.ad.ops.methods import (
     INPLACE,
-    METHODS,
     OPERATORS,
     copy_,
     fill_,
     relu_,
     zero_,
+)
+from gradcli.ad.ops.nn import (
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    mse_loss,
+    nll_loss,
 )
 from gradcli.ad.ops.reductions import (
     MinMax,
@@ -161,11 +157,13 @@ from gradcli.ad.ops.shape import (
     unsqueeze,
     view,
 )
+from gradcli.ad.ops.surface import FAMILY, SURFACE, expose, members
 
 __all__ = [
+    "FAMILY",
     "INPLACE",
-    "METHODS",
     "OPERATORS",
+    "SURFACE",
     "MinMax",
     "MinResult",
     "T",
@@ -202,6 +200,7 @@ __all__ = [
     "exp",
     "expand",
     "expand_as",
+    "expose",
     "eye",
     "fill_",
     "flatten",
@@ -240,6 +239,7 @@ __all__ = [
     "max",
     "maximum",
     "mean",
+    "members",
     "min",
     "minimum",
     "mm",

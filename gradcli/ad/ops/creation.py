@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
 from gradcli.ad import dtypes
 from gradcli.ad.graph import Tensor, tensor_from_array
+from gradcli.ad.ops.surface import expose
 from gradcli.ad.rng import Generator
 from gradcli.ad.state import COPY_CONSTRUCT, check_size, warn
 from gradcli.errors import GdRuntimeError
@@ -538,3 +539,33 @@ def randint(low: int, high: int | None = None, size: Any = None, dtype: Any = No
     if dtype is not None:
         a = a.astype(dtypes_resolve(dtype))
     return _leaf(a)
+
+
+def _sized(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Accept size= as well as positional sizes (torch.randn(size=(2, 3)))."""
+
+    def wrapper(*args: Any, size: Any = None, **kwargs: Any) -> Any:
+        if size is not None:
+            if args:
+                raise GdRuntimeError(f"{fn.__name__}() got sizes both positionally and as size=")
+            args = (size,)
+        return fn(*args, **kwargs)
+
+    wrapper.__doc__ = fn.__doc__
+    wrapper.__name__ = fn.__name__
+    return wrapper
+
+
+# -- PyTorch spellings ------------------------------------------------------------------
+
+expose(_sized(zeros), "torch.zeros", family="creation")
+expose(_sized(ones), "torch.ones", family="creation")
+expose(_sized(empty), "torch.empty", family="creation")
+expose(_sized(rand), "torch.rand", family="random")
+expose(_sized(randn), "torch.randn", family="random")
+for _name in ("arange", "linspace", "logspace", "full", "eye", "zeros_like", "ones_like",
+              "full_like", "set_default_dtype"):
+    expose(globals()[_name], f"torch.{_name}", family="creation")
+for _name in ("rand_like", "randn_like", "normal", "randint"):
+    expose(globals()[_name], f"torch.{_name}", family="random")
+expose(legacy_tensor, "torch.Tensor", "torch.FloatTensor", family="creation")

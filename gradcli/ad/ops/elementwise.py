@@ -13,6 +13,7 @@ from gradcli.ad import dtypes
 from gradcli.ad import kernels as K
 from gradcli.ad.graph import Tensor, tensor_from_array
 from gradcli.ad.ops.creation import _arr, _as_tensor, dtypes_resolve, tensor
+from gradcli.ad.ops.surface import expose
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
 from gradcli.ad.state import State
@@ -335,3 +336,34 @@ def equal(a: Tensor, b: Tensor) -> bool:
 def numel(x: Tensor) -> int:
     """Number of elements."""
     return x.numel()
+
+
+# -- PyTorch spellings ------------------------------------------------------------------
+
+for _name in ("exp", "log", "log1p", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "relu",
+              "abs", "sign", "floor", "ceil", "round", "reciprocal", "square", "neg", "add",
+              "sub", "mul", "div", "pow", "clamp", "maximum", "minimum", "remainder",
+              "floor_divide"):
+    expose(globals()[_name], f"torch.{_name}", f"Tensor.{_name}", family="elementwise")
+expose(clamp, "torch.clip", "Tensor.clip", family="elementwise")
+expose(sub, "torch.subtract", family="elementwise")
+expose(mul, "torch.multiply", family="elementwise")
+expose(div, "torch.divide", family="elementwise")
+expose(neg, "torch.negative", family="elementwise")
+expose(where, "torch.where", family="elementwise")
+expose(lambda x, m: clamp(x, min=m), "Tensor.clamp_min", family="elementwise")
+expose(lambda x, m: clamp(x, max=m), "Tensor.clamp_max", family="elementwise")
+for _name in ("eq", "ne", "lt", "le", "gt", "ge"):
+    expose(globals()[_name], f"Tensor.{_name}", family="comparison")
+for _name in ("logical_not", "logical_and", "logical_or", "isnan", "isfinite", "allclose",
+              "isclose", "equal"):
+    expose(globals()[_name], f"torch.{_name}", f"Tensor.{_name}", family="comparison")
+expose(nonzero, "torch.nonzero", family="indexing")
+expose(clone, "torch.clone", "Tensor.clone", family="creation")
+expose(numel, "torch.numel", family="creation")
+expose(to, "Tensor.to", family="creation")
+expose(lambda x: to(x, dtypes.float32), "Tensor.float", family="creation")
+expose(lambda x: to(x, dtypes.float64), "Tensor.double", family="creation")
+expose(lambda x: to(x, dtypes.int64), "Tensor.long", "Tensor.int", family="creation")
+expose(lambda x: to(x, dtypes.boolean), "Tensor.bool", family="creation")
+expose(lambda x, other: to(x, other.dtype), "Tensor.type_as", family="creation")

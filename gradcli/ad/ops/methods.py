@@ -18,89 +18,38 @@ from gradcli.ad.ops.elementwise import (
     _add,
     abs,
     add,
-    allclose,
     bitwise_not,
-    ceil,
     clamp,
-    clone,
     cos,
     div,
     eq,
-    equal,
     exp,
-    floor,
     floor_divide,
     ge,
     gt,
-    isclose,
-    isfinite,
-    isnan,
     le,
     log,
-    log1p,
     logical_and,
-    logical_not,
     logical_or,
     lt,
-    maximum,
-    minimum,
     mul,
     ne,
     neg,
     pow,
-    reciprocal,
     relu,
     remainder,
-    round,
     sigmoid,
-    sign,
     sin,
     sqrt,
-    square,
     sub,
-    tan,
     tanh,
-    to,
     to_dtype,
     true_divide,
     where,
 )
 from gradcli.ad.ops.indexing import getitem, setitem
-from gradcli.ad.ops.linalg import dot, matmul, mm, mv
-from gradcli.ad.ops.reductions import (
-    amax,
-    amin,
-    argmax,
-    argmin,
-    log_softmax,
-    logsumexp,
-    max,
-    mean,
-    min,
-    norm,
-    prod,
-    softmax,
-    sum,
-)
-from gradcli.ad.ops.shape import contiguous as shape_contiguous
-from gradcli.ad.ops.shape import (
-    diag,
-    expand,
-    expand_as,
-    flatten,
-    flip,
-    is_contiguous,
-    permute,
-    reshape,
-    reshape_as,
-    squeeze,
-    t,
-    transpose,
-    unbind,
-    unsqueeze,
-    view,
-    view_as,
-)
+from gradcli.ad.ops.linalg import matmul
+from gradcli.ad.ops.surface import expose
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
 from gradcli.errors import GdRuntimeError
@@ -146,6 +95,7 @@ INPLACE = {
 
 
 relu_ = INPLACE["relu_"]
+_FAMILY_OF_INPLACE = {"fill_": "creation", "zero_": "creation", "copy_": "creation"}
 
 
 # -- the Tensor surface -----------------------------------------------------------------
@@ -186,33 +136,11 @@ OPERATORS: dict[str, Any] = {
 }
 
 
-#: Tensor methods by name (x.name(...) calls fn(x, ...)): the interpreter's whitelist.
-METHODS: dict[str, Any] = {
-    "add": add, "sub": sub, "mul": mul, "div": div, "pow": pow, "neg": neg,
-    "exp": exp, "log": log, "log1p": log1p, "sqrt": sqrt, "sin": sin, "cos": cos, "tan": tan,
-    "tanh": tanh, "sigmoid": sigmoid, "relu": relu, "abs": abs, "sign": sign,
-    "floor": floor, "ceil": ceil, "round": round, "reciprocal": reciprocal, "square": square,
-    "clamp": clamp, "clip": clamp, "maximum": maximum, "minimum": minimum,
-    "sum": sum, "mean": mean, "prod": prod, "max": max, "min": min, "amax": amax,
-    "amin": amin, "argmax": argmax, "argmin": argmin, "norm": norm, "logsumexp": logsumexp,
-    "softmax": softmax, "log_softmax": log_softmax,
-    "reshape": reshape, "view": view, "flatten": flatten, "flip": flip, "expand": expand,
-    "view_as": view_as, "reshape_as": reshape_as, "is_contiguous": is_contiguous,
-    "expand_as": expand_as, "transpose": transpose, "t": t, "permute": permute,
-    "squeeze": squeeze, "unsqueeze": unsqueeze, "unbind": unbind, "diag": diag,
-    "matmul": matmul, "mm": mm, "mv": mv, "dot": dot,
-    "eq": eq, "ne": ne, "lt": lt, "le": le, "gt": gt, "ge": ge,
-    "logical_not": logical_not, "logical_and": logical_and, "logical_or": logical_or,
-    "isnan": isnan, "isfinite": isfinite, "allclose": allclose, "isclose": isclose,
-    "equal": equal, "clone": clone, "contiguous": shape_contiguous, "to": to,
-    "float": lambda x: to(x, dtypes.float32), "double": lambda x: to(x, dtypes.float64),
-    "long": lambda x: to(x, dtypes.int64), "int": lambda x: to(x, dtypes.int64),
-    "bool": lambda x: to(x, dtypes.boolean), "type_as": lambda x, o: to(x, o.dtype),
-    "remainder": remainder, "floor_divide": floor_divide,
-    "clamp_min": lambda x, m: clamp(x, min=m), "clamp_max": lambda x, m: clamp(x, max=m),
-    "masked_fill": lambda x, m, v: _masked_fill(x, m, v),
-    **INPLACE,
-}
+# -- PyTorch spellings ------------------------------------------------------------------
+
+for _name, _fn in INPLACE.items():
+    expose(_fn, f"Tensor.{_name}", family=_FAMILY_OF_INPLACE.get(_name, "elementwise"))
+expose(relu_, "torch.relu_", family="elementwise")
 
 
 def _masked_fill(x: Tensor, mask: Any, value: Any) -> Tensor:
@@ -227,3 +155,6 @@ def _masked_fill(x: Tensor, mask: Any, value: Any) -> Tensor:
             and np.broadcast_shapes(m.shape, x.shape) == x.shape):
         return B.masked_fill(x, m, value)
     return where(m, value, x)
+
+
+expose(_masked_fill, "Tensor.masked_fill", family="indexing")

@@ -11,6 +11,7 @@ from gradcli.ad import kernels as K
 from gradcli.ad.graph import Tensor, tensor_from_array
 from gradcli.ad.ops.creation import _as_tensor, dtypes_resolve
 from gradcli.ad.ops.elementwise import abs, maximum, minimum, to_dtype
+from gradcli.ad.ops.surface import expose
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
 from gradcli.errors import GdRuntimeError
@@ -190,3 +191,14 @@ def _implicit_dim(x: Tensor, dim: int | None) -> int:
         return dim
     # PyTorch's legacy choice when dim is omitted.
     return 0 if x.ndim in (0, 1, 3) else 1
+
+
+# -- PyTorch spellings ------------------------------------------------------------------
+
+for _name in ("sum", "mean", "prod", "max", "min", "amax", "amin", "argmax", "argmin", "norm",
+              "logsumexp", "softmax", "log_softmax"):
+    expose(globals()[_name], f"torch.{_name}", f"Tensor.{_name}", family="reductions")
+expose(linalg_norm, "torch.linalg.norm", family="linalg")
+expose(norm, "torch.linalg.vector_norm", family="linalg")
+expose(softmax, "torch.nn.functional.softmax", family="nn")
+expose(log_softmax, "torch.nn.functional.log_softmax", family="nn")

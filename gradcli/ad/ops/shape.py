@@ -12,6 +12,7 @@ import numpy as np
 
 from gradcli.ad.graph import Tensor, tensor_from_array
 from gradcli.ad.ops.creation import _as_tensor, _shape_args
+from gradcli.ad.ops.surface import expose
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
 from gradcli.ad.state import State, check_size
@@ -311,3 +312,17 @@ def torch_flip(x: Tensor, dims: Any) -> Tensor:
         raise GdRuntimeError("flip(): argument 'dims' (position 2) must be tuple of ints, "
                              f"not {type(dims).__name__}")
     return flip(x, dims)
+
+
+# -- PyTorch spellings ------------------------------------------------------------------
+
+for _name in ("reshape", "flatten", "transpose", "t", "permute", "squeeze", "unsqueeze", "unbind",
+              "diag"):
+    expose(globals()[_name], f"torch.{_name}", f"Tensor.{_name}", family="shape")
+for _name in ("view", "view_as", "reshape_as", "is_contiguous", "expand", "expand_as", "flip"):
+    expose(globals()[_name], f"Tensor.{_name}", family="shape")
+expose(contiguous, "Tensor.contiguous", family="shape")
+expose(torch_flip, "torch.flip", family="shape")
+expose(cat, "torch.cat", "torch.concat", family="shape")
+expose(stack, "torch.stack", family="shape")
+expose(broadcast_to, "torch.broadcast_to", family="shape")
