@@ -8,6 +8,7 @@ recorded on the base too (`_rebase`, PyTorch's CopySlices).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -192,3 +193,15 @@ def _snapshot(t: Tensor) -> Tensor:
     s._view = None
     s.tangent = t.tangent
     return s
+
+
+def inplace_of(fn: Callable[..., Tensor]) -> Callable[..., Tensor]:
+    """The in-place form of an op: `x.op_(...)` makes x hold `op(x, ...)`, bumping its
+    version (expose it as `Tensor.op_`)."""
+
+    def op(x: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        return record_inplace(x, fn(x, *args, **kwargs))
+
+    op.__name__ = fn.__name__ + "_"
+    op.__doc__ = f"In-place {fn.__name__}: x = {fn.__name__}(x, ...), bumping x's version."
+    return op

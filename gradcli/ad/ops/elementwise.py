@@ -256,6 +256,20 @@ def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
     return apply(_RULES["clamp"], (x,), params)
 
 
+def clamp_min(input: Tensor, min: Any) -> Tensor:
+    """x.clamp_min(min): PyTorch's ClampMinBackward0 (a tensor bound: clamp(x, min=…))."""
+    if type(min) is Tensor:
+        return clamp(input, min=min)
+    return apply(_RULES["clamp_min"], (input,), {"bound": _arr(min)})
+
+
+def clamp_max(input: Tensor, max: Any) -> Tensor:
+    """x.clamp_max(max): PyTorch's ClampMaxBackward0 (a tensor bound: clamp(x, max=…))."""
+    if type(max) is Tensor:
+        return clamp(input, max=max)
+    return apply(_RULES["clamp_max"], (input,), {"bound": _arr(max)})
+
+
 def nonzero(x: Any, as_tuple: bool = False) -> Any:
     """Indices of the nonzero elements: an (n, ndim) int64 tensor, or with as_tuple one
     index tensor per dim (a 0-d input counts as 1-d there, as in PyTorch)."""
@@ -351,8 +365,8 @@ expose(mul, "torch.multiply", family="elementwise")
 expose(div, "torch.divide", family="elementwise")
 expose(neg, "torch.negative", family="elementwise")
 expose(where, "torch.where", family="elementwise")
-expose(lambda x, m: clamp(x, min=m), "Tensor.clamp_min", family="elementwise")
-expose(lambda x, m: clamp(x, max=m), "Tensor.clamp_max", family="elementwise")
+expose(clamp_min, "torch.clamp_min", "Tensor.clamp_min", family="elementwise")
+expose(clamp_max, "torch.clamp_max", "Tensor.clamp_max", family="elementwise")
 for _name in ("eq", "ne", "lt", "le", "gt", "ge"):
     expose(globals()[_name], f"Tensor.{_name}", family="comparison")
 for _name in ("logical_not", "logical_and", "logical_or", "isnan", "isfinite", "allclose",

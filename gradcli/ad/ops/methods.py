@@ -11,7 +11,7 @@ import numpy as np
 from gradcli.ad import dtypes
 from gradcli.ad import kernels as K
 from gradcli.ad.graph import Tensor
-from gradcli.ad.inplace import record_inplace
+from gradcli.ad.inplace import inplace_of, record_inplace
 from gradcli.ad.ops import backward as B
 from gradcli.ad.ops.creation import _as_tensor, _num
 from gradcli.ad.ops.elementwise import (
@@ -20,6 +20,8 @@ from gradcli.ad.ops.elementwise import (
     add,
     bitwise_not,
     clamp,
+    clamp_max,
+    clamp_min,
     cos,
     div,
     eq,
@@ -56,15 +58,6 @@ from gradcli.errors import GdRuntimeError
 
 # -- in-place ops -----------------------------------------------------------------------
 
-def _inplace(fn: Any):
-    def op(x: Tensor, *args: Any, **kwargs: Any) -> Tensor:
-        return record_inplace(x, fn(x, *args, **kwargs))
-
-    op.__name__ = fn.__name__ + "_"
-    op.__doc__ = f"In-place {fn.__name__}: x = {fn.__name__}(x, ...), bumping x's version."
-    return op
-
-
 def fill_(x: Tensor, value: Any) -> Tensor:
     """Fill x with value in place."""
     # PyTorch's fill_ writes an expanded tensor too (every element the same value).
@@ -83,14 +76,13 @@ def copy_(x: Tensor, src: Tensor) -> Tensor:
 
 
 INPLACE = {
-    "add_": _inplace(add), "sub_": _inplace(sub), "mul_": _inplace(mul),
-    "div_": _inplace(div), "pow_": _inplace(pow), "clamp_": _inplace(clamp),
-    "neg_": _inplace(neg), "exp_": _inplace(exp), "log_": _inplace(log),
-    "sqrt_": _inplace(sqrt), "sin_": _inplace(sin), "cos_": _inplace(cos),
-    "tanh_": _inplace(tanh), "sigmoid_": _inplace(sigmoid), "relu_": _inplace(relu),
-    "abs_": _inplace(abs), "fill_": fill_, "zero_": zero_, "copy_": copy_,
-    "clamp_min_": _inplace(lambda x, m: clamp(x, min=m)),
-    "clamp_max_": _inplace(lambda x, m: clamp(x, max=m)),
+    "add_": inplace_of(add), "sub_": inplace_of(sub), "mul_": inplace_of(mul),
+    "div_": inplace_of(div), "pow_": inplace_of(pow), "clamp_": inplace_of(clamp),
+    "neg_": inplace_of(neg), "exp_": inplace_of(exp), "log_": inplace_of(log),
+    "sqrt_": inplace_of(sqrt), "sin_": inplace_of(sin), "cos_": inplace_of(cos),
+    "tanh_": inplace_of(tanh), "sigmoid_": inplace_of(sigmoid), "relu_": inplace_of(relu),
+    "abs_": inplace_of(abs), "fill_": fill_, "zero_": zero_, "copy_": copy_,
+    "clamp_min_": inplace_of(clamp_min), "clamp_max_": inplace_of(clamp_max),
 }
 
 

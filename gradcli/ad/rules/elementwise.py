@@ -70,6 +70,18 @@ elementwise(
     grad=lambda g, x, o, min=None, max=None: ops.where(_in_range(x, min, max), g, 0.0))
 
 
+for _side, _torch in (("min", "ClampMinBackward0"), ("max", "ClampMaxBackward0")):
+    elementwise(
+        f"clamp_{_side}", _torch,
+        (lambda side: lambda x, bound: K.clamp(x, **{side: bound}))(_side),
+        (lambda side: lambda x, o, bound: ops.to_dtype(
+            _in_range(x, *((bound, None) if side == "min" else (None, bound))), x.dtype))(_side),
+        f"x.clamp_{_side}(bound)",
+        formula=(f"grad · (x {'≥' if _side == 'min' else '≤'} bound)",),
+        grad=(lambda side: lambda g, x, o, bound: ops.where(
+            _in_range(x, *((bound, None) if side == "min" else (None, bound))), g, 0.0))(_side))
+
+
 def _number_bounds(params: dict[str, Any]) -> bool:
     # clamp(x, 0.5) is ClampBackward1 in PyTorch; tensor bounds make it ClampBackward0.
     return all(v is None or isinstance(v, (int, float))
