@@ -14,6 +14,7 @@ import re
 import shlex
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,55 @@ def test_readme_outputs_are_real() -> None:
         pytest.skip("README outputs rewritten")
     for command, shown in blocks:
         assert _run(command) == shown, f"README output of `{command}` is stale"
+
+
+# -- the supported-ops list, generated from the surface table -------------------------------
+
+OPS_BLOCK = re.compile(r"(<!-- ops:begin.*?-->\n)(.*?)(<!-- ops:end -->)", re.S)
+
+#: README order of the families (a family not listed here comes last, alphabetically).
+FAMILY_ORDER = ("creation", "random", "elementwise", "comparison", "reductions", "shape",
+                "indexing", "linalg", "nn")
+
+
+def ops_list() -> str:
+    """The README's list of supported ops, by family, from gradcli.ad.ops.surface."""
+    from gradcli.ad.ops import FAMILY, SURFACE
+
+    families = sorted(set(FAMILY.values()),
+                      key=lambda f: (FAMILY_ORDER.index(f) if f in FAMILY_ORDER
+                                     else len(FAMILY_ORDER), f))
+    lines = []
+    for family in families:
+        spellings = [s for s in SURFACE if FAMILY[s] == family]
+        parts = []
+        for module, label in (("torch", "`torch.`"), ("torch.linalg", "`torch.linalg.`"),
+                              ("torch.special", "`torch.special.`"),
+                              ("torch.nn.functional", "`F.`")):
+            names = sorted(s[len(module) + 1:] for s in spellings
+                           if s.rpartition(".")[0] == module)
+            if names:
+                parts.append(f"{label} {' '.join(names)}")
+        methods = sorted(s[7:] for s in spellings
+                         if s.startswith("Tensor.") and not s.endswith("_"))
+        inplace = sorted(s[7:] for s in spellings
+                         if s.startswith("Tensor.") and s.endswith("_"))
+        if methods:
+            parts.append(f"methods `x.` {' '.join(methods)}")
+        if inplace:
+            parts.append(f"in place `x.` {' '.join(inplace)}")
+        lines.append(textwrap.fill(f"- **{family}** ({len(spellings)} spellings): "
+                                   + "; ".join(parts), width=92, subsequent_indent="  ",
+                                   break_on_hyphens=False))
+    return "\n".join(lines) + "\n"
+
+
+def test_readme_ops_list_is_generated_from_the_surface() -> None:
+    text = README.read_text()
+    m = OPS_BLOCK.search(text)
+    assert m is not None, "README lacks the <!-- ops:begin --> … <!-- ops:end --> block"
+    if os.environ.get("GRADCLI_UPDATE_GOLDEN"):
+        README.write_text(text[:m.start(2)] + ops_list() + text[m.end(2):])
+        pytest.skip("README ops list rewritten")
+    assert m.group(2) == ops_list(), \
+        "README's ops list is stale: GRADCLI_UPDATE_GOLDEN=1 pytest tests/test_readme.py"
