@@ -505,6 +505,35 @@ def _graph(source: Any, opts: Any, ctx: Ctx, gformat: str, values: bool,
     return Exit.OK
 
 
+def _plot(source: Any, opts: Any, ctx: Ctx, start: float, stop: float, order: int,
+          points: int, direction: str | None, output_file: str | None) -> Exit:
+    from gradcli import app
+    from gradcli.errors import UsageError
+
+    if output_file is not None and not output_file.lower().endswith((".svg", ".png", ".pdf")):
+        raise UsageError(f"--output {output_file}: the file name must end in .svg, .png or "
+                         ".pdf")
+    result = app.plot(source, opts, start, stop, order=order, points=points,
+                      direction=direction)
+    if ctx.captured is not None:
+        result.output = ctx.captured.getvalue()
+    if output_file is not None:
+        from gradcli.render.plot import write_figure
+
+        try:
+            write_figure(result, output_file)
+        except OSError as e:
+            raise UsageError(f"--output {output_file}: {e.strerror or e}") from None
+        click.echo(f"wrote {output_file}", err=True)
+        return Exit.OK
+    if ctx.width is None:
+        import shutil
+
+        ctx.width = shutil.get_terminal_size((100, 24)).columns
+    _emit(result, ctx)
+    return Exit.OK
+
+
 def _app(name: str) -> Callable[..., Any]:
     """app.NAME, looked up when called (imports stay lazy; tests may replace it)."""
 
@@ -607,6 +636,26 @@ COMMANDS = (
             "incoming cotangent and what flows to each input; then the control flow taken.",
             "gradcli explain -e 'x = tensor(2.0); y = x * x + 3 * x' --wrt x",
             _shown(_app("explain")), wrt=True),
+    Command("plot", "Plot the result and its first N derivatives as one input sweeps "
+            "[--from, --to] (a tensor input: X0 + t·V along --direction V): a terminal "
+            "chart, --format plain/json for the numbers, --output FILE for a figure.",
+            "gradcli plot -e 'x = tensor(0.0); torch.tanh(x)' --wrt x --from -3 --to 3 "
+            "--order 2", _plot, wrt=True, options=(
+                click.option("--from", "start", type=float, required=True, metavar="A",
+                             help="Where the sweep starts."),
+                click.option("--to", "stop", type=float, required=True, metavar="B",
+                             help="Where the sweep ends."),
+                click.option("--order", type=click.IntRange(0, 4), default=1,
+                             show_default=True, help="Derivatives plotted besides the "
+                             "result."),
+                click.option("--points", type=int, default=101, show_default=True,
+                             help="Sample points (the program runs once per point)."),
+                click.option("--direction", default=None, metavar="V",
+                             help="For a tensor input: sweep X0 + t·V (same forms as --set "
+                             "values)."),
+                click.option("--output", "output_file", default=None, metavar="FILE",
+                             help="Write a figure (.svg, .png, .pdf) with matplotlib "
+                             "(pip install 'gradcli[plot]')."))),
 )
 
 

@@ -358,3 +358,21 @@ class ErrorInfo:
     # The gd calls that led to the error, outermost first: {"file", "line", "column",
     # "source", "function", "count"} (count: that many identical calls in a row).
     calls: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class PlotResult:
+    """What `plot` returns: the result and its first derivatives sampled along a sweep.
+
+    `x` are the sweep's points (the input's values, or t for X0 + t·V along
+    `direction`); `series` maps "y", "dy/dx", "d2y/dx2", … to one value per point (NaN
+    where the program's value is not a number); `marks["jump"]` are where the result
+    jumps, `marks["kink"]` where its first derivative does."""
+
+    wrt: str
+    x: list[float]
+    series: dict[str, list[float]]
+    marks: dict[str, list[float]]
+    result_name: str | None = None
+    direction: TensorData | None = None
+    output: str = ""  # what the program printed (first point only)

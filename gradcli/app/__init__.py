@@ -6,8 +6,8 @@ mode for `grad --order N`, forward mode for `jvp`); only `check` uses finite
 differences, on purpose.
 
 Rooms: `inputs` (options, program text, --set values), `running` (run and the
-derivative commands), `checking` (check), `graphing` (graph and explain), `golden`
-(test).
+derivative commands), `checking` (check), `graphing` (graph and explain), `plotting`
+(plot), `golden` (test).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from gradcli.app.inputs import (
     parse_sets,
     parse_vector,
 )
+from gradcli.app.plotting import plot
 from gradcli.app.running import (
     compile_program,
     derivative,
@@ -38,6 +39,6 @@ from gradcli.app.running import (
 __all__ = [
     "MAX_CHECK_ELEMENTS", "MAX_SET_FILE_BYTES", "AppOptions", "check", "compile_program",
     "derivative", "evaluate", "explain", "golden", "golden_files", "graph", "jacobian", "jvp",
-    "load_source", "nth_grad", "parse_set_value", "parse_sets", "parse_vector", "run",
+    "load_source", "nth_grad", "parse_set_value", "parse_sets", "parse_vector", "plot", "run",
     "run_for_golden", "session", "vjp",
 ]

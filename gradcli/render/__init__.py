@@ -15,7 +15,7 @@ PyTorch-identical tensor printing (the program's ``print``) is the tensor's own,
 
 from __future__ import annotations
 
-from gradcli.results import ErrorInfo, GraphResult
+from gradcli.results import ErrorInfo, GraphResult, PlotResult
 
 __all__ = ["FORMATS", "GRAPH_FORMATS", "render", "render_error", "render_graph"]
 
@@ -34,6 +34,10 @@ def render(
     """Any result object (or ErrorInfo) as ``fmt`` text: "table", "plain" or "json"."""
     if isinstance(result, ErrorInfo):
         return render_error(result, fmt, color=color)
+    if isinstance(result, PlotResult):
+        from gradcli.render.plot import render_plot
+
+        return render_plot(result, fmt, precision=precision, width=width, color=color)
     if fmt == "json":
         from gradcli.render.json_out import render_json
 

@@ -52,7 +52,7 @@ from gradcli.results import (
     TensorData,
 )
 
-__all__ = ["dumps", "error_to_json", "graph_to_json", "render_json", "to_json"]
+__all__ = ["dumps", "error_to_json", "graph_to_json", "json_float", "render_json", "to_json"]
 
 
 def dumps(obj: dict[str, Any]) -> str:
@@ -60,7 +60,7 @@ def dumps(obj: dict[str, Any]) -> str:
     return json.dumps(obj, allow_nan=False, indent=2)
 
 
-def _float(v: float) -> float | str:
+def json_float(v: float) -> float | str:
     """A float for JSON: non-finite values become strings like TensorData.to_json does."""
     v = float(v)
     if math.isfinite(v):
@@ -181,8 +181,8 @@ def _check(result: CheckResult) -> dict[str, Any]:
     for c in result.checks:
         item: dict[str, Any] = {
             "wrt": c.wrt,
-            "max_abs_error": _float(c.max_abs_error),
-            "max_rel_error": _float(c.max_rel_error),
+            "max_abs_error": json_float(c.max_abs_error),
+            "max_rel_error": json_float(c.max_rel_error),
             "ok": c.ok,
         }
         if c.analytic is not None:
@@ -198,8 +198,8 @@ def _check(result: CheckResult) -> dict[str, Any]:
             "line": n.line,
             "column": n.column,
             "ok": n.ok,
-            "max_abs_error": _float(n.max_abs_error),
-            "max_rel_error": _float(n.max_rel_error),
+            "max_abs_error": json_float(n.max_abs_error),
+            "max_rel_error": json_float(n.max_rel_error),
         }
         for n in result.nodes
     ]
@@ -207,8 +207,8 @@ def _check(result: CheckResult) -> dict[str, Any]:
         "ok": result.ok,
         "checks": checks,
         "nodes": nodes,
-        "rtol": _float(result.rtol),
-        "atol": _float(result.atol),
+        "rtol": json_float(result.rtol),
+        "atol": json_float(result.atol),
     }
 
 
