@@ -471,7 +471,10 @@ def _run(source: Any, opts: Any, ctx: Ctx) -> Exit:
 def _shown(compute: Callable[..., Any]) -> Callable[..., Exit]:
     """A command whose result is rendered in the chosen --format."""
 
-    def command(source: Any, opts: Any, ctx: Ctx, **extra: Any) -> Exit:
+    def command(source: Any, opts: Any, ctx: Ctx, batch: str | None = None, jobs: int = 1,
+                **extra: Any) -> Exit:
+        if batch is not None:
+            return _batch(compute, source, opts, batch, jobs, extra)
         result = compute(source, opts, **extra)
         if ctx.captured is not None:
             result.output = ctx.captured.getvalue()
@@ -479,6 +482,69 @@ def _shown(compute: Callable[..., Any]) -> Callable[..., Exit]:
         return Exit.FAILED if getattr(result, "ok", True) is False else Exit.OK
 
     return command
+
+
+# -- --batch: one JSON line out per JSON line in -----------------------------------------
+
+_BATCH: dict[str, Any] = {}  # what each line needs; forked workers inherit it
+
+
+def _batch(compute: Callable[..., Any], source: Any, opts: Any, path: str, jobs: int,
+           extra: dict[str, Any]) -> Exit:
+    from gradcli.app.batch import numbered_lines
+
+    if path == "-":
+        lines = list(numbered_lines(sys.stdin))
+    else:
+        try:
+            with open(path, encoding="utf-8") as f:
+                lines = list(numbered_lines(f))
+        except (OSError, UnicodeDecodeError) as e:
+            from gradcli.errors import UsageError
+
+            raise UsageError(f"--batch {path}: {getattr(e, 'strerror', None) or e}") from None
+    opts.progress = None
+    _BATCH.update(compute=compute, source=source, opts=opts, extra=extra)
+    if jobs > 1 and len(lines) > 1:
+        import multiprocessing
+
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(lines))) as pool:
+            outcomes = list(pool.imap(_batch_line, lines,
+                                      chunksize=max(1, len(lines) // (4 * jobs))))
+    else:
+        outcomes = map(_batch_line, lines)
+    worst = Exit.OK
+    for text, status in outcomes:
+        sys.stdout.write(text + "\n")
+        if status == "error":
+            worst = Exit.RUNTIME
+        elif status == "failed" and worst is Exit.OK:
+            worst = Exit.FAILED
+    return worst
+
+
+def _batch_line(line: tuple[int, str]) -> tuple[str, str]:
+    """One input line: (its JSON output line, "ok" | "failed" | "error")."""
+    import json
+
+    from gradcli.app.batch import line_sets, options_for
+    from gradcli.errors import GdError
+    from gradcli.render.json_out import error_to_json, to_json
+
+    number, text = line
+    captured = io.StringIO()
+    try:
+        opts = options_for(_BATCH["opts"], line_sets(text))
+        opts.write = captured.write
+        result = _BATCH["compute"](_BATCH["source"], opts, **_BATCH["extra"])
+        result.output = captured.getvalue()
+        status = "failed" if getattr(result, "ok", True) is False else "ok"
+        return json.dumps(to_json(result), allow_nan=False), status
+    except GdError as e:
+        obj = {"input_line": number, **error_to_json(_error_info(e, _BATCH["source"]))}
+        if captured.getvalue():
+            obj["output"] = captured.getvalue()
+        return json.dumps(obj, allow_nan=False), "error"
 
 
 def _graph(source: Any, opts: Any, ctx: Ctx, gformat: str, values: bool,
@@ -583,6 +649,15 @@ GRAPH_FORMAT_OPTIONS = (
     click.option("--debug", is_flag=True, help="Show Python tracebacks on errors."),
 )
 
+BATCH_OPTIONS = (
+    click.option("--batch", default=None, metavar="FILE",
+                 help="Evaluate once per line of FILE ('-': stdin), JSON Lines of --set "
+                 "bindings ({\"x\": 1.5}); one JSON line out per line in, in order; exit 4 "
+                 "if any line failed."),
+    click.option("--jobs", type=click.IntRange(1, 256), default=1, show_default=True,
+                 help="With --batch: spread the lines over N processes (same output)."),
+)
+
 ALLOW_UNUSED = click.option(
     "--allow-unused", is_flag=True,
     help="A --wrt input the result does not use (the graph was cut by detach(), no_grad, "
@@ -593,30 +668,30 @@ COMMANDS = (
             "gradcli run examples/autograd_basics.gd", _run),
     Command("eval", "The value of the result, and its gradient with respect to each "
             "--wrt input.", "gradcli eval -e 'x = arange(4.0); y = 2 * dot(x, x)' --wrt x",
-            _shown(_app("evaluate")), wrt=False, options=(ALLOW_UNUSED,)),
+            _shown(_app("evaluate")), wrt=False, options=(ALLOW_UNUSED, *BATCH_OPTIONS)),
     Command("grad", "The N-th derivative (N=2: the Hessian of a scalar result), of shape "
             "result.shape + N × x.shape, by nested reverse mode.",
             "gradcli grad -e 'x = tensor([1.0, 2.0]); (x ** 3).sum()' --wrt x --order 2",
             _shown(_app("nth_grad")), wrt=True, options=(
                 click.option("--order", type=click.IntRange(1), default=1, show_default=True,
-                             help="Derivative order."), ALLOW_UNUSED)),
+                             help="Derivative order."), ALLOW_UNUSED, *BATCH_OPTIONS)),
     Command("jvp", "Forward mode: the Jacobian-vector product J·v (one --tangent per --wrt).",
             "gradcli jvp -e 'x = tensor([1.0, 2.0]); x ** 2' --wrt x --tangent '[1, 0]'",
             _shown(lambda source, opts, tangents: _app("jvp")(source, opts, list(tangents))),
             wrt=True, options=(
                 click.option("--tangent", "tangents", multiple=True, required=True,
                              metavar="V", help="The tangent v (same forms as --set values), "
-                             "one per --wrt."), ALLOW_UNUSED)),
+                             "one per --wrt."), ALLOW_UNUSED, *BATCH_OPTIONS)),
     Command("vjp", "Reverse mode: the vector-Jacobian product vᵀ·J, what y.backward(v) "
             "leaves in x.grad.", "gradcli vjp -e 'x = tensor([1.0, 2.0, 3.0]); x * 2' --wrt x "
             "--cotangent '[0.1, 1.0, 0.0001]'",
             _shown(_app("vjp")), wrt=True, options=(
                 click.option("--cotangent", required=True, metavar="V",
                              help="The cotangent v, shaped like the result (same forms as "
-                             "--set values)."), ALLOW_UNUSED)),
+                             "--set values)."), ALLOW_UNUSED, *BATCH_OPTIONS)),
     Command("jacobian", "The full Jacobian of the result with respect to each --wrt input.",
             "gradcli jacobian -e 'x = tensor([1.0, 2.0]); x ** 2' --wrt x",
-            _shown(_app("jacobian")), wrt=True, options=(ALLOW_UNUSED,)),
+            _shown(_app("jacobian")), wrt=True, options=(ALLOW_UNUSED, *BATCH_OPTIONS)),
     Command("graph", "The computation graph: every tape node with its number, op, PyTorch "
             "name, shape, dtype, leaf marks, variable name and source line:col.",
             "gradcli graph -e 'x = ones(2, 2, requires_grad=True); y = x + 2; "
@@ -631,7 +706,7 @@ COMMANDS = (
                 click.option("--rtol", type=float, default=1e-4, show_default=True,
                              help="Relative tolerance."),
                 click.option("--atol", type=float, default=1e-6, show_default=True,
-                             help="Absolute tolerance."))),
+                             help="Absolute tolerance."), *BATCH_OPTIONS)),
     Command("explain", "The backward pass step by step: each node, the rule applied, the "
             "incoming cotangent and what flows to each input; then the control flow taken.",
             "gradcli explain -e 'x = tensor(2.0); y = x * x + 3 * x' --wrt x",

@@ -28,6 +28,22 @@ from gradcli.syntax import parse
 
 __all__ = ["Program", "ProgramResult", "RunOptions", "run_source"]
 
+#: The last few programs parsed, by text and limits: a command that compiles the same
+#: program again (check's reruns, --batch lines) reuses the tree (it is immutable).
+_PARSED: dict[tuple[str, int, int], A.Module] = {}
+_PARSED_KEPT = 4
+
+
+def _parsed(source: Source, options: RunOptions) -> A.Module:
+    key = (source.text, options.limits.max_program_size, options.limits.max_nesting)
+    module = _PARSED.get(key)
+    if module is None:
+        module = parse(source, max_bytes=key[1], max_nesting=key[2])
+        if len(_PARSED) >= _PARSED_KEPT:
+            _PARSED.pop(next(iter(_PARSED)))
+        _PARSED[key] = module
+    return module
+
 
 @dataclass
 class ProgramResult:
@@ -102,9 +118,7 @@ class Program:
         old_limit = sys.getrecursionlimit()
         sys.setrecursionlimit(max(old_limit, 20_000))
         try:
-            module = parse(source, max_bytes=options.limits.max_program_size,
-                           max_nesting=options.limits.max_nesting)
-            return cls(source, module, options)
+            return cls(source, _parsed(source, options), options)
         except RecursionError:
             raise GdLimitError("program too deeply nested to compile",
                                hint="lower the nesting", limit="max_nesting") from None
