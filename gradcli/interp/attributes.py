@@ -19,10 +19,12 @@ from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import arrays, limits
 from gradcli.interp.exceptions import ExceptionValue
+from gradcli.interp.pybuiltins import CONTAINER_METHODS
 from gradcli.interp.values import (
     AccumulateGrad,
     BoundMethod,
     DType,
+    GdObject,
     Namespace,
     Size,
     dtype_value,
@@ -128,6 +130,8 @@ STR_METHODS = frozenset(
 
 def get_attribute(obj: Any, name: str) -> Any:
     """obj.name for a gd program, or a GdRuntimeError."""
+    if isinstance(obj, GdObject):  # gd classes and instances: their own table
+        return obj.get_attr(name)
     if name.startswith("_"):
         raise GdRuntimeError(
             f"attribute '{name}' is not accessible in gd (names starting with '_' are private)")
@@ -174,6 +178,9 @@ def get_attribute(obj: Any, name: str) -> Any:
         if name in LIST_METHODS:
             return BoundMethod(obj, name, limits.LIST_METHOD_GUARDS.get(name)
                                or getattr(list, name))
+    elif t is dict or t is set:
+        if name in CONTAINER_METHODS[t]:
+            return BoundMethod(obj, name, getattr(t, name))
     elif t is tuple:
         if name in TUPLE_METHODS:
             return BoundMethod(obj, name, getattr(tuple, name))
@@ -267,6 +274,9 @@ class _SafeFormatter(string.Formatter):
 
 def set_attribute(obj: Any, name: str, value: Any) -> None:
     """obj.name = value for a gd program (only where PyTorch allows it)."""
+    if isinstance(obj, GdObject):
+        obj.set_attr(name, value)
+        return
     if name.startswith("_"):
         raise GdRuntimeError(
             f"attribute '{name}' is not accessible in gd (names starting with '_' are private)")

@@ -16,7 +16,8 @@ from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdError, GdLimitError, GdRuntimeError
 from gradcli.interp import arrays, limits
 from gradcli.interp.arrays import ArrayValue
-from gradcli.interp.values import BoundMethod, Builtin, Namespace, type_name
+from gradcli.interp.classes import InstanceValue
+from gradcli.interp.values import BoundMethod, Builtin, IteratorValue, Namespace, type_name
 from gradcli.limits import MAX_INT_BITS
 from gradcli.source import Span
 
@@ -212,11 +213,18 @@ COMPARE: dict[str, Callable[[Any, Any], Any]] = {
 }
 
 
+# Python containers gd programs build, iterated and searched as Python does.
+_CONTAINERS = (list, tuple, str, range, dict, set, frozenset, IteratorValue,
+               type({}.keys()), type({}.values()), type({}.items()))
+
+
 def _contains(container: Any, item: Any) -> bool:
     if type(container) is Tensor:
         return bool(ops.eq(container, item).array.any())
-    if isinstance(container, (list, tuple, str, range)):
+    if isinstance(container, _CONTAINERS):
         return item in container
+    if type(container) is InstanceValue:
+        return any(x is item or truth(x == item) for x in container)
     if type(container) is ArrayValue:
         return item in container.value if isinstance(container.value, np.ndarray) else \
             bool(container.value == arrays.plain(item))
@@ -232,8 +240,10 @@ def iterate(v: Any) -> Any:
         # materializing 50M tensors first.
         # Tensor.__iter__ is iter(v.unbind(0)): items with grad_fn UnbindBackward0.
         return (ops.unbind_one(v, 0, i) for i in range(v.shape[0]))
-    if isinstance(v, (list, tuple, range, str)):
+    if isinstance(v, _CONTAINERS):
         return v
+    if type(v) is InstanceValue:
+        return iter(v)
     if type(v) is ArrayValue:
         if not isinstance(v.value, np.ndarray):
             raise GdRuntimeError(f"'{type_name(v)}' object is not iterable")
@@ -265,6 +275,8 @@ def get_item(obj: Any, idx: Any) -> Any:
         if type(idx) is Tensor:
             idx = int(idx)
         return obj[idx]
+    if type(obj) is dict or type(obj) is InstanceValue:
+        return obj[idx]
     if type(obj) is ArrayValue:
         return arrays.get_item(obj, idx)
     if isinstance(obj, Namespace):
@@ -283,8 +295,24 @@ def set_item(obj: Any, idx: Any, value: Any) -> None:
             idx = int(idx)
         obj[idx] = value
         return
+    if type(obj) is dict:
+        obj[idx] = value
+        return
     if type(obj) is ArrayValue:
         arrays.set_item(obj, idx, value)
         return
     raise GdRuntimeError(f"'{type_name(obj)}' object does not support item assignment")
 
+
+
+def del_item(obj: Any, idx: Any) -> None:
+    """del obj[idx] for lists and dicts."""
+    if type(obj) is list:
+        del obj[int(idx) if type(idx) is Tensor else idx]
+        return
+    if type(obj) is dict:
+        del obj[idx]
+        return
+    if type(obj) is Tensor:
+        raise TypeError("Tensor does not support deleting items")
+    raise TypeError(f"'{type_name(obj)}' object doesn't support item deletion")

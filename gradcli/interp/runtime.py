@@ -178,6 +178,8 @@ def _input_bindings(body: tuple[A.Stmt, ...]) -> Iterator[A.Name]:
             yield from _input_bindings(stmt.orelse)
         elif isinstance(stmt, (A.While, A.For, A.With)):
             yield from _input_bindings(stmt.body)
+            if not isinstance(stmt, A.With):
+                yield from _input_bindings(stmt.orelse)
         elif isinstance(stmt, A.Try):
             for block in (stmt.body, *(h.body for h in stmt.handlers), stmt.orelse,
                           stmt.finalbody):

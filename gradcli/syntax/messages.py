@@ -20,6 +20,7 @@ _BLOCK_KEYWORDS = {
     "FOR": "'for' statement",
     "WITH": "'with' statement",
     "DEF": "function definition",
+    "CLASS": "class definition",
 }
 
 
@@ -50,10 +51,6 @@ def _unexpected_character(char: str, text: str, pos: int, where: Span) -> GdSynt
         return GdSyntaxError("invalid number literal", where)
     if char == "\\":
         return GdSyntaxError("unexpected character after line continuation character", where)
-    if char == "{":
-        return GdSyntaxError("dict and set literals are not supported in gd", where)
-    if char == "}":
-        return GdSyntaxError("unmatched '}'", where)
     if char in "&|^" or text[pos : pos + 2] in ("<<", ">>"):
         op = text[pos : pos + 2] if text[pos : pos + 2] in ("<<", ">>") else char
         return GdSyntaxError(f"operator '{op}' is not supported in gd", where)
@@ -96,7 +93,7 @@ def _unexpected_token(exc: UnexpectedToken, ctx: ParseContext, text: str,
     if ctx.brackets:
         opening = ctx.brackets[-1]
         if kind == "$END" or (tok.line > opening.line and _starts_line(text, tok, ctx)):
-            closing = ")" if opening.type == "LPAR" else "]"
+            closing = {"LPAR": ")", "LSQB": "]", "LBRACE": "}"}[opening.type]
             return GdSyntaxError(
                 f"unclosed '{opening}' opened at {opening.line}:{opening.column}",
                 token_span(opening),
@@ -145,12 +142,10 @@ def _unsupported_construct(
     tok = exc.token
     kind = tok.type
     previous = before.type if before is not None else ""
-    if kind == "FOR" and ctx.brackets:
-        return "comprehensions are"
     if tok.value in ("*", "**") and previous == "IMPORT":
         return "'import *' is"
-    if tok.value in ("*", "**") and previous in ("LPAR", "COMMA", "LAMBDA"):
-        return "argument unpacking (*args, **kwargs) is"
+    if tok.value in ("*", "**") and previous in ("LPAR", "LSQB", "LBRACE", "COMMA", "EQUAL"):
+        return "unpacking outside a call's arguments ([*a], a, *b = ...) is"
     if kind == "MINUS" and previous == "RPAR" and _next_char(text, tok, ctx) == ">":
         return "return annotations ('->') are"
     if kind == "COLON" and previous == "NAME":
