@@ -308,8 +308,7 @@ class Builder:
                         raise GdSyntaxError("named arguments must follow bare *", param.span)
                     continue
             if param.name in seen:
-                raise GdSyntaxError(f"duplicate argument '{param.name}' in function "
-                                    "definition", param.span)
+                raise GdSyntaxError(f"duplicate parameter '{param.name}'", param.span)
             seen.add(param.name)
             if param.kind == "":
                 if param.default is not None:
