@@ -9,6 +9,7 @@ span of the innermost expression that failed.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from typing import Any
 
@@ -310,6 +311,7 @@ class Compiler(ExpressionCompiler):
         value = self.expr(node.value)
         fn = BINARY[node.op]
         inplace = INPLACE.get(node.op)
+        in_place = _PY_INPLACE.get(node.op)
         span = node.span
 
         def aug(f: Frame) -> None:
@@ -326,6 +328,8 @@ class Compiler(ExpressionCompiler):
                     if isinstance(v, (tuple, range, str)):
                         v = list(limits.bounded(v, "list"))
                     cur[:] = fn(cur, v)
+                elif (type(cur) is set or type(cur) is dict) and in_place is not None:
+                    new = in_place(cur, v)  # set |= and dict |= change the value itself
                 else:
                     new = fn(cur, v)
             except CAUGHT as e:
@@ -684,6 +688,11 @@ class Compiler(ExpressionCompiler):
                 f.vars[k] = v
 
         return do_import
+
+
+# Python's in-place operators of sets and dicts (`s |= t` changes s, as aliases see).
+_PY_INPLACE = {"bitwise_or": operator.ior, "bitwise_and": operator.iand,
+               "bitwise_xor": operator.ixor, "sub": operator.isub}
 
 
 def scope_of(f: Frame, name: str, kind: str | None, span: Span) -> Frame:

@@ -114,6 +114,9 @@ TENSOR_BINARY: dict[str, Callable[[Any, Any], Any]] = {
     "add": ops.add, "sub": ops.sub, "mul": ops.mul, "div": ops.true_divide,
     "floor_divide": ops.floor_divide, "remainder": ops.remainder, "pow": ops.pow,
     "matmul": ops.matmul,
+    "bitwise_or": lambda a, b: _tensor_bitwise("|", a, b),
+    "bitwise_xor": lambda a, b: _tensor_bitwise("^", a, b),
+    "bitwise_and": lambda a, b: _tensor_bitwise("&", a, b),
 }
 # `number op tensor`: 2 + x and 2 * x are x.add(2) and x.mul(2) in PyTorch (x.__radd__),
 # the tensor first (next_functions order); the others keep their operand order. Only this
@@ -133,7 +136,24 @@ _PY_BINARY: dict[str, Callable[[Any, Any], Any]] = {
     "remainder": _remainder,
     "pow": _pow,
     "matmul": operator.matmul,
+    "bitwise_or": operator.or_,
+    "bitwise_xor": operator.xor,
+    "bitwise_and": operator.and_,
 }
+
+
+def _tensor_bitwise(symbol: str, a: Any, b: Any) -> Any:
+    """`a & b`, `a | b`, `a ^ b` with a tensor: of bool tensors (and bools), the logical
+    operation PyTorch's bitwise one amounts to."""
+    for v in (a, b):
+        if not (type(v) is bool or (type(v) is Tensor and v.dtype == np.bool_)):
+            raise GdRuntimeError(f"operator '{symbol}' on tensors is supported in gd only "
+                                 "for bool tensors")
+    if symbol == "&":
+        return ops.logical_and(a, b)
+    if symbol == "|":
+        return ops.logical_or(a, b)
+    return ops.ne(a, b)
 
 
 def tensor_operand(v: Any) -> Any:
@@ -150,7 +170,8 @@ def _with_arrays(name: str) -> Callable[[Any, Any], Any]:
     tensor_fn = TENSOR_BINARY[name]
     reflected_fn = REFLECTED_BINARY[name]
     symbol = {"add": "+", "sub": "-", "mul": "*", "div": "/", "floor_divide": "//",
-              "remainder": "%", "pow": "**", "matmul": "@"}[name]
+              "remainder": "%", "pow": "**", "matmul": "@", "bitwise_or": "|",
+              "bitwise_xor": "^", "bitwise_and": "&"}[name]
 
     def fn(a: Any, b: Any) -> Any:
         ta, tb = type(a), type(b)

@@ -70,8 +70,10 @@ class ControlRecord:
     evaluations: int = 0
 
 
+REQUIRED = object()  # the default of a parameter that has none
+
 # What a def or lambda has beyond plain parameters: the *args name, the keyword-only
-# parameters with their defaults (None: required), the **kwargs name.
+# parameters with their defaults (REQUIRED if none), the **kwargs name.
 Extra = tuple[str | None, list[tuple[str, Any]], str | None]
 
 
@@ -120,7 +122,7 @@ class GdFunction(FunctionBase):
         if len(v) < len(names):
             for pname, default in names:
                 if pname not in v:
-                    if default is None:
+                    if default is REQUIRED:
                         raise GdRuntimeError(
                             f"{self.name}() missing required argument: '{pname}'")
                     v[pname] = default
@@ -164,7 +166,7 @@ class GdFunction(FunctionBase):
                 else:
                     raise self._type_error(f"got an unexpected keyword argument '{k}'")
         for group, kind in ((names, "positional"), (kwonly, "keyword-only")):
-            missing = [p for p, default in group if p not in v and default is None]
+            missing = [p for p, default in group if p not in v and default is REQUIRED]
             if missing:
                 shown = " and ".join(", ".join(f"'{p}'" for p in missing).rsplit(", ", 1))
                 raise self._type_error(f"missing {len(missing)} required {kind} argument"
@@ -308,10 +310,11 @@ class Runtime:
                       extra: Extra | None = None, closure: Frame | None = None) -> GdFunction:
         """A function value, with default values evaluated now (as Python does); `closure`
         is the scope its body sees (a method skips its class body), by default `frame`."""
-        evaluated = [(n, d(frame) if d is not None else None) for n, d in defaults]
+        evaluated = [(n, d(frame) if d is not None else REQUIRED) for n, d in defaults]
         if extra is not None:
             star, kwonly, dstar = extra
-            extra = (star, [(n, d(frame) if d is not None else None) for n, d in kwonly], dstar)
+            extra = (star, [(n, d(frame) if d is not None else REQUIRED) for n, d in kwonly],
+                     dstar)
         return GdFunction(self, name, evaluated, body, closure or frame, span, extra)
 
     def control_record(self, kind: str, span: Span, n_tests: int, has_else: bool) -> ControlRecord:

@@ -26,6 +26,9 @@ BINARY_OPS: dict[str, str] = {
     "remainder": "%",
     "pow": "**",
     "matmul": "@",
+    "bitwise_or": "|",
+    "bitwise_xor": "^",
+    "bitwise_and": "&",
 }
 UNARY_OPS: dict[str, str] = {"neg": "-", "pos": "+", "bitwise_not": "~", "not": "not"}
 BOOL_OPS: dict[str, str] = {"and": "and", "or": "or"}

@@ -51,9 +51,6 @@ def _unexpected_character(char: str, text: str, pos: int, where: Span) -> GdSynt
         return GdSyntaxError("invalid number literal", where)
     if char == "\\":
         return GdSyntaxError("unexpected character after line continuation character", where)
-    if char in "&|^" or text[pos : pos + 2] in ("<<", ">>"):
-        op = text[pos : pos + 2] if text[pos : pos + 2] in ("<<", ">>") else char
-        return GdSyntaxError(f"operator '{op}' is not supported in gd", where)
     if char.isprintable() and not char.isspace():
         return GdSyntaxError(f"invalid character '{char}'", where)
     return GdSyntaxError(f"invalid non-printable character U+{ord(char):04X}", where)

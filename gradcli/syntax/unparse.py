@@ -14,9 +14,8 @@ from gradcli.syntax import ast as gd
 
 # Binding strength, loosest first; an operand printed where a tighter level is
 # required gets parentheses.
-_TUPLE, _LAMBDA, _IFEXP, _OR, _AND, _NOT, _COMPARE, _ARITH, _TERM, _FACTOR, _POWER, _PRIMARY = (
-    range(12)
-)
+(_TUPLE, _LAMBDA, _IFEXP, _OR, _AND, _NOT, _COMPARE, _BOR, _BXOR, _BAND, _ARITH, _TERM, _FACTOR,
+ _POWER, _PRIMARY) = range(15)
 _LEVEL = {
     "add": _ARITH,
     "sub": _ARITH,
@@ -26,6 +25,9 @@ _LEVEL = {
     "remainder": _TERM,
     "matmul": _TERM,
     "pow": _POWER,
+    "bitwise_or": _BOR,
+    "bitwise_xor": _BXOR,
+    "bitwise_and": _BAND,
 }
 _INDENT = "    "
 
@@ -208,9 +210,9 @@ def _boolop(node: gd.BoolOp) -> tuple[str, int]:
 
 
 def _compare(node: gd.Compare) -> tuple[str, int]:
-    parts = [_expr(node.left, _ARITH)]
+    parts = [_expr(node.left, _BOR)]
     for op, right in zip(node.ops, node.comparators, strict=True):
-        parts.append(f"{gd.COMPARE_OPS[op]} {_expr(right, _ARITH)}")
+        parts.append(f"{gd.COMPARE_OPS[op]} {_expr(right, _BOR)}")
     return " ".join(parts), _COMPARE
 
 
