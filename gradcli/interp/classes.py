@@ -433,9 +433,10 @@ def make_class(name: str, bases: list[Any], attrs: dict[str, Any], span: Span) -
             function_base = True
             kept.append(base)
         else:
+            shown = base.name if isinstance(base, Builtin) else f"a {type_name(base)} value"
             raise GdRuntimeError(
                 f"a gd class can inherit only from object, a gd class or "
-                f"torch.autograd.Function, not from {type_name(base)} in gd", span)
+                f"torch.autograd.Function, not from {shown} in gd", span)
     if len(kept) > 1:
         raise GdRuntimeError("multiple inheritance is not supported in gd", span)
     return ClassValue(name, tuple(kept), attrs, function_base)

@@ -333,11 +333,12 @@ class ExpressionCompiler:
                         pos.append(v)
                         continue
                     try:
-                        items = iterate(limits.bounded(v, "argument list"))
+                        items = iterate(v)
                     except GdRuntimeError:
                         raise TypeError(f"{shown}() argument after * must be an iterable, "
                                         f"not {type_name(v)}") from None
-                    pos.extend(limits.bounded(items, "argument list"))
+                    limits.bounded(v, "argument list")  # range(10**9): refused before
+                    pos.extend(items)
                 kw: dict[str, Any] = {}
                 for name, e in kwargs:
                     v = e(f)

@@ -21,6 +21,7 @@ from gradcli.errors import GdRuntimeError
 from gradcli.interp import arrays, classes, exceptions, limits, operators
 from gradcli.interp.arrays import ArrayValue
 from gradcli.interp.values import (
+    CLASS_NAMES,
     BoundMethod,
     Builtin,
     DType,
@@ -339,7 +340,8 @@ def _type(*args: Any) -> Any:
         return reg.bare[name]
     if isinstance(x, classes.InstanceValue):
         return x.cls
-    if isinstance(x, classes.ClassValue):
+    if isinstance(x, (classes.ClassValue, TypeValue, exceptions.ExceptionClass)) or (
+            t is Builtin and x.name in CLASS_NAMES):
         return reg.bare["type"]
     if t is exceptions.ExceptionValue:
         return x.cls

@@ -330,6 +330,8 @@ def type_name(v: Any) -> str:
         return v.type_label()
     if type(v) is IteratorValue:
         return v.kind
+    if type(v) is TypeValue:
+        return "type"
     if isinstance(v, (Builtin, BoundMethod)) or callable(v):
         return "function"
     if v is None:
