@@ -354,6 +354,7 @@ class SuperValue(GdObject):
         raise _error(f"'super' object has no attribute '{name}'", "AttributeError")
 
     def set_attr(self, name: str, value: Any) -> None:
+        _refuse_dunder(name)
         raise _error(f"'super' object has no attribute '{name}'", "AttributeError")
 
     def del_attr(self, name: str) -> None:
