@@ -130,9 +130,9 @@ STR_METHODS = frozenset(
 
 def get_attribute(obj: Any, name: str) -> Any:
     """obj.name for a gd program, or a GdRuntimeError."""
-    if isinstance(obj, GdObject):  # gd classes and instances: their own table
-        return obj.get_attr(name)
     if name.startswith("_"):
+        if isinstance(obj, GdObject):  # gd classes and instances: their own table
+            return obj.get_attr(name)
         raise GdRuntimeError(
             f"attribute '{name}' is not accessible in gd (names starting with '_' are private)")
     t = type(obj)
@@ -196,6 +196,8 @@ def get_attribute(obj: Any, name: str) -> Any:
         unsupported = not_supported(f"torch.Tensor.{name}", f"Tensor.{name}")
         if unsupported is not None:
             raise unsupported
+    elif isinstance(obj, GdObject):
+        return obj.get_attr(name)
     raise GdRuntimeError(f"'{type_name(obj)}' object has no attribute '{name}'",
                          hint=did_you_mean(name, _names_of(obj)))
 
