@@ -134,7 +134,7 @@ def test_printing_has_no_memory_address() -> None:
     ("class A:\n    pass\nclass B:\n    pass\nclass C(A, B):\n    pass\n",
      "multiple inheritance is not supported in gd", (5, 1)),
     ("class A(int):\n    pass\n", "a gd class can inherit only from object, a gd class or "
-     "torch.autograd.Function, not from int in gd", (1, 1)),
+     "torch.autograd.Function (or an exception class), not from int in gd", (1, 1)),
     ("class A:\n    pass\nA(1)\n", "A() takes no arguments", (3, 1)),
     ("class A:\n    def __init__(self):\n        return 3\nA()\n",
      "__init__() should return None, not 'int'", (4, 1)),
@@ -192,3 +192,19 @@ def test_class_value_interface_for_autograd_function() -> None:
     assert type(sq.lookup("c")) is classes.ClassMethod
     assert not sq.function_base
     assert registry().bare["object"].name == "object"
+
+
+def test_exception_classes_of_the_program() -> None:
+    same_as_python(
+        "class SolverError(RuntimeError):\n    '''Raised when it fails.'''\n"
+        "class Diverged(SolverError):\n    pass\n"
+        "for exc in [Diverged('nan'), SolverError('x'), ValueError('v')]:\n"
+        "    try:\n        raise exc\n"
+        "    except SolverError as e:\n        print('solver', type(e).__name__ if False else"
+        " isinstance(e, Diverged), e)\n"
+        "    except Exception as e:\n        print('other', e)\n",
+        "solver True nan\nsolver False x\nother v\n")
+    code, message, where = gd_error("class E(Exception):\n    pass\nraise E('boom')\n")
+    assert (code, message, where) == (4, "E: boom", (3, 1))
+    code, message, _ = gd_error("class E(Exception):\n    def f(self):\n        pass\n")
+    assert (code, message) == (4, "methods on exception classes are not supported in gd")

@@ -414,8 +414,15 @@ def super_of(cls: Any = None, obj: Any = None) -> SuperValue:
     return SuperValue(cls, obj)
 
 
-def make_class(name: str, bases: list[Any], attrs: dict[str, Any], span: Span) -> ClassValue:
-    """The class a `class` statement defines, from its bases and its body's names."""
+def make_class(name: str, bases: list[Any], attrs: dict[str, Any], span: Span
+               ) -> ClassValue | exceptions.ExceptionClass:
+    """The class a `class` statement defines, from its bases and its body's names; a
+    class deriving from an exception class is a new exception class (without methods)."""
+    if len(bases) == 1 and type(bases[0]) is exceptions.ExceptionClass:
+        if any(isinstance(v, (FunctionBase, StaticMethod, ClassMethod, Property))
+               for v in attrs.values()):
+            raise GdRuntimeError("methods on exception classes are not supported in gd", span)
+        return exceptions.ExceptionClass(name, bases[0])
     for key in attrs:
         if _is_dunder(key) and key not in HONOURED_DUNDERS:
             raise GdRuntimeError(
@@ -437,7 +444,8 @@ def make_class(name: str, bases: list[Any], attrs: dict[str, Any], span: Span) -
             shown = base.name if isinstance(base, Builtin) else f"a {type_name(base)} value"
             raise GdRuntimeError(
                 f"a gd class can inherit only from object, a gd class or "
-                f"torch.autograd.Function, not from {shown} in gd", span)
+                f"torch.autograd.Function (or an exception class), not from {shown} in gd",
+                span)
     if len(kept) > 1:
         raise GdRuntimeError("multiple inheritance is not supported in gd", span)
     return ClassValue(name, tuple(kept), attrs, function_base)
