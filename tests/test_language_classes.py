@@ -208,3 +208,11 @@ def test_exception_classes_of_the_program() -> None:
     assert (code, message, where) == (4, "E: boom", (3, 1))
     code, message, _ = gd_error("class E(Exception):\n    def f(self):\n        pass\n")
     assert (code, message) == (4, "methods on exception classes are not supported in gd")
+
+
+def test_super_inside_a_comprehension_of_a_method() -> None:
+    # As Python 3.12 (comprehensions inlined); Python 3.11 refuses it.
+    assert gd_output("class A:\n    def f(self, i):\n        return i\n"
+                     "class B(A):\n    def f(self, i):\n        return 10 * i\n"
+                     "    def all(self):\n        return [super().f(i) for i in range(3)]\n"
+                     "print(B().all())\n") == "[0, 1, 2]\n"

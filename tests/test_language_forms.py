@@ -170,7 +170,8 @@ def test_set_literals_methods_and_operators() -> None:
 
 def test_bitwise_operators_of_numbers_and_bool_tensors() -> None:
     same_as_python("print(5 & 3, 5 | 3, 5 ^ 3, True | False)\n"
-                   "x = torch.tensor([1.0, 2.0, 3.0])\nprint((x > 1) & (x < 3), (x > 2) | (x < 2))\n",
+                   "x = torch.tensor([1.0, 2.0, 3.0])\n"
+                   "print((x > 1) & (x < 3), (x > 2) | (x < 2))\n",
                    "1 7 6 True\ntensor([False,  True, False]) tensor([ True, False,  True])\n")
 
 
@@ -272,7 +273,8 @@ def test_isinstance_and_type() -> None:
         "x = torch.ones(2)\n"
         "print(isinstance(x, torch.Tensor), isinstance(3, int), isinstance(True, int),"
         " isinstance(3.0, (int, float)), isinstance(x.shape, tuple), isinstance('a', list))\n"
-        "print(type(x), type(3), type(2.5), type('s'), type(None), type([]), type({}), type(set()))\n"
+        "print(type(x), type(3), type(2.5), type('s'), type(None), type([]), type({}),"
+        " type(set()))\n"
         "print(type(x) == torch.Tensor, type(x) is torch.Tensor, type(3) is int,"
         " type(3) == float, type(x.shape), type(x.dtype))\n"
         "print(type(3)('7') + 1, type([1])((1, 2)), type(len), type(lambda: 0))\n"

@@ -541,6 +541,9 @@ def test_spans_inside_fstrings_point_into_the_file() -> None:
         ("break\n", "'break' outside loop", 1, 1),
         ("def f():\n    continue\n", "'continue' outside loop", 2, 5),
         ("while x:\n    def f():\n        break\n", "'break' outside loop", 3, 9),
+        ("for x in y:\n    pass\nelse:\n    break\n", "'break' outside loop", 4, 5),
+        ("while x:\n    class A:\n        break\n", "'break' outside loop", 3, 9),
+        ("def f():\n    class A:\n        return 1\n", "'return' outside function", 3, 9),
         # Python keywords gd leaves out
         ("class A(metaclass=M):\n    pass\n",
          "class keyword arguments (metaclass=...) are not supported in gd", 1, 9),

@@ -511,10 +511,7 @@ class Compiler(ExpressionCompiler):
             values = [b(f) for b in bases]
             cell = Frame(f)  # holds __class__ for the methods' super()
             scope = Frame(cell)  # the class body's names become the class's attributes
-            r = body(scope)
-            if r is not None:
-                raise GdRuntimeError("'return', 'break' or 'continue' outside a function or "
-                                     "loop", span)
+            body(scope)
             cls: Any = classes.make_class(name, values, scope.vars, span)
             cell.vars["__class__"] = cls
             for dec, dspan in reversed(decorators):

@@ -384,7 +384,11 @@ class ExpressionCompiler:
                 if cls is not None:
                     break
                 p = p.parent
-            obj = f.vars.get(first, MISSING) if first else MISSING
+            obj = MISSING
+            p = f
+            while p is not None and obj is MISSING:  # from a comprehension in the method too
+                obj = p.vars.get(first, MISSING)
+                p = p.parent
             if type(cls) is not classes.ClassValue or obj is MISSING:
                 raise GdRuntimeError("super(): no arguments", span)
             return classes.SuperValue(cls, obj)
