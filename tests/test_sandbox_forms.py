@@ -161,3 +161,18 @@ def test_printing_new_values_is_deterministic() -> None:
     first = outcome(program)
     assert first[0] == 0 and "0x" not in first[2], first
     assert outcome(program) == first
+
+
+@pytest.mark.parametrize(("expr", "message"), [
+    ("len(g)", "object of type 'generator' has no len()"),
+    ("abs(c)", "bad operand type for abs(): 'C'"),
+    ("sum([c, c])", "unsupported operand type(s) for +: 'int' and 'C'"),
+    ("max([c, c])", "'>' not supported between instances of 'C' and 'C'"),
+    ("abs(C)", "bad operand type for abs(): 'type'"),
+    ("abs(c.f)", "bad operand type for abs(): 'method'"),
+    ("abs(m)", "bad operand type for abs(): 'map'"),
+    ("float(C.f)", "float() argument must be a string or a real number, not 'function'"),
+])
+def test_pythons_own_messages_name_types_as_python_does(expr: str, message: str) -> None:
+    """No host class name (InstanceValue, ClassValue, ...) shows through Python's messages."""
+    assert outcome(f"x = {expr}\n")[:2] == (4, message)

@@ -127,10 +127,13 @@ def _bind(raw: Any, obj: Any, cls: ClassValue) -> Any:
 class ClassValue(GdObject):
     """A class made by a `class` statement."""
 
-    __slots__ = ("attrs", "bases", "function_base", "name")
+    __slots__ = ("attrs", "bases", "function_base", "instance_type", "name")
 
     def __init__(self, name: str, bases: tuple[Any, ...], attrs: dict[str, Any],
                  function_base: bool) -> None:
+        # Instances are of a subclass named as the gd class, so Python's own messages
+        # ("bad operand type for abs(): 'A'") name it as Python would.
+        self.instance_type = type(name, (InstanceValue,), {"__slots__": ()})
         self.name = name
         self.bases = bases
         self.attrs = attrs
@@ -205,7 +208,7 @@ class ClassValue(GdObject):
         return "type"
 
     def __call__(self, *args: Any, **kwargs: Any) -> InstanceValue:
-        inst = InstanceValue(self)
+        inst = self.instance_type(self)
         init = self.find("__init__")
         if isinstance(init, FunctionBase):
             r = init.invoke([inst, *args], kwargs or None)  # type: ignore[attr-defined]
@@ -457,3 +460,10 @@ def _is_function_base(base: Any) -> bool:
     except ImportError:
         return False
     return base is custom_function.FUNCTION_BASE
+
+
+# Python's names for these types, which its own messages use ("'type' object ...").
+for _cls, _name in ((ClassValue, "type"), (BoundGdMethod, "method"), (SuperValue, "super"),
+                    (Property, "property"), (PlainObject, "object"),
+                    (StaticMethod, "staticmethod"), (ClassMethod, "classmethod")):
+    _cls.__name__ = _name

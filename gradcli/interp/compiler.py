@@ -445,6 +445,10 @@ class Compiler(ExpressionCompiler):
                 else:
                     if orelse is not None:
                         return orelse(f)
+            except CAUGHT as e:
+                if isinstance(e, GdError):
+                    raise
+                raise runtime_error(e, span) from None  # a dict changed while iterated
             finally:
                 record.iterations.append(n)
             return None

@@ -515,7 +515,15 @@ class ExpressionCompiler:
 
     def e_ListComp(self, node: A.ListComp) -> Expr:
         make = self._generate(node.generators, self.expr(node.elt), node.span)
-        return lambda f: list(make(f))
+        span = node.span
+
+        def listcomp(f: Frame) -> Any:
+            try:
+                return list(make(f))
+            except CAUGHT as e:
+                raise runtime_error(e, span) from None
+
+        return listcomp
 
     def e_SetComp(self, node: A.SetComp) -> Expr:
         make = self._generate(node.generators, self.expr(node.elt), node.span)

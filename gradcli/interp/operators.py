@@ -65,8 +65,9 @@ def call_type_error(e: TypeError, fn: Any, span: Span) -> GdError:
 
 # GdError too: an op's own error (a shape mismatch in `x + y`) gets the span of the
 # expression that raised it, as numpy's errors do.
+# RuntimeError: Python's "dictionary changed size during iteration" and the like.
 CAUGHT = (GdError, TypeError, ValueError, ZeroDivisionError, OverflowError, IndexError, KeyError,
-           RecursionError, MemoryError, ArithmeticError, AttributeError)
+           RecursionError, MemoryError, ArithmeticError, AttributeError, RuntimeError)
 
 
 # -- safe arithmetic on Python values -----------------------------------------------------
@@ -244,7 +245,7 @@ def _contains(container: Any, item: Any) -> bool:
         return bool(ops.eq(container, item).array.any())
     if isinstance(container, _CONTAINERS):
         return item in container
-    if type(container) is InstanceValue:
+    if isinstance(container, InstanceValue):
         return any(x is item or truth(x == item) for x in container)
     if type(container) is ArrayValue:
         return item in container.value if isinstance(container.value, np.ndarray) else \
@@ -263,7 +264,7 @@ def iterate(v: Any) -> Any:
         return (ops.unbind_one(v, 0, i) for i in range(v.shape[0]))
     if isinstance(v, _CONTAINERS):
         return v
-    if type(v) is InstanceValue:
+    if isinstance(v, InstanceValue):
         return iter(v)
     if type(v) is ArrayValue:
         if not isinstance(v.value, np.ndarray):
@@ -296,7 +297,7 @@ def get_item(obj: Any, idx: Any) -> Any:
         if type(idx) is Tensor:
             idx = int(idx)
         return obj[idx]
-    if type(obj) is dict or type(obj) is InstanceValue:
+    if type(obj) is dict or isinstance(obj, InstanceValue):
         return obj[idx]
     if type(obj) is ArrayValue:
         return arrays.get_item(obj, idx)

@@ -278,7 +278,7 @@ def _set(x: Any = ()) -> set[Any]:
 
 def _iter(x: Any) -> Any:
     """iter(iterable): a lazy iterator over it."""
-    if type(x) is IteratorValue:
+    if isinstance(x, IteratorValue):
         return x
     return IteratorValue(_ITER_KINDS.get(type(x), "iterator"), py.iter(_items(x, "iter()")))
 
@@ -292,7 +292,7 @@ _NO_DEFAULT = object()
 
 def _next(it: Any, default: Any = _NO_DEFAULT) -> Any:
     """next(iterator[, default]): its next item (StopIteration at the end, or default)."""
-    if type(it) is not IteratorValue:
+    if not isinstance(it, IteratorValue):
         raise GdRuntimeError(f"'{type_name(it)}' object is not an iterator")
     try:
         return py.next(it)
@@ -347,7 +347,7 @@ def _type(*args: Any) -> Any:
         return x.cls
     if isinstance(x, FunctionBase):
         return TypeValue("function")
-    if t is IteratorValue:
+    if isinstance(x, IteratorValue):
         return TypeValue(x.kind)
     return TypeValue(_OTHER_TYPES.get(t, type_name(x)))
 

@@ -200,6 +200,8 @@ class GdFunction(FunctionBase):
         return f"<function {self.name}>"
 
 
+GdFunction.__name__ = "function"  # as Python's own messages name it
+
 CALLABLE_TYPES = (GdFunction, Builtin, BoundMethod, GradModeDecorator, BoundGdMethod,
                   ClassValue, InstanceValue)
 

@@ -150,9 +150,17 @@ class GdObject:
 
 class IteratorValue:
     """A lazy iterator: a generator expression or what map/filter/zip/enumerate/reversed
-    return. Iterates once, prints as <generator object <genexpr>> (no address)."""
+    return. Iterates once, prints as <generator object <genexpr>> (no address). Each kind
+    is its own subclass named as Python's type (`generator`, `map`, ...), so Python's own
+    messages name it as Python does ("object of type 'generator' has no len()")."""
 
     __slots__ = ("it", "kind")
+
+    def __new__(cls, kind: str, it: Any) -> IteratorValue:
+        sub = _ITERATOR_TYPES.get(kind)
+        if sub is None:
+            sub = _ITERATOR_TYPES[kind] = type(kind, (IteratorValue,), {"__slots__": ()})
+        return object.__new__(sub)
 
     def __init__(self, kind: str, it: Any) -> None:
         self.kind = kind
@@ -170,7 +178,10 @@ class IteratorValue:
         return f"<{self.kind} object>"
 
 
-class TypeValue:
+_ITERATOR_TYPES: dict[str, type] = {}
+
+
+class TypeValue:  # named `type` below, as Python's messages name it
     """What type(x) gives for a type gd has no constructor for (NoneType, function, ...):
     it only prints and compares."""
 
@@ -187,6 +198,9 @@ class TypeValue:
 
     def __hash__(self) -> int:
         return hash(self.name)
+
+
+TypeValue.__name__ = "type"
 
 
 class StrValue:
@@ -328,7 +342,7 @@ def type_name(v: Any) -> str:
         return "dtype"
     if isinstance(v, GdObject):
         return v.type_label()
-    if type(v) is IteratorValue:
+    if isinstance(v, IteratorValue):
         return v.kind
     if type(v) is TypeValue:
         return "type"
