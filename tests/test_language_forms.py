@@ -336,3 +336,48 @@ def test_graph_and_grad_commands_run_programs_using_the_new_forms(tmp_path) -> N
         assert code in (0, None), (args, buf.getvalue())
         if args[0] == "grad":
             assert "2" in buf.getvalue() and "4" in buf.getvalue()
+
+
+def test_built_ins_take_generators_dicts_and_tensors() -> None:
+    same_as_python(
+        'xs = [3, 1, 2]\n'
+        'print(min(xs, default=0), min([], default=0), max((x for x in xs), key=lambda v:'
+        ' v % 3))\n'
+        "print(*(x * 2 for x in xs), sep=',')\n"
+        "print(list(enumerate('ab', start=5)), list(zip('ab', [1, 2], strict=True)))\n"
+        "print(any({}), all({}), any({0: 1}), sum({1: 'a', 2: 'b'}), sorted({'b': 1, 'a':"
+        ' 2}))\n'
+        "print(divmod(7, -2), divmod(7.5, 2), repr(1.0), repr({'a': [1, (2,)]}), repr(None))\n"
+        't = torch.tensor([[1.0, 2.0], [3.0, 4.0]])\n'
+        'print(sum(r for r in t), max(t[0]), sorted(t[:, 0]), list(zip(t, t))[0])\n'
+        "print([i for i, r in enumerate(t)], dict(enumerate('xy')), list(map(lambda a, b:"
+        ' a + b, [1, 2], [3, 4])))\n'
+        "print(list(reversed(range(3))), list(reversed('ab')), list(reversed((1, 2))))\n"
+        'g = (x for x in range(3))\n'
+        'print(2 in g, list(g))\n'
+        "print({k: v for k, v in [('a', 1), ('a', 2)]}, {**{'a': 1}, **{'a': 2}})\n"
+        'a, b = (x for x in range(2))\n'
+        'print(a, b, 0)\n'
+        'try:\n'
+        '    a, b = (x for x in range(3))\n'
+        'except ValueError as e:\n'
+        '    print(e)\n'
+        'print(isinstance(t, object), isinstance(t, (list, tuple)))\n'
+        "print(tuple(x for x in 'ab'), set('aab') == {'a', 'b'}, frozenset() if False else 1)\n"
+        "print(next(iter({'k': 1})), next(iter({1, 2})), list(iter(range(2))))\n",
+        '1 0 2\n'
+        '6,2,4\n'
+        "[(5, 'a'), (6, 'b')] [('a', 1), ('b', 2)]\n"
+        "False True False 3 ['a', 'b']\n"
+        "(-4, -1) (3.0, 1.5) 1.0 {'a': [1, (2,)]} None\n"
+        'tensor([4., 6.]) tensor(2.) [tensor(1.), tensor(3.)] (tensor([1., 2.]), tensor(['
+        '1., 2.]))\n'
+        "[0, 1] {0: 'x', 1: 'y'} [4, 6]\n"
+        "[2, 1, 0] ['b', 'a'] [2, 1]\n"
+        'True []\n'
+        "{'a': 2} {'a': 2}\n"
+        '0 1 0\n'
+        'too many values to unpack (expected 2)\n'
+        'True False\n'
+        "('a', 'b') True 1\n"
+        'k 1 [0, 1]\n')

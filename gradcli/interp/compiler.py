@@ -225,10 +225,11 @@ class Compiler(ExpressionCompiler):
                 except TypeError:
                     raise GdRuntimeError(f"cannot unpack non-iterable {type_name(v)} object",
                                          span) from None
-                if len(items) != n:
-                    what = "too many" if len(items) > n else "not enough"
+                if len(items) != n:  # an iterator: Python cannot tell how many it had
+                    if len(items) > n:
+                        raise GdRuntimeError(f"too many values to unpack (expected {n})", span)
                     raise GdRuntimeError(
-                        f"{what} values to unpack (expected {n}, got {len(items)})", span)
+                        f"not enough values to unpack (expected {n}, got {len(items)})", span)
                 for p, item in zip(parts, items, strict=True):
                     p(f, item)
 
