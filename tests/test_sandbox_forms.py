@@ -176,3 +176,9 @@ def test_printing_new_values_is_deterministic() -> None:
 def test_pythons_own_messages_name_types_as_python_does(expr: str, message: str) -> None:
     """No host class name (InstanceValue, ClassValue, ...) shows through Python's messages."""
     assert outcome(f"x = {expr}\n")[:2] == (4, message)
+
+
+def test_printf_formatting_shows_gd_text_not_host_reprs() -> None:
+    code, _, out = outcome("print('%s %r %s %s' % (c, c, C, g))\n")
+    assert (code, out) == (0, "<__main__.C object> <__main__.C object> <class '__main__.C'> "
+                              "<generator object <genexpr>>\n")

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad import ops
-from gradcli.ad.tensor import Tensor
+from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import arrays, classes, exceptions, limits, operators
 from gradcli.interp.arrays import ArrayValue
@@ -347,6 +347,8 @@ def _type(*args: Any) -> Any:
         return x.cls
     if isinstance(x, FunctionBase):
         return TypeValue("function")
+    if t is Node:
+        return TypeValue(x.name)
     if isinstance(x, IteratorValue):
         return TypeValue(x.kind)
     return TypeValue(_OTHER_TYPES.get(t, type_name(x)))

@@ -147,6 +147,13 @@ class GdObject:
     def type_label(self) -> str:
         raise NotImplementedError
 
+    # Python's own formatting ('%s' % obj) sees what gd prints, never a host repr.
+    def __repr__(self) -> str:
+        return self.gd_repr()
+
+    def __str__(self) -> str:
+        return self.gd_str()
+
 
 class IteratorValue:
     """A lazy iterator: a generator expression or what map/filter/zip/enumerate/reversed
