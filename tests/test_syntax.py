@@ -811,6 +811,10 @@ def test_tutorial_programs_parse_and_round_trip(program: str) -> None:
         "f(lambda x: x, 1)", "(1).real", "1.5.real", "x[1:2, ::3, ...]", "(a, b)[0]",
         "(1,)", "()", "[]", "\"it's\"", "f\"{x!r:>10} and {{braces}}\"", "a < b < c",
         "(a < b) < c", "--x", "x[(lambda: 1)]", "x[a, b]", "f\"{'k'}\"",
+        "[x * y for x in a for y in b if x if y]", "{k: v for k, v in d.items()}",
+        "{x for x in (a if c else b)}", "sum(x ** 2 for x in xs)", "f((x for x in a), 1)",
+        "{}", "{1: 2, **d}", "{1, 2}", "f(*a, b, *c, k=1, **kw)", "lambda *a, k=1, **kw: a",
+        "a | b ^ c & d", "(a | b) & c", "a & b < c | d", "[x for x in (lambda: y)()]",
     ],
 )  # fmt: skip
 def test_unparse_uses_minimal_parentheses(text: str) -> None:
@@ -832,6 +836,22 @@ def test_unparse_statements() -> None:
         "x = y = 1, 2\n"
         "a, b = b, a\n"
         "from torch import x as y, z\n"
+        "def g(a, *args, k, m=2, **kw):\n"
+        "    global q\n"
+        "    del a, kw['x'], q.y\n"
+        "    while a:\n"
+        "        pass\n"
+        "    else:\n"
+        "        a |= 1\n"
+        "def h(*, k):\n"
+        "    nonlocal z\n"
+        "@dec\n"
+        "class A(B):\n"
+        "    x = {1: [i for i in range(3)]}\n"
+        "    def f(self):\n"
+        "        return super().f()\n"
+        "class C:\n"
+        "    pass\n"
     )
     assert unparse(parse(Source("u", program))) == program
 

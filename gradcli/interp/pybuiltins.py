@@ -376,6 +376,12 @@ def _is_type(t: Any) -> bool:
             or isinstance(t, (TypeValue, classes.ClassValue, exceptions.ExceptionClass)))
 
 
+def _tensor_type() -> Any:
+    from gradcli.interp.builtins import registry
+
+    return registry().torch.members.get("Tensor")
+
+
 def _isinstance(x: Any, types: Any) -> bool:
     """isinstance(x, T or (T1, T2, ...)) with Python's types, torch.Tensor and gd classes."""
     for t in (types if type(types) is tuple else (types,)):
@@ -394,6 +400,9 @@ def _isinstance(x: Any, types: Any) -> bool:
                 return True
         elif type(t) is TypeValue:
             if _type(x) == t:
+                return True
+        elif t is _tensor_type():  # torch.Tensor, whatever value the registry gives it
+            if type(x) is Tensor:
                 return True
         else:
             raise GdRuntimeError("isinstance() arg 2 must be a type, a tuple of types, or a "
