@@ -113,6 +113,9 @@ def _unexpected_token(exc: UnexpectedToken, ctx: ParseContext, text: str,
         return GdSyntaxError("expected ':'", here)
     if kind == "EQUAL":
         return GdSyntaxError("unexpected '='; did you mean '=='?", here)
+    if (kind == "COMMA" and _in_generator(exc)) or (
+            kind == "FOR" and ctx.brackets and ctx.brackets[-1].type == "LPAR"):
+        return GdSyntaxError("generator expression must be parenthesized", here)
     unsupported = _unsupported_construct(exc, ctx, text, before)
     if unsupported:
         return GdSyntaxError(f"{unsupported} not supported in gd", here)
@@ -155,6 +158,18 @@ def _unsupported_construct(
         if "EQUAL" in (exc.expected or ()):
             return "variable annotations are"
     return None
+
+
+def _in_generator(exc: UnexpectedToken) -> bool:
+    """Whether the parser is inside the clauses of a generator expression in parentheses."""
+    stack = getattr(exc.state, "value_stack", None) or []
+    seen_for = False
+    for value in reversed(stack):
+        if isinstance(value, Token) and value.type in ("FOR", "LPAR", "LSQB", "LBRACE"):
+            if value.type != "FOR":
+                return seen_for and value.type == "LPAR"
+            seen_for = True
+    return False
 
 
 def _next_char(text: str, tok: Token, ctx: ParseContext) -> str:
