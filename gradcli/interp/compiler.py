@@ -267,8 +267,7 @@ class Compiler(ExpressionCompiler):
     def _delete(self, node: A.Expr) -> Stmt:
         span = node.span
         if isinstance(node, (A.Tuple, A.List)):
-            parts = [self._delete(e) for e in node.elts]
-            return lambda f: [p(f) for p in parts] and None
+            return self.s_Delete(A.Delete(node.elts, span=span), False)
         if isinstance(node, A.Name):
             name = node.id
             kind = self.decls[-1].get(name)
@@ -279,8 +278,8 @@ class Compiler(ExpressionCompiler):
                     raise GdRuntimeError(f"name '{name}' is not defined", span)
 
             return del_name
-        obj_e = self.expr(node.value)  # type: ignore[attr-defined]
         if isinstance(node, A.Attribute):
+            obj_e = self.expr(node.value)
             attr = node.attr
 
             def del_attr(f: Frame) -> None:
@@ -294,7 +293,8 @@ class Compiler(ExpressionCompiler):
                     raise e.at(span) from None
 
             return del_attr
-        idx_e = self.expr(node.index)  # type: ignore[attr-defined]
+        assert isinstance(node, A.Subscript)  # the builder allows no other target
+        obj_e, idx_e = self.expr(node.value), self.expr(node.index)
 
         def del_subscript(f: Frame) -> None:
             obj = obj_e(f)
