@@ -182,3 +182,13 @@ def test_printf_formatting_shows_gd_text_not_host_reprs() -> None:
     code, _, out = outcome("print('%s %r %s %s' % (c, c, C, g))\n")
     assert (code, out) == (0, "<__main__.C object> <__main__.C object> <class '__main__.C'> "
                               "<generator object <genexpr>>\n")
+
+
+@pytest.mark.parametrize("expr", [
+    "s.update(range(10**9))", "s.union([1], range(10**9))", "d.update(zip(range(10**9)))",
+    "set(range(10**9))", "list(iter(range(10**9)))",
+    "sorted(map(abs, range(10**9)))", "tuple(enumerate(range(10**9)))",
+])
+def test_container_methods_and_iterators_check_sizes_first(expr: str) -> None:
+    code, message, _ = outcome(f"x = {expr}\n")
+    assert code == 4 and "exceeds the limit of 10,000,000" in message, message

@@ -179,8 +179,9 @@ def get_attribute(obj: Any, name: str) -> Any:
             return BoundMethod(obj, name, limits.LIST_METHOD_GUARDS.get(name)
                                or getattr(list, name))
     elif t is dict or t is set:
-        if name in CONTAINER_METHODS[t]:
-            return BoundMethod(obj, name, getattr(t, name))
+        method = CONTAINER_METHODS[t].get(name)
+        if method is not None:
+            return BoundMethod(obj, name, method)
     elif t is tuple:
         if name in TUPLE_METHODS:
             return BoundMethod(obj, name, getattr(tuple, name))

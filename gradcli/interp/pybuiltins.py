@@ -425,12 +425,27 @@ PYTHON_BUILTINS: dict[str, Callable[..., Any]] = {
 
 
 
+def _container_method(t: type, name: str) -> Callable[..., Any]:
+    """dict.X / set.X, with iterable arguments checked against the size caps first
+    (`s.update(range(10**9))` is refused, not run)."""
+    method = getattr(t, name)
+    if name in ("keys", "values", "items", "get", "pop", "popitem", "setdefault", "copy",
+                "clear", "add", "discard", "remove"):
+        return method
+
+    def call(obj: Any, *args: Any, **kwargs: Any) -> Any:
+        for a in args:
+            limits.bounded(a, f"{t.__name__}.{name}()")
+        return method(obj, *args, **kwargs)
+
+    return call
+
+
 # The dict and set methods a gd program may call (attributes.py hands them out).
-CONTAINER_METHODS: dict[type, frozenset[str]] = {
-    dict: frozenset(("keys", "values", "items", "get", "pop", "popitem", "update",
-                     "setdefault", "copy", "clear")),
-    set: frozenset(("add", "discard", "remove", "pop", "clear", "copy", "update", "union",
-                    "intersection", "difference", "symmetric_difference", "issubset",
-                    "issuperset", "isdisjoint", "intersection_update",
-                    "difference_update")),
-}
+CONTAINER_METHODS: dict[type, dict[str, Callable[..., Any]]] = {
+    t: {name: _container_method(t, name) for name in names} for t, names in (
+        (dict, ("keys", "values", "items", "get", "pop", "popitem", "update", "setdefault",
+                "copy", "clear")),
+        (set, ("add", "discard", "remove", "pop", "clear", "copy", "update", "union",
+               "intersection", "difference", "symmetric_difference", "issubset",
+               "issuperset", "isdisjoint", "intersection_update", "difference_update")))}
