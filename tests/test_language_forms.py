@@ -381,3 +381,38 @@ def test_built_ins_take_generators_dicts_and_tensors() -> None:
         'True False\n'
         "('a', 'b') True 1\n"
         'k 1 [0, 1]\n')
+
+
+def test_starred_targets_and_displays() -> None:
+    same_as_python(
+        'xs = [1, 2, 3, 4]\n'
+        'first, *rest = xs\n'
+        '*init, last = xs\n'
+        'a, *mid, b = xs\n'
+        "p, *q = 'ab'\n"
+        'print(first, rest, init, last, a, mid, b, p, q)\n'
+        "print([*xs, 5], (*xs, 0), {*xs}, [*'ab', *range(2)], *xs)\n"
+        't = *xs, 1\n'
+        'print(t)\n'
+        'for h, *tl in [(1, 2, 3), (4,)]:\n'
+        '    print(h, tl)\n'
+        'x = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)\n'
+        'r0, *others = x\n'
+        'print(r0, others)\n'
+        'try:\n'
+        '    a, *b, c = [1]\n'
+        'except ValueError as e:\n'
+        '    print(e)\n'
+        'try:\n'
+        '    a, *b = 5\n'
+        'except TypeError as e:\n'
+        '    print(e)\n',
+        "1 [2, 3, 4] [1, 2, 3] 4 1 [2, 3] 4 a ['b']\n"
+        "[1, 2, 3, 4, 5] (1, 2, 3, 4, 0) {1, 2, 3, 4} ['a', 'b', 0, 1] 1 2 3 4\n"
+        '(1, 2, 3, 4, 1)\n'
+        '1 [2, 3]\n'
+        '4 []\n'
+        'tensor([1., 2.], grad_fn=<UnbindBackward0>) [tensor([3., 4.], grad_fn=<UnbindBac'
+        'kward0>)]\n'
+        'not enough values to unpack (expected at least 2, got 1)\n'
+        'cannot unpack non-iterable int object\n')

@@ -570,8 +570,10 @@ def test_spans_inside_fstrings_point_into_the_file() -> None:
         ("f(x for x in y, 1)\n", "generator expression must be parenthesized", 1, 15),
         ("f(1, x for x in y)\n", "generator expression must be parenthesized", 1, 8),
         ("[x for x in y, z]\n", "unexpected ','", 1, 14),
-        ("x = [*a]\n", "unpacking outside a call's arguments ([*a], a, *b = ...) is not "
-         "supported in gd", 1, 6),
+        ("*a = b\n", "starred assignment target must be in a list or tuple", 1, 1),
+        ("x = *a\n", "can't use starred expression here", 1, 5),
+        ("x = [*a for a in b]\n", "iterable unpacking cannot be used in comprehension", 1, 6),
+        ("a, *b, *c = d\n", "multiple starred expressions in assignment", 1, 8),
         ("from torch import *\n", "'import *' is not supported in gd", 1, 19),
         ("x: int = 1\n", "variable annotations are not supported in gd", 1, 2),
         ("def f(x: int): pass\n", "parameter annotations are not supported in gd", 1, 8),
@@ -818,6 +820,7 @@ def test_tutorial_programs_parse_and_round_trip(program: str) -> None:
         "{x for x in (a if c else b)}", "sum(x ** 2 for x in xs)", "f((x for x in a), 1)",
         "{}", "{1: 2, **d}", "{1, 2}", "f(*a, b, *c, k=1, **kw)", "lambda *a, k=1, **kw: a",
         "a | b ^ c & d", "(a | b) & c", "a & b < c | d", "[x for x in (lambda: y)()]",
+        "[*a, 1, *b]", "{*a}", "(*a,)", "f(*a, *(b, c))",
     ],
 )  # fmt: skip
 def test_unparse_uses_minimal_parentheses(text: str) -> None:
@@ -846,6 +849,9 @@ def test_unparse_statements() -> None:
         "        pass\n"
         "    else:\n"
         "        a |= 1\n"
+        "first, *rest = xs\n"
+        "for h, *t in pairs:\n"
+        "    x = *t, h\n"
         "def h(*, k):\n"
         "    nonlocal z\n"
         "@dec\n"

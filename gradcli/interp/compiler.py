@@ -15,7 +15,13 @@ from typing import Any
 
 from gradcli.ad import ops
 from gradcli.ad.tensor import POSITION, State, Tensor
-from gradcli.errors import GdAssertionError, GdError, GdRuntimeError, GdSyntaxError
+from gradcli.errors import (
+    GdAssertionError,
+    GdError,
+    GdLimitError,
+    GdRuntimeError,
+    GdSyntaxError,
+)
 from gradcli.interp import classes, exceptions, limits
 from gradcli.interp.attributes import (
     module_not_supported,
@@ -210,6 +216,8 @@ class Compiler(ExpressionCompiler):
                     raise runtime_error(e, span) from None
 
             return store_item
+        if isinstance(node, (A.Tuple, A.List)) and any(type(e) is A.Starred for e in node.elts):
+            return self._starred_target(node.elts, span)
         if isinstance(node, (A.Tuple, A.List)):
             parts = [self.target(e) for e in node.elts]
             n = len(parts)
@@ -223,8 +231,7 @@ class Compiler(ExpressionCompiler):
                 try:
                     items = list(iterate(v)) if type(v) is Tensor else list(v)
                 except TypeError:
-                    raise GdRuntimeError(f"cannot unpack non-iterable {type_name(v)} object",
-                                         span) from None
+                    raise not_iterable(v, span) from None
                 if len(items) != n:  # an iterator: Python cannot tell how many it had
                     if len(items) > n:
                         raise GdRuntimeError(f"too many values to unpack (expected {n})", span)
@@ -235,6 +242,33 @@ class Compiler(ExpressionCompiler):
 
             return store_many
         raise GdRuntimeError("cannot assign to this expression", span)
+
+    def _starred_target(self, elts: tuple[A.Expr, ...], span: Span
+                        ) -> Callable[[Frame, Any], None]:
+        """`first, *rest, last = value`: the starred target takes the middle as a list."""
+        star, starred = next((i, e) for i, e in enumerate(elts) if isinstance(e, A.Starred))
+        before = [self.target(e) for e in elts[:star]]
+        rest = self.target(starred.value)
+        after = [self.target(e) for e in elts[star + 1:]]
+        need = len(before) + len(after)
+
+        def store_starred(f: Frame, v: Any) -> None:
+            try:
+                items = list(iterate(limits.bounded(v, "unpacking")))
+            except GdError as e:
+                if isinstance(e, GdLimitError):
+                    raise e.at(span) from None
+                raise not_iterable(v, span) from None
+            if len(items) < need:
+                raise GdRuntimeError(f"not enough values to unpack (expected at least {need}, "
+                                     f"got {len(items)})", span)
+            for p, item in zip(before, items, strict=False):
+                p(f, item)
+            rest(f, items[len(before):len(items) - len(after)])
+            for p, item in zip(after, items[len(items) - len(after):], strict=True):
+                p(f, item)
+
+        return store_starred
 
     def _declared_store(self, name: str, kind: str, span: Span
                         ) -> Callable[[Frame, Any], None]:
@@ -690,6 +724,13 @@ class Compiler(ExpressionCompiler):
                 f.vars[k] = v
 
         return do_import
+
+
+def not_iterable(v: Any, span: Span) -> GdRuntimeError:
+    """Python's TypeError for unpacking a value that cannot be iterated."""
+    err = GdRuntimeError(f"cannot unpack non-iterable {type_name(v)} object", span)
+    err.py_type = "TypeError"  # type: ignore[attr-defined]  # the class `except` sees
+    return err
 
 
 # Python's in-place operators of sets and dicts (`s |= t` changes s, as aliases see).

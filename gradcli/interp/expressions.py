@@ -212,12 +212,38 @@ class ExpressionCompiler:
         return ifexp
 
     def e_Tuple(self, node: A.Tuple) -> Expr:
+        if any(type(e) is A.Starred for e in node.elts):
+            items = self._unpacking(node.elts)
+            return lambda f: tuple(items(f))
         elts = [self.expr(e) for e in node.elts]
         return lambda f: tuple([e(f) for e in elts])
 
     def e_List(self, node: A.List) -> Expr:
+        if any(type(e) is A.Starred for e in node.elts):
+            return self._unpacking(node.elts)
         elts = [self.expr(e) for e in node.elts]
         return lambda f: [e(f) for e in elts]
+
+    def _unpacking(self, elts: tuple[A.Expr, ...]) -> Expr:
+        """The items of a display with starred parts (`[*a, 1, *b]`), as a list."""
+        parts = [(type(e) is A.Starred, self.expr(e.value if type(e) is A.Starred else e),
+                  e.span) for e in elts]
+
+        def items(f: Frame) -> list[Any]:
+            out: list[Any] = []
+            for star, e, span in parts:
+                v = e(f)
+                if not star:
+                    out.append(v)
+                    continue
+                try:
+                    out.extend(iterate(limits.bounded(v, "unpacking")))
+                except CAUGHT as err:
+                    raise runtime_error(err, span) from None
+                limits.check_length(len(out), "unpacking")
+            return out
+
+        return items
 
     def e_Slice(self, node: A.Slice) -> Expr:
         parts = [self.expr(p) if p is not None else (lambda f: None)
@@ -446,21 +472,17 @@ class ExpressionCompiler:
         return dict_display
 
     def e_Set(self, node: A.Set) -> Expr:
-        elts = [self.expr(e) for e in node.elts]
+        values = self.e_List(A.List(node.elts, span=node.span))
         span = node.span
 
         def set_display(f: Frame) -> Any:
-            values = [e(f) for e in elts]
+            items = values(f)
             try:
-                return set(values)
+                return set(items)
             except CAUGHT as e:
                 raise runtime_error(e, span) from None
 
         return set_display
-
-    def e_Starred(self, node: A.Starred) -> Expr:
-        raise GdRuntimeError("starred expressions are only allowed as call arguments in gd",
-                             node.span)
 
     def _generate(self, generators: tuple[A.Comprehension, ...], leaf: Expr, span: Any
                   ) -> Callable[[Frame], Any]:

@@ -192,6 +192,8 @@ def _names_in_target(target: A.Expr) -> Iterator[A.Name]:
     elif isinstance(target, (A.Tuple, A.List)):
         for elt in target.elts:
             yield from _names_in_target(elt)
+    elif isinstance(target, A.Starred):
+        yield from _names_in_target(target.value)
 
 
 def run_source(text: str, name: str = "<expr>", options: RunOptions | None = None) -> ProgramResult:

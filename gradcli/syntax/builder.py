@@ -88,11 +88,17 @@ def _check_delete(node: gd.Expr) -> None:
 
 def _check_target(node: gd.Expr) -> None:
     """Reject what cannot be assigned to: calls, literals, operators…"""
+    if isinstance(node, gd.Starred):
+        raise GdSyntaxError("starred assignment target must be in a list or tuple", node.span)
     stack = [node]
     while stack:
         target = stack.pop()
         if isinstance(target, gd.Tuple | gd.List):
-            stack.extend(target.elts)
+            starred = [e for e in target.elts if isinstance(e, gd.Starred)]
+            if len(starred) > 1:
+                raise GdSyntaxError("multiple starred expressions in assignment",
+                                    starred[1].span)
+            stack.extend(e.value if isinstance(e, gd.Starred) else e for e in target.elts)
         elif not isinstance(target, gd.Name | gd.Attribute | gd.Subscript):
             raise GdSyntaxError(f"cannot assign to {_kind(target)}", target.span)
 

@@ -9,6 +9,7 @@ from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedToken
 
 from gradcli.errors import GdSyntaxError
 from gradcli.source import Span
+from gradcli.syntax.ast import Starred
 from gradcli.syntax.context import ParseContext, end_of, start_of, token_span
 from gradcli.syntax.layout import CLOSING
 
@@ -111,6 +112,15 @@ def _unexpected_token(exc: UnexpectedToken, ctx: ParseContext, text: str,
         return GdSyntaxError("f-string: incomplete expression before '}'", here)
     if kind in ("_NEWLINE", "$END") and "COLON" in expected:
         return GdSyntaxError("expected ':'", here)
+    stack = getattr(exc.state, "value_stack", None) or []
+    starred = _starred_before(stack)
+    if starred is not None:  # `*a` alone, where no tuple, list, set or call takes it apart
+        where = starred
+        if kind == "EQUAL":
+            return GdSyntaxError("starred assignment target must be in a list or tuple", where)
+        if kind == "FOR":
+            return GdSyntaxError("iterable unpacking cannot be used in comprehension", where)
+        return GdSyntaxError("can't use starred expression here", where)
     if kind == "EQUAL":
         return GdSyntaxError("unexpected '='; did you mean '=='?", here)
     if (kind == "COMMA" and _in_generator(exc)) or (
@@ -144,8 +154,6 @@ def _unsupported_construct(
     previous = before.type if before is not None else ""
     if tok.value in ("*", "**") and previous == "IMPORT":
         return "'import *' is"
-    if tok.value in ("*", "**") and previous in ("LPAR", "LSQB", "LBRACE", "COMMA", "EQUAL"):
-        return "unpacking outside a call's arguments ([*a], a, *b = ...) is"
     if kind == "MINUS" and previous == "RPAR" and _next_char(text, tok, ctx) == ">":
         return "return annotations ('->') are"
     if kind == "COLON" and previous == "NAME":
@@ -157,6 +165,15 @@ def _unsupported_construct(
                 break
         if "EQUAL" in (exc.expected or ()):
             return "variable annotations are"
+    return None
+
+
+def _starred_before(stack: list[object]) -> Span | None:
+    """Where the `*a` just read starts, if the parser has just read one."""
+    if stack and isinstance(stack[-1], Starred):
+        return stack[-1].span
+    if len(stack) >= 2 and isinstance(stack[-2], Token) and stack[-2].type == "STAR":
+        return token_span(stack[-2])
     return None
 
 
