@@ -216,3 +216,15 @@ def test_super_inside_a_comprehension_of_a_method() -> None:
                      "class B(A):\n    def f(self, i):\n        return 10 * i\n"
                      "    def all(self):\n        return [super().f(i) for i in range(3)]\n"
                      "print(B().all())\n") == "[0, 1, 2]\n"
+
+
+def test_decorated_methods_and_properties_added_later() -> None:
+    same_as_python(
+        "class M:\n    def __init__(self):\n"
+        "        self.w = torch.tensor([1.0, 2.0], requires_grad=True)\n"
+        "    @torch.no_grad()\n    def step(self, lr):\n"
+        "        self.w -= lr * self.w.grad\n        return self.w.requires_grad\n"
+        "    def loss(self):\n        return (self.w ** 2).sum()\n"
+        "m = M()\nm.loss().backward()\nprint(m.step(0.5), m.w, m.loss())\n"
+        "class P:\n    pass\np = P()\np.q = 1\nP.q = property(lambda self: 42)\nprint(p.q)\n",
+        "True tensor([0., 1.], requires_grad=True) tensor(1., grad_fn=<SumBackward0>)\n42\n")

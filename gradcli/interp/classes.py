@@ -15,7 +15,14 @@ from typing import Any
 
 from gradcli.errors import GdError, GdRuntimeError
 from gradcli.interp import exceptions
-from gradcli.interp.values import Builtin, Decorator, FunctionBase, GdObject, type_name
+from gradcli.interp.values import (
+    Builtin,
+    Decorator,
+    FunctionBase,
+    GdObject,
+    GradModeDecorator,
+    type_name,
+)
 from gradcli.source import Span
 
 HONOURED_DUNDERS = ("__init__", "__call__", "__repr__", "__str__", "__len__", "__getitem__")
@@ -100,17 +107,19 @@ class BoundGdMethod:
         self.fn = fn
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.fn.invoke([self.obj, *args], kwargs or None)
+        if isinstance(self.fn, FunctionBase):
+            return self.fn.invoke([self.obj, *args], kwargs or None)  # type: ignore[attr-defined]
+        return self.fn(self.obj, *args, **kwargs)  # a method under @torch.no_grad()
 
     def __repr__(self) -> str:
         from gradcli.interp.values import to_repr
 
-        return f"<bound method {self.fn.name} of {to_repr(self.obj)}>"
+        return f"<bound method {getattr(self.fn, 'name', '?')} of {to_repr(self.obj)}>"
 
 
 def _bind(raw: Any, obj: Any, cls: ClassValue) -> Any:
     """What instance.name gives for a class attribute `raw`."""
-    if isinstance(raw, FunctionBase):
+    if isinstance(raw, (FunctionBase, GradModeDecorator)):
         return BoundGdMethod(obj, raw)
     t = type(raw)
     if t is StaticMethod:
@@ -127,7 +136,8 @@ def _bind(raw: Any, obj: Any, cls: ClassValue) -> Any:
 class ClassValue(GdObject):
     """A class made by a `class` statement."""
 
-    __slots__ = ("attrs", "bases", "function_base", "instance_type", "name")
+    __slots__ = ("attrs", "bases", "chain", "function_base", "instance_type", "name",
+                 "properties")
 
     def __init__(self, name: str, bases: tuple[Any, ...], attrs: dict[str, Any],
                  function_base: bool) -> None:
@@ -138,18 +148,16 @@ class ClassValue(GdObject):
         self.bases = bases
         self.attrs = attrs
         self.function_base = function_base  # torch.autograd.Function is in the chain
+        base = bases[0] if bases and isinstance(bases[0], ClassValue) else None
+        # The class and its ancestors, nearest first (bases cannot change in gd).
+        self.chain: tuple[ClassValue, ...] = (self, *(base.chain if base else ()))
+        # Whether the class itself has a @property: only where one is in the chain may a
+        # class attribute win over an instance's own attribute.
+        self.properties = any(type(v) is Property for v in attrs.values())
 
-    def _chain(self) -> list[ClassValue]:
-        out: list[ClassValue] = []
-        c: Any = self
-        while isinstance(c, ClassValue):
-            out.append(c)
-            c = c.bases[0] if c.bases else None
-        return out
-
-    def find(self, name: str, start: int = 0) -> Any:
+    def find(self, name: str) -> Any:
         """The raw class attribute (wrappers kept) through the chain, or _MISSING."""
-        for c in self._chain()[start:]:
+        for c in self.chain:
             v = c.attrs.get(name, _MISSING)
             if v is not _MISSING:
                 return v
@@ -163,7 +171,7 @@ class ClassValue(GdObject):
         return v.fn if type(v) is StaticMethod else v
 
     def is_subclass(self, other: ClassValue) -> bool:
-        return other in self._chain()
+        return other in self.chain
 
     def get_attr(self, name: str) -> Any:
         if name == "__name__":
@@ -193,6 +201,8 @@ class ClassValue(GdObject):
 
     def set_attr(self, name: str, value: Any) -> None:
         _refuse_dunder(name)
+        if type(value) is Property:
+            self.properties = True
         self.attrs[name] = value
 
     def del_attr(self, name: str) -> None:
@@ -231,7 +241,12 @@ class InstanceValue(GdObject):
 
     def get_attr(self, name: str) -> Any:
         _refuse_dunder(name)
-        raw = self.cls.find(name)
+        cls = self.cls
+        if not any(c.properties for c in cls.chain):
+            v = self.attrs.get(name, _MISSING)
+            if v is not _MISSING:
+                return v
+        raw = cls.find(name)
         if type(raw) is Property:
             return _bind(raw, self, self.cls)
         v = self.attrs.get(name, _MISSING)
@@ -340,7 +355,7 @@ class SuperValue(GdObject):
 
     def get_attr(self, name: str) -> Any:
         owner = self.obj.cls if isinstance(self.obj, InstanceValue) else self.obj
-        chain = owner._chain() if isinstance(owner, ClassValue) else []
+        chain = owner.chain if isinstance(owner, ClassValue) else ()
         start = chain.index(self.cls) + 1 if self.cls in chain else len(chain)
         for c in chain[start:]:
             raw = c.attrs.get(name, _MISSING)
