@@ -227,4 +227,4 @@ def test_decorated_methods_and_properties_added_later() -> None:
         "    def loss(self):\n        return (self.w ** 2).sum()\n"
         "m = M()\nm.loss().backward()\nprint(m.step(0.5), m.w, m.loss())\n"
         "class P:\n    pass\np = P()\np.q = 1\nP.q = property(lambda self: 42)\nprint(p.q)\n",
-        "True tensor([0., 1.], requires_grad=True) tensor(1., grad_fn=<SumBackward0>)\n42\n")
+        "True tensor([0., 0.], requires_grad=True) tensor(0., grad_fn=<SumBackward0>)\n42\n")
