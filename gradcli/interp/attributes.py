@@ -27,6 +27,7 @@ from gradcli.interp.values import (
     GdObject,
     Namespace,
     Size,
+    class_name,
     dtype_value,
     type_name,
 )
@@ -133,6 +134,8 @@ def get_attribute(obj: Any, name: str) -> Any:
     if name.startswith("_"):
         if isinstance(obj, GdObject):  # gd classes and instances: their own table
             return obj.get_attr(name)
+        if name == "__name__" and class_name(obj) is not None:  # type(x).__name__
+            return class_name(obj)
         raise GdRuntimeError(
             f"attribute '{name}' is not accessible in gd (names starting with '_' are private)")
     t = type(obj)

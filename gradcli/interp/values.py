@@ -337,6 +337,16 @@ def to_repr(v: Any) -> str:
     return format_value([v], tensor_repr)[1:-1]
 
 
+def class_name(v: Any) -> str | None:
+    """`T.__name__` of a value that stands for a Python or PyTorch class (int,
+    torch.Tensor, type(None), RuntimeError), else None."""
+    if isinstance(v, Builtin) and (v.name in CLASS_NAMES or type(v) not in (Builtin, Decorator)):
+        return v.name.rsplit(".", 1)[-1]
+    if type(v) is TypeValue:
+        return v.name.rsplit(".", 1)[-1]
+    return None
+
+
 def type_name(v: Any) -> str:
     """A user-facing name for a value's type."""
     if type(v) is Tensor:
