@@ -541,25 +541,39 @@ def test_spans_inside_fstrings_point_into_the_file() -> None:
         ("break\n", "'break' outside loop", 1, 1),
         ("def f():\n    continue\n", "'continue' outside loop", 2, 5),
         ("while x:\n    def f():\n        break\n", "'break' outside loop", 3, 9),
+        ("for x in y:\n    pass\nelse:\n    break\n", "'break' outside loop", 4, 5),
+        ("while x:\n    class A:\n        break\n", "'break' outside loop", 3, 9),
+        ("def f():\n    class A:\n        return 1\n", "'return' outside function", 3, 9),
         # Python keywords gd leaves out
-        ("class A:\n    pass\n", "'class' is not supported in gd", 1, 1),
+        ("class A(metaclass=M):\n    pass\n",
+         "class keyword arguments (metaclass=...) are not supported in gd", 1, 9),
         ("try:\n    pass\n", "unexpected end of input; expected 'except' or 'finally'", 1, 1),
         ("raise ValueError from x\n", "unexpected 'from'", 1, 18),
         ("x = yield\n", "'yield' is not supported in gd", 1, 5),
         ("x = 1 yield\n", "'yield' is not supported in gd", 1, 7),
-        ("global x\n", "'global' is not supported in gd", 1, 1),
-        ("nonlocal x\n", "'nonlocal' is not supported in gd", 1, 1),
-        ("del x\n", "'del' is not supported in gd", 1, 1),
+        ("del f()\n", "cannot delete function call", 1, 5),
+        ("del [x for x in y]\n", "cannot delete list comprehension", 1, 5),
+        ("def f(*):\n    pass\n", "named arguments must follow bare *", 1, 7),
+        ("def f(**k, a):\n    pass\n", "arguments cannot follow var-keyword argument", 1, 12),
+        ("def f(*a, *b):\n    pass\n", "* argument may appear only once", 1, 11),
+        ("f(**a, *b)\n", "iterable argument unpacking follows keyword argument unpacking", 1, 8),
+        ("f(**a, b)\n", "positional argument follows keyword argument unpacking", 1, 8),
         ("async def f(): pass\n", "'async' is not supported in gd", 1, 1),
         ("x = await y\n", "'await' is not supported in gd", 1, 5),
         ("x.if = 1\n", "unexpected 'if'; expected a name", 1, 3),
         ("def None(): pass\n", "unexpected 'None'; expected a name", 1, 5),
         # other constructs outside gd
-        ("x = {1: 2}\n", "dict and set literals are not supported in gd", 1, 5),
-        ("x = a & b\n", "operator '&' is not supported in gd", 1, 7),
+        ("x = {1: 2, 3}\n", "unexpected '}'; expected ':'", 1, 13),
+        ("x = {\n1: 2\n", "unclosed '{' opened at 1:5", 1, 5),
         ("x = a << b\n", "operator '<<' is not supported in gd", 1, 7),
-        ("[x for x in y]\n", "comprehensions are not supported in gd", 1, 4),
-        ("f(*args)\n", "argument unpacking (*args, **kwargs) is not supported", 1, 3),
+        ("[x for x in y if a else b]\n", "unexpected 'else'", 1, 20),
+        ("f(x for x in y, 1)\n", "generator expression must be parenthesized", 1, 15),
+        ("f(1, x for x in y)\n", "generator expression must be parenthesized", 1, 8),
+        ("[x for x in y, z]\n", "unexpected ','", 1, 14),
+        ("*a = b\n", "starred assignment target must be in a list or tuple", 1, 1),
+        ("x = *a\n", "can't use starred expression here", 1, 5),
+        ("x = [*a for a in b]\n", "iterable unpacking cannot be used in comprehension", 1, 6),
+        ("a, *b, *c = d\n", "multiple starred expressions in assignment", 1, 8),
         ("from torch import *\n", "'import *' is not supported in gd", 1, 19),
         ("x: int = 1\n", "variable annotations are not supported in gd", 1, 2),
         ("def f(x: int): pass\n", "parameter annotations are not supported in gd", 1, 8),
@@ -586,7 +600,7 @@ def test_spans_inside_fstrings_point_into_the_file() -> None:
         ("print x\n", "unexpected name 'x'", 1, 7),
         ("x = 1 if y\n", "unexpected end of line; expected 'else'", 1, 11),
         ("@dec\nx = 1\n", "unexpected name 'x'", 2, 1),
-        ("while x:\n    pass\nelse:\n    pass\n", "unexpected 'else'", 3, 1),
+        ("with x:\n    pass\nelse:\n    pass\n", "unexpected 'else'", 3, 1),
     ],
 )
 def test_error_message_and_position(text: str, message: str, line: int, column: int) -> None:
@@ -802,6 +816,11 @@ def test_tutorial_programs_parse_and_round_trip(program: str) -> None:
         "f(lambda x: x, 1)", "(1).real", "1.5.real", "x[1:2, ::3, ...]", "(a, b)[0]",
         "(1,)", "()", "[]", "\"it's\"", "f\"{x!r:>10} and {{braces}}\"", "a < b < c",
         "(a < b) < c", "--x", "x[(lambda: 1)]", "x[a, b]", "f\"{'k'}\"",
+        "[x * y for x in a for y in b if x if y]", "{k: v for k, v in d.items()}",
+        "{x for x in (a if c else b)}", "sum(x ** 2 for x in xs)", "f((x for x in a), 1)",
+        "{}", "{1: 2, **d}", "{1, 2}", "f(*a, b, *c, k=1, **kw)", "lambda *a, k=1, **kw: a",
+        "a | b ^ c & d", "(a | b) & c", "a & b < c | d", "[x for x in (lambda: y)()]",
+        "[*a, 1, *b]", "{*a}", "(*a,)", "f(*a, *(b, c))",
     ],
 )  # fmt: skip
 def test_unparse_uses_minimal_parentheses(text: str) -> None:
@@ -823,6 +842,25 @@ def test_unparse_statements() -> None:
         "x = y = 1, 2\n"
         "a, b = b, a\n"
         "from torch import x as y, z\n"
+        "def g(a, *args, k, m=2, **kw):\n"
+        "    global q\n"
+        "    del a, kw['x'], q.y\n"
+        "    while a:\n"
+        "        pass\n"
+        "    else:\n"
+        "        a |= 1\n"
+        "first, *rest = xs\n"
+        "for h, *t in pairs:\n"
+        "    x = *t, h\n"
+        "def h(*, k):\n"
+        "    nonlocal z\n"
+        "@dec\n"
+        "class A(B):\n"
+        "    x = {1: [i for i in range(3)]}\n"
+        "    def f(self):\n"
+        "        return super().f()\n"
+        "class C:\n"
+        "    pass\n"
     )
     assert unparse(parse(Source("u", program))) == program
 

@@ -486,7 +486,8 @@ def test_sum_backward_gives_ones_for_every_row() -> None:
 
 PYTHONS = ["sum", "max", "min", "abs", "pow", "round", "divmod", "len", "float", "int", "bool",
            "sorted", "any", "all", "map", "filter", "zip", "enumerate", "reversed", "list",
-           "tuple", "range", "str", "repr"]
+           "tuple", "range", "str", "repr", "dict", "set", "iter", "next", "isinstance", "type",
+           "object", "super", "staticmethod", "classmethod", "property"]
 
 
 def test_every_bare_python_builtin_name_is_pythons() -> None:

@@ -19,12 +19,15 @@ from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import arrays, limits
 from gradcli.interp.exceptions import ExceptionValue
+from gradcli.interp.pybuiltins import CONTAINER_METHODS
 from gradcli.interp.values import (
     AccumulateGrad,
     BoundMethod,
     DType,
+    GdObject,
     Namespace,
     Size,
+    class_name,
     dtype_value,
     type_name,
 )
@@ -129,6 +132,10 @@ STR_METHODS = frozenset(
 def get_attribute(obj: Any, name: str) -> Any:
     """obj.name for a gd program, or a GdRuntimeError."""
     if name.startswith("_"):
+        if isinstance(obj, GdObject):  # gd classes and instances: their own table
+            return obj.get_attr(name)
+        if name == "__name__" and class_name(obj) is not None:  # type(x).__name__
+            return class_name(obj)
         raise GdRuntimeError(
             f"attribute '{name}' is not accessible in gd (names starting with '_' are private)")
     t = type(obj)
@@ -174,6 +181,10 @@ def get_attribute(obj: Any, name: str) -> Any:
         if name in LIST_METHODS:
             return BoundMethod(obj, name, limits.LIST_METHOD_GUARDS.get(name)
                                or getattr(list, name))
+    elif t is dict or t is set:
+        method = CONTAINER_METHODS[t].get(name)
+        if method is not None:
+            return BoundMethod(obj, name, method)
     elif t is tuple:
         if name in TUPLE_METHODS:
             return BoundMethod(obj, name, getattr(tuple, name))
@@ -189,6 +200,8 @@ def get_attribute(obj: Any, name: str) -> Any:
         unsupported = not_supported(f"torch.Tensor.{name}", f"Tensor.{name}")
         if unsupported is not None:
             raise unsupported
+    elif isinstance(obj, GdObject):
+        return obj.get_attr(name)
     raise GdRuntimeError(f"'{type_name(obj)}' object has no attribute '{name}'",
                          hint=did_you_mean(name, _names_of(obj)))
 
@@ -267,6 +280,9 @@ class _SafeFormatter(string.Formatter):
 
 def set_attribute(obj: Any, name: str, value: Any) -> None:
     """obj.name = value for a gd program (only where PyTorch allows it)."""
+    if isinstance(obj, GdObject):
+        obj.set_attr(name, value)
+        return
     if name.startswith("_"):
         raise GdRuntimeError(
             f"attribute '{name}' is not accessible in gd (names starting with '_' are private)")

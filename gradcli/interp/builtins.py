@@ -13,13 +13,13 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
-
 from gradcli.ad import engine, forward, functional, ops
 from gradcli.ad.tensor import Tensor, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import arrays, exceptions, limits, operators
+from gradcli.interp import arrays, exceptions, limits
 from gradcli.interp.arrays import ArrayValue
+from gradcli.interp.pybuiltins import PYTHON_BUILTINS
+from gradcli.interp.pybuiltins import scalar as _scalar
 from gradcli.interp.values import (
     DTYPE_VALUES,
     Builtin,
@@ -28,7 +28,6 @@ from gradcli.interp.values import (
     Namespace,
     Size,
     dtype_value,
-    type_name,
 )
 
 
@@ -73,233 +72,6 @@ def _numel(x: Tensor) -> int:
 def _grad_enabled_ctx(flag: bool) -> Any:
     """set_grad_enabled(flag): sets grad mode now; as a context manager, restores it."""
     return set_grad_enabled(bool(flag))
-
-
-# -- Python's built-ins, with Python's meaning -------------------------------------------
-# A bare name that is a Python built-in does what Python's does with PyTorch tensors:
-# sum(M) adds M's rows to 0, max(t) compares t's elements with `>`, round(t) fails
-# (Tensor has no __round__). torch.sum / torch.max / x.sum() keep torch's meaning.
-
-def _items(x: Any, what: str) -> Any:
-    """What Python's iter(x) walks, checked against the size caps: a tensor's rows (as
-    tensors), a numpy array's rows, a sequence's items."""
-    if type(x) is Tensor:
-        if x.ndim == 0:
-            raise GdRuntimeError("iteration over a 0-d tensor")
-        limits.bounded(x, what)
-        return py.list(ops.unbind(x, 0))  # Tensor.__iter__: iter(x.unbind(0))
-    if type(x) is ArrayValue:
-        it = operators.iterate(x)
-        limits.check_length(py.len(x), what)  # a row per item, as for a list
-        return py.list(it)
-    if isinstance(x, (list, tuple, str, range)):
-        return limits.bounded(x, what)
-    return operators.iterate(x)  # the error for a value that is not iterable
-
-
-def _abs(x: Any) -> Any:
-    """abs(x): |x|; a tensor's __abs__ (x.abs(), AbsBackward0)."""
-    return py.abs(x)
-
-
-def _minmax(name: str) -> Callable[..., Any]:
-    pyfn = py.max if name == "max" else py.min
-
-    def fn(*args: Any, **kwargs: Any) -> Any:
-        if len(args) == 1:
-            return pyfn(_items(args[0], f"{name}()"), **kwargs)
-        return pyfn(*args, **kwargs)
-
-    fn.__doc__ = (f"{name}(iterable) / {name}(a, b, …) as in Python: a tensor is iterated over "
-                  f"dim 0, its items compared with {'>' if name == 'max' else '<'} "
-                  f"(torch.{name} reduces)")
-    return fn
-
-
-def _round(x: Any, ndigits: Any = None) -> Any:
-    """round(x[, ndigits]) as in Python (a tensor has no __round__: use torch.round)."""
-    if type(x) is Tensor:
-        raise GdRuntimeError("type Tensor doesn't define __round__ method",
-                             hint="torch.round(x) or x.round() rounds a tensor")
-    return py.round(x) if ndigits is None else py.round(x, ndigits)
-
-
-def _sum(iterable: Any, /, start: Any = 0) -> Any:
-    """sum(iterable, start=0) as in Python: start + item + item …; a tensor's items are its
-    rows along dim 0 (torch.sum / x.sum() reduce the whole tensor)."""
-    if type(start) is str:
-        raise GdRuntimeError("sum() can't sum strings [use ''.join(seq) instead]")
-    if isinstance(start, (list, tuple)):
-        # Python's sum(lists, []) copies the growing list at every item: quadratic.
-        raise GdRuntimeError("sum() of lists or tuples is not supported in gd",
-                             hint="use + or list.extend()")
-    if type(iterable) is Tensor and (type(start) in (int, float) or type(start) is Tensor):
-        return _sum_rows(iterable, start)
-    return py.sum(_items(iterable, "sum()"), start)
-
-
-def _sum_rows(t: Tensor, start: Any) -> Any:
-    """Python's sum over a tensor's rows, as one reduction and one add: grad_fn
-    AddBackward0 and the dtype of `start + t[0] + t[1] …`, the value of adding the rows one
-    at a time (in that order, rounding as each add does)."""
-    if t.ndim == 0:
-        raise GdRuntimeError("iteration over a 0-d tensor")
-    n = t.shape[0]
-    if n == 0:
-        return start
-    head = operator.add(start, ops.unbind_one(t, 0, 0))
-    if n == 1:
-        return head
-    out = operator.add(head, ops.sum(ops.getitem(t, slice(1, None)), 0))
-    dt, shape = out.array.dtype, out.array.shape  # a tensor start may broadcast the rows
-    if out.array.size <= t.array[0].size:
-        rows = np.concatenate([np.broadcast_to(head.array, shape)[None].astype(dt, copy=False),
-                               np.broadcast_to(t.array[1:], (n - 1, *shape))
-                               .astype(dt, copy=False)])
-        out.array[...] = np.add.accumulate(rows, axis=0)[-1]
-    else:  # rows broadcast against a bigger start: add them one by one, in place
-        acc = np.array(np.broadcast_to(head.array, shape), dtype=dt)
-        for row in t.array[1:]:
-            np.add(acc, row.astype(dt, copy=False), out=acc)
-        out.array[...] = acc
-    return out
-
-
-def _pow(base: Any, exp: Any, mod: Any = None) -> Any:
-    """pow(base, exp[, mod]) as in Python: base ** exp (a tensor's __pow__)."""
-    if mod is None:
-        return operators.BINARY["pow"](base, exp)
-    return py.pow(base, exp, mod)
-
-
-def _divmod(a: Any, b: Any) -> Any:
-    """divmod(a, b) of numbers (and numpy arrays) as in Python; a tensor has no __divmod__."""
-    if type(a) is ArrayValue or type(b) is ArrayValue:
-        return tuple(arrays.wrap(r) for r in np.divmod(arrays.plain(a), arrays.plain(b)))
-    if type(a) is Tensor or type(b) is Tensor:
-        raise GdRuntimeError(f"unsupported operand type(s) for divmod(): '{type_name(a)}' "
-                             f"and '{type_name(b)}'")
-    return py.divmod(a, b)
-
-
-def _scalar(x: Tensor) -> Any:
-    # Python's float()/int() of a tensor: PyTorch's wording, not item()'s.
-    if x.numel() != 1:
-        raise GdRuntimeError("only one element tensors can be converted to Python scalars")
-    return x.item()
-
-
-def _float(x: Any = 0.0) -> float:
-    """float(x) of a number, string or one-element tensor."""
-    return py.float(_scalar(x) if type(x) is Tensor else x)
-
-
-def _int(x: Any = 0, base: Any = None) -> int:
-    """int(x[, base]) of a number, string or one-element tensor."""
-    if base is not None:
-        return py.int(x, base)
-    return py.int(_scalar(x) if type(x) is Tensor else x)
-
-
-def _len(x: Any) -> int:
-    """len(x) of a list, tuple, string, array or tensor (its first dimension)."""
-    return py.len(x)
-
-
-def _range(*args: Any) -> range:
-    """range(stop) / range(start, stop[, step]) of integers."""
-    # A tensor bound goes through __index__, as in Python: one integer element only.
-    return py.range(*(operator.index(a) if type(a) is Tensor else a for a in args))
-
-
-def _list(x: Any = ()) -> list[Any]:
-    """list(iterable); a tensor gives its rows (or elements) as tensors."""
-    return py.list(_items(x, "list()"))
-
-
-def _tuple(x: Any = ()) -> tuple[Any, ...]:
-    """tuple(iterable)."""
-    return tuple(_list(x))
-
-
-def _bool(x: Any = False) -> bool:
-    """bool(x); a one-element tensor gives its truth value."""
-    return operators.truth(x)
-
-
-def _str(x: Any = "") -> str:
-    """str(x) as print shows it."""
-    from gradcli.interp.values import to_str
-
-    return to_str(x)
-
-
-def _repr(x: Any) -> str:
-    """repr(x) as Python + PyTorch show it (a string in quotes, array(...) for an array)."""
-    from gradcli.interp.values import to_repr
-
-    return to_repr(x)
-
-
-def _enumerate(x: Any, start: int = 0) -> list[tuple[int, Any]]:
-    """enumerate(iterable) as a list of (index, item) pairs."""
-    return py.list(py.enumerate(_items(x, "enumerate()"), start))
-
-
-def _zip(*xs: Any) -> list[tuple[Any, ...]]:
-    """zip(a, b, …) as a list of tuples."""
-    seqs = [_items(x, "zip()") if type(x) in (Tensor, ArrayValue) else x for x in xs]
-    sizes = [n for n in (limits.length_of(x) for x in seqs) if n is not None]
-    if sizes:
-        limits.check_length(py.min(sizes), "zip()")
-    return py.list(py.zip(*seqs, strict=False))
-
-
-def _sorted(x: Any, *, key: Any = None, reverse: Any = False) -> list[Any]:
-    """sorted(iterable, key=None, reverse=False) as in Python (a tensor: its rows)."""
-    return py.sorted(_items(x, "sorted()"), key=key, reverse=reverse)
-
-
-def _reversed(x: Any) -> Any:
-    """reversed(sequence) as a list; of a tensor, x.flip(0) as PyTorch's."""
-    if type(x) is Tensor:
-        # Tensor.__reversed__: the tensor itself when 0-d, else x.flip(0) (a tensor).
-        return x if x.ndim == 0 else ops.flip(x, 0)
-    return py.list(py.reversed(_items(x, "reversed()")))
-
-
-def _any(x: Any) -> bool:
-    """any(iterable) as in Python: a tensor's rows each need a truth value."""
-    return py.any(operators.truth(v) for v in _items(x, "any()"))
-
-
-def _all(x: Any) -> bool:
-    """all(iterable) as in Python: a tensor's rows each need a truth value."""
-    return py.all(operators.truth(v) for v in _items(x, "all()"))
-
-
-def _map(fn: Any, *xs: Any) -> list[Any]:
-    """map(function, iterable, …) as a list."""
-    if not xs:
-        raise GdRuntimeError("map() must have at least two arguments.")
-    return py.list(py.map(fn, *(_items(x, "map()") for x in xs)))
-
-
-def _filter(fn: Any, x: Any) -> list[Any]:
-    """filter(function or None, iterable) as a list."""
-    items = _items(x, "filter()")
-    if fn is None:
-        return [v for v in items if operators.truth(v)]
-    return [v for v in items if operators.truth(fn(v))]
-
-
-PYTHON_BUILTINS: dict[str, Callable[..., Any]] = {
-    "len": _len, "range": _range, "abs": _abs, "float": _float, "int": _int,
-    "min": _minmax("min"), "max": _minmax("max"), "round": _round, "sum": _sum,
-    "pow": _pow, "divmod": _divmod, "list": _list, "tuple": _tuple, "bool": _bool,
-    "str": _str, "repr": _repr, "enumerate": _enumerate, "zip": _zip, "sorted": _sorted,
-    "reversed": _reversed, "any": _any, "all": _all, "map": _map, "filter": _filter,
-}
 
 
 # -- the torch registry ------------------------------------------------------------------

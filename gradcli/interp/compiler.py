@@ -9,24 +9,32 @@ span of the innermost expression that failed.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from typing import Any
 
 from gradcli.ad import ops
 from gradcli.ad.tensor import POSITION, State, Tensor
-from gradcli.errors import GdAssertionError, GdError, GdRuntimeError
-from gradcli.interp import exceptions, limits
+from gradcli.errors import (
+    GdAssertionError,
+    GdError,
+    GdLimitError,
+    GdRuntimeError,
+    GdSyntaxError,
+)
+from gradcli.interp import classes, exceptions, limits
 from gradcli.interp.attributes import (
     module_not_supported,
     not_supported,
     set_attribute,
 )
 from gradcli.interp.expressions import ExpressionCompiler
-from gradcli.interp.frame import BREAK, CONTINUE, RETURN, Expr, Frame, Stmt
+from gradcli.interp.frame import BREAK, CONTINUE, MISSING, RETURN, Expr, Frame, Stmt
 from gradcli.interp.operators import (
     BINARY,
     CAUGHT,
     INPLACE,
+    del_item,
     iterate,
     runtime_error,
     set_item,
@@ -170,6 +178,8 @@ class Compiler(ExpressionCompiler):
                 rt.assign_name(f, name, v)
 
             return store_input
+        if isinstance(node, A.Name) and node.id in self.decls[-1]:
+            return self._declared_store(node.id, self.decls[-1][node.id], node.span)
         if isinstance(node, A.Name):
             name = node.id
             if rt.track_names:
@@ -206,6 +216,8 @@ class Compiler(ExpressionCompiler):
                     raise runtime_error(e, span) from None
 
             return store_item
+        if isinstance(node, (A.Tuple, A.List)) and any(type(e) is A.Starred for e in node.elts):
+            return self._starred_target(node.elts, span)
         if isinstance(node, (A.Tuple, A.List)):
             parts = [self.target(e) for e in node.elts]
             n = len(parts)
@@ -219,17 +231,114 @@ class Compiler(ExpressionCompiler):
                 try:
                     items = list(iterate(v)) if type(v) is Tensor else list(v)
                 except TypeError:
-                    raise GdRuntimeError(f"cannot unpack non-iterable {type_name(v)} object",
-                                         span) from None
-                if len(items) != n:
-                    what = "too many" if len(items) > n else "not enough"
+                    raise not_iterable(v, span) from None
+                if len(items) != n:  # an iterator: Python cannot tell how many it had
+                    if len(items) > n:
+                        raise GdRuntimeError(f"too many values to unpack (expected {n})", span)
                     raise GdRuntimeError(
-                        f"{what} values to unpack (expected {n}, got {len(items)})", span)
+                        f"not enough values to unpack (expected {n}, got {len(items)})", span)
                 for p, item in zip(parts, items, strict=True):
                     p(f, item)
 
             return store_many
         raise GdRuntimeError("cannot assign to this expression", span)
+
+    def _starred_target(self, elts: tuple[A.Expr, ...], span: Span
+                        ) -> Callable[[Frame, Any], None]:
+        """`first, *rest, last = value`: the starred target takes the middle as a list."""
+        star, starred = next((i, e) for i, e in enumerate(elts) if isinstance(e, A.Starred))
+        before = [self.target(e) for e in elts[:star]]
+        rest = self.target(starred.value)
+        after = [self.target(e) for e in elts[star + 1:]]
+        need = len(before) + len(after)
+
+        def store_starred(f: Frame, v: Any) -> None:
+            try:
+                items = list(iterate(limits.bounded(v, "unpacking")))
+            except GdError as e:
+                if isinstance(e, GdLimitError):
+                    raise e.at(span) from None
+                raise not_iterable(v, span) from None
+            if len(items) < need:
+                raise GdRuntimeError(f"not enough values to unpack (expected at least {need}, "
+                                     f"got {len(items)})", span)
+            for p, item in zip(before, items, strict=False):
+                p(f, item)
+            rest(f, items[len(before):len(items) - len(after)])
+            for p, item in zip(after, items[len(items) - len(after):], strict=True):
+                p(f, item)
+
+        return store_starred
+
+    def _declared_store(self, name: str, kind: str, span: Span
+                        ) -> Callable[[Frame, Any], None]:
+        """The store of a name declared `global` (the module's scope) or `nonlocal` (the
+        nearest enclosing function scope that has it)."""
+        rt = self.rt
+
+        def store_declared(f: Frame, v: Any) -> None:
+            rt.assign_name(scope_of(f, name, kind, span), name, v)
+
+        return store_declared
+
+    def s_Global(self, node: A.Global, top: bool) -> Stmt:
+        return lambda f: None  # applied at compile time (scan_declarations)
+
+    def s_Nonlocal(self, node: A.Nonlocal, top: bool) -> Stmt:
+        if len(self.decls) == 1:
+            raise GdSyntaxError("nonlocal declaration not allowed at module level", node.span)
+        return lambda f: None
+
+    def s_Delete(self, node: A.Delete, top: bool) -> Stmt:
+        deletes = [self._delete(t) for t in node.targets]
+
+        def delete(f: Frame) -> None:
+            for d in deletes:
+                d(f)
+
+        return deletes[0] if len(deletes) == 1 else delete
+
+    def _delete(self, node: A.Expr) -> Stmt:
+        span = node.span
+        if isinstance(node, (A.Tuple, A.List)):
+            return self.s_Delete(A.Delete(node.elts, span=span), False)
+        if isinstance(node, A.Name):
+            name = node.id
+            kind = self.decls[-1].get(name)
+
+            def del_name(f: Frame) -> None:
+                scope = scope_of(f, name, kind, span) if kind else f
+                if scope.vars.pop(name, MISSING) is MISSING:
+                    raise GdRuntimeError(f"name '{name}' is not defined", span)
+
+            return del_name
+        if isinstance(node, A.Attribute):
+            obj_e = self.expr(node.value)
+            attr = node.attr
+
+            def del_attr(f: Frame) -> None:
+                obj = obj_e(f)
+                if not isinstance(obj, classes.GdObject):
+                    raise GdRuntimeError(f"cannot delete attribute '{attr}' of a "
+                                         f"'{type_name(obj)}' value", span)
+                try:
+                    obj.del_attr(attr)
+                except GdError as e:
+                    raise e.at(span) from None
+
+            return del_attr
+        assert isinstance(node, A.Subscript)  # the builder allows no other target
+        obj_e, idx_e = self.expr(node.value), self.expr(node.index)
+
+        def del_subscript(f: Frame) -> None:
+            obj = obj_e(f)
+            idx = idx_e(f)
+            try:
+                del_item(obj, idx)
+            except CAUGHT as e:
+                raise runtime_error(e, span) from None
+
+        return del_subscript
 
     def s_AugAssign(self, node: A.AugAssign, top: bool) -> Stmt:
         load = self.expr(node.target)
@@ -237,6 +346,7 @@ class Compiler(ExpressionCompiler):
         value = self.expr(node.value)
         fn = BINARY[node.op]
         inplace = INPLACE.get(node.op)
+        in_place = _PY_INPLACE.get(node.op)
         span = node.span
 
         def aug(f: Frame) -> None:
@@ -253,6 +363,8 @@ class Compiler(ExpressionCompiler):
                     if isinstance(v, (tuple, range, str)):
                         v = list(limits.bounded(v, "list"))
                     cur[:] = fn(cur, v)
+                elif (type(cur) is set or type(cur) is dict) and in_place is not None:
+                    new = in_place(cur, v)  # set |= and dict |= change the value itself
                 else:
                     new = fn(cur, v)
             except CAUGHT as e:
@@ -305,6 +417,7 @@ class Compiler(ExpressionCompiler):
         self.loop_depth += 1
         body = self.block(node.body)
         self.loop_depth -= 1
+        orelse = self.block(node.orelse) if node.orelse else None
         span = node.test.span
         rt = self.rt
         record = rt.control_record("while", node.span, 0, False)
@@ -321,7 +434,7 @@ class Compiler(ExpressionCompiler):
                         raise runtime_error(e, span) from None
                     rt.note_condition(record, t, seq)
                     if not go:
-                        break
+                        return orelse(f) if orelse is not None else None
                     n += 1
                     rt.step(node.span)
                     r = body(f)
@@ -341,6 +454,7 @@ class Compiler(ExpressionCompiler):
         it = self.expr(node.iter)
         store = self.target(node.target)
         body = self.block(node.body)
+        orelse = self.block(node.orelse) if node.orelse else None
         span = node.iter.span
         rt = self.rt
         record = rt.control_record("for", node.span, 0, False)
@@ -363,6 +477,13 @@ class Compiler(ExpressionCompiler):
                         if r is CONTINUE:
                             continue
                         return r
+                else:
+                    if orelse is not None:
+                        return orelse(f)
+            except CAUGHT as e:
+                if isinstance(e, GdError):
+                    raise
+                raise runtime_error(e, span) from None  # a dict changed while iterated
             finally:
                 record.iterations.append(n)
             return None
@@ -370,22 +491,73 @@ class Compiler(ExpressionCompiler):
         return for_stmt
 
     def s_FunctionDef(self, node: A.FunctionDef, top: bool) -> Stmt:
-        body = self.block(node.body)
-        defaults = [(p.name, self.expr(p.default) if p.default is not None else None)
-                    for p in node.params]
+        defaults, extra = self.signature(node.params)
         decorators = [(self.expr(d), d.span) for d in node.decorators]
-        name = node.name
+        store = self._binding(node.name, node.span)
+        in_class = self.class_name
+        qualname = f"{in_class}.{node.name}" if in_class else node.name
+        saved = self.class_name, self.method_self
+        self.class_name = None
+        self.method_self = node.params[0].name if in_class and node.params and \
+            node.params[0].kind == "" else None
+        self.decls.append(scan_declarations(node.body, node.params))
+        try:
+            body = self.block(node.body)
+        finally:
+            self.decls.pop()
+            self.class_name, self.method_self = saved
         rt = self.rt
         span = node.span
 
         def define(f: Frame) -> None:
-            fn: Any = rt.make_function(name, defaults, body, f, span)
+            # A method's body sees the scope around its class, not the class body.
+            fn: Any = rt.make_function(qualname, defaults, body, f, span, extra,
+                                       f.parent if in_class else None)
             for dec, dspan in reversed(decorators):
                 d = dec(f)
                 fn = decorate(fn, d, dspan)
-            rt.assign_name(f, name, fn) if rt.track_names else f.vars.__setitem__(name, fn)
+            store(f, fn)
 
         return define
+
+    def _binding(self, name: str, span: Span) -> Callable[[Frame, Any], None]:
+        """How a def or class statement binds its name (global/nonlocal declarations
+        apply)."""
+        kind = self.decls[-1].get(name)
+        if kind is not None:
+            return self._declared_store(name, kind, span)
+        rt = self.rt
+        if rt.track_names:
+            return lambda f, v: rt.assign_name(f, name, v)
+        return lambda f, v: f.vars.__setitem__(name, v)
+
+    def s_ClassDef(self, node: A.ClassDef, top: bool) -> Stmt:
+        bases = [self.expr(b) for b in node.bases]
+        decorators = [(self.expr(d), d.span) for d in node.decorators]
+        store = self._binding(node.name, node.span)
+        saved = self.class_name, self.method_self
+        self.class_name, self.method_self = node.name, None
+        self.decls.append(scan_declarations(node.body, ()))
+        try:
+            body = self.block(node.body)
+        finally:
+            self.decls.pop()
+            self.class_name, self.method_self = saved
+        name = node.name
+        span = node.span
+
+        def define_class(f: Frame) -> None:
+            values = [b(f) for b in bases]
+            cell = Frame(f)  # holds __class__ for the methods' super()
+            scope = Frame(cell)  # the class body's names become the class's attributes
+            body(scope)
+            cls: Any = classes.make_class(name, values, scope.vars, span)
+            cell.vars["__class__"] = cls
+            for dec, dspan in reversed(decorators):
+                cls = decorate(cls, dec(f), dspan)
+            store(f, cls)
+
+        return define_class
 
     def s_With(self, node: A.With, top: bool) -> Stmt:
         ctx = self.expr(node.context)
@@ -552,3 +724,54 @@ class Compiler(ExpressionCompiler):
                 f.vars[k] = v
 
         return do_import
+
+
+def not_iterable(v: Any, span: Span) -> GdRuntimeError:
+    """Python's TypeError for unpacking a value that cannot be iterated."""
+    err = GdRuntimeError(f"cannot unpack non-iterable {type_name(v)} object", span)
+    err.py_type = "TypeError"  # type: ignore[attr-defined]  # the class `except` sees
+    return err
+
+
+# Python's in-place operators of sets and dicts (`s |= t` changes s, as aliases see).
+_PY_INPLACE = {"bitwise_or": operator.ior, "bitwise_and": operator.iand,
+               "bitwise_xor": operator.ixor, "sub": operator.isub}
+
+
+def scope_of(f: Frame, name: str, kind: str | None, span: Span) -> Frame:
+    """The frame a `global` (the module's) or `nonlocal` (the nearest enclosing function
+    frame binding it) name lives in."""
+    if kind == "global":
+        while f.parent is not None:
+            f = f.parent
+        return f
+    p = f.parent
+    while p is not None and p.parent is not None:
+        if name in p.vars:
+            return p
+        p = p.parent
+    raise GdRuntimeError(f"no binding for nonlocal '{name}' found", span)
+
+
+def scan_declarations(body: tuple[A.Stmt, ...], params: tuple[A.Param, ...]
+                      ) -> dict[str, str]:
+    """The `global` and `nonlocal` names of a function body (not of nested ones)."""
+    found: dict[str, str] = {}
+    stack = list(body)
+    names = {p.name for p in params}
+    while stack:
+        stmt = stack.pop()
+        if isinstance(stmt, (A.Global, A.Nonlocal)):
+            kind = "global" if isinstance(stmt, A.Global) else "nonlocal"
+            for n in stmt.names:
+                if n in names:
+                    raise GdSyntaxError(f"name '{n}' is parameter and {kind}", stmt.span)
+                if found.get(n, kind) != kind:
+                    raise GdSyntaxError(f"name '{n}' is nonlocal and global", stmt.span)
+                found[n] = kind
+        elif isinstance(stmt, (A.If, A.While, A.For, A.With, A.Try)):
+            for block in ("body", "orelse", "finalbody"):
+                stack.extend(getattr(stmt, block, ()))
+            for h in getattr(stmt, "handlers", ()):
+                stack.extend(h.body)
+    return found

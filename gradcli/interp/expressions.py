@@ -15,7 +15,7 @@ from typing import Any
 from gradcli.ad.tensor import POSITION, Tensor
 from gradcli.ad.tensor_str import format_tensor_spec
 from gradcli.errors import GdError, GdRuntimeError
-from gradcli.interp import limits
+from gradcli.interp import classes, limits
 from gradcli.interp.arrays import ArrayValue
 from gradcli.interp.attributes import (
     get_attribute,
@@ -29,11 +29,12 @@ from gradcli.interp.operators import (
     TENSOR_BINARY,
     call_type_error,
     get_item,
+    iterate,
     runtime_error,
     truth,
 )
 from gradcli.interp.runstate import GdFunction, Runtime
-from gradcli.interp.values import to_repr, to_str, type_name
+from gradcli.interp.values import IteratorValue, to_repr, to_str, type_name
 from gradcli.suggest import did_you_mean
 from gradcli.syntax import ast as A
 
@@ -45,6 +46,12 @@ class ExpressionCompiler:
         self.rt = rt
         self.loop_depth = 0
         self.handling: list[GdError] = []  # the errors `except` blocks are handling (bare raise)
+        # Compile-time scope facts: `global`/`nonlocal` names of each function being
+        # compiled (innermost last), the class whose body is being compiled, and the first
+        # parameter of the method being compiled (for the argument-less super()).
+        self.decls: list[dict[str, str]] = [{}]
+        self.class_name: str | None = None
+        self.method_self: str | None = None
 
     # ---------------------------------------------------------------- expressions
     def expr(self, node: A.Expr) -> Expr:
@@ -205,12 +212,38 @@ class ExpressionCompiler:
         return ifexp
 
     def e_Tuple(self, node: A.Tuple) -> Expr:
+        if any(type(e) is A.Starred for e in node.elts):
+            items = self._unpacking(node.elts)
+            return lambda f: tuple(items(f))
         elts = [self.expr(e) for e in node.elts]
         return lambda f: tuple([e(f) for e in elts])
 
     def e_List(self, node: A.List) -> Expr:
+        if any(type(e) is A.Starred for e in node.elts):
+            return self._unpacking(node.elts)
         elts = [self.expr(e) for e in node.elts]
         return lambda f: [e(f) for e in elts]
+
+    def _unpacking(self, elts: tuple[A.Expr, ...]) -> Expr:
+        """The items of a display with starred parts (`[*a, 1, *b]`), as a list."""
+        parts = [(type(e) is A.Starred, self.expr(e.value if type(e) is A.Starred else e),
+                  e.span) for e in elts]
+
+        def items(f: Frame) -> list[Any]:
+            out: list[Any] = []
+            for star, e, span in parts:
+                v = e(f)
+                if not star:
+                    out.append(v)
+                    continue
+                try:
+                    out.extend(iterate(limits.bounded(v, "unpacking")))
+                except CAUGHT as err:
+                    raise runtime_error(err, span) from None
+                limits.check_length(len(out), "unpacking")
+            return out
+
+        return items
 
     def e_Slice(self, node: A.Slice) -> Expr:
         parts = [self.expr(p) if p is not None else (lambda f: None)
@@ -264,6 +297,12 @@ class ExpressionCompiler:
         return subscript
 
     def e_Call(self, node: A.Call) -> Expr:
+        if (isinstance(node.func, A.Name) and node.func.id == "super" and not node.args
+                and not node.keywords and self.method_self is not None):
+            return self._super(node)
+        if any(type(a) is A.Starred for a in node.args) or \
+                any(k.name is None for k in node.keywords):
+            return self._call_unpacking(node)
         func = self.expr(node.func)
         args = [self.expr(a) for a in node.args]
         kwnames = [k.name for k in node.keywords]
@@ -299,11 +338,105 @@ class ExpressionCompiler:
 
         return call
 
+    def _call_unpacking(self, node: A.Call) -> Expr:
+        """A call with *iterable or **mapping arguments (`f(*primals)`, `f(**kw)`)."""
+        func = self.expr(node.func)
+        args = [(type(a) is A.Starred, self.expr(a.value if type(a) is A.Starred else a))
+                for a in node.args]
+        kwargs = [(k.name, self.expr(k.value)) for k in node.keywords]
+        span = node.span
+        rt = self.rt
+
+        def call_unpacking(f: Frame) -> Any:
+            fn = func(f)
+            shown = f"__main__.{fn.name}" if type(fn) is GdFunction else \
+                getattr(fn, "name", type_name(fn))
+            pos: list[Any] = []
+            try:
+                for star, e in args:
+                    v = e(f)
+                    if not star:
+                        pos.append(v)
+                        continue
+                    try:
+                        items = iterate(v)
+                    except GdRuntimeError:
+                        raise TypeError(f"{shown}() argument after * must be an iterable, "
+                                        f"not {type_name(v)}") from None
+                    limits.bounded(v, "argument list")  # range(10**9): refused before
+                    pos.extend(items)
+                kw: dict[str, Any] = {}
+                for name, e in kwargs:
+                    v = e(f)
+                    if name is not None:
+                        pairs: Any = ((name, v),)
+                    elif type(v) is dict:
+                        pairs = v.items()
+                    else:
+                        raise TypeError(f"{shown}() argument after ** must be a mapping, "
+                                        f"not {type_name(v)}")
+                    for k, x in pairs:
+                        if type(k) is not str:
+                            raise TypeError("keywords must be strings")
+                        if k in kw:
+                            raise TypeError(f"{shown}() got multiple values for keyword "
+                                            f"argument '{k}'")
+                        kw[k] = x
+            except CAUGHT as e:
+                raise runtime_error(e, span) from None
+            POSITION.span = span
+            try:
+                return rt.call(fn, pos, kw or None, span)
+            except TypeError as e:
+                raise call_type_error(e, fn, span) from None
+            except CAUGHT as e:
+                if type(fn) is GdFunction and isinstance(e, GdError) and e.span is not None:
+                    e.calls.append((span, fn.name))
+                raise runtime_error(e, span) from None
+
+        return call_unpacking
+
+    def _super(self, node: A.Call) -> Expr:
+        """super() in a method: the class being defined (its `__class__` cell) and the
+        method's first argument."""
+        first = self.method_self
+        span = node.span
+
+        def super_(f: Frame) -> Any:
+            cls = None
+            p: Frame | None = f
+            while p is not None:
+                cls = p.vars.get("__class__")
+                if cls is not None:
+                    break
+                p = p.parent
+            obj = MISSING
+            p = f
+            while p is not None and obj is MISSING:  # from a comprehension in the method too
+                obj = p.vars.get(first, MISSING)
+                p = p.parent
+            if type(cls) is not classes.ClassValue or obj is MISSING:
+                raise GdRuntimeError("super(): no arguments", span)
+            return classes.SuperValue(cls, obj)
+
+        return super_
+
+    def signature(self, params: tuple[A.Param, ...]) -> tuple[list[tuple[str, Any]], Any]:
+        """A def's or lambda's parameters compiled: the plain ones with their default
+        expressions, and the *args / keyword-only / **kwargs part (None if absent)."""
+        plain = [(p.name, self.expr(p.default) if p.default is not None else None)
+                 for p in params if p.kind == ""]
+        if len(plain) == len(params):
+            return plain, None
+        star = next((p.name for p in params if p.kind == "*"), None)
+        dstar = next((p.name for p in params if p.kind == "**"), None)
+        kwonly = [(p.name, self.expr(p.default) if p.default is not None else None)
+                  for p in params if p.kind == "kw"]
+        return plain, (star, kwonly, dstar)
+
     def e_Lambda(self, node: A.Lambda) -> Expr:
         body = self.expr(node.body)
-        params = node.params
-        defaults = [(p.name, self.expr(p.default) if p.default is not None else None)
-                    for p in params]
+        defaults, extra = self.signature(node.params)
         rt = self.rt
 
         def run_body(f: Frame) -> Any:
@@ -311,9 +444,137 @@ class ExpressionCompiler:
             return RETURN
 
         def make(f: Frame) -> Any:
-            return rt.make_function("<lambda>", defaults, run_body, f, node.span)
+            return rt.make_function("<lambda>", defaults, run_body, f, node.span, extra)
 
         return make
+
+    # ------------------------------------------------------ displays, comprehensions
+    def e_Dict(self, node: A.Dict) -> Expr:
+        items = [(self.expr(k) if k is not None else None, self.expr(v), (k or v).span)
+                 for k, v in zip(node.keys, node.values, strict=True)]
+
+        def dict_display(f: Frame) -> Any:
+            out: dict[Any, Any] = {}
+            for k, v, span in items:
+                try:
+                    if k is None:
+                        m = v(f)
+                        if type(m) is not dict:
+                            raise TypeError(f"'{type_name(m)}' object is not a mapping")
+                        out.update(m)
+                    else:
+                        key = k(f)
+                        out[key] = v(f)
+                except CAUGHT as e:
+                    raise runtime_error(e, span) from None
+            return out
+
+        return dict_display
+
+    def e_Set(self, node: A.Set) -> Expr:
+        values = self.e_List(A.List(node.elts, span=node.span))
+        span = node.span
+
+        def set_display(f: Frame) -> Any:
+            items = values(f)
+            try:
+                return set(items)
+            except CAUGHT as e:
+                raise runtime_error(e, span) from None
+
+        return set_display
+
+    def _generate(self, generators: tuple[A.Comprehension, ...], leaf: Expr, span: Any
+                  ) -> Callable[[Frame], Any]:
+        """`make(f)` → a Python generator of leaf's values over the comprehension's loops,
+        run in a new scope (the loop variables do not leak); the first iterable is
+        evaluated at once in the enclosing scope, as Python does. Each item is a step."""
+        self.decls.append({})  # the comprehension's own scope: its targets are local
+        try:
+            levels = [(self.expr(g.iter), self.target(g.target), [self.expr(c) for c in g.ifs],
+                       g.iter.span, [c.span for c in g.ifs]) for g in generators]
+        finally:
+            self.decls.pop()
+        rt = self.rt
+        depth = len(levels)
+
+        def items_of(v: Any, where: Any) -> Any:
+            try:
+                return iterate(v)
+            except CAUGHT as e:
+                raise runtime_error(e, where) from None
+
+        def loop(fr: Frame, i: int, iterable: Any) -> Any:
+            _, store, ifs, _, if_spans = levels[i]
+            last = i + 1 == depth
+            for item in iterable:
+                rt.step(span)
+                store(fr, item)
+                if ifs:
+                    ok = True
+                    for cond, where in zip(ifs, if_spans, strict=True):
+                        try:
+                            if not truth(cond(fr)):
+                                ok = False
+                                break
+                        except CAUGHT as e:
+                            raise runtime_error(e, where) from None
+                    if not ok:
+                        continue
+                if last:
+                    yield leaf(fr)
+                else:
+                    nxt, _, _, where, _ = levels[i + 1]
+                    yield from loop(fr, i + 1, items_of(nxt(fr), where))
+
+        first, _, _, first_span, _ = levels[0]
+
+        def make(f: Frame) -> Any:
+            iterable = items_of(first(f), first_span)
+            return loop(Frame(f), 0, iterable)
+
+        return make
+
+    def e_ListComp(self, node: A.ListComp) -> Expr:
+        make = self._generate(node.generators, self.expr(node.elt), node.span)
+        span = node.span
+
+        def listcomp(f: Frame) -> Any:
+            try:
+                return list(make(f))
+            except CAUGHT as e:
+                raise runtime_error(e, span) from None
+
+        return listcomp
+
+    def e_SetComp(self, node: A.SetComp) -> Expr:
+        make = self._generate(node.generators, self.expr(node.elt), node.span)
+        span = node.span
+
+        def setcomp(f: Frame) -> Any:
+            try:
+                return set(make(f))
+            except CAUGHT as e:
+                raise runtime_error(e, span) from None
+
+        return setcomp
+
+    def e_DictComp(self, node: A.DictComp) -> Expr:
+        key, value = self.expr(node.key), self.expr(node.value)
+        make = self._generate(node.generators, lambda f: (key(f), value(f)), node.span)
+        span = node.span
+
+        def dictcomp(f: Frame) -> Any:
+            try:
+                return dict(make(f))
+            except CAUGHT as e:
+                raise runtime_error(e, span) from None
+
+        return dictcomp
+
+    def e_GeneratorExp(self, node: A.GeneratorExp) -> Expr:
+        make = self._generate(node.generators, self.expr(node.elt), node.span)
+        return lambda f: IteratorValue("generator", make(f))
 
     def e_FString(self, node: A.FString) -> Expr:
         pieces: list[Callable[[Frame], str]] = []

@@ -16,7 +16,8 @@ from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdError, GdLimitError, GdRuntimeError
 from gradcli.interp import arrays, limits
 from gradcli.interp.arrays import ArrayValue
-from gradcli.interp.values import BoundMethod, Builtin, Namespace, type_name
+from gradcli.interp.classes import InstanceValue
+from gradcli.interp.values import BoundMethod, Builtin, IteratorValue, Namespace, type_name
 from gradcli.limits import MAX_INT_BITS
 from gradcli.source import Span
 
@@ -64,8 +65,9 @@ def call_type_error(e: TypeError, fn: Any, span: Span) -> GdError:
 
 # GdError too: an op's own error (a shape mismatch in `x + y`) gets the span of the
 # expression that raised it, as numpy's errors do.
+# RuntimeError: Python's "dictionary changed size during iteration" and the like.
 CAUGHT = (GdError, TypeError, ValueError, ZeroDivisionError, OverflowError, IndexError, KeyError,
-           RecursionError, MemoryError, ArithmeticError, AttributeError)
+           RecursionError, MemoryError, ArithmeticError, AttributeError, RuntimeError)
 
 
 # -- safe arithmetic on Python values -----------------------------------------------------
@@ -113,6 +115,9 @@ TENSOR_BINARY: dict[str, Callable[[Any, Any], Any]] = {
     "add": ops.add, "sub": ops.sub, "mul": ops.mul, "div": ops.true_divide,
     "floor_divide": ops.floor_divide, "remainder": ops.remainder, "pow": ops.pow,
     "matmul": ops.matmul,
+    "bitwise_or": lambda a, b: _tensor_bitwise("|", a, b),
+    "bitwise_xor": lambda a, b: _tensor_bitwise("^", a, b),
+    "bitwise_and": lambda a, b: _tensor_bitwise("&", a, b),
 }
 # `number op tensor`: 2 + x and 2 * x are x.add(2) and x.mul(2) in PyTorch (x.__radd__),
 # the tensor first (next_functions order); the others keep their operand order. Only this
@@ -132,7 +137,24 @@ _PY_BINARY: dict[str, Callable[[Any, Any], Any]] = {
     "remainder": _remainder,
     "pow": _pow,
     "matmul": operator.matmul,
+    "bitwise_or": operator.or_,
+    "bitwise_xor": operator.xor,
+    "bitwise_and": operator.and_,
 }
+
+
+def _tensor_bitwise(symbol: str, a: Any, b: Any) -> Any:
+    """`a & b`, `a | b`, `a ^ b` with a tensor: of bool tensors (and bools), the logical
+    operation PyTorch's bitwise one amounts to."""
+    for v in (a, b):
+        if not (type(v) is bool or (type(v) is Tensor and v.dtype == np.bool_)):
+            raise GdRuntimeError(f"operator '{symbol}' on tensors is supported in gd only "
+                                 "for bool tensors")
+    if symbol == "&":
+        return ops.logical_and(a, b)
+    if symbol == "|":
+        return ops.logical_or(a, b)
+    return ops.ne(a, b)
 
 
 def tensor_operand(v: Any) -> Any:
@@ -149,7 +171,8 @@ def _with_arrays(name: str) -> Callable[[Any, Any], Any]:
     tensor_fn = TENSOR_BINARY[name]
     reflected_fn = REFLECTED_BINARY[name]
     symbol = {"add": "+", "sub": "-", "mul": "*", "div": "/", "floor_divide": "//",
-              "remainder": "%", "pow": "**", "matmul": "@"}[name]
+              "remainder": "%", "pow": "**", "matmul": "@", "bitwise_or": "|",
+              "bitwise_xor": "^", "bitwise_and": "&"}[name]
 
     def fn(a: Any, b: Any) -> Any:
         ta, tb = type(a), type(b)
@@ -212,11 +235,18 @@ COMPARE: dict[str, Callable[[Any, Any], Any]] = {
 }
 
 
+# Python containers gd programs build, iterated and searched as Python does.
+_CONTAINERS = (list, tuple, str, range, dict, set, frozenset, IteratorValue,
+               type({}.keys()), type({}.values()), type({}.items()))
+
+
 def _contains(container: Any, item: Any) -> bool:
     if type(container) is Tensor:
         return bool(ops.eq(container, item).array.any())
-    if isinstance(container, (list, tuple, str, range)):
+    if isinstance(container, _CONTAINERS):
         return item in container
+    if isinstance(container, InstanceValue):
+        return any(x is item or truth(x == item) for x in container)
     if type(container) is ArrayValue:
         return item in container.value if isinstance(container.value, np.ndarray) else \
             bool(container.value == arrays.plain(item))
@@ -232,8 +262,10 @@ def iterate(v: Any) -> Any:
         # materializing 50M tensors first.
         # Tensor.__iter__ is iter(v.unbind(0)): items with grad_fn UnbindBackward0.
         return (ops.unbind_one(v, 0, i) for i in range(v.shape[0]))
-    if isinstance(v, (list, tuple, range, str)):
+    if isinstance(v, _CONTAINERS):
         return v
+    if isinstance(v, InstanceValue):
+        return iter(v)
     if type(v) is ArrayValue:
         if not isinstance(v.value, np.ndarray):
             raise GdRuntimeError(f"'{type_name(v)}' object is not iterable")
@@ -265,6 +297,8 @@ def get_item(obj: Any, idx: Any) -> Any:
         if type(idx) is Tensor:
             idx = int(idx)
         return obj[idx]
+    if type(obj) is dict or isinstance(obj, InstanceValue):
+        return obj[idx]
     if type(obj) is ArrayValue:
         return arrays.get_item(obj, idx)
     if isinstance(obj, Namespace):
@@ -283,8 +317,24 @@ def set_item(obj: Any, idx: Any, value: Any) -> None:
             idx = int(idx)
         obj[idx] = value
         return
+    if type(obj) is dict:
+        obj[idx] = value
+        return
     if type(obj) is ArrayValue:
         arrays.set_item(obj, idx, value)
         return
     raise GdRuntimeError(f"'{type_name(obj)}' object does not support item assignment")
 
+
+
+def del_item(obj: Any, idx: Any) -> None:
+    """del obj[idx] for lists and dicts."""
+    if type(obj) is list:
+        del obj[int(idx) if type(idx) is Tensor else idx]
+        return
+    if type(obj) is dict:
+        del obj[idx]
+        return
+    if type(obj) is Tensor:
+        raise TypeError("Tensor does not support deleting items")
+    raise TypeError(f"'{type_name(obj)}' object doesn't support item deletion")

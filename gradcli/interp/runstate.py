@@ -16,8 +16,16 @@ from gradcli.ad import ops
 from gradcli.ad.tensor import Node, State, Tensor, check_memory
 from gradcli.errors import GdError, GdInputError, GdLimitError, GdRuntimeError
 from gradcli.interp.builtins import registry
+from gradcli.interp.classes import BoundGdMethod, ClassValue, InstanceValue
 from gradcli.interp.frame import RETURN, Frame
-from gradcli.interp.values import BoundMethod, Builtin, GradModeDecorator, to_str, type_name
+from gradcli.interp.values import (
+    BoundMethod,
+    Builtin,
+    FunctionBase,
+    GradModeDecorator,
+    to_str,
+    type_name,
+)
 from gradcli.limits import DEFAULT_LIMITS, Limits
 from gradcli.source import Span
 from gradcli.syntax import ast as A
@@ -62,25 +70,36 @@ class ControlRecord:
     evaluations: int = 0
 
 
-class GdFunction:
+REQUIRED = object()  # the default of a parameter that has none
+
+# What a def or lambda has beyond plain parameters: the *args name, the keyword-only
+# parameters with their defaults (REQUIRED if none), the **kwargs name.
+Extra = tuple[str | None, list[tuple[str, Any]], str | None]
+
+
+class GdFunction(FunctionBase):
     """A function defined in gd (def or lambda): callable from gd and from Python."""
 
-    __slots__ = ("body", "closure", "defaults", "name", "rt", "span")
+    __slots__ = ("body", "closure", "defaults", "extra", "name", "rt", "span")
 
     def __init__(self, rt: Runtime, name: str, defaults: list[tuple[str, Any]],
-                 body: Callable[[Frame], Any], closure: Frame, span: Span) -> None:
+                 body: Callable[[Frame], Any], closure: Frame, span: Span,
+                 extra: Extra | None = None) -> None:
         self.rt = rt
         self.name = name
         self.defaults = defaults
         self.body = body
         self.closure = closure
         self.span = span
+        self.extra = extra
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.invoke(list(args), kwargs or None)
 
     def invoke(self, pos: list[Any], kw: dict[str, Any] | None) -> Any:
         """Bind arguments as Python does, run the body, return its value."""
+        if self.extra is not None:
+            return self._run(self._bind_extra(pos, kw))
         rt = self.rt
         rt.step(self.span)
         frame = Frame(self.closure)
@@ -103,7 +122,7 @@ class GdFunction:
         if len(v) < len(names):
             for pname, default in names:
                 if pname not in v:
-                    if default is None:
+                    if default is REQUIRED:
                         raise GdRuntimeError(
                             f"{self.name}() missing required argument: '{pname}'")
                     v[pname] = default
@@ -119,11 +138,72 @@ class GdFunction:
             rt.depth -= 1
         return frame.ret if r is RETURN else None
 
+    def _bind_extra(self, pos: list[Any], kw: dict[str, Any] | None) -> Frame:
+        """Bind arguments to a signature with *args, keyword-only parameters or **kwargs."""
+        self.rt.step(self.span)
+        star, kwonly, dstar = self.extra  # type: ignore[misc]
+        frame = Frame(self.closure)
+        v = frame.vars
+        names = self.defaults
+        n = len(names)
+        if len(pos) > n and star is None:
+            raise self._type_error(f"takes {n} positional argument{'s' if n != 1 else ''} "
+                                   f"but {len(pos)} were given")
+        for (pname, _), a in zip(names, pos, strict=False):
+            v[pname] = a
+        if star is not None:
+            v[star] = tuple(pos[n:])
+        rest: dict[str, Any] = {}
+        if kw:
+            known = {p for p, _ in names} | {p for p, _ in kwonly}
+            for k, a in kw.items():
+                if k in known:
+                    if k in v:
+                        raise self._type_error(f"got multiple values for argument '{k}'")
+                    v[k] = a
+                elif dstar is not None:
+                    rest[k] = a
+                else:
+                    raise self._type_error(f"got an unexpected keyword argument '{k}'")
+        for group, kind in ((names, "positional"), (kwonly, "keyword-only")):
+            missing = [p for p, default in group if p not in v and default is REQUIRED]
+            if missing:
+                shown = " and ".join(", ".join(f"'{p}'" for p in missing).rsplit(", ", 1))
+                raise self._type_error(f"missing {len(missing)} required {kind} argument"
+                                       f"{'s' if len(missing) != 1 else ''}: {shown}")
+            for p, default in group:
+                if p not in v:
+                    v[p] = default
+        if dstar is not None:
+            v[dstar] = rest
+        return frame
+
+    def _type_error(self, text: str) -> GdRuntimeError:
+        err = GdRuntimeError(f"{self.name}() {text}")
+        err.py_type = "TypeError"  # type: ignore[attr-defined]
+        return err
+
+    def _run(self, frame: Frame) -> Any:
+        rt = self.rt
+        rt.depth += 1
+        if rt.depth > rt.max_depth:
+            rt.depth = 0
+            raise GdLimitError(f"maximum recursion depth ({rt.max_depth}) exceeded in "
+                               f"{self.name}()", limit="max_depth")
+        try:
+            r = self.body(frame)
+        finally:
+            rt.depth -= 1
+        return frame.ret if r is RETURN else None
+
     def __repr__(self) -> str:
         return f"<function {self.name}>"
 
 
-CALLABLE_TYPES = (GdFunction, Builtin, BoundMethod, GradModeDecorator)
+GdFunction.__name__ = "function"  # as Python's own messages name it
+
+CALLABLE_TYPES = (GdFunction, Builtin, BoundMethod, GradModeDecorator, BoundGdMethod,
+                  ClassValue, InstanceValue)
 
 
 class Runtime:
@@ -228,10 +308,16 @@ class Runtime:
         raise GdRuntimeError(f"'{type_name(fn)}' object is not callable", span)
 
     def make_function(self, name: str, defaults: list[tuple[str, Any]],
-                      body: Callable[[Frame], Any], frame: Frame, span: Span) -> GdFunction:
-        """A function value, with default values evaluated now (as Python does)."""
-        evaluated = [(n, d(frame) if d is not None else None) for n, d in defaults]
-        return GdFunction(self, name, evaluated, body, frame, span)
+                      body: Callable[[Frame], Any], frame: Frame, span: Span,
+                      extra: Extra | None = None, closure: Frame | None = None) -> GdFunction:
+        """A function value, with default values evaluated now (as Python does); `closure`
+        is the scope its body sees (a method skips its class body), by default `frame`."""
+        evaluated = [(n, d(frame) if d is not None else REQUIRED) for n, d in defaults]
+        if extra is not None:
+            star, kwonly, dstar = extra
+            extra = (star, [(n, d(frame) if d is not None else REQUIRED) for n, d in kwonly],
+                     dstar)
+        return GdFunction(self, name, evaluated, body, closure or frame, span, extra)
 
     def control_record(self, kind: str, span: Span, n_tests: int, has_else: bool) -> ControlRecord:
         """A new record for an if/while/for statement."""

@@ -192,6 +192,8 @@ def _input_bindings(body: tuple[A.Stmt, ...]) -> Iterator[A.Name]:
             yield from _input_bindings(stmt.orelse)
         elif isinstance(stmt, (A.While, A.For, A.With)):
             yield from _input_bindings(stmt.body)
+            if not isinstance(stmt, A.With):
+                yield from _input_bindings(stmt.orelse)
         elif isinstance(stmt, A.Try):
             for block in (stmt.body, *(h.body for h in stmt.handlers), stmt.orelse,
                           stmt.finalbody):
@@ -204,6 +206,8 @@ def _names_in_target(target: A.Expr) -> Iterator[A.Name]:
     elif isinstance(target, (A.Tuple, A.List)):
         for elt in target.elts:
             yield from _names_in_target(elt)
+    elif isinstance(target, A.Starred):
+        yield from _names_in_target(target.value)
 
 
 def run_source(text: str, name: str = "<expr>", options: RunOptions | None = None) -> ProgramResult:

@@ -85,6 +85,13 @@ class Namespace:
         return f"<module '{self.name}'>"
 
 
+# Built-ins that are classes in Python and PyTorch: they print as <class 'int'>.
+CLASS_NAMES = frozenset((
+    "int", "float", "str", "bool", "list", "tuple", "dict", "set", "range", "type", "object",
+    "enumerate", "zip", "map", "filter", "reversed", "staticmethod", "classmethod",
+    "property", "super", "torch.Tensor", "torch.FloatTensor", "torch.Size"))
+
+
 class Builtin:
     """A built-in function: a Python callable under its gd name."""
 
@@ -99,7 +106,108 @@ class Builtin:
         return self.fn(*args, **kwargs)
 
     def __repr__(self) -> str:
+        if self.name in CLASS_NAMES:
+            return f"<class '{self.name}'>"
         return f"<built-in function {self.name}>"
+
+
+class Decorator(Builtin):
+    """A built-in used as a decorator on a gd function (@staticmethod, @property...)."""
+
+    __slots__ = ()
+
+
+class FunctionBase:
+    """Base of gd functions (runstate.GdFunction), so lower modules can tell them apart."""
+
+    __slots__ = ()
+
+
+class GdObject:
+    """Base of gd values with their own attributes (classes, instances): attribute access
+    goes through these methods only, never to the host object."""
+
+    __slots__ = ()
+
+    def get_attr(self, name: str) -> Any:
+        raise NotImplementedError
+
+    def set_attr(self, name: str, value: Any) -> None:
+        raise NotImplementedError
+
+    def del_attr(self, name: str) -> None:
+        raise NotImplementedError
+
+    def gd_repr(self) -> str:
+        raise NotImplementedError
+
+    def gd_str(self) -> str:
+        return self.gd_repr()
+
+    def type_label(self) -> str:
+        raise NotImplementedError
+
+    # Python's own formatting ('%s' % obj) sees what gd prints, never a host repr.
+    def __repr__(self) -> str:
+        return self.gd_repr()
+
+    def __str__(self) -> str:
+        return self.gd_str()
+
+
+class IteratorValue:
+    """A lazy iterator: a generator expression or what map/filter/zip/enumerate/reversed
+    return. Iterates once, prints as <generator object <genexpr>> (no address). Each kind
+    is its own subclass named as Python's type (`generator`, `map`, ...), so Python's own
+    messages name it as Python does ("object of type 'generator' has no len()")."""
+
+    __slots__ = ("it", "kind")
+
+    def __new__(cls, kind: str, it: Any) -> IteratorValue:
+        sub = _ITERATOR_TYPES.get(kind)
+        if sub is None:
+            sub = _ITERATOR_TYPES[kind] = type(kind, (IteratorValue,), {"__slots__": ()})
+        return object.__new__(sub)
+
+    def __init__(self, kind: str, it: Any) -> None:
+        self.kind = kind
+        self.it = it
+
+    def __iter__(self) -> IteratorValue:
+        return self
+
+    def __next__(self) -> Any:
+        return next(self.it)
+
+    def __repr__(self) -> str:
+        if self.kind == "generator":
+            return "<generator object <genexpr>>"
+        return f"<{self.kind} object>"
+
+
+_ITERATOR_TYPES: dict[str, type] = {}
+
+
+class TypeValue:  # named `type` below, as Python's messages name it
+    """What type(x) gives for a type gd has no constructor for (NoneType, function, ...):
+    it only prints and compares."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"<class '{self.name}'>"
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is TypeValue and other.name == self.name
+
+    def __hash__(self) -> int:
+        return hash(self.name)
+
+
+TypeValue.__name__ = "type"
 
 
 class StrValue:
@@ -175,8 +283,19 @@ def tensor_repr(v: object) -> str | None:
         return (f"torch.return_types.{kind}(\nvalues={tensor_repr(v.values)},\n"
                 f"indices={tensor_repr(v.indices)})")
     if isinstance(v, (Node, DType, Size, Namespace, Builtin, GeneratorValue, BoundMethod,
-                      GradModeDecorator, AccumulateGrad, ArrayValue, NumpyDType)):
+                      GradModeDecorator, AccumulateGrad, ArrayValue, NumpyDType, IteratorValue,
+                      TypeValue)):
         return repr(v)
+    if isinstance(v, GdObject):
+        return v.gd_repr()
+    t = type(v)
+    if t is set or t is frozenset:
+        if not v:
+            return "set()" if t is set else "frozenset()"
+        text = "{" + ", ".join(to_repr(x) for x in v) + "}"
+        return text if t is set else f"frozenset({text})"
+    if t in _VIEWS:
+        return f"{_VIEWS[t]}({format_value(list(v), tensor_repr)})"
     if isinstance(v, grad_mode):
         if type(v) is not grad_mode:
             return f"torch.autograd.grad_mode.set_grad_enabled(mode={v.enabled})"
@@ -188,12 +307,18 @@ def tensor_repr(v: object) -> str | None:
     return None
 
 
+_VIEWS = {type({}.keys()): "dict_keys", type({}.values()): "dict_values",
+          type({}.items()): "dict_items"}
+
+
 def to_str(v: Any) -> str:
     """str(v) as Python + PyTorch would print it."""
     if type(v) is str:
         return v
     if type(v) is ArrayValue or type(v) is NumpyDType:
         return str(v)  # numpy's str: [1.  2.5], float32
+    if isinstance(v, GdObject):
+        return v.gd_str()
     r = tensor_repr(v)
     if r is not None:
         return r
@@ -212,6 +337,16 @@ def to_repr(v: Any) -> str:
     return format_value([v], tensor_repr)[1:-1]
 
 
+def class_name(v: Any) -> str | None:
+    """`T.__name__` of a value that stands for a Python or PyTorch class (int,
+    torch.Tensor, type(None)), else None."""
+    if type(v) is Builtin and v.name in CLASS_NAMES:
+        return v.name.rsplit(".", 1)[-1]
+    if type(v) is TypeValue:
+        return v.name.rsplit(".", 1)[-1]
+    return None
+
+
 def type_name(v: Any) -> str:
     """A user-facing name for a value's type."""
     if type(v) is Tensor:
@@ -222,6 +357,12 @@ def type_name(v: Any) -> str:
         return v.type_name
     if type(v) is NumpyDType:
         return "dtype"
+    if isinstance(v, GdObject):
+        return v.type_label()
+    if isinstance(v, IteratorValue):
+        return v.kind
+    if type(v) is TypeValue:
+        return "type"
     if isinstance(v, (Builtin, BoundMethod)) or callable(v):
         return "function"
     if v is None:
@@ -236,8 +377,14 @@ def is_context_manager(cm: Any) -> bool:
     return isinstance(cm, (grad_mode, dual_level))
 
 
+_METHOD_DECORATORS = frozenset(("staticmethod", "classmethod", "property"))
+
+
 def decorate(fn: Any, d: Any, span: Span) -> Any:
-    """`@d` above a gd function: only the grad-mode decorators."""
+    """`@d` above a gd function: the grad-mode decorators, and in a class body
+    @staticmethod, @classmethod, @property and @name.setter."""
+    if type(d) is Decorator or (type(d) is Builtin and d.name in _METHOD_DECORATORS):
+        return d(fn)
     if isinstance(d, Builtin) and d.name.endswith(("no_grad", "enable_grad")):
         d = d()
     if isinstance(d, grad_mode):
@@ -247,5 +394,5 @@ def decorate(fn: Any, d: Any, span: Span) -> Any:
             set_grad_enabled(d.prev)
         return GradModeDecorator(fn, d.enabled)
     raise GdRuntimeError(
-        "only @no_grad(), @enable_grad() and @set_grad_enabled(flag) decorators are supported",
-        span)
+        "only @no_grad(), @enable_grad(), @set_grad_enabled(flag), @staticmethod, "
+        "@classmethod and @property decorators are supported in gd", span)

@@ -26,6 +26,9 @@ BINARY_OPS: dict[str, str] = {
     "remainder": "%",
     "pow": "**",
     "matmul": "@",
+    "bitwise_or": "|",
+    "bitwise_xor": "^",
+    "bitwise_and": "&",
 }
 UNARY_OPS: dict[str, str] = {"neg": "-", "pos": "+", "bitwise_not": "~", "not": "not"}
 BOOL_OPS: dict[str, str] = {"and": "and", "or": "or"}
@@ -157,9 +160,9 @@ class IfExp(Expr):
 
 @dataclass(frozen=True, slots=True)
 class Keyword(Node):
-    """A keyword argument `name=value` in a call."""
+    """A keyword argument `name=value` in a call; name None: `**value` (unpacking)."""
 
-    name: str
+    name: str | None
     value: Expr
     span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
 
@@ -221,10 +224,12 @@ class List(Expr):
 
 @dataclass(frozen=True, slots=True)
 class Param(Node):
-    """A parameter of a def or lambda, with its default value if any."""
+    """A parameter of a def or lambda, with its default value if any; kind "" (positional
+    or keyword), "*" (`*args`), "**" (`**kwargs`) or "kw" (keyword-only, after `*`)."""
 
     name: str
     default: Expr | None = None
+    kind: str = ""
     span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
 
 
@@ -234,6 +239,78 @@ class Lambda(Expr):
 
     params: tuple[Param, ...]
     body: Expr
+    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Starred(Expr):
+    """`*value` as a call argument (unpacked into positional arguments)."""
+
+    value: Expr
+    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Dict(Expr):
+    """`{k: v, **other}`; a None key stands for `**value`."""
+
+    keys: tuple[Expr | None, ...]
+    values: tuple[Expr, ...]
+    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Set(Expr):
+    """`{a, b}` (never empty: `{}` is a Dict)."""
+
+    elts: tuple[Expr, ...]
+    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Comprehension(Node):
+    """One `for target in iter if cond...` clause of a comprehension."""
+
+    target: Expr
+    iter: Expr
+    ifs: tuple[Expr, ...] = ()
+    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ListComp(Expr):
+    """`[elt for ... in ... if ...]`."""
+
+    elt: Expr
+    generators: tuple[Comprehension, ...]
+    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class SetComp(Expr):
+    """`{elt for ... in ...}`."""
+
+    elt: Expr
+    generators: tuple[Comprehension, ...]
+    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratorExp(Expr):
+    """`(elt for ... in ...)`, also the sole argument of a call: `sum(x for x in xs)`."""
+
+    elt: Expr
+    generators: tuple[Comprehension, ...]
+    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class DictComp(Expr):
+    """`{key: value for ... in ...}`."""
+
+    key: Expr
+    value: Expr
+    generators: tuple[Comprehension, ...]
     span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
 
 
@@ -285,20 +362,22 @@ class If(Stmt):
 
 @dataclass(frozen=True, slots=True)
 class While(Stmt):
-    """`while test: body`."""
+    """`while test: body else: orelse` (orelse runs when the loop ends without break)."""
 
     test: Expr
     body: tuple[Stmt, ...]
+    orelse: tuple[Stmt, ...] = ()
     span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class For(Stmt):
-    """`for target in iter: body`; target as for Assign."""
+    """`for target in iter: body else: orelse`; target as for Assign."""
 
     target: Expr
     iter: Expr
     body: tuple[Stmt, ...]
+    orelse: tuple[Stmt, ...] = ()
     span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
 
 
@@ -414,6 +493,41 @@ class ImportFrom(Stmt):
 
     module: str
     names: tuple[ImportedName, ...]
+    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Delete(Stmt):
+    """`del a, b[i], c.d`."""
+
+    targets: tuple[Expr, ...]
+    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Global(Stmt):
+    """`global a, b`."""
+
+    names: tuple[str, ...]
+    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Nonlocal(Stmt):
+    """`nonlocal a, b`."""
+
+    names: tuple[str, ...]
+    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ClassDef(Stmt):
+    """`@decorators class name(bases): body`; the span starts at `class`."""
+
+    name: str
+    bases: tuple[Expr, ...]
+    body: tuple[Stmt, ...]
+    decorators: tuple[Expr, ...] = ()
     span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
 
 

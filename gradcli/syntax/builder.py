@@ -65,16 +65,40 @@ def _kind(node: gd.Expr) -> str:
         return "conditional expression"
     if isinstance(node, gd.Slice):
         return "slice"
-    return "expression"
+    return _DISPLAY_KINDS.get(type(node), "expression")
 
 
-def _check_target(node: gd.Expr) -> None:
-    """Reject what cannot be assigned to: calls, literals, operators…"""
+_DISPLAY_KINDS: dict[type, str] = {
+    gd.Dict: "dict literal", gd.Set: "set display", gd.ListComp: "list comprehension",
+    gd.SetComp: "set comprehension", gd.DictComp: "dict comprehension",
+    gd.GeneratorExp: "generator expression", gd.Starred: "starred",
+}
+
+
+def _check_delete(node: gd.Expr) -> None:
+    """Reject what `del` cannot remove, in Python's words."""
     stack = [node]
     while stack:
         target = stack.pop()
         if isinstance(target, gd.Tuple | gd.List):
             stack.extend(target.elts)
+        elif not isinstance(target, gd.Name | gd.Attribute | gd.Subscript):
+            raise GdSyntaxError(f"cannot delete {_kind(target)}", target.span)
+
+
+def _check_target(node: gd.Expr) -> None:
+    """Reject what cannot be assigned to: calls, literals, operators…"""
+    if isinstance(node, gd.Starred):
+        raise GdSyntaxError("starred assignment target must be in a list or tuple", node.span)
+    stack = [node]
+    while stack:
+        target = stack.pop()
+        if isinstance(target, gd.Tuple | gd.List):
+            starred = [e for e in target.elts if isinstance(e, gd.Starred)]
+            if len(starred) > 1:
+                raise GdSyntaxError("multiple starred expressions in assignment",
+                                    starred[1].span)
+            stack.extend(e.value if isinstance(e, gd.Starred) else e for e in target.elts)
         elif not isinstance(target, gd.Name | gd.Attribute | gd.Subscript):
             raise GdSyntaxError(f"cannot assign to {_kind(target)}", target.span)
 
@@ -222,17 +246,45 @@ class Builder:
         return _Part((c[1], c[3]), token_span(c[0]))
 
     def while_stmt(self, c: list[Any]) -> gd.While:
-        return gd.While(c[1], c[3], span=join_span(c[0], c[3][-1]))
+        orelse = c[-1] or ()
+        return gd.While(c[1], c[3], orelse, span=join_span(c[0], (orelse or c[3])[-1]))
 
     def for_stmt(self, c: list[Any]) -> gd.For:
         _check_target(c[1])
-        return gd.For(c[1], c[3], c[5], span=join_span(c[0], c[5][-1]))
+        orelse = c[-1] or ()
+        return gd.For(c[1], c[3], c[5], orelse, span=join_span(c[0], (orelse or c[5])[-1]))
+
+    def del_stmt(self, c: list[Any]) -> gd.Delete:
+        targets = c[1].elts if isinstance(c[1], gd.Tuple) else (c[1],)
+        for target in targets:
+            _check_delete(target)
+        return gd.Delete(tuple(targets), span=join_span(c[0], c[1]))
+
+    def global_stmt(self, c: list[Any]) -> gd.Global:
+        return gd.Global(tuple(t.value for t in c[1::2]), span=join_span(c[0], c[-1]))
+
+    def nonlocal_stmt(self, c: list[Any]) -> gd.Nonlocal:
+        return gd.Nonlocal(tuple(t.value for t in c[1::2]), span=join_span(c[0], c[-1]))
+
+    def classdef(self, c: list[Any]) -> gd.ClassDef:
+        bases: tuple[gd.Expr, ...] = ()
+        if len(c) > 4 and isinstance(c[3], _Part):
+            args, keywords = c[3].value
+            if keywords:
+                raise GdSyntaxError("class keyword arguments (metaclass=...) are not supported "
+                                    "in gd", keywords[0].span)
+            for base in args:
+                if isinstance(base, gd.Starred):
+                    raise GdSyntaxError("starred class bases are not supported in gd", base.span)
+            bases = args
+        body = c[-1]
+        return gd.ClassDef(c[1].value, bases, body, span=join_span(c[0], body[-1]))
 
     def with_stmt(self, c: list[Any]) -> gd.With:
         name = c[3].value if c[3] is not None else None
         return gd.With(c[1], name, c[5], span=join_span(c[0], c[5][-1]))
 
-    def decorated(self, c: list[Any]) -> gd.FunctionDef:
+    def decorated(self, c: list[Any]) -> gd.FunctionDef | gd.ClassDef:
         return replace(c[-1], decorators=tuple(c[:-1]))
 
     def decorator(self, c: list[Any]) -> gd.Expr:
@@ -243,23 +295,46 @@ class Builder:
         return gd.FunctionDef(c[1].value, params, c[6], span=join_span(c[0], c[6][-1]))
 
     def params(self, c: list[Any]) -> tuple[gd.Param, ...]:
-        params = tuple(x for x in c if isinstance(x, gd.Param))
+        given = [x for x in c if isinstance(x, gd.Param)]
+        params: list[gd.Param] = []
         seen: set[str] = set()
         defaulted = False
-        for param in params:
+        star: gd.Param | None = None  # the `*` or `*args` seen, if any
+        for i, param in enumerate(given):
+            if star is not None and param.kind in ("*", ""):
+                if param.kind == "*":
+                    raise GdSyntaxError("* argument may appear only once", param.span)
+                param = replace(param, kind="kw")
+            if params and params[-1].kind == "**":
+                raise GdSyntaxError("arguments cannot follow var-keyword argument", param.span)
+            if param.kind == "*":
+                star = param
+                if not param.name:  # a bare `*`: keyword-only parameters must follow
+                    if i + 1 == len(given) or given[i + 1].kind == "**":
+                        raise GdSyntaxError("named arguments must follow bare *", param.span)
+                    continue
             if param.name in seen:
                 raise GdSyntaxError(f"duplicate parameter '{param.name}'", param.span)
             seen.add(param.name)
-            if param.default is not None:
-                defaulted = True
-            elif defaulted:
-                raise GdSyntaxError(
-                    "parameter without a default follows parameter with a default", param.span
-                )
-        return params
+            if param.kind == "":
+                if param.default is not None:
+                    defaulted = True
+                elif defaulted:
+                    raise GdSyntaxError(
+                        "parameter without a default follows parameter with a default",
+                        param.span)
+            params.append(param)
+        return tuple(params)
 
     def param(self, c: list[Any]) -> gd.Param:
         return gd.Param(c[0].value, c[2], span=join_span(c[0], _last(c)))
+
+    def star_param(self, c: list[Any]) -> gd.Param:
+        name = c[1].value if c[1] is not None else ""
+        return gd.Param(name, kind="*", span=join_span(c[0], _last(c)))
+
+    def kwargs_param(self, c: list[Any]) -> gd.Param:
+        return gd.Param(c[1].value, kind="**", span=join_span(c[0], c[1]))
 
     # ----------------------------------------------------------- expressions
 
@@ -280,22 +355,37 @@ class Builder:
         args, keywords = c[2].value if c[2] is not None else ((), ())
         return gd.Call(c[0], args, keywords, span=join_span(c[0], c[3]))
 
+    def call_genexp(self, c: list[Any]) -> gd.Call:
+        gen = gd.GeneratorExp(c[2], c[3], span=join_span(c[2], c[3][-1]))
+        return gd.Call(c[0], (gen,), (), span=join_span(c[0], c[4]))
+
     def arguments(self, c: list[Any]) -> _Part:
         args: list[gd.Expr] = []
         keywords: list[gd.Keyword] = []
         for item in c:
             if isinstance(item, gd.Keyword):
-                if any(k.name == item.name for k in keywords):
+                if item.name is not None and any(k.name == item.name for k in keywords):
                     raise GdSyntaxError(f"keyword argument repeated: {item.name}", item.span)
                 keywords.append(item)
             elif isinstance(item, gd.Expr):
-                if keywords:
+                if any(k.name is None for k in keywords):
+                    what = "iterable argument unpacking" if isinstance(item, gd.Starred) \
+                        else "positional argument"
+                    raise GdSyntaxError(f"{what} follows keyword argument unpacking",
+                                        item.span)
+                if keywords and not isinstance(item, gd.Starred):
                     raise GdSyntaxError("positional argument follows keyword argument", item.span)
                 args.append(item)
         return _Part((tuple(args), tuple(keywords)), join_span(c[0], _last(c)))
 
     def keyword(self, c: list[Any]) -> gd.Keyword:
         return gd.Keyword(c[0].value, c[2], span=join_span(c[0], c[2]))
+
+    def starred(self, c: list[Any]) -> gd.Starred:
+        return gd.Starred(c[1], span=join_span(c[0], c[1]))
+
+    def double_starred(self, c: list[Any]) -> gd.Keyword:
+        return gd.Keyword(None, c[1], span=join_span(c[0], c[1]))
 
     def subscript(self, c: list[Any]) -> gd.Subscript:
         return gd.Subscript(c[0], c[2], span=join_span(c[0], c[3]))
@@ -350,6 +440,44 @@ class Builder:
     def list_display(self, c: list[Any]) -> gd.List:
         elts = tuple(x for x in c if isinstance(x, gd.Expr))
         return gd.List(elts, span=join_span(c[0], c[-1]))
+
+    def genexp(self, c: list[Any]) -> gd.GeneratorExp:
+        return gd.GeneratorExp(c[1], c[2], span=join_span(c[0], c[3]))
+
+    def listcomp(self, c: list[Any]) -> gd.ListComp:
+        return gd.ListComp(c[1], c[2], span=join_span(c[0], c[3]))
+
+    def setcomp(self, c: list[Any]) -> gd.SetComp:
+        return gd.SetComp(c[1], c[2], span=join_span(c[0], c[3]))
+
+    def dictcomp(self, c: list[Any]) -> gd.DictComp:
+        return gd.DictComp(c[1], c[3], c[4], span=join_span(c[0], c[5]))
+
+    def dict_display(self, c: list[Any]) -> gd.Dict:
+        items = [x.value for x in c if isinstance(x, _Part)]
+        return gd.Dict(tuple(k for k, _ in items), tuple(v for _, v in items),
+                       span=join_span(c[0], c[-1]))
+
+    def dict_item(self, c: list[Any]) -> _Part:
+        return _Part((c[0], c[2]), join_span(c[0], c[2]))
+
+    def dict_spread(self, c: list[Any]) -> _Part:
+        return _Part((None, c[1]), join_span(c[0], c[1]))
+
+    def set_display(self, c: list[Any]) -> gd.Set:
+        elts = tuple(x for x in c if isinstance(x, gd.Expr))
+        return gd.Set(elts, span=join_span(c[0], c[-1]))
+
+    def comp_for(self, c: list[Any]) -> tuple[gd.Comprehension, ...]:
+        return tuple(c)
+
+    def comp_clause(self, c: list[Any]) -> gd.Comprehension:
+        _check_target(c[1])
+        ifs = tuple(x for x in c[4:] if isinstance(x, gd.Expr))
+        return gd.Comprehension(c[1], c[3], ifs, span=join_span(c[0], _last(c)))
+
+    def comp_if(self, c: list[Any]) -> gd.Expr:
+        return c[1]
 
 
 # One grammar alias per operator, named as in the AST's operator tables.

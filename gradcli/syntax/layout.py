@@ -23,19 +23,9 @@ from gradcli.syntax.context import (
 MAX_INDENT_LEVELS = 100  # indented blocks inside one another, as CPython allows
 
 # Python keywords that gd leaves out, reported by name rather than as a stray word.
-_UNSUPPORTED_KEYWORDS = frozenset(
-    {
-        "class",
-        "yield",
-        "global",
-        "nonlocal",
-        "del",
-        "async",
-        "await",
-    }
-)
-_OPENING = {"LPAR": "(", "LSQB": "["}
-CLOSING = {"RPAR": "LPAR", "RSQB": "LSQB"}
+_UNSUPPORTED_KEYWORDS = frozenset({"yield", "async", "await"})
+_OPENING = {"LPAR": "(", "LSQB": "[", "LBRACE": "{"}
+CLOSING = {"RPAR": "LPAR", "RSQB": "LSQB", "RBRACE": "LBRACE"}
 
 
 class Layout(PostLex):

@@ -9,6 +9,7 @@ from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedToken
 
 from gradcli.errors import GdSyntaxError
 from gradcli.source import Span
+from gradcli.syntax.ast import Starred
 from gradcli.syntax.context import ParseContext, end_of, start_of, token_span
 from gradcli.syntax.layout import CLOSING
 
@@ -20,6 +21,7 @@ _BLOCK_KEYWORDS = {
     "FOR": "'for' statement",
     "WITH": "'with' statement",
     "DEF": "function definition",
+    "CLASS": "class definition",
 }
 
 
@@ -50,13 +52,6 @@ def _unexpected_character(char: str, text: str, pos: int, where: Span) -> GdSynt
         return GdSyntaxError("invalid number literal", where)
     if char == "\\":
         return GdSyntaxError("unexpected character after line continuation character", where)
-    if char == "{":
-        return GdSyntaxError("dict and set literals are not supported in gd", where)
-    if char == "}":
-        return GdSyntaxError("unmatched '}'", where)
-    if char in "&|^" or text[pos : pos + 2] in ("<<", ">>"):
-        op = text[pos : pos + 2] if text[pos : pos + 2] in ("<<", ">>") else char
-        return GdSyntaxError(f"operator '{op}' is not supported in gd", where)
     if char.isprintable() and not char.isspace():
         return GdSyntaxError(f"invalid character '{char}'", where)
     return GdSyntaxError(f"invalid non-printable character U+{ord(char):04X}", where)
@@ -96,7 +91,7 @@ def _unexpected_token(exc: UnexpectedToken, ctx: ParseContext, text: str,
     if ctx.brackets:
         opening = ctx.brackets[-1]
         if kind == "$END" or (tok.line > opening.line and _starts_line(text, tok, ctx)):
-            closing = ")" if opening.type == "LPAR" else "]"
+            closing = {"LPAR": ")", "LSQB": "]", "LBRACE": "}"}[opening.type]
             return GdSyntaxError(
                 f"unclosed '{opening}' opened at {opening.line}:{opening.column}",
                 token_span(opening),
@@ -117,8 +112,20 @@ def _unexpected_token(exc: UnexpectedToken, ctx: ParseContext, text: str,
         return GdSyntaxError("f-string: incomplete expression before '}'", here)
     if kind in ("_NEWLINE", "$END") and "COLON" in expected:
         return GdSyntaxError("expected ':'", here)
+    stack = getattr(exc.state, "value_stack", None) or []
+    starred = _starred_before(stack)
+    if starred is not None:  # `*a` alone, where no tuple, list, set or call takes it apart
+        where = starred
+        if kind == "EQUAL":
+            return GdSyntaxError("starred assignment target must be in a list or tuple", where)
+        if kind == "FOR":
+            return GdSyntaxError("iterable unpacking cannot be used in comprehension", where)
+        return GdSyntaxError("can't use starred expression here", where)
     if kind == "EQUAL":
         return GdSyntaxError("unexpected '='; did you mean '=='?", here)
+    if (kind == "COMMA" and _in_generator(exc)) or (
+            kind == "FOR" and ctx.brackets and ctx.brackets[-1].type == "LPAR"):
+        return GdSyntaxError("generator expression must be parenthesized", here)
     unsupported = _unsupported_construct(exc, ctx, text, before)
     if unsupported:
         return GdSyntaxError(f"{unsupported} not supported in gd", here)
@@ -145,12 +152,8 @@ def _unsupported_construct(
     tok = exc.token
     kind = tok.type
     previous = before.type if before is not None else ""
-    if kind == "FOR" and ctx.brackets:
-        return "comprehensions are"
     if tok.value in ("*", "**") and previous == "IMPORT":
         return "'import *' is"
-    if tok.value in ("*", "**") and previous in ("LPAR", "COMMA", "LAMBDA"):
-        return "argument unpacking (*args, **kwargs) is"
     if kind == "MINUS" and previous == "RPAR" and _next_char(text, tok, ctx) == ">":
         return "return annotations ('->') are"
     if kind == "COLON" and previous == "NAME":
@@ -163,6 +166,27 @@ def _unsupported_construct(
         if "EQUAL" in (exc.expected or ()):
             return "variable annotations are"
     return None
+
+
+def _starred_before(stack: list[object]) -> Span | None:
+    """Where the `*a` just read starts, if the parser has just read one."""
+    if stack and isinstance(stack[-1], Starred):
+        return stack[-1].span
+    if len(stack) >= 2 and isinstance(stack[-2], Token) and stack[-2].type == "STAR":
+        return token_span(stack[-2])
+    return None
+
+
+def _in_generator(exc: UnexpectedToken) -> bool:
+    """Whether the parser is inside the clauses of a generator expression in parentheses."""
+    stack = getattr(exc.state, "value_stack", None) or []
+    seen_for = False
+    for value in reversed(stack):
+        if isinstance(value, Token) and value.type in ("FOR", "LPAR", "LSQB", "LBRACE"):
+            if value.type != "FOR":
+                return seen_for and value.type == "LPAR"
+            seen_for = True
+    return False
 
 
 def _next_char(text: str, tok: Token, ctx: ParseContext) -> str:

@@ -175,6 +175,7 @@ def _check_placement(module: gd.Module) -> None:
                 stack.append((stmt.orelse, in_function, in_loop))
             elif isinstance(stmt, gd.While | gd.For):
                 stack.append((stmt.body, in_function, True))
+                stack.append((stmt.orelse, in_function, in_loop))
             elif isinstance(stmt, gd.With):
                 stack.append((stmt.body, in_function, in_loop))
             elif isinstance(stmt, gd.Try):
@@ -183,3 +184,5 @@ def _check_placement(module: gd.Module) -> None:
                     stack.append((block, in_function, in_loop))
             elif isinstance(stmt, gd.FunctionDef):
                 stack.append((stmt.body, True, False))
+            elif isinstance(stmt, gd.ClassDef):
+                stack.append((stmt.body, False, False))

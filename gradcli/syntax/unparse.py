@@ -14,9 +14,8 @@ from gradcli.syntax import ast as gd
 
 # Binding strength, loosest first; an operand printed where a tighter level is
 # required gets parentheses.
-_TUPLE, _LAMBDA, _IFEXP, _OR, _AND, _NOT, _COMPARE, _ARITH, _TERM, _FACTOR, _POWER, _PRIMARY = (
-    range(12)
-)
+(_TUPLE, _LAMBDA, _IFEXP, _OR, _AND, _NOT, _COMPARE, _BOR, _BXOR, _BAND, _ARITH, _TERM, _FACTOR,
+ _POWER, _PRIMARY) = range(15)
 _LEVEL = {
     "add": _ARITH,
     "sub": _ARITH,
@@ -26,6 +25,9 @@ _LEVEL = {
     "remainder": _TERM,
     "matmul": _TERM,
     "pow": _POWER,
+    "bitwise_or": _BOR,
+    "bitwise_xor": _BXOR,
+    "bitwise_and": _BAND,
 }
 _INDENT = "    "
 
@@ -53,10 +55,16 @@ def _statement(stmt: gd.Stmt, depth: int) -> str:
     if isinstance(stmt, gd.If):
         return _if(stmt, depth)
     if isinstance(stmt, gd.While):
-        return f"{pad}while {_expr(stmt.test, _IFEXP)}:\n{_block(stmt.body, depth)}"
+        head = f"{pad}while {_expr(stmt.test, _IFEXP)}:\n{_block(stmt.body, depth)}"
+        return head + _orelse(stmt.orelse, depth)
     if isinstance(stmt, gd.For):
         target = _bare(stmt.target, _ARITH)
-        return f"{pad}for {target} in {_bare(stmt.iter, _LAMBDA)}:\n{_block(stmt.body, depth)}"
+        head = f"{pad}for {target} in {_bare(stmt.iter, _LAMBDA)}:\n{_block(stmt.body, depth)}"
+        return head + _orelse(stmt.orelse, depth)
+    if isinstance(stmt, gd.ClassDef):
+        decorators = "".join(f"{pad}@{_expr(d, _IFEXP)}\n" for d in stmt.decorators)
+        bases = f"({_elements(stmt.bases, _LAMBDA)})" if stmt.bases else ""
+        return f"{decorators}{pad}class {stmt.name}{bases}:\n{_block(stmt.body, depth)}"
     if isinstance(stmt, gd.With):
         alias = f" as {stmt.name}" if stmt.name is not None else ""
         head = f"with {_expr(stmt.context, _IFEXP)}{alias}:"
@@ -68,6 +76,10 @@ def _statement(stmt: gd.Stmt, depth: int) -> str:
         head = f"def {stmt.name}({_params(stmt.params)}):"
         return f"{decorators}{pad}{head}\n{_block(stmt.body, depth)}"
     return f"{pad}{_simple(stmt)}\n"
+
+
+def _orelse(body: tuple[gd.Stmt, ...], depth: int) -> str:
+    return f"{_INDENT * depth}else:\n{_block(body, depth)}" if body else ""
 
 
 def _try(stmt: gd.Try, depth: int) -> str:
@@ -123,6 +135,10 @@ def _simple(stmt: gd.Stmt) -> str:
         return "raise" if stmt.exc is None else f"raise {_expr(stmt.exc, _IFEXP)}"
     if isinstance(stmt, gd.Pass):
         return "pass"
+    if isinstance(stmt, gd.Delete):
+        return "del " + _elements(stmt.targets, _ARITH)
+    if isinstance(stmt, gd.Global | gd.Nonlocal):
+        return f"{type(stmt).__name__.lower()} {', '.join(stmt.names)}"
     if isinstance(stmt, gd.Break):
         return "break"
     if isinstance(stmt, gd.Continue):
@@ -138,9 +154,13 @@ def _bare(node: gd.Expr, level: int) -> str:
 
 
 def _params(params: tuple[gd.Param, ...]) -> str:
-    return ", ".join(
-        p.name if p.default is None else f"{p.name}={_expr(p.default, _IFEXP)}" for p in params
-    )
+    out: list[str] = []
+    for i, p in enumerate(params):
+        if p.kind == "kw" and (i == 0 or params[i - 1].kind == ""):
+            out.append("*")  # the bare star before keyword-only parameters
+        text = p.name if p.default is None else f"{p.name}={_expr(p.default, _IFEXP)}"
+        out.append({"*": "*", "**": "**"}.get(p.kind, "") + text)
+    return ", ".join(out)
 
 
 # --------------------------------------------------------------- expressions
@@ -190,9 +210,9 @@ def _boolop(node: gd.BoolOp) -> tuple[str, int]:
 
 
 def _compare(node: gd.Compare) -> tuple[str, int]:
-    parts = [_expr(node.left, _ARITH)]
+    parts = [_expr(node.left, _BOR)]
     for op, right in zip(node.ops, node.comparators, strict=True):
-        parts.append(f"{gd.COMPARE_OPS[op]} {_expr(right, _ARITH)}")
+        parts.append(f"{gd.COMPARE_OPS[op]} {_expr(right, _BOR)}")
     return " ".join(parts), _COMPARE
 
 
@@ -208,8 +228,11 @@ def _lambda(node: gd.Lambda) -> tuple[str, int]:
 
 
 def _call(node: gd.Call) -> tuple[str, int]:
+    if len(node.args) == 1 and not node.keywords and isinstance(node.args[0], gd.GeneratorExp):
+        return f"{_primary(node.func)}({_comprehension(node.args[0])[0][1:-1]})", _PRIMARY
     args = [_expr(a, _LAMBDA) for a in node.args]
-    args += [f"{k.name}={_expr(k.value, _LAMBDA)}" for k in node.keywords]
+    args += [f"{k.name}={_expr(k.value, _LAMBDA)}" if k.name is not None
+             else f"**{_expr(k.value, _ARITH)}" for k in node.keywords]
     return f"{_primary(node.func)}({', '.join(args)})", _PRIMARY
 
 
@@ -249,6 +272,34 @@ def _tuple(node: gd.Tuple) -> tuple[str, int]:
 
 def _list(node: gd.List) -> tuple[str, int]:
     return f"[{_elements(node.elts, _LAMBDA)}]", _PRIMARY
+
+
+def _starred(node: gd.Starred) -> tuple[str, int]:
+    return f"*{_expr(node.value, _ARITH)}", _PRIMARY
+
+
+def _dict(node: gd.Dict) -> tuple[str, int]:
+    items = [f"**{_expr(v, _ARITH)}" if k is None else f"{_expr(k, _LAMBDA)}: {_expr(v, _LAMBDA)}"
+             for k, v in zip(node.keys, node.values, strict=True)]
+    return "{" + ", ".join(items) + "}", _PRIMARY
+
+
+def _set(node: gd.Set) -> tuple[str, int]:
+    return "{" + _elements(node.elts, _LAMBDA) + "}", _PRIMARY
+
+
+def _comprehension(node: gd.ListComp | gd.SetComp | gd.GeneratorExp | gd.DictComp
+                   ) -> tuple[str, int]:
+    if isinstance(node, gd.DictComp):
+        head = f"{_expr(node.key, _LAMBDA)}: {_expr(node.value, _LAMBDA)}"
+    else:
+        head = _expr(node.elt, _LAMBDA)
+    clauses = []
+    for comp in node.generators:
+        clauses.append(f" for {_bare(comp.target, _ARITH)} in {_expr(comp.iter, _OR)}")
+        clauses.extend(f" if {_expr(cond, _OR)}" for cond in comp.ifs)
+    brackets = {gd.ListComp: "[]", gd.GeneratorExp: "()"}.get(type(node), "{}")
+    return brackets[0] + head + "".join(clauses) + brackets[1], _PRIMARY
 
 
 def _fstring(node: gd.FString) -> tuple[str, int]:
@@ -298,4 +349,11 @@ _EXPRESSIONS: dict[type, Callable[..., tuple[str, int]]] = {
     gd.Tuple: _tuple,
     gd.List: _list,
     gd.FString: _fstring,
+    gd.Starred: _starred,
+    gd.Dict: _dict,
+    gd.Set: _set,
+    gd.ListComp: _comprehension,
+    gd.SetComp: _comprehension,
+    gd.DictComp: _comprehension,
+    gd.GeneratorExp: _comprehension,
 }

@@ -1,0 +1,484 @@
+"""gd classes: a `class` statement makes a ClassValue, calling it makes an InstanceValue.
+
+Single inheritance from `object`, another gd class or torch.autograd.Function; methods,
+class and instance attributes, @staticmethod, @classmethod, @property (with .setter) and
+`super()`. Only __init__, __call__, __repr__, __str__, __len__ and __getitem__ may be
+defined among the dunder names. Every attribute lookup goes through `get_attr` here,
+never to the host object: dunder names (`__class__`, `__dict__`, `mro`'s friends) are
+refused, `_private` names are ordinary gd attributes. Instances print without a memory
+address (`<__main__.Name object>`), so a program's output is the same every run.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gradcli.errors import GdError, GdRuntimeError
+from gradcli.interp import exceptions
+from gradcli.interp.values import (
+    Builtin,
+    Decorator,
+    FunctionBase,
+    GdObject,
+    GradModeDecorator,
+    type_name,
+)
+from gradcli.source import Span
+
+HONOURED_DUNDERS = ("__init__", "__call__", "__repr__", "__str__", "__len__", "__getitem__")
+_MISSING = object()
+
+
+def _error(message: str, py_type: str) -> GdRuntimeError:
+    err = GdRuntimeError(message)
+    err.py_type = py_type  # type: ignore[attr-defined]  # the class `except` sees
+    return err
+
+
+def _is_dunder(name: str) -> bool:
+    return len(name) > 4 and name.startswith("__") and name.endswith("__")
+
+
+def _refuse_dunder(name: str) -> None:
+    if _is_dunder(name):
+        raise GdRuntimeError(f"attribute '{name}' is not accessible in gd (dunder names "
+                             "are Python's own)")
+
+
+class StaticMethod:
+    """@staticmethod around a gd function."""
+
+    __slots__ = ("fn",)
+
+    def __init__(self, fn: Any) -> None:
+        self.fn = fn
+
+    def __repr__(self) -> str:
+        return f"<staticmethod({self.fn!r})>"
+
+
+class ClassMethod:
+    """@classmethod around a gd function."""
+
+    __slots__ = ("fn",)
+
+    def __init__(self, fn: Any) -> None:
+        self.fn = fn
+
+    def __repr__(self) -> str:
+        return f"<classmethod({self.fn!r})>"
+
+
+class Property(GdObject):
+    """@property: a getter and (after @name.setter) a setter."""
+
+    __slots__ = ("fget", "fset")
+
+    def __init__(self, fget: Any, fset: Any = None) -> None:
+        self.fget = fget
+        self.fset = fset
+
+    def get_attr(self, name: str) -> Any:
+        if name == "setter":
+            return Decorator("property.setter", lambda fn: Property(self.fget, fn))
+        _refuse_dunder(name)
+        raise _error(f"'property' object has no attribute '{name}'", "AttributeError")
+
+    def set_attr(self, name: str, value: Any) -> None:
+        raise _error(f"'property' object attribute '{name}' is read-only", "AttributeError")
+
+    def del_attr(self, name: str) -> None:
+        self.set_attr(name, None)
+
+    def gd_repr(self) -> str:
+        return "<property object>"
+
+    def type_label(self) -> str:
+        return "property"
+
+
+class BoundGdMethod:
+    """A gd function bound to an instance (or to a class, for a classmethod)."""
+
+    __slots__ = ("fn", "obj")
+
+    def __init__(self, obj: Any, fn: Any) -> None:
+        self.obj = obj
+        self.fn = fn
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(self.fn, FunctionBase):
+            return self.fn.invoke([self.obj, *args], kwargs or None)  # type: ignore[attr-defined]
+        return self.fn(self.obj, *args, **kwargs)  # a method under @torch.no_grad()
+
+    def __repr__(self) -> str:
+        from gradcli.interp.values import to_repr
+
+        return f"<bound method {getattr(self.fn, 'name', '?')} of {to_repr(self.obj)}>"
+
+
+def _bind(raw: Any, obj: Any, cls: ClassValue) -> Any:
+    """What instance.name gives for a class attribute `raw`."""
+    if isinstance(raw, (FunctionBase, GradModeDecorator)):
+        return BoundGdMethod(obj, raw)
+    t = type(raw)
+    if t is StaticMethod:
+        return raw.fn
+    if t is ClassMethod:
+        return BoundGdMethod(cls, raw.fn)
+    if t is Property:
+        if raw.fget is None:
+            raise _error("unreadable attribute", "AttributeError")
+        return raw.fget(obj)
+    return raw
+
+
+class ClassValue(GdObject):
+    """A class made by a `class` statement."""
+
+    __slots__ = ("attrs", "bases", "chain", "function_base", "instance_type", "name",
+                 "properties")
+
+    def __init__(self, name: str, bases: tuple[Any, ...], attrs: dict[str, Any],
+                 function_base: bool) -> None:
+        # Instances are of a subclass named as the gd class, so Python's own messages
+        # ("bad operand type for abs(): 'A'") name it as Python would.
+        self.instance_type = type(name, (InstanceValue,), {"__slots__": ()})
+        self.name = name
+        self.bases = bases
+        self.attrs = attrs
+        self.function_base = function_base  # torch.autograd.Function is in the chain
+        base = bases[0] if bases and isinstance(bases[0], ClassValue) else None
+        # The class and its ancestors, nearest first (bases cannot change in gd).
+        self.chain: tuple[ClassValue, ...] = (self, *(base.chain if base else ()))
+        # Whether the class itself has a @property: only where one is in the chain may a
+        # class attribute win over an instance's own attribute.
+        self.properties = any(type(v) is Property for v in attrs.values())
+
+    def find(self, name: str) -> Any:
+        """The raw class attribute (wrappers kept) through the chain, or _MISSING."""
+        for c in self.chain:
+            v = c.attrs.get(name, _MISSING)
+            if v is not _MISSING:
+                return v
+        return _MISSING
+
+    def lookup(self, name: str) -> Any | None:
+        """An attribute through the class chain (a @staticmethod unwrapped), or None."""
+        v = self.find(name)
+        if v is _MISSING:
+            return None
+        return v.fn if type(v) is StaticMethod else v
+
+    def is_subclass(self, other: ClassValue) -> bool:
+        return other in self.chain
+
+    def get_attr(self, name: str) -> Any:
+        if name == "__name__":
+            return self.name
+        _refuse_dunder(name)
+        if name == "apply" and self.function_base:
+            return self._apply()
+        raw = self.find(name)
+        if raw is _MISSING:
+            raise _error(f"type object '{self.name}' has no attribute '{name}'",
+                         "AttributeError")
+        if type(raw) is StaticMethod:
+            return raw.fn
+        if type(raw) is ClassMethod:
+            return BoundGdMethod(self, raw.fn)
+        return raw
+
+    def _apply(self) -> Builtin:
+        cls = self
+
+        def apply(*args: Any) -> Any:
+            from gradcli.interp import custom_function  # type: ignore[attr-defined]
+
+            return custom_function.apply(cls, args)
+
+        return Builtin(f"{self.name}.apply", apply, f"{self.name}.apply(*args)")
+
+    def set_attr(self, name: str, value: Any) -> None:
+        _refuse_dunder(name)
+        if type(value) is Property:
+            self.properties = True
+        self.attrs[name] = value
+
+    def del_attr(self, name: str) -> None:
+        _refuse_dunder(name)
+        if self.attrs.pop(name, _MISSING) is _MISSING:
+            raise _error(f"type object '{self.name}' has no attribute '{name}'",
+                         "AttributeError")
+
+    def gd_repr(self) -> str:
+        return f"<class '__main__.{self.name}'>"
+
+    def type_label(self) -> str:
+        return "type"
+
+    def __call__(self, *args: Any, **kwargs: Any) -> InstanceValue:
+        inst = self.instance_type(self)
+        init = self.find("__init__")
+        if isinstance(init, FunctionBase):
+            r = init.invoke([inst, *args], kwargs or None)  # type: ignore[attr-defined]
+            if r is not None:
+                raise _error(f"__init__() should return None, not '{type_name(r)}'",
+                             "TypeError")
+        elif args or kwargs:
+            raise _error(f"{self.name}() takes no arguments", "TypeError")
+        return inst
+
+
+class InstanceValue(GdObject):
+    """An instance of a gd class: its own attributes, then its class's."""
+
+    __slots__ = ("attrs", "cls")
+
+    def __init__(self, cls: ClassValue) -> None:
+        self.cls = cls
+        self.attrs: dict[str, Any] = {}
+
+    def get_attr(self, name: str) -> Any:
+        _refuse_dunder(name)
+        cls = self.cls
+        if not any(c.properties for c in cls.chain):
+            v = self.attrs.get(name, _MISSING)
+            if v is not _MISSING:
+                return v
+        raw = cls.find(name)
+        if type(raw) is Property:
+            return _bind(raw, self, self.cls)
+        v = self.attrs.get(name, _MISSING)
+        if v is not _MISSING:
+            return v
+        if raw is _MISSING:
+            raise _error(f"'{self.cls.name}' object has no attribute '{name}'",
+                         "AttributeError")
+        return _bind(raw, self, self.cls)
+
+    def set_attr(self, name: str, value: Any) -> None:
+        _refuse_dunder(name)
+        raw = self.cls.find(name)
+        if type(raw) is Property:
+            if raw.fset is None:
+                raise _error(f"property '{name}' of '{self.cls.name}' object has no setter",
+                             "AttributeError")
+            raw.fset(self, value)
+            return
+        self.attrs[name] = value
+
+    def del_attr(self, name: str) -> None:
+        _refuse_dunder(name)
+        if self.attrs.pop(name, _MISSING) is _MISSING:
+            raise _error(name, "AttributeError")
+
+    def _dunder(self, name: str) -> Any:
+        raw = self.cls.find(name)
+        return raw if isinstance(raw, FunctionBase) else None
+
+    def gd_repr(self) -> str:
+        fn = self._dunder("__repr__")
+        if fn is None:
+            return f"<__main__.{self.cls.name} object>"
+        return _text(fn(self), "__repr__")
+
+    def gd_str(self) -> str:
+        fn = self._dunder("__str__")
+        return self.gd_repr() if fn is None else _text(fn(self), "__str__")
+
+    def type_label(self) -> str:
+        return self.cls.name
+
+    # Python's protocols, for len(), obj[i], obj(...), truth and iteration.
+    def __len__(self) -> int:
+        fn = self._dunder("__len__")
+        if fn is None:
+            raise _error(f"object of type '{self.cls.name}' has no len()", "TypeError")
+        n = fn(self)
+        if type(n) is not int and type(n) is not bool:
+            raise _error(f"'{type_name(n)}' object cannot be interpreted as an integer",
+                         "TypeError")
+        if n < 0:
+            raise _error("__len__() should return >= 0", "ValueError")
+        return int(n)
+
+    def __bool__(self) -> bool:
+        return self._dunder("__len__") is None or len(self) != 0
+
+    def __getitem__(self, index: Any) -> Any:
+        fn = self._dunder("__getitem__")
+        if fn is None:
+            raise _error(f"'{self.cls.name}' object is not subscriptable", "TypeError")
+        return fn(self, index)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        fn = self._dunder("__call__")
+        if fn is None:
+            raise _error(f"'{self.cls.name}' object is not callable", "TypeError")
+        return fn.invoke([self, *args], kwargs or None)
+
+    def __iter__(self) -> Any:
+        if self._dunder("__getitem__") is None:
+            raise _error(f"'{self.cls.name}' object is not iterable", "TypeError")
+        return self._items()
+
+    def _items(self) -> Any:
+        # The old sequence protocol: obj[0], obj[1], ... until IndexError.
+        i = 0
+        while True:
+            try:
+                v = self[i]
+            except GdError as e:
+                exc = exceptions.exception_of(e)
+                if exc is not None and exc.cls.is_subclass_of(exceptions.CLASSES["IndexError"]):
+                    return
+                raise
+            yield v
+            i += 1
+
+
+def _text(r: Any, what: str) -> str:
+    if type(r) is not str:
+        raise _error(f"{what} returned non-string (type {type_name(r)})", "TypeError")
+    return r
+
+
+class SuperValue(GdObject):
+    """`super()` inside a method: attributes from the classes after `cls` in obj's chain."""
+
+    __slots__ = ("cls", "obj")
+
+    def __init__(self, cls: ClassValue, obj: Any) -> None:
+        self.cls = cls
+        self.obj = obj
+
+    def get_attr(self, name: str) -> Any:
+        owner = self.obj.cls if isinstance(self.obj, InstanceValue) else self.obj
+        chain = owner.chain if isinstance(owner, ClassValue) else ()
+        start = chain.index(self.cls) + 1 if self.cls in chain else len(chain)
+        for c in chain[start:]:
+            raw = c.attrs.get(name, _MISSING)
+            if raw is not _MISSING:
+                if isinstance(raw, FunctionBase) and not isinstance(self.obj, InstanceValue):
+                    return raw
+                return _bind(raw, self.obj, owner)
+        if name == "__init__":
+            return Builtin("object.__init__", _object_init, "object.__init__(self)")
+        if name in ("__repr__", "__str__") and isinstance(self.obj, InstanceValue):
+            obj = self.obj
+            return Builtin(f"object.{name}", lambda: f"<__main__.{obj.cls.name} object>")
+        _refuse_dunder(name)
+        raise _error(f"'super' object has no attribute '{name}'", "AttributeError")
+
+    def set_attr(self, name: str, value: Any) -> None:
+        _refuse_dunder(name)
+        raise _error(f"'super' object has no attribute '{name}'", "AttributeError")
+
+    def del_attr(self, name: str) -> None:
+        self.set_attr(name, None)
+
+    def gd_repr(self) -> str:
+        return f"<super: <class '{self.cls.name}'>, <{self.cls.name} object>>"
+
+    def type_label(self) -> str:
+        return "super"
+
+
+def _object_init(*args: Any, **kwargs: Any) -> None:
+    if args or kwargs:
+        raise _error("object.__init__() takes exactly one argument (the instance to "
+                     "initialize)", "TypeError")
+
+
+class PlainObject(GdObject):
+    """What object() makes: no attributes at all."""
+
+    __slots__ = ()
+
+    def get_attr(self, name: str) -> Any:
+        _refuse_dunder(name)
+        raise _error(f"'object' object has no attribute '{name}'", "AttributeError")
+
+    def set_attr(self, name: str, value: Any) -> None:
+        _refuse_dunder(name)
+        raise _error(f"'object' object has no attribute '{name}'", "AttributeError")
+
+    def del_attr(self, name: str) -> None:
+        self.set_attr(name, None)
+
+    def gd_repr(self) -> str:
+        return "<object object>"
+
+    def type_label(self) -> str:
+        return "object"
+
+
+def make_object() -> PlainObject:
+    """object(): a featureless object."""
+    return PlainObject()
+
+
+def super_of(cls: Any = None, obj: Any = None) -> SuperValue:
+    """super(cls, obj); the argument-less super() inside a method is compiled in place."""
+    if cls is None:
+        raise _error("super(): no arguments", "RuntimeError")
+    if not isinstance(cls, ClassValue):
+        raise _error(f"super() argument 1 must be a type, not {type_name(cls)}", "TypeError")
+    if not ((isinstance(obj, InstanceValue) and obj.cls.is_subclass(cls))
+            or (isinstance(obj, ClassValue) and obj.is_subclass(cls))):
+        raise _error("super(type, obj): obj must be an instance or subtype of type",
+                     "TypeError")
+    return SuperValue(cls, obj)
+
+
+def make_class(name: str, bases: list[Any], attrs: dict[str, Any], span: Span
+               ) -> ClassValue | exceptions.ExceptionClass:
+    """The class a `class` statement defines, from its bases and its body's names; a
+    class deriving from an exception class is a new exception class (without methods)."""
+    if len(bases) == 1 and type(bases[0]) is exceptions.ExceptionClass:
+        if any(isinstance(v, (FunctionBase, StaticMethod, ClassMethod, Property))
+               for v in attrs.values()):
+            raise GdRuntimeError("methods on exception classes are not supported in gd", span)
+        return exceptions.ExceptionClass(name, bases[0])
+    for key in attrs:
+        if _is_dunder(key) and key not in HONOURED_DUNDERS:
+            raise GdRuntimeError(
+                f"defining '{key}' is not supported in gd classes", span,
+                hint="a gd class may define only " + ", ".join(HONOURED_DUNDERS[:-1])
+                + " and " + HONOURED_DUNDERS[-1])
+    kept: list[Any] = []
+    function_base = False
+    for base in bases:
+        if isinstance(base, ClassValue):
+            function_base = function_base or base.function_base
+            kept.append(base)
+        elif isinstance(base, Builtin) and base.name == "object":
+            continue
+        elif _is_function_base(base):
+            function_base = True
+            kept.append(base)
+        else:
+            shown = base.name if isinstance(base, Builtin) else f"a {type_name(base)} value"
+            raise GdRuntimeError(
+                f"a gd class can inherit only from object, a gd class or "
+                f"torch.autograd.Function (or an exception class), not from {shown} in gd",
+                span)
+    if len(kept) > 1:
+        raise GdRuntimeError("multiple inheritance is not supported in gd", span)
+    return ClassValue(name, tuple(kept), attrs, function_base)
+
+
+def _is_function_base(base: Any) -> bool:
+    try:
+        from gradcli.interp import custom_function  # type: ignore[attr-defined]
+    except ImportError:
+        return False
+    return base is custom_function.FUNCTION_BASE
+
+
+# Python's names for these types, which its own messages use ("'type' object ...").
+for _cls, _name in ((ClassValue, "type"), (BoundGdMethod, "method"), (SuperValue, "super"),
+                    (Property, "property"), (PlainObject, "object"),
+                    (StaticMethod, "staticmethod"), (ClassMethod, "classmethod")):
+    _cls.__name__ = _name

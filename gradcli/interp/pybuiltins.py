@@ -1,0 +1,451 @@
+"""Python's built-in functions in gd, with Python's meaning.
+
+A bare name that is a Python built-in does what Python's does with PyTorch tensors:
+sum(M) adds M's rows to 0, max(t) compares t's elements with `>`, round(t) fails
+(Tensor has no __round__). torch.sum / torch.max / x.sum() keep torch's meaning.
+map, filter, zip, enumerate, reversed and iter return lazy iterators, as in Python 3.
+"""
+
+from __future__ import annotations
+
+import builtins as py
+import operator
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from gradcli.ad import ops
+from gradcli.ad.tensor import Node, Tensor
+from gradcli.errors import GdRuntimeError
+from gradcli.interp import arrays, classes, exceptions, limits, operators
+from gradcli.interp.arrays import ArrayValue
+from gradcli.interp.values import (
+    CLASS_NAMES,
+    BoundMethod,
+    Builtin,
+    DType,
+    FunctionBase,
+    IteratorValue,
+    Namespace,
+    Size,
+    TypeValue,
+    type_name,
+)
+
+
+def _items(x: Any, what: str) -> Any:
+    """What Python's iter(x) walks, checked against the size caps: a tensor's rows (as
+    tensors), a numpy array's rows, a sequence's items."""
+    if type(x) is Tensor:
+        if x.ndim == 0:
+            raise GdRuntimeError("iteration over a 0-d tensor")
+        limits.bounded(x, what)
+        return py.list(ops.unbind(x, 0))  # Tensor.__iter__: iter(x.unbind(0))
+    if type(x) is ArrayValue:
+        it = operators.iterate(x)
+        limits.check_length(py.len(x), what)  # a row per item, as for a list
+        return py.list(it)
+    if isinstance(x, (list, tuple, str, range, dict, set, frozenset)):
+        return limits.bounded(x, what)
+    return operators.iterate(x)  # lazy ones (generators) as they are; else the error
+
+
+def _abs(x: Any) -> Any:
+    """abs(x): |x|; a tensor's __abs__ (x.abs(), AbsBackward0)."""
+    return py.abs(x)
+
+
+def _minmax(name: str) -> Callable[..., Any]:
+    pyfn = py.max if name == "max" else py.min
+
+    def fn(*args: Any, **kwargs: Any) -> Any:
+        if len(args) == 1:
+            return pyfn(_items(args[0], f"{name}()"), **kwargs)
+        return pyfn(*args, **kwargs)
+
+    fn.__doc__ = (f"{name}(iterable) / {name}(a, b, …) as in Python: a tensor is iterated over "
+                  f"dim 0, its items compared with {'>' if name == 'max' else '<'} "
+                  f"(torch.{name} reduces)")
+    return fn
+
+
+def _round(x: Any, ndigits: Any = None) -> Any:
+    """round(x[, ndigits]) as in Python (a tensor has no __round__: use torch.round)."""
+    if type(x) is Tensor:
+        raise GdRuntimeError("type Tensor doesn't define __round__ method",
+                             hint="torch.round(x) or x.round() rounds a tensor")
+    return py.round(x) if ndigits is None else py.round(x, ndigits)
+
+
+def _sum(iterable: Any, /, start: Any = 0) -> Any:
+    """sum(iterable, start=0) as in Python: start + item + item …; a tensor's items are its
+    rows along dim 0 (torch.sum / x.sum() reduce the whole tensor)."""
+    if type(start) is str:
+        raise GdRuntimeError("sum() can't sum strings [use ''.join(seq) instead]")
+    if isinstance(start, (list, tuple)):
+        # Python's sum(lists, []) copies the growing list at every item: quadratic.
+        raise GdRuntimeError("sum() of lists or tuples is not supported in gd",
+                             hint="use + or list.extend()")
+    if type(iterable) is Tensor and (type(start) in (int, float) or type(start) is Tensor):
+        return _sum_rows(iterable, start)
+    return py.sum(_items(iterable, "sum()"), start)
+
+
+def _sum_rows(t: Tensor, start: Any) -> Any:
+    """Python's sum over a tensor's rows, as one reduction and one add: grad_fn
+    AddBackward0 and the dtype of `start + t[0] + t[1] …`, the value of adding the rows one
+    at a time (in that order, rounding as each add does)."""
+    if t.ndim == 0:
+        raise GdRuntimeError("iteration over a 0-d tensor")
+    n = t.shape[0]
+    if n == 0:
+        return start
+    head = operator.add(start, ops.unbind_one(t, 0, 0))
+    if n == 1:
+        return head
+    out = operator.add(head, ops.sum(ops.getitem(t, slice(1, None)), 0))
+    dt, shape = out.array.dtype, out.array.shape  # a tensor start may broadcast the rows
+    if out.array.size <= t.array[0].size:
+        rows = np.concatenate([np.broadcast_to(head.array, shape)[None].astype(dt, copy=False),
+                               np.broadcast_to(t.array[1:], (n - 1, *shape))
+                               .astype(dt, copy=False)])
+        out.array[...] = np.add.accumulate(rows, axis=0)[-1]
+    else:  # rows broadcast against a bigger start: add them one by one, in place
+        acc = np.array(np.broadcast_to(head.array, shape), dtype=dt)
+        for row in t.array[1:]:
+            np.add(acc, row.astype(dt, copy=False), out=acc)
+        out.array[...] = acc
+    return out
+
+
+def _pow(base: Any, exp: Any, mod: Any = None) -> Any:
+    """pow(base, exp[, mod]) as in Python: base ** exp (a tensor's __pow__)."""
+    if mod is None:
+        return operators.BINARY["pow"](base, exp)
+    return py.pow(base, exp, mod)
+
+
+def _divmod(a: Any, b: Any) -> Any:
+    """divmod(a, b) of numbers (and numpy arrays) as in Python; a tensor has no __divmod__."""
+    if type(a) is ArrayValue or type(b) is ArrayValue:
+        return tuple(arrays.wrap(r) for r in np.divmod(arrays.plain(a), arrays.plain(b)))
+    if type(a) is Tensor or type(b) is Tensor:
+        raise GdRuntimeError(f"unsupported operand type(s) for divmod(): '{type_name(a)}' "
+                             f"and '{type_name(b)}'")
+    return py.divmod(a, b)
+
+
+def scalar(x: Tensor) -> Any:
+    """A one-element tensor's value for Python's float()/int() (PyTorch's wording)."""
+    # Python's float()/int() of a tensor: PyTorch's wording, not item()'s.
+    if x.numel() != 1:
+        raise GdRuntimeError("only one element tensors can be converted to Python scalars")
+    return x.item()
+
+
+def _float(x: Any = 0.0) -> float:
+    """float(x) of a number, string or one-element tensor."""
+    return py.float(scalar(x) if type(x) is Tensor else x)
+
+
+def _int(x: Any = 0, base: Any = None) -> int:
+    """int(x[, base]) of a number, string or one-element tensor."""
+    if base is not None:
+        return py.int(x, base)
+    return py.int(scalar(x) if type(x) is Tensor else x)
+
+
+def _len(x: Any) -> int:
+    """len(x) of a list, tuple, string, array or tensor (its first dimension)."""
+    return py.len(x)
+
+
+def _range(*args: Any) -> range:
+    """range(stop) / range(start, stop[, step]) of integers."""
+    # A tensor bound goes through __index__, as in Python: one integer element only.
+    return py.range(*(operator.index(a) if type(a) is Tensor else a for a in args))
+
+
+def _list(x: Any = ()) -> list[Any]:
+    """list(iterable); a tensor gives its rows (or elements) as tensors."""
+    return py.list(_items(x, "list()"))
+
+
+def _tuple(x: Any = ()) -> tuple[Any, ...]:
+    """tuple(iterable)."""
+    return tuple(_list(x))
+
+
+def _bool(x: Any = False) -> bool:
+    """bool(x); a one-element tensor gives its truth value."""
+    return operators.truth(x)
+
+
+def _str(x: Any = "") -> str:
+    """str(x) as print shows it."""
+    from gradcli.interp.values import to_str
+
+    return to_str(x)
+
+
+def _repr(x: Any) -> str:
+    """repr(x) as Python + PyTorch show it (a string in quotes, array(...) for an array)."""
+    from gradcli.interp.values import to_repr
+
+    return to_repr(x)
+
+
+def _enumerate(x: Any, start: int = 0) -> IteratorValue:
+    """enumerate(iterable, start=0): a lazy iterator of (index, item) pairs, as in Python."""
+    return IteratorValue("enumerate", py.enumerate(_items(x, "enumerate()"), start))
+
+
+def _zip(*xs: Any, strict: Any = False) -> IteratorValue:
+    """zip(a, b, …): a lazy iterator of tuples, as in Python."""
+    seqs = [_items(x, "zip()") for x in xs]
+    return IteratorValue("zip", py.zip(*seqs, strict=bool(strict)))
+
+
+def _sorted(x: Any, *, key: Any = None, reverse: Any = False) -> list[Any]:
+    """sorted(iterable, key=None, reverse=False) as in Python (a tensor: its rows)."""
+    return py.sorted(_items(x, "sorted()"), key=key, reverse=reverse)
+
+
+def _reversed(x: Any) -> Any:
+    """reversed(sequence): a lazy iterator, as in Python; of a tensor, x.flip(0) as
+    PyTorch's Tensor.__reversed__."""
+    if type(x) is Tensor:
+        # Tensor.__reversed__: the tensor itself when 0-d, else x.flip(0) (a tensor).
+        return x if x.ndim == 0 else ops.flip(x, 0)
+    if type(x) is dict:
+        return IteratorValue("dict_reversekeyiterator", py.reversed(x))
+    if not isinstance(x, (list, tuple, str, range, ArrayValue)):
+        raise GdRuntimeError(f"'{type_name(x)}' object is not reversible")
+    kind = "list_reverseiterator" if type(x) is list else "reversed"
+    return IteratorValue(kind, py.reversed(_items(x, "reversed()")))
+
+
+def _any(x: Any) -> bool:
+    """any(iterable) as in Python: a tensor's rows each need a truth value."""
+    return py.any(operators.truth(v) for v in _items(x, "any()"))
+
+
+def _all(x: Any) -> bool:
+    """all(iterable) as in Python: a tensor's rows each need a truth value."""
+    return py.all(operators.truth(v) for v in _items(x, "all()"))
+
+
+def _map(fn: Any, *xs: Any) -> IteratorValue:
+    """map(function, iterable, …): a lazy iterator, as in Python."""
+    if not xs:
+        raise GdRuntimeError("map() must have at least two arguments.")
+    return IteratorValue("map", py.map(fn, *(_items(x, "map()") for x in xs)))
+
+
+def _filter(fn: Any, x: Any) -> IteratorValue:
+    """filter(function or None, iterable): a lazy iterator, as in Python."""
+    items = _items(x, "filter()")
+    if fn is None:
+        return IteratorValue("filter", (v for v in items if operators.truth(v)))
+    return IteratorValue("filter", (v for v in items if operators.truth(fn(v))))
+
+
+def _dict(*args: Any, **kwargs: Any) -> dict[Any, Any]:
+    """dict(), dict(mapping or pairs, **kw) as in Python."""
+    if len(args) > 1:
+        raise GdRuntimeError(f"dict expected at most 1 argument, got {len(args)}")
+    out: dict[Any, Any] = {}
+    if args:
+        src = args[0]
+        if type(src) is dict:
+            out.update(src)
+        else:
+            for i, pair in enumerate(_items(src, "dict()")):
+                items = py.list(_items(pair, "dict()")) if not isinstance(pair, str) else pair
+                if py.len(items) != 2:
+                    raise GdRuntimeError(f"dictionary update sequence element #{i} has length "
+                                         f"{py.len(items)}; 2 is required")
+                out[items[0]] = items[1]
+    out.update(kwargs)
+    return out
+
+
+def _set(x: Any = ()) -> set[Any]:
+    """set(iterable) as in Python."""
+    return py.set(_items(x, "set()"))
+
+
+def _iter(x: Any) -> Any:
+    """iter(iterable): a lazy iterator over it."""
+    if isinstance(x, IteratorValue):
+        return x
+    return IteratorValue(_ITER_KINDS.get(type(x), "iterator"), py.iter(_items(x, "iter()")))
+
+
+_ITER_KINDS = {list: "list_iterator", tuple: "tuple_iterator", range: "range_iterator",
+               str: "str_ascii_iterator", dict: "dict_keyiterator", set: "set_iterator"}
+
+
+_NO_DEFAULT = object()
+
+
+def _next(it: Any, default: Any = _NO_DEFAULT) -> Any:
+    """next(iterator[, default]): its next item (StopIteration at the end, or default)."""
+    if not isinstance(it, IteratorValue):
+        raise GdRuntimeError(f"'{type_name(it)}' object is not an iterator")
+    try:
+        return py.next(it)
+    except StopIteration:
+        if default is not _NO_DEFAULT:
+            return default
+        err = GdRuntimeError("StopIteration")
+        err.py_type = "StopIteration"  # type: ignore[attr-defined]
+        raise err from None
+
+
+# -- types: type(x) and isinstance(x, T) -------------------------------------------------
+# type(x) gives the gd value that names x's type: the built-in itself for Python's types
+# and torch.Tensor (so `type(x) is torch.Tensor` and `type(x)(v)` work), a gd class, or a
+# TypeValue that only prints and compares. None of them is a host type object.
+
+_PY_TYPES: dict[type, str] = {int: "int", float: "float", str: "str", bool: "bool", list: "list",
+                              tuple: "tuple", dict: "dict", set: "set", range: "range"}
+_OTHER_TYPES: dict[type, str] = {
+    type(None): "NoneType", DType: "torch.dtype", Namespace: "module",
+    Builtin: "builtin_function_or_method", BoundMethod: "builtin_function_or_method",
+    frozenset: "frozenset", ArrayValue: "numpy.ndarray", type({}.keys()): "dict_keys",
+    type({}.values()): "dict_values", type({}.items()): "dict_items",
+}
+
+
+def _type(*args: Any) -> Any:
+    """type(x): the type of x (<class 'int'>, <class 'torch.Tensor'>, a gd class)."""
+    from gradcli.interp.builtins import registry
+
+    if len(args) != 1:
+        if len(args) == 3:
+            raise GdRuntimeError("type() with three arguments (making a class) is not "
+                                 "supported in gd", hint="use a class statement")
+        raise GdRuntimeError("type() takes 1 or 3 arguments")
+    x = args[0]
+    t = type(x)
+    reg = registry()
+    if t is Tensor:
+        return reg.torch.members["Tensor"]
+    if t is Size:
+        return reg.torch.members["Size"]
+    name = _PY_TYPES.get(t)
+    if name is not None:
+        return reg.bare[name]
+    if isinstance(x, classes.InstanceValue):
+        return x.cls
+    if isinstance(x, (classes.ClassValue, TypeValue, exceptions.ExceptionClass)) or (
+            t is Builtin and x.name in CLASS_NAMES):
+        return reg.bare["type"]
+    if t is exceptions.ExceptionValue:
+        return x.cls
+    if isinstance(x, FunctionBase):
+        return TypeValue("function")
+    if t is Node:
+        return TypeValue(x.name)
+    if isinstance(x, IteratorValue):
+        return TypeValue(x.kind)
+    return TypeValue(_OTHER_TYPES.get(t, type_name(x)))
+
+
+_INSTANCE_CHECKS: dict[str, Callable[[Any], bool]] = {
+    "int": lambda v: type(v) is int or type(v) is bool,
+    "float": lambda v: type(v) is float,
+    "str": lambda v: type(v) is str,
+    "bool": lambda v: type(v) is bool,
+    "list": lambda v: type(v) is list,
+    "tuple": lambda v: isinstance(v, tuple),  # torch.Size is a tuple
+    "dict": lambda v: type(v) is dict,
+    "set": lambda v: type(v) is set,
+    "range": lambda v: type(v) is range,
+    "object": lambda v: True,
+    "type": lambda v: isinstance(v, classes.ClassValue) or _is_type(v),
+    "torch.Tensor": lambda v: type(v) is Tensor,
+    "torch.Size": lambda v: type(v) is Size,
+}
+
+
+def _is_type(t: Any) -> bool:
+    return ((isinstance(t, Builtin) and t.name in _INSTANCE_CHECKS)
+            or isinstance(t, (TypeValue, classes.ClassValue, exceptions.ExceptionClass)))
+
+
+def _tensor_type() -> Any:
+    from gradcli.interp.builtins import registry
+
+    return registry().torch.members.get("Tensor")
+
+
+def _isinstance(x: Any, types: Any) -> bool:
+    """isinstance(x, T or (T1, T2, ...)) with Python's types, torch.Tensor and gd classes."""
+    for t in (types if type(types) is tuple else (types,)):
+        if type(t) is tuple:
+            if _isinstance(x, t):
+                return True
+            continue
+        if isinstance(t, exceptions.ExceptionClass):
+            if type(x) is exceptions.ExceptionValue and x.cls.is_subclass_of(t):
+                return True
+        elif isinstance(t, Builtin) and t.name in _INSTANCE_CHECKS:
+            if _INSTANCE_CHECKS[t.name](x):
+                return True
+        elif isinstance(t, classes.ClassValue):
+            if isinstance(x, classes.InstanceValue) and x.cls.is_subclass(t):
+                return True
+        elif type(t) is TypeValue:
+            if _type(x) == t:
+                return True
+        elif t is _tensor_type():  # torch.Tensor, whatever value the registry gives it
+            if type(x) is Tensor:
+                return True
+        else:
+            raise GdRuntimeError("isinstance() arg 2 must be a type, a tuple of types, or a "
+                                 "union")
+    return False
+
+
+PYTHON_BUILTINS: dict[str, Callable[..., Any]] = {
+    "len": _len, "range": _range, "abs": _abs, "float": _float, "int": _int,
+    "min": _minmax("min"), "max": _minmax("max"), "round": _round, "sum": _sum,
+    "pow": _pow, "divmod": _divmod, "list": _list, "tuple": _tuple, "bool": _bool,
+    "str": _str, "repr": _repr, "enumerate": _enumerate, "zip": _zip, "sorted": _sorted,
+    "reversed": _reversed, "any": _any, "all": _all, "map": _map, "filter": _filter,
+    "dict": _dict, "set": _set, "iter": _iter, "next": _next,
+    "isinstance": _isinstance, "type": _type, "object": classes.make_object,
+    "super": classes.super_of, "staticmethod": classes.StaticMethod,
+    "classmethod": classes.ClassMethod, "property": classes.Property,
+}
+
+
+
+
+def _container_method(t: type, name: str) -> Callable[..., Any]:
+    """dict.X / set.X, with iterable arguments checked against the size caps first
+    (`s.update(range(10**9))` is refused, not run)."""
+    method = getattr(t, name)
+    if name in ("keys", "values", "items", "get", "pop", "popitem", "setdefault", "copy",
+                "clear", "add", "discard", "remove"):
+        return method
+
+    def call(obj: Any, *args: Any, **kwargs: Any) -> Any:
+        for a in args:
+            limits.bounded(a, f"{t.__name__}.{name}()")
+        return method(obj, *args, **kwargs)
+
+    return call
+
+
+# The dict and set methods a gd program may call (attributes.py hands them out).
+CONTAINER_METHODS: dict[type, dict[str, Callable[..., Any]]] = {
+    t: {name: _container_method(t, name) for name in names} for t, names in (
+        (dict, ("keys", "values", "items", "get", "pop", "popitem", "update", "setdefault",
+                "copy", "clear")),
+        (set, ("add", "discard", "remove", "pop", "clear", "copy", "update", "union",
+               "intersection", "difference", "symmetric_difference", "issubset",
+               "issuperset", "isdisjoint", "intersection_update", "difference_update")))}

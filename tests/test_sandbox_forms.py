@@ -1,0 +1,194 @@
+"""The sandbox through the language forms of issue 11: classes and instances, comprehension
+scopes, generators and lazy iterators, dicts, sets and their views, *args/**kwargs,
+type() and isinstance(). None of them may hand a gd program a host Python object or
+attribute, and none may escape the step, size and depth limits (tests/test_hostile_sandbox.py
+covers the other values and the isolated CLI runs)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from gradcli.app import AppOptions, run
+from gradcli.cli import exit_status
+from gradcli.errors import GdError
+from gradcli.source import Source
+
+SETUP = (
+    "class C:\n"
+    "    k = 1\n"
+    "    def __init__(self):\n"
+    "        self.v = 2\n"
+    "    def f(self):\n"
+    "        return 1\n"
+    "    @property\n"
+    "    def p(self):\n"
+    "        return 3\n"
+    "    def sup(self):\n"
+    "        return super()\n"
+    "c = C()\n"
+    "g = (i for i in range(3))\n"
+    "d = {'a': 1}\n"
+    "s = {1}\n"
+    "m = map(abs, [1])\n"
+)
+
+
+def outcome(program: str) -> tuple[int, str, str]:
+    """(exit code, error message, printed text) of a program run in this process."""
+    buf = io.StringIO()
+    try:
+        run(Source("prog.gd", SETUP + program), AppOptions(write=buf.write))
+    except GdError as e:
+        return exit_status(e), e.message, buf.getvalue()
+    return 0, "", buf.getvalue()
+
+
+VALUES = ["c", "C", "c.f", "C.f", "g", "d", "s", "m", "d.keys()", "d.items()", "d.get",
+          "s.add", "c.sup()", "type(c)", "type(None)", "type(1)", "type(torch.ones(1))",
+          "object()", "iter([1])", "enumerate([1])", "zip([1])", "super(C, c)"]
+HOST_NAMES = ["__class__", "__dict__", "__globals__", "__subclasses__", "__bases__",
+              "__mro__", "__init__", "__code__", "__closure__", "__func__", "__self__",
+              "__getattribute__", "__reduce_ex__", "__module__", "__builtins__", "__call__",
+              "__qualname__", "__wrapped__", "gi_frame", "gi_code", "f_globals", "mro",
+              "attrs", "cls", "fn", "obj", "it", "kind", "bases", "function_base",
+              "mapping", "fget", "rt", "closure", "body", "invoke", "lookup", "get_attr"]
+
+
+@pytest.mark.parametrize("value", VALUES)
+def test_no_host_attribute_is_reachable(value: str) -> None:
+    for name in HOST_NAMES:
+        if name == "__init__" and "sup" in value:
+            continue  # super().__init__ is object.__init__ (a gd built-in)
+        code, message, _ = outcome(f"x = {value}.{name}\n")
+        assert code == 4, f"{value}.{name} was not refused"
+        assert "not accessible" in message or "has no attribute" in message, message
+
+
+@pytest.mark.parametrize("value", VALUES)
+def test_no_host_attribute_is_writable(value: str) -> None:
+    for name in ("__class__", "__dict__", "__bases__", "__init__", "__getattr__"):
+        code, message, _ = outcome(f"{value}.{name} = 1\n")
+        assert code == 4, f"{value}.{name} = 1 was not refused"
+        assert "not accessible" in message or "cannot set" in message, message
+
+
+def test_instance_and_class_attributes_are_the_programs_own() -> None:
+    code, _, out = outcome("c.attrs = 5\nC.fn = 6\nc._x = 1\nprint(c.attrs, C.fn, c._x, c.v, "
+                           "c.k, c.p)\ndel c.attrs\nprint(c.attrs if False else 'gone')\n")
+    assert (code, out) == (0, "5 6 1 2 1 3\ngone\n")
+
+
+@pytest.mark.parametrize("program", [
+    "x = type(c).__dict__", "x = type(1).__subclasses__()", "x = type(type(c)).__bases__",
+    "x = type(None)()", "x = type('X', (), {})", "x = [k for k in type(c).__mro__]",
+    "x = isinstance(c, c)", "x = isinstance(1, print)", "x = isinstance(1, ('str', int))",
+])
+def test_type_and_isinstance_lead_nowhere(program: str) -> None:
+    code, message, _ = outcome(program + "\n")
+    assert code == 4, message
+
+
+def test_type_results_are_gd_values_not_host_types() -> None:
+    res = run(Source("p.gd", SETUP + "ts = [type(v) for v in [c, C, 1, 'a', None, print, "
+                     "g, d, s, m, torch.ones(1), RuntimeError('x'), RuntimeError, c.f]]\n"),
+              AppOptions())
+    for t in res.variables["ts"]:
+        assert not isinstance(t, type), t
+
+
+@pytest.mark.parametrize("program", [
+    "x = [__builtins__ for _ in [1]]",
+    "x = [i for i in range(2)]\nprint(i)",
+    "x = {k: __import__ for k in [1]}",
+    "x = list(open for _ in [1])",
+])
+def test_comprehension_scopes_add_no_names(program: str) -> None:
+    code, message, _ = outcome(program + "\n")
+    assert code == 4 and "is not defined" in message, message
+
+
+@pytest.mark.parametrize(("program", "text"), [
+    ("class H:\n    def __getitem__(self, i):\n        return [().__class__][i]\n"
+     "def f(*a):\n    return a\nf(*H())", "not accessible"),
+    ("def f(**kw):\n    return kw\nf(**{'__class__': 1})['__class__'].__class__",
+     "not accessible"),
+    ("print(*d.keys().__class__)", "not accessible"),
+    ("print(*range(10**9))", "exceeds the limit"),
+    ("print(**{'file': 1})", "unexpected keyword argument 'file'"),
+    ("x = '{0.__class__}'.format(c)", "format fields may only name arguments"),
+    ("x = '{0.attrs}'.format(c)", "format fields may only name arguments"),
+    ("x = '%s' % (c.f.__func__,)", "not accessible"),
+    ("x = c.f.__self__", "not accessible"),
+    ("x = c.sup().__init__.__globals__", "not accessible"),
+    ("x = d.get.__self__", "not accessible"),
+])
+def test_unpacking_and_formatting_hostile_values(program: str, text: str) -> None:
+    code, message, _ = outcome(program + "\n")
+    assert code == 4 and text in message, message
+
+
+@pytest.mark.parametrize("program", [
+    "v = [0 for _ in range(10**12)]",
+    "v = sum(x for x in range(10**12))",
+    "v = {x: x for x in range(10**12)}",
+    "v = {x for x in range(10**12) if x < 0}",
+    "v = [y for x in range(10**6) for y in range(10**6)]",
+    "v = list(filter(None, (x for x in range(10**12))))",
+    "class A:\n    def __getitem__(self, i):\n        return i\nv = list(A())",
+])
+def test_comprehensions_and_generators_are_bounded_and_try_cannot_swallow_it(
+        program: str) -> None:
+    body = "\n".join("    " + line for line in program.split("\n"))
+    for handler in ("except Exception:", "except BaseException:", "except:"):
+        code, message, out = outcome(f"try:\n{body}\n{handler}\n    print('swallowed')\n")
+        assert code == 4 and message.startswith("step limit reached"), message
+        assert "swallowed" not in out
+
+
+def test_recursion_through_methods_and_dunders_is_bounded() -> None:
+    for program in ("class A:\n    def __repr__(self):\n        return repr(self)\nprint(A())",
+                    "class A:\n    def __init__(self):\n        self.a = A()\nA()",
+                    "class A:\n    def __len__(self):\n        return len(self)\nlen(A())"):
+        code, message, _ = outcome(program + "\n")
+        assert code == 4 and message.startswith("maximum recursion depth"), message
+
+
+def test_printing_new_values_is_deterministic() -> None:
+    program = ("print(c, C, c.f, C.f, g, m, d.keys(), s, type(c), object(), iter([1]), "
+               "zip(), c.sup())\n")
+    first = outcome(program)
+    assert first[0] == 0 and "0x" not in first[2], first
+    assert outcome(program) == first
+
+
+@pytest.mark.parametrize(("expr", "message"), [
+    ("len(g)", "object of type 'generator' has no len()"),
+    ("abs(c)", "bad operand type for abs(): 'C'"),
+    ("sum([c, c])", "unsupported operand type(s) for +: 'int' and 'C'"),
+    ("max([c, c])", "'>' not supported between instances of 'C' and 'C'"),
+    ("abs(C)", "bad operand type for abs(): 'type'"),
+    ("abs(c.f)", "bad operand type for abs(): 'method'"),
+    ("abs(m)", "bad operand type for abs(): 'map'"),
+    ("float(C.f)", "float() argument must be a string or a real number, not 'function'"),
+])
+def test_pythons_own_messages_name_types_as_python_does(expr: str, message: str) -> None:
+    """No host class name (InstanceValue, ClassValue, ...) shows through Python's messages."""
+    assert outcome(f"x = {expr}\n")[:2] == (4, message)
+
+
+def test_printf_formatting_shows_gd_text_not_host_reprs() -> None:
+    code, _, out = outcome("print('%s %r %s %s' % (c, c, C, g))\n")
+    assert (code, out) == (0, "<__main__.C object> <__main__.C object> <class '__main__.C'> "
+                              "<generator object <genexpr>>\n")
+
+
+@pytest.mark.parametrize("expr", [
+    "s.update(range(10**9))", "s.union([1], range(10**9))", "d.update(zip(range(10**9)))",
+    "set(range(10**9))", "list(iter(range(10**9)))",
+    "sorted(map(abs, range(10**9)))", "tuple(enumerate(range(10**9)))",
+])
+def test_container_methods_and_iterators_check_sizes_first(expr: str) -> None:
+    code, message, _ = outcome(f"x = {expr}\n")
+    assert code == 4 and "exceeds the limit of 10,000,000" in message, message
