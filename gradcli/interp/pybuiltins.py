@@ -341,7 +341,7 @@ def _type(*args: Any) -> Any:
     if isinstance(x, classes.InstanceValue):
         return x.cls
     if isinstance(x, (classes.ClassValue, TypeValue, exceptions.ExceptionClass)) or (
-            t is Builtin and x.name in CLASS_NAMES):
+            isinstance(x, Builtin) and x.name in CLASS_NAMES):
         return reg.bare["type"]
     if t is exceptions.ExceptionValue:
         return x.cls

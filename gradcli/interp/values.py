@@ -340,7 +340,7 @@ def to_repr(v: Any) -> str:
 def class_name(v: Any) -> str | None:
     """`T.__name__` of a value that stands for a Python or PyTorch class (int,
     torch.Tensor, type(None)), else None."""
-    if type(v) is Builtin and v.name in CLASS_NAMES:
+    if isinstance(v, Builtin) and v.name in CLASS_NAMES:
         return v.name.rsplit(".", 1)[-1]
     if type(v) is TypeValue:
         return v.name.rsplit(".", 1)[-1]
