@@ -822,7 +822,7 @@ def test(state: dict[str, Any], ctx: Ctx, paths: tuple[str, ...], update: bool) 
 def entry() -> None:
     """The console script: click's own usage errors honour --format json too."""
     try:
-        main.main(standalone_mode=False)
+        main.main(standalone_mode=False, prog_name=os.environ.get("GRADCLI_PROG") or None)
     except click.exceptions.Exit as e:
         sys.exit(e.exit_code)
     except click.ClickException as e:
