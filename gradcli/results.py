@@ -269,6 +269,7 @@ class GraphResult:
     result_id: int | None
     show_values: bool = False
     output: str = ""
+    hint: str | None = None  # what to do when nothing was recorded
 
 
 @dataclass

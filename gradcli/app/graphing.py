@@ -81,7 +81,14 @@ def graph(source: Source, opts: AppOptions, values: bool = False) -> GraphResult
         if y is not None:
             key = id(y.grad_fn) if y.grad_fn is not None else id(y)
             result_id = ids.get(key)
-        return GraphResult(nodes, edges, result_id, values, out.getvalue())
+        hint = None
+        if not nodes:
+            candidates = [n for n, v in res.variables.items()
+                          if type(v) is Tensor and v.dtype.kind == "f"]
+            example = f"--wrt {candidates[0]}" if candidates else "--wrt NAME"
+            hint = (f"nothing requires grad: name an input with {example}, or create it with "
+                    "requires_grad=True")
+        return GraphResult(nodes, edges, result_id, values, out.getvalue(), hint)
 
 
 def explain(source: Source, opts: AppOptions) -> ExplainResult:

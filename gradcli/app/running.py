@@ -183,7 +183,29 @@ def evaluate(source: Source, opts: AppOptions) -> EvalResult:
                 gs = gradients(y, [res.inputs[n] for n in opts.wrt])
             grads = {n: data(g) for n, g in zip(opts.wrt, gs, strict=True)}
             return EvalResult(data(y), res.name, grads, out.getvalue(), unused)
+        own = own_leaves(y, res)
+        if own:
+            with s.final_pass():
+                gs = gradients(y, list(own.values()))
+            grads = {n: data(g) for n, g in zip(own, gs, strict=True)}
         return EvalResult(data(y), res.name, grads, out.getvalue())
+
+
+def own_leaves(y: Tensor, res: ProgramResult) -> dict[str, Tensor]:
+    """Without --wrt, eval differentiates a scalar result w.r.t. the program's own leaves
+    that require grad (`w = torch.randn(3, requires_grad=True)`) and that it reaches,
+    by the first name each is bound to."""
+    if not y.requires_grad or y.numel() != 1:
+        return {}
+    reached = leaves_reached(y)
+    found: dict[str, Tensor] = {}
+    seen: set[int] = set()
+    for name, v in res.variables.items():
+        if (type(v) is Tensor and v.is_leaf and v.requires_grad and id(v) in reached
+                and id(v) not in seen):
+            found[name] = v
+            seen.add(id(v))
+    return found
 
 
 def nth_grad(source: Source, opts: AppOptions, order: int) -> GradResult:

@@ -21,6 +21,7 @@ class ExceptionClass(Builtin):
     """A Python exception class: called, it makes an ExceptionValue."""
 
     __slots__ = ("parent",)
+    is_class = True
 
     def __init__(self, name: str, parent: ExceptionClass | None) -> None:
         super().__init__(name, self._make, f"{name}(*args): Python's exception class")

@@ -96,6 +96,7 @@ class Builtin:
     """A built-in function: a Python callable under its gd name."""
 
     __slots__ = ("doc", "fn", "name")
+    is_class = False  # an exception class is a Builtin that stands for a class
 
     def __init__(self, name: str, fn: Callable[..., Any], doc: str = "") -> None:
         self.name = name
@@ -340,7 +341,7 @@ def to_repr(v: Any) -> str:
 def class_name(v: Any) -> str | None:
     """`T.__name__` of a value that stands for a Python or PyTorch class (int,
     torch.Tensor, type(None)), else None."""
-    if isinstance(v, Builtin) and v.name in CLASS_NAMES:
+    if isinstance(v, Builtin) and (v.name in CLASS_NAMES or v.is_class):
         return v.name.rsplit(".", 1)[-1]
     if type(v) is TypeValue:
         return v.name.rsplit(".", 1)[-1]

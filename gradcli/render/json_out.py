@@ -105,6 +105,8 @@ def graph_to_json(result: GraphResult) -> dict[str, Any]:
         "edges": [{"from": src, "to": dst} for src, dst in result.edges],
         "result_id": result.result_id,
     }
+    if result.hint:
+        obj["hint"] = result.hint
     return _with_output(obj, result.output)
 
 

@@ -291,6 +291,8 @@ def graph_listing(result: GraphResult, precision: int) -> list[str]:
                 lines.append(INDENT * 3 + "  ".join(extra))
     if not result.nodes:
         lines.append(INDENT + "(no tensors were recorded)")
+        if result.hint:
+            lines.append(f"hint: {result.hint}")
     return lines
 
 

@@ -486,6 +486,8 @@ def graph_lines(result: GraphResult, precision: int, width: int) -> list[Text]:
     ]
     if not result.nodes:
         out.append(Text("(no tensors were recorded)", style=NOTE))
+        if result.hint:
+            out.append(Text(f"hint: {result.hint}", style=NOTE))
         return out
     if result.result_id is not None and result.result_id in b.by_id:
         roots = [result.result_id]

@@ -1,0 +1,45 @@
+"""Small helps for people (issue 13): graph suggests --wrt when nothing was recorded, and
+eval without --wrt differentiates the program's own leaves that require grad."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner, Result
+
+from gradcli.cli import main
+
+
+def cli(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args), env={"NO_COLOR": "1", "COLUMNS": "100"},
+                              catch_exceptions=False, prog_name="gradcli")
+
+
+def test_graph_with_nothing_recorded_suggests_wrt() -> None:
+    prog = "x = tensor(2.0); y = x * x + 3 * x"
+    hint = ("hint: nothing requires grad: name an input with --wrt x, or create it with "
+            "requires_grad=True")
+    for fmt in ("tree", "plain"):
+        r = cli("graph", "-e", prog, "--format", fmt)
+        assert r.exit_code == 0
+        assert hint in r.stdout.splitlines()
+    data = json.loads(cli("graph", "-e", prog, "--format", "json").stdout)
+    assert data["nodes"] == [] and data["hint"] == hint[len("hint: "):]
+    r = cli("graph", "-e", prog, "--wrt", "x", "--format", "plain")
+    assert "hint:" not in r.stdout and "MulBackward0" in r.stdout
+
+
+def test_eval_without_wrt_differentiates_the_programs_own_leaves() -> None:
+    prog = ("x = tensor(2.0, requires_grad=True); w = tensor(1.0, requires_grad=True); "
+            "c = tensor(5.0, requires_grad=True); y = w * x * x + 3 * x")
+    data = json.loads(cli("eval", "-e", prog, "--format", "json").stdout)
+    # dy/dx = 2wx + 3 = 7, dy/dw = x² = 4; c is not reached, so not listed
+    assert data["grads"] == {"x": {"shape": [], "dtype": "float32", "value": 7.0},
+                             "w": {"shape": [], "dtype": "float32", "value": 4.0}}
+    r = cli("eval", "-e", prog)
+    assert "gradient ∂y/∂x" in r.stdout and "gradient ∂y/∂w" in r.stdout
+    # nothing requires grad, or a non-scalar result: the value alone, as before
+    assert json.loads(cli("eval", "-e", "x = tensor(2.0); x * x", "--format",
+                          "json").stdout)["grads"] == {}
+    assert json.loads(cli("eval", "-e", "x = tensor([1.0, 2.0], requires_grad=True); x * 2",
+                          "--format", "json").stdout)["grads"] == {}
