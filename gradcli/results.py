@@ -279,8 +279,9 @@ class ExplainFlow:
     to_id: int
     to_label: str
     rule: str  # e.g. "grad_a = grad · b"
-    value: TensorData
+    value: TensorData  # what the input receives (summed back to its shape)
     accumulates: bool  # whether this input already received a cotangent (a sum)
+    summed: str | None = None  # "summed over dim 0 (broadcast)" when broadcasting was undone
 
 
 @dataclass

@@ -43,3 +43,21 @@ def test_eval_without_wrt_differentiates_the_programs_own_leaves() -> None:
                           "json").stdout)["grads"] == {}
     assert json.loads(cli("eval", "-e", "x = tensor([1.0, 2.0], requires_grad=True); x * 2",
                           "--format", "json").stdout)["grads"] == {}
+
+
+def test_explain_shows_the_broadcast_reduction_as_its_own_step() -> None:
+    prog = ("x = tensor([[1.0, 2.0], [3.0, 4.0]]); b = tensor([1.0, 1.0]); "
+            "y = ((x + b) ** 2).sum()")
+    data = json.loads(cli("explain", "-e", prog, "--wrt", "b", "--format", "json").stdout)
+    to_b = [f for s in data["steps"] for f in s["flows"] if f["to_label"] == "b"]
+    assert len(to_b) == 1
+    # d/db Σ(x + b)² = Σ over rows of 2(x + b): [2·(2+4), 2·(3+5)] = [12, 16], shape [2]
+    assert to_b[0]["value"] == {"shape": [2], "dtype": "float32", "value": [12.0, 16.0]}
+    assert to_b[0]["summed"] == "summed over dim 0 (broadcast)"
+    table = cli("explain", "-e", prog, "--wrt", "b").stdout
+    assert "summed over dim 0" in table
+    assert "+= sum" not in table  # the legend only when something was summed twice
+    plain = cli("explain", "-e", prog, "--wrt", "b", "--format", "plain").stdout
+    assert "->  #0 b = [12., 16.]  (summed over dim 0 (broadcast))" in plain
+    twice = cli("explain", "-e", "x = tensor(2.0); y = x * x", "--wrt", "x").stdout
+    assert "+= sum: the input already got a gradient" in twice

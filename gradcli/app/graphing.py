@@ -113,9 +113,11 @@ def explain(source: Source, opts: AppOptions) -> ExplainResult:
                     continue
                 pid = ids[id(p)]
                 rule = formula[k] if k < len(formula) else f"vjp of {node.op}"
+                target = p if type(p) is Tensor else outputs.get(p)
+                c, summed = _unbroadcast(c, target.shape if target is not None else None)
                 flows.append(ExplainFlow(pid, labels.get(pid, ""),
                                          f"grad_{_param(node, k)} = {rule}", data(c),
-                                         pid in received))
+                                         pid in received, summed))
                 received.add(pid)
             span = node.span
             steps.append(ExplainStep(ids[id(node)], labels.get(ids[id(node)], ""), node.op,
@@ -136,6 +138,21 @@ def explain(source: Source, opts: AppOptions) -> ExplainResult:
         grads = {n: data(g) for n, g in zip(opts.wrt, gs, strict=True)}
         control = [_control_info(c) for c in res.control if c.evaluations or c.iterations]
         return ExplainResult(data(y), res.name, steps, grads, control, out.getvalue())
+
+
+def _unbroadcast(c: Tensor, shape: tuple[int, ...] | None) -> tuple[Tensor, str | None]:
+    """A cotangent as its input receives it: summed over the dims broadcasting added or
+    stretched (as the engine does), with those dims in words."""
+    if shape is None or c.shape == tuple(shape):
+        return c, None
+    lead = c.ndim - len(shape)
+    dims = [*range(lead), *(lead + i for i, n in enumerate(shape)
+                             if n == 1 and c.shape[lead + i] != 1)]
+    if lead < 0 or not dims:
+        return c, None
+    words = ", ".join(str(d) for d in dims)
+    return (ops.sum_to(c, tuple(shape)),
+            f"summed over dim{'s' if len(dims) > 1 else ''} {words} (broadcast)")
 
 
 def _param(node: Node, k: int) -> str:

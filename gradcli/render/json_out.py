@@ -231,6 +231,7 @@ def _explain(result: ExplainResult) -> dict[str, Any]:
                     "rule": f.rule,
                     "value": f.value.to_json(),
                     "accumulates": f.accumulates,
+                    **({"summed": f.summed} if f.summed else {}),
                 }
                 for f in s.flows
             ],

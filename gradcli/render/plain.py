@@ -212,6 +212,8 @@ def _explain_blocks(result: ExplainResult, precision: int, width: int) -> list[l
         for f in step.flows:
             how = "+=" if f.accumulates else "="
             note = "  (summed with an earlier gradient)" if f.accumulates else ""
+            if f.summed:
+                note += f"  ({f.summed})"
             lines.append(
                 f"{INDENT * 2}{f.rule}  ->  #{f.to_id} {f.to_label} {how} "
                 f"{inline_tensor(f.value, precision)}{note}"

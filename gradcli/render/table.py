@@ -254,12 +254,15 @@ def _explain_blocks(result: ExplainResult, precision: int, width: int) -> list[R
             to = Text().append(f"#{flow.to_id} ", style=INDEX).append(flow.to_label)
             if flow.accumulates:
                 to.append("  += sum", style="yellow")
+            sent = Text(inline_tensor(flow.value, precision))
+            if flow.summed:
+                sent.append(f"\n{flow.summed}", style=NOTE)
             steps.add_row(
                 node if k == 0 else "",
                 incoming if k == 0 else "",
                 flow.rule,
                 to,
-                inline_tensor(flow.value, precision),
+                sent,
                 end_section=k == len(step.flows) - 1,
             )
     blocks.append(
@@ -268,10 +271,9 @@ def _explain_blocks(result: ExplainResult, precision: int, width: int) -> list[R
             .append("backward pass", style=HEADING)
             .append("  ·  from the result back to the inputs, newest node first", style=META),
             steps,
-            Text(
-                "+= sum: the input already got a gradient from another use; the two are added",
-                style=NOTE,
-            ),
+            *([Text("+= sum: the input already got a gradient from another use; the two are "
+                    "added", style=NOTE)]
+              if any(f.accumulates for step in result.steps for f in step.flows) else []),
         )
     )
     for x, g in result.grads.items():
