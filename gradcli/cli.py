@@ -35,16 +35,6 @@ class Exit(enum.IntEnum):
     INTERNAL = 70
 
 
-EXIT_CODES_HELP = """\b
-Exit codes:
-  0  success
-  1  an assert in the program, a check, or a golden test failed
-  2  usage error (bad flag, missing file, bad --set value)
-  3  syntax error in the program
-  4  runtime error (shape mismatch, autograd misuse, a limit reached)
-  70 internal error in gradcli (a bug: please report it; --debug shows the traceback)"""
-
-
 class Ctx:
     """Per-invocation output settings."""
 
@@ -308,6 +298,24 @@ def output_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+class _Seed(click.ParamType):
+    """An integer in torch.manual_seed's range, without a 20-digit range in --help."""
+
+    name = "N"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> int:
+        try:
+            n = int(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not an integer", param, ctx)
+        if not -(2**63) <= n <= 2**64 - 1:
+            self.fail(f"{n} is not in torch.manual_seed's range, -2**63 to 2**64-1", param, ctx)
+        return n
+
+
+SEED = _Seed()
+
+
 def program_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """PROG, -e, --set, --of, --dtype, --seed and the limits, shared by every command."""
     lim = DEFAULT_LIMITS  # every default in the help comes from here
@@ -338,8 +346,9 @@ def program_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--max-steps", type=click.IntRange(1), default=None,
                      help="Cap on loop iterations plus function calls "
                      f"[default: {lim.max_steps:,}]."),
-        click.option("--seed", type=click.IntRange(-(2**63), 2**64 - 1), default=None,
-                     help="Seed the random generator (torch.manual_seed)."),
+        click.option("--seed", type=SEED, default=None, metavar="N",
+                     help="Seed the random generator (torch.manual_seed): -2**63 to "
+                     "2**64-1."),
         click.option("--dtype", type=click.Choice(["float32", "float64"]), default=None,
                      help="Default float dtype [default: float32]."),
         click.option("--of", "of", metavar="NAME", default=None,
@@ -439,16 +448,32 @@ def _emit(result: Any, ctx: Ctx) -> None:
 
 
 def _example(text: str) -> str:
-    return f"\n\n\b\nExample:\n  {text}\n\n{EXIT_CODES_HELP}"
+    return f"\n\n\b\nExample:\n  {text}\n\nExit codes: see gradcli --help."
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="gradcli")
 def main() -> None:
-    """gradcli: values, gradients, higher-order derivatives, JVPs, VJPs, Jacobians and
-    graphs of gd programs (Python syntax, PyTorch autograd semantics).
+    """gradcli: values, gradients, higher-order derivatives, JVPs, VJPs, Jacobians,
+    plots and graphs of gd programs (Python syntax, PyTorch autograd semantics).
 
-    PROG is a .gd file, '-' for standard input, or -e 'CODE'.
+    PROG is a .gd file, '-' for standard input, or -e 'CODE'. `gradcli COMMAND --help`
+    shows a command's options.
+
+    \b
+    Examples:
+      gradcli eval examples/quickstart.gd --wrt x        # value and gradient
+      gradcli grad -e 'x = tensor(1.0); x ** 3' --wrt x --order 3
+      gradcli plot -e 'x = tensor(0.0); torch.tanh(x)' --wrt x --from -3 --to 3
+
+    \b
+    Exit codes:
+      0  success
+      1  an assert in the program, a check, or a golden test failed
+      2  usage error (bad flag, missing file, bad --set value)
+      3  syntax error in the program
+      4  runtime error (shape mismatch, autograd misuse, a limit reached)
+      70 internal error in gradcli (a bug: please report it; --debug shows the traceback)
     """
 
 
@@ -628,6 +653,7 @@ class Command:
     """One program command: its help, its options besides the shared ones, what it does."""
 
     name: str
+    short: str  # the one line `gradcli --help` lists
     help: str
     example: str
     does: Callable[..., Exit]  # (source, opts, ctx, **its options) -> exit status
@@ -664,40 +690,48 @@ ALLOW_UNUSED = click.option(
     ".item(), tensor(list)...) gets zeros marked \"not used\" instead of an error.")
 
 COMMANDS = (
-    Command("run", "Execute a program; its prints go to stdout.",
+    Command("run", "Execute a program; its prints go to stdout",
+            "Execute a program; its prints go to stdout.",
             "gradcli run examples/autograd_basics.gd", _run),
-    Command("eval", "The value of the result, and its gradient with respect to each "
+    Command("eval", "The result and its gradient w.r.t. each --wrt input",
+            "The value of the result, and its gradient with respect to each "
             "--wrt input.", "gradcli eval -e 'x = arange(4.0); y = 2 * dot(x, x)' --wrt x",
             _shown(_app("evaluate")), wrt=False, options=(ALLOW_UNUSED, *BATCH_OPTIONS)),
-    Command("grad", "The N-th derivative (N=2: the Hessian of a scalar result), of shape "
+    Command("grad", "The N-th derivative (--order N), by nested reverse mode",
+            "The N-th derivative (N=2: the Hessian of a scalar result), of shape "
             "result.shape + N × x.shape, by nested reverse mode.",
             "gradcli grad -e 'x = tensor([1.0, 2.0]); (x ** 3).sum()' --wrt x --order 2",
             _shown(_app("nth_grad")), wrt=True, options=(
                 click.option("--order", type=click.IntRange(1), default=1, show_default=True,
                              help="Derivative order."), ALLOW_UNUSED, *BATCH_OPTIONS)),
-    Command("jvp", "Forward mode: the Jacobian-vector product J·v (one --tangent per --wrt).",
+    Command("jvp", "Forward mode: the Jacobian-vector product J·v",
+            "Forward mode: the Jacobian-vector product J·v (one --tangent per --wrt).",
             "gradcli jvp -e 'x = tensor([1.0, 2.0]); x ** 2' --wrt x --tangent '[1, 0]'",
             _shown(lambda source, opts, tangents: _app("jvp")(source, opts, list(tangents))),
             wrt=True, options=(
                 click.option("--tangent", "tangents", multiple=True, required=True,
                              metavar="V", help="The tangent v (same forms as --set values), "
                              "one per --wrt."), ALLOW_UNUSED, *BATCH_OPTIONS)),
-    Command("vjp", "Reverse mode: the vector-Jacobian product vᵀ·J, what y.backward(v) "
+    Command("vjp", "Reverse mode: the vector-Jacobian product vᵀ·J",
+            "Reverse mode: the vector-Jacobian product vᵀ·J, what y.backward(v) "
             "leaves in x.grad.", "gradcli vjp -e 'x = tensor([1.0, 2.0, 3.0]); x * 2' --wrt x "
             "--cotangent '[0.1, 1.0, 0.0001]'",
             _shown(_app("vjp")), wrt=True, options=(
                 click.option("--cotangent", required=True, metavar="V",
                              help="The cotangent v, shaped like the result (same forms as "
                              "--set values)."), ALLOW_UNUSED, *BATCH_OPTIONS)),
-    Command("jacobian", "The full Jacobian of the result with respect to each --wrt input.",
+    Command("jacobian", "The full Jacobian w.r.t. each --wrt input",
+            "The full Jacobian of the result with respect to each --wrt input.",
             "gradcli jacobian -e 'x = tensor([1.0, 2.0]); x ** 2' --wrt x",
             _shown(_app("jacobian")), wrt=True, options=(ALLOW_UNUSED, *BATCH_OPTIONS)),
-    Command("graph", "The computation graph: every tape node with its number, op, PyTorch "
+    Command("graph", "The computation graph (tree, dot, mermaid, json, plain)",
+            "The computation graph: every tape node with its number, op, PyTorch "
             "name, shape, dtype, leaf marks, variable name and source line:col.",
             "gradcli graph -e 'x = ones(2, 2, requires_grad=True); y = x + 2; "
             "(y * y * 3).mean()'", _graph, wrt=False, options=GRAPH_FORMAT_OPTIONS,
             output=graph_output_options),
-    Command("check", "Compare autograd with central finite differences (float64), and check "
+    Command("check", "Autograd against finite differences; exit 1 on a mismatch",
+            "Compare autograd with central finite differences (float64), and check "
             "every tape node's rule on its own; exit 1 on a mismatch.",
             "gradcli check -e 'x = tensor([0.5, 1.5]); (tanh(x) * x ** 2).sum()' --wrt x",
             _shown(_app("check")), wrt=True, options=(
@@ -707,11 +741,13 @@ COMMANDS = (
                              help="Relative tolerance."),
                 click.option("--atol", type=float, default=1e-6, show_default=True,
                              help="Absolute tolerance."), *BATCH_OPTIONS)),
-    Command("explain", "The backward pass step by step: each node, the rule applied, the "
+    Command("explain", "The backward pass step by step, then the control flow",
+            "The backward pass step by step: each node, the rule applied, the "
             "incoming cotangent and what flows to each input; then the control flow taken.",
             "gradcli explain -e 'x = tensor(2.0); y = x * x + 3 * x' --wrt x",
             _shown(_app("explain")), wrt=True),
-    Command("plot", "Plot the result and its first N derivatives as one input sweeps "
+    Command("plot", "The result and its derivatives along a sweep: a chart",
+            "Plot the result and its first N derivatives as one input sweeps "
             "[--from, --to] (a tensor input: X0 + t·V along --direction V): a terminal "
             "chart, --format plain/json for the numbers, --output FILE for a figure.",
             "gradcli plot -e 'x = tensor(0.0); torch.tanh(x)' --wrt x --from -3 --to 3 "
@@ -755,9 +791,8 @@ def _declare(spec: Command) -> None:
     if spec.wrt is not None:
         fn = wrt_option(spec.wrt)(fn)
     fn = program_options(fn)
-    # The command list shows the first sentence whole (click would cut it at 45 characters).
-    short = spec.help.split(". ")[0].rstrip(".")
-    main.command(spec.name, help=spec.help + _example(spec.example), short_help=short)(fn)
+    main.command(spec.name, help=spec.help + _example(spec.example),
+                 short_help=spec.short)(fn)
 
 
 def _refuse_precision(ctx: Ctx, command: str) -> None:

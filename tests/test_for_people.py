@@ -61,3 +61,20 @@ def test_explain_shows_the_broadcast_reduction_as_its_own_step() -> None:
     assert "->  #0 b = [12., 16.]  (summed over dim 0 (broadcast))" in plain
     twice = cli("explain", "-e", "x = tensor(2.0); y = x * x", "--wrt", "x").stdout
     assert "+= sum: the input already got a gradient" in twice
+
+
+def test_shell_completion_as_the_readme_says() -> None:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import pytest
+
+    script = Path(sys.executable).parent / "gradcli"
+    if not script.exists():
+        pytest.skip("the gradcli script is not installed beside this Python")
+    env = {**os.environ, "_GRADCLI_COMPLETE": "bash_complete", "COMP_WORDS": "gradcli ev",
+           "COMP_CWORD": "1"}
+    out = subprocess.run([str(script)], env=env, capture_output=True, check=False)
+    assert out.stdout.decode().split() == ["plain,eval"]
