@@ -46,6 +46,7 @@ class Ctx:
         # What the program printed, captured (except under `run` with text output, which
         # streams): shown with the result, and never lost when the command fails.
         self.captured: io.StringIO | None = None
+        self.full = False  # --full: every row of a long listing
         tty = sys.stdout.isatty()
         self.color = tty and not no_color and "NO_COLOR" not in os.environ
         cols = os.environ.get("COLUMNS")
@@ -443,7 +444,8 @@ def _load(state: dict[str, Any], kw: dict[str, Any], max_bytes: int) -> Any:
 def _emit(result: Any, ctx: Ctx) -> None:
     from gradcli.render import render
 
-    text = render(result, ctx.fmt, precision=ctx.precision, width=ctx.width, color=ctx.color)
+    text = render(result, ctx.fmt, precision=ctx.precision, width=ctx.width, color=ctx.color,
+                  full=ctx.full)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
@@ -497,7 +499,8 @@ def _shown(compute: Callable[..., Any]) -> Callable[..., Exit]:
     """A command whose result is rendered in the chosen --format."""
 
     def command(source: Any, opts: Any, ctx: Ctx, batch: str | None = None, jobs: int = 1,
-                **extra: Any) -> Exit:
+                full: bool = False, **extra: Any) -> Exit:
+        ctx.full = full
         if batch is not None:
             return _batch(compute, source, opts, batch, jobs, extra)
         result = compute(source, opts, **extra)
@@ -573,7 +576,7 @@ def _batch_line(line: tuple[int, str]) -> tuple[str, str]:
 
 
 def _graph(source: Any, opts: Any, ctx: Ctx, gformat: str, values: bool,
-           render_to: str | None) -> Exit:
+           render_to: str | None, full: bool = False) -> Exit:
     from gradcli import app
     from gradcli.render import render_graph
 
@@ -591,7 +594,7 @@ def _graph(source: Any, opts: Any, ctx: Ctx, gformat: str, values: bool,
         click.echo(f"wrote {render_to}", err=True)
         return Exit.OK
     text = render_graph(result, gformat, precision=ctx.precision, width=ctx.width,
-                        color=ctx.color)
+                        color=ctx.color, full=full)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return Exit.OK
 
@@ -662,11 +665,16 @@ class Command:
     output: Callable[..., Any] = output_options
 
 
+FULL = click.option("--full", is_flag=True,
+                    help="Every row of a long listing (by default the first 40 and the last 20, "
+                    "and what the rest were).")
+
 GRAPH_FORMAT_OPTIONS = (
     click.option("--format", "gformat", type=click.Choice(["tree", "dot", "mermaid", "json",
                                                            "plain"]),
                  default="tree", show_default=True, help="Graph format."),
     click.option("--values", is_flag=True, help="Show each tensor's value and gradient."),
+    FULL,
     click.option("--render", "render_to", metavar="FILE", default=None,
                  help="Render the dot graph to FILE (.svg, .png, .pdf) with Graphviz."),
     click.option("--precision", type=click.IntRange(0, 17), default=None,
@@ -740,12 +748,12 @@ COMMANDS = (
                 click.option("--rtol", type=float, default=1e-4, show_default=True,
                              help="Relative tolerance."),
                 click.option("--atol", type=float, default=1e-6, show_default=True,
-                             help="Absolute tolerance."), *BATCH_OPTIONS)),
+                             help="Absolute tolerance."), FULL, *BATCH_OPTIONS)),
     Command("explain", "The backward pass step by step, then the control flow",
             "The backward pass step by step: each node, the rule applied, the "
             "incoming cotangent and what flows to each input; then the control flow taken.",
             "gradcli explain -e 'x = tensor(2.0); y = x * x + 3 * x' --wrt x",
-            _shown(_app("explain")), wrt=True),
+            _shown(_app("explain")), wrt=True, options=(FULL,)),
     Command("plot", "The result and its derivatives along a sweep: a chart",
             "Plot the result and its first N derivatives as one input sweeps "
             "[--from, --to] (a tensor input: X0 + t·V along --direction V): a terminal "

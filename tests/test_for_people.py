@@ -4,6 +4,7 @@ eval without --wrt differentiates the program's own leaves that require grad."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from click.testing import CliRunner, Result
 
@@ -78,3 +79,27 @@ def test_shell_completion_as_the_readme_says() -> None:
            "COMP_CWORD": "1"}
     out = subprocess.run([str(script)], env=env, capture_output=True, check=False)
     assert out.stdout.decode().split() == ["plain,eval"]
+
+
+LOOP = ("x = tensor(1.0, requires_grad=True)\ny = x\ni = 0\nwhile i < 3000:\n"
+        "    y = y * 1.0001 + 0.001\n    i += 1\ny\n")
+
+
+def test_long_tapes_are_summarised_unless_full(tmp_path: Any) -> None:
+    prog = tmp_path / "loop.gd"
+    prog.write_text(LOOP)
+    note = ("… 5,941 nodes not shown between the first 40 and the last 20: 2,971 × add at 5:9, "
+            "2,970 × mul at 5:9 (--full shows every node; --format json has all)")
+    for fmt in ("tree", "plain"):
+        out = cli("graph", str(prog), "--format", fmt).stdout
+        assert len(out.splitlines()) < 200
+        assert note in " ".join(out.split("\n"))
+    assert len(cli("graph", str(prog), "--format", "plain", "--full").stdout.splitlines()) > 6000
+    assert len(json.loads(cli("graph", str(prog), "--format", "json").stdout)["nodes"]) == 6001
+    explain = cli("explain", str(prog), "--wrt", "x").stdout
+    assert len(explain.splitlines()) < 300
+    assert "5,940 steps not shown" in explain
+    assert "steps not shown" not in cli("explain", str(prog), "--wrt", "x", "--full").stdout
+    check = cli("check", str(prog), "--wrt", "x", "--format", "plain")
+    assert check.exit_code == 0 and len(check.stdout.splitlines()) < 200
+    assert "node checks not shown" in check.stdout

@@ -361,11 +361,15 @@ def test_deep_chain_tree_stays_within_width() -> None:
     ]
     edges = [(i - 1, i) for i in range(1, n)]
     g = GraphResult(nodes, edges, n - 1)
-    text = render_graph(g, "tree", width=WIDTH)
+    text = render_graph(g, "tree", width=WIDTH, full=True)
     assert max(len(line) for line in text.split("\n")) <= WIDTH
     assert "(continued)" in text
     assert all(f"#{i} " in text for i in range(n))
-    assert len(render_graph(g, "plain").split("\n")) == n + 1
+    assert len(render_graph(g, "plain", full=True).split("\n")) == n + 1
+    # by default: the first 40 and last 20 nodes, and a note (wrapped to the width too)
+    short = render_graph(g, "tree", width=WIDTH)
+    assert max(len(line) for line in short.split("\n")) <= WIDTH
+    assert "240 nodes not shown" in " ".join(short.split())
 
 
 # --------------------------------------------------------------------------- JSON

@@ -30,8 +30,10 @@ def render(
     precision: int = 4,
     width: int | None = None,
     color: bool = False,
+    full: bool = False,
 ) -> str:
-    """Any result object (or ErrorInfo) as ``fmt`` text: "table", "plain" or "json"."""
+    """Any result object (or ErrorInfo) as ``fmt`` text: "table", "plain" or "json".
+    Long listings (graph, explain, check) show their first and last rows unless `full`."""
     if isinstance(result, ErrorInfo):
         return render_error(result, fmt, color=color)
     if isinstance(result, PlotResult):
@@ -42,15 +44,20 @@ def render(
         from gradcli.render.json_out import render_json
 
         return render_json(result)
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")
+    from gradcli.render.summary import summarise, wrapped
+
+    result, note = summarise(result, full)
     if fmt == "plain":
         from gradcli.render.plain import render_plain
 
-        return render_plain(result, precision=precision, width=width)
-    if fmt == "table":
+        text = render_plain(result, precision=precision, width=width)
+    else:
         from gradcli.render.table import render_table
 
-        return render_table(result, precision=precision, width=width, color=color)
-    raise ValueError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")
+        text = render_table(result, precision=precision, width=width, color=color)
+    return text if note is None else f"{text}\n{wrapped(note, width)}"
 
 
 def render_graph(
@@ -60,12 +67,17 @@ def render_graph(
     precision: int = 4,
     width: int | None = None,
     color: bool = False,
+    full: bool = False,
 ) -> str:
-    """A graph as "tree" (rich), "dot", "mermaid", "json", or "plain" (a node listing)."""
+    """A graph as "tree" (rich), "dot", "mermaid", "json", or "plain" (a node listing);
+    the tree and the listing show the first and last nodes of a long tape unless `full`."""
     if fmt in ("tree", "table"):
+        from gradcli.render.summary import summarise, wrapped
         from gradcli.render.table import render_tree
 
-        return render_tree(result, precision=precision, width=width, color=color)
+        shown, note = summarise(result, full)
+        text = render_tree(shown, precision=precision, width=width, color=color)
+        return text if note is None else f"{text}\n{wrapped(note, width)}"
     if fmt == "dot":
         from gradcli.render.graph_formats import render_dot
 
@@ -75,7 +87,7 @@ def render_graph(
 
         return render_mermaid(result, precision=precision)
     if fmt in ("json", "plain"):
-        return render(result, fmt, precision=precision, width=width)
+        return render(result, fmt, precision=precision, width=width, full=full)
     raise ValueError(f"unknown graph format {fmt!r} (expected one of {', '.join(GRAPH_FORMATS)})")
 
 
