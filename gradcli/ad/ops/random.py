@@ -23,6 +23,7 @@ from gradcli.ad.ops.creation import (
     dtypes_resolve,
     gen_of,
     randint_values,
+    torch_error,
 )
 from gradcli.ad.ops.elementwise import mul
 from gradcli.ad.ops.methods import INPLACE
@@ -42,8 +43,8 @@ def _type_name(x: Tensor) -> str:
 
 def _need_float(x: Tensor, kernel: str) -> None:
     if x.array.dtype.kind != "f":
-        raise GdRuntimeError(f'"{kernel}" not implemented for \'{_type_name(x)}\'',
-                             py_type="NotImplementedError")
+        raise torch_error(f'"{kernel}" not implemented for \'{_type_name(x)}\'',
+                          "NotImplementedError")
 
 
 def _fill(x: Tensor, values: np.ndarray, torch_name: str) -> Tensor:
@@ -233,8 +234,8 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True,
     """torch.nn.functional.dropout: zero elements with probability p while training and
     scale the rest by 1 / (1 - p)."""
     if p < 0.0 or p > 1.0:
-        raise GdRuntimeError(f"dropout probability has to be between 0 and 1, but got {p}",
-                             py_type="ValueError")
+        raise torch_error(f"dropout probability has to be between 0 and 1, but got {p}",
+                          "ValueError")
     return _dropout(input, float(p), bool(training), bool(inplace))
 
 

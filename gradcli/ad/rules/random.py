@@ -15,7 +15,6 @@ from gradcli.ad.rules.base import register
 from gradcli.errors import GdRuntimeError
 
 
-
 def _vjp(g: Tensor, out: Tensor, x: Tensor, values: Any, torch_name: str) -> tuple[Any]:
     if torch_name == "NotImplemented":  # torch.bernoulli(x, p) with a number p
         raise GdRuntimeError("derivative for aten::bernoulli is not implemented")
