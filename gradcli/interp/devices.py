@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gradcli.ad import dtypes, ops
-from gradcli.ad.ops.creation import check_device, parse_device, torch_error
+from gradcli.ad.ops.creation import check_device, device_kind, parse_device, torch_error
 from gradcli.ad.rng import Generator
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdRuntimeError
@@ -100,7 +100,10 @@ class LegacyType(Builtin):
         self.dtype = dtype
 
     def _make(self, *args: Any, device: Any = None) -> Tensor:
-        check_device(device)
+        kind = "cpu" if device is None else device_kind(device)
+        if kind != "cpu":
+            raise GdRuntimeError(f"legacy constructor expects device type: cpu but device "
+                                 f"type: {kind} was passed")
         if len(args) == 1 and type(args[0]) is Tensor:
             have = args[0].array.dtype
             if have != self.dtype:

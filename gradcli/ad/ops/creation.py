@@ -438,7 +438,7 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None,
     all_int = all(isinstance(v, int) for v in (start, end, step))
     dt = _creation_dtype(dtype, dtypes.int64 if all_int else None)
     if dt == dtypes.boolean:
-        raise GdRuntimeError('"arange_cpu" not implemented for \'Bool\'')
+        raise torch_error('"arange_cpu" not implemented for \'Bool\'', "NotImplementedError")
     if dt.kind != "f":  # an integer dtype: PyTorch truncates the bounds and step first
         start, end, step = (math.trunc(v) if math.isfinite(v) else v
                             for v in (start, end, step))
@@ -470,7 +470,7 @@ def linspace(start: Any, end: Any, steps: int, dtype: Any = None, requires_grad:
     check_size(steps)
     dt = _creation_dtype(dtype)
     if dt == dtypes.boolean:
-        raise GdRuntimeError('"linspace_cpu" not implemented for \'Bool\'')
+        raise torch_error('"linspace_cpu" not implemented for \'Bool\'', "NotImplementedError")
     if steps == 0:
         return _leaf(np.empty(0, dt), requires_grad)
     if dt.kind == "f":
@@ -499,7 +499,7 @@ def logspace(start: Any, end: Any, steps: int, base: float = 10.0, dtype: Any = 
     float32 value may differ from PyTorch's vectorised pow in the last bit."""
     dt = _creation_dtype(dtype)
     if dt == dtypes.boolean:
-        raise GdRuntimeError('"logspace_cpu" not implemented for \'Bool\'')
+        raise torch_error('"logspace_cpu" not implemented for \'Bool\'', "NotImplementedError")
     exponents = linspace(start, end, steps, dtype=dtypes.float64 if dt.kind != "f" else dt)
     b = np.asarray(_num(base), exponents.array.dtype)
     values = np.power(b, exponents.array)
