@@ -235,3 +235,15 @@ def test_device_printing_and_equality() -> None:
                           "print(torch.device('cpu') == torch.device('cpu:0'))\n"
                           "print(torch.ones(1).device == torch.device('cpu'))\n")
     assert (code, out) == (0, "cuda:1 [device(type='cuda', index=1)] cuda:1\nFalse\nTrue\n")
+
+
+def test_variable_volatile_warns_as_pytorch() -> None:
+    warnings: list[str] = []
+    buf = io.StringIO()
+    run(Source("prog.gd", "import torch\nv = torch.autograd.Variable(torch.ones(2), "
+                          "volatile=True)\nprint(v)\n"),
+        AppOptions(write=buf.write, warn=warnings.append))
+    assert buf.getvalue() == "tensor([1., 1.])\n"
+    assert warnings == ["prog.gd:2: UserWarning: volatile was removed and now has no effect. "
+                        "Use `with torch.no_grad():` instead.\n  v = torch.autograd.Variable("
+                        "torch.ones(2), volatile=True)\n"]

@@ -32,9 +32,9 @@ numbers as follows (torch 2.x, x86-64 with AVX2 or AVX-512):
 * `random_()`: `random() % (2**24 + 1)` for float32, `random64() % (2**53 + 1)` for
   float64, `random64() % 2**63` for int64, `random() & 1` for bool; `random_(from, to)`
   is `randint`'s draw.
-* `bernoulli_(p)` with a number p (the default kernel: the MKL one runs on Intel CPUs
-  only) and `bernoulli(p)` with a float64 p tensor: `uniform64() < p`; a float32 p
-  tensor: `uniform32() < p`.
+* `bernoulli_(p)` with a number p (so dropout's mask) and `bernoulli(p)` with a float64
+  p tensor: `uniform64() < p`; a float32 p tensor: `uniform32() < p`. (Public builds
+  use this default kernel on every CPU: MKL's stream is for fbcode builds, pytorch#132395.)
 * `exponential_(lambd)`: `-1 / lambd * log1p(-uniform64())` in double, cast to the dtype.
 * `multinomial`: with replacement, one `uniform64()` per sample, a binary search in the
   row's cumulative sum (in the dtype, divided by the total, last entry 1); without

@@ -15,6 +15,7 @@ from typing import Any
 from gradcli.ad import dtypes, ops
 from gradcli.ad.ops.creation import check_device, device_kind, parse_device, torch_error
 from gradcli.ad.rng import Generator
+from gradcli.ad.state import warn
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdRuntimeError
 from gradcli.interp.values import BoundMethod, Builtin, DType, Namespace, StrValue
@@ -190,6 +191,9 @@ def variable(data: Tensor, requires_grad: bool = False, volatile: bool = False) 
     if type(data) is not Tensor:
         raise torch_error("Variable data has to be a tensor, but got "
                           f"{type(data).__name__}", "TypeError")
+    if volatile:
+        warn("volatile was removed and now has no effect. Use `with torch.no_grad():` "
+             "instead.")
     t = data.detach()
     return t.requires_grad_(True) if requires_grad else t
 
