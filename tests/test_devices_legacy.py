@@ -247,3 +247,40 @@ def test_variable_volatile_warns_as_pytorch() -> None:
     assert warnings == ["prog.gd:2: UserWarning: volatile was removed and now has no effect. "
                         "Use `with torch.no_grad():` instead.\n  v = torch.autograd.Variable("
                         "torch.ones(2), volatile=True)\n"]
+
+
+SEEDING_BOILERPLATE = """import torch
+torch.manual_seed(0)
+torch.backends.cudnn.deterministic = True
+torch.backends.cudnn.benchmark = False
+torch.use_deterministic_algorithms(True)
+print(torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark)
+print(torch.backends.cudnn.enabled, torch.backends.cudnn.is_available())
+print(torch.backends.cudnn.version(), torch.backends.cuda.is_built())
+try:
+    torch.backends.cudnn.benchmark = 1
+except RuntimeError as e:
+    print(e)
+torch.backends.cudnn.deterministic = False
+"""
+
+
+def test_seeding_boilerplate_runs_as_in_pytorch() -> None:
+    expected = ("True False\nTrue False\nNone False\n"
+                "set_benchmark_cudnn expects a bool, but got int\n")
+    assert run_gd(SEEDING_BOILERPLATE) == (0, expected, "")
+    torch = pytest.importorskip("torch")
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        exec(SEEDING_BOILERPLATE, {"torch": torch})
+    assert buf.getvalue() == expected
+
+
+@pytest.mark.parametrize(("program", "message"), [
+    ("import torch\ntorch.backends.cudnn.foo = True\n",
+     "cannot set attribute 'foo' of a 'module' value"),
+    ("import torch\ntorch.cuda.is_available = True\n",
+     "cannot set attribute 'is_available' of a 'module' value"),
+])
+def test_only_the_cudnn_flags_can_be_set(program: str, message: str) -> None:
+    assert run_gd(program) == (4, "", message)

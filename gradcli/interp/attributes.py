@@ -284,6 +284,8 @@ def set_attribute(obj: Any, name: str, value: Any) -> None:
             return
         if name in TENSOR_PROPERTIES or name in TENSOR_METHODS:
             raise GdRuntimeError(f"attribute '{name}' of 'Tensor' objects is not writable")
+    elif type(obj) is Namespace and devices.set_attribute(obj, name, value):
+        return
     raise GdRuntimeError(f"cannot set attribute '{name}' of a '{type_name(obj)}' value")
 
 

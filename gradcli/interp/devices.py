@@ -232,7 +232,34 @@ CUDA = _ns("torch.cuda", {
     "is_initialized": "False", "empty_cache": "does nothing without CUDA"})
 MPS = _ns("torch.backends.mps", {"is_available": lambda: False, "is_built": lambda: False},
           {"is_available": "False", "is_built": "False"})
-BACKENDS = Namespace("torch.backends", {"mps": MPS})
+BACKENDS_CUDA = _ns("torch.backends.cuda", {"is_built": lambda: False}, {"is_built": "False"})
+CUDNN = _ns("torch.backends.cudnn", {"is_available": lambda: False, "version": lambda: None},
+            {"is_available": "False", "version": "None"})
+#: The cuDNN flags seeding boilerplate sets (no effect: gd is deterministic), with the name
+#: PyTorch's setter gives in its error.
+_CUDNN_FLAGS = {"deterministic": ("deterministic_cudnn", False),
+                "benchmark": ("benchmark_cudnn", False), "enabled": ("enabled_cudnn", True),
+                "allow_tf32": ("allow_tf32_cublas", True)}
+CUDNN.members.update({name: default for name, (_, default) in _CUDNN_FLAGS.items()})
+BACKENDS = Namespace("torch.backends", {"mps": MPS, "cuda": BACKENDS_CUDA, "cudnn": CUDNN})
+
+
+def set_attribute(obj: Namespace, name: str, value: Any) -> bool:
+    """`torch.backends.cudnn.deterministic = True` and its siblings; False: not settable."""
+    if obj is not CUDNN or name not in _CUDNN_FLAGS:
+        return False
+    if type(value) is not bool:
+        raise GdRuntimeError(f"set_{_CUDNN_FLAGS[name][0]} expects a bool, but got "
+                             f"{type(value).__name__}")
+    obj.members[name] = value
+    return True
+
+
+def _use_deterministic_algorithms(mode: Any, *, warn_only: Any = False) -> None:
+    """torch.use_deterministic_algorithms(mode): accepted (gd is always deterministic)."""
+    if type(mode) is not bool:
+        raise torch_error("_set_deterministic_algorithms(): argument 'mode' (position 1) must "
+                          f"be bool, not {type(mode).__name__}", "TypeError")
 ACCELERATOR = _ns("torch.accelerator", {
     "is_available": lambda: False, "current_accelerator": lambda check_available=False: None,
     "device_count": lambda: 0,
@@ -246,11 +273,14 @@ TORCH_MEMBERS: dict[str, Any] = {
     "set_default_device": Builtin("torch.set_default_device", _set_default_device),
     "get_default_device": Builtin("torch.get_default_device", lambda: CPU,
                                   "device(type='cpu')"),
+    "use_deterministic_algorithms": Builtin("torch.use_deterministic_algorithms",
+                                            _use_deterministic_algorithms),
     "cuda": CUDA, "backends": BACKENDS, "accelerator": ACCELERATOR,
     **LEGACY_TYPES,
 }
 AUTOGRAD_MEMBERS: dict[str, Any] = {"Variable": Builtin("torch.autograd.Variable", variable)}
 MODULES = {"torch.cuda": CUDA, "torch.backends": BACKENDS, "torch.backends.mps": MPS,
+           "torch.backends.cuda": BACKENDS_CUDA, "torch.backends.cudnn": CUDNN,
            "torch.accelerator": ACCELERATOR}
 
 
