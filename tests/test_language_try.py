@@ -32,7 +32,7 @@ def run_program(program: str) -> tuple[int, str, str | None, str]:
     ("torch.nn.Linear(3, 2)", "'torch.nn.Linear' is not supported by gradcli"),
     ("torch.optim.SGD([x], lr=0.1)", "'torch.optim' is not supported by gradcli"),
     ("torch.trace(x)", "'torch.trace' is not supported by gradcli"),
-    ("torch.cuda.is_available()", "'torch.cuda' is not supported by gradcli"),
+    ("torch.distributions.Normal(0, 1)", "'torch.distributions' is not supported by gradcli"),
     ("x.trace()", "'Tensor.trace' is not supported by gradcli"),
     ("F.conv2d(x, x)", "'torch.nn.functional.conv2d' is not supported by gradcli"),
     ("torch.linalg.svd(x)", "'torch.linalg.svd' is not supported by gradcli"),

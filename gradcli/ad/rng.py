@@ -29,6 +29,16 @@ numbers as follows (torch 2.x, x86-64 with AVX2 or AVX-512):
 * `randint`: `random() % range + low`, or `random64()` if `range >= 2**28`
   (the public builds' threshold; fbcode builds use 2**32).
 * `randperm(n)`: Fisher–Yates, `z = random() % (n - i)` swaps `i` and `i + z`.
+* `random_()`: `random() % (2**24 + 1)` for float32, `random64() % (2**53 + 1)` for
+  float64, `random64() % 2**63` for int64, `random() & 1` for bool; `random_(from, to)`
+  is `randint`'s draw.
+* `bernoulli_(p)` with a number p (so dropout's mask) and `bernoulli(p)` with a float64
+  p tensor: `uniform64() < p`; a float32 p tensor: `uniform32() < p`. (Public builds
+  use this default kernel on every CPU: MKL's stream is for fbcode builds, pytorch#132395.)
+* `exponential_(lambd)`: `-1 / lambd * log1p(-uniform64())` in double, cast to the dtype.
+* `multinomial`: with replacement, one `uniform64()` per sample, a binary search in the
+  row's cumulative sum (in the dtype, divided by the total, last entry 1); without
+  replacement (or one sample), `topk(p / q)` with `q` an `exponential_(1)` tensor.
 
 The engine is numpy's MT19937 loaded with torch's seeding; `get_state()` is
 `torch.get_rng_state()`'s 5056-byte layout, so states move both ways.  Not
@@ -469,6 +479,48 @@ class Generator:
         else:
             v = self._random(n).astype(np.uint64) % np.uint64(span)
         return (v.astype(np.int64) + np.int64(low)).reshape(shape)
+
+    def random_full(self, shape: tuple[int, ...], dtype: str) -> np.ndarray:
+        """`torch.empty(shape, dtype=dtype).random_()`."""
+        n = _numel(shape)
+        if dtype == "float32":
+            v = self._random(n).astype(np.uint64) % np.uint64((1 << 24) + 1)
+        elif dtype == "float64":
+            v = self._random64(n) % np.uint64((1 << 53) + 1)
+        elif dtype == "bool":
+            return (self._random(n) & np.uint32(1)).astype(bool).reshape(shape)
+        else:
+            v = self._random64(n) % np.uint64(1 << 63)
+        return v.astype(np.dtype(dtype)).reshape(shape)
+
+    def bernoulli_scalar(self, p: float, shape: tuple[int, ...]) -> np.ndarray:
+        """`bernoulli_(p)` for a number p: a bool array, True with probability p."""
+        return (self._uniform64(_numel(shape)) < float(p)).reshape(shape)
+
+    def bernoulli_tensor(self, p: np.ndarray) -> np.ndarray:
+        """`torch.bernoulli(p)` for a float tensor of probabilities: a bool array."""
+        flat = np.ascontiguousarray(p).reshape(-1)
+        u = self._uniform32(flat.size) if p.dtype == np.float32 else self._uniform64(flat.size)
+        return (u < flat).reshape(p.shape)
+
+    def exponential(self, lambd: float, shape: tuple[int, ...], dtype: str) -> np.ndarray:
+        """`torch.empty(shape, dtype=dtype).exponential_(lambd)`."""
+        dt = _check_dtype(dtype)
+        u = self._uniform64(_numel(shape)).tolist()
+        scale = -1.0 / float(lambd)
+        return np.array([scale * math.log1p(-v) for v in u], dtype=np.float64).astype(dt) \
+            .reshape(shape)
+
+    def multinomial_with_replacement(self, probs: np.ndarray, n: int) -> np.ndarray:
+        """`torch.multinomial(probs, n, replacement=True)` for n > 1 (2-d probs)."""
+        out = np.empty((probs.shape[0], n), dtype=np.int64)
+        for i, row in enumerate(probs):
+            cum = np.cumsum(row, dtype=row.dtype)
+            cum = cum / cum[-1]
+            cum[-1] = 1
+            u = self._uniform64(n)
+            out[i] = np.searchsorted(cum.astype(np.float64), u, side="left")
+        return out
 
     def randperm(self, n: int) -> np.ndarray:
         """`torch.randperm(n)` as int64."""

@@ -17,7 +17,7 @@ from gradcli.ad.ops import MinMax
 from gradcli.ad.state import nonleaf_grad
 from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import arrays, limits
+from gradcli.interp import arrays, devices, limits
 from gradcli.interp.exceptions import ExceptionValue
 from gradcli.interp.pybuiltins import CONTAINER_METHODS
 from gradcli.interp.values import (
@@ -79,8 +79,9 @@ TENSOR_PROPERTIES: dict[str, Callable[[Tensor], Any]] = {
     "T": ops.T,
     "mT": lambda x: ops.transpose(x, -2, -1),
     "retains_grad": lambda x: x.retains_grad,
-    "device": lambda x: "cpu",
+    "device": lambda x: devices.CPU,
     "is_cuda": lambda x: False,
+    "is_cpu": lambda x: True,
 }
 
 TENSOR_METHODS: dict[str, Callable[..., Any]] = {
@@ -97,6 +98,8 @@ TENSOR_METHODS: dict[str, Callable[..., Any]] = {
     "numel": Tensor.numel,
     "is_floating_point": lambda x: x.dtype.kind == "f",
     "cpu": lambda x: x,
+    "cuda": devices.tensor_cuda, "to": devices.tensor_to, "type": devices.tensor_type,
+    "get_device": lambda x: -1,
     "numpy": arrays.tensor_numpy,
 }
 
@@ -171,6 +174,10 @@ def get_attribute(obj: Any, name: str) -> Any:
         if name == "args":
             return obj.args
         raise GdRuntimeError(f"'{obj.cls.name}' object has no attribute '{name}'")
+    elif t in devices.TYPES:
+        found, value = devices.get_attribute(obj, name)
+        if found:
+            return value
     elif t is DType:
         if name == "is_floating_point":
             return obj.is_floating_point
@@ -293,6 +300,8 @@ def set_attribute(obj: Any, name: str, value: Any) -> None:
             return
         if name in TENSOR_PROPERTIES or name in TENSOR_METHODS:
             raise GdRuntimeError(f"attribute '{name}' of 'Tensor' objects is not writable")
+    elif type(obj) is Namespace and devices.set_attribute(obj, name, value):
+        return
     raise GdRuntimeError(f"cannot set attribute '{name}' of a '{type_name(obj)}' value")
 
 

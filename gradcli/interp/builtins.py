@@ -16,7 +16,7 @@ from typing import Any
 from gradcli.ad import engine, forward, functional, ops
 from gradcli.ad.tensor import Tensor, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import arrays, exceptions, limits
+from gradcli.interp import arrays, devices, exceptions, limits
 from gradcli.interp.arrays import ArrayValue
 from gradcli.interp.pybuiltins import PYTHON_BUILTINS
 from gradcli.interp.pybuiltins import scalar as _scalar
@@ -206,7 +206,7 @@ class Registry:
         self.forward_ad = Namespace("torch.autograd.forward_ad",
                                     _wrap("torch.autograd.forward_ad.", FORWARD_AD))
         self.autograd = Namespace("torch.autograd", {
-            **_wrap("torch.autograd.", AUTOGRAD),
+            **_wrap("torch.autograd.", AUTOGRAD), **devices.AUTOGRAD_MEMBERS,
             "functional": self.functional, "forward_ad": self.forward_ad,
         })
         self.nn_functional = Namespace("torch.nn.functional", _torch_module(
@@ -215,7 +215,7 @@ class Registry:
         self.linalg = Namespace("torch.linalg", _torch_module("torch.linalg"))
         self.special = Namespace("torch.special", _torch_module("torch.special"))
         self.torch = Namespace("torch", {
-            **_torch_module("torch", _interp_functions()), **dtypes_,
+            **_torch_module("torch", _interp_functions()), **dtypes_, **devices.TORCH_MEMBERS,
             "autograd": self.autograd, "nn": self.nn, "linalg": self.linalg,
             "special": self.special, "pi": pymath.pi, "inf": pymath.inf, "nan": pymath.nan,
             "e": pymath.e, "Size": Builtin("torch.Size", _size,
@@ -228,6 +228,7 @@ class Registry:
             "torch.autograd.forward_ad": self.forward_ad,
             "torch.nn": self.nn, "torch.nn.functional": self.nn_functional,
             "torch.linalg": self.linalg, "torch.special": self.special, "math": self.math,
+            **devices.MODULES,
         }
         bare: dict[str, Any] = {}
         for ns in (self.torch, self.autograd, self.functional, self.forward_ad,

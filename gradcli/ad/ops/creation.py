@@ -5,6 +5,7 @@ arguments (_as_tensor, _arr, dtypes_resolve, _shape_args).
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 from collections.abc import Callable, Sequence
@@ -95,35 +96,70 @@ def set_default_dtype(d: Any) -> None:
     dtypes.set_default_dtype(dtypes.name_of(dt))
 
 
-def zeros_like(x: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    """Zeros shaped like x."""
+def _like(x: Any, dtype: Any) -> tuple[tuple[int, ...], np.dtype]:
     a = _arr(x)
-    dt = a.dtype if dtype is None else dtypes_resolve(dtype)
-    return _leaf(np.zeros(np.shape(a), dtype=dt), requires_grad)
+    return np.shape(a), (np.asarray(a).dtype if dtype is None else dtypes_resolve(dtype))
 
 
-def ones_like(x: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    """Ones shaped like x."""
-    a = _arr(x)
-    dt = a.dtype if dtype is None else dtypes_resolve(dtype)
-    return _leaf(np.ones(np.shape(a), dtype=dt), requires_grad)
+def zeros_like(input: Any, dtype: Any = None, requires_grad: bool = False, **_: Any) -> Tensor:
+    """Zeros shaped like input."""
+    shape, dt = _like(input, dtype)
+    return _leaf(np.zeros(shape, dtype=dt), requires_grad)
 
 
-def full_like(x: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    """fill_value everywhere, shaped like x."""
-    a = _arr(x)
-    dt = a.dtype if dtype is None else dtypes_resolve(dtype)
-    return _leaf(np.full(np.shape(a), fill_value, dtype=dt), requires_grad)
+def ones_like(input: Any, dtype: Any = None, requires_grad: bool = False, **_: Any) -> Tensor:
+    """Ones shaped like input."""
+    shape, dt = _like(input, dtype)
+    return _leaf(np.ones(shape, dtype=dt), requires_grad)
 
 
-def rand_like(x: Tensor, dtype: Any = None) -> Tensor:
-    """Uniform [0, 1) shaped like x."""
-    return rand(x.shape, dtype=dtype or x.dtype)
+def empty_like(input: Any, dtype: Any = None, requires_grad: bool = False,
+               **_: Any) -> Tensor:
+    """An uninitialised tensor shaped like input (zeros here)."""
+    return zeros_like(input, dtype, requires_grad)
 
 
-def randn_like(x: Tensor, dtype: Any = None) -> Tensor:
-    """Standard normal shaped like x."""
-    return randn(x.shape, dtype=dtype or x.dtype)
+def full_like(input: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False,
+              **_: Any) -> Tensor:
+    """fill_value everywhere, shaped like input."""
+    shape, dt = _like(input, dtype)
+    return _leaf(np.full(shape, _num(fill_value), dtype=dt), requires_grad)
+
+
+def rand_like(input: Tensor, dtype: Any = None, requires_grad: bool = False,
+              **_: Any) -> Tensor:
+    """Uniform [0, 1) shaped like input."""
+    return rand(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+def randn_like(input: Tensor, dtype: Any = None, requires_grad: bool = False,
+               **_: Any) -> Tensor:
+    """Standard normal shaped like input."""
+    return randn(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+def new_tensor(self: Tensor, data: Any, dtype: Any = None, requires_grad: bool = False,
+               **_: Any) -> Tensor:
+    """A new tensor from data, of self's dtype unless dtype is given."""
+    return tensor(data, dtype=self.dtype if dtype is None else dtype,
+                  requires_grad=requires_grad)
+
+
+def _new_sized(fill: Callable[..., Tensor]) -> Callable[..., Tensor]:
+    def method(self: Tensor, *size: Any, dtype: Any = None, requires_grad: bool = False,
+               **kwargs: Any) -> Tensor:
+        return fill(*size, dtype=self.dtype if dtype is None else dtype,
+                    requires_grad=requires_grad, **kwargs)
+
+    method.__doc__ = f"x.new_{fill.__name__}(size): torch.{fill.__name__} of x's dtype."
+    return method
+
+
+def new_full(self: Tensor, size: Any, fill_value: Any, dtype: Any = None,
+             requires_grad: bool = False, **kwargs: Any) -> Tensor:
+    """fill_value everywhere, of self's dtype unless dtype is given."""
+    return full(size, fill_value, dtype=self.dtype if dtype is None else dtype,
+                requires_grad=requires_grad, **kwargs)
 
 
 # -- creation ---------------------------------------------------------------------------
@@ -208,9 +244,11 @@ def _check_ragged(data: Any, dim: int = 0) -> None:
             _check_ragged(e, dim + 1)
 
 
-def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, **_: Any) -> Tensor:
+def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None,
+           **_: Any) -> Tensor:
     """A new leaf tensor from numbers, (nested) lists or another tensor (copied; PyTorch
     warns that clone().detach() is the way to copy a tensor)."""
+    check_device(device)
     if type(data) is Tensor:
         warn(COPY_CONSTRUCT)
         return _copy(data, dtype, requires_grad)
@@ -247,8 +285,9 @@ def _new(data: Any, dtype: Any, requires_grad: bool) -> Tensor:
     return _leaf(a, requires_grad)
 
 
-def as_tensor(data: Any, dtype: Any = None) -> Tensor:
+def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
     """A tensor from data (the same tensor when it already is one with this dtype)."""
+    check_device(device)
     if type(data) is Tensor:
         if dtype is None or data.array.dtype == dtypes_resolve(dtype):
             return data
@@ -399,7 +438,7 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None,
     all_int = all(isinstance(v, int) for v in (start, end, step))
     dt = _creation_dtype(dtype, dtypes.int64 if all_int else None)
     if dt == dtypes.boolean:
-        raise GdRuntimeError('"arange_cpu" not implemented for \'Bool\'')
+        raise torch_error('"arange_cpu" not implemented for \'Bool\'', "NotImplementedError")
     if dt.kind != "f":  # an integer dtype: PyTorch truncates the bounds and step first
         start, end, step = (math.trunc(v) if math.isfinite(v) else v
                             for v in (start, end, step))
@@ -431,7 +470,7 @@ def linspace(start: Any, end: Any, steps: int, dtype: Any = None, requires_grad:
     check_size(steps)
     dt = _creation_dtype(dtype)
     if dt == dtypes.boolean:
-        raise GdRuntimeError('"linspace_cpu" not implemented for \'Bool\'')
+        raise torch_error('"linspace_cpu" not implemented for \'Bool\'', "NotImplementedError")
     if steps == 0:
         return _leaf(np.empty(0, dt), requires_grad)
     if dt.kind == "f":
@@ -460,13 +499,68 @@ def logspace(start: Any, end: Any, steps: int, base: float = 10.0, dtype: Any = 
     float32 value may differ from PyTorch's vectorised pow in the last bit."""
     dt = _creation_dtype(dtype)
     if dt == dtypes.boolean:
-        raise GdRuntimeError('"logspace_cpu" not implemented for \'Bool\'')
+        raise torch_error('"logspace_cpu" not implemented for \'Bool\'', "NotImplementedError")
     exponents = linspace(start, end, steps, dtype=dtypes.float64 if dt.kind != "f" else dt)
     b = np.asarray(_num(base), exponents.array.dtype)
     values = np.power(b, exponents.array)
     if dt.kind != "f":
         values = np.trunc(values)
     return _leaf(values.astype(dt), requires_grad)
+
+
+# -- devices (a CPU-only build) ---------------------------------------------------------
+
+_DEVICE_TYPES = ("cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, ve, fpga, maia, "
+                 "xla, lazy, vulkan, mps, meta, hpu, mtia, privateuseone")
+
+
+def torch_error(message: str, py_type: str) -> GdRuntimeError:
+    """A GdRuntimeError that a gd `except` sees as Python's class py_type."""
+    err = GdRuntimeError(message)
+    err.py_type = py_type  # type: ignore[attr-defined]
+    return err
+
+
+def parse_device(text: str) -> tuple[str, int | None]:
+    """torch.device(text)'s type and index, with PyTorch's errors for a bad string."""
+    kind, sep, index = text.partition(":")
+    if kind not in _DEVICE_TYPES.split(", "):
+        raise GdRuntimeError(f"Expected one of {_DEVICE_TYPES} device type at start of device "
+                             f"string: {text}")
+    if not sep:
+        return kind, None
+    if not index.isdigit() or (len(index) > 1 and index[0] == "0"):
+        raise GdRuntimeError(f"Invalid device string: '{text}'")
+    return kind, int(index)
+
+
+def device_kind(device: Any) -> str:
+    """The type of a device= value: a string, an index (CUDA's), or a torch.device."""
+    if isinstance(device, bool) or device is None:
+        raise GdRuntimeError(f"expected a device, got {type(device).__name__}")
+    if isinstance(device, int):
+        if device < 0:
+            raise GdRuntimeError(f"Device index must not be negative, got {device}")
+        return "cuda"
+    if isinstance(device, str):
+        return parse_device(device)[0]
+    kind = getattr(device, "device_type", None)
+    if not isinstance(kind, str):
+        raise GdRuntimeError(f"expected a device, got {type(device).__name__}")
+    return kind
+
+
+def check_device(device: Any) -> None:
+    """Refuse a device other than the CPU as PyTorch's CPU build does."""
+    if device is None:
+        return
+    kind = device_kind(device)
+    if kind == "cuda":
+        raise torch_error("Torch not compiled with CUDA enabled", "AssertionError")
+    if kind == "mps":
+        raise GdRuntimeError("PyTorch is not linked with support for mps devices")
+    if kind != "cpu":
+        raise GdRuntimeError(f"the '{kind}' device is not supported by gradcli (CPU only)")
 
 
 # -- random (PyTorch's CPU generator, reproduced) ----------------------------------------
@@ -482,6 +576,16 @@ def generator() -> Any:
     return _Gen.gen
 
 
+def gen_of(g: Any) -> Generator:
+    """The generator a `generator=` argument names (None: the default one)."""
+    if g is None:
+        return generator()
+    if not isinstance(g, Generator):
+        raise GdRuntimeError(f"argument 'generator' must be torch.Generator, not "
+                             f"{type(g).__name__}")
+    return g
+
+
 def manual_seed(seed: int) -> Any:
     """Seed the default generator."""
     g = generator()
@@ -489,56 +593,85 @@ def manual_seed(seed: int) -> Any:
     return g
 
 
-def _float_creation(dtype: Any) -> str:
+_KERNEL_TYPE = {"int64": "Long", "bool": "Bool"}
+
+
+def _float_creation(dtype: Any, kernel: str) -> str:
     dt = _creation_dtype(dtype)
     if dt.kind != "f":
-        raise GdRuntimeError(f"random floats need a floating dtype, got {dtypes.torch_name(dt)}")
+        name = dtypes.name_of(dt)
+        raise torch_error(f'"{kernel}" not implemented for \'{_KERNEL_TYPE.get(name, name)}\'',
+                          "NotImplementedError")
     return dtypes.name_of(dt)
 
 
-def rand(*size: Any, dtype: Any = None, requires_grad: bool = False, generator_: Any = None,
-         **_: Any) -> Tensor:
+def rand(*size: Any, generator: Any = None, dtype: Any = None, requires_grad: bool = False,
+         device: Any = None, **_: Any) -> Tensor:
     """Uniform [0, 1) values of a size."""
+    check_device(device)
     shape = _new_shape(size)
     check_size(math.prod(shape))
-    return _leaf(generator().rand(shape, _float_creation(dtype)), requires_grad)
+    dt = _float_creation(dtype, "check_uniform_bounds")
+    return _leaf(gen_of(generator).rand(shape, dt), requires_grad)
 
 
-def randn(*size: Any, dtype: Any = None, requires_grad: bool = False, **_: Any) -> Tensor:
+def randn(*size: Any, generator: Any = None, dtype: Any = None, requires_grad: bool = False,
+          device: Any = None, **_: Any) -> Tensor:
     """Standard normal values of a size."""
+    check_device(device)
     shape = _new_shape(size)
     check_size(math.prod(shape))
-    return _leaf(generator().randn(shape, _float_creation(dtype)), requires_grad)
+    dt = _float_creation(dtype, "normal_kernel_cpu")
+    return _leaf(gen_of(generator).randn(shape, dt), requires_grad)
 
 
-def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, dtype: Any = None,
-           requires_grad: bool = False, **_: Any) -> Tensor:
+def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Any = None,
+           dtype: Any = None, requires_grad: bool = False, device: Any = None,
+           **_: Any) -> Tensor:
     """Normal values with a mean and std (numbers) of a size."""
+    check_device(device)
+    g = gen_of(generator)
     if size is None:
         if type(mean) is Tensor or type(std) is Tensor:
             shape = np.broadcast_shapes(np.shape(_arr(mean)), np.shape(_arr(std)))
-            z = generator().randn(tuple(shape), _float_creation(dtype))
+            z = g.randn(tuple(shape), _float_creation(dtype, "normal_kernel_cpu"))
             return _leaf((z * _arr(std) + _arr(mean)).astype(z.dtype), requires_grad)
         raise GdRuntimeError("normal() needs a size when mean and std are numbers")
     shape = _new_shape((size,))
     check_size(math.prod(shape))
-    return _leaf(generator().normal(float(mean), float(std), shape, _float_creation(dtype)),
-                 requires_grad)
+    return _leaf(g.normal(float(mean), float(std), shape,
+                          _float_creation(dtype, "normal_kernel_cpu")), requires_grad)
 
 
-def randint(low: int, high: int | None = None, size: Any = None, dtype: Any = None,
+def randint_values(g: Generator, low: int, high: int, shape: tuple[int, ...],
+                   dt: np.dtype) -> np.ndarray:
+    """randint's draws in [low, high) (PyTorch's bounds check for bool)."""
+    if dt == dtypes.boolean and low < high:
+        if low < 0:
+            raise GdRuntimeError("from is out of bounds for bool")
+        if high > 2:
+            raise GdRuntimeError("to - 1 is out of bounds for bool")
+    return g.randint(low, high, shape)
+
+
+def randint(low: Any = None, high: Any = None, size: Any = None, *, generator: Any = None,
+            dtype: Any = None, requires_grad: bool = False, device: Any = None,
             **_: Any) -> Tensor:
-    """Random integers in [low, high)."""
-    if high is None:
+    """Random integers in [low, high): randint(high, size) or randint(low, high, size)."""
+    check_device(device)
+    if size is None and isinstance(high, (tuple, list)):
+        low, high, size = 0, low, high
+    elif high is None:
         low, high = 0, low
-    if size is None:
+    elif low is None:
+        low = 0
+    if size is None or high is None:
         raise GdRuntimeError("randint() missing required argument 'size'")
     shape = _new_shape((size,))
     check_size(math.prod(shape))
-    a = generator().randint(int(low), int(high), shape)
-    if dtype is not None:
-        a = a.astype(dtypes_resolve(dtype))
-    return _leaf(a)
+    dt = _creation_dtype(dtype, dtypes.int64)
+    a = randint_values(gen_of(generator), int(_num(low)), int(_num(high)), shape, dt)
+    return _leaf(a.astype(dt), requires_grad)
 
 
 def _sized(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -556,16 +689,34 @@ def _sized(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def _on_cpu(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Take PyTorch's device= keyword (only the CPU: CUDA is PyTorch's CPU-build error)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, device: Any = None, **kwargs: Any) -> Any:
+        check_device(device)
+        return fn(*args, **kwargs)
+
+    return wrapper
+
+
 # -- PyTorch spellings ------------------------------------------------------------------
 
-expose(_sized(zeros), "torch.zeros", family="creation")
-expose(_sized(ones), "torch.ones", family="creation")
-expose(_sized(empty), "torch.empty", family="creation")
+expose(_on_cpu(_sized(zeros)), "torch.zeros", family="creation")
+expose(_on_cpu(_sized(ones)), "torch.ones", family="creation")
+expose(_on_cpu(_sized(empty)), "torch.empty", family="creation")
 expose(_sized(rand), "torch.rand", family="random")
 expose(_sized(randn), "torch.randn", family="random")
 for _name in ("arange", "linspace", "logspace", "full", "eye", "zeros_like", "ones_like",
-              "full_like", "set_default_dtype"):
-    expose(globals()[_name], f"torch.{_name}", family="creation")
-for _name in ("rand_like", "randn_like", "normal", "randint"):
+              "full_like", "empty_like"):
+    expose(_on_cpu(globals()[_name]), f"torch.{_name}", family="creation")
+expose(set_default_dtype, "torch.set_default_dtype", family="creation")
+for _name in ("rand_like", "randn_like"):
+    expose(_on_cpu(globals()[_name]), f"torch.{_name}", family="random")
+for _name in ("normal", "randint"):
     expose(globals()[_name], f"torch.{_name}", family="random")
-expose(legacy_tensor, "torch.Tensor", "torch.FloatTensor", family="creation")
+expose(legacy_tensor, "torch.Tensor", family="creation")
+for _name in ("zeros", "ones", "empty"):
+    expose(_on_cpu(_new_sized(globals()[_name])), f"Tensor.new_{_name}", family="creation")
+expose(_on_cpu(new_full), "Tensor.new_full", family="creation")
+expose(_on_cpu(new_tensor), "Tensor.new_tensor", family="creation")
