@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from gradcli.ad.graph import Tensor
+from gradcli.ad.ops import activations  # noqa: F401  (the activations' spellings)
 from gradcli.ad.ops.creation import _as_tensor
 from gradcli.ad.ops.elementwise import abs, exp, log1p, mul, neg, relu
 from gradcli.ad.ops.reductions import log_softmax, mean, sum

@@ -10,6 +10,7 @@ from gradcli.ad.graph import Tensor
 from gradcli.ad.ops import backward as B
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES, Rule
+from gradcli.ad.rules import activations  # noqa: F401  (the activation rules)
 from gradcli.ad.rules.base import (
     count,
     need,

@@ -1,0 +1,272 @@
+"""torch.nn.functional kernels: activations, their backward functions, and losses.
+
+numpy in, numpy out, in the input's floating dtype (PyTorch's activations have no
+integer kernels: their message is PyTorch's).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from gradcli.ad.kernels.messages import TorchError, not_implemented, scalar_name
+from gradcli.ad.kernels.reductions import mean, torch_sum
+
+ndarray = np.ndarray
+
+_erf = np.vectorize(math.erf, otypes=[np.float64])
+
+
+def _float(x: Any, kernel: str) -> ndarray:
+    x = np.asarray(x)
+    if x.dtype.kind != "f":
+        raise not_implemented(kernel, x.dtype)
+    return x
+
+
+def _as(out: Any, like: ndarray) -> ndarray:
+    return np.asarray(out).astype(like.dtype, copy=False)
+
+
+# -- activations --------------------------------------------------------------------------
+
+def softplus(x: Any, beta: float = 1.0, threshold: float = 20.0) -> ndarray:
+    """log(1 + e^(βx))/β, x itself where βx > threshold."""
+    x = _float(x, "softplus_cpu")
+    bx = x * beta
+    with np.errstate(over="ignore"):
+        soft = np.log1p(np.exp(bx)) / beta
+    return _as(np.where(bx > threshold, x, soft), x)
+
+
+def softplus_backward(g: Any, x: Any, beta: float, threshold: float) -> ndarray:
+    x = np.asarray(x)
+    bx = x * beta
+    with np.errstate(over="ignore", invalid="ignore"):
+        z = np.exp(bx)
+        d = np.where(bx > threshold, 1.0, z / (z + 1))
+    return _as(g * d, np.asarray(g))
+
+
+def gelu(x: Any, approximate: str = "none") -> ndarray:
+    """x · Φ(x) (approximate='tanh': PyTorch's tanh approximation)."""
+    x = _float(x, "GeluKernelImpl")
+    if approximate == "tanh":
+        inner = math.sqrt(2 / math.pi) * (x + 0.044715 * x ** 3)
+        return _as(0.5 * x * (1 + np.tanh(inner)), x)
+    return _as(0.5 * x * (1 + _erf(x.astype(np.float64) / math.sqrt(2))), x)
+
+
+def gelu_backward(g: Any, x: Any, approximate: str = "none") -> ndarray:
+    x = np.asarray(x)
+    if approximate == "tanh":
+        k = math.sqrt(2 / math.pi)
+        t = np.tanh(k * (x + 0.044715 * x ** 3))
+        d = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * k * (1 + 3 * 0.044715 * x * x)
+    else:
+        x64 = x.astype(np.float64)
+        d = 0.5 * (1 + _erf(x64 / math.sqrt(2))) + x64 * np.exp(-0.5 * x64 * x64) / math.sqrt(
+            2 * math.pi)
+    return _as(g * d, np.asarray(g))
+
+
+def leaky_relu(x: Any, negative_slope: float = 0.01) -> ndarray:
+    """x where x > 0, else negative_slope · x."""
+    x = _float(x, "leaky_relu_cpu")
+    return _as(np.where(x > 0, x, x * negative_slope), x)
+
+
+def leaky_relu_backward(g: Any, x: Any, negative_slope: float) -> ndarray:
+    g = np.asarray(g)
+    return _as(np.where(np.asarray(x) > 0, g, g * negative_slope), g)
+
+
+def elu(x: Any, alpha: float = 1.0, scale: float = 1.0, input_scale: float = 1.0) -> ndarray:
+    """scale · x where x > 0, else scale · α · (e^(x · input_scale) - 1)."""
+    x = _float(x, "elu_cpu")
+    return _as(np.where(x > 0, x * scale, alpha * scale * np.expm1(np.minimum(x, 0) * input_scale)),
+               x)
+
+
+def elu_backward(g: Any, x: Any, alpha: float, scale: float, input_scale: float) -> ndarray:
+    g, x = np.asarray(g), np.asarray(x)
+    neg = g * input_scale * alpha * scale * np.exp(np.minimum(x, 0) * input_scale)
+    return _as(np.where(x > 0, g * scale, neg), g)
+
+
+def silu(x: Any) -> ndarray:
+    """x · σ(x)."""
+    x = _float(x, "silu_cpu")
+    return _as(x / (1 + np.exp(-np.clip(x, -700, None))), x)
+
+
+def mish(x: Any) -> ndarray:
+    """x · tanh(softplus(x))."""
+    x = _float(x, "mish_cpu")
+    return _as(x * np.tanh(np.logaddexp(0, x)), x)
+
+
+def log_sigmoid(x: Any) -> ndarray:
+    """log σ(x), stable: min(x, 0) - log1p(e^-|x|)."""
+    x = _float(x, "log_sigmoid_cpu")
+    return _as(np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x))), x)
+
+
+def log_sigmoid_backward(g: Any, x: Any) -> ndarray:
+    x = np.asarray(x)
+    return _as(g * (1 / (1 + np.exp(np.clip(x, -700, 700)))), np.asarray(g))
+
+
+def hardtanh(x: Any, min_val: float = -1.0, max_val: float = 1.0) -> ndarray:
+    """x clipped into [min_val, max_val]."""
+    x = np.asarray(x)
+    if x.dtype == np.bool_:
+        raise not_implemented("clamp_scalar_cpu", x.dtype)
+    return _as(np.clip(x, min_val, max_val), x)
+
+
+def hardtanh_backward(g: Any, x: Any, min_val: float, max_val: float) -> ndarray:
+    g, x = np.asarray(g), np.asarray(x)
+    return _as(np.where((x > min_val) & (x < max_val), g, 0), g)
+
+
+def hardsigmoid(x: Any) -> ndarray:
+    """clip(x/6 + 1/2, 0, 1)."""
+    x = _float(x, "hardsigmoid_cpu")
+    return _as(np.clip(x / 6 + 0.5, 0, 1), x)
+
+
+def hardsigmoid_backward(g: Any, x: Any) -> ndarray:
+    g, x = np.asarray(g), np.asarray(x)
+    # PyTorch multiplies by (1.0f / 6.0f), a float constant, in every dtype.
+    return _as(np.where((x > -3) & (x < 3), g * float(np.float32(1) / np.float32(6)), 0), g)
+
+
+def hardswish(x: Any) -> ndarray:
+    """x · clip(x + 3, 0, 6) / 6."""
+    x = _float(x, "hardswish_cpu")
+    return _as(x * np.clip(x + 3, 0, 6) / 6, x)
+
+
+def hardswish_backward(g: Any, x: Any) -> ndarray:
+    g, x = np.asarray(g), np.asarray(x)
+    return _as(np.where(x < -3, 0, np.where(x <= 3, g * (x / 3 + 0.5), g)), g)
+
+
+# -- losses -------------------------------------------------------------------------------
+
+def reduce(l: ndarray, reduction: str) -> Any:
+    """PyTorch's loss reductions: 'mean', 'sum' or 'none'."""
+    if reduction == "mean":
+        return mean(l)
+    if reduction == "sum":
+        return torch_sum(l)
+    if reduction == "none":
+        return l
+    raise TorchError(f"{reduction} is not a valid value for reduction")
+
+
+def smooth_l1_loss(x: Any, y: Any, reduction: str = "mean", beta: float = 1.0) -> Any:
+    """0.5 d²/β where |d| < β, else |d| - 0.5β (d = x - y)."""
+    d = np.abs(np.asarray(x) - y)
+    return reduce(_as(np.where(d < beta, 0.5 * d * d / beta, d - 0.5 * beta), d), reduction)
+
+
+def huber_loss(x: Any, y: Any, reduction: str = "mean", delta: float = 1.0) -> Any:
+    """0.5 d² where |d| < δ, else δ(|d| - 0.5δ) (d = x - y)."""
+    d = np.abs(np.asarray(x) - y)
+    return reduce(_as(np.where(d < delta, 0.5 * d * d, delta * (d - 0.5 * delta)), d),
+                  reduction)
+
+
+def binary_cross_entropy(x: Any, y: Any, weight: Any = None, reduction: str = "mean") -> Any:
+    """-(y log x + (1 - y) log(1 - x)), each log clamped at -100 as in PyTorch."""
+    x = np.asarray(x)
+    if ((x < 0) | (x > 1)).any():
+        raise TorchError("all elements of input should be between 0 and 1")
+    with np.errstate(divide="ignore"):
+        l = -(y * np.maximum(np.log(x), -100) + (1 - y) * np.maximum(np.log1p(-x), -100))
+    if weight is not None:
+        l = l * weight
+    return reduce(_as(l, x), reduction)
+
+
+def nll_index(shape: tuple[int, ...], target: ndarray) -> tuple[Any, ...]:
+    """The numpy index that picks each target's class from an input of `shape`
+    ((C,), (N, C) or (N, C, d1, ...))."""
+    if len(shape) == 1:
+        return (target,)
+    grid = np.indices(target.shape, sparse=True)
+    return (grid[0], target, *grid[1:])
+
+
+def check_nll(shape: tuple[int, ...], target: ndarray, weight: Any, ignore_index: int) -> None:
+    """PyTorch's checks of nll_loss's arguments, with its messages."""
+    if target.dtype.kind not in "iu":
+        raise TorchError(f"expected scalar type Long but found {scalar_name(target.dtype)}")
+    if len(shape) == 1:
+        if target.ndim > 1:
+            raise TorchError("0D or 1D target tensor expected, multi-target not supported")
+    elif len(shape) == 2:
+        if target.ndim != 1:
+            raise TorchError("0D or 1D target tensor expected, multi-target not supported")
+        if target.shape[0] != shape[0]:
+            raise TorchError(f"Expected input batch_size ({shape[0]}) to match target "
+                             f"batch_size ({target.shape[0]}).")
+    elif tuple(target.shape) != (shape[0], *shape[2:]):
+        raise TorchError(f"Expected target size {list((shape[0], *shape[2:]))}, got "
+                         f"{list(target.shape)}")
+    if len(shape) == 0:
+        raise TorchError("input tensor should be 1D or 2D")
+    c = shape[0] if len(shape) == 1 else shape[1]
+    if weight is not None and np.asarray(weight).size != c:
+        raise TorchError(f"weight tensor should be defined either for all {c} classes or no "
+                         f"classes but got weight tensor of shape: {list(np.shape(weight))}")
+    bad = target[(target != ignore_index) & ((target < 0) | (target >= c))]
+    if bad.size:
+        raise TorchError(f"Target {int(bad.flat[0])} is out of bounds.")
+
+
+def nll_weights(shape: tuple[int, ...], target: ndarray, weight: Any,
+                ignore_index: int, dtype: Any) -> ndarray:
+    """Each target's class weight (0 where the target is ignore_index)."""
+    keep = target != ignore_index
+    safe = np.where(keep, target, 0)
+    w = np.ones(safe.shape, dtype) if weight is None else np.asarray(weight)[safe].astype(dtype)
+    return np.where(keep, w, np.zeros((), dtype))
+
+
+def nll_loss(logp: Any, target: Any, weight: Any = None, reduction: str = "mean",
+             ignore_index: int = -100) -> Any:
+    """Negative log-likelihood of class indices (weighted; ignore_index contributes 0)."""
+    logp, target = np.asarray(logp), np.asarray(target)
+    check_nll(logp.shape, target, weight, ignore_index)
+    w = nll_weights(logp.shape, target, weight, ignore_index, logp.dtype)
+    safe = np.where(target != ignore_index, target, 0)
+    l = -logp[nll_index(logp.shape, safe)] * w
+    if reduction == "none":
+        return _as(l, logp)
+    if reduction == "sum":
+        return torch_sum(_as(l, logp))
+    if reduction == "mean":
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return _as(np.sum(l) / np.sum(w), logp)
+    return reduce(l, reduction)
+
+
+def one_hot(x: Any, num_classes: int = -1) -> ndarray:
+    """int64 one-hot rows of class indices."""
+    x = np.asarray(x)
+    if x.dtype != np.int64:
+        raise TorchError("one_hot is only applicable to index tensor of type LongTensor.")
+    if x.size and x.min() < 0:
+        raise TorchError("Class values must be non-negative.")
+    if num_classes == -1:
+        if x.size == 0:
+            raise TorchError("Can not infer total number of classes from empty tensor.")
+        num_classes = int(x.max()) + 1
+    elif x.size and x.max() >= num_classes:
+        raise TorchError("Class values must be smaller than num_classes.")
+    return (x[..., None] == np.arange(num_classes)).astype(np.int64)
