@@ -684,6 +684,13 @@ def _nll(draw: Draw, name: str) -> Case:
     return (T(logp), target), {"reduction": reduction}
 
 
+@case("nll_loss_backward")
+def _nll_backward(draw: Draw, name: str) -> Case:
+    (logp, target), params = _nll(draw, "nll_loss")
+    g = normal(rng_of(draw), tuple(target.shape) if params["reduction"] == "none" else ())
+    return (T(g), logp, target), params
+
+
 # Non-differentiable rules: never recorded, whatever requires grad.
 NONDIFF_INPUTS: dict[str, Callable[[np.random.Generator], tuple[Any, ...]]] = {
     **{n: (lambda r: (leaf(normal(r, (2, 3))), leaf(normal(r, (3,)))))

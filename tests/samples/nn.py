@@ -27,3 +27,45 @@ for name in ("elu_", "leaky_relu_", "hardtanh_", "selu_", "celu_", "relu_"):
     sample(F + name, X(domain="nonzero"))
 for name in ("selu_", "celu_"):
     sample("torch." + name, X(domain="nonzero"))
+
+# losses
+for red in ("mean", "sum", "none"):
+    sample(F + "l1_loss", X("mn", "distinct"), X("mn", "distinct"), reduction=red)
+    sample(F + "smooth_l1_loss", X("mn", "distinct"), X("mn", "distinct"), reduction=red)
+    sample(F + "huber_loss", X("mn", "distinct"), X("mn", "distinct"), reduction=red,
+           delta=0.5)
+    sample(F + "binary_cross_entropy", X("mn", "prob"), X("mn", "prob"), reduction=red)
+    sample(F + "nll_loss", X("mc"), Index("m", high="c"), X("c", "positive", grad=False),
+           reduction=red)
+    sample(F + "cross_entropy", X("mc"), Index("m", high="c"), reduction=red,
+           label_smoothing=0.2)
+    sample(F + "cross_entropy", X("mc"), X("mc", "prob"), reduction=red, label_smoothing=0.1)
+    if red != "mean":  # torch warns for a mean (tests/test_ops_nn.py checks the warning)
+        sample(F + "kl_div", X("mn"), X("mn", "prob"), reduction=red)
+sample(F + "smooth_l1_loss", X("mn", "distinct"), X("mn", "distinct"), beta=0.5)
+sample(F + "binary_cross_entropy", X("mn", "prob"), X("mn", "prob"),
+       X("n", "positive", grad=False))
+sample(F + "binary_cross_entropy_with_logits", X("mn"), X("mn", "prob"),
+       X("n", "positive", grad=False), pos_weight=X("n", "positive", grad=False))
+sample(F + "cross_entropy", X("mc"), Index("m", high="c"), X("c", "positive", grad=False),
+       label_smoothing=0.3)
+sample(F + "cross_entropy", X("mcd"), Index("md", high="c"))
+sample(F + "nll_loss", X("c"), Index("", high="c"))
+sample(F + "kl_div", X("mn"), X("mn"), reduction="batchmean", log_target=True)
+sample(F + "l1_loss", X("mn", "distinct"), X("mn", "distinct"))
+
+# layers' functions
+sample(F + "linear", X("mk"), X("nk"))
+sample(F + "linear", X("mk"), X("nk"), X("n"))
+sample(F + "linear", X("k"), X("nk"), X("n"))
+sample(F + "linear", X("bmk"), X("nk"), X("n"))
+sample(F + "bilinear", X("mk"), X("mj"), X("nkj"), X("n"))
+sample(F + "normalize", X("mn", "nonzero"))
+sample(F + "normalize", X("mn", "nonzero"), p=1.0, dim=0)
+for name in ("torch.", F):
+    sample(name + "cosine_similarity", X("mn", "nonzero"), X("mn", "nonzero"))
+    sample(name + "pairwise_distance", X("mn"), X("mn"),
+           known="PyTorch's at::norm records NormBackward1; gd's norm is "
+                 "LinalgVectorNormBackward0 (reductions family)")
+sample(F + "one_hot", Index("m", high=4), 5, grad=False)
+sample(F + "embedding", Index("mk", high="n"), X("nd"))

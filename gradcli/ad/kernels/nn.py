@@ -270,3 +270,63 @@ def one_hot(x: Any, num_classes: int = -1) -> ndarray:
     elif x.size and x.max() >= num_classes:
         raise TorchError("Class values must be smaller than num_classes.")
     return (x[..., None] == np.arange(num_classes)).astype(np.int64)
+
+
+def bce_with_logits(z: Any, y: Any, weight: Any = None, pos_weight: Any = None,
+                    reduction: str = "mean") -> Any:
+    """Binary cross-entropy on logits, stable for any z (PyTorch's formula)."""
+    z, y = np.asarray(z), np.asarray(y)
+    if z.shape != y.shape:
+        raise TorchError(f"Target size (torch.Size({list(y.shape)})) must be the same as input "
+                         f"size (torch.Size({list(z.shape)}))")
+    softplus_neg = np.log1p(np.exp(-np.abs(z))) + np.maximum(-z, 0)
+    if pos_weight is not None:
+        l = (1 - y) * z + ((pos_weight - 1) * y + 1) * softplus_neg
+    else:
+        l = (1 - y) * z + softplus_neg
+    if weight is not None:
+        l = l * weight
+    return reduce(_as(l, z), reduction)
+
+
+def nll_safe_index(shape: tuple[int, ...], target: Any, ignore_index: int) -> tuple[Any, ...]:
+    """nll_index with ignored targets pointing at class 0 (their weight is 0)."""
+    target = np.asarray(target)
+    return nll_index(shape, np.where(target != ignore_index, target, 0))
+
+
+def nll_total_weight(shape: tuple[int, ...], target: Any, weight: Any,
+                     ignore_index: int) -> float:
+    """The sum of the targets' weights: a mean's divisor."""
+    return float(np.sum(nll_weights(shape, np.asarray(target), weight, ignore_index,
+                                    np.float64)))
+
+
+def linear(x: Any, w: Any, b: Any) -> ndarray:
+    """x @ wᵀ + b for a matrix x (PyTorch's addmm), with addmm's shape message."""
+    x, w = np.asarray(x), np.asarray(w)
+    if w.ndim != 2 or x.shape[1] != w.shape[1]:
+        raise TorchError(f"mat1 and mat2 shapes cannot be multiplied ({x.shape[0]}x{x.shape[1]} "
+                         f"and {'x'.join(map(str, w.shape[::-1]))})")
+    out = x @ w.T
+    try:
+        return (out + b).astype(out.dtype, copy=False)
+    except ValueError:
+        raise TorchError(f"The expanded size of the tensor ({out.shape[1]}) must match the "
+                         f"existing size ({np.shape(b)[-1]}) at non-singleton dimension 1.  "
+                         f"Target sizes: {list(out.shape)}.  Tensor sizes: "
+                         f"{list(np.shape(b))}") from None
+
+
+def nll_loss_backward(g: Any, logp: Any, target: Any, weight: Any = None,
+                      reduction: str = "mean", ignore_index: int = -100) -> ndarray:
+    """PyTorch's nll_loss_backward: -grad · w (/ Σw for a mean) at each target class."""
+    logp, target = np.asarray(logp), np.asarray(target)
+    w = nll_weights(logp.shape, target, weight, ignore_index, logp.dtype)
+    rows = np.broadcast_to(np.asarray(g, logp.dtype), target.shape) * -w
+    if reduction == "mean":
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rows = rows / np.sum(w)
+    out = np.zeros(logp.shape, logp.dtype)
+    np.add.at(out, nll_safe_index(logp.shape, target, ignore_index), rows)
+    return out

@@ -7,6 +7,7 @@ from typing import Any
 from gradcli.ad import kernels as K
 from gradcli.ad import ops
 from gradcli.ad.graph import Tensor
+from gradcli.ad.kernels import nn as KN
 from gradcli.ad.ops import backward as B
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES, Rule
@@ -16,30 +17,17 @@ from gradcli.ad.rules.base import (
     need,
     register,
     tan2,
+    tan3,
 )
 
 # ---------------------------------------------------------------------------------------
 # Losses: primitives so grad_fn names match PyTorch's and the forward is stable.
 # ---------------------------------------------------------------------------------------
 
-def _loss_scale(g: Tensor, shape: tuple[int, ...], reduction: str) -> Any:
-    if reduction == "none":
-        return g
-    n = count(shape, None)
-    return ops.expand(g, shape) / n if reduction == "mean" else ops.expand(g, shape)
-
-
 def _loss_reduce(l: Tensor, reduction: str) -> Tensor:
     if reduction == "none":
         return l
     return ops.mean(l) if reduction == "mean" else ops.sum(l)
-
-
-def _bce_scale(t: Tensor, z: Tensor, reduction: str) -> Tensor:
-    # PyTorch's binary_cross_entropy_with_logits_backward: grad_input /= numel for a mean.
-    if reduction == "mean":
-        return B.div_scalar(t, count(z.shape, None))
-    return t
 
 
 register(Rule(
@@ -51,39 +39,151 @@ register(Rule(
         2 * (a - b) * tan2(ts, lambda t: t, lambda t: -t), reduction),
     kind="loss", doc="mean squared error",
     formula=("grad · 2(a - b)/n", "-grad · 2(a - b)/n")))
+def _const(a: Any) -> Any:
+    return None if a is None else Tensor(a)
+
+
+def _mean_scale(t: Tensor, like: Tensor, reduction: str) -> Tensor:
+    # PyTorch's loss backward functions divide by the numel for a mean.
+    return B.div_scalar(t, count(like.shape, None)) if reduction == "mean" else t
+
+
+def _weighted(t: Tensor, weight: Any) -> Tensor:
+    return t if weight is None else t * _const(weight)
+
+
+def _bcel_dz(z: Tensor, y: Tensor, pos_weight: Any) -> Tensor:
+    if pos_weight is None:
+        return ops.sigmoid(z) - y
+    t = _const(pos_weight) * y
+    return (t + 1 - y) * ops.sigmoid(z) - t
+
+
+def _bcel_dy(z: Tensor, pos_weight: Any) -> Tensor:
+    if pos_weight is None:
+        return -z
+    return _log_sigmoid(-z) - _const(pos_weight) * _log_sigmoid(z)
+
+
+def _log_sigmoid(x: Tensor) -> Tensor:
+    return apply(RULES["log_sigmoid"], (x,))
+
+
 register(Rule(
-    "bce_with_logits", "BinaryCrossEntropyWithLogitsBackward0", K.bce_with_logits,
-    lambda g, out, z, y, reduction="mean": (
-        _bce_scale((ops.sigmoid(z) - y) * g, z, reduction) if need(z) else None,
-        _bce_scale(-z * g, z, reduction) if need(y) else None),
-    lambda ts, out, z, y, reduction="mean": _loss_reduce(
-        tan2(ts, lambda t: (ops.sigmoid(z) - y) * t, lambda t: -z * t), reduction),
-    kind="loss", doc="binary cross-entropy on logits (stable)",
-    formula=("grad · (σ(z) - y)/n", "-grad · z/n")))
+    "bce_with_logits", "BinaryCrossEntropyWithLogitsBackward0", KN.bce_with_logits,
+    lambda g, out, z, y, weight=None, pos_weight=None, reduction="mean": (
+        _mean_scale(_weighted(_bcel_dz(z, y, pos_weight) * g, weight), z, reduction)
+        if need(z) else None,
+        _mean_scale(_weighted(_bcel_dy(z, pos_weight) * g, weight), z, reduction)
+        if need(y) else None),
+    lambda ts, out, z, y, weight=None, pos_weight=None, reduction="mean": _loss_reduce(
+        _weighted(tan2(ts, lambda t: _bcel_dz(z, y, pos_weight) * t,
+                       lambda t: _bcel_dy(z, pos_weight) * t), weight), reduction),
+    kind="loss", doc="binary cross-entropy on logits (stable; weight, pos_weight)",
+    formula=("grad · w · ((pw·y + 1 - y)σ(z) - pw·y)/n", "grad · w · (log σ(-z) - pw log σ(z))/n")))
 
 
-def _nll_vjp(g: Tensor, out: Tensor, logp: Tensor, target: Tensor,
-             reduction: str = "mean") -> tuple[Any, ...]:
-    n = 1 if logp.ndim == 1 else logp.shape[0]
-    rows = g if reduction == "none" else ops.expand(g, (n,) if logp.ndim > 1 else ())
-    if reduction == "mean":
-        rows = rows / n
-    index = K.nll_index(logp.shape, target.array)
+def _bce_dx(x: Tensor, y: Tensor) -> Tensor:
+    # PyTorch's binary_cross_entropy_backward: (x - y) / max((1 - x) x, EPS).
+    return (x - y) / ops.clamp((1 - x) * x, min=1e-12)
+
+
+def _bce_dy(x: Tensor) -> Tensor:
+    # PyTorch's binary_cross_entropy_target_backward: -logit(x).
+    return ops.log1p(-x) - ops.log(x)
+
+
+register(Rule(
+    "binary_cross_entropy", "BinaryCrossEntropyBackward0", KN.binary_cross_entropy,
+    lambda g, out, x, y, weight=None, reduction="mean": (
+        _mean_scale(_weighted(_bce_dx(x, y) * g, weight), x, reduction) if need(x) else None,
+        _mean_scale(_weighted(_bce_dy(x) * g, weight), x, reduction) if need(y) else None),
+    lambda ts, out, x, y, weight=None, reduction="mean": _loss_reduce(_weighted(
+        tan2(ts, lambda t: _bce_dx(x, y) * t, lambda t: _bce_dy(x) * t), weight), reduction),
+    kind="loss", doc="binary cross-entropy of probabilities (logs clamped at -100)",
+    formula=("grad · w · (x - y)/((1 - x)x)/n", "-grad · w · logit(x)/n")))
+
+
+def _smooth_d(x: Tensor, y: Tensor, beta: float) -> Tensor:
+    return ops.clamp((x - y) / beta, -1.0, 1.0)
+
+
+def _huber_d(x: Tensor, y: Tensor, delta: float) -> Tensor:
+    return ops.clamp(x - y, -delta, delta)
+
+
+for _name, _torch, _kernel, _d, _param, _doc in (
+    ("smooth_l1_loss", "SmoothL1LossBackward0", KN.smooth_l1_loss, _smooth_d, "beta",
+     "0.5 d²/β where |d| < β, else |d| - β/2"),
+    ("huber_loss", "HuberLossBackward0", KN.huber_loss, _huber_d, "delta",
+     "0.5 d² where |d| < δ, else δ(|d| - δ/2)"),
+):
+    register(Rule(
+        _name, _torch, _kernel,
+        (lambda d, param: lambda g, out, x, y, reduction="mean", **p: (
+            _mean_scale(d(x, y, p[param]) * g, x, reduction) if need(x) else None,
+            _mean_scale(-d(x, y, p[param]) * g, x, reduction) if need(y) else None))(_d, _param),
+        (lambda d, param: lambda ts, out, x, y, reduction="mean", **p: _loss_reduce(
+            d(x, y, p[param]) * tan2(ts, lambda t: t, lambda t: -t), reduction))(_d, _param),
+        kind="loss", doc=_doc, formula=("grad · clamp(d)/n", "-grad · clamp(d)/n")))
+
+
+def _nll_vjp(g: Tensor, out: Tensor, logp: Tensor, target: Tensor, weight: Any = None,
+             reduction: str = "mean", ignore_index: int = -100) -> tuple[Any, ...]:
     # PyTorch's nll_loss_backward (a node of its own).
-    return (apply(RULES["index_add_into"], (-rows,),
-                  {"shape": logp.shape, "index": index, "name": "NllLossBackwardBackward0"}),
+    return (apply(RULES["nll_loss_backward"], (g, logp, target),
+                  {"weight": weight, "reduction": reduction, "ignore_index": ignore_index}),
             None)
 
 
-def _nll_jvp(ts: list[Any], out: Tensor, logp: Tensor, target: Tensor,
-             reduction: str = "mean") -> Any:
+def _nll_jvp(ts: list[Any], out: Tensor, logp: Tensor, target: Tensor, weight: Any = None,
+             reduction: str = "mean", ignore_index: int = -100) -> Any:
     t = ts[0]
     if t is None:
         return None
-    index = K.nll_index(logp.shape, target.array)
-    return _loss_reduce(-ops.getitem_raw(t, index, "IndexBackward0"), reduction)
+    tgt = target.array
+    index = KN.nll_safe_index(logp.shape, tgt, ignore_index)
+    w = _const(KN.nll_weights(logp.shape, tgt, weight, ignore_index, logp.dtype))
+    picked = -ops.getitem_raw(t, index, "IndexBackward0") * w
+    if reduction == "mean":
+        return ops.sum(picked) / KN.nll_total_weight(logp.shape, tgt, weight, ignore_index)
+    return _loss_reduce(picked, reduction)
 
 
-register(Rule("nll_loss", "NllLossBackward0", K.nll_loss, _nll_vjp, _nll_jvp,
-              kind="loss", doc="negative log-likelihood of class indices",
-              formula=("-grad/n at each target class", "—")))
+register(Rule("nll_loss", lambda i, p: "NllLoss2DBackward0" if i is not None
+              and i[0].ndim == 4 else "NllLossBackward0", KN.nll_loss, _nll_vjp, _nll_jvp,
+              kind="loss", doc="negative log-likelihood of class indices (weight, ignore_index)",
+              formula=("-grad · w/Σw at each target class", "—")))
+
+
+register(Rule(
+    "linear", "AddmmBackward0", KN.linear,
+    lambda g, out, x, w, b: (ops.mm(g, w) if need(x) else None,
+                             ops.t(ops.mm(ops.t(x), g)) if need(w) else None,
+                             g if need(b) else None),
+    lambda ts, out, x, w, b: tan3(ts, lambda t: ops.mm(t, ops.t(w)), lambda t: ops.mm(x, ops.t(t)),
+                                  lambda t: ops.expand(t, out.shape)),
+    kind="general", doc="x @ wᵀ + b (F.linear of a matrix with a bias: PyTorch's addmm)",
+    formula=("grad @ w", "(xᵀ @ grad)ᵀ", "Σ grad")))
+
+
+def _nll_loss(x: Tensor, target: Tensor, weight: Any = None, reduction: str = "mean",
+              ignore_index: int = -100) -> Tensor:
+    return apply(RULES["nll_loss"], (x, target), {"weight": weight, "reduction": reduction,
+                                                   "ignore_index": ignore_index})
+
+
+register(Rule(
+    "nll_loss_backward", "NllLossBackwardBackward0", KN.nll_loss_backward,
+    lambda gg, out, g, logp, target, **p: (
+        _nll_loss(gg, target, **p) if need(g) else None,
+        ops.zeros_like(gg) if need(logp) else None, None),
+    lambda ts, out, g, logp, target, **p: (
+        None if ts[0] is None else _nll_loss_jvp_of_backward(ts[0], out, logp, target, p)),
+    kind="general", doc="-grad · w/Σw at each target class (nll_loss's derivative)",
+    batchable=False, formula=("nll_loss(gg, target)", "0", "—")))
+
+
+def _nll_loss_jvp_of_backward(t: Tensor, out: Tensor, logp: Tensor, target: Tensor,
+                              p: dict[str, Any]) -> Tensor:
+    return apply(RULES["nll_loss_backward"], (t, logp, target), p)
