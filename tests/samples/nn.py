@@ -69,3 +69,21 @@ for name in ("torch.", F):
                  "LinalgVectorNormBackward0 (reductions family)")
 sample(F + "one_hot", Index("m", high=4), 5, grad=False)
 sample(F + "embedding", Index("mk", high="n"), X("nd"))
+
+# normalization and padding
+sample(F + "layer_norm", X("m3"), (3,))
+sample(F + "layer_norm", X("m23"), (2, 3), X("23"), X("23"), eps=1e-3)
+sample("torch.layer_norm", X("m4"), [4], X("4"), None)
+sample(F + "batch_norm", X("3c"), X("c", grad=False), X("c", "positive", grad=False),
+       X("c"), X("c"), training=True)
+sample(F + "batch_norm", X("2cn"), X("c", grad=False), X("c", "positive", grad=False),
+       X("c"), X("c"))
+sample(F + "batch_norm", X("2cn"), None, None, training=True, momentum=0.2)
+sample(F + "pad", X("mn"), (1, 2))
+sample(F + "pad", X("mn"), (1, 0, 2, 1), value=1.5)
+sample(F + "pad", X("m4"), (-1, 2))
+sample(F + "pad", X("m4"), (2, 3), mode="reflect")
+sample(F + "pad", X("kmn"), (1, 2), mode="replicate")
+sample(F + "pad", X("kmn"), (1, 1, 2, 0), mode="replicate")
+sample(F + "pad", X("k34"), (1, 2, 2, 1), mode="reflect")
+sample(F + "pad", X("km4"), (1, 2), mode="circular")

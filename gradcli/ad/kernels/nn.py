@@ -330,3 +330,89 @@ def nll_loss_backward(g: Any, logp: Any, target: Any, weight: Any = None,
     out = np.zeros(logp.shape, logp.dtype)
     np.add.at(out, nll_safe_index(logp.shape, target, ignore_index), rows)
     return out
+
+
+# -- normalization and padding ------------------------------------------------------------
+
+def layer_norm(x: Any, w: Any, b: Any, dims: tuple[int, ...], eps: float) -> ndarray:
+    """(x - mean)/sqrt(var + eps) · w + b over the trailing `dims` (biased variance)."""
+    x = np.asarray(x)
+    k = x.ndim - len(dims)
+    rows = x.reshape(int(np.prod(x.shape[:k], dtype=np.int64)), -1)
+    mu = np.zeros(rows.shape[0], x.dtype)
+    m2 = np.zeros(rows.shape[0], x.dtype)
+    for j in range(rows.shape[1]):  # Welford, as PyTorch's RowwiseMoments
+        delta = rows[:, j] - mu
+        mu = mu + delta / (j + 1)
+        m2 = m2 + delta * (rows[:, j] - mu)
+    shape = x.shape[:k] + (1,) * len(dims)
+    rstd = 1 / np.sqrt(m2.reshape(shape) / max(rows.shape[1], 1) + eps)
+    y = (x - mu.reshape(shape)) * rstd
+    if w is not None:
+        y = y * w
+    if b is not None:
+        y = y + b
+    return _as(y, x)
+
+
+def batch_stats(x: Any) -> tuple[ndarray, ndarray, int]:
+    """Per-channel (dim 1) mean, sum of squared deviations and count, summed in order as
+    PyTorch's batch_norm_cpu_collect_stats."""
+    x = np.asarray(x)
+    rows = np.moveaxis(x, 1, 0).reshape(x.shape[1], -1)
+    mean = np.cumsum(rows, axis=1)[:, -1] / rows.shape[1]
+    dev = rows - mean[:, None]
+    return mean, np.cumsum(dev * dev, axis=1)[:, -1], rows.shape[1]
+
+
+def batch_norm(x: Any, w: Any, b: Any, mean: Any, var: Any, training: bool,
+               eps: float) -> ndarray:
+    """Per-channel (dim 1) normalization: batch statistics when training, else the given
+    running mean and variance; x · α + β as PyTorch computes it."""
+    x = np.asarray(x)
+    if training:
+        mean, m2, n = batch_stats(x)
+        var = m2 / n
+    invstd = 1 / np.sqrt(np.asarray(var) + eps)
+    alpha = invstd if w is None else invstd * w
+    beta = -np.asarray(mean) * alpha if b is None else b - np.asarray(mean) * alpha
+    shape = [1] * x.ndim
+    shape[1] = x.shape[1]
+    return _as(x * alpha.reshape(shape) + beta.reshape(shape), x)
+
+
+def constant_pad(x: Any, pad: tuple[int, ...], value: float = 0.0) -> ndarray:
+    """PyTorch's constant_pad_nd: pairs of (before, after) from the last dim backwards;
+    a negative amount crops."""
+    x = np.asarray(x)
+    n = len(pad) // 2
+    widths = [(0, 0)] * (x.ndim - n) + [
+        (max(pad[2 * i], 0), max(pad[2 * i + 1], 0)) for i in reversed(range(n))]
+    out = np.pad(x, widths, mode="constant", constant_values=value)
+    crop = [slice(None)] * (x.ndim - n) + [
+        slice(-min(pad[2 * i], 0), out.shape[x.ndim - 1 - i] + min(pad[2 * i + 1], 0))
+        for i in reversed(range(n))]
+    return np.ascontiguousarray(out[tuple(crop)])
+
+
+def pad_index(shape: tuple[int, ...], pad: tuple[int, ...], mode: str) -> tuple[Any, ...]:
+    """The numpy index that reads a reflect/replicate/circular padding of `shape`."""
+    n = len(pad) // 2
+    parts = []
+    for d, size in enumerate(shape):
+        i = len(shape) - 1 - d
+        if i >= n:
+            parts.append(np.arange(size))
+            continue
+        before, after = pad[2 * i], pad[2 * i + 1]
+        pos = np.arange(-before, size + after)
+        if mode == "reflect":
+            period = 2 * (size - 1) if size > 1 else 1
+            pos = np.abs(pos) % period
+            pos = np.where(pos >= size, period - pos, pos)
+        elif mode == "replicate":
+            pos = np.clip(pos, 0, size - 1)
+        else:
+            pos = pos % size
+        parts.append(pos)
+    return np.ix_(*parts)

@@ -314,12 +314,111 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: Any = None, max_norm: 
     return getitem_raw(weight, (idx,), "EmbeddingBackward0")
 
 
+# -- normalization and padding ------------------------------------------------------------
+
+def layer_norm(input: Tensor, normalized_shape: Any, weight: Any = None, bias: Any = None,
+               eps: float = 1e-5) -> Tensor:
+    """Normalize over the trailing normalized_shape dims, then scale and shift."""
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    k = len(shape)
+    if k == 0 or input.ndim < k or tuple(input.shape[input.ndim - k:]) != shape:
+        raise GdRuntimeError(
+            f"Given normalized_shape={list(shape)}, expected input with shape "
+            f"[*, {', '.join(map(str, shape))}], but got input of size"
+            f"{list(input.shape)}")
+    for name, t_ in (("weight", weight), ("bias", bias)):
+        if t_ is not None and tuple(_as_tensor(t_).shape) != shape:
+            raise GdRuntimeError(f"Expected {name} to be of same shape as normalized_shape, "
+                                 f"but got {name} of shape {list(_as_tensor(t_).shape)} and "
+                                 f"normalized_shape = {list(shape)}")
+    dims = tuple(range(input.ndim - k, input.ndim))
+    return apply(_RULES["layer_norm"], (input, _opt(weight), _opt(bias)),
+                 {"dims": dims, "eps": float(eps)})
+
+
+def _opt(x: Any) -> Any:
+    return None if x is None else _as_tensor(x)
+
+
+def batch_norm(input: Tensor, running_mean: Any, running_var: Any, weight: Any = None,
+               bias: Any = None, training: bool = False, momentum: float = 0.1,
+               eps: float = 1e-5) -> Tensor:
+    """Per-channel normalization: batch statistics when training (updating the running
+    statistics in place, as PyTorch), else the running statistics."""
+    if training:
+        size = input.array.size // input.shape[1] if input.ndim > 1 else 1
+        if size <= 1:
+            raise GdRuntimeError("Expected more than 1 value per channel when training, got "
+                                 f"input size torch.Size({list(input.shape)})")
+    elif running_mean is None or running_var is None:
+        raise GdRuntimeError("running_mean and running_var must be defined in evaluation mode")
+    rm, rv = _opt(running_mean), _opt(running_var)
+    out = apply(_RULES["batch_norm"], (input, _opt(weight), _opt(bias)),
+                {"mean": None if rm is None else rm.array,
+                 "var": None if rv is None else rv.array,
+                 "training": bool(training), "eps": float(eps)})
+    if training and rm is not None and rv is not None:
+        mean_, m2, n = KN.batch_stats(input.array)
+        with no_grad():
+            mean_t = tensor_from_array(mean_.astype(rm.array.dtype))
+            var_t = tensor_from_array((m2 / max(n - 1, 1)).astype(rv.array.dtype))
+            record_inplace(rm, add(mul(mean_t, momentum), mul(rm, 1 - momentum)))
+            record_inplace(rv, add(mul(var_t, momentum), mul(rv, 1 - momentum)))
+    return out
+
+
+_PAD_NAMES = {"reflect": "ReflectionPad{}DBackward0", "replicate": "ReplicationPad{}DBackward0"}
+
+
+def pad(input: Tensor, pad: Any, mode: str = "constant", value: Any = None) -> Tensor:
+    """Pad the last len(pad)//2 dims: (before, after) pairs from the last dim backwards."""
+    pads = tuple(int(p) for p in pad)
+    if len(pads) % 2:
+        raise GdRuntimeError("Padding length must be divisible by 2")
+    if len(pads) // 2 > input.ndim:
+        raise GdRuntimeError("Padding length should be less than or equal to two times the "
+                             "input dimension but got padding length "
+                             f"{len(pads)} and input of dimension {input.ndim}")
+    if mode == "constant":
+        return apply(_RULES["constant_pad"], (_as_tensor(input),),
+                     {"pad": pads, "value": 0.0 if value is None else float(value)})
+    if mode not in ("reflect", "replicate", "circular"):
+        raise GdRuntimeError(f"Unrecognised padding mode {mode}")
+    if value is not None and value != 0:
+        raise GdRuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument.')
+    k = len(pads) // 2
+    if not (k <= 3 and k + 1 <= input.ndim <= k + 2):
+        raise GdRuntimeError("Only 2D, 3D, 4D, 5D padding with non-constant padding are "
+                             "supported for now")
+    for i in range(k):
+        size = input.shape[input.ndim - 1 - i]
+        before, after = pads[2 * i], pads[2 * i + 1]
+        if mode == "reflect" and (before >= size or after >= size):
+            raise GdRuntimeError(
+                f"Argument #4: Padding size should be less than the corresponding input "
+                f"dimension, but got: padding ({before}, {after}) at dimension "
+                f"{input.ndim - 1 - i} of input {list(input.shape)}")
+        if mode == "circular" and (before > size or after > size):
+            raise GdRuntimeError("Padding value causes wrapping around more than once.")
+    name = _PAD_NAMES[mode].format(k) if mode in _PAD_NAMES else "CopySlices"
+    return getitem_raw(input, KN.pad_index(input.shape, pads, mode), name)
+
+
 # -- PyTorch spellings ------------------------------------------------------------------
 
 for _name in ("mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "binary_cross_entropy",
               "binary_cross_entropy_with_logits", "nll_loss", "cross_entropy", "kl_div",
               "linear", "bilinear", "normalize", "cosine_similarity", "pairwise_distance",
-              "one_hot", "embedding"):
+              "one_hot", "embedding", "layer_norm", "batch_norm", "pad"):
     expose(globals()[_name], f"torch.nn.functional.{_name}", family="nn")
 for _name in ("cosine_similarity", "pairwise_distance"):
     expose(globals()[_name], f"torch.{_name}", family="nn")
+
+
+def _torch_layer_norm(input: Tensor, normalized_shape: Any, weight: Any = None,
+                      bias: Any = None, eps: float = 1e-5, cudnn_enable: bool = True) -> Tensor:
+    """torch.layer_norm: F.layer_norm with ATen's cudnn_enable flag (ignored on the CPU)."""
+    return layer_norm(input, normalized_shape, weight, bias, eps)
+
+
+expose(_torch_layer_norm, "torch.layer_norm", family="nn")

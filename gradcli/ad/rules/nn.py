@@ -14,6 +14,7 @@ from gradcli.ad.registry import RULES, Rule
 from gradcli.ad.rules import activations  # noqa: F401  (the activation rules)
 from gradcli.ad.rules.base import (
     count,
+    linear,
     need,
     register,
     tan2,
@@ -187,3 +188,105 @@ register(Rule(
 def _nll_loss_jvp_of_backward(t: Tensor, out: Tensor, logp: Tensor, target: Tensor,
                               p: dict[str, Any]) -> Tensor:
     return apply(RULES["nll_loss_backward"], (t, logp, target), p)
+
+
+# ---------------------------------------------------------------------------------------
+# Normalization: x̂ = (x - mean)·rstd over `dims`, y = x̂·w + b (w, b: per feature).
+# ---------------------------------------------------------------------------------------
+
+def _stats(x: Tensor, dims: tuple[int, ...], eps: float) -> tuple[Tensor, Tensor]:
+    xc = x - ops.mean(x, dims, True)
+    rstd = 1 / ops.sqrt(ops.mean(xc * xc, dims, True) + eps)
+    return xc * rstd, rstd
+
+
+def _affine_shape(x: Tensor, dims: tuple[int, ...], channel: bool) -> tuple[int, ...]:
+    if channel:  # batch_norm: w and b are per channel (dim 1)
+        return tuple(x.shape[1] if d == 1 else 1 for d in range(x.ndim))
+    return tuple(x.shape[d] for d in range(x.ndim) if d in dims)
+
+
+def _view(w: Any, shape: tuple[int, ...]) -> Any:
+    return None if w is None else ops.reshape(w, shape)
+
+
+def _sum_over(t: Tensor, dims: tuple[int, ...]) -> Tensor:
+    return ops.sum(t, dims) if dims else t
+
+
+def _norm_vjp(g: Tensor, x: Tensor, w: Any, b: Any, dims: tuple[int, ...], eps: float,
+              channel: bool, stats: Any = None) -> tuple[Any, ...]:
+    """The VJP of y = x̂·w + b; `stats` (x̂, rstd) when they are constants (batch_norm in
+    eval mode), else x̂ is recomputed from x in differentiable ops."""
+    xhat, rstd = _stats(x, dims, eps) if stats is None else stats(x)
+    ws = _view(w, _affine_shape(x, dims, channel))
+    gw = g if ws is None else g * ws
+    if not need(x):
+        dx = None
+    elif stats is not None:
+        dx = gw * rstd
+    else:
+        dx = rstd * (gw - ops.mean(gw, dims, True) - xhat * ops.mean(gw * xhat, dims, True))
+    other = dims if channel else tuple(d for d in range(x.ndim) if d not in dims)
+    return (dx, _sum_over(g * xhat, other) if need(w) else None,
+            _sum_over(g, other) if need(b) else None)
+
+
+def _norm_jvp(ts: list[Any], x: Tensor, w: Any, b: Any, dims: tuple[int, ...], eps: float,
+              channel: bool, stats: Any = None) -> Any:
+    xhat, rstd = _stats(x, dims, eps) if stats is None else stats(x)
+    shape = _affine_shape(x, dims, channel)
+    ws = _view(w, shape)
+
+    def d_x(t: Tensor) -> Tensor:
+        if stats is not None:
+            d = t * rstd
+        else:
+            d = rstd * (t - ops.mean(t, dims, True) - xhat * ops.mean(t * xhat, dims, True))
+        return d if ws is None else d * ws
+
+    return tan3(ts, d_x, lambda t: xhat * ops.reshape(t, shape),
+                lambda t: ops.expand(ops.reshape(t, shape), x.shape))
+
+
+register(Rule(
+    "layer_norm", "NativeLayerNormBackward0", KN.layer_norm,
+    lambda g, out, x, w, b, dims, eps: _norm_vjp(g, x, w, b, dims, eps, False),
+    lambda ts, out, x, w, b, dims, eps: _norm_jvp(ts, x, w, b, dims, eps, False),
+    kind="general", doc="(x - mean)/sqrt(var + eps) · w + b over the last dims",
+    batchable=False, formula=("rstd · (gw - mean(gw) - x̂ · mean(gw · x̂))", "Σ g · x̂", "Σ g")))
+
+
+def _bn_stats(mean: Any, var: Any, eps: float) -> Any:
+    def stats(x: Tensor) -> tuple[Tensor, Tensor]:
+        shape = tuple(x.shape[1] if d == 1 else 1 for d in range(x.ndim))
+        rstd = 1 / ops.sqrt(ops.reshape(Tensor(var), shape) + eps)
+        return (x - ops.reshape(Tensor(mean), shape)) * rstd, rstd
+    return stats
+
+
+def _bn_dims(x: Tensor) -> tuple[int, ...]:
+    return tuple(d for d in range(x.ndim) if d != 1)
+
+
+register(Rule(
+    "batch_norm", "NativeBatchNormBackward0", KN.batch_norm,
+    lambda g, out, x, w, b, mean, var, training, eps: _norm_vjp(
+        g, x, w, b, _bn_dims(x), eps, True, None if training else _bn_stats(mean, var, eps)),
+    lambda ts, out, x, w, b, mean, var, training, eps: _norm_jvp(
+        ts, x, w, b, _bn_dims(x), eps, True, None if training else _bn_stats(mean, var, eps)),
+    kind="general", doc="per-channel normalization by batch (or running) statistics",
+    batchable=False, formula=("rstd · (gw - mean(gw) - x̂ · mean(gw · x̂))", "Σ g · x̂", "Σ g")))
+
+
+# ---------------------------------------------------------------------------------------
+# Padding: constant_pad_nd's transpose is itself with the pads negated (a crop).
+# ---------------------------------------------------------------------------------------
+
+_pad = linear("constant_pad", "ConstantPadNdBackward0", KN.constant_pad,
+       lambda g, x, pad, value=0.0: apply(RULES["constant_pad"], (g,),
+                                          {"pad": tuple(-p for p in pad), "value": 0.0}),
+       "x padded with a value (negative amounts crop)",
+       formula=("grad cropped by the pads",))
+# The tangent is padded with zeros, whatever the value.
+_pad.jvp = lambda ts, out, x, pad, value=0.0: apply(_pad, (ts[0],), {"pad": pad, "value": 0.0})
