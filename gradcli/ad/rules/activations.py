@@ -85,8 +85,9 @@ def _gelu_double(t: Tensor, g: Tensor, x: Tensor, approximate: str = "none") -> 
 
 def _elu_double(t: Tensor, g: Tensor, x: Tensor, alpha: float, scale: float,
                 input_scale: float) -> Tensor:
-    # PyTorch's elu_double_backward (is_result false).
-    return ops.where(x > 0, 0.0, t * g * (input_scale * input_scale * alpha * scale)
+    # PyTorch's elu_double_backward (is_result false): zero from x = 0 on (the first
+    # derivative takes the negative branch at 0, its derivative does not).
+    return ops.where(x >= 0, 0.0, t * g * (input_scale * input_scale * alpha * scale)
                      * ops.exp(x * input_scale))
 
 
