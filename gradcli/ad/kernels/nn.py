@@ -152,7 +152,7 @@ def hardswish(x: Any) -> ndarray:
 
 def hardswish_backward(g: Any, x: Any) -> ndarray:
     g, x = np.asarray(g), np.asarray(x)
-    return _as(np.where(x < -3, 0, np.where(x <= 3, g * (x / 3 + 0.5), g)), g)
+    return _as(np.where(x <= -3, 0, np.where(x < 3, g * (x / 3 + 0.5), g)), g)
 
 
 # -- losses -------------------------------------------------------------------------------
@@ -204,8 +204,6 @@ def nll_index(shape: tuple[int, ...], target: ndarray) -> tuple[Any, ...]:
 
 def check_nll(shape: tuple[int, ...], target: ndarray, weight: Any, ignore_index: int) -> None:
     """PyTorch's checks of nll_loss's arguments, with its messages."""
-    if target.dtype.kind not in "iu":
-        raise TorchError(f"expected scalar type Long but found {scalar_name(target.dtype)}")
     if len(shape) == 1:
         if target.ndim > 1:
             raise TorchError("0D or 1D target tensor expected, multi-target not supported")
@@ -220,6 +218,9 @@ def check_nll(shape: tuple[int, ...], target: ndarray, weight: Any, ignore_index
                          f"{list(target.shape)}")
     if len(shape) == 0:
         raise TorchError("input tensor should be 1D or 2D")
+    if target.dtype.kind not in "iu":
+        raise TorchError("expected target dtype to be Long or Byte, but got "
+                         f"{scalar_name(target.dtype)}")
     c = shape[0] if len(shape) == 1 else shape[1]
     if weight is not None and np.asarray(weight).size != c:
         raise TorchError(f"weight tensor should be defined either for all {c} classes or no "

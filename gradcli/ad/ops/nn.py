@@ -149,10 +149,6 @@ def nll_loss(input: Tensor, target: Tensor, weight: Any = None, size_average: An
     """Negative log-likelihood of class indices (weighted; ignore_index counts nothing)."""
     reduction = _reduction(size_average, reduce, reduction)
     target = _as_tensor(target)
-    if target.array.dtype.kind == "f":
-        raise GdRuntimeError("expected target dtype to be Long or Byte, but got Float"
-                             if target.array.dtype.itemsize == 4 else
-                             "expected target dtype to be Long or Byte, but got Double")
     params = {"weight": _arr(weight), "reduction": reduction, "ignore_index": ignore_index}
     if input.ndim < 3 or input.ndim == 4:
         return apply(_RULES["nll_loss"], (input, target), params)
