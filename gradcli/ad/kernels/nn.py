@@ -51,24 +51,33 @@ def softplus_backward(g: Any, x: Any, beta: float, threshold: float) -> ndarray:
 
 
 def gelu(x: Any, approximate: str = "none") -> ndarray:
-    """x · Φ(x) (approximate='tanh': PyTorch's tanh approximation)."""
+    """x · Φ(x) (approximate='tanh': PyTorch's tanh approximation), in x's dtype as
+    PyTorch's kernel computes it."""
     x = _float(x, "GeluKernelImpl")
+    one, half = x.dtype.type(1), x.dtype.type(0.5)
     if approximate == "tanh":
-        inner = math.sqrt(2 / math.pi) * (x + 0.044715 * x ** 3)
-        return _as(0.5 * x * (1 + np.tanh(inner)), x)
-    return _as(0.5 * x * (1 + _erf(x.astype(np.float64) / math.sqrt(2))), x)
+        inner = x.dtype.type(math.sqrt(2 / math.pi)) * (x + x.dtype.type(0.044715) * x * x * x)
+        return _as(half * x * (one + np.tanh(inner)), x)
+    e = _erf(x * x.dtype.type(math.sqrt(0.5))).astype(x.dtype)
+    return _as(x * half * (one + e), x)
 
 
 def gelu_backward(g: Any, x: Any, approximate: str = "none") -> ndarray:
     x = np.asarray(x)
+    t_ = x.dtype.type
     if approximate == "tanh":
-        k = math.sqrt(2 / math.pi)
-        t = np.tanh(k * (x + 0.044715 * x ** 3))
-        d = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * k * (1 + 3 * 0.044715 * x * x)
+        k, kappa = t_(math.sqrt(2 / math.pi)), t_(0.044715)
+        x_sq = x * x
+        inner = k * (x + kappa * x_sq * x)
+        th = np.tanh(inner)
+        left, right = t_(0.5) * x, t_(1) + th
+        right_d = t_(1) - th * th
+        inner_d = k * (t_(1) + t_(3) * kappa * x_sq)
+        d = t_(0.5) * right + left * right_d * inner_d
     else:
-        x64 = x.astype(np.float64)
-        d = 0.5 * (1 + _erf(x64 / math.sqrt(2))) + x64 * np.exp(-0.5 * x64 * x64) / math.sqrt(
-            2 * math.pi)
+        cdf = t_(0.5) * (t_(1) + _erf(x * t_(math.sqrt(0.5))).astype(x.dtype))
+        pdf = t_(1 / math.sqrt(2 * math.pi)) * np.exp(x * x * t_(-0.5))
+        d = cdf + x * pdf
     return _as(g * d, np.asarray(g))
 
 
