@@ -684,6 +684,22 @@ def _nll(draw: Draw, name: str) -> Case:
     return (T(logp), target), {"reduction": reduction}
 
 
+@case("smooth_l1_loss_backward", "huber_loss_backward", "binary_cross_entropy_backward")
+def _loss_backward(draw: Draw, name: str) -> Case:
+    rng = rng_of(draw)
+    shape = shape_of(draw)
+    reduction = draw(st.sampled_from(["mean", "sum", "none"]))
+    g = normal(rng, shape if reduction == "none" else ())
+    if name == "binary_cross_entropy_backward":
+        return (T(g), T(rng.uniform(0.2, 0.8, shape)), T(rng.uniform(0.05, 0.95, shape))), \
+            {"reduction": reduction}
+    x = distinct(rng, shape) * 3
+    param = {"smooth_l1_loss_backward": "beta", "huber_loss_backward": "delta"}[name]
+    d = (rng.choice([0.3, 1.7], shape) + rng.uniform(-0.1, 0.1, shape)) \
+        * rng.choice([-1, 1], shape)  # inside and outside the quadratic zone, off the kink
+    return (T(g), T(x), T(x + d)), {"reduction": reduction, param: 1.0}
+
+
 @case("nll_loss_backward")
 def _nll_backward(draw: Draw, name: str) -> Case:
     (logp, target), params = _nll(draw, "nll_loss")

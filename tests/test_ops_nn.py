@@ -275,3 +275,22 @@ def test_against_torch_on_random_points() -> None:
         ours = SURFACE[f"torch.nn.functional.{name}"](ops.tensor(x), **kw)
         theirs = getattr(torch.nn.functional, name)(torch.from_numpy(x), **kw)
         np.testing.assert_allclose(ours.array, theirs.numpy(), rtol=1e-12, atol=1e-14)
+
+
+def test_loss_backward_functions_are_nodes_of_their_own() -> None:
+    out = output("""
+    x = torch.tensor([0.2, 0.6, 0.9], dtype=torch.float64, requires_grad=True)
+    y = torch.tensor([0.5, 0.1, 2.0], dtype=torch.float64)
+    for l in [F.smooth_l1_loss(x, y), F.huber_loss(x, y, delta=0.5, reduction='sum'),
+              F.binary_cross_entropy(x, y.clamp(0, 1))]:
+        (g,) = torch.autograd.grad(l, x, create_graph=True)
+        (h,) = torch.autograd.grad(g.sum(), x)
+        print(g.grad_fn.name(), h.tolist())
+    """)
+    # torch 2.13: the same names and second derivatives
+    assert out.splitlines() == [
+        "SmoothL1LossBackwardBackward0 [0.3333333333333333, 0.3333333333333333, 0.0]",
+        "HuberLossBackwardBackward0 [1.0, 0.0, 0.0]",
+        "BinaryCrossEntropyBackwardBackward0 "
+        "[4.427083333277993, 1.967592592576196, 0.4115226337357116]",
+    ]

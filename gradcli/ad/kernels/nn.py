@@ -426,3 +426,33 @@ def pad_index(shape: tuple[int, ...], pad: tuple[int, ...], mode: str) -> tuple[
             pos = pos % size
         parts.append(pos)
     return np.ix_(*parts)
+
+
+def _norm(x: ndarray, reduction: str) -> float:
+    return 1.0 / x.size if reduction == "mean" and x.size else 1.0
+
+
+def smooth_l1_loss_backward(g: Any, x: Any, y: Any, reduction: str = "mean",
+                            beta: float = 1.0) -> ndarray:
+    """PyTorch's smooth_l1_loss_backward: grad · clip((x - y)/β, -1, 1) (/ n for a mean)."""
+    x = np.asarray(x)
+    d = np.clip((x - y) / beta, -1, 1)
+    return _as(d * _norm(d, reduction) * g, x)
+
+
+def huber_loss_backward(g: Any, x: Any, y: Any, reduction: str = "mean",
+                        delta: float = 1.0) -> ndarray:
+    """PyTorch's huber_loss_backward: grad · clip(x - y, -δ, δ) (/ n for a mean)."""
+    x = np.asarray(x)
+    d = np.clip(x - y, -delta, delta)
+    return _as(d * _norm(d, reduction) * g, x)
+
+
+def binary_cross_entropy_backward(g: Any, x: Any, y: Any, weight: Any = None,
+                                  reduction: str = "mean") -> ndarray:
+    """PyTorch's binary_cross_entropy_backward: grad · (x - y)/max((1 - x)x, 1e-12)."""
+    x = np.asarray(x)
+    d = g * (x - y) / np.maximum((1 - x) * x, 1e-12)
+    if weight is not None:
+        d = d * weight
+    return _as(d * _norm(x, reduction), x)

@@ -44,9 +44,11 @@ def _const(a: Any) -> Any:
     return None if a is None else Tensor(a)
 
 
-def _mean_scale(t: Tensor, like: Tensor, reduction: str) -> Tensor:
-    # PyTorch's loss backward functions divide by the numel for a mean.
-    return B.div_scalar(t, count(like.shape, None)) if reduction == "mean" else t
+def _mean_scale(t: Tensor, like: Any, reduction: str) -> Tensor:
+    # PyTorch's loss backward functions divide by the numel (of `like`, else of the
+    # broadcast t) for a mean.
+    n = count((t if like is None else like).shape, None)
+    return B.div_scalar(t, n) if reduction == "mean" else t
 
 
 def _weighted(t: Tensor, weight: Any) -> Tensor:
@@ -94,15 +96,20 @@ def _bce_dy(x: Tensor) -> Tensor:
     return ops.log1p(-x) - ops.log(x)
 
 
+def _loss_backward(name: str, g: Tensor, x: Tensor, y: Tensor, **p: Any) -> Tensor:
+    return apply(RULES[name + "_backward"], (g, x, y), p)
+
+
 register(Rule(
     "binary_cross_entropy", "BinaryCrossEntropyBackward0", KN.binary_cross_entropy,
     lambda g, out, x, y, weight=None, reduction="mean": (
-        _mean_scale(_weighted(_bce_dx(x, y) * g, weight), x, reduction) if need(x) else None,
+        _loss_backward("binary_cross_entropy", g, x, y, weight=weight, reduction=reduction)
+        if need(x) else None,
         _mean_scale(_weighted(_bce_dy(x) * g, weight), x, reduction) if need(y) else None),
     lambda ts, out, x, y, weight=None, reduction="mean": _loss_reduce(_weighted(
         tan2(ts, lambda t: _bce_dx(x, y) * t, lambda t: _bce_dy(x) * t), weight), reduction),
     kind="loss", doc="binary cross-entropy of probabilities (logs clamped at -100)",
-    formula=("grad · w · (x - y)/((1 - x)x)/n", "-grad · w · logit(x)/n")))
+    formula=("binary_cross_entropy_backward(grad, x, y)", "-grad · w · logit(x)/n")))
 
 
 def _smooth_d(x: Tensor, y: Tensor, beta: float) -> Tensor:
@@ -113,20 +120,85 @@ def _huber_d(x: Tensor, y: Tensor, delta: float) -> Tensor:
     return ops.clamp(x - y, -delta, delta)
 
 
-for _name, _torch, _kernel, _d, _param, _doc in (
-    ("smooth_l1_loss", "SmoothL1LossBackward0", KN.smooth_l1_loss, _smooth_d, "beta",
-     "0.5 d²/β where |d| < β, else |d| - β/2"),
-    ("huber_loss", "HuberLossBackward0", KN.huber_loss, _huber_d, "delta",
-     "0.5 d² where |d| < δ, else δ(|d| - δ/2)"),
-):
+def _smooth_dd(x: Tensor, y: Tensor, beta: float) -> Tensor:
+    return ops.to_dtype(ops.abs(x - y) < beta, x.dtype) / beta
+
+
+def _huber_dd(x: Tensor, y: Tensor, delta: float) -> Tensor:
+    return ops.to_dtype(ops.abs(x - y) < delta, x.dtype)
+
+
+def _bce_ddx(x: Tensor, y: Tensor) -> Tensor:
+    # d/dx of (x - y)/((1 - x)x): PyTorch's binary_cross_entropy_double_backward.
+    eps = 1e-12
+    return (x * x - 2 * x * y + y) / ((x + eps) * (x + eps) * (1 - x + eps) * (1 - x + eps))
+
+
+def _bce_ddy(x: Tensor, y: Tensor) -> Tensor:
+    return -1 / ops.clamp((1 - x) * x, min=1e-12)
+
+
+def _reduced_like(t: Tensor, reduction: str) -> Tensor:
+    # The grad_output side of a loss's backward: reduced as the loss was.
+    if reduction == "none":
+        return t
+    total = ops.sum(t)
+    return B.div_scalar(total, count(t.shape, None)) if reduction == "mean" else total
+
+
+def _loss_backward_rules(name: str, torch_name: str, kernel: Any, backward_kernel: Any,
+                         d: Any, ddx: Any, ddy: Any, param: str, doc: str) -> None:
+    """A loss ℓ(x, y) whose VJP in x is PyTorch's `<name>_backward(grad, x, y, ...)`, a node
+    of its own (`<Name>BackwardBackward0`) with PyTorch's double-backward formulas."""
     register(Rule(
-        _name, _torch, _kernel,
-        (lambda d, param: lambda g, out, x, y, reduction="mean", **p: (
-            _mean_scale(d(x, y, p[param]) * g, x, reduction) if need(x) else None,
-            _mean_scale(-d(x, y, p[param]) * g, x, reduction) if need(y) else None))(_d, _param),
-        (lambda d, param: lambda ts, out, x, y, reduction="mean", **p: _loss_reduce(
-            d(x, y, p[param]) * tan2(ts, lambda t: t, lambda t: -t), reduction))(_d, _param),
-        kind="loss", doc=_doc, formula=("grad · clamp(d)/n", "-grad · clamp(d)/n")))
+        name, torch_name, kernel,
+        lambda g, out, x, y, reduction="mean", **p: (
+            _loss_backward(name, g, x, y, reduction=reduction, **p) if need(x) else None,
+            _loss_backward(name, g, y, x, reduction=reduction, **p) if need(y) else None),
+        lambda ts, out, x, y, reduction="mean", **p: _loss_reduce(
+            d(x, y, p[param]) * tan2(ts, lambda t: t, lambda t: -t), reduction),
+        kind="loss", doc=doc, formula=(f"{name}_backward(grad, x, y)",
+                                       f"{name}_backward(grad, y, x)")))
+    register(Rule(
+        name + "_backward", torch_name.replace("Backward0", "BackwardBackward0"),
+        backward_kernel,
+        lambda gg, out, g, x, y, reduction="mean", **p: (
+            _reduced_like(gg * d(x, y, p[param]), reduction) if need(g) else None,
+            _mean_scale(gg * g * ddx(x, y, p[param]), None, reduction) if need(x) else None,
+            _mean_scale(gg * g * ddy(x, y, p[param]), None, reduction) if need(y) else None),
+        lambda ts, out, g, x, y, reduction="mean", **p: tan3(
+            ts, lambda t: _mean_scale(t * d(x, y, p[param]), None, reduction),
+            lambda t: _mean_scale(t * g * ddx(x, y, p[param]), None, reduction),
+            lambda t: _mean_scale(t * g * ddy(x, y, p[param]), None, reduction)),
+        kind="loss", doc=f"grad · {name}'(x, y) (PyTorch's {name}_backward)",
+        batchable=False, formula=("gg · d(x, y)", "gg · g · d'(x, y)", "-gg · g · d'(x, y)")))
+
+
+_loss_backward_rules("smooth_l1_loss", "SmoothL1LossBackward0", KN.smooth_l1_loss,
+                     KN.smooth_l1_loss_backward, _smooth_d, _smooth_dd,
+                     lambda x, y, beta: -_smooth_dd(x, y, beta), "beta",
+                     "0.5 d²/β where |d| < β, else |d| - β/2")
+_loss_backward_rules("huber_loss", "HuberLossBackward0", KN.huber_loss,
+                     KN.huber_loss_backward, _huber_d, _huber_dd,
+                     lambda x, y, delta: -_huber_dd(x, y, delta), "delta",
+                     "0.5 d² where |d| < δ, else δ(|d| - δ/2)")
+
+
+register(Rule(
+    "binary_cross_entropy_backward", "BinaryCrossEntropyBackwardBackward0",
+    KN.binary_cross_entropy_backward,
+    lambda gg, out, g, x, y, weight=None, reduction="mean": (
+        _reduced_like(_weighted(gg * _bce_dx(x, y), weight), reduction) if need(g) else None,
+        _mean_scale(_weighted(gg * g * _bce_ddx(x, y), weight), None, reduction)
+        if need(x) else None,
+        _mean_scale(_weighted(gg * g * _bce_ddy(x, y), weight), None, reduction)
+        if need(y) else None),
+    lambda ts, out, g, x, y, weight=None, reduction="mean": tan3(
+        ts, lambda t: _mean_scale(_weighted(t * _bce_dx(x, y), weight), None, reduction),
+        lambda t: _mean_scale(_weighted(t * g * _bce_ddx(x, y), weight), None, reduction),
+        lambda t: _mean_scale(_weighted(t * g * _bce_ddy(x, y), weight), None, reduction)),
+    kind="loss", doc="grad · (x - y)/((1 - x)x) (PyTorch's binary_cross_entropy_backward)",
+    batchable=False, formula=("gg · (x - y)/((1 - x)x)", "gg · g · d'", "-gg · g/((1 - x)x)")))
 
 
 def _nll_vjp(g: Tensor, out: Tensor, logp: Tensor, target: Tensor, weight: Any = None,
