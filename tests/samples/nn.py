@@ -87,3 +87,7 @@ sample(F + "pad", X("kmn"), (1, 2), mode="replicate")
 sample(F + "pad", X("kmn"), (1, 1, 2, 0), mode="replicate")
 sample(F + "pad", X("k34"), (1, 2, 2, 1), mode="reflect")
 sample(F + "pad", X("km4"), (1, 2), mode="circular")
+sample("torch.bilinear", X("mk"), X("mj"), X("nkj"))
+sample("torch.batch_norm", X("3c"), X("c"), X("c"), X("c", grad=False),
+       X("c", "positive", grad=False), True, 0.1, 1e-5, False)
+sample("torch.embedding", X("nd"), Index("mk", high="n"))

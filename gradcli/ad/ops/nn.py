@@ -407,8 +407,26 @@ for _name in ("mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "binary_cro
               "linear", "bilinear", "normalize", "cosine_similarity", "pairwise_distance",
               "one_hot", "embedding", "layer_norm", "batch_norm", "pad"):
     expose(globals()[_name], f"torch.nn.functional.{_name}", family="nn")
-for _name in ("cosine_similarity", "pairwise_distance"):
+for _name in ("cosine_similarity", "pairwise_distance", "bilinear"):
     expose(globals()[_name], f"torch.{_name}", family="nn")
+
+
+def _torch_batch_norm(input: Tensor, weight: Any, bias: Any, running_mean: Any,
+                      running_var: Any, training: bool, momentum: float, eps: float,
+                      cudnn_enabled: bool) -> Tensor:
+    """torch.batch_norm: ATen's argument order, every argument given."""
+    return batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps)
+
+
+def _torch_embedding(weight: Tensor, indices: Tensor, padding_idx: int = -1,
+                     scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
+    """torch.embedding: ATen's argument order (weight first; padding_idx -1 is none)."""
+    return embedding(indices, weight, None if padding_idx == -1 else padding_idx, None, 2.0,
+                     scale_grad_by_freq, sparse)
+
+
+expose(_torch_batch_norm, "torch.batch_norm", family="nn")
+expose(_torch_embedding, "torch.embedding", family="nn")
 
 
 def _torch_layer_norm(input: Tensor, normalized_shape: Any, weight: Any = None,
