@@ -91,3 +91,7 @@ sample("torch.bilinear", X("mk"), X("mj"), X("nkj"))
 sample("torch.batch_norm", X("3c"), X("c"), X("c"), X("c", grad=False),
        X("c", "positive", grad=False), True, 0.1, 1e-5, False)
 sample("torch.embedding", X("nd"), Index("mk", high="n"))
+for red in ("mean", "sum", "none"):
+    for name in ("mse_loss", "l1_loss", "huber_loss"):
+        sample(F + name, X("mn", "distinct"), X("mn", "distinct"), reduction=red,
+               weight=X("mn", "positive", grad=False))

@@ -22,6 +22,7 @@ from gradcli.ad.ops.elementwise import (
     log,
     mul,
     neg,
+    pow,
     sub,
     where,
 )
@@ -62,6 +63,19 @@ def _arr(x: Any) -> Any:
     return None if x is None else _as_tensor(x).array
 
 
+def _weighted_loss(l: Tensor, input: Tensor, weight: Any, reduction: str,
+                   by_weight: bool) -> Tensor:
+    """PyTorch's weighted mse/l1/huber: l · weight, a mean divided by Σ weight (mse, l1)
+    or by the count (huber)."""
+    weight = _as_tensor(weight)
+    if weight.shape != input.shape:
+        raise GdRuntimeError("Weights and input must have the same size.")
+    l = mul(l, weight)
+    if reduction == "mean" and by_weight:
+        return div(sum(l), sum(weight))
+    return _reduce(l, reduction)
+
+
 def _reduce(l: Tensor, reduction: str) -> Tensor:
     return l if reduction == "none" else (mean(l) if reduction == "mean" else sum(l))
 
@@ -75,7 +89,7 @@ def mse_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: An
     reduction = _reduction(size_average, reduce, reduction)
     _size_warning(input, target)
     if weight is not None:
-        return _reduce(mul(sub(input, target) ** 2, weight), reduction)
+        return _weighted_loss(pow(sub(input, target), 2), input, weight, reduction, True)
     return apply(_RULES["mse_loss"], (input, target), {"reduction": reduction})
 
 
@@ -86,7 +100,9 @@ def l1_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any
     reduction = _reduction(size_average, reduce, reduction)
     _size_warning(input, target)
     l = abs(sub(input, target))
-    return _reduce(l if weight is None else mul(l, weight), reduction)
+    if weight is not None:
+        return _weighted_loss(l, input, weight, reduction, True)
+    return _reduce(l, reduction)
 
 
 def smooth_l1_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
@@ -110,9 +126,9 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
     reduction = _reduction(None, None, reduction)
     _size_warning(input, target)
     if weight is not None:
-        return _reduce(mul(apply(_RULES["huber_loss"], (input, target),
-                                 {"reduction": "none", "delta": float(delta)}), weight),
-                       reduction)
+        return _weighted_loss(apply(_RULES["huber_loss"], (input, target),
+                                    {"reduction": "none", "delta": float(delta)}),
+                              input, weight, reduction, False)
     return apply(_RULES["huber_loss"], (input, target), {"reduction": reduction,
                                                           "delta": float(delta)})
 
