@@ -95,3 +95,4 @@ for red in ("mean", "sum", "none"):
     for name in ("mse_loss", "l1_loss", "huber_loss"):
         sample(F + name, X("mn", "distinct"), X("mn", "distinct"), reduction=red,
                weight=X("mn", "positive", grad=False))
+sample(F + "embedding", Index("mk", high=3), X("3d"), padding_idx=1)

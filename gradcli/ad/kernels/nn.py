@@ -456,3 +456,13 @@ def binary_cross_entropy_backward(g: Any, x: Any, y: Any, weight: Any = None,
     if weight is not None:
         d = d * weight
     return _as(d * _norm(x, reduction), x)
+
+
+def embedding_pad_mask(index: Any, padding_idx: int) -> ndarray:
+    """Where an embedding's indices are padding_idx, broadcastable to its output."""
+    return (np.asarray(index) == padding_idx)[..., None]
+
+
+def embedding(w: Any, index: Any, padding_idx: Any = None) -> ndarray:
+    """The rows of w at the indices (a new array)."""
+    return np.asarray(w)[np.asarray(index)]

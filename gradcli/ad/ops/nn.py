@@ -320,10 +320,15 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: Any = None, max_norm: 
                              " instead (while checking arguments for embedding)")
     if idx.size and (idx.min() < 0 or idx.max() >= weight.shape[0]):
         raise GdRuntimeError("index out of range in self")
-    if padding_idx is not None or max_norm is not None or scale_grad_by_freq or sparse:
-        raise GdRuntimeError("embedding's padding_idx, max_norm, scale_grad_by_freq and "
-                             "sparse are not supported by gradcli")
-    return getitem_raw(weight, (idx,), "EmbeddingBackward0")
+    if max_norm is not None or scale_grad_by_freq or sparse:
+        raise GdRuntimeError("embedding's max_norm, scale_grad_by_freq and sparse are not "
+                             "supported by gradcli")
+    n = weight.shape[0]
+    if padding_idx is not None:
+        if not -n <= padding_idx < n:
+            raise GdRuntimeError("Padding_idx must be within num_embeddings")
+        padding_idx = padding_idx % n
+    return apply(_RULES["embedding"], (weight,), {"index": idx, "padding_idx": padding_idx})
 
 
 # -- normalization and padding ------------------------------------------------------------

@@ -362,3 +362,25 @@ _pad = linear("constant_pad", "ConstantPadNdBackward0", KN.constant_pad,
        formula=("grad cropped by the pads",))
 # The tangent is padded with zeros, whatever the value.
 _pad.jvp = lambda ts, out, x, pad, value=0.0: apply(_pad, (ts[0],), {"pad": pad, "value": 0.0})
+
+
+# ---------------------------------------------------------------------------------------
+# embedding: rows of the weight; padding_idx's row gets no gradient.
+# ---------------------------------------------------------------------------------------
+
+def _embedding_vjp(g: Tensor, out: Tensor, w: Tensor, index: Any,
+                   padding_idx: Any = None) -> tuple[Any, ...]:
+    if padding_idx is not None:
+        g = B.masked_fill(g, KN.embedding_pad_mask(index, padding_idx), 0)
+    # PyTorch's embedding_dense_backward (a node of its own).
+    return (apply(RULES["index_add_into"], (g,), {
+        "shape": w.shape, "index": (index,), "name": "EmbeddingDenseBackwardBackward0"}),)
+
+
+register(Rule(
+    "embedding", "EmbeddingBackward0", KN.embedding,
+    _embedding_vjp,
+    lambda ts, out, w, index, padding_idx=None: ops.getitem_raw(ts[0], (index,),
+                                                                "IndexBackward0"),
+    kind="linear", doc="the weight's rows at the indices", saves_inputs=False,
+    torch_keeps=True, batchable=False, formula=("grad summed into the indexed rows",)))
