@@ -385,12 +385,10 @@ OPS: list[Op] = [
         z, y, reduction="sum"), N(5), ((5,), unit)),
     op("bce_logits_none", lambda m, z, y: m.binary_cross_entropy_with_logits(
         z, y, reduction="none"), N(2, 3), ((2, 3), unit)),
-    # Weighted BCE is a composite here (ops say so): the last node is the reduction.
     op("bce_logits_weight", lambda m, z, y, w: m.binary_cross_entropy_with_logits(
-        z, y, weight=w), N(2, 3), ((2, 3), unit), P(3), const=(2,), our_name="MeanBackward0"),
+        z, y, weight=w), N(2, 3), ((2, 3), unit), P(3), const=(2,)),
     op("bce_logits_pos_weight", lambda m, z, y, w: m.binary_cross_entropy_with_logits(
-        z, y, pos_weight=w, reduction="sum"), N(2, 3), ((2, 3), unit), P(3), const=(2,),
-       our_name="SumBackward0"),
+        z, y, pos_weight=w, reduction="sum"), N(2, 3), ((2, 3), unit), P(3), const=(2,)),
     op("cross_entropy", lambda m, z: m.cross_entropy(z, m.tensor(np.array([2, 0, 1]))),
        N(3, 4)),
     op("cross_entropy_sum", lambda m, z: m.cross_entropy(
@@ -400,7 +398,7 @@ OPS: list[Op] = [
     op("cross_entropy_1d", lambda m, z: m.cross_entropy(z, m.tensor(np.array(2))), N(4)),
     # PyTorch divides by the batch size with DivBackward1, a C++-only overload.
     op("cross_entropy_soft", lambda m, z, p: m.cross_entropy(z, p.softmax(1)), N(3, 4),
-       N(3, 4), our_name="DivBackward0"),
+       N(3, 4)),
     op("cross_entropy_soft_sum", lambda m, z, p: m.cross_entropy(
         z, p.softmax(1), reduction="sum"), N(3, 4), N(3, 4)),
     op("cross_entropy_soft_none", lambda m, z, p: m.cross_entropy(

@@ -125,7 +125,7 @@ FORWARD_AD = {
     "unpack_dual": forward.unpack_dual,
 }
 #: torch.nn.functional.X that are the torch.X function of the same name.
-NN_ALIASES = ("relu", "sigmoid", "tanh")
+NN_ALIASES: tuple[str, ...] = ()
 
 
 def _math_namespace() -> Namespace:

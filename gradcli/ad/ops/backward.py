@@ -21,6 +21,7 @@ from gradcli.ad.registry import RULES as _RULES
 
 __all__ = [
     "ZEROS",
+    "activation_backward",
     "as_zero_tensor",
     "div_scalar",
     "is_zero_tensor",
@@ -178,3 +179,10 @@ def mul_scalar(a: Tensor, b: float) -> Tensor:
 def div_scalar(a: Tensor, b: float) -> Tensor:
     """a / b for a number b, as PyTorch's C++ formulas write it (DivBackward1)."""
     return apply(_RULES["div_scalar"], (a, b))
+
+
+def activation_backward(name: str, g: Tensor, x: Tensor, **params: Any) -> Tensor:
+    """PyTorch's `<name>_backward(grad, self, ...)` of an activation (softplus_backward,
+    gelu_backward, elu_backward, ...): grad times the activation's derivative at x. Rules
+    and kernels: gradcli.ad.rules.activations, gradcli.ad.kernels.nn."""
+    return apply(_RULES[name + "_backward"], (g, x), params)

@@ -1,65 +1,459 @@
-"""torch.nn.functional: activations and losses as PyTorch computes and records them."""
+"""torch.nn.functional: losses and layers' functions as PyTorch computes and records them
+(activations: gradcli.ad.ops.activations)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from gradcli.ad.graph import Tensor
+from gradcli.ad.graph import Tensor, tensor_from_array
+from gradcli.ad.inplace import record_inplace
+from gradcli.ad.kernels import nn as KN
+from gradcli.ad.ops import activations  # noqa: F401  (the activations' spellings)
+from gradcli.ad.ops import backward as B
 from gradcli.ad.ops.creation import _as_tensor
-from gradcli.ad.ops.elementwise import abs, exp, log1p, mul, neg, relu
-from gradcli.ad.ops.reductions import log_softmax, mean, sum
+from gradcli.ad.ops.elementwise import (
+    abs,
+    add,
+    clamp_min,
+    clone,
+    div,
+    exp,
+    gt,
+    log,
+    mul,
+    neg,
+    pow,
+    sub,
+    where,
+)
+from gradcli.ad.ops.indexing import getitem_raw
+from gradcli.ad.ops.linalg import matmul
+from gradcli.ad.ops.reductions import log_softmax, mean, norm, sum
+from gradcli.ad.ops.shape import expand_as, permute, reshape, t, view
 from gradcli.ad.ops.surface import expose
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
-from gradcli.ad.state import warn
+from gradcli.ad.state import no_grad, warn
+from gradcli.errors import GdRuntimeError
 
-# -- losses -----------------------------------------------------------------------------
+_REDUCTIONS = ("mean", "sum", "none")
 
-def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
-    """Mean squared error (shapes that differ broadcast, with PyTorch's warning)."""
-    target = _as_tensor(target)
+
+def _reduction(size_average: Any, reduce: Any, reduction: str) -> str:
+    """The reduction, from PyTorch's legacy size_average/reduce when either is given."""
+    if size_average is not None or reduce is not None:
+        sa = True if size_average is None else size_average
+        rd = True if reduce is None else reduce
+        reduction = ("mean" if sa else "sum") if rd else "none"
+        warn(f"size_average and reduce args will be deprecated, please use "
+             f"reduction='{reduction}' instead.")
+    if reduction not in _REDUCTIONS:
+        raise GdRuntimeError(f"{reduction} is not a valid value for reduction")
+    return reduction
+
+
+def _size_warning(input: Tensor, target: Tensor) -> None:
     if target.shape != input.shape:
         warn(f"Using a target size (torch.Size({list(target.shape)})) that is different to the "
              f"input size (torch.Size({list(input.shape)})). This will likely lead to incorrect "
              "results due to broadcasting. Please ensure they have the same size.")
+
+
+def _arr(x: Any) -> Any:
+    return None if x is None else _as_tensor(x).array
+
+
+def _weighted_loss(l: Tensor, input: Tensor, weight: Any, reduction: str,
+                   by_weight: bool) -> Tensor:
+    """PyTorch's weighted mse/l1/huber: l · weight, a mean divided by Σ weight (mse, l1)
+    or by the count (huber)."""
+    weight = _as_tensor(weight)
+    if weight.shape != input.shape:
+        raise GdRuntimeError("Weights and input must have the same size.")
+    l = mul(l, weight)
+    if reduction == "mean" and by_weight:
+        return div(sum(l), sum(weight))
+    return _reduce(l, reduction)
+
+
+def _reduce(l: Tensor, reduction: str) -> Tensor:
+    return l if reduction == "none" else (mean(l) if reduction == "mean" else sum(l))
+
+
+# -- regression losses ------------------------------------------------------------------
+
+def mse_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
+             reduction: str = "mean", weight: Any = None) -> Tensor:
+    """Mean squared error (shapes that differ broadcast, with PyTorch's warning)."""
+    target = _as_tensor(target)
+    reduction = _reduction(size_average, reduce, reduction)
+    _size_warning(input, target)
+    if weight is not None:
+        return _weighted_loss(pow(sub(input, target), 2), input, weight, reduction, True)
     return apply(_RULES["mse_loss"], (input, target), {"reduction": reduction})
 
 
+def l1_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
+            reduction: str = "mean", weight: Any = None) -> Tensor:
+    """Mean absolute error (PyTorch's composite: |input - target|, reduced)."""
+    target = _as_tensor(target)
+    reduction = _reduction(size_average, reduce, reduction)
+    _size_warning(input, target)
+    l = abs(sub(input, target))
+    if weight is not None:
+        return _weighted_loss(l, input, weight, reduction, True)
+    return _reduce(l, reduction)
+
+
+def smooth_l1_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
+                   reduction: str = "mean", beta: float = 1.0) -> Tensor:
+    """0.5 d²/β where |d| < β, else |d| - β/2 (β = 0: l1_loss)."""
+    target = _as_tensor(target)
+    reduction = _reduction(size_average, reduce, reduction)
+    if beta < 0:
+        raise GdRuntimeError("smooth_l1_loss does not support negative values for beta.")
+    if beta == 0.0:
+        return l1_loss(input, target, reduction=reduction)
+    _size_warning(input, target)
+    return apply(_RULES["smooth_l1_loss"], (input, target), {"reduction": reduction,
+                                                              "beta": float(beta)})
+
+
+def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
+               weight: Any = None) -> Tensor:
+    """0.5 d² where |d| < δ, else δ(|d| - δ/2)."""
+    target = _as_tensor(target)
+    reduction = _reduction(None, None, reduction)
+    _size_warning(input, target)
+    if weight is not None:
+        return _weighted_loss(apply(_RULES["huber_loss"], (input, target),
+                                    {"reduction": "none", "delta": float(delta)}),
+                              input, weight, reduction, False)
+    return apply(_RULES["huber_loss"], (input, target), {"reduction": reduction,
+                                                          "delta": float(delta)})
+
+
+# -- classification losses --------------------------------------------------------------
+
+def binary_cross_entropy(input: Tensor, target: Tensor, weight: Any = None,
+                         size_average: Any = None, reduce: Any = None,
+                         reduction: str = "mean") -> Tensor:
+    """-(y log x + (1 - y) log(1 - x)) of probabilities x (logs clamped at -100)."""
+    target = _as_tensor(target)
+    reduction = _reduction(size_average, reduce, reduction)
+    if target.shape != input.shape:
+        raise GdRuntimeError(
+            f"Using a target size (torch.Size({list(target.shape)})) that is different to the "
+            f"input size (torch.Size({list(input.shape)})) is deprecated. Please ensure they "
+            "have the same size.")
+    return apply(_RULES["binary_cross_entropy"], (input, target),
+                 {"weight": _arr(weight), "reduction": reduction})
+
+
 def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Any = None,
+                                     size_average: Any = None, reduce: Any = None,
                                      reduction: str = "mean", pos_weight: Any = None) -> Tensor:
-    """Binary cross-entropy on logits."""
-    if weight is not None or pos_weight is not None:
-        # Composite form: stable, differentiable, just a different grad_fn name.
-        z, y = input, _as_tensor(target)
-        lw = 1 if pos_weight is None else (pos_weight - 1) * y + 1
-        l = (1 - y) * z + lw * (log1p(exp(-abs(z))) + relu(-z))
-        if weight is not None:
-            l = l * weight
-        return l if reduction == "none" else (mean(l) if reduction == "mean" else sum(l))
+    """Binary cross-entropy on logits (stable; weight per element, pos_weight per class)."""
+    reduction = _reduction(size_average, reduce, reduction)
     return apply(_RULES["bce_with_logits"], (input, _as_tensor(target)),
-                 {"reduction": reduction})
+                 {"weight": _arr(weight), "pos_weight": _arr(pos_weight),
+                  "reduction": reduction})
 
 
-def nll_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
-    """Negative log-likelihood of class indices."""
-    return apply(_RULES["nll_loss"], (input, _as_tensor(target)), {"reduction": reduction})
+def nll_loss(input: Tensor, target: Tensor, weight: Any = None, size_average: Any = None,
+             ignore_index: int = -100, reduce: Any = None, reduction: str = "mean") -> Tensor:
+    """Negative log-likelihood of class indices (weighted; ignore_index counts nothing)."""
+    reduction = _reduction(size_average, reduce, reduction)
+    target = _as_tensor(target)
+    params = {"weight": _arr(weight), "reduction": reduction, "ignore_index": ignore_index}
+    if input.ndim < 3 or input.ndim == 4:
+        return apply(_RULES["nll_loss"], (input, target), params)
+    # PyTorch's nll_loss_nd: (N, C, d1, ...) as nll_loss2d of (N, C, 1, -1), then a view.
+    n, c = input.shape[:2]
+    out = apply(_RULES["nll_loss"], (reshape(input, (n, c, 1, -1)),
+                                     reshape(target, (n, 1, -1))), params)
+    return view(out, (n, *input.shape[2:])) if reduction == "none" else out
 
 
-def cross_entropy(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
-    """log_softmax then nll_loss (class indices), or soft targets (probabilities)."""
-    tgt = _as_tensor(target)
-    dim = 0 if input.ndim == 1 else 1
-    logp = log_softmax(input, dim)
-    if tgt.array.dtype.kind == "f":
-        # PyTorch's order of ops: -(target · logp).sum(...), then / batch size for "mean".
+def cross_entropy(input: Tensor, target: Tensor, weight: Any = None, size_average: Any = None,
+                  ignore_index: int = -100, reduce: Any = None, reduction: str = "mean",
+                  label_smoothing: float = 0.0) -> Tensor:
+    """log_softmax then nll_loss (class indices) or the soft-target sum (probabilities),
+    with PyTorch's label smoothing, in PyTorch's order of ops."""
+    reduction = _reduction(size_average, reduce, reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise GdRuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: "
+                             f"{label_smoothing:g}")
+    input, tgt = _as_tensor(input), _as_tensor(target)
+    class_dim = 0 if input.ndim == 1 else 1
+    n_classes = input.shape[class_dim]
+    logp = log_softmax(input, class_dim)
+    w = None if weight is None else _as_tensor(weight)
+    w_view = None if w is None else reshape(
+        w, tuple(n_classes if d == class_dim else 1 for d in range(input.ndim)))
+    if tgt.shape == input.shape:
+        if tgt.array.dtype.kind != "f":
+            raise GdRuntimeError("Expected floating point type for target with class "
+                                 "probabilities, got Long")
+        if label_smoothing > 0.0:
+            tgt = add(B.mul_scalar(tgt, 1 - label_smoothing), label_smoothing / n_classes)
+        prod = mul(logp, tgt) if w_view is None else mul(mul(logp, tgt), w_view)
         if reduction == "none":
-            return neg(sum(mul(tgt, logp), dim))
-        l = neg(sum(mul(tgt, logp)))
-        return l / (input.shape[0] if input.ndim > 1 else 1) if reduction == "mean" else l
-    return nll_loss(logp, tgt, reduction)
+            return neg(sum(prod, class_dim))
+        total = neg(sum(prod))
+        return B.div_scalar(total, input.array.size // n_classes) if reduction == "mean" \
+            else total
+    nll = nll_loss(logp, tgt, weight, ignore_index=ignore_index, reduction=reduction)
+    if label_smoothing == 0.0:
+        return nll
+    ignore = tgt.array == ignore_index
+    smooth = neg(sum(logp if w_view is None else mul(logp, w_view), class_dim))
+    smooth = B.masked_fill(smooth, ignore, 0.0)
+    if reduction == "mean":
+        if w is None:
+            ret = div(sum(smooth), tensor_from_array((~ignore).sum()))
+        else:
+            ret = div(sum(smooth), sum(tensor_from_array(w.array[tgt.array[~ignore]])))
+    else:
+        ret = sum(smooth) if reduction == "sum" else smooth
+    return add(B.mul_scalar(nll, 1 - label_smoothing),
+               B.mul_scalar(ret, label_smoothing / n_classes))
+
+
+def kl_div(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
+           reduction: str = "mean", log_target: bool = False) -> Tensor:
+    """Kullback-Leibler divergence of target from input (input: log-probabilities)."""
+    if reduction != "batchmean":
+        reduction = _reduction(size_average, reduce, reduction)
+    if reduction == "mean":
+        warn("reduction: 'mean' divides the total loss by both the batch size and the support "
+             "size.'batchmean' divides only by the batch size, and aligns with the KL div math "
+             "definition.'mean' will be changed to behave the same as 'batchmean' in the next "
+             "major release.")
+    target = _as_tensor(target)
+    if log_target:
+        l = mul(exp(target), sub(target, input))
+    else:
+        # xlogy(target, target): 0 where target is 0
+        l = sub(mul(target, log(where(gt(target, 0), target, 1.0))), mul(target, input))
+    if reduction == "batchmean":
+        total = sum(l)
+        return div(total, input.shape[0]) if input.ndim else total
+    return _reduce(l, reduction)
+
+
+# -- layers' functions ------------------------------------------------------------------
+
+def linear(input: Tensor, weight: Tensor, bias: Any = None) -> Tensor:
+    """input @ weight.T + bias, recorded as PyTorch records it (addmm for a matrix input
+    with a bias: AddmmBackward0)."""
+    input, weight = _as_tensor(input), _as_tensor(weight)
+    if bias is not None and input.ndim == 2:
+        return apply(_RULES["linear"], (input, weight, _as_tensor(bias)))
+    if bias is not None and input.ndim != 2 and input.array.flags.c_contiguous:
+        # PyTorch's _flatten_nd_linear: addmm on the rows, then a view.
+        out = apply(_RULES["linear"], (reshape(input, (-1, input.shape[-1])), weight,
+                                       _as_tensor(bias)))
+        return view(out, (*input.shape[:-1], out.shape[-1]))
+    out = matmul(input, t(weight))
+    return out if bias is None else add(out, bias)
+
+
+def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Any = None) -> Tensor:
+    """x1ᵀ A x2 + b for each output feature (weight: (out, in1, in2))."""
+    x1 = reshape(input1, (-1, input1.shape[-1]))
+    x2 = reshape(input2, (-1, input2.shape[-1]))
+    # y[n, o] = Σ_ij x1[n, i] A[o, i, j] x2[n, j]
+    left = matmul(x1, reshape(_permute_oij(weight), (weight.shape[1], -1)))
+    left = reshape(left, (x1.shape[0], weight.shape[0], weight.shape[2]))
+    y = sum(mul(left, reshape(x2, (x2.shape[0], 1, x2.shape[1]))), 2)
+    y = reshape(y, (*input1.shape[:-1], weight.shape[0]))
+    return y if bias is None else add(y, bias)
+
+
+def _permute_oij(w: Tensor) -> Tensor:
+    return permute(w, (1, 0, 2))
+
+
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12,
+              out: Any = None) -> Tensor:
+    """input / max(‖input‖_p along dim, eps)."""
+    denom = expand_as(clamp_min(norm(input, p, dim, True), eps), input)
+    return div(input, denom)
+
+
+def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    """Σ (x1/‖x1‖)(x2/‖x2‖) along dim (norms clamped at eps without a node, as PyTorch)."""
+    x1, x2 = _as_tensor(x1), _as_tensor(x2)
+    n1 = clone(norm(x1, 2, dim, True))
+    n2 = clone(norm(x2, 2, dim, True))
+    with no_grad():
+        record_inplace(n1, clamp_min(n1, eps))
+        record_inplace(n2, clamp_min(n2, eps))
+    return sum(mul(div(x1, n1), div(x2, n2)), dim)
+
+
+def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
+                      keepdim: bool = False) -> Tensor:
+    """‖x1 - x2 + eps‖_p along the last dim."""
+    x1, x2 = _as_tensor(x1), _as_tensor(x2)
+    return norm(add(sub(x1, x2), eps), p, max(x1.ndim, x2.ndim) - 1, keepdim)
+
+
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+    """int64 rows with a 1 at each class index."""
+    try:
+        return tensor_from_array(KN.one_hot(_as_tensor(tensor).array, num_classes))
+    except KN.TorchError as e:
+        raise GdRuntimeError(str(e)) from None
+
+
+def embedding(input: Tensor, weight: Tensor, padding_idx: Any = None, max_norm: Any = None,
+              norm_type: float = 2.0, scale_grad_by_freq: bool = False,
+              sparse: bool = False) -> Tensor:
+    """The rows of weight at the indices in input."""
+    idx = _as_tensor(input).array
+    if idx.dtype.kind not in "iu":
+        raise GdRuntimeError("Expected tensor for argument #1 'indices' to have one of the "
+                             "following scalar types: Long, Int; but got "
+                             f"torch.{'FloatTensor' if idx.dtype.itemsize == 4 else 'DoubleTensor'}"
+                             " instead (while checking arguments for embedding)")
+    if idx.size and (idx.min() < 0 or idx.max() >= weight.shape[0]):
+        raise GdRuntimeError("index out of range in self")
+    if max_norm is not None or scale_grad_by_freq or sparse:
+        raise GdRuntimeError("embedding's max_norm, scale_grad_by_freq and sparse are not "
+                             "supported by gradcli")
+    n = weight.shape[0]
+    if padding_idx is not None:
+        if not -n <= padding_idx < n:
+            raise GdRuntimeError("Padding_idx must be within num_embeddings")
+        padding_idx = padding_idx % n
+    return apply(_RULES["embedding"], (weight,), {"index": idx, "padding_idx": padding_idx})
+
+
+# -- normalization and padding ------------------------------------------------------------
+
+def layer_norm(input: Tensor, normalized_shape: Any, weight: Any = None, bias: Any = None,
+               eps: float = 1e-5) -> Tensor:
+    """Normalize over the trailing normalized_shape dims, then scale and shift."""
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    k = len(shape)
+    if k == 0 or input.ndim < k or tuple(input.shape[input.ndim - k:]) != shape:
+        raise GdRuntimeError(
+            f"Given normalized_shape={list(shape)}, expected input with shape "
+            f"[*, {', '.join(map(str, shape))}], but got input of size"
+            f"{list(input.shape)}")
+    for name, t_ in (("weight", weight), ("bias", bias)):
+        if t_ is not None and tuple(_as_tensor(t_).shape) != shape:
+            raise GdRuntimeError(f"Expected {name} to be of same shape as normalized_shape, "
+                                 f"but got {name} of shape {list(_as_tensor(t_).shape)} and "
+                                 f"normalized_shape = {list(shape)}")
+    dims = tuple(range(input.ndim - k, input.ndim))
+    return apply(_RULES["layer_norm"], (input, _opt(weight), _opt(bias)),
+                 {"dims": dims, "eps": float(eps)})
+
+
+def _opt(x: Any) -> Any:
+    return None if x is None else _as_tensor(x)
+
+
+def batch_norm(input: Tensor, running_mean: Any, running_var: Any, weight: Any = None,
+               bias: Any = None, training: bool = False, momentum: float = 0.1,
+               eps: float = 1e-5) -> Tensor:
+    """Per-channel normalization: batch statistics when training (updating the running
+    statistics in place, as PyTorch), else the running statistics."""
+    if training:
+        size = input.array.size // input.shape[1] if input.ndim > 1 else 1
+        if size <= 1:
+            raise GdRuntimeError("Expected more than 1 value per channel when training, got "
+                                 f"input size torch.Size({list(input.shape)})")
+    elif running_mean is None or running_var is None:
+        raise GdRuntimeError("running_mean and running_var must be defined in evaluation mode")
+    rm, rv = _opt(running_mean), _opt(running_var)
+    out = apply(_RULES["batch_norm"], (input, _opt(weight), _opt(bias)),
+                {"mean": None if rm is None else rm.array,
+                 "var": None if rv is None else rv.array,
+                 "training": bool(training), "eps": float(eps)})
+    if training and rm is not None and rv is not None:
+        mean_, m2, n = KN.batch_stats(input.array)
+        with no_grad():
+            mean_t = tensor_from_array(mean_.astype(rm.array.dtype))
+            var_t = tensor_from_array((m2 / max(n - 1, 1)).astype(rv.array.dtype))
+            record_inplace(rm, add(mul(mean_t, momentum), mul(rm, 1 - momentum)))
+            record_inplace(rv, add(mul(var_t, momentum), mul(rv, 1 - momentum)))
+    return out
+
+
+_PAD_NAMES = {"reflect": "ReflectionPad{}DBackward0", "replicate": "ReplicationPad{}DBackward0"}
+
+
+def pad(input: Tensor, pad: Any, mode: str = "constant", value: Any = None) -> Tensor:
+    """Pad the last len(pad)//2 dims: (before, after) pairs from the last dim backwards."""
+    pads = tuple(int(p) for p in pad)
+    if len(pads) % 2:
+        raise GdRuntimeError("Padding length must be divisible by 2")
+    if len(pads) // 2 > input.ndim:
+        raise GdRuntimeError("Padding length should be less than or equal to two times the "
+                             "input dimension but got padding length "
+                             f"{len(pads)} and input of dimension {input.ndim}")
+    if mode == "constant":
+        return apply(_RULES["constant_pad"], (_as_tensor(input),),
+                     {"pad": pads, "value": 0.0 if value is None else float(value)})
+    if mode not in ("reflect", "replicate", "circular"):
+        raise GdRuntimeError(f"Unrecognised padding mode {mode}")
+    if value is not None and value != 0:
+        raise GdRuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument.')
+    k = len(pads) // 2
+    if not (k <= 3 and k + 1 <= input.ndim <= k + 2):
+        raise GdRuntimeError("Only 2D, 3D, 4D, 5D padding with non-constant padding are "
+                             "supported for now")
+    for i in range(k):
+        size = input.shape[input.ndim - 1 - i]
+        before, after = pads[2 * i], pads[2 * i + 1]
+        if mode == "reflect" and (before >= size or after >= size):
+            raise GdRuntimeError(
+                f"Argument #4: Padding size should be less than the corresponding input "
+                f"dimension, but got: padding ({before}, {after}) at dimension "
+                f"{input.ndim - 1 - i} of input {list(input.shape)}")
+        if mode == "circular" and (before > size or after > size):
+            raise GdRuntimeError("Padding value causes wrapping around more than once.")
+    name = _PAD_NAMES[mode].format(k) if mode in _PAD_NAMES else "CopySlices"
+    return getitem_raw(input, KN.pad_index(input.shape, pads, mode), name)
 
 
 # -- PyTorch spellings ------------------------------------------------------------------
 
-for _name in ("mse_loss", "cross_entropy", "nll_loss", "binary_cross_entropy_with_logits"):
+for _name in ("mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "binary_cross_entropy",
+              "binary_cross_entropy_with_logits", "nll_loss", "cross_entropy", "kl_div",
+              "linear", "bilinear", "normalize", "cosine_similarity", "pairwise_distance",
+              "one_hot", "embedding", "layer_norm", "batch_norm", "pad"):
     expose(globals()[_name], f"torch.nn.functional.{_name}", family="nn")
+for _name in ("cosine_similarity", "pairwise_distance", "bilinear"):
+    expose(globals()[_name], f"torch.{_name}", family="nn")
+
+
+def _torch_batch_norm(input: Tensor, weight: Any, bias: Any, running_mean: Any,
+                      running_var: Any, training: bool, momentum: float, eps: float,
+                      cudnn_enabled: bool) -> Tensor:
+    """torch.batch_norm: ATen's argument order, every argument given."""
+    return batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps)
+
+
+def _torch_embedding(weight: Tensor, indices: Tensor, padding_idx: int = -1,
+                     scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
+    """torch.embedding: ATen's argument order (weight first; padding_idx -1 is none)."""
+    return embedding(indices, weight, None if padding_idx == -1 else padding_idx, None, 2.0,
+                     scale_grad_by_freq, sparse)
+
+
+expose(_torch_batch_norm, "torch.batch_norm", family="nn")
+expose(_torch_embedding, "torch.embedding", family="nn")
+
+
+def _torch_layer_norm(input: Tensor, normalized_shape: Any, weight: Any = None,
+                      bias: Any = None, eps: float = 1e-5, cudnn_enable: bool = True) -> Tensor:
+    """torch.layer_norm: F.layer_norm with ATen's cudnn_enable flag (ignored on the CPU)."""
+    return layer_norm(input, normalized_shape, weight, bias, eps)
+
+
+expose(_torch_layer_norm, "torch.layer_norm", family="nn")

@@ -7,38 +7,28 @@ from typing import Any
 from gradcli.ad import kernels as K
 from gradcli.ad import ops
 from gradcli.ad.graph import Tensor
+from gradcli.ad.kernels import nn as KN
 from gradcli.ad.ops import backward as B
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES, Rule
+from gradcli.ad.rules import activations  # noqa: F401  (the activation rules)
 from gradcli.ad.rules.base import (
     count,
+    linear,
     need,
     register,
     tan2,
+    tan3,
 )
 
 # ---------------------------------------------------------------------------------------
 # Losses: primitives so grad_fn names match PyTorch's and the forward is stable.
 # ---------------------------------------------------------------------------------------
 
-def _loss_scale(g: Tensor, shape: tuple[int, ...], reduction: str) -> Any:
-    if reduction == "none":
-        return g
-    n = count(shape, None)
-    return ops.expand(g, shape) / n if reduction == "mean" else ops.expand(g, shape)
-
-
 def _loss_reduce(l: Tensor, reduction: str) -> Tensor:
     if reduction == "none":
         return l
     return ops.mean(l) if reduction == "mean" else ops.sum(l)
-
-
-def _bce_scale(t: Tensor, z: Tensor, reduction: str) -> Tensor:
-    # PyTorch's binary_cross_entropy_with_logits_backward: grad_input /= numel for a mean.
-    if reduction == "mean":
-        return B.div_scalar(t, count(z.shape, None))
-    return t
 
 
 register(Rule(
@@ -50,39 +40,347 @@ register(Rule(
         2 * (a - b) * tan2(ts, lambda t: t, lambda t: -t), reduction),
     kind="loss", doc="mean squared error",
     formula=("grad · 2(a - b)/n", "-grad · 2(a - b)/n")))
+def _const(a: Any) -> Any:
+    return None if a is None else Tensor(a)
+
+
+def _mean_scale(t: Tensor, like: Any, reduction: str) -> Tensor:
+    # PyTorch's loss backward functions divide by the numel (of `like`, else of the
+    # broadcast t) for a mean.
+    n = count((t if like is None else like).shape, None)
+    return B.div_scalar(t, n) if reduction == "mean" else t
+
+
+def _weighted(t: Tensor, weight: Any) -> Tensor:
+    return t if weight is None else t * _const(weight)
+
+
+def _bcel_dz(z: Tensor, y: Tensor, pos_weight: Any) -> Tensor:
+    if pos_weight is None:
+        return ops.sigmoid(z) - y
+    t = _const(pos_weight) * y
+    return (t + 1 - y) * ops.sigmoid(z) - t
+
+
+def _bcel_dy(z: Tensor, pos_weight: Any) -> Tensor:
+    if pos_weight is None:
+        return -z
+    return _log_sigmoid(-z) - _const(pos_weight) * _log_sigmoid(z)
+
+
+def _log_sigmoid(x: Tensor) -> Tensor:
+    return apply(RULES["log_sigmoid"], (x,))
+
+
 register(Rule(
-    "bce_with_logits", "BinaryCrossEntropyWithLogitsBackward0", K.bce_with_logits,
-    lambda g, out, z, y, reduction="mean": (
-        _bce_scale((ops.sigmoid(z) - y) * g, z, reduction) if need(z) else None,
-        _bce_scale(-z * g, z, reduction) if need(y) else None),
-    lambda ts, out, z, y, reduction="mean": _loss_reduce(
-        tan2(ts, lambda t: (ops.sigmoid(z) - y) * t, lambda t: -z * t), reduction),
-    kind="loss", doc="binary cross-entropy on logits (stable)",
-    formula=("grad · (σ(z) - y)/n", "-grad · z/n")))
+    "bce_with_logits", "BinaryCrossEntropyWithLogitsBackward0", KN.bce_with_logits,
+    lambda g, out, z, y, weight=None, pos_weight=None, reduction="mean": (
+        _mean_scale(_weighted(_bcel_dz(z, y, pos_weight) * g, weight), z, reduction)
+        if need(z) else None,
+        _mean_scale(_weighted(_bcel_dy(z, pos_weight) * g, weight), z, reduction)
+        if need(y) else None),
+    lambda ts, out, z, y, weight=None, pos_weight=None, reduction="mean": _loss_reduce(
+        _weighted(tan2(ts, lambda t: _bcel_dz(z, y, pos_weight) * t,
+                       lambda t: _bcel_dy(z, pos_weight) * t), weight), reduction),
+    kind="loss", doc="binary cross-entropy on logits (stable; weight, pos_weight)",
+    formula=("grad · w · ((pw·y + 1 - y)σ(z) - pw·y)/n", "grad · w · (log σ(-z) - pw log σ(z))/n")))
 
 
-def _nll_vjp(g: Tensor, out: Tensor, logp: Tensor, target: Tensor,
-             reduction: str = "mean") -> tuple[Any, ...]:
-    n = 1 if logp.ndim == 1 else logp.shape[0]
-    rows = g if reduction == "none" else ops.expand(g, (n,) if logp.ndim > 1 else ())
-    if reduction == "mean":
-        rows = rows / n
-    index = K.nll_index(logp.shape, target.array)
+def _bce_dx(x: Tensor, y: Tensor) -> Tensor:
+    # PyTorch's binary_cross_entropy_backward: (x - y) / max((1 - x) x, EPS).
+    return (x - y) / ops.clamp((1 - x) * x, min=1e-12)
+
+
+def _bce_dy(x: Tensor) -> Tensor:
+    # PyTorch's binary_cross_entropy_target_backward: -logit(x).
+    return ops.log1p(-x) - ops.log(x)
+
+
+def _loss_backward(name: str, g: Tensor, x: Tensor, y: Tensor, **p: Any) -> Tensor:
+    return apply(RULES[name + "_backward"], (g, x, y), p)
+
+
+register(Rule(
+    "binary_cross_entropy", "BinaryCrossEntropyBackward0", KN.binary_cross_entropy,
+    lambda g, out, x, y, weight=None, reduction="mean": (
+        _loss_backward("binary_cross_entropy", g, x, y, weight=weight, reduction=reduction)
+        if need(x) else None,
+        _mean_scale(_weighted(_bce_dy(x) * g, weight), x, reduction) if need(y) else None),
+    lambda ts, out, x, y, weight=None, reduction="mean": _loss_reduce(_weighted(
+        tan2(ts, lambda t: _bce_dx(x, y) * t, lambda t: _bce_dy(x) * t), weight), reduction),
+    kind="loss", doc="binary cross-entropy of probabilities (logs clamped at -100)",
+    formula=("binary_cross_entropy_backward(grad, x, y)", "-grad · w · logit(x)/n")))
+
+
+def _smooth_d(x: Tensor, y: Tensor, beta: float) -> Tensor:
+    return ops.clamp((x - y) / beta, -1.0, 1.0)
+
+
+def _huber_d(x: Tensor, y: Tensor, delta: float) -> Tensor:
+    return ops.clamp(x - y, -delta, delta)
+
+
+def _smooth_dd(x: Tensor, y: Tensor, beta: float) -> Tensor:
+    return ops.to_dtype(ops.abs(x - y) < beta, x.dtype) / beta
+
+
+def _huber_dd(x: Tensor, y: Tensor, delta: float) -> Tensor:
+    return ops.to_dtype(ops.abs(x - y) < delta, x.dtype)
+
+
+def _bce_ddx(x: Tensor, y: Tensor) -> Tensor:
+    # d/dx of (x - y)/((1 - x)x): PyTorch's binary_cross_entropy_double_backward.
+    eps = 1e-12
+    return (x * x - 2 * x * y + y) / ((x + eps) * (x + eps) * (1 - x + eps) * (1 - x + eps))
+
+
+def _bce_ddy(x: Tensor, y: Tensor) -> Tensor:
+    return -1 / ops.clamp((1 - x) * x, min=1e-12)
+
+
+def _reduced_like(t: Tensor, reduction: str) -> Tensor:
+    # The grad_output side of a loss's backward: reduced as the loss was.
+    if reduction == "none":
+        return t
+    total = ops.sum(t)
+    return B.div_scalar(total, count(t.shape, None)) if reduction == "mean" else total
+
+
+def _loss_backward_rules(name: str, torch_name: str, kernel: Any, backward_kernel: Any,
+                         d: Any, ddx: Any, ddy: Any, param: str, doc: str) -> None:
+    """A loss ℓ(x, y) whose VJP in x is PyTorch's `<name>_backward(grad, x, y, ...)`, a node
+    of its own (`<Name>BackwardBackward0`) with PyTorch's double-backward formulas."""
+    register(Rule(
+        name, torch_name, kernel,
+        lambda g, out, x, y, reduction="mean", **p: (
+            _loss_backward(name, g, x, y, reduction=reduction, **p) if need(x) else None,
+            _loss_backward(name, g, y, x, reduction=reduction, **p) if need(y) else None),
+        lambda ts, out, x, y, reduction="mean", **p: _loss_reduce(
+            d(x, y, p[param]) * tan2(ts, lambda t: t, lambda t: -t), reduction),
+        kind="loss", doc=doc, formula=(f"{name}_backward(grad, x, y)",
+                                       f"{name}_backward(grad, y, x)")))
+    register(Rule(
+        name + "_backward", torch_name.replace("Backward0", "BackwardBackward0"),
+        backward_kernel,
+        lambda gg, out, g, x, y, reduction="mean", **p: (
+            _reduced_like(gg * d(x, y, p[param]), reduction) if need(g) else None,
+            _mean_scale(gg * g * ddx(x, y, p[param]), None, reduction) if need(x) else None,
+            _mean_scale(gg * g * ddy(x, y, p[param]), None, reduction) if need(y) else None),
+        lambda ts, out, g, x, y, reduction="mean", **p: tan3(
+            ts, lambda t: _mean_scale(t * d(x, y, p[param]), None, reduction),
+            lambda t: _mean_scale(t * g * ddx(x, y, p[param]), None, reduction),
+            lambda t: _mean_scale(t * g * ddy(x, y, p[param]), None, reduction)),
+        kind="loss", doc=f"grad · {name}'(x, y) (PyTorch's {name}_backward)",
+        batchable=False, formula=("gg · d(x, y)", "gg · g · d'(x, y)", "-gg · g · d'(x, y)")))
+
+
+_loss_backward_rules("smooth_l1_loss", "SmoothL1LossBackward0", KN.smooth_l1_loss,
+                     KN.smooth_l1_loss_backward, _smooth_d, _smooth_dd,
+                     lambda x, y, beta: -_smooth_dd(x, y, beta), "beta",
+                     "0.5 d²/β where |d| < β, else |d| - β/2")
+_loss_backward_rules("huber_loss", "HuberLossBackward0", KN.huber_loss,
+                     KN.huber_loss_backward, _huber_d, _huber_dd,
+                     lambda x, y, delta: -_huber_dd(x, y, delta), "delta",
+                     "0.5 d² where |d| < δ, else δ(|d| - δ/2)")
+
+
+register(Rule(
+    "binary_cross_entropy_backward", "BinaryCrossEntropyBackwardBackward0",
+    KN.binary_cross_entropy_backward,
+    lambda gg, out, g, x, y, weight=None, reduction="mean": (
+        _reduced_like(_weighted(gg * _bce_dx(x, y), weight), reduction) if need(g) else None,
+        _mean_scale(_weighted(gg * g * _bce_ddx(x, y), weight), None, reduction)
+        if need(x) else None,
+        _mean_scale(_weighted(gg * g * _bce_ddy(x, y), weight), None, reduction)
+        if need(y) else None),
+    lambda ts, out, g, x, y, weight=None, reduction="mean": tan3(
+        ts, lambda t: _mean_scale(_weighted(t * _bce_dx(x, y), weight), None, reduction),
+        lambda t: _mean_scale(_weighted(t * g * _bce_ddx(x, y), weight), None, reduction),
+        lambda t: _mean_scale(_weighted(t * g * _bce_ddy(x, y), weight), None, reduction)),
+    kind="loss", doc="grad · (x - y)/((1 - x)x) (PyTorch's binary_cross_entropy_backward)",
+    batchable=False, formula=("gg · (x - y)/((1 - x)x)", "gg · g · d'", "-gg · g/((1 - x)x)")))
+
+
+def _nll_vjp(g: Tensor, out: Tensor, logp: Tensor, target: Tensor, weight: Any = None,
+             reduction: str = "mean", ignore_index: int = -100) -> tuple[Any, ...]:
     # PyTorch's nll_loss_backward (a node of its own).
-    return (apply(RULES["index_add_into"], (-rows,),
-                  {"shape": logp.shape, "index": index, "name": "NllLossBackwardBackward0"}),
+    return (apply(RULES["nll_loss_backward"], (g, logp, target),
+                  {"weight": weight, "reduction": reduction, "ignore_index": ignore_index}),
             None)
 
 
-def _nll_jvp(ts: list[Any], out: Tensor, logp: Tensor, target: Tensor,
-             reduction: str = "mean") -> Any:
+def _nll_jvp(ts: list[Any], out: Tensor, logp: Tensor, target: Tensor, weight: Any = None,
+             reduction: str = "mean", ignore_index: int = -100) -> Any:
     t = ts[0]
     if t is None:
         return None
-    index = K.nll_index(logp.shape, target.array)
-    return _loss_reduce(-ops.getitem_raw(t, index, "IndexBackward0"), reduction)
+    tgt = target.array
+    index = KN.nll_safe_index(logp.shape, tgt, ignore_index)
+    w = _const(KN.nll_weights(logp.shape, tgt, weight, ignore_index, logp.dtype))
+    picked = -ops.getitem_raw(t, index, "IndexBackward0") * w
+    if reduction == "mean":
+        return ops.sum(picked) / KN.nll_total_weight(logp.shape, tgt, weight, ignore_index)
+    return _loss_reduce(picked, reduction)
 
 
-register(Rule("nll_loss", "NllLossBackward0", K.nll_loss, _nll_vjp, _nll_jvp,
-              kind="loss", doc="negative log-likelihood of class indices",
-              formula=("-grad/n at each target class", "—")))
+register(Rule("nll_loss", lambda i, p: "NllLoss2DBackward0" if i is not None
+              and i[0].ndim == 4 else "NllLossBackward0", KN.nll_loss, _nll_vjp, _nll_jvp,
+              kind="loss", doc="negative log-likelihood of class indices (weight, ignore_index)",
+              formula=("-grad · w/Σw at each target class", "—")))
+
+
+register(Rule(
+    "linear", "AddmmBackward0", KN.linear,
+    lambda g, out, x, w, b: (ops.mm(g, w) if need(x) else None,
+                             ops.t(ops.mm(ops.t(x), g)) if need(w) else None,
+                             g if need(b) else None),
+    lambda ts, out, x, w, b: tan3(ts, lambda t: ops.mm(t, ops.t(w)), lambda t: ops.mm(x, ops.t(t)),
+                                  lambda t: ops.expand(t, out.shape)),
+    kind="general", doc="x @ wᵀ + b (F.linear of a matrix with a bias: PyTorch's addmm)",
+    formula=("grad @ w", "(xᵀ @ grad)ᵀ", "Σ grad")))
+
+
+def _nll_loss(x: Tensor, target: Tensor, weight: Any = None, reduction: str = "mean",
+              ignore_index: int = -100) -> Tensor:
+    return apply(RULES["nll_loss"], (x, target), {"weight": weight, "reduction": reduction,
+                                                   "ignore_index": ignore_index})
+
+
+register(Rule(
+    "nll_loss_backward", "NllLossBackwardBackward0", KN.nll_loss_backward,
+    lambda gg, out, g, logp, target, **p: (
+        _nll_loss(gg, target, **p) if need(g) else None,
+        ops.zeros_like(gg) if need(logp) else None, None),
+    lambda ts, out, g, logp, target, **p: (
+        None if ts[0] is None else _nll_loss_jvp_of_backward(ts[0], out, logp, target, p)),
+    kind="general", doc="-grad · w/Σw at each target class (nll_loss's derivative)",
+    batchable=False, formula=("nll_loss(gg, target)", "0", "—")))
+
+
+def _nll_loss_jvp_of_backward(t: Tensor, out: Tensor, logp: Tensor, target: Tensor,
+                              p: dict[str, Any]) -> Tensor:
+    return apply(RULES["nll_loss_backward"], (t, logp, target), p)
+
+
+# ---------------------------------------------------------------------------------------
+# Normalization: x̂ = (x - mean)·rstd over `dims`, y = x̂·w + b (w, b: per feature).
+# ---------------------------------------------------------------------------------------
+
+def _stats(x: Tensor, dims: tuple[int, ...], eps: float) -> tuple[Tensor, Tensor]:
+    xc = x - ops.mean(x, dims, True)
+    rstd = 1 / ops.sqrt(ops.mean(xc * xc, dims, True) + eps)
+    return xc * rstd, rstd
+
+
+def _affine_shape(x: Tensor, dims: tuple[int, ...], channel: bool) -> tuple[int, ...]:
+    if channel:  # batch_norm: w and b are per channel (dim 1)
+        return tuple(x.shape[1] if d == 1 else 1 for d in range(x.ndim))
+    return tuple(x.shape[d] for d in range(x.ndim) if d in dims)
+
+
+def _view(w: Any, shape: tuple[int, ...]) -> Any:
+    return None if w is None else ops.reshape(w, shape)
+
+
+def _sum_over(t: Tensor, dims: tuple[int, ...]) -> Tensor:
+    return ops.sum(t, dims) if dims else t
+
+
+def _norm_vjp(g: Tensor, x: Tensor, w: Any, b: Any, dims: tuple[int, ...], eps: float,
+              channel: bool, stats: Any = None) -> tuple[Any, ...]:
+    """The VJP of y = x̂·w + b; `stats` (x̂, rstd) when they are constants (batch_norm in
+    eval mode), else x̂ is recomputed from x in differentiable ops."""
+    xhat, rstd = _stats(x, dims, eps) if stats is None else stats(x)
+    ws = _view(w, _affine_shape(x, dims, channel))
+    gw = g if ws is None else g * ws
+    if not need(x):
+        dx = None
+    elif stats is not None:
+        dx = gw * rstd
+    else:
+        dx = rstd * (gw - ops.mean(gw, dims, True) - xhat * ops.mean(gw * xhat, dims, True))
+    other = dims if channel else tuple(d for d in range(x.ndim) if d not in dims)
+    return (dx, _sum_over(g * xhat, other) if need(w) else None,
+            _sum_over(g, other) if need(b) else None)
+
+
+def _norm_jvp(ts: list[Any], x: Tensor, w: Any, b: Any, dims: tuple[int, ...], eps: float,
+              channel: bool, stats: Any = None) -> Any:
+    xhat, rstd = _stats(x, dims, eps) if stats is None else stats(x)
+    shape = _affine_shape(x, dims, channel)
+    ws = _view(w, shape)
+
+    def d_x(t: Tensor) -> Tensor:
+        if stats is not None:
+            d = t * rstd
+        else:
+            d = rstd * (t - ops.mean(t, dims, True) - xhat * ops.mean(t * xhat, dims, True))
+        return d if ws is None else d * ws
+
+    return tan3(ts, d_x, lambda t: xhat * ops.reshape(t, shape),
+                lambda t: ops.expand(ops.reshape(t, shape), x.shape))
+
+
+register(Rule(
+    "layer_norm", "NativeLayerNormBackward0", KN.layer_norm,
+    lambda g, out, x, w, b, dims, eps: _norm_vjp(g, x, w, b, dims, eps, False),
+    lambda ts, out, x, w, b, dims, eps: _norm_jvp(ts, x, w, b, dims, eps, False),
+    kind="general", doc="(x - mean)/sqrt(var + eps) · w + b over the last dims",
+    batchable=False, formula=("rstd · (gw - mean(gw) - x̂ · mean(gw · x̂))", "Σ g · x̂", "Σ g")))
+
+
+def _bn_stats(mean: Any, var: Any, eps: float) -> Any:
+    def stats(x: Tensor) -> tuple[Tensor, Tensor]:
+        shape = tuple(x.shape[1] if d == 1 else 1 for d in range(x.ndim))
+        rstd = 1 / ops.sqrt(ops.reshape(Tensor(var), shape) + eps)
+        return (x - ops.reshape(Tensor(mean), shape)) * rstd, rstd
+    return stats
+
+
+def _bn_dims(x: Tensor) -> tuple[int, ...]:
+    return tuple(d for d in range(x.ndim) if d != 1)
+
+
+register(Rule(
+    "batch_norm", "NativeBatchNormBackward0", KN.batch_norm,
+    lambda g, out, x, w, b, mean, var, training, eps: _norm_vjp(
+        g, x, w, b, _bn_dims(x), eps, True, None if training else _bn_stats(mean, var, eps)),
+    lambda ts, out, x, w, b, mean, var, training, eps: _norm_jvp(
+        ts, x, w, b, _bn_dims(x), eps, True, None if training else _bn_stats(mean, var, eps)),
+    kind="general", doc="per-channel normalization by batch (or running) statistics",
+    batchable=False, formula=("rstd · (gw - mean(gw) - x̂ · mean(gw · x̂))", "Σ g · x̂", "Σ g")))
+
+
+# ---------------------------------------------------------------------------------------
+# Padding: constant_pad_nd's transpose is itself with the pads negated (a crop).
+# ---------------------------------------------------------------------------------------
+
+_pad = linear("constant_pad", "ConstantPadNdBackward0", KN.constant_pad,
+       lambda g, x, pad, value=0.0: apply(RULES["constant_pad"], (g,),
+                                          {"pad": tuple(-p for p in pad), "value": 0.0}),
+       "x padded with a value (negative amounts crop)",
+       formula=("grad cropped by the pads",))
+# The tangent is padded with zeros, whatever the value.
+_pad.jvp = lambda ts, out, x, pad, value=0.0: apply(_pad, (ts[0],), {"pad": pad, "value": 0.0})
+
+
+# ---------------------------------------------------------------------------------------
+# embedding: rows of the weight; padding_idx's row gets no gradient.
+# ---------------------------------------------------------------------------------------
+
+def _embedding_vjp(g: Tensor, out: Tensor, w: Tensor, index: Any,
+                   padding_idx: Any = None) -> tuple[Any, ...]:
+    if padding_idx is not None:
+        g = B.masked_fill(g, KN.embedding_pad_mask(index, padding_idx), 0)
+    # PyTorch's embedding_dense_backward (a node of its own).
+    return (apply(RULES["index_add_into"], (g,), {
+        "shape": w.shape, "index": (index,), "name": "EmbeddingDenseBackwardBackward0"}),)
+
+
+register(Rule(
+    "embedding", "EmbeddingBackward0", KN.embedding,
+    _embedding_vjp,
+    lambda ts, out, w, index, padding_idx=None: ops.getitem_raw(ts[0], (index,),
+                                                                "IndexBackward0"),
+    kind="linear", doc="the weight's rows at the indices", saves_inputs=False,
+    torch_keeps=True, batchable=False, formula=("grad summed into the indexed rows",)))

@@ -1,0 +1,468 @@
+"""torch.nn.functional kernels: activations, their backward functions, and losses.
+
+numpy in, numpy out, in the input's floating dtype (PyTorch's activations have no
+integer kernels: their message is PyTorch's).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from gradcli.ad.kernels.messages import TorchError, not_implemented, scalar_name
+from gradcli.ad.kernels.reductions import mean, torch_sum
+
+ndarray = np.ndarray
+
+_erf = np.vectorize(math.erf, otypes=[np.float64])
+
+
+def _float(x: Any, kernel: str) -> ndarray:
+    x = np.asarray(x)
+    if x.dtype.kind != "f":
+        raise not_implemented(kernel, x.dtype)
+    return x
+
+
+def _as(out: Any, like: ndarray) -> ndarray:
+    return np.asarray(out).astype(like.dtype, copy=False)
+
+
+# -- activations --------------------------------------------------------------------------
+
+def softplus(x: Any, beta: float = 1.0, threshold: float = 20.0) -> ndarray:
+    """log(1 + e^(βx))/β, x itself where βx > threshold."""
+    x = _float(x, "softplus_cpu")
+    bx = x * beta
+    with np.errstate(over="ignore"):
+        soft = np.log1p(np.exp(bx)) / beta
+    return _as(np.where(bx > threshold, x, soft), x)
+
+
+def softplus_backward(g: Any, x: Any, beta: float, threshold: float) -> ndarray:
+    x = np.asarray(x)
+    bx = x * beta
+    with np.errstate(over="ignore", invalid="ignore"):
+        z = np.exp(bx)
+        d = np.where(bx > threshold, 1.0, z / (z + 1))
+    return _as(g * d, np.asarray(g))
+
+
+def gelu(x: Any, approximate: str = "none") -> ndarray:
+    """x · Φ(x) (approximate='tanh': PyTorch's tanh approximation), in x's dtype as
+    PyTorch's kernel computes it."""
+    x = _float(x, "GeluKernelImpl")
+    one, half = x.dtype.type(1), x.dtype.type(0.5)
+    if approximate == "tanh":
+        inner = x.dtype.type(math.sqrt(2 / math.pi)) * (x + x.dtype.type(0.044715) * x * x * x)
+        return _as(half * x * (one + np.tanh(inner)), x)
+    e = _erf(x * x.dtype.type(math.sqrt(0.5))).astype(x.dtype)
+    return _as(x * half * (one + e), x)
+
+
+def gelu_backward(g: Any, x: Any, approximate: str = "none") -> ndarray:
+    x = np.asarray(x)
+    t_ = x.dtype.type
+    if approximate == "tanh":
+        k, kappa = t_(math.sqrt(2 / math.pi)), t_(0.044715)
+        x_sq = x * x
+        inner = k * (x + kappa * x_sq * x)
+        th = np.tanh(inner)
+        left, right = t_(0.5) * x, t_(1) + th
+        right_d = t_(1) - th * th
+        inner_d = k * (t_(1) + t_(3) * kappa * x_sq)
+        d = t_(0.5) * right + left * right_d * inner_d
+    else:
+        cdf = t_(0.5) * (t_(1) + _erf(x * t_(math.sqrt(0.5))).astype(x.dtype))
+        pdf = t_(1 / math.sqrt(2 * math.pi)) * np.exp(x * x * t_(-0.5))
+        d = cdf + x * pdf
+    return _as(g * d, np.asarray(g))
+
+
+def leaky_relu(x: Any, negative_slope: float = 0.01) -> ndarray:
+    """x where x > 0, else negative_slope · x."""
+    x = _float(x, "leaky_relu_cpu")
+    return _as(np.where(x > 0, x, x * negative_slope), x)
+
+
+def leaky_relu_backward(g: Any, x: Any, negative_slope: float) -> ndarray:
+    g = np.asarray(g)
+    return _as(np.where(np.asarray(x) > 0, g, g * negative_slope), g)
+
+
+def elu(x: Any, alpha: float = 1.0, scale: float = 1.0, input_scale: float = 1.0) -> ndarray:
+    """scale · x where x > 0, else scale · α · (e^(x · input_scale) - 1)."""
+    x = _float(x, "elu_cpu")
+    return _as(np.where(x > 0, x * scale, alpha * scale * np.expm1(np.minimum(x, 0) * input_scale)),
+               x)
+
+
+def elu_backward(g: Any, x: Any, alpha: float, scale: float, input_scale: float) -> ndarray:
+    g, x = np.asarray(g), np.asarray(x)
+    neg = g * input_scale * alpha * scale * np.exp(np.minimum(x, 0) * input_scale)
+    return _as(np.where(x > 0, g * scale, neg), g)
+
+
+def silu(x: Any) -> ndarray:
+    """x · σ(x)."""
+    x = _float(x, "silu_cpu")
+    return _as(x / (1 + np.exp(-np.clip(x, -700, None))), x)
+
+
+def mish(x: Any) -> ndarray:
+    """x · tanh(softplus(x))."""
+    x = _float(x, "mish_cpu")
+    return _as(x * np.tanh(np.logaddexp(0, x)), x)
+
+
+def log_sigmoid(x: Any) -> ndarray:
+    """log σ(x), stable: min(x, 0) - log1p(e^-|x|)."""
+    x = _float(x, "log_sigmoid_cpu")
+    return _as(np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x))), x)
+
+
+def log_sigmoid_backward(g: Any, x: Any) -> ndarray:
+    x = np.asarray(x)
+    return _as(g * (1 / (1 + np.exp(np.clip(x, -700, 700)))), np.asarray(g))
+
+
+def hardtanh(x: Any, min_val: float = -1.0, max_val: float = 1.0) -> ndarray:
+    """x clipped into [min_val, max_val]."""
+    x = np.asarray(x)
+    if x.dtype == np.bool_:
+        raise not_implemented("clamp_scalar_cpu", x.dtype)
+    return _as(np.clip(x, min_val, max_val), x)
+
+
+def hardtanh_backward(g: Any, x: Any, min_val: float, max_val: float) -> ndarray:
+    g, x = np.asarray(g), np.asarray(x)
+    return _as(np.where((x > min_val) & (x < max_val), g, 0), g)
+
+
+def hardsigmoid(x: Any) -> ndarray:
+    """clip(x/6 + 1/2, 0, 1)."""
+    x = _float(x, "hardsigmoid_cpu")
+    return _as(np.clip(x / 6 + 0.5, 0, 1), x)
+
+
+def hardsigmoid_backward(g: Any, x: Any) -> ndarray:
+    g, x = np.asarray(g), np.asarray(x)
+    # PyTorch multiplies by (1.0f / 6.0f), a float constant, in every dtype.
+    return _as(np.where((x > -3) & (x < 3), g * float(np.float32(1) / np.float32(6)), 0), g)
+
+
+def hardswish(x: Any) -> ndarray:
+    """x · clip(x + 3, 0, 6) / 6."""
+    x = _float(x, "hardswish_cpu")
+    return _as(x * np.clip(x + 3, 0, 6) / 6, x)
+
+
+def hardswish_backward(g: Any, x: Any) -> ndarray:
+    g, x = np.asarray(g), np.asarray(x)
+    return _as(np.where(x <= -3, 0, np.where(x < 3, g * (x / 3 + 0.5), g)), g)
+
+
+# -- losses -------------------------------------------------------------------------------
+
+def reduce(l: ndarray, reduction: str) -> Any:
+    """PyTorch's loss reductions: 'mean', 'sum' or 'none'."""
+    if reduction == "mean":
+        return mean(l)
+    if reduction == "sum":
+        return torch_sum(l)
+    if reduction == "none":
+        return l
+    raise TorchError(f"{reduction} is not a valid value for reduction")
+
+
+def smooth_l1_loss(x: Any, y: Any, reduction: str = "mean", beta: float = 1.0) -> Any:
+    """0.5 d²/β where |d| < β, else |d| - 0.5β (d = x - y)."""
+    d = np.abs(np.asarray(x) - y)
+    return reduce(_as(np.where(d < beta, 0.5 * d * d / beta, d - 0.5 * beta), d), reduction)
+
+
+def huber_loss(x: Any, y: Any, reduction: str = "mean", delta: float = 1.0) -> Any:
+    """0.5 d² where |d| < δ, else δ(|d| - 0.5δ) (d = x - y)."""
+    d = np.abs(np.asarray(x) - y)
+    return reduce(_as(np.where(d < delta, 0.5 * d * d, delta * (d - 0.5 * delta)), d),
+                  reduction)
+
+
+def binary_cross_entropy(x: Any, y: Any, weight: Any = None, reduction: str = "mean") -> Any:
+    """-(y log x + (1 - y) log(1 - x)), each log clamped at -100 as in PyTorch."""
+    x = np.asarray(x)
+    if ((x < 0) | (x > 1)).any():
+        raise TorchError("all elements of input should be between 0 and 1")
+    with np.errstate(divide="ignore"):
+        l = -(y * np.maximum(np.log(x), -100) + (1 - y) * np.maximum(np.log1p(-x), -100))
+    if weight is not None:
+        l = l * weight
+    return reduce(_as(l, x), reduction)
+
+
+def nll_index(shape: tuple[int, ...], target: ndarray) -> tuple[Any, ...]:
+    """The numpy index that picks each target's class from an input of `shape`
+    ((C,), (N, C) or (N, C, d1, ...))."""
+    if len(shape) == 1:
+        return (target,)
+    grid = np.indices(target.shape, sparse=True)
+    return (grid[0], target, *grid[1:])
+
+
+def check_nll(shape: tuple[int, ...], target: ndarray, weight: Any, ignore_index: int) -> None:
+    """PyTorch's checks of nll_loss's arguments, with its messages."""
+    if len(shape) == 1:
+        if target.ndim > 1:
+            raise TorchError("0D or 1D target tensor expected, multi-target not supported")
+    elif len(shape) == 2:
+        if target.ndim != 1:
+            raise TorchError("0D or 1D target tensor expected, multi-target not supported")
+        if target.shape[0] != shape[0]:
+            raise TorchError(f"Expected input batch_size ({shape[0]}) to match target "
+                             f"batch_size ({target.shape[0]}).")
+    elif tuple(target.shape) != (shape[0], *shape[2:]):
+        raise TorchError(f"Expected target size {list((shape[0], *shape[2:]))}, got "
+                         f"{list(target.shape)}")
+    if len(shape) == 0:
+        raise TorchError("input tensor should be 1D or 2D")
+    if target.dtype.kind not in "iu":
+        raise TorchError("expected target dtype to be Long or Byte, but got "
+                         f"{scalar_name(target.dtype)}")
+    c = shape[0] if len(shape) == 1 else shape[1]
+    if weight is not None and np.asarray(weight).size != c:
+        raise TorchError(f"weight tensor should be defined either for all {c} classes or no "
+                         f"classes but got weight tensor of shape: {list(np.shape(weight))}")
+    bad = target[(target != ignore_index) & ((target < 0) | (target >= c))]
+    if bad.size:
+        raise TorchError(f"Target {int(bad.flat[0])} is out of bounds.")
+
+
+def nll_weights(shape: tuple[int, ...], target: ndarray, weight: Any,
+                ignore_index: int, dtype: Any) -> ndarray:
+    """Each target's class weight (0 where the target is ignore_index)."""
+    keep = target != ignore_index
+    safe = np.where(keep, target, 0)
+    w = np.ones(safe.shape, dtype) if weight is None else np.asarray(weight)[safe].astype(dtype)
+    return np.where(keep, w, np.zeros((), dtype))
+
+
+def nll_loss(logp: Any, target: Any, weight: Any = None, reduction: str = "mean",
+             ignore_index: int = -100) -> Any:
+    """Negative log-likelihood of class indices (weighted; ignore_index contributes 0)."""
+    logp, target = np.asarray(logp), np.asarray(target)
+    check_nll(logp.shape, target, weight, ignore_index)
+    w = nll_weights(logp.shape, target, weight, ignore_index, logp.dtype)
+    safe = np.where(target != ignore_index, target, 0)
+    l = -logp[nll_index(logp.shape, safe)] * w
+    if reduction == "none":
+        return _as(l, logp)
+    if reduction == "sum":
+        return torch_sum(_as(l, logp))
+    if reduction == "mean":
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return _as(np.sum(l) / np.sum(w), logp)
+    return reduce(l, reduction)
+
+
+def one_hot(x: Any, num_classes: int = -1) -> ndarray:
+    """int64 one-hot rows of class indices."""
+    x = np.asarray(x)
+    if x.dtype != np.int64:
+        raise TorchError("one_hot is only applicable to index tensor of type LongTensor.")
+    if x.size and x.min() < 0:
+        raise TorchError("Class values must be non-negative.")
+    if num_classes == -1:
+        if x.size == 0:
+            raise TorchError("Can not infer total number of classes from empty tensor.")
+        num_classes = int(x.max()) + 1
+    elif x.size and x.max() >= num_classes:
+        raise TorchError("Class values must be smaller than num_classes.")
+    return (x[..., None] == np.arange(num_classes)).astype(np.int64)
+
+
+def bce_with_logits(z: Any, y: Any, weight: Any = None, pos_weight: Any = None,
+                    reduction: str = "mean") -> Any:
+    """Binary cross-entropy on logits, stable for any z (PyTorch's formula)."""
+    z, y = np.asarray(z), np.asarray(y)
+    if z.shape != y.shape:
+        raise TorchError(f"Target size (torch.Size({list(y.shape)})) must be the same as input "
+                         f"size (torch.Size({list(z.shape)}))")
+    softplus_neg = np.log1p(np.exp(-np.abs(z))) + np.maximum(-z, 0)
+    if pos_weight is not None:
+        l = (1 - y) * z + ((pos_weight - 1) * y + 1) * softplus_neg
+    else:
+        l = (1 - y) * z + softplus_neg
+    if weight is not None:
+        l = l * weight
+    return reduce(_as(l, z), reduction)
+
+
+def nll_safe_index(shape: tuple[int, ...], target: Any, ignore_index: int) -> tuple[Any, ...]:
+    """nll_index with ignored targets pointing at class 0 (their weight is 0)."""
+    target = np.asarray(target)
+    return nll_index(shape, np.where(target != ignore_index, target, 0))
+
+
+def nll_total_weight(shape: tuple[int, ...], target: Any, weight: Any,
+                     ignore_index: int) -> float:
+    """The sum of the targets' weights: a mean's divisor."""
+    return float(np.sum(nll_weights(shape, np.asarray(target), weight, ignore_index,
+                                    np.float64)))
+
+
+def linear(x: Any, w: Any, b: Any) -> ndarray:
+    """x @ wᵀ + b for a matrix x (PyTorch's addmm), with addmm's shape message."""
+    x, w = np.asarray(x), np.asarray(w)
+    if w.ndim != 2 or x.shape[1] != w.shape[1]:
+        raise TorchError(f"mat1 and mat2 shapes cannot be multiplied ({x.shape[0]}x{x.shape[1]} "
+                         f"and {'x'.join(map(str, w.shape[::-1]))})")
+    out = x @ w.T
+    try:
+        return (out + b).astype(out.dtype, copy=False)
+    except ValueError:
+        raise TorchError(f"The expanded size of the tensor ({out.shape[1]}) must match the "
+                         f"existing size ({np.shape(b)[-1]}) at non-singleton dimension 1.  "
+                         f"Target sizes: {list(out.shape)}.  Tensor sizes: "
+                         f"{list(np.shape(b))}") from None
+
+
+def nll_loss_backward(g: Any, logp: Any, target: Any, weight: Any = None,
+                      reduction: str = "mean", ignore_index: int = -100) -> ndarray:
+    """PyTorch's nll_loss_backward: -grad · w (/ Σw for a mean) at each target class."""
+    logp, target = np.asarray(logp), np.asarray(target)
+    w = nll_weights(logp.shape, target, weight, ignore_index, logp.dtype)
+    rows = np.broadcast_to(np.asarray(g, logp.dtype), target.shape) * -w
+    if reduction == "mean":
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rows = rows / np.sum(w)
+    out = np.zeros(logp.shape, logp.dtype)
+    np.add.at(out, nll_safe_index(logp.shape, target, ignore_index), rows)
+    return out
+
+
+# -- normalization and padding ------------------------------------------------------------
+
+def layer_norm(x: Any, w: Any, b: Any, dims: tuple[int, ...], eps: float) -> ndarray:
+    """(x - mean)/sqrt(var + eps) · w + b over the trailing `dims` (biased variance)."""
+    x = np.asarray(x)
+    k = x.ndim - len(dims)
+    rows = x.reshape(int(np.prod(x.shape[:k], dtype=np.int64)), -1)
+    mu = np.zeros(rows.shape[0], x.dtype)
+    m2 = np.zeros(rows.shape[0], x.dtype)
+    for j in range(rows.shape[1]):  # Welford, as PyTorch's RowwiseMoments
+        delta = rows[:, j] - mu
+        mu = mu + delta / (j + 1)
+        m2 = m2 + delta * (rows[:, j] - mu)
+    shape = x.shape[:k] + (1,) * len(dims)
+    rstd = 1 / np.sqrt(m2.reshape(shape) / max(rows.shape[1], 1) + eps)
+    y = (x - mu.reshape(shape)) * rstd
+    if w is not None:
+        y = y * w
+    if b is not None:
+        y = y + b
+    return _as(y, x)
+
+
+def batch_stats(x: Any) -> tuple[ndarray, ndarray, int]:
+    """Per-channel (dim 1) mean, sum of squared deviations and count, summed in order as
+    PyTorch's batch_norm_cpu_collect_stats."""
+    x = np.asarray(x)
+    rows = np.moveaxis(x, 1, 0).reshape(x.shape[1], -1)
+    mean = np.cumsum(rows, axis=1)[:, -1] / rows.shape[1]
+    dev = rows - mean[:, None]
+    return mean, np.cumsum(dev * dev, axis=1)[:, -1], rows.shape[1]
+
+
+def batch_norm(x: Any, w: Any, b: Any, mean: Any, var: Any, training: bool,
+               eps: float) -> ndarray:
+    """Per-channel (dim 1) normalization: batch statistics when training, else the given
+    running mean and variance; x · α + β as PyTorch computes it."""
+    x = np.asarray(x)
+    if training:
+        mean, m2, n = batch_stats(x)
+        var = m2 / n
+    invstd = 1 / np.sqrt(np.asarray(var) + eps)
+    alpha = invstd if w is None else invstd * w
+    beta = -np.asarray(mean) * alpha if b is None else b - np.asarray(mean) * alpha
+    shape = [1] * x.ndim
+    shape[1] = x.shape[1]
+    return _as(x * alpha.reshape(shape) + beta.reshape(shape), x)
+
+
+def constant_pad(x: Any, pad: tuple[int, ...], value: float = 0.0) -> ndarray:
+    """PyTorch's constant_pad_nd: pairs of (before, after) from the last dim backwards;
+    a negative amount crops."""
+    x = np.asarray(x)
+    n = len(pad) // 2
+    widths = [(0, 0)] * (x.ndim - n) + [
+        (max(pad[2 * i], 0), max(pad[2 * i + 1], 0)) for i in reversed(range(n))]
+    out = np.pad(x, widths, mode="constant", constant_values=value)
+    crop = [slice(None)] * (x.ndim - n) + [
+        slice(-min(pad[2 * i], 0), out.shape[x.ndim - 1 - i] + min(pad[2 * i + 1], 0))
+        for i in reversed(range(n))]
+    return np.ascontiguousarray(out[tuple(crop)])
+
+
+def pad_index(shape: tuple[int, ...], pad: tuple[int, ...], mode: str) -> tuple[Any, ...]:
+    """The numpy index that reads a reflect/replicate/circular padding of `shape`."""
+    n = len(pad) // 2
+    parts = []
+    for d, size in enumerate(shape):
+        i = len(shape) - 1 - d
+        if i >= n:
+            parts.append(np.arange(size))
+            continue
+        before, after = pad[2 * i], pad[2 * i + 1]
+        pos = np.arange(-before, size + after)
+        if mode == "reflect":
+            period = 2 * (size - 1) if size > 1 else 1
+            pos = np.abs(pos) % period
+            pos = np.where(pos >= size, period - pos, pos)
+        elif mode == "replicate":
+            pos = np.clip(pos, 0, size - 1)
+        else:
+            pos = pos % size
+        parts.append(pos)
+    return np.ix_(*parts)
+
+
+def _norm(x: ndarray, reduction: str) -> float:
+    return 1.0 / x.size if reduction == "mean" and x.size else 1.0
+
+
+def smooth_l1_loss_backward(g: Any, x: Any, y: Any, reduction: str = "mean",
+                            beta: float = 1.0) -> ndarray:
+    """PyTorch's smooth_l1_loss_backward: grad · clip((x - y)/β, -1, 1) (/ n for a mean)."""
+    x = np.asarray(x)
+    d = np.clip((x - y) / beta, -1, 1)
+    return _as(d * _norm(d, reduction) * g, x)
+
+
+def huber_loss_backward(g: Any, x: Any, y: Any, reduction: str = "mean",
+                        delta: float = 1.0) -> ndarray:
+    """PyTorch's huber_loss_backward: grad · clip(x - y, -δ, δ) (/ n for a mean)."""
+    x = np.asarray(x)
+    d = np.clip(x - y, -delta, delta)
+    return _as(d * _norm(d, reduction) * g, x)
+
+
+def binary_cross_entropy_backward(g: Any, x: Any, y: Any, weight: Any = None,
+                                  reduction: str = "mean") -> ndarray:
+    """PyTorch's binary_cross_entropy_backward: grad · (x - y)/max((1 - x)x, 1e-12)."""
+    x = np.asarray(x)
+    d = g * (x - y) / np.maximum((1 - x) * x, 1e-12)
+    if weight is not None:
+        d = d * weight
+    return _as(d * _norm(x, reduction), x)
+
+
+def embedding_pad_mask(index: Any, padding_idx: int) -> ndarray:
+    """Where an embedding's indices are padding_idx, broadcastable to its output."""
+    return (np.asarray(index) == padding_idx)[..., None]
+
+
+def embedding(w: Any, index: Any, padding_idx: Any = None) -> ndarray:
+    """The rows of w at the indices (a new array)."""
+    return np.asarray(w)[np.asarray(index)]
