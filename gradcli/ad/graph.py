@@ -81,6 +81,8 @@ class Node:
         return tuple(parents[i] for i in edges(self.name))
 
     def __repr__(self) -> str:
+        if self.rule.kind == "custom":  # a torch.autograd.Function subclass's node
+            return f"<torch.autograd.function.{self.name} object>"
         return f"<{self.name} object>"
 
 

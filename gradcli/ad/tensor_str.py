@@ -308,6 +308,11 @@ def _repr_value(v: object, tensor_repr: Callable[[object], str | None]) -> str:
     text = tensor_repr(v)
     if text is not None:
         return text
+    if isinstance(v, tuple) and type(v) is not tuple and hasattr(type(v), "_fields"):
+        # a named tuple: Name(field=value, ...)
+        return type(v).__name__ + "(" + ", ".join(
+            f"{f}={_repr_value(x, tensor_repr)}" for f, x in zip(type(v)._fields, v, strict=True)
+        ) + ")"
     if type(v) is tuple:
         if len(v) == 1:
             return "(" + _repr_value(v[0], tensor_repr) + ",)"

@@ -18,6 +18,7 @@ from gradcli.ad.state import nonleaf_grad
 from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import arrays, limits
+from gradcli.interp import custom_function as CF
 from gradcli.interp.exceptions import ExceptionValue
 from gradcli.interp.values import (
     AccumulateGrad,
@@ -107,7 +108,10 @@ NODE_METHODS: dict[str, Callable[..., Any]] = {"name": lambda n: n.name}
 def _next_functions(n: Node) -> tuple[tuple[Any, int], ...]:
     # As PyTorch: the producing node of each input, AccumulateGrad for a leaf that requires
     # grad, None for an input that needs no gradient; the number of the producing node's
-    # output (unbind's outputs are numbered, every other node has one).
+    # output (unbind's outputs are numbered, every other node has one). A custom function's
+    # output node stands for the function's one node.
+    if n.rule.name == "custom_function_output":
+        n = n.parents[0]
     return tuple(
         (p, p.params["index"] if p.rule.name == "unbind" else 0) if type(p) is Node else
         (AccumulateGrad(p) if type(p) is Tensor else None, 0)
@@ -153,6 +157,8 @@ def get_attribute(obj: Any, name: str) -> Any:
         fn = NODE_METHODS.get(name)
         if fn is not None:
             return BoundMethod(obj, name, fn)
+    elif t is CF.FunctionCtx:
+        return CF.ctx_get(obj, name, BoundMethod)
     elif isinstance(obj, MinMax):
         if name in ("values", "indices"):
             return getattr(obj, name)
@@ -174,6 +180,8 @@ def get_attribute(obj: Any, name: str) -> Any:
         if name in LIST_METHODS:
             return BoundMethod(obj, name, limits.LIST_METHOD_GUARDS.get(name)
                                or getattr(list, name))
+    elif isinstance(obj, tuple) and name in getattr(t, "_fields", ()):
+        return obj[t._fields.index(name)]  # a named tuple's field (unpack_dual's primal)
     elif t is tuple:
         if name in TUPLE_METHODS:
             return BoundMethod(obj, name, getattr(tuple, name))
@@ -277,6 +285,9 @@ def set_attribute(obj: Any, name: str, value: Any) -> None:
             return
         if name in TENSOR_PROPERTIES or name in TENSOR_METHODS:
             raise GdRuntimeError(f"attribute '{name}' of 'Tensor' objects is not writable")
+    elif type(obj) is CF.FunctionCtx:
+        CF.ctx_set(obj, name, value)
+        return
     raise GdRuntimeError(f"cannot set attribute '{name}' of a '{type_name(obj)}' value")
 
 

@@ -19,6 +19,7 @@ from gradcli.ad import engine, forward, functional, ops
 from gradcli.ad.tensor import Tensor, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import arrays, exceptions, limits, operators
+from gradcli.interp import custom_function as CF
 from gradcli.interp.arrays import ArrayValue
 from gradcli.interp.values import (
     DTYPE_VALUES,
@@ -436,6 +437,7 @@ class Registry:
         self.autograd = Namespace("torch.autograd", {
             **_wrap("torch.autograd.", AUTOGRAD),
             "functional": self.functional, "forward_ad": self.forward_ad,
+            "Function": CF.FUNCTION_BASE,
         })
         self.nn_functional = Namespace("torch.nn.functional", _torch_module(
             "torch.nn.functional", {n: ops.members("torch")[n] for n in NN_ALIASES}))
