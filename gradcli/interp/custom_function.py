@@ -53,8 +53,17 @@ def _not_implemented(message: str) -> GdRuntimeError:
 class FunctionCtx:
     """The `ctx` a custom function's forward, setup_context, backward and jvp receive."""
 
-    __slots__ = ("attrs", "dirty", "materialize", "name", "needs_input_grad", "non_diff",
-                 "saved", "saved_versions", "node")
+    __slots__ = (
+        "attrs",
+        "dirty",
+        "materialize",
+        "name",
+        "needs_input_grad",
+        "node",
+        "non_diff",
+        "saved",
+        "saved_versions",
+    )
 
     def __init__(self, name: str, needs_input_grad: tuple[bool, ...]) -> None:
         self.name = name  # <ClassName>Backward
