@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcli.ad import engine, forward, functional, ops
+from gradcli.ad import engine, forward, func, functional, ops
 from gradcli.ad.tensor import Tensor, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import arrays, exceptions, limits, operators
@@ -353,6 +353,26 @@ FORWARD_AD = {
     "dual_level": forward.dual_level, "make_dual": forward.make_dual,
     "unpack_dual": forward.unpack_dual,
 }
+
+
+def _transform(name: str, transform: Callable[..., Any]) -> Callable[..., Any]:
+    """A torch.func transform whose returned Python functions become gd built-ins."""
+
+    def make(*args: Any, **kwargs: Any) -> Any:
+        result = transform(*args, **kwargs)
+        if name == "vjp":  # (output, vjp_fn[, aux])
+            return (result[0], Builtin("vjp_fn", result[1]), *result[2:])
+        fn = getattr(args[0], "name", None) if args else None
+        return Builtin(f"{name}({fn or 'function'})", result)
+
+    make.__doc__ = transform.__doc__
+    return make
+
+
+TORCH_FUNC = {
+    name: _transform(name, getattr(func, name))
+    for name in ("grad", "grad_and_value", "vjp", "jacrev", "jacfwd", "hessian", "vmap")
+} | {"jvp": func.jvp}
 #: torch.nn.functional.X that are the torch.X function of the same name.
 NN_ALIASES = ("relu", "sigmoid", "tanh")
 
@@ -442,12 +462,14 @@ class Registry:
         self.nn_functional = Namespace("torch.nn.functional", _torch_module(
             "torch.nn.functional", {n: ops.members("torch")[n] for n in NN_ALIASES}))
         self.nn = Namespace("torch.nn", {"functional": self.nn_functional})
+        self.func = Namespace("torch.func", _wrap("torch.func.", TORCH_FUNC))
         self.linalg = Namespace("torch.linalg", _torch_module("torch.linalg"))
         self.special = Namespace("torch.special", _torch_module("torch.special"))
         self.torch = Namespace("torch", {
             **_torch_module("torch", _interp_functions()), **dtypes_,
             "autograd": self.autograd, "nn": self.nn, "linalg": self.linalg,
-            "special": self.special, "pi": pymath.pi, "inf": pymath.inf, "nan": pymath.nan,
+            "special": self.special, "func": self.func,
+            "pi": pymath.pi, "inf": pymath.inf, "nan": pymath.nan,
             "e": pymath.e, "Size": Builtin("torch.Size", _size,
                                                 "torch.Size(sizes): a shape, as x.shape is"),
         })
@@ -458,6 +480,7 @@ class Registry:
             "torch.autograd.forward_ad": self.forward_ad,
             "torch.nn": self.nn, "torch.nn.functional": self.nn_functional,
             "torch.linalg": self.linalg, "torch.special": self.special, "math": self.math,
+            "torch.func": self.func,
         }
         bare: dict[str, Any] = {}
         for ns in (self.torch, self.autograd, self.functional, self.forward_ad,

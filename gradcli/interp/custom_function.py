@@ -144,11 +144,6 @@ def ctx_set(ctx: FunctionCtx, name: str, value: Any) -> None:
     ctx.attrs[name] = value
 
 
-def _call(cls: Any, name: str, args: tuple[Any, ...]) -> Any:
-    fn = cls.lookup(name)
-    return fn(*args)
-
-
 def apply(cls: Any, args: tuple[Any, ...]) -> Any:
     """Cls.apply(*args): run the custom function, recording its node."""
     forward = cls.lookup("forward")
