@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from gradcli.ad import hooks as H
 from gradcli.ad import kernels as K
 from gradcli.ad import ops
 from gradcli.ad.graph import Node, Tensor, tensor_from_array, torch_type_name
@@ -170,14 +171,26 @@ def run_backward(
     finally:
         State.light_backward = light
         B.ZEROS.clear()
+    hooked = State.leaf_hooks
     if inputs is not None:
+        if hooked:
+            with grad_mode(create_graph):
+                for t in inputs:
+                    if t.grad_fn is None and id(t) in run.captured:
+                        run.captured[id(t)] = H.leaf_hooked(t, run.captured[id(t)])
         return run.captured
     grads = run.leaf_grads
+    post = State.post_accumulate_hooks
     while grads:
         # Popped, so that `g` below is the only reference the pass still holds.
         _, (leaf, g) = grads.popitem()
+        if hooked:
+            with grad_mode(create_graph):
+                g = H.leaf_hooked(leaf, g)
         steal = not create_graph and _unshared(g)
         _accumulate(leaf, g, create_graph, steal)
+        if post:
+            H.after_accumulate(leaf)
     return None
 
 
@@ -288,6 +301,9 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
         if zero and (batch or node.rule.name not in _KEEPS_ZEROS):
             g = ops.zeros_like(g)  # PyTorch materializes its zero tensor here
             zero = False
+        hooks = node.hooks
+        if hooks is not None and hooks.tensor:
+            g = H.run_tensor_hooks(hooks.tensor, _shown(g))
         if node.retained is not None and targets is None:
             _accumulate(node.retained, _shown(g), State.grad_enabled)
         if targets is not None and node in run.by_node:
@@ -309,6 +325,8 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
         if out is not None and out._vc[0] != node.out_version:
             _check_versions(node)
         rule = node.rule
+        if hooks is not None and hooks.pre:
+            g = H.run_pre_hooks(hooks.pre, _shown(g))
         if anomaly:
             # The rule's own ops are checked as one: the error names this node, not a
             # `div` inside its derivative formula.
@@ -323,6 +341,8 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
         if zero:
             # A zero tensor in, zero tensors out (recorded as PyTorch records them).
             cots = tuple(None if c is None else B.as_zero_tensor(c) for c in cots)
+        if hooks is not None and hooks.post:
+            cots = H.run_post_hooks(node, hooks.post, cots, g)
         if observer is not None:
             observer(node, g, cots)
         for edge, c, x in zip(node.parents, cots, inputs, strict=False):
@@ -372,12 +392,15 @@ def batchable(output: Tensor) -> bool:
     fn = output.grad_fn
     if fn is None:
         return True
+    if State.leaf_hooks:  # a hook sees one gradient at a time
+        return False
     seen = {fn}
     stack = [fn]
     final = State.final_pass
     while stack:
         node = stack.pop()
-        if node.inputs is None or (node.freed and not final) or not node.rule.batchable:
+        if (node.inputs is None or (node.freed and not final) or not node.rule.batchable
+                or node.hooks is not None):
             return False
         for p in node.parents:
             if type(p) is Node and p not in seen:
@@ -470,6 +493,8 @@ def backward(
             g = captured.get(id(t))
             if g is not None:
                 _accumulate(t, g, create_graph)
+                if State.post_accumulate_hooks:
+                    H.after_accumulate(t)
         return
     run_backward(outs, grads, bool(retain_graph), create_graph)
 

@@ -29,6 +29,7 @@ class Node:
 
     __slots__ = (
         "freed",
+        "hooks",
         "inputs",
         "name",
         "out",
@@ -63,6 +64,7 @@ class Node:
         self.out: Tensor | None = None
         self.out_version = 0  # the version of `out` when saved (in-place ops save later ones)
         self.retained: Tensor | None = None
+        self.hooks: Any = None  # hooks.NodeHooks once a hook is registered
         self.seq = State.seq
         State.seq += 1
         self.span = POSITION.span

@@ -49,7 +49,7 @@ class Session:
                        State.time_limit, State.deadline, State.allocated, State.detect_anomaly,
                        State.keep_buffers, State.final_pass, State.grad_enabled,
                        State.on_record, State.tape, State.forward_level, State.on_warning,
-                       State.warned)
+                       State.warned, State.leaf_hooks, State.post_accumulate_hooks)
         lim = self.limits
         State.max_elements = lim.max_elements
         State.max_memory = lim.max_memory
@@ -62,6 +62,8 @@ class Session:
         State.on_record = self.on_record
         State.on_warning = self._emit if self.warn is not None else None
         State.warned = set()
+        State.leaf_hooks = {}
+        State.post_accumulate_hooks = {}
         if self.dtype:
             dtypes.set_default_dtype(self.dtype)
         if self.seed is not None:
@@ -88,7 +90,8 @@ class Session:
         (dtypes.DefaultDtype.value, State.max_elements, State.max_memory, State.time_limit,
          State.deadline, State.allocated, State.detect_anomaly, State.keep_buffers,
          State.final_pass, State.grad_enabled, State.on_record, State.tape,
-         State.forward_level, State.on_warning, State.warned) = self._saved
+         State.forward_level, State.on_warning, State.warned, State.leaf_hooks,
+         State.post_accumulate_hooks) = self._saved
         self._saved = None
 
 

@@ -60,11 +60,16 @@ class _State:
     # Where PyTorch's user warnings go: (category, message, span) → None (Session.warn).
     on_warning: Callable[[str, str, object], None] | None = None
     warned: set[tuple[Any, ...]] | None = None  # warnings already given (per site, per command)
+    # Backward hooks of leaf tensors: id → (tensor, hooks) (gradcli.ad.hooks; per command).
+    leaf_hooks: dict[int, tuple[Any, list[Any]]]
+    post_accumulate_hooks: dict[int, tuple[Any, list[Any]]]
 
     def __init__(self) -> None:
         for name, value in vars(_State).items():
             if not name.startswith("_"):
                 setattr(self, name, value)
+        self.leaf_hooks = {}
+        self.post_accumulate_hooks = {}
 
 
 State = _State()

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from gradcli.ad import engine, ops
+from gradcli.ad import hooks as H
 from gradcli.ad.ops import MinMax
 from gradcli.ad.state import nonleaf_grad
 from gradcli.ad.tensor import Node, Tensor
@@ -96,6 +97,8 @@ TENSOR_METHODS: dict[str, Callable[..., Any]] = {
     "is_floating_point": lambda x: x.dtype.kind == "f",
     "cpu": lambda x: x,
     "numpy": arrays.tensor_numpy,
+    "register_hook": H.register_hook,
+    "register_post_accumulate_grad_hook": H.register_post_accumulate_grad_hook,
 }
 
 TENSOR_SETTERS: dict[str, Callable[[Tensor, Any], None]] = {
@@ -104,7 +107,11 @@ TENSOR_SETTERS: dict[str, Callable[[Tensor, Any], None]] = {
     "data": _set_data,
 }
 
-NODE_METHODS: dict[str, Callable[..., Any]] = {"name": lambda n: n.name}
+NODE_METHODS: dict[str, Callable[..., Any]] = {
+    "name": lambda n: n.name,
+    "register_hook": H.register_node_hook,
+    "register_prehook": H.register_node_prehook,
+}
 def _next_functions(n: Node) -> tuple[tuple[Any, int], ...]:
     # As PyTorch: the producing node of each input, AccumulateGrad for a leaf that requires
     # grad, None for an input that needs no gradient; the number of the producing node's
@@ -157,6 +164,9 @@ def get_attribute(obj: Any, name: str) -> Any:
         fn = NODE_METHODS.get(name)
         if fn is not None:
             return BoundMethod(obj, name, fn)
+    elif t is H.RemovableHandle:
+        if name == "remove":
+            return BoundMethod(obj, name, H.RemovableHandle.remove)
     elif t is CF.FunctionCtx:
         return CF.ctx_get(obj, name, BoundMethod)
     elif isinstance(obj, MinMax):
