@@ -287,6 +287,7 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
     heappop = heapq.heappop
     heappush = heapq.heappush
     anomaly = State.detect_anomaly
+    nan_check = State.torch_anomaly
     owned = run.owned
     batch = run.batch
     observer = run.observer
@@ -343,6 +344,8 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
             cots = tuple(None if c is None else B.as_zero_tensor(c) for c in cots)
         if hooks is not None and hooks.post:
             cots = H.run_post_hooks(node, hooks.post, cots, g)
+        if nan_check:
+            _check_nan(node, cots)
         if observer is not None:
             observer(node, g, cots)
         for edge, c, x in zip(node.parents, cots, inputs, strict=False):
@@ -435,6 +438,14 @@ def batched_vjp(output: Tensor, inputs: Sequence[Tensor],
         State.light_backward = light
         B.ZEROS.clear()
     return tuple(run.captured.get(id(t)) for t in inputs)
+
+
+def _check_nan(node: Node, cots: tuple[Any, ...]) -> None:
+    """torch.autograd.detect_anomaly's check, in PyTorch's words."""
+    for i, c in enumerate(cots):
+        if c is not None and c.array.dtype.kind == "f" and np.isnan(c.array).any():
+            raise GdRuntimeError(f"Function '{node.name}' returned nan values in its {i}th "
+                                 "output.")
 
 
 def _check_cotangents(node: Node, cots: tuple[Any, ...]) -> None:

@@ -14,11 +14,12 @@ from typing import Any
 
 from gradcli.ad import engine, ops
 from gradcli.ad import hooks as H
+from gradcli.ad.graph import is_inference
 from gradcli.ad.ops import MinMax
 from gradcli.ad.state import nonleaf_grad
 from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import arrays, limits
+from gradcli.interp import arrays, dtype_info, limits
 from gradcli.interp import custom_function as CF
 from gradcli.interp.exceptions import ExceptionValue
 from gradcli.interp.values import (
@@ -99,6 +100,8 @@ TENSOR_METHODS: dict[str, Callable[..., Any]] = {
     "numpy": arrays.tensor_numpy,
     "register_hook": H.register_hook,
     "register_post_accumulate_grad_hook": H.register_post_accumulate_grad_hook,
+    "is_inference": is_inference,
+    "is_complex": lambda x: False,
 }
 
 TENSOR_SETTERS: dict[str, Callable[[Tensor, Any], None]] = {
@@ -164,6 +167,9 @@ def get_attribute(obj: Any, name: str) -> Any:
         fn = NODE_METHODS.get(name)
         if fn is not None:
             return BoundMethod(obj, name, fn)
+    elif t in dtype_info.ATTRIBUTES:
+        if name in dtype_info.ATTRIBUTES[t]:
+            return getattr(obj, name)
     elif t is H.RemovableHandle:
         if name == "remove":
             return BoundMethod(obj, name, H.RemovableHandle.remove)

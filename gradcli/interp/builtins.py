@@ -15,10 +15,12 @@ from typing import Any
 
 import numpy as np
 
-from gradcli.ad import engine, forward, func, functional, ops
+from gradcli.ad import engine, forward, func, functional, ops, state
+from gradcli.ad.graph import is_inference
 from gradcli.ad.tensor import Tensor, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from gradcli.ad.tensor_str import set_printoptions
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import arrays, exceptions, limits, operators
+from gradcli.interp import arrays, dtype_info, exceptions, limits, operators
 from gradcli.interp import custom_function as CF
 from gradcli.interp.arrays import ArrayValue
 from gradcli.interp.values import (
@@ -337,13 +339,41 @@ def _interp_functions() -> dict[str, Callable[..., Any]]:
         "is_tensor": _is_tensor, "get_default_dtype": _get_default_dtype,
         "no_grad": no_grad, "enable_grad": enable_grad, "set_grad_enabled": _grad_enabled_ctx,
         "is_grad_enabled": is_grad_enabled,
+        **MODES,
     }
+
+
+def _is_floating_point(input: Tensor) -> bool:
+    """Whether the tensor's dtype is a floating point dtype."""
+    return input.dtype.kind == "f"
+
+
+def _is_complex(input: Tensor) -> bool:
+    """Whether the tensor's dtype is complex (never, in gd)."""
+    return False
+
+
+def _is_inference(input: Tensor) -> bool:
+    """Whether the tensor was made in inference mode."""
+    return is_inference(input)
+
+
+#: Modes and settings: torch.X.
+MODES: dict[str, Callable[..., Any]] = {
+    "inference_mode": state.inference_mode,
+    "is_inference_mode_enabled": state.is_inference_mode_enabled,
+    "is_inference": _is_inference, "is_anomaly_enabled": state.is_anomaly_enabled,
+    "set_printoptions": set_printoptions, "finfo": dtype_info.finfo,
+    "iinfo": dtype_info.iinfo, "is_floating_point": _is_floating_point,
+    "is_complex": _is_complex,
+}
 
 
 AUTOGRAD = {
     "backward": engine.backward, "grad": engine.grad,
     "no_grad": no_grad, "enable_grad": enable_grad, "set_grad_enabled": _grad_enabled_ctx,
-    "is_grad_enabled": is_grad_enabled,
+    "is_grad_enabled": is_grad_enabled, "inference_mode": state.inference_mode,
+    "detect_anomaly": state.detect_anomaly, "set_detect_anomaly": state.set_detect_anomaly,
 }
 AUTOGRAD_FUNCTIONAL = {
     "jacobian": functional.jacobian, "hessian": functional.hessian, "jvp": functional.jvp,
