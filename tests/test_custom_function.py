@@ -391,3 +391,67 @@ def _torch_output(program: str) -> str:
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
                           check=True)
     return done.stdout
+
+
+def test_torch_func_transforms_need_setup_context() -> None:
+    out, err = run_gd(HEAD + """
+from torch.func import grad, vmap
+def fwd(ctx, x):
+    y = x.exp()
+    ctx.save_for_backward(y)
+    return y
+def bwd(ctx, g):
+    y, = ctx.saved_tensors
+    return g * y
+Old = custom_fn("Old", fwd, bwd)
+try:
+    grad(lambda x: Old(x).sum())(torch.ones(2))
+except RuntimeError as e:
+    print(e)
+def fwd2(x):
+    return x.exp()
+def setup(ctx, inputs, output):
+    ctx.save_for_backward(output)
+New = custom_fn("New", fwd2, bwd, None, setup)
+print(grad(lambda x: New(x).sum())(torch.ones(2)))
+try:
+    vmap(New)(torch.ones(2, 2))
+except RuntimeError as e:
+    print(e)
+""")
+    assert err is None
+    assert out == """\
+In order to use an autograd.Function with functorch transforms (vmap, grad, jvp, jacrev, \
+...), it must override the setup_context staticmethod. For more details, please see \
+https://pytorch.org/docs/main/notes/extending.func.html
+tensor([2.7183, 2.7183])
+You tried to vmap over New, but it does not have vmap support. Please override and \
+implement the vmap staticmethod or set generate_vmap_rule=True. For more details, please \
+see https://pytorch.org/docs/main/notes/extending.func.html
+"""
+
+
+def test_mark_dirty() -> None:
+    out, err = run_gd(HEAD + """
+def fwd(ctx, x):
+    x.add_(1)
+    ctx.mark_dirty(x)
+    return x
+AddOne_ = custom_fn("AddOne_", fwd, lambda ctx, g: g * 2)
+a = torch.tensor([1., 2.], requires_grad=True)
+b = a * 1
+c = AddOne_(b)
+print(c, b, c is b)
+c.sum().backward()
+print(a.grad)
+try:
+    AddOne_(a)
+except RuntimeError as e:
+    print(e)
+""")
+    assert err is None
+    assert out == """\
+tensor([2., 3.], grad_fn=<AddOne_Backward>) tensor([2., 3.], grad_fn=<AddOne_Backward>) True
+tensor([2., 2.])
+a leaf Variable that requires grad has been used in an in-place operation.
+"""

@@ -27,6 +27,12 @@ Func = Callable[..., Any]
 
 class _Level:
     depth = 0  # > 0 while a transform runs the function it transforms
+    vmap = 0  # > 0 while vmap runs its function
+
+
+def transforming() -> tuple[bool, bool]:
+    """(inside a torch.func transform, inside vmap)."""
+    return _Level.depth > 0 or _Level.vmap > 0, _Level.vmap > 0
 
 
 def _fn_name(func: Any) -> str:
@@ -444,9 +450,13 @@ def _vmap_call(func: Func, in_dims: Any, out_dims: Any, args: tuple[Any, ...],
         raise _value_error("vmap: Expected all tensors to have the same size in the mapped "
                              f"dimension, got sizes {sizes} for the mapped dimension")
     results = []
-    for i in range(sizes[0]):
-        results.append(func(*(_slice(a, d, i) for a, d in zip(args, dims, strict=True)),
-                            **kwargs))
+    _Level.vmap += 1
+    try:
+        for i in range(sizes[0]):
+            results.append(func(*(_slice(a, d, i) for a, d in zip(args, dims, strict=True)),
+                                **kwargs))
+    finally:
+        _Level.vmap -= 1
     return _stack_results(results, out_dims, name)
 
 

@@ -338,7 +338,7 @@ def _interp_functions() -> dict[str, Callable[..., Any]]:
         "manual_seed": _manual_seed, "seed": _manual_seed, "initial_seed": _initial_seed,
         "is_tensor": _is_tensor, "get_default_dtype": _get_default_dtype,
         "no_grad": no_grad, "enable_grad": enable_grad, "set_grad_enabled": _grad_enabled_ctx,
-        "is_grad_enabled": is_grad_enabled,
+        "is_grad_enabled": is_grad_enabled, "vmap": TORCH_FUNC["vmap"],
         **MODES,
     }
 

@@ -19,6 +19,7 @@ import numpy as np
 
 from gradcli.ad import ops
 from gradcli.ad.engine import FREED_MESSAGE, _version_error
+from gradcli.ad.func import transforming
 from gradcli.ad.graph import Node, Tensor, tensor_from_array
 from gradcli.ad.registry import Rule
 from gradcli.ad.state import State, grad_mode
@@ -151,13 +152,24 @@ def apply(cls: Any, args: tuple[Any, ...]) -> Any:
         raise _not_implemented("You must implement the forward function for custom "
                                "autograd.Function.")
     name = f"{cls.name}Backward"
+    setup = cls.lookup("setup_context")
+    in_transform, in_vmap = transforming()
+    if in_transform and setup is None:
+        raise GdRuntimeError(
+            "In order to use an autograd.Function with functorch transforms (vmap, grad, jvp, "
+            "jacrev, ...), it must override the setup_context staticmethod. For more details, "
+            "please see https://pytorch.org/docs/main/notes/extending.func.html")
+    if in_vmap and cls.lookup("vmap") is None and not cls.lookup("generate_vmap_rule"):
+        raise GdRuntimeError(
+            f"You tried to vmap over {cls.name}, but it does not have vmap support. Please "
+            "override and implement the vmap staticmethod or set generate_vmap_rule=True. For "
+            "more details, please see https://pytorch.org/docs/main/notes/extending.func.html")
     record = State.grad_enabled and any(
         type(a) is Tensor and a.requires_grad for a in args)
     needs = tuple(record and type(a) is Tensor and a.requires_grad for a in args)
     ctx = FunctionCtx(name, needs)
     level = State.forward_level
     tangents = [a.tangent if type(a) is Tensor else None for a in args] if level else []
-    setup = cls.lookup("setup_context")
     State.forward_level = 0
     try:
         with grad_mode(False):
@@ -220,9 +232,9 @@ def _record(cls: Any, ctx: FunctionCtx, args: tuple[Any, ...], outs: list[Any],
 def _attach(o: Tensor, node: Node, args: tuple[Any, ...], ctx: FunctionCtx) -> None:
     if id(o) in ctx.dirty:
         if o.grad_fn is None and o.requires_grad:
-            raise GdRuntimeError("a leaf Variable that requires grad is being used in an "
+            raise GdRuntimeError("a leaf Variable that requires grad has been used in an "
                                  "in-place operation.")
-        o._vc[0] += 1
+        o._vc[0] += 1  # PyTorch counts mark_dirty as a change too
     o.grad_fn = node
     o.requires_grad = True
     if State.tape is not None and node is not ctx.node:
