@@ -22,7 +22,7 @@ from gradcli.ad.engine import FREED_MESSAGE, _version_error
 from gradcli.ad.func import transforming
 from gradcli.ad.graph import Node, Tensor, tensor_from_array
 from gradcli.ad.registry import Rule
-from gradcli.ad.state import State, grad_mode
+from gradcli.ad.state import POSITION, State, grad_mode
 from gradcli.errors import GdRuntimeError
 from gradcli.suggest import did_you_mean
 
@@ -168,6 +168,7 @@ def apply(cls: Any, args: tuple[Any, ...]) -> Any:
         type(a) is Tensor and a.requires_grad for a in args)
     needs = tuple(record and type(a) is Tensor and a.requires_grad for a in args)
     ctx = FunctionCtx(name, needs)
+    span = POSITION.span  # the call's place: the node's (not the forward's last line)
     level = State.forward_level
     tangents = [a.tangent if type(a) is Tensor else None for a in args] if level else []
     State.forward_level = 0
@@ -186,6 +187,7 @@ def apply(cls: Any, args: tuple[Any, ...]) -> Any:
         if type(o) is Tensor and any(o is a for a in args) and id(o) not in ctx.dirty:
             outs[i] = o.detach()  # an input returned as it is: a new tensor (a view of it)
     if record:
+        POSITION.span = span
         _record(cls, ctx, args, outs, many)
     if level and any(t is not None for t in tangents):
         _forward_tangents(cls, ctx, args, tangents, outs)
@@ -208,6 +210,9 @@ def _record(cls: Any, ctx: FunctionCtx, args: tuple[Any, ...], outs: list[Any],
                 doc=f"the backward of the custom autograd.Function {cls.name}",
                 saves_inputs=False, torch_keeps=bool(ctx.saved), batchable=False,
                 edges=lambda _: tensors)  # PyTorch's node has an edge per tensor input
+    # Not a rule of the table: `gradcli check` cannot recompute it alone (the finite
+    # differences of the whole program still check the custom backward).
+    rule.differentiable = False
     node = Node(rule, tuple(args), {}, parents, None)
     ctx.node = node
     if State.tape is not None:
@@ -226,6 +231,7 @@ def _record(cls: Any, ctx: FunctionCtx, args: tuple[Any, ...], outs: list[Any],
         sub = Rule("custom_function_output", ctx.name, _no_forward, _deposit(slots, i), None,
                    kind="custom", doc=f"output {i} of the custom autograd.Function {cls.name}",
                    saves_inputs=False, torch_keeps=False, batchable=False)
+        sub.differentiable = False
         _attach(o, Node(sub, (marker,), {}, (node,), None), args, ctx)
 
 

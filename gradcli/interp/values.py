@@ -238,7 +238,7 @@ def is_context_manager(cm: Any) -> bool:
 
 def decorate(fn: Any, d: Any, span: Span) -> Any:
     """`@d` above a gd function: only the grad-mode decorators."""
-    if isinstance(d, Builtin) and d.name.endswith(("no_grad", "enable_grad")):
+    if isinstance(d, Builtin) and d.name.endswith(("no_grad", "enable_grad", "inference_mode")):
         d = d()
     if isinstance(d, grad_mode):
         if type(d) is not grad_mode:
