@@ -10,6 +10,8 @@ The programs written with `class` run once the grammar parses it (skipped before
 from __future__ import annotations
 
 import io
+import json
+import math
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -455,3 +457,32 @@ tensor([2., 3.], grad_fn=<AddOne_Backward>) tensor([2., 3.], grad_fn=<AddOne_Bac
 tensor([2., 2.])
 a leaf Variable that requires grad has been used in an in-place operation.
 """
+
+
+def test_cli_commands_go_through_a_custom_function(tmp_path: Any) -> None:
+    from click.testing import CliRunner
+
+    from gradcli.cli import main
+
+    prog = tmp_path / "cube.gd"
+    prog.write_text("""import torch
+def fwd(ctx, x):
+    ctx.save_for_backward(x)
+    return x ** 3
+def bwd(ctx, g):
+    x, = ctx.saved_tensors
+    return g * 3 * x ** 2
+Cube = custom_fn("Cube", fwd, bwd)
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+y = Cube(x).sum() + x.sin().sum()
+""", encoding="utf-8")
+    runner = CliRunner()
+    res = runner.invoke(main, ["grad", str(prog), "--wrt", "x", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    got = json.loads(res.output)["derivatives"]["x"]["value"]
+    assert got == pytest.approx([3 + math.cos(1.0), 12 + math.cos(2.0)], rel=1e-6)  # 3x²+cos x
+    res = runner.invoke(main, ["check", str(prog), "--wrt", "x"])
+    assert res.exit_code == 0 and "OK: 1 input" in res.output
+    res = runner.invoke(main, ["graph", str(prog)])
+    assert res.exit_code == 0
+    assert "custom_function  CubeBackward  [2] float32  line 10:5" in res.output
