@@ -486,3 +486,22 @@ y = Cube(x).sum() + x.sin().sum()
     res = runner.invoke(main, ["graph", str(prog)])
     assert res.exit_code == 0
     assert "custom_function  CubeBackward  [2] float32  line 10:5" in res.output
+
+
+def test_grad_fn_is_the_ctx() -> None:
+    # PyTorch's ctx is y.grad_fn: what forward saved or set is read there too.
+    out, err = run_gd(HEAD + """
+def fwd(ctx, x, k):
+    ctx.save_for_backward(x)
+    ctx.k = k
+    return x * k
+F = custom_fn("F", fwd, lambda ctx, g: (g * ctx.k, None))
+x = torch.tensor([1., 2.], requires_grad=True)
+y = F(x, 3.0)
+print(y.grad_fn.saved_tensors, y.grad_fn.k, y.grad_fn.needs_input_grad)
+a, b = custom_fn("Two", lambda ctx, x: (x * 2, x * 3), lambda ctx, g1, g2: g1)(x)
+print(b.grad_fn.needs_input_grad)
+""")
+    assert err is None
+    assert out == ("(tensor([1., 2.], requires_grad=True),) 3.0 (True, False)\n"
+                   "(True,)\n")

@@ -167,6 +167,9 @@ def get_attribute(obj: Any, name: str) -> Any:
         fn = NODE_METHODS.get(name)
         if fn is not None:
             return BoundMethod(obj, name, fn)
+        ctx = CF.node_ctx(obj)
+        if ctx is not None:  # a custom function's node is its ctx (y.grad_fn.saved_tensors)
+            return CF.ctx_get(ctx, name, BoundMethod)
     elif t in dtype_info.ATTRIBUTES:
         if name in dtype_info.ATTRIBUTES[t]:
             return getattr(obj, name)

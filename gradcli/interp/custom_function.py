@@ -137,6 +137,14 @@ def ctx_get(ctx: FunctionCtx, name: str, bind: Any) -> Any:
                              hint=did_you_mean(name, [*_CTX_METHODS, *ctx.attrs])) from None
 
 
+def node_ctx(node: Node) -> FunctionCtx | None:
+    """The ctx of a custom function's node (PyTorch's ctx IS y.grad_fn), else None."""
+    if node.rule.name == "custom_function_output":
+        node = node.parents[0]
+    ctx = node.params.get("ctx") if node.rule.kind == "custom" else None
+    return ctx if type(ctx) is FunctionCtx else None
+
+
 def ctx_set(ctx: FunctionCtx, name: str, value: Any) -> None:
     """ctx.name = value: any attribute but the ctx's own."""
     if name in _CTX_METHODS or name in ("saved_tensors", "needs_input_grad"):
@@ -206,14 +214,14 @@ def _record(cls: Any, ctx: FunctionCtx, args: tuple[Any, ...], outs: list[Any],
     metas = [(o.array.shape, o.array.dtype) if type(o) is Tensor else None for o in outs]
     slots: dict[int, Tensor] = {}
     rule = Rule("custom_function", ctx.name, _no_forward,
-                _vjp(cls, ctx, args, metas, slots, many), None, kind="custom",
+                _vjp(cls, metas, slots, many), None, kind="custom",
                 doc=f"the backward of the custom autograd.Function {cls.name}",
                 saves_inputs=False, torch_keeps=bool(ctx.saved), batchable=False,
                 edges=lambda _: tensors)  # PyTorch's node has an edge per tensor input
     # Not a rule of the table: `gradcli check` cannot recompute it alone (the finite
     # differences of the whole program still check the custom backward).
     rule.differentiable = False
-    node = Node(rule, tuple(args), {}, parents, None)
+    node = Node(rule, tuple(args), {"ctx": ctx}, parents, None)
     ctx.node = node
     if State.tape is not None:
         State.tape.append(node)
@@ -263,9 +271,8 @@ def _deposit(slots: dict[int, Tensor], i: int) -> Any:
     return vjp
 
 
-def _vjp(cls: Any, ctx: FunctionCtx, args: tuple[Any, ...], metas: list[Any],
-         slots: dict[int, Tensor], many: bool) -> Any:
-    def vjp(g: Tensor, out: Any, *inputs: Any) -> tuple[Any, ...]:
+def _vjp(cls: Any, metas: list[Any], slots: dict[int, Tensor], many: bool) -> Any:
+    def vjp(g: Tensor, out: Any, *inputs: Any, ctx: FunctionCtx) -> tuple[Any, ...]:
         if many:
             grads = [slots.pop(i, None) for i in range(len(metas))]
         else:
