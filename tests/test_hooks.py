@@ -90,6 +90,28 @@ except RuntimeError as e:
 """
 
 
+LEAF_ORDER = """import torch
+w = torch.tensor([1.0, 2.0], requires_grad=True)
+b = torch.tensor(0.5, requires_grad=True)
+x = torch.tensor([3.0, 4.0])
+w.register_hook(lambda g: print("w", g))
+b.register_hook(lambda g: print("b", g))
+w.register_post_accumulate_grad_hook(lambda t: print("w acc", t.grad, b.grad))
+b.register_post_accumulate_grad_hook(lambda t: print("b acc", t.grad, w.grad))
+y = (w * x).sum() + b
+z = y * y
+z.grad_fn.register_hook(lambda gi, go: print("z node", gi))
+(z + w.sum()).backward(retain_graph=True)
+print(torch.autograd.grad(z, [w, b]))
+v = torch.tensor(2.0, requires_grad=True)
+v.register_hook(lambda g: print("v", g))
+u = v * 3
+q = u * v
+q.backward()
+print(v.grad)
+"""
+
+
 def run_gd(program: str) -> tuple[str, str | None]:
     buf = io.StringIO()
     try:
@@ -209,3 +231,27 @@ except Exception:
 """)
     assert "swallowed" not in out
     assert err is not None and "maximum recursion depth" in err
+
+
+def test_leaf_hooks_run_when_their_gradient_is_complete() -> None:
+    # PyTorch runs a leaf's AccumulateGrad (its hooks, then .grad, then the post-accumulate
+    # hooks) as soon as its gradient is complete, before any other ready node.
+    out, err = run_gd(LEAF_ORDER)
+    assert err is None
+    assert out == """\
+z node (tensor(11.5000), tensor(11.5000))
+b tensor(23.)
+b acc tensor(23.) None
+w tensor([70., 93.])
+w acc tensor([70., 93.]) tensor(23.)
+z node (tensor(11.5000), tensor(11.5000))
+b tensor(23.)
+w tensor([69., 92.])
+(tensor([69., 92.]), tensor(23.))
+v tensor(12.)
+tensor(12.)
+"""
+    pytest.importorskip("torch")
+    done = subprocess.run([sys.executable, "-c", LEAF_ORDER], capture_output=True,
+                          text=True, check=True)
+    assert out == done.stdout

@@ -109,7 +109,8 @@ def _check_versions(node: Node) -> None:
 class _Run:
     """The state of one backward pass."""
 
-    __slots__ = ("batch", "by_node", "captured", "leaf_grads", "observer", "owned", "targets")
+    __slots__ = ("batch", "by_node", "captured", "create_graph", "done", "leaf_grads",
+                 "observer", "owned", "ready", "targets")
 
     def __init__(self, targets: dict[int, Any] | None, observer: Observer | None,
                  create_graph: bool = False) -> None:
@@ -127,6 +128,12 @@ class _Run:
         self.captured: dict[int, Tensor] = {}
         self.observer = observer
         self.batch = 0  # > 0: every cotangent carries a leading dim of this size (batched_vjp)
+        self.create_graph = create_graph
+        # With leaf hooks: hooked leaf id → edges still to come (its hooks run, and its
+        # .grad is updated, as soon as its gradient is complete, as PyTorch's
+        # AccumulateGrad runs first among ready nodes); `done`: leaves already through.
+        self.ready: dict[int, int] | None = None
+        self.done: set[int] = set()
 
 
 #: Called for each node of a backward pass: (node, incoming cotangent, cotangents out).
@@ -159,6 +166,8 @@ def run_backward(
     pending: dict[Node, Tensor] = {}
     for out, g in zip(outputs, roots, strict=True):
         _send(run, pending, heap, out.grad_fn if out.grad_fn is not None else out, g)
+    if State.leaf_hooks or State.post_accumulate_hooks:
+        run.ready = _hooked_leaf_edges(outputs)
     light = State.light_backward
     State.light_backward = not create_graph and not State.forward_level
     try:
@@ -176,7 +185,7 @@ def run_backward(
         if hooked:
             with grad_mode(create_graph):
                 for t in inputs:
-                    if t.grad_fn is None and id(t) in run.captured:
+                    if t.grad_fn is None and id(t) in run.captured and id(t) not in run.done:
                         run.captured[id(t)] = H.leaf_hooked(t, run.captured[id(t)])
         return run.captured
     grads = run.leaf_grads
@@ -221,15 +230,56 @@ def _send(run: _Run, pending: dict[Node, Tensor], heap: list[tuple[int, Node]],
     key = id(edge)
     targets = run.targets
     if targets is not None:
-        if key in targets:
-            prev_c = run.captured.get(key)
-            run.captured[key] = g if prev_c is None else _plus(prev_c, g)
-        return
-    entry = run.leaf_grads.get(key)
-    if entry is None:
-        run.leaf_grads[key] = [edge, g]
+        if key not in targets:
+            return
+        prev_c = run.captured.get(key)
+        run.captured[key] = g if prev_c is None else _plus(prev_c, g)
     else:
-        entry[1] = _sum(run, entry[1], g)
+        entry = run.leaf_grads.get(key)
+        if entry is None:
+            run.leaf_grads[key] = [edge, g]
+        else:
+            entry[1] = _sum(run, entry[1], g)
+    ready = run.ready
+    if ready is not None and key in ready:
+        left = ready[key] - 1
+        if left:
+            ready[key] = left
+        else:
+            del ready[key]
+            _leaf_complete(run, edge)
+
+
+def _hooked_leaf_edges(outputs: Sequence[Tensor]) -> dict[int, int]:
+    """For each leaf with hooks: how many edges of the graph behind outputs lead to it."""
+    hooked = State.leaf_hooks.keys() | State.post_accumulate_hooks.keys()
+    counts: dict[int, int] = {}
+    stack = [o.grad_fn for o in outputs if o.grad_fn is not None]
+    seen = set(stack)
+    while stack:
+        for p in stack.pop().parents:
+            if type(p) is Node:
+                if p not in seen:
+                    seen.add(p)
+                    stack.append(p)
+            elif p is not None and id(p) in hooked:
+                counts[id(p)] = counts.get(id(p), 0) + 1
+    return counts
+
+
+def _leaf_complete(run: _Run, leaf: Tensor) -> None:
+    """A hooked leaf's gradient is complete: its hooks, then .grad (and what follows)."""
+    key = id(leaf)
+    run.done.add(key)
+    if run.targets is not None:
+        run.captured[key] = H.leaf_hooked(leaf, _shown(run.captured[key]))
+        return
+    entry = run.leaf_grads.pop(key, None)
+    if entry is None:
+        return
+    _accumulate(leaf, H.leaf_hooked(leaf, _shown(entry[1])), run.create_graph)
+    if State.post_accumulate_hooks:
+        H.after_accumulate(leaf)
 
 
 def _sum(run: _Run, prev: Tensor, g: Tensor) -> Tensor:
