@@ -206,3 +206,13 @@ def test_detect_anomaly_warns_as_pytorch() -> None:
 def test_info_objects_expose_nothing_of_the_host(expr: str) -> None:
     out, err = run_gd(f"import torch\nprint({expr})\n")
     assert out == "" and err is not None and "attribute" in err
+
+
+def test_mode_objects_print_as_pytorch_without_address() -> None:
+    out, err = run_gd("import torch\nprint(torch.inference_mode())\n"
+                      "print(torch.autograd.set_detect_anomaly(False))\n"
+                      "print(torch.autograd.detect_anomaly())\n")
+    assert err is None
+    assert out == ("<torch.autograd.grad_mode.inference_mode object>\n"
+                   "<torch.autograd.anomaly_mode.set_detect_anomaly object>\n"
+                   "<torch.autograd.anomaly_mode.detect_anomaly object>\n")

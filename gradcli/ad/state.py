@@ -298,6 +298,9 @@ class inference_mode(grad_mode):
         State.grad_enabled = self.prev
         State.inference_mode = self.prev_inference
 
+    def __repr__(self) -> str:
+        return "<torch.autograd.grad_mode.inference_mode object>"
+
 
 def is_inference_mode_enabled() -> bool:
     """Whether inference mode is on."""
@@ -326,6 +329,9 @@ class detect_anomaly(grad_mode):
 
     def __exit__(self, *exc: object) -> None:
         State.torch_anomaly = self.prev_anomaly
+
+    def __repr__(self) -> str:
+        return f"<torch.autograd.anomaly_mode.{type(self).__name__} object>"
 
 
 class set_detect_anomaly(detect_anomaly):

@@ -178,6 +178,8 @@ def tensor_repr(v: object) -> str | None:
                       GradModeDecorator, AccumulateGrad, ArrayValue, NumpyDType)):
         return repr(v)
     if isinstance(v, grad_mode):
+        if type(v).__repr__ is not object.__repr__:  # inference_mode, detect_anomaly, ...
+            return repr(v)
         if type(v) is not grad_mode:
             return f"torch.autograd.grad_mode.set_grad_enabled(mode={v.enabled})"
         return f"<torch.autograd.grad_mode.{'enable_grad' if v.enabled else 'no_grad'} object>"
