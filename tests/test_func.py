@@ -106,6 +106,43 @@ try:
 except ValueError as e:
     print(e)
 """,
+    # PyTorch's tutorial "Jacobians, Hessians, hvp, vhp, and more: composing function
+    # transforms" (F.linear written out, movedim as transpose, *primals as primals[0]).
+    "tutorial": """
+torch.manual_seed(0)
+def predict(weight, bias, x):
+    return (x @ weight.T + bias).tanh()
+D = 4
+weight = torch.randn(D, D)
+bias = torch.randn(D)
+x = torch.randn(D)
+ft_jacobian = jacrev(predict, argnums=2)(weight, bias, x)
+print(ft_jacobian)
+ft_jacobians = jacrev(predict, argnums=(0, 1))(weight, bias, x)
+print(ft_jacobians[0].shape, ft_jacobians[1].shape)
+print(torch.allclose(jacfwd(predict, argnums=2)(weight, bias, x), ft_jacobian))
+batch_size = 5
+xb = torch.randn(batch_size, D)
+compute_batch_jacobian = vmap(jacrev(predict, argnums=2), in_dims=(None, None, 0))
+batch_jacobian0 = compute_batch_jacobian(weight, bias, xb)
+def predict_with_output_summed(weight, bias, x):
+    return predict(weight, bias, x).sum(0)
+batch_jacobian1 = jacrev(predict_with_output_summed, argnums=2)(weight, bias, xb).transpose(0, 1)
+print(torch.allclose(batch_jacobian0, batch_jacobian1), batch_jacobian0.shape)
+hess_api = hessian(predict, argnums=2)(weight, bias, x)
+hess_fwdfwd = jacfwd(jacfwd(predict, argnums=2), argnums=2)(weight, bias, x)
+print(hess_api.shape, torch.allclose(hess_api, hess_fwdfwd))
+def f(x):
+    return x.sin().sum()
+def hvp(f, primals, tangents):
+    return jvp(grad(f), primals, tangents)[1]
+def hvp_revrev(f, primals, tangents):
+    _, vjp_fn = vjp(grad(f), primals[0])
+    return vjp_fn(tangents[0])
+x = torch.randn(2048)
+tangent = torch.randn(2048)
+print(torch.allclose(hvp(f, (x,), (tangent,)), hvp_revrev(f, (x,), (tangent,))[0]))
+""",
     "top_level_results_are_detached": """
 y = x.clone().requires_grad_()
 g = grad(f)(x)
