@@ -143,6 +143,20 @@ x = torch.randn(2048)
 tangent = torch.randn(2048)
 print(torch.allclose(hvp(f, (x,), (tangent,)), hvp_revrev(f, (x,), (tangent,))[0]))
 """,
+    "errors2": """
+def show(fn):
+    try:
+        fn()
+    except RuntimeError as e:
+        print(e)
+show(lambda: grad(lambda a: 1.0)(x))
+show(lambda: grad(lambda a: a.sum(), has_aux=True)(x))
+show(lambda: grad(lambda a: a.sum(), argnums=3)(x))
+show(lambda: grad(lambda a: a.sum(), argnums=1.5)(x))
+show(lambda: jvp(lambda a: a, x, x))
+show(lambda: vjp(lambda a: a * 2, x)[1](torch.ones(4)))
+show(lambda: grad(lambda a: a.sum())(torch.tensor([1, 2])))
+""",
     "top_level_results_are_detached": """
 y = x.clone().requires_grad_()
 g = grad(f)(x)

@@ -87,10 +87,10 @@ def _argnums(argnums: Any, n: int, fn: str) -> tuple[int, ...]:
     nums = argnums if isinstance(argnums, tuple) else (argnums,)
     for a in nums:
         if type(a) is not int:
-            raise GdRuntimeError(f"{fn}: argnums must be int or Tuple[int, ...], got: "
-                                 f"{type(argnums).__name__}")
+            raise GdRuntimeError("argnums must be int or Tuple[int, ...], got: "
+                                 f"<class '{_py_type(a)}'>")
         if not -n <= a < n:
-            raise GdRuntimeError(f"Got argnums={a}, but only {n} positional inputs")
+            raise GdRuntimeError(f"Got argnum={a}, but only {n} positional inputs")
     return tuple(a % n for a in nums)
 
 
@@ -114,6 +114,11 @@ def _call_lifted(func: Func, args: tuple[Any, ...], nums: tuple[int, ...], neste
         finally:
             _Level.depth -= 1
     return out, trees, flat
+
+
+def _py_type(v: Any) -> str:
+    """Python's name for v's type, as PyTorch's messages show it."""
+    return "torch.Tensor" if type(v) is Tensor else type(v).__name__
 
 
 def _split_aux(out: Any, has_aux: bool, what: str) -> tuple[Any, Any]:
@@ -179,7 +184,7 @@ def _grad_and_value(func: Func, args: tuple[Any, ...], kwargs: dict[str, Any], a
     value, aux = _split_aux(out, has_aux, "grad_and_value")
     if type(value) is not Tensor:
         raise GdRuntimeError("grad_and_value(f)(*args): Expected f(*args) to return a Tensor, "
-                             f"got {type(value).__name__}")
+                             f"got <class '{_py_type(value)}'>")
     if value.ndim != 0:
         raise GdRuntimeError(
             "grad_and_value(f)(*args): Expected f(*args) to return a scalar Tensor, got "
