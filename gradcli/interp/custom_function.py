@@ -228,7 +228,7 @@ def _record(cls: Any, ctx: FunctionCtx, args: tuple[Any, ...], outs: list[Any],
     if not many:
         o = outs[0]
         if _differentiable(ctx, o):
-            _attach(o, node, args, ctx)
+            _attach(o, node, ctx)
         return
     marker = tensor_from_array(np.zeros(0, np.float64))
     marker.grad_fn = node
@@ -240,10 +240,10 @@ def _record(cls: Any, ctx: FunctionCtx, args: tuple[Any, ...], outs: list[Any],
                    kind="custom", doc=f"output {i} of the custom autograd.Function {cls.name}",
                    saves_inputs=False, torch_keeps=False, batchable=False)
         sub.differentiable = False
-        _attach(o, Node(sub, (marker,), {}, (node,), None), args, ctx)
+        _attach(o, Node(sub, (marker,), {}, (node,), None), ctx)
 
 
-def _attach(o: Tensor, node: Node, args: tuple[Any, ...], ctx: FunctionCtx) -> None:
+def _attach(o: Tensor, node: Node, ctx: FunctionCtx) -> None:
     if id(o) in ctx.dirty:
         if o.grad_fn is None and o.requires_grad:
             raise GdRuntimeError("a leaf Variable that requires grad has been used in an "
