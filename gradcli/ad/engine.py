@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from gradcli.ad import hooks as H
 from gradcli.ad import kernels as K
 from gradcli.ad import ops
 from gradcli.ad.graph import Node, Tensor, tensor_from_array, torch_type_name
@@ -108,7 +109,8 @@ def _check_versions(node: Node) -> None:
 class _Run:
     """The state of one backward pass."""
 
-    __slots__ = ("batch", "by_node", "captured", "leaf_grads", "observer", "owned", "targets")
+    __slots__ = ("batch", "by_node", "captured", "create_graph", "done", "leaf_grads",
+                 "observer", "owned", "ready", "targets")
 
     def __init__(self, targets: dict[int, Any] | None, observer: Observer | None,
                  create_graph: bool = False) -> None:
@@ -126,6 +128,12 @@ class _Run:
         self.captured: dict[int, Tensor] = {}
         self.observer = observer
         self.batch = 0  # > 0: every cotangent carries a leading dim of this size (batched_vjp)
+        self.create_graph = create_graph
+        # With leaf hooks: hooked leaf id → edges still to come (its hooks run, and its
+        # .grad is updated, as soon as its gradient is complete, as PyTorch's
+        # AccumulateGrad runs first among ready nodes); `done`: leaves already through.
+        self.ready: dict[int, int] | None = None
+        self.done: set[int] = set()
 
 
 #: Called for each node of a backward pass: (node, incoming cotangent, cotangents out).
@@ -158,6 +166,8 @@ def run_backward(
     pending: dict[Node, Tensor] = {}
     for out, g in zip(outputs, roots, strict=True):
         _send(run, pending, heap, out.grad_fn if out.grad_fn is not None else out, g)
+    if State.leaf_hooks or State.post_accumulate_hooks:
+        run.ready = _hooked_leaf_edges(outputs)
     light = State.light_backward
     State.light_backward = not create_graph and not State.forward_level
     try:
@@ -170,14 +180,26 @@ def run_backward(
     finally:
         State.light_backward = light
         B.ZEROS.clear()
+    hooked = State.leaf_hooks
     if inputs is not None:
+        if hooked:
+            with grad_mode(create_graph):
+                for t in inputs:
+                    if t.grad_fn is None and id(t) in run.captured and id(t) not in run.done:
+                        run.captured[id(t)] = H.leaf_hooked(t, run.captured[id(t)])
         return run.captured
     grads = run.leaf_grads
+    post = State.post_accumulate_hooks
     while grads:
         # Popped, so that `g` below is the only reference the pass still holds.
         _, (leaf, g) = grads.popitem()
+        if hooked:
+            with grad_mode(create_graph):
+                g = H.leaf_hooked(leaf, g)
         steal = not create_graph and _unshared(g)
         _accumulate(leaf, g, create_graph, steal)
+        if post:
+            H.after_accumulate(leaf)
     return None
 
 
@@ -208,15 +230,56 @@ def _send(run: _Run, pending: dict[Node, Tensor], heap: list[tuple[int, Node]],
     key = id(edge)
     targets = run.targets
     if targets is not None:
-        if key in targets:
-            prev_c = run.captured.get(key)
-            run.captured[key] = g if prev_c is None else _plus(prev_c, g)
-        return
-    entry = run.leaf_grads.get(key)
-    if entry is None:
-        run.leaf_grads[key] = [edge, g]
+        if key not in targets:
+            return
+        prev_c = run.captured.get(key)
+        run.captured[key] = g if prev_c is None else _plus(prev_c, g)
     else:
-        entry[1] = _sum(run, entry[1], g)
+        entry = run.leaf_grads.get(key)
+        if entry is None:
+            run.leaf_grads[key] = [edge, g]
+        else:
+            entry[1] = _sum(run, entry[1], g)
+    ready = run.ready
+    if ready is not None and key in ready:
+        left = ready[key] - 1
+        if left:
+            ready[key] = left
+        else:
+            del ready[key]
+            _leaf_complete(run, edge)
+
+
+def _hooked_leaf_edges(outputs: Sequence[Tensor]) -> dict[int, int]:
+    """For each leaf with hooks: how many edges of the graph behind outputs lead to it."""
+    hooked = State.leaf_hooks.keys() | State.post_accumulate_hooks.keys()
+    counts: dict[int, int] = {}
+    stack = [o.grad_fn for o in outputs if o.grad_fn is not None]
+    seen = set(stack)
+    while stack:
+        for p in stack.pop().parents:
+            if type(p) is Node:
+                if p not in seen:
+                    seen.add(p)
+                    stack.append(p)
+            elif p is not None and id(p) in hooked:
+                counts[id(p)] = counts.get(id(p), 0) + 1
+    return counts
+
+
+def _leaf_complete(run: _Run, leaf: Tensor) -> None:
+    """A hooked leaf's gradient is complete: its hooks, then .grad (and what follows)."""
+    key = id(leaf)
+    run.done.add(key)
+    if run.targets is not None:
+        run.captured[key] = H.leaf_hooked(leaf, _shown(run.captured[key]))
+        return
+    entry = run.leaf_grads.pop(key, None)
+    if entry is None:
+        return
+    _accumulate(leaf, H.leaf_hooked(leaf, _shown(entry[1])), run.create_graph)
+    if State.post_accumulate_hooks:
+        H.after_accumulate(leaf)
 
 
 def _sum(run: _Run, prev: Tensor, g: Tensor) -> Tensor:
@@ -274,6 +337,7 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
     heappop = heapq.heappop
     heappush = heapq.heappush
     anomaly = State.detect_anomaly
+    nan_check = State.torch_anomaly
     owned = run.owned
     batch = run.batch
     observer = run.observer
@@ -288,6 +352,9 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
         if zero and (batch or node.rule.name not in _KEEPS_ZEROS):
             g = ops.zeros_like(g)  # PyTorch materializes its zero tensor here
             zero = False
+        hooks = node.hooks
+        if hooks is not None and hooks.tensor:
+            g = H.run_tensor_hooks(hooks.tensor, _shown(g))
         if node.retained is not None and targets is None:
             _accumulate(node.retained, _shown(g), State.grad_enabled)
         if targets is not None and node in run.by_node:
@@ -309,6 +376,8 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
         if out is not None and out._vc[0] != node.out_version:
             _check_versions(node)
         rule = node.rule
+        if hooks is not None and hooks.pre:
+            g = H.run_pre_hooks(hooks.pre, _shown(g))
         if anomaly:
             # The rule's own ops are checked as one: the error names this node, not a
             # `div` inside its derivative formula.
@@ -323,6 +392,10 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
         if zero:
             # A zero tensor in, zero tensors out (recorded as PyTorch records them).
             cots = tuple(None if c is None else B.as_zero_tensor(c) for c in cots)
+        if hooks is not None and hooks.post:
+            cots = H.run_post_hooks(node, hooks.post, cots, g)
+        if nan_check:
+            _check_nan(node, cots)
         if observer is not None:
             observer(node, g, cots)
         for edge, c, x in zip(node.parents, cots, inputs, strict=False):
@@ -372,12 +445,15 @@ def batchable(output: Tensor) -> bool:
     fn = output.grad_fn
     if fn is None:
         return True
+    if State.leaf_hooks:  # a hook sees one gradient at a time
+        return False
     seen = {fn}
     stack = [fn]
     final = State.final_pass
     while stack:
         node = stack.pop()
-        if node.inputs is None or (node.freed and not final) or not node.rule.batchable:
+        if (node.inputs is None or (node.freed and not final) or not node.rule.batchable
+                or node.hooks is not None):
             return False
         for p in node.parents:
             if type(p) is Node and p not in seen:
@@ -412,6 +488,14 @@ def batched_vjp(output: Tensor, inputs: Sequence[Tensor],
         State.light_backward = light
         B.ZEROS.clear()
     return tuple(run.captured.get(id(t)) for t in inputs)
+
+
+def _check_nan(node: Node, cots: tuple[Any, ...]) -> None:
+    """torch.autograd.detect_anomaly's check, in PyTorch's words."""
+    for i, c in enumerate(cots):
+        if c is not None and c.array.dtype.kind == "f" and np.isnan(c.array).any():
+            raise GdRuntimeError(f"Function '{node.name}' returned nan values in its {i}th "
+                                 "output.")
 
 
 def _check_cotangents(node: Node, cots: tuple[Any, ...]) -> None:
@@ -470,6 +554,8 @@ def backward(
             g = captured.get(id(t))
             if g is not None:
                 _accumulate(t, g, create_graph)
+                if State.post_accumulate_hooks:
+                    H.after_accumulate(t)
         return
     run_backward(outs, grads, bool(retain_graph), create_graph)
 

@@ -50,6 +50,29 @@ def make_dual(primal: Tensor, tangent: Tensor) -> Tensor:
     return dual
 
 
-def unpack_dual(t: Tensor) -> tuple[Tensor, Any]:
-    """(primal, tangent or None)."""
-    return t, t.tangent
+class UnpackedDualTensor(tuple):
+    """What unpack_dual returns: the named tuple (primal, tangent)."""
+
+    __slots__ = ()
+    _fields = ("primal", "tangent")
+
+    @property
+    def primal(self) -> Tensor:
+        """The primal (a view of the dual tensor's data, without its tangent)."""
+        return self[0]
+
+    @property
+    def tangent(self) -> Any:
+        """The tangent, or None."""
+        return self[1]
+
+
+def unpack_dual(tensor: Tensor, *, level: Any = None) -> UnpackedDualTensor:
+    """(primal, tangent or None) as the named tuple UnpackedDualTensor."""
+    if tensor.tangent is None:
+        return UnpackedDualTensor((tensor, None))
+    primal = tensor.detach() if tensor.grad_fn is None else ops.reshape(tensor, tensor.shape)
+    if tensor.grad_fn is None:
+        primal.requires_grad = tensor.requires_grad
+    primal.tangent = None
+    return UnpackedDualTensor((primal, tensor.tangent))

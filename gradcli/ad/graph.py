@@ -29,6 +29,7 @@ class Node:
 
     __slots__ = (
         "freed",
+        "hooks",
         "inputs",
         "name",
         "out",
@@ -63,6 +64,7 @@ class Node:
         self.out: Tensor | None = None
         self.out_version = 0  # the version of `out` when saved (in-place ops save later ones)
         self.retained: Tensor | None = None
+        self.hooks: Any = None  # hooks.NodeHooks once a hook is registered
         self.seq = State.seq
         State.seq += 1
         self.span = POSITION.span
@@ -81,6 +83,8 @@ class Node:
         return tuple(parents[i] for i in edges(self.name))
 
     def __repr__(self) -> str:
+        if self.rule.kind == "custom":  # a torch.autograd.Function subclass's node
+            return f"<torch.autograd.function.{self.name} object>"
         return f"<{self.name} object>"
 
 
@@ -94,7 +98,10 @@ def _note_read() -> None:
 class Tensor:
     """A numpy array with PyTorch's autograd attributes."""
 
-    __slots__ = ("_vc", "_view", "array", "grad", "grad_fn", "requires_grad", "tangent")
+    # `inference` is set only on tensors made in torch.inference_mode() (read it with
+    # is_inference(t): the slot stays empty on every other tensor, at no cost to them).
+    __slots__ = ("_vc", "_view", "array", "grad", "grad_fn", "inference", "requires_grad",
+                 "tangent")
 
     def __init__(self, array: Any, requires_grad: bool = False) -> None:
         if type(array) is not ndarray:
@@ -108,6 +115,8 @@ class Tensor:
         # x.t()…); version: of the shared storage when the view's graph was last current
         self._view: tuple[Tensor, Rule, dict[str, Any], int] | None = None
         self.tangent: Tensor | None = None
+        if State.inference_mode:
+            self.inference = True
         if requires_grad and array.dtype.kind != "f":
             raise GdRuntimeError(
                 "Only Tensors of floating point and complex dtype can require gradients"
@@ -181,6 +190,8 @@ class Tensor:
         t._vc = self._vc
         t._view = None
         t.tangent = None
+        if State.inference_mode or is_inference(self):
+            t.inference = True
         return t
 
     def detach_(self) -> Tensor:
@@ -210,6 +221,9 @@ class Tensor:
             )
         if requires_grad and self.array.dtype.kind != "f":
             raise GdRuntimeError("only Tensors of floating point dtype can require gradients")
+        if requires_grad and not State.inference_mode and is_inference(self):
+            raise GdRuntimeError("Setting requires_grad=True on inference tensor outside "
+                                 "InferenceMode is not allowed.")
         self.requires_grad = bool(requires_grad)
         return self
 
@@ -301,7 +315,34 @@ def tensor_from_array(array: np.ndarray) -> Tensor:
     t._vc = [0]
     t._view = None
     t.tangent = None
+    if State.inference_mode:
+        t.inference = True
     return t
+
+
+def is_inference(t: Tensor) -> bool:
+    """Whether t was made in torch.inference_mode() (Tensor.is_inference)."""
+    return getattr(t, "inference", False)
+
+
+INFERENCE_SAVED = (
+    "Inference tensors cannot be saved for backward. Please do not use Tensors created in "
+    "inference mode in computation tracked by autograd. To work around this, you can make a "
+    "clone to get a normal tensor and use it in autograd, or use `torch.no_grad()` instead "
+    "of `torch.inference_mode()`.")
+
+
+INFERENCE_INPLACE = (
+    "Inplace update to inference tensor outside InferenceMode is not allowed.You can make a "
+    "clone to get a normal tensor before doing inplace update.See "
+    "https://github.com/pytorch/rfcs/pull/17 for more details.")
+
+
+def check_not_inference(args: tuple[Any, ...]) -> None:
+    """Refuse to record a node that would save an inference tensor (PyTorch's error)."""
+    for a in args:
+        if type(a) is Tensor and is_inference(a):
+            raise GdRuntimeError(INFERENCE_SAVED)
 
 
 def _torch_scalar_name(dtype: np.dtype) -> str:

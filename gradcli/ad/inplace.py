@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad import kernels as K
-from gradcli.ad.graph import Tensor, _torch_scalar_name
+from gradcli.ad.graph import INFERENCE_INPLACE, Tensor, _torch_scalar_name, is_inference
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES
 from gradcli.ad.state import State
@@ -56,6 +56,8 @@ def record_inplace(target: Tensor, result: Tensor, through_view: bool = False, *
     """
     node = result.grad_fn
     view = target._view
+    if State.inference_seen and not State.inference_mode and is_inference(target):
+        raise GdRuntimeError(INFERENCE_INPLACE)
     if (view is not None and view[1].name == "unbind" and State.grad_enabled
             and (target.requires_grad or result.requires_grad)):
         raise GdRuntimeError(

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from gradcli.ad.graph import Node, Tensor, tensor_from_array
+from gradcli.ad.graph import Node, Tensor, check_not_inference, tensor_from_array
 from gradcli.ad.kernels import TorchError
 from gradcli.ad.registry import RULES
 from gradcli.ad.state import (
@@ -111,6 +111,8 @@ def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> 
                     # tests it can tell (explain's "depends on input").
                     State.seq += 1
                     break
+    elif State.inference_mode:
+        t.inference = True  # made in torch.inference_mode()
     if State.detect_anomaly:
         _check_finite(rule, t, arrays)
     if State.forward_level:
@@ -128,6 +130,8 @@ def _dimension_message(e: np.exceptions.AxisError, arrays: list[Any]) -> str:
 
 
 def _record(rule: Rule, args: tuple[Any, ...], params: dict[str, Any], t: Tensor) -> None:
+    if State.inference_seen and rule.saves_inputs:
+        check_not_inference(args)
     if len(args) == 1:
         # apply records only when an input is a tensor requiring grad: here, this one.
         a = args[0]

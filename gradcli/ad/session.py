@@ -24,6 +24,7 @@ from typing import Any
 
 from gradcli.ad import dtypes, ops
 from gradcli.ad.state import POSITION, State
+from gradcli.ad.tensor_str import DEFAULT_PRINT_OPTIONS, PRINT_OPTIONS
 from gradcli.limits import DEFAULT_LIMITS, Limits
 from gradcli.source import Source
 
@@ -49,7 +50,9 @@ class Session:
                        State.time_limit, State.deadline, State.allocated, State.detect_anomaly,
                        State.keep_buffers, State.final_pass, State.grad_enabled,
                        State.on_record, State.tape, State.forward_level, State.on_warning,
-                       State.warned)
+                       State.warned, State.leaf_hooks, State.post_accumulate_hooks,
+                       State.torch_anomaly, State.inference_mode, State.inference_seen,
+                       PRINT_OPTIONS.snapshot())
         lim = self.limits
         State.max_elements = lim.max_elements
         State.max_memory = lim.max_memory
@@ -62,6 +65,10 @@ class Session:
         State.on_record = self.on_record
         State.on_warning = self._emit if self.warn is not None else None
         State.warned = set()
+        State.leaf_hooks = {}
+        State.post_accumulate_hooks = {}
+        State.torch_anomaly = State.inference_mode = State.inference_seen = False
+        PRINT_OPTIONS.restore(DEFAULT_PRINT_OPTIONS)  # torch.set_printoptions: per command
         if self.dtype:
             dtypes.set_default_dtype(self.dtype)
         if self.seed is not None:
@@ -88,7 +95,10 @@ class Session:
         (dtypes.DefaultDtype.value, State.max_elements, State.max_memory, State.time_limit,
          State.deadline, State.allocated, State.detect_anomaly, State.keep_buffers,
          State.final_pass, State.grad_enabled, State.on_record, State.tape,
-         State.forward_level, State.on_warning, State.warned) = self._saved
+         State.forward_level, State.on_warning, State.warned, State.leaf_hooks,
+         State.post_accumulate_hooks, State.torch_anomaly, State.inference_mode,
+         State.inference_seen, printing) = self._saved
+        PRINT_OPTIONS.restore(printing)
         self._saved = None
 
 

@@ -45,6 +45,10 @@ class _State:
     deadline: float | None = None  # time.monotonic() past which work stops (set by Session)
     allocated: int = 0  # bytes allocated since memory was last measured
     detect_anomaly: bool = False
+    # torch.autograd.detect_anomaly / set_detect_anomaly: PyTorch's backward nan check
+    torch_anomaly: bool = False
+    inference_mode: bool = False  # inside torch.inference_mode(): new tensors are inference
+    inference_seen: bool = False  # an inference tensor may exist (checked when recording)
     # Saved tensors stay in memory after a backward that frees its graph, so the CLI can
     # differentiate the result again (Session.keep_buffers): a physical policy only.
     keep_buffers: bool = False
@@ -60,11 +64,16 @@ class _State:
     # Where PyTorch's user warnings go: (category, message, span) → None (Session.warn).
     on_warning: Callable[[str, str, object], None] | None = None
     warned: set[tuple[Any, ...]] | None = None  # warnings already given (per site, per command)
+    # Backward hooks of leaf tensors: id → (tensor, hooks) (gradcli.ad.hooks; per command).
+    leaf_hooks: dict[int, tuple[Any, list[Any]]]
+    post_accumulate_hooks: dict[int, tuple[Any, list[Any]]]
 
     def __init__(self) -> None:
         for name, value in vars(_State).items():
             if not name.startswith("_"):
                 setattr(self, name, value)
+        self.leaf_hooks = {}
+        self.post_accumulate_hooks = {}
 
 
 State = _State()
@@ -264,3 +273,83 @@ def set_grad_enabled(flag: bool) -> grad_mode:
 def is_grad_enabled() -> bool:
     """Whether ops are being recorded."""
     return State.grad_enabled
+
+
+class inference_mode(grad_mode):
+    """torch.inference_mode(mode=True): no grad, and the tensors made inside are inference
+    tensors (a context manager, and a decorator through grad_mode)."""
+
+    __slots__ = ("mode", "prev_inference")
+
+    def __init__(self, mode: bool = True) -> None:
+        super().__init__(not mode and State.grad_enabled)
+        self.mode = bool(mode)
+        self.prev_inference = State.inference_mode
+
+    def __enter__(self) -> None:
+        self.prev = State.grad_enabled
+        self.prev_inference = State.inference_mode
+        if self.mode:
+            State.grad_enabled = False
+            State.inference_seen = True
+        State.inference_mode = self.mode
+
+    def __exit__(self, *exc: object) -> None:
+        State.grad_enabled = self.prev
+        State.inference_mode = self.prev_inference
+
+    def __repr__(self) -> str:
+        return "<torch.autograd.grad_mode.inference_mode object>"
+
+
+def is_inference_mode_enabled() -> bool:
+    """Whether inference mode is on."""
+    return State.inference_mode
+
+
+ANOMALY_WARNING = ("Anomaly Detection has been enabled. This mode will increase the runtime "
+                   "and should only be enabled for debugging.")
+
+
+class detect_anomaly(grad_mode):
+    """torch.autograd.detect_anomaly(check_nan=True): a backward node that returns nan
+    fails with PyTorch's message, inside the block."""
+
+    __slots__ = ("check_nan", "prev_anomaly")
+
+    def __init__(self, check_nan: bool = True) -> None:
+        super().__init__(State.grad_enabled)
+        self.check_nan = bool(check_nan)
+        self.prev_anomaly = State.torch_anomaly
+        warn(ANOMALY_WARNING)
+
+    def __enter__(self) -> None:
+        self.prev_anomaly = State.torch_anomaly
+        State.torch_anomaly = self.check_nan
+
+    def __exit__(self, *exc: object) -> None:
+        State.torch_anomaly = self.prev_anomaly
+
+    def __repr__(self) -> str:
+        return f"<torch.autograd.anomaly_mode.{type(self).__name__} object>"
+
+
+class set_detect_anomaly(detect_anomaly):
+    """torch.autograd.set_detect_anomaly(mode, check_nan=True): set now; as a context
+    manager, restore the mode from before on exit."""
+
+    __slots__ = ()
+
+    def __init__(self, mode: bool, check_nan: bool = True) -> None:
+        grad_mode.__init__(self, State.grad_enabled)
+        self.check_nan = bool(mode) and bool(check_nan)
+        self.prev_anomaly = State.torch_anomaly
+        State.torch_anomaly = self.check_nan
+
+    def __enter__(self) -> None:
+        State.torch_anomaly = self.check_nan
+
+
+def is_anomaly_enabled() -> bool:
+    """Whether torch's anomaly detection is on."""
+    return State.torch_anomaly

@@ -222,6 +222,56 @@ def _with_suffixes(text: str, suffixes: list[str], linewidth: int) -> str:
     return "".join(pieces)
 
 
+# --------------------------------------------------------------------------- print options
+
+
+class PrintOptions:
+    """torch.set_printoptions's state: what format_tensor uses when not told otherwise."""
+
+    __slots__ = ("edgeitems", "linewidth", "precision", "sci_mode", "threshold")
+
+    def __init__(self) -> None:
+        self.precision = 4
+        self.threshold: float = 1000
+        self.edgeitems = 3
+        self.linewidth = 80
+        self.sci_mode: bool | None = None
+
+    def snapshot(self) -> tuple[Any, ...]:
+        """The options as a tuple (restore() takes it back)."""
+        return (self.precision, self.threshold, self.edgeitems, self.linewidth, self.sci_mode)
+
+    def restore(self, saved: tuple[Any, ...]) -> None:
+        """Put back a snapshot."""
+        (self.precision, self.threshold, self.edgeitems, self.linewidth,
+         self.sci_mode) = saved
+
+
+PRINT_OPTIONS = PrintOptions()
+DEFAULT_PRINT_OPTIONS = PrintOptions().snapshot()
+_PROFILES = {"default": (4, 1000, 3, 80), "short": (2, 1000, 2, 80),
+             "full": (4, math.inf, 3, 80)}
+
+
+def set_printoptions(precision: int | None = None, threshold: float | None = None,
+                     edgeitems: int | None = None, linewidth: int | None = None,
+                     profile: str | None = None, sci_mode: bool | None = None) -> None:
+    """torch.set_printoptions: as PyTorch's (a profile first, then each option given;
+    sci_mode is always set)."""
+    opts = PRINT_OPTIONS
+    if profile is not None and profile in _PROFILES:
+        opts.precision, opts.threshold, opts.edgeitems, opts.linewidth = _PROFILES[profile]
+    if precision is not None:
+        opts.precision = int(precision)
+    if threshold is not None:
+        opts.threshold = threshold
+    if edgeitems is not None:
+        opts.edgeitems = int(edgeitems)
+    if linewidth is not None:
+        opts.linewidth = int(linewidth)
+    opts.sci_mode = None if sci_mode is None else bool(sci_mode)
+
+
 # --------------------------------------------------------------------------- public API
 
 
@@ -231,11 +281,11 @@ def format_tensor(
     *,
     requires_grad: bool = False,
     grad_fn: str | None = None,
-    precision: int = 4,
-    linewidth: int = 80,
+    precision: int | None = None,
+    linewidth: int | None = None,
     sci_mode: bool | None = None,
-    threshold: int = 1000,
-    edgeitems: int = 3,
+    threshold: float | None = None,
+    edgeitems: int | None = None,
     default_dtype: str | None = None,
 ) -> str:
     """Return exactly what ``repr(t)`` / ``str(t)`` prints for a CPU tensor of these values.
@@ -244,7 +294,19 @@ def format_tensor(
     (``default_dtype``; None: the current one, ``torch.get_default_dtype()``), so after
     ``set_default_dtype(torch.float64)`` float64 tensors print bare and float32 ones
     show ``dtype=torch.float32``; an empty tensor shows every dtype but the default.
+    Options not given come from PRINT_OPTIONS (torch.set_printoptions).
     """
+    opts = PRINT_OPTIONS
+    if precision is None:
+        precision = opts.precision
+    if linewidth is None:
+        linewidth = opts.linewidth
+    if sci_mode is None:
+        sci_mode = opts.sci_mode
+    if threshold is None:
+        threshold = opts.threshold
+    if edgeitems is None:
+        edgeitems = opts.edgeitems
     try:
         np_dtype, torch_name = _DTYPES[dtype]
     except KeyError:
@@ -308,6 +370,11 @@ def _repr_value(v: object, tensor_repr: Callable[[object], str | None]) -> str:
     text = tensor_repr(v)
     if text is not None:
         return text
+    if isinstance(v, tuple) and type(v) is not tuple and hasattr(type(v), "_fields"):
+        # a named tuple: Name(field=value, ...)
+        return type(v).__name__ + "(" + ", ".join(
+            f"{f}={_repr_value(x, tensor_repr)}" for f, x in zip(type(v)._fields, v, strict=True)
+        ) + ")"
     if type(v) is tuple:
         if len(v) == 1:
             return "(" + _repr_value(v[0], tensor_repr) + ",)"

@@ -13,11 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from gradcli.ad import engine, ops
+from gradcli.ad import hooks as H
+from gradcli.ad.graph import is_inference
 from gradcli.ad.ops import MinMax
 from gradcli.ad.state import nonleaf_grad
 from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import arrays, devices, limits
+from gradcli.interp import arrays, devices, dtype_info, limits
+from gradcli.interp import custom_function as CF
 from gradcli.interp.exceptions import ExceptionValue
 from gradcli.interp.pybuiltins import CONTAINER_METHODS
 from gradcli.interp.values import (
@@ -101,6 +104,10 @@ TENSOR_METHODS: dict[str, Callable[..., Any]] = {
     "cuda": devices.tensor_cuda, "to": devices.tensor_to, "type": devices.tensor_type,
     "get_device": lambda x: -1,
     "numpy": arrays.tensor_numpy,
+    "register_hook": H.register_hook,
+    "register_post_accumulate_grad_hook": H.register_post_accumulate_grad_hook,
+    "is_inference": is_inference,
+    "is_complex": lambda x: False,
 }
 
 TENSOR_SETTERS: dict[str, Callable[[Tensor, Any], None]] = {
@@ -109,11 +116,18 @@ TENSOR_SETTERS: dict[str, Callable[[Tensor, Any], None]] = {
     "data": _set_data,
 }
 
-NODE_METHODS: dict[str, Callable[..., Any]] = {"name": lambda n: n.name}
+NODE_METHODS: dict[str, Callable[..., Any]] = {
+    "name": lambda n: n.name,
+    "register_hook": H.register_node_hook,
+    "register_prehook": H.register_node_prehook,
+}
 def _next_functions(n: Node) -> tuple[tuple[Any, int], ...]:
     # As PyTorch: the producing node of each input, AccumulateGrad for a leaf that requires
     # grad, None for an input that needs no gradient; the number of the producing node's
-    # output (unbind's outputs are numbered, every other node has one).
+    # output (unbind's outputs are numbered, every other node has one). A custom function's
+    # output node stands for the function's one node.
+    if n.rule.name == "custom_function_output":
+        n = n.parents[0]
     return tuple(
         (p, p.params["index"] if p.rule.name == "unbind" else 0) if type(p) is Node else
         (AccumulateGrad(p) if type(p) is Tensor else None, 0)
@@ -163,6 +177,17 @@ def get_attribute(obj: Any, name: str) -> Any:
         fn = NODE_METHODS.get(name)
         if fn is not None:
             return BoundMethod(obj, name, fn)
+        ctx = CF.node_ctx(obj)
+        if ctx is not None:  # a custom function's node is its ctx (y.grad_fn.saved_tensors)
+            return CF.ctx_get(ctx, name, BoundMethod)
+    elif t in dtype_info.ATTRIBUTES:
+        if name in dtype_info.ATTRIBUTES[t]:
+            return getattr(obj, name)
+    elif t is H.RemovableHandle:
+        if name == "remove":
+            return BoundMethod(obj, name, H.RemovableHandle.remove)
+    elif t is CF.FunctionCtx:
+        return CF.ctx_get(obj, name, BoundMethod)
     elif isinstance(obj, MinMax):
         if name in ("values", "indices"):
             return getattr(obj, name)
@@ -192,6 +217,8 @@ def get_attribute(obj: Any, name: str) -> Any:
         method = CONTAINER_METHODS[t].get(name)
         if method is not None:
             return BoundMethod(obj, name, method)
+    elif isinstance(obj, tuple) and name in getattr(t, "_fields", ()):
+        return obj[t._fields.index(name)]  # a named tuple's field (unpack_dual's primal)
     elif t is tuple:
         if name in TUPLE_METHODS:
             return BoundMethod(obj, name, getattr(tuple, name))
@@ -301,6 +328,9 @@ def set_attribute(obj: Any, name: str, value: Any) -> None:
         if name in TENSOR_PROPERTIES or name in TENSOR_METHODS:
             raise GdRuntimeError(f"attribute '{name}' of 'Tensor' objects is not writable")
     elif type(obj) is Namespace and devices.set_attribute(obj, name, value):
+        return
+    elif type(obj) is CF.FunctionCtx:
+        CF.ctx_set(obj, name, value)
         return
     raise GdRuntimeError(f"cannot set attribute '{name}' of a '{type_name(obj)}' value")
 

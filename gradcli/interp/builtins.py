@@ -13,10 +13,13 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-from gradcli.ad import engine, forward, functional, ops
+from gradcli.ad import engine, forward, func, functional, ops, state
+from gradcli.ad.graph import is_inference
 from gradcli.ad.tensor import Tensor, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from gradcli.ad.tensor_str import set_printoptions
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import arrays, devices, exceptions, limits
+from gradcli.interp import arrays, devices, dtype_info, exceptions, limits
+from gradcli.interp import custom_function as CF
 from gradcli.interp.arrays import ArrayValue
 from gradcli.interp.pybuiltins import PYTHON_BUILTINS
 from gradcli.interp.pybuiltins import scalar as _scalar
@@ -107,14 +110,42 @@ def _interp_functions() -> dict[str, Callable[..., Any]]:
         "manual_seed": _manual_seed, "seed": _manual_seed, "initial_seed": _initial_seed,
         "is_tensor": _is_tensor, "get_default_dtype": _get_default_dtype,
         "no_grad": no_grad, "enable_grad": enable_grad, "set_grad_enabled": _grad_enabled_ctx,
-        "is_grad_enabled": is_grad_enabled,
+        "is_grad_enabled": is_grad_enabled, "vmap": TORCH_FUNC["vmap"],
+        **MODES,
     }
+
+
+def _is_floating_point(input: Tensor) -> bool:
+    """Whether the tensor's dtype is a floating point dtype."""
+    return input.dtype.kind == "f"
+
+
+def _is_complex(input: Tensor) -> bool:
+    """Whether the tensor's dtype is complex (never, in gd)."""
+    return False
+
+
+def _is_inference(input: Tensor) -> bool:
+    """Whether the tensor was made in inference mode."""
+    return is_inference(input)
+
+
+#: Modes and settings: torch.X.
+MODES: dict[str, Callable[..., Any]] = {
+    "inference_mode": state.inference_mode,
+    "is_inference_mode_enabled": state.is_inference_mode_enabled,
+    "is_inference": _is_inference, "is_anomaly_enabled": state.is_anomaly_enabled,
+    "set_printoptions": set_printoptions, "finfo": dtype_info.finfo,
+    "iinfo": dtype_info.iinfo, "is_floating_point": _is_floating_point,
+    "is_complex": _is_complex,
+}
 
 
 AUTOGRAD = {
     "backward": engine.backward, "grad": engine.grad,
     "no_grad": no_grad, "enable_grad": enable_grad, "set_grad_enabled": _grad_enabled_ctx,
-    "is_grad_enabled": is_grad_enabled,
+    "is_grad_enabled": is_grad_enabled, "inference_mode": state.inference_mode,
+    "detect_anomaly": state.detect_anomaly, "set_detect_anomaly": state.set_detect_anomaly,
 }
 AUTOGRAD_FUNCTIONAL = {
     "jacobian": functional.jacobian, "hessian": functional.hessian, "jvp": functional.jvp,
@@ -124,6 +155,26 @@ FORWARD_AD = {
     "dual_level": forward.dual_level, "make_dual": forward.make_dual,
     "unpack_dual": forward.unpack_dual,
 }
+
+
+def _transform(name: str, transform: Callable[..., Any]) -> Callable[..., Any]:
+    """A torch.func transform whose returned Python functions become gd built-ins."""
+
+    def make(*args: Any, **kwargs: Any) -> Any:
+        result = transform(*args, **kwargs)
+        if name == "vjp":  # (output, vjp_fn[, aux])
+            return (result[0], Builtin("vjp_fn", result[1]), *result[2:])
+        fn = getattr(args[0], "name", None) if args else None
+        return Builtin(f"{name}({fn or 'function'})", result)
+
+    make.__doc__ = transform.__doc__
+    return make
+
+
+TORCH_FUNC = {
+    name: _transform(name, getattr(func, name))
+    for name in ("grad", "grad_and_value", "vjp", "jacrev", "jacfwd", "hessian", "vmap")
+} | {"jvp": func.jvp}
 #: torch.nn.functional.X that are the torch.X function of the same name.
 NN_ALIASES: tuple[str, ...] = ()
 
@@ -208,16 +259,19 @@ class Registry:
         self.autograd = Namespace("torch.autograd", {
             **_wrap("torch.autograd.", AUTOGRAD), **devices.AUTOGRAD_MEMBERS,
             "functional": self.functional, "forward_ad": self.forward_ad,
+            "Function": CF.FUNCTION_BASE,
         })
         self.nn_functional = Namespace("torch.nn.functional", _torch_module(
             "torch.nn.functional", {n: ops.members("torch")[n] for n in NN_ALIASES}))
         self.nn = Namespace("torch.nn", {"functional": self.nn_functional})
+        self.func = Namespace("torch.func", _wrap("torch.func.", TORCH_FUNC))
         self.linalg = Namespace("torch.linalg", _torch_module("torch.linalg"))
         self.special = Namespace("torch.special", _torch_module("torch.special"))
         self.torch = Namespace("torch", {
             **_torch_module("torch", _interp_functions()), **dtypes_, **devices.TORCH_MEMBERS,
             "autograd": self.autograd, "nn": self.nn, "linalg": self.linalg,
-            "special": self.special, "pi": pymath.pi, "inf": pymath.inf, "nan": pymath.nan,
+            "special": self.special, "func": self.func,
+            "pi": pymath.pi, "inf": pymath.inf, "nan": pymath.nan,
             "e": pymath.e, "Size": Builtin("torch.Size", _size,
                                                 "torch.Size(sizes): a shape, as x.shape is"),
         })
@@ -229,6 +283,7 @@ class Registry:
             "torch.nn": self.nn, "torch.nn.functional": self.nn_functional,
             "torch.linalg": self.linalg, "torch.special": self.special, "math": self.math,
             **devices.MODULES,
+            "torch.func": self.func,
         }
         bare: dict[str, Any] = {}
         for ns in (self.torch, self.autograd, self.functional, self.forward_ad,

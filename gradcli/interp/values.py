@@ -298,6 +298,8 @@ def tensor_repr(v: object) -> str | None:
     if t in _VIEWS:
         return f"{_VIEWS[t]}({format_value(list(v), tensor_repr)})"
     if isinstance(v, grad_mode):
+        if type(v).__repr__ is not object.__repr__:  # inference_mode, detect_anomaly, ...
+            return repr(v)
         if type(v) is not grad_mode:
             return f"torch.autograd.grad_mode.set_grad_enabled(mode={v.enabled})"
         return f"<torch.autograd.grad_mode.{'enable_grad' if v.enabled else 'no_grad'} object>"
@@ -382,11 +384,11 @@ _METHOD_DECORATORS = frozenset(("staticmethod", "classmethod", "property"))
 
 
 def decorate(fn: Any, d: Any, span: Span) -> Any:
-    """`@d` above a gd function: the grad-mode decorators, and in a class body
-    @staticmethod, @classmethod, @property and @name.setter."""
+    """`@d` above a gd function: the grad-mode decorators (and inference_mode), and in a
+    class body @staticmethod, @classmethod, @property and @name.setter."""
     if type(d) is Decorator or (type(d) is Builtin and d.name in _METHOD_DECORATORS):
         return d(fn)
-    if isinstance(d, Builtin) and d.name.endswith(("no_grad", "enable_grad")):
+    if isinstance(d, Builtin) and d.name.endswith(("no_grad", "enable_grad", "inference_mode")):
         d = d()
     if isinstance(d, grad_mode):
         if type(d) is not grad_mode:

@@ -1,0 +1,210 @@
+"""Backward hooks, as PyTorch runs them: Tensor.register_hook,
+Tensor.register_post_accumulate_grad_hook, grad_fn.register_hook / register_prehook.
+
+A non-leaf tensor's hooks live on the node that produced it (`Node.hooks`); a leaf's in
+`State.leaf_hooks` (id → (tensor, hooks)). Order at a node, as PyTorch: the output
+tensor's hooks (each sees the previous one's result), then retain_grad's copy, then the
+node's pre-hooks, the node's VJP, the node's post-hooks. At a leaf: its tensor hooks on
+the summed gradient, accumulation into .grad, then the post-accumulate hooks.
+Every hook registration returns a `RemovableHandle`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from gradcli.ad.graph import Node, Tensor, tensor_from_array, torch_type_name
+from gradcli.ad.state import State
+from gradcli.errors import GdRuntimeError
+
+Hook = Callable[..., Any]
+
+
+class NodeHooks:
+    """The hooks of one node: its output tensor's, its pre-hooks, its post-hooks."""
+
+    __slots__ = ("post", "pre", "tensor")
+
+    def __init__(self) -> None:
+        self.tensor: list[Hook] = []
+        self.pre: list[Hook] = []
+        self.post: list[Hook] = []
+
+
+class RemovableHandle:
+    """What a hook registration returns: `.remove()` takes the hook out."""
+
+    __slots__ = ("hook", "hooks")
+
+    def __init__(self, hooks: list[Hook], hook: Hook) -> None:
+        self.hooks = hooks
+        self.hook = hook
+
+    def remove(self) -> None:
+        """Remove the hook (again: nothing)."""
+        for i, h in enumerate(self.hooks):
+            if h is self.hook:
+                del self.hooks[i]
+                return
+
+    def __repr__(self) -> str:
+        return "<torch.utils.hooks.RemovableHandle object>"
+
+
+def _node_hooks(node: Node) -> NodeHooks:
+    if node.hooks is None:
+        node.hooks = NodeHooks()
+    return node.hooks
+
+
+def _add(hooks: list[Hook], fn: Hook) -> RemovableHandle:
+    wrapped = _Hook(fn)
+    hooks.append(wrapped)
+    return RemovableHandle(hooks, wrapped)
+
+
+class _Hook:
+    """One registration (the same function registered twice is two hooks)."""
+
+    __slots__ = ("fn",)
+
+    def __init__(self, fn: Hook) -> None:
+        self.fn = fn
+
+    def __call__(self, *args: Any) -> Any:
+        return self.fn(*args)
+
+
+def register_hook(t: Tensor, hook: Hook) -> RemovableHandle:
+    """Tensor.register_hook(hook): hook(grad) may return a replacement gradient."""
+    if not t.requires_grad:
+        raise GdRuntimeError("cannot register a hook on a tensor that doesn't require "
+                             "gradient")
+    if t.grad_fn is not None:
+        return _add(_node_hooks(t.grad_fn).tensor, hook)
+    entry = State.leaf_hooks.get(id(t))
+    if entry is None:
+        entry = State.leaf_hooks[id(t)] = (t, [])
+    return _add(entry[1], hook)
+
+
+def register_post_accumulate_grad_hook(t: Tensor, hook: Hook) -> RemovableHandle:
+    """hook(tensor) after a leaf's .grad was accumulated."""
+    if t.grad_fn is not None:
+        raise GdRuntimeError("post accumulate grad hooks cannot be registered on non-leaf "
+                             "tensors")
+    if not t.requires_grad:
+        raise GdRuntimeError("cannot register a hook on a tensor that doesn't require "
+                             "gradient")
+    entry = State.post_accumulate_hooks.get(id(t))
+    if entry is None:
+        entry = State.post_accumulate_hooks[id(t)] = (t, [])
+    return _add(entry[1], hook)
+
+
+def register_node_hook(node: Node, hook: Hook) -> RemovableHandle:
+    """grad_fn.register_hook(hook): hook(grad_inputs, grad_outputs) after the node ran."""
+    return _add(_node_hooks(node).post, hook)
+
+
+def register_node_prehook(node: Node, hook: Hook) -> RemovableHandle:
+    """grad_fn.register_prehook(hook): hook(grad_outputs) before the node runs."""
+    return _add(_node_hooks(node).pre, hook)
+
+
+def _name(hook: Any) -> str:
+    fn = getattr(hook, "fn", hook)
+    return str(getattr(fn, "name", None) or getattr(fn, "__name__", "hook"))
+
+
+def _type_error(message: str) -> GdRuntimeError:
+    err = GdRuntimeError(message)
+    err.py_type = "TypeError"  # type: ignore[attr-defined]  # the class `except` sees
+    return err
+
+
+def _checked(hook: Any, value: Any, old: Tensor) -> Tensor:
+    if type(value) is not Tensor:
+        raise _type_error(f"expected Tensor, but hook returned '{type(value).__name__}'")
+    if value.array.shape != old.array.shape:
+        raise GdRuntimeError(f"hook '{_name(hook)}' has changed the size of value")
+    if value.array.dtype != old.array.dtype:
+        raise GdRuntimeError(
+            f"hook '{_name(hook)}' has changed the type of value (was {torch_type_name(old)} "
+            f"got {torch_type_name(value)})")
+    return value
+
+
+def _own(g: Tensor) -> Tensor:
+    # A hook may change the gradient in place: never hand it a read-only broadcast view.
+    return g if g.array.flags.writeable else tensor_from_array(g.array.copy())
+
+
+def run_tensor_hooks(hooks: list[Hook], g: Tensor) -> Tensor:
+    """Each tensor hook on the gradient, in registration order."""
+    g = _own(g)
+    for h in list(hooks):
+        r = h(g)
+        if r is not None:
+            g = _checked(h, r, g)
+    return g
+
+
+def run_pre_hooks(hooks: list[Hook], g: Tensor) -> Tensor:
+    """The node's pre-hooks on (grad_output,)."""
+    g = _own(g)
+    for h in list(hooks):
+        r = h((g,))
+        if r is not None:
+            if type(r) is not tuple:
+                raise _type_error(f"expected tuple, but hook returned '{type(r).__name__}'")
+            if len(r) != 1:
+                raise GdRuntimeError(f"hook '{_name(h)}' has returned an incorrect number of "
+                                     f"values (got {len(r)}, but expected 1)")
+            g = _checked(h, r[0], g)
+    return g
+
+
+def run_post_hooks(node: Node, hooks: list[Hook], cots: tuple[Any, ...],
+                   g: Tensor) -> tuple[Any, ...]:
+    """The node's post-hooks on (grad_inputs, grad_outputs); grad_inputs shaped as the
+    node's inputs, one per edge PyTorch's node has."""
+    from gradcli.ad import ops
+
+    inputs = node.inputs or ()
+    cots = tuple(
+        c if c is None or c.array.shape == x.array.shape else ops.sum_to(c, x.array.shape)
+        for c, x in zip(cots, inputs, strict=False))
+    edges = node.rule.edges
+    idx = tuple(range(len(cots))) if edges is None else edges(node.name)
+    for h in list(hooks):
+        r = h(tuple(cots[i] for i in idx), (g,))
+        if r is None:
+            continue
+        if type(r) is not tuple:
+            raise _type_error(f"expected tuple, but hook returned '{type(r).__name__}'")
+        if len(r) != len(idx):
+            raise GdRuntimeError(f"hook '{_name(h)}' has returned an incorrect number of "
+                                 f"values (got {len(r)}, but expected {len(idx)})")
+        new = list(cots)
+        for i, v in zip(idx, r, strict=True):
+            new[i] = v if v is None or cots[i] is None else _checked(h, v, cots[i])
+        cots = tuple(new)
+    return cots
+
+
+def leaf_hooked(t: Tensor, g: Tensor) -> Tensor:
+    """A leaf's summed gradient after its tensor hooks."""
+    entry = State.leaf_hooks.get(id(t))
+    if entry is None or entry[0] is not t or not entry[1]:
+        return g
+    return run_tensor_hooks(entry[1], g)
+
+
+def after_accumulate(t: Tensor) -> None:
+    """A leaf's post-accumulate hooks, after its .grad was updated."""
+    entry = State.post_accumulate_hooks.get(id(t))
+    if entry is not None and entry[0] is t:
+        for h in list(entry[1]):
+            h(t)

@@ -1,0 +1,359 @@
+"""`torch.autograd.Function` subclasses: gd-defined forward and backward as one graph node.
+
+`Cls.apply(*args)` runs `forward` with grad mode off, then records one node named
+`<ClassName>Backward` whose VJP calls the class's `backward(ctx, *grad_outputs)` (under
+the engine's grad mode: with create_graph its ops are recorded, so double backward works
+when backward is written in differentiable ops). Forward mode calls `jvp(ctx, *tangents)`.
+
+A class is any object with `.name`, `.lookup(name)` (an attribute through the class
+chain, a staticmethod as its plain callable, None if absent) and `.bases`: the `class`
+statements of gd give those. The `ctx` object is a `FunctionCtx`: a program reaches only
+the attributes `ctx_get`/`ctx_set` allow.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from gradcli.ad import ops
+from gradcli.ad.engine import FREED_MESSAGE, _version_error
+from gradcli.ad.func import transforming
+from gradcli.ad.graph import Node, Tensor, tensor_from_array
+from gradcli.ad.registry import Rule
+from gradcli.ad.state import POSITION, State, grad_mode
+from gradcli.errors import GdRuntimeError
+from gradcli.suggest import did_you_mean
+
+
+class FunctionBase:
+    """`torch.autograd.Function`: the base a custom function's class statement names."""
+
+    __slots__ = ()
+    name = "Function"
+    bases: tuple[Any, ...] = ()
+
+    def lookup(self, name: str) -> Any:
+        """No attribute of the base is a program's (forward/backward must be defined)."""
+        return None
+
+    def __repr__(self) -> str:
+        return "<class 'torch.autograd.function.Function'>"
+
+
+FUNCTION_BASE = FunctionBase()
+
+
+def _not_implemented(message: str) -> GdRuntimeError:
+    err = GdRuntimeError(message)
+    err.py_type = "NotImplementedError"  # type: ignore[attr-defined]
+    return err
+
+
+class FunctionCtx:
+    """The `ctx` a custom function's forward, setup_context, backward and jvp receive."""
+
+    __slots__ = (
+        "attrs",
+        "dirty",
+        "materialize",
+        "name",
+        "needs_input_grad",
+        "node",
+        "non_diff",
+        "saved",
+        "saved_versions",
+    )
+
+    def __init__(self, name: str, needs_input_grad: tuple[bool, ...]) -> None:
+        self.name = name  # <ClassName>Backward
+        self.attrs: dict[str, Any] = {}
+        self.saved: tuple[Any, ...] | None = ()
+        self.saved_versions: tuple[int, ...] = ()
+        self.needs_input_grad = needs_input_grad
+        self.non_diff: set[int] = set()
+        self.dirty: set[int] = set()
+        self.materialize = True
+        self.node: Node | None = None
+
+    def save_for_backward(self, *tensors: Any) -> None:
+        """ctx.save_for_backward(*tensors): kept for backward (and jvp)."""
+        for t in tensors:
+            if t is not None and type(t) is not Tensor:
+                raise GdRuntimeError("save_for_backward can only save variables, but "
+                                     f"argument {tensors.index(t)} is not a Variable")
+        self.saved = tensors
+        self.saved_versions = tuple(0 if t is None else t._vc[0] for t in tensors)
+
+    def saved_tensors(self) -> tuple[Any, ...]:
+        """ctx.saved_tensors: what save_for_backward kept, unchanged in place since."""
+        if self.saved is None:
+            raise GdRuntimeError(FREED_MESSAGE)
+        for t, v in zip(self.saved, self.saved_versions, strict=True):
+            if t is not None and t._vc[0] != v:
+                fn = t.grad_fn
+                raise _version_error(t, fn if fn is not self.node else None, v)
+        return self.saved
+
+    def mark_non_differentiable(self, *tensors: Any) -> None:
+        """Outputs that get no gradient (requires_grad False)."""
+        self.non_diff.update(id(t) for t in tensors)
+
+    def mark_dirty(self, *tensors: Any) -> None:
+        """Inputs that forward changed in place (and returns)."""
+        self.dirty.update(id(t) for t in tensors)
+
+    def set_materialize_grads(self, value: Any) -> None:
+        """False: an output's missing gradient reaches backward as None, not zeros."""
+        self.materialize = bool(value)
+
+    def __repr__(self) -> str:
+        return f"<torch.autograd.function.{self.name} object>"
+
+
+_CTX_METHODS = {
+    "save_for_backward": FunctionCtx.save_for_backward,
+    "save_for_forward": FunctionCtx.save_for_backward,
+    "mark_non_differentiable": FunctionCtx.mark_non_differentiable,
+    "mark_dirty": FunctionCtx.mark_dirty,
+    "set_materialize_grads": FunctionCtx.set_materialize_grads,
+}
+
+
+def ctx_get(ctx: FunctionCtx, name: str, bind: Any) -> Any:
+    """ctx.name for a program; `bind(obj, name, fn)` makes a bound method value."""
+    if name == "saved_tensors":
+        return ctx.saved_tensors()
+    if name == "needs_input_grad":
+        return ctx.needs_input_grad
+    fn = _CTX_METHODS.get(name)
+    if fn is not None:
+        return bind(ctx, name, fn)
+    try:
+        return ctx.attrs[name]
+    except KeyError:
+        raise GdRuntimeError(f"'{ctx.name}' object has no attribute '{name}'",
+                             hint=did_you_mean(name, [*_CTX_METHODS, *ctx.attrs])) from None
+
+
+def node_ctx(node: Node) -> FunctionCtx | None:
+    """The ctx of a custom function's node (PyTorch's ctx IS y.grad_fn), else None."""
+    if node.rule.name == "custom_function_output":
+        node = node.parents[0]
+    ctx = node.params.get("ctx") if node.rule.kind == "custom" else None
+    return ctx if type(ctx) is FunctionCtx else None
+
+
+def ctx_set(ctx: FunctionCtx, name: str, value: Any) -> None:
+    """ctx.name = value: any attribute but the ctx's own."""
+    if name in _CTX_METHODS or name in ("saved_tensors", "needs_input_grad"):
+        raise GdRuntimeError(f"attribute '{name}' of 'torch._C._FunctionBase' objects is "
+                             "not writable")
+    ctx.attrs[name] = value
+
+
+def apply(cls: Any, args: tuple[Any, ...]) -> Any:
+    """Cls.apply(*args): run the custom function, recording its node."""
+    forward = cls.lookup("forward")
+    if forward is None:
+        raise _not_implemented("You must implement the forward function for custom "
+                               "autograd.Function.")
+    name = f"{cls.name}Backward"
+    setup = cls.lookup("setup_context")
+    in_transform, in_vmap = transforming()
+    if in_transform and setup is None:
+        raise GdRuntimeError(
+            "In order to use an autograd.Function with functorch transforms (vmap, grad, jvp, "
+            "jacrev, ...), it must override the setup_context staticmethod. For more details, "
+            "please see https://pytorch.org/docs/main/notes/extending.func.html")
+    if in_vmap and cls.lookup("vmap") is None and not cls.lookup("generate_vmap_rule"):
+        raise GdRuntimeError(
+            f"You tried to vmap over {cls.name}, but it does not have vmap support. Please "
+            "override and implement the vmap staticmethod or set generate_vmap_rule=True. For "
+            "more details, please see https://pytorch.org/docs/main/notes/extending.func.html")
+    record = State.grad_enabled and any(
+        type(a) is Tensor and a.requires_grad for a in args)
+    needs = tuple(record and type(a) is Tensor and a.requires_grad for a in args)
+    ctx = FunctionCtx(name, needs)
+    span = POSITION.span  # the call's place: the node's (not the forward's last line)
+    level = State.forward_level
+    tangents = [a.tangent if type(a) is Tensor else None for a in args] if level else []
+    State.forward_level = 0
+    try:
+        with grad_mode(False):
+            if setup is not None:
+                output = forward(*args)
+                setup(ctx, tuple(args), output)
+            else:
+                output = forward(ctx, *args)
+    finally:
+        State.forward_level = level
+    many = type(output) is tuple
+    outs = list(output) if many else [output]
+    for i, o in enumerate(outs):
+        if type(o) is Tensor and any(o is a for a in args) and id(o) not in ctx.dirty:
+            outs[i] = o.detach()  # an input returned as it is: a new tensor (a view of it)
+    if record:
+        POSITION.span = span
+        _record(cls, ctx, args, outs, many)
+    if level and any(t is not None for t in tangents):
+        _forward_tangents(cls, ctx, args, tangents, outs)
+    return tuple(outs) if many else outs[0]
+
+
+def _differentiable(ctx: FunctionCtx, o: Any) -> bool:
+    return type(o) is Tensor and o.array.dtype.kind == "f" and id(o) not in ctx.non_diff
+
+
+def _record(cls: Any, ctx: FunctionCtx, args: tuple[Any, ...], outs: list[Any],
+            many: bool) -> None:
+    parents = tuple((a.grad_fn if a.grad_fn is not None else a)
+                    if type(a) is Tensor and a.requires_grad else None for a in args)
+    tensors = tuple(i for i, a in enumerate(args) if type(a) is Tensor)
+    metas = [(o.array.shape, o.array.dtype) if type(o) is Tensor else None for o in outs]
+    slots: dict[int, Tensor] = {}
+    rule = Rule("custom_function", ctx.name, _no_forward,
+                _vjp(cls, metas, slots, many), None, kind="custom",
+                doc=f"the backward of the custom autograd.Function {cls.name}",
+                saves_inputs=False, torch_keeps=bool(ctx.saved), batchable=False,
+                edges=lambda _: tensors)  # PyTorch's node has an edge per tensor input
+    # Not a rule of the table: `gradcli check` cannot recompute it alone (the finite
+    # differences of the whole program still check the custom backward).
+    rule.differentiable = False
+    node = Node(rule, tuple(args), {"ctx": ctx}, parents, None)
+    ctx.node = node
+    if State.tape is not None:
+        State.tape.append(node)
+    if not many:
+        o = outs[0]
+        if _differentiable(ctx, o):
+            _attach(o, node, ctx)
+        return
+    marker = tensor_from_array(np.zeros(0, np.float64))
+    marker.grad_fn = node
+    marker.requires_grad = True
+    for i, o in enumerate(outs):
+        if not _differentiable(ctx, o):
+            continue
+        sub = Rule("custom_function_output", ctx.name, _no_forward, _deposit(slots, i), None,
+                   kind="custom", doc=f"output {i} of the custom autograd.Function {cls.name}",
+                   saves_inputs=False, torch_keeps=False, batchable=False)
+        sub.differentiable = False
+        _attach(o, Node(sub, (marker,), {}, (node,), None), ctx)
+
+
+def _attach(o: Tensor, node: Node, ctx: FunctionCtx) -> None:
+    if id(o) in ctx.dirty:
+        if o.grad_fn is None and o.requires_grad:
+            raise GdRuntimeError("a leaf Variable that requires grad has been used in an "
+                                 "in-place operation.")
+        o._vc[0] += 1  # PyTorch counts mark_dirty as a change too
+    o.grad_fn = node
+    o.requires_grad = True
+    if State.tape is not None and node is not ctx.node:
+        State.tape.append(node)
+    if State.on_record is not None:
+        State.on_record(node, o)
+
+
+def _no_forward(*args: Any, **params: Any) -> Any:
+    raise GdRuntimeError("a custom autograd.Function's node is not recomputed")
+
+
+def _deposit(slots: dict[int, Tensor], i: int) -> Any:
+    """The VJP of output i's node: hand its cotangent to the function's node."""
+
+    def vjp(g: Tensor, out: Any, marker: Tensor) -> tuple[Any, ...]:
+        slots[i] = g
+        return (tensor_from_array(np.zeros(0, np.float64)),)
+
+    return vjp
+
+
+def _vjp(cls: Any, metas: list[Any], slots: dict[int, Tensor], many: bool) -> Any:
+    def vjp(g: Tensor, out: Any, *inputs: Any, ctx: FunctionCtx) -> tuple[Any, ...]:
+        if many:
+            grads = [slots.pop(i, None) for i in range(len(metas))]
+        else:
+            grads = [g]
+        for i, m in enumerate(metas):
+            if grads[i] is None and m is not None and ctx.materialize:
+                grads[i] = tensor_from_array(np.zeros(m[0], m[1]))
+            elif grads[i] is not None and not grads[i].array.flags.writeable:
+                grads[i] = tensor_from_array(grads[i].array.copy())
+        backward = cls.lookup("backward") or cls.lookup("vjp")
+        if backward is None:
+            raise _not_implemented(
+                "You must implement either the backward or vjp method for your custom "
+                "autograd.Function to use it with backward mode AD.")
+        light = State.light_backward
+        State.light_backward = False
+        try:
+            result = backward(ctx, *grads)
+        finally:
+            State.light_backward = light
+        return _check_grads(ctx.name, result, inputs)
+
+    return vjp
+
+
+def _check_grads(name: str, result: Any, inputs: tuple[Any, ...]) -> tuple[Any, ...]:
+    grads = result if type(result) is tuple else (result,)
+    n = len(inputs)
+    if len(grads) != n:
+        if len(grads) > n and all(g is None for g in grads[n:]):
+            grads = grads[:n]
+        else:
+            raise GdRuntimeError(f"function {name} returned an incorrect number of gradients "
+                                 f"(expected {n}, got {len(grads)})")
+    out = []
+    for i, (g, x) in enumerate(zip(grads, inputs, strict=True)):
+        if g is None:
+            out.append(None)
+            continue
+        if type(x) is not Tensor:
+            raise GdRuntimeError(
+                f"function {name} returned a gradient different than None at position "
+                f"{i + 1}, but the corresponding forward input was not a Variable")
+        if type(g) is not Tensor:
+            g = ops.tensor(g, dtype=x.array.dtype)
+        if g.array.shape != x.array.shape:
+            try:  # PyTorch sums a gradient that x broadcasts to; any other shape is wrong
+                ok = np.broadcast_shapes(g.array.shape, x.array.shape) == g.array.shape
+            except ValueError:
+                ok = False
+            if not ok:
+                raise GdRuntimeError(
+                    f"Function {name} returned an invalid gradient at index {i} - got "
+                    f"{list(g.array.shape)} but expected shape compatible with "
+                    f"{list(x.array.shape)}")
+        out.append(g)
+    return tuple(out)
+
+
+def _forward_tangents(cls: Any, ctx: FunctionCtx, args: tuple[Any, ...],
+                      tangents: list[Any], outs: list[Any]) -> None:
+    jvp = cls.lookup("jvp")
+    if jvp is None:
+        raise _not_implemented("You must implement the jvp function for custom "
+                               "autograd.Function to use it with forward mode AD.")
+    full = [t if t is not None or type(a) is not Tensor or a.array.dtype.kind != "f"
+            else tensor_from_array(np.zeros_like(a.array))
+            for a, t in zip(args, tangents, strict=True)]
+    level = State.forward_level
+    State.forward_level = 0
+    try:
+        with grad_mode(False):
+            result = jvp(ctx, *full)
+    finally:
+        State.forward_level = level
+    results = result if type(result) is tuple else (result,)
+    if len(results) != len(outs):
+        raise GdRuntimeError(f"{cls.name}.jvp returned {len(results)} tangents for "
+                             f"{len(outs)} outputs")
+    for o, t in zip(outs, results, strict=True):
+        if type(o) is Tensor and type(t) is Tensor and o.array.dtype.kind == "f":
+            if t.array.shape != o.array.shape:
+                t = ops.expand(t, o.array.shape)
+            o.tangent = t if t.array.dtype == o.array.dtype else ops.to_dtype(t, o.array.dtype)
