@@ -130,6 +130,9 @@ def norm(x: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False,
     """Vector p-norm (torch.norm / torch.linalg.norm of a vector)."""
     if ord is not None:
         p = ord
+    if p == "nuc":
+        from gradcli.ad.ops.decompositions import matrix_norm
+        return matrix_norm(x, p, (-2, -1) if dim is None else dim, keepdim)
     if p == "fro" or p is None:
         p = 2.0
     if isinstance(p, str):
@@ -154,11 +157,11 @@ def linalg_norm(x: Tensor, ord: Any = None, dim: Any = None, keepdim: bool = Fal
         raise GdRuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {dims}")
     if ord == "fro":
         return norm(x, 2.0, dims, keepdim)
+    if ord in (2, -2, "nuc"):
+        from gradcli.ad.ops.decompositions import matrix_norm
+        return matrix_norm(x, ord, dims, keepdim)
     if ord not in (1, -1, math.inf, -math.inf):
-        raise GdRuntimeError(f"linalg.matrix_norm: Order {ord} not supported."
-                             if ord not in (2, -2, "nuc") else
-                             f"linalg.matrix_norm: ord={ord} needs singular values, which "
-                             "gradcli does not compute")
+        raise GdRuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
     r, c = (d % x.ndim for d in dims)
     summed, extreme = (r, c) if ord in (1, -1) else (c, r)
     s = sum(abs(x), summed, keepdim)
