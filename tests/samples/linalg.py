@@ -62,6 +62,7 @@ sample("torch.linalg.multi_dot", [X("k"), X("kn"), X("n")])
 sample("torch.matrix_power", X("nn"), 3)
 sample("torch.linalg.matrix_power", X("bnn"), 5)
 sample("torch.linalg.matrix_power", X("nn", "invertible"), -2)
+sample("torch.linalg.matrix_power", X("nn", "invertible"), -1)
 sample("torch.linalg.matrix_power", X("nn"), 1)
 sample("torch.linalg.matrix_power", X("nn"), 0, known="PyTorch's CopyBackwards node")
 

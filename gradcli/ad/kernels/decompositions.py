@@ -60,10 +60,31 @@ def _singular(a: ndarray, op: str, what: str) -> TorchError:
                       f"{what} could not be completed because the input matrix is singular.")
 
 
+def _lu_det(m: ndarray) -> Any:
+    """det as LAPACK's LU gives it: ±Π diag(U), so a singular matrix's det is a signed zero."""
+    u = m.astype(np.float64).copy()
+    n = u.shape[0]
+    sign = 1.0
+    for k in range(n):
+        p = k + int(np.argmax(np.abs(u[k:, k])))
+        if p != k:
+            u[[k, p]] = u[[p, k]]
+            sign = -sign
+        if u[k, k] != 0:
+            u[k + 1:, k:] -= np.outer(u[k + 1:, k] / u[k, k], u[k, k:])
+    return sign * np.prod(np.diagonal(u))
+
+
 def det(a: ndarray) -> Any:
     """Determinant of (a batch of) square matrices."""
     check_matrix(a, "linalg.det")
-    return np.linalg.det(a).astype(a.dtype, copy=False)
+    out = np.asarray(np.linalg.det(a)).astype(a.dtype, copy=False)
+    if (out == 0).any():
+        flat = out.reshape(-1)
+        mats = a.reshape(-1, *a.shape[-2:])
+        for i in np.flatnonzero(flat == 0):
+            flat[i] = _lu_det(mats[i])
+    return out
 
 
 def slogdet(a: ndarray, part: str = "logabsdet") -> Any:

@@ -354,11 +354,13 @@ def matrix_power(input: Tensor, n: int) -> Tensor:
             raise GdRuntimeError(str(e)) from None
     if n == 0:
         return copy_(clone(input), expand(eye(input.shape[-1], dtype=input.dtype), input.shape))
+    if n == 1:
+        return clone(input)
     a = input
     if n < 0:
         a, n = inv(input), -n
     if n == 1:
-        return clone(a)
+        return a
     if n == 2:
         return matmul(a, a)
     if n == 3:

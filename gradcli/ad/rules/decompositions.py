@@ -44,9 +44,24 @@ def _gap(values: Tensor) -> Tensor:
 
 # -- det, slogdet, inv, solve ---------------------------------------------------------
 
+def _det_vjp(g: Tensor, out: Tensor, a: Tensor) -> tuple[Any, ...]:
+    # PyTorch's linalg_det_backward: det·A⁻ᵀ through the inverse, or, when some matrix
+    # of the batch is singular, through the SVD: U diag(d·α·Π_{j≠i} σⱼ) Vh, α = det U det Vh.
+    d = g * out
+    if not ops.sum(out == 0).item():
+        return (_col(d) * _mT(OD.inv(a)),)
+    u, s, vh = (OD.svd_part(a, True, p) for p in ("U", "S", "Vh"))
+    alpha = OD.det(u) * OD.det(vh)
+    n = s.shape[-1]
+    others = ops.stack([ops.prod(ops.cat([ops.getitem(s, (Ellipsis, slice(0, i))),
+                                          ops.getitem(s, (Ellipsis, slice(i + 1, n)))], -1),
+                                 -1) for i in range(n)], -1)
+    dd = ops.unsqueeze(d * alpha, -1) * others
+    return (ops.matmul(u * ops.unsqueeze(dd, -2), vh),)
+
+
 register(Rule(
-    "det", "LinalgDetBackward0", KD.det,
-    lambda g, out, a: (_col(g * out) * _mT(OD.inv(a)),),
+    "det", "LinalgDetBackward0", KD.det, _det_vjp,
     lambda ts, out, a: out * ops.sum(_mT(OD.inv(a)) * ts[0], (-2, -1)),
     kind="general", doc="determinant", saves_out=True,
     formula=("grad · det · A⁻ᵀ",)))
