@@ -8,7 +8,7 @@ import math
 from typing import Any, NamedTuple
 
 from gradcli.ad.graph import Tensor
-from gradcli.ad.ops.creation import _as_tensor, dtypes_resolve
+from gradcli.ad.ops.creation import _as_tensor, dtypes_resolve, zeros
 from gradcli.ad.ops.elementwise import abs, to_dtype, where
 from gradcli.ad.ops.reductions import amax, amin, norm, sum
 from gradcli.ad.ops.shape import transpose, unsqueeze
@@ -66,11 +66,6 @@ class QrResult(NamedTuple):
     Q: Tensor
     R: Tensor
     torch_kind = "linalg_qr"
-
-
-#: The named tuples this module returns (the interpreter prints them and reads their fields).
-RETURN_TYPES = (SlogdetResult, LinalgSlogdetResult, EighResult, SvdResult, LegacySvdResult,
-                QrResult)
 
 
 def det(A: Tensor) -> Tensor:
@@ -149,9 +144,11 @@ def svdvals(A: Tensor, *, driver: Any = None) -> Tensor:
 
 def legacy_svd(input: Tensor, some: bool = True, compute_uv: bool = True) -> LegacySvdResult:
     """torch.svd: U, S, V (not Vh) of the reduced (some=True) or full SVD."""
-    if not compute_uv:
-        raise GdRuntimeError("torch.svd(compute_uv=False) is not supported by gradcli; use "
-                             "torch.linalg.svdvals")
+    if not compute_uv:  # PyTorch's zero-filled full U and V beside the singular values
+        x = _as_tensor(input)
+        m, n = x.shape[-2:]
+        return LegacySvdResult(zeros(*x.shape[:-2], m, m, dtype=x.dtype), svdvals(x),
+                               zeros(*x.shape[:-2], n, n, dtype=x.dtype))
     u, s, vh = svd(input, full_matrices=not some)
     return LegacySvdResult(u, s, transpose(vh, -2, -1))
 
@@ -165,6 +162,11 @@ def qr(A: Tensor, mode: str = "reduced") -> QrResult:
     """Q, R with A = QR (mode reduced, complete or r)."""
     A = _as_tensor(A)
     return QrResult(qr_part(A, mode, "Q"), qr_part(A, mode, "R"))
+
+
+def pinverse(input: Tensor, rcond: float = 1e-15) -> Tensor:
+    """torch.pinverse: pinv with singular values ≤ rcond·σ₁ dropped."""
+    return pinv(input, rtol=rcond)
 
 
 def pinv(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = False) -> Tensor:
@@ -241,4 +243,5 @@ expose(svdvals, "torch.linalg.svdvals", family="linalg")
 expose(legacy_svd, "torch.svd", "Tensor.svd", family="linalg")
 expose(qr, "torch.linalg.qr", family="linalg")
 expose(pinv, "torch.linalg.pinv", family="linalg")
+expose(pinverse, "torch.pinverse", "Tensor.pinverse", family="linalg")
 expose(matrix_norm, "torch.linalg.matrix_norm", family="linalg")
