@@ -307,3 +307,31 @@ def test_singular_inverse_is_a_runtime_error_in_a_program() -> None:
     assert proc.returncode != 0
     assert ("linalg.inv: The diagonal element 2 is zero, the inversion could not be completed "
             "because the input matrix is singular.") in proc.stderr + proc.stdout
+
+
+def test_shape_mismatch_messages_match_torch() -> None:
+    torch = pytest.importorskip("torch")
+    cases = [("torch.linalg.solve", [(2, 2, 2), (3, 2, 1)], {}),
+             ("torch.tensordot", [(2, 3), (2, 3)], {"dims": 1}),
+             ("torch.addmm", [(3,), (2, 2), (2, 2)], {}),
+             ("torch.addmm", [(3, 2), (2, 2), (2, 2)], {}),
+             ("torch.baddbmm", [(3,), (2, 2, 2), (2, 2, 2)], {}),
+             ("torch.addmv", [(2, 2), (2, 3), (3,)], {}),
+             ("torch.addmv", [(3,), (2, 3), (3,)], {}),
+             ("torch.einsum", ["ij,jk->ik", (2, 2)], {}),
+             ("torch.einsum", ["ij", (2, 2, 2)], {}),
+             ("torch.linalg.multi_dot", [[(2,)]], {}),
+             ("torch.diagonal", [(2, 2), 0, 0, 0], {})]
+
+    def build(arg: Any, lib: str) -> Any:
+        if isinstance(arg, list):
+            return [build(a, lib) for a in arg]
+        if isinstance(arg, tuple):
+            return T(np.ones(arg)) if lib == "gd" else torch.ones(arg, dtype=torch.float64)
+        return arg
+
+    for spelling, args, kwargs in cases:
+        ours = message(SURFACE[spelling], *[build(a, "gd") for a in args], **kwargs)
+        with pytest.raises(RuntimeError) as info:
+            _torch_fn(torch, spelling)(*[build(a, "torch") for a in args], **kwargs)
+        assert ours == str(info.value), spelling

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcli.ad.kernels.messages import TorchError, scalar_name
+from gradcli.ad.kernels.messages import TorchError, _Shape, broadcast_message, scalar_name
 
 ndarray = np.ndarray
 
@@ -123,11 +123,10 @@ def solve(a: ndarray, b: ndarray, left: bool = True) -> Any:
     if rhs.shape[-2] != n:
         raise TorchError("linalg.solve: Incompatible shapes of A and B for the equation "
                          f"AX = B ({a.shape[-2]}x{n} and {rhs.shape[-2]}x{rhs.shape[-1]})")
-    try:
-        batch = np.broadcast_shapes(a.shape[:-2], rhs.shape[:-2])
-    except ValueError:
-        raise TorchError(f"The size of tensor a ({a.shape[-3]}) must match the size of tensor "
-                         f"b ({rhs.shape[-3]}) at non-singleton dimension 0") from None
+    msg = broadcast_message(_Shape(rhs.shape[:-2]), _Shape(a.shape[:-2]))
+    if msg is not None:
+        raise TorchError(msg)
+    batch = np.broadcast_shapes(a.shape[:-2], rhs.shape[:-2])
     aa = np.broadcast_to(a, (*batch, n, n))
     bb = np.broadcast_to(rhs, (*batch, *rhs.shape[-2:]))
     try:

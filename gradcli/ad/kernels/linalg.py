@@ -7,7 +7,13 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad import dtypes
-from gradcli.ad.kernels.messages import TorchError, _Shape, broadcast_message, scalar_name
+from gradcli.ad.kernels.messages import (
+    TorchError,
+    _Shape,
+    broadcast_message,
+    expand_message,
+    scalar_name,
+)
 from gradcli.ad.kernels.reductions import mean, torch_sum
 
 ndarray = np.ndarray
@@ -145,12 +151,12 @@ def _scaled(x: Any, s: Any) -> Any:
 
 
 def _add_scaled(c: ndarray, prod: ndarray, beta: Any, alpha: Any) -> Any:
-    msg = broadcast_message(_Shape(prod.shape), c)
-    if msg is not None or np.broadcast_shapes(c.shape, prod.shape) != prod.shape:
-        raise TorchError(f"The expanded size of the tensor ({prod.shape[-1]}) must match the "
-                         f"existing size ({c.shape[-1]}) at non-singleton dimension "
-                         f"{prod.ndim - 1}.  Target sizes: {list(prod.shape)}.  Tensor sizes:"
-                         f" {list(c.shape)}")
+    if c.ndim > prod.ndim:
+        raise TorchError(f"expand: the number of sizes provided ({prod.ndim}) must be greater "
+                         f"or equal to the number of dimensions in the tensor ({c.ndim})")
+    msg = expand_message(c.shape, prod.shape)
+    if msg is not None:
+        raise TorchError(msg)
     base = np.zeros_like(prod) if beta == 0 else _scaled(c, beta)
     return (base + _scaled(prod, alpha)).astype(prod.dtype, copy=False)
 
@@ -162,6 +168,11 @@ def addmm(c: ndarray, a: ndarray, b: ndarray, beta: Any = 1, alpha: Any = 1) -> 
 
 def addmv(c: ndarray, a: ndarray, v: ndarray, beta: Any = 1, alpha: Any = 1) -> Any:
     """beta·c + alpha·(a @ v)."""
+    if c.ndim > 1 or a.ndim != 2 or v.ndim != 1:
+        raise TorchError(f"vector + matrix @ vector expected, got {c.ndim}, {a.ndim}, {v.ndim}")
+    if c.ndim == 1 and (c.shape[0] not in (1, a.shape[0]) or a.shape[1] != v.shape[0]):
+        raise TorchError(f"size mismatch, got input ({c.shape[0]}), mat "
+                         f"({a.shape[0]}x{a.shape[1]}), vec ({v.shape[0]})")
     return _add_scaled(c, mv(a, v), beta, alpha)
 
 

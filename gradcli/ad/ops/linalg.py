@@ -286,16 +286,16 @@ def tensordot(a: Tensor, b: Tensor, dims: Any = 2) -> Tensor:
     if isinstance(dims, int):
         if dims < 0:
             raise GdRuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
-        da, db = list(range(a.ndim - dims, a.ndim)), list(range(dims))
+        da, db = list(range(-dims, 0)), list(range(dims))
     else:
         da, db = ([d] if isinstance(d, int) else list(d) for d in dims)
-    da = [d % a.ndim for d in da]
-    db = [d % b.ndim for d in db]
     for x, y in zip(da, db, strict=True):
         if a.shape[x] != b.shape[y]:
             raise GdRuntimeError(f"contracted dimensions need to match, but first has size "
                                  f"{a.shape[x]} in dim {x} and second has size {b.shape[y]} "
                                  f"in dim {y}")
+    da = [d % a.ndim for d in da]
+    db = [d % b.ndim for d in db]
     ka = [d for d in range(a.ndim) if d not in da]
     kb = [d for d in range(b.ndim) if d not in db]
     k = math.prod(a.shape[d] for d in da)
