@@ -335,3 +335,22 @@ def test_shape_mismatch_messages_match_torch() -> None:
         with pytest.raises(RuntimeError) as info:
             _torch_fn(torch, spelling)(*[build(a, "torch") for a in args], **kwargs)
         assert ours == str(info.value), spelling
+
+
+def test_repeated_singular_values_follow_torch() -> None:
+    """svdvals stays differentiable at repeated singular values; U and Vh give torch's
+    inf/nan (the 1 / (σⱼ² − σᵢ²) terms)."""
+    torch = pytest.importorskip("torch")
+    a = np.diag([2.0, 2.0, 1.0])
+    w = np.arange(9.0).reshape(3, 3)
+    for part in range(3):
+        ours = T(a, grad=True)
+        out = SURFACE["torch.linalg.svd"](ours)[part]
+        (g,) = engine.grad([ops.sum(out * Tensor(w[: out.shape[0]] if part == 1 else w))],
+                           [ours])
+        theirs = torch.tensor(a, requires_grad=True)
+        tout = torch.linalg.svd(theirs)[part]
+        (gt,) = torch.autograd.grad((tout * torch.tensor(w[: tout.shape[0]] if part == 1
+                                                        else w)).sum(), theirs)
+        np.testing.assert_array_equal(np.isnan(g.array), np.isnan(gt.numpy()))
+        np.testing.assert_allclose(g.array, gt.numpy(), rtol=1e-12, atol=1e-12)

@@ -106,7 +106,9 @@ def _addmm_rule(name: str, torch_name: str, kernel: Any, prod: Any, vjp_a: Any, 
             if part is not None:
                 part = _scale(part, alpha)
                 total = part if total is None else total + part
-        return None if total is None else total + ops.zeros_like(out)
+        if total is None or total.shape == out.shape:
+            return total
+        return ops.expand(total, out.shape)  # only c's tangent, broadcast
 
     register(Rule(name, torch_name, kernel, vjp, jvp, kind="general", doc=doc,
                   saved_for_partner=(1, 2), formula=("β·grad", "α·grad @ bᵀ", "α·aᵀ @ grad")))
