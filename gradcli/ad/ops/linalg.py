@@ -23,24 +23,24 @@ from gradcli.errors import GdRuntimeError
 
 # -- linear algebra ---------------------------------------------------------------------
 
-def mm(a: Tensor, b: Tensor) -> Tensor:
+def mm(input: Tensor, mat2: Tensor) -> Tensor:
     """Matrix × matrix."""
-    return apply(_RULES["mm"], (a, b))
+    return apply(_RULES["mm"], (input, mat2))
 
 
-def mv(a: Tensor, v: Tensor) -> Tensor:
+def mv(input: Tensor, vec: Tensor) -> Tensor:
     """Matrix × vector."""
-    return apply(_RULES["mv"], (a, v))
+    return apply(_RULES["mv"], (input, vec))
 
 
-def dot(a: Tensor, b: Tensor) -> Tensor:
+def dot(input: Tensor, tensor: Tensor) -> Tensor:
     """Vector · vector."""
-    return apply(_RULES["dot"], (a, b))
+    return apply(_RULES["dot"], (input, tensor))
 
 
-def inner(a: Tensor, b: Tensor) -> Tensor:
+def inner(input: Tensor, other: Tensor) -> Tensor:
     """Inner product over the last dims (dot for vectors, a·bᵀ for matrices, ...)."""
-    a, b = _as_tensor(a), _as_tensor(b)
+    a, b = _as_tensor(input), _as_tensor(other)
     if a.ndim == 0 or b.ndim == 0:
         return mul(a, b)
     if a.shape[-1] != b.shape[-1]:
@@ -53,9 +53,9 @@ def inner(a: Tensor, b: Tensor) -> Tensor:
     return reshape(out, *a.shape[:-1], *b.shape[:-1])
 
 
-def matmul(a: Tensor, b: Tensor) -> Tensor:
+def matmul(input: Tensor, other: Tensor) -> Tensor:
     """The @ operator, dispatched as PyTorch does (dot, mv, mm, or batched)."""
-    a, b = _as_tensor(a), _as_tensor(b)
+    a, b = _as_tensor(input), _as_tensor(other)
     na, nb = a.ndim, b.ndim
     if na == 0 or nb == 0:
         raise GdRuntimeError(
@@ -78,12 +78,12 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
     return apply(_RULES["matmul"], (a, b))
 
 
-def outer(a: Tensor, b: Tensor) -> Tensor:
+def outer(input: Tensor, vec2: Tensor) -> Tensor:
     """Outer product of two vectors."""
-    for name, v in (("self", a), ("vec2", b)):
+    for name, v in (("self", input), ("vec2", vec2)):
         if type(v) is Tensor and v.ndim != 1:
             raise GdRuntimeError(f"outer: Expected 1-D argument {name}, but got {v.ndim}-D")
-    return mul(unsqueeze(a, 1), unsqueeze(b, 0))
+    return mul(unsqueeze(input, 1), unsqueeze(vec2, 0))
 
 
 def ger(input: Tensor, vec2: Tensor) -> Tensor:
