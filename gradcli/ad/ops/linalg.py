@@ -15,7 +15,7 @@ from gradcli.ad.ops.creation import _as_tensor
 from gradcli.ad.ops.elementwise import clone, mul
 from gradcli.ad.ops.reductions import sum as torch_sum
 from gradcli.ad.ops.shape import expand, permute, reshape, squeeze, t, unsqueeze, view
-from gradcli.ad.ops.surface import expose
+from gradcli.ad.ops.surface import SURFACE, expose
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
 from gradcli.ad.state import check_size
@@ -345,7 +345,6 @@ def matrix_power(input: Tensor, n: int) -> Tensor:
     from gradcli.ad.kernels.decompositions import check_matrix
     from gradcli.ad.ops.creation import eye
     from gradcli.ad.ops.decompositions import inv
-    from gradcli.ad.ops.methods import copy_
     try:
         check_matrix(input.array, "linalg.matrix_power")
     except Exception as e:  # TorchError: PyTorch's words
@@ -353,7 +352,9 @@ def matrix_power(input: Tensor, n: int) -> Tensor:
                 input.shape[-1] != input.shape[-2]:
             raise GdRuntimeError(str(e)) from None
     if n == 0:
-        return copy_(clone(input), expand(eye(input.shape[-1], dtype=input.dtype), input.shape))
+        return SURFACE["Tensor.copy_"](clone(input),
+                                       expand(eye(input.shape[-1], dtype=input.dtype),
+                                              input.shape))
     if n == 1:
         return clone(input)
     a = input
