@@ -949,8 +949,8 @@ def test_linalg_norm_of_a_matrix_is_a_matrix_norm() -> None:
     assert ops.linalg_norm(a, 1).item() == 6.0  # largest column sum of |a|
     assert ops.linalg_norm(a, float("inf")).item() == 7.0  # largest row sum
     assert ops.norm(a, 1).item() == 10.0  # torch.norm flattens
-    with pytest.raises(GdRuntimeError, match="singular values"):
-        ops.linalg_norm(a, 2)
+    assert ops.linalg_norm(a, 2).item() == pytest.approx(5.1166727)  # largest singular value
+    assert ops.linalg_norm(a, "nuc").item() == pytest.approx(5.1166727 + 1.9543951)
     with pytest.raises(GdRuntimeError, match="Order 3 not supported"):
         ops.linalg_norm(a, 3)
 

@@ -191,6 +191,9 @@ def get_attribute(obj: Any, name: str) -> Any:
     elif isinstance(obj, MinMax):
         if name in ("values", "indices"):
             return getattr(obj, name)
+    elif isinstance(obj, tuple) and getattr(t, "torch_kind", None) is not None:
+        if name in obj._fields:  # a torch.return_types named tuple's fields
+            return getattr(obj, name)
     elif t is arrays.ArrayValue:
         found, value = arrays.get_attribute(obj, name)
         if found:

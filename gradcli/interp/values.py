@@ -283,6 +283,10 @@ def tensor_repr(v: object) -> str | None:
         kind = "min" if isinstance(v, MinResult) else "max"
         return (f"torch.return_types.{kind}(\nvalues={tensor_repr(v.values)},\n"
                 f"indices={tensor_repr(v.indices)})")
+    kind = getattr(type(v), "torch_kind", None)
+    if kind is not None and isinstance(v, tuple):  # a torch.return_types named tuple
+        body = ",\n".join(f"{f}={tensor_repr(x)}" for f, x in zip(v._fields, v, strict=True))
+        return f"torch.return_types.{kind}(\n{body})"
     if isinstance(v, (Node, DType, Size, Namespace, Builtin, GeneratorValue, BoundMethod,
                       GradModeDecorator, AccumulateGrad, ArrayValue, NumpyDType, IteratorValue,
                       TypeValue)):

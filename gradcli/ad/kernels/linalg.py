@@ -7,7 +7,13 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad import dtypes
-from gradcli.ad.kernels.messages import TorchError, _Shape, broadcast_message, scalar_name
+from gradcli.ad.kernels.messages import (
+    TorchError,
+    _Shape,
+    broadcast_message,
+    expand_message,
+    scalar_name,
+)
 from gradcli.ad.kernels.reductions import mean, torch_sum
 
 ndarray = np.ndarray
@@ -113,6 +119,135 @@ def matmul(a: ndarray, b: ndarray) -> Any:
         if msg is not None:
             raise TorchError(msg)
     return np.matmul(a, b)
+
+
+# -- structured products and matrix parts ---------------------------------------------
+
+def trace(a: ndarray) -> Any:
+    """Sum of the main diagonal of a matrix."""
+    if a.ndim != 2:
+        raise TorchError(f"trace: expected a matrix, but got tensor with dim {a.ndim}")
+    out = np.trace(a)
+    return out.astype(np.int64) if a.dtype.kind in "biu" else out.astype(a.dtype)
+
+
+def bmm(a: ndarray, b: ndarray) -> Any:
+    """Batched matrix product of two 3-D tensors."""
+    if a.ndim != 3:
+        raise TorchError("batch1 must be a 3D tensor")
+    if b.ndim != 3:
+        raise TorchError("batch2 must be a 3D tensor")
+    if b.shape[0] != a.shape[0] or b.shape[1] != a.shape[2]:
+        raise TorchError("Expected size for first two dimensions of batch2 tensor to be: "
+                         f"[{a.shape[0]}, {a.shape[2]}] but got: [{b.shape[0]}, {b.shape[1]}].")
+    if a.dtype != b.dtype:
+        raise TorchError(f"expected scalar type {scalar_name(a.dtype)} but found "
+                         f"{scalar_name(b.dtype)}")
+    return np.matmul(a, b)
+
+
+def _scaled(x: Any, s: Any) -> Any:
+    return x if s == 1 else x * s
+
+
+def _add_scaled(c: ndarray, prod: ndarray, beta: Any, alpha: Any) -> Any:
+    if c.ndim > prod.ndim:
+        raise TorchError(f"expand: the number of sizes provided ({prod.ndim}) must be greater "
+                         f"or equal to the number of dimensions in the tensor ({c.ndim})")
+    msg = expand_message(c.shape, prod.shape)
+    if msg is not None:
+        raise TorchError(msg)
+    base = np.zeros_like(prod) if beta == 0 else _scaled(c, beta)
+    return (base + _scaled(prod, alpha)).astype(prod.dtype, copy=False)
+
+
+def addmm(c: ndarray, a: ndarray, b: ndarray, beta: Any = 1, alpha: Any = 1) -> Any:
+    """beta·c + alpha·(a @ b)."""
+    return _add_scaled(c, mm(a, b), beta, alpha)
+
+
+def addmv(c: ndarray, a: ndarray, v: ndarray, beta: Any = 1, alpha: Any = 1) -> Any:
+    """beta·c + alpha·(a @ v)."""
+    if c.ndim > 1 or a.ndim != 2 or v.ndim != 1:
+        raise TorchError(f"vector + matrix @ vector expected, got {c.ndim}, {a.ndim}, {v.ndim}")
+    if c.ndim == 1 and (c.shape[0] not in (1, a.shape[0]) or a.shape[1] != v.shape[0]):
+        raise TorchError(f"size mismatch, got input ({c.shape[0]}), mat "
+                         f"({a.shape[0]}x{a.shape[1]}), vec ({v.shape[0]})")
+    return _add_scaled(c, mv(a, v), beta, alpha)
+
+
+def baddbmm(c: ndarray, a: ndarray, b: ndarray, beta: Any = 1, alpha: Any = 1) -> Any:
+    """beta·c + alpha·bmm(a, b)."""
+    return _add_scaled(c, bmm(a, b), beta, alpha)
+
+
+def tril(a: ndarray, diagonal: int = 0, upper: bool = False) -> Any:
+    """The lower (or upper) triangle of (a batch of) matrices, the rest zero."""
+    if a.ndim < 2:
+        raise TorchError(f"{'triu' if upper else 'tril'}: input tensor must have at least 2 "
+                         "dimensions")
+    return np.triu(a, diagonal) if upper else np.tril(a, diagonal)
+
+
+def _dim_ok(d: int, ndim: int) -> int:
+    if not -ndim <= d < ndim:
+        lo, hi = (-ndim, ndim - 1) if ndim else (-1, 0)
+        raise TorchError(f"Dimension out of range (expected to be in range of [{lo}, {hi}], "
+                         f"but got {d})")
+    return d % ndim
+
+
+def diagonal(a: ndarray, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Any:
+    """A diagonal of the (dim1, dim2) planes, as the last dim."""
+    d1, d2 = _dim_ok(dim1, a.ndim), _dim_ok(dim2, a.ndim)
+    if d1 == d2:
+        raise TorchError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    out = np.diagonal(a, offset, d1, d2)
+    return out.copy()
+
+
+def diagonal_backward(g: ndarray, shape: tuple[int, ...], offset: int = 0, dim1: int = 0,
+                      dim2: int = 1) -> Any:
+    """zeros(shape) with g written on the diagonal `diagonal(…, offset, dim1, dim2)` reads."""
+    out = np.zeros(shape, dtype=g.dtype)
+    view = np.diagonal(out, offset, dim1 % len(shape), dim2 % len(shape))
+    view.flags.writeable = True
+    view[...] = g
+    return out
+
+
+def diag_embed(a: ndarray, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Any:
+    """Matrices with the last dim of a on a diagonal of the (dim1, dim2) planes."""
+    ndim = a.ndim + 1
+    d1, d2 = _dim_ok(dim1, ndim), _dim_ok(dim2, ndim)
+    if d1 == d2:
+        raise TorchError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    n = a.shape[-1] + abs(offset)
+    rest = list(a.shape[:-1])
+    shape = []
+    for d in range(ndim):
+        shape.append(n if d in (d1, d2) else rest.pop(0))
+    return diagonal_backward(a, tuple(shape), offset, d1, d2)
+
+
+def cross(a: ndarray, b: ndarray, dim: int = -1) -> Any:
+    """Cross product of 3-vectors along dim (batch dims broadcast)."""
+    ndim = max(a.ndim, b.ndim)
+    d = _dim_ok(dim, ndim)
+    if a.ndim != b.ndim:
+        raise TorchError("linalg.cross: inputs must have the same number of dimensions.")
+    if a.shape[d] != 3 or b.shape[d] != 3:
+        raise TorchError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
+                         f"{a.shape[d]} and {b.shape[d]}")
+    msg = broadcast_message(a, b)
+    if msg is not None:
+        raise TorchError(msg)
+    return np.cross(a, b, axis=d)
+
+
+def einsum(*operands: ndarray, equation: str) -> Any:
+    """numpy's einsum of an equation already made explicit (see ops.einsum)."""
+    return np.einsum(equation, *operands, optimize=len(operands) > 2)
 
 
 # -- losses ---------------------------------------------------------------------------

@@ -1,16 +1,21 @@
-"""Linear algebra: matrix products (mm, mv, dot, matmul and its dispatch)."""
+"""Linear algebra: matrix products (mm, mv, dot, matmul and its dispatch, bmm, addmm, …,
+einsum, tensordot, kron, multi_dot, matrix_power) and matrix parts (trace, tril/triu,
+diagonal, diag_embed, cross)."""
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
 from gradcli.ad.graph import Tensor
+from gradcli.ad.inplace import inplace_of
 from gradcli.ad.ops.creation import _as_tensor
-from gradcli.ad.ops.elementwise import mul
-from gradcli.ad.ops.shape import reshape, squeeze, t, unsqueeze
-from gradcli.ad.ops.surface import expose
+from gradcli.ad.ops.elementwise import clone, mul
+from gradcli.ad.ops.reductions import sum as torch_sum
+from gradcli.ad.ops.shape import expand, permute, reshape, squeeze, t, unsqueeze, view
+from gradcli.ad.ops.surface import SURFACE, expose
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
 from gradcli.ad.state import check_size
@@ -18,24 +23,24 @@ from gradcli.errors import GdRuntimeError
 
 # -- linear algebra ---------------------------------------------------------------------
 
-def mm(a: Tensor, b: Tensor) -> Tensor:
+def mm(input: Tensor, mat2: Tensor) -> Tensor:
     """Matrix × matrix."""
-    return apply(_RULES["mm"], (a, b))
+    return apply(_RULES["mm"], (input, mat2))
 
 
-def mv(a: Tensor, v: Tensor) -> Tensor:
+def mv(input: Tensor, vec: Tensor) -> Tensor:
     """Matrix × vector."""
-    return apply(_RULES["mv"], (a, v))
+    return apply(_RULES["mv"], (input, vec))
 
 
-def dot(a: Tensor, b: Tensor) -> Tensor:
+def dot(input: Tensor, tensor: Tensor) -> Tensor:
     """Vector · vector."""
-    return apply(_RULES["dot"], (a, b))
+    return apply(_RULES["dot"], (input, tensor))
 
 
-def inner(a: Tensor, b: Tensor) -> Tensor:
+def inner(input: Tensor, other: Tensor) -> Tensor:
     """Inner product over the last dims (dot for vectors, a·bᵀ for matrices, ...)."""
-    a, b = _as_tensor(a), _as_tensor(b)
+    a, b = _as_tensor(input), _as_tensor(other)
     if a.ndim == 0 or b.ndim == 0:
         return mul(a, b)
     if a.shape[-1] != b.shape[-1]:
@@ -48,9 +53,9 @@ def inner(a: Tensor, b: Tensor) -> Tensor:
     return reshape(out, *a.shape[:-1], *b.shape[:-1])
 
 
-def matmul(a: Tensor, b: Tensor) -> Tensor:
+def matmul(input: Tensor, other: Tensor) -> Tensor:
     """The @ operator, dispatched as PyTorch does (dot, mv, mm, or batched)."""
-    a, b = _as_tensor(a), _as_tensor(b)
+    a, b = _as_tensor(input), _as_tensor(other)
     na, nb = a.ndim, b.ndim
     if na == 0 or nb == 0:
         raise GdRuntimeError(
@@ -73,17 +78,325 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
     return apply(_RULES["matmul"], (a, b))
 
 
-def outer(a: Tensor, b: Tensor) -> Tensor:
+def outer(input: Tensor, vec2: Tensor) -> Tensor:
     """Outer product of two vectors."""
-    for name, v in (("self", a), ("vec2", b)):
+    for name, v in (("self", input), ("vec2", vec2)):
         if type(v) is Tensor and v.ndim != 1:
             raise GdRuntimeError(f"outer: Expected 1-D argument {name}, but got {v.ndim}-D")
-    return mul(unsqueeze(a, 1), unsqueeze(b, 0))
+    return mul(unsqueeze(input, 1), unsqueeze(vec2, 0))
+
+
+def ger(input: Tensor, vec2: Tensor) -> Tensor:
+    """torch.ger: the outer product (an alias of outer)."""
+    return outer(input, vec2)
+
+
+def trace(input: Tensor) -> Tensor:
+    """Sum of a matrix's main diagonal."""
+    return apply(_RULES["trace"], (_as_tensor(input),))
+
+
+def bmm(input: Tensor, mat2: Tensor) -> Tensor:
+    """Batched matrix product of (b, n, m) and (b, m, p) tensors."""
+    return apply(_RULES["bmm"], (input, mat2))
+
+
+def _scaled_product(name: str, input: Any, a: Tensor, b: Tensor, beta: Any,
+                    alpha: Any) -> Tensor:
+    return apply(_RULES[name], (_as_tensor(input), a, b), {"beta": beta, "alpha": alpha})
+
+
+def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1,
+          alpha: Any = 1) -> Tensor:
+    """beta·input + alpha·(mat1 @ mat2)."""
+    return _scaled_product("addmm", input, mat1, mat2, beta, alpha)
+
+
+def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+    """beta·input + alpha·(mat @ vec)."""
+    return _scaled_product("addmv", input, mat, vec, beta, alpha)
+
+
+def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1,
+            alpha: Any = 1) -> Tensor:
+    """beta·input + alpha·bmm(batch1, batch2)."""
+    return _scaled_product("baddbmm", input, batch1, batch2, beta, alpha)
+
+
+def tril(input: Tensor, diagonal: int = 0) -> Tensor:
+    """The lower triangle (on and below a diagonal) of (a batch of) matrices."""
+    return apply(_RULES["tril"], (input,), {"diagonal": diagonal})
+
+
+def triu(input: Tensor, diagonal: int = 0) -> Tensor:
+    """The upper triangle (on and above a diagonal) of (a batch of) matrices."""
+    return apply(_RULES["tril"], (input,), {"diagonal": diagonal, "upper": True})
+
+
+def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+    """A diagonal of the (dim1, dim2) planes, as the last dim."""
+    return apply(_RULES["diagonal"], (input,), {"offset": offset, "dim1": dim1, "dim2": dim2})
+
+
+def linalg_diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+    """torch.linalg.diagonal: diagonal over the last two dims by default."""
+    return diagonal(A, offset, dim1, dim2)
+
+
+def diagonal_backward(g: Tensor, shape: tuple[int, ...], offset: int = 0, dim1: int = 0,
+                      dim2: int = 1) -> Tensor:
+    """zeros(shape) with g on the diagonal `diagonal(…, offset, dim1, dim2)` reads."""
+    return apply(_RULES["diagonal_backward"], (g,),
+                 {"shape": tuple(shape), "offset": offset, "dim1": dim1, "dim2": dim2})
+
+
+def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+    """Matrices with input's last dim on a diagonal of the (dim1, dim2) planes."""
+    n = input.shape[-1] + (offset if offset >= 0 else -offset) if input.ndim else 1
+    check_size(input.array.size * n)
+    return apply(_RULES["diag_embed"], (input,), {"offset": offset, "dim1": dim1, "dim2": dim2})
+
+
+def linalg_cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:
+    """Cross product of 3-vectors along dim."""
+    return apply(_RULES["cross"], (input, other), {"dim": dim})
+
+
+def cross(input: Tensor, other: Tensor, dim: int | None = None) -> Tensor:
+    """torch.cross: dim defaults to the first dim of size 3 (PyTorch's legacy rule)."""
+    if dim is None:
+        dim = next((d for d, n in enumerate(np.broadcast_shapes(input.shape, other.shape))
+                    if n == 3), -1)
+    return linalg_cross(input, other, dim=dim)
+
+
+# -- einsum, tensordot, kron, multi_dot, matrix_power ---------------------------------
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _parse_einsum(equation: str, xs: list[Tensor]) -> tuple[str, list[Tensor]]:
+    """An explicit equation without '...' (ellipsis dims get letters, broadcast by
+    expanding the operands) and the operands."""
+    eq = equation.replace(" ", "")
+    lhs, arrow, rhs = eq.partition("->")
+    subs = lhs.split(",")
+    if len(subs) != len(xs):
+        raise GdRuntimeError("einsum(): more operands were provided than specified in the "
+                             "equation" if len(xs) > len(subs) else
+                             "einsum(): fewer operands were provided than specified in the "
+                             "equation")
+    for s in subs:
+        for c in s.replace("...", ""):
+            if c not in _LETTERS:
+                raise GdRuntimeError(f"einsum(): invalid subscript given at index "
+                                     f"{eq.index(c)} in the equation string, subscripts must "
+                                     "be in [a-zA-Z]")
+    free = [c for c in _LETTERS if c not in eq]
+    nell = max((x.ndim - len(s.replace("...", "")) for s, x in zip(subs, xs, strict=True)
+                if "..." in s), default=0)
+    ell = "".join(free[:nell])
+    ell_sizes = [1] * nell
+    explicit: list[str] = []
+    for s, x in zip(subs, xs, strict=True):
+        if "..." in s:
+            k = x.ndim - len(s.replace("...", ""))
+            mine = ell[nell - k:]
+            for j, n in enumerate(x.shape[s.index("..."):s.index("...") + k]):
+                if n != 1:
+                    ell_sizes[nell - k + j] = n
+            s = s.replace("...", mine)
+        if len(s) != x.ndim:
+            raise GdRuntimeError(f"einsum(): the number of subscripts in the equation "
+                                 f"({len(s)}) does not match the number of dimensions "
+                                 f"({x.ndim}) for operand {len(explicit)}"
+                                 + ("" if "..." in subs[len(explicit)] else
+                                    " and no ellipsis was given"))
+        explicit.append(s)
+    sizes: dict[str, int] = dict(zip(ell, ell_sizes, strict=True))
+    out: list[Tensor] = []
+    for k, (s, x) in enumerate(zip(explicit, xs, strict=True)):
+        for c, n in zip(s, x.shape, strict=True):
+            if c in ell:
+                continue
+            if sizes.setdefault(c, n) != n and n != 1 and sizes[c] != 1:
+                raise GdRuntimeError(f"einsum(): subscript {c} has size {n} for operand {k} "
+                                     "which does not broadcast with previously seen size "
+                                     f"{sizes[c]}")
+            sizes[c] = max(sizes[c], n)
+        want = tuple(sizes[c] for c in s)
+        out.append(x if x.shape == want else expand(x, want))
+    if not arrow:
+        letters = lhs.replace("...", "").replace(",", "")
+        once = [c for c in sorted(set(letters)) if letters.count(c) == 1]
+        rhs = ell + "".join(once)
+    else:
+        rhs = rhs.replace("...", ell)
+    return ",".join(explicit) + "->" + rhs, out
+
+
+def einsum(*args: Any) -> Tensor:
+    """torch.einsum(equation, *operands) (operands may also be one list)."""
+    if not args or not isinstance(args[0], str):
+        raise GdRuntimeError("einsum(): must specify the equation string and at least one "
+                             "operand, or at least one operand and its subscripts list")
+    xs = list(args[1][0:] if len(args) == 2 and isinstance(args[1], (list, tuple))
+              else args[1:])
+    equation, xs = _parse_einsum(args[0], [_as_tensor(x) for x in xs])
+    return einsum_explicit(equation, *xs)
+
+
+def einsum_explicit(equation: str, *xs: Tensor) -> Tensor:
+    """einsum of an explicit equation (letters only, '->' given) on matching shapes."""
+    return apply(_RULES["einsum"], tuple(xs), {"equation": equation})
+
+
+def einsum_to(g: Tensor, g_subs: str, others: list[tuple[str, Tensor]], target: str,
+              sizes: dict[str, int]) -> Tensor:
+    """The cotangent of an einsum operand with subscripts `target`: g contracted with the
+    other operands; a repeated letter of target is a diagonal (an identity operand links
+    it to a fresh letter), a letter only target has is broadcast (a ones operand)."""
+    from gradcli.ad.ops.creation import eye, ones
+    used = set(g_subs + target + "".join(s for s, _ in others))
+    fresh = iter(c for c in _LETTERS if c not in used)
+    subs, ops_ = [g_subs], [g]
+    for s, y in others:
+        subs.append(s)
+        ops_.append(y)
+    out, seen = "", set()
+    for c in target:
+        if c in seen:
+            d = next(fresh)
+            subs.append(c + d)
+            ops_.append(eye(sizes[c], dtype=g.dtype))
+            out += d
+        else:
+            seen.add(c)
+            out += c
+    present = set("".join(subs))
+    for c in dict.fromkeys(target):
+        if c not in present:
+            subs.append(c)
+            ops_.append(ones(sizes[c], dtype=g.dtype))
+    return einsum_explicit(",".join(subs) + "->" + out, *ops_)
+
+
+def tensordot(a: Tensor, b: Tensor, dims: Any = 2) -> Tensor:
+    """Contract a's last (or listed) dims with b's first (or listed) ones."""
+    if isinstance(dims, int):
+        if dims < 0:
+            raise GdRuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        da, db = list(range(-dims, 0)), list(range(dims))
+    else:
+        da, db = ([d] if isinstance(d, int) else list(d) for d in dims)
+    for x, y in zip(da, db, strict=True):
+        if a.shape[x] != b.shape[y]:
+            raise GdRuntimeError(f"contracted dimensions need to match, but first has size "
+                                 f"{a.shape[x]} in dim {x} and second has size {b.shape[y]} "
+                                 f"in dim {y}")
+    da = [d % a.ndim for d in da]
+    db = [d % b.ndim for d in db]
+    ka = [d for d in range(a.ndim) if d not in da]
+    kb = [d for d in range(b.ndim) if d not in db]
+    k = math.prod(a.shape[d] for d in da)
+    am = reshape(permute(a, *ka, *da), math.prod(a.shape[d] for d in ka), k)
+    bm = reshape(permute(b, *db, *kb), k, math.prod(b.shape[d] for d in kb))
+    return reshape(mm(am, bm), *[a.shape[d] for d in ka], *[b.shape[d] for d in kb])
+
+
+def kron(input: Tensor, other: Tensor) -> Tensor:
+    """Kronecker product (UnsafeViewBackward0, as PyTorch's reshape of the product)."""
+    a, b = _as_tensor(input), _as_tensor(other)
+    n = max(a.ndim, b.ndim)
+    a = reshape(a, *([1] * (n - a.ndim)), *a.shape)
+    b = reshape(b, *([1] * (n - b.ndim)), *b.shape)
+    inter_a = [s for d in a.shape for s in (d, 1)]
+    inter_b = [s for d in b.shape for s in (1, d)]
+    prod = mul(reshape(a, *inter_a), reshape(b, *inter_b))
+    shape = tuple(x * y for x, y in zip(a.shape, b.shape, strict=True))
+    return apply(_RULES["reshape"], (prod,), {"shape": shape, "copy": True})
+
+
+def multi_dot(tensors: Any) -> Tensor:
+    """A chain of matrix products (the first and last may be vectors)."""
+    xs = [_as_tensor(x) for x in tensors]
+    if len(xs) < 2:
+        raise GdRuntimeError(f"multi_dot(): expected at least 2 tensors but got {len(xs)}")
+    first, last = xs[0].ndim == 1, xs[-1].ndim == 1
+    if first:
+        xs[0] = unsqueeze(xs[0], 0)
+    if last:
+        xs[-1] = unsqueeze(xs[-1], 1)
+    for i, x in enumerate(xs):
+        if x.ndim != 2:
+            where = "first" if i == 0 else "last" if i == len(xs) - 1 else None
+            raise GdRuntimeError(
+                f"multi_dot(): the {where} tensor must be 1D or 2D but got {x.ndim}D"
+                if where else f"multi_dot(): tensor {i} must be 2D but got {x.ndim}D")
+    out = xs[0]
+    for x in xs[1:]:
+        out = mm(out, x)
+    shape = out.shape[int(first):2 - int(last)] if (first or last) else out.shape
+    return view(out, *shape)
+
+
+def matrix_power(input: Tensor, n: int) -> Tensor:
+    """A square matrix (or batch) to an integer power, by PyTorch's binary decomposition."""
+    from gradcli.ad.kernels.decompositions import check_matrix
+    from gradcli.ad.ops.creation import eye
+    from gradcli.ad.ops.decompositions import inv
+    try:
+        check_matrix(input.array, "linalg.matrix_power")
+    except Exception as e:  # TorchError: PyTorch's words
+        if input.array.dtype.kind == "f" or input.ndim < 2 or \
+                input.shape[-1] != input.shape[-2]:
+            raise GdRuntimeError(str(e)) from None
+    if n == 0:
+        return SURFACE["Tensor.copy_"](clone(input),
+                                       expand(eye(input.shape[-1], dtype=input.dtype),
+                                              input.shape))
+    if n == 1:
+        return clone(input)
+    a = input
+    if n < 0:
+        a, n = inv(input), -n
+    if n == 1:
+        return a
+    if n == 2:
+        return matmul(a, a)
+    if n == 3:
+        return matmul(matmul(a, a), a)
+    z = result = None
+    while n > 0:
+        bit, n = n % 2, n // 2
+        z = a if z is None else matmul(z, z)
+        if bit:
+            result = z if result is None else matmul(result, z)
+    assert result is not None
+    return result
+
+
+def vecdot(x: Tensor, y: Tensor, *, dim: int = -1) -> Tensor:
+    """Σ x·y along dim (torch.linalg.vecdot, real)."""
+    return torch_sum(mul(x, y), dim)
 
 
 # -- PyTorch spellings ------------------------------------------------------------------
 
 for _name in ("matmul", "mm", "mv", "dot"):
     expose(globals()[_name], f"torch.{_name}", f"Tensor.{_name}", family="linalg")
-expose(inner, "torch.inner", family="linalg")
-expose(outer, "torch.outer", family="linalg")
+expose(inner, "torch.inner", "Tensor.inner", family="linalg")
+expose(outer, "torch.outer", "Tensor.outer", family="linalg")
+for _name in ("ger", "trace", "bmm", "addmm", "addmv", "baddbmm", "tril", "triu", "diagonal",
+              "diag_embed", "cross", "kron", "matrix_power"):
+    expose(globals()[_name], f"torch.{_name}", f"Tensor.{_name}", family="linalg")
+for _name in ("addmm", "addmv", "baddbmm", "tril", "triu"):
+    expose(inplace_of(globals()[_name]), f"Tensor.{_name}_", family="linalg")
+expose(einsum, "torch.einsum", family="linalg")
+expose(tensordot, "torch.tensordot", family="linalg")
+expose(matmul, "torch.linalg.matmul", family="linalg")
+expose(linalg_diagonal, "torch.linalg.diagonal", family="linalg")
+expose(linalg_cross, "torch.linalg.cross", family="linalg")
+expose(multi_dot, "torch.linalg.multi_dot", family="linalg")
+expose(matrix_power, "torch.linalg.matrix_power", family="linalg")
+expose(vecdot, "torch.linalg.vecdot", family="linalg")

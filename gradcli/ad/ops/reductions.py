@@ -11,7 +11,7 @@ from gradcli.ad import kernels as K
 from gradcli.ad.graph import Tensor, tensor_from_array
 from gradcli.ad.ops.creation import _as_tensor, dtypes_resolve
 from gradcli.ad.ops.elementwise import abs, maximum, minimum, to_dtype
-from gradcli.ad.ops.surface import expose
+from gradcli.ad.ops.surface import SURFACE, expose
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
 from gradcli.errors import GdRuntimeError
@@ -130,6 +130,9 @@ def norm(x: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False,
     """Vector p-norm (torch.norm / torch.linalg.norm of a vector)."""
     if ord is not None:
         p = ord
+    if p == "nuc":
+        return SURFACE["torch.linalg.matrix_norm"](x, p, (-2, -1) if dim is None else dim,
+                                                   keepdim)
     if p == "fro" or p is None:
         p = 2.0
     if isinstance(p, str):
@@ -154,11 +157,10 @@ def linalg_norm(x: Tensor, ord: Any = None, dim: Any = None, keepdim: bool = Fal
         raise GdRuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {dims}")
     if ord == "fro":
         return norm(x, 2.0, dims, keepdim)
+    if ord in (2, -2, "nuc"):  # through the singular values (ops/decompositions.py)
+        return SURFACE["torch.linalg.matrix_norm"](x, ord, dims, keepdim)
     if ord not in (1, -1, math.inf, -math.inf):
-        raise GdRuntimeError(f"linalg.matrix_norm: Order {ord} not supported."
-                             if ord not in (2, -2, "nuc") else
-                             f"linalg.matrix_norm: ord={ord} needs singular values, which "
-                             "gradcli does not compute")
+        raise GdRuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
     r, c = (d % x.ndim for d in dims)
     summed, extreme = (r, c) if ord in (1, -1) else (c, r)
     s = sum(abs(x), summed, keepdim)

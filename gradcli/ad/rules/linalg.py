@@ -7,8 +7,11 @@ from typing import Any
 from gradcli.ad import kernels as K
 from gradcli.ad import ops
 from gradcli.ad.graph import Tensor
+from gradcli.ad.kernels import linalg as KL
+from gradcli.ad.ops import linalg as OL
 from gradcli.ad.registry import Rule
 from gradcli.ad.rules.base import (
+    linear,
     need,
     register,
     tan2,
@@ -60,3 +63,124 @@ register(Rule(
     saved_for_partner=(0, 1), kind="bilinear",
     doc="batched matrix product (batch dims broadcast; a 1-D side is a vector)",
     formula=("grad @ bᵀ", "aᵀ @ grad")))
+
+
+# ---------------------------------------------------------------------------------------
+# Structured products (scaled sums of products) and matrix parts.
+# ---------------------------------------------------------------------------------------
+
+def _scale(x: Tensor, s: Any) -> Tensor:
+    """PyTorch's maybe_multiply: x itself when s is 1."""
+    return x if s == 1 else x * s
+
+
+register(Rule(
+    "trace", "TraceBackward0", KL.trace,
+    lambda g, out, x: (OL.diagonal_backward(ops.expand(g, (min(x.shape),)), x.shape),),
+    lambda ts, out, x: OL.trace(ts[0]),
+    kind="linear", doc="sum of a matrix's main diagonal", saves_inputs=False,
+    formula=("grad on the diagonal of zeros",)))
+register(Rule(
+    "bmm", "BmmBackward0", KL.bmm,
+    lambda g, out, a, b: (OL.bmm(g, _mT(b)) if need(a) else None,
+                          OL.bmm(_mT(a), g) if need(b) else None),
+    lambda ts, out, a, b: tan2(ts, lambda t: OL.bmm(t, b), lambda t: OL.bmm(a, t)),
+    saved_for_partner=(0, 1), kind="bilinear", doc="batched matrix × matrix",
+    formula=("grad @ bᵀ", "aᵀ @ grad")))
+
+
+def _addmm_rule(name: str, torch_name: str, kernel: Any, prod: Any, vjp_a: Any, vjp_b: Any,
+                doc: str) -> None:
+    def vjp(g: Tensor, out: Tensor, c: Any, a: Tensor, b: Tensor, beta: Any = 1,
+            alpha: Any = 1) -> tuple[Any, ...]:
+        return (_scale(g, beta) if need(c) and beta != 0 else None,
+                _scale(vjp_a(g, b), alpha) if need(a) else None,
+                _scale(vjp_b(g, a), alpha) if need(b) else None)
+
+    def jvp(ts: list[Any], out: Tensor, c: Any, a: Tensor, b: Tensor, beta: Any = 1,
+            alpha: Any = 1) -> Any:
+        tc, ta, tb = ts
+        total = None if tc is None or beta == 0 else _scale(tc, beta)
+        for part in ((prod(ta, b) if ta is not None else None),
+                     (prod(a, tb) if tb is not None else None)):
+            if part is not None:
+                part = _scale(part, alpha)
+                total = part if total is None else total + part
+        if total is None or total.shape == out.shape:
+            return total
+        return ops.expand(total, out.shape)  # only c's tangent, broadcast
+
+    register(Rule(name, torch_name, kernel, vjp, jvp, kind="general", doc=doc,
+                  saved_for_partner=(1, 2), formula=("β·grad", "α·grad @ bᵀ", "α·aᵀ @ grad")))
+
+
+_addmm_rule("addmm", "AddmmBackward0", KL.addmm, lambda a, b: ops.mm(a, b),
+            lambda g, b: ops.mm(g, _mT(b)), lambda g, a: ops.mm(_mT(a), g),
+            "β·c + α·(a @ b)")
+_addmm_rule("addmv", "AddmvBackward0", KL.addmv, lambda a, v: ops.mv(a, v),
+            lambda g, v: ops.outer(g, v), lambda g, a: ops.mv(_mT(a), g),
+            "β·c + α·(A @ v)")
+_addmm_rule("baddbmm", "BaddbmmBackward0", KL.baddbmm, lambda a, b: OL.bmm(a, b),
+            lambda g, b: OL.bmm(g, _mT(b)), lambda g, a: OL.bmm(_mT(a), g),
+            "β·c + α·bmm(a, b)")
+
+linear("tril", lambda i, p: "TriuBackward0" if p.get("upper") else "TrilBackward0",
+       KL.tril, lambda g, x, diagonal=0, upper=False: (OL.triu if upper else OL.tril)(
+           g, diagonal),
+       "the lower (upper) triangle of a matrix, the rest zero")
+linear("diagonal", "DiagonalBackward0", KL.diagonal,
+       lambda g, x, offset=0, dim1=0, dim2=1: OL.diagonal_backward(g, x.shape, offset, dim1,
+                                                                   dim2),
+       "a diagonal of the (dim1, dim2) planes, as the last dim")
+linear("diagonal_backward", "DiagonalBackwardBackward0", KL.diagonal_backward,
+       lambda g, x, shape, offset=0, dim1=0, dim2=1: OL.diagonal(g, offset, dim1, dim2),
+       "zeros with a tensor written on a diagonal (the transpose of diagonal)")
+linear("diag_embed", "DiagEmbedBackward0", KL.diag_embed,
+       lambda g, x, offset=0, dim1=-2, dim2=-1: OL.diagonal(g, offset, dim1, dim2),
+       "matrices with a tensor's last dim on a diagonal")
+register(Rule(
+    "cross", "LinalgCrossBackward0", KL.cross,
+    lambda g, out, a, b, dim=-1: (OL.linalg_cross(b, g, dim=dim) if need(a) else None,
+                                  OL.linalg_cross(g, a, dim=dim) if need(b) else None),
+    lambda ts, out, a, b, dim=-1: tan2(ts, lambda t: OL.linalg_cross(t, b, dim=dim),
+                                       lambda t: OL.linalg_cross(a, t, dim=dim)),
+    saved_for_partner=(0, 1), kind="bilinear", doc="cross product of 3-vectors along dim",
+    formula=("b × grad", "grad × a")))
+
+
+def _einsum_name(inputs: Any, params: dict[str, Any]) -> str:
+    lhs, out = params["equation"].split("->")
+    summed = set(lhs.replace(",", "")) - set(out)
+    if "," not in lhs:
+        return "SumBackward1" if summed else "PermuteBackward0"
+    return "ViewBackward0" if summed else "MulBackward0"
+
+
+def _einsum_vjp(g: Tensor, out: Tensor, *xs: Any, equation: str) -> tuple[Any, ...]:
+    lhs, rhs = equation.split("->")
+    subs = lhs.split(",")
+    sizes = {c: n for s, x in zip(subs, xs, strict=True) for c, n in zip(s, x.shape, strict=True)}
+    grads: list[Any] = []
+    for k, (s, x) in enumerate(zip(subs, xs, strict=True)):
+        if not need(x):
+            grads.append(None)
+            continue
+        grads.append(OL.einsum_to(g, rhs, [(t, y) for i, (t, y) in enumerate(
+            zip(subs, xs, strict=True)) if i != k], s, sizes))
+    return tuple(grads)
+
+
+def _einsum_jvp(ts: list[Any], out: Tensor, *xs: Any, equation: str) -> Any:
+    total = None
+    for k, t in enumerate(ts):
+        if t is not None:
+            args = list(xs)
+            args[k] = t
+            part = OL.einsum_explicit(equation, *args)
+            total = part if total is None else total + part
+    return total
+
+
+register(Rule("einsum", _einsum_name, KL.einsum, _einsum_vjp, _einsum_jvp,
+              kind="general", doc="Einstein summation (an explicit equation)",
+              formula=("einsum of grad with the other operands",)))

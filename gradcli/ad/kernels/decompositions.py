@@ -1,0 +1,208 @@
+"""Matrix functions and decompositions (det, inv, solve, cholesky, eigh, svd, qr, pinv):
+numpy's LAPACK calls, with PyTorch's checks and messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from gradcli.ad.kernels.messages import TorchError, _Shape, broadcast_message, scalar_name
+
+ndarray = np.ndarray
+
+
+def check_matrix(a: ndarray, op: str, square: bool = True) -> None:
+    """PyTorch's checks of a (batch of) matrices: float dtype, 2+ dims, square."""
+    if a.dtype.kind != "f":
+        raise TorchError(f"{op}: Expected a floating point or complex tensor as input. "
+                         f"Got {scalar_name(a.dtype)}")
+    if a.ndim < 2:
+        raise TorchError(f"{op}: The input tensor A must have at least 2 dimensions.")
+    if square and a.shape[-1] != a.shape[-2]:
+        raise TorchError(f"{op}: A must be batches of square matrices, but they are "
+                         f"{a.shape[-2]} by {a.shape[-1]} matrices")
+
+
+def _batch_prefix(a: ndarray, index: int) -> str:
+    return f"(Batch element {index}): " if a.ndim > 2 else ""
+
+
+def _first_bad(a: ndarray, bad: Any) -> tuple[int, int]:
+    """(batch index, 1-based position) of the first matrix where bad(matrix) is nonzero."""
+    flat = a.reshape(-1, a.shape[-2], a.shape[-1])
+    for i, m in enumerate(flat):
+        k = bad(m)
+        if k:
+            return i, k
+    return -1, 0
+
+
+def _lu_zero_pivot(m: ndarray) -> int:
+    """LAPACK getrf's info: the 1-based index of the first exactly-zero pivot of U."""
+    u = m.astype(np.float64).copy()
+    n = u.shape[0]
+    first = 0
+    for k in range(n):
+        p = k + int(np.argmax(np.abs(u[k:, k])))
+        if u[p, k] == 0:
+            first = first or k + 1
+            continue
+        u[[k, p]] = u[[p, k]]
+        u[k + 1:, k:] -= np.outer(u[k + 1:, k] / u[k, k], u[k, k:])
+    return first
+
+
+def _singular(a: ndarray, op: str, what: str) -> TorchError:
+    i, k = _first_bad(a, _lu_zero_pivot)
+    i, k = (i, k) if k else (0, a.shape[-1])
+    return TorchError(f"{op}: {_batch_prefix(a, i)}The diagonal element {k} is zero, the "
+                      f"{what} could not be completed because the input matrix is singular.")
+
+
+def _lu_det(m: ndarray) -> Any:
+    """det as LAPACK's LU gives it: ±Π diag(U), so a singular matrix's det is a signed zero."""
+    u = m.astype(np.float64).copy()
+    n = u.shape[0]
+    sign = 1.0
+    for k in range(n):
+        p = k + int(np.argmax(np.abs(u[k:, k])))
+        if p != k:
+            u[[k, p]] = u[[p, k]]
+            sign = -sign
+        if u[k, k] != 0:
+            u[k + 1:, k:] -= np.outer(u[k + 1:, k] / u[k, k], u[k, k:])
+    return sign * np.prod(np.diagonal(u))
+
+
+def det(a: ndarray) -> Any:
+    """Determinant of (a batch of) square matrices."""
+    check_matrix(a, "linalg.det")
+    out = np.asarray(np.linalg.det(a)).astype(a.dtype, copy=False)
+    if (out == 0).any():
+        flat = out.reshape(-1)
+        mats = a.reshape(-1, *a.shape[-2:])
+        for i in np.flatnonzero(flat == 0):
+            flat[i] = _lu_det(mats[i])
+    return out
+
+
+def slogdet(a: ndarray, part: str = "logabsdet") -> Any:
+    """sign or log|det| of (a batch of) square matrices."""
+    check_matrix(a, "linalg.slogdet")
+    sign, logabs = np.linalg.slogdet(a)
+    return (sign if part == "sign" else logabs).astype(a.dtype, copy=False)
+
+
+def inv(a: ndarray) -> Any:
+    """Inverse of (a batch of) square matrices."""
+    check_matrix(a, "linalg.inv")
+    try:
+        return np.linalg.inv(a)
+    except np.linalg.LinAlgError:
+        raise _singular(a, "linalg.inv", "inversion") from None
+
+
+def _vector_rhs(a: ndarray, b: ndarray) -> bool:
+    """PyTorch's rule: B is a batch of vectors when it is 1-D or has A's batch shape."""
+    return b.ndim == 1 or (b.ndim == a.ndim - 1 and b.shape == a.shape[:-1])
+
+
+def solve(a: ndarray, b: ndarray, left: bool = True) -> Any:
+    """X with AX = B (left) or XA = B."""
+    check_matrix(a, "linalg.solve")
+    if a.dtype != b.dtype:
+        raise TorchError("linalg.solve: Expected A and B to have the same dtype, but found "
+                         f"A of type {scalar_name(a.dtype)} and B of type "
+                         f"{scalar_name(b.dtype)} instead")
+    if not left:
+        return np.swapaxes(solve(np.swapaxes(a, -1, -2), np.swapaxes(b, -1, -2)), -1, -2)
+    vector = _vector_rhs(a, b)
+    rhs = b[..., None] if vector else b
+    n = a.shape[-1]
+    if rhs.shape[-2] != n:
+        raise TorchError("linalg.solve: Incompatible shapes of A and B for the equation "
+                         f"AX = B ({a.shape[-2]}x{n} and {rhs.shape[-2]}x{rhs.shape[-1]})")
+    msg = broadcast_message(_Shape(rhs.shape[:-2]), _Shape(a.shape[:-2]))
+    if msg is not None:
+        raise TorchError(msg)
+    batch = np.broadcast_shapes(a.shape[:-2], rhs.shape[:-2])
+    aa = np.broadcast_to(a, (*batch, n, n))
+    bb = np.broadcast_to(rhs, (*batch, *rhs.shape[-2:]))
+    try:
+        x = np.linalg.solve(aa, bb)
+    except np.linalg.LinAlgError:
+        i, _ = _first_bad(aa, _lu_zero_pivot)
+        raise TorchError(f"torch.linalg.solve: {_batch_prefix(aa, max(i, 0))}The solver "
+                         "failed because the input matrix is singular.") from None
+    return x[..., 0] if vector else x
+
+
+def _chol_fail(m: ndarray) -> int:
+    """The order of the first leading minor that is not positive-definite (0: none)."""
+    n = m.shape[0]
+    low = np.tril(m).astype(np.float64)
+    for k in range(1, n + 1):
+        sub = low[:k, :k]
+        try:
+            np.linalg.cholesky(sub + np.tril(sub, -1).T)
+        except np.linalg.LinAlgError:
+            return k
+    return 0
+
+
+def cholesky(a: ndarray, upper: bool = False) -> Any:
+    """Lower (or upper) Cholesky factor of (a batch of) positive-definite matrices."""
+    check_matrix(a, "linalg.cholesky")
+    try:
+        low = np.linalg.cholesky(a)
+    except np.linalg.LinAlgError:
+        i, k = _first_bad(a, _chol_fail)
+        i, k = (i, k) if k else (0, a.shape[-1])
+        raise TorchError(f"linalg.cholesky: {_batch_prefix(a, i)}The factorization could not "
+                         "be completed because the input is not positive-definite (the "
+                         f"leading minor of order {k} is not positive-definite).") from None
+    return np.swapaxes(low, -1, -2).copy() if upper else low
+
+
+def eigh(a: ndarray, UPLO: str = "L", part: str = "eigenvalues") -> Any:
+    """Eigenvalues (ascending) or eigenvectors of (a batch of) symmetric matrices."""
+    check_matrix(a, "linalg.eigh")
+    if UPLO not in ("L", "U"):
+        raise TorchError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
+    if part == "eigenvalues":
+        return np.linalg.eigvalsh(a, UPLO=UPLO) if a.size == 0 else \
+            np.linalg.eigh(a, UPLO=UPLO)[0]
+    return np.linalg.eigh(a, UPLO=UPLO)[1]
+
+
+def svd(a: ndarray, full_matrices: bool = True, part: str = "S") -> Any:
+    """U, S or Vh of the SVD of (a batch of) matrices."""
+    check_matrix(a, "linalg.svd", square=False)
+    u, s, vh = np.linalg.svd(a, full_matrices=full_matrices)
+    return {"U": u, "S": s, "Vh": vh}[part].astype(a.dtype, copy=False)
+
+
+def qr(a: ndarray, mode: str = "reduced", part: str = "Q") -> Any:
+    """Q or R of the QR decomposition of (a batch of) matrices."""
+    check_matrix(a, "linalg.qr", square=False)
+    if mode not in ("reduced", "complete", "r"):
+        raise TorchError(f"qr received unrecognized mode '{mode}' but expected one of "
+                         "'reduced' (default), 'r', or 'complete'")
+    if mode == "r" and part == "Q":
+        return np.zeros((0,), a.dtype)
+    q, r = np.linalg.qr(a, mode="complete" if mode == "complete" else "reduced")
+    return (q if part == "Q" else r).astype(a.dtype, copy=False)
+
+
+def pinv(a: ndarray, rtol: Any = None, hermitian: bool = False) -> Any:
+    """Moore-Penrose pseudo-inverse, through the SVD as PyTorch computes it."""
+    check_matrix(a, "linalg.pinv", square=False)
+    m, n = a.shape[-2:]
+    u, s, vh = np.linalg.svd(a, full_matrices=False)
+    if rtol is None:
+        rtol = np.finfo(a.dtype).eps * max(m, n)
+    top = s[..., :1] if s.shape[-1] else s
+    keep = s > rtol * top
+    sinv = np.where(keep, 1 / np.where(keep, s, 1), 0).astype(a.dtype)
+    return (np.swapaxes(vh, -1, -2) * sinv[..., None, :]) @ np.swapaxes(u, -1, -2)
