@@ -9,6 +9,7 @@ with `surface.expose`; importing this package fills that table.
 """
 
 from gradcli.ad import dtypes
+from gradcli.ad.ops import joins, selection  # noqa: F401
 from gradcli.ad.ops.creation import (
     arange,
     as_tensor,
