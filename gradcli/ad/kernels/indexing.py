@@ -16,15 +16,15 @@ def _dims(a: ndarray) -> list[int]:
     return list(a.shape)
 
 
-def _out_of_bounds(i: int, dim: int, size: int) -> TorchError:
-    return TorchError(f"index {i} is out of bounds for dimension {dim} with size {size}")
-
-
-def _check_bounds(index: ndarray, dim: int, size: int) -> None:
+def _check_bounds(index: ndarray, dim: int, size: int, negative: bool = False,
+                  prefix: str = "") -> None:
+    """Every index in [0, size) (in [-size, size) when `negative` ones count from the end),
+    or PyTorch's message for the first that is not."""
     if index.size:
-        bad = index[(index < -size) | (index >= size)] if size else index.ravel()
+        bad = index[(index < (-size if negative else 0)) | (index >= size)]
         if bad.size:
-            raise _out_of_bounds(int(bad.ravel()[0]), dim, size)
+            raise TorchError(f"{prefix}index {int(bad.ravel()[0])} is out of bounds for "
+                             f"dimension {dim} with size {size}")
 
 
 def _one_d(x: ndarray) -> ndarray:
@@ -162,7 +162,9 @@ def index_select(x: ndarray, index: ndarray, dim: int) -> Any:
     i = _vector(index, "index_select")
     xs = _one_d(x)
     n = xs.shape[dim]
-    bad = i[(i < -n) | (i >= n)]
+    if (i < 0).any():
+        raise TorchError("index out of range in self")
+    bad = i[i >= n]
     if bad.size:
         raise TorchError(f"INDICES element is out of DATA bounds, id={int(bad[0])} axis_dim={n}")
     out = np.take(xs, i, axis=dim)
@@ -178,7 +180,8 @@ def _along(out: ndarray, source: ndarray, dim: int, index: ndarray, name: str,
         raise TorchError(f"{name}(): Number of indices ({i.size}) should be equal to "
                          f"source.size(dim){sep} ({src.shape[dim]})"
                          + (f", for dim: {dim}" if name == "index_add_" else ""))
-    _check_bounds(i, dim, out.shape[dim])
+    _check_bounds(i, dim, out.shape[dim], prefix="index_copy_(): " if name == "index_copy_"
+                  else "")
     return np.moveaxis(out, dim, 0), np.moveaxis(src, dim, 0), i
 
 
@@ -202,7 +205,7 @@ def index_fill(x: ndarray, index: ndarray, dim: int, value: Any) -> Any:
     """x with value written at index along dim."""
     out = _one_d(x).copy()
     i = _vector(index, "index_fill_")
-    _check_bounds(i, dim, out.shape[dim])
+    _check_bounds(i, dim, out.shape[dim], negative=True)
     np.moveaxis(out, dim, 0)[i] = value
     return out.reshape(x.shape)
 

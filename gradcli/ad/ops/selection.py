@@ -200,7 +200,7 @@ def masked_scatter_raw(x: Tensor, mask: np.ndarray, source: Tensor) -> Tensor:
 def masked_select(input: Tensor, mask: Any) -> Tensor:
     """The elements of input where mask, as a 1-D tensor (MaskedSelectBackward0)."""
     m = _as_tensor(mask)
-    message = K.broadcast_message(input.array, m.array)
+    message = K.broadcast_message(m.array, input.array)  # the mask is torch's tensor a
     if message is not None:
         raise GdRuntimeError(message)
     shape = np.broadcast_shapes(input.shape, m.shape)

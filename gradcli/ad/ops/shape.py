@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcli.ad.graph import Tensor, tensor_from_array
+from gradcli.ad.graph import Tensor, tensor_from_array, torch_type_name
 from gradcli.ad.ops.creation import _as_tensor, _shape_args
 from gradcli.ad.ops.surface import expose
 from gradcli.ad.record import apply
@@ -146,8 +146,9 @@ def expand(input: Tensor, *args: Any, size: Any = None) -> Tensor:
     lead = len(s) - x.ndim
     if lead < 0:
         raise GdRuntimeError(
-            f"expand: the number of sizes provided ({len(s)}) must be greater or equal to the "
-            f"number of dimensions in the tensor ({x.ndim})")
+            f"expand({torch_type_name(x)}{{{list(x.shape)}}}, size={list(s)}): the number of "
+            f"sizes provided ({len(s)}) must be greater or equal to the number of dimensions "
+            f"in the tensor ({x.ndim})")
     s = tuple(x.shape[i - lead] if n == -1 else n for i, n in enumerate(s))
     if s == x.shape and not (x.requires_grad and State.grad_enabled):
         return x  # (PyTorch records ExpandBackward0 even for the same shape)
