@@ -74,7 +74,9 @@ TENSOR_PROPERTIES: dict[str, Callable[[Tensor], Any]] = {
     "dtype": lambda x: dtype_value(x.dtype),
     "data": lambda x: x.data,
     "T": ops.T,
-    "mT": lambda x: ops.transpose(x, -2, -1),
+    "mT": ops.joins.mT,
+    "H": ops.joins.H,
+    "mH": ops.joins.mH,
     "retains_grad": lambda x: x.retains_grad,
     "device": lambda x: "cpu",
     "is_cuda": lambda x: False,
@@ -109,7 +111,8 @@ def _next_functions(n: Node) -> tuple[tuple[Any, int], ...]:
     # grad, None for an input that needs no gradient; the number of the producing node's
     # output (unbind's outputs are numbered, every other node has one).
     return tuple(
-        (p, p.params["index"] if p.rule.name == "unbind" else 0) if type(p) is Node else
+        (p, p.params["index"] if p.rule.name in ("unbind", "split_part") else 0)
+        if type(p) is Node else
         (AccumulateGrad(p) if type(p) is Tensor else None, 0)
         for p in n.torch_parents())
 

@@ -36,9 +36,9 @@ from gradcli.errors import GdRuntimeError
 # -- splits ----------------------------------------------------------------------------
 
 
-def _part(x: Tensor, dim: int, start: int, length: int, name: str) -> Tensor:
-    return apply(_RULES["split_part"], (x,),
-                 {"dim": dim, "start": start, "length": length, "name": name})
+def _part(x: Tensor, dim: int, start: int, length: int, name: str, index: int) -> Tensor:
+    return apply(_RULES["split_part"], (x,), {"dim": dim, "start": start, "length": length,
+                                              "name": name, "index": index})
 
 
 def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
@@ -69,8 +69,8 @@ def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Te
         name = "SplitBackward0"
     out = []
     start = 0
-    for s in sizes:
-        out.append(_part(x, d, start, s, name))
+    for i, s in enumerate(sizes):
+        out.append(_part(x, d, start, s, name, i))
         start += s
     return tuple(out)
 
@@ -399,6 +399,29 @@ def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
     rest = iter(d for d in range(n) if d not in s)
     order = [next(rest) if o == -1 else o for o in order]
     return permute(input, tuple(order))
+
+
+def mT(input: Tensor, attribute: str = "mT") -> Tensor:
+    """x.mT / x.mH (real tensors): the last two dims swapped (TransposeBackward0)."""
+    if input.ndim < 2:
+        raise GdRuntimeError(f"tensor.{attribute} is only supported on matrices or batches of "
+                             f"matrices. Got {input.ndim}-D tensor.")
+    return transpose(input, -2, -1)
+
+
+def mH(input: Tensor) -> Tensor:
+    """x.mH: the conjugate transpose of the last two dims (for real tensors, x.mT)."""
+    return mT(input, "mH")
+
+
+def H(input: Tensor) -> Tensor:
+    """x.H (a real matrix): its transpose (TransposeBackward0)."""
+    if input.ndim != 2:
+        raise GdRuntimeError("tensor.H is only supported on matrices (2-D tensors). Got "
+                             f"{input.ndim}-D tensor."
+                             + (" For batches of matrices, consider using tensor.mH"
+                                if input.ndim > 2 else ""))
+    return transpose(input, 0, 1)
 
 
 def swapaxes(input: Tensor, axis0: int, axis1: int) -> Tensor:

@@ -90,6 +90,7 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
     """src reduced into input at index along dim: 'sum', 'prod', 'mean', 'amax' or 'amin'
     (ScatterReduceBackward0)."""
     idx = _index(index, "scatter_reduce", 3)
+    reduce = {"max": "amax", "min": "amin"}.get(reduce, reduce)  # PyTorch's old names
     if reduce not in _REDUCTIONS:
         raise GdRuntimeError("reduce argument must be either sum, prod, mean, amax or amin, "
                              f"got {reduce}")

@@ -275,8 +275,8 @@ def _piece(dim: int, start: int, length: int) -> tuple[Any, ...]:
 
 
 linear("split_part", lambda i, p: p["name"],
-       lambda x, dim, start, length, name: x[_piece(dim, start, length)],
-       lambda g, x, dim, start, length, name: apply(
+       lambda x, dim, start, length, name, index: x[_piece(dim, start, length)],
+       lambda g, x, dim, start, length, name, index: apply(
            RULES["index_add_into"], (g,),
            {"shape": x.shape, "index": _piece(dim, start, length), "name": "CatBackward0"}),
        "one piece of x.split(size, dim)", views=True,
