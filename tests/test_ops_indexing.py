@@ -409,6 +409,18 @@ CASES: list[tuple[str, str, str]] = [
      '        [2., 5.]]) torch.Size([2, 4, 3]) torch.Size([2, 3])\n'
      '!RuntimeError: tensor.mT is only supported on matrices or batches of matrices. G'
      'ot 1-D tensor.'),
+    ('hsplit-sections',
+     'for f in [lambda: torch.hsplit(torch.zeros(4), 3), lambda: torch.hsplit(torch.zeros(4), 0),\n'
+     '          lambda: torch.tensor_split(torch.zeros(5), [4, 2])]:\n'
+     '    try:\n'
+     '        print(f())\n'
+     '    except RuntimeError as e:\n'
+     '        print(e)\n',
+     'torch.hsplit attempted to split along dimension 0, but the size of the dimension 4 is '
+     'not divisible by the split_size 3!\n'
+     'torch.hsplit attempted to split along dimension 0, but the size of the dimension 4 is '
+     'not divisible by the split_size 0!\n'
+     '(tensor([0., 0., 0., 0.]), tensor([]), tensor([0., 0., 0.]))\n'),
 ]
 
 

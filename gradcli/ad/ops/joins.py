@@ -125,7 +125,7 @@ def tensor_split(input: Tensor, indices_or_sections: Any = None, dim: int = 0,
 
 
 def _split_at(x: Tensor, spec: Any, d: int, fn: str) -> tuple[Tensor, ...]:
-    if isinstance(spec, int) and x.shape[d] % spec if spec else False:
+    if isinstance(spec, int) and (spec == 0 or x.shape[d] % spec):
         raise GdRuntimeError(
             f"torch.{fn} attempted to split along dimension {d}, but the size of the dimension "
             f"{x.shape[d]} is not divisible by the split_size {spec}!")
