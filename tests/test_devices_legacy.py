@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import contextlib
 import io
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -196,12 +198,26 @@ def test_program_prints_what_pytorch_prints(program: str, expected: str) -> None
     assert out == expected
 
 
+@contextlib.contextmanager
+def _torch_state_restored(torch: Any) -> Iterator[None]:
+    """Run real PyTorch code in this process without leaking its global settings (a default
+    device installs a function mode that changes later tests' torch calls)."""
+    deterministic = torch.are_deterministic_algorithms_enabled()
+    cudnn = (torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark)
+    try:
+        yield
+    finally:
+        torch.set_default_device(None)
+        torch.use_deterministic_algorithms(deterministic)
+        torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark = cudnn
+
+
 @pytest.mark.parametrize("program", [DEVICES_AND_LEGACY, CREATION],
                          ids=["devices_and_legacy", "creation"])
 def test_expected_text_is_pytorch_s(program: str) -> None:
     torch = pytest.importorskip("torch")
     buf = io.StringIO()
-    with contextlib.redirect_stdout(buf):
+    with contextlib.redirect_stdout(buf), _torch_state_restored(torch):
         exec(program, {"torch": torch})
     assert buf.getvalue() == run_gd(program)[1]
 
@@ -271,7 +287,7 @@ def test_seeding_boilerplate_runs_as_in_pytorch() -> None:
     assert run_gd(SEEDING_BOILERPLATE) == (0, expected, "")
     torch = pytest.importorskip("torch")
     buf = io.StringIO()
-    with contextlib.redirect_stdout(buf):
+    with contextlib.redirect_stdout(buf), _torch_state_restored(torch):
         exec(SEEDING_BOILERPLATE, {"torch": torch})
     assert buf.getvalue() == expected
 

@@ -98,12 +98,12 @@ def test_random_every_form(n: int, dt: str) -> None:
 def test_bernoulli_scalar_and_tensor(n: int, dt: str) -> None:
     _both(10, lambda: _empty(n, dt).bernoulli_(0.3), lambda t: t.zeros(n, dtype=getattr(
         t, dt)).bernoulli_(0.3))
-    _both(11, lambda: ops.random_ops.bernoulli(_empty(n, dt), 0.7),
+    _both(11, lambda: ops.random.bernoulli(_empty(n, dt), 0.7),
           lambda t: t.bernoulli(t.zeros(n, dtype=getattr(t, dt)), 0.7))
     if dt == "int64":
         return
     probs = np.random.default_rng(n).random(n).astype(dt)
-    _both(12, lambda: ops.random_ops.bernoulli(Tensor(probs.copy())),
+    _both(12, lambda: ops.random.bernoulli(Tensor(probs.copy())),
           lambda t: t.bernoulli(t.from_numpy(probs.copy())))
     _both(13, lambda: _empty(n, dt).bernoulli_(Tensor(probs.copy())),
           lambda t: t.zeros(n, dtype=getattr(t, dt)).bernoulli_(t.from_numpy(probs.copy())))
@@ -126,11 +126,11 @@ def test_randint_every_form(n: int) -> None:
 
 @pytest.mark.parametrize("n", SIZES)
 def test_randperm_and_like(n: int) -> None:
-    _both(20, lambda: ops.random_ops.randperm(n), lambda t: t.randperm(n))
+    _both(20, lambda: ops.random.randperm(n), lambda t: t.randperm(n))
     x = np.zeros((n,), dtype=np.float32)
-    _both(21, lambda: ops.random_ops.randint_like(Tensor(x), 5),
+    _both(21, lambda: ops.random.randint_like(Tensor(x), 5),
           lambda t: t.randint_like(t.from_numpy(x), 5))
-    _both(22, lambda: ops.random_ops.randint_like(Tensor(x), -4, 4),
+    _both(22, lambda: ops.random.randint_like(Tensor(x), -4, 4),
           lambda t: t.randint_like(t.from_numpy(x), -4, 4))
     _both(23, lambda: ops.rand_like(Tensor(x)), lambda t: t.rand_like(t.from_numpy(x)))
     _both(24, lambda: ops.randn_like(Tensor(x)), lambda t: t.randn_like(t.from_numpy(x)))
@@ -150,7 +150,7 @@ def test_rand_randn_normal(n: int, dt: str) -> None:
 @pytest.mark.parametrize("dt", DTYPES)
 def test_multinomial(n: int, dt: str) -> None:
     probs = np.random.default_rng(n).random((3, n)).astype(dt) + 0.01
-    m = ops.random_ops.multinomial
+    m = ops.random.multinomial
     _both(28, lambda: m(Tensor(probs.copy()), n), lambda t: t.multinomial(t.from_numpy(probs),
                                                                            n))
     _both(29, lambda: m(Tensor(probs[0].copy()), 1),
@@ -173,7 +173,7 @@ def test_generator_argument(n: int, dt: str) -> None:
          lambda g: torch.randn(n, generator=g, dtype=getattr(torch, dt))),
         (lambda g: ops.randint(4, 90, (n,), generator=g),
          lambda g: torch.randint(4, 90, (n,), generator=g)),
-        (lambda g: ops.random_ops.randperm(n, generator=g),
+        (lambda g: ops.random.randperm(n, generator=g),
          lambda g: torch.randperm(n, generator=g)),
         (lambda g: _empty(n, dt).uniform_(generator=g),
          lambda g: torch.zeros(n, dtype=getattr(torch, dt)).uniform_(generator=g)),
@@ -202,7 +202,7 @@ def test_dropout_mask_values_and_gradient(n: int, dt: str, p: float) -> None:
     x_t = torch.from_numpy(a.copy()).requires_grad_(True)
     ops.manual_seed(n)
     torch.manual_seed(n)
-    y_o = ops.random_ops.dropout(x_o, p)
+    y_o = ops.random.dropout(x_o, p)
     y_t = torch.nn.functional.dropout(x_t, p)
     _same(y_o, y_t)
     assert y_o.grad_fn.name == type(y_t.grad_fn).__name__ == "MulBackward0"
@@ -213,15 +213,15 @@ def test_dropout_mask_values_and_gradient(n: int, dt: str, p: float) -> None:
     _same(ops.rand(3), torch.rand(3))
     ops.manual_seed(n)
     torch.manual_seed(n)
-    _same(ops.random_ops.torch_dropout(x_o, p, True), torch.dropout(x_t, p, True))
+    _same(ops.random.torch_dropout(x_o, p, True), torch.dropout(x_t, p, True))
 
 
 def test_dropout_identity_and_p_one() -> None:
     torch = _torch()
     x = Tensor(np.ones(4, dtype=np.float32)).requires_grad_(True)
-    d = ops.random_ops.dropout
+    d = ops.random.dropout
     assert d(x, 0.0) is x and d(x, 0.5, training=False) is x
-    assert ops.random_ops.torch_dropout(x, 0.5, False) is x
+    assert ops.random.torch_dropout(x, 0.5, False) is x
     y = d(x, 1.0)
     assert y.grad_fn.name == "MulBackward0" and not y.array.any()
     xt = torch.ones(4, requires_grad=True)
@@ -243,7 +243,7 @@ def test_in_place_draws_record_pytorch_nodes() -> None:
         assert y.grad_fn.name == name, call
         engine.backward(ops.sum(y))
         assert x.grad.tolist() == [0.0, 0.0, 0.0]
-    b = ops.random_ops.bernoulli(Tensor(np.full(3, 0.5)).requires_grad_(True))
+    b = ops.random.bernoulli(Tensor(np.full(3, 0.5)).requires_grad_(True))
     assert b.grad_fn.name == "BernoulliBackward0"
 
 

@@ -58,10 +58,11 @@ def record_inplace(target: Tensor, result: Tensor, through_view: bool = False, *
     view = target._view
     if State.inference_seen and not State.inference_mode and is_inference(target):
         raise GdRuntimeError(INFERENCE_INPLACE)
-    if (view is not None and view[1].name == "unbind" and State.grad_enabled
+    if (view is not None and view[1].name in ("unbind", "split_part") and State.grad_enabled
             and (target.requires_grad or result.requires_grad)):
+        fn = "Unbind" if view[1].name == "unbind" else view[2]["name"][:-len("Backward0")]
         raise GdRuntimeError(
-            f"Output {view[2]['index']} of Unbind is a view and is being modified inplace. "
+            f"Output {view[2]['index']} of {fn} is a view and is being modified inplace. "
             "This view is the output of a function that returns multiple views. Such "
             "functions do not allow the output views to be modified inplace. You should "
             "replace the inplace operation by an out-of-place one.")
@@ -127,8 +128,7 @@ def record_inplace(target: Tensor, result: Tensor, through_view: bool = False, *
         or (State.forward_level and target.tangent is not None)
     ):
         _rebase(target)
-        if index is not None and K.overlaps(target.array):
-            _regenerate(target)
+        _regenerate(target)
     return target
 
 

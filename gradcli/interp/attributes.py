@@ -80,7 +80,9 @@ TENSOR_PROPERTIES: dict[str, Callable[[Tensor], Any]] = {
     "dtype": lambda x: dtype_value(x.dtype),
     "data": lambda x: x.data,
     "T": ops.T,
-    "mT": lambda x: ops.transpose(x, -2, -1),
+    "mT": ops.joins.mT,
+    "H": ops.joins.H,
+    "mH": ops.joins.mH,
     "retains_grad": lambda x: x.retains_grad,
     "device": lambda x: devices.CPU,
     "is_cuda": lambda x: False,
@@ -129,7 +131,8 @@ def _next_functions(n: Node) -> tuple[tuple[Any, int], ...]:
     if n.rule.name == "custom_function_output":
         n = n.parents[0]
     return tuple(
-        (p, p.params["index"] if p.rule.name == "unbind" else 0) if type(p) is Node else
+        (p, p.params["index"] if p.rule.name in ("unbind", "split_part") else 0)
+        if type(p) is Node else
         (AccumulateGrad(p) if type(p) is Tensor else None, 0)
         for p in n.torch_parents())
 

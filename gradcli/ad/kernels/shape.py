@@ -158,9 +158,19 @@ def index_add_into(g: ndarray, shape: tuple[int, ...], index: Any) -> Any:
     return out
 
 
-def index_put(x: ndarray, value: Any, index: Any) -> Any:
-    """A copy of x with x[index] = value."""
+def index_put(x: ndarray, value: Any, index: Any, accumulate: bool = False) -> Any:
+    """A copy of x with x[index] = value (value added there with accumulate)."""
     out = x.copy()
+    if accumulate:
+        target = out[index].shape
+        try:
+            v = np.broadcast_to(np.asarray(value, dtype=out.dtype), target)
+        except ValueError:
+            raise TorchError(
+                f"shape mismatch: value tensor of shape {list(np.shape(value))} cannot be "
+                f"broadcast to indexing result of shape {list(target)}") from None
+        np.add.at(out, index, v)
+        return out
     assign(out, index, value)
     return out
 

@@ -9,8 +9,12 @@ with `surface.expose`; importing this package fills that table.
 """
 
 from gradcli.ad import dtypes
-from gradcli.ad.ops import random as random_ops  # noqa: F401 - declares its spellings
-from gradcli.ad.ops import decompositions as _decompositions  # noqa: F401
+from gradcli.ad.ops import (  # noqa: F401  (modules that only declare their spellings)
+    decompositions,
+    joins,
+    random,
+    selection,
+)
 from gradcli.ad.ops.creation import (
     arange,
     as_tensor,

@@ -20,6 +20,9 @@ from gradcli.errors import GdRuntimeError
 
 def normalize_index(index: Any) -> tuple[Any, bool]:
     """(numpy index, whether it is advanced) from a gd index (ints, slices, tensors, lists)."""
+    if isinstance(index, list) and any(
+            isinstance(p, (list, slice, Tensor)) or p is None or p is Ellipsis for p in index):
+        index = tuple(index)  # PyTorch's (deprecated) reading of a list of sequences
     parts = index if isinstance(index, tuple) else (index,)
     out = []
     advanced = False
@@ -30,8 +33,8 @@ def normalize_index(index: Any) -> tuple[Any, bool]:
             if seen_ellipsis:
                 continue
             seen_ellipsis = True
-        if type(p) is Tensor:
-            a = p.array
+        if type(p) is Tensor or type(p) is np.ndarray:
+            a = p.array if type(p) is Tensor else p
             if a.dtype.kind == "f":
                 raise GdRuntimeError(
                     "tensors used as indices must be long, int, byte or bool tensors")
@@ -40,8 +43,8 @@ def normalize_index(index: Any) -> tuple[Any, bool]:
                 continue
             out.append(a)
             advanced = True
-        elif isinstance(p, list):
-            a = np.asarray(_unwrap_list(p))
+        elif isinstance(p, (list, range)):
+            a = np.asarray(_unwrap_list(list(p)), dtype=np.int64 if not p else None)
             if a.dtype.kind == "f":
                 raise GdRuntimeError(
                     "tensors used as indices must be long, int, byte or bool tensors")
@@ -88,6 +91,7 @@ def _check_index(x: Tensor, index: tuple[Any, ...]) -> None:
     dim = 0  # the dim of x the next index part applies to
     added = 0  # dims None inserted before it (PyTorch's messages count them)
     selected: list[int] = []  # dims of x removed by integer indices so far
+    tensor_dims = 0  # dims indexed by tensors so far
     shape = x.shape
     for p in index:
         if p is Ellipsis:
@@ -112,8 +116,18 @@ def _check_index(x: Tensor, index: tuple[Any, ...]) -> None:
         if isinstance(p, np.ndarray) and p.dtype == np.bool_:
             _check_mask(p, shape, dim, selected)
             dim += p.ndim
-        else:
-            dim += 1
+            tensor_dims += p.ndim
+            continue
+        if isinstance(p, np.ndarray) and p.size and dim < len(shape):
+            # PyTorch's index kernel numbers the dims it indexes with tensors from 0.
+            n = shape[dim]
+            bad = p[(p < -n) | (p >= n)]
+            if bad.size:
+                raise GdRuntimeError(f"index {int(bad.ravel()[0])} is out of bounds for "
+                                     f"dimension {tensor_dims} with size {n}")
+        if isinstance(p, np.ndarray):
+            tensor_dims += 1
+        dim += 1
     if dim > len(shape):
         raise GdRuntimeError(f"too many indices for tensor of dimension {len(shape)}")
 
@@ -142,7 +156,30 @@ def getitem(x: Tensor, index: Any) -> Tensor:
     """x[index]."""
     idx, advanced = normalize_index(index)
     _check_index(x, idx)
+    if advanced and any(_is_int(p) for p in idx):
+        # PyTorch selects with the integers first (SelectBackward0), then indexes with the
+        # tensors: the tensor dims go where numpy's rules put them without the integers.
+        first, rest = split_selects(idx)
+        x = getitem_raw(x, first, _index_kind(first, False))
+        return getitem_raw(x, rest, "IndexBackward0")
     return getitem_raw(x, idx, _index_kind(idx, advanced))
+
+
+def _is_int(p: Any) -> bool:
+    return isinstance(p, (int, np.integer)) and not isinstance(p, bool)
+
+
+def split_selects(idx: tuple[Any, ...]) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """An index with integers and tensors as (the integers' selects, the rest)."""
+    first: list[Any] = []
+    for p in idx:
+        if _is_int(p) or p is Ellipsis:
+            first.append(p)
+        elif isinstance(p, np.ndarray) and p.dtype == np.bool_:
+            first += [slice(None)] * p.ndim
+        elif p is not None:
+            first.append(slice(None))
+    return tuple(first), tuple(p for p in idx if not _is_int(p))
 
 
 def getitem_raw(x: Tensor, index: Any, kind: str) -> Tensor:
@@ -164,6 +201,10 @@ def setitem(x: Tensor, index: Any, value: Any) -> None:
     """x[index] = value, in place (PyTorch's CopySlices / IndexPutBackward0 semantics)."""
     idx, advanced = normalize_index(index)
     _check_index(x, idx)
+    if advanced and any(_is_int(p) for p in idx):
+        first, rest = split_selects(idx)  # as getitem: the integers' view, then the tensors
+        setitem(getitem_raw(x, first, _index_kind(first, False)), rest, value)
+        return
     v = _operand(value)
     vt = type(v) is Tensor
     if not advanced and K.overlaps(x.array) and K.overlaps(K.getitem(x.array, idx)):
@@ -180,3 +221,13 @@ def setitem(x: Tensor, index: Any, value: Any) -> None:
     except K.TorchError as e:
         raise GdRuntimeError(str(e)) from None
     x._vc[0] += 1
+
+
+def index_put_raw(x: Tensor, indices: tuple[Any, ...], values: Tensor,
+                  accumulate: bool) -> Tensor:
+    """A copy of x with x[indices] = values, or values added there with accumulate
+    (torch.index_put: IndexPutBackward0)."""
+    idx, _ = normalize_index(indices)
+    _check_index(x, idx)
+    return apply(_RULES["index_put"], (x, values),
+                 {"index": idx, "kind": "IndexPutBackward0", "accumulate": accumulate})

@@ -6,13 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
-from gradcli.ad import dtypes
-from gradcli.ad import kernels as K
 from gradcli.ad.graph import Tensor
 from gradcli.ad.inplace import inplace_of, record_inplace
-from gradcli.ad.ops import backward as B
 from gradcli.ad.ops.creation import _as_tensor, _num
 from gradcli.ad.ops.elementwise import (
     _add,
@@ -47,14 +42,12 @@ from gradcli.ad.ops.elementwise import (
     tanh,
     to_dtype,
     true_divide,
-    where,
 )
 from gradcli.ad.ops.indexing import getitem, setitem
 from gradcli.ad.ops.linalg import matmul
 from gradcli.ad.ops.surface import expose
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
-from gradcli.errors import GdRuntimeError
 
 # -- in-place ops -----------------------------------------------------------------------
 
@@ -134,19 +127,3 @@ for _name, _fn in INPLACE.items():
     expose(_fn, f"Tensor.{_name}", family=_FAMILY_OF_INPLACE.get(_name, "elementwise"))
 expose(relu_, "torch.relu_", family="elementwise")
 
-
-def _masked_fill(x: Tensor, mask: Any, value: Any) -> Tensor:
-    """x.masked_fill(mask, value): PyTorch's MaskedFillBackward0 for a number value."""
-    m = _as_tensor(mask)
-    if type(x) is Tensor:
-        message = K.broadcast_message(m.array, x.array)  # the mask is torch's tensor a
-        if message is not None:
-            raise GdRuntimeError(message)
-    if (type(value) in (int, float) and type(x) is Tensor and x.array.dtype.kind == "f"
-            and m.array.dtype == dtypes.boolean
-            and np.broadcast_shapes(m.shape, x.shape) == x.shape):
-        return B.masked_fill(x, m, value)
-    return where(m, value, x)
-
-
-expose(_masked_fill, "Tensor.masked_fill", family="indexing")

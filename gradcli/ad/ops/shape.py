@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcli.ad.graph import Tensor, tensor_from_array
+from gradcli.ad.graph import Tensor, tensor_from_array, torch_type_name
 from gradcli.ad.ops.creation import _as_tensor, _shape_args
 from gradcli.ad.ops.surface import expose
 from gradcli.ad.record import apply
@@ -38,11 +38,12 @@ def _infer_shape(shape: tuple[int, ...], numel: int) -> tuple[int, ...]:
     return shape
 
 
-def reshape(x: Tensor, *shape: Any) -> Tensor:
+def reshape(input: Tensor, *args: Any, shape: Any = None) -> Tensor:
     """Reshape (one dim may be -1), as PyTorch's: a contiguous x is viewed (ViewBackward0);
     a non-contiguous x whose strides allow the shape is aliased (ReshapeAliasBackward0);
     otherwise a contiguous clone is viewed (CloneBackward0, then UnsafeViewBackward0)."""
-    s = _infer_shape(_shape_args(shape), x.array.size)
+    x = input
+    s = _infer_shape(_shape_args(_sizes(args, shape, "reshape", "shape")), x.array.size)
     a = x.array
     if a.flags.c_contiguous:
         return apply(_RULES["reshape"], (x,), {"shape": s})
@@ -65,34 +66,45 @@ VIEW_MESSAGE = (
     "spans across two contiguous subspaces). Use .reshape(...) instead.")
 
 
-def view(x: Tensor, *shape: Any) -> Tensor:
+def _sizes(args: tuple[Any, ...], given: Any, fn: str, name: str) -> tuple[Any, ...]:
+    """The sizes given positionally (`x.view(2, 3)`, `x.view((2, 3))`) or by keyword."""
+    if given is None:
+        return args
+    if args:
+        raise GdRuntimeError(f"{fn}() got multiple values for argument '{name}'")
+    return (given,)
+
+
+def view(input: Tensor, *args: Any, size: Any = None) -> Tensor:
     """x.view(shape): reshape, but only as a view of x's strides (PyTorch's error if not)."""
-    s = _infer_shape(_shape_args(shape), x.array.size)
+    x = input
+    s = _infer_shape(_shape_args(_sizes(args, size, "view", "size")), x.array.size)
     a = x.array
     if not (a.flags.c_contiguous or s == a.shape) and _needs_copy(a, s):
         raise GdRuntimeError(VIEW_MESSAGE, hint="x.contiguous().view(...) or x.reshape(...)")
     return apply(_RULES["reshape"], (x,), {"shape": s})
 
 
-def view_as(x: Tensor, other: Tensor) -> Tensor:
+def view_as(input: Tensor, other: Tensor) -> Tensor:
     """x.view(other.shape)."""
-    return view(x, other.shape)
+    return view(input, other.shape)
 
 
-def reshape_as(x: Tensor, other: Tensor) -> Tensor:
+def reshape_as(input: Tensor, other: Tensor) -> Tensor:
     """x.reshape(other.shape)."""
-    return reshape(x, other.shape)
+    return reshape(input, other.shape)
 
 
-def is_contiguous(x: Tensor, memory_format: Any = None) -> bool:
+def is_contiguous(input: Tensor, memory_format: Any = None) -> bool:
     """Whether x's elements are laid out in row-major order (PyTorch's strides rule: dims
     of size 1 do not matter). Transposes, permutes and stepped slices are not."""
-    return bool(x.array.flags.c_contiguous)
+    return bool(input.array.flags.c_contiguous)
 
 
-def contiguous(x: Tensor, memory_format: Any = None) -> Tensor:
+def contiguous(input: Tensor, memory_format: Any = None) -> Tensor:
     """x itself when contiguous, else a row-major copy that stays in the graph
     (CloneBackward0, as PyTorch's)."""
+    x = input
     if x.array.flags.c_contiguous:
         return x
     out = apply(_RULES["clone"], (x,))
@@ -109,8 +121,9 @@ def _wrap_dim(dim: int, ndim: int) -> int:
     return dim % n
 
 
-def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Merge dims start_dim..end_dim into one."""
+    x = input
     shp = x.shape
     n = len(shp)
     s, e = _wrap_dim(start_dim, n), _wrap_dim(end_dim, n)
@@ -126,14 +139,16 @@ def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     return reshape(x, (*shp[:s], mid, *shp[e + 1:]))
 
 
-def expand(x: Tensor, *shape: Any) -> Tensor:
+def expand(input: Tensor, *args: Any, size: Any = None) -> Tensor:
     """Broadcast to a shape (-1 keeps a dim)."""
-    s = _shape_args(shape)
+    x = input
+    s = _shape_args(_sizes(args, size, "expand", "size"))
     lead = len(s) - x.ndim
     if lead < 0:
         raise GdRuntimeError(
-            f"expand: the number of sizes provided ({len(s)}) must be greater or equal to the "
-            f"number of dimensions in the tensor ({x.ndim})")
+            f"expand({torch_type_name(x)}{{{list(x.shape)}}}, size={list(s)}): the number of "
+            f"sizes provided ({len(s)}) must be greater or equal to the number of dimensions "
+            f"in the tensor ({x.ndim})")
     s = tuple(x.shape[i - lead] if n == -1 else n for i, n in enumerate(s))
     if s == x.shape and not (x.requires_grad and State.grad_enabled):
         return x  # (PyTorch records ExpandBackward0 even for the same shape)
@@ -148,14 +163,14 @@ def expand(x: Tensor, *shape: Any) -> Tensor:
     return apply(_RULES["expand"], (x,), {"shape": s})
 
 
-def expand_as(x: Tensor, other: Tensor) -> Tensor:
+def expand_as(input: Tensor, other: Tensor) -> Tensor:
     """Broadcast to other's shape."""
-    return expand(x, other.shape)
+    return expand(input, other.shape)
 
 
-def broadcast_to(x: Tensor, shape: Any) -> Tensor:
+def broadcast_to(input: Tensor, size: Any) -> Tensor:
     """Broadcast to a shape."""
-    return expand(x, shape)
+    return expand(input, size)
 
 
 def sum_to(x: Tensor, shape: tuple[int, ...]) -> Tensor:
@@ -165,16 +180,18 @@ def sum_to(x: Tensor, shape: tuple[int, ...]) -> Tensor:
     return apply(_RULES["sum_to"], (x,), {"shape": tuple(shape)})
 
 
-def transpose(x: Tensor, dim0: int, dim1: int, short: bool = False) -> Tensor:
+def transpose(input: Tensor, dim0: int, dim1: int, short: bool = False) -> Tensor:
     """Swap two dims."""
+    x = input
     if x.ndim < 2 and dim0 in (0, -1) and dim1 in (0, -1):
         return apply(_RULES["transpose"], (x,), {"dim0": 0, "dim1": 0, "short": short}) \
             if x.ndim == 1 else apply(_RULES["reshape"], (x,), {"shape": ()})
     return apply(_RULES["transpose"], (x,), {"dim0": dim0, "dim1": dim1, "short": short})
 
 
-def t(x: Tensor) -> Tensor:
+def t(input: Tensor) -> Tensor:
     """Transpose of a ≤2-D tensor."""
+    x = input
     if x.ndim > 2:
         raise GdRuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {x.ndim}D")
     if x.ndim < 2:
@@ -183,9 +200,10 @@ def t(x: Tensor) -> Tensor:
     return transpose(x, 0, 1, True)
 
 
-def permute(x: Tensor, *dims: Any) -> Tensor:
+def permute(input: Tensor, *args: Any, dims: Any = None) -> Tensor:
     """Reorder dims."""
-    d = _shape_args(dims)
+    x = input
+    d = _shape_args(_sizes(args, dims, "permute", "dims"))
     if len(d) != x.ndim:
         raise GdRuntimeError(
             "permute(sparse_coo): number of dimensions in the tensor input does not match the "
@@ -199,16 +217,18 @@ def T(x: Tensor) -> Tensor:
     return permute(x, tuple(range(x.ndim))[::-1])
 
 
-def squeeze(x: Tensor, dim: Any = None, dims_variant: bool = False) -> Tensor:
+def squeeze(input: Tensor, dim: Any = None, dims_variant: bool = False) -> Tensor:
     """Drop size-1 dims."""
+    x = input
     params: dict[str, Any] = {"dim": dim}
     if dims_variant:
         params["dims_variant"] = True
     return apply(_RULES["squeeze"], (x,), params)
 
 
-def unsqueeze(x: Tensor, dim: int) -> Tensor:
+def unsqueeze(input: Tensor, dim: int) -> Tensor:
     """Insert a size-1 dim."""
+    x = input
     if -x.ndim - 1 <= dim < 0:  # out of range: the kernel's error names the dim given
         dim += x.ndim + 1
     return apply(_RULES["unsqueeze"], (x,), {"dim": dim})
@@ -228,8 +248,9 @@ def unbind_one(x: Tensor, dim: int, i: int) -> Tensor:
     return apply(_RULES["unbind"], (x,), {"dim": dim, "index": i})
 
 
-def unbind(x: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
+def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
     """torch.unbind(x, dim) / x.unbind(dim): the slices along dim, as a tuple."""
+    x = input
     d = unbind_dim(x, dim)
     return tuple(unbind_one(x, d, i) for i in range(x.shape[d]))
 
@@ -259,8 +280,9 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     return apply(_RULES["stack"], ts, {"dim": dim})
 
 
-def diag(x: Tensor, diagonal: int = 0) -> Tensor:
+def diag(input: Tensor, diagonal: int = 0) -> Tensor:
     """Matrix from a vector's diagonal, or a matrix's diagonal."""
+    x = input
     if x.ndim == 1:
         n = x.shape[0] + (diagonal if diagonal >= 0 else -diagonal)  # (ops.abs shadows abs)
         check_size(n * n)
@@ -306,12 +328,12 @@ def flip(x: Tensor, *dims: Any, **kwargs: Any) -> Tensor:
     return apply(_RULES["flip"], (x,), {"dims": tuple(wrapped)})
 
 
-def torch_flip(x: Tensor, dims: Any) -> Tensor:
+def torch_flip(input: Tensor, dims: Any) -> Tensor:
     """torch.flip(x, dims): dims a tuple or list of ints."""
     if not isinstance(dims, (tuple, list)):
         raise GdRuntimeError("flip(): argument 'dims' (position 2) must be tuple of ints, "
                              f"not {type(dims).__name__}")
-    return flip(x, dims)
+    return flip(input, dims)
 
 
 # -- PyTorch spellings ------------------------------------------------------------------

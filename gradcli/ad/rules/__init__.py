@@ -22,9 +22,17 @@ builders they share are in `base`). Importing this package fills it.
 from __future__ import annotations
 
 from gradcli.ad.registry import RULES, Rule
-from gradcli.ad.rules import backward, elementwise, linalg, nn, reductions, shape  # noqa: F401
-from gradcli.ad.rules import random as random_rules  # noqa: F401 - dropout's family
-from gradcli.ad.rules import decompositions as _decompositions  # noqa: F401
+from gradcli.ad.rules import (  # noqa: F401  (each module fills RULES with its family)
+    backward,
+    decompositions,
+    elementwise,
+    indexing,
+    linalg,
+    nn,
+    random,
+    reductions,
+    shape,
+)
 from gradcli.ad.rules.base import elementwise as elementwise_rule
 from gradcli.ad.rules.base import linear, need
 

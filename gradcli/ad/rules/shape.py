@@ -70,7 +70,8 @@ def _unsqueeze_to(g: Tensor, x: Tensor, dim: Any = None, dims_variant: bool = Fa
 
 linear("squeeze",
        lambda i, p: "SqueezeBackward4" if p.get("dims_variant") else
-       ("SqueezeBackward0" if p.get("dim") is None else "SqueezeBackward1"),
+       ("SqueezeBackward0" if p.get("dim") is None else
+        "SqueezeBackward1" if type(p["dim"]) is int else "SqueezeBackward2"),
        lambda x, dim=None, dims_variant=False: K.squeeze(x, dim),
        _unsqueeze_to,
        "drop size-1 dims",
@@ -203,18 +204,26 @@ register(Rule("stack", "StackBackward0", K.stack,
 
 
 def _index_put_vjp(g: Tensor, out: Tensor, x: Tensor, v: Any, index: Any,
-                   kind: str) -> tuple[Any, ...]:
-    gx = ops.index_put(g, 0.0, index, kind) if need(x) else None
+                   kind: str, accumulate: bool = False) -> tuple[Any, ...]:
+    gx = (g if accumulate else ops.index_put(g, 0.0, index, kind)) if need(x) else None
     gv = ops.getitem_raw(g, index, "IndexBackward0") if need(v) else None
     return gx, gv
 
 
+def _index_put_jvp(ts: list[Any], out: Tensor, x: Tensor, v: Any, index: Any, kind: str,
+                   accumulate: bool = False) -> Tensor:
+    tx = ts[0] if ts[0] is not None else ops.zeros_like(out)
+    tv = ts[1] if ts[1] is not None else 0.0
+    if accumulate:
+        return apply(RULES["index_put"], (tx, tv if ts[1] is not None else ops.zeros_like(v)),
+                     {"index": index, "kind": kind, "accumulate": True})
+    return ops.index_put(tx, tv, index, kind)
+
+
 register(Rule(
     "index_put", lambda i, p: p["kind"],
-    lambda x, v, index, kind: K.index_put(x, v, index), _index_put_vjp,
-    lambda ts, out, x, v, index, kind: ops.index_put(
-        ts[0] if ts[0] is not None else ops.zeros_like(out),
-        ts[1] if ts[1] is not None else 0.0, index, kind),
+    lambda x, v, index, kind, accumulate=False: K.index_put(x, v, index, accumulate),
+    _index_put_vjp, _index_put_jvp,
     kind="linear", doc="x with x[index] = v (the functional form of item assignment)",
     saves_inputs=False,
     formula=("grad with the index zeroed", "grad[index]")))
