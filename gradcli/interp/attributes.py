@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from gradcli.ad import engine, ops
-from gradcli.ad.ops import MinMax
+from gradcli.ad.ops.reductions import RETURN_TYPES
 from gradcli.ad.state import nonleaf_grad
 from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdRuntimeError
@@ -153,8 +153,8 @@ def get_attribute(obj: Any, name: str) -> Any:
         fn = NODE_METHODS.get(name)
         if fn is not None:
             return BoundMethod(obj, name, fn)
-    elif isinstance(obj, MinMax):
-        if name in ("values", "indices"):
+    elif isinstance(obj, RETURN_TYPES):
+        if name in obj._fields:
             return getattr(obj, name)
     elif t is arrays.ArrayValue:
         found, value = arrays.get_attribute(obj, name)

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad import dtypes
-from gradcli.ad.ops import MinMax, MinResult
+from gradcli.ad.ops.reductions import RETURN_TYPES
 from gradcli.ad.tensor import Node, Tensor, grad_mode, set_grad_enabled
 from gradcli.ad.tensor_str import format_tensor, format_value
 from gradcli.errors import GdRuntimeError
@@ -170,10 +170,9 @@ def tensor_repr(v: object) -> str | None:
         return format_tensor(v.array, dtypes.name_of(v.array.dtype),
                              requires_grad=v.requires_grad,
                              grad_fn=None if fn is None else fn.name)
-    if isinstance(v, MinMax):
-        kind = "min" if isinstance(v, MinResult) else "max"
-        return (f"torch.return_types.{kind}(\nvalues={tensor_repr(v.values)},\n"
-                f"indices={tensor_repr(v.indices)})")
+    if isinstance(v, RETURN_TYPES):
+        fields = ",\n".join(f"{f}={tensor_repr(t)}" for f, t in zip(v._fields, v, strict=True))
+        return f"torch.return_types.{v.kind}(\n{fields})"
     if isinstance(v, (Node, DType, Size, Namespace, Builtin, GeneratorValue, BoundMethod,
                       GradModeDecorator, AccumulateGrad, ArrayValue, NumpyDType)):
         return repr(v)

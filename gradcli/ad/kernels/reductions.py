@@ -199,16 +199,20 @@ def torch_sum(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
     return _sum(x, axis=_axis(dim), keepdims=keepdim, dtype=x.dtype, out=ARRAY_OUT)
 
 
-def sum(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
-    """Sum over dims (all when None); bools and ints sum to int64; floats in PyTorch's
-    order (torch_sum)."""
+def sum(x: ndarray, dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Any:
+    """Sum over dims (all when None), in `dtype` when given; bools and ints sum to int64;
+    floats in PyTorch's order (torch_sum)."""
+    if dtype is not None:
+        x = x.astype(dtype, copy=False)
     if x.dtype.kind == "f":
         return torch_sum(x, dim, keepdim)
     return _sum(x, axis=_axis(dim), keepdims=keepdim, dtype=np.dtype(np.int64), out=ARRAY_OUT)
 
 
-def mean(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
-    """Mean over dims (floating tensors only, as in PyTorch)."""
+def mean(x: ndarray, dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Any:
+    """Mean over dims (floating tensors only, as in PyTorch), in `dtype` when given."""
+    if dtype is not None:
+        x = x.astype(dtype, copy=False)
     if x.dtype.kind != "f":
         raise TorchError(
             "mean(): could not infer output dtype. Input dtype must be either a floating "

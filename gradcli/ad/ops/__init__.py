@@ -157,6 +157,7 @@ from gradcli.ad.ops.shape import (
     unsqueeze,
     view,
 )
+from gradcli.ad.ops import statistics  # noqa: F401  (registers its spellings)
 from gradcli.ad.ops.surface import FAMILY, SURFACE, expose, members
 
 __all__ = [

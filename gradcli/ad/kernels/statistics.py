@@ -1,0 +1,346 @@
+"""Statistics kernels: scans (cumsum, cumprod, logcumsumexp, cummax/cummin), variance and
+standard deviation in PyTorch's algorithm, sorting and selection (sort, topk, kthvalue,
+median, mode), NaN-aware sums and pairwise distances."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from gradcli.ad.kernels.messages import TorchError, not_implemented, scalar_name
+from gradcli.ad.kernels.reductions import torch_sum
+
+ndarray = np.ndarray
+_f64 = np.dtype(np.float64)
+_i64 = np.dtype(np.int64)
+
+
+def wrap_dim(dim: int, ndim: int) -> int:
+    """dim in [0, ndim) (a 0-dim tensor takes 0 and -1), or PyTorch's IndexError text."""
+    n = ndim if ndim else 1
+    if type(dim) is not int and not isinstance(dim, (int, np.integer)):
+        raise TorchError(f"dim must be an int, not {type(dim).__name__}")
+    if not -n <= dim < n:
+        raise TorchError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
+                         f"but got {dim})")
+    return dim % n
+
+
+def _scan_dtype(x: ndarray, dtype: Any) -> np.dtype:
+    if dtype is not None:
+        return np.dtype(dtype)
+    return x.dtype if x.dtype.kind == "f" else _i64
+
+
+def _scan(x: ndarray, dim: int, dtype: Any, ufunc: np.ufunc) -> Any:
+    # PyTorch's cpu_cum_base_kernel: a sequential loop in the accumulate type (double for
+    # float), each partial result rounded to the output dtype.
+    out_dt = _scan_dtype(x, dtype)
+    d = wrap_dim(dim, x.ndim)
+    a = x.astype(out_dt, copy=False)
+    if a.ndim == 0:
+        return a.copy()
+    acc = _f64 if out_dt.kind == "f" else out_dt
+    return ufunc.accumulate(a.astype(acc), axis=d).astype(out_dt)
+
+
+def cumsum(x: ndarray, dim: int, dtype: Any = None) -> Any:
+    """Cumulative sum along dim (ints and bools to int64)."""
+    return _scan(x, dim, dtype, np.add)
+
+
+def cumprod(x: ndarray, dim: int, dtype: Any = None) -> Any:
+    """Cumulative product along dim (ints and bools to int64)."""
+    return _scan(x, dim, dtype, np.multiply)
+
+
+def logcumsumexp(x: ndarray, dim: int) -> Any:
+    """log(cumsum(exp(x))) along dim, stable (floating dtypes only)."""
+    if x.dtype.kind != "f":
+        raise not_implemented("logcumsumexp_out_cpu", x.dtype)
+    d = wrap_dim(dim, x.ndim)
+    if x.ndim == 0:
+        return x.copy()
+    with np.errstate(invalid="ignore"):
+        return np.logaddexp.accumulate(x.astype(_f64), axis=d).astype(x.dtype)
+
+
+def cumextreme(x: ndarray, dim: int, largest: bool) -> tuple[Any, Any]:
+    """(values, indices) of cummax/cummin: a tie moves the index to the later element, a
+    NaN stays (PyTorch's `x >= out` / `x <= out` loop)."""
+    d = wrap_dim(dim, x.ndim)
+    if x.ndim == 0:
+        return x.copy(), np.zeros((), _i64)
+    a = np.moveaxis(x, d, 0)
+    vals = np.empty_like(a)
+    idx = np.empty(a.shape, _i64)
+    cur = a[0].copy() if a.shape[0] else None
+    pos = np.zeros(a.shape[1:], _i64)
+    floats = x.dtype.kind == "f"
+    for i in range(a.shape[0]):
+        xi = a[i]
+        take = (xi >= cur) if largest else (xi <= cur)
+        if floats:
+            take = np.isnan(xi) | (~np.isnan(cur) & take)
+        cur = np.where(take, xi, cur)
+        pos = np.where(take, i, pos)
+        vals[i] = cur
+        idx[i] = pos
+    return np.moveaxis(vals, 0, d), np.moveaxis(idx, 0, d)
+
+
+# -- variance --------------------------------------------------------------------------
+
+def _dims(dim: Any, ndim: int) -> tuple[int, ...]:
+    if dim is None:
+        return tuple(range(ndim))
+    dims = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
+    out = tuple(wrap_dim(int(d), ndim) for d in dims)
+    if len(set(out)) != len(out):
+        dup = next(d for i, d in enumerate(out) if d in out[:i])
+        raise TorchError(f"dim {dup} appears multiple times in the list of dims")
+    return out if ndim else ()
+
+
+def var(x: ndarray, dim: Any = None, correction: float = 1.0, keepdim: bool = False,
+        take_sqrt: bool = False, name: str = "var") -> Any:
+    """Variance (or its square root) with `correction`: PyTorch's std_var_all_cpu for
+    whole-tensor reductions (the dtype's mean, then Σ(x - mean)² in double), its Welford
+    reduction in double over dims (equal to a double two-pass to the last float bit)."""
+    if x.dtype.kind != "f":
+        raise TorchError("std and var only support floating point and complex dtypes")
+    dims = _dims(dim, x.ndim)
+    n = math.prod(x.shape[d] for d in dims) if dims else (x.size if x.ndim == 0 else 1)
+    whole = len(dims) == x.ndim
+    if whole and x.size:
+        mean = float(torch_sum(x) / x.dtype.type(x.size))
+    else:
+        mean = np.mean(x.astype(_f64), axis=dims, keepdims=True) if x.size else 0.0
+    dx = x.astype(_f64) - mean
+    with np.errstate(divide="ignore", invalid="ignore"):
+        v = np.sum(dx * dx, axis=dims, keepdims=keepdim) / max(0.0, n - correction)
+        if take_sqrt:
+            v = np.sqrt(v)
+    return np.asarray(v).astype(x.dtype)
+
+
+def var_dof_nonpositive(x: ndarray, dim: Any, correction: float) -> bool:
+    """Whether the degrees of freedom N - correction are <= 0 (PyTorch warns)."""
+    dims = _dims(dim, x.ndim)
+    n = math.prod(x.shape[d] for d in dims) if dims else 1
+    return n - correction <= 0
+
+
+def mean_f64(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
+    """The mean var_mean/std_mean return (accumulated in double)."""
+    if x.dtype.kind != "f":
+        raise TorchError("std and var only support floating point and complex dtypes")
+    dims = _dims(dim, x.ndim)
+    with np.errstate(invalid="ignore"):
+        m = np.mean(x.astype(_f64), axis=dims, keepdims=keepdim)
+    return np.asarray(m).astype(x.dtype)
+
+
+# -- sorting and selection -------------------------------------------------------------
+
+def _ascending_order(a: ndarray, axis: int) -> Any:
+    """Stable ascending order, NaN last (as PyTorch's sort)."""
+    return np.argsort(a, axis=axis, kind="stable")
+
+
+def _descending_order(a: ndarray, axis: int) -> Any:
+    """Stable descending order, NaN first."""
+    if a.dtype.kind == "b":
+        a = a.astype(np.int8)
+    if a.dtype.kind == "f":
+        key = np.where(np.isnan(a), -np.inf, -a)
+        nan_last = ~np.isnan(a)
+        return np.lexsort((key, nan_last), axis=axis) if a.ndim else np.zeros((), _i64)
+    return np.argsort(-a.astype(_i64), axis=axis, kind="stable")
+
+
+def sort(x: ndarray, dim: int = -1, descending: bool = False) -> tuple[Any, Any]:
+    """(values, indices) sorted along dim, ties in their original order."""
+    d = wrap_dim(dim, x.ndim)
+    if x.ndim == 0:
+        return x.copy(), np.zeros((), _i64)
+    idx = (_descending_order if descending else _ascending_order)(x, d).astype(_i64)
+    return np.take_along_axis(x, idx, axis=d), idx
+
+
+def topk(x: ndarray, k: int, dim: int = -1, largest: bool = True) -> tuple[Any, Any]:
+    """(values, indices) of the k largest (smallest) along dim, sorted."""
+    d = wrap_dim(dim, x.ndim)
+    size = x.shape[d] if x.ndim else 1
+    if not 0 <= k <= size:
+        raise TorchError("selected index k out of range")
+    if x.ndim == 0:
+        return x.copy(), np.zeros((), _i64)
+    values, idx = sort(x, d, descending=largest)
+    sl = [slice(None)] * x.ndim
+    sl[d] = slice(0, k)
+    return values[tuple(sl)], idx[tuple(sl)]
+
+
+def kthvalue(x: ndarray, k: int, dim: int = -1, keepdim: bool = False) -> tuple[Any, Any]:
+    """(values, indices) of the k-th smallest along dim."""
+    d = wrap_dim(dim, x.ndim)
+    size = x.shape[d] if x.ndim else 1
+    if not 1 <= k <= size:
+        raise TorchError(f"kthvalue(): selected number k out of range for dimension {d}")
+    return _select(x, d, k - 1, keepdim)
+
+
+def _select(x: ndarray, d: int, pos: int, keepdim: bool) -> tuple[Any, Any]:
+    if x.ndim == 0:
+        return x.copy(), np.zeros((), _i64)
+    idx = np.take(_ascending_order(x, d), [pos], axis=d).astype(_i64)
+    vals = np.take_along_axis(x, idx, axis=d)
+    if not keepdim:
+        return np.squeeze(vals, d), np.squeeze(idx, d)
+    return vals, idx
+
+
+def median(x: ndarray, dim: Any = None, keepdim: bool = False,
+           ignore_nan: bool = False) -> Any:
+    """median(x) (the lower median; NaN if any) or (values, indices) along dim."""
+    name = "nanmedian" if ignore_nan else "median"
+    if dim is None:
+        if x.size == 0:
+            return np.full((), np.nan, x.dtype) if x.dtype.kind == "f" else \
+                _raise(f"{name}() input tensor cannot be empty")  # pragma: no cover
+        flat = x.ravel()
+        if x.dtype.kind == "f":
+            nans = np.isnan(flat)
+            if nans.any() and not ignore_nan:
+                return np.asarray(np.nan, x.dtype)
+            flat = flat[~nans]
+            if flat.size == 0:
+                return np.asarray(np.nan, x.dtype)
+        return np.asarray(np.sort(flat)[(flat.size - 1) // 2], x.dtype)
+    d = wrap_dim(dim, x.ndim)
+    if x.ndim and x.shape[d] == 0:
+        raise TorchError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+    if x.ndim == 0:
+        return x.copy(), np.zeros((), _i64)
+    order = _ascending_order(x, d)
+    size = x.shape[d]
+    if x.dtype.kind == "f":
+        nan_count = np.sum(np.isnan(x), axis=d, keepdims=True)
+        if ignore_nan:
+            pos = np.maximum(size - nan_count - 1, 0) // 2
+        else:
+            pos = np.where(nan_count > 0, size - nan_count, (size - 1) // 2)
+    else:
+        pos = np.full([1 if i == d else s for i, s in enumerate(x.shape)], (size - 1) // 2)
+    idx = np.take_along_axis(order, pos.astype(_i64), axis=d).astype(_i64)
+    vals = np.take_along_axis(x, idx, axis=d)
+    if not keepdim:
+        return np.squeeze(vals, d), np.squeeze(idx, d)
+    return vals, idx
+
+
+def _raise(message: str) -> Any:
+    raise TorchError(message)
+
+
+def mode(x: ndarray, dim: int = -1, keepdim: bool = False) -> tuple[Any, Any]:
+    """(values, indices): the most frequent value along dim (the smallest at a tie of
+    counts) and the last index where it occurs."""
+    d = wrap_dim(dim, x.ndim)
+    if x.ndim == 0:
+        return x.copy(), np.zeros((), _i64)
+    if x.shape[d] == 0:
+        raise TorchError(f"mode(): Expected reduction dim {d} to have non-zero size.")
+    a = np.moveaxis(x, d, -1)
+    rows = a.reshape(-1, a.shape[-1])
+    vals = np.empty(rows.shape[0], x.dtype)
+    idx = np.empty(rows.shape[0], _i64)
+    for r, row in enumerate(rows):
+        uniq, counts = np.unique(row, return_counts=True)
+        v = uniq[np.argmax(counts)]
+        vals[r] = v
+        hits = np.nonzero((row == v) | (np.isnan(row) & (v != v)))[0]
+        idx[r] = hits[-1]
+    shape = a.shape[:-1]
+    vals, idx = vals.reshape(shape), idx.reshape(shape)
+    if keepdim:
+        return np.expand_dims(vals, d), np.expand_dims(idx, d)
+    return vals, idx
+
+
+# -- NaN-aware sums and distances -------------------------------------------------------
+
+def nansum(x: ndarray, dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Any:
+    """Sum treating NaN as 0 (ints and bools to int64)."""
+    if dtype is not None:
+        x = x.astype(np.dtype(dtype))
+    if x.dtype.kind != "f":
+        dims = _dims(dim, x.ndim) if dim is not None else None
+        return np.asarray(np.sum(x, axis=dims, keepdims=keepdim, dtype=_i64))
+    clean = np.where(np.isnan(x), x.dtype.type(0), x)
+    axis = None if dim is None else _dims(dim, x.ndim)
+    return np.asarray(torch_sum(clean, axis, keepdim))
+
+
+def count_nonzero(x: ndarray, dim: Any = None) -> Any:
+    """How many elements are nonzero (int64)."""
+    axis = None if dim is None else _dims(dim, x.ndim)
+    return np.asarray(np.count_nonzero(x, axis=axis)).astype(_i64)
+
+
+def cdist(x1: ndarray, x2: ndarray, p: float = 2.0) -> Any:
+    """p-norm distances between the rows of x1 (…, P, M) and of x2 (…, R, M)."""
+    if x1.ndim < 2:
+        raise TorchError(f"cdist only supports at least 2D tensors, X1 got: {x1.ndim}D")
+    if x2.ndim < 2:
+        raise TorchError(f"cdist only supports at least 2D tensors, X2 got: {x2.ndim}D")
+    if x1.shape[-1] != x2.shape[-1]:
+        raise TorchError("X1 and X2 must have the same number of columns. "
+                         f"X1: {x1.shape[-1]} X2: {x2.shape[-1]}")
+    for a, which in ((x1, "X1"), (x2, "X2")):
+        if a.dtype.kind != "f":
+            raise TorchError(f"cdist only supports floating-point dtypes, {which} got: "
+                             f"{scalar_name(a.dtype)}")
+    if p < 0:
+        raise TorchError("cdist only supports non-negative p values")
+    diff = np.abs(x1[..., :, None, :] - x2[..., None, :, :])
+    return _pnorm(diff, p, -1).astype(np.result_type(x1.dtype, x2.dtype))
+
+
+def _pnorm(a: ndarray, p: float, axis: int) -> Any:
+    if p == 0:
+        return np.sum(a != 0, axis=axis).astype(a.dtype)
+    if p == math.inf:
+        return np.max(a, axis=axis, initial=0)
+    if p == 1:
+        return np.sum(a, axis=axis)
+    if p == 2:
+        return np.sqrt(np.sum(a * a, axis=axis))
+    return np.power(np.sum(np.power(a, p), axis=axis), 1.0 / p)
+
+
+def dist_diff(x: ndarray, y: ndarray) -> Any:
+    """x - y for dist (floating dtypes only, broadcasting)."""
+    if x.dtype.kind != "f" or y.dtype.kind != "f":
+        bad = x if x.dtype.kind != "f" else y
+        raise TorchError("linalg.vector_norm: Expected a floating point or complex tensor "
+                         f"as input. Got {scalar_name(bad.dtype)}")
+    return x - y
+
+
+def scatter_add_along(g: ndarray, shape: tuple[int, ...], index: ndarray, dim: int) -> Any:
+    """zeros(shape) with g added at `index` along dim (scatter_add)."""
+    out = np.zeros(shape, dtype=g.dtype)
+    lead = np.indices(index.shape, sparse=True)
+    where = [*lead]
+    where[dim] = index
+    np.add.at(out, tuple(where), g)
+    return out
+
+
+def finfo_max(dtype: np.dtype) -> float:
+    """The largest finite value of a float dtype."""
+    return float(np.finfo(dtype).max)
