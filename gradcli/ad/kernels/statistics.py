@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from gradcli.ad.kernels import stlsort as stl
 from gradcli.ad.kernels.messages import TorchError, not_implemented, scalar_name
 from gradcli.ad.kernels.reductions import torch_sum
 
@@ -146,7 +147,7 @@ def mean_f64(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
 # -- sorting and selection -------------------------------------------------------------
 
 def _ascending_order(a: ndarray, axis: int) -> Any:
-    """Stable ascending order, NaN last (as PyTorch's sort)."""
+    """Stable ascending order, NaN last (std::stable_sort with PyTorch's comparator)."""
     return np.argsort(a, axis=axis, kind="stable")
 
 
@@ -156,47 +157,121 @@ def _descending_order(a: ndarray, axis: int) -> Any:
         a = a.astype(np.int8)
     if a.dtype.kind == "f":
         key = np.where(np.isnan(a), -np.inf, -a)
-        nan_last = ~np.isnan(a)
-        return np.lexsort((key, nan_last), axis=axis) if a.ndim else np.zeros((), _i64)
+        return np.lexsort((key, ~np.isnan(a)), axis=axis)
     return np.argsort(-a.astype(_i64), axis=axis, kind="stable")
 
 
-def sort(x: ndarray, dim: int = -1, descending: bool = False) -> tuple[Any, Any]:
-    """(values, indices) sorted along dim, ties in their original order."""
+def _isnan(v: Any) -> bool:
+    return v != v
+
+
+def _asc(a: Any, b: Any) -> bool:  # PyTorch's KeyValueCompAsc: NaN greatest
+    return (not _isnan(a[0]) and _isnan(b[0])) or a[0] < b[0]
+
+
+def _desc(a: Any, b: Any) -> bool:  # KeyValueCompDesc
+    return (_isnan(a[0]) and not _isnan(b[0])) or a[0] > b[0]
+
+
+def _rows(x: ndarray, d: int) -> ndarray:
+    """x with dim d last, as rows."""
+    return np.moveaxis(x, d, -1).reshape(-1, x.shape[d])
+
+
+def _from_rows(rows: ndarray, x: ndarray, d: int, size: int) -> Any:
+    shape = [*np.moveaxis(x, d, -1).shape[:-1], size]
+    return np.moveaxis(rows.reshape(shape), -1, d)
+
+
+def _has_ties(row: ndarray) -> bool:
+    return np.unique(row).size < row.size or (row.dtype.kind == "f" and
+                                               bool(np.isnan(row).any()))
+
+
+def _pairs(row: ndarray) -> list[tuple[Any, int]]:
+    return list(zip(row.tolist(), range(row.size), strict=True))
+
+
+def sort(x: ndarray, dim: int = -1, descending: bool = False,
+         stable: bool = False) -> tuple[Any, Any]:
+    """(values, indices) sorted along dim: std::stable_sort when `stable`, else std::sort
+    (introsort: where ties land is the algorithm's)."""
     d = wrap_dim(dim, x.ndim)
     if x.ndim == 0:
         return x.copy(), np.zeros((), _i64)
     idx = (_descending_order if descending else _ascending_order)(x, d).astype(_i64)
+    if not stable and x.shape[d] > _STABLE_UP_TO:
+        rows, out = _rows(x, d), _rows(idx, d).copy()
+        less = _desc if descending else _asc
+        for r, row in enumerate(rows):
+            if _has_ties(row):
+                pairs = _pairs(row)
+                stl.sort(pairs, less)
+                out[r] = [j for _, j in pairs]
+        idx = _from_rows(out, x, d, x.shape[d])
     return np.take_along_axis(x, idx, axis=d), idx
 
 
-def topk(x: ndarray, k: int, dim: int = -1, largest: bool = True) -> tuple[Any, Any]:
-    """(values, indices) of the k largest (smallest) along dim, sorted."""
+# std::sort of at most 16 elements is an insertion sort: stable.
+_STABLE_UP_TO = 16
+
+
+def topk(x: ndarray, k: int, dim: int = -1, largest: bool = True,
+         sorted: bool = True) -> tuple[Any, Any]:
+    """(values, indices) of the k largest (smallest) along dim: PyTorch's topk_impl_loop
+    (std::partial_sort when k·64 ≤ n, else std::nth_element then std::sort of the first
+    k - 1)."""
     d = wrap_dim(dim, x.ndim)
     size = x.shape[d] if x.ndim else 1
     if not 0 <= k <= size:
         raise TorchError("selected index k out of range")
     if x.ndim == 0:
         return x.copy(), np.zeros((), _i64)
-    values, idx = sort(x, d, descending=largest)
-    sl = [slice(None)] * x.ndim
-    sl[d] = slice(0, k)
-    return values[tuple(sl)], idx[tuple(sl)]
+    rows = _rows(x, d)
+    out = np.empty((rows.shape[0], k), _i64)
+    less = _desc if largest else _asc
+    order = _descending_order if largest else _ascending_order
+    for r, row in enumerate(rows):
+        if k == 0:
+            continue
+        if sorted and not _has_ties(row):
+            out[r] = order(row, 0)[:k]
+            continue
+        pairs = _pairs(row)
+        if k * 64 <= size:
+            stl.partial_sort(pairs, k, less)
+        else:
+            stl.nth_element(pairs, k - 1, less)
+            if sorted:
+                stl.sort(pairs, less, 0, k - 1)
+        out[r] = [j for _, j in pairs[:k]]
+    idx = _from_rows(out, x, d, k)
+    return np.take_along_axis(x, idx, axis=d), idx
 
 
 def kthvalue(x: ndarray, k: int, dim: int = -1, keepdim: bool = False) -> tuple[Any, Any]:
-    """(values, indices) of the k-th smallest along dim."""
+    """(values, indices) of the k-th smallest along dim (PyTorch's quick select)."""
     d = wrap_dim(dim, x.ndim)
     size = x.shape[d] if x.ndim else 1
+    if size == 0:
+        raise TorchError(f"kthvalue(): Expected reduction dim {d} to have non-zero size.")
     if not 1 <= k <= size:
         raise TorchError(f"kthvalue(): selected number k out of range for dimension {d}")
-    return _select(x, d, k - 1, keepdim)
-
-
-def _select(x: ndarray, d: int, pos: int, keepdim: bool) -> tuple[Any, Any]:
     if x.ndim == 0:
         return x.copy(), np.zeros((), _i64)
-    idx = np.take(_ascending_order(x, d), [pos], axis=d).astype(_i64)
+    rows = _rows(x, d)
+    out = np.empty((rows.shape[0], 1), _i64)
+    for r, row in enumerate(rows):
+        if not _has_ties(row):
+            out[r] = _ascending_order(row, 0)[k - 1]
+            continue
+        pairs = _pairs(row)
+        stl.quick_select(pairs, k - 1, _desc)
+        out[r] = pairs[k - 1][1]
+    return _picked(x, _from_rows(out, x, d, 1), d, keepdim)
+
+
+def _picked(x: ndarray, idx: ndarray, d: int, keepdim: bool) -> tuple[Any, Any]:
     vals = np.take_along_axis(x, idx, axis=d)
     if not keepdim:
         return np.squeeze(vals, d), np.squeeze(idx, d)
@@ -206,11 +281,9 @@ def _select(x: ndarray, d: int, pos: int, keepdim: bool) -> tuple[Any, Any]:
 def median(x: ndarray, dim: Any = None, keepdim: bool = False,
            ignore_nan: bool = False) -> Any:
     """median(x) (the lower median; NaN if any) or (values, indices) along dim."""
-    name = "nanmedian" if ignore_nan else "median"
     if dim is None:
         if x.size == 0:
-            return np.full((), np.nan, x.dtype) if x.dtype.kind == "f" else \
-                _raise(f"{name}() input tensor cannot be empty")  # pragma: no cover
+            return np.full((), np.nan if x.dtype.kind == "f" else 0, x.dtype)
         flat = x.ravel()
         if x.dtype.kind == "f":
             nans = np.isnan(flat)
@@ -222,7 +295,7 @@ def median(x: ndarray, dim: Any = None, keepdim: bool = False,
         return np.asarray(np.sort(flat)[(flat.size - 1) // 2], x.dtype)
     d = wrap_dim(dim, x.ndim)
     if x.ndim and x.shape[d] == 0:
-        raise TorchError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+        raise TorchError(f"median(): Expected reduction dim {d} to have non-zero size.")
     if x.ndim == 0:
         return x.copy(), np.zeros((), _i64)
     order = _ascending_order(x, d)
@@ -242,33 +315,35 @@ def median(x: ndarray, dim: Any = None, keepdim: bool = False,
     return vals, idx
 
 
-def _raise(message: str) -> Any:
-    raise TorchError(message)
+def _less_value(a: Any, b: Any) -> bool:
+    return a[0] < b[0]
 
 
 def mode(x: ndarray, dim: int = -1, keepdim: bool = False) -> tuple[Any, Any]:
-    """(values, indices): the most frequent value along dim (the smallest at a tie of
-    counts) and the last index where it occurs."""
+    """(values, indices): PyTorch's mode_kernel_impl: std::sort of (value, index) pairs,
+    the first run of the highest count (the smallest value), the index of its last pair."""
     d = wrap_dim(dim, x.ndim)
     if x.ndim == 0:
         return x.copy(), np.zeros((), _i64)
     if x.shape[d] == 0:
         raise TorchError(f"mode(): Expected reduction dim {d} to have non-zero size.")
-    a = np.moveaxis(x, d, -1)
-    rows = a.reshape(-1, a.shape[-1])
-    vals = np.empty(rows.shape[0], x.dtype)
-    idx = np.empty(rows.shape[0], _i64)
+    rows = _rows(x, d)
+    out = np.empty((rows.shape[0], 1), _i64)
     for r, row in enumerate(rows):
-        uniq, counts = np.unique(row, return_counts=True)
-        v = uniq[np.argmax(counts)]
-        vals[r] = v
-        hits = np.nonzero((row == v) | (np.isnan(row) & (v != v)))[0]
-        idx[r] = hits[-1]
-    shape = a.shape[:-1]
-    vals, idx = vals.reshape(shape), idx.reshape(shape)
-    if keepdim:
-        return np.expand_dims(vals, d), np.expand_dims(idx, d)
-    return vals, idx
+        if not _has_ties(row):
+            out[r] = np.argmin(row)
+            continue
+        pairs = _pairs(row)
+        stl.sort(pairs, _less_value)
+        best, best_i, run = 0, 0, 0
+        for i, (v, j) in enumerate(pairs):
+            run += 1
+            if i == len(pairs) - 1 or v != pairs[i + 1][0]:
+                if run > best:
+                    best, best_i = run, j
+                run = 0
+        out[r] = best_i
+    return _picked(x, _from_rows(out, x, d, 1), d, keepdim)
 
 
 # -- NaN-aware sums and distances -------------------------------------------------------
@@ -329,16 +404,6 @@ def dist_diff(x: ndarray, y: ndarray) -> Any:
         raise TorchError("linalg.vector_norm: Expected a floating point or complex tensor "
                          f"as input. Got {scalar_name(bad.dtype)}")
     return x - y
-
-
-def scatter_add_along(g: ndarray, shape: tuple[int, ...], index: ndarray, dim: int) -> Any:
-    """zeros(shape) with g added at `index` along dim (scatter_add)."""
-    out = np.zeros(shape, dtype=g.dtype)
-    lead = np.indices(index.shape, sparse=True)
-    where = [*lead]
-    where[dim] = index
-    np.add.at(out, tuple(where), g)
-    return out
 
 
 def finfo_max(dtype: np.dtype) -> float:

@@ -9,6 +9,7 @@ with `surface.expose`; importing this package fills that table.
 """
 
 from gradcli.ad import dtypes
+from gradcli.ad.ops import statistics  # noqa: F401  (registers its spellings)
 from gradcli.ad.ops.creation import (
     arange,
     as_tensor,
@@ -157,7 +158,6 @@ from gradcli.ad.ops.shape import (
     unsqueeze,
     view,
 )
-from gradcli.ad.ops import statistics  # noqa: F401  (registers its spellings)
 from gradcli.ad.ops.surface import FAMILY, SURFACE, expose, members
 
 __all__ = [

@@ -64,7 +64,9 @@ def logcumsumexp(input: Tensor, dim: int) -> Tensor:
 def _cum_extreme(kind: str, x: Tensor, dim: int) -> Any:
     d = _dim(x, dim)
     _, idx = _kernel(KS.cumextreme, x.array, d, kind == "cummax")
-    values = apply(_RULES[kind], (x,), {"index": idx, "dim": d})
+    where = list(np.indices(idx.shape, sparse=True))
+    where[d] = idx
+    values = apply(_RULES[kind], (x,), {"index": idx, "dim": d, "where": tuple(where)})
     return return_type(kind)(values, tensor_from_array(idx))
 
 
@@ -78,21 +80,31 @@ def cummin(input: Tensor, dim: int) -> Any:
     return _cum_extreme("cummin", _as_tensor(input), dim)
 
 
-def scatter_add_along(g: Tensor, shape: tuple[int, ...], index: np.ndarray, dim: int
-                      ) -> Tensor:
-    """zeros(shape) with g added at index along dim (PyTorch's scatter_add)."""
-    return apply(_RULES["scatter_add_along"], (g,),
-                 {"shape": tuple(shape), "index": index, "dim": dim})
-
-
 # -- variance and standard deviation --------------------------------------------------
+
+_VAR_SIGNATURES = (
+    " * (Tensor input, tuple of ints dim, bool unbiased = True, bool keepdim = False, *, "
+    "Tensor out = None)\n"
+    " * (Tensor input, tuple of ints dim = None, *, Number correction = None, "
+    "bool keepdim = False, Tensor out = None)\n"
+    " * (Tensor input, bool unbiased = True)\n")
+
+
+def _type_name(v: Any) -> str:
+    return "Tensor" if isinstance(v, Tensor) else type(v).__name__
+
 
 def _correction(name: str, dim: Any, unbiased: Any, correction: Any) -> tuple[Any, float]:
     if isinstance(dim, bool):  # the legacy var(x, unbiased) form
         dim, unbiased = None, dim
     if unbiased is not None and correction is not None:
-        raise GdRuntimeError(f"{name}: Cannot pass both unbiased and correction arguments "
-                             "(the former is deprecated)")
+        # PyTorch's argument parser: no overload takes both.
+        got = ["Tensor"]
+        if dim is not None:
+            got.append(_type_name(dim))
+        got += [_type_name(unbiased), f"correction={_type_name(correction)}"]
+        raise GdRuntimeError(f"{name}() received an invalid combination of arguments - got "
+                             f"({', '.join(got)}), but expected one of:\n{_VAR_SIGNATURES}")
     if correction is None:
         correction = 0 if unbiased is False else 1
     if isinstance(dim, list):
@@ -153,13 +165,18 @@ def _selected(kind: str, rule: str, x: Tensor, idx: np.ndarray, d: int, keepdim:
     return return_type(kind)(values, tensor_from_array(out_idx.astype(np.int64)))
 
 
+_UNSET: Any = object()
+
+
 def sort(input: Tensor, dim: int = -1, descending: bool = False, *,
-         stable: bool = False) -> Any:
-    """(values, indices) sorted along dim."""
+         stable: Any = _UNSET) -> Any:
+    """(values, indices) sorted along dim (`stable=True`: ties keep their order; PyTorch's
+    sort.stable overload, SortBackward1, whenever `stable` is given)."""
     x = _as_tensor(input)
     d = _dim(x, dim)
-    _, idx = _kernel(KS.sort, x.array, d, bool(descending))
-    return _selected("sort", "sort", x, idx, d, True)
+    _, idx = _kernel(KS.sort, x.array, d, bool(descending), stable is not _UNSET and
+                     bool(stable))
+    return _selected("sort", "sort" if stable is _UNSET else "sort_stable", x, idx, d, True)
 
 
 def argsort(input: Tensor, dim: int = -1, descending: bool = False, *,
@@ -179,7 +196,7 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,
     """(values, indices) of the k largest (smallest) along dim."""
     x = _as_tensor(input)
     d = _dim(x, dim)
-    _, idx = _kernel(KS.topk, x.array, k, d, bool(largest))
+    _, idx = _kernel(KS.topk, x.array, k, d, bool(largest), bool(sorted))
     return _selected("topk", "topk", x, idx, d, True)
 
 
@@ -194,8 +211,6 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> Any
 def _median(name: str, x: Tensor, dim: Any, keepdim: bool) -> Any:
     ignore_nan = name == "nanmedian"
     if dim is None:
-        if x.array.size == 0:
-            raise GdRuntimeError(f"{name}() input tensor cannot be empty")
         return apply(_RULES[name + "_all"], (x,))
     d = _dim(x, dim)
     _, idx = _kernel(KS.median, x.array, d, True, ignore_nan)
@@ -227,6 +242,9 @@ def aminmax(input: Tensor, *, dim: Any = None, keepdim: bool = False) -> Any:
         raise GdRuntimeError("aminmax(): cannot compute aminmax over an empty dimension as "
                              "the operation has no identity.")
     params: dict[str, Any] = {} if dim is None else {"dim": _dim(x, dim), "keepdim": keepdim}
+    if dim is not None and x.ndim and x.shape[params["dim"]] == 0:
+        raise GdRuntimeError(f"aminmax: Expected reduction dim {params['dim']} to have "
+                             "non-zero size.")
     if dim is None and keepdim:
         params = {"dim": tuple(range(x.ndim)), "keepdim": True}
     return Aminmax(apply(_RULES["aminmax_min"], (x,), params),

@@ -21,9 +21,9 @@ builders they share are in `base`). Importing this package fills it.
 
 from __future__ import annotations
 
+import gradcli.ad.rules.statistics  # noqa: F401  (the statistics family)
 from gradcli.ad.registry import RULES, Rule
 from gradcli.ad.rules import backward, elementwise, linalg, nn, reductions, shape  # noqa: F401
-from gradcli.ad.rules import statistics  # noqa: F401
 from gradcli.ad.rules.base import elementwise as elementwise_rule
 from gradcli.ad.rules.base import linear, need
 

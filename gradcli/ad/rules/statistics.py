@@ -12,7 +12,8 @@ from gradcli.ad.kernels import reductions as KR
 from gradcli.ad.kernels import statistics as KS
 from gradcli.ad.ops import backward as B
 from gradcli.ad.ops import statistics as S
-from gradcli.ad.registry import Rule
+from gradcli.ad.record import apply
+from gradcli.ad.registry import RULES, Rule
 from gradcli.ad.rules.base import count, register, unreduce
 from gradcli.ad.rules.reductions import (
     amax_vjp,
@@ -123,25 +124,20 @@ register(Rule(
     saves_out=True, formula=("Σ_{j≥i} grad_j · exp(x_i - out_j)",)))
 
 
-def _scatter_add_kernel(g: Any, shape: tuple[int, ...], index: Any, dim: int) -> Any:
-    return KS.scatter_add_along(g, shape, index, dim)
-
-
-register(Rule(
-    "scatter_add_along", "ScatterAddBackward0", _scatter_add_kernel,
-    lambda gg, out, g, shape, index, dim: (ops.take_along(gg, index, dim, True),),
-    lambda ts, out, g, shape, index, dim: S.scatter_add_along(ts[0], shape, index, dim),
-    kind="linear", doc="zeros with values added at indices along a dim", saves_inputs=False))
+def _scatter_add(g: Tensor, shape: tuple[int, ...], where: Any) -> Tensor:
+    """zeros(shape).scatter_add_(dim, indices, g), `where` the full index of the scatter."""
+    return apply(RULES["index_add_into"], (g,),
+                 {"shape": shape, "index": where, "name": "ScatterAddBackward0"})
 
 
 def _cum_extreme_rule(name: str, torch_name: str) -> None:
     # cummaxmin_backward: zeros.scatter_add_(dim, indices, grad); JVP: gather.
     register(Rule(
-        name, torch_name, lambda x, index, dim: KR.take_along(x, index, dim, True)
+        name, torch_name, lambda x, index, dim, where: KR.take_along(x, index, dim, True)
         if x.ndim else x.copy(),
-        lambda g, out, x, index, dim:
-            (S.scatter_add_along(g, x.shape, index, dim) if x.ndim else g,),
-        lambda ts, out, x, index, dim:
+        lambda g, out, x, index, dim, where:
+            (_scatter_add(g, x.shape, where) if x.ndim else g,),
+        lambda ts, out, x, index, dim, where:
             ops.take_along(ts[0], index, dim, True) if x.ndim else ts[0],
         kind="linear", doc=f"{name}(x, dim): running extremum along dim",
         saves_inputs=False, torch_keeps=True, formula=("grad added at the running argmax",)))
@@ -154,6 +150,7 @@ _cum_extreme_rule("cummin", "CumminBackward0")
 
 for _name, _torch, _doc in (
     ("sort", "SortBackward0", "sort(x, dim): values (and indices) in order"),
+    ("sort_stable", "SortBackward1", "sort(x, dim, stable=...): values in order"),
     ("topk", "TopkBackward0", "topk(x, k, dim): the k largest or smallest"),
     ("kthvalue", "KthvalueBackward0", "kthvalue(x, k, dim): the k-th smallest"),
     ("median_dim", "MedianBackward1", "median(x, dim): the lower median along dim"),
