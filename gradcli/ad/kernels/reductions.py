@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import os
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -264,6 +265,15 @@ def norm(x: ndarray, p: float = 2.0, dim: Any = None, keepdim: bool = False) -> 
         )
     ax = _axis(dim)
     if p == 2:
+        rows = _last_dim_rows(x, dim)
+        if rows is not None:
+            out = _norm_two_rows(rows)
+            shape = [1] * x.ndim if dim is None else list(x.shape)
+            if dim is not None:
+                shape[-1] = 1
+            out = out.reshape(shape)
+            return out if keepdim else out.reshape(
+                () if dim is None else tuple(shape[:-1]))
         return np.sqrt(_sum(x * x, axis=ax, keepdims=keepdim), out=ARRAY_OUT)
     a = np.abs(x)
     if p == float("inf"):
@@ -275,6 +285,48 @@ def norm(x: ndarray, p: float = 2.0, dim: Any = None, keepdim: bool = False) -> 
     if p == 1:
         return _sum(a, axis=ax, keepdims=keepdim)
     return np.power(np.sum(np.power(a, p), axis=ax, keepdims=keepdim), 1.0 / p).astype(x.dtype)
+
+
+def _last_dim_rows(x: ndarray, dim: Any) -> ndarray | None:
+    """x as rows when a norm reduces all of a contiguous x or its last dim (PyTorch's
+    vectorised lastdim path), else None."""
+    if not x.flags.c_contiguous or x.size == 0:
+        return None
+    n = x.ndim
+    if dim is None or (type(dim) is tuple and sorted(d % n for d in dim) == list(range(n))):
+        return x.reshape(1, -1)
+    d = dim[0] if type(dim) is tuple and len(dim) == 1 else dim
+    if type(d) is int and n and d % n == n - 1 and -n <= d < n:
+        return x.reshape(-1, x.shape[-1])
+    return None
+
+
+def _fma(a: Any, b: Any, c: Any) -> Any:
+    """a·b + c rounded once (the compiler's contraction of PyTorch's scalar tail)."""
+    if a.dtype == _f32:  # exact in double, then one rounding to float
+        return (a.astype(np.float64) * b + c).astype(_f32)
+    return np.array([float(Fraction(float(p)) * Fraction(float(q)) + Fraction(float(r)))
+                     for p, q, r in zip(a, b, c, strict=True)], a.dtype)
+
+
+def _norm_two_rows(r: ndarray) -> Any:
+    """PyTorch's CPU 2-norm of each row (norm_two_reduce_step): squares summed per lane
+    of 8 floats (4 doubles) in order, the lanes one by one, then the tail (its last
+    n mod 4 elements with an FMA, as compiled)."""
+    lanes = 8 if r.dtype == _f32 else 4
+    n = r.shape[1]
+    m = n - n % lanes
+    body = r[:, :m].reshape(r.shape[0], m // lanes, lanes)
+    acc = _seq((body * body).swapaxes(0, 1)) if m else np.zeros((r.shape[0], lanes), r.dtype)
+    total = acc[:, 0]
+    for j in range(1, lanes):
+        total = total + acc[:, j]
+    q = m + (n - m) // 4 * 4  # the compiler unrolls the tail by 4: plain products there
+    for d in range(m, q):
+        total = total + r[:, d] * r[:, d]
+    for d in range(q, n):
+        total = _fma(r[:, d], r[:, d], total)
+    return np.sqrt(total)
 
 
 def take_along(x: ndarray, index: ndarray, dim: int, keepdim: bool) -> Any:

@@ -105,23 +105,60 @@ def _dims(dim: Any, ndim: int) -> tuple[int, ...]:
     return out if ndim else ()
 
 
+_WELFORD_MAX = 1 << 16  # longer reductions: a double two-pass (same to ~1 ulp of double)
+
+
+def _welford(x: ndarray, dims: tuple[int, ...], keepdim: bool) -> tuple[Any, Any, int]:
+    """(mean, m2, n) of PyTorch's WelfordOps in double, element by element along the
+    reduced dims (in index order), vectorised over the outputs."""
+    rest = [d for d in range(x.ndim) if d not in dims]
+    a = np.transpose(x.astype(_f64), (*dims, *rest)) if x.ndim else x.astype(_f64)
+    n = math.prod(x.shape[d] for d in dims) if x.ndim else 1
+    a = a.reshape(n, *[x.shape[d] for d in rest])
+    if n > _WELFORD_MAX:
+        mean = np.mean(a, axis=0)
+        m2 = np.sum((a - mean) ** 2, axis=0)
+    else:
+        mean = np.zeros(a.shape[1:])
+        m2 = np.zeros(a.shape[1:])
+        with np.errstate(invalid="ignore"):
+            for i in range(n):
+                delta = a[i] - mean
+                mean = mean + delta / (i + 1)
+                m2 = m2 + delta * (a[i] - mean)
+        if n == 0:
+            mean = mean + np.nan
+    if keepdim and x.ndim:
+        shape = [1 if d in dims else s for d, s in enumerate(x.shape)]
+        mean, m2 = mean.reshape(shape), m2.reshape(shape)
+    return mean, m2, n
+
+
 def var(x: ndarray, dim: Any = None, correction: float = 1.0, keepdim: bool = False,
-        take_sqrt: bool = False, name: str = "var") -> Any:
-    """Variance (or its square root) with `correction`: PyTorch's std_var_all_cpu for
-    whole-tensor reductions (the dtype's mean, then Σ(x - mean)² in double), its Welford
-    reduction in double over dims (equal to a double two-pass to the last float bit)."""
+        take_sqrt: bool = False, welford: bool = False) -> Any:
+    """Variance (or its square root) with `correction`, in PyTorch's algorithm: for one
+    output, std_var_all_cpu (the dtype's mean, then Σ(x - mean)² in double, in order);
+    otherwise (and always for var_mean/std_mean: `welford`) Welford's in double."""
     if x.dtype.kind != "f":
         raise TorchError("std and var only support floating point and complex dtypes")
     dims = _dims(dim, x.ndim)
-    n = math.prod(x.shape[d] for d in dims) if dims else (x.size if x.ndim == 0 else 1)
-    whole = len(dims) == x.ndim
-    if whole and x.size:
-        mean = float(torch_sum(x) / x.dtype.type(x.size))
-    else:
-        mean = np.mean(x.astype(_f64), axis=dims, keepdims=True) if x.size else 0.0
-    dx = x.astype(_f64) - mean
+    out_size = math.prod(s for d, s in enumerate(x.shape) if d not in dims)
     with np.errstate(divide="ignore", invalid="ignore"):
-        v = np.sum(dx * dx, axis=dims, keepdims=keepdim) / max(0.0, n - correction)
+        if out_size <= 1 and not welford:
+            n = x.size
+            if n:
+                mean = float(np.asarray(torch_sum(x)) / x.dtype.type(n))
+                dx = x.ravel(order="K").astype(_f64) - mean
+                total = np.add.accumulate(dx * dx)[-1]
+            else:
+                total = np.float64(np.nan)
+            v = np.float64(total) / max(0.0, n - correction)
+            shape = [1] * x.ndim if keepdim else [s for d, s in enumerate(x.shape)
+                                                   if d not in dims]
+            v = np.full(shape, v)
+        else:
+            _, m2, n = _welford(x, dims, keepdim)
+            v = m2 / (n - correction if n > correction else 0.0)
         if take_sqrt:
             v = np.sqrt(v)
     return np.asarray(v).astype(x.dtype)
@@ -135,13 +172,11 @@ def var_dof_nonpositive(x: ndarray, dim: Any, correction: float) -> bool:
 
 
 def mean_f64(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
-    """The mean var_mean/std_mean return (accumulated in double)."""
+    """The mean var_mean/std_mean return (Welford's, in double)."""
     if x.dtype.kind != "f":
         raise TorchError("std and var only support floating point and complex dtypes")
-    dims = _dims(dim, x.ndim)
-    with np.errstate(invalid="ignore"):
-        m = np.mean(x.astype(_f64), axis=dims, keepdims=keepdim)
-    return np.asarray(m).astype(x.dtype)
+    mean, _, _ = _welford(x, _dims(dim, x.ndim), keepdim)
+    return np.asarray(mean).astype(x.dtype)
 
 
 # -- sorting and selection -------------------------------------------------------------

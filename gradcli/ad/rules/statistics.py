@@ -204,14 +204,15 @@ def _var_jvp(t: Tensor, x: Tensor, dim: Any, correction: float, keepdim: bool) -
     return ops.sum((2.0 / dof) * t * centred, dim, keepdim)
 
 
-def _var_kernel(sqrt: bool) -> Any:
+def _var_kernel(sqrt: bool, welford: bool) -> Any:
     def kernel(x: Any, dim: Any = None, correction: float = 1.0,
                keepdim: bool = False) -> Any:
-        return KS.var(x, dim, correction, keepdim, take_sqrt=sqrt)
+        return KS.var(x, dim, correction, keepdim, take_sqrt=sqrt, welford=welford)
     return kernel
 
 
 def _var_rule(name: str, torch_name: str, sqrt: bool) -> None:
+    welford = name.endswith("_mean_var") or name.endswith("_mean_std")
     if sqrt:
         def vjp(g: Tensor, out: Tensor, x: Tensor, dim: Any = None, correction: float = 1.0,
                 keepdim: bool = False) -> tuple[Any, ...]:
@@ -229,7 +230,7 @@ def _var_rule(name: str, torch_name: str, sqrt: bool) -> None:
                 correction: float = 1.0, keepdim: bool = False) -> Any:
             return _var_jvp(ts[0], x, dim, correction, keepdim)
 
-    register(Rule(name, torch_name, _var_kernel(sqrt), vjp, jvp, kind="reduction",
+    register(Rule(name, torch_name, _var_kernel(sqrt, welford), vjp, jvp, kind="reduction",
                   doc=("standard deviation" if sqrt else "variance") + " over dims",
                   saves_out=sqrt,
                   formula=("grad · 2 (x - mean) / (N - correction)"
