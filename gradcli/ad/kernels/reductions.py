@@ -344,16 +344,19 @@ def scatter_along(g: ndarray, shape: tuple[int, ...], index: ndarray, dim: int,
 
 
 def logsumexp(x: ndarray, dim: Any, keepdim: bool = False) -> Any:
-    """log(sum(exp(x))) over dims, stable."""
+    """log(sum(exp(x - max))) + max over dims, stable: PyTorch's logsumexp_out_impl (the
+    sum in PyTorch's order; an infinite max is 0 where it is added back)."""
     if x.dtype.kind != "f":
         x = x.astype(dtypes.default_dtype())
     ax = _axis(dim)
-    if x.size == 0:  # the sum of no exponentials: log 0
-        return np.log(_sum(np.exp(x), axis=ax, keepdims=keepdim))
-    m = np.amax(x, axis=ax, keepdims=True)
-    m = np.where(np.isfinite(m), m, 0)
-    out = np.log(np.sum(np.exp(x - m), axis=ax, keepdims=True)) + m
-    return out if keepdim else np.squeeze(out, axis=ax)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        if x.size == 0:  # the sum of no exponentials: log 0
+            return np.log(_sum(np.exp(x), axis=ax, keepdims=keepdim))
+        m = _max(x, axis=ax, keepdims=True)
+        total = torch_sum(np.exp(x - m), ax, keepdim)
+        back = m if keepdim else np.squeeze(m, axis=ax)
+        back = np.where(np.abs(back) == np.inf, back.dtype.type(0), back)
+        return np.asarray(np.log(total) + back)
 
 
 def softmax(x: ndarray, dim: int) -> Any:
