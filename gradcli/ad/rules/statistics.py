@@ -112,10 +112,22 @@ def _logcumsumexp_vjp(g: Tensor, out: Tensor, x: Tensor, dim: int) -> tuple[Any,
 
 
 def _logcumsumexp_jvp(ts: list[Any], out: Tensor, x: Tensor, dim: int) -> Any:
+    # PyTorch's logcumsumexp_jvp: cumsum(t · e) / cumsum(e), e = exp(x - max). Where a
+    # prefix's exponentials all underflow (a very negative x, as the VJP's log|grad| of
+    # a zero grad), Σ_{i≤j} t_i exp(x_i - out_j) pairwise instead (out_j ≥ x_i: finite).
     if x.ndim == 0:
         return ts[0]
     e = ops.exp(x - ops.amax(x, dim, True))
-    return S.cumsum(e * ts[0], dim) / S.cumsum(e, dim)
+    den = S.cumsum(e, dim)
+    if not (den.array == 0).any():
+        return S.cumsum(e * ts[0], dim) / den
+    xl, ol, tl = (ops.transpose(a, dim, -1) for a in (x, out, ts[0]))
+    n = xl.shape[-1]
+    ar = ops.arange(n)
+    upper = ops.unsqueeze(ar, 0) <= ops.unsqueeze(ar, 1)  # [j, i]: i ≤ j
+    w = ops.exp(ops.unsqueeze(xl, -2) - ops.unsqueeze(ol, -1))  # [..., j, i]
+    w = ops.where(upper, w, ops.zeros_like(w))
+    return ops.transpose(ops.sum(w * ops.unsqueeze(tl, -2), -1), dim, -1)
 
 
 register(Rule(
