@@ -198,6 +198,21 @@ PROGRAMS: list[tuple[str, str, str]] = [
         '        [1.4522]]) (tensor([0.7001, 0.7540, 1.4485, 0.2578, 1.6551]), tensor([-0'
         '.3004, -0.4892, -0.2922,  0.3916,  0.2624])) tensor([1.8886, 2.5986, 1.7352, 2.2'
         '693, 0.9262, 2.5386, 2.7514]) tensor(5.7752)\n'),
+    ('cdist-over-25-rows-is-euclidean-dist', T +
+        'torch.manual_seed(0)\n'
+        'a = torch.randn(30, 3, requires_grad=True)\n'
+        'd = torch.cdist(a, torch.randn(4, 3))\n'
+        'print(d[:4])\n'
+        'd.sum().backward()\n'
+        'print(a.grad[:4])\n',
+        'tensor([[3.0917, 2.4080, 0.9609, 2.8362],\n'
+        '        [2.8278, 1.8337, 1.6555, 1.0609],\n'
+        '        [3.0772, 2.5139, 1.6901, 3.5210],\n'
+        '        [3.2442, 2.3121, 1.0441, 1.7860]], grad_fn=<SliceBackward0>)\n'
+        'tensor([[-2.2640, -2.2114, -0.8134],\n'
+        '        [-1.7011,  1.2419,  1.7059],\n'
+        '        [-0.8465, -3.3351,  0.4904],\n'
+        '        [-2.8375,  0.6989,  0.4552]])\n'),
 ]
 
 ERRORS: list[tuple[str, str, str]] = [

@@ -89,3 +89,4 @@ sample("torch.dist", X("mn"), X("n"), p=1)
 sample("torch.dist", X("mn"), X("mn"), 3)
 sample("torch.cdist", X("mk"), X("nk"), order=1, jvp=False)  # torch: no forward AD
 sample("torch.cdist", X("bmk"), X("bnk"), p=1.0, order=1, jvp=False)
+sample("torch.cdist", X("mk"), X("nk"), compute_mode="use_mm_for_euclid_dist", jvp=False)

@@ -403,6 +403,24 @@ def count_nonzero(x: ndarray, dim: Any = None) -> Any:
 
 def cdist(x1: ndarray, x2: ndarray, p: float = 2.0) -> Any:
     """p-norm distances between the rows of x1 (…, P, M) and of x2 (…, R, M)."""
+    check_cdist(x1, x2, p)
+    diff = np.abs(x1[..., :, None, :] - x2[..., None, :, :])
+    return _pnorm(diff, p, -1).astype(np.result_type(x1.dtype, x2.dtype))
+
+
+def euclidean_dist(x1: ndarray, x2: ndarray) -> Any:
+    """PyTorch's _euclidean_dist (cdist's p=2 with more than 25 rows): one matmul of
+    [-2·x1, |x1|², 1] and [x2, 1, |x2|²], clamped at 0, square-rooted."""
+    check_cdist(x1, x2, 2.0)
+    n1 = torch_sum(x1 * x1, -1, True)
+    n2 = torch_sum(x2 * x2, -1, True)
+    a = np.concatenate([x1 * x1.dtype.type(-2), n1, np.ones_like(n1)], -1)
+    b = np.concatenate([x2, np.ones_like(n2), n2], -1)
+    return np.sqrt(np.maximum(a @ np.swapaxes(b, -1, -2), 0))
+
+
+def check_cdist(x1: ndarray, x2: ndarray, p: float) -> None:
+    """cdist's argument checks, with PyTorch's messages."""
     if x1.ndim < 2:
         raise TorchError(f"cdist only supports at least 2D tensors, X1 got: {x1.ndim}D")
     if x2.ndim < 2:
@@ -416,8 +434,6 @@ def cdist(x1: ndarray, x2: ndarray, p: float = 2.0) -> Any:
                              f"{scalar_name(a.dtype)}")
     if p < 0:
         raise TorchError("cdist only supports non-negative p values")
-    diff = np.abs(x1[..., :, None, :] - x2[..., None, :, :])
-    return _pnorm(diff, p, -1).astype(np.result_type(x1.dtype, x2.dtype))
 
 
 def _pnorm(a: ndarray, p: float, axis: int) -> Any:

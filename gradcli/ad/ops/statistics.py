@@ -16,6 +16,7 @@ from gradcli.ad.ops.creation import _as_tensor, dtypes_resolve
 from gradcli.ad.ops.elementwise import div, isnan, logical_not
 from gradcli.ad.ops.reductions import Aminmax, return_type
 from gradcli.ad.ops.reductions import sum as _sum
+from gradcli.ad.ops.shape import view
 from gradcli.ad.ops.surface import expose
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
@@ -293,8 +294,22 @@ def dist(input: Tensor, other: Tensor, p: float = 2) -> Tensor:
 
 def cdist(x1: Tensor, x2: Tensor, p: float = 2.0,
           compute_mode: str = "use_mm_for_euclid_dist_if_necessary") -> Tensor:
-    """p-norm distances between each row of x1 and each row of x2."""
-    return apply(_RULES["cdist"], (_as_tensor(x1), _as_tensor(x2)), {"p": float(p)})
+    """p-norm distances between each row of x1 and each row of x2. For p=2 with more than
+    25 rows (or `compute_mode="use_mm_for_euclid_dist"`), PyTorch's matmul form
+    (EuclideanDistBackward0, then a view)."""
+    a, b = _as_tensor(x1), _as_tensor(x2)
+    if compute_mode not in _CDIST_MODES:
+        raise GdRuntimeError(f"{compute_mode} is not a valid value for compute_mode")
+    if p == 2 and a.ndim >= 2 and b.ndim >= 2 and (
+            compute_mode == "use_mm_for_euclid_dist"
+            or (compute_mode == _CDIST_MODES[0] and (a.shape[-2] > 25 or b.shape[-2] > 25))):
+        out = apply(_RULES["euclidean_dist"], (a, b))
+        return view(out, out.shape)
+    return apply(_RULES["cdist"], (a, b), {"p": float(p)})
+
+
+_CDIST_MODES = ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist",
+                "donot_use_mm_for_euclid_dist")
 
 
 # -- PyTorch spellings ------------------------------------------------------------------

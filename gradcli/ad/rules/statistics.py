@@ -322,3 +322,26 @@ register(Rule(
     "cdist", "CdistBackward0", KS.cdist, _cdist_vjp, _cdist_jvp, kind="general",
     doc="p-norm distances between rows", saves_out=True,
     formula=("Σ_j grad_ij ∂‖x1_i - x2_j‖", "-Σ_i grad_ij ∂‖x1_i - x2_j‖")))
+
+
+def _euclidean_vjp(g: Tensor, out: Tensor, x1: Tensor, x2: Tensor) -> tuple[Any, ...]:
+    # PyTorch's _euclidean_dist_backward (0 where the distance is 0).
+    ratio = B.masked_fill(g / out, out == 0, 0)
+    return (x1 * ops.sum(ratio, -1, True) - ops.matmul(ratio, x2),
+            x2 * ops.unsqueeze(ops.sum(ratio, -2), -1)
+            - ops.matmul(ops.transpose(ratio, -1, -2), x1))
+
+
+def _euclidean_jvp(ts: list[Any], out: Tensor, x1: Tensor, x2: Tensor) -> Any:
+    diff = ops.unsqueeze(x1, -2) - ops.unsqueeze(x2, -3)
+    t1, t2 = ts
+    td = (ops.unsqueeze(t1, -2) if t1 is not None else 0) - \
+        (ops.unsqueeze(t2, -3) if t2 is not None else 0)
+    return B.masked_fill(ops.sum(diff * td, -1) / out, out == 0, 0)
+
+
+register(Rule(
+    "euclidean_dist", "EuclideanDistBackward0", KS.euclidean_dist, _euclidean_vjp,
+    _euclidean_jvp, kind="general", doc="cdist's p=2 through one matmul (over 25 rows)",
+    saves_out=True,
+    formula=("x1 · Σ_j r - r x2, r = grad / out", "x2 · Σ_i r - rᵀ x1")))
