@@ -66,7 +66,8 @@ def _cum_extreme(kind: str, x: Tensor, dim: int) -> Any:
     d = _dim(x, dim)
     _, idx = _kernel(KS.cumextreme, x.array, d, kind == "cummax")
     where = list(np.indices(idx.shape, sparse=True))
-    where[d] = idx
+    if where:
+        where[d] = idx
     values = apply(_RULES[kind], (x,), {"index": idx, "dim": d, "where": tuple(where)})
     return return_type(kind)(values, tensor_from_array(idx))
 
