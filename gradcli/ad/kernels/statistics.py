@@ -218,7 +218,16 @@ def _from_rows(rows: ndarray, x: ndarray, d: int, size: int) -> Any:
     return np.moveaxis(rows.reshape(shape), -1, d)
 
 
-def _has_ties(row: ndarray) -> bool:
+# The C++ algorithms run in Python (~10 us an element): above this many elements a tensor
+# is ordered stably instead (equal values may then report other indices than PyTorch's).
+PORT_LIMIT = 100_000
+
+
+def _has_ties(row: ndarray, total: int) -> bool:
+    """Whether a row has equal values (or NaN), when its tensor (`total` elements) is
+    small enough for the ported algorithms."""
+    if total > PORT_LIMIT:
+        return False
     return np.unique(row).size < row.size or (row.dtype.kind == "f" and
                                                bool(np.isnan(row).any()))
 
@@ -239,7 +248,7 @@ def sort(x: ndarray, dim: int = -1, descending: bool = False,
         rows, out = _rows(x, d), _rows(idx, d).copy()
         less = _desc if descending else _asc
         for r, row in enumerate(rows):
-            if _has_ties(row):
+            if _has_ties(row, x.size):
                 pairs = _pairs(row)
                 stl.sort(pairs, less)
                 out[r] = [j for _, j in pairs]
@@ -269,7 +278,7 @@ def topk(x: ndarray, k: int, dim: int = -1, largest: bool = True,
     for r, row in enumerate(rows):
         if k == 0:
             continue
-        if sorted and not _has_ties(row):
+        if (sorted or x.size > PORT_LIMIT) and not _has_ties(row, x.size):
             out[r] = order(row, 0)[:k]
             continue
         pairs = _pairs(row)
@@ -297,7 +306,7 @@ def kthvalue(x: ndarray, k: int, dim: int = -1, keepdim: bool = False) -> tuple[
     rows = _rows(x, d)
     out = np.empty((rows.shape[0], 1), _i64)
     for r, row in enumerate(rows):
-        if not _has_ties(row):
+        if not _has_ties(row, x.size):
             out[r] = _ascending_order(row, 0)[k - 1]
             continue
         pairs = _pairs(row)
@@ -365,7 +374,7 @@ def mode(x: ndarray, dim: int = -1, keepdim: bool = False) -> tuple[Any, Any]:
     rows = _rows(x, d)
     out = np.empty((rows.shape[0], 1), _i64)
     for r, row in enumerate(rows):
-        if not _has_ties(row):
+        if not _has_ties(row, x.size):
             out[r] = np.argmin(row)
             continue
         pairs = _pairs(row)
