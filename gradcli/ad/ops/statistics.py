@@ -10,7 +10,7 @@ import numpy as np
 
 from gradcli.ad.graph import Tensor, tensor_from_array
 from gradcli.ad.inplace import inplace_of
-from gradcli.ad.kernels import TorchError
+from gradcli.ad.kernels import TorchError, scalar_name
 from gradcli.ad.kernels import statistics as KS
 from gradcli.ad.ops.creation import _as_tensor, dtypes_resolve
 from gradcli.ad.ops.elementwise import div, isnan, logical_not
@@ -272,7 +272,6 @@ def nanmean(input: Tensor, dim: Any = None, keepdim: bool = False, *,
     """Mean of the non-NaN elements: nansum / their count (PyTorch's DivBackward0)."""
     x = _as_tensor(input)
     if x.array.dtype.kind != "f":
-        from gradcli.ad.kernels import scalar_name
         raise GdRuntimeError("nanmean(): expected input to have floating point or complex "
                              f"dtype but got {scalar_name(x.array.dtype)}")
     factor = _sum(logical_not(isnan(x)), _dims(dim), keepdim)

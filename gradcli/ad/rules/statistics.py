@@ -49,7 +49,7 @@ register(Rule(
     formula=("reversed cumsum of grad",)))
 
 
-def _others_products(x: Tensor, dim: int) -> tuple[Tensor, int]:
+def _others_products(x: Tensor, dim: int) -> Tensor:
     """P[..., i, j] = Π_{k ≤ j, k ≠ i} x_k for j ≥ i, else 0 (dim moved last): every
     partial derivative ∂out_j/∂x_i of cumprod, exact where x has zeros."""
     xl = ops.transpose(x, dim, -1) if x.ndim else ops.reshape(x, (1,))
@@ -59,7 +59,7 @@ def _others_products(x: Tensor, dim: int) -> tuple[Tensor, int]:
     skip_i = ops.where(eye, ops.ones_like(rows), rows)
     ar = ops.arange(n)
     upper = ops.unsqueeze(ar, 0) >= ops.unsqueeze(ar, 1)
-    return ops.where(upper, S.cumprod(skip_i, -1), ops.zeros_like(rows)), n
+    return ops.where(upper, S.cumprod(skip_i, -1), ops.zeros_like(rows))
 
 
 def _from_last(t: Tensor, x: Tensor, dim: int) -> Tensor:
@@ -74,7 +74,7 @@ def _cumprod_vjp(g: Tensor, out: Tensor, x: Tensor, dim: int, dtype: Any = None
         return (g,)
     if not (x.array == 0).any():
         return (reversed_cumsum(g * out, dim) / x,)
-    p, _ = _others_products(x, dim)
+    p = _others_products(x, dim)
     gl = ops.transpose(g, dim, -1)
     return (_from_last(ops.sum(p * ops.unsqueeze(gl, -2), -1), x, dim),)
 
@@ -85,7 +85,7 @@ def _cumprod_jvp(ts: list[Any], out: Tensor, x: Tensor, dim: int, dtype: Any = N
         return S.cumprod(t, dim, dtype=dtype)
     if not (x.array == 0).any():
         return out * S.cumsum(t / x, dim, dtype=dtype)
-    p, _ = _others_products(x, dim)
+    p = _others_products(x, dim)
     tl = ops.transpose(t, dim, -1)
     return _from_last(ops.sum(p * ops.unsqueeze(tl, -1), -2), x, dim)
 
