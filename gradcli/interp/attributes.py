@@ -15,7 +15,6 @@ from typing import Any
 from gradcli.ad import engine, ops
 from gradcli.ad import hooks as H
 from gradcli.ad.graph import is_inference
-from gradcli.ad.ops import MinMax
 from gradcli.ad.state import nonleaf_grad
 from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdRuntimeError
@@ -191,9 +190,6 @@ def get_attribute(obj: Any, name: str) -> Any:
             return BoundMethod(obj, name, H.RemovableHandle.remove)
     elif t is CF.FunctionCtx:
         return CF.ctx_get(obj, name, BoundMethod)
-    elif isinstance(obj, MinMax):
-        if name in ("values", "indices"):
-            return getattr(obj, name)
     elif isinstance(obj, tuple) and getattr(t, "torch_kind", None) is not None:
         if name in obj._fields:  # a torch.return_types named tuple's fields
             return getattr(obj, name)

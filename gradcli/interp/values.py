@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad import dtypes
-from gradcli.ad.ops import MinMax, MinResult
 from gradcli.ad.tensor import Node, Tensor, grad_mode, set_grad_enabled
 from gradcli.ad.tensor_str import format_tensor, format_value
 from gradcli.errors import GdRuntimeError
@@ -279,10 +278,6 @@ def tensor_repr(v: object) -> str | None:
         return format_tensor(v.array, dtypes.name_of(v.array.dtype),
                              requires_grad=v.requires_grad,
                              grad_fn=None if fn is None else fn.name)
-    if isinstance(v, MinMax):
-        kind = "min" if isinstance(v, MinResult) else "max"
-        return (f"torch.return_types.{kind}(\nvalues={tensor_repr(v.values)},\n"
-                f"indices={tensor_repr(v.indices)})")
     kind = getattr(type(v), "torch_kind", None)
     if kind is not None and isinstance(v, tuple):  # a torch.return_types named tuple
         body = ",\n".join(f"{f}={tensor_repr(x)}" for f, x in zip(v._fields, v, strict=True))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import os
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -199,16 +200,20 @@ def torch_sum(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
     return _sum(x, axis=_axis(dim), keepdims=keepdim, dtype=x.dtype, out=ARRAY_OUT)
 
 
-def sum(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
-    """Sum over dims (all when None); bools and ints sum to int64; floats in PyTorch's
-    order (torch_sum)."""
+def sum(x: ndarray, dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Any:
+    """Sum over dims (all when None), in `dtype` when given; bools and ints sum to int64;
+    floats in PyTorch's order (torch_sum)."""
+    if dtype is not None:
+        x = x.astype(dtype, copy=False)
     if x.dtype.kind == "f":
         return torch_sum(x, dim, keepdim)
     return _sum(x, axis=_axis(dim), keepdims=keepdim, dtype=np.dtype(np.int64), out=ARRAY_OUT)
 
 
-def mean(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
-    """Mean over dims (floating tensors only, as in PyTorch)."""
+def mean(x: ndarray, dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Any:
+    """Mean over dims (floating tensors only, as in PyTorch), in `dtype` when given."""
+    if dtype is not None:
+        x = x.astype(dtype, copy=False)
     if x.dtype.kind != "f":
         raise TorchError(
             "mean(): could not infer output dtype. Input dtype must be either a floating "
@@ -260,6 +265,16 @@ def norm(x: ndarray, p: float = 2.0, dim: Any = None, keepdim: bool = False) -> 
         )
     ax = _axis(dim)
     if p == 2:
+        rows = _last_dim_rows(x, dim)
+        if rows is not None:
+            out = _norm_two_rows(rows)
+            every = dim is None or (type(dim) is tuple and sorted(
+                d % x.ndim for d in dim) == list(range(x.ndim)))  # over all dims
+            shape = [1] * x.ndim if every else list(x.shape)
+            if not every:
+                shape[-1] = 1
+            out = out.reshape(shape)
+            return out if keepdim else out.reshape(() if every else tuple(shape[:-1]))
         return np.sqrt(_sum(x * x, axis=ax, keepdims=keepdim), out=ARRAY_OUT)
     a = np.abs(x)
     if p == float("inf"):
@@ -271,6 +286,48 @@ def norm(x: ndarray, p: float = 2.0, dim: Any = None, keepdim: bool = False) -> 
     if p == 1:
         return _sum(a, axis=ax, keepdims=keepdim)
     return np.power(np.sum(np.power(a, p), axis=ax, keepdims=keepdim), 1.0 / p).astype(x.dtype)
+
+
+def _last_dim_rows(x: ndarray, dim: Any) -> ndarray | None:
+    """x as rows when a norm reduces all of a contiguous x or its last dim (PyTorch's
+    vectorised lastdim path), else None."""
+    if not x.flags.c_contiguous or x.size == 0:
+        return None
+    n = x.ndim
+    if dim is None or (type(dim) is tuple and sorted(d % n for d in dim) == list(range(n))):
+        return x.reshape(1, -1)
+    d = dim[0] if type(dim) is tuple and len(dim) == 1 else dim
+    if type(d) is int and n and d % n == n - 1 and -n <= d < n:
+        return x.reshape(-1, x.shape[-1])
+    return None
+
+
+def _fma(a: Any, b: Any, c: Any) -> Any:
+    """a·b + c rounded once (the compiler's contraction of PyTorch's scalar tail)."""
+    if a.dtype == _f32:  # exact in double, then one rounding to float
+        return (a.astype(np.float64) * b + c).astype(_f32)
+    return np.array([float(Fraction(float(p)) * Fraction(float(q)) + Fraction(float(r)))
+                     for p, q, r in zip(a, b, c, strict=True)], a.dtype)
+
+
+def _norm_two_rows(r: ndarray) -> Any:
+    """PyTorch's CPU 2-norm of each row (norm_two_reduce_step): squares summed per lane
+    of 8 floats (4 doubles) in order, the lanes one by one, then the tail (its last
+    n mod 4 elements with an FMA, as compiled)."""
+    lanes = 8 if r.dtype == _f32 else 4
+    n = r.shape[1]
+    m = n - n % lanes
+    body = r[:, :m].reshape(r.shape[0], m // lanes, lanes)
+    acc = _seq((body * body).swapaxes(0, 1)) if m else np.zeros((r.shape[0], lanes), r.dtype)
+    total = acc[:, 0]
+    for j in range(1, lanes):
+        total = total + acc[:, j]
+    q = m + (n - m) // 4 * 4  # the compiler unrolls the tail by 4: plain products there
+    for d in range(m, q):
+        total = total + r[:, d] * r[:, d]
+    for d in range(q, n):
+        total = _fma(r[:, d], r[:, d], total)
+    return np.sqrt(total)
 
 
 def take_along(x: ndarray, index: ndarray, dim: int, keepdim: bool) -> Any:
@@ -288,16 +345,19 @@ def scatter_along(g: ndarray, shape: tuple[int, ...], index: ndarray, dim: int,
 
 
 def logsumexp(x: ndarray, dim: Any, keepdim: bool = False) -> Any:
-    """log(sum(exp(x))) over dims, stable."""
+    """log(sum(exp(x - max))) + max over dims, stable: PyTorch's logsumexp_out_impl (the
+    sum in PyTorch's order; an infinite max is 0 where it is added back)."""
     if x.dtype.kind != "f":
         x = x.astype(dtypes.default_dtype())
     ax = _axis(dim)
-    if x.size == 0:  # the sum of no exponentials: log 0
-        return np.log(_sum(np.exp(x), axis=ax, keepdims=keepdim))
-    m = np.amax(x, axis=ax, keepdims=True)
-    m = np.where(np.isfinite(m), m, 0)
-    out = np.log(np.sum(np.exp(x - m), axis=ax, keepdims=True)) + m
-    return out if keepdim else np.squeeze(out, axis=ax)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        if x.size == 0:  # the sum of no exponentials: log 0
+            return np.log(_sum(np.exp(x), axis=ax, keepdims=keepdim))
+        m = _max(x, axis=ax, keepdims=True)
+        total = torch_sum(np.exp(x - m), ax, keepdim)
+        back = m if keepdim else np.squeeze(m, axis=ax)
+        back = np.where(np.abs(back) == np.inf, back.dtype.type(0), back)
+        return np.asarray(np.log(total) + back)
 
 
 def softmax(x: ndarray, dim: int) -> Any:

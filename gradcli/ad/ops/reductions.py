@@ -26,36 +26,67 @@ def _dim_params(dim: Any, keepdim: bool) -> dict[str, Any]:
     return {"dim": dim, "keepdim": keepdim}
 
 
-def sum(x: Tensor, dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
-    """Sum over dims (all by default)."""
+def _with_dtype(params: dict[str, Any], dtype: Any) -> dict[str, Any]:
     if dtype is not None:
-        x = to_dtype(x, dtypes_resolve(dtype))
-    return apply(_RULES["sum"], (_as_tensor(x),), _dim_params(dim, keepdim))
+        params["dtype"] = dtypes_resolve(dtype)
+    return params
 
 
-def mean(x: Tensor, dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
-    """Mean over dims (all by default)."""
-    if dtype is not None:
-        x = to_dtype(x, dtypes_resolve(dtype))
-    return apply(_RULES["mean"], (x,), _dim_params(dim, keepdim))
+def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None
+        ) -> Tensor:
+    """Sum over dims (all by default), in `dtype` when given (one SumBackward node)."""
+    return apply(_RULES["sum"], (_as_tensor(input),),
+                 _with_dtype(_dim_params(dim, keepdim), dtype))
 
 
-def prod(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None
+         ) -> Tensor:
+    """Mean over dims (all by default), in `dtype` when given."""
+    return apply(_RULES["mean"], (_as_tensor(input),),
+                 _with_dtype(_dim_params(dim, keepdim), dtype))
+
+
+def prod(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None
+         ) -> Tensor:
     """Product over a dim (all by default)."""
-    return apply(_RULES["prod"], (x,), _dim_params(dim, keepdim))
+    if dtype is not None:
+        input = to_dtype(input, dtypes_resolve(dtype))
+    return apply(_RULES["prod"], (_as_tensor(input),), _dim_params(dim, keepdim))
 
 
 class MinMax(NamedTuple):
-    """(values, indices), as torch.max(x, dim) returns."""
+    """(values, indices), as torch.max(x, dim) returns; `torch_kind` names its type
+    (torch.return_types.max). Other kinds are subclasses (see return_type)."""
 
     values: Tensor
     indices: Tensor
+    torch_kind = "max"
 
 
 class MinResult(MinMax):
     """(values, indices) of torch.min(x, dim): prints as torch.return_types.min."""
 
     __slots__ = ()
+    torch_kind = "min"
+
+
+class Aminmax(NamedTuple):
+    """(min, max) of torch.aminmax."""
+
+    min: Tensor
+    max: Tensor
+    torch_kind = "aminmax"
+
+
+_KINDS: dict[str, type[MinMax]] = {"max": MinMax, "min": MinResult}
+
+
+def return_type(kind: str) -> type[MinMax]:
+    """The (values, indices) named tuple printed as torch.return_types.KIND."""
+    cls = _KINDS.get(kind)
+    if cls is None:
+        cls = _KINDS[kind] = type(kind, (MinMax,), {"__slots__": (), "torch_kind": kind})
+    return cls
 
 
 def _extreme(kind: str, x: Tensor, dim: Any, keepdim: bool, other: Any) -> Any:

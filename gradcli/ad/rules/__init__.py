@@ -21,6 +21,7 @@ builders they share are in `base`). Importing this package fills it.
 
 from __future__ import annotations
 
+import gradcli.ad.rules.statistics  # noqa: F401  (the statistics family)
 from gradcli.ad.registry import RULES, Rule
 from gradcli.ad.rules import (  # noqa: F401  (each module fills RULES with its family)
     backward,

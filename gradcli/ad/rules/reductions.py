@@ -23,17 +23,26 @@ from gradcli.ad.rules.base import (
 # ---------------------------------------------------------------------------------------
 
 
+def _in_dtype_of(g: Tensor, x: Tensor) -> Tensor:
+    """g in x's dtype (the gradient of sum(x, dtype=...) is in x's dtype)."""
+    return g if g.dtype == x.dtype else ops.to_dtype(g, x.dtype)
+
+
 register(Rule(
     "sum", by_dim("SumBackward0", "SumBackward1"), K.sum,
-    lambda g, out, x, dim=None, keepdim=False: (unreduce(g, x.shape, dim, keepdim),),
-    lambda ts, out, x, dim=None, keepdim=False: ops.sum(ts[0], dim, keepdim),
+    lambda g, out, x, dim=None, keepdim=False, dtype=None:
+        (_in_dtype_of(unreduce(g, x.shape, dim, keepdim), x),),
+    lambda ts, out, x, dim=None, keepdim=False, dtype=None:
+        ops.sum(ts[0], dim, keepdim, dtype=dtype),
     kind="linear", doc="sum over dims (all by default)", saves_inputs=False,
     formula=("grad broadcast to x's shape",)))
 register(Rule(
     "mean", by_dim("MeanBackward0", "MeanBackward1"), K.mean,
-    lambda g, out, x, dim=None, keepdim=False:
-        (B.div_scalar(unreduce(g, x.shape, dim, keepdim), count(x.shape, dim)),),
-    lambda ts, out, x, dim=None, keepdim=False: ops.mean(ts[0], dim, keepdim),
+    lambda g, out, x, dim=None, keepdim=False, dtype=None:
+        (_in_dtype_of(B.div_scalar(unreduce(g, x.shape, dim, keepdim), count(x.shape, dim)),
+                      x),),
+    lambda ts, out, x, dim=None, keepdim=False, dtype=None:
+        ops.mean(ts[0], dim, keepdim, dtype=dtype),
     kind="linear", doc="mean over dims (all by default)", saves_inputs=False,
     formula=("grad broadcast / n",)))
 
@@ -70,7 +79,7 @@ register(Rule(
     formula=("grad · (product of the other elements)",)))
 
 
-def _extreme_weights(x: Tensor, out: Tensor, dim: Any, keepdim: bool) -> Tensor:
+def extreme_weights(x: Tensor, out: Tensor, dim: Any, keepdim: bool) -> Tensor:
     # Ties share the gradient evenly (PyTorch's evenly_distribute_backward / amax rule).
     hit = ops.to_dtype(x == unreduce(out, x.shape, dim, keepdim), x.dtype)
     if dim is None:
@@ -78,7 +87,7 @@ def _extreme_weights(x: Tensor, out: Tensor, dim: Any, keepdim: bool) -> Tensor:
     return hit / unreduce(ops.sum(hit, dim, True), x.shape, dim, True)
 
 
-def _restore_reduced_dims(t: Tensor, dim: Any, keepdim: bool) -> Tensor:
+def restore_reduced_dims(t: Tensor, dim: Any, keepdim: bool) -> Tensor:
     """PyTorch's restore_reduced_dims: t reshaped with a size-1 dim at each reduced dim."""
     if keepdim or dim is None:
         return t
@@ -92,43 +101,43 @@ def _restore_reduced_dims(t: Tensor, dim: Any, keepdim: bool) -> Tensor:
     return ops.reshape(t, tuple(target))
 
 
-def _evenly_distribute_vjp(g: Tensor, out: Tensor, x: Tensor) -> tuple[Any, ...]:
+def evenly_distribute_vjp(g: Tensor, out: Tensor, x: Tensor) -> tuple[Any, ...]:
     # PyTorch's evenly_distribute_backward (max(x), min(x)):
     # zeros.masked_fill_(mask, grad / mask.sum()) with mask = x == out (NaN: isnan).
     mask = (x.array != x.array) if out.array != out.array else (x.array == out.array)
     return (B.masked_fill_value(ops.zeros_like(x), mask, g / int(mask.sum())),)
 
 
-def _amax_vjp(g: Tensor, out: Tensor, x: Tensor, dim: Any = None,
+def amax_vjp(g: Tensor, out: Tensor, x: Tensor, dim: Any = None,
               keepdim: bool = False) -> tuple[Any, ...]:
     # PyTorch's amax/amin backward: scale_grad_by_count(restore_reduced_dims(grad),
     # restore_reduced_dims(result) == self, dim) = (grad / mask.sum(dim, true)) * mask
     # (so a negative grad gives -0. where x is not an extremum, as in PyTorch).
-    mask = _restore_reduced_dims(out, dim, keepdim) == x
+    mask = restore_reduced_dims(out, dim, keepdim) == x
     count = ops.sum(mask, dim, True)
-    return ((_restore_reduced_dims(g, dim, keepdim) / count) * mask,)
+    return ((restore_reduced_dims(g, dim, keepdim) / count) * mask,)
 
 
-def _extreme_rule(name: str, torch_name: str, kernel: Any, doc: str,
+def extreme_rule(name: str, torch_name: str, kernel: Any, doc: str,
                   vjp: Callable[..., Any], formula: tuple[str, ...]) -> None:
     register(Rule(
         name, torch_name, kernel, vjp,
         lambda ts, out, x, dim=None, keepdim=False:
-            ops.sum(ts[0] * _extreme_weights(x, out, dim, keepdim), dim, keepdim),
+            ops.sum(ts[0] * extreme_weights(x, out, dim, keepdim), dim, keepdim),
         kind="reduction", doc=doc, saves_out=True, formula=formula))
 
 
-_extreme_rule("amax", "AmaxBackward0", K.amax, "maximum over dims", _amax_vjp,
+extreme_rule("amax", "AmaxBackward0", K.amax, "maximum over dims", amax_vjp,
               formula=("grad to the maxima (shared at ties)",))
-_extreme_rule("amin", "AminBackward0", K.amin, "minimum over dims", _amax_vjp,
+extreme_rule("amin", "AminBackward0", K.amin, "minimum over dims", amax_vjp,
               formula=("grad to the minima (shared at ties)",))
-_extreme_rule("max_all", "MaxBackward1", K.amax, "max(x): the maximum of all elements",
-              _evenly_distribute_vjp, formula=("grad to the maxima (shared at ties)",))
-_extreme_rule("min_all", "MinBackward1", K.amin, "min(x): the minimum of all elements",
-              _evenly_distribute_vjp, formula=("grad to the minima (shared at ties)",))
+extreme_rule("max_all", "MaxBackward1", K.amax, "max(x): the maximum of all elements",
+              evenly_distribute_vjp, formula=("grad to the maxima (shared at ties)",))
+extreme_rule("min_all", "MinBackward1", K.amin, "min(x): the minimum of all elements",
+              evenly_distribute_vjp, formula=("grad to the minima (shared at ties)",))
 
 
-def _select_rule(name: str, torch_name: str, doc: str, formula: tuple[str, ...]) -> None:
+def select_rule(name: str, torch_name: str, doc: str, formula: tuple[str, ...]) -> None:
     # max(x, dim) / min(x, dim): values at given indices; the gradient goes to that index only.
     register(Rule(
         name, torch_name, _take_along,
@@ -147,9 +156,9 @@ def _scatter_along(g: Any, shape: tuple[int, ...], index: Any, dim: int, keepdim
     return g.copy() if not shape else K.scatter_along(g, shape, index, dim, keepdim)
 
 
-_select_rule("max_dim", "MaxBackward0", "max(x, dim): values (and indices) along dim",
+select_rule("max_dim", "MaxBackward0", "max(x, dim): values (and indices) along dim",
              formula=("grad to the argmax",))
-_select_rule("min_dim", "MinBackward0", "min(x, dim): values (and indices) along dim",
+select_rule("min_dim", "MinBackward0", "min(x, dim): values (and indices) along dim",
              formula=("grad to the argmin",))
 register(Rule(
     "take_along", "GatherBackward0",
@@ -166,7 +175,7 @@ register(Rule(
     kind="linear", doc="zeros with values placed at indices along a dim", saves_inputs=False))
 
 
-def _norm_deriv(x: Tensor, out: Tensor, p: float, dim: Any, keepdim: bool) -> Tensor:
+def norm_deriv(x: Tensor, out: Tensor, p: float, dim: Any, keepdim: bool) -> Tensor:
     if p == 0:
         return ops.zeros_like(x)  # the count of nonzeros is piecewise constant
     o = unreduce(out, x.shape, dim, keepdim)
@@ -176,18 +185,18 @@ def _norm_deriv(x: Tensor, out: Tensor, p: float, dim: Any, keepdim: bool) -> Te
     if p == 1:
         return ops.sign(x)
     if p in (float("inf"), float("-inf")):
-        return ops.sign(x) * _extreme_weights(ops.abs(x), out, dim, keepdim)
+        return ops.sign(x) * extreme_weights(ops.abs(x), out, dim, keepdim)
     a = ops.abs(x)
     return ops.where(o == 0, 0.0,
                    ops.sign(x) * a ** (p - 1) / ops.where(o == 0, 1.0, o) ** (p - 1))
 
 
-def _norm_vjp(g: Tensor, out: Tensor, x: Tensor, p: float = 2.0, dim: Any = None,
+def norm_vjp(g: Tensor, out: Tensor, x: Tensor, p: float = 2.0, dim: Any = None,
               keepdim: bool = False) -> tuple[Any, ...]:
     # PyTorch's norm_backward, op for op (grad and norm get their reduced dims back).
     if x.ndim:
-        g = _restore_reduced_dims(g, dim, keepdim)
-        o = _restore_reduced_dims(out, dim, keepdim)
+        g = restore_reduced_dims(g, dim, keepdim)
+        o = restore_reduced_dims(out, dim, keepdim)
     else:
         o = out
     if p == 0:
@@ -210,9 +219,9 @@ def _norm_vjp(g: Tensor, out: Tensor, x: Tensor, p: float = 2.0, dim: Any = None
 
 register(Rule(
     "norm", "LinalgVectorNormBackward0", K.norm,
-    _norm_vjp,
+    norm_vjp,
     lambda ts, out, x, p=2.0, dim=None, keepdim=False:
-        ops.sum(ts[0] * _norm_deriv(x, out, p, dim, keepdim), dim, keepdim),
+        ops.sum(ts[0] * norm_deriv(x, out, p, dim, keepdim), dim, keepdim),
     kind="reduction", doc="vector p-norm (a primitive: stable at 0)", saves_out=True,
     formula=("grad · x / ‖x‖",)))
 register(Rule(
