@@ -9,6 +9,7 @@ with `surface.expose`; importing this package fills that table.
 """
 
 from gradcli.ad import dtypes
+from gradcli.ad.ops import math as _math  # noqa: F401  (declares its spellings)
 from gradcli.ad.ops.creation import (
     arange,
     as_tensor,

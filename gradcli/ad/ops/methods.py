@@ -16,6 +16,7 @@ from gradcli.ad.ops import backward as B
 from gradcli.ad.ops.creation import _as_tensor, _num
 from gradcli.ad.ops.elementwise import (
     _add,
+    _sub,
     abs,
     add,
     bitwise_not,
@@ -45,7 +46,6 @@ from gradcli.ad.ops.elementwise import (
     sqrt,
     sub,
     tanh,
-    to_dtype,
     true_divide,
     where,
 )
@@ -71,8 +71,8 @@ def zero_(x: Tensor) -> Tensor:
 
 
 def copy_(x: Tensor, src: Tensor) -> Tensor:
-    """Copy src's values into x in place (broadcasting)."""
-    return record_inplace(x, add(mul(x, 0), to_dtype(_as_tensor(src), x.dtype)))
+    """Copy src's values into x in place (broadcast to x's shape): CopyBackwards."""
+    return record_inplace(x, apply(_RULES["copy"], (x, _as_tensor(src))))
 
 
 INPLACE = {
@@ -112,7 +112,7 @@ def _compare(fn: Any):
 
 #: The Tensor class's operators (gradcli.ad.tensor.install_operators puts them there).
 OPERATORS: dict[str, Any] = {
-    "__add__": _add, "__radd__": _add, "__sub__": sub, "__rsub__": _swap(sub),
+    "__add__": _add, "__radd__": _add, "__sub__": _sub, "__rsub__": _swap(_sub),
     "__mul__": mul, "__rmul__": mul, "__truediv__": true_divide,
     "__rtruediv__": _swap(true_divide), "__floordiv__": floor_divide,
     "__rfloordiv__": _swap(floor_divide), "__mod__": remainder,

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from gradcli.ad.registry import RULES, Rule
 from gradcli.ad.rules import backward, elementwise, linalg, nn, reductions, shape  # noqa: F401
+from gradcli.ad.rules import math as _math  # noqa: F401
 from gradcli.ad.rules.base import elementwise as elementwise_rule
 from gradcli.ad.rules.base import linear, need
 
