@@ -305,7 +305,8 @@ def tensor_from_array(array: np.ndarray) -> Tensor:
 
 
 def _torch_scalar_name(dtype: np.dtype) -> str:
-    return {"float32": "Float", "float64": "Double", "int64": "Long", "bool": "Bool"}.get(
+    return {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int",
+            "bool": "Bool"}.get(
         dtypes.name_of(dtype), str(dtype)
     )
 
