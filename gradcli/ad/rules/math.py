@@ -46,31 +46,36 @@ elementwise("acosh", "AcoshBackward0", KM.acosh, lambda x, o: M.rsqrt(x * x - 1)
             grad=lambda g, x, o: g * M.rsqrt(x * x - 1))
 elementwise("atanh", "AtanhBackward0", KM.atanh, lambda x, o: 1 / (1 - ops.pow(x, 2)),
             "inverse hyperbolic tangent", formula=("grad / (1 - x²)",),
-            grad=lambda g, x, o: g * 1 / (1 - ops.pow(x, 2)))
+            grad=lambda g, x, o: B.mul_scalar(g, 1) / (_one(x) - ops.pow(x, 2)))
+def _one(x: Tensor) -> Tensor:
+    # C++'s `1 - t` subtracts a wrapped number: SubBackward0, not RsubBackward1.
+    return ops.tensor(1.0, dtype=x.dtype)
+
+
 elementwise("log2", "Log2Backward0", KM.log2, lambda x, o: 1 / (x * _LN2), "base-2 logarithm",
-            formula=("grad / (x · ln 2)",), grad=lambda g, x, o: g / (x * 0.6931471805599453))
+            formula=("grad / (x · ln 2)",), grad=lambda g, x, o: g / B.mul_scalar(x, 0.6931471805599453))
 elementwise("log10", "Log10Backward0", KM.log10, lambda x, o: 1 / (x * math.log(10.0)),
             "base-10 logarithm", formula=("grad / (x · ln 10)",),
-            grad=lambda g, x, o: g / (x * 2.3025850929940456))
+            grad=lambda g, x, o: g / B.mul_scalar(x, 2.3025850929940456))
 elementwise("expm1", "Expm1Backward0", KM.expm1, lambda x, o: o + 1, "e^x - 1", uses_out=True,
             formula=("grad · (out + 1)",), grad=lambda g, x, o: g * (o + 1))
 elementwise("exp2", "Exp2Backward0", KM.exp2, lambda x, o: o * _LN2, "2^x", uses_out=True,
-            formula=("grad · out · ln 2",), grad=lambda g, x, o: g * o * _LN2)
+            formula=("grad · out · ln 2",), grad=lambda g, x, o: B.mul_scalar(g * o, _LN2))
 elementwise("rsqrt", "RsqrtBackward0", KM.rsqrt, lambda x, o: -0.5 * ops.pow(o, 3),
             "1 / sqrt(x)", uses_out=True, formula=("-grad · out³ / 2",),
-            grad=lambda g, x, o: -0.5 * g * ops.pow(o, 3))
+            grad=lambda g, x, o: B.mul_scalar(g, -0.5) * ops.pow(o, 3))
 elementwise("erf", "ErfBackward0", KM.erf, lambda x, o: _2_SQRTPI * ops.exp(-ops.pow(x, 2)),
             "the error function", formula=("grad · 2/√π · exp(-x²)",),
-            grad=lambda g, x, o: _2_SQRTPI * ops.exp(-ops.pow(x, 2)) * g)
+            grad=lambda g, x, o: B.mul_scalar(ops.exp(-ops.pow(x, 2)), _2_SQRTPI) * g)
 elementwise("erfc", "ErfcBackward0", KM.erfc,
             lambda x, o: -_2_SQRTPI * ops.exp(-ops.pow(x, 2)),
             "1 - erf(x)", formula=("-grad · 2/√π · exp(-x²)",),
-            grad=lambda g, x, o: -_2_SQRTPI * ops.exp(-ops.pow(x, 2)) * g)
+            grad=lambda g, x, o: B.mul_scalar(ops.exp(-ops.pow(x, 2)), -_2_SQRTPI) * g)
 elementwise("erfinv", "ErfinvBackward0", KM.erfinv,
             lambda x, o: 0.5 * math.sqrt(math.pi) * ops.exp(ops.pow(M.erfinv(x), 2)),
             "inverse of erf", formula=("grad · √π/2 · exp(erfinv(x)²)",),
-            grad=lambda g, x, o: 0.5 * math.sqrt(math.pi)
-            * ops.exp(ops.pow(M.erfinv(x), 2)) * g)
+            grad=lambda g, x, o: B.mul_scalar(ops.exp(ops.pow(M.erfinv(x), 2)),
+                                              0.5 * math.sqrt(math.pi)) * g)
 
 
 def _sinc_backward(g: Tensor, x: Tensor) -> Tensor:
@@ -114,8 +119,8 @@ register(Rule("trunc", "TruncBackward0", KM.trunc,
 for _name, _torch, _kernel, _c in (("rad2deg", "Rad2DegBackward0", KM.rad2deg, _180_PI),
                                    ("deg2rad", "Deg2RadBackward0", KM.deg2rad, _PI_180)):
     register(Rule(_name, _torch, _kernel,
-                  (lambda c: lambda g, out, x: (ops.mul(g, c),))(_c),
-                  (lambda c: lambda ts, out, x: ops.mul(ts[0], c))(_c),
+                  (lambda c: lambda g, out, x: (B.mul_scalar(g, c),))(_c),
+                  (lambda c: lambda ts, out, x: B.mul_scalar(ts[0], c))(_c),
                   kind="elementwise", doc=f"{_name.replace('2', ' to ')}",
                   saves_inputs=False, formula=(f"grad · {_c:.6g}",)))
 
