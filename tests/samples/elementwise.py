@@ -112,3 +112,10 @@ sample("torch.float_power", X(domain="positive", dtype="float32"), X(dtype="floa
 sample("Tensor.float_power_", X(domain="positive"), 2.5)
 sample("torch.true_divide", X(), X(domain="nonzero"))
 sample("Tensor.true_divide_", X(), X(domain="nonzero"))
+for name in ("floor_", "ceil_", "round_", "sign_"):
+    sample(f"Tensor.{name}", X(domain="nonzero"))
+for name in ("reciprocal_", "log1p_"):
+    sample(f"Tensor.{name}", X(domain="positive"))
+sample("Tensor.tan_", X(domain="unit"))
+sample("Tensor.square_", X())
+sample("Tensor.floor_divide_", X(), X(domain="nonzero"), grad=False)

@@ -53,7 +53,8 @@ def _one(x: Tensor) -> Tensor:
 
 
 elementwise("log2", "Log2Backward0", KM.log2, lambda x, o: 1 / (x * _LN2), "base-2 logarithm",
-            formula=("grad / (x · ln 2)",), grad=lambda g, x, o: g / B.mul_scalar(x, 0.6931471805599453))
+            formula=("grad / (x · ln 2)",),
+            grad=lambda g, x, o: g / B.mul_scalar(x, 0.6931471805599453))
 elementwise("log10", "Log10Backward0", KM.log10, lambda x, o: 1 / (x * math.log(10.0)),
             "base-10 logarithm", formula=("grad / (x · ln 10)",),
             grad=lambda g, x, o: g / B.mul_scalar(x, 2.3025850929940456))
