@@ -96,14 +96,19 @@ def _erfinv1(y: float) -> float:
         for c in (0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773,
                   -0.0076224613, 0.00943887047, 1.00167406, 2.83297682):
             p = c + p * w
-    x = p * y
-    for _ in range(3):
-        err = math.erf(x) - y
-        step = err / (2 / math.sqrt(math.pi) * math.exp(-x * x))
+    x = abs(p * y)
+    # Newton steps in double: on erf near 0, on erfc in the tails (1 - |y| is exact
+    # there, where erf(x) - y would lose every digit).
+    a = abs(y)
+    for _ in range(12):
+        slope = 2 / math.sqrt(math.pi) * math.exp(-x * x)
+        step = (math.erf(x) - a) / slope if a < 0.5 else ((1 - a) - math.erfc(x)) / slope
         if not math.isfinite(step):
             break
         x -= step
-    return x
+        if abs(step) <= 1e-16 * abs(x):
+            break
+    return math.copysign(x, y)
 
 
 def erfinv(x: ndarray) -> Any:
