@@ -79,6 +79,11 @@ def torch_output(text: str) -> str:
      "dimension 1"),
     ("torch.zeros(2, 3).copy_(torch.zeros(1, 2, 3))",
      "output with shape [2, 3] doesn't match the broadcast shape [1, 2, 3]"),
+    ("torch.tensor([1.5, 2.5]).float_power_(2)",
+     "the base given to float_power_ has dtype Float but the operation's result requires "
+     "dtype Double"),
+    ("torch.tensor([1, 2]).atan_()",
+     "result type Float can't be cast to the desired output type Long"),
     ("torch.mm(torch.ones(2, 2, dtype=torch.int32), torch.ones(2, 2, dtype=torch.int64))",
      "expected m1 and m2 to have the same dtype, but got: int != long int"),
 ])
@@ -96,6 +101,15 @@ def test_backward_through_floor_divide_is_pytorchs_error() -> None:
     assert output(program.split("y.sum")[0]) == \
         "tensor([1., 2.], grad_fn=<NotImplemented>)\n"
     assert error(program) == "derivative for aten::floor_divide is not implemented"
+
+
+def test_forward_mode_through_floor_divide_is_pytorchs_error() -> None:
+    assert error("""
+        import torch.autograd.forward_ad as fwd
+        with fwd.dual_level():
+            d = fwd.make_dual(torch.tensor([0.5, 3.0]), torch.ones(2))
+            d // 2.0
+    """) == "Trying to use forward AD with aten::floor_divide that does not support it."
 
 
 @pytest.mark.parametrize("name", ["asinh", "acosh", "atanh", "arcsinh"])

@@ -9,6 +9,7 @@ from typing import Any
 from gradcli.ad import dtypes
 from gradcli.ad.graph import Tensor
 from gradcli.ad.inplace import inplace_of, record_inplace
+from gradcli.ad.kernels.messages import scalar_name
 from gradcli.ad.ops.creation import _as_tensor, tensor
 from gradcli.ad.ops.elementwise import (
     _operand,
@@ -143,6 +144,15 @@ def float_power(input: Any, exponent: Any) -> Tensor:
     return pow(input, exponent)
 
 
+def float_power_(input: Tensor, exponent: Any) -> Tensor:
+    """x.float_power_(e): only a float64 x can hold the float64 result."""
+    if input.array.dtype != dtypes.float64:
+        raise GdRuntimeError(f"the base given to float_power_ has dtype "
+                             f"{scalar_name(input.array.dtype)} but the operation's result "
+                             "requires dtype Double")
+    return record_inplace(input, float_power(input, exponent))
+
+
 def true_divide(dividend: Any, divisor: Any) -> Tensor:
     """dividend / divisor (true division)."""
     return div(dividend, divisor)
@@ -165,7 +175,7 @@ def _inplace_without_derivative(name: str):
     return op
 
 
-_NO_INPLACE = ("logaddexp", "logaddexp2", "positive")
+_NO_INPLACE = ("logaddexp", "logaddexp2", "positive", "float_power")
 _OWN_INPLACE = {"asinh": "arcsinh", "acosh": "arccosh", "atanh": "arctanh"}
 for _name in ("atan", "asin", "acos", "sinh", "cosh", "asinh", "acosh", "atanh", "log2",
               "log10", "expm1", "exp2", "erf", "erfc", "erfinv", "rsqrt", "sinc", "frac",
@@ -195,3 +205,4 @@ expose(log_softmax, "torch.special.log_softmax", family="special")
 expose(softmax, "torch.special.softmax", family="special")
 expose(logsumexp, "torch.special.logsumexp", family="special")
 expose(inplace_of(remainder), "Tensor.remainder_", family="elementwise")
+expose(float_power_, "Tensor.float_power_", family="elementwise")

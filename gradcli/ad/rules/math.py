@@ -258,9 +258,13 @@ def _no_floor_divide(*_: Any) -> Any:
     raise GdRuntimeError("derivative for aten::floor_divide is not implemented")
 
 
+def _no_floor_divide_jvp(*_: Any) -> Any:
+    raise GdRuntimeError("Trying to use forward AD with aten::floor_divide that does not "
+                         "support it.")
+
+
 register(Rule(
-    "floordiv", "NotImplemented", KE.floordiv, _no_floor_divide,
-    lambda ts, out, a, b: _no_floor_divide(),
+    "floordiv", "NotImplemented", KE.floordiv, _no_floor_divide, _no_floor_divide_jvp,
     kind="binary", doc="a // b (PyTorch has no derivative for it)", saves_inputs=False,
     formula=("not implemented", "not implemented")))
 
