@@ -26,6 +26,7 @@ from gradcli.ad import rules as rules_module
 from gradcli.ad.check import check_grads, check_rule
 from gradcli.ad.rules import RULES, Rule
 from gradcli.ad.tensor import Tensor, apply
+from gradcli.errors import GdRuntimeError
 
 Draw = Callable[[st.SearchStrategy[Any]], Any]
 Case = tuple[tuple[Any, ...], dict[str, Any]]
@@ -414,6 +415,23 @@ def _masked_fill(draw: Draw, name: str) -> Case:
     return (T(normal(rng, shape)),), {"mask": rng.random(shape) < 0.5, "value": 0.5}
 
 
+@case("floordiv", "asinh_", "acosh_", "atanh_")
+def _no_derivative(draw: Draw, name: str) -> Case:
+    # PyTorch records these nodes but has no derivative for them (NOT_IMPLEMENTED below).
+    rng = rng_of(draw)
+    shape = shape_of(draw)
+    x = T(rng.uniform(1.1, 2.0, shape) if name == "acosh_" else rng.uniform(-0.9, 0.9, shape))
+    return ((x, T(rng.uniform(0.5, 2.0, shape))) if name == "floordiv" else (x,)), {}
+
+
+@case("copy")
+def _copy(draw: Draw, name: str) -> Case:
+    # x.copy_(src): src broadcast to x's shape (sums back to src's).
+    rng = rng_of(draw)
+    shape = shape_of(draw)
+    return (T(normal(rng, shape)), T(normal(rng, shape[1:]))), {}
+
+
 @case("mod")
 def _mod(draw: Draw, name: str) -> Case:
     # Away from the jumps of a % b (where a / b is an integer).
@@ -721,7 +739,7 @@ def _nll_backward(draw: Draw, name: str) -> Case:
 # Non-differentiable rules: never recorded, whatever requires grad.
 NONDIFF_INPUTS: dict[str, Callable[[np.random.Generator], tuple[Any, ...]]] = {
     **{n: (lambda r: (leaf(normal(r, (2, 3))), leaf(normal(r, (3,)))))
-       for n in ("lt", "le", "gt", "ge", "eq", "ne", "floordiv")},
+       for n in ("lt", "le", "gt", "ge", "eq", "ne")},
     **{n: (lambda r: (ops.tensor(r.random(3) < 0.5), ops.tensor(r.random(3) < 0.5)))
        for n in ("logical_and", "logical_or")},
     "logical_not": lambda r: (ops.tensor(r.random(3) < 0.5),),
@@ -733,6 +751,8 @@ NONDIFF_INPUTS: dict[str, Callable[[np.random.Generator], tuple[Any, ...]]] = {
 # --------------------------------------------------------------------------- the sweep
 
 DIFFERENTIABLE = sorted(n for n, r in RULES.items() if r.differentiable)
+#: Recorded (PyTorch has a node for them) but without a derivative: backward is an error.
+NOT_IMPLEMENTED = {"floordiv", "asinh_", "acosh_", "atanh_"}
 #: The rules with no hand-written case above are checked on a node a sweep sample
 #: records (tests/samples): adding an op with its sample adds its rules here.
 SAMPLE_CASES = {name: case for name, case in samples.rule_cases().items() if name not in CASES}
@@ -766,6 +786,12 @@ def test_rule_matches_finite_differences(name: str, data: st.DataObject) -> None
     """Forward and reverse rules agree with central differences to order 2 (3 elementwise)."""
     inputs, params = _case(name, data)
     rule = RULES[name]
+    if name in NOT_IMPLEMENTED:  # PyTorch's error, both ways
+        for run in (lambda: rule.vjp(ops.ones_like(inputs[0]), None, *inputs, **params),
+                    lambda: rule.jvp([ops.ones_like(inputs[0])], None, *inputs, **params)):
+            with pytest.raises(GdRuntimeError, match=r"not implemented|not support"):
+                run()
+        return
     order = MAX_ORDER.get(name, 3 if rule.kind == "elementwise" else 2)
     if name in SYMMETRIC_INPUT:
         report = check_grads(lambda a: apply(rule, ((a + ops.transpose(a, -1, -2)) / 2,), params),

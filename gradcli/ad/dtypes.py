@@ -7,6 +7,7 @@ import numpy as np
 float32 = np.dtype(np.float32)
 float64 = np.dtype(np.float64)
 int64 = np.dtype(np.int64)
+int32 = np.dtype(np.int32)
 boolean = np.dtype(np.bool_)
 
 #: Every dtype a tensor may have, by its short name.
@@ -14,10 +15,12 @@ DTYPES: dict[str, np.dtype] = {
     "float32": float32,
     "float64": float64,
     "int64": int64,
+    "int32": int32,
     "bool": boolean,
 }
 
-#: PyTorch's spellings (torch.float is float32, torch.double float64, torch.long int64).
+#: PyTorch's spellings (torch.float is float32, torch.double float64, torch.long int64,
+#: torch.int int32).
 ALIASES: dict[str, str] = {
     "float32": "float32",
     "float": "float32",
@@ -25,11 +28,14 @@ ALIASES: dict[str, str] = {
     "double": "float64",
     "int64": "int64",
     "long": "int64",
+    "int32": "int32",
+    "int": "int32",
     "bool": "bool",
 }
 
-_CATEGORY = {boolean: 0, int64: 1, float32: 2, float64: 2}
-_RANK = {boolean: 0, int64: 1, float32: 2, float64: 3}
+
+_CATEGORY = {boolean: 0, int32: 1, int64: 1, float32: 2, float64: 2}
+_RANK = {boolean: 0, int32: 1, int64: 2, float32: 3, float64: 4}
 
 
 class DefaultDtype:
@@ -49,7 +55,7 @@ def default_dtype() -> np.dtype:
 
 
 def name_of(dtype: np.dtype) -> str:
-    """The short name of a dtype: float32, float64, int64, bool."""
+    """The short name of a dtype: float32, float64, int64, int32, bool."""
     return "bool" if dtype == boolean else dtype.name
 
 
@@ -64,12 +70,12 @@ def is_float(dtype: np.dtype) -> bool:
 
 
 def canonical(dtype: np.dtype) -> np.dtype:
-    """Map any numpy dtype onto one of ours (int32 → int64, float16 → float32, …)."""
+    """Map any numpy dtype onto one of ours (int16 → int64, float16 → float32, …)."""
     kind = dtype.kind
     if kind == "f":
         return float64 if dtype.itemsize >= 8 else float32
     if kind in "iu":
-        return int64
+        return int32 if dtype == int32 else int64
     if kind == "b":
         return boolean
     raise TypeError(f"unsupported dtype {dtype}")

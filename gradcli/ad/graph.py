@@ -346,7 +346,8 @@ def check_not_inference(args: tuple[Any, ...]) -> None:
 
 
 def _torch_scalar_name(dtype: np.dtype) -> str:
-    return {"float32": "Float", "float64": "Double", "int64": "Long", "bool": "Bool"}.get(
+    return {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int",
+            "bool": "Bool"}.get(
         dtypes.name_of(dtype), str(dtype)
     )
 

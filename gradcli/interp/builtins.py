@@ -250,6 +250,7 @@ class Registry:
             "float32": DTYPE_VALUES["float32"], "float": DTYPE_VALUES["float32"],
             "float64": DTYPE_VALUES["float64"], "double": DTYPE_VALUES["float64"],
             "int64": DTYPE_VALUES["int64"], "long": DTYPE_VALUES["int64"],
+            "int32": DTYPE_VALUES["int32"], "int": DTYPE_VALUES["int32"],
             "bool": DTYPE_VALUES["bool"],
         }
         self.functional = Namespace("torch.autograd.functional",

@@ -21,7 +21,8 @@ ndarray = np.ndarray
 
 # -- linear algebra -------------------------------------------------------------------
 
-_C_NAMES = {"float32": "float", "float64": "double", "int64": "long int", "bool": "bool"}
+_C_NAMES = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int",
+            "bool": "bool"}
 
 
 def _check_mm_dtypes(a: ndarray, b: ndarray) -> None:

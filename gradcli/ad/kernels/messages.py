@@ -25,7 +25,8 @@ def not_implemented(kernel: str, dtype: np.dtype) -> TorchError:
 
 def scalar_name(dtype: np.dtype) -> str:
     """PyTorch's scalar-type name of a dtype (Float, Double, Long, Bool)."""
-    return {"float32": "Float", "float64": "Double", "int64": "Long", "bool": "Bool"}.get(
+    return {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int",
+            "bool": "Bool"}.get(
         dtypes.name_of(dtype), str(dtype)
     )
 

@@ -21,8 +21,8 @@ from gradcli.errors import GdRuntimeError
 
 
 def _u(name: str):
-    def op(x: Any) -> Tensor:
-        return apply(_RULES[name], (_as_tensor(x),))
+    def op(input: Any) -> Tensor:
+        return apply(_RULES[name], (input if type(input) is Tensor else _as_tensor(input),))
 
     op.__name__ = name
     op.__doc__ = f"Elementwise {name} (differentiable)."
@@ -76,30 +76,30 @@ ceil = _u("ceil")
 reciprocal = _u("reciprocal")
 
 
-def round(x: Tensor, decimals: int = 0) -> Tensor:
-    """Round half to even."""
-    return apply(_RULES["round"], (x,), {"decimals": decimals} if decimals else {})
+def round(input: Tensor, *, decimals: int | None = None) -> Tensor:
+    """Round half to even (to `decimals` places: PyTorch's RoundBackward1)."""
+    return apply(_RULES["round"], (input,), {} if decimals is None else {"decimals": decimals})
 
 
-def neg(x: Tensor) -> Tensor:
+def neg(input: Tensor) -> Tensor:
     """-x."""
-    return apply(_RULES["neg"], (x,))
+    return apply(_RULES["neg"], (input,))
 
 
 def _binary(name: str):
-    def op(a: Any, b: Any) -> Tensor:
-        ta = type(a)
-        tb = type(b)
+    def op(input: Any, other: Any) -> Tensor:
+        ta = type(input)
+        tb = type(other)
         # Tensor with tensor or Python number: _operand would keep both as they are.
         if ta is Tensor:
             if tb is Tensor or tb is float or tb is int:
-                return apply(_RULES[name], (a, b))
+                return apply(_RULES[name], (input, other))
         elif tb is Tensor:
             if ta is float or ta is int:
-                return apply(_RULES[name], (a, b))
+                return apply(_RULES[name], (input, other))
         else:
-            a = tensor(a)
-        return apply(_RULES[name], (_operand(a), _operand(b)))
+            input = tensor(input)
+        return apply(_RULES[name], (_operand(input), _operand(other)))
 
     op.__name__ = name
     op.__doc__ = f"Elementwise {name} with broadcasting (differentiable)."
@@ -118,7 +118,7 @@ def _operand(x: Any) -> Any:
     raise GdRuntimeError(f"unsupported operand of type {type(x).__name__}")
 
 
-sub = _binary("sub")
+_sub = _binary("sub")
 
 
 mul = _binary("mul")
@@ -138,14 +138,14 @@ def true_divide(a: Any, b: Any) -> Tensor:
 _pow = _binary("pow")
 
 
-def pow(a: Any, b: Any) -> Tensor:
-    """a ** b with broadcasting (differentiable)."""
-    if (State.light_backward and (type(b) is int or type(b) is float) and b == 1
-            and type(a) is Tensor and a.array.dtype.kind == "f"):
+def pow(input: Any, exponent: Any) -> Tensor:
+    """input ** exponent with broadcasting (differentiable)."""
+    if (State.light_backward and (type(exponent) is int or type(exponent) is float)
+            and exponent == 1 and type(input) is Tensor and input.array.dtype.kind == "f"):
         # pow's VJP for x**2 computes 2·x**1: in a backward pass that records nothing,
         # x**1 is x (exactly, NaN and -0.0 included) and needs no full-size copy (W3).
-        return a
-    return _pow(a, b)
+        return input
+    return _pow(input, exponent)
 
 
 maximum = _binary("maximum")
@@ -187,24 +187,41 @@ logical_or = _binary("logical_or")
 _add = _binary("add")
 
 
-def add(a: Any, b: Any, alpha: Any = 1) -> Tensor:
-    """a + alpha·b with broadcasting."""
+def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
+    """input + alpha·other with broadcasting."""
     if alpha != 1:
-        b = mul(b, alpha)
-    return _add(a, b)
+        other = mul(other, alpha)
+    return _add(input, other)
 
 
-def div(a: Any, b: Any, rounding_mode: str | None = None) -> Tensor:
-    """a / b (true division; rounding_mode 'floor' or 'trunc' as in PyTorch)."""
+def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
+    """input - alpha·other with broadcasting (`-` itself: no extra call per op)."""
+    if alpha != 1:
+        other = mul(other, alpha)
+    elif type(input) is Tensor and (type(other) is Tensor or type(other) is float
+                                    or type(other) is int):
+        return apply(_RULES["sub"], (input, other))
+    return _sub(input, other)
+
+
+def div(input: Any, other: Any, rounding_mode: str | None = None) -> Tensor:
+    """input / other (true division; rounding_mode 'floor' or 'trunc' as in PyTorch)."""
     if rounding_mode is None:
-        return true_divide(a, b)
-    if rounding_mode == "floor":
-        return floor_divide(a, b)
-    if rounding_mode == "trunc":
-        q = true_divide(a, b)
-        return apply(_RULES["sign"], (q,)) * floor(abs(q))
+        if type(input) is not Tensor and isinstance(input, (int, float)):
+            input = tensor(input)  # torch.div(2, x) wraps the number: DivBackward0
+        return _div(input, other)
+    if rounding_mode == "floor" or rounding_mode == "trunc":
+        return div_mode(input, other, rounding_mode)
     raise GdRuntimeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' "
                          f"but found '{rounding_mode}'")
+
+
+def div_mode(a: Any, b: Any, rounding_mode: str) -> Tensor:
+    """a / b rounded ('floor' or 'trunc'): PyTorch's DivBackward2, a zero derivative."""
+    if type(a) is not Tensor and type(b) is not Tensor:
+        a = tensor(a)
+    return apply(_RULES["div_mode"], (_operand(a), _operand(b)),
+                 {"rounding_mode": rounding_mode})
 
 
 def logical_not(x: Tensor) -> Tensor:
@@ -227,9 +244,9 @@ def isfinite(x: Tensor) -> Tensor:
     return apply(_RULES["isfinite"], (x,))
 
 
-def square(x: Tensor) -> Tensor:
+def square(input: Tensor) -> Tensor:
     """x ** 2 (PyTorch records it as a power: PowBackward0)."""
-    return pow(x, 2)
+    return pow(input, 2)
 
 
 def log_of_number(a: float) -> float:
@@ -239,21 +256,21 @@ def log_of_number(a: float) -> float:
     return -math.inf if a == 0 else math.nan
 
 
-def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
+def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
     """Clip into [min, max]."""
     if any(type(b) is Tensor and ((State.grad_enabled and b.requires_grad)
                                   or (State.forward_level and b.tangent is not None))
            for b in (min, max)):
         # Bounds that are differentiated get the derivative where x is clipped to them (as
         # in PyTorch's ClampBackward0); the primitive takes constant bounds, so compose.
-        out = x if min is None else where(x < min, min, x)
+        out = input if min is None else where(input < min, min, input)
         return out if max is None else where(out > max, max, out)
     params = {}
     if min is not None:
         params["min"] = _arr(min)
     if max is not None:
         params["max"] = _arr(max)
-    return apply(_RULES["clamp"], (x,), params)
+    return apply(_RULES["clamp"], (input,), params)
 
 
 def clamp_min(input: Tensor, min: Any) -> Tensor:
@@ -280,12 +297,13 @@ def nonzero(x: Any, as_tuple: bool = False) -> Any:
     return tensor_from_array(np.argwhere(a).astype(np.int64))
 
 
-def where(cond: Any, a: Any = None, b: Any = None) -> Any:
-    """a where cond else b (elementwise, broadcasting); where(cond) alone is
-    nonzero(cond, as_tuple=True)."""
+def where(condition: Any, input: Any = None, other: Any = None) -> Any:
+    """input where condition else other (elementwise, broadcasting); where(condition)
+    alone is nonzero(condition, as_tuple=True)."""
+    a, b = input, other
     if a is None and b is None:
-        return nonzero(cond, as_tuple=True)
-    c = _as_tensor(cond)
+        return nonzero(condition, as_tuple=True)
+    c = _as_tensor(condition)
     if c.array.dtype != dtypes.boolean:
         raise GdRuntimeError(
             "where expected condition to be a boolean tensor, but got a tensor with dtype "
@@ -378,6 +396,7 @@ expose(numel, "torch.numel", family="creation")
 expose(to, "Tensor.to", family="creation")
 expose(lambda x: to(x, dtypes.float32), "Tensor.float", family="creation")
 expose(lambda x: to(x, dtypes.float64), "Tensor.double", family="creation")
-expose(lambda x: to(x, dtypes.int64), "Tensor.long", "Tensor.int", family="creation")
+expose(lambda x: to(x, dtypes.int64), "Tensor.long", family="creation")
+expose(lambda x: to(x, dtypes.int32), "Tensor.int", family="creation")
 expose(lambda x: to(x, dtypes.boolean), "Tensor.bool", family="creation")
 expose(lambda x, other: to(x, other.dtype), "Tensor.type_as", family="creation")

@@ -11,9 +11,11 @@ from gradcli.ad.inplace import inplace_of, record_inplace
 from gradcli.ad.ops.creation import _as_tensor, _num
 from gradcli.ad.ops.elementwise import (
     _add,
+    _sub,
     abs,
     add,
     bitwise_not,
+    ceil,
     clamp,
     clamp_max,
     clamp_min,
@@ -21,11 +23,13 @@ from gradcli.ad.ops.elementwise import (
     div,
     eq,
     exp,
+    floor,
     floor_divide,
     ge,
     gt,
     le,
     log,
+    log1p,
     logical_and,
     logical_or,
     lt,
@@ -33,14 +37,18 @@ from gradcli.ad.ops.elementwise import (
     ne,
     neg,
     pow,
+    reciprocal,
     relu,
     remainder,
+    round,
     sigmoid,
+    sign,
     sin,
     sqrt,
+    square,
     sub,
+    tan,
     tanh,
-    to_dtype,
     true_divide,
 )
 from gradcli.ad.ops.indexing import getitem, setitem
@@ -64,8 +72,8 @@ def zero_(x: Tensor) -> Tensor:
 
 
 def copy_(x: Tensor, src: Tensor) -> Tensor:
-    """Copy src's values into x in place (broadcasting)."""
-    return record_inplace(x, add(mul(x, 0), to_dtype(_as_tensor(src), x.dtype)))
+    """Copy src's values into x in place (broadcast to x's shape): CopyBackwards."""
+    return record_inplace(x, apply(_RULES["copy"], (x, _as_tensor(src))))
 
 
 INPLACE = {
@@ -76,6 +84,10 @@ INPLACE = {
     "tanh_": inplace_of(tanh), "sigmoid_": inplace_of(sigmoid), "relu_": inplace_of(relu),
     "abs_": inplace_of(abs), "fill_": fill_, "zero_": zero_, "copy_": copy_,
     "clamp_min_": inplace_of(clamp_min), "clamp_max_": inplace_of(clamp_max),
+    "floor_": inplace_of(floor), "ceil_": inplace_of(ceil), "round_": inplace_of(round),
+    "sign_": inplace_of(sign), "reciprocal_": inplace_of(reciprocal),
+    "log1p_": inplace_of(log1p), "tan_": inplace_of(tan), "square_": inplace_of(square),
+    "floor_divide_": inplace_of(floor_divide),
 }
 
 
@@ -105,7 +117,7 @@ def _compare(fn: Any):
 
 #: The Tensor class's operators (gradcli.ad.tensor.install_operators puts them there).
 OPERATORS: dict[str, Any] = {
-    "__add__": _add, "__radd__": _add, "__sub__": sub, "__rsub__": _swap(sub),
+    "__add__": _add, "__radd__": _add, "__sub__": _sub, "__rsub__": _swap(_sub),
     "__mul__": mul, "__rmul__": mul, "__truediv__": true_divide,
     "__rtruediv__": _swap(true_divide), "__floordiv__": floor_divide,
     "__rfloordiv__": _swap(floor_divide), "__mod__": remainder,

@@ -29,6 +29,7 @@ from gradcli.ad.rules import (  # noqa: F401  (each module fills RULES with its 
     elementwise,
     indexing,
     linalg,
+    math,
     nn,
     random,
     reductions,

@@ -104,7 +104,8 @@ for _name, _torch, _kernel, _doc in (
     ("sign", "SignBackward0", K.sign, "sign of x: -1, 0 or 1"),
     ("floor", "FloorBackward0", K.floor, "round down"),
     ("ceil", "CeilBackward0", K.ceil, "round up"),
-    ("round", "RoundBackward0", K.round, "round half to even"),
+    ("round", lambda i, p: "RoundBackward1" if "decimals" in p else "RoundBackward0", K.round,
+     "round half to even"),
 ):
     register(Rule(_name, _torch, _kernel,
                   lambda g, out, x, **p: (ops.zeros_like(g),),
@@ -261,7 +262,6 @@ for _name, _kernel, _doc in (
     ("logical_not", K.logical_not, "not x, elementwise"),
     ("bitwise_not", K.bitwise_not, "~x"),
     ("isnan", K.isnan, "x is NaN"), ("isfinite", K.isfinite, "x is finite"),
-    ("floordiv", K.floordiv, "a // b (piecewise constant: no gradient)"),
     ("argmax", K.argmax, "index of the maximum"), ("argmin", K.argmin, "index of the minimum"),
 ):
     register(Rule(_name, _name, _kernel, None, None, kind="nondifferentiable", doc=_doc))

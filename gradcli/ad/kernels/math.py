@@ -1,0 +1,258 @@
+"""Kernels of the elementwise math family: inverse trigonometric and hyperbolic functions,
+log2/log10/expm1/exp2, the error function and its inverse, sinc, logit, rounding parts,
+and the binary atan2/hypot/logaddexp/fmod/copysign/xlogy/lerp, with PyTorch's dtypes
+(integer and bool inputs of a float function compute in the default float dtype)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from gradcli.ad import dtypes
+from gradcli.ad.kernels.elementwise import ARRAY_OUT, _cast, result_type
+from gradcli.ad.kernels.messages import (
+    TorchError,
+    broadcast_message_all,
+    not_implemented,
+    scalar_name,
+)
+
+ndarray = np.ndarray
+
+
+def _float(x: ndarray) -> ndarray:
+    return x if x.dtype.kind == "f" else x.astype(dtypes.default_dtype())
+
+
+def _unary(f: Any):
+    def kernel(x: ndarray) -> Any:
+        return f(_float(x), out=ARRAY_OUT)
+
+    kernel.__name__ = f.__name__
+    return kernel
+
+
+atan = _unary(np.arctan)
+asin = _unary(np.arcsin)
+acos = _unary(np.arccos)
+sinh = _unary(np.sinh)
+cosh = _unary(np.cosh)
+asinh = _unary(np.arcsinh)
+acosh = _unary(np.arccosh)
+atanh = _unary(np.arctanh)
+log2 = _unary(np.log2)
+log10 = _unary(np.log10)
+expm1 = _unary(np.expm1)
+exp2 = _unary(np.exp2)
+
+
+def rsqrt(x: ndarray) -> Any:
+    """1 / sqrt(x)."""
+    x = _float(x)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.asarray(1 / np.sqrt(x), dtype=x.dtype)
+
+
+def sinc(x: ndarray) -> Any:
+    """sin(πx) / (πx), 1 at 0."""
+    x = _float(x)
+    return np.asarray(np.sinc(x), dtype=x.dtype)
+
+
+def _map(f: Any, x: ndarray) -> ndarray:
+    """A Python float function elementwise, computed in double."""
+    flat = [f(v) for v in x.astype(np.float64).ravel().tolist()]
+    return np.asarray(flat, dtype=np.float64).reshape(x.shape).astype(x.dtype)
+
+
+def erf(x: ndarray) -> Any:
+    """The error function."""
+    return _map(math.erf, _float(x))
+
+
+def erfc(x: ndarray) -> Any:
+    """1 - erf(x), accurate in the tails."""
+    return _map(math.erfc, _float(x))
+
+
+def _erfinv1(y: float) -> float:
+    if y != y or y < -1 or y > 1:
+        return math.nan
+    if y in (-1.0, 1.0):
+        return math.copysign(math.inf, y)
+    # Giles' single-precision approximation, then Newton steps on erf in double.
+    w = -math.log((1.0 - y) * (1.0 + y))
+    if w < 5:
+        w -= 2.5
+        p = 2.81022636e-08
+        for c in (3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087,
+                  -0.00125372503, -0.00417768164, 0.246640727, 1.50140941):
+            p = c + p * w
+    else:
+        w = math.sqrt(w) - 3
+        p = -0.000200214257
+        for c in (0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773,
+                  -0.0076224613, 0.00943887047, 1.00167406, 2.83297682):
+            p = c + p * w
+    x = abs(p * y)
+    # Newton steps in double: on erf near 0, on erfc in the tails (1 - |y| is exact
+    # there, where erf(x) - y would lose every digit).
+    a = abs(y)
+    for _ in range(12):
+        slope = 2 / math.sqrt(math.pi) * math.exp(-x * x)
+        step = (math.erf(x) - a) / slope if a < 0.5 else ((1 - a) - math.erfc(x)) / slope
+        if not math.isfinite(step):
+            break
+        x -= step
+        if abs(step) <= 1e-16 * abs(x):
+            break
+    return math.copysign(x, y)
+
+
+def erfinv(x: ndarray) -> Any:
+    """The inverse error function (±inf at ±1, nan outside [-1, 1])."""
+    return _map(_erfinv1, _float(x))
+
+
+def logit(x: ndarray, eps: float | None = None) -> Any:
+    """log(x / (1 - x)), x clamped into [eps, 1 - eps] when eps is given."""
+    x = _float(x)
+    if eps is not None:
+        x = np.clip(x, eps, 1 - eps)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.asarray(np.log(x / (1 - x)), dtype=x.dtype)
+
+
+def frac(x: ndarray) -> Any:
+    """x - trunc(x) (floating dtypes only)."""
+    if x.dtype.kind != "f":
+        raise not_implemented("frac_cpu", x.dtype)
+    return np.asarray(x - np.trunc(x), dtype=x.dtype)
+
+
+def trunc(x: ndarray) -> Any:
+    """Round toward zero."""
+    if x.dtype.kind == "b":
+        raise not_implemented("trunc_vml_cpu", x.dtype)
+    return np.trunc(x) if x.dtype.kind == "f" else x.copy()
+
+
+def rad2deg(x: ndarray) -> Any:
+    """Radians to degrees."""
+    x = _float(x)
+    return np.asarray(x * np.asarray(180 / math.pi, x.dtype), dtype=x.dtype)
+
+
+def deg2rad(x: ndarray) -> Any:
+    """Degrees to radians."""
+    x = _float(x)
+    return np.asarray(x * np.asarray(math.pi / 180, x.dtype), dtype=x.dtype)
+
+
+def nan_to_num(x: ndarray, nan: float | None = None, posinf: float | None = None,
+               neginf: float | None = None) -> Any:
+    """NaN → nan (0), ±inf → posinf/neginf (the dtype's largest finite values)."""
+    if x.dtype.kind != "f":
+        return x.copy()
+    info = np.finfo(x.dtype)
+    return np.asarray(np.nan_to_num(
+        x, nan=0.0 if nan is None else nan, posinf=info.max if posinf is None else posinf,
+        neginf=info.min if neginf is None else neginf), dtype=x.dtype)
+
+
+# -- binary -------------------------------------------------------------------------------
+
+def _float_binary(f: Any, cpu_name: str | None = None):
+    def kernel(a: Any, b: Any) -> Any:
+        rt = result_type(a, b)
+        if rt.kind != "f":
+            if cpu_name is not None:
+                raise not_implemented(cpu_name, rt)
+            rt = dtypes.default_dtype()
+        with np.errstate(all="ignore"):
+            return np.asarray(f(_cast(a, rt), _cast(b, rt)), dtype=rt)
+
+    kernel.__name__ = f.__name__
+    return kernel
+
+
+atan2 = _float_binary(np.arctan2)
+hypot = _float_binary(np.hypot, "hypot_cpu")
+logaddexp = _float_binary(np.logaddexp, "logaddexp_cpu")
+logaddexp2 = _float_binary(np.logaddexp2, "logaddexp2_cpu")
+copysign = _float_binary(np.copysign)
+
+
+def _xlogy(a: Any, b: Any) -> Any:
+    out = a * np.log(b)
+    return np.where((a == 0) & ~np.isnan(b), 0.0, out)
+
+
+xlogy = _float_binary(_xlogy)
+
+
+def fmod(a: Any, b: Any) -> Any:
+    """C's fmod: the remainder with the sign of a; an integer division by zero fails."""
+    rt = result_type(a, b)
+    if rt.kind != "f":
+        if rt.kind == "b":
+            raise not_implemented("fmod_cpu", rt)
+        if not np.all(b):
+            raise TorchError("ZeroDivisionError")
+    with np.errstate(all="ignore"):
+        return np.asarray(np.fmod(_cast(a, rt), _cast(b, rt)), dtype=rt)
+
+
+def lerp(start: ndarray, end: ndarray, weight: Any) -> Any:
+    """start + weight · (end - start), as PyTorch computes it (from the nearer end)."""
+    if start.dtype != end.dtype:
+        raise TorchError(f"expected dtype {_long_name(start.dtype)} for `end` but got dtype "
+                         f"{_long_name(end.dtype)}")
+    if type(weight) is ndarray and weight.ndim and weight.dtype != start.dtype:
+        raise TorchError(f"expected dtype {_long_name(start.dtype)} for `weight` but got "
+                         f"dtype {_long_name(weight.dtype)}")
+    if start.dtype.kind != "f":
+        raise not_implemented("lerp_kernel_scalar" if type(weight) is not ndarray
+                              else "lerp_kernel_tensor", start.dtype)
+    w = _cast(weight, start.dtype)
+    diff = end - start
+    out = np.where(np.abs(w) < 0.5, start + w * diff, end - diff * (1 - w))
+    return np.asarray(out, dtype=start.dtype)
+
+
+def _long_name(dtype: np.dtype) -> str:
+    return {"Float": "float", "Double": "double", "Long": "long int", "Int": "int",
+            "Bool": "bool"}.get(scalar_name(dtype), str(dtype))
+
+
+def div_mode(a: Any, b: Any, rounding_mode: str) -> Any:
+    """a / b rounded down ('floor', Python's //) or toward zero ('trunc')."""
+    rt = result_type(a, b)
+    if rt.kind != "f":
+        if rt.kind == "b":
+            raise not_implemented("div_floor_cpu" if rounding_mode == "floor"
+                                  else "div_trunc_cpu", rt)
+        if not np.all(b):
+            raise TorchError("ZeroDivisionError")
+    a, b = _cast(a, rt), _cast(b, rt)
+    with np.errstate(all="ignore"):
+        if rounding_mode == "floor":
+            return np.asarray(np.floor_divide(a, b), dtype=rt)
+        if rt.kind == "f":
+            return np.asarray(np.trunc(np.true_divide(a, b)), dtype=rt)
+        q = np.floor_divide(a, b)
+        return np.asarray(np.where((q < 0) & (q * b != a), q + 1, q), dtype=rt)
+
+
+def copy_into(x: ndarray, src: Any) -> Any:
+    """x.copy_(src)'s new value: src broadcast to x's shape, in x's dtype."""
+    try:
+        shape = np.broadcast_shapes(x.shape, np.shape(src))
+    except ValueError:
+        raise TorchError(broadcast_message_all([x, src]) or "copy_: bad shapes") from None
+    if shape != x.shape:
+        raise TorchError(f"output with shape {list(x.shape)} doesn't match the broadcast "
+                         f"shape {list(shape)}")
+    return np.broadcast_to(np.asarray(src), x.shape).astype(x.dtype)
