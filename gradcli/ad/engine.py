@@ -584,6 +584,10 @@ def grad(
     ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
     if not ins:
         raise GdRuntimeError("`inputs` argument to `grad()` cannot be empty.")
+    for i, o in enumerate(outs):  # PyTorch checks the outputs first
+        if isinstance(o, Tensor) and not o.requires_grad:
+            raise GdRuntimeError(f"element {i} of tensors does not require grad and does not "
+                                 "have a grad_fn")
     for t in ins:
         if not isinstance(t, Tensor):
             raise GdRuntimeError("grad(): inputs must be tensors")

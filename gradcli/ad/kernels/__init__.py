@@ -63,14 +63,11 @@ from gradcli.ad.kernels.elementwise import (
     where,
 )
 from gradcli.ad.kernels.linalg import (
-    bce_with_logits,
     dot,
     matmul,
     mm,
     mse_loss,
     mv,
-    nll_index,
-    nll_loss,
 )
 from gradcli.ad.kernels.messages import (
     TorchError,
@@ -122,13 +119,13 @@ from gradcli.ad.kernels.shape import (
 __all__ = [
     "ARRAY_OUT", "OVERLAP_MESSAGE", "TorchError", "abs", "add", "amax", "amin", "argmax",
     "argmin", "assign",
-    "bce_with_logits", "bitwise_not", "broadcast_message", "broadcast_message_all", "cat", "ceil",
+    "bitwise_not", "broadcast_message", "broadcast_message_all", "cat", "ceil",
     "clamp", "clone", "cos", "diag", "diag_embed_like", "div", "dot", "empty_reduction_message",
     "eq", "exp", "expand", "expand_message", "failure_message", "fill", "floor", "floordiv", "ge",
     "getitem", "gt", "index_add_into", "index_put", "isfinite", "isnan", "le", "log", "log1p",
     "log_softmax", "logical_and", "logical_not", "logical_or", "logsumexp", "lt", "matmul",
     "maximum", "mean", "minimum", "mm", "mod", "mse_loss", "mul", "mv", "ndarray", "ne", "neg",
-    "nll_index", "nll_loss", "norm", "not_implemented", "overlaps", "permute", "pow", "prod",
+    "norm", "not_implemented", "overlaps", "permute", "pow", "prod",
     "reciprocal",
     "relu", "reshape", "result_type", "round", "scalar_name", "scatter_along", "sigmoid", "sign",
     "sin", "softmax", "sqrt", "squeeze", "stack", "sub", "sum", "sum_to", "take_along", "tan",
