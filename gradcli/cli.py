@@ -21,6 +21,7 @@ from typing import Any
 import click
 
 from gradcli import __version__
+from gradcli.cli_errors import format_error
 from gradcli.limits import DEFAULT_LIMITS, LIMIT_NAMES
 
 
@@ -58,97 +59,6 @@ class Ctx:
             self.width = 100
         if not tty and self.width is None:
             self.width = 100
-
-
-def _visible(text: str | None) -> str | None:
-    """A source line safe to show on a terminal: control and format characters (an
-    escape sequence or a bidi override in a hostile file) become U+FFFD, one for one,
-    so the caret still lines up."""
-    if text is None or text.isprintable():
-        return text
-    import unicodedata
-
-    return "".join(c if c == "\t" or unicodedata.category(c) not in ("Cc", "Cf") else "\ufffd"
-                   for c in text)
-
-
-# How each limit's flag is worded after the raiser's hint: (separator, advice). The core,
-# the parser and the interpreter raise limits and bad inputs as data (`err.limit`,
-# `err.role`/`err.name`); only the CLI knows their flags.
-_LIMIT_ADVICE = {
-    "max_steps": (" ", "raise the limit with {flag} N"),
-    "max_depth": ("; ", "raise it with {flag} if the recursion is intended"),
-    "max_output": (", ", "or raise {flag}"),
-    "max_program_size": (", ", "or raise the limit with {flag}"),
-    "max_nesting": ("; ", "{flag} changes the limit"),
-}
-_DEFAULT_ADVICE = ("; ", "raise the limit with {flag}")
-_INPUT_LEAD = {"tangent": "--tangent for {name} "}  # other roles: "--ROLE NAME: "
-_GIVE_VALUE = " give it a value"  # an input hint's generic remedy, worded as --set
-
-
-def _worded(err: Any) -> tuple[str, str | None]:
-    """(message, hint) with the command-line flags that the error's data names."""
-    from gradcli.errors import GdInputError
-    from gradcli.limits import flag_for
-
-    message, hint = err.message, err.hint
-    limit = getattr(err, "limit", None)
-    if limit is not None:
-        flag = flag_for(limit)
-        if flag not in (hint or "") and flag not in message:
-            sep, words = _LIMIT_ADVICE.get(limit, _DEFAULT_ADVICE)
-            words = words.format(flag=flag)
-            hint = words if not hint else hint + sep + words
-    if isinstance(err, GdInputError):
-        lead = _INPUT_LEAD.get(err.role, "--{role} {name}: ")
-        if not message.startswith(f"--{err.role}"):
-            message = lead.format(role=err.role, name=err.name) + message
-        if hint and hint.endswith(_GIVE_VALUE):
-            hint = hint[: -len(_GIVE_VALUE)] + f" bind it with --set {err.name}=VALUE"
-    return message, hint
-
-
-def _error_info(err: Any, source: Any) -> Any:
-    from gradcli.results import ErrorInfo
-
-    message, hint = _worded(err)
-    span = err.span
-    line_text = None
-    file = getattr(source, "name", None)
-    if span is not None and source is not None and source.text:
-        line_text = _visible(source.line_text(span.line))
-    end_col = None
-    if span is not None:
-        end_col = span.end_column if span.end_line == span.line else len(line_text or "") + 1
-    return ErrorInfo(err.kind, message, file if span is not None or file else None,
-                     span.line if span else None, span.column if span else None, end_col,
-                     line_text, hint, calls=_call_chain(err, source, file))
-
-
-def _call_chain(err: Any, source: Any, file: str | None) -> list[dict[str, Any]]:
-    """The gd calls an error left, outermost first; identical calls in a row (recursion)
-    become one entry with their count."""
-    chain: list[dict[str, Any]] = []
-    for span, name in reversed(getattr(err, "calls", ())):
-        last = chain[-1] if chain else None
-        if last is not None and (last["line"], last["column"], last["function"]) == (
-                span.line, span.column, name):
-            last["count"] += 1
-            continue
-        text = source.line_text(span.line).strip() if source is not None and source.text else ""
-        chain.append({"file": file, "line": span.line, "column": span.column,
-                      "source": _visible(text), "function": name, "count": 1})
-    return chain
-
-
-def format_error(err: Any, source: Any, fmt: str = "table", color: bool = False) -> str:
-    """An error as the CLI prints it (also used by golden tests)."""
-    from gradcli.render import render_error
-
-    text = render_error(_error_info(err, source), "json" if fmt == "json" else "text",
-                        color=color)
-    return text if text.endswith("\n") else text + "\n"
 
 
 def exit_status(err: BaseException) -> int:
@@ -502,7 +412,9 @@ def _shown(compute: Callable[..., Any]) -> Callable[..., Exit]:
                 full: bool = False, **extra: Any) -> Exit:
         ctx.full = full
         if batch is not None:
-            return _batch(compute, source, opts, batch, jobs, extra)
+            from gradcli.cli_batch import run_batch
+
+            return Exit(run_batch(compute, source, opts, batch, jobs, extra))
         result = compute(source, opts, **extra)
         if ctx.captured is not None:
             result.output = ctx.captured.getvalue()
@@ -510,69 +422,6 @@ def _shown(compute: Callable[..., Any]) -> Callable[..., Exit]:
         return Exit.FAILED if getattr(result, "ok", True) is False else Exit.OK
 
     return command
-
-
-# -- --batch: one JSON line out per JSON line in -----------------------------------------
-
-_BATCH: dict[str, Any] = {}  # what each line needs; forked workers inherit it
-
-
-def _batch(compute: Callable[..., Any], source: Any, opts: Any, path: str, jobs: int,
-           extra: dict[str, Any]) -> Exit:
-    from gradcli.app.batch import numbered_lines
-
-    if path == "-":
-        lines = list(numbered_lines(sys.stdin))
-    else:
-        try:
-            with open(path, encoding="utf-8") as f:
-                lines = list(numbered_lines(f))
-        except (OSError, UnicodeDecodeError) as e:
-            from gradcli.errors import UsageError
-
-            raise UsageError(f"--batch {path}: {getattr(e, 'strerror', None) or e}") from None
-    opts.progress = None
-    _BATCH.update(compute=compute, source=source, opts=opts, extra=extra)
-    if jobs > 1 and len(lines) > 1:
-        import multiprocessing
-
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(lines))) as pool:
-            outcomes = list(pool.imap(_batch_line, lines,
-                                      chunksize=max(1, len(lines) // (4 * jobs))))
-    else:
-        outcomes = map(_batch_line, lines)
-    worst = Exit.OK
-    for text, status in outcomes:
-        sys.stdout.write(text + "\n")
-        if status == "error":
-            worst = Exit.RUNTIME
-        elif status == "failed" and worst is Exit.OK:
-            worst = Exit.FAILED
-    return worst
-
-
-def _batch_line(line: tuple[int, str]) -> tuple[str, str]:
-    """One input line: (its JSON output line, "ok" | "failed" | "error")."""
-    import json
-
-    from gradcli.app.batch import line_sets, options_for
-    from gradcli.errors import GdError
-    from gradcli.render.json_out import error_to_json, to_json
-
-    number, text = line
-    captured = io.StringIO()
-    try:
-        opts = options_for(_BATCH["opts"], line_sets(text))
-        opts.write = captured.write
-        result = _BATCH["compute"](_BATCH["source"], opts, **_BATCH["extra"])
-        result.output = captured.getvalue()
-        status = "failed" if getattr(result, "ok", True) is False else "ok"
-        return json.dumps(to_json(result), allow_nan=False), status
-    except GdError as e:
-        obj = {"input_line": number, **error_to_json(_error_info(e, _BATCH["source"]))}
-        if captured.getvalue():
-            obj["output"] = captured.getvalue()
-        return json.dumps(obj, allow_nan=False), "error"
 
 
 def _graph(source: Any, opts: Any, ctx: Ctx, gformat: str, values: bool,

@@ -42,6 +42,8 @@ LAYER_OF: Mapping[str, str] = {
     "gradcli.render": "render",
     "gradcli.app": "app",
     "gradcli.cli": "cli",
+    "gradcli.cli_errors": "cli",  # errors worded with flags, source lines and call chains
+    "gradcli.cli_batch": "cli",  # --batch and --jobs
     "gradcli.__main__": "cli",
 }
 
