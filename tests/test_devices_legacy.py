@@ -300,3 +300,13 @@ def test_seeding_boilerplate_runs_as_in_pytorch() -> None:
 ])
 def test_only_the_cudnn_flags_can_be_set(program: str, message: str) -> None:
     assert run_gd(program) == (4, "", message)
+
+
+def test_int_tensor_is_int32_now_that_gd_has_it() -> None:
+    # Every dtype gd has has its legacy name (x.int().type() once failed for int32).
+    program = ("x = torch.IntTensor([1, 2])\n"
+               "print(x, x.dtype, x.type(), torch.tensor([1.5]).int().type())\n"
+               "print(torch.IntTensor(2).shape, torch.tensor([1.0]).type(torch.IntTensor))\n")
+    assert run_gd("import torch\n" + program) == (0, (
+        "tensor([1, 2], dtype=torch.int32) torch.int32 torch.IntTensor torch.IntTensor\n"
+        "torch.Size([2]) tensor([1], dtype=torch.int32)\n"), "")

@@ -119,7 +119,8 @@ class LegacyType(Builtin):
         return f"<class '{self.name}'>"
 
 
-_C_NAMES = {"float32": "float", "float64": "double", "int64": "long int", "bool": "bool"}
+_C_NAMES = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int",
+            "bool": "bool"}
 
 
 def _options(dt: Any) -> str:
@@ -129,7 +130,7 @@ def _options(dt: Any) -> str:
 
 
 _LEGACY_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "int64": "LongTensor",
-                 "bool": "BoolTensor"}
+                 "int32": "IntTensor", "bool": "BoolTensor"}
 LEGACY_TYPES = {name: LegacyType(name, dtypes.DTYPES[dt]) for dt, name in _LEGACY_NAMES.items()}
 
 
