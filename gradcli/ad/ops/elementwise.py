@@ -5,6 +5,7 @@ constants), comparisons and logic, and dtype conversion and copies.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -20,7 +21,9 @@ from gradcli.ad.state import State
 from gradcli.errors import GdRuntimeError
 
 
-def _u(name: str):
+def unary(name: str) -> Callable[[Any], Tensor]:
+    """The op for an elementwise unary rule of the table (any family's)."""
+
     def op(input: Any) -> Tensor:
         return apply(_RULES[name], (input if type(input) is Tensor else _as_tensor(input),))
 
@@ -31,49 +34,49 @@ def _u(name: str):
 
 # -- elementwise ------------------------------------------------------------------------
 
-exp = _u("exp")
+exp = unary("exp")
 
 
-log = _u("log")
+log = unary("log")
 
 
-log1p = _u("log1p")
+log1p = unary("log1p")
 
 
-sqrt = _u("sqrt")
+sqrt = unary("sqrt")
 
 
-sin = _u("sin")
+sin = unary("sin")
 
 
-cos = _u("cos")
+cos = unary("cos")
 
 
-tan = _u("tan")
+tan = unary("tan")
 
 
-tanh = _u("tanh")
+tanh = unary("tanh")
 
 
-sigmoid = _u("sigmoid")
+sigmoid = unary("sigmoid")
 
 
-relu = _u("relu")
+relu = unary("relu")
 
 
-abs = _u("abs")
+abs = unary("abs")
 
 
-sign = _u("sign")
+sign = unary("sign")
 
 
-floor = _u("floor")
+floor = unary("floor")
 
 
-ceil = _u("ceil")
+ceil = unary("ceil")
 
 
-reciprocal = _u("reciprocal")
+reciprocal = unary("reciprocal")
 
 
 def round(input: Tensor, *, decimals: int | None = None) -> Tensor:

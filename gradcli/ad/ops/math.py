@@ -20,6 +20,7 @@ from gradcli.ad.ops.elementwise import (
     round,
     sigmoid,
     to_dtype,
+    unary,
 )
 from gradcli.ad.ops.reductions import log_softmax, logsumexp, softmax
 from gradcli.ad.ops.surface import expose
@@ -27,38 +28,28 @@ from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
 from gradcli.errors import GdRuntimeError
 
-
-def _u(name: str):
-    def op(input: Any) -> Tensor:
-        return apply(_RULES[name], (input if type(input) is Tensor else _as_tensor(input),))
-
-    op.__name__ = name
-    op.__doc__ = f"Elementwise {name} (differentiable)."
-    return op
-
-
-atan = _u("atan")
-asin = _u("asin")
-acos = _u("acos")
-sinh = _u("sinh")
-cosh = _u("cosh")
-asinh = _u("asinh")
-acosh = _u("acosh")
-atanh = _u("atanh")
-log2 = _u("log2")
-log10 = _u("log10")
-expm1 = _u("expm1")
-exp2 = _u("exp2")
-erf = _u("erf")
-erfc = _u("erfc")
-erfinv = _u("erfinv")
-rsqrt = _u("rsqrt")
-sinc = _u("sinc")
-frac = _u("frac")
-trunc = _u("trunc")
-rad2deg = _u("rad2deg")
-deg2rad = _u("deg2rad")
-sgn = _u("sgn")
+atan = unary("atan")
+asin = unary("asin")
+acos = unary("acos")
+sinh = unary("sinh")
+cosh = unary("cosh")
+asinh = unary("asinh")
+acosh = unary("acosh")
+atanh = unary("atanh")
+log2 = unary("log2")
+log10 = unary("log10")
+expm1 = unary("expm1")
+exp2 = unary("exp2")
+erf = unary("erf")
+erfc = unary("erfc")
+erfinv = unary("erfinv")
+rsqrt = unary("rsqrt")
+sinc = unary("sinc")
+frac = unary("frac")
+trunc = unary("trunc")
+rad2deg = unary("rad2deg")
+deg2rad = unary("deg2rad")
+sgn = unary("sgn")
 
 
 def logit(input: Tensor, eps: float | None = None) -> Tensor:
