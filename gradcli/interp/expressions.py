@@ -541,41 +541,18 @@ class ExpressionCompiler:
         return make
 
     def e_ListComp(self, node: A.ListComp) -> Expr:
-        make = self._generate(node.generators, self.expr(node.elt), node.span)
-        span = node.span
-
-        def listcomp(f: Frame) -> Any:
-            try:
-                return list(make(f))
-            except CAUGHT as e:
-                raise runtime_error(e, span) from None
-
-        return listcomp
+        return _collected(list, self._generate(node.generators, self.expr(node.elt), node.span),
+                          node.span)
 
     def e_SetComp(self, node: A.SetComp) -> Expr:
-        make = self._generate(node.generators, self.expr(node.elt), node.span)
-        span = node.span
-
-        def setcomp(f: Frame) -> Any:
-            try:
-                return set(make(f))
-            except CAUGHT as e:
-                raise runtime_error(e, span) from None
-
-        return setcomp
+        return _collected(set, self._generate(node.generators, self.expr(node.elt), node.span),
+                          node.span)
 
     def e_DictComp(self, node: A.DictComp) -> Expr:
         key, value = self.expr(node.key), self.expr(node.value)
-        make = self._generate(node.generators, lambda f: (key(f), value(f)), node.span)
-        span = node.span
-
-        def dictcomp(f: Frame) -> Any:
-            try:
-                return dict(make(f))
-            except CAUGHT as e:
-                raise runtime_error(e, span) from None
-
-        return dictcomp
+        return _collected(dict, self._generate(node.generators,
+                                               lambda f: (key(f), value(f)), node.span),
+                          node.span)
 
     def e_GeneratorExp(self, node: A.GeneratorExp) -> Expr:
         make = self._generate(node.generators, self.expr(node.elt), node.span)
@@ -630,3 +607,15 @@ class ExpressionCompiler:
 
         return fmt
 
+
+def _collected(build: Callable[[Any], Any], make: Callable[[Frame], Any], span: Any) -> Expr:
+    """A list, set or dict comprehension: `build` over the generated values, a failure
+    (an unhashable key, say) reported at the comprehension."""
+
+    def comprehension(f: Frame) -> Any:
+        try:
+            return build(make(f))
+        except CAUGHT as e:
+            raise runtime_error(e, span) from None
+
+    return comprehension
