@@ -10,6 +10,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from lark import Lark
@@ -20,6 +21,7 @@ from gradcli.source import Span
 from gradcli.syntax import ast as gd
 from gradcli.syntax.builder import Builder
 from gradcli.syntax.context import ParseContext, active_contexts
+from gradcli.syntax.driver import Driver, Stop
 from gradcli.syntax.layout import Layout
 from gradcli.syntax.messages import translate
 from gradcli.syntax.strings import MAX_FSTRING_NESTING
@@ -104,8 +106,27 @@ def _terminal_spellings() -> dict[str, str]:
     return names
 
 
+@functools.cache
+def _driver() -> Driver | None:
+    try:
+        return Driver(lalr_parser())
+    except Stop:
+        return None
+
+
 def run_parser(text: str, ctx: ParseContext, start: str) -> Any:
+    """Parse `text` from `start`: the fast loop first, Lark's parser (and its error
+    messages) when the fast loop stops or is unavailable."""
     stack = active_contexts()
+    driver = _driver()
+    if driver is not None:
+        stack.append(replace(ctx, brackets=[]))
+        try:
+            return driver.parse(text + "\n", start)
+        except Exception:  # whatever stopped it, Lark's parser words it
+            pass
+        finally:
+            stack.pop()
     stack.append(ctx)
     try:
         return lalr_parser().parse(text + "\n", start=start)

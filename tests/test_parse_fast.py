@@ -1,0 +1,146 @@
+"""The fast parse loop (gradcli/syntax/driver.py) gives what Lark's parser gives: the same
+trees with the same spans on valid programs, the same errors (Lark's, worded the same) on
+invalid ones."""
+
+from __future__ import annotations
+
+import contextlib
+import pathlib
+from collections.abc import Iterator
+from dataclasses import fields
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bench.workloads.w7 import program_text
+from gradcli.errors import GdError
+from gradcli.source import Source
+from gradcli.syntax import ast as gd
+from gradcli.syntax import grammar, parse, parse_expression
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+@contextlib.contextmanager
+def _lark_only() -> Iterator[None]:
+    """Parse with Lark's parser alone (no fast loop)."""
+    fast = grammar._driver
+    grammar._driver = lambda: None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        grammar._driver = fast
+
+
+def _outcome(run: Any) -> tuple[Any, ...]:
+    try:
+        return ("ok", run())
+    except GdError as err:
+        return ("error", type(err).__name__, str(err), err.span, getattr(err, "hint", None))
+
+
+def _walk(a: Any, b: Any, path: str = "tree") -> Iterator[str]:
+    """Every difference between two trees, spans included (== ignores spans)."""
+    if type(a) is not type(b):
+        yield f"{path}: {type(a).__name__} vs {type(b).__name__}"
+    elif isinstance(a, gd.Node):
+        for f in fields(a):
+            yield from _walk(getattr(a, f.name), getattr(b, f.name), f"{path}.{f.name}")
+    elif isinstance(a, tuple):
+        if len(a) != len(b):
+            yield f"{path}: {len(a)} vs {len(b)} items"
+        for i, (x, y) in enumerate(zip(a, b, strict=False)):
+            yield from _walk(x, y, f"{path}[{i}]")
+    elif a != b and not (a != a and b != b):  # NaN equals itself here
+        yield f"{path}: {a!r} vs {b!r}"
+
+
+def _same(text: str, expression: bool = False) -> str:
+    """Parse both ways; assert equal outcomes and return "ok" or "error"."""
+    def run() -> Any:
+        return parse_expression(text) if expression else parse(Source("<t>", text))
+
+    fast = _outcome(run)
+    with _lark_only():
+        slow = _outcome(run)
+    if fast[0] == slow[0] == "ok":
+        assert list(_walk(fast[1], slow[1])) == []
+    else:
+        assert fast == slow
+    return str(fast[0])
+
+
+def test_the_fast_loop_is_in_use() -> None:
+    assert grammar._driver() is not None
+
+
+CORPUS = [
+    "x = 1\n",
+    "if a:\n    b = 1\nelif c:\n\tpass\nelse:\n    d = (1,\n  2)\n",
+    "def f(a, *args, b=2, **kw):\n    '''doc\n    string'''\n    return a + \\\n        b\n",
+    "@dec(1)\nclass C(Base):\n    x = 1\n",
+    "try:\n    x = 1\nexcept ValueError as e:\n    pass\nelse:\n    y = 2\nfinally:\n    z = 3\n",
+    "with no_grad() as g:\n    y = [i * 2 for i in range(3) if i if i > 0]\n",
+    "d = {**a, 'k': v, 1: 2}\ns = {1, 2}\nc = {k: v for k, v in d.items()}\n",
+    "a, *b = xs\n[c, d] = 1, 2\nx[1:2, ::3, ...] += 1\ndel x[0], y.z\n",
+    "f'{x!r:>8} and {y:.3f} {{}}' \"plain\" f\"{f'{z}'}\"\n",
+    "ﬁ = 1\nnamé = ﬁ\n",
+    "lambda: 0\nlambda x, *y, z=1, **w: x if y else -z ** 2 @ ~w\n",
+    "import torch\nimport torch.nn.functional as F, math\nfrom a.b import (c as d, e,)\n",
+    "global g\nnonlocal h\nassert x, 'msg'\nraise\nraise E('x')\n",
+    "x = 0x_1F + 0o7 + 0b1 + 1_000 + 1.5e-3 + .5 + 5. + 1e10 + 00\n",
+    "while x < 3 <= y is not z not in w in v != u:\n    x += 1\n    continue\nelse:\n    pass\n",
+    "sum(x for x in y)\nf(*a, k=1, **b)\n# comment only\n\n   \n",
+    "x = 1; y = 2;\n",
+    "if x:\n    if y:\n        if z:\n            pass\n  # odd comment\nw = 1",
+]
+
+ERRORS = [
+    "if x\n    y = 1\n", "x = (1,\n", "x = 1)\n", "  x = 1\n", "def f(x, x): pass\n",
+    "x = $\n", "f(x for x in y, 1)\n", "a + 1 = 2\n", "x = 'abc\n", "f'{'\n", "x = 1 +\n",
+    "if x:\ny = 1\n", "if x:\n        a\n    b\n", "yield x\n", "1 = x\n", "x = 007\n",
+    "for x in y:\n\tif a:\n        pass\n", "print(f'{x!}')\n", "return 1\n", "break\n",
+    "x = [" * 300, "f(" + "f'{" * 30,
+]
+
+
+@pytest.mark.parametrize("text", CORPUS)
+def test_same_tree_and_spans_as_lark(text: str) -> None:
+    assert _same(text) == "ok"
+
+
+@pytest.mark.parametrize("text", ERRORS)
+def test_same_errors_as_lark(text: str) -> None:
+    assert _same(text) == "error"
+
+
+def test_same_trees_on_examples_and_a_generated_program() -> None:
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "examples").glob("*.gd"))]
+    assert texts
+    for text in [*texts, program_text(300)]:
+        assert _same(text) == "ok"
+
+
+def test_same_expressions() -> None:
+    for text in ["a, b", "x[1:]\n+ 2", "f(\n1)", "(", "1 +", "lambda x: x"]:
+        _same(text, expression=True)
+
+
+_PIECES = st.lists(
+    st.sampled_from([
+        "x", "y", " ", "\n", "    ", "\t", "(", ")", "[", "]", "{", "}", ":", ",", "=", "+",
+        "*", "**", ".", "1", "2.5", "'s'", "f'{x}'", "if ", "else ", "for ", " in ", "def ",
+        "return ", "lambda ", "not ", " and ", "#c", "\\\n", "pass", "@", "-", "<", "==",
+    ]),
+    max_size=25,
+).map("".join)
+
+
+@settings(max_examples=300, derandomize=True, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(_PIECES)
+def test_same_outcome_on_python_like_text(text: str) -> None:
+    _same(text)
+    _same(text, expression=True)
