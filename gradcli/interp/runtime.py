@@ -24,6 +24,7 @@ from gradcli.interp.runstate import NO_EXPR, ControlRecord, RunOptions, Runtime
 from gradcli.source import Source, Span
 from gradcli.suggest import did_you_mean
 from gradcli.syntax import ast as A
+from gradcli.syntax import cache as parse_cache
 from gradcli.syntax import parse
 
 __all__ = ["Program", "ProgramResult", "RunOptions", "run_source"]
@@ -35,10 +36,15 @@ _PARSED_KEPT = 4
 
 
 def _parsed(source: Source, options: RunOptions) -> A.Module:
+    """The program's tree: from memory, from the on-disk cache (a run of the same file
+    before), or parsed now (and then kept in both)."""
     key = (source.text, options.limits.max_program_size, options.limits.max_nesting)
     module = _PARSED.get(key)
     if module is None:
-        module = parse(source, max_bytes=key[1], max_nesting=key[2])
+        module = parse_cache.load(*key)
+        if module is None:
+            module = parse(source, max_bytes=key[1], max_nesting=key[2])
+            parse_cache.store(*key, module)
         if len(_PARSED) >= _PARSED_KEPT:
             _PARSED.pop(next(iter(_PARSED)))
         _PARSED[key] = module

@@ -8,8 +8,6 @@ from __future__ import annotations
 import functools
 import os
 import sys
-import tempfile
-from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -20,6 +18,10 @@ from gradcli.errors import GdSourceLimitError
 from gradcli.source import Span
 from gradcli.syntax import ast as gd
 from gradcli.syntax.builder import Builder
+from gradcli.syntax.cache import cache_dirs as _cache_dirs
+from gradcli.syntax.cache import enabled as _cache_enabled
+from gradcli.syntax.cache import grammar_path as _grammar_path
+from gradcli.syntax.cache import private as _private
 from gradcli.syntax.context import ParseContext, active_contexts
 from gradcli.syntax.driver import Driver, Stop
 from gradcli.syntax.layout import Layout
@@ -35,39 +37,6 @@ _PARSER_OPTIONS: dict[str, Any] = {
 }
 
 
-def _grammar_path() -> str:
-    """gd.lark inside an installed wheel, else the repository's grammar/ folder."""
-    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    installed = os.path.join(package, "grammar", "gd.lark")
-    if os.path.isfile(installed):
-        return installed
-    return os.path.join(os.path.dirname(package), "grammar", "gd.lark")
-
-
-def _cache_dirs() -> Iterator[str]:
-    """Where the analysed grammar may be cached, best first."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    yield os.path.join(base, "gradcli")
-    yield os.path.join(tempfile.gettempdir(), f"gradcli-{_uid()}")
-
-
-def _uid() -> int:
-    return os.getuid() if hasattr(os, "getuid") else 0
-
-
-def _private(path: str, *, folder: bool) -> bool:
-    """Ours and writable by nobody else: the cache is a pickle, so loading it runs code."""
-    try:
-        if folder:
-            os.makedirs(path, mode=0o700, exist_ok=True)
-        info = os.stat(path)
-    except OSError:
-        return False
-    if hasattr(os, "getuid") and (info.st_uid != _uid() or info.st_mode & 0o022):
-        return False
-    return not folder or os.access(path, os.W_OK)
-
-
 @functools.cache
 def lalr_parser() -> Lark:
     """The one Lark parser of the process, loaded from Lark's on-disk cache when possible."""
@@ -78,7 +47,7 @@ def lalr_parser() -> Lark:
     # and rebuilds and rewrites it on any mismatch or a torn file; the name keeps Python
     # versions apart.
     name = f"gd-{sys.implementation.cache_tag}.lark-cache"
-    for folder in _cache_dirs():
+    for folder in _cache_dirs() if _cache_enabled() else ():
         cached = os.path.join(folder, name)
         if _private(folder, folder=True) and (
             not os.path.exists(cached) or _private(cached, folder=False)
