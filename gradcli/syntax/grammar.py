@@ -23,7 +23,7 @@ from gradcli.syntax.cache import enabled as _cache_enabled
 from gradcli.syntax.cache import grammar_path as _grammar_path
 from gradcli.syntax.cache import private as _private
 from gradcli.syntax.context import ParseContext, active_contexts
-from gradcli.syntax.driver import Driver, Stop
+from gradcli.syntax.driver import Driver
 from gradcli.syntax.layout import Layout
 from gradcli.syntax.messages import translate
 from gradcli.syntax.strings import MAX_FSTRING_NESTING
@@ -79,7 +79,7 @@ def _terminal_spellings() -> dict[str, str]:
 def _driver() -> Driver | None:
     try:
         return Driver(lalr_parser())
-    except Stop:
+    except Exception:  # a grammar or Lark version the fast loop does not know: Lark's loop
         return None
 
 

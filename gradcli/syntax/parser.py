@@ -125,11 +125,15 @@ def _text_span(text: str) -> Span:
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
+# Fields declared to hold only text or a literal's value never hold a node.
+_LEAF_TYPES = frozenset({"Span", "str", "str | None", "tuple[str, ...]", "ConstantValue"})
+
+
 def _child_fields(cls: type) -> tuple[str, ...]:
     names = _CHILD_FIELDS.get(cls)
     if names is None:
         names = _CHILD_FIELDS[cls] = tuple(
-            f.name for f in fields(cls) if f.name not in ("span", "attr_span")
+            f.name for f in fields(cls) if str(f.type) not in _LEAF_TYPES
         )
     return names
 
