@@ -179,7 +179,7 @@ class _Bad(Exception):
     """The data is not a tree this version would have written."""
 
 
-# Node classes by tag, and per class its fields' kinds (from the AST's own annotations).
+# Node classes by tag (sorted by name, so the tags follow ast.py, which the key covers).
 _CLASSES: list[type] = sorted(
     (cls for cls in vars(gd).values()
      if isinstance(cls, type) and is_dataclass(cls) and issubclass(cls, gd.Node)),
@@ -187,21 +187,16 @@ _CLASSES: list[type] = sorted(
 )
 _TAGS = {cls: tag for tag, cls in enumerate(_CLASSES)}
 _SPANS = ("span", "attr_span")
-
-
-def _span_count(cls: type) -> int:
-    return sum(f.name in _SPANS for f in fields(cls))
-
-
-_NAMES = {cls: [f.name for f in fields(cls) if f.name not in _SPANS] for cls in _CLASSES}
-_NAMED = {cls.__name__: cls for cls in (*_CLASSES, gd.Expr, gd.Stmt)}
+# Per class: its fields but the spans, in order (the spans are last, keyword-only).
+_FIELDS = {cls: [f for f in fields(cls) if f.name not in _SPANS] for cls in _CLASSES}
+_SPAN_FIELDS = {cls: [f.name for f in fields(cls) if f.name in _SPANS] for cls in _CLASSES}
 # Fields whose strings must be names from the AST's tables.
 _CHOICES: dict[tuple[type, str], frozenset[Any]] = {
     (gd.BinOp, "op"): frozenset(gd.BINARY_OPS), (gd.AugAssign, "op"): frozenset(gd.BINARY_OPS),
     (gd.UnaryOp, "op"): frozenset(gd.UNARY_OPS), (gd.BoolOp, "op"): frozenset(gd.BOOL_OPS),
+    (gd.Compare, "ops"): frozenset(gd.COMPARE_OPS),
     (gd.Param, "kind"): frozenset({"", "*", "**", "kw"}),
     (gd.FormattedValue, "conversion"): frozenset({None, "r", "s", "a"}),
-    (gd.Compare, "ops"): frozenset(gd.COMPARE_OPS),
 }
 _SCALARS = (int, float, str, bool, type(None))
 
@@ -214,15 +209,16 @@ def encode(module: gd.Module, key: str) -> bytes:
 
 
 def _encode(value: Any) -> Any:
+    """A node as [tag, field..., line, column, end_line, end_column (per span)]."""
     if isinstance(value, gd.Node):
         cls = type(value)
         out: list[Any] = [_TAGS[cls]]
-        out += [_encode(getattr(value, name)) for name in _NAMES[cls]]
-        for name in _SPANS[: _span_count(cls)]:
+        out += [_encode(getattr(value, f.name)) for f in _FIELDS[cls]]
+        for name in _SPAN_FIELDS[cls]:
             span = getattr(value, name)
-            out += [span.line, span.column, span.end_line, span.end_column]
+            out += (span.line, span.column, span.end_line, span.end_column)
         return out
-    if isinstance(value, tuple):
+    if type(value) is tuple:
         return [_encode(item) for item in value]
     if value is Ellipsis:
         return {"...": None}
@@ -240,44 +236,54 @@ def decode(data: bytes, key: str, max_nesting: int) -> gd.Module | None:
     if digest != hashlib.blake2b(payload, digest_size=16).hexdigest().encode("ascii"):
         return None
     try:
-        module = _read_node(json.loads(payload), gd.Module, max_nesting + 50)
+        module = _MODULE(json.loads(payload), max_nesting + 50)
     except (_Bad, ValueError, TypeError, RecursionError):
         return None
-    return module if isinstance(module, gd.Module) else None
+    return module if type(module) is gd.Module else None
 
 
+# A reader turns decoded JSON into a field's value, checking it against the field's type;
+# `depth` is how many nodes deeper it may still go.
 Reader = Callable[[Any, int], Any]
 
 
-def _read_node(data: Any, want: type, depth: int) -> Any:
-    """A node of class `want` (or a subclass), `depth` levels allowed below it."""
-    if type(data) is not list or not data or depth < 0:
-        raise _Bad("not a node, or too deep")
-    tag = data[0]
-    if type(tag) is not int or not 0 <= tag < len(_LAYOUT):
-        raise _Bad("unknown node")
-    cls, readers, checks, spans = _LAYOUT[tag]
-    count = len(readers)
-    if len(data) != 1 + count + 4 * spans or not issubclass(cls, want):
-        raise _Bad("wrong node")
-    depth -= 1
-    args = [read(item, depth) for read, item in zip(readers, data[1:], strict=False)]
-    for index, choices in checks:
-        value = args[index]
-        if not (set(value) <= choices if type(value) is tuple else value in choices):
-            raise _Bad("unknown operator")
-    line, column, end_line, end_column = data[count + 1: count + 5]
-    if type(line) is not int or type(column) is not int or type(end_line) is not int \
-            or type(end_column) is not int:
-        raise _Bad("span")
-    if spans == 1:
-        return cls(*args, span=Span(line, column, end_line, end_column))
-    line2, column2, end_line2, end_column2 = data[count + 5:]
-    if type(line2) is not int or type(column2) is not int or type(end_line2) is not int \
-            or type(end_column2) is not int:
-        raise _Bad("span")
-    return cls(*args, span=Span(line, column, end_line, end_column),
-               attr_span=Span(line2, column2, end_line2, end_column2))
+def _node_reader(want: type, nullable: bool = False, strings: bool = False) -> Reader:
+    """The reader of a node of class `want` (or a subclass), or None, or a string."""
+
+    def read(data: Any, depth: int) -> Any:
+        if type(data) is not list:
+            if (data is None and nullable) or (strings and type(data) is str):
+                return data
+            raise _Bad("not a node")
+        if not data or depth < 0:
+            raise _Bad("empty or too deep")
+        tag = data[0]
+        if type(tag) is not int or not 0 <= tag < len(_LAYOUT):
+            raise _Bad("unknown node")
+        cls, readers, checks, size = _LAYOUT[tag]
+        if len(data) != size or not issubclass(cls, want):
+            raise _Bad("wrong node")
+        depth -= 1
+        args = [reader(item, depth) for reader, item in zip(readers, data[1:], strict=False)]
+        for index, choices in checks:
+            value = args[index]
+            if not (set(value) <= choices if type(value) is tuple else value in choices):
+                raise _Bad("unknown operator")
+        count = len(readers)
+        line, column, end_line, end_column = data[count + 1: count + 5]
+        if type(line) is not int or type(column) is not int or type(end_line) is not int \
+                or type(end_column) is not int:
+            raise _Bad("span")
+        if size == count + 5:
+            return cls(*args, span=Span(line, column, end_line, end_column))
+        line2, column2, end_line2, end_column2 = data[count + 5:]
+        if type(line2) is not int or type(column2) is not int or type(end_line2) is not int \
+                or type(end_column2) is not int:
+            raise _Bad("span")
+        return cls(*args, span=Span(line, column, end_line, end_column),
+                   attr_span=Span(line2, column2, end_line2, end_column2))
+
+    return read
 
 
 def _constant(data: Any, depth: int) -> Any:
@@ -288,43 +294,44 @@ def _constant(data: Any, depth: int) -> Any:
     raise _Bad("constant")
 
 
-def _reader(kind: str) -> Reader:
-    """The reader of a field declared as `kind` (an annotation of ast.py)."""
-    if kind == "ConstantValue":
-        return _constant
-    if kind.startswith("tuple[") and kind.endswith(", ...]"):
-        inner = _reader(kind[len("tuple["): -len(", ...]")])
-
-        def read_tuple(data: Any, depth: int) -> tuple[Any, ...]:
-            if type(data) is not list:
-                raise _Bad("not a tuple")
-            return tuple([inner(item, depth) for item in data])
-
-        return read_tuple
-    options = {part.strip() for part in kind.split("|")}
-    nullable, strings = "None" in options, "str" in options
-    nodes = [_NAMED[name] for name in options - {"None", "str"}]
-    want = nodes[0] if len(nodes) == 1 else None
-    if len(nodes) > 1 or (want is None and not strings):
-        raise TypeError(f"no reader for {kind}")
-
+def _string(nullable: bool) -> Reader:
     def read(data: Any, depth: int) -> Any:
-        if data is None and nullable:
-            return None
-        if type(data) is str and strings:
+        if type(data) is str or (data is None and nullable):
             return data
-        if want is None:
-            raise _Bad(f"not a {kind}")
-        return _read_node(data, want, depth)
+        raise _Bad("not a string")
 
     return read
 
 
-def _layout(cls: type) -> tuple[type, tuple[Reader, ...], list[tuple[int, frozenset[Any]]], int]:
-    names = _NAMES[cls]
-    readers = tuple(_reader(str(f.type)) for f in fields(cls) if f.name not in _SPANS)
-    checks = [(i, _CHOICES[cls, name]) for i, name in enumerate(names) if (cls, name) in _CHOICES]
-    return cls, readers, checks, _span_count(cls)
+def _tuple(inner: Reader) -> Reader:
+    def read(data: Any, depth: int) -> tuple[Any, ...]:
+        if type(data) is not list:
+            raise _Bad("not a tuple")
+        return tuple([inner(item, depth) for item in data])
+
+    return read
 
 
-_LAYOUT = [_layout(cls) for cls in _CLASSES]
+def _reader(kind: str) -> Reader:
+    """The reader of a field declared as `kind` (an annotation in ast.py)."""
+    if kind == "ConstantValue":
+        return _constant
+    if kind.startswith("tuple[") and kind.endswith(", ...]"):
+        return _tuple(_reader(kind[len("tuple["): -len(", ...]")]))
+    options = {part.strip() for part in kind.split("|")}
+    nullable, strings = "None" in options, "str" in options
+    nodes = [_NAMED[name] for name in options - {"None", "str"}]
+    if not nodes:
+        return _string(nullable)
+    (want,) = nodes
+    return _node_reader(want, nullable, strings)
+
+
+_NAMED = {cls.__name__: cls for cls in (*_CLASSES, gd.Expr, gd.Stmt)}
+_LAYOUT = [
+    (cls, tuple(_reader(str(f.type)) for f in _FIELDS[cls]),
+     [(i, _CHOICES[cls, f.name]) for i, f in enumerate(_FIELDS[cls]) if (cls, f.name) in _CHOICES],
+     1 + len(_FIELDS[cls]) + 4 * len(_SPAN_FIELDS[cls]))
+    for cls in _CLASSES
+]
+_MODULE = _node_reader(gd.Module)
