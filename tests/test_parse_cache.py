@@ -21,7 +21,7 @@ from gradcli.cli import format_error
 from gradcli.interp import Program, RunOptions, runtime
 from gradcli.source import Source
 from gradcli.syntax import ast as gd
-from gradcli.syntax import cache, parse
+from gradcli.syntax import cache, grammar, parse
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.gd"))
@@ -354,3 +354,15 @@ def test_the_folder_stays_bounded(tmp_path: pathlib.Path, monkeypatch: pytest.Mo
     assert len(_files(tmp_path)) <= 8
     assert cache.load(texts[-1], *LIMITS) is not None  # the newest stays
     assert cache.load(texts[0], *LIMITS) is None  # the oldest went first
+
+
+def test_disabled_cache_also_leaves_the_grammar_in_memory(
+        tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "grammar-cache"
+    monkeypatch.setattr(grammar, "_cache_dirs", lambda: iter([str(folder)]))
+    monkeypatch.setenv("GRADCLI_NO_CACHE", "1")
+    parser = grammar.lalr_parser.__wrapped__()
+    assert parser.terminals and not folder.exists()
+    monkeypatch.delenv("GRADCLI_NO_CACHE")
+    grammar.lalr_parser.__wrapped__()
+    assert [p.suffix for p in folder.iterdir()] == [".lark-cache"]
