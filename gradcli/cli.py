@@ -353,7 +353,11 @@ def _load(state: dict[str, Any], kw: dict[str, Any], max_bytes: int) -> Any:
 
 def _emit(result: Any, ctx: Ctx) -> None:
     from gradcli.render import render
+    from gradcli.render.stream import stream_result
 
+    if stream_result(result, ctx.fmt, sys.stdout.write, precision=ctx.precision,
+                     width=ctx.width, full=ctx.full):
+        return
     text = render(result, ctx.fmt, precision=ctx.precision, width=ctx.width, color=ctx.color,
                   full=ctx.full)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
@@ -441,6 +445,11 @@ def _graph(source: Any, opts: Any, ctx: Ctx, gformat: str, values: bool,
         _render_dot(render_graph(result, "dot", precision=ctx.precision, width=ctx.width,
                                  color=False), render_to)
         click.echo(f"wrote {render_to}", err=True)
+        return Exit.OK
+    from gradcli.render.stream import stream_result
+
+    if stream_result(result, gformat, sys.stdout.write, precision=ctx.precision,
+                     width=ctx.width, full=full):
         return Exit.OK
     text = render_graph(result, gformat, precision=ctx.precision, width=ctx.width,
                         color=ctx.color, full=full)

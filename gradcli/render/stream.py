@@ -1,0 +1,85 @@
+"""Long listings written as they are produced: `graph` and `explain` on a long tape.
+
+A 10⁵-iteration loop records 4·10⁵ nodes. Their JSON (always complete) and their plain
+text under --full are written row by row through `write`, so memory stays flat in the
+number of rows printed: the bytes are exactly those of the non-streaming renderers.
+Short listings, summaries and the other formats go through `render` as before.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from gradcli.render.summary import HEAD, TAIL
+from gradcli.results import ExplainResult, GraphResult
+
+__all__ = ["stream_result", "write_json"]
+
+
+def _listing(result: object) -> int:
+    """The rows of a graph's or explain's listing (0 for other results)."""
+    if isinstance(result, GraphResult):
+        return len(result.nodes)
+    if isinstance(result, ExplainResult):
+        return len(result.steps)
+    return 0
+
+
+def stream_result(result: object, fmt: str, write: Callable[[str], Any], *,
+                  precision: int = 4, width: int | None = None, full: bool = False) -> bool:
+    """Write a long graph or explain listing in `fmt` ("json"; "plain" with `full`)
+    through `write`, ending in a newline, and say so; False (nothing written) for
+    anything else."""
+    if _listing(result) <= HEAD + TAIL:
+        return False
+    if fmt == "json":
+        from gradcli.render.json_out import to_json
+
+        write_json(to_json(result, lazy=True), write)
+        write("\n")
+        return True
+    if fmt == "plain" and full:
+        from gradcli.render.plain import plain_blocks
+
+        for k, block in enumerate(plain_blocks(result, precision, width)):
+            if k:
+                write("\n\n")
+            _write_lines(block, write)
+        write("\n")
+        return True
+    return False
+
+
+def _write_lines(lines: Iterable[str], write: Callable[[str], Any]) -> None:
+    first = True
+    for line in lines:
+        write(line if first else "\n" + line)
+        first = False
+
+
+def _dumps(value: Any, indent: str) -> str:
+    text = json.dumps(value, allow_nan=False, indent=2)
+    return text.replace("\n", "\n" + indent)
+
+
+def write_json(obj: dict[str, Any], write: Callable[[str], Any]) -> None:
+    """`obj` as `render.json_out.dumps` would write it (indent 2, ASCII, no NaN), where a
+    value that is an iterator is written item by item as a list."""
+    write("{")
+    for k, (key, value) in enumerate(obj.items()):
+        write(("," if k else "") + "\n  " + json.dumps(key) + ": ")
+        if isinstance(value, Iterator):
+            _write_list(value, write)
+        else:
+            write(_dumps(value, "  "))
+    write("\n}" if obj else "}")
+
+
+def _write_list(items: Iterator[Any], write: Callable[[str], Any]) -> None:
+    empty = True
+    for item in items:
+        write(("[" if empty else ",") + "\n    " + _dumps(item, "    "))
+        empty = False
+    write("[]" if empty else "\n  ]")
