@@ -356,7 +356,7 @@ def _emit(result: Any, ctx: Ctx) -> None:
     from gradcli.render.stream import stream_result
 
     if stream_result(result, ctx.fmt, sys.stdout.write, precision=ctx.precision,
-                     width=ctx.width, full=ctx.full):
+                     width=ctx.width, color=ctx.color, full=ctx.full):
         return
     text = render(result, ctx.fmt, precision=ctx.precision, width=ctx.width, color=ctx.color,
                   full=ctx.full)
@@ -449,7 +449,7 @@ def _graph(source: Any, opts: Any, ctx: Ctx, gformat: str, values: bool,
     from gradcli.render.stream import stream_result
 
     if stream_result(result, gformat, sys.stdout.write, precision=ctx.precision,
-                     width=ctx.width, full=full):
+                     width=ctx.width, color=ctx.color, full=full):
         return Exit.OK
     text = render_graph(result, gformat, precision=ctx.precision, width=ctx.width,
                         color=ctx.color, full=full)

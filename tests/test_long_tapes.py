@@ -19,8 +19,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from gradcli.cli import main
+from gradcli.render import render_graph
 from gradcli.render.json_out import dumps, to_json
-from gradcli.render.stream import write_json
+from gradcli.render.stream import stream_result, write_json
 from gradcli.render.summary import HEAD, TAIL, find_repeats, summarise
 from gradcli.results import CheckResult, NodeCheck
 
@@ -157,6 +158,11 @@ def test_streamed_json_is_the_same_bytes(tmp_path: Any) -> None:
         buf = io.StringIO()
         write_json(to_json(result, lazy=True), buf.write)
         assert buf.getvalue() == dumps(to_json(result))
+    graph = app.graph(source, AppOptions(wrt=["x"]))
+    for fmt in ("tree", "plain"):
+        buf = io.StringIO()
+        assert stream_result(graph, fmt, buf.write, width=100, full=True)
+        assert buf.getvalue() == render_graph(graph, fmt, width=100, full=True) + "\n"
     assert dumps({"a": [], "b": 1}) == _streamed({"a": iter([]), "b": 1})
     assert dumps({}) == _streamed({})
 

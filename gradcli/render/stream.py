@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator
+from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any
 
 from gradcli.render.summary import HEAD, TAIL
 from gradcli.results import ExplainResult, GraphResult
+
+_string = encode_basestring_ascii
+_INF = float("inf")
 
 __all__ = ["stream_result", "write_json"]
 
@@ -28,12 +32,21 @@ def _listing(result: object) -> int:
 
 
 def stream_result(result: object, fmt: str, write: Callable[[str], Any], *,
-                  precision: int = 4, width: int | None = None, full: bool = False) -> bool:
-    """Write a long graph or explain listing in `fmt` ("json"; "plain" with `full`)
-    through `write`, ending in a newline, and say so; False (nothing written) for
-    anything else."""
+                  precision: int = 4, width: int | None = None, color: bool = False,
+                  full: bool = False) -> bool:
+    """Write a long graph or explain listing in `fmt` ("json"; with `full`, "plain", and
+    a graph's uncoloured "tree" when the program printed nothing) through `write`, ending
+    in a newline, and say so; False (nothing written) for anything else."""
     if _listing(result) <= HEAD + TAIL:
         return False
+    if (fmt in ("tree", "table") and full and not color and isinstance(result, GraphResult)
+            and not result.output):
+        from gradcli.render.console import DEFAULT_WIDTH
+        from gradcli.render.table import graph_lines
+
+        graph_lines(result, precision, width or DEFAULT_WIDTH, _Lines(write))
+        write("\n")
+        return True
     if fmt == "json":
         from gradcli.render.json_out import to_json
 
@@ -52,6 +65,19 @@ def stream_result(result: object, fmt: str, write: Callable[[str], Any], *,
     return False
 
 
+class _Lines:
+    """Where the tree's lines go as they are laid out: written, uncoloured, one a line."""
+
+    def __init__(self, write: Callable[[str], Any]) -> None:
+        self.write = write
+        self.first = True
+
+    def append(self, line: Any) -> None:
+        text = line.plain.rstrip()
+        self.write(text if self.first else "\n" + text)
+        self.first = False
+
+
 def _write_lines(lines: Iterable[str], write: Callable[[str], Any]) -> None:
     first = True
     for line in lines:
@@ -60,8 +86,35 @@ def _write_lines(lines: Iterable[str], write: Callable[[str], Any]) -> None:
 
 
 def _dumps(value: Any, indent: str) -> str:
-    text = json.dumps(value, allow_nan=False, indent=2)
-    return text.replace("\n", "\n" + indent)
+    """json.dumps(value, allow_nan=False, indent=2) nested at `indent`: the same text,
+    without the pure-Python encoder's per-item generators (json's C encoder does no
+    indenting)."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    kind = type(value)
+    if kind is str:
+        return _string(value)
+    if kind is int:
+        return int.__repr__(value)
+    if kind is float:
+        if value != value or value in (_INF, -_INF):
+            raise ValueError(f"Out of range float values are not JSON compliant: {value!r}")
+        return float.__repr__(value)
+    inner = indent + "  "
+    if kind is dict:
+        if not value:
+            return "{}"
+        return ("{\n" + ",\n".join(f"{inner}{_string(k)}: {_dumps(v, inner)}"
+                                    for k, v in value.items()) + f"\n{indent}}}")
+    if kind is list:
+        if not value:
+            return "[]"
+        return "[\n" + ",\n".join(inner + _dumps(v, inner) for v in value) + f"\n{indent}]"
+    return json.dumps(value, allow_nan=False, indent=2).replace("\n", "\n" + indent)
 
 
 def write_json(obj: dict[str, Any], write: Callable[[str], Any]) -> None:

@@ -12,6 +12,7 @@ Importing this module imports rich; :mod:`gradcli.render` only does so for table
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -407,8 +408,12 @@ class _TreeBuilder:
         self.result = result
         self.precision = precision
         self.width = width
-        self.by_id = {n.id: n for n in result.nodes}
-        self.inputs: dict[int, list[int]] = {n.id: [] for n in result.nodes}
+        nodes = result.nodes
+        # Numbered 0..n-1 in order (a whole tape): the sequence is its own index, read
+        # node by node; otherwise (a summary's subset) a dict.
+        in_order = not nodes or (nodes[0].id == 0 and nodes[-1].id == len(nodes) - 1)
+        self.by_id: Any = nodes if in_order else {n.id: n for n in nodes}
+        self.inputs: dict[int, list[int]] = {}
         self.consumed: set[int] = set()
         for src, dst in result.edges:
             self.inputs.setdefault(dst, []).append(src)
@@ -475,29 +480,34 @@ class _TreeBuilder:
                 self.grow(self.pending.pop(0), True, out)
 
 
-def graph_lines(result: GraphResult, precision: int, width: int) -> list[Text]:
-    """The graph as tree lines from the result down to the leaves (each node expanded once)."""
+def graph_lines(result: GraphResult, precision: int, width: int,
+                out: Any = None) -> list[Text]:
+    """The graph as tree lines from the result down to the leaves (each node expanded once);
+    appended to `out` if given (anything with an append: a long tree streams)."""
     b = _TreeBuilder(result, precision, width)
-    out = [
+    out = [] if out is None else out
+    out.append(
         Text()
         .append("graph", style=HEADING)
         .append(
             f"  ·  {count(len(result.nodes), 'node')}, from the result down to the leaves",
             style=META,
         )
-    ]
+    )
     if not result.nodes:
         out.append(Text("(no tensors were recorded)", style=NOTE))
         if result.hint:
             out.append(Text(f"hint: {result.hint}", style=NOTE))
         return out
-    if result.result_id is not None and result.result_id in b.by_id:
+    newest_first = (range(len(result.nodes) - 1, -1, -1) if not isinstance(b.by_id, dict)
+                    else [n.id for n in reversed(result.nodes)])
+    if result.result_id is not None and result.result_id in newest_first:
         roots = [result.result_id]
     else:
-        roots = [n.id for n in reversed(result.nodes) if n.id not in b.consumed]
+        roots = [i for i in newest_first if i not in b.consumed]
     b.forest(roots, out)
     # Every node not under the result hangs below some unused sink: show those too.
-    rest = [n.id for n in reversed(result.nodes) if n.id not in b.consumed and n.id not in b.seen]
+    rest = [i for i in newest_first if i not in b.consumed and i not in b.seen]
     if rest:
         out.append(Text(""))
         out.append(
