@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 import numpy as np
@@ -116,39 +115,49 @@ def _discard(text: str) -> None:
 ALWAYS_CHECKED = 4
 
 
-def _sampled(k: int, total: int) -> bool:
-    """Whether the k-th node (from 0) of a kind with `total` nodes is checked."""
-    return k < ALWAYS_CHECKED or k == total - 1 or (k & (k - 1)) == 0
-
-
-def _kind(node: Node) -> tuple[Any, ...]:
-    span: Any = node.span
-    shapes = tuple((a.shape, a.dtype) if isinstance(a, Tensor) else type(a)
-                   for a in node.inputs or ())
-    return (node.rule, getattr(span, "line", None), getattr(span, "column", None), shapes)
-
-
 def _check_nodes(tape: list[Node]) -> tuple[list[NodeCheck], int]:
-    """The rule checks of a sample of the tape's nodes (see ALWAYS_CHECKED), and how many
-    nodes had a rule to check."""
-    checkable = [(i, node) for i, node in enumerate(tape)
-                 if node.rule.differentiable and node.inputs is not None
-                 and any(isinstance(a, Tensor) and a.dtype.kind == "f" for a in node.inputs)]
-    kinds = [_kind(node) for _, node in checkable]
-    totals = Counter(kinds)
-    seen: Counter[tuple[Any, ...]] = Counter()
+    """The rule checks of a sample of the tape's nodes (see ALWAYS_CHECKED), in tape
+    order, and how many nodes had a rule to check (one pass; the last of each kind is
+    checked at the end)."""
+    seen: dict[tuple[Any, ...], int] = {}
+    last: dict[tuple[Any, ...], tuple[int, Node, bool]] = {}
     out = []
-    for (i, node), kind in zip(checkable, kinds, strict=True):
-        k = seen[kind]
-        seen[kind] += 1
-        if not _sampled(k, totals[kind]):
+    checkable = 0
+    for i, node in enumerate(tape):
+        inputs = node.inputs
+        if inputs is None or not node.rule.differentiable:
             continue
+        shapes: list[Any] = []
+        floating = False
+        for a in inputs:
+            if isinstance(a, Tensor):
+                shapes.append((a.shape, a.dtype))
+                floating = floating or a.dtype.kind == "f"
+            else:
+                shapes.append(type(a))
+        if not floating:
+            continue
+        checkable += 1
         span: Any = node.span
-        try:
-            rep = check_node(node, seed=i)
-            ok, ae, re_ = rep.ok, rep.max_abs_error, rep.max_rel_error
-        except GdError:
-            ok, ae, re_ = False, float("nan"), float("nan")
-        out.append(NodeCheck(i, node.op, node.name, getattr(span, "line", None),
-                             getattr(span, "column", None), ok, ae, re_))
-    return out, len(checkable)
+        kind = (node.rule, getattr(span, "line", None), getattr(span, "column", None),
+                tuple(shapes))
+        k = seen.get(kind, 0)
+        seen[kind] = k + 1
+        sampled = k < ALWAYS_CHECKED or (k & (k - 1)) == 0
+        last[kind] = (i, node, sampled)
+        if sampled:
+            out.append(_check_one(i, node))
+    out += [_check_one(i, node) for i, node, sampled in last.values() if not sampled]
+    out.sort(key=lambda n: n.id)
+    return out, checkable
+
+
+def _check_one(i: int, node: Node) -> NodeCheck:
+    span: Any = node.span
+    try:
+        rep = check_node(node, seed=i)
+        ok, ae, re_ = rep.ok, rep.max_abs_error, rep.max_rel_error
+    except GdError:
+        ok, ae, re_ = False, float("nan"), float("nan")
+    return NodeCheck(i, node.op, node.name, getattr(span, "line", None),
+                     getattr(span, "column", None), ok, ae, re_)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from array import array
 from typing import Any
 
+import numpy as np
+
 from gradcli.ad import dtypes, ops
 from gradcli.ad.engine import grad, run_backward
 from gradcli.ad.functional import or_zeros
@@ -19,6 +21,7 @@ from gradcli.results import (
     ExplainStep,
     GraphNode,
     GraphResult,
+    TensorData,
 )
 from gradcli.source import Source
 
@@ -131,18 +134,27 @@ def explain(source: Source, opts: AppOptions) -> ExplainResult:
         records = []
         received: set[int] = set()
 
+        rules: dict[tuple[Any, int, int], str] = {}  # "grad_a = grad · b" by rule and input
+
         def observe(node: Node, g: Tensor, cots: tuple[Any, ...]) -> None:
             flows = []
-            formula = node.rule.formula
-            for k, (p, c) in enumerate(zip(node.parents, cots, strict=False)):
+            parents = node.parents
+            for k, (p, c) in enumerate(zip(parents, cots, strict=False)):
                 if p is None or c is None:
                     continue
                 pid = ids[id(p)]
-                rule = formula[k] if k < len(formula) else f"vjp of {node.op}"
+                key = (node.rule, k, len(parents))
+                rule = rules.get(key)
+                if rule is None:
+                    formula = node.rule.formula
+                    rules[key] = rule = (f"grad_{_param(node, k)} = "
+                                         + (formula[k] if k < len(formula)
+                                            else f"vjp of {node.op}"))
                 target = p if type(p) is Tensor else outputs.get(p)
-                c, summed = _unbroadcast(c, target.shape if target is not None else None)
-                flows.append((pid, f"grad_{_param(node, k)} = {rule}", c, pid in received,
-                              summed))
+                summed = None
+                if target is not None and c.shape != target.shape:
+                    c, summed = _unbroadcast(c, target.shape)
+                flows.append((pid, rule, c, pid in received, summed))
                 received.add(pid)
             records.append((node, g, flows))
 
@@ -158,8 +170,8 @@ def explain(source: Source, opts: AppOptions) -> ExplainResult:
             span = node.span
             me = ids[id(node)]
             return ExplainStep(me, label(me), node.op, node.name, getattr(span, "line", None),
-                               getattr(span, "column", None), data(g),
-                               [ExplainFlow(pid, label(pid), rule, data(c), acc, summed)
+                               getattr(span, "column", None), _data(g),
+                               [ExplainFlow(pid, label(pid), rule, _data(c), acc, summed)
                                 for pid, rule, c, acc, summed in flows])
 
         xs = [res.inputs[n] for n in opts.wrt]
@@ -181,6 +193,18 @@ def explain(source: Source, opts: AppOptions) -> ExplainResult:
 
         return ExplainResult(data(y), res.name, Rows(len(records), step, key), grads, control,
                              out.getvalue())
+
+
+_NAMES: dict[Any, str] = {}  # dtype -> its name: numpy's dtype.name is slow per row
+
+
+def _data(t: Tensor) -> TensorData:
+    """data(t), for one row of a long listing."""
+    a = t.array
+    name = _NAMES.get(t.dtype)
+    if name is None:
+        _NAMES[t.dtype] = name = dtypes.name_of(t.dtype)
+    return TensorData(a.shape, name, a) if type(a) is np.ndarray else data(t)
 
 
 def _unbroadcast(c: Tensor, shape: tuple[int, ...] | None) -> tuple[Tensor, str | None]:

@@ -44,7 +44,9 @@ def stream_result(result: object, fmt: str, write: Callable[[str], Any], *,
         from gradcli.render.console import DEFAULT_WIDTH
         from gradcli.render.table import graph_lines
 
-        graph_lines(result, precision, width or DEFAULT_WIDTH, _Lines(write))
+        lines = _Lines(write)
+        graph_lines(result, precision, width or DEFAULT_WIDTH, lines)
+        lines.flush()
         write("\n")
         return True
     if fmt == "json":
@@ -71,18 +73,32 @@ class _Lines:
     def __init__(self, write: Callable[[str], Any]) -> None:
         self.write = write
         self.first = True
+        self.chunk: list[str] = []
 
     def append(self, line: Any) -> None:
-        text = line.plain.rstrip()
-        self.write(text if self.first else "\n" + text)
-        self.first = False
+        self.chunk.append(line.plain.rstrip())
+        if len(self.chunk) == 512:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.chunk:
+            self.write(("" if self.first else "\n") + "\n".join(self.chunk))
+            self.chunk.clear()
+            self.first = False
 
 
 def _write_lines(lines: Iterable[str], write: Callable[[str], Any]) -> None:
+    """The lines joined by newlines, written a few hundred at a time."""
+    chunk: list[str] = []
     first = True
     for line in lines:
-        write(line if first else "\n" + line)
-        first = False
+        chunk.append(line)
+        if len(chunk) == 512:
+            write(("" if first else "\n") + "\n".join(chunk))
+            chunk.clear()
+            first = False
+    if chunk:
+        write(("" if first else "\n") + "\n".join(chunk))
 
 
 def _dumps(value: Any, indent: str) -> str:
