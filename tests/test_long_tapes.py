@@ -159,12 +159,62 @@ def test_streamed_json_is_the_same_bytes(tmp_path: Any) -> None:
         write_json(to_json(result, lazy=True), buf.write)
         assert buf.getvalue() == dumps(to_json(result))
     graph = app.graph(source, AppOptions(wrt=["x"]))
-    for fmt in ("tree", "plain"):
+    for fmt in ("tree", "plain", "dot", "mermaid"):
         buf = io.StringIO()
         assert stream_result(graph, fmt, buf.write, width=100, full=True)
         assert buf.getvalue() == render_graph(graph, fmt, width=100, full=True) + "\n"
     assert dumps({"a": [], "b": 1}) == _streamed({"a": iter([]), "b": 1})
     assert dumps({}) == _streamed({})
+
+
+# Programs whose explain tables have every kind of row: several inputs, an input used
+# twice (+= sum), broadcasting (summed over a dim), a node with no input needing a
+# gradient, long labels; all longer than a summary.
+EXPLAINED = {
+    "chain": loop(40),
+    "broadcast": ("a = tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)\n"
+                  "b = tensor([0.5, -1.0], requires_grad=True)\nt = a\n"
+                  "for i in range(30):\n    t = t * b + a\n(t * t).sum()\n"),
+    "two_inputs": ("x = tensor(0.5, requires_grad=True)\nw = tensor(2.0, requires_grad=True)\n"
+                   "a_rather_long_variable_name = x\nfor i in range(25):\n"
+                   "    a_rather_long_variable_name = tanh(a_rather_long_variable_name * w) + x\n"
+                   "a_rather_long_variable_name\n"),
+}
+
+
+@pytest.mark.parametrize("name", list(EXPLAINED))
+@pytest.mark.parametrize("fmt", ["table", "plain", "json"])
+def test_streamed_explain_is_the_same_bytes(tmp_path: Any, name: str, fmt: str) -> None:
+    from gradcli import app
+    from gradcli.app import load_source
+    from gradcli.app.inputs import AppOptions
+    from gradcli.render import render
+
+    prog = tmp_path / "p.gd"
+    prog.write_text(EXPLAINED[name])
+    wrt = ["x", "w"] if name == "two_inputs" else ["a", "b"] if name == "broadcast" else ["x"]
+    result = app.explain(load_source(str(prog), None), AppOptions(wrt=wrt))
+    assert len(result.steps) > HEAD + TAIL
+    buf = io.StringIO()
+    assert stream_result(result, fmt, buf.write, width=250, full=True)
+    assert buf.getvalue() == render(result, fmt, width=250, full=True) + "\n"
+    if fmt == "table":  # narrower than its cells: they fold within their columns
+        buf = io.StringIO()
+        assert stream_result(result, fmt, buf.write, width=60, full=True)
+        lines = buf.getvalue().splitlines()
+        assert max(len(line) for line in lines) <= 60
+        starts = [line.split("│")[1].strip() for line in lines
+                  if line.startswith("│ #") and line.count("│") == 6]
+        assert starts == [f"#{s.id}" for s in result.steps] or len(starts) == len(
+            result.steps)
+
+
+def test_streamed_table_folds_what_does_not_fit() -> None:
+    from gradcli.render.stream import _fit, _row
+
+    assert _fit([30, 10, 40], 60) == [20, 10, 20]
+    assert _row([["abcdefgh"], ["x"]], [3, 2]) == ["│ abc │ x  │", "│ def │    │",
+                                                   "│ gh  │    │"]
 
 
 def _streamed(obj: dict[str, Any]) -> str:
