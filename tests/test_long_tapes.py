@@ -244,6 +244,7 @@ def test_check_of_a_long_loop_samples_each_op(tmp_path: Any) -> None:
     for n in obj["nodes"]:
         per_kind[(n["op"], n["column"])] = per_kind.get((n["op"], n["column"]), 0) + 1
     assert per_kind == {("mul", 9): 15, ("sin", 22): 15, ("mul", 22): 15, ("add", 9): 15}
+    assert obj["nodes_checkable"] == 12_000
     text = cli("check", str(prog), "--wrt", "x").stdout
     assert "rule checks: 60 of 12,000 nodes checked" in " ".join(text.split())
 

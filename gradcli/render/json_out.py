@@ -211,13 +211,10 @@ def _check(result: CheckResult) -> dict[str, Any]:
         }
         for n in result.nodes
     ]
-    return {
-        "ok": result.ok,
-        "checks": checks,
-        "nodes": nodes,
-        "rtol": json_float(result.rtol),
-        "atol": json_float(result.atol),
-    }
+    obj = {"ok": result.ok, "checks": checks, "nodes": nodes}
+    if result.checkable is not None and result.checkable > len(result.nodes):
+        obj["nodes_checkable"] = result.checkable  # `nodes` is a sample of these
+    return {**obj, "rtol": json_float(result.rtol), "atol": json_float(result.atol)}
 
 
 def _explain(result: ExplainResult, lazy: bool = False) -> dict[str, Any]:
