@@ -127,10 +127,10 @@ def explain(source: Source, opts: AppOptions) -> ExplainResult:
         y = result_tensor(res)
         tape = res.tape or []
         ids, order = _numbering(tape)
-        # One compact record per backward step (the node, its incoming gradient, and per
-        # input: id, rule, cotangent, accumulates, broadcast note); the step rows are built
-        # from them when read.
-        records: list[tuple[Node, Tensor, list[tuple[int, str, Tensor, bool, str | None]]]]
+        # One compact record per backward step (the node, its incoming gradient's array,
+        # and per input: id, rule, cotangent array, accumulates, broadcast note); the step
+        # rows are built from them when read.
+        records: list[tuple[Node, Any, list[tuple[int, str, Any, bool, str | None]]]]
         records = []
         received: set[int] = set()
 
@@ -154,9 +154,9 @@ def explain(source: Source, opts: AppOptions) -> ExplainResult:
                 summed = None
                 if target is not None and c.shape != target.shape:
                     c, summed = _unbroadcast(c, target.shape)
-                flows.append((pid, rule, c, pid in received, summed))
+                flows.append((pid, rule, c.array, pid in received, summed))
                 received.add(pid)
-            records.append((node, g, flows))
+            records.append((node, g.array, flows))
 
         def label(i: int) -> str:
             obj = order[i]
@@ -198,13 +198,12 @@ def explain(source: Source, opts: AppOptions) -> ExplainResult:
 _NAMES: dict[Any, str] = {}  # dtype -> its name: numpy's dtype.name is slow per row
 
 
-def _data(t: Tensor) -> TensorData:
-    """data(t), for one row of a long listing."""
-    a = t.array
-    name = _NAMES.get(t.dtype)
+def _data(a: np.ndarray) -> TensorData:
+    """data() of a tensor's array, for one row of a long listing."""
+    name = _NAMES.get(a.dtype)
     if name is None:
-        _NAMES[t.dtype] = name = dtypes.name_of(t.dtype)
-    return TensorData(a.shape, name, a) if type(a) is np.ndarray else data(t)
+        _NAMES[a.dtype] = name = dtypes.name_of(a.dtype)
+    return TensorData(a.shape, name, a)
 
 
 def _unbroadcast(c: Tensor, shape: tuple[int, ...] | None) -> tuple[Tensor, str | None]:
