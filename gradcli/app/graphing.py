@@ -80,7 +80,7 @@ def graph(source: Source, opts: AppOptions, values: bool = False) -> GraphResult
             if type(obj) is Tensor:
                 name = leaf_names.get(id(obj), (None,))[0]
                 return GraphNode(
-                    i, name, "leaf", None, obj.shape, dtypes.name_of(obj.dtype), True,
+                    i, name, "leaf", None, obj.shape, _dtype_name(obj.dtype), True,
                     obj.requires_grad, None, None,
                     data(obj) if values else None,
                     data(grads[id(obj)]) if values and id(obj) in grads else None)
@@ -89,7 +89,7 @@ def graph(source: Source, opts: AppOptions, values: bool = False) -> GraphResult
             return GraphNode(
                 i, node_names.get(obj), obj.op, obj.name,
                 out_t.shape if out_t is not None else (),
-                dtypes.name_of(out_t.dtype) if out_t is not None else "float32",
+                _dtype_name(out_t.dtype) if out_t is not None else "float32",
                 False, True, getattr(span, "line", None), getattr(span, "column", None),
                 data(out_t) if values and out_t is not None else None,
                 data(grads[id(obj)]) if values and id(obj) in grads else None)
@@ -198,12 +198,16 @@ def explain(source: Source, opts: AppOptions) -> ExplainResult:
 _NAMES: dict[Any, str] = {}  # dtype -> its name: numpy's dtype.name is slow per row
 
 
+def _dtype_name(dtype: np.dtype) -> str:
+    name = _NAMES.get(dtype)
+    if name is None:
+        _NAMES[dtype] = name = dtypes.name_of(dtype)
+    return name
+
+
 def _data(a: np.ndarray) -> TensorData:
     """data() of a tensor's array, for one row of a long listing."""
-    name = _NAMES.get(a.dtype)
-    if name is None:
-        _NAMES[a.dtype] = name = dtypes.name_of(a.dtype)
-    return TensorData(a.shape, name, a)
+    return TensorData(a.shape, _dtype_name(a.dtype), a)
 
 
 def _unbroadcast(c: Tensor, shape: tuple[int, ...] | None) -> tuple[Tensor, str | None]:

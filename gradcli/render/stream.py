@@ -47,7 +47,7 @@ def stream_result(result: object, fmt: str, write: Callable[[str], Any], *,
         from gradcli.render.table import graph_lines
 
         lines = _Lines(write)
-        graph_lines(result, precision, width or DEFAULT_WIDTH, lines)
+        graph_lines(result, precision, width or DEFAULT_WIDTH, lines, plain=True)
         lines.flush()
         write("\n")
         return True

@@ -346,9 +346,11 @@ def _golden_blocks(report: GoldenReport) -> list[RenderableType]:
 # --------------------------------------------------------------------------- graph tree
 
 
-def _node_label(node: GraphNode, precision: int, show_values: bool) -> list[Text]:
-    """A node's line (``#3 y = mul  MulBackward0  [2, 2] float32  line 4:5``), then values."""
-    text = Text().append(f"#{node.id} ", style=INDEX)
+def _node_label(node: GraphNode, precision: int, show_values: bool,
+                T: Any = Text) -> list[Text]:
+    """A node's line (``#3 y = mul  MulBackward0  [2, 2] float32  line 4:5``), then values
+    (as `T`: rich's Text, or _PlainText where no colour is drawn)."""
+    text = T().append(f"#{node.id} ", style=INDEX)
     if node.is_leaf:
         text.append(node.name or "(constant)", style=HEADING)
         text.append("  leaf", style="green")
@@ -373,13 +375,37 @@ def _node_label(node: GraphNode, precision: int, show_values: bool) -> list[Text
         if node.grad is not None:
             parts.append(f"grad {inline_tensor(node.grad, precision)}")
         if parts:
-            lines.append(Text("  ".join(parts), style="blue"))
+            lines.append(T("  ".join(parts), style="blue"))
     return lines
 
 
-def _ref_label(node: GraphNode) -> list[Text]:
+def _ref_label(node: GraphNode, T: Any = Text) -> list[Text]:
     short = node.name or node.op
-    return [Text().append(f"{short} ", style=META).append(f"(see #{node.id})", style=INDEX)]
+    return [T().append(f"{short} ", style=META).append(f"(see #{node.id})", style=INDEX)]
+
+
+class _PlainText:
+    """The part of rich's Text the tree uses, without styles: 10⁵ lines of an uncoloured
+    tree are laid out without building rich objects (the same characters)."""
+
+    __slots__ = ("plain",)
+
+    def __init__(self, text: str = "", style: Any = None) -> None:
+        self.plain = text
+
+    def append(self, text: str, style: Any = None) -> _PlainText:
+        self.plain += text
+        return self
+
+    def append_text(self, other: Any) -> _PlainText:
+        self.plain += other.plain
+        return self
+
+    def __getitem__(self, cut: slice) -> _PlainText:
+        return _PlainText(self.plain[cut])
+
+    def rstrip(self) -> None:
+        self.plain = self.plain.rstrip()
 
 
 def _fold(text: Text, width: int) -> list[Text]:
@@ -404,8 +430,10 @@ _FORK, _LAST, _PIPE, _SPACE = "├── ", "└── ", "│   ", "    "
 class _TreeBuilder:
     """Lays the graph out as tree lines, expanding each node once and cutting deep chains."""
 
-    def __init__(self, result: GraphResult, precision: int, width: int) -> None:
+    def __init__(self, result: GraphResult, precision: int, width: int,
+                 plain: bool = False) -> None:
         self.result = result
+        self.T: Any = _PlainText if plain else Text  # plain: no colour is drawn
         self.precision = precision
         self.width = width
         nodes = result.nodes
@@ -429,19 +457,19 @@ class _TreeBuilder:
             for j, piece in enumerate(_fold(line, self.width - len(prefix))):
                 guide = prefix if k == 0 and j == 0 else rest
                 # Text() then append: a Text's own style would tint the whole line.
-                out.append(Text().append(guide, style=INDEX).append_text(piece))
+                out.append(self.T().append(guide, style=INDEX).append_text(piece))
 
     def grow(self, root_id: int, continued: bool, out: list[Text]) -> None:
         """Lines of one tree from root_id; subtrees past the depth limit go to pending."""
         root = self.by_id[root_id]
         if continued:
             label = [
-                Text()
+                self.T()
                 .append(f"#{root.id} ", style=INDEX)
                 .append(f"{root.name or root.op} (continued)", style=META)
             ]
         else:
-            label = _node_label(root, self.precision, self.result.show_values)
+            label = _node_label(root, self.precision, self.result.show_values, self.T)
         kids = self.inputs.get(root_id, [])
         # Continuation lines (values, folded text) sit under the label, as rich's Tree does.
         self._emit(out, label, "", "")
@@ -454,14 +482,14 @@ class _TreeBuilder:
             first = prefix + (_LAST if last else _FORK)
             inner = prefix + (_SPACE if last else _PIPE)
             if node_id in self.seen:
-                self._emit(out, _ref_label(node), first, inner)
+                self._emit(out, _ref_label(node, self.T), first, inner)
                 continue
             self.seen.add(node_id)
             kids = self.inputs.get(node_id, [])
-            label = _node_label(node, self.precision, self.result.show_values)
+            label = _node_label(node, self.precision, self.result.show_values, self.T)
             self._emit(out, label, first, inner)
             if kids and depth >= self.max_depth:
-                note = Text(f"… inputs of #{node_id} continue below", style=META)
+                note = self.T(f"… inputs of #{node_id} continue below", style=META)
                 self._emit(out, [note], inner + _LAST, inner + _SPACE)
                 self.pending.append(node_id)
                 continue
@@ -481,10 +509,11 @@ class _TreeBuilder:
 
 
 def graph_lines(result: GraphResult, precision: int, width: int,
-                out: Any = None) -> list[Text]:
+                out: Any = None, plain: bool = False) -> list[Text]:
     """The graph as tree lines from the result down to the leaves (each node expanded once);
-    appended to `out` if given (anything with an append: a long tree streams)."""
-    b = _TreeBuilder(result, precision, width)
+    appended to `out` if given (anything with an append: a long tree streams); `plain`:
+    lines that are only read as .plain (no colour)."""
+    b = _TreeBuilder(result, precision, width, plain)
     out = [] if out is None else out
     out.append(
         Text()
@@ -553,7 +582,7 @@ def render_tree(
 ) -> str:
     """A graph as a tree from the result down to the leaves (text, no trailing newline)."""
     w = width or DEFAULT_WIDTH
-    lines = graph_lines(result, precision, w)
+    lines = graph_lines(result, precision, w, plain=not color)
     if result.output:
         out_plain = render_to_text([_output_block(result.output)], w, color)
         head = out_plain + "\n\n"
