@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any
 
@@ -162,12 +163,21 @@ def _fit(widths: list[int], width: int) -> list[int]:
 
 def _row(cells: list[list[str]], widths: list[int]) -> list[str]:
     """A table row's text lines: each cell's lines folded to its column, padded."""
-    folded = [[line[j:j + c] for line in cell for j in range(0, max(len(line), 1), c)]
-              for cell, c in zip(cells, widths, strict=True)]
-    height = max(len(cell) for cell in folded)
-    return ["│" + "│".join(" " + (cell[i] if i < len(cell) else "").ljust(c) + " "
-                           for cell, c in zip(folded, widths, strict=True)) + "│"
+    fits = all(len(line) <= c for cell, c in zip(cells, widths, strict=True) for line in cell)
+    if not fits:
+        cells = [[line[j:j + c] for line in cell for j in range(0, max(len(line), 1), c)]
+                 for cell, c in zip(cells, widths, strict=True)]
+    form = _form(tuple(widths))
+    height = max(len(cell) for cell in cells)
+    if height == 1:
+        return [form.format(*(cell[0] for cell in cells))]
+    return [form.format(*(cell[i] if i < len(cell) else "" for cell in cells))
             for i in range(height)]
+
+
+@lru_cache(maxsize=8)
+def _form(widths: tuple[int, ...]) -> str:
+    return "│ " + " │ ".join(f"{{:<{c}}}" for c in widths) + " │"
 
 
 class _Lines:
