@@ -524,8 +524,9 @@ class Command:
 
 
 FULL = click.option("--full", is_flag=True,
-                    help="Every row of a long listing (by default the first 40 and the last 20, "
-                    "and what the rest were).")
+                    help="Every row of a long listing, streamed (by default a loop's repeated "
+                    "iterations collapse, then the first 40 and the last 20 rows, and what the "
+                    "rest were).")
 
 GRAPH_FORMAT_OPTIONS = (
     click.option("--format", "gformat", type=click.Choice(["tree", "dot", "mermaid", "json",
