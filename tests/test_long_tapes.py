@@ -125,6 +125,28 @@ def test_loop_with_a_branch_is_not_collapsed_wrongly(tmp_path: Any) -> None:
     assert "the same 1 node (mul 7:13) repeated 47 more times" in flat
 
 
+def test_nested_loops_collapse_at_both_levels(tmp_path: Any) -> None:
+    prog = tmp_path / "nest.gd"
+    prog.write_text("x = tensor(0.5, requires_grad=True)\ny = x\nfor j in range(20):\n"
+                    "    y = y * 2.0\n    for i in range(50):\n        y = sin(y)\ny\n")
+    out = cli("graph", str(prog), "--wrt", "x", "--format", "plain").stdout
+    nodes = [line.split()[0] for line in out.splitlines() if line.startswith("  #")]
+    assert nodes == ["#0", "#1", "#2", "#51", "#970", "#971", "#1020"]
+    flat = " ".join(out.split())
+    assert "#52–#969 not shown: the same 51 nodes (mul 4:9, 50 × sin 6:13) repeated 18" in flat
+    assert "#3–#50 not shown: the same 1 node (sin 6:13) repeated 48 more times" in flat
+    assert "#972–#1019 not shown: the same 1 node (sin 6:13) repeated 48 more times" in flat
+
+
+def test_many_loops_keep_the_notes_short(tmp_path: Any) -> None:
+    prog = tmp_path / "many.gd"
+    body = "".join(f"for i in range(5):\n    y = y * {k + 2}.0\ny = sin(y)\n" for k in range(40))
+    prog.write_text(f"x = tensor(0.5, requires_grad=True)\ny = x\n{body}y\n")
+    out = " ".join(cli("graph", str(prog), "--wrt", "x", "--format", "plain").stdout.split())
+    assert out.count("not shown: the same") == 12
+    assert "… and 28 more repeated runs collapsed" in out
+
+
 def _lines(*args: str) -> list[str]:
     r = cli(*args)
     assert r.exit_code == 0, r.stdout

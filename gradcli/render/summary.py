@@ -31,6 +31,7 @@ MIN_REPEATS = 3  # a block repeated fewer times is left as it is
 MAX_PERIOD = 4096  # the longest block (rows per iteration) recognised
 CANDIDATES = 4  # block lengths tried at a row: distances to its next few equal rows
 SHOWN_OPS = 6  # ops of a repeated block named in its note
+MAX_NOTES = 12  # notes of repeated runs (the first and last halves) in one summary
 
 
 def wrapped(note: str, width: int | None) -> str:
@@ -101,29 +102,47 @@ def _summary(rows: Sequence[Any], noun: str, key: Callable[[int], Any]) -> tuple
                                                                                  str | None]:
     n = len(rows)
     keys = [key(i) for i in range(n)]
-    runs = find_repeats(_codes(keys))
-    shown: list[int] = []
-    notes = []
-    at = 0
-    for r in runs:
-        shown.extend(range(at, r.start + r.period))
-        last = r.start + (r.count - 1) * r.period
-        notes.append(_repeat_note(rows, keys, r, noun))
-        at = last
-    shown.extend(range(at, n))
+    notes: list[str] = []
+    shown = _collapse(_codes(keys), 0, n, rows, keys, noun, notes)
+    if len(notes) > MAX_NOTES:
+        half = MAX_NOTES // 2
+        notes[half:-half] = [f"… and {len(notes) - 2 * half:,} more repeated runs collapsed"]
     if len(shown) > HEAD + TAIL:
         shown, note = _cut(shown, noun, keys.__getitem__)
         notes.append(note)
-    kept = [rows[i] for i in shown]
-    return kept, "\n".join(notes) if notes else None
+    return [rows[i] for i in shown], "\n".join(notes) if notes else None
+
+
+def _collapse(codes: list[int], lo: int, hi: int, rows: Sequence[Any], keys: list[Any],
+              noun: str, notes: list[str]) -> list[int]:
+    """The rows of lo..hi still shown once each repeated run keeps its first and last
+    block, those blocks collapsed in turn (a nested loop's inner runs); notes appended."""
+    shown: list[int] = []
+    at = lo
+    for r in find_repeats(codes[lo:hi]):
+        start = lo + r.start
+        last = start + (r.count - 1) * r.period
+        shown.extend(range(at, start))
+        shown += _collapse(codes, start, start + r.period, rows, keys, noun, notes)
+        notes.append(_repeat_note(rows, keys, _Repeat(start, r.period, r.count), noun))
+        shown += _collapse(codes, last, last + r.period, rows, keys, noun, notes)
+        at = last + r.period
+    shown.extend(range(at, hi))
+    return shown
 
 
 def _repeat_note(rows: Sequence[Any], keys: list[Any], r: _Repeat, noun: str) -> str:
     first = rows[r.start + r.period]
     last = rows[r.start + (r.count - 1) * r.period - 1]
-    block = [_where(keys[r.start + k]) for k in range(min(r.period, SHOWN_OPS))]
-    if r.period > SHOWN_OPS:
-        block.append(f"… {r.period - SHOWN_OPS} more")
+    groups: list[list[Any]] = []  # the block's ops, a run of one op at one place counted
+    for k in range(r.start, r.start + r.period):
+        if groups and groups[-1][0] == keys[k]:
+            groups[-1][1] += 1
+        else:
+            groups.append([keys[k], 1])
+    block = [(f"{m:,} × " if m > 1 else "") + _where(key) for key, m in groups[:SHOWN_OPS]]
+    if len(groups) > SHOWN_OPS:
+        block.append("…")
     hidden = r.count - 2
     nouns = f"{noun}{'s' if r.period != 1 else ''}"
     return (f"… #{first.id}–#{last.id} not shown: the same {r.period:,} {nouns} ("
