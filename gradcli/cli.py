@@ -353,7 +353,11 @@ def _load(state: dict[str, Any], kw: dict[str, Any], max_bytes: int) -> Any:
 
 def _emit(result: Any, ctx: Ctx) -> None:
     from gradcli.render import render
+    from gradcli.render.stream import stream_result
 
+    if stream_result(result, ctx.fmt, sys.stdout.write, precision=ctx.precision,
+                     width=ctx.width, color=ctx.color, full=ctx.full):
+        return
     text = render(result, ctx.fmt, precision=ctx.precision, width=ctx.width, color=ctx.color,
                   full=ctx.full)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
@@ -442,6 +446,11 @@ def _graph(source: Any, opts: Any, ctx: Ctx, gformat: str, values: bool,
                                  color=False), render_to)
         click.echo(f"wrote {render_to}", err=True)
         return Exit.OK
+    from gradcli.render.stream import stream_result
+
+    if stream_result(result, gformat, sys.stdout.write, precision=ctx.precision,
+                     width=ctx.width, color=ctx.color, full=full):
+        return Exit.OK
     text = render_graph(result, gformat, precision=ctx.precision, width=ctx.width,
                         color=ctx.color, full=full)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
@@ -515,8 +524,9 @@ class Command:
 
 
 FULL = click.option("--full", is_flag=True,
-                    help="Every row of a long listing (by default the first 40 and the last 20, "
-                    "and what the rest were).")
+                    help="Every row of a long listing, streamed (by default a loop's repeated "
+                    "iterations collapse, then the first 40 and the last 20 rows, and what the "
+                    "rest were).")
 
 GRAPH_FORMAT_OPTIONS = (
     click.option("--format", "gformat", type=click.Choice(["tree", "dot", "mermaid", "json",

@@ -240,6 +240,7 @@ class CheckResult:
     rtol: float
     atol: float
     output: str = ""
+    checkable: int | None = None  # nodes with a rule to check (`nodes` holds a sample)
 
 
 @dataclass

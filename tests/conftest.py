@@ -69,6 +69,7 @@ SLOW_TESTS: dict[tuple[str, str], str] = {
     ("test_rng.py", r"_torch$"): "draws the same numbers with torch (imports torch)",
     ("test_hostile_input.py", r"matches_pytorch_wording$"): "imports torch",
     ("test_ad_semantics.py", r"test_million_op_chain"): "a million-node graph (~7 s)",
+    ("test_long_tapes.py", r"_100k$"): "a 100,000-iteration loop under every view (~60 s)",
     ("test_syntax.py", r"test_ten_thousand_line_program_parses|"
                        r"test_error_too_deep_never_recursion|test_parser_cache_is_private"):
         "huge inputs, or the grammar analysed three times (1.5-4 s each)",

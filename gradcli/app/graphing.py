@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from array import array
 from typing import Any
+
+import numpy as np
 
 from gradcli.ad import dtypes, ops
 from gradcli.ad.engine import grad, run_backward
 from gradcli.ad.functional import or_zeros
 from gradcli.ad.tensor import Node, Tensor
 from gradcli.app.inputs import AppOptions
+from gradcli.app.rows import Rows
 from gradcli.app.running import compile_program, data, need_wrt, result_tensor, session
-from gradcli.interp import ProgramResult
 from gradcli.results import (
     ControlFlowInfo,
     ExplainFlow,
@@ -18,26 +21,42 @@ from gradcli.results import (
     ExplainStep,
     GraphNode,
     GraphResult,
+    TensorData,
 )
 from gradcli.source import Source
 
 
-def _numbering(tape: list[Node]) -> tuple[dict[int, int], list[tuple[Any, int]]]:
-    """Ids in creation order: each leaf just before its first consumer."""
+def _numbering(tape: list[Node]) -> tuple[dict[int, int], list[Any]]:
+    """Ids in creation order: each leaf just before its first consumer (order[id] is the
+    node or leaf)."""
     ids: dict[int, int] = {}
-    order: list[tuple[Any, int]] = []
+    order: list[Any] = []
     for node in tape:
         for p in node.parents:
             if p is not None and type(p) is Tensor and id(p) not in ids:
                 ids[id(p)] = len(order)
-                order.append((p, len(order)))
+                order.append(p)
         ids[id(node)] = len(order)
-        order.append((node, len(order)))
+        order.append(node)
     return ids, order
 
 
+def _edges(tape: list[Node], ids: dict[int, int]) -> Rows[tuple[int, int]]:
+    """(input id, node id) once per use, in recording order, held as two int arrays."""
+    src = array("q")
+    dst = array("q")
+    for node in tape:
+        me = ids[id(node)]
+        for p in node.parents:
+            if p is not None:
+                src.append(ids[id(p)])
+                dst.append(me)
+    return Rows(len(src), lambda k: (src[k], dst[k]))
+
+
 def graph(source: Source, opts: AppOptions, values: bool = False) -> GraphResult:
-    """`graph`: every tape node, with names, PyTorch names, shapes and source positions."""
+    """`graph`: every tape node, with names, PyTorch names, shapes and source positions
+    (the node rows are built as they are read)."""
     outputs: dict[Node, Tensor] = {}
     with session(opts, keep_buffers=True, on_record=outputs.__setitem__, source=source) as s:
         program, out = compile_program(source, opts, record_tape=True, track_names=True)
@@ -47,48 +66,55 @@ def graph(source: Source, opts: AppOptions, values: bool = False) -> GraphResult
         y = res.value if type(res.value) is Tensor else None
         grads: dict[int, Tensor] = {}
         if values and y is not None and y.requires_grad and y.numel() == 1:
-            targets = [t for t in outputs.values()] + [p for p, _ in order if type(p) is Tensor]
+            targets = [t for t in outputs.values()] + [p for p in order if type(p) is Tensor]
             with s.final_pass():
                 gs = grad(y, targets, retain_graph=True, allow_unused=True)
             for t, g in zip(targets, gs, strict=True):
                 if g is not None:
                     grads[id(t.grad_fn) if t.grad_fn is not None else id(t)] = g
-        nodes = []
-        for obj, i in order:
+        leaf_names = res.leaf_names
+        node_names = res.node_names
+
+        def row(i: int) -> GraphNode:
+            obj = order[i]
             if type(obj) is Tensor:
-                name = res.leaf_names.get(id(obj), (None,))[0]
-                nodes.append(GraphNode(
-                    i, name, "leaf", None, obj.shape, dtypes.name_of(obj.dtype), True,
+                name = leaf_names.get(id(obj), (None,))[0]
+                return GraphNode(
+                    i, name, "leaf", None, obj.shape, _dtype_name(obj.dtype), True,
                     obj.requires_grad, None, None,
                     data(obj) if values else None,
-                    data(grads[id(obj)]) if values and id(obj) in grads else None))
-            else:
-                out_t = outputs.get(obj)
-                span = obj.span
-                nodes.append(GraphNode(
-                    i, res.node_names.get(obj), obj.op, obj.name,
-                    out_t.shape if out_t is not None else (),
-                    dtypes.name_of(out_t.dtype) if out_t is not None else "float32",
-                    False, True, getattr(span, "line", None), getattr(span, "column", None),
-                    data(out_t) if values and out_t is not None else None,
-                    data(grads[id(obj)]) if values and id(obj) in grads else None))
-        edges = []
-        for node in tape:
-            for p in node.parents:
-                if p is not None:
-                    edges.append((ids[id(p)], ids[id(node)]))
+                    data(grads[id(obj)]) if values and id(obj) in grads else None)
+            out_t = outputs.get(obj)
+            span = obj.span
+            return GraphNode(
+                i, node_names.get(obj), obj.op, obj.name,
+                out_t.shape if out_t is not None else (),
+                _dtype_name(out_t.dtype) if out_t is not None else "float32",
+                False, True, getattr(span, "line", None), getattr(span, "column", None),
+                data(out_t) if values and out_t is not None else None,
+                data(grads[id(obj)]) if values and id(obj) in grads else None)
+
+        edges = _edges(tape, ids)
         result_id = None
         if y is not None:
             key = id(y.grad_fn) if y.grad_fn is not None else id(y)
             result_id = ids.get(key)
         hint = None
-        if not nodes:
+        if not order:
             candidates = [n for n, v in res.variables.items()
                           if type(v) is Tensor and v.dtype.kind == "f"]
             example = f"--wrt {candidates[0]}" if candidates else "--wrt NAME"
             hint = (f"nothing requires grad: name an input with {example}, or create it with "
                     "requires_grad=True")
-        return GraphResult(nodes, edges, result_id, values, out.getvalue(), hint)
+        def key(i: int) -> tuple[Any, ...]:
+            obj = order[i]
+            if type(obj) is Tensor:
+                return ("leaf", None, None)
+            span = obj.span
+            return (obj.op, getattr(span, "line", None), getattr(span, "column", None))
+
+        return GraphResult(Rows(len(order), row, key), edges, result_id, values,
+                           out.getvalue(), hint)
 
 
 def explain(source: Source, opts: AppOptions) -> ExplainResult:
@@ -101,28 +127,52 @@ def explain(source: Source, opts: AppOptions) -> ExplainResult:
         y = result_tensor(res)
         tape = res.tape or []
         ids, order = _numbering(tape)
-        labels = _labels(order, res)
-        steps: list[ExplainStep] = []
+        # One compact record per backward step (the node, its incoming gradient's array,
+        # and per input: id, rule, cotangent array, accumulates, broadcast note); the step
+        # rows are built from them when read.
+        records: list[tuple[Node, Any, list[tuple[int, str, Any, bool, str | None]]]]
+        records = []
         received: set[int] = set()
+
+        rules: dict[tuple[Any, int, int], str] = {}  # "grad_a = grad · b" by rule and input
 
         def observe(node: Node, g: Tensor, cots: tuple[Any, ...]) -> None:
             flows = []
-            formula = node.rule.formula
-            for k, (p, c) in enumerate(zip(node.parents, cots, strict=False)):
+            parents = node.parents
+            for k, (p, c) in enumerate(zip(parents, cots, strict=False)):
                 if p is None or c is None:
                     continue
                 pid = ids[id(p)]
-                rule = formula[k] if k < len(formula) else f"vjp of {node.op}"
+                key = (node.rule, k, len(parents))
+                rule = rules.get(key)
+                if rule is None:
+                    formula = node.rule.formula
+                    rules[key] = rule = (f"grad_{_param(node, k)} = "
+                                         + (formula[k] if k < len(formula)
+                                            else f"vjp of {node.op}"))
                 target = p if type(p) is Tensor else outputs.get(p)
-                c, summed = _unbroadcast(c, target.shape if target is not None else None)
-                flows.append(ExplainFlow(pid, labels.get(pid, ""),
-                                         f"grad_{_param(node, k)} = {rule}", data(c),
-                                         pid in received, summed))
+                summed = None
+                if target is not None and c.shape != target.shape:
+                    c, summed = _unbroadcast(c, target.shape)
+                flows.append((pid, rule, c.array, pid in received, summed))
                 received.add(pid)
+            records.append((node, g.array, flows))
+
+        def label(i: int) -> str:
+            obj = order[i]
+            if type(obj) is Tensor:
+                return res.leaf_names.get(id(obj), (None,))[0] or "leaf"
+            name = res.node_names.get(obj)
+            return f"{name} = {obj.op}" if name else obj.op
+
+        def step(i: int) -> ExplainStep:
+            node, g, flows = records[i]
             span = node.span
-            steps.append(ExplainStep(ids[id(node)], labels.get(ids[id(node)], ""), node.op,
-                                     node.name, getattr(span, "line", None),
-                                     getattr(span, "column", None), data(g), flows))
+            me = ids[id(node)]
+            return ExplainStep(me, label(me), node.op, node.name, getattr(span, "line", None),
+                               getattr(span, "column", None), _data(g),
+                               [ExplainFlow(pid, label(pid), rule, _data(c), acc, summed)
+                                for pid, rule, c, acc, summed in flows])
 
         xs = [res.inputs[n] for n in opts.wrt]
         v = None
@@ -137,7 +187,27 @@ def explain(source: Source, opts: AppOptions) -> ExplainResult:
         gs = or_zeros([captured.get(id(x)) for x in xs], xs)
         grads = {n: data(g) for n, g in zip(opts.wrt, gs, strict=True)}
         control = [_control_info(c) for c in res.control if c.evaluations or c.iterations]
-        return ExplainResult(data(y), res.name, steps, grads, control, out.getvalue())
+        def key(i: int) -> tuple[Any, ...]:
+            span = records[i][0].span
+            return (records[i][0].op, getattr(span, "line", None), getattr(span, "column", None))
+
+        return ExplainResult(data(y), res.name, Rows(len(records), step, key), grads, control,
+                             out.getvalue())
+
+
+_NAMES: dict[Any, str] = {}  # dtype -> its name: numpy's dtype.name is slow per row
+
+
+def _dtype_name(dtype: np.dtype) -> str:
+    name = _NAMES.get(dtype)
+    if name is None:
+        _NAMES[dtype] = name = dtypes.name_of(dtype)
+    return name
+
+
+def _data(a: np.ndarray) -> TensorData:
+    """data() of a tensor's array, for one row of a long listing."""
+    return TensorData(a.shape, _dtype_name(a.dtype), a)
 
 
 def _unbroadcast(c: Tensor, shape: tuple[int, ...] | None) -> tuple[Tensor, str | None]:
@@ -160,18 +230,6 @@ def _param(node: Node, k: int) -> str:
     if len(node.parents) > 2:
         return f"input{k}"
     return names[k] if k < len(names) else f"input{k}"
-
-
-def _labels(order: list[tuple[Any, int]], res: ProgramResult) -> dict[int, str]:
-    labels: dict[int, str] = {}
-    for obj, i in order:
-        if type(obj) is Tensor:
-            name = res.leaf_names.get(id(obj), (None,))[0]
-            labels[i] = name or "leaf"
-        else:
-            name = res.node_names.get(obj)
-            labels[i] = f"{name} = {obj.op}" if name else obj.op
-    return labels
 
 
 def _control_info(c: Any) -> ControlFlowInfo:

@@ -10,10 +10,12 @@ order they were recorded. Output is deterministic: same graph, same bytes.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from gradcli.render.numbers import format_shape, inline_tensor, location
 from gradcli.results import GraphNode, GraphResult
 
-__all__ = ["node_label_lines", "render_dot", "render_mermaid"]
+__all__ = ["dot_lines", "mermaid_lines", "node_label_lines", "render_dot", "render_mermaid"]
 
 # Pale blue for "a parameter you differentiate with respect to": the usual picture.
 _LEAF_FILL = "#dbeafe"
@@ -45,12 +47,17 @@ def _dot_string(s: str) -> str:
 
 def render_dot(result: GraphResult, *, precision: int = 4) -> str:
     """Graphviz ``digraph`` text (no trailing newline)."""
-    out = [
+    return "\n".join(dot_lines(result, precision=precision))
+
+
+def dot_lines(result: GraphResult, *, precision: int = 4) -> Iterator[str]:
+    """render_dot line by line, as the nodes are read (a long tape streams)."""
+    yield from (
         "digraph gradcli {",
         "  rankdir=LR;",
         '  node [fontname="Helvetica", fontsize=11];',
         '  edge [color="#555555"];',
-    ]
+    )
     for n in result.nodes:
         lines = node_label_lines(n, precision, result.show_values)
         # DOT's own "\n" escape separates label lines; escape the text first, then join.
@@ -60,11 +67,10 @@ def render_dot(result: GraphResult, *, precision: int = 4) -> str:
             attrs.append(f'style=filled, fillcolor="{_LEAF_FILL}"')
         if n.id == result.result_id:
             attrs.append("peripheries=2")
-        out.append(f"  n{n.id} [{', '.join(attrs)}];")
+        yield f"  n{n.id} [{', '.join(attrs)}];"
     for src, dst in result.edges:
-        out.append(f"  n{src} -> n{dst};")
-    out.append("}")
-    return "\n".join(out)
+        yield f"  n{src} -> n{dst};"
+    yield "}"
 
 
 def _mermaid_text(s: str) -> str:
@@ -74,22 +80,30 @@ def _mermaid_text(s: str) -> str:
 
 def render_mermaid(result: GraphResult, *, precision: int = 4) -> str:
     """Mermaid ``flowchart LR`` text (no trailing newline)."""
-    out = ["flowchart LR"]
+    return "\n".join(mermaid_lines(result, precision=precision))
+
+
+def mermaid_lines(result: GraphResult, *, precision: int = 4) -> Iterator[str]:
+    """render_mermaid line by line, as the nodes are read (a long tape streams)."""
+    yield "flowchart LR"
+    params = []
+    has_result = False
     for n in result.nodes:
         label = "<br/>".join(
             _mermaid_text(x) for x in node_label_lines(n, precision, result.show_values)
         )
         if n.is_leaf:
-            out.append(f'  n{n.id}["{label}"]')
+            yield f'  n{n.id}["{label}"]'
+            if n.requires_grad:
+                params.append(f"n{n.id}")
         else:
-            out.append(f'  n{n.id}("{label}")')
+            yield f'  n{n.id}("{label}")'
+        has_result = has_result or n.id == result.result_id
     for src, dst in result.edges:
-        out.append(f"  n{src} --> n{dst}")
-    params = [f"n{n.id}" for n in result.nodes if n.is_leaf and n.requires_grad]
+        yield f"  n{src} --> n{dst}"
     if params:
-        out.append(f"  classDef param fill:{_LEAF_FILL}")
-        out.append(f"  class {','.join(params)} param")
-    if result.result_id is not None and any(n.id == result.result_id for n in result.nodes):
-        out.append("  classDef result stroke-width:3px")
-        out.append(f"  class n{result.result_id} result")
-    return "\n".join(out)
+        yield f"  classDef param fill:{_LEAF_FILL}"
+        yield f"  class {','.join(params)} param"
+    if result.result_id is not None and has_result:
+        yield "  classDef result stroke-width:3px"
+        yield f"  class n{result.result_id} result"

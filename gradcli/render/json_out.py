@@ -78,36 +78,41 @@ def _with_output(obj: dict[str, Any], output: str) -> dict[str, Any]:
     return obj
 
 
-def graph_to_json(result: GraphResult) -> dict[str, Any]:
-    """The graph's JSON object (nodes in creation order, edges from input to output)."""
-    nodes = []
-    for n in result.nodes:
-        node: dict[str, Any] = {
-            "id": n.id,
-            "name": n.name,
-            "op": n.op,
-            "grad_fn": n.grad_fn,
-            "shape": list(n.shape),
-            "dtype": n.dtype,
-            "is_leaf": n.is_leaf,
-            "requires_grad": n.requires_grad,
-            "line": n.line,
-            "column": n.column,
-        }
-        # Like the other graph views, values appear only with --values (show_values).
-        if result.show_values and n.value is not None:
-            node["value"] = n.value.to_json()
-        if result.show_values and n.grad is not None:
-            node["grad"] = n.grad.to_json()
-        nodes.append(node)
+def graph_to_json(result: GraphResult, lazy: bool = False) -> dict[str, Any]:
+    """The graph's JSON object (nodes in creation order, edges from input to output);
+    `lazy`: its lists are iterators, built as a streaming writer reads them."""
+    nodes = (_graph_node(result, n) for n in result.nodes)
+    edges = ({"from": src, "to": dst} for src, dst in result.edges)
     obj = {
-        "nodes": nodes,
-        "edges": [{"from": src, "to": dst} for src, dst in result.edges],
+        "nodes": nodes if lazy else list(nodes),
+        "edges": edges if lazy else list(edges),
         "result_id": result.result_id,
     }
     if result.hint:
         obj["hint"] = result.hint
     return _with_output(obj, result.output)
+
+
+def _graph_node(result: GraphResult, n: Any) -> dict[str, Any]:
+    """One graph node's JSON object."""
+    node: dict[str, Any] = {
+        "id": n.id,
+        "name": n.name,
+        "op": n.op,
+        "grad_fn": n.grad_fn,
+        "shape": list(n.shape),
+        "dtype": n.dtype,
+        "is_leaf": n.is_leaf,
+        "requires_grad": n.requires_grad,
+        "line": n.line,
+        "column": n.column,
+    }
+    # Like the other graph views, values appear only with --values (show_values).
+    if result.show_values and n.value is not None:
+        node["value"] = n.value.to_json()
+    if result.show_values and n.grad is not None:
+        node["grad"] = n.grad.to_json()
+    return node
 
 
 def error_to_json(info: ErrorInfo) -> dict[str, Any]:
@@ -131,8 +136,9 @@ def error_to_json(info: ErrorInfo) -> dict[str, Any]:
     return {"error": err}
 
 
-def to_json(result: object) -> dict[str, Any]:
-    """The JSON-ready dict for any result object (SPEC §2.2 key order)."""
+def to_json(result: object, lazy: bool = False) -> dict[str, Any]:
+    """The JSON-ready dict for any result object (SPEC §2.2 key order); `lazy`: a graph's
+    nodes and edges and explain's steps are iterators (for a streaming writer)."""
     if isinstance(result, DerivativeResult):
         obj: dict[str, Any] = {"result": result.result.to_json(),
                                "result_name": result.result_name}
@@ -141,9 +147,9 @@ def to_json(result: object) -> dict[str, Any]:
     elif isinstance(result, CheckResult):
         obj = _check(result)
     elif isinstance(result, GraphResult):
-        return graph_to_json(result)
+        return graph_to_json(result, lazy)
     elif isinstance(result, ExplainResult):
-        obj = _explain(result)
+        obj = _explain(result, lazy)
     elif isinstance(result, GoldenReport):
         return {
             "ok": result.ok,
@@ -205,17 +211,14 @@ def _check(result: CheckResult) -> dict[str, Any]:
         }
         for n in result.nodes
     ]
-    return {
-        "ok": result.ok,
-        "checks": checks,
-        "nodes": nodes,
-        "rtol": json_float(result.rtol),
-        "atol": json_float(result.atol),
-    }
+    obj = {"ok": result.ok, "checks": checks, "nodes": nodes}
+    if result.checkable is not None and result.checkable > len(result.nodes):
+        obj["nodes_checkable"] = result.checkable  # `nodes` is a sample of these
+    return {**obj, "rtol": json_float(result.rtol), "atol": json_float(result.atol)}
 
 
-def _explain(result: ExplainResult) -> dict[str, Any]:
-    steps = [
+def _explain(result: ExplainResult, lazy: bool = False) -> dict[str, Any]:
+    steps = (
         {
             "id": s.id,
             "label": s.label,
@@ -237,7 +240,7 @@ def _explain(result: ExplainResult) -> dict[str, Any]:
             ],
         }
         for s in result.steps
-    ]
+    )
     control = [
         {
             "kind": c.kind,
@@ -251,7 +254,7 @@ def _explain(result: ExplainResult) -> dict[str, Any]:
     return {
         "result": result.result.to_json(),
         "result_name": result.result_name,
-        "steps": steps,
+        "steps": steps if lazy else list(steps),
         "grads": _tensors(result.grads),
         "control": control,
     }

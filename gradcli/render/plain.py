@@ -17,6 +17,8 @@ This module never imports rich.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
 from gradcli.render.numbers import (
     Grid,
     Section,
@@ -196,29 +198,30 @@ def _check_blocks(result: CheckResult, precision: int, width: int) -> list[list[
     return blocks
 
 
-def _explain_blocks(result: ExplainResult, precision: int, width: int) -> list[list[str]]:
-    y = result.result_name or "out"
-    title = f"result {y}" if result.result_name else "result"
-    blocks = [section_lines(Section(title, result.result), precision, width)]
-    lines = ["backward pass  from the result back to the inputs, newest node first"]
+def _step_lines(result: ExplainResult, y: str, precision: int) -> Iterator[str]:
+    """The backward pass, line by line as the steps are read (a long tape streams)."""
+    yield "backward pass  from the result back to the inputs, newest node first"
     for step in result.steps:
-        lines.append(
-            f"{INDENT}#{step.id} {step.label}  {step.grad_fn}  "
-            f"line {location(step.line, step.column)}"
-        )
-        lines.append(f"{INDENT * 2}incoming ∂{y}/∂node = {inline_tensor(step.incoming, precision)}")
+        yield (f"{INDENT}#{step.id} {step.label}  {step.grad_fn}  "
+               f"line {location(step.line, step.column)}")
+        yield f"{INDENT * 2}incoming ∂{y}/∂node = {inline_tensor(step.incoming, precision)}"
         if not step.flows:
-            lines.append(f"{INDENT * 2}(no inputs need a gradient)")
+            yield f"{INDENT * 2}(no inputs need a gradient)"
         for f in step.flows:
             how = "+=" if f.accumulates else "="
             note = "  (summed with an earlier gradient)" if f.accumulates else ""
             if f.summed:
                 note += f"  ({f.summed})"
-            lines.append(
-                f"{INDENT * 2}{f.rule}  ->  #{f.to_id} {f.to_label} {how} "
-                f"{inline_tensor(f.value, precision)}{note}"
-            )
-    blocks.append(lines)
+            yield (f"{INDENT * 2}{f.rule}  ->  #{f.to_id} {f.to_label} {how} "
+                   f"{inline_tensor(f.value, precision)}{note}")
+
+
+def _explain_blocks(result: ExplainResult, precision: int, width: int) -> list[Iterable[str]]:
+    y = result.result_name or "out"
+    title = f"result {y}" if result.result_name else "result"
+    blocks: list[Iterable[str]] = [section_lines(Section(title, result.result), precision,
+                                                 width)]
+    blocks.append(_step_lines(result, y, precision))
     for x, g in result.grads.items():
         note = f"what {y}.backward() leaves in {x}.grad"
         blocks.append(section_lines(Section(f"gradient ∂{y}/∂{x}", g, note), precision, width))
@@ -271,18 +274,37 @@ def node_text(node: GraphNode, inputs: list[int]) -> str:
 
 def graph_listing(result: GraphResult, precision: int) -> list[str]:
     """Every node in creation order, inputs by number, the result marked."""
-    inputs: dict[int, list[int]] = {}
-    for src, dst in result.edges:
-        inputs.setdefault(dst, []).append(src)
+    return list(graph_listing_lines(result, precision))
+
+
+def graph_listing_lines(result: GraphResult, precision: int) -> Iterator[str]:
+    """graph_listing line by line as the nodes are read (a long tape streams); edges that
+    are not a list come grouped by the node that used them, in creation order, as the
+    app records them."""
     head = f"graph  {count(len(result.nodes), 'node')} in creation order"
     if result.result_id is not None:
         head += f", result #{result.result_id}"
-    lines = [head]
+    yield head
+    by_node: dict[int, list[int]] | None = None
+    if isinstance(result.edges, list):  # any order
+        by_node = {}
+        for src, dst in result.edges:
+            by_node.setdefault(dst, []).append(src)
+    edges = iter(result.edges)
+    edge = next(edges, None)
     for node in result.nodes:
-        line = INDENT + node_text(node, inputs.get(node.id, []))
+        if by_node is not None:
+            inputs = by_node.get(node.id, [])
+        else:
+            inputs = []
+            while edge is not None and edge[1] <= node.id:
+                if edge[1] == node.id:
+                    inputs.append(edge[0])
+                edge = next(edges, None)
+        line = INDENT + node_text(node, inputs)
         if node.id == result.result_id:
             line += "  <- result"
-        lines.append(line)
+        yield line
         if result.show_values:
             extra = []
             if node.value is not None:
@@ -290,12 +312,11 @@ def graph_listing(result: GraphResult, precision: int) -> list[str]:
             if node.grad is not None:
                 extra.append(f"grad {inline_tensor(node.grad, precision)}")
             if extra:
-                lines.append(INDENT * 3 + "  ".join(extra))
+                yield INDENT * 3 + "  ".join(extra)
     if not result.nodes:
-        lines.append(INDENT + "(no tensors were recorded)")
+        yield INDENT + "(no tensors were recorded)"
         if result.hint:
-            lines.append(f"hint: {result.hint}")
-    return lines
+            yield f"hint: {result.hint}"
 
 
 # --------------------------------------------------------------------------- entry point
@@ -303,8 +324,15 @@ def graph_listing(result: GraphResult, precision: int) -> list[str]:
 
 def render_plain(result: object, *, precision: int = 4, width: int | None = None) -> str:
     """A result as plain aligned text (no trailing newline)."""
+    return "\n\n".join("\n".join(b) for b in plain_blocks(result, precision, width))
+
+
+def plain_blocks(result: object, precision: int = 4, width: int | None = None
+                 ) -> list[Iterable[str]]:
+    """The blocks of a result's plain text, separated by a blank line; a long listing's
+    block is read line by line (stream it: see render.stream)."""
     w = width or DEFAULT_WIDTH
-    blocks: list[list[str]]
+    blocks: list[Iterable[str]]
     if isinstance(result, DerivativeResult):
         blocks = [section_lines(s, precision, w) for s in result.sections()]
     elif isinstance(result, CheckResult):
@@ -314,7 +342,7 @@ def render_plain(result: object, *, precision: int = 4, width: int | None = None
     elif isinstance(result, GoldenReport):
         blocks = _golden_blocks(result)
     elif isinstance(result, GraphResult):
-        blocks = [graph_listing(result, precision)]
+        blocks = [graph_listing_lines(result, precision)]
     elif isinstance(result, TensorData):
         blocks = [section_lines(Section("value", result), precision, w)]
     else:
@@ -322,4 +350,4 @@ def render_plain(result: object, *, precision: int = 4, width: int | None = None
     output = getattr(result, "output", "")
     if output:
         blocks.insert(0, _output_lines(output))
-    return "\n\n".join("\n".join(b) for b in blocks)
+    return blocks

@@ -12,6 +12,7 @@ Importing this module imports rich; :mod:`gradcli.render` only does so for table
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -345,9 +346,11 @@ def _golden_blocks(report: GoldenReport) -> list[RenderableType]:
 # --------------------------------------------------------------------------- graph tree
 
 
-def _node_label(node: GraphNode, precision: int, show_values: bool) -> list[Text]:
-    """A node's line (``#3 y = mul  MulBackward0  [2, 2] float32  line 4:5``), then values."""
-    text = Text().append(f"#{node.id} ", style=INDEX)
+def _node_label(node: GraphNode, precision: int, show_values: bool,
+                T: Any = Text) -> list[Text]:
+    """A node's line (``#3 y = mul  MulBackward0  [2, 2] float32  line 4:5``), then values
+    (as `T`: rich's Text, or _PlainText where no colour is drawn)."""
+    text = T().append(f"#{node.id} ", style=INDEX)
     if node.is_leaf:
         text.append(node.name or "(constant)", style=HEADING)
         text.append("  leaf", style="green")
@@ -372,13 +375,37 @@ def _node_label(node: GraphNode, precision: int, show_values: bool) -> list[Text
         if node.grad is not None:
             parts.append(f"grad {inline_tensor(node.grad, precision)}")
         if parts:
-            lines.append(Text("  ".join(parts), style="blue"))
+            lines.append(T("  ".join(parts), style="blue"))
     return lines
 
 
-def _ref_label(node: GraphNode) -> list[Text]:
+def _ref_label(node: GraphNode, T: Any = Text) -> list[Text]:
     short = node.name or node.op
-    return [Text().append(f"{short} ", style=META).append(f"(see #{node.id})", style=INDEX)]
+    return [T().append(f"{short} ", style=META).append(f"(see #{node.id})", style=INDEX)]
+
+
+class _PlainText:
+    """The part of rich's Text the tree uses, without styles: 10⁵ lines of an uncoloured
+    tree are laid out without building rich objects (the same characters)."""
+
+    __slots__ = ("plain",)
+
+    def __init__(self, text: str = "", style: Any = None) -> None:
+        self.plain = text
+
+    def append(self, text: str, style: Any = None) -> _PlainText:
+        self.plain += text
+        return self
+
+    def append_text(self, other: Any) -> _PlainText:
+        self.plain += other.plain
+        return self
+
+    def __getitem__(self, cut: slice) -> _PlainText:
+        return _PlainText(self.plain[cut])
+
+    def rstrip(self) -> None:
+        self.plain = self.plain.rstrip()
 
 
 def _fold(text: Text, width: int) -> list[Text]:
@@ -403,12 +430,18 @@ _FORK, _LAST, _PIPE, _SPACE = "├── ", "└── ", "│   ", "    "
 class _TreeBuilder:
     """Lays the graph out as tree lines, expanding each node once and cutting deep chains."""
 
-    def __init__(self, result: GraphResult, precision: int, width: int) -> None:
+    def __init__(self, result: GraphResult, precision: int, width: int,
+                 plain: bool = False) -> None:
         self.result = result
+        self.T: Any = _PlainText if plain else Text  # plain: no colour is drawn
         self.precision = precision
         self.width = width
-        self.by_id = {n.id: n for n in result.nodes}
-        self.inputs: dict[int, list[int]] = {n.id: [] for n in result.nodes}
+        nodes = result.nodes
+        # Numbered 0..n-1 in order (a whole tape): the sequence is its own index, read
+        # node by node; otherwise (a summary's subset) a dict.
+        in_order = not nodes or (nodes[0].id == 0 and nodes[-1].id == len(nodes) - 1)
+        self.by_id: Any = nodes if in_order else {n.id: n for n in nodes}
+        self.inputs: dict[int, list[int]] = {}
         self.consumed: set[int] = set()
         for src, dst in result.edges:
             self.inputs.setdefault(dst, []).append(src)
@@ -424,19 +457,19 @@ class _TreeBuilder:
             for j, piece in enumerate(_fold(line, self.width - len(prefix))):
                 guide = prefix if k == 0 and j == 0 else rest
                 # Text() then append: a Text's own style would tint the whole line.
-                out.append(Text().append(guide, style=INDEX).append_text(piece))
+                out.append(self.T().append(guide, style=INDEX).append_text(piece))
 
     def grow(self, root_id: int, continued: bool, out: list[Text]) -> None:
         """Lines of one tree from root_id; subtrees past the depth limit go to pending."""
         root = self.by_id[root_id]
         if continued:
             label = [
-                Text()
+                self.T()
                 .append(f"#{root.id} ", style=INDEX)
                 .append(f"{root.name or root.op} (continued)", style=META)
             ]
         else:
-            label = _node_label(root, self.precision, self.result.show_values)
+            label = _node_label(root, self.precision, self.result.show_values, self.T)
         kids = self.inputs.get(root_id, [])
         # Continuation lines (values, folded text) sit under the label, as rich's Tree does.
         self._emit(out, label, "", "")
@@ -449,14 +482,14 @@ class _TreeBuilder:
             first = prefix + (_LAST if last else _FORK)
             inner = prefix + (_SPACE if last else _PIPE)
             if node_id in self.seen:
-                self._emit(out, _ref_label(node), first, inner)
+                self._emit(out, _ref_label(node, self.T), first, inner)
                 continue
             self.seen.add(node_id)
             kids = self.inputs.get(node_id, [])
-            label = _node_label(node, self.precision, self.result.show_values)
+            label = _node_label(node, self.precision, self.result.show_values, self.T)
             self._emit(out, label, first, inner)
             if kids and depth >= self.max_depth:
-                note = Text(f"… inputs of #{node_id} continue below", style=META)
+                note = self.T(f"… inputs of #{node_id} continue below", style=META)
                 self._emit(out, [note], inner + _LAST, inner + _SPACE)
                 self.pending.append(node_id)
                 continue
@@ -475,29 +508,35 @@ class _TreeBuilder:
                 self.grow(self.pending.pop(0), True, out)
 
 
-def graph_lines(result: GraphResult, precision: int, width: int) -> list[Text]:
-    """The graph as tree lines from the result down to the leaves (each node expanded once)."""
-    b = _TreeBuilder(result, precision, width)
-    out = [
+def graph_lines(result: GraphResult, precision: int, width: int,
+                out: Any = None, plain: bool = False) -> list[Text]:
+    """The graph as tree lines from the result down to the leaves (each node expanded once);
+    appended to `out` if given (anything with an append: a long tree streams); `plain`:
+    lines that are only read as .plain (no colour)."""
+    b = _TreeBuilder(result, precision, width, plain)
+    out = [] if out is None else out
+    out.append(
         Text()
         .append("graph", style=HEADING)
         .append(
             f"  ·  {count(len(result.nodes), 'node')}, from the result down to the leaves",
             style=META,
         )
-    ]
+    )
     if not result.nodes:
         out.append(Text("(no tensors were recorded)", style=NOTE))
         if result.hint:
             out.append(Text(f"hint: {result.hint}", style=NOTE))
         return out
-    if result.result_id is not None and result.result_id in b.by_id:
+    newest_first = (range(len(result.nodes) - 1, -1, -1) if not isinstance(b.by_id, dict)
+                    else [n.id for n in reversed(result.nodes)])
+    if result.result_id is not None and result.result_id in newest_first:
         roots = [result.result_id]
     else:
-        roots = [n.id for n in reversed(result.nodes) if n.id not in b.consumed]
+        roots = [i for i in newest_first if i not in b.consumed]
     b.forest(roots, out)
     # Every node not under the result hangs below some unused sink: show those too.
-    rest = [n.id for n in reversed(result.nodes) if n.id not in b.consumed and n.id not in b.seen]
+    rest = [i for i in newest_first if i not in b.consumed and i not in b.seen]
     if rest:
         out.append(Text(""))
         out.append(
@@ -543,7 +582,7 @@ def render_tree(
 ) -> str:
     """A graph as a tree from the result down to the leaves (text, no trailing newline)."""
     w = width or DEFAULT_WIDTH
-    lines = graph_lines(result, precision, w)
+    lines = graph_lines(result, precision, w, plain=not color)
     if result.output:
         out_plain = render_to_text([_output_block(result.output)], w, color)
         head = out_plain + "\n\n"

@@ -1,0 +1,270 @@
+"""Long listings written as they are produced: `graph` and `explain` on a long tape.
+
+A 10⁵-iteration loop records 4·10⁵ nodes. Their JSON (always complete) and their plain
+text under --full are written row by row through `write`, so memory stays flat in the
+number of rows printed: the bytes are exactly those of the non-streaming renderers.
+explain's table under --full is drawn here as rich draws it (rich lays a 4·10⁵-row table
+out in minutes). Short listings, summaries and coloured tables go through `render`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
+from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
+from typing import Any
+
+from gradcli.render.summary import HEAD, TAIL, wrapped
+from gradcli.results import ExplainResult, GraphResult
+
+_string = encode_basestring_ascii
+_INF = float("inf")
+
+__all__ = ["stream_result", "write_json"]
+
+
+def _listing(result: object) -> int:
+    """The rows of a graph's or explain's listing (0 for other results)."""
+    if isinstance(result, GraphResult):
+        return len(result.nodes)
+    if isinstance(result, ExplainResult):
+        return len(result.steps)
+    return 0
+
+
+def stream_result(result: object, fmt: str, write: Callable[[str], Any], *,
+                  precision: int = 4, width: int | None = None, color: bool = False,
+                  full: bool = False) -> bool:
+    """Write a long graph or explain listing in `fmt` ("json", a graph's "dot" and
+    "mermaid"; with `full`, "plain", explain's uncoloured "table" and a graph's uncoloured
+    "tree" when the program printed nothing) through `write`, ending in a newline, and say
+    so; False (nothing written) for anything else."""
+    if _listing(result) <= HEAD + TAIL:
+        return False
+    if (fmt in ("tree", "table") and full and not color and isinstance(result, GraphResult)
+            and not result.output):
+        from gradcli.render.console import DEFAULT_WIDTH
+        from gradcli.render.table import graph_lines
+
+        lines = _Lines(write)
+        graph_lines(result, precision, width or DEFAULT_WIDTH, lines, plain=True)
+        lines.flush()
+        write("\n")
+        return True
+    if fmt in ("dot", "mermaid") and isinstance(result, GraphResult):
+        from gradcli.render.graph_formats import dot_lines, mermaid_lines
+
+        _write_lines((dot_lines if fmt == "dot" else mermaid_lines)(result, precision=precision),
+                     write)
+        write("\n")
+        return True
+    if fmt == "json":
+        from gradcli.render.json_out import to_json
+
+        write_json(to_json(result, lazy=True), write)
+        write("\n")
+        return True
+    if fmt == "table" and full and not color and isinstance(result, ExplainResult):
+        _explain_table(result, write, precision, width)
+        return True
+    if fmt == "plain" and full:
+        from gradcli.render.plain import plain_blocks
+
+        for k, block in enumerate(plain_blocks(result, precision, width)):
+            if k:
+                write("\n\n")
+            _write_lines(block, write)
+        write("\n")
+        return True
+    return False
+
+
+SAMPLE = 256  # steps from each end of the listing whose cells set the column widths
+
+
+def _explain_table(result: ExplainResult, write: Callable[[str], Any], precision: int,
+                   width: int | None) -> None:
+    """explain's tables, the backward pass's streamed: drawn as rich draws it (rounded
+    box, uncoloured), the column widths set by the first and last SAMPLE steps' cells (a
+    longer cell further on folds within its column) and fitted to the width."""
+    from dataclasses import replace
+
+    from gradcli.render.console import DEFAULT_WIDTH
+    from gradcli.render.table import render_table
+
+    w = width or DEFAULT_WIDTH
+    around = render_table(replace(result, steps=[]), precision=precision, width=w).split("\n")
+    at = next(i for i, line in enumerate(around) if line.startswith("backward pass"))
+    top = next(i for i in range(at + 1, len(around)) if around[i].startswith("╭"))
+    end = next(i for i in range(top, len(around)) if around[i].startswith("╰"))
+    y = result.result_name or "out"
+    heads = ["node", f"incoming ∂{y}/∂node", "rule", "sends to", "value sent"]
+    steps = result.steps
+    n = len(steps)
+    sample = range(n) if n <= 2 * SAMPLE else [*range(SAMPLE), *range(n - SAMPLE, n)]
+    widths = [max(len(h), m) for h, m in zip(heads, (8, 8, 8, 6, 8), strict=True)]
+    for i in sample:
+        for row in _step_rows(steps[i], precision):
+            for k, cell in enumerate(row):
+                widths[k] = max(widths[k], *(len(x) for x in cell))
+    widths = _fit(widths, w)
+    lines = _Lines(write)
+    for line in around[:top]:
+        lines.append_text(line)
+    rule = "┼".join("─" * (c + 2) for c in widths)
+    lines.append_text("╭" + "┬".join("─" * (c + 2) for c in widths) + "╮")
+    lines.append_text(_row([[h] for h in heads], widths)[0])
+    accumulates = False
+    for step in steps:
+        lines.append_text("├" + rule + "┤")
+        for row in _step_rows(step, precision):
+            for line in _row(row, widths):
+                lines.append_text(line)
+        accumulates = accumulates or any(f.accumulates for f in step.flows)
+    lines.append_text("╰" + "┴".join("─" * (c + 2) for c in widths) + "╯")
+    if accumulates:
+        legend = "+= sum: the input already got a gradient from another use; the two are added"
+        for line in wrapped(legend, w).split("\n"):
+            lines.append_text(line)
+    for line in around[end + 1:]:
+        lines.append_text(line)
+    lines.flush()
+    write("\n")
+
+
+def _step_rows(step: Any, precision: int) -> list[list[list[str]]]:
+    """One step's table rows, each a list of cells, each cell its lines."""
+    from gradcli.render.numbers import inline_tensor, location
+
+    node = [f"#{step.id} {step.label}", f"{step.grad_fn}  {location(step.line, step.column)}"]
+    incoming = [inline_tensor(step.incoming, precision)]
+    if not step.flows:
+        return [[node, incoming, ["(no input needs a gradient)"], [""], [""]]]
+    rows = []
+    for k, f in enumerate(step.flows):
+        to = f"#{f.to_id} {f.to_label}" + ("  += sum" if f.accumulates else "")
+        sent = [inline_tensor(f.value, precision)] + ([f.summed] if f.summed else [])
+        rows.append([node if k == 0 else [""], incoming if k == 0 else [""], [f.rule], [to],
+                     sent])
+    return rows
+
+
+def _fit(widths: list[int], width: int) -> list[int]:
+    """Column widths narrowed (the widest first, none below 6) until the table fits."""
+    widths = list(widths)
+    while sum(widths) + 3 * len(widths) + 1 > width:
+        k = max(range(len(widths)), key=lambda i: widths[i])
+        if widths[k] <= 6:
+            break
+        widths[k] -= 1
+    return widths
+
+
+def _row(cells: list[list[str]], widths: list[int]) -> list[str]:
+    """A table row's text lines: each cell's lines folded to its column, padded."""
+    fits = all(len(line) <= c for cell, c in zip(cells, widths, strict=True) for line in cell)
+    if not fits:
+        cells = [[line[j:j + c] for line in cell for j in range(0, max(len(line), 1), c)]
+                 for cell, c in zip(cells, widths, strict=True)]
+    form = _form(tuple(widths))
+    height = max(len(cell) for cell in cells)
+    if height == 1:
+        return [form.format(*(cell[0] for cell in cells))]
+    return [form.format(*(cell[i] if i < len(cell) else "" for cell in cells))
+            for i in range(height)]
+
+
+@lru_cache(maxsize=8)
+def _form(widths: tuple[int, ...]) -> str:
+    return "│ " + " │ ".join(f"{{:<{c}}}" for c in widths) + " │"
+
+
+class _Lines:
+    """Where the tree's lines go as they are laid out: written, uncoloured, one a line."""
+
+    def __init__(self, write: Callable[[str], Any]) -> None:
+        self.write = write
+        self.first = True
+        self.chunk: list[str] = []
+
+    def append(self, line: Any) -> None:
+        self.append_text(line.plain)
+
+    def append_text(self, line: str) -> None:
+        self.chunk.append(line.rstrip())
+        if len(self.chunk) == 512:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.chunk:
+            self.write(("" if self.first else "\n") + "\n".join(self.chunk))
+            self.chunk.clear()
+            self.first = False
+
+
+def _write_lines(lines: Iterable[str], write: Callable[[str], Any]) -> None:
+    """The lines joined by newlines, written a few hundred at a time."""
+    chunk: list[str] = []
+    first = True
+    for line in lines:
+        chunk.append(line)
+        if len(chunk) == 512:
+            write(("" if first else "\n") + "\n".join(chunk))
+            chunk.clear()
+            first = False
+    if chunk:
+        write(("" if first else "\n") + "\n".join(chunk))
+
+
+def _dumps(value: Any, indent: str) -> str:
+    """json.dumps(value, allow_nan=False, indent=2) nested at `indent`: the same text,
+    without the pure-Python encoder's per-item generators (json's C encoder does no
+    indenting)."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    kind = type(value)
+    if kind is str:
+        return _string(value)
+    if kind is int:
+        return int.__repr__(value)
+    if kind is float:
+        if value != value or value in (_INF, -_INF):
+            raise ValueError(f"Out of range float values are not JSON compliant: {value!r}")
+        return float.__repr__(value)
+    inner = indent + "  "
+    if kind is dict:
+        if not value:
+            return "{}"
+        return ("{\n" + ",\n".join(f"{inner}{_string(k)}: {_dumps(v, inner)}"
+                                    for k, v in value.items()) + f"\n{indent}}}")
+    if kind is list:
+        if not value:
+            return "[]"
+        return "[\n" + ",\n".join(inner + _dumps(v, inner) for v in value) + f"\n{indent}]"
+    return json.dumps(value, allow_nan=False, indent=2).replace("\n", "\n" + indent)
+
+
+def write_json(obj: dict[str, Any], write: Callable[[str], Any]) -> None:
+    """`obj` as `render.json_out.dumps` would write it (indent 2, ASCII, no NaN), where a
+    value that is an iterator is written item by item as a list."""
+    write("{")
+    for k, (key, value) in enumerate(obj.items()):
+        write(("," if k else "") + "\n  " + json.dumps(key) + ": ")
+        if isinstance(value, Iterator):
+            _write_list(value, write)
+        else:
+            write(_dumps(value, "  "))
+    write("\n}" if obj else "}")
+
+
+def _write_list(items: Iterator[Any], write: Callable[[str], Any]) -> None:
+    empty = True
+    for item in items:
+        write(("[" if empty else ",") + "\n    " + _dumps(item, "    "))
+        empty = False
+    write("[]" if empty else "\n  ]")
