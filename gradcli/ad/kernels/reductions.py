@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 import os
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -306,8 +305,31 @@ def _fma(a: Any, b: Any, c: Any) -> Any:
     """a·b + c rounded once (the compiler's contraction of PyTorch's scalar tail)."""
     if a.dtype == _f32:  # exact in double, then one rounding to float
         return (a.astype(np.float64) * b + c).astype(_f32)
-    return np.array([float(Fraction(float(p)) * Fraction(float(q)) + Fraction(float(r)))
-                     for p, q, r in zip(a, b, c, strict=True)], a.dtype)
+    return np.array([_fma_double(p, q, r) for p, q, r in zip(a.tolist(), b.tolist(), c.tolist(),
+                                                               strict=True)], a.dtype)
+
+
+def _fma_double(p: float, q: float, r: float) -> float:
+    """p·q + r rounded once, in integers: the denominators are powers of two and int / int
+    is correctly rounded (Fraction's arithmetic, without its gcd work)."""
+    if not (math.isfinite(p) and math.isfinite(q)):
+        return p * q + r  # the product is exactly inf or nan
+    if not math.isfinite(r):
+        return r  # a finite product (however large) does not change inf or nan
+    n1, d1 = p.as_integer_ratio()
+    n2, d2 = q.as_integer_ratio()
+    n3, d3 = r.as_integer_ratio()
+    num, den = n1 * n2, d1 * d2
+    if den >= d3:
+        num += n3 * (den // d3)
+    else:
+        num, den = num * (d3 // den) + n3, d3
+    if num == 0:
+        return p * q + r  # an exact zero: p·q is exact, and IEEE gives the zero's sign
+    try:
+        return num / den
+    except OverflowError:
+        return math.inf if num > 0 else -math.inf
 
 
 def _norm_two_rows(r: ndarray) -> Any:
