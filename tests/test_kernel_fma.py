@@ -10,7 +10,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from gradcli.ad.kernels.reductions import _fma_double, norm
+from gradcli.ad.kernels.reductions import _fma_double, _norm_two_rows, norm
 
 
 def _exact(p: float, q: float, r: float) -> float:
@@ -64,3 +64,17 @@ def test_norm_with_inf_and_nan_in_the_tail_as_pytorch(dtype: str) -> None:
             got = norm(x)
             assert got.dtype == want.dtype
             np.testing.assert_array_equal(got, want)
+
+
+def test_short_float64_row_equals_the_vectorised_rows() -> None:
+    # One short float64 row takes a Python-float path; two copies of it take numpy's.
+    rng = np.random.default_rng(2)
+    for n in range(1, 40):
+        for scale in (1e-160, 1.0, 1e150):
+            x = rng.standard_normal(n) * scale
+            if n % 5 == 0:
+                x[n // 2] = np.inf if n % 2 else np.nan
+            both = _norm_two_rows(np.stack([x, x]))
+            one = norm(x)
+            assert one.dtype == np.float64
+            np.testing.assert_array_equal(one, both[0])

@@ -312,13 +312,13 @@ def _fma(a: Any, b: Any, c: Any) -> Any:
 def _fma_double(p: float, q: float, r: float) -> float:
     """p·q + r rounded once, in integers: the denominators are powers of two and int / int
     is correctly rounded (Fraction's arithmetic, without its gcd work)."""
-    if not (math.isfinite(p) and math.isfinite(q)):
-        return p * q + r  # the product is exactly inf or nan
-    if not math.isfinite(r):
-        return r  # a finite product (however large) does not change inf or nan
-    n1, d1 = p.as_integer_ratio()
-    n2, d2 = q.as_integer_ratio()
-    n3, d3 = r.as_integer_ratio()
+    try:
+        n1, d1 = p.as_integer_ratio()
+        n2, d2 = q.as_integer_ratio()
+        n3, d3 = r.as_integer_ratio()
+    except (OverflowError, ValueError):  # inf or nan: an infinite or nan product is exact,
+        # and a finite one (however large) does not change an infinite or nan r
+        return p * q + r if not (math.isfinite(p) and math.isfinite(q)) else r
     num, den = n1 * n2, d1 * d2
     if den >= d3:
         num += n3 * (den // d3)
@@ -338,6 +338,8 @@ def _norm_two_rows(r: ndarray) -> Any:
     n mod 4 elements with an FMA, as compiled)."""
     lanes = 8 if r.dtype == _f32 else 4
     n = r.shape[1]
+    if lanes == 4 and r.shape[0] == 1 and n <= 32:
+        return np.array([_norm_two_short(r[0].tolist())], r.dtype)
     m = n - n % lanes
     body = r[:, :m].reshape(r.shape[0], m // lanes, lanes)
     acc = _seq((body * body).swapaxes(0, 1)) if m else np.zeros((r.shape[0], lanes), r.dtype)
@@ -350,6 +352,18 @@ def _norm_two_rows(r: ndarray) -> Any:
     for d in range(q, n):
         total = _fma(r[:, d], r[:, d], total)
     return np.sqrt(total)
+
+
+def _norm_two_short(row: list[float]) -> float:
+    """_norm_two_rows of one short float64 row, the same operations in Python floats."""
+    m = len(row) - len(row) % 4
+    acc = [x * x for x in row[:4]] if m else [0.0] * 4
+    for i in range(4, m):
+        acc[i % 4] += row[i] * row[i]
+    total = acc[0] + acc[1] + acc[2] + acc[3]
+    for x in row[m:]:
+        total = _fma_double(x, x, total)
+    return math.sqrt(total)
 
 
 def take_along(x: ndarray, index: ndarray, dim: int, keepdim: bool) -> Any:
