@@ -78,3 +78,17 @@ def test_short_float64_row_equals_the_vectorised_rows() -> None:
             one = norm(x)
             assert one.dtype == np.float64
             np.testing.assert_array_equal(one, both[0])
+
+
+def test_short_float64_tensors_over_all_dims_as_pytorch() -> None:
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(3)
+    for shape in [(1,), (3,), (4,), (5,), (2, 3), (4, 8), (33,), (2, 2, 2)]:
+        x = rng.standard_normal(shape)
+        for keepdim in (False, True):
+            want = torch.linalg.vector_norm(torch.from_numpy(x), keepdim=keepdim).numpy()
+            got = norm(x, keepdim=keepdim)
+            assert got.shape == want.shape and got.dtype == want.dtype
+            np.testing.assert_array_equal(got, want)
+    y = rng.standard_normal(8)[::2]  # not contiguous: PyTorch's other path
+    np.testing.assert_array_equal(norm(y), torch.linalg.vector_norm(torch.from_numpy(y)).numpy())

@@ -16,6 +16,7 @@ from gradcli.ad.kernels.messages import TorchError, empty_reduction_message, sca
 ndarray = np.ndarray
 
 _f32 = dtypes.float32
+_f64 = dtypes.float64
 
 
 def _check_arg_reduction(x: ndarray, dim: int | None, name: str) -> None:
@@ -262,6 +263,9 @@ def norm(x: ndarray, p: float = 2.0, dim: Any = None, keepdim: bool = False) -> 
             "linalg.vector_norm: Expected a floating point or complex tensor as input. "
             f"Got {scalar_name(x.dtype)}"
         )
+    if (p == 2 and dim is None and not keepdim and x.dtype == _f64 and 0 < x.size <= 32
+            and x.flags.c_contiguous):  # a short float64 vector: the Python-float path
+        return np.array(_norm_two_short(x.ravel().tolist()))
     ax = _axis(dim)
     if p == 2:
         rows = _last_dim_rows(x, dim)
@@ -357,10 +361,14 @@ def _norm_two_rows(r: ndarray) -> Any:
 def _norm_two_short(row: list[float]) -> float:
     """_norm_two_rows of one short float64 row, the same operations in Python floats."""
     m = len(row) - len(row) % 4
-    acc = [x * x for x in row[:4]] if m else [0.0] * 4
-    for i in range(4, m):
-        acc[i % 4] += row[i] * row[i]
-    total = acc[0] + acc[1] + acc[2] + acc[3]
+    if m:
+        acc = [x * x for x in row[:4]]
+        for i in range(4, m):
+            acc[i % 4] += row[i] * row[i]
+        total = acc[0] + acc[1] + acc[2] + acc[3]
+    else:  # the lanes hold 0.0, and fma(x, x, 0.0) is x·x rounded once
+        total = row[0] * row[0]
+        m = 1
     for x in row[m:]:
         total = _fma_double(x, x, total)
     return math.sqrt(total)
