@@ -107,6 +107,22 @@ def test_inputs_requiring_grad_are_not_deferred() -> None:
         assert y._tangent.requires_grad
 
 
+def test_read_in_inference_mode_is_not_an_inference_tensor() -> None:
+    # Made at the op, outside inference mode, as the eager tangent is.
+    from gradcli.ad.graph import is_inference
+    from gradcli.ad.state import State
+    with forward.dual_level():
+        n = ops.norm(forward.make_dual(Tensor(np.array([3.0, 4.0])),
+                                       Tensor(np.array([1.0, 2.0]))))
+        State.inference_mode = True
+        try:
+            t = n.tangent
+        finally:
+            State.inference_mode = False
+    assert not is_inference(t)
+    np.testing.assert_array_equal(t.array, 2.2)
+
+
 # -- whole programs, against PyTorch ------------------------------------------------------------
 
 HEAD = "import torch\nimport torch.autograd.forward_ad as fwAD\n"
@@ -162,6 +178,19 @@ with fwAD.dual_level():
     k = z.norm()
     z[0] = 7.0               # setitem after the op
     print(fwAD.unpack_dual(k).tangent, fwAD.unpack_dual(z).tangent)
+""",
+    "read_in_other_modes": """
+a = torch.tensor([3.0, 4.0])
+with fwAD.dual_level():
+    x = fwAD.make_dual(a, torch.tensor([1.0, 2.0]))
+    n = x.norm()
+    with torch.no_grad():
+        t = fwAD.unpack_dual(n).tangent
+    print(t, t.requires_grad)
+    with torch.no_grad():
+        s = x.sum()
+    with torch.enable_grad():
+        print(fwAD.unpack_dual(s).tangent)
 """,
     "hvp_with_norm": """
 f = lambda x: x.norm() * x.sum()

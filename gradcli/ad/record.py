@@ -261,34 +261,34 @@ def _deferrable(args: tuple[Any, ...], tangents: list[Any], t: Tensor) -> bool:
     return size <= _DEFER_MAX_ELEMENTS
 
 
-def _private(x: Any) -> Any:
-    return tensor_from_array(x.array.copy()) if type(x) is Tensor else x
-
-
 class DeferredTangent:
-    """A tangent not computed yet: the op, and private copies of what its JVP reads (the
-    inputs, the output, the input tangents), so a later in-place change of any of them
-    changes nothing. `value()` computes it exactly as forward mode would have at the op
-    (the same rule on the same values); `read()` gives the tensor's owner its own copy."""
+    """A tangent not computed yet: the op, and private copies of the arrays its JVP reads
+    (the inputs', the output's, the input tangents'), so a later in-place change of any of
+    them changes nothing. `value()` computes it exactly as forward mode would have at the
+    op (the same rule on the same values); `read()` gives the tensor's owner its own copy."""
 
-    __slots__ = ("args", "depth", "out", "params", "result", "rule", "tangents")
+    __slots__ = ("args", "depth", "out", "params", "result", "rule", "tangents", "tensors")
 
     def __init__(self, rule: Rule, args: tuple[Any, ...], params: dict[str, Any],
                  tangents: list[Any], t: Tensor) -> None:
         depth = 0
         for i, x in enumerate(tangents):
-            if type(x) is DeferredTangent:
+            if type(x) is Tensor:
+                tangents[i] = x.array.copy()  # (an array here always stands for a tensor)
+            elif type(x) is DeferredTangent:
                 if x.depth >= _DEFER_MAX_DEPTH:
                     tangents[i] = x.value()
+                    if tangents[i] is not None:
+                        tangents[i] = tangents[i].array.copy()
                 else:
                     depth = max(depth, x.depth + 1)
-            elif x is not None:
-                tangents[i] = _private(x)
         self.rule: Rule | None = rule
-        self.args = tuple(_private(a) for a in args)
+        # Tensor inputs as copies of their arrays; `tensors`: which inputs were tensors.
+        self.args = tuple(a.array.copy() if type(a) is Tensor else a for a in args)
+        self.tensors = tuple(type(a) is Tensor for a in args)
         self.params = params
         self.tangents = tangents
-        self.out = _private(t)
+        self.out = t.array.copy()
         self.depth = depth
         self.result: Tensor | None = None
 
@@ -297,7 +297,6 @@ class DeferredTangent:
         rule = self.rule
         if rule is None:
             return self.result
-        tangents = [x.value() if type(x) is DeferredTangent else x for x in self.tangents]
         # The state at the op, as far as the rule's ops can tell: nothing required grad
         # (so nothing records), no anomaly check, not in inference mode.
         saved = (State.forward_level, State.grad_enabled, State.detect_anomaly,
@@ -306,7 +305,13 @@ class DeferredTangent:
         State.grad_enabled = State.detect_anomaly = State.inference_mode = False
         State.light_backward = False
         try:
-            self.result = _tangent_of(rule, self.args, self.params, tangents, self.out)
+            tangents = [x.value() if type(x) is DeferredTangent
+                        else tensor_from_array(x) if type(x) is ndarray else x
+                        for x in self.tangents]
+            args = tuple(tensor_from_array(a) if is_tensor else a
+                         for a, is_tensor in zip(self.args, self.tensors, strict=True))
+            self.result = _tangent_of(rule, args, self.params, tangents,
+                                      tensor_from_array(self.out))
         finally:
             (State.forward_level, State.grad_enabled, State.detect_anomaly,
              State.inference_mode, State.light_backward) = saved
@@ -316,7 +321,15 @@ class DeferredTangent:
     def read(self) -> Tensor | None:
         """The tangent for the tensor that owns it: a copy, so that changing it in place
         does not change what the ops that consumed it before see."""
-        return _private(self.value())
+        v = self.value()
+        if v is None:
+            return None
+        inference = State.inference_mode
+        State.inference_mode = False  # made at the op, not where it is read
+        try:
+            return tensor_from_array(v.array.copy())
+        finally:
+            State.inference_mode = inference
 
 
 class AnomalyError(GdRuntimeError):
