@@ -193,7 +193,7 @@ def _propagate_tangent(rule: Rule, args: tuple[Any, ...], params: dict[str, Any]
     if not found:
         return
     if ((rule.kind == "reduction" or rule.name in _LINEAR_REDUCTIONS)
-            and _deferrable(args, tangents, t)):
+            and _deferrable(args, tangents)):
         t._tangent = DeferredTangent(rule, args, params, tangents, t)
         return
     t._tangent = _tangent_of(rule, args, params, [
@@ -243,7 +243,7 @@ _DEFER_MAX_ELEMENTS = 4096  # inputs copied for a deferral (larger: computed at 
 _DEFER_MAX_DEPTH = 32  # deferred tangents waiting on deferred tangents (bounds recursion)
 
 
-def _deferrable(args: tuple[Any, ...], tangents: list[Any], t: Tensor) -> bool:
+def _deferrable(args: tuple[Any, ...], tangents: list[Any]) -> bool:
     """Whether t's tangent can wait: the JVP's ops would record nothing (no input or
     tangent requires grad) and need no anomaly check, and the inputs are small and
     C-contiguous (their copies then have the same layout, so the same kernels' paths)."""
