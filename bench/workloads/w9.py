@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gc
 import statistics
+from typing import Any
 
 from bench.workloads.common import (
     Config,
@@ -96,6 +97,30 @@ def w2_widths(cfg: Config, system: str) -> Metrics:
         m = fn(cfg, "float32", size=width, n=_steps(cfg, width), reps=cfg.nreps(5))
         out[_width_key(width)] = m["total"]
     return out
+
+
+def summary(w: Any) -> tuple[str, list[str], list[list[str]]] | None:
+    """(b) as one table for RESULTS.md and the terminal: width, µs per op of gradcli and
+    PyTorch, gradcli/torch (paired, as the main table's ratio) and which is faster.
+    `w` is the runner's Workload (median, ratio)."""
+    rows = []
+    for width in WIDTHS:
+        key = _width_key(width)
+        ours, theirs = w.median("gradcli W2", key), w.median("torch W2", key)
+        if ours is None:
+            continue
+        ratio = w.ratio("gradcli W2", "torch W2", key) if theirs is not None else None
+        rows.append([f"{width:,}", _us(ours), _us(theirs),
+                     "—" if ratio is None else f"{ratio:.2f}",
+                     "—" if ratio is None else ("gradcli" if ratio < 1 else "torch")])
+    if not rows:
+        return None
+    return ("W9 (b): W2's chain by width (float32)",
+            ["width", "gradcli µs/op", "torch µs/op", "gradcli/torch", "faster"], rows)
+
+
+def _us(v: float | None) -> str:
+    return "—" if v is None else (f"{v:,.0f}" if v >= 100 else f"{v:.2f}")
 
 
 SYSTEMS = [

@@ -100,8 +100,8 @@ class Tensor:
 
     # `inference` is set only on tensors made in torch.inference_mode() (read it with
     # is_inference(t): the slot stays empty on every other tensor, at no cost to them).
-    __slots__ = ("_vc", "_view", "array", "grad", "grad_fn", "inference", "requires_grad",
-                 "tangent")
+    __slots__ = ("_tangent", "_vc", "_view", "array", "grad", "grad_fn", "inference",
+                 "requires_grad")
 
     def __init__(self, array: Any, requires_grad: bool = False) -> None:
         if type(array) is not ndarray:
@@ -114,13 +114,26 @@ class Tensor:
         # (base, rule, params, version) when this tensor is a view of base's storage (x[0],
         # x.t()…); version: of the shared storage when the view's graph was last current
         self._view: tuple[Tensor, Rule, dict[str, Any], int] | None = None
-        self.tangent: Tensor | None = None
+        self._tangent: Any = None  # the forward-mode tangent (see `tangent`)
         if State.inference_mode:
             self.inference = True
         if requires_grad and array.dtype.kind != "f":
             raise GdRuntimeError(
                 "Only Tensors of floating point and complex dtype can require gradients"
             )
+
+    @property
+    def tangent(self) -> Tensor | None:
+        """The forward-mode tangent, or None. A reduction's may be deferred (an object
+        with `read()`, record.DeferredTangent): it is computed here, on first reading."""
+        t = self._tangent
+        if t is not None and type(t) is not Tensor:
+            t = self._tangent = t.read()
+        return t
+
+    @tangent.setter
+    def tangent(self, value: Tensor | None) -> None:
+        self._tangent = value
 
     # -- attributes PyTorch users know ---------------------------------------------
     @property
@@ -189,7 +202,7 @@ class Tensor:
         t.grad_fn = None
         t._vc = self._vc
         t._view = None
-        t.tangent = None
+        t._tangent = None
         if State.inference_mode or is_inference(self):
             t.inference = True
         return t
@@ -314,7 +327,7 @@ def tensor_from_array(array: np.ndarray) -> Tensor:
     t.grad_fn = None
     t._vc = [0]
     t._view = None
-    t.tangent = None
+    t._tangent = None
     if State.inference_mode:
         t.inference = True
     return t

@@ -89,7 +89,7 @@ def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> 
     t.grad_fn = None
     t._vc = [0]
     t._view = None
-    t.tangent = None
+    t._tangent = None
     t.requires_grad = False
     if rule.views and np.may_share_memory(out, arrays[0]):
         # numpy made a view: out aliases the input's storage, so an in-place change of
@@ -179,15 +179,30 @@ def _propagate_tangent(rule: Rule, args: tuple[Any, ...], params: dict[str, Any]
                        t: Tensor) -> None:
     if not rule.differentiable or t.array.dtype.kind != "f":
         return  # before any other work: comparisons (while norm(b) < tol) are common
+    tangents = []
+    found = False
     for a in args:
-        if type(a) is Tensor and a._view is not None:
-            _sync_view(a)
-    tangents = [a.tangent if type(a) is Tensor else None for a in args]
-    for x in tangents:
-        if x is not None:
-            break
-    else:
+        if type(a) is Tensor:
+            if a._view is not None:
+                _sync_view(a)
+            tan = a._tangent
+            found = found or tan is not None
+            tangents.append(tan)
+        else:
+            tangents.append(None)
+    if not found:
         return
+    if ((rule.kind == "reduction" or rule.name in _LINEAR_REDUCTIONS)
+            and _deferrable(args, tangents)):
+        t._tangent = DeferredTangent(rule, args, params, tangents, t)
+        return
+    t._tangent = _tangent_of(rule, args, params, [
+        x.value() if type(x) is DeferredTangent else x for x in tangents], t)
+
+
+def _tangent_of(rule: Rule, args: tuple[Any, ...], params: dict[str, Any],
+                tangents: list[Any], t: Tensor) -> Tensor | None:
+    """The output's tangent by the rule's JVP (forward mode's one step)."""
     if not rule.sparse_tangents:
         # General rules get real zeros for float inputs without a tangent.
         tangents = [
@@ -215,7 +230,106 @@ def _propagate_tangent(rule: Rule, args: tuple[Any, ...], params: dict[str, Any]
             tan = apply(RULES["expand"], (tan,), {"shape": t.array.shape})
         if tan.array.dtype != t.array.dtype:
             tan = apply(RULES["to_dtype"], (tan,), {"dtype": t.array.dtype})
-    t.tangent = tan
+    return tan
+
+
+# Forward mode defers the tangents of reductions: in `while b.norm() < tol` or
+# `if x.sum() > 0` the reduction only feeds a comparison, and its JVP (norm's is five
+# ops) is never needed. Their JVPs never raise, so deferring moves no error. A deferred
+# tangent is computed when something reads it (Tensor.tangent, or an op consuming it).
+# The reductions: rules of kind "reduction", and these two of kind "linear".
+_LINEAR_REDUCTIONS = frozenset(("sum", "mean"))
+_DEFER_MAX_ELEMENTS = 4096  # inputs copied for a deferral (larger: computed at once)
+_DEFER_MAX_DEPTH = 32  # deferred tangents waiting on deferred tangents (bounds recursion)
+
+
+def _deferrable(args: tuple[Any, ...], tangents: list[Any]) -> bool:
+    """Whether t's tangent can wait: the JVP's ops would record nothing (no input or
+    tangent requires grad) and need no anomaly check, and the inputs are small and
+    C-contiguous (their copies then have the same layout, so the same kernels' paths)."""
+    if State.detect_anomaly or State.inference_mode:
+        return False
+    size = 0
+    for a, tan in zip(args, tangents, strict=True):
+        if type(a) is Tensor:
+            arr = a.array
+            if a.requires_grad or not arr.flags.c_contiguous:
+                return False
+            size += arr.size
+            if type(tan) is Tensor and (tan.requires_grad or not tan.array.flags.c_contiguous):
+                return False
+    return size <= _DEFER_MAX_ELEMENTS
+
+
+class DeferredTangent:
+    """A tangent not computed yet: the op, and private copies of the arrays its JVP reads
+    (the inputs', the output's, the input tangents'), so a later in-place change of any of
+    them changes nothing. `value()` computes it exactly as forward mode would have at the
+    op (the same rule on the same values); `read()` gives the tensor's owner its own copy."""
+
+    __slots__ = ("args", "depth", "out", "params", "result", "rule", "tangents", "tensors")
+
+    def __init__(self, rule: Rule, args: tuple[Any, ...], params: dict[str, Any],
+                 tangents: list[Any], t: Tensor) -> None:
+        depth = 0
+        for i, x in enumerate(tangents):
+            if type(x) is Tensor:
+                tangents[i] = x.array.copy()  # (an array here always stands for a tensor)
+            elif type(x) is DeferredTangent:
+                if x.depth >= _DEFER_MAX_DEPTH:
+                    tangents[i] = x.value()
+                    if tangents[i] is not None:
+                        tangents[i] = tangents[i].array.copy()
+                else:
+                    depth = max(depth, x.depth + 1)
+        self.rule: Rule | None = rule
+        # Tensor inputs as copies of their arrays; `tensors`: which inputs were tensors.
+        self.args = tuple(a.array.copy() if type(a) is Tensor else a for a in args)
+        self.tensors = tuple(type(a) is Tensor for a in args)
+        self.params = params
+        self.tangents = tangents
+        self.out = t.array.copy()
+        self.depth = depth
+        self.result: Tensor | None = None
+
+    def value(self) -> Tensor | None:
+        """The tangent (computed on the first call)."""
+        rule = self.rule
+        if rule is None:
+            return self.result
+        # The state at the op, as far as the rule's ops can tell: nothing required grad
+        # (so nothing records), no anomaly check, not in inference mode.
+        saved = (State.forward_level, State.grad_enabled, State.detect_anomaly,
+                 State.inference_mode, State.light_backward)
+        State.forward_level = 1
+        State.grad_enabled = State.detect_anomaly = State.inference_mode = False
+        State.light_backward = False
+        try:
+            tangents = [x.value() if type(x) is DeferredTangent
+                        else tensor_from_array(x) if type(x) is ndarray else x
+                        for x in self.tangents]
+            args = tuple(tensor_from_array(a) if is_tensor else a
+                         for a, is_tensor in zip(self.args, self.tensors, strict=True))
+            self.result = _tangent_of(rule, args, self.params, tangents,
+                                      tensor_from_array(self.out))
+        finally:
+            (State.forward_level, State.grad_enabled, State.detect_anomaly,
+             State.inference_mode, State.light_backward) = saved
+        self.rule = self.args = self.tangents = self.out = None  # type: ignore[assignment]
+        return self.result
+
+    def read(self) -> Tensor | None:
+        """The tangent for the tensor that owns it: a copy, so that changing it in place
+        does not change what the ops that consumed it before see."""
+        v = self.value()
+        if v is None:
+            return None
+        inference = State.inference_mode
+        State.inference_mode = False  # made at the op, not where it is read
+        try:
+            return tensor_from_array(v.array.copy())
+        finally:
+            State.inference_mode = inference
 
 
 class AnomalyError(GdRuntimeError):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 import os
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -17,6 +16,7 @@ from gradcli.ad.kernels.messages import TorchError, empty_reduction_message, sca
 ndarray = np.ndarray
 
 _f32 = dtypes.float32
+_f64 = dtypes.float64
 
 
 def _check_arg_reduction(x: ndarray, dim: int | None, name: str) -> None:
@@ -263,6 +263,9 @@ def norm(x: ndarray, p: float = 2.0, dim: Any = None, keepdim: bool = False) -> 
             "linalg.vector_norm: Expected a floating point or complex tensor as input. "
             f"Got {scalar_name(x.dtype)}"
         )
+    if (p == 2 and dim is None and not keepdim and x.dtype == _f64 and 0 < x.size <= 32
+            and x.flags.c_contiguous):  # a short float64 vector: the Python-float path
+        return np.array(_norm_two_short(x.ravel().tolist()))
     ax = _axis(dim)
     if p == 2:
         rows = _last_dim_rows(x, dim)
@@ -306,8 +309,31 @@ def _fma(a: Any, b: Any, c: Any) -> Any:
     """a·b + c rounded once (the compiler's contraction of PyTorch's scalar tail)."""
     if a.dtype == _f32:  # exact in double, then one rounding to float
         return (a.astype(np.float64) * b + c).astype(_f32)
-    return np.array([float(Fraction(float(p)) * Fraction(float(q)) + Fraction(float(r)))
-                     for p, q, r in zip(a, b, c, strict=True)], a.dtype)
+    return np.array([_fma_double(p, q, r) for p, q, r in zip(a.tolist(), b.tolist(), c.tolist(),
+                                                               strict=True)], a.dtype)
+
+
+def _fma_double(p: float, q: float, r: float) -> float:
+    """p·q + r rounded once, in integers: the denominators are powers of two and int / int
+    is correctly rounded (Fraction's arithmetic, without its gcd work)."""
+    try:
+        n1, d1 = p.as_integer_ratio()
+        n2, d2 = q.as_integer_ratio()
+        n3, d3 = r.as_integer_ratio()
+    except (OverflowError, ValueError):  # inf or nan: an infinite or nan product is exact,
+        # and a finite one (however large) does not change an infinite or nan r
+        return p * q + r if not (math.isfinite(p) and math.isfinite(q)) else r
+    num, den = n1 * n2, d1 * d2
+    if den >= d3:
+        num += n3 * (den // d3)
+    else:
+        num, den = num * (d3 // den) + n3, d3
+    if num == 0:
+        return p * q + r  # an exact zero: p·q is exact, and IEEE gives the zero's sign
+    try:
+        return num / den
+    except OverflowError:
+        return math.inf if num > 0 else -math.inf
 
 
 def _norm_two_rows(r: ndarray) -> Any:
@@ -316,6 +342,8 @@ def _norm_two_rows(r: ndarray) -> Any:
     n mod 4 elements with an FMA, as compiled)."""
     lanes = 8 if r.dtype == _f32 else 4
     n = r.shape[1]
+    if lanes == 4 and r.shape[0] == 1 and n <= 32:
+        return np.array([_norm_two_short(r[0].tolist())], r.dtype)
     m = n - n % lanes
     body = r[:, :m].reshape(r.shape[0], m // lanes, lanes)
     acc = _seq((body * body).swapaxes(0, 1)) if m else np.zeros((r.shape[0], lanes), r.dtype)
@@ -328,6 +356,22 @@ def _norm_two_rows(r: ndarray) -> Any:
     for d in range(q, n):
         total = _fma(r[:, d], r[:, d], total)
     return np.sqrt(total)
+
+
+def _norm_two_short(row: list[float]) -> float:
+    """_norm_two_rows of one short float64 row, the same operations in Python floats."""
+    m = len(row) - len(row) % 4
+    if m:
+        acc = [x * x for x in row[:4]]
+        for i in range(4, m):
+            acc[i % 4] += row[i] * row[i]
+        total = acc[0] + acc[1] + acc[2] + acc[3]
+    else:  # the lanes hold 0.0, and fma(x, x, 0.0) is x·x rounded once
+        total = row[0] * row[0]
+        m = 1
+    for x in row[m:]:
+        total = _fma_double(x, x, total)
+    return math.sqrt(total)
 
 
 def take_along(x: ndarray, index: ndarray, dim: int, keepdim: bool) -> Any:
