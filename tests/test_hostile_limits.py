@@ -60,8 +60,12 @@ def gd(zygote: Zygote, tmp_path: Path) -> object:
 
 
 def assert_limit(out: Outcome, message: str, *, line: int | None = None,
-                 seconds: float = 20, peak_mib: float = 1200) -> None:
-    """Exit 4 with the message at the program's line, in time, within memory."""
+                 seconds: float = 90, peak_mib: float = 1200) -> None:
+    """Exit 4 with the message at the program's line, in time, within memory.
+
+    `seconds` guards against a hang (the limit must stop the program, not the test's
+    timeout), not a speed claim: it is far above a quiet machine's few seconds, so a
+    loaded CI box does not fail it. Speed is measured in bench/."""
     problem = clean_failure_text(out)
     assert problem is None, f"{problem}\n{out.describe()}"
     assert out.rc == 4, out.describe()
