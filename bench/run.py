@@ -71,7 +71,8 @@ TARGETS: list[tuple[str, str, tuple[str, str], tuple[str, str] | None, float]] =
     ("W7 stretch: ≤ 5 × CPython compile()", "W7", ("gradcli", "compile"),
      ("CPython compile()", "compile"), 5.0),
     *[(f"W8 {view} ≤ 3 × run", "W8", (f"gradcli {view}", "÷run"), None, 3.0)
-      for view in ("graph", "check", "explain", "jacobian")],
+      for view in ("graph", "check", "explain", "jacobian", "graph --full", "check --full",
+                   "explain --full")],
     ("W9 flat: per op at 10^6 ops ≤ 1.5 × at 10^3", "W9", ("gradcli W1", "growth"), None, 1.5),
 ]
 

@@ -41,6 +41,11 @@ COMMANDS: dict[str, list[str]] = {
     "check": ["check", "PROG", "--wrt", "x"],
     "explain": ["explain", "PROG", "--wrt", "x"],
     "jacobian": ["jacobian", "PROG", "--wrt", "x", "--format", "json"],
+    # Issue 12 asks for the views' full output: every node, streamed (the default is a
+    # summary of a few hundred lines since issue 13).
+    "graph --full": ["graph", "PROG", "--wrt", "x", "--full"],
+    "check --full": ["check", "PROG", "--wrt", "x", "--full"],
+    "explain --full": ["explain", "PROG", "--wrt", "x", "--full"],
 }
 # --max-memory: under the default 2G cap `explain` stops with "out of memory" at 400,000
 # nodes (measured 2026-12-04); the cap is raised so that its time and peak RSS are measured.
