@@ -23,6 +23,7 @@ from gradcli.render.numbers import (
     Grid,
     Section,
     elide_columns,
+    elision_note,
     format_error,
     format_shape,
     inline_tensor,
@@ -64,8 +65,9 @@ def _heading(title: str, td: TensorData | None = None) -> Text:
     return text
 
 
-def _grid_table(grid: Grid, width: int) -> Table:
-    """A boxed grid; too-wide vectors fold into rows, too-wide matrices lose middle columns."""
+def _grid_table(grid: Grid, width: int) -> tuple[Table, list[str | None] | None]:
+    """A boxed grid, and the column labels it kept if the width made it drop some (else
+    None); too-wide vectors fold into rows, too-wide matrices lose middle columns."""
     label_w = max((len(lbl) for lbl in grid.row_labels if lbl), default=0)
     if grid.kind == "vector":
         cell_w = max(grid.cell_width, max(len(c or "") for c in grid.col_labels))
@@ -74,8 +76,10 @@ def _grid_table(grid: Grid, width: int) -> Table:
         label_w = max((len(lbl) for lbl in grid.row_labels if lbl), default=0)
     cell_w = max([grid.cell_width, *(len(c or "") for c in grid.col_labels)])
     fit = (width - 1 - ((label_w + 3) if label_w else 0)) // (cell_w + 3)
+    kept: list[str | None] | None = None
     if len(grid.col_labels) > fit:
         grid = elide_columns(grid, max(fit - 1, 2))
+        kept = grid.col_labels
 
     # Cells arrive decimal-aligned; pad everything to the column width ourselves, because
     # rich's right-justify strips the trailing spaces that line the decimal points up.
@@ -97,24 +101,31 @@ def _grid_table(grid: Grid, width: int) -> Table:
         if has_labels:
             cells = [(ROW_ELIDED if label is None else label).rjust(label_w), *cells]
         table.add_row(*cells)
-    return table
+    return table, kept
 
 
 def tensor_block(td: TensorData, precision: int, width: int) -> RenderableType:
-    """A tensor's values as a grid (or one grid per trailing 2-D slice)."""
+    """A tensor's values as a grid (or one grid per trailing 2-D slice), with a note
+    naming the columns the width left out."""
     grids = tensor_grids(td, precision)
     if not grids:
         return Text("(empty: no elements)", style=NOTE)
-    if len(grids) == 1 and grids[0].title is None:
-        return _grid_table(grids[0], width)
     parts: list[RenderableType] = []
+    kept: list[str | None] | None = None
     for g in grids:
         if g.kind == "elided":
             parts.append(Text(ROW_ELIDED, style=INDEX))
             continue
-        parts.append(Text(g.title or "", style=INDEX))
-        parts.append(_grid_table(g, width))
-    return Group(*parts)
+        if g.title is not None:
+            parts.append(Text(g.title, style=INDEX))
+        table, kept_here = _grid_table(g, width)
+        parts.append(table)
+        kept = kept_here or kept  # every slice of a tensor keeps the same columns
+    if kept is not None:
+        n = td.shape[-1]
+        seen = {int(lbl) for lbl in kept if lbl is not None}
+        parts.append(Text(elision_note([i for i in range(n) if i not in seen], n), style=NOTE))
+    return parts[0] if len(parts) == 1 else Group(*parts)
 
 
 def section_block(section: Section, precision: int, width: int) -> RenderableType:
