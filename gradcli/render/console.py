@@ -61,7 +61,7 @@ def render_to_text(renderables: Iterable[RenderableType], width: int | None, col
     spaces and newline removed."""
     console = make_console(width, color)
     for r in renderables:
-        console.print(fit_to_width(r, console))
+        console.print(fit_to_width(r, console), crop=False)
     buffer = console.file
     assert isinstance(buffer, io.StringIO)
     lines = [line.rstrip() for line in buffer.getvalue().splitlines()]

@@ -149,11 +149,16 @@ def _spaced(blocks: Iterable[RenderableType]) -> list[RenderableType]:
     return out
 
 
-def _output_block(output: str) -> RenderableType:
-    lines = output.rstrip("\n").split("\n")
+def _output_block(output: str, width: int) -> RenderableType:
+    # Folded at spaces only: a word or number longer than the width stays whole.
+    lines = [
+        "  " + piece.plain
+        for line in output.rstrip("\n").split("\n")
+        for piece in _fold(Text(line), width - 2)
+    ]
     return Group(
         Text().append("output", style=HEADING).append("  ·  printed by the program", style=META),
-        Text("\n".join("  " + line for line in lines)),
+        Text("\n".join(lines), no_wrap=True, overflow="ignore"),
     )
 
 
@@ -393,12 +398,16 @@ def _ref_label(node: GraphNode) -> list[Text]:
 
 
 def _fold(text: Text, width: int) -> list[Text]:
-    """Break a one-line Text at spaces so each piece fits ``width`` (hard break if none)."""
+    """Break a one-line Text at spaces so each piece fits ``width``; a word longer than
+    the width stays whole on its own line (a number is never cut)."""
     pieces: list[Text] = []
     width = max(width, 8)
     while len(text.plain) > width:
         cut = text.plain.rfind(" ", 0, width + 1)
-        cut = cut if cut > 0 else width
+        if cut <= 0:
+            cut = text.plain.find(" ", width)
+            if cut <= 0:
+                break
         head, rest = text[:cut], text[cut:]
         head.rstrip()
         pieces.append(head)
@@ -545,7 +554,7 @@ def render_table(
         raise TypeError(f"no table view for {type(result).__name__}")
     output = getattr(result, "output", "")
     if output:
-        blocks.insert(0, _output_block(output))
+        blocks.insert(0, _output_block(output, w))
     return render_to_text(_spaced(blocks), w, color)
 
 
@@ -556,7 +565,7 @@ def render_tree(
     w = width or DEFAULT_WIDTH
     lines = graph_lines(result, precision, w)
     if result.output:
-        out_plain = render_to_text([_output_block(result.output)], w, color)
+        out_plain = render_to_text([_output_block(result.output, w)], w, color)
         head = out_plain + "\n\n"
     else:
         head = ""
