@@ -563,7 +563,8 @@ def render_tree(
 ) -> str:
     """A graph as a tree from the result down to the leaves (text, no trailing newline)."""
     w = width or DEFAULT_WIDTH
-    lines = graph_lines(result, precision, w)
+    # Headings and notes fold like the tree's own lines (those fit already).
+    lines = [piece for line in graph_lines(result, precision, w) for piece in _fold(line, w)]
     if result.output:
         out_plain = render_to_text([_output_block(result.output, w)], w, color)
         head = out_plain + "\n\n"
