@@ -252,15 +252,15 @@ def test_check_keeps_its_index_and_verdict_first_when_columns_go(tmp_path: Path)
 
 
 def test_wide_terminals_do_not_stretch(tmp_path: Path) -> None:
-    """Past its natural width nothing widens (200 columns give what 1000 give), and the
-    numbers are the ones shown at 100."""
+    """Past its natural width nothing widens (200 columns give what 1000 give), and every
+    number shown at 100 is shown at 200."""
     def floats(text: str) -> list[str]:
         return sorted(t for t in re.split(r"[\s│\[\],]+", text) if FLOAT.match(t))
 
     for case, (source, args) in CASES.items():
         at200 = gradcli(source, args, 200, tmp=tmp_path)
         assert at200 == gradcli(source, args, 1000, tmp=tmp_path), case
-        assert floats(at200) == floats(gradcli(source, args, 100, tmp=tmp_path)), case
+        assert set(floats(gradcli(source, args, 100, tmp=tmp_path))) <= set(floats(at200)), case
 
 
 # --------------------------------------------------------------------------- plain on a terminal
