@@ -342,3 +342,16 @@ def test_plain_on_a_real_terminal_follows_columns() -> None:
     assert "\n" + " " * 11 + "0" in on_tty and sorted(on_tty.split()) != sorted(piped.split())
     numbers = {t for t in piped.split() if FLOAT.match(t)}
     assert {t for t in on_tty.split() if FLOAT.match(t)} == numbers
+
+
+def test_a_table_is_never_just_its_index() -> None:
+    """A path longer than the terminal folds beside its status rather than vanish."""
+    from gradcli.results import GoldenCase, GoldenReport
+
+    path = "examples/a_very_long_file_name_for_the_golden_test_report.gd"
+    text = render(GoldenReport([GoldenCase(path, True, "pass")]), "table", width=40)
+    assert max(len(line) for line in text.split("\n")) <= 40
+    assert "columns not shown" not in text
+    [(headers, rows, hidden)] = tables(text)
+    assert headers == ["status", "path"] and hidden is None
+    assert rows[0][0] == "pass" and "".join(r[1] for r in rows) == path

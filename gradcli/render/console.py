@@ -108,6 +108,7 @@ def _fit_table(table: Table, console: Console) -> RenderableType:
     room = console.width - outer + sep
     if sum(natural) + (pad + sep) * len(columns) <= room:
         return table
+    first = [0, *(i for i, c in enumerate(texts) if i and c[0] in VERDICT_HEADERS)]
     if sum(floor) + (pad + sep) * len(columns) <= room:
         # rich's own layout (private API: the one rich renders with), kept if it cuts nothing.
         laid = table._calculate_column_widths(
@@ -116,15 +117,21 @@ def _fit_table(table: Table, console: Console) -> RenderableType:
             return table
         order = list(range(len(columns)))
     else:
-        first = [0, *(i for i, c in enumerate(texts) if i and c[0] in VERDICT_HEADERS)]
         order, used = [], 0
         for i in [*first, *(i for i in range(len(columns)) if i not in first)]:
-            if order and i not in first and used + floor[i] + pad + sep > room:
+            if len(order) > len(first) and used + floor[i] + pad + sep > room:
                 break
             order.append(i)
             used += floor[i] + pad + sep
     widths = {i: floor[i] for i in order}
     spare = room - sum(widths.values()) - (pad + sep) * len(order)
+    folded: set[int] = set()
+    if spare < 0 and len(order) > len(first) > 0:
+        # A table is never just its index: the one column beside it takes what is left,
+        # its longest words folded (a path; numbers are never that long).
+        last = order[-1]
+        widths[last] = max(widths[last] + spare, 1)
+        folded.add(last)
     while spare > 0 and any(widths[i] < natural[i] for i in order):
         for i in order:  # share what is left one cell at a time, left to right
             if spare > 0 and widths[i] < natural[i]:
@@ -132,7 +139,11 @@ def _fit_table(table: Table, console: Console) -> RenderableType:
                 spare -= 1
     fitted = Table.__new__(Table)
     fitted.__dict__.update(table.__dict__)
-    fitted.columns = [replace(columns[i], width=widths[i], _index=k) for k, i in enumerate(order)]
+    fitted.columns = [
+        replace(columns[i], width=widths[i], _index=k,
+                overflow="fold" if i in folded else columns[i].overflow)
+        for k, i in enumerate(order)
+    ]
     hidden = [i for i in range(len(columns)) if i not in widths]
     if not hidden:
         return fitted
