@@ -159,7 +159,7 @@ def plain_sections(plain: str) -> dict[str, list[list[str]]]:
         head, *body = block.split("\n")
         if "shape=" in head:
             out[head.split("  shape=")[0]] = [
-                line.split() for line in body if not line.strip().startswith("(")
+                line.split() for line in body if line.strip() and not line.strip().startswith("(")
             ]
     return out
 
@@ -355,3 +355,19 @@ def test_a_table_is_never_just_its_index() -> None:
     [(headers, rows, hidden)] = tables(text)
     assert headers == ["status", "path"] and hidden is None
     assert rows[0][0] == "pass" and "".join(r[1] for r in rows) == path
+
+
+@pytest.mark.parametrize("precision", ["2", "6"])
+def test_precision_applies_to_tables_and_plain_alike(precision: str, tmp_path: Path) -> None:
+    """--precision sets the digits of table cells, the same as plain's, at any width.
+    The digits are gradcli's documented rule (render/numbers.py: significant digits);
+    PyTorch's printing would show 2.47e+00 / 2.469136e+00 here (decimal places)."""
+    source = "x = tensor([1.23456789, -25.5, 3000.125], requires_grad=True)\n(x * x).sum()\n"
+    args = ["eval", "prog.gd", "--wrt", "x", "--precision", precision]
+    plain = gradcli(source, args, 40, "plain", tmp=tmp_path)
+    digits = {"2": ["2.5e+00", "-5.1e+01", "6.0e+03"], "6": ["2.46914", "-51.", "6000.25"]}
+    assert plain_sections(plain)["gradient ∂out/∂x"] == [digits[precision]]
+    for columns in (40, 100):
+        text = gradcli(source, args, columns, tmp=tmp_path)
+        assert_whole_numbers(text, plain)
+        assert_tensor_tables_match(text, plain)
