@@ -8,7 +8,10 @@ Each section is a heading line followed by lines indented two spaces::
 
 Values are aligned on the decimal point (:mod:`gradcli.render.numbers`); a matrix is
 its rows, a vector one row (folded at the width), higher ranks one block per
-``[i, :, :]`` slice, and ``...`` marks what summarising left out. Sections are separated
+``[i, :, :]`` slice, and ``...`` marks what summarising left out. Given a width (a
+terminal's), a matrix wider than it is printed as blocks of whole columns, each headed
+by its column indices, each row led by its row index; without one (pipes, files) the
+layout never depends on the width, so scripts see one matrix row a line. Sections are separated
 by one blank line. The graph is a listing in creation order (a topological order), one
 node per line with its inputs by number, so deep graphs stay readable.
 

@@ -4,7 +4,9 @@ Each tensor gets a heading line (``gradient ∂y/∂x  ·  shape [4]  ·  float3
 grid of its values (column indices on top, row indices at the left, one grid per
 ``[i, :, :]`` slice above rank 2), and a dim note saying what it means. Numbers follow
 :mod:`gradcli.render.numbers`. Grids wider than the console keep their first and last
-columns with ``…`` between them (``--format json`` has everything).
+columns with ``…`` between them and a note naming the columns left out (``--format
+json`` has everything); every other table is fitted by ``console.fit_to_width``, so no
+number is ever cut.
 
 Importing this module imports rich; :mod:`gradcli.render` only does so for tables.
 """
