@@ -371,3 +371,12 @@ def test_precision_applies_to_tables_and_plain_alike(precision: str, tmp_path: P
         text = gradcli(source, args, columns, tmp=tmp_path)
         assert_whole_numbers(text, plain)
         assert_tensor_tables_match(text, plain)
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_tiny_terminals_still_cut_no_number(case: str, tmp_path: Path) -> None:
+    """Below 20 columns the layout is the 20-column one; numbers stay whole there too."""
+    source, args = CASES[case]
+    at20 = gradcli(source, args, 20, tmp=tmp_path)
+    assert gradcli(source, args, 1, tmp=tmp_path) == at20
+    assert_whole_numbers(at20, gradcli(source, args, 20, "plain", tmp=tmp_path))

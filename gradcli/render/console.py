@@ -17,6 +17,7 @@ with their own index columns (first and last kept, see ``table._grid_table``).
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -29,6 +30,7 @@ from gradcli.render.numbers import elision_note
 
 DEFAULT_WIDTH = 100
 VERDICT_HEADERS = ("result",)  # a table's verdict column: never left out, shown first
+NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?|nan|-?inf")
 NOTE_STYLE = "dim italic"
 
 
@@ -126,12 +128,17 @@ def _fit_table(table: Table, console: Console) -> RenderableType:
     widths = {i: floor[i] for i in order}
     spare = room - sum(widths.values()) - (pad + sep) * len(order)
     folded: set[int] = set()
-    if spare < 0 and len(order) > len(first) > 0:
-        # A table is never just its index: the one column beside it takes what is left,
-        # its longest words folded (a path; numbers are never that long).
+    if spare < 0:
+        # A table is never just its index: the one column beside it takes what is left and
+        # folds its longest words (a path), if its numbers still fit whole; else it goes too.
         last = order[-1]
-        widths[last] = max(widths[last] + spare, 1)
-        folded.add(last)
+        numbers = [w for t in texts[last] for w in t.split() if NUMBER.fullmatch(w.strip("[](),"))]
+        if widths[last] + spare >= max([4, *(cell_len(w) for w in numbers)]):
+            widths[last] += spare
+            folded.add(last)
+        else:
+            del widths[last]
+            order.pop()
     while spare > 0 and any(widths[i] < natural[i] for i in order):
         for i in order:  # share what is left one cell at a time, left to right
             if spare > 0 and widths[i] < natural[i]:
