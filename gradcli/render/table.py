@@ -405,10 +405,11 @@ def _fold(text: Text, width: int) -> list[Text]:
     pieces: list[Text] = []
     width = max(width, 8)
     while len(text.plain) > width:
-        cut = text.plain.rfind(" ", 0, width + 1)
-        if cut <= 0:
-            cut = text.plain.find(" ", width)
-            if cut <= 0:
+        lead = len(text.plain) - len(text.plain.lstrip(" "))  # indentation is not a break
+        cut = text.plain.rfind(" ", lead + 1, width + 1)
+        if cut <= lead:
+            cut = text.plain.find(" ", max(width, lead + 1))
+            if cut <= lead:
                 break
         head, rest = text[:cut], text[cut:]
         head.rstrip()
