@@ -12,6 +12,7 @@ import enum
 import functools
 import io
 import os
+import shutil
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -51,14 +52,15 @@ class Ctx:
         tty = sys.stdout.isatty()
         self.color = tty and not no_color and "NO_COLOR" not in os.environ
         cols = os.environ.get("COLUMNS")
-        if cols and cols.isdigit():
-            self.width: int | None = int(cols)
-        elif tty:
+        # The width: a terminal's (COLUMNS if set, else its size); off one, tables take
+        # COLUMNS or 100, and plain text none at all, so pipes never depend on COLUMNS.
+        self.width: int | None = 100
+        if tty:
+            self.width = shutil.get_terminal_size((100, 24)).columns
+        elif fmt == "plain":
             self.width = None
-        else:
-            self.width = 100
-        if not tty and self.width is None:
-            self.width = 100
+        elif cols and cols.isdigit():
+            self.width = int(cols)
 
 
 def exit_status(err: BaseException) -> int:

@@ -20,6 +20,7 @@ from gradcli.results import ErrorInfo, GraphResult, PlotResult
 __all__ = ["FORMATS", "GRAPH_FORMATS", "render", "render_error", "render_graph"]
 
 FORMATS = ("table", "plain", "json")
+MIN_WIDTH = 20  # narrower terminals are laid out as if this wide (then wrapped by them)
 GRAPH_FORMATS = ("tree", "dot", "mermaid", "json", "table", "plain")
 
 
@@ -36,6 +37,7 @@ def render(
     Long listings (graph, explain, check) show their first and last rows unless `full`."""
     if isinstance(result, ErrorInfo):
         return render_error(result, fmt, color=color)
+    width = None if width is None else max(width, MIN_WIDTH)
     if isinstance(result, PlotResult):
         from gradcli.render.plot import render_plot
 
@@ -71,6 +73,7 @@ def render_graph(
 ) -> str:
     """A graph as "tree" (rich), "dot", "mermaid", "json", or "plain" (a node listing);
     the tree and the listing show the first and last nodes of a long tape unless `full`."""
+    width = None if width is None else max(width, MIN_WIDTH)
     if fmt in ("tree", "table"):
         from gradcli.render.summary import summarise, wrapped
         from gradcli.render.table import render_tree

@@ -37,6 +37,7 @@ __all__ = [
     "Section",
     "align_decimal",
     "elide_columns",
+    "elision_note",
     "format_error",
     "format_number",
     "format_shape",
@@ -272,6 +273,36 @@ def elide_columns(grid: Grid, keep: int) -> Grid:
         pick(grid.col_labels),
         [pick(row) for row in grid.rows],
     )
+
+
+ELISION_HINT = "widen the terminal or use --format plain/json"
+
+
+def _ranges(indices: Sequence[int]) -> str:
+    """``[1, 2, 3, 7]`` as ``1–3, 7``."""
+    parts: list[str] = []
+    run: list[int] = []
+    for i in sorted(indices):
+        if run and i == run[-1] + 1:
+            run.append(i)
+            continue
+        if run:
+            parts.append(str(run[0]) if len(run) == 1 else f"{run[0]}–{run[-1]}")
+        run = [i]
+    if run:
+        parts.append(str(run[0]) if len(run) == 1 else f"{run[0]}–{run[-1]}")
+    return ", ".join(parts)
+
+
+def elision_note(hidden: Sequence[int | str], total: int) -> str:
+    """The one note under a table that lost columns to the width, for every command:
+    ``10 of 20 columns not shown (6–15): widen the terminal or use --format plain/json``
+    (tensor columns by index, other tables' columns by name)."""
+    if all(isinstance(h, int) for h in hidden):
+        what = _ranges([int(h) for h in hidden])
+    else:
+        what = ", ".join(str(h) for h in hidden)
+    return f"{len(hidden)} of {total} columns not shown ({what}): {ELISION_HINT}"
 
 
 def inline_tensor(td: TensorData, precision: int, threshold: int = 16) -> str:

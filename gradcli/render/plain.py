@@ -8,7 +8,10 @@ Each section is a heading line followed by lines indented two spaces::
 
 Values are aligned on the decimal point (:mod:`gradcli.render.numbers`); a matrix is
 its rows, a vector one row (folded at the width), higher ranks one block per
-``[i, :, :]`` slice, and ``...`` marks what summarising left out. Sections are separated
+``[i, :, :]`` slice, and ``...`` marks what summarising left out. Given a width (a
+terminal's), a matrix wider than it is printed as blocks of whole columns, each headed
+by its column indices, each row led by its row index; without one (pipes, files) the
+layout never depends on the width, so scripts see one matrix row a line. Sections are separated
 by one blank line. The graph is a listing in creation order (a topological order), one
 node per line with its inputs by number, so deep graphs stay readable.
 
@@ -60,22 +63,44 @@ def count(n: int, noun: str) -> str:
 # --------------------------------------------------------------------------- tensors
 
 
-def _grid_lines(grid: Grid, indent: str, width: int) -> list[str]:
+def _grid_lines(grid: Grid, indent: str, width: int | None) -> list[str]:
     rows = grid.rows
     elided = any(c is None for row in rows for c in row)
     w = max(grid.cell_width, len(ELIDED) if elided else 0)
     if grid.kind == "vector":
         # Fold one long row at the width so a 500-element gradient stays readable.
         cells = rows[0]
-        per_line = max((width - len(indent) + 2) // (w + 2), 1)
+        per_line = max(((width or DEFAULT_WIDTH) - len(indent) + 2) // (w + 2), 1)
         rows = [cells[i : i + per_line] for i in range(0, len(cells), per_line)]
+    elif width is not None and len(indent) + len(grid.col_labels) * (w + 2) - 2 > width:
+        return _column_blocks(grid, indent, width)
     lines = []
     for row in rows:
         lines.append(indent + "  ".join((ELIDED if c is None else c).rjust(w) for c in row))
     return [line.rstrip() for line in lines]
 
 
-def tensor_lines(td: TensorData, precision: int, width: int, indent: str = INDENT) -> list[str]:
+def _column_blocks(grid: Grid, indent: str, width: int) -> list[str]:
+    """A matrix too wide for ``width`` as blocks of whole columns, one after another, each
+    headed by its column indices, every row led by its row index (as R prints matrices)."""
+    labels = [ELIDED if lbl is None else lbl for lbl in grid.col_labels]
+    w = max(grid.cell_width, *(len(lbl) for lbl in labels), len(ELIDED))
+    row_labels = [ELIDED if lbl is None else lbl for lbl in grid.row_labels]
+    lw = max(len(lbl) for lbl in row_labels)
+    per_block = max((width - len(indent) - lw) // (w + 2), 1)
+    lines: list[str] = []
+    for start in range(0, len(labels), per_block):
+        cols = range(start, min(start + per_block, len(labels)))
+        lines.append(indent + " " * lw + "".join("  " + labels[j].rjust(w) for j in cols))
+        for label, row in zip(row_labels, grid.rows, strict=True):
+            cells = "".join("  " + (ELIDED if row[j] is None else row[j]).rjust(w) for j in cols)
+            lines.append(indent + label.rjust(lw) + cells)
+    return [line.rstrip() for line in lines]
+
+
+def tensor_lines(
+    td: TensorData, precision: int, width: int | None, indent: str = INDENT
+) -> list[str]:
     """A tensor's values as indented, aligned lines."""
     grids = tensor_grids(td, precision)
     if not grids:
@@ -96,7 +121,7 @@ def _heading(title: str, td: TensorData) -> str:
     return f"{title}  shape={format_shape(td.shape)}  dtype={td.dtype}"
 
 
-def section_lines(section: Section, precision: int, width: int) -> list[str]:
+def section_lines(section: Section, precision: int, width: int | None) -> list[str]:
     """Heading, values and note of one tensor section."""
     lines = [_heading(section.title, section.tensor)]
     lines += tensor_lines(section.tensor, precision, width)
@@ -153,7 +178,7 @@ def _columns(rows: list[list[str]], indent: str = INDENT) -> list[str]:
     ]
 
 
-def _check_blocks(result: CheckResult, precision: int, width: int) -> list[list[str]]:
+def _check_blocks(result: CheckResult, precision: int, width: int | None) -> list[list[str]]:
     rows = [["wrt", "max_abs_error", "max_rel_error", "result"]]
     rows += [
         [
@@ -216,7 +241,8 @@ def _step_lines(result: ExplainResult, y: str, precision: int) -> Iterator[str]:
                    f"{inline_tensor(f.value, precision)}{note}")
 
 
-def _explain_blocks(result: ExplainResult, precision: int, width: int) -> list[Iterable[str]]:
+def _explain_blocks(result: ExplainResult, precision: int, width: int | None
+                    ) -> list[Iterable[str]]:
     y = result.result_name or "out"
     title = f"result {y}" if result.result_name else "result"
     blocks: list[Iterable[str]] = [section_lines(Section(title, result.result), precision,
@@ -323,7 +349,12 @@ def graph_listing_lines(result: GraphResult, precision: int) -> Iterator[str]:
 
 
 def render_plain(result: object, *, precision: int = 4, width: int | None = None) -> str:
-    """A result as plain aligned text (no trailing newline)."""
+    """A result as plain aligned text (no trailing newline).
+
+    With a ``width`` (a terminal's), matrices wider than it wrap into blocks of columns
+    labelled with their indices; without one (pipes and files) every matrix row is one
+    line. Vectors fold at the width (100 without one) either way; output that fits is
+    the same at every width."""
     return "\n\n".join("\n".join(b) for b in plain_blocks(result, precision, width))
 
 
@@ -331,7 +362,7 @@ def plain_blocks(result: object, precision: int = 4, width: int | None = None
                  ) -> list[Iterable[str]]:
     """The blocks of a result's plain text, separated by a blank line; a long listing's
     block is read line by line (stream it: see render.stream)."""
-    w = width or DEFAULT_WIDTH
+    w = width
     blocks: list[Iterable[str]]
     if isinstance(result, DerivativeResult):
         blocks = [section_lines(s, precision, w) for s in result.sections()]

@@ -47,7 +47,7 @@ def stream_result(result: object, fmt: str, write: Callable[[str], Any], *,
         from gradcli.render.console import DEFAULT_WIDTH
         from gradcli.render.table import graph_lines
 
-        lines = _Lines(write)
+        lines = _Lines(write, width or DEFAULT_WIDTH)
         graph_lines(result, precision, width or DEFAULT_WIDTH, lines, plain=True)
         lines.flush()
         write("\n")
@@ -183,13 +183,17 @@ def _form(widths: tuple[int, ...]) -> str:
 class _Lines:
     """Where the tree's lines go as they are laid out: written, uncoloured, one a line."""
 
-    def __init__(self, write: Callable[[str], Any]) -> None:
+    def __init__(self, write: Callable[[str], Any], width: int) -> None:
         self.write = write
+        self.width = width
         self.first = True
         self.chunk: list[str] = []
 
     def append(self, line: Any) -> None:
-        self.append_text(line.plain)
+        from gradcli.render.table import fold_line
+
+        for piece in fold_line(line, self.width) if len(line.plain) > self.width else (line,):
+            self.append_text(piece.plain)
 
     def append_text(self, line: str) -> None:
         self.chunk.append(line.rstrip())

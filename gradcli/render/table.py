@@ -4,7 +4,9 @@ Each tensor gets a heading line (``gradient ∂y/∂x  ·  shape [4]  ·  float3
 grid of its values (column indices on top, row indices at the left, one grid per
 ``[i, :, :]`` slice above rank 2), and a dim note saying what it means. Numbers follow
 :mod:`gradcli.render.numbers`. Grids wider than the console keep their first and last
-columns with ``…`` between them (``--format json`` has everything).
+columns with ``…`` between them and a note naming the columns left out (``--format
+json`` has everything); every other table is fitted by ``console.fit_to_width``, so no
+number is ever cut.
 
 Importing this module imports rich; :mod:`gradcli.render` only does so for tables.
 """
@@ -24,6 +26,7 @@ from gradcli.render.numbers import (
     Grid,
     Section,
     elide_columns,
+    elision_note,
     format_error,
     format_shape,
     inline_tensor,
@@ -65,8 +68,9 @@ def _heading(title: str, td: TensorData | None = None) -> Text:
     return text
 
 
-def _grid_table(grid: Grid, width: int) -> Table:
-    """A boxed grid; too-wide vectors fold into rows, too-wide matrices lose middle columns."""
+def _grid_table(grid: Grid, width: int) -> tuple[Table, list[str | None] | None]:
+    """A boxed grid, and the column labels it kept if the width made it drop some (else
+    None); too-wide vectors fold into rows, too-wide matrices lose middle columns."""
     label_w = max((len(lbl) for lbl in grid.row_labels if lbl), default=0)
     if grid.kind == "vector":
         cell_w = max(grid.cell_width, max(len(c or "") for c in grid.col_labels))
@@ -75,8 +79,10 @@ def _grid_table(grid: Grid, width: int) -> Table:
         label_w = max((len(lbl) for lbl in grid.row_labels if lbl), default=0)
     cell_w = max([grid.cell_width, *(len(c or "") for c in grid.col_labels)])
     fit = (width - 1 - ((label_w + 3) if label_w else 0)) // (cell_w + 3)
+    kept: list[str | None] | None = None
     if len(grid.col_labels) > fit:
         grid = elide_columns(grid, max(fit - 1, 2))
+        kept = grid.col_labels
 
     # Cells arrive decimal-aligned; pad everything to the column width ourselves, because
     # rich's right-justify strips the trailing spaces that line the decimal points up.
@@ -98,24 +104,31 @@ def _grid_table(grid: Grid, width: int) -> Table:
         if has_labels:
             cells = [(ROW_ELIDED if label is None else label).rjust(label_w), *cells]
         table.add_row(*cells)
-    return table
+    return table, kept
 
 
 def tensor_block(td: TensorData, precision: int, width: int) -> RenderableType:
-    """A tensor's values as a grid (or one grid per trailing 2-D slice)."""
+    """A tensor's values as a grid (or one grid per trailing 2-D slice), with a note
+    naming the columns the width left out."""
     grids = tensor_grids(td, precision)
     if not grids:
         return Text("(empty: no elements)", style=NOTE)
-    if len(grids) == 1 and grids[0].title is None:
-        return _grid_table(grids[0], width)
     parts: list[RenderableType] = []
+    kept: list[str | None] | None = None
     for g in grids:
         if g.kind == "elided":
             parts.append(Text(ROW_ELIDED, style=INDEX))
             continue
-        parts.append(Text(g.title or "", style=INDEX))
-        parts.append(_grid_table(g, width))
-    return Group(*parts)
+        if g.title is not None:
+            parts.append(Text(g.title, style=INDEX))
+        table, kept_here = _grid_table(g, width)
+        parts.append(table)
+        kept = kept_here or kept  # every slice of a tensor keeps the same columns
+    if kept is not None:
+        n = td.shape[-1]
+        seen = {int(lbl) for lbl in kept if lbl is not None}
+        parts.append(Text(elision_note([i for i in range(n) if i not in seen], n), style=NOTE))
+    return parts[0] if len(parts) == 1 else Group(*parts)
 
 
 def section_block(section: Section, precision: int, width: int) -> RenderableType:
@@ -139,11 +152,16 @@ def _spaced(blocks: Iterable[RenderableType]) -> list[RenderableType]:
     return out
 
 
-def _output_block(output: str) -> RenderableType:
-    lines = output.rstrip("\n").split("\n")
+def _output_block(output: str, width: int) -> RenderableType:
+    # Folded at spaces only: a word or number longer than the width stays whole.
+    lines = [
+        "  " + piece.plain
+        for line in output.rstrip("\n").split("\n")
+        for piece in fold_line(Text(line), width - 2)
+    ]
     return Group(
         Text().append("output", style=HEADING).append("  ·  printed by the program", style=META),
-        Text("\n".join("  " + line for line in lines)),
+        Text("\n".join(lines), no_wrap=True, overflow="ignore"),
     )
 
 
@@ -408,13 +426,18 @@ class _PlainText:
         self.plain = self.plain.rstrip()
 
 
-def _fold(text: Text, width: int) -> list[Text]:
-    """Break a one-line Text at spaces so each piece fits ``width`` (hard break if none)."""
+def fold_line(text: Text, width: int) -> list[Text]:
+    """Break a one-line Text at spaces so each piece fits ``width``; a word longer than
+    the width stays whole on its own line (a number is never cut)."""
     pieces: list[Text] = []
     width = max(width, 8)
     while len(text.plain) > width:
-        cut = text.plain.rfind(" ", 0, width + 1)
-        cut = cut if cut > 0 else width
+        lead = len(text.plain) - len(text.plain.lstrip(" "))  # indentation is not a break
+        cut = text.plain.rfind(" ", lead + 1, width + 1)
+        if cut <= lead:
+            cut = text.plain.find(" ", max(width, lead + 1))
+            if cut <= lead:
+                break
         head, rest = text[:cut], text[cut:]
         head.rstrip()
         pieces.append(head)
@@ -454,7 +477,7 @@ class _TreeBuilder:
     def _emit(self, out: list[Text], label: list[Text], first: str, rest: str) -> None:
         for k, line in enumerate(label):
             prefix = first if k == 0 else rest
-            for j, piece in enumerate(_fold(line, self.width - len(prefix))):
+            for j, piece in enumerate(fold_line(line, self.width - len(prefix))):
                 guide = prefix if k == 0 and j == 0 else rest
                 # Text() then append: a Text's own style would tint the whole line.
                 out.append(self.T().append(guide, style=INDEX).append_text(piece))
@@ -573,7 +596,7 @@ def render_table(
         raise TypeError(f"no table view for {type(result).__name__}")
     output = getattr(result, "output", "")
     if output:
-        blocks.insert(0, _output_block(output))
+        blocks.insert(0, _output_block(output, w))
     return render_to_text(_spaced(blocks), w, color)
 
 
@@ -582,9 +605,11 @@ def render_tree(
 ) -> str:
     """A graph as a tree from the result down to the leaves (text, no trailing newline)."""
     w = width or DEFAULT_WIDTH
-    lines = graph_lines(result, precision, w, plain=not color)
+    # Headings and notes fold like the tree's own lines (those fit already).
+    lines = [piece for line in graph_lines(result, precision, w, plain=not color)
+             for piece in fold_line(line, w)]
     if result.output:
-        out_plain = render_to_text([_output_block(result.output)], w, color)
+        out_plain = render_to_text([_output_block(result.output, w)], w, color)
         head = out_plain + "\n\n"
     else:
         head = ""
