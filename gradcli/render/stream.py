@@ -183,7 +183,7 @@ def _form(widths: tuple[int, ...]) -> str:
 class _Lines:
     """Where the tree's lines go as they are laid out: written, uncoloured, one a line."""
 
-    def __init__(self, write: Callable[[str], Any], width: int) -> None:
+    def __init__(self, write: Callable[[str], Any], width: int | None = None) -> None:
         self.write = write
         self.width = width
         self.first = True
@@ -192,7 +192,8 @@ class _Lines:
     def append(self, line: Any) -> None:
         from gradcli.render.table import fold_line
 
-        for piece in fold_line(line, self.width) if len(line.plain) > self.width else (line,):
+        long = self.width is not None and len(line.plain) > self.width
+        for piece in fold_line(line, self.width) if long else (line,):
             self.append_text(piece.plain)
 
     def append_text(self, line: str) -> None:
