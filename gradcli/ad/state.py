@@ -38,6 +38,10 @@ class _State:
     grad_enabled: bool = True
     forward_level: int = 0  # > 0 while tangents are being propagated (forward mode)
     seq: int = 0  # next node number
+    # The node number current at the last in-place change of any tensor (bump_version):
+    # nodes numbered below it may have saved a tensor changed since; the rest cannot, and
+    # backward skips their version check.
+    changed_at: int = 0
     tape: list[Any] | None = None  # when a list, every recorded node is appended to it
     max_elements: int = DEFAULT_LIMITS.max_elements  # cap on the elements of one tensor
     max_memory: int = DEFAULT_LIMITS.max_memory  # cap on the process's resident memory, bytes
