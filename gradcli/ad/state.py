@@ -185,10 +185,11 @@ def _page_size() -> int:
 _PAGE_SIZE = _page_size()
 
 
-def check_memory() -> None:
+def check_memory() -> int:
     """Raise the memory-limit error if the process holds more than State.max_memory
     (and the time-limit error past State.deadline: both are checked at the same pace,
-    every MEMORY_CHECK_BYTES of tensors and every few thousand steps)."""
+    every MEMORY_CHECK_BYTES of tensors and every few thousand steps). Returns the
+    resident bytes measured."""
     State.allocated = 0
     if State.deadline is not None and time.monotonic() > State.deadline:
         raise GdLimitError(
@@ -203,6 +204,7 @@ def check_memory() -> None:
             "no_grad() or detach()) add up",
             limit="max_memory",
         )
+    return used
 
 
 def note_allocation(nbytes: int) -> None:
