@@ -36,16 +36,25 @@ register(Rule(
     formula=("grad @ bᵀ", "aᵀ @ grad"))).with_array_vjp(
     lambda g, out, a, b: (wrap(K.mm(g.array, K.transpose(b.array, 0, 1))) if need(a) else None,
                           wrap(K.mm(K.transpose(a.array, 0, 1), g.array)) if need(b) else None))
+def _mv_vjp_array(g: Tensor, out: Tensor, a: Tensor, v: Tensor) -> tuple[Any, ...]:
+    ga, aa, va = g.array, a.array, v.array
+    if ga.ndim != 1 or ga.dtype != aa.dtype:  # (a hook's cotangent) the kernels' checks
+        return (wrap(K.mm(K.unsqueeze(ga, 1), K.unsqueeze(va, 0))) if need(a) else None,
+                wrap(K.mv(K.transpose(aa, 0, 1), ga)) if need(v) else None)
+    # The same with the kernels' checks done: unsqueeze is a reshape, mm of a k=1 pair is
+    # a broadcast multiply, mv is `@` (W2's hot loop runs this once per step).
+    return (wrap(ga.reshape((ga.shape[0], 1)) * va.reshape((1, va.shape[0])))
+            if need(a) else None,
+            wrap(aa.swapaxes(0, 1) @ ga) if need(v) else None)
+
+
 register(Rule(
     "mv", "MvBackward0", K.mv,
     lambda g, out, a, v: (ops.mm(ops.unsqueeze(g, 1), ops.unsqueeze(v, 0)) if need(a) else None,
                           ops.mv(ops.transpose(a, 0, 1), g) if need(v) else None),
     lambda ts, out, a, v: tan2(ts, lambda t: ops.mv(t, v), lambda t: ops.mv(a, t)),
     saved_for_partner=(0, 1), kind="bilinear", doc="matrix × vector",
-    formula=("grad ⊗ v", "Aᵀ @ grad"))).with_array_vjp(
-    lambda g, out, a, v: (wrap(K.mm(K.unsqueeze(g.array, 1), K.unsqueeze(v.array, 0)))
-                          if need(a) else None,
-                          wrap(K.mv(K.transpose(a.array, 0, 1), g.array)) if need(v) else None))
+    formula=("grad ⊗ v", "Aᵀ @ grad"))).with_array_vjp(_mv_vjp_array)
 register(Rule(
     "dot", "DotBackward0", K.dot,
     lambda g, out, a, b: (g * b if need(a) else None, g * a if need(b) else None),

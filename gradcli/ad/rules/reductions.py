@@ -259,11 +259,14 @@ register(Rule(
     lambda g, out, x, dim: (B.softmax_backward_data(g, out, dim),),
     lambda ts, out, x, dim: out * (ts[0] - ops.sum(ts[0] * out, dim, True)),
     kind="general", doc="softmax along dim (stable)", saves_inputs=False, saves_out=True,
-    formula=("out · (grad - Σ grad · out)",)))
+    formula=("out · (grad - Σ grad · out)",))).with_array_vjp(
+    lambda g, out, x, dim: (wrap(B.k_softmax_backward_data(g.array, out.array, dim=dim)),))
 register(Rule(
     "log_softmax", "LogSoftmaxBackward0", K.log_softmax,
     lambda g, out, x, dim: (B.log_softmax_backward_data(g, out, dim),),
     lambda ts, out, x, dim: ts[0] - ops.sum(ops.exp(out) * ts[0], dim, True),
     kind="general", doc="log of softmax along dim (stable)", saves_inputs=False,
     saves_out=True,
-    formula=("grad - exp(out) · Σ grad",)))
+    formula=("grad - exp(out) · Σ grad",))).with_array_vjp(
+    lambda g, out, x, dim: (
+        wrap(B.k_log_softmax_backward_data(g.array, out.array, dim=dim)),))
