@@ -270,8 +270,8 @@ def _float_dtype(a: Any, b: Any) -> Any:
 
 
 def _extremum_rule(name: str, torch_name: str, kernel: Any,
-                   wins: Callable[[Any, Any], Any], doc: str,
-                   formula: tuple[str, ...]) -> None:
+                   wins: Callable[[Any, Any], Any], wins_array: Callable[[Any, Any], Any],
+                   doc: str, formula: tuple[str, ...]) -> None:
     def vjp(g: Tensor, out: Tensor, a: Any, b: Any) -> tuple[Any, ...]:
         # PyTorch: at::where(a == b, grad / 2, grad).masked_fill_(the other wins, 0).
         tie = ops.where(a == b, g / 2, g) if need(a) or need(b) else None
@@ -282,13 +282,24 @@ def _extremum_rule(name: str, torch_name: str, kernel: Any,
         wa = _max_weight(a, b, wins)
         return tan2(ts, lambda t: t * wa, lambda t: t * (1 - wa))
 
-    register(Rule(name, torch_name, kernel, vjp, jvp, kind="binary", doc=doc, formula=formula))
+    def vjp_array(g: Tensor, out: Tensor, a: Any, b: Any) -> tuple[Any, ...]:
+        if not (is_tensor(a) and is_tensor(b)) or not (need(a) or need(b)):
+            return vjp(g, out, a, b)
+        aa, ba, ga = a.array, b.array, g.array
+        tie = K.where(K.eq(aa, ba), K.div(ga, 2), ga)
+        return (wrap(B.k_masked_fill(tie, mask=wins_array(ba, aa), value=0))
+                if need(a) else None,
+                wrap(B.k_masked_fill(tie, mask=wins_array(aa, ba), value=0))
+                if need(b) else None)
+
+    register(Rule(name, torch_name, kernel, vjp, jvp, kind="binary", doc=doc,
+                  formula=formula)).with_array_vjp(vjp_array)
 
 
-_extremum_rule("maximum", "MaximumBackward0", K.maximum, lambda a, b: a > b,
+_extremum_rule("maximum", "MaximumBackward0", K.maximum, lambda a, b: a > b, K.gt,
                "elementwise max(a, b)",
                formula=("grad where a > b (½ at ties)", "grad where b > a (½ at ties)"))
-_extremum_rule("minimum", "MinimumBackward0", K.minimum, lambda a, b: a < b,
+_extremum_rule("minimum", "MinimumBackward0", K.minimum, lambda a, b: a < b, K.lt,
                "elementwise min(a, b)",
                formula=("grad where a < b (½ at ties)", "grad where b < a (½ at ties)"))
 register(Rule(

@@ -132,7 +132,10 @@ register(Rule(
                           OL.bmm(_mT(a), g) if need(b) else None),
     lambda ts, out, a, b: tan2(ts, lambda t: OL.bmm(t, b), lambda t: OL.bmm(a, t)),
     saved_for_partner=(0, 1), kind="bilinear", doc="batched matrix × matrix",
-    formula=("grad @ bᵀ", "aᵀ @ grad")))
+    formula=("grad @ bᵀ", "aᵀ @ grad"))).with_array_vjp(
+    lambda g, out, a, b: (
+        wrap(KL.bmm(g.array, K.transpose(b.array, -1, -2))) if need(a) else None,
+        wrap(KL.bmm(K.transpose(a.array, -1, -2), g.array)) if need(b) else None))
 
 
 def _addmm_rule(name: str, torch_name: str, kernel: Any, prod: Any, vjp_a: Any, vjp_b: Any,
@@ -156,8 +159,24 @@ def _addmm_rule(name: str, torch_name: str, kernel: Any, prod: Any, vjp_a: Any, 
             return total
         return ops.expand(total, out.shape)  # only c's tangent, broadcast
 
-    register(Rule(name, torch_name, kernel, vjp, jvp, kind="general", doc=doc,
-                  saved_for_partner=(1, 2), formula=("β·grad", "α·grad @ bᵀ", "α·aᵀ @ grad")))
+    rule = register(Rule(name, torch_name, kernel, vjp, jvp, kind="general", doc=doc,
+                         saved_for_partner=(1, 2),
+                         formula=("β·grad", "α·grad @ bᵀ", "α·aᵀ @ grad")))
+    if name == "addmm":
+        def vjp_array(g: Tensor, out: Tensor, c: Any, a: Tensor, b: Tensor, beta: Any = 1,
+                      alpha: Any = 1) -> tuple[Any, ...]:
+            ga = g.array
+            return (_scale_array(g, beta) if need(c) and beta != 0 else None,
+                    _scale_array(wrap(K.mm(ga, K.transpose(b.array, -1, -2))), alpha)
+                    if need(a) else None,
+                    _scale_array(wrap(K.mm(K.transpose(a.array, -1, -2), ga)), alpha)
+                    if need(b) else None)
+
+        rule.with_array_vjp(vjp_array)
+
+
+def _scale_array(x: Tensor, s: Any) -> Tensor:
+    return x if s == 1 else wrap(K.mul(x.array, s))
 
 
 _addmm_rule("addmm", "AddmmBackward0", KL.addmm, lambda a, b: ops.mm(a, b),

@@ -253,7 +253,10 @@ register(Rule(
     lambda ts, out, x, dim, keepdim=False:
         ops.sum(ts[0] * ops.exp(x - unreduce(out, x.shape, dim, keepdim)), dim, keepdim),
     kind="reduction", doc="log Σ exp(x) over dims (stable)", saves_out=True,
-    formula=("grad · exp(x - out)",)))
+    formula=("grad · exp(x - out)",))).with_array_vjp(
+    lambda g, out, x, dim, keepdim=False: (wrap(K.mul(
+        _unreduce_array(g, x.shape, dim, keepdim).array,
+        K.exp(K.sub(x.array, _unreduce_array(out, x.shape, dim, keepdim).array)))),))
 register(Rule(
     "softmax", "SoftmaxBackward0", K.softmax,
     lambda g, out, x, dim: (B.softmax_backward_data(g, out, dim),),

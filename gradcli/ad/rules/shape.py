@@ -260,6 +260,14 @@ def _index_put_vjp(g: Tensor, out: Tensor, x: Tensor, v: Any, index: Any,
     return gx, gv
 
 
+def _index_put_vjp_array(g: Tensor, out: Tensor, x: Tensor, v: Any, index: Any,
+                         kind: str, accumulate: bool = False) -> tuple[Any, ...]:
+    ga = g.array
+    gx = (g if accumulate else wrap(K.index_put(ga, 0.0, index, False))) if need(x) else None
+    gv = wrap(_getitem(ga, index, "IndexBackward0")) if need(v) else None
+    return gx, gv
+
+
 def _index_put_jvp(ts: list[Any], out: Tensor, x: Tensor, v: Any, index: Any, kind: str,
                    accumulate: bool = False) -> Tensor:
     tx = ts[0] if ts[0] is not None else ops.zeros_like(out)
@@ -276,7 +284,7 @@ register(Rule(
     _index_put_vjp, _index_put_jvp,
     kind="linear", doc="x with x[index] = v (the functional form of item assignment)",
     saves_inputs=False,
-    formula=("grad with the index zeroed", "grad[index]")))
+    formula=("grad with the index zeroed", "grad[index]"))).with_array_vjp(_index_put_vjp_array)
 
 
 # ---------------------------------------------------------------------------------------
