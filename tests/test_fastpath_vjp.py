@@ -61,18 +61,15 @@ def light() -> Iterator[None]:
 
 @contextmanager
 def array_vjps_off() -> Iterator[None]:
-    """Every rule on its differentiable VJP alone (the code before array VJPs; the engine
-    calls vjp_array itself when it is set)."""
-    saved = {name: (RULES[name].vjp, RULES[name].vjp_array) for name in FAST}
+    """Every rule on its differentiable VJP alone (the code before array VJPs)."""
+    saved = {name: RULES[name].vjp for name in FAST}
     for name in FAST:
         RULES[name].vjp = RULES[name].vjp_graph
-        RULES[name].vjp_array = None
     try:
         yield
     finally:
-        for name, (vjp, vjp_array) in saved.items():
+        for name, vjp in saved.items():
             RULES[name].vjp = vjp
-            RULES[name].vjp_array = vjp_array
 
 
 def _arg(arg: Any, dtype: str, star: tuple[int, ...], rng: np.random.Generator) -> Any:
