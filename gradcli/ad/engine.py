@@ -356,10 +356,6 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
     state = State
     # Work after a node's VJP that only some passes do (see _after_vjp).
     watched = State.torch_anomaly or run.observer is not None
-    # A pass that records nothing calls a rule's array VJP itself (what Rule.vjp's
-    # dispatcher chooses, one call less per node; grad mode is read per node, as a hook
-    # may set it).
-    light = State.light_backward
     # The node to run next when it is known to come after everything in the heap (the
     # usual case along a chain): it skips the heap. Same order as the heap alone gives.
     nxt: Node | None = None
@@ -402,10 +398,10 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
             finally:
                 State.detect_anomaly = True
             _check_cotangents(node, cots)
+        elif params:
+            cots = rule.vjp(g, node.out, *inputs, **params)
         else:
-            vjp = rule.vjp_array if (light and rule.vjp_array is not None
-                                     and not state.grad_enabled) else rule.vjp
-            cots = vjp(g, node.out, *inputs, **params) if params else vjp(g, node.out, *inputs)
+            cots = rule.vjp(g, node.out, *inputs)
         if zero or hooks is not None or watched:
             cots = _after_vjp(run, node, g, cots, zero)
         for edge, c, x in zip(node.parents, cots, inputs, strict=False):
