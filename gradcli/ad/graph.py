@@ -333,6 +333,14 @@ def tensor_from_array(array: np.ndarray) -> Tensor:
     return t
 
 
+def bump_version(t: Tensor) -> None:
+    """Count an in-place change of t's storage (its version, shared with its views and
+    detached aliases). Every change goes through here: backward checks the versions of a
+    node's saved tensors only when a change came after the node (State.changed_at)."""
+    t._vc[0] += 1
+    State.changed_at = State.seq
+
+
 def is_inference(t: Tensor) -> bool:
     """Whether t was made in torch.inference_mode() (Tensor.is_inference)."""
     return getattr(t, "inference", False)

@@ -14,7 +14,13 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad import kernels as K
-from gradcli.ad.graph import INFERENCE_INPLACE, Tensor, _torch_scalar_name, is_inference
+from gradcli.ad.graph import (
+    INFERENCE_INPLACE,
+    Tensor,
+    _torch_scalar_name,
+    bump_version,
+    is_inference,
+)
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES
 from gradcli.ad.state import State
@@ -113,7 +119,7 @@ def record_inplace(target: Tensor, result: Tensor, through_view: bool = False, *
         target.array[index] = rarr[index]  # elsewhere the memory is shared with the slice
     else:
         target.array[...] = rarr
-    target._vc[0] += 1
+    bump_version(target)
     if node is not None:
         if node.rule.saves_out:
             node.out = target

@@ -26,7 +26,7 @@ from gradcli.ad.state import (
     check_size,
     grad_mode,
 )
-from gradcli.errors import GdLimitError, GdRuntimeError
+from gradcli.errors import GdError, GdLimitError, GdRuntimeError
 
 if TYPE_CHECKING:
     from gradcli.ad.registry import Rule
@@ -35,89 +35,111 @@ ndarray = np.ndarray
 EMPTY: dict[str, Any] = {}
 
 
-def _leaf_edge(t: Tensor) -> Any:
-    fn = t.grad_fn
-    return fn if fn is not None else t
-
-
 _BROADCASTING = frozenset(("binary", "elementwise", "loss"))
 
 
 def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> Tensor:
     """Run one op: forward kernel, then record a node if any input requires grad."""
     # Unary and binary ops spelled out: this runs for every op, and per-op overhead is
-    # what scalar and small-tensor programs pay (bench W1, W2).
-    n = len(args)
-    if n == 1:
-        a = args[0]
-        arrays = [a.array if type(a) is Tensor else a]
-    elif n == 2:
-        a, b = args
-        x = a.array if type(a) is Tensor else a
-        y = b.array if type(b) is Tensor else b
-        arrays = [x, y]
-        if ((x.size if type(x) is ndarray else 1) * (y.size if type(y) is ndarray else 1)
-                > State.max_elements and rule.kind in _BROADCASTING):
-            check_broadcast(arrays)
-    else:
-        arrays = [a.array if type(a) is Tensor else a for a in args]
-        if rule.kind in _BROADCASTING and n > 1:
-            check_broadcast(arrays)
+    # what scalar and small-tensor programs pay (bench W1, W2). `rg`: an input requires
+    # grad.
     try:
-        out = rule.forward(*arrays, **params)
+        n = len(args)
+        if n == 2:
+            a, b = args
+            if type(a) is Tensor:
+                x = a.array
+                rg = a.requires_grad
+            else:
+                x = a
+                rg = False
+            if type(b) is Tensor:
+                y = b.array
+                rg = rg or b.requires_grad
+            else:
+                y = b
+            if ((x.size if type(x) is ndarray else 1) * (y.size if type(y) is ndarray else 1)
+                    > State.max_elements and rule.kind in _BROADCASTING):
+                check_broadcast([x, y])
+            out = rule.forward(x, y, **params) if params else rule.forward(x, y)
+        elif n == 1:
+            a = args[0]
+            if type(a) is Tensor:
+                x = a.array
+                rg = a.requires_grad
+            else:
+                x = a
+                rg = False
+            out = rule.forward(x, **params) if params else rule.forward(x)
+        else:
+            arrays = [a.array if type(a) is Tensor else a for a in args]
+            if rule.kind in _BROADCASTING and n > 1:
+                check_broadcast(arrays)
+            rg = False
+            for a in args:
+                if type(a) is Tensor and a.requires_grad:
+                    rg = True
+                    break
+            x = arrays[0] if arrays else None
+            out = rule.forward(*arrays, **params)
     except GdRuntimeError:
         raise
-    except TorchError as e:
-        raise GdRuntimeError(str(e)) from None
-    except np.exceptions.AxisError as e:
-        raise GdRuntimeError(_dimension_message(e, arrays)) from None
-    except (ValueError, TypeError, IndexError, ZeroDivisionError, OverflowError) as e:
-        raise GdRuntimeError(rule.explain_failure(arrays, params, e)) from None
-    except MemoryError:
-        raise GdLimitError(f"out of memory computing '{rule.name}'",
-                           hint="lower the sizes involved", limit="max_memory") from None
+    except (TorchError, ValueError, TypeError, IndexError, ZeroDivisionError, OverflowError,
+            MemoryError) as e:
+        raise _failure(rule, args, params, e) from None
     if type(out) is not ndarray:
         out = np.asarray(out)
     if out.size > State.max_elements:
         check_size(out.size)
-    State.allocated += out.nbytes
-    if State.allocated > MEMORY_CHECK_BYTES:
+    allocated = State.allocated + out.nbytes
+    State.allocated = allocated
+    if allocated > MEMORY_CHECK_BYTES:
         check_memory()
     t = Tensor.__new__(Tensor)
     t.array = out
     t.grad = None
     t.grad_fn = None
-    t._vc = [0]
     t._view = None
     t._tangent = None
     t.requires_grad = False
-    if rule.views and np.may_share_memory(out, arrays[0]):
+    if rule.views and np.may_share_memory(out, x):
         # numpy made a view: out aliases the input's storage, so an in-place change of
         # either changes both. They share the version counter (the saved-tensor check),
         # and out remembers its base, whose graph an in-place change of out must update.
         t._vc = args[0]._vc
         t._view = (args[0], rule, params, t._vc[0])
+    else:
+        t._vc = [0]
     if State.grad_enabled:
-        if rule.differentiable and out.dtype.kind == "f":
-            for a in args:
-                if type(a) is Tensor and a.requires_grad:
-                    _record(rule, args, params, t)
-                    break
-        else:
-            for a in args:
-                if type(a) is Tensor and a.requires_grad:
-                    # Nothing to record (a comparison, say), but the output depends on a
-                    # tensor that requires grad: advance the counter so control flow that
-                    # tests it can tell (explain's "depends on input").
-                    State.seq += 1
-                    break
+        if rg:
+            if rule.differentiable and out.dtype.kind == "f":
+                _record(rule, args, params, t)
+            else:
+                # Nothing to record (a comparison, say), but the output depends on a
+                # tensor that requires grad: advance the counter so control flow that
+                # tests it can tell (explain's "depends on input").
+                State.seq += 1
     elif State.inference_mode:
         t.inference = True  # made in torch.inference_mode()
     if State.detect_anomaly:
-        _check_finite(rule, t, arrays)
+        _check_finite(rule, t, [a.array if type(a) is Tensor else a for a in args])
     if State.forward_level:
         _propagate_tangent(rule, args, params, t)
     return t
+
+
+def _failure(rule: Rule, args: tuple[Any, ...], params: dict[str, Any],
+             e: Exception) -> GdError:
+    """The gd error, in PyTorch's words, for an exception a kernel raised."""
+    arrays = [a.array if type(a) is Tensor else a for a in args]
+    if isinstance(e, TorchError):
+        return GdRuntimeError(str(e))
+    if isinstance(e, np.exceptions.AxisError):
+        return GdRuntimeError(_dimension_message(e, arrays))
+    if isinstance(e, (ValueError, TypeError, IndexError, ZeroDivisionError, OverflowError)):
+        return GdRuntimeError(rule.explain_failure(arrays, params, e))
+    return GdLimitError(f"out of memory computing '{rule.name}'",
+                        hint="lower the sizes involved", limit="max_memory")
 
 
 def _dimension_message(e: np.exceptions.AxisError, arrays: list[Any]) -> str:
@@ -132,41 +154,66 @@ def _dimension_message(e: np.exceptions.AxisError, arrays: list[Any]) -> str:
 def _record(rule: Rule, args: tuple[Any, ...], params: dict[str, Any], t: Tensor) -> None:
     if State.inference_seen and rule.saves_inputs:
         check_not_inference(args)
-    if len(args) == 1:
+    n = len(args)
+    if n == 1:
         # apply records only when an input is a tensor requiring grad: here, this one.
         a = args[0]
         if a._view is not None:
             _sync_view(a)
-        fn = a.grad_fn
-        parents: tuple[Any, ...] = (fn if fn is not None else a,)
+        parents: tuple[Any, ...] = (a.grad_fn or a,)
         versions = (a._vc[0],) if rule.saves_inputs else None
-    elif len(args) == 2:
+    elif n == 2:
         a, b = args
-        ta = type(a) is Tensor
-        tb = type(b) is Tensor
-        if ta and a._view is not None:
-            _sync_view(a)
-        if tb and b._view is not None:
-            _sync_view(b)
-        parents = ((_leaf_edge(a) if a.requires_grad else None) if ta else None,
-                   (_leaf_edge(b) if b.requires_grad else None) if tb else None)
-        versions = ((a._vc[0] if ta else 0, b._vc[0] if tb else 0)
+        # An input's edge: its grad_fn, or the leaf itself (a Node is always true).
+        if type(a) is Tensor:
+            if a._view is not None:
+                _sync_view(a)
+            pa = (a.grad_fn or a) if a.requires_grad else None
+        else:
+            pa = None
+        if type(b) is Tensor:
+            if b._view is not None:
+                _sync_view(b)
+            pb = (b.grad_fn or b) if b.requires_grad else None
+        else:
+            pb = None
+        parents = (pa, pb)
+        versions = ((a._vc[0] if type(a) is Tensor else 0, b._vc[0] if type(b) is Tensor else 0)
                     if rule.saves_inputs else None)
     else:
         for a in args:
             if type(a) is Tensor and a._view is not None:
                 _sync_view(a)
         parents = tuple(
-            (_leaf_edge(a) if a.requires_grad else None) if type(a) is Tensor else None
-            for a in args
+            (a.grad_fn or a) if type(a) is Tensor and a.requires_grad else None for a in args
         )
         versions = (
             tuple(a._vc[0] if type(a) is Tensor else 0 for a in args)
             if rule.saves_inputs else None
         )
-    node = Node(rule, args, params, parents, versions)
+    # Node(rule, args, params, parents, versions), its fields set here: one call less
+    # for every recorded op.
+    node = Node.__new__(Node)
+    node.rule = rule
+    tn = rule.torch_name  # a name, or a function of the inputs and params
+    node.name = tn if type(tn) is str else tn(args, params)
+    node.inputs = args
+    node.freed = False
+    node.params = params
+    node.parents = parents
+    node.versions = versions
+    node.retained = None
+    node.hooks = None
+    seq = State.seq
+    node.seq = seq
+    State.seq = seq + 1
+    node.span = POSITION.span
     if rule.saves_out:
         node.out = t
+        node.out_version = t._vc[0]
+    else:
+        node.out = None
+        node.out_version = 0
     t.grad_fn = node
     t.requires_grad = True
     if State.tape is not None:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gradcli.ad import kernels as K
+from gradcli.ad.state import State
 
 
 class Rule:
@@ -33,6 +34,8 @@ class Rule:
         "torch_name",
         "views",
         "vjp",
+        "vjp_array",
+        "vjp_graph",
     )
 
     def __init__(
@@ -59,6 +62,10 @@ class Rule:
         self.torch_name = torch_name
         self.forward = forward
         self.vjp = vjp
+        # The differentiable VJP (the source of truth), and an optional array-level one
+        # (see with_array_vjp): `vjp` is the first alone, or a dispatcher between the two.
+        self.vjp_graph = vjp
+        self.vjp_array: Callable[..., tuple[Any, ...]] | None = None
         self.jvp = jvp
         self.kind = kind
         self.doc = doc
@@ -84,6 +91,30 @@ class Rule:
         # from the node's name: a Python-number operand of a Scalar overload (2 - x is
         # rsub(x, 2): RsubBackward1) or a boolean condition is no edge. None: every input.
         self.edges = edges
+
+    def with_array_vjp(self, fast: Callable[..., tuple[Any, ...]]) -> Rule:
+        """Give the rule an array-level VJP beside its differentiable one.
+
+        `fast` takes the same arguments as the VJP and returns the same cotangents (the
+        same kernels on the arrays, in the same order: equal bit for bit, same dtypes,
+        shapes and None pattern; tests/test_fastpath_vjp.py checks every such rule on the
+        sweep's samples), without going through an op per step. It runs only when nothing
+        can record or differentiate the backward pass (State.light_backward: no
+        create_graph, no forward-mode level) and grad mode is off; every other pass,
+        create_graph and all higher orders, runs the differentiable VJP."""
+        graph = self.vjp_graph
+        assert graph is not None, self.name
+        state = State
+
+        def vjp(g: Any, out: Any, *xs: Any, **p: Any) -> tuple[Any, ...]:
+            if state.light_backward and not state.grad_enabled:
+                return fast(g, out, *xs, **p)
+            return graph(g, out, *xs, **p)
+
+        vjp.__name__ = f"{self.name}_vjp"
+        self.vjp_array = fast
+        self.vjp = vjp
+        return self
 
     def explain_failure(self, arrays: list[Any], params: dict[str, Any], exc: Exception) -> str:
         """A PyTorch-worded message for a kernel failure."""

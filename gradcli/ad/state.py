@@ -38,6 +38,10 @@ class _State:
     grad_enabled: bool = True
     forward_level: int = 0  # > 0 while tangents are being propagated (forward mode)
     seq: int = 0  # next node number
+    # The node number current at the last in-place change of any tensor (bump_version):
+    # nodes numbered below it may have saved a tensor changed since; the rest cannot, and
+    # backward skips their version check.
+    changed_at: int = 0
     tape: list[Any] | None = None  # when a list, every recorded node is appended to it
     max_elements: int = DEFAULT_LIMITS.max_elements  # cap on the elements of one tensor
     max_memory: int = DEFAULT_LIMITS.max_memory  # cap on the process's resident memory, bytes
@@ -181,10 +185,11 @@ def _page_size() -> int:
 _PAGE_SIZE = _page_size()
 
 
-def check_memory() -> None:
+def check_memory() -> int:
     """Raise the memory-limit error if the process holds more than State.max_memory
     (and the time-limit error past State.deadline: both are checked at the same pace,
-    every MEMORY_CHECK_BYTES of tensors and every few thousand steps)."""
+    every MEMORY_CHECK_BYTES of tensors and every few thousand steps). Returns the
+    resident bytes measured."""
     State.allocated = 0
     if State.deadline is not None and time.monotonic() > State.deadline:
         raise GdLimitError(
@@ -199,6 +204,7 @@ def check_memory() -> None:
             "no_grad() or detach()) add up",
             limit="max_memory",
         )
+    return used
 
 
 def note_allocation(nbytes: int) -> None:

@@ -20,7 +20,7 @@ import numpy as np
 from gradcli.ad import ops
 from gradcli.ad.engine import FREED_MESSAGE, _version_error
 from gradcli.ad.func import transforming
-from gradcli.ad.graph import Node, Tensor, tensor_from_array
+from gradcli.ad.graph import Node, Tensor, bump_version, tensor_from_array
 from gradcli.ad.registry import Rule
 from gradcli.ad.state import POSITION, State, grad_mode
 from gradcli.errors import GdRuntimeError
@@ -248,7 +248,7 @@ def _attach(o: Tensor, node: Node, ctx: FunctionCtx) -> None:
         if o.grad_fn is None and o.requires_grad:
             raise GdRuntimeError("a leaf Variable that requires grad has been used in an "
                                  "in-place operation.")
-        o._vc[0] += 1  # PyTorch counts mark_dirty as a change too
+        bump_version(o)  # PyTorch counts mark_dirty as a change too
     o.grad_fn = node
     o.requires_grad = True
     if State.tape is not None and node is not ctx.node:

@@ -12,6 +12,7 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
+from gradcli.ad.record import apply
 from gradcli.ad.tensor import POSITION, Tensor
 from gradcli.ad.tensor_str import format_tensor_spec
 from gradcli.errors import GdError, GdRuntimeError
@@ -20,13 +21,16 @@ from gradcli.interp.arrays import ArrayValue
 from gradcli.interp.attributes import (
     get_attribute,
 )
+from gradcli.interp.builtins import TorchBuiltin
 from gradcli.interp.frame import MISSING, RETURN, Expr, Frame
 from gradcli.interp.operators import (
     BINARY,
     CAUGHT,
     COMPARE,
     REFLECTED_BINARY,
+    REFLECTED_FIRST,
     TENSOR_BINARY,
+    TENSOR_RULES,
     call_type_error,
     get_item,
     iterate,
@@ -34,7 +38,7 @@ from gradcli.interp.operators import (
     truth,
 )
 from gradcli.interp.runstate import GdFunction, Runtime
-from gradcli.interp.values import IteratorValue, to_repr, to_str, type_name
+from gradcli.interp.values import Builtin, IteratorValue, to_repr, to_str, type_name
 from gradcli.suggest import did_you_mean
 from gradcli.syntax import ast as A
 
@@ -98,6 +102,37 @@ class ExpressionCompiler:
         span = node.span
         position = POSITION
 
+        def failed(e: Exception, a: Any, b: Any) -> GdError:
+            if isinstance(e, TypeError) and not isinstance(e, GdError):
+                return GdRuntimeError(
+                    f"unsupported operand type(s) for {A.BINARY_OPS[node.op]}: "
+                    f"'{type_name(a)}' and '{type_name(b)}'", span)
+            return runtime_error(e, span)
+
+        rule = TENSOR_RULES.get(node.op)
+        if rule is not None:
+            # + - * / of a tensor with a tensor or a number: the rule applied directly.
+            first = REFLECTED_FIRST.get(node.op)
+
+            def binop_rule(f: Frame) -> Any:
+                a = left(f)
+                b = right(f)
+                position.span = span
+                try:
+                    ta = type(a)
+                    tb = type(b)
+                    if ta is Tensor and (tb is Tensor or tb is float or tb is int):
+                        return apply(rule, (a, b))
+                    if tb is Tensor and (ta is float or ta is int):
+                        if first is None:
+                            return reflected_fn(a, b)
+                        return apply(rule, (b, a) if first else (a, b))
+                    return fn(a, b)
+                except CAUGHT as e:
+                    raise failed(e, a, b) from None
+
+            return binop_rule
+
         def binop(f: Frame) -> Any:
             a = left(f)
             b = right(f)
@@ -111,11 +146,7 @@ class ExpressionCompiler:
                     return reflected_fn(a, b)
                 return fn(a, b)
             except CAUGHT as e:
-                if isinstance(e, TypeError) and not isinstance(e, GdError):
-                    raise GdRuntimeError(
-                        f"unsupported operand type(s) for {A.BINARY_OPS[node.op]}: "
-                        f"'{type_name(a)}' and '{type_name(b)}'", span) from None
-                raise runtime_error(e, span) from None
+                raise failed(e, a, b) from None
 
         return binop
 
@@ -323,6 +354,8 @@ class ExpressionCompiler:
                 if kwnames:
                     kw = {k: v(f) for k, v in zip(kwnames, kwvalues, strict=True)}
                     r = rt.call(fn, pos, kw, span)
+                elif (tf := type(fn)) is TorchBuiltin or tf is Builtin:
+                    r = fn.fn(*pos)  # what rt.call does for them, two calls less (sin(x))
                 else:
                     r = rt.call(fn, pos, None, span)
             except TypeError as e:

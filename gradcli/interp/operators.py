@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad import ops
+from gradcli.ad.registry import RULES, Rule
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdError, GdLimitError, GdRuntimeError
 from gradcli.interp import arrays, limits
@@ -119,6 +120,14 @@ TENSOR_BINARY: dict[str, Callable[[Any, Any], Any]] = {
     "bitwise_xor": lambda a, b: _tensor_bitwise("^", a, b),
     "bitwise_and": lambda a, b: _tensor_bitwise("&", a, b),
 }
+# The four arithmetic operators of a tensor with a tensor or a Python number record their
+# rule directly: what ops.add/sub/mul/true_divide do for exactly these operands (no alpha,
+# no reciprocal), without their call layers. REFLECTED_FIRST: for `number op tensor`,
+# whether the tensor goes first (x.__radd__, x.__rmul__; 2 - x is rsub(x, 2), recorded as
+# sub(2, x)); `number / tensor` is not direct (reciprocal(x) · number).
+TENSOR_RULES: dict[str, Rule] = {name: RULES[rule] for name, rule in (
+    ("add", "add"), ("sub", "sub"), ("mul", "mul"), ("div", "div"))}
+REFLECTED_FIRST: dict[str, bool] = {"add": True, "mul": True, "sub": False}
 # `number op tensor`: 2 + x and 2 * x are x.add(2) and x.mul(2) in PyTorch (x.__radd__),
 # the tensor first (next_functions order); the others keep their operand order. Only this
 # path pays the extra call, never tensor-with-tensor or tensor-with-number.

@@ -31,7 +31,10 @@ from gradcli.source import Span
 from gradcli.syntax import ast as A
 
 # While a program runs, Python's cyclic GC is paused (see Program.run); every 4096 steps, once
-# this many new container objects have piled up, one collection runs and freezes survivors.
+# this many new container objects have piled up and the process holds more than half of
+# its memory limit, one collection runs and freezes survivors. Below that, garbage cycles
+# wait: each collection scans every object the tape gained since the last one (W9: a
+# third of a 10^6-op run's forward pass, where PyTorch's tape costs no collections).
 GC_BUDGET = 200_000
 
 
@@ -287,12 +290,13 @@ class Runtime:
 
     def _every_4096_steps(self, span: Span) -> None:
         try:
-            check_memory()  # a loop that keeps growing lists, strings or the graph
+            used = check_memory()  # a loop that keeps growing lists, strings or the graph
         except GdError as e:
             raise e.at(span) from None
         if not self.steps & 0xFFFF and self.options.on_steps is not None:
             self.options.on_steps(self.steps)
-        if self.gc_paused and gc.get_count()[0] > GC_BUDGET:
+        if (self.gc_paused and gc.get_count()[0] > GC_BUDGET
+                and used > State.max_memory // 2):
             # Bound the garbage cycles a long run can leave, scanning each object once:
             # survivors (mostly the tape) are frozen, so later collections skip them.
             gc.collect()

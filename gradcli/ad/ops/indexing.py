@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad import kernels as K
-from gradcli.ad.graph import Tensor
+from gradcli.ad.graph import Tensor, bump_version
 from gradcli.ad.inplace import changes_a_view, record_inplace
 from gradcli.ad.ops.creation import _arr, _unwrap_list
 from gradcli.ad.ops.elementwise import _operand
@@ -220,7 +220,7 @@ def setitem(x: Tensor, index: Any, value: Any) -> None:
         K.assign(x.array, idx, _arr(v))
     except K.TorchError as e:
         raise GdRuntimeError(str(e)) from None
-    x._vc[0] += 1
+    bump_version(x)
 
 
 def index_put_raw(x: Tensor, indices: tuple[Any, ...], values: Tensor,

@@ -10,6 +10,13 @@ that is what makes `create_graph=True`, derivatives of any order and forward-ove
 work for every op at every order. (No module of this package may import numpy: a test
 checks.)
 
+Beside its differentiable VJP, a hot rule may have an array VJP (Rule.with_array_vjp): the
+same kernels the VJP's ops would run, in the same order, on the arrays, wrapped as tensors
+once. It runs only in a backward pass that nothing records (State.light_backward, grad
+mode off); create_graph, forward-over-reverse and every higher order run the
+differentiable VJP, which stays the source of truth. tests/test_fastpath_vjp.py checks
+the two equal, byte for byte, on the sweep's samples.
+
 Conventions: `g` is the output cotangent, `out` the output (saved only when a rule
 asks for it), `t` a tangent; a rule returns None for "no gradient" (a symbolic
 zero). Broadcasting is not handled here: the engine sums cotangents back to each

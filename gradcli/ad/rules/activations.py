@@ -14,7 +14,7 @@ from gradcli.ad.graph import Tensor
 from gradcli.ad.kernels import nn as KN
 from gradcli.ad.ops import backward as B
 from gradcli.ad.registry import Rule
-from gradcli.ad.rules.base import elementwise, need, register, tan2
+from gradcli.ad.rules.base import elementwise, need, register, tan2, wrap
 from gradcli.errors import GdRuntimeError
 
 
@@ -39,7 +39,8 @@ def activation(name: str, torch_name: str | Callable[..., str], kernel: Callable
         name, node_name, lambda x, inplace=False, **p: kernel(x, **p),
         lambda g, out, x, inplace=False, **p: (B.activation_backward(name, g, x, **p),),
         lambda ts, out, x, inplace=False, **p: B.activation_backward(name, ts[0], x, **p),
-        kind="elementwise", doc=doc, formula=(f"{bw}(grad, x)",)))
+        kind="elementwise", doc=doc, formula=(f"{bw}(grad, x)",))).with_array_vjp(
+        lambda g, out, x, inplace=False, **p: (wrap(backward_kernel(g.array, x.array, **p)),))
     register(Rule(
         bw, backward_torch_name, backward_kernel,
         lambda gg, out, g, x, **p: (

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from gradcli.ad import kernels as K
 from gradcli.ad import ops
 from gradcli.ad.graph import Tensor
 from gradcli.ad.ops import backward as B
 from gradcli.ad.registry import Rule
 from gradcli.ad.rules.base import (
+    arr,
     count,
     need,
     register,
     tan2,
     tan3,
+    wrap,
 )
 
 # ---------------------------------------------------------------------------------------
@@ -32,7 +35,11 @@ register(Rule(
     lambda ts, out, g, x, threshold:
         None if ts[0] is None else B.threshold_backward(ts[0], x, threshold),
     kind="binary", doc="grad where x > threshold, else 0 (relu's derivative)",
-    formula=("threshold_backward(grad, x, threshold)", "0")))
+    formula=("threshold_backward(grad, x, threshold)", "0"))).with_array_vjp(
+    lambda gg, out, g, x, threshold: (
+        wrap(B.k_threshold_backward(gg.array, x.array, threshold=threshold))
+        if need(g) else None,
+        ops.zeros_like(gg) if need(x) else None))
 register(Rule(
     "tanh_backward", "TanhBackwardBackward0", B.k_tanh_backward,
     lambda gg, out, g, o: (B.tanh_backward(gg, o) if need(g) else None,
@@ -40,7 +47,10 @@ register(Rule(
     lambda ts, out, g, o: tan2(ts, lambda t: B.tanh_backward(t, o),
                                 lambda t: t * (-2 * o * g)),
     kind="binary", doc="grad · (1 - out²) (tanh's derivative)",
-    formula=("tanh_backward(grad, out)", "grad · (-2 · out · g)")))
+    formula=("tanh_backward(grad, out)", "grad · (-2 · out · g)"))).with_array_vjp(
+    lambda gg, out, g, o: (
+        wrap(B.k_tanh_backward(gg.array, o.array)) if need(g) else None,
+        wrap(K.mul(gg.array, K.mul(K.mul(o.array, -2), g.array))) if need(o) else None))
 register(Rule(
     "sigmoid_backward", "SigmoidBackwardBackward0", B.k_sigmoid_backward,
     lambda gg, out, g, o: (B.sigmoid_backward(gg, o) if need(g) else None,
@@ -48,14 +58,19 @@ register(Rule(
     lambda ts, out, g, o: tan2(ts, lambda t: B.sigmoid_backward(t, o),
                                 lambda t: t * g * (-2 * o + 1)),
     kind="binary", doc="grad · out · (1 - out) (sigmoid's derivative)",
-    formula=("sigmoid_backward(grad, out)", "grad · g · (1 - 2 · out)")))
+    formula=("sigmoid_backward(grad, out)", "grad · g · (1 - 2 · out)"))).with_array_vjp(
+    lambda gg, out, g, o: (
+        wrap(B.k_sigmoid_backward(gg.array, o.array)) if need(g) else None,
+        wrap(K.mul(K.mul(gg.array, g.array), K.add(K.mul(o.array, -2), 1)))
+        if need(o) else None))
 register(Rule(
     "masked_fill", "MaskedFillBackward0", B.k_masked_fill,
     lambda g, out, x, mask, value: (B.masked_fill(g, mask, 0),),
     lambda ts, out, x, mask, value: B.masked_fill(ts[0], mask, 0),
     kind="linear", doc="x with a number where mask", saves_inputs=False, batchable=True,
     torch_keeps=True,  # MaskedFillBackward0 keeps the mask
-    formula=("grad with 0 where mask",)))
+    formula=("grad with 0 where mask",))).with_array_vjp(
+    lambda g, out, x, mask, value: (wrap(B.k_masked_fill(g.array, mask=arr(mask), value=0)),))
 
 register(Rule(
     "masked_fill_value", "MaskedFillBackward1", B.k_masked_fill_value,
@@ -75,14 +90,16 @@ register(Rule(
     lambda ts, out, a, b: None if ts[0] is None else B.mul_scalar(ts[0], b),
     kind="binary", doc="a · number (PyTorch's mul.Scalar)", saves_inputs=False,
     edges=lambda name: (0,),
-    formula=("grad · b", "—")))
+    formula=("grad · b", "—"))).with_array_vjp(
+    lambda g, out, a, b: (wrap(B.k_mul_scalar(g.array, b)), None))
 register(Rule(
     "div_scalar", "DivBackward1", B.k_div_scalar,
     lambda g, out, a, b: (B.div_scalar(g, b), None),
     lambda ts, out, a, b: None if ts[0] is None else B.div_scalar(ts[0], b),
     kind="binary", doc="a / number (PyTorch's div.Scalar)", saves_inputs=False,
     edges=lambda name: (0,),
-    formula=("grad / b", "—")))
+    formula=("grad / b", "—"))).with_array_vjp(
+    lambda g, out, a, b: (wrap(B.k_div_scalar(g.array, b)), None))
 
 
 def _mse_norm(a: Tensor, b: Tensor, reduction: str) -> float:

@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from gradcli.ad import kernels as K
 from gradcli.ad import ops
-from gradcli.ad.graph import Tensor
+from gradcli.ad.graph import Tensor, tensor_from_array
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES, Rule
+from gradcli.ad.state import MEMORY_CHECK_BYTES, State, check_memory, check_size
+
+_ndarray = K.ndarray
 
 
 def register(rule: Rule) -> Rule:
@@ -26,6 +30,43 @@ def is_tensor(x: Any) -> bool:
     return type(x) is Tensor
 
 
+# -- array-level VJPs (Rule.with_array_vjp): the same kernels the ops would run, on arrays --
+
+def arr(x: Any) -> Any:
+    """A tensor's array; a Python number as it is (what apply hands a kernel)."""
+    return x.array if type(x) is Tensor else x
+
+
+def wrap(a: Any) -> Tensor:
+    """A kernel's result as the tensor apply would make of it with grad mode off (a numpy
+    scalar becomes a 0-d array; the element and memory limits count it)."""
+    if type(a) is not _ndarray:
+        a = a.__array__()
+    if a.size > State.max_elements:
+        check_size(a.size)
+    State.allocated += a.nbytes
+    if State.allocated > MEMORY_CHECK_BYTES:
+        check_memory()
+    return tensor_from_array(a)
+
+
+def broadcast_view(g: Tensor, shape: tuple[int, ...]) -> Tensor:
+    """ops.expand(g, shape) in a light backward pass: g itself for its own shape, else a
+    read-only broadcast view (as np.broadcast_to gives)."""
+    if g.array.shape == shape and not (g.requires_grad and State.grad_enabled):
+        return g
+    v = K.expand(g.array, shape)
+    v.flags.writeable = False
+    return tensor_from_array(v)
+
+
+def unsqueeze_array(x: Any, dim: int) -> Any:
+    """ops.unsqueeze on an array: a negative dim counted from the end, then the kernel."""
+    if -x.ndim - 1 <= dim < 0:
+        dim += x.ndim + 1
+    return K.unsqueeze(x, dim)
+
+
 def elementwise(
     name: str,
     torch_name: str,
@@ -36,12 +77,15 @@ def elementwise(
     uses_out: bool = False,
     formula: tuple[str, ...] = (),
     grad: Callable[..., Any] | None = None,
+    fast: Callable[..., Any] | None = None,
 ) -> Rule:
     """An elementwise unary op from its local derivative d(x, out, **params).
 
     `grad(g, x, out, **params)`, when given, is the VJP exactly as PyTorch writes it
     (grad / x rather than grad · (1/x), tanh_backward(grad, out), ...): a derivative
-    taken with create_graph=True then has PyTorch's nodes, names and higher derivatives."""
+    taken with create_graph=True then has PyTorch's nodes, names and higher derivatives.
+    `fast(g, x, out, **params)`, when given, is the same VJP on arrays (x or out None when
+    the rule does not keep it): the rule's array VJP (Rule.with_array_vjp)."""
 
     if grad is None:
         def vjp(g: Tensor, out: Tensor, x: Tensor, **p: Any) -> tuple[Any, ...]:
@@ -53,15 +97,27 @@ def elementwise(
     def jvp(ts: list[Any], out: Tensor, x: Tensor, **p: Any) -> Any:
         return ts[0] * deriv(x, out, **p)
 
-    return register(Rule(name, torch_name, kernel, vjp, jvp, kind="elementwise", doc=doc,
+    rule = register(Rule(name, torch_name, kernel, vjp, jvp, kind="elementwise", doc=doc,
                          saves_inputs=not uses_out, saves_out=uses_out, formula=formula))
+    if fast is not None:
+        if uses_out:
+            def vjp_array(g: Tensor, out: Tensor, x: Tensor, **p: Any) -> tuple[Any, ...]:
+                return (wrap(fast(g.array, None, out.array, **p)),)
+        else:
+            def vjp_array(g: Tensor, out: Tensor, x: Tensor, **p: Any) -> tuple[Any, ...]:
+                return (wrap(fast(g.array, x.array, None, **p)),)
+        rule.with_array_vjp(vjp_array)
+    return rule
 
 
 def linear(name: str, torch_name: Any, kernel: Callable[..., Any],
            transpose: Callable[..., Any], doc: str, *, formula: tuple[str, ...] = (),
            views: bool = False, batchable: bool = False,
-           torch_keeps: bool | frozenset[str] | None = None) -> Rule:
+           torch_keeps: bool | frozenset[str] | None = None,
+           fast: Callable[..., Tensor] | None = None) -> Rule:
     """A unary linear op: VJP = transpose(g, x, **p); JVP = the op itself on the tangent.
+    `fast(g, x, **p)`: the transpose on arrays (the rule's array VJP), a tensor as the
+    ops would give it (g itself where they give g itself).
 
     `views`: the output is a view of the input's storage whenever numpy can make one, so
     an in-place change of the output is a change of the input, as in PyTorch."""
@@ -70,6 +126,8 @@ def linear(name: str, torch_name: Any, kernel: Callable[..., Any],
                 kind="linear", doc=doc, saves_inputs=False, formula=formula, views=views,
                 batchable=batchable, torch_keeps=torch_keeps)
     rule.jvp = lambda ts, out, x, **p: apply(rule, (ts[0],), p)
+    if fast is not None:
+        rule.with_array_vjp(lambda g, out, x, **p: (fast(g, x, **p),))
     return register(rule)
 
 

@@ -11,12 +11,14 @@ from gradcli.ad.graph import Tensor
 from gradcli.ad.ops import backward as B
 from gradcli.ad.registry import Rule
 from gradcli.ad.rules.base import (
+    arr,
     elementwise,
     is_tensor,
     need,
     register,
     sgn,
     tan2,
+    wrap,
 )
 from gradcli.errors import GdRuntimeError
 
@@ -26,33 +28,42 @@ from gradcli.errors import GdRuntimeError
 
 
 elementwise("exp", "ExpBackward0", K.exp, lambda x, o: o, "e^x", uses_out=True,
-            formula=("grad · out",))
+            formula=("grad · out",), fast=lambda g, x, o: K.mul(g, o))
 elementwise("log", "LogBackward0", K.log, lambda x, o: 1 / x, "natural logarithm",
-            formula=("grad / x",), grad=lambda g, x, o: g / x)
+            formula=("grad / x",), grad=lambda g, x, o: g / x,
+            fast=lambda g, x, o: K.div(g, x))
 elementwise("log1p", "Log1PBackward0", K.log1p, lambda x, o: 1 / (x + 1), "log(1 + x)",
-            formula=("grad / (1 + x)",), grad=lambda g, x, o: g / (x + 1))
+            formula=("grad / (1 + x)",), grad=lambda g, x, o: g / (x + 1),
+            fast=lambda g, x, o: K.div(g, K.add(x, 1)))
 elementwise("sqrt", "SqrtBackward0", K.sqrt, lambda x, o: 0.5 / o, "square root", uses_out=True,
-            formula=("grad / (2 · out)",), grad=lambda g, x, o: g / (2 * o))
+            formula=("grad / (2 · out)",), grad=lambda g, x, o: g / (2 * o),
+            fast=lambda g, x, o: K.div(g, K.mul(o, 2)))
 elementwise("sin", "SinBackward0", K.sin, lambda x, o: ops.cos(x), "sine",
-            formula=("grad · cos(x)",))
+            formula=("grad · cos(x)",), fast=lambda g, x, o: K.mul(g, K.cos(x)))
 elementwise("cos", "CosBackward0", K.cos, lambda x, o: -ops.sin(x), "cosine",
-            formula=("-grad · sin(x)",))
+            formula=("-grad · sin(x)",), fast=lambda g, x, o: K.mul(g, K.neg(K.sin(x))))
 elementwise("tan", "TanBackward0", K.tan, lambda x, o: 1 + o * o, "tangent", uses_out=True,
-            formula=("grad · (1 + out²)",), grad=lambda g, x, o: g * (1 + ops.pow(o, 2)))
+            formula=("grad · (1 + out²)",), grad=lambda g, x, o: g * (1 + ops.pow(o, 2)),
+            fast=lambda g, x, o: K.mul(g, K.add(K.pow(o, 2), 1)))
 elementwise("tanh", "TanhBackward0", K.tanh, lambda x, o: 1 - o * o, "hyperbolic tangent",
             uses_out=True,
-            formula=("grad · (1 - out²)",), grad=lambda g, x, o: B.tanh_backward(g, o))
+            formula=("grad · (1 - out²)",), grad=lambda g, x, o: B.tanh_backward(g, o),
+            fast=lambda g, x, o: B.k_tanh_backward(g, o))
 elementwise("sigmoid", "SigmoidBackward0", K.sigmoid, lambda x, o: o * (1 - o),
             "logistic function 1/(1+e^-x)", uses_out=True,
-            formula=("grad · out · (1 - out)",), grad=lambda g, x, o: B.sigmoid_backward(g, o))
+            formula=("grad · out · (1 - out)",), grad=lambda g, x, o: B.sigmoid_backward(g, o),
+            fast=lambda g, x, o: B.k_sigmoid_backward(g, o))
 elementwise("reciprocal", "ReciprocalBackward0", K.reciprocal, lambda x, o: -(o * o),
             "1/x", uses_out=True,
-            formula=("-grad · out²",), grad=lambda g, x, o: -g * (o * o))
+            formula=("-grad · out²",), grad=lambda g, x, o: -g * (o * o),
+            fast=lambda g, x, o: K.mul(K.neg(g), K.mul(o, o)))
 elementwise("relu", "ReluBackward0", K.relu, lambda x, o: ops.to_dtype(o > 0, o.dtype),
             "max(x, 0)", uses_out=True,
-            formula=("grad · (out > 0)",), grad=lambda g, x, o: B.threshold_backward(g, o, 0))
+            formula=("grad · (out > 0)",), grad=lambda g, x, o: B.threshold_backward(g, o, 0),
+            fast=lambda g, x, o: B.k_threshold_backward(g, o, threshold=0))
 elementwise("abs", "AbsBackward0", K.abs, lambda x, o: sgn(x), "absolute value",
-            formula=("grad · sgn(x)",), grad=lambda g, x, o: g * sgn(x))
+            formula=("grad · sgn(x)",), grad=lambda g, x, o: g * sgn(x),
+            fast=lambda g, x, o: K.mul(g, K.sign(x)))
 # PyTorch's abs derivative is grad * self.sgn(): SgnBackward0, whose derivative for real
 # inputs is an efficient zero tensor (adding it changes nothing, not even -0.).
 register(Rule("sgn", "SgnBackward0", K.sign,
@@ -67,7 +78,8 @@ elementwise(
     lambda x, o, min=None, max=None: ops.to_dtype(_in_range(x, min, max), x.dtype),
     "clip into [min, max]",
     formula=("grad · (min ≤ x ≤ max)",),
-    grad=lambda g, x, o, min=None, max=None: ops.where(_in_range(x, min, max), g, 0.0))
+    grad=lambda g, x, o, min=None, max=None: ops.where(_in_range(x, min, max), g, 0.0),
+    fast=lambda g, x, o, min=None, max=None: K.where(_in_range_array(x, min, max), g, 0.0))
 
 
 for _side, _torch in (("min", "ClampMinBackward0"), ("max", "ClampMaxBackward0")):
@@ -79,7 +91,10 @@ for _side, _torch in (("min", "ClampMinBackward0"), ("max", "ClampMaxBackward0")
         f"x.clamp_{_side}(bound)",
         formula=(f"grad · (x {'≥' if _side == 'min' else '≤'} bound)",),
         grad=(lambda side: lambda g, x, o, bound: ops.where(
-            _in_range(x, *((bound, None) if side == "min" else (None, bound))), g, 0.0))(_side))
+            _in_range(x, *((bound, None) if side == "min" else (None, bound))), g, 0.0))(_side),
+        fast=(lambda side: lambda g, x, o, bound: K.where(
+            _in_range_array(x, *((bound, None) if side == "min" else (None, bound))), g,
+            0.0))(_side))
 
 
 def _number_bounds(params: dict[str, Any]) -> bool:
@@ -96,6 +111,17 @@ def _in_range(x: Tensor, lo: Any, hi: Any) -> Tensor:
         m = x <= hi
         mask = m if mask is None else ops.logical_and(mask, m)
     assert mask is not None
+    return mask
+
+
+def _in_range_array(x: Any, lo: Any, hi: Any) -> Any:
+    """_in_range on arrays (its kernels, in its order)."""
+    mask = None
+    if lo is not None:
+        mask = K.ge(x, arr(lo))
+    if hi is not None:
+        m = K.le(x, arr(hi))
+        mask = m if mask is None else K.logical_and(mask, m)
     return mask
 
 
@@ -146,21 +172,48 @@ register(Rule(
     lambda ts, out, a, b: tan2(ts, lambda t: t, lambda t: -t),
     kind="binary", doc="a - b", saves_inputs=False,
     edges=lambda name: (1,) if name == "RsubBackward1" else (0, 1),
-    formula=("grad", "-grad")))
+    formula=("grad", "-grad"))).with_array_vjp(
+    lambda g, out, a, b: (g, wrap(K.neg(g.array))))
 register(Rule(
     "mul", "MulBackward0", K.mul,
     lambda g, out, a, b: (g * b if need(a) else None, g * a if need(b) else None),
     lambda ts, out, a, b: tan2(ts, lambda t: t * b, lambda t: a * t),
     saved_for_partner=(0, 1), kind="binary", doc="a * b (elementwise)",
-    formula=("grad · b", "grad · a")))
+    formula=("grad · b", "grad · a"))).with_array_vjp(
+    lambda g, out, a, b: (wrap(K.mul(g.array, arr(b))) if need(a) else None,
+                          wrap(K.mul(g.array, arr(a))) if need(b) else None))
+
+
+def _div_vjp(g: Tensor, out: Tensor, a: Any, b: Any) -> tuple[Any, ...]:
+    # PyTorch's div_tensor_self_backward / div_tensor_other_backward, op for op.
+    return (g / b if need(a) else None, -g * ((a / b) / b) if need(b) else None)
+
+
+def _div_vjp_array(g: Tensor, out: Tensor, a: Any, b: Any) -> tuple[Any, ...]:
+    if not is_tensor(a):  # number / tensor: true_divide's reciprocal form, left to the ops
+        return _div_vjp(g, out, a, b)
+    ga = g.array
+    ba = arr(b)
+    return (wrap(K.div(ga, ba)) if need(a) else None,
+            wrap(K.mul(K.neg(ga), K.div(K.div(a.array, ba), ba))) if need(b) else None)
+
+
 register(Rule(
     "div", _div_name, K.div,
-    # PyTorch's div_tensor_self_backward / div_tensor_other_backward, op for op.
-    lambda g, out, a, b: (g / b if need(a) else None, -g * ((a / b) / b) if need(b) else None),
+    _div_vjp,
     lambda ts, out, a, b: tan2(ts, lambda t: t / b, lambda t: -t * a / (b * b)),
     saved_for_partner=(0,),  # DivBackward0 keeps self only for the divisor
     kind="binary", doc="a / b (true division)",
-    formula=("grad / b", "-grad · a / b²")))
+    formula=("grad / b", "-grad · a / b²"))).with_array_vjp(_div_vjp_array)
+
+
+def _pow_vjp_array(g: Tensor, out: Tensor, a: Any, b: Any) -> tuple[Any, ...]:
+    if is_tensor(b) or not need(a) or b == 0:
+        return _pow_vjp(g, out, a, b)
+    # g · mul_scalar(a ** (b - 1), b); ops.pow gives a itself for the power 1 here.
+    e = b - 1
+    p = a.array if e == 1 else K.pow(a.array, e)
+    return (wrap(K.mul(g.array, B.k_mul_scalar(p, b))), None)
 
 
 def _pow_vjp(g: Tensor, out: Tensor, a: Any, b: Any) -> tuple[Any, ...]:
@@ -204,7 +257,7 @@ register(Rule(
     lambda ts, out, a, b: tan2(ts, lambda t: t * _dpow_da(a, b), lambda t: t * _dpow_db(out, a)),
     kind="binary", doc="a ** b", saves_out=True,
     edges=lambda name: {"PowBackward0": (0,), "PowBackward2": (1,)}.get(name, (0, 1)),
-    formula=("grad · b · a^(b-1)", "grad · out · log(a)")))
+    formula=("grad · b · a^(b-1)", "grad · out · log(a)"))).with_array_vjp(_pow_vjp_array)
 
 
 def _max_weight(a: Any, b: Any, wins: Callable[[Any, Any], Any]) -> Tensor:
@@ -217,8 +270,8 @@ def _float_dtype(a: Any, b: Any) -> Any:
 
 
 def _extremum_rule(name: str, torch_name: str, kernel: Any,
-                   wins: Callable[[Any, Any], Any], doc: str,
-                   formula: tuple[str, ...]) -> None:
+                   wins: Callable[[Any, Any], Any], wins_array: Callable[[Any, Any], Any],
+                   doc: str, formula: tuple[str, ...]) -> None:
     def vjp(g: Tensor, out: Tensor, a: Any, b: Any) -> tuple[Any, ...]:
         # PyTorch: at::where(a == b, grad / 2, grad).masked_fill_(the other wins, 0).
         tie = ops.where(a == b, g / 2, g) if need(a) or need(b) else None
@@ -229,13 +282,24 @@ def _extremum_rule(name: str, torch_name: str, kernel: Any,
         wa = _max_weight(a, b, wins)
         return tan2(ts, lambda t: t * wa, lambda t: t * (1 - wa))
 
-    register(Rule(name, torch_name, kernel, vjp, jvp, kind="binary", doc=doc, formula=formula))
+    def vjp_array(g: Tensor, out: Tensor, a: Any, b: Any) -> tuple[Any, ...]:
+        if not (is_tensor(a) and is_tensor(b)) or not (need(a) or need(b)):
+            return vjp(g, out, a, b)
+        aa, ba, ga = a.array, b.array, g.array
+        tie = K.where(K.eq(aa, ba), K.div(ga, 2), ga)
+        return (wrap(B.k_masked_fill(tie, mask=wins_array(ba, aa), value=0))
+                if need(a) else None,
+                wrap(B.k_masked_fill(tie, mask=wins_array(aa, ba), value=0))
+                if need(b) else None)
+
+    register(Rule(name, torch_name, kernel, vjp, jvp, kind="binary", doc=doc,
+                  formula=formula)).with_array_vjp(vjp_array)
 
 
-_extremum_rule("maximum", "MaximumBackward0", K.maximum, lambda a, b: a > b,
+_extremum_rule("maximum", "MaximumBackward0", K.maximum, lambda a, b: a > b, K.gt,
                "elementwise max(a, b)",
                formula=("grad where a > b (½ at ties)", "grad where b > a (½ at ties)"))
-_extremum_rule("minimum", "MinimumBackward0", K.minimum, lambda a, b: a < b,
+_extremum_rule("minimum", "MinimumBackward0", K.minimum, lambda a, b: a < b, K.lt,
                "elementwise min(a, b)",
                formula=("grad where a < b (½ at ties)", "grad where b < a (½ at ties)"))
 register(Rule(
@@ -246,12 +310,15 @@ register(Rule(
     lambda ts, out, c, a, b: tan2(ts[1:], lambda t: ops.where(c, t, 0.0),
                                    lambda t: ops.where(c, 0.0, t)),
     kind="binary", doc="where(cond, a, b): a where cond else b", edges=lambda name: (1, 2),
-    formula=("—", "grad where cond", "grad where not cond")))
+    formula=("—", "grad where cond", "grad where not cond"))).with_array_vjp(
+    lambda g, out, c, a, b: (None,
+                             wrap(K.where(c.array, g.array, 0.0)) if need(a) else None,
+                             wrap(K.where(c.array, 0.0, g.array)) if need(b) else None))
 register(Rule(
     "neg", "NegBackward0", K.neg,
     lambda g, out, x: (-g,), lambda ts, out, x: -ts[0],
     kind="linear", doc="-x", saves_inputs=False, batchable=True,
-    formula=("-grad",)))
+    formula=("-grad",))).with_array_vjp(lambda g, out, x: (wrap(K.neg(g.array)),))
 
 # Non-differentiable elementwise ops: comparisons, logic. Never recorded.
 for _name, _kernel, _doc in (

@@ -15,6 +15,8 @@ from gradcli.ad.rules.base import (
     need,
     register,
     tan2,
+    unsqueeze_array,
+    wrap,
 )
 
 # ---------------------------------------------------------------------------------------
@@ -31,20 +33,36 @@ register(Rule(
                           ops.mm(ops.transpose(a, 0, 1), g) if need(b) else None),
     lambda ts, out, a, b: tan2(ts, lambda t: ops.mm(t, b), lambda t: ops.mm(a, t)),
     saved_for_partner=(0, 1), kind="bilinear", doc="matrix × matrix",
-    formula=("grad @ bᵀ", "aᵀ @ grad")))
+    formula=("grad @ bᵀ", "aᵀ @ grad"))).with_array_vjp(
+    lambda g, out, a, b: (wrap(K.mm(g.array, K.transpose(b.array, 0, 1))) if need(a) else None,
+                          wrap(K.mm(K.transpose(a.array, 0, 1), g.array)) if need(b) else None))
+def _mv_vjp_array(g: Tensor, out: Tensor, a: Tensor, v: Tensor) -> tuple[Any, ...]:
+    ga, aa, va = g.array, a.array, v.array
+    if ga.ndim != 1 or ga.dtype != aa.dtype:  # (a hook's cotangent) the kernels' checks
+        return (wrap(K.mm(K.unsqueeze(ga, 1), K.unsqueeze(va, 0))) if need(a) else None,
+                wrap(K.mv(K.transpose(aa, 0, 1), ga)) if need(v) else None)
+    # The same with the kernels' checks done: unsqueeze is a reshape, mm of a k=1 pair is
+    # a broadcast multiply, mv is `@` (W2's hot loop runs this once per step).
+    return (wrap(ga.reshape((ga.shape[0], 1)) * va.reshape((1, va.shape[0])))
+            if need(a) else None,
+            wrap(aa.swapaxes(0, 1) @ ga) if need(v) else None)
+
+
 register(Rule(
     "mv", "MvBackward0", K.mv,
     lambda g, out, a, v: (ops.mm(ops.unsqueeze(g, 1), ops.unsqueeze(v, 0)) if need(a) else None,
                           ops.mv(ops.transpose(a, 0, 1), g) if need(v) else None),
     lambda ts, out, a, v: tan2(ts, lambda t: ops.mv(t, v), lambda t: ops.mv(a, t)),
     saved_for_partner=(0, 1), kind="bilinear", doc="matrix × vector",
-    formula=("grad ⊗ v", "Aᵀ @ grad")))
+    formula=("grad ⊗ v", "Aᵀ @ grad"))).with_array_vjp(_mv_vjp_array)
 register(Rule(
     "dot", "DotBackward0", K.dot,
     lambda g, out, a, b: (g * b if need(a) else None, g * a if need(b) else None),
     lambda ts, out, a, b: tan2(ts, lambda t: ops.dot(t, b), lambda t: ops.dot(a, t)),
     saved_for_partner=(0, 1), kind="bilinear", doc="vector · vector",
-    formula=("grad · b", "grad · a")))
+    formula=("grad · b", "grad · a"))).with_array_vjp(
+    lambda g, out, a, b: (wrap(K.mul(g.array, b.array)) if need(a) else None,
+                          wrap(K.mul(g.array, a.array)) if need(b) else None))
 def _matmul_vjp(g: Tensor, out: Tensor, a: Tensor, b: Tensor) -> tuple[Any, ...]:
     # A 1-D operand is a row (a) or column (b) vector: give it, and g, that dim back.
     a2 = ops.unsqueeze(a, 0) if a.ndim == 1 else a
@@ -57,12 +75,40 @@ def _matmul_vjp(g: Tensor, out: Tensor, a: Tensor, b: Tensor) -> tuple[Any, ...]
             ops.squeeze(gb, -1) if gb is not None and b.ndim == 1 else gb)
 
 
+def _matmul_arrays(x: Any, y: Any) -> Any:
+    """ops.matmul on arrays: its dispatch (dot, mv, mm, a row vector, batched), then the
+    kernel it reaches."""
+    nx, ny = x.ndim, y.ndim
+    if nx == 1 and ny == 1:
+        return K.dot(x, y)
+    if nx == 2 and ny == 1:
+        return K.mv(x, y)
+    if nx == 1 and ny == 2:
+        return K.squeeze(K.mm(K.unsqueeze(x, 0), y), 0)
+    if nx == 2 and ny == 2:
+        return K.mm(x, y)
+    return K.matmul(x, y)
+
+
+def _matmul_vjp_array(g: Tensor, out: Tensor, a: Tensor, b: Tensor) -> tuple[Any, ...]:
+    # _matmul_vjp on arrays, step for step.
+    aa, ba, g2 = a.array, b.array, g.array
+    a2 = K.unsqueeze(aa, 0) if aa.ndim == 1 else aa
+    b2 = K.unsqueeze(ba, 1) if ba.ndim == 1 else ba
+    g2 = unsqueeze_array(g2, -2) if aa.ndim == 1 else g2
+    g2 = unsqueeze_array(g2, -1) if ba.ndim == 1 else g2
+    ga = _matmul_arrays(g2, K.transpose(b2, -1, -2)) if need(a) else None
+    gb = _matmul_arrays(K.transpose(a2, -1, -2), g2) if need(b) else None
+    return (None if ga is None else wrap(K.squeeze(ga, -2) if aa.ndim == 1 else ga),
+            None if gb is None else wrap(K.squeeze(gb, -1) if ba.ndim == 1 else gb))
+
+
 register(Rule(
     "matmul", "UnsafeViewBackward0", K.matmul, _matmul_vjp,
     lambda ts, out, a, b: tan2(ts, lambda t: ops.matmul(t, b), lambda t: ops.matmul(a, t)),
     saved_for_partner=(0, 1), kind="bilinear",
     doc="batched matrix product (batch dims broadcast; a 1-D side is a vector)",
-    formula=("grad @ bᵀ", "aᵀ @ grad")))
+    formula=("grad @ bᵀ", "aᵀ @ grad"))).with_array_vjp(_matmul_vjp_array)
 
 
 # ---------------------------------------------------------------------------------------
@@ -86,7 +132,10 @@ register(Rule(
                           OL.bmm(_mT(a), g) if need(b) else None),
     lambda ts, out, a, b: tan2(ts, lambda t: OL.bmm(t, b), lambda t: OL.bmm(a, t)),
     saved_for_partner=(0, 1), kind="bilinear", doc="batched matrix × matrix",
-    formula=("grad @ bᵀ", "aᵀ @ grad")))
+    formula=("grad @ bᵀ", "aᵀ @ grad"))).with_array_vjp(
+    lambda g, out, a, b: (
+        wrap(KL.bmm(g.array, K.transpose(b.array, -1, -2))) if need(a) else None,
+        wrap(KL.bmm(K.transpose(a.array, -1, -2), g.array)) if need(b) else None))
 
 
 def _addmm_rule(name: str, torch_name: str, kernel: Any, prod: Any, vjp_a: Any, vjp_b: Any,
@@ -110,8 +159,24 @@ def _addmm_rule(name: str, torch_name: str, kernel: Any, prod: Any, vjp_a: Any, 
             return total
         return ops.expand(total, out.shape)  # only c's tangent, broadcast
 
-    register(Rule(name, torch_name, kernel, vjp, jvp, kind="general", doc=doc,
-                  saved_for_partner=(1, 2), formula=("β·grad", "α·grad @ bᵀ", "α·aᵀ @ grad")))
+    rule = register(Rule(name, torch_name, kernel, vjp, jvp, kind="general", doc=doc,
+                         saved_for_partner=(1, 2),
+                         formula=("β·grad", "α·grad @ bᵀ", "α·aᵀ @ grad")))
+    if name == "addmm":
+        def vjp_array(g: Tensor, out: Tensor, c: Any, a: Tensor, b: Tensor, beta: Any = 1,
+                      alpha: Any = 1) -> tuple[Any, ...]:
+            ga = g.array
+            return (_scale_array(g, beta) if need(c) and beta != 0 else None,
+                    _scale_array(wrap(K.mm(ga, K.transpose(b.array, -1, -2))), alpha)
+                    if need(a) else None,
+                    _scale_array(wrap(K.mm(K.transpose(a.array, -1, -2), ga)), alpha)
+                    if need(b) else None)
+
+        rule.with_array_vjp(vjp_array)
+
+
+def _scale_array(x: Tensor, s: Any) -> Tensor:
+    return x if s == 1 else wrap(K.mul(x.array, s))
 
 
 _addmm_rule("addmm", "AddmmBackward0", KL.addmm, lambda a, b: ops.mm(a, b),

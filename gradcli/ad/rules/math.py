@@ -28,16 +28,21 @@ _PI_180 = 0.017453292519943295769236907684886127134428718885417
 # -- unary: local derivative d(x, out) for the JVP, PyTorch's formula for the VJP ---------
 
 elementwise("atan", "AtanBackward0", KM.atan, lambda x, o: 1 / (x * x + 1), "arctangent",
-            formula=("grad / (x² + 1)",), grad=lambda g, x, o: g / (x * x + 1))
+            formula=("grad / (x² + 1)",), grad=lambda g, x, o: g / (x * x + 1),
+            fast=lambda g, x, o: KE.div(g, KE.add(KE.mul(x, x), 1)))
 elementwise("asin", "AsinBackward0", KM.asin, lambda x, o: M.rsqrt(-x * x + 1), "arcsine",
-            formula=("grad · rsqrt(1 - x²)",), grad=lambda g, x, o: g * M.rsqrt(-x * x + 1))
+            formula=("grad · rsqrt(1 - x²)",), grad=lambda g, x, o: g * M.rsqrt(-x * x + 1),
+            fast=lambda g, x, o: KE.mul(g, KM.rsqrt(KE.add(KE.mul(KE.neg(x), x), 1))))
 elementwise("acos", "AcosBackward0", KM.acos, lambda x, o: -M.rsqrt(-x * x + 1), "arccosine",
             formula=("-grad · rsqrt(1 - x²)",),
-            grad=lambda g, x, o: g * -M.rsqrt(-x * x + 1))
+            grad=lambda g, x, o: g * -M.rsqrt(-x * x + 1),
+            fast=lambda g, x, o: KE.mul(g, KE.neg(KM.rsqrt(KE.add(KE.mul(KE.neg(x), x), 1)))))
 elementwise("sinh", "SinhBackward0", KM.sinh, lambda x, o: M.cosh(x), "hyperbolic sine",
-            formula=("grad · cosh(x)",), grad=lambda g, x, o: g * M.cosh(x))
+            formula=("grad · cosh(x)",), grad=lambda g, x, o: g * M.cosh(x),
+            fast=lambda g, x, o: KE.mul(g, KM.cosh(x)))
 elementwise("cosh", "CoshBackward0", KM.cosh, lambda x, o: M.sinh(x), "hyperbolic cosine",
-            formula=("grad · sinh(x)",), grad=lambda g, x, o: g * M.sinh(x))
+            formula=("grad · sinh(x)",), grad=lambda g, x, o: g * M.sinh(x),
+            fast=lambda g, x, o: KE.mul(g, KM.sinh(x)))
 elementwise("asinh", "AsinhBackward0", KM.asinh, lambda x, o: M.rsqrt(ops.pow(x, 2) + 1),
             "inverse hyperbolic sine", formula=("grad · rsqrt(x² + 1)",),
             grad=lambda g, x, o: g * M.rsqrt(ops.pow(x, 2) + 1))
@@ -54,20 +59,27 @@ def _one(x: Tensor) -> Tensor:
 
 elementwise("log2", "Log2Backward0", KM.log2, lambda x, o: 1 / (x * _LN2), "base-2 logarithm",
             formula=("grad / (x · ln 2)",),
-            grad=lambda g, x, o: g / B.mul_scalar(x, 0.6931471805599453))
+            grad=lambda g, x, o: g / B.mul_scalar(x, 0.6931471805599453),
+            fast=lambda g, x, o: KE.div(g, B.k_mul_scalar(x, 0.6931471805599453)))
 elementwise("log10", "Log10Backward0", KM.log10, lambda x, o: 1 / (x * math.log(10.0)),
             "base-10 logarithm", formula=("grad / (x · ln 10)",),
-            grad=lambda g, x, o: g / B.mul_scalar(x, 2.3025850929940456))
+            grad=lambda g, x, o: g / B.mul_scalar(x, 2.3025850929940456),
+            fast=lambda g, x, o: KE.div(g, B.k_mul_scalar(x, 2.3025850929940456)))
 elementwise("expm1", "Expm1Backward0", KM.expm1, lambda x, o: o + 1, "e^x - 1", uses_out=True,
-            formula=("grad · (out + 1)",), grad=lambda g, x, o: g * (o + 1))
+            formula=("grad · (out + 1)",), grad=lambda g, x, o: g * (o + 1),
+            fast=lambda g, x, o: KE.mul(g, KE.add(o, 1)))
 elementwise("exp2", "Exp2Backward0", KM.exp2, lambda x, o: o * _LN2, "2^x", uses_out=True,
-            formula=("grad · out · ln 2",), grad=lambda g, x, o: B.mul_scalar(g * o, _LN2))
+            formula=("grad · out · ln 2",), grad=lambda g, x, o: B.mul_scalar(g * o, _LN2),
+            fast=lambda g, x, o: B.k_mul_scalar(KE.mul(g, o), _LN2))
 elementwise("rsqrt", "RsqrtBackward0", KM.rsqrt, lambda x, o: -0.5 * ops.pow(o, 3),
             "1 / sqrt(x)", uses_out=True, formula=("-grad · out³ / 2",),
-            grad=lambda g, x, o: B.mul_scalar(g, -0.5) * ops.pow(o, 3))
+            grad=lambda g, x, o: B.mul_scalar(g, -0.5) * ops.pow(o, 3),
+            fast=lambda g, x, o: KE.mul(B.k_mul_scalar(g, -0.5), KE.pow(o, 3)))
 elementwise("erf", "ErfBackward0", KM.erf, lambda x, o: _2_SQRTPI * ops.exp(-ops.pow(x, 2)),
             "the error function", formula=("grad · 2/√π · exp(-x²)",),
-            grad=lambda g, x, o: B.mul_scalar(ops.exp(-ops.pow(x, 2)), _2_SQRTPI) * g)
+            grad=lambda g, x, o: B.mul_scalar(ops.exp(-ops.pow(x, 2)), _2_SQRTPI) * g,
+            fast=lambda g, x, o: KE.mul(
+                B.k_mul_scalar(KE.exp(KE.neg(KE.pow(x, 2))), _2_SQRTPI), g))
 elementwise("erfc", "ErfcBackward0", KM.erfc,
             lambda x, o: -_2_SQRTPI * ops.exp(-ops.pow(x, 2)),
             "1 - erf(x)", formula=("-grad · 2/√π · exp(-x²)",),

@@ -13,12 +13,14 @@ from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES, Rule
 from gradcli.ad.rules import activations  # noqa: F401  (the activation rules)
 from gradcli.ad.rules.base import (
+    arr,
     count,
     linear,
     need,
     register,
     tan2,
     tan3,
+    wrap,
 )
 
 # ---------------------------------------------------------------------------------------
@@ -39,7 +41,12 @@ register(Rule(
     lambda ts, out, a, b, reduction="mean": _loss_reduce(
         2 * (a - b) * tan2(ts, lambda t: t, lambda t: -t), reduction),
     kind="loss", doc="mean squared error",
-    formula=("grad · 2(a - b)/n", "-grad · 2(a - b)/n")))
+    formula=("grad · 2(a - b)/n", "-grad · 2(a - b)/n"))).with_array_vjp(
+    lambda g, out, a, b, reduction="mean": (
+        wrap(B.k_mse_loss_backward(g.array, arr(a), arr(b), reduction=reduction))
+        if need(a) else None,
+        wrap(B.k_mse_loss_backward(g.array, arr(b), arr(a), reduction=reduction))
+        if need(b) else None))
 def _const(a: Any) -> Any:
     return None if a is None else Tensor(a)
 
@@ -226,18 +233,34 @@ def _nll_jvp(ts: list[Any], out: Tensor, logp: Tensor, target: Tensor, weight: A
 register(Rule("nll_loss", lambda i, p: "NllLoss2DBackward0" if i is not None
               and i[0].ndim == 4 else "NllLossBackward0", KN.nll_loss, _nll_vjp, _nll_jvp,
               kind="loss", doc="negative log-likelihood of class indices (weight, ignore_index)",
-              formula=("-grad · w/Σw at each target class", "—")))
+              formula=("-grad · w/Σw at each target class", "—"))).with_array_vjp(
+    lambda g, out, logp, target, weight=None, reduction="mean", ignore_index=-100: (
+        wrap(KN.nll_loss_backward(g.array, logp.array, target.array, weight=weight,
+                                  reduction=reduction, ignore_index=ignore_index)), None))
+
+
+def _linear_vjp(g: Tensor, out: Tensor, x: Tensor, w: Tensor, b: Any) -> tuple[Any, ...]:
+    return (ops.mm(g, w) if need(x) else None,
+            ops.t(ops.mm(ops.t(x), g)) if need(w) else None,
+            g if need(b) else None)
+
+
+def _linear_vjp_array(g: Tensor, out: Tensor, x: Tensor, w: Tensor, b: Any) -> tuple[Any, ...]:
+    if w.ndim != 2:  # ops.t's other cases
+        return _linear_vjp(g, out, x, w, b)
+    ga = g.array
+    return (wrap(K.mm(ga, w.array)) if need(x) else None,
+            wrap(K.transpose(K.mm(K.transpose(x.array, 0, 1), ga), 0, 1)) if need(w) else None,
+            g if need(b) else None)
 
 
 register(Rule(
     "linear", "AddmmBackward0", KN.linear,
-    lambda g, out, x, w, b: (ops.mm(g, w) if need(x) else None,
-                             ops.t(ops.mm(ops.t(x), g)) if need(w) else None,
-                             g if need(b) else None),
+    _linear_vjp,
     lambda ts, out, x, w, b: tan3(ts, lambda t: ops.mm(t, ops.t(w)), lambda t: ops.mm(x, ops.t(t)),
                                   lambda t: ops.expand(t, out.shape)),
     kind="general", doc="x @ wᵀ + b (F.linear of a matrix with a bias: PyTorch's addmm)",
-    formula=("grad @ w", "(xᵀ @ grad)ᵀ", "Σ grad")))
+    formula=("grad @ w", "(xᵀ @ grad)ᵀ", "Σ grad"))).with_array_vjp(_linear_vjp_array)
 
 
 def _nll_loss(x: Tensor, target: Tensor, weight: Any = None, reduction: str = "mean",

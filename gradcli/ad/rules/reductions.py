@@ -11,11 +11,14 @@ from gradcli.ad.graph import Tensor
 from gradcli.ad.ops import backward as B
 from gradcli.ad.registry import Rule
 from gradcli.ad.rules.base import (
+    broadcast_view,
     by_dim,
     count,
+    dims_of,
     register,
     sgn,
     unreduce,
+    wrap,
 )
 
 # ---------------------------------------------------------------------------------------
@@ -28,6 +31,20 @@ def _in_dtype_of(g: Tensor, x: Tensor) -> Tensor:
     return g if g.dtype == x.dtype else ops.to_dtype(g, x.dtype)
 
 
+def _unreduce_array(g: Tensor, shape: tuple[int, ...], dim: Any, keepdim: bool) -> Tensor:
+    """unreduce in a light backward pass, on arrays (a read-only broadcast view)."""
+    if dim is not None and not keepdim and len(shape) > 0:
+        a = g.array
+        for d in sorted(dims_of(dim, len(shape))):
+            a = K.unsqueeze(a, d)
+        g = wrap(a)
+    return broadcast_view(g, tuple(shape))
+
+
+def _in_dtype_of_array(g: Tensor, x: Tensor) -> Tensor:
+    return g if g.array.dtype == x.array.dtype else wrap(K.to_dtype(g.array, x.array.dtype))
+
+
 register(Rule(
     "sum", by_dim("SumBackward0", "SumBackward1"), K.sum,
     lambda g, out, x, dim=None, keepdim=False, dtype=None:
@@ -35,7 +52,9 @@ register(Rule(
     lambda ts, out, x, dim=None, keepdim=False, dtype=None:
         ops.sum(ts[0], dim, keepdim, dtype=dtype),
     kind="linear", doc="sum over dims (all by default)", saves_inputs=False,
-    formula=("grad broadcast to x's shape",)))
+    formula=("grad broadcast to x's shape",))).with_array_vjp(
+    lambda g, out, x, dim=None, keepdim=False, dtype=None:
+        (_in_dtype_of_array(_unreduce_array(g, x.shape, dim, keepdim), x),))
 register(Rule(
     "mean", by_dim("MeanBackward0", "MeanBackward1"), K.mean,
     lambda g, out, x, dim=None, keepdim=False, dtype=None:
@@ -44,7 +63,10 @@ register(Rule(
     lambda ts, out, x, dim=None, keepdim=False, dtype=None:
         ops.mean(ts[0], dim, keepdim, dtype=dtype),
     kind="linear", doc="mean over dims (all by default)", saves_inputs=False,
-    formula=("grad broadcast / n",)))
+    formula=("grad broadcast / n",))).with_array_vjp(
+    lambda g, out, x, dim=None, keepdim=False, dtype=None:
+        (_in_dtype_of_array(wrap(B.k_div_scalar(
+            _unreduce_array(g, x.shape, dim, keepdim).array, count(x.shape, dim))), x),))
 
 
 def _prod_others(x: Tensor, out: Tensor, dim: Any, keepdim: bool) -> Tensor:
@@ -231,17 +253,23 @@ register(Rule(
     lambda ts, out, x, dim, keepdim=False:
         ops.sum(ts[0] * ops.exp(x - unreduce(out, x.shape, dim, keepdim)), dim, keepdim),
     kind="reduction", doc="log Σ exp(x) over dims (stable)", saves_out=True,
-    formula=("grad · exp(x - out)",)))
+    formula=("grad · exp(x - out)",))).with_array_vjp(
+    lambda g, out, x, dim, keepdim=False: (wrap(K.mul(
+        _unreduce_array(g, x.shape, dim, keepdim).array,
+        K.exp(K.sub(x.array, _unreduce_array(out, x.shape, dim, keepdim).array)))),))
 register(Rule(
     "softmax", "SoftmaxBackward0", K.softmax,
     lambda g, out, x, dim: (B.softmax_backward_data(g, out, dim),),
     lambda ts, out, x, dim: out * (ts[0] - ops.sum(ts[0] * out, dim, True)),
     kind="general", doc="softmax along dim (stable)", saves_inputs=False, saves_out=True,
-    formula=("out · (grad - Σ grad · out)",)))
+    formula=("out · (grad - Σ grad · out)",))).with_array_vjp(
+    lambda g, out, x, dim: (wrap(B.k_softmax_backward_data(g.array, out.array, dim=dim)),))
 register(Rule(
     "log_softmax", "LogSoftmaxBackward0", K.log_softmax,
     lambda g, out, x, dim: (B.log_softmax_backward_data(g, out, dim),),
     lambda ts, out, x, dim: ts[0] - ops.sum(ops.exp(out) * ts[0], dim, True),
     kind="general", doc="log of softmax along dim (stable)", saves_inputs=False,
     saves_out=True,
-    formula=("grad - exp(out) · Σ grad",)))
+    formula=("grad - exp(out) · Σ grad",))).with_array_vjp(
+    lambda g, out, x, dim: (
+        wrap(B.k_log_softmax_backward_data(g.array, out.array, dim=dim)),))

@@ -10,9 +10,11 @@ from gradcli.ad.graph import Tensor
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES, Rule
 from gradcli.ad.rules.base import (
+    broadcast_view,
     linear,
     need,
     register,
+    wrap,
 )
 
 # ---------------------------------------------------------------------------------------
@@ -31,10 +33,14 @@ def _reshape_name(inputs: Any, params: dict[str, Any]) -> str:
 linear("reshape", _reshape_name,
        lambda x, shape, copy=False, alias=False: K.reshape(x, shape),
        lambda g, x, shape, copy=False, alias=False: ops.reshape(g, x.shape), "reshape / view",
-       formula=("reshape(grad, x.shape)",), views=True)
+       formula=("reshape(grad, x.shape)",), views=True,
+       # ops.reshape views g, or a contiguous copy of it: numpy's reshape does the same.
+       fast=lambda g, x, shape, copy=False, alias=False: wrap(K.reshape(g.array, x.shape)))
 linear("expand", "ExpandBackward0", K.expand,
        lambda g, x, shape: ops.sum_to(g, x.shape), "broadcast to a shape",
-       formula=("sum grad over broadcast dims",), views=True)
+       formula=("sum grad over broadcast dims",), views=True,
+       fast=lambda g, x, shape: g if g.array.shape == x.array.shape
+       else wrap(K.sum_to(g.array, x.array.shape)))
 def _sum_to_name(inputs: Any, params: dict[str, Any]) -> str:
     # PyTorch's at::sum_to: sum() to a 0-dim shape (SumBackward0); otherwise
     # sum(dims, keepdim=True) (SumBackward1), then view() when leading dims go (ViewBackward0).
@@ -49,15 +55,36 @@ def _sum_to_name(inputs: Any, params: dict[str, Any]) -> str:
 linear("sum_to", _sum_to_name, K.sum_to,
        lambda g, x, shape: ops.expand(g, x.shape),
        "sum a broadcast tensor back to a shape (the engine's unbroadcast)",
-       formula=("expand(grad, x.shape)",))
+       formula=("expand(grad, x.shape)",),
+       fast=lambda g, x, shape: broadcast_view(g, x.array.shape))
 linear("transpose", lambda i, p: "TBackward0" if p.get("short") else "TransposeBackward0",
        lambda x, dim0, dim1, short=False: K.transpose(x, dim0, dim1),
        lambda g, x, dim0, dim1, short=False: ops.transpose(g, dim0, dim1, short),
        "swap two dims (x.t() is the 2-D short form)",
-       formula=("transpose(grad)",), views=True)
+       formula=("transpose(grad)",), views=True,
+       fast=lambda g, x, dim0, dim1, short=False: wrap(_transpose_array(g.array, dim0, dim1)))
 linear("permute", "PermuteBackward0", K.permute,
        lambda g, x, dims: ops.permute(g, _inverse_perm(dims)), "reorder dims",
-       formula=("permute(grad, inverse)",), views=True)
+       formula=("permute(grad, inverse)",), views=True,
+       fast=lambda g, x, dims: wrap(K.permute(g.array, _inverse_perm(dims))))
+def _transpose_array(g: Any, dim0: int, dim1: int) -> Any:
+    """ops.transpose on an array (a vector's transpose is itself, a 0-d one a reshape)."""
+    if g.ndim < 2 and dim0 in (0, -1) and dim1 in (0, -1):
+        return K.transpose(g, 0, 0) if g.ndim == 1 else K.reshape(g, ())
+    return K.transpose(g, dim0, dim1)
+
+
+def _unsqueeze_to_array(g: Tensor, x: Tensor, dim: Any = None,
+                        dims_variant: bool = False) -> Tensor:
+    n = x.ndim
+    dims = range(n) if dim is None else ([dim] if type(dim) is int else list(dim))
+    a = g.array
+    for d in sorted({d % n for d in dims} if n else ()):
+        if x.shape[d] == 1:
+            a = K.unsqueeze(a, d)
+    return g if a is g.array else wrap(a)
+
+
 def _unsqueeze_to(g: Tensor, x: Tensor, dim: Any = None, dims_variant: bool = False) -> Tensor:
     # PyTorch's squeeze backward, unsqueeze_to: g again with each squeezed size-1 dim.
     n = x.ndim
@@ -75,10 +102,11 @@ linear("squeeze",
        lambda x, dim=None, dims_variant=False: K.squeeze(x, dim),
        _unsqueeze_to,
        "drop size-1 dims",
-       formula=("reshape(grad, x.shape)",), views=True)
+       formula=("reshape(grad, x.shape)",), views=True, fast=_unsqueeze_to_array)
 linear("unsqueeze", "UnsqueezeBackward0", K.unsqueeze,
        lambda g, x, dim: ops.squeeze(g, dim), "insert a size-1 dim",
-       formula=("squeeze(grad, dim)",), views=True)
+       formula=("squeeze(grad, dim)",), views=True,
+       fast=lambda g, x, dim: wrap(K.squeeze(g.array, dim)))
 
 
 def _index_backward_name(index: Any, kind: str) -> str:
@@ -113,7 +141,7 @@ linear("getitem", lambda i, p: p["kind"], _getitem,
        "x[index]: select, slice, mask or gather",
        formula=("grad placed at the index, 0 elsewhere",), views=True,
        torch_keeps=frozenset(("IndexBackward0",)),  # PyTorch keeps the indices
-       )
+       fast=lambda g, x, index, kind: wrap(K.index_add_into(g.array, x.array.shape, index)))
 linear("index_add_into", lambda i, p: p.get("name", "IndexPutImplBackward0"),
        lambda g, shape, index, name=None: K.index_add_into(g, shape, index),
        lambda gg, g, shape, index, name=None: ops.getitem_raw(gg, index, "IndexBackward0"),
@@ -144,7 +172,8 @@ linear("diag_embed_like", "DiagonalBackwardBackward0",
        "write a vector onto a diagonal of a zero matrix")
 linear("to_dtype", "ToCopyBackward0", K.to_dtype,
        lambda g, x, dtype: ops.to_dtype(g, x.dtype), "convert dtype (a copy)",
-       formula=("grad in x's dtype",), batchable=True)
+       formula=("grad in x's dtype",), batchable=True,
+       fast=lambda g, x, dtype: wrap(K.to_dtype(g.array, x.array.dtype)))
 linear("clone", "CloneBackward0",  # keeps the layout (made contiguous if it overlaps)
        lambda x: x.copy(order="C" if K.overlaps(x) else "K"),
        lambda g, x: g, "a copy that stays in the graph",
@@ -181,6 +210,25 @@ def _split(g: Tensor, xs: tuple[Tensor, ...], dim: int, stacked: bool) -> tuple[
     return tuple(res)
 
 
+def _split_array(g: Tensor, xs: tuple[Tensor, ...], dim: int,
+                 stacked: bool) -> tuple[Any, ...]:
+    """_split on arrays (the same slices, by the getitem kernel)."""
+    res = []
+    start = 0
+    ga = g.array
+    d = dim % ga.ndim
+    for x in xs:
+        if stacked:
+            idx = (slice(None),) * d + (start,)
+            start += 1
+        else:
+            n = x.shape[d]
+            idx = (slice(None),) * d + (slice(start, start + n),)
+            start += n
+        res.append(wrap(_getitem(ga, idx, "SliceBackward0")) if need(x) else None)
+    return tuple(res)
+
+
 def _cat_jvp(ts: list[Any], out: Tensor, *xs: Tensor, dim: int = 0) -> Tensor:
     return ops.cat(list(ts), dim)
 
@@ -194,19 +242,29 @@ register(Rule("cat", "CatBackward0", K.cat,
               torch_keeps=False,  # CatBackward0 keeps only sizes
               kind="linear", doc="concatenate along a dim", saves_inputs=True,
               sparse_tangents=False,
-              formula=("slice of grad",)))
+              formula=("slice of grad",))).with_array_vjp(
+    lambda g, out, *xs, dim=0: _split_array(g, xs, dim, False))
 register(Rule("stack", "StackBackward0", K.stack,
               lambda g, out, *xs, dim=0: _split(g, xs, dim, True), _stack_jvp,
               torch_keeps=False,  # StackBackward0 keeps only sizes
               kind="linear", doc="stack along a new dim", saves_inputs=True,
               sparse_tangents=False,
-              formula=("slice of grad",)))
+              formula=("slice of grad",))).with_array_vjp(
+    lambda g, out, *xs, dim=0: _split_array(g, xs, dim, True))
 
 
 def _index_put_vjp(g: Tensor, out: Tensor, x: Tensor, v: Any, index: Any,
                    kind: str, accumulate: bool = False) -> tuple[Any, ...]:
     gx = (g if accumulate else ops.index_put(g, 0.0, index, kind)) if need(x) else None
     gv = ops.getitem_raw(g, index, "IndexBackward0") if need(v) else None
+    return gx, gv
+
+
+def _index_put_vjp_array(g: Tensor, out: Tensor, x: Tensor, v: Any, index: Any,
+                         kind: str, accumulate: bool = False) -> tuple[Any, ...]:
+    ga = g.array
+    gx = (g if accumulate else wrap(K.index_put(ga, 0.0, index, False))) if need(x) else None
+    gv = wrap(_getitem(ga, index, "IndexBackward0")) if need(v) else None
     return gx, gv
 
 
@@ -226,7 +284,7 @@ register(Rule(
     _index_put_vjp, _index_put_jvp,
     kind="linear", doc="x with x[index] = v (the functional form of item assignment)",
     saves_inputs=False,
-    formula=("grad with the index zeroed", "grad[index]")))
+    formula=("grad with the index zeroed", "grad[index]"))).with_array_vjp(_index_put_vjp_array)
 
 
 # ---------------------------------------------------------------------------------------
@@ -245,7 +303,9 @@ linear("unbind", "UnbindBackward0",
            RULES["index_add_into"], (g,),
            {"shape": x.shape, "index": _unbind_index(dim, index), "name": "StackBackward0"}),
        "one slice of x.unbind(dim) (iterating a tensor)",
-       formula=("stack of grads (zeros for the other outputs)",), views=True)
+       formula=("stack of grads (zeros for the other outputs)",), views=True,
+       fast=lambda g, x, dim, index: wrap(K.index_add_into(g.array, x.array.shape,
+                                                           _unbind_index(dim, index))))
 
 
 def _flip(x: Any, dims: tuple[int, ...]) -> Any:
