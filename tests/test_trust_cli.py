@@ -280,16 +280,6 @@ def test_a_failing_command_keeps_what_the_program_printed() -> None:
     assert r.stderr.startswith("<expr>:3:5: error: name 'y' is not defined\n")
 
 
-@pytest.mark.parametrize("args", [
-    ["run", "-e", "print(1)"],
-    ["eval", "-e", "x = tensor(1.0)", "--format", "json"],
-    ["graph", "-e", "x = tensor(1.0, requires_grad=True) * 2"],
-])
-def test_precision_where_it_means_nothing_is_a_usage_error(args: list[str]) -> None:
-    r = cli(*args, "--precision", "3")
-    assert r.exit_code == 2 and "--precision" in r.stderr + r.stdout
-
-
 def test_precision_where_it_means_something() -> None:
     r = cli("eval", "-e", "tensor(1.0) / 3", "--precision", "6", "--format", "plain")
     assert (r.exit_code, r.stdout) == (0, "result  shape=[]  dtype=float32\n  0.333333\n")

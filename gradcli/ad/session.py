@@ -36,6 +36,7 @@ class Session:
     limits: Limits = DEFAULT_LIMITS
     dtype: str | None = None
     seed: int | None = None
+    precision: int | None = None  # the print precision the program starts with (None: 4)
     detect_anomaly: bool = False
     keep_buffers: bool = False
     on_record: Callable[[Any, Any], None] | None = None
@@ -69,6 +70,8 @@ class Session:
         State.post_accumulate_hooks = {}
         State.torch_anomaly = State.inference_mode = State.inference_seen = False
         PRINT_OPTIONS.restore(DEFAULT_PRINT_OPTIONS)  # torch.set_printoptions: per command
+        if self.precision is not None:
+            PRINT_OPTIONS.precision = self.precision
         if self.dtype:
             dtypes.set_default_dtype(self.dtype)
         if self.seed is not None:
