@@ -439,8 +439,8 @@ COMMANDS = (
             "result.shape + N × x.shape, by nested reverse mode.",
             "gradcli grad -e 'x = tensor([1.0, 2.0]); (x ** 3).sum()' --wrt x --order 2",
             _shown(_app("nth_grad")), wrt=True, options=(
-                click.option("--order", type=click.IntRange(1), default=1, show_default=True,
-                             help="Derivative order."), ALLOW_UNUSED, *BATCH_OPTIONS)),
+                click.option("--order", type=Int(1), default=1, metavar="N",
+                             help="Derivative order [default: 1]."), ALLOW_UNUSED, *BATCH_OPTIONS)),
     Command("jvp", "Forward mode: the Jacobian-vector product J·v",
             "Forward mode: the Jacobian-vector product J·v (one --tangent per --wrt).",
             "gradcli jvp -e 'x = tensor([1.0, 2.0]); x ** 2' --wrt x --tangent '[1, 0]'",
@@ -451,8 +451,7 @@ COMMANDS = (
                              "one per --wrt."), ALLOW_UNUSED, *BATCH_OPTIONS)),
     Command("vjp", "Reverse mode: the vector-Jacobian product vᵀ·J",
             "Reverse mode: the vector-Jacobian product vᵀ·J, what y.backward(v) "
-            "leaves in x.grad.", "gradcli vjp -e 'x = tensor([1.0, 2.0, 3.0]); x * 2' --wrt x "
-            "--cotangent '[0.1, 1.0, 0.0001]'",
+            "leaves in x.grad.", "gradcli vjp -e 'x = tensor([1.0, 2.0]); x * x' --wrt x --cotangent '[1, 0]'",
             _shown(_app("vjp")), wrt=True, options=(
                 click.option("--cotangent", required=True, metavar="V",
                              help="The cotangent v, shaped like the result (same forms as "
@@ -464,8 +463,8 @@ COMMANDS = (
     Command("graph", "The computation graph (tree, dot, mermaid, json, plain)",
             "The computation graph: every tape node with its number, op, PyTorch "
             "name, shape, dtype, leaf marks, variable name and source line:col.",
-            "gradcli graph -e 'x = ones(2, 2, requires_grad=True); y = x + 2; "
-            "(y * y * 3).mean()'", _graph, wrt=False, options=GRAPH_OPTIONS,
+            "gradcli graph -e 'x = ones(2, requires_grad=True); y = x * x + 2; y.sum()'",
+            _graph, wrt=False, options=GRAPH_OPTIONS,
             formats=("tree", "dot", "mermaid", "json", "plain")),
     Command("check", "Autograd against finite differences; exit 1 on a mismatch",
             "Compare autograd with central finite differences (float64), and check "
@@ -487,8 +486,7 @@ COMMANDS = (
             "Plot the result and its first N derivatives as one input sweeps "
             "[--from, --to] (a tensor input: X0 + t·V along --direction V): a terminal "
             "chart, --format plain/json for the numbers, --output FILE for a figure.",
-            "gradcli plot -e 'x = tensor(0.0); torch.tanh(x)' --wrt x --from -3 --to 3 "
-            "--order 2", _plot, wrt=True, options=(
+            "gradcli plot -e 'x = tensor(0.0); torch.tanh(x)' --wrt x --from -3 --to 3", _plot, wrt=True, options=(
                 click.option("--from", "start", type=float, required=True, metavar="A",
                              help="Where the sweep starts."),
                 click.option("--to", "stop", type=float, required=True, metavar="B",
