@@ -451,7 +451,8 @@ COMMANDS = (
                              "one per --wrt."), ALLOW_UNUSED, *BATCH_OPTIONS)),
     Command("vjp", "Reverse mode: the vector-Jacobian product vᵀ·J",
             "Reverse mode: the vector-Jacobian product vᵀ·J, what y.backward(v) "
-            "leaves in x.grad.", "gradcli vjp -e 'x = tensor([1.0, 2.0]); x * x' --wrt x --cotangent '[1, 0]'",
+            "leaves in x.grad.",
+            "gradcli vjp -e 'x = tensor([1.0, 2.0]); x * x' --wrt x --cotangent '[1, 0]'",
             _shown(_app("vjp")), wrt=True, options=(
                 click.option("--cotangent", required=True, metavar="V",
                              help="The cotangent v, shaped like the result (same forms as "
@@ -486,7 +487,8 @@ COMMANDS = (
             "Plot the result and its first N derivatives as one input sweeps "
             "[--from, --to] (a tensor input: X0 + t·V along --direction V): a terminal "
             "chart, --format plain/json for the numbers, --output FILE for a figure.",
-            "gradcli plot -e 'x = tensor(0.0); torch.tanh(x)' --wrt x --from -3 --to 3", _plot, wrt=True, options=(
+            "gradcli plot -e 'x = tensor(0.0); torch.tanh(x)' --wrt x --from -3 --to 3",
+            _plot, wrt=True, options=(
                 click.option("--from", "start", type=float, required=True, metavar="A",
                              help="Where the sweep starts."),
                 click.option("--to", "stop", type=float, required=True, metavar="B",
