@@ -150,8 +150,11 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
                         text = json.dumps(obj, indent=2, ensure_ascii=False) + "\n"
                     sys.stdout.write(text)
                 else:
-                    if printed:  # what the program printed before it failed, as `run` shows
-                        sys.stdout.write(printed)
+                    if printed:  # what the program printed before it failed: the "output"
+                        from gradcli.render import render_output  # section, as on success
+
+                        sys.stdout.write(render_output(printed, ctx.fmt, width=ctx.width,
+                                                       color=ctx.color) + "\n")
                         sys.stdout.flush()
                     sys.stderr.write(text)
                 if ctx.debug:

@@ -276,7 +276,8 @@ def test_a_failing_command_keeps_what_the_program_printed() -> None:
     r = cli("eval", *program, "--format", "json")
     assert r.exit_code == 4 and json.loads(r.stdout)["output"] == "hi\n"
     r = cli("eval", *program)
-    assert r.exit_code == 4 and r.stdout == "hi\n"  # as `run` shows it
+    # the "output" section, as on success (issue 13: never lost, in every format)
+    assert r.exit_code == 4 and r.stdout == "output  ·  printed by the program\n  hi\n"
     assert r.stderr.startswith("<expr>:3:5: error: name 'y' is not defined\n")
 
 
