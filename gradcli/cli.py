@@ -275,7 +275,8 @@ def main() -> None:
 
     PROG is a .gd file, '-' for standard input, or -e 'CODE'. `gradcli COMMAND --help`
     shows a command's options. Every command takes the common options --format,
-    --precision N, --dtype, --seed N, the --max-* limits, --no-color and --debug.
+    --precision N, --dtype, --seed N, the --max-* limits, --no-color, --debug and
+    --detect-anomaly.
 
     \b
     Examples:

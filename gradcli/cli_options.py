@@ -1,6 +1,6 @@
 """The command line's options, each defined once: the common options every command takes
-(--precision, --dtype, --seed, the --max-* limits, --no-color, --debug), the program
-options (PROG, -e, --set, --of, --detect-anomaly), --wrt and --format; and the help
+(--precision, --dtype, --seed, the --max-* limits, --detect-anomaly, --no-color,
+--debug), the program options (PROG, -e, --set, --of), --wrt and --format; and the help
 layout that lists a command's own options apart from the common ones."""
 
 from __future__ import annotations
@@ -92,13 +92,16 @@ COMMON: tuple[Decorator, ...] = (
                  f"({_LIM.max_output:,})]."),
     click.option("--max-time", metavar="SECONDS", type=Int(0, kind=float), default=None,
                  help=f"Run time, 0 for none [default: {_LIM.max_time:g}]."),
+    click.option("--detect-anomaly", is_flag=True,
+                 help="Stop at the first op producing NaN or inf, naming it and its line."),
     click.option("--no-color", is_flag=True,
                  help="No colour (also: NO_COLOR set, or stdout not a terminal)."),
     click.option("--debug", is_flag=True, help="Python tracebacks on errors."),
 )
 COMMON_NAMES = frozenset({"precision", "dtype", "seed", "max_steps", "max_depth",
                           "max_elements", "max_memory", "max_program_size", "max_nesting",
-                          "max_output", "max_time", "no_color", "debug"})
+                          "max_output", "max_time", "detect_anomaly", "no_color",
+                          "debug"})
 
 
 def common_options(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -119,13 +122,12 @@ PROGRAM: tuple[Decorator, ...] = (
     click.option("--of", "of", metavar="NAME", default=None,
                  help="The result is this variable (default: the last top-level "
                  "expression, else the last assignment)."),
-    click.option("--detect-anomaly", is_flag=True,
-                 help="Stop at the first op producing NaN or inf, naming it and its line."),
 )
 
 
 def program_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """PROG, -e, --set, --of, --detect-anomaly: what chooses and runs the program."""
+    """PROG, -e, --set, --of: which program, with which inputs and result (`test` has
+    none of them: it runs each file as it stands)."""
     for option in reversed(PROGRAM):
         fn = option(fn)
     return fn

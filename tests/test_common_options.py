@@ -203,3 +203,20 @@ def test_every_command_starts_from_the_same_random_state(tmp_path: Path) -> None
     r = cli("plot", "-e", prog, "--wrt", "x", "--from", "0", "--to", "1", "--points", "3",
             "--format", "json")
     assert json.loads(r.stdout)["series"]["dy/dx"] == [first] * 3  # a line, not noise
+
+
+@pytest.mark.parametrize("command", [*COMMANDS, "test"])
+def test_detect_anomaly_under_every_command(command: str, tmp_path: Path) -> None:
+    prog = "x = tensor(0.5)\ny = torch.log(tensor(-0.5))\nx * 2\n"
+    message = "error: anomaly detected: 'log' produced nan in the forward pass at line 2:5"
+    if command == "test":
+        (tmp_path / "p.gd").write_text(prog)
+        assert cli("test", str(tmp_path), "--update").exit_code == 0
+        assert cli("test", str(tmp_path)).exit_code == 0  # NaN alone is no error
+        r = cli("test", str(tmp_path), "--detect-anomaly", "--format", "json")
+        assert r.exit_code == 1 and message in r.stdout
+        return
+    args = [command, "-e", prog, *COMMANDS[command]]
+    assert cli(*args).exit_code == 0
+    r = cli(*args, "--detect-anomaly")
+    assert r.exit_code == 4 and message in r.stderr
