@@ -23,6 +23,8 @@ import click
 
 from gradcli import __version__
 from gradcli.cli_errors import format_error
+from gradcli.cli_options import Command as HelpCommand
+from gradcli.cli_options import Int, common_options, format_option, program_options, wrt_option
 from gradcli.limits import DEFAULT_LIMITS, LIMIT_NAMES
 
 
@@ -41,7 +43,8 @@ class Ctx:
     """Per-invocation output settings."""
 
     def __init__(self, fmt: str, precision: int | None, no_color: bool, debug: bool) -> None:
-        self.fmt = fmt
+        self.format_name = fmt  # as given (graph's tree, dot, mermaid too)
+        self.fmt = fmt if fmt in ("json", "plain") else "table"  # how results render
         self.precision = 4 if precision is None else precision
         self.precision_given = precision is not None  # --precision on the command line
         self.debug = debug
@@ -75,26 +78,6 @@ def exit_status(err: BaseException) -> int:
     if isinstance(err, KeyboardInterrupt):
         return 130
     return int(Exit.INTERNAL)
-
-
-def _parse_size(ctx: Any, param: Any, value: str | None) -> int | None:
-    """A memory size: bytes, or a number with K, M, G or T (powers of 1024)."""
-    if value is None:
-        return None
-    text = value.strip().upper().removesuffix("B").removesuffix("I")
-    scale = 1
-    if text and text[-1] in "KMGT":
-        scale = 1024 ** ("KMGT".index(text[-1]) + 1)
-        text = text[:-1]
-    try:
-        n = int(float(text) * scale)
-    except (ValueError, OverflowError):
-        raise click.BadParameter(
-            f"{value!r} is not a size (examples: 512M, 2G, 1000000)") from None
-    memory = getattr(param, "name", None) == "max_memory"
-    if n < (1 << 20 if memory else 1):
-        raise click.BadParameter(f"{value!r} is below the minimum of {'1M' if memory else 1}")
-    return n
 
 
 def _cap_address_space(max_memory: int | None) -> Any:
@@ -169,8 +152,11 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
                         text = json.dumps(obj, indent=2, ensure_ascii=False) + "\n"
                     sys.stdout.write(text)
                 else:
-                    if printed:  # what the program printed before it failed, as `run` shows
-                        sys.stdout.write(printed)
+                    if printed:  # what the program printed before it failed: the "output"
+                        from gradcli.render import render_output  # section, as on success
+
+                        sys.stdout.write(render_output(printed, ctx.fmt, width=ctx.width,
+                                                       color=ctx.color) + "\n")
                         sys.stdout.flush()
                     sys.stderr.write(text)
                 if ctx.debug:
@@ -191,17 +177,8 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def output_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """--format, --precision, --no-color, --debug."""
-    fn = click.option("--debug", is_flag=True, help="Show Python tracebacks on errors.")(fn)
-    fn = click.option("--no-color", is_flag=True, help="No colour (also: NO_COLOR set, or "
-                      "stdout not a terminal).")(fn)
-    fn = click.option("--precision", type=click.IntRange(0, 17), default=None,
-                      help="Digits printed for values in tables and plain text "
-                      "[default: 4]; refused where nothing prints values (run, test, "
-                      "--format json).")(fn)
-    fn = click.option("--format", "fmt", type=click.Choice(["table", "json", "plain"]),
-                      default="table", show_default=True, help="Output format.")(fn)
+def with_ctx(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--format, --precision, --no-color and --debug become the command's `Ctx`."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, fmt: str, precision: int | None, no_color: bool, debug: bool,
@@ -209,82 +186,6 @@ def output_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         return fn(*args, _ctx=Ctx(fmt, precision, no_color, debug), **kwargs)
 
     return wrapper
-
-
-class _Seed(click.ParamType):
-    """An integer in torch.manual_seed's range, without a 20-digit range in --help."""
-
-    name = "N"
-
-    def convert(self, value: Any, param: Any, ctx: Any) -> int:
-        try:
-            n = int(value)
-        except (TypeError, ValueError):
-            self.fail(f"{value!r} is not an integer", param, ctx)
-        if not -(2**63) <= n <= 2**64 - 1:
-            self.fail(f"{n} is not in torch.manual_seed's range, -2**63 to 2**64-1", param, ctx)
-        return n
-
-
-SEED = _Seed()
-
-
-def program_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """PROG, -e, --set, --of, --dtype, --seed and the limits, shared by every command."""
-    lim = DEFAULT_LIMITS  # every default in the help comes from here
-    options = [
-        click.option("--detect-anomaly", is_flag=True,
-                     help="Stop at the first op (forward or backward) producing NaN or inf, "
-                     "naming it and its source line."),
-        click.option("--max-time", metavar="SECONDS", type=click.FloatRange(0), default=None,
-                     help="Cap on the time a command may run, 0 for none "
-                     f"[default: {lim.max_time:g}]."),
-        click.option("--max-output", metavar="SIZE", default=None, callback=_parse_size,
-                     help="Cap on what the program prints, in characters, e.g. 1G "
-                     f"[default: {lim.max_output // 10**6}M ({lim.max_output:,})]."),
-        click.option("--max-nesting", type=click.IntRange(10, 1000), default=None,
-                     help="Cap on brackets open at once and on expression depth "
-                     f"[default: {lim.max_nesting}]."),
-        click.option("--max-program-size", metavar="SIZE", default=None,
-                     callback=_parse_size,
-                     help="Cap on the program text, e.g. 4M "
-                     f"[default: {lim.max_program_size:,} bytes]."),
-        click.option("--max-memory", metavar="SIZE", default=None, callback=_parse_size,
-                     help="Cap on the memory the program may hold (tensors, the graph, "
-                     f"values), e.g. 512M or 4G [default: {lim.max_memory >> 30}G]."),
-        click.option("--max-elements", type=click.IntRange(1), default=None,
-                     help=f"Cap on the elements of one tensor [default: {lim.max_elements:,}]."),
-        click.option("--max-depth", type=click.IntRange(1, 10_000), default=None,
-                     help=f"Cap on nested gd function calls [default: {lim.max_depth}]."),
-        click.option("--max-steps", type=click.IntRange(1), default=None,
-                     help="Cap on loop iterations plus function calls "
-                     f"[default: {lim.max_steps:,}]."),
-        click.option("--seed", type=SEED, default=None, metavar="N",
-                     help="Seed the random generator (torch.manual_seed): -2**63 to "
-                     "2**64-1."),
-        click.option("--dtype", type=click.Choice(["float32", "float64"]), default=None,
-                     help="Default float dtype [default: float32]."),
-        click.option("--of", "of", metavar="NAME", default=None,
-                     help="The result is this variable (default: the last top-level "
-                     "expression, else the last top-level assignment); a tensor or a float."),
-        click.option("--set", "sets", metavar="NAME=VALUE", multiple=True,
-                     help="Replace the value of the program's first assignment of NAME, "
-                     "keeping its form (number, [[1,2],[3,4]], a gd expression, @file.json, "
-                     "@file.npy)."),
-        click.option("-e", "--expr", "expr", metavar="CODE", multiple=True,
-                     help="Program text instead of a file (statements separated by ';' or "
-                     "newlines); repeated -e pieces are joined as lines, in order."),
-        click.argument("prog", required=False, metavar="[PROG]"),
-    ]
-    for opt in options:
-        fn = opt(fn)
-    return fn
-
-
-def wrt_option(required: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """--wrt NAME (repeatable)."""
-    return click.option("--wrt", multiple=True, metavar="NAME", required=required,
-                        help="Differentiate with respect to this input (repeatable).")
 
 
 class TerminalProgress:
@@ -320,13 +221,16 @@ class TerminalProgress:
 _PROGRESS = TerminalProgress()
 
 
-def _app_options(kw: dict[str, Any], wrt: tuple[str, ...] = ()) -> Any:
+def _app_options(kw: dict[str, Any], ctx: Ctx, wrt: tuple[str, ...] = ()) -> Any:
+    """The app's options from the command's: the common ones, and the program's if any."""
     from gradcli.app import AppOptions
 
     limits = DEFAULT_LIMITS.with_overrides(**{n: kw.pop(n) for n in LIMIT_NAMES})
     return AppOptions(
-        sets=list(kw.pop("sets")), wrt=list(wrt), of=kw.pop("of"), dtype=kw.pop("dtype"),
-        seed=kw.pop("seed"), limits=limits, detect_anomaly=kw.pop("detect_anomaly"),
+        sets=list(kw.pop("sets", ())), wrt=list(wrt), of=kw.pop("of", None),
+        dtype=kw.pop("dtype"), seed=kw.pop("seed"), limits=limits,
+        precision=ctx.precision if ctx.precision_given else None,
+        detect_anomaly=kw.pop("detect_anomaly", False),
         allow_unused=kw.pop("allow_unused", False),
         progress=_PROGRESS if _PROGRESS.enabled else None, warn=sys.stderr.write)
 
@@ -376,13 +280,18 @@ def main() -> None:
     plots and graphs of gd programs (Python syntax, PyTorch autograd semantics).
 
     PROG is a .gd file, '-' for standard input, or -e 'CODE'. `gradcli COMMAND --help`
-    shows a command's options.
+    shows a command's options. Every command takes the common options --format,
+    --precision N, --dtype, --seed N, the --max-* limits, --no-color, --debug and
+    --detect-anomaly.
 
     \b
     Examples:
-      gradcli eval examples/quickstart.gd --wrt x        # value and gradient
+      gradcli eval examples/quickstart.gd --wrt x
+          y = 2·xᵀx at x = [0, 1, 2, 3] is 28; its gradient 4x is [0, 4, 8, 12]
       gradcli grad -e 'x = tensor(1.0); x ** 3' --wrt x --order 3
+          the third derivative of x³ (at x = 1): 6
       gradcli plot -e 'x = tensor(0.0); torch.tanh(x)' --wrt x --from -3 --to 3
+          a chart of tanh(x) and its derivative 1 - tanh²(x) for x in [-3, 3]
 
     \b
     Exit codes:
@@ -391,7 +300,7 @@ def main() -> None:
       2  usage error (bad flag, missing file, bad --set value)
       3  syntax error in the program
       4  runtime error (shape mismatch, autograd misuse, a limit reached)
-      70 internal error in gradcli (a bug: please report it; --debug shows the traceback)
+      70 internal error: a bug in gradcli (please report it; --debug: traceback)
     """
 
 
@@ -430,16 +339,11 @@ def _shown(compute: Callable[..., Any]) -> Callable[..., Exit]:
     return command
 
 
-def _graph(source: Any, opts: Any, ctx: Ctx, gformat: str, values: bool,
-           render_to: str | None, full: bool = False) -> Exit:
+def _graph(source: Any, opts: Any, ctx: Ctx, values: bool, render_to: str | None,
+           full: bool = False) -> Exit:
     from gradcli import app
     from gradcli.render import render_graph
 
-    if ctx.precision_given and not values:
-        from gradcli.errors import UsageError
-
-        raise UsageError("--precision sets the digits of values, which graph shows only with "
-                         "--values")
     result = app.graph(source, opts, values)
     if ctx.captured is not None:
         result.output = ctx.captured.getvalue()
@@ -450,10 +354,10 @@ def _graph(source: Any, opts: Any, ctx: Ctx, gformat: str, values: bool,
         return Exit.OK
     from gradcli.render.stream import stream_result
 
-    if stream_result(result, gformat, sys.stdout.write, precision=ctx.precision,
+    if stream_result(result, ctx.format_name, sys.stdout.write, precision=ctx.precision,
                      width=ctx.width, color=ctx.color, full=full):
         return Exit.OK
-    text = render_graph(result, gformat, precision=ctx.precision, width=ctx.width,
+    text = render_graph(result, ctx.format_name, precision=ctx.precision, width=ctx.width,
                         color=ctx.color, full=full)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return Exit.OK
@@ -499,18 +403,6 @@ def _app(name: str) -> Callable[..., Any]:
     return call
 
 
-def graph_output_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """graph's --format chooses among graph formats; the others as for every command."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, gformat: str, precision: int | None, no_color: bool, debug: bool,
-                **kwargs: Any) -> Any:
-        fmt = "json" if gformat == "json" else ("plain" if gformat == "plain" else "table")
-        return fn(*args, _ctx=Ctx(fmt, precision, no_color, debug), gformat=gformat, **kwargs)
-
-    return wrapper
-
-
 @dataclass(frozen=True)
 class Command:
     """One program command: its help, its options besides the shared ones, what it does."""
@@ -522,7 +414,7 @@ class Command:
     does: Callable[..., Exit]  # (source, opts, ctx, **its options) -> exit status
     wrt: bool | None = None  # None: no --wrt; False: optional; True: required
     options: tuple[Callable[..., Any], ...] = ()  # in --help order
-    output: Callable[..., Any] = output_options
+    formats: tuple[str, ...] = ("table", "json", "plain")  # --format's choices, default first
 
 
 FULL = click.option("--full", is_flag=True,
@@ -530,33 +422,25 @@ FULL = click.option("--full", is_flag=True,
                     "iterations collapse, then the first 40 and the last 20 rows, and what the "
                     "rest were).")
 
-GRAPH_FORMAT_OPTIONS = (
-    click.option("--format", "gformat", type=click.Choice(["tree", "dot", "mermaid", "json",
-                                                           "plain"]),
-                 default="tree", show_default=True, help="Graph format."),
+GRAPH_OPTIONS = (
     click.option("--values", is_flag=True, help="Show each tensor's value and gradient."),
     FULL,
     click.option("--render", "render_to", metavar="FILE", default=None,
                  help="Render the dot graph to FILE (.svg, .png, .pdf) with Graphviz."),
-    click.option("--precision", type=click.IntRange(0, 17), default=None,
-                 help="Digits printed for values (with --values) [default: 4]."),
-    click.option("--no-color", is_flag=True, help="No colour."),
-    click.option("--debug", is_flag=True, help="Show Python tracebacks on errors."),
 )
 
 BATCH_OPTIONS = (
     click.option("--batch", default=None, metavar="FILE",
-                 help="Evaluate once per line of FILE ('-': stdin), JSON Lines of --set "
-                 "bindings ({\"x\": 1.5}); one JSON line out per line in, in order; exit 4 "
-                 "if any line failed."),
-    click.option("--jobs", type=click.IntRange(1, 256), default=1, show_default=True,
-                 help="With --batch: spread the lines over N processes (same output)."),
+                 help="JSON Lines of --set bindings ({\"x\": 1.5}; '-': stdin): one JSON "
+                 "line out per line in, in order; exit 4 if any failed."),
+    click.option("--jobs", type=Int(1, 256), default=1, metavar="N",
+                 help="With --batch: N processes, up to 256, same output [default: 1]."),
 )
 
 ALLOW_UNUSED = click.option(
     "--allow-unused", is_flag=True,
-    help="A --wrt input the result does not use (the graph was cut by detach(), no_grad, "
-    ".item(), tensor(list)...) gets zeros marked \"not used\" instead of an error.")
+    help="A --wrt input the result does not use (cut by detach(), no_grad, .item()...) "
+    "gets zeros marked \"not used\", not an error.")
 
 COMMANDS = (
     Command("run", "Execute a program; its prints go to stdout",
@@ -571,8 +455,8 @@ COMMANDS = (
             "result.shape + N × x.shape, by nested reverse mode.",
             "gradcli grad -e 'x = tensor([1.0, 2.0]); (x ** 3).sum()' --wrt x --order 2",
             _shown(_app("nth_grad")), wrt=True, options=(
-                click.option("--order", type=click.IntRange(1), default=1, show_default=True,
-                             help="Derivative order."), ALLOW_UNUSED, *BATCH_OPTIONS)),
+                click.option("--order", type=Int(1), default=1, metavar="N",
+                             help="Derivative order [default: 1]."), ALLOW_UNUSED, *BATCH_OPTIONS)),
     Command("jvp", "Forward mode: the Jacobian-vector product J·v",
             "Forward mode: the Jacobian-vector product J·v (one --tangent per --wrt).",
             "gradcli jvp -e 'x = tensor([1.0, 2.0]); x ** 2' --wrt x --tangent '[1, 0]'",
@@ -583,8 +467,8 @@ COMMANDS = (
                              "one per --wrt."), ALLOW_UNUSED, *BATCH_OPTIONS)),
     Command("vjp", "Reverse mode: the vector-Jacobian product vᵀ·J",
             "Reverse mode: the vector-Jacobian product vᵀ·J, what y.backward(v) "
-            "leaves in x.grad.", "gradcli vjp -e 'x = tensor([1.0, 2.0, 3.0]); x * 2' --wrt x "
-            "--cotangent '[0.1, 1.0, 0.0001]'",
+            "leaves in x.grad.",
+            "gradcli vjp -e 'x = tensor([1.0, 2.0]); x * x' --wrt x --cotangent '[1, 0]'",
             _shown(_app("vjp")), wrt=True, options=(
                 click.option("--cotangent", required=True, metavar="V",
                              help="The cotangent v, shaped like the result (same forms as "
@@ -596,9 +480,9 @@ COMMANDS = (
     Command("graph", "The computation graph (tree, dot, mermaid, json, plain)",
             "The computation graph: every tape node with its number, op, PyTorch "
             "name, shape, dtype, leaf marks, variable name and source line:col.",
-            "gradcli graph -e 'x = ones(2, 2, requires_grad=True); y = x + 2; "
-            "(y * y * 3).mean()'", _graph, wrt=False, options=GRAPH_FORMAT_OPTIONS,
-            output=graph_output_options),
+            "gradcli graph -e 'x = ones(2, requires_grad=True); y = x * x + 2; y.sum()'",
+            _graph, wrt=False, options=GRAPH_OPTIONS,
+            formats=("tree", "dot", "mermaid", "json", "plain")),
     Command("check", "Autograd against finite differences; exit 1 on a mismatch",
             "Compare autograd with central finite differences (float64), and check "
             "every tape node's rule on its own; exit 1 on a mismatch.",
@@ -619,17 +503,18 @@ COMMANDS = (
             "Plot the result and its first N derivatives as one input sweeps "
             "[--from, --to] (a tensor input: X0 + t·V along --direction V): a terminal "
             "chart, --format plain/json for the numbers, --output FILE for a figure.",
-            "gradcli plot -e 'x = tensor(0.0); torch.tanh(x)' --wrt x --from -3 --to 3 "
-            "--order 2", _plot, wrt=True, options=(
+            "gradcli plot -e 'x = tensor(0.0); torch.tanh(x)' --wrt x --from -3 --to 3",
+            _plot, wrt=True, options=(
                 click.option("--from", "start", type=float, required=True, metavar="A",
                              help="Where the sweep starts."),
                 click.option("--to", "stop", type=float, required=True, metavar="B",
                              help="Where the sweep ends."),
-                click.option("--order", type=click.IntRange(0, 4), default=1,
-                             show_default=True, help="Derivatives plotted besides the "
-                             "result."),
-                click.option("--points", type=int, default=101, show_default=True,
-                             help="Sample points (the program runs once per point)."),
+                click.option("--order", type=Int(0, 4), default=1, metavar="N",
+                             help="Derivatives plotted besides the result, up to 4 "
+                             "[default: 1]."),
+                click.option("--points", type=int, default=101, metavar="K",
+                             help="Sample points; the program runs once per point "
+                             "[default: 101]."),
                 click.option("--direction", default=None, metavar="V",
                              help="For a tensor input: sweep X0 + t·V (same forms as --set "
                              "values)."),
@@ -644,8 +529,7 @@ def _declare(spec: Command) -> None:
 
     def body(state: dict[str, Any], ctx: Ctx, wrt: tuple[str, ...] = (),
              **kw: Any) -> Exit:
-        opts = _app_options(kw, wrt)
-        _refuse_precision(ctx, spec.name)
+        opts = _app_options(kw, ctx, wrt)
         if spec.name != "run" or ctx.fmt == "json":
             ctx.captured = io.StringIO()
             opts.write = ctx.captured.write
@@ -654,29 +538,15 @@ def _declare(spec: Command) -> None:
 
     body.__name__ = body.__qualname__ = spec.name
     body.__doc__ = f"`{spec.name}`."
-    fn: Callable[..., Any] = spec.output(guarded(body))
+    fn: Callable[..., Any] = common_options(with_ctx(guarded(body)))
+    fn = format_option(spec.formats)(fn)
     for option in reversed(spec.options):
         fn = option(fn)
     if spec.wrt is not None:
         fn = wrt_option(spec.wrt)(fn)
     fn = program_options(fn)
-    main.command(spec.name, help=spec.help + _example(spec.example),
+    main.command(spec.name, cls=HelpCommand, help=spec.help + _example(spec.example),
                  short_help=spec.short)(fn)
-
-
-def _refuse_precision(ctx: Ctx, command: str) -> None:
-    """--precision where no value is printed is a usage error, not silently ignored."""
-    if not ctx.precision_given:
-        return
-    from gradcli.errors import UsageError
-
-    if ctx.fmt == "json":
-        raise UsageError("--precision sets the digits of tables and plain text; JSON numbers "
-                         "are printed in full")
-    if command in ("run", "test"):
-        raise UsageError(f"--precision sets the digits of the values gradcli prints; "
-                         f"`{command}` prints none (the program's own prints follow "
-                         "torch.set_printoptions)")
 
 
 def _stdout_write(text: str) -> None:
@@ -705,20 +575,24 @@ for _spec in COMMANDS:
     _declare(_spec)
 
 
-@main.command("test", help="Golden-output tests: run each PROG.gd under PATH and compare what "
-              "`gradcli run` prints with PROG.out beside it; exit 1 on any failure." +
+@main.command("test", cls=HelpCommand,
+              help="Golden-output tests: run each PROG.gd under PATH and compare what "
+              "`gradcli run` prints with PROG.out beside it; exit 1 on any failure. The "
+              "common options apply to every program, as under `gradcli run`." +
               _example("gradcli test examples/"),
               short_help="Golden-output tests: each PROG.gd against the PROG.out beside it")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("--update", is_flag=True, help="Rewrite the .out files with the current output.")
-@output_options
+@format_option()
+@common_options
+@with_ctx
 @guarded
-def test(state: dict[str, Any], ctx: Ctx, paths: tuple[str, ...], update: bool) -> Exit:
+def test(state: dict[str, Any], ctx: Ctx, paths: tuple[str, ...], update: bool,
+         **kw: Any) -> Exit:
     """`test`."""
     from gradcli import app
 
-    _refuse_precision(ctx, "test")
-    report = app.golden(list(paths), update, format_error)
+    report = app.golden(list(paths), update, format_error, _app_options(kw, ctx))
     _emit(report, ctx)
     return Exit.OK if report.ok else Exit.FAILED
 

@@ -105,3 +105,61 @@ def test_long_tapes_are_summarised_unless_full(tmp_path: Any) -> None:
     check = cli("check", str(prog), "--wrt", "x", "--format", "plain")
     assert check.exit_code == 0 and len(check.stdout.splitlines()) < 200
     assert "rule checks: 30 of 6,000 nodes checked" in " ".join(check.stdout.split())
+
+
+CHAIN = ("def inner(a):\n"
+         "    return a @ tensor([1.0, 2.0, 3.0])\n"
+         "\n"
+         "def outer(a):\n"
+         "    print('in outer')\n"
+         "    return inner(a) * 2\n"
+         "\n"
+         "x = tensor([1.0, 2.0])\n"
+         "print('before')\n"
+         "y = outer(x).sum()\n")
+# torch 2.13: torch.tensor([1., 2.]) @ torch.tensor([1., 2., 3.])
+MATMUL_1D = ("inconsistent tensor size, expected tensor [2] and src [3] to have the same number "
+             "of elements, but got 2 and 3 elements respectively")
+ERROR = (f"chain.gd:2:12: error: {MATMUL_1D}\n"
+         "    return a @ tensor([1.0, 2.0, 3.0])\n"
+         "           ^~~~~~~~~~~~~~~~~~~~~~~~~~~\n"
+         "call chain (outermost first):\n"
+         "  chain.gd:10:5: y = outer(x).sum()\n"
+         "  chain.gd:6:12: return inner(a) * 2\n"
+         "  chain.gd:2:12: return a @ tensor([1.0, 2.0, 3.0])\n")
+SECTION = {"table": "output  ·  printed by the program\n  before\n  in outer\n",
+           "plain": "output (printed by the program)\n  before\n  in outer\n"}
+COMMANDS = [["eval", "--wrt", "x"], ["grad", "--wrt", "x"], ["jvp", "--wrt", "x", "--tangent",
+            "[1, 0]"], ["vjp", "--wrt", "x", "--cotangent", "1"], ["jacobian", "--wrt", "x"],
+            ["graph", "--wrt", "x"], ["check", "--wrt", "x"], ["explain", "--wrt", "x"],
+            ["plot", "--wrt", "x", "--from", "0", "--to", "1", "--direction", "[1, 0]"]]
+
+
+def test_what_was_printed_is_kept_on_error_under_every_command_and_format(
+        tmp_path: Any, monkeypatch: Any) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "chain.gd").write_text(CHAIN)
+    r = cli("run", "chain.gd")  # run streams the prints as they happen
+    assert (r.exit_code, r.stdout, r.stderr) == (4, "before\nin outer\n", ERROR)
+    for args in [["run"], *COMMANDS]:
+        r = cli(*args[:1], "chain.gd", *args[1:], "--format", "json")
+        data = json.loads(r.stdout)
+        assert (r.exit_code, data["output"]) == (4, "before\nin outer\n"), args
+        assert data["error"]["message"] == MATMUL_1D
+        assert [c["source"] for c in data["error"]["calls"]] == ["y = outer(x).sum()",
+                                                                 "return inner(a) * 2"]
+        for fmt in ("table", "plain"):
+            shown = "tree" if args[0] == "graph" and fmt == "table" else fmt
+            r = cli(*args[:1], "chain.gd", *args[1:], "--format", shown)
+            assert r.exit_code == 4 and r.stderr == ERROR, (args, fmt)
+            assert r.stdout == (SECTION[fmt] if args != ["run"] else "before\nin outer\n")
+
+
+def test_a_failed_assert_says_its_message_and_condition() -> None:
+    r = cli("eval", "-e", "x = tensor(2.0)\nprint('checked')\nassert x < 1, 'x too big'\nx",
+            "--wrt", "x", "--format", "plain")
+    assert r.exit_code == 1
+    assert r.stdout == "output (printed by the program)\n  checked\n"
+    assert r.stderr == ("<expr>:3:8: error: assertion failed: x too big (x < 1)\n"
+                        "assert x < 1, 'x too big'\n"
+                        "       ^~~~~\n")

@@ -44,6 +44,7 @@ LAYER_OF: Mapping[str, str] = {
     "gradcli.cli": "cli",
     "gradcli.cli_errors": "cli",  # errors worded with flags, source lines and call chains
     "gradcli.cli_batch": "cli",  # --batch and --jobs
+    "gradcli.cli_options": "cli",  # the options, each defined once; the help layout
     "gradcli.__main__": "cli",
 }
 

@@ -6,7 +6,7 @@ door. Fields:
 
 * `limits` — the command's `Limits` (the core enforces max_elements, max_memory and
   max_time; the interpreter reads the others from the same object).
-* `dtype`, `seed`, `detect_anomaly` — as the CLI's flags say.
+* `dtype`, `seed`, `precision`, `detect_anomaly` — as the CLI's flags say.
 * `keep_buffers` — a *physical* policy: saved tensors stay in memory after a backward
   pass that PyTorch would have freed, so the CLI can differentiate the result again
   at the end. The *logical* freeing is unchanged under every command: a program's own
@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gradcli.ad import dtypes, ops
+from gradcli.ad.rng import DEFAULT_SEED
 from gradcli.ad.state import POSITION, State
 from gradcli.ad.tensor_str import DEFAULT_PRINT_OPTIONS, PRINT_OPTIONS
 from gradcli.limits import DEFAULT_LIMITS, Limits
@@ -36,6 +37,7 @@ class Session:
     limits: Limits = DEFAULT_LIMITS
     dtype: str | None = None
     seed: int | None = None
+    precision: int | None = None  # the print precision the program starts with (None: 4)
     detect_anomaly: bool = False
     keep_buffers: bool = False
     on_record: Callable[[Any, Any], None] | None = None
@@ -69,10 +71,14 @@ class Session:
         State.post_accumulate_hooks = {}
         State.torch_anomaly = State.inference_mode = State.inference_seen = False
         PRINT_OPTIONS.restore(DEFAULT_PRINT_OPTIONS)  # torch.set_printoptions: per command
+        if self.precision is not None:
+            PRINT_OPTIONS.precision = self.precision
         if self.dtype:
             dtypes.set_default_dtype(self.dtype)
-        if self.seed is not None:
-            ops.manual_seed(self.seed)
+        # Every command starts from the same random state (--seed, else PyTorch's fresh
+        # generator's), as a new process would: a --batch line or a second command in
+        # one process does not see the numbers an earlier one drew.
+        ops.manual_seed(DEFAULT_SEED if self.seed is None else self.seed)
         return self
 
     def _emit(self, category: str, message: str, span: object) -> None:

@@ -6,6 +6,7 @@ import difflib
 import io
 import os
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from gradcli.app.inputs import AppOptions, load_source
@@ -28,29 +29,33 @@ def golden_files(paths: list[str]) -> Iterator[Path]:
                              else f"{p} is not a .gd file")
 
 
-def run_for_golden(path: Path, render_error: Callable[[GdError, Source], str]) -> str:
-    """What `gradcli run PATH` prints (stdout, then any error as the CLI shows it)."""
+def run_for_golden(path: Path, render_error: Callable[[GdError, Source], str],
+                   opts: AppOptions | None = None) -> str:
+    """What `gradcli run PATH` (with the options of `opts`) prints: stdout, then any error
+    as the CLI shows it."""
     buffer = io.StringIO()
     # Errors name the file by its basename, so expectations don't depend on the cwd.
     source = Source(path.name, "")
+    opts = replace(opts or AppOptions(), write=buffer.write, progress=None, warn=None)
     try:
-        source = Source(path.name, load_source(str(path), None).text)
-        run(source, AppOptions(write=buffer.write))
+        source = Source(path.name, load_source(str(path), None,
+                                               max_bytes=opts.limits.max_program_size).text)
+        run(source, opts)
     except GdError as e:
         buffer.write(render_error(e, source))
     return buffer.getvalue()
 
 
-def golden(paths: list[str], update: bool,
-           render_error: Callable[[GdError, Source], str]) -> GoldenReport:
-    """`test`: run each prog.gd and compare with prog.out beside it."""
+def golden(paths: list[str], update: bool, render_error: Callable[[GdError, Source], str],
+           opts: AppOptions | None = None) -> GoldenReport:
+    """`test`: run each prog.gd (under `opts`) and compare with prog.out beside it."""
     cases = []
     files = list(golden_files(paths))
     if not files:
         raise UsageError("no .gd files found under " + ", ".join(paths))
     for path in files:
         expected_path = path.with_suffix(".out")
-        actual = run_for_golden(path, render_error)
+        actual = run_for_golden(path, render_error, opts)
         shown = os.path.relpath(path)
         if expected_path.exists():
             expected = expected_path.read_text(encoding="utf-8")

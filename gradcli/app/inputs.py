@@ -31,6 +31,7 @@ class AppOptions:
     of: str | None = None
     dtype: str | None = None
     seed: int | None = None
+    precision: int | None = None  # --precision: the program's tensor prints (None: 4, as torch)
     limits: Limits = DEFAULT_LIMITS  # the --max-* flags
     detect_anomaly: bool = False
     allow_unused: bool = False  # --allow-unused: zeros for --wrt inputs the result never uses

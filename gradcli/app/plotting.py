@@ -48,6 +48,8 @@ def plot(source: Source, opts: AppOptions, start: float, stop: float, *, order: 
         # One run as the program stands: its prints are what the program printed, and it
         # gives the input's own value (X0). The runs per point are silent.
         program, out = compile_program(source, opts, overrides=sets)
+        generator = ops.generator()
+        start_state = generator.get_state()  # every point draws the same random numbers
         first = program.run()
         printed = out.getvalue()
         x0 = first.inputs[name].detach()
@@ -67,6 +69,7 @@ def plot(source: Source, opts: AppOptions, start: float, stop: float, *, order: 
                 sets[name] = tensor_from_array((base.array + t * v.array).astype(base.dtype))
             else:
                 sets[name] = t
+            generator.set_state(start_state)
             res = program.run()
             budget -= res.steps + 1
             if budget < 0:

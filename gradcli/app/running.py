@@ -33,8 +33,9 @@ def session(opts: AppOptions, *, keep_buffers: bool = False, dtype: str | None =
             source: Source | None = None) -> Session:
     """The core's settings for one command, from its options (warnings name `source`)."""
     return Session(limits=opts.limits, dtype=dtype or opts.dtype, seed=opts.seed,
-                   detect_anomaly=opts.detect_anomaly, keep_buffers=keep_buffers,
-                   on_record=on_record, warn=opts.warn, source=source)
+                   precision=opts.precision, detect_anomaly=opts.detect_anomaly,
+                   keep_buffers=keep_buffers, on_record=on_record, warn=opts.warn,
+                   source=source)
 
 
 def compile_program(source: Source, opts: AppOptions, *, record_tape: bool = False,

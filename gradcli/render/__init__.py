@@ -8,6 +8,8 @@ errors) import rich, and only when called: JSON and plain output stay fast to st
 * :func:`render_graph` -- a graph as ``"tree" | "dot" | "mermaid" | "json"``
   (``"table"`` is the tree, ``"plain"`` a listing in creation order).
 * :func:`render_error` -- a compiler-style diagnostic, or ``{"error": {...}}`` as JSON.
+* :func:`render_output` -- what the program printed, as the "output" section (before an
+  error).
 
 PyTorch-identical tensor printing (the program's ``print``) is the tensor's own, in
 ``gradcli.ad.tensor_str``.
@@ -17,7 +19,8 @@ from __future__ import annotations
 
 from gradcli.results import ErrorInfo, GraphResult, PlotResult
 
-__all__ = ["FORMATS", "GRAPH_FORMATS", "render", "render_error", "render_graph"]
+__all__ = ["FORMATS", "GRAPH_FORMATS", "render", "render_error", "render_graph",
+           "render_output"]
 
 FORMATS = ("table", "plain", "json")
 MIN_WIDTH = 20  # narrower terminals are laid out as if this wide (then wrapped by them)
@@ -92,6 +95,20 @@ def render_graph(
     if fmt in ("json", "plain"):
         return render(result, fmt, precision=precision, width=width, full=full)
     raise ValueError(f"unknown graph format {fmt!r} (expected one of {', '.join(GRAPH_FORMATS)})")
+
+
+def render_output(output: str, fmt: str, *, width: int | None = None,
+                  color: bool = False) -> str:
+    """What the program printed, alone: the "output" section of ``fmt`` ("table" or
+    "plain") that a result would carry (shown before an error, so it is never lost)."""
+    if fmt == "plain":
+        from gradcli.render.plain import _output_lines
+
+        return "\n".join(_output_lines(output))
+    from gradcli.render.console import render_to_text
+    from gradcli.render.table import _output_block
+
+    return render_to_text([_output_block(output)], width, color)
 
 
 def render_error(info: ErrorInfo, fmt: str = "table", *, color: bool = False) -> str:
