@@ -105,10 +105,10 @@ def render_output(output: str, fmt: str, *, width: int | None = None,
         from gradcli.render.plain import _output_lines
 
         return "\n".join(_output_lines(output))
-    from gradcli.render.console import render_to_text
+    from gradcli.render.console import DEFAULT_WIDTH, render_to_text
     from gradcli.render.table import _output_block
 
-    return render_to_text([_output_block(output)], width, color)
+    return render_to_text([_output_block(output, width or DEFAULT_WIDTH)], width, color)
 
 
 def render_error(info: ErrorInfo, fmt: str = "table", *, color: bool = False) -> str:
