@@ -205,6 +205,19 @@ def test_every_command_starts_from_the_same_random_state(tmp_path: Path) -> None
     assert json.loads(r.stdout)["series"]["dy/dx"] == [first] * 3  # a line, not noise
 
 
+def test_check_reruns_draw_the_recorded_runs_random_numbers() -> None:
+    """check's finite-difference reruns start from the recorded run's random state, so a
+    program that draws random numbers is differentiated as the fixed function it was
+    (before: x * randn(()) drew anew per rerun and failed with an error of 7.7e+05)."""
+    for seed in ([], ["--seed", "3"]):
+        r = cli("check", "-e", "x = tensor([1.0, 2.0], requires_grad=True)\n"
+                "(x * randn(2) + x ** 2 * rand(())).sum()", "--wrt", "x", "--format", "json",
+                *seed)
+        data = json.loads(r.stdout)
+        assert r.exit_code == 0 and data["ok"], r.stdout
+        assert data["checks"][0]["max_abs_error"] < 1e-8
+
+
 @pytest.mark.parametrize("command", [*COMMANDS, "test"])
 def test_detect_anomaly_under_every_command(command: str, tmp_path: Path) -> None:
     prog = "x = tensor(0.5)\ny = torch.log(tensor(-0.5))\nx * 2\n"

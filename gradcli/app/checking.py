@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -37,6 +38,8 @@ def check(source: Source, opts: AppOptions, eps: float = 1e-6, rtol: float = 1e-
         sets = parse_sets(opts.sets, opts.wrt)
         program, _ = compile_program(source, opts, record_tape=True, overrides=sets,
                                      write=_discard)
+        generator = ops.generator()
+        tape_start = generator.get_state()
         res = program.run()
         y = result_tensor(res)
         # The reruns of finite differences are the same program with the same inputs, the
@@ -53,7 +56,7 @@ def check(source: Source, opts: AppOptions, eps: float = 1e-6, rtol: float = 1e-
             with s.final_pass():
                 analytic = derivative(y, x, 1, opts.limits).array.astype(np.float64)
             numeric = _fd_jacobian(rerun, inputs, name, x.array.astype(np.float64), y.shape,
-                                   eps, opts)
+                                   eps, opts, lambda: generator.set_state(tape_start))
             err = np.abs(analytic - numeric)
             scale = np.maximum(np.abs(numeric), np.abs(analytic))
             ok = within_tolerance(analytic, numeric, rtol, atol)
@@ -66,9 +69,12 @@ def check(source: Source, opts: AppOptions, eps: float = 1e-6, rtol: float = 1e-
 
 
 def _fd_jacobian(rerun: Program, inputs: dict[str, Any], name: str, base: np.ndarray,
-                 out_shape: tuple[int, ...], eps: float, opts: AppOptions) -> np.ndarray:
+                 out_shape: tuple[int, ...], eps: float, opts: AppOptions,
+                 reset_random: Callable[[], None]) -> np.ndarray:
     """d result / d name by central differences: `rerun` runs with inputs[name] bound to
-    each perturbed value; all runs share one step limit."""
+    each perturbed value, each from the recorded run's random state (a program that draws
+    random numbers differentiates as a fixed function, as PyTorch's gradcheck sees it);
+    all runs share one step limit."""
     if base.size > MAX_CHECK_ELEMENTS:
         raise GdLimitError(
             f"check runs the program twice per element of {name}, which has {base.size:,} "
@@ -79,6 +85,7 @@ def _fd_jacobian(rerun: Program, inputs: dict[str, Any], name: str, base: np.nda
 
     def f(x: np.ndarray) -> np.ndarray:
         inputs[name] = tensor_from_array(x)
+        reset_random()
         r = rerun.run()
         budget[0] -= r.steps + 1
         if budget[0] < 0:
