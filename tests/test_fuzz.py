@@ -14,7 +14,10 @@ time cap, with `run` and, for some, `eval --wrt x`, `grad`, `graph`, `explain` o
 2, 3, 4), there is no Python traceback and no internal error, a failure has an error
 message, the run finishes well within the caps, no file appears in the working
 directory, and the output carries no colour codes (stdout is not a terminal).
-A third test reruns programs in every format and demands identical bytes.
+A third test reruns programs in every format and demands identical bytes; a fourth
+evaluates programs that draw random numbers alone and as several `--batch` lines (one
+process, `--jobs` 1 and 2) and demands the same result every time: no state (the random
+generator was one) leaks from one evaluation to the next.
 
 CI runs a bounded, derandomized set; GRADCLI_FUZZ_EXAMPLES=N runs N random cases per
 generator instead.
@@ -22,6 +25,7 @@ generator instead.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -149,3 +153,32 @@ def test_no_colour_with_no_color_even_when_forced(zygote: Zygote, workdir: Path)
         for args in (["eval", "prog.gd"], ["graph", "prog.gd"]):
             out = zygote.run(args, cwd=workdir, env={"HOME": str(zygote.scratch), **env})
             assert "\x1b" not in out.stdout + out.stderr, (env, out.describe())
+
+
+RANDOM_DRAWS = ["randn(3)", "torch.rand(3)", "torch.randint(0, 5, (3,))", "x * randn(3)",
+                "torch.nn.functional.dropout(x, 0.5)", "bernoulli(torch.full((3,), 0.3))",
+                "randperm(3)", "torch.normal(x, 1.0)", "torch.rand_like(x)"]
+
+
+@fuzz_settings(10)
+@given(program=gd_programs(),
+       draws=st.lists(st.sampled_from(RANDOM_DRAWS), min_size=1, max_size=3),
+       jobs=st.sampled_from(["1", "2"]))
+def test_batch_lines_draw_what_a_fresh_process_draws(zygote: Zygote, workdir: Path,
+                                                     program: str, draws: list[str],
+                                                     jobs: str) -> None:
+    """Class of the bug where --batch lines, plot points and check's reruns drew on from the
+    previous evaluation's random state: every evaluation in one process starts where a new
+    process starts, so each batch line equals a lone `eval` (and the lines each other)."""
+    text = (program + "r = " + " + ".join(draws) + "\nr\n").encode()
+    alone = fuzz_once(zygote, workdir, text, ["eval", "--format", "json"])
+    (workdir / "prog.gd").write_bytes(text)
+    batch = zygote.run(["eval", "prog.gd", "--batch", "-", "--jobs", jobs, *LIMITS],
+                       cwd=workdir, stdin=b"{}\n" * 3, env={"HOME": str(zygote.scratch)},
+                       seconds=30)
+    lines = batch.stdout.splitlines()
+    assert len(lines) == 3, batch.describe()
+    if alone.rc == 0:
+        assert [json.loads(line) for line in lines] == [json.loads(alone.stdout)] * 3, text
+    else:
+        assert batch.rc == 4 and all('"error"' in line for line in lines), batch.describe()
