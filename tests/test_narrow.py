@@ -252,15 +252,15 @@ def test_check_keeps_its_index_and_verdict_first_when_columns_go(tmp_path: Path)
 
 
 def test_wide_terminals_do_not_stretch(tmp_path: Path) -> None:
-    """Past its natural width nothing widens (200 columns give what 1000 give), and every
-    number shown at 100 is shown at 200."""
+    """Past its natural width nothing widens (300 columns give what 1000 give), and every
+    number shown at 100 is shown at 300."""
     def floats(text: str) -> list[str]:
         return sorted(t for t in re.split(r"[\s│\[\],]+", text) if FLOAT.match(t))
 
     for case, (source, args) in CASES.items():
-        at200 = gradcli(source, args, 200, tmp=tmp_path)
-        assert at200 == gradcli(source, args, 1000, tmp=tmp_path), case
-        assert set(floats(gradcli(source, args, 100, tmp=tmp_path))) <= set(floats(at200)), case
+        at300 = gradcli(source, args, 300, tmp=tmp_path)
+        assert at300 == gradcli(source, args, 1000, tmp=tmp_path), case
+        assert set(floats(gradcli(source, args, 100, tmp=tmp_path))) <= set(floats(at300)), case
 
 
 # --------------------------------------------------------------------------- plain on a terminal
@@ -298,8 +298,8 @@ def test_plain_that_fits_is_the_same_at_every_width() -> None:
     small = TensorData(shape=[2, 3], dtype="float32", value=[[1.5, -2.0, 3.25], [4.0, 5.0, 6.0]])
     texts = {render(small, "plain", width=w) for w in (None, 40, 60, 100, 200)}
     assert texts == {"value  shape=[2, 3]  dtype=float32\n"
-                     "   1.5   -2.     3.25\n"
-                     "   4.     5.     6."}
+                     "   1.5000  -2.0000   3.2500\n"
+                     "   4.0000   5.0000   6.0000"}
 
 
 def test_elision_note_wording() -> None:
@@ -359,13 +359,13 @@ def test_a_table_is_never_just_its_index() -> None:
 
 @pytest.mark.parametrize("precision", ["2", "6"])
 def test_precision_applies_to_tables_and_plain_alike(precision: str, tmp_path: Path) -> None:
-    """--precision sets the digits of table cells, the same as plain's, at any width.
-    The digits are gradcli's documented rule (render/numbers.py: significant digits);
-    PyTorch's printing would show 2.47e+00 / 2.469136e+00 here (decimal places)."""
+    """--precision sets the digits of table cells, the same as plain's, at any width:
+    PyTorch's printing rule (``print(x.grad)`` under set_printoptions(precision=N))."""
     source = "x = tensor([1.23456789, -25.5, 3000.125], requires_grad=True)\n(x * x).sum()\n"
     args = ["eval", "prog.gd", "--wrt", "x", "--precision", precision]
     plain = gradcli(source, args, 40, "plain", tmp=tmp_path)
-    digits = {"2": ["2.5e+00", "-5.1e+01", "6.0e+03"], "6": ["2.46914", "-51.", "6000.25"]}
+    digits = {"2": ["2.47e+00", "-5.10e+01", "6.00e+03"],
+              "6": ["2.469136e+00", "-5.100000e+01", "6.000250e+03"]}
     assert plain_sections(plain)["gradient ∂out/∂x"] == [digits[precision]]
     for columns in (40, 100):
         text = gradcli(source, args, columns, tmp=tmp_path)

@@ -32,6 +32,7 @@ from gradcli.ad import dtypes as _dtypes
 
 __all__ = [
     "TensorFormatError",
+    "element_strings",
     "format_grad_fn",
     "format_spec",
     "format_tensor",
@@ -115,6 +116,19 @@ def _scalar_float_str(v: float, precision: int, sci_mode: bool | None) -> str:
     if v.is_integer():
         return _int_mode_str(v)
     return format(v, f".{precision}f")
+
+
+def element_strings(shown: np.ndarray, precision: int, sci_mode: bool | None = None,
+                    measured: np.ndarray | None = None) -> list[str]:
+    """The elements (row-major) as PyTorch writes them, unpadded: one formatter chosen from
+    all of them, or from ``measured`` (what PyTorch shows) when only some are written
+    (``2.4691``, ``1.0000e+05``, ``3.``); ``str`` for ints and bools."""
+    flat = shown.reshape(-1)
+    if flat.dtype.kind == "f":
+        every = flat if measured is None else measured.reshape(-1)
+        return _float_strings(flat.tolist(), every[np.isfinite(every) & (every != 0)],
+                              precision, sci_mode)
+    return [str(v) for v in flat.tolist()]
 
 
 def _cells(shown: np.ndarray, precision: int, sci_mode: bool | None) -> tuple[list[str], int]:

@@ -1,16 +1,18 @@
 """Rich-free building blocks shared by the table and plain views.
 
-Number format (one rule, used everywhere a value is shown to a person):
+Number format of tensor values: PyTorch's own printing rule (``print(t)`` under
+``torch.set_printoptions(precision=N)``, N = ``--precision``), element for element, so a
+table cell reads exactly as the element does in PyTorch's output. One formatter per
+tensor, chosen from the elements PyTorch would show (its edge items when summarised):
+integral floats print as ``3.``, fixed point with ``precision`` decimals (``77.8066``),
+scientific notation (``2.4691e+00``) when max/min > 1000, max > 1e8 or min < 1e-4 among
+the nonzero finite values; ``nan``, ``inf``, ``-inf`` as they are; ints and bools as
+Python's ``str``. The rule itself lives in :mod:`gradcli.ad.tensor_str`
+(:func:`~gradcli.ad.tensor_str.element_strings`); this module only lays the strings out,
+with float cells aligned on the point.
 
-* floats: ``format(v, f".{precision}g")`` -- ``precision`` significant digits, trailing
-  zeros dropped, scientific notation when the exponent is < -4 or >= ``precision``
-  (Python's ``g``). A float that prints without a point or exponent gets a trailing
-  ``"."`` as PyTorch does (``28.``), so floats never look like integers. ``-0`` prints
-  as ``0.`` (a sign on zero only confuses; JSON keeps it). Non-finite: ``nan``, ``inf``,
-  ``-inf``. Within one tensor, if any value comes out in scientific notation, all its
-  finite values are written that way with ``precision - 1`` decimals (``1.000e+03``, as
-  numpy does), so mixed scales still line up; values are then aligned on the point.
-* integers: ``str(int(v))``; bools: ``True`` / ``False``.
+A lone number that is not a tensor element (a plot's samples and axes) uses
+:func:`format_number`: ``precision`` significant digits (Python's ``g``).
 
 Tensors are laid out as 2-D :class:`Grid` s (a scalar is one cell, a vector one row, a
 matrix a grid, a higher-rank tensor one grid per ``[i, j, :, :]`` slice). Tensors with
@@ -28,6 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gradcli.ad.tensor_str import element_strings
 from gradcli.results import Section, TensorData, superscript
 
 __all__ = [
@@ -41,7 +44,6 @@ __all__ = [
     "format_error",
     "format_number",
     "format_shape",
-    "format_values",
     "inline_tensor",
     "location",
     "superscript",
@@ -58,7 +60,8 @@ EDGE_ITEMS = 3
 
 
 def format_number(v: object, precision: int) -> str:
-    """One number as text by the module's rule (bool, int or float)."""
+    """A lone number (not a tensor element) with ``precision`` significant digits; a float
+    that shows no point or exponent gets PyTorch's trailing ``"."`` (``28.``)."""
     if isinstance(v, bool | np.bool_):
         return "True" if v else "False"
     if isinstance(v, int | np.integer):
@@ -74,21 +77,6 @@ def format_number(v: object, precision: int) -> str:
     if "." not in s and "e" not in s:
         s += "."
     return s
-
-
-def format_values(values: Sequence[object], precision: int) -> list[str]:
-    """Numbers of one tensor: each by :func:`format_number`, all scientific if any is."""
-    strings = [format_number(v, precision) for v in values]
-    floats = [isinstance(v, float | np.floating) for v in values]
-    if not any("e" in x and f for x, f in zip(strings, floats, strict=True)):
-        return strings
-    digits = max(precision - 1, 0)
-    out = []
-    for x, v, f in zip(strings, values, floats, strict=True):
-        if f and x not in ("nan", "inf", "-inf"):
-            x = f"{float(v) + 0.0:.{digits}e}"  # type: ignore[arg-type]  # + 0.0 drops -0's sign
-        out.append(x)
-    return out
 
 
 def format_error(v: float) -> str:
@@ -158,7 +146,7 @@ def _shown(n: int, summarise: bool) -> list[int | None]:
 def _cells(a: np.ndarray, shown: list[list[int | None]], precision: int) -> np.ndarray:
     """Formatted, aligned strings for the kept sub-array (object array, same rank as a)."""
     sub = a[np.ix_(*_kept(shown))] if a.ndim else a
-    flat = format_values(sub.reshape(-1).tolist(), precision)
+    flat = element_strings(sub, precision)
     if a.dtype.kind == "f":
         flat = align_decimal(flat)
     else:
@@ -306,18 +294,20 @@ def elision_note(hidden: Sequence[int | str], total: int) -> str:
 
 
 def inline_tensor(td: TensorData, precision: int, threshold: int = 16) -> str:
-    """A tensor on one line as nested brackets (``[[1., 2.], [3., 4.]]``), summarised early."""
+    """A tensor on one line as nested brackets (``[[1., 2.], [3., 4.]]``), summarised early;
+    each element reads as PyTorch prints it (the formatter chosen from what PyTorch shows)."""
     a = np.asarray(td.value)
     if a.ndim == 0:
-        return format_number(a[()], precision)
-    summarise = a.size > threshold
-    shown = [_shown(n, summarise) for n in a.shape]
+        return element_strings(a, precision)[0]
     if a.size == 0:
         return "[" * a.ndim + "]" * a.ndim
-    strings = format_values(a[np.ix_(*_kept(shown))].reshape(-1).tolist(), precision)
-    sub = np.empty(len(strings), dtype=object)
-    sub[:] = strings
-    sub = sub.reshape([len(k) for k in _kept(shown)])
+    shown = [_shown(n, a.size > threshold) for n in a.shape]
+    # PyTorch picks one formatter from the elements it shows (all, up to its threshold).
+    measured = a[np.ix_(*_kept([_shown(n, a.size > SUMMARY_THRESHOLD) for n in a.shape]))]
+    kept = a[np.ix_(*_kept(shown))]
+    sub = np.empty(kept.size, dtype=object)
+    sub[:] = element_strings(kept, precision, measured=measured)
+    sub = sub.reshape(kept.shape)
 
     def nest(block: np.ndarray, dims: list[list[int | None]]) -> str:
         parts: list[str] = []
