@@ -67,8 +67,8 @@ _LIM = DEFAULT_LIMITS  # every default in the help comes from here
 #: apply to each program it runs, as under `gradcli run`).
 COMMON: tuple[Decorator, ...] = (
     click.option("--precision", type=Int(0, 17), default=None, metavar="N",
-                 help="Digits of printed values (tables, plain text, the program's tensor "
-                 "prints); JSON stays exact [default: 4]."),
+                 help="Decimals of printed tensors, as torch.set_printoptions(precision=N) "
+                 "(tables, plain text, the program's prints); JSON stays exact [default: 4]."),
     click.option("--dtype", type=click.Choice(["float32", "float64"]), default=None,
                  help="Default float dtype [default: float32]."),
     click.option("--seed", type=Int(-(2**63), 2**64 - 1, "-2**63 to 2**64-1"),
