@@ -253,6 +253,9 @@ class Runtime:
         self.cuts: dict[str, tuple[str, Span]] = {}
         self.cut_walks = 0
         self.no_grad_at: Span | None = None  # the first `with` block turning grad mode off
+        # Loop iteration starts, recorded for a view (graph, explain): flat triples (index in
+        # controls, iteration n (0: the loop ended), State.seq) (see compiler._loop_marks).
+        self.loop_marks: list[int] = []
         self.node_names: dict[Node, str] = {}
         self.leaf_names: dict[int, tuple[str, Tensor]] = {}
         for c in self.controls:
