@@ -227,7 +227,7 @@ def test_loop_marks_are_recorded_only_for_a_view() -> None:
     src = Source("p.gd", NESTED.replace("20", "3").replace("50", "2"))
     plain = Program.compile(src, RunOptions())
     plain.run()
-    assert plain.rt.loop_marks == []
+    assert len(plain.rt.loop_marks) == 0
     viewed = Program.compile(src, RunOptions(record_tape=True))
     res = viewed.run()
     marks = viewed.rt.loop_marks

@@ -737,18 +737,12 @@ class Compiler(ExpressionCompiler):
 
 
 def _loop_marks(rt: Any, record: Any) -> Callable[[int], None] | None:
-    """When the run records its tape for a view (graph, explain, check): a function that
-    notes where iteration n of this loop starts (n = 0: where the loop ended) on
-    rt.loop_marks as (loop's control index, n, State.seq); None otherwise (a plain run
-    pays nothing)."""
+    """Recording a tape for a view: a function noting (control index, iteration n (0: the
+    loop ended), State.seq) on rt.loop_marks; None otherwise (a plain run pays nothing)."""
     if not rt.options.record_tape:
         return None
     index = rt.controls.index(record)
-
-    def mark(n: int) -> None:
-        rt.loop_marks.extend((index, n, State.seq))
-
-    return mark
+    return lambda n: rt.loop_marks.extend((index, n, State.seq))
 
 
 def not_iterable(v: Any, span: Span) -> GdRuntimeError:
