@@ -23,7 +23,7 @@ from gradcli.render import render_graph
 from gradcli.render.json_out import dumps, to_json
 from gradcli.render.stream import stream_result, write_json
 from gradcli.render.summary import HEAD, TAIL, find_repeats, summarise
-from gradcli.results import CheckResult, NodeCheck
+from gradcli.results import CheckResult, GraphNode, GraphResult, NodeCheck
 
 GOLDEN = Path(__file__).parent / "golden" / "summary"
 UPDATE = os.environ.get("GRADCLI_UPDATE_GOLDEN") == "1"
@@ -92,59 +92,157 @@ def _assert_golden(name: str, text: str) -> None:
     assert text == path.read_text(encoding="utf-8"), f"{path.name} differs"
 
 
-@pytest.mark.parametrize("view,fmt", [("graph", "plain"), ("graph", "tree"),
-                                      ("explain", "plain"), ("explain", "table")])
-def test_golden_loop_summaries(tmp_path: Any, view: str, fmt: str) -> None:
+WHILE = ("x = tensor(0.5, requires_grad=True)\ny = x\ni = 0\nwhile i < 100:\n"
+         "    y = y * 0.99\n    i += 1\ny\n")
+NESTED = ("x = tensor(0.5, requires_grad=True)\ny = x\nfor j in range(20):\n"
+          "    y = y * 2.0\n    for i in range(50):\n        y = sin(y)\ny\n")
+ALTERNATING = ("x = tensor(0.5, requires_grad=True)\ny = x\nfor i in range(100):\n"
+               "    if i % 2 == 0:\n        y = y * 0.99\n    else:\n        y = sin(y) + x\ny\n")
+SEQUENCE = ("x = tensor(0.5, requires_grad=True)\ny = x\nfor i in range(50):\n"
+            "    y = y * 0.99\nk = 0\nwhile k < 30:\n    y = cos(y)\n    k += 1\ny\n")
+LOOPS = {"for": loop(100), "while": WHILE, "nested": NESTED, "alternating": ALTERNATING,
+         "sequence": SEQUENCE}
+VIEWS = [("graph", "plain"), ("graph", "tree"), ("explain", "plain"), ("explain", "table")]
+
+
+@pytest.mark.parametrize("name", list(LOOPS))
+@pytest.mark.parametrize("view,fmt", VIEWS)
+def test_golden_loop_summaries(tmp_path: Any, name: str, view: str, fmt: str) -> None:
     prog = tmp_path / "loop.gd"
-    prog.write_text(loop(100))
-    args = [view, str(prog), "--wrt", "x", "--format", fmt]
-    r = cli(*args)
+    prog.write_text(LOOPS[name])
+    r = cli(view, str(prog), "--wrt", "x", "--format", fmt)
     assert r.exit_code == 0
-    _assert_golden(f"{view}_{fmt}", r.stdout)
-    assert "repeated 98 more times" in " ".join(r.stdout.split())
+    _assert_golden(f"{name}_{view}_{fmt}", r.stdout)
+    assert "not shown" in r.stdout and len(r.stdout.splitlines()) < 100
 
 
-def test_summary_names_the_repeated_block(tmp_path: Any) -> None:
+def _flat(*args: str) -> str:
+    return " ".join(cli(*args).stdout.split())
+
+
+def test_summary_names_the_loop_in_place(tmp_path: Any) -> None:
     prog = tmp_path / "loop.gd"
     prog.write_text(loop(100))
-    out = " ".join(cli("graph", str(prog), "--wrt", "x", "--format", "plain").stdout.split())
-    assert ("… #5–#396 not shown: the same 4 nodes (mul 4:9, sin 4:22, mul 4:22, add 4:9) "
-            "repeated 98 more times") in out
+    out = cli("graph", str(prog), "--wrt", "x", "--format", "plain").stdout.splitlines()
+    # The note stands where the nodes were: between iteration 1's last node and 100's first.
+    at = next(k for k, line in enumerate(out) if line.startswith("  …"))
+    assert out[at - 1].startswith("  #4 y = add(#1, #3)")
+    assert out[at + 2].startswith("  #397 mul(#396)")
+    assert (" ".join(" ".join(out[at:at + 2]).split()) ==
+            "… iterations 2–99 of for at line 3: the same 4 nodes each (mul 4:9, sin 4:22, "
+            "mul 4:22, add 4:9), #5–#396 not shown")
+    assert out[0] == "graph  401 nodes in creation order (9 shown), result #400"
+    explain = _flat("explain", str(prog), "--wrt", "x", "--format", "plain")
+    assert ("#397 mul MulBackward0 line 4:9 incoming ∂out/∂node = 1. grad_a = grad · b -> "
+            "#396 y = add = 0.9999 … iterations 2–99 of for at line 3: the same 4 steps each "
+            "(add 4:9, mul 4:22, sin 4:22, mul 4:9), #396–#5 not shown #4 y = add") in explain
+
+
+def test_while_loop_note_as_the_issue_words_it(tmp_path: Any) -> None:
+    prog = tmp_path / "w.gd"
+    prog.write_text(WHILE)
+    assert ("… iterations 2–99 of while at line 4: the same 1 node each (mul 5:9), #2–#99 "
+            "not shown") in _flat("graph", str(prog), "--wrt", "x", "--format", "plain")
+
+
+def test_tree_tells_the_gap_where_an_input_went(tmp_path: Any) -> None:
+    prog = tmp_path / "w.gd"
+    prog.write_text(WHILE)
+    out = cli("graph", str(prog), "--wrt", "x").stdout.splitlines()
+    assert out == [
+        "graph  ·  101 nodes (3 shown), from the result down to the leaves",
+        "#100 y = mul  MulBackward0  [] float32  line 5:9",
+        "└── … iterations 2–99 of while at line 4: the same 1 node each (mul 5:9), #2–#99 not "
+        "shown",
+        "    └── #1 y = mul  MulBackward0  [] float32  line 5:9",
+        "        └── #0 x  leaf  requires_grad  [] float32",
+    ]
 
 
 def test_loop_with_a_branch_is_not_collapsed_wrongly(tmp_path: Any) -> None:
-    # Iteration 50 takes the other branch: the runs before and after it collapse apart,
-    # and the differing iteration's nodes (a cos at line 6) are shown.
+    # Iteration 51 takes the other branch: the iterations before and after it collapse
+    # apart, and the differing iteration's node (a cos at line 5) is shown.
     body = "    if i == 50:\n        y = cos(y)\n    else:\n        y = y * 0.9999\n"
     prog = tmp_path / "branch.gd"
     prog.write_text(loop(100, body))
     out = cli("graph", str(prog), "--wrt", "x", "--format", "plain").stdout
-    assert "cos(#50)  CosBackward0  [] float32  line 5:13" in out
+    assert "#51 y = cos(#50)  CosBackward0  [] float32  line 5:13" in out
     flat = " ".join(out.split())
-    assert "the same 1 node (mul 7:13) repeated 48 more times" in flat
-    assert "the same 1 node (mul 7:13) repeated 47 more times" in flat
+    assert "… iterations 2–49 of for at line 3: the same 1 node each (mul 7:13)" in flat
+    assert "… iterations 53–99 of for at line 3: the same 1 node each (mul 7:13)" in flat
+
+
+def test_alternating_iterations_collapse_by_their_pattern(tmp_path: Any) -> None:
+    prog = tmp_path / "alt.gd"
+    prog.write_text(ALTERNATING)
+    flat = _flat("graph", str(prog), "--wrt", "x", "--format", "plain")
+    assert ("… iterations 3–98 of for at line 3: the same 2 iterations in turn, 3 nodes every 2 "
+            "(mul 5:13, sin 7:13, add 7:13), #4–#147 not shown") in flat
 
 
 def test_nested_loops_collapse_at_both_levels(tmp_path: Any) -> None:
     prog = tmp_path / "nest.gd"
-    prog.write_text("x = tensor(0.5, requires_grad=True)\ny = x\nfor j in range(20):\n"
-                    "    y = y * 2.0\n    for i in range(50):\n        y = sin(y)\ny\n")
+    prog.write_text(NESTED)
     out = cli("graph", str(prog), "--wrt", "x", "--format", "plain").stdout
     nodes = [line.split()[0] for line in out.splitlines() if line.startswith("  #")]
     assert nodes == ["#0", "#1", "#2", "#51", "#970", "#971", "#1020"]
     flat = " ".join(out.split())
-    assert "#52–#969 not shown: the same 51 nodes (mul 4:9, 50 × sin 6:13) repeated 18" in flat
-    assert "#3–#50 not shown: the same 1 node (sin 6:13) repeated 48 more times" in flat
-    assert "#972–#1019 not shown: the same 1 node (sin 6:13) repeated 48 more times" in flat
+    assert ("… iterations 2–19 of for at line 3: the same 51 nodes each (mul 4:9, 50 × sin "
+            "6:13), #52–#969 not shown") in flat
+    assert ("… iterations 2–49 of for at line 5: the same 1 node each (sin 6:13), #3–#50 not "
+            "shown") in flat
+    assert "#972–#1019 not shown" in flat
 
 
-def test_many_loops_keep_the_notes_short(tmp_path: Any) -> None:
+def test_many_loops_keep_the_summary_short(tmp_path: Any) -> None:
     prog = tmp_path / "many.gd"
     body = "".join(f"for i in range(5):\n    y = y * {k + 2}.0\ny = sin(y)\n" for k in range(40))
     prog.write_text(f"x = tensor(0.5, requires_grad=True)\ny = x\n{body}y\n")
-    out = " ".join(cli("graph", str(prog), "--wrt", "x", "--format", "plain").stdout.split())
-    assert out.count("not shown: the same") == 12
-    assert "… and 28 more repeated runs collapsed" in out
+    out = cli("graph", str(prog), "--wrt", "x", "--format", "plain").stdout
+    assert len(out.splitlines()) < HEAD + TAIL + 10
+    flat = " ".join(out.split())
+    assert "… 151 nodes not shown between the first 40 and the last 20 lines: 5 × mul at" in flat
+    assert "iterations 2–4 of for at line 108: the same 1 node each (mul 109:9)" in flat
+
+
+def test_without_loop_marks_repetition_is_found_on_the_rows() -> None:
+    # A listing built without the interpreter's marks: today's detection, in place.
+    nodes = [GraphNode(0, "x", "leaf", None, (), "float32", True, True, None, None)]
+    nodes += [GraphNode(i, None, "sin", "SinBackward0", (), "float32", False, True, 4, 9)
+              for i in range(1, 100)]
+    result = GraphResult(nodes, [(i - 1, i) for i in range(1, 100)], 99)
+    shown, note = summarise(result, full=False)
+    assert note is None
+    assert [getattr(n, "id", None) for n in shown.nodes] == [0, 1, None, 99]
+    assert shown.nodes[2].text == ("… #2–#98 not shown: the same 1 node (sin 4:9) repeated 97 "
+                                   "more times (a loop's body, once per iteration)")
+
+
+def test_loop_marks_are_recorded_only_for_a_view() -> None:
+    from gradcli.app.rows import loop_runs
+    from gradcli.interp.runstate import RunOptions
+    from gradcli.interp.runtime import Program
+    from gradcli.source import Source
+
+    src = Source("p.gd", NESTED.replace("20", "3").replace("50", "2"))
+    plain = Program.compile(src, RunOptions())
+    plain.run()
+    assert len(plain.rt.loop_marks) == 0
+    viewed = Program.compile(src, RunOptions(record_tape=True))
+    res = viewed.run()
+    marks = viewed.rt.loop_marks
+    # (loop, iteration, node number) triples: the inner loop is control 0 (compiled
+    # first), the outer control 1; an iteration number 0 marks where a run ended.
+    assert [(marks[k], marks[k + 1]) for k in range(0, len(marks), 3)] == [
+        (1, 1), (0, 1), (0, 2), (0, 0), (1, 2), (0, 1), (0, 2), (0, 0),
+        (1, 3), (0, 1), (0, 2), (0, 0), (1, 0)]
+    seqs = [node.seq for node in res.tape]
+    runs = loop_runs(marks, ["for at line 5", "for at line 3"], seqs)
+    assert runs is not None
+    assert [(r.name, r.iterations) for r in runs] == [
+        ("for at line 5", [(1, 1, 2), (2, 2, 3)]), ("for at line 5", [(1, 4, 5), (2, 5, 6)]),
+        ("for at line 5", [(1, 7, 8), (2, 8, 9)]),
+        ("for at line 3", [(1, 0, 3), (2, 3, 6), (3, 6, 9)])]
 
 
 def _lines(*args: str) -> list[str]:

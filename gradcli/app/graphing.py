@@ -10,9 +10,9 @@ import numpy as np
 from gradcli.ad import dtypes, ops
 from gradcli.ad.engine import grad, run_backward
 from gradcli.ad.functional import or_zeros
-from gradcli.ad.tensor import Node, Tensor
+from gradcli.ad.tensor import Node, State, Tensor
 from gradcli.app.inputs import AppOptions
-from gradcli.app.rows import Rows
+from gradcli.app.rows import LoopRun, Rows, loop_runs
 from gradcli.app.running import compile_program, data, need_wrt, result_tensor, session
 from gradcli.results import (
     ControlFlowInfo,
@@ -113,7 +113,15 @@ def graph(source: Source, opts: AppOptions, values: bool = False) -> GraphResult
             span = obj.span
             return (obj.op, getattr(span, "line", None), getattr(span, "column", None))
 
-        return GraphResult(Rows(len(order), row, key), edges, result_id, values,
+        # Each row's node number (a leaf: its first consumer's), to place loop iterations.
+        seqs = array("q", bytes(8 * len(order)))
+        nxt = State.seq
+        for i in range(len(order) - 1, -1, -1):
+            if type(order[i]) is not Tensor:
+                nxt = order[i].seq
+            seqs[i] = nxt
+        loops = _loops(program, res, seqs, False)
+        return GraphResult(Rows(len(order), row, key, loops), edges, result_id, values,
                            out.getvalue(), hint)
 
 
@@ -191,8 +199,15 @@ def explain(source: Source, opts: AppOptions) -> ExplainResult:
             span = records[i][0].span
             return (records[i][0].op, getattr(span, "line", None), getattr(span, "column", None))
 
-        return ExplainResult(data(y), res.name, Rows(len(records), step, key), grads, control,
-                             out.getvalue())
+        loops = _loops(program, res, [r[0].seq for r in records], True)
+        return ExplainResult(data(y), res.name, Rows(len(records), step, key, loops), grads,
+                             control, out.getvalue())
+
+
+def _loops(program: Any, res: Any, seqs: Any, newest_first: bool) -> list[LoopRun] | None:
+    """The loops the run went through, in the rows of a listing (see rows.loop_runs)."""
+    names = [f"{c.kind} at line {c.span.line}" for c in res.control]
+    return loop_runs(program.rt.loop_marks, names, seqs, newest_first)
 
 
 _NAMES: dict[Any, str] = {}  # dtype -> its name: numpy's dtype.name is slow per row

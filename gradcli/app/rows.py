@@ -3,11 +3,15 @@
 A 10⁵-iteration loop records 4·10⁵ nodes: the views hold the tape anyway, so a row object
 per node is built only when a renderer reads it, and a summary that shows 60 rows builds
 60. `Rows` is a read-only sequence: len, indexing, slicing (a list) and iteration.
+`loops` are where the interpreter saw each for/while iteration start (`loop_runs`), in
+rows: summaries collapse a loop's repeated iterations by them.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar, overload
 
 T = TypeVar("T")
@@ -16,15 +20,17 @@ T = TypeVar("T")
 class Rows(Sequence[T]):
     """`n` rows, row i being `make(i)` (built each time it is read, never kept); `key(i)`,
     if given, is row i's (op, line, column) without building it (summaries compare rows
-    by it to recognise a loop's iterations)."""
+    by it to recognise a loop's iterations); `loops`, if known, the loops run (LoopRun)."""
 
-    __slots__ = ("_make", "_n", "key")
+    __slots__ = ("_make", "_n", "key", "loops")
 
     def __init__(self, n: int, make: Callable[[int], T],
-                 key: Callable[[int], tuple[Any, ...]] | None = None) -> None:
+                 key: Callable[[int], tuple[Any, ...]] | None = None,
+                 loops: list[LoopRun] | None = None) -> None:
         self._n = n
         self._make = make
         self.key = key
+        self.loops = loops
 
     def __len__(self) -> int:
         return self._n
@@ -56,3 +62,48 @@ class Rows(Sequence[T]):
 
     def __repr__(self) -> str:
         return f"Rows({self._n})"
+
+
+@dataclass
+class LoopRun:
+    """One run of a for/while statement in a listing: its name ("for at line 3") and its
+    iterations as (iteration number, first row, end row), in listing order."""
+
+    name: str
+    iterations: list[tuple[int, int, int]]
+
+
+def loop_runs(marks: Sequence[int], names: Sequence[str], seqs: Sequence[int],
+              newest_first: bool = False) -> list[LoopRun] | None:
+    """The loops run, from the interpreter's marks (flat triples: loop index into `names`,
+    iteration n (0: the loop ended), node number where it starts) and each row's node
+    number `seqs` (non-decreasing; non-increasing if `newest_first`). None when the rows
+    are not in node order (nothing to place the iterations by)."""
+    n = len(seqs)
+    step = -1 if newest_first else 1
+    if any(seqs[k] * step > seqs[k + 1] * step for k in range(n - 1)):
+        return None
+    ordered = [-s for s in seqs] if newest_first else seqs
+
+    def rows(a: int, b: int) -> tuple[int, int]:  # rows of node numbers a ≤ seq < b
+        if newest_first:
+            return bisect_right(ordered, -b), bisect_right(ordered, -a)
+        return bisect_left(ordered, a), bisect_left(ordered, b)
+
+    open_runs: dict[int, list[list[int]]] = {}  # loop -> its unfinished runs' start seqs
+    runs = []
+    for k in range(0, len(marks) - 2, 3):
+        loop, it, seq = marks[k], marks[k + 1], marks[k + 2]
+        stack = open_runs.setdefault(loop, [])
+        if it == 1:
+            stack.append([seq])
+        elif stack:
+            stack[-1].append(seq)
+            if it == 0:
+                starts = stack.pop()
+                its = [(i + 1, *rows(starts[i], starts[i + 1])) for i in range(len(starts) - 1)]
+                if any(lo < hi for _, lo, hi in its):
+                    if newest_first:
+                        its.reverse()
+                    runs.append(LoopRun(names[loop], its))
+    return runs

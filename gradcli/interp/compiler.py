@@ -421,6 +421,7 @@ class Compiler(ExpressionCompiler):
         span = node.test.span
         rt = self.rt
         record = rt.control_record("while", node.span, 0, False)
+        marks = _loop_marks(rt, record)
 
         def while_stmt(f: Frame) -> Any:
             n = 0
@@ -437,6 +438,8 @@ class Compiler(ExpressionCompiler):
                         return orelse(f) if orelse is not None else None
                     n += 1
                     rt.step(node.span)
+                    if marks is not None:
+                        marks(n)
                     r = body(f)
                     if r is not None:
                         if r is BREAK:
@@ -446,6 +449,8 @@ class Compiler(ExpressionCompiler):
                         return r
             finally:
                 record.iterations.append(n)
+                if marks is not None:
+                    marks(0)
             return None
 
         return while_stmt
@@ -458,6 +463,7 @@ class Compiler(ExpressionCompiler):
         span = node.iter.span
         rt = self.rt
         record = rt.control_record("for", node.span, 0, False)
+        marks = _loop_marks(rt, record)
 
         def for_stmt(f: Frame) -> Any:
             try:
@@ -469,6 +475,8 @@ class Compiler(ExpressionCompiler):
                 for item in seq:
                     n += 1
                     rt.step(node.span)
+                    if marks is not None:
+                        marks(n)
                     store(f, item)
                     r = body(f)
                     if r is not None:
@@ -486,6 +494,8 @@ class Compiler(ExpressionCompiler):
                 raise runtime_error(e, span) from None  # a dict changed while iterated
             finally:
                 record.iterations.append(n)
+                if marks is not None:
+                    marks(0)
             return None
 
         return for_stmt
@@ -724,6 +734,15 @@ class Compiler(ExpressionCompiler):
                 f.vars[k] = v
 
         return do_import
+
+
+def _loop_marks(rt: Any, record: Any) -> Callable[[int], None] | None:
+    """Recording a tape for a view: a function noting (control index, iteration n (0: the
+    loop ended), State.seq) on rt.loop_marks; None otherwise (a plain run pays nothing)."""
+    if not rt.options.record_tape:
+        return None
+    index = rt.controls.index(record)
+    return lambda n: rt.loop_marks.extend((index, n, State.seq))
 
 
 def not_iterable(v: Any, span: Span) -> GdRuntimeError:

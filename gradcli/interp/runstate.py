@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import sys
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -253,6 +254,9 @@ class Runtime:
         self.cuts: dict[str, tuple[str, Span]] = {}
         self.cut_walks = 0
         self.no_grad_at: Span | None = None  # the first `with` block turning grad mode off
+        # Loop iteration starts, recorded for a view (graph, explain): flat triples (index in
+        # controls, iteration n (0: the loop ended), State.seq) (see compiler._loop_marks).
+        self.loop_marks = array("q")
         self.node_names: dict[Node, str] = {}
         self.leaf_names: dict[int, tuple[str, Tensor]] = {}
         for c in self.controls:

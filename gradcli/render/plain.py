@@ -31,6 +31,7 @@ from gradcli.render.numbers import (
     location,
     tensor_grids,
 )
+from gradcli.render.summary import Gap, counts
 from gradcli.results import (
     CheckResult,
     DerivativeResult,
@@ -223,10 +224,14 @@ def _check_blocks(result: CheckResult, precision: int, width: int | None) -> lis
     return blocks
 
 
-def _step_lines(result: ExplainResult, y: str, precision: int) -> Iterator[str]:
+def _step_lines(result: ExplainResult, y: str, precision: int, width: int | None = None
+                ) -> Iterator[str]:
     """The backward pass, line by line as the steps are read (a long tape streams)."""
     yield "backward pass  from the result back to the inputs, newest node first"
     for step in result.steps:
+        if type(step) is Gap:
+            yield from step.lines(width, INDENT)
+            continue
         yield (f"{INDENT}#{step.id} {step.label}  {step.grad_fn}  "
                f"line {location(step.line, step.column)}")
         yield f"{INDENT * 2}incoming ∂{y}/∂node = {inline_tensor(step.incoming, precision)}"
@@ -247,7 +252,7 @@ def _explain_blocks(result: ExplainResult, precision: int, width: int | None
     title = f"result {y}" if result.result_name else "result"
     blocks: list[Iterable[str]] = [section_lines(Section(title, result.result), precision,
                                                  width)]
-    blocks.append(_step_lines(result, y, precision))
+    blocks.append(_step_lines(result, y, precision, width))
     for x, g in result.grads.items():
         note = f"what {y}.backward() leaves in {x}.grad"
         blocks.append(section_lines(Section(f"gradient ∂{y}/∂{x}", g, note), precision, width))
@@ -303,11 +308,15 @@ def graph_listing(result: GraphResult, precision: int) -> list[str]:
     return list(graph_listing_lines(result, precision))
 
 
-def graph_listing_lines(result: GraphResult, precision: int) -> Iterator[str]:
+def graph_listing_lines(result: GraphResult, precision: int, width: int | None = None
+                        ) -> Iterator[str]:
     """graph_listing line by line as the nodes are read (a long tape streams); edges that
     are not a list come grouped by the node that used them, in creation order, as the
-    app records them."""
-    head = f"graph  {count(len(result.nodes), 'node')} in creation order"
+    app records them. A summary's Gaps are lines where the nodes left out were."""
+    total, shown = counts(result.nodes)
+    head = f"graph  {count(total, 'node')} in creation order"
+    if shown < total:
+        head += f" ({shown:,} shown)"
     if result.result_id is not None:
         head += f", result #{result.result_id}"
     yield head
@@ -319,6 +328,9 @@ def graph_listing_lines(result: GraphResult, precision: int) -> Iterator[str]:
     edges = iter(result.edges)
     edge = next(edges, None)
     for node in result.nodes:
+        if type(node) is Gap:
+            yield from node.lines(width, INDENT)
+            continue
         if by_node is not None:
             inputs = by_node.get(node.id, [])
         else:
@@ -373,7 +385,7 @@ def plain_blocks(result: object, precision: int = 4, width: int | None = None
     elif isinstance(result, GoldenReport):
         blocks = _golden_blocks(result)
     elif isinstance(result, GraphResult):
-        blocks = [graph_listing_lines(result, precision)]
+        blocks = [graph_listing_lines(result, precision, w)]
     elif isinstance(result, TensorData):
         blocks = [section_lines(Section("value", result), precision, w)]
     else:

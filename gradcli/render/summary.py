@@ -1,25 +1,32 @@
 """Long tapes stay readable: the text views of graph, explain and check summarise a long
 listing unless --full asks for every row.
 
-1. Repetition: a run of rows whose (op, source position) sequence repeats block after block
-   (a loop body recorded once per iteration) keeps its first and last block; a note says
-   which rows were the same block repeated, how many times, and what the block is.
-   Rows are compared by op and source position only, so iterations that take another
-   branch of an `if` (other ops or lines) are not the same block and stay apart.
-2. What is still long keeps its first HEAD and last TAIL rows; a note counts the rest by op
+1. Loops: where the interpreter marked each for/while iteration (the listing's `loops`),
+   consecutive iterations of one loop that record the same (op, source position) rows
+   collapse: the first and last are shown, and in the place of the others one line names
+   the loop, the iterations and what each recorded ("… iterations 2–99 of for at line 3:
+   the same 4 nodes each (…)"). Iterations that differ (another branch of an `if`) are
+   not merged, iterations alternating in a pattern collapse by the pattern, and nested
+   loops collapse at each level inside the iterations shown.
+   Without marks, repetition is found on the rows themselves: a run of rows whose
+   (op, source position) sequence repeats block after block keeps its first and last
+   block.
+2. What is still long keeps its first HEAD and last TAIL rows; a line counts the rest by op
    and source line.
 3. `check` lists failing node checks first.
 
-The listings are read row by row (a lazy sequence from the app builds only the rows kept);
-repetition is found on small integer codes of the rows' keys, in linear time.
+What a summary leaves out is a `Gap` in the listing, where the rows were; renderers print
+it as a line there. The listings are read row by row (a lazy sequence from the app builds
+only the rows kept); repetition is found on small integer codes of the rows' keys.
 """
 
 from __future__ import annotations
 
 import textwrap
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from gradcli.results import CheckResult, ExplainResult, GraphNode, GraphResult
@@ -31,7 +38,32 @@ MIN_REPEATS = 3  # a block repeated fewer times is left as it is
 MAX_PERIOD = 4096  # the longest block (rows per iteration) recognised
 CANDIDATES = 4  # block lengths tried at a row: distances to its next few equal rows
 SHOWN_OPS = 6  # ops of a repeated block named in its note
-MAX_NOTES = 12  # notes of repeated runs (the first and last halves) in one summary
+LEAF = ("leaf", None, None)  # a graph leaf's key
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Rows a summary left out, in their place in a listing: what they were (`text`; `about`
+    the same without the ids), the ids of the first and last of them in listing order,
+    and their rows lo..hi."""
+
+    text: str
+    first: int
+    last: int
+    lo: int = field(default=0, compare=False)
+    hi: int = field(default=0, compare=False)
+    about: str = ""
+    inputs: tuple[int, ...] = ()  # a graph's: nodes shown that the rows left out use
+
+    def holds(self, node_id: int) -> bool:
+        """Whether the node numbered node_id is one of the rows left out (a graph's ids are
+        its rows)."""
+        return min(self.first, self.last) <= node_id <= max(self.first, self.last)
+
+    def lines(self, width: int | None, indent: str = "") -> list[str]:
+        """The text folded to `width` (100 without one), continuation lines indented."""
+        return textwrap.wrap(self.text, width=width or 100, initial_indent=indent,
+                             subsequent_indent=indent + "  ", break_on_hyphens=False)
 
 
 def wrapped(note: str, width: int | None) -> str:
@@ -41,18 +73,17 @@ def wrapped(note: str, width: int | None) -> str:
 
 
 def summarise(result: Any, full: bool) -> tuple[Any, str | None]:
-    """The result with its long listings summarised, and the notes that say what was left
-    out, one per line (None when nothing was)."""
+    """The result with its long listings summarised (Gap items where rows were left out),
+    and a note for the end of the output (None when there is none)."""
     if full:
         return result, None
     if isinstance(result, GraphResult) and len(result.nodes) > HEAD + TAIL:
-        kept, notes = _summary(result.nodes, "node", _graph_key(result.nodes))
-        ids = {n.id for n in kept}
-        edges = [(a, b) for a, b in result.edges if a in ids and b in ids]
-        return replace(result, nodes=kept, edges=edges), notes
+        kept = _summary(result.nodes, "node", _graph_key(result.nodes))
+        return replace(result, nodes=_gap_inputs(kept, result.edges),
+                       edges=[(a, b) for a, b in result.edges if b in _ids(kept)]), None
     if isinstance(result, ExplainResult) and len(result.steps) > HEAD + TAIL:
-        kept, notes = _summary(result.steps, "step", _row_key(result.steps))
-        return replace(result, steps=kept), notes
+        return replace(result, steps=_summary(result.steps, "step", _row_key(result.steps))
+                       ), None
     if isinstance(result, CheckResult):
         sampled = _sampled_note(result)
         if len(result.nodes) <= HEAD + TAIL:
@@ -61,6 +92,37 @@ def summarise(result: Any, full: bool) -> tuple[Any, str | None]:
         shown, note = _cut(ordered, "node check", lambda n: (n.op, n.line, n.column))
         return replace(result, nodes=shown), "\n".join(filter(None, [sampled, note]))
     return result, None
+
+
+def _ids(kept: list[Any]) -> set[int]:
+    return {n.id for n in kept if type(n) is not Gap}
+
+
+def _gap_inputs(kept: list[Any], edges: Sequence[tuple[int, int]]) -> list[Any]:
+    """A graph's summary with each Gap's inputs: the nodes shown that its nodes use (an
+    edge into a node shown stays as it is, even from a node left out: the tree says where
+    that input went)."""
+    ids = _ids(kept)
+    gaps = [(k, g) for k, g in enumerate(kept) if type(g) is Gap]
+    starts = [g.lo for _, g in gaps]
+    inputs: list[dict[int, None]] = [{} for _ in gaps]
+    for a, b in edges:
+        if b not in ids and a in ids:
+            k = bisect_right(starts, b) - 1
+            if k >= 0 and b < gaps[k][1].hi:
+                inputs[k][a] = None
+    kept = list(kept)
+    for (k, g), used in zip(gaps, inputs, strict=True):
+        kept[k] = replace(g, inputs=tuple(used))
+    return kept
+
+
+def counts(items: Sequence[Any]) -> tuple[int, int]:
+    """A listing's rows in all and rows shown (a summary's list holds Gaps)."""
+    if not isinstance(items, list):
+        return len(items), len(items)
+    gaps = [g for g in items if type(g) is Gap]
+    return len(items) - len(gaps) + sum(g.hi - g.lo for g in gaps), len(items) - len(gaps)
 
 
 def _sampled_note(result: CheckResult) -> str | None:
@@ -98,44 +160,151 @@ class _Repeat:
     count: int  # blocks
 
 
-def _summary(rows: Sequence[Any], noun: str, key: Callable[[int], Any]) -> tuple[list[Any],
-                                                                                 str | None]:
+Item = Any  # a row's index (int) or a Gap
+
+
+def _summary(rows: Sequence[Any], noun: str, key: Callable[[int], Any]) -> list[Any]:
     n = len(rows)
     keys = [key(i) for i in range(n)]
-    notes: list[str] = []
-    shown = _collapse(_codes(keys), 0, n, rows, keys, noun, notes)
-    if len(notes) > MAX_NOTES:
-        half = MAX_NOTES // 2
-        notes[half:-half] = [f"… and {len(notes) - 2 * half:,} more repeated runs collapsed"]
-    if len(shown) > HEAD + TAIL:
-        shown, note = _cut(shown, noun, keys.__getitem__)
-        notes.append(note)
-    return [rows[i] for i in shown], "\n".join(notes) if notes else None
+    codes = _codes(keys)
+    loops = getattr(rows, "loops", None)
+    items: list[Item] = []
+    if loops is not None:
+        _Loops(rows, keys, codes, noun).show(0, n, _nest(loops), items)
+    else:
+        _collapse(codes, 0, n, rows, keys, noun, items)
+    if len(items) > HEAD + TAIL:
+        items = _cut_items(items, rows, keys, noun)
+    return [rows[i] if type(i) is int else i for i in items]
+
+
+def _gap(rows: Sequence[Any], lo: int, hi: int, text: str, about: str = "") -> Gap:
+    return Gap(text, rows[lo].id, rows[hi - 1].id, lo, hi, about)
 
 
 def _collapse(codes: list[int], lo: int, hi: int, rows: Sequence[Any], keys: list[Any],
-              noun: str, notes: list[str]) -> list[int]:
-    """The rows of lo..hi still shown once each repeated run keeps its first and last
-    block, those blocks collapsed in turn (a nested loop's inner runs); notes appended."""
-    shown: list[int] = []
+              noun: str, items: list[Item]) -> None:
+    """Items for rows lo..hi (no loop marks): each repeated run keeps its first and last
+    block, those blocks collapsed in turn (a nested loop's inner runs)."""
     at = lo
     for r in find_repeats(codes[lo:hi]):
         start = lo + r.start
         last = start + (r.count - 1) * r.period
-        shown.extend(range(at, start))
-        shown += _collapse(codes, start, start + r.period, rows, keys, noun, notes)
-        notes.append(_repeat_note(rows, keys, _Repeat(start, r.period, r.count), noun))
-        shown += _collapse(codes, last, last + r.period, rows, keys, noun, notes)
+        items.extend(range(at, start))
+        _collapse(codes, start, start + r.period, rows, keys, noun, items)
+        hidden = r.count - 2
+        block = _block(keys, range(start, start + r.period))
+        items.append(_gap(rows, start + r.period, last, (
+            f"… #{rows[start + r.period].id}–#{rows[last - 1].id} not shown: the same "
+            f"{_count(r.period, noun)} ({block}) repeated {hidden:,} more "
+            f"time{'s' if hidden != 1 else ''} (a loop's body, once per iteration)")))
+        _collapse(codes, last, last + r.period, rows, keys, noun, items)
         at = last + r.period
-    shown.extend(range(at, hi))
-    return shown
+    items.extend(range(at, hi))
 
 
-def _repeat_note(rows: Sequence[Any], keys: list[Any], r: _Repeat, noun: str) -> str:
-    first = rows[r.start + r.period]
-    last = rows[r.start + (r.count - 1) * r.period - 1]
-    groups: list[list[Any]] = []  # the block's ops, a run of one op at one place counted
-    for k in range(r.start, r.start + r.period):
+@dataclass
+class _Run:
+    """A loop run with the runs nested in it, by the iteration they ran in."""
+
+    name: str
+    iterations: list[tuple[int, int, int]]  # (n, first row, end row)
+    lo: int
+    hi: int
+    inner: dict[int, list[_Run]] = field(default_factory=dict)  # iteration index -> runs
+
+
+def _nest(loops: Sequence[Any]) -> list[_Run]:
+    """The loop runs as a forest: each inside the iteration of the run that holds it."""
+    runs = []
+    for lr in loops:
+        spans = [(a, b) for _, a, b in lr.iterations if a < b]
+        runs.append(_Run(lr.name, lr.iterations, min(a for a, _ in spans),
+                         max(b for _, b in spans)))
+    runs.sort(key=lambda r: (r.lo, -r.hi))
+    top: list[_Run] = []
+    stack: list[_Run] = []
+    for r in runs:
+        while stack and stack[-1].hi <= r.lo:
+            stack.pop()
+        if stack:
+            outer = stack[-1]
+            k = next((i for i, (_, a, b) in enumerate(outer.iterations) if a <= r.lo < b), 0)
+            outer.inner.setdefault(k, []).append(r)
+        else:
+            top.append(r)
+        stack.append(r)
+    return top
+
+
+class _Loops:
+    """Collapses loop runs by their iterations (the interpreter's marks)."""
+
+    def __init__(self, rows: Sequence[Any], keys: list[Any], codes: list[int], noun: str
+                 ) -> None:
+        self.rows, self.keys, self.codes, self.noun = rows, keys, codes, noun
+        self.leaf = codes[keys.index(LEAF)] if LEAF in keys else -1
+
+    def show(self, lo: int, hi: int, runs: list[_Run], items: list[Item]) -> None:
+        """Items for rows lo..hi holding the (top-level) runs given."""
+        at = lo
+        for r in runs:
+            items.extend(range(at, r.lo))
+            self.collapse(r, items)
+            at = r.hi
+        items.extend(range(at, hi))
+
+    def collapse(self, r: _Run, items: list[Item]) -> None:
+        its = r.iterations
+        codes, leaf = self.codes, self.leaf
+        # Iterations compared by their rows' (op, position) codes; a leaf is placed in the
+        # iteration that first used it, which does not make that iteration different.
+        table: dict[tuple[int, ...], int] = {}
+        kinds = [table.setdefault(tuple(c for c in codes[a:b] if c != leaf), len(table))
+                 for _, a, b in its]
+        at = 0
+        for rep in find_repeats(kinds):
+            end_first = rep.start + rep.period
+            last = rep.start + (rep.count - 1) * rep.period
+            for i in range(at, end_first):
+                self.iteration(r, i, items)
+            lo, hi = its[end_first][1], its[last - 1][2]
+            if lo < hi:
+                about = self.note(r, end_first, last, rep.period)
+                shown = f"#{self.rows[lo].id}–#{self.rows[hi - 1].id} not shown"
+                items.append(_gap(self.rows, lo, hi, f"… {about}, {shown}", about))
+            at = last
+        for i in range(at, len(its)):
+            self.iteration(r, i, items)
+
+    def iteration(self, r: _Run, i: int, items: list[Item]) -> None:
+        _, a, b = r.iterations[i]
+        self.show(a, b, r.inner.get(i, []), items)
+
+    def note(self, r: _Run, i0: int, i1: int, period: int) -> str:
+        its = r.iterations
+        ns = sorted((its[i0][0], its[i1 - 1][0]))
+        which = (f"iterations {ns[0]:,}–{ns[1]:,}" if ns[0] != ns[1]
+                 else f"iteration {ns[0]:,}")
+        rows = [k for _, a, b in its[i0:i0 + period] for k in range(a, b)
+                if self.codes[k] != self.leaf]
+        block = _block(self.keys, rows)
+        if period == 1:
+            each = f"the same {_count(len(rows), self.noun)} each"
+        else:
+            each = (f"the same {period} iterations in turn, {_count(len(rows), self.noun)} "
+                    f"every {period}")
+        return f"{which} of {r.name}: {each}" + (f" ({block})" if rows else "")
+
+
+def _count(k: int, noun: str) -> str:
+    return f"{k:,} {noun}{'s' if k != 1 else ''}"
+
+
+def _block(keys: list[Any], rows: Sequence[int]) -> str:
+    """The ops of a block of rows, a run of one op at one place counted."""
+    groups: list[list[Any]] = []
+    for k in rows:
         if groups and groups[-1][0] == keys[k]:
             groups[-1][1] += 1
         else:
@@ -143,12 +312,7 @@ def _repeat_note(rows: Sequence[Any], keys: list[Any], r: _Repeat, noun: str) ->
     block = [(f"{m:,} × " if m > 1 else "") + _where(key) for key, m in groups[:SHOWN_OPS]]
     if len(groups) > SHOWN_OPS:
         block.append("…")
-    hidden = r.count - 2
-    nouns = f"{noun}{'s' if r.period != 1 else ''}"
-    return (f"… #{first.id}–#{last.id} not shown: the same {r.period:,} {nouns} ("
-            f"{', '.join(block)}) repeated {hidden:,} more time{'s' if hidden != 1 else ''} "
-            f"between the first and the last repetition shown (a loop's body, once per "
-            f"iteration; --full shows every {noun})")
+    return ", ".join(block)
 
 
 def _where(key: Any) -> str:
@@ -204,14 +368,31 @@ def _blocks(codes: Sequence[int], start: int, p: int) -> int:
     return count
 
 
-def _cut(items: list[Any], noun: str, key: Callable[[Any], Any]) -> tuple[list[Any], str]:
-    """The first HEAD and last TAIL items, and a note counting the rest by key."""
-    left = items[HEAD:len(items) - TAIL]
-    groups = Counter(key(r) for r in left)
+def _groups(keys: Any) -> str:
+    groups = Counter(keys)
     parts = [f"{k:,} × {op}" + (f" at {line}:{col}" if line is not None else "")
              for (op, line, col), k in groups.most_common(SHOWN_GROUPS)]
     if len(groups) > SHOWN_GROUPS:
         parts.append(f"{len(groups) - SHOWN_GROUPS} more kinds")
+    return ", ".join(parts)
+
+
+def _cut_items(items: list[Item], rows: Sequence[Any], keys: list[Any], noun: str
+               ) -> list[Item]:
+    """The first HEAD and last TAIL items, a Gap counting the rows between by key."""
+    middle = items[HEAD:len(items) - TAIL]
+    lo = middle[0] if type(middle[0]) is int else middle[0].lo
+    hi = middle[-1] + 1 if type(middle[-1]) is int else middle[-1].hi
+    text = (f"… {hi - lo:,} {noun}s not shown between the first {HEAD} and the last {TAIL} "
+            f"lines: {_groups(keys[lo:hi])} (--full shows every {noun}; --format json has "
+            "all)")
+    return [*items[:HEAD], _gap(rows, lo, hi, text), *items[len(items) - TAIL:]]
+
+
+def _cut(items: list[Any], noun: str, key: Callable[[Any], Any]) -> tuple[list[Any], str]:
+    """The first HEAD and last TAIL items, and a note counting the rest by key."""
+    left = items[HEAD:len(items) - TAIL]
     note = (f"… {len(left):,} {noun}s not shown between the first {HEAD} and the last "
-            f"{TAIL}: {', '.join(parts)} (--full shows every {noun}; --format json has all)")
+            f"{TAIL}: {_groups(key(r) for r in left)} (--full shows every {noun}; "
+            "--format json has all)")
     return [*items[:HEAD], *items[len(items) - TAIL:]], note

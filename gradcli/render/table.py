@@ -35,6 +35,7 @@ from gradcli.render.numbers import (
     wrap_vector,
 )
 from gradcli.render.plain import check_verdict, count, golden_verdict
+from gradcli.render.summary import Gap, counts
 from gradcli.results import (
     CheckResult,
     DerivativeResult,
@@ -262,6 +263,12 @@ def _explain_blocks(result: ExplainResult, precision: int, width: int) -> list[R
     steps.add_column("sends to", min_width=6)
     steps.add_column("value sent", min_width=8)
     for step in result.steps:
+        if type(step) is Gap:  # steps a summary left out: a row where they were
+            ids = f"#{step.first}–#{step.last}" if step.first != step.last else f"#{step.first}"
+            steps.add_row(Text(f"… {ids}\nnot shown", style=INDEX), "",
+                          Text(step.about or step.text, style=NOTE), "", "",
+                          end_section=True)
+            continue
         node = Text().append(f"#{step.id} ", style=INDEX).append(step.label)
         node.append(f"\n{step.grad_fn}  {location(step.line, step.column)}", style=META)
         incoming = inline_tensor(step.incoming, precision)
@@ -292,7 +299,8 @@ def _explain_blocks(result: ExplainResult, precision: int, width: int) -> list[R
             steps,
             *([Text("+= sum: the input already got a gradient from another use; the two are "
                     "added", style=NOTE)]
-              if any(f.accumulates for step in result.steps for f in step.flows) else []),
+              if any(f.accumulates for step in result.steps if type(step) is not Gap
+                     for f in step.flows) else []),
         )
     )
     for x, g in result.grads.items():
@@ -460,6 +468,13 @@ class _TreeBuilder:
         self.precision = precision
         self.width = width
         nodes = result.nodes
+        # A summary's Gaps: the nodes left out, told once where an input shown is among them.
+        self.gaps: list[Gap] = []
+        if isinstance(nodes, list) and any(type(n) is Gap for n in nodes):
+            self.gaps = [n for n in nodes if type(n) is Gap]
+            nodes = [n for n in nodes if type(n) is not Gap]
+        self.nodes = nodes
+        self.told: set[int] = set()  # gaps told (by index in self.gaps)
         # Numbered 0..n-1 in order (a whole tape): the sequence is its own index, read
         # node by node; otherwise (a summary's subset) a dict.
         in_order = not nodes or (nodes[0].id == 0 and nodes[-1].id == len(nodes) - 1)
@@ -469,6 +484,8 @@ class _TreeBuilder:
         for src, dst in result.edges:
             self.inputs.setdefault(dst, []).append(src)
             self.consumed.add(src)
+        for g in self.gaps:
+            self.consumed.update(g.inputs)
         # Past this depth the guides eat the line: the subtree restarts as its own tree.
         self.max_depth = max(4, (width - 48) // 4)
         self.seen: set[int] = set()
@@ -501,9 +518,15 @@ class _TreeBuilder:
         stack = [(i, "", k == len(kids) - 1, 1) for k, i in reversed(list(enumerate(kids)))]
         while stack:
             node_id, prefix, last, depth = stack.pop()
-            node = self.by_id[node_id]
             first = prefix + (_LAST if last else _FORK)
             inner = prefix + (_SPACE if last else _PIPE)
+            if self.gaps and node_id not in self.by_id:
+                label, kids = self._gap_label(node_id)
+                self._emit(out, [label], first, inner)
+                stack.extend((i, inner, k == len(kids) - 1, depth + 1)
+                             for k, i in reversed(list(enumerate(kids))))
+                continue
+            node = self.by_id[node_id]
             if node_id in self.seen:
                 self._emit(out, _ref_label(node, self.T), first, inner)
                 continue
@@ -520,6 +543,29 @@ class _TreeBuilder:
                 (i, inner, k == len(kids) - 1, depth + 1)
                 for k, i in reversed(list(enumerate(kids)))
             )
+
+    def _gap_label(self, node_id: int) -> tuple[Text, list[int]]:
+        """An input a summary left out: the first time its gap's line and the gap's own
+        inputs shown (under it), then a reference."""
+        k = next((k for k, g in enumerate(self.gaps) if g.holds(node_id)), None)
+        if k is None:
+            return self.T(f"#{node_id} (not shown)", style=META), []
+        if k in self.told:
+            return self.T(f"#{node_id} (not shown: in #{self.gaps[k].first}–"
+                          f"#{self.gaps[k].last})", style=META), []
+        self.told.add(k)
+        return self.T(self.gaps[k].text, style=NOTE), list(self.gaps[k].inputs)
+
+    def untold(self, out: list[Text]) -> None:
+        """The gaps no input shown led to, newest first, each with its inputs."""
+        for k in range(len(self.gaps) - 1, -1, -1):
+            if k in self.told:
+                continue
+            self.told.add(k)
+            out.append(Text(""))
+            self._emit(out, [self.T(self.gaps[k].text, style=NOTE)], "", "")
+            kids = [i for i in self.gaps[k].inputs if i not in self.seen]
+            self.forest(kids, out)
 
     def forest(self, roots: Iterable[int], out: list[Text]) -> None:
         """Trees for each root not yet shown, each followed by its cut-off continuations."""
@@ -538,26 +584,26 @@ def graph_lines(result: GraphResult, precision: int, width: int,
     lines that are only read as .plain (no colour)."""
     b = _TreeBuilder(result, precision, width, plain)
     out = [] if out is None else out
+    total, shown = counts(result.nodes)
+    nodes = count(total, "node") + (f" ({shown:,} shown)" if shown < total else "")
     out.append(
         Text()
         .append("graph", style=HEADING)
-        .append(
-            f"  ·  {count(len(result.nodes), 'node')}, from the result down to the leaves",
-            style=META,
-        )
+        .append(f"  ·  {nodes}, from the result down to the leaves", style=META)
     )
     if not result.nodes:
         out.append(Text("(no tensors were recorded)", style=NOTE))
         if result.hint:
             out.append(Text(f"hint: {result.hint}", style=NOTE))
         return out
-    newest_first = (range(len(result.nodes) - 1, -1, -1) if not isinstance(b.by_id, dict)
-                    else [n.id for n in reversed(result.nodes)])
+    newest_first = (range(len(b.nodes) - 1, -1, -1) if not isinstance(b.by_id, dict)
+                    else [n.id for n in reversed(b.nodes)])
     if result.result_id is not None and result.result_id in newest_first:
         roots = [result.result_id]
     else:
         roots = [i for i in newest_first if i not in b.consumed]
     b.forest(roots, out)
+    b.untold(out)
     # Every node not under the result hangs below some unused sink: show those too.
     rest = [i for i in newest_first if i not in b.consumed and i not in b.seen]
     if rest:
