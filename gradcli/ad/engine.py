@@ -360,6 +360,10 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
     # A light pass (see Rule.with_array_vjp) calls the rules' array VJPs directly, skipping
     # their dispatchers; grad mode is read per node, as the dispatcher reads it.
     fast_vjps = ARRAY_VJP if State.light_backward else None
+    # Leaves' cotangents summed here directly unless grad() targets or leaf hooks need
+    # _send's other cases.
+    leaf_grads = run.leaf_grads if run.targets is None and run.ready is None else None
+    leaf_owned = run.leaf_owned
     # The node to run next when it is known to come after everything in the heap (the
     # usual case along a chain): it skips the heap. Same order as the heap alone gives.
     nxt: Node | None = None
@@ -440,6 +444,13 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
                     nxt = edge
                     continue
                 heappush(heap, (-seq, edge))
+            elif leaf_grads is not None:  # _send's leaf case for .backward(), inlined
+                key = id(edge)
+                entry = leaf_grads.get(key)
+                if entry is None:
+                    leaf_grads[key] = [edge, c]
+                else:
+                    entry[1] = _sum(leaf_owned, entry[1], c)
             else:
                 _send(run, pending, heap, edge, c)
         if not retain_graph and (
