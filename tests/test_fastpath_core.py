@@ -265,7 +265,7 @@ def test_cached_float_constants_give_the_bytes_numpy_gives(dtype: type) -> None:
 
     from gradcli.ad.kernels import elementwise as KE
 
-    kernels = [KE.add, KE.mul, KE.maximum, KE.minimum, KE.sub, KE._floordiv, KE._mod]
+    kernels = [KE.add, KE.mul, KE.maximum, KE.minimum, KE.sub, KE._floordiv, KE._mod, KE.div]
     rng = np.random.default_rng(3)
     floats = _FLOATS + [float(v) for v in rng.standard_normal(20) * 10.0 ** rng.integers(
         -40, 40, 20)]
@@ -317,3 +317,44 @@ def test_scalar_chain_with_float_constants_matches_torch(dtype: str) -> None:
     assert y.array.dtype == np.dtype(dtype)
     assert y.array.tobytes() == ty.detach().numpy().tobytes()
     assert x.grad is not None and x.grad.array.tobytes() == tx.grad.numpy().tobytes()
+
+
+def _div_general(a: Any, b: Any) -> Any:
+    """kernels.div without its fast paths (the code before them)."""
+    from gradcli.ad import dtypes
+    from gradcli.ad.kernels import elementwise as KE
+
+    rt = KE.result_type(a, b)
+    if rt.kind != "f":
+        rt = dtypes.default_dtype()
+    return np.asarray(np.true_divide(KE._cast(a, rt), KE._cast(b, rt)), dtype=rt)
+
+
+def test_div_fast_paths_equal_the_general_path() -> None:
+    """Float arrays with arrays of their dtype or Python numbers, either side (the fast
+    paths), and every other mix (the general path): same bytes, dtype, shape, warnings."""
+    import warnings
+
+    from gradcli.ad.kernels import elementwise as KE
+
+    arrays = [np.array(v, dtype=d) for d in (np.float16, np.float32, np.float64, np.int64,
+                                             np.int32, np.bool_) for v in (3, 0)]
+    arrays += [np.array([0.5, -0.0, 7.0, 0.0], dtype=d)
+               for d in (np.float16, np.float32, np.float64)]
+    numbers: list[Any] = [0.1, -2.5, 0.0, -0.0, float("nan"), float("inf"), 1e300, 1e-50,
+                          3, 0, -7, 100000, True, False]
+    for a in arrays:
+        for other in arrays + numbers:
+            for args in ((a, other), (other, a)):
+                got = []
+                for f in (KE.div, _div_general, KE.div):
+                    with warnings.catch_warnings(record=True) as w:
+                        warnings.simplefilter("always")
+                        try:
+                            r = f(*args)
+                        except Exception as e:  # the same failure either way
+                            got.append((type(e), str(e)))
+                            continue
+                    got.append((type(r), r.dtype, r.shape, r.tobytes(),
+                                sorted(str(x.message) for x in w)))
+                assert got[0] == got[1] == got[2], args

@@ -188,6 +188,27 @@ mod = _integer_division(_mod, "remainder_cpu")
 
 def div(a: Any, b: Any) -> Any:
     """True division; integers divide to the default float dtype."""
+    # Fast paths (result_type's common cases, as in _binary): a float array with an array
+    # of its dtype or with a Python number, either side.
+    if type(a) is ndarray:
+        rt = a.dtype
+        if rt.kind == "f":
+            tb = type(b)
+            if tb is float or tb is int or (tb is ndarray and b.dtype == rt):
+                if tb is float and (consts := _CONSTS.get(rt)) is not None:
+                    b = consts.get(b) or _const(consts, b, rt)
+                out = np.true_divide(a, b, out=ARRAY_OUT)
+                return out if type(out) is ndarray and out.dtype == rt else np.asarray(
+                    out, dtype=rt)
+    elif type(b) is ndarray:
+        rt = b.dtype
+        ta = type(a)
+        if rt.kind == "f" and (ta is float or ta is int):
+            if ta is float and (consts := _CONSTS.get(rt)) is not None:
+                a = consts.get(a) or _const(consts, a, rt)
+            out = np.true_divide(a, b, out=ARRAY_OUT)
+            return out if type(out) is ndarray and out.dtype == rt else np.asarray(
+                out, dtype=rt)
     rt = result_type(a, b)
     if rt.kind != "f":
         rt = dtypes.default_dtype()
