@@ -248,3 +248,113 @@ def test_hook_order_and_gradients_match_torch() -> None:
     printed: list[str] = []
     exec(tx, {"torch": torch, "print": lambda *a: printed.append(" ".join(map(str, a)))})
     assert gd == "\n".join(printed) + "\n"
+
+
+# -- Python floats as cached 0-d arrays (kernels/elementwise.py _CONSTS) --------------------
+
+_FLOATS = [0.9999, 1e-4, -2.5, 0.1, 1 / 3, 0.0, -0.0, float("nan"), float("inf"),
+           float("-inf"), 1e300, -1e300, 1e-50, 5e-324, 3.4028235e38, 3.4028236e38, 1e-39]
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_cached_float_constants_give_the_bytes_numpy_gives(dtype: type) -> None:
+    """Every binary kernel with a Python float operand, either side, 0-d and 1-d arrays,
+    on a cache miss and on a hit: the same bytes and dtype as the uncached call, and the
+    same warnings (the overflow of 1e300 in float32)."""
+    import warnings
+
+    from gradcli.ad.kernels import elementwise as KE
+
+    kernels = [KE.add, KE.mul, KE.maximum, KE.minimum, KE.sub, KE._floordiv, KE._mod, KE.div]
+    rng = np.random.default_rng(3)
+    floats = _FLOATS + [float(v) for v in rng.standard_normal(20) * 10.0 ** rng.integers(
+        -40, 40, 20)]
+    arrays = [np.array(1.3, dtype=dtype), np.array([0.5, -0.0, 7.0], dtype=dtype)]
+    saved = KE._CONSTS
+    for k in kernels:
+        for a in arrays:
+            for v in floats:
+                for args in ((a, v), (v, a)):
+                    results = []
+                    for cached in (False, True, True):  # uncached, miss, hit
+                        KE._CONSTS = saved if cached else {}
+                        try:
+                            with warnings.catch_warnings(record=True) as w:
+                                warnings.simplefilter("always")
+                                r = k(*args)
+                        finally:
+                            KE._CONSTS = saved
+                        results.append((r.dtype, r.shape, r.tobytes(), type(r),
+                                        [str(x.message) for x in w]))
+                    assert results[0] == results[1] == results[2], (k.__name__, args)
+    for consts in saved.values():
+        assert len(consts) <= KE._CONSTS_MAX
+        assert all(c.dtype in saved and not c.flags.writeable for c in consts.values())
+        assert 0.0 not in consts
+
+
+def test_the_constant_cache_is_bounded() -> None:
+    from gradcli.ad.kernels import elementwise as KE
+
+    a = np.array(1.0, dtype=np.float64)
+    for i in range(KE._CONSTS_MAX + 50):
+        assert KE.mul(a, 1.0 + i / 4096).tobytes() == np.multiply(a, 1.0 + i / 4096).tobytes()
+    assert len(KE._CONSTS[np.dtype(np.float64)]) == KE._CONSTS_MAX
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_scalar_chain_with_float_constants_matches_torch(dtype: str) -> None:
+    """W1's step on 0-d tensors, values and gradient bit for bit against PyTorch."""
+    torch = pytest.importorskip("torch")
+    x = F.tensor(np.array(0.5, dtype=dtype)).requires_grad_(True)
+    tx = torch.tensor(0.5, dtype=getattr(torch, dtype), requires_grad=True)
+    y, ty = x, tx
+    for _ in range(50):
+        y = y * 0.9999 + F.sin(x) * 0.0001 - 0.25 / (y + 3.0)
+        ty = ty * 0.9999 + torch.sin(tx) * 0.0001 - 0.25 / (ty + 3.0)
+    y.backward()
+    ty.backward()
+    assert y.array.dtype == np.dtype(dtype)
+    assert y.array.tobytes() == ty.detach().numpy().tobytes()
+    assert x.grad is not None and x.grad.array.tobytes() == tx.grad.numpy().tobytes()
+
+
+def _div_general(a: Any, b: Any) -> Any:
+    """kernels.div without its fast paths (the code before them)."""
+    from gradcli.ad import dtypes
+    from gradcli.ad.kernels import elementwise as KE
+
+    rt = KE.result_type(a, b)
+    if rt.kind != "f":
+        rt = dtypes.default_dtype()
+    return np.asarray(np.true_divide(KE._cast(a, rt), KE._cast(b, rt)), dtype=rt)
+
+
+def test_div_fast_paths_equal_the_general_path() -> None:
+    """Float arrays with arrays of their dtype or Python numbers, either side (the fast
+    paths), and every other mix (the general path): same bytes, dtype, shape, warnings."""
+    import warnings
+
+    from gradcli.ad.kernels import elementwise as KE
+
+    arrays = [np.array(v, dtype=d) for d in (np.float16, np.float32, np.float64, np.int64,
+                                             np.int32, np.bool_) for v in (3, 0)]
+    arrays += [np.array([0.5, -0.0, 7.0, 0.0], dtype=d)
+               for d in (np.float16, np.float32, np.float64)]
+    numbers: list[Any] = [0.1, -2.5, 0.0, -0.0, float("nan"), float("inf"), 1e300, 1e-50,
+                          3, 0, -7, 100000, True, False]
+    for a in arrays:
+        for other in arrays + numbers:
+            for args in ((a, other), (other, a)):
+                got = []
+                for f in (KE.div, _div_general, KE.div):
+                    with warnings.catch_warnings(record=True) as w:
+                        warnings.simplefilter("always")
+                        try:
+                            r = f(*args)
+                        except Exception as e:  # the same failure either way
+                            got.append((type(e), str(e)))
+                            continue
+                    got.append((type(r), r.dtype, r.shape, r.tobytes(),
+                                sorted(str(x.message) for x in w)))
+                assert got[0] == got[1] == got[2], args

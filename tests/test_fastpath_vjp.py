@@ -415,3 +415,58 @@ def test_forward_over_reverse_keeps_the_differentiable_rules() -> None:
     # d/dx (2x·(1 - tanh²(x²))) = 2(1 - t²) - 8x²·t(1 - t²)
     hess = 2 * (1 - t * t) - 8 * u * t * (1 - t * t)
     np.testing.assert_allclose(tangent.array, hess * v, rtol=1e-12)
+
+
+# -- the engine calls array VJPs directly -------------------------------------------------
+
+def test_every_dispatcher_maps_to_its_array_vjp() -> None:
+    from gradcli.ad.registry import ARRAY_VJP
+    for name in FAST:
+        assert ARRAY_VJP[RULES[name].vjp] is RULES[name].vjp_array, name
+
+
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_a_replaced_vjp_runs_in_every_pass(create_graph: bool) -> None:
+    """A light pass skips a rule's dispatcher only while `vjp` is still that dispatcher: a
+    VJP replaced since (tests' deliberately wrong rules) runs, light pass or not."""
+    rule = RULES["sin"]
+    original = rule.vjp
+    calls: list[int] = []
+
+    def doubled(*a: Any, **k: Any) -> tuple[Any, ...]:
+        calls.append(1)
+        return tuple(None if c is None else c * 2 for c in original(*a, **k))
+
+    x = F.tensor([0.5, -1.0]).requires_grad_(True)
+    rule.vjp = doubled
+    try:
+        (g,) = engine.grad([F.sin(x).sum()], [x], create_graph=create_graph)
+    finally:
+        rule.vjp = original
+    (h,) = engine.grad([F.sin(x).sum()], [x], create_graph=create_graph)
+    assert calls == [1]
+    assert g.array.tobytes() == (2 * h.array).tobytes()
+    assert (g.grad_fn is not None) == create_graph
+
+
+def test_grad_mode_turned_on_by_a_hook_takes_the_differentiable_vjp() -> None:
+    """The engine reads grad mode per node, as the dispatcher does: a hook that turns grad
+    mode on for the rest of the pass makes the next VJPs record, as through Rule.vjp."""
+    from gradcli.ad.hooks import register_hook
+
+    def grad_on(g: Tensor) -> None:
+        State.grad_enabled = True
+
+    seen: list[Any] = []
+    for direct in (True, False):
+        x = F.tensor([0.5, -1.0]).requires_grad_(True)
+        y = F.exp(F.sin(x))
+        register_hook(y, grad_on)
+        saved = State.grad_enabled
+        try:
+            with array_vjps_off() if not direct else nullcontext():
+                (g,) = engine.grad([y.sum()], [x])
+        finally:
+            State.grad_enabled = saved
+        seen.append(g)
+    _bitwise(seen[0], seen[1], "grad mode on from a hook")

@@ -21,6 +21,7 @@ from gradcli.ad import ops
 from gradcli.ad.graph import Node, Tensor, bump_version, tensor_from_array, torch_type_name
 from gradcli.ad.ops import backward as B
 from gradcli.ad.record import AnomalyError, where_text
+from gradcli.ad.registry import ARRAY_VJP
 from gradcli.ad.state import CREATE_GRAPH_CYCLE, State, grad_mode, warn
 from gradcli.errors import GdRuntimeError
 
@@ -356,6 +357,13 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
     state = State
     # Work after a node's VJP that only some passes do (see _after_vjp).
     watched = State.torch_anomaly or run.observer is not None
+    # A light pass (see Rule.with_array_vjp) calls the rules' array VJPs directly, skipping
+    # their dispatchers; grad mode is read per node, as the dispatcher reads it.
+    fast_vjps = ARRAY_VJP if State.light_backward else None
+    # Leaves' cotangents summed here directly unless grad() targets or leaf hooks need
+    # _send's other cases.
+    leaf_grads = run.leaf_grads if run.targets is None and run.ready is None else None
+    leaf_owned = run.leaf_owned
     # The node to run next when it is known to come after everything in the heap (the
     # usual case along a chain): it skips the heap. Same order as the heap alone gives.
     nxt: Node | None = None
@@ -389,19 +397,22 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
         if hooks is not None and hooks.pre:
             g = H.run_pre_hooks(hooks.pre, _shown(g))
         params = node.params
+        vjp = rule.vjp
+        if fast_vjps is not None and not state.grad_enabled:
+            vjp = fast_vjps.get(vjp, vjp)
         if anomaly:
             # The rule's own ops are checked as one: the error names this node, not a
             # `div` inside its derivative formula.
             State.detect_anomaly = False
             try:
-                cots = rule.vjp(g, node.out, *inputs, **params)
+                cots = vjp(g, node.out, *inputs, **params)
             finally:
                 State.detect_anomaly = True
             _check_cotangents(node, cots)
         elif params:
-            cots = rule.vjp(g, node.out, *inputs, **params)
+            cots = vjp(g, node.out, *inputs, **params)
         else:
-            cots = rule.vjp(g, node.out, *inputs)
+            cots = vjp(g, node.out, *inputs)
         if zero or hooks is not None or watched:
             cots = _after_vjp(run, node, g, cots, zero)
         for edge, c, x in zip(node.parents, cots, inputs, strict=False):
@@ -433,6 +444,13 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
                     nxt = edge
                     continue
                 heappush(heap, (-seq, edge))
+            elif leaf_grads is not None:  # _send's leaf case for .backward(), inlined
+                key = id(edge)
+                entry = leaf_grads.get(key)
+                if entry is None:
+                    leaf_grads[key] = [edge, c]
+                else:
+                    entry[1] = _sum(leaf_owned, entry[1], c)
             else:
                 _send(run, pending, heap, edge, c)
         if not retain_graph and (

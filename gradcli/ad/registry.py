@@ -114,6 +114,7 @@ class Rule:
         vjp.__name__ = f"{self.name}_vjp"
         self.vjp_array = fast
         self.vjp = vjp
+        ARRAY_VJP[vjp] = fast
         return self
 
     def explain_failure(self, arrays: list[Any], params: dict[str, Any], exc: Exception) -> str:
@@ -123,6 +124,12 @@ class Rule:
     def __repr__(self) -> str:
         return f"Rule({self.name})"
 
+
+#: Each dispatcher `with_array_vjp` made → its array VJP. The engine's light passes call
+#: the array VJP directly (one call less per node) when a rule's `vjp` is still its
+#: dispatcher; a `vjp` replaced since (a test's deliberately wrong rule) is not found here
+#: and runs as it is.
+ARRAY_VJP: dict[Callable[..., tuple[Any, ...]], Callable[..., tuple[Any, ...]]] = {}
 
 #: Every primitive's rule by name: the derivative table, filled by gradcli.ad.rules.
 RULES: dict[str, Rule] = {}

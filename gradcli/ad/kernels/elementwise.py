@@ -88,12 +88,16 @@ def _binary(ufunc: np.ufunc):
             else:
                 k = rt.kind
                 if k == "f" or (k == "i" and type(b) is int) or type(b) is bool:
+                    if type(b) is float and (consts := _CONSTS.get(rt)) is not None:
+                        b = consts.get(b) or _const(consts, b, rt)
                     out = ufunc(a, b, out=ARRAY_OUT)
                     return out if type(out) is ndarray and out.dtype == rt else _fix(out, rt)
         elif type(b) is ndarray:
             rt = b.dtype
             k = rt.kind
             if k == "f" or (k == "i" and type(a) is int) or type(a) is bool:
+                if type(a) is float and (consts := _CONSTS.get(rt)) is not None:
+                    a = consts.get(a) or _const(consts, a, rt)
                 out = ufunc(a, b, out=ARRAY_OUT)
                 return out if type(out) is ndarray and out.dtype == rt else _fix(out, rt)
         rt = result_type(a, b)
@@ -101,6 +105,29 @@ def _binary(ufunc: np.ufunc):
 
     kernel.__name__ = ufunc.__name__
     return kernel
+
+
+#: Python floats met as operands of float32 / float64 arrays, as 0-d arrays of that dtype:
+#: numpy converts such a number to the array's dtype on every call (NEP 50), which costs
+#: more than the multiply itself on a 0-d array (bench W1: `y * 0.9999` per step). The
+#: same value in the same dtype, so the same bits out (tests/test_fastpath_core.py).
+_CONSTS: dict[np.dtype, dict[float, ndarray]] = {np.dtype(np.float32): {},
+                                                  np.dtype(np.float64): {}}
+_CONSTS_MAX = 256
+
+
+def _const(consts: dict[float, ndarray], x: float, rt: np.dtype) -> Any:
+    """x as a cached 0-d array of rt; x itself where a cached array could differ: zeros
+    (0.0 and -0.0 are one dict key), NaN, a value that overflows rt, or a full cache."""
+    if x == 0.0 or x != x or len(consts) >= _CONSTS_MAX:
+        return x
+    with np.errstate(over="ignore"):
+        c = np.asarray(x, dtype=rt)
+    if not np.isfinite(c):
+        return x
+    c.flags.writeable = False
+    consts[x] = c
+    return c
 
 
 def _fix(out: Any, rt: np.dtype) -> Any:
@@ -161,6 +188,27 @@ mod = _integer_division(_mod, "remainder_cpu")
 
 def div(a: Any, b: Any) -> Any:
     """True division; integers divide to the default float dtype."""
+    # Fast paths (result_type's common cases, as in _binary): a float array with an array
+    # of its dtype or with a Python number, either side.
+    if type(a) is ndarray:
+        rt = a.dtype
+        if rt.kind == "f":
+            tb = type(b)
+            if tb is float or tb is int or (tb is ndarray and b.dtype == rt):
+                if tb is float and (consts := _CONSTS.get(rt)) is not None:
+                    b = consts.get(b) or _const(consts, b, rt)
+                out = np.true_divide(a, b, out=ARRAY_OUT)
+                return out if type(out) is ndarray and out.dtype == rt else np.asarray(
+                    out, dtype=rt)
+    elif type(b) is ndarray:
+        rt = b.dtype
+        ta = type(a)
+        if rt.kind == "f" and (ta is float or ta is int):
+            if ta is float and (consts := _CONSTS.get(rt)) is not None:
+                a = consts.get(a) or _const(consts, a, rt)
+            out = np.true_divide(a, b, out=ARRAY_OUT)
+            return out if type(out) is ndarray and out.dtype == rt else np.asarray(
+                out, dtype=rt)
     rt = result_type(a, b)
     if rt.kind != "f":
         rt = dtypes.default_dtype()
