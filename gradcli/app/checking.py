@@ -28,21 +28,16 @@ def check(source: Source, opts: AppOptions, eps: float = 1e-6, rtol: float = 1e-
           atol: float = 1e-6) -> CheckResult:
     """`check`: autograd vs central differences (float64), and every node's rule alone."""
     need_wrt(opts, "check")
-    # The collector stays paused through the runs, the backward pass and the rule checks
-    # (as during a run: the tape is many objects that all stay alive, and a collection
-    # would rescan them); what the runs leave is released below and freed by reference
-    # counting.
-    paused = gc.isenabled()
-    gc.disable()
+    frozen: list[bool] = []
     try:
-        return _check(source, opts, eps, rtol, atol)
+        return _check(source, opts, eps, rtol, atol, frozen)
     finally:
-        if paused:
-            gc.enable()
+        if frozen:
+            gc.unfreeze()
 
 
-def _check(source: Source, opts: AppOptions, eps: float, rtol: float,
-           atol: float) -> CheckResult:
+def _check(source: Source, opts: AppOptions, eps: float, rtol: float, atol: float,
+           frozen: list[bool]) -> CheckResult:
     sets = parse_sets(opts.sets, opts.wrt)
     generator = ops.generator()
     start = generator.get_state()
@@ -60,6 +55,12 @@ def _check(source: Source, opts: AppOptions, eps: float, rtol: float,
         generator = ops.generator()
         tape_start = generator.get_state()
         res = program.run()
+        # The tape is many objects that all stay alive through the backward pass, the
+        # reruns and the rule checks: the collector skips them until check is done
+        # (each collection would rescan them all; frozen, not disabled, so the reruns
+        # collect their own garbage as under run).
+        gc.freeze()
+        frozen.append(True)
         y = result_tensor(res)
         # The reruns of finite differences are the same program with the same inputs, the
         # --wrt ones bound as the first run bound them (so its own backward() works as in
