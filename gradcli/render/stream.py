@@ -120,13 +120,11 @@ def _explain_table(result: ExplainResult, write: Callable[[str], Any], precision
     accumulates = False
     # The steps' lines end in a border (nothing to strip): gathered a few thousand at a
     # time, with each step's strings made once (see _StepText).
-    text = _StepText(precision)
-    form = _form(tuple(widths))
+    text = _StepText(precision, widths)
     batch: list[str] = []
     for step in steps:
         batch.append(rule)
-        for row in text.rows(step):
-            batch += _row(row, widths, form)
+        text.lines(step, batch)
         if not accumulates:
             for f in step.flows:
                 if f.accumulates:
@@ -168,10 +166,27 @@ class _StepText:
     """_step_rows for a long listing: the same rows, with the strings that repeat from
     step to step (a node's grad_fn and place, a 0-d value's format) made once or fast."""
 
-    def __init__(self, precision: int) -> None:
+    def __init__(self, precision: int, widths: list[int]) -> None:
         self.precision = precision
         self.spec = f".{max(precision, 1)}g"
         self.places: dict[tuple[Any, Any, Any], str] = {}
+        self.widths = widths
+        self.form = _form(tuple(widths))
+
+    def lines(self, step: Any, out: list[str]) -> None:
+        """The step's table lines, appended to `out`: as _row draws each of its rows, a
+        row whose cells all fit their columns without _row's general folding."""
+        w0, w1, w2, w3, w4 = self.widths
+        form = self.form.format
+        for k, (node, incoming, rule, to, sent) in enumerate(self.rows(step)):
+            if (len(rule[0]) > w2 or len(to[0]) > w3 or len(incoming[0]) > w1
+                    or any(len(x) > w4 for x in sent) or any(len(x) > w0 for x in node)):
+                out += _row([node, incoming, rule, to, sent], self.widths, self.form)
+                continue
+            out.append(form(node[0], incoming[0], rule[0], to[0], sent[0]))
+            if k == 0 or len(sent) > 1:
+                out.append(form(node[1] if k == 0 else "", "", "", "",
+                                sent[1] if len(sent) > 1 else ""))
 
     def rows(self, step: Any) -> list[list[list[str]]]:
         """_step_rows(step, precision)."""
