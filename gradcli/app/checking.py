@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import gc
+import io
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from gradcli.ad import ops
 from gradcli.ad.check import check_node, numeric_jacobian, within_tolerance
-from gradcli.ad.tensor import Node, Tensor, tensor_from_array
+from gradcli.ad.tensor import Node, Tensor, no_grad, tensor_from_array
+from gradcli.app.gradfree import records_nothing_observable
 from gradcli.app.inputs import AppOptions, parse_sets
 from gradcli.app.running import compile_program, derivative, need_wrt, result_tensor, session
 from gradcli.errors import GdError, GdLimitError
@@ -24,23 +28,39 @@ def check(source: Source, opts: AppOptions, eps: float = 1e-6, rtol: float = 1e-
           atol: float = 1e-6) -> CheckResult:
     """`check`: autograd vs central differences (float64), and every node's rule alone."""
     need_wrt(opts, "check")
+    frozen: list[bool] = []
+    try:
+        return _check(source, opts, eps, rtol, atol, frozen)
+    finally:
+        if frozen:
+            gc.unfreeze()
+
+
+def _check(source: Source, opts: AppOptions, eps: float, rtol: float, atol: float,
+           frozen: list[bool]) -> CheckResult:
     sets = parse_sets(opts.sets, opts.wrt)
     generator = ops.generator()
     start = generator.get_state()
     # What the program prints is its own run, as under every other command (SPEC 2.1);
     # the derivatives are then compared in float64, in a silent run from the same
     # random state.
-    with session(opts, source=source):
-        shown, out = compile_program(source, opts, overrides=sets)
-        shown.run()
+    shown, out = _run_shown(source, opts, sets, lambda: generator.set_state(start))
     generator.set_state(start)
-    with session(opts, keep_buffers=True, dtype="float64", source=source) as s:
+    # The float64 run's warnings are the shown run's again: they are shown once.
+    with session(replace(opts, warn=None), keep_buffers=True, dtype="float64",
+                 source=source) as s:
         sets = parse_sets(opts.sets, opts.wrt)
         program, _ = compile_program(source, opts, record_tape=True, overrides=sets,
                                      write=_discard)
         generator = ops.generator()
         tape_start = generator.get_state()
         res = program.run()
+        # The tape is many objects that all stay alive through the backward pass, the
+        # reruns and the rule checks: the collector skips them until check is done
+        # (each collection would rescan them all; frozen, not disabled, so the reruns
+        # collect their own garbage as under run).
+        gc.freeze()
+        frozen.append(True)
         y = result_tensor(res)
         # The reruns of finite differences are the same program with the same inputs, the
         # --wrt ones bound as the first run bound them (so its own backward() works as in
@@ -50,13 +70,15 @@ def check(source: Source, opts: AppOptions, eps: float = 1e-6, rtol: float = 1e-
             inputs[name] = tensor_from_array(res.inputs[name].array.copy())
         rerun, _ = compile_program(source, opts, overrides=inputs, write=_discard,
                                    raw_overrides=frozenset(opts.wrt))
+        graph_free = records_nothing_observable(rerun.module, prints=False)
         items = []
         for name in opts.wrt:
             x = res.inputs[name]
             with s.final_pass():
                 analytic = derivative(y, x, 1, opts.limits).array.astype(np.float64)
             numeric = _fd_jacobian(rerun, inputs, name, x.array.astype(np.float64), y.shape,
-                                   eps, opts, lambda: generator.set_state(tape_start))
+                                   eps, opts, lambda: generator.set_state(tape_start),
+                                   graph_free)
             err = np.abs(analytic - numeric)
             scale = np.maximum(np.abs(numeric), np.abs(analytic))
             ok = within_tolerance(analytic, numeric, rtol, atol)
@@ -65,16 +87,48 @@ def check(source: Source, opts: AppOptions, eps: float = 1e-6, rtol: float = 1e-
                                    TensorData.of(analytic), TensorData.of(numeric)))
         nodes, checkable = _check_nodes(res.tape or [])
         ok = all(i.ok for i in items) and all(n.ok for n in nodes)
+        # The compiled programs hold their last run's values (the whole graph) in a
+        # reference cycle: released here, the graph goes by reference counting.
+        for p in (shown, program, rerun):
+            p.rt.reset()
         return CheckResult(ok, items, nodes, rtol, atol, out.getvalue(), checkable)
+
+
+def _run_shown(source: Source, opts: AppOptions, sets: dict[str, Any],
+               reset_random: Callable[[], None]) -> tuple[Program, io.StringIO]:
+    """The run whose prints (and warnings, and error) check shows: without a graph when
+    the program prints nothing and cannot observe one (the same run; see
+    app/gradfree.py), else as under `run`. An error without the graph reruns with it, so
+    the error shown is the normal run's."""
+    warnings: list[str] = []
+    with session(replace(opts, warn=warnings.append), source=source):
+        shown, out = compile_program(source, opts, overrides=sets)
+        if records_nothing_observable(shown.module, prints=True):
+            try:
+                with no_grad():
+                    shown.run()
+            except GdError:
+                pass
+            else:
+                if opts.warn is not None:
+                    for text in warnings:
+                        opts.warn(text)
+                return shown, out
+    reset_random()
+    with session(opts, source=source):
+        shown, out = compile_program(source, opts, overrides=sets)
+        shown.run()
+    return shown, out
 
 
 def _fd_jacobian(rerun: Program, inputs: dict[str, Any], name: str, base: np.ndarray,
                  out_shape: tuple[int, ...], eps: float, opts: AppOptions,
-                 reset_random: Callable[[], None]) -> np.ndarray:
+                 reset_random: Callable[[], None], graph_free: bool) -> np.ndarray:
     """d result / d name by central differences: `rerun` runs with inputs[name] bound to
     each perturbed value, each from the recorded run's random state (a program that draws
     random numbers differentiates as a fixed function, as PyTorch's gradcheck sees it);
-    all runs share one step limit."""
+    all runs share one step limit. `graph_free`: the program cannot observe its graph
+    (app/gradfree.py), so the reruns record none; one that fails runs again with it."""
     if base.size > MAX_CHECK_ELEMENTS:
         raise GdLimitError(
             f"check runs the program twice per element of {name}, which has {base.size:,} "
@@ -86,7 +140,15 @@ def _fd_jacobian(rerun: Program, inputs: dict[str, Any], name: str, base: np.nda
     def f(x: np.ndarray) -> np.ndarray:
         inputs[name] = tensor_from_array(x)
         reset_random()
-        r = rerun.run()
+        r = None
+        if graph_free:
+            try:
+                with no_grad():
+                    r = rerun.run()
+            except GdError:
+                reset_random()
+        if r is None:
+            r = rerun.run()
         budget[0] -= r.steps + 1
         if budget[0] < 0:
             raise GdLimitError(
@@ -126,28 +188,26 @@ def _check_nodes(tape: list[Node]) -> tuple[list[NodeCheck], int]:
     """The rule checks of a sample of the tape's nodes (see ALWAYS_CHECKED), in tape
     order, and how many nodes had a rule to check (one pass; the last of each kind is
     checked at the end)."""
+    # A node's kind is (rule, line, column, its inputs' shapes and dtypes or types): looked
+    # up by (rule, span object, shapes) first, one dict read per node of a long loop,
+    # then mapped to its kind (None: nothing to check, no floating input).
+    kinds: dict[tuple[Any, ...], tuple[Any, ...] | None] = {}
     seen: dict[tuple[Any, ...], int] = {}
     last: dict[tuple[Any, ...], tuple[int, Node, bool]] = {}
     out = []
     checkable = 0
     for i, node in enumerate(tape):
         inputs = node.inputs
-        if inputs is None or not node.rule.differentiable:
+        if inputs is None:
             continue
-        shapes: list[Any] = []
-        floating = False
-        for a in inputs:
-            if isinstance(a, Tensor):
-                shapes.append((a.shape, a.dtype))
-                floating = floating or a.dtype.kind == "f"
-            else:
-                shapes.append(type(a))
-        if not floating:
+        key = (node.rule, id(node.span), *[(a.array.shape, a.array.dtype)
+                                           if type(a) is Tensor else type(a) for a in inputs])
+        kind = kinds.get(key, _NEW)
+        if kind is _NEW:
+            kind = kinds[key] = _kind_of(node)
+        if kind is None:
             continue
         checkable += 1
-        span: Any = node.span
-        kind = (node.rule, getattr(span, "line", None), getattr(span, "column", None),
-                tuple(shapes))
         k = seen.get(kind, 0)
         seen[kind] = k + 1
         sampled = k < ALWAYS_CHECKED or (k & (k - 1)) == 0
@@ -157,6 +217,29 @@ def _check_nodes(tape: list[Node]) -> tuple[list[NodeCheck], int]:
     out += [_check_one(i, node) for i, node, sampled in last.values() if not sampled]
     out.sort(key=lambda n: n.id)
     return out, checkable
+
+
+_NEW: Any = object()
+
+
+def _kind_of(node: Node) -> tuple[Any, ...] | None:
+    """A node's kind (rule, line, column, input shapes), or None when its rule is not
+    checked (not differentiable, or no floating input)."""
+    if not node.rule.differentiable:
+        return None
+    shapes: list[Any] = []
+    floating = False
+    for a in node.inputs:
+        if isinstance(a, Tensor):
+            shapes.append((a.shape, a.dtype))
+            floating = floating or a.dtype.kind == "f"
+        else:
+            shapes.append(type(a))
+    if not floating:
+        return None
+    span: Any = node.span
+    return (node.rule, getattr(span, "line", None), getattr(span, "column", None),
+            tuple(shapes))
 
 
 def _check_one(i: int, node: Node) -> NodeCheck:

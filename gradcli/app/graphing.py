@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from array import array
 from typing import Any
 
@@ -128,10 +129,24 @@ def graph(source: Source, opts: AppOptions, values: bool = False) -> GraphResult
 def explain(source: Source, opts: AppOptions) -> ExplainResult:
     """`explain`: the backward pass node by node, then the control flow taken."""
     need_wrt(opts, "explain")
+    frozen: list[bool] = []
+    try:
+        return _explain(source, opts, frozen)
+    finally:
+        if frozen:
+            gc.unfreeze()
+
+
+def _explain(source: Source, opts: AppOptions, frozen: list[bool]) -> ExplainResult:
     outputs: dict[Node, Tensor] = {}
     with session(opts, keep_buffers=True, on_record=outputs.__setitem__, source=source) as s:
         program, out = compile_program(source, opts, record_tape=True, track_names=True)
         res = program.run()
+        # The tape stays alive through the observed backward pass, which allocates a
+        # record per node: the collector skips the tape meanwhile (each collection would
+        # rescan it all).
+        gc.freeze()
+        frozen.append(True)
         y = result_tensor(res)
         tape = res.tape or []
         ids, order = _numbering(tape)

@@ -15,6 +15,8 @@ from functools import lru_cache
 from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any
 
+import numpy as np
+
 from gradcli.render.summary import HEAD, TAIL, wrapped
 from gradcli.results import ExplainResult, GraphResult
 
@@ -112,16 +114,26 @@ def _explain_table(result: ExplainResult, write: Callable[[str], Any], precision
     lines = _Lines(write)
     for line in around[:top]:
         lines.append_text(line)
-    rule = "┼".join("─" * (c + 2) for c in widths)
+    rule = "├" + "┼".join("─" * (c + 2) for c in widths) + "┤"
     lines.append_text("╭" + "┬".join("─" * (c + 2) for c in widths) + "╮")
     lines.append_text(_row([[h] for h in heads], widths)[0])
     accumulates = False
+    # The steps' lines end in a border (nothing to strip): gathered a few thousand at a
+    # time, with each step's strings made once (see _StepText).
+    text = _StepText(precision, widths)
+    batch: list[str] = []
     for step in steps:
-        lines.append_text("├" + rule + "┤")
-        for row in _step_rows(step, precision):
-            for line in _row(row, widths):
-                lines.append_text(line)
-        accumulates = accumulates or any(f.accumulates for f in step.flows)
+        batch.append(rule)
+        text.lines(step, batch)
+        if not accumulates:
+            for f in step.flows:
+                if f.accumulates:
+                    accumulates = True
+                    break
+        if len(batch) > 4096:
+            lines.extend_bordered(batch)
+            batch = []
+    lines.extend_bordered(batch)
     lines.append_text("╰" + "┴".join("─" * (c + 2) for c in widths) + "╯")
     if accumulates:
         legend = "+= sum: the input already got a gradient from another use; the two are added"
@@ -150,6 +162,73 @@ def _step_rows(step: Any, precision: int) -> list[list[list[str]]]:
     return rows
 
 
+class _StepText:
+    """_step_rows for a long listing: the same rows, with the strings that repeat from
+    step to step (a node's grad_fn and place, a 0-d value's format) made once or fast."""
+
+    def __init__(self, precision: int, widths: list[int]) -> None:
+        self.precision = precision
+        self.spec = f".{max(precision, 1)}g"
+        self.places: dict[tuple[Any, Any, Any], str] = {}
+        self.widths = widths
+        self.form = _form(tuple(widths))
+
+    def lines(self, step: Any, out: list[str]) -> None:
+        """The step's table lines, appended to `out`: as _row draws each of its rows, a
+        row whose cells all fit their columns without _row's general folding."""
+        w0, w1, w2, w3, w4 = self.widths
+        form = self.form.format
+        for k, (node, incoming, rule, to, sent) in enumerate(self.rows(step)):
+            if (len(rule[0]) > w2 or len(to[0]) > w3 or len(incoming[0]) > w1
+                    or any(len(x) > w4 for x in sent) or any(len(x) > w0 for x in node)):
+                out += _row([node, incoming, rule, to, sent], self.widths, self.form)
+                continue
+            out.append(form(node[0], incoming[0], rule[0], to[0], sent[0]))
+            if k == 0 or len(sent) > 1:
+                out.append(form(node[1] if k == 0 else "", "", "", "",
+                                sent[1] if len(sent) > 1 else ""))
+
+    def rows(self, step: Any) -> list[list[list[str]]]:
+        """_step_rows(step, precision)."""
+        key = (step.grad_fn, step.line, step.column)
+        place = self.places.get(key)
+        if place is None:
+            from gradcli.render.numbers import location
+
+            self.places[key] = place = f"{step.grad_fn}  {location(step.line, step.column)}"
+        node = [f"#{step.id} {step.label}", place]
+        incoming = [self.inline(step.incoming)]
+        if not step.flows:
+            return [[node, incoming, ["(no input needs a gradient)"], [""], [""]]]
+        rows = []
+        blank = [""]
+        for k, f in enumerate(step.flows):
+            to = f"#{f.to_id} {f.to_label}" + ("  += sum" if f.accumulates else "")
+            sent = [self.inline(f.value)] + ([f.summed] if f.summed else [])
+            rows.append([node if k == 0 else blank, incoming if k == 0 else blank, [f.rule],
+                         [to], sent])
+        return rows
+
+    def inline(self, td: Any) -> str:
+        """inline_tensor(td, precision); a 0-d float as format_number writes it, inline."""
+        a = td.value
+        if type(a) is np.ndarray and a.ndim == 0 and a.dtype.kind == "f":
+            f = float(a)
+            if f != f:
+                return "nan"
+            if f == _INF or f == -_INF:
+                return "inf" if f > 0 else "-inf"
+            if f == 0.0:
+                f = 0.0  # drop the sign of -0.0
+            text = format(f, self.spec)
+            if "." not in text and "e" not in text:
+                text += "."
+            return text
+        from gradcli.render.numbers import inline_tensor
+
+        return inline_tensor(td, self.precision)
+
+
 def _fit(widths: list[int], width: int) -> list[int]:
     """Column widths narrowed (the widest first, none below 6) until the table fits."""
     widths = list(widths)
@@ -161,17 +240,28 @@ def _fit(widths: list[int], width: int) -> list[int]:
     return widths
 
 
-def _row(cells: list[list[str]], widths: list[int]) -> list[str]:
-    """A table row's text lines: each cell's lines folded to its column, padded."""
-    fits = all(len(line) <= c for cell, c in zip(cells, widths, strict=True) for line in cell)
-    if not fits:
+def _row(cells: list[list[str]], widths: list[int], form: str | None = None) -> list[str]:
+    """A table row's text lines: each cell's lines folded to its column, padded (`form`:
+    _form(widths), when the caller has it)."""
+    height = 1
+    for cell, c in zip(cells, widths, strict=True):
+        for line in cell:
+            if len(line) > c:
+                height = 0
+                break
+        if not height:
+            break
+        if len(cell) > height:
+            height = len(cell)
+    if not height:
         cells = [[line[j:j + c] for line in cell for j in range(0, max(len(line), 1), c)]
                  for cell, c in zip(cells, widths, strict=True)]
-    form = _form(tuple(widths))
-    height = max(len(cell) for cell in cells)
+        height = max(len(cell) for cell in cells)
+    if form is None:
+        form = _form(tuple(widths))
     if height == 1:
-        return [form.format(*(cell[0] for cell in cells))]
-    return [form.format(*(cell[i] if i < len(cell) else "" for cell in cells))
+        return [form.format(*[cell[0] for cell in cells])]
+    return [form.format(*[cell[i] if i < len(cell) else "" for cell in cells])
             for i in range(height)]
 
 
@@ -200,6 +290,14 @@ class _Lines:
         self.chunk.append(line.rstrip())
         if len(self.chunk) == 512:
             self.flush()
+
+    def extend_bordered(self, lines: list[str]) -> None:
+        """Lines that end in a border (no trailing space to strip), written now."""
+        if self.chunk:
+            self.flush()
+        if lines:
+            self.write(("" if self.first else "\n") + "\n".join(lines))
+            self.first = False
 
     def flush(self) -> None:
         if self.chunk:

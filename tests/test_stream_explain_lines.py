@@ -1,0 +1,61 @@
+"""explain --full's streamed step lines (render/stream.py `_StepText`) are exactly what
+the general path draws: `_step_rows` (each cell through `inline_tensor`) laid out by
+`_row`, at widths where every cell fits and where cells fold."""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pytest
+
+from gradcli import app
+from gradcli.app.inputs import AppOptions
+from gradcli.render.numbers import inline_tensor
+from gradcli.render.stream import _row, _step_rows, _StepText
+from gradcli.results import TensorData
+from gradcli.source import Source
+
+PROGRAMS = {
+    "chain": ("x = tensor(0.5, requires_grad=True)\ny = x\nfor i in range(6):\n"
+              "    y = y * 0.9999 + sin(x) * 0.0001\ny", ["x"]),
+    "broadcast": ("a = tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)\n"
+                  "b = tensor([0.5, -1.0], requires_grad=True)\nt = a\n"
+                  "for i in range(3):\n    t = t * b + a\n(t * t).sum()", ["a", "b"]),
+    "specials": ("x = tensor(0.0, requires_grad=True)\nz = x * -1.0\n"
+                 "y = (z * 0.0 + sqrt(x) + x * 1e-30 + x * 123456789.0)\ny", ["x"]),
+    "detached": ("x = tensor([1.0, 2.0, 3.0], requires_grad=True)\nc = x.detach() * 2\n"
+                 "a_rather_long_variable_name = (x * c).sum() + tanh(x).sum()\n"
+                 "a_rather_long_variable_name", ["x"]),
+}
+
+
+@pytest.mark.parametrize("name", list(PROGRAMS))
+@pytest.mark.parametrize("widths", [[30, 30, 30, 30, 30], [12, 9, 14, 8, 9], [6, 6, 6, 6, 6]])
+@pytest.mark.parametrize("precision", [4, 1, 8])
+def test_step_lines_equal_the_general_rows(name: str, widths: list[int],
+                                           precision: int) -> None:
+    text, wrt = PROGRAMS[name]
+    result = app.explain(Source("p.gd", textwrap.dedent(text) + "\n"), AppOptions(wrt=wrt))
+    fast = _StepText(precision, widths)
+    for step in result.steps:
+        slow = [line for row in _step_rows(step, precision) for line in _row(row, widths)]
+        got: list[str] = []
+        fast.lines(step, got)
+        assert got == slow
+
+
+@pytest.mark.parametrize("value", [0.0, -0.0, 1.0, -2.5, 1e-30, 123456789.0, 1e20, np.nan,
+                                   np.inf, -np.inf, 0.1 + 0.2, 3.0])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.float16])
+@pytest.mark.parametrize("precision", [0, 1, 4, 10])
+def test_inline_zero_d_values_are_format_number(value: float, dtype: type,
+                                                precision: int) -> None:
+    td = TensorData((), "float", np.array(value, dtype=dtype))
+    assert _StepText(precision, [8] * 5).inline(td) == inline_tensor(td, precision)
+
+
+def test_inline_other_values_go_through_inline_tensor() -> None:
+    for a in (np.arange(20.0).reshape(4, 5), np.array(3), np.array(True), np.zeros((0, 2))):
+        td = TensorData(a.shape, "x", a)
+        assert _StepText(4, [8] * 5).inline(td) == inline_tensor(td, 4)
