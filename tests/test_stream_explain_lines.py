@@ -49,7 +49,7 @@ def test_step_lines_equal_the_general_rows(name: str, widths: list[int],
                                    np.inf, -np.inf, 0.1 + 0.2, 3.0])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.float16])
 @pytest.mark.parametrize("precision", [0, 1, 4, 10])
-def test_inline_zero_d_values_are_format_number(value: float, dtype: type,
+def test_inline_zero_d_values_are_inline_tensors(value: float, dtype: type,
                                                 precision: int) -> None:
     td = TensorData((), "float", np.array(value, dtype=dtype))
     assert _StepText(precision, [8] * 5).inline(td) == inline_tensor(td, precision)

@@ -102,7 +102,7 @@ def _int_mode_str(v: float) -> str:
     return text + "." if math.isfinite(v) else text
 
 
-def _scalar_float_str(v: float, precision: int, sci_mode: bool | None) -> str:
+def scalar_float_str(v: float, precision: int, sci_mode: bool | None = None) -> str:
     """Format a lone float exactly as a one-element tensor's formatter would."""
     if v == 0.0 or not math.isfinite(v):
         return _int_mode_str(v)
@@ -204,7 +204,7 @@ def _body(
         # Fast path: one element needs no column measuring, wrapping or eliding.
         value = arr.reshape(-1)[0].item()
         if arr.dtype.kind == "f":
-            text = _scalar_float_str(float(value), precision, sci_mode)
+            text = scalar_float_str(float(value), precision, sci_mode)
         else:
             text = str(value)
         return "[" * arr.ndim + text + "]" * arr.ndim
@@ -346,7 +346,7 @@ def format_tensor(
         if arr.ndim == 0:
             value = arr.item()
             if arr.dtype.kind == "f":
-                body = _scalar_float_str(float(value), precision, sci_mode)
+                body = scalar_float_str(float(value), precision, sci_mode)
             else:
                 body = str(value)
         else:

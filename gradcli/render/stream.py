@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from gradcli.ad.tensor_str import scalar_float_str
 from gradcli.render.summary import HEAD, TAIL, wrapped
 from gradcli.results import ExplainResult, GraphResult
 
@@ -168,7 +169,6 @@ class _StepText:
 
     def __init__(self, precision: int, widths: list[int]) -> None:
         self.precision = precision
-        self.spec = f".{max(precision, 1)}g"
         self.places: dict[tuple[Any, Any, Any], str] = {}
         self.widths = widths
         self.form = _form(tuple(widths))
@@ -210,20 +210,11 @@ class _StepText:
         return rows
 
     def inline(self, td: Any) -> str:
-        """inline_tensor(td, precision); a 0-d float as format_number writes it, inline."""
+        """inline_tensor(td, precision); a 0-d float straight through PyTorch's one-element
+        formatter (what inline_tensor ends in, without building arrays)."""
         a = td.value
         if type(a) is np.ndarray and a.ndim == 0 and a.dtype.kind == "f":
-            f = float(a)
-            if f != f:
-                return "nan"
-            if f == _INF or f == -_INF:
-                return "inf" if f > 0 else "-inf"
-            if f == 0.0:
-                f = 0.0  # drop the sign of -0.0
-            text = format(f, self.spec)
-            if "." not in text and "e" not in text:
-                text += "."
-            return text
+            return scalar_float_str(float(a), self.precision)
         from gradcli.render.numbers import inline_tensor
 
         return inline_tensor(td, self.precision)
