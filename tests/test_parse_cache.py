@@ -11,10 +11,10 @@ import os
 import pathlib
 import threading
 from collections.abc import Iterator
-from dataclasses import fields
 from typing import Any
 
 import pytest
+from syntax_trees import differences
 
 from gradcli.app import run_for_golden
 from gradcli.cli import format_error
@@ -76,22 +76,6 @@ def _files(tmp_path: pathlib.Path) -> list[pathlib.Path]:
     return sorted(folder.iterdir()) if folder.exists() else []
 
 
-def _walk(a: Any, b: Any, path: str = "tree") -> Iterator[str]:
-    """Every difference between two trees, spans included (== ignores spans)."""
-    if type(a) is not type(b):
-        yield f"{path}: {type(a).__name__} vs {type(b).__name__}"
-    elif isinstance(a, gd.Node):
-        for f in fields(a):
-            yield from _walk(getattr(a, f.name), getattr(b, f.name), f"{path}.{f.name}")
-    elif isinstance(a, tuple):
-        if len(a) != len(b):
-            yield f"{path}: {len(a)} vs {len(b)} items"
-        for i, (x, y) in enumerate(zip(a, b, strict=False)):
-            yield from _walk(x, y, f"{path}[{i}]")
-    elif a != b and not (a != a and b != b):
-        yield f"{path}: {a!r} vs {b!r}"
-
-
 class _Parses:
     """Counts the parses Program.compile makes."""
 
@@ -118,7 +102,7 @@ def test_second_compile_of_the_same_text_does_not_parse(
     assert parses.count == 1 and len(_files(tmp_path)) == 1
     second = _compile(TRICKY)
     assert parses.count == 1
-    assert list(_walk(first.module, second.module)) == []
+    assert list(differences(first.module, second.module)) == []
     _compile(TRICKY + "\n# changed\n")
     assert parses.count == 2 and len(_files(tmp_path)) == 2
 
@@ -174,7 +158,7 @@ def test_round_trip_keeps_every_field_and_span(path: pathlib.Path | None) -> Non
     module = parse(Source("p", text))
     back = cache.decode(cache.encode(module, "k"), "k", LIMITS[1])
     assert back is not None
-    assert list(_walk(module, back)) == []
+    assert list(differences(module, back)) == []
 
 
 def _stored(tmp_path: pathlib.Path, text: str = TRICKY) -> pathlib.Path:
@@ -328,7 +312,7 @@ def test_concurrent_writers_leave_whole_files(tmp_path: pathlib.Path) -> None:
             for _ in range(15):
                 cache.store(texts[i % 3], *LIMITS, modules[i % 3])
                 loaded = cache.load(texts[i % 3], *LIMITS)
-                assert loaded is None or list(_walk(loaded, modules[i % 3])) == []
+                assert loaded is None or list(differences(loaded, modules[i % 3])) == []
         except BaseException as exc:
             errors.append(exc)
 
@@ -341,7 +325,7 @@ def test_concurrent_writers_leave_whole_files(tmp_path: pathlib.Path) -> None:
     assert len(_files(tmp_path)) == 3  # no temporary file left behind
     for text, module in zip(texts, modules, strict=True):
         loaded = cache.load(text, *LIMITS)
-        assert loaded is not None and list(_walk(loaded, module)) == []
+        assert loaded is not None and list(differences(loaded, module)) == []
 
 
 def test_the_folder_stays_bounded(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,16 +8,15 @@ import contextlib
 import pathlib
 import sys
 from collections.abc import Iterator
-from dataclasses import fields
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from syntax_trees import differences
 
 from gradcli.errors import GdError
 from gradcli.source import Source
-from gradcli.syntax import ast as gd
 from gradcli.syntax import grammar, parse, parse_expression
 
 # bench/ is not installed: reach W7's program generator from the checkout, at the end of
@@ -46,22 +45,6 @@ def _outcome(run: Any) -> tuple[Any, ...]:
         return ("error", type(err).__name__, str(err), err.span, getattr(err, "hint", None))
 
 
-def _walk(a: Any, b: Any, path: str = "tree") -> Iterator[str]:
-    """Every difference between two trees, spans included (== ignores spans)."""
-    if type(a) is not type(b):
-        yield f"{path}: {type(a).__name__} vs {type(b).__name__}"
-    elif isinstance(a, gd.Node):
-        for f in fields(a):
-            yield from _walk(getattr(a, f.name), getattr(b, f.name), f"{path}.{f.name}")
-    elif isinstance(a, tuple):
-        if len(a) != len(b):
-            yield f"{path}: {len(a)} vs {len(b)} items"
-        for i, (x, y) in enumerate(zip(a, b, strict=False)):
-            yield from _walk(x, y, f"{path}[{i}]")
-    elif a != b and not (a != a and b != b):  # NaN equals itself here
-        yield f"{path}: {a!r} vs {b!r}"
-
-
 def _same(text: str, expression: bool = False) -> str:
     """Parse both ways; assert equal outcomes and return "ok" or "error"."""
     def run() -> Any:
@@ -71,7 +54,7 @@ def _same(text: str, expression: bool = False) -> str:
     with _lark_only():
         slow = _outcome(run)
     if fast[0] == slow[0] == "ok":
-        assert list(_walk(fast[1], slow[1])) == []
+        assert list(differences(fast[1], slow[1])) == []
     else:
         assert fast == slow
     return str(fast[0])
