@@ -275,8 +275,12 @@ ISOLATED: list[tuple[str, str, str]] = [
      r"'Node' object has no attribute 'rule'"),
     ("node-inputs", "x = ones(2, requires_grad=True)\n(x * 2).grad_fn.inputs",
      r"has no attribute 'inputs'"),
-    ("node-next-variable", "x = ones(2, requires_grad=True)\n"
-     "(x * 2).grad_fn.next_functions[0][0].variable", r"has no attribute 'variable'"),
+    ("accumulate-grad-made", "x = ones(2, requires_grad=True)\n"
+     "(x * 2).grad_fn.next_functions[0][0]._ACCUMULATORS", r"not accessible"),
+    ("accumulate-grad-weakref", "x = ones(2, requires_grad=True)\n"
+     "(x * 2).grad_fn.next_functions[0][0].__weakref__", r"not accessible"),
+    ("accumulate-grad-of", "x = ones(2, requires_grad=True)\n"
+     "(x * 2).grad_fn.next_functions[0][0].of", r"has no attribute 'of'"),
     ("dtype-np", "torch.float32.np.type", r"'DType' object has no attribute 'np'"),
     ("device", "ones(2).device.__class__", r"not accessible"),
     ("shape-class", "ones(2).shape.__class__.__base__", r"not accessible"),

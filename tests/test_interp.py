@@ -1919,6 +1919,11 @@ PROGRAMS.update({
     "next_functions_of_a_leaf_input":
         "x = torch.tensor(2., requires_grad=True)\nprint((x * x).grad_fn.next_functions)\n"
         "print((x * 2).grad_fn.next_functions)",
+    "accumulate_grad_node":
+        "x = torch.tensor([1., 2.], requires_grad=True)\ny = (x * 2).sum()\n"
+        "a = y.grad_fn.next_functions[0][0].next_functions[0][0]\n"
+        "print(a.variable is x, a.name(), a.next_functions, a.requires_grad, type(a).__name__)\n"
+        "print(a is (x * 3).grad_fn.next_functions[0][0], y.grad_fn.requires_grad)",
 })
 KNOWN_DIFFERENCES: dict[str, tuple[str, str]] = {}
 

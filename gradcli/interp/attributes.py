@@ -132,11 +132,21 @@ def _next_functions(n: Node) -> tuple[tuple[Any, int], ...]:
     return tuple(
         (p, p.params["index"] if p.rule.name in ("unbind", "split_part") else 0)
         if type(p) is Node else
-        (AccumulateGrad(p) if type(p) is Tensor else None, 0)
+        (AccumulateGrad.of(p) if type(p) is Tensor else None, 0)
         for p in n.torch_parents())
 
 
-NODE_PROPERTIES: dict[str, Callable[[Node], Any]] = {"next_functions": _next_functions}
+NODE_PROPERTIES: dict[str, Callable[[Node], Any]] = {
+    "next_functions": _next_functions,
+    "requires_grad": lambda n: True,  # a recorded node always does
+}
+
+# A leaf's AccumulateGrad: PyTorch's name for it, its leaf, no edges of its own.
+ACCUMULATE_GRAD_ATTRIBUTES: dict[str, Callable[[AccumulateGrad], Any]] = {
+    "variable": lambda a: a.variable,
+    "next_functions": lambda a: (),
+    "requires_grad": lambda a: True,
+}
 
 LIST_METHODS = frozenset(
     ("append", "extend", "pop", "insert", "index", "count", "reverse", "copy", "clear",
@@ -182,6 +192,16 @@ def get_attribute(obj: Any, name: str) -> Any:
         ctx = CF.node_ctx(obj)
         if ctx is not None:  # a custom function's node is its ctx (y.grad_fn.saved_tensors)
             return CF.ctx_get(ctx, name, BoundMethod)
+    elif t is AccumulateGrad:
+        prop = ACCUMULATE_GRAD_ATTRIBUTES.get(name)
+        if prop is not None:
+            return prop(obj)
+        if name == "name":
+            return BoundMethod(obj, name, lambda a: "torch::autograd::AccumulateGrad")
+        if name in ("register_hook", "register_prehook", "metadata"):
+            raise GdRuntimeError(f"'AccumulateGrad.{name}' is not supported by gradcli",
+                                 hint="a leaf's gradient hooks: x.register_hook(fn) or "
+                                      "x.register_post_accumulate_grad_hook(fn)")
     elif t in dtype_info.ATTRIBUTES:
         if name in dtype_info.ATTRIBUTES[t]:
             return getattr(obj, name)

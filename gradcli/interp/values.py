@@ -8,6 +8,7 @@ interpreter only lets a program reach the attributes listed for each type
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -217,15 +218,32 @@ class StrValue:
 
 
 class AccumulateGrad:
-    """What grad_fn.next_functions shows for a leaf that requires grad."""
+    """What grad_fn.next_functions shows for a leaf that requires grad.
 
-    __slots__ = ("variable",)
+    As in PyTorch, a leaf has one while anything holds it: every next_functions entry for
+    the leaf is the same object (`is` holds), made by `of`.
+    """
+
+    __slots__ = ("__weakref__", "variable")
 
     def __init__(self, variable: Tensor) -> None:
         self.variable = variable
 
+    @classmethod
+    def of(cls, variable: Tensor) -> AccumulateGrad:
+        """The leaf's AccumulateGrad (its id is stable: the object holds the leaf)."""
+        made = _ACCUMULATORS.get(id(variable))
+        if made is None or made.variable is not variable:
+            made = cls(variable)
+            _ACCUMULATORS[id(variable)] = made
+        return made
+
     def __repr__(self) -> str:
         return "<AccumulateGrad object>"
+
+
+# Each leaf's AccumulateGrad while something holds it (by the leaf's id).
+_ACCUMULATORS: weakref.WeakValueDictionary[int, AccumulateGrad] = weakref.WeakValueDictionary()
 
 
 class GeneratorValue:
