@@ -70,9 +70,7 @@ def mm(a: ndarray, b: ndarray) -> Any:
             f"{b.shape[0]}x{b.shape[1]})"
         )
     if a.shape[1] == 1:
-        # An outer product (mv's and dot's VJPs make these): a broadcast multiply gives the
-        # same values (one product per element) without BLAS's k=1 gemm (1.8x slower).
-        return np.multiply(a, b)
+        return outer_k1(a, b)  # an outer product (mv's and dot's VJPs make these)
     return a @ b
 
 
@@ -81,13 +79,81 @@ def mv(a: ndarray, v: ndarray) -> Any:
     if a.ndim != 2 or v.ndim != 1:
         raise TorchError("vector + matrix @ vector expected, got "
                          f"{v.ndim}, {a.ndim}, {v.ndim}")
-    _check_mv_dtypes(a, v)
+    if a.dtype != v.dtype:
+        _check_mv_dtypes(a, v)
     if a.shape[1] != v.shape[0]:
         raise TorchError(
             f"size mismatch, got input ({a.shape[0]}), mat ({a.shape[0]}x{a.shape[1]}), "
             f"vec ({v.shape[0]})"
         )
+    return mv_checked(a, v)
+
+
+_GEMV_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def mv_checked(a: ndarray, v: ndarray) -> Any:
+    """a @ v for a matrix and a vector mv's checks passed (same dtype, matching sizes).
+
+    np.dot where it is the same BLAS gemv as `@` (a C- or F-contiguous float32/float64
+    matrix, a contiguous vector: the same bits, ~0.3 µs less a call); `@` otherwise
+    (other layouts go different ways in the two and may round differently)."""
+    if a.dtype in _GEMV_DTYPES and a.flags.forc and v.flags.forc:
+        return np.dot(a, v)
     return a @ v
+
+
+def mv_t_checked(a: ndarray, g: ndarray) -> Any:
+    """aᵀ @ g (mv's VJP for the vector), checked as mv_checked: the same bits as
+    mv_checked(a.T, g), which is what mv(transpose(a), g) runs."""
+    if a.dtype in _GEMV_DTYPES and a.flags.forc and g.flags.forc:
+        return np.dot(g, a)
+    return a.swapaxes(0, 1) @ g
+
+
+def outer_k1(a: ndarray, b: ndarray) -> Any:
+    """a (m×1) times b (1×n) of one dtype: each product a_i·b_j rounded once, as the
+    broadcast multiply PyTorch's outer product is.
+
+    numpy's broadcast multiply runs its inner loop once per row (~0.8 ns an element at
+    64×64 in float64); BLAS's k=1 gemm (np.dot) is twice as fast there and gives the same
+    products where its kernel keeps IEEE signs: a zero factor (sign lost in gemm's +0
+    start, excluded by counting) and products that underflow (kept by FMA kernels, lost
+    by others: float32's here). So np.dot only for float64 up to 256×256 (it spreads over
+    threads past that, and loses), with no zero factor, on a shape whose all-underflow
+    probe gave the broadcast multiply's bytes (_k1_exact)."""
+    if a.dtype is _F64 and b.dtype is _F64:
+        m = a.shape[0]
+        n = b.shape[1]
+        if (m * n <= _K1_MAX and a.flags.forc and b.flags.forc
+                and np.count_nonzero(a) == m and np.count_nonzero(b) == n
+                and ((m, n) in _K1_EXACT or _k1_exact(m, n))):
+            return np.dot(a, b)
+    return np.multiply(a, b)
+
+
+_F64 = np.dtype(np.float64)
+_K1_MAX = 256 * 256
+_K1_EXACT: set[tuple[int, int]] = set()  # shapes whose probe passed
+_K1_INEXACT: set[tuple[int, int]] = set()
+
+
+def _k1_exact(m: int, n: int) -> bool:
+    """Whether np.dot's k=1 gemm of an (m×1) and a (1×n) float64 array gives the broadcast
+    multiply's bytes when every product underflows (mixed signs: ±0 each), when products
+    are subnormal, and on ordinary values (probed once per shape)."""
+    if (m, n) in _K1_INEXACT:
+        return False
+    rows = np.arange(m)
+    cols = np.arange(n)
+    ok = True
+    for scale in (1e-170, 1e-160, 1.0):
+        a = (scale * np.where(rows % 2, -1.0, 1.0) * (1 + rows / 7)).reshape((m, 1))
+        b = (scale * np.where(cols % 3, 1.0, -1.0) * (1 + cols / 5)).reshape((1, n))
+        ok = ok and np.dot(a, b).tobytes() == np.multiply(a, b).tobytes()
+    if len(_K1_EXACT) + len(_K1_INEXACT) < 4096:  # bounded: a program's shapes are few
+        (_K1_EXACT if ok else _K1_INEXACT).add((m, n))
+    return ok
 
 
 def dot(a: ndarray, b: ndarray) -> Any:

@@ -42,10 +42,10 @@ def _mv_vjp_array(g: Tensor, out: Tensor, a: Tensor, v: Tensor) -> tuple[Any, ..
         return (wrap(K.mm(K.unsqueeze(ga, 1), K.unsqueeze(va, 0))) if need(a) else None,
                 wrap(K.mv(K.transpose(aa, 0, 1), ga)) if need(v) else None)
     # The same with the kernels' checks done: unsqueeze is a reshape, mm of a k=1 pair is
-    # a broadcast multiply, mv is `@` (W2's hot loop runs this once per step).
-    return (wrap(ga.reshape((ga.shape[0], 1)) * va.reshape((1, va.shape[0])))
-            if need(a) else None,
-            wrap(aa.swapaxes(0, 1) @ ga) if need(v) else None)
+    # outer_k1, mv of the transpose is mv_t_checked (W2's hot loop runs this once a step).
+    return (wrap(KL.outer_k1(ga.reshape((ga.shape[0], 1)), va.reshape((1, va.shape[0]))))
+            if a.requires_grad else None,
+            wrap(KL.mv_t_checked(aa, ga)) if need(v) else None)
 
 
 register(Rule(
