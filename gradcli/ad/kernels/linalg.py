@@ -17,6 +17,8 @@ from gradcli.ad.kernels.messages import (
 from gradcli.ad.kernels.reductions import mean, torch_sum
 
 ndarray = np.ndarray
+_F32 = np.dtype(np.float32)
+_F64 = np.dtype(np.float64)
 
 
 # -- linear algebra -------------------------------------------------------------------
@@ -75,38 +77,33 @@ def mm(a: ndarray, b: ndarray) -> Any:
 
 
 def mv(a: ndarray, v: ndarray) -> Any:
-    """Matrix-vector product."""
+    """Matrix-vector product.
+
+    np.dot where it is the same BLAS gemv as `@` (a C- or F-contiguous float32/float64
+    matrix of at least 2×2, a contiguous vector: the same bits, ~0.3 µs less a call); `@`
+    otherwise (np.dot multiplies by a one-element operand instead, keeping a product's
+    -0. that gemv's +0. start loses; other layouts go different ways and may round
+    differently)."""
     if a.ndim != 2 or v.ndim != 1:
         raise TorchError("vector + matrix @ vector expected, got "
                          f"{v.ndim}, {a.ndim}, {v.ndim}")
-    if a.dtype != v.dtype:
+    dt = a.dtype
+    if v.dtype != dt:
         _check_mv_dtypes(a, v)
-    if a.shape[1] != v.shape[0]:
-        raise TorchError(
-            f"size mismatch, got input ({a.shape[0]}), mat ({a.shape[0]}x{a.shape[1]}), "
-            f"vec ({v.shape[0]})"
-        )
-    return mv_checked(a, v)
-
-
-_GEMV_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
-
-
-def mv_checked(a: ndarray, v: ndarray) -> Any:
-    """a @ v for a matrix and a vector mv's checks passed (same dtype, matching sizes).
-
-    np.dot where it is the same BLAS gemv as `@` (a C- or F-contiguous float32/float64
-    matrix, a contiguous vector: the same bits, ~0.3 µs less a call); `@` otherwise
-    (other layouts go different ways in the two and may round differently)."""
-    if a.dtype in _GEMV_DTYPES and a.flags.forc and v.flags.forc:
+    m, k = a.shape
+    if k != v.shape[0]:
+        raise TorchError(f"size mismatch, got input ({m}), mat ({m}x{k}), vec ({v.shape[0]})")
+    if m > 1 and k > 1 and (dt is _F32 or dt is _F64) and a.flags.forc and v.flags.forc:
         return np.dot(a, v)
     return a @ v
 
 
 def mv_t_checked(a: ndarray, g: ndarray) -> Any:
-    """aᵀ @ g (mv's VJP for the vector), checked as mv_checked: the same bits as
-    mv_checked(a.T, g), which is what mv(transpose(a), g) runs."""
-    if a.dtype in _GEMV_DTYPES and a.flags.forc and g.flags.forc:
+    """aᵀ @ g (mv's VJP for the vector) for a matrix and a vector mv's checks passed: the
+    same bits as mv(transpose(a), g) (np.dot(g, a) is np.dot(a.T, g)'s gemv)."""
+    dt = a.dtype
+    m, k = a.shape
+    if m > 1 and k > 1 and (dt is _F32 or dt is _F64) and a.flags.forc and g.flags.forc:
         return np.dot(g, a)
     return a.swapaxes(0, 1) @ g
 
@@ -116,24 +113,36 @@ def outer_k1(a: ndarray, b: ndarray) -> Any:
     broadcast multiply PyTorch's outer product is.
 
     numpy's broadcast multiply runs its inner loop once per row (~0.8 ns an element at
-    64×64 in float64); BLAS's k=1 gemm (np.dot) is twice as fast there and gives the same
-    products where its kernel keeps IEEE signs: a zero factor (sign lost in gemm's +0
-    start, excluded by counting) and products that underflow (kept by FMA kernels, lost
-    by others: float32's here). So np.dot only for float64 up to 256×256 (it spreads over
-    threads past that, and loses), with no zero factor, on a shape whose all-underflow
-    probe gave the broadcast multiply's bytes (_k1_exact)."""
-    if a.dtype is _F64 and b.dtype is _F64:
-        m = a.shape[0]
-        n = b.shape[1]
-        if (m * n <= _K1_MAX and a.flags.forc and b.flags.forc
+    64×64 in float64); BLAS's k=1 gemm (np.dot) is up to twice as fast and gives the same
+    products except where one rounds to zero: gemm starts from +0, so a zero factor's
+    signed zero is lost, and an underflowing product keeps its sign only in FMA kernels
+    (this machine's dgemm: yes; its sgemm: no). So np.dot where it is faster (gemm
+    spreads over threads past 256×256, and loses) and no product can be zero:
+    - float64 up to 128×128: no zero factor (counted), and the shape's all-underflow
+      probe gave the broadcast multiply's bytes (_k1_exact, once per shape);
+    - float32 from 256×128 (where the check pays) to 256×256: every |factor| > 2⁻⁷⁵, so every
+      |product| > 2⁻¹⁵⁰ rounds to at least the smallest subnormal (a factor times 2⁻⁷⁵
+      is nonzero).
+    NaN payloads may differ (a NaN prints as nan whatever its payload)."""
+    m = a.shape[0]
+    n = b.shape[1]
+    dt = a.dtype
+    if dt is _F64:
+        if (m * n <= _K1_F64_MAX and b.dtype is dt and a.flags.forc and b.flags.forc
                 and np.count_nonzero(a) == m and np.count_nonzero(b) == n
                 and ((m, n) in _K1_EXACT or _k1_exact(m, n))):
             return np.dot(a, b)
+    elif (_K1_F32_MIN <= m * n <= _K1_MAX and dt is _F32 and b.dtype is dt and a.flags.forc
+          and b.flags.forc and np.count_nonzero(a * _F32_TINY) == m
+          and np.count_nonzero(b * _F32_TINY) == n):
+        return np.dot(a, b)
     return np.multiply(a, b)
 
 
-_F64 = np.dtype(np.float64)
+_F32_TINY = np.float32(2.0**-75)
+_K1_F64_MAX = 128 * 128
 _K1_MAX = 256 * 256
+_K1_F32_MIN = 256 * 128
 _K1_EXACT: set[tuple[int, int]] = set()  # shapes whose probe passed
 _K1_INEXACT: set[tuple[int, int]] = set()
 
