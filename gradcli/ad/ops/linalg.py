@@ -85,7 +85,8 @@ def outer(input: Tensor, vec2: Tensor) -> Tensor:
     for name, v in (("self", input), ("vec2", vec2)):
         if type(v) is Tensor and v.ndim != 1:
             raise GdRuntimeError(f"outer: Expected 1-D argument {name}, but got {v.ndim}-D")
-    return mul(unsqueeze(input, 1), unsqueeze(vec2, 0))
+    # PyTorch's composite: input.reshape(-1, 1) * vec2 (MulBackward0 over ViewBackward0).
+    return mul(reshape(_as_tensor(input), -1, 1), vec2)
 
 
 def ger(input: Tensor, vec2: Tensor) -> Tensor:
