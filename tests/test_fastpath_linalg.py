@@ -140,8 +140,8 @@ def test_outer_k1_gives_the_broadcast_multiply(dtype: str) -> None:
         ("one NaN side", lambda k: np.where(rng.random(k) < 0.2, np.nan,
                                             rng.standard_normal(k))),
     ]
-    for m, n in [(1, 1), (1, 5), (5, 1), (3, 5), (64, 64), (100, 64), (128, 128), (256, 128),
-                 (128, 256), (256, 256), (300, 300)]:
+    for m, n in [(1, 1), (1, 5), (5, 1), (3, 5), (32, 32), (64, 64), (100, 64), (128, 128),
+                 (256, 128), (128, 256), (256, 256), (300, 300), (1024, 600)]:
         for name, draw in cases:
             with np.errstate(all="ignore"):
                 a = draw(m).astype(dtype).reshape(m, 1)
@@ -214,7 +214,7 @@ def _array_vjps_off() -> Iterator[None]:
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("m", [1, 4, 64, 256])
+@pytest.mark.parametrize("m", [1, 4, 64, 256, 512])
 def test_w2_chains_give_the_same_bytes_with_array_vjps_off(dtype: str, m: int) -> None:
     # 1e-3 makes the activations tiny: factors of W's gradient near float32's 2**-75.
     for scale in (0.8 * m**-0.5, 1e-3):
@@ -295,31 +295,41 @@ def test_create_graph_records_pytorchs_nodes_and_second_derivatives() -> None:
     assert results["torch"]["mv"][0][0] == "MulBackward0"  # W's: grad.reshape(-1, 1) * h
 
 
-def test_outer_k1_takes_gemm_only_where_no_product_can_be_zero(
+def test_outer_k1_takes_gemm_or_einsum_only_where_no_product_can_be_zero(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[tuple[int, ...]] = []
-    dot = np.dot
+    calls: list[str] = []
+    dot, einsum = np.dot, np.einsum
 
-    def spy(a: Any, b: Any) -> Any:
-        calls.append(np.shape(a) + np.shape(b))
+    def spy_dot(a: Any, b: Any) -> Any:
+        calls.append("gemm")
         return dot(a, b)
 
-    monkeypatch.setattr(np, "dot", spy)
+    def spy_einsum(*args: Any) -> Any:
+        calls.append("einsum")
+        return einsum(*args)
+
+    monkeypatch.setattr(np, "dot", spy_dot)
+    monkeypatch.setattr(np, "einsum", spy_einsum)
     rng = np.random.default_rng(2)
 
-    def taken(dtype: str, m: int, n: int, a: Any = None, b: Any = None) -> bool:
+    def taken(dtype: str, m: int, n: int, a: Any = None, b: Any = None) -> str:
         a = rng.standard_normal(m) if a is None else a
         b = rng.standard_normal(n) if b is None else b
         calls.clear()
         KL.outer_k1(np.asarray(a, dtype).reshape(m, 1), np.asarray(b, dtype).reshape(1, n))
-        return (m, 1, 1, n) in calls
+        return calls[-1] if calls else "multiply"
 
-    assert taken("float32", 256, 256) and taken("float32", 256, 128)
-    assert not taken("float32", 64, 64)  # below 256×128 the check costs more than it saves
-    assert not taken("float32", 512, 512)  # above 256×256 gemm spreads over threads
-    assert not taken("float32", 256, 256, b=np.r_[2.0**-76, np.ones(255)])  # may underflow
-    assert not taken("float64", 64, 64, a=np.r_[-0.0, np.ones(63)])  # a zero factor
-    assert not taken("float64", 256, 256)
+    assert taken("float32", 256, 256) == taken("float32", 256, 128) == "gemm"
+    assert taken("float32", 64, 64) == "multiply"  # the checks would cost more than they save
+    assert taken("float32", 512, 512) == taken("float64", 256, 256) == "einsum"
+    assert taken("float32", 4096, 4096) == "multiply"  # einsum loses there
+    # A product that may round to zero, or a zero factor: the broadcast multiply.
+    assert taken("float32", 256, 256, b=np.r_[2.0**-75, np.ones(255)]) == "multiply"
+    assert taken("float32", 256, 256, b=np.r_[2.0**-74, np.ones(255)]) == "gemm"
+    assert taken("float64", 256, 256, a=np.r_[2.0**-537, np.ones(255)]) == "multiply"
+    assert taken("float64", 256, 256, a=np.r_[2.0**-536, np.ones(255)]) == "einsum"
+    assert taken("float64", 64, 64, a=np.r_[-0.0, np.ones(63)]) == "multiply"
+    assert taken("float64", 512, 512, a=np.r_[-0.0, np.ones(511)]) == "multiply"
     # float64's products keep their signs when this BLAS's dgemm does (probed per shape).
     exact = KL._k1_exact(64, 64)  # probed (and remembered) before the spy counts
-    assert taken("float64", 64, 64) == exact
+    assert taken("float64", 64, 64) == ("gemm" if exact else "multiply")

@@ -113,36 +113,54 @@ def outer_k1(a: ndarray, b: ndarray) -> Any:
     broadcast multiply PyTorch's outer product is.
 
     numpy's broadcast multiply runs its inner loop once per row (~0.8 ns an element at
-    64×64 in float64); BLAS's k=1 gemm (np.dot) is up to twice as fast and gives the same
-    products except where one rounds to zero: gemm starts from +0, so a zero factor's
-    signed zero is lost, and an underflowing product keeps its sign only in FMA kernels
-    (this machine's dgemm: yes; its sgemm: no). So np.dot where it is faster (gemm
-    spreads over threads past 256×256, and loses) and no product can be zero:
-    - float64 up to 128×128: no zero factor (counted), and the shape's all-underflow
-      probe gave the broadcast multiply's bytes (_k1_exact, once per shape);
-    - float32 from 256×128 (where the check pays) to 256×256: every |factor| > 2⁻⁷⁵, so every
-      |product| > 2⁻¹⁵⁰ rounds to at least the smallest subnormal (a factor times 2⁻⁷⁵
-      is nonzero).
+    64×64 in float64) and is slow even on long rows. BLAS's k=1 gemm (np.dot) and
+    einsum's outer loop are faster and give the same products except where one rounds to
+    zero: both start from +0, losing a zero factor's signed zero, and an underflowing
+    product keeps its sign only in an FMA gemm kernel (this machine's dgemm: yes; its
+    sgemm and einsum: no). So, where no product can be zero and each is faster (gemm
+    spreads over threads past 256×256, and loses; einsum loses at 4096×4096):
+    - float64 from 32×32 to 128×128: gemm when no factor is zero (counted) and the shape's
+      all-underflow probe gave the broadcast multiply's bytes (_k1_exact, once a shape);
+    - float32 from 256×128 to 256×256: gemm; up to 2048×2048 (float64: from 128×128),
+      einsum; both when no product can round to zero (_no_zero_product).
     NaN payloads may differ (a NaN prints as nan whatever its payload)."""
     m = a.shape[0]
     n = b.shape[1]
+    size = m * n
     dt = a.dtype
-    if dt is _F64:
-        if (m * n <= _K1_F64_MAX and b.dtype is dt and a.flags.forc and b.flags.forc
-                and np.count_nonzero(a) == m and np.count_nonzero(b) == n
-                and ((m, n) in _K1_EXACT or _k1_exact(m, n))):
+    if b.dtype is not dt or size < _K1_F64_MIN:
+        pass
+    elif dt is _F64:
+        if size <= _K1_F64_MAX:
+            if (a.flags.forc and b.flags.forc and np.count_nonzero(a) == m
+                    and np.count_nonzero(b) == n and ((m, n) in _K1_EXACT or _k1_exact(m, n))):
+                return np.dot(a, b)
+        elif size <= _K1_EINSUM_MAX and _no_zero_product(a, b, _F64_ROOT):
+            return np.einsum("ik,kj->ij", a, b)
+    elif dt is _F32 and _K1_F32_MIN <= size <= _K1_EINSUM_MAX and _no_zero_product(
+            a, b, _F32_ROOT):
+        if size <= _K1_GEMM_MAX and a.flags.forc and b.flags.forc:
             return np.dot(a, b)
-    elif (_K1_F32_MIN <= m * n <= _K1_MAX and dt is _F32 and b.dtype is dt and a.flags.forc
-          and b.flags.forc and np.count_nonzero(a * _F32_TINY) == m
-          and np.count_nonzero(b * _F32_TINY) == n):
-        return np.dot(a, b)
+        return np.einsum("ik,kj->ij", a, b)
     return np.multiply(a, b)
 
 
-_F32_TINY = np.float32(2.0**-75)
+def _no_zero_product(a: ndarray, b: ndarray, root: Any) -> bool:
+    """Whether every a_i·b_j rounds to a nonzero number (or NaN): each factor times `root`
+    is nonzero, so |factor| > h/root where h is half the smallest subnormal (what rounds
+    to zero), and root² ≤ h makes every |product| > h. root: 2⁻⁷⁵ (float32, h = 2⁻¹⁵⁰),
+    2⁻⁵³⁸ (float64, h = 2⁻¹⁰⁷⁵)."""
+    return (np.count_nonzero(a * root) == a.shape[0]
+            and np.count_nonzero(b * root) == b.shape[1])
+
+
+_F32_ROOT = np.float32(2.0**-75)
+_F64_ROOT = np.float64(2.0**-538)
+_K1_F64_MIN = 32 * 32  # below: the broadcast multiply's few rows cost less than the checks
 _K1_F64_MAX = 128 * 128
-_K1_MAX = 256 * 256
 _K1_F32_MIN = 256 * 128
+_K1_GEMM_MAX = 256 * 256
+_K1_EINSUM_MAX = 2048 * 2048
 _K1_EXACT: set[tuple[int, int]] = set()  # shapes whose probe passed
 _K1_INEXACT: set[tuple[int, int]] = set()
 
