@@ -44,9 +44,9 @@ def _mv_vjp_array(g: Tensor, out: Tensor, a: Tensor, v: Tensor) -> tuple[Any, ..
     # The same with the kernels' checks done: g ⊗ v by outer_k1 (the broadcast multiply's
     # values: NaN payloads aside, bit for bit), mv of the transpose by mv_t_checked (W2's
     # hot loop runs this once a step).
-    return (wrap(KL.outer_k1(ga.reshape((ga.shape[0], 1)), va.reshape((1, va.shape[0]))))
-            if a.requires_grad else None,
-            wrap(KL.mv_t_checked(aa, ga)) if need(v) else None)
+    return (wrap(KL.outer_k1(ga.reshape(-1, 1), va.reshape(1, -1))) if a.requires_grad
+            else None,
+            wrap(KL.mv_t_checked(aa, ga)) if v.requires_grad else None)
 
 
 def _outer(g: Tensor, v: Tensor) -> Tensor:
