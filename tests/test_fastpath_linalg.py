@@ -333,3 +333,34 @@ def test_outer_k1_takes_gemm_or_einsum_only_where_no_product_can_be_zero(
     # float64's products keep their signs when this BLAS's dgemm does (probed per shape).
     exact = KL._k1_exact(64, 64)  # probed (and remembered) before the spy counts
     assert taken("float64", 64, 64) == ("gemm" if exact else "multiply")
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("m", [3, 64])
+def test_w2_backward_is_a_plain_numpy_reverse_pass(dtype: str, m: int) -> None:
+    """The whole backward of W2's chain, byte for byte, against numpy ops in the order
+    PyTorch's engine runs them: tanh_backward, W's outer product added to its gradient
+    (the cotangents summed in arrival order, last step first), Wᵀ @ g to the step before."""
+    steps = 6
+    rng = np.random.default_rng(m)
+    w0 = (rng.standard_normal((m, m)) / m**0.5).astype(dtype)
+    b0 = (0.1 * rng.standard_normal(m)).astype(dtype)
+    W, b = Tensor(w0).requires_grad_(True), Tensor(b0).requires_grad_(True)
+    h = F.ones(m, dtype=dtype)
+    for _ in range(steps):
+        h = F.tanh(W @ h + b)
+    h.sum().backward()
+    hs = [np.ones(m, dtype)]
+    for _ in range(steps):
+        hs.append(np.tanh(w0 @ hs[-1] + b0))
+    g = np.ones(m, dtype)
+    dW = db = None
+    for k in range(steps, 0, -1):
+        gz = g * (1 - hs[k] * hs[k])
+        outer = gz.reshape(m, 1) * hs[k - 1].reshape(1, m)
+        dW = outer if dW is None else dW + outer
+        db = gz if db is None else db + gz
+        g = w0.T @ gz
+    assert W.grad is not None and b.grad is not None and dW is not None and db is not None
+    assert _bytes(W.grad.array) == _bytes(dW) and W.grad.array.dtype == dW.dtype
+    assert _bytes(b.grad.array) == _bytes(db) and b.grad.array.dtype == db.dtype
