@@ -449,6 +449,11 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
                 entry = leaf_grads.get(key)
                 if entry is None:
                     leaf_grads[key] = [edge, c]
+                elif (leaf_owned is not None and not zeros and id(prev := entry[1]) in leaf_owned
+                      and (pa := prev.array).ndim):
+                    # _sum's in-place case inlined (W2's W and b, every step): prev and c
+                    # both have the leaf's shape and dtype (made so above).
+                    np.add(pa, c.array, out=pa)
                 else:
                     entry[1] = _sum(leaf_owned, entry[1], c)
             else:

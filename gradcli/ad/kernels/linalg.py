@@ -17,6 +17,8 @@ from gradcli.ad.kernels.messages import (
 from gradcli.ad.kernels.reductions import mean, torch_sum
 
 ndarray = np.ndarray
+_F32 = np.dtype(np.float32)
+_F64 = np.dtype(np.float64)
 
 
 # -- linear algebra -------------------------------------------------------------------
@@ -70,24 +72,115 @@ def mm(a: ndarray, b: ndarray) -> Any:
             f"{b.shape[0]}x{b.shape[1]})"
         )
     if a.shape[1] == 1:
-        # An outer product (mv's and dot's VJPs make these): a broadcast multiply gives the
-        # same values (one product per element) without BLAS's k=1 gemm (1.8x slower).
-        return np.multiply(a, b)
+        return outer_k1(a, b)  # an outer product (mv's and dot's VJPs make these)
     return a @ b
 
 
 def mv(a: ndarray, v: ndarray) -> Any:
-    """Matrix-vector product."""
+    """Matrix-vector product.
+
+    np.dot where it is the same BLAS gemv as `@` (a C- or F-contiguous float32/float64
+    matrix of at least 2×2, a contiguous vector: the same bits, ~0.3 µs less a call); `@`
+    otherwise (np.dot multiplies by a one-element operand instead, keeping a product's
+    -0. that gemv's +0. start loses; other layouts go different ways and may round
+    differently)."""
     if a.ndim != 2 or v.ndim != 1:
         raise TorchError("vector + matrix @ vector expected, got "
                          f"{v.ndim}, {a.ndim}, {v.ndim}")
-    _check_mv_dtypes(a, v)
-    if a.shape[1] != v.shape[0]:
-        raise TorchError(
-            f"size mismatch, got input ({a.shape[0]}), mat ({a.shape[0]}x{a.shape[1]}), "
-            f"vec ({v.shape[0]})"
-        )
+    dt = a.dtype
+    if v.dtype != dt:
+        _check_mv_dtypes(a, v)
+    m, k = a.shape
+    if k != v.shape[0]:
+        raise TorchError(f"size mismatch, got input ({m}), mat ({m}x{k}), vec ({v.shape[0]})")
+    if m > 1 and k > 1 and (dt is _F32 or dt is _F64) and a.flags.forc and v.flags.forc:
+        return np.dot(a, v)
     return a @ v
+
+
+def mv_t_checked(a: ndarray, g: ndarray) -> Any:
+    """aᵀ @ g (mv's VJP for the vector) for a matrix and a vector mv's checks passed: the
+    same bits as mv(transpose(a), g) (np.dot(g, a) is np.dot(a.T, g)'s gemv)."""
+    dt = a.dtype
+    m, k = a.shape
+    if m > 1 and k > 1 and (dt is _F32 or dt is _F64) and a.flags.forc and g.flags.forc:
+        return np.dot(g, a)
+    return a.swapaxes(0, 1) @ g
+
+
+def outer_k1(a: ndarray, b: ndarray) -> Any:
+    """a (m×1) times b (1×n) of one dtype: each product a_i·b_j rounded once, as the
+    broadcast multiply PyTorch's outer product is.
+
+    numpy's broadcast multiply runs its inner loop once per row (~0.8 ns an element at
+    64×64 in float64) and is slow even on long rows. BLAS's k=1 gemm (np.dot) and
+    einsum's outer loop are faster and give the same products except where one rounds to
+    zero: both start from +0, losing a zero factor's signed zero, and an underflowing
+    product keeps its sign only in an FMA gemm kernel (this machine's dgemm: yes; its
+    sgemm and einsum: no). So, where no product can be zero and each is faster (gemm
+    spreads over threads past 256×256, and loses; einsum loses at 4096×4096):
+    - float64 from 32×32 to 128×128: gemm when no factor is zero (counted) and the shape's
+      all-underflow probe gave the broadcast multiply's bytes (_k1_exact, once a shape);
+    - float32 from 256×128 to 256×256: gemm; up to 2048×2048 (float64: from 128×128),
+      einsum; both when no product can round to zero (_no_zero_product).
+    NaN payloads may differ (a NaN prints as nan whatever its payload)."""
+    m = a.shape[0]
+    n = b.shape[1]
+    size = m * n
+    dt = a.dtype
+    if b.dtype is not dt or size < _K1_F64_MIN:
+        pass
+    elif dt is _F64:
+        if size <= _K1_F64_MAX:
+            if (a.flags.forc and b.flags.forc and np.count_nonzero(a) == m
+                    and np.count_nonzero(b) == n and ((m, n) in _K1_EXACT or _k1_exact(m, n))):
+                return np.dot(a, b)
+        elif size <= _K1_EINSUM_MAX and _no_zero_product(a, b, _F64_ROOT):
+            return np.einsum("ik,kj->ij", a, b)
+    elif dt is _F32 and _K1_F32_MIN <= size <= _K1_EINSUM_MAX and _no_zero_product(
+            a, b, _F32_ROOT):
+        if size <= _K1_GEMM_MAX and a.flags.forc and b.flags.forc:
+            return np.dot(a, b)
+        return np.einsum("ik,kj->ij", a, b)
+    return np.multiply(a, b)
+
+
+def _no_zero_product(a: ndarray, b: ndarray, root: Any) -> bool:
+    """Whether every a_i·b_j rounds to a nonzero number (or NaN): each factor times `root`
+    is nonzero, so |factor| > h/root where h is half the smallest subnormal (what rounds
+    to zero), and root² ≤ h makes every |product| > h. root: 2⁻⁷⁵ (float32, h = 2⁻¹⁵⁰),
+    2⁻⁵³⁸ (float64, h = 2⁻¹⁰⁷⁵)."""
+    return (np.count_nonzero(a * root) == a.shape[0]
+            and np.count_nonzero(b * root) == b.shape[1])
+
+
+_F32_ROOT = np.float32(2.0**-75)
+_F64_ROOT = np.float64(2.0**-538)
+_K1_F64_MIN = 32 * 32  # below: the broadcast multiply's few rows cost less than the checks
+_K1_F64_MAX = 128 * 128
+_K1_F32_MIN = 256 * 128
+_K1_GEMM_MAX = 256 * 256
+_K1_EINSUM_MAX = 2048 * 2048
+_K1_EXACT: set[tuple[int, int]] = set()  # shapes whose probe passed
+_K1_INEXACT: set[tuple[int, int]] = set()
+
+
+def _k1_exact(m: int, n: int) -> bool:
+    """Whether np.dot's k=1 gemm of an (m×1) and a (1×n) float64 array gives the broadcast
+    multiply's bytes when every product underflows (mixed signs: ±0 each), when products
+    are subnormal, and on ordinary values (probed once per shape)."""
+    if (m, n) in _K1_INEXACT:
+        return False
+    rows = np.arange(m)
+    cols = np.arange(n)
+    ok = True
+    for scale in (1e-170, 1e-160, 1.0):
+        a = (scale * np.where(rows % 2, -1.0, 1.0) * (1 + rows / 7)).reshape((m, 1))
+        b = (scale * np.where(cols % 3, 1.0, -1.0) * (1 + cols / 5)).reshape((1, n))
+        ok = ok and np.dot(a, b).tobytes() == np.multiply(a, b).tobytes()
+    if len(_K1_EXACT) + len(_K1_INEXACT) < 4096:  # bounded: a program's shapes are few
+        (_K1_EXACT if ok else _K1_INEXACT).add((m, n))
+    return ok
 
 
 def dot(a: ndarray, b: ndarray) -> Any:

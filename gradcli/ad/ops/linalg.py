@@ -55,15 +55,17 @@ def inner(input: Tensor, other: Tensor) -> Tensor:
 
 def matmul(input: Tensor, other: Tensor) -> Tensor:
     """The @ operator, dispatched as PyTorch does (dot, mv, mm, or batched)."""
-    a, b = _as_tensor(input), _as_tensor(other)
-    na, nb = a.ndim, b.ndim
+    a = input if type(input) is Tensor else _as_tensor(input)
+    b = other if type(other) is Tensor else _as_tensor(other)
+    na, nb = a.array.ndim, b.array.ndim
     if na == 0 or nb == 0:
         raise GdRuntimeError(
             f"both arguments to matmul need to be at least 1D, but they are {na}D and {nb}D")
-    if na == 1 and nb == 1:
-        return dot(a, b)
-    if na == 2 and nb == 1:
-        return mv(a, b)
+    if nb == 1:
+        if na == 2:
+            return apply(_RULES["mv"], (a, b))  # mv(a, b), one call less
+        if na == 1:
+            return dot(a, b)
     if na == 1 and nb == 2:
         return squeeze(mm(unsqueeze(a, 0), b), 0, dims_variant=True)
     if na == 2 and nb == 2:
@@ -83,7 +85,8 @@ def outer(input: Tensor, vec2: Tensor) -> Tensor:
     for name, v in (("self", input), ("vec2", vec2)):
         if type(v) is Tensor and v.ndim != 1:
             raise GdRuntimeError(f"outer: Expected 1-D argument {name}, but got {v.ndim}-D")
-    return mul(unsqueeze(input, 1), unsqueeze(vec2, 0))
+    # PyTorch's composite: input.reshape(-1, 1) * vec2 (MulBackward0 over ViewBackward0).
+    return mul(reshape(_as_tensor(input), -1, 1), vec2)
 
 
 def ger(input: Tensor, vec2: Tensor) -> Tensor:

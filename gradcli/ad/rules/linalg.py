@@ -29,8 +29,8 @@ def _mT(x: Tensor) -> Tensor:
 
 register(Rule(
     "mm", "MmBackward0", K.mm,
-    lambda g, out, a, b: (ops.mm(g, ops.transpose(b, 0, 1)) if need(a) else None,
-                          ops.mm(ops.transpose(a, 0, 1), g) if need(b) else None),
+    lambda g, out, a, b: (ops.mm(g, ops.t(b)) if need(a) else None,
+                          ops.mm(ops.t(a), g) if need(b) else None),
     lambda ts, out, a, b: tan2(ts, lambda t: ops.mm(t, b), lambda t: ops.mm(a, t)),
     saved_for_partner=(0, 1), kind="bilinear", doc="matrix × matrix",
     formula=("grad @ bᵀ", "aᵀ @ grad"))).with_array_vjp(
@@ -39,19 +39,25 @@ register(Rule(
 def _mv_vjp_array(g: Tensor, out: Tensor, a: Tensor, v: Tensor) -> tuple[Any, ...]:
     ga, aa, va = g.array, a.array, v.array
     if ga.ndim != 1 or ga.dtype != aa.dtype:  # (a hook's cotangent) the kernels' checks
-        return (wrap(K.mm(K.unsqueeze(ga, 1), K.unsqueeze(va, 0))) if need(a) else None,
+        return (wrap(K.mul(K.reshape(ga, (-1, 1)), va)) if need(a) else None,
                 wrap(K.mv(K.transpose(aa, 0, 1), ga)) if need(v) else None)
-    # The same with the kernels' checks done: unsqueeze is a reshape, mm of a k=1 pair is
-    # a broadcast multiply, mv is `@` (W2's hot loop runs this once per step).
-    return (wrap(ga.reshape((ga.shape[0], 1)) * va.reshape((1, va.shape[0])))
-            if need(a) else None,
-            wrap(aa.swapaxes(0, 1) @ ga) if need(v) else None)
+    # The same with the kernels' checks done: g ⊗ v by outer_k1 (the broadcast multiply's
+    # values: NaN payloads aside, bit for bit), mv of the transpose by mv_t_checked (W2's
+    # hot loop runs this once a step).
+    return (wrap(KL.outer_k1(ga.reshape(-1, 1), va.reshape(1, -1))) if a.requires_grad
+            else None,
+            wrap(KL.mv_t_checked(aa, ga)) if v.requires_grad else None)
+
+
+def _outer(g: Tensor, v: Tensor) -> Tensor:
+    """PyTorch's ger/outer in a derivative formula: g.reshape(-1, 1) * v (MulBackward0)."""
+    return ops.reshape(g, (-1, 1)) * v
 
 
 register(Rule(
     "mv", "MvBackward0", K.mv,
-    lambda g, out, a, v: (ops.mm(ops.unsqueeze(g, 1), ops.unsqueeze(v, 0)) if need(a) else None,
-                          ops.mv(ops.transpose(a, 0, 1), g) if need(v) else None),
+    lambda g, out, a, v: (_outer(g, v) if need(a) else None,
+                          ops.mv(ops.t(a), g) if need(v) else None),
     lambda ts, out, a, v: tan2(ts, lambda t: ops.mv(t, v), lambda t: ops.mv(a, t)),
     saved_for_partner=(0, 1), kind="bilinear", doc="matrix × vector",
     formula=("grad ⊗ v", "Aᵀ @ grad"))).with_array_vjp(_mv_vjp_array)
@@ -180,10 +186,10 @@ def _scale_array(x: Tensor, s: Any) -> Tensor:
 
 
 _addmm_rule("addmm", "AddmmBackward0", KL.addmm, lambda a, b: ops.mm(a, b),
-            lambda g, b: ops.mm(g, _mT(b)), lambda g, a: ops.mm(_mT(a), g),
+            lambda g, b: ops.mm(g, ops.t(b)), lambda g, a: ops.mm(ops.t(a), g),
             "β·c + α·(a @ b)")
 _addmm_rule("addmv", "AddmvBackward0", KL.addmv, lambda a, v: ops.mv(a, v),
-            lambda g, v: ops.outer(g, v), lambda g, a: ops.mv(_mT(a), g),
+            lambda g, v: _outer(g, v), lambda g, a: ops.mv(ops.t(a), g),
             "β·c + α·(A @ v)")
 _addmm_rule("baddbmm", "BaddbmmBackward0", KL.baddbmm, lambda a, b: OL.bmm(a, b),
             lambda g, b: OL.bmm(g, _mT(b)), lambda g, a: OL.bmm(_mT(a), g),
