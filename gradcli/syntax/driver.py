@@ -13,14 +13,15 @@ whose exceptions are worded into the reference messages, so every error stays La
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from lark import Lark, Token
 from lark.parse_tree_builder import ExpandSingleChild
 from lark.parsers.lalr_analysis import Shift
 
-from gradcli.syntax.layout import Layout
+from gradcli.syntax.context import active_contexts, nesting_limit
+from gradcli.syntax.layout import CLOSING, OPENING, UNSUPPORTED_KEYWORDS, indentation
 
 # A reduce action: (number of children, the rule's nonterminal, its callback or None for
 # a rule that passes its single child on unchanged). A shift action is the next state.
@@ -28,6 +29,7 @@ Reduce = tuple[int, str, Callable[[list[Any]], Any] | None]
 
 
 _NO_TERMINAL = "gd_no_terminal"
+_BLANKS = "[\t \x0c]"  # what Python's tokenizer skips between tokens
 
 
 class Stop(Exception):
@@ -47,16 +49,25 @@ class Driver:
         if len(scanner._mres) != 1 or any(isinstance(key, str) for key in callbacks):
             raise Stop("grammar shape not supported by the fast loop")
         master = scanner._mres[0]
-        self.regex = re.compile(f"{master.pattern}|(?P<{_NO_TERMINAL}>[\\s\\S])", master.flags)
         self.ignore = frozenset(str(name) for name in lexer.ignore_types)
         self.newline_types = frozenset(str(name) for name in lexer.newline_types)
         # Lark's UnlessCallback: a NAME spelled like a keyword becomes that keyword.
-        self.retype: dict[str, dict[str, str]] = {}
+        retype: dict[str, dict[str, str]] = {}
         for kind, callback in lexer.callback.items():
             words = callback.scanner.terminals
             if any(t.pattern.type != "str" or t.pattern.flags for t in words):
                 raise Stop(f"terminal callback on {kind} not supported by the fast loop")
-            self.retype[str(kind)] = {str(t.pattern.value): str(t.name) for t in words}
+            retype[str(kind)] = {str(t.pattern.value): str(t.name) for t in words}
+        self.keywords = retype.pop("NAME", {})
+        blanks = [t for t in lexer.terminals if t.name in self.ignore
+                  and t.pattern.to_regexp() == _BLANKS + "+"]
+        if retype or not blanks:
+            raise Stop("lexer shape not supported by the fast loop")
+        # Blanks before a token are part of its match (no terminal starts with one), so a
+        # token is one match, not two; the last alternative takes any one character, so
+        # the matches tile the text and a character no terminal takes shows up as it.
+        self.regex = re.compile(
+            f"{_BLANKS}*(?:{master.pattern}|(?P<{_NO_TERMINAL}>[\\s\\S]))", master.flags)
         self.start_states = {str(name): state for name, state in table.start_states.items()}
         self.end_states = {str(name): state for name, state in table.end_states.items()}
         # (state below, top state, next terminal) -> the top state after pass-throughs.
@@ -90,71 +101,103 @@ class Driver:
                 return top
             top = self.states[below][action[1]]
 
-    def tokens(self, text: str) -> Iterator[Token]:
-        """Lark's basic lexer, token for token: same types, values and positions."""
-        ignore, newline_types, retype = self.ignore, self.newline_types, self.retype
-        new = str.__new__
-        line, line_start = 1, 0
-        # The master regex ends in a one-character alternative, so the matches tile the
-        # text and a character no terminal takes shows up as that alternative.
-        for m in self.regex.finditer(text):
-            kind = m.lastgroup
-            if kind == _NO_TERMINAL:
-                raise Stop("no terminal matches")
-            value = m.group()
-            pos, after = m.span()
-            start_line, column = line, pos - line_start + 1
-            if kind in newline_types:
-                newlines = value.count("\n")
-                if newlines:
-                    line += newlines
-                    line_start = pos + value.rindex("\n") + 1
-            if kind not in ignore:
-                if kind in retype:
-                    kind = retype[kind].get(value, kind)
-                tok: Any = new(Token, value)
-                tok.type = kind
-                tok.start_pos = pos
-                tok.value = value
-                tok.line = start_line
-                tok.column = column
-                tok.end_line = line
-                tok.end_column = after - line_start + 1
-                tok.end_pos = after
-                yield tok
-
     def parse(self, text: str, start: str) -> Any:
         """The value of the start rule; raises (anything) where Lark's parser would fail.
 
-        The parse's ParseContext must be on top of `active_contexts()`, as for Lark's."""
-        states, chains = self.states, self.chains
+        The parse's ParseContext must be on top of `active_contexts()`, as for Lark's.
+        One loop does what Lark's lexer, `layout`'s postlexer and Lark's parser do in
+        turn, token for token, with the same Tokens (types, values, positions)."""
+        ctx = active_contexts()[-1]
+        states, chains, keywords, ignore = self.states, self.chains, self.keywords, self.ignore
+        newline_types = self.newline_types
+        in_module = ctx.mode == "module"
+        limit = nesting_limit()
         stack = [self.start_states[start]]
         values: list[Any] = []
         push, push_value = stack.append, values.append
-        for tok in Layout().process(self.tokens(text)):
-            kind = tok.type
-            while True:
-                action = states[stack[-1]][kind]
-                if action.__class__ is int:
-                    push(action)
-                    push_value(tok)
-                    break
-                size, origin, callback = action
-                if callback is None:  # passes its child on: go straight to the chain's end
-                    key = (stack[-2], stack[-1], kind)
-                    top = chains.get(key)
-                    if top is None:
-                        top = chains[key] = self._chain(stack[-2], stack[-1], kind)
-                    stack[-1] = top
-                    continue
-                if size:
-                    children = values[-size:]
-                    del values[-size:]
-                    del stack[-size:]
-                else:
-                    children = []
-                push_value(callback(children))
-                push(states[stack[-1]][origin])
+        brackets: list[str] = []  # the open brackets' types
+        indents = [(0, 0)]  # as layout's: (column with tabs to multiples of 8, tabs as 1)
+        indent = ""  # the current line's indentation, whose measure is indents[-1]
+        # An f-string field's tokens sit where the field is in the file.
+        line, line_start = 1 + ctx.line_offset, -ctx.column_offset
+        first = True
+        new = str.__new__
+        # The regex skips blanks before a token, so every match is a token; its end
+        # alternative takes one character no terminal takes.
+        for m in self.regex.finditer(text):
+            kind = m.lastgroup
+            pos, after = m.span(kind)
+            value = text[pos:after]
+            start_line, column = line, pos - line_start + 1
+            if kind in newline_types and "\n" in value:
+                line += value.count("\n")
+                line_start = pos + value.rindex("\n") + 1
+            if kind in ignore:
+                continue
+            if kind == _NO_TERMINAL:
+                raise Stop("no terminal matches")
+            if kind == "NAME":
+                kind = keywords.get(value, kind)
+            tok: Any = new(Token, value)
+            tok.type = kind
+            tok.start_pos = pos
+            tok.value = value
+            tok.line = start_line
+            tok.column = column
+            tok.end_line = line
+            tok.end_column = after - line_start + 1
+            tok.end_pos = after
+            # The postlexer's part (layout.py), whose every error stops the loop.
+            feed: Any = (tok,)
+            if kind == "_NEWLINE":
+                if brackets or not in_module:
+                    continue  # implicit line joining; expressions ignore line breaks
+                first = False
+                now = value[value.rfind("\n") + 1:]
+                if now != indent:
+                    feed = (tok, *indentation(tok, indents))
+                    indent = now
+            else:
+                if first:
+                    first = False
+                    if in_module and column > 1:
+                        raise Stop("unexpected indent")
+                if kind in OPENING:
+                    brackets.append(kind)
+                    if len(brackets) > limit:
+                        raise Stop("too many open brackets")
+                elif kind in CLOSING:
+                    if not brackets or brackets.pop() != CLOSING[kind]:
+                        raise Stop("unmatched bracket")
+                elif kind == "NAME" and (not value.isascii() or value in UNSUPPORTED_KEYWORDS):
+                    raise Stop("a name layout words or rewrites")
+            for tok in feed:
+                kind = tok.type
+                while True:
+                    action = states[stack[-1]][kind]
+                    if action.__class__ is int:
+                        push(action)
+                        push_value(tok)
+                        break
+                    size, origin, callback = action
+                    if callback is None:  # passes its child on: straight to the chain's end
+                        key = (stack[-2], stack[-1], kind)
+                        top = chains.get(key)
+                        if top is None:
+                            top = chains[key] = self._chain(stack[-2], stack[-1], kind)
+                        stack[-1] = top
+                        continue
+                    if size:
+                        children = values[-size:]
+                        del values[-size:]
+                        del stack[-size:]
+                    else:
+                        children = []
+                    push_value(callback(children))
+                    push(states[stack[-1]][origin])
+        if len(indents) > 1:
+            # Blocks still open: the text's last newline was a backslash's (an error).
+            raise Stop("open blocks at the end")
         end = self.end_states[start]
         while True:
             action = states[stack[-1]]["$END"]
