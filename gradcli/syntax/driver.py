@@ -32,6 +32,10 @@ _NO_TERMINAL = "gd_no_terminal"
 _BLANKS = "[\t \x0c]"  # what Python's tokenizer skips between tokens
 
 
+# What the loop does with a token kind besides making a token of it (nothing if absent).
+_SKIP, _LINES, _OPEN, _CLOSE, _NAME, _LINE_BREAK, _STOP = (object() for _ in range(7))
+
+
 class Stop(Exception):
     """The fast loop cannot go on (Lark's parser will say why)."""
 
@@ -68,6 +72,15 @@ class Driver:
         # the matches tile the text and a character no terminal takes shows up as it.
         self.regex = re.compile(
             f"{_BLANKS}*(?:{master.pattern}|(?P<{_NO_TERMINAL}>[\\s\\S]))", master.flags)
+        # Group number -> terminal, and what the loop does beyond making a token of a kind.
+        self.kinds = [""] * (self.regex.groups + 1)
+        for name, group in self.regex.groupindex.items():
+            self.kinds[group] = name
+        self.special: dict[str, object] = {kind: _SKIP for kind in self.ignore}
+        self.special.update({kind: _LINES for kind in self.newline_types - self.ignore})
+        self.special.update({kind: _OPEN for kind in OPENING})
+        self.special.update({kind: _CLOSE for kind in CLOSING})
+        self.special.update({"NAME": _NAME, "_NEWLINE": _LINE_BREAK, _NO_TERMINAL: _STOP})
         self.start_states = {str(name): state for name, state in table.start_states.items()}
         self.end_states = {str(name): state for name, state in table.end_states.items()}
         # (state below, top state, next terminal) -> the top state after pass-throughs.
@@ -92,6 +105,16 @@ class Driver:
                 actions[symbol] = reduce
             self.states[state] = actions
 
+    def _indented_start(self, text: str) -> bool:
+        """Whether a program's first token is indented (the postlexer's "unexpected
+        indent"); a line break first (blank or comment lines) is not."""
+        for m in self.regex.finditer(text):
+            kind = self.kinds[m.lastindex or 0]
+            if kind not in self.ignore:
+                start = m.start(kind)
+                return kind != "_NEWLINE" and start - text.rfind("\n", 0, start) > 1
+        return False
+
     def _chain(self, below: int, top: int, kind: str) -> int:
         """The state after every pass-through reduction that `kind` triggers on top of
         `below` (each replaces the top state, so `below` stays)."""
@@ -108,7 +131,7 @@ class Driver:
         One loop does what Lark's lexer, `layout`'s postlexer and Lark's parser do in
         turn, token for token, with the same Tokens (types, values, positions)."""
         ctx = active_contexts()[-1]
-        states, chains, keywords, ignore = self.states, self.chains, self.keywords, self.ignore
+        states, chains, keywords = self.states, self.chains, self.keywords
         newline_types = self.newline_types
         in_module = ctx.mode == "module"
         limit = nesting_limit()
@@ -120,24 +143,41 @@ class Driver:
         indent = ""  # the current line's indentation, whose measure is indents[-1]
         # An f-string field's tokens sit where the field is in the file.
         line, line_start = 1 + ctx.line_offset, -ctx.column_offset
-        first = True
         new = str.__new__
+        kinds, special = self.kinds, self.special
+        if in_module and self._indented_start(text):
+            raise Stop("unexpected indent")
         # The regex skips blanks before a token, so every match is a token; its end
         # alternative takes one character no terminal takes.
         for m in self.regex.finditer(text):
-            kind = m.lastgroup
-            pos, after = m.span(kind)
+            group = m.lastindex
+            kind = kinds[group]
+            pos, after = m.span(group)
             value = text[pos:after]
             start_line, column = line, pos - line_start + 1
-            if kind in newline_types and "\n" in value:
-                line += value.count("\n")
-                line_start = pos + value.rindex("\n") + 1
-            if kind in ignore:
-                continue
-            if kind == _NO_TERMINAL:
-                raise Stop("no terminal matches")
-            if kind == "NAME":
-                kind = keywords.get(value, kind)
+            what = special.get(kind)
+            if what is not None:  # the lexer's and the postlexer's (layout.py) special cases
+                if kind in newline_types and "\n" in value:
+                    line += value.count("\n")
+                    line_start = pos + value.rindex("\n") + 1
+                if what is _NAME:
+                    kind = keywords.get(value, kind)
+                    if kind == "NAME" and (not value.isascii() or value in UNSUPPORTED_KEYWORDS):
+                        raise Stop("a name the postlexer words or rewrites")
+                elif what is _SKIP:
+                    continue
+                elif what is _OPEN:
+                    brackets.append(kind)
+                    if len(brackets) > limit:
+                        raise Stop("too many open brackets")
+                elif what is _CLOSE:
+                    if not brackets or brackets.pop() != CLOSING[kind]:
+                        raise Stop("unmatched bracket")
+                elif what is _LINE_BREAK:
+                    if brackets or not in_module:
+                        continue  # implicit line joining; expressions ignore line breaks
+                elif what is _STOP:
+                    raise Stop("no terminal matches")
             tok: Any = new(Token, value)
             tok.type = kind
             tok.start_pos = pos
@@ -147,30 +187,12 @@ class Driver:
             tok.end_line = line
             tok.end_column = after - line_start + 1
             tok.end_pos = after
-            # The postlexer's part (layout.py), whose every error stops the loop.
             feed: Any = (tok,)
-            if kind == "_NEWLINE":
-                if brackets or not in_module:
-                    continue  # implicit line joining; expressions ignore line breaks
-                first = False
+            if what is _LINE_BREAK:
                 now = value[value.rfind("\n") + 1:]
-                if now != indent:
+                if now != indent:  # INDENT or DEDENT tokens (errors stop the loop)
                     feed = (tok, *indentation(tok, indents))
                     indent = now
-            else:
-                if first:
-                    first = False
-                    if in_module and column > 1:
-                        raise Stop("unexpected indent")
-                if kind in OPENING:
-                    brackets.append(kind)
-                    if len(brackets) > limit:
-                        raise Stop("too many open brackets")
-                elif kind in CLOSING:
-                    if not brackets or brackets.pop() != CLOSING[kind]:
-                        raise Stop("unmatched bracket")
-                elif kind == "NAME" and (not value.isascii() or value in UNSUPPORTED_KEYWORDS):
-                    raise Stop("a name layout words or rewrites")
             for tok in feed:
                 kind = tok.type
                 while True:
