@@ -260,7 +260,7 @@ def _node_reader(want: type, nullable: bool = False, strings: bool = False) -> R
         tag = data[0]
         if type(tag) is not int or not 0 <= tag < len(_LAYOUT):
             raise _Bad("unknown node")
-        cls, readers, checks, size = _LAYOUT[tag]
+        cls, make, readers, checks, size = _LAYOUT[tag]
         if len(data) != size or not issubclass(cls, want):
             raise _Bad("wrong node")
         depth -= 1
@@ -275,13 +275,13 @@ def _node_reader(want: type, nullable: bool = False, strings: bool = False) -> R
                 or type(end_column) is not int:
             raise _Bad("span")
         if size == count + 5:
-            return cls(*args, span=Span(line, column, end_line, end_column))
+            return make(*args, _span(line, column, end_line, end_column))
         line2, column2, end_line2, end_column2 = data[count + 5:]
         if type(line2) is not int or type(column2) is not int or type(end_line2) is not int \
                 or type(end_column2) is not int:
             raise _Bad("span")
-        return cls(*args, span=Span(line, column, end_line, end_column),
-                   attr_span=Span(line2, column2, end_line2, end_column2))
+        return make(*args, _span(line, column, end_line, end_column),
+                    _span(line2, column2, end_line2, end_column2))
 
     return read
 
@@ -329,9 +329,10 @@ def _reader(kind: str) -> Reader:
 
 _NAMED = {cls.__name__: cls for cls in (*_CLASSES, gd.Expr, gd.Stmt)}
 _LAYOUT = [
-    (cls, tuple(_reader(str(f.type)) for f in _FIELDS[cls]),
+    (cls, gd.positional(cls), tuple(_reader(str(f.type)) for f in _FIELDS[cls]),
      [(i, _CHOICES[cls, f.name]) for i, f in enumerate(_FIELDS[cls]) if (cls, f.name) in _CHOICES],
      1 + len(_FIELDS[cls]) + 4 * len(_SPAN_FIELDS[cls]))
     for cls in _CLASSES
 ]
 _MODULE = _node_reader(gd.Module)
+_span = gd.positional(Span)
