@@ -14,10 +14,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
-from lark import Lark, Token
-from lark.parse_tree_builder import ExpandSingleChild
+from lark import Lark, Token, Tree
+from lark.parse_tree_builder import (
+    ChildFilterLALR,
+    ChildFilterLALR_NoPlaceholders,
+    ExpandSingleChild,
+)
 from lark.parsers.lalr_analysis import Shift
 
 from gradcli.syntax.context import active_contexts, nesting_limit
@@ -38,6 +43,68 @@ _SKIP, _LINES, _OPEN, _CLOSE, _NAME, _LINE_BREAK, _STOP = (object() for _ in ran
 
 class Stop(Exception):
     """The fast loop cannot go on (Lark's parser will say why)."""
+
+
+def _inline(children: list[Any]) -> list[Any]:
+    return children
+
+
+def _own_callback(callback: Any) -> Callable[[list[Any]], Any]:
+    """Lark's callback for a rule, without its machinery: the same children reach the
+    same Builder method. A helper rule Lark inlines into its parent (`x*`, `x+`, `_rule`)
+    gives a plain list instead of a Tree, which the parent's filter splices in."""
+    kind = type(callback)
+    if kind is partial and callback.func is Tree and not callback.keywords \
+            and len(callback.args) == 1 and str(callback.args[0]).startswith("_"):
+        return _inline
+    if kind is ExpandSingleChild:
+        inner = _own_callback(callback.node_builder)
+        return lambda children: children[0] if len(children) == 1 else inner(children)
+    if kind is ChildFilterLALR_NoPlaceholders:
+        plan = [(i, expand, 0) for i, expand in callback.to_include]
+        return _child_filter(plan, 0, _own_callback(callback.node_builder))
+    if kind is ChildFilterLALR:
+        return _child_filter(callback.to_include, callback.append_none,
+                             _own_callback(callback.node_builder))
+    if getattr(callback, "__self__", None).__class__.__name__ == "Builder":
+        return callback  # a Builder method
+    raise Stop(f"callback {callback!r} not known to the fast loop")
+
+
+def _child_filter(plan: list[tuple[int, bool, int]], tail: int,
+                  build: Callable[[list[Any]], Any]) -> Callable[[list[Any]], Any]:
+    """Lark's ChildFilterLALR: the children with inlined helper rules spliced in and a
+    None for each absent optional part (`[x]`, before child i and `tail` at the end)."""
+    if [i for i, _, _ in plan] != list(range(len(plan))):
+        raise Stop("a child filter that drops children")  # keep_all_tokens keeps them all
+    if not any(expand for _, expand, _ in plan):
+        gaps = [(i, [None] * nones) for i, _, nones in reversed(plan) if nones]
+        ending = [None] * tail
+
+        def fill(children: list[Any]) -> Any:
+            for i, nones in gaps:  # last first, so the indices stay right
+                children[i:i] = nones
+            children += ending
+            return build(children)
+
+        return fill
+
+    def splice(children: list[Any]) -> Any:
+        out: list[Any] = []
+        for i, expand, nones in plan:
+            if nones:
+                out += [None] * nones
+            if not expand:
+                out.append(children[i])
+            elif out:
+                out += children[i]
+            else:  # a left-recursive list grows in place, as in Lark
+                out = children[i]
+        if tail:
+            out += [None] * tail
+        return build(out)
+
+    return splice
 
 
 class Driver:
@@ -86,6 +153,13 @@ class Driver:
         # (state below, top state, next terminal) -> the top state after pass-throughs.
         self.chains: dict[tuple[int, int, str], int] = {}
         reduces: dict[Any, Reduce] = {}
+        # Rules that only pass their one child on need no callback.
+        used = {rule: callback for rule, callback in callbacks.items()
+                if not (len(rule.expansion) == 1 and type(callback) is ExpandSingleChild)}
+        try:
+            own = {rule: _own_callback(callback) for rule, callback in used.items()}
+        except Stop:  # a callback shape this loop does not know: Lark's callbacks
+            own = used
         self.states: dict[int, dict[str, int | Reduce]] = {}
         for state, row in table.states.items():
             actions: dict[str, int | Reduce] = {}
@@ -97,11 +171,8 @@ class Driver:
                     continue
                 reduce = reduces.get(arg)
                 if reduce is None:
-                    size = len(arg.expansion)
-                    callback = callbacks[arg]
-                    passes = size == 1 and type(callback) is ExpandSingleChild
-                    reduce = reduces[arg] = (size, str(arg.origin.name),
-                                             None if passes else callback)
+                    reduce = reduces[arg] = (len(arg.expansion), str(arg.origin.name),
+                                             own.get(arg))
                 actions[symbol] = reduce
             self.states[state] = actions
 
