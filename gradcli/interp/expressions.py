@@ -42,6 +42,9 @@ from gradcli.interp.values import Builtin, IteratorValue, to_repr, to_str, type_
 from gradcli.suggest import did_you_mean
 from gradcli.syntax import ast as A
 
+# Node class -> its e_ method (the statement compiler adds no e_ methods).
+_EXPR_METHODS: dict[type, Callable[[Any, Any], Expr]] = {}
+
 
 class ExpressionCompiler:
     """Turns one program's expressions into closures bound to a Runtime."""
@@ -60,10 +63,13 @@ class ExpressionCompiler:
     # ---------------------------------------------------------------- expressions
     def expr(self, node: A.Expr) -> Expr:
         """Compile an expression."""
-        method = getattr(self, "e_" + type(node).__name__, None)
+        method = _EXPR_METHODS.get(node.__class__)
         if method is None:
-            raise GdRuntimeError(f"{type(node).__name__} is not supported", node.span)
-        return method(node)
+            method = getattr(ExpressionCompiler, "e_" + type(node).__name__, None)
+            if method is None:
+                raise GdRuntimeError(f"{type(node).__name__} is not supported", node.span)
+            _EXPR_METHODS[node.__class__] = method
+        return method(self, node)
 
     def e_Constant(self, node: A.Constant) -> Expr:
         value = node.value
