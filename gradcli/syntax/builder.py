@@ -14,7 +14,7 @@ from lark import Token
 from gradcli.errors import GdSyntaxError
 from gradcli.source import Span
 from gradcli.syntax import ast as gd
-from gradcli.syntax.context import join_span, token_span
+from gradcli.syntax.context import join_span, make_span, token_span
 from gradcli.syntax.strings import FieldParser, read_strings
 
 _AUG_OPS = {symbol + "=": name for name, symbol in gd.BINARY_OPS.items()}
@@ -175,6 +175,8 @@ class Builder:
         return c[0]
 
     def simple_stmts(self, c: list[Any]) -> list[gd.Stmt]:
+        if len(c) == 3 and isinstance(c[0], gd.Stmt):  # one statement, its ';' and newline
+            return [c[0]]
         return _statements(c)
 
     def suite(self, c: list[Any]) -> tuple[gd.Stmt, ...]:
@@ -425,7 +427,8 @@ class Builder:
         return _Attribute(c[0], c[2].value, join_span(c[0], c[2]), token_span(c[2]))
 
     def name(self, c: list[Any]) -> gd.Name:
-        return _Name(c[0].value, token_span(c[0]))
+        t = c[0]
+        return _Name(t.value, make_span(t.line, t.column, t.end_line, t.end_column))
 
     def int_literal(self, c: list[Any]) -> gd.Constant:
         tok = c[0]
@@ -438,7 +441,8 @@ class Builder:
         return _Constant(value, token_span(tok))
 
     def float_literal(self, c: list[Any]) -> gd.Constant:
-        return _Constant(float(c[0].value), token_span(c[0]))
+        t = c[0]
+        return _Constant(float(t.value), make_span(t.line, t.column, t.end_line, t.end_column))
 
     def string_literal(self, c: list[Any]) -> gd.Constant | gd.FString:
         return read_strings(c, self.parse_field)
