@@ -152,6 +152,9 @@ class Driver:
         self.end_states = {str(name): state for name, state in table.end_states.items()}
         # (state below, top state, next terminal) -> the top state after pass-throughs.
         self.chains: dict[tuple[int, int, str], int] = {}
+        # (state below, reduced nonterminal, next terminal) -> the state after the goto
+        # and every pass-through it leads to.
+        self.gotos: dict[tuple[int, str, str], int] = {}
         reduces: dict[Any, Reduce] = {}
         # Rules that only pass their one child on need no callback.
         used = {rule: callback for rule, callback in callbacks.items()
@@ -200,9 +203,9 @@ class Driver:
 
         The parse's ParseContext must be on top of `active_contexts()`, as for Lark's.
         One loop does what Lark's lexer, `layout`'s postlexer and Lark's parser do in
-        turn, token for token, with the same Tokens (types, values, positions)."""
+        turn, token for token, with the same Tokens (types, values, lines and columns)."""
         ctx = active_contexts()[-1]
-        states, chains, keywords = self.states, self.chains, self.keywords
+        states, chains, gotos, keywords = self.states, self.chains, self.gotos, self.keywords
         newline_types = self.newline_types
         in_module = ctx.mode == "module"
         limit = nesting_limit()
@@ -249,15 +252,13 @@ class Driver:
                         continue  # implicit line joining; expressions ignore line breaks
                 elif what is _STOP:
                     raise Stop("no terminal matches")
-            tok: Any = new(Token, value)
+            tok: Any = new(Token, value)  # start_pos and end_pos unset: nothing reads them
             tok.type = kind
-            tok.start_pos = pos
             tok.value = value
             tok.line = start_line
             tok.column = column
             tok.end_line = line
             tok.end_column = after - line_start + 1
-            tok.end_pos = after
             feed: Any = (tok,)
             if what is _LINE_BREAK:
                 now = value[value.rfind("\n") + 1:]
@@ -287,7 +288,11 @@ class Driver:
                     else:
                         children = []
                     push_value(callback(children))
-                    push(states[stack[-1]][origin])
+                    key = (stack[-1], origin, kind)
+                    top = gotos.get(key)
+                    if top is None:
+                        top = gotos[key] = self._chain(stack[-1], states[stack[-1]][origin], kind)
+                    push(top)
         if len(indents) > 1:
             # Blocks still open: the text's last newline was a backslash's (an error).
             raise Stop("open blocks at the end")
