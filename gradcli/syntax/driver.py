@@ -89,6 +89,16 @@ def _child_filter(plan: list[tuple[int, bool, int]], tail: int,
 
         return fill
 
+    if not any(nones for _, _, nones in plan) and not tail \
+            and [expand for _, expand, _ in plan] == [True] + [False] * (len(plan) - 1):
+
+        def grow(children: list[Any]) -> Any:  # a left-recursive list grows in place
+            out = children[0]
+            out += children[1:]
+            return build(out)
+
+        return grow
+
     def splice(children: list[Any]) -> Any:
         out: list[Any] = []
         for i, expand, nones in plan:
