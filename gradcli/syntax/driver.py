@@ -26,7 +26,13 @@ from lark.parse_tree_builder import (
 from lark.parsers.lalr_analysis import Shift
 
 from gradcli.syntax.context import active_contexts, nesting_limit
-from gradcli.syntax.layout import CLOSING, OPENING, UNSUPPORTED_KEYWORDS, indentation
+from gradcli.syntax.layout import (
+    CLOSING,
+    MAX_INDENT_LEVELS,
+    OPENING,
+    UNSUPPORTED_KEYWORDS,
+    indentation,
+)
 
 # A reduce action: (number of children, the rule's nonterminal, its callback or None for
 # a rule that passes its single child on unchanged). A shift action is the next state.
@@ -115,6 +121,37 @@ def _child_filter(plan: list[tuple[int, bool, int]], tail: int,
         return build(out)
 
     return splice
+
+
+def _blocks(newline: Any, column: int, indents: list[tuple[int, int]], limit: int
+            ) -> list[Any]:
+    """layout.indentation's tokens for a line indented by `column` spaces when every open
+    block is indented with spaces alone (its errors stop the loop)."""
+    line, start = newline.end_line, newline.end_column
+    if column > indents[-1][0]:
+        if len(indents) > min(MAX_INDENT_LEVELS, limit):
+            raise Stop("too many indented blocks")
+        indents.append((column, column))
+        return [_marker("_INDENT", " " * column, line, start)]
+    levels = len(indents)
+    while column < indents[levels - 1][0]:
+        levels -= 1
+    if column != indents[levels - 1][0]:
+        raise Stop("unindent does not match any outer indentation level")
+    dedents = [_marker("_DEDENT", "", line, start) for _ in range(len(indents) - levels)]
+    del indents[levels:]
+    return dedents
+
+
+def _marker(kind: str, value: str, line: int, column: int) -> Any:
+    """An INDENT or DEDENT token, as layout makes them (zero width, at `column`)."""
+    tok: Any = str.__new__(Token, value)
+    tok.type = kind
+    tok.value = value
+    tok.start_pos = tok.end_pos = 0
+    tok.line = tok.end_line = line
+    tok.column = tok.end_column = column
+    return tok
 
 
 class Driver:
@@ -233,6 +270,7 @@ class Driver:
         brackets: list[str] = []  # the open brackets' types
         indents = [(0, 0)]  # as layout's: (column with tabs to multiples of 8, tabs as 1)
         indent = ""  # the current line's indentation, whose measure is indents[-1]
+        spaces = True  # every open block indented with spaces alone
         # An f-string field's tokens sit where the field is in the file.
         line, line_start = 1 + ctx.line_offset, -ctx.column_offset
         new = str.__new__
@@ -280,7 +318,11 @@ class Driver:
             if what is _LINE_BREAK:
                 now = value[value.rfind("\n") + 1:]
                 if now != indent:  # INDENT or DEDENT tokens (errors stop the loop)
-                    feed = (tok, *indentation(tok, indents))
+                    if spaces and not now.strip(" "):
+                        feed = (tok, *_blocks(tok, len(now), indents, limit))
+                    else:
+                        feed = (tok, *indentation(tok, indents))
+                        spaces = spaces and not now.strip(" ")
                     indent = now
             for tok in feed:
                 kind = tok.type
