@@ -338,9 +338,25 @@ def _rebuild(strings: list[str], floats: list[float], code: list[int],
     pop, push, pop_height, push_height = stack.pop, stack.append, heights.pop, heights.append
     tags = len(_LAYOUT)
     i, end = 0, len(code)
+    name, make_name = _TAGS[gd.Name], _LAYOUT[_TAGS[gd.Name]][1]
+    constant, make_constant = _TAGS[gd.Constant], _LAYOUT[_TAGS[gd.Constant]][1]
     while i < end:
         tag = code[i]
         i += 1
+        if tag == name:  # names and literals, half the nodes, take the short way
+            index = code[i]
+            if index < 0:
+                raise _Bad("string")
+            push(make_name(strings[index], _span(*code[i + 1: i + 5])))
+            push_height(0)
+            i += 5
+            continue
+        if tag == constant:
+            value, i = _read_constant(code, i, strings, floats)
+            push(make_constant(value, _span(*code[i: i + 4])))
+            push_height(0)
+            i += 4
+            continue
         if not 0 <= tag < tags:
             raise _Bad("unknown node")
         _, make, plan, count, spans = _LAYOUT[tag]
