@@ -222,7 +222,7 @@ class Compiler(ExpressionCompiler):
                     raise runtime_error(e, span) from None
 
             return store_item
-        if isinstance(node, (A.Tuple, A.List)) and any(type(e) is A.Starred for e in node.elts):
+        if isinstance(node, (A.Tuple, A.List)) and A.Starred in map(type, node.elts):
             return self._starred_target(node.elts, span)
         if isinstance(node, (A.Tuple, A.List)):
             parts = [self.target(e) for e in node.elts]

@@ -264,7 +264,8 @@ class Driver:
         newline_types = self.newline_types
         in_module = ctx.mode == "module"
         limit = nesting_limit()
-        stack = [self.start_states[start]]
+        state = self.start_states[start]  # the top of the stack
+        stack = [state]
         values: list[Any] = []
         push, push_value = stack.append, values.append
         brackets: list[str] = []  # the open brackets' types
@@ -327,18 +328,19 @@ class Driver:
             for tok in feed:
                 kind = tok.type
                 while True:
-                    action = states[stack[-1]][kind]
+                    action = states[state][kind]
                     if action.__class__ is int:
+                        state = action
                         push(action)
                         push_value(tok)
                         break
                     size, origin, callback = action
                     if callback is None:  # passes its child on: straight to the chain's end
-                        key = (stack[-2], stack[-1], kind)
+                        key = (stack[-2], state, kind)
                         top = chains.get(key)
                         if top is None:
-                            top = chains[key] = self._chain(stack[-2], stack[-1], kind)
-                        stack[-1] = top
+                            top = chains[key] = self._chain(stack[-2], state, kind)
+                        state = stack[-1] = top
                         continue
                     if size:
                         children = values[-size:]
@@ -348,10 +350,10 @@ class Driver:
                         children = []
                     push_value(callback(children))
                     key = (stack[-1], origin, kind)
-                    top = gotos.get(key)
-                    if top is None:
-                        top = gotos[key] = self._chain(stack[-1], states[stack[-1]][origin], kind)
-                    push(top)
+                    state = gotos.get(key)
+                    if state is None:
+                        state = gotos[key] = self._chain(stack[-1], states[stack[-1]][origin], kind)
+                    push(state)
         if len(indents) > 1:
             # Blocks still open: the text's last newline was a backslash's (an error).
             raise Stop("open blocks at the end")
