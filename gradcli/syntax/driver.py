@@ -3,11 +3,15 @@
 Lark's loop (lexer, postlexer, parser) spends most of its ~25 µs a token in machinery: a
 Token built through keyword dispatch, a line counter object, each rule's callback found
 by hashing the rule, and a callback call for every `?rule` that only passes its one child
-on (four of them a token). This loop runs the same master regex, the same keyword
-retyping, the same postlexer (`layout`), the same LALR tables and the same AST callbacks,
-with a pass-through rule as a bare state change. It knows only the way through a valid
-program: it stops at the first problem, and `grammar.run_parser` then runs Lark's parser,
-whose exceptions are worded into the reference messages, so every error stays Lark's.
+on (four of them a token). One loop here does the lexer's, the postlexer's (`layout`)
+and the parser's work token by token: Lark's terminals (its master regex, rearranged to
+match faster, same matches), the same keyword retyping, the same INDENT/DEDENT and
+bracket rules, the same LALR tables and the same AST callbacks (Lark's child filters
+redone without their machinery), with a pass-through rule as a bare state change. It
+knows only the way through a valid program: it stops at the first problem (or at a
+non-ASCII name, which the postlexer normalises), and `grammar.run_parser` then runs
+Lark's parser, whose exceptions are worded into the reference messages, so every error
+stays Lark's.
 """
 
 from __future__ import annotations
