@@ -29,6 +29,7 @@ from lark.parse_tree_builder import (
 )
 from lark.parsers.lalr_analysis import Shift
 
+from gradcli.syntax.builder import Builder
 from gradcli.syntax.context import active_contexts, nesting_limit
 from gradcli.syntax.layout import (
     CLOSING,
@@ -76,7 +77,7 @@ def _own_callback(callback: Any) -> Callable[[list[Any]], Any]:
     if kind is ChildFilterLALR:
         return _child_filter(callback.to_include, callback.append_none,
                              _own_callback(callback.node_builder))
-    if getattr(callback, "__self__", None).__class__.__name__ == "Builder":
+    if isinstance(getattr(callback, "__self__", None), Builder):
         return callback  # a Builder method
     raise Stop(f"callback {callback!r} not known to the fast loop")
 
