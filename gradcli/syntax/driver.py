@@ -100,15 +100,25 @@ def _child_filter(plan: list[tuple[int, bool, int]], tail: int,
 
         return fill
 
-    if not any(nones for _, _, nones in plan) and not tail \
-            and [expand for _, expand, _ in plan] == [True] + [False] * (len(plan) - 1):
+    expanded = [i for i, expand, _ in plan if expand]
+    if len(expanded) == 1 and not tail and not any(nones for _, _, nones in plan):
+        (at,) = expanded
+        if at == 0:
 
-        def grow(children: list[Any]) -> Any:  # a left-recursive list grows in place
-            out = children[0]
-            out += children[1:]
+            def grow(children: list[Any]) -> Any:  # a left-recursive list grows in place
+                out = children[0]
+                out += children[1:]
+                return build(out)
+
+            return grow
+
+        def insert(children: list[Any]) -> Any:
+            out = children[:at]
+            out += children[at]
+            out += children[at + 1:]
             return build(out)
 
-        return grow
+        return insert
 
     def splice(children: list[Any]) -> Any:
         out: list[Any] = []
