@@ -165,8 +165,9 @@ def test_round_trip_of_every_node_kind() -> None:
     """Every field kind of the format, in one program (f-string parts, dict keys that are
     None, name tuples, constants of each type, attribute spans, deep expressions)."""
     text = TRICKY + (
-        "def g():\n    nonlocal q\n    global r, s\nz = [f'{a!s:>8}{b!r}' for a, *b in {1: 2}.items()"
-        " if a]\nw = {**d, None: 2.5, 'k': True, 7: False, 8: None, 9: ..., 10: -0.0}\n"
+        "def g():\n    nonlocal q\n    global r, s\n"
+        "z = [f'{a!s:>8}{b!r}' for a, *b in {1: 2}.items() if a]\n"
+        "w = {**d, None: 2.5, 'k': True, 7: False, 8: None, 9: ..., 10: -0.0}\n"
         "v = (lambda *a, k=1, **kw: a)(*z, **w)[1:2:3].real\nu = " + "-" * 150 + "1\n"
         "t = 1 < 2 != 3 in z not in w is u is not v\n"
     )
