@@ -161,6 +161,25 @@ def test_round_trip_keeps_every_field_and_span(path: pathlib.Path | None) -> Non
     assert list(differences(module, back)) == []
 
 
+def test_round_trip_of_every_node_kind() -> None:
+    """Every field kind of the format, in one program (f-string parts, dict keys that are
+    None, name tuples, constants of each type, attribute spans, deep expressions)."""
+    text = TRICKY + (
+        "def g():\n    nonlocal q\n    global r, s\n"
+        "z = [f'{a!s:>8}{b!r}' for a, *b in {1: 2}.items() if a]\n"
+        "w = {**d, None: 2.5, 'k': True, 7: False, 8: None, 9: ..., 10: -0.0}\n"
+        "v = (lambda *a, k=1, **kw: a)(*z, **w)[1:2:3].real\nu = " + "-" * 150 + "1\n"
+        "t = 1 < 2 != 3 in z not in w is u is not v\n"
+    )
+    module = parse(Source("p", text))
+    back = cache.decode(cache.encode(module, "k"), "k", LIMITS[1])
+    assert back is not None
+    assert list(differences(module, back)) == []
+    kinds = {type(node) for node in gd.walk(back)}
+    assert {gd.FString, gd.FormattedValue, gd.Dict, gd.Nonlocal, gd.Global, gd.Lambda,
+            gd.Slice, gd.Attribute, gd.Compare, gd.Try, gd.ClassDef} <= kinds
+
+
 def _stored(tmp_path: pathlib.Path, text: str = TRICKY) -> pathlib.Path:
     _compile(text)
     (path,) = _files(tmp_path)
@@ -233,36 +252,62 @@ def _tags() -> dict[str, int]:
     return {cls.__name__: tag for cls, tag in cache._TAGS.items()}
 
 
+SPAN = [1, 1, 1, 2]
+
+
+def _payload(*records: list[Any], strings: tuple[Any, ...] = ("x",),
+             floats: tuple[Any, ...] = ()) -> list[Any]:
+    """A payload in the file format (see cache.py): nodes in post-order, fields last first."""
+    return [list(strings), list(floats), [item for record in records for item in record]]
+
+
+def _program(*records: list[Any], statements: int = 1, **tables: Any) -> list[Any]:
+    """Records ending in `statements` statements, as the body of a Module."""
+    return _payload(*records, [_tags()["Module"], statements, *SPAN], **tables)
+
+
 def _crafted_trees() -> list[Any]:
     t = _tags()
-    span = [1, 1, 1, 2]
-    name = [t["Name"], "x", *span]
-    stmt = [t["ExprStmt"], name, *span]
+    name = [t["Name"], 0, *SPAN]  # Name("x")
+    stmt = [t["ExprStmt"], *SPAN]  # of the node below it
 
-    def module(*body: Any) -> list[Any]:
-        return [t["Module"], list(body), *span]
+    def constant(*value: Any) -> list[Any]:
+        return [t["Constant"], *value, *SPAN]
 
     return [
-        module([t["ExprStmt"], [t["BinOp"], "evil", name, name, *span], *span]),  # unknown op
-        module([t["ExprStmt"], [t["Compare"], name, ["lt", "xx"], [name, name], *span], *span]),
-        module([t["ExprStmt"], stmt, *span]),  # a statement where an expression belongs
-        module(name),  # an expression where a statement belongs
-        module([t["ExprStmt"], [t["Name"], 7, *span], *span]),  # a number as a name
-        module([t["ExprStmt"], [t["Name"], "x", 1, 1, 1, "2"], *span]),  # a string in a span
-        module([t["ExprStmt"], [t["Name"], "x", 1, 1, 1], *span]),  # a short span
-        module([t["ExprStmt"], [t["Constant"], [1, 2], *span], *span]),  # a list constant
-        module([t["ExprStmt"], [t["Constant"], {"...": 1}, *span], *span]),
-        module([t["Param"], "p", None, "weird", *span]),
-        [t["Name"], "x", *span],  # not a module at all
-        module(*[stmt] * 3, [t["ExprStmt"], _deep(t, 400), *span]),  # beyond --max-nesting
+        _program(name, name, [t["BinOp"], 1, *SPAN], stmt, strings=("x", "evil")),  # unknown op
+        _program(name, name, name, [t["Compare"], 2, 2, 1, 2, *SPAN], stmt,
+                 strings=("x", "lt", "xx")),  # an unknown comparison
+        _program(name, stmt, stmt),  # a statement where an expression belongs
+        _program(name),  # an expression where a statement belongs
+        _program([t["Name"], 1, *SPAN], stmt),  # a string index out of range
+        _program([t["Name"], -1, *SPAN], stmt),  # a negative string index
+        _program([t["Name"], 0, 1, 1, 1, "2"], stmt),  # a string in a span
+        _program([t["Name"], 0, 1, 1, 1, 2.0], stmt),  # a float in a span
+        _program([t["Name"], 0, 1, 1, 1, True], stmt),  # a boolean in a span
+        _program([t["Name"], 0, 1, 1, 1]),  # a short span at the end
+        _program(constant(9), stmt),  # an unknown constant kind
+        _program(constant(5, 0), stmt, floats=(1,)),  # an int among the floats
+        _program(constant(5, 3), stmt, floats=(1.5,)),  # a float index out of range
+        _program(constant(6, -1), stmt),  # a negative string index in a constant
+        _program([t["Param"], 1, 0, 0, *SPAN], [t["Name"], 2, *SPAN], [t["Lambda"], 1, *SPAN],
+                 stmt, strings=("p", "weird", "x")),  # an unknown parameter kind
+        _payload(name),  # not a module at all
+        _program(name, stmt, [t["Module"], 1, *SPAN], name, stmt),  # two programs
+        _program(name, stmt, statements=2),  # more statements than there are
+        _program(name, name, [t["Dict"], 1, 1, 2, *SPAN], stmt),  # a key mark neither 0 nor 1
+        _program([-1, 0, *SPAN], stmt),  # a negative tag
+        _program([len(t), 0, *SPAN], stmt),  # a tag past the last class
+        _program(*_deep(t, 400), stmt),  # beyond --max-nesting
+        [["x"], [], {"code": 1}],
+        [["x"], [], [0], "extra"],
+        [[7], [], []],
     ]
 
 
-def _deep(t: dict[str, int], depth: int) -> Any:
-    node: Any = [t["Name"], "x", 1, 1, 1, 2]
-    for _ in range(depth):
-        node = [t["UnaryOp"], "neg", node, 1, 1, 1, 2]
-    return node
+def _deep(t: dict[str, int], depth: int) -> list[list[Any]]:
+    """`-(-(...x))`: a Name, then `depth` UnaryOps (op "neg" at string 1)."""
+    return [[t["Name"], 0, *SPAN]] + [[t["UnaryOp"], 1, 1, 1, 1, 2]] * depth
 
 
 @pytest.mark.parametrize("index", range(len(_crafted_trees())))
@@ -277,10 +322,13 @@ def test_a_well_formed_file_loads(tmp_path: pathlib.Path) -> None:
     """The crafted cases above fail for their flaw alone: the same writer, no flaw, loads."""
     path = _stored(tmp_path)
     t = _tags()
-    module = [t["Module"], [[t["ExprStmt"], _deep(t, 10), 1, 1, 1, 2]], 1, 1, 1, 2]
-    _rewrite(path, json.dumps(module).encode())
+    deep = _program(*_deep(t, 10), [t["ExprStmt"], *SPAN], strings=("x", "neg"))
+    _rewrite(path, json.dumps(deep).encode())
     loaded = cache.load(TRICKY, *LIMITS)
     assert loaded is not None and loaded == parse(Source("p", "-" * 10 + "x\n"))
+    unknown = _program(*_deep(t, 1), [t["ExprStmt"], *SPAN], strings=("x", "evil"))
+    _rewrite(path, json.dumps(unknown).encode())
+    assert cache.load(TRICKY, *LIMITS) is None
 
 
 def test_disabled_cache_never_writes(tmp_path: pathlib.Path,

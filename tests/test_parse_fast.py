@@ -18,6 +18,7 @@ from syntax_trees import differences
 from gradcli.errors import GdError
 from gradcli.source import Source
 from gradcli.syntax import grammar, parse, parse_expression
+from gradcli.syntax.context import ParseContext, active_contexts
 
 # bench/ is not installed: reach W7's program generator from the checkout, at the end of
 # sys.path so the installed gradcli is still the one tested.
@@ -132,3 +133,72 @@ _PIECES = st.lists(
 def test_same_outcome_on_python_like_text(text: str) -> None:
     _same(text)
     _same(text, expression=True)
+
+
+def _fast_loop_alone(text: str) -> Any:
+    """The fast loop's own result (no fallback to Lark's parser): raises where it stops."""
+    driver = grammar._driver()
+    assert driver is not None
+    stack = active_contexts()
+    stack.append(ParseContext(mode="module"))
+    try:
+        return driver.parse(text + "\n", "module")
+    finally:
+        stack.pop()
+
+
+def test_the_fast_loop_itself_parses_every_valid_program() -> None:
+    """Valid programs never fall back to Lark's parser (which would be correct, but slow)."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "examples").glob("*.gd"))]
+    non_ascii_names = [t for t in CORPUS if "ﬁ" in t]  # the postlexer rewrites those: Lark
+    for text in [*texts, *(t for t in CORPUS if t not in non_ascii_names), program_text(300)]:
+        body = _fast_loop_alone(text.replace("\r\n", "\n"))
+        assert [type(s) for s in body] == [type(s) for s in parse(Source("<t>", text)).body]
+
+
+def test_the_fast_loop_runs_no_lark_callback_machinery() -> None:
+    from lark.parse_tree_builder import ChildFilter
+
+    driver = grammar._driver()
+    assert driver is not None
+    callbacks = [action[2] for row in driver.states.values() for action in row.values()
+                 if not isinstance(action, int) and action[2] is not None]
+    assert callbacks and not any(isinstance(c, ChildFilter) for c in callbacks)
+
+
+_INDENTS = st.sampled_from(["", " ", "  ", "    ", "        ", "\t", "\t ", " \t", "\f"])
+_LINES = st.lists(
+    st.tuples(_INDENTS, st.sampled_from(["if x:", "for i in y:", "def f(a):", "x = 1",
+                                         "pass", "return a", "# note", "", "else:",
+                                         "while (a,\n b):", "y = [\n1]"])),
+    max_size=12,
+)
+
+
+@settings(max_examples=300, derandomize=True, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(_LINES)
+def test_same_outcome_on_random_indentation(lines: list[tuple[str, str]]) -> None:
+    _same("".join(indent + line + "\n" for indent, line in lines))
+
+
+def test_positional_constructors_build_the_same_nodes() -> None:
+    from dataclasses import fields
+
+    from gradcli.source import Span
+    from gradcli.syntax import ast as gd
+
+    span, other = Span(1, 2, 3, 4), Span(5, 6, 7, 8)
+    for cls in [c for c in vars(gd).values() if isinstance(c, type)
+                and issubclass(c, gd.Node) and "__dataclass_fields__" in vars(c)]:
+        names = [f.name for f in fields(cls)]
+        values = [span if n == "span" else other if n == "attr_span" else f"v{i}"
+                  for i, n in enumerate(names)]
+        fast = gd.positional(cls)(*values)
+        slow = cls(**dict(zip(names, values, strict=True)))
+        assert type(fast) is cls and fast == slow
+        assert [getattr(fast, n) for n in names] == values
+        with pytest.raises(AttributeError):
+            fast.span = other  # still frozen
+    made = gd.positional(Span)(1, 2, 3, 4)
+    assert type(made) is Span and made == span and hash(made) == hash(span)

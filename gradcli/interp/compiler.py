@@ -45,6 +45,9 @@ from gradcli.source import Span
 from gradcli.syntax import ast as A
 from gradcli.syntax.unparse import unparse
 
+# Node class -> its s_ method.
+_STMT_METHODS: dict[type, Callable[[Compiler, Any, bool], Stmt]] = {}
+
 
 class Compiler(ExpressionCompiler):
     """Turns one program's AST into closures bound to a Runtime: statements here,
@@ -68,10 +71,13 @@ class Compiler(ExpressionCompiler):
 
     def stmt(self, node: A.Stmt, top: bool = False) -> Stmt:
         """Compile one statement."""
-        method = getattr(self, "s_" + type(node).__name__, None)
+        method = _STMT_METHODS.get(node.__class__)
         if method is None:
-            raise GdRuntimeError(f"{type(node).__name__} is not supported", node.span)
-        return method(node, top)
+            method = getattr(Compiler, "s_" + type(node).__name__, None)
+            if method is None:
+                raise GdRuntimeError(f"{type(node).__name__} is not supported", node.span)
+            _STMT_METHODS[node.__class__] = method
+        return method(self, node, top)
 
     def s_ExprStmt(self, node: A.ExprStmt, top: bool) -> Stmt:
         value = self.expr(node.value)
@@ -216,7 +222,7 @@ class Compiler(ExpressionCompiler):
                     raise runtime_error(e, span) from None
 
             return store_item
-        if isinstance(node, (A.Tuple, A.List)) and any(type(e) is A.Starred for e in node.elts):
+        if isinstance(node, (A.Tuple, A.List)) and A.Starred in map(type, node.elts):
             return self._starred_target(node.elts, span)
         if isinstance(node, (A.Tuple, A.List)):
             parts = [self.target(e) for e in node.elts]

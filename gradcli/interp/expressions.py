@@ -42,6 +42,11 @@ from gradcli.interp.values import Builtin, IteratorValue, to_repr, to_str, type_
 from gradcli.suggest import did_you_mean
 from gradcli.syntax import ast as A
 
+_name_of = operator.attrgetter("name")
+
+# Node class -> its e_ method (the statement compiler adds no e_ methods).
+_EXPR_METHODS: dict[type, Callable[[Any, Any], Expr]] = {}
+
 
 class ExpressionCompiler:
     """Turns one program's expressions into closures bound to a Runtime."""
@@ -60,10 +65,13 @@ class ExpressionCompiler:
     # ---------------------------------------------------------------- expressions
     def expr(self, node: A.Expr) -> Expr:
         """Compile an expression."""
-        method = getattr(self, "e_" + type(node).__name__, None)
+        method = _EXPR_METHODS.get(node.__class__)
         if method is None:
-            raise GdRuntimeError(f"{type(node).__name__} is not supported", node.span)
-        return method(node)
+            method = getattr(ExpressionCompiler, "e_" + type(node).__name__, None)
+            if method is None:
+                raise GdRuntimeError(f"{type(node).__name__} is not supported", node.span)
+            _EXPR_METHODS[node.__class__] = method
+        return method(self, node)
 
     def e_Constant(self, node: A.Constant) -> Expr:
         value = node.value
@@ -243,14 +251,14 @@ class ExpressionCompiler:
         return ifexp
 
     def e_Tuple(self, node: A.Tuple) -> Expr:
-        if any(type(e) is A.Starred for e in node.elts):
+        if A.Starred in map(type, node.elts):
             items = self._unpacking(node.elts)
             return lambda f: tuple(items(f))
         elts = [self.expr(e) for e in node.elts]
         return lambda f: tuple([e(f) for e in elts])
 
     def e_List(self, node: A.List) -> Expr:
-        if any(type(e) is A.Starred for e in node.elts):
+        if A.Starred in map(type, node.elts):
             return self._unpacking(node.elts)
         elts = [self.expr(e) for e in node.elts]
         return lambda f: [e(f) for e in elts]
@@ -331,8 +339,7 @@ class ExpressionCompiler:
         if (isinstance(node.func, A.Name) and node.func.id == "super" and not node.args
                 and not node.keywords and self.method_self is not None):
             return self._super(node)
-        if any(type(a) is A.Starred for a in node.args) or \
-                any(k.name is None for k in node.keywords):
+        if A.Starred in map(type, node.args) or None in map(_name_of, node.keywords):
             return self._call_unpacking(node)
         func = self.expr(node.func)
         args = [self.expr(a) for a in node.args]

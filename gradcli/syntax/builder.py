@@ -14,10 +14,37 @@ from lark import Token
 from gradcli.errors import GdSyntaxError
 from gradcli.source import Span
 from gradcli.syntax import ast as gd
-from gradcli.syntax.context import join_span, token_span
+from gradcli.syntax.context import join_span, make_span, token_span
 from gradcli.syntax.strings import FieldParser, read_strings
 
 _AUG_OPS = {symbol + "=": name for name, symbol in gd.BINARY_OPS.items()}
+
+# The common nodes' positional constructors (every field, spans last: see gd.positional).
+_Assign = gd.positional(gd.Assign)
+_AugAssign = gd.positional(gd.AugAssign)
+_Attribute = gd.positional(gd.Attribute)
+_BinOp = gd.positional(gd.BinOp)
+_BoolOp = gd.positional(gd.BoolOp)
+_Call = gd.positional(gd.Call)
+_Compare = gd.positional(gd.Compare)
+_Constant = gd.positional(gd.Constant)
+_ExprStmt = gd.positional(gd.ExprStmt)
+_For = gd.positional(gd.For)
+_FunctionDef = gd.positional(gd.FunctionDef)
+_If = gd.positional(gd.If)
+_IfExp = gd.positional(gd.IfExp)
+_Keyword = gd.positional(gd.Keyword)
+_Lambda = gd.positional(gd.Lambda)
+_List = gd.positional(gd.List)
+_Name = gd.positional(gd.Name)
+_Param = gd.positional(gd.Param)
+_Return = gd.positional(gd.Return)
+_Slice = gd.positional(gd.Slice)
+_Starred = gd.positional(gd.Starred)
+_Subscript = gd.positional(gd.Subscript)
+_Tuple = gd.positional(gd.Tuple)
+_UnaryOp = gd.positional(gd.UnaryOp)
+_While = gd.positional(gd.While)
 
 
 class _Part:
@@ -105,14 +132,14 @@ def _check_target(node: gd.Expr) -> None:
 
 def _binary(op: str) -> Any:
     def build(self: Builder, c: list[Any]) -> gd.BinOp:
-        return gd.BinOp(op, c[0], c[2], span=join_span(c[0], c[2]))
+        return _BinOp(op, c[0], c[2], join_span(c[0], c[2]))
 
     return build
 
 
 def _unary(op: str) -> Any:
     def build(self: Builder, c: list[Any]) -> gd.UnaryOp:
-        return gd.UnaryOp(op, c[-1], span=join_span(c[0], c[-1]))
+        return _UnaryOp(op, c[-1], join_span(c[0], c[-1]))
 
     return build
 
@@ -126,7 +153,7 @@ def _comparison(op: str) -> Any:
 
 def _boolean(op: str) -> Any:
     def build(self: Builder, c: list[Any]) -> gd.BoolOp:
-        return gd.BoolOp(op, tuple(c[::2]), span=join_span(c[0], c[-1]))
+        return _BoolOp(op, tuple(c[::2]), join_span(c[0], c[-1]))
 
     return build
 
@@ -148,19 +175,21 @@ class Builder:
         return c[0]
 
     def simple_stmts(self, c: list[Any]) -> list[gd.Stmt]:
+        if len(c) == 3 and isinstance(c[0], gd.Stmt):  # one statement, its ';' and newline
+            return [c[0]]
         return _statements(c)
 
     def suite(self, c: list[Any]) -> tuple[gd.Stmt, ...]:
         return tuple(_statements(c))
 
     def expr_stmt(self, c: list[Any]) -> gd.ExprStmt:
-        return gd.ExprStmt(c[0], span=c[0].span)
+        return _ExprStmt(c[0], c[0].span)
 
     def assign(self, c: list[Any]) -> gd.Assign:
         exprs = c[::2]
         for target in exprs[:-1]:
             _check_target(target)
-        return gd.Assign(tuple(exprs[:-1]), exprs[-1], span=join_span(c[0], c[-1]))
+        return _Assign(tuple(exprs[:-1]), exprs[-1], join_span(c[0], c[-1]))
 
     def augassign(self, c: list[Any]) -> gd.AugAssign:
         target, op, value = c
@@ -172,7 +201,7 @@ class Builder:
                 hint="assign to each name on its own",
             )
         _check_target(target)
-        return gd.AugAssign(target, _AUG_OPS[op.value], value, span=join_span(target, value))
+        return _AugAssign(target, _AUG_OPS[op.value], value, join_span(target, value))
 
     def pass_stmt(self, c: list[Any]) -> gd.Pass:
         return gd.Pass(span=token_span(c[0]))
@@ -184,7 +213,7 @@ class Builder:
         return gd.Continue(span=token_span(c[0]))
 
     def return_stmt(self, c: list[Any]) -> gd.Return:
-        return gd.Return(c[1], span=join_span(c[0], _last(c)))
+        return _Return(c[1], join_span(c[0], _last(c)))
 
     def assert_stmt(self, c: list[Any]) -> gd.Assert:
         return gd.Assert(c[1], c[3], span=join_span(c[0], _last(c)))
@@ -238,21 +267,21 @@ class Builder:
         for clause in reversed([x for x in c[4:] if isinstance(x, _Part)]):
             test, body = clause.value
             end = (orelse or body)[-1]
-            orelse = (gd.If(test, body, orelse, span=join_span(clause, end)),)
+            orelse = (_If(test, body, orelse, join_span(clause, end)),)
         body = c[3]
-        return gd.If(c[1], body, orelse, span=join_span(c[0], (orelse or body)[-1]))
+        return _If(c[1], body, orelse, join_span(c[0], (orelse or body)[-1]))
 
     def elif_clause(self, c: list[Any]) -> _Part:
         return _Part((c[1], c[3]), token_span(c[0]))
 
     def while_stmt(self, c: list[Any]) -> gd.While:
         orelse = c[-1] or ()
-        return gd.While(c[1], c[3], orelse, span=join_span(c[0], (orelse or c[3])[-1]))
+        return _While(c[1], c[3], orelse, join_span(c[0], (orelse or c[3])[-1]))
 
     def for_stmt(self, c: list[Any]) -> gd.For:
         _check_target(c[1])
         orelse = c[-1] or ()
-        return gd.For(c[1], c[3], c[5], orelse, span=join_span(c[0], (orelse or c[5])[-1]))
+        return _For(c[1], c[3], c[5], orelse, join_span(c[0], (orelse or c[5])[-1]))
 
     def del_stmt(self, c: list[Any]) -> gd.Delete:
         targets = c[1].elts if isinstance(c[1], gd.Tuple) else (c[1],)
@@ -292,7 +321,7 @@ class Builder:
 
     def funcdef(self, c: list[Any]) -> gd.FunctionDef:
         params = c[3] or ()
-        return gd.FunctionDef(c[1].value, params, c[6], span=join_span(c[0], c[6][-1]))
+        return _FunctionDef(c[1].value, params, c[6], (), join_span(c[0], c[6][-1]))
 
     def params(self, c: list[Any]) -> tuple[gd.Param, ...]:
         given = [x for x in c if isinstance(x, gd.Param)]
@@ -327,7 +356,7 @@ class Builder:
         return tuple(params)
 
     def param(self, c: list[Any]) -> gd.Param:
-        return gd.Param(c[0].value, c[2], span=join_span(c[0], _last(c)))
+        return _Param(c[0].value, c[2], "", join_span(c[0], _last(c)))
 
     def star_param(self, c: list[Any]) -> gd.Param:
         name = c[1].value if c[1] is not None else ""
@@ -339,21 +368,21 @@ class Builder:
     # ----------------------------------------------------------- expressions
 
     def lambdef(self, c: list[Any]) -> gd.Lambda:
-        return gd.Lambda(c[1] or (), c[3], span=join_span(c[0], c[3]))
+        return _Lambda(c[1] or (), c[3], join_span(c[0], c[3]))
 
     def tuple_bare(self, c: list[Any]) -> gd.Tuple:
         elts = tuple(x for x in c if isinstance(x, gd.Expr))
-        return gd.Tuple(elts, span=join_span(c[0], _last(c)))
+        return _Tuple(elts, join_span(c[0], _last(c)))
 
     def ifexp(self, c: list[Any]) -> gd.IfExp:
-        return gd.IfExp(c[2], c[0], c[4], span=join_span(c[0], c[4]))
+        return _IfExp(c[2], c[0], c[4], join_span(c[0], c[4]))
 
     def compare(self, c: list[Any]) -> gd.Compare:
-        return gd.Compare(c[0], tuple(c[1::2]), tuple(c[2::2]), span=join_span(c[0], c[-1]))
+        return _Compare(c[0], tuple(c[1::2]), tuple(c[2::2]), join_span(c[0], c[-1]))
 
     def call(self, c: list[Any]) -> gd.Call:
         args, keywords = c[2].value if c[2] is not None else ((), ())
-        return gd.Call(c[0], args, keywords, span=join_span(c[0], c[3]))
+        return _Call(c[0], args, keywords, join_span(c[0], c[3]))
 
     def call_genexp(self, c: list[Any]) -> gd.Call:
         gen = gd.GeneratorExp(c[2], c[3], span=join_span(c[2], c[3][-1]))
@@ -379,27 +408,27 @@ class Builder:
         return _Part((tuple(args), tuple(keywords)), join_span(c[0], _last(c)))
 
     def keyword(self, c: list[Any]) -> gd.Keyword:
-        return gd.Keyword(c[0].value, c[2], span=join_span(c[0], c[2]))
+        return _Keyword(c[0].value, c[2], join_span(c[0], c[2]))
 
     def starred(self, c: list[Any]) -> gd.Starred:
-        return gd.Starred(c[1], span=join_span(c[0], c[1]))
+        return _Starred(c[1], join_span(c[0], c[1]))
 
     def double_starred(self, c: list[Any]) -> gd.Keyword:
         return gd.Keyword(None, c[1], span=join_span(c[0], c[1]))
 
     def subscript(self, c: list[Any]) -> gd.Subscript:
-        return gd.Subscript(c[0], c[2], span=join_span(c[0], c[3]))
+        return _Subscript(c[0], c[2], join_span(c[0], c[3]))
 
     def slice(self, c: list[Any]) -> gd.Slice:
         present = [x for x in c if x is not None]
-        return gd.Slice(c[0], c[2], c[4], span=join_span(present[0], present[-1]))
+        return _Slice(c[0], c[2], c[4], join_span(present[0], present[-1]))
 
     def attribute(self, c: list[Any]) -> gd.Attribute:
-        return gd.Attribute(c[0], c[2].value, span=join_span(c[0], c[2]),
-                             attr_span=token_span(c[2]))
+        return _Attribute(c[0], c[2].value, join_span(c[0], c[2]), token_span(c[2]))
 
     def name(self, c: list[Any]) -> gd.Name:
-        return gd.Name(c[0].value, span=token_span(c[0]))
+        t = c[0]
+        return _Name(t.value, make_span(t.line, t.column, t.end_line, t.end_column))
 
     def int_literal(self, c: list[Any]) -> gd.Constant:
         tok = c[0]
@@ -409,22 +438,23 @@ class Builder:
             raise GdSyntaxError(
                 f"integer literal too large ({len(tok.value)} digits)", token_span(tok)
             ) from None
-        return gd.Constant(value, span=token_span(tok))
+        return _Constant(value, token_span(tok))
 
     def float_literal(self, c: list[Any]) -> gd.Constant:
-        return gd.Constant(float(c[0].value), span=token_span(c[0]))
+        t = c[0]
+        return _Constant(float(t.value), make_span(t.line, t.column, t.end_line, t.end_column))
 
     def string_literal(self, c: list[Any]) -> gd.Constant | gd.FString:
         return read_strings(c, self.parse_field)
 
     def none_literal(self, c: list[Any]) -> gd.Constant:
-        return gd.Constant(None, span=token_span(c[0]))
+        return _Constant(None, token_span(c[0]))
 
     def true_literal(self, c: list[Any]) -> gd.Constant:
-        return gd.Constant(True, span=token_span(c[0]))
+        return _Constant(True, token_span(c[0]))
 
     def false_literal(self, c: list[Any]) -> gd.Constant:
-        return gd.Constant(False, span=token_span(c[0]))
+        return _Constant(False, token_span(c[0]))
 
     def ellipsis_literal(self, c: list[Any]) -> gd.Constant:
         return gd.Constant(..., span=token_span(c[0]))
@@ -435,11 +465,11 @@ class Builder:
 
     def tuple_display(self, c: list[Any]) -> gd.Tuple:
         elts = tuple(x for x in c if isinstance(x, gd.Expr))
-        return gd.Tuple(elts, span=join_span(c[0], c[-1]))
+        return _Tuple(elts, join_span(c[0], c[-1]))
 
     def list_display(self, c: list[Any]) -> gd.List:
         elts = tuple(x for x in c if isinstance(x, gd.Expr))
-        return gd.List(elts, span=join_span(c[0], c[-1]))
+        return _List(elts, join_span(c[0], c[-1]))
 
     def genexp(self, c: list[Any]) -> gd.GeneratorExp:
         return gd.GeneratorExp(c[1], c[2], span=join_span(c[0], c[3]))

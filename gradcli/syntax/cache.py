@@ -1,11 +1,12 @@
 """The on-disk caches of the syntax layer: the analysed grammar and parsed programs.
 
-A parsed program is stored as JSON of plain lists, strings and numbers under a name
-hashed from its text, the parse limits and a fingerprint of the code that parses
-(grammar, syntax layer, Lark's version), so any change of either misses. Loading never
-runs code from the file: the JSON is checked against a digest, then rebuilt node by node
-against the AST's own field types; anything unexpected (a torn, corrupted, foreign or
-crafted file) is a miss and the program is parsed. Files are written whole and renamed
+A parsed program is stored as JSON (a string table, a float table and one flat list of
+ints: the nodes in post-order, see "the file format" below) under a name hashed from its
+text, the parse limits and a fingerprint of the code that parses (grammar, syntax layer,
+Lark's version), so any change of either misses. Loading never runs code from the file:
+the JSON is checked against a digest, then rebuilt node by node against the AST's own
+field types, no deeper than the parse allows; anything unexpected (a torn, corrupted,
+foreign or crafted file) is a miss and the program is parsed. Files are written whole and renamed
 into place, and the folder is trimmed to MAX_FILES files and MAX_BYTES bytes, least
 recently used first. GRADCLI_NO_CACHE=1 turns both caches off (nothing read or written).
 """
@@ -27,7 +28,7 @@ import lark
 from gradcli.source import Span
 from gradcli.syntax import ast as gd
 
-FORMAT = "gradcli-ast 1"
+FORMAT = "gradcli-ast 2"
 MAX_FILES = 256
 MAX_BYTES = 64 << 20
 _FOLDER = "programs"
@@ -173,6 +174,20 @@ def _trim(folder: str) -> None:
 
 
 # ------------------------------------------------------------------ the file format
+#
+# The payload is JSON: [strings, floats, code], `code` a flat list of ints holding the
+# nodes in post-order (children first), each as its class's tag, its fields LAST TO FIRST,
+# then its spans (4 ints each). The reader pushes each node it builds on a stack, and a
+# field of nodes takes them from the top (the last field's nodes are on top, hence the
+# order; the items of one field stay in order). A field's ints, by its declared type:
+#   Expr, Stmt...: none             Expr | None: 0 (None) or 1
+#   tuple[Expr, ...]: the count     tuple[Expr | None, ...]: the count, then 0 or 1 each
+#   str: its index in strings       str | None: -1 (None) or the index
+#   tuple[str, ...]: the count, then each index
+#   tuple[str | FormattedValue, ...]: the count, then -1 (a node) or the index each
+#   ConstantValue: 0 None, 1 True, 2 False, 3 ..., 4 and the int, 5 and the index in floats,
+#                  6 and the index in strings
+# A stack (not references) means every node has exactly one parent: the data is a tree.
 
 
 class _Bad(Exception):
@@ -187,9 +202,6 @@ _CLASSES: list[type] = sorted(
 )
 _TAGS = {cls: tag for tag, cls in enumerate(_CLASSES)}
 _SPANS = ("span", "attr_span")
-# Per class: its fields but the spans, in order (the spans are last, keyword-only).
-_FIELDS = {cls: [f for f in fields(cls) if f.name not in _SPANS] for cls in _CLASSES}
-_SPAN_FIELDS = {cls: [f.name for f in fields(cls) if f.name in _SPANS] for cls in _CLASSES}
 # Fields whose strings must be names from the AST's tables.
 _CHOICES: dict[tuple[type, str], frozenset[Any]] = {
     (gd.BinOp, "op"): frozenset(gd.BINARY_OPS), (gd.AugAssign, "op"): frozenset(gd.BINARY_OPS),
@@ -198,33 +210,105 @@ _CHOICES: dict[tuple[type, str], frozenset[Any]] = {
     (gd.Param, "kind"): frozenset({"", "*", "**", "kw"}),
     (gd.FormattedValue, "conversion"): frozenset({None, "r", "s", "a"}),
 }
-_SCALARS = (int, float, str, bool, type(None))
+# Field kinds.
+_NODE, _NODE_OR_NONE, _NODES, _NODES_OR_NONE, _STR, _STR_OR_NONE, _STRS, _PARTS, _CONST = \
+    range(9)
+_NAMED = {cls.__name__: cls for cls in (*_CLASSES, gd.Expr, gd.Stmt)}
+
+
+def _kind(annotation: str) -> tuple[int, type | None]:
+    """A field's kind and node class, from its annotation in ast.py."""
+    simple = {"str": _STR, "str | None": _STR_OR_NONE, "tuple[str, ...]": _STRS,
+              "ConstantValue": _CONST}
+    if annotation in simple:
+        return simple[annotation], None
+    if annotation == "tuple[str | FormattedValue, ...]":
+        return _PARTS, gd.FormattedValue
+    if annotation.startswith("tuple[") and annotation.endswith(" | None, ...]"):
+        return _NODES_OR_NONE, _NAMED[annotation[len("tuple["): -len(" | None, ...]")]]
+    if annotation.startswith("tuple[") and annotation.endswith(", ...]"):
+        return _NODES, _NAMED[annotation[len("tuple["): -len(", ...]")]]
+    if annotation.endswith(" | None"):
+        return _NODE_OR_NONE, _NAMED[annotation[: -len(" | None")]]
+    return _NODE, _NAMED[annotation]
+
+
+# Per tag: the class, its positional constructor, its fields last to first as (position,
+# name, kind, node class, allowed strings or None), its field count and span count.
+_LAYOUT: list[tuple[type, Callable[..., Any], tuple[tuple[int, str, int, Any, Any], ...],
+                    int, int]] = []
+for _cls in _CLASSES:
+    _fields = [f for f in fields(_cls) if f.name not in _SPANS]
+    _plan = tuple(reversed([(i, f.name, *_kind(str(f.type)), _CHOICES.get((_cls, f.name)))
+                            for i, f in enumerate(_fields)]))
+    _LAYOUT.append((_cls, gd.positional(_cls), _plan, len(_fields),
+                    sum(f.name in _SPANS for f in fields(_cls))))
+_span = gd.positional(Span)
 
 
 def encode(module: gd.Module, key: str) -> bytes:
     """The file for a parsed program: a header line, a digest line, then JSON."""
-    payload = json.dumps(_encode(module), separators=(",", ":")).encode("ascii")
+    strings: dict[str, int] = {}
+    floats: list[float] = []
+    code: list[int] = []
+    _emit(module, code, strings, floats)
+    payload = json.dumps([list(strings), floats, code], separators=(",", ":")).encode("ascii")
     digest = hashlib.blake2b(payload, digest_size=16).hexdigest()
     return f"{FORMAT} {key}\n{digest}\n".encode("ascii") + payload
 
 
-def _encode(value: Any) -> Any:
-    """A node as [tag, field..., line, column, end_line, end_column (per span)]."""
-    if isinstance(value, gd.Node):
-        cls = type(value)
-        out: list[Any] = [_TAGS[cls]]
-        out += [_encode(getattr(value, f.name)) for f in _FIELDS[cls]]
-        for name in _SPAN_FIELDS[cls]:
-            span = getattr(value, name)
-            out += (span.line, span.column, span.end_line, span.end_column)
-        return out
-    if type(value) is tuple:
-        return [_encode(item) for item in value]
+def _emit(node: gd.Node, code: list[int], strings: dict[str, int], floats: list[float]) -> None:
+    """Append a node's children, then the node itself, to code."""
+    cls, _, plan, _, _ = _LAYOUT[_TAGS[type(node)]]
+    for _, name, kind, _, _ in reversed(plan):  # children first, in field order
+        value = getattr(node, name)
+        if kind == _NODE or (kind == _NODE_OR_NONE and value is not None):
+            _emit(value, code, strings, floats)
+        elif kind in (_NODES, _NODES_OR_NONE, _PARTS):
+            for item in value:
+                if isinstance(item, gd.Node):
+                    _emit(item, code, strings, floats)
+    code.append(_TAGS[cls])
+    for _, name, kind, _, _ in plan:
+        value = getattr(node, name)
+        if kind == _NODE_OR_NONE:
+            code.append(0 if value is None else 1)
+        elif kind == _NODES:
+            code.append(len(value))
+        elif kind == _NODES_OR_NONE:
+            code.append(len(value))
+            code += [0 if item is None else 1 for item in value]
+        elif kind == _STR or (kind == _STR_OR_NONE and value is not None):
+            code.append(strings.setdefault(value, len(strings)))
+        elif kind == _STR_OR_NONE:
+            code.append(-1)
+        elif kind == _STRS:
+            code.append(len(value))
+            code += [strings.setdefault(item, len(strings)) for item in value]
+        elif kind == _PARTS:
+            code.append(len(value))
+            code += [strings.setdefault(item, len(strings)) if type(item) is str else -1
+                     for item in value]
+        elif kind == _CONST:
+            code += _constant(value, strings, floats)
+    for name in _SPANS[: _LAYOUT[_TAGS[cls]][4]]:
+        span = getattr(node, name)
+        code += (span.line, span.column, span.end_line, span.end_column)
+
+
+def _constant(value: Any, strings: dict[str, int], floats: list[float]) -> list[int]:
+    if value is None or type(value) is bool:
+        return [{None: 0, True: 1, False: 2}[value]]
     if value is Ellipsis:
-        return {"...": None}
-    if type(value) not in _SCALARS:
-        raise TypeError(f"cannot store {type(value).__name__} in the cache")
-    return value
+        return [3]
+    if type(value) is int:
+        return [4, value]
+    if type(value) is float:
+        floats.append(value)
+        return [5, len(floats) - 1]
+    if type(value) is str:
+        return [6, strings.setdefault(value, len(strings))]
+    raise TypeError(f"cannot store {type(value).__name__} in the cache")
 
 
 def decode(data: bytes, key: str, max_nesting: int) -> gd.Module | None:
@@ -236,102 +320,152 @@ def decode(data: bytes, key: str, max_nesting: int) -> gd.Module | None:
     if digest != hashlib.blake2b(payload, digest_size=16).hexdigest().encode("ascii"):
         return None
     try:
-        module = _MODULE(json.loads(payload), max_nesting + 50)
-    except (_Bad, ValueError, TypeError, RecursionError):
+        strings, floats, code = json.loads(payload)
+        if type(strings) is not list or type(floats) is not list or type(code) is not list \
+                or not set(map(type, strings)) <= {str} or not set(map(type, floats)) <= {float} \
+                or not set(map(type, code)) <= {int}:
+            return None
+        return _rebuild(strings, floats, code, max_nesting)
+    except (_Bad, ValueError, TypeError, IndexError, RecursionError):
         return None
-    return module if type(module) is gd.Module else None
 
 
-# A reader turns decoded JSON into a field's value, checking it against the field's type;
-# `depth` is how many nodes deeper it may still go.
-Reader = Callable[[Any, int], Any]
-
-
-def _node_reader(want: type, nullable: bool = False, strings: bool = False) -> Reader:
-    """The reader of a node of class `want` (or a subclass), or None, or a string."""
-
-    def read(data: Any, depth: int) -> Any:
-        if type(data) is not list:
-            if (data is None and nullable) or (strings and type(data) is str):
-                return data
-            raise _Bad("not a node")
-        if not data or depth < 0:
-            raise _Bad("empty or too deep")
-        tag = data[0]
-        if type(tag) is not int or not 0 <= tag < len(_LAYOUT):
+def _rebuild(strings: list[str], floats: list[float], code: list[int],
+             max_nesting: int) -> gd.Module:
+    """The tree `code` describes (every value checked against its field's type)."""
+    stack: list[Any] = []
+    heights: list[int] = []  # of the nodes on the stack: no deeper than the limit
+    pop, push, pop_height, push_height = stack.pop, stack.append, heights.pop, heights.append
+    tags = len(_LAYOUT)
+    i, end = 0, len(code)
+    name, make_name = _TAGS[gd.Name], _LAYOUT[_TAGS[gd.Name]][1]
+    constant, make_constant = _TAGS[gd.Constant], _LAYOUT[_TAGS[gd.Constant]][1]
+    while i < end:
+        tag = code[i]
+        i += 1
+        if tag == name:  # names and literals, half the nodes, take the short way
+            index = code[i]
+            if index < 0:
+                raise _Bad("string")
+            push(make_name(strings[index], _span(*code[i + 1: i + 5])))
+            push_height(0)
+            i += 5
+            continue
+        if tag == constant:
+            value, i = _read_constant(code, i, strings, floats)
+            push(make_constant(value, _span(*code[i: i + 4])))
+            push_height(0)
+            i += 4
+            continue
+        if not 0 <= tag < tags:
             raise _Bad("unknown node")
-        cls, readers, checks, size = _LAYOUT[tag]
-        if len(data) != size or not issubclass(cls, want):
-            raise _Bad("wrong node")
-        depth -= 1
-        args = [reader(item, depth) for reader, item in zip(readers, data[1:], strict=False)]
-        for index, choices in checks:
-            value = args[index]
-            if not (set(value) <= choices if type(value) is tuple else value in choices):
+        _, make, plan, count, spans = _LAYOUT[tag]
+        args: list[Any] = [None] * count
+        height = 0
+        for position, _, kind, want, choices in plan:
+            if kind == _NODE:
+                value = pop()
+                if not isinstance(value, want):
+                    raise _Bad("wrong node")
+                below = pop_height()
+                if below >= height:
+                    height = below + 1
+            elif kind == _STR:
+                index = code[i]
+                i += 1
+                if index < 0:
+                    raise _Bad("string")
+                value = strings[index]
+            elif kind in (_NODES, _NODES_OR_NONE, _PARTS):
+                n = code[i]
+                i += 1
+                marks: list[int] = []
+                if kind == _NODES:
+                    taken = n
+                else:
+                    marks = code[i: i + n]
+                    i += n
+                    if len(marks) != n:
+                        raise _Bad("short")
+                    taken = marks.count(1 if kind == _NODES_OR_NONE else -1)
+                if not 0 <= taken <= len(stack):
+                    raise _Bad("count")
+                nodes = stack[len(stack) - taken:]
+                if not all(isinstance(node, want) for node in nodes):
+                    raise _Bad("wrong node")
+                if taken:
+                    below = max(heights[len(heights) - taken:])
+                    if below >= height:
+                        height = below + 1
+                    del stack[-taken:], heights[-taken:]
+                if kind == _NODES:
+                    value = tuple(nodes)
+                elif kind == _NODES_OR_NONE:
+                    if not set(marks) <= {0, 1}:
+                        raise _Bad("mark")
+                    items = iter(nodes)
+                    value = tuple([next(items) if mark else None for mark in marks])
+                else:
+                    if min(marks, default=0) < -1:
+                        raise _Bad("string")
+                    items = iter(nodes)
+                    value = tuple([next(items) if mark == -1 else strings[mark] for mark in marks])
+            elif kind == _CONST:
+                value, i = _read_constant(code, i, strings, floats)
+            elif kind == _NODE_OR_NONE:
+                mark = code[i]
+                i += 1
+                if mark == 0:
+                    value = None
+                elif mark == 1:
+                    value = pop()
+                    if not isinstance(value, want):
+                        raise _Bad("wrong node")
+                    below = pop_height()
+                    if below >= height:
+                        height = below + 1
+                else:
+                    raise _Bad("mark")
+            elif kind == _STR_OR_NONE:
+                index = code[i]
+                i += 1
+                if index < -1:
+                    raise _Bad("string")
+                value = None if index == -1 else strings[index]
+            else:  # _STRS
+                n = code[i]
+                indices = code[i + 1: i + 1 + n]
+                i += 1 + n
+                if n < 0 or len(indices) != n or min(indices, default=0) < 0:
+                    raise _Bad("strings")
+                value = tuple([strings[index] for index in indices])
+            if choices is not None and not (
+                    set(value) <= choices if type(value) is tuple else value in choices):
                 raise _Bad("unknown operator")
-        count = len(readers)
-        line, column, end_line, end_column = data[count + 1: count + 5]
-        if type(line) is not int or type(column) is not int or type(end_line) is not int \
-                or type(end_column) is not int:
-            raise _Bad("span")
-        if size == count + 5:
-            return cls(*args, span=Span(line, column, end_line, end_column))
-        line2, column2, end_line2, end_column2 = data[count + 5:]
-        if type(line2) is not int or type(column2) is not int or type(end_line2) is not int \
-                or type(end_column2) is not int:
-            raise _Bad("span")
-        return cls(*args, span=Span(line, column, end_line, end_column),
-                   attr_span=Span(line2, column2, end_line2, end_column2))
-
-    return read
-
-
-def _constant(data: Any, depth: int) -> Any:
-    if type(data) in _SCALARS:
-        return data
-    if data == {"...": None}:
-        return ...
-    raise _Bad("constant")
+            args[position] = value
+        if height > max_nesting:
+            raise _Bad("too deep")
+        if spans == 1:
+            push(make(*args, _span(*code[i: i + 4])))
+            i += 4
+        else:
+            push(make(*args, _span(*code[i: i + 4]), _span(*code[i + 4: i + 8])))
+            i += 8
+        push_height(height)
+    if len(stack) != 1 or type(stack[0]) is not gd.Module:
+        raise _Bad("not one program")
+    module: gd.Module = stack[0]
+    return module
 
 
-def _string(nullable: bool) -> Reader:
-    def read(data: Any, depth: int) -> Any:
-        if type(data) is str or (data is None and nullable):
-            return data
-        raise _Bad("not a string")
-
-    return read
-
-
-def _tuple(inner: Reader) -> Reader:
-    def read(data: Any, depth: int) -> tuple[Any, ...]:
-        if type(data) is not list:
-            raise _Bad("not a tuple")
-        return tuple([inner(item, depth) for item in data])
-
-    return read
-
-
-def _reader(kind: str) -> Reader:
-    """The reader of a field declared as `kind` (an annotation in ast.py)."""
-    if kind == "ConstantValue":
-        return _constant
-    if kind.startswith("tuple[") and kind.endswith(", ...]"):
-        return _tuple(_reader(kind[len("tuple["): -len(", ...]")]))
-    options = {part.strip() for part in kind.split("|")}
-    nullable, strings = "None" in options, "str" in options
-    nodes = [_NAMED[name] for name in options - {"None", "str"}]
-    if not nodes:
-        return _string(nullable)
-    (want,) = nodes
-    return _node_reader(want, nullable, strings)
-
-
-_NAMED = {cls.__name__: cls for cls in (*_CLASSES, gd.Expr, gd.Stmt)}
-_LAYOUT = [
-    (cls, tuple(_reader(str(f.type)) for f in _FIELDS[cls]),
-     [(i, _CHOICES[cls, f.name]) for i, f in enumerate(_FIELDS[cls]) if (cls, f.name) in _CHOICES],
-     1 + len(_FIELDS[cls]) + 4 * len(_SPAN_FIELDS[cls]))
-    for cls in _CLASSES
-]
-_MODULE = _node_reader(gd.Module)
+def _read_constant(code: list[int], i: int, strings: list[str], floats: list[float]
+                   ) -> tuple[Any, int]:
+    kind = code[i]
+    if 0 <= kind <= 3:
+        return (None, True, False, ...)[kind], i + 1
+    index = code[i + 1]
+    if kind == 4:
+        return index, i + 2
+    if index < 0 or kind not in (5, 6):
+        raise _Bad("constant")
+    return (floats if kind == 5 else strings)[index], i + 2

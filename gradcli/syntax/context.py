@@ -13,6 +13,7 @@ from lark import Token
 
 from gradcli.limits import DEFAULT_LIMITS
 from gradcli.source import Span
+from gradcli.syntax.ast import positional
 
 
 @dataclass(eq=False, slots=True)
@@ -28,6 +29,8 @@ class ParseContext:
 
 
 thread_state = threading.local()
+
+make_span = positional(Span)  # Span(...), ~3x faster (a parse builds one per node)
 
 
 def active_contexts() -> list[ParseContext]:
@@ -58,7 +61,7 @@ def token_span(tok: Token) -> Span:
     t: Any = tok
     if t.end_line == t.line and t.end_column <= t.column:
         return Span.point(t.line, t.column)  # a zero-width INDENT or DEDENT
-    return Span(t.line, t.column, t.end_line, t.end_column)
+    return make_span(t.line, t.column, t.end_line, t.end_column)
 
 
 def join_span(first: Any, last: Any) -> Span:
@@ -66,4 +69,4 @@ def join_span(first: Any, last: Any) -> Span:
     # Tokens and spans both carry line, column, end_line and end_column.
     a: Any = first if isinstance(first, Token) else first.span
     b: Any = last if isinstance(last, Token) else last.span
-    return Span(a.line, a.column, b.end_line, b.end_column)
+    return make_span(a.line, a.column, b.end_line, b.end_column)

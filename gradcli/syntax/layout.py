@@ -23,8 +23,8 @@ from gradcli.syntax.context import (
 MAX_INDENT_LEVELS = 100  # indented blocks inside one another, as CPython allows
 
 # Python keywords that gd leaves out, reported by name rather than as a stray word.
-_UNSUPPORTED_KEYWORDS = frozenset({"yield", "async", "await"})
-_OPENING = {"LPAR": "(", "LSQB": "[", "LBRACE": "{"}
+UNSUPPORTED_KEYWORDS = frozenset({"yield", "async", "await"})
+OPENING = {"LPAR": "(", "LSQB": "[", "LBRACE": "{"}
 CLOSING = {"RPAR": "LPAR", "RSQB": "LSQB", "RBRACE": "LBRACE"}
 
 
@@ -53,13 +53,13 @@ def _layout(stream: Iterator[Token], ctx: ParseContext) -> Iterator[Token]:
             ctx.previous, ctx.current = ctx.current, tok
             last = tok
             yield tok
-            yield from _indentation(tok, indents)
+            yield from indentation(tok, indents)
             continue
         if first:
             first = False
             if in_module and start_of(tok)[1] > 1:
                 raise GdSyntaxError("unexpected indent", Span.point(*start_of(tok)))
-        if kind in _OPENING:
+        if kind in OPENING:
             brackets.append(tok)
             if len(brackets) > nesting_limit():  # 200 by default, as CPython's tokenizer allows
                 raise GdSourceLimitError(
@@ -99,7 +99,7 @@ def _shift(tok: Token, ctx: ParseContext) -> None:
     t.end_line += ctx.line_offset
 
 
-def _indentation(newline: Token, indents: list[tuple[int, int]]) -> Iterator[Token]:
+def indentation(newline: Token, indents: list[tuple[int, int]]) -> Iterator[Token]:
     """INDENT or DEDENT tokens for the line after `newline`, checked as CPython does."""
     indent = newline.value[newline.value.rfind("\n") + 1 :]
     column = alt = 0
@@ -145,7 +145,7 @@ def _tab_error(where: Span) -> GdSyntaxError:
 
 
 def _check_name(tok: Token) -> Token:
-    if tok.value in _UNSUPPORTED_KEYWORDS:
+    if tok.value in UNSUPPORTED_KEYWORDS:
         raise GdSyntaxError(f"'{tok}' is not supported in gd", token_span(tok))
     if not tok.value.isascii():
         # Python reads identifiers in NFKC form (`ﬁ` and `fi` are one name) and checks
