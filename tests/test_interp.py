@@ -1924,6 +1924,17 @@ PROGRAMS.update({
         "a = y.grad_fn.next_functions[0][0].next_functions[0][0]\n"
         "print(a.variable is x, a.name(), a.next_functions, a.requires_grad, type(a).__name__)\n"
         "print(a is (x * 3).grad_fn.next_functions[0][0], y.grad_fn.requires_grad)",
+    # The engine's unbroadcast under create_graph: PyTorch's sum(keepdim) then view.
+    "create_graph_unbroadcast_nodes":
+        "x = torch.tensor([[1., 2., 3.]], requires_grad=True)\n"
+        "M = torch.ones(2, 4, 3, requires_grad=True)\n"
+        "g, = torch.autograd.grad((x * M * M).sum(), x, create_graph=True)\n"
+        "n = g.grad_fn\nwhile n is not None and len(n.next_functions) > 0:\n"
+        "    print(n.name(), [f[0].name() for f in n.next_functions if f[0] is not None])\n"
+        "    n = n.next_functions[0][0]\n"
+        "v = torch.ones(3, requires_grad=True)\n"
+        "h, = torch.autograd.grad((v * M).sum(), v, create_graph=True)\n"
+        "print(h, h.grad_fn.next_functions[0][0])",
 })
 KNOWN_DIFFERENCES: dict[str, tuple[str, str]] = {}
 

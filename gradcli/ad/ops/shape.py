@@ -175,9 +175,16 @@ def broadcast_to(input: Tensor, size: Any) -> Tensor:
 
 def sum_to(x: Tensor, shape: tuple[int, ...]) -> Tensor:
     """Sum a broadcast tensor back down to shape."""
-    if x.shape == tuple(shape):
+    shape = tuple(shape)
+    if x.shape == shape:
         return x
-    return apply(_RULES["sum_to"], (x,), {"shape": tuple(shape)})
+    lead = x.ndim - len(shape)
+    if lead > 0 and shape and x.requires_grad and State.grad_enabled:
+        # Recorded as PyTorch's at::sum_to records it: sum(dims, keepdim=True)
+        # (SumBackward1), then a view without the leading dims (ViewBackward0).
+        kept = apply(_RULES["sum_to"], (x,), {"shape": (1,) * lead + shape})
+        return apply(_RULES["reshape"], (kept,), {"shape": shape})
+    return apply(_RULES["sum_to"], (x,), {"shape": shape})
 
 
 def transpose(input: Tensor, dim0: int, dim1: int, short: bool = False) -> Tensor:
