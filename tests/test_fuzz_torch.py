@@ -50,6 +50,54 @@ def run_gd(text: str) -> dict[str, Any] | GdError:
     return res.variables
 
 
+GRAPH_NODES = 60  # how much of each recorded graph the fuzzer compares
+DERIVATIVES = frozenset(("g", "s", "h"))  # the programs' create_graph results
+# Known difference: where PyTorch records a composite as several nodes (a batched matmul
+# folded into view, mm, _unsafe_view; CopySlices' internals), gradcli records one node
+# with the name of PyTorch's last: compared by name, not followed.
+COMPOSITES = frozenset(("UnsafeViewBackward0", "CopySlices"))
+
+
+def _walk(fn: Any, name: Any, edges: Any) -> list[str]:
+    """The first GRAPH_NODES nodes behind fn, breadth first: each as its name and its
+    next_functions' names (the recorded structure, not only the values)."""
+    out: list[str] = []
+    queue, seen = [fn], {}  # seen holds the nodes, so their ids stay theirs
+    while queue and len(out) < GRAPH_NODES:
+        node = queue.pop(0)
+        if node is None or id(node) in seen:
+            continue
+        seen[id(node)] = node
+        if name(node) in COMPOSITES:
+            out.append(name(node))
+            continue
+        nxt = [f for f, _ in edges(node)]
+        out.append(f"{name(node)}<-{','.join('-' if f is None else name(f) for f in nxt)}")
+        queue.extend(nxt)
+    return out
+
+
+def torch_graph(fn: Any) -> list[str]:
+    """PyTorch's recorded graph behind a grad_fn (see _walk)."""
+    return _walk(fn, lambda n: n.name().rsplit("::", 1)[-1], lambda n: n.next_functions)
+
+
+def gd_graph(fn: Any) -> list[str]:
+    """gradcli's recorded graph behind a grad_fn, as a gd program sees it (see _walk)."""
+    from gradcli.interp.attributes import ACCUMULATE_GRAD_ATTRIBUTES, NODE_PROPERTIES
+    from gradcli.interp.values import AccumulateGrad
+
+    def name(n: Any) -> str:
+        return "AccumulateGrad" if type(n) is AccumulateGrad else n.name
+
+    def edges(n: Any) -> Any:
+        if type(n) is AccumulateGrad:
+            return ACCUMULATE_GRAD_ATTRIBUTES["next_functions"](n)
+        return NODE_PROPERTIES["next_functions"](n)
+
+    return _walk(fn, name, edges)
+
+
 def disagreement(text: str) -> str | None:
     """Why gradcli and PyTorch disagree on a program, or None when they agree."""
     theirs = run_torch(text)
@@ -77,6 +125,13 @@ def disagreement(text: str) -> str | None:
                 return f"{name}: values differ (max abs error {err:.3g})\n ours={b}\n torch={a}"
             if bool(t.requires_grad) != bool(v.requires_grad):
                 return f"{name}: requires_grad {v.requires_grad} vs torch {t.requires_grad}"
+            # A derivative's graph (create_graph) is compared near its top: deeper down,
+            # PyTorch's own backward formulas (CopySlices') record internals of theirs.
+            depth = 3 if name in DERIVATIVES else GRAPH_NODES
+            theirs_graph = torch_graph(t.grad_fn)[:depth]
+            ours_graph = gd_graph(v.grad_fn)[:depth]
+            if theirs_graph != ours_graph:
+                return f"{name}: recorded graph\n ours={ours_graph}\n torch={theirs_graph}"
             compared += 1
         elif isinstance(t, (int, float)) and not isinstance(t, bool) and v != t:
             return f"{name}: {v!r} vs torch {t!r}"
@@ -95,6 +150,26 @@ def test_random_programs_agree_with_torch(text: str) -> None:
 # Disagreements the fuzzer found (minimized), kept as regression cases; each was fixed
 # in gradcli.
 REGRESSIONS: list[str] = [
+    # The recorded graph of a derivative (the fuzzer compares next_functions since
+    # round 5): each had the right values and a different node structure from PyTorch's.
+    # The engine's unbroadcast was one node (sum + view in PyTorch's at::sum_to).
+    "import torch\nx = torch.tensor([[1., 2., 3.]], dtype=torch.float64, requires_grad=True)\n"
+    "M = torch.ones(2, 4, 3, dtype=torch.float64, requires_grad=True)\n"
+    "out = (x * M * M).sum()\ng, = torch.autograd.grad(out, [x], create_graph=True)\n"
+    "s = g.sum()\n",
+    # x[mask]'s derivative: IndexPutImplBackward0's first edge (the zeros) was missing.
+    "import torch\nx = torch.tensor([0.01, -0.01, 0.02], dtype=torch.float64, requires_grad=True)\n"
+    "v1 = x[x > 0].sum()\nout = (v1 ** 2).mean()\n"
+    "g, = torch.autograd.grad(out, [x], create_graph=True)\ns = g.sum()\n",
+    # stack's backward selects (SelectBackward0), it does not slice.
+    "import torch\nx = torch.tensor([0.01, -0.01, 0.02], dtype=torch.float64, requires_grad=True)\n"
+    "v1 = torch.stack([x, x * 2])\nout = (v1 ** 2).mean()\n"
+    "g, = torch.autograd.grad(out, [x], create_graph=True)\ns = g.sum()\n",
+    # prod's and logsumexp's backward unsqueeze and broadcast; they do not expand.
+    "import torch\nx = torch.tensor([[0.5, -1.5, 2.0], [1.25, 3.0, -0.75]], dtype=torch.float64,"
+    " requires_grad=True)\nv1 = x.prod()\nv2 = x.prod(1)\nv3 = torch.logsumexp(x, 0)\n"
+    "out = (v1 ** 2) + (v2 ** 2).sum() + (v3 ** 2).sum()\n"
+    "g, = torch.autograd.grad(out, [x], create_graph=True)\ns = g.sum()\n",
     # `v2 *= v2` on a non-leaf: PyTorch's mul_ saves the same tensor as `other`, which
     # the in-place change then modifies: backward fails. gradcli used a private copy of
     # the old value and returned a gradient (fixed in gradcli/ad/tensor.py).

@@ -80,7 +80,7 @@ class Node:
         if edges is None:
             return self.parents
         parents = self.parents
-        return tuple(parents[i] for i in edges(self.name))
+        return tuple(None if i is None else parents[i] for i in edges(self.name))
 
     def __repr__(self) -> str:
         if self.rule.kind == "custom":  # a torch.autograd.Function subclass's node

@@ -56,7 +56,7 @@ class Rule:
         views: bool = False,
         formula: tuple[str, ...] = (),
         sparse_tangents: bool = True,
-        edges: Callable[[str], tuple[int, ...]] | None = None,
+        edges: Callable[[str], tuple[int | None, ...]] | None = None,
     ) -> None:
         self.name = name
         self.torch_name = torch_name
@@ -89,7 +89,8 @@ class Rule:
         self.formula = formula  # the VJP in words, per input (for `explain`)
         # Which inputs PyTorch's node has as edges (grad_fn.next_functions), in its order,
         # from the node's name: a Python-number operand of a Scalar overload (2 - x is
-        # rsub(x, 2): RsubBackward1) or a boolean condition is no edge. None: every input.
+        # rsub(x, 2): RsubBackward1) or a boolean condition is no edge; a None entry is an
+        # edge of PyTorch's to a tensor that needs no gradient. None: every input.
         self.edges = edges
 
     def with_array_vjp(self, fast: Callable[..., tuple[Any, ...]]) -> Rule:

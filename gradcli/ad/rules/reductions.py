@@ -80,6 +80,14 @@ def _prod_others(x: Tensor, out: Tensor, dim: Any, keepdim: bool) -> Tensor:
     return ops.where(only_zero, nonzero_prod, ops.where(zero, 0.0, o / safe))
 
 
+def _unsqueezed(t: Tensor, ndim: int, dim: Any, keepdim: bool) -> Tensor:
+    """A reduction's output with its reduced dims back as size 1 (broadcastable to x)."""
+    if dim is not None and not keepdim:
+        for d in sorted(dims_of(dim, ndim)):
+            t = ops.unsqueeze(t, d)
+    return t
+
+
 def _prod_vjp(g: Tensor, out: Tensor, x: Tensor, dim: Any = None,
               keepdim: bool = False) -> tuple[Any, ...]:
     # PyTorch's prod_backward: grad itself for a 0-dim input, grad · (result / input)
@@ -87,8 +95,9 @@ def _prod_vjp(g: Tensor, out: Tensor, x: Tensor, dim: Any = None,
     if x.ndim == 0:
         return (g,)
     if not (x.array == 0).any():
-        return (unreduce(g, x.shape, dim, keepdim)
-                * (unreduce(out, x.shape, dim, keepdim) / x),)
+        # As PyTorch writes it: grad and result unsqueezed (not expanded), then broadcast.
+        return (_unsqueezed(g, x.ndim, dim, keepdim)
+                * (_unsqueezed(out, x.ndim, dim, keepdim) / x),)
     return (unreduce(g, x.shape, dim, keepdim) * _prod_others(x, out, dim, keepdim),)
 
 
@@ -249,7 +258,8 @@ register(Rule(
 register(Rule(
     "logsumexp", "LogsumexpBackward0", K.logsumexp,
     lambda g, out, x, dim, keepdim=False:
-        (unreduce(g, x.shape, dim, keepdim) * ops.exp(x - unreduce(out, x.shape, dim, keepdim)),),
+        (_unsqueezed(g, x.ndim, dim, keepdim)
+         * ops.exp(x - _unsqueezed(out, x.ndim, dim, keepdim)),),
     lambda ts, out, x, dim, keepdim=False:
         ops.sum(ts[0] * ops.exp(x - unreduce(out, x.shape, dim, keepdim)), dim, keepdim),
     kind="reduction", doc="log Σ exp(x) over dims (stable)", saves_out=True,

@@ -145,7 +145,9 @@ linear("getitem", lambda i, p: p["kind"], _getitem,
 linear("index_add_into", lambda i, p: p.get("name", "IndexPutImplBackward0"),
        lambda g, shape, index, name=None: K.index_add_into(g, shape, index),
        lambda gg, g, shape, index, name=None: ops.getitem_raw(gg, index, "IndexBackward0"),
-       "zeros with g added at an index (the transpose of x[index])")
+       "zeros with g added at an index (the transpose of x[index])"
+       # PyTorch's zeros.index_put_(indices, g): its first edge is the zeros (no gradient).
+       ).edges = lambda name: (None, 0) if name == "IndexPutImplBackward0" else (0,)
 def _diag_name(inputs: Any, params: dict[str, Any]) -> str:
     # torch.diag(matrix) is DiagonalBackward0_copy in PyTorch; the transpose of
     # torch.diag(vector) (a diagonal() of the cotangent) is DiagonalBackward0.
@@ -206,7 +208,9 @@ def _split(g: Tensor, xs: tuple[Tensor, ...], dim: int, stacked: bool) -> tuple[
             n = x.shape[d]
             idx = (slice(None),) * d + (slice(start, start + n),)
             start += n
-        res.append(ops.getitem_raw(g, idx, "SliceBackward0") if need(x) else None)
+        # PyTorch's stack backward selects (SelectBackward0), cat's narrows (SliceBackward0).
+        kind = "SelectBackward0" if stacked else "SliceBackward0"
+        res.append(ops.getitem_raw(g, idx, kind) if need(x) else None)
     return tuple(res)
 
 
