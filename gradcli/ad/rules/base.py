@@ -158,6 +158,15 @@ def unreduce(g: Tensor, shape: tuple[int, ...], dim: Any, keepdim: bool) -> Tens
     return expand_grad(g, shape)
 
 
+def unsqueeze_reduced(t: Tensor, ndim: int, dim: Any, keepdim: bool) -> Tensor:
+    """A reduction's output with its reduced dims back as size 1, broadcastable to the input
+    (PyTorch's unsqueeze_multiple in formulas that broadcast rather than expand)."""
+    if dim is not None and not keepdim and ndim > 0:
+        for d in sorted(dims_of(dim, ndim)):
+            t = ops.unsqueeze(t, d)
+    return t
+
+
 def expand_grad(g: Tensor, shape: tuple[int, ...]) -> Tensor:
     """PyTorch's grad.expand(sizes) in a derivative formula: an ExpandBackward0 node even
     when the shape is already g's (sum_backward of a 0-dim input or over size-1 dims)."""

@@ -18,6 +18,7 @@ from gradcli.ad.rules.base import (
     register,
     sgn,
     unreduce,
+    unsqueeze_reduced,
     wrap,
 )
 
@@ -80,14 +81,6 @@ def _prod_others(x: Tensor, out: Tensor, dim: Any, keepdim: bool) -> Tensor:
     return ops.where(only_zero, nonzero_prod, ops.where(zero, 0.0, o / safe))
 
 
-def _unsqueezed(t: Tensor, ndim: int, dim: Any, keepdim: bool) -> Tensor:
-    """A reduction's output with its reduced dims back as size 1 (broadcastable to x)."""
-    if dim is not None and not keepdim:
-        for d in sorted(dims_of(dim, ndim)):
-            t = ops.unsqueeze(t, d)
-    return t
-
-
 def _prod_vjp(g: Tensor, out: Tensor, x: Tensor, dim: Any = None,
               keepdim: bool = False) -> tuple[Any, ...]:
     # PyTorch's prod_backward: grad itself for a 0-dim input, grad · (result / input)
@@ -96,8 +89,8 @@ def _prod_vjp(g: Tensor, out: Tensor, x: Tensor, dim: Any = None,
         return (g,)
     if not (x.array == 0).any():
         # As PyTorch writes it: grad and result unsqueezed (not expanded), then broadcast.
-        return (_unsqueezed(g, x.ndim, dim, keepdim)
-                * (_unsqueezed(out, x.ndim, dim, keepdim) / x),)
+        return (unsqueeze_reduced(g, x.ndim, dim, keepdim)
+                * (unsqueeze_reduced(out, x.ndim, dim, keepdim) / x),)
     return (unreduce(g, x.shape, dim, keepdim) * _prod_others(x, out, dim, keepdim),)
 
 
@@ -172,11 +165,20 @@ def select_rule(name: str, torch_name: str, doc: str, formula: tuple[str, ...]) 
     # max(x, dim) / min(x, dim): values at given indices; the gradient goes to that index only.
     register(Rule(
         name, torch_name, _take_along,
-        lambda g, out, x, index, dim, keepdim:
-            (ops.scatter_along(g, x.shape, index, dim, keepdim),),
+        _value_selecting_vjp,
         lambda ts, out, x, index, dim, keepdim: ops.take_along(ts[0], index, dim, keepdim),
         kind="linear", doc=doc, saves_inputs=False, formula=formula,
         torch_keeps=True))  # MaxBackward0/MinBackward0 keep the argmax; our rule needs none
+
+
+def _value_selecting_vjp(g: Tensor, out: Tensor, x: Tensor, index: Any, dim: int,
+                         keepdim: bool) -> tuple[Any, ...]:
+    # PyTorch's value_selecting_reduction_backward: zeros.scatter(dim, index, g), g
+    # unsqueezed first (UnsqueezeBackward0) when the dim was not kept.
+    if not keepdim and x.ndim:
+        g = ops.unsqueeze(g, dim)
+        keepdim = True
+    return (ops.scatter_along(g, x.shape, index, dim, keepdim),)
 
 
 def _take_along(x: Any, index: Any, dim: int, keepdim: bool) -> Any:
@@ -203,7 +205,8 @@ register(Rule(
     lambda gg, out, g, shape, index, dim, keepdim: (ops.take_along(gg, index, dim, keepdim),),
     lambda ts, out, g, shape, index, dim, keepdim:
         ops.scatter_along(ts[0], shape, index, dim, keepdim),
-    kind="linear", doc="zeros with values placed at indices along a dim", saves_inputs=False))
+    kind="linear", doc="zeros with values placed at indices along a dim", saves_inputs=False,
+    edges=lambda name: (None, 0)))  # PyTorch's zeros.scatter(dim, index, g): zeros first
 
 
 def norm_deriv(x: Tensor, out: Tensor, p: float, dim: Any, keepdim: bool) -> Tensor:
@@ -258,8 +261,8 @@ register(Rule(
 register(Rule(
     "logsumexp", "LogsumexpBackward0", K.logsumexp,
     lambda g, out, x, dim, keepdim=False:
-        (_unsqueezed(g, x.ndim, dim, keepdim)
-         * ops.exp(x - _unsqueezed(out, x.ndim, dim, keepdim)),),
+        (unsqueeze_reduced(g, x.ndim, dim, keepdim)
+         * ops.exp(x - unsqueeze_reduced(out, x.ndim, dim, keepdim)),),
     lambda ts, out, x, dim, keepdim=False:
         ops.sum(ts[0] * ops.exp(x - unreduce(out, x.shape, dim, keepdim)), dim, keepdim),
     kind="reduction", doc="log Σ exp(x) over dims (stable)", saves_out=True,

@@ -14,7 +14,7 @@ from gradcli.ad.ops import backward as B
 from gradcli.ad.ops import statistics as S
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES, Rule
-from gradcli.ad.rules.base import count, register, unreduce
+from gradcli.ad.rules.base import count, register, unreduce, unsqueeze_reduced
 from gradcli.ad.rules.reductions import (
     amax_vjp,
     evenly_distribute_vjp,
@@ -200,7 +200,7 @@ def _var_backward(g: Tensor, x: Tensor, dim: Any, correction: float,
             return g * ops.where(same, float("nan"), float("inf"))
         return (2.0 / dof) * g * (x - ops.mean(x))
     if not keepdim and x.ndim > 1:
-        g = unreduce(g, x.shape, dim, False)
+        g = unsqueeze_reduced(g, x.ndim, dim, False)  # broadcast below, not expanded
     return (2.0 / dof) * g * (x - ops.mean(x, dim, True))
 
 
