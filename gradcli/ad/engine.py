@@ -21,7 +21,7 @@ from gradcli.ad import ops
 from gradcli.ad.graph import Node, Tensor, bump_version, tensor_from_array, torch_type_name
 from gradcli.ad.ops import backward as B
 from gradcli.ad.record import AnomalyError, where_text
-from gradcli.ad.registry import ARRAY_VJP
+from gradcli.ad.registry import ARRAY_VJP, SCALAR_VJP
 from gradcli.ad.state import CREATE_GRAPH_CYCLE, State, grad_mode, warn
 from gradcli.errors import GdRuntimeError
 
@@ -32,6 +32,10 @@ FREED_MESSAGE = (
     "backward through the graph a second time or if you need to access saved tensors after "
     "calling backward."
 )
+
+
+_F32 = np.float32
+_F64 = np.float64
 
 
 def _shape_str(shape: tuple[int, ...]) -> str:
@@ -360,6 +364,12 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
     # A light pass (see Rule.with_array_vjp) calls the rules' array VJPs directly, skipping
     # their dispatchers; grad mode is read per node, as the dispatcher reads it.
     fast_vjps = ARRAY_VJP if State.light_backward else None
+    # Scalar VJPs (Rule.with_scalar_vjp) where the array VJPs run, except in passes that
+    # watch every node's cotangents as tensors: 0-d float32/float64 cotangents then travel
+    # as numpy scalars between such nodes (and into leaves' sums), wrapped as tensors only
+    # where something else takes them (_scalar_tensor).
+    scalars = (SCALAR_VJP if fast_vjps is not None and not anomaly and not watched
+               and not batch else None)
     # Leaves' cotangents summed here directly unless grad() targets or leaf hooks need
     # _send's other cases.
     leaf_grads = run.leaf_grads if run.targets is None and run.ready is None else None
@@ -378,6 +388,67 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
         g = pending.pop(node)
         if owned:
             owned.discard(id(g))  # from now on others may hold g: never add into it again
+        if scalars is not None:
+            sv = scalars.get(node.rule.vjp)
+            if (sv is not None and node.hooks is None and node.retained is None
+                    and not by_node and not state.grad_enabled):
+                if type(g) is Tensor:
+                    gs = g.array
+                    gs = None if gs.ndim or (zeros and B.is_zero_tensor(g)) else gs[()]
+                    if type(gs) is not _F64 and type(gs) is not _F32:
+                        gs = None
+                else:
+                    gs = g
+                inputs = node.inputs
+                if gs is not None and inputs is not None and not (node.freed and not final):
+                    if node.seq < state.changed_at:
+                        _check_versions(node)
+                    params = node.params
+                    cots = (sv(gs, node.out, *inputs, **params) if params
+                            else sv(gs, node.out, *inputs))
+                    if cots is not None:
+                        for edge, c in zip(node.parents, cots, strict=False):
+                            if edge is None or c is None:
+                                continue
+                            if type(edge) is Node:
+                                prev = pending.get(edge)
+                                if prev is not None:
+                                    pending[edge] = (prev + c if type(prev) is not Tensor
+                                                     else _sum(owned, prev, _scalar_tensor(c)))
+                                    continue
+                                pending[edge] = c
+                                seq = edge.seq
+                                if nxt is None:
+                                    if not heap or seq > -heap[0][0]:
+                                        nxt = edge
+                                        continue
+                                elif seq > nxt.seq:
+                                    heappush(heap, (-nxt.seq, nxt))
+                                    nxt = edge
+                                    continue
+                                heappush(heap, (-seq, edge))
+                            elif leaf_grads is not None:
+                                key = id(edge)
+                                entry = leaf_grads.get(key)
+                                if entry is None:
+                                    leaf_grads[key] = [edge, c]
+                                else:
+                                    prev = entry[1]
+                                    entry[1] = (prev + c if type(prev) is not Tensor
+                                                else _sum(leaf_owned, prev, _scalar_tensor(c)))
+                            else:
+                                _send(run, pending, heap, edge, _scalar_tensor(c))
+                        if not retain_graph and (
+                            keeps if type(keeps := node.rule.torch_keeps) is bool
+                            else node.name in keeps
+                        ):
+                            node.freed = True
+                            if not keep:
+                                node.inputs = None
+                                node.out = None
+                        continue
+            if type(g) is not Tensor:
+                g = _scalar_tensor(g)
         zero = False
         if zeros and B.is_zero_tensor(g):
             if batch or node.rule.name not in _KEEPS_ZEROS:
@@ -431,6 +502,8 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
             if type(edge) is Node:  # _send's node case, inlined: the common one
                 prev = pending.get(edge)
                 if prev is not None:
+                    if type(prev) is not Tensor:
+                        prev = _scalar_tensor(prev)
                     pending[edge] = _sum(owned, prev, c)
                     continue
                 pending[edge] = c
@@ -450,7 +523,10 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
                 if entry is None:
                     leaf_grads[key] = [edge, c]
                 else:
-                    entry[1] = _sum(leaf_owned, entry[1], c)
+                    prev = entry[1]
+                    if type(prev) is not Tensor:
+                        prev = _scalar_tensor(prev)
+                    entry[1] = _sum(leaf_owned, prev, c)
             else:
                 _send(run, pending, heap, edge, c)
         if not retain_graph and (
@@ -462,6 +538,16 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
             if not keep:
                 node.inputs = None
                 node.out = None
+    if scalars is not None and leaf_grads is not None:
+        for entry in leaf_grads.values():
+            if type(entry[1]) is not Tensor:
+                entry[1] = _scalar_tensor(entry[1])
+
+
+def _scalar_tensor(s: Any) -> Tensor:
+    """A cotangent held as a numpy scalar (see _loop's scalar VJPs), as the 0-d tensor the
+    array VJP would have made."""
+    return tensor_from_array(s.__array__())
 
 
 def _after_vjp(run: _Run, node: Node, g: Tensor, cots: tuple[Any, ...],

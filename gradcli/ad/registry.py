@@ -36,6 +36,7 @@ class Rule:
         "vjp",
         "vjp_array",
         "vjp_graph",
+        "vjp_scalar",
     )
 
     def __init__(
@@ -66,6 +67,7 @@ class Rule:
         # (see with_array_vjp): `vjp` is the first alone, or a dispatcher between the two.
         self.vjp_graph = vjp
         self.vjp_array: Callable[..., tuple[Any, ...]] | None = None
+        self.vjp_scalar: Callable[..., tuple[Any, ...] | None] | None = None
         self.jvp = jvp
         self.kind = kind
         self.doc = doc
@@ -117,6 +119,23 @@ class Rule:
         ARRAY_VJP[vjp] = fast
         return self
 
+    def with_scalar_vjp(self, scalar: Callable[..., tuple[Any, ...] | None]) -> Rule:
+        """Give the rule a VJP on numpy scalars, for 0-d float32/float64 cotangents.
+
+        `scalar(g, out, *xs, **p)` takes g as a numpy scalar (np.float32 or np.float64,
+        the node's output dtype) and returns the cotangents as numpy scalars of their
+        inputs' dtypes (None where the array VJP gives None), or None when it does not
+        apply (an input of another dtype: the engine then runs the array VJP). It is the
+        array VJP's kernels as the same IEEE operations on scalars (numpy's scalar
+        arithmetic and its ufuncs called on scalars give the bits they give on 0-d
+        arrays), so the same bits; tests/test_fastpath_scalar.py checks it. The engine
+        runs it where it would run the array VJP (a light pass, grad mode off), on a node
+        without hooks; a `vjp` replaced since is not found in SCALAR_VJP and runs as it is.
+        Call it after with_array_vjp (it is keyed by the final `vjp`)."""
+        self.vjp_scalar = scalar
+        SCALAR_VJP[self.vjp] = scalar
+        return self
+
     def explain_failure(self, arrays: list[Any], params: dict[str, Any], exc: Exception) -> str:
         """A PyTorch-worded message for a kernel failure."""
         return K.failure_message(self.name, arrays, params, exc)
@@ -130,6 +149,9 @@ class Rule:
 #: dispatcher; a `vjp` replaced since (a test's deliberately wrong rule) is not found here
 #: and runs as it is.
 ARRAY_VJP: dict[Callable[..., tuple[Any, ...]], Callable[..., tuple[Any, ...]]] = {}
+
+#: Each rule's `vjp` → its scalar VJP (with_scalar_vjp), looked up like ARRAY_VJP.
+SCALAR_VJP: dict[Callable[..., Any], Callable[..., tuple[Any, ...] | None]] = {}
 
 #: Every primitive's rule by name: the derivative table, filled by gradcli.ad.rules.
 RULES: dict[str, Rule] = {}
