@@ -369,7 +369,7 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
     # as numpy scalars between such nodes (and into leaves' sums), wrapped as tensors only
     # where something else takes them (_scalar_tensor).
     scalars = (SCALAR_VJP if fast_vjps is not None and not anomaly and not watched
-               and not batch else None)
+               and not batch and not by_node else None)
     # Leaves' cotangents summed here directly unless grad() targets or leaf hooks need
     # _send's other cases.
     leaf_grads = run.leaf_grads if run.targets is None and run.ready is None else None
@@ -391,7 +391,7 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
         if scalars is not None:
             sv = scalars.get(node.rule.vjp)
             if (sv is not None and node.hooks is None and node.retained is None
-                    and not by_node and not state.grad_enabled):
+                    and not state.grad_enabled):
                 if type(g) is Tensor:
                     gs = g.array
                     gs = None if gs.ndim or (zeros and B.is_zero_tensor(g)) else gs[()]
@@ -400,12 +400,11 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
                 else:
                     gs = g
                 inputs = node.inputs
-                if gs is not None and inputs is not None and not (node.freed and not final):
+                if (gs is not None and inputs is not None and not (node.freed and not final)
+                        and not node.params):
                     if node.seq < state.changed_at:
                         _check_versions(node)
-                    params = node.params
-                    cots = (sv(gs, node.out, *inputs, **params) if params
-                            else sv(gs, node.out, *inputs))
+                    cots = sv(gs, node.out, inputs)
                     if cots is not None:
                         for edge, c in zip(node.parents, cots, strict=False):
                             if edge is None or c is None:

@@ -122,16 +122,17 @@ class Rule:
     def with_scalar_vjp(self, scalar: Callable[..., tuple[Any, ...] | None]) -> Rule:
         """Give the rule a VJP on numpy scalars, for 0-d float32/float64 cotangents.
 
-        `scalar(g, out, *xs, **p)` takes g as a numpy scalar (np.float32 or np.float64,
-        the node's output dtype) and returns the cotangents as numpy scalars of their
-        inputs' dtypes (None where the array VJP gives None), or None when it does not
-        apply (an input of another dtype: the engine then runs the array VJP). It is the
+        `scalar(g, out, xs)` (xs: the node's inputs; for nodes without params) takes g as
+        a numpy scalar (np.float32 or np.float64, the node's output dtype) and returns the
+        cotangents as numpy scalars of their inputs' dtypes (None where the array VJP
+        gives None), or None where it does not apply (an input of another dtype, a
+        constant that is no Python number: the engine then runs the array VJP). It is the
         array VJP's kernels as the same IEEE operations on scalars (numpy's scalar
-        arithmetic and its ufuncs called on scalars give the bits they give on 0-d
+        arithmetic, and its ufuncs called on scalars, give the bits they give on 0-d
         arrays), so the same bits; tests/test_fastpath_scalar.py checks it. The engine
-        runs it where it would run the array VJP (a light pass, grad mode off), on a node
-        without hooks; a `vjp` replaced since is not found in SCALAR_VJP and runs as it is.
-        Call it after with_array_vjp (it is keyed by the final `vjp`)."""
+        runs it where it would run the array VJP (a light pass, grad mode off), on nodes
+        without hooks; a `vjp` replaced since is not found in SCALAR_VJP and runs as it
+        is. Call it after with_array_vjp (it is keyed by the final `vjp`)."""
         self.vjp_scalar = scalar
         SCALAR_VJP[self.vjp] = scalar
         return self

@@ -78,6 +78,9 @@ def _cast(x: Any, dtype: np.dtype) -> Any:
 #: The dtypes whose 0-d operands take numpy's scalar arithmetic (see _binary).
 _F32 = np.dtype(np.float32)
 _F64 = np.dtype(np.float64)
+# The Python numbers they meet as numpy does in a ufunc (NEP 50's weak scalars; a numpy
+# scalar, np.float64 say, is no weak scalar: its dtype takes part).
+_NUMBERS = frozenset((float, int, bool))
 
 
 def _binary(ufunc: np.ufunc, scalar_op: Any = None):
@@ -97,7 +100,8 @@ def _binary(ufunc: np.ufunc, scalar_op: Any = None):
             else:
                 k = rt.kind
                 if k == "f" or (k == "i" and type(b) is int) or type(b) is bool:
-                    if scalar_op is not None and not a.ndim and (rt is _F64 or rt is _F32):
+                    if (scalar_op is not None and not a.ndim and (rt is _F64 or rt is _F32)
+                            and type(b) in _NUMBERS):
                         return scalar_op(a[()], b).__array__()
                     if type(b) is float and (consts := _CONSTS.get(rt)) is not None:
                         b = consts.get(b) or _const(consts, b, rt)
@@ -107,7 +111,8 @@ def _binary(ufunc: np.ufunc, scalar_op: Any = None):
             rt = b.dtype
             k = rt.kind
             if k == "f" or (k == "i" and type(a) is int) or type(a) is bool:
-                if scalar_op is not None and not b.ndim and (rt is _F64 or rt is _F32):
+                if (scalar_op is not None and not b.ndim and (rt is _F64 or rt is _F32)
+                        and type(a) in _NUMBERS):
                     return scalar_op(a, b[()]).__array__()
                 if type(a) is float and (consts := _CONSTS.get(rt)) is not None:
                     a = consts.get(a) or _const(consts, a, rt)

@@ -113,13 +113,13 @@ def elementwise(
     if scalar is not None:
         assert fast is not None, name
         if uses_out:
-            def vjp_scalar(g: Any, out: Tensor, x: Tensor) -> tuple[Any, ...] | None:
+            def vjp_scalar(g: Any, out: Tensor, xs: tuple[Any, ...]) -> tuple[Any, ...] | None:
                 o = out.array[()]
                 return (scalar(g, None, o),) if type(o) is type(g) else None
         else:
-            def vjp_scalar(g: Any, out: Tensor, x: Tensor) -> tuple[Any, ...] | None:
-                xs = x.array[()]
-                return (scalar(g, xs, None),) if type(xs) is type(g) else None
+            def vjp_scalar(g: Any, out: Tensor, xs: tuple[Any, ...]) -> tuple[Any, ...] | None:
+                x = xs[0].array[()]
+                return (scalar(g, x, None),) if type(x) is type(g) else None
         rule.with_scalar_vjp(vjp_scalar)
     return rule
 

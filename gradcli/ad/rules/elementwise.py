@@ -166,18 +166,55 @@ def _pow_name(inputs: Any, params: dict[str, Any]) -> str:
 
 
 # Scalar VJPs of the binary rules (Rule.with_scalar_vjp): the array VJP's kernels on
-# numpy scalars. They apply when every tensor input has the cotangent's dtype (else the
-# engine must cast a cotangent: the array VJP runs).
+# numpy scalars, written out (they run once per node of a scalar tape). None where they do
+# not apply: a tensor input of another dtype than the cotangent's (the engine must cast a
+# cotangent), or a constant that is not a Python number (a numpy scalar takes part in
+# numpy's promotion).
 
-def _same_dtype(g: Any, a: Any, b: Any) -> bool:
+_NUMBERS = frozenset((float, int, bool))
+
+
+def _add_vjp_scalar(g: Any, out: Any, xs: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    a, b = xs
     dt = g.dtype
-    return ((type(a) is not Tensor or a.array.dtype is dt)
-            and (type(b) is not Tensor or b.array.dtype is dt))
+    if type(a) is Tensor:
+        if a.array.dtype is not dt:
+            return None
+    elif type(a) not in _NUMBERS:
+        return None
+    if type(b) is Tensor:
+        if b.array.dtype is not dt:
+            return None
+    elif type(b) not in _NUMBERS:
+        return None
+    return (g, g)
 
 
-def _scalar(x: Any) -> Any:
-    """A 0-d input as a numpy scalar; a Python number as it is."""
-    return x.array[()] if type(x) is Tensor else x
+def _sub_vjp_scalar(g: Any, out: Any, xs: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    c = _add_vjp_scalar(g, out, xs)
+    return None if c is None else (g, -g)
+
+
+def _mul_vjp_scalar(g: Any, out: Any, xs: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    a, b = xs
+    dt = g.dtype
+    if type(a) is Tensor:
+        aa = a.array
+        if aa.dtype is not dt:
+            return None
+        if type(b) is Tensor:
+            ba = b.array
+            if ba.dtype is not dt:
+                return None
+            return (g * ba[()] if a.requires_grad else None,
+                    g * aa[()] if b.requires_grad else None)
+        if type(b) not in _NUMBERS:
+            return None
+        return (g * b if a.requires_grad else None, None)
+    # A number times a tensor (b: the tensor, since the node was recorded).
+    if b.array.dtype is not dt or type(a) not in _NUMBERS:
+        return None
+    return (None, g * a if b.requires_grad else None)
 
 
 register(Rule(
@@ -185,8 +222,7 @@ register(Rule(
     lambda g, out, a, b: (g, g),
     lambda ts, out, a, b: tan2(ts, lambda t: t, lambda t: t),
     kind="binary", doc="a + b", saves_inputs=False,
-    formula=("grad", "grad"))).with_scalar_vjp(
-    lambda g, out, a, b: (g, g) if _same_dtype(g, a, b) else None)
+    formula=("grad", "grad"))).with_scalar_vjp(_add_vjp_scalar)
 register(Rule(
     "sub", _sub_name, K.sub,
     lambda g, out, a, b: (g, -g),
@@ -194,8 +230,7 @@ register(Rule(
     kind="binary", doc="a - b", saves_inputs=False,
     edges=lambda name: (1,) if name == "RsubBackward1" else (0, 1),
     formula=("grad", "-grad"))).with_array_vjp(
-    lambda g, out, a, b: (g, wrap(K.neg(g.array)))).with_scalar_vjp(
-    lambda g, out, a, b: (g, -g) if _same_dtype(g, a, b) else None)
+    lambda g, out, a, b: (g, wrap(K.neg(g.array)))).with_scalar_vjp(_sub_vjp_scalar)
 register(Rule(
     "mul", "MulBackward0", K.mul,
     lambda g, out, a, b: (g * b if need(a) else None, g * a if need(b) else None),
@@ -204,8 +239,7 @@ register(Rule(
     formula=("grad · b", "grad · a"))).with_array_vjp(
     lambda g, out, a, b: (wrap(K.mul(g.array, arr(b))) if need(a) else None,
                           wrap(K.mul(g.array, arr(a))) if need(b) else None)).with_scalar_vjp(
-    lambda g, out, a, b: (g * _scalar(b) if need(a) else None,
-                          g * _scalar(a) if need(b) else None) if _same_dtype(g, a, b) else None)
+    _mul_vjp_scalar)
 
 
 def _div_vjp(g: Tensor, out: Tensor, a: Any, b: Any) -> tuple[Any, ...]:
@@ -222,12 +256,24 @@ def _div_vjp_array(g: Tensor, out: Tensor, a: Any, b: Any) -> tuple[Any, ...]:
             wrap(K.mul(K.neg(ga), K.div(K.div(a.array, ba), ba))) if need(b) else None)
 
 
-def _div_vjp_scalar(g: Any, out: Tensor, a: Any, b: Any) -> tuple[Any, ...] | None:
-    if not is_tensor(a) or not _same_dtype(g, a, b):
+def _div_vjp_scalar(g: Any, out: Any, xs: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    a, b = xs
+    if type(a) is not Tensor:  # number / tensor: the array VJP leaves it to the ops
         return None
-    bs = _scalar(b)
-    return (g / bs if need(a) else None,
-            -g * ((a.array[()] / bs) / bs) if need(b) else None)
+    dt = g.dtype
+    aa = a.array
+    if aa.dtype is not dt:
+        return None
+    if type(b) is Tensor:
+        bs = b.array
+        if bs.dtype is not dt:
+            return None
+        bs = bs[()]
+        return (g / bs if a.requires_grad else None,
+                -g * ((aa[()] / bs) / bs) if b.requires_grad else None)
+    if type(b) not in _NUMBERS:
+        return None
+    return (g / b if a.requires_grad else None, None)
 
 
 register(Rule(
@@ -352,7 +398,7 @@ register(Rule(
     lambda g, out, x: (-g,), lambda ts, out, x: -ts[0],
     kind="linear", doc="-x", saves_inputs=False, batchable=True,
     formula=("-grad",))).with_array_vjp(lambda g, out, x: (wrap(K.neg(g.array)),)).with_scalar_vjp(
-    lambda g, out, x: (-g,) if x.array.dtype is g.dtype else None)
+    lambda g, out, xs: (-g,) if xs[0].array.dtype is g.dtype else None)
 
 # Non-differentiable elementwise ops: comparisons, logic. Never recorded.
 for _name, _kernel, _doc in (
