@@ -406,7 +406,7 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
                         _check_versions(node)
                     cots = sv(gs, node.out, inputs)
                     if cots is not None:
-                        for edge, c in zip(node.parents, cots, strict=False):
+                        for edge, c in zip(node.parents, cots):  # noqa: B905 (no strict=: see below)
                             if edge is None or c is None:
                                 continue
                             if type(edge) is Node:
@@ -485,7 +485,9 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
             cots = vjp(g, node.out, *inputs)
         if zero or hooks is not None or watched:
             cots = _after_vjp(run, node, g, cots, zero)
-        for edge, c, x in zip(node.parents, cots, inputs, strict=False):
+        # zip without strict=: a keyword argument doubles the cost of the call, paid per
+        # node (a VJP may give fewer cotangents than there are parents, never more).
+        for edge, c, x in zip(node.parents, cots, inputs):  # noqa: B905
             if edge is None or c is None:
                 continue
             xa = x.array
