@@ -98,6 +98,27 @@ def test_zero_dim_kernel_results_are_fresh_arrays() -> None:
     assert a[()] == np.float32(1.5)
 
 
+@pytest.mark.parametrize("name", ["add", "sub", "mul", "div"])
+def test_apply_takes_the_kernels_scalar_path_itself(name: str) -> None:
+    """apply computes `+ - * /` of 0-d float32/float64 operands without calling the kernel
+    (Rule.scalar_forward): the same result as the kernel, for every operand mix."""
+    rule = RULES[name]
+    assert rule.scalar_forward is not None
+    for dtype in FLOATS:
+        values = _values(dtype, 20, 2)
+        for x in values:
+            a = Tensor(np.asarray(x))
+            others: list[Any] = [Tensor(np.asarray(v)) for v in values[::5]] + CONSTANTS
+            others += [Tensor(np.asarray(2, np.int64)), Tensor(np.asarray([0.5, 2.0], dtype)),
+                       Tensor(np.asarray(1.5, np.float32 if dtype is np.float64
+                                         else np.float64))]
+            for other in others:
+                for args in ((a, other), (other, a)):
+                    arrays = [v.array if type(v) is Tensor else v for v in args]
+                    got = _outcome(lambda *xs: apply(rule, xs).array, *args)
+                    assert got == _outcome(rule.forward, *arrays), args
+
+
 # -- scalar VJPs against the array VJPs ------------------------------------------------------
 
 SCALAR_RULES = sorted(name for name, rule in RULES.items() if rule.vjp_scalar is not None)

@@ -36,6 +36,9 @@ EMPTY: dict[str, Any] = {}
 
 
 _BROADCASTING = frozenset(("binary", "elementwise", "loss"))
+_F32 = np.dtype(np.float32)
+_F64 = np.dtype(np.float64)
+_NUMBERS = frozenset((float, int, bool))  # the constants numpy takes as weak scalars
 
 
 def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> Tensor:
@@ -58,10 +61,22 @@ def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> 
                 rg = rg or b.requires_grad
             else:
                 y = b
-            if ((x.size if type(x) is ndarray else 1) * (y.size if type(y) is ndarray else 1)
-                    > State.max_elements and rule.kind in _BROADCASTING):
-                check_broadcast([x, y])
-            out = rule.forward(x, y, **params) if params else rule.forward(x, y)
+            sf = rule.scalar_forward
+            # + - * / of 0-d float32/float64 operands: the kernel's scalar path, taken here
+            # (the same operation on the same numpy scalars: the same bits).
+            if sf is not None and type(x) is ndarray and not x.ndim and (
+                    (dt := x.dtype) is _F64 or dt is _F32):
+                if type(y) is ndarray:
+                    if not y.ndim and y.dtype is dt:
+                        out = sf(x[()], y[()]).__array__()
+                    else:
+                        out = _binary(rule, x, y, params)
+                elif type(y) in _NUMBERS:
+                    out = sf(x[()], y).__array__()
+                else:
+                    out = _binary(rule, x, y, params)
+            else:
+                out = _binary(rule, x, y, params)
         elif n == 1:
             a = args[0]
             if type(a) is Tensor:
@@ -195,6 +210,14 @@ def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> 
     if State.forward_level:
         _propagate_tangent(rule, args, params, t)
     return t
+
+
+def _binary(rule: Rule, x: Any, y: Any, params: dict[str, Any]) -> Any:
+    """A binary op's kernel, after refusing a broadcast past the element cap."""
+    if ((x.size if type(x) is ndarray else 1) * (y.size if type(y) is ndarray else 1)
+            > State.max_elements and rule.kind in _BROADCASTING):
+        check_broadcast([x, y])
+    return rule.forward(x, y, **params) if params else rule.forward(x, y)
 
 
 def _failure(rule: Rule, args: tuple[Any, ...], params: dict[str, Any],

@@ -29,6 +29,7 @@ class Rule:
         "saved_for_partner",
         "saves_inputs",
         "saves_out",
+        "scalar_forward",
         "sparse_tangents",
         "torch_keeps",
         "torch_name",
@@ -88,6 +89,10 @@ class Rule:
         # passed on): a stack of cotangents with a leading batch dim goes through unchanged.
         self.batchable = kind in ("elementwise", "binary") if batchable is None else batchable
         self.views = views  # the output may alias the input's storage (x[0], x.t(), …)
+        # The forward kernel's own scalar path, for apply to take without calling it: the
+        # Python operator the kernel applies to 0-d float32/float64 operands (arrays of
+        # one dtype, or such an array and a Python number) as numpy scalars. None: none.
+        self.scalar_forward: Callable[[Any, Any], Any] | None = None
         self.formula = formula  # the VJP in words, per input (for `explain`)
         # Which inputs PyTorch's node has as edges (grad_fn.next_functions), in its order,
         # from the node's name: a Python-number operand of a Scalar overload (2 - x is

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from typing import Any
 
@@ -10,7 +11,7 @@ from gradcli.ad import ops
 from gradcli.ad.graph import Tensor
 from gradcli.ad.kernels import elementwise as KE
 from gradcli.ad.ops import backward as B
-from gradcli.ad.registry import Rule
+from gradcli.ad.registry import RULES, Rule
 from gradcli.ad.rules.base import (
     arr,
     elementwise,
@@ -399,6 +400,11 @@ register(Rule(
     kind="linear", doc="-x", saves_inputs=False, batchable=True,
     formula=("-grad",))).with_array_vjp(lambda g, out, x: (wrap(K.neg(g.array)),)).with_scalar_vjp(
     lambda g, out, xs: (-g,) if xs[0].array.dtype is g.dtype else None)
+
+# The kernels' scalar path, for apply to take itself (Rule.scalar_forward).
+for _name, _op in (("add", operator.add), ("sub", operator.sub), ("mul", operator.mul),
+                   ("div", operator.truediv)):
+    RULES[_name].scalar_forward = _op
 
 # Non-differentiable elementwise ops: comparisons, logic. Never recorded.
 for _name, _kernel, _doc in (
