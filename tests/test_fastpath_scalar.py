@@ -380,8 +380,26 @@ out, v = AF.vjp(f, x, torch.tensor(1.0, dtype=torch.float64))
 print(out.tolist(), v.tolist())
 """
 
-PROGRAMS = {"chain": CHAIN, "mixed": MIXED, "shapes": SHAPES, "hooks": HOOKS,
-            "grads": GRADS, "retain": RETAIN, "anomaly": ANOMALY, "functional": FUNCTIONAL}
+DUPLICATES = """
+import torch
+x = torch.tensor(0.75, dtype=torch.float64, requires_grad=True)
+v = torch.tensor([0.5, -1.5], requires_grad=True)
+s = torch.tensor(0.5, requires_grad=True)
+y = x
+for i in range(6):
+    a = y * y
+    b = a * a + y
+    y = b / (a + 2.0) - x * x
+w = (v * v) * (v * v).sum() * s
+z = (w * w).sum() + s * s
+y.backward()
+z.backward()
+print(y.tolist(), x.grad.tolist(), v.grad.tolist(), s.grad.tolist())
+"""
+
+PROGRAMS = {"chain": CHAIN, "duplicates": DUPLICATES, "mixed": MIXED, "shapes": SHAPES,
+            "hooks": HOOKS, "grads": GRADS, "retain": RETAIN, "anomaly": ANOMALY,
+            "functional": FUNCTIONAL}
 
 
 @pytest.mark.parametrize("name", sorted(PROGRAMS))
@@ -391,7 +409,7 @@ def test_scalar_vjps_on_and_off_print_the_same(name: str,
     assert "error:" not in printed, printed
 
 
-@pytest.mark.parametrize("name", ["anomaly", "mixed", "retain", "shapes"])
+@pytest.mark.parametrize("name", ["anomaly", "duplicates", "mixed", "retain", "shapes"])
 def test_scalar_programs_match_torch(name: str) -> None:
     """(The others differ from PyTorch in a last bit on the general path as well: float32
     transcendental derivatives, and a jvp's tangent; the scalar path changes none.)"""

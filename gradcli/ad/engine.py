@@ -375,17 +375,20 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
     leaf_grads = run.leaf_grads if run.targets is None and run.ready is None else None
     leaf_owned = run.leaf_owned
     # The node to run next when it is known to come after everything in the heap (the
-    # usual case along a chain): it skips the heap. Same order as the heap alone gives.
+    # usual case along a chain): it skips the heap, and its cotangent (nxt_g) skips
+    # `pending`. Same order as the heap alone gives.
     nxt: Node | None = None
+    nxt_g: Any = None
     while True:
         if nxt is not None:
             node = nxt
+            g = nxt_g
             nxt = None
         elif heap:
             node = heappop(heap)[1]
+            g = pending.pop(node)
         else:
             break
-        g = pending.pop(node)
         if owned:
             owned.discard(id(g))  # from now on others may hold g: never add into it again
         if scalars is not None:
@@ -410,21 +413,27 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
                             if edge is None or c is None:
                                 continue
                             if type(edge) is Node:
+                                if edge is nxt:  # a second edge to it (x * x)
+                                    nxt_g = _add(owned, nxt_g, c)
+                                    continue
                                 prev = pending.get(edge)
                                 if prev is not None:
                                     pending[edge] = (prev + c if type(prev) is not Tensor
-                                                     else _sum(owned, prev, _scalar_tensor(c)))
+                                                     else _add(owned, prev, c))
                                     continue
-                                pending[edge] = c
                                 seq = edge.seq
                                 if nxt is None:
                                     if not heap or seq > -heap[0][0]:
                                         nxt = edge
+                                        nxt_g = c
                                         continue
                                 elif seq > nxt.seq:
+                                    pending[nxt] = nxt_g
                                     heappush(heap, (-nxt.seq, nxt))
                                     nxt = edge
+                                    nxt_g = c
                                     continue
+                                pending[edge] = c
                                 heappush(heap, (-seq, edge))
                             elif leaf_grads is not None:
                                 key = id(edge)
@@ -434,7 +443,7 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
                                 else:
                                     prev = entry[1]
                                     entry[1] = (prev + c if type(prev) is not Tensor
-                                                else _sum(leaf_owned, prev, _scalar_tensor(c)))
+                                                else _add(leaf_owned, prev, c))
                             else:
                                 _send(run, pending, heap, edge, _scalar_tensor(c))
                         if not retain_graph and (
@@ -501,22 +510,26 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
             if dt is not xa.dtype and dt != xa.dtype:
                 c = ops.to_dtype(c, xa.dtype)
             if type(edge) is Node:  # _send's node case, inlined: the common one
+                if edge is nxt:  # a second edge to it (x * x)
+                    nxt_g = _add(owned, nxt_g, c)
+                    continue
                 prev = pending.get(edge)
                 if prev is not None:
-                    if type(prev) is not Tensor:
-                        prev = _scalar_tensor(prev)
-                    pending[edge] = _sum(owned, prev, c)
+                    pending[edge] = _add(owned, prev, c)
                     continue
-                pending[edge] = c
                 seq = edge.seq
                 if nxt is None:
                     if not heap or seq > -heap[0][0]:
                         nxt = edge
+                        nxt_g = c
                         continue
                 elif seq > nxt.seq:
+                    pending[nxt] = nxt_g
                     heappush(heap, (-nxt.seq, nxt))
                     nxt = edge
+                    nxt_g = c
                     continue
+                pending[edge] = c
                 heappush(heap, (-seq, edge))
             elif leaf_grads is not None:  # _send's leaf case for .backward(), inlined
                 key = id(edge)
@@ -524,10 +537,7 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
                 if entry is None:
                     leaf_grads[key] = [edge, c]
                 else:
-                    prev = entry[1]
-                    if type(prev) is not Tensor:
-                        prev = _scalar_tensor(prev)
-                    entry[1] = _sum(leaf_owned, prev, c)
+                    entry[1] = _add(leaf_owned, entry[1], c)
             else:
                 _send(run, pending, heap, edge, c)
         if not retain_graph and (
@@ -543,6 +553,18 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
         for entry in leaf_grads.values():
             if type(entry[1]) is not Tensor:
                 entry[1] = _scalar_tensor(entry[1])
+
+
+def _add(owned: set[int] | None, prev: Any, c: Any) -> Any:
+    """prev + c for two cotangents of one tensor, either a tensor or a numpy scalar (see
+    _loop's scalar VJPs): numpy's sum of two scalars, else _sum of the tensors."""
+    if type(prev) is not Tensor:
+        if type(c) is not Tensor:
+            return prev + c
+        prev = _scalar_tensor(prev)
+    elif type(c) is not Tensor:
+        c = _scalar_tensor(c)
+    return _sum(owned, prev, c)
 
 
 def _scalar_tensor(s: Any) -> Tensor:
