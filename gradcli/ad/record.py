@@ -64,7 +64,7 @@ def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> 
             sf = rule.scalar_forward
             # + - * / of 0-d float32/float64 operands: the kernel's scalar path, taken here
             # (the same operation on the same numpy scalars: the same bits).
-            if sf is not None and type(x) is ndarray and not x.ndim and (
+            if sf is not None and type(x) is ndarray and not x.ndim and not params and (
                     (dt := x.dtype) is _F64 or dt is _F32):
                 if type(y) is ndarray:
                     if not y.ndim and y.dtype is dt:
