@@ -392,7 +392,8 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
         if owned:
             owned.discard(id(g))  # from now on others may hold g: never add into it again
         if scalars is not None:
-            sv = scalars.get(node.rule.vjp)
+            rule = node.rule
+            sv = scalars.get(rule.vjp)
             if (sv is not None and node.hooks is None and node.retained is None
                     and not state.grad_enabled):
                 if type(g) is Tensor:
@@ -403,7 +404,7 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
                 else:
                     gs = g
                 inputs = node.inputs
-                if (gs is not None and inputs is not None and not (node.freed and not final)
+                if (gs is not None and inputs is not None and (final or not node.freed)
                         and not node.params):
                     if node.seq < state.changed_at:
                         _check_versions(node)
@@ -447,7 +448,7 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
                             else:
                                 _send(run, pending, heap, edge, _scalar_tensor(c))
                         if not retain_graph and (
-                            keeps if type(keeps := node.rule.torch_keeps) is bool
+                            keeps if type(keeps := rule.torch_keeps) is bool
                             else node.name in keeps
                         ):
                             node.freed = True
@@ -515,7 +516,8 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
                     continue
                 prev = pending.get(edge)
                 if prev is not None:
-                    pending[edge] = _add(owned, prev, c)
+                    pending[edge] = (_sum(owned, prev, c) if type(prev) is Tensor
+                                     else _add(owned, prev, c))
                     continue
                 seq = edge.seq
                 if nxt is None:
@@ -537,7 +539,9 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
                 if entry is None:
                     leaf_grads[key] = [edge, c]
                 else:
-                    entry[1] = _add(leaf_owned, entry[1], c)
+                    prev = entry[1]
+                    entry[1] = (_sum(leaf_owned, prev, c) if type(prev) is Tensor
+                                else _add(leaf_owned, prev, c))
             else:
                 _send(run, pending, heap, edge, c)
         if not retain_graph and (

@@ -62,6 +62,7 @@ def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> 
             else:
                 y = b
             sf = rule.scalar_forward
+            out = None
             # + - * / of 0-d float32/float64 operands: the kernel's scalar path, taken here
             # (the same operation on the same numpy scalars: the same bits).
             if sf is not None and type(x) is ndarray and not x.ndim and not params and (
@@ -69,14 +70,13 @@ def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> 
                 if type(y) is ndarray:
                     if not y.ndim and y.dtype is dt:
                         out = sf(x[()], y[()]).__array__()
-                    else:
-                        out = _binary(rule, x, y, params)
                 elif type(y) in _NUMBERS:
                     out = sf(x[()], y).__array__()
-                else:
-                    out = _binary(rule, x, y, params)
-            else:
-                out = _binary(rule, x, y, params)
+            if out is None:
+                if ((x.size if type(x) is ndarray else 1) * (y.size if type(y) is ndarray else 1)
+                        > State.max_elements and rule.kind in _BROADCASTING):
+                    check_broadcast([x, y])
+                out = rule.forward(x, y, **params) if params else rule.forward(x, y)
         elif n == 1:
             a = args[0]
             if type(a) is Tensor:
@@ -210,14 +210,6 @@ def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> 
     if State.forward_level:
         _propagate_tangent(rule, args, params, t)
     return t
-
-
-def _binary(rule: Rule, x: Any, y: Any, params: dict[str, Any]) -> Any:
-    """A binary op's kernel, after refusing a broadcast past the element cap."""
-    if ((x.size if type(x) is ndarray else 1) * (y.size if type(y) is ndarray else 1)
-            > State.max_elements and rule.kind in _BROADCASTING):
-        check_broadcast([x, y])
-    return rule.forward(x, y, **params) if params else rule.forward(x, y)
 
 
 def _failure(rule: Rule, args: tuple[Any, ...], params: dict[str, Any],
