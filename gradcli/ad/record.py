@@ -16,6 +16,7 @@ import numpy as np
 
 from gradcli.ad.graph import Node, Tensor, check_not_inference, tensor_from_array
 from gradcli.ad.kernels import TorchError
+from gradcli.ad.kernels.elementwise import WEAK_NUMBERS
 from gradcli.ad.registry import RULES
 from gradcli.ad.state import (
     MEMORY_CHECK_BYTES,
@@ -38,7 +39,6 @@ EMPTY: dict[str, Any] = {}
 _BROADCASTING = frozenset(("binary", "elementwise", "loss"))
 _F32 = np.dtype(np.float32)
 _F64 = np.dtype(np.float64)
-_NUMBERS = frozenset((float, int, bool))  # the constants numpy takes as weak scalars
 
 
 def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> Tensor:
@@ -70,7 +70,7 @@ def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> 
                 if type(y) is ndarray:
                     if not y.ndim and y.dtype is dt:
                         out = sf(x[()], y[()]).__array__()
-                elif type(y) in _NUMBERS:
+                elif type(y) in WEAK_NUMBERS:
                     out = sf(x[()], y).__array__()
             if out is None:
                 if ((x.size if type(x) is ndarray else 1) * (y.size if type(y) is ndarray else 1)

@@ -78,9 +78,10 @@ def _cast(x: Any, dtype: np.dtype) -> Any:
 #: The dtypes whose 0-d operands take numpy's scalar arithmetic (see _binary).
 _F32 = np.dtype(np.float32)
 _F64 = np.dtype(np.float64)
-# The Python numbers they meet as numpy does in a ufunc (NEP 50's weak scalars; a numpy
-# scalar, np.float64 say, is no weak scalar: its dtype takes part).
-_NUMBERS = frozenset((float, int, bool))
+#: The Python numbers numpy meets as weak scalars (NEP 50: converted to the array's dtype),
+#: the constants the scalar paths take; a numpy scalar (np.float64, say) is none: its dtype
+#: takes part in numpy's promotion.
+WEAK_NUMBERS = frozenset((float, int, bool))
 
 
 def _binary(ufunc: np.ufunc, scalar_op: Any = None):
@@ -101,7 +102,7 @@ def _binary(ufunc: np.ufunc, scalar_op: Any = None):
                 k = rt.kind
                 if k == "f" or (k == "i" and type(b) is int) or type(b) is bool:
                     if (scalar_op is not None and not a.ndim and (rt is _F64 or rt is _F32)
-                            and type(b) in _NUMBERS):
+                            and type(b) in WEAK_NUMBERS):
                         return scalar_op(a[()], b).__array__()
                     if type(b) is float and (consts := _CONSTS.get(rt)) is not None:
                         b = consts.get(b) or _const(consts, b, rt)
@@ -112,7 +113,7 @@ def _binary(ufunc: np.ufunc, scalar_op: Any = None):
             k = rt.kind
             if k == "f" or (k == "i" and type(a) is int) or type(a) is bool:
                 if (scalar_op is not None and not b.ndim and (rt is _F64 or rt is _F32)
-                        and type(a) in _NUMBERS):
+                        and type(a) in WEAK_NUMBERS):
                     return scalar_op(a, b[()]).__array__()
                 if type(a) is float and (consts := _CONSTS.get(rt)) is not None:
                     a = consts.get(a) or _const(consts, a, rt)
@@ -456,6 +457,5 @@ def isfinite(x: ndarray) -> Any:
 # A ufunc called on a numpy scalar runs the inner loop it runs on a 0-d array (the same
 # bits, tests/test_fastpath_scalar.py) and returns a scalar, at half the cost.
 
-SCALAR_TYPES = (np.float32, np.float64)  # the scalar types of the scalar VJPs' cotangents
 scalar_sin = np.sin
 scalar_cos = np.cos

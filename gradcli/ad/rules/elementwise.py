@@ -172,7 +172,7 @@ def _pow_name(inputs: Any, params: dict[str, Any]) -> str:
 # cotangent), or a constant that is not a Python number (a numpy scalar takes part in
 # numpy's promotion).
 
-_NUMBERS = frozenset((float, int, bool))
+_NUMBERS = KE.WEAK_NUMBERS
 
 
 def _add_vjp_scalar(g: Any, out: Any, xs: tuple[Any, ...]) -> tuple[Any, ...] | None:
