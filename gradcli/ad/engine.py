@@ -392,20 +392,23 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
         if owned:
             owned.discard(id(g))  # from now on others may hold g: never add into it again
         if scalars is not None:
-            rule = node.rule
-            sv = scalars.get(rule.vjp)
-            if (sv is not None and node.hooks is None and node.retained is None
-                    and not state.grad_enabled):
-                if type(g) is Tensor:
-                    gs = g.array
-                    gs = None if gs.ndim or (zeros and B.is_zero_tensor(g)) else gs[()]
+            # The cotangent as a numpy scalar, if it is 0-d float32/float64 (n-d ones, as
+            # in W2, leave at the first test).
+            if type(g) is Tensor:
+                gs = g.array
+                if gs.ndim or (zeros and B.is_zero_tensor(g)):
+                    gs = None
+                else:
+                    gs = gs[()]
                     if type(gs) is not _F64 and type(gs) is not _F32:
                         gs = None
-                else:
-                    gs = g
+            else:
+                gs = g
+            sv = None if gs is None else scalars.get((rule := node.rule).vjp)
+            if (sv is not None and node.hooks is None and node.retained is None
+                    and not state.grad_enabled):
                 inputs = node.inputs
-                if (gs is not None and inputs is not None and (final or not node.freed)
-                        and not node.params):
+                if inputs is not None and (final or not node.freed) and not node.params:
                     if node.seq < state.changed_at:
                         _check_versions(node)
                     cots = sv(gs, node.out, inputs)
