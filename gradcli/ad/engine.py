@@ -34,10 +34,6 @@ FREED_MESSAGE = (
 )
 
 
-_F32 = np.float32
-_F64 = np.float64
-
-
 def _shape_str(shape: tuple[int, ...]) -> str:
     return f"torch.Size({list(shape)})"
 
@@ -364,10 +360,9 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
     # A light pass (see Rule.with_array_vjp) calls the rules' array VJPs directly, skipping
     # their dispatchers; grad mode is read per node, as the dispatcher reads it.
     fast_vjps = ARRAY_VJP if State.light_backward else None
-    # Scalar VJPs (Rule.with_scalar_vjp) where the array VJPs run, except in passes that
-    # watch every node's cotangents as tensors: 0-d float32/float64 cotangents then travel
-    # as numpy scalars between such nodes (and into leaves' sums), wrapped as tensors only
-    # where something else takes them (_scalar_tensor).
+    # Scalar VJPs (Rule.with_scalar_vjp) where array VJPs run, unless a pass watches every
+    # cotangent as a tensor: 0-d float32/float64 cotangents travel as numpy scalars between
+    # such nodes and into leaves' sums, made tensors where anything else takes them.
     scalars = (SCALAR_VJP if fast_vjps is not None and not anomaly and not watched
                and not batch and not by_node else None)
     # Leaves' cotangents summed here directly unless grad() targets or leaf hooks need
@@ -392,15 +387,14 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
         if owned:
             owned.discard(id(g))  # from now on others may hold g: never add into it again
         if scalars is not None:
-            # The cotangent as a numpy scalar, if it is 0-d float32/float64 (n-d ones, as
-            # in W2, leave at the first test).
+            # g as a numpy scalar if 0-d float32/float64 (n-d ones leave at the first test)
             if type(g) is Tensor:
                 gs = g.array
                 if gs.ndim or (zeros and B.is_zero_tensor(g)):
                     gs = None
                 else:
                     gs = gs[()]
-                    if type(gs) is not _F64 and type(gs) is not _F32:
+                    if type(gs) is not np.float64 and type(gs) is not np.float32:
                         gs = None
             else:
                 gs = g
@@ -413,7 +407,7 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
                         _check_versions(node)
                     cots = sv(gs, node.out, inputs)
                     if cots is not None:
-                        for edge, c in zip(node.parents, cots):  # noqa: B905 (no strict=: see below)
+                        for edge, c in zip(node.parents, cots):  # noqa: B905 (see below)
                             if edge is None or c is None:
                                 continue
                             if type(edge) is Node:
@@ -498,8 +492,7 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
             cots = vjp(g, node.out, *inputs)
         if zero or hooks is not None or watched:
             cots = _after_vjp(run, node, g, cots, zero)
-        # zip without strict=: a keyword argument doubles the cost of the call, paid per
-        # node (a VJP may give fewer cotangents than there are parents, never more).
+        # No strict= (a keyword doubles zip's cost); a VJP gives no more cotangents than edges.
         for edge, c, x in zip(node.parents, cots, inputs):  # noqa: B905
             if edge is None or c is None:
                 continue
@@ -563,8 +556,7 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
 
 
 def _add(owned: set[int] | None, prev: Any, c: Any) -> Any:
-    """prev + c for two cotangents of one tensor, either a tensor or a numpy scalar (see
-    _loop's scalar VJPs): numpy's sum of two scalars, else _sum of the tensors."""
+    """prev + c for cotangents that may be numpy scalars (see _loop): _sum of tensors."""
     if type(prev) is not Tensor:
         if type(c) is not Tensor:
             return prev + c
