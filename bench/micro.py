@@ -48,26 +48,28 @@ def ops() -> None:
 
 
 def w1(n: int = 10_000, reps: int = 7) -> None:
-    """W1 against the library: µs per recorded op, forward and backward."""
+    """W1 against the library, float32 and float64: µs per recorded op, forward and
+    backward (the 0-d ops take numpy scalar paths: see tests/test_fastpath_scalar.py)."""
     import numpy as np
 
     from gradcli.ad import ops as F
 
-    best_f = best_b = float("inf")
-    for _ in range(reps):
-        x = F.tensor(np.float64(0.5))
-        x.requires_grad_(True)
-        t0 = time.perf_counter()
-        y = x
-        for _ in range(n):
-            y = y * 0.9999 + F.sin(x) * 0.0001
-        t1 = time.perf_counter()
-        y.backward()
-        t2 = time.perf_counter()
-        best_f, best_b = min(best_f, t1 - t0), min(best_b, t2 - t1)
-    k = 1e6 / (4 * n)
-    print(f"W1 library float64: fwd {best_f * k:.3f}  bwd {best_b * k:.3f}  "
-          f"total {(best_f + best_b) * k:.3f} µs/op")
+    for dtype in (np.float32, np.float64):
+        best_f = best_b = float("inf")
+        for _ in range(reps):
+            x = F.tensor(dtype(0.5))
+            x.requires_grad_(True)
+            t0 = time.perf_counter()
+            y = x
+            for _ in range(n):
+                y = y * 0.9999 + F.sin(x) * 0.0001
+            t1 = time.perf_counter()
+            y.backward()
+            t2 = time.perf_counter()
+            best_f, best_b = min(best_f, t1 - t0), min(best_b, t2 - t1)
+        k = 1e6 / (4 * n)
+        print(f"W1 library {dtype.__name__}: fwd {best_f * k:.3f}  bwd {best_b * k:.3f}  "
+              f"total {(best_f + best_b) * k:.3f} µs/op")
 
 
 def w2(n: int = 1000, reps: int = 7) -> None:

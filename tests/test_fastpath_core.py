@@ -296,7 +296,7 @@ def test_cached_float_constants_give_the_bytes_numpy_gives(dtype: type) -> None:
 def test_the_constant_cache_is_bounded() -> None:
     from gradcli.ad.kernels import elementwise as KE
 
-    a = np.array(1.0, dtype=np.float64)
+    a = np.array([1.0], dtype=np.float64)  # (0-d operands take numpy scalars, no cache)
     for i in range(KE._CONSTS_MAX + 50):
         assert KE.mul(a, 1.0 + i / 4096).tobytes() == np.multiply(a, 1.0 + i / 4096).tobytes()
     assert len(KE._CONSTS[np.dtype(np.float64)]) == KE._CONSTS_MAX

@@ -21,7 +21,7 @@ from gradcli.ad import ops
 from gradcli.ad.graph import Node, Tensor, bump_version, tensor_from_array, torch_type_name
 from gradcli.ad.ops import backward as B
 from gradcli.ad.record import AnomalyError, where_text
-from gradcli.ad.registry import ARRAY_VJP
+from gradcli.ad.registry import ARRAY_VJP, SCALAR_VJP
 from gradcli.ad.state import CREATE_GRAPH_CYCLE, State, grad_mode, warn
 from gradcli.errors import GdRuntimeError
 
@@ -360,24 +360,101 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
     # A light pass (see Rule.with_array_vjp) calls the rules' array VJPs directly, skipping
     # their dispatchers; grad mode is read per node, as the dispatcher reads it.
     fast_vjps = ARRAY_VJP if State.light_backward else None
+    # Scalar VJPs (Rule.with_scalar_vjp) where array VJPs run, unless a pass watches every
+    # cotangent as a tensor: 0-d float32/float64 cotangents travel as numpy scalars between
+    # such nodes and into leaves' sums, made tensors where anything else takes them.
+    scalars = (SCALAR_VJP if fast_vjps is not None and not anomaly and not watched
+               and not batch and not by_node else None)
     # Leaves' cotangents summed here directly unless grad() targets or leaf hooks need
     # _send's other cases.
     leaf_grads = run.leaf_grads if run.targets is None and run.ready is None else None
     leaf_owned = run.leaf_owned
     # The node to run next when it is known to come after everything in the heap (the
-    # usual case along a chain): it skips the heap. Same order as the heap alone gives.
+    # usual case along a chain): it skips the heap, and its cotangent (nxt_g) skips
+    # `pending`. Same order as the heap alone gives.
     nxt: Node | None = None
+    nxt_g: Any = None
     while True:
         if nxt is not None:
             node = nxt
+            g = nxt_g
             nxt = None
         elif heap:
             node = heappop(heap)[1]
+            g = pending.pop(node)
         else:
             break
-        g = pending.pop(node)
         if owned:
             owned.discard(id(g))  # from now on others may hold g: never add into it again
+        if scalars is not None:
+            # g as a numpy scalar if 0-d float32/float64 (n-d ones leave at the first test)
+            if type(g) is Tensor:
+                gs = g.array
+                if gs.ndim or (zeros and B.is_zero_tensor(g)):
+                    gs = None
+                else:
+                    gs = gs[()]
+                    if type(gs) is not np.float64 and type(gs) is not np.float32:
+                        gs = None
+            else:
+                gs = g
+            sv = None if gs is None else scalars.get((rule := node.rule).vjp)
+            if (sv is not None and node.hooks is None and node.retained is None
+                    and not state.grad_enabled):
+                inputs = node.inputs
+                if inputs is not None and (final or not node.freed) and not node.params:
+                    if node.seq < state.changed_at:
+                        _check_versions(node)
+                    cots = sv(gs, node.out, inputs)
+                    if cots is not None:
+                        for edge, c in zip(node.parents, cots):  # noqa: B905 (see below)
+                            if edge is None or c is None:
+                                continue
+                            if type(edge) is Node:
+                                if edge is nxt:  # a second edge to it (x * x)
+                                    nxt_g = _add(owned, nxt_g, c)
+                                    continue
+                                prev = pending.get(edge)
+                                if prev is not None:
+                                    pending[edge] = (prev + c if type(prev) is not Tensor
+                                                     else _add(owned, prev, c))
+                                    continue
+                                seq = edge.seq
+                                if nxt is None:
+                                    if not heap or seq > -heap[0][0]:
+                                        nxt = edge
+                                        nxt_g = c
+                                        continue
+                                elif seq > nxt.seq:
+                                    pending[nxt] = nxt_g
+                                    heappush(heap, (-nxt.seq, nxt))
+                                    nxt = edge
+                                    nxt_g = c
+                                    continue
+                                pending[edge] = c
+                                heappush(heap, (-seq, edge))
+                            elif leaf_grads is not None:
+                                key = id(edge)
+                                entry = leaf_grads.get(key)
+                                if entry is None:
+                                    leaf_grads[key] = [edge, c]
+                                else:
+                                    prev = entry[1]
+                                    entry[1] = (prev + c if type(prev) is not Tensor
+                                                else _add(leaf_owned, prev, c))
+                            else:
+                                _send(run, pending, heap, edge, _scalar_tensor(c))
+                        if not retain_graph and (
+                            keeps if type(keeps := rule.torch_keeps) is bool
+                            else node.name in keeps
+                        ):
+                            node.freed = True
+                            if not keep:
+                                node.inputs = None
+                                node.out = None
+                        continue
+            if type(g) is not Tensor:
+                g = _scalar_tensor(g)
         zero = False
         if zeros and B.is_zero_tensor(g):
             if batch or node.rule.name not in _KEEPS_ZEROS:
@@ -415,7 +492,8 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
             cots = vjp(g, node.out, *inputs)
         if zero or hooks is not None or watched:
             cots = _after_vjp(run, node, g, cots, zero)
-        for edge, c, x in zip(node.parents, cots, inputs, strict=False):
+        # No strict= (a keyword doubles zip's cost); a VJP gives no more cotangents than edges.
+        for edge, c, x in zip(node.parents, cots, inputs):  # noqa: B905
             if edge is None or c is None:
                 continue
             xa = x.array
@@ -429,20 +507,27 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
             if dt is not xa.dtype and dt != xa.dtype:
                 c = ops.to_dtype(c, xa.dtype)
             if type(edge) is Node:  # _send's node case, inlined: the common one
+                if edge is nxt:  # a second edge to it (x * x)
+                    nxt_g = _add(owned, nxt_g, c)
+                    continue
                 prev = pending.get(edge)
                 if prev is not None:
-                    pending[edge] = _sum(owned, prev, c)
+                    pending[edge] = (_sum(owned, prev, c) if type(prev) is Tensor
+                                     else _add(owned, prev, c))
                     continue
-                pending[edge] = c
                 seq = edge.seq
                 if nxt is None:
                     if not heap or seq > -heap[0][0]:
                         nxt = edge
+                        nxt_g = c
                         continue
                 elif seq > nxt.seq:
+                    pending[nxt] = nxt_g
                     heappush(heap, (-nxt.seq, nxt))
                     nxt = edge
+                    nxt_g = c
                     continue
+                pending[edge] = c
                 heappush(heap, (-seq, edge))
             elif leaf_grads is not None:  # _send's leaf case for .backward(), inlined
                 key = id(edge)
@@ -455,7 +540,9 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
                     # both have the leaf's shape and dtype (made so above).
                     np.add(pa, c.array, out=pa)
                 else:
-                    entry[1] = _sum(leaf_owned, entry[1], c)
+                    prev = entry[1]
+                    entry[1] = (_sum(leaf_owned, prev, c) if type(prev) is Tensor
+                                else _add(leaf_owned, prev, c))
             else:
                 _send(run, pending, heap, edge, c)
         if not retain_graph and (
@@ -467,6 +554,27 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
             if not keep:
                 node.inputs = None
                 node.out = None
+    if scalars is not None and leaf_grads is not None:
+        for entry in leaf_grads.values():
+            if type(entry[1]) is not Tensor:
+                entry[1] = _scalar_tensor(entry[1])
+
+
+def _add(owned: set[int] | None, prev: Any, c: Any) -> Any:
+    """prev + c for cotangents that may be numpy scalars (see _loop): _sum of tensors."""
+    if type(prev) is not Tensor:
+        if type(c) is not Tensor:
+            return prev + c
+        prev = _scalar_tensor(prev)
+    elif type(c) is not Tensor:
+        c = _scalar_tensor(c)
+    return _sum(owned, prev, c)
+
+
+def _scalar_tensor(s: Any) -> Tensor:
+    """A cotangent held as a numpy scalar (see _loop's scalar VJPs), as the 0-d tensor the
+    array VJP would have made."""
+    return tensor_from_array(s.__array__())
 
 
 def _after_vjp(run: _Run, node: Node, g: Tensor, cots: tuple[Any, ...],

@@ -16,6 +16,7 @@ import numpy as np
 
 from gradcli.ad.graph import Node, Tensor, check_not_inference, tensor_from_array
 from gradcli.ad.kernels import TorchError
+from gradcli.ad.kernels.elementwise import WEAK_NUMBERS
 from gradcli.ad.registry import RULES
 from gradcli.ad.state import (
     MEMORY_CHECK_BYTES,
@@ -36,6 +37,8 @@ EMPTY: dict[str, Any] = {}
 
 
 _BROADCASTING = frozenset(("binary", "elementwise", "loss"))
+_F32 = np.dtype(np.float32)
+_F64 = np.dtype(np.float64)
 
 
 def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> Tensor:
@@ -58,10 +61,22 @@ def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> 
                 rg = rg or b.requires_grad
             else:
                 y = b
-            if ((x.size if type(x) is ndarray else 1) * (y.size if type(y) is ndarray else 1)
-                    > State.max_elements and rule.kind in _BROADCASTING):
-                check_broadcast([x, y])
-            out = rule.forward(x, y, **params) if params else rule.forward(x, y)
+            sf = rule.scalar_forward
+            out = None
+            # + - * / of 0-d float32/float64 operands: the kernel's scalar path, taken here
+            # (the same operation on the same numpy scalars: the same bits).
+            if sf is not None and type(x) is ndarray and not x.ndim and not params and (
+                    (dt := x.dtype) is _F64 or dt is _F32):
+                if type(y) is ndarray:
+                    if not y.ndim and y.dtype is dt:
+                        out = sf(x[()], y[()]).__array__()
+                elif type(y) in WEAK_NUMBERS:
+                    out = sf(x[()], y).__array__()
+            if out is None:
+                if ((x.size if type(x) is ndarray else 1) * (y.size if type(y) is ndarray else 1)
+                        > State.max_elements and rule.kind in _BROADCASTING):
+                    check_broadcast([x, y])
+                out = rule.forward(x, y, **params) if params else rule.forward(x, y)
         elif n == 1:
             a = args[0]
             if type(a) is Tensor:
@@ -98,10 +113,8 @@ def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> 
     t = Tensor.__new__(Tensor)
     t.array = out
     t.grad = None
-    t.grad_fn = None
     t._view = None
     t._tangent = None
-    t.requires_grad = False
     if rule.views and np.may_share_memory(out, x):
         # numpy made a view: out aliases the input's storage, so an in-place change of
         # either changes both. They share the version counter (the saved-tensor check),
@@ -111,16 +124,87 @@ def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> 
     else:
         t._vc = [0]
     if State.grad_enabled:
-        if rg:
-            if rule.differentiable and out.dtype.kind == "f":
-                _record(rule, args, params, t)
+        if rg and rule.differentiable and out.dtype.kind == "f":
+            # Record the node (inlined: one call less per recorded op).
+            if State.inference_seen and rule.saves_inputs:
+                check_not_inference(args)
+            if n == 2:
+                a, b = args
+                # An input's edge: its grad_fn, or the leaf itself (a Node is always true).
+                if type(a) is Tensor:
+                    if a._view is not None:
+                        _sync_view(a)
+                    pa = (a.grad_fn or a) if a.requires_grad else None
+                    va = a._vc[0]
+                else:
+                    pa = None
+                    va = 0
+                if type(b) is Tensor:
+                    if b._view is not None:
+                        _sync_view(b)
+                    parents: tuple[Any, ...] = (pa, (b.grad_fn or b) if b.requires_grad
+                                                else None)
+                    versions = (va, b._vc[0]) if rule.saves_inputs else None
+                else:
+                    parents = (pa, None)
+                    versions = (va, 0) if rule.saves_inputs else None
+            elif n == 1:
+                # Recorded only when an input is a tensor requiring grad: here, this one.
+                a = args[0]
+                if a._view is not None:
+                    _sync_view(a)
+                parents = (a.grad_fn or a,)
+                versions = (a._vc[0],) if rule.saves_inputs else None
             else:
+                for a in args:
+                    if type(a) is Tensor and a._view is not None:
+                        _sync_view(a)
+                parents = tuple(
+                    (a.grad_fn or a) if type(a) is Tensor and a.requires_grad else None
+                    for a in args)
+                versions = (tuple(a._vc[0] if type(a) is Tensor else 0 for a in args)
+                            if rule.saves_inputs else None)
+            # Node(rule, args, params, parents, versions), its fields set here.
+            node = Node.__new__(Node)
+            node.rule = rule
+            tn = rule.torch_name  # a name, or a function of the inputs and params
+            node.name = tn if type(tn) is str else tn(args, params)
+            node.inputs = args
+            node.freed = False
+            node.params = params
+            node.parents = parents
+            node.versions = versions
+            node.retained = None
+            node.hooks = None
+            seq = State.seq
+            node.seq = seq
+            State.seq = seq + 1
+            node.span = POSITION.span
+            if rule.saves_out:
+                node.out = t
+                node.out_version = t._vc[0]
+            else:
+                node.out = None
+                node.out_version = 0
+            t.grad_fn = node
+            t.requires_grad = True
+            if State.tape is not None:
+                State.tape.append(node)
+            if State.on_record is not None:
+                State.on_record(node, t)
+        else:
+            t.grad_fn = None
+            t.requires_grad = False
+            if rg:
                 # Nothing to record (a comparison, say), but the output depends on a
                 # tensor that requires grad: advance the counter so control flow that
                 # tests it can tell (explain's "depends on input").
                 State.seq += 1
-    elif State.inference_mode:
-        t.inference = True  # made in torch.inference_mode()
+    else:
+        t.grad_fn = None
+        t.requires_grad = False
+        if State.inference_mode:
+            t.inference = True  # made in torch.inference_mode()
     if State.detect_anomaly:
         _check_finite(rule, t, [a.array if type(a) is Tensor else a for a in args])
     if State.forward_level:
@@ -149,77 +233,6 @@ def _dimension_message(e: np.exceptions.AxisError, arrays: list[Any]) -> str:
     lo, hi = (-1, 0) if ndim == 0 else (-ndim, ndim - 1)
     return (f"Dimension out of range (expected to be in range of [{lo}, {hi}], but got "
             f"{e.axis})")
-
-
-def _record(rule: Rule, args: tuple[Any, ...], params: dict[str, Any], t: Tensor) -> None:
-    if State.inference_seen and rule.saves_inputs:
-        check_not_inference(args)
-    n = len(args)
-    if n == 1:
-        # apply records only when an input is a tensor requiring grad: here, this one.
-        a = args[0]
-        if a._view is not None:
-            _sync_view(a)
-        parents: tuple[Any, ...] = (a.grad_fn or a,)
-        versions = (a._vc[0],) if rule.saves_inputs else None
-    elif n == 2:
-        a, b = args
-        # An input's edge: its grad_fn, or the leaf itself (a Node is always true).
-        if type(a) is Tensor:
-            if a._view is not None:
-                _sync_view(a)
-            pa = (a.grad_fn or a) if a.requires_grad else None
-        else:
-            pa = None
-        if type(b) is Tensor:
-            if b._view is not None:
-                _sync_view(b)
-            pb = (b.grad_fn or b) if b.requires_grad else None
-        else:
-            pb = None
-        parents = (pa, pb)
-        versions = ((a._vc[0] if type(a) is Tensor else 0, b._vc[0] if type(b) is Tensor else 0)
-                    if rule.saves_inputs else None)
-    else:
-        for a in args:
-            if type(a) is Tensor and a._view is not None:
-                _sync_view(a)
-        parents = tuple(
-            (a.grad_fn or a) if type(a) is Tensor and a.requires_grad else None for a in args
-        )
-        versions = (
-            tuple(a._vc[0] if type(a) is Tensor else 0 for a in args)
-            if rule.saves_inputs else None
-        )
-    # Node(rule, args, params, parents, versions), its fields set here: one call less
-    # for every recorded op.
-    node = Node.__new__(Node)
-    node.rule = rule
-    tn = rule.torch_name  # a name, or a function of the inputs and params
-    node.name = tn if type(tn) is str else tn(args, params)
-    node.inputs = args
-    node.freed = False
-    node.params = params
-    node.parents = parents
-    node.versions = versions
-    node.retained = None
-    node.hooks = None
-    seq = State.seq
-    node.seq = seq
-    State.seq = seq + 1
-    node.span = POSITION.span
-    if rule.saves_out:
-        node.out = t
-        node.out_version = t._vc[0]
-    else:
-        node.out = None
-        node.out_version = 0
-    t.grad_fn = node
-    t.requires_grad = True
-    if State.tape is not None:
-        State.tape.append(node)
-    if State.on_record is not None:
-        State.on_record(node, t)
 
 
 def _propagate_tangent(rule: Rule, args: tuple[Any, ...], params: dict[str, Any],

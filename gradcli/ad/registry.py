@@ -29,6 +29,7 @@ class Rule:
         "saved_for_partner",
         "saves_inputs",
         "saves_out",
+        "scalar_forward",
         "sparse_tangents",
         "torch_keeps",
         "torch_name",
@@ -36,6 +37,7 @@ class Rule:
         "vjp",
         "vjp_array",
         "vjp_graph",
+        "vjp_scalar",
     )
 
     def __init__(
@@ -66,6 +68,7 @@ class Rule:
         # (see with_array_vjp): `vjp` is the first alone, or a dispatcher between the two.
         self.vjp_graph = vjp
         self.vjp_array: Callable[..., tuple[Any, ...]] | None = None
+        self.vjp_scalar: Callable[..., tuple[Any, ...] | None] | None = None
         self.jvp = jvp
         self.kind = kind
         self.doc = doc
@@ -86,6 +89,10 @@ class Rule:
         # passed on): a stack of cotangents with a leading batch dim goes through unchanged.
         self.batchable = kind in ("elementwise", "binary") if batchable is None else batchable
         self.views = views  # the output may alias the input's storage (x[0], x.t(), …)
+        # The forward kernel's own scalar path, for apply to take without calling it: the
+        # Python operator the kernel applies to 0-d float32/float64 operands (arrays of
+        # one dtype, or such an array and a Python number) as numpy scalars. None: none.
+        self.scalar_forward: Callable[[Any, Any], Any] | None = None
         self.formula = formula  # the VJP in words, per input (for `explain`)
         # Which inputs PyTorch's node has as edges (grad_fn.next_functions), in its order,
         # from the node's name: a Python-number operand of a Scalar overload (2 - x is
@@ -118,6 +125,24 @@ class Rule:
         ARRAY_VJP[vjp] = fast
         return self
 
+    def with_scalar_vjp(self, scalar: Callable[..., tuple[Any, ...] | None]) -> Rule:
+        """Give the rule a VJP on numpy scalars, for 0-d float32/float64 cotangents.
+
+        `scalar(g, out, xs)` (xs: the node's inputs; for nodes without params) takes g as
+        a numpy scalar (np.float32 or np.float64, the node's output dtype) and returns the
+        cotangents as numpy scalars of their inputs' dtypes (None where the array VJP
+        gives None), or None where it does not apply (an input of another dtype, a
+        constant that is no Python number: the engine then runs the array VJP). It is the
+        array VJP's kernels as the same IEEE operations on scalars (numpy's scalar
+        arithmetic, and its ufuncs called on scalars, give the bits they give on 0-d
+        arrays), so the same bits; tests/test_fastpath_scalar.py checks it. The engine
+        runs it where it would run the array VJP (a light pass, grad mode off), on nodes
+        without hooks; a `vjp` replaced since is not found in SCALAR_VJP and runs as it
+        is. Call it after with_array_vjp (it is keyed by the final `vjp`)."""
+        self.vjp_scalar = scalar
+        SCALAR_VJP[self.vjp] = scalar
+        return self
+
     def explain_failure(self, arrays: list[Any], params: dict[str, Any], exc: Exception) -> str:
         """A PyTorch-worded message for a kernel failure."""
         return K.failure_message(self.name, arrays, params, exc)
@@ -131,6 +156,9 @@ class Rule:
 #: dispatcher; a `vjp` replaced since (a test's deliberately wrong rule) is not found here
 #: and runs as it is.
 ARRAY_VJP: dict[Callable[..., tuple[Any, ...]], Callable[..., tuple[Any, ...]]] = {}
+
+#: Each rule's `vjp` → its scalar VJP (with_scalar_vjp), looked up like ARRAY_VJP.
+SCALAR_VJP: dict[Callable[..., Any], Callable[..., tuple[Any, ...] | None]] = {}
 
 #: Every primitive's rule by name: the derivative table, filled by gradcli.ad.rules.
 RULES: dict[str, Rule] = {}

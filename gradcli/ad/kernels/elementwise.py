@@ -3,6 +3,7 @@ and logic."""
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 import numpy as np
@@ -74,7 +75,16 @@ def _cast(x: Any, dtype: np.dtype) -> Any:
     return x
 
 
-def _binary(ufunc: np.ufunc):
+#: The dtypes whose 0-d operands take numpy's scalar arithmetic (see _binary).
+_F32 = np.dtype(np.float32)
+_F64 = np.dtype(np.float64)
+#: The Python numbers numpy meets as weak scalars (NEP 50: converted to the array's dtype),
+#: the constants the scalar paths take; a numpy scalar (np.float64, say) is none: its dtype
+#: takes part in numpy's promotion.
+WEAK_NUMBERS = frozenset((float, int, bool))
+
+
+def _binary(ufunc: np.ufunc, scalar_op: Any = None):
     def kernel(a: Any, b: Any) -> Any:
         # Fast paths (the common cases of result_type, inlined): same-dtype arrays, and an
         # array with a Python number that does not change its dtype. Per-op overhead is
@@ -83,11 +93,17 @@ def _binary(ufunc: np.ufunc):
             rt = a.dtype
             if type(b) is ndarray:
                 if b.dtype == rt:
+                    if scalar_op is not None and not (a.ndim or b.ndim) and (
+                            rt is _F64 or rt is _F32):
+                        return scalar_op(a[()], b[()]).__array__()
                     out = ufunc(a, b, out=ARRAY_OUT)
                     return out if type(out) is ndarray and out.dtype == rt else _fix(out, rt)
             else:
                 k = rt.kind
                 if k == "f" or (k == "i" and type(b) is int) or type(b) is bool:
+                    if (scalar_op is not None and not a.ndim and (rt is _F64 or rt is _F32)
+                            and type(b) in WEAK_NUMBERS):
+                        return scalar_op(a[()], b).__array__()
                     if type(b) is float and (consts := _CONSTS.get(rt)) is not None:
                         b = consts.get(b) or _const(consts, b, rt)
                     out = ufunc(a, b, out=ARRAY_OUT)
@@ -96,6 +112,9 @@ def _binary(ufunc: np.ufunc):
             rt = b.dtype
             k = rt.kind
             if k == "f" or (k == "i" and type(a) is int) or type(a) is bool:
+                if (scalar_op is not None and not b.ndim and (rt is _F64 or rt is _F32)
+                        and type(a) in WEAK_NUMBERS):
+                    return scalar_op(a, b[()]).__array__()
                 if type(a) is float and (consts := _CONSTS.get(rt)) is not None:
                     a = consts.get(a) or _const(consts, a, rt)
                 out = ufunc(a, b, out=ARRAY_OUT)
@@ -136,9 +155,13 @@ def _fix(out: Any, rt: np.dtype) -> Any:
     return np.asarray(out, dtype=rt)
 
 
-add = _binary(np.add)
-_sub = _binary(np.subtract)
-mul = _binary(np.multiply)
+# + - * on 0-d float32/float64 operands (arrays of the dtype, or a Python number) run as
+# numpy scalar arithmetic: the same IEEE operation in the same dtype, the Python number
+# converted as the ufunc converts it (NEP 50), so the same bits and warnings
+# (tests/test_fastpath_scalar.py), at half the cost of a ufunc on 0-d arrays (bench W1).
+add = _binary(np.add, operator.add)
+_sub = _binary(np.subtract, operator.sub)
+mul = _binary(np.multiply, operator.mul)
 maximum = _binary(np.maximum)
 minimum = _binary(np.minimum)
 _floordiv = _binary(np.floor_divide)
@@ -195,6 +218,11 @@ def div(a: Any, b: Any) -> Any:
         if rt.kind == "f":
             tb = type(b)
             if tb is float or tb is int or (tb is ndarray and b.dtype == rt):
+                if not a.ndim and (rt is _F64 or rt is _F32):  # numpy scalars (see mul)
+                    if tb is not ndarray:
+                        return (a[()] / b).__array__()
+                    if not b.ndim:
+                        return (a[()] / b[()]).__array__()
                 if tb is float and (consts := _CONSTS.get(rt)) is not None:
                     b = consts.get(b) or _const(consts, b, rt)
                 out = np.true_divide(a, b, out=ARRAY_OUT)
@@ -204,6 +232,8 @@ def div(a: Any, b: Any) -> Any:
         rt = b.dtype
         ta = type(a)
         if rt.kind == "f" and (ta is float or ta is int):
+            if not b.ndim and (rt is _F64 or rt is _F32):
+                return (a / b[()]).__array__()
             if ta is float and (consts := _CONSTS.get(rt)) is not None:
                 a = consts.get(a) or _const(consts, a, rt)
             out = np.true_divide(a, b, out=ARRAY_OUT)
@@ -421,3 +451,11 @@ def isnan(x: ndarray) -> Any:
 def isfinite(x: ndarray) -> Any:
     """Elementwise isfinite."""
     return np.isfinite(x)
+
+
+# -- numpy scalars: the kernels of the scalar VJPs (Rule.with_scalar_vjp) ------------------
+# A ufunc called on a numpy scalar runs the inner loop it runs on a 0-d array (the same
+# bits, tests/test_fastpath_scalar.py) and returns a scalar, at half the cost.
+
+scalar_sin = np.sin
+scalar_cos = np.cos

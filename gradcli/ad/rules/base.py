@@ -78,6 +78,7 @@ def elementwise(
     formula: tuple[str, ...] = (),
     grad: Callable[..., Any] | None = None,
     fast: Callable[..., Any] | None = None,
+    scalar: Callable[..., Any] | None = None,
 ) -> Rule:
     """An elementwise unary op from its local derivative d(x, out, **params).
 
@@ -85,7 +86,9 @@ def elementwise(
     (grad / x rather than grad · (1/x), tanh_backward(grad, out), ...): a derivative
     taken with create_graph=True then has PyTorch's nodes, names and higher derivatives.
     `fast(g, x, out, **params)`, when given, is the same VJP on arrays (x or out None when
-    the rule does not keep it): the rule's array VJP (Rule.with_array_vjp)."""
+    the rule does not keep it): the rule's array VJP (Rule.with_array_vjp).
+    `scalar(g, x, out)`, when given, is `fast` on numpy scalars (x or out None as there):
+    the rule's scalar VJP (Rule.with_scalar_vjp)."""
 
     if grad is None:
         def vjp(g: Tensor, out: Tensor, x: Tensor, **p: Any) -> tuple[Any, ...]:
@@ -107,6 +110,17 @@ def elementwise(
             def vjp_array(g: Tensor, out: Tensor, x: Tensor, **p: Any) -> tuple[Any, ...]:
                 return (wrap(fast(g.array, x.array, None, **p)),)
         rule.with_array_vjp(vjp_array)
+    if scalar is not None:
+        assert fast is not None, name
+        if uses_out:
+            def vjp_scalar(g: Any, out: Tensor, xs: tuple[Any, ...]) -> tuple[Any, ...] | None:
+                o = out.array[()]
+                return (scalar(g, None, o),) if type(o) is type(g) else None
+        else:
+            def vjp_scalar(g: Any, out: Tensor, xs: tuple[Any, ...]) -> tuple[Any, ...] | None:
+                x = xs[0].array[()]
+                return (scalar(g, x, None),) if type(x) is type(g) else None
+        rule.with_scalar_vjp(vjp_scalar)
     return rule
 
 

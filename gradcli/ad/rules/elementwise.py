@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from typing import Any
 
 from gradcli.ad import kernels as K
 from gradcli.ad import ops
 from gradcli.ad.graph import Tensor
+from gradcli.ad.kernels import elementwise as KE
 from gradcli.ad.ops import backward as B
-from gradcli.ad.registry import Rule
+from gradcli.ad.registry import RULES, Rule
 from gradcli.ad.rules.base import (
     arr,
     elementwise,
@@ -28,35 +30,39 @@ from gradcli.errors import GdRuntimeError
 
 
 elementwise("exp", "ExpBackward0", K.exp, lambda x, o: o, "e^x", uses_out=True,
-            formula=("grad · out",), fast=lambda g, x, o: K.mul(g, o))
+            formula=("grad · out",), fast=lambda g, x, o: K.mul(g, o),
+            scalar=lambda g, x, o: g * o)
 elementwise("log", "LogBackward0", K.log, lambda x, o: 1 / x, "natural logarithm",
             formula=("grad / x",), grad=lambda g, x, o: g / x,
-            fast=lambda g, x, o: K.div(g, x))
+            fast=lambda g, x, o: K.div(g, x), scalar=lambda g, x, o: g / x)
 elementwise("log1p", "Log1PBackward0", K.log1p, lambda x, o: 1 / (x + 1), "log(1 + x)",
             formula=("grad / (1 + x)",), grad=lambda g, x, o: g / (x + 1),
-            fast=lambda g, x, o: K.div(g, K.add(x, 1)))
+            fast=lambda g, x, o: K.div(g, K.add(x, 1)), scalar=lambda g, x, o: g / (x + 1))
 elementwise("sqrt", "SqrtBackward0", K.sqrt, lambda x, o: 0.5 / o, "square root", uses_out=True,
             formula=("grad / (2 · out)",), grad=lambda g, x, o: g / (2 * o),
-            fast=lambda g, x, o: K.div(g, K.mul(o, 2)))
+            fast=lambda g, x, o: K.div(g, K.mul(o, 2)), scalar=lambda g, x, o: g / (o * 2))
 elementwise("sin", "SinBackward0", K.sin, lambda x, o: ops.cos(x), "sine",
-            formula=("grad · cos(x)",), fast=lambda g, x, o: K.mul(g, K.cos(x)))
+            formula=("grad · cos(x)",), fast=lambda g, x, o: K.mul(g, K.cos(x)),
+            scalar=lambda g, x, o: g * KE.scalar_cos(x))
 elementwise("cos", "CosBackward0", K.cos, lambda x, o: -ops.sin(x), "cosine",
-            formula=("-grad · sin(x)",), fast=lambda g, x, o: K.mul(g, K.neg(K.sin(x))))
+            formula=("-grad · sin(x)",), fast=lambda g, x, o: K.mul(g, K.neg(K.sin(x))),
+            scalar=lambda g, x, o: g * -KE.scalar_sin(x))
 elementwise("tan", "TanBackward0", K.tan, lambda x, o: 1 + o * o, "tangent", uses_out=True,
             formula=("grad · (1 + out²)",), grad=lambda g, x, o: g * (1 + ops.pow(o, 2)),
             fast=lambda g, x, o: K.mul(g, K.add(K.pow(o, 2), 1)))
 elementwise("tanh", "TanhBackward0", K.tanh, lambda x, o: 1 - o * o, "hyperbolic tangent",
             uses_out=True,
             formula=("grad · (1 - out²)",), grad=lambda g, x, o: B.tanh_backward(g, o),
-            fast=lambda g, x, o: B.k_tanh_backward(g, o))
+            fast=lambda g, x, o: B.k_tanh_backward(g, o), scalar=lambda g, x, o: g * (1 - o * o))
 elementwise("sigmoid", "SigmoidBackward0", K.sigmoid, lambda x, o: o * (1 - o),
             "logistic function 1/(1+e^-x)", uses_out=True,
             formula=("grad · out · (1 - out)",), grad=lambda g, x, o: B.sigmoid_backward(g, o),
-            fast=lambda g, x, o: B.k_sigmoid_backward(g, o))
+            fast=lambda g, x, o: B.k_sigmoid_backward(g, o),
+            scalar=lambda g, x, o: g * (1 - o) * o)
 elementwise("reciprocal", "ReciprocalBackward0", K.reciprocal, lambda x, o: -(o * o),
             "1/x", uses_out=True,
             formula=("-grad · out²",), grad=lambda g, x, o: -g * (o * o),
-            fast=lambda g, x, o: K.mul(K.neg(g), K.mul(o, o)))
+            fast=lambda g, x, o: K.mul(K.neg(g), K.mul(o, o)), scalar=lambda g, x, o: -g * (o * o))
 elementwise("relu", "ReluBackward0", K.relu, lambda x, o: ops.to_dtype(o > 0, o.dtype),
             "max(x, 0)", uses_out=True,
             formula=("grad · (out > 0)",), grad=lambda g, x, o: B.threshold_backward(g, o, 0),
@@ -160,12 +166,64 @@ def _pow_name(inputs: Any, params: dict[str, Any]) -> str:
     return "PowBackward1" if is_tensor(a) else "PowBackward2"
 
 
+# Scalar VJPs of the binary rules (Rule.with_scalar_vjp): the array VJP's kernels on
+# numpy scalars, written out (they run once per node of a scalar tape). None where they do
+# not apply: a tensor input of another dtype than the cotangent's (the engine must cast a
+# cotangent), or a constant that is not a Python number (a numpy scalar takes part in
+# numpy's promotion).
+
+_NUMBERS = KE.WEAK_NUMBERS
+
+
+def _add_vjp_scalar(g: Any, out: Any, xs: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    a, b = xs
+    dt = g.dtype
+    if type(a) is Tensor:
+        if a.array.dtype is not dt:
+            return None
+    elif type(a) not in _NUMBERS:
+        return None
+    if type(b) is Tensor:
+        if b.array.dtype is not dt:
+            return None
+    elif type(b) not in _NUMBERS:
+        return None
+    return (g, g)
+
+
+def _sub_vjp_scalar(g: Any, out: Any, xs: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    c = _add_vjp_scalar(g, out, xs)
+    return None if c is None else (g, -g)
+
+
+def _mul_vjp_scalar(g: Any, out: Any, xs: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    a, b = xs
+    dt = g.dtype
+    if type(a) is Tensor:
+        aa = a.array
+        if aa.dtype is not dt:
+            return None
+        if type(b) is Tensor:
+            ba = b.array
+            if ba.dtype is not dt:
+                return None
+            return (g * ba[()] if a.requires_grad else None,
+                    g * aa[()] if b.requires_grad else None)
+        if type(b) not in _NUMBERS:
+            return None
+        return (g * b if a.requires_grad else None, None)
+    # A number times a tensor (b: the tensor, since the node was recorded).
+    if b.array.dtype is not dt or type(a) not in _NUMBERS:
+        return None
+    return (None, g * a if b.requires_grad else None)
+
+
 register(Rule(
     "add", "AddBackward0", K.add,
     lambda g, out, a, b: (g, g),
     lambda ts, out, a, b: tan2(ts, lambda t: t, lambda t: t),
     kind="binary", doc="a + b", saves_inputs=False,
-    formula=("grad", "grad")))
+    formula=("grad", "grad"))).with_scalar_vjp(_add_vjp_scalar)
 register(Rule(
     "sub", _sub_name, K.sub,
     lambda g, out, a, b: (g, -g),
@@ -173,7 +231,7 @@ register(Rule(
     kind="binary", doc="a - b", saves_inputs=False,
     edges=lambda name: (1,) if name == "RsubBackward1" else (0, 1),
     formula=("grad", "-grad"))).with_array_vjp(
-    lambda g, out, a, b: (g, wrap(K.neg(g.array))))
+    lambda g, out, a, b: (g, wrap(K.neg(g.array)))).with_scalar_vjp(_sub_vjp_scalar)
 register(Rule(
     "mul", "MulBackward0", K.mul,
     lambda g, out, a, b: (g * b if need(a) else None, g * a if need(b) else None),
@@ -181,7 +239,8 @@ register(Rule(
     saved_for_partner=(0, 1), kind="binary", doc="a * b (elementwise)",
     formula=("grad · b", "grad · a"))).with_array_vjp(
     lambda g, out, a, b: (wrap(K.mul(g.array, arr(b))) if need(a) else None,
-                          wrap(K.mul(g.array, arr(a))) if need(b) else None))
+                          wrap(K.mul(g.array, arr(a))) if need(b) else None)).with_scalar_vjp(
+    _mul_vjp_scalar)
 
 
 def _div_vjp(g: Tensor, out: Tensor, a: Any, b: Any) -> tuple[Any, ...]:
@@ -198,13 +257,34 @@ def _div_vjp_array(g: Tensor, out: Tensor, a: Any, b: Any) -> tuple[Any, ...]:
             wrap(K.mul(K.neg(ga), K.div(K.div(a.array, ba), ba))) if need(b) else None)
 
 
+def _div_vjp_scalar(g: Any, out: Any, xs: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    a, b = xs
+    if type(a) is not Tensor:  # number / tensor: the array VJP leaves it to the ops
+        return None
+    dt = g.dtype
+    aa = a.array
+    if aa.dtype is not dt:
+        return None
+    if type(b) is Tensor:
+        bs = b.array
+        if bs.dtype is not dt:
+            return None
+        bs = bs[()]
+        return (g / bs if a.requires_grad else None,
+                -g * ((aa[()] / bs) / bs) if b.requires_grad else None)
+    if type(b) not in _NUMBERS:
+        return None
+    return (g / b if a.requires_grad else None, None)
+
+
 register(Rule(
     "div", _div_name, K.div,
     _div_vjp,
     lambda ts, out, a, b: tan2(ts, lambda t: t / b, lambda t: -t * a / (b * b)),
     saved_for_partner=(0,),  # DivBackward0 keeps self only for the divisor
     kind="binary", doc="a / b (true division)",
-    formula=("grad / b", "-grad · a / b²"))).with_array_vjp(_div_vjp_array)
+    formula=("grad / b", "-grad · a / b²"))).with_array_vjp(_div_vjp_array).with_scalar_vjp(
+    _div_vjp_scalar)
 
 
 def _pow_vjp_array(g: Tensor, out: Tensor, a: Any, b: Any) -> tuple[Any, ...]:
@@ -318,7 +398,13 @@ register(Rule(
     "neg", "NegBackward0", K.neg,
     lambda g, out, x: (-g,), lambda ts, out, x: -ts[0],
     kind="linear", doc="-x", saves_inputs=False, batchable=True,
-    formula=("-grad",))).with_array_vjp(lambda g, out, x: (wrap(K.neg(g.array)),))
+    formula=("-grad",))).with_array_vjp(lambda g, out, x: (wrap(K.neg(g.array)),)).with_scalar_vjp(
+    lambda g, out, xs: (-g,) if xs[0].array.dtype is g.dtype else None)
+
+# The kernels' scalar path, for apply to take itself (Rule.scalar_forward).
+for _name, _op in (("add", operator.add), ("sub", operator.sub), ("mul", operator.mul),
+                   ("div", operator.truediv)):
+    RULES[_name].scalar_forward = _op
 
 # Non-differentiable elementwise ops: comparisons, logic. Never recorded.
 for _name, _kernel, _doc in (
