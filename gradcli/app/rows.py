@@ -20,17 +20,21 @@ T = TypeVar("T")
 class Rows(Sequence[T]):
     """`n` rows, row i being `make(i)` (built each time it is read, never kept); `key(i)`,
     if given, is row i's (op, line, column) without building it (summaries compare rows
-    by it to recognise a loop's iterations); `loops`, if known, the loops run (LoopRun)."""
+    by it to recognise a loop's iterations); `loops`, if known, the loops run (LoopRun);
+    `raw(lo, hi)`, if given, rows lo..hi in the plain form a streaming renderer reads
+    (results.RawStep for explain's steps), in order."""
 
-    __slots__ = ("_make", "_n", "key", "loops")
+    __slots__ = ("_make", "_n", "key", "loops", "raw")
 
     def __init__(self, n: int, make: Callable[[int], T],
                  key: Callable[[int], tuple[Any, ...]] | None = None,
-                 loops: list[LoopRun] | None = None) -> None:
+                 loops: list[LoopRun] | None = None,
+                 raw: Callable[[int, int], Iterator[Any]] | None = None) -> None:
         self._n = n
         self._make = make
         self.key = key
         self.loops = loops
+        self.raw = raw
 
     def __len__(self) -> int:
         return self._n
