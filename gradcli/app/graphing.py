@@ -132,24 +132,25 @@ def _graph(source: Source, opts: AppOptions, values: bool, frozen: _Frozen) -> G
         leaf_names = res.leaf_names
         node_names = res.node_names
 
-        def row(i: int) -> GraphNode:
+        def fields(i: int) -> tuple[Any, ...]:
             obj = order[i]
             if type(obj) is Tensor:
                 name = leaf_names.get(id(obj), (None,))[0]
-                return GraphNode(
-                    i, name, "leaf", None, obj.shape, _dtype_name(obj.dtype), True,
-                    obj.requires_grad, None, None,
-                    data(obj) if values else None,
-                    data(grads[id(obj)]) if values and id(obj) in grads else None)
+                return (i, name, "leaf", None, obj.shape, _dtype_name(obj.dtype), True,
+                        obj.requires_grad, None, None,
+                        data(obj) if values else None,
+                        data(grads[id(obj)]) if values and id(obj) in grads else None)
             out_t = outputs.get(obj)
             span = obj.span
-            return GraphNode(
-                i, node_names.get(obj), obj.op, obj.name,
-                out_t.shape if out_t is not None else (),
-                _dtype_name(out_t.dtype) if out_t is not None else "float32",
-                False, True, getattr(span, "line", None), getattr(span, "column", None),
-                data(out_t) if values and out_t is not None else None,
-                data(grads[id(obj)]) if values and id(obj) in grads else None)
+            return (i, node_names.get(obj), obj.rule.name, obj.name,
+                    out_t.shape if out_t is not None else (),
+                    _dtype_name(out_t.dtype) if out_t is not None else "float32",
+                    False, True, getattr(span, "line", None), getattr(span, "column", None),
+                    data(out_t) if values and out_t is not None else None,
+                    data(grads[id(obj)]) if values and id(obj) in grads else None)
+
+        def row(i: int) -> GraphNode:
+            return GraphNode(*fields(i))
 
         edges = _edges(tape, numbering.function())
         result_id = None
@@ -177,7 +178,8 @@ def _graph(source: Source, opts: AppOptions, values: bool, frozen: _Frozen) -> G
                 nxt = order[i].seq
             seqs[i] = nxt
         loops = _loops(program, res, seqs, False)
-        return GraphResult(Rows(len(order), row, key, loops), edges, result_id, values,
+        return GraphResult(Rows(len(order), row, key, loops, fields=fields), edges, result_id,
+                           values,
                            out.getvalue(), hint)
 
 

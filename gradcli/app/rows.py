@@ -22,15 +22,19 @@ class Rows(Sequence[T]):
     if given, is row i's (op, line, column) without building it (summaries compare rows
     by it to recognise a loop's iterations); `loops`, if known, the loops run (LoopRun);
     `raw(lo, hi)`, if given, rows lo..hi in the plain form a streaming renderer reads
-    (results.RawStep for explain's steps), in order."""
+    (results.RawStep for explain's steps), in order; `fields(i)`, if given, row i's
+    fields as a plain tuple (a graph node's GraphNode fields, in order) without building
+    it."""
 
-    __slots__ = ("_make", "_n", "key", "loops", "raw")
+    __slots__ = ("_make", "_n", "fields", "key", "loops", "raw")
 
     def __init__(self, n: int, make: Callable[[int], T],
                  key: Callable[[int], tuple[Any, ...]] | None = None,
                  loops: list[LoopRun] | None = None,
-                 raw: Callable[[int, int], Iterator[Any]] | None = None) -> None:
+                 raw: Callable[[int, int], Iterator[Any]] | None = None,
+                 fields: Callable[[int], tuple[Any, ...]] | None = None) -> None:
         self._n = n
+        self.fields = fields
         self._make = make
         self.key = key
         self.loops = loops

@@ -40,8 +40,8 @@ def stream_result(result: object, fmt: str, write: Callable[[str], Any], *,
                   full: bool = False) -> bool:
     """Write a long graph or explain listing in `fmt` ("json", a graph's "dot" and
     "mermaid"; with `full`, "plain", explain's uncoloured "table" and a graph's uncoloured
-    "tree" when the program printed nothing) through `write`, ending in a newline, and say
-    so; False (nothing written) for anything else."""
+    "tree") through `write`, ending in a newline, and say so; False (nothing written) for
+    anything else."""
     if _listing(result) <= HEAD + TAIL:
         return False
     # What streaming allocates is dropped as it goes, or kept to the end (a tree's index
@@ -58,13 +58,20 @@ def stream_result(result: object, fmt: str, write: Callable[[str], Any], *,
 
 def _stream(result: object, fmt: str, write: Callable[[str], Any], precision: int,
             width: int | None, color: bool, full: bool) -> bool:
-    if (fmt in ("tree", "table") and full and not color and isinstance(result, GraphResult)
-            and not result.output):
-        from gradcli.render.console import DEFAULT_WIDTH
-        from gradcli.render.table import graph_lines
+    if fmt in ("tree", "table") and full and not color and isinstance(result, GraphResult):
+        from gradcli.render.console import DEFAULT_WIDTH, render_to_text
+        from gradcli.render.table import _output_block, graph_lines
+        from gradcli.render.tree_text import tree_writer
 
-        lines = _Lines(write, width or DEFAULT_WIDTH)
-        graph_lines(result, precision, width or DEFAULT_WIDTH, lines, plain=True)
+        w = width or DEFAULT_WIDTH
+        if result.output:  # what the program printed, above the tree (as render_tree)
+            write(render_to_text([_output_block(result.output, w)], w, False) + "\n\n")
+        lines = _Lines(write, w)
+        fast = tree_writer(result)
+        if fast is not None:
+            fast(w, lines)
+        else:
+            graph_lines(result, precision, w, lines, plain=True)
         lines.flush()
         write("\n")
         return True
