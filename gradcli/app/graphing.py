@@ -170,14 +170,18 @@ def _graph(source: Source, opts: AppOptions, values: bool, frozen: _Frozen) -> G
             span = obj.span
             return (obj.op, getattr(span, "line", None), getattr(span, "column", None))
 
-        # Each row's node number (a leaf: its first consumer's), to place loop iterations.
-        seqs = array("q", bytes(8 * len(order)))
-        nxt = State.seq
-        for i in range(len(order) - 1, -1, -1):
-            if type(order[i]) is not Tensor:
-                nxt = order[i].seq
-            seqs[i] = nxt
-        loops = _loops(program, res, seqs, False)
+        end = State.seq
+
+        def loops() -> list[LoopRun] | None:
+            # Each row's node number (a leaf: its first consumer's), to place iterations.
+            seqs = array("q", bytes(8 * len(order)))
+            nxt = end
+            for i in range(len(order) - 1, -1, -1):
+                if type(order[i]) is not Tensor:
+                    nxt = order[i].seq
+                seqs[i] = nxt
+            return _loops(program, res, seqs, False)
+
         return GraphResult(Rows(len(order), row, key, loops, fields=fields), edges, result_id,
                            values,
                            out.getvalue(), hint)
@@ -223,9 +227,9 @@ def _explain(source: Source, opts: AppOptions, frozen: _Frozen) -> ExplainResult
         gs = or_zeros([captured.get(id(x)) for x in xs], xs)
         grads = {n: data(g) for n, g in zip(opts.wrt, gs, strict=True)}
         control = [_control_info(c) for c in res.control if c.evaluations or c.iterations]
-        seqs = [order[k].seq for k in log.me]
-        loops = _loops(program, res, seqs, True)
-        del seqs
+        def loops() -> list[LoopRun] | None:
+            return _loops(program, res, [order[k].seq for k in log.me], True)
+
         return ExplainResult(data(y), res.name, log.rows(order, loops), grads, control,
                              out.getvalue())
 

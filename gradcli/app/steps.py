@@ -128,7 +128,8 @@ class StepLog:
         """Step i's node."""
         return order[self.me[i]]  # type: ignore[no-any-return]
 
-    def rows(self, order: list[Any], loops: list[LoopRun] | None) -> Rows[ExplainStep]:
+    def rows(self, order: list[Any], loops: Callable[[], list[LoopRun] | None]
+             ) -> Rows[ExplainStep]:
         """The steps as a listing: built when read; `raw(lo, hi)` streams plain tuples."""
         def key(i: int) -> tuple[Any, ...]:
             node = order[self.me[i]]

@@ -199,9 +199,9 @@ class _StepText:
         self.places: dict[tuple[Any, Any, Any], tuple[str, str, bool]] = {}
         self.widths = widths
         self.form = _form(tuple(widths))
+        self.pct = "│ " + " │ ".join(f"%-{c}s" for c in widths) + " │"  # faster than form
         self.fixed = f"%.{precision}f"
         self.sci = f"%.{precision}e"
-        self.blank = self.form.format("", "", "", "", "")
         self.accumulates = False
 
     def lines(self, step: RawStep, out: list[str]) -> None:
@@ -209,7 +209,7 @@ class _StepText:
         row whose cells all fit their columns without _row's general folding."""
         sid, label, grad_fn, line, column, incoming, flows = step
         w0, w1, w2, w3, w4 = self.widths
-        form = self.form.format
+        pct = self.pct
         inline = self.inline
         place = self.places.get((grad_fn, line, column))
         if place is None:
@@ -231,12 +231,12 @@ class _StepText:
                 out += _row([[node, place[0]] if first else [""], [inc] if first else [""],
                              [rule], [to], *cells], self.widths, self.form)
             elif first:
-                out.append(form(node, inc, rule, to, sent))
-                out.append(form(place[0], "", "", "", summed) if summed else place[1])
+                out.append(pct % (node, inc, rule, to, sent))
+                out.append(pct % (place[0], "", "", "", summed) if summed else place[1])
             else:
-                out.append(form("", "", rule, to, sent))
+                out.append(pct % ("", "", rule, to, sent))
                 if summed:
-                    out.append(form("", "", "", "", summed))
+                    out.append(pct % ("", "", "", "", summed))
             if acc:
                 self.accumulates = True
             first = False
