@@ -54,34 +54,37 @@ class StepLog:
     def observer(self) -> Callable[[Node, Tensor, tuple[Any, ...]], None]:
         """The engine's observer: records one step per node, in the order they run."""
         number = self.number
-        me, inc, inc_code, starts = self.me, self.inc, self.inc_code, self.starts
-        to, rule, val, val_code, acc = self.to, self.rule, self.val, self.val_code, self.acc
+        me_add, inc_add, inc_code_add = self.me.append, self.inc.append, self.inc_code.append
+        starts_add, to_add, rule_add = self.starts.append, self.to.append, self.rule.append
+        val_add, val_code_add, acc_add = self.val.append, self.val_code.append, self.acc.append
+        me, to, val = self.me, self.to, self.val
         objs, summed, received = self.objs, self.summed, self.received
         rules_of: dict[tuple[Any, int], list[int]] = {}
         ndarray = np.ndarray
         f32, f64, f16 = _F32, _F64, _F16
 
         def observe(node: Node, g: Tensor, cots: tuple[Any, ...]) -> None:
-            i = len(me)
-            me.append(number(node))
+            me_add(number(node))
             a = g.array
             code = 0
             if type(a) is ndarray and not a.ndim:
                 dt = a.dtype
                 code = 1 if dt is f32 else 2 if dt is f64 else 3 if dt is f16 else 0
             if code:
-                inc.append(float(a))
+                inc_add(float(a))
             else:
-                objs[~i] = a
-                inc.append(0.0)
-            inc_code.append(code)
+                objs[~(len(me) - 1)] = a
+                inc_add(0.0)
+            inc_code_add(code)
             parents = node.parents
             inputs = node.inputs
             key = (node.rule, len(parents))
             texts = rules_of.get(key)
             if texts is None:
                 texts = rules_of[key] = self._rule_texts(node)
-            for k, (p, c) in enumerate(zip(parents, cots, strict=False)):
+            k = -1
+            for p, c in zip(parents, cots, strict=False):
+                k += 1
                 if p is None or c is None:
                     continue
                 pid = number(p)
@@ -92,21 +95,21 @@ class StepLog:
                     a = c.array
                     if note is not None:
                         summed[len(to)] = note
-                to.append(pid)
-                rule.append(texts[k])
+                to_add(pid)
+                rule_add(texts[k])
                 code = 0
                 if type(a) is ndarray and not a.ndim:
                     dt = a.dtype
                     code = 1 if dt is f32 else 2 if dt is f64 else 3 if dt is f16 else 0
                 if code:
-                    val.append(float(a))
+                    val_add(float(a))
                 else:
                     objs[len(val)] = a
-                    val.append(0.0)
-                val_code.append(code)
-                acc.append(received[pid])
+                    val_add(0.0)
+                val_code_add(code)
+                acc_add(received[pid])
                 received[pid] = 1
-            starts.append(len(to))
+            starts_add(len(to))
 
         return observe
 
