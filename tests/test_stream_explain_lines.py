@@ -76,3 +76,13 @@ def test_inline_other_values_go_through_inline_tensor() -> None:
     for a in (np.arange(20.0).reshape(4, 5), np.array(3), np.array(True), np.zeros((0, 2))):
         td = TensorData(a.shape, "x", a)
         assert _StepText(4, [8] * 5).inline(td) == inline_tensor(td, 4)
+
+
+def test_inline_keeps_recent_texts_apart() -> None:
+    # One formatter for a run of values (its cache of recent texts in play): each value's
+    # text is still its own, 0.0 and -0.0 included (equal as keys, not as text).
+    values = [0.5, -0.0, 0.0, 1e-5, 0.5, -0.0, 2.0, 0.0, np.nan, 1e-5, 2.0, -2.0, 0.5]
+    fast = _StepText(4, [8] * 5)
+    for v in values * 3:
+        td = TensorData((), "float32", np.array(v, dtype=np.float32))
+        assert fast.inline(float(td.value)) == inline_tensor(td, 4)

@@ -202,6 +202,7 @@ class _StepText:
         self.pct = "│ " + " │ ".join(f"%-{c}s" for c in widths) + " │"  # faster than form
         self.fixed = f"%.{precision}f"
         self.sci = f"%.{precision}e"
+        self.recent: dict[float, str] = {}
         self.accumulates = False
 
     def lines(self, step: RawStep, out: list[str]) -> None:
@@ -253,15 +254,24 @@ class _StepText:
 
     def inline(self, value: Any) -> str:
         """inline_tensor of a RawStep value: a float (a 0-d float tensor's) straight
-        through PyTorch's one-element formatter, without building arrays."""
+        through PyTorch's one-element formatter, without building arrays; the text of a
+        recent float is kept (a step's incoming value is what an earlier step sent)."""
         if type(value) is float:
-            if value != 0.0 and value - value == 0.0:  # finite, not zero
+            if value != 0.0 and value - value == 0.0:  # finite, not zero (-0.0 == 0.0)
+                text = self.recent.get(value)
+                if text is not None:
+                    return text
                 m = abs(value)
                 if m < 1.0e-4 or m > 1.0e8:
-                    return self.sci % value
-                if value.is_integer():
-                    return f"{value:.0f}."
-                return self.fixed % value
+                    text = self.sci % value
+                elif value.is_integer():
+                    text = f"{value:.0f}."
+                else:
+                    text = self.fixed % value
+                if len(self.recent) >= 4096:
+                    self.recent.clear()
+                self.recent[value] = text
+                return text
             return scalar_float_str(value, self.precision)
         from gradcli.render.numbers import inline_tensor
 
