@@ -2,7 +2,8 @@
 and int arrays) is byte for byte the tree render_tree draws through render.table's
 _TreeBuilder: deep chains cut into continuations, references to nodes seen, leaves and
 constants, ops without a grad_fn, sinks the result does not use ("also recorded"), what
-the program printed above the tree, and lines folded at narrow widths."""
+the program printed above the tree, and lines folded at narrow widths. Also the app's
+node numbering (app/graphing.py Numbering), through seqs or a dict."""
 
 from __future__ import annotations
 
@@ -73,3 +74,33 @@ def test_other_listings_take_the_general_layout() -> None:
         buf = io.StringIO()
         assert stream_result(result, "tree", buf.write, width=80, full=True)
         assert buf.getvalue() == render_graph(result, "tree", width=80, full=True) + "\n"
+
+
+class _Node:
+    """What Numbering reads of a tape node."""
+
+    def __init__(self, seq: int, parents: tuple[object, ...]) -> None:
+        self.seq, self.parents = seq, parents
+
+
+@pytest.mark.parametrize("seqs", [[5, 6, 7, 8], [5, 6, 9, 12]])
+def test_numbering_by_seq_or_by_dict(seqs: list[int]) -> None:
+    # Tape seqs without a gap are numbered through an array, with one through a dict:
+    # the same numbers either way, leaves just before their first consumer.
+    import numpy as np
+
+    from gradcli.ad.graph import tensor_from_array
+    from gradcli.app.graphing import Numbering
+
+    a, b = tensor_from_array(np.zeros(())), tensor_from_array(np.ones(()))
+    n0 = _Node(seqs[0], (a,))
+    n1 = _Node(seqs[1], (n0, None))
+    n2 = _Node(seqs[2], (n1, b))
+    n3 = _Node(seqs[3], (n2, a, n0))
+    numbering = Numbering([n0, n1, n2, n3])  # type: ignore[list-item]
+    assert numbering.order == [a, n0, n1, b, n2, n3]
+    number = numbering.function()
+    assert [number(o) for o in numbering.order] == list(range(6))
+    assert [numbering.get(o) for o in numbering.order] == list(range(6))
+    assert numbering.get(_Node(seqs[1], ())) is None
+    assert numbering.get(tensor_from_array(np.zeros(()))) is None
