@@ -9,7 +9,6 @@ out in minutes). Short listings, summaries and coloured tables go through `rende
 
 from __future__ import annotations
 
-import gc
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
@@ -17,7 +16,7 @@ from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any
 
 from gradcli.ad.tensor_str import scalar_float_str
-from gradcli.render.summary import HEAD, TAIL, wrapped
+from gradcli.render.summary import HEAD, TAIL, collector_paused, wrapped
 from gradcli.results import ExplainResult, GraphResult, RawStep, raw_step
 
 _string = encode_basestring_ascii
@@ -44,16 +43,8 @@ def stream_result(result: object, fmt: str, write: Callable[[str], Any], *,
     anything else."""
     if _listing(result) <= HEAD + TAIL:
         return False
-    # What streaming allocates is dropped as it goes, or kept to the end (a tree's index
-    # of inputs): the collector would only rescan the tape behind the listing, again and
-    # again (seconds for 10⁶ objects).
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         return _stream(result, fmt, write, precision, width, color, full)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _stream(result: object, fmt: str, write: Callable[[str], Any], precision: int,
