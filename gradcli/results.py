@@ -299,6 +299,28 @@ class ExplainStep:
     flows: list[ExplainFlow]
 
 
+# An explain step in the plain form a long listing streams in (render.stream reads it
+# without building dataclasses): (id, label, grad_fn, line, column, incoming, flows), each
+# flow (to_id, to_label, rule, value, accumulates, summed); a value is a float for a 0-d
+# float tensor (its text depends on its value alone), else its TensorData.
+RawFlow = tuple[int, str, str, "float | TensorData", bool, "str | None"]
+RawStep = tuple[int, str, str, "int | None", "int | None", "float | TensorData", list[RawFlow]]
+
+
+def raw_step(step: ExplainStep) -> RawStep:
+    """An ExplainStep as a RawStep (0-d float values as floats)."""
+    return (step.id, step.label, step.grad_fn, step.line, step.column, _raw(step.incoming),
+            [(f.to_id, f.to_label, f.rule, _raw(f.value), f.accumulates, f.summed)
+             for f in step.flows])
+
+
+def _raw(td: TensorData) -> float | TensorData:
+    a = td.value
+    if type(a) is np.ndarray and a.ndim == 0 and a.dtype.char in "efd":  # float16, 32, 64
+        return float(a)
+    return td
+
+
 @dataclass
 class ControlFlowInfo:
     """What one if/while/for did."""

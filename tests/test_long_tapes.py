@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -318,6 +319,9 @@ def test_streamed_explain_is_the_same_bytes(tmp_path: Any, name: str, fmt: str) 
     buf = io.StringIO()
     assert stream_result(result, fmt, buf.write, width=250, full=True)
     assert buf.getvalue() == render(result, fmt, width=250, full=True) + "\n"
+    # The same steps as a list of ExplainStep (no plain tuples from the app to read).
+    listed = replace(result, steps=list(result.steps))
+    assert buf.getvalue() == render(listed, fmt, width=250, full=True) + "\n"
     if fmt == "table":  # narrower than its cells: they fold within their columns
         buf = io.StringIO()
         assert stream_result(result, fmt, buf.write, width=60, full=True)

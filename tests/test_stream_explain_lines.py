@@ -12,8 +12,8 @@ import pytest
 from gradcli import app
 from gradcli.app.inputs import AppOptions
 from gradcli.render.numbers import inline_tensor
-from gradcli.render.stream import _row, _step_rows, _StepText
-from gradcli.results import TensorData
+from gradcli.render.stream import _row, _step_rows, _StepText, raw_steps
+from gradcli.results import TensorData, raw_step
 from gradcli.source import Source
 
 PROGRAMS = {
@@ -41,21 +41,48 @@ def test_step_lines_equal_the_general_rows(name: str, widths: list[int],
     for step in result.steps:
         slow = [line for row in _step_rows(step, precision) for line in _row(row, widths)]
         got: list[str] = []
-        fast.lines(step, got)
+        fast.lines(raw_step(step), got)
         assert got == slow
+    # The app's own RawStep tuples (read from its columns) are the steps' own.
+    assert [_comparable(r) for r in raw_steps(result.steps)] == [
+        _comparable(raw_step(s)) for s in result.steps]
+
+
+def _comparable(raw: tuple) -> tuple:
+    """A RawStep with its values as comparable text (NaN equals NaN, arrays by bytes)."""
+    def value(v: object) -> object:
+        if type(v) is float:
+            return ("float", repr(v))
+        assert isinstance(v, TensorData)
+        return (v.shape, v.dtype, v.value.dtype.str, v.value.tobytes())
+
+    sid, label, grad_fn, line, column, incoming, flows = raw
+    return (sid, label, grad_fn, line, column, value(incoming),
+            [(t, tl, r, value(v), acc, summed) for t, tl, r, v, acc, summed in flows])
 
 
 @pytest.mark.parametrize("value", [0.0, -0.0, 1.0, -2.5, 1e-30, 123456789.0, 1e20, np.nan,
-                                   np.inf, -np.inf, 0.1 + 0.2, 3.0])
+                                   np.inf, -np.inf, 0.1 + 0.2, 3.0, 1e-4, -1e-4, 9.9999e-5,
+                                   1e8, -1e8, 1.00000001e8, 2.5, 0.5, 1e8 - 0.5, 65504.0])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.float16])
 @pytest.mark.parametrize("precision", [0, 1, 4, 10])
 def test_inline_zero_d_values_are_inline_tensors(value: float, dtype: type,
                                                 precision: int) -> None:
     td = TensorData((), "float", np.array(value, dtype=dtype))
-    assert _StepText(precision, [8] * 5).inline(td) == inline_tensor(td, precision)
+    assert _StepText(precision, [8] * 5).inline(float(td.value)) == inline_tensor(td, precision)
 
 
 def test_inline_other_values_go_through_inline_tensor() -> None:
     for a in (np.arange(20.0).reshape(4, 5), np.array(3), np.array(True), np.zeros((0, 2))):
         td = TensorData(a.shape, "x", a)
         assert _StepText(4, [8] * 5).inline(td) == inline_tensor(td, 4)
+
+
+def test_inline_keeps_recent_texts_apart() -> None:
+    # One formatter for a run of values (its cache of recent texts in play): each value's
+    # text is still its own, 0.0 and -0.0 included (equal as keys, not as text).
+    values = [0.5, -0.0, 0.0, 1e-5, 0.5, -0.0, 2.0, 0.0, np.nan, 1e-5, 2.0, -2.0, 0.5]
+    fast = _StepText(4, [8] * 5)
+    for v in values * 3:
+        td = TensorData((), "float32", np.array(v, dtype=np.float32))
+        assert fast.inline(float(td.value)) == inline_tensor(td, 4)

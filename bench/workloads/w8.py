@@ -5,7 +5,9 @@ process started the way a user starts it (bytecode cached, as W0's "gradcli" row
 
 One system per command. A view's process runs `gradcli run` and then the view, back to
 back, so its ratio to run ("÷run", the target: ≤ 3) compares two processes of the same
-moment. Peak RSS of each command comes from os.wait4 (the child's own ru_maxrss): the
+moment; "cpu ÷run" is the same ratio in CPU time (user + system, from os.wait4), which
+other load on a shared machine disturbs less. Peak RSS of each command comes from
+os.wait4 (the child's own ru_maxrss): the
 views should stay flat in the number of nodes they print, so "extra B/node" (the view's
 peak above run's, per recorded op) should be small. The command lines are in COMMANDS.
 """
@@ -24,8 +26,8 @@ from bench.workloads.w0 import PYCACHE
 from bench.workloads.w1 import expected_grad
 
 TITLE = "views on long tapes"
-METRICS = {"wall": "s", "÷run": "×", "run s": "s", "RSS MB": "MB", "run RSS MB": "MB",
-           "extra B/node": "B/op", "output MB": "MB"}
+METRICS = {"wall": "s", "÷run": "×", "cpu ÷run": "×", "run s": "s", "RSS MB": "MB",
+           "run RSS MB": "MB", "extra B/node": "B/op", "output MB": "MB"}
 HEADLINES = ["wall"]
 OPS_PER_ITER = 4
 # A process may take minutes (check and explain walk every node): the runner's default
@@ -33,7 +35,7 @@ OPS_PER_ITER = 4
 TIMEOUT = 3000.0
 MAX_TIME = 1200
 
-# The command lines measured, in one place (e.g. a future `--full` for the views goes here).
+# The command lines measured, in one place.
 # `PROG` stands for the program's path; every command also gets COMMON.
 COMMANDS: dict[str, list[str]] = {
     "run": ["run", "PROG"],
@@ -74,8 +76,9 @@ def environment() -> dict[str, str]:
     return env
 
 
-def measure(cmd: list[str], env: dict[str, str]) -> tuple[float, int, str, int]:
-    """Run one command: (wall s, its own peak RSS in bytes, stdout text, output bytes)."""
+def measure(cmd: list[str], env: dict[str, str]) -> tuple[float, int, str, int, float]:
+    """Run one command: (wall s, its own peak RSS in bytes, stdout text, output bytes,
+    CPU s)."""
     with tempfile.TemporaryFile(mode="w+b") as out, tempfile.TemporaryFile(mode="w+b") as err:
         t0 = clock()
         p = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=err)
@@ -89,7 +92,7 @@ def measure(cmd: list[str], env: dict[str, str]) -> tuple[float, int, str, int]:
             raise SystemExit(f"W8 {' '.join(cmd[3:5])}: exit {p.returncode}: {' | '.join(tail)}")
         out.seek(0)
         head = out.read(4096).decode(errors="replace")
-    return wall, usage.ru_maxrss * 1024, head, size
+    return wall, usage.ru_maxrss * 1024, head, size, usage.ru_utime + usage.ru_stime
 
 
 def _check(view: str, head: str, size: int, n: int) -> None:
@@ -108,7 +111,7 @@ def gradcli_w8(cfg: Config, view: str) -> Metrics:
     measure([sys.executable, "-m", "gradcli", "run", "-e", "1"], env)  # warm the caches
     m: Metrics = {k: [] for k in METRICS}
     for _ in range(cfg.nreps(1, 1)):
-        run_wall, run_rss, head, size = measure(command("run", n), env)
+        run_wall, run_rss, head, size, run_cpu = measure(command("run", n), env)
         _check("run", head, size, n)
         m["run s"].append(run_wall)
         m["run RSS MB"].append(run_rss / 2**20)
@@ -116,10 +119,11 @@ def gradcli_w8(cfg: Config, view: str) -> Metrics:
             m["wall"].append(run_wall)
             m["RSS MB"].append(run_rss / 2**20)
             continue
-        wall, rss, head, size = measure(command(view, n), env)
+        wall, rss, head, size, cpu = measure(command(view, n), env)
         _check(view, head, size, n)
         m["wall"].append(wall)
         m["÷run"].append(wall / run_wall)
+        m["cpu ÷run"].append(cpu / run_cpu)
         m["RSS MB"].append(rss / 2**20)
         m["extra B/node"].append(max(0, rss - run_rss) / (OPS_PER_ITER * n))
         m["output MB"].append(size / 2**20)

@@ -20,17 +20,34 @@ T = TypeVar("T")
 class Rows(Sequence[T]):
     """`n` rows, row i being `make(i)` (built each time it is read, never kept); `key(i)`,
     if given, is row i's (op, line, column) without building it (summaries compare rows
-    by it to recognise a loop's iterations); `loops`, if known, the loops run (LoopRun)."""
+    by it to recognise a loop's iterations); `loops`, if known, the loops run (LoopRun),
+    or a function finding them, called when they are first read (a --full listing never
+    reads them);
+    `raw(lo, hi)`, if given, rows lo..hi in the plain form a streaming renderer reads
+    (results.RawStep for explain's steps), in order; `fields(i)`, if given, row i's
+    fields as a plain tuple (a graph node's GraphNode fields, in order) without building
+    it."""
 
-    __slots__ = ("_make", "_n", "key", "loops")
+    __slots__ = ("_loops", "_make", "_n", "fields", "key", "raw")
 
     def __init__(self, n: int, make: Callable[[int], T],
                  key: Callable[[int], tuple[Any, ...]] | None = None,
-                 loops: list[LoopRun] | None = None) -> None:
+                 loops: list[LoopRun] | Callable[[], list[LoopRun] | None] | None = None,
+                 raw: Callable[[int, int], Iterator[Any]] | None = None,
+                 fields: Callable[[int], tuple[Any, ...]] | None = None) -> None:
         self._n = n
+        self.fields = fields
         self._make = make
         self.key = key
-        self.loops = loops
+        self._loops = loops
+        self.raw = raw
+
+    @property
+    def loops(self) -> list[LoopRun] | None:
+        """The loops run (found now if they were given as a function)."""
+        if callable(self._loops):
+            self._loops = self._loops()
+        return self._loops
 
     def __len__(self) -> int:
         return self._n

@@ -21,7 +21,9 @@ This module never imports rich.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Any
 
+from gradcli.ad.tensor_str import scalar_float_str
 from gradcli.render.numbers import (
     Grid,
     Section,
@@ -40,6 +42,7 @@ from gradcli.results import (
     GraphNode,
     GraphResult,
     TensorData,
+    raw_step,
 )
 
 __all__ = [
@@ -226,24 +229,36 @@ def _check_blocks(result: CheckResult, precision: int, width: int | None) -> lis
 
 def _step_lines(result: ExplainResult, y: str, precision: int, width: int | None = None
                 ) -> Iterator[str]:
-    """The backward pass, line by line as the steps are read (a long tape streams)."""
+    """The backward pass, line by line as the steps are read (a long tape streams: a whole
+    listing from the app is read as plain tuples, results.RawStep)."""
     yield "backward pass  from the result back to the inputs, newest node first"
-    for step in result.steps:
+    steps = result.steps
+    raw = getattr(steps, "raw", None)
+    rows: Iterable[Any] = raw(0, len(steps)) if raw is not None else steps
+    for step in rows:
         if type(step) is Gap:
             yield from step.lines(width, INDENT)
             continue
-        yield (f"{INDENT}#{step.id} {step.label}  {step.grad_fn}  "
-               f"line {location(step.line, step.column)}")
-        yield f"{INDENT * 2}incoming ∂{y}/∂node = {inline_tensor(step.incoming, precision)}"
-        if not step.flows:
+        sid, label, grad_fn, line, column, incoming, flows = (
+            step if type(step) is tuple else raw_step(step))
+        yield f"{INDENT}#{sid} {label}  {grad_fn}  line {location(line, column)}"
+        yield f"{INDENT * 2}incoming ∂{y}/∂node = {_value(incoming, precision)}"
+        if not flows:
             yield f"{INDENT * 2}(no inputs need a gradient)"
-        for f in step.flows:
-            how = "+=" if f.accumulates else "="
-            note = "  (summed with an earlier gradient)" if f.accumulates else ""
-            if f.summed:
-                note += f"  ({f.summed})"
-            yield (f"{INDENT * 2}{f.rule}  ->  #{f.to_id} {f.to_label} {how} "
-                   f"{inline_tensor(f.value, precision)}{note}")
+        for to_id, to_label, rule, value, accumulates, summed in flows:
+            how = "+=" if accumulates else "="
+            note = "  (summed with an earlier gradient)" if accumulates else ""
+            if summed:
+                note += f"  ({summed})"
+            yield (f"{INDENT * 2}{rule}  ->  #{to_id} {to_label} {how} "
+                   f"{_value(value, precision)}{note}")
+
+
+def _value(value: Any, precision: int) -> str:
+    """inline_tensor of a RawStep value (a float: a 0-d float tensor's)."""
+    if type(value) is float:
+        return scalar_float_str(value, precision)
+    return inline_tensor(value, precision)
 
 
 def _explain_blocks(result: ExplainResult, precision: int, width: int | None

@@ -10,16 +10,14 @@ out in minutes). Short listings, summaries and coloured tables go through `rende
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any
 
-import numpy as np
-
 from gradcli.ad.tensor_str import scalar_float_str
-from gradcli.render.summary import HEAD, TAIL, wrapped
-from gradcli.results import ExplainResult, GraphResult
+from gradcli.render.summary import HEAD, TAIL, collector_paused, wrapped
+from gradcli.results import ExplainResult, GraphResult, RawStep, raw_step
 
 _string = encode_basestring_ascii
 _INF = float("inf")
@@ -41,17 +39,30 @@ def stream_result(result: object, fmt: str, write: Callable[[str], Any], *,
                   full: bool = False) -> bool:
     """Write a long graph or explain listing in `fmt` ("json", a graph's "dot" and
     "mermaid"; with `full`, "plain", explain's uncoloured "table" and a graph's uncoloured
-    "tree" when the program printed nothing) through `write`, ending in a newline, and say
-    so; False (nothing written) for anything else."""
+    "tree") through `write`, ending in a newline, and say so; False (nothing written) for
+    anything else."""
     if _listing(result) <= HEAD + TAIL:
         return False
-    if (fmt in ("tree", "table") and full and not color and isinstance(result, GraphResult)
-            and not result.output):
-        from gradcli.render.console import DEFAULT_WIDTH
-        from gradcli.render.table import graph_lines
+    with collector_paused():
+        return _stream(result, fmt, write, precision, width, color, full)
 
-        lines = _Lines(write, width or DEFAULT_WIDTH)
-        graph_lines(result, precision, width or DEFAULT_WIDTH, lines, plain=True)
+
+def _stream(result: object, fmt: str, write: Callable[[str], Any], precision: int,
+            width: int | None, color: bool, full: bool) -> bool:
+    if fmt in ("tree", "table") and full and not color and isinstance(result, GraphResult):
+        from gradcli.render.console import DEFAULT_WIDTH, render_to_text
+        from gradcli.render.table import _output_block, graph_lines
+        from gradcli.render.tree_text import tree_writer
+
+        w = width or DEFAULT_WIDTH
+        if result.output:  # what the program printed, above the tree (as render_tree)
+            write(render_to_text([_output_block(result.output, w)], w, False) + "\n\n")
+        lines = _Lines(write, w)
+        fast = tree_writer(result)
+        if fast is not None:
+            fast(w, lines)
+        else:
+            graph_lines(result, precision, w, lines, plain=True)
         lines.flush()
         write("\n")
         return True
@@ -118,25 +129,21 @@ def _explain_table(result: ExplainResult, write: Callable[[str], Any], precision
     rule = "├" + "┼".join("─" * (c + 2) for c in widths) + "┤"
     lines.append_text("╭" + "┬".join("─" * (c + 2) for c in widths) + "╮")
     lines.append_text(_row([[h] for h in heads], widths)[0])
-    accumulates = False
-    # The steps' lines end in a border (nothing to strip): gathered a few thousand at a
-    # time, with each step's strings made once (see _StepText).
+    # The steps' lines end in a border (nothing to strip): gathered many thousand at a
+    # time, each step read as a plain tuple (results.RawStep) and its strings made once
+    # or fast (see _StepText).
     text = _StepText(precision, widths)
+    step_lines = text.lines
     batch: list[str] = []
-    for step in steps:
+    for step in raw_steps(steps):
         batch.append(rule)
-        text.lines(step, batch)
-        if not accumulates:
-            for f in step.flows:
-                if f.accumulates:
-                    accumulates = True
-                    break
-        if len(batch) > 4096:
+        step_lines(step, batch)
+        if len(batch) > 16384:
             lines.extend_bordered(batch)
             batch = []
     lines.extend_bordered(batch)
     lines.append_text("╰" + "┴".join("─" * (c + 2) for c in widths) + "╯")
-    if accumulates:
+    if text.accumulates:
         legend = "+= sum: the input already got a gradient from another use; the two are added"
         for line in wrapped(legend, w).split("\n"):
             lines.append_text(line)
@@ -144,6 +151,15 @@ def _explain_table(result: ExplainResult, write: Callable[[str], Any], precision
         lines.append_text(line)
     lines.flush()
     write("\n")
+
+
+def raw_steps(steps: Sequence[Any]) -> Iterator[RawStep]:
+    """explain's steps, in order, as results.RawStep tuples: from the app's `raw` when the
+    listing has one (no step objects built), else each step converted."""
+    raw = getattr(steps, "raw", None)
+    if raw is not None:
+        return raw(0, len(steps))  # type: ignore[no-any-return]
+    return (raw_step(s) for s in steps)
 
 
 def _step_rows(step: Any, precision: int) -> list[list[list[str]]]:
@@ -164,60 +180,93 @@ def _step_rows(step: Any, precision: int) -> list[list[list[str]]]:
 
 
 class _StepText:
-    """_step_rows for a long listing: the same rows, with the strings that repeat from
-    step to step (a node's grad_fn and place, a 0-d value's format) made once or fast."""
+    """_step_rows laid out by _row for a long listing, from RawStep tuples: the same lines,
+    with the strings that repeat from step to step (a node's grad_fn and place, the line
+    under a row) made once, and 0-d values formatted fast. `accumulates`: whether some
+    flow so far was a sum (the table's legend)."""
 
     def __init__(self, precision: int, widths: list[int]) -> None:
         self.precision = precision
-        self.places: dict[tuple[Any, Any, Any], str] = {}
+        self.places: dict[tuple[Any, Any, Any], tuple[str, str, bool]] = {}
         self.widths = widths
         self.form = _form(tuple(widths))
+        self.pct = "│ " + " │ ".join(f"%-{c}s" for c in widths) + " │"  # faster than form
+        self.fixed = f"%.{precision}f"
+        self.sci = f"%.{precision}e"
+        self.recent: dict[float, str] = {}
+        self.accumulates = False
 
-    def lines(self, step: Any, out: list[str]) -> None:
+    def lines(self, step: RawStep, out: list[str]) -> None:
         """The step's table lines, appended to `out`: as _row draws each of its rows, a
         row whose cells all fit their columns without _row's general folding."""
+        sid, label, grad_fn, line, column, incoming, flows = step
         w0, w1, w2, w3, w4 = self.widths
-        form = self.form.format
-        for k, (node, incoming, rule, to, sent) in enumerate(self.rows(step)):
-            if (len(rule[0]) > w2 or len(to[0]) > w3 or len(incoming[0]) > w1
-                    or any(len(x) > w4 for x in sent) or any(len(x) > w0 for x in node)):
-                out += _row([node, incoming, rule, to, sent], self.widths, self.form)
-                continue
-            out.append(form(node[0], incoming[0], rule[0], to[0], sent[0]))
-            if k == 0 or len(sent) > 1:
-                out.append(form(node[1] if k == 0 else "", "", "", "",
-                                sent[1] if len(sent) > 1 else ""))
-
-    def rows(self, step: Any) -> list[list[list[str]]]:
-        """_step_rows(step, precision)."""
-        key = (step.grad_fn, step.line, step.column)
-        place = self.places.get(key)
+        pct = self.pct
+        inline = self.inline
+        place = self.places.get((grad_fn, line, column))
         if place is None:
-            from gradcli.render.numbers import location
+            place = self._place(grad_fn, line, column)
+        node = f"#{sid} {label}"
+        inc = inline(incoming)
+        if not flows:
+            out += _row([[node, place[0]], [inc], ["(no input needs a gradient)"], [""], [""]],
+                        self.widths, self.form)
+            return
+        head_fits = len(node) <= w0 and place[2] and len(inc) <= w1
+        first = True
+        for to_id, to_label, rule, value, acc, summed in flows:
+            to = f"#{to_id} {to_label}  += sum" if acc else f"#{to_id} {to_label}"
+            sent = inline(value)
+            if (len(to) > w3 or len(sent) > w4 or len(rule) > w2
+                    or (summed is not None and len(summed) > w4) or (first and not head_fits)):
+                cells = [[sent, summed] if summed else [sent]]
+                out += _row([[node, place[0]] if first else [""], [inc] if first else [""],
+                             [rule], [to], *cells], self.widths, self.form)
+            elif first:
+                out.append(pct % (node, inc, rule, to, sent))
+                out.append(pct % (place[0], "", "", "", summed) if summed else place[1])
+            else:
+                out.append(pct % ("", "", rule, to, sent))
+                if summed:
+                    out.append(pct % ("", "", "", "", summed))
+            if acc:
+                self.accumulates = True
+            first = False
 
-            self.places[key] = place = f"{step.grad_fn}  {location(step.line, step.column)}"
-        node = [f"#{step.id} {step.label}", place]
-        incoming = [self.inline(step.incoming)]
-        if not step.flows:
-            return [[node, incoming, ["(no input needs a gradient)"], [""], [""]]]
-        rows = []
-        blank = [""]
-        for k, f in enumerate(step.flows):
-            to = f"#{f.to_id} {f.to_label}" + ("  += sum" if f.accumulates else "")
-            sent = [self.inline(f.value)] + ([f.summed] if f.summed else [])
-            rows.append([node if k == 0 else blank, incoming if k == 0 else blank, [f.rule],
-                         [to], sent])
-        return rows
+    def _place(self, grad_fn: str, line: Any, column: Any) -> tuple[str, str, bool]:
+        """A node's second line in its cell ("MulBackward0  5:9"), the table line of that
+        alone, and whether it fits its column."""
+        from gradcli.render.numbers import location
 
-    def inline(self, td: Any) -> str:
-        """inline_tensor(td, precision); a 0-d float straight through PyTorch's one-element
-        formatter (what inline_tensor ends in, without building arrays)."""
-        a = td.value
-        if type(a) is np.ndarray and a.ndim == 0 and a.dtype.kind == "f":
-            return scalar_float_str(float(a), self.precision)
+        text = f"{grad_fn}  {location(line, column)}"
+        place = (text, self.form.format(text, "", "", "", ""), len(text) <= self.widths[0])
+        self.places[(grad_fn, line, column)] = place
+        return place
+
+    def inline(self, value: Any) -> str:
+        """inline_tensor of a RawStep value: a float (a 0-d float tensor's) straight
+        through PyTorch's one-element formatter, without building arrays; the text of a
+        recent float is kept (a step's incoming value is what an earlier step sent)."""
+        if type(value) is float:
+            if value != 0.0 and value - value == 0.0:  # finite, not zero (-0.0 == 0.0)
+                text = self.recent.get(value)
+                if text is not None:
+                    return text
+                m = abs(value)
+                if m < 1.0e-4 or m > 1.0e8:
+                    text = self.sci % value
+                elif value.is_integer():
+                    text = f"{value:.0f}."
+                else:
+                    text = self.fixed % value
+                if len(self.recent) >= 4096:
+                    self.recent.clear()
+                self.recent[value] = text
+                return text
+            return scalar_float_str(value, self.precision)
         from gradcli.render.numbers import inline_tensor
 
-        return inline_tensor(td, self.precision)
+        return inline_tensor(value, self.precision)
 
 
 def _fit(widths: list[int], width: int) -> list[int]:
