@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from light_pass import light
 
 from gradcli.ad import engine
 from gradcli.ad import kernels as K
@@ -26,7 +27,6 @@ from gradcli.ad import ops as F
 from gradcli.ad.kernels import linalg as KL
 from gradcli.ad.ops import SURFACE
 from gradcli.ad.rules import RULES
-from gradcli.ad.state import State, grad_mode
 from gradcli.ad.tensor import Tensor
 
 DTYPES = ["float32", "float64"]
@@ -155,18 +155,6 @@ def test_outer_k1_gives_the_broadcast_multiply(dtype: str) -> None:
             assert _bytes(KL.outer_k1(sa, b)) == _bytes(np.multiply(sa, b)), what
 
 
-@contextmanager
-def _light() -> Iterator[None]:
-    """The state the engine runs VJPs in when nothing records the backward pass."""
-    saved = State.light_backward
-    State.light_backward = True
-    try:
-        with grad_mode(False):
-            yield
-    finally:
-        State.light_backward = saved
-
-
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_mv_array_vjp_is_its_differentiable_vjp(dtype: str) -> None:
     rule = RULES["mv"]
@@ -180,7 +168,7 @@ def test_mv_array_vjp_is_its_differentiable_vjp(dtype: str) -> None:
             for an, arr in _layouts(a0):
                 a = Tensor(np.array(arr) if an == "broadcast" else arr).requires_grad_(True)
                 what = f"{dtype} {m}x{n} {an}, values {kind}"
-                with _light():
+                with light():
                     fast = rule.vjp_array(g, None, a, v)
                     graph = rule.vjp_graph(g, None, a, v)
                 for f, s in zip(fast, graph, strict=True):

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from light_pass import light
 
 from gradcli.ad import engine
 from gradcli.ad.graph import Tensor
@@ -32,7 +33,7 @@ from gradcli.ad.kernels import elementwise as KE
 from gradcli.ad.record import apply
 from gradcli.ad.registry import SCALAR_VJP
 from gradcli.ad.rules import RULES
-from gradcli.ad.state import State, grad_mode
+from gradcli.ad.state import State
 from gradcli.errors import GdError
 from gradcli.interp import RunOptions, run_source
 
@@ -133,15 +134,10 @@ def test_the_hot_scalar_rules_have_scalar_vjps() -> None:
 
 def _reference(rule: Any, g: Tensor, out: Tensor, inputs: tuple[Any, ...]) -> tuple[Any, ...]:
     """What the engine's light pass runs without the scalar VJP."""
-    saved = State.light_backward
-    State.light_backward = True
-    try:
-        with grad_mode(False):
-            if rule.vjp_array is not None:
-                return rule.vjp_array(g, out, *inputs)
-            return rule.vjp_graph(g, out, *inputs)
-    finally:
-        State.light_backward = saved
+    with light():
+        if rule.vjp_array is not None:
+            return rule.vjp_array(g, out, *inputs)
+        return rule.vjp_graph(g, out, *inputs)
 
 
 def _cases(arity: int) -> list[tuple[Any, ...]]:

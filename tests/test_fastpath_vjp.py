@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from light_pass import light
 from samples import Index, Mask, X, draw_array, load
 
 from gradcli.ad import engine, forward
@@ -45,18 +46,6 @@ HOT = {"exp", "log", "sin", "cos", "tanh", "sigmoid", "relu", "sub", "mul", "div
 #: (name, star shape, float dtype): the sample's shapes, and two that broadcast against
 #: the 0-d and size-2 arguments of the samples.
 VARIANTS = [("float64", (2, 3)), ("float32", (2, 3)), ("float64", (2, 1)), ("float32", ())]
-
-
-@contextmanager
-def light() -> Iterator[None]:
-    """The state the engine runs VJPs in when nothing records the backward pass."""
-    saved = State.light_backward
-    State.light_backward = True
-    try:
-        with grad_mode(False):
-            yield
-    finally:
-        State.light_backward = saved
 
 
 @contextmanager
