@@ -8,7 +8,6 @@ complete when it is popped. A chain of 10⁶ ops backpropagates in constant stac
 from __future__ import annotations
 
 import heapq
-import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -18,20 +17,17 @@ import numpy as np
 from gradcli.ad import hooks as H
 from gradcli.ad import kernels as K
 from gradcli.ad import ops
-from gradcli.ad.graph import Node, Tensor, bump_version, tensor_from_array, torch_type_name
+from gradcli.ad.graph import Node, Tensor, bump_version, tensor_from_array
 from gradcli.ad.ops import backward as B
-from gradcli.ad.record import AnomalyError, where_text
 from gradcli.ad.registry import ARRAY_VJP, SCALAR_VJP
+from gradcli.ad.saved_checks import (
+    FREED_MESSAGE,
+    check_cotangents,
+    check_nan,
+    check_versions,
+)
 from gradcli.ad.state import CREATE_GRAPH_CYCLE, State, grad_mode, warn
 from gradcli.errors import GdRuntimeError
-
-FREED_MESSAGE = (
-    "Trying to backward through the graph a second time (or directly access saved tensors "
-    "after they have already been freed). Saved intermediate values of the graph are freed "
-    "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
-    "backward through the graph a second time or if you need to access saved tensors after "
-    "calling backward."
-)
 
 
 def _shape_str(shape: tuple[int, ...]) -> str:
@@ -64,47 +60,6 @@ def _root_grads(outputs: Sequence[Tensor], grads: Sequence[Any] | None,
                 g = g.detach()
         result.append(g)
     return result
-
-
-def _label(node: Node) -> str:
-    # PyTorch's in-place message names a node without its "Backward0" suffix ("Exp").
-    name = node.name
-    if name == "CopySlices":
-        return "torch::autograd::CopySlices"
-    return re.sub(r"Backward\d*$", "", name)
-
-
-def _version_error(t: Tensor, producer: Node | None, expected: int) -> GdRuntimeError:
-    origin = "" if producer is None else f", which is output 0 of {_label(producer)},"
-    return GdRuntimeError(
-        "one of the variables needed for gradient computation has been modified by an inplace "
-        f"operation: [{torch_type_name(t)} {list(t.array.shape)}]{origin} is at version "
-        f"{t._vc[0]}; expected version {expected} instead.",
-        hint="the tensor was changed in place after an op saved it for backward; use an "
-        "out-of-place op (x = x + 1 instead of x += 1) or clone() it before changing it",
-    )
-
-
-def _input_saved(node: Node, i: int) -> bool:
-    """Whether PyTorch's node keeps input i (Rule.saved_for_partner: only when another
-    input requires grad), so that changing it in place matters."""
-    if i in node.rule.saved_for_partner:
-        return any(p is not None for j, p in enumerate(node.parents) if j != i)
-    return True
-
-
-def _check_versions(node: Node) -> None:
-    versions = node.versions
-    inputs = node.inputs
-    assert inputs is not None
-    if versions is not None:
-        for i, a in enumerate(inputs):
-            if type(a) is Tensor and a._vc[0] != versions[i] and _input_saved(node, i):
-                fn = a.grad_fn
-                raise _version_error(a, fn if fn is not node else None, versions[i])
-    out = node.out
-    if out is not None and out._vc[0] != node.out_version:
-        raise _version_error(out, node, node.out_version)
 
 
 class _Run:
@@ -404,7 +359,7 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
                 inputs = node.inputs
                 if inputs is not None and (final or not node.freed) and not node.params:
                     if node.seq < state.changed_at:
-                        _check_versions(node)
+                        check_versions(node)
                     cots = sv(gs, node.out, inputs)
                     if cots is not None:
                         for edge, c in zip(node.parents, cots):  # noqa: B905 (see below)
@@ -469,7 +424,7 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
             raise GdRuntimeError(FREED_MESSAGE,
                                  hint="pass retain_graph=True to the first backward()/grad()")
         if node.seq < state.changed_at:
-            _check_versions(node)  # something changed in place since the node was recorded
+            check_versions(node)  # something changed in place since the node was recorded
         rule = node.rule
         if hooks is not None and hooks.pre:
             g = H.run_pre_hooks(hooks.pre, _shown(g))
@@ -485,7 +440,7 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
                 cots = vjp(g, node.out, *inputs, **params)
             finally:
                 State.detect_anomaly = True
-            _check_cotangents(node, cots)
+            check_cotangents(node, cots)
         elif params:
             cots = vjp(g, node.out, *inputs, **params)
         else:
@@ -588,7 +543,7 @@ def _after_vjp(run: _Run, node: Node, g: Tensor, cots: tuple[Any, ...],
     if hooks is not None and hooks.post:
         cots = H.run_post_hooks(node, hooks.post, cots, g)
     if State.torch_anomaly:
-        _check_nan(node, cots)
+        check_nan(node, cots)
     if run.observer is not None:
         run.observer(node, g, cots)
     return cots
@@ -669,24 +624,6 @@ def batched_vjp(output: Tensor, inputs: Sequence[Tensor],
         State.light_backward = light
         B.ZEROS.clear()
     return tuple(run.captured.get(id(t)) for t in inputs)
-
-
-def _check_nan(node: Node, cots: tuple[Any, ...]) -> None:
-    """torch.autograd.detect_anomaly's check, in PyTorch's words."""
-    for i, c in enumerate(cots):
-        if c is not None and c.array.dtype.kind == "f" and np.isnan(c.array).any():
-            raise GdRuntimeError(f"Function '{node.name}' returned nan values in its {i}th "
-                                 "output.")
-
-
-def _check_cotangents(node: Node, cots: tuple[Any, ...]) -> None:
-    for i, c in enumerate(cots):
-        if c is not None and not np.isfinite(c.array).all():
-            bad = "nan" if np.isnan(c.array).any() else "inf"
-            raise AnomalyError(
-                f"anomaly detected in the backward pass: Function '{node.name}' returned "
-                f"{bad} values in its {i}th output (the gradient of '{node.op}'"
-                f"{where_text(node.span)})", node.span, node.op)
 
 
 def _accumulate(t: Tensor, g: Tensor, create_graph: bool, steal: bool = False) -> None:

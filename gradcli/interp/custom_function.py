@@ -18,10 +18,10 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad import ops
-from gradcli.ad.engine import FREED_MESSAGE, _version_error
 from gradcli.ad.func import transforming
 from gradcli.ad.graph import Node, Tensor, bump_version, tensor_from_array
 from gradcli.ad.registry import Rule
+from gradcli.ad.saved_checks import FREED_MESSAGE, version_error
 from gradcli.ad.state import POSITION, State, grad_mode
 from gradcli.errors import GdRuntimeError
 from gradcli.suggest import did_you_mean
@@ -93,7 +93,7 @@ class FunctionCtx:
         for t, v in zip(self.saved, self.saved_versions, strict=True):
             if t is not None and t._vc[0] != v:
                 fn = t.grad_fn
-                raise _version_error(t, fn if fn is not self.node else None, v)
+                raise version_error(t, fn if fn is not self.node else None, v)
         return self.saved
 
     def mark_non_differentiable(self, *tensors: Any) -> None:

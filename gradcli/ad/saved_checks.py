@@ -1,0 +1,81 @@
+"""What a backward pass checks at each node: its saved tensors are still there and
+unchanged since they were saved (PyTorch's freed-graph and in-place messages), and, under
+anomaly detection, that its VJP returned finite values."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+
+from gradcli.ad.graph import Node, Tensor, torch_type_name
+from gradcli.ad.record import AnomalyError, where_text
+from gradcli.errors import GdRuntimeError
+
+FREED_MESSAGE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors "
+    "after they have already been freed). Saved intermediate values of the graph are freed "
+    "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
+    "backward through the graph a second time or if you need to access saved tensors after "
+    "calling backward."
+)
+
+
+def _label(node: Node) -> str:
+    # PyTorch's in-place message names a node without its "Backward0" suffix ("Exp").
+    name = node.name
+    if name == "CopySlices":
+        return "torch::autograd::CopySlices"
+    return re.sub(r"Backward\d*$", "", name)
+
+
+def version_error(t: Tensor, producer: Node | None, expected: int) -> GdRuntimeError:
+    origin = "" if producer is None else f", which is output 0 of {_label(producer)},"
+    return GdRuntimeError(
+        "one of the variables needed for gradient computation has been modified by an inplace "
+        f"operation: [{torch_type_name(t)} {list(t.array.shape)}]{origin} is at version "
+        f"{t._vc[0]}; expected version {expected} instead.",
+        hint="the tensor was changed in place after an op saved it for backward; use an "
+        "out-of-place op (x = x + 1 instead of x += 1) or clone() it before changing it",
+    )
+
+
+def _input_saved(node: Node, i: int) -> bool:
+    """Whether PyTorch's node keeps input i (Rule.saved_for_partner: only when another
+    input requires grad), so that changing it in place matters."""
+    if i in node.rule.saved_for_partner:
+        return any(p is not None for j, p in enumerate(node.parents) if j != i)
+    return True
+
+
+def check_versions(node: Node) -> None:
+    versions = node.versions
+    inputs = node.inputs
+    assert inputs is not None
+    if versions is not None:
+        for i, a in enumerate(inputs):
+            if type(a) is Tensor and a._vc[0] != versions[i] and _input_saved(node, i):
+                fn = a.grad_fn
+                raise version_error(a, fn if fn is not node else None, versions[i])
+    out = node.out
+    if out is not None and out._vc[0] != node.out_version:
+        raise version_error(out, node, node.out_version)
+
+
+def check_nan(node: Node, cots: tuple[Any, ...]) -> None:
+    """torch.autograd.detect_anomaly's check, in PyTorch's words."""
+    for i, c in enumerate(cots):
+        if c is not None and c.array.dtype.kind == "f" and np.isnan(c.array).any():
+            raise GdRuntimeError(f"Function '{node.name}' returned nan values in its {i}th "
+                                 "output.")
+
+
+def check_cotangents(node: Node, cots: tuple[Any, ...]) -> None:
+    for i, c in enumerate(cots):
+        if c is not None and not np.isfinite(c.array).all():
+            bad = "nan" if np.isnan(c.array).any() else "inf"
+            raise AnomalyError(
+                f"anomaly detected in the backward pass: Function '{node.name}' returned "
+                f"{bad} values in its {i}th output (the gradient of '{node.op}'"
+                f"{where_text(node.span)})", node.span, node.op)
