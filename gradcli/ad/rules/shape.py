@@ -195,42 +195,34 @@ def _inverse_perm(dims: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(inv)
 
 
-def _split(g: Tensor, xs: tuple[Tensor, ...], dim: int, stacked: bool) -> tuple[Any, ...]:
-    res = []
+def _pieces(xs: tuple[Tensor, ...], dim: int, stacked: bool) -> list[tuple[Any, ...]]:
+    """Each input's index into the cotangent of cat (a slice) or stack (one position)."""
+    out = []
     start = 0
-    nd = g.ndim
-    d = dim % nd
     for x in xs:
         if stacked:
-            idx = (slice(None),) * d + (start,)
+            out.append((slice(None),) * dim + (start,))
             start += 1
         else:
-            n = x.shape[d]
-            idx = (slice(None),) * d + (slice(start, start + n),)
+            n = x.shape[dim]
+            out.append((slice(None),) * dim + (slice(start, start + n),))
             start += n
-        # PyTorch's stack backward selects (SelectBackward0), cat's narrows (SliceBackward0).
-        kind = "SelectBackward0" if stacked else "SliceBackward0"
-        res.append(ops.getitem_raw(g, idx, kind) if need(x) else None)
-    return tuple(res)
+    return out
+
+
+def _split(g: Tensor, xs: tuple[Tensor, ...], dim: int, stacked: bool) -> tuple[Any, ...]:
+    # PyTorch's stack backward selects (SelectBackward0), cat's narrows (SliceBackward0).
+    kind = "SelectBackward0" if stacked else "SliceBackward0"
+    return tuple(ops.getitem_raw(g, idx, kind) if need(x) else None
+                 for x, idx in zip(xs, _pieces(xs, dim % g.ndim, stacked), strict=True))
 
 
 def _split_array(g: Tensor, xs: tuple[Tensor, ...], dim: int,
                  stacked: bool) -> tuple[Any, ...]:
-    """_split on arrays (the same slices, by the getitem kernel)."""
-    res = []
-    start = 0
+    """_split on arrays (the same indices, by the getitem kernel)."""
     ga = g.array
-    d = dim % ga.ndim
-    for x in xs:
-        if stacked:
-            idx = (slice(None),) * d + (start,)
-            start += 1
-        else:
-            n = x.shape[d]
-            idx = (slice(None),) * d + (slice(start, start + n),)
-            start += n
-        res.append(wrap(_getitem(ga, idx, "SliceBackward0")) if need(x) else None)
-    return tuple(res)
+    return tuple(wrap(_getitem(ga, idx, "SliceBackward0")) if need(x) else None
+                 for x, idx in zip(xs, _pieces(xs, dim % ga.ndim, stacked), strict=True))
 
 
 def _cat_jvp(ts: list[Any], out: Tensor, *xs: Tensor, dim: int = 0) -> Tensor:
