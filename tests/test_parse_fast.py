@@ -183,15 +183,12 @@ def test_same_outcome_on_random_indentation(lines: list[tuple[str, str]]) -> Non
 
 
 def test_positional_constructors_build_the_same_nodes() -> None:
-    from dataclasses import fields
-
     from gradcli.source import Span
     from gradcli.syntax import ast as gd
 
     span, other = Span(1, 2, 3, 4), Span(5, 6, 7, 8)
-    for cls in [c for c in vars(gd).values() if isinstance(c, type)
-                and issubclass(c, gd.Node) and "__dataclass_fields__" in vars(c)]:
-        names = [f.name for f in fields(cls)]
+    for cls in gd.node_classes():
+        names = [f.name for f in gd.fields(cls)]
         values = [span if n == "span" else other if n == "attr_span" else f"v{i}"
                   for i, n in enumerate(names)]
         fast = gd.positional(cls)(*values)

@@ -25,7 +25,6 @@ from gradcli.source import Source, Span
 from gradcli.suggest import did_you_mean
 from gradcli.syntax import ast as A
 from gradcli.syntax import cache as parse_cache
-from gradcli.syntax import parse
 
 __all__ = ["Program", "ProgramResult", "RunOptions", "run_source"]
 
@@ -43,6 +42,8 @@ def _parsed(source: Source, options: RunOptions) -> A.Module:
     if module is None:
         module = parse_cache.load(*key)
         if module is None:
+            from gradcli.syntax import parse  # the parser loads only when it is needed
+
             module = parse(source, max_bytes=key[1], max_nesting=key[2])
             parse_cache.store(*key, module)
         if len(_PARSED) >= _PARSED_KEPT:

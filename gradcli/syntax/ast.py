@@ -1,18 +1,24 @@
-"""The gd abstract syntax tree: frozen, slotted dataclasses, each carrying a span.
+"""The gd abstract syntax tree: frozen, slotted node classes, each carrying a span.
 
-Nodes compare structurally and ignore spans (`span` is a keyword-only field with
-`compare=False`), so tests can write expected trees by hand and round trips can
+Nodes compare structurally and ignore spans (`span` is a keyword-only field left out of
+==, hash() and repr()), so tests can write expected trees by hand and round trips can
 compare trees from different sources. A parenthesised expression's span includes
 its parentheses. Operators are lowercase names taken from the tables below, the
 same names the grammar uses as aliases.
+
+The node classes are made by `node`, not by dataclasses: the same behaviour for what the
+AST uses (fields from annotations, defaults, ==, hash(), repr(), frozen, slots), at a
+fraction of the start-up cost (dataclasses generates and compiles five methods per class
+at import, ~20 ms for these; here ==, hash() and repr() are shared by every class and a
+class compiles its __init__ when it first builds a node by keyword).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, fields, make_dataclass
+from operator import attrgetter
 from types import EllipsisType
-from typing import Any, TypeAlias, TypeVar
+from typing import Any, ClassVar, NamedTuple, TypeAlias, TypeVar
 
 from gradcli.source import Span
 
@@ -50,12 +56,126 @@ NO_SPAN = Span(0, 0, 0, 0)
 
 ConstantValue: TypeAlias = int | float | str | bool | EllipsisType | None
 
+# Fields with these names are keyword-only, default to NO_SPAN, and take no part in ==,
+# hash() or repr().
+SPAN_FIELDS = ("span", "attr_span")
+
+
+class Field(NamedTuple):
+    """A node class's field: its name and its annotation, as written in this module."""
+
+    name: str
+    type: str
+
 
 class Node:
-    """Base of every AST node; subclasses are frozen slotted dataclasses with a span."""
+    """Base of every AST node; a node class (made by `node`) is frozen and slotted.
+
+    ==, hash() and repr() are those of a frozen dataclass: == compares the classes and
+    then the fields but spans, hash() hashes the same tuple, repr() shows those fields."""
 
     __slots__ = ()
     span: Span
+    _fields: ClassVar[tuple[str, ...]] = ()  # every field in order, spans included
+    _defaults: ClassVar[dict[str, Any]]  # the fields' defaults
+    _key: ClassVar[Callable[[Any], tuple[Any, ...]]]  # the fields == and hash() compare
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        key = self._key
+        return key(self) == key(other)
+
+    def __hash__(self) -> int:
+        return hash(self._key(self))
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields
+                          if name not in SPAN_FIELDS)
+        return f"{self.__class__.__qualname__}({shown})"
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}")
+
+
+N = TypeVar("N", bound=Node)
+
+
+def node(cls: type[N]) -> type[N]:
+    """Make `cls` a node class: its annotations, in order, are its fields (a class
+    attribute is a field's default), stored in slots; the class is rebuilt with them, as
+    `dataclass(slots=True)` does."""
+    body = dict(vars(cls))
+    names = tuple(body.get("__annotations__", {}))  # (inspect, which reads them, is slow to import)
+    namespace = {key: value for key, value in body.items()
+                 if key not in names and key not in ("__dict__", "__weakref__")}
+    made: Any = type(cls.__name__, cls.__bases__, {**namespace, "__slots__": names})
+    made._fields = names
+    made._defaults = {name: body[name] for name in names if name in body}
+    compared = [name for name in names if name not in SPAN_FIELDS]
+    if len(compared) > 1:
+        key: Any = attrgetter(*compared)  # a tuple, as dataclasses' == and hash() build
+    elif compared:
+        get = attrgetter(*compared)
+        key = lambda node: (get(node),)  # noqa: E731
+    else:
+        key = lambda node: ()  # noqa: E731
+    made._key = staticmethod(key)
+    made.__match_args__ = tuple(compared)
+    if "__init__" not in namespace:
+        made.__init__ = _first_init
+    return made  # type: ignore[no-any-return]
+
+
+def _first_init(self: Any, *args: Any, **kwargs: Any) -> None:
+    """A node class's __init__ until its first use, which compiles and installs the real
+    one (most runs build their nodes through `positional` or the parse cache only)."""
+    cls = type(self)
+    cls.__init__ = _compile(cls, _keyword_init, {
+        f"_set_{name}": cls.__dict__[name].__set__ for name in cls._fields})
+    cls.__init__(self, *args, **kwargs)
+
+
+def _keyword_init(cls: Any) -> str:
+    """The source of a node class's __init__: the fields in order, spans keyword-only.
+    A frozen class cannot assign its slots, so it calls their descriptors."""
+    params = [name if name not in cls._defaults else f"{name}=_defaults[{name!r}]"
+              for name in cls._fields if name not in SPAN_FIELDS]
+    spans = [f"{name}=_defaults[{name!r}]" for name in cls._fields if name in SPAN_FIELDS]
+    head = ", ".join(["self", *params, *(["*", *spans] if spans else [])])
+    body = "".join(f"    _set_{name}(self, {name})\n" for name in cls._fields)
+    return f"def __init__({head}):\n{body}"
+
+
+def _compile(cls: Any, source: Callable[[Any], str], names: dict[str, Any]) -> Any:
+    """The function `source(cls)` defines, named as a method of cls."""
+    namespace = {"_defaults": getattr(cls, "_defaults", {}), "_cls": cls, **names}
+    exec(source(cls), namespace)  # the source is built from field names only
+    function = namespace["__init__"]
+    function.__qualname__ = f"{cls.__qualname__}.__init__"
+    return function
+
+
+def fields(cls_or_node: type[Node] | Node) -> tuple[Field, ...]:
+    """A node class's fields (or a node's), in order, spans included."""
+    cls = cls_or_node if isinstance(cls_or_node, type) else type(cls_or_node)
+    return tuple(Field(name, cls.__annotations__[name]) for name in cls._fields)
+
+
+def replace(node: N, **changes: Any) -> N:
+    """A copy of `node` with some fields changed (dataclasses.replace)."""
+    values = {name: getattr(node, name) for name in node._fields}
+    values.update(changes)
+    return type(node)(**values)
+
+
+def node_classes() -> list[type[Node]]:
+    """Every node class of this module, in definition order."""
+    return [cls for cls in globals().values()
+            if isinstance(cls, type) and issubclass(cls, Node) and cls._fields]
 
 
 # ---------------------------------------------------------------- expressions
@@ -67,20 +187,20 @@ class Expr(Node):
     __slots__ = ()
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Name(Expr):
     """A variable reference: `x`."""
 
     id: str
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Constant(Expr):
     """A literal: int, float, str, True/False, None, or `...` (Ellipsis)."""
 
     value: ConstantValue
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
     # Python's == says True == 1 == 1.0; literals of different types must differ.
     def __eq__(self, other: object) -> bool:
@@ -92,137 +212,137 @@ class Constant(Expr):
         return hash((type(self.value), self.value))
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class FormattedValue(Node):
     """A `{value!conversion:format_spec}` field of an f-string."""
 
     value: Expr
     conversion: str | None = None  # "r", "s" or "a"
     format_spec: str | None = None  # the text after ':', escapes decoded
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class FString(Expr):
     """An f-string: literal text and formatted fields in order, adjacent texts merged."""
 
     parts: tuple[str | FormattedValue, ...]
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class BinOp(Expr):
     """A binary arithmetic operation; `op` is a key of BINARY_OPS."""
 
     op: str
     left: Expr
     right: Expr
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class UnaryOp(Expr):
     """`-x`, `+x`, `~x` or `not x`; `op` is a key of UNARY_OPS."""
 
     op: str
     operand: Expr
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class BoolOp(Expr):
     """`a and b and c` or `a or b`: one node for a whole chain of the same operator."""
 
     op: str
     values: tuple[Expr, ...]
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Compare(Expr):
     """A comparison chain `left op1 c1 op2 c2 ...`; ops are keys of COMPARE_OPS."""
 
     left: Expr
     ops: tuple[str, ...]
     comparators: tuple[Expr, ...]
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class IfExp(Expr):
     """`body if test else orelse`."""
 
     test: Expr
     body: Expr
     orelse: Expr
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Keyword(Node):
     """A keyword argument `name=value` in a call; name None: `**value` (unpacking)."""
 
     name: str | None
     value: Expr
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Call(Expr):
     """`func(args..., name=value...)`; positional arguments all come first."""
 
     func: Expr
     args: tuple[Expr, ...] = ()
     keywords: tuple[Keyword, ...] = ()
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Attribute(Expr):
     """`value.attr`; `attr_span` covers just the attribute name."""
 
     value: Expr
     attr: str
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
-    attr_span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
+    attr_span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Slice(Expr):
     """`lower:upper:step` inside a subscript; each part may be absent."""
 
     lower: Expr | None = None
     upper: Expr | None = None
     step: Expr | None = None
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Subscript(Expr):
     """`value[index]`; `x[a, b:c]` has a Tuple index whose elements may be Slices."""
 
     value: Expr
     index: Expr
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Tuple(Expr):
     """`(a, b)`, `a, b`, `(a,)` or `()`."""
 
     elts: tuple[Expr, ...]
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class List(Expr):
     """`[a, b]`."""
 
     elts: tuple[Expr, ...]
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Param(Node):
     """A parameter of a def or lambda, with its default value if any; kind "" (positional
     or keyword), "*" (`*args`), "**" (`**kwargs`) or "kw" (keyword-only, after `*`)."""
@@ -230,88 +350,88 @@ class Param(Node):
     name: str
     default: Expr | None = None
     kind: str = ""
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Lambda(Expr):
     """`lambda params: body`."""
 
     params: tuple[Param, ...]
     body: Expr
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Starred(Expr):
     """`*value` as a call argument (unpacked into positional arguments)."""
 
     value: Expr
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Dict(Expr):
     """`{k: v, **other}`; a None key stands for `**value`."""
 
     keys: tuple[Expr | None, ...]
     values: tuple[Expr, ...]
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Set(Expr):
     """`{a, b}` (never empty: `{}` is a Dict)."""
 
     elts: tuple[Expr, ...]
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Comprehension(Node):
     """One `for target in iter if cond...` clause of a comprehension."""
 
     target: Expr
     iter: Expr
     ifs: tuple[Expr, ...] = ()
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class ListComp(Expr):
     """`[elt for ... in ... if ...]`."""
 
     elt: Expr
     generators: tuple[Comprehension, ...]
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class SetComp(Expr):
     """`{elt for ... in ...}`."""
 
     elt: Expr
     generators: tuple[Comprehension, ...]
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class GeneratorExp(Expr):
     """`(elt for ... in ...)`, also the sole argument of a call: `sum(x for x in xs)`."""
 
     elt: Expr
     generators: tuple[Comprehension, ...]
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class DictComp(Expr):
     """`{key: value for ... in ...}`."""
 
     key: Expr
     value: Expr
     generators: tuple[Comprehension, ...]
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
 # ----------------------------------------------------------------- statements
@@ -323,54 +443,54 @@ class Stmt(Node):
     __slots__ = ()
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class ExprStmt(Stmt):
     """An expression evaluated for its effect (or as the program's result)."""
 
     value: Expr
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Assign(Stmt):
     """`t1 = t2 = value`: each target is a Name, Attribute, Subscript, or a Tuple/List of them."""
 
     targets: tuple[Expr, ...]
     value: Expr
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class AugAssign(Stmt):
     """`target op= value`; target is a Name, Attribute or Subscript, op a key of BINARY_OPS."""
 
     target: Expr
     op: str
     value: Expr
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class If(Stmt):
     """`if test: body else: orelse`; an elif is an If alone in orelse."""
 
     test: Expr
     body: tuple[Stmt, ...]
     orelse: tuple[Stmt, ...] = ()
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class While(Stmt):
     """`while test: body else: orelse` (orelse runs when the loop ends without break)."""
 
     test: Expr
     body: tuple[Stmt, ...]
     orelse: tuple[Stmt, ...] = ()
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class For(Stmt):
     """`for target in iter: body else: orelse`; target as for Assign."""
 
@@ -378,31 +498,31 @@ class For(Stmt):
     iter: Expr
     body: tuple[Stmt, ...]
     orelse: tuple[Stmt, ...] = ()
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Break(Stmt):
     """`break`."""
 
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Continue(Stmt):
     """`continue`."""
 
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Pass(Stmt):
     """`pass`."""
 
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class FunctionDef(Stmt):
     """`@decorators def name(params): body`; the span starts at `def`."""
 
@@ -410,55 +530,55 @@ class FunctionDef(Stmt):
     params: tuple[Param, ...]
     body: tuple[Stmt, ...]
     decorators: tuple[Expr, ...] = ()
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Return(Stmt):
     """`return` or `return value` (`return a, b` returns a Tuple)."""
 
     value: Expr | None = None
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class With(Stmt):
     """`with context as name: body` (name is None without `as`)."""
 
     context: Expr
     name: str | None
     body: tuple[Stmt, ...]
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Assert(Stmt):
     """`assert test` or `assert test, msg`."""
 
     test: Expr
     msg: Expr | None = None
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Raise(Stmt):
     """`raise` (re-raise the exception being handled) or `raise exc`."""
 
     exc: Expr | None = None
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class ExceptHandler(Node):
     """`except type as name: body` (type None: a bare `except:`; name None without `as`)."""
 
     type: Expr | None
     name: str | None
     body: tuple[Stmt, ...]
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Try(Stmt):
     """`try: body` with except handlers, `else: orelse` and `finally: finalbody`."""
 
@@ -466,61 +586,61 @@ class Try(Stmt):
     handlers: tuple[ExceptHandler, ...]
     orelse: tuple[Stmt, ...] = ()
     finalbody: tuple[Stmt, ...] = ()
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Import(Stmt):
     """`import module [as alias]`; `import a, b` gives one Import per module."""
 
     module: str  # dotted: "torch.nn.functional"
     alias: str | None = None
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class ImportedName(Node):
     """One `name [as alias]` of a from-import."""
 
     name: str
     alias: str | None = None
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class ImportFrom(Stmt):
     """`from module import name [as alias], ...`."""
 
     module: str
     names: tuple[ImportedName, ...]
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Delete(Stmt):
     """`del a, b[i], c.d`."""
 
     targets: tuple[Expr, ...]
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Global(Stmt):
     """`global a, b`."""
 
     names: tuple[str, ...]
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Nonlocal(Stmt):
     """`nonlocal a, b`."""
 
     names: tuple[str, ...]
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class ClassDef(Stmt):
     """`@decorators class name(bases): body`; the span starts at `class`."""
 
@@ -528,21 +648,21 @@ class ClassDef(Stmt):
     bases: tuple[Expr, ...]
     body: tuple[Stmt, ...]
     decorators: tuple[Expr, ...] = ()
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Module(Node):
     """A whole program."""
 
     body: tuple[Stmt, ...]
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
 def iter_child_nodes(node: Node) -> Iterator[Node]:
     """The direct child nodes of a node, in field order."""
-    for f in fields(node):  # type: ignore[arg-type]
-        value = getattr(node, f.name)
+    for name in node._fields:
+        value = getattr(node, name)
         if isinstance(value, Node):
             yield value
         elif isinstance(value, tuple):
@@ -562,22 +682,28 @@ def walk(node: Node) -> Iterator[Node]:
 
 T = TypeVar("T")
 
+_POSITIONAL: dict[type, Any] = {}
+
 
 def positional(cls: type[T]) -> Callable[..., T]:
-    """A constructor of `cls` (a frozen slotted dataclass: a node or a Span) taking every
+    """A constructor of `cls` (a frozen slotted class: a node or a Span) taking every
     field positionally in declaration order, spans included, that builds exactly what
     `cls(...)` builds, about 3x faster: the parser and the parse cache build ~10^5 nodes.
 
-    A frozen dataclass's __init__ sets each field through object.__setattr__; this is a
-    twin class with the same base and the same slots, whose plain __init__ stores the
-    fields and then makes the object a `cls` (same layout, so Python allows it)."""
+    A frozen class's __init__ cannot simply store its fields; this is a twin class with
+    the same base and the same slots, whose plain __init__ stores the fields and then
+    makes the object a `cls` (same layout, so Python allows it)."""
+    twin = _POSITIONAL.get(cls)
+    if twin is None:
+        twin = type(f"_{cls.__name__}Builder", (cls.__mro__[1],), {
+            "__slots__": cls.__slots__, "__setattr__": object.__setattr__,
+            "__module__": __name__})
+        twin.__init__ = _compile(cls, _positional_init, {})
+        _POSITIONAL[cls] = twin
+    return twin  # type: ignore[no-any-return]
 
-    def become(self: Any) -> None:
-        self.__class__ = cls
 
-    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
-    twin = make_dataclass(f"_{cls.__name__}Builder", names, bases=(cls.__mro__[1],),
-                          slots=True, eq=False, repr=False,
-                          namespace={"__post_init__": become, "__module__": __name__})
-    return twin  # type: ignore[return-value]
-
+def _positional_init(cls: Any) -> str:
+    names = cls.__slots__
+    body = "".join(f"    self.{name} = {name}\n" for name in names)
+    return f"def __init__({', '.join(['self', *names])}):\n{body}    self.__class__ = _cls\n"

@@ -6,7 +6,6 @@ runs from its rule's first token to its last."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from lark import Token
@@ -314,7 +313,7 @@ class Builder:
         return gd.With(c[1], name, c[5], span=join_span(c[0], c[5][-1]))
 
     def decorated(self, c: list[Any]) -> gd.FunctionDef | gd.ClassDef:
-        return replace(c[-1], decorators=tuple(c[:-1]))
+        return gd.replace(c[-1], decorators=tuple(c[:-1]))
 
     def decorator(self, c: list[Any]) -> gd.Expr:
         return c[1]
@@ -333,7 +332,7 @@ class Builder:
             if star is not None and param.kind in ("*", ""):
                 if param.kind == "*":
                     raise GdSyntaxError("* argument may appear only once", param.span)
-                param = replace(param, kind="kw")
+                param = gd.replace(param, kind="kw")
             if params and params[-1].kind == "**":
                 raise GdSyntaxError("arguments cannot follow var-keyword argument", param.span)
             if param.kind == "*":
@@ -461,7 +460,7 @@ class Builder:
 
     def paren(self, c: list[Any]) -> gd.Expr:
         # The parentheses belong to the expression's span: a caret then covers "(a + b)".
-        return replace(c[1], span=join_span(c[0], c[2]))
+        return gd.replace(c[1], span=join_span(c[0], c[2]))
 
     def tuple_display(self, c: list[Any]) -> gd.Tuple:
         elts = tuple(x for x in c if isinstance(x, gd.Expr))
