@@ -15,7 +15,6 @@ import os
 import shutil
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,7 @@ from gradcli.cli_errors import format_error
 from gradcli.cli_options import Command as HelpCommand
 from gradcli.cli_options import Int, common_options, format_option, program_options, wrt_option
 from gradcli.limits import DEFAULT_LIMITS, LIMIT_NAMES
+from gradcli.records import record
 
 
 class Exit(enum.IntEnum):
@@ -403,7 +403,7 @@ def _app(name: str) -> Callable[..., Any]:
     return call
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Command:
     """One program command: its help, its options besides the shared ones, what it does."""
 

@@ -6,12 +6,12 @@ import difflib
 import io
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from pathlib import Path
 
 from gradcli.app.inputs import AppOptions, load_source
 from gradcli.app.running import run
 from gradcli.errors import GdError, UsageError
+from gradcli.records import replace
 from gradcli.results import GoldenCase, GoldenReport
 from gradcli.source import Source
 

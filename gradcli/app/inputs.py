@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +16,13 @@ from gradcli.errors import GdError, GdLimitError, GdSourceLimitError, GdSyntaxEr
 from gradcli.interp import RunOptions
 from gradcli.interp.values import type_name
 from gradcli.limits import DEFAULT_LIMITS, Limits
+from gradcli.records import field, record
 from gradcli.source import Source, Span
 
 MAX_SET_FILE_BYTES = 256 << 20  # --set NAME=@file.json
 
 
-@dataclass
+@record
 class AppOptions:
     """Everything a command needs besides the program."""
 

@@ -12,7 +12,6 @@ import functools
 import gc
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from gradcli.ad.session import recording
@@ -21,6 +20,7 @@ from gradcli.errors import GdInputError, GdLimitError
 from gradcli.interp.compiler import Compiler
 from gradcli.interp.frame import Frame
 from gradcli.interp.runstate import NO_EXPR, ControlRecord, RunOptions, Runtime
+from gradcli.records import field, record
 from gradcli.source import Source, Span
 from gradcli.suggest import did_you_mean
 from gradcli.syntax import ast as A
@@ -52,7 +52,7 @@ def _parsed(source: Source, options: RunOptions) -> A.Module:
     return module
 
 
-@dataclass
+@record
 class ProgramResult:
     """What a run leaves: the result, the inputs, the tape and the control flow taken."""
 

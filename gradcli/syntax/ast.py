@@ -6,20 +6,19 @@ compare trees from different sources. A parenthesised expression's span includes
 its parentheses. Operators are lowercase names taken from the tables below, the
 same names the grammar uses as aliases.
 
-The node classes are made by `node`, not by dataclasses: the same behaviour for what the
-AST uses (fields from annotations, defaults, ==, hash(), repr(), frozen, slots), at a
-fraction of the start-up cost (dataclasses generates and compiles five methods per class
-at import, ~20 ms for these; here ==, hash() and repr() are shared by every class and a
-class compiles its __init__ when it first builds a node by keyword).
+The node classes are records (gradcli.records: dataclasses' behaviour, without its
+start-up cost, ~20 ms for these 50 classes).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from operator import attrgetter
+from collections.abc import Iterator
 from types import EllipsisType
-from typing import Any, ClassVar, NamedTuple, TypeAlias, TypeVar
+from typing import Any, ClassVar, TypeAlias, TypeVar
 
+from gradcli.records import field, fields, record
+from gradcli.records import positional as positional  # the parser's and the cache's
+from gradcli.records import replace as replace  # the builder's
 from gradcli.source import Span
 
 # The one table of operator names: name -> source spelling.
@@ -61,115 +60,26 @@ ConstantValue: TypeAlias = int | float | str | bool | EllipsisType | None
 SPAN_FIELDS = ("span", "attr_span")
 
 
-class Field(NamedTuple):
-    """A node class's field: its name and its annotation, as written in this module."""
-
-    name: str
-    type: str
-
-
 class Node:
-    """Base of every AST node; a node class (made by `node`) is frozen and slotted.
-
-    ==, hash() and repr() are those of a frozen dataclass: == compares the classes and
-    then the fields but spans, hash() hashes the same tuple, repr() shows those fields."""
+    """Base of every AST node; a node class (made by `node`) is a frozen slotted record."""
 
     __slots__ = ()
     span: Span
     _fields: ClassVar[tuple[str, ...]] = ()  # every field in order, spans included
-    _defaults: ClassVar[dict[str, Any]]  # the fields' defaults
-    _key: ClassVar[Callable[[Any], tuple[Any, ...]]]  # the fields == and hash() compare
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        key = self._key
-        return key(self) == key(other)
-
-    def __hash__(self) -> int:
-        return hash(self._key(self))
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields
-                          if name not in SPAN_FIELDS)
-        return f"{self.__class__.__qualname__}({shown})"
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"cannot delete field {name!r}")
 
 
 N = TypeVar("N", bound=Node)
 
 
 def node(cls: type[N]) -> type[N]:
-    """Make `cls` a node class: its annotations, in order, are its fields (a class
-    attribute is a field's default), stored in slots; the class is rebuilt with them, as
-    `dataclass(slots=True)` does."""
-    body = dict(vars(cls))
-    names = tuple(body.get("__annotations__", {}))  # (inspect, which reads them, is slow to import)
-    namespace = {key: value for key, value in body.items()
-                 if key not in names and key not in ("__dict__", "__weakref__")}
-    made: Any = type(cls.__name__, cls.__bases__, {**namespace, "__slots__": names})
-    made._fields = names
-    made._defaults = {name: body[name] for name in names if name in body}
-    compared = [name for name in names if name not in SPAN_FIELDS]
-    if len(compared) > 1:
-        key: Any = attrgetter(*compared)  # a tuple, as dataclasses' == and hash() build
-    elif compared:
-        get = attrgetter(*compared)
-        key = lambda node: (get(node),)  # noqa: E731
-    else:
-        key = lambda node: ()  # noqa: E731
-    made._key = staticmethod(key)
-    made.__match_args__ = tuple(compared)
-    if "__init__" not in namespace:
-        made.__init__ = _first_init
+    """Make `cls` a node class: a frozen slotted record of its annotated fields, those
+    named in SPAN_FIELDS keyword-only, NO_SPAN by default, left out of ==, hash(), repr()."""
+    for name in SPAN_FIELDS:
+        if name in vars(cls).get("__annotations__", {}):
+            setattr(cls, name, field(default=NO_SPAN, kw_only=True, compare=False, repr=False))
+    made: Any = record(frozen=True, slots=True)(cls)
+    made._fields = tuple(f.name for f in fields(made))
     return made  # type: ignore[no-any-return]
-
-
-def _first_init(self: Any, *args: Any, **kwargs: Any) -> None:
-    """A node class's __init__ until its first use, which compiles and installs the real
-    one (most runs build their nodes through `positional` or the parse cache only)."""
-    cls = type(self)
-    cls.__init__ = _compile(cls, _keyword_init, {
-        f"_set_{name}": cls.__dict__[name].__set__ for name in cls._fields})
-    cls.__init__(self, *args, **kwargs)
-
-
-def _keyword_init(cls: Any) -> str:
-    """The source of a node class's __init__: the fields in order, spans keyword-only.
-    A frozen class cannot assign its slots, so it calls their descriptors."""
-    params = [name if name not in cls._defaults else f"{name}=_defaults[{name!r}]"
-              for name in cls._fields if name not in SPAN_FIELDS]
-    spans = [f"{name}=_defaults[{name!r}]" for name in cls._fields if name in SPAN_FIELDS]
-    head = ", ".join(["self", *params, *(["*", *spans] if spans else [])])
-    body = "".join(f"    _set_{name}(self, {name})\n" for name in cls._fields)
-    return f"def __init__({head}):\n{body}"
-
-
-def _compile(cls: Any, source: Callable[[Any], str], names: dict[str, Any]) -> Any:
-    """The function `source(cls)` defines, named as a method of cls."""
-    namespace = {"_defaults": getattr(cls, "_defaults", {}), "_cls": cls, **names}
-    exec(source(cls), namespace)  # the source is built from field names only
-    function = namespace["__init__"]
-    function.__qualname__ = f"{cls.__qualname__}.__init__"
-    return function
-
-
-def fields(cls_or_node: type[Node] | Node) -> tuple[Field, ...]:
-    """A node class's fields (or a node's), in order, spans included."""
-    cls = cls_or_node if isinstance(cls_or_node, type) else type(cls_or_node)
-    return tuple(Field(name, cls.__annotations__[name]) for name in cls._fields)
-
-
-def replace(node: N, **changes: Any) -> N:
-    """A copy of `node` with some fields changed (dataclasses.replace)."""
-    values = {name: getattr(node, name) for name in node._fields}
-    values.update(changes)
-    return type(node)(**values)
 
 
 def node_classes() -> list[type[Node]]:
@@ -678,32 +588,3 @@ def walk(node: Node) -> Iterator[Node]:
         current = stack.pop()
         yield current
         stack.extend(reversed(list(iter_child_nodes(current))))
-
-
-T = TypeVar("T")
-
-_POSITIONAL: dict[type, Any] = {}
-
-
-def positional(cls: type[T]) -> Callable[..., T]:
-    """A constructor of `cls` (a frozen slotted class: a node or a Span) taking every
-    field positionally in declaration order, spans included, that builds exactly what
-    `cls(...)` builds, about 3x faster: the parser and the parse cache build ~10^5 nodes.
-
-    A frozen class's __init__ cannot simply store its fields; this is a twin class with
-    the same base and the same slots, whose plain __init__ stores the fields and then
-    makes the object a `cls` (same layout, so Python allows it)."""
-    twin = _POSITIONAL.get(cls)
-    if twin is None:
-        twin = type(f"_{cls.__name__}Builder", (cls.__mro__[1],), {
-            "__slots__": cls.__slots__, "__setattr__": object.__setattr__,
-            "__module__": __name__})
-        twin.__init__ = _compile(cls, _positional_init, {})
-        _POSITIONAL[cls] = twin
-    return twin  # type: ignore[no-any-return]
-
-
-def _positional_init(cls: Any) -> str:
-    names = cls.__slots__
-    body = "".join(f"    self.{name} = {name}\n" for name in names)
-    return f"def __init__({', '.join(['self', *names])}):\n{body}    self.__class__ = _cls\n"

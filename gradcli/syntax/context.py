@@ -6,17 +6,17 @@ per-thread stack while Lark runs, so the postlexer and the f-string code can see
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
 from typing import Any, cast
 
 from lark import Token
 
 from gradcli.limits import DEFAULT_LIMITS
+from gradcli.records import field, record
 from gradcli.source import Span
 from gradcli.syntax.ast import positional
 
 
-@dataclass(eq=False, slots=True)
+@record(eq=False, slots=True)
 class ParseContext:
     """What one parse (of a program or of an f-string field) knows while it runs."""
 

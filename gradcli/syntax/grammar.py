@@ -8,13 +8,13 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from dataclasses import replace
 from typing import Any
 
 from lark import Lark
 from lark.exceptions import LarkError
 
 from gradcli.errors import GdSourceLimitError
+from gradcli.records import replace
 from gradcli.source import Span
 from gradcli.syntax import ast as gd
 from gradcli.syntax.builder import Builder
