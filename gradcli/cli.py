@@ -12,10 +12,8 @@ import enum
 import functools
 import io
 import os
-import shutil
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import click
@@ -59,6 +57,8 @@ class Ctx:
         # COLUMNS or 100, and plain text none at all, so pipes never depend on COLUMNS.
         self.width: int | None = 100
         if tty:
+            import shutil
+
             self.width = shutil.get_terminal_size((100, 24)).columns
         elif fmt == "plain":
             self.width = None
@@ -248,6 +248,8 @@ def _load(state: dict[str, Any], kw: dict[str, Any], max_bytes: int) -> Any:
         # bad bytes replaced), not an anonymous <input>.
         text = ""
         if prog not in (None, "-") and e.kind != "limit":  # never re-read a huge file
+            from pathlib import Path
+
             with contextlib.suppress(OSError):
                 text = Path(prog).read_bytes().decode("utf-8", errors="replace")
         state["source"] = Source("<expr>" if prog is None else "<stdin>" if prog == "-"
