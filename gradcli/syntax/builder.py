@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from lark import Token
-
 from gradcli.errors import GdSyntaxError
 from gradcli.source import Span
 from gradcli.syntax import ast as gd
-from gradcli.syntax.context import join_span, make_span, token_span
+from gradcli.syntax.context import is_token, join_span, make_span, token_span
 from gradcli.syntax.strings import FieldParser, read_strings
 
 _AUG_OPS = {symbol + "=": name for name, symbol in gd.BINARY_OPS.items()}
@@ -58,7 +56,7 @@ class _Part:
 
 def _last(children: list[Any]) -> Any:
     for child in reversed(children):
-        if child is not None and not (isinstance(child, Token) and child.type[0] == "_"):
+        if child is not None and not (is_token(child) and child.type[0] == "_"):
             return child
     raise AssertionError("a rule matched no tokens")
 
@@ -225,7 +223,7 @@ class Builder:
         blocks: dict[str, tuple[gd.Stmt, ...]] = {}
         keyword = "try"
         for child in c:
-            if isinstance(child, Token) and child.value in ("try", "else", "finally"):
+            if is_token(child) and child.value in ("try", "else", "finally"):
                 keyword = child.value
             elif isinstance(child, gd.ExceptHandler):
                 handlers.append(child)

@@ -80,18 +80,23 @@ def _folder() -> str | None:
     return None
 
 
+def lark_version_file() -> str | None:
+    """Lark's __init__.py, which declares its version: read into cache keys, not imported
+    (importing Lark takes longer than a cached parse or the cached tables save)."""
+    spec = find_spec("lark")
+    return spec.origin if spec is not None else None
+
+
 @functools.cache
 def _fingerprint() -> str:
-    """A digest of everything a parse depends on besides the text and the limits: Lark's
-    version by its __init__.py, which declares it (read, not imported: importing Lark
-    takes longer than a cached parse saves)."""
+    """A digest of everything a parse depends on besides the text and the limits."""
     digest = hashlib.sha256(f"{FORMAT}\0{sys.version}\0".encode())
     here = os.path.dirname(os.path.abspath(__file__))
     paths = sorted(os.path.join(here, name) for name in os.listdir(here) if name.endswith(".py"))
     paths += [grammar_path(), os.path.join(os.path.dirname(here), "source.py")]
-    lark = find_spec("lark")
-    if lark is not None and lark.origin is not None:
-        paths.append(lark.origin)
+    lark = lark_version_file()
+    if lark is not None:
+        paths.append(lark)
     for path in paths:
         with open(path, "rb") as f:
             digest.update(path.encode("utf-8", "surrogatepass") + b"\0" + f.read())
