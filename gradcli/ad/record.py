@@ -124,7 +124,8 @@ def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> 
     else:
         t._vc = [0]
     if State.grad_enabled:
-        if rg and rule.differentiable and out.dtype.kind == "f":
+        if rg and rule.differentiable and (
+                (dt := out.dtype) is _F32 or dt is _F64 or dt.kind == "f"):
             # Record the node (inlined: one call less per recorded op).
             if State.inference_seen and rule.saves_inputs:
                 check_not_inference(args)

@@ -88,7 +88,7 @@ def mv(a: ndarray, v: ndarray) -> Any:
         raise TorchError("vector + matrix @ vector expected, got "
                          f"{v.ndim}, {a.ndim}, {v.ndim}")
     dt = a.dtype
-    if v.dtype != dt:
+    if (vt := v.dtype) is not dt and vt != dt:
         _check_mv_dtypes(a, v)
     m, k = a.shape
     if k != v.shape[0]:
