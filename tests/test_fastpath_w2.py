@@ -246,3 +246,25 @@ def test_tanh_backward_kernel_shortcut_equals_the_general_line(dtype: type) -> N
     # Mixed dtypes and Python numbers still take the general line.
     mixed = B.k_tanh_backward(np.ones(2, np.float32), np.full(2, 0.5))
     assert mixed.dtype == np.float32
+
+
+# -- outer_vectors: outer_k1 of two vectors without the reshapes -----------------------------
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("m,n", [(1, 1), (3, 5), (31, 33), (32, 32), (64, 64), (1, 1024),
+                                 (128, 255), (128, 256), (256, 128), (300, 200)])
+def test_outer_vectors_is_outer_k1_of_the_reshaped_vectors(dtype: type, m: int, n: int) -> None:
+    from gradcli.ad.kernels import linalg as KL
+
+    rng = np.random.default_rng(m * 1000 + n)
+    special = np.array([0.0, -0.0, 1e-30, -1e-30, 1e-160, -1e-160, np.inf, -np.inf, np.nan,
+                        5e-324, -1.5], np.float64).astype(dtype)
+    for a, b in [(rng.standard_normal(m).astype(dtype), rng.standard_normal(n).astype(dtype)),
+                 (np.resize(special, m), np.resize(special[::-1], n)),
+                 (np.full(m, 1e-30, dtype), np.full(n, -1e-30, dtype)),
+                 (rng.standard_normal(m).astype(dtype), np.ones(n, np.float64))]:
+        fast = KL.outer_vectors(a, b)
+        general = KL.outer_k1(a.reshape(-1, 1), b.reshape(1, -1))
+        assert fast.dtype == general.dtype and fast.shape == general.shape == (m, n)
+        assert fast.flags.c_contiguous == general.flags.c_contiguous
+        assert fast.tobytes() == general.tobytes()

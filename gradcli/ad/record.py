@@ -74,8 +74,9 @@ def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> 
                 elif type(y) in WEAK_NUMBERS:
                     out = sf(x[()], y).__array__()
             if out is None:
-                if ((x.size if type(x) is ndarray else 1) * (y.size if type(y) is ndarray else 1)
-                        > State.max_elements and rule.kind in _BROADCASTING):
+                if rule.kind in _BROADCASTING and ((x.size if type(x) is ndarray else 1)
+                                                   * (y.size if type(y) is ndarray else 1)
+                                                   > State.max_elements):
                     check_broadcast([x, y])
                 out = rule.forward(x, y, **params) if params else rule.forward(x, y)
         elif n == 1:
