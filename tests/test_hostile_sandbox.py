@@ -214,10 +214,10 @@ def test_no_numpy_escape_attribute_of_an_array(expr: str) -> None:
 # type, object, super, iter, next, classmethod, staticmethod, property, isinstance, dict,
 # set, frozenset, slice, getattr, setattr, hasattr, delattr, callable, issubclass, hash and
 # id are gd's own (tests/test_sandbox_forms.py and test_sandbox_reflect.py check what they
-# can reach); vars and dir are refused there.
+# can reach); vars, dir, complex, bytes and bytearray are refused there.
 FORBIDDEN_NAMES = [
     "globals", "locals", "eval", "exec", "compile", "open", "input", "help", "breakpoint",
-    "__import__", "memoryview", "bytearray", "bytes",
+    "__import__", "memoryview",
     "exit", "quit", "copyright", "credits", "license", "__builtins__", "__name__",
     "__file__", "__loader__", "__spec__", "__debug__", "os", "sys", "numpy", "np",
     "gradcli", "importlib", "builtins", "State", "Runtime", "Frame", "Tensor_", "subprocess",

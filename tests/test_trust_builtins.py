@@ -488,11 +488,11 @@ PYTHONS = ["sum", "max", "min", "abs", "pow", "round", "divmod", "len", "float",
            "sorted", "any", "all", "map", "filter", "zip", "enumerate", "reversed", "list",
            "tuple", "range", "str", "repr", "dict", "set", "iter", "next", "isinstance", "type",
            "object", "super", "staticmethod", "classmethod", "property"]
-# Python's reflective and text built-ins (tests/test_trust_pybuiltins.py); dir and vars
-# are bare names that refuse with "not supported by gradcli".
+# Python's reflective and text built-ins (tests/test_trust_pybuiltins.py); dir, vars,
+# complex, bytes and bytearray are bare names that refuse with "not supported by gradcli".
 MORE_PYTHONS = ["getattr", "hasattr", "setattr", "delattr", "callable", "issubclass", "hash",
                 "frozenset", "slice", "format", "chr", "ord", "hex", "bin", "oct", "ascii",
-                "dir", "vars"]
+                "dir", "vars", "complex", "bytes", "bytearray"]
 
 
 def test_every_bare_python_builtin_name_is_pythons() -> None:

@@ -291,6 +291,18 @@ def _slice(*args: Any, **kwargs: Any) -> slice:
     return slice(*args)
 
 
+def _absent_type(name: str, why: str) -> Callable[..., Any]:
+    """A Python type gd has no values of: isinstance(x, T) is False, T(...) is refused."""
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise GdRuntimeError(f"'{name}()' is not supported by gradcli ({why})",
+                             hint="what gd supports is listed in README.md, section "
+                                  "'Values and built-ins'")
+
+    refuse.__doc__ = f"{name}(): not supported by gradcli ({why})"
+    return refuse
+
+
 def _iter(x: Any) -> Any:
     """iter(iterable): a lazy iterator over it."""
     if isinstance(x, IteratorValue):
@@ -382,6 +394,7 @@ _INSTANCE_CHECKS: dict[str, Callable[[Any], bool]] = {
     "range": lambda v: type(v) is range,
     "frozenset": lambda v: type(v) is frozenset,
     "slice": lambda v: type(v) is slice,
+    "complex": lambda v: False, "bytes": lambda v: False, "bytearray": lambda v: False,
     "object": lambda v: True,
     "type": lambda v: isinstance(v, classes.ClassValue) or _is_type(v),
     "torch.Tensor": lambda v: type(v) is Tensor,
@@ -435,7 +448,9 @@ PYTHON_BUILTINS: dict[str, Callable[..., Any]] = {
     "str": _str, "repr": _repr, "enumerate": _enumerate, "zip": _zip, "sorted": _sorted,
     "reversed": _reversed, "any": _any, "all": _all, "map": _map, "filter": _filter,
     "dict": _dict, "set": _set, "frozenset": _frozenset, "slice": _slice, "iter": _iter,
-    "next": _next,
+    "next": _next, "complex": _absent_type("complex", "gd has no complex numbers"),
+    "bytes": _absent_type("bytes", "gd has no bytes type"),
+    "bytearray": _absent_type("bytearray", "gd has no bytes type"),
     "isinstance": _isinstance, "type": _type, "object": classes.make_object,
     "super": classes.super_of, "staticmethod": classes.StaticMethod,
     "classmethod": classes.ClassMethod, "property": classes.Property,

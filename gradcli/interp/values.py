@@ -88,7 +88,7 @@ class Namespace:
 # Built-ins that are classes in Python and PyTorch: they print as <class 'int'>.
 CLASS_NAMES = frozenset((
     "int", "float", "str", "bool", "list", "tuple", "dict", "set", "frozenset", "range",
-    "slice", "type", "object",
+    "slice", "type", "object", "complex", "bytes", "bytearray",
     "enumerate", "zip", "map", "filter", "reversed", "staticmethod", "classmethod",
     "property", "super", "torch.Tensor", "torch.FloatTensor", "torch.Size"))
 
