@@ -422,6 +422,160 @@ CASES: list[tuple[str, str]] = [
      'empty separator\n'),
     ('print(chr(0x1F600) == "😀", ord("\\t"), hex(2**70), bin(-5), oct(0))',
      'True 9 0x400000000000000000 -0b101 0o0\n'),
+    ('t = torch.arange(6)\n'
+     'print(t[slice(torch.tensor(1), 4)], [0, 1, 2][slice(torch.tensor(1), None)])',
+     'tensor([1, 2, 3]) [1, 2]\n'),
+    ('try:\n'
+     '    sorted([1, 0], key=lambda v: 1 / v)\n'
+     'except ZeroDivisionError as e:\n'
+     '    print("ZDE", e)\n'
+     'try:\n'
+     '    [1, 0].sort(key=lambda v: 1 / v)\n'
+     'except ZeroDivisionError as e:\n'
+     '    print("ZDE", e)',
+     'ZDE division by zero\n'
+     'ZDE division by zero\n'),
+    ('l = [3, 1, 2]\n'
+     'def k(v):\n'
+     '    l.append(v)\n'
+     '    return v\n'
+     'try:\n'
+     '    l.sort(key=k)\n'
+     'except ValueError as e:\n'
+     '    print(e)',
+     'list modified during sort\n'),
+    ('print({1} == frozenset({1}), {1} | frozenset({2}), frozenset({2}) | {1},'
+     ' [frozenset([1, 2])], {"a": frozenset()})',
+     "True {1, 2} frozenset({1, 2}) [frozenset({1, 2})] {'a': frozenset()}\n"),
+    ('class A:\n'
+     '    def __str__(self):\n'
+     '        return "A!"\n'
+     'print(format(A()), "{}".format(A()), "{!s:>4}".format(A()))',
+     'A! A!   A!\n'),
+    ('class A:\n'
+     '    pass\n'
+     'try:\n'
+     '    format(A(), ">3")\n'
+     'except TypeError as e:\n'
+     '    print(e)',
+     'unsupported format string passed to A.__format__\n'),
+    ('print(callable(ValueError), callable(torch.Tensor), callable(int),'
+     ' issubclass(KeyError, LookupError), issubclass(torch.Tensor, object))',
+     'True True True True True\n'),
+    ('print(getattr(torch.ones(2, 3), "T").shape, getattr(torch.ones(2), "dtype"),'
+     ' hasattr(torch.ones(1), "backward"), hasattr(torch, "linalg"))',
+     'torch.Size([3, 2]) torch.float32 True True\n'),
+    ('import math\n'
+     'print(hasattr(math, "sqrt"), getattr(math, "tau"))',
+     'True 6.283185307179586\n'),
+    ('print(hash(torch.Size([2, 3])) == hash((2, 3)), hash(2**61 - 1), hash(-2**61 +'
+     ' 1), hash(1.0) == hash(1))',
+     'True 0 0 True\n'),
+    ('print(ord("A") + 1, chr(ord("a") + 25), [hex(b) for b in range(0, 40, 15)],'
+     ' oct(-9), bin(255)[2:].zfill(10))',
+     "66 z ['0x0', '0xf', '0x1e'] -0o11 0011111111\n"),
+    ('print("{:08.3f}|{:+d}|{:x}|{:#o}|{:e}|{:g}".format(3.14159, 5, 255, 8,'
+     ' 12345.678, 0.0001), format(1e20, ".3g"), format(-0.0, "f"))',
+     '0003.142|+5|ff|0o10|1.234568e+04|0.0001 1e+20 -0.000000\n'),
+    ('print("%5.2f|%-4d|%s" % (2.5, 3, [1]), "{:,}".format(10**9), "{:_b}".format(1024))',
+     ' 2.50|3   |[1] 1,000,000,000 100_0000_0000\n'),
+    ('d = {"x": torch.tensor(1.5), "n": 2}\n'
+     'print("{x:.2f} {n:03d}".format_map(d), "{x}".format(**d))',
+     '1.50 002 1.5\n'),
+    ('print("a,b,,c".rsplit(","), "a b  c".rsplit(None, 1), "tEsT".swapcase(),'
+     ' "ß".casefold(), "Ab".center(6, "*"))',
+     "['a', 'b', '', 'c'] ['a b', 'c'] TeSt ss **Ab**\n"),
+    ('print("x".join(["a"]), "1,2".partition(";"), "1,2".rpartition(";"),'
+     ' "abcabc".rfind("c", 0, 4), "  ".isspace(), "".isspace())',
+     "a ('1,2', '', '') ('', '', '1,2') 2 True False\n"),
+    ('print(list(range(10))[slice(-3, None)], "hello"[slice(None, None, 2)],'
+     ' slice(1, 2) == slice(1, 2), slice(1, 10, 3).indices(5))',
+     '[7, 8, 9] hlo True (1, 5, 3)\n'),
+    ('try:\n'
+     '    slice(1, 2, 3, 4)\n'
+     'except TypeError as e:\n'
+     '    print(e)\n'
+     'try:\n'
+     '    slice()\n'
+     'except TypeError as e:\n'
+     '    print(e)',
+     'slice expected at most 3 arguments, got 4\n'
+     'slice expected at least 1 argument, got 0\n'),
+    ('try:\n'
+     '    "abc"[slice(None, None, 0)]\n'
+     'except ValueError as e:\n'
+     '    print(e)',
+     'slice step cannot be zero\n'),
+    ('print(dict.fromkeys(range(3), []), type(dict.fromkeys([])),'
+     ' float.fromhex("inf"), (3.0).hex())',
+     "{0: [], 1: [], 2: []} <class 'dict'> inf 0x1.8000000000000p+1\n"),
+    ('try:\n'
+     '    setattr(1, "x", 2)\n'
+     'except AttributeError as e:\n'
+     '    print("AttributeError", e)',
+     "AttributeError 'int' object has no attribute 'x'\n"),
+    ('class A:\n'
+     '    pass\n'
+     'a = A()\n'
+     'try:\n'
+     '    delattr(a, "zz")\n'
+     'except AttributeError as e:\n'
+     '    print("AttributeError", e)',
+     "AttributeError 'A' object has no attribute 'zz'\n"),
+    ('x = torch.tensor([1.0, 2.0], requires_grad=True)\n'
+     'y = (x * x).sum()\n'
+     'fn = getattr(y, "grad_fn")\n'
+     'print(fn.name(), getattr(fn, "next_functions")[0][0].name())',
+     'SumBackward0 MulBackward0\n'),
+    ('print(max(["b", "aa"], key=len), min([3, 1], key=lambda v: -v), sorted({3: 1,'
+     ' 1: 2}), sorted("bca", reverse=True))',
+     "aa 3 [1, 3] ['c', 'b', 'a']\n"),
+    ('try:\n'
+     '    list.sort([1], 2)\n'
+     'except TypeError as e:\n'
+     '    print(e)',
+     'sort() takes no positional arguments\n'),
+    ('print(int.bit_length(255), str.count("aaa", "a"), list.copy([1]),'
+     ' float.is_integer(2.0), dict.get({1: 2}, 1), set.union({1}, {2}))',
+     '8 3 [1] True 2 {1, 2}\n'),
+    ('try:\n'
+     '    (1).real = 2\n'
+     'except AttributeError as e:\n'
+     '    print(e)\n'
+     'try:\n'
+     '    [].append = 2\n'
+     'except AttributeError as e:\n'
+     '    print(e)\n'
+     'try:\n'
+     '    len.x = 2\n'
+     'except AttributeError as e:\n'
+     '    print(e)',
+     "attribute 'real' of 'int' objects is not writable\n"
+     "'list' object attribute 'append' is read-only\n"
+     "'builtin_function_or_method' object has no attribute 'x'\n"),
+    ('try:\n'
+     '    setattr(range(2), "start", 1)\n'
+     'except AttributeError as e:\n'
+     '    print(e)\n'
+     'try:\n'
+     '    setattr(None, "x", 1)\n'
+     'except AttributeError as e:\n'
+     '    print(e)\n'
+     'try:\n'
+     '    setattr(str, "x", 1)\n'
+     'except TypeError as e:\n'
+     '    print(e)',
+     'readonly attribute\n'
+     "'NoneType' object has no attribute 'x'\n"
+     "cannot set 'x' attribute of immutable type 'str'\n"),
+    ('class A:\n'
+     '    pass\n'
+     'a = A()\n'
+     'try:\n'
+     '    del a.zz\n'
+     'except AttributeError as e:\n'
+     '    print(e)',
+     "'A' object has no attribute 'zz'\n"),
 ]
 IDS = [f"{i:02d}-" + re.sub(r"\W+", "_", p.splitlines()[-1])[:40] for i, (p, _) in
        enumerate(CASES)]

@@ -292,6 +292,9 @@ def set_attribute(obj: Any, name: str, value: Any) -> None:
     elif type(obj) is CF.FunctionCtx:
         CF.ctx_set(obj, name, value)
         return
+    err = pymethods.set_error(obj, name)
+    if err is not None:
+        raise err
     raise GdRuntimeError(f"cannot set attribute '{name}' of a '{type_name(obj)}' value")
 
 

@@ -14,7 +14,7 @@ from gradcli.errors import GdRuntimeError
 from gradcli.interp import limits
 from gradcli.interp.pybuiltins import CONTAINER_METHODS
 from gradcli.interp.pytext import STR_METHODS
-from gradcli.interp.values import BoundMethod, Builtin, type_name
+from gradcli.interp.values import CLASS_NAMES, BoundMethod, Builtin, type_name
 
 MISSING = object()
 
@@ -118,6 +118,31 @@ def _unbound(t: type, name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
         return fn(*args, **kwargs)
 
     return call
+
+
+def set_error(obj: Any, name: str) -> GdRuntimeError | None:
+    """Python's error for `obj.name = v` on a Python value or built-in (its attributes are
+    fixed), or None for any other value."""
+    t = type(obj)
+    if t in METHODS or obj is None:
+        tn = type_name(obj)
+        if name in DATA.get(t, ()):
+            text = (f"attribute '{name}' of '{tn}' objects is not writable"
+                    if t in (int, float, bool) else "readonly attribute")
+        elif name in METHODS.get(t, ()):
+            text = f"'{tn}' object attribute '{name}' is read-only"
+        else:
+            text = f"'{tn}' object has no attribute '{name}'"
+    elif isinstance(obj, Builtin) and (obj.name in CLASS_NAMES or obj.is_class):
+        return _type_error(f"cannot set '{name}' attribute of immutable type "
+                           f"'{obj.name.rsplit('.', 1)[-1]}'")
+    elif t is Builtin or t is BoundMethod:
+        text = f"'builtin_function_or_method' object has no attribute '{name}'"
+    else:
+        return None
+    err = GdRuntimeError(text)
+    err.py_type = "AttributeError"  # type: ignore[attr-defined]
+    return err
 
 
 def names_of(obj: Any) -> list[str]:
