@@ -20,6 +20,7 @@ from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import arrays, classes, exceptions, limits, operators
 from gradcli.interp.arrays import ArrayValue
+from gradcli.interp.pytext import arity
 from gradcli.interp.values import (
     CLASS_NAMES,
     BoundMethod,
@@ -276,6 +277,7 @@ def _set(x: Any = ()) -> set[Any]:
     return py.set(_items(x, "set()"))
 
 
+@arity("frozenset", 0, 1)
 def _frozenset(x: Any = ()) -> frozenset[Any]:
     """frozenset(iterable): an immutable set, as in Python."""
     return frozenset(_items(x, "frozenset()"))

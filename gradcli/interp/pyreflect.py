@@ -24,6 +24,7 @@ from gradcli.interp import classes, exceptions, limits
 from gradcli.interp import custom_function as CF
 from gradcli.interp.arrays import ArrayValue
 from gradcli.interp.attributes import get_attribute, set_attribute
+from gradcli.interp.pytext import arity
 from gradcli.interp.values import (
     CLASS_NAMES,
     BoundMethod,
@@ -45,17 +46,6 @@ def _error(message: str, py_type: str = "TypeError") -> GdRuntimeError:
     return err
 
 
-def _count(name: str, args: tuple[Any, ...], kwargs: dict[str, Any], low: int,
-           high: int) -> None:
-    """Python's argument-count messages of getattr & co (they take no keywords)."""
-    if kwargs:
-        raise _error(f"{name}() takes no keyword arguments")
-    if not low <= len(args) <= high:
-        bound = (f"at least {low}" if len(args) < low else f"at most {high}") \
-            if low != high else str(low)
-        raise _error(f"{name} expected {bound} arguments, got {len(args)}")
-
-
 def _name(what: Any) -> str:
     if type(what) is not str:
         raise _error(f"attribute name must be string, not '{type_name(what)}'")
@@ -67,10 +57,10 @@ def _is_attribute_error(e: GdError) -> bool:
     return exc is not None and exc.cls.is_subclass_of(exceptions.CLASSES["AttributeError"])
 
 
-def _getattr(*args: Any, **kwargs: Any) -> Any:
+@arity("getattr", 2, 3)
+def _getattr(*args: Any) -> Any:
     """getattr(object, name[, default]): object.name, as the dot reads it (default if
     there is no such attribute)."""
-    _count("getattr", args, kwargs, 2, 3)
     name = _name(args[1])
     try:
         return get_attribute(args[0], name)
@@ -80,9 +70,9 @@ def _getattr(*args: Any, **kwargs: Any) -> Any:
         raise
 
 
-def _hasattr(*args: Any, **kwargs: Any) -> bool:
+@arity("hasattr", 2, 2)
+def _hasattr(*args: Any) -> bool:
     """hasattr(object, name): whether getattr(object, name) succeeds."""
-    _count("hasattr", args, kwargs, 2, 2)
     try:
         get_attribute(args[0], _name(args[1]))
     except GdError as e:
@@ -92,21 +82,22 @@ def _hasattr(*args: Any, **kwargs: Any) -> bool:
     return True
 
 
-def _setattr(*args: Any, **kwargs: Any) -> None:
+@arity("setattr", 3, 3)
+def _setattr(*args: Any) -> None:
     """setattr(object, name, value): object.name = value, where gd allows it."""
-    _count("setattr", args, kwargs, 3, 3)
     set_attribute(args[0], _name(args[1]), args[2])
 
 
-def _delattr(*args: Any, **kwargs: Any) -> None:
+@arity("delattr", 2, 2)
+def _delattr(*args: Any) -> None:
     """delattr(object, name): del object.name (attributes of gd objects)."""
-    _count("delattr", args, kwargs, 2, 2)
     obj, name = args[0], _name(args[1])
     if not isinstance(obj, GdObject):
         raise GdRuntimeError(f"cannot delete attribute '{name}' of a '{type_name(obj)}' value")
     obj.del_attr(name)
 
 
+@arity("callable", 1, 1)
 def _callable(obj: Any) -> bool:
     """callable(object): whether it can be called (functions, classes, methods)."""
     if isinstance(obj, classes.InstanceValue):
@@ -138,6 +129,7 @@ def _subclass(c: Any, base: Any) -> bool:
     return c is base or (type(c) is TypeValue and c == base)
 
 
+@arity("issubclass", 2, 2)
 def _issubclass(cls: Any, classinfo: Any) -> bool:
     """issubclass(class, classinfo): gd classes, exception classes and Python's types."""
     if not _is_class(cls):
@@ -154,6 +146,7 @@ def _issubclass(cls: Any, classinfo: Any) -> bool:
     return False
 
 
+@arity("hash", 1, 1)
 def _hash(obj: Any) -> int:
     """hash(object): Python's hash of a number, string or a tuple/frozenset/range of
     those (the same every run); a tensor's or function's hash is its address: refused."""

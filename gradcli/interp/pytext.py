@@ -32,6 +32,31 @@ def _type_error(message: str) -> GdRuntimeError:
     return err
 
 
+def arity(name: str, low: int, high: int) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A built-in taking `low` to `high` positional arguments and no keywords, with
+    Python's messages when called otherwise ("chr() takes exactly one argument (0 given)",
+    "getattr expected at least 2 arguments, got 1")."""
+
+    def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if kwargs:
+                raise TypeError(f"{name}() takes no keyword arguments")
+            n = len(args)
+            if not low <= n <= high:
+                if low == high == 1:
+                    raise TypeError(f"{name}() takes exactly one argument ({n} given)")
+                bound = low if n < low else high
+                which = "" if low == high else "at least " if n < low else "at most "
+                raise TypeError(f"{name} expected {which}{bound} argument"
+                                f"{'' if bound == 1 else 's'}, got {n}")
+            return fn(*args)
+
+        call.__doc__ = fn.__doc__
+        return call
+
+    return wrap
+
+
 def format_value(v: Any, spec: str = "") -> str:
     """format(v, spec) as Python + PyTorch: a number or string by its spec, a tensor as
     Tensor.__format__, anything else as str(v) (with no spec only)."""
@@ -52,6 +77,7 @@ def ascii_of(v: Any) -> str:
     return to_repr(v).encode("ascii", "backslashreplace").decode("ascii")
 
 
+@arity("format", 1, 2)
 def _format(value: Any, format_spec: Any = "") -> str:
     """format(value, format_spec='') as in Python (a 0-d tensor formats its item)."""
     if type(format_spec) is not str:
@@ -156,31 +182,37 @@ STR_METHODS: dict[str, Callable[..., Any]] = {
 }
 
 
+@arity("chr", 1, 1)
 def _chr(i: Any) -> str:
     """chr(i): the character with code point i."""
     return py.chr(i)
 
 
+@arity("ord", 1, 1)
 def _ord(c: Any) -> int:
     """ord(c): the code point of a one-character string."""
     return py.ord(c)
 
 
+@arity("hex", 1, 1)
 def _hex(x: Any) -> str:
     """hex(x): an integer in hexadecimal, '0x…'."""
     return py.hex(x)
 
 
+@arity("bin", 1, 1)
 def _bin(x: Any) -> str:
     """bin(x): an integer in binary, '0b…'."""
     return py.bin(x)
 
 
+@arity("oct", 1, 1)
 def _oct(x: Any) -> str:
     """oct(x): an integer in octal, '0o…'."""
     return py.oct(x)
 
 
+@arity("ascii", 1, 1)
 def _ascii(x: Any) -> str:
     """ascii(x): repr(x) with non-ASCII characters escaped."""
     return ascii_of(x)
