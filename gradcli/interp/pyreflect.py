@@ -37,8 +37,6 @@ from gradcli.interp.values import (
     type_name,
 )
 
-UNSUPPORTED_HINT = "what gd supports is listed in README.md, section 'Values and built-ins'"
-
 
 def _error(message: str, py_type: str = "TypeError") -> GdRuntimeError:
     err = GdRuntimeError(message)
@@ -58,23 +56,23 @@ def _is_attribute_error(e: GdError) -> bool:
 
 
 @arity("getattr", 2, 3)
-def _getattr(*args: Any) -> Any:
+def _getattr(obj: Any, name: Any, *default: Any) -> Any:
     """getattr(object, name[, default]): object.name, as the dot reads it (default if
     there is no such attribute)."""
-    name = _name(args[1])
+    name = _name(name)
     try:
-        return get_attribute(args[0], name)
+        return get_attribute(obj, name)
     except GdError as e:
-        if len(args) == 3 and _is_attribute_error(e):
-            return args[2]
+        if default and _is_attribute_error(e):
+            return default[0]
         raise
 
 
 @arity("hasattr", 2, 2)
-def _hasattr(*args: Any) -> bool:
+def _hasattr(obj: Any, name: Any) -> bool:
     """hasattr(object, name): whether getattr(object, name) succeeds."""
     try:
-        get_attribute(args[0], _name(args[1]))
+        get_attribute(obj, _name(name))
     except GdError as e:
         if _is_attribute_error(e):
             return False
@@ -83,15 +81,15 @@ def _hasattr(*args: Any) -> bool:
 
 
 @arity("setattr", 3, 3)
-def _setattr(*args: Any) -> None:
+def _setattr(obj: Any, name: Any, value: Any) -> None:
     """setattr(object, name, value): object.name = value, where gd allows it."""
-    set_attribute(args[0], _name(args[1]), args[2])
+    set_attribute(obj, _name(name), value)
 
 
 @arity("delattr", 2, 2)
-def _delattr(*args: Any) -> None:
+def _delattr(obj: Any, name: Any) -> None:
     """delattr(object, name): del object.name (attributes of gd objects)."""
-    obj, name = args[0], _name(args[1])
+    name = _name(name)
     if not isinstance(obj, GdObject):
         raise GdRuntimeError(f"cannot delete attribute '{name}' of a '{type_name(obj)}' value")
     obj.del_attr(name)
