@@ -54,6 +54,8 @@ SLOW_FIXTURES: dict[str, str] = {
     "torch_ref": "test_app: PyTorch reference numbers, in a subprocess",
     "torch_trust": "test_trust_towers: the tower/name/message programs under PyTorch, in "
                    "a subprocess",
+    "python_printed": "test_trust_pybuiltins: the programs under Python + PyTorch, in a "
+                      "subprocess",
 }
 
 #: (file name, regular expression matched against the test function's name) → why.

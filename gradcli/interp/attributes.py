@@ -6,7 +6,6 @@ and names starting with an underscore are refused before any table is consulted.
 
 from __future__ import annotations
 
-import string
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -17,13 +16,13 @@ from gradcli.ad.graph import is_inference
 from gradcli.ad.state import nonleaf_grad
 from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import arrays, devices, dtype_info, limits
+from gradcli.interp import arrays, devices, dtype_info, limits, pymethods
 from gradcli.interp import custom_function as CF
 from gradcli.interp.exceptions import ExceptionValue
-from gradcli.interp.pybuiltins import CONTAINER_METHODS
 from gradcli.interp.values import (
     AccumulateGrad,
     BoundMethod,
+    Builtin,
     DType,
     GdObject,
     Namespace,
@@ -147,16 +146,6 @@ ACCUMULATE_GRAD_ATTRIBUTES: dict[str, Callable[[AccumulateGrad], Any]] = {
     "requires_grad": lambda a: True,
 }
 
-LIST_METHODS = frozenset(
-    ("append", "extend", "pop", "insert", "index", "count", "reverse", "copy", "clear",
-     "remove"))
-TUPLE_METHODS = frozenset(("index", "count"))
-STR_METHODS = frozenset(
-    ("format", "join", "upper", "lower", "strip", "split", "replace", "startswith",
-     "endswith", "ljust", "rjust", "center", "title", "capitalize", "count", "find", "zfill",
-     "lstrip", "rstrip", "splitlines", "isdigit", "isalpha"))
-
-
 def get_attribute(obj: Any, name: str) -> Any:
     """obj.name for a gd program, or a GdRuntimeError."""
     if name.startswith("_"):
@@ -230,27 +219,16 @@ def get_attribute(obj: Any, name: str) -> Any:
     elif t is Size:
         if name in ("numel", "index", "count"):
             return BoundMethod(obj, name, getattr(Size, name))
-    elif t is list:
-        if name in LIST_METHODS:
-            return BoundMethod(obj, name, limits.LIST_METHOD_GUARDS.get(name)
-                               or getattr(list, name))
-    elif t is dict or t is set:
-        method = CONTAINER_METHODS[t].get(name)
-        if method is not None:
-            return BoundMethod(obj, name, method)
+    elif t in pymethods.METHODS:
+        found = pymethods.attribute(obj, name)
+        if found is not pymethods.MISSING:
+            return found
     elif isinstance(obj, tuple) and name in getattr(t, "_fields", ()):
         return obj[t._fields.index(name)]  # a named tuple's field (unpack_dual's primal)
-    elif t is tuple:
-        if name in TUPLE_METHODS:
-            return BoundMethod(obj, name, getattr(tuple, name))
-    elif t is str:
-        if name in STR_METHODS:
-            return BoundMethod(obj, name, _str_method(name))
-    elif t is float or t is int:
-        if name in ("real", "imag"):
-            return getattr(obj, name)
-        if name == "is_integer" and t is float:
-            return BoundMethod(obj, name, float.is_integer)
+    elif t is Builtin:
+        found = pymethods.type_attribute(obj.name, name)
+        if found is not pymethods.MISSING:
+            return found
     if t is Tensor:
         unsupported = not_supported(f"torch.Tensor.{name}", f"Tensor.{name}")
         if unsupported is not None:
@@ -295,46 +273,6 @@ def module_not_supported(module: str, span: Span) -> GdRuntimeError | None:
     return None
 
 
-# Values str.format hands to format() as they are (numbers and numpy scalars take a spec).
-_FORMATS_ITSELF = (int, float, str, arrays.ArrayValue)
-
-
-def _str_method(name: str) -> Callable[..., Any]:
-    guarded = limits.STR_METHOD_GUARDS.get(name)
-    if guarded is not None:
-        return guarded
-    method = getattr(str, name)
-    if name != "format":
-        return method
-
-    def fmt(s: str, *args: Any, **kwargs: Any) -> str:
-        from gradcli.interp.values import to_str
-
-        return _SafeFormatter().vformat(
-            s, [a if isinstance(a, _FORMATS_ITSELF) else to_str(a) for a in args],
-            {k: v if isinstance(v, _FORMATS_ITSELF) else to_str(v) for k, v in kwargs.items()})
-
-    return fmt
-
-
-class _SafeFormatter(string.Formatter):
-    """str.format with fields that only name arguments, at every nesting level.
-
-    "{0.__class__}", "{0[0]}" and the nested "{0:{1.__class__}}" would reach Python
-    objects through attribute or index lookups; widths and precisions are capped.
-    """
-
-    def get_field(self, field_name: str, args: Any, kwargs: Any) -> Any:
-        if "." in field_name or "[" in field_name:
-            raise GdRuntimeError("format fields may only name arguments in gd "
-                                 f"(not {{{field_name}}})")
-        return super().get_field(field_name, args, kwargs)
-
-    def format_field(self, value: Any, format_spec: str) -> Any:
-        limits.check_format_spec(format_spec)
-        return format(value, format_spec)
-
-
 def set_attribute(obj: Any, name: str, value: Any) -> None:
     """obj.name = value for a gd program (only where PyTorch allows it)."""
     if isinstance(obj, GdObject):
@@ -355,6 +293,9 @@ def set_attribute(obj: Any, name: str, value: Any) -> None:
     elif type(obj) is CF.FunctionCtx:
         CF.ctx_set(obj, name, value)
         return
+    err = pymethods.set_error(obj, name)
+    if err is not None:
+        raise err
     raise GdRuntimeError(f"cannot set attribute '{name}' of a '{type_name(obj)}' value")
 
 
@@ -363,4 +304,4 @@ def _names_of(obj: Any) -> list[str]:
         return [*TENSOR_PROPERTIES, *TENSOR_METHODS]
     if type(obj) is arrays.ArrayValue:
         return arrays.names()
-    return []
+    return pymethods.names_of(obj)

@@ -18,10 +18,18 @@ from gradcli.ad.graph import is_inference
 from gradcli.ad.tensor import Tensor, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from gradcli.ad.tensor_str import set_printoptions
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import arrays, devices, dtype_info, exceptions, limits
+from gradcli.interp import (
+    arrays,
+    devices,
+    dtype_info,
+    exceptions,
+    limits,
+    pybuiltins,
+    pyreflect,
+    pytext,
+)
 from gradcli.interp import custom_function as CF
 from gradcli.interp.arrays import ArrayValue
-from gradcli.interp.pybuiltins import PYTHON_BUILTINS
 from gradcli.interp.pybuiltins import scalar as _scalar
 from gradcli.interp.values import (
     DTYPE_VALUES,
@@ -32,6 +40,10 @@ from gradcli.interp.values import (
     Size,
     dtype_value,
 )
+
+#: Python's built-in functions, with Python's meaning (bare names only).
+PYTHON_BUILTINS: dict[str, Callable[..., Any]] = {
+    **pybuiltins.PYTHON_BUILTINS, **pytext.TEXT_BUILTINS, **pyreflect.REFLECT_BUILTINS}
 
 
 def _manual_seed(seed: int) -> GeneratorValue:
@@ -226,6 +238,9 @@ class TorchBuiltin(Builtin):
         if kwargs and "input" in kwargs and not _takes_input(self.fn):
             args = (kwargs.pop("input"), *args)
         return self.fn(*args, **kwargs)
+
+
+TorchBuiltin.__name__ = "builtin_function_or_method"  # as Python's own messages name it
 
 
 def _takes_input(fn: Callable[..., Any]) -> bool:

@@ -271,7 +271,8 @@ class InstanceValue(GdObject):
     def del_attr(self, name: str) -> None:
         _refuse_dunder(name)
         if self.attrs.pop(name, _MISSING) is _MISSING:
-            raise _error(name, "AttributeError")
+            raise _error(f"'{self.cls.name}' object has no attribute '{name}'",
+                         "AttributeError")
 
     def _dunder(self, name: str) -> Any:
         raw = self.cls.find(name)

@@ -20,6 +20,7 @@ from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import arrays, classes, exceptions, limits, operators
 from gradcli.interp.arrays import ArrayValue
+from gradcli.interp.pytext import arity
 from gradcli.interp.values import (
     CLASS_NAMES,
     BoundMethod,
@@ -276,6 +277,34 @@ def _set(x: Any = ()) -> set[Any]:
     return py.set(_items(x, "set()"))
 
 
+@arity("frozenset", 0, 1)
+def _frozenset(x: Any = ()) -> frozenset[Any]:
+    """frozenset(iterable): an immutable set, as in Python."""
+    return frozenset(_items(x, "frozenset()"))
+
+
+def _slice(*args: Any, **kwargs: Any) -> slice:
+    """slice(stop) / slice(start, stop[, step]): a slice for subscripts, as in Python."""
+    if kwargs:
+        raise TypeError("slice() takes no keyword arguments")
+    if not 1 <= len(args) <= 3:
+        raise TypeError(f"slice expected {'at least 1' if not args else 'at most 3'} "
+                        f"argument{'s' if args else ''}, got {len(args)}")
+    return slice(*args)
+
+
+def _absent_type(name: str, why: str) -> Callable[..., Any]:
+    """A Python type gd has no values of: isinstance(x, T) is False, T(...) is refused."""
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise GdRuntimeError(f"'{name}()' is not supported by gradcli ({why})",
+                             hint="what gd supports is listed in README.md, section "
+                                  "'Values and built-ins'")
+
+    refuse.__doc__ = f"{name}(): not supported by gradcli ({why})"
+    return refuse
+
+
 def _iter(x: Any) -> Any:
     """iter(iterable): a lazy iterator over it."""
     if isinstance(x, IteratorValue):
@@ -310,11 +339,12 @@ def _next(it: Any, default: Any = _NO_DEFAULT) -> Any:
 # TypeValue that only prints and compares. None of them is a host type object.
 
 _PY_TYPES: dict[type, str] = {int: "int", float: "float", str: "str", bool: "bool", list: "list",
-                              tuple: "tuple", dict: "dict", set: "set", range: "range"}
+                              tuple: "tuple", dict: "dict", set: "set", range: "range",
+                              frozenset: "frozenset", slice: "slice"}
 _OTHER_TYPES: dict[type, str] = {
     type(None): "NoneType", DType: "torch.dtype", Namespace: "module",
     Builtin: "builtin_function_or_method", BoundMethod: "builtin_function_or_method",
-    frozenset: "frozenset", ArrayValue: "numpy.ndarray", type({}.keys()): "dict_keys",
+    ArrayValue: "numpy.ndarray", type({}.keys()): "dict_keys",
     type({}.values()): "dict_values", type({}.items()): "dict_items",
 }
 
@@ -364,6 +394,9 @@ _INSTANCE_CHECKS: dict[str, Callable[[Any], bool]] = {
     "dict": lambda v: type(v) is dict,
     "set": lambda v: type(v) is set,
     "range": lambda v: type(v) is range,
+    "frozenset": lambda v: type(v) is frozenset,
+    "slice": lambda v: type(v) is slice,
+    "complex": lambda v: False, "bytes": lambda v: False, "bytearray": lambda v: False,
     "object": lambda v: True,
     "type": lambda v: isinstance(v, classes.ClassValue) or _is_type(v),
     "torch.Tensor": lambda v: type(v) is Tensor,
@@ -416,7 +449,10 @@ PYTHON_BUILTINS: dict[str, Callable[..., Any]] = {
     "pow": _pow, "divmod": _divmod, "list": _list, "tuple": _tuple, "bool": _bool,
     "str": _str, "repr": _repr, "enumerate": _enumerate, "zip": _zip, "sorted": _sorted,
     "reversed": _reversed, "any": _any, "all": _all, "map": _map, "filter": _filter,
-    "dict": _dict, "set": _set, "iter": _iter, "next": _next,
+    "dict": _dict, "set": _set, "frozenset": _frozenset, "slice": _slice, "iter": _iter,
+    "next": _next, "complex": _absent_type("complex", "gd has no complex numbers"),
+    "bytes": _absent_type("bytes", "gd has no bytes type"),
+    "bytearray": _absent_type("bytearray", "gd has no bytes type"),
     "isinstance": _isinstance, "type": _type, "object": classes.make_object,
     "super": classes.super_of, "staticmethod": classes.StaticMethod,
     "classmethod": classes.ClassMethod, "property": classes.Property,
@@ -441,11 +477,14 @@ def _container_method(t: type, name: str) -> Callable[..., Any]:
     return call
 
 
-# The dict and set methods a gd program may call (attributes.py hands them out).
+# The dict, set and frozenset methods a gd program may call (attributes.py hands them out).
 CONTAINER_METHODS: dict[type, dict[str, Callable[..., Any]]] = {
     t: {name: _container_method(t, name) for name in names} for t, names in (
         (dict, ("keys", "values", "items", "get", "pop", "popitem", "update", "setdefault",
                 "copy", "clear")),
         (set, ("add", "discard", "remove", "pop", "clear", "copy", "update", "union",
                "intersection", "difference", "symmetric_difference", "issubset",
-               "issuperset", "isdisjoint", "intersection_update", "difference_update")))}
+               "issuperset", "isdisjoint", "intersection_update", "difference_update",
+               "symmetric_difference_update")),
+        (frozenset, ("copy", "union", "intersection", "difference", "symmetric_difference",
+                     "issubset", "issuperset", "isdisjoint")))}

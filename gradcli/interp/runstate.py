@@ -18,6 +18,7 @@ from gradcli.errors import GdError, GdInputError, GdLimitError, GdRuntimeError
 from gradcli.interp.builtins import registry
 from gradcli.interp.classes import BoundGdMethod, ClassValue, InstanceValue
 from gradcli.interp.frame import RETURN, Frame
+from gradcli.interp.pyreflect import Ids
 from gradcli.interp.values import (
     BoundMethod,
     Builtin,
@@ -219,6 +220,8 @@ class Runtime:
         self.builtins: dict[str, Any] = dict(self.registry.bare)
         self.builtins["print"] = Builtin("print", self._print,
                                          "print(*values, sep=' ', end='\\n')")
+        self.ids = Ids()  # id(): numbers that are the same every run
+        self.builtins["id"] = Builtin("id", self.ids, "id(object): a number unique to it")
         self.overrides = options.overrides
         self.wrt = set(options.wrt)
         self.track_names = options.track_names
@@ -235,6 +238,7 @@ class Runtime:
 
     def reset(self) -> None:
         """Clear per-run state so the compiled program can run again."""
+        self.ids.clear()
         self.steps = 0
         self.printed = 0  # characters printed (--max-output)
         self.quiet = 0  # > 0 while an overridden binding's expression runs for its form

@@ -87,7 +87,8 @@ class Namespace:
 
 # Built-ins that are classes in Python and PyTorch: they print as <class 'int'>.
 CLASS_NAMES = frozenset((
-    "int", "float", "str", "bool", "list", "tuple", "dict", "set", "range", "type", "object",
+    "int", "float", "str", "bool", "list", "tuple", "dict", "set", "frozenset", "range",
+    "slice", "type", "object", "complex", "bytes", "bytearray",
     "enumerate", "zip", "map", "filter", "reversed", "staticmethod", "classmethod",
     "property", "super", "torch.Tensor", "torch.FloatTensor", "torch.Size"))
 
@@ -416,3 +417,12 @@ def decorate(fn: Any, d: Any, span: Span) -> Any:
     raise GdRuntimeError(
         "only @no_grad(), @enable_grad(), @set_grad_enabled(flag), @staticmethod, "
         "@classmethod and @property decorators are supported in gd", span)
+
+
+# Python's names for these types, which its own messages use ("object of type
+# 'builtin_function_or_method' has no len()", "'torch.dtype' object cannot be interpreted
+# as an integer"): never the implementation's class names.
+for _cls, _name in ((Builtin, "builtin_function_or_method"),
+                    (BoundMethod, "builtin_function_or_method"), (Namespace, "module"),
+                    (DType, "torch.dtype")):
+    _cls.__name__ = _name

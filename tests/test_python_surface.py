@@ -1,0 +1,86 @@
+"""Python's surface in gd, name by name: every public name of Python's `builtins` module
+and every public method or attribute of Python's value types either resolves in gd or is
+listed below with the reason it does not. A name added to Python, or removed from gd,
+fails here until it is decided.
+"""
+
+from __future__ import annotations
+
+import builtins
+import io
+
+import pytest
+
+from gradcli.app import AppOptions, run
+from gradcli.errors import GdError
+from gradcli.source import Source
+
+_SANDBOX = "sandbox: a gd program reaches no code, namespace, file, terminal or process"
+_NO_IO = "no files, sockets or processes in gd: no OS errors to catch"
+_NO_WARNINGS = "gd has no warnings module to raise or filter warnings with"
+
+# Python built-in names gd does not define, and why (SPEC §3 for the sandbox).
+MISSING_BUILTINS: dict[str, str] = {
+    **dict.fromkeys(("eval", "exec", "compile", "globals", "locals", "open", "input",
+                     "breakpoint", "help", "exit", "quit", "copyright", "credits",
+                     "license", "memoryview"), _SANDBOX),
+    "aiter": "no async in gd", "anext": "no async in gd",
+    "Ellipsis": "the literal `...` is gd's Ellipsis",
+    "NotImplemented": "a gd class defines no binary operators to return it from",
+    "BaseExceptionGroup": "no except* in gd", "ExceptionGroup": "no except* in gd",
+    **dict.fromkeys(("OSError", "EnvironmentError", "IOError", "BlockingIOError",
+                     "BrokenPipeError", "ChildProcessError", "ConnectionError",
+                     "ConnectionAbortedError", "ConnectionRefusedError",
+                     "ConnectionResetError", "FileExistsError", "FileNotFoundError",
+                     "InterruptedError", "IsADirectoryError", "NotADirectoryError",
+                     "PermissionError", "ProcessLookupError", "TimeoutError", "EOFError",
+                     "ImportError", "ModuleNotFoundError", "UnicodeError",
+                     "UnicodeDecodeError", "UnicodeEncodeError", "UnicodeTranslateError",
+                     "BufferError", "SystemError", "ReferenceError", "StopAsyncIteration"),
+                    _NO_IO),
+    **dict.fromkeys(("Warning", "UserWarning", "DeprecationWarning",
+                     "PendingDeprecationWarning", "RuntimeWarning", "SyntaxWarning",
+                     "FutureWarning", "ImportWarning", "UnicodeWarning", "BytesWarning",
+                     "ResourceWarning", "EncodingWarning"), _NO_WARNINGS),
+    **dict.fromkeys(("SyntaxError", "IndentationError", "TabError"),
+                    "a syntax error stops a gd program before it runs: nothing to catch"),
+    **dict.fromkeys(("RecursionError", "MemoryError"),
+                    "gd's recursion and memory limits stop the program: never caught"),
+    **dict.fromkeys(("KeyboardInterrupt", "SystemExit", "GeneratorExit"),
+                    "no signals, sys.exit or generator close() in gd"),
+    "FloatingPointError": "never raised: float arithmetic gives inf and nan",
+    "UnboundLocalError": "gd reports a local read before assignment as NameError "
+                         "(\"name 'x' is not defined\"); to be matched with Python",
+}
+
+# One value of each Python type, and the public attributes of its type gd leaves out.
+SAMPLES = {"list": "[1]", "str": "'a'", "dict": "{1: 2}", "set": "{1}", "tuple": "(1,)",
+           "int": "(1)", "float": "(1.5)", "bool": "True", "frozenset": "frozenset([1])",
+           "range": "range(3)", "slice": "slice(1, 2)"}
+MISSING_ATTRIBUTES: dict[str, str] = {}
+
+
+def _resolves(program: str) -> bool:
+    try:
+        run(Source("prog.gd", program), AppOptions(write=io.StringIO().write))
+    except GdError:
+        return False
+    return True
+
+
+def test_every_python_builtin_name_is_in_gd_or_listed_with_its_reason() -> None:
+    names = [n for n in dir(builtins) if not n.startswith("_")]
+    missing = {n for n in names if not _resolves(f"x = {n}")}
+    assert missing == {n for n in MISSING_BUILTINS if n in names}
+
+
+@pytest.mark.parametrize("type_name", SAMPLES)
+def test_every_public_attribute_of_a_python_type_is_in_gd(type_name: str) -> None:
+    expr = SAMPLES[type_name]
+    names = [n for n in dir(getattr(builtins, type_name)) if not n.startswith("_")]
+    missing = {n for n in names if not _resolves(f"x = ({expr}).{n}")}
+    assert missing == {n for n in MISSING_ATTRIBUTES if n.startswith(f"{type_name}.")}
+    # ... and on the type itself (str.upper, dict.fromkeys, float.fromhex)
+    if type_name not in ("bool", "range", "slice"):
+        assert not [n for n in names if n not in ("real", "imag", "numerator", "denominator")
+                    and not _resolves(f"x = {type_name}.{n}")]
