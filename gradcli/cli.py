@@ -12,11 +12,8 @@ import enum
 import functools
 import io
 import os
-import shutil
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import click
@@ -26,6 +23,7 @@ from gradcli.cli_errors import format_error
 from gradcli.cli_options import Command as HelpCommand
 from gradcli.cli_options import Int, common_options, format_option, program_options, wrt_option
 from gradcli.limits import DEFAULT_LIMITS, LIMIT_NAMES
+from gradcli.records import record
 
 
 class Exit(enum.IntEnum):
@@ -59,6 +57,8 @@ class Ctx:
         # COLUMNS or 100, and plain text none at all, so pipes never depend on COLUMNS.
         self.width: int | None = 100
         if tty:
+            import shutil
+
             self.width = shutil.get_terminal_size((100, 24)).columns
         elif fmt == "plain":
             self.width = None
@@ -248,6 +248,8 @@ def _load(state: dict[str, Any], kw: dict[str, Any], max_bytes: int) -> Any:
         # bad bytes replaced), not an anonymous <input>.
         text = ""
         if prog not in (None, "-") and e.kind != "limit":  # never re-read a huge file
+            from pathlib import Path
+
             with contextlib.suppress(OSError):
                 text = Path(prog).read_bytes().decode("utf-8", errors="replace")
         state["source"] = Source("<expr>" if prog is None else "<stdin>" if prog == "-"
@@ -403,7 +405,7 @@ def _app(name: str) -> Callable[..., Any]:
     return call
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Command:
     """One program command: its help, its options besides the shared ones, what it does."""
 

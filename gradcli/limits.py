@@ -8,11 +8,12 @@ it into a flag name (`max_memory` → `--max-memory`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
 from typing import Any
 
+from gradcli.records import fields, record, replace
 
-@dataclass(frozen=True, slots=True)
+
+@record(frozen=True, slots=True)
 class Limits:
     """The safety limits of one command (each has a `--max-*` flag of the same name)."""
 

@@ -6,13 +6,14 @@ Renderers (gradcli/render) take these and produce table, plain or JSON text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from gradcli.records import field, record
 
-@dataclass(frozen=True)
+
+@record(frozen=True)
 class TensorData:
     """A tensor's value: shape, dtype name and a numpy array (0-d for scalars)."""
 
@@ -46,7 +47,7 @@ def _nonfinite_to_str(v: Any) -> Any:
     return v
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Section:
     """One titled tensor in a text view: heading, the tensor, an optional explanatory note."""
 
@@ -69,7 +70,7 @@ def _marked(sections: dict[str, Section], unused: frozenset[str],
             else sec for x, sec in sections.items()}
 
 
-@dataclass
+@record
 class Field:
     """One JSON key of a derivative result: a number, one tensor, or one per --wrt input."""
 
@@ -77,7 +78,7 @@ class Field:
     value: int | Section | dict[str, Section]
 
 
-@dataclass
+@record
 class DerivativeResult:
     """What eval, grad, jvp, vjp and jacobian return: the result, then titled sections.
 
@@ -204,7 +205,7 @@ def JacobianResult(result: TensorData, result_name: str | None,
                             ("jacobian",), output)
 
 
-@dataclass
+@record
 class CheckItem:
     """Whole-program check of one input: autograd vs central differences."""
 
@@ -216,7 +217,7 @@ class CheckItem:
     numeric: TensorData | None = None
 
 
-@dataclass
+@record
 class NodeCheck:
     """One tape node's rule checked on its own."""
 
@@ -230,7 +231,7 @@ class NodeCheck:
     max_rel_error: float
 
 
-@dataclass
+@record
 class CheckResult:
     """`check`: ok iff every comparison is within tolerance."""
 
@@ -243,7 +244,7 @@ class CheckResult:
     checkable: int | None = None  # nodes with a rule to check (`nodes` holds a sample)
 
 
-@dataclass
+@record
 class GraphNode:
     """A tensor in the graph: a recorded op's output, or a leaf."""
 
@@ -261,7 +262,7 @@ class GraphNode:
     grad: TensorData | None = None
 
 
-@dataclass
+@record
 class GraphResult:
     """`graph`: nodes in creation order and edges from inputs to outputs."""
 
@@ -273,7 +274,7 @@ class GraphResult:
     hint: str | None = None  # what to do when nothing was recorded
 
 
-@dataclass
+@record
 class ExplainFlow:
     """One cotangent flowing from a node to one of its inputs."""
 
@@ -285,7 +286,7 @@ class ExplainFlow:
     summed: str | None = None  # "summed over dim 0 (broadcast)" when broadcasting was undone
 
 
-@dataclass
+@record
 class ExplainStep:
     """One node of the backward pass."""
 
@@ -300,7 +301,7 @@ class ExplainStep:
 
 
 # An explain step in the plain form a long listing streams in (render.stream reads it
-# without building dataclasses): (id, label, grad_fn, line, column, incoming, flows), each
+# without building records): (id, label, grad_fn, line, column, incoming, flows), each
 # flow (to_id, to_label, rule, value, accumulates, summed); a value is a float for a 0-d
 # float tensor (its text depends on its value alone), else its TensorData.
 RawFlow = tuple[int, str, str, "float | TensorData", bool, "str | None"]
@@ -321,7 +322,7 @@ def _raw(td: TensorData) -> float | TensorData:
     return td
 
 
-@dataclass
+@record
 class ControlFlowInfo:
     """What one if/while/for did."""
 
@@ -332,7 +333,7 @@ class ControlFlowInfo:
     depends_on_input: bool
 
 
-@dataclass
+@record
 class ExplainResult:
     """`explain`: the backward pass step by step, then the control flow taken."""
 
@@ -344,7 +345,7 @@ class ExplainResult:
     output: str = ""
 
 
-@dataclass
+@record
 class GoldenCase:
     """One golden-output test file."""
 
@@ -354,7 +355,7 @@ class GoldenCase:
     diff: str = ""
 
 
-@dataclass
+@record
 class GoldenReport:
     """`test`: every case and whether expectations were rewritten."""
 
@@ -367,7 +368,7 @@ class GoldenReport:
         return all(c.ok for c in self.cases)
 
 
-@dataclass
+@record
 class ErrorInfo:
     """An error as the CLI reports it."""
 
@@ -385,7 +386,7 @@ class ErrorInfo:
     calls: list[dict[str, Any]] = field(default_factory=list)
 
 
-@dataclass
+@record
 class PlotResult:
     """What `plot` returns: the result and its first derivatives sampled along a sweep.
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from gradcli.records import record
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Span:
     """A region of source text; lines and columns are 1-based, the end column exclusive."""
 
@@ -23,7 +23,7 @@ class Span:
         return f"{self.line}:{self.column}"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Source:
     """A program's text and the name it is reported under (a path, `<stdin>` or `<expr>`)."""
 

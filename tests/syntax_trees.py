@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import fields
 from typing import Any
 
 from gradcli.syntax import ast as gd
@@ -14,7 +13,7 @@ def differences(a: Any, b: Any, path: str = "tree") -> Iterator[str]:
     if type(a) is not type(b):
         yield f"{path}: {type(a).__name__} vs {type(b).__name__}"
     elif isinstance(a, gd.Node):
-        for f in fields(a):
+        for f in gd.fields(a):
             yield from differences(getattr(a, f.name), getattr(b, f.name), f"{path}.{f.name}")
     elif isinstance(a, tuple):
         if len(a) != len(b):

@@ -35,6 +35,7 @@ LAYER_OF: Mapping[str, str] = {
     "gradcli.source": "neutral",
     "gradcli.limits": "neutral",
     "gradcli.suggest": "neutral",  # did-you-mean, shared by syntax, interp and the face
+    "gradcli.records": "neutral",  # dataclasses' behaviour without its start-up cost
     "gradcli.ad": "ad",
     "gradcli.syntax": "syntax",
     "gradcli.interp": "interp",

@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import json
 import os
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from gradcli.cli import main
+from gradcli.records import replace
 from gradcli.render import render_graph
 from gradcli.render.json_out import dumps, to_json
 from gradcli.render.stream import stream_result, write_json

@@ -77,17 +77,19 @@ def _files(tmp_path: pathlib.Path) -> list[pathlib.Path]:
 
 
 class _Parses:
-    """Counts the parses Program.compile makes."""
+    """Counts the parses Program.compile makes (it imports the parser when it needs it)."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from gradcli.syntax import parser
+
         self.count = 0
-        real = runtime.parse
+        real = parser.parse
 
         def counting(*args: Any, **kwargs: Any) -> gd.Module:
             self.count += 1
             return real(*args, **kwargs)
 
-        monkeypatch.setattr(runtime, "parse", counting)
+        monkeypatch.setattr(parser, "parse", counting)
 
 
 def _compile(text: str) -> Program:

@@ -5,6 +5,7 @@ invalid ones."""
 from __future__ import annotations
 
 import contextlib
+import json
 import pathlib
 import sys
 from collections.abc import Iterator
@@ -183,15 +184,12 @@ def test_same_outcome_on_random_indentation(lines: list[tuple[str, str]]) -> Non
 
 
 def test_positional_constructors_build_the_same_nodes() -> None:
-    from dataclasses import fields
-
     from gradcli.source import Span
     from gradcli.syntax import ast as gd
 
     span, other = Span(1, 2, 3, 4), Span(5, 6, 7, 8)
-    for cls in [c for c in vars(gd).values() if isinstance(c, type)
-                and issubclass(c, gd.Node) and "__dataclass_fields__" in vars(c)]:
-        names = [f.name for f in fields(cls)]
+    for cls in gd.node_classes():
+        names = [f.name for f in gd.fields(cls)]
         values = [span if n == "span" else other if n == "attr_span" else f"v{i}"
                   for i, n in enumerate(names)]
         fast = gd.positional(cls)(*values)
@@ -202,3 +200,62 @@ def test_positional_constructors_build_the_same_nodes() -> None:
             fast.span = other  # still frozen
     made = gd.positional(Span)(1, 2, 3, 4)
     assert type(made) is Span and made == span and hash(made) == hash(span)
+
+
+# -- the loop's tables: plain data, cached on disk, so a valid program needs no Lark -----
+
+def test_the_tables_are_plain_data_cached_whole_and_rebuilt_when_damaged(
+        tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from gradcli.syntax.driver import tables_from_lark
+
+    monkeypatch.setattr(grammar, "_cache_dirs", lambda: iter([str(tmp_path)]))
+    monkeypatch.delenv("GRADCLI_NO_CACHE", raising=False)
+    want = tables_from_lark(grammar.lalr_parser())
+    assert json.loads(json.dumps(want)) == want
+    assert grammar._tables() == want  # made from Lark's parser, and written
+    (path,) = tmp_path.glob("*.tables")
+    whole = path.read_bytes()
+
+    def no_lark() -> None:
+        raise AssertionError("Lark's parser was loaded")
+
+    with monkeypatch.context() as m:
+        m.setattr(grammar, "lalr_parser", no_lark)
+        assert grammar._tables() == want  # read back, without Lark
+    header, digest, payload = whole.split(b"\n", 2)
+    for damaged in (whole[: len(whole) // 2],  # torn
+                    header + b"\n" + digest + b"\n" + payload.replace(b"NAME", b"NAMF", 1),
+                    header.replace(b"tables", b"tablez") + b"\n" + digest + b"\n" + payload,
+                    b"not a table file"):
+        path.write_bytes(damaged)
+        assert grammar._tables() == want  # from Lark again, and rewritten
+        assert path.read_bytes() == whole
+
+
+def _in_a_fresh_process(code: str, cache: pathlib.Path) -> str:
+    import os
+    import subprocess
+
+    import gradcli
+
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache),
+           "PYTHONPATH": str(pathlib.Path(gradcli.__file__).resolve().parent.parent)}
+    env.pop("GRADCLI_NO_CACHE", None)
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                          text=True, timeout=120, check=True)
+    return done.stdout
+
+
+def test_a_valid_program_parses_without_importing_lark(tmp_path: pathlib.Path) -> None:
+    code = ("import sys\nfrom gradcli.source import Source\nfrom gradcli.syntax import parse\n"
+            "tree = parse(Source('p', 'x = [i * 2 for i in range(3)]\\nif x:\\n\\ty = f(x)\\n'))\n"
+            "print(type(tree.body[1]).__name__, 'lark' in sys.modules)\n"
+            "try:\n    parse(Source('p', 'x = (1,\\n'))\n"
+            "except Exception as e:\n    print(e, 'lark' in sys.modules)\n")
+    first = _in_a_fresh_process(code, tmp_path)  # makes the tables (from Lark)
+    assert first.splitlines()[0] == "If True"
+    second = _in_a_fresh_process(code, tmp_path)
+    assert second.splitlines()[0] == "If False"  # the cached tables: no Lark
+    # An error is worded by Lark's parser, imported then, as before.
+    assert second.splitlines()[1:] == first.splitlines()[1:]
+    assert second.splitlines()[1] == "unclosed '(' opened at 1:5 True"

@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -23,11 +22,12 @@ from gradcli.ad import ops
 from gradcli.ad.engine import grad
 from gradcli.ad.tensor import Node, Tensor, enable_grad, no_grad, tensor_from_array
 from gradcli.errors import GdRuntimeError
+from gradcli.records import record
 
 EPS = 1e-6
 
 
-@dataclass
+@record
 class Comparison:
     """One autograd-vs-numeric comparison."""
 
@@ -57,7 +57,7 @@ def within_tolerance(analytic: Any, numeric: Any, rtol: float, atol: float) -> b
     return bool(np.all(err <= atol + rtol * np.abs(numeric)))
 
 
-@dataclass
+@record
 class CheckReport:
     """All comparisons made by one check."""
 

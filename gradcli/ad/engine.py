@@ -341,11 +341,11 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
             break
         if owned:
             owned.discard(id(g))  # from now on others may hold g: never add into it again
-        if scalars is not None:
-            # g as a numpy scalar if 0-d float32/float64 (n-d ones leave at the first test)
+        if scalars is not None and (type(g) is not Tensor or not g.array.ndim):
+            # g as a numpy scalar if 0-d float32/float64 (n-d ones left at the test above)
             if type(g) is Tensor:
                 gs = g.array
-                if gs.ndim or (zeros and B.is_zero_tensor(g)):
+                if zeros and B.is_zero_tensor(g):
                     gs = None
                 else:
                     gs = gs[()]

@@ -39,6 +39,7 @@ EMPTY: dict[str, Any] = {}
 _BROADCASTING = frozenset(("binary", "elementwise", "loss"))
 _F32 = np.dtype(np.float32)
 _F64 = np.dtype(np.float64)
+_new = object.__new__  # Tensor.__new__ and Node.__new__, one attribute lookup less
 
 
 def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> Tensor:
@@ -73,8 +74,9 @@ def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> 
                 elif type(y) in WEAK_NUMBERS:
                     out = sf(x[()], y).__array__()
             if out is None:
-                if ((x.size if type(x) is ndarray else 1) * (y.size if type(y) is ndarray else 1)
-                        > State.max_elements and rule.kind in _BROADCASTING):
+                if rule.kind in _BROADCASTING and ((x.size if type(x) is ndarray else 1)
+                                                   * (y.size if type(y) is ndarray else 1)
+                                                   > State.max_elements):
                     check_broadcast([x, y])
                 out = rule.forward(x, y, **params) if params else rule.forward(x, y)
         elif n == 1:
@@ -110,7 +112,7 @@ def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> 
     State.allocated = allocated
     if allocated > MEMORY_CHECK_BYTES:
         check_memory()
-    t = Tensor.__new__(Tensor)
+    t = _new(Tensor)
     t.array = out
     t.grad = None
     t._view = None
@@ -124,7 +126,8 @@ def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> 
     else:
         t._vc = [0]
     if State.grad_enabled:
-        if rg and rule.differentiable and out.dtype.kind == "f":
+        if rg and rule.differentiable and (
+                (dt := out.dtype) is _F32 or dt is _F64 or dt.kind == "f"):
             # Record the node (inlined: one call less per recorded op).
             if State.inference_seen and rule.saves_inputs:
                 check_not_inference(args)
@@ -165,7 +168,7 @@ def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> 
                 versions = (tuple(a._vc[0] if type(a) is Tensor else 0 for a in args)
                             if rule.saves_inputs else None)
             # Node(rule, args, params, parents, versions), its fields set here.
-            node = Node.__new__(Node)
+            node = _new(Node)
             node.rule = rule
             tn = rule.torch_name  # a name, or a function of the inputs and params
             node.name = tn if type(tn) is str else tn(args, params)

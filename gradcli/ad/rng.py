@@ -55,7 +55,7 @@ from __future__ import annotations
 import math
 import os
 import struct
-from fractions import Fraction
+from typing import Any
 
 import numpy as np
 
@@ -232,6 +232,8 @@ def _fma64(a: float, b: float, c: float) -> float:
         return a + 0.0
     if not (math.isfinite(a) and math.isfinite(b) and math.isfinite(c)):
         return a * b + c
+    from fractions import Fraction  # here: a rare path, and fractions is slow to import
+
     r = float(Fraction(a) * Fraction(b) + Fraction(c))
     if r == 0.0:
         return a * b + c  # sign of an exact zero, as the hardware gives it
@@ -283,7 +285,10 @@ class Generator:
 
     def __init__(self, seed: int = DEFAULT_SEED) -> None:
         """A generator seeded like `torch.Generator().manual_seed(seed)`."""
-        self._bits = np.random.MT19937(0)
+        # numpy's MT19937, made at the first draw (numpy.random takes ~5 ms to import, and
+        # most programs draw nothing); `_words` waits to be loaded into it.
+        self._bits: Any = None
+        self._words: tuple[np.ndarray | None, int] | None = None
         self.manual_seed(seed)
 
     # -- seeding and state
@@ -294,7 +299,7 @@ class Generator:
         if not -(1 << 63) <= seed <= _U64:
             raise GdRuntimeError("Overflow when unpacking long long")
         self._seed = seed & _U64
-        self._set_words(_init_key(self._seed), _N)
+        self._set_words(None, _N)
         self._fresh = True  # torch's engine says left=1, next=0 until the first draw
         self._next_double: float | None = None
         self._next_float: float | None = None
@@ -309,13 +314,28 @@ class Generator:
         """The seed last given to `manual_seed` (as uint64), like `torch.initial_seed()`."""
         return self._seed
 
-    def _set_words(self, key: np.ndarray, pos: int) -> None:
-        """Load 624 mt19937 words and the read position into the bit generator."""
-        self._bits.state = {"bit_generator": "MT19937", "state": {"key": key, "pos": pos}}
+    def _set_words(self, key: np.ndarray | None, pos: int) -> None:
+        """Set the 624 mt19937 words (None: `init_genrand` of the seed) and the read
+        position; the bit generator takes them at its next use."""
+        self._words = (key, pos)
+
+    def _engine(self) -> Any:
+        """The bit generator, holding the words last set."""
+        if self._words is not None:
+            key, pos = self._words
+            if self._bits is None:
+                from numpy.random import MT19937
+
+                self._bits = MT19937(0)
+            if key is None:
+                key = _init_key(self._seed)
+            self._bits.state = {"bit_generator": "MT19937", "state": {"key": key, "pos": pos}}
+            self._words = None
+        return self._bits
 
     def get_state(self) -> np.ndarray:
         """The state as `torch.get_rng_state()` bytes (uint8 array of 5056)."""
-        st = self._bits.state["state"]
+        st = self._engine().state["state"]
         pos = int(st["pos"])
         buf = bytearray(_STATE_BYTES)
         left, nxt = (1, 0) if self._fresh else (_N + 1 - pos, pos)
@@ -355,7 +375,7 @@ class Generator:
         if n <= 0:
             return np.empty(0, dtype=np.uint32)
         self._fresh = False
-        return self._bits.random_raw(n).astype(np.uint32)
+        return self._engine().random_raw(n).astype(np.uint32)
 
     def _random64(self, n: int) -> np.ndarray:
         """`n` successive `random64()` values (uint64, first word high)."""

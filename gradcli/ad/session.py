@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from gradcli.ad import dtypes, ops
@@ -27,10 +26,11 @@ from gradcli.ad.rng import DEFAULT_SEED
 from gradcli.ad.state import POSITION, State
 from gradcli.ad.tensor_str import DEFAULT_PRINT_OPTIONS, PRINT_OPTIONS
 from gradcli.limits import DEFAULT_LIMITS, Limits
+from gradcli.records import field, record
 from gradcli.source import Source
 
 
-@dataclass
+@record
 class Session:
     """Settings for one command; `with Session(...):` applies them to the core."""
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
 from typing import Any
 
 from gradcli.app.inputs import AppOptions
 from gradcli.errors import UsageError
+from gradcli.records import replace
 
 MAX_BATCH_LINE = 1 << 20  # one line of --batch input, in characters
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import io
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -18,6 +17,7 @@ from gradcli.app.inputs import AppOptions, parse_sets
 from gradcli.app.running import compile_program, derivative, need_wrt, result_tensor, session
 from gradcli.errors import GdError, GdLimitError
 from gradcli.interp import Program
+from gradcli.records import replace
 from gradcli.results import CheckItem, CheckResult, NodeCheck, TensorData
 from gradcli.source import Source
 

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-import difflib
 import io
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import replace
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gradcli.app.inputs import AppOptions, load_source
 from gradcli.app.running import run
 from gradcli.errors import GdError, UsageError
+from gradcli.records import replace
 from gradcli.results import GoldenCase, GoldenReport
 from gradcli.source import Source
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def golden_files(paths: list[str]) -> Iterator[Path]:
     """Every .gd file under the given paths, sorted."""
+    from pathlib import Path  # here: every command imports this module, few use it
+
     for p in paths:
         path = Path(p)
         if path.is_dir():
@@ -66,6 +70,8 @@ def golden(paths: list[str], update: bool, render_error: Callable[[GdError, Sour
                 expected_path.write_text(actual, encoding="utf-8")
                 cases.append(GoldenCase(shown, True, "updated"))
                 continue
+            import difflib
+
             diff = "".join(difflib.unified_diff(
                 expected.splitlines(keepends=True), actual.splitlines(keepends=True),
                 fromfile=str(expected_path), tofile="actual"))

@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -17,12 +15,16 @@ from gradcli.errors import GdError, GdLimitError, GdSourceLimitError, GdSyntaxEr
 from gradcli.interp import RunOptions
 from gradcli.interp.values import type_name
 from gradcli.limits import DEFAULT_LIMITS, Limits
+from gradcli.records import field, record
 from gradcli.source import Source, Span
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 MAX_SET_FILE_BYTES = 256 << 20  # --set NAME=@file.json
 
 
-@dataclass
+@record
 class AppOptions:
     """Everything a command needs besides the program."""
 
@@ -61,6 +63,8 @@ def load_source(prog: str | None, expr: str | Sequence[str] | None, stdin: Any =
         if len(data) > limit:
             raise _too_large("standard input", limit)
         return Source("<stdin>", _decode(data, "<stdin>") if isinstance(data, bytes) else data)
+    from pathlib import Path  # here: a -e program needs none of it
+
     path = Path(prog)
     if path.is_dir():
         raise UsageError(f"{prog} is a directory, not a program")
@@ -103,6 +107,8 @@ def parse_set_value(name: str, text: str) -> Any:
     Lists stay lists: the binding the value replaces decides its form (a tensor of the
     program's dtype, a list, ...) as the interpreter binds it."""
     if text.startswith("@"):
+        from pathlib import Path
+
         value = _read_value_file(name, Path(text[1:]))
     else:
         from gradcli.interp import run_source

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any, TypeVar, overload
+
+from gradcli.records import record
 
 T = TypeVar("T")
 
@@ -81,7 +82,7 @@ class Rows(Sequence[T]):
         return f"Rows({self._n})"
 
 
-@dataclass
+@record
 class LoopRun:
     """One run of a for/while statement in a listing: its name ("for at line 3") and its
     iterations as (iteration number, first row, end row), in listing order."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 import string
 from collections.abc import Callable
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from gradcli.ad import engine, ops
@@ -302,6 +301,8 @@ SUPPORTED_HINT = "what gd supports is listed in README.md, section 'Values and b
 @cache
 def torch_names() -> frozenset[str]:
     """The public dotted names of PyTorch 2.13 (torch_names.txt, generated from dir())."""
+    from pathlib import Path
+
     text = Path(__file__).with_name("torch_names.txt").read_text(encoding="utf-8")
     return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
 

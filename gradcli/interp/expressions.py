@@ -27,10 +27,12 @@ from gradcli.interp.operators import (
     BINARY,
     CAUGHT,
     COMPARE,
+    MV_RULE,
     REFLECTED_BINARY,
     REFLECTED_FIRST,
     TENSOR_BINARY,
     TENSOR_RULES,
+    UNARY_RULES,
     call_type_error,
     get_item,
     iterate,
@@ -140,6 +142,30 @@ class ExpressionCompiler:
                     raise failed(e, a, b) from None
 
             return binop_rule
+
+        if node.op == "matmul":
+            mv = MV_RULE
+
+            def matmul_binop(f: Frame) -> Any:
+                a = left(f)
+                b = right(f)
+                position.span = span
+                try:
+                    ta = type(a)
+                    tb = type(b)
+                    if ta is Tensor and tb is Tensor:
+                        if a.array.ndim == 2 and b.array.ndim == 1:
+                            return apply(mv, (a, b))  # what ops.matmul does for them
+                        return tensor_fn(a, b)
+                    if ta is Tensor and (tb is float or tb is int):
+                        return tensor_fn(a, b)
+                    if tb is Tensor and (ta is float or ta is int):
+                        return reflected_fn(a, b)
+                    return fn(a, b)
+                except CAUGHT as e:
+                    raise failed(e, a, b) from None
+
+            return matmul_binop
 
         def binop(f: Frame) -> Any:
             a = left(f)
@@ -349,6 +375,7 @@ class ExpressionCompiler:
         nargs = len(args)
         position = POSITION
         rt = self.rt
+        unary_rules = UNARY_RULES
 
         def call(f: Frame) -> Any:
             fn = func(f)
@@ -362,7 +389,13 @@ class ExpressionCompiler:
                     kw = {k: v(f) for k, v in zip(kwnames, kwvalues, strict=True)}
                     r = rt.call(fn, pos, kw, span)
                 elif (tf := type(fn)) is TorchBuiltin or tf is Builtin:
-                    r = fn.fn(*pos)  # what rt.call does for them, two calls less (sin(x))
+                    # What rt.call does for them, two calls less; a unary op of a tensor
+                    # (sin(x)): the op's rule applied directly, three calls less.
+                    if (nargs == 1 and type(x := pos[0]) is Tensor
+                            and (rule := unary_rules.get(fn.fn)) is not None):
+                        r = apply(rule, (x,))
+                    else:
+                        r = fn.fn(*pos)
                 else:
                     r = rt.call(fn, pos, None, span)
             except TypeError as e:

@@ -10,7 +10,6 @@ import gc
 import sys
 from array import array
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from gradcli.ad import ops
@@ -28,6 +27,7 @@ from gradcli.interp.values import (
     type_name,
 )
 from gradcli.limits import DEFAULT_LIMITS, Limits
+from gradcli.records import field, record
 from gradcli.source import Span
 from gradcli.syntax import ast as A
 
@@ -43,7 +43,7 @@ MAX_CUTS = 64  # graph cuts remembered per run (for the "not used" hint)
 NO_EXPR = object()  # no top-level expression statement with a value ran
 
 
-@dataclass
+@record
 class RunOptions:
     """How to run a program: inputs, limits, what to record, where prints go."""
 
@@ -61,7 +61,7 @@ class RunOptions:
     on_steps: Callable[[int], None] | None = None  # called every 65,536 steps (progress)
 
 
-@dataclass
+@record
 class ControlRecord:
     """What one if/while/for did during the run."""
 

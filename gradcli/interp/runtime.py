@@ -12,7 +12,6 @@ import functools
 import gc
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from gradcli.ad.session import recording
@@ -21,11 +20,11 @@ from gradcli.errors import GdInputError, GdLimitError
 from gradcli.interp.compiler import Compiler
 from gradcli.interp.frame import Frame
 from gradcli.interp.runstate import NO_EXPR, ControlRecord, RunOptions, Runtime
+from gradcli.records import field, record
 from gradcli.source import Source, Span
 from gradcli.suggest import did_you_mean
 from gradcli.syntax import ast as A
 from gradcli.syntax import cache as parse_cache
-from gradcli.syntax import parse
 
 __all__ = ["Program", "ProgramResult", "RunOptions", "run_source"]
 
@@ -43,6 +42,8 @@ def _parsed(source: Source, options: RunOptions) -> A.Module:
     if module is None:
         module = parse_cache.load(*key)
         if module is None:
+            from gradcli.syntax import parse  # the parser loads only when it is needed
+
             module = parse(source, max_bytes=key[1], max_nesting=key[2])
             parse_cache.store(*key, module)
         if len(_PARSED) >= _PARSED_KEPT:
@@ -51,7 +52,7 @@ def _parsed(source: Source, options: RunOptions) -> A.Module:
     return module
 
 
-@dataclass
+@record
 class ProgramResult:
     """What a run leaves: the result, the inputs, the tape and the control flow taken."""
 

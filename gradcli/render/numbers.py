@@ -26,11 +26,11 @@ so the table and plain renderers cannot drift apart.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
 from gradcli.ad.tensor_str import element_strings
+from gradcli.records import record
 from gradcli.results import Section, TensorData, superscript
 
 __all__ = [
@@ -115,7 +115,7 @@ def align_decimal(strings: Sequence[str]) -> list[str]:
 # --------------------------------------------------------------------------- tensor layout
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Grid:
     """A 2-D block of aligned cells; ``None`` in labels or cells marks summarised-away items.
 

@@ -102,8 +102,7 @@ def _explain_table(result: ExplainResult, write: Callable[[str], Any], precision
     """explain's tables, the backward pass's streamed: drawn as rich draws it (rounded
     box, uncoloured), the column widths set by the first and last SAMPLE steps' cells (a
     longer cell further on folds within its column) and fitted to the width."""
-    from dataclasses import replace
-
+    from gradcli.records import replace
     from gradcli.render.console import DEFAULT_WIDTH
     from gradcli.render.table import render_table
 

@@ -28,9 +28,9 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
 from typing import Any
 
+from gradcli.records import field, record, replace
 from gradcli.results import CheckResult, ExplainResult, GraphNode, GraphResult
 
 HEAD = 40  # rows shown from the start of a long listing
@@ -43,7 +43,7 @@ SHOWN_OPS = 6  # ops of a repeated block named in its note
 LEAF = ("leaf", None, None)  # a graph leaf's key
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Gap:
     """Rows a summary left out, in their place in a listing: what they were (`text`; `about`
     the same without the ids), the ids of the first and last of them in listing order,
@@ -174,7 +174,7 @@ def _graph_key(rows: Sequence[GraphNode]) -> Callable[[int], Any]:
     return of
 
 
-@dataclass
+@record
 class _Repeat:
     start: int  # first row of the run
     period: int  # rows per block
@@ -224,7 +224,7 @@ def _collapse(codes: list[int], lo: int, hi: int, rows: Sequence[Any], keys: lis
     items.extend(range(at, hi))
 
 
-@dataclass
+@record
 class _Run:
     """A loop run with the runs nested in it, by the iteration they ran in."""
 

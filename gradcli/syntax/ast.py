@@ -1,19 +1,24 @@
-"""The gd abstract syntax tree: frozen, slotted dataclasses, each carrying a span.
+"""The gd abstract syntax tree: frozen, slotted node classes, each carrying a span.
 
-Nodes compare structurally and ignore spans (`span` is a keyword-only field with
-`compare=False`), so tests can write expected trees by hand and round trips can
+Nodes compare structurally and ignore spans (`span` is a keyword-only field left out of
+==, hash() and repr()), so tests can write expected trees by hand and round trips can
 compare trees from different sources. A parenthesised expression's span includes
 its parentheses. Operators are lowercase names taken from the tables below, the
 same names the grammar uses as aliases.
+
+The node classes are records (gradcli.records: dataclasses' behaviour, without its
+start-up cost, ~20 ms for these 50 classes).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, fields, make_dataclass
+from collections.abc import Iterator
 from types import EllipsisType
-from typing import Any, TypeAlias, TypeVar
+from typing import Any, ClassVar, TypeAlias, TypeVar
 
+from gradcli.records import field, fields, record
+from gradcli.records import positional as positional  # the parser's and the cache's
+from gradcli.records import replace as replace  # the builder's
 from gradcli.source import Span
 
 # The one table of operator names: name -> source spelling.
@@ -50,12 +55,37 @@ NO_SPAN = Span(0, 0, 0, 0)
 
 ConstantValue: TypeAlias = int | float | str | bool | EllipsisType | None
 
+# Fields with these names are keyword-only, default to NO_SPAN, and take no part in ==,
+# hash() or repr().
+SPAN_FIELDS = ("span", "attr_span")
+
 
 class Node:
-    """Base of every AST node; subclasses are frozen slotted dataclasses with a span."""
+    """Base of every AST node; a node class (made by `node`) is a frozen slotted record."""
 
     __slots__ = ()
     span: Span
+    _fields: ClassVar[tuple[str, ...]] = ()  # every field in order, spans included
+
+
+N = TypeVar("N", bound=Node)
+
+
+def node(cls: type[N]) -> type[N]:
+    """Make `cls` a node class: a frozen slotted record of its annotated fields, those
+    named in SPAN_FIELDS keyword-only, NO_SPAN by default, left out of ==, hash(), repr()."""
+    for name in SPAN_FIELDS:
+        if name in vars(cls).get("__annotations__", {}):
+            setattr(cls, name, field(default=NO_SPAN, kw_only=True, compare=False, repr=False))
+    made: Any = record(frozen=True, slots=True)(cls)
+    made._fields = tuple(f.name for f in fields(made))
+    return made  # type: ignore[no-any-return]
+
+
+def node_classes() -> list[type[Node]]:
+    """Every node class of this module, in definition order."""
+    return [cls for cls in globals().values()
+            if isinstance(cls, type) and issubclass(cls, Node) and cls._fields]
 
 
 # ---------------------------------------------------------------- expressions
@@ -67,20 +97,20 @@ class Expr(Node):
     __slots__ = ()
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Name(Expr):
     """A variable reference: `x`."""
 
     id: str
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Constant(Expr):
     """A literal: int, float, str, True/False, None, or `...` (Ellipsis)."""
 
     value: ConstantValue
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
     # Python's == says True == 1 == 1.0; literals of different types must differ.
     def __eq__(self, other: object) -> bool:
@@ -92,137 +122,137 @@ class Constant(Expr):
         return hash((type(self.value), self.value))
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class FormattedValue(Node):
     """A `{value!conversion:format_spec}` field of an f-string."""
 
     value: Expr
     conversion: str | None = None  # "r", "s" or "a"
     format_spec: str | None = None  # the text after ':', escapes decoded
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class FString(Expr):
     """An f-string: literal text and formatted fields in order, adjacent texts merged."""
 
     parts: tuple[str | FormattedValue, ...]
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class BinOp(Expr):
     """A binary arithmetic operation; `op` is a key of BINARY_OPS."""
 
     op: str
     left: Expr
     right: Expr
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class UnaryOp(Expr):
     """`-x`, `+x`, `~x` or `not x`; `op` is a key of UNARY_OPS."""
 
     op: str
     operand: Expr
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class BoolOp(Expr):
     """`a and b and c` or `a or b`: one node for a whole chain of the same operator."""
 
     op: str
     values: tuple[Expr, ...]
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Compare(Expr):
     """A comparison chain `left op1 c1 op2 c2 ...`; ops are keys of COMPARE_OPS."""
 
     left: Expr
     ops: tuple[str, ...]
     comparators: tuple[Expr, ...]
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class IfExp(Expr):
     """`body if test else orelse`."""
 
     test: Expr
     body: Expr
     orelse: Expr
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Keyword(Node):
     """A keyword argument `name=value` in a call; name None: `**value` (unpacking)."""
 
     name: str | None
     value: Expr
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Call(Expr):
     """`func(args..., name=value...)`; positional arguments all come first."""
 
     func: Expr
     args: tuple[Expr, ...] = ()
     keywords: tuple[Keyword, ...] = ()
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Attribute(Expr):
     """`value.attr`; `attr_span` covers just the attribute name."""
 
     value: Expr
     attr: str
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
-    attr_span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
+    attr_span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Slice(Expr):
     """`lower:upper:step` inside a subscript; each part may be absent."""
 
     lower: Expr | None = None
     upper: Expr | None = None
     step: Expr | None = None
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Subscript(Expr):
     """`value[index]`; `x[a, b:c]` has a Tuple index whose elements may be Slices."""
 
     value: Expr
     index: Expr
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Tuple(Expr):
     """`(a, b)`, `a, b`, `(a,)` or `()`."""
 
     elts: tuple[Expr, ...]
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class List(Expr):
     """`[a, b]`."""
 
     elts: tuple[Expr, ...]
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Param(Node):
     """A parameter of a def or lambda, with its default value if any; kind "" (positional
     or keyword), "*" (`*args`), "**" (`**kwargs`) or "kw" (keyword-only, after `*`)."""
@@ -230,88 +260,88 @@ class Param(Node):
     name: str
     default: Expr | None = None
     kind: str = ""
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Lambda(Expr):
     """`lambda params: body`."""
 
     params: tuple[Param, ...]
     body: Expr
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Starred(Expr):
     """`*value` as a call argument (unpacked into positional arguments)."""
 
     value: Expr
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Dict(Expr):
     """`{k: v, **other}`; a None key stands for `**value`."""
 
     keys: tuple[Expr | None, ...]
     values: tuple[Expr, ...]
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Set(Expr):
     """`{a, b}` (never empty: `{}` is a Dict)."""
 
     elts: tuple[Expr, ...]
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Comprehension(Node):
     """One `for target in iter if cond...` clause of a comprehension."""
 
     target: Expr
     iter: Expr
     ifs: tuple[Expr, ...] = ()
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class ListComp(Expr):
     """`[elt for ... in ... if ...]`."""
 
     elt: Expr
     generators: tuple[Comprehension, ...]
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class SetComp(Expr):
     """`{elt for ... in ...}`."""
 
     elt: Expr
     generators: tuple[Comprehension, ...]
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class GeneratorExp(Expr):
     """`(elt for ... in ...)`, also the sole argument of a call: `sum(x for x in xs)`."""
 
     elt: Expr
     generators: tuple[Comprehension, ...]
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class DictComp(Expr):
     """`{key: value for ... in ...}`."""
 
     key: Expr
     value: Expr
     generators: tuple[Comprehension, ...]
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
 # ----------------------------------------------------------------- statements
@@ -323,54 +353,54 @@ class Stmt(Node):
     __slots__ = ()
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class ExprStmt(Stmt):
     """An expression evaluated for its effect (or as the program's result)."""
 
     value: Expr
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Assign(Stmt):
     """`t1 = t2 = value`: each target is a Name, Attribute, Subscript, or a Tuple/List of them."""
 
     targets: tuple[Expr, ...]
     value: Expr
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class AugAssign(Stmt):
     """`target op= value`; target is a Name, Attribute or Subscript, op a key of BINARY_OPS."""
 
     target: Expr
     op: str
     value: Expr
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class If(Stmt):
     """`if test: body else: orelse`; an elif is an If alone in orelse."""
 
     test: Expr
     body: tuple[Stmt, ...]
     orelse: tuple[Stmt, ...] = ()
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class While(Stmt):
     """`while test: body else: orelse` (orelse runs when the loop ends without break)."""
 
     test: Expr
     body: tuple[Stmt, ...]
     orelse: tuple[Stmt, ...] = ()
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class For(Stmt):
     """`for target in iter: body else: orelse`; target as for Assign."""
 
@@ -378,31 +408,31 @@ class For(Stmt):
     iter: Expr
     body: tuple[Stmt, ...]
     orelse: tuple[Stmt, ...] = ()
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Break(Stmt):
     """`break`."""
 
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Continue(Stmt):
     """`continue`."""
 
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Pass(Stmt):
     """`pass`."""
 
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class FunctionDef(Stmt):
     """`@decorators def name(params): body`; the span starts at `def`."""
 
@@ -410,55 +440,55 @@ class FunctionDef(Stmt):
     params: tuple[Param, ...]
     body: tuple[Stmt, ...]
     decorators: tuple[Expr, ...] = ()
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Return(Stmt):
     """`return` or `return value` (`return a, b` returns a Tuple)."""
 
     value: Expr | None = None
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class With(Stmt):
     """`with context as name: body` (name is None without `as`)."""
 
     context: Expr
     name: str | None
     body: tuple[Stmt, ...]
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Assert(Stmt):
     """`assert test` or `assert test, msg`."""
 
     test: Expr
     msg: Expr | None = None
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Raise(Stmt):
     """`raise` (re-raise the exception being handled) or `raise exc`."""
 
     exc: Expr | None = None
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class ExceptHandler(Node):
     """`except type as name: body` (type None: a bare `except:`; name None without `as`)."""
 
     type: Expr | None
     name: str | None
     body: tuple[Stmt, ...]
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Try(Stmt):
     """`try: body` with except handlers, `else: orelse` and `finally: finalbody`."""
 
@@ -466,61 +496,61 @@ class Try(Stmt):
     handlers: tuple[ExceptHandler, ...]
     orelse: tuple[Stmt, ...] = ()
     finalbody: tuple[Stmt, ...] = ()
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Import(Stmt):
     """`import module [as alias]`; `import a, b` gives one Import per module."""
 
     module: str  # dotted: "torch.nn.functional"
     alias: str | None = None
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class ImportedName(Node):
     """One `name [as alias]` of a from-import."""
 
     name: str
     alias: str | None = None
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class ImportFrom(Stmt):
     """`from module import name [as alias], ...`."""
 
     module: str
     names: tuple[ImportedName, ...]
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Delete(Stmt):
     """`del a, b[i], c.d`."""
 
     targets: tuple[Expr, ...]
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Global(Stmt):
     """`global a, b`."""
 
     names: tuple[str, ...]
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Nonlocal(Stmt):
     """`nonlocal a, b`."""
 
     names: tuple[str, ...]
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class ClassDef(Stmt):
     """`@decorators class name(bases): body`; the span starts at `class`."""
 
@@ -528,21 +558,21 @@ class ClassDef(Stmt):
     bases: tuple[Expr, ...]
     body: tuple[Stmt, ...]
     decorators: tuple[Expr, ...] = ()
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
+@node
 class Module(Node):
     """A whole program."""
 
     body: tuple[Stmt, ...]
-    span: Span = field(default=NO_SPAN, kw_only=True, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
 def iter_child_nodes(node: Node) -> Iterator[Node]:
     """The direct child nodes of a node, in field order."""
-    for f in fields(node):  # type: ignore[arg-type]
-        value = getattr(node, f.name)
+    for name in node._fields:
+        value = getattr(node, name)
         if isinstance(value, Node):
             yield value
         elif isinstance(value, tuple):
@@ -558,26 +588,3 @@ def walk(node: Node) -> Iterator[Node]:
         current = stack.pop()
         yield current
         stack.extend(reversed(list(iter_child_nodes(current))))
-
-
-T = TypeVar("T")
-
-
-def positional(cls: type[T]) -> Callable[..., T]:
-    """A constructor of `cls` (a frozen slotted dataclass: a node or a Span) taking every
-    field positionally in declaration order, spans included, that builds exactly what
-    `cls(...)` builds, about 3x faster: the parser and the parse cache build ~10^5 nodes.
-
-    A frozen dataclass's __init__ sets each field through object.__setattr__; this is a
-    twin class with the same base and the same slots, whose plain __init__ stores the
-    fields and then makes the object a `cls` (same layout, so Python allows it)."""
-
-    def become(self: Any) -> None:
-        self.__class__ = cls
-
-    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
-    twin = make_dataclass(f"_{cls.__name__}Builder", names, bases=(cls.__mro__[1],),
-                          slots=True, eq=False, repr=False,
-                          namespace={"__post_init__": become, "__module__": __name__})
-    return twin  # type: ignore[return-value]
-

@@ -6,15 +6,12 @@ runs from its rule's first token to its last."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
-
-from lark import Token
 
 from gradcli.errors import GdSyntaxError
 from gradcli.source import Span
 from gradcli.syntax import ast as gd
-from gradcli.syntax.context import join_span, make_span, token_span
+from gradcli.syntax.context import is_token, join_span, make_span, token_span
 from gradcli.syntax.strings import FieldParser, read_strings
 
 _AUG_OPS = {symbol + "=": name for name, symbol in gd.BINARY_OPS.items()}
@@ -59,7 +56,7 @@ class _Part:
 
 def _last(children: list[Any]) -> Any:
     for child in reversed(children):
-        if child is not None and not (isinstance(child, Token) and child.type[0] == "_"):
+        if child is not None and not (is_token(child) and child.type[0] == "_"):
             return child
     raise AssertionError("a rule matched no tokens")
 
@@ -226,7 +223,7 @@ class Builder:
         blocks: dict[str, tuple[gd.Stmt, ...]] = {}
         keyword = "try"
         for child in c:
-            if isinstance(child, Token) and child.value in ("try", "else", "finally"):
+            if is_token(child) and child.value in ("try", "else", "finally"):
                 keyword = child.value
             elif isinstance(child, gd.ExceptHandler):
                 handlers.append(child)
@@ -314,7 +311,7 @@ class Builder:
         return gd.With(c[1], name, c[5], span=join_span(c[0], c[5][-1]))
 
     def decorated(self, c: list[Any]) -> gd.FunctionDef | gd.ClassDef:
-        return replace(c[-1], decorators=tuple(c[:-1]))
+        return gd.replace(c[-1], decorators=tuple(c[:-1]))
 
     def decorator(self, c: list[Any]) -> gd.Expr:
         return c[1]
@@ -333,7 +330,7 @@ class Builder:
             if star is not None and param.kind in ("*", ""):
                 if param.kind == "*":
                     raise GdSyntaxError("* argument may appear only once", param.span)
-                param = replace(param, kind="kw")
+                param = gd.replace(param, kind="kw")
             if params and params[-1].kind == "**":
                 raise GdSyntaxError("arguments cannot follow var-keyword argument", param.span)
             if param.kind == "*":
@@ -461,7 +458,7 @@ class Builder:
 
     def paren(self, c: list[Any]) -> gd.Expr:
         # The parentheses belong to the expression's span: a caret then covers "(a + b)".
-        return replace(c[1], span=join_span(c[0], c[2]))
+        return gd.replace(c[1], span=join_span(c[0], c[2]))
 
     def tuple_display(self, c: list[Any]) -> gd.Tuple:
         elts = tuple(x for x in c if isinstance(x, gd.Expr))

@@ -18,12 +18,9 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import fields, is_dataclass
+from importlib.util import find_spec
 from typing import Any
-
-import lark
 
 from gradcli.source import Span
 from gradcli.syntax import ast as gd
@@ -52,6 +49,8 @@ def cache_dirs() -> Iterator[str]:
     """Where the caches may live, best first."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     yield os.path.join(base, "gradcli")
+    import tempfile
+
     yield os.path.join(tempfile.gettempdir(), f"gradcli-{_uid()}")
 
 
@@ -81,13 +80,23 @@ def _folder() -> str | None:
     return None
 
 
+def lark_version_file() -> str | None:
+    """Lark's __init__.py, which declares its version: read into cache keys, not imported
+    (importing Lark takes longer than a cached parse or the cached tables save)."""
+    spec = find_spec("lark")
+    return spec.origin if spec is not None else None
+
+
 @functools.cache
 def _fingerprint() -> str:
     """A digest of everything a parse depends on besides the text and the limits."""
-    digest = hashlib.sha256(f"{FORMAT}\0{lark.__version__}\0{sys.version}\0".encode())
+    digest = hashlib.sha256(f"{FORMAT}\0{sys.version}\0".encode())
     here = os.path.dirname(os.path.abspath(__file__))
     paths = sorted(os.path.join(here, name) for name in os.listdir(here) if name.endswith(".py"))
     paths += [grammar_path(), os.path.join(os.path.dirname(here), "source.py")]
+    lark = lark_version_file()
+    if lark is not None:
+        paths.append(lark)
     for path in paths:
         with open(path, "rb") as f:
             digest.update(path.encode("utf-8", "surrogatepass") + b"\0" + f.read())
@@ -134,6 +143,8 @@ def store(text: str, max_bytes: int, max_nesting: int, module: gd.Module) -> Non
         data = encode(module, key)
         if len(data) > MAX_BYTES:
             return
+        import tempfile
+
         fd, temporary = tempfile.mkstemp(prefix=".new-", dir=folder)
         try:
             with os.fdopen(fd, "wb") as f:
@@ -195,11 +206,7 @@ class _Bad(Exception):
 
 
 # Node classes by tag (sorted by name, so the tags follow ast.py, which the key covers).
-_CLASSES: list[type] = sorted(
-    (cls for cls in vars(gd).values()
-     if isinstance(cls, type) and is_dataclass(cls) and issubclass(cls, gd.Node)),
-    key=lambda cls: cls.__name__,
-)
+_CLASSES: list[type] = sorted(gd.node_classes(), key=lambda cls: cls.__name__)
 _TAGS = {cls: tag for tag, cls in enumerate(_CLASSES)}
 _SPANS = ("span", "attr_span")
 # Fields whose strings must be names from the AST's tables.
@@ -234,16 +241,22 @@ def _kind(annotation: str) -> tuple[int, type | None]:
 
 
 # Per tag: the class, its positional constructor, its fields last to first as (position,
-# name, kind, node class, allowed strings or None), its field count and span count.
-_LAYOUT: list[tuple[type, Callable[..., Any], tuple[tuple[int, str, int, Any, Any], ...],
-                    int, int]] = []
-for _cls in _CLASSES:
-    _fields = [f for f in fields(_cls) if f.name not in _SPANS]
-    _plan = tuple(reversed([(i, f.name, *_kind(str(f.type)), _CHOICES.get((_cls, f.name)))
-                            for i, f in enumerate(_fields)]))
-    _LAYOUT.append((_cls, gd.positional(_cls), _plan, len(_fields),
-                    sum(f.name in _SPANS for f in fields(_cls))))
-_span = gd.positional(Span)
+# name, kind, node class, allowed strings or None), its field count and span count; made
+# on first use (a program holds a few of the classes).
+Layout = tuple[type, Callable[..., Any], tuple[tuple[int, str, int, Any, Any], ...], int, int]
+_LAYOUT: list[Layout | None] = [None] * len(_CLASSES)
+
+
+def _layout(tag: int) -> Layout:
+    entry = _LAYOUT[tag]
+    if entry is None:
+        cls = _CLASSES[tag]
+        values = [f for f in gd.fields(cls) if f.name not in _SPANS]
+        plan = tuple(reversed([(i, f.name, *_kind(str(f.type)), _CHOICES.get((cls, f.name)))
+                               for i, f in enumerate(values)]))
+        entry = _LAYOUT[tag] = (cls, gd.positional(cls), plan, len(values),
+                                sum(name in _SPANS for name in cls._fields))
+    return entry
 
 
 def encode(module: gd.Module, key: str) -> bytes:
@@ -259,7 +272,7 @@ def encode(module: gd.Module, key: str) -> bytes:
 
 def _emit(node: gd.Node, code: list[int], strings: dict[str, int], floats: list[float]) -> None:
     """Append a node's children, then the node itself, to code."""
-    cls, _, plan, _, _ = _LAYOUT[_TAGS[type(node)]]
+    cls, _, plan, _, spans = _layout(_TAGS[type(node)])
     for _, name, kind, _, _ in reversed(plan):  # children first, in field order
         value = getattr(node, name)
         if kind == _NODE or (kind == _NODE_OR_NONE and value is not None):
@@ -291,7 +304,7 @@ def _emit(node: gd.Node, code: list[int], strings: dict[str, int], floats: list[
                      for item in value]
         elif kind == _CONST:
             code += _constant(value, strings, floats)
-    for name in _SPANS[: _LAYOUT[_TAGS[cls]][4]]:
+    for name in _SPANS[:spans]:
         span = getattr(node, name)
         code += (span.line, span.column, span.end_line, span.end_column)
 
@@ -338,8 +351,9 @@ def _rebuild(strings: list[str], floats: list[float], code: list[int],
     pop, push, pop_height, push_height = stack.pop, stack.append, heights.pop, heights.append
     tags = len(_LAYOUT)
     i, end = 0, len(code)
-    name, make_name = _TAGS[gd.Name], _LAYOUT[_TAGS[gd.Name]][1]
-    constant, make_constant = _TAGS[gd.Constant], _LAYOUT[_TAGS[gd.Constant]][1]
+    name, make_name = _TAGS[gd.Name], _layout(_TAGS[gd.Name])[1]
+    constant, make_constant = _TAGS[gd.Constant], _layout(_TAGS[gd.Constant])[1]
+    make_span = gd.positional(Span)
     while i < end:
         tag = code[i]
         i += 1
@@ -347,19 +361,19 @@ def _rebuild(strings: list[str], floats: list[float], code: list[int],
             index = code[i]
             if index < 0:
                 raise _Bad("string")
-            push(make_name(strings[index], _span(*code[i + 1: i + 5])))
+            push(make_name(strings[index], make_span(*code[i + 1: i + 5])))
             push_height(0)
             i += 5
             continue
         if tag == constant:
             value, i = _read_constant(code, i, strings, floats)
-            push(make_constant(value, _span(*code[i: i + 4])))
+            push(make_constant(value, make_span(*code[i: i + 4])))
             push_height(0)
             i += 4
             continue
         if not 0 <= tag < tags:
             raise _Bad("unknown node")
-        _, make, plan, count, spans = _LAYOUT[tag]
+        _, make, plan, count, spans = _LAYOUT[tag] or _layout(tag)
         args: list[Any] = [None] * count
         height = 0
         for position, _, kind, want, choices in plan:
@@ -446,10 +460,10 @@ def _rebuild(strings: list[str], floats: list[float], code: list[int],
         if height > max_nesting:
             raise _Bad("too deep")
         if spans == 1:
-            push(make(*args, _span(*code[i: i + 4])))
+            push(make(*args, make_span(*code[i: i + 4])))
             i += 4
         else:
-            push(make(*args, _span(*code[i: i + 4]), _span(*code[i + 4: i + 8])))
+            push(make(*args, make_span(*code[i: i + 4]), make_span(*code[i + 4: i + 8])))
             i += 8
         push_height(height)
     if len(stack) != 1 or type(stack[0]) is not gd.Module:

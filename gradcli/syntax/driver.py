@@ -18,19 +18,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import partial
 from typing import Any
 
-from lark import Lark, Token, Tree
-from lark.parse_tree_builder import (
-    ChildFilterLALR,
-    ChildFilterLALR_NoPlaceholders,
-    ExpandSingleChild,
-)
-from lark.parsers.lalr_analysis import Shift
-
 from gradcli.syntax.builder import Builder
-from gradcli.syntax.context import active_contexts, nesting_limit
+from gradcli.syntax.context import Token, active_contexts, nesting_limit
 from gradcli.syntax.layout import (
     CLOSING,
     MAX_INDENT_LEVELS,
@@ -56,30 +47,123 @@ class Stop(Exception):
     """The fast loop cannot go on (Lark's parser will say why)."""
 
 
+# ------------------------------------------------------------------ the tables
+#
+# What the loop needs of Lark's analysed grammar, as plain data (JSON, cached on disk by
+# grammar.py, so a parse needs no Lark): the lexer's terminals in order as [name, regex],
+# the regex flags, the ignored and newline-holding terminal kinds, the keywords a NAME
+# becomes, the start and end states, and per state {terminal or nonterminal: action}, an
+# action being a state to shift to (>= 0) or -1 - i for reduction i of `reduces`, each
+# [number of children, nonterminal, callback]. A callback is described, not pickled:
+# None (passes its one child on), ["method", name] (a Builder method), ["inline"] (a
+# helper rule Lark inlines: its children as a list), ["single", callback] (the child
+# alone if there is one, else the callback) or ["filter", [[child, spliced, Nones
+# before], ...], Nones at the end, callback] (Lark's ChildFilterLALR).
+
+
+def tables_from_lark(lark: Any) -> dict[str, Any]:
+    """The loop's tables, read from a Lark parser (raises Stop on a shape it does not know)."""
+    from functools import partial
+
+    from lark import Tree
+    from lark.parse_tree_builder import (
+        ChildFilterLALR,
+        ChildFilterLALR_NoPlaceholders,
+        ExpandSingleChild,
+    )
+    from lark.parsers.lalr_analysis import Shift
+
+    frontend = lark.parser
+    parser = frontend.parser.parser
+    table = parser.parse_table
+    callbacks = parser.callbacks
+    lexer = frontend.lexer.lexer
+    scanner = lexer.scanner
+    if len(scanner._mres) != 1 or any(isinstance(key, str) for key in callbacks):
+        raise Stop("grammar shape not supported by the fast loop")
+    ignore = sorted(str(name) for name in lexer.ignore_types)
+    # Lark's UnlessCallback: a NAME spelled like a keyword becomes that keyword.
+    retype: dict[str, dict[str, str]] = {}
+    for kind, callback in lexer.callback.items():
+        words = callback.scanner.terminals
+        if any(t.pattern.type != "str" or t.pattern.flags for t in words):
+            raise Stop(f"terminal callback on {kind} not supported by the fast loop")
+        retype[str(kind)] = {str(t.pattern.value): str(t.name) for t in words}
+    keywords = retype.pop("NAME", {})
+    blanks = [t for t in lexer.terminals if t.name in ignore
+              and t.pattern.to_regexp() == _BLANKS + "+"]
+    alternatives = [[str(t.name), t.pattern.to_regexp()] for t in scanner.terminals]
+    if retype or not blanks or scanner._mres[0].pattern != "|".join(
+            f"(?P<{name}>{pattern})" for name, pattern in alternatives):
+        raise Stop("lexer shape not supported by the fast loop")
+    methods = {function: name for name, function in vars(Builder).items() if callable(function)}
+
+    def describe(callback: Any) -> Any:
+        kind = type(callback)
+        if kind is partial and callback.func is Tree and not callback.keywords \
+                and len(callback.args) == 1 and str(callback.args[0]).startswith("_"):
+            return ["inline"]
+        if kind is ExpandSingleChild:
+            return ["single", describe(callback.node_builder)]
+        if kind is ChildFilterLALR_NoPlaceholders:
+            plan = [[i, bool(expand), 0] for i, expand in callback.to_include]
+            return ["filter", plan, 0, describe(callback.node_builder)]
+        if kind is ChildFilterLALR:
+            plan = [[i, bool(expand), nones] for i, expand, nones in callback.to_include]
+            return ["filter", plan, callback.append_none, describe(callback.node_builder)]
+        function = getattr(callback, "__func__", None)
+        if isinstance(getattr(callback, "__self__", None), Builder) and function in methods:
+            return ["method", methods[function]]
+        raise Stop(f"callback {callback!r} not known to the fast loop")
+
+    reduces: dict[Any, int] = {}
+    described: list[list[Any]] = []
+    states: dict[str, dict[str, int]] = {}
+    for state, row in table.states.items():
+        actions: dict[str, int] = {}
+        for symbol, (action, arg) in row.items():
+            if action is Shift:
+                actions[str(symbol)] = arg
+                continue
+            if arg not in reduces:
+                callback = callbacks[arg]
+                # Rules that only pass their one child on need no callback.
+                passes = len(arg.expansion) == 1 and type(callback) is ExpandSingleChild
+                reduces[arg] = len(described)
+                described.append([len(arg.expansion), str(arg.origin.name),
+                                  None if passes else describe(callback)])
+            actions[str(symbol)] = -1 - reduces[arg]
+        states[str(state)] = actions
+    return {
+        "alternatives": alternatives, "flags": scanner._mres[0].flags,
+        "ignore": ignore, "newline_types": sorted(str(name) for name in lexer.newline_types),
+        "keywords": keywords,
+        "start_states": {str(k): v for k, v in table.start_states.items()},
+        "end_states": {str(k): v for k, v in table.end_states.items()},
+        "reduces": described, "states": states,
+    }
+
+
 def _inline(children: list[Any]) -> list[Any]:
     return children
 
 
-def _own_callback(callback: Any) -> Callable[[list[Any]], Any]:
-    """Lark's callback for a rule, without its machinery: the same children reach the
-    same Builder method. A helper rule Lark inlines into its parent (`x*`, `x+`, `_rule`)
-    gives a plain list instead of a Tree, which the parent's filter splices in."""
-    kind = type(callback)
-    if kind is partial and callback.func is Tree and not callback.keywords \
-            and len(callback.args) == 1 and str(callback.args[0]).startswith("_"):
+def _callback(spec: Any, builder: Builder) -> Callable[[list[Any]], Any]:
+    """A described callback (see the tables), made: the same children reach the same
+    Builder method as through Lark's callback, without its machinery."""
+    kind = spec[0]
+    if kind == "method":
+        method: Callable[[list[Any]], Any] = getattr(builder, spec[1])
+        return method
+    if kind == "inline":
         return _inline
-    if kind is ExpandSingleChild:
-        inner = _own_callback(callback.node_builder)
+    if kind == "single":
+        inner = _callback(spec[1], builder)
         return lambda children: children[0] if len(children) == 1 else inner(children)
-    if kind is ChildFilterLALR_NoPlaceholders:
-        plan = [(i, expand, 0) for i, expand in callback.to_include]
-        return _child_filter(plan, 0, _own_callback(callback.node_builder))
-    if kind is ChildFilterLALR:
-        return _child_filter(callback.to_include, callback.append_none,
-                             _own_callback(callback.node_builder))
-    if isinstance(getattr(callback, "__self__", None), Builder):
-        return callback  # a Builder method
-    raise Stop(f"callback {callback!r} not known to the fast loop")
+    if kind == "filter":
+        plan = [(int(i), bool(expand), int(nones)) for i, expand, nones in spec[1]]
+        return _child_filter(plan, int(spec[2]), _callback(spec[3], builder))
+    raise Stop(f"unknown callback {kind!r}")
 
 
 def _child_filter(plan: list[tuple[int, bool, int]], tail: int,
@@ -170,34 +254,13 @@ def _marker(kind: str, value: str, line: int, column: int) -> Any:
 
 
 class Driver:
-    """Lark's analysed grammar, rearranged for a tight loop."""
+    """The loop's tables (see `tables_from_lark`), made ready for a tight loop."""
 
-    def __init__(self, lark: Lark) -> None:
-        frontend: Any = lark.parser
-        parser = frontend.parser.parser
-        table = parser.parse_table
-        callbacks = parser.callbacks
-        lexer = frontend.lexer.lexer
-        scanner = lexer.scanner
-        if len(scanner._mres) != 1 or any(isinstance(key, str) for key in callbacks):
-            raise Stop("grammar shape not supported by the fast loop")
-        master = scanner._mres[0]
-        self.ignore = frozenset(str(name) for name in lexer.ignore_types)
-        self.newline_types = frozenset(str(name) for name in lexer.newline_types)
-        # Lark's UnlessCallback: a NAME spelled like a keyword becomes that keyword.
-        retype: dict[str, dict[str, str]] = {}
-        for kind, callback in lexer.callback.items():
-            words = callback.scanner.terminals
-            if any(t.pattern.type != "str" or t.pattern.flags for t in words):
-                raise Stop(f"terminal callback on {kind} not supported by the fast loop")
-            retype[str(kind)] = {str(t.pattern.value): str(t.name) for t in words}
-        self.keywords = retype.pop("NAME", {})
-        blanks = [t for t in lexer.terminals if t.name in self.ignore
-                  and t.pattern.to_regexp() == _BLANKS + "+"]
-        alternatives = [(t.name, t.pattern.to_regexp()) for t in scanner.terminals]
-        if retype or not blanks or master.pattern != "|".join(
-                f"(?P<{name}>{pattern})" for name, pattern in alternatives):
-            raise Stop("lexer shape not supported by the fast loop")
+    def __init__(self, tables: dict[str, Any], builder: Builder) -> None:
+        alternatives = [(str(name), str(pattern)) for name, pattern in tables["alternatives"]]
+        self.ignore = frozenset(map(str, tables["ignore"]))
+        self.newline_types = frozenset(map(str, tables["newline_types"]))
+        self.keywords = {str(k): str(v) for k, v in tables["keywords"].items()}
         # Lark's master regex, the alternatives in the same order, but (1) blanks before a
         # token are part of its match (group 1; no terminal starts with one), so a token is
         # one match, not two; (2) each alternative is named by an empty group at its END,
@@ -208,7 +271,7 @@ class Driver:
         self.regex = re.compile(
             f"({_BLANKS}*)(?:"
             + "".join(f"(?:{pattern})(?P<{name}>)|" for name, pattern in alternatives)
-            + f"[\\s\\S](?P<{_NO_TERMINAL}>))", master.flags)
+            + f"[\\s\\S](?P<{_NO_TERMINAL}>))", int(tables["flags"]))
         # Group number -> terminal, and what the loop does beyond making a token of a kind.
         self.kinds = [""] * (self.regex.groups + 1)
         for name, group in self.regex.groupindex.items():
@@ -218,36 +281,23 @@ class Driver:
         self.special.update({kind: _OPEN for kind in OPENING})
         self.special.update({kind: _CLOSE for kind in CLOSING})
         self.special.update({"NAME": _NAME, "_NEWLINE": _LINE_BREAK, _NO_TERMINAL: _STOP})
-        self.start_states = {str(name): state for name, state in table.start_states.items()}
-        self.end_states = {str(name): state for name, state in table.end_states.items()}
+        self.start_states = {str(k): int(v) for k, v in tables["start_states"].items()}
+        self.end_states = {str(k): int(v) for k, v in tables["end_states"].items()}
         # (state below, top state, next terminal) -> the top state after pass-throughs.
         self.chains: dict[tuple[int, int, str], int] = {}
         # (state below, reduced nonterminal, next terminal) -> the state after the goto
         # and every pass-through it leads to.
         self.gotos: dict[tuple[int, str, str], int] = {}
-        reduces: dict[Any, Reduce] = {}
-        # Rules that only pass their one child on need no callback.
-        used = {rule: callback for rule, callback in callbacks.items()
-                if not (len(rule.expansion) == 1 and type(callback) is ExpandSingleChild)}
-        try:
-            own = {rule: _own_callback(callback) for rule, callback in used.items()}
-        except Stop:  # a callback shape this loop does not know: Lark's callbacks
-            own = used
-        self.states: dict[int, dict[str, int | Reduce]] = {}
-        for state, row in table.states.items():
-            actions: dict[str, int | Reduce] = {}
-            for symbol, (action, arg) in row.items():
-                # Lark's names may be Tokens, whose == is Python code: plain strings.
-                symbol = str(symbol)
-                if action is Shift:
-                    actions[symbol] = arg
-                    continue
-                reduce = reduces.get(arg)
-                if reduce is None:
-                    reduce = reduces[arg] = (len(arg.expansion), str(arg.origin.name),
-                                             own.get(arg))
-                actions[symbol] = reduce
-            self.states[state] = actions
+        reduces: list[Reduce] = [
+            (int(size), str(origin), None if spec is None else _callback(spec, builder))
+            for size, origin, spec in tables["reduces"]]
+        self.states: dict[int, dict[str, int | Reduce]] = {
+            int(state): {str(symbol): action if action >= 0 else reduces[-1 - action]
+                         for symbol, action in row.items()}
+            for state, row in tables["states"].items()}
+        if any(isinstance(action, int) and action not in self.states
+               for row in self.states.values() for action in row.values()):
+            raise Stop("a shift to no state")
 
     def _indented_start(self, text: str) -> bool:
         """Whether a program's first token is indented (the postlexer's "unexpected

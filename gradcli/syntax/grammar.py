@@ -1,32 +1,38 @@
-"""Loading the grammar (grammar/gd.lark) into the one LALR parser, cached on disk.
+"""Loading the grammar (grammar/gd.lark): the fast loop's tables and, for what the loop
+does not take (errors, unusual input), the one Lark LALR parser; both cached on disk.
 
 One lexer serves every parser state, as Python's tokenizer does, which also keeps the
-start-up regex compilation small."""
+start-up regex compilation small. A valid program needs no Lark at all: the loop's
+tables are plain data (JSON, keyed by the grammar, Lark's version and the format),
+made from Lark's analysis once and read back by later processes; Lark (~20 ms to
+import, more to load its parser) is imported only when its parser has to run."""
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import os
 import sys
-from dataclasses import replace
-from typing import Any
-
-from lark import Lark
-from lark.exceptions import LarkError
+from typing import TYPE_CHECKING, Any
 
 from gradcli.errors import GdSourceLimitError
+from gradcli.records import replace
 from gradcli.source import Span
 from gradcli.syntax import ast as gd
 from gradcli.syntax.builder import Builder
 from gradcli.syntax.cache import cache_dirs as _cache_dirs
 from gradcli.syntax.cache import enabled as _cache_enabled
 from gradcli.syntax.cache import grammar_path as _grammar_path
+from gradcli.syntax.cache import lark_version_file
 from gradcli.syntax.cache import private as _private
 from gradcli.syntax.context import ParseContext, active_contexts
-from gradcli.syntax.driver import Driver
+from gradcli.syntax.driver import Driver, tables_from_lark
 from gradcli.syntax.layout import Layout
-from gradcli.syntax.messages import translate
 from gradcli.syntax.strings import MAX_FSTRING_NESTING
+
+if TYPE_CHECKING:
+    from lark import Lark
 
 _PARSER_OPTIONS: dict[str, Any] = {
     "parser": "lalr",
@@ -35,11 +41,14 @@ _PARSER_OPTIONS: dict[str, Any] = {
     "maybe_placeholders": True,
     "keep_all_tokens": True,
 }
+TABLES_FORMAT = "gradcli-tables 1"
 
 
 @functools.cache
 def lalr_parser() -> Lark:
     """The one Lark parser of the process, loaded from Lark's on-disk cache when possible."""
+    from lark import Lark
+
     with open(_grammar_path(), encoding="utf-8") as f:
         text = f.read()
     runtime = {"transformer": Builder(parse_fstring_field), "postlex": Layout()}
@@ -54,6 +63,69 @@ def lalr_parser() -> Lark:
         ):
             return Lark(text, cache=cached, **_PARSER_OPTIONS, **runtime)
     return Lark(text, **_PARSER_OPTIONS, **runtime)
+
+
+def _tables_key() -> str:
+    """What the tables depend on: the grammar, the options, Lark's version, and the code
+    that reads and makes them (the driver and the builder)."""
+    digest = hashlib.sha256(f"{TABLES_FORMAT}\0{sorted(_PARSER_OPTIONS.items())}\0".encode())
+    here = os.path.dirname(os.path.abspath(__file__))
+    for path in (_grammar_path(), lark_version_file(), os.path.join(here, "driver.py"),
+                 os.path.join(here, "builder.py")):
+        if path is not None:
+            with open(path, "rb") as f:
+                digest.update(f.read() + b"\0")
+    return digest.hexdigest()
+
+
+def _read_tables(path: str, key: str) -> dict[str, Any] | None:
+    """The tables a file holds, if it is whole and for this key (else None)."""
+    try:
+        with open(path, "rb") as f:
+            header, digest, payload = f.read().split(b"\n", 2)
+        if header != f"{TABLES_FORMAT} {key}".encode("ascii") or \
+                digest != hashlib.blake2b(payload, digest_size=16).hexdigest().encode("ascii"):
+            return None
+        tables = json.loads(payload)
+        return tables if isinstance(tables, dict) else None
+    except (OSError, ValueError):
+        return None
+
+
+def _write_tables(folder: str, path: str, key: str, tables: dict[str, Any]) -> None:
+    """Keep the tables for the next process (best effort: failures are ignored)."""
+    import tempfile
+
+    payload = json.dumps(tables, separators=(",", ":")).encode("ascii")
+    digest = hashlib.blake2b(payload, digest_size=16).hexdigest()
+    try:
+        fd, temporary = tempfile.mkstemp(prefix=".new-", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(f"{TABLES_FORMAT} {key}\n{digest}\n".encode("ascii") + payload)
+            os.replace(temporary, path)  # whole, or not at all
+        except BaseException:
+            os.unlink(temporary)
+            raise
+    except OSError:
+        return
+
+
+def _tables() -> dict[str, Any]:
+    """The fast loop's tables: from the on-disk cache, else from Lark (then stored)."""
+    folder = next((f for f in _cache_dirs() if _private(f, folder=True)), None) \
+        if _cache_enabled() else None
+    if folder is not None:
+        path = os.path.join(folder, f"gd-{sys.implementation.cache_tag}.tables")
+        key = _tables_key()
+        if os.path.exists(path) and _private(path, folder=False):
+            tables = _read_tables(path, key)
+            if tables is not None:
+                return tables
+    tables = tables_from_lark(lalr_parser())
+    if folder is not None:
+        _write_tables(folder, path, key, tables)
+    return tables
 
 
 @functools.cache
@@ -77,8 +149,13 @@ def _terminal_spellings() -> dict[str, str]:
 
 @functools.cache
 def _driver() -> Driver | None:
+    builder = Builder(parse_fstring_field)
     try:
-        return Driver(lalr_parser())
+        return Driver(_tables(), builder)
+    except Exception:  # a damaged cache file: the tables again, from Lark
+        pass
+    try:
+        return Driver(tables_from_lark(lalr_parser()), builder)
     except Exception:  # a grammar or Lark version the fast loop does not know: Lark's loop
         return None
 
@@ -96,6 +173,10 @@ def run_parser(text: str, ctx: ParseContext, start: str) -> Any:
             pass
         finally:
             stack.pop()
+    from lark.exceptions import LarkError
+
+    from gradcli.syntax.messages import translate
+
     stack.append(ctx)
     try:
         return lalr_parser().parse(text + "\n", start=start)

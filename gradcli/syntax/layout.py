@@ -6,13 +6,11 @@ import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
-from lark import Token
-from lark.lark import PostLex
-
 from gradcli.errors import GdSourceLimitError, GdSyntaxError
 from gradcli.source import Span
 from gradcli.syntax.context import (
     ParseContext,
+    Token,
     active_contexts,
     end_of,
     nesting_limit,
@@ -28,8 +26,11 @@ OPENING = {"LPAR": "(", "LSQB": "[", "LBRACE": "{"}
 CLOSING = {"RPAR": "LPAR", "RSQB": "LSQB", "RBRACE": "LBRACE"}
 
 
-class Layout(PostLex):
-    """Postlexer: INDENT/DEDENT from line starts, bracket matching, reserved words."""
+class Layout:
+    """Postlexer: INDENT/DEDENT from line starts, bracket matching, reserved words (Lark's
+    PostLex, whose two members Lark reads)."""
+
+    always_accept: tuple[str, ...] = ()
 
     def process(self, stream: Iterator[Token]) -> Iterator[Token]:
         return _layout(stream, active_contexts()[-1])

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from lark import Token
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedToken
 
 from gradcli.errors import GdSyntaxError
 from gradcli.source import Span
 from gradcli.syntax.ast import Starred
-from gradcli.syntax.context import ParseContext, end_of, start_of, token_span
+from gradcli.syntax.context import ParseContext, Token, end_of, is_token, start_of, token_span
 from gradcli.syntax.layout import CLOSING
 
 _BLOCK_KEYWORDS = {
@@ -159,7 +158,7 @@ def _unsupported_construct(
     if kind == "COLON" and previous == "NAME":
         stack = getattr(exc.state, "value_stack", None) or []
         for value in reversed(stack):
-            if isinstance(value, Token) and value.type in ("RPAR", "DEF"):
+            if is_token(value) and value.type in ("RPAR", "DEF"):
                 if value.type == "DEF":
                     return "parameter annotations are"
                 break
@@ -172,7 +171,7 @@ def _starred_before(stack: list[object]) -> Span | None:
     """Where the `*a` just read starts, if the parser has just read one."""
     if stack and isinstance(stack[-1], Starred):
         return stack[-1].span
-    if len(stack) >= 2 and isinstance(stack[-2], Token) and stack[-2].type == "STAR":
+    if len(stack) >= 2 and is_token(stack[-2]) and stack[-2].type == "STAR":
         return token_span(stack[-2])
     return None
 
@@ -182,7 +181,7 @@ def _in_generator(exc: UnexpectedToken) -> bool:
     stack = getattr(exc.state, "value_stack", None) or []
     seen_for = False
     for value in reversed(stack):
-        if isinstance(value, Token) and value.type in ("FOR", "LPAR", "LSQB", "LBRACE"):
+        if is_token(value) and value.type in ("FOR", "LPAR", "LSQB", "LBRACE"):
             if value.type != "FOR":
                 return seen_for and value.type == "LPAR"
             seen_for = True
@@ -214,6 +213,6 @@ def _block_opener(exc: UnexpectedToken) -> str:
     """The " after 'if' statement on line 3" of a message, from the parser's stack."""
     stack = getattr(exc.state, "value_stack", None) or []
     for value in reversed(stack):
-        if isinstance(value, Token) and value.type in _BLOCK_KEYWORDS:
+        if is_token(value) and value.type in _BLOCK_KEYWORDS:
             return f" after {_BLOCK_KEYWORDS[value.type]} on line {value.line}"
     return ""

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable
-from dataclasses import fields
 from typing import TypeVar
 
 from gradcli.errors import GdSourceLimitError, GdSyntaxError
@@ -133,7 +132,7 @@ def _child_fields(cls: type) -> tuple[str, ...]:
     names = _CHILD_FIELDS.get(cls)
     if names is None:
         names = _CHILD_FIELDS[cls] = tuple(
-            f.name for f in fields(cls) if str(f.type) not in _LEAF_TYPES
+            f.name for f in gd.fields(cls) if str(f.type) not in _LEAF_TYPES
         )
     return names
 

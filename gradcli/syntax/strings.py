@@ -12,12 +12,10 @@ import sys
 import unicodedata
 from collections.abc import Callable
 
-from lark import Token
-
 from gradcli.errors import GdSyntaxError
 from gradcli.source import Span
 from gradcli.syntax import ast as gd
-from gradcli.syntax.context import join_span, start_of, token_span
+from gradcli.syntax.context import Token, join_span, start_of, token_span
 
 # Parses an f-string field's expression placed at (line, column) of the file.
 FieldParser = Callable[[str, int, int], gd.Expr]

@@ -92,12 +92,13 @@ def _binary(ufunc: np.ufunc, scalar_op: Any = None):
         if type(a) is ndarray:
             rt = a.dtype
             if type(b) is ndarray:
-                if b.dtype == rt:
+                if (bt := b.dtype) is rt or bt == rt:  # (`is`: the usual case, cheaper)
                     if scalar_op is not None and not (a.ndim or b.ndim) and (
                             rt is _F64 or rt is _F32):
                         return scalar_op(a[()], b[()]).__array__()
                     out = ufunc(a, b, out=ARRAY_OUT)
-                    return out if type(out) is ndarray and out.dtype == rt else _fix(out, rt)
+                    return out if type(out) is ndarray and (
+                        (ot := out.dtype) is rt or ot == rt) else _fix(out, rt)
             else:
                 k = rt.kind
                 if k == "f" or (k == "i" and type(b) is int) or type(b) is bool:
@@ -269,7 +270,7 @@ def pow(a: Any, b: Any) -> Any:
 
 def _float_unary(f: Any):
     def kernel(x: ndarray) -> Any:
-        if x.dtype.kind != "f":
+        if (dt := x.dtype) is not _F32 and dt is not _F64 and dt.kind != "f":
             x = x.astype(dtypes.default_dtype())
         return f(x, out=ARRAY_OUT)
 

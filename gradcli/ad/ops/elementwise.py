@@ -20,6 +20,10 @@ from gradcli.ad.registry import RULES as _RULES
 from gradcli.ad.state import State
 from gradcli.errors import GdRuntimeError
 
+#: Each op `unary` made → its rule's name: a caller holding a tensor may apply the rule
+#: directly (what the op does with a tensor argument), as the interpreter's calls do.
+UNARY_OPS: dict[Callable[[Any], Tensor], str] = {}
+
 
 def unary(name: str) -> Callable[[Any], Tensor]:
     """The op for an elementwise unary rule of the table (any family's)."""
@@ -29,6 +33,7 @@ def unary(name: str) -> Callable[[Any], Tensor]:
 
     op.__name__ = name
     op.__doc__ = f"Elementwise {name} (differentiable)."
+    UNARY_OPS[op] = name
     return op
 
 

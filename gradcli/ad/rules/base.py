@@ -13,6 +13,7 @@ from gradcli.ad.registry import RULES, Rule
 from gradcli.ad.state import MEMORY_CHECK_BYTES, State, check_memory, check_size
 
 _ndarray = K.ndarray
+_new = Tensor.__new__
 
 
 def register(rule: Rule) -> Rule:
@@ -47,7 +48,18 @@ def wrap(a: Any) -> Tensor:
     State.allocated += a.nbytes
     if State.allocated > MEMORY_CHECK_BYTES:
         check_memory()
-    return tensor_from_array(a)
+    if State.inference_mode:
+        return tensor_from_array(a)
+    # tensor_from_array(a), inlined (a backward pass wraps every cotangent).
+    t = _new(Tensor)
+    t.array = a
+    t.requires_grad = False
+    t.grad = None
+    t.grad_fn = None
+    t._vc = [0]
+    t._view = None
+    t._tangent = None
+    return t
 
 
 def broadcast_view(g: Tensor, shape: tuple[int, ...]) -> Tensor:
@@ -103,12 +115,15 @@ def elementwise(
     rule = register(Rule(name, torch_name, kernel, vjp, jvp, kind="elementwise", doc=doc,
                          saves_inputs=not uses_out, saves_out=uses_out, formula=formula))
     if fast is not None:
+        # (fast called without ** when there are no params: a plain call costs less)
         if uses_out:
             def vjp_array(g: Tensor, out: Tensor, x: Tensor, **p: Any) -> tuple[Any, ...]:
-                return (wrap(fast(g.array, None, out.array, **p)),)
+                return (wrap(fast(g.array, None, out.array, **p) if p
+                             else fast(g.array, None, out.array)),)
         else:
             def vjp_array(g: Tensor, out: Tensor, x: Tensor, **p: Any) -> tuple[Any, ...]:
-                return (wrap(fast(g.array, x.array, None, **p)),)
+                return (wrap(fast(g.array, x.array, None, **p) if p
+                             else fast(g.array, x.array, None)),)
         rule.with_array_vjp(vjp_array)
     if scalar is not None:
         assert fast is not None, name

@@ -38,14 +38,14 @@ register(Rule(
                           wrap(K.mm(K.transpose(a.array, 0, 1), g.array)) if need(b) else None))
 def _mv_vjp_array(g: Tensor, out: Tensor, a: Tensor, v: Tensor) -> tuple[Any, ...]:
     ga, aa, va = g.array, a.array, v.array
-    if ga.ndim != 1 or ga.dtype != aa.dtype:  # (a hook's cotangent) the kernels' checks
+    # (a hook's cotangent) the kernels' checks:
+    if ga.ndim != 1 or ((gt := ga.dtype) is not aa.dtype and gt != aa.dtype):
         return (wrap(K.mul(K.reshape(ga, (-1, 1)), va)) if need(a) else None,
                 wrap(K.mv(K.transpose(aa, 0, 1), ga)) if need(v) else None)
-    # The same with the kernels' checks done: g ⊗ v by outer_k1 (the broadcast multiply's
-    # values: NaN payloads aside, bit for bit), mv of the transpose by mv_t_checked (W2's
-    # hot loop runs this once a step).
-    return (wrap(KL.outer_k1(ga.reshape(-1, 1), va.reshape(1, -1))) if a.requires_grad
-            else None,
+    # The same with the kernels' checks done: g ⊗ v by outer_vectors (outer_k1: the
+    # broadcast multiply's values, NaN payloads aside, bit for bit), mv of the transpose by
+    # mv_t_checked (W2's hot loop runs this once a step).
+    return (wrap(KL.outer_vectors(ga, va)) if a.requires_grad else None,
             wrap(KL.mv_t_checked(aa, ga)) if v.requires_grad else None)
 
 
