@@ -52,6 +52,7 @@ def _classes() -> dict[str, ExceptionClass]:
         ("OverflowError", "ArithmeticError"), ("LookupError", "Exception"),
         ("IndexError", "LookupError"), ("KeyError", "LookupError"),
         ("RuntimeError", "Exception"), ("NotImplementedError", "RuntimeError"),
+        ("_LinAlgError", "RuntimeError"),  # torch.linalg.LinAlgError
         ("ValueError", "Exception"), ("TypeError", "Exception"),
         ("AssertionError", "Exception"), ("AttributeError", "Exception"),
         ("NameError", "Exception"), ("StopIteration", "Exception"),
