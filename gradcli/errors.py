@@ -39,9 +39,19 @@ class GdSyntaxError(GdError):
 
 
 class GdRuntimeError(GdError):
-    """The program failed while running: shapes, types, autograd misuse (exit 4)."""
+    """The program failed while running: shapes, types, autograd misuse (exit 4).
+
+    `py_type` names the Python exception class PyTorch raises for it ("TypeError",
+    "IndexError"…), what a gd `except` sees; None leaves it to the message (RuntimeError
+    unless the wording is one of Python's own).
+    """
 
     kind = "runtime"
+
+    def __init__(self, message: str, span: Span | None = None, hint: str | None = None,
+                 *, py_type: str | None = None) -> None:
+        super().__init__(message, span, hint)
+        self.py_type = py_type
 
 
 class GdLimitError(GdRuntimeError):

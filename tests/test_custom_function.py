@@ -244,7 +244,9 @@ UnpackedDualTensor(primal=tensor([3., 8.]), tangent=tensor([3., 0.]))
      "F = custom_fn('F', f, b)\ny = x * 1\nz = F(y)\ny.mul_(2)\nz.sum().backward()",
      "one of the variables needed for gradient computation has been modified by an inplace "
      "operation: [torch.FloatTensor [2]], which is output 0 of Mul, is at version 1; "
-     "expected version 0 instead."),
+     "expected version 0 instead. Hint: enable anomaly detection to find the operation "
+     "that failed to compute its gradient, with "
+     "torch.autograd.set_detect_anomaly(True, check_nan=False)."),
     ("def f(ctx, x):\n    ctx.save_for_backward(x)\n    return x * 2\n"
      "def b(ctx, g):\n    return ctx.saved_tensors[0] * g\n"
      "F = custom_fn('F', f, b)\nz = F(x).sum()\nz.backward()\nz.backward()",

@@ -26,6 +26,7 @@ from hypothesis import given
 from gradcli.ad.tensor import Tensor
 from gradcli.app import AppOptions, run
 from gradcli.errors import GdError
+from gradcli.interp.exceptions import exception_of
 from gradcli.source import Source
 
 torch = pytest.importorskip("torch")
@@ -104,6 +105,12 @@ def disagreement(text: str) -> str | None:
     ours = run_gd(text)
     if isinstance(theirs, Exception) or isinstance(ours, GdError):
         if isinstance(theirs, Exception) and isinstance(ours, GdError):
+            # Both refuse: with the exception class a `try` would see (a gd refusal that
+            # PyTorch does not make cannot be caught, and is not compared).
+            caught = exception_of(ours)
+            if caught is not None and caught.cls.name != type(theirs).__name__:
+                return (f"error class {caught.cls.name} vs torch {type(theirs).__name__}: "
+                        f"{ours.message} | {theirs}")
             return None
         return f"only one side failed: torch={theirs if isinstance(theirs, Exception) else 'ok'}" \
                f" gradcli={ours.message if isinstance(ours, GdError) else 'ok'}"

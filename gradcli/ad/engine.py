@@ -679,10 +679,15 @@ def backward(
 
 
 def _as_list(grads: Any, n: int) -> list[Any] | None:
+    """PyTorch's _tensor_or_tensors_to_tuple: None, a tensor, or a sequence of them (a
+    number is refused by Python's tuple(), as in PyTorch)."""
     if grads is None:
         return None
-    if isinstance(grads, Tensor) or not isinstance(grads, (list, tuple)):
+    if isinstance(grads, Tensor):
         return [grads]
+    if not isinstance(grads, (list, tuple)):
+        raise GdRuntimeError(f"'{type(grads).__name__}' object is not iterable",
+                             py_type="TypeError")
     if len(grads) != n:
         raise GdRuntimeError(f"got {n} tensors and {len(grads)} gradients")
     return list(grads)
@@ -737,5 +742,4 @@ def grad(
 def tensor_backward(self: Tensor, gradient: Any = None, retain_graph: bool | None = None,
                     create_graph: bool = False, inputs: Any = None) -> None:
     """Tensor.backward(gradient=None, retain_graph=None, create_graph=False)."""
-    backward(self, None if gradient is None else [gradient], retain_graph, create_graph,
-             inputs)
+    backward(self, gradient, retain_graph, create_graph, inputs)

@@ -28,9 +28,10 @@ def _tuple(x: Any, arg: str = "inputs", fn: str = "jacobian") -> tuple[bool, tup
     for i, el in enumerate(xs):
         if not isinstance(el, Tensor):
             where = f"value at index {i}" if is_tuple else f"given {arg}"
+            kind = type(el).__name__ if type(el).__module__ == "builtins" else "object"
             raise GdRuntimeError(
                 f"The {arg} given to {fn} must be either a Tensor or a tuple of Tensors but "
-                f"the {where} has type {type(el)}.")
+                f"the {where} has type <class '{kind}'>.", py_type="TypeError")
     return is_tuple, xs
 
 

@@ -220,7 +220,7 @@ def _failure(rule: Rule, args: tuple[Any, ...], params: dict[str, Any],
     """The gd error, in PyTorch's words, for an exception a kernel raised."""
     arrays = [a.array if type(a) is Tensor else a for a in args]
     if isinstance(e, TorchError):
-        return GdRuntimeError(str(e))
+        return GdRuntimeError(str(e), py_type=e.py_type)
     if isinstance(e, np.exceptions.AxisError):
         return GdRuntimeError(_dimension_message(e, arrays))
     if isinstance(e, (ValueError, TypeError, IndexError, ZeroDivisionError, OverflowError)):

@@ -11,6 +11,7 @@ import numpy as np
 
 from gradcli.ad.graph import Node, Tensor, torch_type_name
 from gradcli.ad.record import AnomalyError, where_text
+from gradcli.ad.state import State
 from gradcli.errors import GdRuntimeError
 
 FREED_MESSAGE = (
@@ -30,12 +31,20 @@ def _label(node: Node) -> str:
     return re.sub(r"Backward\d*$", "", name)
 
 
+_HINT = ("enable anomaly detection to find the operation that failed to compute its "
+         "gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
+_HINT_ANOMALY = ("the backtrace further above shows the operation that failed to compute its "
+                 "gradient. The variable in question was changed in there or anywhere later. "
+                 "Good luck!")
+
+
 def version_error(t: Tensor, producer: Node | None, expected: int) -> GdRuntimeError:
     origin = "" if producer is None else f", which is output 0 of {_label(producer)},"
     return GdRuntimeError(
         "one of the variables needed for gradient computation has been modified by an inplace "
         f"operation: [{torch_type_name(t)} {list(t.array.shape)}]{origin} is at version "
-        f"{t._vc[0]}; expected version {expected} instead.",
+        f"{t._vc[0]}; expected version {expected} instead. Hint: "
+        + (_HINT_ANOMALY if State.torch_anomaly else _HINT),
         hint="the tensor was changed in place after an op saved it for backward; use an "
         "out-of-place op (x = x + 1 instead of x += 1) or clone() it before changing it",
     )

@@ -13,6 +13,7 @@ from typing import Any
 from gradcli.ad import engine, ops
 from gradcli.ad import hooks as H
 from gradcli.ad.graph import is_inference
+from gradcli.ad.kernels.messages import scalar_name
 from gradcli.ad.state import nonleaf_grad
 from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdRuntimeError
@@ -36,7 +37,20 @@ from gradcli.suggest import did_you_mean
 
 
 def _size(x: Tensor, dim: int | None = None) -> Any:
-    return Size(x.shape) if dim is None else x.shape[dim]
+    if dim is None:
+        return Size(x.shape)
+    if type(dim) is not int:
+        raise GdRuntimeError(f"size(): argument 'dim' (position 1) must be int, not "
+                             f"{type_name(dim)}", py_type="TypeError")
+    n = x.ndim
+    if not n:
+        raise GdRuntimeError(f"Dimension specified as {dim} but tensor has no dimensions",
+                             py_type="IndexError")
+    if not -n <= dim < n:
+        raise GdRuntimeError(f"Dimension out of range (expected to be in range of [{-n}, "
+                             f"{n - 1}], but got {dim})", py_type="IndexError")
+    return x.shape[dim]  # Python's own error for a non-int index
+    return x.shape[dim]
 
 
 def _tolist(x: Tensor) -> Any:
@@ -45,25 +59,45 @@ def _tolist(x: Tensor) -> Any:
     return x.tolist()
 
 
+_C_TYPE = {"float64": "double", "float32": "float", "int64": "long", "int32": "int",
+           "bool": "bool"}  # PyTorch's C type names of the dtypes
+
+
 def _set_grad(x: Tensor, value: Any) -> None:
     if value is not None:
         if type(value) is not Tensor:
             raise GdRuntimeError(f"assigned grad expected to be a Tensor or None but got grad "
-                                 f"of type {type_name(value)}")
+                                 f"of type {type_name(value)}", py_type="TypeError")
         if value.shape != x.shape:
-            raise GdRuntimeError("assigned grad has data of a different size")
+            raise GdRuntimeError(
+                f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor of "
+                f"size '{list(x.shape)}'. Please ensure that the gradient and the tensor are "
+                "the same size")
         if value.dtype != x.dtype:
-            raise GdRuntimeError("assigned grad has data of a different type")
+            given = _C_TYPE[value.array.dtype.name]
+            raise GdRuntimeError(
+                f"attempting to assign a gradient with dtype '{given}' to a tensor with "
+                f"grad_dtype '{scalar_name(x.array.dtype)}'. The gradient must match "
+                "the tensor's grad_dtype (defaults to the tensor's dtype). You can set the "
+                "tensor's grad_dtype attribute with a specific dtype, or None to allow any "
+                "dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and its "
+                "gradient may break downstream systems that assume they match.")
     x.grad = value
 
 
 def _set_requires_grad(x: Tensor, value: Any) -> None:
-    x.requires_grad_(bool(value))
+    if type(value) is not bool:
+        raise GdRuntimeError("requires_grad must be a bool")
+    if value and x.array.dtype.kind not in "fc":
+        raise GdRuntimeError(
+            "only Tensors of floating point and complex dtype can require gradients")
+    x.requires_grad_(value)
 
 
 def _set_data(x: Tensor, value: Any) -> None:
     if type(value) is not Tensor:
-        raise GdRuntimeError("data must be a Tensor")
+        raise GdRuntimeError(f"Variable data has to be a tensor, but got {type_name(value)}",
+                             py_type="TypeError")
     x.array = value.array
 
 
@@ -287,7 +321,8 @@ def set_attribute(obj: Any, name: str, value: Any) -> None:
             setter(obj, value)
             return
         if name in TENSOR_PROPERTIES or name in TENSOR_METHODS:
-            raise GdRuntimeError(f"attribute '{name}' of 'Tensor' objects is not writable")
+            raise GdRuntimeError(f"attribute '{name}' of 'torch._C.TensorBase' objects is not "
+                                 "writable", py_type="AttributeError")
     elif type(obj) is Namespace and devices.set_attribute(obj, name, value):
         return
     elif type(obj) is CF.FunctionCtx:

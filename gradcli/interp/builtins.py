@@ -84,9 +84,9 @@ def _numel(x: Tensor) -> int:
     return x.numel()
 
 
-def _grad_enabled_ctx(flag: bool) -> Any:
-    """set_grad_enabled(flag): sets grad mode now; as a context manager, restores it."""
-    return set_grad_enabled(bool(flag))
+def _grad_enabled_ctx(mode: bool) -> Any:
+    """set_grad_enabled(mode): sets grad mode now; as a context manager, restores it."""
+    return set_grad_enabled(bool(mode))
 
 
 # -- the torch registry ------------------------------------------------------------------

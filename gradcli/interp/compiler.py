@@ -23,6 +23,7 @@ from gradcli.errors import (
     GdSyntaxError,
 )
 from gradcli.interp import classes, exceptions, limits
+from gradcli.interp.arrays import ArrayValue
 from gradcli.interp.attributes import (
     module_not_supported,
     not_supported,
@@ -232,9 +233,10 @@ class Compiler(ExpressionCompiler):
             def store_many(f: Frame, v: Any) -> None:
                 size = limits.length_of(v)
                 if size is not None and size != n:  # before materializing range(10**9)
-                    what = "too many" if size > n else "not enough"
-                    raise GdRuntimeError(
-                        f"{what} values to unpack (expected {n}, got {size})", span)
+                    # Python 3.11's words: the count only when there are too few.
+                    raise GdRuntimeError(f"too many values to unpack (expected {n})" if size > n
+                                         else f"not enough values to unpack (expected {n}, "
+                                         f"got {size})", span)
                 try:
                     items = list(iterate(v)) if type(v) is Tensor else list(v)
                 except TypeError:
@@ -362,6 +364,11 @@ class Compiler(ExpressionCompiler):
             POSITION.span = span
             try:
                 if type(cur) is Tensor and inplace is not None:
+                    if not isinstance(v, (Tensor, int, float, ArrayValue)):
+                        # PyTorch's x += [1, 2]: the operator gives way, Python refuses.
+                        raise GdRuntimeError(
+                            f"unsupported operand type(s) for {A.BINARY_OPS[node.op]}=: "
+                            f"'Tensor' and '{type_name(v)}'", span, py_type="TypeError")
                     ops.INPLACE[inplace](cur, v)
                     new = cur
                 elif type(cur) is list and node.op in ("add", "mul"):

@@ -52,6 +52,7 @@ def _classes() -> dict[str, ExceptionClass]:
         ("OverflowError", "ArithmeticError"), ("LookupError", "Exception"),
         ("IndexError", "LookupError"), ("KeyError", "LookupError"),
         ("RuntimeError", "Exception"), ("NotImplementedError", "RuntimeError"),
+        ("_LinAlgError", "RuntimeError"),  # torch.linalg.LinAlgError
         ("ValueError", "Exception"), ("TypeError", "Exception"),
         ("AssertionError", "Exception"), ("AttributeError", "Exception"),
         ("NameError", "Exception"), ("StopIteration", "Exception"),
@@ -96,10 +97,11 @@ class ExceptionValue(StrValue):
 # PyTorch's and Python's wording of the errors that are not RuntimeError, checked in order.
 _BY_MESSAGE = [(cls, re.compile(pattern)) for cls, pattern in [
     ("ZeroDivisionError", r"division by zero|modulo by zero"),
-    ("IndexError", r"out of range|out of bounds"),
+    ("IndexError", r"out of range|out of bounds|Expected reduction dim \d+ to have non-zero|"
+                   r"Expected reduction dim to be specified for input\.numel\(\) == 0\.$"),
     ("ValueError", r"only one element tensors can be converted|could not convert|"
                    r"invalid literal|math domain error|values to unpack|not in list|"
-                   r"not in tuple|substring not found"),
+                   r"not in tuple|substring not found|Expected input batch_size"),
     ("OverflowError", r"math range error|cannot convert float infinity"),
     ("AttributeError", r"has no attribute"),
     ("NameError", r"^name '.*' is not defined"),

@@ -36,6 +36,7 @@ from gradcli.interp.operators import (
     call_type_error,
     get_item,
     iterate,
+    operand_message,
     runtime_error,
     truth,
 )
@@ -114,9 +115,8 @@ class ExpressionCompiler:
 
         def failed(e: Exception, a: Any, b: Any) -> GdError:
             if isinstance(e, TypeError) and not isinstance(e, GdError):
-                return GdRuntimeError(
-                    f"unsupported operand type(s) for {A.BINARY_OPS[node.op]}: "
-                    f"'{type_name(a)}' and '{type_name(b)}'", span)
+                return GdRuntimeError(operand_message(e, a, b, A.BINARY_OPS[node.op]), span,
+                                      py_type="TypeError")
             return runtime_error(e, span)
 
         rule = TENSOR_RULES.get(node.op)

@@ -38,6 +38,24 @@ def runtime_error(e: Exception, span: Span) -> GdError:
     return err
 
 
+# Python's own words for operands an operator refuses, which name the operands' types.
+_PY_OPERAND = re.compile(r"unsupported operand type|can only concatenate|"
+                         r"can't multiply sequence|only integer tensors of a single element")
+
+
+def operand_message(e: TypeError, a: Any, b: Any, symbol: str) -> str:
+    """What Python says when `a symbol b` fails with e (its own message, with gd's names
+    for the operands' types), or the generic "unsupported operand type(s)" line."""
+    text = str(e)
+    if _PY_OPERAND.match(text):
+        for v in (a, b):
+            host, gd = type(v).__name__, type_name(v)
+            if host != gd:
+                text = text.replace(f"'{host}'", f"'{gd}'").replace(f'"{host}"', f'"{gd}"')
+        return text
+    return f"unsupported operand type(s) for {symbol}: '{type_name(a)}' and '{type_name(b)}'"
+
+
 _PY_CALLEE = re.compile(r"^[\w.<>]+\(\)")
 
 
@@ -91,7 +109,16 @@ def _pow(a: Any, b: Any) -> Any:
 def _mul(a: Any, b: Any) -> Any:
     ta, tb = type(a), type(b)
     if ta is Tensor or tb is Tensor:
-        return ops.mul(a, b)
+        seq, t = (a, b) if tb is Tensor else (b, a)
+        if isinstance(seq, (list, tuple, str)):
+            # Python repeats the sequence by the tensor's __index__, as with PyTorch.
+            if type(t) is not Tensor or t.array.dtype.kind not in "iu" or t.array.size != 1:
+                raise TypeError("only integer tensors of a single element can be converted "
+                                "to an index")
+            a, b = seq, int(t.array.reshape(()))
+            ta, tb = type(a), int
+        else:
+            return a * b  # the tensor's operator, which refuses what PyTorch refuses
     if (ta in (str, list, tuple) and tb is int) or (tb in (str, list, tuple) and ta is int):
         seq, n = (a, b) if ta is not int else (b, a)
         limits.check_length(len(seq) * n)
@@ -111,15 +138,23 @@ def _remainder(a: Any, b: Any) -> Any:
     return operator.mod(a, b)
 
 
+def _matmul_operator(a: Any, b: Any) -> Any:
+    """`a @ b`: of two tensors (PyTorch's @ gives way to a number, and Python refuses)."""
+    if type(a) is not Tensor or type(b) is not Tensor:
+        raise TypeError(f"unsupported operand type(s) for @: '{type_name(a)}' and "
+                        f"'{type_name(b)}'")
+    return ops.matmul(a, b)
+
+
 # What `a op b` ends up calling when a tensor meets a tensor or a Python number (through
 # Tensor's operator methods): binop calls it directly, one dispatch layer less per op.
 TENSOR_BINARY: dict[str, Callable[[Any, Any], Any]] = {
     "add": ops.add, "sub": ops.sub, "mul": ops.mul, "div": ops.true_divide,
     "floor_divide": ops.floor_divide, "remainder": ops.remainder, "pow": ops.pow,
-    "matmul": ops.matmul,
-    "bitwise_or": lambda a, b: _tensor_bitwise("|", a, b),
-    "bitwise_xor": lambda a, b: _tensor_bitwise("^", a, b),
-    "bitwise_and": lambda a, b: _tensor_bitwise("&", a, b),
+    "matmul": _matmul_operator,
+    "bitwise_or": ops.bitwise_or,
+    "bitwise_xor": ops.bitwise_xor,
+    "bitwise_and": ops.bitwise_and,
 }
 # The four arithmetic operators of a tensor with a tensor or a Python number record their
 # rule directly: what ops.add/sub/mul/true_divide do for exactly these operands (no alpha,
@@ -157,20 +192,6 @@ _PY_BINARY: dict[str, Callable[[Any, Any], Any]] = {
     "bitwise_xor": operator.xor,
     "bitwise_and": operator.and_,
 }
-
-
-def _tensor_bitwise(symbol: str, a: Any, b: Any) -> Any:
-    """`a & b`, `a | b`, `a ^ b` with a tensor: of bool tensors (and bools), the logical
-    operation PyTorch's bitwise one amounts to."""
-    for v in (a, b):
-        if not (type(v) is bool or (type(v) is Tensor and v.dtype == np.bool_)):
-            raise GdRuntimeError(f"operator '{symbol}' on tensors is supported in gd only "
-                                 "for bool tensors")
-    if symbol == "&":
-        return ops.logical_and(a, b)
-    if symbol == "|":
-        return ops.logical_or(a, b)
-    return ops.ne(a, b)
 
 
 def tensor_operand(v: Any) -> Any:

@@ -110,9 +110,7 @@ class GdFunction(FunctionBase):
         frame = Frame(self.closure)
         names = self.defaults
         if len(pos) > len(names):
-            raise GdRuntimeError(
-                f"{self.name}() takes {len(names)} positional argument"
-                f"{'s' if len(names) != 1 else ''} but {len(pos)} were given")
+            raise self._too_many(len(pos))
         v = frame.vars
         for (pname, _), a in zip(names, pos, strict=False):
             v[pname] = a
@@ -120,16 +118,16 @@ class GdFunction(FunctionBase):
             known = {n for n, _ in names}
             for k, a in kw.items():
                 if k not in known:
-                    raise GdRuntimeError(f"{self.name}() got an unexpected keyword argument '{k}'")
+                    raise self._type_error(f"got an unexpected keyword argument '{k}'")
                 if k in v:
-                    raise GdRuntimeError(f"{self.name}() got multiple values for argument '{k}'")
+                    raise self._type_error(f"got multiple values for argument '{k}'")
                 v[k] = a
         if len(v) < len(names):
+            missing = [p for p, default in names if p not in v and default is REQUIRED]
+            if missing:
+                raise self._missing(missing, "positional")
             for pname, default in names:
                 if pname not in v:
-                    if default is REQUIRED:
-                        raise GdRuntimeError(
-                            f"{self.name}() missing required argument: '{pname}'")
                     v[pname] = default
         rt.depth += 1
         if rt.depth > rt.max_depth:
@@ -152,8 +150,7 @@ class GdFunction(FunctionBase):
         names = self.defaults
         n = len(names)
         if len(pos) > n and star is None:
-            raise self._type_error(f"takes {n} positional argument{'s' if n != 1 else ''} "
-                                   f"but {len(pos)} were given")
+            raise self._too_many(len(pos))
         for (pname, _), a in zip(names, pos, strict=False):
             v[pname] = a
         if star is not None:
@@ -173,9 +170,7 @@ class GdFunction(FunctionBase):
         for group, kind in ((names, "positional"), (kwonly, "keyword-only")):
             missing = [p for p, default in group if p not in v and default is REQUIRED]
             if missing:
-                shown = " and ".join(", ".join(f"'{p}'" for p in missing).rsplit(", ", 1))
-                raise self._type_error(f"missing {len(missing)} required {kind} argument"
-                                       f"{'s' if len(missing) != 1 else ''}: {shown}")
+                raise self._missing(missing, kind)
             for p, default in group:
                 if p not in v:
                     v[p] = default
@@ -184,9 +179,25 @@ class GdFunction(FunctionBase):
         return frame
 
     def _type_error(self, text: str) -> GdRuntimeError:
-        err = GdRuntimeError(f"{self.name}() {text}")
-        err.py_type = "TypeError"  # type: ignore[attr-defined]
-        return err
+        return GdRuntimeError(f"{self.name}() {text}", py_type="TypeError")
+
+    def _too_many(self, given: int) -> GdRuntimeError:
+        """Python's words for too many positional arguments."""
+        names = self.defaults
+        most = len(names)
+        least = sum(1 for _, default in names if default is REQUIRED)
+        takes = f"from {least} to {most}" if least != most else str(most)
+        return self._type_error(
+            f"takes {takes} positional argument{'s' if most != 1 else ''} but {given} "
+            f"{'was' if given == 1 else 'were'} given")
+
+    def _missing(self, missing: list[str], kind: str) -> GdRuntimeError:
+        """Python's words for missing arguments: 'a', 'a' and 'b', 'a', 'b', and 'c'."""
+        quoted = [f"'{p}'" for p in missing]
+        shown = (quoted[0] if len(quoted) == 1 else " and ".join(quoted) if len(quoted) == 2
+                 else ", ".join(quoted[:-1]) + ", and " + quoted[-1])
+        return self._type_error(f"missing {len(missing)} required {kind} argument"
+                                f"{'s' if len(missing) != 1 else ''}: {shown}")
 
     def _run(self, frame: Frame) -> Any:
         rt = self.rt

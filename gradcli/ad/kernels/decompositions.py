@@ -11,6 +11,9 @@ from gradcli.ad.kernels.messages import TorchError, _Shape, broadcast_message, s
 
 ndarray = np.ndarray
 
+#: The class of PyTorch's torch.linalg.LinAlgError (a RuntimeError), as type() names it.
+LINALG_ERROR = "_LinAlgError"
+
 
 def check_matrix(a: ndarray, op: str, square: bool = True) -> None:
     """PyTorch's checks of a (batch of) matrices: float dtype, 2+ dims, square."""
@@ -57,7 +60,8 @@ def _singular(a: ndarray, op: str, what: str) -> TorchError:
     i, k = _first_bad(a, _lu_zero_pivot)
     i, k = (i, k) if k else (0, a.shape[-1])
     return TorchError(f"{op}: {_batch_prefix(a, i)}The diagonal element {k} is zero, the "
-                      f"{what} could not be completed because the input matrix is singular.")
+                      f"{what} could not be completed because the input matrix is singular.",
+                      py_type=LINALG_ERROR)
 
 
 def _lu_det(m: ndarray) -> Any:
@@ -134,7 +138,8 @@ def solve(a: ndarray, b: ndarray, left: bool = True) -> Any:
     except np.linalg.LinAlgError:
         i, _ = _first_bad(aa, _lu_zero_pivot)
         raise TorchError(f"torch.linalg.solve: {_batch_prefix(aa, max(i, 0))}The solver "
-                         "failed because the input matrix is singular.") from None
+                         "failed because the input matrix is singular.",
+                         py_type=LINALG_ERROR) from None
     return x[..., 0] if vector else x
 
 
@@ -161,7 +166,8 @@ def cholesky(a: ndarray, upper: bool = False) -> Any:
         i, k = (i, k) if k else (0, a.shape[-1])
         raise TorchError(f"linalg.cholesky: {_batch_prefix(a, i)}The factorization could not "
                          "be completed because the input is not positive-definite (the "
-                         f"leading minor of order {k} is not positive-definite).") from None
+                         f"leading minor of order {k} is not positive-definite).",
+                         py_type=LINALG_ERROR) from None
     return np.swapaxes(low, -1, -2).copy() if upper else low
 
 

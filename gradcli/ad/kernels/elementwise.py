@@ -437,13 +437,6 @@ def logical_not(a: Any) -> Any:
     return np.logical_not(a)
 
 
-def bitwise_not(a: ndarray) -> Any:
-    """~x: logical not for bools, bitwise not for integers."""
-    if a.dtype.kind == "f":
-        raise TorchError("bitwise_not is only supported for integer and boolean tensors")
-    return np.invert(a)
-
-
 def isnan(x: ndarray) -> Any:
     """Elementwise isnan."""
     return np.isnan(x)

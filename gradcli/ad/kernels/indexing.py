@@ -17,14 +17,15 @@ def _dims(a: ndarray) -> list[int]:
 
 
 def _check_bounds(index: ndarray, dim: int, size: int, negative: bool = False,
-                  prefix: str = "") -> None:
+                  prefix: str = "", py_type: str = "RuntimeError") -> None:
     """Every index in [0, size) (in [-size, size) when `negative` ones count from the end),
-    or PyTorch's message for the first that is not."""
+    or PyTorch's message for the first that is not (a RuntimeError from its gather/scatter
+    kernels, an IndexError from index_copy_/index_fill_'s own checks)."""
     if index.size:
         bad = index[(index < (-size if negative else 0)) | (index >= size)]
         if bad.size:
             raise TorchError(f"{prefix}index {int(bad.ravel()[0])} is out of bounds for "
-                             f"dimension {dim} with size {size}")
+                             f"dimension {dim} with size {size}", py_type=py_type)
 
 
 def _one_d(x: ndarray) -> ndarray:
@@ -162,11 +163,14 @@ def index_select(x: ndarray, index: ndarray, dim: int) -> Any:
     i = _vector(index, "index_select")
     xs = _one_d(x)
     n = xs.shape[dim]
-    if (i < 0).any():
-        raise TorchError("index out of range in self")
-    bad = i[i >= n]
+    bad = i[(i < 0) | (i >= n)]
     if bad.size:
-        raise TorchError(f"INDICES element is out of DATA bounds, id={int(bad[0])} axis_dim={n}")
+        # PyTorch checks dim 1 of an n-d tensor in its gather kernel (a RuntimeError in
+        # its words), every other dim in index_select's own check (an IndexError).
+        if x.ndim > 1 and dim % x.ndim == 1:
+            raise TorchError(f"INDICES element is out of DATA bounds, id={int(bad[0])} "
+                             f"axis_dim={n}")
+        raise TorchError("index out of range in self", py_type="IndexError")
     out = np.take(xs, i, axis=dim)
     return out.reshape(i.shape) if x.ndim == 0 and index.ndim == 0 else (
         out.reshape(()) if x.ndim == 0 else out)
@@ -180,8 +184,9 @@ def _along(out: ndarray, source: ndarray, dim: int, index: ndarray, name: str,
         raise TorchError(f"{name}(): Number of indices ({i.size}) should be equal to "
                          f"source.size(dim){sep} ({src.shape[dim]})"
                          + (f", for dim: {dim}" if name == "index_add_" else ""))
-    _check_bounds(i, dim, out.shape[dim], prefix="index_copy_(): " if name == "index_copy_"
-                  else "")
+    copy = name == "index_copy_"
+    _check_bounds(i, dim, out.shape[dim], prefix="index_copy_(): " if copy else "",
+                  py_type="IndexError" if copy else "RuntimeError")
     return np.moveaxis(out, dim, 0), np.moveaxis(src, dim, 0), i
 
 
@@ -205,7 +210,7 @@ def index_fill(x: ndarray, index: ndarray, dim: int, value: Any) -> Any:
     """x with value written at index along dim."""
     out = _one_d(x).copy()
     i = _vector(index, "index_fill_")
-    _check_bounds(i, dim, out.shape[dim], negative=True)
+    _check_bounds(i, dim, out.shape[dim], negative=True, py_type="IndexError")
     np.moveaxis(out, dim, 0)[i] = value
     return out.reshape(x.shape)
 

@@ -15,7 +15,12 @@ ndarray = np.ndarray
 
 
 class TorchError(Exception):
-    """A kernel failure already worded as PyTorch words it (shown to the user as is)."""
+    """A kernel failure already worded as PyTorch words it (shown to the user as is);
+    `py_type` names the Python class PyTorch raises when it is not RuntimeError."""
+
+    def __init__(self, message: str, py_type: str | None = None) -> None:
+        super().__init__(message)
+        self.py_type = py_type
 
 
 def not_implemented(kernel: str, dtype: np.dtype) -> TorchError:

@@ -17,6 +17,7 @@ from gradcli.ad.ops import (  # noqa: F401  (modules that only declare their spe
     selection,
     statistics,
 )
+from gradcli.ad.ops.bitwise import bitwise_and, bitwise_or, bitwise_xor, invert
 from gradcli.ad.ops.creation import (
     arange,
     as_tensor,
@@ -185,7 +186,10 @@ __all__ = [
     "argmin",
     "as_tensor",
     "binary_cross_entropy_with_logits",
+    "bitwise_and",
     "bitwise_not",
+    "bitwise_or",
+    "bitwise_xor",
     "broadcast_to",
     "cat",
     "ceil",
@@ -225,6 +229,7 @@ __all__ = [
     "index_add_into",
     "index_put",
     "inner",
+    "invert",
     "isclose",
     "isfinite",
     "isnan",

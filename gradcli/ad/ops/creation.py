@@ -148,6 +148,7 @@ def new_tensor(self: Tensor, data: Any, dtype: Any = None, requires_grad: bool =
 def _new_sized(fill: Callable[..., Tensor]) -> Callable[..., Tensor]:
     def method(self: Tensor, *size: Any, dtype: Any = None, requires_grad: bool = False,
                **kwargs: Any) -> Tensor:
+        _new_shape(size)  # x.new_zeros(-1): the generic message, not torch.zeros' own
         return fill(*size, dtype=self.dtype if dtype is None else dtype,
                     requires_grad=requires_grad, **kwargs)
 
@@ -192,7 +193,8 @@ def _infer_dtype(data: Any) -> np.dtype:
         elif isinstance(v, float):
             kinds.add("f")
         elif isinstance(v, str):
-            raise GdRuntimeError(f"new(): invalid data type '{type(v).__name__}'")
+            raise GdRuntimeError(f"new(): invalid data type '{type(v).__name__}'",
+                                 py_type="TypeError")
         else:
             raise GdRuntimeError(f"Could not infer dtype of {type(v).__name__}")
 
@@ -236,10 +238,11 @@ def _check_ragged(data: Any, dim: int = 0) -> None:
         n = len(data[0])
         for e in data:
             if not isinstance(e, (list, tuple)):
-                raise GdRuntimeError("not a sequence")
+                raise GdRuntimeError("not a sequence", py_type="TypeError")
             if len(e) != n:
                 raise GdRuntimeError(
-                    f"expected sequence of length {n} at dim {dim + 1} (got {len(e)})")
+                    f"expected sequence of length {n} at dim {dim + 1} (got {len(e)})",
+                    py_type="ValueError")
         for e in data:
             _check_ragged(e, dim + 1)
 
@@ -272,9 +275,10 @@ def _new(data: Any, dtype: Any, requires_grad: bool) -> Tensor:
         first = first[0]
     check_size(n * first.array.size if type(first) is Tensor else n)
     if isinstance(data, str):  # whatever the dtype: PyTorch never parses text
-        raise GdRuntimeError("new(): invalid data type 'str'")
-    if isinstance(data, (list, tuple)) and data and isinstance(data[0], str):
-        raise GdRuntimeError("too many dimensions 'str'")
+        raise GdRuntimeError("new(): invalid data type 'str'", py_type="TypeError")
+    if isinstance(data, (list, tuple)) and isinstance(first, str):
+        # PyTorch infers the shape from the first items, and a string is a sequence.
+        raise GdRuntimeError("too many dimensions 'str'", py_type="ValueError")
     _check_ragged(data)
     dt = dtypes_resolve(dtype) if dtype is not None else _infer_dtype(data)
     _check_scalars(data, dt)

@@ -37,7 +37,8 @@ def normalize_index(index: Any) -> tuple[Any, bool]:
             a = p.array if type(p) is Tensor else p
             if a.dtype.kind == "f":
                 raise GdRuntimeError(
-                    "tensors used as indices must be long, int, byte or bool tensors")
+                    "tensors used as indices must be long, int, byte or bool tensors",
+                    py_type="IndexError")
             if a.ndim == 0 and a.dtype.kind in "iu":
                 out.append(int(a))
                 continue
@@ -47,7 +48,8 @@ def normalize_index(index: Any) -> tuple[Any, bool]:
             a = np.asarray(_unwrap_list(list(p)), dtype=np.int64 if not p else None)
             if a.dtype.kind == "f":
                 raise GdRuntimeError(
-                    "tensors used as indices must be long, int, byte or bool tensors")
+                    "tensors used as indices must be long, int, byte or bool tensors",
+                    py_type="IndexError")
             out.append(a)
             advanced = True
         elif isinstance(p, bool):
@@ -59,20 +61,28 @@ def normalize_index(index: Any) -> tuple[Any, bool]:
             out.append(slice(_sl(p.start), _sl(p.stop), _sl(p.step)))
             if p.step is not None and _sl(p.step) <= 0:
                 raise GdRuntimeError("slice step cannot be zero" if _sl(p.step) == 0 else
-                                     "step must be greater than zero")
+                                     "step must be greater than zero", py_type="ValueError")
+        elif isinstance(p, str):  # PyTorch tries to make a tensor of it
+            raise GdRuntimeError("new(): invalid data type 'str'", py_type="TypeError")
         else:
+            got = type(p).__name__ if type(p).__module__ == "builtins" else "object"
             raise GdRuntimeError(
                 "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables "
-                "are valid indices")
+                f"are valid indices (got {got})", py_type="IndexError")
     return tuple(out), advanced
 
 
 def _sl(v: Any) -> Any:
+    """A slice bound as Python reads it: None, an int, or something with __index__ (a
+    one-element integer tensor); a float is refused, never truncated."""
     if v is None:
         return None
-    if type(v) is Tensor:
+    if isinstance(v, (int, np.integer)):
+        return int(v)
+    if type(v) is Tensor and v.array.dtype.kind in "iub" and v.array.size == 1:
         return int(v.item())
-    return int(v)
+    raise GdRuntimeError("slice indices must be integers or None or have an __index__ method",
+                         py_type="TypeError")
 
 
 def _index_kind(index: tuple[Any, ...], advanced: bool) -> str:
@@ -105,10 +115,11 @@ def _check_index(x: Tensor, index: tuple[Any, ...]) -> None:
             if not shape:
                 raise GdRuntimeError(
                     "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
-                    "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
+                    "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number",
+                    py_type="IndexError")
             if dim >= len(shape):
                 raise GdRuntimeError(
-                    f"too many indices for tensor of dimension {len(shape)}")
+                    f"too many indices for tensor of dimension {len(shape)}", py_type="IndexError")
             if not -shape[dim] <= p < shape[dim]:
                 raise GdRuntimeError(f"index {p} is out of bounds for dimension {dim + added} "
                                      f"with size {shape[dim]}")
@@ -129,7 +140,8 @@ def _check_index(x: Tensor, index: tuple[Any, ...]) -> None:
             tensor_dims += 1
         dim += 1
     if dim > len(shape):
-        raise GdRuntimeError(f"too many indices for tensor of dimension {len(shape)}")
+        raise GdRuntimeError(f"too many indices for tensor of dimension {len(shape)}",
+                             py_type="IndexError")
 
 
 def _check_mask(mask: np.ndarray, shape: tuple[int, ...], dim: int, selected: list[int]) -> None:
@@ -140,7 +152,7 @@ def _check_mask(mask: np.ndarray, shape: tuple[int, ...], dim: int, selected: li
             at = dim - len(selected)
             raise GdRuntimeError(
                 f"The shape of the mask {list(mask.shape)} at index {j} does not match the "
-                f"shape of the indexed tensor {rest} at index {at + j}")
+                f"shape of the indexed tensor {rest} at index {at + j}", py_type="IndexError")
 
 
 def _count_consuming(parts: tuple[Any, ...]) -> int:
@@ -219,7 +231,7 @@ def setitem(x: Tensor, index: Any, value: Any) -> None:
     try:
         K.assign(x.array, idx, _arr(v))
     except K.TorchError as e:
-        raise GdRuntimeError(str(e)) from None
+        raise GdRuntimeError(str(e), py_type=e.py_type) from None
     bump_version(x)
 
 

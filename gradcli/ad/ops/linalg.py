@@ -353,7 +353,7 @@ def matrix_power(input: Tensor, n: int) -> Tensor:
     except Exception as e:  # TorchError: PyTorch's words
         if input.array.dtype.kind == "f" or input.ndim < 2 or \
                 input.shape[-1] != input.shape[-2]:
-            raise GdRuntimeError(str(e)) from None
+            raise GdRuntimeError(str(e), py_type=getattr(e, "py_type", None)) from None
     if n == 0:
         return SURFACE["Tensor.copy_"](clone(input),
                                        expand(eye(input.shape[-1], dtype=input.dtype),

@@ -8,13 +8,13 @@ from typing import Any
 
 from gradcli.ad.graph import Tensor
 from gradcli.ad.inplace import inplace_of, record_inplace
+from gradcli.ad.ops.bitwise import bitwise_and, bitwise_or, bitwise_xor, invert
 from gradcli.ad.ops.creation import _as_tensor, _num
 from gradcli.ad.ops.elementwise import (
     _add,
     _sub,
     abs,
     add,
-    bitwise_not,
     ceil,
     clamp,
     clamp_max,
@@ -30,8 +30,6 @@ from gradcli.ad.ops.elementwise import (
     le,
     log,
     log1p,
-    logical_and,
-    logical_or,
     lt,
     mul,
     ne,
@@ -104,6 +102,18 @@ def _swap(fn: Any):
     return op
 
 
+def _operand_of(fn: Any):
+    # As PyTorch's operators: a tensor meets tensors, numbers and arrays; with anything else
+    # (a list, a string, None) the operator gives way and Python raises its TypeError
+    # ("unsupported operand type(s) for +: 'Tensor' and 'list'"), never a silent tensor.
+    def op(a: Tensor, b: Any) -> Any:
+        if not isinstance(b, (Tensor, int, float)) and type(b).__module__ != "numpy":
+            return NotImplemented
+        return fn(a, b)
+
+    return op
+
+
 def _compare(fn: Any):
     # As PyTorch: a tensor compares with tensors, numbers and arrays; with anything else
     # (None, a string, a list) Python decides: == False, != True, < a TypeError.
@@ -117,19 +127,21 @@ def _compare(fn: Any):
 
 #: The Tensor class's operators (gradcli.ad.tensor.install_operators puts them there).
 OPERATORS: dict[str, Any] = {
-    "__add__": _add, "__radd__": _add, "__sub__": _sub, "__rsub__": _swap(_sub),
-    "__mul__": mul, "__rmul__": mul, "__truediv__": true_divide,
-    "__rtruediv__": _swap(true_divide), "__floordiv__": floor_divide,
-    "__rfloordiv__": _swap(floor_divide), "__mod__": remainder,
-    "__rmod__": _swap(remainder), "__pow__": pow, "__rpow__": _swap(pow),
-    "__matmul__": matmul, "__rmatmul__": _swap(matmul), "__neg__": neg,
-    "__pos__": lambda a: a, "__abs__": abs, "__invert__": bitwise_not,
+    **{name: _operand_of(fn) for name, fn in (
+        ("__add__", _add), ("__radd__", _add), ("__sub__", _sub), ("__rsub__", _swap(_sub)),
+        ("__mul__", mul), ("__rmul__", mul), ("__truediv__", true_divide),
+        ("__rtruediv__", _swap(true_divide)), ("__floordiv__", floor_divide),
+        ("__rfloordiv__", _swap(floor_divide)), ("__mod__", remainder),
+        ("__rmod__", _swap(remainder)), ("__pow__", pow), ("__rpow__", _swap(pow)),
+        ("__matmul__", matmul), ("__rmatmul__", _swap(matmul)),
+        ("__and__", bitwise_and), ("__rand__", bitwise_and), ("__or__", bitwise_or),
+        ("__ror__", bitwise_or), ("__xor__", bitwise_xor), ("__rxor__", bitwise_xor),
+        ("__iadd__", INPLACE["add_"]), ("__isub__", INPLACE["sub_"]),
+        ("__imul__", INPLACE["mul_"]), ("__itruediv__", INPLACE["div_"]))},
+    "__neg__": neg, "__pos__": lambda a: a, "__abs__": abs, "__invert__": invert,
     "__lt__": _compare(lt), "__le__": _compare(le), "__gt__": _compare(gt),
     "__ge__": _compare(ge), "__eq__": _compare(eq), "__ne__": _compare(ne),
-    "__and__": logical_and, "__or__": logical_or,
     "__getitem__": getitem, "__setitem__": setitem,
-    "__iadd__": INPLACE["add_"], "__isub__": INPLACE["sub_"],
-    "__imul__": INPLACE["mul_"], "__itruediv__": INPLACE["div_"],
 }
 
 

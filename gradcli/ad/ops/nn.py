@@ -305,7 +305,7 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     try:
         return tensor_from_array(KN.one_hot(_as_tensor(tensor).array, num_classes))
     except KN.TorchError as e:
-        raise GdRuntimeError(str(e)) from None
+        raise GdRuntimeError(str(e), py_type=e.py_type) from None
 
 
 def embedding(input: Tensor, weight: Tensor, padding_idx: Any = None, max_norm: Any = None,
@@ -319,7 +319,7 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: Any = None, max_norm: 
                              f"torch.{'FloatTensor' if idx.dtype.itemsize == 4 else 'DoubleTensor'}"
                              " instead (while checking arguments for embedding)")
     if idx.size and (idx.min() < 0 or idx.max() >= weight.shape[0]):
-        raise GdRuntimeError("index out of range in self")
+        raise GdRuntimeError("index out of range in self", py_type="IndexError")
     if max_norm is not None or scale_grad_by_freq or sparse:
         raise GdRuntimeError("embedding's max_norm, scale_grad_by_freq and sparse are not "
                              "supported by gradcli")

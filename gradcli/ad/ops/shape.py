@@ -266,7 +266,8 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Concatenate along a dim."""
     ts = tuple(_as_tensor(t) for t in tensors)
     if not ts:
-        raise GdRuntimeError("torch.cat(): expected a non-empty list of Tensors")
+        raise GdRuntimeError("torch.cat(): expected a non-empty list of Tensors",
+                             py_type="ValueError")
     return apply(_RULES["cat"], ts, {"dim": dim})
 
 

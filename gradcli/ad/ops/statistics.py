@@ -29,7 +29,7 @@ def _kernel(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     try:
         return fn(*args, **kwargs)
     except TorchError as e:
-        raise GdRuntimeError(str(e)) from None
+        raise GdRuntimeError(str(e), py_type=e.py_type) from None
 
 
 def _dim(x: Tensor, dim: Any) -> int:
