@@ -736,6 +736,12 @@ def _nll_backward(draw: Draw, name: str) -> Case:
     return (T(g), logp, target), params
 
 
+@case("heaviside")
+def _heaviside(draw: Draw, name: str) -> Case:
+    rng = rng_of(draw)
+    return (T(normal(rng, (3,))), T(normal(rng, (3,)))), {}
+
+
 # Non-differentiable rules: never recorded, whatever requires grad.
 NONDIFF_INPUTS: dict[str, Callable[[np.random.Generator], tuple[Any, ...]]] = {
     **{n: (lambda r: (leaf(normal(r, (2, 3))), leaf(normal(r, (3,)))))
@@ -745,14 +751,16 @@ NONDIFF_INPUTS: dict[str, Callable[[np.random.Generator], tuple[Any, ...]]] = {
     "logical_not": lambda r: (ops.tensor(r.random(3) < 0.5),),
     "bitwise_not": lambda r: (ops.tensor(r.integers(0, 5, 3)),),
     **{n: (lambda r: (leaf(normal(r, (2, 3))),))
-       for n in ("isnan", "isfinite", "argmax", "argmin")},
+       for n in ("isnan", "isfinite", "argmax", "argmin", "isinf", "isposinf", "isneginf",
+                 "signbit")},
+    "logical_xor": lambda r: (leaf(normal(r, (2, 3))), leaf(normal(r, (3,)))),
 }
 
 # --------------------------------------------------------------------------- the sweep
 
 DIFFERENTIABLE = sorted(n for n, r in RULES.items() if r.differentiable)
 #: Recorded (PyTorch has a node for them) but without a derivative: backward is an error.
-NOT_IMPLEMENTED = {"floordiv", "asinh_", "acosh_", "atanh_"}
+NOT_IMPLEMENTED = {"floordiv", "asinh_", "acosh_", "atanh_", "heaviside"}
 #: The rules with no hand-written case above are checked on a node a sweep sample
 #: records (tests/samples): adding an op with its sample adds its rules here.
 SAMPLE_CASES = {name: case for name, case in samples.rule_cases().items() if name not in CASES}
