@@ -382,7 +382,8 @@ ACTIVATION_BACKWARD = {
     "leaky_relu_backward": {"negative_slope": 0.1}, "log_sigmoid_backward": {},
     "elu_backward": {"alpha": 1.5, "scale": 1.2, "input_scale": 0.7},
     "hardtanh_backward": {"min_val": -1.0, "max_val": 1.0}, "hardswish_backward": {},
-    "hardsigmoid_backward": {},
+    "hardsigmoid_backward": {}, "hardshrink_backward": {"lambd": 0.5},
+    "softshrink_backward": {"lambd": 0.5},
 }
 #: Rules whose derivatives PyTorch does not implement past an order.
 MAX_ORDER = {"hardsigmoid": 1}

@@ -102,6 +102,48 @@ PROGRAMS = {
         tr(lambda: torch.diff(t, dim=0, prepend=torch.ones(2, 2)))
         tr(lambda: torch.diff(t, prepend=torch.tensor(5.0)))
     """,
+    "pointwise": """
+        x = torch.tensor([1.0, -0.3, 2.5], requires_grad=True)
+        a = torch.tensor([0.5, 2.0, -1.0], requires_grad=True)
+        b = torch.tensor([1.5, -2.0, 3.0], requires_grad=True)
+        tr(lambda: torch.addcmul(x, a, b))
+        tr(lambda: torch.addcmul(x, a, b, value=0.5))
+        tr(lambda: torch.addcdiv(x, a, b, value=2))
+        tr(lambda: x.addcmul(a, b, value=-1))
+        tr(lambda: torch.addcdiv(torch.tensor([1, 2]), torch.tensor([1, 2]), torch.tensor([3, 4])))
+        i = torch.tensor([1, 2])
+        tr(lambda: torch.addcmul(i, i, torch.tensor([3, 4]), value=2))
+        tr(lambda: torch.addcmul(i, i, torch.tensor([3, 4]), value=0.5))
+        tr(lambda: torch.addcmul(x, a, 2.0))
+        tr(lambda: (x * 1).addcdiv_(a, b))
+        tr(lambda: torch.addcmul(x, a, torch.ones(2)))
+        tr(lambda: torch.addcmul(torch.ones(3, dtype=torch.float64), a, b))
+        tr(lambda: torch.addcmul(torch.ones(1), a, b))
+        tr(lambda: torch.addcmul(torch.ones(1), a, b).shape)
+        tr(lambda: F.hardshrink(x, 0.4))
+        tr(lambda: torch.hardshrink(x, lambd=0.4))
+        tr(lambda: x.hardshrink())
+        tr(lambda: F.softshrink(x, 0.4))
+        tr(lambda: F.softshrink(x, -1))
+        tr(lambda: F.threshold(x, 0.5, -7.0))
+        tr(lambda: torch.threshold(x, 0.5, 20))
+        tr(lambda: F.threshold(x, 0.5, -7.0, inplace=True))
+        tr(lambda: F.threshold_(x*1, 0.5, -7.0))
+        tr(lambda: torch.threshold_(x*1, 0.5, -7.0))
+        w = torch.tensor([0.25], requires_grad=True)
+        m = torch.tensor([[1.0, -2.0, 3.0], [-1.0, 0.5, -0.5]], requires_grad=True)
+        tr(lambda: F.prelu(m, w))
+        tr(lambda: torch.prelu(m, torch.tensor([0.1, 0.2, 0.3], requires_grad=True)))
+        tr(lambda: F.prelu(m, torch.tensor([0.1, 0.2])))
+        tr(lambda: F.prelu(x, torch.tensor([0.1, 0.2, 0.3])))
+        tr(lambda: F.prelu(torch.tensor(-1.0), torch.tensor([0.1])))
+        tr(lambda: F.prelu(m, 0.25))
+        tr(lambda: F.glu(torch.arange(8.0).reshape(2, 4).requires_grad_()))
+        tr(lambda: F.glu(m, dim=0))
+        tr(lambda: F.glu(m))
+        tr(lambda: F.glu(torch.tensor(1.0)))
+        tr(lambda: F.hardshrink(torch.tensor([1, 2])))
+    """,
 }
 
 
@@ -122,6 +164,19 @@ def test_program_prints_what_torch_prints(name: str) -> None:
      "heaviside is not yet implemented for tensors with different dtypes."),
     ("torch.heaviside(torch.ones(2, requires_grad=True), torch.ones(1)).sum().backward()",
      "derivative for aten::heaviside is not implemented"),
+    ("torch.addcdiv(torch.ones(2), torch.tensor([1, 2]), torch.tensor([3, 4]))",
+     "Integer division with addcdiv is no longer supported, and in a future  release addcdiv "
+     "will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can "
+     "be implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for "
+     "integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future "
+     "addcdiv behavior is just the latter implementation: (input + value * tensor1 / "
+     "tensor2), for all dtypes."),
+    ("F.softshrink(torch.ones(2), -1)",
+     "lambda must be in range [0, 3.40282e+38] for input dtype Float, but found -1"),
+    ("F.prelu(torch.ones(2, 3), torch.ones(2))",
+     "Mismatch of parameter numbers and input channel size. Found parameter numbers = 2 and "
+     "channel size = 3."),
+    ("F.glu(torch.ones(2, 3))", "Halving dimension must be even, but dimension 1 is size 3"),
     ("torch.diff(torch.ones(2, 3), dim=0, prepend=torch.ones(2, 2))",
      "diff expects the shape of tensor to prepend or append to match that of input except "
      "along the differencing dimension; input.size(1) = 3, but got tensor.size(1) = 2"),

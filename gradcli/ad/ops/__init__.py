@@ -14,6 +14,7 @@ from gradcli.ad.ops import (  # noqa: F401  (modules that only declare their spe
     decompositions,
     joins,
     math,
+    pointwise,
     random,
     selection,
     statistics,

@@ -39,6 +39,7 @@ from gradcli.ad.rules import (  # noqa: F401  (each module fills RULES with its 
     linalg,
     math,
     nn,
+    pointwise,
     random,
     reductions,
     shape,

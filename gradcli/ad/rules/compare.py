@@ -26,10 +26,8 @@ def _no_heaviside(*_: Any) -> Any:
 
 
 def _no_heaviside_jvp(*_: Any) -> Any:
-    err = GdRuntimeError("Trying to use forward AD with aten::heaviside that does not "
+    raise GdRuntimeError("Trying to use forward AD with aten::heaviside that does not "
                          "support it.")
-    err.py_type = "NotImplementedError"  # type: ignore[attr-defined]
-    raise err
 
 
 register(Rule(
