@@ -17,6 +17,7 @@ from gradcli.ad.ops import (  # noqa: F401  (modules that only declare their spe
     pointwise,
     random,
     selection,
+    special,
     statistics,
 )
 from gradcli.ad.ops.creation import (

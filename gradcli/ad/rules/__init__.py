@@ -43,6 +43,7 @@ from gradcli.ad.rules import (  # noqa: F401  (each module fills RULES with its 
     random,
     reductions,
     shape,
+    special,
 )
 from gradcli.ad.rules.base import elementwise as elementwise_rule
 from gradcli.ad.rules.base import linear, need
