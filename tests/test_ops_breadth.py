@@ -223,13 +223,60 @@ PROGRAMS = {
         tr(lambda: F.triplet_margin_loss(m, pp, nn, margin=0.0))
         tr(lambda: F.triplet_margin_loss(m, pp[0], nn))
     """,
+    "combine": """
+        x = torch.tensor([[1.0, 2.0, 4.0], [0.5, -1.0, 3.0]], requires_grad=True)
+        v = torch.tensor([1.0, 2.5, -1.0], requires_grad=True)
+        w = torch.tensor([0.5, 4.0], requires_grad=True)
+        tr(lambda: torch.block_diag(x, w, v))
+        tr(lambda: torch.block_diag(x, torch.tensor(2.0)))
+        tr(lambda: torch.block_diag())
+        tr(lambda: torch.block_diag(torch.ones(2,2,2)))
+        tr(lambda: torch.block_diag(torch.tensor([[1, 2]]), x))
+        tr(lambda: torch.cartesian_prod(v, w))
+        tr(lambda: torch.cartesian_prod(v))
+        tr(lambda: torch.cartesian_prod(v, x))
+        tr(lambda: torch.combinations(v))
+        tr(lambda: torch.combinations(v, r=3))
+        tr(lambda: torch.combinations(v, 2, with_replacement=True))
+        tr(lambda: torch.combinations(v, r=0))
+        tr(lambda: torch.combinations(v, r=4))
+        tr(lambda: torch.combinations(x))
+        tr(lambda: torch.trapezoid(v))
+        tr(lambda: torch.trapezoid(x, dx=0.5))
+        tr(lambda: torch.trapezoid(x, torch.tensor([0.0, 1.0, 3.0])))
+        tr(lambda: torch.trapz(x, dim=0))
+        tr(lambda: torch.trapezoid(x, torch.tensor([0.0, 1.0, 3.0]), dim=0))
+        tr(lambda: torch.vander(v))
+        tr(lambda: torch.vander(v, N=2, increasing=True))
+        tr(lambda: torch.linalg.vander(v))
+        tr(lambda: torch.vander(torch.tensor([1, 2, 3])))
+        tr(lambda: torch.cov(x))
+        tr(lambda: torch.cov(x, correction=0))
+        tr(lambda: torch.cov(v))
+        fw, aw = torch.tensor([1, 2, 1]), torch.tensor([0.5, 1.0, 2.0])
+        tr(lambda: torch.cov(x, fweights=fw, aweights=aw))
+        tr(lambda: torch.corrcoef(x))
+        tr(lambda: x.cov())
+        tr(lambda: torch.corrcoef(v))
+        tr(lambda: torch.vander(v).sum().backward())
+    """,
 }
+
+#: PyTorch's own backward through torch.vander fails on its in-place cumprod filling;
+#: gd's refusal names its own versions and view.
+VANDER_BACKWARD = ("RuntimeError one of the variables needed for gradient computation has "
+                   "been modified by an inplace operation")
 
 
 @pytest.mark.parametrize("name", sorted(PROGRAMS))
 def test_program_prints_what_torch_prints(name: str) -> None:
-    ours = output(PROGRAMS[name])
-    assert ours == torch_output(PROGRAMS[name])
+    ours, theirs = output(PROGRAMS[name]), torch_output(PROGRAMS[name])
+    if name == "combine":
+        ours_last, theirs_last = ours.splitlines()[-1], theirs.splitlines()[-1]
+        assert ours_last.startswith(VANDER_BACKWARD)
+        assert theirs_last.lower().startswith(VANDER_BACKWARD.lower())
+        ours, theirs = ours.rsplit("\n", 2)[0], theirs.rsplit("\n", 2)[0]
+    assert ours == theirs
 
 
 @pytest.mark.parametrize(("program", "message"), [

@@ -32,6 +32,7 @@ import gradcli.ad.rules.statistics  # noqa: F401  (the statistics family)
 from gradcli.ad.registry import RULES, Rule
 from gradcli.ad.rules import (  # noqa: F401  (each module fills RULES with its family)
     backward,
+    combine,
     compare,
     decompositions,
     elementwise,
