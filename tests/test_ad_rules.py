@@ -743,6 +743,12 @@ def _heaviside(draw: Draw, name: str) -> Case:
     return (T(normal(rng, (3,))), T(normal(rng, (3,)))), {}
 
 
+@case("bincount")
+def _bincount(draw: Draw, name: str) -> Case:
+    rng = rng_of(draw)
+    return (ops.tensor(rng.integers(0, 4, 5)), T(normal(rng, (5,)))), {"minlength": 0}
+
+
 # Non-differentiable rules: never recorded, whatever requires grad.
 NONDIFF_INPUTS: dict[str, Callable[[np.random.Generator], tuple[Any, ...]]] = {
     **{n: (lambda r: (leaf(normal(r, (2, 3))), leaf(normal(r, (3,)))))
@@ -761,7 +767,7 @@ NONDIFF_INPUTS: dict[str, Callable[[np.random.Generator], tuple[Any, ...]]] = {
 
 DIFFERENTIABLE = sorted(n for n, r in RULES.items() if r.differentiable)
 #: Recorded (PyTorch has a node for them) but without a derivative: backward is an error.
-NOT_IMPLEMENTED = {"floordiv", "asinh_", "acosh_", "atanh_", "heaviside"}
+NOT_IMPLEMENTED = {"floordiv", "asinh_", "acosh_", "atanh_", "heaviside", "bincount"}
 #: The rules with no hand-written case above are checked on a node a sweep sample
 #: records (tests/samples): adding an op with its sample adds its rules here.
 SAMPLE_CASES = {name: case for name, case in samples.rule_cases().items() if name not in CASES}

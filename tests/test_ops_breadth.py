@@ -260,6 +260,68 @@ PROGRAMS = {
         tr(lambda: torch.corrcoef(v))
         tr(lambda: torch.vander(v).sum().backward())
     """,
+    "counting": """
+        i = torch.tensor([0, 1, 1, 3])
+        tr(lambda: torch.bincount(i))
+        tr(lambda: torch.bincount(i, weights=torch.tensor([0.5, 1.0, 2.0, 1.0])))
+        tr(lambda: torch.bincount(i, torch.tensor([0.5, 1.0, 2.0, 1.0], dtype=torch.float64), 6))
+        tr(lambda: i.bincount(minlength=2))
+        tr(lambda: torch.bincount(torch.tensor([0, 1]), weights=torch.tensor([1, 2])))
+        tr(lambda: torch.bincount(torch.tensor([], dtype=torch.int64), minlength=3))
+        tr(lambda: torch.bincount(torch.tensor([-1, 1])))
+        tr(lambda: torch.bincount(torch.tensor([[1]])))
+        tr(lambda: torch.bincount(torch.tensor([1.0])))
+        tr(lambda: torch.bincount(torch.tensor([1]), minlength=-1))
+        tr(lambda: torch.bincount(torch.tensor([1, 2]), weights=torch.ones(3)))
+        x = torch.tensor([1.0, 2.0, 1.0, 4.0, 0.3, 2.9999], requires_grad=True)
+        tr(lambda: torch.histc(x, bins=4, min=0, max=4))
+        tr(lambda: torch.histc(x, bins=3))
+        tr(lambda: x.histc(5, 1, 3))
+        tr(lambda: torch.histc(torch.tensor([1.0, 2.0, 1.0]), bins=3))
+        tr(lambda: torch.histc(torch.tensor([1, 2])))
+        tr(lambda: torch.histc(torch.tensor([1.0, 2.0]), bins=0))
+        tr(lambda: torch.histc(torch.tensor([1.0, 2.0]), min=3, max=1))
+        tr(lambda: torch.histc(torch.tensor([1.0, 1.0]), bins=4))
+        tr(lambda: torch.histc(torch.tensor([]), bins=3))
+        torch.manual_seed(0)
+        r = torch.rand(1000, dtype=torch.float64)
+        tr(lambda: torch.histc(r, bins=7))
+        tr(lambda: torch.histc(r.float(), bins=13, min=0.1, max=0.9))
+        b = torch.tensor([1, 3, 5, 7])
+        tr(lambda: torch.bucketize(torch.tensor([1, 5, 9]), b))
+        tr(lambda: torch.bucketize(torch.tensor([1.0, 5.0, 9.0]), b, right=True, out_int32=True))
+        tr(lambda: torch.bucketize(2.5, torch.tensor([1.0, 2.0, 3.0])))
+        tr(lambda: torch.bucketize(torch.tensor([1.0]), torch.ones(2, 2)))
+        tr(lambda: torch.searchsorted(b, torch.tensor([[3, 6, 9], [3, 6, 1]])))
+        s2 = torch.tensor([[1, 3, 5], [2, 4, 6]])
+        tr(lambda: torch.searchsorted(s2, torch.tensor([[3, 6], [3, 1]]), side='right'))
+        tr(lambda: torch.searchsorted(torch.tensor([1.0, 3.0]), 2.0))
+        tr(lambda: torch.searchsorted(torch.ones(2, 3), torch.ones(3, 2)))
+        h = torch.tensor([1.5])
+        tr(lambda: torch.searchsorted(torch.tensor([1.0, 2.0]), h, side='left', right=True))
+        s3 = torch.tensor([3.0, 1.0, 2.0])
+        tr(lambda: torch.searchsorted(s3, torch.tensor([1.5, 2.5]), sorter=torch.tensor([1, 2, 0])))
+        tr(lambda: torch.searchsorted(torch.tensor([1.0, 2.0]), torch.tensor([1.5]), side='middle'))
+    """,
+    "dtypes": """
+        tr(lambda: torch.result_type(torch.ones(2), 1.0))
+        tr(lambda: torch.result_type(torch.tensor([1]), 1.0))
+        tr(lambda: torch.result_type(torch.tensor([1]), torch.tensor(1.0)))
+        tr(lambda: torch.result_type(torch.tensor([1.0]), torch.tensor(1.0, dtype=torch.float64)))
+        tr(lambda: torch.result_type(torch.tensor([True]), 2))
+        i32 = torch.tensor([1], dtype=torch.int32)
+        tr(lambda: torch.result_type(tensor=i32, other=torch.tensor([1])))
+        tr(lambda: torch.promote_types(torch.int64, torch.float32))
+        tr(lambda: torch.promote_types(torch.bool, torch.int32))
+        tr(lambda: torch.promote_types(torch.float64, torch.float32))
+        tr(lambda: torch.promote_types(torch.int64, 3))
+        tr(lambda: torch.can_cast(torch.float64, torch.int32))
+        tr(lambda: torch.can_cast(torch.int32, torch.float64))
+        tr(lambda: torch.can_cast(torch.int64, torch.bool))
+        tr(lambda: torch.can_cast(torch.bool, torch.int64))
+        tr(lambda: torch.can_cast(torch.float32, torch.float64))
+        tr(lambda: torch.can_cast(from_=torch.float64, to=torch.float32))
+    """,
 }
 
 #: PyTorch's own backward through torch.vander fails on its in-place cumprod filling;
@@ -303,6 +365,8 @@ def test_program_prints_what_torch_prints(name: str) -> None:
      "Mismatch of parameter numbers and input channel size. Found parameter numbers = 2 and "
      "channel size = 3."),
     ("F.glu(torch.ones(2, 3))", "Halving dimension must be even, but dimension 1 is size 3"),
+    ("torch.bincount(torch.tensor([0, 1]), torch.ones(2, requires_grad=True)).sum().backward()",
+     "derivative for aten::bincount is not implemented"),
     ("torch.diff(torch.ones(2, 3), dim=0, prepend=torch.ones(2, 2))",
      "diff expects the shape of tensor to prepend or append to match that of input except "
      "along the differencing dimension; input.size(1) = 3, but got tensor.size(1) = 2"),

@@ -1,5 +1,5 @@
-"""Kernel of block_diag: the inputs (0-d as 1×1, 1-D as a row) down the diagonal of a
-zero matrix of their promoted dtype."""
+"""Kernels of block_diag (the inputs, 0-d as 1×1 and 1-D as a row, down the diagonal of a
+zero matrix of their promoted dtype) and of bincount with weights."""
 
 from __future__ import annotations
 
@@ -32,4 +32,13 @@ def block_diag(*xs: np.ndarray) -> Any:
         out[r:r + b.shape[0], c:c + b.shape[1]] = b
         r += b.shape[0]
         c += b.shape[1]
+    return out
+
+
+def bincount_weighted(x: np.ndarray, w: np.ndarray, minlength: int = 0) -> Any:
+    """Σ of the weights of each value 0, 1, ... of x (float weights keep their dtype,
+    others sum in double)."""
+    dt = w.dtype if w.dtype.kind == "f" else np.dtype(np.float64)
+    out = np.zeros(max(minlength, int(x.max()) + 1 if x.size else 0), dtype=dt)
+    np.add.at(out, x, w.astype(dt))
     return out
