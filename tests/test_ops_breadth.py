@@ -6,6 +6,7 @@ written out as literals, so the tests mean something without torch."""
 from __future__ import annotations
 
 import textwrap
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -47,7 +48,9 @@ def torch_output(text: str) -> str:
     lines: list[str] = []
     env: dict[str, Any] = {"torch": torch, "F": torch.nn.functional,
                            "print": lambda *a: lines.append(" ".join(map(str, a)) + "\n")}
-    exec(_PRELUDE + textwrap.dedent(text).strip("\n") + "\n", env)
+    with warnings.catch_warnings():  # torch.cholesky's deprecation warning
+        warnings.simplefilter("ignore")
+        exec(_PRELUDE + textwrap.dedent(text).strip("\n") + "\n", env)
     return "".join(lines)
 
 
@@ -322,6 +325,24 @@ PROGRAMS = {
         tr(lambda: torch.can_cast(torch.float32, torch.float64))
         tr(lambda: torch.can_cast(from_=torch.float64, to=torch.float32))
     """,
+    "linalg_extra": """
+        a = torch.tensor([[4.0, 1.0], [1.0, 3.0]], requires_grad=True)
+        tr(lambda: torch.cholesky(a))
+        tr(lambda: torch.cholesky(a, upper=True))
+        tr(lambda: a.cholesky())
+        tr(lambda: torch.cholesky(torch.ones(3)))
+        m = torch.tensor([[0.5, 1.0], [-0.3, 0.2]], requires_grad=True)
+        tr(lambda: torch.matrix_exp(m))
+        tr(lambda: torch.linalg.matrix_exp(m * 8))
+        tr(lambda: m.matrix_exp())
+        tr(lambda: torch.matrix_exp(torch.ones(2, 3)))
+        tr(lambda: torch.matrix_exp(torch.ones(3)))
+        tr(lambda: torch.matrix_exp(torch.tensor([[1, 2], [3, 4]])))
+        g, = torch.autograd.grad(torch.matrix_exp(m).sum(), m, create_graph=True)
+        print(g)
+        g2, = torch.autograd.grad(g.sum(), m)
+        print(g2)
+    """,
 }
 
 #: PyTorch's own backward through torch.vander fails on its in-place cumprod filling;
@@ -365,6 +386,9 @@ def test_program_prints_what_torch_prints(name: str) -> None:
      "Mismatch of parameter numbers and input channel size. Found parameter numbers = 2 and "
      "channel size = 3."),
     ("F.glu(torch.ones(2, 3))", "Halving dimension must be even, but dimension 1 is size 3"),
+    ("torch.cholesky(torch.tensor([[1.0, 2.0], [2.0, 1.0]]))",
+     "cholesky: The factorization could not be completed because the input is not "
+     "positive-definite (the leading minor of order 2 is not positive-definite)."),
     ("torch.bincount(torch.tensor([0, 1]), torch.ones(2, requires_grad=True)).sum().backward()",
      "derivative for aten::bincount is not implemented"),
     ("torch.diff(torch.ones(2, 3), dim=0, prepend=torch.ones(2, 2))",

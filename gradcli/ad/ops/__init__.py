@@ -15,6 +15,7 @@ from gradcli.ad.ops import (  # noqa: F401  (modules that only declare their spe
     counting,
     decompositions,
     joins,
+    linalg_extra,
     losses,
     math,
     pointwise,

@@ -38,6 +38,7 @@ from gradcli.ad.rules import (  # noqa: F401  (each module fills RULES with its 
     elementwise,
     indexing,
     linalg,
+    linalg_extra,
     math,
     nn,
     pointwise,
