@@ -343,6 +343,28 @@ PROGRAMS = {
         g2, = torch.autograd.grad(g.sum(), m)
         print(g2)
     """,
+    "quantile": """
+        x = torch.tensor([[1.0, 5.0, 2.0, 8.0], [0.5, -1.0, 3.0, 4.0]], requires_grad=True)
+        tr(lambda: torch.quantile(x, 0.3))
+        tr(lambda: torch.quantile(x, 0.3, dim=1))
+        qs = torch.tensor([0.25, 0.5, 1.0])
+        tr(lambda: torch.quantile(x, qs, dim=1, keepdim=True))
+        tr(lambda: torch.quantile(x, torch.tensor([0.25, 0.5]), dim=0))
+        for m in ('lower', 'higher', 'nearest', 'midpoint'):
+            tr(lambda: torch.quantile(x, 0.4, dim=1, interpolation=m))
+        tr(lambda: x.quantile(0.5))
+        tr(lambda: torch.quantile(x, 1.5))
+        tr(lambda: torch.quantile(x, 0.5, interpolation='bad'))
+        tr(lambda: torch.quantile(x.int(), 0.5))
+        tr(lambda: torch.quantile(x, torch.tensor([[0.5]])))
+        n = torch.tensor([1.0, float('nan'), 3.0, 2.0], requires_grad=True)
+        tr(lambda: torch.quantile(n, 0.5))
+        tr(lambda: torch.nanquantile(n, 0.5))
+        tr(lambda: n.nanquantile(torch.tensor([0.1, 0.9])))
+        tr(lambda: torch.nanquantile(torch.tensor([float('nan')]), 0.5))
+        g, = torch.autograd.grad(torch.quantile(x, 0.3, dim=1).sum(), x)
+        print(g)
+    """,
 }
 
 #: PyTorch's own backward through torch.vander fails on its in-place cumprod filling;

@@ -19,6 +19,7 @@ from gradcli.ad.ops import (  # noqa: F401  (modules that only declare their spe
     losses,
     math,
     pointwise,
+    quantile,
     random,
     selection,
     special,
