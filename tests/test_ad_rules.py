@@ -585,9 +585,10 @@ def _getitem(draw: Draw, name: str) -> Case:
 def _index_add_into(draw: Draw, name: str) -> Case:
     rng = rng_of(draw)
     shape = shape_of(draw, min_dims=1)
-    _, p = node_of(ops.getitem(leaf(np.zeros(shape)), index_of(draw, shape, rng)))
-    gshape = np.zeros(shape)[p["index"]].shape
-    return (T(normal(rng, gshape)),), {"shape": shape, "index": p["index"]}
+    y = ops.getitem(leaf(np.zeros(shape)), index_of(draw, shape, rng))
+    inputs, p = node_of(y)  # the last node: basic indexing may have made a view before it
+    return (T(normal(rng, tuple(y.shape))),), {"shape": tuple(inputs[0].shape),
+                                               "index": p["index"]}
 
 
 @case("index_put")
