@@ -382,7 +382,8 @@ ACTIVATION_BACKWARD = {
     "leaky_relu_backward": {"negative_slope": 0.1}, "log_sigmoid_backward": {},
     "elu_backward": {"alpha": 1.5, "scale": 1.2, "input_scale": 0.7},
     "hardtanh_backward": {"min_val": -1.0, "max_val": 1.0}, "hardswish_backward": {},
-    "hardsigmoid_backward": {},
+    "hardsigmoid_backward": {}, "hardshrink_backward": {"lambd": 0.5},
+    "softshrink_backward": {"lambd": 0.5},
 }
 #: Rules whose derivatives PyTorch does not implement past an order.
 MAX_ORDER = {"hardsigmoid": 1}
@@ -584,9 +585,10 @@ def _getitem(draw: Draw, name: str) -> Case:
 def _index_add_into(draw: Draw, name: str) -> Case:
     rng = rng_of(draw)
     shape = shape_of(draw, min_dims=1)
-    _, p = node_of(ops.getitem(leaf(np.zeros(shape)), index_of(draw, shape, rng)))
-    gshape = np.zeros(shape)[p["index"]].shape
-    return (T(normal(rng, gshape)),), {"shape": shape, "index": p["index"]}
+    y = ops.getitem(leaf(np.zeros(shape)), index_of(draw, shape, rng))
+    inputs, p = node_of(y)  # the last node: basic indexing may have made a view before it
+    return (T(normal(rng, tuple(y.shape))),), {"shape": tuple(inputs[0].shape),
+                                               "index": p["index"]}
 
 
 @case("index_put")
@@ -736,6 +738,18 @@ def _nll_backward(draw: Draw, name: str) -> Case:
     return (T(g), logp, target), params
 
 
+@case("heaviside")
+def _heaviside(draw: Draw, name: str) -> Case:
+    rng = rng_of(draw)
+    return (T(normal(rng, (3,))), T(normal(rng, (3,)))), {}
+
+
+@case("bincount")
+def _bincount(draw: Draw, name: str) -> Case:
+    rng = rng_of(draw)
+    return (ops.tensor(rng.integers(0, 4, 5)), T(normal(rng, (5,)))), {"minlength": 0}
+
+
 # Non-differentiable rules: never recorded, whatever requires grad.
 NONDIFF_INPUTS: dict[str, Callable[[np.random.Generator], tuple[Any, ...]]] = {
     **{n: (lambda r: (leaf(normal(r, (2, 3))), leaf(normal(r, (3,)))))
@@ -747,20 +761,24 @@ NONDIFF_INPUTS: dict[str, Callable[[np.random.Generator], tuple[Any, ...]]] = {
     **{n: (lambda r: (ops.tensor(r.integers(0, 5, 3)), ops.tensor(r.integers(0, 5, 3))))
        for n in ("bitwise_and", "bitwise_or", "bitwise_xor")},
     **{n: (lambda r: (leaf(normal(r, (2, 3))),))
-       for n in ("isnan", "isfinite", "argmax", "argmin")},
+       for n in ("isnan", "isfinite", "argmax", "argmin", "isinf", "isposinf", "isneginf",
+                 "signbit")},
+    "logical_xor": lambda r: (leaf(normal(r, (2, 3))), leaf(normal(r, (3,)))),
 }
 
 # --------------------------------------------------------------------------- the sweep
 
 DIFFERENTIABLE = sorted(n for n, r in RULES.items() if r.differentiable)
 #: Recorded (PyTorch has a node for them) but without a derivative: backward is an error.
-NOT_IMPLEMENTED = {"floordiv", "asinh_", "acosh_", "atanh_"}
+NOT_IMPLEMENTED = {"floordiv", "asinh_", "acosh_", "atanh_", "heaviside", "bincount"}
 #: The rules with no hand-written case above are checked on a node a sweep sample
 #: records (tests/samples): adding an op with its sample adds its rules here.
 SAMPLE_CASES = {name: case for name, case in samples.rule_cases().items() if name not in CASES}
 #: Ops of a symmetric matrix read one triangle, and PyTorch's gradient is the symmetric one:
 #: checked through A ↦ (A + Aᵀ)/2, where the two agree.
-SYMMETRIC_INPUT = {"cholesky", "eigh"}
+SYMMETRIC_INPUT = {"cholesky", "cholesky_legacy", "eigh"}
+#: PyTorch has no forward-mode rule for these (the JVP is its refusal): reverse mode only.
+REVERSE_ONLY = {"cholesky_legacy"}
 NONDIFFERENTIABLE = sorted(n for n, r in RULES.items() if not r.differentiable)
 
 
@@ -797,7 +815,8 @@ def test_rule_matches_finite_differences(name: str, data: st.DataObject) -> None
     order = MAX_ORDER.get(name, 3 if rule.kind == "elementwise" else 2)
     if name in SYMMETRIC_INPUT:
         report = check_grads(lambda a: apply(rule, ((a + ops.transpose(a, -1, -2)) / 2,), params),
-                             [inputs[0]], order)
+                             [inputs[0]], order,
+                             modes=("rev",) if name in REVERSE_ONLY else ("fwd", "rev"))
     else:
         report = check_rule(rule, inputs, params, order=order)
     assert report.comparisons, "nothing was compared"

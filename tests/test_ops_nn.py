@@ -191,7 +191,7 @@ def test_loss_node_names_are_pytorchs() -> None:
         "HuberLossBackward0", "AddBackward0", "DivBackward1", "DivBackward0", "SubBackward0",
         "BinaryCrossEntropyBackward0", "SumBackward1", "DivBackward0", "MmBackward0",
         "AddmmBackward0", "ViewBackward0", "NllLoss2DBackward0", "ConstantPadNdBackward0",
-        "ReflectionPad1DBackward0", "ReplicationPad1DBackward0", "CopySlices",
+        "ReflectionPad1DBackward0", "ReplicationPad1DBackward0", "torch::autograd::CopySlices",
         "NativeLayerNormBackward0", "NativeBatchNormBackward0", "EmbeddingBackward0",
         "SoftmaxBackward0"]
 

@@ -149,8 +149,11 @@ TENSOR_SETTERS: dict[str, Callable[[Tensor, Any], None]] = {
     "data": _set_data,
 }
 
+#: PyTorch's hand-written C++ nodes: name() gives their qualified C++ name.
+_CPP_NODES = frozenset(("CopySlices", "CopyBackwards", "NotImplemented"))
+
 NODE_METHODS: dict[str, Callable[..., Any]] = {
-    "name": lambda n: n.name,
+    "name": lambda n: f"torch::autograd::{n.name}" if n.name in _CPP_NODES else n.name,
     "register_hook": H.register_node_hook,
     "register_prehook": H.register_node_prehook,
 }

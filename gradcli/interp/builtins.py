@@ -149,7 +149,8 @@ MODES: dict[str, Callable[..., Any]] = {
     "is_inference": _is_inference, "is_anomaly_enabled": state.is_anomaly_enabled,
     "set_printoptions": set_printoptions, "finfo": dtype_info.finfo,
     "iinfo": dtype_info.iinfo, "is_floating_point": _is_floating_point,
-    "is_complex": _is_complex,
+    "is_complex": _is_complex, "result_type": dtype_info.result_type,
+    "promote_types": dtype_info.promote_types, "can_cast": dtype_info.can_cast,
 }
 
 

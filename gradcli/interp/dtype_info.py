@@ -88,3 +88,52 @@ def iinfo(type: Any) -> IInfo:
         raise _type_error("torch.iinfo() requires an integer input type. Use torch.finfo to "
                           "handle 'torch.iinfo'")
     return IInfo(type.np)
+
+
+# -- dtype promotion: torch.result_type, torch.promote_types, torch.can_cast ---------------
+
+def _dtype_arg(fname: str, what: str, pos: int, v: Any) -> np.dtype:
+    if not isinstance(v, DType):
+        raise _type_error(f"{fname}(): argument '{what}' (position {pos}) must be torch.dtype, "
+                          f"not {type_name(v)}")
+    return v.np
+
+
+def result_type(tensor: Any, other: Any) -> DType:
+    """The dtype PyTorch's arithmetic on these operands gives (tensors and numbers)."""
+    from gradcli.ad.tensor import Tensor
+    from gradcli.interp.values import dtype_value
+
+    dims: list[np.dtype] = []
+    zero: list[np.dtype] = []
+    scalars: list[object] = []
+    for v in (tensor, other):
+        if isinstance(v, Tensor):
+            (dims if v.ndim else zero).append(v.array.dtype)
+        elif isinstance(v, (bool, int, float)):
+            scalars.append(v)
+        else:
+            raise _type_error("result_type() received an invalid combination of arguments - "
+                              f"got ({type_name(tensor)}, {type_name(other)})")
+    if not dims and not zero:
+        raise _type_error("result_type() received an invalid combination of arguments - got "
+                          f"({type_name(tensor)}, {type_name(other)})")
+    return dtype_value(dtypes.promote(dims, zero, scalars))
+
+
+def promote_types(type1: Any, type2: Any) -> DType:
+    """The smallest dtype both dtypes convert to without losing their category."""
+    from gradcli.interp.values import dtype_value
+
+    a = _dtype_arg("promote_types", "type1", 1, type1)
+    b = _dtype_arg("promote_types", "type2", 2, type2)
+    return dtype_value(dtypes.promote([a, b], [], []))
+
+
+def can_cast(from_: Any, to: Any) -> bool:
+    """PyTorch's casting rule: no float to integer or bool, no non-bool to bool."""
+    a = _dtype_arg("can_cast", "from_", 1, from_)
+    b = _dtype_arg("can_cast", "to", 2, to)
+    if a.kind == "f" and b.kind in "biu":
+        return False
+    return not (a.kind != "b" and b.kind == "b")

@@ -97,6 +97,7 @@ class ExceptionValue(StrValue):
 # PyTorch's and Python's wording of the errors that are not RuntimeError, checked in order.
 _BY_MESSAGE = [(cls, re.compile(pattern)) for cls, pattern in [
     ("ZeroDivisionError", r"division by zero|modulo by zero"),
+    ("NotImplementedError", r"^\"\w+\" not implemented for '|^Trying to use forward AD with "),
     ("IndexError", r"out of range|out of bounds|Expected reduction dim \d+ to have non-zero|"
                    r"Expected reduction dim to be specified for input\.numel\(\) == 0\.$"),
     ("ValueError", r"only one element tensors can be converted|could not convert|"

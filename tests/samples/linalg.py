@@ -78,8 +78,9 @@ sample("torch.linalg.solve", X("nn", "invertible"), X("nk"))
 sample("torch.linalg.solve", X("bnn", "invertible"), X("n"))
 sample("torch.linalg.solve", X("bnn", "invertible"), X("bn"))
 sample("torch.linalg.solve", X("nn", "invertible"), X("kn"), left=False)
-sample("torch.linalg.cholesky", X("bnn", "spd"))
-sample("torch.linalg.cholesky", X("nn", "spd"), upper=True)
+# x.cholesky() is torch.cholesky, not torch.linalg.cholesky (tests/samples/linalg_extra.py)
+sample("torch.linalg.cholesky", X("bnn", "spd"), method=False)
+sample("torch.linalg.cholesky", X("nn", "spd"), upper=True, method=False)
 # LAPACK builds choose eigenvector and singular-vector signs differently (PyTorch's MKL,
 # numpy's OpenBLAS): the sweep draws matrices where both agree (eigh: near-diagonal 2×2;
 # svd: tall or square); tests/test_ops_linalg.py compares the gauge-invariant quantities of

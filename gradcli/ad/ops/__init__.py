@@ -10,11 +10,19 @@ with `surface.expose`; importing this package fills that table.
 
 from gradcli.ad import dtypes
 from gradcli.ad.ops import (  # noqa: F401  (modules that only declare their spellings)
+    combine,
+    compare,
+    counting,
     decompositions,
     joins,
+    linalg_extra,
+    losses,
     math,
+    pointwise,
+    quantile,
     random,
     selection,
+    special,
     statistics,
 )
 from gradcli.ad.ops.bitwise import bitwise_and, bitwise_or, bitwise_xor, invert

@@ -10,7 +10,7 @@ from gradcli.ad.inplace import record_inplace
 from gradcli.ad.kernels import nn as KN
 from gradcli.ad.ops import activations  # noqa: F401  (the activations' spellings)
 from gradcli.ad.ops import backward as B
-from gradcli.ad.ops.creation import _as_tensor
+from gradcli.ad.ops.creation import _as_tensor, torch_error
 from gradcli.ad.ops.elementwise import (
     abs,
     add,
@@ -48,7 +48,7 @@ def _reduction(size_average: Any, reduce: Any, reduction: str) -> str:
         warn(f"size_average and reduce args will be deprecated, please use "
              f"reduction='{reduction}' instead.")
     if reduction not in _REDUCTIONS:
-        raise GdRuntimeError(f"{reduction} is not a valid value for reduction")
+        raise torch_error(f"{reduction} is not a valid value for reduction", "ValueError")
     return reduction
 
 

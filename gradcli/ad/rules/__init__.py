@@ -33,15 +33,20 @@ from gradcli.ad.registry import RULES, Rule
 from gradcli.ad.rules import (  # noqa: F401  (each module fills RULES with its family)
     backward,
     bitwise,
+    combine,
+    compare,
     decompositions,
     elementwise,
     indexing,
     linalg,
+    linalg_extra,
     math,
     nn,
+    pointwise,
     random,
     reductions,
     shape,
+    special,
 )
 from gradcli.ad.rules.base import elementwise as elementwise_rule
 from gradcli.ad.rules.base import linear, need

@@ -81,7 +81,7 @@ def unsqueeze_array(x: Any, dim: int) -> Any:
 
 def elementwise(
     name: str,
-    torch_name: str,
+    torch_name: Any,
     kernel: Callable[..., Any],
     deriv: Callable[..., Any],
     doc: str,

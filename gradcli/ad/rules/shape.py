@@ -225,12 +225,18 @@ def _split_array(g: Tensor, xs: tuple[Tensor, ...], dim: int,
                  for x, idx in zip(xs, _pieces(xs, dim % ga.ndim, stacked), strict=True))
 
 
+def _dense(ts: list[Any], xs: tuple[Tensor, ...], out: Tensor) -> list[Tensor]:
+    # An integer input has no tangent: its piece of the output's tangent is zeros.
+    return [ops.zeros_like(x, dtype=out.dtype) if t is None else t
+            for t, x in zip(ts, xs, strict=True)]
+
+
 def _cat_jvp(ts: list[Any], out: Tensor, *xs: Tensor, dim: int = 0) -> Tensor:
-    return ops.cat(list(ts), dim)
+    return ops.cat(_dense(ts, xs, out), dim)
 
 
 def _stack_jvp(ts: list[Any], out: Tensor, *xs: Tensor, dim: int = 0) -> Tensor:
-    return ops.stack(list(ts), dim)
+    return ops.stack(_dense(ts, xs, out), dim)
 
 
 register(Rule("cat", "CatBackward0", K.cat,

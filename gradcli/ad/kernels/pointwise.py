@@ -1,0 +1,115 @@
+"""Kernels of addcmul/addcdiv and the shrink family (hardshrink, softshrink, threshold,
+prelu, glu), with PyTorch's dtypes, checks and evaluation order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from gradcli.ad.kernels.messages import TorchError, broadcast_message_all, not_implemented
+from gradcli.ad.kernels.reductions import _fma
+
+ndarray = np.ndarray
+
+_ADDCDIV_INT = (
+    "Integer division with addcdiv is no longer supported, and in a future  release addcdiv "
+    "will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can "
+    "be implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for "
+    "integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future "
+    "addcdiv behavior is just the latter implementation: (input + value * tensor1 / "
+    "tensor2), for all dtypes.")
+
+
+def _common(x: ndarray, t1: ndarray, t2: ndarray) -> tuple[np.dtype, Any]:
+    message = broadcast_message_all([x, t1, t2])
+    if message is not None:
+        raise TorchError(message)
+    dt = np.result_type(x.dtype, t1.dtype, t2.dtype)
+    return dt, (lambda v: v.astype(dt, copy=False))
+
+
+def addcmul(x: ndarray, t1: ndarray, t2: ndarray, value: Any = 1) -> ndarray:
+    """x + value·t1·t2, evaluated as PyTorch's CPU kernel: fma(value·t1, t2, x), one
+    rounding for the product and the sum (integers: value truncated, as PyTorch does)."""
+    dt, cast = _common(x, t1, t2)
+    if dt.kind != "f":
+        return np.asarray(cast(x) + int(value) * cast(t1) * cast(t2), dtype=dt)
+    shape = np.broadcast_shapes(x.shape, t1.shape, t2.shape)
+    flat = [np.broadcast_to(cast(a), shape).ravel() for a in (t1, t2, x)]
+    return _fma(dt.type(value) * flat[0], flat[1], flat[2]).reshape(shape)
+
+
+def addcdiv(x: ndarray, t1: ndarray, t2: ndarray, value: Any = 1) -> ndarray:
+    """x + value·t1/t2, evaluated as PyTorch's kernel: x + ((value·t1)/t2)."""
+    if t1.dtype.kind in "biu" and t2.dtype.kind in "biu":
+        raise TorchError(_ADDCDIV_INT)
+    dt, cast = _common(x, t1, t2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = cast(x) + (dt.type(value) * cast(t1)) / cast(t2)
+    return np.asarray(out, dtype=dt)
+
+
+def _floating(x: ndarray, kernel: str) -> ndarray:
+    if x.dtype.kind != "f":
+        raise not_implemented(kernel, x.dtype)
+    return x
+
+
+def hardshrink(x: ndarray, lambd: float = 0.5) -> ndarray:
+    """x where |x| > lambd, else 0."""
+    x = _floating(x, "hardshrink_cpu")
+    return np.asarray(np.where((x >= -lambd) & (x <= lambd), 0, x), dtype=x.dtype)
+
+
+def hardshrink_backward(g: ndarray, x: ndarray, lambd: float = 0.5) -> ndarray:
+    return np.asarray(np.where((x >= -lambd) & (x <= lambd), 0, g), dtype=g.dtype)
+
+
+def _check_lambd(dtype: np.dtype, lambd: float) -> None:
+    """softshrink's range check on lambd (PyTorch's message, the dtype's largest value)."""
+    top = "3.40282e+38" if dtype == np.float32 else "1.79769e+308"
+    name = "Float" if dtype == np.float32 else "Double"
+    if not 0 <= lambd <= float(np.finfo(dtype).max):
+        raise TorchError(f"lambda must be in range [0, {top}] for input dtype {name}, but "
+                         f"found {lambd:g}")
+
+
+def softshrink(x: ndarray, lambd: float = 0.5) -> ndarray:
+    """x - lambd where x > lambd, x + lambd where x < -lambd, else 0."""
+    x = _floating(x, "softshrink_cpu")
+    _check_lambd(x.dtype, lambd)
+    lam = x.dtype.type(lambd)
+    out = np.asarray(np.where(x > lam, x - lam, np.where(x < -lam, x + lam, x * 0)),
+                     dtype=x.dtype)
+    # PyTorch's CPU loop takes 64 bytes at a time with vectors (their blend gives +0.0) and
+    # the rest one by one (x · 0: -0.0 for a negative x).
+    flat = out.reshape(-1)
+    head = flat.size - flat.size % (64 // x.dtype.itemsize)
+    flat[:head][flat[:head] == 0] = 0.0
+    return flat.reshape(out.shape)
+
+
+def softshrink_backward(g: ndarray, x: ndarray, lambd: float = 0.5) -> ndarray:
+    return np.asarray(np.where((x >= -lambd) & (x <= lambd), 0, g), dtype=g.dtype)
+
+
+def threshold(x: ndarray, threshold: float, value: float) -> ndarray:
+    """x where x > threshold, else value."""
+    if x.dtype.kind == "b":
+        raise not_implemented("threshold_cpu", x.dtype)
+    t, v = (threshold, value) if x.dtype.kind == "f" else (int(threshold), int(value))
+    return np.asarray(np.where(x <= t, v, x), dtype=x.dtype)
+
+
+def prelu(x: ndarray, w: ndarray) -> ndarray:
+    """x where x > 0, else w·x (w broadcast)."""
+    x = _floating(x, "prelu_cpu")
+    return np.asarray(np.where(x > 0, x, w * x), dtype=x.dtype)
+
+
+def glu(x: ndarray, dim: int) -> ndarray:
+    """a·σ(b), a and b the halves of x along dim."""
+    x = _floating(x, "glu_cpu")
+    a, b = np.split(x, 2, axis=dim)
+    return np.asarray(a * (1 / (1 + np.exp(-b))), dtype=x.dtype)
