@@ -614,3 +614,14 @@ def test_literals_are_pytorchs(code: str, expected: str) -> None:
         torch.set_grad_enabled(True)
         torch.autograd.set_detect_anomaly(False)
     assert out.getvalue().strip() == expected
+
+
+def test_linalg_errors_are_torch_linalg_linalgerror() -> None:
+    text = ("import torch\ntry:\n    torch.linalg.inv(torch.zeros(2, 2))\n"
+            "except torch.linalg.LinAlgError as e:\n"
+            "    print(type(e).__name__, isinstance(e, RuntimeError))\n"
+            "try:\n    torch.linalg.cholesky(-torch.eye(2))\nexcept RuntimeError as e:\n"
+            "    print(type(e).__name__)\n")
+    out = io.StringIO()
+    run(Source("prog.gd", text), AppOptions(write=out.write))
+    assert out.getvalue() == "_LinAlgError True\n_LinAlgError\n"  # as PyTorch 2.13 prints

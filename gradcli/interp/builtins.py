@@ -282,7 +282,8 @@ class Registry:
             "torch.nn.functional", {n: ops.members("torch")[n] for n in NN_ALIASES}))
         self.nn = Namespace("torch.nn", {"functional": self.nn_functional})
         self.func = Namespace("torch.func", _wrap("torch.func.", TORCH_FUNC))
-        self.linalg = Namespace("torch.linalg", _torch_module("torch.linalg"))
+        self.linalg = Namespace("torch.linalg", {**_torch_module("torch.linalg"),
+                                                 "LinAlgError": exceptions.LINALG_ERROR})
         self.special = Namespace("torch.special", _torch_module("torch.special"))
         self.torch = Namespace("torch", {
             **_torch_module("torch", _interp_functions()), **dtypes_, **devices.TORCH_MEMBERS,
@@ -306,7 +307,7 @@ class Registry:
         for ns in (self.torch, self.autograd, self.functional, self.forward_ad,
                    self.nn_functional, self.linalg):
             for name, v in ns.members.items():
-                if not isinstance(v, Namespace):
+                if not isinstance(v, (Namespace, exceptions.ExceptionClass)):
                     bare.setdefault(name, v)
         for name, fn in PYTHON_BUILTINS.items():
             bare[name] = Builtin(name, fn)

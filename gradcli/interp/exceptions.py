@@ -52,7 +52,6 @@ def _classes() -> dict[str, ExceptionClass]:
         ("OverflowError", "ArithmeticError"), ("LookupError", "Exception"),
         ("IndexError", "LookupError"), ("KeyError", "LookupError"),
         ("RuntimeError", "Exception"), ("NotImplementedError", "RuntimeError"),
-        ("_LinAlgError", "RuntimeError"),  # torch.linalg.LinAlgError
         ("ValueError", "Exception"), ("TypeError", "Exception"),
         ("AssertionError", "Exception"), ("AttributeError", "Exception"),
         ("NameError", "Exception"), ("StopIteration", "Exception"),
@@ -62,6 +61,9 @@ def _classes() -> dict[str, ExceptionClass]:
 
 
 CLASSES = _classes()
+#: torch.linalg.LinAlgError, a RuntimeError; `type(e).__name__` is PyTorch's _LinAlgError.
+LINALG_ERROR = ExceptionClass("_LinAlgError", CLASSES["RuntimeError"])
+_TORCH_CLASSES = {LINALG_ERROR.name: LINALG_ERROR}
 
 
 class ExceptionValue(StrValue):
@@ -130,6 +132,8 @@ def exception_of(err: GdError) -> ExceptionValue | None:
     if _GD_REFUSAL.search(err.message):
         return None
     name = getattr(err, "py_type", None)
+    if name in _TORCH_CLASSES:
+        return ExceptionValue(_TORCH_CLASSES[name], (err.message,), err)
     if name not in CLASSES:
         name = next((c for c, pattern in _BY_MESSAGE if pattern.search(err.message)),
                     "RuntimeError")
