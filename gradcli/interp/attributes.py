@@ -18,7 +18,7 @@ from gradcli.ad.graph import is_inference
 from gradcli.ad.state import nonleaf_grad
 from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import arrays, devices, dtype_info, limits
+from gradcli.interp import argcheck, arrays, devices, dtype_info, limits
 from gradcli.interp import custom_function as CF
 from gradcli.interp.exceptions import ExceptionValue
 from gradcli.interp.pybuiltins import CONTAINER_METHODS
@@ -89,7 +89,7 @@ TENSOR_PROPERTIES: dict[str, Callable[[Tensor], Any]] = {
 }
 
 TENSOR_METHODS: dict[str, Callable[..., Any]] = {
-    **ops.members("Tensor"),
+    **{name: argcheck.checked(f"Tensor.{name}", fn) for name, fn in ops.members("Tensor").items()},
     "backward": engine.tensor_backward,
     "item": Tensor.item,
     "tolist": _tolist,

@@ -18,7 +18,7 @@ from gradcli.ad.graph import is_inference
 from gradcli.ad.tensor import Tensor, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from gradcli.ad.tensor_str import set_printoptions
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import arrays, devices, dtype_info, exceptions, limits
+from gradcli.interp import argcheck, arrays, devices, dtype_info, exceptions, limits
 from gradcli.interp import custom_function as CF
 from gradcli.interp.arrays import ArrayValue
 from gradcli.interp.pybuiltins import PYTHON_BUILTINS
@@ -238,8 +238,8 @@ def _takes_input(fn: Callable[..., Any]) -> bool:
 def _torch_module(module: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """The members of a torch module: its ops from the surface table, then `extra`."""
     table = {**ops.members(module), **(extra or {})}
-    return {name: TorchBuiltin(f"{module}.{name}", fn) if callable(fn) else fn
-            for name, fn in table.items()}
+    return {name: TorchBuiltin(f"{module}.{name}", argcheck.checked(f"{module}.{name}", fn))
+            if callable(fn) else fn for name, fn in table.items()}
 
 
 class Registry:
