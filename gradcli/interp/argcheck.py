@@ -29,7 +29,14 @@ from gradcli.ad.rng import Generator
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdRuntimeError
 from gradcli.interp.signatures import FUNCTIONAL_METHODS, NUMBERS_AS_TENSORS, SIGNATURES
-from gradcli.interp.values import Builtin, DType, GeneratorValue, Size, type_name
+from gradcli.interp.values import (
+    DTYPE_VALUES,
+    Builtin,
+    DType,
+    GeneratorValue,
+    Size,
+    type_name,
+)
 
 MISSING: Any = object()
 
@@ -46,6 +53,7 @@ _LISTS = frozenset(("IntArrayRef", "SymIntArrayRef"))
 _NUMPY_NAMES = {"dim": ("axis",), "keepdim": ("keepdims",), "input": ("x", "a", "x1"),
                 "other": ("x2",)}
 _PY_SCALAR_TYPES = frozenset(("float", "int", "bool", "complex"))
+_PY_DTYPES = {"float": "float64", "int": "int64", "bool": "bool"}
 
 
 def _type_error(message: str) -> GdRuntimeError:
@@ -93,6 +101,10 @@ def _is_index(v: Any) -> bool:  # THPUtils_checkIndex: not a bool; an int or __i
     return type(v) is Tensor and v.array.dtype.kind in "iu" and v.array.size == 1
 
 
+def _int_tensor(v: Any) -> bool:  # an integer or bool tensor of one element
+    return type(v) is Tensor and v.array.dtype.kind in "iub" and v.array.size == 1
+
+
 def _check(kind: str, size: int, v: Any, argnum: int, numbers: bool) -> tuple[bool, int]:
     """(whether v fits the parameter, the failing element of a size or -1)."""
     if kind == "Tensor":
@@ -113,7 +125,9 @@ def _check(kind: str, size: int, v: Any, argnum: int, numbers: bool) -> tuple[bo
             if not v or _is_index(v[0]):
                 return True, -1
             return False, 0 if kind == "SymIntArrayRef" else -1
-        return size > 0 and (_is_long(v) if kind == "IntArrayRef" else _is_index(v)), -1
+        if kind == "IntArrayRef":  # sum(dim=0): a single int where a size is given
+            return size > 0 and (_is_long(v) or _int_tensor(v)), -1
+        return size > 0 and _is_index(v), -1
     if kind == "bool":
         return type(v) is bool or isinstance(v, np.bool_), -1
     if kind == "ScalarType":
@@ -195,19 +209,22 @@ class Signature:
         return "(" + ", ".join(parts) + ")"
 
     def parse(self, args: tuple[Any, ...], kwargs: dict[str, Any],
-              raise_: bool) -> list[Any] | None:
-        """The argument bound to each parameter, or None (raise_: PyTorch's TypeError)."""
+              raise_: bool) -> list[tuple[Any, Any]] | None:
+        """(argument, where it came from: its position, -1 for all the positional
+        arguments as one size, or its keyword) for each parameter, or None (raise_:
+        PyTorch's TypeError)."""
         nargs = len(args)
         if nargs > self.max_pos and not self.varargs:
             if raise_:
                 self._extra_args(nargs)
             return None
         remaining = len(kwargs)
-        bound: list[Any] = []
+        bound: list[tuple[Any, Any]] = []
         pos = 0
         for i, p in enumerate(self.params):
             is_kwd = False
             obj = MISSING
+            key: Any = pos
             if pos < nargs:
                 if p.keyword_only:
                     if raise_:
@@ -215,13 +232,15 @@ class Signature:
                     return None
                 obj = args[pos]
             elif kwargs:
-                obj = kwargs.get(p.name, MISSING)
+                key = p.name
+                obj = kwargs.get(key, MISSING)
                 for alias in _NUMPY_NAMES.get(p.name, ()):
                     if obj is MISSING:
+                        key = alias  # torch.sum(x, axis=0): NumPy's names
                         obj = kwargs.get(alias, MISSING)
                 is_kwd = True
             if (obj is MISSING and p.optional) or (obj is None and p.allow_none):
-                bound.append(MISSING)
+                bound.append((MISSING, None))
             elif obj is MISSING:
                 if raise_:
                     self._missing(i)
@@ -229,10 +248,10 @@ class Signature:
             else:
                 ok, failed = _check(p.kind, p.size, obj, i, self.numbers)
                 if ok:
-                    bound.append(obj)
+                    bound.append((obj, key))
                 elif self.varargs and pos == 0 and not is_kwd and \
                         _check(p.kind, p.size, args, i, False)[0]:
-                    bound.append(args)  # permute(1, 0) is permute((1, 0))
+                    bound.append((args, -1))  # permute(1, 0) is permute((1, 0))
                     pos = nargs
                     continue
                 elif raise_:
@@ -284,18 +303,46 @@ class Signature:
                 raise _type_error(f"{self.name}() got multiple values for argument '{key}'")
         raise _type_error("invalid keyword arguments")
 
-    def unpack(self, bound: list[Any]) -> None:
-        """The conversion of each size argument: every element after the first an index."""
-        for p, v in zip(self.params, bound, strict=True):
-            if p.kind in _LISTS and type(v) in (tuple, list, Size):
-                for k, e in enumerate(v):
-                    if k and not (type(e) is bool or _is_index(e) or (
-                            type(e) is Tensor and e.array.dtype.kind in "iu"
-                            and e.array.size == 1)):
-                        raise _type_error(
-                            f"{self.name}(): argument '{p.name}' failed to unpack the object "
-                            f"at pos {k + 1} with error \"type must be tuple of ints,but got "
-                            f"{tp_name(e)}\"")
+    def convert(self, bound: list[tuple[Any, Any]], args: tuple[Any, ...],
+                kwargs: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]] | None:
+        """PyTorch's conversion of the parsed arguments: every element of a size an index
+        (else its "failed to unpack" TypeError), sizes of bools and integer tensors as
+        ints, Python's float/int/bool as dtypes, NumPy's keywords as PyTorch's. The new
+        (args, kwargs) when something changed, else None."""
+        new_args: list[Any] | None = None
+        new_kwargs: dict[str, Any] | None = None
+        for p, (v, key) in zip(self.params, bound, strict=True):
+            nv = v
+            if p.kind in _LISTS:
+                if key == -1 or type(v) in (tuple, list, Size):
+                    for k, e in enumerate(v):
+                        if k and not (type(e) is bool or _is_index(e) or _int_tensor(e)):
+                            raise _type_error(
+                                f"{self.name}(): argument '{p.name}' failed to unpack the "
+                                f"object at pos {k + 1} with error \"type must be tuple of "
+                                f"ints,but got {tp_name(e)}\"")
+                    if any(type(e) is not int for e in v):
+                        nv = [int(e.array.item()) if type(e) is Tensor else int(e) for e in v]
+                        nv = tuple(nv) if type(v) is not list else nv
+                elif type(v) is Tensor:
+                    nv = int(v.array.item())
+            elif p.kind == "ScalarType" and type(v) is Builtin and v.name in _PY_DTYPES:
+                nv = DTYPE_VALUES[_PY_DTYPES[v.name]]
+            if nv is v and (key == p.name or type(key) is int):
+                continue
+            if key == -1:
+                new_args = list(nv)
+            elif type(key) is int:
+                new_args = list(args) if new_args is None else new_args
+                new_args[key] = nv
+            elif key is not None:
+                new_kwargs = dict(kwargs) if new_kwargs is None else new_kwargs
+                del new_kwargs[key]
+                new_kwargs[p.name] = nv
+        if new_args is None and new_kwargs is None:
+            return None
+        return (args if new_args is None else tuple(new_args),
+                kwargs if new_kwargs is None else new_kwargs)
 
 
 class Parser:
@@ -307,19 +354,19 @@ class Parser:
         self.signatures = [Signature(t) for t in texts]
         self.name = self.signatures[0].name
 
-    def check(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-        """Raise PyTorch's TypeError when no overload takes these arguments."""
+    def check(self, args: tuple[Any, ...],
+              kwargs: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]] | None:
+        """Raise PyTorch's TypeError when no overload takes these arguments; the converted
+        (args, kwargs) when PyTorch's conversion changes them, else None."""
         sigs = self.signatures
         if len(sigs) == 1:
             bound = sigs[0].parse(args, kwargs, True)
             assert bound is not None
-            sigs[0].unpack(bound)
-            return
+            return sigs[0].convert(bound, args, kwargs)
         for sig in sigs:
             bound = sig.parse(args, kwargs, False)
             if bound is not None:
-                sig.unpack(bound)
-                return
+                return sig.convert(bound, args, kwargs)
         n = len(args) + len(kwargs)
         plausible = [s for s in sigs if s.min_args <= n <= s.max_args and not s.hidden]
         if len(plausible) == 1:
@@ -422,13 +469,17 @@ def checked(spelling: str, fn: Callable[..., Any]) -> Callable[..., Any]:
     check = Parser(texts).check
     if spelling.startswith("Tensor."):
         def method(self: Any, *args: Any, **kwargs: Any) -> Any:
-            check(args, kwargs)
+            converted = check(args, kwargs)
+            if converted is not None:
+                args, kwargs = converted
             return fn(self, *args, **kwargs)
 
         call = method
     else:
         def function(*args: Any, **kwargs: Any) -> Any:
-            check(args, kwargs)
+            converted = check(args, kwargs)
+            if converted is not None:
+                args, kwargs = converted
             return fn(*args, **kwargs)
 
         call = function
