@@ -99,6 +99,8 @@ SIGNATURES: dict[str, tuple[str, ...]] = {
     **_both("tril", "(SymInt diagonal=0{out})"),
     **_both("triu", "(SymInt diagonal=0{out})"),
     **_both("gather", "(int64_t dim, Tensor index, *, bool sparse_grad=False{kout})"),
+    **_functions("cat", "(TensorList tensors, int64_t dim=0, *, Tensor out=None)"),
+    **_functions("stack", "(TensorList tensors, int64_t dim=0, *, Tensor out=None)"),
     # reductions
     **_both("sum", *_DIMS),
     **_both("mean", _DIMS[0].replace(")", "{kout})"), _DIMS[1]),
