@@ -28,6 +28,7 @@ import numpy as np
 from gradcli.ad.rng import Generator
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdRuntimeError
+from gradcli.interp.devices import Device
 from gradcli.interp.signatures import FUNCTIONAL_METHODS, NUMBERS_AS_TENSORS, SIGNATURES
 from gradcli.interp.values import (
     DTYPE_VALUES,
@@ -42,8 +43,8 @@ MISSING: Any = object()
 
 # PyTorch's name of each parameter type in its messages (FunctionParameter::type_name).
 _TYPE_NAMES = {
-    "Tensor": "Tensor", "Scalar": "Number", "int64_t": "int", "SymInt": "int",
-    "double": "float", "bool": "bool", "ScalarType": "torch.dtype",
+    "Tensor": "Tensor", "Scalar": "Number", "int64_t": "int", "SymInt": "int", "bool": "bool",
+    "ScalarType": "torch.dtype",
     "IntArrayRef": "tuple of ints", "SymIntArrayRef": "tuple of ints",
     "Generator": "torch.Generator", "Device": "torch.device", "Layout": "torch.layout",
     "MemoryFormat": "torch.memory_format", "TensorList": "tuple of Tensors",
@@ -77,8 +78,7 @@ def tp_name(v: Any) -> str:
         return f"numpy.{t.__name__}"
     if isinstance(v, Builtin):
         return "type" if _python_type(v) else "builtin_function_or_method"
-    name = type_name(v)
-    return "torch.device" if name == "Device" else name
+    return "torch.device" if t is Device else type_name(v)
 
 
 def _python_type(v: Any) -> bool:
@@ -109,8 +109,8 @@ def _check(kind: str, size: int, v: Any, argnum: int, numbers: bool) -> tuple[bo
     """(whether v fits the parameter, the failing element of a size or -1)."""
     if kind == "Tensor":
         return type(v) is Tensor or (numbers and _is_number(v)), -1
-    if kind in ("Scalar", "double"):
-        if _is_number(v) if kind == "Scalar" else isinstance(v, (int, float, np.number)):
+    if kind == "Scalar":
+        if _is_number(v):
             return True, -1
         return type(v) is Tensor and not v.requires_grad and v.array.ndim == 0, -1
     if kind == "int64_t":
@@ -135,7 +135,7 @@ def _check(kind: str, size: int, v: Any, argnum: int, numbers: bool) -> tuple[bo
     if kind == "Generator":
         return isinstance(v, (Generator, GeneratorValue)), -1
     if kind == "Device":
-        return _is_long(v) or type(v) is str or type(v).__name__ == "Device", -1
+        return _is_long(v) or type(v) is str or type(v) is Device, -1
     if kind == "TensorList":
         if type(v) not in (tuple, list):
             return False, -1
