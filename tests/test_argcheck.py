@@ -67,7 +67,10 @@ BAD = [
     "torch.zeros(2, foo=1)", "torch.zeros(2, requires_grad=1)", "torch.zeros(2, device=0.5)",
     "torch.zeros(2, out=5)", "torch.tensor(1.0, requires_grad=1)", "torch.mul()",
     "torch.ones()", "torch.add()", "torch.cat([x, 1])", "torch.stack(x)", "torch.cat((x, x), 0.5)",
-    "x.new_zeros(2.5)",
+    "x.new_zeros(2.5)", "torch.where(x > 0, x, 'a')", "torch.sum(x, 0, 1.5, dtype='a')",
+    "x.std(1, 'a')", "x.topk(2.0)", "x.narrow(0, 0.5, 1)", "x.new_full((2,), 'a')",
+    "x.gather(0.5, x.long())", "x.div(2, rounding_mode=3)", "x.expand(2, 'a')",
+    "torch.stack([x, 'a'])", "torch.randint(0, 5.5, (2,))",
 ]
 
 
