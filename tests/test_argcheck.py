@@ -70,7 +70,8 @@ BAD = [
     "x.new_zeros(2.5)", "torch.where(x > 0, x, 'a')", "torch.sum(x, 0, 1.5, dtype='a')",
     "x.std(1, 'a')", "x.topk(2.0)", "x.narrow(0, 0.5, 1)", "x.new_full((2,), 'a')",
     "x.gather(0.5, x.long())", "x.div(2, rounding_mode=3)", "x.expand(2, 'a')",
-    "torch.stack([x, 'a'])", "torch.randint(0, 5.5, (2,))",
+    "torch.stack([x, 'a'])", "torch.randint(0, 5.5, (2,))", "x.to(dtype='float64')",
+    "x.to(torch.float64, 1)", "x.to('cpu', 'float64')", "x.float(1)",
 ]
 
 
@@ -160,7 +161,8 @@ GOOD = [
     "x.var(unbiased=False)", "x.std(dim=1, correction=0)", "x.topk(2)",
     "x.sort(dim=1, descending=True)", "x.tril(1)", "x.roll(1, 0)", "x.flip(0)",
     "torch.flip(x, (0,))", "x.narrow(1, 0, 2)", "x.lerp(x, 0.5)",
-    "x.gather(1, torch.tensor([[0], [1]]))",
+    "x.gather(1, torch.tensor([[0], [1]]))", "x.to(torch.float64)", "x.to(dtype=float)",
+    "x.to('cpu')", "x.to(x)", "x.to(device='cpu', dtype=torch.int64)", "x.long()",
 ]
 
 
@@ -177,3 +179,15 @@ def test_valid_calls_literal() -> None:
     assert gd("torch.zeros(2, dtype=float)") == "-> tensor([0., 0.], dtype=torch.float64)\n"
     assert gd("torch.ones(2, True)") == "-> tensor([[1.],\n        [1.]])\n"
     assert gd("torch.arange(torch.tensor(3))") == "-> tensor([0, 1, 2])\n"
+
+
+def test_every_schema_names_a_gd_spelling() -> None:
+    from gradcli.interp.attributes import TENSOR_METHODS
+    from gradcli.interp.builtins import registry
+    from gradcli.interp.signatures import FUNCTIONAL_METHODS, SIGNATURES
+
+    reg = registry()
+    for spelling in [*SIGNATURES, *FUNCTIONAL_METHODS]:
+        module, _, name = spelling.rpartition(".")
+        members = TENSOR_METHODS if module == "Tensor" else reg.modules[module].members
+        assert name in members, spelling

@@ -89,7 +89,7 @@ TENSOR_PROPERTIES: dict[str, Callable[[Tensor], Any]] = {
 }
 
 TENSOR_METHODS: dict[str, Callable[..., Any]] = {
-    **{name: argcheck.checked(f"Tensor.{name}", fn) for name, fn in ops.members("Tensor").items()},
+    **ops.members("Tensor"),
     "backward": engine.tensor_backward,
     "item": Tensor.item,
     "tolist": _tolist,
@@ -110,6 +110,9 @@ TENSOR_METHODS: dict[str, Callable[..., Any]] = {
     "is_inference": is_inference,
     "is_complex": lambda x: False,
 }
+# PyTorch's argument checks first (interp/argcheck.py), where the method has a schema.
+TENSOR_METHODS = {name: argcheck.checked(f"Tensor.{name}", fn)
+                  for name, fn in TENSOR_METHODS.items()}
 
 TENSOR_SETTERS: dict[str, Callable[[Tensor, Any], None]] = {
     "grad": _set_grad,

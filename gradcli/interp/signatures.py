@@ -106,6 +106,15 @@ SIGNATURES: dict[str, tuple[str, ...]] = {
     **_both("gather", "(int64_t dim, Tensor index, *, bool sparse_grad=False{kout})"),
     **_functions("cat", "(TensorList tensors, int64_t dim=0, *, Tensor out=None)"),
     **_functions("stack", "(TensorList tensors, int64_t dim=0, *, Tensor out=None)"),
+    # conversions
+    **_methods("to", "(Device? device=None, ScalarType? dtype=None, bool non_blocking=False, "
+               "bool copy=False, *, MemoryFormat? memory_format=None)",
+               "(ScalarType dtype, bool non_blocking=False, bool copy=False, *, "
+               "MemoryFormat? memory_format=None)",
+               "(Tensor tensor, bool non_blocking=False, bool copy=False, *, "
+               "MemoryFormat? memory_format=None)"),
+    **{k: v for n in ("float", "double", "long", "int", "bool")
+       for k, v in _methods(n, "(*, MemoryFormat? memory_format=None)").items()},
     # reductions
     **_both("sum", *_DIMS),
     **_both("mean", _DIMS[0].replace(")", "{kout})"), _DIMS[1]),
