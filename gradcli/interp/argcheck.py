@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from gradcli.ad.ops.creation import torch_error
 from gradcli.ad.rng import Generator
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdRuntimeError
@@ -58,9 +59,7 @@ _PY_DTYPES = {"float": "float64", "int": "int64", "bool": "bool"}
 
 
 def _type_error(message: str) -> GdRuntimeError:
-    err = GdRuntimeError(message)
-    err.py_type = "TypeError"  # type: ignore[attr-defined]
-    return err
+    return torch_error(message, "TypeError")
 
 
 def tp_name(v: Any) -> str:
