@@ -104,50 +104,50 @@ def _int_tensor(v: Any) -> bool:  # an integer or bool tensor of one element
     return type(v) is Tensor and v.array.dtype.kind in "iub" and v.array.size == 1
 
 
-def _check(kind: str, size: int, v: Any, argnum: int, numbers: bool) -> tuple[bool, int]:
-    """(whether v fits the parameter, the failing element of a size or -1)."""
+def _fits(p: Param, v: Any, argnum: int, numbers: bool) -> bool:
+    """Whether v fits the parameter (FunctionParameter::check); the common cases first."""
+    kind = p.kind
+    t = type(v)
     if kind == "Tensor":
-        return type(v) is Tensor or (numbers and _is_number(v)), -1
+        return t is Tensor or (numbers and _is_number(v))
     if kind == "Scalar":
-        if _is_number(v):
-            return True, -1
-        return type(v) is Tensor and not v.requires_grad and v.array.ndim == 0, -1
+        if t is float or t is int or t is bool or _is_number(v):
+            return True
+        return t is Tensor and not v.requires_grad and v.array.ndim == 0
     if kind == "int64_t":
-        if _is_long(v):
-            return True, -1
-        return (type(v) is Tensor and v.array.dtype.kind in "iu" and not v.requires_grad
-                and v.array.ndim == 0), -1
-    if kind == "SymInt":
-        return _is_index(v), -1
+        if t is int or _is_long(v):
+            return True
+        return (t is Tensor and v.array.dtype.kind in "iu" and not v.requires_grad
+                and v.array.ndim == 0)
     if kind in _LISTS:
-        if type(v) in (tuple, list, Size):
-            if not v or _is_index(v[0]):
-                return True, -1
-            return False, 0 if kind == "SymIntArrayRef" else -1
+        if t is tuple or t is list or t is Size:
+            return not v or type(v[0]) is int or _is_index(v[0])
         if kind == "IntArrayRef":  # sum(dim=0): a single int where a size is given
-            return size > 0 and (_is_long(v) or _int_tensor(v)), -1
-        return size > 0 and _is_index(v), -1
+            return p.size > 0 and (_is_long(v) or _int_tensor(v))
+        return p.size > 0 and _is_index(v)
+    if kind == "SymInt":
+        return t is int or _is_index(v)
     if kind == "bool":
-        return type(v) is bool or isinstance(v, np.bool_), -1
+        return t is bool or isinstance(v, np.bool_)
     if kind == "ScalarType":
-        return type(v) is DType or _python_type(v), -1
+        return t is DType or _python_type(v)
     if kind == "Generator":
-        return isinstance(v, (Generator, GeneratorValue)), -1
+        return isinstance(v, (Generator, GeneratorValue))
     if kind == "Device":
-        return _is_long(v) or type(v) is str or type(v) is Device, -1
+        return _is_long(v) or t is str or t is Device
     if kind == "TensorList":
-        if type(v) not in (tuple, list):
-            return False, -1
+        if t is not tuple and t is not list:
+            return False
         for i, e in enumerate(v):
             if type(e) is not Tensor:
                 raise _type_error(f"expected Tensor as element {i} in argument {argnum}, "
                                   f"but got {tp_name(e)}")
-        return True, -1
+        return True
     if kind == "PyObject*":
-        return True, -1
+        return True
     if kind == "c10::string_view":
-        return type(v) is str, -1
-    return False, -1  # Layout, MemoryFormat, DimnameList: no gd value is one
+        return t is str
+    return False  # Layout, MemoryFormat, DimnameList: no gd value is one
 
 
 class Param:
@@ -196,6 +196,9 @@ class Signature:
         self.min_args = sum(not p.optional for p in self.params)
         self.max_pos = sum(not p.keyword_only for p in self.params)
         self.varargs = self.max_pos == 1 and self.params[0].kind in _LISTS
+        # Parameters from this one on are all optional.
+        self.required = max((i + 1 for i, p in enumerate(self.params) if not p.optional),
+                            default=0)
 
     def __str__(self) -> str:  # FunctionSignature::toString
         parts = []
@@ -208,75 +211,74 @@ class Signature:
         return "(" + ", ".join(parts) + ")"
 
     def parse(self, args: tuple[Any, ...], kwargs: dict[str, Any],
-              raise_: bool) -> list[tuple[Any, Any]] | None:
-        """(argument, where it came from: its position, -1 for all the positional
-        arguments as one size, or its keyword) for each parameter, or None (raise_:
-        PyTorch's TypeError)."""
+              raise_: bool) -> list[tuple[Param, Any, Any]] | None:
+        """(parameter, argument, where it came from: its position, -1 for all the
+        positional arguments as one size, or its keyword) for each parameter given, or
+        None (raise_: PyTorch's TypeError)."""
         nargs = len(args)
         if nargs > self.max_pos and not self.varargs:
             if raise_:
                 self._extra_args(nargs)
             return None
-        remaining = len(kwargs)
-        bound: list[tuple[Any, Any]] = []
-        pos = 0
+        bound: list[tuple[Param, Any, Any]] = []
+        numbers = self.numbers
+        pos = found = 0
+        key: Any
         for i, p in enumerate(self.params):
-            is_kwd = False
-            obj = MISSING
-            key: Any = pos
             if pos < nargs:
                 if p.keyword_only:
                     if raise_:
                         self._extra_args(nargs)
                     return None
                 obj = args[pos]
+                key = pos
+                pos += 1
             elif kwargs:
                 key = p.name
                 obj = kwargs.get(key, MISSING)
-                for alias in _NUMPY_NAMES.get(p.name, ()):
+                for alias in _NUMPY_NAMES.get(key, ()) if obj is MISSING else ():
                     if obj is MISSING:
                         key = alias  # torch.sum(x, axis=0): NumPy's names
                         obj = kwargs.get(alias, MISSING)
-                is_kwd = True
-            if (obj is MISSING and p.optional) or (obj is None and p.allow_none):
-                bound.append((MISSING, None))
-            elif obj is MISSING:
+                if obj is MISSING:
+                    if p.optional:
+                        continue
+                    if raise_:
+                        self._missing(i)
+                    return None
+                found += 1
+            elif i >= self.required:  # the rest is optional
+                break
+            else:
                 if raise_:
                     self._missing(i)
                 return None
+            if obj is None and p.allow_none:
+                continue
+            if _fits(p, obj, i, numbers):
+                bound.append((p, obj, key))
+            elif self.varargs and key == 0 and _fits(p, args, i, False):
+                bound.append((p, args, -1))  # permute(1, 0) is permute((1, 0))
+                pos = nargs
+            elif raise_:
+                self._wrong_type(p, obj, key)
             else:
-                ok, failed = _check(p.kind, p.size, obj, i, self.numbers)
-                if ok:
-                    bound.append((obj, key))
-                elif self.varargs and pos == 0 and not is_kwd and \
-                        _check(p.kind, p.size, args, i, False)[0]:
-                    bound.append((args, -1))  # permute(1, 0) is permute((1, 0))
-                    pos = nargs
-                    continue
-                elif raise_:
-                    self._wrong_type(p, obj, pos, is_kwd, failed)
-                else:
-                    return None
-            if not is_kwd:
-                pos += 1
-            elif obj is not MISSING:
-                remaining -= 1
-        if remaining > 0:
+                return None
+        if kwargs and found != len(kwargs):
             if raise_:
                 self._extra_kwargs(kwargs, nargs)
             return None
         return bound
 
-    def _wrong_type(self, p: Param, obj: Any, pos: int, is_kwd: bool, failed: int) -> None:
-        if is_kwd:
+    def _wrong_type(self, p: Param, obj: Any, key: Any) -> None:
+        if type(key) is str:
             raise _type_error(f"{self.name}(): argument '{p.name}' must be {p.type_name}, "
                               f"not {tp_name(obj)}")
-        if failed != -1:
+        if p.kind == "SymIntArrayRef" and type(obj) in (tuple, list, Size):
             raise _type_error(
-                f"{self.name}(): argument '{p.name}' (position {pos + 1}) must be "
-                f"{p.type_name}, but found element of type {tp_name(obj[failed])} at pos "
-                f"{failed}")
-        raise _type_error(f"{self.name}(): argument '{p.name}' (position {pos + 1}) must be "
+                f"{self.name}(): argument '{p.name}' (position {key + 1}) must be "
+                f"{p.type_name}, but found element of type {tp_name(obj[0])} at pos 0")
+        raise _type_error(f"{self.name}(): argument '{p.name}' (position {key + 1}) must be "
                           f"{p.type_name}, not {tp_name(obj)}")
 
     def _extra_args(self, nargs: int) -> None:
@@ -302,7 +304,7 @@ class Signature:
                 raise _type_error(f"{self.name}() got multiple values for argument '{key}'")
         raise _type_error("invalid keyword arguments")
 
-    def convert(self, bound: list[tuple[Any, Any]], args: tuple[Any, ...],
+    def convert(self, bound: list[tuple[Param, Any, Any]], args: tuple[Any, ...],
                 kwargs: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]] | None:
         """PyTorch's conversion of the parsed arguments: every element of a size an index
         (else its "failed to unpack" TypeError), sizes of bools and integer tensors as
@@ -310,31 +312,28 @@ class Signature:
         (args, kwargs) when something changed, else None."""
         new_args: list[Any] | None = None
         new_kwargs: dict[str, Any] | None = None
-        for p, (v, key) in zip(self.params, bound, strict=True):
+        for p, v, key in bound:
             nv = v
-            if p.kind in _LISTS:
-                if key == -1 or type(v) in (tuple, list, Size):
-                    for k, e in enumerate(v):
-                        if k and not (type(e) is bool or _is_index(e) or _int_tensor(e)):
-                            raise _type_error(
-                                f"{self.name}(): argument '{p.name}' failed to unpack the "
-                                f"object at pos {k + 1} with error \"type must be tuple of "
-                                f"ints,but got {tp_name(e)}\"")
-                    if any(type(e) is not int for e in v):
-                        nv = [int(e.array.item()) if type(e) is Tensor else int(e) for e in v]
-                        nv = tuple(nv) if type(v) is not list else nv
-                elif type(v) is Tensor:
+            kind = p.kind
+            if kind in _LISTS:
+                t = type(v)
+                if t is tuple or t is list or t is Size:
+                    for e in v:
+                        if type(e) is not int:
+                            nv = self._unpack(p, v)
+                            break
+                elif t is Tensor:
                     nv = int(v.array.item())
-            elif p.kind == "ScalarType" and type(v) is Builtin and v.name in _PY_DTYPES:
+            elif kind == "ScalarType" and type(v) is Builtin and v.name in _PY_DTYPES:
                 nv = DTYPE_VALUES[_PY_DTYPES[v.name]]
-            if nv is v and (key == p.name or type(key) is int):
+            if nv is v and (type(key) is int or key == p.name):
                 continue
             if key == -1:
                 new_args = list(nv)
             elif type(key) is int:
                 new_args = list(args) if new_args is None else new_args
                 new_args[key] = nv
-            elif key is not None:
+            else:
                 new_kwargs = dict(kwargs) if new_kwargs is None else new_kwargs
                 del new_kwargs[key]
                 new_kwargs[p.name] = nv
@@ -342,6 +341,17 @@ class Signature:
             return None
         return (args if new_args is None else tuple(new_args),
                 kwargs if new_kwargs is None else new_kwargs)
+
+    def _unpack(self, p: Param, v: Any) -> Any:
+        """A size with something else than ints: each element after the first must be an
+        index (PyTorch's "failed to unpack" TypeError); all of them as ints."""
+        for k, e in enumerate(v):
+            if k and not (type(e) is bool or _is_index(e) or _int_tensor(e)):
+                raise _type_error(
+                    f"{self.name}(): argument '{p.name}' failed to unpack the object at pos "
+                    f"{k + 1} with error \"type must be tuple of ints,but got {tp_name(e)}\"")
+        ints = [int(e.array.item()) if type(e) is Tensor else int(e) for e in v]
+        return ints if type(v) is list else tuple(ints)
 
 
 class Parser:
