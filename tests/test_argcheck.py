@@ -72,6 +72,7 @@ BAD = [
     "x.gather(0.5, x.long())", "x.div(2, rounding_mode=3)", "x.expand(2, 'a')",
     "torch.stack([x, 'a'])", "torch.randint(0, 5.5, (2,))", "x.to(dtype='float64')",
     "x.to(torch.float64, 1)", "x.to('cpu', 'float64')", "x.float(1)",
+    "torch.unsqueeze(input=x, dim='a')",
 ]
 
 
@@ -163,6 +164,8 @@ GOOD = [
     "torch.flip(x, (0,))", "x.narrow(1, 0, 2)", "x.lerp(x, 0.5)",
     "x.gather(1, torch.tensor([[0], [1]]))", "x.to(torch.float64)", "x.to(dtype=float)",
     "x.to('cpu')", "x.to(x)", "x.to(device='cpu', dtype=torch.int64)", "x.long()",
+    "torch.where(condition=x > 1, input=x, other=x * 2)", "torch.sum(input=x, dim=0)",
+    "torch.clamp(input=x, min=0.7)", "torch.zeros_like(input=x)",
 ]
 
 

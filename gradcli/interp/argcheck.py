@@ -20,6 +20,7 @@ wrapped at all, so the hot path of tensor-only ops pays nothing.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -485,12 +486,18 @@ def checked(spelling: str, fn: Callable[..., Any]) -> Callable[..., Any]:
 
         call = method
     else:
+        takes_input = "input" in inspect.signature(fn).parameters
+
         def function(*args: Any, **kwargs: Any) -> Any:
             converted = check(args, kwargs)
             if converted is not None:
                 args, kwargs = converted
+            if not takes_input and "input" in kwargs:  # PyTorch's name of the first one
+                kwargs = dict(kwargs)
+                args = (kwargs.pop("input"), *args)
             return fn(*args, **kwargs)
 
+        function.maps_input = True  # type: ignore[attr-defined]
         call = function
     call.__doc__ = fn.__doc__
     call.__name__ = getattr(fn, "__name__", spelling)

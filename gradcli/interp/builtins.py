@@ -229,6 +229,8 @@ class TorchBuiltin(Builtin):
 
 
 def _takes_input(fn: Callable[..., Any]) -> bool:
+    if getattr(fn, "maps_input", False):  # argcheck.checked: it sees input= as written
+        return True
     try:
         return "input" in inspect.signature(fn).parameters
     except (TypeError, ValueError):
