@@ -379,7 +379,7 @@ def hessian(func: Func, argnums: Any = 0) -> Func:
 
 def _value_error(message: str) -> GdRuntimeError:
     err = GdRuntimeError(message)
-    err.py_type = "ValueError"  # type: ignore[attr-defined]  # the class `except` sees
+    err.py_type = "ValueError"  # the class `except` sees
     return err
 
 

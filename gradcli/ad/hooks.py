@@ -120,7 +120,7 @@ def _name(hook: Any) -> str:
 
 def _type_error(message: str) -> GdRuntimeError:
     err = GdRuntimeError(message)
-    err.py_type = "TypeError"  # type: ignore[attr-defined]  # the class `except` sees
+    err.py_type = "TypeError"  # the class `except` sees
     return err
 
 

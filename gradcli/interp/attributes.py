@@ -17,7 +17,7 @@ from gradcli.ad.kernels.messages import scalar_name
 from gradcli.ad.state import nonleaf_grad
 from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import arrays, devices, dtype_info, limits, pymethods
+from gradcli.interp import argcheck, arrays, devices, dtype_info, limits, pymethods
 from gradcli.interp import custom_function as CF
 from gradcli.interp.exceptions import ExceptionValue
 from gradcli.interp.values import (
@@ -142,6 +142,9 @@ TENSOR_METHODS: dict[str, Callable[..., Any]] = {
     "is_inference": is_inference,
     "is_complex": lambda x: False,
 }
+# PyTorch's argument checks first (interp/argcheck.py), where the method has a schema.
+TENSOR_METHODS = {name: argcheck.checked(f"Tensor.{name}", fn)
+                  for name, fn in TENSOR_METHODS.items()}
 
 TENSOR_SETTERS: dict[str, Callable[[Tensor, Any], None]] = {
     "grad": _set_grad,

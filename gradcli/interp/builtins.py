@@ -19,6 +19,7 @@ from gradcli.ad.tensor import Tensor, enable_grad, is_grad_enabled, no_grad, set
 from gradcli.ad.tensor_str import set_printoptions
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import (
+    argcheck,
     arrays,
     devices,
     dtype_info,
@@ -245,6 +246,8 @@ TorchBuiltin.__name__ = "builtin_function_or_method"  # as Python's own messages
 
 
 def _takes_input(fn: Callable[..., Any]) -> bool:
+    if getattr(fn, "maps_input", False):  # argcheck.checked: it sees input= as written
+        return True
     try:
         return "input" in inspect.signature(fn).parameters
     except (TypeError, ValueError):
@@ -254,8 +257,8 @@ def _takes_input(fn: Callable[..., Any]) -> bool:
 def _torch_module(module: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """The members of a torch module: its ops from the surface table, then `extra`."""
     table = {**ops.members(module), **(extra or {})}
-    return {name: TorchBuiltin(f"{module}.{name}", fn) if callable(fn) else fn
-            for name, fn in table.items()}
+    return {name: TorchBuiltin(f"{module}.{name}", argcheck.checked(f"{module}.{name}", fn))
+            if callable(fn) else fn for name, fn in table.items()}
 
 
 class Registry:

@@ -31,7 +31,7 @@ _MISSING = object()
 
 def _error(message: str, py_type: str) -> GdRuntimeError:
     err = GdRuntimeError(message)
-    err.py_type = py_type  # type: ignore[attr-defined]  # the class `except` sees
+    err.py_type = py_type  # the class `except` sees
     return err
 
 

@@ -678,7 +678,7 @@ class Compiler(ExpressionCompiler):
             if exc is None:
                 if not handling:
                     err = GdRuntimeError("No active exception to reraise", span)
-                    err.py_type = "RuntimeError"  # type: ignore[attr-defined]
+                    err.py_type = "RuntimeError"
                     raise err
                 raise handling[-1]
             v = exc(f)
@@ -686,7 +686,7 @@ class Compiler(ExpressionCompiler):
                 v = v()
             if type(v) is not exceptions.ExceptionValue:
                 err = GdRuntimeError("exceptions must derive from BaseException", span)
-                err.py_type = "TypeError"  # type: ignore[attr-defined]
+                err.py_type = "TypeError"
                 raise err
             raise v.raised(span)
 
@@ -762,7 +762,7 @@ def _loop_marks(rt: Any, record: Any) -> Callable[[int], None] | None:
 def not_iterable(v: Any, span: Span) -> GdRuntimeError:
     """Python's TypeError for unpacking a value that cannot be iterated."""
     err = GdRuntimeError(f"cannot unpack non-iterable {type_name(v)} object", span)
-    err.py_type = "TypeError"  # type: ignore[attr-defined]  # the class `except` sees
+    err.py_type = "TypeError"  # the class `except` sees
     return err
 
 

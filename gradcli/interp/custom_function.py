@@ -47,7 +47,7 @@ FUNCTION_BASE = FunctionBase()
 
 def _not_implemented(message: str) -> GdRuntimeError:
     err = GdRuntimeError(message)
-    err.py_type = "NotImplementedError"  # type: ignore[attr-defined]
+    err.py_type = "NotImplementedError"
     return err
 
 

@@ -13,7 +13,7 @@ from gradcli.interp.values import DType, type_name
 
 def _type_error(message: str) -> GdRuntimeError:
     err = GdRuntimeError(message)
-    err.py_type = "TypeError"  # type: ignore[attr-defined]  # the class `except` sees
+    err.py_type = "TypeError"  # the class `except` sees
     return err
 
 

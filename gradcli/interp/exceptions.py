@@ -90,7 +90,7 @@ class ExceptionValue(StrValue):
         if self.error is None:
             text = str(self)
             err = GdRuntimeError(f"{self.cls.name}: {text}" if text else self.cls.name, span)
-            err.py_type = self.cls.name  # type: ignore[attr-defined]
+            err.py_type = self.cls.name
             err.exception = self  # type: ignore[attr-defined]
             self.error = err
         return self.error
@@ -147,6 +147,6 @@ def matches(exc: ExceptionValue, spec: Any, span: Span) -> bool:
         if type(s) is not ExceptionClass:
             err = GdRuntimeError("catching classes that do not inherit from BaseException "
                                  "is not allowed", span)
-            err.py_type = "TypeError"  # type: ignore[attr-defined]
+            err.py_type = "TypeError"
             raise err
     return any(exc.cls.is_subclass_of(s) for s in specs)

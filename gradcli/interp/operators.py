@@ -34,7 +34,7 @@ def runtime_error(e: Exception, span: Span) -> GdError:
         return GdLimitError("out of memory", span)
     text = str(e) or type(e).__name__
     err = GdRuntimeError(text, span)
-    err.py_type = type(e).__name__  # type: ignore[attr-defined]  # the class `except` sees
+    err.py_type = type(e).__name__  # the class `except` sees
     return err
 
 
@@ -79,7 +79,7 @@ def call_type_error(e: TypeError, fn: Any, span: Span) -> GdError:
             fn.name.rsplit(".", 1)[-1] + "(") else None)
     else:
         err = GdRuntimeError(text, span)
-    err.py_type = "TypeError"  # type: ignore[attr-defined]  # the class `except` sees
+    err.py_type = "TypeError"  # the class `except` sees
     return err
 
 

@@ -329,7 +329,7 @@ def _next(it: Any, default: Any = _NO_DEFAULT) -> Any:
         if default is not _NO_DEFAULT:
             return default
         err = GdRuntimeError("StopIteration")
-        err.py_type = "StopIteration"  # type: ignore[attr-defined]
+        err.py_type = "StopIteration"
         raise err from None
 
 

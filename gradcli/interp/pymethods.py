@@ -21,7 +21,7 @@ MISSING = object()
 
 def _type_error(message: str) -> GdRuntimeError:
     err = GdRuntimeError(message)
-    err.py_type = "TypeError"  # type: ignore[attr-defined]  # the class `except` sees
+    err.py_type = "TypeError"  # the class `except` sees
     return err
 
 
@@ -141,7 +141,7 @@ def set_error(obj: Any, name: str) -> GdRuntimeError | None:
     else:
         return None
     err = GdRuntimeError(text)
-    err.py_type = "AttributeError"  # type: ignore[attr-defined]
+    err.py_type = "AttributeError"
     return err
 
 

@@ -40,7 +40,7 @@ from gradcli.interp.values import (
 
 def _error(message: str, py_type: str = "TypeError") -> GdRuntimeError:
     err = GdRuntimeError(message)
-    err.py_type = py_type  # type: ignore[attr-defined]  # the class `except` sees
+    err.py_type = py_type  # the class `except` sees
     return err
 
 

@@ -28,7 +28,7 @@ _FORMATS_ITSELF = (int, float, str, ArrayValue)
 
 def _type_error(message: str) -> GdRuntimeError:
     err = GdRuntimeError(message)
-    err.py_type = "TypeError"  # type: ignore[attr-defined]  # the class `except` sees
+    err.py_type = "TypeError"  # the class `except` sees
     return err
 
 

@@ -520,9 +520,7 @@ _DEVICE_TYPES = ("cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, ve, f
 
 def torch_error(message: str, py_type: str) -> GdRuntimeError:
     """A GdRuntimeError that a gd `except` sees as Python's class py_type."""
-    err = GdRuntimeError(message)
-    err.py_type = py_type  # type: ignore[attr-defined]
-    return err
+    return GdRuntimeError(message, py_type=py_type)
 
 
 def parse_device(text: str) -> tuple[str, int | None]:

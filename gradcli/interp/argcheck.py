@@ -1,0 +1,521 @@
+"""PyTorch's argument checks for torch functions and Tensor methods.
+
+PyTorch checks every argument of a torch function against its schema before it computes
+anything (torch/csrc/utils/python_arg_parser.cpp): a list where a Number is expected, a
+float where a size is expected or a string where a dtype is expected is a TypeError with
+PyTorch's own words, never a silently computed value. This module does the same for the
+ops in `signatures.SIGNATURES`, with the same matching rules and the same messages:
+
+- one signature: "NAME(): argument 'P' (position K) must be TYPE, not PYTYPE" (no
+  position when passed by keyword), "NAME() missing ...", "NAME() takes ...";
+- several: "NAME() received an invalid combination of arguments - got (...), but
+  expected one of:" and the overload lines, as torch/csrc/utils/invalid_arguments.cpp
+  formats them (without a terminal: "!" marks a mismatch);
+- a size: "must be tuple of ints, not float", "failed to unpack the object at pos K with
+  error ...".
+
+A checker is built once per spelling; ops without a schema (tanh, exp, ...) are not
+wrapped at all, so the hot path of tensor-only ops pays nothing.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from gradcli.ad.ops.creation import torch_error
+from gradcli.ad.rng import Generator
+from gradcli.ad.tensor import Tensor
+from gradcli.errors import GdRuntimeError
+from gradcli.interp.devices import Device
+from gradcli.interp.signatures import FUNCTIONAL_METHODS, NUMBERS_AS_TENSORS, SIGNATURES
+from gradcli.interp.values import (
+    DTYPE_VALUES,
+    Builtin,
+    DType,
+    GeneratorValue,
+    Size,
+    type_name,
+)
+
+MISSING: Any = object()
+
+# PyTorch's name of each parameter type in its messages (FunctionParameter::type_name).
+_TYPE_NAMES = {
+    "Tensor": "Tensor", "Scalar": "Number", "int64_t": "int", "SymInt": "int", "bool": "bool",
+    "ScalarType": "torch.dtype",
+    "IntArrayRef": "tuple of ints", "SymIntArrayRef": "tuple of ints",
+    "Generator": "torch.Generator", "Device": "torch.device", "Layout": "torch.layout",
+    "MemoryFormat": "torch.memory_format", "TensorList": "tuple of Tensors",
+    "PyObject*": "object", "c10::string_view": "str", "DimnameList": "tuple of names",
+}
+_LISTS = frozenset(("IntArrayRef", "SymIntArrayRef"))
+_NUMPY_NAMES = {"dim": ("axis",), "keepdim": ("keepdims",), "input": ("x", "a", "x1"),
+                "other": ("x2",)}
+_PY_SCALAR_TYPES = frozenset(("float", "int", "bool", "complex"))
+_PY_DTYPES = {"float": "float64", "int": "int64", "bool": "bool"}
+
+
+def _type_error(message: str) -> GdRuntimeError:
+    return torch_error(message, "TypeError")
+
+
+def tp_name(v: Any) -> str:
+    """What Python's `Py_TYPE(v)->tp_name` is for the PyTorch value v stands for."""
+    t = type(v)
+    if t is Tensor:
+        return "Tensor"
+    if t is DType:
+        return "torch.dtype"
+    if t is Size:
+        return "torch.Size"
+    if isinstance(v, (Generator, GeneratorValue)):
+        return "torch._C.Generator"
+    if isinstance(v, np.generic):
+        return f"numpy.{t.__name__}"
+    if isinstance(v, Builtin):
+        return "type" if _python_type(v) else "builtin_function_or_method"
+    return "torch.device" if t is Device else type_name(v)
+
+
+def _python_type(v: Any) -> bool:
+    return type(v) is Builtin and v.name in _PY_SCALAR_TYPES
+
+
+def _is_number(v: Any) -> bool:  # THPUtils_checkScalar: Python and numpy numbers
+    return isinstance(v, (int, float, complex, np.number, np.bool_))
+
+
+def _is_long(v: Any) -> bool:  # THPUtils_checkLong: an int, not a bool
+    return (isinstance(v, int) and type(v) is not bool) or isinstance(v, np.integer)
+
+
+def _is_index(v: Any) -> bool:  # THPUtils_checkIndex: not a bool; an int or __index__
+    if type(v) is bool:
+        return False
+    if _is_long(v):
+        return True
+    return type(v) is Tensor and v.array.dtype.kind in "iu" and v.array.size == 1
+
+
+def _int_tensor(v: Any) -> bool:  # an integer or bool tensor of one element
+    return type(v) is Tensor and v.array.dtype.kind in "iub" and v.array.size == 1
+
+
+def _fits(p: Param, v: Any, argnum: int, numbers: bool) -> bool:
+    """Whether v fits the parameter (FunctionParameter::check); the common cases first."""
+    kind = p.kind
+    t = type(v)
+    if kind == "Tensor":
+        return t is Tensor or (numbers and _is_number(v))
+    if kind == "Scalar":
+        if t is float or t is int or t is bool or _is_number(v):
+            return True
+        return t is Tensor and not v.requires_grad and v.array.ndim == 0
+    if kind == "int64_t":
+        if t is int or _is_long(v):
+            return True
+        return (t is Tensor and v.array.dtype.kind in "iu" and not v.requires_grad
+                and v.array.ndim == 0)
+    if kind in _LISTS:
+        if t is tuple or t is list or t is Size:
+            return not v or type(v[0]) is int or _is_index(v[0])
+        if kind == "IntArrayRef":  # sum(dim=0): a single int where a size is given
+            return p.size > 0 and (_is_long(v) or _int_tensor(v))
+        return p.size > 0 and _is_index(v)
+    if kind == "SymInt":
+        return t is int or _is_index(v)
+    if kind == "bool":
+        return t is bool or isinstance(v, np.bool_)
+    if kind == "ScalarType":
+        return t is DType or _python_type(v)
+    if kind == "Generator":
+        return isinstance(v, (Generator, GeneratorValue))
+    if kind == "Device":
+        return _is_long(v) or t is str or t is Device
+    if kind == "TensorList":
+        if t is not tuple and t is not list:
+            return False
+        for i, e in enumerate(v):
+            if type(e) is not Tensor:
+                raise _type_error(f"expected Tensor as element {i} in argument {argnum}, "
+                                  f"but got {tp_name(e)}")
+        return True
+    if kind == "PyObject*":
+        return True
+    if kind == "c10::string_view":
+        return t is str
+    return False  # Layout, MemoryFormat, DimnameList: no gd value is one
+
+
+class Param:
+    """One parameter of a signature: `Type[size]? name=default`."""
+
+    __slots__ = ("allow_none", "default", "keyword_only", "kind", "name", "optional",
+                 "size")
+
+    def __init__(self, text: str, keyword_only: bool) -> None:
+        type_str, _, rest = text.partition(" ")
+        self.allow_none = type_str.endswith("?")
+        type_str = type_str.rstrip("?")
+        self.size = 0
+        if "[" in type_str:
+            type_str, _, size = type_str.partition("[")
+            self.size = int(size.rstrip("]"))
+        self.kind = type_str
+        assert type_str in _TYPE_NAMES, text
+        self.name, eq, self.default = rest.partition("=")
+        self.optional = bool(eq)
+        if self.default == "None":
+            self.allow_none = True
+        self.keyword_only = keyword_only
+
+    @property
+    def type_name(self) -> str:
+        return _TYPE_NAMES[self.kind]
+
+
+class Signature:
+    """One overload, parsed from PyTorch's signature string."""
+
+    def __init__(self, text: str) -> None:
+        text, _, flag = text.partition("|")
+        self.hidden = bool(flag)
+        self.name, _, body = text[:-1].partition("(")
+        self.numbers = self.name in NUMBERS_AS_TENSORS
+        self.params: list[Param] = []
+        keyword_only = False
+        for part in body.split(", ") if body else ():
+            if part == "*":
+                keyword_only = True
+            else:
+                self.params.append(Param(part, keyword_only))
+        self.max_args = len(self.params)
+        self.min_args = sum(not p.optional for p in self.params)
+        self.max_pos = sum(not p.keyword_only for p in self.params)
+        self.varargs = self.max_pos == 1 and self.params[0].kind in _LISTS
+        # Parameters from this one on are all optional.
+        self.required = max((i + 1 for i, p in enumerate(self.params) if not p.optional),
+                            default=0)
+
+    def __str__(self) -> str:  # FunctionSignature::toString
+        parts = []
+        star = False
+        for p in self.params:
+            if p.keyword_only and not star:
+                parts.append("*")
+                star = True
+            parts.append(f"{p.type_name} {p.name}" + (f" = {p.default}" if p.optional else ""))
+        return "(" + ", ".join(parts) + ")"
+
+    def parse(self, args: tuple[Any, ...], kwargs: dict[str, Any],
+              raise_: bool) -> list[tuple[Param, Any, Any]] | None:
+        """(parameter, argument, where it came from: its position, -1 for all the
+        positional arguments as one size, or its keyword) for each parameter given, or
+        None (raise_: PyTorch's TypeError)."""
+        nargs = len(args)
+        if nargs > self.max_pos and not self.varargs:
+            if raise_:
+                self._extra_args(nargs)
+            return None
+        bound: list[tuple[Param, Any, Any]] = []
+        numbers = self.numbers
+        pos = found = 0
+        key: Any
+        for i, p in enumerate(self.params):
+            if pos < nargs:
+                if p.keyword_only:
+                    if raise_:
+                        self._extra_args(nargs)
+                    return None
+                obj = args[pos]
+                key = pos
+                pos += 1
+            elif kwargs:
+                key = p.name
+                obj = kwargs.get(key, MISSING)
+                for alias in _NUMPY_NAMES.get(key, ()) if obj is MISSING else ():
+                    if obj is MISSING:
+                        key = alias  # torch.sum(x, axis=0): NumPy's names
+                        obj = kwargs.get(alias, MISSING)
+                if obj is MISSING:
+                    if p.optional:
+                        continue
+                    if raise_:
+                        self._missing(i)
+                    return None
+                found += 1
+            elif i >= self.required:  # the rest is optional
+                break
+            else:
+                if raise_:
+                    self._missing(i)
+                return None
+            if obj is None and p.allow_none:
+                continue
+            if _fits(p, obj, i, numbers):
+                bound.append((p, obj, key))
+            elif self.varargs and key == 0 and _fits(p, args, i, False):
+                bound.append((p, args, -1))  # permute(1, 0) is permute((1, 0))
+                pos = nargs
+            elif raise_:
+                self._wrong_type(p, obj, key)
+            else:
+                return None
+        if kwargs and found != len(kwargs):
+            if raise_:
+                self._extra_kwargs(kwargs, nargs)
+            return None
+        return bound
+
+    def _wrong_type(self, p: Param, obj: Any, key: Any) -> None:
+        if type(key) is str:
+            raise _type_error(f"{self.name}(): argument '{p.name}' must be {p.type_name}, "
+                              f"not {tp_name(obj)}")
+        if p.kind == "SymIntArrayRef" and type(obj) in (tuple, list, Size):
+            raise _type_error(
+                f"{self.name}(): argument '{p.name}' (position {key + 1}) must be "
+                f"{p.type_name}, but found element of type {tp_name(obj[0])} at pos 0")
+        raise _type_error(f"{self.name}(): argument '{p.name}' (position {key + 1}) must be "
+                          f"{p.type_name}, not {tp_name(obj)}")
+
+    def _extra_args(self, nargs: int) -> None:
+        if self.min_args != self.max_pos:
+            raise _type_error(f"{self.name}() takes from {self.min_args} to {self.max_pos} "
+                              f"positional arguments but {nargs} were given")
+        raise _type_error(f"{self.name}() takes {self.max_pos} positional argument"
+                          f"{'' if self.max_pos == 1 else 's'} but {nargs} "
+                          f"{'was' if nargs == 1 else 'were'} given")
+
+    def _missing(self, idx: int) -> None:
+        names = [f'"{p.name}"' for p in self.params[idx:] if not p.optional]
+        # PyTorch's plural is the wrong way round ("1 required positional arguments")
+        raise _type_error(f"{self.name}() missing {len(names)} required positional "
+                          f"argument{'s' if len(names) == 1 else ''}: {', '.join(names)}")
+
+    def _extra_kwargs(self, kwargs: dict[str, Any], nargs: int) -> None:
+        names = [p.name for p in self.params]
+        for key in kwargs:
+            if key not in names:
+                raise _type_error(f"{self.name}() got an unexpected keyword argument '{key}'")
+            if names.index(key) < nargs:
+                raise _type_error(f"{self.name}() got multiple values for argument '{key}'")
+        raise _type_error("invalid keyword arguments")
+
+    def convert(self, bound: list[tuple[Param, Any, Any]], args: tuple[Any, ...],
+                kwargs: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]] | None:
+        """PyTorch's conversion of the parsed arguments: every element of a size an index
+        (else its "failed to unpack" TypeError), sizes of bools and integer tensors as
+        ints, Python's float/int/bool as dtypes, NumPy's keywords as PyTorch's. The new
+        (args, kwargs) when something changed, else None."""
+        new_args: list[Any] | None = None
+        new_kwargs: dict[str, Any] | None = None
+        for p, v, key in bound:
+            nv = v
+            kind = p.kind
+            if kind in _LISTS:
+                t = type(v)
+                if t is tuple or t is list or t is Size:
+                    for e in v:
+                        if type(e) is not int:
+                            nv = self._unpack(p, v)
+                            break
+                elif t is Tensor:
+                    nv = int(v.array.item())
+            elif kind == "ScalarType" and type(v) is Builtin and v.name in _PY_DTYPES:
+                nv = DTYPE_VALUES[_PY_DTYPES[v.name]]
+            if nv is v and (type(key) is int or key == p.name):
+                continue
+            if key == -1:
+                new_args = list(nv)
+            elif type(key) is int:
+                new_args = list(args) if new_args is None else new_args
+                new_args[key] = nv
+            else:
+                new_kwargs = dict(kwargs) if new_kwargs is None else new_kwargs
+                del new_kwargs[key]
+                new_kwargs[p.name] = nv
+        if new_args is None and new_kwargs is None:
+            return None
+        return (args if new_args is None else tuple(new_args),
+                kwargs if new_kwargs is None else new_kwargs)
+
+    def _unpack(self, p: Param, v: Any) -> Any:
+        """A size with something else than ints: each element after the first must be an
+        index (PyTorch's "failed to unpack" TypeError); all of them as ints."""
+        for k, e in enumerate(v):
+            if k and not (type(e) is bool or _is_index(e) or _int_tensor(e)):
+                raise _type_error(
+                    f"{self.name}(): argument '{p.name}' failed to unpack the object at pos "
+                    f"{k + 1} with error \"type must be tuple of ints,but got {tp_name(e)}\"")
+        ints = [int(e.array.item()) if type(e) is Tensor else int(e) for e in v]
+        return ints if type(v) is list else tuple(ints)
+
+
+class Parser:
+    """All overloads of one spelling (PythonArgParser)."""
+
+    __slots__ = ("name", "signatures")
+
+    def __init__(self, texts: tuple[str, ...]) -> None:
+        self.signatures = [Signature(t) for t in texts]
+        self.name = self.signatures[0].name
+
+    def check(self, args: tuple[Any, ...],
+              kwargs: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]] | None:
+        """Raise PyTorch's TypeError when no overload takes these arguments; the converted
+        (args, kwargs) when PyTorch's conversion changes them, else None."""
+        sigs = self.signatures
+        if len(sigs) == 1:
+            bound = sigs[0].parse(args, kwargs, True)
+            assert bound is not None
+            return sigs[0].convert(bound, args, kwargs)
+        for sig in sigs:
+            bound = sig.parse(args, kwargs, False)
+            if bound is not None:
+                return sig.convert(bound, args, kwargs)
+        n = len(args) + len(kwargs)
+        plausible = [s for s in sigs if s.min_args <= n <= s.max_args and not s.hidden]
+        if len(plausible) == 1:
+            plausible[0].parse(args, kwargs, True)
+        raise _type_error(_invalid_args(self.name, args, kwargs,
+                                        [str(s) for s in sigs if not s.hidden]))
+
+
+# -- torch/csrc/utils/invalid_arguments.cpp ------------------------------------------------
+
+def _matcher(type_text: str) -> Callable[[Any], bool]:
+    if type_text == "float":
+        return lambda v: tp_name(v) in ("float", "int", "long")
+    if type_text == "int":
+        return lambda v: tp_name(v) in ("int", "long")
+    return lambda v: tp_name(v) == type_text
+
+
+def _option(text: str) -> list[tuple[str, Callable[[Any], bool]]]:
+    """The (name, matcher) PyTorch's error formatter reads from an overload line; it
+    splits `T name = default` at the last space, so a defaulted parameter is named
+    'None', 'False', ..., and '*' counts as a parameter."""
+    out = []
+    for arg in text[1:-1].split(", "):
+        cut = arg.rfind(" ")
+        out.append((arg[cut + 1:], _matcher(arg[:cut] if cut >= 0 else arg)))
+    return out
+
+
+def _desc(v: Any) -> str:
+    if type(v) in (tuple, list, Size):
+        inner = ", ".join(tp_name(e) for e in v)
+        if type(v) is list:
+            return f"list of [{inner}]"
+        return f"{tp_name(v)} of ({inner}{',' if len(v) == 1 else ''})"
+    return tp_name(v)
+
+
+def _formatted(option: list[tuple[str, Callable[[Any], bool]]], args: tuple[Any, ...],
+               kwargs: dict[str, Any]) -> str:
+    parts = []
+    for i in range(len(args) + len(kwargs)):
+        is_kw = i >= len(args)
+        name = option[i][0] if i < len(option) else ""
+        v = kwargs.get(name) if is_kw else args[i]
+        ok = i < len(option) and option[i][1](v)
+        text = (f"{name}=" if is_kw else "") + _desc(v)
+        parts.append(text if ok else f"!{text}!")
+    return "(" + ", ".join(parts) + (")" if args else ", )")
+
+
+def _got(args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
+    parts = [tp_name(a) for a in args] + [f"{k}={tp_name(v)}" for k, v in kwargs.items()]
+    return "(" + ", ".join(parts) + (")" if args or not kwargs else ", )")
+
+
+def _unmatched(option: list[tuple[str, Callable[[Any], bool]]],
+               kwargs: dict[str, Any]) -> list[str]:
+    start = max(len(option) - len(kwargs), 0)
+    names = [n for n, _ in option[start:]]
+    return [k for k in kwargs if k not in names]
+
+
+def _invalid_args(name: str, args: tuple[Any, ...], kwargs: dict[str, Any],
+                  options: list[str]) -> str:
+    msg = f"{name}() received an invalid combination of arguments - "
+    n = len(args) + len(kwargs)
+    if len(options) == 1:
+        option = _option(options[0])
+        unmatched = _unmatched(option, kwargs)
+        if unmatched:
+            return msg + "got unrecognized keyword arguments: " + ", ".join(unmatched)
+        got = _formatted(option, args, kwargs) if n == len(option) else _got(args, kwargs)
+        return msg + f"got {got}, but expected {options[0]}"
+    msg += f"got {_got(args, kwargs)}, but expected one of:\n"
+    for text in options:
+        option = _option(text)
+        msg += f" * {text}\n"
+        if n == len(option):
+            unmatched = _unmatched(option, kwargs)
+            if unmatched:
+                msg += ("      didn't match because some of the keywords were incorrect: "
+                        + ", ".join(unmatched) + "\n")
+            else:
+                msg += ("      didn't match because some of the arguments have invalid "
+                        f"types: {_formatted(option, args, kwargs)}\n")
+    return msg
+
+
+# -- wrapping ------------------------------------------------------------------------------
+
+def checked(spelling: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+    """fn, checking its arguments as PyTorch does first when the spelling has a schema
+    (a Tensor method's first argument is the tensor itself, not part of the schema)."""
+    if spelling in FUNCTIONAL_METHODS:
+        return _functional(fn, Parser(SIGNATURES[FUNCTIONAL_METHODS[spelling]]).check)
+    texts = SIGNATURES.get(spelling)
+    if texts is None:
+        return fn
+    check = Parser(texts).check
+    if spelling.startswith("Tensor."):
+        def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+            converted = check(args, kwargs)
+            if converted is not None:
+                args, kwargs = converted
+            return fn(self, *args, **kwargs)
+
+        call = method
+    else:
+        takes_input = "input" in inspect.signature(fn).parameters
+
+        def function(*args: Any, **kwargs: Any) -> Any:
+            converted = check(args, kwargs)
+            if converted is not None:
+                args, kwargs = converted
+            if not takes_input and "input" in kwargs:  # PyTorch's name of the first one
+                kwargs = dict(kwargs)
+                args = (kwargs.pop("input"), *args)
+            return fn(*args, **kwargs)
+
+        function.maps_input = True  # type: ignore[attr-defined]
+        call = function
+    call.__doc__ = fn.__doc__
+    call.__name__ = getattr(fn, "__name__", spelling)
+    return call
+
+
+
+def _functional(fn: Callable[..., Any], check: Callable[..., None]) -> Callable[..., Any]:
+    """F.softmax(input, dim=None, _stacklevel=3, dtype=None): PyTorch's Python function
+    calls input.softmax(dim) or input.softmax(dim, dtype=dtype)."""
+
+    def functional(*args: Any, **kwargs: Any) -> Any:
+        dim = args[1] if len(args) > 1 else kwargs.get("dim")
+        dtype = args[3] if len(args) > 3 else kwargs.get("dtype")
+        if dim is not None:
+            check((dim,), {} if dtype is None else {"dtype": dtype})
+        return fn(*args, **kwargs)
+
+    functional.__doc__ = fn.__doc__
+    functional.__name__ = getattr(fn, "__name__", "functional")
+    return functional

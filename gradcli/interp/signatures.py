@@ -1,0 +1,168 @@
+"""PyTorch 2.13's Python signatures of the torch functions and Tensor methods gd checks
+(argcheck.py), in PyTorch's own syntax (torch/csrc/utils/python_arg_parser.cpp) and in
+the order PyTorch lists them in its messages; `|hidden` marks an overload PyTorch accepts
+but never lists (its deprecated forms).
+
+A spelling without an entry is not checked (tensor-only ops such as tanh or exp: the hot
+path stays as it is).
+"""
+
+from __future__ import annotations
+
+# Functions whose Tensor parameters also take Python numbers (should_allow_numbers_as_tensors).
+NUMBERS_AS_TENSORS = frozenset((
+    "add", "add_", "div", "div_", "divide", "divide_", "mul", "mul_", "multiply",
+    "multiply_", "sub", "sub_", "subtract", "subtract_", "true_divide", "true_divide_", "to",
+    "copy_", "floor_divide", "floor_divide_"))
+
+_F = ("ScalarType? dtype=None, Layout? layout=None, Device? device=None, "
+      "bool? pin_memory=False, bool? requires_grad=False")
+_OUT_F = "Tensor out=None, " + _F
+
+
+_FUNCTION_TAILS = {"{out}": ", *, Tensor out=None", "{kout}": ", Tensor out=None",
+                   "{pair}": ", *, TensorList[2] out=None", "{pair_kw}": ", TensorList[2] out=None"}
+
+
+def _both(name: str, *sigs: str) -> dict[str, tuple[str, ...]]:
+    """torch.NAME (`Tensor input` first) and the method Tensor.NAME (without it). The
+    function's `out=` tails are written {out} (`, *, Tensor out=None`), {kout} (after
+    other keyword-only parameters) and {pair}/{pair_kw} (a (values, indices) out)."""
+    fn, method = [], []
+    for s in sigs:
+        f = "(Tensor input" + ("" if s[1] in "{)" else ", ") + s[1:]
+        for key, tail in _FUNCTION_TAILS.items():
+            f = f.replace(key, tail)
+            s = s.replace(key, "")
+        fn.append(name + f)
+        method.append(name + s)
+    return {f"torch.{name}": tuple(fn), f"Tensor.{name}": tuple(method)}
+
+
+def _methods(name: str, *sigs: str) -> dict[str, tuple[str, ...]]:
+    return {f"Tensor.{name}": tuple(f"{name}{s}" for s in sigs)}
+
+
+def _functions(name: str, *sigs: str) -> dict[str, tuple[str, ...]]:
+    return {f"torch.{name}": tuple(f"{name}{s}" for s in sigs)}
+
+
+_ALPHA = ("(Tensor other, *, Scalar alpha=1{kout})",
+          "(Scalar alpha, Tensor other{out})|hidden")
+_ALPHA_ = ("(Tensor other, *, Scalar alpha=1)", "(Scalar alpha, Tensor other)|hidden")
+_CLAMP = ("(Tensor? min=None, Tensor? max=None{out})",
+          "(Scalar? min=None, Scalar? max=None{out})")
+_DIMS = ("(*, ScalarType? dtype=None)",
+         "(IntArrayRef[1]? dim, bool keepdim=False, *, ScalarType? dtype=None{kout})")
+_MINMAX = ("({out})", "(Tensor other{out})",
+           "(int64_t dim, bool keepdim=False{pair})")
+_STD = ("(IntArrayRef[1]? dim, bool unbiased=True, bool keepdim=False{out})",
+        "(IntArrayRef[1]? dim=None, *, Scalar? correction=None, bool keepdim=False{kout})",
+        "(bool unbiased=True)")
+
+SIGNATURES: dict[str, tuple[str, ...]] = {
+    # arithmetic
+    **_both("add", *_ALPHA), **_methods("add_", *_ALPHA_),
+    **_both("sub", *_ALPHA), **_methods("sub_", *_ALPHA_),
+    **_both("mul", "(Tensor other{out})"), **_methods("mul_", "(Tensor other)"),
+    **_both("div", "(Tensor other{out})",
+            "(Tensor other, *, c10::string_view? rounding_mode{kout})",
+            "(Scalar other, *, c10::string_view? rounding_mode)"),
+    **_methods("div_", "(Tensor other)", "(Tensor other, *, c10::string_view? rounding_mode)",
+               "(Scalar other, *, c10::string_view? rounding_mode)"),
+    **_functions("pow", "(Tensor input, Tensor exponent, *, Tensor out=None)",
+                 "(Scalar self, Tensor exponent, *, Tensor out=None)",
+                 "(Tensor input, Scalar exponent, *, Tensor out=None)"),
+    **_methods("pow", "(Tensor exponent)", "(Scalar exponent)"),
+    **_methods("pow_", "(Tensor exponent)", "(Scalar exponent)"),
+    **_both("clamp", *_CLAMP),
+    **_methods("clamp_", *(s.replace("{out}", "") for s in _CLAMP)),
+    **_functions("where", "(Tensor condition)",
+                 "(Tensor condition, Tensor input, Tensor other, *, Tensor out=None)",
+                 "(Tensor condition, Scalar self, Tensor other)",
+                 "(Tensor condition, Tensor input, Scalar other)",
+                 "(Tensor condition, Scalar self, Scalar other)"),
+    **_both("lerp", "(Tensor end, Tensor weight{out})", "(Tensor end, Scalar weight{out})"),
+    **_methods("fill_", "(Tensor value)", "(Scalar value)"),
+    **_both("masked_fill", "(Tensor mask, Tensor value)", "(Tensor mask, Scalar value)"),
+    **_methods("masked_fill_", "(Tensor mask, Tensor value)", "(Tensor mask, Scalar value)"),
+    # shapes and dims
+    **_methods("view", "(ScalarType dtype)", "(SymIntArrayRef size)"),
+    **_both("reshape", "(SymIntArrayRef shape)"),
+    **_methods("repeat", "(SymIntArrayRef repeats)"),
+    **_methods("expand", "(SymIntArrayRef size, *, bool implicit=False)"),
+    **_both("permute", "(IntArrayRef dims)"),
+    **_both("transpose", "(int64_t dim0, int64_t dim1)"),
+    **_both("unsqueeze", "(int64_t dim)"),
+    **_both("squeeze", "()", "(int64_t dim)", "(IntArrayRef dim)"),
+    **_both("flatten", "(int64_t start_dim=0, int64_t end_dim=-1)"),
+    **_both("narrow", "(int64_t dim, Tensor start, SymInt length)",
+            "(int64_t dim, SymInt start, SymInt length)"),
+    **_both("roll", "(SymIntArrayRef[1] shifts, IntArrayRef[1] dims=None{out})"),
+    **_both("flip", "(IntArrayRef dims{out})"),
+    **_both("diag", "(int64_t diagonal=0{out})"),
+    **_both("tril", "(SymInt diagonal=0{out})"),
+    **_both("triu", "(SymInt diagonal=0{out})"),
+    **_both("gather", "(int64_t dim, Tensor index, *, bool sparse_grad=False{kout})"),
+    **_functions("cat", "(TensorList tensors, int64_t dim=0, *, Tensor out=None)"),
+    **_functions("stack", "(TensorList tensors, int64_t dim=0, *, Tensor out=None)"),
+    # conversions
+    **_methods("to", "(Device? device=None, ScalarType? dtype=None, bool non_blocking=False, "
+               "bool copy=False, *, MemoryFormat? memory_format=None)",
+               "(ScalarType dtype, bool non_blocking=False, bool copy=False, *, "
+               "MemoryFormat? memory_format=None)",
+               "(Tensor tensor, bool non_blocking=False, bool copy=False, *, "
+               "MemoryFormat? memory_format=None)"),
+    **{k: v for n in ("float", "double", "long", "int", "bool")
+       for k, v in _methods(n, "(*, MemoryFormat? memory_format=None)").items()},
+    # reductions
+    **_both("sum", *_DIMS),
+    **_both("mean", _DIMS[0].replace(")", "{kout})"), _DIMS[1]),
+    **_both("prod", "(*, ScalarType? dtype=None)",
+            "(int64_t dim, bool keepdim=False, *, ScalarType? dtype=None{kout})"),
+    **_both("max", *_MINMAX), **_both("min", *_MINMAX),
+    **_both("argmax", "(int64_t? dim=None, bool keepdim=False{out})"),
+    **_both("argmin", "(int64_t? dim=None, bool keepdim=False{out})"),
+    **_both("cumsum", "(int64_t dim, *, ScalarType? dtype=None{kout})"),
+    **_both("softmax", "(int64_t dim, ScalarType? dtype=None{out})"),
+    **_both("log_softmax", "(int64_t dim, ScalarType? dtype=None{out})"),
+    **_both("std", *_STD), **_both("var", *_STD),
+    **_both("topk", "(SymInt k, int64_t dim=-1, bool largest=True, bool sorted=True{pair})"),
+    **_both("sort", "(*, bool? stable, int64_t dim=-1, bool descending=False{pair_kw})",
+            "(int64_t dim=-1, bool descending=False{pair})"),
+    # creation
+    **_functions("zeros", f"(SymIntArrayRef size, *, {_OUT_F})"),
+    **_functions("ones", f"(SymIntArrayRef size, *, {_OUT_F})"),
+    **_functions("empty", f"(SymIntArrayRef size, *, MemoryFormat? memory_format=None, {_OUT_F})"),
+    **_functions("full", f"(SymIntArrayRef size, Scalar fill_value, *, {_OUT_F})"),
+    **_functions("arange", f"(Scalar end, *, {_OUT_F})", f"(Scalar start, Scalar end, *, {_F})",
+                 f"(Scalar start, Scalar end, Scalar step=1, *, {_OUT_F})"),
+    **_functions("linspace", *(f"({a} start, {b} end, int64_t steps, *, {_OUT_F})" for a, b in (
+        ("Tensor", "Tensor"), ("Scalar", "Tensor"), ("Tensor", "Scalar"), ("Scalar", "Scalar")))),
+    **_functions("eye", f"(SymInt n, *, {_OUT_F})", f"(SymInt n, SymInt m, *, {_OUT_F})"),
+    **_functions("rand", f"(SymIntArrayRef size, *, Generator? generator, {_OUT_F})",
+                 f"(SymIntArrayRef size, *, {_OUT_F})"),
+    **_functions("randn", f"(SymIntArrayRef size, *, Generator? generator, {_OUT_F})",
+                 f"(SymIntArrayRef size, *, {_OUT_F})"),
+    **_functions("randint", *(f"({lead}SymIntArrayRef size, *, {gen}{_OUT_F})"
+                              for lead in ("SymInt high, ", "SymInt low, SymInt high, ")
+                              for gen in ("Generator? generator, ", ""))),
+    **{f"torch.{n}_like": (f"{n}_like(Tensor input, *, MemoryFormat? memory_format=None, {_F})",)
+       for n in ("zeros", "ones")},
+    **_functions("full_like", "(Tensor input, Scalar fill_value, *, "
+                 f"MemoryFormat? memory_format=None, {_F})"),
+    **{f"torch.{n}_like": (
+        f"{n}_like(Tensor input, *, Generator? generator, MemoryFormat? memory_format=None, {_F})",
+        f"{n}_like(Tensor input, *, MemoryFormat? memory_format=None, {_F})")
+       for n in ("rand", "randn")},
+    **_functions("tensor", "(PyObject* data, *, ScalarType? dtype=None, Device? device=None, "
+                 "bool pin_memory=False, bool requires_grad=False, DimnameList? names=None)"),
+    **_methods("new_zeros", f"(SymIntArrayRef size, *, {_F})"),
+    **_methods("new_ones", f"(SymIntArrayRef size, *, {_F})"),
+    **_methods("new_full", f"(SymIntArrayRef size, Scalar fill_value, *, {_F})"),
+}
+
+# torch.nn.functional.X written in Python in PyTorch: it checks its dim and dtype by calling
+# the method (`input.softmax(dim, dtype=dtype)`), so the method's schema and words apply.
+FUNCTIONAL_METHODS = {"torch.nn.functional.softmax": "Tensor.softmax",
+                      "torch.nn.functional.log_softmax": "Tensor.log_softmax"}
