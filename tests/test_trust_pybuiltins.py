@@ -12,7 +12,6 @@ numbers, the refusals of address-based hashes, dir, vars, bytes), with literals 
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
@@ -20,10 +19,7 @@ import subprocess
 import sys
 
 import pytest
-
-from gradcli.app import AppOptions, run
-from gradcli.errors import GdError
-from gradcli.source import Source
+from test_trust_builtins import gd  # what gd prints, or "error: <message>"
 
 CASES: list[tuple[str, str]] = [
     ('x = [3, 1, 2]\n'
@@ -737,16 +733,6 @@ GD_ONLY: list[tuple[str, str]] = [
      "<class 'builtin_function_or_method'> <class 'builtin_function_or_method'> "
      "<class 'builtin_function_or_method'>\n"),
 ]
-
-
-def gd(program: str) -> str:
-    """What gd prints for a program, with "error: <message>" if it fails."""
-    buf = io.StringIO()
-    try:
-        run(Source("prog.gd", program), AppOptions(write=buf.write))
-    except GdError as e:
-        buf.write(f"error: {e.message}\n")
-    return buf.getvalue()
 
 
 _TORCH_RUNNER = r"""
