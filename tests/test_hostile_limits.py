@@ -237,7 +237,7 @@ def test_repeated_tensor_doubling_hits_the_element_cap(gd: object) -> None:
     ("x = '%*d' % (10**9, 1)", r"format width 1,000,000,000 exceeds"),
     ("x = ones(20_000_000).tolist()", r"tolist\(\) of 20,000,000 items"),
     ("x = list(ones(5_000_000))", r"would make 5,000,000 tensors"),
-    ("a, b = range(10**12)", r"too many values to unpack \(expected 2, got 1000000000000\)"),
+    ("a, b = range(10**12)", r"too many values to unpack \(expected 2\)"),
 ])
 def test_python_values_are_capped_before_the_work(gd: object, program: str,
                                                   message: str) -> None:
