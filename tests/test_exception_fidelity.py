@@ -616,6 +616,14 @@ def test_literals_are_pytorchs(code: str, expected: str) -> None:
     assert out.getvalue().strip() == expected
 
 
+def test_next_of_an_exhausted_iterator_is_pythons_stopiteration() -> None:
+    text = ("try:\n    next(iter([]))\nexcept StopIteration as e:\n"
+            "    print(type(e).__name__, repr(str(e)), e.args)\n")
+    out = io.StringIO()
+    run(Source("prog.gd", text), AppOptions(write=out.write))
+    assert out.getvalue() == "StopIteration '' ()\n"  # as Python prints it
+
+
 def test_linalg_errors_are_torch_linalg_linalgerror() -> None:
     text = ("import torch\ntry:\n    torch.linalg.inv(torch.zeros(2, 2))\n"
             "except torch.linalg.LinAlgError as e:\n"

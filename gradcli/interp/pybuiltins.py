@@ -328,8 +328,10 @@ def _next(it: Any, default: Any = _NO_DEFAULT) -> Any:
     except StopIteration:
         if default is not _NO_DEFAULT:
             return default
-        err = GdRuntimeError("StopIteration")
-        err.py_type = "StopIteration"
+        err = GdRuntimeError("StopIteration", py_type="StopIteration")
+        # What a `try` sees is Python's: a StopIteration with no args (str(e) == "").
+        err.exception = exceptions.ExceptionValue(  # type: ignore[attr-defined]
+            exceptions.CLASSES["StopIteration"], (), err)
         raise err from None
 
 
