@@ -11,6 +11,7 @@ from gradcli.ad.graph import Tensor, tensor_from_array
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES, Rule
 from gradcli.ad.state import MEMORY_CHECK_BYTES, State, check_memory, check_size
+from gradcli.errors import GdRuntimeError
 
 _ndarray = K.ndarray
 _new = Tensor.__new__
@@ -20,6 +21,20 @@ def register(rule: Rule) -> Rule:
     assert rule.name not in RULES, rule.name
     RULES[rule.name] = rule
     return rule
+
+
+def no_derivative(aten: str) -> tuple[Callable[..., Any], Callable[..., Any]]:
+    """The (VJP, JVP) of an op PyTorch records but cannot differentiate: each raises
+    PyTorch's words for aten::`aten`."""
+
+    def vjp(*_: Any, **__: Any) -> Any:
+        raise GdRuntimeError(f"derivative for aten::{aten} is not implemented")
+
+    def jvp(*_: Any, **__: Any) -> Any:
+        raise GdRuntimeError(f"Trying to use forward AD with aten::{aten} that does not "
+                             "support it.")
+
+    return vjp, jvp
 
 
 def need(x: Any) -> bool:

@@ -11,8 +11,7 @@ from gradcli.ad.kernels import combine as KC
 from gradcli.ad.ops.combine import block_diag
 from gradcli.ad.ops.joins import narrow
 from gradcli.ad.registry import Rule
-from gradcli.ad.rules.base import need, register
-from gradcli.errors import GdRuntimeError
+from gradcli.ad.rules.base import need, no_derivative, register
 
 
 def _block_shape(x: Tensor) -> tuple[int, int]:
@@ -44,16 +43,7 @@ register(Rule("block_diag", "BlockDiagBackward0", KC.block_diag, _block_diag_vjp
               formula=("each input's block of grad",)))
 
 
-def _no_bincount(*_: Any, **__: Any) -> Any:
-    raise GdRuntimeError("derivative for aten::bincount is not implemented")
-
-
-def _no_bincount_jvp(*_: Any, **__: Any) -> Any:
-    raise GdRuntimeError("Trying to use forward AD with aten::bincount that does not support "
-                         "it.")
-
-
-register(Rule("bincount", "NotImplemented", KC.bincount_weighted, _no_bincount,
-              _no_bincount_jvp, kind="binary", saves_inputs=False,
+register(Rule("bincount", "NotImplemented", KC.bincount_weighted,
+              *no_derivative("bincount"), kind="binary", saves_inputs=False,
               doc="Σ of the weights of each value of x (no derivative in PyTorch)",
               formula=("—", "not implemented")))

@@ -10,8 +10,7 @@ from gradcli.ad import ops
 from gradcli.ad.graph import Tensor
 from gradcli.ad.kernels import compare as KC
 from gradcli.ad.registry import Rule
-from gradcli.ad.rules.base import need, register, tan2
-from gradcli.errors import GdRuntimeError
+from gradcli.ad.rules.base import need, no_derivative, register, tan2
 
 for _name, _kernel, _doc in (
     ("isinf", KC.isinf, "x is ±inf"), ("isposinf", KC.isposinf, "x is +inf"),
@@ -21,17 +20,8 @@ for _name, _kernel, _doc in (
     register(Rule(_name, _name, _kernel, None, None, kind="nondifferentiable", doc=_doc))
 
 
-def _no_heaviside(*_: Any) -> Any:
-    raise GdRuntimeError("derivative for aten::heaviside is not implemented")
-
-
-def _no_heaviside_jvp(*_: Any) -> Any:
-    raise GdRuntimeError("Trying to use forward AD with aten::heaviside that does not "
-                         "support it.")
-
-
 register(Rule(
-    "heaviside", "NotImplemented", KC.heaviside, _no_heaviside, _no_heaviside_jvp,
+    "heaviside", "NotImplemented", KC.heaviside, *no_derivative("heaviside"),
     kind="binary", doc="0 where x < 0, values where x == 0, 1 where x > 0 (no derivative)",
     saves_inputs=False, formula=("not implemented", "not implemented")))
 

@@ -17,7 +17,7 @@ from gradcli.ad.ops import backward as B
 from gradcli.ad.ops import elementwise as E
 from gradcli.ad.ops import math as M
 from gradcli.ad.registry import Rule
-from gradcli.ad.rules.base import elementwise, is_tensor, need, register, tan2
+from gradcli.ad.rules.base import elementwise, is_tensor, need, no_derivative, register, tan2
 from gradcli.errors import GdRuntimeError
 
 _2_SQRTPI = 2.0 / math.sqrt(math.pi)
@@ -266,17 +266,8 @@ register(Rule(
     edges=lambda name: (0, 1), formula=("0", "0")))
 
 
-def _no_floor_divide(*_: Any) -> Any:
-    raise GdRuntimeError("derivative for aten::floor_divide is not implemented")
-
-
-def _no_floor_divide_jvp(*_: Any) -> Any:
-    raise GdRuntimeError("Trying to use forward AD with aten::floor_divide that does not "
-                         "support it.")
-
-
 register(Rule(
-    "floordiv", "NotImplemented", KE.floordiv, _no_floor_divide, _no_floor_divide_jvp,
+    "floordiv", "NotImplemented", KE.floordiv, *no_derivative("floor_divide"),
     kind="binary", doc="a // b (PyTorch has no derivative for it)", saves_inputs=False,
     formula=("not implemented", "not implemented")))
 
