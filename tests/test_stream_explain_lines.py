@@ -86,3 +86,54 @@ def test_inline_keeps_recent_texts_apart() -> None:
     for v in values * 3:
         td = TensorData((), "float32", np.array(v, dtype=np.float32))
         assert fast.inline(float(td.value)) == inline_tensor(td, 4)
+
+
+SCALAR_PROGRAMS = {
+    **PROGRAMS,
+    "float64": ("x = tensor(0.25, dtype=float64, requires_grad=True)\ny = x\n"
+                "for i in range(4):\n    y = y * x - y / 3.0 + x\ny", ["x"]),
+    "mixed": ("x = tensor(0.5, requires_grad=True)\nw = tensor([1.0, 2.0], requires_grad=True)\n"
+              "s = x * 2.0 - x\nv = (w * s).sum() + s * s\nv", ["x", "w"]),
+    "zero": ("x = tensor(0.0, requires_grad=True)\ny = x * 0.0 + x * x\ny", ["x"]),
+}
+
+
+@pytest.mark.parametrize("name", list(SCALAR_PROGRAMS))
+def test_scalar_path_observer_records_the_tensor_paths_steps(
+        name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """explain's observer takes the engine's numpy-scalar cotangents (app/steps.py,
+    `takes_scalars`), so the scalar path stays on under explain; the steps it records are
+    the ones the tensor path records, number for number and bit for bit."""
+    from gradcli.app import steps
+
+    text, wrt = SCALAR_PROGRAMS[name]
+    source = Source("p.gd", textwrap.dedent(text) + "\n")
+    made = steps.StepLog.observer
+    seen: list[type] = []
+
+    def counting(self: steps.StepLog) -> object:
+        observe = made(self)
+
+        def wrapped(node: object, g: object, cots: tuple) -> None:
+            seen.append(type(g))
+            observe(node, g, cots)
+
+        wrapped.takes_scalars = True  # type: ignore[attr-defined]
+        return wrapped
+
+    monkeypatch.setattr(steps.StepLog, "observer", counting)
+    fast = app.explain(source, AppOptions(wrt=wrt))
+    if name in ("chain", "float64", "specials"):
+        assert {np.float32, np.float64} & set(seen)  # the scalar path ran
+
+    def tensor_only(self: steps.StepLog) -> object:
+        observe = made(self)
+        return lambda node, g, cots: observe(node, g, cots)  # no takes_scalars: tensors
+
+    monkeypatch.setattr(steps.StepLog, "observer", tensor_only)
+    slow = app.explain(source, AppOptions(wrt=wrt))
+    assert [_comparable(r) for r in raw_steps(fast.steps)] == [
+        _comparable(r) for r in raw_steps(slow.steps)]
+    assert [_comparable(raw_step(s)) for s in fast.steps] == [
+        _comparable(raw_step(s)) for s in slow.steps]
+    assert len(fast.steps) > 0

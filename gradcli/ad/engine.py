@@ -95,6 +95,8 @@ class _Run:
 
 
 #: Called for each node of a backward pass: (node, incoming cotangent, cotangents out).
+#: Cotangents are tensors, or, for an observer whose `takes_scalars` attribute is true,
+#: numpy float32/float64 scalars where the engine's scalar path ran the node.
 Observer = Callable[[Node, Tensor, tuple[Any, ...]], None]
 
 
@@ -312,14 +314,19 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
     state = State
     # Work after a node's VJP that only some passes do (see _after_vjp).
     watched = State.torch_anomaly or run.observer is not None
+    # An observer that takes numpy scalars (its `takes_scalars`) sees the scalar path's
+    # cotangents as they are, so that path stays on for it.
+    observer = run.observer
+    scalar_observer = observer if getattr(observer, "takes_scalars", False) else None
     # A light pass (see Rule.with_array_vjp) calls the rules' array VJPs directly, skipping
     # their dispatchers; grad mode is read per node, as the dispatcher reads it.
     fast_vjps = ARRAY_VJP if State.light_backward else None
     # Scalar VJPs (Rule.with_scalar_vjp) where array VJPs run, unless a pass watches every
     # cotangent as a tensor: 0-d float32/float64 cotangents travel as numpy scalars between
     # such nodes and into leaves' sums, made tensors where anything else takes them.
-    scalars = (SCALAR_VJP if fast_vjps is not None and not anomaly and not watched
-               and not batch and not by_node else None)
+    scalars = (SCALAR_VJP if fast_vjps is not None and not anomaly and not batch
+               and not by_node and not State.torch_anomaly
+               and (observer is None or scalar_observer is not None) else None)
     # Leaves' cotangents summed here directly unless grad() targets or leaf hooks need
     # _send's other cases.
     leaf_grads = run.leaf_grads if run.targets is None and run.ready is None else None
@@ -362,6 +369,8 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
                         check_versions(node)
                     cots = sv(gs, node.out, inputs)
                     if cots is not None:
+                        if scalar_observer is not None:
+                            scalar_observer(node, gs, cots)
                         for edge, c in zip(node.parents, cots):  # noqa: B905 (see below)
                             if edge is None or c is None:
                                 continue

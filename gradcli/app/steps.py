@@ -62,16 +62,22 @@ class StepLog:
         rules_of: dict[tuple[Any, int], list[int]] = {}
         ndarray = np.ndarray
         f32, f64, f16 = _F32, _F64, _F16
+        s32, s64 = np.float32, np.float64
 
-        def observe(node: Node, g: Tensor, cots: tuple[Any, ...]) -> None:
+        def observe(node: Node, g: Any, cots: tuple[Any, ...]) -> None:
             me_add(number(node))
-            a = g.array
-            code = 0
-            if type(a) is ndarray and not a.ndim:
-                dt = a.dtype
-                code = 1 if dt is f32 else 2 if dt is f64 else 3 if dt is f16 else 0
+            # g and cots: tensors, or numpy scalars where the engine's scalar path ran
+            tg = type(g)
+            if tg is s32 or tg is s64:
+                code = 1 if tg is s32 else 2
+            else:
+                a = g = g.array
+                code = 0
+                if type(a) is ndarray and not a.ndim:
+                    dt = a.dtype
+                    code = 1 if dt is f32 else 2 if dt is f64 else 3 if dt is f16 else 0
             if code:
-                inc_add(float(a))
+                inc_add(float(g))
             else:
                 objs[~(len(me) - 1)] = a
                 inc_add(0.0)
@@ -88,6 +94,15 @@ class StepLog:
                 if p is None or c is None:
                     continue
                 pid = number(p)
+                tc = type(c)
+                if tc is s32 or tc is s64:
+                    to_add(pid)
+                    rule_add(texts[k])
+                    val_add(float(c))
+                    val_code_add(1 if tc is s32 else 2)
+                    acc_add(received[pid])
+                    received[pid] = 1
+                    continue
                 a = c.array
                 x = inputs[k] if inputs is not None else None
                 if type(x) is Tensor and a.shape != x.array.shape:
@@ -111,6 +126,7 @@ class StepLog:
                 received[pid] = 1
             starts_add(len(to))
 
+        observe.takes_scalars = True  # type: ignore[attr-defined]
         return observe
 
     def _rule_texts(self, node: Node) -> list[int]:

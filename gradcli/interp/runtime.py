@@ -152,6 +152,9 @@ class Program:
         try:
             with recording(tape):  # also clears the source position the run stamped
                 self.body(frame)
+            # Copying the run's tables allocates: with the collector back on, that could
+            # start a full collection over the whole tape.
+            return self._result(frame, tape)
         except RecursionError:
             raise GdLimitError("maximum recursion depth exceeded",
                                hint="the program nests too deeply") from None
@@ -163,7 +166,6 @@ class Program:
                     rt.gc_frozen = False
                 rt.gc_paused = False
                 gc.enable()
-        return self._result(frame, tape)
 
     def _result(self, frame: Frame, tape: list[Node] | None) -> ProgramResult:
         rt = self.rt
