@@ -393,8 +393,24 @@ z.backward()
 print(y.tolist(), x.grad.tolist(), v.grad.tolist(), s.grad.tolist())
 """
 
-PROGRAMS = {"chain": CHAIN, "duplicates": DUPLICATES, "mixed": MIXED, "shapes": SHAPES,
-            "hooks": HOOKS, "grads": GRADS, "retain": RETAIN, "anomaly": ANOMALY,
+TARGETS = """
+import torch
+x = torch.tensor(0.5, requires_grad=True)
+w = torch.tensor([1.0, 2.0], requires_grad=True)
+d = torch.tensor(0.25, dtype=torch.float64, requires_grad=True)
+y = x
+for i in range(4):
+    y = y * 0.9 + x * x - torch.sin(x) / 3.0
+v = (w * x).sum() + y * x + x
+print([g.tolist() for g in torch.autograd.grad(v, [x, w], retain_graph=True)])
+u = d
+for i in range(3):
+    u = u * d - d / 7.0
+print(torch.autograd.grad(u, d), torch.autograd.grad(y * 2.0 + x, (x,)))
+"""
+
+PROGRAMS = {"chain": CHAIN, "targets": TARGETS, "duplicates": DUPLICATES, "mixed": MIXED,
+            "shapes": SHAPES, "hooks": HOOKS, "grads": GRADS, "retain": RETAIN, "anomaly": ANOMALY,
             "functional": FUNCTIONAL}
 
 
@@ -405,7 +421,8 @@ def test_scalar_vjps_on_and_off_print_the_same(name: str,
     assert "error:" not in printed, printed
 
 
-@pytest.mark.parametrize("name", ["anomaly", "duplicates", "mixed", "retain", "shapes"])
+@pytest.mark.parametrize("name", ["anomaly", "duplicates", "mixed", "retain", "shapes",
+                                  "targets"])
 def test_scalar_programs_match_torch(name: str) -> None:
     """(The others differ from PyTorch in a last bit on the general path as well: float32
     transcendental derivatives, and a jvp's tangent; the scalar path changes none.)"""

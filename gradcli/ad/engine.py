@@ -193,6 +193,8 @@ def _send(run: _Run, pending: dict[Node, Tensor], heap: list[tuple[int, Node]],
         if key not in targets:
             return
         prev_c = run.captured.get(key)
+        if prev_c is not None and type(prev_c) is not Tensor:
+            prev_c = _scalar_tensor(prev_c)  # a sum _loop's scalar path began
         run.captured[key] = g if prev_c is None else _plus(prev_c, g)
     else:
         entry = run.leaf_grads.get(key)
@@ -330,6 +332,9 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
     # Leaves' cotangents summed here directly unless grad() targets or leaf hooks need
     # _send's other cases.
     leaf_grads = run.leaf_grads if run.targets is None and run.ready is None else None
+    # grad()'s captured leaf cotangents likewise (numpy scalars summed as they come).
+    targets = run.targets
+    captured = run.captured if targets is not None and run.ready is None else None
     leaf_owned = run.leaf_owned
     # The node to run next when it is known to come after everything in the heap (the
     # usual case along a chain): it skips the heap, and its cotangent (nxt_g) skips
@@ -406,6 +411,14 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
                                     prev = entry[1]
                                     entry[1] = (prev + c if type(prev) is not Tensor
                                                 else _add(leaf_owned, prev, c))
+                            elif captured is not None:  # _send's grad() target case
+                                key = id(edge)
+                                if key in targets:
+                                    prev = captured.get(key)
+                                    captured[key] = (
+                                        c if prev is None else prev + c
+                                        if type(prev) is not Tensor
+                                        else _plus(prev, _scalar_tensor(c)))
                             else:
                                 _send(run, pending, heap, edge, _scalar_tensor(c))
                         if not retain_graph and (
@@ -522,6 +535,10 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
         for entry in leaf_grads.values():
             if type(entry[1]) is not Tensor:
                 entry[1] = _scalar_tensor(entry[1])
+    if scalars is not None and captured is not None:
+        for key, c in captured.items():
+            if type(c) is not Tensor:
+                captured[key] = _scalar_tensor(c)
 
 
 def _add(owned: set[int] | None, prev: Any, c: Any) -> Any:
