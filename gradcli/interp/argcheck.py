@@ -33,7 +33,13 @@ from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdRuntimeError
 from gradcli.interp.devices import Device
 from gradcli.interp.schemas import NO_ARGS, SCHEMAS
-from gradcli.interp.signatures import FUNCTIONAL_METHODS, NUMBERS_AS_TENSORS, SIGNATURES
+from gradcli.interp.signatures import (
+    FUNCTIONAL_METHODS,
+    NUMBERS_AS_TENSORS,
+    PY_TENSOR_ARGS,
+    SIGNATURES,
+    TENSOR_VARARGS,
+)
 from gradcli.interp.values import (
     DTYPE_VALUES,
     Builtin,
@@ -497,10 +503,15 @@ def checked(spelling: str, fn: Callable[..., Any]) -> Callable[..., Any]:
     """fn, checking its arguments as PyTorch does first when the spelling has a schema
     (a Tensor method's first argument is the tensor itself, not part of the schema)."""
     if spelling in FUNCTIONAL_METHODS:
-        return _functional(fn, Parser(SIGNATURES[FUNCTIONAL_METHODS[spelling]]).check)
+        target = FUNCTIONAL_METHODS[spelling]
+        return _functional(fn, Parser(SIGNATURES[target]).check, target[7:])
     is_method = spelling.startswith("Tensor.")
     if is_method and spelling[7:] in NO_ARGS:
         return _named(_no_args(spelling[7:], fn), fn, spelling)
+    if spelling in TENSOR_VARARGS:
+        return _named(_tensor_varargs(spelling, TENSOR_VARARGS[spelling], fn), fn, spelling)
+    if spelling in PY_TENSOR_ARGS:
+        return _named(_python_function(PY_TENSOR_ARGS[spelling], fn), fn, spelling)
     texts = SIGNATURES.get(spelling) or SCHEMAS.get(spelling)
     if texts is None:
         return fn
@@ -538,6 +549,62 @@ def _named(call: Callable[..., Any], fn: Callable[..., Any], spelling: str) -> C
     return call
 
 
+def _python_function(checks: tuple[tuple[int, str], ...],
+                     fn: Callable[..., Any]) -> Callable[..., Any]:
+    """A torch function PyTorch writes in Python: a non-tensor where it takes a tensor
+    fails as its code does (signatures.PY_TENSOR_ARGS)."""
+    params = inspect.signature(fn).parameters
+    names = list(params)
+    required = [i for i, p in enumerate(params.values())
+                if p.default is p.empty and p.kind is p.POSITIONAL_OR_KEYWORD]
+
+    def function(*args: Any, **kwargs: Any) -> Any:
+        if any(i >= len(args) and names[i] not in kwargs for i in required):
+            return fn(*args, **kwargs)  # Python's own "missing ... argument" first
+        for index, how in checks:
+            if index < len(args):
+                v = args[index]
+            else:
+                v = kwargs.get(names[index] if index < len(names) else "", MISSING)
+                if v is MISSING and index == 0:
+                    v = kwargs.get("input", MISSING)
+            if v is MISSING or v is None or isinstance(v, Tensor):
+                continue
+            if how[0] == ".":
+                raise torch_error(f"'{tp_name(v)}' object has no attribute '{how[1:]}'",
+                                  "AttributeError")
+            op, name, pos = how.split(":")
+            raise _type_error(f"{op}(): argument '{name}' (position {pos}) must be Tensor, "
+                              f"not {tp_name(v)}")
+        return fn(*args, **kwargs)
+
+    return function
+
+
+def _tensor_varargs(spelling: str, unpack: bool,
+                    fn: Callable[..., Any]) -> Callable[..., Any]:
+    """torch.meshgrid(*tensors) and its kin: every element a tensor, as PyTorch's
+    TensorList parameter checks them; atleast_Nd(x) with one non-tensor is PyTorch's
+    two-overload message."""
+    name = spelling.rpartition(".")[2]
+    one = (Parser((f"{name}(Tensor input)", f"{name}(TensorList tensors)")).check
+           if name.startswith("atleast") else None)
+
+    def function(*args: Any, **kwargs: Any) -> Any:
+        items: Any = args
+        if unpack and len(args) == 1 and type(args[0]) in (list, tuple):
+            items = args[0]
+        elif one is not None and len(args) == 1 and not isinstance(args[0], Tensor):
+            one(args, {})
+        for i, e in enumerate(items):
+            if not isinstance(e, Tensor):
+                raise _type_error(f"expected Tensor as element {i} in argument 0, but got "
+                                  f"{tp_name(e)}")
+        return fn(*args, **kwargs)
+
+    return function
+
+
 def _no_args(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
     """A method PyTorch binds with METH_NOARGS (`x.exp()`): Python's own TypeError."""
 
@@ -551,12 +618,18 @@ def _no_args(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
     return method
 
 
-def _functional(fn: Callable[..., Any], check: Callable[..., None]) -> Callable[..., Any]:
+def _functional(fn: Callable[..., Any], check: Callable[..., Any],
+                method: str) -> Callable[..., Any]:
     """F.softmax(input, dim=None, _stacklevel=3, dtype=None): PyTorch's Python function
     calls input.softmax(dim) or input.softmax(dim, dtype=dtype)."""
 
     def functional(*args: Any, **kwargs: Any) -> Any:
         dim = args[1] if len(args) > 1 else kwargs.get("dim")
+        x = args[0] if args else kwargs.get("input")
+        if x is not None and not isinstance(x, Tensor):  # input.dim() or input.softmax(dim)
+            attr = "dim" if dim is None else method
+            raise torch_error(f"'{tp_name(x)}' object has no attribute '{attr}'",
+                              "AttributeError")
         dtype = args[3] if len(args) > 3 else kwargs.get("dtype")
         if dim is not None:
             check((dim,), {} if dtype is None else {"dtype": dtype})
