@@ -14,6 +14,7 @@ from gradcli.ad import engine, ops
 from gradcli.ad import hooks as H
 from gradcli.ad.graph import is_inference
 from gradcli.ad.kernels.messages import scalar_name
+from gradcli.ad.ops import layout
 from gradcli.ad.state import nonleaf_grad
 from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdRuntimeError
@@ -50,7 +51,15 @@ def _size(x: Tensor, dim: int | None = None) -> Any:
         raise GdRuntimeError(f"Dimension out of range (expected to be in range of [{-n}, "
                              f"{n - 1}], but got {dim})", py_type="IndexError")
     return x.shape[dim]  # Python's own error for a non-int index
-    return x.shape[dim]
+
+
+def _stride(x: Tensor, dim: int | None = None) -> Any:
+    """x.stride() (a tuple) or x.stride(dim), with size(dim)'s checks and messages."""
+    steps = layout.strides(x)
+    if dim is None:
+        return steps
+    _size(x, dim)
+    return steps[dim]
 
 
 def _tolist(x: Tensor) -> Any:
@@ -118,6 +127,8 @@ TENSOR_PROPERTIES: dict[str, Callable[[Tensor], Any]] = {
     "device": lambda x: devices.CPU,
     "is_cuda": lambda x: False,
     "is_cpu": lambda x: True,
+    "itemsize": layout.element_size,
+    "nbytes": lambda x: x.numel() * layout.element_size(x),
 }
 
 TENSOR_METHODS: dict[str, Callable[..., Any]] = {
@@ -130,6 +141,9 @@ TENSOR_METHODS: dict[str, Callable[..., Any]] = {
     "requires_grad_": Tensor.requires_grad_,
     "retain_grad": Tensor.retain_grad,
     "size": _size,
+    "stride": _stride,
+    "storage_offset": layout.storage_offset,
+    "element_size": layout.element_size,
     "dim": Tensor.dim,
     "numel": Tensor.numel,
     "is_floating_point": lambda x: x.dtype.kind == "f",

@@ -13,7 +13,7 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-from gradcli.ad import engine, forward, func, functional, ops, state
+from gradcli.ad import engine, forward, func, functional, gradcheck, ops, state
 from gradcli.ad.graph import is_inference
 from gradcli.ad.tensor import Tensor, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from gradcli.ad.tensor_str import set_printoptions
@@ -160,6 +160,7 @@ AUTOGRAD = {
     "no_grad": no_grad, "enable_grad": enable_grad, "set_grad_enabled": _grad_enabled_ctx,
     "is_grad_enabled": is_grad_enabled, "inference_mode": state.inference_mode,
     "detect_anomaly": state.detect_anomaly, "set_detect_anomaly": state.set_detect_anomaly,
+    "gradcheck": gradcheck.gradcheck, "gradgradcheck": gradcheck.gradgradcheck,
 }
 AUTOGRAD_FUNCTIONAL = {
     "jacobian": functional.jacobian, "hessian": functional.hessian, "jvp": functional.jvp,
