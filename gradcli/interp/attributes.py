@@ -22,6 +22,7 @@ from gradcli.interp import argcheck, arrays, devices, dtype_info, limits, pymeth
 from gradcli.interp import custom_function as CF
 from gradcli.interp.exceptions import ExceptionValue
 from gradcli.interp.values import (
+    STRIDED,
     AccumulateGrad,
     BoundMethod,
     Builtin,
@@ -128,6 +129,7 @@ TENSOR_PROPERTIES: dict[str, Callable[[Tensor], Any]] = {
     "is_cuda": lambda x: False,
     "is_cpu": lambda x: True,
     "itemsize": layout.element_size,
+    "layout": lambda x: STRIDED,
     "nbytes": lambda x: x.numel() * layout.element_size(x),
 }
 
@@ -146,6 +148,10 @@ TENSOR_METHODS: dict[str, Callable[..., Any]] = {
     "element_size": layout.element_size,
     "dim": Tensor.dim,
     "numel": Tensor.numel,
+    "nelement": Tensor.numel,
+    "ndimension": Tensor.dim,
+    "is_signed": lambda x: x.array.dtype.kind in "fi",
+    "is_same_size": lambda x, other: x.shape == other.shape,
     "is_floating_point": lambda x: x.dtype.kind == "f",
     "cpu": lambda x: x,
     "cuda": devices.tensor_cuda, "to": devices.tensor_to, "type": devices.tensor_type,

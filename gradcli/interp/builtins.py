@@ -34,6 +34,7 @@ from gradcli.interp.arrays import ArrayValue
 from gradcli.interp.pybuiltins import scalar as _scalar
 from gradcli.interp.values import (
     DTYPE_VALUES,
+    STRIDED,
     Builtin,
     DType,
     GeneratorValue,
@@ -293,7 +294,7 @@ class Registry:
             **_torch_module("torch", _interp_functions()), **dtypes_, **devices.TORCH_MEMBERS,
             "autograd": self.autograd, "nn": self.nn, "linalg": self.linalg,
             "special": self.special, "func": self.func,
-            "pi": pymath.pi, "inf": pymath.inf, "nan": pymath.nan,
+            "pi": pymath.pi, "inf": pymath.inf, "nan": pymath.nan, "strided": STRIDED,
             "e": pymath.e, "Size": Builtin("torch.Size", _size,
                                                 "torch.Size(sizes): a shape, as x.shape is"),
         })

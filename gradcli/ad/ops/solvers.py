@@ -44,10 +44,10 @@ def _empty(dtype: Any) -> Tensor:
     return tensor_from_array(np.zeros(0, dtype))
 
 
-def lstsq(A: Tensor, B: Tensor, rcond: Any = None, *, driver: Any = None) -> LstsqResult:
+def lstsq(input: Tensor, b: Tensor, rcond: Any = None, *, driver: Any = None) -> LstsqResult:
     """The least-squares solution of A X = B; residuals, rank and singular values as the
     CPU driver (gelsy by default) reports them."""
-    A, B = _as_tensor(A), _as_tensor(B)
+    A, B = _as_tensor(input), _as_tensor(b)
     if driver is not None and driver not in _DRIVERS:
         raise GdRuntimeError("torch.linalg.lstsq: parameter `driver` should be one of "
                              "(gels, gelsy, gelsd, gelss)")
@@ -63,12 +63,13 @@ def lstsq(A: Tensor, B: Tensor, rcond: Any = None, *, driver: Any = None) -> Lst
     return LstsqResult(X, residuals, rank, sv)
 
 
-def matrix_rank(A: Tensor, tol: Any = None, hermitian: bool = False, *, atol: Any = None,
+def matrix_rank(input: Tensor, tol: Any = None, hermitian: bool = False, *, atol: Any = None,
                 rtol: Any = None) -> Tensor:
     """The number of singular values above max(atol, rtol·σ₁) (int64)."""
-    A = _as_tensor(A)
+    A = _as_tensor(input)
     if tol is not None:
         atol, rtol = tol, 0.0
+    atol, rtol = (float(v.array) if isinstance(v, Tensor) else v for v in (atol, rtol))
     return tensor_from_array(KS.matrix_rank(A.array, atol, rtol))
 
 
