@@ -240,6 +240,15 @@ CASES = [
       '         [-4.3915, -2.6349, -0.8783],\n'
       '         [ 1.1711,  3.5132,  5.8554]]], grad_fn=<NativeGroupNormBackward0>)\n'
       'tensor([ 6.0000, 12.0000, 17.9999, 23.9999])\n')),
+    ('view_dtype',
+     ('y = torch.zeros(2)\nz = y.view(torch.int32)\nz[0] = 1065353216\n'
+      'print(y, z, torch.tensor([1.0, -2.0]).double().view(torch.int64))\n'
+      'print(torch.ones(3, 2, requires_grad=True).view(torch.float32).requires_grad)\n'
+      'torch.tensor([1.0, -2.0, 3.0]).view(torch.float64)'),
+     ('tensor([1., 0.]) tensor([1065353216,          0], dtype=torch.int32) '
+      'tensor([ 4607182418800017408, -4611686018427387904])\nFalse\nRuntimeError\n'
+      'self.size(-1) must be divisible by 2 to view Float as Double (different element '
+      'sizes), but got 3\n')),
 ]
 
 

@@ -44,6 +44,9 @@ def matrix_rank(a: ndarray, atol: Any = None, rtol: Any = None) -> ndarray:
     return np.asarray(np.sum(s > tol[..., None], axis=-1), np.int64)
 
 
-def empty_like_solution(a: ndarray, b: ndarray) -> ndarray:
-    """lstsq's empty residuals (the solution's dtype)."""
-    return np.zeros(0, np.result_type(a, b))
+def residuals(a: ndarray, b: ndarray, full: bool) -> ndarray:
+    """‖A X − B‖² down each column of the solution, or empty (lstsq's residuals)."""
+    if not full:
+        return np.zeros(0, np.result_type(a, b))
+    r = a @ lstsq(a, b) - b
+    return (r * r).sum(-2)

@@ -5,9 +5,13 @@ a stepped slice multiplies them)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
-from gradcli.ad.tensor import Tensor
+from gradcli.ad.graph import Tensor, tensor_from_array
+from gradcli.ad.kernels.messages import scalar_name
+from gradcli.errors import GdRuntimeError
 
 
 def strides(x: Tensor) -> tuple[int, ...]:
@@ -36,3 +40,22 @@ def storage_offset(x: Tensor) -> int:
 def element_size(x: Tensor) -> int:
     """x.element_size(): bytes per element."""
     return int(x.array.dtype.itemsize)
+
+
+def view_dtype(x: Tensor, dtype: Any) -> Tensor:
+    """x.view(dtype): the same bytes read as another dtype (a view; never differentiable).
+    A different element size rescales the last dim, which must be contiguous."""
+    a = x.array
+    dt = getattr(dtype, "np", dtype)
+    if dt != a.dtype and dt.itemsize != a.dtype.itemsize:
+        what = (f"to view {scalar_name(a.dtype)} as {scalar_name(dt)} (different element "
+                "sizes)")
+        if a.ndim == 0:
+            raise GdRuntimeError(f"self.dim() cannot be 0 {what}")
+        if dt.itemsize > a.dtype.itemsize and (a.shape[-1] * a.dtype.itemsize) % dt.itemsize:
+            raise GdRuntimeError(f"self.size(-1) must be divisible by "
+                                 f"{dt.itemsize // a.dtype.itemsize} {what}, but got "
+                                 f"{a.shape[-1]}")
+        if strides(x)[-1] != 1 and a.shape[-1] != 1:
+            raise GdRuntimeError(f"self.stride(-1) must be 1 {what}, but got {strides(x)[-1]}")
+    return tensor_from_array(a.view(dt))

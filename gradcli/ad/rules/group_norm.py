@@ -6,11 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from gradcli.ad import ops
 from gradcli.ad.graph import Tensor
-from gradcli.ad.kernels import nn as KN
+from gradcli.ad.kernels import group_norm as KG
 from gradcli.ad.registry import Rule
 from gradcli.ad.rules.base import need, register, tan3
 from gradcli.ad.rules.nn import _stats
@@ -18,17 +16,6 @@ from gradcli.ad.rules.nn import _stats
 
 def _channel(x: Any) -> tuple[int, ...]:
     return (1, x.shape[1]) + (1,) * (x.ndim - 2)
-
-
-def _forward(x: Any, w: Any, b: Any, groups: int, eps: float) -> Any:
-    x = np.asarray(x)
-    rows = x.reshape(x.shape[0], groups, -1)
-    y = KN.layer_norm(rows, None, None, (2,), eps).reshape(x.shape)
-    if w is not None:
-        y = y * np.asarray(w).reshape(_channel(x))
-    if b is not None:
-        y = y + np.asarray(b).reshape(_channel(x))
-    return np.asarray(y, x.dtype)
 
 
 def _grouped(t: Tensor, groups: int) -> Tensor:
@@ -68,7 +55,7 @@ def _jvp(ts: list[Any], x: Tensor, w: Any, b: Any, groups: int, eps: float) -> A
 
 
 register(Rule(
-    "group_norm", "NativeGroupNormBackward0", _forward,
+    "group_norm", "NativeGroupNormBackward0", KG.group_norm,
     lambda g, out, x, w, b, groups, eps: _vjp(g, x, w, b, groups, eps),
     lambda ts, out, x, w, b, groups, eps: _jvp(ts, x, w, b, groups, eps),
     kind="general", doc="(x - mean)/sqrt(var + eps) per channel group, · w + b per channel",

@@ -74,14 +74,6 @@ register(Rule(
     kind="general", doc="the mantissa of x = m · 2^e", formula=("g / 2^e",)))
 
 
-def _residuals(a: Any, b: Any, full: bool) -> Any:
-    """‖A X − B‖² down each column of the solution, or empty (lstsq's residuals)."""
-    if not full:
-        return KS.empty_like_solution(a, b)
-    r = a @ KS.lstsq(a, b) - b
-    return (r * r).sum(-2)
-
-
 def _residuals_vjp(g: Tensor, a: Tensor, b: Tensor, full: bool) -> tuple[Any, ...]:
     if not full:
         return None, None
@@ -101,7 +93,7 @@ def _residuals_jvp(ts: list[Any], a: Tensor, b: Tensor, full: bool) -> Any:
 
 # The same PyTorch node as the solution (LinalgLstsqBackward0), for the residuals output.
 register(Rule(
-    "linalg_lstsq_residuals", "LinalgLstsqBackward0", _residuals,
+    "linalg_lstsq_residuals", "LinalgLstsqBackward0", KS.residuals,
     lambda g, out, a, b, full: _residuals_vjp(g, a, b, full),
     lambda ts, out, a, b, full: _residuals_jvp(ts, a, b, full),
     kind="general", doc="lstsq's squared residuals", formula=("2 r g Xᵀ", "−2 r g")))
