@@ -11,7 +11,22 @@ from __future__ import annotations
 
 #: Tensor methods PyTorch binds without arguments (METH_NOARGS): `x.exp(1)` is
 #: "TensorBase.exp() takes no arguments (1 given)".
-NO_ARGS = frozenset(["abs", "abs_", "acos", "acos_", "acosh", "acosh_", "arccos", "arccos_", "arccosh", "arccosh_", "arcsin", "arcsin_", "arcsinh", "arcsinh_", "arctan", "arctan_", "arctanh", "arctanh_", "argwhere", "asin", "asin_", "asinh", "asinh_", "atan", "atan_", "atanh", "atanh_", "bitwise_not", "ceil", "ceil_", "corrcoef", "cos", "cos_", "cosh", "cosh_", "deg2rad", "deg2rad_", "det", "digamma", "digamma_", "erf", "erf_", "erfc", "erfc_", "erfinv", "erfinv_", "exp", "exp2", "exp2_", "exp_", "expm1", "expm1_", "fix", "fix_", "fliplr", "flipud", "floor", "floor_", "frac", "frac_", "i0", "i0_", "inverse", "isfinite", "isinf", "isnan", "isneginf", "isposinf", "lgamma", "lgamma_", "log", "log10", "log10_", "log1p", "log1p_", "log2", "log2_", "log_", "logdet", "logical_not", "matrix_exp", "msort", "neg", "neg_", "positive", "rad2deg", "rad2deg_", "ravel", "reciprocal", "reciprocal_", "relu", "relu_", "rsqrt", "rsqrt_", "sgn", "sgn_", "sigmoid", "sigmoid_", "sign", "sign_", "signbit", "sin", "sin_", "sinc", "sinc_", "sinh", "sinh_", "slogdet", "sqrt", "sqrt_", "square", "square_", "t", "tan", "tan_", "tanh", "tanh_", "trace", "trunc", "trunc_", "zero_"])
+NO_ARGS = frozenset((
+    "abs", "abs_", "acos", "acos_", "acosh", "acosh_", "arccos", "arccos_", "arccosh",
+    "arccosh_", "arcsin", "arcsin_", "arcsinh", "arcsinh_", "arctan", "arctan_", "arctanh",
+    "arctanh_", "argwhere", "asin", "asin_", "asinh", "asinh_", "atan", "atan_", "atanh",
+    "atanh_", "bitwise_not", "ceil", "ceil_", "corrcoef", "cos", "cos_", "cosh", "cosh_",
+    "deg2rad", "deg2rad_", "det", "digamma", "digamma_", "erf", "erf_", "erfc", "erfc_",
+    "erfinv", "erfinv_", "exp", "exp2", "exp2_", "exp_", "expm1", "expm1_", "fix", "fix_",
+    "fliplr", "flipud", "floor", "floor_", "frac", "frac_", "frexp", "i0", "i0_", "inverse",
+    "isfinite", "isinf", "isnan", "isneginf", "isposinf", "lgamma", "lgamma_", "log",
+    "log10", "log10_", "log1p", "log1p_", "log2", "log2_", "log_", "logdet", "logical_not",
+    "matrix_exp", "msort", "neg", "neg_", "negative", "positive", "rad2deg", "rad2deg_",
+    "ravel", "reciprocal", "reciprocal_", "relu", "relu_", "rsqrt", "rsqrt_", "sgn", "sgn_",
+    "sigmoid", "sigmoid_", "sign", "sign_", "signbit", "sin", "sin_", "sinc", "sinc_",
+    "sinh", "sinh_", "slogdet", "sqrt", "sqrt_", "square", "square_", "t", "tan", "tan_",
+    "tanh", "tanh_", "trace", "trunc", "trunc_", "zero_",
+))
 
 _TABLE = """
 torch.logspace logspace(Tensor start, Tensor end, int64_t steps, double base=10.0, *, Tensor out=None, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=False, bool? requires_grad=False)

@@ -197,6 +197,7 @@ PY_TENSOR_ARGS: dict[str, tuple[tuple[int, str], ...]] = {
     _NN + "softmin": ((0, ".dim"),), _NN + "sigmoid": ((0, ".sigmoid"),),
     _NN + "tanh": ((0, ".tanh"),), _NN + "normalize": ((0, ".norm"),),
     _NN + "glu": ((0, ".dim"),), _NN + "margin_ranking_loss": ((0, ".dim"),),
+    _NN + "group_norm": ((0, ".dim"),),
     "torch.norm": ((0, ".layout"),), "torch.split": ((0, ".split"),),
     "torch.tensordot": ((0, ".dim"),), "torch.unique": ((0, "_unique2:input:1"),),
     "torch.cdist": ((0, "cdist:x1:1"), (1, "cdist:x2:2")),
