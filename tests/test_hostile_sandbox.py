@@ -128,6 +128,9 @@ VALUES: list[tuple[str, str]] = [
     ("try:\n    y = 1 // 0\nexcept ZeroDivisionError as err:\n    keep = [err]", "keep[0].args"),
     ("", "slice(1, 2)"), ("", "frozenset([1])"), ("", "str"), ("", "str.upper"),
     ("", "dict.fromkeys"), ("", "getattr"), ("", "id"), ("", "range(3)"),
+    ("", "ones(2).layout"), ("", "torch.strided"), ("", "ones(2).stride"),
+    ("", "torch.autograd.gradcheck"), ("", "torch.frexp(ones(2))"),
+    ("", "torch.linalg.lstsq(ones(3, 2), ones(3, 1))"),
 ]
 DUNDERS = ["__class__", "__dict__", "__globals__", "__builtins__", "__subclasses__",
            "__init__", "__reduce_ex__", "__getattribute__", "__code__", "__closure__",

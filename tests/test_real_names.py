@@ -91,15 +91,17 @@ SUPPORTED = [
     "torch.addcdiv", "torch.heaviside", "torch.signbit", "torch.copysign", "torch.clamp_min",
     "torch.clamp_max", "torch.relu", "torch.selu", "torch.celu", "torch.prelu",
     "torch.hardshrink", "torch.threshold", "torch.dropout", "torch.layer_norm",
+    "torch.autograd.gradcheck", "torch.autograd.gradgradcheck", "torch.frexp", "torch.ldexp",
+    "torch.nextafter", "torch.group_norm", "torch.nn.functional.group_norm",
+    "torch.linalg.lstsq", "torch.linalg.matrix_rank",
 ]
 
 # Out of scope (README "Not in gradcli": convolutions and pooling, complex tensors, fft,
-# random sampling beyond the tutorials') or not yet written (lstsq, matrix_rank, ldexp,
-# frexp, nextafter, rrelu, group_norm, gradcheck; softshrink has only its F. spelling).
+# random sampling beyond the tutorials') or not yet written (rrelu). torch.softshrink does
+# not exist in PyTorch (only F.softshrink): gd has no such name either.
 NOT_YET = [
-    "torch.autograd.gradcheck", "torch.complex", "torch.conv1d", "torch.conv2d", "torch.fft.fft",
-    "torch.fft.ifft", "torch.fft.rfft", "torch.frexp", "torch.group_norm", "torch.ldexp",
-    "torch.linalg.lstsq", "torch.linalg.matrix_rank", "torch.nextafter",
+    "torch.complex", "torch.conv1d", "torch.conv2d", "torch.fft.fft",
+    "torch.fft.ifft", "torch.fft.rfft",
     "torch.nn.functional.avg_pool2d", "torch.nn.functional.conv1d", "torch.nn.functional.conv2d",
     "torch.nn.functional.interpolate", "torch.nn.functional.max_pool2d",
     "torch.nn.functional.scaled_dot_product_attention", "torch.nn.functional.unfold",

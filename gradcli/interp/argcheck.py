@@ -14,8 +14,9 @@ ops in `signatures.SIGNATURES`, with the same matching rules and the same messag
 - a size: "must be tuple of ints, not float", "failed to unpack the object at pos K with
   error ...".
 
-A checker is built once per spelling; ops without a schema (tanh, exp, ...) are not
-wrapped at all, so the hot path of tensor-only ops pays nothing.
+A checker is built once per spelling (signatures.py's hand-written entries, else
+schemas.py's PyTorch strings); a call with tensors alone where a schema takes tensors is
+not parsed (the hot path of tensor ops pays one test).
 """
 
 from __future__ import annotations
@@ -31,7 +32,14 @@ from gradcli.ad.rng import Generator
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdRuntimeError
 from gradcli.interp.devices import Device
-from gradcli.interp.signatures import FUNCTIONAL_METHODS, NUMBERS_AS_TENSORS, SIGNATURES
+from gradcli.interp.schemas import NO_ARGS, SCHEMAS
+from gradcli.interp.signatures import (
+    FUNCTIONAL_METHODS,
+    NUMBERS_AS_TENSORS,
+    PY_TENSOR_ARGS,
+    SIGNATURES,
+    TENSOR_VARARGS,
+)
 from gradcli.interp.values import (
     DTYPE_VALUES,
     Builtin,
@@ -51,6 +59,9 @@ _TYPE_NAMES = {
     "Generator": "torch.Generator", "Device": "torch.device", "Layout": "torch.layout",
     "MemoryFormat": "torch.memory_format", "TensorList": "tuple of Tensors",
     "PyObject*": "object", "c10::string_view": "str", "DimnameList": "tuple of names",
+    "double": "float", "ScalarList": "tuple of Scalars", "ArrayRef<double>": "tuple of floats",
+    "c10::List<::std::optional<Tensor>>": "tuple of Tensors", "Storage": "torch.Storage",
+    "DeviceIndex": "int", "std::string_view": "str", "Dimname": "name",
 }
 _LISTS = frozenset(("IntArrayRef", "SymIntArrayRef"))
 _NUMPY_NAMES = {"dim": ("axis",), "keepdim": ("keepdims",), "input": ("x", "a", "x1"),
@@ -110,7 +121,11 @@ def _fits(p: Param, v: Any, argnum: int, numbers: bool) -> bool:
     kind = p.kind
     t = type(v)
     if kind == "Tensor":
-        return t is Tensor or (numbers and _is_number(v))
+        return isinstance(v, Tensor) or (numbers and _is_number(v))
+    if kind == "double":  # THPUtils_checkDouble: a float or an int (a bool is one)
+        if t is float or t is int or t is bool or (_is_number(v) and t is not complex):
+            return True
+        return t is Tensor and not v.requires_grad and v.array.ndim == 0
     if kind == "Scalar":
         if t is float or t is int or t is bool or _is_number(v):
             return True
@@ -136,7 +151,7 @@ def _fits(p: Param, v: Any, argnum: int, numbers: bool) -> bool:
         return isinstance(v, (Generator, GeneratorValue))
     if kind == "Device":
         return _is_long(v) or t is str or t is Device
-    if kind == "TensorList":
+    if kind == "TensorList" or kind == "c10::List<::std::optional<Tensor>>":
         if t is not tuple and t is not list:
             return False
         for i, e in enumerate(v):
@@ -146,9 +161,17 @@ def _fits(p: Param, v: Any, argnum: int, numbers: bool) -> bool:
         return True
     if kind == "PyObject*":
         return True
-    if kind == "c10::string_view":
+    if kind == "c10::string_view" or kind == "std::string_view":
         return t is str
-    return False  # Layout, MemoryFormat, DimnameList: no gd value is one
+    if kind == "ScalarList":
+        return (t is tuple or t is list) and all(_is_number(e) for e in v)
+    if kind == "ArrayRef<double>":
+        if t is tuple or t is list:
+            return not v or _is_number(v[0])
+        return p.size > 0 and _is_number(v)
+    if kind == "DeviceIndex":
+        return _is_long(v)
+    return False  # Layout, MemoryFormat, Dimname(List), Storage: no gd value is one
 
 
 class Param:
@@ -358,11 +381,19 @@ class Signature:
 class Parser:
     """All overloads of one spelling (PythonArgParser)."""
 
-    __slots__ = ("name", "signatures")
+    __slots__ = ("name", "signatures", "tensor_counts")
 
     def __init__(self, texts: tuple[str, ...]) -> None:
         self.signatures = [Signature(t) for t in texts]
         self.name = self.signatures[0].name
+        # The numbers of positional arguments that tensors alone fill: such a call
+        # needs no check (the hot path of tensor ops).
+        counts = set()
+        for sig in self.signatures:
+            for n in range(sig.required, sig.max_pos + 1):
+                if all(p.kind == "Tensor" for p in sig.params[:n]):
+                    counts.add(n)
+        self.tensor_counts = frozenset(counts)
 
     def check(self, args: tuple[Any, ...],
               kwargs: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]] | None:
@@ -472,45 +503,133 @@ def checked(spelling: str, fn: Callable[..., Any]) -> Callable[..., Any]:
     """fn, checking its arguments as PyTorch does first when the spelling has a schema
     (a Tensor method's first argument is the tensor itself, not part of the schema)."""
     if spelling in FUNCTIONAL_METHODS:
-        return _functional(fn, Parser(SIGNATURES[FUNCTIONAL_METHODS[spelling]]).check)
-    texts = SIGNATURES.get(spelling)
+        target = FUNCTIONAL_METHODS[spelling]
+        return _functional(fn, Parser(SIGNATURES[target]).check, target[7:])
+    is_method = spelling.startswith("Tensor.")
+    if is_method and spelling[7:] in NO_ARGS:
+        return _named(_no_args(spelling[7:], fn), fn, spelling)
+    if spelling in TENSOR_VARARGS:
+        return _named(_tensor_varargs(spelling, TENSOR_VARARGS[spelling], fn), fn, spelling)
+    if spelling in PY_TENSOR_ARGS:
+        return _named(_python_function(PY_TENSOR_ARGS[spelling], fn), fn, spelling)
+    texts = SIGNATURES.get(spelling) or SCHEMAS.get(spelling)
     if texts is None:
         return fn
-    check = Parser(texts).check
-    if spelling.startswith("Tensor."):
+    parser = Parser(texts)
+    check = parser.check
+    fast = parser.tensor_counts
+    if is_method:
         def method(self: Any, *args: Any, **kwargs: Any) -> Any:
-            converted = check(args, kwargs)
-            if converted is not None:
-                args, kwargs = converted
+            if kwargs or len(args) not in fast or not all(type(a) is Tensor for a in args):
+                converted = check(args, kwargs)
+                if converted is not None:
+                    args, kwargs = converted
             return fn(self, *args, **kwargs)
 
-        call = method
-    else:
-        takes_input = "input" in inspect.signature(fn).parameters
+        return _named(method, fn, spelling)
+    takes_input = "input" in inspect.signature(fn).parameters
 
-        def function(*args: Any, **kwargs: Any) -> Any:
+    def function(*args: Any, **kwargs: Any) -> Any:
+        if kwargs or len(args) not in fast or not all(type(a) is Tensor for a in args):
             converted = check(args, kwargs)
             if converted is not None:
                 args, kwargs = converted
             if not takes_input and "input" in kwargs:  # PyTorch's name of the first one
                 kwargs = dict(kwargs)
                 args = (kwargs.pop("input"), *args)
-            return fn(*args, **kwargs)
+        return fn(*args, **kwargs)
 
-        function.maps_input = True  # type: ignore[attr-defined]
-        call = function
+    function.maps_input = True  # type: ignore[attr-defined]
+    return _named(function, fn, spelling)
+
+
+def _named(call: Callable[..., Any], fn: Callable[..., Any], spelling: str) -> Callable[..., Any]:
     call.__doc__ = fn.__doc__
     call.__name__ = getattr(fn, "__name__", spelling)
     return call
 
 
+def _python_function(checks: tuple[tuple[int, str], ...],
+                     fn: Callable[..., Any]) -> Callable[..., Any]:
+    """A torch function PyTorch writes in Python: a non-tensor where it takes a tensor
+    fails as its code does (signatures.PY_TENSOR_ARGS)."""
+    params = inspect.signature(fn).parameters
+    names = list(params)
+    required = [i for i, p in enumerate(params.values())
+                if p.default is p.empty and p.kind is p.POSITIONAL_OR_KEYWORD]
 
-def _functional(fn: Callable[..., Any], check: Callable[..., None]) -> Callable[..., Any]:
+    def function(*args: Any, **kwargs: Any) -> Any:
+        if any(i >= len(args) and names[i] not in kwargs for i in required):
+            return fn(*args, **kwargs)  # Python's own "missing ... argument" first
+        for index, how in checks:
+            if index < len(args):
+                v = args[index]
+            else:
+                v = kwargs.get(names[index] if index < len(names) else "", MISSING)
+                if v is MISSING and index == 0:
+                    v = kwargs.get("input", MISSING)
+            if v is MISSING or v is None or isinstance(v, Tensor):
+                continue
+            if how[0] == ".":
+                raise torch_error(f"'{tp_name(v)}' object has no attribute '{how[1:]}'",
+                                  "AttributeError")
+            op, name, pos = how.split(":")
+            raise _type_error(f"{op}(): argument '{name}' (position {pos}) must be Tensor, "
+                              f"not {tp_name(v)}")
+        return fn(*args, **kwargs)
+
+    return function
+
+
+def _tensor_varargs(spelling: str, unpack: bool,
+                    fn: Callable[..., Any]) -> Callable[..., Any]:
+    """torch.meshgrid(*tensors) and its kin: every element a tensor, as PyTorch's
+    TensorList parameter checks them; atleast_Nd(x) with one non-tensor is PyTorch's
+    two-overload message."""
+    name = spelling.rpartition(".")[2]
+    one = (Parser((f"{name}(Tensor input)", f"{name}(TensorList tensors)")).check
+           if name.startswith("atleast") else None)
+
+    def function(*args: Any, **kwargs: Any) -> Any:
+        items: Any = args
+        if unpack and len(args) == 1 and type(args[0]) in (list, tuple):
+            items = args[0]
+        elif one is not None and len(args) == 1 and not isinstance(args[0], Tensor):
+            one(args, {})
+        for i, e in enumerate(items):
+            if not isinstance(e, Tensor):
+                raise _type_error(f"expected Tensor as element {i} in argument 0, but got "
+                                  f"{tp_name(e)}")
+        return fn(*args, **kwargs)
+
+    return function
+
+
+def _no_args(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+    """A method PyTorch binds with METH_NOARGS (`x.exp()`): Python's own TypeError."""
+
+    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if kwargs:
+            raise _type_error(f"TensorBase.{name}() takes no keyword arguments")
+        if args:
+            raise _type_error(f"TensorBase.{name}() takes no arguments ({len(args)} given)")
+        return fn(self)
+
+    return method
+
+
+def _functional(fn: Callable[..., Any], check: Callable[..., Any],
+                method: str) -> Callable[..., Any]:
     """F.softmax(input, dim=None, _stacklevel=3, dtype=None): PyTorch's Python function
     calls input.softmax(dim) or input.softmax(dim, dtype=dtype)."""
 
     def functional(*args: Any, **kwargs: Any) -> Any:
         dim = args[1] if len(args) > 1 else kwargs.get("dim")
+        x = args[0] if args else kwargs.get("input")
+        if x is not None and not isinstance(x, Tensor):  # input.dim() or input.softmax(dim)
+            attr = "dim" if dim is None else method
+            raise torch_error(f"'{tp_name(x)}' object has no attribute '{attr}'",
+                              "AttributeError")
         dtype = args[3] if len(args) > 3 else kwargs.get("dtype")
         if dim is not None:
             check((dim,), {} if dtype is None else {"dtype": dtype})

@@ -14,6 +14,7 @@ from gradcli.ad import engine, ops
 from gradcli.ad import hooks as H
 from gradcli.ad.graph import is_inference
 from gradcli.ad.kernels.messages import scalar_name
+from gradcli.ad.ops import layout
 from gradcli.ad.state import nonleaf_grad
 from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdRuntimeError
@@ -21,6 +22,7 @@ from gradcli.interp import argcheck, arrays, devices, dtype_info, limits, pymeth
 from gradcli.interp import custom_function as CF
 from gradcli.interp.exceptions import ExceptionValue
 from gradcli.interp.values import (
+    STRIDED,
     AccumulateGrad,
     BoundMethod,
     Builtin,
@@ -50,7 +52,15 @@ def _size(x: Tensor, dim: int | None = None) -> Any:
         raise GdRuntimeError(f"Dimension out of range (expected to be in range of [{-n}, "
                              f"{n - 1}], but got {dim})", py_type="IndexError")
     return x.shape[dim]  # Python's own error for a non-int index
-    return x.shape[dim]
+
+
+def _stride(x: Tensor, dim: int | None = None) -> Any:
+    """x.stride() (a tuple) or x.stride(dim), with size(dim)'s checks and messages."""
+    steps = layout.strides(x)
+    if dim is None:
+        return steps
+    _size(x, dim)
+    return steps[dim]
 
 
 def _tolist(x: Tensor) -> Any:
@@ -118,6 +128,9 @@ TENSOR_PROPERTIES: dict[str, Callable[[Tensor], Any]] = {
     "device": lambda x: devices.CPU,
     "is_cuda": lambda x: False,
     "is_cpu": lambda x: True,
+    "itemsize": layout.element_size,
+    "layout": lambda x: STRIDED,
+    "nbytes": lambda x: x.numel() * layout.element_size(x),
 }
 
 TENSOR_METHODS: dict[str, Callable[..., Any]] = {
@@ -130,8 +143,15 @@ TENSOR_METHODS: dict[str, Callable[..., Any]] = {
     "requires_grad_": Tensor.requires_grad_,
     "retain_grad": Tensor.retain_grad,
     "size": _size,
+    "stride": _stride,
+    "storage_offset": layout.storage_offset,
+    "element_size": layout.element_size,
     "dim": Tensor.dim,
     "numel": Tensor.numel,
+    "nelement": Tensor.numel,
+    "ndimension": Tensor.dim,
+    "is_signed": lambda x: x.array.dtype.kind in "fi",
+    "is_same_size": lambda x, other: x.shape == other.shape,
     "is_floating_point": lambda x: x.dtype.kind == "f",
     "cpu": lambda x: x,
     "cuda": devices.tensor_cuda, "to": devices.tensor_to, "type": devices.tensor_type,

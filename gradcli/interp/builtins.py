@@ -13,7 +13,7 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-from gradcli.ad import engine, forward, func, functional, ops, state
+from gradcli.ad import engine, forward, func, functional, gradcheck, ops, state
 from gradcli.ad.graph import is_inference
 from gradcli.ad.tensor import Tensor, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from gradcli.ad.tensor_str import set_printoptions
@@ -34,6 +34,7 @@ from gradcli.interp.arrays import ArrayValue
 from gradcli.interp.pybuiltins import scalar as _scalar
 from gradcli.interp.values import (
     DTYPE_VALUES,
+    STRIDED,
     Builtin,
     DType,
     GeneratorValue,
@@ -160,6 +161,7 @@ AUTOGRAD = {
     "no_grad": no_grad, "enable_grad": enable_grad, "set_grad_enabled": _grad_enabled_ctx,
     "is_grad_enabled": is_grad_enabled, "inference_mode": state.inference_mode,
     "detect_anomaly": state.detect_anomaly, "set_detect_anomaly": state.set_detect_anomaly,
+    "gradcheck": gradcheck.gradcheck, "gradgradcheck": gradcheck.gradgradcheck,
 }
 AUTOGRAD_FUNCTIONAL = {
     "jacobian": functional.jacobian, "hessian": functional.hessian, "jvp": functional.jvp,
@@ -292,7 +294,7 @@ class Registry:
             **_torch_module("torch", _interp_functions()), **dtypes_, **devices.TORCH_MEMBERS,
             "autograd": self.autograd, "nn": self.nn, "linalg": self.linalg,
             "special": self.special, "func": self.func,
-            "pi": pymath.pi, "inf": pymath.inf, "nan": pymath.nan,
+            "pi": pymath.pi, "inf": pymath.inf, "nan": pymath.nan, "strided": STRIDED,
             "e": pymath.e, "Size": Builtin("torch.Size", _size,
                                                 "torch.Size(sizes): a shape, as x.shape is"),
         })

@@ -63,7 +63,9 @@ def _classes() -> dict[str, ExceptionClass]:
 CLASSES = _classes()
 #: torch.linalg.LinAlgError, a RuntimeError; `type(e).__name__` is PyTorch's _LinAlgError.
 LINALG_ERROR = ExceptionClass("_LinAlgError", CLASSES["RuntimeError"])
-_TORCH_CLASSES = {LINALG_ERROR.name: LINALG_ERROR}
+#: torch.autograd.GradcheckError, a RuntimeError (gradcheck's failure).
+GRADCHECK_ERROR = ExceptionClass("GradcheckError", CLASSES["RuntimeError"])
+_TORCH_CLASSES = {c.name: c for c in (LINALG_ERROR, GRADCHECK_ERROR)}
 
 
 class ExceptionValue(StrValue):

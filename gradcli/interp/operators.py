@@ -66,7 +66,12 @@ def call_type_error(e: TypeError, fn: Any, span: Span) -> GdError:
         return runtime_error(e, span)
     text = str(e)
     if _PY_CALLEE.match(text):
-        text = _PY_CALLEE.sub(f"{fn.name}()", text, count=1)
+        name = fn.name
+        if name.startswith("torch."):  # Python's __qualname__ of PyTorch's function
+            name = name.rsplit(".", 1)[-1]
+        elif isinstance(fn, BoundMethod) and isinstance(fn.obj, Tensor):
+            name = f"Tensor.{name}"
+        text = _PY_CALLEE.sub(f"{name}()", text, count=1)
         if isinstance(fn, BoundMethod) and " takes " in text:  # don't count self
             head, _, tail = text.partition(" takes ")
             tail = re.sub(r"\d+", lambda m: str(int(m.group()) - 1), tail)

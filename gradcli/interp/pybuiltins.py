@@ -28,6 +28,7 @@ from gradcli.interp.values import (
     DType,
     FunctionBase,
     IteratorValue,
+    Layout,
     Namespace,
     Size,
     TypeValue,
@@ -344,7 +345,7 @@ _PY_TYPES: dict[type, str] = {int: "int", float: "float", str: "str", bool: "boo
                               tuple: "tuple", dict: "dict", set: "set", range: "range",
                               frozenset: "frozenset", slice: "slice"}
 _OTHER_TYPES: dict[type, str] = {
-    type(None): "NoneType", DType: "torch.dtype", Namespace: "module",
+    type(None): "NoneType", DType: "torch.dtype", Layout: "torch.layout", Namespace: "module",
     Builtin: "builtin_function_or_method", BoundMethod: "builtin_function_or_method",
     ArrayValue: "numpy.ndarray", type({}.keys()): "dict_keys",
     type({}.values()): "dict_values", type({}.items()): "dict_items",

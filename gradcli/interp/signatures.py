@@ -84,6 +84,9 @@ SIGNATURES: dict[str, tuple[str, ...]] = {
                  "(Tensor condition, Scalar self, Scalar other)"),
     **_both("lerp", "(Tensor end, Tensor weight{out})", "(Tensor end, Scalar weight{out})"),
     **_methods("fill_", "(Tensor value)", "(Scalar value)"),
+    **_methods("copy_", "(Tensor other, bool non_blocking=False)",
+               "(Storage src, bool? non_blocking=None)",
+               "(Tensor other, bool async=False)|hidden"),
     **_both("masked_fill", "(Tensor mask, Tensor value)", "(Tensor mask, Scalar value)"),
     **_methods("masked_fill_", "(Tensor mask, Tensor value)", "(Tensor mask, Scalar value)"),
     # shapes and dims
@@ -166,3 +169,43 @@ SIGNATURES: dict[str, tuple[str, ...]] = {
 # the method (`input.softmax(dim, dtype=dtype)`), so the method's schema and words apply.
 FUNCTIONAL_METHODS = {"torch.nn.functional.softmax": "Tensor.softmax",
                       "torch.nn.functional.log_softmax": "Tensor.log_softmax"}
+
+# torch functions written in Python in PyTorch: what their code does first with a tensor
+# argument that is not one. (argument index, "op:name:position") is the TypeError of the
+# C op it calls ("relu(): argument 'input' (position 1) must be Tensor, not float"),
+# (argument index, ".attr") the AttributeError of the first tensor attribute it reads
+# ("'float' object has no attribute 'size'"); checked in order.
+_NN = "torch.nn.functional."
+_SIZE_FIRST = ((1, ".size"), (0, ".size"))  # `if not (target.size() == input.size())`
+PY_TENSOR_ARGS: dict[str, tuple[tuple[int, str], ...]] = {
+    **{_NN + n: ((0, f"{n}:input:1"),) for n in (
+        "relu", "leaky_relu", "elu", "selu", "celu", "silu", "mish", "hardtanh", "relu6",
+        "hardsigmoid", "hardswish", "dropout", "threshold", "layer_norm", "batch_norm", "pad",
+        "hinge_embedding_loss", "poisson_nll_loss", "kl_div")},
+    **{_NN + n: _SIZE_FIRST for n in (
+        "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "binary_cross_entropy",
+        "binary_cross_entropy_with_logits")},
+    _NN + "gaussian_nll_loss": ((0, ".size"),),
+    _NN + "cross_entropy": ((0, "cross_entropy_loss:input:1"),
+                            (1, "cross_entropy_loss:target:2")),
+    _NN + "nll_loss": ((0, "nll_loss_nd:input:1"), (1, "nll_loss_nd:target:2")),
+    _NN + "embedding": ((1, "embedding:weight:1"), (0, "embedding:indices:2")),
+    _NN + "triplet_margin_loss": ((0, "triplet_margin_loss:anchor:1"),
+                                  (1, "triplet_margin_loss:positive:2"),
+                                  (2, "triplet_margin_loss:negative:3")),
+    _NN + "softsign": ((0, ".abs"),), _NN + "tanhshrink": ((0, ".tanh"),),
+    _NN + "softmin": ((0, ".dim"),), _NN + "sigmoid": ((0, ".sigmoid"),),
+    _NN + "tanh": ((0, ".tanh"),), _NN + "normalize": ((0, ".norm"),),
+    _NN + "glu": ((0, ".dim"),), _NN + "margin_ranking_loss": ((0, ".dim"),),
+    _NN + "group_norm": ((0, ".dim"),),
+    "torch.norm": ((0, ".layout"),), "torch.split": ((0, ".split"),),
+    "torch.tensordot": ((0, ".dim"),), "torch.unique": ((0, "_unique2:input:1"),),
+    "torch.cdist": ((0, "cdist:x1:1"), (1, "cdist:x2:2")),
+}
+
+# torch functions taking tensors as *args (PyTorch's Python code passes them on as one
+# TensorList): each must be a tensor ("expected Tensor as element 0 in argument 0, but got
+# float"). True: one list or tuple argument is the list itself (meshgrid([a, b])).
+TENSOR_VARARGS = {"torch.broadcast_tensors": False, "torch.block_diag": False,
+                  "torch.cartesian_prod": False, "torch.meshgrid": True,
+                  "torch.atleast_1d": True, "torch.atleast_2d": True, "torch.atleast_3d": True}

@@ -71,6 +71,38 @@ class Size(tuple):
             n *= s
         return n
 
+    # torch.Size's arithmetic stays a torch.Size (tuple's own would give a tuple).
+    def __add__(self, other: Any) -> Any:
+        r = tuple.__add__(self, other)
+        return r if r is NotImplemented else Size(r)
+
+    def __radd__(self, other: Any) -> Any:
+        return Size(tuple(other) + tuple(self)) if isinstance(other, tuple) else NotImplemented
+
+    def __mul__(self, n: Any) -> Any:
+        r = tuple.__mul__(self, n)
+        return r if r is NotImplemented else Size(r)
+
+    __rmul__ = __mul__
+
+    def __getitem__(self, i: Any) -> Any:
+        r = tuple.__getitem__(self, i)
+        return Size(r) if type(i) is slice else r
+
+
+class Layout:
+    """torch.strided, the one memory layout gd's tensors have."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "torch.strided"
+
+    __str__ = __repr__
+
+
+STRIDED = Layout()
+
 
 class Namespace:
     """A read-only module-like namespace (torch, torch.nn.functional, math, …)."""

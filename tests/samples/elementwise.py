@@ -1,6 +1,6 @@
 """Samples: elementwise math, arithmetic, comparisons and logic."""
 
-from samples import Mask, X, sample
+from samples import Mask, X, sample, untested
 
 for name in ("exp", "sin", "cos", "tanh", "sigmoid", "neg", "square", "negative"):
     sample(f"torch.{name}", X())
@@ -33,7 +33,8 @@ sample("torch.minimum", X(domain="distinct"), X(domain="distinct"))
 sample("torch.remainder", X(), 0.7)
 sample("torch.floor_divide", X(), X(domain="nonzero"), grad=False)
 sample("torch.floor_divide", X(domain="int", dtype="int64"), 3)
-sample("torch.where", Mask(), X(), X())
+sample("torch.where", Mask(), X(), X(), method=False)
+untested("Tensor.where", "x.where(c, y) is torch.where(c, x, y): tests/test_tensor_real.py")
 sample("torch.clamp_min", X(), 0.1)
 sample("torch.clamp_max", X(), 0.1)
 for name in ("add_", "sub_", "mul_"):

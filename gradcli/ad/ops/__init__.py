@@ -22,6 +22,7 @@ from gradcli.ad.ops import (  # noqa: F401  (modules that only declare their spe
     quantile,
     random,
     selection,
+    solvers,
     special,
     statistics,
 )

@@ -386,11 +386,13 @@ for _name in ("exp", "log", "log1p", "sqrt", "sin", "cos", "tan", "tanh", "sigmo
               "floor_divide"):
     expose(globals()[_name], f"torch.{_name}", f"Tensor.{_name}", family="elementwise")
 expose(clamp, "torch.clip", "Tensor.clip", family="elementwise")
-expose(sub, "torch.subtract", family="elementwise")
-expose(mul, "torch.multiply", family="elementwise")
-expose(div, "torch.divide", family="elementwise")
-expose(neg, "torch.negative", family="elementwise")
+expose(sub, "torch.subtract", "Tensor.subtract", family="elementwise")
+expose(mul, "torch.multiply", "Tensor.multiply", family="elementwise")
+expose(div, "torch.divide", "Tensor.divide", family="elementwise")
+expose(neg, "torch.negative", "Tensor.negative", family="elementwise")
 expose(where, "torch.where", family="elementwise")
+expose(lambda self, condition, other: where(condition, self, other), "Tensor.where",
+       family="elementwise")
 expose(clamp_min, "torch.clamp_min", "Tensor.clamp_min", family="elementwise")
 expose(clamp_max, "torch.clamp_max", "Tensor.clamp_max", family="elementwise")
 for _name in ("eq", "ne", "lt", "le", "gt", "ge"):

@@ -242,7 +242,8 @@ def einsum(*args: Any) -> Tensor:
     """torch.einsum(equation, *operands) (operands may also be one list)."""
     if not args or not isinstance(args[0], str):
         raise GdRuntimeError("einsum(): must specify the equation string and at least one "
-                             "operand, or at least one operand and its subscripts list")
+                             "operand, or at least one operand and its subscripts list",
+                             py_type="ValueError")
     xs = list(args[1][0:] if len(args) == 2 and isinstance(args[1], (list, tuple))
               else args[1:])
     equation, xs = _parse_einsum(args[0], [_as_tensor(x) for x in xs])

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad.graph import Tensor, tensor_from_array, torch_type_name
+from gradcli.ad.ops import layout
 from gradcli.ad.ops.creation import _as_tensor, _shape_args
 from gradcli.ad.ops.surface import expose
 from gradcli.ad.record import apply
@@ -78,6 +79,8 @@ def _sizes(args: tuple[Any, ...], given: Any, fn: str, name: str) -> tuple[Any, 
 def view(input: Tensor, *args: Any, size: Any = None) -> Tensor:
     """x.view(shape): reshape, but only as a view of x's strides (PyTorch's error if not)."""
     x = input
+    if len(args) == 1 and getattr(args[0], "np", None) is not None:  # x.view(torch.int32)
+        return layout.view_dtype(x, args[0])
     s = _infer_shape(_shape_args(_sizes(args, size, "view", "size")), x.array.size)
     a = x.array
     if not (a.flags.c_contiguous or s == a.shape) and _needs_copy(a, s):
@@ -356,3 +359,4 @@ expose(torch_flip, "torch.flip", family="shape")
 expose(cat, "torch.cat", "torch.concat", family="shape")
 expose(stack, "torch.stack", family="shape")
 expose(broadcast_to, "torch.broadcast_to", family="shape")
+expose(lambda input, *size: expand(input, *size), "Tensor.broadcast_to", family="shape")

@@ -37,6 +37,7 @@ from gradcli.ad.rules import (  # noqa: F401  (each module fills RULES with its 
     compare,
     decompositions,
     elementwise,
+    group_norm,
     indexing,
     linalg,
     linalg_extra,
@@ -46,6 +47,7 @@ from gradcli.ad.rules import (  # noqa: F401  (each module fills RULES with its 
     random,
     reductions,
     shape,
+    solvers,
     special,
 )
 from gradcli.ad.rules.base import elementwise as elementwise_rule

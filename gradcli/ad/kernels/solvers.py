@@ -1,0 +1,52 @@
+"""Least squares and the numerical rank (torch.linalg.lstsq, torch.linalg.matrix_rank)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy import ndarray
+
+from gradcli.errors import GdRuntimeError
+
+
+def _check(a: ndarray, fn: str) -> None:
+    if a.ndim < 2:
+        raise GdRuntimeError(f"{fn}: The input tensor A must have at least 2 dimensions.")
+
+
+def lstsq(a: ndarray, b: ndarray) -> ndarray:
+    """The least-squares solution X of A X = B, batched over leading dims."""
+    _check(a, "torch.linalg.lstsq")
+    if b.ndim < 2 or b.shape[-2] != a.shape[-2]:
+        raise GdRuntimeError(
+            "torch.linalg.lstsq: input.size(-2) should match other.size(-2)")
+    batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    aa = np.broadcast_to(a, batch + a.shape[-2:]).reshape(-1, *a.shape[-2:])
+    bb = np.broadcast_to(b, batch + b.shape[-2:]).reshape(-1, *b.shape[-2:])
+    dtype = np.result_type(a, b)
+    out = np.empty((aa.shape[0], a.shape[-1], b.shape[-1]), dtype)
+    for i in range(aa.shape[0]):
+        out[i] = np.linalg.lstsq(aa[i].astype(np.float64), bb[i].astype(np.float64),
+                                 rcond=None)[0]
+    return out.reshape((*batch, a.shape[-1], b.shape[-1]))
+
+
+def matrix_rank(a: ndarray, atol: Any = None, rtol: Any = None) -> ndarray:
+    """The number of singular values above max(atol, rtol·σ₁) (rtol: eps·max(m, n) when
+    neither is given), as an int64 array over the batch."""
+    _check(a, "torch.linalg.matrix_rank")
+    s = np.linalg.svd(a, compute_uv=False) if a.size else np.zeros((*a.shape[:-2], 0))
+    if atol is None and rtol is None:
+        rtol = np.finfo(a.dtype).eps * max(a.shape[-2:])
+    top = s.max(axis=-1, initial=0.0)
+    tol = np.maximum(float(atol or 0.0), float(rtol or 0.0) * top)
+    return np.asarray(np.sum(s > tol[..., None], axis=-1), np.int64)
+
+
+def residuals(a: ndarray, b: ndarray, full: bool) -> ndarray:
+    """‖A X − B‖² down each column of the solution, or empty (lstsq's residuals)."""
+    if not full:
+        return np.zeros(0, np.result_type(a, b))
+    r = a @ lstsq(a, b) - b
+    return (r * r).sum(-2)

@@ -1,0 +1,61 @@
+"""A tensor's memory layout as PyTorch reports it: strides in elements, the offset into
+its storage, the element size. gd's views are NumPy views of their base's memory, so
+NumPy's byte strides are PyTorch's strides (a transpose swaps them, an expand has 0,
+a stepped slice multiplies them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from gradcli.ad.graph import Tensor, tensor_from_array
+from gradcli.ad.kernels.messages import scalar_name
+from gradcli.errors import GdRuntimeError
+
+
+def strides(x: Tensor) -> tuple[int, ...]:
+    """x.stride(): the step in elements along each dim."""
+    a = x.array
+    size = a.dtype.itemsize
+    out = [s // size for s in a.strides]
+    for i in range(a.ndim - 1, -1, -1):
+        if out[i] == 0 and a.shape[i] == 1:  # x[:, None]: unsqueeze's stride, not NumPy's 0
+            out[i] = a.shape[i + 1] * out[i + 1] if i + 1 < a.ndim else 1
+    return tuple(out)
+
+
+def storage_offset(x: Tensor) -> int:
+    """x.storage_offset(): where x's first element sits in the storage it views."""
+    a = x.array
+    root = a
+    while isinstance(root.base, np.ndarray):
+        root = root.base
+    if a.size == 0 or root is a:
+        return 0
+    start = a.__array_interface__["data"][0]
+    return (start - root.__array_interface__["data"][0]) // a.dtype.itemsize
+
+
+def element_size(x: Tensor) -> int:
+    """x.element_size(): bytes per element."""
+    return int(x.array.dtype.itemsize)
+
+
+def view_dtype(x: Tensor, dtype: Any) -> Tensor:
+    """x.view(dtype): the same bytes read as another dtype (a view; never differentiable).
+    A different element size rescales the last dim, which must be contiguous."""
+    a = x.array
+    dt = getattr(dtype, "np", dtype)
+    if dt != a.dtype and dt.itemsize != a.dtype.itemsize:
+        what = (f"to view {scalar_name(a.dtype)} as {scalar_name(dt)} (different element "
+                "sizes)")
+        if a.ndim == 0:
+            raise GdRuntimeError(f"self.dim() cannot be 0 {what}")
+        if dt.itemsize > a.dtype.itemsize and (a.shape[-1] * a.dtype.itemsize) % dt.itemsize:
+            raise GdRuntimeError(f"self.size(-1) must be divisible by "
+                                 f"{dt.itemsize // a.dtype.itemsize} {what}, but got "
+                                 f"{a.shape[-1]}")
+        if strides(x)[-1] != 1 and a.shape[-1] != 1:
+            raise GdRuntimeError(f"self.stride(-1) must be 1 {what}, but got {strides(x)[-1]}")
+    return tensor_from_array(a.view(dt))
