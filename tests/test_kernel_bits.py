@@ -37,6 +37,11 @@ POWERS = [(2, 0), (3, 0), (-1, 0), (-2, 0), (-0.5, 0), (4, 800), (2.5, 800), (1.
           (0.3, 900)]
 
 
+# torch.nn.functional activations built on exp/log1p/expm1/tanh, over 4,096 inputs.
+ACTIVATIONS = [("softplus", 600), ("silu", 330), ("elu", 20), ("selu", 20),
+               ("logsigmoid", 480), ("mish", 450)]
+
+
 def _differ(a: np.ndarray, b: np.ndarray) -> int:
     return int((np.asarray(a).view(np.int32) != np.asarray(b).view(np.int32)).sum())
 
@@ -47,6 +52,15 @@ def test_float32_unary_bits_are_pytorchs(name: str, x: np.ndarray, most: int) ->
     got = TORCH[name](tensor_from_array(x.copy())).array
     want = getattr(torch, name)(torch.from_numpy(x)).numpy()
     assert got.dtype == np.float32
+    assert _differ(got, want) <= most
+
+
+@pytest.mark.parametrize(("name", "most"), ACTIVATIONS, ids=[a[0] for a in ACTIVATIONS])
+def test_float32_activation_bits_are_pytorchs(name: str, most: int) -> None:
+    torch = pytest.importorskip("torch")
+    x = _X[:4096]
+    got = F.members("torch.nn.functional")[name](tensor_from_array(x.copy())).array
+    want = getattr(torch.nn.functional, name)(torch.from_numpy(x)).numpy()
     assert _differ(got, want) <= most
 
 
