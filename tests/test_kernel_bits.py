@@ -115,3 +115,34 @@ def test_a_program_prints_pytorchs_last_digits() -> None:
     out: list[str] = []
     run_source(textwrap.dedent(PROGRAM), "bits.gd", RunOptions(write=out.append))
     assert "".join(out) == PRINTED
+
+
+GRADIENTS = """
+torch.manual_seed(0)
+x = torch.linspace(-3.0, 3.0, 2000)
+y = x * 0.5 - 1.0
+a = torch.randn((), requires_grad=True)
+b = torch.randn((), requires_grad=True)
+c = torch.randn((), requires_grad=True)
+d = torch.randn((), requires_grad=True)
+y_pred = a + b * x + c * x ** 2 + d * x ** 3
+loss = (y_pred - y).pow(2).sum()
+loss.backward()
+print(loss.item(), a.grad.item(), b.grad.item(), c.grad.item(), d.grad.item())
+"""
+
+
+def test_broadcast_gradients_are_summed_in_pytorchs_order() -> None:
+    """A 0-d parameter times a vector: its gradient is at::sum_to's sum(dims, keepdim),
+    in PyTorch's summation order (numpy's pairwise sum missed the last bit)."""
+    out: list[str] = []
+    run_source(textwrap.dedent(GRADIENTS), "grads.gd", RunOptions(write=out.append))
+    printed = "".join(out)
+    # torch 2.13's output, CPU
+    assert printed == ("142525.171875 -16007.646484375 27377.404296875 -110945.6875 "
+                       "185986.296875\n")
+    pytest.importorskip("torch")
+    want: list[str] = []
+    exec(compile("import torch\n" + GRADIENTS, "grads.py", "exec"),
+         {"print": lambda *a: want.append(" ".join(map(str, a)) + "\n")})
+    assert printed == "".join(want)
