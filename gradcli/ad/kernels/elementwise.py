@@ -491,5 +491,15 @@ def isfinite(x: ndarray) -> Any:
 # A ufunc called on a numpy scalar runs the inner loop it runs on a 0-d array (the same
 # bits, tests/test_fastpath_scalar.py) and returns a scalar, at half the cost.
 
-scalar_sin = np.sin
-scalar_cos = np.cos
+def scalar_sin(x: Any) -> Any:
+    """sin of a numpy float32/float64 scalar, as `sin` gives it for a 0-d array."""
+    if type(x) is np.float32:
+        return np.float32(np.sin(np.float64(x)))
+    return np.sin(x)
+
+
+def scalar_cos(x: Any) -> Any:
+    """cos of a numpy float32/float64 scalar, as `cos` gives it for a 0-d array."""
+    if type(x) is np.float32:
+        return np.float32(np.cos(np.float64(x)))
+    return np.cos(x)
