@@ -146,3 +146,52 @@ def test_broadcast_gradients_are_summed_in_pytorchs_order() -> None:
     exec(compile("import torch\n" + GRADIENTS, "grads.py", "exec"),
          {"print": lambda *a: want.append(" ".join(map(str, a)) + "\n")})
     assert printed == "".join(want)
+
+
+# Matrix products where PyTorch's CPU build sums each output's products one after another
+# (kernels/linalg._sums_in_order): (m, k, n) and whether a/b are transposed views.
+IN_ORDER = [((100, 2, 1), False, False), ((100, 3, 1), False, False), ((8, 3, 4), False, False),
+            ((100, 3, 5), False, False), ((3, 100, 1), True, False), ((20, 7, 9), False, False),
+            ((16, 12, 2), True, False), ((5, 3, 9), False, True), ((1, 300, 6), False, False)]
+
+
+@pytest.mark.parametrize(("mkn", "a_t", "b_t"), IN_ORDER, ids=[str(c) for c in IN_ORDER])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_small_matrix_products_are_pytorchs(mkn: tuple[int, int, int], a_t: bool, b_t: bool,
+                                            dtype: str) -> None:
+    torch = pytest.importorskip("torch")
+    from gradcli.ad.kernels import linalg as KL
+
+    m, k, n = mkn
+    rng = np.random.default_rng(m * 10007 + k * 101 + n)
+    a0 = rng.standard_normal((k, m) if a_t else (m, k)).astype(dtype)
+    b0 = rng.standard_normal((n, k) if b_t else (k, n)).astype(dtype)
+    a, b = (a0.T if a_t else a0), (b0.T if b_t else b0)
+    ta = torch.from_numpy(a0).T if a_t else torch.from_numpy(a0)
+    tb = torch.from_numpy(b0).T if b_t else torch.from_numpy(b0)
+    want = (ta @ tb).numpy()
+    got = F.matmul(tensor_from_array(a), tensor_from_array(b)).array
+    in_order = KL._sums_in_order(m, n, k, a_t, b_t, np.dtype(dtype))
+    if in_order:
+        assert got.tobytes() == np.ascontiguousarray(want).tobytes()
+    if n == 1:  # the matrix-vector product and its vector gradient
+        v = b[:, 0].copy()
+        assert (F.matmul(tensor_from_array(a), tensor_from_array(v)).array.tobytes()
+                == (ta @ torch.from_numpy(v)).numpy().tobytes()) or not in_order
+        g = rng.standard_normal(m).astype(dtype)
+        tv = torch.from_numpy(v).requires_grad_(True)
+        (ta @ tv).backward(torch.from_numpy(g))
+        gv = tensor_from_array(v.copy()).requires_grad_(True)
+        F.matmul(tensor_from_array(a), gv).backward(tensor_from_array(g))
+        if KL._sums_in_order(k, 1, m, not a_t, False, np.dtype(dtype)):
+            assert gv.grad.array.tobytes() == tv.grad.numpy().tobytes()
+
+
+def test_the_small_products_table_covers_tutorial_shapes() -> None:
+    """X @ w for 100 samples of 2 or 3 features, and its gradient Xᵀ @ g, are in order."""
+    from gradcli.ad.kernels import linalg as KL
+
+    f32 = np.dtype(np.float32)
+    assert KL._sums_in_order(100, 1, 3, False, False, f32)
+    assert KL._sums_in_order(3, 1, 100, True, False, f32)
+    assert not KL._sums_in_order(64, 1, 64, False, False, f32)  # W2: BLAS's

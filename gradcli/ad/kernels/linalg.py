@@ -61,12 +61,20 @@ def _check_matmul_dtypes(a: ndarray, b: ndarray) -> None:
                      f"{scalar_name(b.dtype)}")
 
 
+_IN_ORDER_MAX = 2048
+
+
 def _sums_in_order(m: int, n: int, k: int, a_t: bool, b_t: bool, dt: Any) -> bool:
     """Whether PyTorch's CPU matrix product (torch 2.13's MKL build) sums each output's k
     products one after another, each product rounded, no fused multiply-add, for an
     m×k by k×n product whose factors are row-major (a_t/b_t: a transposed view instead).
     Measured against torch for m, n up to 100 and k up to 300 (tests/test_kernel_bits.py
-    keeps the table); elsewhere numpy's BLAS gives PyTorch's bits or the closer ones."""
+    keeps the table); elsewhere numpy's BLAS gives PyTorch's bits or the closer ones.
+    Only up to _IN_ORDER_MAX products: summing in order costs ~1 ns a product against
+    BLAS's ~0.1 ns, and past that size PyTorch's forward products (k > 8 in most
+    layouts) are not in order anyway, so a backward in order would not make them match."""
+    if m * n * k > _IN_ORDER_MAX:
+        return False
     if dt is _F64:
         if b_t or k <= 1:
             return False
