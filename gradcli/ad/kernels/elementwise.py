@@ -498,6 +498,13 @@ def scalar_sin(x: Any) -> Any:
     return np.sin(x)
 
 
+def scalar_tanh_backward(g: Any, o: Any) -> Any:
+    """k_tanh_backward on numpy scalars: g · (1 - o²), 1 - o² fused in float32."""
+    if type(o) is np.float32:
+        return g * np.float32(1.0 - np.float64(o) * np.float64(o))
+    return g * (1 - o * o)
+
+
 def scalar_cos(x: Any) -> Any:
     """cos of a numpy float32/float64 scalar, as `cos` gives it for a 0-d array."""
     if type(x) is np.float32:

@@ -6,8 +6,6 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
-
 from gradcli.ad import kernels as K
 from gradcli.ad import ops
 from gradcli.ad.graph import Tensor
@@ -25,13 +23,6 @@ from gradcli.ad.rules.base import (
     wrap,
 )
 from gradcli.errors import GdRuntimeError
-
-
-def _tanh_vjp_scalar(g: Any, x: Any, o: Any) -> Any:
-    """k_tanh_backward on numpy scalars: 1 - o² fused in float32, as PyTorch's kernel."""
-    if type(o) is np.float32:
-        return g * np.float32(1.0 - np.float64(o) * np.float64(o))
-    return g * (1 - o * o)
 
 # ---------------------------------------------------------------------------------------
 # Elementwise unary: give the local derivative d(x, out) once; VJP is g·d, JVP is t·d.
@@ -62,7 +53,8 @@ elementwise("tan", "TanBackward0", K.tan, lambda x, o: 1 + o * o, "tangent", use
 elementwise("tanh", "TanhBackward0", K.tanh, lambda x, o: 1 - o * o, "hyperbolic tangent",
             uses_out=True,
             formula=("grad · (1 - out²)",), grad=lambda g, x, o: B.tanh_backward(g, o),
-            fast=lambda g, x, o: B.k_tanh_backward(g, o), scalar=_tanh_vjp_scalar)
+            fast=lambda g, x, o: B.k_tanh_backward(g, o),
+            scalar=lambda g, x, o: KE.scalar_tanh_backward(g, o))
 elementwise("sigmoid", "SigmoidBackward0", K.sigmoid, lambda x, o: o * (1 - o),
             "logistic function 1/(1+e^-x)", uses_out=True,
             formula=("grad · out · (1 - out)",), grad=lambda g, x, o: B.sigmoid_backward(g, o),
