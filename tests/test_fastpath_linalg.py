@@ -100,7 +100,7 @@ def test_mv_kernel_gives_matmul_bytes(dtype: str, shape: tuple[int, int]) -> Non
                 for vn, v in _vectors(v0):
                     what = f"{dtype} {shape} {an} matrix, {vn} vector, values {kind}"
                     out = K.mv(a, v)
-                    ref = a @ v
+                    ref = _reference_mv(a, v)
                     assert out.dtype == ref.dtype and out.shape == ref.shape, what
                     assert _bytes(out) == _bytes(ref), f"{what}\n{out}\nvs\n{ref}"
                 # mv's VJP for the vector: what mv(transpose(a), g) runs, and aᵀ @ g.
@@ -108,7 +108,16 @@ def test_mv_kernel_gives_matmul_bytes(dtype: str, shape: tuple[int, int]) -> Non
                     what = f"{dtype} {shape} {an} matrix, {gn} cotangent, values {kind}"
                     fast = KL.mv_t_checked(a, g)
                     assert _bytes(fast) == _bytes(K.mv(K.transpose(a, 0, 1), g)), what
-                    assert _bytes(fast) == _bytes(a.swapaxes(0, 1) @ g), what
+                    assert _bytes(fast) == _bytes(_reference_mv(a.swapaxes(0, 1), g)), what
+
+
+def _reference_mv(a: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """a @ v as mv promises: PyTorch's one-after-another sums where its order is known
+    (KL._sums_in_order), numpy's `@` elsewhere."""
+    m, k = a.shape
+    if KL._sums_in_order(m, 1, k, KL._transposed(a), False, a.dtype):
+        return np.add.reduce(a[:, :, None] * v[None, :, None], axis=1)[:, 0] + 0.0
+    return a @ v
 
 
 def test_mv_kernel_keeps_its_messages() -> None:
@@ -328,7 +337,9 @@ def test_outer_k1_takes_gemm_or_einsum_only_where_no_product_can_be_zero(
 def test_w2_backward_is_a_plain_numpy_reverse_pass(dtype: str, m: int) -> None:
     """The whole backward of W2's chain, byte for byte, against numpy ops in the order
     PyTorch's engine runs them: tanh_backward, W's outer product added to its gradient
-    (the cotangents summed in arrival order, last step first), Wᵀ @ g to the step before."""
+    (the cotangents summed in arrival order, last step first), Wᵀ @ g to the step before
+    (matrix-vector products and float32 tanh as PyTorch's kernels give them: see
+    _reference_mv and kernels/elementwise.wide). At width 3 in float32, PyTorch's bits."""
     steps = 6
     rng = np.random.default_rng(m)
     w0 = (rng.standard_normal((m, m)) / m**0.5).astype(dtype)
@@ -339,16 +350,33 @@ def test_w2_backward_is_a_plain_numpy_reverse_pass(dtype: str, m: int) -> None:
         h = F.tanh(W @ h + b)
     h.sum().backward()
     hs = [np.ones(m, dtype)]
+    def tanh(x: np.ndarray) -> np.ndarray:
+        return np.tanh(x.astype(np.float64)).astype(x.dtype)
+
     for _ in range(steps):
-        hs.append(np.tanh(w0 @ hs[-1] + b0))
+        hs.append(tanh(_reference_mv(w0, hs[-1]) + b0))
     g = np.ones(m, dtype)
     dW = db = None
     for k in range(steps, 0, -1):
-        gz = g * (1 - hs[k] * hs[k])
+        if dtype == "float32":  # PyTorch's fused 1 - y² (kernel k_tanh_backward)
+            y = hs[k].astype(np.float64)
+            gz = g * (1.0 - y * y).astype(np.float32)
+        else:
+            gz = g * (1 - hs[k] * hs[k])
         outer = gz.reshape(m, 1) * hs[k - 1].reshape(1, m)
         dW = outer if dW is None else dW + outer
         db = gz if db is None else db + gz
-        g = w0.T @ gz
+        g = _reference_mv(w0.T, gz)
     assert W.grad is not None and b.grad is not None and dW is not None and db is not None
     assert _bytes(W.grad.array) == _bytes(dW) and W.grad.array.dtype == dW.dtype
     assert _bytes(b.grad.array) == _bytes(db) and b.grad.array.dtype == db.dtype
+    if m == 3 and dtype == "float32":
+        torch = pytest.importorskip("torch")
+        tw = torch.from_numpy(w0).requires_grad_(True)
+        tb = torch.from_numpy(b0).requires_grad_(True)
+        th = torch.ones(m, dtype=getattr(torch, dtype))
+        for _ in range(steps):
+            th = torch.tanh(tw @ th + tb)
+        th.sum().backward()
+        assert _bytes(W.grad.array) == _bytes(tw.grad.numpy())
+        assert _bytes(b.grad.array) == _bytes(tb.grad.numpy())

@@ -265,13 +265,61 @@ def pow(a: Any, b: Any) -> Any:
             odd = (e % 2) != 0
             inv = np.where(base == 1, 1, np.where(base == -1, np.where(odd, -1, 1), 0))
             return np.asarray(np.where(neg, inv, out), dtype=rt)
+        return np.asarray(np.power(_cast(a, rt), _cast(b, rt)), dtype=rt)
+    if type(b) is not ndarray and (rt is _F32 or rt is _F64):
+        return np.asarray(_pow_scalar(np.asarray(_cast(a, rt)), b), dtype=rt)
+    if rt is _F32:
+        # std::pow elementwise (SLEEF's powf in vector lanes): computed as `wide` explains
+        return np.asarray(np.power(np.asarray(_cast(a, rt), _F64),
+                                   np.asarray(_cast(b, rt), _F64)), dtype=rt)
     return np.asarray(np.power(_cast(a, rt), _cast(b, rt)), dtype=rt)
 
 
-def _float_unary(f: Any):
+def _pow_scalar(a: ndarray, e: Any) -> Any:
+    """a ** e for a float tensor and a Python number, as PyTorch's CPU kernel: 2, 3 and -2
+    as products (a·a, a·a·a, 1/(a·a)), 0.5, -0.5 and -1 as sqrt, 1/sqrt and 1/a, other
+    powers through std::pow (`wide` for float32)."""
+    one = a.dtype.type(1)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if e == 2:
+            return np.multiply(a, a)
+        if e == 3:
+            return np.multiply(np.multiply(a, a), a)
+        if e == -2:
+            return np.divide(one, np.multiply(a, a))
+        if e == 0.5:
+            return sqrt(a)
+        if e == -0.5:
+            return np.divide(one, sqrt(a))
+        if e == -1:
+            return np.divide(one, a)
+        if a.dtype is _F32:  # the exponent is a float32 there too
+            return np.power(a.astype(_F64), float(np.float32(e))).astype(_F32)
+        return np.power(a, e)
+
+
+def wide(f: Any, x: ndarray) -> Any:
+    """The ufunc f of a float32 array as PyTorch's CPU kernels give it: computed in float64
+    and rounded once. PyTorch's float32 exp, log, sin, tanh, … (MKL's vector math in its
+    high-accuracy mode, SLEEF's u10 functions, glibc) are the correctly rounded value for
+    all but 0.1–8% of inputs; numpy's own float32 loops, faster, miss it for 11–40%
+    (tests/test_kernel_bits.py measures both). Other dtypes: f itself."""
+    if x.dtype is _F32:
+        return f(x.astype(_F64), out=ARRAY_OUT).astype(_F32)
+    return f(x, out=ARRAY_OUT)
+
+
+def _float_unary(f: Any, exact: bool = False):
+    """The kernel of a unary float function: integer and bool inputs become the default
+    dtype; float32 goes through `wide` unless the function is exact in float32 (sqrt,
+    reciprocal: IEEE operations)."""
     def kernel(x: ndarray) -> Any:
-        if (dt := x.dtype) is not _F32 and dt is not _F64 and dt.kind != "f":
-            x = x.astype(dtypes.default_dtype())
+        if (dt := x.dtype) is _F32:
+            if exact:
+                return f(x, out=ARRAY_OUT)
+            return f(x.astype(_F64), out=ARRAY_OUT).astype(_F32)
+        if dt is not _F64 and dt.kind != "f":
+            return wide(f, x.astype(dtypes.default_dtype()))
         return f(x, out=ARRAY_OUT)
 
     kernel.__name__ = getattr(f, "__name__", "kernel")
@@ -281,31 +329,23 @@ def _float_unary(f: Any):
 exp = _float_unary(np.exp)
 log = _float_unary(np.log)
 log1p = _float_unary(np.log1p)
-sqrt = _float_unary(np.sqrt)
+sqrt = _float_unary(np.sqrt, exact=True)
 sin = _float_unary(np.sin)
 cos = _float_unary(np.cos)
 tan = _float_unary(np.tan)
 tanh = _float_unary(np.tanh)
-reciprocal = _float_unary(np.reciprocal)
-
-
-def _sigmoid(x: ndarray) -> Any:
-    # Split by sign so neither branch overflows.
-    out = np.empty_like(x)
-    pos = x >= 0
-    out[pos] = 1.0 / (1.0 + np.exp(-x[pos]))
-    ex = np.exp(x[~pos])
-    out[~pos] = ex / (1.0 + ex)
-    return out
+reciprocal = _float_unary(np.reciprocal, exact=True)
 
 
 def sigmoid(x: ndarray) -> Any:
-    """Logistic function, overflow-free."""
+    """Logistic function as PyTorch's CPU kernel computes it, 1 / (1 + exp(-x)) in the
+    dtype (exp(-x) overflowing to inf gives 0, as there)."""
     if x.dtype.kind != "f":
         x = x.astype(dtypes.default_dtype())
-    if x.ndim == 0:
-        return _sigmoid(x.reshape(1)).reshape(())
-    return _sigmoid(x)
+    one = x.dtype.type(1)
+    with np.errstate(over="ignore"):
+        e = exp(np.negative(x, out=ARRAY_OUT))
+    return np.divide(one, np.add(one, e, out=ARRAY_OUT), out=ARRAY_OUT)
 
 
 def neg(x: ndarray) -> Any:
@@ -451,5 +491,22 @@ def isfinite(x: ndarray) -> Any:
 # A ufunc called on a numpy scalar runs the inner loop it runs on a 0-d array (the same
 # bits, tests/test_fastpath_scalar.py) and returns a scalar, at half the cost.
 
-scalar_sin = np.sin
-scalar_cos = np.cos
+def scalar_sin(x: Any) -> Any:
+    """sin of a numpy float32/float64 scalar, as `sin` gives it for a 0-d array."""
+    if type(x) is np.float32:
+        return np.float32(np.sin(np.float64(x)))
+    return np.sin(x)
+
+
+def scalar_tanh_backward(g: Any, o: Any) -> Any:
+    """k_tanh_backward on numpy scalars: g · (1 - o²), 1 - o² fused in float32."""
+    if type(o) is np.float32:
+        return g * np.float32(1.0 - np.float64(o) * np.float64(o))
+    return g * (1 - o * o)
+
+
+def scalar_cos(x: Any) -> Any:
+    """cos of a numpy float32/float64 scalar, as `cos` gives it for a 0-d array."""
+    if type(x) is np.float32:
+        return np.float32(np.cos(np.float64(x)))
+    return np.cos(x)

@@ -61,6 +61,73 @@ def _check_matmul_dtypes(a: ndarray, b: ndarray) -> None:
                      f"{scalar_name(b.dtype)}")
 
 
+_IN_ORDER_MAX = 2048
+
+
+def _sums_in_order(m: int, n: int, k: int, a_t: bool, b_t: bool, dt: Any) -> bool:
+    """Whether PyTorch's CPU matrix product (torch 2.13's MKL build) sums each output's k
+    products one after another, each product rounded, no fused multiply-add, for an
+    m×k by k×n product whose factors are row-major (a_t/b_t: a transposed view instead).
+    Measured against torch for m, n up to 100 and k up to 300 (tests/test_kernel_bits.py
+    keeps the table); elsewhere numpy's BLAS gives PyTorch's bits or the closer ones.
+    Only up to _IN_ORDER_MAX products: summing in order costs ~1 ns a product against
+    BLAS's ~0.1 ns, and past that size PyTorch's forward products (k > 8 in most
+    layouts) are not in order anyway, so a backward in order would not make them match."""
+    if m * n * k > _IN_ORDER_MAX:
+        return False
+    if dt is _F64:
+        if b_t or k <= 1:
+            return False
+        if n in (2, 4, 8) or (a_t and n == 1):
+            return True
+        return k <= (4 if n == 1 else 5) if n in (1, 3, 5) else False
+    if dt is not _F32 or k <= 1:
+        return False
+    if not a_t and not b_t:
+        if m == 1 or n in (2, 3, 4, 8):
+            return True
+        if n == 1:
+            return k <= 4 or (m <= 3 and k <= 8)
+        return k <= 7 if n <= 11 else m <= 3
+    if a_t and not b_t:
+        if m == 1 or n in (1, 2, 3, 4, 8):
+            return True
+        return k <= 7 if n <= 11 else m <= 3
+    if not a_t:  # b a transposed view
+        if n >= 12 and m >= 4:
+            return False
+        return k <= (8 if m == 1 else 7) if n <= 3 else k <= (4 if m == 1 else 3)
+    return k <= 4 if m == 1 else (n <= 9 or m <= 3)
+
+
+def _in_order(a: ndarray, b: ndarray) -> Any:
+    """a @ b (2-D, one float dtype) with each output's products summed one after another
+    in k's order: numpy's reduction over a middle axis adds row after row. PyTorch's
+    sums start from +0, so no output is -0."""
+    m, k = a.shape
+    n = b.shape[1]
+    if m * k * n <= 1 << 20:
+        out = np.add.reduce(a[:, :, None] * b[None, :, :], axis=1)
+    else:
+        out = a[:, 0:1] * b[0:1, :]
+        for j in range(1, k):
+            out += a[:, j:j + 1] * b[j:j + 1, :]
+    out += 0.0
+    return out
+
+
+def _transposed(x: ndarray) -> bool:
+    return not x.flags.c_contiguous and x.flags.f_contiguous
+
+
+def product(a: ndarray, b: ndarray) -> Any:
+    """a @ b for matrices of one dtype, in PyTorch's summation order where it is known."""
+    m, k = a.shape
+    if _sums_in_order(m, b.shape[1], k, _transposed(a), _transposed(b), a.dtype):
+        return _in_order(a, b)
+    return a @ b
+
+
 def mm(a: ndarray, b: ndarray) -> Any:
     """Matrix product of two matrices."""
     if a.ndim != 2 or b.ndim != 2:
@@ -73,7 +140,7 @@ def mm(a: ndarray, b: ndarray) -> Any:
         )
     if a.shape[1] == 1:
         return outer_k1(a, b)  # an outer product (mv's and dot's VJPs make these)
-    return a @ b
+    return product(a, b)
 
 
 def mv(a: ndarray, v: ndarray) -> Any:
@@ -93,6 +160,8 @@ def mv(a: ndarray, v: ndarray) -> Any:
     m, k = a.shape
     if k != v.shape[0]:
         raise TorchError(f"size mismatch, got input ({m}), mat ({m}x{k}), vec ({v.shape[0]})")
+    if _sums_in_order(m, 1, k, _transposed(a), False, dt):
+        return _in_order(a, v[:, None])[:, 0]
     if m > 1 and k > 1 and (dt is _F32 or dt is _F64) and a.flags.forc and v.flags.forc:
         return np.dot(a, v)
     return a @ v
@@ -103,6 +172,9 @@ def mv_t_checked(a: ndarray, g: ndarray) -> Any:
     same bits as mv(transpose(a), g) (np.dot(g, a) is np.dot(a.T, g)'s gemv)."""
     dt = a.dtype
     m, k = a.shape
+    at = a.swapaxes(0, 1)
+    if _sums_in_order(k, 1, m, _transposed(at), False, dt):
+        return _in_order(at, g[:, None])[:, 0]
     if m > 1 and k > 1 and (dt is _F32 or dt is _F64) and a.flags.forc and g.flags.forc:
         return np.dot(g, a)
     return a.swapaxes(0, 1) @ g

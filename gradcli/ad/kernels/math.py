@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad import dtypes
-from gradcli.ad.kernels.elementwise import ARRAY_OUT, _cast, result_type
+from gradcli.ad.kernels.elementwise import _cast, result_type, wide
 from gradcli.ad.kernels.messages import (
     TorchError,
     broadcast_message_all,
@@ -28,7 +28,7 @@ def _float(x: ndarray) -> ndarray:
 
 def _unary(f: Any):
     def kernel(x: ndarray) -> Any:
-        return f(_float(x), out=ARRAY_OUT)
+        return wide(f, _float(x))
 
     kernel.__name__ = f.__name__
     return kernel

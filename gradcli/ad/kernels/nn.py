@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from gradcli.ad.kernels.elementwise import wide
 from gradcli.ad.kernels.messages import TorchError, not_implemented, scalar_name
 from gradcli.ad.kernels.reductions import mean, torch_sum
 
@@ -30,6 +31,23 @@ def _as(out: Any, like: ndarray) -> ndarray:
     return np.asarray(out).astype(like.dtype, copy=False)
 
 
+# exp, log1p, expm1, tanh as PyTorch's float32 kernels give them (see elementwise.wide)
+def _exp(x: ndarray) -> Any:
+    return wide(np.exp, x)
+
+
+def _log1p(x: ndarray) -> Any:
+    return wide(np.log1p, x)
+
+
+def _expm1(x: ndarray) -> Any:
+    return wide(np.expm1, x)
+
+
+def _tanh(x: ndarray) -> Any:
+    return wide(np.tanh, x)
+
+
 # -- activations --------------------------------------------------------------------------
 
 def softplus(x: Any, beta: float = 1.0, threshold: float = 20.0) -> ndarray:
@@ -37,7 +55,7 @@ def softplus(x: Any, beta: float = 1.0, threshold: float = 20.0) -> ndarray:
     x = _float(x, "softplus_cpu")
     bx = x * beta
     with np.errstate(over="ignore"):
-        soft = np.log1p(np.exp(bx)) / beta
+        soft = _log1p(_exp(bx)) / beta
     return _as(np.where(bx > threshold, x, soft), x)
 
 
@@ -95,7 +113,7 @@ def leaky_relu_backward(g: Any, x: Any, negative_slope: float) -> ndarray:
 def elu(x: Any, alpha: float = 1.0, scale: float = 1.0, input_scale: float = 1.0) -> ndarray:
     """scale · x where x > 0, else scale · α · (e^(x · input_scale) - 1)."""
     x = _float(x, "elu_cpu")
-    return _as(np.where(x > 0, x * scale, alpha * scale * np.expm1(np.minimum(x, 0) * input_scale)),
+    return _as(np.where(x > 0, x * scale, _expm1(np.minimum(x, 0) * input_scale) * (alpha * scale)),
                x)
 
 
@@ -108,19 +126,21 @@ def elu_backward(g: Any, x: Any, alpha: float, scale: float, input_scale: float)
 def silu(x: Any) -> ndarray:
     """x · σ(x)."""
     x = _float(x, "silu_cpu")
-    return _as(x / (1 + np.exp(-np.clip(x, -700, None))), x)
+    with np.errstate(over="ignore"):
+        return _as(x / (1 + _exp(-x)), x)
 
 
 def mish(x: Any) -> ndarray:
     """x · tanh(softplus(x))."""
     x = _float(x, "mish_cpu")
-    return _as(x * np.tanh(np.logaddexp(0, x)), x)
+    with np.errstate(over="ignore"):
+        return _as(x * _tanh(_log1p(_exp(x))), x)
 
 
 def log_sigmoid(x: Any) -> ndarray:
     """log σ(x), stable: min(x, 0) - log1p(e^-|x|)."""
     x = _float(x, "log_sigmoid_cpu")
-    return _as(np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x))), x)
+    return _as(np.minimum(x, 0) - _log1p(_exp(-np.abs(x))), x)
 
 
 def log_sigmoid_backward(g: Any, x: Any) -> ndarray:

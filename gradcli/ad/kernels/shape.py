@@ -8,7 +8,7 @@ import numpy as np
 
 from gradcli.ad.kernels.elementwise import _cast, result_type
 from gradcli.ad.kernels.messages import TorchError, expand_message, failure_message
-from gradcli.ad.kernels.reductions import _sum
+from gradcli.ad.kernels.reductions import _sum, torch_sum
 
 ndarray = np.ndarray
 
@@ -62,7 +62,12 @@ def sum_to(x: ndarray, shape: tuple[int, ...]) -> Any:
     axes = tuple(range(lead)) + tuple(
         i + lead for i, n in enumerate(shape) if n == 1 and x.shape[i + lead] != 1
     )
-    out = _sum(x, axis=axes, keepdims=True) if axes else x
+    if not axes:
+        out = x
+    elif x.dtype.kind == "f":  # PyTorch's at::sum_to is sum(dims, keepdim=True): its order
+        out = torch_sum(x, axes, True)
+    else:
+        out = _sum(x, axis=axes, keepdims=True)
     if lead:
         out = out.reshape(out.shape[lead:])
     return out.reshape(shape)

@@ -83,15 +83,26 @@ def k_threshold_backward(g: Any, x: Any, threshold: float) -> Any:
 #: 1 in float32 and float64: `one - y` is `1 - y` (the weak Python 1 becomes this), without
 #: numpy converting the Python number on each call.
 _ONE = {np.dtype(np.float32): np.float32(1), np.dtype(np.float64): np.float64(1)}
+_F32 = np.dtype(np.float32)
+_F64 = np.dtype(np.float64)
 
 
 def k_tanh_backward(g: Any, out: Any) -> Any:
+    """g · (1 - out²), 1 - out² fused as PyTorch's float32 kernel computes it (one
+    rounding: the float64 difference of exact float32 squares, rounded once)."""
     if (type(g) is np.ndarray and type(out) is np.ndarray and (dt := g.dtype) is out.dtype
             and (one := _ONE.get(dt)) is not None):
         # Arrays of one float dtype (every light backward pass): the lines below without
         # their no-op conversions.
+        if dt is _F32:
+            o = out.astype(_F64)
+            return g * (1.0 - o * o).astype(_F32)
         return g * (one - out * out)
     g = np.asarray(g)
+    out = np.asarray(out)
+    if out.dtype == _F32:
+        o = out.astype(_F64)
+        return (g * (1.0 - o * o).astype(_F32)).astype(g.dtype, copy=False)
     return (g * (1 - out * out)).astype(g.dtype, copy=False)
 
 

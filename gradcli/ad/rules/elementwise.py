@@ -53,7 +53,8 @@ elementwise("tan", "TanBackward0", K.tan, lambda x, o: 1 + o * o, "tangent", use
 elementwise("tanh", "TanhBackward0", K.tanh, lambda x, o: 1 - o * o, "hyperbolic tangent",
             uses_out=True,
             formula=("grad · (1 - out²)",), grad=lambda g, x, o: B.tanh_backward(g, o),
-            fast=lambda g, x, o: B.k_tanh_backward(g, o), scalar=lambda g, x, o: g * (1 - o * o))
+            fast=lambda g, x, o: B.k_tanh_backward(g, o),
+            scalar=lambda g, x, o: KE.scalar_tanh_backward(g, o))
 elementwise("sigmoid", "SigmoidBackward0", K.sigmoid, lambda x, o: o * (1 - o),
             "logistic function 1/(1+e^-x)", uses_out=True,
             formula=("grad · out · (1 - out)",), grad=lambda g, x, o: B.sigmoid_backward(g, o),
