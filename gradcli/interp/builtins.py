@@ -28,6 +28,7 @@ from gradcli.interp import (
     pybuiltins,
     pyreflect,
     pytext,
+    pytyping,
 )
 from gradcli.interp import custom_function as CF
 from gradcli.interp.arrays import ArrayValue
@@ -305,6 +306,7 @@ class Registry:
             "torch.linalg": self.linalg, "torch.special": self.special, "math": self.math,
             **devices.MODULES,
             "torch.func": self.func,
+            "typing": pytyping.TYPING, "__future__": pytyping.FUTURE,
         }
         bare: dict[str, Any] = {}
         for ns in (self.torch, self.autograd, self.functional, self.forward_ad,
@@ -317,6 +319,7 @@ class Registry:
         bare.update(exceptions.CLASSES)  # Exception, RuntimeError, ... for try/except/raise
         bare["torch"] = self.torch
         bare["F"] = self.nn_functional
+        bare["__name__"] = "__main__"  # a gd program is always the main script
         self.bare = bare
 
     def module(self, dotted: str) -> Namespace | None:

@@ -498,14 +498,26 @@ class ExpressionCompiler:
         """A def's or lambda's parameters compiled: the plain ones with their default
         expressions, and the *args / keyword-only / **kwargs part (None if absent)."""
         plain = [(p.name, self.expr(p.default) if p.default is not None else None)
-                 for p in params if p.kind == ""]
-        if len(plain) == len(params):
+                 for p in params if p.kind in ("", "pos")]
+        posonly = tuple(p.name for p in params if p.kind == "pos")
+        if len(plain) == len(params) and not posonly:
             return plain, None
         star = next((p.name for p in params if p.kind == "*"), None)
         dstar = next((p.name for p in params if p.kind == "**"), None)
         kwonly = [(p.name, self.expr(p.default) if p.default is not None else None)
                   for p in params if p.kind == "kw"]
-        return plain, (star, kwonly, dstar)
+        return plain, (star, kwonly, dstar, posonly)
+
+    def e_NamedExpr(self, node: A.NamedExpr) -> Expr:
+        value = self.expr(node.value)
+        store = self.target(node.target)
+
+        def named_expr(f: Frame) -> Any:
+            v = value(f)
+            store(f, v)
+            return v
+
+        return named_expr
 
     def e_Lambda(self, node: A.Lambda) -> Expr:
         body = self.expr(node.body)
@@ -643,10 +655,22 @@ class ExpressionCompiler:
 
     def _formatted(self, part: A.FormattedValue) -> Callable[[Frame], str]:
         value = self.expr(part.value)
-        spec = part.format_spec or ""
         conv = part.conversion
         span = part.span
+        if part.nested_spec is not None:  # f"{v:{w}.{p}f}": the spec is made each time
+            nested = self.e_FString(part.nested_spec)
 
+            def fmt_nested(f: Frame) -> str:
+                v = value(f)
+                spec = nested(f)
+                try:
+                    limits.check_format_spec(spec)
+                except GdError as e:
+                    raise e.at(span) from None
+                return _format_field(v, conv, spec, span)
+
+            return fmt_nested
+        spec = part.format_spec or ""
         try:
             limits.check_format_spec(spec)  # f"{x:>999999999}"
             spec_error: GdError | None = None
@@ -657,28 +681,35 @@ class ExpressionCompiler:
             v = value(f)
             if spec_error is not None:
                 raise spec_error.at(span)
-            try:
-                if conv == "r":
-                    v = to_repr(v)
-                elif conv in ("s", "a"):
-                    v = to_str(v)
-                if type(v) is Tensor:
-                    from gradcli.ad import dtypes
-
-                    # Tensor.__format__: a 0-d tensor formats its item even with no spec
-                    # (f"{loss}" prints 0.25, not tensor(0.2500)).
-                    if not spec and v.ndim != 0:
-                        return to_str(v)
-                    return format_tensor_spec(v.array, dtypes.name_of(v.dtype), spec)
-                if not spec:
-                    return to_str(v)
-                if isinstance(v, (int, float, str, ArrayValue)):
-                    return format(v, spec)
-                return format(to_str(v), spec)
-            except CAUGHT as e:
-                raise runtime_error(e, span) from None
+            return _format_field(v, conv, spec, span)
 
         return fmt
+
+
+def _format_field(v: Any, conv: str | None, spec: str, span: Any) -> str:
+    """One f-string field's text: the conversion (!r !s !a), then format(v, spec)."""
+    try:
+        if conv == "r":
+            v = to_repr(v)
+        elif conv == "s":
+            v = to_str(v)
+        elif conv == "a":
+            v = to_repr(v).encode("ascii", "backslashreplace").decode("ascii")
+        if type(v) is Tensor:
+            from gradcli.ad import dtypes
+
+            # Tensor.__format__: a 0-d tensor formats its item even with no spec
+            # (f"{loss}" prints 0.25, not tensor(0.2500)).
+            if not spec and v.ndim != 0:
+                return to_str(v)
+            return format_tensor_spec(v.array, dtypes.name_of(v.dtype), spec)
+        if not spec:
+            return to_str(v)
+        if isinstance(v, (int, float, str, ArrayValue)):
+            return format(v, spec)
+        return format(to_str(v), spec)
+    except CAUGHT as e:
+        raise runtime_error(e, span) from None
 
 
 def _collected(build: Callable[[Any], Any], make: Callable[[Frame], Any], span: Any) -> Expr:

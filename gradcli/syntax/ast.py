@@ -129,6 +129,7 @@ class FormattedValue(Node):
     value: Expr
     conversion: str | None = None  # "r", "s" or "a"
     format_spec: str | None = None  # the text after ':', escapes decoded
+    nested_spec: FString | None = None  # a spec with fields ({v:{w}.{p}f}), else None
     span: Span = NO_SPAN
 
 
@@ -253,9 +254,19 @@ class List(Expr):
 
 
 @node
+class NamedExpr(Expr):
+    """`target := value` (an assignment expression); target is a Name."""
+
+    target: Name
+    value: Expr
+    span: Span = NO_SPAN
+
+
+@node
 class Param(Node):
     """A parameter of a def or lambda, with its default value if any; kind "" (positional
-    or keyword), "*" (`*args`), "**" (`**kwargs`) or "kw" (keyword-only, after `*`)."""
+    or keyword), "pos" (positional-only, before `/`), "*" (`*args`), "**" (`**kwargs`)
+    or "kw" (keyword-only, after `*`). Annotations are not kept."""
 
     name: str
     default: Expr | None = None
@@ -377,6 +388,17 @@ class AugAssign(Stmt):
     target: Expr
     op: str
     value: Expr
+    span: Span = NO_SPAN
+
+
+@node
+class AnnAssign(Stmt):
+    """`target: annotation = value` (value None for a bare `target: annotation`); target
+    is a Name, Attribute or Subscript. The annotation is kept, never evaluated."""
+
+    target: Expr
+    annotation: Expr
+    value: Expr | None = None
     span: Span = NO_SPAN
 
 
