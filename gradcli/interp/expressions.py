@@ -49,6 +49,8 @@ _name_of = operator.attrgetter("name")
 
 # Node class -> its e_ method (the statement compiler adds no e_ methods).
 _EXPR_METHODS: dict[type, Callable[[Any, Any], Expr]] = {}
+# The declarations entry of a comprehension's scope (no name is empty).
+_COMPREHENSION = {"": "comprehension"}
 
 
 class ExpressionCompiler:
@@ -510,17 +512,41 @@ class ExpressionCompiler:
 
     def e_NamedExpr(self, node: A.NamedExpr) -> Expr:
         value = self.expr(node.value)
-        store = self.target(node.target)
+        # Inside comprehensions the name binds in the scope around them, as in Python
+        # ([y for x in xs if (y := f(x))] leaves y set): that many frames up.
+        hops = 0
+        while self.decls[-1 - hops] == _COMPREHENSION:
+            hops += 1
+        inner = self.decls[len(self.decls) - hops:]
+        del self.decls[len(self.decls) - hops:]
+        try:
+            store = self.target(node.target)
+        finally:
+            self.decls.extend(inner)
+        if not hops:
+            def named_expr(f: Frame) -> Any:
+                v = value(f)
+                store(f, v)
+                return v
 
-        def named_expr(f: Frame) -> Any:
+            return named_expr
+
+        def named_expr_out(f: Frame) -> Any:
             v = value(f)
-            store(f, v)
+            scope = f
+            for _ in range(hops):
+                scope = scope.parent  # type: ignore[assignment]
+            store(scope, v)
             return v
 
-        return named_expr
+        return named_expr_out
 
     def e_Lambda(self, node: A.Lambda) -> Expr:
-        body = self.expr(node.body)
+        self.decls.append({})  # the lambda's own scope
+        try:
+            body = self.expr(node.body)
+        finally:
+            self.decls.pop()
         defaults, extra = self.signature(node.params)
         rt = self.rt
 
@@ -574,15 +600,19 @@ class ExpressionCompiler:
 
         return set_display
 
-    def _generate(self, generators: tuple[A.Comprehension, ...], leaf: Expr, span: Any
-                  ) -> Callable[[Frame], Any]:
-        """`make(f)` → a Python generator of leaf's values over the comprehension's loops,
-        run in a new scope (the loop variables do not leak); the first iterable is
-        evaluated at once in the enclosing scope, as Python does. Each item is a step."""
-        self.decls.append({})  # the comprehension's own scope: its targets are local
+    def _generate(self, generators: tuple[A.Comprehension, ...],
+                  compile_leaf: Callable[[], Expr], span: Any) -> Callable[[Frame], Any]:
+        """`make(f)` → a Python generator of the leaf's values (compile_leaf() compiles
+        it) over the comprehension's loops, run in a new scope (the loop variables do not
+        leak); the first iterable is evaluated at once in the enclosing scope, as Python
+        does. Each item is a step."""
+        # The comprehension's own scope: its targets are local (an assignment expression
+        # inside it binds in the enclosing scope, see e_NamedExpr).
+        self.decls.append(dict(_COMPREHENSION))
         try:
             levels = [(self.expr(g.iter), self.target(g.target), [self.expr(c) for c in g.ifs],
                        g.iter.span, [c.span for c in g.ifs]) for g in generators]
+            leaf = compile_leaf()
         finally:
             self.decls.pop()
         rt = self.rt
@@ -626,21 +656,23 @@ class ExpressionCompiler:
         return make
 
     def e_ListComp(self, node: A.ListComp) -> Expr:
-        return _collected(list, self._generate(node.generators, self.expr(node.elt), node.span),
-                          node.span)
+        return _collected(list, self._generate(node.generators, lambda: self.expr(node.elt),
+                                               node.span), node.span)
 
     def e_SetComp(self, node: A.SetComp) -> Expr:
-        return _collected(set, self._generate(node.generators, self.expr(node.elt), node.span),
-                          node.span)
+        return _collected(set, self._generate(node.generators, lambda: self.expr(node.elt),
+                                              node.span), node.span)
 
     def e_DictComp(self, node: A.DictComp) -> Expr:
-        key, value = self.expr(node.key), self.expr(node.value)
-        return _collected(dict, self._generate(node.generators,
-                                               lambda f: (key(f), value(f)), node.span),
+        def compile_leaf() -> Expr:
+            key, value = self.expr(node.key), self.expr(node.value)
+            return lambda f: (key(f), value(f))
+
+        return _collected(dict, self._generate(node.generators, compile_leaf, node.span),
                           node.span)
 
     def e_GeneratorExp(self, node: A.GeneratorExp) -> Expr:
-        make = self._generate(node.generators, self.expr(node.elt), node.span)
+        make = self._generate(node.generators, lambda: self.expr(node.elt), node.span)
         return lambda f: IteratorValue("generator", make(f))
 
     def e_FString(self, node: A.FString) -> Expr:
