@@ -201,8 +201,12 @@ def _math_namespace() -> Namespace:
     for name in ("sqrt", "exp", "log", "log2", "log10", "log1p", "sin", "cos", "tan", "asin",
                  "acos", "atan", "atan2", "sinh", "cosh", "tanh", "floor", "ceil", "fabs",
                  "isnan", "isinf", "isfinite", "pow", "hypot", "erf", "gamma", "lgamma",
-                 "factorial", "comb", "degrees", "radians", "isclose", "trunc", "copysign"):
+                 "factorial", "comb", "degrees", "radians", "isclose", "trunc", "copysign",
+                 "expm1", "asinh", "acosh", "atanh", "cbrt", "exp2", "erfc", "fmod",
+                 "remainder", "modf", "frexp", "ldexp", "gcd", "isqrt", "perm", "dist"):
         members[name] = Builtin(f"math.{name}", _math_fn(getattr(pymath, name)))
+    members.update({name: Builtin(f"math.{name}", fn)
+                    for name, fn in pybuiltins.MATH_REDUCTIONS.items()})
     return Namespace("math", members)
 
 
@@ -213,7 +217,7 @@ def _math_arg(name: str, a: Any) -> Any:
         return a
     if name == "trunc":
         raise GdRuntimeError("type Tensor doesn't define __trunc__ method")
-    if name in ("factorial", "comb"):
+    if name in ("factorial", "comb", "perm", "gcd", "isqrt"):
         return operator.index(a)
     return py.float(_scalar(a))
 
