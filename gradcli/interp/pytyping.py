@@ -38,6 +38,9 @@ class TypingForm(GdObject):
         return hash(self.text)
 
     def get_attr(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise GdRuntimeError(f"attribute '{name}' is not accessible in gd (names "
+                                 "starting with '_' are private)")
         raise GdRuntimeError(f"'{self.type_label()}' object has no attribute '{name}'",
                              py_type="AttributeError")
 
