@@ -115,6 +115,14 @@ CASES: list[tuple[str, str, str]] = [
     ("function-names", "class A:\n    def m(self):\n        pass\n"
      "print(torch.sin.__name__, len.__name__, A.m.__name__, A().m.__name__, "
      "(lambda: 0).__name__)", "sin len m m <lambda>\n"),
+    # ----------------------------------------------------------------- raise from
+    ("raise-from", "try:\n    try:\n        {}['a']\n    except KeyError as e:\n"
+     "        raise ValueError('wrapped') from e\nexcept ValueError as e:\n    print('caught', e)",
+     "caught wrapped\n"),
+    ("raise-from-none", "try:\n    raise RuntimeError('x') from None\n"
+     "except RuntimeError as e:\n    print(e)", "x\n"),
+    ("raise-from-not-exception", "raise KeyError('k') from 3",
+     "error: exception causes must derive from BaseException\n"),
     # ------------------------------------------------------------------- math
     ("math-more", "import math\nprint(math.gcd(12, 18), math.isqrt(17), math.prod([1, 2, 3]), "
      "math.fsum([0.1] * 10), math.dist([0, 0], [3, 4]))", "6 4 6 1.0 5.0\n"),

@@ -547,7 +547,7 @@ def test_spans_inside_fstrings_point_into_the_file() -> None:
         ("class A(metaclass=M):\n    pass\n",
          "class keyword arguments (metaclass=...) are not supported in gd", 1, 9),
         ("try:\n    pass\n", "unexpected end of input; expected 'except' or 'finally'", 1, 1),
-        ("raise ValueError from x\n", "unexpected 'from'", 1, 18),
+        ("raise from x\n", "unexpected 'from'", 1, 7),
         ("x = yield\n", "'yield' is not supported in gd", 1, 5),
         ("x = 1 yield\n", "'yield' is not supported in gd", 1, 7),
         ("del f()\n", "cannot delete function call", 1, 5),

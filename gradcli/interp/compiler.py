@@ -686,6 +686,7 @@ class Compiler(ExpressionCompiler):
 
     def s_Raise(self, node: A.Raise, top: bool) -> Stmt:
         exc = self.expr(node.exc) if node.exc is not None else None
+        cause = self.expr(node.cause) if node.cause is not None else None
         handling = self.handling
         span = node.span
 
@@ -703,6 +704,14 @@ class Compiler(ExpressionCompiler):
                 err = GdRuntimeError("exceptions must derive from BaseException", span)
                 err.py_type = "TypeError"
                 raise err
+            if cause is not None:
+                c = cause(f)
+                if c is not None and type(c) not in (exceptions.ExceptionClass,
+                                                     exceptions.ExceptionValue):
+                    err = GdRuntimeError("exception causes must derive from BaseException",
+                                         span)
+                    err.py_type = "TypeError"
+                    raise err
             raise v.raised(span)
 
         return raise_stmt

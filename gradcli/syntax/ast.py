@@ -497,6 +497,7 @@ class Raise(Stmt):
     """`raise` (re-raise the exception being handled) or `raise exc`."""
 
     exc: Expr | None = None
+    cause: Expr | None = None  # `raise exc from cause`: checked, the chain is not kept
     span: Span = NO_SPAN
 
 

@@ -241,7 +241,7 @@ class Builder:
         return gd.Assert(c[1], c[3], span=join_span(c[0], _last(c)))
 
     def raise_stmt(self, c: list[Any]) -> gd.Raise:
-        return gd.Raise(c[1], span=join_span(c[0], _last(c)))
+        return gd.Raise(c[1], c[3], span=join_span(c[0], _last(c)))
 
     def try_stmt(self, c: list[Any]) -> gd.Try:
         handlers: list[gd.ExceptHandler] = []

@@ -135,7 +135,8 @@ def _simple(stmt: gd.Stmt) -> str:
         )
         return f"from {stmt.module} import {names}"
     if isinstance(stmt, gd.Raise):
-        return "raise" if stmt.exc is None else f"raise {_expr(stmt.exc, _IFEXP)}"
+        cause = "" if stmt.cause is None else f" from {_expr(stmt.cause, _IFEXP)}"
+        return "raise" if stmt.exc is None else f"raise {_expr(stmt.exc, _IFEXP)}{cause}"
     if isinstance(stmt, gd.Pass):
         return "pass"
     if isinstance(stmt, gd.Delete):
