@@ -180,6 +180,25 @@ def test_pytorch_prints_the_expected_text() -> None:
     assert not wrong, "\n".join(f"{n}:\n  expected {e!r}\n  PyTorch  {t!r}" for n, e, t in wrong)
 
 
+# Python's SyntaxError messages for misuse of the new forms (and gd's for what it lacks).
+SYNTAX_ERRORS: list[tuple[str, str]] = [
+    ("(a, b): int = 1, 2", "only single target (not tuple) can be annotated"),
+    ("[a]: int = 1", "only single target (not list) can be annotated"),
+    ("f(): int = 1", "illegal target for annotation"),
+    ("def f(/, a): pass", "at least one argument must precede /"),
+    ("def f(a, /, b, /): pass", "/ may appear only once"),
+    ("def f(*a, b, /): pass", "/ must be ahead of *"),
+    ("lambda x: int: x", "illegal target for annotation"),
+    ("x = f'{a:{w:{p}}}'", "f-string: expressions nested too deeply"),
+    ("x = 3j", "complex literals (1j) are not supported in gd"),
+]
+
+
+@pytest.mark.parametrize(("program", "message"), SYNTAX_ERRORS)
+def test_misused_forms_are_syntax_errors(program: str, message: str) -> None:
+    assert gd(program) == f"error: {message}\n"
+
+
 # ------------------------------------------------------------------------ sandbox
 
 HOSTILE: list[tuple[str, str, str]] = [
