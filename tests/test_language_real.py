@@ -41,6 +41,8 @@ CASES: list[tuple[str, str, str]] = [
      "print(Union[int, None])",
      "typing.Tuple[float, float] typing.List[int] typing.Optional[torch.Tensor] typing.List\n"
      "typing.Optional[int]\n"),
+    ("future-annotations", '"""Docstring."""\nfrom __future__ import annotations\n'
+     "def f(x: Tensor) -> Tensor:\n    return x\nprint(f(1))", "1\n"),
     ("typing-cast", "from typing import cast\nprint(cast(int, 3) + 1)", "4\n"),
     ("annotated-class-fields", "class Config:\n    lr: float = 0.1\n    epochs: int = 3\n"
      "    name: str\nprint(Config.lr, Config().epochs)", "0.1 3\n"),
@@ -191,6 +193,11 @@ SYNTAX_ERRORS: list[tuple[str, str]] = [
     ("lambda x: int: x", "illegal target for annotation"),
     ("x = f'{a:{w:{p}}}'", "f-string: expressions nested too deeply"),
     ("x = 3j", "complex literals (1j) are not supported in gd"),
+    ("x = 1\nfrom __future__ import annotations",
+     "from __future__ imports must occur at the beginning of the file"),
+    ("def f():\n    from __future__ import annotations",
+     "from __future__ imports must occur at the beginning of the file"),
+    ("from __future__ import nonsense", "future feature nonsense is not defined"),
 ]
 
 
