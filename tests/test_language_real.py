@@ -64,6 +64,10 @@ CASES: list[tuple[str, str, str]] = [
      "    return vals, z\nprint(f())", "([0, 1, 2], 2)\n"),
     ("walrus-argument", "print((t := torch.ones(2)).sum(), t)",
      "tensor(2.) tensor([1., 1.])\n"),
+    ("walrus-displays-and-subscripts", "x = [10, 20, 30]\n"
+     "print([y := 5, y ** 2], {z := 1, z + 1}, x[i := 1], i, [*x, (w := 4)], w)",
+     "[5, 25] {1, 2} 20 1 [10, 20, 30, 4] 4\n"),
+    ("walrus-lambda-own-scope", "g = lambda: (q := 5) + 1\nprint(g())", "6\n"),
     ("walrus-loss", "x = torch.tensor([1.0, 2.0], requires_grad=True)\n"
      "if (loss := (x ** 2).sum()) > 1:\n    loss.backward()\nprint(loss, x.grad)",
      "tensor(5., grad_fn=<SumBackward0>) tensor([2., 4.])\n"),
