@@ -160,9 +160,10 @@ def _attribute_failures(setup: str, expr: str, attr: str) -> Iterator[str]:
 # seconds): one pytest item per pair cost twice as much as the programs themselves.
 @pytest.mark.parametrize("setup,expr", VALUES, ids=[e for _, e in VALUES])
 def test_no_dunder_or_internal_attribute_of_any_value(setup: str, expr: str) -> None:
-    # A class's __name__ is its name, a plain string (as in Python): see below; a string
-    # has Python's format_map, translate and encode (which refuses: gd has no bytes).
-    attrs = [a for a in DUNDERS + INTERNALS if not (a == "__name__" and expr in (*CLASSES, "str"))
+    # A class's or function's __name__ is its name, a plain string (as in Python): see
+    # below; a string has Python's format_map, translate and encode (which refuses).
+    attrs = [a for a in DUNDERS + INTERNALS
+             if not (a == "__name__" and expr in (*CLASSES, *FUNCTIONS, "str"))
              and not (expr in ("'text'", "str") and a in STR_METHODS)]
     failures = [f for attr in attrs for f in _attribute_failures(setup, expr, attr)]
     assert not failures, f"{len(failures)} attribute reads not refused:\n" + "\n".join(
@@ -170,6 +171,16 @@ def test_no_dunder_or_internal_attribute_of_any_value(setup: str, expr: str) -> 
 
 
 CLASSES = ("RuntimeError", "Exception")
+FUNCTIONS = ("print", "sin", "torch.tensor", "jacobian", "len", "lambda: 1", "f", "str.upper",
+             "dict.fromkeys", "getattr", "id")
+
+
+@pytest.mark.parametrize("expr", FUNCTIONS)
+def test_a_function_name_is_a_plain_string(expr: str) -> None:
+    setup = next(s for s, e in VALUES if e == expr)
+    code, _, out = in_process(f"{setup}\nn = ({expr}).__name__\nprint(type(n), n)".lstrip())
+    assert code == 0 and out.startswith("<class 'str'> ")
+    assert in_process(f"{setup}\nv = ({expr}).__name__.__class__".lstrip())[0] == 4
 STR_METHODS = ("format_map", "translate", "encode")
 
 
