@@ -180,8 +180,7 @@ class Compiler(ExpressionCompiler):
         return assign_many
 
     def s_AnnAssign(self, node: A.AnnAssign, top: bool) -> Stmt:
-        # The annotation is never evaluated (gd keeps no __annotations__); with a value
-        # this is an assignment, without one it does nothing.
+        # The annotation is never evaluated; without a value this does nothing.
         if node.value is None:
             return lambda f: None
         return self.s_Assign(A.Assign((node.target,), node.value, span=node.span), top)
@@ -704,14 +703,10 @@ class Compiler(ExpressionCompiler):
                 err = GdRuntimeError("exceptions must derive from BaseException", span)
                 err.py_type = "TypeError"
                 raise err
-            if cause is not None:
-                c = cause(f)
-                if c is not None and type(c) not in (exceptions.ExceptionClass,
-                                                     exceptions.ExceptionValue):
-                    err = GdRuntimeError("exception causes must derive from BaseException",
-                                         span)
-                    err.py_type = "TypeError"
-                    raise err
+            if cause is not None and (c := cause(f)) is not None and \
+                    type(c) not in (exceptions.ExceptionClass, exceptions.ExceptionValue):
+                raise GdRuntimeError("exception causes must derive from BaseException", span,
+                                     py_type="TypeError")
             raise v.raised(span)
 
         return raise_stmt
@@ -775,9 +770,8 @@ class Compiler(ExpressionCompiler):
 
 
 def _decorated(rt: Any, fn: Any, d: Any, span: Span) -> Any:
-    """`@d` above a def or class: a decorator written in gd (a function, a class, a bound
-    method or an instance with __call__) is called with the definition, as in Python; the
-    built-in ones (grad modes, staticmethod, property...) apply themselves."""
+    """`@d` above a def or class: a gd callable (function, class, bound method, instance
+    with __call__) is called with the definition; built-in decorators apply themselves."""
     if isinstance(d, FunctionBase | BoundGdMethod | classes.ClassValue | InstanceValue):
         return rt.call(d, [fn], None, span)
     return decorate(fn, d, span)
