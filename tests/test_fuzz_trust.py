@@ -12,7 +12,8 @@ PyTorch's, and a program must fail under gradcli exactly when it fails under PyT
 (c) view/reshape/flatten/contiguous after transposes, permutes, expand, step slicing;
 (d) creation functions' exact float32/float64 values (printed with tolist(): bit for bit);
 (e) every CLI command on programs that call backward() themselves, and `--set` in every
-    value form on every form of first binding (SPEC 2.1), run through the console script.
+    value form on every form of first binding (SPEC 2.1), run through the console script;
+(f) f-string fields of tensors: self-documenting `{t=}`, conversions, nested specs.
 
 CI runs a derandomized, bounded number of cases per class (each class under ~20 s);
 GRADCLI_FUZZ_EXAMPLES=N runs N random cases per class. The current gradcli has known bugs
@@ -39,6 +40,7 @@ from fuzz.strategies import (
     builtin_programs,
     cli_cases,
     creation_programs,
+    fstring_programs,
     fuzz_settings,
     make_cli_case,
     reshape_programs,
@@ -410,6 +412,13 @@ def test_reshapes_after_transposes_agree_with_torch(text: str) -> None:
 @trust_settings(300)
 @given(creation_programs())
 def test_creation_values_are_torch_bits(text: str) -> None:
+    check(text)
+
+
+@_sweep_mark("f")
+@trust_settings(200)
+@given(fstring_programs())
+def test_fstring_fields_agree_with_torch(text: str) -> None:
     check(text)
 
 

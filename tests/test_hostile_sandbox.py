@@ -163,9 +163,10 @@ def _attribute_failures(setup: str, expr: str, attr: str) -> Iterator[str]:
 # seconds): one pytest item per pair cost twice as much as the programs themselves.
 @pytest.mark.parametrize("setup,expr", VALUES, ids=[e for _, e in VALUES])
 def test_no_dunder_or_internal_attribute_of_any_value(setup: str, expr: str) -> None:
-    # A class's __name__ is its name, a plain string (as in Python): see below; a string
-    # has Python's format_map, translate and encode (which refuses: gd has no bytes).
-    attrs = [a for a in DUNDERS + INTERNALS if not (a == "__name__" and expr in (*CLASSES, "str"))
+    # A class's or function's __name__ is its name, a plain string (as in Python): see
+    # below; a string has Python's format_map, translate and encode (which refuses).
+    attrs = [a for a in DUNDERS + INTERNALS
+             if not (a == "__name__" and expr in (*CLASSES, *FUNCTIONS, "str"))
              and not (expr in ("'text'", "str") and a in STR_METHODS)]
     failures = [f for attr in attrs for f in _attribute_failures(setup, expr, attr)]
     assert not failures, f"{len(failures)} attribute reads not refused:\n" + "\n".join(
@@ -173,6 +174,16 @@ def test_no_dunder_or_internal_attribute_of_any_value(setup: str, expr: str) -> 
 
 
 CLASSES = ("RuntimeError", "Exception")
+FUNCTIONS = ("print", "sin", "torch.tensor", "jacobian", "len", "lambda: 1", "f", "str.upper",
+             "dict.fromkeys", "getattr", "id")
+
+
+@pytest.mark.parametrize("expr", FUNCTIONS)
+def test_a_function_name_is_a_plain_string(expr: str) -> None:
+    setup = next(s for s, e in VALUES if e == expr)
+    code, _, out = in_process(f"{setup}\nn = ({expr}).__name__\nprint(type(n), n)".lstrip())
+    assert code == 0 and out.startswith("<class 'str'> ")
+    assert in_process(f"{setup}\nv = ({expr}).__name__.__class__".lstrip())[0] == 4
 STR_METHODS = ("format_map", "translate", "encode")
 
 
@@ -217,11 +228,12 @@ def test_no_numpy_escape_attribute_of_an_array(expr: str) -> None:
 # type, object, super, iter, next, classmethod, staticmethod, property, isinstance, dict,
 # set, frozenset, slice, getattr, setattr, hasattr, delattr, callable, issubclass, hash and
 # id are gd's own (tests/test_sandbox_forms.py and test_sandbox_reflect.py check what they
-# can reach); vars, dir, complex, bytes and bytearray are refused there.
+# can reach); vars, dir, complex, bytes and bytearray are refused there. __name__ is the
+# plain string "__main__" (tests/test_language_real.py).
 FORBIDDEN_NAMES = [
     "globals", "locals", "eval", "exec", "compile", "open", "input", "help", "breakpoint",
     "__import__", "memoryview",
-    "exit", "quit", "copyright", "credits", "license", "__builtins__", "__name__",
+    "exit", "quit", "copyright", "credits", "license", "__builtins__",
     "__file__", "__loader__", "__spec__", "__debug__", "os", "sys", "numpy", "np",
     "gradcli", "importlib", "builtins", "State", "Runtime", "Frame", "Tensor_", "subprocess",
     "socket", "pathlib", "Path", "shutil", "pickle", "ctypes", "signal", "resource",
@@ -379,7 +391,7 @@ ISOLATED: list[tuple[str, str, str]] = [
     ("with-print", "with print:\n    pass", r"context manager"),
     ("with-list", "with [1]:\n    pass", r"context manager"),
     ("decorator-print", "@print\ndef f():\n    pass", r"decorators are supported"),
-    ("decorator-lambda", "@(lambda f: f)\ndef f():\n    pass", r"error: "),
+    ("decorator-lambda", "@(lambda f: f.__globals__)\ndef f():\n    pass", r"error: "),
     ("decorator-jit", "@torch.jit.script\ndef f(x):\n    return x",
      r"'torch.jit' is not supported by gradcli"),
     # --- Python syntax gd does not have (exit 3)
@@ -395,21 +407,21 @@ ISOLATED: list[tuple[str, str, str]] = [
     ("yield", "def f():\n    yield 1", r"'yield' is not supported"),
     ("async", "async def f():\n    pass", r"'async' is not supported"),
     ("await", "def f():\n    await g()", r"error: "),
-    ("walrus", "(x := 1)", r"error: "),
+    ("walrus", "(x := ().__class__)", r"error: "),
     ("star-args", "print(*[().__class__])", r"not accessible"),
     ("star-kwargs", 'print(**{"file": 1})', r"unexpected keyword argument 'file'"),
     ("dict", '{"a": 1}.__class__', r"not accessible"),
     ("match", "match 1:\n    case 1:\n        pass", r"error: "),
     ("raise", "raise SystemExit(0)", r"name 'SystemExit' is not defined"),
     ("bytes", "b'\\x00'", r"bytes literals are not supported"),
-    ("annotation", "x: int = 1", r"annotations are not supported"),
+    ("annotation", "x: int = __import__('os')", r"error: "),
     ("exec-stmt-py2", 'exec "import os"', r"error: "),
     ("backticks", "`1`", r"error: "),
 ]
 # Errors found while the program is being compiled are still runtime errors (exit 4),
 # as Python's ImportError is; syntax gd does not have is exit 3.
-SYNTAX_IDS = {"nonlocal", "yield", "async", "await", "walrus",
-              "match", "bytes", "annotation", "exec-stmt-py2", "backticks",
+SYNTAX_IDS = {"nonlocal", "yield", "async", "await",
+              "match", "bytes", "exec-stmt-py2", "backticks",
               "import-star", "relative-import", "decorator-lambda"}
 
 
@@ -419,7 +431,8 @@ def test_escape_attempt_is_refused_cleanly(zygote: Zygote, tmp_path: Path,
     name, program, message = case
     out, files = run_isolated(zygote, tmp_path, program)
     codes = (3,) if name in SYNTAX_IDS else (4,)
-    if name in ("relative-import", "decorator-lambda", "fstring-nested-spec"):
+    if name in ("relative-import", "decorator-lambda", "fstring-nested-spec", "walrus",
+                "annotation"):
         codes = (3, 4)  # either is a clean refusal; which one is not the point
     assert_refused(out, files, codes, message)
 

@@ -600,9 +600,9 @@ def test_with_on_something_that_is_not_a_context_manager() -> None:
     assert "does not support the context manager protocol" in err.message and at(err) == (1, 6)
 
 
-def test_decorators_other_than_grad_modes_are_errors() -> None:
-    err = error("def deco(f):\n    return f\n@deco\ndef g():\n    pass", GdRuntimeError)
-    assert "decorators are supported" in err.message and at(err) == (3, 2)
+def test_builtins_other_than_grad_modes_are_not_decorators() -> None:
+    err = error("@len\ndef g():\n    pass", GdRuntimeError)
+    assert "decorators are supported" in err.message and at(err) == (1, 2)
 
 
 # ================================================================ assert
@@ -937,7 +937,8 @@ SPEC_METHODS = [
 
 
 def _resolve(spelling: str) -> Any:
-    prelude = "import math\n" if spelling.startswith("math.") else ""
+    module = spelling.split(".")[0]
+    prelude = f"import {module}\n" if module in ("math", "typing") else ""
     return value(prelude + spelling)
 
 

@@ -501,7 +501,8 @@ def test_every_bare_python_builtin_name_is_pythons() -> None:
     from gradcli.interp.exceptions import CLASSES, ExceptionClass
 
     bare = registry().bare
-    shadowing = sorted(n for n in bare if hasattr(builtins, n) and n != "print"
+    # __name__ is the string "__main__" (the builtins module has a __name__ too).
+    shadowing = sorted(n for n in bare if hasattr(builtins, n) and n not in ("print", "__name__")
                        and n not in CLASSES)
     assert shadowing == sorted(PYTHONS + MORE_PYTHONS)
     # Exception, RuntimeError, ...: gd's own classes for try/except/raise, not the host's

@@ -20,6 +20,7 @@ from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import argcheck, arrays, devices, dtype_info, limits, pymethods
 from gradcli.interp import custom_function as CF
+from gradcli.interp.classes import BoundGdMethod
 from gradcli.interp.exceptions import ExceptionValue
 from gradcli.interp.values import (
     STRIDED,
@@ -27,6 +28,7 @@ from gradcli.interp.values import (
     BoundMethod,
     Builtin,
     DType,
+    FunctionBase,
     GdObject,
     Namespace,
     Size,
@@ -213,6 +215,9 @@ def get_attribute(obj: Any, name: str) -> Any:
             return obj.get_attr(name)
         if name == "__name__" and class_name(obj) is not None:  # type(x).__name__
             return class_name(obj)
+        fn = obj.fn if type(obj) is BoundGdMethod else obj
+        if name == "__name__" and isinstance(fn, FunctionBase | Builtin):  # fn.__name__
+            return fn.name.rsplit(".", 1)[-1]
         raise GdRuntimeError(
             f"attribute '{name}' is not accessible in gd (names starting with '_' are private)")
     t = type(obj)

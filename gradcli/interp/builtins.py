@@ -28,6 +28,7 @@ from gradcli.interp import (
     pybuiltins,
     pyreflect,
     pytext,
+    pytyping,
 )
 from gradcli.interp import custom_function as CF
 from gradcli.interp.arrays import ArrayValue
@@ -202,8 +203,12 @@ def _math_namespace() -> Namespace:
     for name in ("sqrt", "exp", "log", "log2", "log10", "log1p", "sin", "cos", "tan", "asin",
                  "acos", "atan", "atan2", "sinh", "cosh", "tanh", "floor", "ceil", "fabs",
                  "isnan", "isinf", "isfinite", "pow", "hypot", "erf", "gamma", "lgamma",
-                 "factorial", "comb", "degrees", "radians", "isclose", "trunc", "copysign"):
+                 "factorial", "comb", "degrees", "radians", "isclose", "trunc", "copysign",
+                 "expm1", "asinh", "acosh", "atanh", "cbrt", "exp2", "erfc", "fmod",
+                 "remainder", "modf", "frexp", "ldexp", "gcd", "isqrt", "perm", "dist"):
         members[name] = Builtin(f"math.{name}", _math_fn(getattr(pymath, name)))
+    members.update({name: Builtin(f"math.{name}", fn)
+                    for name, fn in pybuiltins.MATH_REDUCTIONS.items()})
     return Namespace("math", members)
 
 
@@ -214,7 +219,7 @@ def _math_arg(name: str, a: Any) -> Any:
         return a
     if name == "trunc":
         raise GdRuntimeError("type Tensor doesn't define __trunc__ method")
-    if name in ("factorial", "comb"):
+    if name in ("factorial", "comb", "perm", "gcd", "isqrt"):
         return operator.index(a)
     return py.float(_scalar(a))
 
@@ -307,6 +312,7 @@ class Registry:
             "torch.linalg": self.linalg, "torch.special": self.special, "math": self.math,
             **devices.MODULES,
             "torch.func": self.func,
+            "typing": pytyping.TYPING, "__future__": pytyping.FUTURE,
         }
         bare: dict[str, Any] = {}
         for ns in (self.torch, self.autograd, self.functional, self.forward_ad,
@@ -319,6 +325,7 @@ class Registry:
         bare.update(exceptions.CLASSES)  # Exception, RuntimeError, ... for try/except/raise
         bare["torch"] = self.torch
         bare["F"] = self.nn_functional
+        bare["__name__"] = "__main__"  # a gd program is always the main script
         self.bare = bare
 
     def module(self, dotted: str) -> Namespace | None:

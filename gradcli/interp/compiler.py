@@ -29,6 +29,7 @@ from gradcli.interp.attributes import (
     not_supported,
     set_attribute,
 )
+from gradcli.interp.classes import BoundGdMethod, InstanceValue
 from gradcli.interp.expressions import ExpressionCompiler
 from gradcli.interp.frame import BREAK, CONTINUE, MISSING, RETURN, Expr, Frame, Stmt
 from gradcli.interp.operators import (
@@ -42,7 +43,14 @@ from gradcli.interp.operators import (
     truth,
 )
 from gradcli.interp.scopes import scan_declarations, scope_of
-from gradcli.interp.values import Builtin, decorate, is_context_manager, to_str, type_name
+from gradcli.interp.values import (
+    Builtin,
+    FunctionBase,
+    decorate,
+    is_context_manager,
+    to_str,
+    type_name,
+)
 from gradcli.source import Span
 from gradcli.syntax import ast as A
 from gradcli.syntax.unparse import unparse
@@ -170,6 +178,12 @@ class Compiler(ExpressionCompiler):
                 t(f, v)
 
         return assign_many
+
+    def s_AnnAssign(self, node: A.AnnAssign, top: bool) -> Stmt:
+        # The annotation is never evaluated; without a value this does nothing.
+        if node.value is None:
+            return lambda f: None
+        return self.s_Assign(A.Assign((node.target,), node.value, span=node.span), top)
 
     def target(self, node: A.Expr) -> Callable[[Frame, Any], None]:
         """Compile an assignment target into `store(frame, value)`."""
@@ -523,7 +537,7 @@ class Compiler(ExpressionCompiler):
         saved = self.class_name, self.method_self
         self.class_name = None
         self.method_self = node.params[0].name if in_class and node.params and \
-            node.params[0].kind == "" else None
+            node.params[0].kind in ("", "pos") else None
         self.decls.append(scan_declarations(node.body, node.params))
         try:
             body = self.block(node.body)
@@ -538,8 +552,7 @@ class Compiler(ExpressionCompiler):
             fn: Any = rt.make_function(qualname, defaults, body, f, span, extra,
                                        f.parent if in_class else None)
             for dec, dspan in reversed(decorators):
-                d = dec(f)
-                fn = decorate(fn, d, dspan)
+                fn = _decorated(rt, fn, dec(f), dspan)
             store(f, fn)
 
         return define
@@ -569,6 +582,7 @@ class Compiler(ExpressionCompiler):
             self.class_name, self.method_self = saved
         name = node.name
         span = node.span
+        rt = self.rt
 
         def define_class(f: Frame) -> None:
             values = [b(f) for b in bases]
@@ -578,7 +592,7 @@ class Compiler(ExpressionCompiler):
             cls: Any = classes.make_class(name, values, scope.vars, span)
             cell.vars["__class__"] = cls
             for dec, dspan in reversed(decorators):
-                cls = decorate(cls, dec(f), dspan)
+                cls = _decorated(rt, cls, dec(f), dspan)
             store(f, cls)
 
         return define_class
@@ -671,6 +685,7 @@ class Compiler(ExpressionCompiler):
 
     def s_Raise(self, node: A.Raise, top: bool) -> Stmt:
         exc = self.expr(node.exc) if node.exc is not None else None
+        cause = self.expr(node.cause) if node.cause is not None else None
         handling = self.handling
         span = node.span
 
@@ -688,6 +703,10 @@ class Compiler(ExpressionCompiler):
                 err = GdRuntimeError("exceptions must derive from BaseException", span)
                 err.py_type = "TypeError"
                 raise err
+            if cause is not None and (c := cause(f)) is not None and \
+                    type(c) not in (exceptions.ExceptionClass, exceptions.ExceptionValue):
+                raise GdRuntimeError("exception causes must derive from BaseException", span,
+                                     py_type="TypeError")
             raise v.raised(span)
 
         return raise_stmt
@@ -748,6 +767,14 @@ class Compiler(ExpressionCompiler):
                 f.vars[k] = v
 
         return do_import
+
+
+def _decorated(rt: Any, fn: Any, d: Any, span: Span) -> Any:
+    """`@d` above a def or class: a gd callable (function, class, bound method, instance
+    with __call__) is called with the definition; built-in decorators apply themselves."""
+    if isinstance(d, FunctionBase | BoundGdMethod | classes.ClassValue | InstanceValue):
+        return rt.call(d, [fn], None, span)
+    return decorate(fn, d, span)
 
 
 def _loop_marks(rt: Any, record: Any) -> Callable[[int], None] | None:

@@ -49,6 +49,8 @@ _name_of = operator.attrgetter("name")
 
 # Node class -> its e_ method (the statement compiler adds no e_ methods).
 _EXPR_METHODS: dict[type, Callable[[Any, Any], Expr]] = {}
+# The declarations entry of a comprehension's scope (no name is empty).
+_COMPREHENSION = {"": "comprehension"}
 
 
 class ExpressionCompiler:
@@ -498,17 +500,53 @@ class ExpressionCompiler:
         """A def's or lambda's parameters compiled: the plain ones with their default
         expressions, and the *args / keyword-only / **kwargs part (None if absent)."""
         plain = [(p.name, self.expr(p.default) if p.default is not None else None)
-                 for p in params if p.kind == ""]
-        if len(plain) == len(params):
+                 for p in params if p.kind in ("", "pos")]
+        posonly = tuple(p.name for p in params if p.kind == "pos")
+        if len(plain) == len(params) and not posonly:
             return plain, None
         star = next((p.name for p in params if p.kind == "*"), None)
         dstar = next((p.name for p in params if p.kind == "**"), None)
         kwonly = [(p.name, self.expr(p.default) if p.default is not None else None)
                   for p in params if p.kind == "kw"]
-        return plain, (star, kwonly, dstar)
+        return plain, (star, kwonly, dstar, posonly)
+
+    def e_NamedExpr(self, node: A.NamedExpr) -> Expr:
+        value = self.expr(node.value)
+        # Inside comprehensions the name binds in the scope around them, as in Python
+        # ([y for x in xs if (y := f(x))] leaves y set): that many frames up.
+        hops = 0
+        while self.decls[-1 - hops] == _COMPREHENSION:
+            hops += 1
+        inner = self.decls[len(self.decls) - hops:]
+        del self.decls[len(self.decls) - hops:]
+        try:
+            store = self.target(node.target)
+        finally:
+            self.decls.extend(inner)
+        if not hops:
+            def named_expr(f: Frame) -> Any:
+                v = value(f)
+                store(f, v)
+                return v
+
+            return named_expr
+
+        def named_expr_out(f: Frame) -> Any:
+            v = value(f)
+            scope = f
+            for _ in range(hops):
+                scope = scope.parent  # type: ignore[assignment]
+            store(scope, v)
+            return v
+
+        return named_expr_out
 
     def e_Lambda(self, node: A.Lambda) -> Expr:
-        body = self.expr(node.body)
+        self.decls.append({})  # the lambda's own scope
+        try:
+            body = self.expr(node.body)
+        finally:
+            self.decls.pop()
         defaults, extra = self.signature(node.params)
         rt = self.rt
 
@@ -562,15 +600,19 @@ class ExpressionCompiler:
 
         return set_display
 
-    def _generate(self, generators: tuple[A.Comprehension, ...], leaf: Expr, span: Any
-                  ) -> Callable[[Frame], Any]:
-        """`make(f)` → a Python generator of leaf's values over the comprehension's loops,
-        run in a new scope (the loop variables do not leak); the first iterable is
-        evaluated at once in the enclosing scope, as Python does. Each item is a step."""
-        self.decls.append({})  # the comprehension's own scope: its targets are local
+    def _generate(self, generators: tuple[A.Comprehension, ...],
+                  compile_leaf: Callable[[], Expr], span: Any) -> Callable[[Frame], Any]:
+        """`make(f)` → a Python generator of the leaf's values (compile_leaf() compiles
+        it) over the comprehension's loops, run in a new scope (the loop variables do not
+        leak); the first iterable is evaluated at once in the enclosing scope, as Python
+        does. Each item is a step."""
+        # The comprehension's own scope: its targets are local (an assignment expression
+        # inside it binds in the enclosing scope, see e_NamedExpr).
+        self.decls.append(dict(_COMPREHENSION))
         try:
             levels = [(self.expr(g.iter), self.target(g.target), [self.expr(c) for c in g.ifs],
                        g.iter.span, [c.span for c in g.ifs]) for g in generators]
+            leaf = compile_leaf()
         finally:
             self.decls.pop()
         rt = self.rt
@@ -614,21 +656,23 @@ class ExpressionCompiler:
         return make
 
     def e_ListComp(self, node: A.ListComp) -> Expr:
-        return _collected(list, self._generate(node.generators, self.expr(node.elt), node.span),
-                          node.span)
+        return _collected(list, self._generate(node.generators, lambda: self.expr(node.elt),
+                                               node.span), node.span)
 
     def e_SetComp(self, node: A.SetComp) -> Expr:
-        return _collected(set, self._generate(node.generators, self.expr(node.elt), node.span),
-                          node.span)
+        return _collected(set, self._generate(node.generators, lambda: self.expr(node.elt),
+                                              node.span), node.span)
 
     def e_DictComp(self, node: A.DictComp) -> Expr:
-        key, value = self.expr(node.key), self.expr(node.value)
-        return _collected(dict, self._generate(node.generators,
-                                               lambda f: (key(f), value(f)), node.span),
+        def compile_leaf() -> Expr:
+            key, value = self.expr(node.key), self.expr(node.value)
+            return lambda f: (key(f), value(f))
+
+        return _collected(dict, self._generate(node.generators, compile_leaf, node.span),
                           node.span)
 
     def e_GeneratorExp(self, node: A.GeneratorExp) -> Expr:
-        make = self._generate(node.generators, self.expr(node.elt), node.span)
+        make = self._generate(node.generators, lambda: self.expr(node.elt), node.span)
         return lambda f: IteratorValue("generator", make(f))
 
     def e_FString(self, node: A.FString) -> Expr:
@@ -643,10 +687,22 @@ class ExpressionCompiler:
 
     def _formatted(self, part: A.FormattedValue) -> Callable[[Frame], str]:
         value = self.expr(part.value)
-        spec = part.format_spec or ""
         conv = part.conversion
         span = part.span
+        if part.nested_spec is not None:  # f"{v:{w}.{p}f}": the spec is made each time
+            nested = self.e_FString(part.nested_spec)
 
+            def fmt_nested(f: Frame) -> str:
+                v = value(f)
+                spec = nested(f)
+                try:
+                    limits.check_format_spec(spec)
+                except GdError as e:
+                    raise e.at(span) from None
+                return _format_field(v, conv, spec, span)
+
+            return fmt_nested
+        spec = part.format_spec or ""
         try:
             limits.check_format_spec(spec)  # f"{x:>999999999}"
             spec_error: GdError | None = None
@@ -657,28 +713,35 @@ class ExpressionCompiler:
             v = value(f)
             if spec_error is not None:
                 raise spec_error.at(span)
-            try:
-                if conv == "r":
-                    v = to_repr(v)
-                elif conv in ("s", "a"):
-                    v = to_str(v)
-                if type(v) is Tensor:
-                    from gradcli.ad import dtypes
-
-                    # Tensor.__format__: a 0-d tensor formats its item even with no spec
-                    # (f"{loss}" prints 0.25, not tensor(0.2500)).
-                    if not spec and v.ndim != 0:
-                        return to_str(v)
-                    return format_tensor_spec(v.array, dtypes.name_of(v.dtype), spec)
-                if not spec:
-                    return to_str(v)
-                if isinstance(v, (int, float, str, ArrayValue)):
-                    return format(v, spec)
-                return format(to_str(v), spec)
-            except CAUGHT as e:
-                raise runtime_error(e, span) from None
+            return _format_field(v, conv, spec, span)
 
         return fmt
+
+
+def _format_field(v: Any, conv: str | None, spec: str, span: Any) -> str:
+    """One f-string field's text: the conversion (!r !s !a), then format(v, spec)."""
+    try:
+        if conv == "r":
+            v = to_repr(v)
+        elif conv == "s":
+            v = to_str(v)
+        elif conv == "a":
+            v = to_repr(v).encode("ascii", "backslashreplace").decode("ascii")
+        if type(v) is Tensor:
+            from gradcli.ad import dtypes
+
+            # Tensor.__format__: a 0-d tensor formats its item even with no spec
+            # (f"{loss}" prints 0.25, not tensor(0.2500)).
+            if not spec and v.ndim != 0:
+                return to_str(v)
+            return format_tensor_spec(v.array, dtypes.name_of(v.dtype), spec)
+        if not spec:
+            return to_str(v)
+        if isinstance(v, (int, float, str, ArrayValue)):
+            return format(v, spec)
+        return format(to_str(v), spec)
+    except CAUGHT as e:
+        raise runtime_error(e, span) from None
 
 
 def _collected(build: Callable[[Any], Any], make: Callable[[Frame], Any], span: Any) -> Expr:

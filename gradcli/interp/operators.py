@@ -19,6 +19,7 @@ from gradcli.errors import GdError, GdLimitError, GdRuntimeError
 from gradcli.interp import arrays, limits
 from gradcli.interp.arrays import ArrayValue
 from gradcli.interp.classes import InstanceValue
+from gradcli.interp.pytyping import TypingForm
 from gradcli.interp.values import BoundMethod, Builtin, IteratorValue, Namespace, type_name
 from gradcli.limits import MAX_INT_BITS
 from gradcli.source import Span
@@ -339,7 +340,7 @@ def get_item(obj: Any, idx: Any) -> Any:
         if type(idx) is Tensor:
             idx = int(idx)
         return obj[idx]
-    if type(obj) is dict or isinstance(obj, InstanceValue):
+    if type(obj) is dict or isinstance(obj, InstanceValue | TypingForm):
         return obj[idx]
     if type(obj) is ArrayValue:
         return arrays.get_item(obj, idx)

@@ -9,6 +9,7 @@ map, filter, zip, enumerate, reversed and iter return lazy iterators, as in Pyth
 from __future__ import annotations
 
 import builtins as py
+import math
 import operator
 from collections.abc import Callable
 from typing import Any
@@ -462,6 +463,24 @@ PYTHON_BUILTINS: dict[str, Callable[..., Any]] = {
 }
 
 
+
+
+def _math_prod(iterable: Any, /, *, start: Any = 1) -> Any:
+    """math.prod(iterable, *, start=1): start * item * item ..., as `*` does in gd."""
+    out = start
+    for item in _items(iterable, "math.prod()"):
+        out = limits.check_int(operators.BINARY["mul"](out, item))
+    return out
+
+
+def _math_fsum(iterable: Any, /) -> float:
+    """math.fsum(iterable): an exactly rounded float sum (tensors through float())."""
+    return math.fsum(py.float(scalar(v)) if type(v) is Tensor else v
+                     for v in _items(iterable, "math.fsum()"))
+
+
+# math's functions of an iterable (builtins.py adds them to the math namespace).
+MATH_REDUCTIONS: dict[str, Callable[..., Any]] = {"prod": _math_prod, "fsum": _math_fsum}
 
 
 def _container_method(t: type, name: str) -> Callable[..., Any]:

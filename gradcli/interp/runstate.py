@@ -78,8 +78,9 @@ class ControlRecord:
 REQUIRED = object()  # the default of a parameter that has none
 
 # What a def or lambda has beyond plain parameters: the *args name, the keyword-only
-# parameters with their defaults (REQUIRED if none), the **kwargs name.
-Extra = tuple[str | None, list[tuple[str, Any]], str | None]
+# parameters with their defaults (REQUIRED if none), the **kwargs name, the names of the
+# positional-only parameters (before `/`).
+Extra = tuple[str | None, list[tuple[str, Any]], str | None, tuple[str, ...]]
 
 
 class GdFunction(FunctionBase):
@@ -144,7 +145,7 @@ class GdFunction(FunctionBase):
     def _bind_extra(self, pos: list[Any], kw: dict[str, Any] | None) -> Frame:
         """Bind arguments to a signature with *args, keyword-only parameters or **kwargs."""
         self.rt.step(self.span)
-        star, kwonly, dstar = self.extra  # type: ignore[misc]
+        star, kwonly, dstar, posonly = self.extra  # type: ignore[misc]
         frame = Frame(self.closure)
         v = frame.vars
         names = self.defaults
@@ -158,8 +159,12 @@ class GdFunction(FunctionBase):
         rest: dict[str, Any] = {}
         if kw:
             known = {p for p, _ in names} | {p for p, _ in kwonly}
+            given = [k for k in kw if k in posonly] if dstar is None else ()
+            if given:
+                raise self._type_error("got some positional-only arguments passed as keyword "
+                                       f"arguments: '{', '.join(given)}'")
             for k, a in kw.items():
-                if k in known:
+                if k in known and k not in posonly:
                     if k in v:
                         raise self._type_error(f"got multiple values for argument '{k}'")
                     v[k] = a
@@ -337,9 +342,9 @@ class Runtime:
         is the scope its body sees (a method skips its class body), by default `frame`."""
         evaluated = [(n, d(frame) if d is not None else REQUIRED) for n, d in defaults]
         if extra is not None:
-            star, kwonly, dstar = extra
+            star, kwonly, dstar, posonly = extra
             extra = (star, [(n, d(frame) if d is not None else REQUIRED) for n, d in kwonly],
-                     dstar)
+                     dstar, posonly)
         return GdFunction(self, name, evaluated, body, closure or frame, span, extra)
 
     def control_record(self, kind: str, span: Span, n_tests: int, has_else: bool) -> ControlRecord:
@@ -468,7 +473,7 @@ class Runtime:
         return GdRuntimeError(
             f"import of '{module}' is not allowed in gd", span,
             hint="gd programs may import torch, torch.nn.functional, torch.autograd, "
-            "torch.autograd.functional, torch.linalg and math")
+            "torch.autograd.functional, torch.linalg, math and typing")
 
 
 def with_form(value: Any, form: Any) -> Any:

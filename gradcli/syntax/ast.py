@@ -129,6 +129,7 @@ class FormattedValue(Node):
     value: Expr
     conversion: str | None = None  # "r", "s" or "a"
     format_spec: str | None = None  # the text after ':', escapes decoded
+    nested_spec: FString | None = None  # a spec with fields ({v:{w}.{p}f}), else None
     span: Span = NO_SPAN
 
 
@@ -253,9 +254,19 @@ class List(Expr):
 
 
 @node
+class NamedExpr(Expr):
+    """`target := value` (an assignment expression); target is a Name."""
+
+    target: Name
+    value: Expr
+    span: Span = NO_SPAN
+
+
+@node
 class Param(Node):
     """A parameter of a def or lambda, with its default value if any; kind "" (positional
-    or keyword), "*" (`*args`), "**" (`**kwargs`) or "kw" (keyword-only, after `*`)."""
+    or keyword), "pos" (positional-only, before `/`), "*" (`*args`), "**" (`**kwargs`)
+    or "kw" (keyword-only, after `*`). Annotations are not kept."""
 
     name: str
     default: Expr | None = None
@@ -381,6 +392,17 @@ class AugAssign(Stmt):
 
 
 @node
+class AnnAssign(Stmt):
+    """`target: annotation = value` (value None for a bare `target: annotation`); target
+    is a Name, Attribute or Subscript. The annotation is kept, never evaluated."""
+
+    target: Expr
+    annotation: Expr
+    value: Expr | None = None
+    span: Span = NO_SPAN
+
+
+@node
 class If(Stmt):
     """`if test: body else: orelse`; an elif is an If alone in orelse."""
 
@@ -475,6 +497,7 @@ class Raise(Stmt):
     """`raise` (re-raise the exception being handled) or `raise exc`."""
 
     exc: Expr | None = None
+    cause: Expr | None = None  # `raise exc from cause`: checked, the chain is not kept
     span: Span = NO_SPAN
 
 

@@ -127,6 +127,21 @@ def _check_target(node: gd.Expr) -> None:
             raise GdSyntaxError(f"cannot assign to {_kind(target)}", target.span)
 
 
+def _positional_only(given: list[gd.Param]) -> list[gd.Param]:
+    """The parameters with the `/` marker taken out and those before it made "pos"."""
+    slashes = [i for i, p in enumerate(given) if p.kind == "/"]
+    if not slashes:
+        return given
+    at = slashes[0]
+    if len(slashes) > 1:
+        raise GdSyntaxError("/ may appear only once", given[slashes[1]].span)
+    if any(p.kind in ("*", "**") for p in given[:at]):
+        raise GdSyntaxError("/ must be ahead of *", given[at].span)
+    if at == 0:
+        raise GdSyntaxError("at least one argument must precede /", given[at].span)
+    return [gd.replace(p, kind="pos") for p in given[:at]] + given[at + 1:]
+
+
 def _binary(op: str) -> Any:
     def build(self: Builder, c: list[Any]) -> gd.BinOp:
         return _BinOp(op, c[0], c[2], join_span(c[0], c[2]))
@@ -200,6 +215,16 @@ class Builder:
         _check_target(target)
         return _AugAssign(target, _AUG_OPS[op.value], value, join_span(target, value))
 
+    def annassign(self, c: list[Any]) -> gd.AnnAssign:
+        target = c[0]
+        if isinstance(target, gd.Tuple | gd.List):
+            kind = "tuple" if isinstance(target, gd.Tuple) else "list"
+            raise GdSyntaxError(f"only single target (not {kind}) can be annotated",
+                                target.span)
+        if not isinstance(target, gd.Name | gd.Attribute | gd.Subscript):
+            raise GdSyntaxError("illegal target for annotation", target.span)
+        return gd.AnnAssign(target, c[2], c[4], span=join_span(target, _last(c)))
+
     def pass_stmt(self, c: list[Any]) -> gd.Pass:
         return gd.Pass(span=token_span(c[0]))
 
@@ -216,7 +241,7 @@ class Builder:
         return gd.Assert(c[1], c[3], span=join_span(c[0], _last(c)))
 
     def raise_stmt(self, c: list[Any]) -> gd.Raise:
-        return gd.Raise(c[1], span=join_span(c[0], _last(c)))
+        return gd.Raise(c[1], c[3], span=join_span(c[0], _last(c)))
 
     def try_stmt(self, c: list[Any]) -> gd.Try:
         handlers: list[gd.ExceptHandler] = []
@@ -318,10 +343,11 @@ class Builder:
 
     def funcdef(self, c: list[Any]) -> gd.FunctionDef:
         params = c[3] or ()
-        return _FunctionDef(c[1].value, params, c[6], (), join_span(c[0], c[6][-1]))
+        body = c[-1]
+        return _FunctionDef(c[1].value, params, body, (), join_span(c[0], body[-1]))
 
     def params(self, c: list[Any]) -> tuple[gd.Param, ...]:
-        given = [x for x in c if isinstance(x, gd.Param)]
+        given = _positional_only([x for x in c if isinstance(x, gd.Param)])
         params: list[gd.Param] = []
         seen: set[str] = set()
         defaulted = False
@@ -342,7 +368,7 @@ class Builder:
             if param.name in seen:
                 raise GdSyntaxError(f"duplicate parameter '{param.name}'", param.span)
             seen.add(param.name)
-            if param.kind == "":
+            if param.kind in ("", "pos"):
                 if param.default is not None:
                     defaulted = True
                 elif defaulted:
@@ -353,16 +379,26 @@ class Builder:
         return tuple(params)
 
     def param(self, c: list[Any]) -> gd.Param:
-        return _Param(c[0].value, c[2], "", join_span(c[0], _last(c)))
+        # A def's `name: annotation = default` or a lambda's `name = default`: the
+        # default is the last child either way; the annotation is dropped.
+        return _Param(c[0].value, c[-1], "", join_span(c[0], _last(c)))
 
     def star_param(self, c: list[Any]) -> gd.Param:
-        name = c[1].value if c[1] is not None else ""
+        name = c[1].value if is_token(c[1]) and c[1].type == "NAME" else ""
         return gd.Param(name, kind="*", span=join_span(c[0], _last(c)))
+
+    def slash_param(self, c: list[Any]) -> gd.Param:
+        return gd.Param("", kind="/", span=token_span(c[0]))
 
     def kwargs_param(self, c: list[Any]) -> gd.Param:
         return gd.Param(c[1].value, kind="**", span=join_span(c[0], c[1]))
 
     # ----------------------------------------------------------- expressions
+
+    def named_expr(self, c: list[Any]) -> gd.NamedExpr:
+        t = c[0]
+        target = _Name(t.value, make_span(t.line, t.column, t.end_line, t.end_column))
+        return gd.NamedExpr(target, c[2], span=join_span(t, c[2]))
 
     def lambdef(self, c: list[Any]) -> gd.Lambda:
         return _Lambda(c[1] or (), c[3], join_span(c[0], c[3]))

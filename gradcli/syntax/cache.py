@@ -214,7 +214,7 @@ _CHOICES: dict[tuple[type, str], frozenset[Any]] = {
     (gd.BinOp, "op"): frozenset(gd.BINARY_OPS), (gd.AugAssign, "op"): frozenset(gd.BINARY_OPS),
     (gd.UnaryOp, "op"): frozenset(gd.UNARY_OPS), (gd.BoolOp, "op"): frozenset(gd.BOOL_OPS),
     (gd.Compare, "ops"): frozenset(gd.COMPARE_OPS),
-    (gd.Param, "kind"): frozenset({"", "*", "**", "kw"}),
+    (gd.Param, "kind"): frozenset({"", "pos", "*", "**", "kw"}),
     (gd.FormattedValue, "conversion"): frozenset({None, "r", "s", "a"}),
 }
 # Field kinds.

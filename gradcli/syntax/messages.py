@@ -125,9 +125,13 @@ def _unexpected_token(exc: UnexpectedToken, ctx: ParseContext, text: str,
     if (kind == "COMMA" and _in_generator(exc)) or (
             kind == "FOR" and ctx.brackets and ctx.brackets[-1].type == "LPAR"):
         return GdSyntaxError("generator expression must be parenthesized", here)
-    unsupported = _unsupported_construct(exc, ctx, text, before)
+    unsupported = _unsupported_construct(before) if tok.value in ("*", "**") else None
     if unsupported:
         return GdSyntaxError(f"{unsupported} not supported in gd", here)
+    if (kind == "NAME" and tok.value in ("j", "J") and before is not None
+            and before.type in ("INTEGER", "FLOAT")
+            and (before.end_line, before.end_column) == (tok.line, tok.column)):
+        return GdSyntaxError("complex literals (1j) are not supported in gd", token_span(before))
     if (
         tok.value in ("<", ">")
         and before is not None
@@ -144,26 +148,10 @@ def _unexpected_token(exc: UnexpectedToken, ctx: ParseContext, text: str,
     return GdSyntaxError(message, here)
 
 
-def _unsupported_construct(
-    exc: UnexpectedToken, ctx: ParseContext, text: str, before: Token | None
-) -> str | None:
+def _unsupported_construct(before: Token | None) -> str | None:
     """Name the Python construct a misplaced token most likely starts, if gd lacks it."""
-    tok = exc.token
-    kind = tok.type
-    previous = before.type if before is not None else ""
-    if tok.value in ("*", "**") and previous == "IMPORT":
+    if before is not None and before.type == "IMPORT":
         return "'import *' is"
-    if kind == "MINUS" and previous == "RPAR" and _next_char(text, tok, ctx) == ">":
-        return "return annotations ('->') are"
-    if kind == "COLON" and previous == "NAME":
-        stack = getattr(exc.state, "value_stack", None) or []
-        for value in reversed(stack):
-            if is_token(value) and value.type in ("RPAR", "DEF"):
-                if value.type == "DEF":
-                    return "parameter annotations are"
-                break
-        if "EQUAL" in (exc.expected or ()):
-            return "variable annotations are"
     return None
 
 
@@ -186,13 +174,6 @@ def _in_generator(exc: UnexpectedToken) -> bool:
                 return seen_for and value.type == "LPAR"
             seen_for = True
     return False
-
-
-def _next_char(text: str, tok: Token, ctx: ParseContext) -> str:
-    if ctx.mode == "fstring":
-        return ""
-    _, column = end_of(tok)
-    return _line_text(text, tok)[column - 1 : column]
 
 
 def _starts_line(text: str, tok: Token, ctx: ParseContext) -> bool:

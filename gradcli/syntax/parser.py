@@ -162,12 +162,43 @@ def _check_depth(root: gd.Node) -> None:
                         push((item, depth + 1))
 
 
+_FUTURE_FEATURES = frozenset({"annotations", "division", "absolute_import", "print_function",
+                              "unicode_literals", "generator_stop", "nested_scopes",
+                              "generators", "with_statement"})
+
+
+def _future_imports_first(module: gd.Module) -> set[int]:
+    """The ids of the `from __future__ import ...` statements at the start of the program
+    (after its docstring), where Python allows them; checks their feature names."""
+    allowed: set[int] = set()
+    for i, stmt in enumerate(module.body):
+        if isinstance(stmt, gd.ImportFrom) and stmt.module == "__future__":
+            for name in stmt.names:
+                if name.name == "braces":
+                    raise GdSyntaxError("not a chance", name.span)
+                if name.name not in _FUTURE_FEATURES:
+                    raise GdSyntaxError(f"future feature {name.name} is not defined",
+                                        name.span)
+            allowed.add(id(stmt))
+        elif not (i == 0 and isinstance(stmt, gd.ExprStmt)
+                  and isinstance(stmt.value, gd.Constant) and type(stmt.value.value) is str):
+            break
+    return allowed
+
+
 def _check_placement(module: gd.Module) -> None:
-    """`return` only inside a def, `break`/`continue` only inside a loop (of the same def)."""
+    """`return` only inside a def, `break`/`continue` only inside a loop (of the same def),
+    `from __future__ import` only at the start."""
+    future = _future_imports_first(module)
     stack: list[tuple[tuple[gd.Stmt, ...], bool, bool]] = [(module.body, False, False)]
     while stack:
         body, in_function, in_loop = stack.pop()
         for stmt in body:
+            if isinstance(stmt, gd.ImportFrom) and stmt.module == "__future__" and \
+                    id(stmt) not in future:
+                raise GdSyntaxError(
+                    "from __future__ imports must occur at the beginning of the file",
+                    stmt.span)
             if isinstance(stmt, gd.Return) and not in_function:
                 raise GdSyntaxError("'return' outside function", stmt.span)
             if isinstance(stmt, gd.Break | gd.Continue) and not in_loop:

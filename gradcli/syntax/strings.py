@@ -167,8 +167,8 @@ def _fstring_parts(tok: Token, start: int, end: int, raw: bool,
             i += 2
         elif char == "{":
             flush()
-            value, i = _fstring_field(tok, i, end, raw, parse_field)
-            parts.append(value)
+            fields, i = _fstring_field(tok, i, end, raw, parse_field)
+            parts.extend(fields)
             chunk_start = i
         elif char == "}":
             raise GdSyntaxError("f-string: single '}' is not allowed", _point(tok, i))
@@ -179,14 +179,16 @@ def _fstring_parts(tok: Token, start: int, end: int, raw: bool,
     return parts
 
 
-def _fstring_field(tok: Token, brace: int, end: int, raw: bool,
-                   parse_field: FieldParser) -> tuple[gd.FormattedValue, int]:
-    """Parse the field whose '{' is at `brace`; returns it and the index after its '}'."""
+def _fstring_field(tok: Token, brace: int, end: int, raw: bool, parse_field: FieldParser
+                   ) -> tuple[list[str | gd.FormattedValue], int]:
+    """Parse the field whose '{' is at `brace`; returns its parts (a self-documenting
+    `{x=}` starts with its text "x=") and the index after its '}'."""
     text = tok.value
     i = brace + 1
     closers: list[str] = []
     quote = ""
     stop = -1
+    equals = -1  # where a self-documenting field's '=' is
     while i < end:
         char = text[i]
         if quote:
@@ -216,16 +218,14 @@ def _fstring_field(tok: Token, brace: int, end: int, raw: bool,
         elif (
             not closers
             and char == "="
-            and text[i + 1 : i + 2] in ("}", "!", ":")
+            and text[i + 1 :].lstrip(" ")[:1] in ("}", "!", ":")
             and text[i - 1] not in "=!<>"
         ):
-            raise GdSyntaxError(
-                "f-string '=' (self-documenting) fields are not supported in gd", _point(tok, i)
-            )
+            equals = i
         i += 1
     if stop < 0:
         raise GdSyntaxError("f-string: expecting '}'", _point(tok, brace))
-    source = text[brace + 1 : stop]
+    source = text[brace + 1 : equals if equals >= 0 else stop]
     if not source.strip():
         raise GdSyntaxError("f-string: empty expression not allowed", _point(tok, brace))
     value = parse_field(source, *_position(tok, brace + 1))
@@ -240,23 +240,68 @@ def _fstring_field(tok: Token, brace: int, end: int, raw: bool,
             )
         stop += 2
     format_spec = None
+    nested = None
     if text[stop] == ":":
         close = stop + 1
         while close < end and text[close] not in "{}":
             close += 1
-        if close >= end:
-            raise GdSyntaxError("f-string: expecting '}'", _point(tok, brace))
-        if text[close] == "{":
-            raise GdSyntaxError(
-                "nested fields in an f-string format spec are not supported in gd",
-                _point(tok, close),
-            )
-        spec = text[stop + 1 : close]
-        format_spec = spec if raw else _unescape(tok, stop + 1, spec)
+        if close < end and text[close] == "{":  # a spec with fields: {v:{w}.{p}f}
+            nested, close = _nested_spec(tok, stop + 1, end, raw, parse_field)
+        else:
+            if close >= end:
+                raise GdSyntaxError("f-string: expecting '}'", _point(tok, brace))
+            spec = text[stop + 1 : close]
+            format_spec = spec if raw else _unescape(tok, stop + 1, spec)
         stop = close
     if text[stop] != "}":
         raise GdSyntaxError("f-string: expecting '}'", _point(tok, stop))
     line, column = _position(tok, brace)
     end_line, end_column = _position(tok, stop + 1)
     span = Span(line, column, end_line, end_column)
-    return gd.FormattedValue(value, conversion, format_spec, span=span), stop + 1
+    parts: list[str | gd.FormattedValue] = []
+    if equals >= 0:
+        # Python shows the field's text up to and after '=' as written, then the value's
+        # repr() unless a conversion or a format spec says otherwise.
+        parts.append(text[brace + 1 : stop if conversion is None and format_spec is None
+                          and nested is None else _spec_start(text, equals)])
+        if conversion is None and format_spec is None and nested is None:
+            conversion = "r"
+    parts.append(gd.FormattedValue(value, conversion, format_spec, nested, span=span))
+    return parts, stop + 1
+
+
+def _spec_start(text: str, equals: int) -> int:
+    """Where a self-documenting field's `!conversion` or `:spec` starts."""
+    i = equals + 1
+    while text[i] == " ":
+        i += 1
+    return i
+
+
+def _nested_spec(tok: Token, start: int, end: int, raw: bool,
+                 parse_field: FieldParser) -> tuple[gd.FString, int]:
+    """A format spec holding fields (`{w}.{p}f`), as an FString; returns it and the index of
+    the field's closing '}'."""
+    text = tok.value
+    parts: list[str | gd.FormattedValue] = []
+    i = chunk = start
+    while i < end and text[i] != "}":
+        if text[i] == "{":
+            literal = text[chunk:i]
+            parts.append(literal if raw else _unescape(tok, chunk, literal))
+            fields, i = _fstring_field(tok, i, end, raw, parse_field)
+            for field in fields:
+                if isinstance(field, gd.FormattedValue) and field.nested_spec is not None:
+                    raise GdSyntaxError("f-string: expressions nested too deeply",
+                                        field.span)
+            parts.extend(fields)
+            chunk = i
+        else:
+            i += 1
+    if i >= end:
+        raise GdSyntaxError("f-string: expecting '}'", _point(tok, start))
+    literal = text[chunk:i]
+    parts.append(literal if raw else _unescape(tok, chunk, literal))
+    merged = [p for p in parts if p != ""]
+    span = Span(*_position(tok, start), *_position(tok, i))
+    return gd.FString(tuple(merged), span=span), i

@@ -116,6 +116,9 @@ def _simple(stmt: gd.Stmt) -> str:
     if isinstance(stmt, gd.Assign):
         targets = "".join(f"{_bare(t, _IFEXP)} = " for t in stmt.targets)
         return targets + _bare(stmt.value, _LAMBDA)
+    if isinstance(stmt, gd.AnnAssign):
+        value = "" if stmt.value is None else f" = {_bare(stmt.value, _LAMBDA)}"
+        return f"{_expr(stmt.target, _TUPLE)}: {_expr(stmt.annotation, _LAMBDA)}{value}"
     if isinstance(stmt, gd.AugAssign):
         op = gd.BINARY_OPS[stmt.op]
         return f"{_expr(stmt.target, _TUPLE)} {op}= {_bare(stmt.value, _LAMBDA)}"
@@ -132,7 +135,8 @@ def _simple(stmt: gd.Stmt) -> str:
         )
         return f"from {stmt.module} import {names}"
     if isinstance(stmt, gd.Raise):
-        return "raise" if stmt.exc is None else f"raise {_expr(stmt.exc, _IFEXP)}"
+        cause = "" if stmt.cause is None else f" from {_expr(stmt.cause, _IFEXP)}"
+        return "raise" if stmt.exc is None else f"raise {_expr(stmt.exc, _IFEXP)}{cause}"
     if isinstance(stmt, gd.Pass):
         return "pass"
     if isinstance(stmt, gd.Delete):
@@ -160,6 +164,8 @@ def _params(params: tuple[gd.Param, ...]) -> str:
             out.append("*")  # the bare star before keyword-only parameters
         text = p.name if p.default is None else f"{p.name}={_expr(p.default, _IFEXP)}"
         out.append({"*": "*", "**": "**"}.get(p.kind, "") + text)
+        if p.kind == "pos" and (i + 1 == len(params) or params[i + 1].kind != "pos"):
+            out.append("/")
     return ", ".join(out)
 
 
@@ -304,12 +310,27 @@ def _comprehension(node: gd.ListComp | gd.SetComp | gd.GeneratorExp | gd.DictCom
 
 def _fstring(node: gd.FString) -> tuple[str, int]:
     # A lambda's ':' would end the field, so fields bind at least as tightly as x if c else y.
-    fields = [_expr(p.value, _IFEXP) for p in node.parts if isinstance(p, gd.FormattedValue)]
+    fields = [_expr(p.value, _IFEXP) for p in _fields(node)]
     quote = next((q for q in ('"', "'", '"""', "'''") if not any(q in f for f in fields)), None)
     if quote is None or any("\\" in f for f in fields):
         raise ValueError("f-string field cannot be printed inside any kind of quotes")
-    out = ["f", quote]
+    return "f" + quote + _fstring_body(node.parts, quote) + quote, _PRIMARY
+
+
+def _fields(node: gd.FString) -> list[gd.FormattedValue]:
+    """The fields of an f-string, those inside nested format specs included."""
+    out: list[gd.FormattedValue] = []
     for part in node.parts:
+        if isinstance(part, gd.FormattedValue):
+            out.append(part)
+            if part.nested_spec is not None:
+                out.extend(_fields(part.nested_spec))
+    return out
+
+
+def _fstring_body(parts: tuple[str | gd.FormattedValue, ...], quote: str) -> str:
+    out = []
+    for part in parts:
         if isinstance(part, str):
             out.append(_escape(part, quote).replace("{", "{{").replace("}", "}}"))
             continue
@@ -318,9 +339,14 @@ def _fstring(node: gd.FString) -> tuple[str, int]:
             out.append("!" + part.conversion)
         if part.format_spec is not None:
             out.append(":" + _escape(part.format_spec, quote))
+        if part.nested_spec is not None:
+            out.append(":" + _fstring_body(part.nested_spec.parts, quote))
         out.append("}")
-    out.append(quote)
-    return "".join(out), _PRIMARY
+    return "".join(out)
+
+
+def _named_expr(node: gd.NamedExpr) -> tuple[str, int]:
+    return f"({node.target.id} := {_expr(node.value, _LAMBDA)})", _PRIMARY
 
 
 def _escape(text: str, quote: str) -> str:
@@ -349,6 +375,7 @@ _EXPRESSIONS: dict[type, Callable[..., tuple[str, int]]] = {
     gd.Tuple: _tuple,
     gd.List: _list,
     gd.FString: _fstring,
+    gd.NamedExpr: _named_expr,
     gd.Starred: _starred,
     gd.Dict: _dict,
     gd.Set: _set,

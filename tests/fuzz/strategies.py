@@ -654,6 +654,23 @@ def builtin_programs(draw: st.DrawFn) -> str:
     return f"import torch\nt = {t}\nr = {call}\nprint(r)\n"
 
 
+# f-string fields as tutorials write them: self-documenting (=), conversions, specs with
+# fields; t a tensor, s its 0-d sum, lst a list holding both.
+FSTRING_FIELDS = ["{t=}", "{t = }", "{t!r}", "{t!s:>8}", "{s=:.{p}f}", "{s:.{p}f}",
+                  "{s:{w}.{p}e}", "{s=!s}", "{lst=}", "{s.item()=:.3g}", "{t.shape=}",
+                  "{t.dtype=}", "{s:>{w}}", "{s * 2 = :.2f}", "{s!r:^{w}}"]
+
+
+@st.composite
+def fstring_programs(draw: st.DrawFn) -> str:
+    """Class (f): f-string fields (=, !r, nested specs) of tensors, printed."""
+    t = draw(tensor_literal())
+    fields = draw(st.lists(st.sampled_from(FSTRING_FIELDS), min_size=1, max_size=3))
+    p, w = draw(st.integers(0, 6)), draw(st.integers(0, 12))
+    return (f"import torch\nt = {t}\ns = t.sum()\nlst = [s, t]\np = {p}\nw = {w}\n"
+            f"print(f\"{' | '.join(fields)}\")\n")
+
+
 # Building blocks of f(x) for the derivative towers: polynomial ones (the tower ends in
 # zeros, then None with allow_unused, or an error without it), and transcendental ones.
 TOWER_UNARY = ["{} ** 2", "{} ** 3", "torch.pow({}, 2)", "torch.square({})", "{0} * {0}",

@@ -1,0 +1,105 @@
+"""`import typing` and `from __future__ import annotations`: the names type hints use.
+
+gd never evaluates annotations (as Python's interpreter ignores them when running), so
+these names only have to exist: a typing name prints as Python prints it (typing.List,
+typing.Optional[int]) and can be subscripted (a type alias `Pair = Tuple[float, float]`);
+it has no attributes and cannot be called. Nothing of the host's typing module is
+reachable: the values are TypingForm records holding their printed text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gradcli.errors import GdRuntimeError
+from gradcli.interp.values import Builtin, GdObject, Namespace, class_name
+
+
+class TypingForm(GdObject):
+    """A typing name (List, Optional[int], ...): printable and subscriptable, nothing else."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __getitem__(self, index: Any) -> TypingForm:
+        args = index if type(index) is tuple else (index,)
+        shown = [_shown(a) for a in args]
+        if self.text == "typing.Union" and len(shown) == 2 and "None" in shown:
+            shown.remove("None")
+            return TypingForm(f"typing.Optional[{shown[0]}]")
+        return TypingForm(f"{self.text}[{', '.join(shown)}]")
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is TypingForm and other.text == self.text
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    def get_attr(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise GdRuntimeError(f"attribute '{name}' is not accessible in gd (names "
+                                 "starting with '_' are private)")
+        raise GdRuntimeError(f"'{self.type_label()}' object has no attribute '{name}'",
+                             py_type="AttributeError")
+
+    def set_attr(self, name: str, value: Any) -> None:
+        raise GdRuntimeError(f"cannot set attribute '{name}' of a typing name in gd",
+                             py_type="AttributeError")
+
+    def del_attr(self, name: str) -> None:
+        self.set_attr(name, None)
+
+    def gd_repr(self) -> str:
+        return self.text
+
+    def type_label(self) -> str:
+        return "_SpecialForm"
+
+
+def _shown(arg: Any) -> str:
+    """How typing prints one argument of a subscript: classes by name, None as None."""
+    if arg is None:
+        return "None"
+    if type(arg) is TypingForm:
+        return arg.text
+    if type(arg) is list:  # Callable[[int], float]
+        return "[" + ", ".join(_shown(a) for a in arg) + "]"
+    if isinstance(arg, Builtin) and arg.name.startswith("torch."):
+        return arg.name
+    name = class_name(arg)
+    return name if name is not None else repr(arg)
+
+
+_FORMS = ("Any", "Callable", "ClassVar", "Dict", "Final", "FrozenSet", "Generator",
+          "Iterable", "Iterator", "List", "Literal", "Mapping", "MutableMapping", "Optional",
+          "Sequence", "Set", "Tuple", "Type", "Union")
+
+
+def _cast(typ: Any, value: Any) -> Any:
+    """typing.cast(typ, value): value, unchanged."""
+    return value
+
+
+def _type_var(name: Any, *constraints: Any, **options: Any) -> TypingForm:
+    """typing.TypeVar(name): a type variable, printed as ~name."""
+    if type(name) is not str:
+        raise GdRuntimeError("TypeVar name must be a string", py_type="TypeError")
+    return TypingForm(f"~{name}")
+
+
+TYPING = Namespace("typing", {
+    **{name: TypingForm(f"typing.{name}") for name in _FORMS},
+    "cast": Builtin("typing.cast", _cast),
+    "TypeVar": Builtin("typing.TypeVar", _type_var),
+    "TYPE_CHECKING": False,
+})
+
+# `from __future__ import annotations` (and the other features, all on in Python 3).
+FUTURE = Namespace("__future__", {
+    name: TypingForm(f"__future__.{name}")
+    for name in ("annotations", "division", "absolute_import", "print_function",
+                 "unicode_literals", "generator_stop", "nested_scopes", "generators",
+                 "with_statement")
+})
