@@ -30,6 +30,7 @@ from gradcli.interp import (
     pytext,
 )
 from gradcli.interp import custom_function as CF
+from gradcli.interp import data as D
 from gradcli.interp.arrays import ArrayValue
 from gradcli.interp.pybuiltins import scalar as _scalar
 from gradcli.interp.values import (
@@ -296,6 +297,9 @@ class Registry:
             "e": pymath.e, "Size": Builtin("torch.Size", _size,
                                                 "torch.Size(sizes): a shape, as x.shape is"),
         })
+        self.data = Namespace("torch.utils.data", D.members())
+        self.utils = Namespace("torch.utils", {"data": self.data})
+        self.torch.members["utils"] = self.utils
         self.math = _math_namespace()
         self.modules: dict[str, Namespace] = {
             "torch": self.torch, "torch.autograd": self.autograd,
@@ -305,6 +309,7 @@ class Registry:
             "torch.linalg": self.linalg, "torch.special": self.special, "math": self.math,
             **devices.MODULES,
             "torch.func": self.func,
+            "torch.utils": self.utils, "torch.utils.data": self.data,
         }
         bare: dict[str, Any] = {}
         for ns in (self.torch, self.autograd, self.functional, self.forward_ad,

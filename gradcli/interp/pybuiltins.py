@@ -307,9 +307,10 @@ def _absent_type(name: str, why: str) -> Callable[..., Any]:
 
 def _iter(x: Any) -> Any:
     """iter(iterable): a lazy iterator over it."""
-    if isinstance(x, IteratorValue):
-        return x
-    return IteratorValue(_ITER_KINDS.get(type(x), "iterator"), py.iter(_items(x, "iter()")))
+    items = _items(x, "iter()")
+    if isinstance(items, IteratorValue):  # a generator, or what a DataLoader's __iter__ gives
+        return items
+    return IteratorValue(_ITER_KINDS.get(type(x), "iterator"), py.iter(items))
 
 
 _ITER_KINDS = {list: "list_iterator", tuple: "tuple_iterator", range: "range_iterator",
