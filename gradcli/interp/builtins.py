@@ -297,9 +297,8 @@ class Registry:
             "e": pymath.e, "Size": Builtin("torch.Size", _size,
                                                 "torch.Size(sizes): a shape, as x.shape is"),
         })
-        self.data = Namespace("torch.utils.data", D.members())
-        self.utils = Namespace("torch.utils", {"data": self.data})
-        self.torch.members["utils"] = self.utils
+        self.data_modules = D.namespaces()  # torch.utils, torch.utils.data, ...
+        self.torch.members["utils"] = self.data_modules["torch.utils"]
         self.math = _math_namespace()
         self.modules: dict[str, Namespace] = {
             "torch": self.torch, "torch.autograd": self.autograd,
@@ -309,7 +308,7 @@ class Registry:
             "torch.linalg": self.linalg, "torch.special": self.special, "math": self.math,
             **devices.MODULES,
             "torch.func": self.func,
-            "torch.utils": self.utils, "torch.utils.data": self.data,
+            **self.data_modules,
         }
         bare: dict[str, Any] = {}
         for ns in (self.torch, self.autograd, self.functional, self.forward_ad,

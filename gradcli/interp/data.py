@@ -19,15 +19,15 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
 from gradcli.ad import dtypes, ops, state
 from gradcli.ad.rng import Generator
 from gradcli.ad.tensor import Tensor
-from gradcli.errors import GdRuntimeError
-from gradcli.interp import operators
+from gradcli.errors import GdError, GdRuntimeError
+from gradcli.interp import exceptions, operators
 from gradcli.interp.arrays import ArrayValue
 from gradcli.interp.classes import ClassValue, InstanceValue
 from gradcli.interp.values import (
@@ -35,6 +35,7 @@ from gradcli.interp.values import (
     GdObject,
     GeneratorValue,
     IteratorValue,
+    Namespace,
     to_str,
     type_name,
 )
@@ -61,7 +62,7 @@ class DataValue(GdObject):
 
     __slots__ = ()
     KIND = ""
-    ATTRS: dict[str, Callable[[Any], Any]] = {}
+    ATTRS: ClassVar[dict[str, Callable[[Any], Any]]] = {}
 
     def get_attr(self, name: str) -> Any:
         if name.startswith("_"):
@@ -105,7 +106,32 @@ def item(dataset: Any, index: Any) -> Any:
     return operators.get_item(dataset, index)
 
 
-class TensorDataset(DataValue):
+class DatasetValue(DataValue):
+    """A built-in dataset: iterable as Python's sequence protocol walks it (self[0],
+    self[1], ... until an IndexError), as a PyTorch dataset is."""
+
+    __slots__ = ()
+
+    def __getitem__(self, index: Any) -> Any:
+        raise NotImplementedError
+
+    def __iter__(self) -> Iterator[Any]:
+        i = 0
+        while True:
+            try:
+                v = self[i]
+            except IndexError:
+                return
+            except GdError as e:
+                exc = exceptions.exception_of(e)
+                if exc is not None and exc.cls.is_subclass_of(exceptions.CLASSES["IndexError"]):
+                    return
+                raise
+            yield v
+            i += 1
+
+
+class TensorDataset(DatasetValue):
     """TensorDataset(*tensors): sample i is the tuple of each tensor's row i."""
 
     __slots__ = ("tensors",)
@@ -138,7 +164,7 @@ def make_tensor_dataset(*tensors: Any) -> TensorDataset:
     return TensorDataset(tensors)
 
 
-class Subset(DataValue):
+class Subset(DatasetValue):
     """Subset(dataset, indices): the samples of dataset at indices."""
 
     __slots__ = ("dataset", "indices")
@@ -452,15 +478,25 @@ class DatasetClass(ClassValue):
 DATASET = DatasetClass("Dataset", (), {}, False)
 
 
-def members() -> dict[str, Any]:
-    """The members of torch.utils.data."""
-    return {
+def namespaces() -> dict[str, Namespace]:
+    """torch.utils, torch.utils.data and its dataset and dataloader modules, by name."""
+    classes = {
         "Dataset": DATASET,
         "TensorDataset": DataClass("torch.utils.data.TensorDataset", make_tensor_dataset),
         "Subset": DataClass("torch.utils.data.Subset", Subset,
                             "Subset(dataset, indices): the samples of dataset at indices"),
         "DataLoader": DataClass("torch.utils.data.DataLoader", make_loader),
-        "random_split": Builtin("torch.utils.data.random_split", random_split),
-        "default_collate": Builtin("torch.utils.data.default_collate", default_collate),
-        "default_convert": Builtin("torch.utils.data.default_convert", default_convert),
     }
+    functions = {name: Builtin(f"torch.utils.data.{name}", fn) for name, fn in (
+        ("random_split", random_split), ("default_collate", default_collate),
+        ("default_convert", default_convert))}
+    dataset = Namespace("torch.utils.data.dataset", {
+        name: v for name, v in {**classes, **functions}.items()
+        if _MODULE.get(name) == "dataset" or name == "random_split"})
+    dataloader = Namespace("torch.utils.data.dataloader", {
+        "DataLoader": classes["DataLoader"], "default_collate": functions["default_collate"],
+        "default_convert": functions["default_convert"]})
+    data = Namespace("torch.utils.data", {**classes, **functions, "dataset": dataset,
+                                          "dataloader": dataloader})
+    return {"torch.utils": Namespace("torch.utils", {"data": data}), "torch.utils.data": data,
+            "torch.utils.data.dataset": dataset, "torch.utils.data.dataloader": dataloader}
