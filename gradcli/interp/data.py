@@ -375,6 +375,13 @@ class DataLoader(DataValue):
         return LoaderIterator(self, (self._collate([item(self.dataset, i) for i in b])
                                      for b in batches))
 
+    def set_attr(self, name: str, value: Any) -> None:
+        if name in ("batch_size", "batch_sampler", "sampler", "drop_last", "dataset",
+                    "persistent_workers"):
+            raise _error(f"{name} attribute should not be set after DataLoader is "
+                         "initialized", "ValueError")
+        super().set_attr(name, value)
+
     def _collate(self, data: Any) -> Any:
         if self.collate_fn is not None:
             return self.collate_fn(data)
@@ -450,8 +457,16 @@ def make_loader(dataset: Any, batch_size: Any = 1, shuffle: Any = None, sampler:
 class DataClass(Builtin):
     """A torch.utils.data class gd makes objects of: a constructor printing as the class."""
 
-    __slots__ = ()
+    __slots__ = ("kind",)
     is_class = True
+
+    def __init__(self, kind: type[DataValue], fn: Callable[..., Any], doc: str = "") -> None:
+        super().__init__(f"torch.utils.data.{kind.KIND}", fn, doc)
+        self.kind = kind
+
+    def instance_check(self, v: Any) -> bool:
+        """isinstance(v, this class)."""
+        return isinstance(v, self.kind)
 
     def __repr__(self) -> str:
         short = self.name.rsplit(".", 1)[-1]
@@ -474,6 +489,10 @@ class DatasetClass(ClassValue):
     def gd_repr(self) -> str:
         return "<class 'torch.utils.data.dataset.Dataset'>"
 
+    def instance_check(self, v: Any) -> bool:
+        """isinstance(v, Dataset) of a built-in dataset (a gd class's instances: its chain)."""
+        return isinstance(v, DatasetValue)
+
 
 DATASET = DatasetClass("Dataset", (), {}, False)
 
@@ -482,10 +501,10 @@ def namespaces() -> dict[str, Namespace]:
     """torch.utils, torch.utils.data and its dataset and dataloader modules, by name."""
     classes = {
         "Dataset": DATASET,
-        "TensorDataset": DataClass("torch.utils.data.TensorDataset", make_tensor_dataset),
-        "Subset": DataClass("torch.utils.data.Subset", Subset,
+        "TensorDataset": DataClass(TensorDataset, make_tensor_dataset),
+        "Subset": DataClass(Subset, Subset,
                             "Subset(dataset, indices): the samples of dataset at indices"),
-        "DataLoader": DataClass("torch.utils.data.DataLoader", make_loader),
+        "DataLoader": DataClass(DataLoader, make_loader),
     }
     functions = {name: Builtin(f"torch.utils.data.{name}", fn) for name, fn in (
         ("random_split", random_split), ("default_collate", default_collate),

@@ -425,9 +425,14 @@ def _isinstance(x: Any, types: Any) -> bool:
             if _isinstance(x, t):
                 return True
             continue
+        check = getattr(t, "instance_check", None)  # a class of torch.utils.data
+        if check is not None and check(x):
+            return True
         if isinstance(t, exceptions.ExceptionClass):
             if type(x) is exceptions.ExceptionValue and x.cls.is_subclass_of(t):
                 return True
+        elif check is not None and not isinstance(t, classes.ClassValue):
+            continue
         elif isinstance(t, Builtin) and t.name in _INSTANCE_CHECKS:
             if _INSTANCE_CHECKS[t.name](x):
                 return True
