@@ -41,8 +41,6 @@ from gradcli.interp.values import (
 )
 from gradcli.suggest import did_you_mean
 
-_MODULE = {"Dataset": "dataset", "TensorDataset": "dataset", "Subset": "dataset",
-           "DataLoader": "dataloader"}
 _UNSUPPORTED_HINT = "what gd supports is listed in README.md, section 'Values and built-ins'"
 
 
@@ -62,6 +60,7 @@ class DataValue(GdObject):
 
     __slots__ = ()
     KIND = ""
+    QUALNAME = ""  # PyTorch's name of the class: type(v) prints it
     ATTRS: ClassVar[dict[str, Callable[[Any], Any]]] = {}
 
     def get_attr(self, name: str) -> Any:
@@ -84,7 +83,7 @@ class DataValue(GdObject):
         self.set_attr(name, None)
 
     def gd_repr(self) -> str:
-        return f"<torch.utils.data.{_MODULE[self.KIND]}.{self.KIND} object>"
+        return f"<{self.QUALNAME} object>"
 
     def type_label(self) -> str:
         return self.KIND
@@ -136,6 +135,7 @@ class TensorDataset(DatasetValue):
 
     __slots__ = ("tensors",)
     KIND = "TensorDataset"
+    QUALNAME = "torch.utils.data.dataset.TensorDataset"
 
     def __init__(self, tensors: tuple[Tensor, ...]) -> None:
         self.tensors = tensors
@@ -169,6 +169,7 @@ class Subset(DatasetValue):
 
     __slots__ = ("dataset", "indices")
     KIND = "Subset"
+    QUALNAME = "torch.utils.data.dataset.Subset"
 
     def __init__(self, dataset: Any, indices: Any) -> None:
         self.dataset = dataset
@@ -317,6 +318,7 @@ class LoaderIterator(IteratorValue):
     """What iter(loader) gives: the batches of one epoch."""
 
     __slots__ = ("loader",)
+    QUALNAME = "torch.utils.data.dataloader._SingleProcessDataLoaderIter"
 
     def __new__(cls, *args: Any) -> LoaderIterator:
         return object.__new__(cls)
@@ -329,7 +331,7 @@ class LoaderIterator(IteratorValue):
         return len(self.loader)
 
     def __repr__(self) -> str:
-        return "<torch.utils.data.dataloader._SingleProcessDataLoaderIter object>"
+        return f"<{self.QUALNAME} object>"
 
 
 LoaderIterator.__name__ = "_SingleProcessDataLoaderIter"  # as Python's messages name it
@@ -341,6 +343,7 @@ class DataLoader(DataValue):
     __slots__ = ("batch_size", "collate_fn", "dataset", "drop_last", "generator",
                  "pin_memory", "shuffle")
     KIND = "DataLoader"
+    QUALNAME = "torch.utils.data.dataloader.DataLoader"
 
     def __init__(self, dataset: Any, batch_size: Any, shuffle: bool, collate_fn: Any,
                  pin_memory: bool, drop_last: Any, generator: Any) -> None:
@@ -469,8 +472,7 @@ class DataClass(Builtin):
         return isinstance(v, self.kind)
 
     def __repr__(self) -> str:
-        short = self.name.rsplit(".", 1)[-1]
-        return f"<class 'torch.utils.data.{_MODULE[short]}.{short}'>"
+        return f"<class '{self.kind.QUALNAME}'>"
 
 
 class DatasetClass(ClassValue):
@@ -510,8 +512,8 @@ def namespaces() -> dict[str, Namespace]:
         ("random_split", random_split), ("default_collate", default_collate),
         ("default_convert", default_convert))}
     dataset = Namespace("torch.utils.data.dataset", {
-        name: v for name, v in {**classes, **functions}.items()
-        if _MODULE.get(name) == "dataset" or name == "random_split"})
+        "Dataset": DATASET, "TensorDataset": classes["TensorDataset"],
+        "Subset": classes["Subset"], "random_split": functions["random_split"]})
     dataloader = Namespace("torch.utils.data.dataloader", {
         "DataLoader": classes["DataLoader"], "default_collate": functions["default_collate"],
         "default_convert": functions["default_convert"]})

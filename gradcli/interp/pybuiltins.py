@@ -382,6 +382,9 @@ def _type(*args: Any) -> Any:
         return TypeValue("function")
     if t is Node:
         return TypeValue(x.name)
+    qualname = getattr(t, "QUALNAME", None)  # torch.utils.data's values
+    if qualname is not None:
+        return TypeValue(qualname)
     if isinstance(x, IteratorValue):
         return TypeValue(x.kind)
     return TypeValue(_OTHER_TYPES.get(t, type_name(x)))
