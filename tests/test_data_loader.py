@@ -360,11 +360,13 @@ import torch.utils.data as tud
 print(tud.default_collate([(1, 2.0), (3, 4.0)]))
 print(tud.default_collate([torch.ones(2), torch.zeros(2)]))
 print(tud.default_convert((1, [2, 3])))
+print(tud.get_worker_info())
 """, """\
 [tensor([1, 3]), tensor([2., 4.], dtype=torch.float64)]
 tensor([[1., 1.],
         [0., 0.]])
 [1, [2, 3]]
+None
 """),
 }
 

@@ -455,6 +455,11 @@ def make_loader(dataset: Any, batch_size: Any = 1, shuffle: Any = None, sampler:
                       drop_last, generator)
 
 
+def get_worker_info() -> None:
+    """get_worker_info(): None (gd loads in the main process)."""
+    return None
+
+
 # -- the classes as gd sees them -----------------------------------------------------------
 
 class DataClass(Builtin):
@@ -510,7 +515,7 @@ def namespaces() -> dict[str, Namespace]:
     }
     functions = {name: Builtin(f"torch.utils.data.{name}", fn) for name, fn in (
         ("random_split", random_split), ("default_collate", default_collate),
-        ("default_convert", default_convert))}
+        ("default_convert", default_convert), ("get_worker_info", get_worker_info))}
     dataset = Namespace("torch.utils.data.dataset", {
         "Dataset": DATASET, "TensorDataset": classes["TensorDataset"],
         "Subset": classes["Subset"], "random_split": functions["random_split"]})
