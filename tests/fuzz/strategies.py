@@ -786,7 +786,7 @@ def creation_programs(draw: st.DrawFn) -> str:
 
 @st.composite
 def loader_programs(draw: st.DrawFn) -> str:
-    """Class (f): torch.utils.data loaders over a few epochs (plain or shuffled, a
+    """Class (g): torch.utils.data loaders over a few epochs (plain or shuffled, a
     generator or the default one, drop_last, an epoch cut short, a random_split first):
     every batch as default_collate makes it, then draws that depend on every earlier one."""
     n = draw(st.integers(1, 9))
