@@ -56,6 +56,8 @@ SLOW_FIXTURES: dict[str, str] = {
                    "a subprocess",
     "python_printed": "test_trust_pybuiltins: the programs under Python + PyTorch, in a "
                       "subprocess",
+    "torch_data": "test_data_loader: the torch.utils.data programs under PyTorch, in a "
+                  "subprocess",
 }
 
 #: (file name, regular expression matched against the test function's name) → why.

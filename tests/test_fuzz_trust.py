@@ -11,6 +11,7 @@ PyTorch's, and a program must fail under gradcli exactly when it fails under PyT
 (b) derivative towers: grad(..., create_graph=True) iterated past f's polynomial degree;
 (c) view/reshape/flatten/contiguous after transposes, permutes, expand, step slicing;
 (d) creation functions' exact float32/float64 values (printed with tolist(): bit for bit);
+(g) torch.utils.data loaders: batches, and every draw from the generators over epochs;
 (e) every CLI command on programs that call backward() themselves, and `--set` in every
     value form on every form of first binding (SPEC 2.1), run through the console script;
 (f) f-string fields of tensors: self-documenting `{t=}`, conversions, nested specs.
@@ -42,6 +43,7 @@ from fuzz.strategies import (
     creation_programs,
     fstring_programs,
     fuzz_settings,
+    loader_programs,
     make_cli_case,
     reshape_programs,
     tower_programs,
@@ -419,6 +421,13 @@ def test_creation_values_are_torch_bits(text: str) -> None:
 @trust_settings(200)
 @given(fstring_programs())
 def test_fstring_fields_agree_with_torch(text: str) -> None:
+    check(text)
+
+
+@_sweep_mark("g")
+@trust_settings(150)
+@given(loader_programs())
+def test_data_loaders_draw_what_torch_draws(text: str) -> None:
     check(text)
 
 

@@ -9,7 +9,7 @@ Escape attempts, written from the known Python-sandbox breakouts:
   allow-lists as the dot (tests/test_sandbox_reflect.py); vars, dir are refused; globals,
   eval, exec, compile, open, __import__, … do not exist;
 - imports of anything but the torch namespaces and math, including torch submodules
-  we do not have (torch.utils, torch.hub, torch._C, …) and `from torch import load`;
+  we do not have (torch.utils.checkpoint, torch.hub, torch._C, …) and `from torch import load`;
 - torch. names that do not exist in our namespace (torch.load, torch.save,
   torch.from_file, torch.hub, torch.jit, …);
 - numpy arrays (x.numpy()): an allow-list of attributes, nothing that reaches memory,
@@ -131,6 +131,12 @@ VALUES: list[tuple[str, str]] = [
     ("", "ones(2).layout"), ("", "torch.strided"), ("", "ones(2).stride"),
     ("", "torch.autograd.gradcheck"), ("", "torch.frexp(ones(2))"),
     ("", "torch.linalg.lstsq(ones(3, 2), ones(3, 1))"),
+    # torch.utils.data (gradcli/interp/data.py)
+    ("import torch.utils.data as D", "D.TensorDataset(ones(3))"),
+    ("import torch.utils.data as D", "D.DataLoader(D.TensorDataset(ones(3)))"),
+    ("import torch.utils.data as D", "iter(D.DataLoader([1, 2], shuffle=True))"),
+    ("import torch.utils.data as D", "D.random_split([1, 2], [1, 1])[0]"),
+    ("import torch.utils.data as D", "D.Dataset"), ("import torch.utils.data as D", "D.DataLoader"),
 ]
 DUNDERS = ["__class__", "__dict__", "__globals__", "__builtins__", "__subclasses__",
            "__init__", "__reduce_ex__", "__getattribute__", "__code__", "__closure__",
@@ -165,8 +171,8 @@ def _attribute_failures(setup: str, expr: str, attr: str) -> Iterator[str]:
 def test_no_dunder_or_internal_attribute_of_any_value(setup: str, expr: str) -> None:
     # A class's or function's __name__ is its name, a plain string (as in Python): see
     # below; a string has Python's format_map, translate and encode (which refuses).
-    attrs = [a for a in DUNDERS + INTERNALS
-             if not (a == "__name__" and expr in (*CLASSES, *FUNCTIONS, "str"))
+    named = (*CLASSES, *FUNCTIONS, "str", "D.Dataset", "D.DataLoader")
+    attrs = [a for a in DUNDERS + INTERNALS if not (a == "__name__" and expr in named)
              and not (expr in ("'text'", "str") and a in STR_METHODS)]
     failures = [f for attr in attrs for f in _attribute_failures(setup, expr, attr)]
     assert not failures, f"{len(failures)} attribute reads not refused:\n" + "\n".join(
@@ -327,7 +333,10 @@ ISOLATED: list[tuple[str, str, str]] = [
     ("torch-jit", "torch.jit.script", r"'torch.jit' is not supported by gradcli"),
     ("torch-C", "torch._C", r"not accessible"),
     ("torch-ops", "torch.ops.aten", r"'torch.ops' is not supported by gradcli"),
-    ("torch-utils", "torch.utils.data", r"'torch.utils' is not supported by gradcli"),
+    ("torch-utils", "torch.utils.checkpoint",
+     r"'torch.utils.checkpoint' is not supported by gradcli"),
+    ("data-os", "torch.utils.data.os", r"'torch.utils.data' has no attribute 'os'"),
+    ("data-dataset-write", "torch.utils.data.Dataset.x = 1", r"immutable type 'Dataset'"),
     ("torch-os", 'torch.os.system("touch pwned")', r"has no attribute 'os'"),
     ("torch-compile", "torch.compile", r"'torch.compile' is not supported by gradcli"),
     ("torch-cuda", "torch.cuda.memory_allocated()",
@@ -349,7 +358,7 @@ ISOLATED: list[tuple[str, str, str]] = [
                 "pathlib", "shutil", "io", "code", "pty", "signal", "marshal",
                 "multiprocessing")],
     *[(f"import-{m}", f"import {m}", rf"'{re.escape(m)}' is not supported by gradcli")
-      for m in ("torch.utils", "torch.hub", "torch.jit", "torch.serialization",
+      for m in ("torch.utils.checkpoint", "torch.hub", "torch.jit", "torch.serialization",
                 "torch.distributed")],
     ("import-as-torch", "import os as torch", r"import of 'os' is not allowed"),
     ("import-list", "import math, os", r"import of 'os' is not allowed"),
@@ -360,8 +369,8 @@ ISOLATED: list[tuple[str, str, str]] = [
     ("from-torch-os", "from torch import os", r"cannot import name 'os'"),
     ("from-math-os", "from math import os", r"cannot import name 'os' from 'math'"),
     ("from-F-os", "from torch.nn.functional import os", r"cannot import name 'os'"),
-    ("from-torch-utils", "from torch.utils import data",
-     r"'torch.utils' is not supported by gradcli"),
+    ("from-torch-utils", "from torch.utils import checkpoint",
+     r"'torch.utils.checkpoint' is not supported by gradcli"),
     ("import-star", "from torch import *", r"'import \*' is not supported"),
     ("relative-import", "from . import x", r"error: "),
     # --- the environment and the network

@@ -31,6 +31,7 @@ from gradcli.interp import (
     pytyping,
 )
 from gradcli.interp import custom_function as CF
+from gradcli.interp import data as D
 from gradcli.interp.arrays import ArrayValue
 from gradcli.interp.pybuiltins import scalar as _scalar
 from gradcli.interp.values import (
@@ -303,6 +304,8 @@ class Registry:
             "e": pymath.e, "Size": Builtin("torch.Size", _size,
                                                 "torch.Size(sizes): a shape, as x.shape is"),
         })
+        self.data_modules = D.namespaces()  # torch.utils, torch.utils.data, ...
+        self.torch.members["utils"] = self.data_modules["torch.utils"]
         self.math = _math_namespace()
         self.modules: dict[str, Namespace] = {
             "torch": self.torch, "torch.autograd": self.autograd,
@@ -313,6 +316,7 @@ class Registry:
             **devices.MODULES,
             "torch.func": self.func,
             "typing": pytyping.TYPING, "__future__": pytyping.FUTURE,
+            **self.data_modules,
         }
         bare: dict[str, Any] = {}
         for ns in (self.torch, self.autograd, self.functional, self.forward_ad,

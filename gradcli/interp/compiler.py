@@ -517,8 +517,8 @@ class Compiler(ExpressionCompiler):
                     if orelse is not None:
                         return orelse(f)
             except CAUGHT as e:
-                if isinstance(e, GdError):
-                    raise
+                if isinstance(e, GdError):  # the body's own has its span; the iterator's
+                    raise e.at(span) from None  # (a DataLoader collating): the loop's
                 raise runtime_error(e, span) from None  # a dict changed while iterated
             finally:
                 record.iterations.append(n)

@@ -19,8 +19,14 @@ from gradcli.errors import GdError, GdLimitError, GdRuntimeError
 from gradcli.interp import arrays, limits
 from gradcli.interp.arrays import ArrayValue
 from gradcli.interp.classes import InstanceValue
-from gradcli.interp.pytyping import TypingForm
-from gradcli.interp.values import BoundMethod, Builtin, IteratorValue, Namespace, type_name
+from gradcli.interp.values import (
+    BoundMethod,
+    Builtin,
+    GdObject,
+    IteratorValue,
+    Namespace,
+    type_name,
+)
 from gradcli.limits import MAX_INT_BITS
 from gradcli.source import Span
 
@@ -307,7 +313,7 @@ def iterate(v: Any) -> Any:
         return (ops.unbind_one(v, 0, i) for i in range(v.shape[0]))
     if isinstance(v, _CONTAINERS):
         return v
-    if isinstance(v, InstanceValue):
+    if isinstance(v, GdObject) and hasattr(type(v), "__iter__"):  # gd classes, DataLoader
         return iter(v)
     if type(v) is ArrayValue:
         if not isinstance(v.value, np.ndarray):
@@ -340,8 +346,8 @@ def get_item(obj: Any, idx: Any) -> Any:
         if type(idx) is Tensor:
             idx = int(idx)
         return obj[idx]
-    if type(obj) is dict or isinstance(obj, InstanceValue | TypingForm):
-        return obj[idx]
+    if type(obj) is dict or (isinstance(obj, GdObject) and hasattr(type(obj), "__getitem__")):
+        return obj[idx]  # gd classes, TensorDataset
     if type(obj) is ArrayValue:
         return arrays.get_item(obj, idx)
     if isinstance(obj, Namespace):

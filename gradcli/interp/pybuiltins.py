@@ -309,9 +309,10 @@ def _absent_type(name: str, why: str) -> Callable[..., Any]:
 
 def _iter(x: Any) -> Any:
     """iter(iterable): a lazy iterator over it."""
-    if isinstance(x, IteratorValue):
-        return x
-    return IteratorValue(_ITER_KINDS.get(type(x), "iterator"), py.iter(_items(x, "iter()")))
+    items = _items(x, "iter()")
+    if isinstance(items, IteratorValue):  # a generator, or what a DataLoader's __iter__ gives
+        return items
+    return IteratorValue(_ITER_KINDS.get(type(x), "iterator"), py.iter(items))
 
 
 _ITER_KINDS = {list: "list_iterator", tuple: "tuple_iterator", range: "range_iterator",
@@ -383,6 +384,9 @@ def _type(*args: Any) -> Any:
         return TypeValue("function")
     if t is Node:
         return TypeValue(x.name)
+    qualname = getattr(t, "QUALNAME", None)  # torch.utils.data's values
+    if qualname is not None:
+        return TypeValue(qualname)
     if isinstance(x, IteratorValue):
         return TypeValue(x.kind)
     return TypeValue(_OTHER_TYPES.get(t, type_name(x)))
@@ -426,9 +430,14 @@ def _isinstance(x: Any, types: Any) -> bool:
             if _isinstance(x, t):
                 return True
             continue
+        check = getattr(t, "instance_check", None)  # a class of torch.utils.data
+        if check is not None and check(x):
+            return True
         if isinstance(t, exceptions.ExceptionClass):
             if type(x) is exceptions.ExceptionValue and x.cls.is_subclass_of(t):
                 return True
+        elif check is not None and not isinstance(t, classes.ClassValue):
+            continue
         elif isinstance(t, Builtin) and t.name in _INSTANCE_CHECKS:
             if _INSTANCE_CHECKS[t.name](x):
                 return True

@@ -473,7 +473,7 @@ class Runtime:
         return GdRuntimeError(
             f"import of '{module}' is not allowed in gd", span,
             hint="gd programs may import torch, torch.nn.functional, torch.autograd, "
-            "torch.autograd.functional, torch.linalg, math and typing")
+            "torch.autograd.functional, torch.linalg, torch.utils.data, math and typing")
 
 
 def with_form(value: Any, form: Any) -> Any:

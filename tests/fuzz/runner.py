@@ -176,6 +176,8 @@ class Zygote:
         """Run the console script with args in cwd; env is the child's whole environment."""
         child_env = {"COLUMNS": "100", "TERM": "dumb", "PATH": os.environ.get("PATH", ""),
                      "LANG": "C.UTF-8", "PYTHONIOENCODING": "utf-8", **(env or {})}
+        if "PYTHONPATH" in os.environ:  # the CLI re-executes itself: keep the tree under test
+            child_env.setdefault("PYTHONPATH", os.environ["PYTHONPATH"])
         req = {"args": list(args), "cwd": str(cwd), "env": child_env, "memory": memory,
                "seconds": seconds, "tmp": str(self.scratch),
                "stdin": base64.b64encode(stdin).decode()}

@@ -15,7 +15,8 @@
   compute: `builtin_programs()` (Python built-ins on tensors), `tower_programs()`
   (grad of grad ... past the polynomial degree), `reshape_programs()` (view/reshape/
   flatten/contiguous after transposes, permutes, expand, step slicing),
-  `creation_programs()` (arange/linspace/logspace/full/eye, values printed exactly) and
+  `creation_programs()` (arange/linspace/logspace/full/eye, values printed exactly),
+  `loader_programs()` (torch.utils.data loaders: batches and the generator draws) and
   `cli_cases()` (programs that call backward() themselves, --set in every value form on
   every form of first binding, with the SPEC 2.1 oracle).
 
@@ -798,6 +799,36 @@ def creation_programs(draw: st.DrawFn) -> str:
         m = draw(st.sampled_from(["", ", 2", ", 4", ", 0"]))
         call = f"torch.eye({draw(st.integers(0, 4))}{m}{dt})"
     return f"import torch\nr = {call}\nprint(r.dtype, r.shape)\nprint(r.tolist())\nprint(r)\n"
+
+
+@st.composite
+def loader_programs(draw: st.DrawFn) -> str:
+    """Class (g): torch.utils.data loaders over a few epochs (plain or shuffled, a
+    generator or the default one, drop_last, an epoch cut short, a random_split first):
+    every batch as default_collate makes it, then draws that depend on every earlier one."""
+    n = draw(st.integers(1, 9))
+    data = draw(st.sampled_from([
+        "TensorDataset(torch.arange(N * 2.).view(N, 2), torch.arange(N))", "list(range(N))",
+        "[i / 2 for i in range(N)]", "[(i, i / 4) for i in range(N)]", "torch.arange(N)",
+        "TensorDataset(torch.randn(N, 1))"])).replace("N", str(n))
+    size = draw(st.sampled_from(["1", "2", "3", "4", "None", str(n)]))
+    shuffle = draw(st.booleans())
+    drop_last = size != "None" and draw(st.booleans())
+    gen = draw(st.sampled_from(["", ", generator=g"]))
+    lines = ["import torch", "from torch.utils.data import DataLoader, TensorDataset, "
+             "random_split", f"torch.manual_seed({draw(st.integers(0, 2**31))})",
+             f"g = torch.Generator().manual_seed({draw(st.integers(0, 99))})", f"ds = {data}"]
+    if draw(st.booleans()):
+        k = draw(st.integers(0, n))
+        lines.append(f"ds = random_split(ds, [{k}, {n - k}]{gen})[{draw(st.integers(0, 1))}]")
+    lines += [f"dl = DataLoader(ds, batch_size={size}, shuffle={shuffle}, "
+              f"drop_last={drop_last}{gen})", "print(len(dl))",
+              f"for e in range({draw(st.integers(1, 3))}):",
+              "    for i, b in enumerate(dl):", "        print(e, i, b)"]
+    if draw(st.booleans()):
+        lines += [f"        if i == {draw(st.integers(0, 2))}:", "            break"]
+    lines.append("print(torch.randn(2), torch.rand(1, generator=g))")
+    return "\n".join(lines) + "\n"
 
 
 @dataclass(frozen=True)
