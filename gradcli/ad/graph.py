@@ -100,8 +100,9 @@ class Tensor:
 
     # `inference` is set only on tensors made in torch.inference_mode() (read it with
     # is_inference(t): the slot stays empty on every other tensor, at no cost to them).
+    # `param` likewise, only on a torch.nn.Parameter (read it with is_parameter(t)).
     __slots__ = ("_tangent", "_vc", "_view", "array", "grad", "grad_fn", "inference",
-                 "requires_grad")
+                 "param", "requires_grad")
 
     def __init__(self, array: Any, requires_grad: bool = False) -> None:
         if type(array) is not ndarray:
@@ -344,6 +345,11 @@ def bump_version(t: Tensor) -> None:
 def is_inference(t: Tensor) -> bool:
     """Whether t was made in torch.inference_mode() (Tensor.is_inference)."""
     return getattr(t, "inference", False)
+
+
+def is_parameter(t: Tensor) -> bool:
+    """Whether t is a torch.nn.Parameter (it prints as one; ops on it give plain tensors)."""
+    return getattr(t, "param", False)
 
 
 INFERENCE_SAVED = (

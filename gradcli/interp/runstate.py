@@ -467,8 +467,8 @@ class Runtime:
         """The error for an import gd does not allow."""
         return GdRuntimeError(
             f"import of '{module}' is not allowed in gd", span,
-            hint="gd programs may import torch, torch.nn.functional, torch.autograd, "
-            "torch.autograd.functional, torch.linalg and math")
+            hint="gd programs may import torch, torch.nn, torch.nn.functional, "
+            "torch.autograd, torch.autograd.functional, torch.linalg and math")
 
 
 def with_form(value: Any, form: Any) -> Any:
