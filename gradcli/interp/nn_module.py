@@ -35,7 +35,7 @@ from gradcli.interp.values import Builtin, FunctionBase, IteratorValue, type_nam
 def torch_typename(v: Any) -> str:
     """torch.typename(v), as PyTorch's nn messages name a value's type."""
     if type(v) is Tensor:
-        return "torch." + devices.legacy_name(v.array.dtype)
+        return devices.legacy_name(v.array.dtype)
     return type_name(v)
 
 
@@ -90,7 +90,11 @@ class ModuleInstance(InstanceValue):
                 return self.params[name]
             if name in self.mods:
                 return self.mods[name]
-        raise _error(f"'{self.cls.name}' object has no attribute '{name}'", "AttributeError")
+        from gradcli.interp.attributes import not_supported
+
+        raise (not_supported(f"torch.nn.Module.{name}", f"Module.{name}")
+               or _error(f"'{self.cls.name}' object has no attribute '{name}'",
+                         "AttributeError"))
 
     def set_attr(self, name: str, value: Any) -> None:
         _refuse_dunder(name)
