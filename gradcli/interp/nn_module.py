@@ -468,6 +468,15 @@ class ModuleClass(ClassValue):
     def gd_repr(self) -> str:
         return f"<class '{self.qualname}'>"
 
+    def set_attr(self, name: str, value: Any) -> None:
+        _refuse_dunder(name)  # shared by every run in the process: read-only in gd
+        raise GdRuntimeError(f"cannot set attribute '{name}' of the built-in class "
+                             f"'{self.qualname}' in gd", py_type="TypeError",
+                             hint="subclass it and define the attribute there")
+
+    def del_attr(self, name: str) -> None:
+        self.set_attr(name, None)
+
 
 MODULE = ModuleClass("Module", "torch.nn.modules.module.Module", None, MODULE_METHODS)
 
