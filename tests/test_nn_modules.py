@@ -218,6 +218,67 @@ CASES: list[tuple[str, str, str]] = [
      "print(g)\n" "h, = torch.autograd.grad(g.sum(), x)\n" "print(h)\n",
      "tensor([-0.2459, -0.0447, -0.0388], grad_fn=<ViewBackward0>)\n"
      "tensor([-0.1566, -0.1064,  0.0943])\n"),
+    ("old-style-init",
+     "class Net(nn.Module):\n" "    def __init__(self):\n"
+     "        nn.Module.__init__(self)\n" "        self.fc = nn.Linear(2, 1)\n"
+     "    def forward(self, x):\n" "        return self.fc(x)\n" "print(Net())\n",
+     "Net(\n" "  (fc): Linear(in_features=2, out_features=1, bias=True)\n" ")\n"),
+    ("data-updates",
+     "model = nn.Linear(2, 1)\n" "print(list(model.parameters()))\n"
+     "print(model.weight.data)\n" "model.weight.data.normal_(0, 0.01)\n"
+     "model.bias.data.zero_()\n" "print(model.weight, model.bias)\n"
+     "x = torch.randn(5, 2)\n" "loss = ((model(x) - 1) ** 2).mean()\n" "loss.backward()\n"
+     "for p in model.parameters():\n" "    p.data -= 0.1 * p.grad.data\n"
+     "    p.grad.data.zero_()\n" "print(model.weight, model.weight.grad)\n",
+     "[Parameter containing:\n"
+     "tensor([[-0.0053,  0.3793]], requires_grad=True), Parameter containing:\n"
+     "tensor([-0.5820], requires_grad=True)]\n" "tensor([[-0.0053,  0.3793]])\n"
+     "Parameter containing:\n"
+     "tensor([[0.0036, 0.0013]], requires_grad=True) Parameter containing:\n"
+     "tensor([0.], requires_grad=True)\n" "Parameter containing:\n"
+     "tensor([[0.0826, 0.1154]], requires_grad=True) tensor([[0., 0.]])\n"),
+    ("two-layer-net-tutorial",
+     "import torch.nn.functional as F\n" "class TwoLayerNet(torch.nn.Module):\n"
+     "    def __init__(self, D_in, H, D_out):\n"
+     "        super(TwoLayerNet, self).__init__()\n"
+     "        self.linear1 = torch.nn.Linear(D_in, H)\n"
+     "        self.linear2 = torch.nn.Linear(H, D_out)\n" "    def forward(self, x):\n"
+     "        h_relu = self.linear1(x).clamp(min=0)\n"
+     "        y_pred = self.linear2(h_relu)\n" "        return y_pred\n"
+     "N, D_in, H, D_out = 8, 10, 6, 2\n" "x = torch.randn(N, D_in)\n"
+     "y = torch.randn(N, D_out)\n" "model = TwoLayerNet(D_in, H, D_out)\n"
+     "criterion = torch.nn.MSELoss(reduction='sum')\n" "for t in range(5):\n"
+     "    y_pred = model(x)\n" "    loss = criterion(y_pred, y)\n"
+     "    print(t, round(loss.item(), 3))\n" "    model.zero_grad()\n"
+     "    loss.backward()\n" "    with torch.no_grad():\n"
+     "        for param in model.parameters():\n" "            param -= 1e-2 * param.grad\n",
+     "0 16.471\n" "1 13.7\n" "2 12.135\n" "3 11.098\n" "4 10.276\n"),
+    ("zero-grad-set-to-none",
+     "m = nn.Linear(3, 2)\n" "print(m.weight.grad is None)\n" "y = m(torch.ones(3)).sum()\n"
+     "y.backward()\n" "print(m.weight.grad)\n" "m.zero_grad(set_to_none=False)\n"
+     "print(m.weight.grad)\n" "print(m.weight.is_leaf, m.weight.grad_fn)\n",
+     "True\n" "tensor([[1., 1., 1.],\n" "        [1., 1., 1.]])\n" "tensor([[0., 0., 0.],\n"
+     "        [0., 0., 0.]])\n" "True None\n"),
+    ("polynomial-tutorial",
+     "class Poly(nn.Module):\n" "    def __init__(self):\n" "        super().__init__()\n"
+     "        self.a = nn.Parameter(torch.randn(()))\n"
+     "        self.b = nn.Parameter(torch.randn(()))\n"
+     "        self.c = nn.Parameter(torch.randn(()))\n" "    def forward(self, x):\n"
+     "        return self.a + self.b * x + self.c * x ** 2\n" "    def string(self):\n"
+     "        return f'y = {self.a.item()} + {self.b.item()} x + {self.c.item()} x^2'\n"
+     "model = Poly()\n" "print(model.string())\n" "x = torch.linspace(-1, 1, 10)\n"
+     "y = torch.sin(x)\n" "crit = nn.MSELoss(reduction='sum')\n" "for t in range(3):\n"
+     "    loss = crit(model(x), y)\n" "    model.zero_grad()\n" "    loss.backward()\n"
+     "    with torch.no_grad():\n" "        for p in model.parameters():\n"
+     "            p -= 1e-3 * p.grad\n" "print(model.string())\n" "print(model)\n",
+     "y = 1.5409960746765137 + -0.293428897857666 x + -2.1787893772125244 x^2\n"
+     "y = 1.5025665760040283 + -0.26487061381340027 x + -2.1776156425476074 x^2\n"
+     "Poly()\n"),
+    ("add-module",
+     "seq = nn.Sequential()\n" 'seq.add_module("lin", nn.Linear(2, 2))\n'
+     'seq.add_module("act", nn.ReLU())\n' "print(seq)\n" "print(seq.lin, seq[1])\n",
+     "Sequential(\n" "  (lin): Linear(in_features=2, out_features=2, bias=True)\n"
+     "  (act): ReLU()\n" ")\n" "Linear(in_features=2, out_features=2, bias=True) ReLU()\n"),
 ]
 
 
@@ -348,7 +409,8 @@ HOSTILE = [
     "type(m.weight).__mro__", "vars(m)", "nn.Module.mro()", "m.cls", "m.attrs", "m.params",
     "m.mods", "nn.Linear.forward.fn", "nn.Linear.attrs", "nn.Module.instance_type",
     "nn.Linear.forward = print", "del nn.Linear.forward", "nn.Module.x = 1",
-    "m.parameters().method", "nn.Parameter.fn", "type(m.weight).fn",
+    "m.parameters().method", "nn.Parameter.fn", "type(m.weight).fn", "nn.Module.__init__(3)",
+    "nn.Linear.__init__(m.weight, 1, 1)", "nn.Module.__init__.fn",
 ]
 
 

@@ -210,6 +210,9 @@ def repr_of(v: Any) -> str:
 # -- nn.Module's methods -------------------------------------------------------------------
 
 def _init(self: ModuleInstance, *args: Any, **kwargs: Any) -> None:
+    if not isinstance(self, ModuleInstance):
+        raise _error(f"descriptor '__init__' requires a 'Module' object but received a "
+                     f"'{type_name(self)}'", "TypeError")
     if args or kwargs:
         given = next(iter(kwargs), None)
         raise _error(f"Module.__init__() got an unexpected keyword argument '{given}'"
@@ -467,6 +470,12 @@ class ModuleClass(ClassValue):
 
     def gd_repr(self) -> str:
         return f"<class '{self.qualname}'>"
+
+    def get_attr(self, name: str) -> Any:
+        if name == "__init__":  # nn.Module.__init__(self), as older tutorials write it
+            init = self.find("__init__")
+            return Builtin(init.name, init.fn, f"{init.name}(self, ...)")
+        return super().get_attr(name)
 
     def set_attr(self, name: str, value: Any) -> None:
         _refuse_dunder(name)  # shared by every run in the process: read-only in gd
