@@ -279,6 +279,33 @@ CASES: list[tuple[str, str, str]] = [
      'seq.add_module("act", nn.ReLU())\n' "print(seq)\n" "print(seq.lin, seq[1])\n",
      "Sequential(\n" "  (lin): Linear(in_features=2, out_features=2, bias=True)\n"
      "  (act): ReLU()\n" ")\n" "Linear(in_features=2, out_features=2, bias=True) ReLU()\n"),
+    ("layernorm-embedding",
+     "print(nn.LayerNorm(4), nn.LayerNorm([2,3], eps=1e-6, "
+     "elementwise_affine=False), nn.LayerNorm(3, bias=False), "
+     "nn.Embedding(10, 3), nn.Embedding(5, 2, padding_idx=0))\n"
+     "e = nn.Embedding(5, 2, padding_idx=-1); print(e.padding_idx, e.weight)\n"
+     "print(list(dict(nn.LayerNorm(3, bias=False).named_parameters())))\n"
+     "ln = nn.LayerNorm(3)\n"
+     "x = torch.tensor([[1.0, 2.0, 4.0], [0.5, -1.0, 2.0]], requires_grad=True)\n"
+     "y = ln(x)\n" "print(y)\n" "y.sum().backward()\n"
+     "print(ln.weight.grad, ln.bias.grad)\n" "emb = nn.Embedding(4, 3)\n"
+     "out = emb(torch.tensor([[0, 2], [3, 3]]))\n" "print(out)\n" "out.sum().backward()\n"
+     "print(emb.weight.grad)\n",
+     "LayerNorm((4,), eps=1e-05, elementwise_affine=True, bias=True) "
+     "LayerNorm((2, 3), eps=1e-06, elementwise_affine=False, bias=False) "
+     "LayerNorm((3,), eps=1e-05, elementwise_affine=True, bias=False) "
+     "Embedding(10, 3) Embedding(5, 2, padding_idx=0)\n" "4 Parameter containing:\n"
+     "tensor([[ 0.6577,  0.9387],\n" "        [ 1.1317, -0.6455],\n"
+     "        [-1.7703,  0.2143],\n" "        [-0.5382,  0.5880],\n"
+     "        [ 0.0000,  0.0000]], requires_grad=True)\n" "['weight']\n"
+     "tensor([[-1.0690, -0.2673,  1.3363],\n"
+     "        [ 0.0000, -1.2247,  1.2247]], grad_fn=<NativeLayerNormBackward0>)\n"
+     "tensor([-1.0690, -1.4920,  2.5610]) tensor([2., 2., 2.])\n"
+     "tensor([[[-0.6776,  1.0422, -1.9513],\n" "         [ 1.2345, -1.1642, -0.0240]],\n"
+     "\n" "        [[ 0.6480,  1.7340, -0.1336],\n"
+     "         [ 0.6480,  1.7340, -0.1336]]], grad_fn=<EmbeddingBackward0>)\n"
+     "tensor([[1., 1., 1.],\n" "        [0., 0., 0.],\n" "        [1., 1., 1.],\n"
+     "        [2., 2., 2.]])\n"),
 ]
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gradcli.ad import ops
+from gradcli.ad.state import grad_mode
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import devices, nn_init
@@ -341,3 +342,91 @@ def _modulelist_repr(self: ModuleInstance) -> str:
 MODULE_LIST = _layer("ModuleList", "container", {
     "__init__": _modulelist_init, "__getitem__": _modulelist_getitem, "__len__": _len,
     "__iter__": _iter, "append": _append, "extend": _extend, "__repr__": _modulelist_repr})
+
+
+# -- LayerNorm and Embedding -------------------------------------------------------------
+
+def _layernorm_init(self: ModuleInstance, normalized_shape: Any, eps: float = 1e-05,
+                    elementwise_affine: bool = True, bias: bool = True, device: Any = None,
+                    dtype: Any = None) -> None:
+    _check_device(device)
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else \
+        tuple(normalized_shape)
+    _set(self, normalized_shape=shape, eps=eps, elementwise_affine=elementwise_affine)
+    torch = ops.members("torch")
+    register = self.method("register_parameter")
+    if elementwise_affine:
+        self.set_attr("weight", make_parameter(torch["ones"](shape, dtype=dtype)))
+        if bias:
+            self.set_attr("bias", make_parameter(torch["zeros"](shape, dtype=dtype)))
+        else:
+            register("bias", None)
+    else:
+        register("weight", None)
+        register("bias", None)
+
+
+def _layernorm_forward(self: ModuleInstance, input: Tensor) -> Tensor:
+    return F["layer_norm"](input, _get(self, "normalized_shape"), _get(self, "weight"),
+                           _get(self, "bias"), _get(self, "eps"))
+
+
+_layer("LayerNorm", "normalization", {
+    "__init__": _layernorm_init, "forward": _layernorm_forward,
+    "extra_repr": lambda s: f"{_get(s, 'normalized_shape')}, eps={_get(s, 'eps')}, "
+                            f"elementwise_affine={_get(s, 'elementwise_affine')}, "
+                            f"bias={_get(s, 'bias') is not None}"})
+
+
+def _embedding_init(self: ModuleInstance, num_embeddings: int, embedding_dim: int,
+                    padding_idx: Any = None, max_norm: Any = None, norm_type: float = 2.0,
+                    scale_grad_by_freq: bool = False, sparse: bool = False,
+                    _weight: Any = None, _freeze: bool = False, device: Any = None,
+                    dtype: Any = None) -> None:
+    _check_device(device)
+    if padding_idx is not None:
+        if padding_idx > 0 and padding_idx >= num_embeddings:
+            raise GdRuntimeError("Padding_idx must be within num_embeddings",
+                                 py_type="AssertionError")
+        if padding_idx < 0:
+            if padding_idx < -num_embeddings:
+                raise GdRuntimeError("Padding_idx must be within num_embeddings",
+                                     py_type="AssertionError")
+            padding_idx = num_embeddings + padding_idx
+    _set(self, num_embeddings=num_embeddings, embedding_dim=embedding_dim,
+         padding_idx=padding_idx, max_norm=max_norm, norm_type=norm_type,
+         scale_grad_by_freq=scale_grad_by_freq, sparse=sparse)
+    if _weight is None:
+        weight = ops.members("torch")["empty"](num_embeddings, embedding_dim, dtype=dtype)
+        self.set_attr("weight", make_parameter(weight, requires_grad=not _freeze))
+        nn_init.normal_(weight)
+        if padding_idx is not None:
+            with grad_mode(False):
+                ops.members("Tensor")["fill_"](weight[padding_idx], 0)
+    else:
+        self.set_attr("weight", make_parameter(_weight, requires_grad=not _freeze))
+
+
+def _embedding_forward(self: ModuleInstance, input: Tensor) -> Tensor:
+    return F["embedding"](input, _get(self, "weight"), _get(self, "padding_idx"),
+                          _get(self, "max_norm"), _get(self, "norm_type"),
+                          _get(self, "scale_grad_by_freq"), _get(self, "sparse"))
+
+
+def _embedding_extra(self: ModuleInstance) -> str:
+    s = f"{_get(self, 'num_embeddings')}, {_get(self, 'embedding_dim')}"
+    if _get(self, "padding_idx") is not None:
+        s += f", padding_idx={_get(self, 'padding_idx')}"
+    if _get(self, "max_norm") is not None:
+        s += f", max_norm={_get(self, 'max_norm')}"
+    if _get(self, "norm_type") != 2:
+        s += f", norm_type={_get(self, 'norm_type')}"
+    if _get(self, "scale_grad_by_freq") is not False:
+        s += ", scale_grad_by_freq=True"
+    if _get(self, "sparse") is not False:
+        s += ", sparse=True"
+    return s
+
+
+_layer("Embedding", "sparse", {"__init__": _embedding_init, "forward": _embedding_forward,
+                               "extra_repr": _embedding_extra})
