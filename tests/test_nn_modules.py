@@ -457,6 +457,16 @@ def test_a_program_cannot_change_a_built_in_class_for_the_next_run() -> None:
     assert gd("print(nn.Linear(1, 1)(torch.ones(1)).grad_fn)\n")[1] == "<ViewBackward0 object>\n"
 
 
+def test_a_parameter_formats_as_pytorchs() -> None:
+    """Tensor.__format__ formats a 0-d plain tensor's item, a Parameter as str()."""
+    code, out, _ = gd("p = nn.Parameter(torch.tensor(2.5))\nx = torch.tensor(1.5)\n"
+                      "print(f'{x} {x:.2f} {p}')\nprint('%s' % p)\n")
+    assert (code, out) == (0, "1.5 1.50 Parameter containing:\ntensor(2.5000, requires_grad=True)"
+                              "\nParameter containing:\ntensor(2.5000, requires_grad=True)\n")
+    code, _, err = gd("print(f'{nn.Parameter(torch.tensor(2.5)):.2f}')\n")
+    assert (code, err) == (4, "unsupported format string passed to Parameter.__format__")
+
+
 def test_unsupported_module_methods_say_so() -> None:
     code, _, err = gd("nn.Linear(1, 1).state_dict()\n")
     assert (code, err) == (4, "'Module.state_dict' is not supported by gradcli")

@@ -256,12 +256,13 @@ class Tensor:
 
     def __repr__(self) -> str:
         fn = self.grad_fn
-        return format_tensor(
+        text = format_tensor(
             self.array,
             dtypes.name_of(self.array.dtype),
             requires_grad=self.requires_grad,
             grad_fn=None if fn is None else fn.name,
         )
+        return "Parameter containing:\n" + text if is_parameter(self) else text
 
     def __len__(self) -> int:
         if self.array.ndim == 0:
