@@ -341,7 +341,7 @@ ISOLATED: list[tuple[str, str, str]] = [
     ("torch-compile", "torch.compile", r"'torch.compile' is not supported by gradcli"),
     ("torch-cuda", "torch.cuda.memory_allocated()",
      r"module 'torch.cuda' has no attribute 'memory_allocated'"),
-    ("torch-nn-module", "torch.nn.Module", r"'torch.nn.Module' is not supported by gradcli"),
+    ("torch-nn-conv", "torch.nn.Conv2d", r"'torch.nn.Conv2d' is not supported by gradcli"),
     ("autograd-function", "torch.autograd.Function.__subclasses__()",
      r"attribute '__subclasses__' is not accessible in gd"),
     ("F-os", "F.os", r"'torch.nn.functional' has no attribute 'os'"),

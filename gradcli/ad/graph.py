@@ -100,8 +100,9 @@ class Tensor:
 
     # `inference` is set only on tensors made in torch.inference_mode() (read it with
     # is_inference(t): the slot stays empty on every other tensor, at no cost to them).
+    # `param` likewise, only on a torch.nn.Parameter (read it with is_parameter(t)).
     __slots__ = ("_tangent", "_vc", "_view", "array", "grad", "grad_fn", "inference",
-                 "requires_grad")
+                 "param", "requires_grad")
 
     def __init__(self, array: Any, requires_grad: bool = False) -> None:
         if type(array) is not ndarray:
@@ -255,12 +256,13 @@ class Tensor:
 
     def __repr__(self) -> str:
         fn = self.grad_fn
-        return format_tensor(
+        text = format_tensor(
             self.array,
             dtypes.name_of(self.array.dtype),
             requires_grad=self.requires_grad,
             grad_fn=None if fn is None else fn.name,
         )
+        return "Parameter containing:\n" + text if is_parameter(self) else text
 
     def __len__(self) -> int:
         if self.array.ndim == 0:
@@ -344,6 +346,11 @@ def bump_version(t: Tensor) -> None:
 def is_inference(t: Tensor) -> bool:
     """Whether t was made in torch.inference_mode() (Tensor.is_inference)."""
     return getattr(t, "inference", False)
+
+
+def is_parameter(t: Tensor) -> bool:
+    """Whether t is a torch.nn.Parameter (it prints as one; ops on it give plain tensors)."""
+    return getattr(t, "param", False)
 
 
 INFERENCE_SAVED = (

@@ -25,6 +25,9 @@ from gradcli.interp import (
     dtype_info,
     exceptions,
     limits,
+    nn_init,
+    nn_layers,
+    nn_module,
     pybuiltins,
     pyreflect,
     pytext,
@@ -291,7 +294,12 @@ class Registry:
         })
         self.nn_functional = Namespace("torch.nn.functional", _torch_module(
             "torch.nn.functional", {n: ops.members("torch")[n] for n in NN_ALIASES}))
-        self.nn = Namespace("torch.nn", {"functional": self.nn_functional})
+        self.nn_init = Namespace("torch.nn.init", _wrap("torch.nn.init.", nn_init.INIT))
+        self.nn_utils = Namespace("torch.nn.utils", _wrap("torch.nn.utils.", nn_init.UTILS))
+        self.nn = Namespace("torch.nn", {
+            "functional": self.nn_functional, "init": self.nn_init, "utils": self.nn_utils,
+            "Module": nn_module.MODULE, "Parameter": nn_module.PARAMETER,
+            **nn_layers.LAYERS})
         self.func = Namespace("torch.func", _wrap("torch.func.", TORCH_FUNC))
         self.linalg = Namespace("torch.linalg", {**_torch_module("torch.linalg"),
                                                  "LinAlgError": exceptions.LINALG_ERROR})
@@ -312,6 +320,7 @@ class Registry:
             "torch.autograd.functional": self.functional,
             "torch.autograd.forward_ad": self.forward_ad,
             "torch.nn": self.nn, "torch.nn.functional": self.nn_functional,
+            "torch.nn.init": self.nn_init, "torch.nn.utils": self.nn_utils,
             "torch.linalg": self.linalg, "torch.special": self.special, "math": self.math,
             **devices.MODULES,
             "torch.func": self.func,

@@ -97,6 +97,23 @@ class Property(GdObject):
         return "property"
 
 
+class NativeMethod:
+    """A method of a built-in class (torch.nn.Module's) in a ClassValue's attributes: a
+    Python function taking the instance first, bound as a gd method is."""
+
+    __slots__ = ("fn", "name")
+
+    def __init__(self, name: str, fn: Any) -> None:
+        self.name = name
+        self.fn = fn
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.fn(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<function {self.name}>"
+
+
 class BoundGdMethod:
     """A gd function bound to an instance (or to a class, for a classmethod)."""
 
@@ -119,7 +136,7 @@ class BoundGdMethod:
 
 def _bind(raw: Any, obj: Any, cls: ClassValue) -> Any:
     """What instance.name gives for a class attribute `raw`."""
-    if isinstance(raw, (FunctionBase, GradModeDecorator)):
+    if isinstance(raw, (FunctionBase, GradModeDecorator, NativeMethod)):
         return BoundGdMethod(obj, raw)
     t = type(raw)
     if t is StaticMethod:
@@ -143,12 +160,14 @@ class ClassValue(GdObject):
                  function_base: bool) -> None:
         # Instances are of a subclass named as the gd class, so Python's own messages
         # ("bad operand type for abs(): 'A'") name it as Python would.
-        self.instance_type = type(name, (InstanceValue,), {"__slots__": ()})
+        # A subclass of a built-in class (torch.nn.Module) makes the instances it makes.
+        base = bases[0] if bases and isinstance(bases[0], ClassValue) else None
+        root = base.instance_type if base is not None else InstanceValue
+        self.instance_type = type(name, (root,), {"__slots__": ()})
         self.name = name
         self.bases = bases
         self.attrs = attrs
         self.function_base = function_base  # torch.autograd.Function is in the chain
-        base = bases[0] if bases and isinstance(bases[0], ClassValue) else None
         # The class and its ancestors, nearest first (bases cannot change in gd).
         self.chain: tuple[ClassValue, ...] = (self, *(base.chain if base else ()))
         # Whether the class itself has a @property: only where one is in the chain may a
@@ -225,6 +244,8 @@ class ClassValue(GdObject):
             if r is not None:
                 raise _error(f"__init__() should return None, not '{type_name(r)}'",
                              "TypeError")
+        elif type(init) is NativeMethod:
+            init(inst, *args, **kwargs)
         elif args or kwargs:
             raise _error(f"{self.name}() takes no arguments", "TypeError")
         return inst

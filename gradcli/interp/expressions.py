@@ -14,7 +14,6 @@ from typing import Any
 
 from gradcli.ad.record import apply
 from gradcli.ad.tensor import POSITION, Tensor
-from gradcli.ad.tensor_str import format_tensor_spec
 from gradcli.errors import GdError, GdRuntimeError
 from gradcli.interp import classes, limits
 from gradcli.interp.arrays import ArrayValue
@@ -40,6 +39,7 @@ from gradcli.interp.operators import (
     runtime_error,
     truth,
 )
+from gradcli.interp.pytext import format_value
 from gradcli.interp.runstate import GdFunction, Runtime
 from gradcli.interp.values import Builtin, IteratorValue, to_repr, to_str, type_name
 from gradcli.suggest import did_you_mean
@@ -728,13 +728,11 @@ def _format_field(v: Any, conv: str | None, spec: str, span: Any) -> str:
         elif conv == "a":
             v = to_repr(v).encode("ascii", "backslashreplace").decode("ascii")
         if type(v) is Tensor:
-            from gradcli.ad import dtypes
-
             # Tensor.__format__: a 0-d tensor formats its item even with no spec
-            # (f"{loss}" prints 0.25, not tensor(0.2500)).
+            # (f"{loss}" prints 0.25, not tensor(0.2500)); a Parameter's is PyTorch's too.
             if not spec and v.ndim != 0:
                 return to_str(v)
-            return format_tensor_spec(v.array, dtypes.name_of(v.dtype), spec)
+            return format_value(v, spec)
         if not spec:
             return to_str(v)
         if isinstance(v, (int, float, str, ArrayValue)):

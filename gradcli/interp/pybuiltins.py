@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad import ops
+from gradcli.ad.graph import is_parameter
 from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import arrays, classes, exceptions, limits, operators
@@ -367,7 +368,7 @@ def _type(*args: Any) -> Any:
     t = type(x)
     reg = registry()
     if t is Tensor:
-        return reg.torch.members["Tensor"]
+        return reg.nn.members["Parameter"] if is_parameter(x) else reg.torch.members["Tensor"]
     if t is Size:
         return reg.torch.members["Size"]
     name = _PY_TYPES.get(t)
@@ -409,6 +410,7 @@ _INSTANCE_CHECKS: dict[str, Callable[[Any], bool]] = {
     "type": lambda v: isinstance(v, classes.ClassValue) or _is_type(v),
     "torch.Tensor": lambda v: type(v) is Tensor,
     "torch.Size": lambda v: type(v) is Size,
+    "torch.nn.parameter.Parameter": lambda v: type(v) is Tensor and is_parameter(v),
 }
 
 

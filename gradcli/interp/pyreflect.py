@@ -24,6 +24,7 @@ from gradcli.interp import classes, exceptions, limits
 from gradcli.interp import custom_function as CF
 from gradcli.interp.arrays import ArrayValue
 from gradcli.interp.attributes import get_attribute, set_attribute
+from gradcli.interp.nn_module import ModuleInstance
 from gradcli.interp.pytext import arity
 from gradcli.interp.values import (
     CLASS_NAMES,
@@ -99,7 +100,7 @@ def _delattr(obj: Any, name: Any) -> None:
 def _callable(obj: Any) -> bool:
     """callable(object): whether it can be called (functions, classes, methods)."""
     if isinstance(obj, classes.InstanceValue):
-        return obj.cls.lookup("__call__") is not None
+        return obj.cls.lookup("__call__") is not None or isinstance(obj, ModuleInstance)
     return isinstance(obj, (FunctionBase, Builtin, BoundMethod, GradModeDecorator, TypeValue,
                             classes.BoundGdMethod, classes.ClassValue, CF.FunctionBase))
 

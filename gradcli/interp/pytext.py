@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gradcli.ad import dtypes
+from gradcli.ad.graph import is_parameter
 from gradcli.ad.tensor import Tensor
 from gradcli.ad.tensor_str import format_tensor_spec
 from gradcli.errors import GdRuntimeError
@@ -62,8 +63,10 @@ def format_value(v: Any, spec: str = "") -> str:
     Tensor.__format__, anything else as str(v) (with no spec only)."""
     limits.check_format_spec(spec)
     if type(v) is Tensor:
-        if not spec and v.ndim != 0:
+        if not spec and (v.ndim != 0 or is_parameter(v)):
             return to_str(v)
+        if is_parameter(v):  # Tensor.__format__ formats the item of a plain tensor only
+            raise _type_error("unsupported format string passed to Parameter.__format__")
         return format_tensor_spec(v.array, dtypes.name_of(v.dtype), spec)
     if isinstance(v, _FORMATS_ITSELF):
         return py.format(v, spec)

@@ -472,7 +472,7 @@ class Runtime:
         """The error for an import gd does not allow."""
         return GdRuntimeError(
             f"import of '{module}' is not allowed in gd", span,
-            hint="gd programs may import torch, torch.nn.functional, torch.autograd, "
+            hint="gd programs may import torch, torch.nn, torch.nn.functional, torch.autograd, "
             "torch.autograd.functional, torch.linalg, torch.utils.data, math and typing")
 
 

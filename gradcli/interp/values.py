@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad import dtypes
+from gradcli.ad.graph import is_parameter
 from gradcli.ad.tensor import Node, Tensor, grad_mode, set_grad_enabled
 from gradcli.ad.tensor_str import format_tensor, format_value
 from gradcli.errors import GdRuntimeError
@@ -326,9 +327,10 @@ def tensor_repr(v: object) -> str | None:
     """PyTorch's repr of a tensor, or None for anything else (format_value's callback)."""
     if type(v) is Tensor:
         fn = v.grad_fn
-        return format_tensor(v.array, dtypes.name_of(v.array.dtype),
+        text = format_tensor(v.array, dtypes.name_of(v.array.dtype),
                              requires_grad=v.requires_grad,
                              grad_fn=None if fn is None else fn.name)
+        return "Parameter containing:\n" + text if is_parameter(v) else text
     kind = getattr(type(v), "torch_kind", None)
     if kind is not None and isinstance(v, tuple):  # a torch.return_types named tuple
         body = ",\n".join(f"{f}={tensor_repr(x)}" for f, x in zip(v._fields, v, strict=True))

@@ -1,0 +1,491 @@
+"""torch.nn.Module and torch.nn.Parameter for gd programs.
+
+`nn.Module` is a ClassValue whose methods are NativeMethods: a gd `class Net(nn.Module)`
+inherits them as it would a gd base class, and its instances are ModuleInstances, which
+register Parameters and sub-Modules assigned to them in order (PyTorch's `_parameters`
+and `_modules`; a program cannot reach those dicts, only what PyTorch's public methods
+give). Calling a module calls its `forward`. A Parameter is a Tensor flagged `param`
+(graph.is_parameter): it prints as `Parameter containing:`, every op on it gives a plain
+tensor. The built-in layers (nn_layers.py) are ModuleClasses made the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from gradcli.ad import ops
+from gradcli.ad.graph import is_parameter
+from gradcli.ad.state import grad_mode
+from gradcli.ad.tensor import Tensor
+from gradcli.errors import GdRuntimeError
+from gradcli.interp import devices
+from gradcli.interp.classes import (
+    _MISSING,
+    ClassValue,
+    InstanceValue,
+    NativeMethod,
+    _bind,
+    _error,
+    _refuse_dunder,
+)
+from gradcli.interp.values import Builtin, FunctionBase, IteratorValue, type_name
+
+
+def torch_typename(v: Any) -> str:
+    """torch.typename(v), as PyTorch's nn messages name a value's type."""
+    if type(v) is Tensor:
+        return devices.legacy_name(v.array.dtype)
+    return type_name(v)
+
+
+# -- Parameter ---------------------------------------------------------------------------
+
+def make_parameter(data: Any = None, requires_grad: Any = True) -> Tensor:
+    """nn.Parameter(data, requires_grad=True): a leaf sharing data's storage."""
+    if data is None:
+        data = ops.members("torch")["empty"](0)
+    if type(data) is not Tensor:
+        raise GdRuntimeError(f"Parameter.__new__() argument 'data' must be Tensor, not "
+                             f"{type_name(data)}", py_type="TypeError")
+    p = data.detach()
+    p.requires_grad_(bool(requires_grad))
+    p.param = True
+    return p
+
+
+class ParameterClass(Builtin):
+    """torch.nn.Parameter: a constructor that stands for the class."""
+
+    __slots__ = ()
+    is_class = True
+
+    def __repr__(self) -> str:
+        return "<class 'torch.nn.parameter.Parameter'>"
+
+
+PARAMETER = ParameterClass("torch.nn.parameter.Parameter", make_parameter,
+                           "nn.Parameter(data, requires_grad=True): a module's parameter")
+
+
+# -- modules -----------------------------------------------------------------------------
+
+class ModuleInstance(InstanceValue):
+    """An nn.Module: plain attributes, then its class's, then its parameters and
+    sub-modules (PyTorch's lookup order); None of them until Module.__init__ ran."""
+
+    __slots__ = ("mods", "params")
+
+    def __init__(self, cls: ClassValue) -> None:
+        super().__init__(cls)
+        self.params: dict[str, Tensor | None] | None = None
+        self.mods: dict[str, ModuleInstance | None] | None = None
+
+    def get_attr(self, name: str) -> Any:
+        _refuse_dunder(name)
+        if name in self.attrs or self.cls.find(name) is not _MISSING:
+            return super().get_attr(name)
+        if self.params is not None and self.mods is not None:
+            if name in self.params:
+                return self.params[name]
+            if name in self.mods:
+                return self.mods[name]
+        from gradcli.interp.attributes import not_supported
+
+        raise (not_supported(f"torch.nn.Module.{name}", f"Module.{name}")
+               or _error(f"'{self.cls.name}' object has no attribute '{name}'",
+                         "AttributeError"))
+
+    def set_attr(self, name: str, value: Any) -> None:
+        _refuse_dunder(name)
+        params, mods = self.params, self.mods
+        if type(value) is Tensor and is_parameter(value):
+            if params is None or mods is None:
+                raise _error("cannot assign parameters before Module.__init__() call",
+                             "AttributeError")
+            self.attrs.pop(name, None)
+            mods.pop(name, None)
+            params[name] = value
+        elif params is not None and name in params:
+            if value is not None:
+                raise _error(f"cannot assign '{torch_typename(value)}' as parameter '{name}' "
+                             "(torch.nn.Parameter or None expected)", "TypeError")
+            params[name] = None
+        elif isinstance(value, ModuleInstance):
+            if params is None or mods is None:
+                raise _error("cannot assign module before Module.__init__() call",
+                             "AttributeError")
+            self.attrs.pop(name, None)
+            params.pop(name, None)
+            mods[name] = value
+        elif mods is not None and name in mods:
+            if value is not None:
+                raise _error(f"cannot assign '{torch_typename(value)}' as child module "
+                             f"'{name}' (torch.nn.Module or None expected)", "TypeError")
+            mods[name] = None
+        else:
+            super().set_attr(name, value)
+
+    def del_attr(self, name: str) -> None:
+        _refuse_dunder(name)
+        for table in (self.params, self.mods):
+            if table is not None and name in table:
+                del table[name]
+                return
+        super().del_attr(name)
+
+    def _dunder(self, name: str) -> Any:
+        raw = self.cls.find(name)
+        return raw if isinstance(raw, (FunctionBase, NativeMethod)) else None
+
+    def method(self, name: str) -> Any:
+        """self.name bound (a gd override or the built-in method)."""
+        return self.get_attr(name)
+
+    def gd_repr(self) -> str:
+        fn = self._dunder("__repr__")
+        if fn is None:
+            return module_repr(self)
+        r = fn(self)
+        if type(r) is not str:
+            raise _error(f"__repr__ returned non-string (type {type_name(r)})", "TypeError")
+        return r
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        fn = self._dunder("__call__")
+        if isinstance(fn, FunctionBase):
+            return fn.invoke([self, *args], kwargs or None)  # type: ignore[attr-defined]
+        if self.mods is None:
+            raise _error(f"'{self.cls.name}' object has no attribute '_forward_hooks'",
+                         "AttributeError")
+        forward = self.cls.find("forward")
+        return _bind(forward, self, self.cls)(*args, **kwargs)
+
+    def __iter__(self) -> Any:
+        fn = self._dunder("__iter__")
+        if fn is not None:
+            return iter(fn(self))
+        return super().__iter__()
+
+
+def _started(m: ModuleInstance) -> tuple[dict[str, Any], dict[str, Any]]:
+    if m.params is None or m.mods is None:
+        raise _error(f"'{m.cls.name}' object has no attribute '_parameters'", "AttributeError")
+    return m.params, m.mods
+
+
+def _addindent(text: str, spaces: int) -> str:
+    lines = text.split("\n")
+    if len(lines) == 1:
+        return text
+    return lines[0] + "\n" + "\n".join(" " * spaces + line for line in lines[1:])
+
+
+def module_repr(m: ModuleInstance) -> str:
+    """PyTorch's Module.__repr__: Name(extra_repr) or the children, indented."""
+    extra = m.method("extra_repr")()
+    if type(extra) is not str:
+        raise _error(f"sequence item 0: expected str instance, {type_name(extra)} found",
+                     "TypeError")
+    extra_lines = extra.split("\n") if extra else []
+    child_lines = [f"({key}): " + _addindent(repr_of(mod), 2)
+                   for key, mod in (m.mods or {}).items()]
+    lines = extra_lines + child_lines
+    main = m.cls.name + "("
+    if lines:
+        if len(extra_lines) == 1 and not child_lines:
+            main += extra_lines[0]
+        else:
+            main += "\n  " + "\n  ".join(lines) + "\n"
+    return main + ")"
+
+
+def repr_of(v: Any) -> str:
+    """repr() of a child (None for a child set to None)."""
+    from gradcli.interp.values import to_repr
+
+    return to_repr(v)
+
+
+# -- nn.Module's methods -------------------------------------------------------------------
+
+def _init(self: ModuleInstance, *args: Any, **kwargs: Any) -> None:
+    if not isinstance(self, ModuleInstance):
+        raise _error(f"descriptor '__init__' requires a 'Module' object but received a "
+                     f"'{type_name(self)}'", "TypeError")
+    if args or kwargs:
+        given = next(iter(kwargs), None)
+        raise _error(f"Module.__init__() got an unexpected keyword argument '{given}'"
+                     if given else "Module.__init__() takes 1 positional argument but "
+                     f"{len(args) + 1} were given", "TypeError")
+    if self.params is None:
+        self.params, self.mods = {}, {}
+    self.attrs["training"] = True
+
+
+def _forward(self: ModuleInstance, *args: Any, **kwargs: Any) -> Any:
+    err = GdRuntimeError(f'Module [{self.cls.name}] is missing the required "forward" '
+                         "function", py_type="NotImplementedError")
+    raise err
+
+
+def named_modules_of(m: ModuleInstance, prefix: str = "",
+                     memo: set[int] | None = None) -> Iterator[tuple[str, ModuleInstance]]:
+    """(dotted name, module) of m and every module below it, each once."""
+    memo = set() if memo is None else memo
+    if id(m) in memo:
+        return
+    memo.add(id(m))
+    yield prefix, m
+    for name, child in _started(m)[1].items():
+        if child is not None:
+            yield from named_modules_of(child, prefix + ("." if prefix else "") + name, memo)
+
+
+class ModuleGenerator(IteratorValue):
+    """What model.parameters() and its friends return: a generator named as PyTorch's."""
+
+    __slots__ = ("method",)
+
+    def __new__(cls, method: str, it: Any) -> ModuleGenerator:
+        return object.__new__(cls)
+
+    def __init__(self, method: str, it: Any) -> None:
+        super().__init__("generator", it)
+        self.method = method
+
+    def __repr__(self) -> str:
+        return f"<generator object Module.{self.method}>"
+
+
+ModuleGenerator.__name__ = "generator"  # as Python's own messages name it
+
+
+def _generator(items: Any, method: str) -> IteratorValue:
+    return ModuleGenerator(method, iter(list(items)))
+
+
+def _named_parameters_list(self: ModuleInstance, prefix: str = "",
+                           recurse: bool = True) -> list[tuple[str, Tensor]]:
+    mods = named_modules_of(self, prefix) if recurse else iter([(prefix, self)])
+    seen: set[int] = set()
+    out = []
+    for mod_prefix, mod in mods:
+        for name, p in _started(mod)[0].items():
+            if p is None or id(p) in seen:
+                continue
+            seen.add(id(p))
+            out.append((mod_prefix + ("." if mod_prefix else "") + name, p))
+    return out
+
+
+def _named_parameters(self: ModuleInstance, prefix: str = "", recurse: bool = True,
+                      remove_duplicate: bool = True) -> IteratorValue:
+    return _generator(_named_parameters_list(self, prefix, recurse), "named_parameters")
+
+
+def parameters_of(m: ModuleInstance, recurse: bool = True) -> list[Tensor]:
+    """The module's parameters, each once, in registration order."""
+    return [p for _, p in _named_parameters_list(m, "", recurse)]
+
+
+def _parameters(self: ModuleInstance, recurse: bool = True) -> IteratorValue:
+    return _generator(parameters_of(self, recurse), "parameters")
+
+
+def _named_children_list(self: ModuleInstance) -> list[tuple[str, ModuleInstance]]:
+    seen: set[int] = set()
+    out = []
+    for name, child in _started(self)[1].items():
+        if child is not None and id(child) not in seen:
+            seen.add(id(child))
+            out.append((name, child))
+    return out
+
+
+def _children(self: ModuleInstance) -> IteratorValue:
+    return _generator((c for _, c in _named_children_list(self)), "children")
+
+
+def _named_children(self: ModuleInstance) -> IteratorValue:
+    return _generator(_named_children_list(self), "named_children")
+
+
+def _modules(self: ModuleInstance) -> IteratorValue:
+    return _generator((m for _, m in named_modules_of(self)), "modules")
+
+
+def _named_modules(self: ModuleInstance, memo: Any = None, prefix: str = "",
+                   remove_duplicate: bool = True) -> IteratorValue:
+    return _generator(named_modules_of(self, prefix), "named_modules")
+
+
+def _zero_grad(self: ModuleInstance, set_to_none: bool = True) -> None:
+    for p in parameters_of(self):
+        if p.grad is None:
+            continue
+        if set_to_none:
+            p.grad = None
+        else:
+            g = p.grad
+            if g.grad_fn is not None:
+                g.detach_()
+            else:
+                g.requires_grad_(False)
+            ops.members("Tensor")["zero_"](g)
+
+
+def _train(self: ModuleInstance, mode: Any = True) -> ModuleInstance:
+    if type(mode) is not bool:
+        raise GdRuntimeError("training mode is expected to be boolean",
+                             py_type="ValueError")
+    self.attrs["training"] = mode
+    for child in _named_children_list(self):
+        child[1].method("train")(mode)
+    return self
+
+
+def _eval(self: ModuleInstance) -> ModuleInstance:
+    return self.method("train")(False)
+
+
+def _requires_grad_(self: ModuleInstance, requires_grad: bool = True) -> ModuleInstance:
+    for p in parameters_of(self):
+        p.requires_grad_(bool(requires_grad))
+    return self
+
+
+def _convert(self: ModuleInstance, convert: Callable[[Tensor], Tensor]) -> ModuleInstance:
+    """Module._apply: each parameter (and its grad) given converted data, in place."""
+    for _, m in named_modules_of(self):
+        for p in _started(m)[0].values():
+            if p is None:
+                continue
+            with grad_mode(False):
+                p.array = convert(p).array
+                if p.grad is not None:
+                    p.grad.array = convert(p.grad).array
+    return self
+
+
+def _float_only(dtype: Any) -> Callable[[Tensor], Tensor]:
+    return lambda t: ops.to_dtype(t, dtype) if t.array.dtype.kind == "f" else t
+
+
+def _float(self: ModuleInstance) -> ModuleInstance:
+    return _convert(self, _float_only(ops.dtypes_resolve("float32")))
+
+
+def _double(self: ModuleInstance) -> ModuleInstance:
+    return _convert(self, _float_only(ops.dtypes_resolve("float64")))
+
+
+def _to(self: ModuleInstance, *args: Any, **kwargs: Any) -> ModuleInstance:
+    probe = devices.tensor_to(ops.members("torch")["empty"](0, dtype=bool), *args, **kwargs)
+    if probe.array.dtype.kind == "b":
+        return self
+    if probe.array.dtype.kind != "f":
+        raise GdRuntimeError("nn.Module.to only accepts floating point or complex dtypes, "
+                             f"but got desired dtype={_dtype_name(probe)}",
+                             py_type="TypeError")
+    return _convert(self, _float_only(probe.array.dtype))
+
+
+def _dtype_name(t: Tensor) -> str:
+    from gradcli.interp.values import dtype_value
+
+    return repr(dtype_value(t.array.dtype))
+
+
+def _cpu(self: ModuleInstance) -> ModuleInstance:
+    return self
+
+
+def _cuda(self: ModuleInstance, device: Any = None) -> ModuleInstance:
+    return devices.tensor_cuda(ops.members("torch")["empty"](0))
+
+
+def _extra_repr(self: ModuleInstance) -> str:
+    return ""
+
+
+def _add_module(self: ModuleInstance, name: Any, module: Any) -> None:
+    mods = _started(self)[1]
+    if module is not None and not isinstance(module, ModuleInstance):
+        raise _error(f"{torch_typename(module)} is not a Module subclass", "TypeError")
+    if type(name) is not str:
+        raise _error(f"module name should be a string. Got {type_name(name)}", "TypeError")
+    if "." in name:
+        raise _error(f"module name can't contain \".\", got: {name}", "KeyError")
+    if name == "":
+        raise _error('module name can\'t be empty string ""', "KeyError")
+    if name in self.attrs and name not in mods:
+        raise _error(f"attribute '{name}' already exists", "KeyError")
+    mods[name] = module
+
+
+def _register_parameter(self: ModuleInstance, name: Any, param: Any) -> None:
+    params = _started(self)[0]
+    if param is not None and not (type(param) is Tensor and is_parameter(param)):
+        raise _error(f"cannot assign '{torch_typename(param)}' object to parameter '{name}' "
+                     "(torch.nn.Parameter or None required)", "TypeError")
+    if name in self.attrs and name not in params:
+        raise _error(f"attribute '{name}' already exists", "KeyError")
+    params[name] = param
+
+
+def _apply_fn(self: ModuleInstance, fn: Any) -> ModuleInstance:
+    for _, child in _named_children_list(self):
+        child.method("apply")(fn)
+    fn(self)
+    return self
+
+
+MODULE_METHODS: dict[str, Callable[..., Any]] = {
+    "__init__": _init, "forward": _forward, "parameters": _parameters,
+    "named_parameters": _named_parameters, "children": _children,
+    "named_children": _named_children, "modules": _modules, "named_modules": _named_modules,
+    "zero_grad": _zero_grad, "train": _train, "eval": _eval,
+    "requires_grad_": _requires_grad_, "float": _float, "double": _double, "to": _to,
+    "cpu": _cpu, "cuda": _cuda, "extra_repr": _extra_repr, "add_module": _add_module,
+    "register_module": _add_module, "register_parameter": _register_parameter,
+    "apply": _apply_fn,
+}
+
+
+class ModuleClass(ClassValue):
+    """A built-in nn class (nn.Module, nn.Linear, ...): prints with PyTorch's module path;
+    its instances are ModuleInstances."""
+
+    __slots__ = ("qualname",)
+
+    def __init__(self, name: str, qualname: str, base: ClassValue | None,
+                 methods: dict[str, Callable[..., Any]]) -> None:
+        attrs: dict[str, Any] = {key: NativeMethod(f"{name}.{key}", fn)
+                                 for key, fn in methods.items()}
+        super().__init__(name, (base,) if base is not None else (), attrs, False)
+        if base is None:
+            self.instance_type = type(name, (ModuleInstance,), {"__slots__": ()})
+        self.qualname = qualname
+
+    def gd_repr(self) -> str:
+        return f"<class '{self.qualname}'>"
+
+    def get_attr(self, name: str) -> Any:
+        if name == "__init__":  # nn.Module.__init__(self), as older tutorials write it
+            init = self.find("__init__")
+            return Builtin(init.name, init.fn, f"{init.name}(self, ...)")
+        return super().get_attr(name)
+
+    def set_attr(self, name: str, value: Any) -> None:
+        _refuse_dunder(name)  # shared by every run in the process: read-only in gd
+        raise GdRuntimeError(f"cannot set attribute '{name}' of the built-in class "
+                             f"'{self.qualname}' in gd", py_type="TypeError",
+                             hint="subclass it and define the attribute there")
+
+    def del_attr(self, name: str) -> None:
+        self.set_attr(name, None)
+
+
+MODULE = ModuleClass("Module", "torch.nn.modules.module.Module", None, MODULE_METHODS)
+
