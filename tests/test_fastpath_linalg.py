@@ -116,7 +116,10 @@ def _reference_mv(a: np.ndarray, v: np.ndarray) -> np.ndarray:
     (KL._sums_in_order), numpy's `@` elsewhere."""
     m, k = a.shape
     if KL._sums_in_order(m, 1, k, KL._transposed(a), False, a.dtype):
-        return np.add.reduce(a[:, :, None] * v[None, :, None], axis=1)[:, 0] + 0.0
+        out = a[:, 0] * v[0]
+        for j in range(1, k):  # one product after another
+            out = out + a[:, j] * v[j]
+        return out + 0.0
     return a @ v
 
 

@@ -152,7 +152,8 @@ def test_broadcast_gradients_are_summed_in_pytorchs_order() -> None:
 # (kernels/linalg._sums_in_order): (m, k, n) and whether a/b are transposed views.
 IN_ORDER = [((100, 2, 1), False, False), ((100, 3, 1), False, False), ((8, 3, 4), False, False),
             ((100, 3, 5), False, False), ((3, 100, 1), True, False), ((20, 7, 9), False, False),
-            ((16, 12, 2), True, False), ((5, 3, 9), False, True), ((1, 300, 6), False, False)]
+            ((16, 12, 2), True, False), ((5, 3, 9), False, True), ((1, 300, 6), False, False),
+            ((1, 8, 1), True, False), ((1, 30, 1), False, False), ((1, 9, 1), False, False)]
 
 
 @pytest.mark.parametrize(("mkn", "a_t", "b_t"), IN_ORDER, ids=[str(c) for c in IN_ORDER])

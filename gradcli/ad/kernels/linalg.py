@@ -101,17 +101,12 @@ def _sums_in_order(m: int, n: int, k: int, a_t: bool, b_t: bool, dt: Any) -> boo
 
 
 def _in_order(a: ndarray, b: ndarray) -> Any:
-    """a @ b (2-D, one float dtype) with each output's products summed one after another
-    in k's order: numpy's reduction over a middle axis adds row after row. PyTorch's
-    sums start from +0, so no output is -0."""
-    m, k = a.shape
-    n = b.shape[1]
-    if m * k * n <= 1 << 20:
-        out = np.add.reduce(a[:, :, None] * b[None, :, :], axis=1)
-    else:
-        out = a[:, 0:1] * b[0:1, :]
-        for j in range(1, k):
-            out += a[:, j:j + 1] * b[j:j + 1, :]
+    """a @ b (2-D, one float dtype, at most _IN_ORDER_MAX products) with each output's
+    products added one after another in k's order: a running sum over k (numpy's add
+    reduction would sum a contiguous run pairwise). PyTorch's sums start from +0, so no
+    output is -0."""
+    products = np.multiply(a.T[:, :, None], b[:, None, :])  # (k, m, n)
+    out = np.add.accumulate(products, axis=0)[-1]
     out += 0.0
     return out
 
