@@ -78,7 +78,7 @@ def _sums_in_order(m: int, n: int, k: int, a_t: bool, b_t: bool, dt: Any) -> boo
     if dt is _F64:
         if b_t or k <= 1:
             return False
-        if n in (2, 4, 8) or (a_t and n == 1):
+        if n in (2, 4, 8):
             return True
         return k <= (4 if n == 1 else 5) if n in (1, 3, 5) else False
     if dt is not _F32 or k <= 1:
@@ -100,24 +100,32 @@ def _sums_in_order(m: int, n: int, k: int, a_t: bool, b_t: bool, dt: Any) -> boo
     return k <= 4 if m == 1 else (n <= 9 or m <= 3)
 
 
+def _mv_in_order(m: int, k: int, a_t: bool, dt: Any) -> bool:
+    """Whether PyTorch's matrix-vector product (gemv) sums each output's k products one
+    after another: a transposed matrix's (every mv backward's Wᵀ @ g) in float32; a
+    row-major one's for k ≤ 4 (measured as _sums_in_order)."""
+    if m * k > _IN_ORDER_MAX or k <= 1 or (dt is not _F32 and dt is not _F64):
+        return False
+    return (a_t and dt is _F32) or k <= 4
+
+
 def _in_order(a: ndarray, b: ndarray) -> Any:
-    """a @ b (2-D, one float dtype) with each output's products summed one after another
-    in k's order: numpy's reduction over a middle axis adds row after row. PyTorch's
-    sums start from +0, so no output is -0."""
-    m, k = a.shape
-    n = b.shape[1]
-    if m * k * n <= 1 << 20:
-        out = np.add.reduce(a[:, :, None] * b[None, :, :], axis=1)
-    else:
-        out = a[:, 0:1] * b[0:1, :]
-        for j in range(1, k):
-            out += a[:, j:j + 1] * b[j:j + 1, :]
+    """a @ b (2-D, one float dtype, at most _IN_ORDER_MAX products) with each output's
+    products added one after another in k's order: a running sum over k (numpy's add
+    reduction would sum a contiguous run pairwise). PyTorch's sums start from +0, so no
+    output is -0."""
+    products = np.multiply(a.T[:, :, None], b[:, None, :])  # (k, m, n)
+    out = np.add.accumulate(products, axis=0)[-1]
     out += 0.0
     return out
 
 
 def _transposed(x: ndarray) -> bool:
-    return not x.flags.c_contiguous and x.flags.f_contiguous
+    """Whether PyTorch's BLAS call reads the matrix as column-major (a transposed view):
+    its first stride is one element and its second spans a column, as ATen tests it (a
+    1×k view of a k×1 column is; a row-major 1×k row is not)."""
+    size = x.itemsize
+    return x.strides[0] == size and x.strides[1] >= max(1, x.shape[0]) * size
 
 
 def product(a: ndarray, b: ndarray) -> Any:
@@ -160,7 +168,7 @@ def mv(a: ndarray, v: ndarray) -> Any:
     m, k = a.shape
     if k != v.shape[0]:
         raise TorchError(f"size mismatch, got input ({m}), mat ({m}x{k}), vec ({v.shape[0]})")
-    if _sums_in_order(m, 1, k, _transposed(a), False, dt):
+    if _mv_in_order(m, k, _transposed(a), dt):
         return _in_order(a, v[:, None])[:, 0]
     if m > 1 and k > 1 and (dt is _F32 or dt is _F64) and a.flags.forc and v.flags.forc:
         return np.dot(a, v)
@@ -173,7 +181,7 @@ def mv_t_checked(a: ndarray, g: ndarray) -> Any:
     dt = a.dtype
     m, k = a.shape
     at = a.swapaxes(0, 1)
-    if _sums_in_order(k, 1, m, _transposed(at), False, dt):
+    if _mv_in_order(k, m, _transposed(at), dt):
         return _in_order(at, g[:, None])[:, 0]
     if m > 1 and k > 1 and (dt is _F32 or dt is _F64) and a.flags.forc and g.flags.forc:
         return np.dot(g, a)
