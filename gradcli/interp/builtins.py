@@ -25,6 +25,7 @@ from gradcli.interp import (
     dtype_info,
     exceptions,
     limits,
+    optim,
     pybuiltins,
     pyreflect,
     pytext,
@@ -288,10 +289,11 @@ class Registry:
         self.linalg = Namespace("torch.linalg", {**_torch_module("torch.linalg"),
                                                  "LinAlgError": exceptions.LINALG_ERROR})
         self.special = Namespace("torch.special", _torch_module("torch.special"))
+        self.optim = Namespace("torch.optim", dict(optim.OPTIMIZERS))
         self.torch = Namespace("torch", {
             **_torch_module("torch", _interp_functions()), **dtypes_, **devices.TORCH_MEMBERS,
             "autograd": self.autograd, "nn": self.nn, "linalg": self.linalg,
-            "special": self.special, "func": self.func,
+            "special": self.special, "func": self.func, "optim": self.optim,
             "pi": pymath.pi, "inf": pymath.inf, "nan": pymath.nan,
             "e": pymath.e, "Size": Builtin("torch.Size", _size,
                                                 "torch.Size(sizes): a shape, as x.shape is"),
@@ -304,7 +306,7 @@ class Registry:
             "torch.nn": self.nn, "torch.nn.functional": self.nn_functional,
             "torch.linalg": self.linalg, "torch.special": self.special, "math": self.math,
             **devices.MODULES,
-            "torch.func": self.func,
+            "torch.func": self.func, "torch.optim": self.optim,
         }
         bare: dict[str, Any] = {}
         for ns in (self.torch, self.autograd, self.functional, self.forward_ad,

@@ -468,7 +468,7 @@ class Runtime:
         return GdRuntimeError(
             f"import of '{module}' is not allowed in gd", span,
             hint="gd programs may import torch, torch.nn.functional, torch.autograd, "
-            "torch.autograd.functional, torch.linalg and math")
+            "torch.autograd.functional, torch.linalg, torch.optim and math")
 
 
 def with_form(value: Any, form: Any) -> Any:
