@@ -334,7 +334,7 @@ def get_item(obj: Any, idx: Any) -> Any:
         if type(idx) is Tensor:
             idx = int(idx)
         return obj[idx]
-    if type(obj) is dict or isinstance(obj, InstanceValue):
+    if isinstance(obj, (dict, InstanceValue)):  # a dict, or opt.state (a defaultdict)
         return obj[idx]
     if type(obj) is ArrayValue:
         return arrays.get_item(obj, idx)

@@ -15,7 +15,7 @@ from gradcli.ad import optim as rules
 from gradcli.ad.graph import Tensor, bump_version
 from gradcli.ad.tensor import enable_grad, no_grad
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import limits
+from gradcli.interp import limits, pymethods
 from gradcli.interp.devices import legacy_name
 from gradcli.interp.values import BoundMethod, Builtin, GdObject, to_repr, to_str, type_name
 
@@ -42,6 +42,7 @@ class StateDict(dict):  # type: ignore[type-arg]
 
 
 StateDict.__name__ = "defaultdict"
+pymethods.METHODS[StateDict] = pymethods.METHODS[dict]  # opt.state.items(), .keys(), ...
 
 
 class Optimizer(GdObject):
@@ -69,7 +70,8 @@ class Optimizer(GdObject):
     def add_param_group(self, param_group: Any) -> None:
         """Add a dict of parameters (and their options) as a new group."""
         if type(param_group) is not dict:
-            raise _type_error(f"param_group must be a dict, but got {type_name(param_group)}")
+            raise _type_error("param_group must be a dict, but got "
+                              f"<class '{type_name(param_group)}'>")
         params = param_group["params"]
         if type(params) is Tensor:
             params = [params]
@@ -160,6 +162,11 @@ class Optimizer(GdObject):
     def type_label(self) -> str:
         return self.kind
 
+    @property
+    def torch_type(self) -> str:
+        """PyTorch's class of it, as type(opt) prints: torch.optim.sgd.SGD."""
+        return f"torch.optim.{self.kind.lower()}.{self.kind}"
+
 
 _METHODS: dict[str, Callable[..., Any]] = {
     "step": Optimizer.step, "zero_grad": Optimizer.zero_grad,
@@ -172,7 +179,7 @@ def _check(ok: bool, message: str) -> None:
         raise _value_error(message)
 
 
-def _sgd(params: Any, lr: float = 1e-3, momentum: float = 0, dampening: float = 0,
+def _sgd(self: None, params: Any, lr: float = 1e-3, momentum: float = 0, dampening: float = 0,
          weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False,
          foreach: Any = None, differentiable: bool = False, fused: Any = None) -> Optimizer:
     _check(not lr < 0.0, f"Invalid learning rate: {lr}")
@@ -202,7 +209,7 @@ def _adam_defaults(lr: Any, betas: Any, eps: Any, weight_decay: Any, amsgrad: An
             "decoupled_weight_decay": decoupled_weight_decay}
 
 
-def _adam(params: Any, lr: float = 1e-3, betas: Any = (0.9, 0.999), eps: float = 1e-8,
+def _adam(self: None, params: Any, lr: float = 1e-3, betas: Any = (0.9, 0.999), eps: float = 1e-8,
           weight_decay: float = 0, amsgrad: bool = False, *, foreach: Any = None,
           maximize: bool = False, capturable: bool = False, differentiable: bool = False,
           fused: Any = None, decoupled_weight_decay: bool = False) -> Optimizer:
@@ -211,7 +218,7 @@ def _adam(params: Any, lr: float = 1e-3, betas: Any = (0.9, 0.999), eps: float =
     return Optimizer("Adam", params, defaults)
 
 
-def _adamw(params: Any, lr: float = 1e-3, betas: Any = (0.9, 0.999), eps: float = 1e-8,
+def _adamw(self: None, params: Any, lr: float = 1e-3, betas: Any = (0.9, 0.999), eps: float = 1e-8,
            weight_decay: float = 1e-2, amsgrad: bool = False, *, maximize: bool = False,
            foreach: Any = None, capturable: bool = False, differentiable: bool = False,
            fused: Any = None) -> Optimizer:
@@ -220,7 +227,7 @@ def _adamw(params: Any, lr: float = 1e-3, betas: Any = (0.9, 0.999), eps: float 
     return Optimizer("AdamW", params, defaults)
 
 
-def _rmsprop(params: Any, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
+def _rmsprop(self: None, params: Any, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
              weight_decay: float = 0, momentum: float = 0, centered: bool = False,
              capturable: bool = False, foreach: Any = None, maximize: bool = False,
              differentiable: bool = False) -> Optimizer:
@@ -235,8 +242,8 @@ def _rmsprop(params: Any, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e
     return Optimizer("RMSprop", params, defaults)
 
 
-def _adagrad(params: Any, lr: float = 1e-2, lr_decay: float = 0, weight_decay: float = 0,
-             initial_accumulator_value: float = 0, eps: float = 1e-10, foreach: Any = None,
+def _adagrad(self: None, params: Any, lr: float = 1e-2, lr_decay: float = 0,
+             weight_decay: float = 0, initial_accumulator_value: float = 0, eps: float = 1e-10, foreach: Any = None,
              *, maximize: bool = False, differentiable: bool = False,
              fused: Any = None) -> Optimizer:
     _check(lr >= 0.0, f"Invalid learning rate: {lr}")
@@ -251,16 +258,34 @@ def _adagrad(params: Any, lr: float = 1e-2, lr_decay: float = 0, weight_decay: f
     return Optimizer("Adagrad", params, defaults)
 
 
-def _constructor(kind: str, fn: Callable[..., Optimizer]) -> Builtin:
-    """torch.optim.<kind>: Python's own argument errors name it as PyTorch's __init__."""
+class OptimizerClass(Builtin):
+    """torch.optim.<kind>: called, it makes the optimizer; it prints as PyTorch's class.
+    Python's own argument errors name it as PyTorch does (`SGD.__init__() got an
+    unexpected keyword argument 'foo'`, positions counted with self)."""
+
+    __slots__ = ()
+    is_class = True
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return self.fn(None, *args, **kwargs)
+        except TypeError as e:
+            raise _type_error(str(e)) from None
+
+    def __repr__(self) -> str:
+        kind = self.name.rsplit(".", 1)[-1]
+        return f"<class 'torch.optim.{kind.lower()}.{kind}'>"
+
+
+def _constructor(kind: str, fn: Callable[..., Optimizer]) -> OptimizerClass:
     fn.__name__ = "__init__"
     fn.__qualname__ = f"{kind}.__init__"
-    return Builtin(f"torch.optim.{kind}", fn, f"torch.optim.{kind}(params, lr, ...): the "
-                                              f"{kind} optimizer, as PyTorch's")
+    return OptimizerClass(f"torch.optim.{kind}", fn, f"torch.optim.{kind}(params, lr, ...): "
+                                                     f"the {kind} optimizer, as PyTorch's")
 
 
 #: torch.optim's members (the lr_scheduler namespace is added by the registry).
-OPTIMIZERS: dict[str, Builtin] = {
+OPTIMIZERS: dict[str, OptimizerClass] = {
     kind: _constructor(kind, fn) for kind, fn in (
         ("SGD", _sgd), ("Adam", _adam), ("AdamW", _adamw), ("RMSprop", _rmsprop),
         ("Adagrad", _adagrad))

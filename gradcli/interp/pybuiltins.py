@@ -383,6 +383,9 @@ def _type(*args: Any) -> Any:
         return TypeValue(x.name)
     if isinstance(x, IteratorValue):
         return TypeValue(x.kind)
+    torch_type = getattr(x, "torch_type", None)  # a torch object's class, fully named
+    if torch_type is not None:
+        return TypeValue(torch_type)
     return TypeValue(_OTHER_TYPES.get(t, type_name(x)))
 
 
