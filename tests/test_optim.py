@@ -560,3 +560,42 @@ def test_gd_prints_what_pytorch_prints(program: str, expected: str) -> None:
 def test_the_expected_text_is_pytorchs() -> None:
     pytest.importorskip("torch")
     assert torch_outputs([p for p, _ in CASES]) == [e for _, e in CASES]
+
+
+# -- the sandbox around optimizers ------------------------------------------------------------
+
+_SETUP = ("w = torch.ones(2, requires_grad=True)\n(w * w).sum().backward()\n"
+          "opt = torch.optim.SGD([w], lr=0.1, momentum=0.9)\nopt.step()\n")
+
+HOSTILE = [
+    "opt.__dict__", "opt.__class__", "opt.__slots__", "opt.__init__", "opt._rules", "opt.kind",
+    "opt.torch_type", "opt.get_attr", "opt.gd_repr", "type(opt).__mro__",
+    "type(opt).__bases__", "type(opt).__subclasses__()", "opt.step.__self__", "opt.step.fn",
+    "opt.step.obj", "opt.step.__func__", "opt.zero_grad.__globals__", "torch.optim.SGD.fn",
+    "torch.optim.SGD.__call__", "torch.optim.SGD.__init__", "torch.optim.SGD.__dict__",
+    "torch.optim.SGD.doc", "torch.optim.SGD.__module__", "torch.optim.__dict__",
+    "torch.optim.optimizer", "opt.state.__class__", "opt.state.default_factory",
+    "opt.state.__missing__", "opt.param_groups[0].__class__", "getattr(opt, '__dict__')",
+    "setattr(opt, 'step', print)", "delattr(opt, 'state')", "vars(opt)",
+    "'{0.__dict__}'.format(opt)", "'{0.step.__self__}'.format(opt)",
+    "opt.param_groups[0]['params'][0].array", "opt.step = print", "opt.param_groups = []",
+    "del opt.state", "opt.add_param_group({'params': [print]})",
+    "opt.add_param_group({'params': [opt]})", "torch.optim.SGD([w], lr=print)",
+    "opt.param_groups[0]['lr'] = print\nopt.step()",
+    "opt.param_groups[0]['params'].append(3)\nopt.step()",
+    "opt.param_groups[0]['params'].append(opt)\nopt.zero_grad()",
+    "del opt.param_groups[0]['lr']\nopt.step()", "torch.optim.SGD(opt)",
+    "torch.optim.SGD(print)", "import torch.optim.optimizer",
+    "from torch.optim import Optimizer", "len(opt)", "opt[0]", "opt + 1", "iter(opt)",
+]
+
+
+@pytest.mark.parametrize("attempt", HOSTILE)
+def test_optimizers_expose_nothing_of_the_host(attempt: str) -> None:
+    """Each attempt fails with a gd error (no Python exception escapes), naming only gd's
+    and PyTorch's types: never the implementation's classes or an address."""
+    out = gd(_SETUP + attempt + "\nprint('reached')\n")
+    assert out.startswith("error: ") and "reached" not in out
+    for host in ("gradcli", "Optimizer", "StateDict", "OptimizerClass", "BoundMethod",
+                 "Builtin'", " at 0x", "<function"):
+        assert host not in out

@@ -22,6 +22,12 @@ ndarray = np.ndarray
 State = dict[Tensor, dict[str, Any]]
 
 
+def _hyper(group: dict[str, Any], *names: str) -> list[Any]:
+    """The group's hyperparameters; a one-element tensor as its Python number (PyTorch's
+    single-tensor code takes lr.item())."""
+    return [v.item() if type(v) is Tensor else v for v in (group[n] for n in names)]
+
+
 def _c(like: ndarray, value: float) -> ndarray:
     """A Python-float scalar as PyTorch passes it to a kernel: rounded to the dtype."""
     return np.asarray(like.dtype.type(value))
@@ -85,7 +91,7 @@ def _count(state: dict[str, Any]) -> float:
 
 def sgd(group: dict[str, Any], state: State) -> None:
     """SGD with momentum, dampening, Nesterov, weight decay and maximize."""
-    lr, wd, momentum = group["lr"], group["weight_decay"], group["momentum"]
+    lr, wd, momentum = _hyper(group, "lr", "weight_decay", "momentum")
     for p, g in _grads(group):
         if wd != 0:
             g = _add(g, p.array, wd)
@@ -101,8 +107,8 @@ def sgd(group: dict[str, Any], state: State) -> None:
 
 def adam(group: dict[str, Any], state: State) -> None:
     """Adam and AdamW (decoupled weight decay), with amsgrad and maximize."""
-    lr, wd, eps = group["lr"], group["weight_decay"], group["eps"]
-    beta1, beta2 = group["betas"]
+    lr, wd, eps = _hyper(group, "lr", "weight_decay", "eps")
+    beta1, beta2 = (b.item() if type(b) is Tensor else b for b in group["betas"])
     amsgrad = group["amsgrad"]
     for p, g in _grads(group):
         s = state.setdefault(p, {})
@@ -135,8 +141,8 @@ def adam(group: dict[str, Any], state: State) -> None:
 
 def rmsprop(group: dict[str, Any], state: State) -> None:
     """RMSprop, centered or not, with momentum, weight decay and maximize."""
-    lr, alpha, eps = group["lr"], group["alpha"], group["eps"]
-    wd, momentum = group["weight_decay"], group["momentum"]
+    lr, alpha, eps, wd, momentum = _hyper(group, "lr", "alpha", "eps", "weight_decay",
+                                          "momentum")
     for p, g in _grads(group):
         s = state.setdefault(p, {})
         if not s:
@@ -173,7 +179,7 @@ def adagrad_state(p: Tensor, initial_accumulator_value: float) -> dict[str, Any]
 
 def adagrad(group: dict[str, Any], state: State) -> None:
     """Adagrad with learning-rate decay, weight decay and maximize."""
-    lr, wd, eps, lr_decay = group["lr"], group["weight_decay"], group["eps"], group["lr_decay"]
+    lr, wd, eps, lr_decay = _hyper(group, "lr", "weight_decay", "eps", "lr_decay")
     for p, g in _grads(group):
         s = state.setdefault(p, adagrad_state(p, group["initial_accumulator_value"]))
         step = _count(s)

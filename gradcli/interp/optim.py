@@ -84,8 +84,9 @@ class Optimizer(GdObject):
         param_group["params"] = params
         for p in params:
             if type(p) is not Tensor:
+                kind = type(p).__name__ if isinstance(p, (Builtin, BoundMethod)) else type_name(p)
                 raise _type_error("optimizer can only optimize Tensors, but one of the params "
-                                  f"is {type_name(p)}")
+                                  f"is {kind}")
             if not (p.is_leaf or p.retains_grad):
                 raise _value_error("can't optimize a non-leaf Tensor")
         for name, default in self.defaults.items():
@@ -168,6 +169,17 @@ class Optimizer(GdObject):
         return f"torch.optim.{self.kind.lower()}.{self.kind}"
 
 
+#: One class per kind, named as PyTorch's, so Python's own messages about an optimizer
+#: name it as PyTorch's do ("'SGD' object is not iterable").
+_KINDS: dict[str, type[Optimizer]] = {
+    kind: type(kind, (Optimizer,), {"__slots__": ()})
+    for kind in ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad")}
+
+
+def _make(kind: str, params: Any, defaults: dict[str, Any]) -> Optimizer:
+    return _KINDS[kind](kind, params, defaults)
+
+
 _METHODS: dict[str, Callable[..., Any]] = {
     "step": Optimizer.step, "zero_grad": Optimizer.zero_grad,
     "add_param_group": Optimizer.add_param_group,
@@ -190,7 +202,7 @@ def _sgd(self: None, params: Any, lr: float = 1e-3, momentum: float = 0, dampeni
                 "foreach": foreach, "differentiable": differentiable, "fused": fused}
     _check(not (nesterov and (momentum <= 0 or dampening != 0)),
            "Nesterov momentum requires a momentum and zero dampening")
-    return Optimizer("SGD", params, defaults)
+    return _make("SGD", params, defaults)
 
 
 def _adam_defaults(lr: Any, betas: Any, eps: Any, weight_decay: Any, amsgrad: Any,
@@ -215,7 +227,7 @@ def _adam(self: None, params: Any, lr: float = 1e-3, betas: Any = (0.9, 0.999), 
           fused: Any = None, decoupled_weight_decay: bool = False) -> Optimizer:
     defaults = _adam_defaults(lr, betas, eps, weight_decay, amsgrad, maximize, foreach,
                               capturable, differentiable, fused, decoupled_weight_decay)
-    return Optimizer("Adam", params, defaults)
+    return _make("Adam", params, defaults)
 
 
 def _adamw(self: None, params: Any, lr: float = 1e-3, betas: Any = (0.9, 0.999), eps: float = 1e-8,
@@ -224,7 +236,7 @@ def _adamw(self: None, params: Any, lr: float = 1e-3, betas: Any = (0.9, 0.999),
            fused: Any = None) -> Optimizer:
     defaults = _adam_defaults(lr, betas, eps, weight_decay, amsgrad, maximize, foreach,
                               capturable, differentiable, fused, True)
-    return Optimizer("AdamW", params, defaults)
+    return _make("AdamW", params, defaults)
 
 
 def _rmsprop(self: None, params: Any, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
@@ -239,11 +251,12 @@ def _rmsprop(self: None, params: Any, lr: float = 1e-2, alpha: float = 0.99, eps
     defaults = {"lr": lr, "momentum": momentum, "alpha": alpha, "eps": eps,
                 "centered": centered, "weight_decay": weight_decay, "capturable": capturable,
                 "foreach": foreach, "maximize": maximize, "differentiable": differentiable}
-    return Optimizer("RMSprop", params, defaults)
+    return _make("RMSprop", params, defaults)
 
 
 def _adagrad(self: None, params: Any, lr: float = 1e-2, lr_decay: float = 0,
-             weight_decay: float = 0, initial_accumulator_value: float = 0, eps: float = 1e-10, foreach: Any = None,
+             weight_decay: float = 0, initial_accumulator_value: float = 0,
+             eps: float = 1e-10, foreach: Any = None,
              *, maximize: bool = False, differentiable: bool = False,
              fused: Any = None) -> Optimizer:
     _check(lr >= 0.0, f"Invalid learning rate: {lr}")
@@ -255,7 +268,7 @@ def _adagrad(self: None, params: Any, lr: float = 1e-2, lr_decay: float = 0,
     defaults = {"lr": lr, "lr_decay": lr_decay, "eps": eps, "weight_decay": weight_decay,
                 "initial_accumulator_value": initial_accumulator_value, "foreach": foreach,
                 "maximize": maximize, "differentiable": differentiable, "fused": fused}
-    return Optimizer("Adagrad", params, defaults)
+    return _make("Adagrad", params, defaults)
 
 
 class OptimizerClass(Builtin):
