@@ -25,6 +25,7 @@ from gradcli.interp import (
     dtype_info,
     exceptions,
     limits,
+    lr_scheduler,
     optim,
     pybuiltins,
     pyreflect,
@@ -289,7 +290,10 @@ class Registry:
         self.linalg = Namespace("torch.linalg", {**_torch_module("torch.linalg"),
                                                  "LinAlgError": exceptions.LINALG_ERROR})
         self.special = Namespace("torch.special", _torch_module("torch.special"))
-        self.optim = Namespace("torch.optim", dict(optim.OPTIMIZERS))
+        self.lr_scheduler = Namespace("torch.optim.lr_scheduler",
+                                      dict(lr_scheduler.SCHEDULERS))
+        self.optim = Namespace("torch.optim", {**optim.OPTIMIZERS,
+                                               "lr_scheduler": self.lr_scheduler})
         self.torch = Namespace("torch", {
             **_torch_module("torch", _interp_functions()), **dtypes_, **devices.TORCH_MEMBERS,
             "autograd": self.autograd, "nn": self.nn, "linalg": self.linalg,
@@ -307,6 +311,7 @@ class Registry:
             "torch.linalg": self.linalg, "torch.special": self.special, "math": self.math,
             **devices.MODULES,
             "torch.func": self.func, "torch.optim": self.optim,
+            "torch.optim.lr_scheduler": self.lr_scheduler,
         }
         bare: dict[str, Any] = {}
         for ns in (self.torch, self.autograd, self.functional, self.forward_ad,
