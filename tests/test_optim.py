@@ -599,3 +599,187 @@ def test_optimizers_expose_nothing_of_the_host(attempt: str) -> None:
     for host in ("gradcli.", "'Optimizer'", "StateDict", "OptimizerClass", "BoundMethod",
                  "Builtin'", " at 0x", "<function"):
         assert host not in out
+
+
+# -- learning-rate schedulers ------------------------------------------------------------
+
+#: (program, what PyTorch prints)
+SCHEDULER_CASES = [
+    ('from torch.optim.lr_scheduler import StepLR\n'
+     'w = torch.zeros(2, requires_grad=True)\n'
+     'opt = torch.optim.SGD([w], lr=0.1)\n'
+     'sched = StepLR(opt, step_size=3, gamma=0.5)\n'
+     'for epoch in range(10):\n'
+     '    opt.step()\n'
+     '    sched.step()\n'
+     "    print(epoch, sched.get_last_lr(), opt.param_groups[0]['l"
+     "r'], sched.last_epoch)\n"
+     'print(opt)',
+     '0 [0.1] 0.1 1\n'
+     '1 [0.1] 0.1 2\n'
+     '2 [0.05] 0.05 3\n'
+     '3 [0.05] 0.05 4\n'
+     '4 [0.05] 0.05 5\n'
+     '5 [0.025] 0.025 6\n'
+     '6 [0.025] 0.025 7\n'
+     '7 [0.025] 0.025 8\n'
+     '8 [0.0125] 0.0125 9\n'
+     '9 [0.0125] 0.0125 10\n'
+     'SGD (\n'
+     'Parameter Group 0\n'
+     '    dampening: 0\n'
+     '    differentiable: False\n'
+     '    foreach: None\n'
+     '    fused: None\n'
+     '    initial_lr: 0.1\n'
+     '    lr: 0.0125\n'
+     '    maximize: False\n'
+     '    momentum: 0\n'
+     '    nesterov: False\n'
+     '    weight_decay: 0\n'
+     ')\n'),
+    ('import torch.optim as optim\n'
+     'w = torch.zeros(2, requires_grad=True)\n'
+     'opt = optim.Adam([w], lr=0.01)\n'
+     'sched = optim.lr_scheduler.MultiStepLR(opt, milestones=[2, 5, 5, 8], gamma=0.3)\n'
+     'lrs = []\n'
+     'for epoch in range(12):\n'
+     '    opt.step()\n'
+     '    sched.step()\n'
+     '    lrs.append(sched.get_last_lr()[0])\n'
+     'print(lrs)',
+     '[0.01, 0.003, 0.003, 0.003, 0.00027, 0.00027, 0.00027, 8.1e-'
+     '05, 8.1e-05, 8.1e-05, 8.1e-05, 8.1e-05]\n'),
+    ('w = torch.zeros(2, requires_grad=True)\n'
+     'opt = torch.optim.SGD([w], lr=0.1, momentum=0.9)\n'
+     'sched = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=0.9)\n'
+     'for epoch in range(20):\n'
+     '    opt.step()\n'
+     '    sched.step()\n'
+     "print(sched.get_last_lr(), opt.param_groups[0]['lr'], opt.pa"
+     "ram_groups[0]['initial_lr'], sched.base_lrs)",
+     '[0.01215766545905694] 0.01215766545905694 0.1 [0.1]\n'),
+    ('w = torch.zeros(2, requires_grad=True)\n'
+     'opt = torch.optim.SGD([w], lr=0.1)\n'
+     'sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_lambda=lam'
+     'bda epoch: 0.95 ** epoch)\n'
+     'for epoch in range(7):\n'
+     '    opt.step()\n'
+     '    sched.step()\n'
+     '    print(sched.get_last_lr())',
+     '[0.095]\n'
+     '[0.09025]\n'
+     '[0.0857375]\n'
+     '[0.081450625]\n'
+     '[0.07737809374999999]\n'
+     '[0.07350918906249998]\n'
+     '[0.06983372960937498]\n'),
+    ('w = torch.zeros(2, requires_grad=True)\n'
+     'opt = torch.optim.SGD([w], lr=0.1)\n'
+     'def warmup(epoch):\n'
+     '    if epoch < 3:\n'
+     '        return (epoch + 1) / 3\n'
+     '    return 1.0\n'
+     'sched = torch.optim.lr_scheduler.LambdaLR(opt, warmup)\n'
+     'for epoch in range(6):\n'
+     "    print(epoch, opt.param_groups[0]['lr'])\n"
+     '    opt.step()\n'
+     '    sched.step()',
+     '0 0.03333333333333333\n'
+     '1 0.06666666666666667\n'
+     '2 0.1\n'
+     '3 0.1\n'
+     '4 0.1\n'
+     '5 0.1\n'),
+    ('w = torch.zeros(2, requires_grad=True)\n'
+     'opt = torch.optim.SGD([w], lr=0.1)\n'
+     'sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_ma'
+     'x=10, eta_min=0.001)\n'
+     'lrs = []\n'
+     'for epoch in range(25):\n'
+     '    opt.step()\n'
+     '    sched.step()\n'
+     '    lrs.append(sched.get_last_lr()[0])\n'
+     'print(lrs)',
+     '[0.09757729755661011, 0.0905463412215599, 0.0795953699884774'
+     '2, 0.0657963412215599, 0.0505, 0.03520365877844011, 0.021404'
+     '63001152259, 0.010453658778440109, 0.0034227024433899004, 0.'
+     '001, 0.0034227024433899004, 0.01045365877844014, 0.021404630'
+     '01152267, 0.035203658778440255, 0.05050000000000022, 0.06579'
+     '634122156018, 0.07959536998847777, 0.09054634122156031, 0.09'
+     '757729755661054, 0.10000000000000045, 0.09757729755661054, 0'
+     '.09054634122156033, 0.07959536998847778, 0.0657963412215602,'
+     ' 0.050500000000000225]\n'),
+    ('w = torch.zeros(2, requires_grad=True)\n'
+     'opt = torch.optim.SGD([w], lr=0.1)\n'
+     'sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=7)\n'
+     'for epoch in range(9):\n'
+     '    opt.step()\n'
+     '    sched.step()\n'
+     'print(sched.get_last_lr())\n'
+     'sched.step(3)\n'
+     'print(sched.get_last_lr())\n'
+     's2 = torch.optim.lr_scheduler.StepLR(opt, 2)\n'
+     'print(s2.get_last_lr(), s2.step_size, s2.gamma)\n'
+     's2.step(5)\n'
+     'print(s2.get_last_lr())',
+     '[0.018825509907063314]\n'
+     '[0.06112604669781572]\n'
+     '[0.06112604669781572] 2 0.1\n'
+     '[0.0010000000000000002]\n'),
+    ('a = torch.zeros(2, requires_grad=True)\n'
+     'b = torch.zeros(2, requires_grad=True)\n'
+     "opt = torch.optim.SGD([{'params': [a]}, {'params': [b], 'lr': 0.5}], lr=0.1)\n"
+     'sched = torch.optim.lr_scheduler.LambdaLR(opt, [lambda e: 0.'
+     '5 ** e, lambda e: 1 / (e + 1)])\n'
+     'for _ in range(4):\n'
+     '    opt.step()\n'
+     '    sched.step()\n'
+     'print(sched.get_last_lr())',
+     '[0.00625, 0.1]\n'),
+    ('w = torch.tensor([1.0, -1.0], requires_grad=True)\n'
+     'opt = torch.optim.SGD([w], lr=0.5)\n'
+     'sched = torch.optim.lr_scheduler.StepLR(opt, 1, gamma=0.5)\n'
+     'for _ in range(3):\n'
+     '    opt.zero_grad()\n'
+     '    (w ** 2).sum().backward()\n'
+     '    opt.step()\n'
+     '    sched.step()\n'
+     '    print(w.tolist())',
+     '[0.0, 0.0]\n'
+     '[0.0, 0.0]\n'
+     '[0.0, 0.0]\n'),
+    ('a = torch.zeros(2, requires_grad=True)\n'
+     'opt = torch.optim.SGD([a], lr=0.1)\n'
+     's = torch.optim.lr_scheduler.StepLR(opt, 2)\n'
+     'print(type(s), type(s).__name__, torch.optim.lr_scheduler.StepLR)',
+     "<class 'torch.optim.lr_scheduler.StepLR'> StepLR <class 'tor"
+     "ch.optim.lr_scheduler.StepLR'>\n"),
+    ('a = torch.zeros(2, requires_grad=True)\n'
+     'opt = torch.optim.SGD([a], lr=0.1)\n'
+     'torch.optim.lr_scheduler.LambdaLR(opt, [lambda e: 0.5 ** e, '
+     'lambda e: 1 / (e + 1)])',
+     'error: Expected 1 lr_lambdas, but got 2\n'),
+    ('torch.optim.lr_scheduler.StepLR(3, 2)',
+     'error: int is not an Optimizer\n'),
+    ('a = torch.zeros(2, requires_grad=True)\n'
+     'opt = torch.optim.SGD([a], lr=0.1)\n'
+     'torch.optim.lr_scheduler.StepLR(opt)',
+     "error: StepLR.__init__() missing 1 required positional argument: 'step_size'\n"),
+    ('a = torch.zeros(2, requires_grad=True)\n'
+     'opt = torch.optim.SGD([a], lr=0.1)\n'
+     's = torch.optim.lr_scheduler.StepLR(opt, 2)\n'
+     's.foo',
+     "error: 'StepLR' object has no attribute 'foo'\n"),
+]
+
+
+@pytest.mark.parametrize(("program", "expected"), SCHEDULER_CASES,
+                         ids=[str(i) for i in range(len(SCHEDULER_CASES))])
+def test_schedulers_print_what_pytorch_prints(program: str, expected: str) -> None:
+    assert gd(program) == expected
+
+
+def test_the_scheduler_text_is_pytorchs() -> None:
+    pytest.importorskip("torch")
+    assert torch_outputs([p for p, _ in SCHEDULER_CASES]) == [e for _, e in SCHEDULER_CASES]
