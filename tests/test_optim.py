@@ -783,3 +783,12 @@ def test_schedulers_print_what_pytorch_prints(program: str, expected: str) -> No
 def test_the_scheduler_text_is_pytorchs() -> None:
     pytest.importorskip("torch")
     assert torch_outputs([p for p, _ in SCHEDULER_CASES]) == [e for _, e in SCHEDULER_CASES]
+
+
+def test_isinstance_knows_the_optimizer_and_scheduler_classes() -> None:
+    program = ("w = torch.ones(1, requires_grad=True)\nopt = torch.optim.SGD([w])\n"
+               "s = torch.optim.lr_scheduler.StepLR(opt, 3)\n"
+               "print(isinstance(opt, torch.optim.SGD), isinstance(opt, torch.optim.Adam),\n"
+               "      isinstance(w, torch.optim.SGD), isinstance(opt, (int, torch.optim.SGD)),\n"
+               "      isinstance(s, torch.optim.lr_scheduler.StepLR))\n")
+    assert gd(program) == "True False False True True\n"  # PyTorch's

@@ -262,6 +262,10 @@ class SchedulerClass(Builtin):
         except TypeError as e:
             raise GdRuntimeError(str(e), py_type="TypeError") from None
 
+    def instance_check(self, value: Any) -> bool:
+        """isinstance(value, this class)."""
+        return type(value) is _KINDS[self.name.rsplit(".", 1)[-1]]
+
     def __repr__(self) -> str:
         return f"<class '{self.name}'>"
 

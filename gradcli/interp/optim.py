@@ -285,6 +285,10 @@ class OptimizerClass(Builtin):
         except TypeError as e:
             raise _type_error(str(e)) from None
 
+    def instance_check(self, value: Any) -> bool:
+        """isinstance(value, this class)."""
+        return type(value) is _KINDS[self.name.rsplit(".", 1)[-1]]
+
     def __repr__(self) -> str:
         kind = self.name.rsplit(".", 1)[-1]
         return f"<class 'torch.optim.{kind.lower()}.{kind}'>"

@@ -442,6 +442,9 @@ def _isinstance(x: Any, types: Any) -> bool:
         elif t is _tensor_type():  # torch.Tensor, whatever value the registry gives it
             if type(x) is Tensor:
                 return True
+        elif hasattr(t, "instance_check"):  # a torch class gd defines (torch.optim.SGD)
+            if t.instance_check(x):
+                return True
         else:
             raise GdRuntimeError("isinstance() arg 2 must be a type, a tuple of types, or a "
                                  "union")
