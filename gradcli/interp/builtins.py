@@ -25,9 +25,11 @@ from gradcli.interp import (
     dtype_info,
     exceptions,
     limits,
+    lr_scheduler,
     nn_init,
     nn_layers,
     nn_module,
+    optim,
     pybuiltins,
     pyreflect,
     pytext,
@@ -304,10 +306,14 @@ class Registry:
         self.linalg = Namespace("torch.linalg", {**_torch_module("torch.linalg"),
                                                  "LinAlgError": exceptions.LINALG_ERROR})
         self.special = Namespace("torch.special", _torch_module("torch.special"))
+        self.lr_scheduler = Namespace("torch.optim.lr_scheduler",
+                                      dict(lr_scheduler.SCHEDULERS))
+        self.optim = Namespace("torch.optim", {**optim.OPTIMIZERS,
+                                               "lr_scheduler": self.lr_scheduler})
         self.torch = Namespace("torch", {
             **_torch_module("torch", _interp_functions()), **dtypes_, **devices.TORCH_MEMBERS,
             "autograd": self.autograd, "nn": self.nn, "linalg": self.linalg,
-            "special": self.special, "func": self.func,
+            "special": self.special, "func": self.func, "optim": self.optim,
             "pi": pymath.pi, "inf": pymath.inf, "nan": pymath.nan, "strided": STRIDED,
             "e": pymath.e, "Size": Builtin("torch.Size", _size,
                                                 "torch.Size(sizes): a shape, as x.shape is"),
@@ -326,6 +332,7 @@ class Registry:
             "torch.func": self.func,
             "typing": pytyping.TYPING, "__future__": pytyping.FUTURE,
             **self.data_modules,
+            "torch.optim": self.optim, "torch.optim.lr_scheduler": self.lr_scheduler,
         }
         bare: dict[str, Any] = {}
         for ns in (self.torch, self.autograd, self.functional, self.forward_ad,

@@ -346,8 +346,9 @@ def get_item(obj: Any, idx: Any) -> Any:
         if type(idx) is Tensor:
             idx = int(idx)
         return obj[idx]
-    if type(obj) is dict or (isinstance(obj, GdObject) and hasattr(type(obj), "__getitem__")):
-        return obj[idx]  # gd classes, TensorDataset
+    if isinstance(obj, dict) or (
+            isinstance(obj, GdObject) and hasattr(type(obj), "__getitem__")):
+        return obj[idx]  # dicts (opt.state: a defaultdict), gd classes, TensorDataset
     if type(obj) is ArrayValue:
         return arrays.get_item(obj, idx)
     if isinstance(obj, Namespace):

@@ -390,6 +390,9 @@ def _type(*args: Any) -> Any:
         return TypeValue(qualname)
     if isinstance(x, IteratorValue):
         return TypeValue(x.kind)
+    torch_type = getattr(x, "torch_type", None)  # a torch object's class, fully named
+    if torch_type is not None:
+        return TypeValue(torch_type)
     return TypeValue(_OTHER_TYPES.get(t, type_name(x)))
 
 
@@ -451,6 +454,9 @@ def _isinstance(x: Any, types: Any) -> bool:
                 return True
         elif t is _tensor_type():  # torch.Tensor, whatever value the registry gives it
             if type(x) is Tensor:
+                return True
+        elif hasattr(t, "instance_check"):  # a torch class gd defines (torch.optim.SGD)
+            if t.instance_check(x):
                 return True
         else:
             raise GdRuntimeError("isinstance() arg 2 must be a type, a tuple of types, or a "

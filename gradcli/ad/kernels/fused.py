@@ -1,0 +1,144 @@
+"""PyTorch's CPU arithmetic where numpy's differs, vectorised: the fused multiply-add
+of its kernels (`add(b, alpha=)`, `addcmul`, `lerp`) and the square root it takes from
+Intel MKL (`vsSqrt`: a hardware estimate refined by Newton steps, not numpy's correctly
+rounded sqrt). Both bit for bit, on whole arrays (no per-element Python).
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import numpy as np
+
+ndarray = np.ndarray
+_F32 = np.dtype(np.float32)
+
+
+def _two_sum(a: ndarray, b: ndarray) -> tuple[ndarray, ndarray]:
+    """s = a + b rounded, and the exact error: a + b == s + e."""
+    s = a + b
+    bb = s - a
+    return s, (a - (s - bb)) + (b - bb)
+
+
+def _sum_to_odd(a: ndarray, b: ndarray) -> ndarray:
+    """a + b rounded to odd (an inexact sum keeps its last bit set): rounding that again
+    to a narrower format is correct rounding of the exact sum (Boldo and Melquiond)."""
+    s, e = _two_sum(a, b)
+    fix = (e != 0) & ((s.view(np.int64) & 1) == 0)
+    if fix.any():
+        s = np.where(fix, np.nextafter(s, np.where(e > 0, np.inf, -np.inf)), s)
+    return s
+
+
+def _split(a: ndarray) -> tuple[ndarray, ndarray]:
+    """Veltkamp's split of a double into two 26-bit halves: a == hi + lo."""
+    t = 134217729.0 * a
+    hi = t - (t - a)
+    return hi, a - hi
+
+
+def fma(a: Any, b: Any, c: Any) -> ndarray:
+    """a·b + c rounded once, in the dtype of a (float32 or float64; broadcast)."""
+    a, b, c = np.broadcast_arrays(*(np.asarray(v) for v in (a, b, c)))
+    with np.errstate(all="ignore"):
+        if a.dtype == _F32:  # the product is exact in double: sum to odd, round to float
+            p = a.astype(np.float64) * b.astype(np.float64)
+            c64 = c.astype(np.float64)
+            out = _sum_to_odd(p, c64).astype(_F32)
+            plain = (p + c64).astype(_F32)
+        else:  # a·b == p + e exactly (Dekker), then p + e + c rounded once
+            p = a * b
+            ah, al = _split(a)
+            bh, bl = _split(b)
+            e = ((ah * bh - p) + ah * bl + al * bh) + al * bl
+            th, tl = _two_sum(c, p)
+            out = th + _sum_to_odd(tl, e)
+            plain = p + c
+        exact = np.isfinite(out) & np.isfinite(p) & np.isfinite(c)
+    return np.where(exact, out, plain)
+
+
+# RSQRTPS as this CPU computes it: a 12-bit estimate of 1/sqrt(x) from the top 12 bits of
+# the significand and the exponent's parity, read off the instruction. Stored as the
+# drops between neighbouring entries (0, 1 or 2 units of 2^-13), four to a byte.
+_RSQRTPS_DROPS = (
+    "VRVVlVUVVZVVFVVVVRVVlVUVVZVVFVVVVRVVVVUVVZVVFVVVVRVVVVUVVVVVFVVVVRVVVVUVVVVVFVUVVRVVVRVV"
+    "FZUVVRVVFVUVlRVVFVUVVRVVFVUVVRVVFVUVVRVVFVUVVRVVFVUVVRVVFVUVVRVVFRUVVRVVFVUVFRVVFVVFFVVR"
+    "RRVVkUUVVVFFFVVRRRVVUUUVVVFFFVVRRRVVUUUVVVFFFVURRRVVUUUVVVFFFVURRRVVUUUVVRFFFVVRRVFRUUVR"
+    "UZFFUVFRRVFRUUVRUVFFUVFRRVFRUUVRUVFFUVFRRVFREUVRUVFFUVFRRVFREUVRUVFFUVERRVFRkRQVRVEUFUVR"
+    "FBVFkRQVRVEUFUVRFBVFURQVRVEUFUVRFBVFURQVRVEUFUVRFBVFURQVRVEUFUURFBVFURQVRVFRFFEUURRRVFEU"
+    "URRRFFFUURRRFFEUUVRRFFEUURRRFFEUURRRFFFUURRRFFEUURRRFFEUURRRFFEUURRRFFEUFBFFURQRRVEUEUVR"
+    "FBFFURQRRREUEUVRFBFFURQRRREUEUVRFBFFERQRRVEUEUURFBFFURQRRREUEUURFBFFUUQUEUVEFBFFRBQRhUQU"
+    "EUVEFBFFRBQRRUQUEUVEFBFFRBQRRUQUEUVEFBFFRBQRRUQUEQVEFBFFRBQRRUQUEQURERFRERERURERERERERFR"
+    "EREREREREVERERERERERURERERERERFRERERERERERERERFRERERERERERERERFRRERERERERERERERERERERERE"
+    "REREREREREREREREREREREREREREREREREREREREREREBEREREREREREREREREQEEVFEBBERRAQRUUQEEVFEBBER"
+    "RAQRUUQEERFEBBFRRAQREUQEEVFEBBERRAQRUUQEERFEBBERRAQRUUQEERERREQQEUREEBFERBARRERQEUREEBFE"
+    "RBARREQQEUREEBFERBARREQQEUREEBFERBARREQQEUREEBFERBARRERQBBFERAQRREQEEUQEBBFERAQRREQEEURE"
+    "BBFERAQRRAQEEUREBBFERAQRRAQEEUREBBFERAQRRAQEEUREBBFEBEQQQVBEEEEQRBBBUEQQQRBEEEFQRBBBEEQQ"
+    "QVBEEEEQRBBBEEQQQVBEEEEQRBBBEEQQQVBEEEEQRBBBEEQQQVAEEUQQBBFEEAQRRBAEEUQQBBFEEAQRRBAEEURQ"
+    "BBFEEAQRRBAEEUQQBBFEEAQRRBAEEUQQBBFEEAQRRBAEEUQQEEQQRBBEEEQQRBBEEEQQRBBEEAQQRBBEEEQQRBBE"
+    "EEQQRBBEEEQQBBBEEEQQRBBEEEQQRBBEEAQQRBBEEEQQBFEURVFRFEVRURRFkVEURVFRFEURURRFUVEURVFRFEVR"
+    "URRFUVEURRFRFEVRURRFUVEURRFRFEVRURRFEVEURVEUURRFFFEURRRRFIUUURRFFFEURRRRFEUUURRFFFEURRRR"
+    "FAUUURRFFFEURRRRFEUUURQFFFEURRRRFAUUURRFFBFFhBQRRUQUEUVEFBFFhBQRRUQUEUVEFBFFRBQRRUQUEUVE"
+    "FBFFRBQRRUQUEUVEFBFFRBQRRUQUEUVEFBFFRBQREREUERFRFBERURQREREUERFRFBERERQREVEUERERFBERERQR"
+    "EVEUERERFBERERQREVEUERERFBERERQRERFEREREREREREREREREREREREREREREREREREREREREREREREREREQE"
+    "REREREREREREREQERERERERERAREREREQUREEEFERFBBREQQQUREUEFERBBBREQQQUREUEFERBBBREQQQUREEEFE"
+    "RFBBREQQQUREEEFERBBBREQQQUREEEQQEUREEBFERBARREQQEUREEBFERBARREQQEUREEBEERBARREQQEUREEBFE"
+    "RBARBEQQEUREEBFERBARBEQQEUREEEEERBBBREQQQQREEEFERBBBBEQQQUREEEEERBBBBEQQQUREEEEERBBBBEQQ"
+    "QUREEEEERBBBBEQQQQREEEFEEEEQQRBBEEEQQRBBEEEQQRBBEEEQQRBBEEEQQRBBEEEQQRBBEEEQQRBBEEEQQRBB"
+    "EEEQQRBBEEEQQRABEEEQQQRBEEQEQRBEBEEQBARBEEQEQRBEBEEQRARBEAQEQRBEBEEQBARBEEQEQRBEBEEQBARB"
+    "EEQEQRAEBEEQRARBEAQEQRAEBEEQRARBEAQEQRBEBEEQBARBEAQEQRBEBEEQBARBEAQEQRBEBEEQBARBEAQEQRAE"
+    "BEEQBARBEEQEQRAEQRAEBEEQBARBEAQEQRAEBEEQBARBEAQEQRAEBEEQBARBEAQEQRAEBEEQBARBEAQEQRAEBEEQ"
+    "BARBEAQEQRAERBAEBAEQBARBEAQEQRAEBEEQBARBEAQEQRAEBAEQBARBEAQEQRAEBEEQBAQBEAQEQRAEBEEQBAQB"
+    "EAQEQRAEBEEQBAQBEAQEQRAEBAEQBARBEAQEQRAEBAEQBARBEAQEARAEBEEQBAQBEAQEQRAEBAEQBARBEAQEARAE"
+    "BAEQBARBBAQEBAQEBEQEBAQEBAQEBAQEBEQEBAQEBAQEBAQEBEQEBAQEBAQEBAQEBAQEBAREBAQEBAQEBAQEBAQE"
+    "BAQERAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBEQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE"
+    "BAQ="
+)
+
+
+def _rsqrtps_table() -> ndarray:
+    packed = np.frombuffer(base64.b64decode("".join(_RSQRTPS_DROPS)), np.uint8)
+    drops = np.stack([(packed >> (2 * k)) & 3 for k in range(4)], axis=1).reshape(2, 4096)
+    drops = drops.astype(np.int64)
+    first = np.array([[8191], [5792]])  # the 13-bit significands at 1.0 and 2.0
+    sig = first - np.concatenate([np.zeros((2, 1), np.int64), np.cumsum(drops, axis=1)[:, :-1]],
+                                 axis=1)
+    return ((126 << 23) | ((sig - (1 << 12)) << 11)).astype(np.int32)
+
+
+_RSQRTPS = _rsqrtps_table()
+
+
+def rsqrtps(x: ndarray) -> ndarray:
+    """RSQRTPS of positive normal float32 x: the table entry, its exponent scaled."""
+    bits = x.view(np.int32).astype(np.int64)
+    unbiased = ((bits >> 23) & 255) - 127
+    odd = unbiased & 1
+    entry = _RSQRTPS[odd, (bits >> 11) & 4095].astype(np.int64)
+    return (entry - (((unbiased - odd) // 2) << 23)).astype(np.int32).view(np.float32)
+
+
+def vml_sqrt(x: ndarray) -> ndarray:
+    """sqrt as PyTorch's CPU kernel computes it: MKL's vsSqrt on this CPU (its SSE path)
+    for float32: y = rsqrtps(x), s = x·y, h = y/2, one Newton step on both (e = 1/2 - s·h),
+    then s + h·(x - s²), every operation rounded to float; zero, negative, subnormal,
+    huge, inf and nan values exactly. float64: the correctly rounded sqrt."""
+    x = np.asarray(x)
+    if x.dtype != _F32 or x.size == 0:
+        return np.sqrt(x)
+    bits = x.view(np.int32)
+    normal = (bits >= 0x00800000) & (bits <= 0x7F7FF000)
+    safe = np.where(normal, x, np.float32(1))
+    half = np.float32(0.5)
+    with np.errstate(all="ignore"):
+        y = rsqrtps(safe)
+        s = safe * y
+        h = y * half
+        e = half - s * h
+        s = s * e + s
+        h = h * e + h
+        out = (safe - s * s) * h + s
+        return np.where(normal, out, np.sqrt(x))

@@ -1,0 +1,309 @@
+"""torch.optim for gd programs: SGD, Adam, AdamW, RMSprop and Adagrad.
+
+An optimizer is a gd value (GdObject) holding PyTorch's `param_groups` (a gd list of gd
+dicts: `opt.param_groups[0]["lr"] = 0.01` changes the next step), `defaults` and `state`;
+the update arithmetic is the core's (gradcli.ad.optim). Only the attributes listed in
+`_ATTRIBUTES` reach a program: no host object behind them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from gradcli.ad import optim as rules
+from gradcli.ad.graph import Tensor, bump_version
+from gradcli.ad.tensor import enable_grad, no_grad
+from gradcli.errors import GdRuntimeError
+from gradcli.interp import limits, pymethods
+from gradcli.interp.devices import legacy_name
+from gradcli.interp.values import BoundMethod, Builtin, GdObject, to_repr, to_str, type_name
+
+
+def _value_error(message: str) -> GdRuntimeError:
+    return GdRuntimeError(message, py_type="ValueError")
+
+
+def _type_error(message: str) -> GdRuntimeError:
+    return GdRuntimeError(message, py_type="TypeError")
+
+
+class StateDict(dict):  # type: ignore[type-arg]
+    """opt.state: PyTorch's defaultdict(dict) keyed by parameter; prints as it does."""
+
+    def __missing__(self, key: Any) -> dict[str, Any]:
+        value: dict[str, Any] = {}
+        self[key] = value
+        return value
+
+    def __repr__(self) -> str:
+        body = ", ".join(f"{to_repr(k)}: {to_repr(v)}" for k, v in self.items())
+        return f"defaultdict(<class 'dict'>, {{{body}}})"
+
+
+StateDict.__name__ = "defaultdict"
+pymethods.METHODS[StateDict] = pymethods.METHODS[dict]  # opt.state.items(), .keys(), ...
+
+
+class Optimizer(GdObject):
+    """A torch.optim optimizer: its kind ("SGD", ...), param groups, defaults and state."""
+
+    __slots__ = ("defaults", "kind", "param_groups", "state")
+
+    def __init__(self, kind: str, params: Any, defaults: dict[str, Any]) -> None:
+        self.kind = kind
+        self.defaults = defaults
+        self.state: StateDict = StateDict()
+        self.param_groups: list[dict[str, Any]] = []
+        if type(params) is Tensor:
+            raise _type_error("params argument given to the optimizer should be an iterable "
+                              f"of Tensors or dicts, but got {legacy_name(params.dtype)}")
+        groups = list(limits.bounded(params, "optimizer parameters"))
+        if not groups:
+            raise _value_error("optimizer got an empty parameter list")
+        if type(groups[0]) is not dict:
+            groups = [{"params": groups}]
+        for group in groups:
+            self.add_param_group(group)
+
+    # -- PyTorch's methods ------------------------------------------------------------
+    def add_param_group(self, param_group: Any) -> None:
+        """Add a dict of parameters (and their options) as a new group."""
+        if type(param_group) is not dict:
+            raise _type_error("param_group must be a dict, but got "
+                              f"<class '{type_name(param_group)}'>")
+        params = param_group["params"]
+        if type(params) is Tensor:
+            params = [params]
+        elif type(params) is set:
+            raise _type_error(
+                "optimizer parameters need to be organized in ordered collections, but the "
+                "ordering of tensors in sets will change between runs. Please use a list "
+                "instead.")
+        params = list(limits.bounded(params, "optimizer parameters"))
+        param_group["params"] = params
+        for p in params:
+            if type(p) is not Tensor:
+                kind = type(p).__name__ if isinstance(p, (Builtin, BoundMethod)) else type_name(p)
+                raise _type_error("optimizer can only optimize Tensors, but one of the params "
+                                  f"is {kind}")
+            if not (p.is_leaf or p.retains_grad):
+                raise _value_error("can't optimize a non-leaf Tensor")
+        for name, default in self.defaults.items():
+            param_group.setdefault(name, default)
+        seen = {id(p) for group in self.param_groups for p in group["params"]}
+        if any(id(p) in seen for p in params):
+            raise _value_error("some parameters appear in more than one parameter group")
+        if self.kind == "Adagrad":
+            for p in params:
+                self.state[p] = rules.adagrad_state(p, param_group["initial_accumulator_value"])
+        self.param_groups.append(param_group)
+
+    def step(self, closure: Any = None) -> Any:
+        """One optimization step (closure: reevaluates the loss first, with grad on)."""
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        rule = rules.RULES[self.kind]
+        with no_grad():
+            for group in self.param_groups:
+                rule(group, self.state)
+        return loss
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Reset the parameters' gradients: to None (default), or to zeros in place."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                g = p.grad
+                if g is None:
+                    continue
+                if set_to_none:
+                    p.grad = None
+                    continue
+                if g.grad_fn is not None:
+                    g.detach_()
+                else:
+                    g.requires_grad_(False)
+                g.array[...] = 0
+                bump_version(g)
+
+    # -- gd's view of it ---------------------------------------------------------------
+    def get_attr(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise GdRuntimeError(f"attribute '{name}' is not accessible in gd (names "
+                                 "starting with '_' are private)")
+        if name == "param_groups":
+            return self.param_groups
+        if name == "state":
+            return self.state
+        if name == "defaults":
+            return self.defaults
+        method = _METHODS.get(name)
+        if method is not None:
+            return BoundMethod(self, name, method)
+        raise GdRuntimeError(f"'{self.kind}' object has no attribute '{name}'",
+                             py_type="AttributeError")
+
+    def set_attr(self, name: str, value: Any) -> None:
+        raise GdRuntimeError(f"cannot set attribute '{name}' of a '{self.kind}' value")
+
+    def del_attr(self, name: str) -> None:
+        raise GdRuntimeError(f"cannot delete attribute '{name}' of a '{self.kind}' value")
+
+    def gd_repr(self) -> str:
+        text = self.kind + " ("
+        for i, group in enumerate(self.param_groups):
+            text += f"\nParameter Group {i}\n"
+            for key in sorted(group):
+                if key != "params":
+                    text += f"    {key}: {to_str(group[key])}\n"
+        return text + ")"
+
+    def type_label(self) -> str:
+        return self.kind
+
+    @property
+    def torch_type(self) -> str:
+        """PyTorch's class of it, as type(opt) prints: torch.optim.sgd.SGD."""
+        return f"torch.optim.{self.kind.lower()}.{self.kind}"
+
+
+#: One class per kind, named as PyTorch's, so Python's own messages about an optimizer
+#: name it as PyTorch's do ("'SGD' object is not iterable").
+_KINDS: dict[str, type[Optimizer]] = {
+    kind: type(kind, (Optimizer,), {"__slots__": ()})
+    for kind in ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad")}
+
+
+def _make(kind: str, params: Any, defaults: dict[str, Any]) -> Optimizer:
+    return _KINDS[kind](kind, params, defaults)
+
+
+_METHODS: dict[str, Callable[..., Any]] = {
+    "step": Optimizer.step, "zero_grad": Optimizer.zero_grad,
+    "add_param_group": Optimizer.add_param_group,
+}
+
+
+def _check(ok: bool, message: str) -> None:
+    if not ok:
+        raise _value_error(message)
+
+
+def _sgd(self: None, params: Any, lr: float = 1e-3, momentum: float = 0, dampening: float = 0,
+         weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False,
+         foreach: Any = None, differentiable: bool = False, fused: Any = None) -> Optimizer:
+    _check(not lr < 0.0, f"Invalid learning rate: {lr}")
+    _check(not momentum < 0.0, f"Invalid momentum value: {momentum}")
+    _check(not weight_decay < 0.0, f"Invalid weight_decay value: {weight_decay}")
+    defaults = {"lr": lr, "momentum": momentum, "dampening": dampening,
+                "weight_decay": weight_decay, "nesterov": nesterov, "maximize": maximize,
+                "foreach": foreach, "differentiable": differentiable, "fused": fused}
+    _check(not (nesterov and (momentum <= 0 or dampening != 0)),
+           "Nesterov momentum requires a momentum and zero dampening")
+    return _make("SGD", params, defaults)
+
+
+def _adam_defaults(lr: Any, betas: Any, eps: Any, weight_decay: Any, amsgrad: Any,
+                   maximize: Any, foreach: Any, capturable: Any, differentiable: Any,
+                   fused: Any, decoupled_weight_decay: Any) -> dict[str, Any]:
+    _check(lr >= 0.0, f"Invalid learning rate: {lr}")
+    _check(eps >= 0.0, f"Invalid epsilon value: {eps}")
+    _check(0.0 <= betas[0] < 1.0, f"Invalid beta parameter at index 0: {betas[0]}")
+    _check(0.0 <= betas[1] < 1.0, f"Invalid beta parameter at index 1: {betas[1]}")
+    _check(weight_decay >= 0.0, f"Invalid weight_decay value: {weight_decay}")
+    _check(type(betas[0]) is float and type(betas[1]) is float,
+           "betas must be either both floats or both Tensors")
+    return {"lr": lr, "betas": tuple(betas), "eps": eps, "weight_decay": weight_decay,
+            "amsgrad": amsgrad, "maximize": maximize, "foreach": foreach,
+            "capturable": capturable, "differentiable": differentiable, "fused": fused,
+            "decoupled_weight_decay": decoupled_weight_decay}
+
+
+def _adam(self: None, params: Any, lr: float = 1e-3, betas: Any = (0.9, 0.999), eps: float = 1e-8,
+          weight_decay: float = 0, amsgrad: bool = False, *, foreach: Any = None,
+          maximize: bool = False, capturable: bool = False, differentiable: bool = False,
+          fused: Any = None, decoupled_weight_decay: bool = False) -> Optimizer:
+    defaults = _adam_defaults(lr, betas, eps, weight_decay, amsgrad, maximize, foreach,
+                              capturable, differentiable, fused, decoupled_weight_decay)
+    return _make("Adam", params, defaults)
+
+
+def _adamw(self: None, params: Any, lr: float = 1e-3, betas: Any = (0.9, 0.999), eps: float = 1e-8,
+           weight_decay: float = 1e-2, amsgrad: bool = False, *, maximize: bool = False,
+           foreach: Any = None, capturable: bool = False, differentiable: bool = False,
+           fused: Any = None) -> Optimizer:
+    defaults = _adam_defaults(lr, betas, eps, weight_decay, amsgrad, maximize, foreach,
+                              capturable, differentiable, fused, True)
+    return _make("AdamW", params, defaults)
+
+
+def _rmsprop(self: None, params: Any, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
+             weight_decay: float = 0, momentum: float = 0, centered: bool = False,
+             capturable: bool = False, foreach: Any = None, maximize: bool = False,
+             differentiable: bool = False) -> Optimizer:
+    _check(lr >= 0.0, f"Invalid learning rate: {lr}")
+    _check(eps >= 0.0, f"Invalid epsilon value: {eps}")
+    _check(momentum >= 0.0, f"Invalid momentum value: {momentum}")
+    _check(weight_decay >= 0.0, f"Invalid weight_decay value: {weight_decay}")
+    _check(alpha >= 0.0, f"Invalid alpha value: {alpha}")
+    defaults = {"lr": lr, "momentum": momentum, "alpha": alpha, "eps": eps,
+                "centered": centered, "weight_decay": weight_decay, "capturable": capturable,
+                "foreach": foreach, "maximize": maximize, "differentiable": differentiable}
+    return _make("RMSprop", params, defaults)
+
+
+def _adagrad(self: None, params: Any, lr: float = 1e-2, lr_decay: float = 0,
+             weight_decay: float = 0, initial_accumulator_value: float = 0,
+             eps: float = 1e-10, foreach: Any = None,
+             *, maximize: bool = False, differentiable: bool = False,
+             fused: Any = None) -> Optimizer:
+    _check(lr >= 0.0, f"Invalid learning rate: {lr}")
+    _check(lr_decay >= 0.0, f"Invalid lr_decay value: {lr_decay}")
+    _check(weight_decay >= 0.0, f"Invalid weight_decay value: {weight_decay}")
+    _check(initial_accumulator_value >= 0.0,
+           f"Invalid initial_accumulator_value value: {initial_accumulator_value}")
+    _check(eps >= 0.0, f"Invalid epsilon value: {eps}")
+    defaults = {"lr": lr, "lr_decay": lr_decay, "eps": eps, "weight_decay": weight_decay,
+                "initial_accumulator_value": initial_accumulator_value, "foreach": foreach,
+                "maximize": maximize, "differentiable": differentiable, "fused": fused}
+    return _make("Adagrad", params, defaults)
+
+
+class OptimizerClass(Builtin):
+    """torch.optim.<kind>: called, it makes the optimizer; it prints as PyTorch's class.
+    Python's own argument errors name it as PyTorch does (`SGD.__init__() got an
+    unexpected keyword argument 'foo'`, positions counted with self)."""
+
+    __slots__ = ()
+    is_class = True
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return self.fn(None, *args, **kwargs)
+        except TypeError as e:
+            raise _type_error(str(e)) from None
+
+    def instance_check(self, value: Any) -> bool:
+        """isinstance(value, this class)."""
+        return type(value) is _KINDS[self.name.rsplit(".", 1)[-1]]
+
+    def __repr__(self) -> str:
+        kind = self.name.rsplit(".", 1)[-1]
+        return f"<class 'torch.optim.{kind.lower()}.{kind}'>"
+
+
+def _constructor(kind: str, fn: Callable[..., Optimizer]) -> OptimizerClass:
+    fn.__name__ = "__init__"
+    fn.__qualname__ = f"{kind}.__init__"
+    return OptimizerClass(f"torch.optim.{kind}", fn, f"torch.optim.{kind}(params, lr, ...): "
+                                                     f"the {kind} optimizer, as PyTorch's")
+
+
+#: torch.optim's members (the lr_scheduler namespace is added by the registry).
+OPTIMIZERS: dict[str, OptimizerClass] = {
+    kind: _constructor(kind, fn) for kind, fn in (
+        ("SGD", _sgd), ("Adam", _adam), ("AdamW", _adamw), ("RMSprop", _rmsprop),
+        ("Adagrad", _adagrad))
+}
