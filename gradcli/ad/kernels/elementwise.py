@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad import dtypes
+from gradcli.ad.kernels.fused import vml_sqrt
 from gradcli.ad.kernels.messages import TorchError, broadcast_message_all, not_implemented
 
 ndarray = np.ndarray
@@ -289,8 +290,8 @@ def _pow_scalar(a: ndarray, e: Any) -> Any:
             return np.divide(one, np.multiply(a, a))
         if e == 0.5:
             return sqrt(a)
-        if e == -0.5:
-            return np.divide(one, sqrt(a))
+        if e == -0.5:  # rsqrt: 1 / the hardware's (correctly rounded) sqrt
+            return np.divide(one, np.sqrt(a))
         if e == -1:
             return np.divide(one, a)
         if a.dtype is _F32:  # the exponent is a float32 there too
@@ -329,7 +330,15 @@ def _float_unary(f: Any, exact: bool = False):
 exp = _float_unary(np.exp)
 log = _float_unary(np.log)
 log1p = _float_unary(np.log1p)
-sqrt = _float_unary(np.sqrt, exact=True)
+def _vml_sqrt(x: ndarray, out: Any = None) -> Any:
+    """float32 sqrt as PyTorch's CPU kernel (MKL's vsSqrt, kernels/fused.vml_sqrt);
+    float64: numpy's (correctly rounded)."""
+    if x.dtype is _F32:
+        return np.asarray(vml_sqrt(x))
+    return np.sqrt(x, out=out)
+
+
+sqrt = _float_unary(_vml_sqrt, exact=True)
 sin = _float_unary(np.sin)
 cos = _float_unary(np.cos)
 tan = _float_unary(np.tan)
