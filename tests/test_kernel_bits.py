@@ -196,4 +196,14 @@ def test_the_small_products_table_covers_tutorial_shapes() -> None:
     f32 = np.dtype(np.float32)
     assert KL._sums_in_order(100, 1, 3, False, False, f32)
     assert KL._sums_in_order(3, 1, 100, True, False, f32)
-    assert not KL._sums_in_order(64, 1, 64, False, False, f32)  # W2: BLAS's
+    assert not KL._mv_in_order(64, 64, True, f32)  # W2: BLAS's
+
+
+def test_products_in_order_are_c_contiguous() -> None:
+    """As BLAS's result: a reshape of it is a view (ViewBackward0), never an alias."""
+    from gradcli.ad.kernels import linalg as KL
+
+    a = np.ones((3, 100), np.float32).T  # a transposed view
+    out = KL.product(a, np.ones((3, 2), np.float32))
+    assert KL._sums_in_order(100, 2, 3, True, False, np.dtype(np.float32))
+    assert out.flags.c_contiguous and out.shape == (100, 2)

@@ -61,7 +61,8 @@ def _check_matmul_dtypes(a: ndarray, b: ndarray) -> None:
                      f"{scalar_name(b.dtype)}")
 
 
-_IN_ORDER_MAX = 2048
+_IN_ORDER_MAX = 1 << 16  # matrix products (an mv: _MV_IN_ORDER_MAX)
+_MV_IN_ORDER_MAX = 2048
 
 
 def _sums_in_order(m: int, n: int, k: int, a_t: bool, b_t: bool, dt: Any) -> bool:
@@ -71,8 +72,7 @@ def _sums_in_order(m: int, n: int, k: int, a_t: bool, b_t: bool, dt: Any) -> boo
     Measured against torch for m, n up to 100 and k up to 300 (tests/test_kernel_bits.py
     keeps the table); elsewhere numpy's BLAS gives PyTorch's bits or the closer ones.
     Only up to _IN_ORDER_MAX products: summing in order costs ~1 ns a product against
-    BLAS's ~0.1 ns, and past that size PyTorch's forward products (k > 8 in most
-    layouts) are not in order anyway, so a backward in order would not make them match."""
+    BLAS's ~0.1 ns."""
     if m * n * k > _IN_ORDER_MAX:
         return False
     if dt is _F64:
@@ -103,8 +103,10 @@ def _sums_in_order(m: int, n: int, k: int, a_t: bool, b_t: bool, dt: Any) -> boo
 def _mv_in_order(m: int, k: int, a_t: bool, dt: Any) -> bool:
     """Whether PyTorch's matrix-vector product (gemv) sums each output's k products one
     after another: a transposed matrix's (every mv backward's Wᵀ @ g) in float32; a
-    row-major one's for k ≤ 4 (measured as _sums_in_order)."""
-    if m * k > _IN_ORDER_MAX or k <= 1 or (dt is not _F32 and dt is not _F64):
+    row-major one's for k ≤ 4 (measured as _sums_in_order). Up to _MV_IN_ORDER_MAX
+    products: past that, PyTorch's forward mv (k > 4) is not in order anyway, so a
+    backward in order would not make a chain match (bench W2's 64×64 keeps BLAS)."""
+    if m * k > _MV_IN_ORDER_MAX or k <= 1 or (dt is not _F32 and dt is not _F64):
         return False
     return (a_t and dt is _F32) or k <= 4
 
@@ -114,8 +116,8 @@ def _in_order(a: ndarray, b: ndarray) -> Any:
     products added one after another in k's order: a running sum over k (numpy's add
     reduction would sum a contiguous run pairwise). PyTorch's sums start from +0, so no
     output is -0."""
-    products = np.multiply(a.T[:, :, None], b[:, None, :])  # (k, m, n)
-    out = np.add.accumulate(products, axis=0)[-1]
+    products = np.multiply(a.T[:, :, None], b[:, None, :], order="C")  # (k, m, n)
+    out = np.add.accumulate(products, axis=0)[-1]  # C-contiguous, as BLAS's result
     out += 0.0
     return out
 

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad.kernels.elementwise import wide
+from gradcli.ad.kernels.linalg import product
 from gradcli.ad.kernels.messages import TorchError, not_implemented, scalar_name
 from gradcli.ad.kernels.reductions import mean, torch_sum
 
@@ -338,7 +339,7 @@ def linear(x: Any, w: Any, b: Any) -> ndarray:
     if w.ndim != 2 or x.shape[1] != w.shape[1]:
         raise TorchError(f"mat1 and mat2 shapes cannot be multiplied ({x.shape[0]}x{x.shape[1]} "
                          f"and {'x'.join(map(str, w.shape[::-1]))})")
-    out = x @ w.T
+    out = product(x, w.T) if x.dtype == w.dtype else x @ w.T  # PyTorch's order where known
     try:
         return (out + b).astype(out.dtype, copy=False)
     except ValueError:
