@@ -10,15 +10,8 @@ installed the same program is also run under it.
 
 from __future__ import annotations
 
-import contextlib
-import io
-import warnings
-
 import pytest
-
-from gradcli.app import AppOptions, run
-from gradcli.errors import GdError
-from gradcli.source import Source
+from pyrun import gd_output, torch_output
 
 SETUP = ("import torch\nimport torch.nn.functional as F\ntorch.manual_seed(0)\n"
          "x = torch.arange(6.0).reshape(2, 3)\n")
@@ -31,21 +24,11 @@ def _program(code: str) -> str:
 
 
 def gd(code: str) -> str:
-    buf = io.StringIO()
-    try:
-        run(Source("p.gd", _program(code)), AppOptions(write=buf.write))
-    except GdError as e:  # pragma: no cover - a failure shows the message
-        return buf.getvalue() + f"GdError {e.message}"
-    return buf.getvalue()
+    return gd_output(_program(code))
 
 
 def th(code: str) -> str:
-    torch = pytest.importorskip("torch")
-    buf = io.StringIO()
-    with contextlib.redirect_stdout(buf), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        exec(compile(_program(code), "p.py", "exec"), {"torch": torch})
-    return buf.getvalue()
+    return torch_output(_program(code))
 
 
 # (name, program, PyTorch's output)
