@@ -34,6 +34,7 @@ from gradcli.interp.values import (
     Size,
     class_name,
     dtype_value,
+    private_name_error,
     type_name,
 )
 from gradcli.source import Span
@@ -218,8 +219,7 @@ def get_attribute(obj: Any, name: str) -> Any:
         fn = obj.fn if type(obj) is BoundGdMethod else obj
         if name == "__name__" and isinstance(fn, FunctionBase | Builtin):  # fn.__name__
             return fn.name.rsplit(".", 1)[-1]
-        raise GdRuntimeError(
-            f"attribute '{name}' is not accessible in gd (names starting with '_' are private)")
+        raise private_name_error(name)
     t = type(obj)
     if t is Tensor:
         prop = TENSOR_PROPERTIES.get(name)
@@ -344,8 +344,7 @@ def set_attribute(obj: Any, name: str, value: Any) -> None:
         obj.set_attr(name, value)
         return
     if name.startswith("_"):
-        raise GdRuntimeError(
-            f"attribute '{name}' is not accessible in gd (names starting with '_' are private)")
+        raise private_name_error(name)
     if type(obj) is Tensor:
         setter = TENSOR_SETTERS.get(name)
         if setter is not None:

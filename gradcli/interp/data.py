@@ -36,6 +36,7 @@ from gradcli.interp.values import (
     GeneratorValue,
     IteratorValue,
     Namespace,
+    private_name_error,
     to_str,
     type_name,
 )
@@ -65,8 +66,7 @@ class DataValue(GdObject):
 
     def get_attr(self, name: str) -> Any:
         if name.startswith("_"):
-            raise GdRuntimeError(f"attribute '{name}' is not accessible in gd (names "
-                                 "starting with '_' are private)")
+            raise private_name_error(name)
         getter = self.ATTRS.get(name)
         if getter is None:
             raise GdRuntimeError(f"'{self.KIND}' object has no attribute '{name}'",
@@ -75,8 +75,7 @@ class DataValue(GdObject):
 
     def set_attr(self, name: str, value: Any) -> None:
         if name.startswith("_"):
-            raise GdRuntimeError(f"attribute '{name}' is not accessible in gd (names "
-                                 "starting with '_' are private)")
+            raise private_name_error(name)
         raise GdRuntimeError(f"cannot set attribute '{name}' of a '{self.KIND}' value in gd")
 
     def del_attr(self, name: str) -> None:

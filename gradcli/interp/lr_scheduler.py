@@ -16,7 +16,7 @@ from typing import Any
 from gradcli.ad.graph import Tensor
 from gradcli.errors import GdRuntimeError
 from gradcli.interp.optim import Optimizer
-from gradcli.interp.values import BoundMethod, Builtin, GdObject, type_name
+from gradcli.interp.values import BoundMethod, Builtin, GdObject, private_name_error, type_name
 
 
 class Scheduler(GdObject):
@@ -85,8 +85,7 @@ class Scheduler(GdObject):
     # -- gd's view of it ---------------------------------------------------------------
     def get_attr(self, name: str) -> Any:
         if name.startswith("_"):
-            raise GdRuntimeError(f"attribute '{name}' is not accessible in gd (names "
-                                 "starting with '_' are private)")
+            raise private_name_error(name)
         if name == "optimizer":
             return self.optimizer
         if name == "base_lrs":

@@ -17,7 +17,15 @@ from gradcli.ad.tensor import enable_grad, no_grad
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import limits, pymethods
 from gradcli.interp.devices import legacy_name
-from gradcli.interp.values import BoundMethod, Builtin, GdObject, to_repr, to_str, type_name
+from gradcli.interp.values import (
+    BoundMethod,
+    Builtin,
+    GdObject,
+    private_name_error,
+    to_repr,
+    to_str,
+    type_name,
+)
 
 
 def _value_error(message: str) -> GdRuntimeError:
@@ -131,8 +139,7 @@ class Optimizer(GdObject):
     # -- gd's view of it ---------------------------------------------------------------
     def get_attr(self, name: str) -> Any:
         if name.startswith("_"):
-            raise GdRuntimeError(f"attribute '{name}' is not accessible in gd (names "
-                                 "starting with '_' are private)")
+            raise private_name_error(name)
         if name == "param_groups":
             return self.param_groups
         if name == "state":

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from gradcli.errors import GdRuntimeError
-from gradcli.interp.values import Builtin, GdObject, Namespace, class_name
+from gradcli.interp.values import Builtin, GdObject, Namespace, class_name, private_name_error
 
 
 class TypingForm(GdObject):
@@ -39,8 +39,7 @@ class TypingForm(GdObject):
 
     def get_attr(self, name: str) -> Any:
         if name.startswith("_"):
-            raise GdRuntimeError(f"attribute '{name}' is not accessible in gd (names "
-                                 "starting with '_' are private)")
+            raise private_name_error(name)
         raise GdRuntimeError(f"'{self.type_label()}' object has no attribute '{name}'",
                              py_type="AttributeError")
 

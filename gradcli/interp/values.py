@@ -158,6 +158,12 @@ class FunctionBase:
     __slots__ = ()
 
 
+def private_name_error(name: str) -> GdRuntimeError:
+    """The sandbox's refusal of a name starting with '_' on any gd value."""
+    return GdRuntimeError(
+        f"attribute '{name}' is not accessible in gd (names starting with '_' are private)")
+
+
 class GdObject:
     """Base of gd values with their own attributes (classes, instances): attribute access
     goes through these methods only, never to the host object."""
