@@ -170,7 +170,7 @@ def mv(a: ndarray, v: ndarray) -> Any:
     m, k = a.shape
     if k != v.shape[0]:
         raise TorchError(f"size mismatch, got input ({m}), mat ({m}x{k}), vec ({v.shape[0]})")
-    if _mv_in_order(m, k, _transposed(a), dt):
+    if m * k <= _MV_IN_ORDER_MAX and _mv_in_order(m, k, _transposed(a), dt):  # W2: no strides
         return _in_order(a, v[:, None])[:, 0]
     if m > 1 and k > 1 and (dt is _F32 or dt is _F64) and a.flags.forc and v.flags.forc:
         return np.dot(a, v)
@@ -183,7 +183,7 @@ def mv_t_checked(a: ndarray, g: ndarray) -> Any:
     dt = a.dtype
     m, k = a.shape
     at = a.swapaxes(0, 1)
-    if _mv_in_order(k, m, _transposed(at), dt):
+    if m * k <= _MV_IN_ORDER_MAX and _mv_in_order(k, m, _transposed(at), dt):
         return _in_order(at, g[:, None])[:, 0]
     if m > 1 and k > 1 and (dt is _F32 or dt is _F64) and a.flags.forc and g.flags.forc:
         return np.dot(g, a)
