@@ -191,30 +191,45 @@ def _check_nodes(tape: list[Node]) -> tuple[list[NodeCheck], int]:
     # A node's kind is (rule, line, column, its inputs' shapes and dtypes or types): looked
     # up by (rule, span object, shapes) first, one dict read per node of a long loop,
     # then mapped to its kind (None: nothing to check, no floating input).
-    kinds: dict[tuple[Any, ...], tuple[Any, ...] | None] = {}
-    seen: dict[tuple[Any, ...], int] = {}
-    last: dict[tuple[Any, ...], tuple[int, Node, bool]] = {}
+    # Each kind's count: [nodes seen, index of the last one], one list shared by every
+    # key of the kind (found by key, the kind's own tuple is hashed once per key).
+    counts: dict[tuple[Any, ...], list[int] | None] = {}
+    kinds: dict[tuple[Any, ...], list[int]] = {}
     out = []
     checkable = 0
+    tensor = Tensor
     for i, node in enumerate(tape):
         inputs = node.inputs
         if inputs is None:
             continue
-        key = (node.rule, id(node.span), *[(a.array.shape, a.array.dtype)
-                                           if type(a) is Tensor else type(a) for a in inputs])
-        kind = kinds.get(key, _NEW)
-        if kind is _NEW:
-            kind = kinds[key] = _kind_of(node)
-        if kind is None:
+        # The key spelled out for two inputs (most nodes): a comprehension is a call per
+        # node in Python 3.11.
+        if len(inputs) == 2:
+            a, b = inputs
+            key = (node.rule, id(node.span),
+                   (a.array.shape, a.array.dtype) if type(a) is tensor else type(a),
+                   (b.array.shape, b.array.dtype) if type(b) is tensor else type(b))
+        else:
+            key = (node.rule, id(node.span), *[(a.array.shape, a.array.dtype)
+                                               if type(a) is tensor else type(a)
+                                               for a in inputs])
+        count = counts.get(key, _NEW)
+        if count is _NEW:
+            kind = _kind_of(node)
+            count = counts[key] = None if kind is None else kinds.setdefault(kind, [0, 0])
+        if count is None:
             continue
         checkable += 1
-        k = seen.get(kind, 0)
-        seen[kind] = k + 1
-        sampled = k < ALWAYS_CHECKED or (k & (k - 1)) == 0
-        last[kind] = (i, node, sampled)
-        if sampled:
+        k = count[0]
+        count[0] = k + 1
+        count[1] = i
+        if k < ALWAYS_CHECKED or (k & (k - 1)) == 0:
             out.append(_check_one(i, node))
-    out += [_check_one(i, node) for i, node, sampled in last.values() if not sampled]
+    # The last node of each kind, unless it was sampled already.
+    for k, i in kinds.values():
+        n = k - 1
+        if not (n < ALWAYS_CHECKED or (n & (n - 1)) == 0):
+            out.append(_check_one(i, tape[i]))
     out.sort(key=lambda n: n.id)
     return out, checkable
 
