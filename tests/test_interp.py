@@ -722,7 +722,7 @@ def test_accepted_imports_bind_the_builtin_namespaces() -> None:
 
 @pytest.mark.parametrize(("line", "message", "column"), [
     ("import os", "import of 'os' is not allowed in gd", 1),
-    ("import numpy as np", "import of 'numpy' is not allowed in gd", 1),
+    ("import time", "import of 'time' is not allowed in gd", 1),
     ("from os import path", "import of 'os' is not allowed in gd", 1),
     ("import torch.distributions", "'torch.distributions' is not supported by gradcli", 1),
     ("from torch import nonexistent", "cannot import name 'nonexistent' from 'torch'", 19),
@@ -938,7 +938,7 @@ SPEC_METHODS = [
 
 def _resolve(spelling: str) -> Any:
     module = spelling.split(".")[0]
-    prelude = f"import {module}\n" if module in ("math", "typing") else ""
+    prelude = f"import {module}\n" if module != "torch" and "." in spelling else ""
     return value(prelude + spelling)
 
 

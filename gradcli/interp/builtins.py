@@ -34,6 +34,7 @@ from gradcli.interp import (
     pyreflect,
     pytext,
     pytyping,
+    stdlib,
 )
 from gradcli.interp import custom_function as CF
 from gradcli.interp import data as D
@@ -333,6 +334,7 @@ class Registry:
             "typing": pytyping.TYPING, "__future__": pytyping.FUTURE,
             **self.data_modules,
             "torch.optim": self.optim, "torch.optim.lr_scheduler": self.lr_scheduler,
+            **stdlib.namespaces(),
         }
         bare: dict[str, Any] = {}
         for ns in (self.torch, self.autograd, self.functional, self.forward_ad,

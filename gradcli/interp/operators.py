@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import operator
 import re
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from typing import Any
 
@@ -285,8 +286,9 @@ COMPARE: dict[str, Callable[[Any, Any], Any]] = {
 
 
 # Python containers gd programs build, iterated and searched as Python does.
-_CONTAINERS = (list, tuple, str, range, dict, set, frozenset, IteratorValue,
-               type({}.keys()), type({}.values()), type({}.items()))
+_CONTAINERS = (list, tuple, str, range, dict, set, frozenset, IteratorValue, deque,
+               type({}.keys()), type({}.values()), type({}.items()),
+               *(type(getattr(OrderedDict(), view)()) for view in ("keys", "values", "items")))
 
 
 def _contains(container: Any, item: Any) -> bool:
@@ -342,7 +344,7 @@ def get_item(obj: Any, idx: Any) -> Any:
     """obj[idx] for tensors, sequences and strings."""
     if type(obj) is Tensor:
         return ops.getitem(obj, _tensor_index(idx))
-    if isinstance(obj, (list, tuple, str, range)):
+    if isinstance(obj, (list, tuple, str, range, deque)):
         if type(idx) is Tensor:
             idx = int(idx)
         return obj[idx]
@@ -367,7 +369,7 @@ def set_item(obj: Any, idx: Any, value: Any) -> None:
             idx = int(idx)
         obj[idx] = value
         return
-    if type(obj) is dict:
+    if isinstance(obj, (dict, deque)):  # dicts, OrderedDict, defaultdict, Counter, deque
         obj[idx] = value
         return
     if type(obj) is ArrayValue:
@@ -382,7 +384,7 @@ def del_item(obj: Any, idx: Any) -> None:
     if type(obj) is list:
         del obj[int(idx) if type(idx) is Tensor else idx]
         return
-    if type(obj) is dict:
+    if isinstance(obj, (dict, deque)):
         del obj[idx]
         return
     if type(obj) is Tensor:

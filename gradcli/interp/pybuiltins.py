@@ -262,7 +262,7 @@ def _dict(*args: Any, **kwargs: Any) -> dict[Any, Any]:
     out: dict[Any, Any] = {}
     if args:
         src = args[0]
-        if type(src) is dict:
+        if isinstance(src, dict):  # dict and its collections subclasses
             out.update(src)
         else:
             for i, pair in enumerate(_items(src, "dict()")):

@@ -15,6 +15,7 @@ from typing import Any
 from gradcli.ad import ops
 from gradcli.ad.tensor import Node, State, Tensor, check_memory
 from gradcli.errors import GdError, GdInputError, GdLimitError, GdRuntimeError
+from gradcli.interp import stdlib
 from gradcli.interp.builtins import registry
 from gradcli.interp.classes import BoundGdMethod, ClassValue, InstanceValue
 from gradcli.interp.frame import RETURN, Frame
@@ -255,6 +256,7 @@ class Runtime:
     def reset(self) -> None:
         """Clear per-run state so the compiled program can run again."""
         self.ids.clear()
+        stdlib.reset()  # `random` and `np.random` start from their seed
         self.steps = 0
         self.printed = 0  # characters printed (--max-output)
         self.quiet = 0  # > 0 while an overridden binding's expression runs for its form

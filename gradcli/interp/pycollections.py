@@ -1,0 +1,89 @@
+"""`collections` in gd: OrderedDict, defaultdict, Counter and deque, Python's own
+classes, their methods allow-listed in pymethods.METHODS (what a program may call on
+them), and Python's printing (`OrderedDict([('a', 1)])` under Python 3.11, as PyTorch's
+`state_dict()` prints there)."""
+
+from __future__ import annotations
+
+import collections
+from collections.abc import Callable
+from typing import Any
+
+from gradcli.errors import GdRuntimeError
+from gradcli.interp import limits, pymethods
+from gradcli.interp.pybuiltins import CONTAINER_METHODS
+from gradcli.interp.values import Builtin, Namespace, type_name
+
+_DICT = CONTAINER_METHODS[dict]
+
+
+def _methods(t: type, names: tuple[str, ...]) -> dict[str, Callable[..., Any]]:
+    return {name: getattr(t, name) for name in names}
+
+
+def _most_common(c: collections.Counter[Any], n: Any = None) -> list[Any]:
+    return c.most_common(n)
+
+
+def _dict_methods(t: type) -> dict[str, Callable[..., Any]]:
+    """dict's allow-listed methods as the subclass t has them (OrderedDict's own keys(),
+    in its order; copy() of the same class), size-guarded where dict's are."""
+    return {name: fn if fn is not getattr(dict, name, None) else getattr(t, name)
+            for name, fn in _DICT.items()}
+
+
+def _register() -> None:
+    """The classes' methods and data attributes, for attribute lookup (pymethods)."""
+    od, dd, ct, dq = (collections.OrderedDict, collections.defaultdict, collections.Counter,
+                      collections.deque)
+    pymethods.METHODS[od] = {**_dict_methods(od), **_methods(od, ("move_to_end",))}
+    pymethods.METHODS[dd] = _dict_methods(dd)
+    pymethods.METHODS[ct] = {**_dict_methods(ct), **_methods(ct, ("elements", "update",
+                                                                  "subtract", "total")),
+                             "most_common": _most_common}
+    pymethods.METHODS[dq] = _methods(dq, (
+        "append", "appendleft", "pop", "popleft", "extend", "extendleft", "rotate", "clear",
+        "count", "index", "insert", "remove", "reverse", "copy"))
+    pymethods.DATA[dq] = frozenset(("maxlen",))
+
+
+_register()
+
+
+def _defaultdict(default_factory: Any = None, *args: Any, **kwargs: Any) -> Any:
+    """collections.defaultdict(factory, ...): a dict whose missing keys get factory()."""
+    if default_factory is not None and not callable(default_factory):
+        raise GdRuntimeError("first argument must be callable or None", py_type="TypeError")
+    return collections.defaultdict(default_factory, *args, **kwargs)
+
+
+def _deque(iterable: Any = (), maxlen: Any = None) -> collections.deque[Any]:
+    """collections.deque(iterable, maxlen=None)."""
+    if maxlen is not None and type(maxlen) is not int:
+        raise GdRuntimeError("an integer is required", py_type="TypeError")
+    if type(iterable) not in (list, tuple, range, str, collections.deque):
+        raise GdRuntimeError(f"deque() takes a list, tuple or range in gd, not "
+                             f"{type_name(iterable)}", py_type="TypeError")
+    return collections.deque(limits.bounded(iterable, "deque()"), maxlen)
+
+
+def _bounded_first(cls: type, what: str) -> Callable[..., Any]:
+    """cls(iterable or mapping, **kw) with the iterable checked against the size caps."""
+    def make(*args: Any, **kwargs: Any) -> Any:
+        return cls(*(limits.bounded(a, what) for a in args), **kwargs)
+
+    make.__doc__ = cls.__doc__
+    return make
+
+
+def namespace() -> Namespace:
+    """The `collections` module."""
+    return Namespace("collections", {
+        "OrderedDict": Builtin("collections.OrderedDict",
+                               _bounded_first(collections.OrderedDict, "OrderedDict()"),
+                               "collections.OrderedDict(): a dict that remembers order"),
+        "defaultdict": Builtin("collections.defaultdict", _defaultdict),
+        "Counter": Builtin("collections.Counter", _bounded_first(collections.Counter, "Counter()"),
+                           "collections.Counter(iterable): counts of each item"),
+        "deque": Builtin("collections.deque", _deque),
+    })
