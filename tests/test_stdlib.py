@@ -215,6 +215,32 @@ print(xs, OrderedDict(a=1))
      '[0.   0.25 0.5  0.75 1.  ] [0.5488135  0.71518937]\n'
      'tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000], dtype=torch.float64)\n'
      "[3, 1, 2, 4, 0, 5] OrderedDict([('a', 1)])\n"),
+    ("""\
+import numpy as np
+import torch
+x = np.array([[1.0, 2.0], [3.0, 4.0]], dtype=np.float32)
+print(x.astype(np.float64).dtype, x.shape, x.T, type(x))
+print(isinstance(x, np.ndarray))
+t = torch.tensor(x)
+print(t, t.dtype)
+y = t.numpy() * 2
+print(y, y.mean(), y.sum(axis=0))
+print(np.round(np.array([1.234, 2.345]), 2), np.float64(2.5) * 2)
+a = np.zeros(3)
+a[1] = 5
+print(a, a.tolist(), list(a))
+print(f"{np.pi:.3f}", "%.2f" % np.float32(1.5))
+""",
+     'float64 (2, 2) [[1. 3.]\n'
+     " [2. 4.]] <class 'numpy.ndarray'>\n"
+     'True\n'
+     'tensor([[1., 2.],\n'
+     '        [3., 4.]]) torch.float32\n'
+     '[[2. 4.]\n'
+     ' [6. 8.]] 5.0 [ 8. 12.]\n'
+     '[1.23 2.35] 5.0\n'
+     '[0. 5. 0.] [0.0, 5.0, 0.0] [np.float64(0.0), np.float64(5.0), np.float64(0.0)]\n'
+     '3.142 1.50\n'),
 ]
 
 

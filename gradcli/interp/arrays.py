@@ -157,12 +157,22 @@ def wrap(v: Any) -> Any:
     return v
 
 
+#: gd values that stand for numpy types (numpy_ns's np.float32), by their class: what numpy
+#: gets for them (`x.astype(np.float32)`, `dtype=np.float32`).
+NUMPY_TYPES: dict[type, Callable[[Any], Any]] = {}
+
+
 def plain(v: Any) -> Any:
-    """A gd value as numpy may see it: numbers, bools, None, slices, ellipsis, arrays and
-    tuples or lists of these. Anything else (a function, a namespace…) is refused."""
+    """A gd value as numpy may see it: numbers, bools, None, slices, ellipsis, arrays,
+    dtypes and tuples or lists of these. Anything else (a function, a namespace…) is
+    refused."""
     t = type(v)
     if t in (int, float, bool) or v is None or v is Ellipsis:
         return v
+    if t is NumpyDType:
+        return np.dtype(v.name)
+    if t in NUMPY_TYPES:
+        return NUMPY_TYPES[t](v)
     if t is ArrayValue:
         return v.value
     if t is Tensor:
@@ -208,7 +218,7 @@ ARRAY_METHODS = frozenset((
     "sum", "mean", "max", "min", "prod", "std", "var", "argmax", "argmin", "cumsum",
     "cumprod", "any", "all", "round", "clip", "reshape", "flatten", "ravel", "squeeze",
     "transpose", "swapaxes", "copy", "tolist", "item", "dot", "nonzero", "fill", "sort",
-    "argsort", "trace", "diagonal", "conj", "ptp",
+    "argsort", "trace", "diagonal", "conj", "ptp", "astype",
 ))
 
 

@@ -23,8 +23,8 @@ import numpy as np
 
 from gradcli.ad.state import check_size
 from gradcli.errors import GdRuntimeError
-from gradcli.interp.arrays import ArrayValue, NumpyDType, plain, wrap
-from gradcli.interp.values import Builtin, Namespace
+from gradcli.interp.arrays import NUMPY_TYPES, ArrayValue, NumpyDType, plain, wrap
+from gradcli.interp.values import Builtin, Namespace, TypeValue
 
 #: numpy's scalar types a program names: np.float32(1.5), dtype=np.float32, x.astype(...)
 _SCALAR_TYPES = ("float16", "float32", "float64", "int8", "int16", "int32", "int64",
@@ -47,6 +47,13 @@ class NumpyType(Builtin):
 
     def __repr__(self) -> str:
         return f"<class 'numpy.{self.type_}'>"
+
+    def instance_check(self, x: Any) -> bool:
+        """isinstance(x, np.float32): a numpy scalar of this type."""
+        return type(x) is ArrayValue and type(x.value) is getattr(np, self.type_)
+
+
+NUMPY_TYPES[NumpyType] = lambda v: getattr(np, v.type_)
 
 
 def _arg(v: Any) -> Any:
@@ -265,7 +272,7 @@ def namespaces() -> dict[str, Namespace]:
     members.update({"float_": NumpyType("float64"), "double": NumpyType("float64"),
                     "single": NumpyType("float32"), "int_": NumpyType("int64"),
                     "pi": np.pi, "e": np.e, "inf": np.inf, "nan": np.nan,
-                    "newaxis": None})
+                    "newaxis": None, "ndarray": TypeValue("numpy.ndarray")})
     linalg = Namespace("numpy.linalg", {
         name: Builtin(f"numpy.linalg.{name}", _call(getattr(np.linalg, name)))
         for name in ("norm", "inv", "det", "solve", "eig", "eigh", "eigvals", "eigvalsh",
