@@ -322,3 +322,18 @@ def test_endless_iterators_stop_at_a_limit_no_try_swallows(program: str) -> None
                                   "    print('swallowed')\n")
         assert code == 4 and ("exceeds the limit" in text or "step limit" in text), text
         assert "swallowed" not in out
+
+
+def test_warnings_warn_and_ignore() -> None:
+    shown: list[str] = []
+    program = ("import warnings\nimport torch\nwarnings.warn('hello')\n"
+               "y = torch.ones(2, requires_grad=True) * 2\nprint(y.grad)\n"
+               "warnings.filterwarnings('ignore')\nwarnings.warn('hidden')\nprint(y.grad)\n")
+    buf = io.StringIO()
+    run(Source("p.gd", program), AppOptions(write=buf.write, warn=shown.append))
+    assert buf.getvalue() == "None\nNone\n"
+    assert len(shown) == 2 and "UserWarning: hello" in shown[0]
+    assert "not a leaf Tensor" in shown[1]
+    again: list[str] = []  # the next run shows warnings again
+    run(Source("p.gd", "import warnings\nwarnings.warn('x')\n"), AppOptions(warn=again.append))
+    assert len(again) == 1
