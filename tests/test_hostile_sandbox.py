@@ -215,7 +215,7 @@ def test_no_dunder_or_internal_attribute_can_be_written(setup: str, expr: str) -
 # The numpy attributes that lead out of an array (its memory, files, raw buffers, other
 # objects): an array value (x.numpy(), a numpy scalar) has none of them.
 ARRAY_ESCAPES = ["tofile", "tobytes", "tostring", "dump", "dumps", "ctypes", "data", "base",
-                 "flags", "setflags", "view", "astype", "getfield", "setfield", "byteswap",
+                 "flags", "setflags", "view", "getfield", "setfield", "byteswap",
                  "__array__", "__array_interface__", "__array_struct__", "__reduce__",
                  "__setstate__", "value", "type_name", "_obj", "resize", "put", "choose",
                  "partition", "searchsorted", "to_device", "__dlpack__", "device"]
@@ -354,7 +354,7 @@ ISOLATED: list[tuple[str, str, str]] = [
     # --- imports
     *[(f"import-{m}", f"import {m}", rf"import of '{re.escape(m)}' is not allowed")
       for m in ("os", "sys", "subprocess", "socket", "builtins", "importlib", "ctypes",
-                "pickle", "numpy", "gradcli", "gradcli.app",
+                "pickle", "numpy.ctypeslib", "numpy.lib", "gradcli", "gradcli.app",
                 "torch._C", "urllib.request",
                 "pathlib", "shutil", "io", "code", "pty", "signal", "marshal",
                 "multiprocessing")],

@@ -302,6 +302,10 @@ HOSTILE = [
     ("import collections\ncollections.deque(range(10**9))", "exceeds the limit of"),
     ("import collections\ncollections.Counter(range(10**9))", "exceeds the limit of"),
     ("import itertools\nitertools.count().it", "has no attribute 'it'"),
+    # astype reaches only bool, integer and float arrays (it is not on the escape list)
+    ("import numpy as np\nnp.ones(2).astype('O')", "cannot take a 'str' value"),
+    ("import numpy as np\nnp.ones(2).astype('U3')", "cannot take a 'str' value"),
+    ("import numpy as np\nnp.ones(2).astype(print)", "cannot take a 'function' value"),
 ]
 
 
