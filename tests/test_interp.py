@@ -936,9 +936,13 @@ SPEC_METHODS = [
 ]
 
 
+IMPORTED_MODULES = ("math", "typing", "numpy", "random", "itertools", "functools", "collections",
+                    "warnings")  # spelled through an import; torch and F are bare names
+
+
 def _resolve(spelling: str) -> Any:
     module = spelling.split(".")[0]
-    prelude = f"import {module}\n" if module != "torch" and "." in spelling else ""
+    prelude = f"import {module}\n" if module in IMPORTED_MODULES else ""
     return value(prelude + spelling)
 
 
