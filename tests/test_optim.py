@@ -792,3 +792,44 @@ def test_isinstance_knows_the_optimizer_and_scheduler_classes() -> None:
                "      isinstance(w, torch.optim.SGD), isinstance(opt, (int, torch.optim.SGD)),\n"
                "      isinstance(s, torch.optim.lr_scheduler.StepLR))\n")
     assert gd(program) == "True False False True True\n"  # PyTorch's
+
+
+def test_state_dict_and_load_state_dict_are_pytorchs() -> None:
+    program = """torch.manual_seed(0)
+w = torch.randn(2, requires_grad=True)
+b = torch.randn(1, requires_grad=True)
+opt = torch.optim.Adam([w, b], lr=0.1)
+for _ in range(2):
+    opt.zero_grad()
+    ((w ** 2).sum() + b ** 2).sum().backward()
+    opt.step()
+sd = opt.state_dict()
+print(sd)
+print(sd["state"][0]["step"], list(sd.keys()))
+opt2 = torch.optim.Adam([w, b], lr=0.5)
+opt2.load_state_dict(sd)
+print(opt2.param_groups[0]["lr"], opt2.state[w]["exp_avg"])
+sgd = torch.optim.SGD([{"params": [w]}, {"params": [b], "lr": 0.01}], lr=0.1, momentum=0.9)
+sgd.zero_grad(); (w.sum() + b.sum()).backward(); sgd.step()
+print(sgd.state_dict())
+try:
+    torch.optim.SGD([w], lr=0.1).load_state_dict(sgd.state_dict())
+except ValueError as e:
+    print(e)
+"""
+    assert gd(program) == (
+        "{'state': {0: {'step': tensor(2.), 'exp_avg': tensor([ 0.5656, -0.0915]), "
+        "'exp_avg_sq': tensor([0.0178, 0.0005])}, 1: {'step': tensor(2.), 'exp_avg': "
+        "tensor([-0.8079]), 'exp_avg_sq': tensor([0.0363])}}, 'param_groups': [{'lr': 0.1, "
+        "'betas': (0.9, 0.999), 'eps': 1e-08, 'weight_decay': 0, 'amsgrad': False, "
+        "'maximize': False, 'foreach': None, 'capturable': False, 'differentiable': False, "
+        "'fused': None, 'decoupled_weight_decay': False, 'params': [0, 1]}]}\n"
+        "tensor(2.) ['state', 'param_groups']\n"
+        '0.1 tensor([ 0.5656, -0.0915])\n'
+        "{'state': {0: {'momentum_buffer': tensor([1., 1.])}, 1: {'momentum_buffer': "
+        "tensor([1.])}}, 'param_groups': [{'lr': 0.1, 'momentum': 0.9, 'dampening': 0, "
+        "'weight_decay': 0, 'nesterov': False, 'maximize': False, 'foreach': None, "
+        "'differentiable': False, 'fused': None, 'params': [0]}, {'lr': 0.01, 'momentum': "
+        "0.9, 'dampening': 0, 'weight_decay': 0, 'nesterov': False, 'maximize': False, "
+        "'foreach': None, 'differentiable': False, 'fused': None, 'params': [1]}]}\n"
+        'loaded state dict has a different number of parameter groups\n')

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from gradcli.ad import ops
 from gradcli.ad import optim as rules
 from gradcli.ad.graph import Tensor, bump_version
 from gradcli.ad.tensor import enable_grad, no_grad
@@ -136,6 +137,48 @@ class Optimizer(GdObject):
                 g.array[...] = 0
                 bump_version(g)
 
+    def state_dict(self) -> dict[str, Any]:
+        """{'state': ..., 'param_groups': ...} as PyTorch packs them: parameters numbered
+        in group order, each group's options then its parameters' numbers; the state's
+        dicts are the optimizer's own (not copies), as there."""
+        numbers: dict[int, int] = {}
+        groups = []
+        for group in self.param_groups:
+            packed = {k: v for k, v in group.items() if k != "params"}
+            for p in group["params"]:
+                numbers.setdefault(id(p), len(numbers))
+            packed["params"] = [numbers[id(p)] for p in group["params"]]
+            groups.append(packed)
+        state = {numbers[id(k)] if type(k) is Tensor else k: v for k, v in self.state.items()}
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: Any) -> None:
+        """Take another optimizer's state_dict(): its options per group and its state,
+        copied, matched to this optimizer's parameters by number (PyTorch's checks)."""
+        if type(state_dict) is not dict or "param_groups" not in state_dict:
+            raise _type_error("state_dict must be a dict with 'state' and 'param_groups'")
+        saved = state_dict["param_groups"]
+        if len(saved) != len(self.param_groups):
+            raise _value_error("loaded state dict has a different number of parameter groups")
+        if any(len(g["params"]) != len(s["params"]) for g, s in zip(
+                self.param_groups, saved, strict=True)):
+            raise _value_error("loaded state dict contains a parameter group that doesn't "
+                               "match the size of optimizer's group")
+        by_number = {n: p for g, s in zip(saved, self.param_groups, strict=True)
+                     for n, p in zip(g["params"], s["params"], strict=True)}
+        state: StateDict = StateDict()
+        for k, v in state_dict.get("state", {}).items():
+            p = by_number.get(k)
+            if p is None:
+                state[k] = _copied(v, None)
+            else:
+                state[p] = {name: _copied(x, None if name == "step" else p)
+                            for name, x in v.items()}
+        self.state = state
+        self.param_groups = [{**{k: _copied(v, None) for k, v in s.items() if k != "params"},
+                              "params": g["params"]}
+                             for g, s in zip(self.param_groups, saved, strict=True)]
+
     # -- gd's view of it ---------------------------------------------------------------
     def get_attr(self, name: str) -> Any:
         if name.startswith("_"):
@@ -189,8 +232,25 @@ def _make(kind: str, params: Any, defaults: dict[str, Any]) -> Optimizer:
 
 _METHODS: dict[str, Callable[..., Any]] = {
     "step": Optimizer.step, "zero_grad": Optimizer.zero_grad,
-    "add_param_group": Optimizer.add_param_group,
+    "add_param_group": Optimizer.add_param_group, "state_dict": Optimizer.state_dict,
+    "load_state_dict": Optimizer.load_state_dict,
 }
+
+
+def _copied(value: Any, like: Tensor | None) -> Any:
+    """A saved state value as load_state_dict keeps it: a tensor cloned (in the dtype of
+    the parameter `like`, except 'step'), containers copied, numbers as they are."""
+    if type(value) is Tensor:
+        with no_grad():
+            t = ops.clone(value.detach())
+            if like is not None and like.dtype != t.dtype and like.dtype.kind == "f":
+                t = ops.to_dtype(t, like.dtype)
+        return t
+    if type(value) is dict:
+        return {k: _copied(v, like) for k, v in value.items()}
+    if type(value) in (list, tuple):
+        return type(value)(_copied(v, like) for v in value)
+    return value
 
 
 def _check(ok: bool, message: str) -> None:
