@@ -44,6 +44,7 @@ from fuzz.strategies import (
     fstring_programs,
     fuzz_settings,
     loader_programs,
+    numpy_programs,
     make_cli_case,
     reshape_programs,
     tower_programs,
@@ -428,6 +429,13 @@ def test_fstring_fields_agree_with_torch(text: str) -> None:
 @trust_settings(150)
 @given(loader_programs())
 def test_data_loaders_draw_what_torch_draws(text: str) -> None:
+    check(text)
+
+
+@_sweep_mark("n")
+@trust_settings(150)
+@given(numpy_programs())
+def test_numpy_data_through_torch_agrees(text: str) -> None:
     check(text)
 
 

@@ -831,6 +831,40 @@ def loader_programs(draw: st.DrawFn) -> str:
     return "\n".join(lines) + "\n"
 
 
+@st.composite
+def numpy_programs(draw: st.DrawFn) -> str:
+    """Class (n): data made with numpy (seeded np.random, linspace, arange, arrays), taken
+    into torch (from_numpy, tensor with a dtype, as_tensor), differentiated, and brought
+    back (.numpy(), tolist, numpy reductions), every step printed."""
+    seed = draw(st.integers(0, 2**31 - 1))
+    n = draw(st.integers(1, 5))
+    made = draw(st.sampled_from([
+        f"np.random.randn({n})", f"np.random.rand({n})", f"np.linspace(-1, 1, {n})",
+        f"np.arange({n}) / 3", f"np.random.uniform(-2, 2, size={n})",
+        f"np.random.normal(0, 1, ({n},))", f"np.array([{', '.join(_num(draw) for _ in range(n))}])",
+        f"np.random.randint(-3, 4, size={n}) * 0.5"]))
+    cast = draw(st.sampled_from(["", ".astype(np.float32)", ".astype(np.float64)"]))
+    into = draw(st.sampled_from([
+        "torch.from_numpy(a)", "torch.tensor(a)", "torch.tensor(a, dtype=torch.float32)",
+        "torch.as_tensor(a)", "torch.from_numpy(a).float()"]))
+    # Full digits only of IEEE-exact arithmetic: float64 sin/exp/tanh are numpy's, which
+    # miss PyTorch's last bit for some inputs (README, Numerics); those print rounded.
+    exact = draw(st.booleans())
+    op = draw(st.sampled_from(["x * x", "(x ** 3).sum() * x", "x * 2 - x / 4", "x.abs() + 1",
+                               "x.relu() * x"] if exact else
+                              ["torch.sin(x) * 2", "torch.exp(-x) + x", "x.tanh() * 0.5",
+                               "torch.sigmoid(x)"]))
+    back = draw(st.sampled_from([
+        "x.grad.numpy()", "x.grad.tolist()", "x.grad.numpy().sum()",
+        "np.mean(x.grad.numpy())", "x.detach().numpy() * 2"] if exact else [
+        "np.round(x.grad.numpy(), 3)", "np.allclose(x.grad.numpy(), x.grad.numpy())",
+        "x.detach().numpy() * 2"]))
+    return (f"import numpy as np\nimport torch\nnp.random.seed({seed})\n"
+            f"a = {made}{cast}\nprint(a, a.dtype)\nx = {into}.requires_grad_(True)\n"
+            f"y = {op}\ny.sum().backward()\nprint(x.grad)\nprint({back})\n"
+            "print(np.random.rand(2))\n")
+
+
 @dataclass(frozen=True)
 class CliCase:
     """Class (e): a program that may call backward() itself, and a `--set x=...` of some
