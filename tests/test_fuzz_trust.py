@@ -44,8 +44,8 @@ from fuzz.strategies import (
     fstring_programs,
     fuzz_settings,
     loader_programs,
-    numpy_programs,
     make_cli_case,
+    numpy_programs,
     reshape_programs,
     tower_programs,
 )
