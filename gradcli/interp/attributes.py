@@ -22,6 +22,7 @@ from gradcli.interp import argcheck, arrays, devices, dtype_info, limits, pymeth
 from gradcli.interp import custom_function as CF
 from gradcli.interp.classes import BoundGdMethod
 from gradcli.interp.exceptions import ExceptionValue
+from gradcli.interp.saved_attrs import saved_attribute
 from gradcli.interp.values import (
     STRIDED,
     AccumulateGrad,
@@ -214,6 +215,8 @@ def get_attribute(obj: Any, name: str) -> Any:
     if name.startswith("_"):
         if isinstance(obj, GdObject):  # gd classes and instances: their own table
             return obj.get_attr(name)
+        if type(obj) is Node and name.startswith("_saved_"):  # PyTorch's saved tensors
+            return saved_attribute(obj, name)
         if name == "__name__" and class_name(obj) is not None:  # type(x).__name__
             return class_name(obj)
         fn = obj.fn if type(obj) is BoundGdMethod else obj
