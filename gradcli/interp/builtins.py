@@ -18,7 +18,7 @@ from gradcli.ad.graph import is_inference
 from gradcli.ad.tensor import Tensor, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from gradcli.ad.tensor_str import set_printoptions
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import (
+from gradcli.interp import (  # noqa: F401  (nn_containers, nn_norm, nn_rnn fill LAYERS)
     argcheck,
     arrays,
     devices,
@@ -26,9 +26,12 @@ from gradcli.interp import (
     exceptions,
     limits,
     lr_scheduler,
+    nn_containers,
     nn_init,
     nn_layers,
     nn_module,
+    nn_norm,
+    nn_rnn,
     optim,
     pybuiltins,
     pyreflect,

@@ -18,7 +18,7 @@ from gradcli.ad import ops
 from gradcli.ad.state import grad_mode
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import devices, nn_init
+from gradcli.interp import devices, nn_init, nn_state  # noqa: F401  (Module's state methods)
 from gradcli.interp.classes import _error
 from gradcli.interp.nn_module import (
     MODULE,

@@ -367,8 +367,9 @@ def set_item(obj: Any, idx: Any, value: Any) -> None:
             idx = int(idx)
         obj[idx] = value
         return
-    if type(obj) is dict:
-        obj[idx] = value
+    if isinstance(obj, dict) or (
+            isinstance(obj, GdObject) and hasattr(type(obj), "__setitem__")):
+        obj[idx] = value  # dicts (state dicts: OrderedDicts), ModuleDict, ParameterList
         return
     if type(obj) is ArrayValue:
         arrays.set_item(obj, idx, value)
