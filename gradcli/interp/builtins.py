@@ -18,7 +18,7 @@ from gradcli.ad.graph import is_inference
 from gradcli.ad.tensor import Tensor, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from gradcli.ad.tensor_str import set_printoptions
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import (  # noqa: F401  (nn_containers, nn_norm, nn_rnn fill LAYERS)
+from gradcli.interp import (  # noqa: F401  (nn_activations, nn_containers, nn_norm, nn_rnn fill LAYERS)
     argcheck,
     arrays,
     devices,
@@ -26,7 +26,9 @@ from gradcli.interp import (  # noqa: F401  (nn_containers, nn_norm, nn_rnn fill
     exceptions,
     limits,
     lr_scheduler,
+    nn_activations,
     nn_containers,
+    nn_copy,
     nn_init,
     nn_layers,
     nn_module,
@@ -336,6 +338,7 @@ class Registry:
             "typing": pytyping.TYPING, "__future__": pytyping.FUTURE,
             **self.data_modules,
             "torch.optim": self.optim, "torch.optim.lr_scheduler": self.lr_scheduler,
+            "copy": nn_copy.COPY,
         }
         bare: dict[str, Any] = {}
         for ns in (self.torch, self.autograd, self.functional, self.forward_ad,

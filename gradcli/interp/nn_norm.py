@@ -110,3 +110,36 @@ for _name, _dims, _text in (("BatchNorm1d", (2, 3), "2D or 3D"), ("BatchNorm2d",
         "__init__": _norm_init, "forward": _checked_forward(_dims, _text),
         "reset_running_stats": _reset_running_stats, "reset_parameters": _reset_parameters,
         "extra_repr": _norm_extra})
+
+
+# -- GroupNorm -------------------------------------------------------------------------------
+
+def _groupnorm_init(self: ModuleInstance, num_groups: int, num_channels: int,
+                    eps: float = 1e-05, affine: bool = True, device: Any = None,
+                    dtype: Any = None, *, bias: bool = True) -> None:
+    _check_device(device)
+    if num_channels % num_groups != 0:
+        raise GdRuntimeError("num_channels must be divisible by num_groups",
+                             py_type="ValueError")
+    _set(self, num_groups=num_groups, num_channels=num_channels, eps=eps, affine=affine)
+    torch = ops.members("torch")
+    register = self.method("register_parameter")
+    if affine:
+        self.set_attr("weight", make_parameter(torch["ones"](num_channels, dtype=dtype)))
+        if bias:
+            self.set_attr("bias", make_parameter(torch["zeros"](num_channels, dtype=dtype)))
+        else:
+            register("bias", None)
+    else:
+        register("weight", None)
+        register("bias", None)
+
+
+_layer("GroupNorm", "normalization", {
+    "__init__": _groupnorm_init,
+    "forward": lambda self, input: F["group_norm"](input, _get(self, "num_groups"),
+                                                   _get(self, "weight"), _get(self, "bias"),
+                                                   _get(self, "eps")),
+    "extra_repr": lambda s: f"{_get(s, 'num_groups')}, {_get(s, 'num_channels')}, "
+                            f"eps={_get(s, 'eps')}, affine={_get(s, 'affine')}, "
+                            f"bias={_get(s, 'bias') is not None}"})

@@ -41,6 +41,7 @@ class StateDict(OrderedDict):  # type: ignore[type-arg]
 
 
 StateDict.__name__ = "OrderedDict"
+StateDict.torch_type = "collections.OrderedDict"  # type: ignore[attr-defined]  # type(sd)
 pymethods.METHODS[StateDict] = {
     **{name: getattr(OrderedDict, name) for name in (
         "keys", "values", "items", "get", "pop", "popitem", "setdefault", "copy", "clear",
