@@ -78,9 +78,8 @@ _layer("ModuleDict", "container", {
     "__init__": _moduledict_init, "__getitem__": _moduledict_getitem,
     "__setitem__": _moduledict_setitem, "__len__": lambda self: len(_mods(self)),
     "__iter__": lambda self: iter(list(_mods(self))),
-    "keys": lambda self: list(_mods(self).keys()),
-    "values": lambda self: list(_mods(self).values()),
-    "items": lambda self: list(_mods(self).items()),
+    "keys": lambda self: _mods(self).keys(), "values": lambda self: _mods(self).values(),
+    "items": lambda self: _mods(self).items(),
     "update": _moduledict_update, "pop": _moduledict_pop,
     "clear": lambda self: _mods(self).clear()})
 
@@ -158,16 +157,21 @@ def _parameterlist_setitem(self: ModuleInstance, idx: Any, value: Any) -> None:
     _store(self, str(_index_of(self, idx, len(_entries(self)))), value)
 
 
-def _line(key: str, p: Any) -> str:
+def _line(key: str, p: Any, dtype_of: Any) -> str:
     if type(p) is Tensor:
         size = "x".join(str(s) for s in p.shape)
         kind = "Parameter" if is_parameter(p) else "Tensor"
-        return f"  ({key}): {kind} containing: [{dtype_value(p.array.dtype)!r} of size {size}]"
+        return f"  ({key}): {kind} containing: [{dtype_of(p)} of size {size}]"
     return f"  ({key}): Object of type: {type_name(p)}"
 
 
-def _param_extra(self: ModuleInstance) -> str:
-    return "\n".join(_line(k, p) for k, p in _entries(self))
+def _list_extra(self: ModuleInstance) -> str:  # p.dtype names the type
+    return "\n".join(_line(k, p, lambda t: repr(dtype_value(t.array.dtype)))
+                     for k, p in _entries(self))
+
+
+def _dict_extra(self: ModuleInstance) -> str:  # torch.typename(p) names it
+    return "\n".join(_line(k, p, torch_typename) for k, p in _entries(self))
 
 
 PARAMETER_LIST = _layer("ParameterList", "container", {
@@ -175,7 +179,7 @@ PARAMETER_LIST = _layer("ParameterList", "container", {
     "__setitem__": _parameterlist_setitem, "__len__": lambda self: len(_entries(self)),
     "__iter__": lambda self: iter([v for _, v in _entries(self)]),
     "append": _parameterlist_append, "extend": _parameterlist_extend,
-    "extra_repr": _param_extra})
+    "extra_repr": _list_extra})
 
 
 def _parameterdict_init(self: ModuleInstance, parameters: Any = None) -> None:
@@ -218,4 +222,4 @@ PARAMETER_DICT = _layer("ParameterDict", "container", {
     "keys": lambda self: [k for k, _ in _entries(self)],
     "values": lambda self: [v for _, v in _entries(self)],
     "items": lambda self: _entries(self), "update": _parameterdict_update,
-    "pop": _parameterdict_pop, "extra_repr": _param_extra})
+    "pop": _parameterdict_pop, "extra_repr": _dict_extra})

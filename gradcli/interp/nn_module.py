@@ -131,7 +131,7 @@ class ModuleInstance(InstanceValue):
         elif bufs is not None and name in bufs:
             if value is not None and type(value) is not Tensor:
                 raise _error(f"cannot assign '{torch_typename(value)}' as buffer '{name}' "
-                             "(torch.Tensor or None expected)", "TypeError")
+                             "(torch.nn.Buffer, torch.Tensor or None expected)", "TypeError")
             bufs[name] = value
         else:
             super().set_attr(name, value)

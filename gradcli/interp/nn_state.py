@@ -265,7 +265,46 @@ def _load_state_dict(self: ModuleInstance, state_dict: Any, strict: bool = True,
     return IncompatibleKeys(missing, unexpected)
 
 
+# -- get_submodule / get_parameter / get_buffer ----------------------------------------------
+
+def _lookup(m: ModuleInstance, item: str) -> Any:
+    if not _has_attr(m, item):
+        raise _error(f"{m.cls.name} has no attribute `{item}`", "AttributeError")
+    return m.get_attr(item)
+
+
+def _get_submodule(self: ModuleInstance, target: str) -> ModuleInstance:
+    if target == "":
+        return self
+    mod = self
+    for item in target.split("."):
+        found = _lookup(mod, item)
+        if not isinstance(found, ModuleInstance):
+            raise _error(f"`{item}` is not an nn.Module", "AttributeError")
+        mod = found
+    return mod
+
+
+def _get_parameter(self: ModuleInstance, target: str) -> Tensor:
+    path, _, name = target.rpartition(".")
+    p = _lookup(_get_submodule(self, path), name)
+    if not (type(p) is Tensor and is_parameter(p)):
+        raise _error(f"`{name}` is not an nn.Parameter", "AttributeError")
+    return p
+
+
+def _get_buffer(self: ModuleInstance, target: str) -> Tensor:
+    path, _, name = target.rpartition(".")
+    mod = _get_submodule(self, path)
+    b = _lookup(mod, name)
+    if name not in _bufs(mod):
+        raise _error(f"`{name}` is not a buffer", "AttributeError")
+    return b
+
+
 METHODS: dict[str, Callable[..., Any]] = {
+    "get_submodule": _get_submodule, "get_parameter": _get_parameter,
+    "get_buffer": _get_buffer,
     "register_buffer": _register_buffer, "buffers": _buffers,
     "named_buffers": _named_buffers, "state_dict": _state_dict,
     "load_state_dict": _load_state_dict,
