@@ -316,6 +316,79 @@ CASES: list[tuple[str, str, str]] = [
      "', '0.bias', '1.weight', '1.bias', '1.running_mean', '1.runn"
      "ing_var', '1.num_batches_tracked'])\n"
      "<class 'collections.OrderedDict'> tensor(0)\n"),
+    ('cnn-training',
+     'import torch.nn.functional as F\n' 'class CNN(nn.Module):\n'
+     '    def __init__(self):\n' '        super().__init__()\n'
+     '        self.conv1 = nn.Conv2d(1, 4, kernel_size=3, padding=1)\n'
+     '        self.pool = nn.MaxPool2d(2, 2)\n'
+     '        self.conv2 = nn.Conv2d(4, 8, 3)\n'
+     '        self.gap = nn.AdaptiveAvgPool2d((1, 1))\n'
+     '        self.fc = nn.Linear(8, 3)\n' '    def forward(self, x):\n'
+     '        x = self.pool(F.relu(self.conv1(x)))\n'
+     '        x = F.relu(self.conv2(x))\n'
+     '        return self.fc(self.gap(x).flatten(1))\n' 'net = CNN()\n' 'print(net)\n'
+     'x = torch.randn(4, 1, 8, 8)\n' 'y = torch.tensor([0, 2, 1, 0])\n'
+     'opt = torch.optim.SGD(net.parameters(), lr=0.1)\n' 'for i in range(4):\n'
+     '    opt.zero_grad()\n' '    loss = F.cross_entropy(net(x), y)\n'
+     '    loss.backward()\n' '    opt.step()\n' '    print(i, round(loss.item(), 4))\n'
+     'print(net.conv1(x[:1])[0, 0])\n',
+     'CNN(\n' '  (conv1): Conv2d(1, 4, kernel_size=(3, 3), stride=(1, 1), p'
+     'adding=(1, 1))\n' '  (pool): MaxPool2d(kernel_size=2, stride=2, padding=0, dila'
+     'tion=1, ceil_mode=False)\n'
+     '  (conv2): Conv2d(4, 8, kernel_size=(3, 3), stride=(1, 1))\n'
+     '  (gap): AdaptiveAvgPool2d(output_size=(1, 1))\n'
+     '  (fc): Linear(in_features=8, out_features=3, bias=True)\n' ')\n' '0 1.0739\n'
+     '1 1.0608\n' '2 1.0492\n' '3 1.0391\n'
+     'tensor([[-0.7463, -0.4558,  0.3172, -0.4194, -0.6091, -0.267'
+     '8, -0.5199, -0.5825],\n'
+     '        [ 0.2394,  0.2406, -1.3611, -0.7942, -0.9208, -0.373'
+     '2,  0.1008,  0.3703],\n'
+     '        [-1.6003, -0.1254,  0.1157, -0.4276,  0.9175,  0.531'
+     '2,  0.7390, -0.3959],\n'
+     '        [ 1.1364, -0.4450, -0.0703,  0.5490, -0.1119, -0.827'
+     '0, -1.1242, -1.1080],\n'
+     '        [-1.4397, -0.3550,  0.0548, -0.8636, -1.1397, -0.844'
+     '0,  0.0274,  0.0646],\n'
+     '        [ 0.5522, -0.7297,  0.3010, -0.9289,  0.5961, -0.417'
+     '2, -0.1032, -0.2447],\n'
+     '        [-0.1193, -0.8173,  0.7498,  0.1193, -0.9528,  0.308'
+     '3, -0.8036,  0.0143],\n'
+     '        [ 0.5940, -0.5411,  0.0152, -0.6313, -0.1365, -0.101'
+     '3,  0.5243, -0.5577]],\n' '       grad_fn=<SelectBackward0>)\n'),
+    ('conv-pool-reprs',
+     'print(nn.Conv1d(3, 6, 5, stride=2, padding=1, bias=False))\n'
+     'print(nn.Conv2d(3, 6, (3, 5), groups=3, dilation=2, padding_' "mode='reflect'))\n"
+     "print(nn.Conv2d(2, 2, 3, padding='same'))\n"
+     'print(nn.MaxPool2d(3, stride=1, padding=1), nn.AvgPool2d(2),'
+     ' nn.AvgPool1d(3), nn.MaxPool1d(2))\n'
+     "c = nn.Conv2d(2, 3, 3, padding=1, padding_mode='circular')\n"
+     'print(c(torch.randn(1, 2, 4, 4))[0, 0])\n'
+     'print(nn.Conv1d(2, 3, 3)(torch.randn(2, 5)))\n' 'x = torch.randn(2, 3, 7, 7)\n'
+     'print(nn.functional.avg_pool2d(x, 3, stride=2, padding=1, co'
+     'unt_include_pad=False)[0, 0])\n'
+     'print(nn.functional.max_pool2d(x, 2, ceil_mode=True)[1, 2])\n',
+     'Conv1d(3, 6, kernel_size=(5,), stride=(2,), padding=(1,), bias=False)\n'
+     'Conv2d(3, 6, kernel_size=(3, 5), stride=(1, 1), dilation=(2,'
+     ' 2), groups=3, padding_mode=reflect)\n'
+     'Conv2d(2, 2, kernel_size=(3, 3), stride=(1, 1), padding=same)\n'
+     'MaxPool2d(kernel_size=3, stride=1, padding=1, dilation=1, ce'
+     'il_mode=False) AvgPool2d(kernel_size=2, stride=2, padding=0)'
+     ' AvgPool1d(kernel_size=(3,), stride=(3,), padding=(0,)) MaxP'
+     'ool1d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)\n'
+     'tensor([[-0.5190, -0.1724,  0.4700, -0.7104],\n'
+     '        [ 0.3321,  0.1087, -0.6655, -0.1041],\n'
+     '        [-0.6268,  0.8889,  0.5278,  0.2336],\n'
+     '        [-0.4164,  0.1181, -0.7672, -0.0794]], grad_fn=<Sele' 'ctBackward0>)\n'
+     'tensor([[-0.7913, -0.7844, -0.3453],\n' '        [-0.1280, -0.1438,  0.3798],\n'
+     '        [ 0.4929,  0.7564,  0.2904]], grad_fn=<SqueezeBackward1>)\n'
+     'tensor([[ 0.7510,  0.3160,  0.3072,  0.4357],\n'
+     '        [ 0.1282,  0.1574, -0.2290, -0.0113],\n'
+     '        [-0.3499, -0.0213,  0.1110,  0.2354],\n'
+     '        [-0.3374,  0.4203, -0.1179, -0.1113]])\n'
+     'tensor([[ 2.4426,  1.3279,  0.9785,  2.5440],\n'
+     '        [ 2.2149,  2.3306,  1.3025, -0.1984],\n'
+     '        [-0.0949,  1.3105,  0.6092,  0.9472],\n'
+     '        [ 1.7152,  1.5929,  0.3667,  0.5204]])\n'),
 ]
 
 ERRORS: list[tuple[str, str, str]] = [
@@ -384,6 +457,18 @@ ERRORS: list[tuple[str, str, str]] = [
     ('moduledict-key',
      "nn.ModuleDict({'a': nn.ReLU()})['b']\n",
      "'b'"),
+    ('conv-channels',
+     'nn.functional.conv2d(torch.randn(1, 3, 5, 5), torch.randn(2, 1, 3, 3))\n',
+     'Given groups=1, weight of size [2, 1, 3, 3], expected input['
+     '1, 3, 5, 5] to have 1 channels, but got 3 channels instead'),
+    ('conv-dims',
+     'nn.functional.conv2d(torch.randn(2, 3), torch.randn(1, 1, 1, 1))\n',
+     'Expected 3D (unbatched) or 4D (batched) input to conv2d, but'
+     ' got input of size: [2, 3]'),
+    ('pool-pad',
+     'nn.functional.max_pool2d(torch.randn(1, 1, 4, 4), 3, padding=2)\n',
+     'pad should be at most half of effective kernel size, but got'
+     ' pad=2, kernel_size=3 and dilation=1'),
 ]
 
 
@@ -433,6 +518,8 @@ HOSTILE = [
     "copy.deepcopy(m).__class__", "copy.deepcopy(m)._parameters",
     "copy.deepcopy(m.state_dict()).__class__",
     "m.load_state_dict(m.state_dict()).missing_keys.__class__",
+    "nn.Conv2d(1, 1, 1).__dict__", "nn.Conv2d(1, 1, 1)._conv_forward",
+    "nn.MaxPool2d(2).forward.__globals__", "nn.functional.conv2d.__module__",
 ]
 
 

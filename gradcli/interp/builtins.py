@@ -18,7 +18,7 @@ from gradcli.ad.graph import is_inference
 from gradcli.ad.tensor import Tensor, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from gradcli.ad.tensor_str import set_printoptions
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import (  # noqa: F401  (nn_activations, nn_containers, nn_norm, nn_rnn fill LAYERS)
+from gradcli.interp import (  # noqa: F401  (nn_* family modules fill LAYERS)
     argcheck,
     arrays,
     devices,
@@ -28,6 +28,7 @@ from gradcli.interp import (  # noqa: F401  (nn_activations, nn_containers, nn_n
     lr_scheduler,
     nn_activations,
     nn_containers,
+    nn_conv,
     nn_copy,
     nn_init,
     nn_layers,
