@@ -389,6 +389,47 @@ CASES: list[tuple[str, str, str]] = [
      '        [ 2.2149,  2.3306,  1.3025, -0.1984],\n'
      '        [-0.0949,  1.3105,  0.6092,  0.9472],\n'
      '        [ 1.7152,  1.5929,  0.3667,  0.5204]])\n'),
+    ('rnn-grad-fn-names',
+     'for kw in [dict(), dict(num_layers=2), dict(batch_first=True'
+     '), dict(bidirectional=True)]:\n' '    l = nn.LSTM(3, 4, **kw)\n'
+     '    o, (h, c) = l(torch.randn(5, 2, 3))\n'
+     '    print(kw, type(o.grad_fn).__name__, type(h.grad_fn).__name__)\n'
+     '    print(o[0])\n' 'for cls in [nn.GRU, nn.RNN]:\n'
+     '    g = cls(3, 4, batch_first=True)\n' '    o, h = g(torch.randn(2, 5, 3))\n'
+     '    print(type(o.grad_fn).__name__, type(h.grad_fn).__name__)\n'
+     '    o.sum().backward()\n' '    print(g.weight_hh_l0.grad)\n',
+     '{} MkldnnRnnLayerBackward0 StackBackward0\n'
+     'tensor([[ 0.0663,  0.0100, -0.0370,  0.0812],\n'
+     '        [ 0.0500, -0.1315, -0.1101,  0.0008]], grad_fn=<Sele' 'ctBackward0>)\n'
+     "{'num_layers': 2} MkldnnRnnLayerBackward0 StackBackward0\n"
+     'tensor([[ 0.1001,  0.1060,  0.0642, -0.0329],\n'
+     '        [ 0.1172,  0.1132,  0.0580, -0.0589]], grad_fn=<Sele' 'ctBackward0>)\n'
+     "{'batch_first': True} TransposeBackward0 StackBackward0\n"
+     'tensor([[ 0.1001,  0.0756,  0.1204, -0.1815],\n'
+     '        [ 0.1169,  0.1485,  0.1130, -0.1693]], grad_fn=<Sele' 'ctBackward0>)\n'
+     "{'bidirectional': True} CatBackward0 StackBackward0\n"
+     'tensor([[ 0.0412,  0.0851, -0.0021,  0.0375,  0.1095, -0.058'
+     '7,  0.1966, -0.1840],\n'
+     '        [ 0.1700,  0.0778,  0.0859,  0.1556,  0.0302, -0.001'
+     '6,  0.1882, -0.1223]],\n' '       grad_fn=<SelectBackward0>)\n'
+     'TransposeBackward1 StackBackward0\n'
+     'tensor([[ 0.0962, -0.0207,  0.0321, -0.0576],\n'
+     '        [ 0.2478, -0.1159,  0.0862, -0.1030],\n'
+     '        [ 0.0466, -0.0203,  0.0148, -0.0317],\n'
+     '        [-0.0346,  0.0101, -0.0122,  0.0171],\n'
+     '        [ 0.0910,  0.1282,  0.0395,  0.0102],\n'
+     '        [-0.0974,  0.1571, -0.0450, -0.0764],\n'
+     '        [-0.0542,  0.1714, -0.0064,  0.1337],\n'
+     '        [ 0.0138,  0.0427,  0.0160,  0.1043],\n'
+     '        [-0.8456,  0.4150, -0.2816,  0.4558],\n'
+     '        [-1.1933,  0.6281, -0.4229,  0.3818],\n'
+     '        [-0.9092,  0.5530, -0.3066,  0.4222],\n'
+     '        [-1.0596,  0.5446, -0.3720,  0.4223]])\n'
+     'TransposeBackward1 StackBackward0\n'
+     'tensor([[ 0.7825,  2.8953,  3.2665, -2.3599],\n'
+     '        [ 0.5208,  2.0494,  1.5628, -2.5095],\n'
+     '        [-0.2222,  1.1814,  1.3295, -1.2665],\n'
+     '        [ 0.6777,  1.0750,  0.7901, -1.1196]])\n'),
 ]
 
 ERRORS: list[tuple[str, str, str]] = [

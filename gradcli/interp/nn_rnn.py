@@ -14,7 +14,10 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from gradcli.ad import ops
+from gradcli.ad.ops.conv import recorded_as
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import nn_init
@@ -224,10 +227,20 @@ def _rnn_forward(self: ModuleInstance, input: Tensor, hx: Any = None) -> tuple[A
                 seq.reverse()
             outs.append(TORCH["stack"](seq, 0))
             finals.append(last)
-        x = outs[0] if directions == 1 else TORCH["cat"](outs, outs[0].ndim - 1)
+        if directions == 2:
+            x = TORCH["cat"](outs, outs[0].ndim - 1)
+        elif lstm and proj == 0 and x.array.dtype == np.float32:
+            # PyTorch runs a float32 LSTM layer through oneDNN: one fused node
+            x = recorded_as(outs[0], "MkldnnRnnLayerBackward0")
+        else:
+            x = outs[0]
         if p_drop != 0 and _get(self, "training") and layer < layers - 1:
             x = F["dropout"](x, p_drop, True, False)
-    output = T["transpose"](x, 0, 1) if batch_first else x
+    output = x
+    if batch_first:  # ATen's transpose_ of the result, out of place on oneDNN's path
+        output = T["transpose"](x, 0, 1)
+        if not (lstm and proj == 0 and x.array.dtype == np.float32) and x.requires_grad:
+            output = recorded_as(output, "TransposeBackward1")
     if lstm:
         h_n: Any = (TORCH["stack"]([h for h, _ in finals], 0),
                     TORCH["stack"]([c for _, c in finals], 0))

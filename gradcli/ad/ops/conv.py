@@ -63,10 +63,13 @@ def _windows(x: Tensor, kernel: tuple[int, ...], stride: tuple[int, ...],
     return getitem(x, tuple(index))
 
 
-def _named(y: Tensor, name: str) -> Tensor:
+def recorded_as(y: Tensor, name: str) -> Tensor:
     """y, recorded as PyTorch's fused op of that name (a gather of every row: a copy, whose
     VJP places the gradient back)."""
     return getitem_raw(y, (np.arange(y.shape[0]),), name)
+
+
+_named = recorded_as
 
 
 def _out_size(size: int, k: int, s: int, p: int, d: int, ceil: bool = False) -> int:
