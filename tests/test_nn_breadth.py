@@ -430,6 +430,15 @@ CASES: list[tuple[str, str, str]] = [
      '        [ 0.5208,  2.0494,  1.5628, -2.5095],\n'
      '        [-0.2222,  1.1814,  1.3295, -1.2665],\n'
      '        [ 0.6777,  1.0750,  0.7901, -1.1196]])\n'),
+    ('embedding-from-pretrained',
+     "w = torch.tensor([[1., 2.], [3., 4.], [5., 6.]])\n"
+     "e2 = nn.Embedding.from_pretrained(w)\n"
+     "print(e2, e2.weight.requires_grad, e2(torch.tensor([2, 0])))\n"
+     "e3 = nn.Embedding.from_pretrained(w, freeze=False, padding_idx=0)\n"
+     "print(e3, e3.weight)\n",
+     "Embedding(3, 2) False tensor([[5., 6.],\n" "        [1., 2.]])\n"
+     "Embedding(3, 2, padding_idx=0) Parameter containing:\n" "tensor([[1., 2.],\n"
+     "        [3., 4.],\n" "        [5., 6.]], requires_grad=True)\n"),
 ]
 
 ERRORS: list[tuple[str, str, str]] = [

@@ -19,7 +19,7 @@ from gradcli.ad.state import grad_mode
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import devices, nn_init, nn_state  # noqa: F401  (Module's state methods)
-from gradcli.interp.classes import _error
+from gradcli.interp.classes import StaticMethod, _error
 from gradcli.interp.nn_module import (
     MODULE,
     ModuleClass,
@@ -29,7 +29,7 @@ from gradcli.interp.nn_module import (
     repr_of,
     torch_typename,
 )
-from gradcli.interp.values import type_name
+from gradcli.interp.values import Builtin, type_name
 
 F = ops.members("torch.nn.functional")
 _PATH = "torch.nn.modules."
@@ -520,5 +520,24 @@ def _embedding_extra(self: ModuleInstance) -> str:
     return s
 
 
-_layer("Embedding", "sparse", {"__init__": _embedding_init, "forward": _embedding_forward,
-                               "extra_repr": _embedding_extra})
+EMBEDDING = _layer("Embedding", "sparse", {
+    "__init__": _embedding_init, "forward": _embedding_forward, "extra_repr": _embedding_extra})
+
+
+def _from_pretrained(embeddings: Any, freeze: bool = True, padding_idx: Any = None,
+                     max_norm: Any = None, norm_type: float = 2.0,
+                     scale_grad_by_freq: bool = False, sparse: bool = False) -> ModuleInstance:
+    """nn.Embedding.from_pretrained: an Embedding whose weight is the given rows."""
+    if type(embeddings) is not Tensor or embeddings.ndim != 2:
+        raise GdRuntimeError("Embeddings parameter is expected to be 2-dimensional",
+                             py_type="AssertionError")
+    rows, cols = embeddings.shape
+    return EMBEDDING(num_embeddings=rows, embedding_dim=cols, _weight=embeddings,
+                     _freeze=freeze, padding_idx=padding_idx, max_norm=max_norm,
+                     norm_type=norm_type, scale_grad_by_freq=scale_grad_by_freq,
+                     sparse=sparse)
+
+
+EMBEDDING.attrs["from_pretrained"] = StaticMethod(Builtin(
+    "torch.nn.Embedding.from_pretrained", _from_pretrained,
+    "nn.Embedding.from_pretrained(embeddings, freeze=True, ...): an Embedding of these rows"))
