@@ -439,6 +439,18 @@ CASES: list[tuple[str, str, str]] = [
      "Embedding(3, 2) False tensor([[5., 6.],\n" "        [1., 2.]])\n"
      "Embedding(3, 2, padding_idx=0) Parameter containing:\n" "tensor([[1., 2.],\n"
      "        [3., 4.],\n" "        [5., 6.]], requires_grad=True)\n"),
+    ('sequential-of-ordered-dict',
+     "from collections import OrderedDict\n"
+     "model = nn.Sequential(OrderedDict([('fc1', nn.Linear(4, 8)), ('relu1', nn.ReLU()),\n"
+     "                                   ('fc2', nn.Linear(8, 2))]))\n"
+     "print(model)\nprint(model.fc1, model(torch.ones(1, 4)))\n"
+     "d = OrderedDict(a=1)\nd['b'] = 2\nprint(d, list(d.items()), type(d), OrderedDict())\n",
+     "Sequential(\n" "  (fc1): Linear(in_features=4, out_features=8, bias=True)\n"
+     "  (relu1): ReLU()\n" "  (fc2): Linear(in_features=8, out_features=2, bias=True)\n"
+     ")\n" "Linear(in_features=4, out_features=8, bias=True) "
+     "tensor([[-0.1394, -0.1776]], grad_fn=<AddmmBackward0>)\n"
+     "OrderedDict([('a', 1), ('b', 2)]) [('a', 1), ('b', 2)] "
+     "<class 'collections.OrderedDict'> OrderedDict()\n"),
 ]
 
 ERRORS: list[tuple[str, str, str]] = [
@@ -570,12 +582,15 @@ HOSTILE = [
     "m.load_state_dict(m.state_dict()).missing_keys.__class__",
     "nn.Conv2d(1, 1, 1).__dict__", "nn.Conv2d(1, 1, 1)._conv_forward",
     "nn.MaxPool2d(2).forward.__globals__", "nn.functional.conv2d.__module__",
+    "collections.__dict__", "collections.OrderedDict.__init__", "collections.OrderedDict.fn",
+    "collections.Counter", "nn.Embedding.from_pretrained.__self__",
 ]
 
 
 @pytest.mark.parametrize("expr", HOSTILE)
 def test_new_nn_values_expose_nothing_of_the_host(expr: str) -> None:
-    code, out, err = gd(f"import copy\nm = nn.Linear(2, 2)\nprint({expr})\n")
+    code, out, err = gd(f"import copy\nimport collections\nm = nn.Linear(2, 2)\n"
+                        f"print({expr})\n")
     assert code == 4 and out == "" and err
     assert "0x" not in err and "gradcli." not in err and "Traceback" not in err
 

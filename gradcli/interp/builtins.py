@@ -35,6 +35,7 @@ from gradcli.interp import (  # noqa: F401  (nn_* family modules fill LAYERS)
     nn_module,
     nn_norm,
     nn_rnn,
+    nn_state,
     optim,
     pybuiltins,
     pyreflect,
@@ -339,7 +340,7 @@ class Registry:
             "typing": pytyping.TYPING, "__future__": pytyping.FUTURE,
             **self.data_modules,
             "torch.optim": self.optim, "torch.optim.lr_scheduler": self.lr_scheduler,
-            "copy": nn_copy.COPY,
+            "copy": nn_copy.COPY, "collections": nn_state.COLLECTIONS,
         }
         bare: dict[str, Any] = {}
         for ns in (self.torch, self.autograd, self.functional, self.forward_ad,

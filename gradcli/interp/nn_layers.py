@@ -18,7 +18,7 @@ from gradcli.ad import ops
 from gradcli.ad.state import grad_mode
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import devices, nn_init, nn_state  # noqa: F401  (Module's state methods)
+from gradcli.interp import devices, nn_init, nn_state
 from gradcli.interp.classes import StaticMethod, _error
 from gradcli.interp.nn_module import (
     MODULE,
@@ -350,6 +350,10 @@ def _index(self: ModuleInstance, idx: Any) -> int:
 
 def _sequential_init(self: ModuleInstance, *args: Any) -> None:
     _init(self)
+    if len(args) == 1 and isinstance(args[0], nn_state.StateDict):  # an OrderedDict
+        for key, m in args[0].items():
+            self.method("add_module")(key, _check_module("Sequential", m))
+        return
     for i, m in enumerate(args):
         self.method("add_module")(str(i), _check_module("Sequential", m))
 

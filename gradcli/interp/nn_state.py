@@ -52,6 +52,41 @@ for _view, _name in ((StateDict().keys(), "odict_keys"), (StateDict().values(), 
     values._VIEWS[type(_view)] = _name
 
 
+def ordered_dict(*args: Any, **kwargs: Any) -> StateDict:
+    """collections.OrderedDict(mapping or pairs=(), **kwargs), as nn.Sequential takes it."""
+    if len(args) > 1:
+        raise _error(f"expected at most 1 argument, got {len(args)}", "TypeError")
+    out = StateDict()
+    if args:
+        given = args[0]
+        pairs = given.items() if isinstance(given, dict) else \
+            limits.bounded(given, "OrderedDict()")
+        for j, pair in enumerate(pairs):
+            if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+                raise _error(f"dictionary update sequence element #{j} has length "
+                             f"{len(pair) if isinstance(pair, (tuple, list)) else 1}; 2 is "
+                             "required", "ValueError")
+            out[pair[0]] = pair[1]
+    out.update(kwargs)
+    return out
+
+
+class _OrderedDictClass(values.Builtin):
+    """collections.OrderedDict: a constructor that stands for the class."""
+
+    __slots__ = ()
+    is_class = True
+
+    def __repr__(self) -> str:
+        return "<class 'collections.OrderedDict'>"
+
+
+COLLECTIONS = values.Namespace("collections", {
+    "OrderedDict": _OrderedDictClass("collections.OrderedDict", ordered_dict,
+                                     "collections.OrderedDict(pairs): an ordered dict"),
+})
+
+
 def _class_text(v: Any) -> str:
     """str(type(v)) as PyTorch's messages spell it."""
     if type(v) is Tensor:

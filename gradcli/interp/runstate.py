@@ -473,8 +473,8 @@ class Runtime:
         return GdRuntimeError(
             f"import of '{module}' is not allowed in gd", span,
             hint="gd programs may import torch, torch.nn, torch.nn.functional, torch.autograd, "
-            "torch.autograd.functional, torch.linalg, torch.optim, torch.utils.data, math, copy "
-            "and typing")
+            "torch.autograd.functional, torch.linalg, torch.optim, torch.utils.data, math, copy, "
+            "collections (OrderedDict) and typing")
 
 
 def with_form(value: Any, form: Any) -> Any:
