@@ -451,6 +451,21 @@ CASES: list[tuple[str, str, str]] = [
      "tensor([[-0.1394, -0.1776]], grad_fn=<AddmmBackward0>)\n"
      "OrderedDict([('a', 1), ('b', 2)]) [('a', 1), ('b', 2)] "
      "<class 'collections.OrderedDict'> OrderedDict()\n"),
+    ('parameters-to-vector',
+     'from torch.nn.utils import parameters_to_vector, vector_to_parameters\n'
+     'm = nn.Linear(2, 2)\n'
+     'v = parameters_to_vector(m.parameters())\n'
+     'print(v)\n'
+     'vector_to_parameters(torch.arange(6.), m.parameters())\n'
+     'print(m.weight, m.bias)\n'
+     'print(torch.nn.utils.parameters_to_vector(m.parameters()).shape)\n',
+     'tensor([-0.0053,  0.3793, -0.5820, -0.5204, -0.2723,  0.1896],\n'
+     '       grad_fn=<CatBackward0>)\n'
+     'Parameter containing:\n'
+     'tensor([[0., 1.],\n'
+     '        [2., 3.]], requires_grad=True) Parameter containing:\n'
+     'tensor([4., 5.], requires_grad=True)\n'
+     'torch.Size([6])\n'),
 ]
 
 ERRORS: list[tuple[str, str, str]] = [
