@@ -297,8 +297,12 @@ def _lstm_init(self: ModuleInstance, *args: Any, **kwargs: Any) -> None:
     _rnn_base_init(self, "LSTM", *args, **kwargs)
 
 
+def _flatten_parameters(self: ModuleInstance) -> None:
+    """PyTorch's cuDNN weight compaction: nothing to do on the CPU."""
+
+
 _COMMON = {"forward": _rnn_forward, "reset_parameters": _reset_parameters,
-           "extra_repr": _rnn_extra}
+           "extra_repr": _rnn_extra, "flatten_parameters": _flatten_parameters}
 for _name, _init_fn in (("RNN", _rnn_init), ("LSTM", _lstm_init), ("GRU", _gru_init)):
     _layer(_name, "rnn", {"__init__": _init_fn, **_COMMON})
 
