@@ -937,7 +937,7 @@ SPEC_METHODS = [
 
 
 IMPORTED_MODULES = ("math", "typing", "numpy", "random", "itertools", "functools", "collections",
-                    "warnings")  # spelled through an import; torch and F are bare names
+                    "warnings", "copy")  # spelled through an import; torch and F are bare names
 
 
 def _resolve(spelling: str) -> Any:

@@ -29,12 +29,13 @@ def run_program(program: str) -> tuple[int, str, str | None, str]:
 
 @pytest.mark.parametrize(("expr", "message"), [
     ("torch.fft.fft(x)", "'torch.fft' is not supported by gradcli"),
-    ("torch.nn.Conv2d(3, 2, 1)", "'torch.nn.Conv2d' is not supported by gradcli"),
+    ("torch.nn.ConvTranspose2d(3, 2, 1)",
+     "'torch.nn.ConvTranspose2d' is not supported by gradcli"),
     ("torch.optim.LBFGS([x])", "'torch.optim.LBFGS' is not supported by gradcli"),
     ("torch.stft(x, 4)", "'torch.stft' is not supported by gradcli"),
     ("torch.distributions.Normal(0, 1)", "'torch.distributions' is not supported by gradcli"),
     ("x.stft(4)", "'Tensor.stft' is not supported by gradcli"),
-    ("F.conv2d(x, x)", "'torch.nn.functional.conv2d' is not supported by gradcli"),
+    ("F.conv3d(x, x)", "'torch.nn.functional.conv3d' is not supported by gradcli"),
     ("torch.linalg.lu_factor(x)", "'torch.linalg.lu_factor' is not supported by gradcli"),
     ("torch.autograd.profiler", "'torch.autograd.profiler' is not supported by gradcli"),
 ])
@@ -47,7 +48,7 @@ def test_a_pytorch_name_gd_lacks_is_not_supported(expr: str, message: str) -> No
     ("import torch.fft", "'torch.fft' is not supported by gradcli"),
     ("import torch.optim.swa_utils as swa",
      "'torch.optim.swa_utils' is not supported by gradcli"),
-    ("from torch.nn import Conv2d", "'torch.nn.Conv2d' is not supported by gradcli"),
+    ("from torch.nn import Conv3d", "'torch.nn.Conv3d' is not supported by gradcli"),
     ("from torch import stft", "'torch.stft' is not supported by gradcli"),
 ])
 def test_importing_a_pytorch_name_gd_lacks_is_not_supported(line: str, message: str) -> None:

@@ -93,17 +93,17 @@ SUPPORTED = [
     "torch.hardshrink", "torch.threshold", "torch.dropout", "torch.layer_norm",
     "torch.autograd.gradcheck", "torch.autograd.gradgradcheck", "torch.frexp", "torch.ldexp",
     "torch.nextafter", "torch.group_norm", "torch.nn.functional.group_norm",
-    "torch.linalg.lstsq", "torch.linalg.matrix_rank",
+    "torch.linalg.lstsq", "torch.linalg.matrix_rank", "torch.conv1d", "torch.conv2d",
+    "torch.nn.functional.avg_pool2d", "torch.nn.functional.conv1d",
+    "torch.nn.functional.conv2d", "torch.nn.functional.max_pool2d",
 ]
 
-# Out of scope (README "Not in gradcli": convolutions and pooling, complex tensors, fft,
+# Out of scope (README "Not in gradcli": complex tensors, fft,
 # random sampling beyond the tutorials') or not yet written (rrelu). torch.softshrink does
 # not exist in PyTorch (only F.softshrink): gd has no such name either.
 NOT_YET = [
-    "torch.complex", "torch.conv1d", "torch.conv2d", "torch.fft.fft",
-    "torch.fft.ifft", "torch.fft.rfft",
-    "torch.nn.functional.avg_pool2d", "torch.nn.functional.conv1d", "torch.nn.functional.conv2d",
-    "torch.nn.functional.interpolate", "torch.nn.functional.max_pool2d",
+    "torch.complex", "torch.fft.fft", "torch.fft.ifft", "torch.fft.rfft",
+    "torch.nn.functional.interpolate",
     "torch.nn.functional.scaled_dot_product_attention", "torch.nn.functional.unfold",
     "torch.poisson", "torch.polar", "torch.rrelu", "torch.softshrink", "torch.stft",
 ]

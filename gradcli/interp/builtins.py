@@ -18,7 +18,7 @@ from gradcli.ad.graph import is_inference
 from gradcli.ad.tensor import Tensor, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from gradcli.ad.tensor_str import set_printoptions
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import (
+from gradcli.interp import (  # noqa: F401  (nn_* family modules fill LAYERS)
     argcheck,
     arrays,
     devices,
@@ -26,9 +26,16 @@ from gradcli.interp import (
     exceptions,
     limits,
     lr_scheduler,
+    nn_activations,
+    nn_containers,
+    nn_conv,
+    nn_copy,
     nn_init,
     nn_layers,
     nn_module,
+    nn_norm,
+    nn_rnn,
+    nn_state,
     optim,
     pybuiltins,
     pyreflect,
@@ -335,7 +342,10 @@ class Registry:
             **self.data_modules,
             "torch.optim": self.optim, "torch.optim.lr_scheduler": self.lr_scheduler,
             **stdlib.namespaces(),
+            "copy": nn_copy.COPY,
         }
+        # collections.OrderedDict is state_dict()'s class (nn_state: printed as PyTorch's).
+        self.modules["collections"].members.update(nn_state.COLLECTIONS.members)
         bare: dict[str, Any] = {}
         for ns in (self.torch, self.autograd, self.functional, self.forward_ad,
                    self.nn_functional, self.linalg):

@@ -172,4 +172,24 @@ def clip_grad_value_(parameters: Any, clip_value: float, foreach: Any = None) ->
             T["clamp_"](g, -float(clip_value), float(clip_value))
 
 
-UTILS = {"clip_grad_norm_": clip_grad_norm_, "clip_grad_value_": clip_grad_value_}
+def parameters_to_vector(parameters: Any) -> Tensor:
+    """The parameters flattened and joined into one vector (recorded: CatBackward0)."""
+    params = [parameters] if type(parameters) is Tensor else list(parameters)
+    return ops.members("torch")["cat"]([T["view"](p, -1) for p in params])
+
+
+def vector_to_parameters(vec: Any, parameters: Any) -> None:
+    """Give each parameter, in order, the next numel() entries of vec as its data."""
+    if type(vec) is not Tensor:
+        raise GdRuntimeError(f"expected torch.Tensor, but got: {type(vec).__name__}",
+                             py_type="TypeError")
+    pointer = 0
+    for p in [parameters] if type(parameters) is Tensor else list(parameters):
+        n = p.array.size
+        p.array = T["view_as"](vec[pointer:pointer + n], p).detach().array
+        pointer += n
+
+
+UTILS = {"clip_grad_norm_": clip_grad_norm_, "clip_grad_value_": clip_grad_value_,
+         "parameters_to_vector": parameters_to_vector,
+         "vector_to_parameters": vector_to_parameters}

@@ -18,17 +18,18 @@ from gradcli.ad import ops
 from gradcli.ad.state import grad_mode
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import devices, nn_init
-from gradcli.interp.classes import _error
+from gradcli.interp import devices, nn_init, nn_state
+from gradcli.interp.classes import StaticMethod, _error
 from gradcli.interp.nn_module import (
     MODULE,
     ModuleClass,
     ModuleInstance,
     _init,
     make_parameter,
+    repr_of,
     torch_typename,
 )
-from gradcli.interp.values import type_name
+from gradcli.interp.values import Builtin, type_name
 
 F = ops.members("torch.nn.functional")
 _PATH = "torch.nn.modules."
@@ -101,6 +102,61 @@ _layer("Linear", "linear", {"__init__": _linear_init, "forward": _linear_forward
                             "reset_parameters": _linear_reset, "extra_repr": _linear_extra})
 
 
+def _bilinear_init(self: ModuleInstance, in1_features: int, in2_features: int,
+                   out_features: int, bias: bool = True, device: Any = None,
+                   dtype: Any = None) -> None:
+    _check_device(device)
+    _set(self, in1_features=in1_features, in2_features=in2_features,
+         out_features=out_features)
+    empty = ops.members("torch")["empty"]
+    self.set_attr("weight", make_parameter(empty(out_features, in1_features, in2_features,
+                                                 dtype=dtype)))
+    if bias:
+        self.set_attr("bias", make_parameter(empty(out_features, dtype=dtype)))
+    else:
+        self.method("register_parameter")("bias", None)
+    self.method("reset_parameters")()
+
+
+def _bilinear_reset(self: ModuleInstance) -> None:
+    weight = _get(self, "weight")
+    bound = 1 / math.sqrt(weight.shape[1])
+    nn_init.uniform_(weight, -bound, bound)
+    if _get(self, "bias") is not None:
+        nn_init.uniform_(_get(self, "bias"), -bound, bound)
+
+
+_layer("Bilinear", "linear", {
+    "__init__": _bilinear_init, "reset_parameters": _bilinear_reset,
+    "forward": lambda self, input1, input2: F["bilinear"](input1, input2, _get(self, "weight"),
+                                                          _get(self, "bias")),
+    "extra_repr": lambda s: f"in1_features={_get(s, 'in1_features')}, in2_features="
+                            f"{_get(s, 'in2_features')}, out_features="
+                            f"{_get(s, 'out_features')}, bias={_get(s, 'bias') is not None}"})
+
+
+def _distance(name: str, fn: str, params: tuple[tuple[str, Any], ...]) -> None:
+    """CosineSimilarity / PairwiseDistance: forward(x1, x2) calls F.fn with the options."""
+    def init(self: ModuleInstance, *args: Any, **kwargs: Any) -> None:
+        values = dict(params)
+        values.update(zip(values, args, strict=False))
+        for key, v in kwargs.items():
+            if key not in values:
+                raise _error(f"{name}.__init__() got an unexpected keyword argument '{key}'",
+                             "TypeError")
+            values[key] = v
+        _set(self, **values)
+
+    _layer(name, "distance", {
+        "__init__": init,
+        "forward": lambda self, x1, x2: F[fn](x1, x2, *(_get(self, p) for p, _ in params))})
+
+
+_distance("CosineSimilarity", "cosine_similarity", (("dim", 1), ("eps", 1e-08)))
+_distance("PairwiseDistance", "pairwise_distance",
+          (("p", 2.0), ("eps", 1e-06), ("keepdim", False)))
+
+
 def _identity_init(self: ModuleInstance, *args: Any, **kwargs: Any) -> None:
     _init(self)
 
@@ -170,6 +226,21 @@ _layer("Flatten", "flatten", {
     "extra_repr": lambda s: f"start_dim={_get(s, 'start_dim')}, end_dim={_get(s, 'end_dim')}"})
 
 
+def _unflatten_init(self: ModuleInstance, dim: Any, unflattened_size: Any) -> None:
+    if not isinstance(unflattened_size, (tuple, list)):
+        raise _error("unflattened_size must be tuple of ints, but found type "
+                     f"{type_name(unflattened_size)}", "TypeError")
+    _set(self, dim=dim, unflattened_size=unflattened_size)
+
+
+_layer("Unflatten", "flatten", {
+    "__init__": _unflatten_init,
+    "forward": lambda self, input: ops.members("Tensor")["unflatten"](
+        input, _get(self, "dim"), _get(self, "unflattened_size")),
+    "extra_repr": lambda s: f"dim={_get(s, 'dim')}, unflattened_size="
+                            f"{repr_of(_get(s, 'unflattened_size'))}"})
+
+
 def _dropout_init(self: ModuleInstance, p: float = 0.5, inplace: bool = False) -> None:
     if p < 0 or p > 1:
         raise GdRuntimeError(f"dropout probability has to be between 0 and 1, but got {p}",
@@ -188,8 +259,9 @@ _layer("Dropout", "dropout", {
 
 # -- losses ------------------------------------------------------------------------------
 
-def _loss(name: str, fn: str, params: tuple[tuple[str, Any], ...]) -> None:
-    """A loss module: PyTorch's __init__ keywords, forward(input, target) calls F.fn."""
+def _loss(name: str, fn: str, params: tuple[tuple[str, Any], ...],
+          inputs: tuple[str, ...] = ("input", "target")) -> None:
+    """A loss module: PyTorch's __init__ keywords, forward(*inputs) calls F.fn."""
     names = [p for p, _ in params]
     passed = [p for p in names if p not in ("size_average", "reduce")]
 
@@ -209,8 +281,16 @@ def _loss(name: str, fn: str, params: tuple[tuple[str, Any], ...]) -> None:
                                  hint="reduction='mean', 'sum' or 'none'")
         _set(self, **{k: v for k, v in values.items() if k not in ("size_average", "reduce")})
 
-    def forward(self: ModuleInstance, input: Tensor, target: Tensor) -> Tensor:
-        return F[fn](input, target, **{p: _get(self, p) for p in passed})
+    def forward(self: ModuleInstance, *args: Any) -> Tensor:
+        if len(args) != len(inputs):
+            missing = inputs[len(args):]
+            raise _error(f"{name}.forward() " + (
+                f"missing {len(missing)} required positional argument"
+                f"{'s' if len(missing) > 1 else ''}: "
+                + " and ".join(f"'{m}'" for m in missing) if missing else
+                f"takes {len(inputs) + 1} positional arguments but {len(args) + 1} were "
+                "given"), "TypeError")
+        return F[fn](*args, **{p: _get(self, p) for p in passed})
 
     _layer(name, "loss", {"__init__": init, "forward": forward})
 
@@ -229,6 +309,18 @@ _loss("NLLLoss", "nll_loss", (*_WEIGHT, ("size_average", None), ("ignore_index",
 _loss("CrossEntropyLoss", "cross_entropy",
       (*_WEIGHT, ("size_average", None), ("ignore_index", -100), ("reduce", None),
        ("reduction", "mean"), ("label_smoothing", 0.0)))
+_loss("KLDivLoss", "kl_div", (*_SIZE, ("log_target", False)))
+_loss("MarginRankingLoss", "margin_ranking_loss", (("margin", 0.0), *_SIZE),
+      ("input1", "input2", "target"))
+_loss("HingeEmbeddingLoss", "hinge_embedding_loss", (("margin", 1.0), *_SIZE))
+_loss("PoissonNLLLoss", "poisson_nll_loss",
+      (("log_input", True), ("full", False), ("size_average", None), ("eps", 1e-08),
+       ("reduce", None), ("reduction", "mean")), ("log_input", "target"))
+_loss("TripletMarginLoss", "triplet_margin_loss",
+      (("margin", 1.0), ("p", 2.0), ("eps", 1e-06), ("swap", False), *_SIZE),
+      ("anchor", "positive", "negative"))
+_loss("GaussianNLLLoss", "gaussian_nll_loss",
+      (("full", False), ("eps", 1e-06), ("reduction", "mean")), ("input", "target", "var"))
 
 
 # -- containers --------------------------------------------------------------------------
@@ -258,6 +350,10 @@ def _index(self: ModuleInstance, idx: Any) -> int:
 
 def _sequential_init(self: ModuleInstance, *args: Any) -> None:
     _init(self)
+    if len(args) == 1 and isinstance(args[0], nn_state.StateDict):  # an OrderedDict
+        for key, m in args[0].items():
+            self.method("add_module")(key, _check_module("Sequential", m))
+        return
     for i, m in enumerate(args):
         self.method("add_module")(str(i), _check_module("Sequential", m))
 
@@ -428,5 +524,24 @@ def _embedding_extra(self: ModuleInstance) -> str:
     return s
 
 
-_layer("Embedding", "sparse", {"__init__": _embedding_init, "forward": _embedding_forward,
-                               "extra_repr": _embedding_extra})
+EMBEDDING = _layer("Embedding", "sparse", {
+    "__init__": _embedding_init, "forward": _embedding_forward, "extra_repr": _embedding_extra})
+
+
+def _from_pretrained(embeddings: Any, freeze: bool = True, padding_idx: Any = None,
+                     max_norm: Any = None, norm_type: float = 2.0,
+                     scale_grad_by_freq: bool = False, sparse: bool = False) -> ModuleInstance:
+    """nn.Embedding.from_pretrained: an Embedding whose weight is the given rows."""
+    if type(embeddings) is not Tensor or embeddings.ndim != 2:
+        raise GdRuntimeError("Embeddings parameter is expected to be 2-dimensional",
+                             py_type="AssertionError")
+    rows, cols = embeddings.shape
+    return EMBEDDING(num_embeddings=rows, embedding_dim=cols, _weight=embeddings,
+                     _freeze=freeze, padding_idx=padding_idx, max_norm=max_norm,
+                     norm_type=norm_type, scale_grad_by_freq=scale_grad_by_freq,
+                     sparse=sparse)
+
+
+EMBEDDING.attrs["from_pretrained"] = StaticMethod(Builtin(
+    "torch.nn.Embedding.from_pretrained", _from_pretrained,
+    "nn.Embedding.from_pretrained(embeddings, freeze=True, ...): an Embedding of these rows"))

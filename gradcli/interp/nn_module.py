@@ -71,40 +71,46 @@ PARAMETER = ParameterClass("torch.nn.parameter.Parameter", make_parameter,
 # -- modules -----------------------------------------------------------------------------
 
 class ModuleInstance(InstanceValue):
-    """An nn.Module: plain attributes, then its class's, then its parameters and
+    """An nn.Module: plain attributes, then its class's, then its parameters, buffers and
     sub-modules (PyTorch's lookup order); None of them until Module.__init__ ran."""
 
-    __slots__ = ("mods", "params")
+    __slots__ = ("bufs", "mods", "nonpersistent", "params")
 
     def __init__(self, cls: ClassValue) -> None:
         super().__init__(cls)
         self.params: dict[str, Tensor | None] | None = None
+        self.bufs: dict[str, Tensor | None] | None = None
         self.mods: dict[str, ModuleInstance | None] | None = None
+        self.nonpersistent: set[str] = set()
 
     def get_attr(self, name: str) -> Any:
         _refuse_dunder(name)
         if name in self.attrs or self.cls.find(name) is not _MISSING:
             return super().get_attr(name)
-        if self.params is not None and self.mods is not None:
-            if name in self.params:
-                return self.params[name]
-            if name in self.mods:
-                return self.mods[name]
+        for table in (self.params, self.bufs, self.mods):
+            if table is not None and name in table:
+                return table[name]
         from gradcli.interp.attributes import not_supported
 
         raise (not_supported(f"torch.nn.Module.{name}", f"Module.{name}")
                or _error(f"'{self.cls.name}' object has no attribute '{name}'",
                          "AttributeError"))
 
+    def _forget(self, name: str, *tables: dict[str, Any] | None) -> None:
+        self.attrs.pop(name, None)
+        for table in tables:
+            if table is not None:
+                table.pop(name, None)
+        self.nonpersistent.discard(name)
+
     def set_attr(self, name: str, value: Any) -> None:
         _refuse_dunder(name)
-        params, mods = self.params, self.mods
+        params, mods, bufs = self.params, self.mods, self.bufs
         if type(value) is Tensor and is_parameter(value):
             if params is None or mods is None:
                 raise _error("cannot assign parameters before Module.__init__() call",
                              "AttributeError")
-            self.attrs.pop(name, None)
-            mods.pop(name, None)
+            self._forget(name, bufs, mods)
             params[name] = value
         elif params is not None and name in params:
             if value is not None:
@@ -115,22 +121,27 @@ class ModuleInstance(InstanceValue):
             if params is None or mods is None:
                 raise _error("cannot assign module before Module.__init__() call",
                              "AttributeError")
-            self.attrs.pop(name, None)
-            params.pop(name, None)
+            self._forget(name, params, bufs)
             mods[name] = value
         elif mods is not None and name in mods:
             if value is not None:
                 raise _error(f"cannot assign '{torch_typename(value)}' as child module "
                              f"'{name}' (torch.nn.Module or None expected)", "TypeError")
             mods[name] = None
+        elif bufs is not None and name in bufs:
+            if value is not None and type(value) is not Tensor:
+                raise _error(f"cannot assign '{torch_typename(value)}' as buffer '{name}' "
+                             "(torch.nn.Buffer, torch.Tensor or None expected)", "TypeError")
+            bufs[name] = value
         else:
             super().set_attr(name, value)
 
     def del_attr(self, name: str) -> None:
         _refuse_dunder(name)
-        for table in (self.params, self.mods):
+        for table in (self.params, self.bufs, self.mods):
             if table is not None and name in table:
                 del table[name]
+                self.nonpersistent.discard(name)
                 return
         super().del_attr(name)
 
@@ -160,6 +171,13 @@ class ModuleInstance(InstanceValue):
                          "AttributeError")
         forward = self.cls.find("forward")
         return _bind(forward, self, self.cls)(*args, **kwargs)
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        fn = self._dunder("__setitem__")
+        if fn is None:
+            raise _error(f"'{self.cls.name}' object does not support item assignment",
+                         "TypeError")
+        fn(self, index, value)
 
     def __iter__(self) -> Any:
         fn = self._dunder("__iter__")
@@ -219,7 +237,7 @@ def _init(self: ModuleInstance, *args: Any, **kwargs: Any) -> None:
                      if given else "Module.__init__() takes 1 positional argument but "
                      f"{len(args) + 1} were given", "TypeError")
     if self.params is None:
-        self.params, self.mods = {}, {}
+        self.params, self.bufs, self.mods = {}, {}, {}
     self.attrs["training"] = True
 
 
@@ -356,9 +374,10 @@ def _requires_grad_(self: ModuleInstance, requires_grad: bool = True) -> ModuleI
 
 
 def _convert(self: ModuleInstance, convert: Callable[[Tensor], Tensor]) -> ModuleInstance:
-    """Module._apply: each parameter (and its grad) given converted data, in place."""
+    """Module._apply: each parameter (and its grad) and buffer given converted data, in
+    place."""
     for _, m in named_modules_of(self):
-        for p in _started(m)[0].values():
+        for p in [*_started(m)[0].values(), *(m.bufs or {}).values()]:
             if p is None:
                 continue
             with grad_mode(False):
@@ -451,6 +470,12 @@ MODULE_METHODS: dict[str, Callable[..., Any]] = {
     "register_module": _add_module, "register_parameter": _register_parameter,
     "apply": _apply_fn,
 }
+
+
+def add_methods(cls: ClassValue, methods: dict[str, Callable[..., Any]]) -> None:
+    """Give a built-in nn class more native methods (a family module's share of them)."""
+    cls.attrs.update({key: NativeMethod(f"{cls.name}.{key}", fn)
+                      for key, fn in methods.items()})
 
 
 class ModuleClass(ClassValue):

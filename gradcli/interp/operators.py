@@ -369,8 +369,9 @@ def set_item(obj: Any, idx: Any, value: Any) -> None:
             idx = int(idx)
         obj[idx] = value
         return
-    if isinstance(obj, (dict, deque)):  # dicts, OrderedDict, defaultdict, Counter, deque
-        obj[idx] = value
+    if isinstance(obj, (dict, deque)) or (
+            isinstance(obj, GdObject) and hasattr(type(obj), "__setitem__")):
+        obj[idx] = value  # dicts (OrderedDict, defaultdict, Counter), deques, ModuleDict, ...
         return
     if type(obj) is ArrayValue:
         arrays.set_item(obj, idx, value)

@@ -403,7 +403,7 @@ _INSTANCE_CHECKS: dict[str, Callable[[Any], bool]] = {
     "bool": lambda v: type(v) is bool,
     "list": lambda v: type(v) is list,
     "tuple": lambda v: isinstance(v, tuple),  # torch.Size is a tuple
-    "dict": lambda v: type(v) is dict,
+    "dict": lambda v: isinstance(v, dict),  # state dicts (OrderedDict), opt.state
     "set": lambda v: type(v) is set,
     "range": lambda v: type(v) is range,
     "frozenset": lambda v: type(v) is frozenset,

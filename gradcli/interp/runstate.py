@@ -476,7 +476,7 @@ class Runtime:
             f"import of '{module}' is not allowed in gd", span,
             hint="gd programs may import torch, torch.nn, torch.nn.functional, torch.autograd, "
             "torch.autograd.functional, torch.linalg, torch.optim, torch.utils.data, math, "
-            "typing, numpy, random, itertools, functools, collections and warnings")
+            "typing, numpy, random, itertools, functools, collections, copy and warnings")
 
 
 def with_form(value: Any, form: Any) -> Any:

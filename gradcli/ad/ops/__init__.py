@@ -12,6 +12,7 @@ from gradcli.ad import dtypes
 from gradcli.ad.ops import (  # noqa: F401  (modules that only declare their spellings)
     combine,
     compare,
+    conv,
     counting,
     decompositions,
     joins,

@@ -366,7 +366,8 @@ def batch_norm(input: Tensor, running_mean: Any, running_var: Any, weight: Any =
         size = input.array.size // input.shape[1] if input.ndim > 1 else 1
         if size <= 1:
             raise GdRuntimeError("Expected more than 1 value per channel when training, got "
-                                 f"input size torch.Size({list(input.shape)})")
+                                 f"input size torch.Size({list(input.shape)})",
+                                 py_type="ValueError")
     elif running_mean is None or running_var is None:
         raise GdRuntimeError("running_mean and running_var must be defined in evaluation mode")
     rm, rv = _opt(running_mean), _opt(running_var)

@@ -1,0 +1,264 @@
+"""torch.nn.functional's convolutions and pools (1-d and 2-d), written in our differentiable
+ops: the input is padded (F.pad), its sliding windows gathered with integer index tensors
+(x[:, :, rows, cols], IndexBackward0), and a convolution is one matmul of the weights with
+the windows (per group); a pool reduces the windows. Every derivative order therefore works
+as it does for those ops. Values agree with PyTorch's to rounding (its kernels sum in
+another order); the result is recorded under PyTorch's node name (ConvolutionBackward0,
+MaxPool2DWithIndicesBackward0, AvgPool2DBackward0) by a final gather of its rows.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from gradcli.ad.graph import Tensor, tensor_from_array
+from gradcli.ad.ops.creation import _as_tensor
+from gradcli.ad.ops.elementwise import add, div
+from gradcli.ad.ops.indexing import getitem, getitem_raw
+from gradcli.ad.ops.linalg import matmul
+from gradcli.ad.ops.nn import pad
+from gradcli.ad.ops.reductions import max as _max
+from gradcli.ad.ops.reductions import mean, sum
+from gradcli.ad.ops.shape import reshape, squeeze, stack, unsqueeze
+from gradcli.ad.ops.surface import expose
+from gradcli.errors import GdRuntimeError
+
+
+def _tuple(v: Any, n: int, name: str) -> tuple[int, ...]:
+    if isinstance(v, (tuple, list)):
+        if len(v) == 1 and n > 1:
+            return (int(v[0]),) * n
+        if len(v) != n:
+            raise GdRuntimeError(f"expected {name} to be a single integer value or a list of "
+                                 f"{n} values to match the convolution dimensions, but got "
+                                 f"{name}={list(v)}")
+        return tuple(int(x) for x in v)
+    return (int(v),) * n
+
+
+def _batched(input: Tensor, n: int, op: str) -> tuple[Tensor, bool]:
+    if input.ndim == n + 2:
+        return input, True
+    if input.ndim == n + 1:
+        return unsqueeze(input, 0), False
+    want = {1: "2D (unbatched) or 3D (batched)", 2: "3D (unbatched) or 4D (batched)"}[n]
+    raise GdRuntimeError(f"Expected {want} input to {op}, but got input of size: "
+                         f"{list(input.shape)}")
+
+
+def _windows(x: Tensor, kernel: tuple[int, ...], stride: tuple[int, ...],
+             dilation: tuple[int, ...], out: tuple[int, ...]) -> Tensor:
+    """(N, C, *kernel, *out): x's sliding windows over its last len(kernel) dims."""
+    n = len(kernel)
+    index: list[Any] = [slice(None), slice(None)]
+    for i in range(n):
+        rows = (np.arange(kernel[i])[:, None] * dilation[i]
+                + np.arange(out[i])[None, :] * stride[i]).astype(np.int64)
+        shape = [1] * (2 * n)
+        shape[i], shape[n + i] = kernel[i], out[i]
+        index.append(tensor_from_array(rows.reshape(shape)))
+    return getitem(x, tuple(index))
+
+
+def recorded_as(y: Tensor, name: str) -> Tensor:
+    """y, recorded as PyTorch's fused op of that name (a gather of every row: a copy, whose
+    VJP places the gradient back)."""
+    return getitem_raw(y, (np.arange(y.shape[0]),), name)
+
+
+_named = recorded_as
+
+
+def _out_size(size: int, k: int, s: int, p: int, d: int, ceil: bool = False) -> int:
+    span = size + 2 * p - d * (k - 1) - 1
+    out = (-(-span // s) if ceil else span // s) + 1
+    if ceil and (out - 1) * s >= size + p:
+        out -= 1
+    return out
+
+
+def _conv(input: Tensor, weight: Tensor, bias: Any, stride: Any, padding: Any,
+          dilation: Any, groups: int, n: int) -> Tensor:
+    op = f"conv{n}d"
+    x, batched = _batched(_as_tensor(input), n, op)
+    weight = _as_tensor(weight)
+    k = tuple(weight.shape[2:])
+    s, d = _tuple(stride, n, "stride"), _tuple(dilation, n, "dilation")
+    channels = x.shape[1]
+    if weight.ndim != n + 2 or channels != weight.shape[1] * groups:
+        raise GdRuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, "
+                             f"expected input{list(x.shape)} to have "
+                             f"{weight.shape[1] * groups} channels, but got {channels} "
+                             "channels instead")
+    if isinstance(padding, str):
+        if padding not in ("same", "valid"):
+            raise GdRuntimeError(f"Invalid padding string '{padding}'")
+        if padding == "same" and any(v != 1 for v in s):
+            raise GdRuntimeError("padding='same' is not supported for strided convolutions")
+        totals = [d[i] * (k[i] - 1) if padding == "same" else 0 for i in range(n)]
+        pads = [(t // 2, t - t // 2) for t in totals]
+    else:
+        pads = [(p, p) for p in _tuple(padding, n, "padding")]
+    flat = [v for pair in reversed(pads) for v in pair]
+    if any(flat):
+        x = pad(x, flat)
+    sizes = tuple(x.shape[2 + i] for i in range(n))
+    if any(sizes[i] < d[i] * (k[i] - 1) + 1 for i in range(n)):
+        raise GdRuntimeError(f"Calculated padded input size per channel: "
+                             f"({' x '.join(map(str, sizes))}). Kernel size: "
+                             f"({' x '.join(map(str, k))}). Kernel size can't be greater "
+                             "than actual input size")
+    out = tuple(_out_size(sizes[i], k[i], s[i], 0, d[i]) for i in range(n))
+    cols = reshape(_windows(x, k, s, d, out), (x.shape[0], groups, -1, math.prod(out)))
+    w = reshape(weight, (groups, weight.shape[0] // groups, -1))
+    y = reshape(matmul(w, cols), (x.shape[0], weight.shape[0], *out))
+    if bias is not None:
+        y = add(y, reshape(_as_tensor(bias), (weight.shape[0],) + (1,) * n))
+    y = _named(y, "ConvolutionBackward0")
+    return y if batched else squeeze(y, 0)
+
+
+def conv1d(input: Tensor, weight: Tensor, bias: Any = None, stride: Any = 1,
+           padding: Any = 0, dilation: Any = 1, groups: int = 1) -> Tensor:
+    """1-d convolution (cross-correlation) over (N, C, L)."""
+    return _conv(input, weight, bias, stride, padding, dilation, groups, 1)
+
+
+def conv2d(input: Tensor, weight: Tensor, bias: Any = None, stride: Any = 1,
+           padding: Any = 0, dilation: Any = 1, groups: int = 1) -> Tensor:
+    """2-d convolution (cross-correlation) over (N, C, H, W)."""
+    return _conv(input, weight, bias, stride, padding, dilation, groups, 2)
+
+
+def _pool_setup(input: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
+                ceil_mode: bool, n: int, op: str) -> tuple[Any, ...]:
+    """(input batched, was it, kernel, stride, dilation, output size, (before, after) pads)."""
+    x, batched = _batched(_as_tensor(input), n, op)
+    k = _tuple(kernel_size, n, "kernel_size")
+    s = k if stride is None or stride == [] or stride == () else _tuple(stride, n, "stride")
+    p, d = _tuple(padding, n, "padding"), _tuple(dilation, n, "dilation")
+    for i in range(n):
+        if p[i] > (d[i] * (k[i] - 1) + 1) // 2:
+            raise GdRuntimeError(f"pad should be at most half of effective kernel size, but "
+                                 f"got pad={p[i]}, kernel_size={k[i]} and dilation={d[i]}")
+    sizes = tuple(x.shape[2 + i] for i in range(n))
+    out = tuple(_out_size(sizes[i], k[i], s[i], p[i], d[i], ceil_mode) for i in range(n))
+    if any(o <= 0 for o in out):
+        raise GdRuntimeError(f"Given input size: ({'x'.join(map(str, x.shape[1:]))}). "
+                             f"Calculated output size: ({x.shape[1]}x"
+                             f"{'x'.join(map(str, out))}). Output size is too small")
+    # the right padding also covers the windows ceil_mode lets run past the end
+    pads = [(p[i], p[i] + max(0, (out[i] - 1) * s[i] + d[i] * (k[i] - 1) + 1 - sizes[i]
+                              - 2 * p[i])) for i in range(n)]
+    return x, batched, k, s, d, out, pads
+
+
+def _pool_windows(x: Tensor, k: tuple[int, ...], s: tuple[int, ...], d: tuple[int, ...],
+                  out: tuple[int, ...], pads: list[tuple[int, int]], fill: float) -> Tensor:
+    """(N, C, window cells, *out): the windows of x padded with fill."""
+    flat = [v for pair in reversed(pads) for v in pair]
+    if any(flat):
+        x = pad(x, flat, value=fill)
+    w = _windows(x, k, s, d, out)
+    return reshape(w, (w.shape[0], w.shape[1], -1, *out))
+
+
+def _max_pool(input: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
+              ceil_mode: bool, return_indices: bool, n: int) -> Tensor:
+    if return_indices:
+        raise GdRuntimeError(f"max_pool{n}d(return_indices=True) is not supported by "
+                             "gradcli")
+    x, batched, k, s, d, out, pads = _pool_setup(input, kernel_size, stride, padding,
+                                                 dilation, ceil_mode, n, f"max_pool{n}d")
+    y = _max(_pool_windows(x, k, s, d, out, pads, -math.inf), 2)[0]
+    return _named(y if batched else squeeze(y, 0), "MaxPool2DWithIndicesBackward0")
+
+
+def max_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
+               dilation: Any = 1, ceil_mode: bool = False,
+               return_indices: bool = False) -> Tensor:
+    """The maximum of each window over (N, C, L) (max_pool2d over (N, C, 1, L))."""
+    one = _tuple(kernel_size, 1, "kernel_size")
+    y = _max_pool(unsqueeze(_as_tensor(input), -2), (1, *one),
+                  None if stride is None else (1, *_tuple(stride, 1, "stride")),
+                  (0, *_tuple(padding, 1, "padding")), (1, *_tuple(dilation, 1, "dilation")),
+                  ceil_mode, return_indices, 2)
+    return squeeze(y, -2)
+
+
+def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
+               dilation: Any = 1, ceil_mode: bool = False,
+               return_indices: bool = False) -> Tensor:
+    """The maximum of each window over (N, C, H, W)."""
+    return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode,
+                     return_indices, 2)
+
+
+def _avg_pool(input: Tensor, kernel_size: Any, stride: Any, padding: Any, ceil_mode: bool,
+              count_include_pad: bool, divisor_override: Any, n: int) -> Tensor:
+    x, batched, k, s, d, out, pads = _pool_setup(input, kernel_size, stride, padding, 1,
+                                                 ceil_mode, n, f"avg_pool{n}d")
+    total = sum(_pool_windows(x, k, s, d, out, pads, 0.0), 2)
+    if divisor_override is not None:
+        y = div(total, float(divisor_override))
+    else:
+        # PyTorch's divisor: the cells of each window inside the padded input (or, without
+        # count_include_pad, inside the input itself)
+        sizes = [x.shape[2 + i] + (2 * pads[i][0] if count_include_pad else 0)
+                 for i in range(n)]
+        mask_pads = [(0, b - a) for a, b in pads] if count_include_pad else pads
+        ones = tensor_from_array(np.ones((1, 1, *sizes), x.array.dtype))
+        y = div(total, sum(_pool_windows(ones, k, s, d, out, mask_pads, 0.0), 2))
+    return _named(y if batched else squeeze(y, 0), "AvgPool2DBackward0")
+
+
+def avg_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
+               ceil_mode: bool = False, count_include_pad: bool = True) -> Tensor:
+    """The mean of each window over (N, C, L) (avg_pool2d over (N, C, 1, L))."""
+    one = _tuple(kernel_size, 1, "kernel_size")
+    y = _avg_pool(unsqueeze(_as_tensor(input), -2), (1, *one),
+                  None if stride is None else (1, *_tuple(stride, 1, "stride")),
+                  (0, *_tuple(padding, 1, "padding")), ceil_mode, count_include_pad, None, 2)
+    return squeeze(y, -2)
+
+
+def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
+               ceil_mode: bool = False, count_include_pad: bool = True,
+               divisor_override: Any = None) -> Tensor:
+    """The mean of each window over (N, C, H, W)."""
+    return _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                     divisor_override, 2)
+
+
+def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
+    """Means over PyTorch's adaptive windows: row i spans [⌊i·H/oh⌋, ⌈(i+1)·H/oh⌉)."""
+    x = _as_tensor(input)
+    if x.ndim not in (3, 4):
+        raise GdRuntimeError("adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got "
+                             f"{list(x.shape)}")
+    h, w = x.shape[-2], x.shape[-1]
+    sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size,) * 2
+    oh = h if sizes[0] is None else int(sizes[0])
+    ow = w if sizes[1] is None else int(sizes[1])
+    if (oh, ow) == (1, 1):  # PyTorch's global average: a mean
+        return mean(x, (-2, -1), True)
+    rows = []
+    for i in range(oh):
+        r0, r1 = (i * h) // oh, -(-((i + 1) * h) // oh)
+        cells = []
+        for j in range(ow):
+            c0, c1 = (j * w) // ow, -(-((j + 1) * w) // ow)
+            window = getitem(x, (Ellipsis, slice(r0, r1), slice(c0, c1)))
+            cells.append(mean(window, (-2, -1)))
+        rows.append(stack(cells, -1))
+    return _named(stack(rows, -2), "AdaptiveAvgPool2DBackward0")
+
+
+for _name in ("conv1d", "conv2d", "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d",
+              "adaptive_avg_pool2d"):
+    expose(globals()[_name], f"torch.nn.functional.{_name}", family="nn")
+for _name in ("conv1d", "conv2d", "max_pool1d", "max_pool2d", "avg_pool1d"):
+    expose(globals()[_name], f"torch.{_name}", family="nn")
