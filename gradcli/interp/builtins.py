@@ -22,6 +22,7 @@ from gradcli.interp import (
     argcheck,
     arrays,
     devices,
+    distributions,
     dtype_info,
     exceptions,
     limits,
@@ -320,6 +321,8 @@ class Registry:
         })
         self.data_modules = D.namespaces()  # torch.utils, torch.utils.data, ...
         self.torch.members["utils"] = self.data_modules["torch.utils"]
+        self.distributions = distributions.namespaces()  # torch.distributions, its modules
+        self.torch.members["distributions"] = self.distributions["torch.distributions"]
         self.math = _math_namespace()
         self.modules: dict[str, Namespace] = {
             "torch": self.torch, "torch.autograd": self.autograd,
@@ -331,7 +334,7 @@ class Registry:
             **devices.MODULES,
             "torch.func": self.func,
             "typing": pytyping.TYPING, "__future__": pytyping.FUTURE,
-            **self.data_modules,
+            **self.data_modules, **self.distributions,
             "torch.optim": self.optim, "torch.optim.lr_scheduler": self.lr_scheduler,
         }
         bare: dict[str, Any] = {}
