@@ -31,6 +31,7 @@ from gradcli.interp import (
     nn_layers,
     nn_module,
     optim,
+    outargs,
     pybuiltins,
     pyreflect,
     pytext,
@@ -60,6 +61,13 @@ def _manual_seed(seed: int) -> GeneratorValue:
     """Seed the random generator (same numbers as PyTorch's CPU generator)."""
     ops.manual_seed(int(seed))
     return GeneratorValue()
+
+
+def _seed() -> int:
+    """torch.seed(): a seed from the OS, which gd refuses (a run prints the same every time)."""
+    raise GdRuntimeError("'torch.seed()' is not supported by gradcli (it seeds from the "
+                         "operating system: a gd program prints the same output every run)",
+                         hint="seed with torch.manual_seed(n)")
 
 
 def _initial_seed() -> int:
@@ -129,7 +137,7 @@ def _interp_functions() -> dict[str, Callable[..., Any]]:
     return {
         "tensor": _from_data(ops.tensor), "as_tensor": _as_tensor,
         "from_numpy": arrays.from_numpy, "detach": _detach,
-        "manual_seed": _manual_seed, "seed": _manual_seed, "initial_seed": _initial_seed,
+        "manual_seed": _manual_seed, "seed": _seed, "initial_seed": _initial_seed,
         "is_tensor": _is_tensor, "get_default_dtype": _get_default_dtype,
         "no_grad": no_grad, "enable_grad": enable_grad, "set_grad_enabled": _grad_enabled_ctx,
         "is_grad_enabled": is_grad_enabled, "vmap": TORCH_FUNC["vmap"],
@@ -251,8 +259,11 @@ class TorchBuiltin(Builtin):
     __slots__ = ()
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if kwargs and "input" in kwargs and not _takes_input(self.fn):
-            args = (kwargs.pop("input"), *args)
+        if kwargs:
+            if "input" in kwargs and not _takes_input(self.fn):
+                args = (kwargs.pop("input"), *args)
+            if "out" in kwargs and outargs.takes_out(self.name):  # torch.add(x, y, out=r)
+                return outargs.call(self.name, self.fn, args, kwargs)
         return self.fn(*args, **kwargs)
 
 
