@@ -251,7 +251,7 @@ def _gd(spelling: str, *args: object) -> np.ndarray:
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
-def test_softmax_sigmoid_cross_entropy_bits_are_pytorchs(dtype: str) -> None:
+def test_softmax_sigmoid_silu_cross_entropy_bits_are_pytorchs(dtype: str) -> None:
     torch = pytest.importorskip("torch")
     F = torch.nn.functional
     rng = np.random.default_rng(0)
@@ -270,6 +270,7 @@ def test_softmax_sigmoid_cross_entropy_bits_are_pytorchs(dtype: str) -> None:
         off += int(np.sum(ours != theirs))
         total += ours.size
         assert np.array_equal(_gd("torch.sigmoid", x), torch.sigmoid(t).numpy())
+        assert np.array_equal(_gd("torch.nn.functional.silu", x), F.silu(t).numpy())
         assert np.array_equal(_gd("torch.nn.functional.cross_entropy", x, target),
                               F.cross_entropy(t, torch.from_numpy(target)).numpy())
     assert off < 0.03 * total

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcli.ad.kernels.elementwise import wide
+from gradcli.ad.kernels.elementwise import vec_exp, wide
 from gradcli.ad.kernels.linalg import product
 from gradcli.ad.kernels.messages import TorchError, not_implemented, scalar_name
 from gradcli.ad.kernels.reductions import mean, torch_sum
@@ -125,10 +125,10 @@ def elu_backward(g: Any, x: Any, alpha: float, scale: float, input_scale: float)
 
 
 def silu(x: Any) -> ndarray:
-    """x · σ(x)."""
+    """x · σ(x), as PyTorch's kernel rounds it: x / (1 + exp(-x)), exp Vectorized's."""
     x = _float(x, "silu_cpu")
     with np.errstate(over="ignore"):
-        return _as(x / (1 + _exp(-x)), x)
+        return _as(x / (x.dtype.type(1) + vec_exp(-x)), x)
 
 
 def mish(x: Any) -> ndarray:
