@@ -137,6 +137,15 @@ VALUES: list[tuple[str, str]] = [
     ("import torch.utils.data as D", "iter(D.DataLoader([1, 2], shuffle=True))"),
     ("import torch.utils.data as D", "D.random_split([1, 2], [1, 1])[0]"),
     ("import torch.utils.data as D", "D.Dataset"), ("import torch.utils.data as D", "D.DataLoader"),
+    # torch.distributions (gradcli/interp/distributions.py)
+    ("import torch.distributions as P", "P.Normal(0.0, 1.0)"),
+    ("import torch.distributions as P", "P.Categorical(ones(3))"),
+    ("import torch.distributions as P", "P.Bernoulli(logits=ones(2))"),
+    ("import torch.distributions as P", "P.Uniform(0.0, 1.0)"),
+    ("import torch.distributions as P", "P.Uniform(0.0, 1.0).support"),
+    ("import torch.distributions as P", "P.Normal"), ("import torch.distributions as P", "P"),
+    ("import torch.distributions as P", "P.kl_divergence"),
+    ("import torch.distributions as P", "P.Normal(0.0, 1.0).sample"),
 ]
 DUNDERS = ["__class__", "__dict__", "__globals__", "__builtins__", "__subclasses__",
            "__init__", "__reduce_ex__", "__getattribute__", "__code__", "__closure__",
@@ -171,7 +180,8 @@ def _attribute_failures(setup: str, expr: str, attr: str) -> Iterator[str]:
 def test_no_dunder_or_internal_attribute_of_any_value(setup: str, expr: str) -> None:
     # A class's or function's __name__ is its name, a plain string (as in Python): see
     # below; a string has Python's format_map, translate and encode (which refuses).
-    named = (*CLASSES, *FUNCTIONS, "str", "D.Dataset", "D.DataLoader",
+    named = (*CLASSES, *FUNCTIONS, "str", "D.Dataset", "D.DataLoader", "P.Normal",
+             "P.kl_divergence",
              "torch.autograd.gradcheck")
     attrs = [a for a in DUNDERS + INTERNALS if not (a == "__name__" and expr in named)
              and not (expr in ("'text'", "str") and a in STR_METHODS)]

@@ -96,6 +96,10 @@ SUPPORTED = [
     "torch.linalg.lstsq", "torch.linalg.matrix_rank", "torch.conv1d", "torch.conv2d",
     "torch.nn.functional.avg_pool2d", "torch.nn.functional.conv1d",
     "torch.nn.functional.conv2d", "torch.nn.functional.max_pool2d",
+    "torch.poisson", "torch.diagflat", "torch.unique_consecutive", "torch.is_nonzero",
+    "torch.distributions.Normal", "torch.distributions.Categorical",
+    "torch.distributions.Bernoulli", "torch.distributions.Uniform",
+    "torch.distributions.kl_divergence",
 ]
 
 # Out of scope (README "Not in gradcli": complex tensors, fft,
@@ -105,7 +109,7 @@ NOT_YET = [
     "torch.complex", "torch.fft.fft", "torch.fft.ifft", "torch.fft.rfft",
     "torch.nn.functional.interpolate",
     "torch.nn.functional.scaled_dot_product_attention", "torch.nn.functional.unfold",
-    "torch.poisson", "torch.polar", "torch.rrelu", "torch.softshrink", "torch.stft",
+    "torch.polar", "torch.rrelu", "torch.softshrink", "torch.stft",
 ]
 
 

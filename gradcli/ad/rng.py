@@ -531,6 +531,65 @@ class Generator:
         return np.array([scale * math.log1p(-v) for v in u], dtype=np.float64).astype(dt) \
             .reshape(shape)
 
+    def cauchy(self, median: float, sigma: float, shape: tuple[int, ...],
+               dtype: str) -> np.ndarray:
+        """`cauchy_(median, sigma)`: median + sigma * tan(pi * (u - 0.5)), u a double."""
+        u = self._uniform64(_numel(shape)).tolist()
+        return np.array([median + sigma * math.tan(math.pi * (v - 0.5)) for v in u],
+                        dtype=np.float64).astype(_check_dtype(dtype)).reshape(shape)
+
+    def log_normal(self, mean: float, std: float, shape: tuple[int, ...],
+                   dtype: str) -> np.ndarray:
+        """`log_normal_(mean, std)`: exp of `normal_distribution<double>` draws."""
+        vals = self._normal_scalar(_numel(shape), float(mean), float(std))
+        return np.array([math.exp(v) for v in vals], dtype=np.float64) \
+            .astype(_check_dtype(dtype)).reshape(shape)
+
+    def geometric(self, p: float, shape: tuple[int, ...], dtype: str) -> np.ndarray:
+        """`geometric_(p)`: ceil(log(u) / log1p(-p)), u a double."""
+        u = self._uniform64(_numel(shape)).tolist()
+        denom = math.log1p(-p)
+        return np.array([math.ceil(math.log(v) / denom) if v > 0 else math.inf for v in u],
+                        dtype=np.float64).astype(np.dtype(dtype)).reshape(shape)
+
+    def poisson(self, rates: np.ndarray) -> np.ndarray:
+        """`torch.poisson(rates)`: ATen's sample_poisson per element, in order."""
+        flat = np.ascontiguousarray(rates, dtype=np.float64).reshape(-1).tolist()
+        return np.array([self._poisson_one(lam) for lam in flat],
+                        dtype=np.float64).astype(rates.dtype).reshape(rates.shape)
+
+    def _poisson_one(self, lam: float) -> int:
+        def uniform() -> float:
+            return float(self._uniform64(1)[0])
+
+        if lam >= 10:  # transformed rejection (Hoermann, 1993), as ATen writes it
+            slam, loglam = math.sqrt(lam), math.log(lam)
+            b = 0.931 + 2.53 * slam
+            a = -0.059 + 0.02483 * b
+            invalpha = 1.1239 + 1.1328 / (b - 3.4)
+            vr = 0.9277 - 3.6224 / (b - 2)
+            while True:
+                u = uniform() - 0.5
+                v = uniform()
+                us = 0.5 - abs(u)
+                k = math.floor((2 * a / us + b) * u + lam + 0.43)
+                if us >= 0.07 and v <= vr:
+                    return k
+                if k < 0 or (us < 0.013 and v > us):
+                    continue
+                if (math.log(v) + math.log(invalpha) - math.log(a / (us * us) + b)
+                        <= -lam + k * loglam - math.lgamma(k + 1.0)):
+                    return k
+        if lam == 0:
+            return 0
+        enlam, x, prod = math.exp(-lam), 0, 1.0
+        while True:
+            prod *= uniform()
+            if prod > enlam:
+                x += 1
+            else:
+                return x
+
     def multinomial_with_replacement(self, probs: np.ndarray, n: int) -> np.ndarray:
         """`torch.multinomial(probs, n, replacement=True)` for n > 1 (2-d probs)."""
         out = np.empty((probs.shape[0], n), dtype=np.int64)

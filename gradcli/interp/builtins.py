@@ -22,6 +22,7 @@ from gradcli.interp import (  # noqa: F401  (nn_* family modules fill LAYERS)
     argcheck,
     arrays,
     devices,
+    distributions,
     dtype_info,
     exceptions,
     limits,
@@ -37,6 +38,7 @@ from gradcli.interp import (  # noqa: F401  (nn_* family modules fill LAYERS)
     nn_rnn,
     nn_state,
     optim,
+    outargs,
     pybuiltins,
     pyreflect,
     pytext,
@@ -67,6 +69,13 @@ def _manual_seed(seed: int) -> GeneratorValue:
     """Seed the random generator (same numbers as PyTorch's CPU generator)."""
     ops.manual_seed(int(seed))
     return GeneratorValue()
+
+
+def _seed() -> int:
+    """torch.seed(): a seed from the OS, which gd refuses (a run prints the same every time)."""
+    raise GdRuntimeError("'torch.seed()' is not supported by gradcli (it seeds from the "
+                         "operating system: a gd program prints the same output every run)",
+                         hint="seed with torch.manual_seed(n)")
 
 
 def _initial_seed() -> int:
@@ -136,7 +145,7 @@ def _interp_functions() -> dict[str, Callable[..., Any]]:
     return {
         "tensor": _from_data(ops.tensor), "as_tensor": _as_tensor,
         "from_numpy": arrays.from_numpy, "detach": _detach,
-        "manual_seed": _manual_seed, "seed": _manual_seed, "initial_seed": _initial_seed,
+        "manual_seed": _manual_seed, "seed": _seed, "initial_seed": _initial_seed,
         "is_tensor": _is_tensor, "get_default_dtype": _get_default_dtype,
         "no_grad": no_grad, "enable_grad": enable_grad, "set_grad_enabled": _grad_enabled_ctx,
         "is_grad_enabled": is_grad_enabled, "vmap": TORCH_FUNC["vmap"],
@@ -258,8 +267,11 @@ class TorchBuiltin(Builtin):
     __slots__ = ()
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if kwargs and "input" in kwargs and not _takes_input(self.fn):
-            args = (kwargs.pop("input"), *args)
+        if kwargs:
+            if "input" in kwargs and not _takes_input(self.fn):
+                args = (kwargs.pop("input"), *args)
+            if "out" in kwargs and outargs.takes_out(self.name):  # torch.add(x, y, out=r)
+                return outargs.call(self.name, self.fn, args, kwargs)
         return self.fn(*args, **kwargs)
 
 
@@ -328,6 +340,8 @@ class Registry:
         })
         self.data_modules = D.namespaces()  # torch.utils, torch.utils.data, ...
         self.torch.members["utils"] = self.data_modules["torch.utils"]
+        self.distributions = distributions.namespaces()  # torch.distributions, its modules
+        self.torch.members["distributions"] = self.distributions["torch.distributions"]
         self.math = _math_namespace()
         self.modules: dict[str, Namespace] = {
             "torch": self.torch, "torch.autograd": self.autograd,
@@ -339,7 +353,7 @@ class Registry:
             **devices.MODULES,
             "torch.func": self.func,
             "typing": pytyping.TYPING, "__future__": pytyping.FUTURE,
-            **self.data_modules,
+            **self.data_modules, **self.distributions,
             "torch.optim": self.optim, "torch.optim.lr_scheduler": self.lr_scheduler,
             **stdlib.namespaces(),
             "copy": nn_copy.COPY,

@@ -948,3 +948,28 @@ def cli_cases(draw: st.DrawFn) -> CliCase:
     backwards = draw(st.sampled_from([0, 1, 1, 2]))
     value = None if draw(st.integers(0, 5)) == 0 else draw(st.sampled_from(SET_VALUES))
     return make_cli_case(form, dtype, backwards, value)
+
+
+#: Class (h)'s printed quantities: activations as whole lists, losses as .item().
+LOSS_PRINTS = [
+    "print(torch.softmax(x, -1).tolist())", "print(F.softmax(x, dim=1).sum().item())",
+    "print(torch.sigmoid(x).tolist())", "print(F.silu(x).tolist())",
+    "print(F.cross_entropy(x, y).item())", "print(F.cross_entropy(x, y, reduction='sum').item())",
+    "print(F.nll_loss(torch.log_softmax(x, 1), y).item())",
+    "print(F.binary_cross_entropy(torch.sigmoid(x), (x > 0).to(x.dtype)).item())",
+]
+
+
+@st.composite
+def loss_programs(draw: st.DrawFn) -> str:
+    """Class (h): softmax, sigmoid, silu and the classification losses of seeded random
+    logits, printed whole (`.item()`, `.tolist()`): PyTorch's values to the last bit."""
+    dtype = draw(st.sampled_from(["torch.float32", "torch.float64"]))
+    rows, n = draw(st.integers(1, 70)), draw(st.integers(2, 40))
+    scale = draw(st.sampled_from(["1", "3", "10"]))
+    lines = ["import torch", "import torch.nn.functional as F",
+             f"torch.manual_seed({draw(st.integers(0, 10_000))})",
+             f"x = torch.randn({rows}, {n}, dtype={dtype}) * {scale}",
+             f"y = torch.randint(0, {n}, ({rows},))"]
+    lines += draw(st.lists(st.sampled_from(LOSS_PRINTS), min_size=1, max_size=3, unique=True))
+    return "\n".join(lines) + "\n"

@@ -25,3 +25,8 @@ sample("torch.nn.functional.dropout", X("mn", dtype="float32"), 0.2, seed=3, jvp
 sample("torch.nn.functional.dropout", X("mn"), 0.5, training=False)
 sample("torch.nn.functional.dropout", X("mn"), 1.0)
 sample("torch.dropout", X("mn"), 0.3, True, seed=0, jvp=False)
+sample("Tensor.cauchy_", X("mn"), 0.5, 2.0, seed=0)
+sample("Tensor.log_normal_", X("mn"), 0.0, 0.5, seed=0)
+sample("Tensor.geometric_", X("mn"), 0.3, seed=0)
+sample("torch.poisson", X("mn", domain="positive"), seed=0)
+sample("torch.poisson", X("mn", domain=lambda rng, s: rng.uniform(8.0, 40.0, s)), seed=1)

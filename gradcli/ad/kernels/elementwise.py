@@ -3,12 +3,14 @@ and logic."""
 
 from __future__ import annotations
 
+import math
 import operator
 from typing import Any
 
 import numpy as np
 
 from gradcli.ad import dtypes
+from gradcli.ad.kernels import vecmath as VM
 from gradcli.ad.kernels.fused import vml_sqrt
 from gradcli.ad.kernels.messages import TorchError, broadcast_message_all, not_implemented
 
@@ -353,8 +355,30 @@ def sigmoid(x: ndarray) -> Any:
         x = x.astype(dtypes.default_dtype())
     one = x.dtype.type(1)
     with np.errstate(over="ignore"):
-        e = exp(np.negative(x, out=ARRAY_OUT))
+        e = vec_exp(np.negative(x, out=ARRAY_OUT))
     return np.divide(one, np.add(one, e, out=ARRAY_OUT), out=ARRAY_OUT)
+
+
+def vec_exp(x: ndarray) -> Any:
+    """exp as a PyTorch elementwise kernel of Vectorized<T>::exp gives it (sigmoid,
+    silu): SLEEF's exp on the elements in whole pairs of vectors (its loop takes two at a
+    time), in order; the C library's exp on the remainder (under 32 elements)."""
+    if x.dtype.kind != "f" or x.dtype.itemsize < 4:
+        return exp(x)
+    flat = np.ascontiguousarray(x).reshape(-1)
+    full = flat.size - flat.size % (2 * VM.lanes(x.dtype))
+    out = np.empty_like(flat)
+    out[:full] = VM.vexp(flat[:full])
+    with np.errstate(over="ignore"):
+        out[full:] = np.array([_libm_exp(v) for v in flat[full:].tolist()], _F64)
+    return out.reshape(x.shape)
+
+
+def _libm_exp(v: float) -> float:
+    try:
+        return math.exp(v)
+    except OverflowError:
+        return math.inf
 
 
 def neg(x: ndarray) -> Any:

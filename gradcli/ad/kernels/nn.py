@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcli.ad.kernels.elementwise import wide
+from gradcli.ad.kernels.elementwise import vec_exp, wide
 from gradcli.ad.kernels.linalg import product
 from gradcli.ad.kernels.messages import TorchError, not_implemented, scalar_name
 from gradcli.ad.kernels.reductions import mean, torch_sum
@@ -125,10 +125,10 @@ def elu_backward(g: Any, x: Any, alpha: float, scale: float, input_scale: float)
 
 
 def silu(x: Any) -> ndarray:
-    """x · σ(x)."""
+    """x · σ(x), as PyTorch's kernel rounds it: x / (1 + exp(-x)), exp Vectorized's."""
     x = _float(x, "silu_cpu")
     with np.errstate(over="ignore"):
-        return _as(x / (1 + _exp(-x)), x)
+        return _as(x / (x.dtype.type(1) + vec_exp(-x)), x)
 
 
 def mish(x: Any) -> ndarray:
@@ -279,12 +279,54 @@ def nll_loss(logp: Any, target: Any, weight: Any = None, reduction: str = "mean"
     l = -logp[nll_index(logp.shape, safe)] * w
     if reduction == "none":
         return _as(l, logp)
+    if logp.ndim == 2 and reduction in ("sum", "mean"):  # PyTorch's nll_loss_out_frame
+        total, weight_total = _cascade(l, w, target != ignore_index, weight is not None)
+        if reduction == "sum":
+            return _as(total, logp)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return _as(total / weight_total, logp)
     if reduction == "sum":
         return torch_sum(_as(l, logp))
     if reduction == "mean":
         with np.errstate(invalid="ignore", divide="ignore"):
             return _as(np.sum(l) / np.sum(w), logp)
     return reduce(l, reduction)
+
+
+def _cascade(loss: ndarray, w: ndarray, keep: ndarray, weighted: bool) -> tuple[Any, Any]:
+    """The batch's loss and weight sums as PyTorch's nll_loss adds them: a cascade of 8
+    partial sums, level j flushed into level j + 1 at every row whose index has its j-th
+    group of bits all zero, the levels then added in order. Rows run in order, in the
+    input's dtype (numpy scalars of it round as PyTorch's do)."""
+    n = loss.shape[0]
+    power = max(4, (max(n, 1) - 1).bit_length() // 8)
+    mask = (1 << power) - 1
+    zero = loss.dtype.type(0)
+    sums, weights = [zero] * 8, [zero] * 8
+    ignored = 0
+    rows, ws, kept = loss.tolist(), w.tolist(), keep.tolist()
+    cast = loss.dtype.type
+    for b in range(n):
+        if not kept[b]:
+            ignored += 1
+            continue
+        sums[0] = cast(sums[0] + cast(rows[b]))
+        weights[0] = cast(weights[0] + cast(ws[b]))
+        for j in range(7):
+            if b & (mask << (j * power)):
+                break
+            sums[j + 1] = cast(sums[j + 1] + sums[j])
+            weights[j + 1] = cast(weights[j + 1] + weights[j])
+            sums[j] = weights[j] = zero
+    total = zero
+    for v in sums:
+        total = cast(total + v)
+    if not weighted:
+        return total, cast(n - ignored)
+    weight_total = zero
+    for v in weights:
+        weight_total = cast(weight_total + v)
+    return total, weight_total
 
 
 def one_hot(x: Any, num_classes: int = -1) -> ndarray:

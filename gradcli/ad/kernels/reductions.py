@@ -10,7 +10,8 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad import dtypes
-from gradcli.ad.kernels.elementwise import ARRAY_OUT
+from gradcli.ad.kernels import vecmath as VM
+from gradcli.ad.kernels.elementwise import ARRAY_OUT, wide
 from gradcli.ad.kernels.messages import TorchError, empty_reduction_message, scalar_name
 
 ndarray = np.ndarray
@@ -404,21 +405,50 @@ def logsumexp(x: ndarray, dim: Any, keepdim: bool = False) -> Any:
         return np.asarray(np.log(total) + back)
 
 
+def _exp_and_sum(x: ndarray, dim: int) -> tuple[ndarray, ndarray, ndarray]:
+    """(x - max, exp of it, its sum along dim) as PyTorch's softmax kernels compute them:
+    along the last dim, SLEEF's exp and vec::reduce_all's lane order; along another, the
+    positions of the inner dims in whole vectors take SLEEF's exp, the rest the scalar
+    exp, and the sum runs along dim in order (kernels/vecmath.py)."""
+    s = x - np.amax(x, axis=dim, keepdims=True)
+    d = dim % x.ndim
+    if d == x.ndim - 1:
+        e = VM.vexp(s)
+        return s, e, VM.reduce_sum_lastdim(e)[..., None]
+    n, inner = x.shape[d], math.prod(x.shape[d + 1:])
+    s3 = s.reshape(-1, n, inner)
+    full = inner - inner % VM.lanes(x.dtype)
+    e3 = np.empty_like(s3)
+    e3[..., :full] = VM.vexp(s3[..., :full])
+    e3[..., full:] = wide(np.exp, s3[..., full:])
+    total = e3[:, 0].copy()
+    for i in range(1, n):
+        total += e3[:, i]
+    return s, e3.reshape(s.shape), total.reshape(*x.shape[:d], 1, *x.shape[d + 1:])
+
+
 def softmax(x: ndarray, dim: int) -> Any:
-    """Softmax along dim, stable."""
+    """Softmax along dim, stable, as PyTorch's CPU kernel rounds it: exp(x - max) times
+    the reciprocal of the sum along the last dim, divided by it along another."""
     if x.dtype.kind != "f":
         x = x.astype(dtypes.default_dtype())
     if x.size == 0:
         return x.copy()
-    e = np.exp(x - np.amax(x, axis=dim, keepdims=True))
-    return e / np.sum(e, axis=dim, keepdims=True)
+    if x.ndim == 0:
+        return np.exp(x - x)
+    _, e, total = _exp_and_sum(x, dim)
+    if dim % x.ndim == x.ndim - 1:
+        return e * (x.dtype.type(1) / total)
+    return e / total
 
 
 def log_softmax(x: ndarray, dim: int) -> Any:
-    """log(softmax(x)) along dim, stable."""
+    """log(softmax(x)) along dim, stable: (x - max) - log(Σ exp(x - max))."""
     if x.dtype.kind != "f":
         x = x.astype(dtypes.default_dtype())
     if x.size == 0:
         return x.copy()
-    s = x - np.amax(x, axis=dim, keepdims=True)
-    return s - np.log(np.sum(np.exp(s), axis=dim, keepdims=True))
+    if x.ndim == 0:
+        return x - x
+    s, _, total = _exp_and_sum(x, dim)
+    return s - wide(np.log, total)

@@ -109,6 +109,14 @@ def unsqueeze(x: ndarray, dim: int) -> Any:
     return np.expand_dims(x, dim)
 
 
+def unfold(x: ndarray, dimension: int, size: int, step: int) -> Any:
+    """Windows of `size` along `dimension`, `step` apart, in a new last dim (a copy)."""
+    w = np.lib.stride_tricks.sliding_window_view(x, size, axis=dimension)
+    index = [slice(None)] * x.ndim
+    index[dimension] = slice(None, None, step)
+    return np.ascontiguousarray(w[tuple(index)])
+
+
 def cat(*xs: ndarray, dim: int = 0) -> Any:
     """Concatenate along dim (checked in PyTorch's order, with its messages)."""
     for k, x in enumerate(xs):

@@ -135,6 +135,15 @@ def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None
     return x
 
 
+def is_nonzero(input: Tensor) -> bool:
+    """Whether a one-element tensor is not zero."""
+    n = input.array.size
+    if n != 1:
+        raise GdRuntimeError("Boolean value of Tensor with "
+                             f"{'no values' if n == 0 else 'more than one value'} is ambiguous")
+    return bool(input.array.reshape(-1)[0])
+
+
 # -- PyTorch spellings ------------------------------------------------------------------
 
 for _name in ("eq", "ne", "lt", "le", "gt", "ge"):
@@ -149,3 +158,4 @@ for _name in ("isinf", "isposinf", "isneginf", "signbit", "logical_xor", "fmax",
 expose(inplace_of(heaviside), "Tensor.heaviside_", family="comparison")
 expose(ravel, "torch.ravel", "Tensor.ravel", family="shape")
 expose(diff, "torch.diff", "Tensor.diff", family="shape")
+expose(is_nonzero, "torch.is_nonzero", "Tensor.is_nonzero", family="comparison")

@@ -269,6 +269,9 @@ def _new(data: Any, dtype: Any, requires_grad: bool) -> Tensor:
     if isinstance(data, (np.ndarray, np.generic)):
         dt = dtypes_resolve(dtype) if dtype is not None else dtypes.canonical(data.dtype)
         return _leaf(np.asarray(data).astype(dt), requires_grad)
+    if type(data) is range:  # a sequence to PyTorch, as a list is
+        check_size(len(data))
+        data = list(data)
     n, first = 1, data  # the element count, from the first item at each depth
     while isinstance(first, (list, tuple)) and first:
         n *= len(first)

@@ -98,6 +98,53 @@ def exponential_(self: Tensor, lambd: Any = 1.0, *,
                  "ExponentialBackward0")
 
 
+def cauchy_(self: Tensor, median: Any = 0.0, sigma: Any = 1.0, *,
+            generator: Generator | None = None) -> Tensor:
+    """Fill with Cauchy values."""
+    if self.array.dtype.kind != "f":
+        raise GdRuntimeError("Cauchy distribution is a continuous probability distribution. "
+                             f"dtype must be a floating point but you specified "
+                             f"{_C_TYPES[_fdtype(self)]}")
+    if not float(_num(sigma)) > 0.0:
+        raise GdRuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={_g(sigma)}")
+    return _fill(self, gen_of(generator).cauchy(float(_num(median)), float(_num(sigma)),
+                                                self.shape, _fdtype(self)),
+                 "CauchyBackward0")
+
+
+_C_TYPES = {"int64": "long int", "int32": "int", "bool": "bool"}
+
+
+def log_normal_(self: Tensor, mean: Any = 1.0, std: Any = 2.0, *,
+                generator: Generator | None = None) -> Tensor:
+    """Fill with log-normal values (exp of normal(mean, std))."""
+    _need_float(self, "log_normal_cpu")
+    if not float(_num(std)) > 0.0:
+        raise GdRuntimeError(f"log_normal_ expects std > 0.0, but found std={_g(std)}")
+    return _fill(self, gen_of(generator).log_normal(float(_num(mean)), float(_num(std)),
+                                                    self.shape, _fdtype(self)),
+                 "LogNormalBackward0")
+
+
+def geometric_(self: Tensor, p: Any, *, generator: Generator | None = None) -> Tensor:
+    """Fill with the number of Bernoulli(p) trials up to the first success."""
+    pv = float(_num(p))
+    if not 0.0 < pv < 1.0:
+        raise GdRuntimeError(f"geometric_ expects p to be in (0, 1), but got p={_g(p)}")
+    return _fill(self, gen_of(generator).geometric(pv, self.shape, _fdtype(self)),
+                 "GeometricBackward0")
+
+
+def poisson(input: Tensor, generator: Generator | None = None) -> Tensor:
+    """Poisson draws with the rates in input."""
+    x = _as_tensor(input)
+    _need_float(x, "poisson_cpu")
+    if (x.array < 0).any():
+        raise GdRuntimeError("invalid Poisson rate, expected rate to be non-negative")
+    return apply(RULES["random_fill"], (x,), {"values": gen_of(generator).poisson(x.array),
+                                              "torch_name": "PoissonBackward0"})
+
+
 def random_(self: Tensor, from_: Any = None, to: Any = None, *,
             generator: Generator | None = None) -> Tensor:
     """Fill with integers: random_() over the dtype's range, random_(to) in [0, to),
@@ -248,11 +295,13 @@ def torch_dropout(input: Tensor, p: float, train: bool) -> Tensor:
 
 # -- PyTorch spellings ------------------------------------------------------------------
 
-for _name in ("uniform_", "normal_", "exponential_", "random_", "bernoulli_"):
+for _name in ("uniform_", "normal_", "exponential_", "random_", "bernoulli_", "cauchy_",
+              "log_normal_", "geometric_"):
     expose(globals()[_name], f"Tensor.{_name}", family="random")
 expose(bernoulli, "torch.bernoulli", "Tensor.bernoulli", family="random")
 expose(multinomial, "torch.multinomial", "Tensor.multinomial", family="random")
 expose(randperm, "torch.randperm", family="random")
+expose(poisson, "torch.poisson", family="random")
 expose(randint_like, "torch.randint_like", family="random")
 expose(dropout, "torch.nn.functional.dropout", family="random")
 expose(torch_dropout, "torch.dropout", family="random")

@@ -299,11 +299,40 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,
     return tuple(res)
 
 
+def unique_consecutive(input: Tensor, return_inverse: bool = False,
+                       return_counts: bool = False, dim: int | None = None) -> Any:
+    """input with each run of equal consecutive values (rows along dim) kept once."""
+    a = input.array
+    if dim is None:
+        flat = a.reshape(-1)
+        starts = np.ones(flat.size, bool)
+        starts[1:] = flat[1:] != flat[:-1]
+        vals = flat[starts]
+    else:
+        d = _wrap_dim(dim, a.ndim)
+        moved = np.moveaxis(a, d, 0).reshape(a.shape[d], -1)
+        starts = np.ones(moved.shape[0], bool)
+        starts[1:] = (moved[1:] != moved[:-1]).any(axis=1)
+        vals = np.compress(starts, a, axis=d)
+    group = np.cumsum(starts) - 1
+    out = tensor_from_array(np.ascontiguousarray(vals))
+    if not (return_inverse or return_counts):
+        return out
+    res = [out]
+    if return_inverse:
+        res.append(tensor_from_array(group.reshape(a.shape if dim is None else -1)
+                                     .astype(np.int64)))
+    if return_counts:
+        res.append(tensor_from_array(np.bincount(group, minlength=int(starts.sum()))
+                                     .astype(np.int64)))
+    return tuple(res)
+
+
 # -- PyTorch spellings ------------------------------------------------------------------
 
 for _fn in (gather, scatter, scatter_add, scatter_reduce, index_select, index_add, index_copy,
             index_fill, masked_fill, masked_scatter, masked_select, take, take_along_dim, put,
-            index_put, argwhere, unique):
+            index_put, argwhere, unique, unique_consecutive):
     _name = _fn.__name__
     expose(_fn, f"torch.{_name}", f"Tensor.{_name}", family="indexing")
 for _fn in (scatter, scatter_add, scatter_reduce, index_add, index_copy, index_fill,

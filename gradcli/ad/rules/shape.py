@@ -7,6 +7,7 @@ from typing import Any
 from gradcli.ad import kernels as K
 from gradcli.ad import ops
 from gradcli.ad.graph import Tensor
+from gradcli.ad.kernels import shape as KS
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES, Rule
 from gradcli.ad.rules.base import (
@@ -320,3 +321,18 @@ linear("flip", "FlipBackward0", _flip,
        lambda g, x, dims: ops.flip(g, dims),
        "reverse the order of the elements along dims (reversed(x) is x.flip(0))",
        formula=("flip(grad, dims)",))
+
+
+def _unfold_back(g: Tensor, x: Tensor, dimension: int, size: int, step: int) -> Tensor:
+    # Each window's cotangent added back at the elements it was taken from.
+    n = g.shape[dimension]
+    index = (ops.arange(n).unsqueeze(1) * step + ops.arange(size).unsqueeze(0)).reshape(-1)
+    shape = x.shape
+    flat = ops.reshape(ops.joins.movedim(g, -1, dimension + 1),
+                       (*shape[:dimension], n * size, *shape[dimension + 1:]))
+    return ops.zeros(shape, dtype=g.dtype).index_add(dimension, index, flat)
+
+
+linear("unfold", "UnfoldBackward0", KS.unfold, _unfold_back,
+       "sliding windows along a dim (x.unfold(dimension, size, step))",
+       formula=("windows of grad added back where they were taken",))

@@ -1,0 +1,85 @@
+"""In-place view ops: x.t_(), x.transpose_(0, 1), x.swapdims_(...), x.unsqueeze_(0),
+x.squeeze_(), x.resize_(...): the tensor itself takes the view's shape.
+
+The view is computed as usual; the tensor then holds its data (the same storage) and,
+under autograd, its node, named as PyTorch names the in-place variant (TBackward1,
+TransposeBackward1, UnsqueezeBackward1, SqueezeBackward3/4/5). A leaf that requires grad
+refuses, as in PyTorch.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from gradcli.ad.graph import Tensor, bump_version
+from gradcli.ad.ops.creation import _shape_args
+from gradcli.ad.ops.surface import SURFACE, expose
+from gradcli.ad.state import State, check_size
+from gradcli.errors import GdRuntimeError
+
+_LEAF = "a leaf Variable that requires grad is being used in an in-place operation."
+
+
+def _alias(t: Tensor) -> Tensor:
+    """t itself, or (t in a graph) a tensor standing for t as it is now, for the view's
+    node to keep as its input: t's own shape is about to change."""
+    if t.grad_fn is None:
+        return t
+    a = Tensor.__new__(Tensor)
+    a.array, a.requires_grad, a.grad, a.grad_fn = t.array, True, None, t.grad_fn
+    a._vc, a._view, a._tangent = t._vc, None, None
+    return a
+
+
+def _in_place(view: str, offset: int) -> Callable[..., Tensor]:
+    def op(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        if self.requires_grad and self.grad_fn is None and State.grad_enabled:
+            raise GdRuntimeError(_LEAF)
+        result = SURFACE[view](_alias(self), *args, **kwargs)
+        self.array = result.array
+        self._view = None  # still sharing its base's storage; autograd follows its own node
+        bump_version(self)
+        node = result.grad_fn
+        if node is not None:
+            stem = node.name.rstrip("0123456789")
+            node.name = f"{stem}{int(node.name[len(stem):]) + offset}"
+            if node.out is result:  # the node's output is now the tensor itself
+                node.out, node.out_version = self, self._vc[0]
+            self.grad_fn = node
+        return self
+
+    op.__name__ = view.rpartition(".")[2] + "_"
+    op.__doc__ = f"x.{op.__name__}(...): x becomes x.{view.rpartition('.')[2]}(...)"
+    return op
+
+
+def resize_(self: Tensor, *sizes: Any, memory_format: Any = None) -> Tensor:
+    """x.resize_(*sizes): x takes the shape, keeping its first elements (new ones are 0)."""
+    if self.requires_grad:
+        raise GdRuntimeError("cannot resize variables that require grad")
+    shape = _shape_args(sizes)
+    for n in shape:
+        if n < 0:
+            raise GdRuntimeError(f"Trying to create tensor with negative dimension {n}: "
+                                 f"{list(shape)}")
+    n = math.prod(shape)
+    check_size(n)
+    flat = self.array.reshape(-1)
+    if n <= flat.size and self.array.flags.c_contiguous:
+        self.array = flat[:n].reshape(shape)
+    else:
+        data = np.zeros(n, self.array.dtype)
+        data[:min(n, flat.size)] = flat[:n]
+        self.array = data.reshape(shape)
+    bump_version(self)
+    return self
+
+
+for _view, _offset in (("Tensor.t", 1), ("Tensor.transpose", 1), ("Tensor.swapdims", 1),
+                       ("Tensor.swapaxes", 1), ("Tensor.unsqueeze", 1), ("Tensor.squeeze", 3)):
+    expose(_in_place(_view, _offset), _view + "_", family="shape")
+expose(resize_, "Tensor.resize_", family="shape")
