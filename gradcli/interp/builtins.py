@@ -31,6 +31,7 @@ from gradcli.interp import (
     nn_module,
     optim,
     pybuiltins,
+    pyrandom,
     pyreflect,
     pytext,
     pytyping,
@@ -328,6 +329,7 @@ class Registry:
             "torch.nn": self.nn, "torch.nn.functional": self.nn_functional,
             "torch.nn.init": self.nn_init, "torch.nn.utils": self.nn_utils,
             "torch.linalg": self.linalg, "torch.special": self.special, "math": self.math,
+            "random": pyrandom.namespace(),
             **devices.MODULES,
             "torch.func": self.func,
             "typing": pytyping.TYPING, "__future__": pytyping.FUTURE,
@@ -346,6 +348,7 @@ class Registry:
         bare["torch"] = self.torch
         bare["F"] = self.nn_functional
         bare["__name__"] = "__main__"  # a gd program is always the main script
+        bare["NotImplemented"] = NotImplemented  # what a gd class's operator may return
         self.bare = bare
 
     def module(self, dotted: str) -> Namespace | None:

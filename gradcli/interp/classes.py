@@ -2,8 +2,10 @@
 
 Single inheritance from `object`, another gd class or torch.autograd.Function; methods,
 class and instance attributes, @staticmethod, @classmethod, @property (with .setter) and
-`super()`. Only __init__, __call__, __repr__, __str__, __len__ and __getitem__ may be
-defined among the dunder names. Every attribute lookup goes through `get_attr` here,
+`super()`. Among the dunder names a class may define Python's protocol methods
+(dunders.PROTOCOL_DUNDERS: operators, comparisons, __hash__, containers, iteration,
+conversions, __format__, __enter__/__exit__); Python's machinery calls them through the
+host methods of dunders.Protocols. Every attribute lookup goes through `get_attr` here,
 never to the host object: dunder names (`__class__`, `__dict__`, `mro`'s friends) are
 refused, `_private` names are ordinary gd attributes. Instances print without a memory
 address (`<__main__.Name object>`), so a program's output is the same every run.
@@ -15,6 +17,7 @@ from typing import Any
 
 from gradcli.errors import GdError, GdRuntimeError
 from gradcli.interp import exceptions
+from gradcli.interp.dunders import PROTOCOL_DUNDERS, Protocols, next_hash
 from gradcli.interp.values import (
     Builtin,
     Decorator,
@@ -25,7 +28,6 @@ from gradcli.interp.values import (
 )
 from gradcli.source import Span
 
-HONOURED_DUNDERS = ("__init__", "__call__", "__repr__", "__str__", "__len__", "__getitem__")
 _MISSING = object()
 
 
@@ -251,14 +253,15 @@ class ClassValue(GdObject):
         return inst
 
 
-class InstanceValue(GdObject):
+class InstanceValue(Protocols, GdObject):
     """An instance of a gd class: its own attributes, then its class's."""
 
-    __slots__ = ("attrs", "cls")
+    __slots__ = ("attrs", "cls", "hash_id")
 
     def __init__(self, cls: ClassValue) -> None:
         self.cls = cls
         self.attrs: dict[str, Any] = {}
+        self.hash_id = next_hash()
 
     def get_attr(self, name: str) -> Any:
         _refuse_dunder(name)
@@ -326,6 +329,13 @@ class InstanceValue(GdObject):
         return int(n)
 
     def __bool__(self) -> bool:
+        fn = self._dunder("__bool__")
+        if fn is not None:
+            r = fn(self)
+            if type(r) is not bool:
+                raise _error(f"__bool__ should return bool, returned {type_name(r)}",
+                             "TypeError")
+            return r
         return self._dunder("__len__") is None or len(self) != 0
 
     def __getitem__(self, index: Any) -> Any:
@@ -339,11 +349,6 @@ class InstanceValue(GdObject):
         if fn is None:
             raise _error(f"'{self.cls.name}' object is not callable", "TypeError")
         return fn.invoke([self, *args], kwargs or None)
-
-    def __iter__(self) -> Any:
-        if self._dunder("__getitem__") is None:
-            raise _error(f"'{self.cls.name}' object is not iterable", "TypeError")
-        return self._items()
 
     def _items(self) -> Any:
         # The old sequence protocol: obj[0], obj[1], ... until IndexError.
@@ -464,11 +469,15 @@ def make_class(name: str, bases: list[Any], attrs: dict[str, Any], span: Span
             raise GdRuntimeError("methods on exception classes are not supported in gd", span)
         return exceptions.ExceptionClass(name, bases[0])
     for key in attrs:
-        if _is_dunder(key) and key not in HONOURED_DUNDERS:
+        if _is_dunder(key) and key not in PROTOCOL_DUNDERS:
             raise GdRuntimeError(
                 f"defining '{key}' is not supported in gd classes", span,
-                hint="a gd class may define only " + ", ".join(HONOURED_DUNDERS[:-1])
-                + " and " + HONOURED_DUNDERS[-1])
+                hint="a gd class may define __init__ and Python's protocol methods: "
+                "operators, comparisons, __hash__, __len__, __getitem__, __contains__, "
+                "__iter__/__next__, __call__, __repr__/__str__/__format__, __bool__, "
+                "__enter__/__exit__")
+    if "__eq__" in attrs and "__hash__" not in attrs:
+        attrs["__hash__"] = None  # as Python: defining __eq__ alone makes it unhashable
     kept: list[Any] = []
     function_base = False
     for base in bases:

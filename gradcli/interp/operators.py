@@ -264,6 +264,8 @@ def _tensor_compare(name: str) -> Callable[[Any, Any], Any]:
                                     f"'{type_name(a)}' and 'Tensor'")
                 o = tensor_operand(other)
                 return py_op(a, o) if ta is Tensor else py_op(o, b)
+            if isinstance(other, InstanceValue):
+                return py_op(a, b)  # the tensor gives way: the gd class's own method
             if not isinstance(other, _NUMERIC):
                 if name == "eq":
                     return False
@@ -295,7 +297,7 @@ def _contains(container: Any, item: Any) -> bool:
     if isinstance(container, _CONTAINERS):
         return item in container
     if isinstance(container, InstanceValue):
-        return any(x is item or truth(x == item) for x in container)
+        return item in container  # its __contains__, else its items (dunders.Protocols)
     if type(container) is ArrayValue:
         return item in container.value if isinstance(container.value, np.ndarray) else \
             bool(container.value == arrays.plain(item))
@@ -373,8 +375,10 @@ def set_item(obj: Any, idx: Any, value: Any) -> None:
     if type(obj) is ArrayValue:
         arrays.set_item(obj, idx, value)
         return
+    if isinstance(obj, InstanceValue):
+        obj[idx] = value  # the gd class's __setitem__
+        return
     raise GdRuntimeError(f"'{type_name(obj)}' object does not support item assignment")
-
 
 
 def del_item(obj: Any, idx: Any) -> None:
@@ -384,6 +388,9 @@ def del_item(obj: Any, idx: Any) -> None:
         return
     if type(obj) is dict:
         del obj[idx]
+        return
+    if isinstance(obj, InstanceValue):
+        del obj[idx]  # the gd class's __delitem__
         return
     if type(obj) is Tensor:
         raise TypeError("Tensor does not support deleting items")

@@ -311,6 +311,9 @@ def _absent_type(name: str, why: str) -> Callable[..., Any]:
 def _iter(x: Any) -> Any:
     """iter(iterable): a lazy iterator over it."""
     items = _items(x, "iter()")
+    if isinstance(x, classes.InstanceValue):  # its __iter__'s value, itself perhaps
+        return items if isinstance(items, (IteratorValue, classes.InstanceValue)) else \
+            IteratorValue("iterator", items)  # the old protocol: obj[0], obj[1], ...
     if isinstance(items, IteratorValue):  # a generator, or what a DataLoader's __iter__ gives
         return items
     return IteratorValue(_ITER_KINDS.get(type(x), "iterator"), py.iter(items))
@@ -325,8 +328,10 @@ _NO_DEFAULT = object()
 
 def _next(it: Any, default: Any = _NO_DEFAULT) -> Any:
     """next(iterator[, default]): its next item (StopIteration at the end, or default)."""
-    if not isinstance(it, IteratorValue):
-        raise GdRuntimeError(f"'{type_name(it)}' object is not an iterator")
+    if not isinstance(it, IteratorValue) and not (
+            isinstance(it, classes.InstanceValue) and it._dunder("__next__") is not None):
+        raise GdRuntimeError(f"'{type_name(it)}' object is not an iterator",
+                             py_type="TypeError")
     try:
         return py.next(it)
     except StopIteration:
