@@ -29,6 +29,7 @@ from gradcli.interp.attributes import (
 from gradcli.interp.classes import BoundGdMethod, InstanceValue
 from gradcli.interp.expressions import ExpressionCompiler
 from gradcli.interp.frame import BREAK, CONTINUE, MISSING, RETURN, Expr, Frame, Stmt
+from gradcli.interp.generators import GeneratorForms, has_yield
 from gradcli.interp.operators import (
     BINARY,
     CAUGHT,
@@ -53,7 +54,7 @@ from gradcli.syntax import ast as A
 _STMT_METHODS: dict[type, Callable[[Compiler, Any, bool], Stmt]] = {}
 
 
-class Compiler(StatementForms, ExpressionCompiler):
+class Compiler(GeneratorForms, StatementForms, ExpressionCompiler):
     """Turns one program's AST into closures bound to a Runtime: statements here,
     expressions in ExpressionCompiler."""
 
@@ -537,7 +538,10 @@ class Compiler(StatementForms, ExpressionCompiler):
             node.params[0].kind in ("", "pos") else None
         self.decls.append(scan_declarations(node.body, node.params))
         try:
-            body = self.block(node.body)
+            if any(has_yield(s) for s in node.body):
+                body = self.generator_body(node.body, qualname)
+            else:
+                body = self.block(node.body)
         finally:
             self.decls.pop()
             self.class_name, self.method_self = saved

@@ -14,7 +14,7 @@ from typing import Any
 
 from gradcli.ad.record import apply
 from gradcli.ad.tensor import POSITION, Tensor
-from gradcli.errors import GdError, GdRuntimeError
+from gradcli.errors import GdError, GdRuntimeError, GdSyntaxError
 from gradcli.interp import classes, limits
 from gradcli.interp.arrays import ArrayValue
 from gradcli.interp.attributes import (
@@ -674,6 +674,12 @@ class ExpressionCompiler:
     def e_GeneratorExp(self, node: A.GeneratorExp) -> Expr:
         make = self._generate(node.generators, lambda: self.expr(node.elt), node.span)
         return lambda f: IteratorValue("generator", make(f))
+
+    def e_Yield(self, node: A.Yield | A.YieldFrom) -> Expr:
+        # A generator function's yields are compiled by generators.GeneratorForms.
+        raise GdSyntaxError("'yield' outside function", node.span)
+
+    e_YieldFrom = e_Yield
 
     def e_FString(self, node: A.FString) -> Expr:
         pieces: list[Callable[[Frame], str]] = []

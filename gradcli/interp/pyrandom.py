@@ -96,7 +96,7 @@ def namespace() -> Namespace:
     """The `random` module."""
     members: dict[str, Any] = {name: Builtin(f"random.{name}", _method(name))
                                for name in _SIGNATURES}
-    for name, fn in (("seed", _seed), ("getrandbits", _getrandbits), ("choice", _choice), ("shuffle", _shuffle),
-                     ("sample", _sample), ("choices", _choices)):
+    for name, fn in (("seed", _seed), ("getrandbits", _getrandbits), ("choice", _choice),
+                     ("shuffle", _shuffle), ("sample", _sample), ("choices", _choices)):
         members[name] = Builtin(f"random.{name}", fn)
     return Namespace("random", members)

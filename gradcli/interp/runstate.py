@@ -15,8 +15,8 @@ from typing import Any
 from gradcli.ad import ops
 from gradcli.ad.tensor import Node, State, Tensor, check_memory
 from gradcli.errors import GdError, GdInputError, GdLimitError, GdRuntimeError
-from gradcli.interp.builtins import registry
 from gradcli.interp import pyrandom
+from gradcli.interp.builtins import registry
 from gradcli.interp.classes import BoundGdMethod, ClassValue, InstanceValue
 from gradcli.interp.dunders import reset_hashes
 from gradcli.interp.frame import RETURN, Frame
