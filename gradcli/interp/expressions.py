@@ -739,6 +739,8 @@ def _format_field(v: Any, conv: str | None, spec: str, span: Any) -> str:
             if not spec and v.ndim != 0:
                 return to_str(v)
             return format_value(v, spec)
+        if isinstance(v, classes.InstanceValue):
+            return format(v, spec)  # the gd class's __format__ (even with no spec)
         if not spec:
             return to_str(v)
         if isinstance(v, (int, float, str, ArrayValue)):

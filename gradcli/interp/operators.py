@@ -315,13 +315,22 @@ def iterate(v: Any) -> Any:
         return (ops.unbind_one(v, 0, i) for i in range(v.shape[0]))
     if isinstance(v, _CONTAINERS):
         return v
-    if isinstance(v, GdObject) and hasattr(type(v), "__iter__"):  # gd classes, DataLoader
+    if isinstance(v, InstanceValue):
+        it = iter(v)  # the gd class's __iter__ (or its __getitem__ from 0)
+        # A gd iterator is walked by its __next__ only: Python's list() would ask its
+        # __len__ for a length hint.
+        return _walk(it) if isinstance(it, InstanceValue) else it
+    if isinstance(v, GdObject) and hasattr(type(v), "__iter__"):  # DataLoader
         return iter(v)
     if type(v) is ArrayValue:
         if not isinstance(v.value, np.ndarray):
             raise GdRuntimeError(f"'{type_name(v)}' object is not iterable")
         return iter(v)
     raise GdRuntimeError(f"'{type_name(v)}' object is not iterable")
+
+
+def _walk(it: InstanceValue) -> Any:
+    yield from it
 
 
 def truth(v: Any) -> bool:

@@ -310,10 +310,11 @@ def _absent_type(name: str, why: str) -> Callable[..., Any]:
 
 def _iter(x: Any) -> Any:
     """iter(iterable): a lazy iterator over it."""
-    items = _items(x, "iter()")
     if isinstance(x, classes.InstanceValue):  # its __iter__'s value, itself perhaps
-        return items if isinstance(items, (IteratorValue, classes.InstanceValue)) else \
-            IteratorValue("iterator", items)  # the old protocol: obj[0], obj[1], ...
+        it = py.iter(x)
+        return it if isinstance(it, (IteratorValue, classes.InstanceValue)) else \
+            IteratorValue("iterator", it)  # the old protocol: obj[0], obj[1], ...
+    items = _items(x, "iter()")
     if isinstance(items, IteratorValue):  # a generator, or what a DataLoader's __iter__ gives
         return items
     return IteratorValue(_ITER_KINDS.get(type(x), "iterator"), py.iter(items))
