@@ -415,6 +415,14 @@ ISOLATED: list[tuple[str, str, str]] = [
     ("generator", "g = (i for i in range(3))\ng.gi_frame.f_globals",
      r"has no attribute 'gi_frame'"),
     ("yield", "def f():\n    x = [(yield 1)]", r"'yield' inside an expression is not"),
+    ("generator-function", "def f():\n    yield 1\nf().gi_frame.f_globals",
+     r"has no attribute 'gi_frame'"),
+    ("operator-dunder", "class A:\n    def __radd__(self, o):\n        return o.__class__\n"
+     "1 + A()", r"not accessible"),
+    ("with-dunder", "class A:\n    def __enter__(self):\n        return self\n"
+     "    def __exit__(self, t, v, tb):\n        return v.__traceback__\nwith A():\n"
+     "    1 // 0", r"not accessible"),
+    ("random-host", "import random\nrandom.Random().__init__", r"has no attribute 'Random'"),
     ("yield-outside", "yield ().__class__", r"'yield' outside function"),
     ("async", "async def f():\n    pass", r"'async' is not supported"),
     ("await", "def f():\n    await g()", r"error: "),
