@@ -79,6 +79,8 @@ def test_no_host_attribute_is_reachable(value: str) -> None:
     for name in HOST_NAMES:
         if name == "__init__" and "sup" in value:
             continue  # super().__init__ is object.__init__ (a gd built-in)
+        if name == "__class__" and value in INSTANCES:
+            continue  # an instance's class is its gd class (test below)
         code, message, _ = outcome(f"x = {value}.{name}\n")
         assert code == 4, f"{value}.{name} was not refused"
         assert "not accessible" in message or "has no attribute" in message, message
@@ -90,6 +92,18 @@ def test_no_host_attribute_is_writable(value: str) -> None:
         code, message, _ = outcome(f"{value}.{name} = 1\n")
         assert code == 4, f"{value}.{name} = 1 was not refused"
         assert "not accessible" in message or "cannot set" in message, message
+
+
+INSTANCES = ("c", "pp", "next(iter(pp))")
+
+
+def test_an_instances_class_is_its_gd_class() -> None:
+    code, _, out = outcome("print(c.__class__ is C, pp.__class__.__name__, c.__class__)\n")
+    assert (code, out) == (0, "True P <class '__main__.C'>\n")
+    for program in ("c.__class__.__dict__", "c.__class__.__class__", "c.__class__.__bases__",
+                    "c.__class__.__subclasses__()", "c.__class__ = int"):
+        code, message, _ = outcome(program + "\n")
+        assert code == 4 and "not accessible" in message, program
 
 
 def test_instance_and_class_attributes_are_the_programs_own() -> None:

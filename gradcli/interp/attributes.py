@@ -20,7 +20,7 @@ from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import argcheck, arrays, devices, dtype_info, limits, pymethods
 from gradcli.interp import custom_function as CF
-from gradcli.interp.classes import BoundGdMethod
+from gradcli.interp.classes import BoundGdMethod, InstanceValue
 from gradcli.interp.exceptions import ExceptionValue
 from gradcli.interp.values import (
     STRIDED,
@@ -212,6 +212,8 @@ ACCUMULATE_GRAD_ATTRIBUTES: dict[str, Callable[[AccumulateGrad], Any]] = {
 def get_attribute(obj: Any, name: str) -> Any:
     """obj.name for a gd program, or a GdRuntimeError."""
     if name.startswith("_"):
+        if name == "__class__" and isinstance(obj, InstanceValue):
+            return obj.cls  # a gd class (self.__class__.__name__), as type(obj) gives
         if isinstance(obj, GdObject):  # gd classes and instances: their own table
             return obj.get_attr(name)
         if name == "__name__" and class_name(obj) is not None:  # type(x).__name__
