@@ -116,6 +116,10 @@ def _limited(program: str, steps: int = 2000) -> GdError:
     "def g():\n    n = 0\n    while True:\n        n += 1\n        yield n\nsum(g())\n",
     "def g():\n    yield from g()\nlist(g())\n",
     "def g():\n    while True:\n        yield from [1, 2]\nsorted(g())\n",
+    # itertools' endless iterators
+    "import itertools\nlist(itertools.count())\n",
+    "import itertools\nsum(itertools.repeat(1))\n",
+    "import itertools\nx = [1]\nfor v in itertools.cycle(x):\n    pass\n",
     # an endless gd iterator
     "class It:\n    def __iter__(self):\n        return self\n    def __next__(self):\n"
     "        return 1\nlist(It())\n",
@@ -153,3 +157,13 @@ def test_random_module_is_cpythons() -> None:
         "      random.choice('abc'), random.sample(range(10), 3), random.gauss(0, 1),\n"
         "      random.choices([1, 2, 3], k=4), random.randrange(0, 10, 2))\n")
     assert gd_error("import random\nrandom.choices([1], k=10**9)\n")[0] == 4
+
+
+@pytest.mark.parametrize("program", [
+    "import itertools\nitertools.product(range(10**4), range(10**4))\n",
+    "import itertools\nitertools.permutations(range(10**6), 10**6)\n",
+    "import itertools\nitertools.combinations(range(100), 50)\n",
+    "import random\nrandom.getrandbits(10**9)\n",
+])
+def test_sizes_are_checked_before_the_work(program: str) -> None:
+    assert isinstance(_limited(program, steps=10**7), GdLimitError)

@@ -15,7 +15,7 @@ from typing import Any
 from gradcli.ad import ops
 from gradcli.ad.tensor import Node, State, Tensor, check_memory
 from gradcli.errors import GdError, GdInputError, GdLimitError, GdRuntimeError
-from gradcli.interp import pyrandom
+from gradcli.interp import pyitertools, pyrandom
 from gradcli.interp.builtins import registry
 from gradcli.interp.classes import BoundGdMethod, ClassValue, InstanceValue
 from gradcli.interp.dunders import reset_hashes
@@ -259,6 +259,7 @@ class Runtime:
         self.ids.clear()
         reset_hashes()  # identity hashes of gd instances from 1 again
         pyrandom.reset()  # `import random` starts from seed 0
+        pyitertools.bind(lambda: self.step(None))  # itertools' items are steps
         self.steps = 0
         self.printed = 0  # characters printed (--max-output)
         self.quiet = 0  # > 0 while an overridden binding's expression runs for its form
@@ -477,8 +478,8 @@ class Runtime:
         return GdRuntimeError(
             f"import of '{module}' is not allowed in gd", span,
             hint="gd programs may import torch, torch.nn, torch.nn.functional, torch.autograd, "
-            "torch.autograd.functional, torch.linalg, torch.optim, torch.utils.data, math, random "
-            "and typing")
+            "torch.autograd.functional, torch.linalg, torch.optim, torch.utils.data, math, random, "
+            "itertools, functools and typing")
 
 
 def with_form(value: Any, form: Any) -> Any:
