@@ -1,4 +1,4 @@
-"""`import itertools` and `import functools` (reduce, partial): Python's own, lazily.
+"""`import itertools` and `import functools` (reduce, partial, cache, lru_cache, wraps).
 
 Each itertools function returns a lazy iterator (an IteratorValue named as Python's type,
 `<itertools.chain object>`) over Python's own itertools; every item one hands out is a
@@ -16,7 +16,7 @@ from typing import Any
 
 from gradcli.errors import GdLimitError, GdRuntimeError
 from gradcli.interp import operators
-from gradcli.interp.values import Builtin, IteratorValue, Namespace
+from gradcli.interp.values import Builtin, Decorator, IteratorValue, Namespace
 from gradcli.limits import MAX_SEQUENCE
 
 _STEP: list[Callable[[], None]] = []  # the running program's step counter (bind())
@@ -193,6 +193,36 @@ def _partial(func: Any, *args: Any, **keywords: Any) -> Builtin:
     return Builtin("functools.partial", call, "functools.partial(func, *args, **keywords)")
 
 
+def _memoized(fn: Any) -> Builtin:
+    """fn with its results kept per arguments (functools.cache / lru_cache's wrapper)."""
+    if not callable(fn):
+        raise GdRuntimeError("the first argument must be callable", py_type="TypeError")
+    results: dict[Any, Any] = {}
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        key = (args, tuple(kwargs.items())) if kwargs else args
+        if key in results:
+            return results[key]
+        r = results[key] = fn(*args, **kwargs)
+        return r
+
+    return Builtin(getattr(fn, "name", "function"), call, "a function with a results cache")
+
+
+def _lru_cache(maxsize: Any = 128, typed: Any = False) -> Any:
+    """functools.lru_cache(maxsize=128) as a decorator (bare or called): the function with
+    its results kept (every result: gd never evicts, the values are the same)."""
+    if callable(maxsize) and not isinstance(maxsize, bool):
+        return _memoized(maxsize)
+    return Decorator("functools.lru_cache", _memoized)
+
+
+def _wraps(wrapped: Any, *args: Any, **kwargs: Any) -> Decorator:
+    """functools.wraps(wrapped): a decorator that leaves the wrapper as it is (gd
+    functions have no __doc__ or __wrapped__ to copy)."""
+    return Decorator("functools.wraps", lambda fn: fn)
+
+
 def namespaces() -> dict[str, Namespace]:
     """The `itertools` and `functools` modules."""
     members: dict[str, Any] = {}
@@ -208,6 +238,9 @@ def namespaces() -> dict[str, Namespace]:
                 "combinations_with_replacement", lambda n, k: _comb(n + k - 1, k)))):
         members[name] = Builtin(f"itertools.{name}", fn)
     functools_members = {"reduce": Builtin("functools.reduce", _reduce),
-                         "partial": Builtin("functools.partial", _partial)}
+                         "partial": Builtin("functools.partial", _partial),
+                         "cache": Decorator("functools.cache", _memoized),
+                         "lru_cache": Decorator("functools.lru_cache", _lru_cache),
+                         "wraps": Builtin("functools.wraps", _wraps)}
     return {"itertools": Namespace("itertools", members),
             "functools": Namespace("functools", functools_members)}
