@@ -938,7 +938,8 @@ SPEC_METHODS = [
 
 def _resolve(spelling: str) -> Any:
     module = spelling.split(".")[0]
-    prelude = f"import {module}\n" if module in ("math", "typing") else ""
+    modules = ("math", "typing", "random", "itertools", "functools")
+    prelude = f"import {module}\n" if module in modules else ""
     return value(prelude + spelling)
 
 
