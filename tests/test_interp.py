@@ -938,7 +938,7 @@ SPEC_METHODS = [
 
 def _resolve(spelling: str) -> Any:
     module = spelling.split(".")[0]
-    modules = ("math", "typing", "random", "itertools", "functools")
+    modules = ("math", "typing", "random", "itertools", "functools", "dataclasses")
     prelude = f"import {module}\n" if module in modules else ""
     return value(prelude + spelling)
 

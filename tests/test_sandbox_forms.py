@@ -251,6 +251,17 @@ def test_container_methods_and_iterators_check_sizes_first(expr: str) -> None:
     "random.seed.__self__\n", "random.shuffle(range(3))\n", "random.seed(object())\n",
     "class X:\n    __getattr__ = print\n", "class X:\n    __class_getitem__ = 1\n",
     "class X:\n    def __init_subclass__(cls):\n        pass\n",
+    "from dataclasses import dataclass, field\n@dataclass\nclass D:\n    x: int = 1\n"
+    "D.__dataclass_fields__\n",
+    "from dataclasses import dataclass, field\n@dataclass\nclass D:\n    x: int = 1\n"
+    "D().__init__.fn\n",
+    "from dataclasses import dataclass, field\n@dataclass\nclass D:\n    x: int = 1\n"
+    "D.__repr__\n",
+    "from dataclasses import field\nfield(default=1).default\n",
+    "from dataclasses import dataclass\ndataclass(print)\n",
+    "import functools\nfunctools.partial(print).func\n",
+    "import functools\nfunctools.cache(print).__wrapped__\n",
+    "import itertools\nitertools.count().__reduce__()\n",
 ])
 def test_protocol_methods_and_generators_lead_nowhere(program: str) -> None:
     code, message, _ = outcome(program)

@@ -155,8 +155,8 @@ def _bind(raw: Any, obj: Any, cls: ClassValue) -> Any:
 class ClassValue(GdObject):
     """A class made by a `class` statement."""
 
-    __slots__ = ("attrs", "bases", "chain", "function_base", "instance_type", "name",
-                 "properties")
+    __slots__ = ("annotated", "attrs", "bases", "chain", "function_base", "instance_type",
+                 "name", "properties")
 
     def __init__(self, name: str, bases: tuple[Any, ...], attrs: dict[str, Any],
                  function_base: bool) -> None:
@@ -175,6 +175,8 @@ class ClassValue(GdObject):
         # Whether the class itself has a @property: only where one is in the chain may a
         # class attribute win over an instance's own attribute.
         self.properties = any(type(v) is Property for v in attrs.values())
+        # The names the class body annotates (`x: int = 0`), in order: a dataclass's fields.
+        self.annotated: tuple[str, ...] = ()
 
     def find(self, name: str) -> Any:
         """The raw class attribute (wrappers kept) through the chain, or _MISSING."""
@@ -459,8 +461,8 @@ def super_of(cls: Any = None, obj: Any = None) -> SuperValue:
     return SuperValue(cls, obj)
 
 
-def make_class(name: str, bases: list[Any], attrs: dict[str, Any], span: Span
-               ) -> ClassValue | exceptions.ExceptionClass:
+def make_class(name: str, bases: list[Any], attrs: dict[str, Any], span: Span,
+               annotated: tuple[str, ...] = ()) -> ClassValue | exceptions.ExceptionClass:
     """The class a `class` statement defines, from its bases and its body's names; a
     class deriving from an exception class is a new exception class (without methods)."""
     if len(bases) == 1 and type(bases[0]) is exceptions.ExceptionClass:
@@ -497,7 +499,9 @@ def make_class(name: str, bases: list[Any], attrs: dict[str, Any], span: Span
                 span)
     if len(kept) > 1:
         raise GdRuntimeError("multiple inheritance is not supported in gd", span)
-    return ClassValue(name, tuple(kept), attrs, function_base)
+    cls = ClassValue(name, tuple(kept), attrs, function_base)
+    cls.annotated = annotated
+    return cls
 
 
 def _is_function_base(base: Any) -> bool:

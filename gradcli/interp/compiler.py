@@ -584,13 +584,15 @@ class Compiler(GeneratorForms, StatementForms, ExpressionCompiler):
         name = node.name
         span = node.span
         rt = self.rt
+        annotated = tuple(s.target.id for s in node.body
+                          if isinstance(s, A.AnnAssign) and isinstance(s.target, A.Name))
 
         def define_class(f: Frame) -> None:
             values = [b(f) for b in bases]
             cell = Frame(f)  # holds __class__ for the methods' super()
             scope = Frame(cell)  # the class body's names become the class's attributes
             body(scope)
-            cls: Any = classes.make_class(name, values, scope.vars, span)
+            cls: Any = classes.make_class(name, values, scope.vars, span, annotated)
             cell.vars["__class__"] = cls
             for dec, dspan in reversed(decorators):
                 cls = _decorated(rt, cls, dec(f), dspan)
@@ -603,7 +605,10 @@ def _decorated(rt: Any, fn: Any, d: Any, span: Span) -> Any:
     with __call__) is called with the definition; built-in decorators apply themselves."""
     if isinstance(d, FunctionBase | BoundGdMethod | classes.ClassValue | InstanceValue):
         return rt.call(d, [fn], None, span)
-    return decorate(fn, d, span)
+    try:
+        return decorate(fn, d, span)
+    except GdError as e:  # @dataclass refusing a mutable default: at the decorator
+        raise e.at(span) from None
 
 
 def _loop_marks(rt: Any, record: Any) -> Callable[[int], None] | None:

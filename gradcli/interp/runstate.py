@@ -479,7 +479,7 @@ class Runtime:
             f"import of '{module}' is not allowed in gd", span,
             hint="gd programs may import torch, torch.nn, torch.nn.functional, torch.autograd, "
             "torch.autograd.functional, torch.linalg, torch.optim, torch.utils.data, math, random, "
-            "itertools, functools and typing")
+            "itertools, functools, dataclasses and typing")
 
 
 def with_form(value: Any, form: Any) -> Any:
