@@ -471,13 +471,15 @@ def make_class(name: str, bases: list[Any], attrs: dict[str, Any], span: Span,
             raise GdRuntimeError("methods on exception classes are not supported in gd", span)
         return exceptions.ExceptionClass(name, bases[0])
     for key in attrs:
-        if _is_dunder(key) and key not in PROTOCOL_DUNDERS:
+        if _is_dunder(key) and key not in PROTOCOL_DUNDERS and key != "__slots__":
             raise GdRuntimeError(
                 f"defining '{key}' is not supported in gd classes", span,
                 hint="a gd class may define __init__ and Python's protocol methods: "
                 "operators, comparisons, __hash__, __len__, __getitem__, __contains__, "
                 "__iter__/__next__, __call__, __repr__/__str__/__format__, __bool__, "
                 "__enter__/__exit__")
+    # __slots__ only saves memory in Python (and refuses other attribute names, which a
+    # program Python runs never assigns): gd keeps it out of reach and changes nothing.
     if "__eq__" in attrs and "__hash__" not in attrs:
         attrs["__hash__"] = None  # as Python: defining __eq__ alone makes it unhashable
     kept: list[Any] = []
