@@ -74,6 +74,7 @@ ERRORS = [
     ("class A:\n    pass\nwith A():\n    pass\n",
      "'A' object does not support the context manager protocol"),
     ("class A:\n    pass\ndel A()[0]\n", "'A' object doesn't support item deletion"),
+    ("class A:\n    pass\nreversed(A())\n", "'A' object is not reversible"),
     ("class A:\n    pass\nround(A())\n", "type A doesn't define __round__ method"),
     ("class A:\n    def __format__(self, spec):\n        return 1\nf'{A()}'\n",
      "__format__ must return a str, not int"),

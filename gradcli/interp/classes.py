@@ -397,6 +397,10 @@ class SuperValue(GdObject):
         if name in ("__repr__", "__str__") and isinstance(self.obj, InstanceValue):
             obj = self.obj
             return Builtin(f"object.{name}", lambda: f"<__main__.{obj.cls.name} object>")
+        default = _OBJECT_METHODS.get(name)
+        if default is not None and isinstance(self.obj, InstanceValue):
+            inst = self.obj
+            return Builtin(f"object.{name}", lambda *args: default(inst, *args))
         _refuse_dunder(name)
         raise _error(f"'super' object has no attribute '{name}'", "AttributeError")
 
@@ -412,6 +416,16 @@ class SuperValue(GdObject):
 
     def type_label(self) -> str:
         return "super"
+
+
+# What super().__eq__(other) and the like reach at the end of a gd class's chain:
+# object's own methods (identity, and NotImplemented for the orderings).
+_OBJECT_METHODS: dict[str, Any] = {
+    "__eq__": lambda s, o: True if s is o else NotImplemented,
+    "__ne__": lambda s, o: False if s is o else NotImplemented,
+    "__hash__": lambda s: s.hash_id,
+    **dict.fromkeys(("__lt__", "__le__", "__gt__", "__ge__"), lambda s, o: NotImplemented),
+}
 
 
 def _object_init(*args: Any, **kwargs: Any) -> None:
