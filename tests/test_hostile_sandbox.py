@@ -425,7 +425,16 @@ ISOLATED: list[tuple[str, str, str]] = [
     ("comprehension", "[c for c in ().__class__.__bases__]", r"not accessible"),
     ("generator", "g = (i for i in range(3))\ng.gi_frame.f_globals",
      r"has no attribute 'gi_frame'"),
-    ("yield", "def f():\n    yield 1", r"'yield' is not supported"),
+    ("yield", "def f():\n    x = [(yield 1)]", r"'yield' inside an expression is not"),
+    ("generator-function", "def f():\n    yield 1\nf().gi_frame.f_globals",
+     r"has no attribute 'gi_frame'"),
+    ("operator-dunder", "class A:\n    def __radd__(self, o):\n        return o.__class__\n"
+     "1 + A()", r"not accessible"),
+    ("with-dunder", "class A:\n    def __enter__(self):\n        return self\n"
+     "    def __exit__(self, t, v, tb):\n        return v.__traceback__\nwith A():\n"
+     "    1 // 0", r"not accessible"),
+    ("random-host", "import random\nrandom.Random().__init__", r"has no attribute 'Random'"),
+    ("yield-outside", "yield ().__class__", r"'yield' outside function"),
     ("async", "async def f():\n    pass", r"'async' is not supported"),
     ("await", "def f():\n    await g()", r"error: "),
     ("walrus", "(x := ().__class__)", r"error: "),
@@ -441,7 +450,7 @@ ISOLATED: list[tuple[str, str, str]] = [
 ]
 # Errors found while the program is being compiled are still runtime errors (exit 4),
 # as Python's ImportError is; syntax gd does not have is exit 3.
-SYNTAX_IDS = {"nonlocal", "yield", "async", "await",
+SYNTAX_IDS = {"nonlocal", "yield", "yield-outside", "async", "await",
               "match", "bytes", "exec-stmt-py2", "backticks",
               "import-star", "relative-import", "decorator-lambda"}
 

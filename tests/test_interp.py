@@ -936,8 +936,9 @@ SPEC_METHODS = [
 ]
 
 
-IMPORTED_MODULES = ("math", "typing", "numpy", "random", "itertools", "functools", "collections",
-                    "warnings", "copy")  # spelled through an import; torch and F are bare names
+# Spelled through an import (torch and F are bare names).
+IMPORTED_MODULES = ("math", "typing", "numpy", "random", "itertools", "functools",
+                    "collections", "warnings", "copy", "dataclasses")
 
 
 def _resolve(spelling: str) -> Any:

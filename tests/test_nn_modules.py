@@ -429,7 +429,7 @@ def test_a_training_loop_prints_pytorchs_losses_bit_for_bit() -> None:
 
 HOSTILE = [
     "m.__dict__", "m._parameters", "m._modules", "type(m).__mro__", "m.forward.__globals__",
-    "m.__class__", "nn.Module.__subclasses__()", "m.parameters.__self__",
+    "m.__class__.__dict__", "nn.Module.__subclasses__()", "m.parameters.__self__",
     "m.weight.__class__", "nn.Parameter.__init__", "nn.Linear.__dict__", "m.forward.fn",
     "m.parameters().it", "getattr(m, '_parameters')", "setattr(m, '__class__', 1)",
     "m.__init__", "nn.init.__dict__", "nn.utils.os", "m.extra_repr.__func__",

@@ -85,12 +85,13 @@ CORPUS = [
     "sum(x for x in y)\nf(*a, k=1, **b)\n# comment only\n\n   \n",
     "x = 1; y = 2;\n",
     "if x:\n    if y:\n        if z:\n            pass\n  # odd comment\nw = 1",
+    "def g(n):\n    yield\n    yield n, 1\n    x = y = yield n\n    r = yield from g(n)\n",
 ]
 
 ERRORS = [
     "if x\n    y = 1\n", "x = (1,\n", "x = 1)\n", "  x = 1\n", "def f(x, x): pass\n",
     "x = $\n", "f(x for x in y, 1)\n", "a + 1 = 2\n", "x = 'abc\n", "f'{'\n", "x = 1 +\n",
-    "if x:\ny = 1\n", "if x:\n        a\n    b\n", "yield x\n", "1 = x\n", "x = 007\n",
+    "if x:\ny = 1\n", "if x:\n        a\n    b\n", "x = 1 yield\n", "1 = x\n", "x = 007\n",
     "for x in y:\n\tif a:\n        pass\n", "print(f'{x!}')\n", "return 1\n", "break\n",
     "x = [" * 300, "f(" + "f'{" * 30,
 ]

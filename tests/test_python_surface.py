@@ -26,7 +26,6 @@ MISSING_BUILTINS: dict[str, str] = {
                      "license", "memoryview"), _SANDBOX),
     "aiter": "no async in gd", "anext": "no async in gd",
     "Ellipsis": "the literal `...` is gd's Ellipsis",
-    "NotImplemented": "a gd class defines no binary operators to return it from",
     "BaseExceptionGroup": "no except* in gd", "ExceptionGroup": "no except* in gd",
     **dict.fromkeys(("OSError", "EnvironmentError", "IOError", "BlockingIOError",
                      "BrokenPipeError", "ChildProcessError", "ConnectionError",

@@ -32,6 +32,22 @@ SETUP = (
     "d = {'a': 1}\n"
     "s = {1}\n"
     "m = map(abs, [1])\n"
+    "def gen():\n"
+    "    yield 1\n"
+    "gg = gen()\n"
+    "class P:\n"
+    "    def __add__(self, o):\n"
+    "        return o\n"
+    "    def __iter__(self):\n"
+    "        yield self\n"
+    "    def __getitem__(self, i):\n"
+    "        return i\n"
+    "    def __enter__(self):\n"
+    "        return self\n"
+    "    def __exit__(self, *a):\n"
+    "        return False\n"
+    "pp = P()\n"
+    "import random\n"
 )
 
 
@@ -47,7 +63,9 @@ def outcome(program: str) -> tuple[int, str, str]:
 
 VALUES = ["c", "C", "c.f", "C.f", "g", "d", "s", "m", "d.keys()", "d.items()", "d.get",
           "s.add", "c.sup()", "type(c)", "type(None)", "type(1)", "type(torch.ones(1))",
-          "object()", "iter([1])", "enumerate([1])", "zip([1])", "super(C, c)"]
+          "object()", "iter([1])", "enumerate([1])", "zip([1])", "super(C, c)",
+          "gg", "gen", "pp", "P", "iter(pp)", "next(iter(pp))", "NotImplemented", "random",
+          "random.seed", "random.shuffle"]
 HOST_NAMES = ["__class__", "__dict__", "__globals__", "__subclasses__", "__bases__",
               "__mro__", "__init__", "__code__", "__closure__", "__func__", "__self__",
               "__getattribute__", "__reduce_ex__", "__module__", "__builtins__", "__call__",
@@ -61,6 +79,8 @@ def test_no_host_attribute_is_reachable(value: str) -> None:
     for name in HOST_NAMES:
         if name == "__init__" and "sup" in value:
             continue  # super().__init__ is object.__init__ (a gd built-in)
+        if name == "__class__" and value in INSTANCES:
+            continue  # an instance's class is its gd class (test below)
         code, message, _ = outcome(f"x = {value}.{name}\n")
         assert code == 4, f"{value}.{name} was not refused"
         assert "not accessible" in message or "has no attribute" in message, message
@@ -72,6 +92,18 @@ def test_no_host_attribute_is_writable(value: str) -> None:
         code, message, _ = outcome(f"{value}.{name} = 1\n")
         assert code == 4, f"{value}.{name} = 1 was not refused"
         assert "not accessible" in message or "cannot set" in message, message
+
+
+INSTANCES = ("c", "pp", "next(iter(pp))")
+
+
+def test_an_instances_class_is_its_gd_class() -> None:
+    code, _, out = outcome("print(c.__class__ is C, pp.__class__.__name__, c.__class__)\n")
+    assert (code, out) == (0, "True P <class '__main__.C'>\n")
+    for program in ("c.__class__.__dict__", "c.__class__.__class__", "c.__class__.__bases__",
+                    "c.__class__.__subclasses__()", "c.__class__ = int"):
+        code, message, _ = outcome(program + "\n")
+        assert code == 4 and "not accessible" in message, program
 
 
 def test_instance_and_class_attributes_are_the_programs_own() -> None:
@@ -192,3 +224,57 @@ def test_printf_formatting_shows_gd_text_not_host_reprs() -> None:
 def test_container_methods_and_iterators_check_sizes_first(expr: str) -> None:
     code, message, _ = outcome(f"x = {expr}\n")
     assert code == 4 and "exceeds the limit of 10,000,000" in message, message
+
+
+# What a gd class's protocol methods are given by Python's machinery (the other operand,
+# a format spec, the exception leaving a `with`), and what generators hand out: gd values
+# only, with no host attribute.
+@pytest.mark.parametrize("program", [
+    "class X:\n    def __exit__(self, t, v, tb):\n        print(t, v, tb, type(v))\n"
+    "        global seen\n        seen = (t, v)\n        return True\n"
+    "    def __enter__(self):\n        return self\nwith X():\n    1 / 0\n"
+    "seen[1].__traceback__\n",
+    "class X:\n    def __exit__(self, t, v, tb):\n        global seen\n        seen = t\n"
+    "        return True\n    def __enter__(self):\n        return self\n"
+    "with X():\n    1 / 0\nseen.__subclasses__()\n",
+    "class X:\n    def __format__(self, spec):\n        return spec.__class__\nf'{X():>3}'\n",
+    "class X:\n    def __eq__(self, o):\n        return o.__class__\n[X()] == [1]\n",
+    "class X:\n    def __radd__(self, o):\n        return o.__dict__\ntorch.ones(1) + X()\n",
+    "class X:\n    def __hash__(self):\n        return id.__self__\n{X()}\n",
+    "class X:\n    def __iter__(self):\n        return self\n"
+    "    def __next__(self):\n        raise StopIteration\niter(X()).gi_frame\n",
+    "def g():\n    yield 1\ng().gi_code\n", "def g():\n    yield 1\ng().send(None)\n",
+    "def g():\n    yield 1\ng().__next__()\n", "def g():\n    yield 1\ng().it\n",
+    "def g():\n    yield 1\nx = g()\nnext(x)\nx.gi_frame.f_globals\n",
+    "def g():\n    r = yield\n    print(r.__class__)\nlist(g())\n",
+    "NotImplemented.__reduce__()\n", "random._inst\n", "random.Random\n",
+    "random.seed.__self__\n", "random.shuffle(range(3))\n", "random.seed(object())\n",
+    "class X:\n    __getattr__ = print\n", "class X:\n    __class_getitem__ = 1\n",
+    "class X:\n    def __init_subclass__(cls):\n        pass\n",
+    "from dataclasses import dataclass, field\n@dataclass\nclass D:\n    x: int = 1\n"
+    "D.__dataclass_fields__\n",
+    "from dataclasses import dataclass, field\n@dataclass\nclass D:\n    x: int = 1\n"
+    "D().__init__.fn\n",
+    "from dataclasses import dataclass, field\n@dataclass\nclass D:\n    x: int = 1\n"
+    "D.__repr__\n",
+    "from dataclasses import field\nfield(default=1).default\n",
+    "from dataclasses import dataclass\ndataclass(print)\n",
+    "import functools\nfunctools.partial(print).func\n",
+    "import functools\nfunctools.cache(print).__wrapped__\n",
+    "import itertools\nitertools.count().__reduce__()\n",
+])
+def test_protocol_methods_and_generators_lead_nowhere(program: str) -> None:
+    code, message, _ = outcome(program)
+    assert code == 4, f"{program!r} ran"
+    assert message and "Traceback" not in message
+
+
+def test_protocol_arguments_are_gd_values() -> None:
+    code, _, out = outcome(
+        "class X:\n    def __enter__(self):\n        return self\n"
+        "    def __exit__(self, t, v, tb):\n        print(t, repr(v), tb)\n        return True\n"
+        "    def __format__(self, spec):\n        return type(spec).__name__ + spec\n"
+        "    def __radd__(self, o):\n        return type(o)\n"
+        "with X():\n    raise ValueError('v')\nprint(f'{X():>3}', 1 + X(), torch.ones(1) + X())\n")
+    assert (code, out) == (0, "<class 'ValueError'> ValueError('v') None\n"
+                              "str>3 <class 'int'> <class 'torch.Tensor'>\n")

@@ -296,7 +296,7 @@ HOSTILE = [
     ("import random\nrandom.getstate()", "module 'random' has no attribute 'getstate'"),
     ("import random\nrandom._inst", "names starting with '_' are private"),
     ("import random\nrandom.seed(print)", "The only supported seed types are"),
-    ("import random\nrandom.shuffle(5)", "random.shuffle takes a list in gd, not int"),
+    ("import random\nrandom.shuffle(5)", "random.shuffle of a 'int' value is not supported"),
     ("import collections\ncollections.defaultdict(list).default_factory", "has no attribute"),
     ("import collections\ncollections.OrderedDict.__init__", "names starting with '_'"),
     ("import collections\ncollections.deque(range(10**9))", "exceeds the limit of"),
@@ -324,7 +324,8 @@ def test_endless_iterators_stop_at_a_limit_no_try_swallows(program: str) -> None
     for handler in ("except Exception:", "except:"):
         code, text, out = outcome(f"import itertools\ntry:\n    v = {program}\n{handler}\n"
                                   "    print('swallowed')\n")
-        assert code == 4 and ("exceeds the limit" in text or "step limit" in text), text
+        assert code == 4 and any(m in text for m in ("exceeds the limit", "step limit",
+                                                     "more than the limit")), text
         assert "swallowed" not in out
 
 

@@ -20,7 +20,7 @@ from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import argcheck, arrays, devices, dtype_info, limits, pymethods
 from gradcli.interp import custom_function as CF
-from gradcli.interp.classes import BoundGdMethod
+from gradcli.interp.classes import BoundGdMethod, InstanceValue
 from gradcli.interp.exceptions import ExceptionValue
 from gradcli.interp.saved_attrs import saved_attribute
 from gradcli.interp.values import (
@@ -213,6 +213,8 @@ ACCUMULATE_GRAD_ATTRIBUTES: dict[str, Callable[[AccumulateGrad], Any]] = {
 def get_attribute(obj: Any, name: str) -> Any:
     """obj.name for a gd program, or a GdRuntimeError."""
     if name.startswith("_"):
+        if name == "__class__" and isinstance(obj, InstanceValue):
+            return obj.cls  # a gd class (self.__class__.__name__), as type(obj) gives
         if isinstance(obj, GdObject):  # gd classes and instances: their own table
             return obj.get_attr(name)
         if type(obj) is Node and name.startswith("_saved_"):  # PyTorch's saved tensors

@@ -40,6 +40,9 @@ from gradcli.interp import (  # noqa: F401  (nn_* family modules fill LAYERS)
     optim,
     outargs,
     pybuiltins,
+    pydataclasses,
+    pyitertools,
+    pyrandom,
     pyreflect,
     pytext,
     pytyping,
@@ -350,6 +353,8 @@ class Registry:
             "torch.nn": self.nn, "torch.nn.functional": self.nn_functional,
             "torch.nn.init": self.nn_init, "torch.nn.utils": self.nn_utils,
             "torch.linalg": self.linalg, "torch.special": self.special, "math": self.math,
+            "random": pyrandom.namespace(), **pyitertools.namespaces(),
+            "dataclasses": pydataclasses.namespace(),
             **devices.MODULES,
             "torch.func": self.func,
             "typing": pytyping.TYPING, "__future__": pytyping.FUTURE,
@@ -372,6 +377,7 @@ class Registry:
         bare["torch"] = self.torch
         bare["F"] = self.nn_functional
         bare["__name__"] = "__main__"  # a gd program is always the main script
+        bare["NotImplemented"] = NotImplemented  # what a gd class's operator may return
         self.bare = bare
 
     def module(self, dotted: str) -> Namespace | None:

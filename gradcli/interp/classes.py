@@ -2,8 +2,10 @@
 
 Single inheritance from `object`, another gd class or torch.autograd.Function; methods,
 class and instance attributes, @staticmethod, @classmethod, @property (with .setter) and
-`super()`. Only __init__, __call__, __repr__, __str__, __len__ and __getitem__ may be
-defined among the dunder names. Every attribute lookup goes through `get_attr` here,
+`super()`. Among the dunder names a class may define Python's protocol methods
+(dunders.PROTOCOL_DUNDERS: operators, comparisons, __hash__, containers, iteration,
+conversions, __format__, __enter__/__exit__); Python's machinery calls them through the
+host methods of dunders.Protocols. Every attribute lookup goes through `get_attr` here,
 never to the host object: dunder names (`__class__`, `__dict__`, `mro`'s friends) are
 refused, `_private` names are ordinary gd attributes. Instances print without a memory
 address (`<__main__.Name object>`), so a program's output is the same every run.
@@ -15,6 +17,7 @@ from typing import Any
 
 from gradcli.errors import GdError, GdRuntimeError
 from gradcli.interp import exceptions
+from gradcli.interp.dunders import PROTOCOL_DUNDERS, Protocols, next_hash
 from gradcli.interp.values import (
     Builtin,
     Decorator,
@@ -25,7 +28,6 @@ from gradcli.interp.values import (
 )
 from gradcli.source import Span
 
-HONOURED_DUNDERS = ("__init__", "__call__", "__repr__", "__str__", "__len__", "__getitem__")
 _MISSING = object()
 
 
@@ -153,8 +155,8 @@ def _bind(raw: Any, obj: Any, cls: ClassValue) -> Any:
 class ClassValue(GdObject):
     """A class made by a `class` statement."""
 
-    __slots__ = ("attrs", "bases", "chain", "function_base", "instance_type", "name",
-                 "properties")
+    __slots__ = ("annotated", "attrs", "bases", "chain", "function_base", "instance_type",
+                 "name", "properties")
 
     def __init__(self, name: str, bases: tuple[Any, ...], attrs: dict[str, Any],
                  function_base: bool) -> None:
@@ -173,6 +175,8 @@ class ClassValue(GdObject):
         # Whether the class itself has a @property: only where one is in the chain may a
         # class attribute win over an instance's own attribute.
         self.properties = any(type(v) is Property for v in attrs.values())
+        # The names the class body annotates (`x: int = 0`), in order: a dataclass's fields.
+        self.annotated: tuple[str, ...] = ()
 
     def find(self, name: str) -> Any:
         """The raw class attribute (wrappers kept) through the chain, or _MISSING."""
@@ -251,14 +255,15 @@ class ClassValue(GdObject):
         return inst
 
 
-class InstanceValue(GdObject):
+class InstanceValue(Protocols, GdObject):
     """An instance of a gd class: its own attributes, then its class's."""
 
-    __slots__ = ("attrs", "cls")
+    __slots__ = ("attrs", "cls", "hash_id")
 
     def __init__(self, cls: ClassValue) -> None:
         self.cls = cls
         self.attrs: dict[str, Any] = {}
+        self.hash_id = next_hash()
 
     def get_attr(self, name: str) -> Any:
         _refuse_dunder(name)
@@ -326,6 +331,13 @@ class InstanceValue(GdObject):
         return int(n)
 
     def __bool__(self) -> bool:
+        fn = self._dunder("__bool__")
+        if fn is not None:
+            r = fn(self)
+            if type(r) is not bool:
+                raise _error(f"__bool__ should return bool, returned {type_name(r)}",
+                             "TypeError")
+            return r
         return self._dunder("__len__") is None or len(self) != 0
 
     def __getitem__(self, index: Any) -> Any:
@@ -339,11 +351,6 @@ class InstanceValue(GdObject):
         if fn is None:
             raise _error(f"'{self.cls.name}' object is not callable", "TypeError")
         return fn.invoke([self, *args], kwargs or None)
-
-    def __iter__(self) -> Any:
-        if self._dunder("__getitem__") is None:
-            raise _error(f"'{self.cls.name}' object is not iterable", "TypeError")
-        return self._items()
 
     def _items(self) -> Any:
         # The old sequence protocol: obj[0], obj[1], ... until IndexError.
@@ -390,6 +397,10 @@ class SuperValue(GdObject):
         if name in ("__repr__", "__str__") and isinstance(self.obj, InstanceValue):
             obj = self.obj
             return Builtin(f"object.{name}", lambda: f"<__main__.{obj.cls.name} object>")
+        default = _OBJECT_METHODS.get(name)
+        if default is not None and isinstance(self.obj, InstanceValue):
+            inst = self.obj
+            return Builtin(f"object.{name}", lambda *args: default(inst, *args))
         _refuse_dunder(name)
         raise _error(f"'super' object has no attribute '{name}'", "AttributeError")
 
@@ -405,6 +416,16 @@ class SuperValue(GdObject):
 
     def type_label(self) -> str:
         return "super"
+
+
+# What super().__eq__(other) and the like reach at the end of a gd class's chain:
+# object's own methods (identity, and NotImplemented for the orderings).
+_OBJECT_METHODS: dict[str, Any] = {
+    "__eq__": lambda s, o: True if s is o else NotImplemented,
+    "__ne__": lambda s, o: False if s is o else NotImplemented,
+    "__hash__": lambda s: s.hash_id,
+    **dict.fromkeys(("__lt__", "__le__", "__gt__", "__ge__"), lambda s, o: NotImplemented),
+}
 
 
 def _object_init(*args: Any, **kwargs: Any) -> None:
@@ -454,8 +475,8 @@ def super_of(cls: Any = None, obj: Any = None) -> SuperValue:
     return SuperValue(cls, obj)
 
 
-def make_class(name: str, bases: list[Any], attrs: dict[str, Any], span: Span
-               ) -> ClassValue | exceptions.ExceptionClass:
+def make_class(name: str, bases: list[Any], attrs: dict[str, Any], span: Span,
+               annotated: tuple[str, ...] = ()) -> ClassValue | exceptions.ExceptionClass:
     """The class a `class` statement defines, from its bases and its body's names; a
     class deriving from an exception class is a new exception class (without methods)."""
     if len(bases) == 1 and type(bases[0]) is exceptions.ExceptionClass:
@@ -464,11 +485,17 @@ def make_class(name: str, bases: list[Any], attrs: dict[str, Any], span: Span
             raise GdRuntimeError("methods on exception classes are not supported in gd", span)
         return exceptions.ExceptionClass(name, bases[0])
     for key in attrs:
-        if _is_dunder(key) and key not in HONOURED_DUNDERS:
+        if _is_dunder(key) and key not in PROTOCOL_DUNDERS and key != "__slots__":
             raise GdRuntimeError(
                 f"defining '{key}' is not supported in gd classes", span,
-                hint="a gd class may define only " + ", ".join(HONOURED_DUNDERS[:-1])
-                + " and " + HONOURED_DUNDERS[-1])
+                hint="a gd class may define __init__ and Python's protocol methods: "
+                "operators, comparisons, __hash__, __len__, __getitem__, __contains__, "
+                "__iter__/__next__, __call__, __repr__/__str__/__format__, __bool__, "
+                "__enter__/__exit__")
+    # __slots__ only saves memory in Python (and refuses other attribute names, which a
+    # program Python runs never assigns): gd keeps it out of reach and changes nothing.
+    if "__eq__" in attrs and "__hash__" not in attrs:
+        attrs["__hash__"] = None  # as Python: defining __eq__ alone makes it unhashable
     kept: list[Any] = []
     function_base = False
     for base in bases:
@@ -488,7 +515,9 @@ def make_class(name: str, bases: list[Any], attrs: dict[str, Any], span: Span
                 span)
     if len(kept) > 1:
         raise GdRuntimeError("multiple inheritance is not supported in gd", span)
-    return ClassValue(name, tuple(kept), attrs, function_base)
+    cls = ClassValue(name, tuple(kept), attrs, function_base)
+    cls.annotated = annotated
+    return cls
 
 
 def _is_function_base(base: Any) -> bool:

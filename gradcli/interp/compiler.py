@@ -16,22 +16,20 @@ from typing import Any
 from gradcli.ad import ops
 from gradcli.ad.tensor import POSITION, State, Tensor
 from gradcli.errors import (
-    GdAssertionError,
     GdError,
     GdLimitError,
     GdRuntimeError,
     GdSyntaxError,
 )
-from gradcli.interp import classes, exceptions, limits
+from gradcli.interp import classes, limits
 from gradcli.interp.arrays import ArrayValue
 from gradcli.interp.attributes import (
-    module_not_supported,
-    not_supported,
     set_attribute,
 )
 from gradcli.interp.classes import BoundGdMethod, InstanceValue
 from gradcli.interp.expressions import ExpressionCompiler
 from gradcli.interp.frame import BREAK, CONTINUE, MISSING, RETURN, Expr, Frame, Stmt
+from gradcli.interp.generators import GeneratorForms, has_yield
 from gradcli.interp.operators import (
     BINARY,
     CAUGHT,
@@ -43,23 +41,20 @@ from gradcli.interp.operators import (
     truth,
 )
 from gradcli.interp.scopes import scan_declarations, scope_of
+from gradcli.interp.stmt_forms import StatementForms
 from gradcli.interp.values import (
-    Builtin,
     FunctionBase,
     decorate,
-    is_context_manager,
-    to_str,
     type_name,
 )
 from gradcli.source import Span
 from gradcli.syntax import ast as A
-from gradcli.syntax.unparse import unparse
 
 # Node class -> its s_ method.
 _STMT_METHODS: dict[type, Callable[[Compiler, Any, bool], Stmt]] = {}
 
 
-class Compiler(ExpressionCompiler):
+class Compiler(GeneratorForms, StatementForms, ExpressionCompiler):
     """Turns one program's AST into closures bound to a Runtime: statements here,
     expressions in ExpressionCompiler."""
 
@@ -377,7 +372,8 @@ class Compiler(ExpressionCompiler):
             v = value(f)
             POSITION.span = span
             try:
-                if type(cur) is Tensor and inplace is not None:
+                if type(cur) is Tensor and inplace is not None and \
+                        not isinstance(v, InstanceValue):  # x += obj: obj.__radd__
                     if not isinstance(v, (Tensor, int, float, ArrayValue)):
                         # PyTorch's x += [1, 2]: the operator gives way, Python refuses.
                         raise GdRuntimeError(
@@ -393,6 +389,8 @@ class Compiler(ExpressionCompiler):
                     cur[:] = fn(cur, v)
                 elif (type(cur) is set or type(cur) is dict) and in_place is not None:
                     new = in_place(cur, v)  # set |= and dict |= change the value itself
+                elif isinstance(cur, InstanceValue):
+                    new = _INSTANCE_INPLACE[node.op](cur, v)  # __iadd__, else __add__
                 else:
                     new = fn(cur, v)
             except CAUGHT as e:
@@ -540,7 +538,10 @@ class Compiler(ExpressionCompiler):
             node.params[0].kind in ("", "pos") else None
         self.decls.append(scan_declarations(node.body, node.params))
         try:
-            body = self.block(node.body)
+            if any(has_yield(s) for s in node.body):
+                body = self.generator_body(node.body, qualname)
+            else:
+                body = self.block(node.body)
         finally:
             self.decls.pop()
             self.class_name, self.method_self = saved
@@ -583,13 +584,15 @@ class Compiler(ExpressionCompiler):
         name = node.name
         span = node.span
         rt = self.rt
+        annotated = tuple(s.target.id for s in node.body
+                          if isinstance(s, A.AnnAssign) and isinstance(s.target, A.Name))
 
         def define_class(f: Frame) -> None:
             values = [b(f) for b in bases]
             cell = Frame(f)  # holds __class__ for the methods' super()
             scope = Frame(cell)  # the class body's names become the class's attributes
             body(scope)
-            cls: Any = classes.make_class(name, values, scope.vars, span)
+            cls: Any = classes.make_class(name, values, scope.vars, span, annotated)
             cell.vars["__class__"] = cls
             for dec, dspan in reversed(decorators):
                 cls = _decorated(rt, cls, dec(f), dspan)
@@ -597,184 +600,15 @@ class Compiler(ExpressionCompiler):
 
         return define_class
 
-    def s_With(self, node: A.With, top: bool) -> Stmt:
-        ctx = self.expr(node.context)
-        body = self.block(node.body, top=False)
-        name = node.name
-        span = node.context.span
-        rt = self.rt
-
-        def with_stmt(f: Frame) -> Any:
-            cm = ctx(f)
-            if isinstance(cm, Builtin) and cm.name.endswith(("no_grad", "enable_grad")):
-                cm = cm()
-            enter = getattr(cm, "__enter__", None) if is_context_manager(cm) else None
-            if enter is None:
-                raise GdRuntimeError(
-                    f"'{type_name(cm)}' object does not support the context manager protocol",
-                    span, hint="gd supports with no_grad():, with enable_grad():, "
-                    "with set_grad_enabled(flag): and with dual_level():")
-            was_enabled = State.grad_enabled
-            v = enter()
-            if was_enabled and not State.grad_enabled:
-                rt.note_no_grad(span)
-            if name is not None:
-                f.vars[name] = v
-            try:
-                return body(f)
-            finally:
-                cm.__exit__(None, None, None)
-
-        return with_stmt
-
-    def s_Try(self, node: A.Try, top: bool) -> Stmt:
-        body = self.block(node.body, top=top)
-        handlers = [(self.expr(h.type) if h.type is not None else None, h.name,
-                     self.block(h.body, top=top), h.type.span if h.type else h.span)
-                    for h in node.handlers]
-        orelse = self.block(node.orelse, top=top) if node.orelse else None
-        finalbody = self.block(node.finalbody, top=top) if node.finalbody else None
-        handling = self.handling
-        span = node.span
-
-        def handle(f: Frame, err: GdError) -> Any:
-            exc = exceptions.exception_of(err)
-            if exc is None:  # a limit, a syntax error, a gd refusal: never caught
-                raise err
-            for spec, name, handler, where in handlers:
-                if spec is not None and not exceptions.matches(exc, spec(f), where):
-                    continue
-                if name is not None:
-                    f.vars[name] = exc
-                handling.append(err)
-                try:
-                    return handler(f)
-                finally:
-                    handling.pop()
-                    if name is not None:
-                        f.vars.pop(name, None)  # as Python: `del name` after the block
-            raise err
-
-        def try_except(f: Frame) -> Any:
-            try:
-                r = body(f)
-            except CAUGHT as e:
-                err = runtime_error(e, span)
-                if not handlers:
-                    raise err from None
-                return handle(f, err)
-            return orelse(f) if orelse is not None else r
-
-        if finalbody is None:
-            return try_except
-
-        def try_finally(f: Frame) -> Any:
-            try:
-                r = try_except(f)
-            except CAUGHT as e:
-                err = runtime_error(e, span)
-                if exceptions.exception_of(err) is not None:  # not a limit: finally runs
-                    fr = finalbody(f)
-                    if fr is not None:  # return/break/continue in finally drops the error
-                        return fr
-                raise err from None
-            fr = finalbody(f)
-            return fr if fr is not None else r
-
-        return try_finally
-
-    def s_Raise(self, node: A.Raise, top: bool) -> Stmt:
-        exc = self.expr(node.exc) if node.exc is not None else None
-        cause = self.expr(node.cause) if node.cause is not None else None
-        handling = self.handling
-        span = node.span
-
-        def raise_stmt(f: Frame) -> Any:
-            if exc is None:
-                if not handling:
-                    err = GdRuntimeError("No active exception to reraise", span)
-                    err.py_type = "RuntimeError"
-                    raise err
-                raise handling[-1]
-            v = exc(f)
-            if type(v) is exceptions.ExceptionClass:
-                v = v()
-            if type(v) is not exceptions.ExceptionValue:
-                err = GdRuntimeError("exceptions must derive from BaseException", span)
-                err.py_type = "TypeError"
-                raise err
-            if cause is not None and (c := cause(f)) is not None and \
-                    type(c) not in (exceptions.ExceptionClass, exceptions.ExceptionValue):
-                raise GdRuntimeError("exception causes must derive from BaseException", span,
-                                     py_type="TypeError")
-            raise v.raised(span)
-
-        return raise_stmt
-
-    def s_Assert(self, node: A.Assert, top: bool) -> Stmt:
-        test = self.expr(node.test)
-        msg = self.expr(node.msg) if node.msg is not None else None
-        span = node.test.span
-        try:
-            condition: str | None = unparse(node.test)
-        except ValueError:  # an f-string unparse cannot print back (see unparse's doc)
-            condition = None
-
-        def assert_stmt(f: Frame) -> None:
-            try:
-                ok = truth(test(f))
-            except CAUGHT as e:
-                raise runtime_error(e, span) from None
-            if not ok:
-                text = None if msg is None else to_str(msg(f))
-                raise GdAssertionError.failed(text, condition, span)
-
-        return assert_stmt
-
-    def s_Import(self, node: A.Import, top: bool) -> Stmt:
-        rt = self.rt
-        ns = rt.registry.module(node.module)
-        if ns is None:
-            raise (module_not_supported(node.module, node.span)
-                   or rt.import_error(node.module, node.span))
-        if node.alias is not None:
-            bind_name, value = node.alias, ns
-        else:
-            root = node.module.split(".")[0]
-            bind_name, value = root, rt.registry.module(root)
-
-        def do_import(f: Frame) -> None:
-            f.vars[bind_name] = value
-
-        return do_import
-
-    def s_ImportFrom(self, node: A.ImportFrom, top: bool) -> Stmt:
-        rt = self.rt
-        ns = rt.registry.module(node.module)
-        if ns is None:
-            raise (module_not_supported(node.module, node.span)
-                   or rt.import_error(node.module, node.span))
-        binds = []
-        for item in node.names:
-            if item.name not in ns.members:
-                raise (not_supported(f"{node.module}.{item.name}", span=item.span)
-                       or GdRuntimeError(f"cannot import name '{item.name}' from "
-                                         f"'{node.module}'", item.span))
-            binds.append((item.alias or item.name, ns.members[item.name]))
-
-        def do_import(f: Frame) -> None:
-            for k, v in binds:
-                f.vars[k] = v
-
-        return do_import
-
-
 def _decorated(rt: Any, fn: Any, d: Any, span: Span) -> Any:
     """`@d` above a def or class: a gd callable (function, class, bound method, instance
     with __call__) is called with the definition; built-in decorators apply themselves."""
     if isinstance(d, FunctionBase | BoundGdMethod | classes.ClassValue | InstanceValue):
         return rt.call(d, [fn], None, span)
-    return decorate(fn, d, span)
+    try:
+        return decorate(fn, d, span)
+    except GdError as e:  # @dataclass refusing a mutable default: at the decorator
+        raise e.at(span) from None
 
 
 def _loop_marks(rt: Any, record: Any) -> Callable[[int], None] | None:
@@ -796,3 +630,9 @@ def not_iterable(v: Any, span: Span) -> GdRuntimeError:
 # Python's in-place operators of sets and dicts (`s |= t` changes s, as aliases see).
 _PY_INPLACE = {"bitwise_or": operator.ior, "bitwise_and": operator.iand,
                "bitwise_xor": operator.ixor, "sub": operator.isub}
+# A gd instance's augmented assignment: its in-place method, else Python's fallbacks.
+_INSTANCE_INPLACE = {"add": operator.iadd, "sub": operator.isub, "mul": operator.imul,
+                     "div": operator.itruediv, "floor_divide": operator.ifloordiv,
+                     "remainder": operator.imod, "pow": operator.ipow,
+                     "matmul": operator.imatmul, "bitwise_or": operator.ior,
+                     "bitwise_and": operator.iand, "bitwise_xor": operator.ixor}

@@ -14,7 +14,7 @@ from typing import Any
 
 from gradcli.ad.record import apply
 from gradcli.ad.tensor import POSITION, Tensor
-from gradcli.errors import GdError, GdRuntimeError
+from gradcli.errors import GdError, GdRuntimeError, GdSyntaxError
 from gradcli.interp import classes, limits
 from gradcli.interp.arrays import ArrayValue
 from gradcli.interp.attributes import (
@@ -675,6 +675,12 @@ class ExpressionCompiler:
         make = self._generate(node.generators, lambda: self.expr(node.elt), node.span)
         return lambda f: IteratorValue("generator", make(f))
 
+    def e_Yield(self, node: A.Yield | A.YieldFrom) -> Expr:
+        # A generator function's yields are compiled by generators.GeneratorForms.
+        raise GdSyntaxError("'yield' outside function", node.span)
+
+    e_YieldFrom = e_Yield
+
     def e_FString(self, node: A.FString) -> Expr:
         pieces: list[Callable[[Frame], str]] = []
         for part in node.parts:
@@ -733,6 +739,8 @@ def _format_field(v: Any, conv: str | None, spec: str, span: Any) -> str:
             if not spec and v.ndim != 0:
                 return to_str(v)
             return format_value(v, spec)
+        if isinstance(v, classes.InstanceValue):
+            return format(v, spec)  # the gd class's __format__ (even with no spec)
         if not spec:
             return to_str(v)
         if isinstance(v, (int, float, str, ArrayValue)):

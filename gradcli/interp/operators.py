@@ -265,6 +265,8 @@ def _tensor_compare(name: str) -> Callable[[Any, Any], Any]:
                                     f"'{type_name(a)}' and 'Tensor'")
                 o = tensor_operand(other)
                 return py_op(a, o) if ta is Tensor else py_op(o, b)
+            if isinstance(other, InstanceValue):
+                return py_op(a, b)  # the tensor gives way: the gd class's own method
             if not isinstance(other, _NUMERIC):
                 if name == "eq":
                     return False
@@ -297,7 +299,7 @@ def _contains(container: Any, item: Any) -> bool:
     if isinstance(container, _CONTAINERS):
         return item in container
     if isinstance(container, InstanceValue):
-        return any(x is item or truth(x == item) for x in container)
+        return item in container  # its __contains__, else its items (dunders.Protocols)
     if type(container) is ArrayValue:
         return item in container.value if isinstance(container.value, np.ndarray) else \
             bool(container.value == arrays.plain(item))
@@ -315,13 +317,22 @@ def iterate(v: Any) -> Any:
         return (ops.unbind_one(v, 0, i) for i in range(v.shape[0]))
     if isinstance(v, _CONTAINERS):
         return v
-    if isinstance(v, GdObject) and hasattr(type(v), "__iter__"):  # gd classes, DataLoader
+    if isinstance(v, InstanceValue):
+        it = iter(v)  # the gd class's __iter__ (or its __getitem__ from 0)
+        # A gd iterator is walked by its __next__ only: Python's list() would ask its
+        # __len__ for a length hint.
+        return _walk(it) if isinstance(it, InstanceValue) else it
+    if isinstance(v, GdObject) and hasattr(type(v), "__iter__"):  # DataLoader
         return iter(v)
     if type(v) is ArrayValue:
         if not isinstance(v.value, np.ndarray):
             raise GdRuntimeError(f"'{type_name(v)}' object is not iterable")
         return iter(v)
     raise GdRuntimeError(f"'{type_name(v)}' object is not iterable")
+
+
+def _walk(it: InstanceValue) -> Any:
+    yield from it
 
 
 def truth(v: Any) -> bool:
@@ -376,8 +387,10 @@ def set_item(obj: Any, idx: Any, value: Any) -> None:
     if type(obj) is ArrayValue:
         arrays.set_item(obj, idx, value)
         return
+    if isinstance(obj, InstanceValue):
+        obj[idx] = value  # the gd class's __setitem__
+        return
     raise GdRuntimeError(f"'{type_name(obj)}' object does not support item assignment")
-
 
 
 def del_item(obj: Any, idx: Any) -> None:
@@ -387,6 +400,9 @@ def del_item(obj: Any, idx: Any) -> None:
         return
     if isinstance(obj, (dict, deque)):
         del obj[idx]
+        return
+    if isinstance(obj, InstanceValue):
+        del obj[idx]  # the gd class's __delitem__
         return
     if type(obj) is Tensor:
         raise TypeError("Tensor does not support deleting items")

@@ -224,10 +224,23 @@ def _reversed(x: Any) -> Any:
         return x if x.ndim == 0 else ops.flip(x, 0)
     if type(x) is dict:
         return IteratorValue("dict_reversekeyiterator", py.reversed(x))
+    if isinstance(x, classes.InstanceValue):
+        return _reversed_instance(x)
     if not isinstance(x, (list, tuple, str, range, ArrayValue)):
         raise GdRuntimeError(f"'{type_name(x)}' object is not reversible")
     kind = "list_reverseiterator" if type(x) is list else "reversed"
     return IteratorValue(kind, py.reversed(_items(x, "reversed()")))
+
+
+def _reversed_instance(x: Any) -> Any:
+    """reversed(obj) of a gd instance: its __reversed__, else __len__ and __getitem__."""
+    fn = x._dunder("__reversed__")
+    if fn is not None:
+        return fn(x)
+    if x._dunder("__len__") is None or x._dunder("__getitem__") is None:
+        raise GdRuntimeError(f"'{type_name(x)}' object is not reversible", py_type="TypeError")
+    n = py.len(x)
+    return IteratorValue("reversed", (x[i] for i in py.range(n - 1, -1, -1)))
 
 
 def _any(x: Any) -> bool:
@@ -310,6 +323,10 @@ def _absent_type(name: str, why: str) -> Callable[..., Any]:
 
 def _iter(x: Any) -> Any:
     """iter(iterable): a lazy iterator over it."""
+    if isinstance(x, classes.InstanceValue):  # its __iter__'s value, itself perhaps
+        it = py.iter(x)
+        return it if isinstance(it, (IteratorValue, classes.InstanceValue)) else \
+            IteratorValue("iterator", it)  # the old protocol: obj[0], obj[1], ...
     items = _items(x, "iter()")
     if isinstance(items, IteratorValue):  # a generator, or what a DataLoader's __iter__ gives
         return items
@@ -325,8 +342,10 @@ _NO_DEFAULT = object()
 
 def _next(it: Any, default: Any = _NO_DEFAULT) -> Any:
     """next(iterator[, default]): its next item (StopIteration at the end, or default)."""
-    if not isinstance(it, IteratorValue):
-        raise GdRuntimeError(f"'{type_name(it)}' object is not an iterator")
+    if not isinstance(it, IteratorValue) and not (
+            isinstance(it, classes.InstanceValue) and it._dunder("__next__") is not None):
+        raise GdRuntimeError(f"'{type_name(it)}' object is not an iterator",
+                             py_type="TypeError")
     try:
         return py.next(it)
     except StopIteration:

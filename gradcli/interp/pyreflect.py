@@ -166,6 +166,8 @@ def _check_hashable(obj: Any) -> None:
     if t is tuple or t is Size or t is frozenset:
         for item in obj:
             _check_hashable(item)
+    elif isinstance(obj, classes.InstanceValue):
+        hash(obj)  # its __hash__ (or unhashable), or its number in this run
     elif t not in _BY_VALUE and t is not ArrayValue:
         raise _address_hash(f"a '{type_name(obj)}' value")
 

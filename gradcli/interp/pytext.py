@@ -21,6 +21,7 @@ from gradcli.ad.tensor_str import format_tensor_spec
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import limits
 from gradcli.interp.arrays import ArrayValue
+from gradcli.interp.dunders import Protocols
 from gradcli.interp.values import GdObject, to_repr, to_str, type_name
 
 # Values whose own __format__ takes a spec (bool is an int).
@@ -68,7 +69,7 @@ def format_value(v: Any, spec: str = "") -> str:
         if is_parameter(v):  # Tensor.__format__ formats the item of a plain tensor only
             raise _type_error("unsupported format string passed to Parameter.__format__")
         return format_tensor_spec(v.array, dtypes.name_of(v.dtype), spec)
-    if isinstance(v, _FORMATS_ITSELF):
+    if isinstance(v, (*_FORMATS_ITSELF, Protocols)):  # a gd class: its __format__
         return py.format(v, spec)
     if spec:
         raise _type_error(f"unsupported format string passed to {type_name(v)}.__format__")

@@ -15,9 +15,10 @@ from typing import Any
 from gradcli.ad import ops
 from gradcli.ad.tensor import Node, State, Tensor, check_memory
 from gradcli.errors import GdError, GdInputError, GdLimitError, GdRuntimeError
-from gradcli.interp import stdlib
+from gradcli.interp import pyitertools, pyrandom, stdlib
 from gradcli.interp.builtins import registry
 from gradcli.interp.classes import BoundGdMethod, ClassValue, InstanceValue
+from gradcli.interp.dunders import reset_hashes
 from gradcli.interp.frame import RETURN, Frame
 from gradcli.interp.pyreflect import Ids
 from gradcli.interp.values import (
@@ -256,7 +257,10 @@ class Runtime:
     def reset(self) -> None:
         """Clear per-run state so the compiled program can run again."""
         self.ids.clear()
-        stdlib.reset()  # `random` and `np.random` start from their seed
+        stdlib.reset()  # np.random from its seed, warnings shown again
+        reset_hashes()  # identity hashes of gd instances from 1 again
+        pyrandom.reset()  # `import random` starts from seed 0
+        pyitertools.bind(lambda: self.step(None))  # itertools' items are steps
         self.steps = 0
         self.printed = 0  # characters printed (--max-output)
         self.quiet = 0  # > 0 while an overridden binding's expression runs for its form
@@ -476,7 +480,8 @@ class Runtime:
             f"import of '{module}' is not allowed in gd", span,
             hint="gd programs may import torch, torch.nn, torch.nn.functional, torch.autograd, "
             "torch.autograd.functional, torch.linalg, torch.optim, torch.utils.data, math, "
-            "typing, numpy, random, itertools, functools, collections, copy and warnings")
+            "typing, numpy, random, itertools, functools, collections, copy, dataclasses and "
+            "warnings")
 
 
 def with_form(value: Any, form: Any) -> Any:

@@ -346,6 +346,22 @@ class GeneratorExp(Expr):
 
 
 @node
+class Yield(Expr):
+    """`yield` or `yield value` (a statement, or the value of an assignment)."""
+
+    value: Expr | None = None
+    span: Span = NO_SPAN
+
+
+@node
+class YieldFrom(Expr):
+    """`yield from iterable`."""
+
+    value: Expr
+    span: Span = NO_SPAN
+
+
+@node
 class DictComp(Expr):
     """`{key: value for ... in ...}`."""
 

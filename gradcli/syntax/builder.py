@@ -197,6 +197,12 @@ class Builder:
     def expr_stmt(self, c: list[Any]) -> gd.ExprStmt:
         return _ExprStmt(c[0], c[0].span)
 
+    def yield_expr(self, c: list[Any]) -> gd.Yield:
+        return gd.Yield(c[1], span=join_span(c[0], _last(c)))
+
+    def yield_from(self, c: list[Any]) -> gd.YieldFrom:
+        return gd.YieldFrom(c[2], span=join_span(c[0], c[2]))
+
     def assign(self, c: list[Any]) -> gd.Assign:
         exprs = c[::2]
         for target in exprs[:-1]:

@@ -21,7 +21,7 @@ from gradcli.syntax.context import (
 MAX_INDENT_LEVELS = 100  # indented blocks inside one another, as CPython allows
 
 # Python keywords that gd leaves out, reported by name rather than as a stray word.
-UNSUPPORTED_KEYWORDS = frozenset({"yield", "async", "await"})
+UNSUPPORTED_KEYWORDS = frozenset({"async", "await"})
 OPENING = {"LPAR": "(", "LSQB": "[", "LBRACE": "{"}
 CLOSING = {"RPAR": "LPAR", "RSQB": "LSQB", "RBRACE": "LBRACE"}
 

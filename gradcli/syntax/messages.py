@@ -107,6 +107,10 @@ def _unexpected_token(exc: UnexpectedToken, ctx: ParseContext, text: str,
     if at_end and before is not None and before is not tok and before.type != "_NEWLINE":
         # Point just after the last real token, where the missing piece belongs.
         here = Span.point(*end_of(before))
+    if kind == "YIELD":
+        return GdSyntaxError("'yield' inside an expression is not supported in gd", here,
+                             hint="yield as a statement (yield v, yield from it) or as the "
+                             "value of an assignment (x = yield v)")
     if ctx.mode == "fstring" and kind == "$END":
         return GdSyntaxError("f-string: incomplete expression before '}'", here)
     if kind in ("_NEWLINE", "$END") and "COLON" in expected:

@@ -1,0 +1,231 @@
+"""`from dataclasses import dataclass, field, asdict, astuple`: Python's dataclasses for
+gd classes.
+
+@dataclass reads the class body's annotated names (`lr: float = 0.1`, in order, a base
+class's first) and gives the class what Python's generates: __init__ (with Python's
+argument errors, `field(default_factory=...)` and __post_init__), __repr__
+(`Config(lr=0.01, epochs=3)`), __eq__ (field by field, within the class; it leaves the
+class unhashable unless frozen) and with order=True the four orderings. The methods are
+NativeFunctions: host callables a gd program sees only as functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from gradcli.errors import GdRuntimeError
+from gradcli.interp.classes import ClassValue, InstanceValue
+from gradcli.interp.values import Builtin, Decorator, FunctionBase, Namespace, to_repr
+
+_MISSING = object()
+_FIELDS = "__dataclass_fields__"
+
+
+class NativeFunction(FunctionBase):
+    """A method made in Python (a dataclass's __init__, __repr__, ...), called as a gd
+    function is."""
+
+    __slots__ = ("fn", "name")
+
+    def __init__(self, name: str, fn: Callable[..., Any]) -> None:
+        self.name = name
+        self.fn = fn
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.fn(*args, **kwargs)
+
+    def invoke(self, pos: list[Any], kw: dict[str, Any] | None) -> Any:
+        """Call with a list of positional and a dict of keyword arguments."""
+        return self.fn(*pos, **(kw or {}))
+
+    def __repr__(self) -> str:
+        return f"<function {self.name}>"
+
+
+NativeFunction.__name__ = "function"
+
+
+class Field:
+    """What field(...) gives: a field's default or default factory."""
+
+    __slots__ = ("default", "factory")
+
+    def __init__(self, default: Any, factory: Any) -> None:
+        self.default = default
+        self.factory = factory
+
+    def __repr__(self) -> str:
+        return "<dataclasses.Field object>"
+
+
+def _type_error(text: str) -> GdRuntimeError:
+    return GdRuntimeError(text, py_type="TypeError")
+
+
+def _field(*, default: Any = _MISSING, default_factory: Any = _MISSING, init: Any = True,
+           repr: Any = True, hash: Any = None, compare: Any = True,
+           metadata: Any = None, kw_only: Any = _MISSING) -> Field:
+    """field(*, default=..., default_factory=...): a dataclass field's default."""
+    if default is not _MISSING and default_factory is not _MISSING:
+        raise GdRuntimeError("cannot specify both default and default_factory",
+                             py_type="ValueError")
+    return Field(default, None if default_factory is _MISSING else default_factory)
+
+
+def _fields_of(cls: ClassValue) -> list[tuple[str, Any, Any]]:
+    """(name, default or _MISSING, factory or None) of each field, a base's first."""
+    found: dict[str, tuple[Any, Any]] = {}
+    for c in reversed(cls.chain):
+        known = c.attrs.get(_FIELDS)
+        if known is not None:  # a dataclass: its fields as @dataclass found them
+            found.update((n, (d, f)) for n, d, f in known)
+            continue
+        for name in c.annotated:
+            raw = c.attrs.get(name, _MISSING)
+            if type(raw) is Field:
+                found[name] = (raw.default, raw.factory)
+            else:
+                found[name] = (raw, None)
+    fields = [(name, default, factory) for name, (default, factory) in found.items()]
+    seen_default = False
+    for name, default, factory in fields:
+        if default is _MISSING and factory is None:
+            if seen_default:
+                raise _type_error(f"non-default argument '{name}' follows default argument")
+        else:
+            seen_default = True
+        if type(default) in (list, dict, set):
+            raise GdRuntimeError(f"mutable default <class '{type(default).__name__}'> for "
+                                 f"field {name} is not allowed: use default_factory",
+                                 py_type="ValueError")
+    return fields
+
+
+def _process(cls: Any, init: Any, repr_: Any, eq: Any, order: Any, frozen: Any) -> Any:
+    if not isinstance(cls, ClassValue):
+        raise _type_error("dataclass() should be called on a class")
+    fields = _fields_of(cls)
+    cls.attrs[_FIELDS] = fields  # a dunder name: out of the program's reach
+    names = [n for n, _, _ in fields]
+    for name, default, _ in fields:  # a field(...) leaves its default as the value
+        if type(cls.attrs.get(name)) is Field:
+            if default is _MISSING:
+                del cls.attrs[name]
+            else:
+                cls.attrs[name] = default
+    qual = cls.name
+
+    def values(obj: Any) -> tuple[Any, ...]:
+        return tuple(obj.get_attr(n) for n in names)
+
+    def init_fn(self: Any, *args: Any, **kwargs: Any) -> None:
+        if len(args) > len(fields):
+            least = 1 + sum(1 for _, d, fac in fields if d is _MISSING and fac is None)
+            takes = str(least) if least == len(fields) + 1 else \
+                f"from {least} to {len(fields) + 1}"
+            raise _type_error(f"{qual}.__init__() takes {takes} positional "
+                              f"argument{'s' if fields else ''} but {len(args) + 1} were "
+                              "given")
+        given = dict(zip(names, args, strict=False))
+        for k, v in kwargs.items():
+            if k not in names:
+                raise _type_error(f"{qual}.__init__() got an unexpected keyword argument "
+                                  f"'{k}'")
+            if k in given:
+                raise _type_error(f"{qual}.__init__() got multiple values for argument '{k}'")
+            given[k] = v
+        missing = [f"'{n}'" for n, d, fac in fields
+                   if n not in given and d is _MISSING and fac is None]
+        if missing:
+            shown = missing[0] if len(missing) == 1 else (
+                ", ".join(missing[:-1]) + (" and " if len(missing) == 2 else ", and ")
+                + missing[-1])
+            raise _type_error(f"{qual}.__init__() missing {len(missing)} required positional "
+                              f"argument{'s' if len(missing) != 1 else ''}: {shown}")
+        for n, d, fac in fields:
+            v = given[n] if n in given else (fac() if fac is not None else d)
+            self.attrs[n] = v
+        post = self._dunder("__post_init__")
+        if post is not None:
+            post(self)
+
+    def repr_fn(self: Any) -> str:
+        return f"{self.cls.name}(" + ", ".join(
+            f"{n}={to_repr(v)}" for n, v in zip(names, values(self), strict=True)) + ")"
+
+    def compare(op: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+        def fn(self: Any, other: Any) -> Any:
+            if not isinstance(other, InstanceValue) or other.cls is not self.cls:
+                return NotImplemented
+            return op(values(self), values(other))
+
+        return fn
+
+    def set_method(name: str, fn: Callable[..., Any]) -> None:
+        if name not in cls.attrs:
+            cls.attrs[name] = NativeFunction(f"{qual}.{name}", fn)
+
+    if init:
+        set_method("__init__", init_fn)
+    if repr_:
+        set_method("__repr__", repr_fn)
+    if eq:
+        set_method("__eq__", compare(lambda a, b: a == b))
+        if "__hash__" not in cls.attrs or cls.attrs["__hash__"] is None:
+            if frozen:
+                cls.attrs["__hash__"] = NativeFunction(f"{qual}.__hash__",
+                                                       lambda self: hash(values(self)))
+            else:
+                cls.attrs["__hash__"] = None
+    if order:
+        for name, op in (("__lt__", lambda a, b: a < b), ("__le__", lambda a, b: a <= b),
+                         ("__gt__", lambda a, b: a > b), ("__ge__", lambda a, b: a >= b)):
+            set_method(name, compare(op))
+    return cls
+
+
+def _dataclass(cls: Any = None, *, init: Any = True, repr: Any = True,
+               eq: Any = True, order: Any = False, unsafe_hash: Any = False,
+               frozen: Any = False, **_more: Any) -> Any:
+    """@dataclass or @dataclass(init=True, repr=True, eq=True, order=False, frozen=False)."""
+    if cls is None:
+        return Decorator("dataclass", lambda c: _process(c, init, repr, eq, order, frozen))
+    return _process(cls, init, repr, eq, order, frozen)
+
+
+def _instance(obj: Any, what: str) -> list[str]:
+    fields = obj.cls.find(_FIELDS) if isinstance(obj, InstanceValue) else None
+    if not isinstance(fields, list):
+        raise _type_error(f"{what}() should be called on dataclass instances")
+    return [n for n, _, _ in fields]
+
+
+def _asdict(obj: Any) -> dict[str, Any]:
+    """asdict(instance): its fields as a dict (nested dataclasses too)."""
+    return {n: _plain(obj.get_attr(n), _asdict) for n in _instance(obj, "asdict")}
+
+
+def _astuple(obj: Any) -> tuple[Any, ...]:
+    """astuple(instance): its fields as a tuple (nested dataclasses too)."""
+    return tuple(_plain(obj.get_attr(n), _astuple) for n in _instance(obj, "astuple"))
+
+
+def _plain(v: Any, convert: Callable[[Any], Any]) -> Any:
+    if isinstance(v, InstanceValue) and isinstance(v.cls.find(_FIELDS), list):
+        return convert(v)
+    if type(v) in (list, tuple):
+        return type(v)(_plain(x, convert) for x in v)
+    if type(v) is dict:
+        return {k: _plain(x, convert) for k, x in v.items()}
+    return v
+
+
+def namespace() -> Namespace:
+    """The `dataclasses` module."""
+    return Namespace("dataclasses", {
+        "dataclass": Decorator("dataclasses.dataclass", _dataclass,
+                               "@dataclass / @dataclass(...): Python's dataclass methods"),
+        "field": Builtin("dataclasses.field", _field),
+        "asdict": Builtin("dataclasses.asdict", _asdict),
+        "astuple": Builtin("dataclasses.astuple", _astuple)})

@@ -1,0 +1,246 @@
+"""`import itertools` and `import functools` (reduce, partial, cache, lru_cache, wraps).
+
+Each itertools function returns a lazy iterator (an IteratorValue named as Python's type,
+`<itertools.chain object>`) over Python's own itertools; every item one hands out is a
+step of the running program, so `list(itertools.count())` stops at the step limit, and
+the sizes of what product/permutations/combinations would make are checked first.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import math
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from gradcli.errors import GdLimitError, GdRuntimeError
+from gradcli.interp import operators
+from gradcli.interp.values import Builtin, Decorator, IteratorValue, Namespace
+from gradcli.limits import MAX_SEQUENCE
+
+_STEP: list[Callable[[], None]] = []  # the running program's step counter (bind())
+
+
+def bind(step: Callable[[], None]) -> None:
+    """Count every item an itertools iterator hands out as a step of this run."""
+    _STEP[:] = [step]
+
+
+def _stepped(it: Iterator[Any]) -> Iterator[Any]:
+    step = _STEP[0] if _STEP else None
+    for item in it:
+        if step is not None:
+            step()
+        yield item
+
+
+def _lazy(kind: str, it: Iterator[Any]) -> IteratorValue:
+    return IteratorValue(f"itertools.{kind}", _stepped(it))
+
+
+def _iter(x: Any) -> Any:
+    return operators.iterate(x)
+
+
+def _count(start: Any = 0, step: Any = 1) -> IteratorValue:
+    """itertools.count(start=0, step=1): start, start+step, ... without end."""
+    return _lazy("count", itertools.count(start, step))
+
+
+def _cycle(iterable: Any) -> IteratorValue:
+    """itertools.cycle(iterable): its items over and over."""
+    return _lazy("cycle", itertools.cycle(_iter(iterable)))
+
+
+def _repeat(obj: Any, times: Any = None) -> IteratorValue:
+    """itertools.repeat(object[, times]): the object again and again."""
+    it = itertools.repeat(obj) if times is None else itertools.repeat(obj, times)
+    return _lazy("repeat", it)
+
+
+def _chain(*iterables: Any) -> IteratorValue:
+    """itertools.chain(*iterables): their items one after the other."""
+    return _lazy("chain", itertools.chain.from_iterable(_iter(x) for x in iterables))
+
+
+def _islice(iterable: Any, *args: Any) -> IteratorValue:
+    """itertools.islice(iterable, stop) / (iterable, start, stop[, step])."""
+    return _lazy("islice", itertools.islice(_iter(iterable), *args))
+
+
+def _pools(iterables: tuple[Any, ...], what: str) -> list[tuple[Any, ...]]:
+    pools = []
+    for x in iterables:
+        pool = tuple(_stepped(_iter(x)))
+        if len(pool) > MAX_SEQUENCE:
+            raise GdLimitError(f"{what} of {len(pool):,} items exceeds the limit")
+        pools.append(pool)
+    return pools
+
+
+def _check_count(n: float, what: str) -> None:
+    if n > MAX_SEQUENCE:
+        raise GdLimitError(f"{what} would make {n:,} tuples, more than the limit of "
+                           f"{MAX_SEQUENCE:,}", hint="iterate over fewer items")
+
+
+def _product(*iterables: Any, repeat: Any = 1) -> IteratorValue:
+    """itertools.product(*iterables, repeat=1): the cartesian product, as tuples."""
+    pools = _pools(iterables, "itertools.product()") * repeat
+    _check_count(math.prod(float(len(p)) for p in pools), "itertools.product()")
+    return _lazy("product", itertools.product(*pools))
+
+
+def _perm(n: int, k: int) -> float:
+    """About n!/(n-k)! (from lgamma: never a huge exact integer)."""
+    return 0.0 if k > n else math.exp(min(700.0, math.lgamma(n + 1) - math.lgamma(n - k + 1)))
+
+
+def _comb(n: int, k: int) -> float:
+    """About n!/(k!(n-k)!)."""
+    return 0.0 if k > n else _perm(n, k) / math.exp(min(700.0, math.lgamma(k + 1)))
+
+
+def _combinatoric(kind: str, count: Callable[[int, int], int]) -> Callable[..., Any]:
+    make = getattr(itertools, kind)
+
+    def fn(iterable: Any, r: Any = None) -> IteratorValue:
+        (pool,) = _pools((iterable,), f"itertools.{kind}()")
+        n = len(pool)
+        k = n if r is None else r
+        if type(k) is int and k >= 0:
+            _check_count(count(n, k), f"itertools.{kind}()")
+        return _lazy(kind, make(pool) if r is None else make(pool, r))
+
+    fn.__doc__ = f"itertools.{kind}(iterable, r): r-length tuples of its items"
+    return fn
+
+
+def _accumulate(iterable: Any, func: Any = None, *, initial: Any = None) -> IteratorValue:
+    """itertools.accumulate(iterable[, func, initial=None]): running totals."""
+    add = operators.BINARY["add"]
+    return _lazy("accumulate", itertools.accumulate(_iter(iterable), func or add,
+                                                    initial=initial))
+
+
+def _zip_longest(*iterables: Any, fillvalue: Any = None) -> IteratorValue:
+    """itertools.zip_longest(*iterables, fillvalue=None): tuples to the longest."""
+    return _lazy("zip_longest", itertools.zip_longest(*(_iter(x) for x in iterables),
+                                                      fillvalue=fillvalue))
+
+
+def _groupby(iterable: Any, key: Any = None) -> IteratorValue:
+    """itertools.groupby(iterable, key=None): (key, group) of consecutive equal keys."""
+    return _lazy("groupby", ((k, IteratorValue("itertools._grouper", g))
+                             for k, g in itertools.groupby(_iter(iterable), key)))
+
+
+def _starmap(function: Any, iterable: Any) -> IteratorValue:
+    """itertools.starmap(function, iterable): function(*item) of each item."""
+    return _lazy("starmap", (function(*_iter(args)) for args in _iter(iterable)))
+
+
+def _predicate(kind: str) -> Callable[..., Any]:
+    make = getattr(itertools, kind)
+
+    def fn(predicate: Any, iterable: Any) -> IteratorValue:
+        return _lazy(kind, make(lambda v: operators.truth(predicate(v)), _iter(iterable)))
+
+    fn.__doc__ = f"itertools.{kind}(predicate, iterable), as Python's"
+    return fn
+
+
+def _filterfalse(predicate: Any, iterable: Any) -> IteratorValue:
+    """itertools.filterfalse(predicate, iterable): the items predicate is false for."""
+    test = operators.truth if predicate is None else (lambda v: operators.truth(predicate(v)))
+    return _lazy("filterfalse", itertools.filterfalse(test, _iter(iterable)))
+
+
+def _compress(data: Any, selectors: Any) -> IteratorValue:
+    """itertools.compress(data, selectors): the items whose selector is true."""
+    return _lazy("compress", itertools.compress(
+        _iter(data), (operators.truth(s) for s in _iter(selectors))))
+
+
+def _pairwise(iterable: Any) -> IteratorValue:
+    """itertools.pairwise(iterable): overlapping pairs (a, b), (b, c), ..."""
+    return _lazy("pairwise", itertools.pairwise(_iter(iterable)))
+
+
+def _reduce(function: Any, iterable: Any, *initial: Any) -> Any:
+    """functools.reduce(function, iterable[, initial]): fold the items left to right."""
+    if len(initial) > 1:
+        raise GdRuntimeError(f"reduce expected at most 3 arguments, got {2 + len(initial)}",
+                             py_type="TypeError")
+    try:
+        return functools.reduce(function, _iter(iterable), *initial)
+    except TypeError as e:
+        if "empty iterable" in str(e):
+            raise GdRuntimeError("reduce() of empty iterable with no initial value",
+                                 py_type="TypeError") from None
+        raise
+
+
+def _partial(func: Any, *args: Any, **keywords: Any) -> Builtin:
+    """functools.partial(func, *args, **keywords): func with arguments filled in."""
+    if not callable(func):
+        raise GdRuntimeError("the first argument must be callable", py_type="TypeError")
+
+    def call(*more: Any, **extra: Any) -> Any:
+        return func(*args, *more, **{**keywords, **extra})
+
+    return Builtin("functools.partial", call, "functools.partial(func, *args, **keywords)")
+
+
+def _memoized(fn: Any) -> Builtin:
+    """fn with its results kept per arguments (functools.cache / lru_cache's wrapper)."""
+    if not callable(fn):
+        raise GdRuntimeError("the first argument must be callable", py_type="TypeError")
+    results: dict[Any, Any] = {}
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        key = (args, tuple(kwargs.items())) if kwargs else args
+        if key in results:
+            return results[key]
+        r = results[key] = fn(*args, **kwargs)
+        return r
+
+    return Builtin(getattr(fn, "name", "function"), call, "a function with a results cache")
+
+
+def _lru_cache(maxsize: Any = 128, typed: Any = False) -> Any:
+    """functools.lru_cache(maxsize=128) as a decorator (bare or called): the function with
+    its results kept (every result: gd never evicts, the values are the same)."""
+    if callable(maxsize) and not isinstance(maxsize, bool):
+        return _memoized(maxsize)
+    return Decorator("functools.lru_cache", _memoized)
+
+
+def _wraps(wrapped: Any, *args: Any, **kwargs: Any) -> Decorator:
+    """functools.wraps(wrapped): a decorator that leaves the wrapper as it is (gd
+    functions have no __doc__ or __wrapped__ to copy)."""
+    return Decorator("functools.wraps", lambda fn: fn)
+
+
+def namespaces() -> dict[str, Namespace]:
+    """The `itertools` and `functools` modules."""
+    members: dict[str, Any] = {}
+    for name, fn in (("chain", _chain),
+            ("count", _count), ("cycle", _cycle), ("repeat", _repeat), ("islice", _islice),
+            ("product", _product), ("accumulate", _accumulate),
+            ("zip_longest", _zip_longest), ("groupby", _groupby), ("starmap", _starmap),
+            ("takewhile", _predicate("takewhile")), ("dropwhile", _predicate("dropwhile")),
+            ("filterfalse", _filterfalse), ("compress", _compress), ("pairwise", _pairwise),
+            ("permutations", _combinatoric("permutations", _perm)),
+            ("combinations", _combinatoric("combinations", _comb)),
+            ("combinations_with_replacement", _combinatoric(
+                "combinations_with_replacement", lambda n, k: _comb(n + k - 1, k)))):
+        members[name] = Builtin(f"itertools.{name}", fn)
+    functools_members = {"reduce": Builtin("functools.reduce", _reduce),
+                         "partial": Builtin("functools.partial", _partial),
+                         "cache": Decorator("functools.cache", _memoized),
+                         "lru_cache": Decorator("functools.lru_cache", _lru_cache),
+                         "wraps": Builtin("functools.wraps", _wraps)}
+    return {"itertools": Namespace("itertools", members),
+            "functools": Namespace("functools", functools_members)}
