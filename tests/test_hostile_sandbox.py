@@ -137,6 +137,17 @@ VALUES: list[tuple[str, str]] = [
     ("import torch.utils.data as D", "iter(D.DataLoader([1, 2], shuffle=True))"),
     ("import torch.utils.data as D", "D.random_split([1, 2], [1, 1])[0]"),
     ("import torch.utils.data as D", "D.Dataset"), ("import torch.utils.data as D", "D.DataLoader"),
+    # module hooks, torch.autograd.function, functorch, torch.func extras
+    ("m = torch.nn.Linear(2, 2)", "m.register_forward_hook(lambda *a: None)"),
+    ("m = torch.nn.Linear(2, 2)\nm.register_full_backward_hook(lambda *a: None)",
+     "m(ones(1, 2, requires_grad=True)).grad_fn"),
+    ("keep = []\nm = torch.nn.Linear(2, 2)\n"
+     "m.register_full_backward_hook(lambda mod, gi, go: keep.append(gi))\n"
+     "m(ones(1, 2, requires_grad=True)).sum().backward()", "keep[0]"),
+    ("", "torch.autograd.function"), ("import functorch", "functorch"),
+    ("", "torch.autograd.function.once_differentiable"),
+    ("", "torch.autograd.function.once_differentiable(lambda ctx, g: g)"),
+    ("", "torch.func.functional_call"), ("", "torch.func.linearize(sin, ones(2))[1]"),
 ]
 DUNDERS = ["__class__", "__dict__", "__globals__", "__builtins__", "__subclasses__",
            "__init__", "__reduce_ex__", "__getattribute__", "__code__", "__closure__",
@@ -172,7 +183,9 @@ def test_no_dunder_or_internal_attribute_of_any_value(setup: str, expr: str) -> 
     # A class's or function's __name__ is its name, a plain string (as in Python): see
     # below; a string has Python's format_map, translate and encode (which refuses).
     named = (*CLASSES, *FUNCTIONS, "str", "D.Dataset", "D.DataLoader",
-             "torch.autograd.gradcheck")
+             "torch.autograd.gradcheck", "torch.autograd.function.once_differentiable",
+             "torch.autograd.function.once_differentiable(lambda ctx, g: g)",
+             "torch.func.functional_call", "torch.func.linearize(sin, ones(2))[1]")
     attrs = [a for a in DUNDERS + INTERNALS if not (a == "__name__" and expr in named)
              and not (expr in ("'text'", "str") and a in STR_METHODS)]
     failures = [f for attr in attrs for f in _attribute_failures(setup, expr, attr)]

@@ -21,6 +21,7 @@ from gradcli.errors import GdRuntimeError
 from gradcli.interp import (
     argcheck,
     arrays,
+    autograd_ns,
     devices,
     dtype_info,
     exceptions,
@@ -334,6 +335,10 @@ class Registry:
             **self.data_modules,
             "torch.optim": self.optim, "torch.optim.lr_scheduler": self.lr_scheduler,
         }
+        extra = autograd_ns.namespaces(self.func, CF.FUNCTION_BASE)  # function, functorch..
+        self.modules.update(extra)
+        self.autograd.members["function"] = extra["torch.autograd.function"]
+        self.nn_utils.members["stateless"] = extra["torch.nn.utils.stateless"]
         bare: dict[str, Any] = {}
         for ns in (self.torch, self.autograd, self.functional, self.forward_ad,
                    self.nn_functional, self.linalg):
