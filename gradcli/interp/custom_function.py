@@ -88,7 +88,8 @@ class FunctionCtx:
 
     def saved_tensors(self) -> tuple[Any, ...]:
         """ctx.saved_tensors: what save_for_backward kept, unchanged in place since."""
-        if self.saved is None:
+        node = self.node
+        if self.saved is None or (node is not None and node.freed and not State.final_pass):
             raise GdRuntimeError(FREED_MESSAGE)
         for t, v in zip(self.saved, self.saved_versions, strict=True):
             if t is not None and t._vc[0] != v:
@@ -194,6 +195,8 @@ def apply(cls: Any, args: tuple[Any, ...]) -> Any:
     for i, o in enumerate(outs):
         if type(o) is Tensor and any(o is a for a in args) and id(o) not in ctx.dirty:
             outs[i] = o.detach()  # an input returned as it is: a new tensor (a view of it)
+            if id(o) in ctx.non_diff:
+                ctx.non_diff.add(id(outs[i]))
     if record:
         POSITION.span = span
         _record(cls, ctx, args, outs, many)

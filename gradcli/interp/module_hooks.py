@@ -16,7 +16,6 @@ from collections.abc import Callable
 from typing import Any
 
 from gradcli.ad import hooks as H
-from gradcli.ad.func import transforming
 from gradcli.ad.state import State
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdRuntimeError
@@ -188,8 +187,6 @@ def _through(fn: _Identity, args: tuple[Any, ...]) -> tuple[tuple[Any, ...], lis
     nothing needs a gradient)."""
     idx = [i for i, a in enumerate(args) if type(a) is Tensor]
     if not (State.grad_enabled and any(args[i].requires_grad for i in idx)):
-        return args, None
-    if transforming()[0]:
         return args, None
     out = CF.apply(fn, tuple(args[i] for i in idx))
     new = list(args)
