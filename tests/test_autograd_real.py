@@ -357,6 +357,73 @@ except RuntimeError as e:
       'Output 0 of the user-provided function does not require gradients. The outputs m'
       'ust be computed in a differentiable manner from the input when running in strict'
       ' mode.\n')),
+    ('custom_function_ctx_after_backward',
+     """\
+class MyFn(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        ctx.mark_non_differentiable(x)
+        return x * 2, x
+    @staticmethod
+    def backward(ctx, g, g2):
+        x, = ctx.saved_tensors
+        return g * 2
+x = torch.ones(2, requires_grad=True)
+y, same = MyFn.apply(x)
+print(same.requires_grad, y.grad_fn.saved_tensors, y.grad_fn.needs_input_grad)
+y.sum().backward()
+try:
+    print(y.grad_fn.saved_tensors)
+except RuntimeError as e:
+    print(e)
+""",
+     ('False (tensor([1., 1.], requires_grad=True),) (True,)\n'
+      'Trying to backward through the graph a second time (or directly access saved ten'
+      'sors after they have already been freed). Saved intermediate values of the graph'
+      ' are freed when you call .backward() or autograd.grad(). Specify retain_graph=Tr'
+      'ue if you need to backward through the graph a second time or if you need to acc'
+      'ess saved tensors after calling backward.\n')),
+    ('module_backward_hook_under_transform',
+     """\
+from torch.func import grad
+m = torch.nn.Linear(2, 1)
+m.register_full_backward_hook(lambda *a: None)
+try:
+    grad(lambda x: m(x).sum())(torch.ones(2))
+except RuntimeError as e:
+    print(e)
+""",
+     ('In order to use an autograd.Function with functorch transforms (vmap, grad, jvp,'
+      ' jacrev, ...), it must override the setup_context staticmethod. For more details'
+      ', please see https://pytorch.org/docs/main/notes/extending.func.html\n')),
+    ('module_backward_hook_two_inputs_outputs',
+     """\
+class Two(torch.nn.Module):
+    def forward(self, x, y):
+        return x * 2, y * 3
+m = Two()
+m.register_full_backward_hook(lambda mod, gi, go: print("gi", gi, "go", go))
+a = torch.ones(2, requires_grad=True)
+p, q = m(a, torch.ones(2))
+print(p.grad_fn, q.requires_grad)
+(p.sum() + q.sum()).backward()
+print(a.grad)
+""",
+     ('<torch.autograd.function.BackwardHookFunctionBackward object> False\n'
+      'gi (tensor([2., 2.]), tensor([0., 0.])) go (tensor([1., 1.]), None)\n'
+      'tensor([2., 2.])\n')),
+    ('tensor_hook_wrong_type',
+     """\
+x = torch.ones(2, requires_grad=True)
+y = x * 2
+y.register_hook(lambda g: "bad")
+try:
+    y.sum().backward()
+except TypeError as e:
+    print(e)
+""",
+     ("expected Variable, but hook returned 'str'\n")),
 ]
 
 

@@ -938,7 +938,7 @@ SPEC_METHODS = [
 
 def _resolve(spelling: str) -> Any:
     module = spelling.split(".")[0]
-    prelude = f"import {module}\n" if module in ("math", "typing") else ""
+    prelude = f"import {module}\n" if module in ("math", "typing", "functorch") else ""
     return value(prelude + spelling)
 
 

@@ -126,7 +126,7 @@ def _type_error(message: str) -> GdRuntimeError:
 
 def _checked(hook: Any, value: Any, old: Tensor) -> Tensor:
     if type(value) is not Tensor:
-        raise _type_error(f"expected Tensor, but hook returned '{type(value).__name__}'")
+        raise _type_error(f"expected Variable, but hook returned '{type(value).__name__}'")
     if value.array.shape != old.array.shape:
         raise GdRuntimeError(f"hook '{_name(hook)}' has changed the size of value")
     if value.array.dtype != old.array.dtype:

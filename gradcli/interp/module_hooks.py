@@ -162,8 +162,10 @@ class _Identity:
     name = "BackwardHookFunction"
     bases: tuple[Any, ...] = ()
 
-    def __init__(self, on_backward: Callable[[tuple[Any, ...]], tuple[Any, ...]]) -> None:
+    def __init__(self, on_backward: Callable[[tuple[Any, ...]], tuple[Any, ...]],
+                 none_unneeded: bool) -> None:
         self.on_backward = on_backward
+        self.none_unneeded = none_unneeded  # the output side: None for an unneeded grad
 
     def lookup(self, name: str) -> Any:
         return {"forward": self._forward, "backward": self._backward}.get(name)
@@ -176,8 +178,9 @@ class _Identity:
         return outs if len(outs) != 1 else outs[0]
 
     def _backward(self, ctx: CF.FunctionCtx, *grads: Any) -> Any:
-        grads = tuple(g if need else None
-                      for g, need in zip(grads, ctx.needs_input_grad, strict=True))
+        if self.none_unneeded:
+            grads = tuple(g if need else None
+                          for g, need in zip(grads, ctx.needs_input_grad, strict=True))
         out = self.on_backward(grads)
         return out if len(out) != 1 else out[0]
 
@@ -219,14 +222,14 @@ class _BackwardHook:
         return [e.fn for e in self.hooks.backward] if self.hooks.full else []
 
     def setup_input(self, args: tuple[Any, ...]) -> tuple[Any, ...]:
-        res, self.in_idx = _through(_Identity(self._on_input), args)
+        res, self.in_idx = _through(_Identity(self._on_input, False), args)
         self.n_in = len(args)
         return res
 
     def setup_output(self, result: Any) -> Any:
         single = type(result) is not tuple
         args = (result,) if single else result
-        res, self.out_idx = _through(_Identity(self._on_output), args)
+        res, self.out_idx = _through(_Identity(self._on_output, True), args)
         self.n_out = len(args)
         return res[0] if single else res
 
