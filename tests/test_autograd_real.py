@@ -424,6 +424,37 @@ except TypeError as e:
     print(e)
 """,
      ("expected Variable, but hook returned 'str'\n")),
+    ('inplace_on_a_result_pytorch_does_not_save',
+     """\
+x = torch.rand(3, requires_grad=True) * 0.5 + 0.25
+y = x ** 2
+y.mul_(2)
+y.sum().backward(retain_graph=True)
+print("x ** 2 saves x, not its result")
+for f in (lambda t: 2 ** t, lambda t: t ** t, lambda t: t.max()):
+    y = f(x)
+    y.mul_(1)
+    try:
+        y.sum().backward()
+    except RuntimeError as e:
+        print(e)
+""",
+     ('x ** 2 saves x, not its result\n'
+      'one of the variables needed for gradient computation has been modified by an inp'
+      'lace operation: [torch.FloatTensor [3]], which is output 0 of Pow2, is at versio'
+      'n 1; expected version 0 instead. Hint: enable anomaly detection to find the oper'
+      'ation that failed to compute its gradient, with torch.autograd.set_detect_anomal'
+      'y(True, check_nan=False).\n'
+      'one of the variables needed for gradient computation has been modified by an inp'
+      'lace operation: [torch.FloatTensor [3]], which is output 0 of Pow1, is at versio'
+      'n 1; expected version 0 instead. Hint: enable anomaly detection to find the oper'
+      'ation that failed to compute its gradient, with torch.autograd.set_detect_anomal'
+      'y(True, check_nan=False).\n'
+      'one of the variables needed for gradient computation has been modified by an inp'
+      'lace operation: [torch.FloatTensor []], which is output 0 of Max1, is at version'
+      ' 1; expected version 0 instead. Hint: enable anomaly detection to find the opera'
+      'tion that failed to compute its gradient, with torch.autograd.set_detect_anomaly'
+      '(True, check_nan=False).\n')),
 ]
 
 
