@@ -146,6 +146,17 @@ VALUES: list[tuple[str, str]] = [
     ("import torch.distributions as P", "P.Normal"), ("import torch.distributions as P", "P"),
     ("import torch.distributions as P", "P.kl_divergence"),
     ("import torch.distributions as P", "P.Normal(0.0, 1.0).sample"),
+    # module hooks, torch.autograd.function, functorch, torch.func extras
+    ("m = torch.nn.Linear(2, 2)", "m.register_forward_hook(lambda *a: None)"),
+    ("m = torch.nn.Linear(2, 2)\nm.register_full_backward_hook(lambda *a: None)",
+     "m(ones(1, 2, requires_grad=True)).grad_fn"),
+    ("keep = []\nm = torch.nn.Linear(2, 2)\n"
+     "m.register_full_backward_hook(lambda mod, gi, go: keep.append(gi))\n"
+     "m(ones(1, 2, requires_grad=True)).sum().backward()", "keep[0]"),
+    ("", "torch.autograd.function"), ("import functorch", "functorch"),
+    ("", "torch.autograd.function.once_differentiable"),
+    ("", "torch.autograd.function.once_differentiable(lambda ctx, g: g)"),
+    ("", "torch.func.functional_call"), ("", "torch.func.linearize(sin, ones(2))[1]"),
 ]
 DUNDERS = ["__class__", "__dict__", "__globals__", "__builtins__", "__subclasses__",
            "__init__", "__reduce_ex__", "__getattribute__", "__code__", "__closure__",
@@ -182,7 +193,9 @@ def test_no_dunder_or_internal_attribute_of_any_value(setup: str, expr: str) -> 
     # below; a string has Python's format_map, translate and encode (which refuses).
     named = (*CLASSES, *FUNCTIONS, "str", "D.Dataset", "D.DataLoader", "P.Normal",
              "P.kl_divergence",
-             "torch.autograd.gradcheck")
+             "torch.autograd.gradcheck", "torch.autograd.function.once_differentiable",
+             "torch.autograd.function.once_differentiable(lambda ctx, g: g)",
+             "torch.func.functional_call", "torch.func.linearize(sin, ones(2))[1]")
     attrs = [a for a in DUNDERS + INTERNALS if not (a == "__name__" and expr in named)
              and not (expr in ("'text'", "str") and a in STR_METHODS)]
     failures = [f for attr in attrs for f in _attribute_failures(setup, expr, attr)]

@@ -938,7 +938,7 @@ SPEC_METHODS = [
 
 # Spelled through an import (torch and F are bare names).
 IMPORTED_MODULES = ("math", "typing", "numpy", "random", "itertools", "functools",
-                    "collections", "warnings", "copy", "dataclasses")
+                    "collections", "warnings", "copy", "dataclasses", "functorch")
 
 
 def _resolve(spelling: str) -> Any:

@@ -727,8 +727,12 @@ def grad(
     create_graph: bool = False,
     allow_unused: bool | None = None,
     materialize_grads: bool = False,
+    is_grads_batched: bool = False,
 ) -> tuple[Tensor | None, ...]:
     """torch.autograd.grad: the gradients of outputs w.r.t. inputs, as a tuple."""
+    if is_grads_batched:
+        return _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph,
+                             allow_unused, materialize_grads)
     outs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
     ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
     if not ins:
@@ -763,6 +767,27 @@ def grad(
             g = tensor_from_array(g.array.copy())  # a broadcast view (see light_backward)
         result.append(g)
     return tuple(result)
+
+
+def _batched_grad(outputs: Any, inputs: Any, grad_outputs: Any, retain_graph: bool | None,
+                  create_graph: bool, allow_unused: bool | None,
+                  materialize_grads: bool) -> tuple[Tensor | None, ...]:
+    """grad(..., is_grads_batched=True): one backward per row of the grad_outputs, the
+    results stacked (what PyTorch's vmap over the backward gives)."""
+    outs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    gos = [grad_outputs] if isinstance(grad_outputs, Tensor) else list(grad_outputs or ())
+    if len(gos) != len(outs) or not all(isinstance(g, Tensor) and g.ndim for g in gos):
+        raise GdRuntimeError("grad(..., is_grads_batched=True) needs a batched tensor of "
+                             "grad_outputs for each output")
+    n = gos[0].shape[0]
+    rows = []
+    for i in range(n):
+        last = i == n - 1
+        rows.append(grad(outs, inputs, [g[i] for g in gos],
+                         retain_graph if last else True, create_graph, allow_unused,
+                         materialize_grads))
+    cols = zip(*rows, strict=True)
+    return tuple(None if col[0] is None else ops.stack(list(col)) for col in cols)
 
 
 def tensor_backward(self: Tensor, gradient: Any = None, retain_graph: bool | None = None,

@@ -471,6 +471,10 @@ def _stack_results(results: list[Any], out_dims: Any, name: str) -> Any:
         dims = out_dims if isinstance(out_dims, (tuple, list)) else [out_dims] * len(first)
         return tuple(_stack_results([r[k] for r in results], dims[k], name)
                      for k in range(len(first)))
+    if type(first) is dict:  # a pytree of results (per-sample grads of a params dict)
+        return {k: _stack_results([r[k] for r in results],
+                                  out_dims[k] if type(out_dims) is dict else out_dims, name)
+                for k in first}
     if out_dims is None:
         return first
     if type(first) is not Tensor:

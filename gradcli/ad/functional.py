@@ -68,6 +68,23 @@ def _call(func: Func, xs: tuple[Tensor, ...], fn: str = "jacobian"
     return _tuple(func(*xs), "outputs of the user-provided function", fn)
 
 
+def _check_strict(outs: tuple[Tensor, ...], xs: tuple[Tensor, ...] | None = None) -> None:
+    """strict=True: every output must depend on the inputs (each input, given xs)."""
+    for i, o in enumerate(outs):
+        if not o.requires_grad:
+            raise GdRuntimeError(f"Output {i} of the user-provided function does not require "
+                                 "gradients. The outputs must be computed in a "
+                                 "differentiable manner from the input when running in strict "
+                                 "mode.")
+        if xs is not None:
+            gs = grad(o, xs, ops.ones_like(o), retain_graph=True, allow_unused=True)
+            for k, g in enumerate(gs):
+                if g is None:
+                    raise GdRuntimeError(f"Output {i} of the user-provided function is "
+                                         f"independent of input {k}. This is not allowed in "
+                                         "strict mode.")
+
+
 def _finish(ts: tuple[Any, ...], is_tuple: bool, create_graph: bool) -> Any:
     fixed = tuple(t if create_graph or t is None else t.detach() for t in ts)
     return fixed if is_tuple else fixed[0]
@@ -143,6 +160,8 @@ def vjp(func: Func, inputs: Any, v: Any = None, create_graph: bool = False,
     with enable_grad():
         xs = _prepare(xs, create_graph)
         out_tuple, outs = _call(func, xs, "vjp")
+        if strict:
+            _check_strict(outs)
         if v is not None:
             vs = _tuple(v, "v", "vjp")[1]
             _validate_v(vs, outs, out_tuple)
@@ -221,10 +240,22 @@ def jacobian(func: Func, inputs: Any, create_graph: bool = False, strict: bool =
     """The Jacobian: shape out.shape + in.shape (nested tuples for tuple ins/outs)."""
     in_tuple, xs = _tuple(inputs, "inputs", "jacobian")
     if strategy == "forward-mode":
+        if strict:
+            raise GdRuntimeError('torch.autograd.functional.jacobian: `strict=True` and '
+                                 '`strategy="forward-mode"` are not supported together (yet). '
+                                 'Please either set `strict=False` or '
+                                 '`strategy="reverse-mode"`.')
         return _jacobian_forward(func, xs, in_tuple, create_graph)
     with enable_grad():
         xs = _prepare(xs, create_graph)
         out_tuple, outs = _call(func, xs, "jacobian")
+        if strict:
+            _check_strict(outs)
+            if vectorize:
+                raise GdRuntimeError("torch.autograd.functional.jacobian: `strict=True` and "
+                                     "`vectorized=True` are not supported together. Please "
+                                     "either set `strict=False` or `vectorize=False`.")
+            _check_strict(outs, xs)
         rows: list[tuple[Tensor, ...]] = []
         for out in outs:
             n = out.numel()

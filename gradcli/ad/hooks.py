@@ -126,7 +126,7 @@ def _type_error(message: str) -> GdRuntimeError:
 
 def _checked(hook: Any, value: Any, old: Tensor) -> Tensor:
     if type(value) is not Tensor:
-        raise _type_error(f"expected Tensor, but hook returned '{type(value).__name__}'")
+        raise _type_error(f"expected Variable, but hook returned '{type(value).__name__}'")
     if value.array.shape != old.array.shape:
         raise GdRuntimeError(f"hook '{_name(hook)}' has changed the size of value")
     if value.array.dtype != old.array.dtype:
@@ -178,6 +178,9 @@ def run_post_hooks(node: Node, hooks: list[Hook], cots: tuple[Any, ...],
         for c, x in zip(cots, inputs, strict=False))
     edges = node.rule.edges
     idx = tuple(range(len(cots))) if edges is None else edges(node.name)
+    wt = node.rule.name == "linear" and cots[1] is not None  # PyTorch's edge is wᵀ's
+    if wt:
+        cots = (cots[0], ops.t(cots[1]), *cots[2:])
     for h in list(hooks):
         r = h(tuple(cots[i] for i in idx), (g,))
         if r is None:
@@ -191,6 +194,8 @@ def run_post_hooks(node: Node, hooks: list[Hook], cots: tuple[Any, ...],
         for i, v in zip(idx, r, strict=True):
             new[i] = v if v is None or cots[i] is None else _checked(h, v, cots[i])
         cots = tuple(new)
+    if wt and cots[1] is not None:
+        cots = (cots[0], ops.t(cots[1]), *cots[2:])
     return cots
 
 

@@ -24,11 +24,12 @@ FREED_MESSAGE = (
 
 
 def _label(node: Node) -> str:
-    # PyTorch's in-place message names a node without its "Backward0" suffix ("Exp").
+    # PyTorch's in-place message names a node without its "Backward" ("Exp" for
+    # ExpBackward0, "Pow2" for PowBackward2).
     name = node.name
     if name == "CopySlices":
         return "torch::autograd::CopySlices"
-    return re.sub(r"Backward\d*$", "", name)
+    return re.sub(r"Backward(\d*)$", lambda m: "" if m.group(1) == "0" else m.group(1), name)
 
 
 _HINT = ("enable anomaly detection to find the operation that failed to compute its "
@@ -58,6 +59,11 @@ def _input_saved(node: Node, i: int) -> bool:
     return True
 
 
+#: Nodes whose rule keeps the result though PyTorch's node does not save it (x ** 2 saves
+#: x and the exponent): changing the result in place is no error there.
+_RESULT_NOT_SAVED = frozenset(("PowBackward0",))
+
+
 def check_versions(node: Node) -> None:
     versions = node.versions
     inputs = node.inputs
@@ -68,7 +74,8 @@ def check_versions(node: Node) -> None:
                 fn = a.grad_fn
                 raise version_error(a, fn if fn is not node else None, versions[i])
     out = node.out
-    if out is not None and out._vc[0] != node.out_version:
+    if (out is not None and out._vc[0] != node.out_version
+            and node.name not in _RESULT_NOT_SAVED):
         raise version_error(out, node, node.out_version)
 
 

@@ -15,6 +15,7 @@ from gradcli.ad import hooks as H
 from gradcli.ad.graph import is_inference
 from gradcli.ad.kernels.messages import scalar_name
 from gradcli.ad.ops import layout
+from gradcli.ad.registry import RULES
 from gradcli.ad.state import nonleaf_grad
 from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdRuntimeError
@@ -191,11 +192,15 @@ def _next_functions(n: Node) -> tuple[tuple[Any, int], ...]:
     # output node stands for the function's one node.
     if n.rule.name == "custom_function_output":
         n = n.parents[0]
+    parents = n.torch_parents()
+    if n.rule.name == "linear" and parents[2] is not None:  # addmm(b, x, w.t())
+        parents = (*parents[:2], Node(RULES["transpose"], None, {"short": True},
+                                      (parents[2],), None))
     return tuple(
         (p, p.params["index"] if p.rule.name in ("unbind", "split_part") else 0)
         if type(p) is Node else
         (AccumulateGrad.of(p) if type(p) is Tensor else None, 0)
-        for p in n.torch_parents())
+        for p in parents)
 
 
 NODE_PROPERTIES: dict[str, Callable[[Node], Any]] = {

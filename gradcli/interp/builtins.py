@@ -21,6 +21,7 @@ from gradcli.errors import GdRuntimeError
 from gradcli.interp import (  # noqa: F401  (nn_* family modules fill LAYERS)
     argcheck,
     arrays,
+    autograd_ns,
     devices,
     distributions,
     dtype_info,
@@ -365,6 +366,10 @@ class Registry:
         }
         # collections.OrderedDict is state_dict()'s class (nn_state: printed as PyTorch's).
         self.modules["collections"].members.update(nn_state.COLLECTIONS.members)
+        extra = autograd_ns.namespaces(self.func, CF.FUNCTION_BASE)  # function, functorch..
+        self.modules.update(extra)
+        self.autograd.members["function"] = extra["torch.autograd.function"]
+        self.nn_utils.members["stateless"] = extra["torch.nn.utils.stateless"]
         bare: dict[str, Any] = {}
         for ns in (self.torch, self.autograd, self.functional, self.forward_ad,
                    self.nn_functional, self.linalg):

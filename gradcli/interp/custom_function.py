@@ -88,7 +88,8 @@ class FunctionCtx:
 
     def saved_tensors(self) -> tuple[Any, ...]:
         """ctx.saved_tensors: what save_for_backward kept, unchanged in place since."""
-        if self.saved is None:
+        node = self.node
+        if self.saved is None or (node is not None and node.freed and not State.final_pass):
             raise GdRuntimeError(FREED_MESSAGE)
         for t, v in zip(self.saved, self.saved_versions, strict=True):
             if t is not None and t._vc[0] != v:
@@ -194,6 +195,8 @@ def apply(cls: Any, args: tuple[Any, ...]) -> Any:
     for i, o in enumerate(outs):
         if type(o) is Tensor and any(o is a for a in args) and id(o) not in ctx.dirty:
             outs[i] = o.detach()  # an input returned as it is: a new tensor (a view of it)
+            if id(o) in ctx.non_diff:
+                ctx.non_diff.add(id(outs[i]))
     if record:
         POSITION.span = span
         _record(cls, ctx, args, outs, many)
@@ -357,3 +360,54 @@ def _forward_tangents(cls: Any, ctx: FunctionCtx, args: tuple[Any, ...],
             if t.array.shape != o.array.shape:
                 t = ops.expand(t, o.array.shape)
             o.tangent = t if t.array.dtype == o.array.dtype else ops.to_dtype(t, o.array.dtype)
+
+
+# -- @once_differentiable ------------------------------------------------------------------
+
+ONCE_MESSAGE = "trying to differentiate twice a function that was marked with " \
+    "@once_differentiable"
+
+
+class _DelayedError:
+    """PyTorch's DelayedError: an identity node whose backward raises."""
+
+    name = "DelayedError"
+    bases: tuple[Any, ...] = ()
+
+    def lookup(self, name: str) -> Any:
+        return {"forward": self._forward, "backward": self._backward}.get(name)
+
+    @staticmethod
+    def _forward(ctx: FunctionCtx, *tensors: Tensor) -> Any:
+        outs = tuple(t.detach() for t in tensors)
+        return outs if len(outs) != 1 else outs[0]
+
+    @staticmethod
+    def _backward(ctx: FunctionCtx, *grads: Any) -> Any:
+        raise GdRuntimeError(ONCE_MESSAGE)
+
+
+def once_differentiable(fn: Any) -> Any:
+    """@once_differentiable on a backward: it runs without recording; when it is
+    differentiated (create_graph), its results lead to an error node."""
+    from gradcli.interp.values import Builtin
+
+    def backward(ctx: Any, *args: Any) -> Any:
+        with grad_mode(False):
+            outputs = fn(ctx, *args)
+        if not (State.grad_enabled and any(type(a) is Tensor and a.requires_grad
+                                           for a in args)):
+            return outputs
+        many = type(outputs) is tuple
+        outs = list(outputs) if many else [outputs]
+        idx = [i for i, o in enumerate(outs) if type(o) is Tensor and o.dtype.kind == "f"]
+        if idx:
+            wrapped = apply(_DelayedError(), tuple(outs[i].detach().requires_grad_()
+                                                   for i in idx))
+            for i, w in zip(idx, wrapped if type(wrapped) is tuple else (wrapped,),
+                            strict=True):
+                outs[i] = w
+        return tuple(outs) if many else outs[0]
+
+    return Builtin(str(getattr(fn, "name", "backward")), backward,
+                   "a backward that is not differentiable again")

@@ -19,7 +19,7 @@ from gradcli.ad.graph import is_parameter
 from gradcli.ad.state import grad_mode
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import devices
+from gradcli.interp import devices, module_hooks
 from gradcli.interp.classes import (
     _MISSING,
     ClassValue,
@@ -74,10 +74,11 @@ class ModuleInstance(InstanceValue):
     """An nn.Module: plain attributes, then its class's, then its parameters, buffers and
     sub-modules (PyTorch's lookup order); None of them until Module.__init__ ran."""
 
-    __slots__ = ("bufs", "mods", "nonpersistent", "params")
+    __slots__ = ("bufs", "hooks", "mods", "nonpersistent", "params")
 
     def __init__(self, cls: ClassValue) -> None:
         super().__init__(cls)
+        self.hooks: module_hooks.ModuleHooks | None = None
         self.params: dict[str, Tensor | None] | None = None
         self.bufs: dict[str, Tensor | None] | None = None
         self.mods: dict[str, ModuleInstance | None] | None = None
@@ -169,8 +170,10 @@ class ModuleInstance(InstanceValue):
         if self.mods is None:
             raise _error(f"'{self.cls.name}' object has no attribute '_forward_hooks'",
                          "AttributeError")
-        forward = self.cls.find("forward")
-        return _bind(forward, self, self.cls)(*args, **kwargs)
+        forward = _bind(self.cls.find("forward"), self, self.cls)
+        if self.hooks is not None and self.hooks.any():
+            return module_hooks.call(self, forward, args, kwargs)
+        return forward(*args, **kwargs)
 
     def __setitem__(self, index: Any, value: Any) -> None:
         fn = self._dunder("__setitem__")
@@ -468,7 +471,7 @@ MODULE_METHODS: dict[str, Callable[..., Any]] = {
     "requires_grad_": _requires_grad_, "float": _float, "double": _double, "to": _to,
     "cpu": _cpu, "cuda": _cuda, "extra_repr": _extra_repr, "add_module": _add_module,
     "register_module": _add_module, "register_parameter": _register_parameter,
-    "apply": _apply_fn,
+    "apply": _apply_fn, **module_hooks.METHODS,
 }
 
 

@@ -260,7 +260,8 @@ register(Rule(
     lambda ts, out, x, w, b: tan3(ts, lambda t: ops.mm(t, ops.t(w)), lambda t: ops.mm(x, ops.t(t)),
                                   lambda t: ops.expand(t, out.shape)),
     kind="general", doc="x @ wᵀ + b (F.linear of a matrix with a bias: PyTorch's addmm)",
-    formula=("grad @ w", "(xᵀ @ grad)ᵀ", "Σ grad"))).with_array_vjp(_linear_vjp_array)
+    formula=("grad @ w", "(xᵀ @ grad)ᵀ", "Σ grad"),
+    edges=lambda name: (2, 0, 1))).with_array_vjp(_linear_vjp_array)  # addmm(b, x, wᵀ)
 
 
 def _nll_loss(x: Tensor, target: Tensor, weight: Any = None, reduction: str = "mean",

@@ -1,0 +1,115 @@
+"""The autograd namespaces tutorials import beyond torch.autograd itself:
+torch.autograd.function (Function, once_differentiable), torch.func.functional_call and
+linearize, torch.nn.utils.stateless, and `functorch` (the old name of torch.func).
+
+`functional_call(module, params, args)` runs the module with some of its parameters (and
+plain tensor attributes, PyTorch's buffers) replaced by the given tensors, by dotted name,
+and puts the module's own back afterwards.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gradcli.ad import func
+from gradcli.ad.tensor import Tensor
+from gradcli.errors import GdRuntimeError
+from gradcli.interp import custom_function as CF
+from gradcli.interp.nn_module import ModuleInstance, named_modules_of
+from gradcli.interp.values import Builtin, Decorator, Namespace, type_name
+
+_ABSENT = object()
+
+
+def _merged(dicts: Any) -> dict[str, Any]:
+    tables = dicts if isinstance(dicts, (tuple, list)) else (dicts,)
+    merged: dict[str, Any] = {}
+    for d in tables:
+        if type(d) is not dict:
+            raise GdRuntimeError(f"Expected all elements of parameter_and_buffer_dicts to be "
+                                 f"dictionaries but got {type_name(d)}", py_type="ValueError")
+        for k in d:
+            if k in merged:
+                raise GdRuntimeError(f"{k} appeared in multiple dictionaries; behavior of "
+                                     "functional call is ambiguous", py_type="ValueError")
+        merged.update(d)
+    return merged
+
+
+def _owned(m: ModuleInstance) -> dict[str, tuple[ModuleInstance, str]]:
+    """Dotted name → (module, name) of every parameter and tensor attribute."""
+    found: dict[str, tuple[ModuleInstance, str]] = {}
+    for prefix, mod in named_modules_of(m):
+        dot = prefix + "." if prefix else ""
+        for name in mod.params or {}:
+            found[dot + name] = (mod, name)
+        for name, v in mod.attrs.items():
+            if type(v) is Tensor:
+                found[dot + name] = (mod, name)
+    return found
+
+
+def functional_call(module: Any, parameter_and_buffer_dicts: Any, args: Any = None,
+                    kwargs: Any = None, *, tie_weights: Any = True,
+                    strict: Any = False) -> Any:
+    """torch.func.functional_call: module(*args, **kwargs) with the given parameters."""
+    if not isinstance(module, ModuleInstance):
+        raise GdRuntimeError(f"functional_call expects an nn.Module, got {type_name(module)}",
+                             py_type="TypeError")
+    values = _merged(parameter_and_buffer_dicts)
+    owned = _owned(module)
+    if strict:
+        missing = [k for k in owned if k not in values]
+        unexpected = [k for k in values if k not in owned]
+        if missing or unexpected:
+            lines = [f"Error(s) in reparametrizing for {module.cls.name}:"]
+            if unexpected:
+                lines.append("\tUnexpected key(s): "
+                             + ", ".join(f"'{k}'" for k in unexpected) + ".")
+            if missing:
+                lines.append("\tMissing key(s): " + ", ".join(f"'{k}'" for k in missing) + ".")
+            raise GdRuntimeError("\n".join(lines))
+    saved: list[tuple[dict[str, Any], str, Any]] = []
+    try:
+        for key, value in values.items():
+            mod, name = owned.get(key, (module, key))
+            table = mod.params if mod.params is not None and name in mod.params else mod.attrs
+            saved.append((table, name, table.get(name, _ABSENT)))
+            table[name] = value
+        call_args = args if type(args) is tuple else () if args is None else (args,)
+        return module(*call_args, **(kwargs or {}))
+    finally:
+        for table, name, old in reversed(saved):
+            if old is _ABSENT:
+                del table[name]
+            else:
+                table[name] = old
+
+
+def linearize(fn: Any, *primals: Any) -> tuple[Any, Builtin]:
+    """torch.func.linearize: (fn(*primals), jvp_fn) with jvp_fn(*tangents) = J·tangents."""
+    out, _ = func.jvp(fn, primals, tuple(p.detach() * 0 if type(p) is Tensor else p
+                                         for p in primals))
+
+    def jvp_fn(*tangents: Any) -> Any:
+        return func.jvp(fn, primals, tangents)[1]
+
+    return out, Builtin("jvp_fn", jvp_fn)
+
+
+def namespaces(torch_func: Namespace, function_base: Any) -> dict[str, Namespace]:
+    """The extra importable modules, with torch.func's members completed."""
+    torch_func.members["functional_call"] = Builtin("torch.func.functional_call",
+                                                    functional_call)
+    torch_func.members["linearize"] = Builtin("torch.func.linearize", linearize)
+    function = Namespace("torch.autograd.function", {
+        "Function": function_base,
+        "once_differentiable": Decorator("torch.autograd.function.once_differentiable",
+                                         CF.once_differentiable),
+    })
+    stateless = Namespace("torch.nn.utils.stateless", {
+        "functional_call": Builtin("torch.nn.utils.stateless.functional_call",
+                                   functional_call)})
+    functorch = Namespace("functorch", dict(torch_func.members))
+    return {"torch.autograd.function": function, "torch.nn.utils.stateless": stateless,
+            "functorch": functorch}

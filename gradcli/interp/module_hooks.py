@@ -1,0 +1,273 @@
+"""nn.Module hooks, as torch.nn.Module._call_impl runs them.
+
+`register_forward_pre_hook`, `register_forward_hook`, `register_full_backward_pre_hook`,
+`register_full_backward_hook` and the legacy `register_backward_hook` each return a
+RemovableHandle. Calling a module with hooks: forward pre-hooks (each may replace the
+arguments), then, when backward hooks exist, the tensor arguments pass through one identity
+node `BackwardHookFunctionBackward`, forward, forward hooks (each may replace the result),
+and the result's tensors pass through another. Backward through the output node stores
+grad_output (and runs the backward pre-hooks on it); backward through the input node runs
+the full backward hooks on (grad_input, grad_output), PyTorch's torch.utils.hooks.BackwardHook.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from gradcli.ad import hooks as H
+from gradcli.ad.state import State
+from gradcli.ad.tensor import Tensor
+from gradcli.errors import GdRuntimeError
+from gradcli.interp import custom_function as CF
+from gradcli.interp.values import to_repr
+
+
+class _Entry:
+    """One registration: the hook and how it is called."""
+
+    __slots__ = ("fn", "with_kwargs")
+
+    def __init__(self, fn: Callable[..., Any], with_kwargs: bool) -> None:
+        self.fn = fn
+        self.with_kwargs = with_kwargs
+
+
+class ModuleHooks:
+    """The hooks of one module, by kind, in the order they run."""
+
+    __slots__ = ("backward", "backward_pre", "forward", "forward_pre", "full")
+
+    def __init__(self) -> None:
+        self.forward_pre: list[_Entry] = []
+        self.forward: list[_Entry] = []
+        self.backward: list[_Entry] = []
+        self.backward_pre: list[_Entry] = []
+        self.full: bool | None = None  # the kind of backward hooks: full or legacy
+
+    def any(self) -> bool:
+        """Whether a call must go through call() at all."""
+        return bool(self.forward_pre or self.forward or self.backward or self.backward_pre)
+
+
+def _hooks(m: Any) -> ModuleHooks:
+    if m.hooks is None:
+        m.hooks = ModuleHooks()
+    return m.hooks
+
+
+def _add(table: list[_Entry], hook: Any, prepend: Any = False,
+         with_kwargs: Any = False) -> H.RemovableHandle:
+    entry = _Entry(hook, bool(with_kwargs))
+    if prepend:
+        table.insert(0, entry)
+    else:
+        table.append(entry)
+    return H.RemovableHandle(table, entry)  # type: ignore[arg-type]
+
+
+def _forward_pre(m: Any, hook: Any, *, prepend: Any = False,
+                 with_kwargs: Any = False) -> H.RemovableHandle:
+    return _add(_hooks(m).forward_pre, hook, prepend, with_kwargs)
+
+
+def _forward(m: Any, hook: Any, *, prepend: Any = False, with_kwargs: Any = False,
+             always_call: Any = False) -> H.RemovableHandle:
+    return _add(_hooks(m).forward, hook, prepend, with_kwargs)
+
+
+def _backward_kind(m: Any, full: bool) -> ModuleHooks:
+    hooks = _hooks(m)
+    if hooks.full is (not full) and hooks.backward:
+        raise GdRuntimeError("Cannot use both regular backward hooks and full backward hooks "
+                             "on a single Module. Please use only one of them.")
+    hooks.full = full
+    return hooks
+
+
+def _full_backward(m: Any, hook: Any, prepend: Any = False) -> H.RemovableHandle:
+    return _add(_backward_kind(m, True).backward, hook, prepend)
+
+
+def _backward_pre(m: Any, hook: Any, prepend: Any = False) -> H.RemovableHandle:
+    return _add(_hooks(m).backward_pre, hook, prepend)
+
+
+def _legacy_backward(m: Any, hook: Any) -> H.RemovableHandle:
+    return _add(_backward_kind(m, False).backward, hook)
+
+
+#: The registration methods nn.Module gains (nn_module.MODULE_METHODS).
+METHODS: dict[str, Callable[..., Any]] = {
+    "register_forward_pre_hook": _forward_pre,
+    "register_forward_hook": _forward,
+    "register_full_backward_hook": _full_backward,
+    "register_full_backward_pre_hook": _backward_pre,
+    "register_backward_hook": _legacy_backward,
+}
+
+
+# -- the call ------------------------------------------------------------------------------
+
+def call(m: Any, forward: Callable[..., Any], args: tuple[Any, ...],
+         kwargs: dict[str, Any]) -> Any:
+    """m(*args, **kwargs) with m's hooks."""
+    hooks: ModuleHooks = m.hooks
+    for e in list(hooks.forward_pre):
+        if e.with_kwargs:
+            r = e.fn(m, args, kwargs)
+            if r is not None:
+                if type(r) is not tuple or len(r) != 2:
+                    raise GdRuntimeError("forward pre-hook must return None or a tuple of "
+                                         f"(new_args, new_kwargs), but got {to_repr(r)}.")
+                args, kwargs = r
+        else:
+            r = e.fn(m, args)
+            if r is not None:
+                args = r if type(r) is tuple else (r,)
+    full = hooks.full is True and bool(hooks.backward)
+    bw = _BackwardHook(m, hooks) if full or hooks.backward_pre else None
+    if bw is not None:
+        args = bw.setup_input(args)
+    result = forward(*args, **kwargs)
+    for e in list(hooks.forward):
+        r = e.fn(m, args, kwargs, result) if e.with_kwargs else e.fn(m, args, result)
+        if r is not None:
+            result = r
+    if bw is not None:
+        result = bw.setup_output(result)
+    if hooks.full is False and hooks.backward:
+        var = result
+        while type(var) is not Tensor:
+            var = next(v for v in var.values() if type(v) is Tensor) \
+                if type(var) is dict else var[0]
+        if var.grad_fn is not None:
+            for e in list(hooks.backward):
+                H.register_node_hook(var.grad_fn, _legacy(m, e.fn))
+    return result
+
+
+def _legacy(m: Any, fn: Callable[..., Any]) -> Callable[..., Any]:
+    def hook(grad_input: tuple[Any, ...], grad_output: tuple[Any, ...]) -> Any:
+        return fn(m, grad_input, grad_output)
+
+    hook.__name__ = str(getattr(fn, "name", "hook"))
+    return hook
+
+
+class _Identity:
+    """PyTorch's BackwardHookFunction as a custom autograd.Function: its outputs are its
+    tensor inputs; its backward hands the gradients to `on_backward`."""
+
+    name = "BackwardHookFunction"
+    bases: tuple[Any, ...] = ()
+
+    def __init__(self, on_backward: Callable[[tuple[Any, ...]], tuple[Any, ...]],
+                 none_unneeded: bool) -> None:
+        self.on_backward = on_backward
+        self.none_unneeded = none_unneeded  # the output side: None for an unneeded grad
+
+    def lookup(self, name: str) -> Any:
+        return {"forward": self._forward, "backward": self._backward}.get(name)
+
+    @staticmethod
+    def _forward(ctx: CF.FunctionCtx, *tensors: Tensor) -> Any:
+        outs = tuple(t.detach() for t in tensors)
+        ctx.mark_non_differentiable(*(o for o, t in zip(outs, tensors, strict=True)
+                                      if not t.requires_grad))
+        return outs if len(outs) != 1 else outs[0]
+
+    def _backward(self, ctx: CF.FunctionCtx, *grads: Any) -> Any:
+        if self.none_unneeded:
+            grads = tuple(g if need else None
+                          for g, need in zip(grads, ctx.needs_input_grad, strict=True))
+        out = self.on_backward(grads)
+        return out if len(out) != 1 else out[0]
+
+
+def _through(fn: _Identity, args: tuple[Any, ...]) -> tuple[tuple[Any, ...], list[int] | None]:
+    """args with their tensors through fn's node, and the tensors' positions (None when
+    nothing needs a gradient)."""
+    idx = [i for i, a in enumerate(args) if type(a) is Tensor]
+    if not (State.grad_enabled and any(args[i].requires_grad for i in idx)):
+        return args, None
+    out = CF.apply(fn, tuple(args[i] for i in idx))
+    new = list(args)
+    for i, t in zip(idx, out if type(out) is tuple else (out,), strict=True):
+        new[i] = t
+    return tuple(new), idx
+
+
+def _pack(idx: list[int], values: tuple[Any, ...], size: int) -> tuple[Any, ...]:
+    res: list[Any] = [None] * size
+    for i, v in zip(idx, values, strict=True):
+        res[i] = v
+    return tuple(res)
+
+
+class _BackwardHook:
+    """torch.utils.hooks.BackwardHook: one module call's link from output to input grads."""
+
+    __slots__ = ("grad_outputs", "hooks", "in_idx", "module", "n_in", "n_out", "out_idx")
+
+    def __init__(self, module: Any, hooks: ModuleHooks) -> None:
+        self.module = module
+        self.hooks = hooks
+        self.grad_outputs: tuple[Any, ...] | None = None
+        self.in_idx: list[int] | None = None
+        self.out_idx: list[int] | None = None
+        self.n_in = self.n_out = -1
+
+    def _full(self) -> list[Callable[..., Any]]:
+        return [e.fn for e in self.hooks.backward] if self.hooks.full else []
+
+    def setup_input(self, args: tuple[Any, ...]) -> tuple[Any, ...]:
+        res, self.in_idx = _through(_Identity(self._on_input, False), args)
+        self.n_in = len(args)
+        return res
+
+    def setup_output(self, result: Any) -> Any:
+        single = type(result) is not tuple
+        args = (result,) if single else result
+        res, self.out_idx = _through(_Identity(self._on_output, True), args)
+        self.n_out = len(args)
+        return res[0] if single else res
+
+    def _on_input(self, grads: tuple[Any, ...]) -> tuple[Any, ...]:
+        if self.grad_outputs is None or self.in_idx is None:
+            return grads
+        res = _pack(self.in_idx, grads, self.n_in)
+        for fn in self._full():
+            out = fn(self.module, res, self.grad_outputs)
+            if out is None:
+                continue
+            if len(out) != len(res):
+                raise GdRuntimeError("Backward hook returned an invalid number of grad_input, "
+                                     f"got {len(out)}, but expected {len(res)}")
+            res = out
+        self.grad_outputs = None
+        return tuple(res[i] for i in self.in_idx)
+
+    def _on_output(self, grads: tuple[Any, ...]) -> tuple[Any, ...]:
+        assert self.out_idx is not None
+        self.grad_outputs = _pack(self.out_idx, grads, self.n_out)
+        for e in list(self.hooks.backward_pre):
+            new = e.fn(self.module, self.grad_outputs)
+            if new is None:
+                continue
+            if len(new) != len(self.grad_outputs):
+                raise GdRuntimeError("Backward pre hook returned an invalid number of "
+                                     f"grad_output, got {len(new)}, but expected "
+                                     f"{len(self.grad_outputs)}")
+            self.grad_outputs = new
+        local = self.grad_outputs
+        if self.in_idx is None:
+            empty = (None,) * self.n_in
+            for fn in self._full():
+                r = fn(self.module, empty, self.grad_outputs)
+                if r is not None and not (type(r) is tuple and all(v is None for v in r)):
+                    raise GdRuntimeError("Backward hook for Modules where no input requires "
+                                         "gradient should always return None or None for all "
+                                         "gradients.")
+            self.grad_outputs = None
+        return tuple(local[i] for i in self.out_idx)
