@@ -479,9 +479,9 @@ class Runtime:
         return GdRuntimeError(
             f"import of '{module}' is not allowed in gd", span,
             hint="gd programs may import torch, torch.nn, torch.nn.functional, torch.autograd, "
-            "torch.autograd.functional, torch.linalg, torch.optim, torch.utils.data, math, "
-            "typing, numpy, random, itertools, functools, collections, copy, dataclasses and "
-            "warnings")
+            "torch.autograd.functional, torch.func, torch.linalg, torch.optim, torch.utils.data, "
+            "torch.distributions, math, typing, numpy, random, itertools, functools, "
+            "collections, copy, dataclasses and warnings")
 
 
 def with_form(value: Any, form: Any) -> Any:
