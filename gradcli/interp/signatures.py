@@ -185,7 +185,7 @@ PY_TENSOR_ARGS: dict[str, tuple[tuple[int, str], ...]] = {
     **{_NN + n: _SIZE_FIRST for n in (
         "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "binary_cross_entropy",
         "binary_cross_entropy_with_logits")},
-    _NN + "gaussian_nll_loss": ((0, ".size"),),
+    _NN + "gaussian_nll_loss": ((0, ".size"),), _NN + "adaptive_avg_pool2d": ((0, ".size"),),
     _NN + "cross_entropy": ((0, "cross_entropy_loss:input:1"),
                             (1, "cross_entropy_loss:target:2")),
     _NN + "nll_loss": ((0, "nll_loss_nd:input:1"), (1, "nll_loss_nd:target:2")),

@@ -257,8 +257,38 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     return _named(stack(rows, -2), "AdaptiveAvgPool2DBackward0")
 
 
-for _name in ("conv1d", "conv2d", "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d",
-              "adaptive_avg_pool2d"):
+_NO_KERNEL: Any = object()
+
+
+def _python_max_pool(n: int) -> Any:
+    """F.max_pool1d/2d: PyTorch's Python functions (boolean_dispatch of _max_poolNd): a
+    missing kernel_size names _max_poolNd, a non-tensor input fails in max_poolNd."""
+    fn = max_pool1d if n == 1 else max_pool2d
+
+    def pool(input: Any = _NO_KERNEL, kernel_size: Any = _NO_KERNEL, stride: Any = None,
+             padding: Any = 0, dilation: Any = 1, ceil_mode: bool = False,
+             return_indices: bool = False) -> Tensor:
+        missing = [name for name, v in (("input", input), ("kernel_size", kernel_size))
+                   if v is _NO_KERNEL]
+        if missing:
+            raise GdRuntimeError(
+                f"_max_pool{n}d() missing {len(missing)} required positional argument"
+                + ("s: 'input' and 'kernel_size'" if len(missing) == 2
+                   else f": '{missing[0]}'"), py_type="TypeError")
+        if type(input) is not Tensor:
+            raise GdRuntimeError(f"max_pool{n}d(): argument 'input' (position 1) must be "
+                                 f"Tensor, not {type(input).__name__}", py_type="TypeError")
+        return fn(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+
+    pool.__doc__ = fn.__doc__
+    return pool
+
+
+_max_pool1d = _python_max_pool(1)
+_max_pool2d = _python_max_pool(2)
+expose(_max_pool1d, "torch.nn.functional.max_pool1d", family="nn")
+expose(_max_pool2d, "torch.nn.functional.max_pool2d", family="nn")
+for _name in ("conv1d", "conv2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool2d"):
     expose(globals()[_name], f"torch.nn.functional.{_name}", family="nn")
 for _name in ("conv1d", "conv2d", "max_pool1d", "max_pool2d", "avg_pool1d"):
     expose(globals()[_name], f"torch.{_name}", family="nn")
