@@ -150,3 +150,22 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
     if collection_path.name in SLOW_MODULES and _never_selects_slow(config):
         return True
     return None
+
+
+_ORIGINAL_SETTINGS: dict[int, object] = {}
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Each case of a parametrized hypothesis test starts from the test's own settings.
+
+    hypothesis's pytest plugin (6.170) wraps such a test's settings in one more layer per
+    case it runs; past ~950 cases (the PyTorch sweep) reading them overflows the recursion
+    limit. The layer it adds is only a suppressed health check, which it adds again."""
+    fn = getattr(getattr(item, "obj", None), "__func__", getattr(item, "obj", None))
+    if not getattr(fn, "is_hypothesis_test", False) or item.get_closest_marker(
+            "parametrize") is None:
+        return
+    key = id(fn)
+    if key not in _ORIGINAL_SETTINGS:
+        _ORIGINAL_SETTINGS[key] = fn._hypothesis_internal_use_settings  # type: ignore[union-attr]
+    fn._hypothesis_internal_use_settings = _ORIGINAL_SETTINGS[key]  # type: ignore[union-attr]

@@ -468,7 +468,8 @@ def test_a_parameter_formats_as_pytorchs() -> None:
 
 
 def test_unsupported_module_methods_say_so() -> None:
-    code, _, err = gd("nn.Linear(1, 1).register_forward_hook(print)\n")
-    assert (code, err) == (4, "'Module.register_forward_hook' is not supported by gradcli")
+    code, _, err = gd("nn.Linear(1, 1).register_load_state_dict_post_hook(print)\n")
+    assert (code, err) == (
+        4, "'Module.register_load_state_dict_post_hook' is not supported by gradcli")
     code, _, err = gd("nn.init.trunc_normal_(torch.ones(2, 2))\n")
     assert (code, err) == (4, "'torch.nn.init.trunc_normal_' is not supported by gradcli")
