@@ -1,7 +1,7 @@
-"""`collections` in gd: OrderedDict, defaultdict, Counter and deque, Python's own
-classes, their methods allow-listed in pymethods.METHODS (what a program may call on
-them), and Python's printing (`OrderedDict([('a', 1)])` under Python 3.11, as PyTorch's
-`state_dict()` prints there)."""
+"""`collections` in gd: defaultdict, Counter and deque, Python's own classes, their
+methods allow-listed in pymethods.METHODS (what a program may call on them), printed as
+Python prints them. `collections.OrderedDict` is state_dict()'s class (nn_state), added to
+this namespace by the registry."""
 
 from __future__ import annotations
 
@@ -34,9 +34,7 @@ def _dict_methods(t: type) -> dict[str, Callable[..., Any]]:
 
 def _register() -> None:
     """The classes' methods and data attributes, for attribute lookup (pymethods)."""
-    od, dd, ct, dq = (collections.OrderedDict, collections.defaultdict, collections.Counter,
-                      collections.deque)
-    pymethods.METHODS[od] = {**_dict_methods(od), **_methods(od, ("move_to_end",))}
+    dd, ct, dq = collections.defaultdict, collections.Counter, collections.deque
     pymethods.METHODS[dd] = _dict_methods(dd)
     pymethods.METHODS[ct] = {**_dict_methods(ct), **_methods(ct, ("elements", "update",
                                                                   "subtract", "total")),
@@ -79,9 +77,6 @@ def _bounded_first(cls: type, what: str) -> Callable[..., Any]:
 def namespace() -> Namespace:
     """The `collections` module."""
     return Namespace("collections", {
-        "OrderedDict": Builtin("collections.OrderedDict",
-                               _bounded_first(collections.OrderedDict, "OrderedDict()"),
-                               "collections.OrderedDict(): a dict that remembers order"),
         "defaultdict": Builtin("collections.defaultdict", _defaultdict),
         "Counter": Builtin("collections.Counter", _bounded_first(collections.Counter, "Counter()"),
                            "collections.Counter(iterable): counts of each item"),
