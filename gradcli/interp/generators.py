@@ -18,6 +18,7 @@ from gradcli.interp import exceptions
 from gradcli.interp.classes import InstanceValue
 from gradcli.interp.frame import BREAK, CONTINUE, RETURN, Frame, Stmt
 from gradcli.interp.operators import CAUGHT, iterate, runtime_error, truth
+from gradcli.interp.stmt_forms import matching_handler
 from gradcli.interp.values import Builtin, IteratorValue, is_context_manager, type_name
 from gradcli.syntax import ast as A
 
@@ -285,22 +286,14 @@ class GeneratorForms:
         span = node.span
 
         def handle(f: Frame, err: GdError) -> Iterator[Any]:
-            exc = exceptions.exception_of(err)
-            if exc is None:  # a limit, a syntax error, a gd refusal: never caught
-                raise err
-            for spec, name, handler, where in handlers:
-                if spec is not None and not exceptions.matches(exc, spec(f), where):
-                    continue
+            name, handler = matching_handler(f, err, handlers)
+            handling.append(err)
+            try:
+                return (yield from handler(f))
+            finally:
+                handling.pop()
                 if name is not None:
-                    f.vars[name] = exc
-                handling.append(err)
-                try:
-                    return (yield from handler(f))
-                finally:
-                    handling.pop()
-                    if name is not None:
-                        f.vars.pop(name, None)
-            raise err
+                    f.vars.pop(name, None)
 
         def try_except(f: Frame) -> Iterator[Any]:
             try:

@@ -18,6 +18,22 @@ from gradcli.syntax import ast as A
 from gradcli.syntax.unparse import unparse
 
 
+def matching_handler(f: Frame, err: GdError, handlers: list[tuple[Any, ...]]
+                     ) -> tuple[str | None, Any]:
+    """The `except` clause that takes err: (its `as` name, bound in f, and its block); err
+    itself again when none does, or when it is a limit, a syntax error or a gd refusal
+    (never caught)."""
+    exc = exceptions.exception_of(err)
+    if exc is None:
+        raise err
+    for spec, name, handler, where in handlers:
+        if spec is not None and not exceptions.matches(exc, spec(f), where):
+            continue
+        if name is not None:
+            f.vars[name] = exc
+        return name, handler
+    raise err
+
 class StatementForms:
     """with, try, raise, assert, import and from-import: compiled into closures."""
 
@@ -70,22 +86,14 @@ class StatementForms:
         span = node.span
 
         def handle(f: Frame, err: GdError) -> Any:
-            exc = exceptions.exception_of(err)
-            if exc is None:  # a limit, a syntax error, a gd refusal: never caught
-                raise err
-            for spec, name, handler, where in handlers:
-                if spec is not None and not exceptions.matches(exc, spec(f), where):
-                    continue
+            name, handler = matching_handler(f, err, handlers)
+            handling.append(err)
+            try:
+                return handler(f)
+            finally:
+                handling.pop()
                 if name is not None:
-                    f.vars[name] = exc
-                handling.append(err)
-                try:
-                    return handler(f)
-                finally:
-                    handling.pop()
-                    if name is not None:
-                        f.vars.pop(name, None)  # as Python: `del name` after the block
-            raise err
+                    f.vars.pop(name, None)  # as Python: `del name` after the block
 
         def try_except(f: Frame) -> Any:
             try:
