@@ -209,6 +209,26 @@ def test_unary_call_equals_the_op(name: str, arg: str) -> None:
         _same(fast, op(x), [x])
 
 
+def test_unary_shortcut_is_wired_for_every_spelling() -> None:
+    """The interpreter applies the rule only where a torch builtin carries it: every
+    spelling of every unary op must (an argument-check wrapper once hid the op from the
+    lookup, and the shortcut silently stopped being taken)."""
+    from gradcli.ad.registry import RULES
+    from gradcli.interp.builtins import TorchBuiltin, registry
+
+    reg = registry()
+    seen = 0
+    for ns in (reg.torch, reg.nn_functional, reg.special, reg.linalg):
+        for v in ns.members.values():
+            if type(v) is TorchBuiltin and v.name.rsplit(".", 1)[-1] in UNARY_OPS.values():
+                wrapped = getattr(v.fn, "unchecked", v.fn)
+                if wrapped in UNARY_OPS:
+                    assert v.rule is RULES[UNARY_OPS[wrapped]], v.name
+                    seen += 1
+    assert reg.bare["tanh"].rule is RULES["tanh"] and reg.bare["sin"].rule is RULES["sin"]
+    assert seen > 30
+
+
 def _callable(spelling: str) -> bool:
     try:
         run(f"{spelling}")

@@ -546,6 +546,7 @@ def checked(spelling: str, fn: Callable[..., Any]) -> Callable[..., Any]:
 def _named(call: Callable[..., Any], fn: Callable[..., Any], spelling: str) -> Callable[..., Any]:
     call.__doc__ = fn.__doc__
     call.__name__ = getattr(fn, "__name__", spelling)
+    call.unchecked = fn  # type: ignore[attr-defined]  (the function it checks arguments for)
     return call
 
 

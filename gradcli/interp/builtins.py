@@ -15,6 +15,8 @@ from typing import Any
 
 from gradcli.ad import engine, forward, func, functional, gradcheck, ops, state
 from gradcli.ad.graph import is_inference
+from gradcli.ad.ops.elementwise import UNARY_OPS
+from gradcli.ad.registry import RULES, Rule
 from gradcli.ad.tensor import Tensor, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from gradcli.ad.tensor_str import set_printoptions
 from gradcli.errors import GdRuntimeError
@@ -266,9 +268,15 @@ def _wrap(prefix: str, table: dict[str, Any]) -> dict[str, Any]:
 
 
 class TorchBuiltin(Builtin):
-    """A torch function: PyTorch's `input=` keyword names its first argument."""
+    """A torch function: PyTorch's `input=` keyword names its first argument. `rule`: a
+    unary elementwise op's rule (sin, tanh, ...), which the interpreter applies directly
+    to a lone tensor argument (what the op and its argument check do for it), else None."""
 
-    __slots__ = ()
+    __slots__ = ("rule",)
+
+    def __init__(self, name: str, fn: Callable[..., Any], rule: Rule | None = None) -> None:
+        super().__init__(name, fn)
+        self.rule = rule
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if kwargs:
@@ -294,7 +302,8 @@ def _takes_input(fn: Callable[..., Any]) -> bool:
 def _torch_module(module: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """The members of a torch module: its ops from the surface table, then `extra`."""
     table = {**ops.members(module), **(extra or {})}
-    return {name: TorchBuiltin(f"{module}.{name}", argcheck.checked(f"{module}.{name}", fn))
+    return {name: TorchBuiltin(f"{module}.{name}", argcheck.checked(f"{module}.{name}", fn),
+                               RULES[UNARY_OPS[fn]] if fn in UNARY_OPS else None)
             if callable(fn) else fn for name, fn in table.items()}
 
 

@@ -31,7 +31,6 @@ from gradcli.interp.operators import (
     REFLECTED_FIRST,
     TENSOR_BINARY,
     TENSOR_RULES,
-    UNARY_RULES,
     call_type_error,
     get_item,
     iterate,
@@ -377,7 +376,6 @@ class ExpressionCompiler:
         nargs = len(args)
         position = POSITION
         rt = self.rt
-        unary_rules = UNARY_RULES
 
         def call(f: Frame) -> Any:
             fn = func(f)
@@ -390,14 +388,15 @@ class ExpressionCompiler:
                 if kwnames:
                     kw = {k: v(f) for k, v in zip(kwnames, kwvalues, strict=True)}
                     r = rt.call(fn, pos, kw, span)
-                elif (tf := type(fn)) is TorchBuiltin or tf is Builtin:
-                    # What rt.call does for them, two calls less; a unary op of a tensor
+                elif (tf := type(fn)) is TorchBuiltin:
+                    # What rt.call does for it, two calls less; a unary op of a tensor
                     # (sin(x)): the op's rule applied directly, three calls less.
-                    if (nargs == 1 and type(x := pos[0]) is Tensor
-                            and (rule := unary_rules.get(fn.fn)) is not None):
-                        r = apply(rule, (x,))
+                    if nargs == 1 and type(x := pos[0]) is Tensor and fn.rule is not None:
+                        r = apply(fn.rule, (x,))
                     else:
                         r = fn.fn(*pos)
+                elif tf is Builtin:
+                    r = fn.fn(*pos)
                 else:
                     r = rt.call(fn, pos, None, span)
             except TypeError as e:

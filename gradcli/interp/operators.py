@@ -13,7 +13,6 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad import ops
-from gradcli.ad.ops.elementwise import UNARY_OPS
 from gradcli.ad.registry import RULES, Rule
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdError, GdLimitError, GdRuntimeError
@@ -179,10 +178,6 @@ TENSOR_RULES: dict[str, Rule] = {name: RULES[rule] for name, rule in (
 REFLECTED_FIRST: dict[str, bool] = {"add": True, "mul": True, "sub": False}
 # `matrix @ vector` of two tensors: ops.matmul's mv case, its rule applied directly.
 MV_RULE: Rule = RULES["mv"]
-# A unary elementwise op (sin, tanh, ...) called with a tensor: its rule applied directly,
-# as the op does (ops.elementwise.unary), one call layer less.
-UNARY_RULES: dict[Callable[[Any], Any], Rule] = {
-    fn: RULES[name] for fn, name in UNARY_OPS.items()}
 # `number op tensor`: 2 + x and 2 * x are x.add(2) and x.mul(2) in PyTorch (x.__radd__),
 # the tensor first (next_functions order); the others keep their operand order. Only this
 # path pays the extra call, never tensor-with-tensor or tensor-with-number.
