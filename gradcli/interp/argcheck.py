@@ -520,24 +520,32 @@ def checked(spelling: str, fn: Callable[..., Any]) -> Callable[..., Any]:
     fast = parser.tensor_counts
     if is_method:
         def method(self: Any, *args: Any, **kwargs: Any) -> Any:
-            if kwargs or len(args) not in fast or not all(type(a) is Tensor for a in args):
+            # Tensors only, in a count a signature takes as they are: no check to run (the
+            # common calls, x.sum(), x.pow(y), tested without a generator when short).
+            n = len(args)
+            if (kwargs or n not in fast or (n == 1 and type(args[0]) is not Tensor)
+                    or (n > 1 and not all(type(a) is Tensor for a in args))):
                 converted = check(args, kwargs)
                 if converted is not None:
                     args, kwargs = converted
-            return fn(self, *args, **kwargs)
+                return fn(self, *args, **kwargs)
+            return fn(self, *args)
 
         return _named(method, fn, spelling)
     takes_input = "input" in inspect.signature(fn).parameters
 
     def function(*args: Any, **kwargs: Any) -> Any:
-        if kwargs or len(args) not in fast or not all(type(a) is Tensor for a in args):
+        n = len(args)  # (as `method` above)
+        if (kwargs or n not in fast or (n == 1 and type(args[0]) is not Tensor)
+                or (n > 1 and not all(type(a) is Tensor for a in args))):
             converted = check(args, kwargs)
             if converted is not None:
                 args, kwargs = converted
             if not takes_input and "input" in kwargs:  # PyTorch's name of the first one
                 kwargs = dict(kwargs)
                 args = (kwargs.pop("input"), *args)
-        return fn(*args, **kwargs)
+            return fn(*args, **kwargs)
+        return fn(*args)
 
     function.maps_input = True  # type: ignore[attr-defined]
     return _named(function, fn, spelling)
