@@ -61,6 +61,11 @@ class Numbering:
         pos, base = self.pos, self.base
         return lambda o: leaves[id(o)] if type(o) is Tensor else pos[o.seq - base]
 
+    def by_seq(self) -> tuple[array[int], int, dict[int, int]] | None:
+        """(pos, base, leaves) when a node's number is pos[node.seq - base] (no gap), for
+        callers that read numbers inline; else None."""
+        return None if self.nodes is not None else (self.pos, self.base, self.leaves)
+
     def get(self, obj: Any) -> int | None:
         """The number of obj (a node or a leaf), None when it is not on the tape."""
         if type(obj) is Tensor:
@@ -213,7 +218,7 @@ def _explain(source: Source, opts: AppOptions, frozen: _Frozen) -> ExplainResult
             return f"{name} = {obj.rule.name}" if name else obj.rule.name
 
         # One step per backward node, its numbers kept in flat columns (see app.steps).
-        log = StepLog(numbering.function(), len(order), label)
+        log = StepLog(numbering.function(), len(order), label, numbering.by_seq())
         xs = [res.inputs[n] for n in opts.wrt]
         v = None
         if y.numel() != 1:

@@ -34,8 +34,12 @@ class StepLog:
     starts[i]..starts[i+1] (to, rule, value at position j, accumulates, summed note)."""
 
     def __init__(self, number: Callable[[Any], int], count: int,
-                 label: Callable[[int], str]) -> None:
+                 label: Callable[[int], str],
+                 by_seq: tuple[array[int], int, dict[int, int]] | None = None) -> None:
         self.number = number
+        # (pos, base, leaves) when number(node) is pos[node.seq - base] and number(leaf)
+        # leaves[id(leaf)] (graphing.Numbering without a gap): read inline, no call.
+        self.by_seq = by_seq
         self.label = label
         self.me = array("q")
         self.inc = array("d")
@@ -64,26 +68,32 @@ class StepLog:
         f32, f64, f16 = _F32, _F64, _F16
         s32, s64 = np.float32, np.float64
 
+        pos, base, leaves = self.by_seq or (None, 0, {})
+
         def observe(node: Node, g: Any, cots: tuple[Any, ...]) -> None:
-            me_add(number(node))
+            me_add(number(node) if pos is None else pos[node.seq - base])
             # g and cots: tensors, or numpy scalars where the engine's scalar path ran
+            # (an array('d') takes those as they are)
             tg = type(g)
-            if tg is s32 or tg is s64:
-                code = 1 if tg is s32 else 2
+            if tg is s32:
+                inc_add(g)
+                inc_code_add(1)
+            elif tg is s64:
+                inc_add(g)
+                inc_code_add(2)
             else:
-                a = g = g.array
+                a = g.array
                 code = 0
                 if type(a) is ndarray and not a.ndim:
                     dt = a.dtype
                     code = 1 if dt is f32 else 2 if dt is f64 else 3 if dt is f16 else 0
-            if code:
-                inc_add(float(g))
-            else:
-                objs[~(len(me) - 1)] = a
-                inc_add(0.0)
-            inc_code_add(code)
+                if code:
+                    inc_add(float(a))
+                else:
+                    objs[~(len(me) - 1)] = a
+                    inc_add(0.0)
+                inc_code_add(code)
             parents = node.parents
-            inputs = node.inputs
             key = (node.rule, len(parents))
             texts = rules_of.get(key)
             if texts is None:
@@ -93,17 +103,23 @@ class StepLog:
                 k += 1
                 if p is None or c is None:
                     continue
-                pid = number(p)
+                if pos is None:
+                    pid = number(p)
+                elif type(p) is Tensor:
+                    pid = leaves[id(p)]
+                else:
+                    pid = pos[p.seq - base]
                 tc = type(c)
                 if tc is s32 or tc is s64:
                     to_add(pid)
                     rule_add(texts[k])
-                    val_add(float(c))
+                    val_add(c)
                     val_code_add(1 if tc is s32 else 2)
                     acc_add(received[pid])
                     received[pid] = 1
                     continue
                 a = c.array
+                inputs = node.inputs
                 x = inputs[k] if inputs is not None else None
                 if type(x) is Tensor and a.shape != x.array.shape:
                     c, note = _unbroadcast(c, x.array.shape)
