@@ -195,12 +195,13 @@ _FUNCTIONS = (
 )
 
 
-def _random_functions(state: list[np.random.RandomState]) -> dict[str, Any]:
-    """np.random: the legacy functions of this run's RandomState (numpy's own numbers)."""
+def _random_functions(state: Callable[[], Any]) -> dict[str, Any]:
+    """np.random: the legacy functions of this run's RandomState (`state()`: numpy's own
+    numbers)."""
     def method(name: str, shape_at: int | None = None, shape_kw: str | None = None
                ) -> Builtin:
         def fn(*args: Any, **kwargs: Any) -> Any:
-            return getattr(state[0], name)(*args, **kwargs)
+            return getattr(state(), name)(*args, **kwargs)
 
         fn.__name__ = name
         call = _call(fn, shape_at, shape_kw)
@@ -217,16 +218,16 @@ def _random_functions(state: list[np.random.RandomState]) -> dict[str, Any]:
     def shuffle(x: Any) -> None:
         """np.random.shuffle(x): x's rows in a random order, in place (an array or a list)."""
         if type(x) is ArrayValue and isinstance(x.value, np.ndarray):
-            state[0].shuffle(x.value)
+            state().shuffle(x.value)
             return
         if type(x) is list:
-            order = state[0].permutation(len(x))
+            order = state().permutation(len(x))
             x[:] = [x[i] for i in order]
             return
         raise GdRuntimeError("np.random.shuffle takes a numpy array or a list")
 
     members: dict[str, Any] = {
-        "seed": Builtin("numpy.random.seed", lambda seed=None: state[0].seed(_arg(seed)),
+        "seed": Builtin("numpy.random.seed", lambda seed=None: state().seed(_arg(seed)),
                         "numpy.random.seed(seed): restart this run's numpy generator"),
         "rand": sized_method("rand"), "randn": sized_method("randn"),
         "shuffle": Builtin("numpy.random.shuffle", shuffle),
@@ -244,13 +245,20 @@ def _random_functions(state: list[np.random.RandomState]) -> dict[str, Any]:
     return members
 
 
-#: This run's np.random state (one RandomState, replaced by reset()).
-_STATE: list[np.random.RandomState] = [np.random.RandomState(0)]
+#: This run's np.random state: one RandomState, made when the run first draws (numpy's
+#: random module, ~10 ms to import, stays out of start-up) and dropped by reset().
+_STATE: list[Any] = [None]
+
+
+def _state() -> Any:
+    if _STATE[0] is None:
+        _STATE[0] = np.random.RandomState(0)
+    return _STATE[0]
 
 
 def reset() -> None:
     """A new run: np.random starts from seed 0 again."""
-    _STATE[0] = np.random.RandomState(0)
+    _STATE[0] = None
 
 
 def namespaces() -> dict[str, Namespace]:
@@ -278,7 +286,7 @@ def namespaces() -> dict[str, Namespace]:
         for name in ("norm", "inv", "det", "solve", "eig", "eigh", "eigvals", "eigvalsh",
                      "svd", "pinv", "matrix_rank", "qr", "cholesky", "lstsq", "slogdet",
                      "matrix_power")})
-    random = Namespace("numpy.random", _random_functions(_STATE))
+    random = Namespace("numpy.random", _random_functions(_state))
     members["linalg"] = linalg
     members["random"] = random
     numpy = Namespace("numpy", members)

@@ -1,0 +1,58 @@
+"""The hot loops' shortcuts are really taken: Python calls per loop step, counted.
+
+A fast path that stops being taken fails no value test: the general path it skips gives
+the same bytes, only slower. Round 9 found one so (an argument-check wrapper hid every
+unary op from the interpreter's direct-rule lookup, four calls a step more for months).
+So the number of Python function calls one step of bench W1 and W2 makes, forward and
+backward, is pinned here: a count, not a time (deterministic on every machine).
+
+A change that adds a call to these steps on purpose updates the budget below and says
+why; one that removes calls lowers it.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+import pytest
+
+from gradcli.app import AppOptions, run
+from gradcli.source import Source
+
+BENCH = Path(__file__).resolve().parents[1] / "bench" / "gd"
+
+#: Python calls per loop step (interpreter, recording, backward), measured 2026-12-05.
+BUDGETS = {"w1.gd": ("n = 10000", 24), "w2.gd": ("n = 1000", 29)}
+
+
+def _calls(text: str) -> int:
+    """Python function calls made by `gradcli run` of the program (after a warm run)."""
+    count = 0
+
+    def profile(frame: object, event: str, arg: object) -> None:
+        nonlocal count
+        if event == "call":
+            count += 1
+
+    sys.setprofile(profile)
+    try:
+        run(Source("p.gd", text), AppOptions(write=io.StringIO().write))
+    finally:
+        sys.setprofile(None)
+    return count
+
+
+@pytest.mark.parametrize("name", sorted(BUDGETS))
+def test_calls_per_step_stay_within_budget(name: str) -> None:
+    binding, budget = BUDGETS[name]
+    text = (BENCH / name).read_text(encoding="utf-8")
+    assert binding in text, f"{name} no longer binds {binding!r}"
+    short, long = text.replace(binding, "n = 20"), text.replace(binding, "n = 40")
+    _calls(short)  # caches, lazy imports and first-use work out of the way
+    _calls(long)
+    per_step = (_calls(long) - _calls(short)) / 20
+    assert per_step <= budget, (
+        f"{name}: {per_step:g} Python calls per loop step, the budget is {budget}: a "
+        "shortcut of the interpreter, apply or the engine is no longer taken")
