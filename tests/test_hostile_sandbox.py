@@ -157,6 +157,10 @@ VALUES: list[tuple[str, str]] = [
     ("", "torch.autograd.function.once_differentiable"),
     ("", "torch.autograd.function.once_differentiable(lambda ctx, g: g)"),
     ("", "torch.func.functional_call"), ("", "torch.func.linearize(sin, ones(2))[1]"),
+    ("from tqdm import tqdm", "tqdm"), ("from tqdm import tqdm", "tqdm(range(3))"),
+    ("import matplotlib.pyplot as plt", "plt.subplots()[0]"),
+    ("import matplotlib.pyplot as plt", "plt.subplots(2, 2)[1]"),
+    ("import matplotlib.pyplot as plt", "plt.plot([1, 2])[0]"),
 ]
 DUNDERS = ["__class__", "__dict__", "__globals__", "__builtins__", "__subclasses__",
            "__init__", "__reduce_ex__", "__getattribute__", "__code__", "__closure__",

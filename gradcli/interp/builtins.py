@@ -50,6 +50,7 @@ from gradcli.interp import (  # noqa: F401  (nn_* family modules fill LAYERS)
     pytext,
     pytyping,
     stdlib,
+    thirdparty,
 )
 from gradcli.interp import custom_function as CF
 from gradcli.interp import data as D
@@ -372,6 +373,7 @@ class Registry:
             "torch.optim": self.optim, "torch.optim.lr_scheduler": self.lr_scheduler,
             **stdlib.namespaces(),
             "copy": nn_copy.COPY,
+            **thirdparty.namespaces(),
         }
         # collections.OrderedDict is state_dict()'s class (nn_state: printed as PyTorch's).
         self.modules["collections"].members.update(nn_state.COLLECTIONS.members)

@@ -15,7 +15,7 @@ from typing import Any
 from gradcli.ad import ops
 from gradcli.ad.tensor import Node, State, Tensor, check_memory
 from gradcli.errors import GdError, GdInputError, GdLimitError, GdRuntimeError
-from gradcli.interp import pyitertools, pyrandom, stdlib
+from gradcli.interp import pyitertools, pyrandom, stdlib, thirdparty
 from gradcli.interp.builtins import registry
 from gradcli.interp.classes import BoundGdMethod, ClassValue, InstanceValue
 from gradcli.interp.dunders import reset_hashes
@@ -238,6 +238,7 @@ class Runtime:
         self.builtins: dict[str, Any] = dict(self.registry.bare)
         self.builtins["print"] = Builtin("print", self._print,
                                          "print(*values, sep=' ', end='\\n')")
+        thirdparty.bind(self._print)  # tqdm.write prints as print does
         self.ids = Ids()  # id(): numbers that are the same every run
         self.builtins["id"] = Builtin("id", self.ids, "id(object): a number unique to it")
         self.overrides = options.overrides

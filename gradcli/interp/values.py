@@ -432,10 +432,12 @@ def type_name(v: Any) -> str:
 
 
 def is_context_manager(cm: Any) -> bool:
-    """Whether `with cm:` is allowed: grad modes and forward-mode dual levels."""
+    """Whether `with cm:` is allowed: grad modes, forward-mode dual levels, and values
+    whose class says so (gd_context_manager: a tqdm bar)."""
     from gradcli.ad.forward import dual_level
 
-    return isinstance(cm, (grad_mode, dual_level))
+    return isinstance(cm, (grad_mode, dual_level)) or getattr(type(cm), "gd_context_manager",
+                                                               False)
 
 
 _METHOD_DECORATORS = frozenset(("staticmethod", "classmethod", "property"))
