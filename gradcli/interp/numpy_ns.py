@@ -250,7 +250,8 @@ def _random_functions(state: Callable[[], Any]) -> dict[str, Any]:
 _STATE: list[Any] = [None]
 
 
-def _state() -> Any:
+def run_state() -> Any:
+    """This run's np.random RandomState (numpy's global generator, as gd has it)."""
     if _STATE[0] is None:
         _STATE[0] = np.random.RandomState(0)
     return _STATE[0]
@@ -286,7 +287,7 @@ def namespaces() -> dict[str, Namespace]:
         for name in ("norm", "inv", "det", "solve", "eig", "eigh", "eigvals", "eigvalsh",
                      "svd", "pinv", "matrix_rank", "qr", "cholesky", "lstsq", "slogdet",
                      "matrix_power")})
-    random = Namespace("numpy.random", _random_functions(_state))
+    random = Namespace("numpy.random", _random_functions(run_state))
     members["linalg"] = linalg
     members["random"] = random
     numpy = Namespace("numpy", members)

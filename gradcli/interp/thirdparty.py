@@ -302,11 +302,14 @@ def _pyplot() -> Namespace:
 
 def namespaces() -> dict[str, Namespace]:
     """The importable modules: tqdm (and tqdm.auto, tqdm.notebook), matplotlib and
-    matplotlib.pyplot."""
+    matplotlib.pyplot, and sklearn's datasets and model_selection (pysklearn)."""
     pyplot = _pyplot()
     matplotlib = Namespace("matplotlib", {
         "pyplot": pyplot, "use": Builtin("matplotlib.use", _nothing),
         "rcParams": {}})
-    return {"tqdm": _tqdm_namespace("tqdm"), "tqdm.auto": _tqdm_namespace("tqdm.auto"),
+    from gradcli.interp import pysklearn
+
+    return {**pysklearn.namespaces(), "tqdm": _tqdm_namespace("tqdm"),
+            "tqdm.auto": _tqdm_namespace("tqdm.auto"),
             "tqdm.notebook": _tqdm_namespace("tqdm.notebook"),
             "matplotlib": matplotlib, "matplotlib.pyplot": pyplot}
