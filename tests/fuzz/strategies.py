@@ -367,7 +367,10 @@ UNARY = ["torch.sin({})", "torch.cos({})", "torch.tanh({})", "torch.sigmoid({})"
          "torch.sigmoid({}) * 2"]
 BINARY = ["{} + {}", "{} - {}", "{} * {}", "{} / ({} ** 2 + 1)", "torch.maximum({}, {})",
           "torch.minimum({}, {})", "torch.where({0} > {1}, {0}, {1})", "torch.add({}, {})",
-          "torch.mul({}, {})", "{0} * torch.sigmoid({1})"]
+          "torch.mul({}, {})", "{0} * torch.sigmoid({1})",
+          # alpha: one fused multiply-add, one node (round 9: it was mul then add)
+          "torch.add({}, {}, alpha=0.3)", "torch.sub({}, {}, alpha=-1.7)",
+          "({0}).add({1}, alpha=2.5)"]
 
 
 def _step(g: _Gen) -> None:

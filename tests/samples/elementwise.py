@@ -14,6 +14,8 @@ for name in ("add", "sub", "mul", "subtract", "multiply"):
     sample(f"torch.{name}", X(), X())
     sample(f"torch.{name}", X("mn"), X("n"))
 sample("torch.add", X(), X(), alpha=2.0)
+sample("torch.sub", X("mn"), X("n"), alpha=0.3)
+sample("Tensor.add", X("mn"), X("n"), alpha=-1.5)
 sample("torch.add", X(), 3.0)
 sample("torch.mul", X(), 2.5)
 for name in ("div", "divide"):

@@ -40,6 +40,33 @@ def addcmul(x: ndarray, t1: ndarray, t2: ndarray, value: Any = 1) -> ndarray:
     return _fma(dt.type(value) * flat[0], flat[1], flat[2]).reshape(shape)
 
 
+def add_alpha(a: Any, b: Any, alpha: Any) -> ndarray:
+    """a + alpha·b as PyTorch's CPU add kernel computes it: fma(b, alpha, a) for floats,
+    the product and the sum rounded once (numpy's a + alpha*b rounds twice); exact for
+    integers. The dtype is add's (the same promotion as a + b); sub(a, b, alpha) is
+    add_alpha(a, b, -alpha), as PyTorch's sub."""
+    from gradcli.ad.kernels import add
+    from gradcli.ad.kernels.fused import fma
+
+    dt = add(_probe(a), _probe(b)).dtype  # add's promotion, on no elements
+    if dt.kind in "biu" and isinstance(alpha, float):
+        raise TorchError("For integral input tensors, argument alpha must not be a floating "
+                         "point number.")
+    aa = np.asarray(a, dtype=dt)
+    bb = np.asarray(b, dtype=dt)
+    if dt.kind != "f":
+        return np.asarray(aa + dt.type(alpha) * bb, dtype=dt)
+    if dt == np.float32 or dt == np.float64:
+        return fma(bb, np.asarray(alpha, dtype=dt), aa)
+    # narrower floats: in float64 (the product exact), rounded to the dtype
+    return (aa.astype(np.float64) + float(alpha) * bb.astype(np.float64)).astype(dt)
+
+
+def _probe(v: Any) -> Any:
+    """v with no elements, of its dtype (a Python number as it is: a weak scalar)."""
+    return v.reshape(-1)[:0] if type(v) is ndarray else v
+
+
 def addcdiv(x: ndarray, t1: ndarray, t2: ndarray, value: Any = 1) -> ndarray:
     """x + value·t1/t2, evaluated as PyTorch's kernel: x + ((value·t1)/t2)."""
     if t1.dtype.kind in "biu" and t2.dtype.kind in "biu":

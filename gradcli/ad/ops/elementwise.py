@@ -196,20 +196,27 @@ _add = _binary("add")
 
 
 def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
-    """input + alpha·other with broadcasting."""
+    """input + alpha·other with broadcasting (alpha ≠ 1: one node, one rounding, as
+    PyTorch's fused kernel)."""
     if alpha != 1:
-        other = mul(other, alpha)
+        return _scaled("add_alpha", input, other, alpha)
     return _add(input, other)
 
 
 def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
     """input - alpha·other with broadcasting (`-` itself: no extra call per op)."""
     if alpha != 1:
-        other = mul(other, alpha)
-    elif type(input) is Tensor and (type(other) is Tensor or type(other) is float
+        return _scaled("sub_alpha", input, other, alpha)
+    if type(input) is Tensor and (type(other) is Tensor or type(other) is float
                                     or type(other) is int):
         return apply(_RULES["sub"], (input, other))
     return _sub(input, other)
+
+
+def _scaled(name: str, input: Any, other: Any, alpha: Any) -> Tensor:
+    if type(input) is not Tensor and type(other) is not Tensor:
+        input = tensor(input)
+    return apply(_RULES[name], (_operand(input), _operand(other)), {"alpha": alpha})
 
 
 def div(input: Any, other: Any, rounding_mode: str | None = None) -> Tensor:

@@ -31,6 +31,20 @@ def _addcdiv_vjp(g: Tensor, out: Tensor, x: Any, t1: Any, t2: Any,
 
 
 register(Rule(
+    "add_alpha", "AddBackward0", KP.add_alpha,
+    lambda g, out, a, b, alpha: (g if need(a) else None,
+                                 g * alpha if need(b) else None),
+    lambda ts, out, a, b, alpha: tan2(ts, lambda t: t, lambda t: t * alpha),
+    kind="binary", doc="a + alpha · b (fused: one rounding)", saves_inputs=False,
+    formula=("grad", "grad · alpha")))
+register(Rule(
+    "sub_alpha", "SubBackward0", lambda a, b, alpha: KP.add_alpha(a, b, -alpha),
+    lambda g, out, a, b, alpha: (g if need(a) else None,
+                                 -g * alpha if need(b) else None),
+    lambda ts, out, a, b, alpha: tan2(ts, lambda t: t, lambda t: -(t * alpha)),
+    kind="binary", doc="a - alpha · b (fused: one rounding)", saves_inputs=False,
+    formula=("grad", "-grad · alpha")))
+register(Rule(
     "addcmul", "AddcmulBackward0", KP.addcmul, _addcmul_vjp,
     lambda ts, out, x, t1, t2, value=1: tan3(
         ts, lambda t: t, lambda t: value * (t * t2), lambda t: value * (t * t1)),
