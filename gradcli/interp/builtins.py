@@ -52,6 +52,7 @@ from gradcli.interp import (  # noqa: F401  (nn_* family modules fill LAYERS)
 from gradcli.interp import custom_function as CF
 from gradcli.interp import data as D
 from gradcli.interp.arrays import ArrayValue
+from gradcli.interp.optim_base import OPTIMIZER
 from gradcli.interp.pybuiltins import scalar as _scalar
 from gradcli.interp.values import (
     DTYPE_VALUES,
@@ -332,7 +333,7 @@ class Registry:
         self.special = Namespace("torch.special", _torch_module("torch.special"))
         self.lr_scheduler = Namespace("torch.optim.lr_scheduler",
                                       dict(lr_scheduler.SCHEDULERS))
-        self.optim = Namespace("torch.optim", {**optim.OPTIMIZERS,
+        self.optim = Namespace("torch.optim", {**optim.OPTIMIZERS, "Optimizer": OPTIMIZER,
                                                "lr_scheduler": self.lr_scheduler})
         self.torch = Namespace("torch", {
             **_torch_module("torch", _interp_functions()), **dtypes_, **devices.TORCH_MEMBERS,

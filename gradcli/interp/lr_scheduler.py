@@ -15,7 +15,7 @@ from typing import Any
 
 from gradcli.ad.graph import Tensor
 from gradcli.errors import GdRuntimeError
-from gradcli.interp.optim import Optimizer
+from gradcli.interp.optim_base import is_optimizer
 from gradcli.interp.values import BoundMethod, Builtin, GdObject, private_name_error, type_name
 
 
@@ -28,7 +28,7 @@ class Scheduler(GdObject):
 
     def __init__(self, kind: str, optimizer: Any, params: dict[str, Any],
                  last_epoch: int = -1) -> None:
-        if not isinstance(optimizer, Optimizer):
+        if not is_optimizer(optimizer):
             raise GdRuntimeError(f"{type_name(optimizer)} is not an Optimizer",
                                  py_type="TypeError")
         self.kind = kind
@@ -210,7 +210,7 @@ _KINDS: dict[str, type[Scheduler]] = {
 # -- the constructors, with PyTorch's signatures ---------------------------------------------
 
 def _lambda_lr(self: None, optimizer: Any, lr_lambda: Any, last_epoch: int = -1) -> Scheduler:
-    if isinstance(optimizer, Optimizer):
+    if is_optimizer(optimizer):
         n = len(optimizer.param_groups)
         if not isinstance(lr_lambda, (list, tuple)):
             lambdas = [lr_lambda] * n
