@@ -27,7 +27,9 @@ from gradcli.interp import (  # noqa: F401  (nn_* family modules fill LAYERS)
     dtype_info,
     exceptions,
     limits,
+    lr_compose,
     lr_scheduler,
+    lr_schedules,
     nn_activations,
     nn_containers,
     nn_conv,
@@ -332,7 +334,8 @@ class Registry:
                                                  "LinAlgError": exceptions.LINALG_ERROR})
         self.special = Namespace("torch.special", _torch_module("torch.special"))
         self.lr_scheduler = Namespace("torch.optim.lr_scheduler",
-                                      dict(lr_scheduler.SCHEDULERS))
+                                      {**lr_scheduler.SCHEDULERS, **lr_schedules.SCHEDULERS,
+                                       **lr_compose.SCHEDULERS})
         self.optim = Namespace("torch.optim", {**optim.OPTIMIZERS, "Optimizer": OPTIMIZER,
                                                "lr_scheduler": self.lr_scheduler})
         self.torch = Namespace("torch", {
