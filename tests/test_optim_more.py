@@ -197,3 +197,34 @@ def test_optimizers_expose_nothing_of_the_host(attempt: str) -> None:
     for host in ("gradcli.", "OptimizerInstance", "OptimizerBase", "StateDict",
                  "NativeMethod", "Builtin'", " at 0x", "<function"):
         assert host not in out
+
+
+_SCHED_SETUP = ("w = torch.ones(2, requires_grad=True)\n"
+                "opt = torch.optim.SGD([w], lr=0.1, momentum=0.9)\n"
+                "p = torch.optim.lr_scheduler.ReduceLROnPlateau(opt)\n"
+                "c = torch.optim.lr_scheduler.ChainedScheduler("
+                "[torch.optim.lr_scheduler.LinearLR(opt)])\n"
+                "o = torch.optim.lr_scheduler.OneCycleLR(opt, 0.1, total_steps=5)\n"
+                "class S(torch.optim.lr_scheduler.LRScheduler):\n"
+                "    def get_lr(self):\n"
+                "        return self.base_lrs\n"
+                "s = S(opt)\n")
+
+SCHED_HOSTILE = [
+    "p.fields", "p.__dict__", "p._last_lr", "p.kind", "p.step.__self__", "p.is_better",
+    "c._schedulers", "c.fields", "o._schedule_phases", "o.params", "o.initial",
+    "s.__dict__", "s.cls", "s.attrs", "torch.optim.lr_scheduler.LRScheduler.attrs",
+    "torch.optim.lr_scheduler.LRScheduler.step = print",
+    "torch.optim.lr_scheduler.LRScheduler.__init__.fn",
+    "torch.optim.lr_scheduler.ReduceLROnPlateau.fn", "p.fields = {}", "p.optimizer = 3",
+    "p.step(print)", "torch.optim.lr_scheduler.__dict__",
+]
+
+
+@pytest.mark.parametrize("attempt", SCHED_HOSTILE)
+def test_schedulers_expose_nothing_of_the_host(attempt: str) -> None:
+    out = gd(_SCHED_SETUP + attempt + "\nprint('reached')\n")
+    assert "error: " in out and "reached" not in out, out
+    for host in ("gradcli.", "Composite", "SchedulerInstance", "SchedulerBase",
+                 "NativeMethod", "Builtin'", " at 0x", "<function"):
+        assert host not in out

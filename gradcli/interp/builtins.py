@@ -27,6 +27,7 @@ from gradcli.interp import (  # noqa: F401  (nn_* family modules fill LAYERS)
     dtype_info,
     exceptions,
     limits,
+    lr_base,
     lr_compose,
     lr_scheduler,
     lr_schedules,
@@ -335,7 +336,9 @@ class Registry:
         self.special = Namespace("torch.special", _torch_module("torch.special"))
         self.lr_scheduler = Namespace("torch.optim.lr_scheduler",
                                       {**lr_scheduler.SCHEDULERS, **lr_schedules.SCHEDULERS,
-                                       **lr_compose.SCHEDULERS})
+                                       **lr_compose.SCHEDULERS,
+                                       "LRScheduler": lr_base.LR_SCHEDULER,
+                                       "_LRScheduler": lr_base.OLD_LR_SCHEDULER})
         self.optim = Namespace("torch.optim", {**optim.OPTIMIZERS, "Optimizer": OPTIMIZER,
                                                "lr_scheduler": self.lr_scheduler})
         self.torch = Namespace("torch", {

@@ -1,0 +1,44 @@
+"""Training-loop programs (tests/programs/optim_*.txt: schedulers, samplers, nn.init,
+nn.utils, torch.save/load), each with what PyTorch 2.13 prints: gd must print the same,
+and (where torch is installed) PyTorch must still print the text held there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pyrun import gd_output, torch_output
+
+PROGRAMS = Path(__file__).resolve().parent / "programs"
+
+
+def _cases() -> list[tuple[str, str, str]]:
+    out = []
+    for path in sorted(PROGRAMS.glob("optim_*.txt")):
+        for part in path.read_text(encoding="utf-8").split("\n#---\n"):
+            lines = part.splitlines()
+            name = next(line[len("# case: "):] for line in lines if line.startswith("# case: "))
+            program = "".join(line + "\n" for line in lines
+                              if not line.startswith(("#>", "# ")))
+            expected = "".join(line[3:] + "\n" if line.startswith("#> ") else "\n"
+                               for line in lines if line.startswith("#>"))
+            out.append((f"{path.stem}:{name}", program, expected))
+    return out
+
+
+CASES = _cases()
+
+
+@pytest.mark.parametrize(("name", "program", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_gd_prints_what_pytorch_prints(name: str, program: str, expected: str) -> None:
+    assert gd_output(program) == expected
+
+
+@pytest.mark.parametrize(("name", "program", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_the_expected_text_is_pytorchs(name: str, program: str, expected: str) -> None:
+    assert torch_output(program) == expected
+
+
+def test_the_tables_are_all_there() -> None:
+    assert len(CASES) >= 10
+    assert all(expected for _, _, expected in CASES)
