@@ -21,6 +21,7 @@ from gradcli.interp.lr_scheduler import Scheduler
 from gradcli.interp.optim_base import is_optimizer
 from gradcli.interp.values import Builtin, FunctionBase, type_name
 
+
 def _lrs(optimizer: Any) -> list[Any]:
     return [g["lr"].clone() if type(g["lr"]) is Tensor else g["lr"]
             for g in optimizer.param_groups]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from gradcli.ad.graph import Tensor
 from gradcli.errors import GdRuntimeError
@@ -31,7 +31,7 @@ class Composite(GdObject):
     """A scheduler that is not a schedule formula: its public attributes in `fields`."""
 
     __slots__ = ("fields", "kind", "optimizer")
-    METHODS: dict[str, Callable[..., Any]] = {}
+    METHODS: ClassVar[dict[str, Callable[..., Any]]] = {}
 
     def get_attr(self, name: str) -> Any:
         if name.startswith("_"):
