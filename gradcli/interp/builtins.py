@@ -50,6 +50,7 @@ from gradcli.interp import (  # noqa: F401  (nn_* family modules fill LAYERS)
     pyreflect,
     pytext,
     pytyping,
+    serialization,
     stdlib,
 )
 from gradcli.interp import custom_function as CF
@@ -351,6 +352,7 @@ class Registry:
             "e": pymath.e, "Size": Builtin("torch.Size", _size,
                                                 "torch.Size(sizes): a shape, as x.shape is"),
         })
+        self.torch.members.update(_wrap("torch.", serialization.FUNCTIONS))  # in memory
         self.data_modules = D.namespaces()  # torch.utils, torch.utils.data, ...
         self.torch.members["utils"] = self.data_modules["torch.utils"]
         self.distributions = distributions.namespaces()  # torch.distributions, its modules
