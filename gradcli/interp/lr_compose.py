@@ -22,6 +22,8 @@ from gradcli.interp.values import (
     type_name,
 )
 
+_NO_METRICS = object()
+
 
 def _value_error(message: str) -> GdRuntimeError:
     return GdRuntimeError(message, py_type="ValueError")
@@ -134,8 +136,11 @@ class ReduceLROnPlateau(Composite):
             return a > best * (f["threshold"] + 1.0)
         return a > best + f["threshold"]
 
-    def step(self, metrics: Any, epoch: Any = None) -> None:
+    def step(self, metrics: Any = _NO_METRICS, epoch: Any = None) -> None:
         """One epoch's metric: count it as an improvement or not; maybe cut the lrs."""
+        if metrics is _NO_METRICS:
+            raise GdRuntimeError("ReduceLROnPlateau.step() missing 1 required positional "
+                                 "argument: 'metrics'", py_type="TypeError")
         try:
             current = float(metrics)
         except (TypeError, ValueError):
