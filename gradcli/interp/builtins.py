@@ -327,8 +327,9 @@ class Registry:
             "torch.nn.functional", {n: ops.members("torch")[n] for n in NN_ALIASES}))
         self.nn_init = Namespace("torch.nn.init", _wrap("torch.nn.init.", nn_init.INIT))
         self.nn_utils = Namespace("torch.nn.utils", _wrap("torch.nn.utils.", nn_init.UTILS))
-        self.nn_utils.members["rnn"] = Namespace("torch.nn.utils.rnn", _wrap(
-            "torch.nn.utils.rnn.", {"pad_sequence": nn_init.pad_sequence}))
+        for sub, table in nn_init.UTILS_MODULES.items():  # rnn, clip_grad, ...
+            self.nn_utils.members[sub] = Namespace(f"torch.nn.utils.{sub}",
+                                                   _wrap(f"torch.nn.utils.{sub}.", table))
         self.nn = Namespace("torch.nn", {
             "functional": self.nn_functional, "init": self.nn_init, "utils": self.nn_utils,
             "Module": nn_module.MODULE, "Parameter": nn_module.PARAMETER,
@@ -364,7 +365,8 @@ class Registry:
             "torch.autograd.forward_ad": self.forward_ad,
             "torch.nn": self.nn, "torch.nn.functional": self.nn_functional,
             "torch.nn.init": self.nn_init, "torch.nn.utils": self.nn_utils,
-            "torch.nn.utils.rnn": self.nn_utils.members["rnn"],
+            **{f"torch.nn.utils.{sub}": self.nn_utils.members[sub]
+               for sub in nn_init.UTILS_MODULES},
             "torch.linalg": self.linalg, "torch.special": self.special, "math": self.math,
             "random": pyrandom.namespace(), **pyitertools.namespaces(),
             "dataclasses": pydataclasses.namespace(),

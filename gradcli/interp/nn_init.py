@@ -387,3 +387,12 @@ UTILS = {"clip_grad_norm_": clip_grad_norm_, "clip_grad_value_": clip_grad_value
          "clip_grads_with_norm_": clip_grads_with_norm_,
          "parameters_to_vector": parameters_to_vector,
          "vector_to_parameters": vector_to_parameters}
+#: torch.nn.utils's submodules gd has, with their functions.
+UTILS_MODULES = {
+    "rnn": {"pad_sequence": pad_sequence},
+    "clip_grad": {name: UTILS[name] for name in (
+        "clip_grad_norm_", "clip_grad_norm", "clip_grad_value_", "get_total_norm",
+        "clip_grads_with_norm_")},
+    "convert_parameters": {name: UTILS[name] for name in (
+        "parameters_to_vector", "vector_to_parameters")},
+}
