@@ -28,6 +28,9 @@ def _lrs(optimizer: Any) -> list[Any]:
 
 
 def _init(self: InstanceValue, optimizer: Any, last_epoch: int = -1) -> None:
+    if not isinstance(self, SchedulerInstance):
+        raise GdRuntimeError(f"'{type_name(self)}' object has no attribute 'optimizer'",
+                             py_type="AttributeError")
     if not is_optimizer(optimizer):
         raise GdRuntimeError(f"{type_name(optimizer)} is not an Optimizer", py_type="TypeError")
     a = self.attrs

@@ -143,7 +143,9 @@ class ReduceLROnPlateau(Composite):
                                  "argument: 'metrics'", py_type="TypeError")
         try:
             current = float(metrics)
-        except (TypeError, ValueError):
+        except ValueError as e:
+            raise _value_error(str(e)) from None
+        except TypeError:
             raise GdRuntimeError("float() argument must be a string or a real number, not "
                                  f"'{type_name(metrics)}'", py_type="TypeError") from None
         f = self.fields
@@ -241,6 +243,9 @@ class SequentialLR(Composite):
     def __init__(self, optimizer: Any, schedulers: Any, milestones: Any,
                  last_epoch: int = -1) -> None:
         self.kind = "SequentialLR"
+        if not isinstance(schedulers, (list, tuple)):
+            raise GdRuntimeError(f"object of type '{type_name(schedulers)}' has no len()",
+                                 py_type="TypeError")
         schedulers = list(schedulers)
         if len(schedulers) < 1:
             raise _value_error("SequentialLR expects at least one scheduler, but got no "
@@ -291,7 +296,12 @@ class ChainedScheduler(Composite):
         if len(schedulers) < 1:
             raise _value_error("ChainedScheduler expects at least one scheduler to be "
                                "chained, but got no scheduler.")
-        optimizer = optimizer or getattr(schedulers[0], "optimizer", None)
+        if optimizer is None:
+            first = schedulers[0]
+            if not isinstance(first, (L.Scheduler, Composite)):
+                raise GdRuntimeError(f"'{type_name(first)}' object has no attribute "
+                                     "'optimizer'", py_type="AttributeError")
+            optimizer = first.optimizer
         schedulers = _check_members("ChainedScheduler", optimizer, schedulers)
         self.optimizer = optimizer
         self.fields = {"_schedulers": schedulers,

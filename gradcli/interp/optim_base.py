@@ -16,7 +16,7 @@ from gradcli.errors import GdRuntimeError
 from gradcli.interp import exceptions
 from gradcli.interp.classes import ClassValue, InstanceValue, NativeMethod, _refuse_dunder
 from gradcli.interp.optim import Optimizer, StateDict
-from gradcli.interp.values import Builtin
+from gradcli.interp.values import Builtin, type_name
 
 _OWN = ("param_groups", "defaults", "state")
 
@@ -55,6 +55,9 @@ class OptimizerInstance(InstanceValue):
 
 
 def _init(self: OptimizerInstance, params: Any, defaults: Any) -> None:
+    if not isinstance(self, OptimizerInstance):
+        raise GdRuntimeError(f"'{type_name(self)}' object has no attribute 'defaults'",
+                             py_type="AttributeError")
     if type(defaults) is not dict:
         raise GdRuntimeError(f"'{type(defaults).__name__}' object has no attribute 'items'",
                              py_type="AttributeError")

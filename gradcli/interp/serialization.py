@@ -23,6 +23,8 @@ from gradcli.interp.nn_state import StateDict
 from gradcli.interp.values import type_name
 
 _STORE: dict[str, Any] = {}
+#: FileNotFoundError (Python's own, once gd's exception classes have it).
+FILE_NOT_FOUND = exceptions.ExceptionClass("FileNotFoundError", exceptions.CLASSES["Exception"])
 #: pickle.UnpicklingError, what a weights-only load of a class instance raises.
 UNPICKLING_ERROR = exceptions.ExceptionClass("UnpicklingError", exceptions.CLASSES["Exception"])
 _ATOMS = (int, float, bool, str, complex, type(None), range, slice)
@@ -117,8 +119,9 @@ def load(f: Any, map_location: Any = None, pickle_module: Any = None, *,
         raise GdRuntimeError(f"'{type_name(f)}' object has no attribute 'read'",
                              py_type="AttributeError")
     if f not in _STORE:
-        raise GdRuntimeError(f"[Errno 2] No such file or directory: '{f}'",
-                             py_type="FileNotFoundError")
+        cls = exceptions.CLASSES.get("FileNotFoundError", FILE_NOT_FOUND)
+        raise exceptions.ExceptionValue(cls, (f"[Errno 2] No such file or directory: '{f}'",)
+                                        ).raised(None)
     saved = _STORE[f]
     if weights_only is not False:
         found = _first_class(saved, set())
