@@ -492,12 +492,16 @@ HOSTILE: list[tuple[str, str]] = [
     ("data.Dataset.__len__ = len", r"immutable type 'Dataset'"),
     ("data.Dataset.x = 1", r"cannot set 'x' attribute of immutable type 'Dataset'"),
     ("data.DataLoader = print", r"cannot set attribute 'DataLoader'"),
-    ("data.DataLoader(ds, sampler=[0, 1])",
-     r"'DataLoader\(sampler=...\)' is not supported by gradcli"),
+    ("list(data.DataLoader(ds, sampler=print))", r"is not iterable|has no len\(\)"),
+    ("data.RandomSampler(ds).__dict__", r"'__dict__' is not accessible in gd"),
+    ("data.RandomSampler(ds)._num_samples", r"'_num_samples' is not accessible in gd"),
+    ("data.BatchSampler(ds, 2, False).sampler = 1", r"cannot set attribute 'sampler'"),
+    ("data.IterableDataset.x = 1", r"immutable type 'IterableDataset'"),
+    ("data.Sampler.__iter__ = len", r"immutable type 'Sampler'"),
+    ("data.ConcatDataset([ds]).datasets.__class__.__dict__", r"not accessible in gd"),
     ("data.DataLoader(ds, num_workers=2)",
      r"'DataLoader\(num_workers=...\)' is not supported by gradcli"),
-    ("import torch.utils.data.sampler", r"'torch.utils.data.sampler' is not supported"),
-    ("data.IterableDataset", r"'torch.utils.data.IterableDataset' is not supported"),
+    ("import torch.utils.data.distributed", r"'torch.utils.data.distributed' is not supported"),
 ]
 _HOSTILE_SETUP = ("import torch.utils.data as data\nds = data.TensorDataset(torch.ones(4))\n"
                   "loader = data.DataLoader(ds, batch_size=2)\n"

@@ -10,8 +10,8 @@ Escape attempts, written from the known Python-sandbox breakouts:
   eval, exec, compile, open, __import__, … do not exist;
 - imports of anything but the torch namespaces and math, including torch submodules
   we do not have (torch.utils.checkpoint, torch.hub, torch._C, …) and `from torch import load`;
-- torch. names that do not exist in our namespace (torch.load, torch.save,
-  torch.from_file, torch.hub, torch.jit, …);
+- torch. names that do not exist in our namespace (torch.from_file, torch.hub,
+  torch.jit, …); torch.save/torch.load keep their files in memory for one run;
 - numpy arrays (x.numpy()): an allow-list of attributes, nothing that reaches memory,
   files or other objects (tofile, ctypes, data, base, a positional out into a tensor);
 - string-formatting tricks (`"{0.__class__}".format(x)`, index fields, fields nested
@@ -342,8 +342,12 @@ ISOLATED: list[tuple[str, str, str]] = [
     ("grad-mode", "no_grad().prev", r"has no attribute 'prev'"),
     ("dual-level", "with dual_level() as d:\n    d.__enter__", r"not accessible"),
     # --- torch names that do not exist in our namespace
-    ("torch-load", 'torch.load("model.pt")', r"'torch.load' is not supported by gradcli"),
-    ("torch-save", 'torch.save(ones(2), "pwned")', r"'torch.save' is not supported by gradcli"),
+    ("torch-load", 'torch.load("/etc/passwd")',
+     r"No such file or directory: '/etc/passwd'"),  # only what this run saved, in memory
+    ("torch-save", 'torch.save(ones(2), "pwned")\nopen("pwned")',
+     r"name 'open' is not defined"),  # and no file "pwned" appears
+    ("torch-from-file", 'torch.from_file("pwned")',
+     r"'torch.from_file' is not supported by gradcli"),
     ("torch-from-numpy", 'torch.from_numpy("pwned")', r"expected np.ndarray \(got str\)"),
     ("numpy-tofile", 'ones(2).numpy().tofile("pwned")', r"has no attribute 'tofile'"),
     ("numpy-dump", 'ones(2).numpy().dump("pwned")', r"has no attribute 'dump'"),
@@ -393,7 +397,8 @@ ISOLATED: list[tuple[str, str, str]] = [
     ("import-list", "import math, os", r"import of 'os' is not allowed"),
     ("from-os", "from os import system", r"import of 'os' is not allowed"),
     ("from-builtins", "from builtins import open", r"import of 'builtins' is not allowed"),
-    ("from-torch-load", "from torch import load", r"'torch.load' is not supported by gradcli"),
+    ("from-torch-from-file", "from torch import from_file",
+     r"'torch.from_file' is not supported by gradcli"),
     ("from-torch-C", "from torch import _C", r"cannot import name '_C'"),
     ("from-torch-os", "from torch import os", r"cannot import name 'os'"),
     ("from-math-os", "from math import os", r"cannot import name 'os' from 'math'"),

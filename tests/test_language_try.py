@@ -31,7 +31,7 @@ def run_program(program: str) -> tuple[int, str, str | None, str]:
     ("torch.fft.fft(x)", "'torch.fft' is not supported by gradcli"),
     ("torch.nn.ConvTranspose2d(3, 2, 1)",
      "'torch.nn.ConvTranspose2d' is not supported by gradcli"),
-    ("torch.optim.LBFGS([x])", "'torch.optim.LBFGS' is not supported by gradcli"),
+    ("torch.optim.SparseAdam([x])", "'torch.optim.SparseAdam' is not supported by gradcli"),
     ("torch.stft(x, 4)", "'torch.stft' is not supported by gradcli"),
     ("torch.distributions.Beta(1.0, 1.0)",
      "'torch.distributions.Beta' is not supported by gradcli"),

@@ -586,7 +586,7 @@ HOSTILE = [
     "opt.param_groups[0]['params'].append(opt)\nopt.zero_grad()",
     "del opt.param_groups[0]['lr']\nopt.step()", "torch.optim.SGD(opt)",
     "torch.optim.SGD(print)", "import torch.optim.optimizer",
-    "from torch.optim import Optimizer", "len(opt)", "opt[0]", "opt + 1", "iter(opt)",
+    "len(opt)", "opt[0]", "opt + 1", "iter(opt)",
 ]
 
 

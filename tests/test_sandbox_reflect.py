@@ -137,7 +137,7 @@ ATTACKS: list[tuple[str, str]] = [
     ('x = torch.ones(1, requires_grad=True)\n'
      'getattr((x * 2).grad_fn.next_functions[0][0], "variable").array', "has no attribute"),
     ('getattr(torch.autograd, "__dict__")', "not accessible in gd"),
-    ('getattr(torch, "load")', "not supported by gradcli"),
+    ('getattr(torch, "from_file")', "not supported by gradcli"),
     ('getattr(torch.ones(2), "array")', "has no attribute"),
     ('getattr(torch.ones(2).numpy(), "ctypes")', "has no attribute|not accessible"),
     ('import math\ngetattr(math, "__loader__")', "not accessible in gd"),

@@ -224,6 +224,8 @@ def get_attribute(obj: Any, name: str) -> Any:
             return obj.get_attr(name)
         if type(obj) is Node and name.startswith("_saved_"):  # PyTorch's saved tensors
             return saved_attribute(obj, name)
+        if type(obj) is Namespace and not name.startswith("__") and name in obj.members:
+            return obj.members[name]  # PyTorch's public '_' names gd has (_LRScheduler)
         if name == "__name__" and class_name(obj) is not None:  # type(x).__name__
             return class_name(obj)
         fn = obj.fn if type(obj) is BoundGdMethod else obj

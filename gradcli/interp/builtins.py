@@ -29,7 +29,10 @@ from gradcli.interp import (  # noqa: F401  (nn_* family modules fill LAYERS)
     dtype_info,
     exceptions,
     limits,
+    lr_base,
+    lr_compose,
     lr_scheduler,
+    lr_schedules,
     nn_activations,
     nn_containers,
     nn_conv,
@@ -49,12 +52,14 @@ from gradcli.interp import (  # noqa: F401  (nn_* family modules fill LAYERS)
     pyreflect,
     pytext,
     pytyping,
+    serialization,
     stdlib,
     thirdparty,
 )
 from gradcli.interp import custom_function as CF
 from gradcli.interp import data as D
 from gradcli.interp.arrays import ArrayValue
+from gradcli.interp.optim_base import OPTIMIZER
 from gradcli.interp.pybuiltins import scalar as _scalar
 from gradcli.interp.values import (
     DTYPE_VALUES,
@@ -332,6 +337,9 @@ class Registry:
             "torch.nn.functional", {n: ops.members("torch")[n] for n in NN_ALIASES}))
         self.nn_init = Namespace("torch.nn.init", _wrap("torch.nn.init.", nn_init.INIT))
         self.nn_utils = Namespace("torch.nn.utils", _wrap("torch.nn.utils.", nn_init.UTILS))
+        for sub, table in nn_init.UTILS_MODULES.items():  # rnn, clip_grad, ...
+            self.nn_utils.members[sub] = Namespace(f"torch.nn.utils.{sub}",
+                                                   _wrap(f"torch.nn.utils.{sub}.", table))
         self.nn = Namespace("torch.nn", {
             "functional": self.nn_functional, "init": self.nn_init, "utils": self.nn_utils,
             "Module": nn_module.MODULE, "Parameter": nn_module.PARAMETER,
@@ -341,8 +349,11 @@ class Registry:
                                                  "LinAlgError": exceptions.LINALG_ERROR})
         self.special = Namespace("torch.special", _torch_module("torch.special"))
         self.lr_scheduler = Namespace("torch.optim.lr_scheduler",
-                                      dict(lr_scheduler.SCHEDULERS))
-        self.optim = Namespace("torch.optim", {**optim.OPTIMIZERS,
+                                      {**lr_scheduler.SCHEDULERS, **lr_schedules.SCHEDULERS,
+                                       **lr_compose.SCHEDULERS,
+                                       "LRScheduler": lr_base.LR_SCHEDULER,
+                                       "_LRScheduler": lr_base.OLD_LR_SCHEDULER})
+        self.optim = Namespace("torch.optim", {**optim.OPTIMIZERS, "Optimizer": OPTIMIZER,
                                                "lr_scheduler": self.lr_scheduler})
         self.torch = Namespace("torch", {
             **_torch_module("torch", _interp_functions()), **dtypes_, **devices.TORCH_MEMBERS,
@@ -352,6 +363,7 @@ class Registry:
             "e": pymath.e, "Size": Builtin("torch.Size", _size,
                                                 "torch.Size(sizes): a shape, as x.shape is"),
         })
+        self.torch.members.update(_wrap("torch.", serialization.FUNCTIONS))  # in memory
         self.data_modules = D.namespaces()  # torch.utils, torch.utils.data, ...
         self.torch.members["utils"] = self.data_modules["torch.utils"]
         self.distributions = distributions.namespaces()  # torch.distributions, its modules
@@ -363,6 +375,8 @@ class Registry:
             "torch.autograd.forward_ad": self.forward_ad,
             "torch.nn": self.nn, "torch.nn.functional": self.nn_functional,
             "torch.nn.init": self.nn_init, "torch.nn.utils": self.nn_utils,
+            **{f"torch.nn.utils.{sub}": self.nn_utils.members[sub]
+               for sub in nn_init.UTILS_MODULES},
             "torch.linalg": self.linalg, "torch.special": self.special, "math": self.math,
             "random": pyrandom.namespace(), **pyitertools.namespaces(),
             "dataclasses": pydataclasses.namespace(),

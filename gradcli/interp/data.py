@@ -285,22 +285,6 @@ def default_convert(data: Any) -> Any:
 
 # -- DataLoader ----------------------------------------------------------------------------
 
-def _sequential(dataset: Any) -> Iterator[int]:
-    """SequentialSampler.__iter__."""
-    yield from range(length(dataset))
-
-
-def _random(dataset: Any, generator: Generator | None) -> Iterator[int]:
-    """RandomSampler.__iter__ (without replacement, num_samples = len(dataset))."""
-    n = length(dataset)
-    if generator is None:
-        g = Generator(int(ops.generator().random_full((), "int64")))
-    else:
-        g = generator
-    yield from g.randperm(n).tolist()
-    yield from g.randperm(n).tolist()[:0]
-
-
 def _batches(indices: Iterator[int], batch_size: int, drop_last: bool) -> Iterator[list[int]]:
     """BatchSampler.__iter__."""
     if drop_last:
@@ -337,15 +321,17 @@ LoaderIterator.__name__ = "_SingleProcessDataLoaderIter"  # as Python's messages
 
 
 class DataLoader(DataValue):
-    """DataLoader(dataset, batch_size, shuffle, ...): batches of a map-style dataset."""
+    """DataLoader(dataset, batch_size, shuffle, sampler, batch_sampler, ...): batches of a
+    map-style dataset by its index sampler, or of an iterable dataset's items."""
 
-    __slots__ = ("batch_size", "collate_fn", "dataset", "drop_last", "generator",
-                 "pin_memory", "shuffle")
+    __slots__ = ("batch_sampler", "batch_size", "collate_fn", "dataset", "drop_last",
+                 "generator", "iterable", "pin_memory", "sampler", "shuffle")
     KIND = "DataLoader"
     QUALNAME = "torch.utils.data.dataloader.DataLoader"
 
     def __init__(self, dataset: Any, batch_size: Any, shuffle: bool, collate_fn: Any,
-                 pin_memory: bool, drop_last: Any, generator: Any) -> None:
+                 pin_memory: bool, drop_last: Any, generator: Any, sampler: Any = None,
+                 batch_sampler: Any = None, iterable: bool = False) -> None:
         self.dataset = dataset
         self.batch_size = batch_size
         self.shuffle = shuffle
@@ -353,29 +339,60 @@ class DataLoader(DataValue):
         self.pin_memory = pin_memory
         self.drop_last = drop_last
         self.generator = generator
+        self.sampler = sampler
+        self.batch_sampler = batch_sampler
+        self.iterable = iterable
+
+    @property
+    def auto_collation(self) -> bool:
+        """Whether samples are fetched and collated in batches."""
+        return self.batch_sampler is not None or (self.iterable and self.batch_size is not None)
 
     def __len__(self) -> int:
-        n = length(self.dataset)
-        if self.batch_size is None:
+        if self.iterable:
+            d = self.dataset
+            if isinstance(d, InstanceValue) and d.cls.lookup("__len__") is None:
+                # Python's TypeError: list(loader) then takes no length hint, as there.
+                raise TypeError(f"object of type '{d.cls.name}' has no len()")
+            n = length(d)
+            if self.batch_size is not None:
+                n = n // self.batch_size if self.drop_last else -(-n // self.batch_size)
             return n
-        if self.drop_last:
-            return n // self.batch_size
-        return (n + self.batch_size - 1) // self.batch_size
+        return length(self.batch_sampler if self.auto_collation else self.sampler)
+
+    def _indices(self) -> Iterator[Any]:
+        """The index sampler's iterator, made as iter(loader) makes it (a program's own
+        sampler runs its __iter__ now; the built-in ones start drawing at the first
+        batch)."""
+        return iter(operators.iterate(self.batch_sampler if self.auto_collation
+                                      else self.sampler))
 
     def __iter__(self) -> LoaderIterator:
-        own = None if self.generator is None else _generator(self.generator)
-        indices = (_random(self.dataset, own) if self.shuffle
-                   else _sequential(self.dataset))
+        indices = None if self.iterable else self._indices()
         if self.pin_memory:
             state.warn("'pin_memory' argument is set as true but no accelerator is found, "
                        "then device pinned memory won't be used.", once=True)
         _generator(self.generator).random_full((), "int64")  # _BaseDataLoaderIter's base seed
-        if self.batch_size is None:
+        if self.iterable:
+            return LoaderIterator(self, self._iterable_batches())
+        assert indices is not None
+        if not self.auto_collation:
             return LoaderIterator(self, (self._collate(item(self.dataset, i))
                                          for i in indices))
-        batches = _batches(indices, self.batch_size, self.drop_last)
         return LoaderIterator(self, (self._collate([item(self.dataset, i) for i in b])
-                                     for b in batches))
+                                     for b in indices))
+
+    def _iterable_batches(self) -> Iterator[Any]:
+        it = iter(operators.iterate(self.dataset))
+        if self.batch_size is None:
+            for sample in it:
+                yield self._collate(sample)
+            return
+        while True:
+            batch = list(itertools.islice(it, self.batch_size))
+            if not batch or (self.drop_last and len(batch) < self.batch_size):
+                return
+            yield self._collate(batch)
 
     def set_attr(self, name: str, value: Any) -> None:
         if name in ("batch_size", "batch_sampler", "sampler", "drop_last", "dataset",
@@ -387,7 +404,7 @@ class DataLoader(DataValue):
     def _collate(self, data: Any) -> Any:
         if self.collate_fn is not None:
             return self.collate_fn(data)
-        return default_collate(data) if self.batch_size is not None else default_convert(data)
+        return default_collate(data) if self.auto_collation else default_convert(data)
 
 
 DataLoader.ATTRS = {
@@ -395,7 +412,8 @@ DataLoader.ATTRS = {
     "drop_last": lambda d: d.drop_last, "num_workers": lambda d: 0,
     "pin_memory": lambda d: d.pin_memory, "generator": lambda d: d.generator,
     "timeout": lambda d: 0, "persistent_workers": lambda d: False,
-    "prefetch_factor": lambda d: None,
+    "prefetch_factor": lambda d: None, "sampler": lambda d: d.sampler,
+    "batch_sampler": lambda d: d.batch_sampler,
 }
 
 
@@ -427,20 +445,32 @@ def make_loader(dataset: Any, batch_size: Any = 1, shuffle: Any = None, sampler:
     if multiprocessing_context is not None:
         raise _error("multiprocessing_context can only be used with multi-process loading "
                      "(num_workers > 0), but got num_workers=0", "ValueError")
+    from gradcli.interp import data_samplers as S
+
+    iterable = S.is_iterable_dataset(dataset)
+    if iterable:
+        if shuffle not in (False, None):
+            raise _error("DataLoader with IterableDataset: expected unspecified shuffle "
+                         f"option, but got shuffle={to_str(shuffle)}", "ValueError")
+        if sampler is not None:
+            raise _error("DataLoader with IterableDataset: expected unspecified sampler "
+                         f"option, but got sampler={to_str(sampler)}", "ValueError")
+        if batch_sampler is not None:
+            raise _error("DataLoader with IterableDataset: expected unspecified "
+                         f"batch_sampler option, but got batch_sampler={to_str(batch_sampler)}",
+                         "ValueError")
     shuffle = operators.truth(shuffle) if shuffle is not None else False
     if sampler is not None and shuffle:
         raise _error("sampler option is mutually exclusive with shuffle", "ValueError")
-    for name, given in (("sampler", sampler), ("batch_sampler", batch_sampler)):
-        if given is not None:
-            raise _unsupported(f"DataLoader({name}=...)", "use shuffle= and batch_size=")
-    if batch_size is None and drop_last:
+    if batch_sampler is not None:
+        if batch_size != 1 or shuffle or sampler is not None or drop_last:
+            raise _error("batch_sampler option is mutually exclusive with batch_size, "
+                         "shuffle, sampler, and drop_last", "ValueError")
+        batch_size = None
+        drop_last = False
+    elif batch_size is None and drop_last:
         raise _error("batch_size=None option disables auto-batching and is mutually "
                      "exclusive with drop_last", "ValueError")
-    if shuffle:
-        n = length(dataset)
-        if n <= 0:
-            raise _error(f"num_samples should be a positive integer value, but got "
-                         f"num_samples={n}", "ValueError")
     if batch_size is not None:
         if type(batch_size) is not int or batch_size <= 0:
             raise _error(f"batch_size should be a positive integer value, but got "
@@ -450,8 +480,14 @@ def make_loader(dataset: Any, batch_size: Any = 1, shuffle: Any = None, sampler:
                          f"drop_last={to_str(drop_last)}", "ValueError")
     if generator is not None:
         _generator(generator)
+    if not iterable:
+        if sampler is None:
+            sampler = (S.RandomSampler(dataset, generator=generator) if shuffle
+                       else S.SequentialSampler(dataset))
+        if batch_size is not None and batch_sampler is None:
+            batch_sampler = S.BatchSampler(sampler, batch_size, drop_last)
     return DataLoader(dataset, batch_size, shuffle, collate_fn, operators.truth(pin_memory),
-                      drop_last, generator)
+                      drop_last, generator, sampler, batch_sampler, iterable)
 
 
 def get_worker_info() -> None:
@@ -512,16 +548,26 @@ def namespaces() -> dict[str, Namespace]:
                             "Subset(dataset, indices): the samples of dataset at indices"),
         "DataLoader": DataClass(DataLoader, make_loader),
     }
+    from gradcli.interp.data_samplers import classes as more
+
+    extra = more()
+    classes.update(extra)
     functions = {name: Builtin(f"torch.utils.data.{name}", fn) for name, fn in (
         ("random_split", random_split), ("default_collate", default_collate),
         ("default_convert", default_convert), ("get_worker_info", get_worker_info))}
     dataset = Namespace("torch.utils.data.dataset", {
         "Dataset": DATASET, "TensorDataset": classes["TensorDataset"],
+        **{k: extra[k] for k in ("IterableDataset", "ConcatDataset", "ChainDataset",
+                                 "StackDataset")},
         "Subset": classes["Subset"], "random_split": functions["random_split"]})
     dataloader = Namespace("torch.utils.data.dataloader", {
         "DataLoader": classes["DataLoader"], "default_collate": functions["default_collate"],
         "default_convert": functions["default_convert"]})
+    sampler = Namespace("torch.utils.data.sampler", {
+        k: extra[k] for k in ("Sampler", "SequentialSampler", "RandomSampler",
+                              "SubsetRandomSampler", "WeightedRandomSampler", "BatchSampler")})
     data = Namespace("torch.utils.data", {**classes, **functions, "dataset": dataset,
-                                          "dataloader": dataloader})
+                                          "dataloader": dataloader, "sampler": sampler})
     return {"torch.utils": Namespace("torch.utils", {"data": data}), "torch.utils.data": data,
-            "torch.utils.data.dataset": dataset, "torch.utils.data.dataloader": dataloader}
+            "torch.utils.data.dataset": dataset, "torch.utils.data.dataloader": dataloader,
+            "torch.utils.data.sampler": sampler}

@@ -15,7 +15,7 @@ from typing import Any
 
 from gradcli.ad.graph import Tensor
 from gradcli.errors import GdRuntimeError
-from gradcli.interp.optim import Optimizer
+from gradcli.interp.optim_base import is_optimizer
 from gradcli.interp.values import BoundMethod, Builtin, GdObject, private_name_error, type_name
 
 
@@ -28,7 +28,7 @@ class Scheduler(GdObject):
 
     def __init__(self, kind: str, optimizer: Any, params: dict[str, Any],
                  last_epoch: int = -1) -> None:
-        if not isinstance(optimizer, Optimizer):
+        if not is_optimizer(optimizer):
             raise GdRuntimeError(f"{type_name(optimizer)} is not an Optimizer",
                                  py_type="TypeError")
         self.kind = kind
@@ -51,20 +51,29 @@ class Scheduler(GdObject):
                         py_type="KeyError")
         self.base_lrs = [group["initial_lr"] for group in groups]
         self.last_epoch = last_epoch
-        self._step_count = 0
-        self.initial = True
-        self.step()
-        self.initial = False
+        self.initial_step()
 
     def step(self, epoch: Any = None) -> None:
         """Move the schedule on one epoch and write the new lrs into the optimizer."""
+        own = _STEPS.get(self.kind)
+        if own is not None:
+            own(self, epoch)
+            return
         self._step_count += 1
+        self.update_lr(epoch)
+
+    def update_lr(self, epoch: Any = None) -> None:
+        """The next epoch's lrs (or epoch's, by the closed form) into the optimizer."""
         if epoch is None:
             self.last_epoch += 1
             values = _RULES[self.kind](self)
         else:
             self.last_epoch = epoch
-            values = _CLOSED_FORMS[self.kind](self)
+            values = _CLOSED_FORMS.get(self.kind, _RULES[self.kind])(self)
+        self.write(values)
+
+    def write(self, values: list[Any]) -> None:
+        """Set each group's lr (a tensor lr in place); remember them as the last lrs."""
         groups = self.optimizer.param_groups
         if len(values) != len(groups):
             raise GdRuntimeError("zip() argument 2 is shorter than argument 1"
@@ -76,7 +85,50 @@ class Scheduler(GdObject):
                 group["lr"].array[...] = lr.item() if type(lr) is Tensor else lr
             else:
                 group["lr"] = lr
-        self._last_lr = _lrs(self)
+        self._last_lr = lrs(self)
+
+    def initial_step(self) -> None:
+        """PyTorch's _initial_step: the step count reset, one step in initial mode."""
+        self._step_count = 0
+        self.initial = True
+        try:
+            self.step()
+        finally:
+            self.initial = False
+
+    def state_dict(self) -> dict[str, Any]:
+        """The scheduler's state (PyTorch's: its attributes but the optimizer)."""
+        state = {k: v for k, v in self.params.items()
+                 if k not in ("lr_lambdas", "milestones", "scale_fn")}
+        state.update(base_lrs=self.base_lrs, last_epoch=self.last_epoch,
+                     _step_count=self._step_count, _is_initial=False,
+                     _get_lr_called_within_step=False, _last_lr=self._last_lr)
+        if "lr_lambdas" in self.params:
+            state["lr_lambdas"] = [None] * len(self.params["lr_lambdas"])
+        if "milestones" in self.params:
+            state["milestones"] = dict(self.params["milestones"])
+        return state
+
+    def load_state_dict(self, state_dict: Any) -> None:
+        """Take a state_dict() back (its values replace the scheduler's)."""
+        if type(state_dict) is not dict:
+            raise GdRuntimeError(f"'{type_name(state_dict)}' object has no attribute "
+                                 "'pop'" if self.kind == "LambdaLR" else
+                                 "dictionary update sequence element #0 has length 1; 2 is "
+                                 "required", py_type="TypeError")
+        for key, value in state_dict.items():
+            if key == "base_lrs":
+                self.base_lrs = value
+            elif key == "last_epoch":
+                self.last_epoch = value
+            elif key == "_step_count":
+                self._step_count = value
+            elif key == "_last_lr":
+                self._last_lr = value
+            elif key == "milestones":
+                self.params["milestones"] = Counter(value)
+            elif key in self.params and key != "lr_lambdas":
+                self.params[key] = value
 
     def get_last_lr(self) -> list[Any]:
         """The learning rates the last step set, one per parameter group."""
@@ -123,10 +175,11 @@ class Scheduler(GdObject):
 
 _METHODS: dict[str, Callable[..., Any]] = {
     "step": Scheduler.step, "get_last_lr": Scheduler.get_last_lr,
+    "state_dict": Scheduler.state_dict, "load_state_dict": Scheduler.load_state_dict,
 }
 
 
-def _lrs(s: Scheduler) -> list[Any]:
+def lrs(s: Any) -> list[Any]:
     """Each group's lr (a tensor lr copied, as PyTorch's _param_groups_val_list)."""
     return [g["lr"].clone() if type(g["lr"]) is Tensor else g["lr"]
             for g in s.optimizer.param_groups]
@@ -141,7 +194,7 @@ def _lambda(s: Scheduler) -> list[Any]:
 
 def _step(s: Scheduler) -> list[Any]:
     if s.last_epoch == 0 or s.last_epoch % s.params["step_size"] != 0:
-        return _lrs(s)
+        return lrs(s)
     return [g["lr"] * s.params["gamma"] for g in s.optimizer.param_groups]
 
 
@@ -153,7 +206,7 @@ def _step_closed(s: Scheduler) -> list[Any]:
 def _multistep(s: Scheduler) -> list[Any]:
     milestones = s.params["milestones"]
     if s.last_epoch not in milestones:
-        return _lrs(s)
+        return lrs(s)
     return [g["lr"] * s.params["gamma"] ** milestones[s.last_epoch]
             for g in s.optimizer.param_groups]
 
@@ -165,7 +218,7 @@ def _multistep_closed(s: Scheduler) -> list[Any]:
 
 def _exponential(s: Scheduler) -> list[Any]:
     if s.initial:
-        return _lrs(s)
+        return lrs(s)
     return [g["lr"] * s.params["gamma"] for g in s.optimizer.param_groups]
 
 
@@ -177,7 +230,7 @@ def _cosine(s: Scheduler) -> list[Any]:
     t_max, eta_min, epoch = s.params["T_max"], s.params["eta_min"], s.last_epoch
     groups = s.optimizer.param_groups
     if s.initial:
-        return _lrs(s)
+        return lrs(s)
     if s._step_count == 1 and epoch > 0:
         return [eta_min + (base_lr - eta_min) * (1 + math.cos(epoch * math.pi / t_max)) / 2
                 for base_lr in s.base_lrs]
@@ -203,14 +256,32 @@ _CLOSED_FORMS: dict[str, Callable[[Scheduler], list[Any]]] = {
     "LambdaLR": _lambda, "StepLR": _step_closed, "MultiStepLR": _multistep_closed,
     "ExponentialLR": _exponential_closed, "CosineAnnealingLR": _cosine_closed,
 }
-_KINDS: dict[str, type[Scheduler]] = {
+_KINDS: dict[str, type[Any]] = {
     kind: type(kind, (Scheduler,), {"__slots__": ()}) for kind in _RULES}
+#: Schedulers whose step is their own (CosineAnnealingWarmRestarts).
+_STEPS: dict[str, Callable[[Scheduler, Any], None]] = {}
+
+
+def register(kind: str, rule: Callable[[Scheduler], list[Any]] | None = None,
+             closed: Callable[[Scheduler], list[Any]] | None = None,
+             step: Callable[[Scheduler, Any], None] | None = None,
+             base: type[Any] = Scheduler) -> type[Any]:
+    """A further kind of schedule (gradcli.interp.lr_schedules): its get_lr, closed form
+    and own step where it has them; its class, named as PyTorch's."""
+    if rule is not None:
+        _RULES[kind] = rule
+    if closed is not None:
+        _CLOSED_FORMS[kind] = closed
+    if step is not None:
+        _STEPS[kind] = step
+    cls = _KINDS[kind] = type(kind, (base,), {"__slots__": ()})
+    return cls
 
 
 # -- the constructors, with PyTorch's signatures ---------------------------------------------
 
 def _lambda_lr(self: None, optimizer: Any, lr_lambda: Any, last_epoch: int = -1) -> Scheduler:
-    if isinstance(optimizer, Optimizer):
+    if is_optimizer(optimizer):
         n = len(optimizer.param_groups)
         if not isinstance(lr_lambda, (list, tuple)):
             lambdas = [lr_lambda] * n
@@ -269,7 +340,7 @@ class SchedulerClass(Builtin):
         return f"<class '{self.name}'>"
 
 
-def _constructor(kind: str, fn: Callable[..., Scheduler]) -> SchedulerClass:
+def constructor(kind: str, fn: Callable[..., Any]) -> SchedulerClass:
     fn.__name__ = "__init__"
     fn.__qualname__ = f"{kind}.__init__"
     return SchedulerClass(f"torch.optim.lr_scheduler.{kind}", fn,
@@ -279,7 +350,7 @@ def _constructor(kind: str, fn: Callable[..., Scheduler]) -> SchedulerClass:
 
 #: torch.optim.lr_scheduler's members.
 SCHEDULERS: dict[str, SchedulerClass] = {
-    kind: _constructor(kind, fn) for kind, fn in (
+    kind: constructor(kind, fn) for kind, fn in (
         ("LambdaLR", _lambda_lr), ("StepLR", _step_lr), ("MultiStepLR", _multistep_lr),
         ("ExponentialLR", _exponential_lr), ("CosineAnnealingLR", _cosine_lr))
 }

@@ -1,4 +1,5 @@
-"""torch.optim for gd programs: SGD, Adam, AdamW, RMSprop and Adagrad.
+"""torch.optim for gd programs: SGD, Adam, AdamW, RMSprop, Adagrad, Adamax, NAdam, RAdam,
+Adadelta, Rprop, ASGD and LBFGS.
 
 An optimizer is a gd value (GdObject) holding PyTorch's `param_groups` (a gd list of gd
 dicts: `opt.param_groups[0]["lr"] = 0.01` changes the next step), `defaults` and `state`;
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from gradcli.ad import ops
+from gradcli.ad import ops, optim_extra
 from gradcli.ad import optim as rules
 from gradcli.ad.graph import Tensor, bump_version
 from gradcli.ad.tensor import enable_grad, no_grad
@@ -73,7 +74,7 @@ class Optimizer(GdObject):
         if type(groups[0]) is not dict:
             groups = [{"params": groups}]
         for group in groups:
-            self.add_param_group(group)
+            Optimizer.add_param_group(self, group)  # (also a gd optimizer class's instance)
 
     # -- PyTorch's methods ------------------------------------------------------------
     def add_param_group(self, param_group: Any) -> None:
@@ -110,11 +111,16 @@ class Optimizer(GdObject):
 
     def step(self, closure: Any = None) -> Any:
         """One optimization step (closure: reevaluates the loss first, with grad on)."""
+        if self.kind == "LBFGS":
+            from gradcli.interp import lbfgs
+
+            group = self.param_groups[0]
+            return lbfgs.step(group, self.state[group["params"][0]], closure)
         loss = None
         if closure is not None:
             with enable_grad():
                 loss = closure()
-        rule = rules.RULES[self.kind]
+        rule = _RULES[self.kind]
         with no_grad():
             for group in self.param_groups:
                 rule(group, self.state)
@@ -223,7 +229,9 @@ class Optimizer(GdObject):
 #: name it as PyTorch's do ("'SGD' object is not iterable").
 _KINDS: dict[str, type[Optimizer]] = {
     kind: type(kind, (Optimizer,), {"__slots__": ()})
-    for kind in ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad")}
+    for kind in ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adamax", "NAdam", "RAdam",
+                 "Adadelta", "Rprop", "ASGD", "LBFGS")}
+_RULES = {**rules.RULES, **optim_extra.RULES}
 
 
 def _make(kind: str, params: Any, defaults: dict[str, Any]) -> Optimizer:
@@ -338,6 +346,100 @@ def _adagrad(self: None, params: Any, lr: float = 1e-2, lr_decay: float = 0,
     return _make("Adagrad", params, defaults)
 
 
+def _adamax(self: None, params: Any, lr: float = 2e-3, betas: Any = (0.9, 0.999),
+            eps: float = 1e-8, weight_decay: float = 0, foreach: Any = None, *,
+            maximize: bool = False, differentiable: bool = False,
+            capturable: bool = False) -> Optimizer:
+    _check_betas(lr, eps, betas, weight_decay)
+    return _make("Adamax", params, {
+        "lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay,
+        "foreach": foreach, "maximize": maximize, "differentiable": differentiable,
+        "capturable": capturable})
+
+
+def _check_betas(lr: Any, eps: Any, betas: Any, weight_decay: Any) -> None:
+    _check(lr >= 0.0, f"Invalid learning rate: {lr}")
+    _check(eps >= 0.0, f"Invalid epsilon value: {eps}")
+    _check(0.0 <= betas[0] < 1.0, f"Invalid beta parameter at index 0: {betas[0]}")
+    _check(0.0 <= betas[1] < 1.0, f"Invalid beta parameter at index 1: {betas[1]}")
+    _check(weight_decay >= 0.0, f"Invalid weight_decay value: {weight_decay}")
+
+
+def _nadam(self: None, params: Any, lr: float = 2e-3, betas: Any = (0.9, 0.999),
+           eps: float = 1e-8, weight_decay: float = 0, momentum_decay: float = 4e-3,
+           decoupled_weight_decay: bool = False, *, foreach: Any = None,
+           maximize: bool = False, capturable: bool = False,
+           differentiable: bool = False) -> Optimizer:
+    _check_betas(lr, eps, betas, weight_decay)
+    _check(momentum_decay >= 0.0, f"Invalid momentum_decay value: {momentum_decay}")
+    return _make("NAdam", params, {
+        "lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay,
+        "momentum_decay": momentum_decay, "decoupled_weight_decay": decoupled_weight_decay,
+        "maximize": maximize, "foreach": foreach, "capturable": capturable,
+        "differentiable": differentiable})
+
+
+def _radam(self: None, params: Any, lr: float = 1e-3, betas: Any = (0.9, 0.999),
+           eps: float = 1e-8, weight_decay: float = 0, decoupled_weight_decay: bool = False,
+           *, foreach: Any = None, maximize: bool = False, capturable: bool = False,
+           differentiable: bool = False) -> Optimizer:
+    _check_betas(lr, eps, betas, weight_decay)
+    return _make("RAdam", params, {
+        "lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay,
+        "maximize": maximize, "foreach": foreach, "capturable": capturable,
+        "decoupled_weight_decay": decoupled_weight_decay, "differentiable": differentiable})
+
+
+def _adadelta(self: None, params: Any, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6,
+              weight_decay: float = 0, foreach: Any = None, *, capturable: bool = False,
+              maximize: bool = False, differentiable: bool = False) -> Optimizer:
+    _check(lr >= 0.0, f"Invalid learning rate: {lr}")
+    _check(0.0 <= rho <= 1.0, f"Invalid rho value: {rho}")
+    _check(eps >= 0.0, f"Invalid epsilon value: {eps}")
+    _check(weight_decay >= 0.0, f"Invalid weight_decay value: {weight_decay}")
+    return _make("Adadelta", params, {
+        "lr": lr, "rho": rho, "eps": eps, "weight_decay": weight_decay,
+        "maximize": maximize, "capturable": capturable, "foreach": foreach,
+        "differentiable": differentiable})
+
+
+def _rprop(self: None, params: Any, lr: float = 1e-2, etas: Any = (0.5, 1.2),
+           step_sizes: Any = (1e-6, 50), *, capturable: bool = False, foreach: Any = None,
+           maximize: bool = False, differentiable: bool = False) -> Optimizer:
+    _check(lr >= 0.0, f"Invalid learning rate: {lr}")
+    _check(0.0 < etas[0] < 1.0 < etas[1], f"Invalid eta values: {etas[0]}, {etas[1]}")
+    return _make("Rprop", params, {
+        "lr": lr, "etas": etas, "step_sizes": step_sizes, "foreach": foreach,
+        "maximize": maximize, "differentiable": differentiable, "capturable": capturable})
+
+
+def _asgd(self: None, params: Any, lr: float = 1e-2, lambd: float = 1e-4, alpha: float = 0.75,
+          t0: float = 1e6, weight_decay: float = 0, foreach: Any = None,
+          maximize: bool = False, differentiable: bool = False,
+          capturable: bool = False) -> Optimizer:
+    _check(lr >= 0.0, f"Invalid learning rate: {lr}")
+    _check(weight_decay >= 0.0, f"Invalid weight_decay value: {weight_decay}")
+    return _make("ASGD", params, {
+        "lr": lr, "lambd": lambd, "alpha": alpha, "t0": t0, "weight_decay": weight_decay,
+        "foreach": foreach, "maximize": maximize, "differentiable": differentiable,
+        "capturable": capturable})
+
+
+def _lbfgs(self: None, params: Any, lr: float = 1, max_iter: int = 20, max_eval: Any = None,
+           tolerance_grad: float = 1e-7, tolerance_change: float = 1e-9,
+           history_size: int = 100, line_search_fn: Any = None) -> Optimizer:
+    _check(lr >= 0.0, f"Invalid learning rate: {lr}")
+    if max_eval is None:
+        max_eval = max_iter * 5 // 4
+    opt = _make("LBFGS", params, {
+        "lr": lr, "max_iter": max_iter, "max_eval": max_eval,
+        "tolerance_grad": tolerance_grad, "tolerance_change": tolerance_change,
+        "history_size": history_size, "line_search_fn": line_search_fn})
+    _check(len(opt.param_groups) == 1,
+           "LBFGS doesn't support per-parameter options (parameter groups)")
+    return opt
+
+
 class OptimizerClass(Builtin):
     """torch.optim.<kind>: called, it makes the optimizer; it prints as PyTorch's class.
     Python's own argument errors name it as PyTorch does (`SGD.__init__() got an
@@ -372,5 +474,6 @@ def _constructor(kind: str, fn: Callable[..., Optimizer]) -> OptimizerClass:
 OPTIMIZERS: dict[str, OptimizerClass] = {
     kind: _constructor(kind, fn) for kind, fn in (
         ("SGD", _sgd), ("Adam", _adam), ("AdamW", _adamw), ("RMSprop", _rmsprop),
-        ("Adagrad", _adagrad))
+        ("Adagrad", _adagrad), ("Adamax", _adamax), ("NAdam", _nadam), ("RAdam", _radam),
+        ("Adadelta", _adadelta), ("Rprop", _rprop), ("ASGD", _asgd), ("LBFGS", _lbfgs))
 }

@@ -15,7 +15,7 @@ from typing import Any
 from gradcli.ad import ops
 from gradcli.ad.tensor import Node, State, Tensor, check_memory
 from gradcli.errors import GdError, GdInputError, GdLimitError, GdRuntimeError
-from gradcli.interp import pyitertools, pyrandom, stdlib, thirdparty
+from gradcli.interp import pyitertools, pyrandom, serialization, stdlib, thirdparty
 from gradcli.interp.builtins import registry
 from gradcli.interp.classes import BoundGdMethod, ClassValue, InstanceValue
 from gradcli.interp.dunders import reset_hashes
@@ -261,6 +261,7 @@ class Runtime:
         stdlib.reset()  # np.random from its seed, warnings shown again
         reset_hashes()  # identity hashes of gd instances from 1 again
         pyrandom.reset()  # `import random` starts from seed 0
+        serialization.reset()  # torch.save's in-memory files: none yet
         pyitertools.bind(lambda: self.step(None))  # itertools' items are steps
         self.steps = 0
         self.printed = 0  # characters printed (--max-output)
