@@ -29,6 +29,7 @@ from gradcli.interp import (  # noqa: F401  (nn_* family modules fill LAYERS)
     limits,
     lr_scheduler,
     nn_activations,
+    nn_attention,
     nn_containers,
     nn_conv,
     nn_copy,
