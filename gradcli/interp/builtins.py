@@ -39,6 +39,7 @@ from gradcli.interp import (  # noqa: F401  (nn_* family modules fill LAYERS)
     nn_norm,
     nn_rnn,
     nn_state,
+    nn_transformer,
     optim,
     outargs,
     pybuiltins,

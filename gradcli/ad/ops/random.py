@@ -262,6 +262,15 @@ def randint_like(input: Tensor, low: Any = 0, high: Any = None, *, dtype: Any = 
 
 # -- dropout ----------------------------------------------------------------------------
 
+def _memory_order(draw: Any, arr: Any) -> Any:
+    """draw(shape) laid out in arr's memory order: PyTorch fills empty_like(x), which keeps
+    x's strides (a transposed input gets its noise in the transposed order)."""
+    if arr.ndim < 2 or arr.flags.c_contiguous:
+        return draw(arr.shape)
+    perm = sorted(range(arr.ndim), key=lambda d: -arr.strides[d])
+    return draw(tuple(arr.shape[d] for d in perm)).transpose(np.argsort(perm))
+
+
 def _dropout(input: Tensor, p: float, train: bool, inplace: bool) -> Tensor:
     """PyTorch's CPU dropout: input itself when p == 0 or not training, else
     input * (bernoulli_(1 - p) / (1 - p)) (MulBackward0), input * 0 when p == 1."""
@@ -270,7 +279,8 @@ def _dropout(input: Tensor, p: float, train: bool, inplace: bool) -> Tensor:
     if p == 1:
         noise = Tensor(np.zeros((), dtype=input.array.dtype))
     else:
-        mask = gen_of(None).bernoulli_scalar(1.0 - p, input.shape)
+        mask = _memory_order(lambda shape: gen_of(None).bernoulli_scalar(1.0 - p, shape),
+                             input.array)
         dt = input.array.dtype
         noise = Tensor(mask.astype(dt) / np.asarray(1.0 - p, dtype=dt))
     return INPLACE["mul_"](input, noise) if inplace else mul(input, noise)
