@@ -21,6 +21,7 @@ from gradcli.ad.ops import (  # noqa: F401  (modules that only declare their spe
     linalg_extra,
     losses,
     math,
+    nn_extra,
     pointwise,
     quantile,
     random,
