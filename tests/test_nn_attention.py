@@ -82,6 +82,9 @@ HOSTILE = [
     "nn.Transformer.generate_square_subsequent_mask.fn",
     "nn.functional.scaled_dot_product_attention.__module__",
     "nn.functional.multi_head_attention_forward.__wrapped__",
+    "nn.LazyLinear(2).weight.array", "nn.LazyLinear(2).weight.__class__",
+    "nn.LazyLinear(2).weight.gd_attribute", "nn.LazyLinear(2).weight.numel.fn",
+    "nn.LazyLinear(2).weight.detach()", "nn.LazyLinear(2).weight.param",
 ]
 
 

@@ -35,6 +35,7 @@ from gradcli.interp import (  # noqa: F401  (nn_* family modules fill LAYERS)
     nn_copy,
     nn_init,
     nn_layers,
+    nn_lazy,
     nn_misc,
     nn_module,
     nn_norm,
