@@ -85,6 +85,10 @@ HOSTILE = [
     "nn.LazyLinear(2).weight.array", "nn.LazyLinear(2).weight.__class__",
     "nn.LazyLinear(2).weight.gd_attribute", "nn.LazyLinear(2).weight.numel.fn",
     "nn.LazyLinear(2).weight.detach()", "nn.LazyLinear(2).weight.param",
+    "nn.attention.SDPBackend.members", "nn.attention.SDPBackend.MATH.__class__",
+    "nn.attention.sdpa_kernel(nn.attention.SDPBackend.MATH).backends",
+    "nn.attention.sdpa_kernel(nn.attention.SDPBackend.MATH).__enter__",
+    "nn.attention.sdpa_kernel.fn", "nn.attention.__dict__",
 ]
 
 

@@ -329,6 +329,7 @@ class Registry:
         self.nn = Namespace("torch.nn", {
             "functional": self.nn_functional, "init": self.nn_init, "utils": self.nn_utils,
             "Module": nn_module.MODULE, "Parameter": nn_module.PARAMETER,
+            "attention": nn_attention.namespace(),
             **nn_layers.LAYERS})
         self.func = Namespace("torch.func", _wrap("torch.func.", TORCH_FUNC))
         self.linalg = Namespace("torch.linalg", {**_torch_module("torch.linalg"),
@@ -357,6 +358,7 @@ class Registry:
             "torch.autograd.forward_ad": self.forward_ad,
             "torch.nn": self.nn, "torch.nn.functional": self.nn_functional,
             "torch.nn.init": self.nn_init, "torch.nn.utils": self.nn_utils,
+            "torch.nn.attention": self.nn.members["attention"],
             "torch.linalg": self.linalg, "torch.special": self.special, "math": self.math,
             "random": pyrandom.namespace(), **pyitertools.namespaces(),
             "dataclasses": pydataclasses.namespace(),

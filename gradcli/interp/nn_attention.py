@@ -19,6 +19,7 @@ from gradcli.errors import GdRuntimeError
 from gradcli.interp import nn_init
 from gradcli.interp.nn_layers import _PATH, LAYERS, _check_device, _get, _layer, _set
 from gradcli.interp.nn_module import ModuleClass, ModuleInstance, make_parameter
+from gradcli.interp.values import Builtin, GdObject, Namespace, type_name
 
 F = ops.members("torch.nn.functional")
 T = ops.members("Tensor")
@@ -128,3 +129,114 @@ def _mha_forward(self: ModuleInstance, query: Tensor, key: Tensor, value: Tensor
 
 MULTIHEAD_ATTENTION = _layer("MultiheadAttention", "activation", {
     "__init__": _mha_init, "_reset_parameters": _mha_reset, "forward": _mha_forward})
+
+
+# -- torch.nn.attention: SDPBackend and sdpa_kernel ------------------------------------
+
+def _read_only(owner: str, name: str) -> GdRuntimeError:
+    return GdRuntimeError(f"cannot set attribute '{name}' of '{owner}' in gd",
+                          py_type="AttributeError")
+
+
+class Backend(GdObject):
+    """A member of torch.nn.attention.SDPBackend (SDPBackend.MATH, ...)."""
+
+    __slots__ = ("name", "value")
+    torch_type = "torch.nn.attention._SDPBackend"
+
+    def __init__(self, name: str, value: int) -> None:
+        self.name, self.value = name, value
+
+    def get_attr(self, name: str) -> Any:
+        if name in ("name", "value"):
+            return getattr(self, name)
+        raise GdRuntimeError(f"'torch.nn.attention._SDPBackend' object has no attribute "
+                             f"'{name}'", py_type="AttributeError")
+
+    def set_attr(self, name: str, value: Any) -> None:
+        raise _read_only("SDPBackend", name)
+
+    del_attr = set_attr  # type: ignore[assignment]
+
+    def gd_repr(self) -> str:
+        return f"<SDPBackend.{self.name}: {self.value}>"
+
+    def gd_str(self) -> str:
+        return f"SDPBackend.{self.name}"
+
+    def type_label(self) -> str:
+        return "_SDPBackend"
+
+
+class BackendEnum(GdObject):
+    """torch.nn.attention.SDPBackend: its members as attributes."""
+
+    __slots__ = ("members",)
+    torch_type = "type"
+
+    def __init__(self) -> None:
+        self.members = {n: Backend(n, v) for v, n in enumerate(
+            ("ERROR", "MATH", "FLASH_ATTENTION", "EFFICIENT_ATTENTION", "CUDNN_ATTENTION",
+             "OVERRIDEABLE"), start=-1)}
+
+    def get_attr(self, name: str) -> Any:
+        if name in self.members:
+            return self.members[name]
+        raise GdRuntimeError(f"type object 'torch.nn.attention._SDPBackend' has no attribute "
+                             f"'{name}'", py_type="AttributeError")
+
+    def set_attr(self, name: str, value: Any) -> None:
+        raise _read_only("SDPBackend", name)
+
+    del_attr = set_attr  # type: ignore[assignment]
+
+    def gd_repr(self) -> str:
+        return "<class 'torch.nn.attention._SDPBackend'>"
+
+    def type_label(self) -> str:
+        return "type"
+
+
+class SdpaKernel:
+    """The context manager sdpa_kernel(backends) returns: inside it only those backends run
+    F.scaled_dot_product_attention; the previous choice comes back on exit."""
+
+    __slots__ = ("backends", "saved")
+    gd_context = True
+    torch_type = "contextlib._GeneratorContextManager"
+
+    def __init__(self, backends: Any) -> None:
+        self.backends, self.saved = backends, None
+
+    def __repr__(self) -> str:
+        return "<contextlib._GeneratorContextManager object>"
+
+    def __enter__(self) -> dict[str, Any]:
+        from gradcli.ad.ops.attention import BACKENDS
+
+        chosen = self.backends
+        if not isinstance(chosen, (list, Backend)):
+            raise GdRuntimeError("Backend must be an instance of SDPBackend or a list of "
+                                 f"SDPBackend instances, got {type_name(chosen)}",
+                                 py_type="AssertionError")
+        names = frozenset(b.name for b in (chosen if type(chosen) is list else [chosen])
+                          if isinstance(b, Backend))
+        self.saved = BACKENDS[0]
+        BACKENDS[0] = names
+        return {}
+
+    def __exit__(self, *exc: Any) -> bool:
+        from gradcli.ad.ops.attention import BACKENDS
+
+        BACKENDS[0] = self.saved
+        return False
+
+
+def namespace() -> Namespace:
+    """The importable module torch.nn.attention."""
+    return Namespace("torch.nn.attention", {
+        "SDPBackend": BackendEnum(),
+        "sdpa_kernel": Builtin(
+            "torch.nn.attention.sdpa_kernel",
+            lambda backends, set_priority=False: SdpaKernel(backends),
+            "sdpa_kernel(backends): a context in which only those attention backends run")})

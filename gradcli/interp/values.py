@@ -435,7 +435,7 @@ def is_context_manager(cm: Any) -> bool:
     """Whether `with cm:` is allowed: grad modes and forward-mode dual levels."""
     from gradcli.ad.forward import dual_level
 
-    return isinstance(cm, (grad_mode, dual_level))
+    return isinstance(cm, (grad_mode, dual_level)) or getattr(type(cm), "gd_context", False)
 
 
 _METHOD_DECORATORS = frozenset(("staticmethod", "classmethod", "property"))

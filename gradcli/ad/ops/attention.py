@@ -27,6 +27,11 @@ _C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half",
             "bool": "bool"}
 
 
+#: The backends torch.nn.attention.sdpa_kernel allows ("MATH", "FLASH_ATTENTION", ...), or
+#: None outside it: every one.
+BACKENDS: list[frozenset[str] | None] = [None]
+
+
 def _op(spelling: str) -> Any:
     return SURFACE[spelling]
 
@@ -100,6 +105,15 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor,
     flash = (q.ndim == k.ndim == v.ndim == 4 and dropout_p == 0.0
              and q.shape[-1] == k.shape[-1] == v.shape[-1]
              and (q.shape[1] == k.shape[1] == v.shape[1] or enable_gqa))
+    enabled = BACKENDS[0]
+    if enabled is not None:  # inside torch.nn.attention.sdpa_kernel(...)
+        flash = flash and "FLASH_ATTENTION" in enabled
+        if not flash and "MATH" not in enabled:
+            raise torch_error("No available kernel.  Aborting execution."
+                              if "FLASH_ATTENTION" in enabled else
+                              "No viable backend for scaled_dot_product_attention was found. "
+                              "This is likely due to turning off both the math kernel and the "
+                              "fused kernels.", "RuntimeError")
     if is_causal and mask is not None and not flash:
         raise torch_error("_scaled_dot_product_attention: Explicit attn_mask should not be "
                           "set when is_causal=True", "RuntimeError")
