@@ -46,8 +46,8 @@ sample(F + "gumbel_softmax", X("mn"), seed=0)
 sample(F + "gumbel_softmax", X("mn"), tau=0.5, hard=True, dim=0, seed=0)
 sample(F + "cosine_embedding_loss", X("mn", "nonzero"), X("mn", "nonzero"),
        X("m", _sign, grad=False))
-sample(F + "cosine_embedding_loss", X("n", "nonzero"), X("n", "nonzero"), -1.0, margin=0.1,
-       method=False)
+sample(F + "cosine_embedding_loss", X("n", "nonzero"), X("n", "nonzero"),
+       X("", _sign, grad=False), margin=0.1, method=False)
 sample(F + "soft_margin_loss", X("mn"), X("mn", _sign, grad=False))
 sample(F + "soft_margin_loss", X("mn"), X("mn", _sign, grad=False), reduction="none")
 # PyTorch has no forward-mode multilabel_margin_loss or multi_margin_loss.

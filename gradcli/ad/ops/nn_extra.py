@@ -27,6 +27,14 @@ def _named(y: Tensor, name: str) -> Tensor:
     return getitem_raw(y, (Ellipsis,), name)
 
 
+def _tensors(op: str, **args: Any) -> None:
+    """The type check of the ATen op PyTorch's F.<loss> calls."""
+    for i, (name, v) in enumerate(args.items(), start=1):
+        if type(v) is not Tensor:
+            raise torch_error(f"{op}(): argument '{name}' (position {i}) must be Tensor, not "
+                              f"{type(v).__name__}", "TypeError")
+
+
 def _loss_out(l: Tensor, reduction: str, name: str) -> Tensor:
     return _named(_reduce(l, reduction), name)
 
@@ -100,7 +108,9 @@ def gumbel_softmax(logits: Tensor, tau: float = 1, hard: bool = False, eps: floa
     soft sample's gradient (straight-through)."""
     if eps != 1e-10:
         warn("`eps` parameter is deprecated and has no effect.")
-    logits = _as_tensor(logits)
+    if type(logits) is not Tensor:  # PyTorch's first call on it is torch.empty_like
+        raise torch_error("empty_like(): argument 'input' (position 1) must be Tensor, not "
+                          f"{type(logits).__name__}", "TypeError")
     noise = _op("Tensor.exponential_")(_op("torch.empty_like")(logits))
     gumbels = _op("torch.neg")(_op("torch.log")(noise))
     y_soft = _op("torch.softmax")(_op("torch.div")(_op("torch.add")(logits, gumbels), tau),
@@ -119,7 +129,8 @@ def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin
                           reduction: str = "mean") -> Tensor:
     """1 - cos(x1, x2) where target is 1, max(0, cos - margin) where it is -1."""
     reduction = _reduction(size_average, reduce, reduction)
-    x1, x2, y = _as_tensor(input1), _as_tensor(input2), _as_tensor(target)
+    _tensors("cosine_embedding_loss", input1=input1, input2=input2, target=target)
+    x1, x2, y = input1, input2, target
     d = y.ndim
     if d not in (0, 1):
         raise torch_error("0D or 1D target tensor expected, multi-target not supported",
@@ -145,6 +156,7 @@ def soft_margin_loss(input: Tensor, target: Tensor, size_average: Any = None,
                      reduce: Any = None, reduction: str = "mean") -> Tensor:
     """log(1 + exp(-target · input)), reduced."""
     reduction = _reduction(size_average, reduce, reduction)
+    _tensors("soft_margin_loss", input=input, target=target)
     x, y = _as_tensor(input), _as_tensor(target)
     l = _op("torch.log1p")(_op("torch.exp")(_op("torch.mul")(_op("torch.neg")(x), y)))
     return _loss_out(l, reduction, "SoftMarginLossBackward0")
@@ -159,6 +171,7 @@ def multilabel_margin_loss(input: Tensor, target: Tensor, size_average: Any = No
     """Σ over target classes j and other classes i of max(0, 1 - (x[j] - x[i])) / C (the
     targets of a row are its indices up to the first -1)."""
     reduction = _reduction(size_average, reduce, reduction)
+    _tensors("multilabel_margin_loss", input=input, target=target)
     x, t = _as_tensor(input), _as_tensor(target)
     n, c = _classes(x)
     if tuple(t.shape) != tuple(x.shape) or x.ndim > 2:
@@ -189,6 +202,7 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
                       reduction: str = "mean") -> Tensor:
     """Σ_{i ≠ y} max(0, margin - x[y] + x[i])^p · w[y] / C for each sample."""
     reduction = _reduction(size_average, reduce, reduction)
+    _tensors("multi_margin_loss", input=input, target=target)
     if p not in (1, 2):
         raise torch_error("only p == 1 and p == 2 supported", "ValueError")
     x, t = _as_tensor(input), _as_tensor(target)
