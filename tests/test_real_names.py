@@ -100,6 +100,10 @@ SUPPORTED = [
     "torch.distributions.Normal", "torch.distributions.Categorical",
     "torch.distributions.Bernoulli", "torch.distributions.Uniform",
     "torch.distributions.kl_divergence",
+    "torch.nn.functional.scaled_dot_product_attention", "torch.nn.MultiheadAttention",
+    "torch.nn.TransformerEncoderLayer", "torch.nn.TransformerEncoder", "torch.nn.Transformer",
+    "torch.nn.TransformerDecoderLayer", "torch.nn.TransformerDecoder", "torch.nn.RMSNorm",
+    "torch.nn.LazyLinear", "torch.nn.attention.sdpa_kernel",
 ]
 
 # Out of scope (README "Not in gradcli": complex tensors, fft,
@@ -108,7 +112,7 @@ SUPPORTED = [
 NOT_YET = [
     "torch.complex", "torch.fft.fft", "torch.fft.ifft", "torch.fft.rfft",
     "torch.nn.functional.interpolate",
-    "torch.nn.functional.scaled_dot_product_attention", "torch.nn.functional.unfold",
+    "torch.nn.functional.unfold",
     "torch.polar", "torch.rrelu", "torch.softshrink", "torch.stft",
 ]
 

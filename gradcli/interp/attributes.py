@@ -306,6 +306,8 @@ def get_attribute(obj: Any, name: str) -> Any:
         found = pymethods.type_attribute(obj.name, name)
         if found is not pymethods.MISSING:
             return found
+    elif hasattr(t, "gd_attribute"):  # a value kind with its own table (nn_lazy's)
+        return t.gd_attribute(obj, name)
     if t is Tensor:
         unsupported = not_supported(f"torch.Tensor.{name}", f"Tensor.{name}")
         if unsupported is not None:

@@ -34,15 +34,19 @@ from gradcli.interp import (  # noqa: F401  (nn_* family modules fill LAYERS)
     lr_scheduler,
     lr_schedules,
     nn_activations,
+    nn_attention,
     nn_containers,
     nn_conv,
     nn_copy,
     nn_init,
     nn_layers,
+    nn_lazy,
+    nn_misc,
     nn_module,
     nn_norm,
     nn_rnn,
     nn_state,
+    nn_transformer,
     optim,
     outargs,
     pybuiltins,
@@ -343,6 +347,7 @@ class Registry:
         self.nn = Namespace("torch.nn", {
             "functional": self.nn_functional, "init": self.nn_init, "utils": self.nn_utils,
             "Module": nn_module.MODULE, "Parameter": nn_module.PARAMETER,
+            "attention": nn_attention.namespace(),
             **nn_layers.LAYERS})
         self.func = Namespace("torch.func", _wrap("torch.func.", TORCH_FUNC))
         self.linalg = Namespace("torch.linalg", {**_torch_module("torch.linalg"),
@@ -377,6 +382,7 @@ class Registry:
             "torch.nn.init": self.nn_init, "torch.nn.utils": self.nn_utils,
             **{f"torch.nn.utils.{sub}": self.nn_utils.members[sub]
                for sub in nn_init.UTILS_MODULES},
+            "torch.nn.attention": self.nn.members["attention"],
             "torch.linalg": self.linalg, "torch.special": self.special, "math": self.math,
             "random": pyrandom.namespace(), **pyitertools.namespaces(),
             "dataclasses": pydataclasses.namespace(),

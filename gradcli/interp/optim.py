@@ -93,7 +93,7 @@ class Optimizer(GdObject):
         params = list(limits.bounded(params, "optimizer parameters"))
         param_group["params"] = params
         for p in params:
-            if type(p) is not Tensor:
+            if not isinstance(p, Tensor):  # (nn_lazy's UninitializedParameter is one)
                 kind = type(p).__name__ if isinstance(p, (Builtin, BoundMethod)) else type_name(p)
                 raise _type_error("optimizer can only optimize Tensors, but one of the params "
                                   f"is {kind}")

@@ -642,6 +642,12 @@ torch.bilinear bilinear(Tensor input1, Tensor input2, Tensor weight, Tensor? bia
 torch.batch_norm batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, double momentum, double eps, bool cudnn_enabled)
 torch.embedding embedding(Tensor weight, Tensor indices, SymInt padding_idx=-1, bool scale_grad_by_freq=False, bool sparse=False)
 torch.layer_norm layer_norm(Tensor input, SymIntArrayRef normalized_shape, Tensor? weight=None, Tensor? bias=None, double eps=1e-05, bool cudnn_enable=True)
+torch.pdist pdist(Tensor input, double p=2)
+torch.nn.functional.pdist pdist(Tensor input, double p=2)
+torch.rms_norm rms_norm(Tensor input, SymIntArrayRef normalized_shape, Tensor? weight=None, double? eps=None)
+torch.channel_shuffle channel_shuffle(Tensor input, SymInt groups)
+torch.nn.functional.channel_shuffle channel_shuffle(Tensor input, SymInt groups)
+torch.nn.functional.scaled_dot_product_attention scaled_dot_product_attention(Tensor query, Tensor key, Tensor value, Tensor? attn_mask=None, double dropout_p=0.0, bool is_causal=False, *, double? scale=None, bool enable_gqa=False)
 torch.addcmul addcmul(Tensor input, Tensor tensor1, Tensor tensor2, *, Scalar value=1, Tensor out=None)
 torch.addcmul addcmul(Tensor input, Scalar value, Tensor tensor1, Tensor tensor2, *, Tensor out=None)|hidden
 Tensor.addcmul addcmul(Tensor tensor1, Tensor tensor2, *, Scalar value=1)

@@ -33,7 +33,7 @@ class ProgressBar(GdObject):
     """A tqdm bar: its iterable walked as it is; its drawing calls do nothing."""
 
     __slots__ = ("desc", "iterable", "n", "total")
-    gd_context_manager = True  # `with tqdm(total=n) as bar:`
+    gd_context = True  # `with tqdm(total=n) as bar:` (values.is_context_manager)
 
     def __init__(self, iterable: Any = None, desc: Any = None, total: Any = None,
                  *args: Any, **kwargs: Any) -> None:

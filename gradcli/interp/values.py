@@ -433,11 +433,10 @@ def type_name(v: Any) -> str:
 
 def is_context_manager(cm: Any) -> bool:
     """Whether `with cm:` is allowed: grad modes, forward-mode dual levels, and values
-    whose class says so (gd_context_manager: a tqdm bar)."""
+    whose class says so (gd_context: sdpa_kernel, a tqdm bar)."""
     from gradcli.ad.forward import dual_level
 
-    return isinstance(cm, (grad_mode, dual_level)) or getattr(type(cm), "gd_context_manager",
-                                                               False)
+    return isinstance(cm, (grad_mode, dual_level)) or getattr(type(cm), "gd_context", False)
 
 
 _METHOD_DECORATORS = frozenset(("staticmethod", "classmethod", "property"))

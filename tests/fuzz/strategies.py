@@ -710,8 +710,9 @@ def tower_programs(draw: st.DrawFn) -> str:
 
 @st.composite
 def reshape_programs(draw: st.DrawFn) -> str:
-    """Class (c): view/reshape/flatten/contiguous after transposes, permutes, expand,
-    step slicing; the values, grad_fn names, is_contiguous and errors printed."""
+    """Class (c): view/reshape/flatten/contiguous (or a seeded dropout) after transposes,
+    permutes, expand, step slicing; the values, grad_fn names, is_contiguous and errors
+    printed."""
     shape = draw(st.sampled_from([(2, 3), (3, 4), (2, 3, 2), (4,), (2, 2, 2)]))
     n = 1
     for k in shape:
@@ -763,7 +764,12 @@ def reshape_programs(draw: st.DrawFn) -> str:
                                   f"v.view({target}).is_contiguous()",
                                   f"v.reshape({target}).is_contiguous()",
                                   f"v.reshape({target}).view(-1)", "v.flatten().view(-1)",
-                                  f"v.reshape({target}).sum(0)"]))
+                                  f"v.reshape({target}).sum(0)",
+                                  # dropout's noise follows v's memory layout (ATen's
+                                  # empty_like keeps infer_dense_strides of v's strides)
+                                  "torch.nn.functional.dropout(v, 0.5)"]))
+    if "dropout" in final:
+        lines.insert(1, f"torch.manual_seed({draw(st.integers(0, 99))})")
     lines += [f"r = {final}", "print(r)"]
     if rg and "is_contiguous" not in final:  # the gradient flows back through the views
         lines += ["(r * torch.arange(r.numel()).reshape(r.shape)).sum().backward()",

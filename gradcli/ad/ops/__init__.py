@@ -10,6 +10,7 @@ with `surface.expose`; importing this package fills that table.
 
 from gradcli.ad import dtypes
 from gradcli.ad.ops import (  # noqa: F401  (modules that only declare their spellings)
+    attention,
     combine,
     compare,
     conv,
@@ -20,6 +21,7 @@ from gradcli.ad.ops import (  # noqa: F401  (modules that only declare their spe
     linalg_extra,
     losses,
     math,
+    nn_extra,
     pointwise,
     quantile,
     random,

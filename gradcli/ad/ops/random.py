@@ -262,6 +262,33 @@ def randint_like(input: Tensor, low: Any = 0, high: Any = None, *, dtype: Any = 
 
 # -- dropout ----------------------------------------------------------------------------
 
+def _memory_order(draw: Any, arr: Any) -> Any:
+    """draw(shape) laid out in arr's memory order: PyTorch fills empty_like(x), whose strides
+    are ATen's infer_dense_strides of x's (a transposed input gets its noise transposed)."""
+    if arr.ndim < 2 or arr.flags.c_contiguous:
+        return draw(arr.shape)
+    sizes, strides = arr.shape, arr.strides
+
+    def swap(d0: int, d1: int) -> int:  # 1: d0 goes after d1 (a 0 stride stays put)
+        s0, s1 = strides[d0], strides[d1]
+        if s0 == 0 or s1 == 0 or s0 < s1:
+            return 0 if s0 == 0 or s1 == 0 else -1
+        return 1 if s0 > s1 or sizes[d0] > sizes[d1] else 0
+
+    perm = list(range(arr.ndim - 1, -1, -1))  # innermost first
+    for i in range(1, arr.ndim):
+        d1 = i
+        for d0 in range(i - 1, -1, -1):
+            c = swap(perm[d0], perm[d1])
+            if c > 0:
+                perm[d0], perm[d1] = perm[d1], perm[d0]
+                d1 = d0
+            elif c < 0:
+                break
+    order = perm[::-1]  # outermost first
+    return draw(tuple(sizes[d] for d in order)).transpose(np.argsort(order))
+
+
 def _dropout(input: Tensor, p: float, train: bool, inplace: bool) -> Tensor:
     """PyTorch's CPU dropout: input itself when p == 0 or not training, else
     input * (bernoulli_(1 - p) / (1 - p)) (MulBackward0), input * 0 when p == 1."""
@@ -270,7 +297,8 @@ def _dropout(input: Tensor, p: float, train: bool, inplace: bool) -> Tensor:
     if p == 1:
         noise = Tensor(np.zeros((), dtype=input.array.dtype))
     else:
-        mask = gen_of(None).bernoulli_scalar(1.0 - p, input.shape)
+        mask = _memory_order(lambda shape: gen_of(None).bernoulli_scalar(1.0 - p, shape),
+                             input.array)
         dt = input.array.dtype
         noise = Tensor(mask.astype(dt) / np.asarray(1.0 - p, dtype=dt))
     return INPLACE["mul_"](input, noise) if inplace else mul(input, noise)

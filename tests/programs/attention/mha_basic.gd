@@ -1,0 +1,15 @@
+import torch
+import torch.nn as nn
+torch.manual_seed(0)
+m = nn.MultiheadAttention(4, 2)
+print(m)
+print([n for n, _ in m.named_parameters()])
+print(m.in_proj_weight[:2], m.out_proj.bias)
+print(type(m.out_proj).__name__, m.batch_first, m.head_dim, m._qkv_same_embed_dim, m.kdim)
+x = torch.randn(3, 2, 4, requires_grad=True)
+o, w = m(x, x, x)
+print(o, w, o.grad_fn.name(), w.grad_fn.name())
+o.sum().backward()
+print(x.grad[0], m.in_proj_weight.grad[4:6])
+o2, w2 = m(x, x, x, need_weights=False)
+print(o2[2], w2)

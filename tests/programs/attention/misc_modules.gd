@@ -1,0 +1,16 @@
+import torch
+import torch.nn as nn
+torch.manual_seed(0)
+print(nn.RMSNorm(4), nn.RMSNorm([2, 4], eps=1e-6, elementwise_affine=False), nn.Softmax2d(), nn.ChannelShuffle(2))
+print(nn.CosineEmbeddingLoss(), nn.SoftMarginLoss(), nn.MultiLabelMarginLoss(), nn.MultiLabelSoftMarginLoss())
+print(nn.MultiMarginLoss(), nn.TripletMarginWithDistanceLoss())
+print(list(nn.RMSNorm(4).named_parameters()), nn.RMSNorm(3).eps)
+m = nn.RMSNorm([4])
+print(m(torch.randn(2, 4)))
+x = torch.randn(3, 4, requires_grad=True)
+print(nn.CosineEmbeddingLoss(margin=0.5)(x, x.flip(0), torch.tensor([1, -1, -1])))
+print(nn.MultiMarginLoss(p=2)(x, torch.tensor([1, 0, 3])))
+print(nn.MultiLabelMarginLoss()(x, torch.tensor([[1, -1, 0, 0]] * 3)))
+print(nn.TripletMarginWithDistanceLoss(distance_function=nn.CosineSimilarity(), margin=0.3)(x, x * 2, -x))
+print(nn.SoftMarginLoss(reduction="sum")(x, torch.ones(3, 4)))
+print(nn.MultiLabelSoftMarginLoss()(x, torch.ones(3, 4)))
