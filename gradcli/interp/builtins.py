@@ -37,6 +37,7 @@ from gradcli.interp import (  # noqa: F401  (nn_* family modules fill LAYERS)
     nn_module,
     nn_norm,
     nn_rnn,
+    nn_spatial,
     nn_state,
     optim,
     outargs,

@@ -13,6 +13,7 @@ from gradcli.ad.ops import (  # noqa: F401  (modules that only declare their spe
     combine,
     compare,
     conv,
+    conv_transpose,
     counting,
     decompositions,
     inplace_views,

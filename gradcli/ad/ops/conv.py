@@ -39,12 +39,21 @@ def _tuple(v: Any, n: int, name: str) -> tuple[int, ...]:
     return (int(v),) * n
 
 
+def check_weight_dims(weight: Tensor, stride: tuple[int, ...], n: int) -> None:
+    """PyTorch expands stride to n values, then compares them with the weight's dims."""
+    if weight.ndim != n + 2:
+        raise GdRuntimeError(f"expected stride to be a single integer value or a list of "
+                             f"{weight.ndim - 2} values to match the convolution dimensions, "
+                             f"but got stride={list(stride)}")
+
+
 def _batched(input: Tensor, n: int, op: str) -> tuple[Tensor, bool]:
     if input.ndim == n + 2:
         return input, True
     if input.ndim == n + 1:
         return unsqueeze(input, 0), False
-    want = {1: "2D (unbatched) or 3D (batched)", 2: "3D (unbatched) or 4D (batched)"}[n]
+    want = {1: "2D (unbatched) or 3D (batched)", 2: "3D (unbatched) or 4D (batched)",
+            3: "4D (unbatched) or 5D (batched)"}[n]
     raise GdRuntimeError(f"Expected {want} input to {op}, but got input of size: "
                          f"{list(input.shape)}")
 
@@ -88,7 +97,8 @@ def _conv(input: Tensor, weight: Tensor, bias: Any, stride: Any, padding: Any,
     k = tuple(weight.shape[2:])
     s, d = _tuple(stride, n, "stride"), _tuple(dilation, n, "dilation")
     channels = x.shape[1]
-    if weight.ndim != n + 2 or channels != weight.shape[1] * groups:
+    check_weight_dims(weight, s, n)
+    if channels != weight.shape[1] * groups:
         raise GdRuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, "
                              f"expected input{list(x.shape)} to have "
                              f"{weight.shape[1] * groups} channels, but got {channels} "
