@@ -36,6 +36,8 @@ from gradcli.interp import (  # noqa: F401  (nn_* family modules fill LAYERS)
     nn_layers,
     nn_module,
     nn_norm,
+    nn_pad,
+    nn_pool,
     nn_rnn,
     nn_spatial,
     nn_state,

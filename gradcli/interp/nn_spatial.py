@@ -17,7 +17,7 @@ from gradcli.errors import GdRuntimeError
 from gradcli.interp.nn_conv import _ntuple, build_conv, conv_extra, conv_reset
 from gradcli.interp.nn_layers import _check_device, _get, _layer, _set
 from gradcli.interp.nn_module import ModuleInstance
-from gradcli.interp.values import to_repr
+from gradcli.interp.values import to_repr, type_name
 
 F = ops.members("torch.nn.functional")
 
@@ -114,3 +114,83 @@ _layer("Unfold", "fold", {
     "__init__": _unfold_init,
     "forward": lambda self, input: F["unfold"](input, *_fold_args(self)),
     "extra_repr": _fold_extra})
+
+
+# -- Upsample, pixel and channel shuffles ------------------------------------------------------
+
+def _float(v: Any) -> float:
+    if isinstance(v, (bool, int, float)):
+        return float(v)
+    if type(v) is Tensor and v.numel() == 1:
+        return float(v.item())
+    raise GdRuntimeError(f"float() argument must be a string or a real number, not "
+                         f"'{type_name(v)}'", py_type="TypeError")
+
+
+def _upsample_init(self: ModuleInstance, size: Any = None, scale_factor: Any = None,
+                   mode: str = "nearest", align_corners: Any = None,
+                   recompute_scale_factor: Any = None) -> None:
+    _set(self, name=self.cls.name, size=size)
+    if isinstance(scale_factor, tuple):
+        self.attrs["scale_factor"] = tuple(_float(v) for v in scale_factor)
+    else:
+        self.attrs["scale_factor"] = _float(scale_factor) if scale_factor else None
+    self.attrs.update(mode=mode, align_corners=align_corners,
+                      recompute_scale_factor=recompute_scale_factor)
+
+
+def _upsample_forward(self: ModuleInstance, input: Tensor) -> Tensor:
+    return F["interpolate"](input, _get(self, "size"), _get(self, "scale_factor"),
+                            _get(self, "mode"), _get(self, "align_corners"),
+                            recompute_scale_factor=_get(self, "recompute_scale_factor"))
+
+
+def _upsample_extra(self: ModuleInstance) -> str:
+    scale = _get(self, "scale_factor")
+    info = (f"scale_factor={to_repr(scale)}" if scale is not None
+            else f"size={to_repr(_get(self, 'size'))}")
+    return f"{info}, mode={to_repr(_get(self, 'mode'))}"
+
+
+UPSAMPLE = _layer("Upsample", "upsampling", {
+    "__init__": _upsample_init, "forward": _upsample_forward, "extra_repr": _upsample_extra})
+
+
+def _upsampling_init(mode: str, align_corners: Any) -> Any:
+    def init(self: ModuleInstance, size: Any = None, scale_factor: Any = None) -> None:
+        _upsample_init(self, size, scale_factor, mode, align_corners)
+
+    return init
+
+
+_layer("UpsamplingNearest2d", "upsampling", {"__init__": _upsampling_init("nearest", None)},
+       base=UPSAMPLE)
+_layer("UpsamplingBilinear2d", "upsampling", {"__init__": _upsampling_init("bilinear", True)},
+       base=UPSAMPLE)
+
+
+def _pixel_shuffle_init(self: ModuleInstance, upscale_factor: int) -> None:
+    _set(self, upscale_factor=upscale_factor)
+
+
+def _pixel_unshuffle_init(self: ModuleInstance, downscale_factor: int) -> None:
+    _set(self, downscale_factor=downscale_factor)
+
+
+def _channel_shuffle_init(self: ModuleInstance, groups: int) -> None:
+    _set(self, groups=groups)
+
+
+def _shuffle_methods(fn: str, attr: str) -> dict[str, Any]:
+    return {"forward": lambda self, input: F[fn](input, _get(self, attr)),
+            "extra_repr": lambda self: f"{attr}={_get(self, attr)}"}
+
+
+for _name, _init, _attr, _fn, _path in (
+        ("PixelShuffle", _pixel_shuffle_init, "upscale_factor", "pixel_shuffle",
+         "pixelshuffle"),
+        ("PixelUnshuffle", _pixel_unshuffle_init, "downscale_factor", "pixel_unshuffle",
+         "pixelshuffle"),
+        ("ChannelShuffle", _channel_shuffle_init, "groups", "channel_shuffle",
+         "channelshuffle")):
+    _layer(_name, _path, {"__init__": _init, **_shuffle_methods(_fn, _attr)})

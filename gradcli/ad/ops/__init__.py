@@ -22,6 +22,7 @@ from gradcli.ad.ops import (  # noqa: F401  (modules that only declare their spe
     losses,
     math,
     pointwise,
+    pool,
     quantile,
     random,
     selection,
@@ -29,6 +30,7 @@ from gradcli.ad.ops import (  # noqa: F401  (modules that only declare their spe
     solvers,
     special,
     statistics,
+    upsample,
 )
 from gradcli.ad.ops.bitwise import bitwise_and, bitwise_or, bitwise_xor, invert
 from gradcli.ad.ops.creation import (

@@ -23,7 +23,7 @@ from gradcli.ad.ops.nn import pad
 from gradcli.ad.ops.reductions import max as _max
 from gradcli.ad.ops.reductions import mean, sum
 from gradcli.ad.ops.shape import reshape, squeeze, stack, unsqueeze
-from gradcli.ad.ops.surface import expose
+from gradcli.ad.ops.surface import SURFACE, expose
 from gradcli.errors import GdRuntimeError
 
 
@@ -178,9 +178,6 @@ def _pool_windows(x: Tensor, k: tuple[int, ...], s: tuple[int, ...], d: tuple[in
 
 def _max_pool(input: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
               ceil_mode: bool, return_indices: bool, n: int) -> Tensor:
-    if return_indices:
-        raise GdRuntimeError(f"max_pool{n}d(return_indices=True) is not supported by "
-                             "gradcli")
     x, batched, k, s, d, out, pads = _pool_setup(input, kernel_size, stride, padding,
                                                  dilation, ceil_mode, n, f"max_pool{n}d")
     y = _max(_pool_windows(x, k, s, d, out, pads, -math.inf), 2)[0]
@@ -191,6 +188,9 @@ def max_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
                dilation: Any = 1, ceil_mode: bool = False,
                return_indices: bool = False) -> Tensor:
     """The maximum of each window over (N, C, L) (max_pool2d over (N, C, 1, L))."""
+    if return_indices:  # the pair: pool.py
+        return SURFACE["torch.nn.functional.max_pool1d_with_indices"](
+            input, kernel_size, stride, padding, dilation, ceil_mode)
     one = _tuple(kernel_size, 1, "kernel_size")
     y = _max_pool(unsqueeze(_as_tensor(input), -2), (1, *one),
                   None if stride is None else (1, *_tuple(stride, 1, "stride")),
@@ -203,6 +203,9 @@ def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
                dilation: Any = 1, ceil_mode: bool = False,
                return_indices: bool = False) -> Tensor:
     """The maximum of each window over (N, C, H, W)."""
+    if return_indices:  # the pair: pool.py
+        return SURFACE["torch.nn.functional.max_pool2d_with_indices"](
+            input, kernel_size, stride, padding, dilation, ceil_mode)
     return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode,
                      return_indices, 2)
 
