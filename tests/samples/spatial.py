@@ -1,7 +1,7 @@
 """Samples: transposed convolutions, conv3d, torch.convolution, fold / unfold (composites of
 matmul, index_add_into and index, recorded under PyTorch's node names)."""
 
-from samples import X, sample
+from samples import Index, X, sample, untested
 
 F = "torch.nn.functional."
 for prefix in (F, "torch."):
@@ -17,3 +17,43 @@ sample(F + "fold", X("89"), (4, 5), 2, (1, 2))
 sample(F + "fold", X("284"), (3, 3), 2, 1, 1, 2)
 sample("torch.convolution", X("234"), X("322"), X("2"), [2], [1], [1], True, [1], 1)
 sample("torch.convolution", X("264"), X("432"), None, [1], [0], [1], False, [0], 2)
+
+# resampling and shuffles
+sample(F + "interpolate", X("2345"), scale_factor=2)
+sample(F + "interpolate", X("2345"), size=(5, 7), mode="nearest-exact")
+sample(F + "interpolate", X("2345"), scale_factor=1.5, mode="bilinear")
+sample(F + "interpolate", X("2345"), size=(6, 3), mode="bilinear", align_corners=True)
+sample(F + "interpolate", X("2345"), size=(6, 7), mode="bicubic")
+sample(F + "interpolate", X("235"), size=8, mode="linear")
+sample(F + "interpolate", X("12234"), scale_factor=(2, 1.5, 0.5), mode="trilinear")
+sample(F + "interpolate", X("12234"), size=3)
+sample(F + "interpolate", X("2367"), size=(3, 2), mode="area")
+for _name in ("upsample", "upsample_nearest", "upsample_bilinear"):
+    untested(F + _name, "PyTorch warns (deprecated) on every call: tests/test_nn_spatial.py")
+for prefix in (F, "torch."):
+    sample(prefix + "pixel_shuffle", X("2823"), 2)
+    sample(prefix + "pixel_unshuffle", X("2246"), 2)
+    sample(prefix + "channel_shuffle", X("2623"), 3)
+
+# pools
+for n, shape in ((1, "237"), (2, "2357"), (3, "22456")):
+    sample(F + f"max_pool{n}d_with_indices", X(shape, domain="distinct"), 2)
+    sample(F + f"max_pool{n}d_with_indices", X(shape, domain="distinct"), 3, 2, 1)
+    sample(F + f"adaptive_max_pool{n}d", X(shape, domain="distinct"), 3)
+    sample(F + f"adaptive_max_pool{n}d_with_indices", X(shape, domain="distinct"), 2)
+    sample(F + f"lp_pool{n}d", X(shape, domain="positive"), 2, 2)
+sample(F + "max_pool2d", X("2357", domain="distinct"), 2, return_indices=True)
+sample("torch.max_pool1d_with_indices", X("237", domain="distinct"), 2)
+sample("torch.adaptive_max_pool1d", X("237", domain="distinct"), [3])
+sample(F + "lp_pool1d", X("237", domain="positive"), 3, 3, 2, True)
+sample(F + "lp_pool2d", X("2357", domain="distinct"), float("inf"), 2)
+for prefix in (F, "torch."):
+    sample(prefix + "max_pool3d", X("22456", domain="distinct"), 2, ceil_mode=True)
+    sample(prefix + "adaptive_avg_pool1d", X("237"), 3)
+sample(F + "avg_pool3d", X("22456"), 3, 2, 1, count_include_pad=False)
+sample(F + "adaptive_avg_pool3d", X("22456"), (2, 3, 4))
+sample(F + "adaptive_avg_pool3d", X("22456"), 1)
+sample(F + "max_unpool1d", X("231"), Index("231", high=2), 2)
+sample(F + "max_unpool2d", X("2311"), Index("2311", high=4), 2)
+sample(F + "max_unpool2d", X("2311"), Index("2311", high=6), 2, output_size=(2, 3))
+sample(F + "max_unpool3d", X("21111"), Index("21111", high=8), 2)
