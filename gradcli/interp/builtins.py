@@ -33,6 +33,7 @@ from gradcli.interp import (  # noqa: F401  (nn_* family modules fill LAYERS)
     nn_conv,
     nn_copy,
     nn_init,
+    nn_instance,
     nn_layers,
     nn_module,
     nn_norm,

@@ -28,6 +28,7 @@ from gradcli.ad.ops import (  # noqa: F401  (modules that only declare their spe
     selection,
     shape_extras,
     solvers,
+    spatial_norm,
     special,
     statistics,
     upsample,
