@@ -57,3 +57,33 @@ sample(F + "max_unpool1d", X("231"), Index("231", high=2), 2)
 sample(F + "max_unpool2d", X("2311"), Index("2311", high=4), 2)
 sample(F + "max_unpool2d", X("2311"), Index("2311", high=6), 2, output_size=(2, 3))
 sample(F + "max_unpool3d", X("21111"), Index("21111", high=8), 2)
+
+# spatial transformer
+sample(F + "affine_grid", X("223"), [2, 3, 4, 5], align_corners=False)
+sample(F + "affine_grid", X("223"), (2, 1, 3, 2), True)
+# PyTorch has neither forward mode nor a second derivative for grid_sampler_2d
+for _args, _kw in (((X("2362", domain="unit"),), {"align_corners": False}),
+                   ((X("2232", domain="unit"), "bilinear", "border", True), {}),
+                   ((X("2232", domain="unit"), "nearest"), {"align_corners": True})):
+    sample(F + "grid_sample", X("2345"), *_args, jvp=False, order=1, **_kw)
+
+# instance norm, local response norm
+sample(F + "instance_norm", X("235"))
+sample(F + "instance_norm", X("2344"), None, None, X("3"), X("3"))
+sample("torch.instance_norm", X("235"), X("3"), X("3"), None, None, True, 0.1, 1e-5, False)
+sample(F + "local_response_norm", X("2634"), 3)
+sample(F + "local_response_norm", X("253"), 2, 1e-2, 0.5, 2.0)
+sample(F + "local_response_norm", X("24322"), 3)
+
+# channel-wise and alpha dropouts: seeded (the forward-mode run is not: no jvp)
+for _n, _shape in ((1, "234"), (2, "2322"), (3, "23122")):
+    sample(F + f"dropout{_n}d", X(_shape), 0.5, seed=0, jvp=False)
+    sample(F + f"dropout{_n}d", X(_shape), 0.5, False)
+sample(F + "dropout1d", X("34"), 0.3, seed=1, jvp=False)
+sample(F + "alpha_dropout", X("34"), 0.3, True, seed=0, jvp=False)
+sample(F + "alpha_dropout", X("34"), 0.3)
+sample(F + "feature_alpha_dropout", X("234", dtype="float32"), 0.4, True, seed=2, jvp=False)
+for _name in ("feature_dropout", "alpha_dropout", "feature_alpha_dropout"):
+    sample("torch." + _name, X("234"), 0.5, True, seed=0, jvp=False)
+for _name in ("feature_dropout_", "alpha_dropout_", "feature_alpha_dropout_", "dropout_"):
+    sample("torch." + _name, X("234", grad=False), 0.5, True, seed=0, grad=False, jvp=False)

@@ -16,6 +16,7 @@ from gradcli.ad.ops import (  # noqa: F401  (modules that only declare their spe
     conv_transpose,
     counting,
     decompositions,
+    grid,
     inplace_views,
     joins,
     linalg_extra,
