@@ -307,9 +307,42 @@ CASES: list[tuple[str, str, str]] = [
      '1 0.08480\n'
      '2 0.08441\n'
      'tensor([0., 0., 0., 0.])\n'),
+    ('spatial-transformer',
+     'theta = torch.tensor([[[0.9, -0.2, 0.1], [0.3, 1.1, -0.2]]], requires_grad=True)\n'
+     'grid = F.affine_grid(theta, [1, 1, 3, 4], align_corners=False)\n'
+     'print(grid[0, 0], grid.grad_fn.name())\n'
+     'x = torch.randn(1, 1, 4, 5)\n'
+     'y = F.grid_sample(x, grid, align_corners=False)\n'
+     'print(y)\n'
+     'y.pow(2).sum().backward()\n'
+     'print(theta.grad)\n'
+     "print(F.grid_sample(x, grid, mode='nearest', padding_mode='border', align_corner"
+     's=True))\n',
+     'tensor([[-0.4417, -1.1583],\n'
+     '        [ 0.0083, -1.0083],\n'
+     '        [ 0.4583, -0.8583],\n'
+     '        [ 0.9083, -0.7083]], grad_fn=<SelectBackward0>) AffineGridGeneratorBackward0\n'
+     'tensor([[[[-0.2108, -0.1230, -0.2219,  0.3907],\n'
+     '          [-0.9663,  1.0823,  0.9332,  0.4891],\n'
+     '          [ 0.9859,  0.8238,  1.5789,  0.8123]]]],\n'
+     '       grad_fn=<GridSampler2DBackward0>)\n'
+     'tensor([[[-5.8141, -1.3958, -4.2710],\n'
+     '         [ 2.6283, -4.9443,  5.0999]]])\n'
+     'tensor([[[[-1.1524, -0.2506, -0.4339,  0.5988],\n'
+     '          [-0.3414,  1.8530,  0.4681,  0.9463],\n'
+     '          [ 0.2660,  0.2660,  1.3894,  2.0050]]]],\n'
+     '       grad_fn=<GridSampler2DBackward0>)\n'),
 ]
 
 ERRORS: list[tuple[str, str, str]] = [
+    ('affine-grid-shape',
+     'F.affine_grid(torch.randn(1, 3, 3), [1, 1, 2, 2], align_corners=False)\n',
+     'Expected a batch of 2D affine matrices of shape Nx2x3 for size [1, 1, 2, 2]. Got'
+     ' torch.Size([1, 3, 3]).'),
+    ('grid-sample-mode',
+     "F.grid_sample(torch.randn(1, 1, 2, 2), torch.randn(1, 2, 2, 2), mode='cubic')\n",
+     "nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or 'bicub"
+     "ic', but got: 'cubic'"),
     ('convt-channels',
      'F.conv_transpose2d(torch.randn(1, 4, 5, 5), torch.randn(3, 2, 3, 3))\n',
      'Given transposed=1, weight of size [3, 2, 3, 3], expected input[1, 4, 5, 5] to h'
@@ -461,6 +494,8 @@ GRADIENTS = [
      (2,), (1,)),
     ("y = F.lp_pool2d(x.abs() + 0.5, 2, 2) * w.reshape(1, -1, 1, 1) + b", (1, 2, 4, 4),
      (2,), (1,)),
+    ("y = F.grid_sample(x, F.affine_grid(w.reshape(1, 2, 3) * 0.3, [1, 2, 3, 3], "
+     "align_corners=False), align_corners=False) + b", (1, 2, 4, 5), (6,), (1,)),
 ]
 
 
