@@ -100,6 +100,7 @@ SUPPORTED = [
     "torch.distributions.Normal", "torch.distributions.Categorical",
     "torch.distributions.Bernoulli", "torch.distributions.Uniform",
     "torch.distributions.kl_divergence",
+    "torch.nn.functional.interpolate", "torch.nn.functional.unfold",
 ]
 
 # Out of scope (README "Not in gradcli": complex tensors, fft,
@@ -107,8 +108,7 @@ SUPPORTED = [
 # not exist in PyTorch (only F.softshrink): gd has no such name either.
 NOT_YET = [
     "torch.complex", "torch.fft.fft", "torch.fft.ifft", "torch.fft.rfft",
-    "torch.nn.functional.interpolate",
-    "torch.nn.functional.scaled_dot_product_attention", "torch.nn.functional.unfold",
+    "torch.nn.functional.scaled_dot_product_attention",
     "torch.polar", "torch.rrelu", "torch.softshrink", "torch.stft",
 ]
 
