@@ -115,6 +115,19 @@ def avg_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     return getitem_raw(y, (np.arange(y.shape[0]),), "AvgPool3DBackward0")
 
 
+_MISSING: Any = object()
+
+
+def _required(fn: str, **args: Any) -> None:
+    """Python's TypeError for missing arguments, named as PyTorch's dispatch target is."""
+    missing = [f"'{k}'" for k, v in args.items() if v is _MISSING]
+    if missing:
+        names = " and ".join(missing) if len(missing) == 2 else missing[0]
+        plural = "s" if len(missing) > 1 else ""
+        raise GdRuntimeError(f"{fn}() missing {len(missing)} required positional "
+                             f"argument{plural}: {names}", py_type="TypeError")
+
+
 # -- adaptive pools ----------------------------------------------------------------------------
 
 def _windows(size: int, out: int) -> list[tuple[int, int]]:
@@ -193,7 +206,9 @@ def _adaptive_max_fns(n: int) -> tuple[Any, Any]:
                      return_indices: bool = False) -> tuple[Tensor, Tensor]:
         return _adaptive_max(input, output_size, n)
 
-    def pool(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
+    def pool(input: Any = _MISSING, output_size: Any = _MISSING,
+             return_indices: bool = False) -> Any:
+        _required(f"_adaptive_max_pool{n}d", input=input, output_size=output_size)
         y, i = _adaptive_max(input, output_size, n)
         return (y, i) if return_indices else y
 
@@ -325,7 +340,16 @@ for _n in (1, 2, 3):
     for _name in (f"max_unpool{_n}d", f"lp_pool{_n}d"):
         expose(globals()[_name], F + _name, family="nn")
 expose(max_pool1d_with_indices, "torch.max_pool1d_with_indices", family="nn")
-expose(max_pool3d, F + "max_pool3d", "torch.max_pool3d", family="nn")
+def _max_pool3d(input: Any = _MISSING, kernel_size: Any = _MISSING, stride: Any = None,
+                padding: Any = 0, dilation: Any = 1, ceil_mode: bool = False,
+                return_indices: bool = False) -> Any:
+    """F.max_pool3d (PyTorch's boolean_dispatch target is named _max_pool3d)."""
+    _required("_max_pool3d", input=input, kernel_size=kernel_size)
+    return max_pool3d(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+
+
+expose(_max_pool3d, F + "max_pool3d", family="nn")
+expose(max_pool3d, "torch.max_pool3d", family="nn")
 expose(avg_pool3d, F + "avg_pool3d", family="nn")
 expose(adaptive_avg_pool1d, F + "adaptive_avg_pool1d", "torch.adaptive_avg_pool1d",
        family="nn")
