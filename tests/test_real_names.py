@@ -104,6 +104,7 @@ SUPPORTED = [
     "torch.nn.TransformerEncoderLayer", "torch.nn.TransformerEncoder", "torch.nn.Transformer",
     "torch.nn.TransformerDecoderLayer", "torch.nn.TransformerDecoder", "torch.nn.RMSNorm",
     "torch.nn.LazyLinear", "torch.nn.attention.sdpa_kernel",
+    "torch.nn.functional.interpolate", "torch.nn.functional.unfold",
 ]
 
 # Out of scope (README "Not in gradcli": complex tensors, fft,
@@ -111,8 +112,6 @@ SUPPORTED = [
 # not exist in PyTorch (only F.softshrink): gd has no such name either.
 NOT_YET = [
     "torch.complex", "torch.fft.fft", "torch.fft.ifft", "torch.fft.rfft",
-    "torch.nn.functional.interpolate",
-    "torch.nn.functional.unfold",
     "torch.polar", "torch.rrelu", "torch.softshrink", "torch.stft",
 ]
 

@@ -32,45 +32,52 @@ def _conv_init(n: int) -> Any:
              bias: bool = True, padding_mode: str = "zeros", device: Any = None,
              dtype: Any = None) -> None:
         _check_device(device)
-        if groups <= 0:
-            raise GdRuntimeError("groups must be a positive integer", py_type="ValueError")
-        if in_channels % groups != 0:
-            raise GdRuntimeError("in_channels must be divisible by groups",
-                                 py_type="ValueError")
-        if out_channels % groups != 0:
-            raise GdRuntimeError("out_channels must be divisible by groups",
-                                 py_type="ValueError")
-        if padding_mode not in ("zeros", "reflect", "replicate", "circular"):
-            raise GdRuntimeError("padding_mode must be one of ['zeros', 'reflect', "
-                                 f"'replicate', 'circular'], but got padding_mode="
-                                 f"'{padding_mode}'", py_type="ValueError")
-        k, s, d = _ntuple(kernel_size, n), _ntuple(stride, n), _ntuple(dilation, n)
-        if isinstance(padding, str):
-            if padding not in ("same", "valid"):
-                raise GdRuntimeError(f"Invalid padding string {padding!r}, should be one of "
-                                     "{'valid', 'same'}", py_type="ValueError")
-            if padding == "same" and any(v != 1 for v in s):
-                raise GdRuntimeError("padding='same' is not supported for strided "
-                                     "convolutions", py_type="ValueError")
-            pad: Any = padding
-        else:
-            pad = _ntuple(padding, n)
-        _set(self, in_channels=in_channels, out_channels=out_channels, kernel_size=k,
-             stride=s, padding=pad, dilation=d, transposed=False, output_padding=(0,) * n,
-             groups=groups, padding_mode=padding_mode)
-        empty = ops.members("torch")["empty"]
-        self.set_attr("weight", make_parameter(
-            empty(out_channels, in_channels // groups, *k, dtype=dtype)))
-        if bias:
-            self.set_attr("bias", make_parameter(empty(out_channels, dtype=dtype)))
-        else:
-            self.method("register_parameter")("bias", None)
-        self.method("reset_parameters")()
+        build_conv(self, in_channels, out_channels, _ntuple(kernel_size, n),
+                   _ntuple(stride, n), padding if isinstance(padding, str)
+                   else _ntuple(padding, n), _ntuple(dilation, n), False, (0,) * n, groups,
+                   bias, padding_mode, dtype)
 
     return init
 
 
-def _conv_reset(self: ModuleInstance) -> None:
+def build_conv(self: ModuleInstance, in_channels: int, out_channels: int,
+               k: tuple[int, ...], s: tuple[int, ...], pad: Any, d: tuple[int, ...],
+               transposed: bool, output_padding: tuple[int, ...], groups: int, bias: bool,
+               padding_mode: str, dtype: Any) -> None:
+    """PyTorch's _ConvNd.__init__: its checks, attributes, weight (transposed: in, out /
+    groups, *k), bias, then reset_parameters()."""
+    if groups <= 0:
+        raise GdRuntimeError("groups must be a positive integer", py_type="ValueError")
+    if in_channels % groups != 0:
+        raise GdRuntimeError("in_channels must be divisible by groups", py_type="ValueError")
+    if out_channels % groups != 0:
+        raise GdRuntimeError("out_channels must be divisible by groups", py_type="ValueError")
+    if isinstance(pad, str):
+        if pad not in ("same", "valid"):
+            raise GdRuntimeError(f"Invalid padding string {pad!r}, should be one of "
+                                 "{'valid', 'same'}", py_type="ValueError")
+        if pad == "same" and any(v != 1 for v in s):
+            raise GdRuntimeError("padding='same' is not supported for strided convolutions",
+                                 py_type="ValueError")
+    if padding_mode not in ("zeros", "reflect", "replicate", "circular"):
+        raise GdRuntimeError("padding_mode must be one of ['zeros', 'reflect', "
+                             f"'replicate', 'circular'], but got padding_mode="
+                             f"'{padding_mode}'", py_type="ValueError")
+    _set(self, in_channels=in_channels, out_channels=out_channels, kernel_size=k,
+         stride=s, padding=pad, dilation=d, transposed=transposed,
+         output_padding=output_padding, groups=groups, padding_mode=padding_mode)
+    empty = ops.members("torch")["empty"]
+    shape = (in_channels, out_channels // groups) if transposed else (
+        out_channels, in_channels // groups)
+    self.set_attr("weight", make_parameter(empty(*shape, *k, dtype=dtype)))
+    if bias:
+        self.set_attr("bias", make_parameter(empty(out_channels, dtype=dtype)))
+    else:
+        self.method("register_parameter")("bias", None)
+    self.method("reset_parameters")()
+
+
+def conv_reset(self: ModuleInstance) -> None:
     weight = _get(self, "weight")
     nn_init.kaiming_uniform_(weight, a=math.sqrt(5))
     bias = _get(self, "bias")
@@ -99,7 +106,7 @@ def _conv_forward(n: int) -> Any:
     return forward
 
 
-def _conv_extra(self: ModuleInstance) -> str:
+def conv_extra(self: ModuleInstance) -> str:
     get = self.attrs.get
     s = (f"{get('in_channels')}, {get('out_channels')}, kernel_size={get('kernel_size')}, "
          f"stride={get('stride')}")
@@ -108,6 +115,8 @@ def _conv_extra(self: ModuleInstance) -> str:
         s += f", padding={padding}"
     if get("dilation") != (1,) * len(get("dilation")):
         s += f", dilation={get('dilation')}"
+    if get("output_padding") != (0,) * len(get("output_padding")):
+        s += f", output_padding={get('output_padding')}"
     if get("groups") != 1:
         s += f", groups={get('groups')}"
     if _get(self, "bias") is None:
@@ -117,9 +126,9 @@ def _conv_extra(self: ModuleInstance) -> str:
     return s
 
 
-for _n in (1, 2):
+for _n in (1, 2, 3):
     _layer(f"Conv{_n}d", "conv", {"__init__": _conv_init(_n), "forward": _conv_forward(_n),
-                                   "reset_parameters": _conv_reset, "extra_repr": _conv_extra})
+                                   "reset_parameters": conv_reset, "extra_repr": conv_extra})
 
 
 # -- pools ---------------------------------------------------------------------------------

@@ -201,6 +201,13 @@ PY_TENSOR_ARGS: dict[str, tuple[tuple[int, str], ...]] = {
     "torch.norm": ((0, ".layout"),), "torch.split": ((0, ".split"),),
     "torch.tensordot": ((0, ".dim"),), "torch.unique": ((0, "_unique2:input:1"),),
     "torch.cdist": ((0, "cdist:x1:1"), (1, "cdist:x2:2")),
+    # spatial layers written in Python: their C op's TypeError, or the first attribute read
+    _NN + "alpha_dropout": ((0, "alpha_dropout:input:1"),),
+    _NN + "feature_alpha_dropout": ((0, "feature_alpha_dropout:input:1"),),
+    _NN + "instance_norm": ((0, ".size"),),
+    **{_NN + n: ((0, ".dim"),) for n in (
+        "dropout1d", "dropout2d", "dropout3d", "interpolate", "upsample", "upsample_nearest",
+        "upsample_bilinear")},
 }
 
 # torch functions taking tensors as *args (PyTorch's Python code passes them on as one

@@ -14,8 +14,10 @@ from gradcli.ad.ops import (  # noqa: F401  (modules that only declare their spe
     combine,
     compare,
     conv,
+    conv_transpose,
     counting,
     decompositions,
+    grid,
     inplace_views,
     joins,
     linalg_extra,
@@ -23,13 +25,16 @@ from gradcli.ad.ops import (  # noqa: F401  (modules that only declare their spe
     math,
     nn_extra,
     pointwise,
+    pool,
     quantile,
     random,
     selection,
     shape_extras,
     solvers,
+    spatial_norm,
     special,
     statistics,
+    upsample,
 )
 from gradcli.ad.ops.bitwise import bitwise_and, bitwise_or, bitwise_xor, invert
 from gradcli.ad.ops.creation import (

@@ -23,7 +23,7 @@ from gradcli.ad.ops.nn import pad
 from gradcli.ad.ops.reductions import max as _max
 from gradcli.ad.ops.reductions import mean, sum
 from gradcli.ad.ops.shape import reshape, squeeze, stack, unsqueeze
-from gradcli.ad.ops.surface import expose
+from gradcli.ad.ops.surface import SURFACE, expose
 from gradcli.errors import GdRuntimeError
 
 
@@ -39,12 +39,21 @@ def _tuple(v: Any, n: int, name: str) -> tuple[int, ...]:
     return (int(v),) * n
 
 
+def check_weight_dims(weight: Tensor, stride: tuple[int, ...], n: int) -> None:
+    """PyTorch expands stride to n values, then compares them with the weight's dims."""
+    if weight.ndim != n + 2:
+        raise GdRuntimeError(f"expected stride to be a single integer value or a list of "
+                             f"{weight.ndim - 2} values to match the convolution dimensions, "
+                             f"but got stride={list(stride)}")
+
+
 def _batched(input: Tensor, n: int, op: str) -> tuple[Tensor, bool]:
     if input.ndim == n + 2:
         return input, True
     if input.ndim == n + 1:
         return unsqueeze(input, 0), False
-    want = {1: "2D (unbatched) or 3D (batched)", 2: "3D (unbatched) or 4D (batched)"}[n]
+    want = {1: "2D (unbatched) or 3D (batched)", 2: "3D (unbatched) or 4D (batched)",
+            3: "4D (unbatched) or 5D (batched)"}[n]
     raise GdRuntimeError(f"Expected {want} input to {op}, but got input of size: "
                          f"{list(input.shape)}")
 
@@ -88,7 +97,8 @@ def _conv(input: Tensor, weight: Tensor, bias: Any, stride: Any, padding: Any,
     k = tuple(weight.shape[2:])
     s, d = _tuple(stride, n, "stride"), _tuple(dilation, n, "dilation")
     channels = x.shape[1]
-    if weight.ndim != n + 2 or channels != weight.shape[1] * groups:
+    check_weight_dims(weight, s, n)
+    if channels != weight.shape[1] * groups:
         raise GdRuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, "
                              f"expected input{list(x.shape)} to have "
                              f"{weight.shape[1] * groups} channels, but got {channels} "
@@ -168,9 +178,6 @@ def _pool_windows(x: Tensor, k: tuple[int, ...], s: tuple[int, ...], d: tuple[in
 
 def _max_pool(input: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
               ceil_mode: bool, return_indices: bool, n: int) -> Tensor:
-    if return_indices:
-        raise GdRuntimeError(f"max_pool{n}d(return_indices=True) is not supported by "
-                             "gradcli")
     x, batched, k, s, d, out, pads = _pool_setup(input, kernel_size, stride, padding,
                                                  dilation, ceil_mode, n, f"max_pool{n}d")
     y = _max(_pool_windows(x, k, s, d, out, pads, -math.inf), 2)[0]
@@ -181,6 +188,9 @@ def max_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
                dilation: Any = 1, ceil_mode: bool = False,
                return_indices: bool = False) -> Tensor:
     """The maximum of each window over (N, C, L) (max_pool2d over (N, C, 1, L))."""
+    if return_indices:  # the pair: pool.py
+        return SURFACE["torch.nn.functional.max_pool1d_with_indices"](
+            input, kernel_size, stride, padding, dilation, ceil_mode)
     one = _tuple(kernel_size, 1, "kernel_size")
     y = _max_pool(unsqueeze(_as_tensor(input), -2), (1, *one),
                   None if stride is None else (1, *_tuple(stride, 1, "stride")),
@@ -193,6 +203,9 @@ def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
                dilation: Any = 1, ceil_mode: bool = False,
                return_indices: bool = False) -> Tensor:
     """The maximum of each window over (N, C, H, W)."""
+    if return_indices:  # the pair: pool.py
+        return SURFACE["torch.nn.functional.max_pool2d_with_indices"](
+            input, kernel_size, stride, padding, dilation, ceil_mode)
     return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode,
                      return_indices, 2)
 

@@ -406,8 +406,13 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: Any = None) -> T
         raise GdRuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument.')
     k = len(pads) // 2
     if not (k <= 3 and k + 1 <= input.ndim <= k + 2):
-        raise GdRuntimeError("Only 2D, 3D, 4D, 5D padding with non-constant padding are "
-                             "supported for now")
+        raise GdRuntimeError(
+            f"Padding size {len(pads)} is not supported for {input.ndim}D input tensor.\n"
+            "Supported combinations for non-constant padding:\n"
+            "  - 2D or 3D input: padding size = 2 (pads last dimension)\n"
+            "  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
+            "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)",
+            py_type="NotImplementedError")
     for i in range(k):
         size = input.shape[input.ndim - 1 - i]
         before, after = pads[2 * i], pads[2 * i + 1]

@@ -1,0 +1,148 @@
+"""F.affine_grid and F.grid_sample (2-d), the spatial transformer's two halves, written in
+our differentiable ops.
+
+affine_grid is ATen's: a base grid of PyTorch's linspace(-1, 1) (scaled by (n - 1) / n
+without align_corners) and ones, times θᵀ (a matmul). grid_sample unnormalizes the grid
+to pixel coordinates, takes the corners' integer positions from the values (floor, or
+round half to even for nearest) and gathers the input there (x[n, c, index]); the bilinear
+weights are differentiable functions of the grid, so the gradient reaches both the input
+and the grid (and θ through it), as in PyTorch. Corners outside the input read zeros
+(padding_mode 'zeros') or the nearest border pixel ('border').
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from gradcli.ad.graph import Tensor, tensor_from_array
+from gradcli.ad.ops.conv import recorded_as
+from gradcli.ad.ops.creation import _as_tensor, linspace
+from gradcli.ad.ops.elementwise import add, clamp, div, mul, sub
+from gradcli.ad.ops.indexing import getitem
+from gradcli.ad.ops.linalg import matmul
+from gradcli.ad.ops.shape import reshape, transpose
+from gradcli.ad.ops.surface import expose
+from gradcli.ad.state import warn
+from gradcli.errors import GdRuntimeError
+
+_DEFAULT = ("Default grid_sample and affine_grid behavior has changed to align_corners=False "
+            "since 1.3.0. Please specify align_corners=True if the old behavior is desired. "
+            "See the documentation of grid_sample for details.")
+
+
+def _axis(theta: Tensor, steps: int, align_corners: bool) -> np.ndarray:
+    if steps <= 1:
+        return np.zeros(1, dtype=theta.array.dtype)
+    r = linspace(-1, 1, steps, dtype=theta.dtype).array
+    if not align_corners:
+        r = (r * r.dtype.type(steps - 1)) / r.dtype.type(steps)
+    return r
+
+
+def affine_grid(theta: Tensor, size: Any, align_corners: Any = None) -> Tensor:
+    """(N, H, W, 2) sampling grid of the affine maps θ (N, 2, 3) over an output of size."""
+    if align_corners is None:
+        warn(_DEFAULT)
+        align_corners = False
+    theta = _as_tensor(theta)
+    if theta.array.dtype.kind != "f":
+        raise GdRuntimeError(f"Expected theta to have floating point type, but got "
+                             f"{theta.dtype}", py_type="ValueError")
+    size = [int(v) for v in size]
+    if len(size) == 5:
+        raise GdRuntimeError("F.affine_grid of a 3-d (5-D size) transform is not supported "
+                             "by gradcli")
+    if len(size) != 4:
+        raise GdRuntimeError("affine_grid only supports 4D and 5D sizes, for 2D and 3D "
+                             f"affine transforms, respectively. Got size {size}.",
+                             py_type="NotImplementedError")
+    if theta.ndim != 3 or theta.shape[-2] != 2 or theta.shape[-1] != 3:
+        raise GdRuntimeError("Expected a batch of 2D affine matrices of shape Nx2x3 for size "
+                             f"{size}. Got torch.Size({list(theta.shape)}).",
+                             py_type="ValueError")
+    n, _, h, w = size
+    if align_corners and min(h, w) == 1:
+        warn("Since version 1.3.0, affine_grid behavior has changed for unit-size grids when "
+             "align_corners=True. This is not an intended use case of affine_grid. See the "
+             "documentation of affine_grid for details.")
+    elif min(size) <= 0:
+        raise GdRuntimeError(f"Expected non-zero, positive output size. Got {size}",
+                             py_type="ValueError")
+    base = np.empty((n, h, w, 3), dtype=theta.array.dtype)
+    base[..., 0] = _axis(theta, w, align_corners)
+    base[..., 1] = _axis(theta, h, align_corners)[:, None]
+    base[..., 2] = 1
+    grid = matmul(tensor_from_array(base.reshape(n, h * w, 3)), transpose(theta, 1, 2))
+    return recorded_as(reshape(grid, (n, h, w, 2)), "AffineGridGeneratorBackward0")
+
+
+def _unnormalize(coord: Tensor, size: int, align_corners: bool) -> Tensor:
+    if align_corners:
+        return mul(div(add(coord, 1), 2), size - 1)
+    return div(sub(mul(add(coord, 1), size), 1), 2)
+
+
+def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear",
+                padding_mode: str = "zeros", align_corners: Any = None) -> Tensor:
+    """Sample input (N, C, H, W) at grid (N, Ho, Wo, 2) positions in [-1, 1]."""
+    if mode not in ("bilinear", "nearest", "bicubic"):
+        raise GdRuntimeError("nn.functional.grid_sample(): expected mode to be 'bilinear', "
+                             f"'nearest' or 'bicubic', but got: '{mode}'", py_type="ValueError")
+    if padding_mode not in ("zeros", "border", "reflection"):
+        raise GdRuntimeError("nn.functional.grid_sample(): expected padding_mode to be "
+                             f"'zeros', 'border', or 'reflection', but got: '{padding_mode}'",
+                             py_type="ValueError")
+    if align_corners is None:
+        warn(_DEFAULT)
+        align_corners = False
+    x, g = _as_tensor(input), _as_tensor(grid)
+    if x.ndim == 5 or mode == "bicubic" or padding_mode == "reflection":
+        raise GdRuntimeError(f"F.grid_sample(mode={mode!r}, padding_mode={padding_mode!r}) of "
+                             f"a {x.ndim}-D input is not supported by gradcli")
+    if x.ndim != 4 or g.ndim != 4 or g.shape[0] != x.shape[0] or g.shape[-1] != 2:
+        raise GdRuntimeError(f"grid_sampler(): expected 4D input and grid with same batch "
+                             f"size and grid of shape (N, H, W, 2), but got input with sizes "
+                             f"{list(x.shape)} and grid with sizes {list(g.shape)}")
+    n, c, h, w = x.shape
+    ix = _unnormalize(getitem(g, (Ellipsis, 0)), w, bool(align_corners))
+    iy = _unnormalize(getitem(g, (Ellipsis, 1)), h, bool(align_corners))
+    if padding_mode == "border":
+        ix, iy = clamp(ix, 0, w - 1), clamp(iy, 0, h - 1)
+    flat = reshape(x, (n, c, h * w))
+    rows = tensor_from_array(np.arange(n).reshape(n, 1, 1, 1))
+    chans = tensor_from_array(np.arange(c).reshape(1, c, 1, 1))
+
+    def corner(cx: np.ndarray, cy: np.ndarray) -> Tensor:
+        inside = (cx >= 0) & (cx < w) & (cy >= 0) & (cy < h)
+        pos = (np.clip(cy, 0, h - 1) * w + np.clip(cx, 0, w - 1)).astype(np.int64)
+        vals = getitem(flat, (rows, chans, tensor_from_array(pos[:, None])))
+        return mul(vals, tensor_from_array(inside[:, None].astype(x.array.dtype)))
+
+    # PyTorch adds the corners inside the input to a +0.0 (an outside one reads +0.0)
+    y = tensor_from_array(np.zeros((), dtype=x.array.dtype))
+    if mode == "nearest":
+        y = add(y, corner(np.rint(ix.array).astype(np.int64),
+                          np.rint(iy.array).astype(np.int64)))
+        # the grid is an input of PyTorch's node even here: its gradient is zero
+        for coord in (ix, iy):
+            y = add(y, mul(reshape(sub(coord, coord.detach()), (n, 1, *coord.shape[1:])), 0))
+    else:
+        x0 = np.floor(ix.array).astype(np.int64)
+        y0 = np.floor(iy.array).astype(np.int64)
+        dt = x.array.dtype
+        fx0, fy0 = tensor_from_array(x0.astype(dt)), tensor_from_array(y0.astype(dt))
+        fx1, fy1 = tensor_from_array((x0 + 1).astype(dt)), tensor_from_array((y0 + 1).astype(dt))
+        weights = (mul(sub(fx1, ix), sub(fy1, iy)), mul(sub(ix, fx0), sub(fy1, iy)),
+                   mul(sub(fx1, ix), sub(iy, fy0)), mul(sub(ix, fx0), sub(iy, fy0)))
+        for (cx, cy), wt in zip(((x0, y0), (x0 + 1, y0), (x0, y0 + 1), (x0 + 1, y0 + 1)),
+                                weights, strict=True):
+            term = mul(corner(cx, cy), reshape(wt, (n, 1, *wt.shape[1:])))
+            y = add(y, term)
+    return recorded_as(y, "GridSampler2DBackward0")
+
+
+expose(affine_grid, "torch.nn.functional.affine_grid", family="nn")
+expose(grid_sample, "torch.nn.functional.grid_sample", family="nn")
+
