@@ -43,6 +43,7 @@ from gradcli.interp import (  # noqa: F401  (nn_* family modules fill LAYERS)
     pybuiltins,
     pydataclasses,
     pyitertools,
+    pymodules,
     pyrandom,
     pyreflect,
     pytext,
@@ -386,8 +387,13 @@ class Registry:
         self.bare = bare
 
     def module(self, dotted: str) -> Namespace | None:
-        """The namespace for an importable module name, or None."""
-        return self.modules.get(dotted)
+        """The namespace for an importable module name, or None (a standard-library
+        module of pymodules is built on its first import)."""
+        ns = self.modules.get(dotted)
+        if ns is None and dotted in pymodules.LAZY:
+            self.modules.update(pymodules.load(dotted))
+            ns = self.modules.get(dotted)
+        return ns
 
 
 _REGISTRY: Registry | None = None
@@ -404,6 +410,8 @@ def registry() -> Registry:
 def describe() -> list[tuple[str, str]]:
     """(spelling, one-line doc) of every built-in, for the README and a completeness test."""
     reg = registry()
+    for name in pymodules.LAZY:
+        reg.module(name)
     rows = []
     for ns in reg.modules.values():
         for name, v in sorted(ns.members.items()):

@@ -19,6 +19,7 @@ from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdInputError, GdLimitError
 from gradcli.interp.compiler import Compiler
 from gradcli.interp.frame import Frame
+from gradcli.interp.pysys import ProgramExit
 from gradcli.interp.runstate import NO_EXPR, ControlRecord, RunOptions, Runtime
 from gradcli.records import field, record
 from gradcli.source import Source, Span
@@ -151,7 +152,10 @@ class Program:
         gc.disable()
         try:
             with recording(tape):  # also clears the source position the run stamped
-                self.body(frame)
+                try:
+                    self.body(frame)
+                except ProgramExit:  # sys.exit(0): the run ends here, as a success
+                    pass
             # Copying the run's tables allocates: with the collector back on, that could
             # start a full collection over the whole tape.
             return self._result(frame, tape)
