@@ -233,7 +233,8 @@ def _math_namespace() -> Namespace:
                  "isnan", "isinf", "isfinite", "pow", "hypot", "erf", "gamma", "lgamma",
                  "factorial", "comb", "degrees", "radians", "isclose", "trunc", "copysign",
                  "expm1", "asinh", "acosh", "atanh", "cbrt", "exp2", "erfc", "fmod",
-                 "remainder", "modf", "frexp", "ldexp", "gcd", "isqrt", "perm", "dist"):
+                 "remainder", "modf", "frexp", "ldexp", "gcd", "isqrt", "perm", "dist", "lcm",
+                 "nextafter", "ulp"):
         members[name] = Builtin(f"math.{name}", _math_fn(getattr(pymath, name)))
     members.update({name: Builtin(f"math.{name}", fn)
                     for name, fn in pybuiltins.MATH_REDUCTIONS.items()})
@@ -247,7 +248,7 @@ def _math_arg(name: str, a: Any) -> Any:
         return a
     if name == "trunc":
         raise GdRuntimeError("type Tensor doesn't define __trunc__ method")
-    if name in ("factorial", "comb", "perm", "gcd", "isqrt"):
+    if name in ("factorial", "comb", "perm", "gcd", "isqrt", "lcm"):
         return operator.index(a)
     return py.float(_scalar(a))
 
