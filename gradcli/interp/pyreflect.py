@@ -201,6 +201,21 @@ class Ids:
         self.known.clear()
 
 
+def _vars(*args: Any) -> Any:
+    """vars(obj): the attributes of a gd class's instance or an argparse.Namespace, as a
+    dict (the object's own: setting a key sets the attribute)."""
+    from gradcli.interp.pyargparse import ArgNamespace
+
+    if len(args) == 1:
+        obj = args[0]
+        if type(obj) is ArgNamespace or (isinstance(obj, classes.InstanceValue)
+                                         and not isinstance(obj, ModuleInstance)):
+            return obj.attrs
+    raise GdRuntimeError("'vars()' is supported by gradcli only for instances of gd classes "
+                         "and argparse.Namespace",
+                         hint="getattr(x, name) reads one attribute")
+
+
 def _refused(name: str, hint: str) -> Callable[..., Any]:
     def refuse(*args: Any, **kwargs: Any) -> Any:
         raise GdRuntimeError(f"'{name}()' is not supported by gradcli", hint=hint)
@@ -213,5 +228,5 @@ REFLECT_BUILTINS: dict[str, Callable[..., Any]] = {
     "getattr": _getattr, "hasattr": _hasattr, "setattr": _setattr, "delattr": _delattr,
     "callable": _callable, "issubclass": _issubclass, "hash": _hash,
     "dir": _refused("dir", "hasattr(x, name) tells whether x has an attribute"),
-    "vars": _refused("vars", "getattr(x, name) reads one attribute"),
+    "vars": _vars,
 }
