@@ -135,7 +135,7 @@ class ArgumentParser(GdObject):
 
 def _add_argument(p: ArgumentParser, *flags: Any, **kw: Any) -> None:
     if not flags or any(type(f) is not str or not f for f in flags):
-        raise GdRuntimeError("add_argument() needs option strings such as '--lr' or a name",
+        raise GdRuntimeError("add_argument() needs option strings or a positional name",
                              py_type="TypeError")
     for k in kw:
         if k not in _KEYWORDS:

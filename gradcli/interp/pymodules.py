@@ -18,7 +18,6 @@ LAZY: dict[str, str] = {
     **dict.fromkeys(("json", "pprint", "string", "textwrap", "statistics", "io"), "pytextmods"),
     **dict.fromkeys(("operator", "heapq", "bisect"), "pyoperator"),
     "argparse": "pyargparse",
-    **dict.fromkeys(("contextlib", "enum", "abc"), "pyclassmods"),
 }
 
 #: The module names, for the import hint.

@@ -152,6 +152,7 @@ def _largest(name: str, fn: Callable[..., Any]) -> Builtin:
 
 
 def _heappush(heap: list[Any], item: Any) -> None:
+    """Push item onto heap, maintaining the heap invariant."""
     limits.check_length(len(heap) + 1, "list")
     host_heapq.heappush(heap, item)
 

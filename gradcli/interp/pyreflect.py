@@ -211,9 +211,10 @@ def _vars(*args: Any) -> Any:
         if type(obj) is ArgNamespace or (isinstance(obj, classes.InstanceValue)
                                          and not isinstance(obj, ModuleInstance)):
             return obj.attrs
-    raise GdRuntimeError("'vars()' is supported by gradcli only for instances of gd classes "
-                         "and argparse.Namespace",
-                         hint="getattr(x, name) reads one attribute")
+    shown = f" of a '{type_name(args[0])}' value" if len(args) == 1 else ""
+    raise GdRuntimeError(f"'vars()'{shown} is not supported by gradcli",
+                         hint="vars() takes an instance of a gd class or an argparse.Namespace; "
+                         "getattr(x, name) reads one attribute")
 
 
 def _refused(name: str, hint: str) -> Callable[..., Any]:

@@ -203,7 +203,8 @@ def _string() -> Namespace:
         "ascii_letters", "ascii_lowercase", "ascii_uppercase", "digits", "hexdigits",
         "octdigits", "punctuation", "printable", "whitespace")} | {
         "capwords": Builtin("string.capwords", lambda s, sep=None: host_string.capwords(
-            _check_str("capwords() argument 1", s), sep))})
+            _check_str("capwords() argument 1", s), sep),
+            "string.capwords(s, sep=None): each word capitalized")})
 
 
 def _numbers(name: str, fn: Callable[..., Any]) -> Builtin:
