@@ -427,7 +427,8 @@ ISOLATED: list[tuple[str, str, str]] = [
     ("relative-import", "from . import x", r"error: "),
     # --- the environment and the network
     ("environ", 'import os\nprint(os.environ["GD_SECRET"])', r"'GD_SECRET'"),
-    ("environ-get", 'import os\nif os.environ.get("GD_SECRET") is None:\n    raise ValueError("no")',
+    ("environ-get",
+     'import os\nif os.environ.get("GD_SECRET") is None:\n    raise ValueError("no")',
      r"ValueError: no"),
     ("getenv-os", 'import os\nif os.getenv("GD_SECRET") is None:\n    raise ValueError("no")',
      r"ValueError: no"),

@@ -58,7 +58,7 @@ def _counter() -> float:
 
 def _ns(fn: Callable[[], float]) -> Callable[[], int]:
     def ns() -> int:
-        return int(round(fn() * 1e9))
+        return round(fn() * 1e9)
 
     ns.__doc__ = f"{fn.__doc__} in nanoseconds"
     return ns
@@ -178,7 +178,7 @@ pymethods.METHODS[Stream] = {
 pymethods.DATA[Stream] = frozenset(("name",))
 
 
-class ProgramExit(BaseException):  # noqa: N818  (Python's SystemExit, which is no Exception)
+class ProgramExit(BaseException):
     """sys.exit(0): the program stops here and the run ends as a success. A
     BaseException, so no `except` of gd or of the host catches it on the way out."""
 
@@ -192,7 +192,7 @@ class GdExitError(GdRuntimeError):
 
 def _exit(code: Any = None) -> None:
     """sys.exit(code=0): ends the run (0/None: success; else failure, exit status 1)."""
-    if code is None or code == 0 and type(code) in (int, bool):
+    if code is None or (code == 0 and type(code) in (int, bool)):
         raise ProgramExit
     text = (f"the program called sys.exit({code})" if type(code) in (int, bool)
             else to_str(code))

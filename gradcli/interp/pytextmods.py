@@ -68,7 +68,7 @@ def _dumps(obj: Any, *, indent: Any = None, sort_keys: Any = False, default: Any
     """json.dumps(obj, indent=None, sort_keys=False, default=None, separators=None)."""
     if indent is not None and type(indent) not in (int, str):
         raise _type_error(f"indent must be int or str, not {type_name(indent)}")
-    if type(indent) is int and indent > 100 or type(indent) is str and len(indent) > 100:
+    if (type(indent) is int and indent > 100) or (type(indent) is str and len(indent) > 100):
         raise GdRuntimeError("json.dumps(): indent wider than 100 is not supported by gradcli")
     if separators is not None and (type(separators) not in (tuple, list) or len(separators) != 2
                                    or any(type(s) is not str for s in separators)):

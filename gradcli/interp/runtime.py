@@ -7,6 +7,7 @@ The interpreter never imports rich or click: output goes through `options.write`
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import functools
 import gc
@@ -152,10 +153,8 @@ class Program:
         gc.disable()
         try:
             with recording(tape):  # also clears the source position the run stamped
-                try:
+                with contextlib.suppress(ProgramExit):  # sys.exit(0): a successful end
                     self.body(frame)
-                except ProgramExit:  # sys.exit(0): the run ends here, as a success
-                    pass
             # Copying the run's tables allocates: with the collector back on, that could
             # start a full collection over the whole tape.
             return self._result(frame, tape)
