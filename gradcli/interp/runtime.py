@@ -152,9 +152,10 @@ class Program:
         rt.gc_paused = gc.isenabled()
         gc.disable()
         try:
-            with recording(tape):  # also clears the source position the run stamped
-                with contextlib.suppress(ProgramExit):  # sys.exit(0): a successful end
-                    self.body(frame)
+            # recording also clears the source position the run stamped; sys.exit(0) ends
+            # the run as a success.
+            with recording(tape), contextlib.suppress(ProgramExit):
+                self.body(frame)
             # Copying the run's tables allocates: with the collector back on, that could
             # start a full collection over the whole tape.
             return self._result(frame, tape)
