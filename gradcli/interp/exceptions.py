@@ -71,18 +71,23 @@ _TORCH_CLASSES = {c.name: c for c in (LINALG_ERROR, GRADCHECK_ERROR)}
 class ExceptionValue(StrValue):
     """An exception object: its class and args, and the error it stands for once raised."""
 
-    __slots__ = ("args", "cls", "error")
+    __slots__ = ("args", "cls", "error", "made")
 
     def __init__(self, cls: ExceptionClass, args: tuple[Any, ...],
                  error: GdError | None = None) -> None:
         self.cls = cls
         self.args = args
         self.error = error
+        self.made = error is None  # made by the program (not an error gd or PyTorch raised)
 
     def __str__(self) -> str:
         if not self.args:
             return ""
-        return to_str(self.args[0]) if len(self.args) == 1 else to_repr(self.args)
+        if len(self.args) == 1:
+            if self.made and self.cls.is_subclass_of(CLASSES["KeyError"]):
+                return to_repr(self.args[0])  # str(KeyError("k")) is "'k'"
+            return to_str(self.args[0])
+        return to_repr(self.args)
 
     def __repr__(self) -> str:
         return f"{self.cls.name}({', '.join(to_repr(a) for a in self.args)})"
