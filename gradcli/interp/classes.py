@@ -502,8 +502,8 @@ def make_class(name: str, bases: list[Any], attrs: dict[str, Any], span: Span,
         if isinstance(base, ClassValue):
             function_base = function_base or base.function_base
             kept.append(base)
-        elif isinstance(base, Builtin) and base.name == "object":
-            continue
+        elif isinstance(base, Builtin) and base.name in ("object", "abc.ABC"):
+            continue  # abc.ABC adds nothing in gd (pyclassmods)
         elif _is_function_base(base):
             function_base = True
             kept.append(base)

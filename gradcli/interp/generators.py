@@ -19,7 +19,13 @@ from gradcli.interp.classes import InstanceValue
 from gradcli.interp.frame import BREAK, CONTINUE, RETURN, Frame, Stmt
 from gradcli.interp.operators import CAUGHT, iterate, runtime_error, truth
 from gradcli.interp.stmt_forms import matching_handler
-from gradcli.interp.values import Builtin, IteratorValue, is_context_manager, type_name
+from gradcli.interp.values import (
+    Builtin,
+    ContextValue,
+    IteratorValue,
+    is_context_manager,
+    type_name,
+)
 from gradcli.syntax import ast as A
 
 # A compiled statement of a generator body: frame -> a Python generator returning the
@@ -295,7 +301,7 @@ class GeneratorForms:
             cm = ctx(f)
             if isinstance(cm, Builtin) and cm.name.endswith(("no_grad", "enable_grad")):
                 cm = cm()
-            if isinstance(cm, InstanceValue):
+            if isinstance(cm, (InstanceValue, ContextValue)):
                 if cm._dunder("__enter__") is None or cm._dunder("__exit__") is None:
                     raise GdRuntimeError(f"'{cm.cls.name}' object does not support the "
                                          "context manager protocol", span,
@@ -316,7 +322,7 @@ class GeneratorForms:
                 r = yield from body(f)
             except GeneratorExit:
                 if _Closing.depth:  # gen.close() inside the block: __exit__ runs
-                    if isinstance(cm, InstanceValue):
+                    if isinstance(cm, (InstanceValue, ContextValue)):
                         cm.exit(None)
                     else:
                         cm.__exit__(None, None, None)
@@ -326,13 +332,13 @@ class GeneratorForms:
                 exc = exceptions.exception_of(err)
                 if exc is None:
                     raise err from None
-                if isinstance(cm, InstanceValue):
+                if isinstance(cm, (InstanceValue, ContextValue)):
                     if cm.exit(exc):
                         return None
                 else:
                     cm.__exit__(None, None, None)
                 raise err from None
-            if isinstance(cm, InstanceValue):
+            if isinstance(cm, (InstanceValue, ContextValue)):
                 cm.exit(None)
             else:
                 cm.__exit__(None, None, None)

@@ -18,6 +18,7 @@ LAZY: dict[str, str] = {
     **dict.fromkeys(("json", "pprint", "string", "textwrap", "statistics", "io"), "pytextmods"),
     **dict.fromkeys(("operator", "heapq", "bisect"), "pyoperator"),
     "argparse": "pyargparse",
+    **dict.fromkeys(("contextlib", "abc"), "pyclassmods"),
 }
 
 #: The module names, for the import hint.
