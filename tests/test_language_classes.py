@@ -206,8 +206,10 @@ def test_exception_classes_of_the_program() -> None:
         "solver True nan\nsolver False x\nother v\n")
     code, message, where = gd_error("class E(Exception):\n    pass\nraise E('boom')\n")
     assert (code, message, where) == (4, "E: boom", (3, 1))
-    code, message, _ = gd_error("class E(Exception):\n    def f(self):\n        pass\n")
-    assert (code, message) == (4, "methods on exception classes are not supported in gd")
+    code, message, _ = gd_error("class E(Exception):\n    @property\n    def f(self):\n"
+                                "        pass\n")
+    assert (code, message) == (4, "@staticmethod, @classmethod and @property on exception "
+                                  "classes are not supported in gd")
 
 
 def test_super_inside_a_comprehension_of_a_method() -> None:

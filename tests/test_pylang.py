@@ -549,6 +549,59 @@ print(D().f(), D().g(), isinstance(D(), Base))
      """\
 1 2 True
 """),
+    ('exception_methods',
+     """\
+class TrainError(Exception):
+    def __init__(self, msg, step):
+        super().__init__(msg)
+        self.step = step
+    def __str__(self):
+        return f"step {self.step}: {self.args[0]}"
+try:
+    raise TrainError("nan loss", 7)
+except TrainError as e:
+    print(e, e.step, repr(e.args))
+class ConfigError(ValueError):
+    def __init__(self, key):
+        self.key = key
+        self._hidden = 1
+        super().__init__(f"bad key {key!r}")
+    def describe(self):
+        return "config: " + str(self)
+try:
+    raise ConfigError("lr")
+except ValueError as e:
+    print(e, e.key, e._hidden, e.describe(), e.args)
+""",
+     """\
+step 7: nan loss 7 ('nan loss',)
+bad key 'lr' lr 1 config: bad key 'lr' ("bad key 'lr'",)
+"""),
+    ('exception_class_attrs',
+     """\
+class E(Exception):
+    code = 3
+try:
+    raise E("x", 1)
+except E as e:
+    print(e, e.args, e.code)
+class NoInit(RuntimeError):
+    def __str__(self):
+        return "custom: " + super().__str__()
+try:
+    raise NoInit("a")
+except RuntimeError as e:
+    print(e)
+try:
+    raise KeyError("k")
+except KeyError as e:
+    print(e, repr(e))
+""",
+     """\
+('x', 1) ('x', 1) 3
+custom: a
+'k' KeyError('k')
+"""),
 ]
 
 

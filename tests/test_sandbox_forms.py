@@ -243,7 +243,7 @@ def test_container_methods_and_iterators_check_sizes_first(expr: str) -> None:
     "class X:\n    def __hash__(self):\n        return id.__self__\n{X()}\n",
     "class X:\n    def __iter__(self):\n        return self\n"
     "    def __next__(self):\n        raise StopIteration\niter(X()).gi_frame\n",
-    "def g():\n    yield 1\ng().gi_code\n", "def g():\n    yield 1\ng().send(None)\n",
+    "def g():\n    yield 1\ng().gi_code\n", "def g():\n    yield 1\ng().gi_running\n",
     "def g():\n    yield 1\ng().__next__()\n", "def g():\n    yield 1\ng().it\n",
     "def g():\n    yield 1\nx = g()\nnext(x)\nx.gi_frame.f_globals\n",
     "def g():\n    r = yield\n    print(r.__class__)\nlist(g())\n",

@@ -478,12 +478,13 @@ def super_of(cls: Any = None, obj: Any = None) -> SuperValue:
 def make_class(name: str, bases: list[Any], attrs: dict[str, Any], span: Span,
                annotated: tuple[str, ...] = ()) -> ClassValue | exceptions.ExceptionClass:
     """The class a `class` statement defines, from its bases and its body's names; a
-    class deriving from an exception class is a new exception class (without methods)."""
+    class deriving from an exception class is a new exception class (its methods plain
+    functions of the exception object)."""
     if len(bases) == 1 and type(bases[0]) is exceptions.ExceptionClass:
-        if any(isinstance(v, (FunctionBase, StaticMethod, ClassMethod, Property))
-               for v in attrs.values()):
-            raise GdRuntimeError("methods on exception classes are not supported in gd", span)
-        return exceptions.ExceptionClass(name, bases[0])
+        if any(isinstance(v, (StaticMethod, ClassMethod, Property)) for v in attrs.values()):
+            raise GdRuntimeError("@staticmethod, @classmethod and @property on exception "
+                                 "classes are not supported in gd", span)
+        return exceptions.ExceptionClass(name, bases[0], attrs)
     for key in attrs:
         if _is_dunder(key) and key not in PROTOCOL_DUNDERS and key != "__slots__":
             raise GdRuntimeError(
