@@ -411,6 +411,12 @@ ISOLATED: list[tuple[str, str, str]] = [
     ("time-host", "import time\ntime.time.fn", r"has no attribute 'fn'"),
     ("argparse-host", "import argparse\nargparse.ArgumentParser().arguments",
      r"has no attribute 'arguments'"),
+    ("getattr-fallback-dunder",
+     "class A:\n    def __getattr__(self, n):\n        return n\nA().__class__.__mro__",
+     r"'__mro__' is not accessible"),
+    ("exception-attr-dunder",
+     "class E(Exception):\n    pass\ntry:\n    raise E(1)\nexcept E as e:\n"
+     "    e.__traceback__", r"not accessible"),
     ("operator-attrgetter", 'import operator\noperator.attrgetter("__class__")(1)',
      r"'__class__' is not accessible"),
     ("operator-methodcaller", 'import operator\noperator.methodcaller("__reduce__")(1)',

@@ -127,8 +127,8 @@ def test_printing_has_no_memory_address() -> None:
 
 
 @pytest.mark.parametrize(("program", "message", "where"), [
-    ("class A:\n    def __getattr__(self, o):\n        return 1\n",
-     "defining '__getattr__' is not supported in gd classes", (1, 1)),
+    ("class A:\n    def __getattribute__(self, o):\n        return 1\n",
+     "defining '__getattribute__' is not supported in gd classes", (1, 1)),
     ("class A:\n    __new__ = 1\n", "defining '__new__' is not supported in gd classes",
      (1, 1)),
     ("class A:\n    pass\nclass B:\n    pass\nclass C(A, B):\n    pass\n",

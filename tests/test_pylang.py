@@ -602,6 +602,35 @@ except KeyError as e:
 custom: a
 'k' KeyError('k')
 """),
+    ('getattr_fallback',
+     """\
+class Cfg:
+    def __init__(self, **kw):
+        self._d = dict(kw)
+        self.name = "cfg"
+    def __getattr__(self, k):
+        if k in self._d:
+            return self._d[k]
+        raise AttributeError(k)
+c = Cfg(lr=0.1, epochs=3)
+print(c.lr, c.epochs, c.name, getattr(c, "x", None), hasattr(c, "lr"), hasattr(c, "zz"))
+try:
+    c.missing
+except AttributeError as e:
+    print("AttributeError", e)
+class Wrapper:
+    def __init__(self, inner):
+        self.inner = inner
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+w = Wrapper(torch.nn.Linear(2, 3))
+print(w.in_features, w.weight.shape)
+""",
+     """\
+0.1 3 cfg None True False
+AttributeError missing
+2 torch.Size([3, 2])
+"""),
 ]
 
 

@@ -249,7 +249,8 @@ def test_container_methods_and_iterators_check_sizes_first(expr: str) -> None:
     "def g():\n    r = yield\n    print(r.__class__)\nlist(g())\n",
     "NotImplemented.__reduce__()\n", "random._inst\n", "random.Random\n",
     "random.seed.__self__\n", "random.shuffle(range(3))\n", "random.seed(object())\n",
-    "class X:\n    __getattr__ = print\n", "class X:\n    __class_getitem__ = 1\n",
+    "class X:\n    __getattribute__ = print\n",
+    "class X:\n    __getattr__ = print\nX().y.__self__\n", "class X:\n    __class_getitem__ = 1\n",
     "class X:\n    def __init_subclass__(cls):\n        pass\n",
     "from dataclasses import dataclass, field\n@dataclass\nclass D:\n    x: int = 1\n"
     "D.__dataclass_fields__\n",

@@ -353,7 +353,8 @@ def set_attribute(obj: Any, name: str, value: Any) -> None:
     if isinstance(obj, GdObject):
         obj.set_attr(name, value)
         return
-    if type(obj) is ExceptionValue and not name.startswith("__"):  # self.step = step
+    if (type(obj) is ExceptionValue and obj.cls.defined
+            and not name.startswith("__")):  # self.step = step in the program's class
         obj.set_attr(name, value)
         return
     if name.startswith("_"):

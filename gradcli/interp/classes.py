@@ -279,6 +279,9 @@ class InstanceValue(Protocols, GdObject):
         if v is not _MISSING:
             return v
         if raw is _MISSING:
+            fallback = self._dunder("__getattr__")
+            if fallback is not None:  # Python's last resort for a missing attribute
+                return fallback(self, name)
             raise _error(f"'{self.cls.name}' object has no attribute '{name}'",
                          "AttributeError")
         return _bind(raw, self, self.cls)
@@ -492,7 +495,7 @@ def make_class(name: str, bases: list[Any], attrs: dict[str, Any], span: Span,
                 hint="a gd class may define __init__ and Python's protocol methods: "
                 "operators, comparisons, __hash__, __len__, __getitem__, __contains__, "
                 "__iter__/__next__, __call__, __repr__/__str__/__format__, __bool__, "
-                "__enter__/__exit__")
+                "__enter__/__exit__, __getattr__")
     # __slots__ only saves memory in Python (and refuses other attribute names, which a
     # program Python runs never assigns): gd keeps it out of reach and changes nothing.
     if "__eq__" in attrs and "__hash__" not in attrs:

@@ -21,7 +21,7 @@ class ExceptionClass(Builtin):
     """A Python exception class: called, it makes an ExceptionValue. A gd class deriving
     from one may define methods (__init__, __str__, ...) and class attributes: `attrs`."""
 
-    __slots__ = ("attrs", "parent")
+    __slots__ = ("attrs", "defined", "parent")
     is_class = True
 
     def __init__(self, name: str, parent: ExceptionClass | None,
@@ -29,6 +29,8 @@ class ExceptionClass(Builtin):
         super().__init__(name, self._make, f"{name}(*args): Python's exception class")
         self.parent = parent
         self.attrs = attrs or {}
+        # Made by the program's class statement: its exceptions take attributes (e.step).
+        self.defined = attrs is not None
 
     def find(self, name: str, after: ExceptionClass | None = None) -> Any:
         """A class attribute through the chain (past `after`, for super()), or None."""
