@@ -155,7 +155,7 @@ def test_syntax_errors_point_at_the_place(gd: object, program: str, where: str,
      r"but 2 were given"),
     ("def f(a):\n    return a\nf(b=1)", "prog.gd:3:1", r"unexpected keyword argument 'b'"),
     ("x = ones(2).item(1)", "prog.gd:1:5", r"item\(\) takes 0 positional arguments but 1 was"),
-    ("print(1, file=None)", "prog.gd:1:1", r"print\(\) got an unexpected keyword argument 'file'"),
+    ("print(1, fil=None)", "prog.gd:1:1", r"print\(\) got an unexpected keyword argument 'fil'"),
     ("x = ones(2).sum(dim=0, keepdims=True, bogus=1)", "prog.gd:1:5", r"unexpected keyword"),
     # bad types
     ("x = 1 + 'a'", "prog.gd:1:5", r"unsupported operand type\(s\) for \+: 'int' and 'str'"),

@@ -127,8 +127,8 @@ def test_printing_has_no_memory_address() -> None:
 
 
 @pytest.mark.parametrize(("program", "message", "where"), [
-    ("class A:\n    def __getattr__(self, o):\n        return 1\n",
-     "defining '__getattr__' is not supported in gd classes", (1, 1)),
+    ("class A:\n    def __getattribute__(self, o):\n        return 1\n",
+     "defining '__getattribute__' is not supported in gd classes", (1, 1)),
     ("class A:\n    __new__ = 1\n", "defining '__new__' is not supported in gd classes",
      (1, 1)),
     ("class A:\n    pass\nclass B:\n    pass\nclass C(A, B):\n    pass\n",
@@ -206,8 +206,10 @@ def test_exception_classes_of_the_program() -> None:
         "solver True nan\nsolver False x\nother v\n")
     code, message, where = gd_error("class E(Exception):\n    pass\nraise E('boom')\n")
     assert (code, message, where) == (4, "E: boom", (3, 1))
-    code, message, _ = gd_error("class E(Exception):\n    def f(self):\n        pass\n")
-    assert (code, message) == (4, "methods on exception classes are not supported in gd")
+    code, message, _ = gd_error("class E(Exception):\n    @property\n    def f(self):\n"
+                                "        pass\n")
+    assert (code, message) == (4, "@staticmethod, @classmethod and @property on exception "
+                                  "classes are not supported in gd")
 
 
 def test_super_inside_a_comprehension_of_a_method() -> None:

@@ -723,7 +723,7 @@ GD_ONLY: list[tuple[str, str]] = [
      "address, which changes every run)\n"),
     ("print(hash((1, [2])))", "error: unhashable type: 'list'\n"),
     ("print(dir(1))", "error: 'dir()' is not supported by gradcli\n"),
-    ("print(vars(1))", "error: 'vars()' is not supported by gradcli\n"),
+    ("print(vars(1))", "error: 'vars()' of a 'int' value is not supported by gradcli\n"),
     ("print('a'.encode())",
      "error: 'str.encode' is not supported by gradcli (gd has no bytes type)\n"),
     ("print(getattr(1, '__class__', None))",

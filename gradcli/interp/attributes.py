@@ -222,6 +222,8 @@ def get_attribute(obj: Any, name: str) -> Any:
             return obj.cls  # a gd class (self.__class__.__name__), as type(obj) gives
         if isinstance(obj, GdObject):  # gd classes and instances: their own table
             return obj.get_attr(name)
+        if type(obj) is ExceptionValue and not name.startswith("__"):  # e._step
+            return obj.get_attr(name)
         if type(obj) is Node and name.startswith("_saved_"):  # PyTorch's saved tensors
             return saved_attribute(obj, name)
         if type(obj) is Namespace and not name.startswith("__") and name in obj.members:
@@ -283,9 +285,7 @@ def get_attribute(obj: Any, name: str) -> Any:
         if found:
             return value
     elif t is ExceptionValue:
-        if name == "args":
-            return obj.args
-        raise GdRuntimeError(f"'{obj.cls.name}' object has no attribute '{name}'")
+        return obj.get_attr(name)
     elif t in devices.TYPES:
         found, value = devices.get_attribute(obj, name)
         if found:
@@ -355,6 +355,10 @@ def module_not_supported(module: str, span: Span) -> GdRuntimeError | None:
 def set_attribute(obj: Any, name: str, value: Any) -> None:
     """obj.name = value for a gd program (only where PyTorch allows it)."""
     if isinstance(obj, GdObject):
+        obj.set_attr(name, value)
+        return
+    if (type(obj) is ExceptionValue and obj.cls.defined
+            and not name.startswith("__")):  # self.step = step in the program's class
         obj.set_attr(name, value)
         return
     if name.startswith("_"):

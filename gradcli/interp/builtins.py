@@ -56,13 +56,13 @@ from gradcli.interp import (  # noqa: F401  (nn_* family modules fill LAYERS)
     pybuiltins,
     pydataclasses,
     pyitertools,
+    pymodules,
     pyrandom,
     pyreflect,
     pytext,
     pytyping,
     serialization,
     stdlib,
-    thirdparty,
 )
 from gradcli.interp import custom_function as CF
 from gradcli.interp import data as D
@@ -248,7 +248,8 @@ def _math_namespace() -> Namespace:
                  "isnan", "isinf", "isfinite", "pow", "hypot", "erf", "gamma", "lgamma",
                  "factorial", "comb", "degrees", "radians", "isclose", "trunc", "copysign",
                  "expm1", "asinh", "acosh", "atanh", "cbrt", "exp2", "erfc", "fmod",
-                 "remainder", "modf", "frexp", "ldexp", "gcd", "isqrt", "perm", "dist"):
+                 "remainder", "modf", "frexp", "ldexp", "gcd", "isqrt", "perm", "dist", "lcm",
+                 "nextafter", "ulp"):
         members[name] = Builtin(f"math.{name}", _math_fn(getattr(pymath, name)))
     members.update({name: Builtin(f"math.{name}", fn)
                     for name, fn in pybuiltins.MATH_REDUCTIONS.items()})
@@ -262,7 +263,7 @@ def _math_arg(name: str, a: Any) -> Any:
         return a
     if name == "trunc":
         raise GdRuntimeError("type Tensor doesn't define __trunc__ method")
-    if name in ("factorial", "comb", "perm", "gcd", "isqrt"):
+    if name in ("factorial", "comb", "perm", "gcd", "isqrt", "lcm"):
         return operator.index(a)
     return py.float(_scalar(a))
 
@@ -397,7 +398,6 @@ class Registry:
             "torch.optim": self.optim, "torch.optim.lr_scheduler": self.lr_scheduler,
             **stdlib.namespaces(),
             "copy": nn_copy.COPY,
-            **thirdparty.namespaces(),
         }
         # collections.OrderedDict is state_dict()'s class (nn_state: printed as PyTorch's).
         self.modules["collections"].members.update(nn_state.COLLECTIONS.members)
@@ -421,8 +421,13 @@ class Registry:
         self.bare = bare
 
     def module(self, dotted: str) -> Namespace | None:
-        """The namespace for an importable module name, or None."""
-        return self.modules.get(dotted)
+        """The namespace for an importable module name, or None (a standard-library
+        module of pymodules is built on its first import)."""
+        ns = self.modules.get(dotted)
+        if ns is None and dotted in pymodules.LAZY:
+            self.modules.update(pymodules.load(dotted))
+            ns = self.modules.get(dotted)
+        return ns
 
 
 _REGISTRY: Registry | None = None
@@ -439,6 +444,8 @@ def registry() -> Registry:
 def describe() -> list[tuple[str, str]]:
     """(spelling, one-line doc) of every built-in, for the README and a completeness test."""
     reg = registry()
+    for name in pymodules.LAZY:
+        reg.module(name)
     rows = []
     for ns in reg.modules.values():
         for name, v in sorted(ns.members.items()):

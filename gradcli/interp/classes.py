@@ -279,6 +279,9 @@ class InstanceValue(Protocols, GdObject):
         if v is not _MISSING:
             return v
         if raw is _MISSING:
+            fallback = self._dunder("__getattr__")
+            if fallback is not None:  # Python's last resort for a missing attribute
+                return fallback(self, name)
             raise _error(f"'{self.cls.name}' object has no attribute '{name}'",
                          "AttributeError")
         return _bind(raw, self, self.cls)
@@ -478,12 +481,13 @@ def super_of(cls: Any = None, obj: Any = None) -> SuperValue:
 def make_class(name: str, bases: list[Any], attrs: dict[str, Any], span: Span,
                annotated: tuple[str, ...] = ()) -> ClassValue | exceptions.ExceptionClass:
     """The class a `class` statement defines, from its bases and its body's names; a
-    class deriving from an exception class is a new exception class (without methods)."""
+    class deriving from an exception class is a new exception class (its methods plain
+    functions of the exception object)."""
     if len(bases) == 1 and type(bases[0]) is exceptions.ExceptionClass:
-        if any(isinstance(v, (FunctionBase, StaticMethod, ClassMethod, Property))
-               for v in attrs.values()):
-            raise GdRuntimeError("methods on exception classes are not supported in gd", span)
-        return exceptions.ExceptionClass(name, bases[0])
+        if any(isinstance(v, (StaticMethod, ClassMethod, Property)) for v in attrs.values()):
+            raise GdRuntimeError("@staticmethod, @classmethod and @property on exception "
+                                 "classes are not supported in gd", span)
+        return exceptions.ExceptionClass(name, bases[0], attrs)
     for key in attrs:
         if _is_dunder(key) and key not in PROTOCOL_DUNDERS and key != "__slots__":
             raise GdRuntimeError(
@@ -491,7 +495,7 @@ def make_class(name: str, bases: list[Any], attrs: dict[str, Any], span: Span,
                 hint="a gd class may define __init__ and Python's protocol methods: "
                 "operators, comparisons, __hash__, __len__, __getitem__, __contains__, "
                 "__iter__/__next__, __call__, __repr__/__str__/__format__, __bool__, "
-                "__enter__/__exit__")
+                "__enter__/__exit__, __getattr__")
     # __slots__ only saves memory in Python (and refuses other attribute names, which a
     # program Python runs never assigns): gd keeps it out of reach and changes nothing.
     if "__eq__" in attrs and "__hash__" not in attrs:
@@ -502,8 +506,8 @@ def make_class(name: str, bases: list[Any], attrs: dict[str, Any], span: Span,
         if isinstance(base, ClassValue):
             function_base = function_base or base.function_base
             kept.append(base)
-        elif isinstance(base, Builtin) and base.name == "object":
-            continue
+        elif isinstance(base, Builtin) and base.name in ("object", "abc.ABC"):
+            continue  # abc.ABC adds nothing in gd (pyclassmods)
         elif _is_function_base(base):
             function_base = True
             kept.append(base)

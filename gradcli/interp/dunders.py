@@ -31,7 +31,7 @@ PROTOCOL_DUNDERS = frozenset(
     + [f"__{n}__" for n in (
         "init", "call", "repr", "str", "format", "len", "getitem", "setitem", "delitem",
         "contains", "iter", "next", "bool", "hash", "enter", "exit", "float", "int",
-        "round", "reversed", "post_init")])
+        "round", "reversed", "post_init", "getattr")])
 
 # Identity hashes: numbers given in creation order, restarted every run (an address, as
 # Python's object.__hash__ uses, would change the order sets iterate in from run to run).

@@ -13,24 +13,46 @@ import re
 from typing import Any
 
 from gradcli.errors import GdAssertionError, GdError, GdLimitError, GdRuntimeError
-from gradcli.interp.values import Builtin, StrValue, to_repr, to_str
+from gradcli.interp.values import Builtin, FunctionBase, GdObject, StrValue, to_repr, to_str
 from gradcli.source import Span
 
 
 class ExceptionClass(Builtin):
-    """A Python exception class: called, it makes an ExceptionValue."""
+    """A Python exception class: called, it makes an ExceptionValue. A gd class deriving
+    from one may define methods (__init__, __str__, ...) and class attributes: `attrs`."""
 
-    __slots__ = ("parent",)
+    __slots__ = ("attrs", "defined", "parent")
     is_class = True
 
-    def __init__(self, name: str, parent: ExceptionClass | None) -> None:
+    def __init__(self, name: str, parent: ExceptionClass | None,
+                 attrs: dict[str, Any] | None = None) -> None:
         super().__init__(name, self._make, f"{name}(*args): Python's exception class")
         self.parent = parent
+        self.attrs = attrs or {}
+        # Made by the program's class statement: its exceptions take attributes (e.step).
+        self.defined = attrs is not None
+
+    def find(self, name: str, after: ExceptionClass | None = None) -> Any:
+        """A class attribute through the chain (past `after`, for super()), or None."""
+        c: ExceptionClass | None = self
+        if after is not None:
+            while c is not None and c is not after:
+                c = c.parent
+            c = c.parent if c is not None else None
+        while c is not None:
+            if name in c.attrs:
+                return c.attrs[name]
+            c = c.parent
+        return None
 
     def _make(self, *args: Any, **kwargs: Any) -> ExceptionValue:
-        if kwargs:
+        value = ExceptionValue(self, args)
+        init = self.find("__init__")
+        if isinstance(init, FunctionBase):
+            init.invoke([value, *args], kwargs or None)  # type: ignore[attr-defined]
+        elif kwargs:
             raise GdRuntimeError(f"{self.name}() takes no keyword arguments")
-        return ExceptionValue(self, args)
+        return value
 
     def is_subclass_of(self, other: ExceptionClass) -> bool:
         c: ExceptionClass | None = self
@@ -71,20 +93,60 @@ _TORCH_CLASSES = {c.name: c for c in (LINALG_ERROR, GRADCHECK_ERROR)}
 class ExceptionValue(StrValue):
     """An exception object: its class and args, and the error it stands for once raised."""
 
-    __slots__ = ("args", "cls", "error")
+    __slots__ = ("args", "attrs", "cls", "error", "made")
 
     def __init__(self, cls: ExceptionClass, args: tuple[Any, ...],
                  error: GdError | None = None) -> None:
         self.cls = cls
         self.args = args
         self.error = error
+        self.made = error is None  # made by the program (not an error gd or PyTorch raised)
+        self.attrs: dict[str, Any] = {}
+
+    def get_attr(self, name: str) -> Any:
+        """e.name: args, the instance's attributes, its class's (methods bound)."""
+        if name == "args":
+            return self.args
+        if name in self.attrs:
+            return self.attrs[name]
+        v = self.cls.find(name)
+        if v is None:
+            raise GdRuntimeError(f"'{self.cls.name}' object has no attribute '{name}'",
+                                 py_type="AttributeError")
+        return _bound(self, v)
+
+    def set_attr(self, name: str, value: Any) -> None:
+        if name == "args":
+            if type(value) not in (tuple, list):
+                raise GdRuntimeError("args must be a tuple or list in gd", py_type="TypeError")
+            self.args = tuple(value)
+        else:
+            self.attrs[name] = value
+
+    def _own(self, name: str) -> Any:
+        fn = self.cls.find(name)
+        return fn if isinstance(fn, FunctionBase) else None
 
     def __str__(self) -> str:
+        fn = self._own("__str__")
+        if fn is not None:
+            text = fn.invoke([self], None)  # type: ignore[attr-defined]
+            if type(text) is not str:
+                raise GdRuntimeError(f"__str__ returned non-string (type {type(text).__name__})",
+                                     py_type="TypeError")
+            return text
         if not self.args:
             return ""
-        return to_str(self.args[0]) if len(self.args) == 1 else to_repr(self.args)
+        if len(self.args) == 1:
+            if self.made and self.cls.is_subclass_of(CLASSES["KeyError"]):
+                return to_repr(self.args[0])  # str(KeyError("k")) is "'k'"
+            return to_str(self.args[0])
+        return to_repr(self.args)
 
     def __repr__(self) -> str:
+        fn = self._own("__repr__")
+        if fn is not None:
+            return to_str(fn.invoke([self], None))  # type: ignore[attr-defined]
         return f"{self.cls.name}({', '.join(to_repr(a) for a in self.args)})"
 
     def raised(self, span: Span) -> GdError:
@@ -96,6 +158,64 @@ class ExceptionValue(StrValue):
             err.exception = self  # type: ignore[attr-defined]
             self.error = err
         return self.error
+
+
+def _bound(obj: ExceptionValue, v: Any) -> Any:
+    if isinstance(v, FunctionBase):
+        from gradcli.interp.classes import BoundGdMethod
+
+        return BoundGdMethod(obj, v)
+    return v
+
+
+class ExceptionSuper(GdObject):
+    """super() in an exception class's method: BaseException.__init__ sets args."""
+
+    __slots__ = ("cls", "obj")
+
+    def set_attr(self, name: str, value: Any) -> None:
+        raise GdRuntimeError(f"'super' object has no attribute '{name}'",
+                             py_type="AttributeError")
+
+    def del_attr(self, name: str) -> None:
+        self.set_attr(name, None)
+
+    def gd_repr(self) -> str:
+        return f"<super: <class '{self.cls.name}'>, <{self.cls.name} object>>"
+
+    def type_label(self) -> str:
+        return "super"
+
+    def __init__(self, cls: ExceptionClass, obj: ExceptionValue) -> None:
+        self.cls = cls
+        self.obj = obj
+
+    def get_attr(self, name: str) -> Any:
+        v = self.obj.cls.find(name, after=self.cls)
+        if v is not None:
+            return _bound(self.obj, v)
+        if name == "__init__":
+            obj = self.obj
+
+            def init(*args: Any, **kwargs: Any) -> None:
+                obj.args = args
+
+            return Builtin("BaseException.__init__", init, "BaseException.__init__(*args)")
+        if name == "__str__":
+            obj = self.obj
+            return Builtin("BaseException.__str__", lambda: ExceptionValue.__str__(
+                _plain_view(obj)), "BaseException.__str__()")
+        raise GdRuntimeError(f"'super' object has no attribute '{name}'",
+                             py_type="AttributeError")
+
+
+def _plain_view(obj: ExceptionValue) -> ExceptionValue:
+    """The exception as BaseException prints it (no gd __str__)."""
+    view = ExceptionValue(obj.cls.parent or obj.cls, obj.args, obj.error)
+    while view.cls.attrs and view.cls.parent is not None:
+        view.cls = view.cls.parent
+    view.made = obj.made
+    return view
 
 
 # PyTorch's and Python's wording of the errors that are not RuntimeError, checked in order.

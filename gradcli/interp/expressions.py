@@ -15,7 +15,7 @@ from typing import Any
 from gradcli.ad.record import apply
 from gradcli.ad.tensor import POSITION, Tensor
 from gradcli.errors import GdError, GdRuntimeError, GdSyntaxError
-from gradcli.interp import classes, limits
+from gradcli.interp import classes, exceptions, limits
 from gradcli.interp.arrays import ArrayValue
 from gradcli.interp.attributes import (
     get_attribute,
@@ -489,6 +489,9 @@ class ExpressionCompiler:
             while p is not None and obj is MISSING:  # from a comprehension in the method too
                 obj = p.vars.get(first, MISSING)
                 p = p.parent
+            if (type(cls) is exceptions.ExceptionClass
+                    and type(obj) is exceptions.ExceptionValue):
+                return exceptions.ExceptionSuper(cls, obj)
             if type(cls) is not classes.ClassValue or obj is MISSING:
                 raise GdRuntimeError("super(): no arguments", span)
             return classes.SuperValue(cls, obj)

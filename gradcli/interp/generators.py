@@ -14,12 +14,18 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from gradcli.errors import GdError, GdRuntimeError, GdSyntaxError
-from gradcli.interp import exceptions
+from gradcli.interp import exceptions, pymethods
 from gradcli.interp.classes import InstanceValue
 from gradcli.interp.frame import BREAK, CONTINUE, RETURN, Frame, Stmt
 from gradcli.interp.operators import CAUGHT, iterate, runtime_error, truth
 from gradcli.interp.stmt_forms import matching_handler
-from gradcli.interp.values import Builtin, IteratorValue, is_context_manager, type_name
+from gradcli.interp.values import (
+    Builtin,
+    ContextValue,
+    IteratorValue,
+    is_context_manager,
+    type_name,
+)
 from gradcli.syntax import ast as A
 
 # A compiled statement of a generator body: frame -> a Python generator returning the
@@ -32,7 +38,7 @@ _COMPOUND = (A.If, A.While, A.For, A.With, A.Try)
 class GdGenerator(IteratorValue):
     """What calling a generator function returns: prints as <generator object NAME>."""
 
-    __slots__ = ("name",)
+    __slots__ = ("name", "started")
 
     def __new__(cls, name: str, it: Any) -> GdGenerator:
         return object.__new__(cls)
@@ -41,12 +47,70 @@ class GdGenerator(IteratorValue):
         self.kind = "generator"
         self.it = it
         self.name = name
+        self.started = False
+
+    def __next__(self) -> Any:
+        self.started = True
+        return next(self.it)
 
     def __repr__(self) -> str:
         return f"<generator object {self.name}>"
 
 
 GdGenerator.__name__ = "generator"  # as Python's own messages name it
+
+
+class _Closing:
+    """How many gen.close() calls are running: a generator closed by close() runs its
+    finally blocks, as in Python; one merely dropped does not run gd code."""
+
+    depth = 0
+
+
+def _send(gen: GdGenerator, value: Any) -> Any:
+    """generator.send(value): resume it, `x = yield ...` gets value; its next value."""
+    if value is not None and not gen.started:
+        raise GdRuntimeError("can't send non-None value to a just-started generator",
+                             py_type="TypeError")
+    return _resume(gen, lambda: gen.it.send(value))
+
+
+def _throw(gen: GdGenerator, typ: Any, *rest: Any) -> Any:
+    """generator.throw(exc): raise exc where the generator is suspended; its next value."""
+    if isinstance(typ, exceptions.ExceptionClass):
+        typ = typ()
+    if not isinstance(typ, exceptions.ExceptionValue):
+        raise GdRuntimeError("exceptions must be classes or instances deriving from "
+                             "BaseException, not " + type_name(typ), py_type="TypeError")
+    err = typ.raised(None)
+    return _resume(gen, lambda: gen.it.throw(err))
+
+
+def _close(gen: GdGenerator) -> None:
+    """generator.close(): stop it (its finally blocks run)."""
+    _Closing.depth += 1
+    try:
+        gen.it.close()
+    except RuntimeError as e:
+        if isinstance(e, GdError):
+            raise
+        raise GdRuntimeError("generator ignored GeneratorExit") from None
+    finally:
+        _Closing.depth -= 1
+
+
+def _resume(gen: GdGenerator, step: Callable[[], Any]) -> Any:
+    gen.started = True
+    try:
+        return step()
+    except StopIteration:
+        err = GdRuntimeError("StopIteration", py_type="StopIteration")
+        err.exception = exceptions.ExceptionValue(  # type: ignore[attr-defined]
+            exceptions.CLASSES["StopIteration"], (), err)
+        raise err from None
+
+
+pymethods.METHODS[GdGenerator] = {"send": _send, "throw": _throw, "close": _close}
 
 
 def has_yield(node: A.Stmt) -> bool:
@@ -119,8 +183,8 @@ class GeneratorForms:
             def yield_value(f: Frame) -> Iterator[Any]:
                 v = value(f)
                 rt.step(span)
-                yield v
-                return None
+                sent = yield v
+                return sent  # what send() passed in (None for next())
 
             return yield_value
         source = self.expr(node.value)
@@ -237,7 +301,7 @@ class GeneratorForms:
             cm = ctx(f)
             if isinstance(cm, Builtin) and cm.name.endswith(("no_grad", "enable_grad")):
                 cm = cm()
-            if isinstance(cm, InstanceValue):
+            if isinstance(cm, (InstanceValue, ContextValue)):
                 if cm._dunder("__enter__") is None or cm._dunder("__exit__") is None:
                     raise GdRuntimeError(f"'{cm.cls.name}' object does not support the "
                                          "context manager protocol", span,
@@ -256,18 +320,25 @@ class GeneratorForms:
                 f.vars[name] = v
             try:
                 r = yield from body(f)
+            except GeneratorExit:
+                if _Closing.depth:  # gen.close() inside the block: __exit__ runs
+                    if isinstance(cm, (InstanceValue, ContextValue)):
+                        cm.exit(None)
+                    else:
+                        cm.__exit__(None, None, None)
+                raise
             except CAUGHT as e:
                 err = runtime_error(e, span)
                 exc = exceptions.exception_of(err)
                 if exc is None:
                     raise err from None
-                if isinstance(cm, InstanceValue):
+                if isinstance(cm, (InstanceValue, ContextValue)):
                     if cm.exit(exc):
                         return None
                 else:
                     cm.__exit__(None, None, None)
                 raise err from None
-            if isinstance(cm, InstanceValue):
+            if isinstance(cm, (InstanceValue, ContextValue)):
                 cm.exit(None)
             else:
                 cm.__exit__(None, None, None)
@@ -311,6 +382,10 @@ class GeneratorForms:
         def try_finally(f: Frame) -> Iterator[Any]:
             try:
                 r = yield from try_except(f)
+            except GeneratorExit:
+                if _Closing.depth:  # gen.close(): finally runs (not when merely dropped)
+                    yield from finalbody(f)
+                raise
             except CAUGHT as e:
                 err = runtime_error(e, span)
                 if exceptions.exception_of(err) is not None:  # not a limit: finally runs

@@ -194,6 +194,8 @@ def check_math_call(name: str, args: tuple[Any, ...]) -> None:
             bits = _bits_of_factorial(n) - _bits_of_factorial(n - k)
             if name == "comb":
                 bits -= _bits_of_factorial(k)
+    elif name == "lcm":  # at most the product of its arguments
+        bits = sum(i.bit_length() for i in ints)
     if bits > MAX_INT_BITS:
         shown = ", ".join(str(i) for i in ints)
         raise GdLimitError(f"math.{name}({shown}) is an integer of about {bits:,.0f} bits, "

@@ -201,6 +201,22 @@ class Ids:
         self.known.clear()
 
 
+def _vars(*args: Any) -> Any:
+    """vars(obj): the attributes of a gd class's instance or an argparse.Namespace, as a
+    dict (the object's own: setting a key sets the attribute)."""
+    from gradcli.interp.pyargparse import ArgNamespace
+
+    if len(args) == 1:
+        obj = args[0]
+        if type(obj) is ArgNamespace or (isinstance(obj, classes.InstanceValue)
+                                         and not isinstance(obj, ModuleInstance)):
+            return obj.attrs
+    shown = f" of a '{type_name(args[0])}' value" if len(args) == 1 else ""
+    raise GdRuntimeError(f"'vars()'{shown} is not supported by gradcli",
+                         hint="vars() takes an instance of a gd class or an argparse.Namespace; "
+                         "getattr(x, name) reads one attribute")
+
+
 def _refused(name: str, hint: str) -> Callable[..., Any]:
     def refuse(*args: Any, **kwargs: Any) -> Any:
         raise GdRuntimeError(f"'{name}()' is not supported by gradcli", hint=hint)
@@ -213,5 +229,5 @@ REFLECT_BUILTINS: dict[str, Callable[..., Any]] = {
     "getattr": _getattr, "hasattr": _hasattr, "setattr": _setattr, "delattr": _delattr,
     "callable": _callable, "issubclass": _issubclass, "hash": _hash,
     "dir": _refused("dir", "hasattr(x, name) tells whether x has an attribute"),
-    "vars": _refused("vars", "getattr(x, name) reads one attribute"),
+    "vars": _vars,
 }

@@ -15,7 +15,14 @@ from typing import Any
 from gradcli.ad import ops
 from gradcli.ad.tensor import Node, State, Tensor, check_memory
 from gradcli.errors import GdError, GdInputError, GdLimitError, GdRuntimeError
-from gradcli.interp import pyitertools, pyrandom, serialization, stdlib, thirdparty
+from gradcli.interp import (
+    pyitertools,
+    pymodules,
+    pyrandom,
+    pysys,
+    serialization,
+    stdlib,
+)
 from gradcli.interp.builtins import registry
 from gradcli.interp.classes import BoundGdMethod, ClassValue, InstanceValue
 from gradcli.interp.dunders import reset_hashes
@@ -238,7 +245,6 @@ class Runtime:
         self.builtins: dict[str, Any] = dict(self.registry.bare)
         self.builtins["print"] = Builtin("print", self._print,
                                          "print(*values, sep=' ', end='\\n')")
-        thirdparty.bind(self._print)  # tqdm.write prints as print does
         self.ids = Ids()  # id(): numbers that are the same every run
         self.builtins["id"] = Builtin("id", self.ids, "id(object): a number unique to it")
         self.overrides = options.overrides
@@ -259,6 +265,7 @@ class Runtime:
         """Clear per-run state so the compiled program can run again."""
         self.ids.clear()
         stdlib.reset()  # np.random from its seed, warnings shown again
+        pymodules.reset(self._print)  # time's clock, sys.stdout
         reset_hashes()  # identity hashes of gd instances from 1 again
         pyrandom.reset()  # `import random` starts from seed 0
         serialization.reset()  # torch.save's in-memory files: none yet
@@ -294,7 +301,8 @@ class Runtime:
             c.evaluations = 0
 
     # -- called by compiled closures ------------------------------------------------------
-    def _print(self, *args: Any, sep: Any = " ", end: Any = "\n", flush: bool = False) -> None:
+    def _print(self, *args: Any, sep: Any = " ", end: Any = "\n", flush: bool = False,
+               file: Any = None) -> None:
         for what, v in (("sep", sep), ("end", end)):
             if v is not None and type(v) is not str:
                 raise GdRuntimeError(f"{what} must be None or a string, not {type_name(v)}")
@@ -302,6 +310,9 @@ class Runtime:
             return
         text = (" " if sep is None else sep).join(to_str(a) for a in args)
         text += "\n" if end is None else end
+        if file is not None and file is not pysys.STDOUT:
+            pysys.write(file, text)  # sys.stderr, io.StringIO
+            return
         self.printed += len(text)
         if self.printed > self.max_output:
             raise GdLimitError(
@@ -483,7 +494,8 @@ class Runtime:
             hint="gd programs may import torch, torch.nn, torch.nn.functional, torch.autograd, "
             "torch.autograd.functional, torch.func, torch.linalg, torch.optim, torch.utils.data, "
             "torch.distributions, math, typing, numpy, random, itertools, functools, "
-            "collections, copy, dataclasses and warnings")
+            "collections, copy, dataclasses, warnings, " + ", ".join(pymodules.NAMES[:-1])
+            + " and " + pymodules.NAMES[-1])
 
 
 def with_form(value: Any, form: Any) -> Any:

@@ -7,6 +7,7 @@ The interpreter never imports rich or click: output goes through `options.write`
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import functools
 import gc
@@ -19,6 +20,7 @@ from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdInputError, GdLimitError
 from gradcli.interp.compiler import Compiler
 from gradcli.interp.frame import Frame
+from gradcli.interp.pysys import ProgramExit
 from gradcli.interp.runstate import NO_EXPR, ControlRecord, RunOptions, Runtime
 from gradcli.records import field, record
 from gradcli.source import Source, Span
@@ -150,7 +152,9 @@ class Program:
         rt.gc_paused = gc.isenabled()
         gc.disable()
         try:
-            with recording(tape):  # also clears the source position the run stamped
+            # recording also clears the source position the run stamped; sys.exit(0) ends
+            # the run as a success.
+            with recording(tape), contextlib.suppress(ProgramExit):
                 self.body(frame)
             # Copying the run's tables allocates: with the collector back on, that could
             # start a full collection over the whole tape.

@@ -12,7 +12,13 @@ from gradcli.interp.attributes import module_not_supported, not_supported
 from gradcli.interp.classes import InstanceValue
 from gradcli.interp.frame import Frame, Stmt
 from gradcli.interp.operators import CAUGHT, runtime_error, truth
-from gradcli.interp.values import Builtin, is_context_manager, to_str, type_name
+from gradcli.interp.values import (
+    Builtin,
+    ContextValue,
+    is_context_manager,
+    to_str,
+    type_name,
+)
 from gradcli.source import Span
 from gradcli.syntax import ast as A
 from gradcli.syntax.unparse import unparse
@@ -51,7 +57,7 @@ class StatementForms:
 
         def with_stmt(f: Frame) -> Any:
             cm = ctx(f)
-            if isinstance(cm, InstanceValue):
+            if isinstance(cm, (InstanceValue, ContextValue)):
                 return _with_instance(cm, f, name, body, span)
             if isinstance(cm, Builtin) and cm.name.endswith(("no_grad", "enable_grad")):
                 cm = cm()

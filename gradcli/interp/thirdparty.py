@@ -124,12 +124,12 @@ class TqdmClass(Builtin, GdObject):
         return "type"
 
 
-_PRINT: list[Any] = [None]  # the running program's print (bind)
+_PRINT: list[Any] = [None]  # the running program's print (reset)
 
 
-def bind(print_fn: Any) -> None:
-    """The program about to run prints through print_fn (tqdm.write uses it)."""
-    _PRINT[0] = print_fn
+def reset(printer: Any) -> None:
+    """A new run (pymodules.reset): tqdm.write prints through the program's print."""
+    _PRINT[0] = printer
 
 
 def _write(s: Any, file: Any = None, end: str = "\n", nolock: bool = False) -> None:
@@ -302,14 +302,12 @@ def _pyplot() -> Namespace:
 
 def namespaces() -> dict[str, Namespace]:
     """The importable modules: tqdm (and tqdm.auto, tqdm.notebook), matplotlib and
-    matplotlib.pyplot, and sklearn's datasets and model_selection (pysklearn)."""
+    matplotlib.pyplot (loaded on first import: pymodules)."""
     pyplot = _pyplot()
     matplotlib = Namespace("matplotlib", {
         "pyplot": pyplot, "use": Builtin("matplotlib.use", _nothing),
         "rcParams": {}})
-    from gradcli.interp import pysklearn
-
-    return {**pysklearn.namespaces(), "tqdm": _tqdm_namespace("tqdm"),
+    return {"tqdm": _tqdm_namespace("tqdm"),
             "tqdm.auto": _tqdm_namespace("tqdm.auto"),
             "tqdm.notebook": _tqdm_namespace("tqdm.notebook"),
             "matplotlib": matplotlib, "matplotlib.pyplot": pyplot}

@@ -196,6 +196,23 @@ class GdObject:
         return self.gd_str()
 
 
+class ContextValue:
+    """A built-in context manager that sees the body's exception, as a gd class's
+    __exit__ does (contextlib's): `with` calls enter(), then exit(exc or None), whose true
+    result swallows the exception."""
+
+    __slots__ = ()
+
+    def _dunder(self, name: str) -> bool:
+        return name in ("__enter__", "__exit__")
+
+    def enter(self) -> Any:
+        raise NotImplementedError
+
+    def exit(self, exc: Any) -> bool:
+        raise NotImplementedError
+
+
 class IteratorValue:
     """A lazy iterator: a generator expression or what map/filter/zip/enumerate/reversed
     return. Iterates once, prints as <generator object <genexpr>> (no address). Each kind

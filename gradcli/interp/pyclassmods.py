@@ -1,0 +1,157 @@
+"""`contextlib` and `abc` in gd.
+
+contextlib.contextmanager turns a gd generator function into a context manager: the code
+before its `yield` is __enter__ (the yielded value is what `as` binds), the code after it
+__exit__; an exception of the `with` body is raised at the `yield` (a generator that
+catches it swallows it), as in Python. nullcontext(value) and suppress(*classes) are
+Python's. `abc.ABC` is a base that adds nothing and `abc.abstractmethod` marks nothing:
+gd does not refuse to instantiate a class with abstract methods (Python's TypeError), the
+one difference.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gradcli.errors import GdError, GdRuntimeError
+from gradcli.interp import exceptions
+from gradcli.interp.generators import GdGenerator, _resume
+from gradcli.interp.values import Builtin, ContextValue, Decorator, Namespace, type_name
+
+
+class GeneratorContext(ContextValue):
+    """What a @contextmanager function returns: its generator, run to the yield and on."""
+
+    __slots__ = ("gen", "name")
+
+    def __init__(self, gen: GdGenerator, name: str) -> None:
+        self.gen = gen
+        self.name = name
+
+    def __repr__(self) -> str:
+        return "<contextlib._GeneratorContextManager object>"
+
+    def enter(self) -> Any:
+        try:
+            return next(self.gen)
+        except StopIteration:
+            raise GdRuntimeError("generator didn't yield", py_type="RuntimeError") from None
+
+    def exit(self, exc: Any) -> bool:
+        if exc is None:
+            try:
+                next(self.gen)
+            except StopIteration:
+                return False
+            raise GdRuntimeError("generator didn't stop", py_type="RuntimeError")
+        error = exc.error if exc.error is not None else exc.raised(None)
+        try:
+            _resume(self.gen, lambda: self.gen.it.throw(error))
+        except GdError as e:
+            if e is error:
+                return False  # not caught: the body's exception goes on
+            if exceptions.exception_of(e) is not None and getattr(
+                    e, "py_type", None) == "StopIteration":
+                return True  # caught and the generator ended: swallowed
+            raise
+        raise GdRuntimeError("generator didn't stop after throw()", py_type="RuntimeError")
+
+
+GeneratorContext.__name__ = "_GeneratorContextManager"
+
+
+def _contextmanager(fn: Any) -> Builtin:
+    """@contextlib.contextmanager over a gd generator function."""
+    name = getattr(fn, "name", "function")
+
+    def make(*args: Any, **kwargs: Any) -> GeneratorContext:
+        gen = fn(*args, **kwargs)
+        if type(gen) is not GdGenerator:
+            raise GdRuntimeError(f"'{type_name(gen)}' object is not an iterator",
+                                 py_type="TypeError")
+        return GeneratorContext(gen, name)
+
+    return Builtin(name, make, f"{name}(...): a context manager (@contextmanager)")
+
+
+class NullContext(ContextValue):
+    """contextlib.nullcontext(enter_result=None)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, enter_result: Any = None) -> None:
+        self.value = enter_result
+
+    def __repr__(self) -> str:
+        return "<contextlib.nullcontext object>"
+
+    def enter(self) -> Any:
+        return self.value
+
+    def exit(self, exc: Any) -> bool:
+        return False
+
+
+NullContext.__name__ = "nullcontext"
+
+
+class Suppress(ContextValue):
+    """contextlib.suppress(*exceptions): the body's exceptions of these classes end the
+    block quietly."""
+
+    __slots__ = ("classes",)
+
+    def __init__(self, *classes: Any) -> None:
+        for c in classes:
+            if type(c) is not exceptions.ExceptionClass:
+                raise GdRuntimeError("catching classes that do not inherit from "
+                                     "BaseException is not allowed", py_type="TypeError")
+        self.classes = classes
+
+    def __repr__(self) -> str:
+        return "<contextlib.suppress object>"
+
+    def enter(self) -> Any:
+        return None
+
+    def exit(self, exc: Any) -> bool:
+        return exc is not None and any(exc.cls.is_subclass_of(c) for c in self.classes)
+
+
+Suppress.__name__ = "suppress"
+
+
+def _abstractmethod(fn: Any) -> Any:
+    """@abc.abstractmethod: the function as it is (gd does not enforce abstractness)."""
+    return fn
+
+
+class _Class(Builtin):
+    """A built-in that stands for a class (prints as <class 'abc.ABC'>)."""
+
+    __slots__ = ()
+    is_class = True
+
+    def __repr__(self) -> str:
+        return f"<class '{self.name}'>"
+
+
+#: abc.ABC: a class statement treats it as `object` (classes.make_class).
+ABC = _Class("abc.ABC", lambda: None, "abc.ABC: a base class for abstract classes")
+
+
+def namespaces() -> dict[str, Namespace]:
+    """contextlib and abc."""
+    return {
+        "contextlib": Namespace("contextlib", {
+            "contextmanager": Decorator("contextlib.contextmanager", _contextmanager),
+            "nullcontext": Builtin("contextlib.nullcontext", NullContext,
+                                   "contextlib.nullcontext(enter_result=None)"),
+            "suppress": Builtin("contextlib.suppress", Suppress,
+                                "contextlib.suppress(*exceptions)"),
+        }),
+        "abc": Namespace("abc", {
+            "ABC": ABC,
+            "abstractmethod": Decorator("abc.abstractmethod", _abstractmethod),
+        }),
+    }
