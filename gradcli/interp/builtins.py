@@ -307,6 +307,9 @@ class Registry:
             "float64": DTYPE_VALUES["float64"], "double": DTYPE_VALUES["float64"],
             "int64": DTYPE_VALUES["int64"], "long": DTYPE_VALUES["int64"],
             "int32": DTYPE_VALUES["int32"], "int": DTYPE_VALUES["int32"],
+            "int16": DTYPE_VALUES["int16"], "short": DTYPE_VALUES["int16"],
+            "int8": DTYPE_VALUES["int8"], "uint8": DTYPE_VALUES["uint8"],
+            "float16": DTYPE_VALUES["float16"], "half": DTYPE_VALUES["float16"],
             "bool": DTYPE_VALUES["bool"],
         }
         self.functional = Namespace("torch.autograd.functional",

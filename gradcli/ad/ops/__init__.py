@@ -28,6 +28,7 @@ from gradcli.ad.ops import (  # noqa: F401  (modules that only declare their spe
     solvers,
     special,
     statistics,
+    tensor_extras,
 )
 from gradcli.ad.ops.bitwise import bitwise_and, bitwise_or, bitwise_xor, invert
 from gradcli.ad.ops.creation import (
