@@ -48,6 +48,7 @@ from gradcli.interp import (  # noqa: F401  (nn_* family modules fill LAYERS)
     pytext,
     pytyping,
     stdlib,
+    torch_settings,
 )
 from gradcli.interp import custom_function as CF
 from gradcli.interp import data as D
@@ -153,7 +154,7 @@ def _interp_functions() -> dict[str, Callable[..., Any]]:
         "is_tensor": _is_tensor, "get_default_dtype": _get_default_dtype,
         "no_grad": no_grad, "enable_grad": enable_grad, "set_grad_enabled": _grad_enabled_ctx,
         "is_grad_enabled": is_grad_enabled, "vmap": TORCH_FUNC["vmap"],
-        **MODES,
+        **MODES, **torch_settings.MEMBERS,
     }
 
 
@@ -342,6 +343,7 @@ class Registry:
             "autograd": self.autograd, "nn": self.nn, "linalg": self.linalg,
             "special": self.special, "func": self.func, "optim": self.optim,
             "pi": pymath.pi, "inf": pymath.inf, "nan": pymath.nan, "strided": STRIDED,
+            "newaxis": None,
             "e": pymath.e, "Size": Builtin("torch.Size", _size,
                                                 "torch.Size(sizes): a shape, as x.shape is"),
         })

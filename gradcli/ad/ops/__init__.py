@@ -29,6 +29,7 @@ from gradcli.ad.ops import (  # noqa: F401  (modules that only declare their spe
     special,
     statistics,
     tensor_extras,
+    tensor_math,
 )
 from gradcli.ad.ops.bitwise import bitwise_and, bitwise_or, bitwise_xor, invert
 from gradcli.ad.ops.creation import (
@@ -331,3 +332,5 @@ __all__ = [
     "zeros",
     "zeros_like",
 ]
+
+tensor_extras.register_aliases()
