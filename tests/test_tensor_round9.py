@@ -392,6 +392,147 @@ CASES = [
       '        [1., 0., 1.]]),\n'
       'bin_edges=(tensor([0.0000, 0.6667, 1.3333, 2.0000]), tensor([0.0000, 0.6667, 1.3333, 2.0000])))\n'
       'tensor([10., 33., 42., 12.,  3.]) tensor([-2.6133, -1.4086, -0.2038,  1.0010,  2.2057,  3.4105]) tensor([22., 71.,  7.])\n')),
+    ('solve_triangular_family',
+     ('A = torch.randn(3, 3)\n'
+      'A = A @ A.T + torch.eye(3)\n'
+      'A.requires_grad_()\n'
+      'L = torch.linalg.cholesky(A)\n'
+      'B = torch.randn(3, 2, requires_grad=True)\n'
+      'print(torch.cholesky_solve(B, L), torch.cholesky_inverse(L), torch.cholesky_solve(B, L.mT, upper=True))\n'
+      'print(torch.linalg.solve_triangular(L, B, upper=False), torch.linalg.solve_triangular(L.mT, B, upper=True, unitriangular=True))\n'
+      'print(torch.linalg.solve_triangular(L, B.mT, upper=False, left=False))\n'
+      'x = torch.linalg.solve_triangular(L, B, upper=False)\n'
+      'x.sum().backward()\n'
+      'print(A.grad, B.grad)\n'
+      'Lt = torch.tensor([[2., 0], [1, 3]])\n'
+      'print(torch.triangular_solve(torch.ones(2, 1), Lt, upper=False))'),
+     ('tensor([[-0.4371,  0.3015],\n'
+      '        [ 0.4010, -0.4327],\n'
+      '        [ 0.7635, -0.6362]], grad_fn=<CholeskySolveBackward0>) tensor([[ 0.3289, -0.2964, -0.2276],\n'
+      '        [-0.2964,  0.4939,  0.1741],\n'
+      '        [-0.2276,  0.1741,  0.5815]], grad_fn=<CholeskyInverseBackward0>) tensor([[-0.4371,  0.3015],\n'
+      '        [ 0.4010, -0.4327],\n'
+      '        [ 0.7635, -0.6362]], grad_fn=<CholeskySolveBackward0>)\n'
+      'tensor([[-0.1408, -0.2083],\n'
+      '        [ 0.2595, -0.3645],\n'
+      '        [ 1.0012, -0.8343]], grad_fn=<LinalgSolveTriangularBackward0>) tensor([[-2.1530,  2.1122],\n'
+      '        [ 0.6777, -1.3391],\n'
+      '        [ 1.1006, -1.0712]], grad_fn=<LinalgSolveTriangularBackward0>)\n'
+      'tensor([[-0.5318,  0.3722,  0.8393],\n'
+      '        [ 0.4057, -0.8139, -0.8169]], grad_fn=<LinalgSolveTriangularBackward0>)\n'
+      'tensor([[-0.0474,  0.0336,  0.0517],\n'
+      '        [ 0.0336,  0.0348,  0.0121],\n'
+      '        [ 0.0517,  0.0121, -0.0485]]) tensor([[-0.2929, -0.2929],\n'
+      '        [ 0.8929,  0.8929],\n'
+      '        [ 0.7626,  0.7626]])\n'
+      'torch.return_types.triangular_solve(\n'
+      'solution=tensor([[0.5000],\n'
+      '        [0.1667]]),\n'
+      'cloned_coefficient=tensor([[2., 0.],\n'
+      '        [1., 3.]]))\n')),
+    ('linalg_ex_cond_tensorinv',
+     ('A = torch.randn(3, 3)\n'
+      'A = A @ A.T + torch.eye(3)\n'
+      'A.requires_grad_()\n'
+      'B = torch.randn(3, 2)\n'
+      'print(torch.linalg.cholesky_ex(A), torch.linalg.inv_ex(A), torch.linalg.solve_ex(A, B))\n'
+      'print(torch.linalg.cond(A), torch.linalg.cond(A, "fro"), torch.linalg.cond(A, 1))\n'
+      'print(torch.linalg.tensorinv(torch.eye(4).reshape(4, 2, 2), ind=1))\n'
+      'a = torch.eye(6).reshape(2, 3, 6)\n'
+      'print(torch.linalg.tensorsolve(a, torch.randn(2, 3)))'),
+     ('torch.return_types.linalg_cholesky_ex(\n'
+      'L=tensor([[ 2.8649,  0.0000,  0.0000],\n'
+      '        [ 1.4805,  1.5045,  0.0000],\n'
+      '        [ 0.6781, -0.4503,  1.3114]], grad_fn=<LinalgCholeskyExBackward0>),\n'
+      'info=tensor(0, dtype=torch.int32)) torch.return_types.linalg_inv_ex(\n'
+      'inverse=tensor([[ 0.3289, -0.2964, -0.2276],\n'
+      '        [-0.2964,  0.4939,  0.1741],\n'
+      '        [-0.2276,  0.1741,  0.5815]], grad_fn=<LinalgInvExBackward0>),\n'
+      'info=tensor(0, dtype=torch.int32)) torch.return_types.linalg_solve_ex(\n'
+      'result=tensor([[-0.4371,  0.3015],\n'
+      '        [ 0.4010, -0.4327],\n'
+      '        [ 0.7635, -0.6362]], grad_fn=<LinalgSolveExBackward0>),\n'
+      'info=tensor(0, dtype=torch.int32))\n'
+      'tensor(10.6293, grad_fn=<SqueezeBackward1>) tensor(11.8639, grad_fn=<NanToNumBackward0>) tensor(14.1497, grad_fn=<NanToNumBackward0>)\n'
+      'tensor([[[1., 0., 0., 0.],\n'
+      '         [0., 1., 0., 0.]],\n'
+      '\n'
+      '        [[0., 0., 1., 0.],\n'
+      '         [0., 0., 0., 1.]]])\n'
+      'tensor([ 0.1227, -0.5663,  0.3731, -0.8920, -1.5091,  0.3704])\n')),
+    ('removed_solve',
+     ('torch.solve(torch.eye(2), torch.eye(2))'),
+     ('RuntimeError\n'
+      'This function was deprecated since version 1.9 and is now removed. `torch.solve` is deprecated in favor of `torch.linalg.solve`. `torch.linalg.solve` has its arguments reversed and does not return the LU factorization.\n'
+      '\n'
+      'To get the LU factorization see `torch.lu`, which can be used with `torch.lu_solve` or `torch.lu_unpack`.\n'
+      'X = torch.solve(B, A).solution should be replaced with:\n'
+      'X = torch.linalg.solve(A, B)\n')),
+    ('removed_symeig',
+     ('torch.symeig(torch.eye(2))'),
+     ('RuntimeError\n'
+      'This function was deprecated since version 1.9 and is now removed. The default behavior has changed from using the upper triangular portion of the matrix by default to using the lower triangular portion.\n'
+      '\n'
+      'L, _ = torch.symeig(A, upper=upper) should be replaced with:\n'
+      "L = torch.linalg.eigvalsh(A, UPLO='U' if upper else 'L')\n"
+      '\n'
+      'and\n'
+      '\n'
+      'L, V = torch.symeig(A, eigenvectors=True) should be replaced with:\n'
+      "L, V = torch.linalg.eigh(A, UPLO='U' if upper else 'L')\n")),
+    ('removed_eig',
+     ('torch.eig(torch.eye(2))'),
+     ('RuntimeError\n'
+      'This function was deprecated since version 1.9 and is now removed. `torch.linalg.eig` returns complex tensors of dtype `cfloat` or `cdouble` rather than real tensors mimicking complex tensors.\n'
+      '\n'
+      'L, _ = torch.eig(A) should be replaced with:\n'
+      'L_complex = torch.linalg.eigvals(A)\n'
+      '\n'
+      'and\n'
+      '\n'
+      'L, V = torch.eig(A, eigenvectors=True) should be replaced with:\n'
+      'L_complex, V_complex = torch.linalg.eig(A)\n')),
+    ('removed_lstsq',
+     ('torch.lstsq(torch.eye(2), torch.eye(2))'),
+     ('RuntimeError\n'
+      'This function was deprecated since version 1.9 and is now removed. `torch.lstsq` is deprecated in favor of `torch.linalg.lstsq`.\n'
+      '`torch.linalg.lstsq` has reversed arguments and does not return the QR decomposition in the returned tuple (although it returns other information about the problem).\n'
+      '\n'
+      'To get the QR decomposition consider using `torch.linalg.qr`.\n'
+      '\n'
+      "The returned solution in `torch.lstsq` stored the residuals of the solution in the last m - n columns of the returned value whenever m > n. In torch.linalg.lstsq, the residuals are in the field 'residuals' of the returned named tuple.\n"
+      '\n'
+      'The unpacking of the solution, as in\n'
+      'X, _ = torch.lstsq(B, A).solution[:A.size(1)]\n'
+      'should be replaced with:\n'
+      'X = torch.linalg.lstsq(A, B).solution\n')),
+    ('removed_matrix_rank',
+     ('torch.matrix_rank(torch.eye(2))'),
+     ('RuntimeError\n'
+      'This function was deprecated since version 1.9 and is now removed.\n'
+      "Please use the `torch.linalg.matrix_rank` function instead. The parameter 'symmetric' was renamed in `torch.linalg.matrix_rank()` to 'hermitian'.\n")),
+    ('torch_namespace_losses',
+     ('x = torch.randn(3, 4, requires_grad=True)\n'
+      'y = torch.rand(3, 4)\n'
+      'print(torch.kl_div(x, y), torch.kl_div(x, y, 2), torch.kl_div(x, y, reduction=1))\n'
+      'print(torch.binary_cross_entropy_with_logits(x, y), torch.binary_cross_entropy_with_logits(x, y, None, None, 2))\n'
+      'a = torch.randn(3, requires_grad=True)\n'
+      'b = torch.randn(3)\n'
+      't = torch.tensor([1., -1, 1])\n'
+      'print(torch.margin_ranking_loss(a, b, t, 0.0, 1), torch.hinge_embedding_loss(a, t, 1.0, 1), torch.poisson_nll_loss(a, b.abs(), True, False, 1e-8, 1))\n'
+      'print(torch.triplet_margin_loss(x, x + 1, x - 1, 1.0, 2.0, 1e-6, False, 1), torch.margin_ranking_loss(a, b, t), torch.hinge_embedding_loss(a, t))\n'
+      'torch.kl_div(torch.ones(2), torch.ones(2), reduction="mean")'),
+     ('tensor([[-1.0107, -0.1654,  2.0297, -0.1406],\n'
+      '        [-0.1114,  0.1544, -0.4853, -0.8467],\n'
+      '        [-0.1792, -0.2446, -0.1953, -0.1152]], grad_fn=<SubBackward0>) tensor(-1.3103, grad_fn=<SumBackward0>) tensor(-0.1092, grad_fn=<MeanBackward0>)\n'
+      'tensor([[1.0887, 0.7194, 2.1830, 0.9967],\n'
+      '        [0.4921, 0.7430, 0.7920, 0.4165],\n'
+      '        [0.5234, 0.6205, 0.5286, 0.7825]],\n'
+      '       grad_fn=<BinaryCrossEntropyWithLogitsBackward0>) tensor(9.8863, grad_fn=<BinaryCrossEntropyWithLogitsBackward0>)\n'
+      'tensor(0.9177, grad_fn=<MeanBackward0>) tensor(0.6625, grad_fn=<MeanBackward0>) tensor(1.5032, grad_fn=<MeanBackward0>)\n'
+      'tensor(1.0000, grad_fn=<MeanBackward0>) tensor([2.3485, 0.0000, 0.4045], grad_fn=<ClampMinBackward0>) tensor([-0.8920,  2.5091,  0.3704], grad_fn=<AddBackward0>)\n'
+      'TypeError\n'
+      "kl_div(): argument 'reduction' must be int, not str\n")),
 
 ]
 

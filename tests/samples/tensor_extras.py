@@ -121,3 +121,44 @@ sample("torch.diagonal_scatter", X("3n3"), X("n3"), 0, 0, 2)
 sample("Tensor.fill_diagonal_", X("mn", grad=False), 2.0, grad=False)
 sample("torch.renorm", X("mn"), 2, 0, 0.5)
 sample("Tensor.renorm_", X("mn"), 1, 1, 0.5)
+
+# linalg_more: triangular solves and what is written with them, the *_ex forms
+def _lower(rng, shape):
+    """A well-conditioned lower-triangular matrix."""
+    import numpy as np
+
+    a = np.tril(rng.standard_normal(shape)) * 0.3
+    idx = np.arange(shape[-1])
+    a[..., idx, idx] = rng.uniform(1.0, 2.0, shape[:-1])
+    return a
+
+
+sample("torch.linalg.solve_triangular", X("nn", _lower), X("nk"), upper=False)
+sample("torch.linalg.solve_triangular", X("nn", _lower), X("kn"), upper=False, left=False)
+sample("torch.linalg.solve_triangular", X("nn", _lower), X("nk"), upper=False,
+       unitriangular=True)
+sample("torch.cholesky_solve", X("nk"), X("nn", _lower))
+# (PyTorch's forward mode reads only the factor's triangle of the tangent, its reverse
+# mode the whole factor: gd follows the reverse mode in both)
+sample("torch.cholesky_inverse", X("nn", _lower), jvp=False)
+sample("torch.linalg.cholesky_ex", X("nn", "spd"))
+sample("torch.linalg.inv_ex", X("nn", "invertible"), grad=False)
+sample("torch.linalg.solve_ex", X("nn", "invertible"), X("nk"))
+sample("torch.linalg.cond", X("nn", "invertible"))
+sample("torch.linalg.cond", X("nn", "invertible"), "fro", grad=False)
+sample("torch.linalg.tensorinv", X("nn", "invertible"), ind=1)
+sample("torch.linalg.tensorsolve", X("nn", "invertible"), X("n"))
+untested("torch.triangular_solve", "its deprecation warning: tests/test_tensor_round9.py")
+untested("Tensor.triangular_solve", "its deprecation warning: tests/test_tensor_round9.py")
+for _name in ("solve", "lstsq", "symeig", "eig", "matrix_rank"):
+    untested(f"torch.{_name}", "removed in PyTorch (its message): tests/test_tensor_round9.py")
+
+# losses_torch: the functional losses in the torch namespace (int reductions)
+sample("torch.kl_div", X("mn"), X("mn", "prob", grad=False), 1)
+sample("torch.kl_div", X("mn"), X("mn", "prob", grad=False))
+sample("torch.binary_cross_entropy_with_logits", X("mn"), X("mn", "prob", grad=False), None,
+       None, 2)
+sample("torch.margin_ranking_loss", X("n"), X("n"), X("n", "int", grad=False), 0.1, 1)
+sample("torch.hinge_embedding_loss", X("n"), X("n", "int", grad=False), 1.0, 1)
+sample("torch.poisson_nll_loss", X("n"), X("n", "positive", grad=False), True, False, 1e-8, 1)
+sample("torch.triplet_margin_loss", X("mn"), X("mn"), X("mn"), 1.0, 2.0, 1e-6, False, 1)

@@ -240,6 +240,7 @@ _METHOD_INPLACE = (
 
 
 def _absolute(input: Tensor) -> Tensor:
+    """|x| (torch.abs under another name)."""
     return SURFACE["torch.abs"](input)
 
 

@@ -310,6 +310,7 @@ def _scatter(name: str, view: Any) -> Any:
         SURFACE["Tensor.copy_"](part, s)
         return _named(out, name)
 
+    scatter.__doc__ = f"input with src written into a view of it (PyTorch's {name})."
     return scatter
 
 

@@ -8,7 +8,10 @@ from typing import Any
 
 from gradcli.ad import ops
 from gradcli.ad.graph import Tensor
+from gradcli.ad.kernels import linalg_tri as KT
 from gradcli.ad.kernels import tensor_extras as KX
+from gradcli.ad.ops import linalg as OL
+from gradcli.ad.ops import linalg_more as OM
 from gradcli.ad.registry import Rule
 from gradcli.ad.rules.base import linear, register
 
@@ -55,3 +58,39 @@ register(Rule("compare_into", _compare_name, KX.compare_into, _compare_vjp,
               lambda ts, out, *xs, **p: ops.zeros_like(out),
               kind="general", doc="x.eq_(other) & co.: the comparison as 0/1 in x's dtype",
               saves_inputs=False, formula=("0", "0")))
+
+
+# -- solve_triangular -------------------------------------------------------------------------
+
+def _tri(x: Tensor, upper: bool, unit: bool) -> Tensor:
+    t = OL.triu(x, 1 if unit else 0) if upper else OL.tril(x, -1 if unit else 0)
+    return t
+
+
+def _solve_tri_vjp(g: Tensor, out: Tensor, a: Tensor, b: Tensor, upper: bool, left: bool = True,
+                   unitriangular: bool = False) -> tuple[Any, ...]:
+    gb = OM.solve_triangular(ops.transpose(a, -2, -1), g, upper=not upper, left=left,
+                              unitriangular=unitriangular)
+    if left:
+        ga = -ops.matmul(gb, ops.transpose(out, -2, -1))
+    else:
+        ga = -ops.matmul(ops.transpose(out, -2, -1), gb)
+    return (_tri(ga, upper, unitriangular), gb)
+
+
+def _solve_tri_jvp(ts: list[Any], out: Tensor, a: Tensor, b: Tensor, upper: bool,
+                   left: bool = True, unitriangular: bool = False) -> Any:
+    ta, tb = ts
+    rhs = tb
+    if ta is not None:
+        t = _tri(ta, upper, unitriangular)
+        prod = ops.matmul(t, out) if left else ops.matmul(out, t)
+        rhs = -prod if rhs is None else rhs - prod
+    return OM.solve_triangular(a, rhs, upper=upper, left=left, unitriangular=unitriangular)
+
+
+register(Rule(
+    "solve_triangular", "LinalgSolveTriangularBackward0", KT.solve_triangular,
+    _solve_tri_vjp, _solve_tri_jvp, kind="general",
+    doc="X with AX = B (or XA = B) for a triangular A", saves_out=True,
+    formula=("−tri(A⁻ᵀ grad Xᵀ)", "A⁻ᵀ grad")))
