@@ -533,6 +533,14 @@ CASES = [
       'tensor(1.0000, grad_fn=<MeanBackward0>) tensor([2.3485, 0.0000, 0.4045], grad_fn=<ClampMinBackward0>) tensor([-0.8920,  2.5091,  0.3704], grad_fn=<AddBackward0>)\n'
       'TypeError\n'
       "kl_div(): argument 'reduction' must be int, not str\n")),
+    ('broadcast_shapes',
+     ('print(torch.broadcast_shapes((2, 1), (1, 3)), torch.broadcast_shapes((3,),), torch.broadcast_shapes(2, (3, 1)), torch.broadcast_shapes())\n'
+      'print(torch.broadcast_shapes(torch.Size([4, 1, 2]), (5, 1)), torch.broadcast_shapes((1, 0), (3, 1)))\n'
+      'torch.broadcast_shapes((2,), (3,))'),
+     ('torch.Size([2, 3]) torch.Size([3]) torch.Size([3, 2]) torch.Size([])\n'
+      'torch.Size([4, 5, 2]) torch.Size([3, 0])\n'
+      'RuntimeError\n'
+      'Attempting to broadcast a dimension of length 3 at -1! Mismatching argument at index 1 had (3,); but expected shape should be broadcastable to [2]\n')),
 
 ]
 
@@ -545,3 +553,17 @@ def test_prints_what_pytorch_prints(name: str, code: str, expected: str) -> None
 @pytest.mark.parametrize(("name", "code", "expected"), CASES, ids=[c[0] for c in CASES])
 def test_expected_text_is_pytorchs(name: str, code: str, expected: str) -> None:
     assert torch_output(_program(code)) == expected
+
+
+# the new values hold no host attributes (the sandbox)
+HOSTILE = ["h._asdict", "h.__class__.__dict__", "torch.set_num_threads.__globals__",
+           "torch.get_rng_state.__code__", "torch.ones(2).new.__self__",
+           "torch.broadcast_shapes((1,), (2,)).__class__",
+           "torch.histogramdd(torch.ones(3, 1), [2]).bin_edges.__class__",
+           "torch.linalg.solve_triangular.__wrapped__", "torch.ones(2).is_sparse.__doc__"]
+
+
+@pytest.mark.parametrize("expr", HOSTILE)
+def test_new_values_expose_no_host_attributes(expr: str) -> None:
+    out = gd_output(f"import torch\nh = torch.histogram(torch.ones(3), 2)\nprint({expr})\n")
+    assert out.startswith("GdError attribute '_") and "is not accessible in gd" in out, out

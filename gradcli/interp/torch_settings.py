@@ -11,7 +11,7 @@ from gradcli.ad import ops
 from gradcli.ad.graph import Tensor, torch_type_name
 from gradcli.ad.state import warn
 from gradcli.errors import GdRuntimeError
-from gradcli.interp.values import type_name
+from gradcli.interp.values import Size, type_name
 
 
 class Settings:
@@ -130,7 +130,35 @@ def is_signed(input: Tensor) -> bool:
     return input.array.dtype.kind in "fi"
 
 
+def broadcast_shapes(*shapes: Any) -> Size:
+    """The shape the given shapes broadcast to (PyTorch's words when they do not)."""
+    dims: list[tuple[int, ...]] = []
+    for s in shapes:
+        t = (s,) if isinstance(s, int) else tuple(s)
+        if any(type(d) is not int for d in t):
+            raise GdRuntimeError("broadcast_shapes: a shape is ints", py_type="TypeError")
+        if any(d < 0 for d in t):
+            raise GdRuntimeError("Attempting to broadcast a dimension with negative length!",
+                                 py_type="ValueError")
+        dims.append(t)
+    out: list[int] = []
+    for i, t in enumerate(dims):
+        n = max(len(out), len(t))
+        a = [1] * (n - len(out)) + out
+        b = [1] * (n - len(t)) + list(t)
+        for k in range(n):
+            if a[k] != b[k] and a[k] != 1 and b[k] != 1:
+                raise GdRuntimeError(
+                    f"Attempting to broadcast a dimension of length {b[k]} at {k - n}! "
+                    f"Mismatching argument at index {i} had {t}; but expected shape should "
+                    f"be broadcastable to {a}")
+            a[k] = a[k] if b[k] == 1 else b[k]
+        out = a
+    return Size(out)
+
+
 MEMBERS: dict[str, Any] = {
+    "broadcast_shapes": broadcast_shapes,
     "get_num_threads": get_num_threads, "set_num_threads": set_num_threads,
     "get_num_interop_threads": get_num_interop_threads,
     "set_num_interop_threads": set_num_interop_threads,
