@@ -160,8 +160,9 @@ def tensorinv(A: Tensor, ind: int = 2) -> Tensor:
         raise GdRuntimeError("Expected self to satisfy the requirement prod(self.shape[ind:]) "
                              f"== prod(self.shape[:ind]), but got {cols} != {rows}")
     inv = SURFACE["torch.linalg.inv"](a.reshape(rows, cols))
-    # PyTorch's inverse is column-major, and its reshape an alias of it
-    return _named(inv.reshape(*in_shape, *out_shape), "ReshapeAliasBackward0")
+    out = inv.reshape(*in_shape, *out_shape)
+    # PyTorch's inverse is column-major: its reshape is an alias, not a view (n > 1)
+    return _named(out, "ReshapeAliasBackward0") if rows > 1 else out
 
 
 def tensorsolve(A: Tensor, B: Tensor, dims: Any = None) -> Tensor:
