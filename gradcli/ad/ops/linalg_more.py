@@ -222,14 +222,32 @@ _REMOVED_TEXT = {
 }
 
 
-def _removed(name: str) -> Any:
-    def removed(*args: Any, **kwargs: Any) -> Any:
-        raise GdRuntimeError(_REMOVED_TEXT[name])
-
-    removed.__name__ = name
-    removed.__doc__ = f"torch.{name}: removed from PyTorch (its message)."
-    return removed
+def solve(input: Any, A: Any, *, out: Any = None) -> Any:
+    """torch.solve: removed from PyTorch (its message)."""
+    raise GdRuntimeError(_REMOVED_TEXT["solve"])
 
 
-for _name in _REMOVED_TEXT:
-    expose(_removed(_name), f"torch.{_name}", family="linalg")
+def lstsq(input: Any, A: Any, *, out: Any = None) -> Any:
+    """torch.lstsq: removed from PyTorch (its message)."""
+    raise GdRuntimeError(_REMOVED_TEXT["lstsq"])
+
+
+def symeig(input: Any, eigenvectors: bool = False, upper: bool = True, *,
+           out: Any = None) -> Any:
+    """torch.symeig: removed from PyTorch (its message)."""
+    raise GdRuntimeError(_REMOVED_TEXT["symeig"])
+
+
+def eig(input: Any, eigenvectors: bool = False, *, out: Any = None) -> Any:
+    """torch.eig: removed from PyTorch (its message)."""
+    raise GdRuntimeError(_REMOVED_TEXT["eig"])
+
+
+def matrix_rank(input: Any, tol: Any = None, symmetric: bool = False, *,
+                out: Any = None) -> Any:
+    """torch.matrix_rank: removed from PyTorch (its message)."""
+    raise GdRuntimeError(_REMOVED_TEXT["matrix_rank"])
+
+
+for _fn in (solve, lstsq, symeig, eig, matrix_rank):
+    expose(_fn, f"torch.{_fn.__name__}", family="linalg")

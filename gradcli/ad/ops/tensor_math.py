@@ -115,8 +115,10 @@ def chain_matmul(*matrices: Tensor) -> Tensor:
     warn("torch.chain_matmul is deprecated and will be removed in a future PyTorch "
          "release. Use torch.linalg.multi_dot instead, which accepts a list of two or more "
          "tensors rather than multiple parameters.", once=True)
-    if len(matrices) == 1 and isinstance(matrices[0], (list, tuple)):
-        matrices = tuple(matrices[0])
+    for i, m in enumerate(matrices):
+        if type(m) is not Tensor:
+            raise GdRuntimeError(f"expected Tensor as element {i} in argument 0, but got "
+                                 f"{type(m).__name__}", py_type="TypeError")
     if not matrices:
         raise GdRuntimeError("chain_matmul(): Expected one or more matrices")
     if len(matrices) == 1:
