@@ -744,6 +744,12 @@ def _heaviside(draw: Draw, name: str) -> Case:
     return (T(normal(rng, (3,))), T(normal(rng, (3,)))), {}
 
 
+@case("compare_into")
+def _compare_into(draw: Draw, name: str) -> Case:
+    rng = rng_of(draw)
+    return (leaf(normal(rng, (3,))), leaf(normal(rng, (3,)))), {"op": "lt"}
+
+
 @case("bincount")
 def _bincount(draw: Draw, name: str) -> Case:
     rng = rng_of(draw)
@@ -764,6 +770,8 @@ NONDIFF_INPUTS: dict[str, Callable[[np.random.Generator], tuple[Any, ...]]] = {
        for n in ("isnan", "isfinite", "argmax", "argmin", "isinf", "isposinf", "isneginf",
                  "signbit")},
     "logical_xor": lambda r: (leaf(normal(r, (2, 3))), leaf(normal(r, (3,)))),
+    **{n: (lambda r: (ops.tensor(r.integers(-9, 9, 3)), ops.tensor(r.integers(-9, 9, 3))))
+       for n in ("gcd", "lcm")},
 }
 
 # --------------------------------------------------------------------------- the sweep

@@ -327,6 +327,9 @@ def _div_general(a: Any, b: Any) -> Any:
     rt = KE.result_type(a, b)
     if rt.kind != "f":
         rt = dtypes.default_dtype()
+    elif rt == np.float16:  # PyTorch divides float16 in float32 (a number too) and rounds
+        return np.asarray(np.true_divide(KE._opmath(KE._cast(a, rt)),
+                                         KE._opmath(KE._cast(b, rt))), dtype=rt)
     return np.asarray(np.true_divide(KE._cast(a, rt), KE._cast(b, rt)), dtype=rt)
 
 

@@ -8,6 +8,10 @@ float32 = np.dtype(np.float32)
 float64 = np.dtype(np.float64)
 int64 = np.dtype(np.int64)
 int32 = np.dtype(np.int32)
+int16 = np.dtype(np.int16)
+int8 = np.dtype(np.int8)
+uint8 = np.dtype(np.uint8)
+float16 = np.dtype(np.float16)
 boolean = np.dtype(np.bool_)
 
 #: Every dtype a tensor may have, by its short name.
@@ -16,11 +20,16 @@ DTYPES: dict[str, np.dtype] = {
     "float64": float64,
     "int64": int64,
     "int32": int32,
+    "int16": int16,
+    "int8": int8,
+    "uint8": uint8,
+    "float16": float16,
     "bool": boolean,
 }
 
 #: PyTorch's spellings (torch.float is float32, torch.double float64, torch.long int64,
-#: torch.int int32).
+#: torch.int int32, torch.short int16, torch.half float16). bfloat16 is absent: numpy has
+#: no such dtype, and emulating it would take a dtype tag on every tensor.
 ALIASES: dict[str, str] = {
     "float32": "float32",
     "float": "float32",
@@ -30,12 +39,30 @@ ALIASES: dict[str, str] = {
     "long": "int64",
     "int32": "int32",
     "int": "int32",
+    "int16": "int16",
+    "short": "int16",
+    "int8": "int8",
+    "uint8": "uint8",
+    "float16": "float16",
+    "half": "float16",
     "bool": "bool",
 }
 
 
-_CATEGORY = {boolean: 0, int32: 1, int64: 1, float32: 2, float64: 2}
-_RANK = {boolean: 0, int32: 1, int64: 2, float32: 3, float64: 4}
+_CATEGORY = {boolean: 0, uint8: 1, int8: 1, int16: 1, int32: 1, int64: 1, float16: 2,
+             float32: 2, float64: 2}
+_RANK = {boolean: 0, uint8: 1, int8: 1, int16: 2, int32: 3, int64: 4, float16: 5,
+         float32: 6, float64: 7}
+
+
+def promote_pair(a: np.dtype, b: np.dtype) -> np.dtype:
+    """torch.promote_types(a, b): the higher rank, except that uint8 with int8 meets in
+    int16 (neither holds the other)."""
+    if a == b:
+        return a
+    if {a, b} == {uint8, int8}:
+        return int16
+    return a if _RANK[a] > _RANK[b] else b
 
 
 class DefaultDtype:
@@ -70,12 +97,14 @@ def is_float(dtype: np.dtype) -> bool:
 
 
 def canonical(dtype: np.dtype) -> np.dtype:
-    """Map any numpy dtype onto one of ours (int16 → int64, float16 → float32, …)."""
+    """Map any numpy dtype onto one of ours (uint16 → int64, longdouble → float64, …)."""
     kind = dtype.kind
     if kind == "f":
-        return float64 if dtype.itemsize >= 8 else float32
+        return float64 if dtype.itemsize >= 8 else float16 if dtype.itemsize == 2 else float32
     if kind in "iu":
-        return int32 if dtype == int32 else int64
+        if dtype in _RANK:
+            return dtype
+        return int64
     if kind == "b":
         return boolean
     raise TypeError(f"unsupported dtype {dtype}")
@@ -98,19 +127,17 @@ def promote(dims: list[np.dtype], zero_dims: list[np.dtype], scalars: list[objec
     """
     result: np.dtype | None = None
     for d in dims:
-        if result is None or _RANK[d] > _RANK[result]:
-            result = d
+        result = d if result is None else promote_pair(result, d)
     cat = -1 if result is None else _CATEGORY[result]
     zresult: np.dtype | None = None
     for d in zero_dims:
-        if _CATEGORY[d] > cat and (zresult is None or _RANK[d] > _RANK[zresult]):
-            zresult = d
+        if _CATEGORY[d] > cat:
+            zresult = d if zresult is None else promote_pair(zresult, d)
     if zresult is not None:
         result, cat = zresult, _CATEGORY[zresult]
     elif result is None:
         for d in zero_dims:
-            if result is None or _RANK[d] > _RANK[result]:
-                result = d
+            result = d if result is None else promote_pair(result, d)
         cat = -1 if result is None else _CATEGORY[result]
     best = -1
     for s in scalars:

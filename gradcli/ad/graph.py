@@ -375,7 +375,8 @@ def check_not_inference(args: tuple[Any, ...]) -> None:
 
 def _torch_scalar_name(dtype: np.dtype) -> str:
     return {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int",
-            "bool": "Bool"}.get(
+            "bool": "Bool", "int16": "Short", "int8": "Char", "uint8": "Byte",
+            "float16": "Half"}.get(
         dtypes.name_of(dtype), str(dtype)
     )
 

@@ -136,6 +136,7 @@ TENSOR_PROPERTIES: dict[str, Callable[[Tensor], Any]] = {
     "itemsize": layout.element_size,
     "layout": lambda x: STRIDED,
     "nbytes": lambda x: x.numel() * layout.element_size(x),
+    **ops.tensor_extras.PROPERTIES,
 }
 
 TENSOR_METHODS: dict[str, Callable[..., Any]] = {
@@ -157,6 +158,7 @@ TENSOR_METHODS: dict[str, Callable[..., Any]] = {
     "ndimension": Tensor.dim,
     "is_signed": lambda x: x.array.dtype.kind in "fi",
     "is_same_size": lambda x, other: x.shape == other.shape,
+    **{n: (lambda x: False) for n in ops.tensor_extras.FALSE_METHODS},
     "is_floating_point": lambda x: x.dtype.kind == "f",
     "cpu": lambda x: x,
     "cuda": devices.tensor_cuda, "to": devices.tensor_to, "type": devices.tensor_type,

@@ -63,6 +63,7 @@ from gradcli.interp import (  # noqa: F401  (nn_* family modules fill LAYERS)
     pytyping,
     serialization,
     stdlib,
+    torch_settings,
 )
 from gradcli.interp import custom_function as CF
 from gradcli.interp import data as D
@@ -169,7 +170,7 @@ def _interp_functions() -> dict[str, Callable[..., Any]]:
         "is_tensor": _is_tensor, "get_default_dtype": _get_default_dtype,
         "no_grad": no_grad, "enable_grad": enable_grad, "set_grad_enabled": _grad_enabled_ctx,
         "is_grad_enabled": is_grad_enabled, "vmap": TORCH_FUNC["vmap"],
-        **MODES,
+        **MODES, **torch_settings.MEMBERS,
     }
 
 
@@ -331,6 +332,9 @@ class Registry:
             "float64": DTYPE_VALUES["float64"], "double": DTYPE_VALUES["float64"],
             "int64": DTYPE_VALUES["int64"], "long": DTYPE_VALUES["int64"],
             "int32": DTYPE_VALUES["int32"], "int": DTYPE_VALUES["int32"],
+            "int16": DTYPE_VALUES["int16"], "short": DTYPE_VALUES["int16"],
+            "int8": DTYPE_VALUES["int8"], "uint8": DTYPE_VALUES["uint8"],
+            "float16": DTYPE_VALUES["float16"], "half": DTYPE_VALUES["float16"],
             "bool": DTYPE_VALUES["bool"],
         }
         self.functional = Namespace("torch.autograd.functional",
@@ -370,6 +374,7 @@ class Registry:
             "autograd": self.autograd, "nn": self.nn, "linalg": self.linalg,
             "special": self.special, "func": self.func, "optim": self.optim,
             "pi": pymath.pi, "inf": pymath.inf, "nan": pymath.nan, "strided": STRIDED,
+            "newaxis": None,
             "e": pymath.e, "Size": Builtin("torch.Size", _size,
                                                 "torch.Size(sizes): a shape, as x.shape is"),
         })

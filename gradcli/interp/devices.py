@@ -120,7 +120,8 @@ class LegacyType(Builtin):
 
 
 _C_NAMES = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int",
-            "bool": "bool"}
+            "bool": "bool", "int16": "short int", "int8": "signed char",
+            "uint8": "unsigned char", "float16": "c10::Half"}
 
 
 def _options(dt: Any) -> str:
@@ -130,7 +131,8 @@ def _options(dt: Any) -> str:
 
 
 _LEGACY_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "int64": "LongTensor",
-                 "int32": "IntTensor", "bool": "BoolTensor"}
+                 "int32": "IntTensor", "bool": "BoolTensor", "int16": "ShortTensor",
+                 "int8": "CharTensor", "uint8": "ByteTensor", "float16": "HalfTensor"}
 LEGACY_TYPES = {name: LegacyType(name, dtypes.DTYPES[dt]) for dt, name in _LEGACY_NAMES.items()}
 
 

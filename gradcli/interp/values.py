@@ -346,6 +346,14 @@ class GradModeDecorator:
         return repr(self.fn)
 
 
+def _field_repr(x: object) -> str | None:
+    """A return_types field: a tensor, or a tuple of tensors (histogramdd's bin_edges)."""
+    if type(x) is tuple:
+        inner = ", ".join(str(tensor_repr(e)) for e in x)
+        return f"({inner},)" if len(x) == 1 else f"({inner})"
+    return tensor_repr(x)
+
+
 def tensor_repr(v: object) -> str | None:
     """PyTorch's repr of a tensor, or None for anything else (format_value's callback)."""
     if type(v) is Tensor:
@@ -356,7 +364,7 @@ def tensor_repr(v: object) -> str | None:
         return "Parameter containing:\n" + text if is_parameter(v) else text
     kind = getattr(type(v), "torch_kind", None)
     if kind is not None and isinstance(v, tuple):  # a torch.return_types named tuple
-        body = ",\n".join(f"{f}={tensor_repr(x)}" for f, x in zip(v._fields, v, strict=True))
+        body = ",\n".join(f"{f}={_field_repr(x)}" for f, x in zip(v._fields, v, strict=True))
         return f"torch.return_types.{kind}(\n{body})"
     if isinstance(v, (Node, DType, Size, Namespace, Builtin, GeneratorValue, BoundMethod,
                       GradModeDecorator, AccumulateGrad, ArrayValue, NumpyDType, IteratorValue,

@@ -12,6 +12,7 @@ import numpy as np
 from gradcli.ad import dtypes
 from gradcli.ad.kernels import vecmath as VM
 from gradcli.ad.kernels.fused import vml_sqrt
+from gradcli.ad.kernels.half import via_float32
 from gradcli.ad.kernels.messages import TorchError, broadcast_message_all, not_implemented
 
 ndarray = np.ndarray
@@ -73,57 +74,78 @@ def _same_type(a: Any, b: Any) -> bool:
 
 
 def _cast(x: Any, dtype: np.dtype) -> Any:
-    if type(x) is ndarray and x.dtype != dtype:
-        return x.astype(dtype)
+    if type(x) is ndarray:
+        return x.astype(dtype) if x.dtype != dtype else x
+    if type(x) is int and dtype.kind in "iu" and dtype.itemsize < 8:
+        # a Python integer meets a small integer dtype as a C cast: wrapped (300 → 44 in
+        # uint8), where numpy refuses it
+        return np.asarray(x, dtype=np.int64).astype(dtype)
     return x
+
+
+def _opmath(x: Any) -> Any:
+    """A float16 operand (array or Python number) as float32, PyTorch's opmath type."""
+    return x.astype(_F32) if type(x) is ndarray else np.float32(x)
 
 
 #: The dtypes whose 0-d operands take numpy's scalar arithmetic (see _binary).
 _F32 = np.dtype(np.float32)
 _F64 = np.dtype(np.float64)
+_F16 = np.dtype(np.float16)
 #: The Python numbers numpy meets as weak scalars (NEP 50: converted to the array's dtype),
 #: the constants the scalar paths take; a numpy scalar (np.float64, say) is none: its dtype
 #: takes part in numpy's promotion.
 WEAK_NUMBERS = frozenset((float, int, bool))
 
 
-def _binary(ufunc: np.ufunc, scalar_op: Any = None):
+def _binary(ufunc: np.ufunc, scalar_op: Any = None, opmath: bool | None = None):
     def kernel(a: Any, b: Any) -> Any:
         # Fast paths (the common cases of result_type, inlined): same-dtype arrays, and an
         # array with a Python number that does not change its dtype. Per-op overhead is
-        # what scalar and small-tensor programs pay (bench W1, W2).
-        if type(a) is ndarray:
-            rt = a.dtype
-            if type(b) is ndarray:
-                if (bt := b.dtype) is rt or bt == rt:  # (`is`: the usual case, cheaper)
-                    if scalar_op is not None and not (a.ndim or b.ndim) and (
-                            rt is _F64 or rt is _F32):
-                        return scalar_op(a[()], b[()]).__array__()
-                    out = ufunc(a, b, out=ARRAY_OUT)
-                    return out if type(out) is ndarray and (
-                        (ot := out.dtype) is rt or ot == rt) else _fix(out, rt)
-            else:
+        # what scalar and small-tensor programs pay (bench W1, W2). A Python integer out of
+        # a small integer dtype's range (numpy's OverflowError) takes the general path.
+        try:
+            if type(a) is ndarray:
+                rt = a.dtype
+                if type(b) is ndarray:
+                    if (bt := b.dtype) is rt or bt == rt:  # (`is`: the usual case, cheaper)
+                        if scalar_op is not None and not (a.ndim or b.ndim) and (
+                                rt is _F64 or rt is _F32):
+                            return scalar_op(a[()], b[()]).__array__()
+                        out = ufunc(a, b, out=ARRAY_OUT)
+                        return out if type(out) is ndarray and (
+                            (ot := out.dtype) is rt or ot == rt) else _fix(out, rt)
+                else:
+                    k = rt.kind
+                    if (k == "f" and (opmath is None or rt is not _F16)) or (
+                            k == "i" and type(b) is int) or type(b) is bool:
+                        if (scalar_op is not None and not a.ndim and (rt is _F64 or rt is _F32)
+                                and type(b) in WEAK_NUMBERS):
+                            return scalar_op(a[()], b).__array__()
+                        if type(b) is float and (consts := _CONSTS.get(rt)) is not None:
+                            b = consts.get(b) or _const(consts, b, rt)
+                        out = ufunc(a, b, out=ARRAY_OUT)
+                        return out if type(out) is ndarray and out.dtype == rt else _fix(out, rt)
+            elif type(b) is ndarray:
+                rt = b.dtype
                 k = rt.kind
-                if k == "f" or (k == "i" and type(b) is int) or type(b) is bool:
-                    if (scalar_op is not None and not a.ndim and (rt is _F64 or rt is _F32)
-                            and type(b) in WEAK_NUMBERS):
-                        return scalar_op(a[()], b).__array__()
-                    if type(b) is float and (consts := _CONSTS.get(rt)) is not None:
-                        b = consts.get(b) or _const(consts, b, rt)
+                if (k == "f" and (opmath is None or rt is not _F16)) or (
+                        k == "i" and type(a) is int) or type(a) is bool:
+                    if (scalar_op is not None and not b.ndim and (rt is _F64 or rt is _F32)
+                            and type(a) in WEAK_NUMBERS):
+                        return scalar_op(a, b[()]).__array__()
+                    if type(a) is float and (consts := _CONSTS.get(rt)) is not None:
+                        a = consts.get(a) or _const(consts, a, rt)
                     out = ufunc(a, b, out=ARRAY_OUT)
                     return out if type(out) is ndarray and out.dtype == rt else _fix(out, rt)
-        elif type(b) is ndarray:
-            rt = b.dtype
-            k = rt.kind
-            if k == "f" or (k == "i" and type(a) is int) or type(a) is bool:
-                if (scalar_op is not None and not b.ndim and (rt is _F64 or rt is _F32)
-                        and type(a) in WEAK_NUMBERS):
-                    return scalar_op(a, b[()]).__array__()
-                if type(a) is float and (consts := _CONSTS.get(rt)) is not None:
-                    a = consts.get(a) or _const(consts, a, rt)
-                out = ufunc(a, b, out=ARRAY_OUT)
-                return out if type(out) is ndarray and out.dtype == rt else _fix(out, rt)
+        except OverflowError:
+            pass
         rt = result_type(a, b)
+        if opmath is not None and rt is _F16 and (type(a) is not ndarray or
+                                                  type(b) is not ndarray):
+            # float16 with a Python number: PyTorch multiplies in float32 (its opmath
+            # type, the number as a float32) and rounds once
+            return ufunc(_opmath(a), _opmath(b)).astype(_F16)
         return _fix(ufunc(_cast(a, rt), _cast(b, rt)), rt)
 
     kernel.__name__ = ufunc.__name__
@@ -165,7 +187,7 @@ def _fix(out: Any, rt: np.dtype) -> Any:
 # (tests/test_fastpath_scalar.py), at half the cost of a ufunc on 0-d arrays (bench W1).
 add = _binary(np.add, operator.add)
 _sub = _binary(np.subtract, operator.sub)
-mul = _binary(np.multiply, operator.mul)
+mul = _binary(np.multiply, operator.mul, opmath=True)
 maximum = _binary(np.maximum)
 minimum = _binary(np.minimum)
 _floordiv = _binary(np.floor_divide)
@@ -219,7 +241,7 @@ def div(a: Any, b: Any) -> Any:
     # of its dtype or with a Python number, either side.
     if type(a) is ndarray:
         rt = a.dtype
-        if rt.kind == "f":
+        if rt.kind == "f" and rt is not _F16:
             tb = type(b)
             if tb is float or tb is int or (tb is ndarray and b.dtype == rt):
                 if not a.ndim and (rt is _F64 or rt is _F32):  # numpy scalars (see mul)
@@ -235,7 +257,7 @@ def div(a: Any, b: Any) -> Any:
     elif type(b) is ndarray:
         rt = b.dtype
         ta = type(a)
-        if rt.kind == "f" and (ta is float or ta is int):
+        if rt.kind == "f" and rt is not _F16 and (ta is float or ta is int):
             if not b.ndim and (rt is _F64 or rt is _F32):
                 return (a / b[()]).__array__()
             if ta is float and (consts := _CONSTS.get(rt)) is not None:
@@ -246,6 +268,9 @@ def div(a: Any, b: Any) -> Any:
     rt = result_type(a, b)
     if rt.kind != "f":
         rt = dtypes.default_dtype()
+    elif rt is _F16:  # in float32, PyTorch's opmath type, rounded once
+        return np.asarray(np.true_divide(_opmath(_cast(a, rt)), _opmath(_cast(b, rt))),
+                          dtype=rt)
     return np.asarray(np.true_divide(_cast(a, rt), _cast(b, rt)), dtype=rt)
 
 
@@ -348,6 +373,7 @@ tanh = _float_unary(np.tanh)
 reciprocal = _float_unary(np.reciprocal, exact=True)
 
 
+@via_float32
 def sigmoid(x: ndarray) -> Any:
     """Logistic function as PyTorch's CPU kernel computes it, 1 / (1 + exp(-x)) in the
     dtype (exp(-x) overflowing to inf gives 0, as there)."""

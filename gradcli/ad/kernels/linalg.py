@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad import dtypes
+from gradcli.ad.kernels.half import via_float32
 from gradcli.ad.kernels.messages import (
     TorchError,
     _Shape,
@@ -347,6 +348,7 @@ def _add_scaled(c: ndarray, prod: ndarray, beta: Any, alpha: Any) -> Any:
     return (base + _scaled(prod, alpha)).astype(prod.dtype, copy=False)
 
 
+@via_float32
 def addmm(c: ndarray, a: ndarray, b: ndarray, beta: Any = 1, alpha: Any = 1) -> Any:
     """beta·c + alpha·(a @ b)."""
     return _add_scaled(c, mm(a, b), beta, alpha)

@@ -31,7 +31,8 @@ def not_implemented(kernel: str, dtype: np.dtype) -> TorchError:
 def scalar_name(dtype: np.dtype) -> str:
     """PyTorch's scalar-type name of a dtype (Float, Double, Long, Bool)."""
     return {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int",
-            "bool": "Bool"}.get(
+            "bool": "Bool", "int16": "Short", "int8": "Char", "uint8": "Byte",
+            "float16": "Half"}.get(
         dtypes.name_of(dtype), str(dtype)
     )
 

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad.kernels.elementwise import vec_exp, wide
+from gradcli.ad.kernels.half import via_float32
 from gradcli.ad.kernels.linalg import product
 from gradcli.ad.kernels.messages import TorchError, not_implemented, scalar_name
 from gradcli.ad.kernels.reductions import mean, torch_sum
@@ -51,6 +52,7 @@ def _tanh(x: ndarray) -> Any:
 
 # -- activations --------------------------------------------------------------------------
 
+@via_float32
 def softplus(x: Any, beta: float = 1.0, threshold: float = 20.0) -> ndarray:
     """log(1 + e^(βx))/β, x itself where βx > threshold."""
     x = _float(x, "softplus_cpu")
@@ -69,6 +71,7 @@ def softplus_backward(g: Any, x: Any, beta: float, threshold: float) -> ndarray:
     return _as(g * d, np.asarray(g))
 
 
+@via_float32
 def gelu(x: Any, approximate: str = "none") -> ndarray:
     """x · Φ(x) (approximate='tanh': PyTorch's tanh approximation), in x's dtype as
     PyTorch's kernel computes it."""
@@ -124,6 +127,7 @@ def elu_backward(g: Any, x: Any, alpha: float, scale: float, input_scale: float)
     return _as(np.where(x > 0, g * scale, neg), g)
 
 
+@via_float32
 def silu(x: Any) -> ndarray:
     """x · σ(x), as PyTorch's kernel rounds it: x / (1 + exp(-x)), exp Vectorized's."""
     x = _float(x, "silu_cpu")
@@ -138,6 +142,7 @@ def mish(x: Any) -> ndarray:
         return _as(x * _tanh(_log1p(_exp(x))), x)
 
 
+@via_float32
 def log_sigmoid(x: Any) -> ndarray:
     """log σ(x), stable: min(x, 0) - log1p(e^-|x|)."""
     x = _float(x, "log_sigmoid_cpu")
@@ -375,6 +380,7 @@ def nll_total_weight(shape: tuple[int, ...], target: Any, weight: Any,
                                     np.float64)))
 
 
+@via_float32
 def linear(x: Any, w: Any, b: Any) -> ndarray:
     """x @ wᵀ + b for a matrix x (PyTorch's addmm), with addmm's shape message."""
     x, w = np.asarray(x), np.asarray(w)

@@ -12,11 +12,13 @@ import numpy as np
 from gradcli.ad import dtypes
 from gradcli.ad.kernels import vecmath as VM
 from gradcli.ad.kernels.elementwise import ARRAY_OUT, wide
+from gradcli.ad.kernels.half import via_float32
 from gradcli.ad.kernels.messages import TorchError, empty_reduction_message, scalar_name
 
 ndarray = np.ndarray
 
 _f32 = dtypes.float32
+_f16 = dtypes.float16
 _f64 = dtypes.float64
 
 
@@ -207,6 +209,8 @@ def sum(x: ndarray, dim: Any = None, keepdim: bool = False, dtype: Any = None) -
     if dtype is not None:
         x = x.astype(dtype, copy=False)
     if x.dtype.kind == "f":
+        if x.dtype == _f16:  # accumulated in float32, as PyTorch's
+            return np.asarray(torch_sum(x.astype(_f32), dim, keepdim)).astype(_f16)
         return torch_sum(x, dim, keepdim)
     return _sum(x, axis=_axis(dim), keepdims=keepdim, dtype=np.dtype(np.int64), out=ARRAY_OUT)
 
@@ -220,6 +224,8 @@ def mean(x: ndarray, dim: Any = None, keepdim: bool = False, dtype: Any = None) 
             "mean(): could not infer output dtype. Input dtype must be either a floating "
             f"point or complex dtype. Got: {scalar_name(x.dtype)}"
         )
+    if x.dtype == _f16:  # in float32, as PyTorch's
+        return np.asarray(mean(x.astype(_f32), dim, keepdim)).astype(_f16)
     if x.size == 0:  # 0/0 for each output element, as PyTorch (numpy would warn)
         total = _sum(x, axis=_axis(dim), keepdims=keepdim, dtype=x.dtype)
         return np.full(np.shape(total), np.nan, dtype=x.dtype)
@@ -257,6 +263,7 @@ def amin(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
     return _min(x, axis=_axis(dim), keepdims=keepdim, out=ARRAY_OUT)
 
 
+@via_float32
 def norm(x: ndarray, p: float = 2.0, dim: Any = None, keepdim: bool = False) -> Any:
     """Vector p-norm over dims (all when None)."""
     if x.dtype.kind != "f":
@@ -389,6 +396,7 @@ def scatter_along(g: ndarray, shape: tuple[int, ...], index: ndarray, dim: int,
     return out
 
 
+@via_float32
 def logsumexp(x: ndarray, dim: Any, keepdim: bool = False) -> Any:
     """log(sum(exp(x - max))) + max over dims, stable: PyTorch's logsumexp_out_impl (the
     sum in PyTorch's order; an infinite max is 0 where it is added back)."""
@@ -427,6 +435,7 @@ def _exp_and_sum(x: ndarray, dim: int) -> tuple[ndarray, ndarray, ndarray]:
     return s, e3.reshape(s.shape), total.reshape(*x.shape[:d], 1, *x.shape[d + 1:])
 
 
+@via_float32
 def softmax(x: ndarray, dim: int) -> Any:
     """Softmax along dim, stable, as PyTorch's CPU kernel rounds it: exp(x - max) times
     the reciprocal of the sum along the last dim, divided by it along another."""
@@ -442,6 +451,7 @@ def softmax(x: ndarray, dim: int) -> Any:
     return e / total
 
 
+@via_float32
 def log_softmax(x: ndarray, dim: int) -> Any:
     """log(softmax(x)) along dim, stable: (x - max) - log(Σ exp(x - max))."""
     if x.dtype.kind != "f":

@@ -21,7 +21,9 @@ from gradcli.ad.ops import (  # noqa: F401  (modules that only declare their spe
     inplace_views,
     joins,
     linalg_extra,
+    linalg_more,
     losses,
+    losses_torch,
     math,
     nn_extra,
     pointwise,
@@ -34,6 +36,8 @@ from gradcli.ad.ops import (  # noqa: F401  (modules that only declare their spe
     spatial_norm,
     special,
     statistics,
+    tensor_extras,
+    tensor_math,
     upsample,
 )
 from gradcli.ad.ops.bitwise import bitwise_and, bitwise_or, bitwise_xor, invert
@@ -337,3 +341,5 @@ __all__ = [
     "zeros",
     "zeros_like",
 ]
+
+tensor_extras.register_aliases()

@@ -49,6 +49,7 @@ from gradcli.ad.rules import (  # noqa: F401  (each module fills RULES with its 
     shape,
     solvers,
     special,
+    tensor_extras,
 )
 from gradcli.ad.rules.base import elementwise as elementwise_rule
 from gradcli.ad.rules.base import linear, need

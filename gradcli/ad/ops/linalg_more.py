@@ -1,0 +1,253 @@
+"""torch.linalg's triangular solve and the functions written with it (cholesky_solve,
+cholesky_inverse, the legacy triangular_solve), the *_ex variants (the result and an
+info of 0: gd raises where LAPACK would report), cond, tensorinv, tensorsolve, and the
+removed legacy functions (torch.solve, lstsq, symeig, eig, matrix_rank) with PyTorch's
+messages."""
+
+from __future__ import annotations
+
+import math
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from gradcli.ad.graph import Tensor, tensor_from_array
+from gradcli.ad.ops.creation import _as_tensor
+from gradcli.ad.ops.surface import SURFACE, expose
+from gradcli.ad.record import apply
+from gradcli.ad.registry import RULES
+from gradcli.ad.state import warn
+from gradcli.errors import GdRuntimeError
+
+
+def _named(out: Tensor, name: str) -> Tensor:
+    if out.grad_fn is None:
+        return out
+    return apply(RULES["copy_of"], (out,), {"name": name})
+
+
+def solve_triangular(A: Tensor, B: Tensor, *, upper: bool, left: bool = True,
+                     unitriangular: bool = False) -> Tensor:
+    """X with AX = B (left) or XA = B for a triangular A."""
+    return apply(RULES["solve_triangular"], (_as_tensor(A), _as_tensor(B)),
+                 {"upper": bool(upper), "left": bool(left), "unitriangular": bool(unitriangular)})
+
+
+def _mT(x: Tensor) -> Tensor:
+    return x.transpose(-2, -1)
+
+
+def cholesky_solve(input: Tensor, input2: Tensor, upper: bool = False) -> Tensor:
+    """X with A X = B, A = L Lᵀ given by its Cholesky factor L (input2): solved with the
+    product formed, so the gradient is PyTorch's (L taken whole, not as a triangle)."""
+    b, factor = _as_tensor(input), _as_tensor(input2)
+    a = _mT(factor) @ factor if upper else factor @ _mT(factor)
+    return _named(SURFACE["torch.linalg.solve"](a, b), "CholeskySolveBackward0")
+
+
+def cholesky_inverse(input: Tensor, upper: bool = False) -> Tensor:
+    """(L Lᵀ)⁻¹ from the Cholesky factor L."""
+    factor = _as_tensor(input)
+    a = _mT(factor) @ factor if upper else factor @ _mT(factor)
+    return _named(SURFACE["torch.linalg.inv"](a), "CholeskyInverseBackward0")
+
+
+class TriangularSolveResult(NamedTuple):
+    """torch.return_types.triangular_solve."""
+
+    solution: Tensor
+    cloned_coefficient: Tensor
+    torch_kind = "triangular_solve"
+
+
+def triangular_solve(input: Tensor, A: Tensor, upper: bool = True, transpose: bool = False,
+                     unitriangular: bool = False) -> TriangularSolveResult:
+    """The legacy (solution, cloned_coefficient) form of solve_triangular."""
+    warn("torch.triangular_solve is deprecated in favor of torch.linalg.solve_triangular"
+         "and will be removed in a future PyTorch release.\ntorch.linalg.solve_triangular "
+         "has its arguments reversed and does not return a copy of one of the inputs.\n"
+         "X = torch.triangular_solve(B, A).solution\nshould be replaced with\n"
+         "X = torch.linalg.solve_triangular(A, B).", once=True)
+    a = _as_tensor(A)
+    m = _mT(a) if transpose else a
+    x = solve_triangular(m, _as_tensor(input), upper=upper != transpose,
+                         unitriangular=unitriangular)
+    return TriangularSolveResult(_named(x, "TriangularSolveBackward0"),
+                                 _named(SURFACE["torch.clone"](a), "TriangularSolveBackward0"))
+
+
+expose(solve_triangular, "torch.linalg.solve_triangular", family="linalg")
+expose(cholesky_solve, "torch.cholesky_solve", "Tensor.cholesky_solve", family="linalg")
+expose(cholesky_inverse, "torch.cholesky_inverse", "Tensor.cholesky_inverse", family="linalg")
+expose(triangular_solve, "torch.triangular_solve", "Tensor.triangular_solve", family="linalg")
+
+
+# -- the *_ex variants -------------------------------------------------------------------------
+
+def _info(x: Tensor) -> Tensor:
+    return tensor_from_array(np.zeros(x.shape[:-2], np.int32))
+
+
+class CholeskyExResult(NamedTuple):
+    """torch.return_types.linalg_cholesky_ex."""
+
+    L: Tensor
+    info: Tensor
+    torch_kind = "linalg_cholesky_ex"
+
+
+class InvExResult(NamedTuple):
+    """torch.return_types.linalg_inv_ex."""
+
+    inverse: Tensor
+    info: Tensor
+    torch_kind = "linalg_inv_ex"
+
+
+class SolveExResult(NamedTuple):
+    """torch.return_types.linalg_solve_ex."""
+
+    result: Tensor
+    info: Tensor
+    torch_kind = "linalg_solve_ex"
+
+
+def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False) -> CholeskyExResult:
+    """cholesky, and an info of zeros."""
+    a = _as_tensor(A)
+    return CholeskyExResult(SURFACE["torch.linalg.cholesky"](a, upper=upper), _info(a))
+
+
+def inv_ex(A: Tensor, *, check_errors: bool = False) -> InvExResult:
+    """inv, and an info of zeros."""
+    a = _as_tensor(A)
+    return InvExResult(SURFACE["torch.linalg.inv"](a), _info(a))
+
+
+def solve_ex(A: Tensor, B: Tensor, *, left: bool = True,
+             check_errors: bool = False) -> SolveExResult:
+    """solve, and an info of zeros."""
+    a = _as_tensor(A)
+    return SolveExResult(SURFACE["torch.linalg.solve"](a, B, left=left), _info(a))
+
+
+expose(cholesky_ex, "torch.linalg.cholesky_ex", family="linalg")
+expose(inv_ex, "torch.linalg.inv_ex", family="linalg")
+expose(solve_ex, "torch.linalg.solve_ex", family="linalg")
+
+
+def cond(A: Tensor, p: Any = None) -> Tensor:
+    """The condition number: σ_max/σ_min (p None or 2), σ_min/σ_max (p -2), else
+    ‖A‖_p · ‖A⁻¹‖_p."""
+    a = _as_tensor(A)
+    if p is None or p == 2 or p == -2:
+        s = SURFACE["torch.linalg.svdvals"](a)
+        big, small = s.narrow(-1, 0, 1), s.narrow(-1, s.shape[-1] - 1, 1)
+        return (big / small if p != -2 else small / big).squeeze(-1)
+    norm = SURFACE["torch.linalg.matrix_norm"]
+    out = norm(a, p) * norm(SURFACE["torch.linalg.inv"](a), p)
+    return SURFACE["torch.nan_to_num"](out, math.inf)
+
+
+def tensorinv(A: Tensor, ind: int = 2) -> Tensor:
+    """The inverse of A with respect to tensordot over its first `ind` dims."""
+    a = _as_tensor(A)
+    if ind <= 0:
+        raise GdRuntimeError(f"Expected a strictly positive integer for 'ind', but got {ind}")
+    out_shape, in_shape = a.shape[:ind], a.shape[ind:]
+    rows, cols = math.prod(out_shape), math.prod(in_shape)
+    if rows != cols:
+        raise GdRuntimeError("Expected self to satisfy the requirement prod(self.shape[ind:]) "
+                             f"== prod(self.shape[:ind]), but got {cols} != {rows}")
+    inv = SURFACE["torch.linalg.inv"](a.reshape(rows, cols))
+    out = inv.reshape(*in_shape, *out_shape)
+    # PyTorch's inverse is column-major: its reshape is an alias, not a view (n > 1)
+    return _named(out, "ReshapeAliasBackward0") if rows > 1 else out
+
+
+def tensorsolve(A: Tensor, B: Tensor, dims: Any = None) -> Tensor:
+    """X with tensordot(A, X, X.ndim) = B."""
+    a, b = _as_tensor(A), _as_tensor(B)
+    if dims is not None:
+        order = [d % a.ndim for d in dims]
+        rest = [d for d in range(a.ndim) if d not in order]
+        a = a.permute(*rest, *order)
+    x_shape = a.shape[b.ndim:]
+    n = math.prod(b.shape)
+    if math.prod(x_shape) != n:
+        raise GdRuntimeError("Expected self to satisfy the requirement prod(self.shape[other."
+                             "ndim:]) == prod(self.shape[:other.ndim]), but got "
+                             f"{math.prod(x_shape)} != {n}")
+    x = SURFACE["torch.linalg.solve"](a.reshape(n, n), b.reshape(n))
+    return x.reshape(*x_shape)
+
+
+expose(cond, "torch.linalg.cond", family="linalg")
+expose(tensorinv, "torch.linalg.tensorinv", family="linalg")
+expose(tensorsolve, "torch.linalg.tensorsolve", family="linalg")
+
+
+# -- removed legacy functions --------------------------------------------------------------------
+
+_REMOVED = "This function was deprecated since version 1.9 and is now removed. "
+_REMOVED_TEXT = {
+    "solve": _REMOVED + "`torch.solve` is deprecated in favor of `torch.linalg.solve`. "
+    "`torch.linalg.solve` has its arguments reversed and does not return the LU "
+    "factorization.\n\nTo get the LU factorization see `torch.lu`, which can be used with "
+    "`torch.lu_solve` or `torch.lu_unpack`.\nX = torch.solve(B, A).solution should be "
+    "replaced with:\nX = torch.linalg.solve(A, B)",
+    "lstsq": _REMOVED + "`torch.lstsq` is deprecated in favor of `torch.linalg.lstsq`.\n"
+    "`torch.linalg.lstsq` has reversed arguments and does not return the QR decomposition "
+    "in the returned tuple (although it returns other information about the problem).\n\n"
+    "To get the QR decomposition consider using `torch.linalg.qr`.\n\nThe returned "
+    "solution in `torch.lstsq` stored the residuals of the solution in the last m - n "
+    "columns of the returned value whenever m > n. In torch.linalg.lstsq, the residuals "
+    "are in the field 'residuals' of the returned named tuple.\n\nThe unpacking of the "
+    "solution, as in\nX, _ = torch.lstsq(B, A).solution[:A.size(1)]\nshould be replaced "
+    "with:\nX = torch.linalg.lstsq(A, B).solution",
+    "symeig": _REMOVED + "The default behavior has changed from using the upper "
+    "triangular portion of the matrix by default to using the lower triangular portion.\n\n"
+    "L, _ = torch.symeig(A, upper=upper) should be replaced with:\nL = "
+    "torch.linalg.eigvalsh(A, UPLO='U' if upper else 'L')\n\nand\n\nL, V = "
+    "torch.symeig(A, eigenvectors=True) should be replaced with:\nL, V = "
+    "torch.linalg.eigh(A, UPLO='U' if upper else 'L')",
+    "eig": _REMOVED + "`torch.linalg.eig` returns complex tensors of dtype `cfloat` or "
+    "`cdouble` rather than real tensors mimicking complex tensors.\n\nL, _ = torch.eig(A) "
+    "should be replaced with:\nL_complex = torch.linalg.eigvals(A)\n\nand\n\nL, V = "
+    "torch.eig(A, eigenvectors=True) should be replaced with:\nL_complex, V_complex = "
+    "torch.linalg.eig(A)",
+    "matrix_rank": "This function was deprecated since version 1.9 and is now removed.\n"
+    "Please use the `torch.linalg.matrix_rank` function instead. The parameter 'symmetric' "
+    "was renamed in `torch.linalg.matrix_rank()` to 'hermitian'.",
+}
+
+
+def solve(input: Any, A: Any, *, out: Any = None) -> Any:
+    """torch.solve: removed from PyTorch (its message)."""
+    raise GdRuntimeError(_REMOVED_TEXT["solve"])
+
+
+def lstsq(input: Any, A: Any, *, out: Any = None) -> Any:
+    """torch.lstsq: removed from PyTorch (its message)."""
+    raise GdRuntimeError(_REMOVED_TEXT["lstsq"])
+
+
+def symeig(input: Any, eigenvectors: bool = False, upper: bool = True, *,
+           out: Any = None) -> Any:
+    """torch.symeig: removed from PyTorch (its message)."""
+    raise GdRuntimeError(_REMOVED_TEXT["symeig"])
+
+
+def eig(input: Any, eigenvectors: bool = False, *, out: Any = None) -> Any:
+    """torch.eig: removed from PyTorch (its message)."""
+    raise GdRuntimeError(_REMOVED_TEXT["eig"])
+
+
+def matrix_rank(input: Any, tol: Any = None, symmetric: bool = False, *,
+                out: Any = None) -> Any:
+    """torch.matrix_rank: removed from PyTorch (its message)."""
+    raise GdRuntimeError(_REMOVED_TEXT["matrix_rank"])
+
+
+for _fn in (solve, lstsq, symeig, eig, matrix_rank):
+    expose(_fn, f"torch.{_fn.__name__}", family="linalg")
