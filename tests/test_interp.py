@@ -941,7 +941,7 @@ IMPORTED_MODULES = ("math", "typing", "numpy", "random", "itertools", "functools
                     "collections", "warnings", "copy", "dataclasses", "functorch",
                     "time", "sys", "os", "json", "pprint", "string", "textwrap", "statistics",
                     "io", "operator", "heapq", "bisect", "argparse", "contextlib", "enum",
-                    "abc")
+                    "abc", "tqdm", "matplotlib", "sklearn")
 
 
 def _resolve(spelling: str) -> Any:

@@ -98,6 +98,7 @@ class ProgressBar(GdObject):
 
 
 def _nothing(*args: Any, **kwargs: Any) -> None:
+    """Accepted; does nothing visible (no bar, no plot: gd draws neither)."""
     return None
 
 
@@ -142,12 +143,13 @@ TQDM = TqdmClass("tqdm", ProgressBar, "tqdm(iterable): the iterable, no progress
 
 
 def _trange(*args: Any, **kwargs: Any) -> ProgressBar:
+    """trange(n): tqdm(range(n)), no progress bar drawn."""
     return ProgressBar(range(*args), **kwargs)
 
 
-def _tqdm_namespace(name: str) -> Namespace:
+def _tqdm_namespace(name: str, **submodules: Namespace) -> Namespace:
     return Namespace(name, {"tqdm": TQDM, "trange": Builtin(f"{name}.trange", _trange),
-                            "write": TQDM_WRITE})
+                            "write": TQDM_WRITE, **submodules})
 
 
 # -- matplotlib.pyplot ------------------------------------------------------------------------
@@ -276,12 +278,17 @@ def _subplots(nrows: int = 1, ncols: int = 1, *args: Any, squeeze: bool = True,
 
 def _pyplot() -> Namespace:
     def returning(kind: str) -> Any:
-        return lambda *a, **k: Artist(kind)
+        def draw(*args: Any, **kwargs: Any) -> Artist:
+            return Artist(kind)
+
+        draw.__doc__ = f"Accepted; draws nothing (returns a {kind}: gd draws no plots)."
+        return draw
 
     members: dict[str, Any] = {
         "subplots": Builtin("matplotlib.pyplot.subplots", _subplots,
                             "plt.subplots(nrows, ncols): a figure and its axes (drawn nowhere)"),
-        "plot": Builtin("matplotlib.pyplot.plot", lambda *a, **k: [Artist("Line2D")]),
+        "plot": Builtin("matplotlib.pyplot.plot", lambda *a, **k: [Artist("Line2D")],
+                        "plt.plot(...): accepted; draws nothing (a list of one line)"),
     }
     for name in ("figure", "gcf"):
         members[name] = Builtin(f"matplotlib.pyplot.{name}", returning("Figure"))
@@ -307,7 +314,7 @@ def namespaces() -> dict[str, Namespace]:
     matplotlib = Namespace("matplotlib", {
         "pyplot": pyplot, "use": Builtin("matplotlib.use", _nothing),
         "rcParams": {}})
-    return {"tqdm": _tqdm_namespace("tqdm"),
-            "tqdm.auto": _tqdm_namespace("tqdm.auto"),
-            "tqdm.notebook": _tqdm_namespace("tqdm.notebook"),
+    auto, notebook = _tqdm_namespace("tqdm.auto"), _tqdm_namespace("tqdm.notebook")
+    return {"tqdm": _tqdm_namespace("tqdm", auto=auto, notebook=notebook),
+            "tqdm.auto": auto, "tqdm.notebook": notebook,
             "matplotlib": matplotlib, "matplotlib.pyplot": pyplot}
