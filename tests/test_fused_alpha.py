@@ -10,11 +10,11 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from pyrun import gd_output, torch_output
 
 from gradcli.ad import ops as F
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdError
-from tests.pyrun import gd_output, torch_output
 
 
 def _rounded_once(a: float, b: float, alpha: float, dtype: type) -> float:

@@ -9,11 +9,11 @@ from __future__ import annotations
 import io
 
 import pytest
+from pyrun import gd_output, torch_output
 
 from gradcli.app import AppOptions, run
 from gradcli.errors import GdError
 from gradcli.source import Source
-from tests.pyrun import gd_output, torch_output
 
 CASES: list[tuple[str, str, str]] = [
     ('time_clock',

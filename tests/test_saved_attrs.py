@@ -4,8 +4,7 @@
 from __future__ import annotations
 
 import pytest
-
-from tests.pyrun import gd_output, torch_output
+from pyrun import gd_output, torch_output
 
 PROGRAM = """import torch
 torch.manual_seed(0)

@@ -13,8 +13,7 @@ import io
 import warnings
 
 import pytest
-
-from tests.pyrun import gd_output
+from pyrun import gd_output
 
 CASES = [
     ("""\
