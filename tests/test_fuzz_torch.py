@@ -162,6 +162,13 @@ def test_random_programs_agree_with_torch(text: str) -> None:
 # Disagreements the fuzzer found (minimized), kept as regression cases; each was fixed
 # in gradcli.
 REGRESSIONS: list[str] = [
+    # Round 9, found by the fuzzer on its first CI run with the alpha forms: add/sub with
+    # alpha multiply the cotangent by a Scalar (MulBackward1, one edge), not a tensor mul.
+    "import torch\nx = torch.tensor([0.01, -0.01, 0.02], dtype=torch.float64, requires_grad=True)\n"
+    "v1 = torch.add(torch.tensor(0.01, dtype=torch.float64), x, alpha=0.3)\n"
+    "w = torch.sub(torch.tensor(0.5, dtype=torch.float64), x, alpha=2.0)\n"
+    "out = (v1 ** 2).mean() + (w ** 2).sum()\n"
+    "g, = torch.autograd.grad(out, [x], create_graph=True)\ns = g.sum()\n",
     # The recorded graph of a derivative (the fuzzer compares next_functions since
     # round 5): each had the right values and a different node structure from PyTorch's.
     # The engine's unbroadcast was one node (sum + view in PyTorch's at::sum_to).

@@ -32,16 +32,17 @@ def _addcdiv_vjp(g: Tensor, out: Tensor, x: Any, t1: Any, t2: Any,
 
 register(Rule(
     "add_alpha", "AddBackward0", KP.add_alpha,
+    # maybe_multiply(grad, alpha): a mul by a Scalar (MulBackward1 under create_graph)
     lambda g, out, a, b, alpha: (g if need(a) else None,
-                                 g * alpha if need(b) else None),
-    lambda ts, out, a, b, alpha: tan2(ts, lambda t: t, lambda t: t * alpha),
+                                 B.mul_scalar(g, alpha) if need(b) else None),
+    lambda ts, out, a, b, alpha: tan2(ts, lambda t: t, lambda t: B.mul_scalar(t, alpha)),
     kind="binary", doc="a + alpha · b (fused: one rounding)", saves_inputs=False,
     formula=("grad", "grad · alpha")))
 register(Rule(
     "sub_alpha", "SubBackward0", lambda a, b, alpha: KP.add_alpha(a, b, -alpha),
     lambda g, out, a, b, alpha: (g if need(a) else None,
-                                 -g * alpha if need(b) else None),
-    lambda ts, out, a, b, alpha: tan2(ts, lambda t: t, lambda t: -(t * alpha)),
+                                 B.mul_scalar(-g, alpha) if need(b) else None),
+    lambda ts, out, a, b, alpha: tan2(ts, lambda t: t, lambda t: -B.mul_scalar(t, alpha)),
     kind="binary", doc="a - alpha · b (fused: one rounding)", saves_inputs=False,
     formula=("grad", "-grad · alpha")))
 register(Rule(
