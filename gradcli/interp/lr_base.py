@@ -17,7 +17,7 @@ from gradcli.ad.graph import Tensor
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import exceptions
 from gradcli.interp.classes import ClassValue, InstanceValue, NativeMethod, _refuse_dunder
-from gradcli.interp.lr_scheduler import Scheduler
+from gradcli.interp.lr_scheduler import Scheduler, set_initial_lrs
 from gradcli.interp.optim_base import is_optimizer
 from gradcli.interp.values import Builtin, FunctionBase, type_name
 
@@ -36,19 +36,7 @@ def _init(self: InstanceValue, optimizer: Any, last_epoch: int = -1) -> None:
     a = self.attrs
     a["optimizer"] = optimizer
     groups = optimizer.param_groups
-    if last_epoch == -1:
-        for group in groups:
-            lr = group["lr"]
-            group.setdefault("initial_lr", lr.clone() if type(lr) is Tensor else lr)
-    else:
-        for i, group in enumerate(groups):
-            if "initial_lr" not in group:
-                raise GdRuntimeError(
-                    f"param 'initial_lr' is not specified in param_groups[{i}] when resuming "
-                    "scheduler with last_epoch >= 0.\nThis typically happens when:\n1. "
-                    "You're trying to resume training from a checkpoint but haven't properly "
-                    "loaded the optimizer state\n2. You're using last_epoch >= 0 for a fresh "
-                    "training run (not recommended)", py_type="KeyError")
+    set_initial_lrs(groups, last_epoch)
     a["base_lrs"] = [g["initial_lr"].clone() if type(g["initial_lr"]) is Tensor
                      else g["initial_lr"] for g in groups]
     a["last_epoch"] = last_epoch

@@ -19,6 +19,24 @@ from gradcli.interp.optim_base import is_optimizer
 from gradcli.interp.values import BoundMethod, Builtin, GdObject, private_name_error, type_name
 
 
+def set_initial_lrs(groups: list[Any], last_epoch: int) -> None:
+    """PyTorch's LRScheduler.__init__ on the groups: a fresh schedule records each group's
+    lr as its initial_lr; a resumed one (last_epoch >= 0) needs them, with PyTorch's
+    KeyError text."""
+    if last_epoch == -1:
+        for group in groups:
+            lr = group["lr"]
+            group.setdefault("initial_lr", lr.clone() if type(lr) is Tensor else lr)
+        return
+    for i, group in enumerate(groups):
+        if "initial_lr" not in group:
+            raise GdRuntimeError(
+                f"param 'initial_lr' is not specified in param_groups[{i}] when resuming "
+                "scheduler with last_epoch >= 0.\nThis typically happens when:\n1. You're "
+                "trying to resume training from a checkpoint but haven't properly loaded the "
+                "optimizer state\n2. You're using last_epoch >= 0 for a fresh training run "
+                "(not recommended)", py_type="KeyError")
+
 class Scheduler(GdObject):
     """A learning-rate scheduler of one optimizer: PyTorch's LRScheduler bookkeeping
     (base_lrs, last_epoch, the step count, the last lrs); `rule` is its get_lr."""
@@ -35,20 +53,7 @@ class Scheduler(GdObject):
         self.optimizer = optimizer
         self.params = params
         groups = optimizer.param_groups
-        if last_epoch == -1:
-            for group in groups:
-                lr = group["lr"]
-                group.setdefault("initial_lr", lr.clone() if type(lr) is Tensor else lr)
-        else:
-            for i, group in enumerate(groups):
-                if "initial_lr" not in group:
-                    raise GdRuntimeError(
-                        f"param 'initial_lr' is not specified in param_groups[{i}] when "
-                        "resuming scheduler with last_epoch >= 0.\nThis typically happens "
-                        "when:\n1. You're trying to resume training from a checkpoint but "
-                        "haven't properly loaded the optimizer state\n2. You're using "
-                        "last_epoch >= 0 for a fresh training run (not recommended)",
-                        py_type="KeyError")
+        set_initial_lrs(groups, last_epoch)
         self.base_lrs = [group["initial_lr"] for group in groups]
         self.last_epoch = last_epoch
         self.initial_step()
