@@ -301,17 +301,24 @@ class ExplainStep:
 
 
 # An explain step in the plain form a long listing streams in (render.stream reads it
-# without building records): (id, label, grad_fn, line, column, incoming, flows), each
-# flow (to_id, to_label, rule, value, accumulates, summed); a value is a float for a 0-d
-# float tensor (its text depends on its value alone), else its TensorData.
-RawFlow = tuple[int, str, str, "float | TensorData", bool, "str | None"]
-RawStep = tuple[int, str, str, "int | None", "int | None", "float | TensorData", list[RawFlow]]
+# without building records): (node, grad_fn, line, column, incoming, flows), each flow
+# (to, rule, value, accumulates, summed), where node and to are a number and its label as
+# every listing shows them ("#12 y = mul", made once a number); a value is a float for a
+# 0-d float tensor (its text depends on its value alone), else its TensorData.
+RawFlow = tuple[str, str, "float | TensorData", bool, "str | None"]
+RawStep = tuple[str, str, "int | None", "int | None", "float | TensorData", list[RawFlow]]
+
+
+def numbered(k: int, label: str) -> str:
+    """Number k and its label as listings show them: "#12 y = mul"."""
+    return f"#{k} {label}"
 
 
 def raw_step(step: ExplainStep) -> RawStep:
     """An ExplainStep as a RawStep (0-d float values as floats)."""
-    return (step.id, step.label, step.grad_fn, step.line, step.column, _raw(step.incoming),
-            [(f.to_id, f.to_label, f.rule, _raw(f.value), f.accumulates, f.summed)
+    return (numbered(step.id, step.label), step.grad_fn, step.line, step.column,
+            _raw(step.incoming),
+            [(numbered(f.to_id, f.to_label), f.rule, _raw(f.value), f.accumulates, f.summed)
              for f in step.flows])
 
 

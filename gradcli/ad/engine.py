@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import heapq
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -94,10 +94,11 @@ class _Run:
         self.done: set[int] = set()
 
 
-#: Called for each node of a backward pass: (node, incoming cotangent, cotangents out).
-#: Cotangents are tensors, or, for an observer whose `takes_scalars` attribute is true,
+#: A list the backward pass appends each node's (node, incoming cotangent, cotangents out)
+#: to, in the order the nodes run (a list's append: no Python call per node). Cotangents
+#: are tensors, or, for a list whose `takes_scalars` attribute is true (a list subclass),
 #: numpy float32/float64 scalars where the engine's scalar path ran the node.
-Observer = Callable[[Node, Tensor, tuple[Any, ...]], None]
+Observer = list
 
 
 def run_backward(
@@ -319,7 +320,8 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
     # An observer that takes numpy scalars (its `takes_scalars`) sees the scalar path's
     # cotangents as they are, so that path stays on for it.
     observer = run.observer
-    scalar_observer = observer if getattr(observer, "takes_scalars", False) else None
+    scalar_observer = (observer.append if getattr(observer, "takes_scalars", False)
+                       else None)
     # A light pass (see Rule.with_array_vjp) calls the rules' array VJPs directly, skipping
     # their dispatchers; grad mode is read per node, as the dispatcher reads it.
     fast_vjps = ARRAY_VJP if State.light_backward else None
@@ -375,7 +377,7 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
                     cots = sv(gs, node.out, inputs)
                     if cots is not None:
                         if scalar_observer is not None:
-                            scalar_observer(node, gs, cots)
+                            scalar_observer((node, gs, cots))
                         for edge, c in zip(node.parents, cots):  # noqa: B905 (see below)
                             if edge is None or c is None:
                                 continue
@@ -571,7 +573,7 @@ def _after_vjp(run: _Run, node: Node, g: Tensor, cots: tuple[Any, ...],
     if State.torch_anomaly:
         check_nan(node, cots)
     if run.observer is not None:
-        run.observer(node, g, cots)
+        run.observer.append((node, g, cots))
     return cots
 
 

@@ -93,20 +93,25 @@ def _edges(tape: list[Node], number: Callable[[Any], int]) -> Rows[tuple[int, in
 
 class _Frozen:
     """Once the program ran (`freeze`), the collector skips everything alive, the tape
-    above all: a view walks it and allocates, and every collection would rescan it all
-    (10⁶ objects for a 10⁵-iteration loop). Undone on exit."""
+    above all, and pauses: a view walks the tape and allocates (explain's backward pass
+    keeps a tuple per node), and every collection would rescan it all (10⁶ objects for a
+    10⁵-iteration loop) for no garbage. Undone on exit."""
 
     def __enter__(self) -> _Frozen:
         self.on = False
+        self.enabled = gc.isenabled()
         return self
 
     def freeze(self) -> None:
         gc.freeze()
+        gc.disable()
         self.on = True
 
     def __exit__(self, *exc: object) -> None:
         if self.on:
             gc.unfreeze()
+            if self.enabled:
+                gc.enable()
 
 
 def graph(source: Source, opts: AppOptions, values: bool = False) -> GraphResult:

@@ -239,18 +239,18 @@ def _step_lines(result: ExplainResult, y: str, precision: int, width: int | None
         if type(step) is Gap:
             yield from step.lines(width, INDENT)
             continue
-        sid, label, grad_fn, line, column, incoming, flows = (
+        node, grad_fn, line, column, incoming, flows = (
             step if type(step) is tuple else raw_step(step))
-        yield f"{INDENT}#{sid} {label}  {grad_fn}  line {location(line, column)}"
+        yield f"{INDENT}{node}  {grad_fn}  line {location(line, column)}"
         yield f"{INDENT * 2}incoming ∂{y}/∂node = {_value(incoming, precision)}"
         if not flows:
             yield f"{INDENT * 2}(no inputs need a gradient)"
-        for to_id, to_label, rule, value, accumulates, summed in flows:
+        for to, rule, value, accumulates, summed in flows:
             how = "+=" if accumulates else "="
             note = "  (summed with an earlier gradient)" if accumulates else ""
             if summed:
                 note += f"  ({summed})"
-            yield (f"{INDENT * 2}{rule}  ->  #{to_id} {to_label} {how} "
+            yield (f"{INDENT * 2}{rule}  ->  {to} {how} "
                    f"{_value(value, precision)}{note}")
 
 
