@@ -109,6 +109,19 @@ def _restore_address_space(saved: Any) -> None:
         resource.setrlimit(resource.RLIMIT_AS, saved)
 
 
+#: Results kept alive to the end of the process, when the entry point ends it without
+#: freeing the heap (`python -m gradcli`, the console script: see __main__); None in
+#: process (tests call the command line many times).
+KEPT: list[Any] | None = None
+
+
+def keep(result: Any) -> None:
+    """Keep a command's result alive to the end of the process, when it ends without
+    freeing the heap (a long tape's result is millions of objects)."""
+    if KEPT is not None:
+        KEPT.append(result)
+
+
 def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
     """The one catch site: every failure becomes a message and an exit code."""
 
@@ -341,6 +354,7 @@ def _shown(compute: Callable[..., Any]) -> Callable[..., Exit]:
 
             return Exit(run_batch(compute, source, opts, batch, jobs, extra))
         result = compute(source, opts, **extra)
+        keep(result)
         if ctx.captured is not None:
             result.output = ctx.captured.getvalue()
         _emit(result, ctx)
@@ -355,6 +369,7 @@ def _graph(source: Any, opts: Any, ctx: Ctx, values: bool, render_to: str | None
     from gradcli.render import render_graph
 
     result = app.graph(source, opts, values)
+    keep(result)
     if ctx.captured is not None:
         result.output = ctx.captured.getvalue()
     if render_to is not None:
