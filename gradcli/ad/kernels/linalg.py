@@ -6,6 +6,11 @@ from typing import Any
 
 import numpy as np
 
+try:  # numpy's count_nonzero without its Python wrapper (W2's backward counts twice a step)
+    from numpy._core.multiarray import count_nonzero as _nonzero
+except ImportError:  # pragma: no cover - numpy < 2
+    _nonzero = np.count_nonzero
+
 from gradcli.ad import dtypes
 from gradcli.ad.kernels.half import via_float32
 from gradcli.ad.kernels.messages import (
@@ -215,8 +220,8 @@ def outer_k1(a: ndarray, b: ndarray) -> Any:
         pass
     elif dt is _F64:
         if size <= _K1_F64_MAX:
-            if (a.flags.forc and b.flags.forc and np.count_nonzero(a) == m
-                    and np.count_nonzero(b) == n and ((m, n) in _K1_EXACT or _k1_exact(m, n))):
+            if (a.flags.forc and b.flags.forc and _nonzero(a) == m
+                    and _nonzero(b) == n and ((m, n) in _K1_EXACT or _k1_exact(m, n))):
                 return np.dot(a, b)
         elif size <= _K1_EINSUM_MAX and _no_zero_product(a, b, _F64_ROOT):
             return np.einsum("ik,kj->ij", a, b)
@@ -243,8 +248,8 @@ def _no_zero_product(a: ndarray, b: ndarray, root: Any) -> bool:
     is nonzero, so |factor| > h/root where h is half the smallest subnormal (what rounds
     to zero), and root² ≤ h makes every |product| > h. root: 2⁻⁷⁵ (float32, h = 2⁻¹⁵⁰),
     2⁻⁵³⁸ (float64, h = 2⁻¹⁰⁷⁵)."""
-    return (np.count_nonzero(a * root) == a.shape[0]
-            and np.count_nonzero(b * root) == b.shape[1])
+    return (_nonzero(a * root) == a.shape[0]
+            and _nonzero(b * root) == b.shape[1])
 
 
 _F32_ROOT = np.float32(2.0**-75)
