@@ -24,6 +24,7 @@ from gradcli.ad.ops import (  # noqa: F401  (modules that only declare their spe
     linalg_more,
     losses,
     losses_torch,
+    lu,
     math,
     nn_extra,
     pointwise,

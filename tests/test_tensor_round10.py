@@ -1,0 +1,327 @@
+"""The tensor surface of round 10 against PyTorch 2.13's output: the LU family (linalg.lu,
+lu_factor(_ex), lu_solve, lu_unpack, the deprecated torch.lu/lu_solve/qr) with gradients
+of every order and both modes. The expected text is PyTorch's, as a literal; with torch
+installed the same program is also run under it.
+"""
+
+# ruff: noqa: E501  (programs and PyTorch's output, whole)
+
+from __future__ import annotations
+
+import pytest
+from pyrun import gd_output, torch_output
+
+SETUP = "import torch\nimport torch.nn.functional as F\ntorch.manual_seed(0)\n"
+
+
+def _program(code: str) -> str:
+    body = "".join(f"    {line}\n" for line in code.splitlines())
+    return (SETUP + f"try:\n{body}except Exception as e:\n"
+            "    print(type(e).__name__)\n    print(str(e))\n")
+
+
+# (name, program, PyTorch's output)
+CASES = [
+    ('lu_square',
+     ('A = torch.randn(3, 3, requires_grad=True)\n'
+      'LU, piv = torch.linalg.lu_factor(A)\n'
+      'print(LU, piv)\n'
+      'P, L, U = torch.linalg.lu(A)\n'
+      'print(P, L, U)\n'
+      'print(torch.lu_unpack(LU, piv))\n'
+      '(L.sin().sum() + (U * U).sum()).backward()\n'
+      'print(A.grad)\n'
+      'B = torch.randn(3, 2)\n'
+      'X = torch.linalg.lu_solve(LU, piv, B)\n'
+      'print(X, torch.dist(A @ X, B) < 1e-5)'),
+     ('tensor([[ 1.5410, -0.2934, -2.1788],\n'
+      '        [ 0.3689, -0.9763, -0.5949],\n'
+      '        [ 0.2617, -0.9371, -0.7064]], grad_fn=<LinalgLuFactorExBackward0>) tensor([1, 2, 3], dtype=torch.int32)\n'
+      'tensor([[1., 0., 0.],\n'
+      '        [0., 1., 0.],\n'
+      '        [0., 0., 1.]]) tensor([[ 1.0000,  0.0000,  0.0000],\n'
+      '        [ 0.3689,  1.0000,  0.0000],\n'
+      '        [ 0.2617, -0.9371,  1.0000]], grad_fn=<LinalgLuBackward0>) tensor([[ 1.5410, -0.2934, -2.1788],\n'
+      '        [ 0.0000, -0.9763, -0.5949],\n'
+      '        [ 0.0000,  0.0000, -0.7064]], grad_fn=<LinalgLuBackward0>)\n'
+      'torch.return_types.lu_unpack(\n'
+      'P=tensor([[1., 0., 0.],\n'
+      '        [0., 1., 0.],\n'
+      '        [0., 0., 1.]]),\n'
+      'L=tensor([[ 1.0000,  0.0000,  0.0000],\n'
+      '        [ 0.3689,  1.0000,  0.0000],\n'
+      '        [ 0.2617, -0.9371,  1.0000]], grad_fn=<LuUnpackBackward0>),\n'
+      'U=tensor([[ 1.5410, -0.2934, -2.1788],\n'
+      '        [ 0.0000, -0.9763, -0.5949],\n'
+      '        [ 0.0000,  0.0000, -0.7064]], grad_fn=<LuUnpackBackward0>))\n'
+      'tensor([[ 4.6362, -0.0211, -3.0605],\n'
+      '        [-3.2752, -1.7142, -2.5137],\n'
+      '        [-1.3223,  0.2544, -1.4128]])\n'
+      'tensor([[-3.1118,  2.5140],\n'
+      '        [ 0.9690, -0.6518],\n'
+      '        [-2.1463,  2.1397]], grad_fn=<LinalgLuSolveBackward0>) tensor(True)\n')),
+    ('lu_shapes_grads',
+     ('for shape in [(2, 4), (4, 2), (2, 3, 3)]:\n'
+      '    A = torch.randn(*shape, dtype=torch.float64, requires_grad=True)\n'
+      '    P, L, U = torch.linalg.lu(A)\n'
+      '    print(P, L, U)\n'
+      '    (L.sin().sum() + (U * U).sum()).backward()\n'
+      '    print(A.grad)\n'
+      '    A.grad = None\n'
+      '    LU, piv = torch.linalg.lu_factor(A)\n'
+      '    (LU.cos() * 2).sum().backward()\n'
+      '    print(A.grad, piv)\n'
+      '    print(torch.autograd.gradcheck(lambda a: torch.linalg.lu(a)[1:], (A.detach().requires_grad_(),)))\n'
+      '    print(torch.autograd.gradgradcheck(lambda a: torch.linalg.lu_factor(a)[0], (A.detach().requires_grad_(),)))\n'
+      '    T = torch.randn(*shape, dtype=torch.float64)\n'
+      '    print(torch.func.jvp(lambda a: torch.linalg.lu(a)[1:], (A.detach(),), (T,))[1])\n'
+      '    print(torch.func.jvp(lambda a: torch.linalg.lu_factor(a)[0], (A.detach(),), (T,))[1])'),
+     ('tensor([[1., 0.],\n'
+      '        [0., 1.]], dtype=torch.float64) tensor([[ 1.0000,  0.0000],\n'
+      '        [-0.7038,  1.0000]], dtype=torch.float64, grad_fn=<LinalgLuBackward0>) tensor([[ 1.5410, -0.2934, -2.1788,  0.5684],\n'
+      '        [ 0.0000, -1.6051, -1.1300,  1.2381]], dtype=torch.float64,\n'
+      '       grad_fn=<LinalgLuBackward0>)\n'
+      'tensor([[ 0.1082, -2.8461, -5.9482,  2.8795],\n'
+      '        [-4.2254, -3.2102, -2.2601,  2.4762]], dtype=torch.float64)\n'
+      'tensor([[ 1.1505,  1.9852,  2.9146, -2.4070],\n'
+      '        [ 4.4753,  1.9988,  1.8089, -1.8903]], dtype=torch.float64) tensor([1, 2], dtype=torch.int32)\n'
+      'True\n'
+      'True\n'
+      '(tensor([[ 0.0000,  0.0000],\n'
+      '        [-0.0183,  0.0000]], dtype=torch.float64), tensor([[-0.5663,  0.3731, -0.8920, -1.5091],\n'
+      '        [ 0.0000,  1.7137,  0.2722, -0.2768]], dtype=torch.float64))\n'
+      'tensor([[-0.5663,  0.3731, -0.8920, -1.5091],\n'
+      '        [-0.0183,  1.7137,  0.2722, -0.2768]], dtype=torch.float64)\n'
+      'tensor([[0., 0., 0., 1.],\n'
+      '        [1., 0., 0., 0.],\n'
+      '        [0., 0., 1., 0.],\n'
+      '        [0., 1., 0., 0.]], dtype=torch.float64) tensor([[ 1.0000,  0.0000],\n'
+      '        [-0.4019,  1.0000],\n'
+      '        [ 0.0162,  0.4328],\n'
+      '        [-0.1487, -0.7030]], dtype=torch.float64, grad_fn=<LinalgLuBackward0>) tensor([[-1.2904, -0.7911],\n'
+      '        [ 0.0000, -1.6305]], dtype=torch.float64, grad_fn=<LinalgLuBackward0>)\n'
+      'tensor([[-0.4795, -0.4679],\n'
+      '        [-2.1067, -2.9887],\n'
+      '        [-0.4335, -0.5568],\n'
+      '        [ 1.3399, -3.3489]], dtype=torch.float64)\n'
+      'tensor([[ 0.2566, -0.7930],\n'
+      '        [ 1.4214,  1.7849],\n'
+      '        [-0.2903,  0.5145],\n'
+      '        [-1.3519,  1.2163]], dtype=torch.float64) tensor([2, 4], dtype=torch.int32)\n'
+      'True\n'
+      'True\n'
+      '(tensor([[ 0.0000,  0.0000],\n'
+      '        [-0.1444,  0.0000],\n'
+      '        [ 0.8435, -0.4409],\n'
+      '        [ 0.0322,  0.1932]], dtype=torch.float64), tensor([[-0.0075, -0.9145],\n'
+      '        [ 0.0000, -0.7008]], dtype=torch.float64))\n'
+      'tensor([[-0.0075, -0.9145],\n'
+      '        [-0.1444, -0.7008],\n'
+      '        [ 0.8435, -0.4409],\n'
+      '        [ 0.0322,  0.1932]], dtype=torch.float64)\n'
+      'tensor([[[1., 0., 0.],\n'
+      '         [0., 0., 1.],\n'
+      '         [0., 1., 0.]],\n'
+      '\n'
+      '        [[0., 0., 1.],\n'
+      '         [0., 1., 0.],\n'
+      '         [1., 0., 0.]]], dtype=torch.float64) tensor([[[ 1.0000,  0.0000,  0.0000],\n'
+      '         [ 0.5606,  1.0000,  0.0000],\n'
+      '         [ 0.0263,  0.1727,  1.0000]],\n'
+      '\n'
+      '        [[ 1.0000,  0.0000,  0.0000],\n'
+      '         [ 0.3051,  1.0000,  0.0000],\n'
+      '         [-0.9206,  0.8096,  1.0000]]], dtype=torch.float64,\n'
+      '       grad_fn=<LinalgLuBackward0>) tensor([[[-3.1453, -0.1137,  0.9983],\n'
+      '         [ 0.0000,  1.0745, -0.4286],\n'
+      '         [ 0.0000,  0.0000,  0.9987]],\n'
+      '\n'
+      '        [[ 1.4744,  1.0134,  0.8542],\n'
+      '         [ 0.0000,  1.2439, -0.2066],\n'
+      '         [ 0.0000,  0.0000,  2.9473]]], dtype=torch.float64,\n'
+      '       grad_fn=<LinalgLuBackward0>)\n'
+      'tensor([[[-5.8949, -1.3113,  2.6181],\n'
+      '         [ 0.2542,  1.7136,  1.9974],\n'
+      '         [-0.7179,  1.8531, -1.2021]],\n'
+      '\n'
+      '        [[-4.0585,  1.5337,  5.8946],\n'
+      '         [ 2.7947,  1.2462, -5.1858],\n'
+      '         [-1.6400,  3.0585,  8.7170]]], dtype=torch.float64)\n'
+      'tensor([[[-0.4160,  1.1430, -2.2657],\n'
+      '         [-0.4812, -0.9906, -1.6815],\n'
+      '         [ 0.7515, -1.5877,  1.1216]],\n'
+      '\n'
+      '        [[ 2.1476, -1.2282, -0.3861],\n'
+      '         [-0.2080, -0.8997,  0.7230],\n'
+      '         [ 0.0497, -2.5535, -2.0842]]], dtype=torch.float64) tensor([[1, 3, 3],\n'
+      '        [3, 2, 3]], dtype=torch.int32)\n'
+      'True\n'
+      'True\n'
+      '(tensor([[[ 0.0000,  0.0000,  0.0000],\n'
+      '         [ 0.1119,  0.0000,  0.0000],\n'
+      '         [ 0.1949,  0.5899,  0.0000]],\n'
+      '\n'
+      '        [[ 0.0000,  0.0000,  0.0000],\n'
+      '         [-0.1638,  0.0000,  0.0000],\n'
+      '         [ 1.9507, -0.7540,  0.0000]]], dtype=torch.float64), tensor([[[ 0.4188,  0.3434, -0.6302],\n'
+      '         [ 0.0000,  1.3733, -0.0793],\n'
+      '         [ 0.0000,  0.0000,  1.4769]],\n'
+      '\n'
+      '        [[ 1.4275,  0.1023, -1.4267],\n'
+      '         [ 0.0000,  0.8861,  0.2458],\n'
+      '         [ 0.0000,  0.0000, -3.9381]]], dtype=torch.float64))\n'
+      'tensor([[[ 0.4188,  0.3434, -0.6302],\n'
+      '         [ 0.1119,  1.3733, -0.0793],\n'
+      '         [ 0.1949,  0.5899,  1.4769]],\n'
+      '\n'
+      '        [[ 1.4275,  0.1023, -1.4267],\n'
+      '         [-0.1638,  0.8861,  0.2458],\n'
+      '         [ 1.9507, -0.7540, -3.9381]]], dtype=torch.float64)\n')),
+    ('lu_solve_forms',
+     ('A = torch.randn(3, 3, dtype=torch.float64, requires_grad=True)\n'
+      'B = torch.randn(3, 2, dtype=torch.float64, requires_grad=True)\n'
+      'LU, piv = torch.linalg.lu_factor(A)\n'
+      'for left in (True, False):\n'
+      '    for adj in (False, True):\n'
+      '        b = B if left else B.T\n'
+      '        X = torch.linalg.lu_solve(LU, piv, b, left=left, adjoint=adj)\n'
+      '        print(X)\n'
+      '        print(torch.autograd.grad(X.pow(2).sum(), (A, B), retain_graph=True))\n'
+      'print(torch.lu_solve(B, LU, piv))\n'
+      'print(A.lu_solve(LU, piv) if False else B.lu_solve(LU, piv))'),
+     ('tensor([[-3.1118,  2.5140],\n'
+      '        [ 0.9690, -0.6518],\n'
+      '        [-2.1463,  2.1397]], dtype=torch.float64,\n'
+      '       grad_fn=<LinalgLuSolveBackward0>)\n'
+      '(tensor([[-80.8859,  23.4692, -61.1059],\n'
+      '        [ 91.3239, -26.4671,  69.0868],\n'
+      '        [100.9709, -29.2891,  76.3037]], dtype=torch.float64), tensor([[-15.4054,  13.1054],\n'
+      '        [ 17.2035, -15.0317],\n'
+      '        [ 19.1822, -16.4199]], dtype=torch.float64))\n'
+      'tensor([[ 0.1789, -1.8918],\n'
+      '        [-0.7262,  2.7495],\n'
+      '        [-0.6599,  1.8735]], dtype=torch.float64,\n'
+      '       grad_fn=<LinalgLuSolveBackward0>)\n'
+      '(tensor([[-47.1574,   5.0701, -30.7214],\n'
+      '        [ 71.2725,  -7.7777,  46.5627],\n'
+      '        [ 49.5351,  -5.4447,  32.4062]], dtype=torch.float64), tensor([[  5.8656, -24.3731],\n'
+      '        [ -0.8771,   2.5972],\n'
+      '        [  4.1025, -15.8516]], dtype=torch.float64))\n'
+      'tensor([[ 0.1789, -0.7262, -0.6599],\n'
+      '        [-1.8918,  2.7495,  1.8735]], dtype=torch.float64,\n'
+      '       grad_fn=<LinalgLuSolveBackward0>)\n'
+      '(tensor([[-47.1574,   5.0701, -30.7214],\n'
+      '        [ 71.2725,  -7.7777,  46.5627],\n'
+      '        [ 49.5351,  -5.4447,  32.4062]], dtype=torch.float64), tensor([[  5.8656, -24.3731],\n'
+      '        [ -0.8771,   2.5972],\n'
+      '        [  4.1025, -15.8516]], dtype=torch.float64))\n'
+      'tensor([[-3.1118,  0.9690, -2.1463],\n'
+      '        [ 2.5140, -0.6518,  2.1397]], dtype=torch.float64,\n'
+      '       grad_fn=<LinalgLuSolveBackward0>)\n'
+      '(tensor([[-80.8859,  23.4692, -61.1059],\n'
+      '        [ 91.3239, -26.4671,  69.0868],\n'
+      '        [100.9709, -29.2891,  76.3037]], dtype=torch.float64), tensor([[-15.4054,  13.1054],\n'
+      '        [ 17.2035, -15.0317],\n'
+      '        [ 19.1822, -16.4199]], dtype=torch.float64))\n'
+      'tensor([[-3.1118,  2.5140],\n'
+      '        [ 0.9690, -0.6518],\n'
+      '        [-2.1463,  2.1397]], dtype=torch.float64,\n'
+      '       grad_fn=<LinalgLuSolveBackward0>)\n'
+      'tensor([[-3.1118,  2.5140],\n'
+      '        [ 0.9690, -0.6518],\n'
+      '        [-2.1463,  2.1397]], dtype=torch.float64,\n'
+      '       grad_fn=<LinalgLuSolveBackward0>)\n')),
+    ('lu_legacy',
+     ('A = torch.tensor([[2., 1], [4, 3]])\n'
+      'print(torch.lu(A))\n'
+      'print(torch.lu(A, get_infos=True))\n'
+      'print(A.lu())\n'
+      'print(torch.qr(A))\n'
+      'print(A.qr(some=False))\n'
+      'print(torch.linalg.lu_factor_ex(torch.ones(3, 3)))\n'
+      'print(torch.lu_unpack(*torch.linalg.lu_factor(A), unpack_data=False))\n'
+      'print(torch.linalg.lu_factor(torch.zeros(0, 0)))'),
+     ('(tensor([[ 4.0000,  3.0000],\n'
+      '        [ 0.5000, -0.5000]]), tensor([2, 2], dtype=torch.int32))\n'
+      'torch.return_types._lu_with_info(\n'
+      'LU=tensor([[ 4.0000,  3.0000],\n'
+      '        [ 0.5000, -0.5000]]),\n'
+      'pivots=tensor([2, 2], dtype=torch.int32),\n'
+      'info=tensor(0, dtype=torch.int32))\n'
+      '(tensor([[ 4.0000,  3.0000],\n'
+      '        [ 0.5000, -0.5000]]), tensor([2, 2], dtype=torch.int32))\n'
+      'torch.return_types.qr(\n'
+      'Q=tensor([[-0.4472, -0.8944],\n'
+      '        [-0.8944,  0.4472]]),\n'
+      'R=tensor([[-4.4721, -3.1305],\n'
+      '        [ 0.0000,  0.4472]]))\n'
+      'torch.return_types.qr(\n'
+      'Q=tensor([[-0.4472, -0.8944],\n'
+      '        [-0.8944,  0.4472]]),\n'
+      'R=tensor([[-4.4721, -3.1305],\n'
+      '        [ 0.0000,  0.4472]]))\n'
+      'torch.return_types.linalg_lu_factor_ex(\n'
+      'LU=tensor([[1., 1., 1.],\n'
+      '        [1., 0., 0.],\n'
+      '        [1., 0., 0.]]),\n'
+      'pivots=tensor([1, 2, 3], dtype=torch.int32),\n'
+      'info=tensor(2, dtype=torch.int32))\n'
+      'torch.return_types.lu_unpack(\n'
+      'P=tensor([[0., 1.],\n'
+      '        [1., 0.]]),\n'
+      'L=tensor([]),\n'
+      'U=tensor([]))\n'
+      'torch.return_types.linalg_lu_factor(\n'
+      'LU=tensor([], size=(0, 0)),\n'
+      'pivots=tensor([], dtype=torch.int32))\n')),
+    ('lu_singular',
+     ('torch.linalg.lu_factor(torch.ones(3, 3))'),
+     ('RuntimeError\n'
+      'torch.linalg.lu_factor: U[2,2] is zero and using it on lu_solve would result in a division by zero. If you still want to perform the factorization, consider calling linalg.lu(A, pivot) or linalg.lu_factor_ex(A, pivot)\n')),
+    ('lu_singular_lu',
+     ('print(torch.linalg.lu(torch.ones(3, 3)))'),
+     ('torch.return_types.linalg_lu(\n'
+      'P=tensor([[1., 0., 0.],\n'
+      '        [0., 1., 0.],\n'
+      '        [0., 0., 1.]]),\n'
+      'L=tensor([[1., 0., 0.],\n'
+      '        [1., 1., 0.],\n'
+      '        [1., 0., 1.]]),\n'
+      'U=tensor([[1., 1., 1.],\n'
+      '        [0., 0., 0.],\n'
+      '        [0., 0., 0.]]))\n')),
+    ('lu_long',
+     ('torch.linalg.lu_factor(torch.ones(3, 3, dtype=torch.long))'),
+     ('NotImplementedError\n'
+      '"lu_cpu" not implemented for \'Long\'\n')),
+    ('lu_1d',
+     ('torch.linalg.lu(torch.ones(3))'),
+     ('RuntimeError\n'
+      'linalg.lu: Expected tensor with 2 or more dimensions. Got size: [3] instead\n')),
+    ('lu_nopivot',
+     ('torch.linalg.lu_factor(torch.eye(3), pivot=False)'),
+     ('RuntimeError\n'
+      'linalg.lu_factor: LU without pivoting is not implemented on the CPU\n')),
+    ('lu_solve_shape',
+     ('torch.linalg.lu_solve(*torch.linalg.lu_factor(torch.eye(3)), torch.ones(2, 2))'),
+     ('RuntimeError\n'
+      'linalg.lu_solve: Incompatible shapes of A and B for the equation AX = B (3x3 and 2x2)\n')),
+    ('lu_solve_1d',
+     ('torch.linalg.lu_solve(*torch.linalg.lu_factor(torch.eye(3)), torch.ones(3))'),
+     ('RuntimeError\n'
+      'linalg.lu_solve: The input tensor B must have at least 2 dimensions.\n')),
+    ('lu_solve_right',
+     ('torch.linalg.lu_solve(*torch.linalg.lu_factor(torch.eye(3)), torch.ones(3, 1), left=False)'),
+     ('RuntimeError\n'
+      'linalg.lu_solve: Incompatible shapes of A and B for the equation XA = B (3x3 and 3x1)\n')),
+]
+
+
+@pytest.mark.parametrize(("name", "code", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_prints_what_pytorch_prints(name: str, code: str, expected: str) -> None:
+    assert gd_output(_program(code)) == expected
+
+
+@pytest.mark.parametrize(("name", "code", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_expected_text_is_pytorchs(name: str, code: str, expected: str) -> None:
+    assert torch_output(_program(code)) == expected
