@@ -1,6 +1,6 @@
 """The tensor surface of round 10 against PyTorch 2.13's output: the LU family (linalg.lu,
 lu_factor(_ex), lu_solve, lu_unpack, the deprecated torch.lu/lu_solve/qr) with gradients
-of every order and both modes. The expected text is PyTorch's, as a literal; with torch
+of every order and both modes, index_reduce, x.apply_/map_/map2_. The expected text is PyTorch's, as a literal; with torch
 installed the same program is also run under it.
 """
 
@@ -314,6 +314,155 @@ CASES = [
      ('torch.linalg.lu_solve(*torch.linalg.lu_factor(torch.eye(3)), torch.ones(3, 1), left=False)'),
      ('RuntimeError\n'
       'linalg.lu_solve: Incompatible shapes of A and B for the equation XA = B (3x3 and 3x1)\n')),
+    ('index_reduce',
+     ('x = torch.arange(1., 13).reshape(4, 3)\n'
+      'src = torch.tensor([[2., 3, 4], [5, 6, 7], [1, 1, 1], [9, 0, -1]])\n'
+      'idx = torch.tensor([0, 2, 0, 1])\n'
+      'for r in ["prod", "mean", "amax", "amin"]:\n'
+      '    for inc in (True, False):\n'
+      '        print(r, inc, x.index_reduce(0, idx, src, r, include_self=inc))\n'
+      'y = x.clone()\n'
+      'y.index_reduce_(0, idx, src, "prod")\n'
+      'print(y)\n'
+      'xs = x.clone().requires_grad_()\n'
+      'ss = src.clone().requires_grad_()\n'
+      'out = torch.index_reduce(xs, 0, idx, ss, "amax")\n'
+      'print(out)\n'
+      'out.sum().backward()\n'
+      'print(xs.grad, ss.grad)\n'
+      'xi = torch.tensor([[1, 2], [3, 4]])\n'
+      'print(xi.index_reduce(0, torch.tensor([1, 1]), torch.tensor([[5, 6], [7, 8]]), "mean"))\n'
+      'print(xi.index_reduce(0, torch.tensor([1, 1]), torch.tensor([[5, 6], [7, 8]]), "mean", include_self=False))\n'
+      'a = torch.rand(3, 2, dtype=torch.float64, requires_grad=True)\n'
+      'b = torch.rand(3, 2, dtype=torch.float64, requires_grad=True)\n'
+      'for r in ["prod", "mean", "amax", "amin"]:\n'
+      '    print(torch.autograd.gradcheck(lambda p, q: p.index_reduce(0, torch.tensor([2, 0, 2]), q, r), (a, b)))'),
+     ('prod True tensor([[ 2.,  6., 12.],\n'
+      '        [36.,  0., -6.],\n'
+      '        [35., 48., 63.],\n'
+      '        [10., 11., 12.]])\n'
+      'prod False tensor([[ 2.,  3.,  4.],\n'
+      '        [ 9.,  0., -1.],\n'
+      '        [ 5.,  6.,  7.],\n'
+      '        [10., 11., 12.]])\n'
+      'mean True tensor([[ 1.3333,  2.0000,  2.6667],\n'
+      '        [ 6.5000,  2.5000,  2.5000],\n'
+      '        [ 6.0000,  7.0000,  8.0000],\n'
+      '        [10.0000, 11.0000, 12.0000]])\n'
+      'mean False tensor([[ 1.5000,  2.0000,  2.5000],\n'
+      '        [ 9.0000,  0.0000, -1.0000],\n'
+      '        [ 5.0000,  6.0000,  7.0000],\n'
+      '        [10.0000, 11.0000, 12.0000]])\n'
+      'amax True tensor([[ 2.,  3.,  4.],\n'
+      '        [ 9.,  5.,  6.],\n'
+      '        [ 7.,  8.,  9.],\n'
+      '        [10., 11., 12.]])\n'
+      'amax False tensor([[ 2.,  3.,  4.],\n'
+      '        [ 9.,  0., -1.],\n'
+      '        [ 5.,  6.,  7.],\n'
+      '        [10., 11., 12.]])\n'
+      'amin True tensor([[ 1.,  1.,  1.],\n'
+      '        [ 4.,  0., -1.],\n'
+      '        [ 5.,  6.,  7.],\n'
+      '        [10., 11., 12.]])\n'
+      'amin False tensor([[ 1.,  1.,  1.],\n'
+      '        [ 9.,  0., -1.],\n'
+      '        [ 5.,  6.,  7.],\n'
+      '        [10., 11., 12.]])\n'
+      'tensor([[ 2.,  6., 12.],\n'
+      '        [36.,  0., -6.],\n'
+      '        [35., 48., 63.],\n'
+      '        [10., 11., 12.]])\n'
+      'tensor([[ 2.,  3.,  4.],\n'
+      '        [ 9.,  5.,  6.],\n'
+      '        [ 7.,  8.,  9.],\n'
+      '        [10., 11., 12.]], grad_fn=<IndexReduceBackward0>)\n'
+      'tensor([[0., 0., 0.],\n'
+      '        [0., 1., 1.],\n'
+      '        [1., 1., 1.],\n'
+      '        [1., 1., 1.]]) tensor([[1., 1., 1.],\n'
+      '        [0., 0., 0.],\n'
+      '        [0., 0., 0.],\n'
+      '        [1., 0., 0.]])\n'
+      'tensor([[1, 2],\n'
+      '        [5, 6]])\n'
+      'tensor([[1, 2],\n'
+      '        [6, 7]])\n'
+      'True\n'
+      'True\n'
+      'True\n'
+      'True\n')),
+    ('index_reduce_sum',
+     ('torch.ones(3).index_reduce(0, torch.tensor([0]), torch.ones(1), "sum")'),
+     ('RuntimeError\n'
+      'index_reduce(): Expected reduce to be one of prod, mean, amax or amin but got sum.\n')),
+    ('index_reduce_count',
+     ('torch.ones(3, 2).index_reduce(0, torch.tensor([0, 1]), torch.ones(3, 2), "amax")'),
+     ('RuntimeError\n'
+      'index_reduce_(): Number of indices (2) should be equal to source.size(dim): (3), for dim: 0\n')),
+    ('index_reduce_float_index',
+     ('torch.ones(3).index_reduce(0, torch.tensor([0.]), torch.ones(1), "amax")'),
+     ('RuntimeError\n'
+      'index_reduce_(): Expected dtype int32/int64 for index but got: Float\n')),
+    ('index_reduce_range',
+     ('torch.ones(3).index_reduce(0, torch.tensor([3]), torch.ones(1), "amax")'),
+     ('IndexError\n'
+      'index out of range in self\n')),
+    ('apply_map',
+     ('x = torch.tensor([[1., 2.], [3., 4.]])\n'
+      'print(x.apply_(lambda v: v * 2 + 1), x)\n'
+      'def sq(v):\n'
+      '    return v ** 2\n'
+      'print(torch.arange(5).apply_(sq), torch.arange(3).apply_(lambda v: v / 2))\n'
+      'print(torch.arange(3.).apply_(lambda v: True), torch.tensor([True, False]).apply_(lambda v: not v))\n'
+      'print(torch.ones(2).half().apply_(lambda v: v / 3), torch.tensor(5.).apply_(lambda v: v + 1))\n'
+      'y = torch.tensor([1., 2., 3.])\n'
+      'print(y.map_(torch.tensor([10., 20., 30.]), lambda a, b: a * b))\n'
+      'print(y.map_(torch.tensor(2.), lambda a, b: a - b))\n'
+      'print(y.map2_(torch.ones(3), torch.ones(3), lambda a, b, c: a + b + c))\n'
+      'z = torch.zeros(4)\n'
+      'z[1:3].apply_(lambda a: 7)\n'
+      'print(z)'),
+     ('tensor([[3., 5.],\n'
+      '        [7., 9.]]) tensor([[3., 5.],\n'
+      '        [7., 9.]])\n'
+      'tensor([ 0,  1,  4,  9, 16]) tensor([0, 0, 1])\n'
+      'tensor([1., 1., 1.]) tensor([False,  True])\n'
+      'tensor([0.3333, 0.3333], dtype=torch.float16) tensor(6.)\n'
+      'tensor([10., 40., 90.])\n'
+      'tensor([ 8., 38., 88.])\n'
+      'tensor([10., 40., 90.])\n'
+      'tensor([0., 7., 7., 0.])\n')),
+    ('apply_str',
+     ('torch.arange(3.).apply_(lambda v: "a")'),
+     ('TypeError\n'
+      'must be real number, not str\n')),
+    ('apply_none',
+     ('torch.arange(3.).apply_(lambda v: None)'),
+     ('TypeError\n'
+      'must be real number, not NoneType\n')),
+    ('apply_requires_grad',
+     ('torch.ones(2, requires_grad=True).apply_(lambda v: v)'),
+     ('RuntimeError\n'
+      "Can't call apply_() on Variable that requires grad. Use var.detach().apply_() instead.\n")),
+    ('map_requires_grad',
+     ('torch.ones(2, requires_grad=True).map_(torch.ones(2), lambda a, b: a)'),
+     ('RuntimeError\n'
+      "Can't call map_() on Variable that requires grad. Use var.detach().map_() instead.\n")),
+    ('map_shape',
+     ('torch.ones(3).map_(torch.ones(2), lambda a, b: a)'),
+     ('RuntimeError\n'
+      'The expanded size of the tensor (3) must match the existing size (2) at non-singleton dimension 0.  Target sizes: [3].  Tensor sizes: [2]\n')),
+    ('map_dtype',
+     ('torch.ones(3).map_(torch.ones(3, dtype=torch.long), lambda a, b: a + b)'),
+     ('TypeError\n'
+      "map_: expected torch.FloatTensor for 'other' (got torch.LongTensor)\n")),
+    ('apply_raises',
+     ('def bad(v):\n'
+      '    raise ValueError("boom")\n'
+      'torch.ones(2).apply_(bad)'),
+     ('ValueError\n'
+      'boom\n')),
 ]
 
 

@@ -27,6 +27,7 @@ from gradcli.ad.ops import (  # noqa: F401  (modules that only declare their spe
     lu,
     math,
     nn_extra,
+    per_element,
     pointwise,
     pool,
     quantile,

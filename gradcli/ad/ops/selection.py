@@ -20,6 +20,7 @@ from gradcli.ad.ops.shape import _wrap_dim, expand, reshape
 from gradcli.ad.ops.surface import expose
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
+from gradcli.ad.state import warn
 from gradcli.errors import GdRuntimeError
 
 
@@ -96,6 +97,36 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
                              f"got {reduce}")
     return apply(_RULES["scatter_reduce"], (input, _as_tensor(src)),
                  {"index": idx, "dim": _wrap_dim(dim, input.ndim), "reduce": reduce,
+                  "include_self": bool(include_self)})
+
+
+def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce: str, *,
+                 include_self: bool = True) -> Tensor:
+    """source's slices reduced into input at index along dim: 'prod', 'mean', 'amax' or
+    'amin' (IndexReduceBackward0): scatter_reduce with the index spread over source."""
+    warn("index_reduce() is in beta and the API may change at any time.", once=True)
+    idx = _index(index, "index_reduce", 3)
+    if reduce not in _REDUCTIONS[1:]:
+        raise GdRuntimeError("index_reduce(): Expected reduce to be one of prod, mean, amax or "
+                             f"amin but got {reduce}.")
+    if idx.dtype.kind not in "iu" or idx.dtype.itemsize < 4:
+        raise GdRuntimeError("index_reduce_(): Expected dtype int32/int64 for index but got: "
+                             f"{K.scalar_name(idx.dtype)}")
+    src = _as_tensor(source)
+    d = _wrap_dim(dim, input.ndim)
+    n = src.shape[d] if src.ndim else 1
+    if idx.ndim > 1 or idx.size != n:
+        raise GdRuntimeError(f"index_reduce_(): Number of indices ({idx.size}) should be equal "
+                             f"to source.size(dim): ({n}), for dim: {d}")
+    size = input.shape[d] if input.ndim else 1
+    if idx.size and (idx.min() < -size or idx.max() >= size):
+        raise GdRuntimeError("index out of range in self", py_type="IndexError")
+    shape = [1] * src.ndim
+    if src.ndim:
+        shape[d] = n
+    spread = np.broadcast_to(np.where(idx < 0, idx + size, idx).reshape(shape), src.shape)
+    return apply(_RULES["index_reduce"], (input, src),
+                 {"index": np.ascontiguousarray(spread), "dim": d, "reduce": reduce,
                   "include_self": bool(include_self)})
 
 
@@ -332,11 +363,11 @@ def unique_consecutive(input: Tensor, return_inverse: bool = False,
 
 for _fn in (gather, scatter, scatter_add, scatter_reduce, index_select, index_add, index_copy,
             index_fill, masked_fill, masked_scatter, masked_select, take, take_along_dim, put,
-            index_put, argwhere, unique, unique_consecutive):
+            index_put, argwhere, unique, unique_consecutive, index_reduce):
     _name = _fn.__name__
     expose(_fn, f"torch.{_name}", f"Tensor.{_name}", family="indexing")
 for _fn in (scatter, scatter_add, scatter_reduce, index_add, index_copy, index_fill,
-            masked_fill, masked_scatter, put):
+            masked_fill, masked_scatter, put, index_reduce):
     expose(inplace_of(_fn), f"Tensor.{_fn.__name__}_", family="indexing")
 expose(index_put_, "Tensor.index_put_", family="indexing")
 expose(nonzero, "Tensor.nonzero", family="indexing")
