@@ -1,6 +1,8 @@
 """The tensor surface of round 10 against PyTorch 2.13's output: the LU family (linalg.lu,
 lu_factor(_ex), lu_solve, lu_unpack, the deprecated torch.lu/lu_solve/qr) with gradients
-of every order and both modes, index_reduce, x.apply_/map_/map2_, random draws in float16. The expected text is PyTorch's, as a literal; with torch
+of every order and both modes, index_reduce, x.apply_/map_/map2_, random draws in float16, and what the round's probes found: remainder's zero
+sign, torch.range, masked_fill's dtype and messages, return-type names, einsum's
+messages, error classes. The expected text is PyTorch's, as a literal; with torch
 installed the same program is also run under it.
 """
 
@@ -554,6 +556,172 @@ CASES = [
       'tensor([5.9250e+01, 1.5117e+00, 3.4821e-02], dtype=torch.float16)\n'
       'tensor([1., 1., 3.], dtype=torch.float16)\n'
       'tensor([2, 2, 1, 2])\n')),
+    ('remainder_zero_sign',
+     ('a = torch.tensor([5., -5., 0., -0., 7.5, -7.5, 3.])\n'
+      "for b in (2.5, -2.5, 1.0, -1.0, float('inf'), -float('inf')):\n"
+      '    print(b, a % b, torch.remainder(a, b), a.remainder(torch.tensor(b)), torch.tensor(b) % a if b != 0 else 0)\n'
+      'print(torch.tensor(5.) % -2.5, torch.tensor(-5.) % 2.5, torch.tensor(5., dtype=torch.float64) % -2.5)\n'
+      'print(torch.remainder(-5., torch.tensor([2.5, -2.5])), 5 % torch.tensor([-2.5, 2.5]))\n'
+      'x = torch.tensor([4., -4.], requires_grad=True)\n'
+      'y = x % -2\n'
+      'y.sum().backward()\n'
+      'print(y, x.grad)\n'
+      'print(torch.tensor([5, -5]) % 5, torch.tensor([5., -5.]).half() % -2.5)\n'
+      'print(torch.tensor([5., -6.]).fmod(2.5), torch.tensor([-6.]) // 3, torch.tensor([6.]) // -3, torch.tensor([0.]) // -3)\n'),
+     ('2.5 tensor([0.0000, -0.0000, 0.0000, -0.0000, 0.0000, -0.0000, 0.5000]) tensor([0.0000, -0.0000, 0.0000, -0.0000, 0.0000, -0.0000, 0.5000]) tensor([0.0000, -0.0000, 0.0000, -0.0000, 0.0000, -0.0000, 0.5000]) tensor([ 2.5000, -2.5000,     nan,     nan,  2.5000, -5.0000,  2.5000])\n'
+      '-2.5 tensor([ 0., -0.,  0., -0.,  0., -0., -2.]) tensor([ 0., -0.,  0., -0.,  0., -0., -2.]) tensor([ 0., -0.,  0., -0.,  0., -0., -2.]) tensor([ 2.5000, -2.5000,     nan,     nan,  5.0000, -2.5000,  0.5000])\n'
+      '1.0 tensor([0.0000, -0.0000, 0.0000, -0.0000, 0.5000, 0.5000, 0.0000]) tensor([0.0000, -0.0000, 0.0000, -0.0000, 0.5000, 0.5000, 0.0000]) tensor([0.0000, -0.0000, 0.0000, -0.0000, 0.5000, 0.5000, 0.0000]) tensor([ 1.0000, -4.0000,     nan,     nan,  1.0000, -6.5000,  1.0000])\n'
+      '-1.0 tensor([ 0.0000, -0.0000,  0.0000, -0.0000, -0.5000, -0.5000,  0.0000]) tensor([ 0.0000, -0.0000,  0.0000, -0.0000, -0.5000, -0.5000,  0.0000]) tensor([ 0.0000, -0.0000,  0.0000, -0.0000, -0.5000, -0.5000,  0.0000]) tensor([ 4.0000, -1.0000,     nan,     nan,  6.5000, -1.0000,  2.0000])\n'
+      'inf tensor([5.0000,    inf, 0.0000, -0.0000, 7.5000,    inf, 3.0000]) tensor([5.0000,    inf, 0.0000, -0.0000, 7.5000,    inf, 3.0000]) tensor([5.0000,    inf, 0.0000, -0.0000, 7.5000,    inf, 3.0000]) tensor([nan, nan, nan, nan, nan, nan, nan])\n'
+      '-inf tensor([   -inf, -5.0000,  0.0000, -0.0000,    -inf, -7.5000,    -inf]) tensor([   -inf, -5.0000,  0.0000, -0.0000,    -inf, -7.5000,    -inf]) tensor([   -inf, -5.0000,  0.0000, -0.0000,    -inf, -7.5000,    -inf]) tensor([nan, nan, nan, nan, nan, nan, nan])\n'
+      'tensor(0.) tensor(-0.) tensor(0., dtype=torch.float64)\n'
+      'tensor([-0., -0.]) tensor([0., 0.])\n'
+      'tensor([0., -0.], grad_fn=<RemainderBackward0>) tensor([1., 1.])\n'
+      'tensor([0, 0]) tensor([0., -0.], dtype=torch.float16)\n'
+      'tensor([ 0., -1.]) tensor([-2.]) tensor([-2.]) tensor([-0.])\n')),
+    ('range_deprecated',
+     ('print(torch.range(0, 3), torch.range(1, 2, 0.25), torch.range(0, 1, 0.1), torch.range(5, 1, -2), torch.range(0, 4, dtype=torch.long))\n'
+      'print(torch.range(0, 3).dtype, torch.range(1, 4, 1.5))\n'
+      'def t(f):\n'
+      '    try: print(f())\n'
+      '    except Exception as e: print(type(e).__name__, e)\n'
+      't(lambda: torch.range(0, 3, 0))\n'
+      't(lambda: torch.range(3, 0))\n'
+      'print(torch.range(0, 3, requires_grad=True))\n'),
+     ('tensor([0., 1., 2., 3.]) tensor([1.0000, 1.2500, 1.5000, 1.7500, 2.0000]) tensor([0.0000, 0.1000, 0.2000, 0.3000, 0.4000, 0.5000, 0.6000, 0.7000, 0.8000,\n'
+      '        0.9000, 1.0000]) tensor([5., 3., 1.]) tensor([0, 1, 2, 3, 4])\n'
+      'torch.float32 tensor([1.0000, 2.5000, 4.0000])\n'
+      'RuntimeError step must be nonzero\n'
+      'RuntimeError upper bound and lower bound inconsistent with step sign\n'
+      'tensor([0., 1., 2., 3.], requires_grad=True)\n')),
+    ('masked_fill_int_and_messages',
+     ('def t(f):\n'
+      '    try: print(f())\n'
+      '    except Exception as e: print(type(e).__name__, e)\n'
+      'm = torch.tensor([[1, 2], [3, 4]])\n'
+      'for dt in (torch.long, torch.int32, torch.float, torch.uint8, torch.float64, torch.int8, torch.int16, torch.half):\n'
+      '    t(lambda: m.masked_fill(m.to(dt), 1))\n'
+      '    t(lambda: m.masked_scatter(m.to(dt), m))\n'
+      '    t(lambda: m.masked_select(m.to(dt)))\n'
+      'print(m.masked_fill(m > 2, 0.5), m.masked_fill(m > 2, -1.7), torch.tensor([True, False]).masked_fill(torch.tensor([False, True]), 5))\n'
+      'print(m.int().masked_fill(m > 2, 2.9).dtype, m.masked_fill(m > 2, torch.tensor(2.9)), m.float().masked_fill(m > 1, 3))\n'
+      't(lambda: torch.tensor([1, 2], dtype=torch.uint8).masked_fill(torch.tensor([True, False]), 300))\n'
+      't(lambda: torch.tensor([1, 2], dtype=torch.uint8).masked_fill(torch.tensor([True, False]), -1))\n'
+      "t(lambda: m.masked_fill(m > 2, float('nan')))\n"
+      'y = m.clone(); y.masked_fill_(m > 2, 9.9); print(y)\n'
+      'y = m.clone(); y[m > 2] = 9.9; print(y)\n'
+      'y = m.clone(); y[0] = 7.7; print(y)\n'
+      'y = m.clone(); y.fill_(3.6); print(y)\n'
+      'y = m.clone(); y += 2.5 if False else 0; print(y)\n'
+      'print(torch.full((2,), 3.7, dtype=torch.long), torch.zeros(2, dtype=torch.int).fill_(-2.5), torch.tensor([1, 2]).index_fill(0, torch.tensor([0]), 3.9))\n'
+      'print(torch.tensor([1, 2]).clamp(min=1.5), torch.tensor([1, 2]).clamp(0.5, 1.5), torch.tensor([1, 5]).clamp(max=torch.tensor(2.5)))\n'),
+     ('RuntimeError masked_fill_ only supports boolean masks, but got mask with dtype long int\n'
+      'RuntimeError masked_scatter_ only supports boolean masks, but got mask with dtype Long\n'
+      'RuntimeError masked_select: expected BoolTensor for mask\n'
+      'RuntimeError masked_fill_ only supports boolean masks, but got mask with dtype int\n'
+      'RuntimeError masked_scatter_ only supports boolean masks, but got mask with dtype Int\n'
+      'RuntimeError masked_select: expected BoolTensor for mask\n'
+      'RuntimeError masked_fill_ only supports boolean masks, but got mask with dtype float\n'
+      'RuntimeError masked_scatter_ only supports boolean masks, but got mask with dtype Float\n'
+      'RuntimeError masked_select: expected BoolTensor for mask\n'
+      'RuntimeError masked_fill_ only supports boolean masks, but got mask with dtype unsigned char\n'
+      'RuntimeError masked_scatter_ only supports boolean masks, but got mask with dtype Byte\n'
+      'RuntimeError masked_select: expected BoolTensor for mask\n'
+      'RuntimeError masked_fill_ only supports boolean masks, but got mask with dtype double\n'
+      'RuntimeError masked_scatter_ only supports boolean masks, but got mask with dtype Double\n'
+      'RuntimeError masked_select: expected BoolTensor for mask\n'
+      'RuntimeError masked_fill_ only supports boolean masks, but got mask with dtype signed char\n'
+      'RuntimeError masked_scatter_ only supports boolean masks, but got mask with dtype Char\n'
+      'RuntimeError masked_select: expected BoolTensor for mask\n'
+      'RuntimeError masked_fill_ only supports boolean masks, but got mask with dtype short int\n'
+      'RuntimeError masked_scatter_ only supports boolean masks, but got mask with dtype Short\n'
+      'RuntimeError masked_select: expected BoolTensor for mask\n'
+      'RuntimeError masked_fill_ only supports boolean masks, but got mask with dtype c10::Half\n'
+      'RuntimeError masked_scatter_ only supports boolean masks, but got mask with dtype Half\n'
+      'RuntimeError masked_select: expected BoolTensor for mask\n'
+      'tensor([[1, 2],\n'
+      '        [0, 0]]) tensor([[ 1,  2],\n'
+      '        [-1, -1]]) tensor([True, True])\n'
+      'torch.int32 tensor([[1, 2],\n'
+      '        [2, 2]]) tensor([[1., 3.],\n'
+      '        [3., 3.]])\n'
+      'RuntimeError value cannot be converted to type uint8_t without overflow\n'
+      'tensor([255,   2], dtype=torch.uint8)\n'
+      'RuntimeError value cannot be converted to type int64_t without overflow\n'
+      'tensor([[1, 2],\n'
+      '        [9, 9]])\n'
+      'tensor([[1, 2],\n'
+      '        [9, 9]])\n'
+      'tensor([[7, 7],\n'
+      '        [3, 4]])\n'
+      'tensor([[3, 3],\n'
+      '        [3, 3]])\n'
+      'tensor([[1, 2],\n'
+      '        [3, 4]])\n'
+      'tensor([3, 3]) tensor([-2, -2], dtype=torch.int32) tensor([3, 2])\n'
+      'tensor([1.5000, 2.0000]) tensor([1.0000, 1.5000]) tensor([1.0000, 2.5000])\n')),
+    ('return_type_names',
+     ('x = torch.ones(2, 3)\n'
+      'r = x.max(1)\n'
+      'print(type(r), type(r).__name__, type(x.sort()), type(torch.linalg.qr(x)), isinstance(r, tuple))\n'
+      'v, i = r\n'
+      'print(r[0], len(r))\n'
+      'try:\n'
+      '    r.foo\n'
+      'except Exception as e:\n'
+      '    print(type(e).__name__, e)\n'
+      'try:\n'
+      '    r[0] = 1\n'
+      'except Exception as e:\n'
+      '    print(type(e).__name__, e)\n'),
+     ("<class 'torch.return_types.max'> max <class 'torch.return_types.sort'> <class 'torch.return_types.linalg_qr'> True\n"
+      'tensor([1., 1.]) 2\n'
+      "AttributeError 'torch.return_types.max' object has no attribute 'foo'\n"
+      "TypeError 'torch.return_types.max' object does not support item assignment\n")),
+    ('einsum_messages',
+     ('def t(f):\n'
+      '    try: print(f())\n'
+      '    except Exception as e: print(type(e).__name__, e)\n'
+      'x = torch.ones(2, 3)\n'
+      "t(lambda: torch.einsum('ij->k', x))\n"
+      "t(lambda: torch.einsum('ij,jk->ik', x, x))\n"
+      "t(lambda: torch.einsum('ijk->i', x))\n"
+      "t(lambda: torch.einsum('ij->ii', x))\n"
+      "t(lambda: torch.einsum('ij,jk', x))\n"
+      "t(lambda: torch.einsum('ij', x, x))\n"
+      "t(lambda: torch.einsum('i1->i', x))\n"
+      "t(lambda: torch.einsum('ij->ji', x))\n"
+      "t(lambda: torch.einsum('ij,kj->ik', x, torch.ones(4, 3)))\n"
+      "t(lambda: torch.einsum('bi,bi->b', x, torch.ones(1, 3)))\n"),
+     ('RuntimeError einsum(): output subscript k does not appear in the equation for any input operand\n'
+      'RuntimeError einsum(): subscript j has size 2 for operand 1 which does not broadcast with previously seen size 3\n'
+      'RuntimeError einsum(): the number of subscripts in the equation (3) does not match the number of dimensions (2) for operand 0 and no ellipsis was given\n'
+      'RuntimeError einsum(): output subscript i appears more than once in the output\n'
+      'RuntimeError einsum(): fewer operands were provided than specified in the equation\n'
+      'RuntimeError einsum(): more operands were provided than specified in the equation\n'
+      'RuntimeError einsum(): invalid subscript given at index 1 in the equation string, subscripts must be in [a-zA-Z]\n'
+      'tensor([[1., 1.],\n'
+      '        [1., 1.],\n'
+      '        [1., 1.]])\n'
+      'tensor([[3., 3., 3., 3.],\n'
+      '        [3., 3., 3., 3.]])\n'
+      'tensor([3., 3.])\n')),
+    ('topk_range',
+     ('torch.ones(2, 3).topk(4)'),
+     ('RuntimeError\n'
+      'selected index k out of range\n')),
+    ('kthvalue_range',
+     ('torch.ones(2, 3).kthvalue(4, 1)'),
+     ('RuntimeError\n'
+      'kthvalue(): selected number k out of range for dimension 1\n')),
+    ('tensor_overflow',
+     ('torch.tensor(2**70)'),
+     ('ValueError\n'
+      'Overflow when unpacking long long\n')),
+    ('index_broadcast',
+     ('torch.ones(2, 3)[[0, 1], [0, 1, 2]]'),
+     ('IndexError\n'
+      'shape mismatch: indexing tensors could not be broadcast together with shapes [2], [3]\n')),
 ]
 
 

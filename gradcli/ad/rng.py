@@ -305,7 +305,7 @@ class Generator:
         """Reseed like `torch.manual_seed(seed)` (negative seeds wrap to uint64)."""
         seed = int(seed)
         if not -(1 << 63) <= seed <= _U64:
-            raise GdRuntimeError("Overflow when unpacking long long")
+            raise GdRuntimeError("Overflow when unpacking long long", py_type="ValueError")
         self._seed = seed & _U64
         self._set_words(None, _N)
         self._fresh = True  # torch's engine says left=1, next=0 until the first draw

@@ -275,7 +275,8 @@ def set_item(arr: ArrayValue, idx: Any, value: Any) -> None:
     """arr[idx] = value as numpy assigns (into the array, shared with its tensor)."""
     a = arr.value
     if not isinstance(a, np.ndarray):
-        raise GdRuntimeError(f"'{arr.type_name}' object does not support item assignment")
+        raise GdRuntimeError(f"'{arr.type_name}' object does not support item assignment",
+                             py_type="TypeError")
     a[plain(idx)] = plain(value)
 
 

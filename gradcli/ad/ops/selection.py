@@ -12,8 +12,9 @@ from gradcli.ad import kernels as K
 from gradcli.ad.graph import Tensor, tensor_from_array
 from gradcli.ad.inplace import inplace_of, record_inplace
 from gradcli.ad.kernels import indexing as KI
+from gradcli.ad.kernels.messages import c_type_name
 from gradcli.ad.ops import backward as B
-from gradcli.ad.ops.creation import _as_tensor, _num
+from gradcli.ad.ops.creation import _as_tensor, _num, checked_scalar
 from gradcli.ad.ops.elementwise import nonzero, to_dtype, where
 from gradcli.ad.ops.indexing import index_put_raw
 from gradcli.ad.ops.shape import _wrap_dim, expand, reshape
@@ -187,9 +188,10 @@ def index_fill_raw(x: Tensor, dim: int, index: np.ndarray, value: Any) -> Tensor
 
 def _mask(mask: Any, fn: str) -> Tensor:
     m = _as_tensor(mask)
-    if m.dtype != np.bool_:
+    if m.dtype != np.bool_:  # masked_fill_ names the C type, masked_scatter_ the scalar type
+        name = (c_type_name(m.dtype) if fn == "masked_fill_" else K.scalar_name(m.dtype))
         raise GdRuntimeError(f"{fn} only supports boolean masks, but got mask with dtype "
-                             f"{K.scalar_name(m.dtype).lower()}")
+                             f"{name}")
     return m
 
 
@@ -208,10 +210,10 @@ def masked_fill(input: Tensor, mask: Any, value: Any) -> Tensor:
         x = input if out_shape == input.shape else expand(input, out_shape)
         return B.masked_fill_value(x, m, to_dtype(value, input.dtype)
                                    if value.dtype != input.dtype else value)
-    v = _num(value)
+    v = checked_scalar(value, input.dtype)
     if input.dtype.kind == "f" and np.broadcast_shapes(m.shape, input.shape) == input.shape:
-        return B.masked_fill(input, m, float(v))
-    return where(m, v, input)
+        return B.masked_fill(input, m, v)
+    return where(m, tensor_from_array(np.asarray(v, dtype=input.dtype)), input)
 
 
 def masked_scatter(input: Tensor, mask: Any, source: Tensor) -> Tensor:
