@@ -722,6 +722,17 @@ CASES = [
      ('torch.ones(2, 3)[[0, 1], [0, 1, 2]]'),
      ('IndexError\n'
       'shape mismatch: indexing tensors could not be broadcast together with shapes [2], [3]\n')),
+    ('sum_dtype_new_size',
+     ('x = torch.arange(6.).reshape(2, 3)\n'
+      'print(x.sum(dtype=torch.int32), torch.sum(x, dtype=torch.int32), x.sum(0, dtype=torch.int32), x.sum(dtype=torch.float64), x.mean(dtype=torch.float64), torch.tensor([1,2]).sum(dtype=torch.float32), torch.tensor([True]).sum(dtype=torch.bool), torch.tensor([1,2],dtype=torch.int8).sum(dtype=torch.int16).dtype)\n'
+      'print(x.new_zeros(size=(2,)), x.new_ones(size=[1, 2]), x.new_empty(size=(2,)).shape, x.new_zeros((2,), dtype=torch.long))\n'),
+     ('tensor(15, dtype=torch.int32) tensor(15, dtype=torch.int32) tensor([3, 5, 7], dtype=torch.int32) tensor(15., dtype=torch.float64) tensor(2.5000, dtype=torch.float64) tensor(3.) tensor(True) torch.int16\n'
+      'tensor([0., 0.]) tensor([[1., 1.]]) torch.Size([2]) tensor([0, 0])\n')),
+    ('numpy_of_requires_grad',
+     ('import numpy as np\n'
+      'print(np.array(torch.ones(2, requires_grad=True)))'),
+     ('RuntimeError\n'
+      "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.\n")),
 ]
 
 

@@ -148,6 +148,8 @@ def new_tensor(self: Tensor, data: Any, dtype: Any = None, requires_grad: bool =
 def _new_sized(fill: Callable[..., Tensor]) -> Callable[..., Tensor]:
     def method(self: Tensor, *size: Any, dtype: Any = None, requires_grad: bool = False,
                **kwargs: Any) -> Tensor:
+        if not size and "size" in kwargs:  # x.new_zeros(size=(2, 3))
+            size = (kwargs.pop("size"),)
         _new_shape(size)  # x.new_zeros(-1): the generic message, not torch.zeros' own
         return fill(*size, dtype=self.dtype if dtype is None else dtype,
                     requires_grad=requires_grad, **kwargs)
