@@ -733,6 +733,45 @@ CASES = [
       'print(np.array(torch.ones(2, requires_grad=True)))'),
      ('RuntimeError\n'
       "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.\n")),
+    ('other_spellings',
+     ('def t(f):\n'
+      '    try: print(f())\n'
+      '    except Exception as e: print(type(e).__name__, e)\n'
+      'x = torch.tensor([[1., 2.], [3., 4.]], requires_grad=True)\n'
+      'print(torch.concatenate([x, x], axis=0), torch.concatenate((x, x), 1))\n'
+      'print(torch.adjoint(x), x.adjoint(), x.mH)\n'
+      't(lambda: torch.adjoint(torch.ones(3)))\n'
+      'y = x * 2\n'
+      'y.detach_()\n'
+      'print(y, y.requires_grad, y.grad_fn)\n'
+      'def f():\n'
+      '    v = (x * 2)[:1]\n'
+      '    v.detach_()\n'
+      't(f)\n'
+      'z = torch.ones(2, requires_grad=True)\n'
+      'z.detach_()\n'
+      'print(z.requires_grad, z)\n'
+      'print(x.get_device(), torch.get_device(x), torch.asarray([1, 2]), torch.asarray(x).requires_grad, torch.asarray([1.5], dtype=torch.float64), torch.asarray(x, requires_grad=False).requires_grad)\n'
+      'a = torch.ones(2); b = torch.asarray(a); b[0] = 5; print(a, torch.asarray(a, dtype=torch.float64), torch.asarray(a, copy=True) is a)\n'
+      'w = torch.ones(2) * 3\n'
+      'print(torch.detach_(w), torch.adjoint(torch.ones(2, 3)).shape)\n'),
+     ('tensor([[1., 2.],\n'
+      '        [3., 4.],\n'
+      '        [1., 2.],\n'
+      '        [3., 4.]], grad_fn=<CatBackward0>) tensor([[1., 2., 1., 2.],\n'
+      '        [3., 4., 3., 4.]], grad_fn=<CatBackward0>)\n'
+      'tensor([[1., 3.],\n'
+      '        [2., 4.]], grad_fn=<TransposeBackward0>) tensor([[1., 3.],\n'
+      '        [2., 4.]], grad_fn=<TransposeBackward0>) tensor([[1., 3.],\n'
+      '        [2., 4.]], grad_fn=<TransposeBackward0>)\n'
+      'RuntimeError tensor.adjoint() is only supported on matrices or batches of matrices. Got 1-D tensor.\n'
+      'tensor([[2., 4.],\n'
+      '        [6., 8.]]) False None\n'
+      "RuntimeError Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is set as True, gradients are views of DDP buckets, and hence detach_() cannot be called on these gradients. To fix this error, please refer to the Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.\n"
+      'False tensor([1., 1.])\n'
+      '-1 -1 tensor([1, 2]) True tensor([1.5000], dtype=torch.float64) False\n'
+      'tensor([5., 1.]) tensor([5., 1.], dtype=torch.float64) False\n'
+      'tensor([3., 3.]) torch.Size([3, 2])\n')),
 ]
 
 

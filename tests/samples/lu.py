@@ -1,4 +1,4 @@
-"""Samples: the LU family and index_reduce."""
+"""Samples: the LU family, index_reduce and round 10's other spellings."""
 
 from samples import Index, X, sample, untested
 
@@ -27,3 +27,11 @@ untested("torch.qr", "deprecated (warns): tests/test_tensor_round10.py")
 untested("Tensor.qr", "deprecated (warns): tests/test_tensor_round10.py")
 for _name in ("apply_", "map_", "map2_"):
     untested(f"Tensor.{_name}", "a program's function per element: tests/test_tensor_round10.py")
+# round 10's other spellings (ops.spellings10): aliases of swept ops
+sample("torch.adjoint", X("bmn"))
+sample("torch.concatenate", [X("mn"), X("kn")], method=False)
+untested("torch.range", "deprecated (warns): tests/test_tensor_round10.py")
+untested("torch.detach_", "in place on a graph: tests/test_tensor_round10.py")
+untested("torch.get_device", "a constant: tests/test_tensor_round10.py")
+untested("Tensor.get_device", "a constant: tests/test_tensor_round10.py")
+untested("torch.asarray", "creation: tests/test_tensor_round10.py")
