@@ -321,7 +321,11 @@ ISOLATED: list[tuple[str, str, str]] = [
     ("tensor-hook", "x = ones(2, requires_grad=True)\n"
      "x.register_hook(lambda g: g.__class__)\n(x * 2).sum().backward()",
      r"attribute '__class__' is not accessible in gd"),
-    ("tensor-apply", "ones(2).apply_(print)", r"'Tensor.apply_' is not supported by gradcli"),
+    ("tensor-apply", "ones(2).apply_(lambda v: v.__class__)",
+     r"attribute '__class__' is not accessible in gd"),
+    ("tensor-apply-print", "ones(2).apply_(print)", r"must be real number, not NoneType"),
+    ("tensor-map", "ones(2).map_(ones(2), lambda a, b: b.__globals__)",
+     r"attribute '__globals__' is not accessible in gd"),
     ("tensor-reduce", "ones(2).__reduce_ex__(2)", r"not accessible"),
     ("tensor-dlpack", "ones(2).__dlpack__()", r"not accessible"),
     ("tensor-vc", "ones(2)._vc", r"not accessible"),

@@ -209,7 +209,15 @@ class Tensor:
         return t
 
     def detach_(self) -> Tensor:
-        """Detach this tensor from the graph in place, making it a leaf."""
+        """Detach this tensor from the graph in place, making it a leaf (not a view of a
+        tensor in a graph: PyTorch's error)."""
+        if self._view is not None and (self.requires_grad or self._view[0].requires_grad):
+            raise GdRuntimeError(
+                "Can't detach views in-place. Use detach() instead. If you are using "
+                "DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is "
+                "set as True, gradients are views of DDP buckets, and hence detach_() cannot "
+                "be called on these gradients. To fix this error, please refer to the "
+                "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.")
         self.grad_fn = None
         self.requires_grad = False
         return self

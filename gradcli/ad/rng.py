@@ -33,8 +33,11 @@ numbers as follows (torch 2.x, x86-64 with AVX2 or AVX-512):
   float64, `random64() % 2**63` for int64, `random() & 1` for bool; `random_(from, to)`
   is `randint`'s draw.
 * `bernoulli_(p)` with a number p (so dropout's mask) and `bernoulli(p)` with a float64
-  p tensor: `uniform64() < p`; a float32 p tensor: `uniform32() < p`. (Public builds
+  p tensor: `uniform64() < p`; a float32 (or float16) p tensor: `uniform32() < p`. (Public builds
   use this default kernel on every CPU: MKL's stream is for fbcode builds, pytorch#132395.)
+* float16 (`torch.randn(..., dtype=torch.half)` & co.): the float32 draws rounded to
+  float16, except `normal_fill`, which draws uniforms for the whole blocks of 16 only
+  before its 16 fresh ones for the last 16 elements; `random_()`: `random() % (2**11 + 1)`.
 * `exponential_(lambd)`: `-1 / lambd * log1p(-uniform64())` in double, cast to the dtype.
 * `multinomial`: with replacement, one `uniform64()` per sample, a binary search in the
   row's cumulative sum (in the dtype, divided by the total, last entry 1); without
@@ -92,10 +95,15 @@ def _numel(shape: tuple[int, ...]) -> int:
 
 
 def _check_dtype(dtype: str) -> np.dtype:
-    """The numpy dtype for "float32" / "float64"."""
-    if dtype not in ("float32", "float64"):
+    """The numpy dtype for "float32" / "float64" / "float16"."""
+    if dtype not in ("float32", "float64", "float16"):
         raise TypeError(f"unsupported dtype for a random float tensor: {dtype!r}")
     return np.dtype(dtype)
+
+
+def _half(a: np.ndarray, dt: np.dtype) -> np.ndarray:
+    """float16's draws: the float32 ones (PyTorch's kernels compute in float), rounded."""
+    return a.astype(np.float32).astype(np.float16) if dt == np.float16 else a
 
 
 # ---------------------------------------------------------------- float32 FMA
@@ -297,7 +305,7 @@ class Generator:
         """Reseed like `torch.manual_seed(seed)` (negative seeds wrap to uint64)."""
         seed = int(seed)
         if not -(1 << 63) <= seed <= _U64:
-            raise GdRuntimeError("Overflow when unpacking long long")
+            raise GdRuntimeError("Overflow when unpacking long long", py_type="ValueError")
         self._seed = seed & _U64
         self._set_words(None, _N)
         self._fresh = True  # torch's engine says left=1, next=0 until the first draw
@@ -397,8 +405,8 @@ class Generator:
         """`torch.rand(*shape, dtype=dtype)`: uniform on [0, 1)."""
         dt = _check_dtype(dtype)
         n = _numel(shape)
-        u = self._uniform32(n) if dt == np.float32 else self._uniform64(n)
-        return u.reshape(shape)
+        u = self._uniform64(n) if dt == np.float64 else self._uniform32(n)
+        return _half(u, dt).reshape(shape)
 
     def uniform(
         self, low: float, high: float, shape: tuple[int, ...], dtype: str = "float32"
@@ -411,9 +419,9 @@ class Generator:
                 f"but found from={low:g} > to={high:g}"
             )
         n = _numel(shape)
-        if dt == np.float32:
+        if dt != np.float64:
             lo, hi = _f(low), _f(high)
-            return _fma32(self._uniform32(n), hi - lo, lo).reshape(shape)
+            return _half(_fma32(self._uniform32(n), hi - lo, lo), dt).reshape(shape)
         return _fma64_array(self._uniform64(n), float(high) - float(low), float(low)).reshape(shape)
 
     def randn(self, shape: tuple[int, ...], dtype: str = "float32") -> np.ndarray:
@@ -430,9 +438,11 @@ class Generator:
         n = _numel(shape)
         if n < 16:
             vals = self._normal_scalar(n, float(mean), float(std))
-            return np.array(vals, dtype=np.float64).astype(dt).reshape(shape)
+            return _half(np.array(vals, dtype=np.float64), dt).astype(dt).reshape(shape)
         if dt == np.float32:
             out = self._normal_fill32(n, _f(mean), _f(std))
+        elif dt == np.float16:
+            out = _half(self._normal_fill_half(n, _f(mean), _f(std)), dt)
         else:
             out = self._normal_fill64(n, float(mean), float(std))
         return out.reshape(shape)
@@ -445,6 +455,16 @@ class Generator:
         if n % 16:
             data[n - 16 :] = _normal_fill_16_avx2(self._uniform32(16), mean, std)
         return data
+
+    def _normal_fill_half(self, n: int, mean: np.float32, std: np.float32) -> np.ndarray:
+        """`normal_fill` for n >= 16 float16 elements, in float32: uniforms for the whole
+        blocks only, then 16 fresh ones for the last 16 elements."""
+        full = n - n % 16
+        data = _normal_fill_16_avx2(self._uniform32(full), mean, std)
+        if not n % 16:
+            return data
+        return np.concatenate([data[: n - 16],
+                               _normal_fill_16_avx2(self._uniform32(16), mean, std)])
 
     def _normal_fill64(self, n: int, mean: float, std: float) -> np.ndarray:
         """`normal_fill<double>` for n >= 16 float64 elements."""
@@ -505,6 +525,8 @@ class Generator:
         n = _numel(shape)
         if dtype == "float32":
             v = self._random(n).astype(np.uint64) % np.uint64((1 << 24) + 1)
+        elif dtype == "float16":
+            v = self._random(n).astype(np.uint64) % np.uint64((1 << 11) + 1)
         elif dtype == "float64":
             v = self._random64(n) % np.uint64((1 << 53) + 1)
         elif dtype == "bool":
@@ -520,30 +542,33 @@ class Generator:
     def bernoulli_tensor(self, p: np.ndarray) -> np.ndarray:
         """`torch.bernoulli(p)` for a float tensor of probabilities: a bool array."""
         flat = np.ascontiguousarray(p).reshape(-1)
-        u = self._uniform32(flat.size) if p.dtype == np.float32 else self._uniform64(flat.size)
-        return (u < flat).reshape(p.shape)
+        if p.dtype == np.float64:
+            return (self._uniform64(flat.size) < flat).reshape(p.shape)
+        return (self._uniform32(flat.size) < flat.astype(np.float32)).reshape(p.shape)
 
     def exponential(self, lambd: float, shape: tuple[int, ...], dtype: str) -> np.ndarray:
         """`torch.empty(shape, dtype=dtype).exponential_(lambd)`."""
         dt = _check_dtype(dtype)
         u = self._uniform64(_numel(shape)).tolist()
         scale = -1.0 / float(lambd)
-        return np.array([scale * math.log1p(-v) for v in u], dtype=np.float64).astype(dt) \
-            .reshape(shape)
+        return _half(np.array([scale * math.log1p(-v) for v in u], dtype=np.float64), dt) \
+            .astype(dt).reshape(shape)
 
     def cauchy(self, median: float, sigma: float, shape: tuple[int, ...],
                dtype: str) -> np.ndarray:
         """`cauchy_(median, sigma)`: median + sigma * tan(pi * (u - 0.5)), u a double."""
         u = self._uniform64(_numel(shape)).tolist()
-        return np.array([median + sigma * math.tan(math.pi * (v - 0.5)) for v in u],
-                        dtype=np.float64).astype(_check_dtype(dtype)).reshape(shape)
+        dt = _check_dtype(dtype)
+        return _half(np.array([median + sigma * math.tan(math.pi * (v - 0.5)) for v in u],
+                              dtype=np.float64), dt).astype(dt).reshape(shape)
 
     def log_normal(self, mean: float, std: float, shape: tuple[int, ...],
                    dtype: str) -> np.ndarray:
         """`log_normal_(mean, std)`: exp of `normal_distribution<double>` draws."""
         vals = self._normal_scalar(_numel(shape), float(mean), float(std))
-        return np.array([math.exp(v) for v in vals], dtype=np.float64) \
-            .astype(_check_dtype(dtype)).reshape(shape)
+        dt = _check_dtype(dtype)
+        return _half(np.array([math.exp(v) for v in vals], dtype=np.float64), dt) \
+            .astype(dt).reshape(shape)
 
     def geometric(self, p: float, shape: tuple[int, ...], dtype: str) -> np.ndarray:
         """`geometric_(p)`: ceil(log(u) / log1p(-p)), u a double."""

@@ -176,8 +176,11 @@ def plain(v: Any) -> Any:
     if t is ArrayValue:
         return v.value
     if t is Tensor:
-        # As numpy reads a tensor (its __array__), read-only: no numpy call may write into
-        # a tensor through a positional `out` (a.round(1, x)), past autograd's checks.
+        # As numpy reads a tensor (its __array__, which is x.numpy(): refused for a tensor
+        # that requires grad), read-only: no numpy call may write into a tensor through a
+        # positional `out` (a.round(1, x)), past autograd's checks.
+        if v.requires_grad:
+            tensor_numpy(v)
         view = v.array.view()
         view.flags.writeable = False
         return view
@@ -275,7 +278,8 @@ def set_item(arr: ArrayValue, idx: Any, value: Any) -> None:
     """arr[idx] = value as numpy assigns (into the array, shared with its tensor)."""
     a = arr.value
     if not isinstance(a, np.ndarray):
-        raise GdRuntimeError(f"'{arr.type_name}' object does not support item assignment")
+        raise GdRuntimeError(f"'{arr.type_name}' object does not support item assignment",
+                             py_type="TypeError")
     a[plain(idx)] = plain(value)
 
 

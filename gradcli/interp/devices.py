@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gradcli.ad import dtypes, ops
+from gradcli.ad.kernels.messages import c_type_name
 from gradcli.ad.ops.creation import check_device, device_kind, parse_device, torch_error
 from gradcli.ad.rng import Generator
 from gradcli.ad.state import warn
@@ -119,13 +120,10 @@ class LegacyType(Builtin):
         return f"<class '{self.name}'>"
 
 
-_C_NAMES = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int",
-            "bool": "bool", "int16": "short int", "int8": "signed char",
-            "uint8": "unsigned char", "float16": "c10::Half"}
 
 
 def _options(dt: Any) -> str:
-    return (f"TensorOptions(dtype={_C_NAMES[dtypes.name_of(dt)]}, device=cpu, layout=Strided, "
+    return (f"TensorOptions(dtype={c_type_name(dt)}, device=cpu, layout=Strided, "
             "requires_grad=false (default), pinned_memory=false (default), "
             "memory_format=(nullopt))")
 

@@ -223,6 +223,7 @@ _BY_MESSAGE = [(cls, re.compile(pattern)) for cls, pattern in [
     ("ZeroDivisionError", r"division by zero|modulo by zero"),
     ("NotImplementedError", r"^\"\w+\" not implemented for '|^Trying to use forward AD with "),
     ("IndexError", r"out of range|out of bounds|Expected reduction dim \d+ to have non-zero|"
+                   r"^shape mismatch: indexing tensors could not be broadcast|"
                    r"Expected reduction dim to be specified for input\.numel\(\) == 0\.$"),
     ("ValueError", r"only one element tensors can be converted|could not convert|"
                    r"invalid literal|math domain error|values to unpack|not in list|"

@@ -385,7 +385,8 @@ def set_item(obj: Any, idx: Any, value: Any) -> None:
     if isinstance(obj, InstanceValue):
         obj[idx] = value  # the gd class's __setitem__
         return
-    raise GdRuntimeError(f"'{type_name(obj)}' object does not support item assignment")
+    raise GdRuntimeError(f"'{type_name(obj)}' object does not support item assignment",
+                         py_type="TypeError")
 
 
 def del_item(obj: Any, idx: Any) -> None:

@@ -201,6 +201,7 @@ PY_TENSOR_ARGS: dict[str, tuple[tuple[int, str], ...]] = {
     "torch.norm": ((0, ".layout"),), "torch.split": ((0, ".split"),),
     "torch.tensordot": ((0, ".dim"),), "torch.unique": ((0, "_unique2:input:1"),),
     "torch.cdist": ((0, "cdist:x1:1"), (1, "cdist:x2:2")),
+    "torch.lu": ((0, "_lu_with_info:input:1"),),
     # spatial layers written in Python: their C op's TypeError, or the first attribute read
     _NN + "alpha_dropout": ((0, "alpha_dropout:input:1"),),
     _NN + "feature_alpha_dropout": ((0, "feature_alpha_dropout:input:1"),),

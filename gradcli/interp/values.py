@@ -453,6 +453,9 @@ def type_name(v: Any) -> str:
         return "function"
     if v is None:
         return "NoneType"
+    kind = getattr(type(v), "torch_kind", None)
+    if kind is not None and isinstance(v, tuple):  # a torch.return_types named tuple
+        return f"torch.return_types.{kind}"
     return type(v).__name__
 
 

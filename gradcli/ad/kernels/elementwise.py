@@ -231,8 +231,22 @@ def _integer_division(kernel: Any, cpu_name: str):
     return checked
 
 
+def _remainder(a: Any, b: Any) -> Any:
+    """a % b with the divisor's sign; a zero result keeps fmod's sign (a's), as PyTorch's
+    kernel (`fmod`, then `+ b` when the signs differ) gives it, where numpy and Python give
+    the divisor's: 5. % -2.5 is 0., not -0."""
+    out = _mod(a, b)
+    if type(out) is ndarray and out.dtype.kind == "f":
+        zero = out == 0
+        if zero.any():
+            out = np.where(zero, np.copysign(0.0, a).astype(out.dtype, copy=False), out)
+    elif isinstance(out, (float, np.floating)) and out == 0:
+        out = type(out)(np.copysign(0.0, a))
+    return out
+
+
 floordiv = _integer_division(_floordiv, "div_floor_cpu")
-mod = _integer_division(_mod, "remainder_cpu")
+mod = _integer_division(_remainder, "remainder_cpu")
 
 
 def div(a: Any, b: Any) -> Any:

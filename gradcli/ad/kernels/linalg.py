@@ -11,12 +11,12 @@ try:  # numpy's count_nonzero without its Python wrapper (W2's backward counts t
 except ImportError:  # pragma: no cover - numpy < 2
     _nonzero = np.count_nonzero
 
-from gradcli.ad import dtypes
 from gradcli.ad.kernels.half import via_float32
 from gradcli.ad.kernels.messages import (
     TorchError,
     _Shape,
     broadcast_message,
+    c_type_name,
     expand_message,
     scalar_name,
 )
@@ -29,15 +29,13 @@ _F64 = np.dtype(np.float64)
 
 # -- linear algebra -------------------------------------------------------------------
 
-_C_NAMES = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int",
-            "bool": "bool"}
 
 
 def _check_mm_dtypes(a: ndarray, b: ndarray) -> None:
     if a.dtype != b.dtype:
         raise TorchError(
             "expected m1 and m2 to have the same dtype, but got: "
-            f"{_C_NAMES[dtypes.name_of(a.dtype)]} != {_C_NAMES[dtypes.name_of(b.dtype)]}")
+            f"{c_type_name(a.dtype)} != {c_type_name(b.dtype)}")
 
 
 def _check_mv_dtypes(a: ndarray, v: ndarray) -> None:

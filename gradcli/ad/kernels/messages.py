@@ -37,6 +37,17 @@ def scalar_name(dtype: np.dtype) -> str:
     )
 
 
+_C_NAMES = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int",
+            "bool": "bool", "int16": "short int", "int8": "signed char",
+            "uint8": "unsigned char", "float16": "c10::Half"}
+
+
+def c_type_name(dtype: np.dtype) -> str:
+    """The C++ type name PyTorch's messages give a dtype (long int, float, c10::Half)."""
+    name = dtypes.name_of(dtype)
+    return _C_NAMES.get(name, name)
+
+
 def broadcast_message_all(operands: list[Any]) -> str | None:
     """PyTorch's message when operands (in argument order) do not broadcast together: it
     folds the shapes left to right, so "tensor a" is the shape broadcast so far."""

@@ -212,7 +212,8 @@ def sum(x: ndarray, dim: Any = None, keepdim: bool = False, dtype: Any = None) -
         if x.dtype == _f16:  # accumulated in float32, as PyTorch's
             return np.asarray(torch_sum(x.astype(_f32), dim, keepdim)).astype(_f16)
         return torch_sum(x, dim, keepdim)
-    return _sum(x, axis=_axis(dim), keepdims=keepdim, dtype=np.dtype(np.int64), out=ARRAY_OUT)
+    out_dtype = np.dtype(np.int64) if dtype is None else x.dtype  # sum(dtype=torch.int32)
+    return _sum(x, axis=_axis(dim), keepdims=keepdim, dtype=out_dtype, out=ARRAY_OUT)
 
 
 def mean(x: ndarray, dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Any:

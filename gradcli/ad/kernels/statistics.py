@@ -268,7 +268,7 @@ def topk(x: ndarray, k: int, dim: int = -1, largest: bool = True,
     d = wrap_dim(dim, x.ndim)
     size = x.shape[d] if x.ndim else 1
     if not 0 <= k <= size:
-        raise TorchError("selected index k out of range")
+        raise TorchError("selected index k out of range", py_type="RuntimeError")
     if x.ndim == 0:
         return x.copy(), np.zeros((), _i64)
     rows = _rows(x, d)
@@ -300,7 +300,8 @@ def kthvalue(x: ndarray, k: int, dim: int = -1, keepdim: bool = False) -> tuple[
     if size == 0:
         raise TorchError(f"kthvalue(): Expected reduction dim {d} to have non-zero size.")
     if not 1 <= k <= size:
-        raise TorchError(f"kthvalue(): selected number k out of range for dimension {d}")
+        raise TorchError(f"kthvalue(): selected number k out of range for dimension {d}",
+                         py_type="RuntimeError")
     if x.ndim == 0:
         return x.copy(), np.zeros((), _i64)
     rows = _rows(x, d)

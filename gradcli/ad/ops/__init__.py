@@ -24,8 +24,10 @@ from gradcli.ad.ops import (  # noqa: F401  (modules that only declare their spe
     linalg_more,
     losses,
     losses_torch,
+    lu,
     math,
     nn_extra,
+    per_element,
     pointwise,
     pool,
     quantile,
@@ -35,6 +37,7 @@ from gradcli.ad.ops import (  # noqa: F401  (modules that only declare their spe
     solvers,
     spatial_norm,
     special,
+    spellings10,
     statistics,
     tensor_extras,
     tensor_math,
@@ -343,3 +346,4 @@ __all__ = [
 ]
 
 tensor_extras.register_aliases()
+spellings10.register()

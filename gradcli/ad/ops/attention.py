@@ -16,16 +16,11 @@ import math
 from typing import Any
 
 from gradcli.ad.graph import Tensor
+from gradcli.ad.kernels.messages import c_type_name
 from gradcli.ad.ops.conv import recorded_as
 from gradcli.ad.ops.creation import _as_tensor, dtypes_resolve, torch_error
 from gradcli.ad.ops.surface import SURFACE, expose
 from gradcli.ad.state import no_grad, warn
-
-_C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half",
-            "bfloat16": "c10::BFloat16", "int64": "long int", "int32": "int",
-            "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
-            "bool": "bool"}
-
 
 #: The backends torch.nn.attention.sdpa_kernel allows ("MATH", "FLASH_ATTENTION", ...), or
 #: None outside it: every one.
@@ -37,7 +32,7 @@ def _op(spelling: str) -> Any:
 
 
 def _c(t: Tensor) -> str:
-    return _C_NAMES.get(str(t.array.dtype), str(t.array.dtype))
+    return c_type_name(t.array.dtype)
 
 
 def _is_float(t: Tensor) -> bool:

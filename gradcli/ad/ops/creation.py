@@ -148,6 +148,8 @@ def new_tensor(self: Tensor, data: Any, dtype: Any = None, requires_grad: bool =
 def _new_sized(fill: Callable[..., Tensor]) -> Callable[..., Tensor]:
     def method(self: Tensor, *size: Any, dtype: Any = None, requires_grad: bool = False,
                **kwargs: Any) -> Tensor:
+        if not size and "size" in kwargs:  # x.new_zeros(size=(2, 3))
+            size = (kwargs.pop("size"),)
         _new_shape(size)  # x.new_zeros(-1): the generic message, not torch.zeros' own
         return fill(*size, dtype=self.dtype if dtype is None else dtype,
                     requires_grad=requires_grad, **kwargs)
@@ -220,7 +222,7 @@ def _check_scalars(data: Any, dt: np.dtype) -> None:
                 walk(e, depth - 1)
         elif isinstance(v, int) and not isinstance(v, bool) and not -2**63 <= v < 2**63:
             if dt.kind != "f":
-                raise GdRuntimeError("Overflow when unpacking long long")
+                raise GdRuntimeError("Overflow when unpacking long long", py_type="ValueError")
         elif isinstance(v, float) and dt.kind in "iu" and not math.isfinite(v):
             raise GdRuntimeError("value cannot be converted to type int64 without overflow")
 
@@ -463,6 +465,56 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None,
     else:
         a = _arange_float(float(start), float(step), n, dt)
     return _leaf(a, requires_grad)
+
+
+_STD_NAMES = {"int64": "int64_t", "int32": "int32_t", "int16": "int16_t", "int8": "int8_t",
+              "uint8": "uint8_t", "float32": "float", "float64": "double",
+              "float16": "c10::Half"}
+
+
+def checked_scalar(value: Any, dt: np.dtype) -> Any:
+    """A Python number as an op writing it into a tensor of dtype dt takes it (masked_fill,
+    ...): PyTorch's overflow check (c10::checked_convert), then a C cast (toward zero;
+    negatives wrap into an unsigned dtype)."""
+    v = _num(value)
+    if dt.kind == "b":
+        return bool(v)
+    if dt.kind in "iu":
+        info = np.iinfo(dt)
+        bad = not math.isfinite(v) if isinstance(v, float) else False
+        if not bad:
+            bad = (v > info.max or (v < 0 and -v > info.max)) if dt.kind == "u" else \
+                not info.min <= v <= info.max
+        if bad:
+            raise GdRuntimeError(f"value cannot be converted to type "
+                                 f"{_STD_NAMES[dt.name]} without overflow")
+        n = math.trunc(v)
+        return n % (1 << (8 * dt.itemsize)) if n < 0 and dt.kind == "u" else n
+    v = float(v)
+    if math.isfinite(v) and abs(v) > float(np.finfo(dt).max):
+        raise GdRuntimeError(f"value cannot be converted to type {_STD_NAMES[dt.name]} "
+                             "without overflow")
+    return v
+
+
+def range_(start: Any, end: Any, step: Any = 1, dtype: Any = None, requires_grad: bool = False,
+           **_: Any) -> Tensor:
+    """The deprecated torch.range: [start, end] inclusive, start + i·step in double cast to
+    the dtype (the default float dtype, whatever the bounds)."""
+    warn("torch.range is deprecated and will be removed in a future release because its "
+         "behavior is inconsistent with Python's range builtin. Instead, use torch.arange, "
+         "which produces values in [start, end).")
+    start, end, step = float(_num(start)), float(_num(end)), float(_num(step))
+    dt = _creation_dtype(dtype)
+    if step == 0:
+        raise GdRuntimeError("step must be nonzero")
+    if not (math.isfinite(start) and math.isfinite(end)):
+        raise GdRuntimeError(f"unsupported range: {start} -> {end}")
+    if not ((step > 0 and end >= start) or (step < 0 and end <= start)):
+        raise GdRuntimeError("upper bound and lower bound inconsistent with step sign")
+    n = int((end - start) / step + 1)
+    check_size(n)
+    return _leaf((start + np.arange(n, dtype=np.float64) * step).astype(dt), requires_grad)
 
 
 def linspace(start: Any, end: Any, steps: int, dtype: Any = None, requires_grad: bool = False,
@@ -715,6 +767,7 @@ expose(_sized(randn), "torch.randn", family="random")
 for _name in ("arange", "linspace", "logspace", "full", "eye", "zeros_like", "ones_like",
               "full_like", "empty_like"):
     expose(_on_cpu(globals()[_name]), f"torch.{_name}", family="creation")
+expose(_on_cpu(range_), "torch.range", family="creation")
 expose(set_default_dtype, "torch.set_default_dtype", family="creation")
 for _name in ("rand_like", "randn_like"):
     expose(_on_cpu(globals()[_name]), f"torch.{_name}", family="random")

@@ -15,6 +15,7 @@ from gradcli.ad.ops.shape import transpose, unsqueeze
 from gradcli.ad.ops.surface import expose
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
+from gradcli.ad.state import warn
 from gradcli.errors import GdRuntimeError
 
 
@@ -164,6 +165,23 @@ def qr(A: Tensor, mode: str = "reduced") -> QrResult:
     return QrResult(qr_part(A, mode, "Q"), qr_part(A, mode, "R"))
 
 
+class LegacyQrResult(NamedTuple):
+    """(Q, R) of torch.qr."""
+
+    Q: Tensor
+    R: Tensor
+    torch_kind = "qr"
+
+
+def legacy_qr(input: Tensor, some: bool = True) -> LegacyQrResult:
+    """torch.qr / Tensor.qr: linalg.qr with the boolean `some` (deprecated)."""
+    warn("torch.qr is deprecated in favor of torch.linalg.qr and will be removed in a future "
+         "PyTorch release.\nThe boolean parameter 'some' has been replaced with a string "
+         "parameter 'mode'.\nQ, R = torch.qr(A, some)\nshould be replaced with\nQ, R = "
+         "torch.linalg.qr(A, 'reduced' if some else 'complete')", once=True)
+    return LegacyQrResult(*qr(input, "reduced" if some else "complete"))
+
+
 def pinverse(input: Tensor, rcond: float = 1e-15) -> Tensor:
     """torch.pinverse: pinv with singular values ≤ rcond·σ₁ dropped."""
     return pinv(input, rtol=rcond)
@@ -242,6 +260,7 @@ expose(svd, "torch.linalg.svd", family="linalg")
 expose(svdvals, "torch.linalg.svdvals", family="linalg")
 expose(legacy_svd, "torch.svd", "Tensor.svd", family="linalg")
 expose(qr, "torch.linalg.qr", family="linalg")
+expose(legacy_qr, "torch.qr", "Tensor.qr", family="linalg")
 expose(pinv, "torch.linalg.pinv", family="linalg")
 expose(pinverse, "torch.pinverse", "Tensor.pinverse", family="linalg")
 expose(matrix_norm, "torch.linalg.matrix_norm", family="linalg")

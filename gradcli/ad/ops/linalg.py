@@ -234,6 +234,13 @@ def _parse_einsum(equation: str, xs: list[Tensor]) -> tuple[str, list[Tensor]]:
         once = [c for c in sorted(set(letters)) if letters.count(c) == 1]
         rhs = ell + "".join(once)
     else:
+        for c in rhs.replace("...", ""):
+            if rhs.count(c) > 1:
+                raise GdRuntimeError(f"einsum(): output subscript {c} appears more than once "
+                                     "in the output")
+            if c not in sizes:
+                raise GdRuntimeError(f"einsum(): output subscript {c} does not appear in the "
+                                     "equation for any input operand")
         rhs = rhs.replace("...", ell)
     return ",".join(explicit) + "->" + rhs, out
 

@@ -12,14 +12,16 @@ from gradcli.ad import kernels as K
 from gradcli.ad.graph import Tensor, tensor_from_array
 from gradcli.ad.inplace import inplace_of, record_inplace
 from gradcli.ad.kernels import indexing as KI
+from gradcli.ad.kernels.messages import c_type_name
 from gradcli.ad.ops import backward as B
-from gradcli.ad.ops.creation import _as_tensor, _num
+from gradcli.ad.ops.creation import _as_tensor, _num, checked_scalar
 from gradcli.ad.ops.elementwise import nonzero, to_dtype, where
 from gradcli.ad.ops.indexing import index_put_raw
 from gradcli.ad.ops.shape import _wrap_dim, expand, reshape
 from gradcli.ad.ops.surface import expose
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
+from gradcli.ad.state import warn
 from gradcli.errors import GdRuntimeError
 
 
@@ -99,6 +101,36 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
                   "include_self": bool(include_self)})
 
 
+def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce: str, *,
+                 include_self: bool = True) -> Tensor:
+    """source's slices reduced into input at index along dim: 'prod', 'mean', 'amax' or
+    'amin' (IndexReduceBackward0): scatter_reduce with the index spread over source."""
+    warn("index_reduce() is in beta and the API may change at any time.", once=True)
+    idx = _index(index, "index_reduce", 3)
+    if reduce not in _REDUCTIONS[1:]:
+        raise GdRuntimeError("index_reduce(): Expected reduce to be one of prod, mean, amax or "
+                             f"amin but got {reduce}.")
+    if idx.dtype.kind not in "iu" or idx.dtype.itemsize < 4:
+        raise GdRuntimeError("index_reduce_(): Expected dtype int32/int64 for index but got: "
+                             f"{K.scalar_name(idx.dtype)}")
+    src = _as_tensor(source)
+    d = _wrap_dim(dim, input.ndim)
+    n = src.shape[d] if src.ndim else 1
+    if idx.ndim > 1 or idx.size != n:
+        raise GdRuntimeError(f"index_reduce_(): Number of indices ({idx.size}) should be equal "
+                             f"to source.size(dim): ({n}), for dim: {d}")
+    size = input.shape[d] if input.ndim else 1
+    if idx.size and (idx.min() < -size or idx.max() >= size):
+        raise GdRuntimeError("index out of range in self", py_type="IndexError")
+    shape = [1] * src.ndim
+    if src.ndim:
+        shape[d] = n
+    spread = np.broadcast_to(np.where(idx < 0, idx + size, idx).reshape(shape), src.shape)
+    return apply(_RULES["index_reduce"], (input, src),
+                 {"index": np.ascontiguousarray(spread), "dim": d, "reduce": reduce,
+                  "include_self": bool(include_self)})
+
+
 # -- index_* along a dim ---------------------------------------------------------------
 
 def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
@@ -156,9 +188,10 @@ def index_fill_raw(x: Tensor, dim: int, index: np.ndarray, value: Any) -> Tensor
 
 def _mask(mask: Any, fn: str) -> Tensor:
     m = _as_tensor(mask)
-    if m.dtype != np.bool_:
+    if m.dtype != np.bool_:  # masked_fill_ names the C type, masked_scatter_ the scalar type
+        name = (c_type_name(m.dtype) if fn == "masked_fill_" else K.scalar_name(m.dtype))
         raise GdRuntimeError(f"{fn} only supports boolean masks, but got mask with dtype "
-                             f"{K.scalar_name(m.dtype).lower()}")
+                             f"{name}")
     return m
 
 
@@ -177,10 +210,10 @@ def masked_fill(input: Tensor, mask: Any, value: Any) -> Tensor:
         x = input if out_shape == input.shape else expand(input, out_shape)
         return B.masked_fill_value(x, m, to_dtype(value, input.dtype)
                                    if value.dtype != input.dtype else value)
-    v = _num(value)
+    v = checked_scalar(value, input.dtype)
     if input.dtype.kind == "f" and np.broadcast_shapes(m.shape, input.shape) == input.shape:
-        return B.masked_fill(input, m, float(v))
-    return where(m, v, input)
+        return B.masked_fill(input, m, v)
+    return where(m, tensor_from_array(np.asarray(v, dtype=input.dtype)), input)
 
 
 def masked_scatter(input: Tensor, mask: Any, source: Tensor) -> Tensor:
@@ -332,11 +365,11 @@ def unique_consecutive(input: Tensor, return_inverse: bool = False,
 
 for _fn in (gather, scatter, scatter_add, scatter_reduce, index_select, index_add, index_copy,
             index_fill, masked_fill, masked_scatter, masked_select, take, take_along_dim, put,
-            index_put, argwhere, unique, unique_consecutive):
+            index_put, argwhere, unique, unique_consecutive, index_reduce):
     _name = _fn.__name__
     expose(_fn, f"torch.{_name}", f"Tensor.{_name}", family="indexing")
 for _fn in (scatter, scatter_add, scatter_reduce, index_add, index_copy, index_fill,
-            masked_fill, masked_scatter, put):
+            masked_fill, masked_scatter, put, index_reduce):
     expose(inplace_of(_fn), f"Tensor.{_fn.__name__}_", family="indexing")
 expose(index_put_, "Tensor.index_put_", family="indexing")
 expose(nonzero, "Tensor.nonzero", family="indexing")

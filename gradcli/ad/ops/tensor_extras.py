@@ -11,6 +11,7 @@ from typing import Any
 from gradcli.ad import dtypes
 from gradcli.ad.graph import Tensor
 from gradcli.ad.inplace import inplace_of, record_inplace
+from gradcli.ad.kernels.messages import c_type_name
 from gradcli.ad.ops.creation import _as_tensor, empty, tensor
 from gradcli.ad.ops.elementwise import to
 from gradcli.ad.ops.shape import reshape
@@ -152,14 +153,11 @@ expose(narrow_copy, "torch.narrow_copy", "Tensor.narrow_copy", family="shape")
 
 # -- Tensor.new and the predicates -------------------------------------------------------------
 
-_C_NAMES = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int",
-            "bool": "bool", "int16": "short int", "int8": "signed char",
-            "uint8": "unsigned char", "float16": "c10::Half"}
 
 
 def _options(dt: Any) -> str:
     """PyTorch's TensorOptions text of a CPU tensor of dtype dt."""
-    return (f"TensorOptions(dtype={_C_NAMES[dtypes.name_of(dt)]}, device=cpu, "
+    return (f"TensorOptions(dtype={c_type_name(dt)}, device=cpu, "
             "layout=Strided, requires_grad=false (default), pinned_memory=false (default), "
             "memory_format=(nullopt))")
 

@@ -41,6 +41,7 @@ from gradcli.ad.rules import (  # noqa: F401  (each module fills RULES with its 
     indexing,
     linalg,
     linalg_extra,
+    lu,
     math,
     nn,
     pointwise,

@@ -37,6 +37,19 @@ def no_derivative(aten: str) -> tuple[Callable[..., Any], Callable[..., Any]]:
     return vjp, jvp
 
 
+def no_forward_ad(name: str) -> Callable[..., Any]:
+    """The JVP of an op PyTorch has no forward-mode formula for: PyTorch's words for it."""
+
+    def jvp(*_: Any, **__: Any) -> Any:
+        raise GdRuntimeError(
+            f"Trying to use forward AD with {name} that does not support it because it has not "
+            "been implemented yet.\nPlease file an issue to PyTorch at https://github.com/"
+            "pytorch/pytorch/issues/new?template=feature-request.yml so that we can prioritize "
+            "its implementation or submit a PR adding the implementation to derivatives.yaml")
+
+    return jvp
+
+
 def need(x: Any) -> bool:
     """Whether an input needs a cotangent (a tensor that requires grad)."""
     return type(x) is Tensor and x.requires_grad

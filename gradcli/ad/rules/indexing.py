@@ -13,7 +13,7 @@ from gradcli.ad.ops import joins as P
 from gradcli.ad.ops import selection as S
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES, Rule
-from gradcli.ad.rules.base import linear, need, register
+from gradcli.ad.rules.base import linear, need, no_forward_ad, register
 from gradcli.errors import GdRuntimeError
 
 
@@ -143,6 +143,12 @@ _rule("scatter_reduce", "ScatterReduceBackward0",
       ("per reduction", "per reduction"))
 RULES["scatter_reduce"].saves_inputs = True
 RULES["scatter_reduce"].saves_out = True
+# index_reduce: scatter_reduce with the 1-D index spread over source's shape (ops.selection)
+_rule("index_reduce", "IndexReduceBackward0", RULES["scatter_reduce"].forward,
+      _scatter_reduce_vjp, no_forward_ad("index_reduce"), "source's slices reduced into x at index",
+      ("per reduction", "per reduction"))
+RULES["index_reduce"].saves_inputs = True
+RULES["index_reduce"].saves_out = True
 
 
 # -- index_* along a dim ---------------------------------------------------------------

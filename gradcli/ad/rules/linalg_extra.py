@@ -12,17 +12,10 @@ from gradcli.ad.kernels import linalg_extra as KX
 from gradcli.ad.ops.joins import narrow
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES, Rule
-from gradcli.ad.rules.base import register
+from gradcli.ad.rules.base import no_forward_ad, register
 from gradcli.ad.rules.decompositions import _cholesky_vjp
-from gradcli.errors import GdRuntimeError
 
-
-def _no_forward_ad(*_: Any, **__: Any) -> Any:
-    raise GdRuntimeError(
-        "Trying to use forward AD with cholesky that does not support it because it has not "
-        "been implemented yet.\nPlease file an issue to PyTorch at https://github.com/pytorch/"
-        "pytorch/issues/new?template=feature-request.yml so that we can prioritize its "
-        "implementation or submit a PR adding the implementation to derivatives.yaml")
+_no_forward_ad = no_forward_ad("cholesky")
 
 
 # PyTorch has no forward-mode rule for torch.cholesky (linalg.cholesky has one).
