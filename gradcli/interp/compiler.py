@@ -24,6 +24,7 @@ from gradcli.errors import (
 from gradcli.interp import classes, limits
 from gradcli.interp.arrays import ArrayValue
 from gradcli.interp.attributes import (
+    delete_attribute,
     set_attribute,
 )
 from gradcli.interp.classes import BoundGdMethod, InstanceValue
@@ -336,11 +337,8 @@ class Compiler(GeneratorForms, StatementForms, ExpressionCompiler):
 
             def del_attr(f: Frame) -> None:
                 obj = obj_e(f)
-                if not isinstance(obj, classes.GdObject):
-                    raise GdRuntimeError(f"cannot delete attribute '{attr}' of a "
-                                         f"'{type_name(obj)}' value", span)
                 try:
-                    obj.del_attr(attr)
+                    delete_attribute(obj, attr)
                 except GdError as e:
                     raise e.at(span) from None
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from gradcli.errors import GdRuntimeError
+from gradcli.interp import pynamedtuple
 from gradcli.interp.values import Builtin, GdObject, Namespace, class_name, private_name_error
 
 
@@ -93,6 +94,7 @@ TYPING = Namespace("typing", {
     "cast": Builtin("typing.cast", _cast),
     "TypeVar": Builtin("typing.TypeVar", _type_var),
     "TYPE_CHECKING": False,
+    "NamedTuple": pynamedtuple.NAMED_TUPLE,
 })
 
 # `from __future__ import annotations` (and the other features, all on in Python 3).
