@@ -589,6 +589,8 @@ def make_class(name: str, bases: list[Any], attrs: dict[str, Any], span: Span,
             kept.append(base)
         elif isinstance(base, Builtin) and base.name in ("object", "abc.ABC"):
             continue  # abc.ABC adds nothing in gd (pyclassmods)
+        elif getattr(base, "ignored_base", False):
+            continue  # typing.Generic[T], typing.Protocol (pytyping)
         elif _is_function_base(base):
             function_base = True
             kept.append(base)

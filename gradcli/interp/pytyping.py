@@ -54,6 +54,12 @@ class TypingForm(GdObject):
     def gd_repr(self) -> str:
         return self.text
 
+    @property
+    def ignored_base(self) -> bool:
+        """Generic[T] and Protocol as class bases change nothing at run time: a class
+        statement leaves them out (classes.make_class)."""
+        return self.text.startswith(("typing.Generic", "typing.Protocol"))
+
     def type_label(self) -> str:
         return "_SpecialForm"
 
@@ -74,7 +80,9 @@ def _shown(arg: Any) -> str:
 
 _FORMS = ("Any", "Callable", "ClassVar", "Dict", "Final", "FrozenSet", "Generator",
           "Iterable", "Iterator", "List", "Literal", "Mapping", "MutableMapping", "Optional",
-          "Sequence", "Set", "Tuple", "Type", "Union")
+          "Sequence", "Set", "Tuple", "Type", "Union", "Generic", "Protocol", "Deque",
+          "DefaultDict", "NoReturn", "Hashable", "Sized", "Collection", "Container",
+          "AbstractSet", "MutableSequence", "Reversible", "Annotated", "TypeAlias")
 
 
 def _cast(typ: Any, value: Any) -> Any:
