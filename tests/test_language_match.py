@@ -130,3 +130,13 @@ def test_star_patterns_are_bounded_and_try_cannot_swallow_it() -> None:
         "try:\n    match range(10**12):\n        case [a, *rest]:\n            print(a)\n"
         "except Exception:\n    print('swallowed')\n")
     assert code == 4 and "limit" in message and "swallowed" not in out, message
+
+
+def test_the_hidden_names_are_no_variables_inputs_or_results() -> None:
+    from gradcli.app import AppOptions, run
+    from gradcli.source import Source
+
+    res = run(Source("p.gd", "x = [1]\nmatch x:\n    case [a]:\n        b = a\n"
+                     "    case n:\n        pass\n"), AppOptions())
+    assert not any("$" in k for k in res.variables)
+    assert "$" not in (res.name or "") and (res.variables["a"], res.variables["b"]) == (1, 1)

@@ -154,6 +154,8 @@ class Compiler(GeneratorForms, StatementForms, ExpressionCompiler):
             target = targets[0]
             if top:
                 tname = node.targets[0].id if isinstance(node.targets[0], A.Name) else None
+                if tname is not None and "$" in tname:
+                    tname = None  # a match statement's subject: never the program's result
 
                 def top_assign(f: Frame) -> None:
                     v = value(f)
