@@ -1011,8 +1011,8 @@ def test_every_bare_builtin_is_listed_by_describe_or_a_namespace() -> None:
     reg = registry()
     described = {s for s, _ in describe()}
     for name, v in reg.bare.items():
-        if not isinstance(v, Builtin):
-            continue
+        if not isinstance(v, Builtin) or "$" in name:
+            continue  # ($: a match statement's hidden tests, no program can name them)
         assert v.doc, f"{name} has no doc line"
         assert name in PYTHON_BUILTINS or v.name in described, name
 

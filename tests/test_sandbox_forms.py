@@ -13,6 +13,8 @@ import pytest
 from gradcli.app import AppOptions, run
 from gradcli.cli import exit_status
 from gradcli.errors import GdError
+from gradcli.limits import DEFAULT_LIMITS
+from gradcli.records import replace
 from gradcli.source import Source
 
 SETUP = (
@@ -251,7 +253,10 @@ def test_container_methods_and_iterators_check_sizes_first(expr: str) -> None:
     "random.seed.__self__\n", "random.shuffle(range(3))\n", "random.seed(object())\n",
     "class X:\n    __getattribute__ = print\n",
     "class X:\n    __getattr__ = print\nX().y.__self__\n", "class X:\n    __class_getitem__ = 1\n",
-    "class X:\n    def __init_subclass__(cls):\n        pass\n",
+    "class X:\n    def __new__(cls):\n        pass\n",
+    "class X:\n    def __init_subclass__(cls):\n        cls.__dict__\nclass Y(X):\n    pass\n",
+    "object.__setattr__(1, 'x', 2)\n", "object.__getattribute__\n",
+    "class X:\n    def __setattr__(self, k, v):\n        self.__dict__[k] = v\nX().a = 1\n",
     "from dataclasses import dataclass, field\n@dataclass\nclass D:\n    x: int = 1\n"
     "D.__dataclass_fields__\n",
     "from dataclasses import dataclass, field\n@dataclass\nclass D:\n    x: int = 1\n"
@@ -279,3 +284,52 @@ def test_protocol_arguments_are_gd_values() -> None:
         "with X():\n    raise ValueError('v')\nprint(f'{X():>3}', 1 + X(), torch.ones(1) + X())\n")
     assert (code, out) == (0, "<class 'ValueError'> ValueError('v') None\n"
                               "str>3 <class 'int'> <class 'torch.Tensor'>\n")
+
+
+# Round 10's new value kinds: enum classes and members, named tuples (classes and
+# instances), io.BytesIO, scikit-learn's scalers, and match statements' class patterns.
+NEW_KINDS = (
+    "from enum import Enum\nfrom collections import namedtuple\nimport io\n"
+    "from sklearn.preprocessing import StandardScaler\n"
+    "class E(Enum):\n    A = 1\n"
+    "T = namedtuple('T', 'x y')\nt = T(1, 2)\nb = io.BytesIO()\n"
+    "sc = StandardScaler().fit([[1.0], [2.0]])\n")
+NEW_VALUES = ["E", "E.A", "T", "t", "b", "sc", "sc.mean_", "E.A.name", "T._make"]
+NEW_HOST_NAMES = ["__class__.__dict__", "__dict__", "__mro__", "__bases__", "__globals__",
+                  "__init__", "__reduce_ex__", "members", "mixin", "host", "gd_class",
+                  "gd_attribute", "fields", "defaults", "fn", "saved", "at_end", "attrs",
+                  "cls", "value", "_obj", "_make_instance", "instance_type", "__getattribute__"]
+
+
+@pytest.mark.parametrize("value", NEW_VALUES)
+def test_new_value_kinds_lead_nowhere(value: str) -> None:
+    for name in NEW_HOST_NAMES:
+        if (value, name) in (("E.A", "value"),):
+            continue  # an enum member's own value
+        code, message, _ = outcome(NEW_KINDS + f"x = {value}.{name}\n")
+        assert code == 4, f"{value}.{name} was not refused: {message}"
+
+
+@pytest.mark.parametrize("program", [
+    "match t:\n    case T(x=k):\n        y = k.__class__.__dict__\n",
+    "match E.A:\n    case E(value=v, name=n):\n        y = n.__class__\n",
+    "match sc:\n    case object(mean_=m):\n        y = m.__array_interface__\n",
+    "y = [v for v in E][0].__dict__\n",
+    "y = type(t).__subclasses__()\n",
+])
+def test_new_forms_reach_no_host_internals(program: str) -> None:
+    code, message, _ = outcome(NEW_KINDS + program)
+    assert code == 4, message
+
+
+def test_match_and_enum_iteration_are_bounded_and_try_cannot_swallow_it() -> None:
+    for program in ("    for i in range(10**12):\n        match [i]:\n            case [x]:\n"
+                    "                pass\n",
+                    "    for i in range(10**12):\n        for m in E:\n            pass\n"):
+        buf = io.StringIO()
+        options = AppOptions(write=buf.write, limits=replace(DEFAULT_LIMITS, max_steps=20_000))
+        with pytest.raises(GdError) as info:
+            run(Source("p.gd", NEW_KINDS + f"try:\n{program}except Exception:\n"
+                       "    print('swallowed')\n"), options)
+        assert info.value.message.startswith("step limit"), info.value.message
+        assert "swallowed" not in buf.getvalue()

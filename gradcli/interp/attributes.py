@@ -21,7 +21,7 @@ from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import argcheck, arrays, devices, dtype_info, limits, pymethods
 from gradcli.interp import custom_function as CF
-from gradcli.interp.classes import BoundGdMethod, InstanceValue
+from gradcli.interp.classes import OBJECT_ATTR_METHODS, BoundGdMethod, InstanceValue
 from gradcli.interp.exceptions import ExceptionValue
 from gradcli.interp.saved_attrs import saved_attribute
 from gradcli.interp.values import (
@@ -224,12 +224,16 @@ def get_attribute(obj: Any, name: str) -> Any:
             return obj.cls  # a gd class (self.__class__.__name__), as type(obj) gives
         if isinstance(obj, GdObject):  # gd classes and instances: their own table
             return obj.get_attr(name)
+        if name in getattr(type(obj), "gd_private_names", ()):  # a named tuple's _asdict
+            return type(obj).gd_attribute(obj, name)
         if type(obj) is ExceptionValue and not name.startswith("__"):  # e._step
             return obj.get_attr(name)
         if type(obj) is Node and name.startswith("_saved_"):  # PyTorch's saved tensors
             return saved_attribute(obj, name)
         if type(obj) is Namespace and not name.startswith("__") and name in obj.members:
             return obj.members[name]  # PyTorch's public '_' names gd has (_LRScheduler)
+        if type(obj) is Builtin and obj.name == "object" and name in OBJECT_ATTR_METHODS:
+            return Builtin(f"object.{name}", OBJECT_ATTR_METHODS[name])  # object.__setattr__
         if name == "__name__" and class_name(obj) is not None:  # type(x).__name__
             return class_name(obj)
         fn = obj.fn if type(obj) is BoundGdMethod else obj
@@ -354,9 +358,33 @@ def module_not_supported(module: str, span: Span) -> GdRuntimeError | None:
     return None
 
 
+def _hook(obj: Any, name: str) -> Any:
+    """A gd instance's own __setattr__ or __delattr__, bound, or None."""
+    if isinstance(obj, InstanceValue) and obj.cls.attr_hooks:
+        raw = obj.cls.find(name)
+        if isinstance(raw, FunctionBase):
+            return BoundGdMethod(obj, raw)
+    return None
+
+
+def delete_attribute(obj: Any, name: str) -> None:
+    """del obj.name for a gd program (attributes of gd objects)."""
+    if not isinstance(obj, GdObject):
+        raise GdRuntimeError(f"cannot delete attribute '{name}' of a '{type_name(obj)}' value")
+    hook = _hook(obj, "__delattr__")
+    if hook is not None:
+        hook(name)
+        return
+    obj.del_attr(name)
+
+
 def set_attribute(obj: Any, name: str, value: Any) -> None:
     """obj.name = value for a gd program (only where PyTorch allows it)."""
     if isinstance(obj, GdObject):
+        hook = _hook(obj, "__setattr__")
+        if hook is not None:
+            hook(name, value)
+            return
         obj.set_attr(name, value)
         return
     if (type(obj) is ExceptionValue and obj.cls.defined
@@ -381,6 +409,8 @@ def set_attribute(obj: Any, name: str, value: Any) -> None:
     err = pymethods.set_error(obj, name)
     if err is not None:
         raise err
+    if isinstance(obj, tuple) and name in getattr(type(obj), "_fields", ()):
+        raise GdRuntimeError("can't set attribute", py_type="AttributeError")  # named tuple
     raise GdRuntimeError(f"cannot set attribute '{name}' of a '{type_name(obj)}' value")
 
 

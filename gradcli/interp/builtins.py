@@ -56,6 +56,7 @@ from gradcli.interp import (  # noqa: F401  (nn_* family modules fill LAYERS)
     pybuiltins,
     pydataclasses,
     pyitertools,
+    pymatch,
     pymodules,
     pyrandom,
     pyreflect,
@@ -423,6 +424,8 @@ class Registry:
         bare["F"] = self.nn_functional
         bare["__name__"] = "__main__"  # a gd program is always the main script
         bare["NotImplemented"] = NotImplemented  # what a gd class's operator may return
+        # A match statement's tests (names no program can spell: they hold a '$').
+        bare.update({name: Builtin(name, fn) for name, fn in pymatch.MATCH_BUILTINS.items()})
         self.bare = bare
 
     def module(self, dotted: str) -> Namespace | None:

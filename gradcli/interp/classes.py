@@ -29,6 +29,28 @@ from gradcli.interp.values import (
 from gradcli.source import Span
 
 _MISSING = object()
+# Class attributes with dunder names that only describe the class: __slots__ (kept,
+# changes nothing) and __match_args__ (the attributes a class pattern's positional
+# sub-patterns name).
+_CLASS_DUNDERS = frozenset({"__slots__", "__match_args__", "__init_subclass__",
+                            "__setattr__", "__delattr__"})
+# The functions @abc.abstractmethod marked in this run, by id (each kept, so no id is
+# reused); a class deriving from abc.ABC cannot be instantiated while one is its method.
+ABSTRACT: dict[int, Any] = {}
+
+
+def mark_abstract(fn: Any) -> Any:
+    """@abc.abstractmethod: fn, marked (as Python sets fn.__isabstractmethod__)."""
+    ABSTRACT[id(fn)] = fn
+    return fn
+
+
+def _is_abstract(v: Any) -> bool:
+    if type(v) is Property:
+        v = v.fget
+    elif type(v) in (StaticMethod, ClassMethod):
+        v = v.fn
+    return ABSTRACT.get(id(v)) is v and v is not None
 
 
 def _error(message: str, py_type: str) -> GdRuntimeError:
@@ -72,17 +94,23 @@ class ClassMethod:
 
 
 class Property(GdObject):
-    """@property: a getter and (after @name.setter) a setter."""
+    """@property: a getter and (after @name.setter, @name.deleter) a setter and a
+    deleter."""
 
-    __slots__ = ("fget", "fset")
+    __slots__ = ("fdel", "fget", "fset")
 
-    def __init__(self, fget: Any, fset: Any = None) -> None:
+    def __init__(self, fget: Any, fset: Any = None, fdel: Any = None) -> None:
         self.fget = fget
         self.fset = fset
+        self.fdel = fdel
 
     def get_attr(self, name: str) -> Any:
         if name == "setter":
-            return Decorator("property.setter", lambda fn: Property(self.fget, fn))
+            return Decorator("property.setter", lambda fn: Property(self.fget, fn, self.fdel))
+        if name == "deleter":
+            return Decorator("property.deleter", lambda fn: Property(self.fget, self.fset, fn))
+        if name == "getter":
+            return Decorator("property.getter", lambda fn: Property(fn, self.fset, self.fdel))
         _refuse_dunder(name)
         raise _error(f"'property' object has no attribute '{name}'", "AttributeError")
 
@@ -155,8 +183,8 @@ def _bind(raw: Any, obj: Any, cls: ClassValue) -> Any:
 class ClassValue(GdObject):
     """A class made by a `class` statement."""
 
-    __slots__ = ("annotated", "attrs", "bases", "chain", "function_base", "instance_type",
-                 "name", "properties")
+    __slots__ = ("abstract", "annotated", "attr_hooks", "attrs", "bases", "chain",
+                 "function_base", "instance_type", "name", "properties")
 
     def __init__(self, name: str, bases: tuple[Any, ...], attrs: dict[str, Any],
                  function_base: bool) -> None:
@@ -177,6 +205,11 @@ class ClassValue(GdObject):
         self.properties = any(type(v) is Property for v in attrs.values())
         # The names the class body annotates (`x: int = 0`), in order: a dataclass's fields.
         self.annotated: tuple[str, ...] = ()
+        # An abc.ABC class's abstract methods' names (None: not an ABC class).
+        self.abstract: frozenset[str] | None = None
+        # Whether the class or a base defines __setattr__ or __delattr__ (set_attribute).
+        self.attr_hooks = any(n in c.attrs for c in self.chain
+                              for n in ("__setattr__", "__delattr__"))
 
     def find(self, name: str) -> Any:
         """The raw class attribute (wrappers kept) through the chain, or _MISSING."""
@@ -241,6 +274,10 @@ class ClassValue(GdObject):
         return "type"
 
     def __call__(self, *args: Any, **kwargs: Any) -> InstanceValue:
+        if self.abstract:
+            s = "s" if len(self.abstract) > 1 else ""
+            raise _error(f"Can't instantiate abstract class {self.name} with abstract "
+                         f"method{s} {', '.join(sorted(self.abstract))}", "TypeError")
         inst = self.instance_type(self)
         init = self.find("__init__")
         if isinstance(init, FunctionBase):
@@ -259,6 +296,7 @@ class InstanceValue(Protocols, GdObject):
     """An instance of a gd class: its own attributes, then its class's."""
 
     __slots__ = ("attrs", "cls", "hash_id")
+    singleton = False  # an enum member (pyenum) is its own copy
 
     def __init__(self, cls: ClassValue) -> None:
         self.cls = cls
@@ -299,6 +337,13 @@ class InstanceValue(Protocols, GdObject):
 
     def del_attr(self, name: str) -> None:
         _refuse_dunder(name)
+        raw = self.cls.find(name)
+        if type(raw) is Property:
+            if raw.fdel is None:
+                raise _error(f"property '{name}' of '{self.cls.name}' object has no deleter",
+                             "AttributeError")
+            raw.fdel(self)
+            return
         if self.attrs.pop(name, _MISSING) is _MISSING:
             raise _error(f"'{self.cls.name}' object has no attribute '{name}'",
                          "AttributeError")
@@ -392,9 +437,16 @@ class SuperValue(GdObject):
         for c in chain[start:]:
             raw = c.attrs.get(name, _MISSING)
             if raw is not _MISSING:
-                if isinstance(raw, FunctionBase) and not isinstance(self.obj, InstanceValue):
+                if isinstance(raw, FunctionBase) and not isinstance(self.obj, InstanceValue) \
+                        and name != "__init_subclass__":  # (implicitly a class method)
                     return raw
                 return _bind(raw, self.obj, owner)
+        if name == "__init_subclass__":
+            return Builtin("object.__init_subclass__", _object_init_subclass,
+                           "object.__init_subclass__()")
+        if name in OBJECT_ATTR_METHODS and isinstance(self.obj, InstanceValue):
+            inst, method = self.obj, OBJECT_ATTR_METHODS[name]
+            return Builtin(f"object.{name}", lambda *args: method(inst, *args))
         if name == "__init__":
             return Builtin("object.__init__", _object_init, "object.__init__(self)")
         if name in ("__repr__", "__str__") and isinstance(self.obj, InstanceValue):
@@ -429,6 +481,30 @@ _OBJECT_METHODS: dict[str, Any] = {
     "__hash__": lambda s: s.hash_id,
     **dict.fromkeys(("__lt__", "__le__", "__gt__", "__ge__"), lambda s, o: NotImplemented),
 }
+
+
+def _object_setattr(obj: Any, name: Any, value: Any) -> None:
+    """object.__setattr__(obj, name, value): the attribute stored, no __setattr__ hook."""
+    if not isinstance(obj, InstanceValue) or type(name) is not str:
+        raise _error("object.__setattr__ takes a gd instance and a string in gd", "TypeError")
+    obj.set_attr(name, value)
+
+
+def _object_delattr(obj: Any, name: Any) -> None:
+    """object.__delattr__(obj, name): the attribute deleted, no __delattr__ hook."""
+    if not isinstance(obj, InstanceValue) or type(name) is not str:
+        raise _error("object.__delattr__ takes a gd instance and a string in gd", "TypeError")
+    obj.del_attr(name)
+
+
+# object.__setattr__ and object.__delattr__ (also what super().__setattr__ reaches).
+OBJECT_ATTR_METHODS: dict[str, Any] = {"__setattr__": _object_setattr,
+                                       "__delattr__": _object_delattr}
+
+
+def _object_init_subclass(**kwargs: Any) -> None:
+    if kwargs:
+        raise _error("object.__init_subclass__() takes no keyword arguments", "TypeError")
 
 
 def _object_init(*args: Any, **kwargs: Any) -> None:
@@ -488,8 +564,13 @@ def make_class(name: str, bases: list[Any], attrs: dict[str, Any], span: Span,
             raise GdRuntimeError("@staticmethod, @classmethod and @property on exception "
                                  "classes are not supported in gd", span)
         return exceptions.ExceptionClass(name, bases[0], attrs)
+    for base in bases:
+        subclass = getattr(base, "subclass", None)
+        if subclass is not None:  # enum.Enum, typing.NamedTuple: their own kind of class
+            made: Any = subclass(name, bases, attrs, span, annotated)
+            return made
     for key in attrs:
-        if _is_dunder(key) and key not in PROTOCOL_DUNDERS and key != "__slots__":
+        if _is_dunder(key) and key not in PROTOCOL_DUNDERS and key not in _CLASS_DUNDERS:
             raise GdRuntimeError(
                 f"defining '{key}' is not supported in gd classes", span,
                 hint="a gd class may define __init__ and Python's protocol methods: "
@@ -508,6 +589,8 @@ def make_class(name: str, bases: list[Any], attrs: dict[str, Any], span: Span,
             kept.append(base)
         elif isinstance(base, Builtin) and base.name in ("object", "abc.ABC"):
             continue  # abc.ABC adds nothing in gd (pyclassmods)
+        elif getattr(base, "ignored_base", False):
+            continue  # typing.Generic[T], typing.Protocol (pytyping)
         elif _is_function_base(base):
             function_base = True
             kept.append(base)
@@ -521,6 +604,16 @@ def make_class(name: str, bases: list[Any], attrs: dict[str, Any], span: Span,
         raise GdRuntimeError("multiple inheritance is not supported in gd", span)
     cls = ClassValue(name, tuple(kept), attrs, function_base)
     cls.annotated = annotated
+    for base in cls.chain[1:]:  # a base's __init_subclass__ (a class method) sees cls
+        hook = base.attrs.get("__init_subclass__", _MISSING)
+        if hook is not _MISSING:
+            _bind(hook, cls, cls)()
+            break
+    if any(isinstance(b, Builtin) and b.name == "abc.ABC" for b in bases) or any(
+            b.abstract is not None for b in kept if isinstance(b, ClassValue)):
+        inherited = {n for b in kept if isinstance(b, ClassValue) for n in b.abstract or ()}
+        cls.abstract = frozenset({k for k, v in attrs.items() if _is_abstract(v)} | {
+            n for n in inherited if _is_abstract(cls.find(n))})
     return cls
 
 

@@ -24,6 +24,7 @@ from gradcli.errors import (
 from gradcli.interp import classes, limits
 from gradcli.interp.arrays import ArrayValue
 from gradcli.interp.attributes import (
+    delete_attribute,
     set_attribute,
 )
 from gradcli.interp.classes import BoundGdMethod, InstanceValue
@@ -153,6 +154,8 @@ class Compiler(GeneratorForms, StatementForms, ExpressionCompiler):
             target = targets[0]
             if top:
                 tname = node.targets[0].id if isinstance(node.targets[0], A.Name) else None
+                if tname is not None and "$" in tname:
+                    tname = None  # a match statement's subject: never the program's result
 
                 def top_assign(f: Frame) -> None:
                     v = value(f)
@@ -336,11 +339,8 @@ class Compiler(GeneratorForms, StatementForms, ExpressionCompiler):
 
             def del_attr(f: Frame) -> None:
                 obj = obj_e(f)
-                if not isinstance(obj, classes.GdObject):
-                    raise GdRuntimeError(f"cannot delete attribute '{attr}' of a "
-                                         f"'{type_name(obj)}' value", span)
                 try:
-                    obj.del_attr(attr)
+                    delete_attribute(obj, attr)
                 except GdError as e:
                     raise e.at(span) from None
 

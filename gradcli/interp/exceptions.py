@@ -77,12 +77,27 @@ def _classes() -> dict[str, ExceptionClass]:
         ("ValueError", "Exception"), ("TypeError", "Exception"),
         ("AssertionError", "Exception"), ("AttributeError", "Exception"),
         ("NameError", "Exception"), ("StopIteration", "Exception"),
+        # what scripts name in `except` around files, imports and Ctrl-C (gd raises
+        # ModuleNotFoundError for an import it does not have, see runstate.import_error)
+        ("KeyboardInterrupt", "BaseException"), ("GeneratorExit", "BaseException"),
+        ("RecursionError", "RuntimeError"), ("UnboundLocalError", "NameError"),
+        ("FloatingPointError", "ArithmeticError"), ("MemoryError", "Exception"),
+        ("EOFError", "Exception"), ("ImportError", "Exception"),
+        ("ModuleNotFoundError", "ImportError"), ("OSError", "Exception"),
+        ("FileNotFoundError", "OSError"), ("FileExistsError", "OSError"),
+        ("PermissionError", "OSError"), ("IsADirectoryError", "OSError"),
+        ("NotADirectoryError", "OSError"), ("TimeoutError", "OSError"),
+        ("ConnectionError", "OSError"), ("UnicodeError", "ValueError"),
+        ("Warning", "Exception"), ("UserWarning", "Warning"),
+        ("DeprecationWarning", "Warning"), ("FutureWarning", "Warning"),
+        ("RuntimeWarning", "Warning"), ("PendingDeprecationWarning", "Warning"),
     ]:
         out[name] = ExceptionClass(name, out[parent] if parent else None)
     return out
 
 
 CLASSES = _classes()
+CLASSES["IOError"] = CLASSES["EnvironmentError"] = CLASSES["OSError"]  # Python's aliases
 #: torch.linalg.LinAlgError, a RuntimeError; `type(e).__name__` is PyTorch's _LinAlgError.
 LINALG_ERROR = ExceptionClass("_LinAlgError", CLASSES["RuntimeError"])
 #: torch.autograd.GradcheckError, a RuntimeError (gradcheck's failure).
@@ -255,12 +270,23 @@ def exception_of(err: GdError) -> ExceptionValue | None:
     if _GD_REFUSAL.search(err.message):
         return None
     name = getattr(err, "py_type", None)
+    if name == "KeyError" and hasattr(err, "key"):  # a missing key: args (key,), as Python's
+        exc = ExceptionValue(CLASSES[name], (err.key,), err)
+        exc.made = True  # str(e) is the key's repr, as for KeyError(key)
+        return exc
     if name in _TORCH_CLASSES:
         return ExceptionValue(_TORCH_CLASSES[name], (err.message,), err)
     if name not in CLASSES:
         name = next((c for c, pattern in _BY_MESSAGE if pattern.search(err.message)),
                     "RuntimeError")
     return ExceptionValue(CLASSES[name], (err.message,), err)
+
+
+def is_error(err: GdError, name: str) -> bool:
+    """Whether a `try` would see this error as Python's exception class `name` (or a
+    subclass): `is_error(e, "AttributeError")` is "no such attribute"."""
+    exc = exception_of(err)
+    return exc is not None and exc.cls.is_subclass_of(CLASSES[name])
 
 
 def matches(exc: ExceptionValue, spec: Any, span: Span) -> bool:

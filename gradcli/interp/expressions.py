@@ -59,6 +59,7 @@ class ExpressionCompiler:
         self.rt = rt
         self.loop_depth = 0
         self.handling: list[GdError] = []  # the errors `except` blocks are handling (bare raise)
+        self.try_depth = 0  # `try` bodies around the statement being compiled
         # Compile-time scope facts: `global`/`nonlocal` names of each function being
         # compiled (innermost last), the class whose body is being compiled, and the first
         # parameter of the method being compiled (for the argument-less super()).

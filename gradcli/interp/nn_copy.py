@@ -85,10 +85,10 @@ def _deepcopy(x: Any, memo: dict[int, Any]) -> Any:
         out = tuple(deepcopy(v, memo) for v in x)
     elif type(x) in (set, frozenset):
         out = type(x)(deepcopy(v, memo) for v in x)
-    elif isinstance(x, InstanceValue):
+    elif isinstance(x, InstanceValue) and not x.singleton:
         out = _instance(x, memo)
-    elif isinstance(x, _SHARED):
-        return x  # functions, classes and modules are shared, as Python's deepcopy does
+    elif isinstance(x, _SHARED) or (isinstance(x, InstanceValue) and x.singleton):
+        return x  # functions, classes, modules (and enum members) are shared, as in Python
     else:
         raise GdRuntimeError(f"copy.deepcopy of a '{type_name(x)}' is not supported by "
                              "gradcli")
@@ -113,6 +113,8 @@ def shallow_copy(x: Any) -> Any:
     """copy.copy(x): a new container (or instance) holding the same items."""
     if type(x) in (list, dict, set, StateDict):
         return type(x)(x)
+    if isinstance(x, InstanceValue) and x.singleton:
+        return x  # an enum member: copies are the member itself, as in Python
     if isinstance(x, InstanceValue):
         out = x.cls.instance_type(x.cls)
         out.attrs.update(x.attrs)

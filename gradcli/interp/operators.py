@@ -42,6 +42,8 @@ def runtime_error(e: Exception, span: Span) -> GdError:
     text = str(e) or type(e).__name__
     err = GdRuntimeError(text, span)
     err.py_type = type(e).__name__  # the class `except` sees
+    if type(e) is KeyError and len(e.args) == 1:
+        err.key = e.args[0]  # the program's own key: e.args is (key,), str(e) its repr
     return err
 
 
@@ -293,7 +295,8 @@ def _contains(container: Any, item: Any) -> bool:
         return bool(ops.eq(container, item).array.any())
     if isinstance(container, _CONTAINERS):
         return item in container
-    if isinstance(container, InstanceValue):
+    if isinstance(container, InstanceValue) or (
+            isinstance(container, GdObject) and hasattr(type(container), "__contains__")):
         return item in container  # its __contains__, else its items (dunders.Protocols)
     if type(container) is ArrayValue:
         return item in container.value if isinstance(container.value, np.ndarray) else \

@@ -87,10 +87,19 @@ def _sum(iterable: Any, /, start: Any = 0) -> Any:
     rows along dim 0 (torch.sum / x.sum() reduce the whole tensor)."""
     if type(start) is str:
         raise GdRuntimeError("sum() can't sum strings [use ''.join(seq) instead]")
-    if isinstance(start, (list, tuple)):
-        # Python's sum(lists, []) copies the growing list at every item: quadratic.
-        raise GdRuntimeError("sum() of lists or tuples is not supported in gd",
-                             hint="use + or list.extend()")
+    if type(start) in (list, tuple):
+        # Python's sum(lists, []) copies the growing list at every item (quadratic): the
+        # same result, built once.
+        kind = type(start)
+        out = list(start)
+        for item in _items(iterable, "sum()"):
+            if type(item) is not kind:
+                raise GdRuntimeError(f'can only concatenate {kind.__name__} (not '
+                                     f'"{type_name(item)}") to {kind.__name__}',
+                                     py_type="TypeError")
+            out.extend(item)
+            limits.check_length(len(out))
+        return out if kind is list else tuple(out)
     if type(iterable) is Tensor and (type(start) in (int, float) or type(start) is Tensor):
         return _sum_rows(iterable, start)
     return py.sum(_items(iterable, "sum()"), start)
@@ -402,6 +411,9 @@ def _type(*args: Any) -> Any:
         return x.cls
     if isinstance(x, FunctionBase):
         return TypeValue("function")
+    gd_class = getattr(t, "gd_class", None)  # a named tuple's class (pynamedtuple)
+    if gd_class is not None:
+        return gd_class
     if t is Node:
         return TypeValue(x.name)
     qualname = getattr(t, "QUALNAME", None)  # torch.utils.data's values

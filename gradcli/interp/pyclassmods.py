@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from gradcli.errors import GdError, GdRuntimeError
-from gradcli.interp import exceptions
+from gradcli.interp import classes, exceptions
 from gradcli.interp.generators import GdGenerator, _resume
 from gradcli.interp.values import Builtin, ContextValue, Decorator, Namespace, type_name
 
@@ -121,11 +121,6 @@ class Suppress(ContextValue):
 Suppress.__name__ = "suppress"
 
 
-def _abstractmethod(fn: Any) -> Any:
-    """@abc.abstractmethod: the function as it is (gd does not enforce abstractness)."""
-    return fn
-
-
 class _Class(Builtin):
     """A built-in that stands for a class (prints as <class 'abc.ABC'>)."""
 
@@ -152,6 +147,8 @@ def namespaces() -> dict[str, Namespace]:
         }),
         "abc": Namespace("abc", {
             "ABC": ABC,
-            "abstractmethod": Decorator("abc.abstractmethod", _abstractmethod),
+            "abstractmethod": Decorator("abc.abstractmethod", classes.mark_abstract,
+                                        "@abc.abstractmethod: a method subclasses must "
+                                        "define"),
         }),
     }

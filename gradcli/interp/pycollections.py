@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import limits, pymethods
+from gradcli.interp import limits, pymethods, pynamedtuple
 from gradcli.interp.pybuiltins import CONTAINER_METHODS
 from gradcli.interp.values import Builtin, Namespace, type_name
 
@@ -81,4 +81,5 @@ def namespace() -> Namespace:
         "Counter": Builtin("collections.Counter", _bounded_first(collections.Counter, "Counter()"),
                            "collections.Counter(iterable): counts of each item"),
         "deque": Builtin("collections.deque", _deque),
+        "namedtuple": pynamedtuple.NAMEDTUPLE,
     })

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gradcli.errors import GdRuntimeError
+from gradcli.interp import exceptions, pymethods
 from gradcli.interp.classes import ClassValue, InstanceValue
 from gradcli.interp.values import Builtin, Decorator, FunctionBase, Namespace, to_repr
 
@@ -47,13 +48,17 @@ NativeFunction.__name__ = "function"
 
 
 class Field:
-    """What field(...) gives: a field's default or default factory."""
+    """What field(...) gives: a field's default or default factory, and whether the
+    field shows in the repr and takes part in comparisons."""
 
-    __slots__ = ("default", "factory")
+    __slots__ = ("compare", "default", "factory", "repr")
 
-    def __init__(self, default: Any, factory: Any) -> None:
+    def __init__(self, default: Any, factory: Any, repr: Any = True, compare: Any = True
+                 ) -> None:
         self.default = default
         self.factory = factory
+        self.repr = bool(repr)
+        self.compare = bool(compare)
 
     def __repr__(self) -> str:
         return "<dataclasses.Field object>"
@@ -70,23 +75,50 @@ def _field(*, default: Any = _MISSING, default_factory: Any = _MISSING, init: An
     if default is not _MISSING and default_factory is not _MISSING:
         raise GdRuntimeError("cannot specify both default and default_factory",
                              py_type="ValueError")
-    return Field(default, None if default_factory is _MISSING else default_factory)
+    return Field(default, None if default_factory is _MISSING else default_factory, repr,
+                 compare)
+
+
+class FieldInfo:
+    """What dataclasses.fields() lists: a field's name (its other parts stay gd's)."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"Field(name={self.name!r})"
+
+
+FieldInfo.__name__ = "Field"
+pymethods.METHODS[FieldInfo] = {}
+pymethods.DATA[FieldInfo] = frozenset({"name"})
+#: dataclasses.FrozenInstanceError, an AttributeError.
+FROZEN_ERROR = exceptions.ExceptionClass("FrozenInstanceError",
+                                         exceptions.CLASSES["AttributeError"])
+_FLAGS = "__dataclass_flags__"  # name -> (in the repr, compared)
 
 
 def _fields_of(cls: ClassValue) -> list[tuple[str, Any, Any]]:
     """(name, default or _MISSING, factory or None) of each field, a base's first."""
     found: dict[str, tuple[Any, Any]] = {}
+    flags: dict[str, tuple[bool, bool]] = {}
     for c in reversed(cls.chain):
         known = c.attrs.get(_FIELDS)
         if known is not None:  # a dataclass: its fields as @dataclass found them
             found.update((n, (d, f)) for n, d, f in known)
+            flags.update(c.attrs.get(_FLAGS, {}))
             continue
         for name in c.annotated:
             raw = c.attrs.get(name, _MISSING)
             if type(raw) is Field:
                 found[name] = (raw.default, raw.factory)
+                flags[name] = (raw.repr, raw.compare)
             else:
                 found[name] = (raw, None)
+                flags[name] = (True, True)
+    cls.attrs[_FLAGS] = flags
     fields = [(name, default, factory) for name, (default, factory) in found.items()]
     seen_default = False
     for name, default, factory in fields:
@@ -116,8 +148,12 @@ def _process(cls: Any, init: Any, repr_: Any, eq: Any, order: Any, frozen: Any) 
                 cls.attrs[name] = default
     qual = cls.name
 
+    flags = cls.attrs[_FLAGS]
+    shown = [n for n in names if flags[n][0]]
+    compared = [n for n in names if flags[n][1]]
+
     def values(obj: Any) -> tuple[Any, ...]:
-        return tuple(obj.get_attr(n) for n in names)
+        return tuple(obj.get_attr(n) for n in compared)
 
     def init_fn(self: Any, *args: Any, **kwargs: Any) -> None:
         if len(args) > len(fields):
@@ -152,7 +188,7 @@ def _process(cls: Any, init: Any, repr_: Any, eq: Any, order: Any, frozen: Any) 
 
     def repr_fn(self: Any) -> str:
         return f"{self.cls.name}(" + ", ".join(
-            f"{n}={to_repr(v)}" for n, v in zip(names, values(self), strict=True)) + ")"
+            f"{n}={to_repr(self.get_attr(n))}" for n in shown) + ")"
 
     def compare(op: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
         def fn(self: Any, other: Any) -> Any:
@@ -182,6 +218,18 @@ def _process(cls: Any, init: Any, repr_: Any, eq: Any, order: Any, frozen: Any) 
         for name, op in (("__lt__", lambda a, b: a < b), ("__le__", lambda a, b: a <= b),
                          ("__gt__", lambda a, b: a > b), ("__ge__", lambda a, b: a >= b)):
             set_method(name, compare(op))
+    if frozen:  # assignments go through these hooks (attributes.set_attribute)
+        def frozen_set(self: Any, name: Any, value: Any) -> None:
+            raise exceptions.ExceptionValue(FROZEN_ERROR, (
+                f"cannot assign to field {to_repr(name)}",)).raised(None)
+
+        def frozen_del(self: Any, name: Any) -> None:
+            raise exceptions.ExceptionValue(FROZEN_ERROR, (
+                f"cannot delete field {to_repr(name)}",)).raised(None)
+
+        cls.attrs["__setattr__"] = NativeFunction(f"{qual}.__setattr__", frozen_set)
+        cls.attrs["__delattr__"] = NativeFunction(f"{qual}.__delattr__", frozen_del)
+        cls.attr_hooks = True
     return cls
 
 
@@ -199,6 +247,29 @@ def _instance(obj: Any, what: str) -> list[str]:
     if not isinstance(fields, list):
         raise _type_error(f"{what}() should be called on dataclass instances")
     return [n for n, _, _ in fields]
+
+
+def _replace(obj: Any, /, **changes: Any) -> Any:
+    """dataclasses.replace(instance, **changes): a new instance, its fields from obj
+    except the changed ones (through the class's __init__ and __post_init__)."""
+    names = _instance(obj, "replace")
+    return obj.cls(**{n: changes.pop(n) if n in changes else obj.get_attr(n) for n in names},
+                   **changes)
+
+
+def _fields(obj: Any) -> tuple[FieldInfo, ...]:
+    """dataclasses.fields(instance or class): its fields (each with its name)."""
+    cls = obj if isinstance(obj, ClassValue) else getattr(obj, "cls", None)
+    found = cls.find(_FIELDS) if isinstance(cls, ClassValue) else None
+    if not isinstance(found, list):
+        raise _type_error("must be called with a dataclass type or instance")
+    return tuple(FieldInfo(n) for n, _, _ in found)
+
+
+def _is_dataclass(obj: Any) -> bool:
+    """dataclasses.is_dataclass(instance or class)."""
+    cls = obj if isinstance(obj, ClassValue) else getattr(obj, "cls", None)
+    return isinstance(cls, ClassValue) and isinstance(cls.find(_FIELDS), list)
 
 
 def _asdict(obj: Any) -> dict[str, Any]:
@@ -228,4 +299,8 @@ def namespace() -> Namespace:
                                "@dataclass / @dataclass(...): Python's dataclass methods"),
         "field": Builtin("dataclasses.field", _field),
         "asdict": Builtin("dataclasses.asdict", _asdict),
-        "astuple": Builtin("dataclasses.astuple", _astuple)})
+        "astuple": Builtin("dataclasses.astuple", _astuple),
+        "replace": Builtin("dataclasses.replace", _replace),
+        "fields": Builtin("dataclasses.fields", _fields),
+        "is_dataclass": Builtin("dataclasses.is_dataclass", _is_dataclass),
+        "FrozenInstanceError": FROZEN_ERROR})

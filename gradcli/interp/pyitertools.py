@@ -16,7 +16,7 @@ from typing import Any
 
 from gradcli.errors import GdLimitError, GdRuntimeError
 from gradcli.interp import operators
-from gradcli.interp.values import Builtin, Decorator, IteratorValue, Namespace
+from gradcli.interp.values import Builtin, Decorator, FunctionBase, IteratorValue, Namespace
 from gradcli.limits import MAX_SEQUENCE
 
 _STEP: list[Callable[[], None]] = []  # the running program's step counter (bind())
@@ -62,6 +62,25 @@ def _repeat(obj: Any, times: Any = None) -> IteratorValue:
 def _chain(*iterables: Any) -> IteratorValue:
     """itertools.chain(*iterables): their items one after the other."""
     return _lazy("chain", itertools.chain.from_iterable(_iter(x) for x in iterables))
+
+
+def _chain_from_iterable(iterables: Any) -> IteratorValue:
+    """itertools.chain.from_iterable(iterables): the items of each iterable it gives."""
+    return _lazy("chain", itertools.chain.from_iterable(_iter(x) for x in _iter(iterables)))
+
+
+class _ChainClass(Builtin):
+    """itertools.chain, with its class method chain.from_iterable."""
+
+    __slots__ = ()
+    is_class = True
+
+    @staticmethod
+    def gd_attribute(obj: Any, name: str) -> Any:
+        if name == "from_iterable":
+            return Builtin("itertools.chain.from_iterable", _chain_from_iterable)
+        raise GdRuntimeError(f"type object 'itertools.chain' has no attribute '{name}'",
+                             py_type="AttributeError")
 
 
 def _islice(iterable: Any, *args: Any) -> IteratorValue:
@@ -218,9 +237,15 @@ def _lru_cache(maxsize: Any = 128, typed: Any = False) -> Any:
 
 
 def _wraps(wrapped: Any, *args: Any, **kwargs: Any) -> Decorator:
-    """functools.wraps(wrapped): a decorator that leaves the wrapper as it is (gd
-    functions have no __doc__ or __wrapped__ to copy)."""
-    return Decorator("functools.wraps", lambda fn: fn)
+    """functools.wraps(wrapped): a decorator giving the wrapper the wrapped function's
+    __name__ (gd functions have no __doc__ or __wrapped__ to copy)."""
+    def update(fn: Any) -> Any:
+        name = getattr(wrapped, "name", None)
+        if isinstance(fn, FunctionBase) and type(name) is str and hasattr(fn, "name"):
+            fn.name = name
+        return fn
+
+    return Decorator("functools.wraps", update)
 
 
 def namespaces() -> dict[str, Namespace]:
@@ -237,6 +262,7 @@ def namespaces() -> dict[str, Namespace]:
             ("combinations_with_replacement", _combinatoric(
                 "combinations_with_replacement", lambda n, k: _comb(n + k - 1, k)))):
         members[name] = Builtin(f"itertools.{name}", fn)
+    members["chain"] = _ChainClass("itertools.chain", _chain)
     functools_members = {"reduce": Builtin("functools.reduce", _reduce),
                          "partial": Builtin("functools.partial", _partial),
                          "cache": Decorator("functools.cache", _memoized),

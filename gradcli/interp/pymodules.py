@@ -20,10 +20,12 @@ LAZY: dict[str, str] = {
     **dict.fromkeys(("operator", "heapq", "bisect"), "pyoperator"),
     "argparse": "pyargparse",
     **dict.fromkeys(("contextlib", "abc"), "pyclassmods"),
+    "enum": "pyenum",
     # third-party modules scripts import (thirdparty: no bars, no plots; pysklearn)
     **dict.fromkeys(("tqdm", "tqdm.auto", "tqdm.notebook", "matplotlib", "matplotlib.pyplot"),
                     "thirdparty"),
-    **dict.fromkeys(("sklearn", "sklearn.datasets", "sklearn.model_selection"), "pysklearn"),
+    **dict.fromkeys(("sklearn", "sklearn.datasets", "sklearn.model_selection",
+                     "sklearn.preprocessing", "sklearn.metrics"), "pysklearn"),
 }
 
 #: The module names, for the import hint.

@@ -23,7 +23,7 @@ from gradcli.errors import GdError, GdRuntimeError
 from gradcli.interp import classes, exceptions, limits
 from gradcli.interp import custom_function as CF
 from gradcli.interp.arrays import ArrayValue
-from gradcli.interp.attributes import get_attribute, set_attribute
+from gradcli.interp.attributes import delete_attribute, get_attribute, set_attribute
 from gradcli.interp.nn_module import ModuleInstance
 from gradcli.interp.pytext import arity
 from gradcli.interp.values import (
@@ -31,7 +31,6 @@ from gradcli.interp.values import (
     BoundMethod,
     Builtin,
     FunctionBase,
-    GdObject,
     GradModeDecorator,
     Size,
     TypeValue,
@@ -52,8 +51,7 @@ def _name(what: Any) -> str:
 
 
 def _is_attribute_error(e: GdError) -> bool:
-    exc = exceptions.exception_of(e)
-    return exc is not None and exc.cls.is_subclass_of(exceptions.CLASSES["AttributeError"])
+    return exceptions.is_error(e, "AttributeError")
 
 
 @arity("getattr", 2, 3)
@@ -90,10 +88,7 @@ def _setattr(obj: Any, name: Any, value: Any) -> None:
 @arity("delattr", 2, 2)
 def _delattr(obj: Any, name: Any) -> None:
     """delattr(object, name): del object.name (attributes of gd objects)."""
-    name = _name(name)
-    if not isinstance(obj, GdObject):
-        raise GdRuntimeError(f"cannot delete attribute '{name}' of a '{type_name(obj)}' value")
-    obj.del_attr(name)
+    delete_attribute(obj, _name(name))
 
 
 @arity("callable", 1, 1)
@@ -163,12 +158,12 @@ def _check_hashable(obj: Any) -> None:
         raise _error(f"unhashable type: '{type_name(obj)}'")
     if t is float and math.isnan(obj):
         raise _address_hash("NaN")
-    if t is tuple or t is Size or t is frozenset:
+    if t is tuple or t is Size or t is frozenset or isinstance(obj, tuple):  # named tuples
         for item in obj:
             _check_hashable(item)
     elif isinstance(obj, classes.InstanceValue):
         hash(obj)  # its __hash__ (or unhashable), or its number in this run
-    elif t not in _BY_VALUE and t is not ArrayValue:
+    elif t not in _BY_VALUE and t is not ArrayValue and not isinstance(obj, tuple):
         raise _address_hash(f"a '{type_name(obj)}' value")
 
 

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import limits, pymethods, pysys
+from gradcli.interp import limits, pymethods, pysys, serialization
 from gradcli.interp.values import Builtin, Namespace, to_repr, type_name
 
 _MAX_DEPTH = 500  # nesting of a value json or pprint copies (Python's own stops near 1000)
@@ -286,9 +286,16 @@ pymethods.METHODS[StringIO] = {
 pymethods.DATA[StringIO] = frozenset()
 
 
+pymethods.METHODS[serialization.BytesIO] = serialization.bytes_io_methods()
+pymethods.DATA[serialization.BytesIO] = frozenset({"closed"})
+
+
 def _io() -> Namespace:
     return Namespace("io", {"StringIO": Builtin("io.StringIO", StringIO,
-                                                "io.StringIO(initial_value=''): text buffer")})
+                                                "io.StringIO(initial_value=''): text buffer"),
+                            "BytesIO": Builtin("io.BytesIO", serialization.BytesIO,
+                                               "io.BytesIO(): a buffer for torch.save and "
+                                               "torch.load")})
 
 
 def namespaces() -> dict[str, Namespace]:

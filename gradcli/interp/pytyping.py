@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from gradcli.errors import GdRuntimeError
+from gradcli.interp import pynamedtuple
 from gradcli.interp.values import Builtin, GdObject, Namespace, class_name, private_name_error
 
 
@@ -53,6 +54,12 @@ class TypingForm(GdObject):
     def gd_repr(self) -> str:
         return self.text
 
+    @property
+    def ignored_base(self) -> bool:
+        """Generic[T] and Protocol as class bases change nothing at run time: a class
+        statement leaves them out (classes.make_class)."""
+        return self.text.startswith(("typing.Generic", "typing.Protocol"))
+
     def type_label(self) -> str:
         return "_SpecialForm"
 
@@ -73,7 +80,9 @@ def _shown(arg: Any) -> str:
 
 _FORMS = ("Any", "Callable", "ClassVar", "Dict", "Final", "FrozenSet", "Generator",
           "Iterable", "Iterator", "List", "Literal", "Mapping", "MutableMapping", "Optional",
-          "Sequence", "Set", "Tuple", "Type", "Union")
+          "Sequence", "Set", "Tuple", "Type", "Union", "Generic", "Protocol", "Deque",
+          "DefaultDict", "NoReturn", "Hashable", "Sized", "Collection", "Container",
+          "AbstractSet", "MutableSequence", "Reversible", "Annotated", "TypeAlias")
 
 
 def _cast(typ: Any, value: Any) -> Any:
@@ -93,6 +102,7 @@ TYPING = Namespace("typing", {
     "cast": Builtin("typing.cast", _cast),
     "TypeVar": Builtin("typing.TypeVar", _type_var),
     "TYPE_CHECKING": False,
+    "NamedTuple": pynamedtuple.NAMED_TUPLE,
 })
 
 # `from __future__ import annotations` (and the other features, all on in Python 3).

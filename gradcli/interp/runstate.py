@@ -16,6 +16,7 @@ from gradcli.ad import ops
 from gradcli.ad.tensor import Node, State, Tensor, check_memory
 from gradcli.errors import GdError, GdInputError, GdLimitError, GdRuntimeError
 from gradcli.interp import (
+    exceptions,
     pyitertools,
     pymodules,
     pyrandom,
@@ -24,7 +25,7 @@ from gradcli.interp import (
     stdlib,
 )
 from gradcli.interp.builtins import registry
-from gradcli.interp.classes import BoundGdMethod, ClassValue, InstanceValue
+from gradcli.interp.classes import ABSTRACT, BoundGdMethod, ClassValue, InstanceValue
 from gradcli.interp.dunders import reset_hashes
 from gradcli.interp.frame import RETURN, Frame
 from gradcli.interp.pyreflect import Ids
@@ -267,6 +268,7 @@ class Runtime:
         stdlib.reset()  # np.random from its seed, warnings shown again
         pymodules.reset(self._print)  # time's clock, sys.stdout
         reset_hashes()  # identity hashes of gd instances from 1 again
+        ABSTRACT.clear()  # abc.abstractmethod's marks of an earlier run
         pyrandom.reset()  # `import random` starts from seed 0
         serialization.reset()  # torch.save's in-memory files: none yet
         pyitertools.bind(lambda: self.step(None))  # itertools' items are steps
@@ -488,14 +490,22 @@ class Runtime:
         return v
 
     def import_error(self, module: str, span: Span) -> GdRuntimeError:
-        """The error for an import gd does not allow."""
-        return GdRuntimeError(
+        """The error for an import gd does not allow: a ModuleNotFoundError to an
+        `except ImportError:` around it (as on a machine without that module), gd's
+        refusal when nothing catches it."""
+        err = GdRuntimeError(
             f"import of '{module}' is not allowed in gd", span,
             hint="gd programs may import torch, torch.nn, torch.nn.functional, torch.autograd, "
             "torch.autograd.functional, torch.func, torch.linalg, torch.optim, torch.utils.data, "
             "torch.distributions, math, typing, numpy, random, itertools, functools, "
             "collections, copy, dataclasses, warnings, " + ", ".join(pymodules.NAMES[:-1])
             + " and " + pymodules.NAMES[-1])
+        top = module.split(".")[0]
+        missing = module if top == "torch" or self.registry.module(top) is not None else top
+        err.py_type = "ModuleNotFoundError"
+        err.exception = exceptions.ExceptionValue(  # type: ignore[attr-defined]
+            exceptions.CLASSES["ModuleNotFoundError"], (f"No module named '{missing}'",), err)
+        return err
 
 
 def with_form(value: Any, form: Any) -> Any:

@@ -187,7 +187,8 @@ class Program:
                 # A variable's final value: loops and branches may have rebound it since.
                 value = frame.vars[name]
         return ProgramResult(
-            value=value, name=name, span=span, variables=dict(frame.vars),
+            value=value, name=name, span=span,
+            variables={k: v for k, v in frame.vars.items() if "$" not in k},  # not match's
             inputs=dict(rt.inputs), control=list(rt.controls), tape=tape,
             node_names=dict(rt.node_names), leaf_names=dict(rt.leaf_names), steps=rt.steps,
             cuts=dict(rt.cuts), no_grad_at=rt.no_grad_at)
@@ -215,7 +216,8 @@ def _input_bindings(body: tuple[A.Stmt, ...]) -> Iterator[A.Name]:
 
 def _names_in_target(target: A.Expr) -> Iterator[A.Name]:
     if isinstance(target, A.Name):
-        yield target
+        if "$" not in target.id:  # a match statement's own names are no program inputs
+            yield target
     elif isinstance(target, (A.Tuple, A.List)):
         for elt in target.elts:
             yield from _names_in_target(elt)

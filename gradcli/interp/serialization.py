@@ -98,6 +98,70 @@ def _first_class(x: Any, seen: set[int]) -> str | None:
     return None
 
 
+class BytesIO:
+    """io.BytesIO as torch.save and torch.load use it: what was saved into it (gd has no
+    bytes, so the buffer holds the saved copy) and whether reading starts at its
+    beginning (after `seek(0)`) or at its end (after the save, as in Python)."""
+
+    __slots__ = ("at_end", "closed", "saved")
+
+    def __init__(self, initial: Any = None) -> None:
+        if initial is not None:
+            raise GdRuntimeError("io.BytesIO(initial_bytes) is not supported by gradcli: gd "
+                                 "has no bytes (a BytesIO holds what torch.save writes)")
+        self.saved: Any = _NOTHING
+        self.at_end = False
+        self.closed = False
+
+    def __repr__(self) -> str:
+        return "<_io.BytesIO object>"
+
+    def check(self) -> None:
+        if self.closed:
+            raise GdRuntimeError("I/O operation on closed file.", py_type="ValueError")
+
+
+BytesIO.__name__ = "BytesIO"
+_NOTHING = object()
+
+
+def _seek(b: BytesIO, offset: Any, whence: Any = 0) -> int:
+    b.check()
+    if type(offset) is not int or type(whence) is not int:
+        raise GdRuntimeError("an integer is required", py_type="TypeError")
+    if (offset, whence) == (0, 0):
+        b.at_end = False
+        return 0
+    raise GdRuntimeError("BytesIO.seek other than seek(0) is not supported by gradcli (gd "
+                         "has no bytes)")
+
+
+def _tell(b: BytesIO) -> int:
+    b.check()
+    if b.at_end and b.saved is not _NOTHING:
+        raise GdRuntimeError("BytesIO.tell() after torch.save is not supported by gradcli "
+                             "(the size of PyTorch's file format)")
+    return 0
+
+
+def _refused(what: str) -> Any:
+    def refuse(b: BytesIO, *args: Any) -> Any:
+        raise GdRuntimeError(f"BytesIO.{what}() is not supported by gradcli: gd has no bytes "
+                             "(a BytesIO holds what torch.save writes, for torch.load)")
+    return refuse
+
+
+def _close(b: BytesIO) -> None:
+    b.closed = True
+
+
+def bytes_io_methods() -> dict[str, Any]:
+    """The BytesIO methods a program may call (pymethods.METHODS)."""
+    return {"seek": _seek, "tell": _tell, "close": _close, "flush": lambda b: None,
+            **{name: _refused(name) for name in ("getvalue", "getbuffer", "read", "write",
+                                                 "readline", "truncate")}}
+
+
 def _path(f: Any) -> str:
     if type(f) is not str:
         raise GdRuntimeError("expected 'f' to be string, path, or a file-like object with a "
@@ -108,21 +172,33 @@ def _path(f: Any) -> str:
 def save(obj: Any, f: Any, pickle_module: Any = None, pickle_protocol: int = 2,
          _use_new_zipfile_serialization: bool = True,
          _disable_byteorder_record: bool = False) -> None:
-    """torch.save(obj, f): keep a copy of obj under the path f for this run."""
+    """torch.save(obj, f): keep a copy of obj under the path f (or in the io.BytesIO f)
+    for this run."""
+    if type(f) is BytesIO:
+        f.check()
+        f.saved, f.at_end = _copy(obj, {}), True
+        return
     _STORE[_path(f)] = _copy(obj, {})
 
 
 def load(f: Any, map_location: Any = None, pickle_module: Any = None, *,
          weights_only: Any = None, mmap: Any = None, **pickle_load_args: Any) -> Any:
-    """torch.load(f): a fresh copy of what this run saved under f."""
-    if type(f) is not str:
+    """torch.load(f): a fresh copy of what this run saved under f (or into the BytesIO f)."""
+    if type(f) is BytesIO:
+        f.check()
+        if f.at_end or f.saved is _NOTHING:
+            raise exceptions.ExceptionValue(exceptions.CLASSES["EOFError"], ()).raised(None)
+        f.at_end = True
+        saved = f.saved
+    elif type(f) is not str:
         raise GdRuntimeError(f"'{type_name(f)}' object has no attribute 'read'",
                              py_type="AttributeError")
-    if f not in _STORE:
+    elif f not in _STORE:
         cls = exceptions.CLASSES.get("FileNotFoundError", FILE_NOT_FOUND)
         raise exceptions.ExceptionValue(cls, (f"[Errno 2] No such file or directory: '{f}'",)
                                         ).raised(None)
-    saved = _STORE[f]
+    else:
+        saved = _STORE[f]
     if weights_only is not False:
         found = _first_class(saved, set())
         if found is not None:

@@ -45,6 +45,7 @@ class StatementForms:
 
     rt: Any
     handling: list[GdError]
+    try_depth: int
     expr: Any
     block: Any
 
@@ -82,7 +83,11 @@ class StatementForms:
         return with_stmt
 
     def s_Try(self, node: A.Try, top: bool) -> Stmt:
-        body = self.block(node.body, top=top)
+        self.try_depth += 1
+        try:
+            body = self.block(node.body, top=top)
+        finally:
+            self.try_depth -= 1
         handlers = [(self.expr(h.type) if h.type is not None else None, h.name,
                      self.block(h.body, top=top), h.type.span if h.type else h.span)
                     for h in node.handlers]
@@ -181,8 +186,7 @@ class StatementForms:
         rt = self.rt
         ns = rt.registry.module(node.module)
         if ns is None:
-            raise (module_not_supported(node.module, node.span)
-                   or rt.import_error(node.module, node.span))
+            return _missing_module(rt, node.module, node.span, top and not self.try_depth)
         if node.alias is not None:
             bind_name, value = node.alias, ns
         else:
@@ -198,8 +202,7 @@ class StatementForms:
         rt = self.rt
         ns = rt.registry.module(node.module)
         if ns is None:
-            raise (module_not_supported(node.module, node.span)
-                   or rt.import_error(node.module, node.span))
+            return _missing_module(rt, node.module, node.span, top and not self.try_depth)
         binds = []
         for item in node.names:
             if item.name not in ns.members:
@@ -248,3 +251,20 @@ def _with_instance(cm: InstanceValue, f: Frame, name: str | None, body: Stmt,
     except CAUGHT as e:
         raise runtime_error(e, span) from None
     return r
+
+
+def _missing_module(rt: Any, module: str, span: Span, now: bool) -> Stmt:
+    """An import of a module gd does not have: refused now if gradcli knows the module
+    (not supported) or nothing could catch the error (`now`: in the module's code, outside
+    any `try`), else a ModuleNotFoundError when the statement runs, as in Python, so
+    `try: import wandb` / `except ImportError:` takes the except branch."""
+    refusal = module_not_supported(module, span)
+    if refusal is not None:
+        raise refusal
+    if now:
+        raise rt.import_error(module, span)
+
+    def missing(f: Frame) -> None:
+        raise rt.import_error(module, span)
+
+    return missing

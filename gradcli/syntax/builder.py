@@ -12,6 +12,7 @@ from gradcli.errors import GdSyntaxError
 from gradcli.source import Span
 from gradcli.syntax import ast as gd
 from gradcli.syntax.context import is_token, join_span, make_span, token_span
+from gradcli.syntax.patterns import Pattern, match_statement
 from gradcli.syntax.strings import FieldParser, read_strings
 
 _AUG_OPS = {symbol + "=": name for name, symbol in gd.BINARY_OPS.items()}
@@ -340,6 +341,112 @@ class Builder:
     def with_stmt(self, c: list[Any]) -> gd.With:
         name = c[3].value if c[3] is not None else None
         return gd.With(c[1], name, c[5], span=join_span(c[0], c[5][-1]))
+
+    # ------------------------------------------------ match statements (patterns.py)
+
+    def match_stmt(self, c: list[Any]) -> list[gd.Stmt]:
+        cases = [x.value for x in c if isinstance(x, _Part)]
+        return match_statement(c[1], cases, join_span(c[0], cases[-1][2][-1]))
+
+    def case_block(self, c: list[Any]) -> _Part:
+        return _Part((c[1], c[3], c[-1], token_span(c[0])), token_span(c[0]))
+
+    def sequence_pattern(self, c: list[Any]) -> Pattern:
+        parts = tuple(x for x in c if isinstance(x, Pattern))
+        ends = [x for x in c if x is not None]
+        return Pattern("sequence", join_span(ends[0], ends[-1]), parts=parts)
+
+    def star_pattern(self, c: list[Any]) -> Pattern:
+        name = None if c[1].value == "_" else c[1].value
+        return Pattern("star", join_span(c[0], c[1]), name=name)
+
+    def as_pattern(self, c: list[Any]) -> Pattern:
+        if c[2].value == "_":
+            raise GdSyntaxError("cannot use '_' as a target", token_span(c[2]))
+        return Pattern("as", join_span(c[0], c[2]), name=c[2].value, parts=(c[0],))
+
+    def or_pattern(self, c: list[Any]) -> Pattern:
+        parts = tuple(x for x in c if isinstance(x, Pattern))
+        return Pattern("or", join_span(c[0], c[-1]), parts=parts)
+
+    def capture_pattern(self, c: list[Any]) -> Pattern:
+        if c[0].value == "_":
+            return Pattern("wildcard", token_span(c[0]))
+        return Pattern("capture", token_span(c[0]), name=c[0].value)
+
+    def _dotted(self, tokens: list[Any]) -> gd.Expr:
+        names = [t for t in tokens if is_token(t) and t.type == "NAME"]
+        out: gd.Expr = self.name([names[0]])
+        for t in names[1:]:
+            out = _Attribute(out, t.value, join_span(names[0], t), token_span(t))
+        return out
+
+    def value_pattern(self, c: list[Any]) -> Pattern:
+        return Pattern("value", join_span(c[0], c[-1]), value=self._dotted(c))
+
+    def group_pattern(self, c: list[Any]) -> Pattern:
+        pattern: Pattern = c[1]
+        pattern.span = join_span(c[0], c[2])
+        return pattern
+
+    def literal_pattern(self, c: list[Any]) -> Pattern:
+        first = c[0]
+        span = join_span(first, c[-1])
+        kind = first.type
+        if kind == "MINUS":
+            number = self.int_literal(c[1:]) if c[1].type == "INTEGER" \
+                else self.float_literal(c[1:])
+            value: gd.Expr = _Constant(-number.value, span)  # type: ignore[operator]
+        elif kind == "INTEGER":
+            value = self.int_literal(c)
+        elif kind == "FLOAT":
+            value = self.float_literal(c)
+        elif kind == "STRING":
+            value = self.string_literal(c)
+            if not isinstance(value, gd.Constant):
+                raise GdSyntaxError("patterns may only match literals and attribute lookups",
+                                    span)
+        else:
+            value = _Constant({"NONE": None, "TRUE": True, "FALSE": False}[kind], span)
+        return Pattern("literal", span, value=value)
+
+    def mapping_pattern(self, c: list[Any]) -> Pattern:
+        parts = [x.value for x in c if isinstance(x, _Part)]
+        items = [x for x in parts if x[0] is not None]
+        rests = [x[1] for x in parts if x[0] is None]
+        if rests and parts[-1][0] is not None:
+            raise GdSyntaxError("double star pattern must come last in a mapping pattern",
+                                join_span(c[0], c[-1]))
+        return Pattern("mapping", join_span(c[0], c[-1]), name=rests[0] if rests else None,
+                       items=tuple(items))
+
+    def mapping_item(self, c: list[Any]) -> _Part:
+        if isinstance(c[0], Pattern):
+            key = c[0].value
+        else:
+            key = self._dotted(c[:-2])
+        return _Part((key, c[-1]), join_span(c[0], c[-1]))
+
+    def mapping_rest(self, c: list[Any]) -> _Part:
+        return _Part((None, c[1].value), join_span(c[0], c[1]))
+
+    def keyword_pattern(self, c: list[Any]) -> _Part:
+        return _Part((c[0].value, c[2]), join_span(c[0], c[2]))
+
+    def class_pattern(self, c: list[Any]) -> Pattern:
+        opening = next(i for i, x in enumerate(c) if is_token(x) and x.type == "LPAR")
+        cls = self._dotted(c[:opening])
+        parts: list[Pattern] = []
+        items: list[tuple[str, Pattern]] = []
+        for x in c[opening:]:
+            if isinstance(x, Pattern):
+                if items:
+                    raise GdSyntaxError("positional patterns follow keyword patterns", x.span)
+                parts.append(x)
+            elif isinstance(x, _Part):
+                items.append(x.value)
+        return Pattern("class", join_span(c[0], c[-1]), value=cls, parts=tuple(parts),
+                       items=tuple(items))
 
     def decorated(self, c: list[Any]) -> gd.FunctionDef | gd.ClassDef:
         return gd.replace(c[-1], decorators=tuple(c[:-1]))

@@ -26,8 +26,10 @@ from gradcli.syntax.layout import (
     CLOSING,
     MAX_INDENT_LEVELS,
     OPENING,
+    SOFT_KEYWORDS,
     UNSUPPORTED_KEYWORDS,
     indentation,
+    soft_keyword,
 )
 
 # A reduce action: (number of children, the rule's nonterminal, its callback or None for
@@ -309,6 +311,13 @@ class Driver:
                 return kind != "_NEWLINE" and start - text.rfind("\n", 0, start) > 1
         return False
 
+    def _tokens(self, text: str, pos: int) -> Any:
+        """(kind, value) of the tokens from `pos` on (the soft keywords' look-ahead)."""
+        for m in self.regex.finditer(text, pos):
+            kind = self.kinds[m.lastindex or 0]
+            if kind not in self.ignore:
+                yield kind, text[m.end(1):m.end()]
+
     def _chain(self, below: int, top: int, kind: str) -> int:
         """The state after every pass-through reduction that `kind` triggers on top of
         `below` (each replaces the top state, so `below` stays)."""
@@ -359,6 +368,12 @@ class Driver:
                     kind = keywords.get(value, kind)
                     if kind == "NAME" and (not value.isascii() or value in UNSUPPORTED_KEYWORDS):
                         raise Stop("a name the postlexer words or rewrites")
+                    # `match`/`case` where the statement may start (the state takes it)
+                    # and the line reads as that statement (layout.soft_keyword).
+                    soft = SOFT_KEYWORDS.get(value)
+                    if soft is not None and soft in states[state] and \
+                            soft_keyword(value, self._tokens(text, after)):
+                        kind = soft
                 elif what is _SKIP:
                     continue
                 elif what is _OPEN:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from gradcli.errors import GdSourceLimitError, GdSyntaxError
@@ -24,6 +25,38 @@ MAX_INDENT_LEVELS = 100  # indented blocks inside one another, as CPython allows
 UNSUPPORTED_KEYWORDS = frozenset({"async", "await"})
 OPENING = {"LPAR": "(", "LSQB": "[", "LBRACE": "{"}
 CLOSING = {"RPAR": "LPAR", "RSQB": "LSQB", "RBRACE": "LBRACE"}
+# Python's soft keywords: names, except at the start of the statement they begin.
+SOFT_KEYWORDS = {"match": "MATCH", "case": "CASE"}
+_ASSIGNING = frozenset({"=", "lambda", ":=", "+=", "-=", "*=", "/=", "//=", "%=", "**=", "@=",
+                        "|=", "^=", "&=", "<<=", ">>="})
+
+
+def soft_keyword(word: str, rest: Iterable[tuple[str, str]]) -> bool:
+    """Whether a line that starts with the name `match` or `case` is that statement, from
+    the (kind, value) of the tokens after the name: a ':' outside brackets, with no
+    assignment or `lambda` before it (`match = lambda: 0` is an assignment), not right
+    after the name (`match: int = 3` is an annotation), and for `match` ending the line."""
+    depth = 0
+    first = True
+    colon = False
+    for kind, value in rest:
+        if colon:
+            return kind == "_NEWLINE"
+        if kind in OPENING:
+            depth += 1
+        elif kind in CLOSING:
+            depth -= 1
+        elif depth == 0:
+            if kind == "_NEWLINE" or value in _ASSIGNING:
+                return False
+            if kind == "COLON":
+                if first:
+                    return False
+                if word == "case":
+                    return True
+                colon = True
+        first = False
+    return colon
 
 
 class Layout:
@@ -43,7 +76,25 @@ def _layout(stream: Iterator[Token], ctx: ParseContext) -> Iterator[Token]:
     shift = ctx.line_offset or ctx.column_offset
     first = True
     last: Token | None = None
-    for tok in stream:
+    line_start = True  # the next token begins a statement (soft keywords)
+    tokens = iter(stream)
+    ahead: deque[Token] = deque()  # tokens read ahead to tell a soft keyword
+
+    def peek() -> Iterator[tuple[str, str]]:
+        i = 0
+        while True:
+            if i == len(ahead):
+                more = next(tokens, None)
+                if more is None:
+                    return
+                ahead.append(more)
+            yield ahead[i].type, ahead[i].value
+            i += 1
+
+    while True:
+        tok = ahead.popleft() if ahead else next(tokens, None)
+        if tok is None:
+            break
         if shift:
             _shift(tok, ctx)
         kind = tok.type
@@ -53,6 +104,7 @@ def _layout(stream: Iterator[Token], ctx: ParseContext) -> Iterator[Token]:
             first = False
             ctx.previous, ctx.current = ctx.current, tok
             last = tok
+            line_start = True
             yield tok
             yield from indentation(tok, indents)
             continue
@@ -80,6 +132,10 @@ def _layout(stream: Iterator[Token], ctx: ParseContext) -> Iterator[Token]:
                 )
         elif kind == "NAME":
             tok = _check_name(tok)
+            if line_start and in_module and tok.value in SOFT_KEYWORDS and \
+                    soft_keyword(tok.value, peek()):
+                tok = tok.update(type=SOFT_KEYWORDS[tok.value])
+        line_start = False
         ctx.previous, ctx.current = ctx.current, tok
         last = tok
         yield tok
