@@ -45,6 +45,7 @@ from gradcli.interp import (  # noqa: F401  (nn_* family modules fill LAYERS)
     nn_misc,
     nn_module,
     nn_norm,
+    nn_packed,
     nn_pad,
     nn_pool,
     nn_rnn,
@@ -353,6 +354,9 @@ class Registry:
         for sub, table in nn_init.UTILS_MODULES.items():  # rnn, clip_grad, ...
             self.nn_utils.members[sub] = Namespace(f"torch.nn.utils.{sub}",
                                                    _wrap(f"torch.nn.utils.{sub}.", table))
+        rnn = self.nn_utils.members["rnn"].members
+        rnn.update(_wrap("torch.nn.utils.rnn.", nn_packed.FUNCTIONS))
+        rnn["PackedSequence"] = nn_packed.PACKED_SEQUENCE
         self.nn = Namespace("torch.nn", {
             "functional": self.nn_functional, "init": self.nn_init, "utils": self.nn_utils,
             "Module": nn_module.MODULE, "Parameter": nn_module.PARAMETER,

@@ -1,0 +1,120 @@
+"""torch.nn breadth, round 10: packed sequences through RNN/LSTM/GRU, weight and spectral
+norm and parametrizations, nn.Buffer, the Lazy modules, fractional max pools, and
+tutorial-shaped programs.
+
+Each case is a program valid under both gd and PyTorch; with torch installed the test
+compares gd's output with PyTorch's, byte for byte (tests/pyrun.py).
+"""
+
+from __future__ import annotations
+
+import pytest
+from pyrun import gd_output, torch_output
+
+PRELUDE = ("import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n"
+           "from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence, "
+           "pack_sequence, pad_sequence, PackedSequence\n"
+           "torch.manual_seed(0)\n")
+
+
+def same(program: str) -> None:
+    text = PRELUDE + program
+    assert gd_output(text) == torch_output(text)
+
+
+PACKED = {
+    "pack-unsorted-repr": """
+x = torch.randn(3, 4, 2, requires_grad=True)
+p = pack_padded_sequence(x, torch.tensor([4, 2, 3]), batch_first=True, enforce_sorted=False)
+print(p)
+print(p.data.grad_fn.name(), p.batch_sizes, p.sorted_indices, p.unsorted_indices)
+print(type(p), isinstance(p, PackedSequence), isinstance(p, tuple), len(p))
+padded, lens = pad_packed_sequence(p, batch_first=True)
+print(padded, lens, padded.grad_fn.name())
+padded.pow(2).sum().backward()
+print(x.grad)
+""",
+    "pack-sorted-total-length": """
+seqs = [torch.randn(3, 2), torch.randn(2, 2), torch.randn(1, 2)]
+ps = pack_sequence(seqs)
+print(ps)
+print(pad_packed_sequence(ps, total_length=5, padding_value=-1.0))
+a, b, c, d = pack_sequence([seqs[2], seqs[0]], enforce_sorted=False)
+print(a, b, c, d)
+print(ps.double().data.dtype, ps.to(torch.float64).data.dtype, ps.is_cuda)
+print(torch.nn.utils.rnn.unpack_sequence(ps))
+print(torch.nn.utils.rnn.unpad_sequence(pad_sequence(seqs), torch.tensor([3, 2, 1])))
+""",
+    "pack-errors": """
+x = torch.randn(4, 3, 2)
+for f in [lambda: pack_padded_sequence(x, [4, 3]),
+          lambda: pack_padded_sequence(x, [3, 3, 0], batch_first=True),
+          lambda: pack_padded_sequence(x, [2, 3, 1]),
+          lambda: pad_packed_sequence(pack_padded_sequence(x, [4, 3, 3]), total_length=2)]:
+    try:
+        f()
+    except Exception as e:
+        print(type(e).__name__, e)
+""",
+    "rnn-gru-lstm-packed": """
+x = torch.randn(3, 4, 2, requires_grad=True)
+lengths = torch.tensor([4, 2, 3])
+for mod in (nn.RNN(2, 3, batch_first=True),
+            nn.GRU(2, 3, num_layers=2, batch_first=True, bidirectional=True),
+            nn.LSTM(2, 3, batch_first=True), nn.LSTM(2, 4, proj_size=2, batch_first=True)):
+    p = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+    out, h = mod(p)
+    print(type(out).__name__, out.data.grad_fn.name())
+    print(out.data, h)
+    padded, lens = pad_packed_sequence(out, batch_first=True)
+    print(padded, lens)
+    padded.sum().backward()
+    print(x.grad, [q.grad.sum() for q in mod.parameters()])
+    x.grad = None
+""",
+    "lstm-packed-initial-state": """
+torch.manual_seed(2)
+lstm = nn.LSTM(2, 4, num_layers=2, bidirectional=True)
+ps = pack_sequence([torch.randn(1, 2), torch.randn(3, 2), torch.randn(2, 2)],
+                   enforce_sorted=False)
+h0 = (torch.randn(4, 3, 4, requires_grad=True), torch.randn(4, 3, 4))
+o, (h, c) = lstm(ps, h0)
+print(o.batch_sizes, o.data.shape, round(o.data.sum().item(), 4), h, c)
+(h.sum() + c.sum() + o.data.sum()).backward()
+print(h0[0].grad)
+rnn = nn.RNN(2, 3, nonlinearity='relu', num_layers=3, bias=False)
+o, h = rnn(pack_sequence([torch.randn(3, 2), torch.randn(3, 2)]), torch.ones(3, 2, 3))
+print(o.data.sum(), h.grad_fn.name(), h)
+""",
+    "embedding-lstm-classifier": """
+class Classifier(nn.Module):
+    def __init__(self, vocab, emb, hid, n_cls):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab, emb, padding_idx=0)
+        self.lstm = nn.LSTM(emb, hid, num_layers=2, batch_first=True, bidirectional=True,
+                            dropout=0.2)
+        self.fc = nn.Linear(2 * hid, n_cls)
+
+    def forward(self, text, lengths):
+        packed = pack_padded_sequence(self.embedding(text), lengths.cpu(), batch_first=True,
+                                      enforce_sorted=False)
+        packed_out, (hidden, cell) = self.lstm(packed)
+        out, out_lens = pad_packed_sequence(packed_out, batch_first=True)
+        return self.fc(torch.cat((hidden[-2, :, :], hidden[-1, :, :]), dim=1)), out
+
+seqs = [torch.randint(1, 20, (n,)) for n in (5, 3, 7, 2)]
+lengths = torch.tensor([len(s) for s in seqs])
+text = pad_sequence(seqs, batch_first=True)
+model = Classifier(20, 6, 5, 3)
+print(model)
+logits, out = model(text, lengths)
+loss = F.cross_entropy(logits, torch.tensor([0, 1, 2, 1]))
+loss.backward()
+print(round(loss.item(), 4), out.shape, model.lstm.weight_hh_l1_reverse.grad[:2])
+""",
+}
+
+
+@pytest.mark.parametrize("name", PACKED)
+def test_packed_sequences_as_pytorch(name: str) -> None:
+    same(PACKED[name])
