@@ -164,6 +164,9 @@ VALUES: list[tuple[str, str]] = [
     ("from torch.nn.utils.rnn import pack_sequence\n"
      "p = pack_sequence([ones(2, 1), ones(1, 1)], enforce_sorted=False)", "p"),
     ("", "torch.nn.utils.rnn.PackedSequence"),
+    ("m = torch.nn.utils.parametrizations.weight_norm(torch.nn.Linear(2, 2))",
+     "type(m).weight"),
+    ("m = torch.nn.utils.spectral_norm(torch.nn.Linear(2, 2))", "m.weight"),
 ]
 DUNDERS = ["__class__", "__dict__", "__globals__", "__builtins__", "__subclasses__",
            "__init__", "__reduce_ex__", "__getattribute__", "__code__", "__closure__",

@@ -118,3 +118,124 @@ print(round(loss.item(), 4), out.shape, model.lstm.weight_hh_l1_reverse.grad[:2]
 @pytest.mark.parametrize("name", PACKED)
 def test_packed_sequences_as_pytorch(name: str) -> None:
     same(PACKED[name])
+
+
+PARAMETRIZE = {
+    "weight-norm-parametrization": """
+from torch.nn.utils import parametrizations as P
+import torch.nn.utils.parametrize as parametrize
+m = P.weight_norm(nn.Linear(3, 4))
+print(m, type(m))
+print([n for n, _ in m.named_parameters()], list(m.state_dict().keys()))
+print(m.parametrizations.weight.original0, m.weight, m.weight.grad_fn.name())
+m(torch.randn(2, 3)).sum().backward()
+print(m.parametrizations.weight.original0.grad, m.parametrizations.weight.original1.grad)
+print(parametrize.is_parametrized(m), parametrize.is_parametrized(m, "bias"))
+parametrize.remove_parametrizations(m, "weight")
+print(m, type(m), [n for n, _ in m.named_parameters()], m.weight)
+c = P.weight_norm(nn.Conv2d(2, 3, 3), dim=None)
+print(c.parametrizations.weight.original0, c.weight.grad_fn.name())
+c = P.weight_norm(nn.Conv1d(2, 4, 3), dim=1)
+print(c.parametrizations.weight.original0.shape, c.weight.grad_fn.name())
+""",
+    "spectral-norm-parametrization": """
+from torch.nn.utils.parametrizations import spectral_norm, weight_norm
+s = spectral_norm(nn.Linear(4, 3))
+print(s, list(s.state_dict().keys()))
+print(s.parametrizations.weight[0]._u, s.weight)
+s.eval()
+print(s.weight, s(torch.ones(2, 4)))
+ct = spectral_norm(nn.ConvTranspose2d(2, 3, 3))
+print(ct.parametrizations.weight[0]._u.shape, ct.parametrizations.weight[0]._v.shape)
+model = nn.Sequential(weight_norm(nn.Linear(4, 8)), nn.ReLU(), spectral_norm(nn.Linear(8, 2)))
+print(model)
+print(model(torch.randn(5, 4)), sum(p.numel() for p in model.parameters()))
+sd = {k: v.clone() for k, v in model.state_dict().items()}
+model2 = nn.Sequential(weight_norm(nn.Linear(4, 8)), nn.ReLU(), spectral_norm(nn.Linear(8, 2)))
+print(model2.load_state_dict(sd))
+""",
+    "user-parametrizations": """
+import torch.nn.utils.parametrize as parametrize
+class Symmetric(nn.Module):
+    def forward(self, X):
+        return X.triu() + X.triu(1).transpose(-1, -2)
+
+class MatrixExponential(nn.Module):
+    def forward(self, X):
+        return torch.matrix_exp(X)
+
+class Skew(nn.Module):
+    def forward(self, X):
+        A = X.triu(1)
+        return A - A.T
+    def right_inverse(self, A):
+        return A.triu(1)
+
+layer = nn.Linear(3, 3)
+parametrize.register_parametrization(layer, "weight", Symmetric())
+print(layer, layer.weight, torch.allclose(layer.weight, layer.weight.T))
+print(dict(layer.named_parameters()).keys(), layer.state_dict().keys())
+parametrize.register_parametrization(layer, "weight", MatrixExponential())
+print(layer, layer.weight)
+try:
+    layer.weight = torch.eye(3)
+except Exception as e:
+    print(type(e).__name__, e)
+layer = nn.Linear(3, 3)
+parametrize.register_parametrization(layer, "weight", Skew())
+layer.weight = torch.tensor([[0., 1., 2.], [-1., 0., 3.], [-2., -3., 0.]])
+print(layer.parametrizations.weight.original)
+x = torch.randn(4, 3)
+opt = torch.optim.SGD(layer.parameters(), lr=0.1)
+for i in range(3):
+    opt.zero_grad()
+    loss = layer(x).pow(2).mean()
+    loss.backward()
+    opt.step()
+    print(i, round(loss.item(), 5))
+print(parametrize.type_before_parametrizations(layer))
+parametrize.remove_parametrizations(layer, "weight", leave_parametrized=False)
+print(layer, layer.weight)
+for f in [lambda: parametrize.remove_parametrizations(layer, "weight"),
+          lambda: parametrize.register_parametrization(nn.Linear(2, 2), "wei", Skew()),
+          lambda: parametrize.register_parametrization(nn.Linear(2, 3), "weight", Skew())]:
+    try:
+        f()
+    except Exception as e:
+        print(type(e).__name__, e)
+""",
+    "old-weight-norm-spectral-norm": """
+from torch.nn.utils import weight_norm, remove_weight_norm, spectral_norm, remove_spectral_norm
+m = weight_norm(nn.Linear(2, 3))
+print(m, [n for n, _ in m.named_parameters()], m.weight_g)
+x = torch.randn(4, 2)
+opt = torch.optim.SGD(m.parameters(), lr=0.1)
+for i in range(3):
+    opt.zero_grad()
+    y = m(x).pow(2).sum()
+    y.backward()
+    opt.step()
+    print(i, round(y.item(), 5))
+print(m.weight)
+remove_weight_norm(m)
+print([n for n, _ in m.named_parameters()], m.weight)
+try:
+    remove_weight_norm(m)
+except Exception as e:
+    print(type(e).__name__, e)
+s = spectral_norm(nn.Linear(4, 3))
+print(s.weight_u, s.weight_v, list(s.state_dict().keys()))
+print(s(torch.randn(2, 4)), s.weight_u)
+s.eval()
+print(s(torch.ones(1, 4)), s.weight_u)
+remove_spectral_norm(s)
+print(s.weight, list(s.state_dict().keys()))
+g = weight_norm(nn.GRU(2, 3), name='weight_hh_l0')
+print([n for n, _ in g.named_parameters()], g(torch.randn(4, 1, 2))[1])
+""",
+}
+
+
+@pytest.mark.parametrize("name", PARAMETRIZE)
+def test_weight_norm_and_parametrizations_as_pytorch(name: str) -> None:
+    same(PARAMETRIZE[name])

@@ -47,6 +47,7 @@ from gradcli.interp import (  # noqa: F401  (nn_* family modules fill LAYERS)
     nn_norm,
     nn_packed,
     nn_pad,
+    nn_parametrize,
     nn_pool,
     nn_rnn,
     nn_spatial,
@@ -357,6 +358,13 @@ class Registry:
         rnn = self.nn_utils.members["rnn"].members
         rnn.update(_wrap("torch.nn.utils.rnn.", nn_packed.FUNCTIONS))
         rnn["PackedSequence"] = nn_packed.PACKED_SEQUENCE
+        self.nn_utils.members.update(_wrap("torch.nn.utils.", nn_parametrize.UTILS))
+        for sub, table in (("parametrize", {**nn_parametrize.PARAMETRIZE,
+                                            **nn_parametrize.PARAMETRIZE_CLASSES}),
+                           ("parametrizations", nn_parametrize.PARAMETRIZATIONS)):
+            self.nn_utils.members[sub] = Namespace(f"torch.nn.utils.{sub}", {
+                name: v if isinstance(v, nn_module.ModuleClass)
+                else Builtin(f"torch.nn.utils.{sub}.{name}", v) for name, v in table.items()})
         self.nn = Namespace("torch.nn", {
             "functional": self.nn_functional, "init": self.nn_init, "utils": self.nn_utils,
             "Module": nn_module.MODULE, "Parameter": nn_module.PARAMETER,
@@ -395,7 +403,7 @@ class Registry:
             "torch.nn": self.nn, "torch.nn.functional": self.nn_functional,
             "torch.nn.init": self.nn_init, "torch.nn.utils": self.nn_utils,
             **{f"torch.nn.utils.{sub}": self.nn_utils.members[sub]
-               for sub in nn_init.UTILS_MODULES},
+               for sub in (*nn_init.UTILS_MODULES, "parametrize", "parametrizations")},
             "torch.nn.attention": self.nn.members["attention"],
             "torch.linalg": self.linalg, "torch.special": self.special, "math": self.math,
             "random": pyrandom.namespace(), **pyitertools.namespaces(),

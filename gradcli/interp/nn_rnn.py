@@ -21,6 +21,7 @@ from gradcli.ad.ops.conv import recorded_as
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import nn_init
+from gradcli.interp.classes import _MISSING
 from gradcli.interp.nn_layers import _check_device, _get, _layer, _set
 from gradcli.interp.nn_module import ModuleInstance, make_parameter, parameters_of
 from gradcli.interp.nn_packed import PackedSequence
@@ -159,11 +160,20 @@ def _rnn_extra(self: ModuleInstance) -> str:
 def _layer_params(self: ModuleInstance, layer: int, direction: int) -> Params:
     sfx = f"{layer}{'_reverse' if direction == 1 else ''}"
 
-    def opt(name: str) -> Any:
-        params = self.params or {}
-        return params.get(f"{name}_l{sfx}")
+    return (_weight(self, f"weight_ih_l{sfx}"), _weight(self, f"weight_hh_l{sfx}"),
+            _weight(self, f"bias_ih_l{sfx}"), _weight(self, f"bias_hh_l{sfx}"),
+            _weight(self, f"weight_hr_l{sfx}"))
 
-    return (opt("weight_ih"), opt("weight_hh"), opt("bias_ih"), opt("bias_hh"), opt("weight_hr"))
+
+def _weight(self: ModuleInstance, name: str) -> Any:
+    """A weight by name: a parameter, or what weight_norm or a parametrization put in its
+    place (a plain attribute, a property), or None."""
+    params = self.params or {}
+    if name in params:
+        return params[name]
+    if name in self.attrs or self.cls.find(name) is not _MISSING:
+        return self.get_attr(name)
+    return None
 
 
 def _check_hidden(hx: Tensor, expected: tuple[int, ...], what: str) -> None:
@@ -172,7 +182,7 @@ def _check_hidden(hx: Tensor, expected: tuple[int, ...], what: str) -> None:
 
 
 def _check_input(self: ModuleInstance, input: Tensor) -> None:
-    w = (self.params or {}).get("weight_ih_l0")
+    w = _weight(self, "weight_ih_l0")
     if w is not None and input.array.dtype != w.array.dtype:
         a, b = dtype_value(input.array.dtype), dtype_value(w.array.dtype)
         raise _value_error(f"RNN input dtype ({a}) does not match weight dtype ({b}). "
@@ -456,8 +466,8 @@ def _cell_extra(self: ModuleInstance) -> str:
 
 
 def _cell_params(self: ModuleInstance) -> Params:
-    get = (self.params or {}).get
-    return (get("weight_ih"), get("weight_hh"), get("bias_ih"), get("bias_hh"), None)
+    return (_weight(self, "weight_ih"), _weight(self, "weight_hh"), _weight(self, "bias_ih"),
+            _weight(self, "bias_hh"), None)
 
 
 def _cell_checks(self: ModuleInstance, name: str, input: Tensor, hs: tuple[Any, ...]) -> None:
