@@ -167,6 +167,8 @@ VALUES: list[tuple[str, str]] = [
     ("m = torch.nn.utils.parametrizations.weight_norm(torch.nn.Linear(2, 2))",
      "type(m).weight"),
     ("m = torch.nn.utils.spectral_norm(torch.nn.Linear(2, 2))", "m.weight"),
+    ("", "torch.nn.Buffer"), ("", "torch.nn.Buffer(ones(2))"),
+    ("m = torch.nn.LazyBatchNorm1d()", "m.running_mean"),
 ]
 DUNDERS = ["__class__", "__dict__", "__globals__", "__builtins__", "__subclasses__",
            "__init__", "__reduce_ex__", "__getattribute__", "__code__", "__closure__",
@@ -202,7 +204,7 @@ def test_no_dunder_or_internal_attribute_of_any_value(setup: str, expr: str) -> 
     # A class's or function's __name__ is its name, a plain string (as in Python): see
     # below; a string has Python's format_map, translate and encode (which refuses).
     named = (*CLASSES, *FUNCTIONS, "str", "D.Dataset", "D.DataLoader", "P.Normal",
-             "P.kl_divergence", "torch.nn.utils.rnn.PackedSequence",
+             "P.kl_divergence", "torch.nn.utils.rnn.PackedSequence", "torch.nn.Buffer",
              "torch.autograd.gradcheck", "torch.autograd.function.once_differentiable",
              "torch.autograd.function.once_differentiable(lambda ctx, g: g)",
              "torch.func.functional_call", "torch.func.linearize(sin, ones(2))[1]")

@@ -239,3 +239,93 @@ print([n for n, _ in g.named_parameters()], g(torch.randn(4, 1, 2))[1])
 @pytest.mark.parametrize("name", PARAMETRIZE)
 def test_weight_norm_and_parametrizations_as_pytorch(name: str) -> None:
     same(PARAMETRIZE[name])
+
+
+MODULES = {
+    "buffer": """
+class M(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lin = nn.Linear(2, 2)
+        self.mean = nn.Buffer(torch.zeros(2))
+        self.tmp = nn.Buffer(torch.ones(2), persistent=False)
+    def forward(self, x):
+        return self.lin(x) - self.mean + self.tmp
+m = M()
+print(m, list(m.state_dict().keys()), [n for n, _ in m.named_buffers()])
+b = nn.Buffer(torch.ones(3))
+print(b, type(b), isinstance(b, nn.Buffer), isinstance(torch.ones(1), nn.Buffer), nn.Buffer)
+print(m(torch.ones(1, 2)))
+m.mean = nn.Buffer(torch.ones(2))
+print(m.state_dict()['mean'], nn.Buffer())
+print(m.double().mean.dtype)
+""",
+    "lazy-modules": """
+net = nn.Sequential(nn.LazyConv2d(4, 3, padding=1), nn.LazyBatchNorm2d(), nn.ReLU(),
+                    nn.Flatten(), nn.LazyLinear(3))
+print(net)
+print(net[0].weight, net[1].running_mean, [n for n, _ in net.named_parameters()])
+y = net(torch.randn(2, 3, 5, 5))
+print(net, y, net[1].running_mean, net[1].num_batches_tracked, type(net[1]))
+for m, inp in [(nn.LazyConv1d(2, 2), torch.randn(1, 3, 6)),
+               (nn.LazyConv3d(2, 2, stride=2, bias=False), torch.randn(1, 2, 4, 4, 4)),
+               (nn.LazyConvTranspose1d(2, 3), torch.randn(1, 3, 4)),
+               (nn.LazyConvTranspose2d(2, 3, stride=2), torch.randn(1, 3, 2, 2)),
+               (nn.LazyBatchNorm1d(momentum=0.2), torch.randn(4, 3)),
+               (nn.LazyBatchNorm3d(affine=False), torch.randn(2, 2, 2, 2, 2)),
+               (nn.LazyInstanceNorm1d(), torch.randn(2, 3, 4)),
+               (nn.LazyInstanceNorm2d(affine=False, track_running_stats=False),
+                torch.randn(2, 3, 4, 4))]:
+    print(m)
+    out = m(inp)
+    print(m, out.shape, [(n, tuple(p.shape)) for n, p in m.state_dict().items()])
+m = nn.LazyConv2d(2, 3)
+print(m.has_uninitialized_params(), list(m.state_dict().keys()))
+opt = torch.optim.SGD(m.parameters(), lr=0.1)
+m(torch.randn(1, 1, 4, 4)).sum().backward()
+opt.step()
+print(m.weight)
+try:
+    nn.LazyConv2d(2, 3)(torch.randn(4, 4))
+except Exception as e:
+    print(type(e).__name__, e)
+""",
+    "fractional-max-pool": """
+x = torch.randn(2, 3, 7, 8, requires_grad=True)
+m = nn.FractionalMaxPool2d(3, output_ratio=(0.5, 0.5), return_indices=True)
+print(m)
+y, idx = m(x)
+print(y, idx, y.grad_fn.name())
+y.sum().backward()
+print(x.grad[0, 0])
+print(F.fractional_max_pool2d(x, 2, output_size=4))
+print(F.fractional_max_pool2d(x[0], (2, 3), output_size=(3, 3),
+                              _random_samples=torch.tensor([[[0.3, 0.7], [0.1, 0.9], [0.5, 0.5]]])))
+z = torch.randn(1, 2, 5, 6, 7)
+print(F.fractional_max_pool3d(z, 2, output_ratio=0.6, return_indices=True))
+m3 = nn.FractionalMaxPool3d((2, 2, 3), output_size=(3, 3, 3))
+print(m3, m3(z).shape)
+w = torch.randn(1, 2, 9, 9, dtype=torch.float64, requires_grad=True)
+g, = torch.autograd.grad(F.fractional_max_pool2d(w, 3, output_ratio=(0.7, 0.7)).pow(2).sum(),
+                         w, create_graph=True)
+g.sum().backward()
+print(g[0, 1], w.grad.sum())
+nan = torch.tensor([[[[1., float('nan'), 2.], [3., 4., 5.], [0., 1., 2.]]]])
+print(F.fractional_max_pool2d(nan, 2, output_size=2, return_indices=True))
+for f in [lambda: nn.FractionalMaxPool2d(2),
+          lambda: nn.FractionalMaxPool2d(2, output_size=3, output_ratio=0.5),
+          lambda: nn.FractionalMaxPool2d(2, output_ratio=1.5),
+          lambda: F.fractional_max_pool2d(x, 5, output_size=6),
+          lambda: F.fractional_max_pool2d(x, 2),
+          lambda: F.fractional_max_pool2d(x, 2, output_ratio=0.5)]:
+    try:
+        f()
+    except Exception as e:
+        print(type(e).__name__, e)
+""",
+}
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_buffer_lazy_modules_fractional_pools_as_pytorch(name: str) -> None:
+    same(MODULES[name])

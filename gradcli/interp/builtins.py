@@ -368,6 +368,7 @@ class Registry:
         self.nn = Namespace("torch.nn", {
             "functional": self.nn_functional, "init": self.nn_init, "utils": self.nn_utils,
             "Module": nn_module.MODULE, "Parameter": nn_module.PARAMETER,
+            "Buffer": nn_module.BUFFER,
             "attention": nn_attention.namespace(),
             **nn_layers.LAYERS})
         self.func = Namespace("torch.func", _wrap("torch.func.", TORCH_FUNC))

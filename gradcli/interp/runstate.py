@@ -27,6 +27,7 @@ from gradcli.interp.builtins import registry
 from gradcli.interp.classes import BoundGdMethod, ClassValue, InstanceValue
 from gradcli.interp.dunders import reset_hashes
 from gradcli.interp.frame import RETURN, Frame
+from gradcli.interp.nn_module import BUFFER_MARKS
 from gradcli.interp.pyreflect import Ids
 from gradcli.interp.values import (
     BoundMethod,
@@ -269,6 +270,7 @@ class Runtime:
         reset_hashes()  # identity hashes of gd instances from 1 again
         pyrandom.reset()  # `import random` starts from seed 0
         serialization.reset()  # torch.save's in-memory files: none yet
+        BUFFER_MARKS.clear()  # nn.Buffer's tensors: none yet
         pyitertools.bind(lambda: self.step(None))  # itertools' items are steps
         self.steps = 0
         self.printed = 0  # characters printed (--max-output)

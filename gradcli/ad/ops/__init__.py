@@ -28,6 +28,7 @@ from gradcli.ad.ops import (  # noqa: F401  (modules that only declare their spe
     nn_extra,
     pointwise,
     pool,
+    pool_fractional,
     quantile,
     random,
     selection,
