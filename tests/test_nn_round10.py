@@ -233,6 +233,24 @@ print(s.weight, list(s.state_dict().keys()))
 g = weight_norm(nn.GRU(2, 3), name='weight_hh_l0')
 print([n for n, _ in g.named_parameters()], g(torch.randn(4, 1, 2))[1])
 """,
+    "parametrize-cached": """
+import torch.nn.utils.parametrize as P
+from torch.nn.utils.parametrizations import spectral_norm
+class Sq(nn.Module):
+    def forward(self, X):
+        return X * X
+m = nn.Linear(2, 2)
+P.register_parametrization(m, "weight", Sq())
+with P.cached():
+    a = m.weight
+    print(a is m.weight, a.grad_fn.name(), m(torch.ones(1, 2)))
+print(m.weight is m.weight)
+s = spectral_norm(nn.Linear(3, 3))
+with P.cached():
+    w1 = s.weight
+    print(s(torch.ones(1, 3)), s.parametrizations.weight[0]._u)
+print(s.parametrizations.weight[0]._u)
+""",
 }
 
 

@@ -13,7 +13,7 @@ the weight in a forward pre-hook, as PyTorch's WeightNorm and SpectralNorm hooks
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from gradcli.ad import ops
 from gradcli.ad.graph import is_parameter
@@ -258,8 +258,48 @@ def is_parametrized(module: Any, tensor_name: Any = None) -> bool:
     return tensor_name in (plist.mods or {})
 
 
+class _Cache:
+    """parametrize.cached(): inside it a parametrized tensor is computed once per module
+    and name, as PyTorch's _cache; the cache empties on the outermost exit."""
+
+    __slots__ = ()
+    gd_context = True
+    torch_type = "contextlib._GeneratorContextManager"
+    depth: ClassVar[list[int]] = [0]
+    values: ClassVar[dict[tuple[int, str], tuple[Any, Any]]] = {}
+
+    def __repr__(self) -> str:
+        return "<contextlib._GeneratorContextManager object>"
+
+    def __enter__(self) -> None:
+        self.depth[0] += 1
+
+    def __exit__(self, *exc: Any) -> bool:
+        self.depth[0] -= 1
+        if not self.depth[0]:
+            self.values.clear()
+        return False
+
+
+def cached() -> _Cache:
+    """Cache the parametrized tensors inside a `with` block."""
+    return _Cache()
+
+
+def reset() -> None:
+    """A new run: no cache open."""
+    _Cache.depth[0] = 0
+    _Cache.values.clear()
+
+
 def _property(name: str) -> Property:
     def get(self: ModuleInstance) -> Any:
+        if _Cache.depth[0]:
+            hit = _Cache.values.get((id(self), name))
+            if hit is None or hit[0] is not self:
+                hit = (self, self.get_attr("parametrizations").get_attr(name)())
+                _Cache.values[(id(self), name)] = hit
+            return hit[1]
         return self.get_attr("parametrizations").get_attr(name)()
 
     def put(self: ModuleInstance, value: Any) -> None:
@@ -486,7 +526,7 @@ def remove_spectral_norm(module: ModuleInstance, name: str = "weight") -> Any:
 
 UTILS = {"weight_norm": old_weight_norm, "remove_weight_norm": remove_weight_norm,
          "spectral_norm": old_spectral_norm, "remove_spectral_norm": remove_spectral_norm}
-PARAMETRIZE = {"register_parametrization": register_parametrization,
+PARAMETRIZE = {"register_parametrization": register_parametrization, "cached": cached,
                "remove_parametrizations": remove_parametrizations,
                "is_parametrized": is_parametrized,
                "type_before_parametrizations": type_before_parametrizations}

@@ -16,6 +16,7 @@ from gradcli.ad import ops
 from gradcli.ad.tensor import Node, State, Tensor, check_memory
 from gradcli.errors import GdError, GdInputError, GdLimitError, GdRuntimeError
 from gradcli.interp import (
+    nn_parametrize,
     pyitertools,
     pymodules,
     pyrandom,
@@ -271,6 +272,7 @@ class Runtime:
         pyrandom.reset()  # `import random` starts from seed 0
         serialization.reset()  # torch.save's in-memory files: none yet
         BUFFER_MARKS.clear()  # nn.Buffer's tensors: none yet
+        nn_parametrize.reset()  # parametrize.cached(): not open
         pyitertools.bind(lambda: self.step(None))  # itertools' items are steps
         self.steps = 0
         self.printed = 0  # characters printed (--max-output)
