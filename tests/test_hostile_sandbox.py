@@ -168,7 +168,6 @@ VALUES: list[tuple[str, str]] = [
      "type(m).weight"),
     ("m = torch.nn.utils.spectral_norm(torch.nn.Linear(2, 2))", "m.weight"),
     ("", "torch.nn.Buffer"), ("", "torch.nn.Buffer(ones(2))"),
-    ("m = torch.nn.LazyBatchNorm1d()", "m.running_mean"),
 ]
 DUNDERS = ["__class__", "__dict__", "__globals__", "__builtins__", "__subclasses__",
            "__init__", "__reduce_ex__", "__getattribute__", "__code__", "__closure__",

@@ -91,8 +91,7 @@ def _functional(n: int) -> Any:
     def pool(input: Any = _MISSING, kernel_size: Any = _MISSING, output_size: Any = None,
              output_ratio: Any = None, return_indices: bool = False,
              _random_samples: Any = None) -> Any:
-        _required(f"fractional_max_pool{n}d_with_indices", input=input,
-                  kernel_size=kernel_size)
+        _required(f"_fractional_max_pool{n}d", input=input, kernel_size=kernel_size)
         x = _as_tensor(input)
         if output_size is None and output_ratio is None:
             raise GdRuntimeError(f"fractional_max_pool{n}d requires specifying either an "
@@ -115,6 +114,8 @@ def _functional(n: int) -> Any:
     def with_indices(input: Any = _MISSING, kernel_size: Any = _MISSING,
                      output_size: Any = None, output_ratio: Any = None,
                      return_indices: bool = False, _random_samples: Any = None) -> Any:
+        _required(f"fractional_max_pool{n}d_with_indices", input=input,
+                  kernel_size=kernel_size)
         return pool(input, kernel_size, output_size, output_ratio, True, _random_samples)
 
     pool.__doc__ = f"Max over pseudo-random windows of a fractional stride, {n}-d."
