@@ -161,6 +161,13 @@ VALUES: list[tuple[str, str]] = [
     ("import matplotlib.pyplot as plt", "plt.subplots()[0]"),
     ("import matplotlib.pyplot as plt", "plt.subplots(2, 2)[1]"),
     ("import matplotlib.pyplot as plt", "plt.plot([1, 2])[0]"),
+    ("from torch.nn.utils.rnn import pack_sequence\n"
+     "p = pack_sequence([ones(2, 1), ones(1, 1)], enforce_sorted=False)", "p"),
+    ("", "torch.nn.utils.rnn.PackedSequence"),
+    ("m = torch.nn.utils.parametrizations.weight_norm(torch.nn.Linear(2, 2))",
+     "type(m).weight"),
+    ("m = torch.nn.utils.spectral_norm(torch.nn.Linear(2, 2))", "m.weight"),
+    ("", "torch.nn.Buffer"), ("", "torch.nn.Buffer(ones(2))"),
 ]
 DUNDERS = ["__class__", "__dict__", "__globals__", "__builtins__", "__subclasses__",
            "__init__", "__reduce_ex__", "__getattribute__", "__code__", "__closure__",
@@ -196,7 +203,7 @@ def test_no_dunder_or_internal_attribute_of_any_value(setup: str, expr: str) -> 
     # A class's or function's __name__ is its name, a plain string (as in Python): see
     # below; a string has Python's format_map, translate and encode (which refuses).
     named = (*CLASSES, *FUNCTIONS, "str", "D.Dataset", "D.DataLoader", "P.Normal",
-             "P.kl_divergence",
+             "P.kl_divergence", "torch.nn.utils.rnn.PackedSequence", "torch.nn.Buffer",
              "torch.autograd.gradcheck", "torch.autograd.function.once_differentiable",
              "torch.autograd.function.once_differentiable(lambda ctx, g: g)",
              "torch.func.functional_call", "torch.func.linearize(sin, ones(2))[1]")

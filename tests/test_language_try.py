@@ -29,16 +29,16 @@ def run_program(program: str) -> tuple[int, str, str | None, str]:
 
 @pytest.mark.parametrize(("expr", "message"), [
     ("torch.fft.fft(x)", "'torch.fft' is not supported by gradcli"),
-    ("torch.nn.FractionalMaxPool2d(3, 2)",
-     "'torch.nn.FractionalMaxPool2d' is not supported by gradcli"),
+    ("torch.nn.AdaptiveLogSoftmaxWithLoss(3, 2, [1])",
+     "'torch.nn.AdaptiveLogSoftmaxWithLoss' is not supported by gradcli"),
     ("torch.optim.SparseAdam([x])", "'torch.optim.SparseAdam' is not supported by gradcli"),
     ("torch.stft(x, 4)", "'torch.stft' is not supported by gradcli"),
     ("torch.distributions.Beta(1.0, 1.0)",
      "'torch.distributions.Beta' is not supported by gradcli"),
     ("x.stft(4)", "'Tensor.stft' is not supported by gradcli"),
-    ("F.fractional_max_pool2d(x, 2)",
-     "'torch.nn.functional.fractional_max_pool2d' is not supported by gradcli"),
     ("torch.linalg.ldl_factor(x)", "'torch.linalg.ldl_factor' is not supported by gradcli"),
+    ("torch.nn.utils.parametrizations.orthogonal(x)",
+     "'torch.nn.utils.parametrizations.orthogonal' is not supported by gradcli"),
     ("torch.autograd.profiler", "'torch.autograd.profiler' is not supported by gradcli"),
 ])
 def test_a_pytorch_name_gd_lacks_is_not_supported(expr: str, message: str) -> None:
@@ -50,7 +50,8 @@ def test_a_pytorch_name_gd_lacks_is_not_supported(expr: str, message: str) -> No
     ("import torch.fft", "'torch.fft' is not supported by gradcli"),
     ("import torch.optim.swa_utils as swa",
      "'torch.optim.swa_utils' is not supported by gradcli"),
-    ("from torch.nn import LazyConv3d", "'torch.nn.LazyConv3d' is not supported by gradcli"),
+    ("from torch.nn import AdaptiveLogSoftmaxWithLoss",
+     "'torch.nn.AdaptiveLogSoftmaxWithLoss' is not supported by gradcli"),
     ("from torch import stft", "'torch.stft' is not supported by gradcli"),
 ])
 def test_importing_a_pytorch_name_gd_lacks_is_not_supported(line: str, message: str) -> None:

@@ -471,5 +471,6 @@ def test_unsupported_module_methods_say_so() -> None:
     code, _, err = gd("nn.Linear(1, 1).register_load_state_dict_post_hook(print)\n")
     assert (code, err) == (
         4, "'Module.register_load_state_dict_post_hook' is not supported by gradcli")
-    code, _, err = gd("nn.utils.weight_norm(nn.Linear(1, 1))\n")
-    assert (code, err) == (4, "'torch.nn.utils.weight_norm' is not supported by gradcli")
+    code, _, err = gd("nn.utils.parametrizations.orthogonal(nn.Linear(1, 1))\n")
+    assert (code, err) == (
+        4, "'torch.nn.utils.parametrizations.orthogonal' is not supported by gradcli")

@@ -45,7 +45,9 @@ from gradcli.interp import (  # noqa: F401  (nn_* family modules fill LAYERS)
     nn_misc,
     nn_module,
     nn_norm,
+    nn_packed,
     nn_pad,
+    nn_parametrize,
     nn_pool,
     nn_rnn,
     nn_spatial,
@@ -354,9 +356,20 @@ class Registry:
         for sub, table in nn_init.UTILS_MODULES.items():  # rnn, clip_grad, ...
             self.nn_utils.members[sub] = Namespace(f"torch.nn.utils.{sub}",
                                                    _wrap(f"torch.nn.utils.{sub}.", table))
+        rnn = self.nn_utils.members["rnn"].members
+        rnn.update(_wrap("torch.nn.utils.rnn.", nn_packed.FUNCTIONS))
+        rnn["PackedSequence"] = nn_packed.PACKED_SEQUENCE
+        self.nn_utils.members.update(_wrap("torch.nn.utils.", nn_parametrize.UTILS))
+        for sub, table in (("parametrize", {**nn_parametrize.PARAMETRIZE,
+                                            **nn_parametrize.PARAMETRIZE_CLASSES}),
+                           ("parametrizations", nn_parametrize.PARAMETRIZATIONS)):
+            self.nn_utils.members[sub] = Namespace(f"torch.nn.utils.{sub}", {
+                name: v if isinstance(v, nn_module.ModuleClass)
+                else Builtin(f"torch.nn.utils.{sub}.{name}", v) for name, v in table.items()})
         self.nn = Namespace("torch.nn", {
             "functional": self.nn_functional, "init": self.nn_init, "utils": self.nn_utils,
             "Module": nn_module.MODULE, "Parameter": nn_module.PARAMETER,
+            "Buffer": nn_module.BUFFER,
             "attention": nn_attention.namespace(),
             **nn_layers.LAYERS})
         self.func = Namespace("torch.func", _wrap("torch.func.", TORCH_FUNC))
@@ -392,7 +405,7 @@ class Registry:
             "torch.nn": self.nn, "torch.nn.functional": self.nn_functional,
             "torch.nn.init": self.nn_init, "torch.nn.utils": self.nn_utils,
             **{f"torch.nn.utils.{sub}": self.nn_utils.members[sub]
-               for sub in nn_init.UTILS_MODULES},
+               for sub in (*nn_init.UTILS_MODULES, "parametrize", "parametrizations")},
             "torch.nn.attention": self.nn.members["attention"],
             "torch.linalg": self.linalg, "torch.special": self.special, "math": self.math,
             "random": pyrandom.namespace(), **pyitertools.namespaces(),

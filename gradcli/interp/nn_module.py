@@ -68,6 +68,49 @@ PARAMETER = ParameterClass("torch.nn.parameter.Parameter", make_parameter,
                            "nn.Parameter(data, requires_grad=True): a module's parameter")
 
 
+# -- Buffer ------------------------------------------------------------------------------
+
+#: The tensors nn.Buffer made this run (by id, with the tensor and its persistent flag):
+#: PyTorch marks the tensor itself (`_is_buffer`); a module registers one assigned to it.
+BUFFER_MARKS: dict[int, tuple[Tensor, bool]] = {}
+
+
+def buffer_mark(t: Any) -> bool | None:
+    """The persistent flag of a tensor nn.Buffer made, or None."""
+    mark = BUFFER_MARKS.get(id(t))
+    return mark[1] if mark is not None and mark[0] is t else None
+
+
+def make_buffer(data: Any = None, *, persistent: Any = True) -> Tensor:
+    """nn.Buffer(data=None, *, persistent=True): data detached, marked for registration."""
+    if data is None:
+        data = ops.members("torch")["empty"](0)
+    if type(data) is not Tensor:
+        raise GdRuntimeError(f"Buffer.__new__() argument 'data' must be Tensor, not "
+                             f"{type_name(data)}", py_type="TypeError")
+    t = data.detach()
+    t.requires_grad_(data.requires_grad)
+    BUFFER_MARKS[id(t)] = (t, bool(persistent))
+    return t
+
+
+class BufferClass(Builtin):
+    """torch.nn.Buffer: a constructor that stands for the class."""
+
+    __slots__ = ()
+    is_class = True
+
+    def instance_check(self, v: Any) -> bool:
+        return type(v) is Tensor and buffer_mark(v) is not None
+
+    def __repr__(self) -> str:
+        return "<class 'torch.nn.parameter.Buffer'>"
+
+
+BUFFER = BufferClass("torch.nn.parameter.Buffer", make_buffer,
+                     "nn.Buffer(data=None, *, persistent=True): a module's buffer")
+
+
 # -- modules -----------------------------------------------------------------------------
 
 class ModuleInstance(InstanceValue):
@@ -107,7 +150,15 @@ class ModuleInstance(InstanceValue):
     def set_attr(self, name: str, value: Any) -> None:
         _refuse_dunder(name)
         params, mods, bufs = self.params, self.mods, self.bufs
-        if type(value) is Tensor and is_parameter(value):
+        persistent = buffer_mark(value) if type(value) is Tensor else None
+        if persistent is not None:  # an nn.Buffer: registered (again) under this name
+            if bufs is None:
+                raise _error("cannot assign buffer before Module.__init__() call",
+                             "AttributeError")
+            if name not in bufs:
+                self._forget(name, params, mods)
+            self.method("register_buffer")(name, value, persistent=persistent)
+        elif type(value) is Tensor and is_parameter(value):
             if params is None or mods is None:
                 raise _error("cannot assign parameters before Module.__init__() call",
                              "AttributeError")

@@ -10,10 +10,12 @@ from typing import Any
 
 from gradcli.ad import ops
 from gradcli.ad.tensor import Tensor
+from gradcli.errors import GdRuntimeError
 from gradcli.interp.nn_conv import _avgpool_extra, _maxpool_extra, _maxpool_forward
 from gradcli.interp.nn_conv import _maxpool_init as maxpool_init
 from gradcli.interp.nn_layers import _get, _layer, _set
 from gradcli.interp.nn_module import ModuleInstance
+from gradcli.interp.values import to_repr
 
 F = ops.members("torch.nn.functional")
 
@@ -113,3 +115,37 @@ for _n in (1, 2, 3):
         _layer(f"AdaptiveAvgPool{_n}d", "pooling", _adaptive_avg(_n))
     _layer(f"MaxUnpool{_n}d", "pooling", _unpool(_n))
     _layer(f"LPPool{_n}d", "pooling", _lp(_n))
+
+
+def _fractional(n: int) -> dict[str, Any]:
+    name = f"FractionalMaxPool{n}d"
+
+    def init(self: ModuleInstance, kernel_size: Any, output_size: Any = None,
+             output_ratio: Any = None, return_indices: bool = False,
+             _random_samples: Any = None) -> None:
+        _set(self, kernel_size=_ntuple(kernel_size, n), return_indices=return_indices)
+        self.method("register_buffer")("_random_samples", _random_samples)
+        _set(self, output_size=None if output_size is None else _ntuple(output_size, n),
+             output_ratio=None if output_ratio is None else _ntuple(output_ratio, n))
+        if output_size is None and output_ratio is None:
+            raise GdRuntimeError(f"{name} requires specifying either an output size, or a "
+                                 "pooling ratio", py_type="ValueError")
+        if output_size is not None and output_ratio is not None:
+            raise GdRuntimeError("only one of output_size and output_ratio may be specified",
+                                 py_type="ValueError")
+        ratio = _get(self, "output_ratio")
+        if ratio is not None and not all(0 < r < 1 for r in ratio):
+            raise GdRuntimeError(f"output_ratio must be between 0 and 1 (got "
+                                 f"{to_repr(output_ratio)})", py_type="ValueError")
+
+    def forward(self: ModuleInstance, input: Tensor) -> Any:
+        return F[f"fractional_max_pool{n}d"](
+            input, _get(self, "kernel_size"), _get(self, "output_size"),
+            _get(self, "output_ratio"), _get(self, "return_indices"),
+            _random_samples=_get(self, "_random_samples"))
+
+    return {"__init__": init, "forward": forward}
+
+
+for _n in (2, 3):
+    _layer(f"FractionalMaxPool{_n}d", "pooling", _fractional(_n))

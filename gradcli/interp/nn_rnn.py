@@ -21,8 +21,10 @@ from gradcli.ad.ops.conv import recorded_as
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import nn_init
+from gradcli.interp.classes import _MISSING
 from gradcli.interp.nn_layers import _check_device, _get, _layer, _set
 from gradcli.interp.nn_module import ModuleInstance, make_parameter, parameters_of
+from gradcli.interp.nn_packed import PackedSequence
 from gradcli.interp.values import dtype_value, type_name
 
 F = ops.members("torch.nn.functional")
@@ -158,11 +160,20 @@ def _rnn_extra(self: ModuleInstance) -> str:
 def _layer_params(self: ModuleInstance, layer: int, direction: int) -> Params:
     sfx = f"{layer}{'_reverse' if direction == 1 else ''}"
 
-    def opt(name: str) -> Any:
-        params = self.params or {}
-        return params.get(f"{name}_l{sfx}")
+    return (_weight(self, f"weight_ih_l{sfx}"), _weight(self, f"weight_hh_l{sfx}"),
+            _weight(self, f"bias_ih_l{sfx}"), _weight(self, f"bias_hh_l{sfx}"),
+            _weight(self, f"weight_hr_l{sfx}"))
 
-    return (opt("weight_ih"), opt("weight_hh"), opt("bias_ih"), opt("bias_hh"), opt("weight_hr"))
+
+def _weight(self: ModuleInstance, name: str) -> Any:
+    """A weight by name: a parameter, or what weight_norm or a parametrization put in its
+    place (a plain attribute, a property), or None."""
+    params = self.params or {}
+    if name in params:
+        return params[name]
+    if name in self.attrs or self.cls.find(name) is not _MISSING:
+        return self.get_attr(name)
+    return None
 
 
 def _check_hidden(hx: Tensor, expected: tuple[int, ...], what: str) -> None:
@@ -171,7 +182,7 @@ def _check_hidden(hx: Tensor, expected: tuple[int, ...], what: str) -> None:
 
 
 def _check_input(self: ModuleInstance, input: Tensor) -> None:
-    w = (self.params or {}).get("weight_ih_l0")
+    w = _weight(self, "weight_ih_l0")
     if w is not None and input.array.dtype != w.array.dtype:
         a, b = dtype_value(input.array.dtype), dtype_value(w.array.dtype)
         raise _value_error(f"RNN input dtype ({a}) does not match weight dtype ({b}). "
@@ -185,9 +196,10 @@ def _rnn_forward(self: ModuleInstance, input: Tensor, hx: Any = None) -> tuple[A
     mode = _get(self, "mode")
     lstm = mode == "LSTM"
     label = "RNN" if mode.startswith("RNN") else mode
+    if type(input) is PackedSequence:
+        return _packed_forward(self, input, hx)
     if type(input) is not Tensor:
-        raise GdRuntimeError(f"{label} input must be a Tensor (packed sequences are not "
-                             "supported by gradcli)")
+        raise GdRuntimeError(f"{label} input must be a Tensor or a PackedSequence")
     if input.ndim not in (2, 3):
         raise _value_error(f"{label}: Expected input to be 2D or 3D, got {input.ndim}D "
                            + ("tensor instead" if label == "RNN" else "instead"))
@@ -250,6 +262,108 @@ def _rnn_forward(self: ModuleInstance, input: Tensor, hx: Any = None) -> tuple[A
         output = T["squeeze"](output, batch_dim)
         h_n = tuple(T["squeeze"](t, 1) for t in h_n) if lstm else T["squeeze"](h_n, 1)
     return output, h_n
+
+
+# -- over a PackedSequence (ATen's PackedLayer and ReversedPackedLayer) -------------------
+
+def _narrow(hidden: Any, start: int, end: int) -> Any:
+    if type(hidden) is tuple:
+        return tuple(h[start:end] for h in hidden)
+    return hidden[start:end]
+
+
+def _concat(hiddens: list[Any]) -> Any:
+    if type(hiddens[0]) is tuple:
+        return tuple(TORCH["cat"](list(hs), 0) for hs in zip(*hiddens, strict=True))
+    return TORCH["cat"](hiddens, 0)
+
+
+def _packed_layer(mode: str, x: Tensor, sizes: list[int], h0: Any, p: Params,
+                  reverse: bool) -> tuple[Tensor, Any]:
+    """One direction of a layer over packed data: a sequence leaving the batch keeps its
+    last hidden (forward), or one joining it starts from its initial hidden (reverse)."""
+    cell = CELLS[mode]
+    outs = []
+    if not reverse:
+        finals, hidden, last, offset = [], h0, sizes[0], 0
+        for n in sizes:
+            if n < last:
+                finals.append(_narrow(hidden, n, last))
+                hidden = _narrow(hidden, 0, n)
+            last = n
+            hidden = cell(F["linear"](x[offset:offset + n], p[0], p[2]), hidden, p)
+            offset += n
+            outs.append(hidden[0] if mode == "LSTM" else hidden)
+        finals.append(hidden)
+        finals.reverse()
+        return TORCH["cat"](outs, 0), _concat(finals)
+    last = sizes[-1]
+    hidden, offset = _narrow(h0, 0, last), x.shape[0]
+    for n in reversed(sizes):
+        if n > last:
+            hidden = _concat([hidden, _narrow(h0, last, n)])
+        last = n
+        hidden = cell(F["linear"](x[offset - n:offset], p[0], p[2]), hidden, p)
+        offset -= n
+        outs.append(hidden[0] if mode == "LSTM" else hidden)
+    outs.reverse()
+    return TORCH["cat"](outs, 0), hidden
+
+
+def _permute(hx: Any, perm: Any) -> Any:
+    if perm is None:
+        return hx
+    if type(hx) is tuple:
+        return tuple(T["index_select"](h, 1, perm) for h in hx)
+    return T["index_select"](hx, 1, perm)
+
+
+def _packed_forward(self: ModuleInstance, packed: PackedSequence, hx: Any) -> Any:
+    data, batch_sizes, sorted_indices, unsorted_indices = packed
+    mode = _get(self, "mode")
+    lstm = mode == "LSTM"
+    sizes = [int(n) for n in batch_sizes.array]
+    directions = 2 if _get(self, "bidirectional") else 1
+    layers = _get(self, "num_layers")
+    hidden = _get(self, "hidden_size")
+    proj = _get(self, "proj_size")
+    real_hidden = proj if proj > 0 else hidden
+    h_shape = (layers * directions, sizes[0], real_hidden)
+    c_shape = (layers * directions, sizes[0], hidden)
+    if hx is None:
+        hx = _initial_hidden(self, hx, True, lstm, h_shape, c_shape, data)
+    else:
+        hx = _permute(tuple(hx) if lstm else hx, sorted_indices)
+    if data.ndim != 2:
+        raise GdRuntimeError(f"input must have 2 dimensions, got {data.ndim}")
+    _check_input(self, data)
+    if lstm:
+        _check_hidden(hx[0], h_shape, "hidden[0]")
+        _check_hidden(hx[1], c_shape, "hidden[1]")
+    else:
+        _check_hidden(hx, h_shape, "hidden")
+    x = data
+    finals: list[Any] = []
+    p_drop = _get(self, "dropout")
+    for layer in range(layers):
+        outs = []
+        for direction in range(directions):
+            k = layer * directions + direction
+            h0 = (hx[0][k], hx[1][k]) if lstm else hx[k]
+            out, last = _packed_layer(mode, x, sizes, h0, _layer_params(self, layer, direction),
+                                      direction == 1)
+            outs.append(out)
+            finals.append(last)
+        x = TORCH["cat"](outs, 1) if directions == 2 else outs[0]
+        if p_drop != 0 and _get(self, "training") and layer < layers - 1:
+            x = F["dropout"](x, p_drop, True, False)
+    if lstm:
+        h_n: Any = (TORCH["stack"]([h for h, _ in finals], 0),
+                    TORCH["stack"]([c for _, c in finals], 0))
+    else:
+        h_n = TORCH["stack"](finals, 0)
+    output = PackedSequence(x, batch_sizes, sorted_indices, unsorted_indices)
+    return output, _permute(h_n, unsorted_indices)
 
 
 def _initial_hidden(self: ModuleInstance, hx: Any, batched: bool, lstm: bool,
@@ -352,8 +466,8 @@ def _cell_extra(self: ModuleInstance) -> str:
 
 
 def _cell_params(self: ModuleInstance) -> Params:
-    get = (self.params or {}).get
-    return (get("weight_ih"), get("weight_hh"), get("bias_ih"), get("bias_hh"), None)
+    return (_weight(self, "weight_ih"), _weight(self, "weight_hh"), _weight(self, "bias_ih"),
+            _weight(self, "bias_hh"), None)
 
 
 def _cell_checks(self: ModuleInstance, name: str, input: Tensor, hs: tuple[Any, ...]) -> None:

@@ -17,6 +17,7 @@ from gradcli.ad.tensor import Node, State, Tensor, check_memory
 from gradcli.errors import GdError, GdInputError, GdLimitError, GdRuntimeError
 from gradcli.interp import (
     exceptions,
+    nn_parametrize,
     pyitertools,
     pymodules,
     pyrandom,
@@ -28,6 +29,7 @@ from gradcli.interp.builtins import registry
 from gradcli.interp.classes import ABSTRACT, BoundGdMethod, ClassValue, InstanceValue
 from gradcli.interp.dunders import reset_hashes
 from gradcli.interp.frame import RETURN, Frame
+from gradcli.interp.nn_module import BUFFER_MARKS
 from gradcli.interp.pyreflect import Ids
 from gradcli.interp.values import (
     BoundMethod,
@@ -271,6 +273,8 @@ class Runtime:
         ABSTRACT.clear()  # abc.abstractmethod's marks of an earlier run
         pyrandom.reset()  # `import random` starts from seed 0
         serialization.reset()  # torch.save's in-memory files: none yet
+        BUFFER_MARKS.clear()  # nn.Buffer's tensors: none yet
+        nn_parametrize.reset()  # parametrize.cached(): not open
         pyitertools.bind(lambda: self.step(None))  # itertools' items are steps
         self.steps = 0
         self.printed = 0  # characters printed (--max-output)

@@ -362,6 +362,8 @@ def tensor_repr(v: object) -> str | None:
                              requires_grad=v.requires_grad,
                              grad_fn=None if fn is None else fn.name)
         return "Parameter containing:\n" + text if is_parameter(v) else text
+    if isinstance(v, tuple) and hasattr(type(v), "gd_repr"):  # a PackedSequence
+        return v.gd_repr(lambda x: format_value(x, tensor_repr))  # type: ignore[attr-defined]
     kind = getattr(type(v), "torch_kind", None)
     if kind is not None and isinstance(v, tuple):  # a torch.return_types named tuple
         body = ",\n".join(f"{f}={_field_repr(x)}" for f, x in zip(v._fields, v, strict=True))

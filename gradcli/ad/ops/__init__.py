@@ -30,6 +30,7 @@ from gradcli.ad.ops import (  # noqa: F401  (modules that only declare their spe
     per_element,
     pointwise,
     pool,
+    pool_fractional,
     quantile,
     random,
     selection,
