@@ -321,6 +321,10 @@ ISOLATED: list[tuple[str, str, str]] = [
     ("tensor-hook", "x = ones(2, requires_grad=True)\n"
      "x.register_hook(lambda g: g.__class__)\n(x * 2).sum().backward()",
      r"attribute '__class__' is not accessible in gd"),
+    ("tensor-vc", "ones(2)._vc", r"attribute '_vc' is not accessible in gd"),
+    ("tensor-view-slot", "ones(2)[0]._view", r"attribute '_view' is not accessible in gd"),
+    ("tensor-base-class", "ones(4)[1:]._base.__class__",
+     r"attribute '__class__' is not accessible in gd"),
     ("tensor-apply", "ones(2).apply_(print)", r"'Tensor.apply_' is not supported by gradcli"),
     ("tensor-reduce", "ones(2).__reduce_ex__(2)", r"not accessible"),
     ("tensor-dlpack", "ones(2).__dlpack__()", r"not accessible"),
