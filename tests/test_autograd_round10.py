@@ -145,7 +145,8 @@ b = torch.randn(4, 3, requires_grad=True)
 d = F.pairwise_distance(a, b)
 print(d, d.grad_fn.next_functions, d.grad_fn.next_functions[0][0].next_functions)
 print(torch.autograd.grad(d.sum(), [a, b]))
-for t in [F.cross_entropy(a, torch.tensor([0, 1, 2, 0])), F.nll_loss(a, torch.tensor([0, 1, 2, 0]))]:
+k = torch.tensor([0, 1, 2, 0])
+for t in [F.cross_entropy(a, k), F.nll_loss(a, k)]:
     print(t.grad_fn, t.grad_fn.next_functions)
 """,
     "output-numbers": """
