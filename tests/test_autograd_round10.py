@@ -159,6 +159,25 @@ for t in [torch.logdet(S), torch.slogdet(S)[1], torch.linalg.eigh(S)[1], torch.l
           torch.aminmax(A, dim=0)[1], A.unbind(1)[2]]:
     print((t * 1).grad_fn.next_functions)
 """,
+    "jacobian-several-outputs": """
+from torch.func import jacrev, jacfwd
+from torch.autograd.functional import jacobian
+torch.manual_seed(0)
+x = torch.randn(3)
+print(jacobian(lambda x: (x.sin(), x.cos()), x))
+print(jacobian(lambda x: (x.sin(), x.cos()), x, vectorize=True))
+print(jacrev(lambda x: (x.sin(), x.cos()))(x))
+print(jacrev(lambda x: {"a": x.sin(), "b": x.cos() * 2})(x))
+print(jacrev(lambda x, y: (x * y, x.sin()), argnums=(0, 1))(x, x))
+print(jacfwd(lambda x: (x.sin(), x.cos()))(x))
+""",
+    "vmap-function-name": """
+from torch.func import vmap
+try:
+    vmap(torch.sin, in_dims=1)(torch.randn(2))
+except Exception as e:
+    print(type(e).__name__, e)
+""",
 }
 
 
