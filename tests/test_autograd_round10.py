@@ -171,6 +171,21 @@ print(jacrev(lambda x: {"a": x.sin(), "b": x.cos() * 2})(x))
 print(jacrev(lambda x, y: (x * y, x.sin()), argnums=(0, 1))(x, x))
 print(jacfwd(lambda x: (x.sin(), x.cos()))(x))
 """,
+    "hessian-strict-vectorize": """
+from torch.autograd.functional import hessian
+torch.manual_seed(0)
+x = torch.randn(3, requires_grad=True)
+y = torch.randn(3)
+for fn in [lambda: hessian(lambda a: a.sum(), x, strict=True),
+           lambda: hessian(lambda a: (a * a).sum(), x, strict=True),
+           lambda: hessian(lambda a, b: (a * b * a).sum(), (x, y), strict=True),
+           lambda: hessian(lambda a, b: (a * b * a).sum(), (x, y), vectorize=True),
+           lambda: hessian(lambda a: (a ** 3).sum(), x, vectorize=True, strict=True)]:
+    try:
+        print(fn())
+    except Exception as e:
+        print(type(e).__name__, e)
+""",
     "vmap-function-name": """
 from torch.func import vmap
 try:

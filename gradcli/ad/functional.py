@@ -403,9 +403,20 @@ def hessian(func: Func, inputs: Any, create_graph: bool = False, strict: bool = 
             else:
                 gs = grad(out, ys, create_graph=True, allow_unused=True)
                 gs = or_zeros(gs, ys)
+        if strict:  # the gradient must depend on the inputs again (PyTorch's jac_func)
+            for i, g in enumerate(gs):
+                if not g.requires_grad:
+                    raise GdRuntimeError(
+                        "While computing the hessian, found that the jacobian of the "
+                        f"user-provided function with respect to input {i} is independent "
+                        "of the input. This is not allowed in strict mode. You should ensure "
+                        "that your function is twice differentiable and that the jacobian "
+                        "depends on the inputs (this would be violated by a linear function "
+                        "for example).")
         return gs if in_tuple else gs[0]
 
-    return jacobian(gradient, xs if in_tuple else xs[0], create_graph=create_graph)
+    return jacobian(gradient, xs if in_tuple else xs[0], create_graph=create_graph,
+                    strict=strict, vectorize=vectorize)
 
 
 def hvp(func: Func, inputs: Any, v: Any = None, create_graph: bool = False,
