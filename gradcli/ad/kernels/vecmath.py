@@ -1,11 +1,14 @@
 """PyTorch's vectorised CPU math where it is not MKL's: SLEEF's exp (Vectorized<float>::exp,
-`Sleef_expf16_u10`, and the double one) and the lane order of `vec::reduce_all`, on this
-machine's AVX-512 kernels (16 float or 8 double lanes). Softmax, log_softmax and sigmoid
-are written with them in PyTorch's kernels, so their float results agree bit for bit
-(tests/test_kernel_bits.py). Whole arrays, no per-element Python.
+`Sleef_expf16_u10` or `Sleef_expf8_u10`, and the double one) and the lane order of
+`vec::reduce_all`, in the kernels PyTorch dispatches to on this machine: AVX-512's (16
+float or 8 double lanes) where the CPU has it, else AVX2's (8 or 4). Softmax, log_softmax
+and sigmoid are written with them in PyTorch's kernels, so their float results agree bit
+for bit (tests/test_kernel_bits.py). Whole arrays, no per-element Python.
 """
 
 from __future__ import annotations
+
+import os
 
 import numpy as np
 
@@ -89,15 +92,34 @@ def vexp(d: ndarray) -> ndarray:
     return _expf(d) if d.dtype == _F32 else _exp(d)
 
 
+def _vector_bytes() -> int:
+    """The width of PyTorch's Vectorized<T> here: 64 bytes where ATen's CPU capability is
+    AVX512 (the CPU has AVX-512 VL, BW and DQ and FMA, and ATEN_CPU_CAPABILITY does not
+    ask for less), else 32 (AVX2; the DEFAULT build's vectors are 32 bytes too). The CPU's
+    features as numpy detected them."""
+    try:
+        from numpy._core._multiarray_umath import __cpu_features__ as has
+    except ImportError:  # pragma: no cover - numpy < 2
+        from numpy.core._multiarray_umath import __cpu_features__ as has
+    wanted = os.environ.get("ATEN_CPU_CAPABILITY", "").lower()
+    if wanted in ("avx2", "default"):
+        return 32
+    avx512 = all(has.get(f, False) for f in ("AVX512VL", "AVX512BW", "AVX512DQ", "FMA3"))
+    return 64 if avx512 else 32
+
+
+_VECTOR_BYTES = _vector_bytes()
+
+
 def lanes(dtype: np.dtype) -> int:
-    """Elements per Vectorized<T> on AVX-512."""
-    return 16 if dtype == _F32 else 8
+    """Elements per Vectorized<T> (float32 or float64) in PyTorch's kernels here."""
+    return _VECTOR_BYTES // (4 if dtype == _F32 else 8)
 
 
 def reduce_sum_lastdim(x: ndarray) -> ndarray:
     """vec::reduce_all(+) of each row of x (its last dim): lane-wise sums over whole
     vectors (the tail's lanes added to the first ones), then the lanes folded: by halves
-    for float (AVX-512's shuffles), left to right for double; a row shorter than a vector
+    for float (AVX-512's and AVX2's shuffles), left to right for double; a row shorter than a vector
     is summed left to right."""
     n = x.shape[-1]
     width = lanes(x.dtype)
