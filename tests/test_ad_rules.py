@@ -777,6 +777,19 @@ NONDIFF_INPUTS: dict[str, Callable[[np.random.Generator], tuple[Any, ...]]] = {
 # --------------------------------------------------------------------------- the sweep
 
 DIFFERENTIABLE = sorted(n for n, r in RULES.items() if r.differentiable)
+@case("clamp_tensor_both", "clamp_tensor_min", "clamp_tensor_max")
+def _clamp_tensor(draw: Draw, name: str) -> Case:
+    # Tensor bounds are inputs (broadcast against x); x keeps off both bounds.
+    rng = rng_of(draw)
+    shape = shape_of(draw, min_dims=1)
+    lo = rng.uniform(-1.5, -0.5, shape[-1:])
+    hi = rng.uniform(0.5, 1.5, ())
+    x = rng.uniform(-2.5, 2.5, shape)
+    x = np.where((np.abs(x - lo) < 0.15) | (np.abs(x - hi) < 0.15), 0.0, x)
+    bounds = {"both": (T(lo), T(hi)), "min": (T(lo),), "max": (T(hi),)}[name.rsplit("_", 1)[1]]
+    return (T(x), *bounds), {}
+
+
 #: Recorded (PyTorch has a node for them) but without a derivative: backward is an error.
 NOT_IMPLEMENTED = {"floordiv", "asinh_", "acosh_", "atanh_", "heaviside", "bincount"}
 #: The rules with no hand-written case above are checked on a node a sweep sample

@@ -216,11 +216,10 @@ OPS: list[Op] = [
     op("clamp_min", lambda m, x: x.clamp(min=0.5), NZ(3, 4)),
     op("clamp_max", lambda m, x: m.clamp(x, max=-0.1), NZ(3, 4)),
     op("clamp_tensor", lambda m, x: m.clamp(x, min=m.tensor([-0.1, 0.0, 0.1, 0.2])), NZ(3, 4)),
-    # bounds that require grad: a composite of where here (PyTorch: one ClampBackward0)
+    # bounds that require grad: inputs of one ClampBackward0, as PyTorch's
     op("clamp_tensor_grad", lambda m, x, lo, hi: m.clamp(x, lo, hi + 1), N(3, 4), ((4,), small),
-       ((3, 1), small), our_name="WhereBackward0"),
-    op("clamp_min_grad", lambda m, x, lo: x.clamp(min=lo), N(3, 4), N(4),
-       our_name="WhereBackward0"),
+       ((3, 1), small)),
+    op("clamp_min_grad", lambda m, x, lo: x.clamp(min=lo), N(3, 4), N(4)),
     # binary, broadcasting
     op("add", lambda m, a, b: a + b, N(3, 4), N(4)),
     op("add_alpha", lambda m, a, b: m.add(a, b, alpha=2.5), N(3, 1), N(1, 4)),

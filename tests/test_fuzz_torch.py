@@ -162,6 +162,14 @@ def test_random_programs_agree_with_torch(text: str) -> None:
 # Disagreements the fuzzer found (minimized), kept as regression cases; each was fixed
 # in gradcli.
 REGRESSIONS: list[str] = [
+    # Round 10, the tensor-bound clamp forms: gradcli composed clamp(x, min, max) of two
+    # where()s (WhereBackward0 nodes), and with min == max it sent x's cotangent to min
+    # where PyTorch's clamp_backward_min_max sends it to neither.
+    "import torch\nx = torch.tensor([0.5, -0.01, 0.02], dtype=torch.float64, requires_grad=True)\n"
+    "b = x.sum() * 0.1\nv1 = torch.clamp(x, b, b)\nv2 = torch.clamp(x, min=x * 0.5)\n"
+    "out = (v1 ** 2).sum() + v2.sum() + (x * x).sum() * 0.5\n"
+    "g, = torch.autograd.grad(out, [x], create_graph=True)\ns = g.sum()\n"
+    "h, = torch.autograd.grad(s, [x])\n",
     # Round 9, found by the fuzzer on its first CI run with the alpha forms: add/sub with
     # alpha multiply the cotangent by a Scalar (MulBackward1, one edge), not a tensor mul.
     "import torch\nx = torch.tensor([0.01, -0.01, 0.02], dtype=torch.float64, requires_grad=True)\n"

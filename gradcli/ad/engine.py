@@ -732,6 +732,10 @@ def grad(
     is_grads_batched: bool = False,
 ) -> tuple[Tensor | None, ...]:
     """torch.autograd.grad: the gradients of outputs w.r.t. inputs, as a tuple."""
+    if materialize_grads and allow_unused is False:
+        raise GdRuntimeError(
+            "Expected allow_unused to be True or not passed when materialize_grads=True, "
+            "but got: allow_unused=False.", py_type="ValueError")
     if is_grads_batched:
         return _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph,
                              allow_unused, materialize_grads)

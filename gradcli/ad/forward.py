@@ -50,6 +50,14 @@ def make_dual(primal: Tensor, tangent: Tensor) -> Tensor:
     return dual
 
 
+def make_dual_view(tensor: Tensor, tangent: Tensor, *, level: Any = None) -> Tensor:
+    """forward_ad.make_dual as programs call it: PyTorch's dual is a view of the primal, so
+    a leaf that requires grad gives a ViewBackward0 node (gradients still reach the leaf)."""
+    if State.forward_level and tensor.requires_grad and tensor.grad_fn is None:
+        tensor = ops.reshape(tensor, tensor.shape)
+    return make_dual(tensor, tangent)
+
+
 class UnpackedDualTensor(tuple):
     """What unpack_dual returns: the named tuple (primal, tangent)."""
 
@@ -68,8 +76,9 @@ class UnpackedDualTensor(tuple):
 
 
 def unpack_dual(tensor: Tensor, *, level: Any = None) -> UnpackedDualTensor:
-    """(primal, tangent or None) as the named tuple UnpackedDualTensor."""
-    if tensor.tangent is None:
+    """(primal, tangent or None) as the named tuple UnpackedDualTensor (no tangent outside
+    a dual_level(): leaving it drops every tangent)."""
+    if not State.forward_level or tensor.tangent is None:
         return UnpackedDualTensor((tensor, None))
     primal = tensor.detach() if tensor.grad_fn is None else ops.reshape(tensor, tensor.shape)
     if tensor.grad_fn is None:

@@ -36,7 +36,8 @@ def transforming() -> tuple[bool, bool]:
 
 
 def _fn_name(func: Any) -> str:
-    return str(getattr(func, "name", None) or getattr(func, "__name__", "fn"))
+    """func.__name__ as Python gives it (torch.sin's is 'sin')."""
+    return str(getattr(func, "name", None) or getattr(func, "__name__", "fn")).rsplit(".", 1)[-1]
 
 
 # -- pytrees -------------------------------------------------------------------------------
@@ -277,7 +278,9 @@ def _jacobian(func: Func, argnums: Any, has_aux: bool, forward: bool) -> Func:
         else:
             out, trees, flat = _call_lifted(func, args, nums, nested, kwargs)
             value, aux = _split_aux(out, has_aux, what)
-            per_out = [_jacrev_blocks(o, flat, nested) for o in _flatten(value)]
+            outs = _flatten(value)
+            per_out = ([_jacrev_blocks(o, flat, nested) for o in outs] if len(outs) == 1
+                       else _joint_blocks(outs, flat, nested))
         rows = []
         for blocks in per_out:
             cols = iter(blocks)
@@ -287,6 +290,14 @@ def _jacobian(func: Func, argnums: Any, has_aux: bool, forward: bool) -> Func:
         return (result, _shown(aux, nested)) if has_aux else result
 
     return wrapper
+
+
+def _joint_blocks(outs: list[Tensor], flat: list[Tensor], nested: bool) -> list[list[Tensor]]:
+    """Several outputs' blocks from one vjp of all of them per row (as PyTorch's jacrev)."""
+    if not flat:
+        return [[] for _ in outs]
+    with enable_grad():
+        return [list(b) for b in functional.joint_blocks(outs, flat, nested)]
 
 
 def _jacrev_blocks(out: Tensor, flat: list[Tensor], nested: bool) -> list[Tensor]:

@@ -110,6 +110,36 @@ def gradients(y: Tensor, xs: Any, v: Tensor | None = None, *,
     return or_zeros(gs, xs)
 
 
+def joint_blocks(outs: Any, xs: Any, create_graph: bool) -> list[tuple[Tensor, ...]]:
+    """d out / d x for each output and input (out.shape + x.shape), each row from one
+    backward pass through every output at once: the row's one-hot cotangent on its
+    output, zeros on the others. So an output's block holds the others' zero
+    contributions too (signed zeros: -0 + 0 is +0), as PyTorch's vectorized jacobian and
+    torch.func.jacrev give for several outputs (they vmap one vjp of all the outputs)."""
+    live = [k for k, o in enumerate(outs) if o.requires_grad]
+    per: list[list[list[Tensor]]] = [[[] for _ in xs] for _ in outs]
+    for k, out in enumerate(outs):
+        n = out.numel()
+        check_size(n * max((x.numel() for x in xs), default=1))
+        for i in range(n):
+            if not live:
+                row = tuple(zeros_for(x) for x in xs)
+            else:
+                cots = []
+                for j in live:
+                    e = np.zeros(outs[j].numel(), outs[j].dtype)
+                    if j == k:
+                        e[i] = 1
+                    cots.append(tensor_from_array(e.reshape(outs[j].shape)))
+                row = or_zeros(grad([outs[j] for j in live], xs, cots, retain_graph=True,
+                                    create_graph=create_graph, allow_unused=True), xs)
+            for m, g in enumerate(row):
+                per[k][m].append(g)
+    return [tuple(ops.reshape(ops.stack(per[k][m], 0), out.shape + x.shape) if per[k][m]
+                  else tensor_from_array(np.zeros(out.shape + x.shape, x.dtype))
+                  for m, x in enumerate(xs)) for k, out in enumerate(outs)]
+
+
 def nth_derivative(y: Tensor, x: Tensor, order: int,
                    progress: Callable[[str, int, int], None] | None = None) -> Tensor:
     """The order-N derivative of y w.r.t. x, shape y.shape + N × x.shape, by nested reverse
@@ -257,6 +287,9 @@ def jacobian(func: Func, inputs: Any, create_graph: bool = False, strict: bool =
                                      "either set `strict=False` or `vectorize=False`.")
             _check_strict(outs, xs)
         rows: list[tuple[Tensor, ...]] = []
+        if vectorize and len(outs) > 1:  # PyTorch's vmap over one vjp of all the outputs
+            return _nest(joint_blocks(outs, xs, create_graph), in_tuple, out_tuple,
+                         create_graph)
         for out in outs:
             n = out.numel()
             # The result's size, before n backward passes (or an n×n identity) are made.
@@ -370,9 +403,20 @@ def hessian(func: Func, inputs: Any, create_graph: bool = False, strict: bool = 
             else:
                 gs = grad(out, ys, create_graph=True, allow_unused=True)
                 gs = or_zeros(gs, ys)
+        if strict:  # the gradient must depend on the inputs again (PyTorch's jac_func)
+            for i, g in enumerate(gs):
+                if not g.requires_grad:
+                    raise GdRuntimeError(
+                        "While computing the hessian, found that the jacobian of the "
+                        f"user-provided function with respect to input {i} is independent "
+                        "of the input. This is not allowed in strict mode. You should ensure "
+                        "that your function is twice differentiable and that the jacobian "
+                        "depends on the inputs (this would be violated by a linear function "
+                        "for example).")
         return gs if in_tuple else gs[0]
 
-    return jacobian(gradient, xs if in_tuple else xs[0], create_graph=create_graph)
+    return jacobian(gradient, xs if in_tuple else xs[0], create_graph=create_graph,
+                    strict=strict, vectorize=vectorize)
 
 
 def hvp(func: Func, inputs: Any, v: Any = None, create_graph: bool = False,

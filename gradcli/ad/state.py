@@ -295,8 +295,10 @@ class inference_mode(grad_mode):
     def __enter__(self) -> None:
         self.prev = State.grad_enabled
         self.prev_inference = State.inference_mode
+        # PyTorch's InferenceMode guard sets grad mode to `not mode`: inference_mode(False)
+        # turns grad mode on even inside no_grad() or inference_mode().
+        State.grad_enabled = not self.mode
         if self.mode:
-            State.grad_enabled = False
             State.inference_seen = True
         State.inference_mode = self.mode
 

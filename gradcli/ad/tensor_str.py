@@ -301,6 +301,7 @@ def format_tensor(
     threshold: float | None = None,
     edgeitems: int | None = None,
     default_dtype: str | None = None,
+    tangent: str | None = None,
 ) -> str:
     """Return exactly what ``repr(t)`` / ``str(t)`` prints for a CPU tensor of these values.
 
@@ -355,6 +356,8 @@ def format_tensor(
         suffixes.append(f"grad_fn=<{grad_fn}>")
     elif requires_grad:
         suffixes.append("requires_grad=True")
+    if tangent is not None:  # a dual tensor inside forward_ad.dual_level(): f"{tangent}"
+        suffixes.append(f"tangent={tangent}")
     if not suffixes:
         return _PREFIX + body + ")"
     return _with_suffixes(_PREFIX + body, suffixes, linewidth)

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
+import numpy as np
+
 from gradcli.ad import engine, ops
 from gradcli.ad import hooks as H
 from gradcli.ad.graph import is_inference
@@ -139,6 +141,22 @@ TENSOR_PROPERTIES: dict[str, Callable[[Tensor], Any]] = {
     **ops.tensor_extras.PROPERTIES,
 }
 
+#: PyTorch's '_' attributes of a tensor that tutorials read: the version counter (in-place
+#: changes of the storage, shared with views and detached aliases) and a view's base.
+TENSOR_PRIVATE: dict[str, Callable[[Tensor], Any]] = {
+    "_version": lambda x: x._vc[0],
+    "_base": lambda x: _view_base(x),
+}
+
+
+def _view_base(x: Tensor) -> Tensor | None:
+    """x._base: the tensor whose storage x views (the first one, through views of views),
+    or None. A reshape that had to copy is no view (PyTorch's _unsafe_view of a clone)."""
+    base = x
+    while base._view is not None and not base._view[2].get("copy"):
+        base = base._view[0]
+    return None if base is x or not np.may_share_memory(base.array, x.array) else base
+
 TENSOR_METHODS: dict[str, Callable[..., Any]] = {
     **ops.members("Tensor"),
     "backward": engine.tensor_backward,
@@ -187,6 +205,24 @@ NODE_METHODS: dict[str, Callable[..., Any]] = {
     "register_hook": H.register_node_hook,
     "register_prehook": H.register_node_prehook,
 }
+#: PyTorch nodes with several outputs that we record one node per output of: which of the
+#: node's outputs (numbered as PyTorch's) a node of ours is, from its params.
+_OUTPUT_NUMBER: dict[str, Callable[[dict[str, Any]], int]] = {
+    "unbind": lambda p: p["index"], "split_part": lambda p: p["index"],
+    "slogdet": lambda p: 1,  # (sign, logabsdet)
+    "eigh": lambda p: int(p.get("part") == "eigenvectors"),  # (eigenvalues, eigenvectors)
+    "svd": lambda p: {"U": 0, "S": 1, "Vh": 2}.get(p.get("part", "S"), 0),
+    "qr": lambda p: int(p.get("part") == "R"),  # (Q, R)
+    "var_mean_mean": lambda p: 1, "std_mean_mean": lambda p: 1, "aminmax_max": lambda p: 1,
+}
+
+
+def output_number(n: Node) -> int:
+    """Which output of PyTorch's node n is (next_functions' second item)."""
+    f = _OUTPUT_NUMBER.get(n.rule.name)
+    return 0 if f is None else f(n.params)
+
+
 def _next_functions(n: Node) -> tuple[tuple[Any, int], ...]:
     # As PyTorch: the producing node of each input, AccumulateGrad for a leaf that requires
     # grad, None for an input that needs no gradient; the number of the producing node's
@@ -199,8 +235,7 @@ def _next_functions(n: Node) -> tuple[tuple[Any, int], ...]:
         parents = (*parents[:2], Node(RULES["transpose"], None, {"short": True},
                                       (parents[2],), None))
     return tuple(
-        (p, p.params["index"] if p.rule.name in ("unbind", "split_part") else 0)
-        if type(p) is Node else
+        (p, output_number(p)) if type(p) is Node else
         (AccumulateGrad.of(p) if type(p) is Tensor else None, 0)
         for p in parents)
 
@@ -228,6 +263,8 @@ def get_attribute(obj: Any, name: str) -> Any:
             return type(obj).gd_attribute(obj, name)
         if type(obj) is ExceptionValue and not name.startswith("__"):  # e._step
             return obj.get_attr(name)
+        if type(obj) is Tensor and name in TENSOR_PRIVATE:  # x._version, v._base
+            return TENSOR_PRIVATE[name](obj)
         if type(obj) is Node and name.startswith("_saved_"):  # PyTorch's saved tensors
             return saved_attribute(obj, name)
         if type(obj) is Namespace and not name.startswith("__") and name in obj.members:

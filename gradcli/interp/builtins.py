@@ -216,7 +216,7 @@ AUTOGRAD_FUNCTIONAL = {
     "vjp": functional.vjp, "hvp": functional.hvp, "vhp": functional.vhp,
 }
 FORWARD_AD = {
-    "dual_level": forward.dual_level, "make_dual": forward.make_dual,
+    "dual_level": forward.dual_level, "make_dual": forward.make_dual_view,
     "unpack_dual": forward.unpack_dual,
 }
 

@@ -16,8 +16,9 @@ import numpy as np
 
 from gradcli.ad import dtypes
 from gradcli.ad.graph import is_parameter
+from gradcli.ad.state import State, inference_mode
 from gradcli.ad.tensor import Node, Tensor, grad_mode, set_grad_enabled
-from gradcli.ad.tensor_str import format_tensor, format_value
+from gradcli.ad.tensor_str import format_tensor, format_tensor_spec, format_value
 from gradcli.errors import GdRuntimeError
 from gradcli.interp.arrays import ArrayValue, NumpyDType
 from gradcli.source import Span
@@ -330,16 +331,21 @@ class BoundMethod:
 
 
 class GradModeDecorator:
-    """A gd function wrapped by @no_grad() / @enable_grad() / @set_grad_enabled(flag)."""
+    """A gd function wrapped by @no_grad() / @enable_grad() / @set_grad_enabled(flag) /
+    @inference_mode(mode) (inference: that mode, else None)."""
 
-    __slots__ = ("enabled", "fn")
+    __slots__ = ("enabled", "fn", "inference")
 
-    def __init__(self, fn: Callable[..., Any], enabled: bool) -> None:
+    def __init__(self, fn: Callable[..., Any], enabled: bool,
+                 inference: bool | None = None) -> None:
         self.fn = fn
         self.enabled = enabled
+        self.inference = inference
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        with grad_mode(self.enabled):
+        mode = grad_mode(self.enabled) if self.inference is None else inference_mode(
+            self.inference)
+        with mode:
             return self.fn(*args, **kwargs)
 
     def __repr__(self) -> str:
@@ -354,13 +360,23 @@ def _field_repr(x: object) -> str | None:
     return tensor_repr(x)
 
 
+def _tangent_str(t: Tensor) -> str:
+    """A dual tensor's tangent as PyTorch's repr shows it (f"{tangent}": a 0-d one as
+    its Python number, any other as its own repr)."""
+    if t.ndim == 0:
+        return format_tensor_spec(t.array, dtypes.name_of(t.array.dtype), "")
+    return tensor_repr(t) or ""
+
+
 def tensor_repr(v: object) -> str | None:
     """PyTorch's repr of a tensor, or None for anything else (format_value's callback)."""
     if type(v) is Tensor:
         fn = v.grad_fn
+        tangent = v.tangent if State.forward_level and v._tangent is not None else None
         text = format_tensor(v.array, dtypes.name_of(v.array.dtype),
                              requires_grad=v.requires_grad,
-                             grad_fn=None if fn is None else fn.name)
+                             grad_fn=None if fn is None else fn.name,
+                             tangent=None if tangent is None else _tangent_str(tangent))
         return "Parameter containing:\n" + text if is_parameter(v) else text
     if isinstance(v, tuple) and hasattr(type(v), "gd_repr"):  # a PackedSequence
         return v.gd_repr(lambda x: format_value(x, tensor_repr))  # type: ignore[attr-defined]
@@ -479,6 +495,8 @@ def decorate(fn: Any, d: Any, span: Span) -> Any:
         return d(fn)
     if isinstance(d, Builtin) and d.name.endswith(("no_grad", "enable_grad", "inference_mode")):
         d = d()
+    if type(d) is inference_mode:
+        return GradModeDecorator(fn, d.enabled, d.mode)
     if isinstance(d, grad_mode):
         if type(d) is not grad_mode:
             # set_grad_enabled(flag) switched the mode when it was called; as a decorator

@@ -370,7 +370,13 @@ BINARY = ["{} + {}", "{} - {}", "{} * {}", "{} / ({} ** 2 + 1)", "torch.maximum(
           "torch.mul({}, {})", "{0} * torch.sigmoid({1})",
           # alpha: one fused multiply-add, one node (round 9: it was mul then add)
           "torch.add({}, {}, alpha=0.3)", "torch.sub({}, {}, alpha=-1.7)",
-          "({0}).add({1}, alpha=2.5)"]
+          "({0}).add({1}, alpha=2.5)",
+          # tensor bounds are inputs: ClampBackward0's min/max gradients, equal bounds
+          # included (round 10: min == max sent the gradient to min, PyTorch to neither)
+          "torch.clamp({}, min={})", "torch.clamp({}, max={})",
+          "torch.clamp({0}, {1} - 0.5, {1} + 0.5)", "torch.clamp({0}, {1}, {1})",
+          "{}.clamp_min({})", "torch.clip({0}, max={1} * 0.5)",
+          "torch.rsub({}, {}, alpha=0.5)"]
 
 
 def _step(g: _Gen) -> None:

@@ -304,3 +304,31 @@ def tri_indices(row: int, col: int, offset: int, upper: bool) -> Any:
     make = np.triu_indices if upper else np.tril_indices
     r, c = make(row, offset, col)
     return np.stack([r, c]).astype(np.int64)
+
+
+def view_index(ndim: int, kind: str, p: dict[str, Any]) -> tuple[Any, ...]:
+    """The basic index of the view a select/slice scatter writes (Ellipsis last: a 0-d
+    select stays a view)."""
+    idx: list[Any] = [slice(None)] * ndim
+    dim = p.get("dim", 0) % ndim
+    idx[dim] = p["index"] if kind == "select" else slice(
+        p.get("start"), p.get("end"), p.get("step", 1))
+    return (*idx, Ellipsis)
+
+
+def scatter_view(a: Any, p: dict[str, Any]) -> Any:
+    """The (writable) numpy view of `a` that a view scatter writes src into."""
+    kind = p["kind"]
+    if kind == "diagonal":
+        view = np.diagonal(a, p.get("offset", 0), p.get("dim1", 0) % a.ndim,
+                           p.get("dim2", 1) % a.ndim)
+        view.flags.writeable = True
+        return view
+    return a[view_index(a.ndim, kind, p)]
+
+
+def view_scatter(x: Any, src: Any, **p: Any) -> Any:
+    """x with src written into the view scatter_view(x, p) reads (select/slice/diagonal)."""
+    out = x.copy()
+    scatter_view(out, p)[...] = src
+    return out

@@ -357,6 +357,23 @@ def addmm(c: ndarray, a: ndarray, b: ndarray, beta: Any = 1, alpha: Any = 1) -> 
     return _add_scaled(c, mm(a, b), beta, alpha)
 
 
+def addr(c: ndarray, a: ndarray, b: ndarray, beta: Any = 1, alpha: Any = 1) -> Any:
+    """beta·c + alpha·outer(a, b) (each product a_i·b_j rounded once, as outer's)."""
+    return _add_scaled(c, np.multiply(a.reshape(-1, 1), b), beta, alpha)
+
+
+def addbmm(c: ndarray, b1: ndarray, b2: ndarray, beta: Any = 1, alpha: Any = 1) -> Any:
+    """beta·c + alpha·Σ_b b1[b] @ b2[b], summed as PyTorch's CPU kernel: one addmm after
+    another."""
+    shape = (b1.shape[1], b2.shape[2])
+    out = c if c.shape == shape else np.broadcast_to(c, shape)
+    if b1.shape[0] == 0:
+        return (out * beta).astype(out.dtype, copy=False)
+    for i in range(b1.shape[0]):
+        out = addmm(out, b1[i], b2[i], beta if i == 0 else 1, alpha)
+    return out
+
+
 def addmv(c: ndarray, a: ndarray, v: ndarray, beta: Any = 1, alpha: Any = 1) -> Any:
     """beta·c + alpha·(a @ v)."""
     if c.ndim > 1 or a.ndim != 2 or v.ndim != 1:

@@ -265,8 +265,10 @@ def amin(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
 
 
 @via_float32
-def norm(x: ndarray, p: float = 2.0, dim: Any = None, keepdim: bool = False) -> Any:
-    """Vector p-norm over dims (all when None)."""
+def norm(x: ndarray, p: float = 2.0, dim: Any = None, keepdim: bool = False,
+         aten: bool = False) -> Any:
+    """Vector p-norm over dims (all when None). `aten`: recorded as at::norm (no effect
+    on the value)."""
     if x.dtype.kind != "f":
         raise TorchError(
             "linalg.vector_norm: Expected a floating point or complex tensor as input. "

@@ -105,3 +105,15 @@ def compare_into(x: ndarray, *other: Any, op: str, value: Any = None) -> Any:
 
     res = getattr(KE, op)(x, other[0] if other else value)
     return np.asarray(res).astype(x.dtype)
+
+
+def renorm(x: ndarray, p: float, dim: int, maxnorm: float) -> Any:
+    """Each sub-tensor along dim scaled down to p-norm maxnorm where it is above (by
+    maxnorm / (norm + 1e-7), as PyTorch's kernel)."""
+    from gradcli.ad import kernels as K
+
+    d = dim % x.ndim
+    norms = K.norm(x, p, tuple(i for i in range(x.ndim) if i != d), True)
+    factor = K.where(K.gt(norms, maxnorm), K.div(maxnorm, K.add(norms, 1e-7)),
+                     np.ones((), x.dtype))
+    return K.mul(x, factor)

@@ -273,13 +273,11 @@ def log_of_number(a: float) -> float:
 
 def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
     """Clip into [min, max]."""
-    if any(type(b) is Tensor and ((State.grad_enabled and b.requires_grad)
-                                  or (State.forward_level and b.tangent is not None))
-           for b in (min, max)):
-        # Bounds that are differentiated get the derivative where x is clipped to them (as
-        # in PyTorch's ClampBackward0); the primitive takes constant bounds, so compose.
-        out = input if min is None else where(input < min, min, input)
-        return out if max is None else where(out > max, max, out)
+    if type(min) is Tensor or type(max) is Tensor:
+        # PyTorch's clamp.Tensor: the bounds are inputs of the node (ClampBackward0).
+        if min is None and max is None:
+            raise GdRuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        return _clamp_tensor(input, min, max)
     params = {}
     if min is not None:
         params["min"] = _arr(min)
@@ -288,17 +286,28 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
     return apply(_RULES["clamp"], (input,), params)
 
 
+def _clamp_tensor(x: Tensor, lo: Any, hi: Any, method: bool = False) -> Tensor:
+    lo = None if lo is None else _operand(lo) if type(lo) is Tensor else tensor(lo)
+    hi = None if hi is None else _operand(hi) if type(hi) is Tensor else tensor(hi)
+    params = {"method": True} if method else {}
+    if hi is None:
+        return apply(_RULES["clamp_tensor_min"], (x, lo), params)
+    if lo is None:
+        return apply(_RULES["clamp_tensor_max"], (x, hi), params)
+    return apply(_RULES["clamp_tensor_both"], (x, lo, hi), params)
+
+
 def clamp_min(input: Tensor, min: Any) -> Tensor:
-    """x.clamp_min(min): PyTorch's ClampMinBackward0 (a tensor bound: clamp(x, min=…))."""
+    """x.clamp_min(min): PyTorch's ClampMinBackward0 (a tensor bound: ClampMinBackward1)."""
     if type(min) is Tensor:
-        return clamp(input, min=min)
+        return _clamp_tensor(input, min, None, method=True)
     return apply(_RULES["clamp_min"], (input,), {"bound": _arr(min)})
 
 
 def clamp_max(input: Tensor, max: Any) -> Tensor:
-    """x.clamp_max(max): PyTorch's ClampMaxBackward0 (a tensor bound: clamp(x, max=…))."""
+    """x.clamp_max(max): PyTorch's ClampMaxBackward0 (a tensor bound: ClampMaxBackward1)."""
     if type(max) is Tensor:
-        return clamp(input, max=max)
+        return _clamp_tensor(input, None, max, method=True)
     return apply(_RULES["clamp_max"], (input,), {"bound": _arr(max)})
 
 

@@ -297,7 +297,10 @@ def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
                       keepdim: bool = False) -> Tensor:
     """‖x1 - x2 + eps‖_p along the last dim."""
     x1, x2 = _as_tensor(x1), _as_tensor(x2)
-    return norm(add(sub(x1, x2), eps), p, max(x1.ndim, x2.ndim) - 1, keepdim)
+    # PyTorch's C++: at::norm(x1 - x2 + eps, p, -1, keepdim) (AddBackward1, NormBackward1)
+    diff = apply(_RULES["add_scalar"], (sub(x1, x2), eps))
+    return apply(_RULES["norm"], (diff,), {"p": float(p), "dim": max(x1.ndim, x2.ndim) - 1,
+                                           "keepdim": keepdim, "aten": True})
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:

@@ -16,9 +16,7 @@ from gradcli.ad.graph import Tensor, tensor_from_array
 from gradcli.ad.inplace import inplace_of
 from gradcli.ad.kernels import tensor_extras as KX
 from gradcli.ad.ops.creation import _as_tensor, dtypes_resolve, tensor
-from gradcli.ad.ops.elementwise import add, mul, sub
-from gradcli.ad.ops.indexing import setitem
-from gradcli.ad.ops.linalg import addmm, dot, outer
+from gradcli.ad.ops.elementwise import sub
 from gradcli.ad.ops.surface import SURFACE, expose
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES
@@ -61,10 +59,9 @@ expose(inplace_of(mvlgamma), "Tensor.mvlgamma_", family="special")
 def rsub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
     """other - alpha·input (RsubBackward0; RsubBackward1 for a number `other`)."""
     x = _as_tensor(input)
-    if type(other) is not Tensor:
-        return sub(other, x, alpha=alpha) if alpha == 1 else _named(
-            sub(other, mul(x, alpha)), "RsubBackward1")
-    return _named(sub(other, x, alpha=alpha), "RsubBackward0")
+    if type(other) is not Tensor and alpha == 1:
+        return sub(other, x)
+    return apply(RULES["rsub"], (x, other), {"alpha": alpha} if alpha != 1 else {})
 
 
 def scalar_tensor(s: Any, *, dtype: Any = None, requires_grad: bool = False,
@@ -80,34 +77,28 @@ def vdot(input: Tensor, other: Tensor) -> Tensor:
     a, b = _as_tensor(input), _as_tensor(other)
     if a.ndim != 1 or b.ndim != 1:
         raise GdRuntimeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
-    return _named(dot(a, b), "VdotBackward0")
+    return apply(RULES["vdot"], (a, b))
 
 
 def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
-    """beta·input + alpha·outer(vec1, vec2)."""
-    x = _as_tensor(input)
-    o = outer(vec1, vec2)
-    o = o if alpha == 1 else mul(o, alpha)
-    base = x if beta == 1 else mul(x, beta)
-    return _named(o if beta == 0 else add(base, o), "AddrBackward0")
+    """beta·input + alpha·outer(vec1, vec2): one node (AddrBackward0), as PyTorch's."""
+    x, v1, v2 = _as_tensor(input), _as_tensor(vec1), _as_tensor(vec2)
+    for name, v in (("vec1", v1), ("vec2", v2)):
+        if v.ndim != 1:
+            raise GdRuntimeError(f"addr: Expected 1-D argument {name}, but got {v.ndim}-D")
+    params = {k: v for k, v in (("beta", beta), ("alpha", alpha)) if v != 1}
+    return apply(RULES["addr"], (x, v1, v2), params)
 
 
 def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1,
            alpha: Any = 1) -> Tensor:
-    """beta·input + alpha·Σ_b batch1[b] @ batch2[b], summed as PyTorch's CPU kernel (one
-    addmm after another)."""
+    """beta·input + alpha·Σ_b batch1[b] @ batch2[b]: one node (AddbmmBackward0)."""
     b1, b2 = _as_tensor(batch1), _as_tensor(batch2)
     if b1.ndim != 3 or b2.ndim != 3:
         raise GdRuntimeError("batch1 must be a 3D tensor" if b1.ndim != 3 else
                              "batch2 must be a 3D tensor")
-    out = SURFACE["torch.clone"](_as_tensor(input))  # (the input itself stays unsaved)
-    if out.shape != (b1.shape[1], b2.shape[2]):
-        out = out.expand(b1.shape[1], b2.shape[2])
-    if b1.shape[0] == 0:
-        return _named(mul(out, beta), "AddbmmBackward0")
-    for i in range(b1.shape[0]):
-        out = addmm(out, b1[i], b2[i], beta=beta if i == 0 else 1, alpha=alpha)
-    return _named(out, "AddbmmBackward0")
+    params = {k: v for k, v in (("beta", beta), ("alpha", alpha)) if v != 1}
+    return apply(RULES["addbmm"], (_as_tensor(input), b1, b2), params)
 
 
 def chain_matmul(*matrices: Tensor) -> Tensor:
@@ -300,50 +291,45 @@ expose(histogramdd, "torch.histogramdd", family="counting")
 
 # -- scatters into views -----------------------------------------------------------------------
 
-def _scatter(name: str, view: Any) -> Any:
-    def scatter(input: Tensor, src: Tensor, *args: Any, **kwargs: Any) -> Tensor:
-        x = _as_tensor(input)
-        out = x.clone()
-        part = view(out, *args, **kwargs)
-        s = _as_tensor(src)
-        if part.shape != s.shape:
-            raise GdRuntimeError(f"expected src to have a size equal to the slice of self. "
-                                 f"src size = {list(s.shape)}, slice size = {list(part.shape)}")
-        SURFACE["Tensor.copy_"](part, s)
-        return _named(out, name)
+def _view_scatter(x: Tensor, src: Any, params: dict[str, Any]) -> Tensor:
+    from gradcli.ad.kernels.indexing import scatter_view
 
-    scatter.__doc__ = f"input with src written into a view of it (PyTorch's {name})."
-    return scatter
+    s = _as_tensor(src)
+    part = scatter_view(x.array, params)
+    if part.shape != s.shape:
+        raise GdRuntimeError(f"expected src to have a size equal to the slice of self. "
+                             f"src size = {list(s.shape)}, slice size = {list(part.shape)}")
+    return apply(RULES["view_scatter"], (x, s), params)
 
 
-def _slice(x: Tensor, dim: int = 0, start: Any = None, end: Any = None, step: int = 1) -> Tensor:
-    idx = [slice(None)] * x.ndim
-    idx[dim] = slice(start, end, step)
-    return x[tuple(idx)]
+def select_scatter(input: Tensor, src: Tensor, dim: int, index: int) -> Tensor:
+    """input with src written into input.select(dim, index) (SelectScatterBackward0)."""
+    x = _as_tensor(input)
+    if x.ndim == 0:
+        raise GdRuntimeError("select() cannot be applied to a 0-dim tensor.",
+                             py_type="IndexError")
+    size = x.shape[dim % x.ndim]
+    if not -size <= index < size:
+        raise GdRuntimeError(f"select(): index {index} out of range for tensor of size "
+                             f"{list(x.shape)} at dimension {dim}", py_type="IndexError")
+    return _view_scatter(x, src, {"kind": "select", "dim": dim, "index": index})
 
 
-select_scatter = _scatter("SelectScatterBackward0", lambda x, dim, index: x.select(dim, index))
-slice_scatter = _scatter("SliceScatterBackward0", _slice)
+def slice_scatter(input: Tensor, src: Tensor, dim: int = 0, start: Any = None,
+                  end: Any = None, step: int = 1) -> Tensor:
+    """input with src written into input[start:end:step] along dim (SliceScatterBackward0)."""
+    x = _as_tensor(input)
+    return _view_scatter(x, src, {"kind": "slice", "dim": dim, "start": start, "end": end,
+                                  "step": step})
 
 
 def diagonal_scatter(input: Tensor, src: Tensor, offset: int = 0, dim1: int = 0,
                      dim2: int = 1) -> Tensor:
     """input with src written onto its diagonal (offset, dim1, dim2)."""
     x = _as_tensor(input)
-    s = _as_tensor(src)
-    d1, d2 = dim1 % x.ndim, dim2 % x.ndim
-    part = x.diagonal(offset, dim1, dim2)
-    if part.shape != s.shape:
-        raise GdRuntimeError(f"expected src to have a size equal to the slice of self. "
-                             f"src size = {list(s.shape)}, slice size = {list(part.shape)}")
-    n = part.shape[-1]
-    idx: list[Any] = [slice(None)] * x.ndim
-    idx[d1] = tensor(list(range(max(-offset, 0), max(-offset, 0) + n)))
-    idx[d2] = tensor(list(range(max(offset, 0), max(offset, 0) + n)))
-    value = s.movedim(-1, min(d1, d2) - (0 if abs(d1 - d2) == 1 else min(d1, d2)))
-    out = x.clone()
-    setitem(out, tuple(idx), value.to(x.dtype) if value.dtype != x.dtype else value)
-    return _named(out, "DiagonalScatterBackward0")
+    return _view_scatter(x, src, {"kind": "diagonal", "offset": offset, "dim1": dim1,
+                                  "dim2": dim2})
+
 
 expose(select_scatter, "torch.select_scatter", "Tensor.select_scatter", family="indexing")
 expose(slice_scatter, "torch.slice_scatter", "Tensor.slice_scatter", family="indexing")
@@ -378,12 +364,7 @@ def renorm(input: Tensor, p: Any, dim: int, maxnorm: Any) -> Tensor:
         raise GdRuntimeError("renorm: non-positive-norm not supported")
     if maxnorm < 0:
         raise GdRuntimeError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm}")
-    d = dim % x.ndim
-    others = tuple(i for i in range(x.ndim) if i != d)
-    norms = SURFACE["torch.linalg.vector_norm"](x, p, others, keepdim=True)
-    factor = SURFACE["torch.where"](norms > maxnorm, maxnorm / (norms + 1e-7),
-                                    tensor(1.0, dtype=x.dtype))
-    return _named(mul(x, factor), "RenormBackward0")
+    return apply(RULES["renorm"], (x,), {"p": float(p), "dim": dim, "maxnorm": maxnorm})
 
 
 expose(renorm, "torch.renorm", "Tensor.renorm", family="linalg")

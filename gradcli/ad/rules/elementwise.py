@@ -132,6 +132,64 @@ def _in_range_array(x: Any, lo: Any, hi: Any) -> Any:
     return mask
 
 
+# clamp with tensor bounds (PyTorch's clamp.Tensor, ClampBackward0, and clamp_min/clamp_max
+# with a tensor: ClampMinBackward1/ClampMaxBackward1): the bounds are inputs, and edges of
+# the node whether or not they need a gradient. Each bound gets the gradient where x is
+# clipped to it, as PyTorch's clamp_backward_min_max: with both bounds, min only where
+# min < max, max where x > max or max < min (so x clipped to min == max sends to neither).
+def _clamp_bounds(xs: tuple[Any, ...], side: str) -> tuple[Any, Any, Any]:
+    x, b = xs[0], xs[1:]
+    return (x, *b) if side == "both" else (x, b[0], None) if side == "min" else (x, None, b[0])
+
+
+def _clamp_tensor_vjp(side: str) -> Callable[..., tuple[Any, ...]]:
+    def vjp(g: Tensor, out: Tensor, *xs: Any, **p: Any) -> tuple[Any, ...]:
+        x, lo, hi = _clamp_bounds(xs, side)
+        gx = ops.where(_in_range(x, lo, hi), g, 0.0) if need(x) else None
+        glo = ghi = None
+        if lo is not None and need(lo):
+            m = x < lo
+            glo = ops.where(ops.logical_and(m, lo < hi) if hi is not None else m, g, 0.0)
+        if hi is not None and need(hi):
+            m = x > hi
+            ghi = ops.where(ops.logical_or(m, hi < lo) if lo is not None else m, g, 0.0)
+        return (gx, *((glo, ghi) if side == "both" else (glo,) if side == "min" else (ghi,)))
+    return vjp
+
+
+def _clamp_tensor_jvp(side: str) -> Callable[..., Any]:
+    def jvp(ts: list[Any], out: Tensor, *xs: Any, **p: Any) -> Any:
+        x, lo, hi = _clamp_bounds(xs, side)
+        zero = ops.zeros_like(out)
+        tx, tlo, thi = _clamp_bounds(tuple(zero if t is None else t for t in ts), side)
+        if lo is not None and hi is not None:
+            return ops.where(lo > hi, thi, ops.where(x < lo, tlo, ops.where(x > hi, thi, tx)))
+        if lo is not None:
+            return ops.where(x > lo, tx, tlo)
+        return ops.where(x < hi, tx, thi)
+    return jvp
+
+
+def _clamp_tensor_forward(side: str) -> Callable[..., Any]:
+    def forward(*xs: Any, **p: Any) -> Any:
+        x, lo, hi = _clamp_bounds(xs, side)
+        return K.clamp(x, min=lo, max=hi)
+    return forward
+
+
+for _side, _edges in (("both", (0, 1, 2)), ("min", (0, 1, None)), ("max", (0, None, 1))):
+    register(Rule(
+        f"clamp_tensor_{_side}",
+        (lambda side: lambda i, p: f"Clamp{side.capitalize()}Backward1" if p.get("method")
+         else "ClampBackward0")(_side),
+        _clamp_tensor_forward(_side), _clamp_tensor_vjp(_side), _clamp_tensor_jvp(_side),
+        kind="general", doc="clip into [min, max], the bounds tensors",
+        edges=(lambda e: lambda name: e if name == "ClampBackward0" else (0, 1))(_edges),
+        formula=("grad · (min ≤ x ≤ max)",
+                 *(("grad · (x < min)",) if _side != "max" else ()),
+                 *(("grad · (x > max)",) if _side != "min" else ()))))
+
+
 # Piecewise-constant ops: derivative zero almost everywhere (PyTorch gives zeros too).
 for _name, _torch, _kernel, _doc in (
     ("sign", "SignBackward0", K.sign, "sign of x: -1, 0 or 1"),

@@ -10,6 +10,7 @@ from gradcli.ad.graph import Tensor
 from gradcli.ad.kernels import indexing as KI
 from gradcli.ad.ops import backward as B
 from gradcli.ad.ops import joins as P
+from gradcli.ad.ops import linalg as OL
 from gradcli.ad.ops import selection as S
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES, Rule
@@ -287,3 +288,37 @@ linear("split_part", lambda i, p: p["name"],
            {"shape": x.shape, "index": _piece(dim, start, length), "name": "CatBackward0"}),
        "one piece of x.split(size, dim)", views=True,
        formula=("cat of grads (zeros for the other pieces)",))
+
+
+# ---------------------------------------------------------------------------------------
+# select_scatter / slice_scatter / diagonal_scatter: input with src written into a view of
+# it, one node whose edges are input and src (PyTorch's *ScatterBackward0).
+# ---------------------------------------------------------------------------------------
+
+_VIEW_SCATTER_NAMES = {"select": "SelectScatterBackward0", "slice": "SliceScatterBackward0",
+                       "diagonal": "DiagonalScatterBackward0"}
+
+
+def _view_of_grad(g: Tensor, p: dict[str, Any]) -> Tensor:
+    """grad.select / grad.slice / grad.diagonal: what src's gradient is."""
+    if p["kind"] == "diagonal":
+        return OL.diagonal(g, p.get("offset", 0), p.get("dim1", 0), p.get("dim2", 1))
+    return ops.getitem(g, KI.view_index(g.ndim, p["kind"], p)[:-1])
+
+
+def _view_scatter_vjp(g: Tensor, out: Tensor, x: Any, src: Any, **p: Any) -> tuple[Any, ...]:
+    return (apply(RULES["view_scatter"], (g, ops.zeros_like(src)), p) if need(x) else None,
+            _view_of_grad(g, p) if need(src) else None)
+
+
+def _view_scatter_jvp(ts: list[Any], out: Tensor, x: Any, src: Any, **p: Any) -> Any:
+    tx, ts_ = ts
+    return apply(RULES["view_scatter"], (ops.zeros_like(x) if tx is None else tx,
+                                         ops.zeros_like(src) if ts_ is None else ts_), p)
+
+
+register(Rule(
+    "view_scatter", lambda i, p: _VIEW_SCATTER_NAMES[p["kind"]], KI.view_scatter,
+    _view_scatter_vjp, _view_scatter_jvp, kind="general", saves_inputs=False,
+    doc="input with src written into a view of it (select/slice/diagonal)",
+    formula=("grad with zeros where src went", "grad's view where src went")))

@@ -8,6 +8,7 @@ from gradcli.ad import kernels as K
 from gradcli.ad import ops
 from gradcli.ad.graph import Tensor
 from gradcli.ad.kernels import linalg as KL
+from gradcli.ad.ops import backward as B
 from gradcli.ad.ops import linalg as OL
 from gradcli.ad.registry import Rule
 from gradcli.ad.rules.base import (
@@ -61,14 +62,17 @@ register(Rule(
     lambda ts, out, a, v: tan2(ts, lambda t: ops.mv(t, v), lambda t: ops.mv(a, t)),
     saved_for_partner=(0, 1), kind="bilinear", doc="matrix × vector",
     formula=("grad ⊗ v", "Aᵀ @ grad"))).with_array_vjp(_mv_vjp_array)
-register(Rule(
-    "dot", "DotBackward0", K.dot,
-    lambda g, out, a, b: (g * b if need(a) else None, g * a if need(b) else None),
-    lambda ts, out, a, b: tan2(ts, lambda t: ops.dot(t, b), lambda t: ops.dot(a, t)),
-    saved_for_partner=(0, 1), kind="bilinear", doc="vector · vector",
-    formula=("grad · b", "grad · a"))).with_array_vjp(
-    lambda g, out, a, b: (wrap(K.mul(g.array, b.array)) if need(a) else None,
-                          wrap(K.mul(g.array, a.array)) if need(b) else None))
+for _name, _torch in (("dot", "DotBackward0"), ("vdot", "VdotBackward0")):  # real: alike
+    register(Rule(
+        _name, _torch, K.dot,
+        lambda g, out, a, b: (g * b if need(a) else None, g * a if need(b) else None),
+        lambda ts, out, a, b: tan2(ts, lambda t: ops.dot(t, b), lambda t: ops.dot(a, t)),
+        saved_for_partner=(0, 1), kind="bilinear", doc="vector · vector",
+        formula=("grad · b", "grad · a"))).with_array_vjp(
+        lambda g, out, a, b: (wrap(K.mul(g.array, b.array)) if need(a) else None,
+                              wrap(K.mul(g.array, a.array)) if need(b) else None))
+
+
 def _matmul_vjp(g: Tensor, out: Tensor, a: Tensor, b: Tensor) -> tuple[Any, ...]:
     # A 1-D operand is a row (a) or column (b) vector: give it, and g, that dim back.
     a2 = ops.unsqueeze(a, 0) if a.ndim == 1 else a
@@ -122,8 +126,9 @@ register(Rule(
 # ---------------------------------------------------------------------------------------
 
 def _scale(x: Tensor, s: Any) -> Tensor:
-    """PyTorch's maybe_multiply: x itself when s is 1."""
-    return x if s == 1 else x * s
+    """PyTorch's maybe_multiply: x itself when s is 1, else a mul by a Scalar (MulBackward1
+    under create_graph)."""
+    return x if s == 1 else B.mul_scalar(x, s)
 
 
 register(Rule(
@@ -148,7 +153,7 @@ def _addmm_rule(name: str, torch_name: str, kernel: Any, prod: Any, vjp_a: Any, 
                 doc: str) -> None:
     def vjp(g: Tensor, out: Tensor, c: Any, a: Tensor, b: Tensor, beta: Any = 1,
             alpha: Any = 1) -> tuple[Any, ...]:
-        return (_scale(g, beta) if need(c) and beta != 0 else None,
+        return (_scale(g, beta) if need(c) else None,
                 _scale(vjp_a(g, b), alpha) if need(a) else None,
                 _scale(vjp_b(g, a), alpha) if need(b) else None)
 
@@ -172,7 +177,7 @@ def _addmm_rule(name: str, torch_name: str, kernel: Any, prod: Any, vjp_a: Any, 
         def vjp_array(g: Tensor, out: Tensor, c: Any, a: Tensor, b: Tensor, beta: Any = 1,
                       alpha: Any = 1) -> tuple[Any, ...]:
             ga = g.array
-            return (_scale_array(g, beta) if need(c) and beta != 0 else None,
+            return (_scale_array(g, beta) if need(c) else None,
                     _scale_array(wrap(K.mm(ga, K.transpose(b.array, -1, -2))), alpha)
                     if need(a) else None,
                     _scale_array(wrap(K.mm(K.transpose(a.array, -1, -2), ga)), alpha)
@@ -191,6 +196,19 @@ _addmm_rule("addmm", "AddmmBackward0", KL.addmm, lambda a, b: ops.mm(a, b),
 _addmm_rule("addmv", "AddmvBackward0", KL.addmv, lambda a, v: ops.mv(a, v),
             lambda g, v: _outer(g, v), lambda g, a: ops.mv(ops.t(a), g),
             "β·c + α·(A @ v)")
+_addmm_rule("addr", "AddrBackward0", KL.addr, lambda a, b: ops.outer(a, b),
+            lambda g, b: ops.mv(g, b), lambda g, a: ops.mv(ops.t(g), a),
+            "β·c + α·outer(a, b)")
+def _batch_of(g: Tensor, b: Tensor) -> Tensor:
+    """addbmm's grad as one per batch: grad.unsqueeze(0).expand(batch, ...)."""
+    return ops.expand(ops.unsqueeze(g, 0), (b.shape[0], *g.shape))
+
+
+_addmm_rule("addbmm", "AddbmmBackward0", KL.addbmm,
+            lambda a, b: ops.sum(OL.bmm(a, b), 0),
+            lambda g, b: OL.bmm(_batch_of(g, b), _mT(b)),
+            lambda g, a: OL.bmm(_mT(a), _batch_of(g, a)),
+            "β·c + α·Σ_b a[b] @ b[b]")
 _addmm_rule("baddbmm", "BaddbmmBackward0", KL.baddbmm, lambda a, b: OL.bmm(a, b),
             lambda g, b: OL.bmm(g, _mT(b)), lambda g, a: OL.bmm(_mT(a), g),
             "β·c + α·bmm(a, b)")

@@ -233,6 +233,7 @@ def _nll_jvp(ts: list[Any], out: Tensor, logp: Tensor, target: Tensor, weight: A
 register(Rule("nll_loss", lambda i, p: "NllLoss2DBackward0" if i is not None
               and i[0].ndim == 4 else "NllLossBackward0", KN.nll_loss, _nll_vjp, _nll_jvp,
               kind="loss", doc="negative log-likelihood of class indices (weight, ignore_index)",
+              edges=lambda name: (0,),  # the target (class indices) is no edge of PyTorch's
               formula=("-grad · w/Σw at each target class", "—"))).with_array_vjp(
     lambda g, out, logp, target, weight=None, reduction="mean", ignore_index=-100: (
         wrap(KN.nll_loss_backward(g.array, logp.array, target.array, weight=weight,

@@ -13,7 +13,7 @@ from gradcli.ad.ops import backward as B
 from gradcli.ad.ops.joins import narrow
 from gradcli.ad.registry import Rule
 from gradcli.ad.rules.activations import activation
-from gradcli.ad.rules.base import need, register, tan2, tan3
+from gradcli.ad.rules.base import is_tensor, need, register, tan2, tan3
 
 
 def _addcmul_vjp(g: Tensor, out: Tensor, x: Any, t1: Any, t2: Any,
@@ -45,6 +45,17 @@ register(Rule(
     lambda ts, out, a, b, alpha: tan2(ts, lambda t: t, lambda t: -B.mul_scalar(t, alpha)),
     kind="binary", doc="a - alpha · b (fused: one rounding)", saves_inputs=False,
     formula=("grad", "-grad · alpha")))
+register(Rule(
+    "rsub", lambda i, p: "RsubBackward1" if i is not None and not is_tensor(i[1])
+    else "RsubBackward0", lambda a, b, alpha=1: KP.add_alpha(b, a, -alpha),
+    # torch.rsub(input, other, alpha): other - alpha · input, one node (RsubBackward1 for a
+    # number `other`, whose one edge is input)
+    lambda g, out, a, b, alpha=1: (B.mul_scalar(-g, alpha) if need(a) else None,
+                                   g if need(b) else None),
+    lambda ts, out, a, b, alpha=1: tan2(ts, lambda t: -B.mul_scalar(t, alpha), lambda t: t),
+    kind="binary", doc="other - alpha · input (fused: one rounding)", saves_inputs=False,
+    edges=lambda name: (0,) if name == "RsubBackward1" else (0, 1),
+    formula=("-grad · alpha", "grad")))
 register(Rule(
     "addcmul", "AddcmulBackward0", KP.addcmul, _addcmul_vjp,
     lambda ts, out, x, t1, t2, value=1: tan3(

@@ -8,6 +8,7 @@ from typing import Any
 from gradcli.ad import kernels as K
 from gradcli.ad import ops
 from gradcli.ad.graph import Tensor
+from gradcli.ad.kernels import tensor_extras as KX
 from gradcli.ad.ops import backward as B
 from gradcli.ad.registry import Rule
 from gradcli.ad.rules.base import (
@@ -226,7 +227,7 @@ def norm_deriv(x: Tensor, out: Tensor, p: float, dim: Any, keepdim: bool) -> Ten
 
 
 def norm_vjp(g: Tensor, out: Tensor, x: Tensor, p: float = 2.0, dim: Any = None,
-              keepdim: bool = False) -> tuple[Any, ...]:
+             keepdim: bool = False, aten: bool = False) -> tuple[Any, ...]:
     # PyTorch's norm_backward, op for op (grad and norm get their reduced dims back).
     if x.ndim:
         g = restore_reduced_dims(g, dim, keepdim)
@@ -252,9 +253,11 @@ def norm_vjp(g: Tensor, out: Tensor, x: Tensor, p: float = 2.0, dim: Any = None,
 
 
 register(Rule(
-    "norm", "LinalgVectorNormBackward0", K.norm,
-    norm_vjp,
-    lambda ts, out, x, p=2.0, dim=None, keepdim=False:
+    # `aten`: the C++ at::norm(x, p, dim) PyTorch's composites call (pairwise_distance):
+    # NormBackward1; torch.norm and linalg.vector_norm are LinalgVectorNormBackward0
+    "norm", lambda i, p: "NormBackward1" if p.get("aten") else "LinalgVectorNormBackward0",
+    K.norm, norm_vjp,
+    lambda ts, out, x, p=2.0, dim=None, keepdim=False, aten=False:
         ops.sum(ts[0] * norm_deriv(x, out, p, dim, keepdim), dim, keepdim),
     kind="reduction", doc="vector p-norm (a primitive: stable at 0)", saves_out=True,
     formula=("grad · x / ‖x‖",)))
@@ -286,3 +289,38 @@ register(Rule(
     formula=("grad - exp(out) · Σ grad",))).with_array_vjp(
     lambda g, out, x, dim: (
         wrap(B.k_log_softmax_backward_data(g.array, out.array, dim=dim)),))
+
+
+# -- renorm: each sub-tensor along dim scaled down to p-norm maxnorm where it is above ----
+
+def _renorm_dims(x: Any, dim: int) -> tuple[int, ...]:
+    d = dim % x.ndim
+    return tuple(i for i in range(x.ndim) if i != d)
+
+
+def _renorm_vjp(g: Tensor, out: Tensor, x: Tensor, p: float, dim: int,
+                maxnorm: float) -> tuple[Any, ...]:
+    # PyTorch's renorm_backward: factor·grad - factor/(‖x‖+1e-7) · norm_backward(Σ x·grad)
+    # where ‖x‖ > maxnorm, grad elsewhere.
+    dims = _renorm_dims(x, dim)
+    norm = ops.norm(x, p, dims, True)
+    nb = norm_vjp(ops.sum(x * g, dims, True), norm, x, p, dims, True)[0]
+    invnorm = ops.reciprocal(norm + 1e-7)
+    factor = invnorm * maxnorm
+    return (ops.where(norm > maxnorm, factor * g - (factor * invnorm) * nb, g),)
+
+
+def _renorm_jvp(ts: list[Any], out: Tensor, x: Tensor, p: float, dim: int,
+                maxnorm: float) -> Any:
+    dims = _renorm_dims(x, dim)
+    norm = ops.norm(x, p, dims, True)
+    dn = ops.sum(ts[0] * norm_deriv(x, norm, p, dims, True), dims, True)
+    invnorm = ops.reciprocal(norm + 1e-7)
+    factor = invnorm * maxnorm
+    return ops.where(norm > maxnorm, factor * ts[0] - (factor * invnorm) * dn * x, ts[0])
+
+
+register(Rule(
+    "renorm", "RenormBackward0", KX.renorm, _renorm_vjp, _renorm_jvp,
+    kind="general", doc="sub-tensors along dim scaled to p-norm ≤ maxnorm",
+    formula=("grad · f - f/‖x‖ · ∂‖x‖ · Σ x·grad where ‖x‖ > maxnorm (f = maxnorm/‖x‖)",)))
