@@ -19,7 +19,7 @@ Escape attempts, written from the known Python-sandbox breakouts:
 - attributes of built-in functions, bound methods, tensors, graph nodes, dtypes,
   shapes, namespaces; writes to them;
 - context managers and decorators that are not grad modes;
-- Python syntax that gd does not have (yield, walrus, async, match, …), and escapes
+- Python syntax that gd does not have (yield, walrus, async, …), and escapes
   through the forms it has (class, del, global, comprehensions and generators, star-args,
   dict literals).
 
@@ -371,7 +371,7 @@ ISOLATED: list[tuple[str, str, str]] = [
      r"cannot take a 'str' value"),
     ("numpy-callback", "ones(2).numpy().sum(axis=print)", r"cannot take a 'function' value"),
     ("numpy-out-into-tensor", "x = ones(2, requires_grad=True)\nones(2).numpy().round(1, x)",
-     r"output array is read-only"),
+     r"Can't call numpy\(\) on Tensor that requires grad"),
     ("numpy-out-keyword", "ones(2).numpy().sum(out=ones(1).numpy())", r"out= is not supported"),
     ("torch-from-file", 'torch.from_file("pwned")',
      r"'torch.from_file' is not supported by gradcli"),
@@ -387,8 +387,8 @@ ISOLATED: list[tuple[str, str, str]] = [
     ("torch-compile", "torch.compile", r"'torch.compile' is not supported by gradcli"),
     ("torch-cuda", "torch.cuda.memory_allocated()",
      r"module 'torch.cuda' has no attribute 'memory_allocated'"),
-    ("torch-nn-conv", "torch.nn.FractionalMaxPool2d",
-     r"'torch.nn.FractionalMaxPool2d' is not supported by gradcli"),
+    ("torch-nn-layer", "torch.nn.AdaptiveLogSoftmaxWithLoss",
+     r"'torch.nn.AdaptiveLogSoftmaxWithLoss' is not supported by gradcli"),
     ("autograd-function", "torch.autograd.Function.__subclasses__()",
      r"attribute '__subclasses__' is not accessible in gd"),
     ("F-os", "F.os", r"'torch.nn.functional' has no attribute 'os'"),
@@ -516,7 +516,7 @@ ISOLATED: list[tuple[str, str, str]] = [
     ("star-kwargs", 'print(**{"file": 1})', r"'int' object has no attribute 'write'"),
     ("print-file-host", 'print("x", file=print)', r"has no attribute 'write'"),
     ("dict", '{"a": 1}.__class__', r"not accessible"),
-    ("match", "match 1:\n    case 1:\n        pass", r"error: "),
+    ("match-print-stmt", "match 1:\n    case 1:\n        print 1", r"error: "),
     ("raise", "raise SystemExit(0)", r"name 'SystemExit' is not defined"),
     ("bytes", "b'\\x00'", r"bytes literals are not supported"),
     ("annotation", "x: int = __import__('os')", r"error: "),
@@ -526,7 +526,7 @@ ISOLATED: list[tuple[str, str, str]] = [
 # Errors found while the program is being compiled are still runtime errors (exit 4),
 # as Python's ImportError is; syntax gd does not have is exit 3.
 SYNTAX_IDS = {"nonlocal", "yield", "yield-outside", "async", "await",
-              "match", "bytes", "exec-stmt-py2", "backticks",
+              "match-print-stmt", "bytes", "exec-stmt-py2", "backticks",
               "import-star", "relative-import", "decorator-lambda"}
 
 
