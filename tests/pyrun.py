@@ -32,3 +32,11 @@ def torch_output(text: str) -> str:
         warnings.simplefilter("ignore")
         exec(compile(text, "p.py", "exec"), {"torch": torch})
     return buf.getvalue()
+
+
+def guarded_program(code: str, setup: str) -> str:
+    """`setup`, then `code` inside a try that prints an exception's type and text: how the
+    table-driven comparisons show an error as PyTorch raises it."""
+    body = "".join(f"    {line}\n" for line in code.splitlines())
+    return (setup + f"try:\n{body}except Exception as e:\n"
+            "    print(type(e).__name__)\n    print(str(e))\n")

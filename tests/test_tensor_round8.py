@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from pyrun import gd_output, torch_output
+from pyrun import gd_output, guarded_program, torch_output
 
 SETUP = "import torch\nimport torch.nn.functional as F\ntorch.manual_seed(0)\n"
 
 
 def _program(code: str) -> str:
-    body = "".join(f"    {line}\n" for line in code.splitlines())
-    return (SETUP + f"try:\n{body}except Exception as e:\n"
-            "    print(type(e).__name__)\n    print(str(e))\n")
+    return guarded_program(code, SETUP)
 
 
 # (name, program, PyTorch's output)
