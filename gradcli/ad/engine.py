@@ -94,10 +94,8 @@ class _Run:
         self.done: set[int] = set()
 
 
-#: A list the backward pass appends each node's (node, incoming cotangent, cotangents out)
-#: to, in the order the nodes run (a list's append: no Python call per node). Cotangents
-#: are tensors, or, for a list whose `takes_scalars` attribute is true (a list subclass),
-#: numpy float32/float64 scalars where the engine's scalar path ran the node.
+#: A list the pass appends (node, incoming, cotangents out) to per node, in order: tensors,
+#: or numpy scalars from the scalar path if the list's `takes_scalars` is true (a subclass).
 Observer = list
 
 
