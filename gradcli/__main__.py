@@ -9,7 +9,6 @@ imported), the order Python itself gives under that seed.
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import sys
 
@@ -38,7 +37,6 @@ def run() -> None:
         status = 0
     except SystemExit as e:
         status = _status(e.code)
-    gc.freeze()
     _flush_and_exit(status)
 
 
