@@ -146,6 +146,14 @@ VALUES: list[tuple[str, str]] = [
     ("import torch.distributions as P", "P.Normal"), ("import torch.distributions as P", "P"),
     ("import torch.distributions as P", "P.kl_divergence"),
     ("import torch.distributions as P", "P.Normal(0.0, 1.0).sample"),
+    # torch.distributions' other kinds (gradcli/interp/distributions_extra.py)
+    ("import torch.distributions as P", "P.MultivariateNormal(zeros(2), eye(2))"),
+    ("import torch.distributions as P", "P.Independent(P.Normal(zeros(2), ones(2)), 1)"),
+    ("import torch.distributions as P", "P.Independent(P.Normal(zeros(2), ones(2)), 1).base_dist"),
+    ("import torch.distributions as P", "P.Beta(2.0, 3.0)"),
+    ("import torch.distributions as P", "P.OneHotCategorical(ones(3))"),
+    ("import torch.distributions as P", "P.HalfNormal(1.0)"),
+    ("import torch.distributions as P", "P.Gamma(2.0, 1.0).support"),
     # module hooks, torch.autograd.function, functorch, torch.func extras
     ("m = torch.nn.Linear(2, 2)", "m.register_forward_hook(lambda *a: None)"),
     ("m = torch.nn.Linear(2, 2)\nm.register_full_backward_hook(lambda *a: None)",

@@ -615,6 +615,55 @@ class Generator:
             else:
                 return x
 
+    def standard_gamma(self, alphas: np.ndarray, out_dtype: np.dtype) -> np.ndarray:
+        """`torch._standard_gamma(alphas)`: ATen's sample_gamma per element, in order,
+        each at least the dtype's smallest normal number (out_dtype: float32 or float64;
+        Dirichlet's samples are float64 whatever the concentration's dtype)."""
+        wide = np.dtype(out_dtype) == np.float64
+        flat = np.ascontiguousarray(alphas).reshape(-1)
+        values = [self._gamma_one(float(a), np.dtype(flat.dtype) == np.float64)
+                  for a in flat.tolist()]
+        out = np.array(values, dtype=np.float64)
+        if not wide:
+            out = out.astype(np.float32)
+        tiny = np.finfo(out.dtype).tiny
+        return np.maximum(out, tiny).reshape(alphas.shape)
+
+    def _gamma_one(self, alpha: float, double: bool) -> float:
+        """sample_gamma (Marsaglia and Tsang, 2000) as ATen writes it: float32 alphas are
+        boosted and shifted in float32 (`alpha += 1.0f`, `alpha - 1.0f / 3.0f`), the rest
+        is double arithmetic on at::uniform_real_distribution<double> and
+        at::normal_distribution<double> draws (the latter with its cached second value)."""
+        f32 = np.float32
+        scale = 1.0
+        if alpha < 1.0:
+            if alpha == 0.0:
+                return 0.0
+            u = float(self._uniform64(1)[0])
+            if double:
+                scale *= math.pow(1.0 - u, 1.0 / alpha)
+                alpha += 1.0
+            else:
+                scale *= math.pow(1.0 - u, float(f32(1.0) / f32(alpha)))
+                alpha = float(f32(alpha) + f32(1.0))
+        third = float(f32(1.0) / f32(3.0))
+        d = alpha - third if double else float(f32(alpha) - f32(third))
+        c = 1.0 / math.sqrt(9.0 * d)
+        k = float(f32(0.0331))
+        while True:
+            while True:
+                x = self._normal_scalar(1, 0.0, 1.0)[0]
+                y = 1.0 + c * x
+                if y > 0:
+                    break
+            v = y * y * y
+            u = 1.0 - float(self._uniform64(1)[0])
+            xx = x * x
+            if u < 1.0 - k * xx * xx:
+                return scale * d * v
+            if math.log(u) < 0.5 * xx + d * (1.0 - v + math.log(v)):
+                return scale * d * v
+
     def multinomial_with_replacement(self, probs: np.ndarray, n: int) -> np.ndarray:
         """`torch.multinomial(probs, n, replacement=True)` for n > 1 (2-d probs)."""
         out = np.empty((probs.shape[0], n), dtype=np.int64)

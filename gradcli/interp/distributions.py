@@ -1,5 +1,6 @@
-"""torch.distributions for gd programs: Normal, Bernoulli, Categorical, Uniform and
-kl_divergence between two of a kind, as PyTorch 2.13 computes them.
+"""torch.distributions for gd programs: the base class, Normal, Bernoulli, Categorical,
+Uniform (the other kinds are in distributions_extra.py) and kl_divergence between two of a
+kind, as PyTorch 2.13 computes them.
 
 A distribution is a gd value (GdObject) holding its parameters as tensors; every method is
 PyTorch's formula written in gd's differentiable ops (so `rsample` and `log_prob` carry
@@ -589,13 +590,15 @@ def _kl_uniform(p: Any, q: Any) -> Tensor:
     return result
 
 
-_KL = {Normal: _kl_normal, Bernoulli: _kl_bernoulli, Categorical: _kl_categorical,
-       Uniform: _kl_uniform}
+#: kl_divergence's formulas by kind (distributions_extra.py adds its kinds').
+KL: dict[type, Callable[[Any, Any], Tensor]] = {
+    Normal: _kl_normal, Bernoulli: _kl_bernoulli, Categorical: _kl_categorical,
+    Uniform: _kl_uniform}
 
 
 def kl_divergence(p: Any, q: Any) -> Tensor:
     """KL(p || q) for two distributions of one kind."""
-    fn = _KL.get(type(p)) if type(p) is type(q) else None
+    fn = KL.get(type(p)) if type(p) is type(q) else None
     if fn is None:
         names = [x.kind if isinstance(x, Distribution) else type_name(x) for x in (p, q)]
         raise GdRuntimeError(f"No KL(p || q) is implemented for p type {names[0]} and "
@@ -621,8 +624,8 @@ class DistributionClass(Builtin):
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if self.cls is Distribution:
             raise GdRuntimeError("'torch.distributions.Distribution()' is not supported by "
-                                 "gradcli", hint="its kinds are: Normal, Bernoulli, "
-                                                 "Categorical, Uniform")
+                                 "gradcli", hint="its kinds are: " + ", ".join(
+                                     k for k in _CLASSES if k != "Distribution"))
         try:
             return self.cls(*args, **kwargs)
         except TypeError as e:
@@ -636,8 +639,12 @@ class DistributionClass(Builtin):
         return f"<class 'torch.distributions.{self.cls.module}.{self.cls.kind}'>"
 
 
-_CLASSES = {cls.kind: DistributionClass(cls)
-            for cls in (Normal, Bernoulli, Categorical, Uniform)}
+def _kinds() -> tuple[type[Distribution], ...]:
+    from gradcli.interp.distributions_extra import KINDS
+    return (Normal, Bernoulli, Categorical, Uniform, *KINDS)
+
+
+_CLASSES = {cls.kind: DistributionClass(cls) for cls in _kinds()}
 _CLASSES["Distribution"] = DistributionClass(Distribution)
 _KL_FN = Builtin("torch.distributions.kl_divergence", kl_divergence,
                  "torch.distributions.kl_divergence(p, q): KL(p || q)")

@@ -25,13 +25,14 @@ def check_lu_input(a: ndarray, op: str, pivot: bool = True) -> None:
         raise TorchError("linalg.lu_factor: LU without pivoting is not implemented on the CPU")
 
 
-def factor(a: ndarray) -> tuple[ndarray, ndarray, ndarray]:
+def factor(a: ndarray, native: bool = False) -> tuple[ndarray, ndarray, ndarray]:
     """(LU packed, 1-based int32 pivots, int32 info) of (a batch of) m×n matrices, computed
-    in float64 and rounded to a's dtype."""
+    in float64 and rounded to a's dtype (native: in a's dtype, where a float32 matrix's
+    exactly cancelling pivot is the zero LAPACK's sgetrf finds)."""
     m, n = a.shape[-2:]
     k = min(m, n)
     batch = a.shape[:-2]
-    lu = a.reshape((int(np.prod(batch)), m, n)).astype(np.float64)
+    lu = a.reshape((int(np.prod(batch)), m, n)).astype(a.dtype if native else np.float64)
     piv = np.zeros((lu.shape[0], k), np.int32)
     info = np.zeros(lu.shape[0], np.int32)
     rows = np.arange(lu.shape[0])

@@ -112,23 +112,113 @@ class SolveExResult(NamedTuple):
     torch_kind = "linalg_solve_ex"
 
 
+def _cholesky_info(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(L, info) of LAPACK's unblocked Cholesky (potf2) on each matrix of a batch: info is
+    the order of the first leading minor that is not positive definite (0: none), and a
+    failed matrix's L holds the columns factored before it, the failing diagonal entry
+    (a_kk - Σ l_kj², not square-rooted) and, beyond, the input's lower triangle."""
+    n = a.shape[-1]
+    work = np.tril(a.reshape(-1, n, n).astype(np.float64))
+    info = np.zeros(work.shape[0], np.int32)
+    with np.errstate(all="ignore"):
+        for j in range(n):
+            live = info == 0
+            row = work[:, j, :j]
+            d = work[:, j, j] - np.einsum("bk,bk->b", row, row)
+            bad = live & ~(d > 0)
+            work[bad, j, j] = d[bad]
+            info[bad] = j + 1
+            ok = live & ~bad
+            root = np.sqrt(np.where(ok, d, 1.0))
+            work[ok, j, j] = root[ok]
+            below = (work[:, j + 1:, j] - np.einsum("bik,bk->bi", work[:, j + 1:, :j], row))
+            work[ok, j + 1:, j] = (below / root[:, None])[ok]
+    return work.astype(a.dtype).reshape(a.shape), info.reshape(a.shape[:-2])
+
+
+def _checked(call: Any, name: str, ex_name: str) -> Any:
+    """call(), its error worded as the _ex function's (check_errors=True)."""
+    try:
+        return call()
+    except GdRuntimeError as e:
+        if e.message.startswith(name + ":"):
+            e.message = ex_name + e.message[len(name):]
+        raise
+
+
 def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False) -> CholeskyExResult:
-    """cholesky, and an info of zeros."""
+    """cholesky and its LAPACK info (0, or the order of the first leading minor that is not
+    positive definite, where L is LAPACK's partial factor); check_errors: fail as
+    cholesky does."""
     a = _as_tensor(A)
-    return CholeskyExResult(SURFACE["torch.linalg.cholesky"](a, upper=upper), _info(a))
+    cholesky = SURFACE["torch.linalg.cholesky"]
+    if check_errors:
+        return CholeskyExResult(_checked(lambda: cholesky(a, upper=upper), "linalg.cholesky",
+                                         "linalg.cholesky_ex"), _info(a))
+    if a.ndim < 2 or a.shape[-1] != a.shape[-2] or a.dtype.kind != "f":
+        return CholeskyExResult(cholesky(a, upper=upper), _info(a))
+    partial, info = _cholesky_info(a.array)
+    if not info.any():
+        return CholeskyExResult(cholesky(a, upper=upper), tensor_from_array(info))
+    out = partial.copy()
+    flat_out = out.reshape(-1, *a.shape[-2:])
+    for i, fine in enumerate(info.reshape(-1) == 0):  # the factored ones as cholesky gives them
+        if fine:
+            flat_out[i] = cholesky(tensor_from_array(a.array.reshape(-1, *a.shape[-2:])[i])
+                                   ).array
+    if upper:
+        out = np.swapaxes(out, -1, -2).copy()
+    return CholeskyExResult(tensor_from_array(out), tensor_from_array(info))
+
+
+def _lu_info(a: Tensor) -> Any:
+    """LU's info for each matrix (0, or the 1-based index of the first zero pivot), and
+    the LU factors."""
+    from gradcli.ad.kernels import lu as LU
+    with np.errstate(all="ignore"):
+        return LU.factor(a.array, native=True)
+
+
+def _lu_solve_raw(lu: np.ndarray, piv: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """X with P L U X = B by substitution, letting a zero pivot give infinities (what
+    LAPACK's getrs returns for a singular U)."""
+    from gradcli.ad.kernels import lu as LU
+    from gradcli.ad.kernels.linalg_tri import _substitute
+    perm = LU.permutation(piv, lu.shape[-1], lu.dtype)
+    with np.errstate(all="ignore"):
+        y = _substitute(lu, np.swapaxes(perm, -1, -2) @ b, upper=False, unit=True)
+        return _substitute(lu, y, upper=True, unit=False).astype(lu.dtype)
 
 
 def inv_ex(A: Tensor, *, check_errors: bool = False) -> InvExResult:
-    """inv, and an info of zeros."""
+    """inv and its LAPACK info (0, or the index of the first zero pivot of the LU, where
+    the inverse holds what the solve gives: infinities); check_errors: fail as inv does."""
     a = _as_tensor(A)
-    return InvExResult(SURFACE["torch.linalg.inv"](a), _info(a))
+    if a.ndim >= 2 and a.shape[-1] == a.shape[-2] and a.dtype.kind == "f" and a.shape[-1]:
+        lu, piv, info = _lu_info(a)
+        if info.any() and not check_errors:
+            eye = np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype), a.shape)
+            return InvExResult(tensor_from_array(_lu_solve_raw(lu, piv, eye)),
+                               tensor_from_array(info))
+    return InvExResult(_checked(lambda: SURFACE["torch.linalg.inv"](a), "linalg.inv",
+                                "linalg.inv_ex"), _info(a))
 
 
 def solve_ex(A: Tensor, B: Tensor, *, left: bool = True,
              check_errors: bool = False) -> SolveExResult:
-    """solve, and an info of zeros."""
+    """solve and its LAPACK info (as inv_ex)."""
     a = _as_tensor(A)
-    return SolveExResult(SURFACE["torch.linalg.solve"](a, B, left=left), _info(a))
+    b = _as_tensor(B)
+    if (left and a.ndim == 2 and a.shape[-1] == a.shape[-2] and a.dtype.kind == "f"
+            and b.dtype == a.dtype and b.ndim in (1, 2) and a.shape[-1]):
+        lu, piv, info = _lu_info(a)
+        if info.any() and not check_errors:
+            col = b.array[:, None] if b.ndim == 1 else b.array
+            x = _lu_solve_raw(lu, piv, col)
+            return SolveExResult(tensor_from_array(x[:, 0] if b.ndim == 1 else x),
+                                 tensor_from_array(info))
+    return SolveExResult(_checked(lambda: SURFACE["torch.linalg.solve"](a, B, left=left),
+                                  "torch.linalg.solve", "torch.linalg.solve_ex"), _info(a))
 
 
 expose(cholesky_ex, "torch.linalg.cholesky_ex", family="linalg")
