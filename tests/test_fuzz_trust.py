@@ -16,7 +16,9 @@ PyTorch's, and a program must fail under gradcli exactly when it fails under PyT
     value form on every form of first binding (SPEC 2.1), run through the console script;
 (f) f-string fields of tensors: self-documenting `{t=}`, conversions, nested specs;
 (h) softmax, sigmoid, silu and the classification losses printed whole (`loss.item()`):
-    PyTorch's CPU kernels' rounding, to the last bit.
+    PyTorch's CPU kernels' rounding, to the last bit;
+(i) torch.distributions with random parameters: samples, densities, moments, kl;
+(j) linalg's *_ex functions on matrices that fail (a stub once claimed success).
 
 CI runs a derandomized, bounded number of cases per class (each class under ~20 s);
 GRADCLI_FUZZ_EXAMPLES=N runs N random cases per class. The current gradcli has known bugs
@@ -45,6 +47,8 @@ from fuzz.strategies import (
     creation_programs,
     fstring_programs,
     fuzz_settings,
+    distribution_programs,
+    linalg_ex_programs,
     loader_programs,
     loss_programs,
     make_cli_case,
@@ -456,6 +460,20 @@ def test_numpy_data_through_torch_agrees(text: str) -> None:
 @trust_settings(150)
 @given(loss_programs())
 def test_losses_print_torch_bits(text: str) -> None:
+    check(text)
+
+
+@_sweep_mark("i")
+@trust_settings(60)
+@given(distribution_programs())
+def test_distributions_agree_with_torch(text: str) -> None:
+    check(text)
+
+
+@_sweep_mark("j")
+@trust_settings(100)
+@given(linalg_ex_programs())
+def test_linalg_ex_info_agrees_with_torch(text: str) -> None:
     check(text)
 
 

@@ -988,3 +988,58 @@ def loss_programs(draw: st.DrawFn) -> str:
              f"y = torch.randint(0, {n}, ({rows},))"]
     lines += draw(st.lists(st.sampled_from(LOSS_PRINTS), min_size=1, max_size=3, unique=True))
     return "\n".join(lines) + "\n"
+
+
+#: Class (i): distributions, each as a constructor of seeded-random parameters.
+DISTRIBUTIONS = [
+    "Normal(p(3), q(3))", "Exponential(q(3))", "Laplace(p(3), q(3))", "Cauchy(p(3), q(3))",
+    "HalfNormal(q(3))", "LogNormal(p(3), q(3))", "Poisson(q(3) * 4)",
+    "Geometric(probs=torch.sigmoid(p(3)))", "Bernoulli(logits=p(3))",
+    "Categorical(logits=p(2, 3))", "OneHotCategorical(logits=p(2, 3))",
+    "Gamma(q(3), q(3))", "Beta(q(3), q(3))", "Dirichlet(q(2, 3))",
+    "Independent(Normal(p(2, 3), q(2, 3)), 1)",
+    "MultivariateNormal(p(2), scale_tril=torch.tril(p(2, 2), -1) + torch.diag(q(2)))",
+    "MultivariateNormal(p(3), covariance_matrix=spd(3))",
+]
+DISTRIBUTION_PRINTS = [
+    "print(d.sample((2,)))", "print(d.entropy())", "print(d.log_prob(d.sample()))",
+    "print(d.mean, d.variance)", "print(d, d.batch_shape, d.event_shape)",
+    "print(kl_divergence(d, d2))",
+]
+
+
+@st.composite
+def distribution_programs(draw: st.DrawFn) -> str:
+    """Class (i): torch.distributions with seeded random parameters (float32 or float64):
+    samples (PyTorch's draws), densities, moments, reprs and kl_divergence printed."""
+    dtype = draw(st.sampled_from(["torch.float32", "torch.float64"]))
+    kind = draw(st.sampled_from(DISTRIBUTIONS))
+    lines = ["import torch",
+             "from torch.distributions import (Bernoulli, Beta, Categorical, Cauchy, "
+             "Dirichlet, Exponential, Gamma, Geometric, HalfNormal, Independent, Laplace, "
+             "LogNormal, MultivariateNormal, Normal, OneHotCategorical, Poisson, "
+             "kl_divergence)",
+             f"torch.manual_seed({draw(st.integers(0, 10_000))})",
+             f"def p(*s): return torch.randn(*s, dtype={dtype})",
+             f"def q(*s): return torch.rand(*s, dtype={dtype}) + 0.5",
+             "def spd(n):\n    a = p(n, n)\n    return a @ a.T + n * torch.eye(n, dtype=a.dtype)",
+             f"d = {kind}", f"d2 = {kind}"]
+    lines += draw(st.lists(st.sampled_from(DISTRIBUTION_PRINTS), min_size=1, max_size=4,
+                           unique=True))
+    return "\n".join(lines) + "\n"
+
+
+@st.composite
+def linalg_ex_programs(draw: st.DrawFn) -> str:
+    """Class (j): linalg's *_ex functions on matrices that may fail (singular, not
+    positive definite, batched): their info and results, as LAPACK gives them."""
+    n = draw(st.integers(1, 4))
+    entries = draw(st.lists(st.integers(-3, 3), min_size=n * n * 2, max_size=n * n * 2))
+    rows = [entries[i * n:(i + 1) * n] for i in range(2 * n)]
+    a = f"torch.tensor({rows[:n]}, dtype=torch.float64)"
+    b = f"torch.tensor({rows[n:]}, dtype=torch.float64)"
+    call = draw(st.sampled_from([
+        "torch.linalg.cholesky_ex(A @ A.T - B)", "torch.linalg.cholesky_ex(torch.stack([A, B]))",
+        "torch.linalg.cholesky_ex(A, upper=True)", "torch.linalg.inv_ex(A).info",
+        "torch.linalg.solve_ex(A, B).info"]))
+    return "\n".join(["import torch", f"A = {a}", f"B = {b}", f"print({call})"]) + "\n"

@@ -157,8 +157,12 @@ def _chol_fail(m: ndarray) -> int:
 
 
 def cholesky(a: ndarray, upper: bool = False) -> Any:
-    """Lower (or upper) Cholesky factor of (a batch of) positive-definite matrices."""
+    """Lower (or upper) Cholesky factor of (a batch of) positive-definite matrices. As
+    LAPACK's, it reads one triangle: the lower one, or the upper one for upper=True (the
+    lower one of aᵀ)."""
     check_matrix(a, "linalg.cholesky")
+    if upper:
+        a = np.swapaxes(a, -1, -2)
     try:
         low = np.linalg.cholesky(a)
     except np.linalg.LinAlgError:

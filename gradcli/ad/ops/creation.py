@@ -690,9 +690,19 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Any 
     g = gen_of(generator)
     if size is None:
         if type(mean) is Tensor or type(std) is Tensor:
-            shape = np.broadcast_shapes(np.shape(_arr(mean)), np.shape(_arr(std)))
-            z = g.randn(tuple(shape), _float_creation(dtype, "normal_kernel_cpu"))
-            return _leaf((z * _arr(std) + _arr(mean)).astype(z.dtype), requires_grad)
+            # ATen's normal(mean, std) of tensors: standard draws in the dtype of mean (of
+            # std when mean is a number), then output.mul_(std).add_(mean), each in place
+            # (computed in the promoted dtype, stored in the output's).
+            m, sd = _arr(mean), _arr(std)
+            shape = np.broadcast_shapes(np.shape(m), np.shape(sd))
+            like = mean if type(mean) is Tensor else std
+            if dtype is None and like.dtype.kind == "f":
+                dt = like.dtype
+            else:
+                dt = _float_creation(dtype, "normal_kernel_cpu")
+            z = g.randn(tuple(shape), str(dt))
+            z = np.multiply(z, sd).astype(dt, copy=False)
+            return _leaf(np.add(z, m).astype(dt, copy=False), requires_grad)
         raise GdRuntimeError("normal() needs a size when mean and std are numbers")
     shape = _new_shape((size,))
     check_size(math.prod(shape))

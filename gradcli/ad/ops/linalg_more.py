@@ -157,15 +157,16 @@ def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False) -
                                          "linalg.cholesky_ex"), _info(a))
     if a.ndim < 2 or a.shape[-1] != a.shape[-2] or a.dtype.kind != "f":
         return CholeskyExResult(cholesky(a, upper=upper), _info(a))
-    partial, info = _cholesky_info(a.array)
+    # upper=True reads A's upper triangle: LAPACK's 'U' factor of A is the 'L' one of Aᵀ.
+    partial, info = _cholesky_info(np.swapaxes(a.array, -1, -2) if upper else a.array)
     if not info.any():
         return CholeskyExResult(cholesky(a, upper=upper), tensor_from_array(info))
-    out = partial.copy()
+    out = partial.copy()  # lower-triangular orientation until the end
+    flat_in = a.array.reshape(-1, *a.shape[-2:])
     flat_out = out.reshape(-1, *a.shape[-2:])
-    for i, fine in enumerate(info.reshape(-1) == 0):  # the factored ones as cholesky gives them
-        if fine:
-            flat_out[i] = cholesky(tensor_from_array(a.array.reshape(-1, *a.shape[-2:])[i])
-                                   ).array
+    for i in np.flatnonzero(info.reshape(-1) == 0):  # the factored ones as cholesky gives them
+        good = cholesky(tensor_from_array(flat_in[i]), upper=upper).array
+        flat_out[i] = good.T if upper else good
     if upper:
         out = np.swapaxes(out, -1, -2).copy()
     return CholeskyExResult(tensor_from_array(out), tensor_from_array(info))
