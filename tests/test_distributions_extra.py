@@ -10,6 +10,8 @@ as a literal; with torch installed the same program is also run under it.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from pyrun import gd_output, guarded_program, torch_output
@@ -319,6 +321,25 @@ CASES = [
       '_LinAlgError\n'
       'linalg.inv_ex: The diagonal element 2 is zero, the inversion could not'
       ' be completed because the input matrix is singular.\n')),
+    ('gamma_rsample_gradients',
+     ('c = torch.tensor([0.3, 2.0, 9.0, 50.0], requires_grad=True)\n'
+      'r = torch.tensor([1.0, 2.0, 0.5, 1.5], requires_grad=True)\n'
+      's = Gamma(c, r).rsample((3,))\n'
+      '(s ** 2).sum().backward()\n'
+      'print(s, c.grad, r.grad)\n'
+      'c64 = torch.tensor([0.7, 4.0], dtype=torch.float64, requires_grad=True)\n'
+      'gg, = torch.autograd.grad(Gamma(c64, 1.0).rsample().sum(), c64, create'
+      '_graph=True)\n'
+      'print(gg)\n'
+      'gg.sum().backward()'),
+     ('tensor([[5.9070e-06, 3.1577e-01, 1.8295e+01, 3.0343e+01],\n'
+      '        [1.5799e-01, 9.5645e-01, 1.1760e+01, 3.3691e+01],\n'
+      '        [2.9262e-02, 4.7097e-01, 1.3491e+01, 3.2614e+01]],\n'
+      '       grad_fn=<DivBackward0>) tensor([  0.3523,   1.5390, 161.0094, 1'
+      '27.1841]) tensor([-5.1631e-02, -1.2363e+00, -2.6200e+03, -4.1592e+03])\n'
+      'tensor([0.7167, 0.8084], dtype=torch.float64, grad_fn=<MulBackward0>)\n'
+      'NotImplementedError\n'
+      "the derivative for '_standard_gamma_grad' is not implemented.\n")),
 ]
 
 
@@ -356,9 +377,54 @@ def test_gamma_samples_are_gamma_distributed() -> None:
         assert abs(s.var() - alpha) < 0.1 * alpha
 
 
-def test_concentration_gradient_of_a_gamma_sample_is_refused() -> None:
-    """PyTorch differentiates a Gamma sample by its concentration (_standard_gamma_grad);
-    gradcli does not, and says so rather than give a gradient without that term."""
-    out = gd_output(SETUP + "c = torch.tensor(2.0, requires_grad=True)\n"
-                            "print(Gamma(c, 1.0).rsample())\n")
+def test_gamma_sample_gradient_is_pytorchs() -> None:
+    """torch._standard_gamma_grad's values, bit for bit, in every branch of ATen's
+    approximation (series, saddle point, rational) and both dtypes."""
+    torch = pytest.importorskip("torch")
+    from gradcli.ad.kernels.random import standard_gamma_grad
+
+    rng = np.random.default_rng(0)
+    for dtype in (np.float64, np.float32):
+        alpha = (rng.choice([0.05, 0.3, 1.0, 2.5, 7.9, 8.5, 20.0, 1000.0], 4000)
+                 * rng.uniform(0.5, 1.5, 4000)).astype(dtype)
+        x = torch._standard_gamma(torch.from_numpy(alpha))
+        expected = torch._standard_gamma_grad(torch.from_numpy(alpha), x).numpy()
+        got = standard_gamma_grad(alpha, x.numpy())
+        assert got.dtype == expected.dtype
+        assert np.array_equal(got, expected, equal_nan=True)
+
+
+def test_gamma_sample_gradient_against_finite_differences() -> None:
+    """Without PyTorch: d sample / d alpha at a fixed uniform quantile, by central
+    differences of the Gamma cdf's inverse (scipy-free: a bisection on the series cdf)."""
+    from gradcli.ad.kernels.random import standard_gamma_grad
+
+    def cdf(a: float, x: float) -> float:  # regularized lower incomplete gamma, by series
+        term = total = 1.0 / a
+        for n in range(1, 400):
+            term *= x / (a + n)
+            total += term
+        return total * math.exp(-x + a * math.log(x) - math.lgamma(a))
+
+    def quantile(a: float, p: float) -> float:
+        lo, hi = 1e-12, 100.0
+        for _ in range(200):
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if cdf(a, mid) < p else (lo, mid)
+        return (lo + hi) / 2
+
+    for a, p in ((0.5, 0.3), (2.0, 0.6), (5.0, 0.5)):
+        x = quantile(a, p)
+        h = 1e-5
+        numeric = (quantile(a + h, p) - quantile(a - h, p)) / (2 * h)
+        analytic = float(standard_gamma_grad(np.array([a]), np.array([x]))[0])
+        assert abs(analytic - numeric) < 1e-3 * max(1.0, abs(numeric))
+
+
+def test_concentration_gradient_of_a_dirichlet_sample_is_refused() -> None:
+    """PyTorch differentiates a Dirichlet (and Beta) sample by its concentration
+    (_dirichlet_grad); gradcli does not, and says so rather than give a gradient without
+    that term."""
+    out = gd_output(SETUP + "c = torch.tensor([2.0, 3.0], requires_grad=True)\n"
+                            "print(Dirichlet(c).rsample())\n")
     assert "is not supported by gradcli" in out

@@ -4,9 +4,10 @@ Independent, MultivariateNormal, Gamma, Beta and Dirichlet, and their kl_diverge
 
 Each is PyTorch 2.13's formula in gd's differentiable ops, drawing from the one generator
 in PyTorch's order (Gamma, Beta and Dirichlet through ATen's gamma sampler, rng.py's
-standard_gamma), with PyTorch's validation messages. What PyTorch computes and gd does not
-(the reparameterized gradient of a Gamma, Beta or Dirichlet sample with respect to its
-concentration, the Gamma cdf) is an error that says so, never a wrong number.
+standard_gamma; a Gamma sample differentiable in its concentration as StandardGammaBackward0),
+with PyTorch's validation messages. What PyTorch computes and gd does not (the gradient of a
+Beta or Dirichlet sample with respect to its concentration, the Gamma cdf) is an error
+that says so, never a wrong number.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import numpy as np
 
 from gradcli.ad import ops
 from gradcli.ad.ops.surface import SURFACE
+from gradcli.ad.record import apply
+from gradcli.ad.registry import RULES
 from gradcli.ad.state import State
 from gradcli.ad.tensor import Tensor, no_grad, tensor_from_array
 from gradcli.errors import GdRuntimeError
@@ -671,14 +674,15 @@ def _no_concentration_grad(kind: str, concentration: Tensor) -> None:
     if State.grad_enabled and concentration.requires_grad:
         raise GdRuntimeError(
             f"{kind}.rsample()'s gradient with respect to the concentration (PyTorch's "
-            "_standard_gamma_grad / _dirichlet_grad) is not supported by gradcli",
+            "_dirichlet_grad) is not supported by gradcli",
             hint="draw with .sample(), or detach the concentration")
 
 
 def _standard_gamma(alpha: Tensor) -> Tensor:
-    """torch._standard_gamma: ATen's gamma sampler on each element, in order."""
-    return tensor_from_array(ops.generator().standard_gamma(alpha.detach().array,
-                                                            alpha.dtype))
+    """torch._standard_gamma: ATen's gamma sampler on each element, in order, recorded as
+    StandardGammaBackward0 (differentiable in alpha)."""
+    values = ops.generator().standard_gamma(alpha.detach().array, alpha.dtype)
+    return apply(RULES["standard_gamma"], (alpha,), {"values": values})
 
 
 class Gamma(Distribution):
@@ -710,7 +714,6 @@ class Gamma(Distribution):
     def rsample(self, sample_shape: Any = ()) -> Tensor:
         shape = self.extended_shape(sample_shape)
         c = self.params["concentration"]
-        _no_concentration_grad(self.kind, c)
         value = _standard_gamma(c.expand(*shape)) / self.params["rate"].expand(*shape)
         value.detach().clamp_(min=float(np.finfo(value.dtype).tiny))
         return value

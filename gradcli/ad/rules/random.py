@@ -10,8 +10,9 @@ from typing import Any
 from gradcli.ad import ops
 from gradcli.ad.graph import Tensor
 from gradcli.ad.kernels import random as KR
-from gradcli.ad.registry import Rule
-from gradcli.ad.rules.base import register
+from gradcli.ad.record import apply
+from gradcli.ad.registry import RULES, Rule
+from gradcli.ad.rules.base import no_derivative, register
 from gradcli.errors import GdRuntimeError
 
 
@@ -26,3 +27,29 @@ register(Rule(
     lambda ts, out, x, values, torch_name: ops.zeros_like(ts[0]),
     kind="linear", doc="values drawn by the random generator (x.uniform_(), bernoulli(p))",
     saves_inputs=False))
+
+
+def _gamma_grad(alpha: Tensor, sample: Tensor) -> Tensor:
+    """torch._standard_gamma_grad(alpha, sample): recorded, not differentiable further (as
+    in PyTorch, whose derivatives.yaml has no formula for it)."""
+    return apply(RULES["standard_gamma_grad"], (alpha, sample))
+
+
+def _no_gamma_grad_derivative(*_: Any, **__: Any) -> Any:
+    raise GdRuntimeError("the derivative for '_standard_gamma_grad' is not implemented.",
+                         py_type="NotImplementedError")
+
+
+register(Rule(
+    "standard_gamma_grad", "StandardGammaGradBackward0", KR.standard_gamma_grad,
+    _no_gamma_grad_derivative, no_derivative("_standard_gamma_grad")[1], kind="binary",
+    doc="d sample / d alpha of a Gamma(alpha, 1) sample (ATen's approximations)"))
+register(Rule(
+    "standard_gamma", "StandardGammaBackward0",
+    KR.drawn_values,
+    lambda g, out, x, values: (g * _gamma_grad(x, out),),
+    lambda ts, out, x, values: ts[0] * _gamma_grad(x, out),
+    kind="elementwise", saves_out=True,
+    doc="torch._standard_gamma(alpha): a Gamma(alpha, 1) draw (the values drawn by the op, "
+        "ATen's sampler), differentiable in alpha by implicit reparameterization",
+    formula=("grad · _standard_gamma_grad(alpha, result)",)))
