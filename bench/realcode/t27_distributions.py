@@ -3,8 +3,16 @@
 # prior, a Gamma prior on a precision learned by reparameterized samples, Dirichlet
 # weights and a Poisson likelihood.
 import torch
-from torch.distributions import (Categorical, Dirichlet, Gamma, Independent,
-                                 MultivariateNormal, Normal, Poisson, kl_divergence)
+from torch.distributions import (
+    Categorical,
+    Dirichlet,
+    Gamma,
+    Independent,
+    MultivariateNormal,
+    Normal,
+    Poisson,
+    kl_divergence,
+)
 
 torch.manual_seed(42)
 
