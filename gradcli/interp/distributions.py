@@ -190,6 +190,14 @@ class Distribution(GdObject):
                             f"satisfy the constraint {constraint.text}, but found invalid "
                             f"values:\n{_fmt(value)}")
 
+    def init_pair(self, first: Any, second: Any, validate_args: Any) -> None:
+        """__init__ of a kind with two broadcast parameters, named by arg_names (loc and
+        scale, ...): batch shape () when both are numbers, else theirs."""
+        a, b = _broadcast_all(first, second)
+        shape = () if _is_number(first) and _is_number(second) else a.shape
+        Distribution.__init__(self, dict(zip(self.arg_names, (a, b), strict=True)), shape,
+                              validate_args)
+
     # -- PyTorch's interface --------------------------------------------------------------
     def arg_constraints(self) -> dict[str, Constraint]:
         return {}
@@ -326,9 +334,7 @@ class Normal(Distribution):
     kind, module, has_rsample, arg_names = "Normal", "normal", True, ("loc", "scale")
 
     def __init__(self, loc: Any, scale: Any, validate_args: Any = None) -> None:
-        loc_t, scale_t = _broadcast_all(loc, scale)
-        shape = () if _is_number(loc) and _is_number(scale) else loc_t.shape
-        super().__init__({"loc": loc_t, "scale": scale_t}, shape, validate_args)
+        self.init_pair(loc, scale, validate_args)
 
     def arg_constraints(self) -> dict[str, Constraint]:
         return {"loc": REAL, "scale": POSITIVE}
@@ -387,9 +393,7 @@ class Uniform(Distribution):
     kind, module, has_rsample, arg_names = "Uniform", "uniform", True, ("low", "high")
 
     def __init__(self, low: Any, high: Any, validate_args: Any = None) -> None:
-        low_t, high_t = _broadcast_all(low, high)
-        shape = () if _is_number(low) and _is_number(high) else low_t.shape
-        super().__init__({"low": low_t, "high": high_t}, shape, validate_args)
+        self.init_pair(low, high, validate_args)
 
     def arg_constraints(self) -> dict[str, Constraint]:
         return {"low": _less_than(self.params["high"]),

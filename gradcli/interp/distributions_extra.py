@@ -144,9 +144,7 @@ class _LocScale(Distribution):
     has_rsample, arg_names = True, ("loc", "scale")
 
     def __init__(self, loc: Any, scale: Any, validate_args: Any = None) -> None:
-        loc_t, scale_t = _broadcast_all(loc, scale)
-        shape = () if _is_number(loc) and _is_number(scale) else loc_t.shape
-        super().__init__({"loc": loc_t, "scale": scale_t}, shape, validate_args)
+        self.init_pair(loc, scale, validate_args)
 
     def arg_constraints(self) -> dict[str, Constraint]:
         return {"loc": REAL, "scale": POSITIVE}
@@ -692,9 +690,7 @@ class Gamma(Distribution):
     kind, module, has_rsample, arg_names = "Gamma", "gamma", True, ("concentration", "rate")
 
     def __init__(self, concentration: Any, rate: Any, validate_args: Any = None) -> None:
-        c, r = _broadcast_all(concentration, rate)
-        shape = () if _is_number(concentration) and _is_number(rate) else c.shape
-        super().__init__({"concentration": c, "rate": r}, shape, validate_args)
+        self.init_pair(concentration, rate, validate_args)
 
     def arg_constraints(self) -> dict[str, Constraint]:
         return {"concentration": POSITIVE, "rate": POSITIVE}
