@@ -1,6 +1,7 @@
 """torch.distributions beyond Normal/Bernoulli/Categorical/Uniform, against PyTorch 2.13:
 Exponential, Laplace, Cauchy, HalfNormal, LogNormal, Poisson, Geometric, OneHotCategorical,
-Independent, MultivariateNormal, Gamma, Beta, Dirichlet and their kl_divergence: seeded
+Independent, MultivariateNormal, Gamma, Chi2, StudentT, Beta, Dirichlet and their
+kl_divergence: seeded
 samples (PyTorch's draws, Gamma's through ATen's Marsaglia-Tsang sampler), rsample's
 gradients, log_prob, entropy, the properties, reprs (MultivariateNormal's lazily derived
 matrices included) and validation messages; and the LAPACK info of linalg's *_ex functions,
@@ -18,10 +19,10 @@ from pyrun import gd_output, guarded_program, torch_output
 
 from gradcli.ad.rng import Generator
 
-SETUP = ("import torch\nfrom torch.distributions import Bernoulli, Beta, Cauchy, Dirichlet, "
-         "Distribution, Exponential, Gamma, Geometric, HalfNormal, Independent, Laplace, "
-         "LogNormal, MultivariateNormal, Normal, OneHotCategorical, Poisson, kl_divergence\n"
-         "torch.manual_seed(0)\n")
+SETUP = ("import torch\nfrom torch.distributions import Bernoulli, Beta, Cauchy, Chi2, "
+         "Dirichlet, Distribution, Exponential, Gamma, Geometric, HalfNormal, Independent, "
+         "Laplace, LogNormal, MultivariateNormal, Normal, OneHotCategorical, Poisson, "
+         "StudentT, kl_divergence\ntorch.manual_seed(0)\n")
 
 
 def _program(code: str) -> str:
@@ -340,6 +341,33 @@ CASES = [
       'tensor([0.7167, 0.8084], dtype=torch.float64, grad_fn=<MulBackward0>)\n'
       'NotImplementedError\n'
       "the derivative for '_standard_gamma_grad' is not implemented.\n")),
+    ('chi2_student_t',
+     ('c = Chi2(torch.tensor([1.0, 3.0]))\n'
+      'print(c, c.df, c.sample((2,)), c.log_prob(torch.tensor([0.5, 2.0])), c'
+      '.mean, c.variance, c.entropy(), c.concentration)\n'
+      't = StudentT(torch.tensor([0.5, 1.5, 5.0]), torch.tensor([0.0, 1.0, -1.0]), 2.0)\n'
+      'print(t, t.sample((2,)), t.log_prob(torch.tensor([0.1, 1.0, 2.0])), t.'
+      'mean, t.variance, t.entropy(), t.mode)\n'
+      'df = torch.tensor(4.0, requires_grad=True)\n'
+      's = StudentT(df).rsample((3,))\n'
+      's.sum().backward()\n'
+      'print(s, df.grad, StudentT(3.0), kl_divergence(Chi2(torch.tensor(2.0))'
+      ', Chi2(torch.tensor(3.0))))\n'
+      'Chi2(torch.tensor(-1.0))'),
+     ('Chi2() tensor([1., 3.]) tensor([[1.5787e-03, 7.0076e-01],\n'
+      '        [1.4471e-01, 4.6522e+00]]) tensor([-0.8224, -1.5724]) tensor(['
+      '1., 3.]) tensor([2., 6.]) tensor([0.7838, 2.0541]) tensor([0.5000, 1.5000])\n'
+      'StudentT(df: torch.Size([3]), loc: torch.Size([3]), scale: torch.Size('
+      '[3])) tensor([[-1.4529,  1.1876, -2.3779],\n'
+      '        [ 4.1169, -2.3750, -0.6559]]) tensor([-2.0074, -1.7698, -2.776'
+      '5]) tensor([nan,  1., -1.]) tensor([   nan,    inf, 6.6667]) tensor([4'
+      '.3599, 2.8428, 2.3206]) tensor([ 0.,  1., -1.])\n'
+      'tensor([ 0.1909,  1.4863, -2.2419], grad_fn=<AddBackward0>) tensor(-0.'
+      '2517) StudentT(df: 3.0, loc: 0.0, scale: 1.0) tensor(0.1678)\n'
+      'ValueError\n'
+      'Expected parameter df (Tensor of shape ()) of distribution Chi2() to s'
+      'atisfy the constraint GreaterThan(lower_bound=0.0), but found invalid values:\n'
+      '-1.0\n')),
 ]
 
 

@@ -181,22 +181,28 @@ class Distribution(GdObject):
         self.validate = True if validate_args is None else bool(validate_args)
         if self.validate:
             for name, constraint in self.arg_constraints().items():
-                if name in params:
-                    value = params[name]
-                    if not bool(SURFACE["torch.all"](constraint.check(value))):
-                        raise _value_error(
-                            f"Expected parameter {name} (Tensor of shape "
-                            f"{tuple(value.shape)}) of distribution {self.gd_repr()} to "
-                            f"satisfy the constraint {constraint.text}, but found invalid "
-                            f"values:\n{_fmt(value)}")
+                value = self.checked_param(name)
+                if value is not None and not bool(SURFACE["torch.all"](
+                        constraint.check(value))):
+                    raise _value_error(
+                        f"Expected parameter {name} (Tensor of shape "
+                        f"{tuple(value.shape)}) of distribution {self.gd_repr()} to "
+                        f"satisfy the constraint {constraint.text}, but found invalid "
+                        f"values:\n{_fmt(value)}")
 
-    def init_pair(self, first: Any, second: Any, validate_args: Any) -> None:
-        """__init__ of a kind with two broadcast parameters, named by arg_names (loc and
-        scale, ...): batch shape () when both are numbers, else theirs."""
+    def checked_param(self, name: str) -> Tensor | None:
+        """The value PyTorch's validation reads for a constrained parameter (None: not
+        given, as a lazily derived one)."""
+        return self.params.get(name)
+
+    def init_pair(self, first: Any, second: Any, validate_args: Any,
+                  names: tuple[str, str] | None = None) -> None:
+        """__init__ of a kind with two broadcast parameters, named by `names` (default
+        arg_names: loc and scale, ...): batch shape () when both are numbers, else theirs."""
         a, b = _broadcast_all(first, second)
         shape = () if _is_number(first) and _is_number(second) else a.shape
-        Distribution.__init__(self, dict(zip(self.arg_names, (a, b), strict=True)), shape,
-                              validate_args)
+        Distribution.__init__(self, dict(zip(names or self.arg_names, (a, b), strict=True)),
+                              shape, validate_args)
 
     # -- PyTorch's interface --------------------------------------------------------------
     def arg_constraints(self) -> dict[str, Constraint]:

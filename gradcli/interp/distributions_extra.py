@@ -1,6 +1,7 @@
 """More torch.distributions kinds for gd programs, beside distributions.py's four:
 Exponential, Laplace, Cauchy, HalfNormal, LogNormal, Poisson, Geometric, OneHotCategorical,
-Independent, MultivariateNormal, Gamma, Beta and Dirichlet, and their kl_divergence.
+Independent, MultivariateNormal, Gamma, Chi2, StudentT, Beta and Dirichlet, and their
+kl_divergence.
 
 Each is PyTorch 2.13's formula in gd's differentiable ops, drawing from the one generator
 in PyTorch's order (Gamma, Beta and Dirichlet through ATen's gamma sampler, rng.py's
@@ -690,7 +691,7 @@ class Gamma(Distribution):
     kind, module, has_rsample, arg_names = "Gamma", "gamma", True, ("concentration", "rate")
 
     def __init__(self, concentration: Any, rate: Any, validate_args: Any = None) -> None:
-        self.init_pair(concentration, rate, validate_args)
+        self.init_pair(concentration, rate, validate_args, ("concentration", "rate"))
 
     def arg_constraints(self) -> dict[str, Constraint]:
         return {"concentration": POSITIVE, "rate": POSITIVE}
@@ -726,6 +727,90 @@ class Gamma(Distribution):
         c, r = self.params["concentration"], self.params["rate"]
         return (c - ops.log(r) + T["torch.lgamma"](c)
                 + (1.0 - c) * T["torch.digamma"](c))
+
+
+class Chi2(Gamma):
+    """Chi2(df): Gamma(df / 2, 1 / 2)."""
+
+    __slots__ = ()
+    kind, module, arg_names = "Chi2", "chi2", ()
+
+    def __init__(self, df: Any, validate_args: Any = None) -> None:
+        super().__init__(0.5 * df, 0.5, validate_args=validate_args)
+
+    def arg_constraints(self) -> dict[str, Constraint]:
+        return {"df": POSITIVE}
+
+    def checked_param(self, name: str) -> Tensor | None:
+        return self.df() if name == "df" else None
+
+    def df(self) -> Tensor:
+        return self.params["concentration"] * 2
+
+    def get_attr(self, name: str) -> Any:
+        if name == "df":
+            return self.df()
+        if name in ("concentration", "rate"):
+            return self.params[name]
+        return super().get_attr(name)
+
+
+class StudentT(Distribution):
+    """StudentT(df, loc=0.0, scale=1.0)."""
+
+    __slots__ = ("chi2",)
+    kind, module, has_rsample, arg_names = "StudentT", "studentT", True, ("df", "loc", "scale")
+
+    def __init__(self, df: Any, loc: Any = 0.0, scale: Any = 1.0,
+                 validate_args: Any = None) -> None:
+        d, m, s = _broadcast_all(df, loc, scale)
+        self.chi2 = Chi2(d)
+        super().__init__({"df": d, "loc": m, "scale": s}, d.shape, validate_args)
+
+    def arg_constraints(self) -> dict[str, Constraint]:
+        return {"df": POSITIVE, "loc": REAL, "scale": POSITIVE}
+
+    def support(self) -> Constraint:
+        return REAL
+
+    def mean(self) -> Tensor:
+        m = self.params["loc"].clone()
+        m[self.params["df"] <= 1] = math.nan
+        return m
+
+    def mode(self) -> Tensor:
+        return self.params["loc"]
+
+    def variance(self) -> Tensor:
+        df, scale = self.params["df"], self.params["scale"]
+        m = df.clone()
+        big = df > 2
+        m[big] = scale[big].pow(2) * df[big] / (df[big] - 2)
+        m[(df <= 2) & (df > 1)] = math.inf
+        m[df <= 1] = math.nan
+        return m
+
+    def rsample(self, sample_shape: Any = ()) -> Tensor:
+        df = self.params["df"]
+        x = T["Tensor.normal_"](_empty(self.extended_shape(sample_shape), df))
+        z = self.chi2.rsample(sample_shape)
+        y = x * T["torch.rsqrt"](z / df)
+        return self.params["loc"] + self.params["scale"] * y
+
+    def log_prob_of(self, value: Any) -> Tensor:
+        df, loc, scale = self.params["df"], self.params["loc"], self.params["scale"]
+        y = (value - loc) / scale
+        lgamma = T["torch.lgamma"]
+        z = (scale.log() + 0.5 * df.log() + 0.5 * math.log(math.pi) + lgamma(0.5 * df)
+             - lgamma(0.5 * (df + 1.0)))
+        return -0.5 * (df + 1.0) * ops.log1p(y ** 2.0 / df) - z
+
+    def entropy(self) -> Tensor:
+        df, scale = self.params["df"], self.params["scale"]
+        lgamma, digamma = T["torch.lgamma"], T["torch.digamma"]
+        lbeta = lgamma(0.5 * df) + math.lgamma(0.5) - lgamma(0.5 * (df + 1))
+        return (scale.log() + 0.5 * (df + 1) * (digamma(0.5 * (df + 1)) - digamma(0.5 * df))
+                + 0.5 * df.log() + lbeta)
 
 
 class Dirichlet(Distribution):
@@ -928,7 +1013,8 @@ def _kl_mvn(p: Any, q: Any) -> Tensor:
 
 KL.update({
     Exponential: _kl_exponential, Laplace: _kl_laplace, Cauchy: _kl_cauchy,
-    Poisson: _kl_poisson, Geometric: _kl_geometric, Gamma: _kl_gamma, Beta: _kl_beta,
+    Poisson: _kl_poisson, Geometric: _kl_geometric, Gamma: _kl_gamma, Chi2: _kl_gamma,
+    Beta: _kl_beta,
     Dirichlet: _kl_dirichlet, Independent: _kl_independent, MultivariateNormal: _kl_mvn,
     HalfNormal: lambda p, q: kl_divergence(p.base, q.base),
     LogNormal: lambda p, q: kl_divergence(p.base, q.base),
@@ -937,4 +1023,4 @@ KL.update({
 
 KINDS: tuple[type[Distribution], ...] = (
     Exponential, Laplace, Cauchy, HalfNormal, LogNormal, Poisson, Geometric,
-    OneHotCategorical, Independent, MultivariateNormal, Gamma, Beta, Dirichlet)
+    OneHotCategorical, Independent, MultivariateNormal, Gamma, Chi2, StudentT, Beta, Dirichlet)

@@ -996,7 +996,8 @@ DISTRIBUTIONS = [
     "HalfNormal(q(3))", "LogNormal(p(3), q(3))", "Poisson(q(3) * 4)",
     "Geometric(probs=torch.sigmoid(p(3)))", "Bernoulli(logits=p(3))",
     "Categorical(logits=p(2, 3))", "OneHotCategorical(logits=p(2, 3))",
-    "Gamma(q(3), q(3))", "Beta(q(3), q(3))", "Dirichlet(q(2, 3))",
+    "Gamma(q(3), q(3))", "Beta(q(3), q(3))", "Dirichlet(q(2, 3))", "Chi2(q(3) * 3)",
+    "StudentT(q(3) * 3, p(3), q(3))",
     "Independent(Normal(p(2, 3), q(2, 3)), 1)",
     "MultivariateNormal(p(2), scale_tril=torch.tril(p(2, 2), -1) + torch.diag(q(2)))",
     "MultivariateNormal(p(3), covariance_matrix=spd(3))",
@@ -1015,9 +1016,9 @@ def distribution_programs(draw: st.DrawFn) -> str:
     dtype = draw(st.sampled_from(["torch.float32", "torch.float64"]))
     kind = draw(st.sampled_from(DISTRIBUTIONS))
     lines = ["import torch",
-             "from torch.distributions import (Bernoulli, Beta, Categorical, Cauchy, "
+             "from torch.distributions import (Bernoulli, Beta, Categorical, Cauchy, Chi2, "
              "Dirichlet, Exponential, Gamma, Geometric, HalfNormal, Independent, Laplace, "
-             "LogNormal, MultivariateNormal, Normal, OneHotCategorical, Poisson, "
+             "LogNormal, MultivariateNormal, Normal, OneHotCategorical, Poisson, StudentT, "
              "kl_divergence)",
              f"torch.manual_seed({draw(st.integers(0, 10_000))})",
              f"def p(*s): return torch.randn(*s, dtype={dtype})",
