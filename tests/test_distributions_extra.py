@@ -1,7 +1,7 @@
 """torch.distributions beyond Normal/Bernoulli/Categorical/Uniform, against PyTorch 2.13:
 Exponential, Laplace, Cauchy, HalfNormal, LogNormal, Poisson, Geometric, OneHotCategorical,
-Independent, MultivariateNormal, Gamma, Chi2, StudentT, Beta, Dirichlet and their
-kl_divergence: seeded
+Independent, MultivariateNormal, Gamma, Chi2, StudentT, Beta, Dirichlet,
+MixtureSameFamily and their kl_divergence: seeded
 samples (PyTorch's draws, Gamma's through ATen's Marsaglia-Tsang sampler), rsample's
 gradients, log_prob, entropy, the properties, reprs (MultivariateNormal's lazily derived
 matrices included) and validation messages; and the LAPACK info of linalg's *_ex functions,
@@ -368,6 +368,44 @@ CASES = [
       'Expected parameter df (Tensor of shape ()) of distribution Chi2() to s'
       'atisfy the constraint GreaterThan(lower_bound=0.0), but found invalid values:\n'
       '-1.0\n')),
+    ('mixture_same_family',
+     ('import torch.distributions as D\n'
+      'mix = D.Categorical(torch.ones(5,))\n'
+      'comp = D.Normal(torch.randn(5,), torch.rand(5,))\n'
+      'gmm = D.MixtureSameFamily(mix, comp)\n'
+      'print(gmm)\n'
+      's = gmm.sample((4,))\n'
+      'print(s, gmm.log_prob(s), gmm.mean, gmm.variance, gmm.cdf(torch.tensor'
+      '(0.3)), gmm.batch_shape, gmm.event_shape, gmm.support)\n'
+      'g2 = D.MixtureSameFamily(D.Categorical(torch.rand(3, 5)), D.Independen'
+      't(D.Normal(torch.randn(3, 5, 2), torch.rand(3, 5, 2) + 0.1), 1))\n'
+      'x = g2.sample((2,))\n'
+      'print(x.shape, g2.log_prob(x), g2.mean.shape, g2.variance)\n'
+      'logits = torch.zeros(4, requires_grad=True)\n'
+      'locs = torch.linspace(-2, 2, 4).requires_grad_()\n'
+      'm = D.MixtureSameFamily(D.Categorical(logits=logits), D.Normal(locs, t'
+      'orch.ones(4)))\n'
+      'nll = -m.log_prob(torch.tensor([0.5, -1.0, 2.5])).mean()\n'
+      'nll.backward()\n'
+      'print(nll, logits.grad, locs.grad)\n'
+      'D.MixtureSameFamily(D.Categorical(torch.ones(3)), D.Normal(torch.zeros'
+      '(4), torch.ones(4)))'),
+     ('MixtureSameFamily(\n'
+      '  Categorical(probs: torch.Size([5]), logits: torch.Size([5])),\n'
+      '  Normal(loc: torch.Size([5]), scale: torch.Size([5])))\n'
+      'tensor([-2.1006, -0.2109, -0.3323, -2.1528]) tensor([-1.1985, -0.6515,'
+      ' -0.5832, -1.1847]) tensor(-0.2895) tensor(1.8318) tensor(0.6557) torc'
+      'h.Size([]) torch.Size([]) MixtureSameFamilyConstraint(Real())\n'
+      'torch.Size([2, 3, 2]) tensor([[-2.2564, -2.9880, -0.7626],\n'
+      '        [-1.6038, -2.0478, -3.1938]]) torch.Size([3, 2]) tensor([[0.32'
+      '32, 0.4345],\n'
+      '        [0.8052, 2.2528],\n'
+      '        [0.6450, 0.7003]])\n'
+      'tensor(1.8756, grad_fn=<NegBackward0>) tensor([ 0.1306, -0.0167, -0.03'
+      '02, -0.0837]) tensor([-1.3125e-01, -5.4347e-02,  3.7849e-06, -4.3417e-02])\n'
+      'ValueError\n'
+      '`mixture_distribution component` (3) does not equal `component_distrib'
+      'ution.batch_shape[-1]` (4)\n')),
 ]
 
 

@@ -1,7 +1,7 @@
 """More torch.distributions kinds for gd programs, beside distributions.py's four:
 Exponential, Laplace, Cauchy, HalfNormal, LogNormal, Poisson, Geometric, OneHotCategorical,
-Independent, MultivariateNormal, Gamma, Chi2, StudentT, Beta and Dirichlet, and their
-kl_divergence.
+Independent, MultivariateNormal, Gamma, Chi2, StudentT, Beta, Dirichlet and
+MixtureSameFamily, and their kl_divergence.
 
 Each is PyTorch 2.13's formula in gd's differentiable ops, drawing from the one generator
 in PyTorch's order (Gamma, Beta and Dirichlet through ATen's gamma sampler, rng.py's
@@ -43,6 +43,7 @@ from gradcli.interp.distributions import (
     _is_number,
     _not_implemented,
     _probs_or_logits,
+    _sample_shape,
     _value_error,
     kl_divergence,
 )
@@ -934,6 +935,96 @@ class Beta(Distribution):
         return self.dirichlet.entropy()
 
 
+class MixtureSameFamily(Distribution):
+    """MixtureSameFamily(mixture_distribution, component_distribution): a Categorical
+    over the components, which are the component distribution's rightmost batch dim."""
+
+    __slots__ = ("component", "event_ndims", "mixture")
+    kind, module = "MixtureSameFamily", "mixture_same_family"
+
+    def __init__(self, mixture_distribution: Any, component_distribution: Any,
+                 validate_args: Any = None) -> None:
+        mix, comp = mixture_distribution, component_distribution
+        if not isinstance(mix, Categorical):
+            raise _value_error(" The Mixture distribution needs to be an  instance of "
+                               "torch.distributions.Categorical")
+        if not isinstance(comp, Distribution):
+            raise _value_error("The Component distribution needs to be an instance of "
+                               "torch.distributions.Distribution")
+        mdbs, cdbs = mix.batch_shape, Size(tuple(comp.batch_shape)[:-1])
+        for a, b in zip(reversed(mdbs), reversed(cdbs), strict=False):
+            if a != 1 and b != 1 and a != b:
+                raise _value_error(f"`mixture_distribution.batch_shape` ({mdbs}) is not "
+                                   f"compatible with `component_distribution.batch_shape`"
+                                   f"({cdbs})")
+        km, kc = mix.param("logits").shape[-1], comp.batch_shape[-1]  # (derives logits)
+        if km != kc:
+            raise _value_error(f"`mixture_distribution component` ({km}) does not equal "
+                               f"`component_distribution.batch_shape[-1]` ({kc})")
+        self.mixture, self.component = mix, comp
+        self.event_ndims = len(comp.event_shape)
+        super().__init__({}, cdbs, validate_args)
+        self.event_shape = comp.event_shape
+
+    def get_attr(self, name: str) -> Any:
+        if name == "mixture_distribution":
+            return self.mixture
+        if name == "component_distribution":
+            return self.component
+        return super().get_attr(name)
+
+    def gd_repr(self) -> str:
+        return (f"MixtureSameFamily(\n  {self.mixture.gd_repr()},\n"
+                f"  {self.component.gd_repr()})")
+
+    def support(self) -> Constraint:
+        inner = self.component.support()
+        return Constraint(f"MixtureSameFamilyConstraint({inner.text})",
+                          lambda v: T["torch.all"](inner.check(self._pad(v)), dim=-1))
+
+    def _pad(self, x: Tensor) -> Tensor:
+        return x.unsqueeze(-1 - self.event_ndims)
+
+    def _pad_mixture(self, x: Tensor) -> Tensor:
+        cat_ndims = len(self.mixture.batch_shape)
+        pad = 0 if cat_ndims == 1 else len(self.batch_shape) - cat_ndims
+        xs = tuple(x.shape)
+        return x.reshape(*xs[:-1], *([1] * pad), *xs[-1:], *([1] * self.event_ndims))
+
+    def mean(self) -> Tensor:
+        probs = self._pad_mixture(self.mixture.param("probs"))
+        return T["torch.sum"](probs * self.component.mean(), dim=-1 - self.event_ndims)
+
+    def variance(self) -> Tensor:
+        probs = self._pad_mixture(self.mixture.param("probs"))
+        dim = -1 - self.event_ndims
+        mean_cond_var = T["torch.sum"](probs * self.component.variance(), dim=dim)
+        var_cond_mean = T["torch.sum"](
+            probs * (self.component.mean() - self._pad(self.mean())).pow(2.0), dim=dim)
+        return mean_cond_var + var_cond_mean
+
+    def cdf(self, value: Any) -> Tensor:
+        cdf_x = self.component.cdf(self._pad(value))
+        return T["torch.sum"](cdf_x * self.mixture.param("probs"), dim=-1)
+
+    def log_prob_of(self, value: Any) -> Tensor:
+        log_prob_x = self.component.log_prob(self._pad(value))
+        log_mix = T["torch.log_softmax"](self.mixture.param("logits"), dim=-1)
+        return T["torch.logsumexp"](log_prob_x + log_mix, dim=-1)
+
+    def sample(self, sample_shape: Any = ()) -> Tensor:
+        with no_grad():
+            shape = _sample_shape(sample_shape)
+            gather_dim = len(shape) + len(self.batch_shape)
+            es = tuple(self.event_shape)
+            mix = self.mixture.sample(shape)
+            comp = self.component.sample(shape)
+            mix_shape = tuple(mix.shape)
+            idx = mix.reshape(*mix_shape, *([1] * (len(es) + 1)))
+            idx = idx.repeat(*([1] * len(mix_shape)), 1, *es)
+            return T["torch.gather"](comp, gather_dim, idx).squeeze(gather_dim)
+
+
 # -- kl_divergence ------------------------------------------------------------------------
 def _kl_exponential(p: Any, q: Any) -> Tensor:
     ratio = q.params["rate"] / p.params["rate"]
@@ -1023,4 +1114,5 @@ KL.update({
 
 KINDS: tuple[type[Distribution], ...] = (
     Exponential, Laplace, Cauchy, HalfNormal, LogNormal, Poisson, Geometric,
-    OneHotCategorical, Independent, MultivariateNormal, Gamma, Chi2, StudentT, Beta, Dirichlet)
+    OneHotCategorical, Independent, MultivariateNormal, Gamma, Chi2, StudentT, Beta, Dirichlet,
+    MixtureSameFamily)

@@ -998,6 +998,7 @@ DISTRIBUTIONS = [
     "Categorical(logits=p(2, 3))", "OneHotCategorical(logits=p(2, 3))",
     "Gamma(q(3), q(3))", "Beta(q(3), q(3))", "Dirichlet(q(2, 3))", "Chi2(q(3) * 3)",
     "StudentT(q(3) * 3, p(3), q(3))",
+    "MixtureSameFamily(Categorical(logits=p(4)), Normal(p(4), q(4)))",
     "Independent(Normal(p(2, 3), q(2, 3)), 1)",
     "MultivariateNormal(p(2), scale_tril=torch.tril(p(2, 2), -1) + torch.diag(q(2)))",
     "MultivariateNormal(p(3), covariance_matrix=spd(3))",
@@ -1018,8 +1019,8 @@ def distribution_programs(draw: st.DrawFn) -> str:
     lines = ["import torch",
              "from torch.distributions import (Bernoulli, Beta, Categorical, Cauchy, Chi2, "
              "Dirichlet, Exponential, Gamma, Geometric, HalfNormal, Independent, Laplace, "
-             "LogNormal, MultivariateNormal, Normal, OneHotCategorical, Poisson, StudentT, "
-             "kl_divergence)",
+             "LogNormal, MixtureSameFamily, MultivariateNormal, Normal, OneHotCategorical, "
+             "Poisson, StudentT, kl_divergence)",
              f"torch.manual_seed({draw(st.integers(0, 10_000))})",
              f"def p(*s): return torch.randn(*s, dtype={dtype})",
              f"def q(*s): return torch.rand(*s, dtype={dtype}) + 0.5",
