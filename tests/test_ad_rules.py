@@ -768,6 +768,20 @@ def _standard_gamma_grad(draw: Draw, name: str) -> Case:
     return (T(rng.uniform(0.5, 3.0, (3,))), T(rng.uniform(0.2, 4.0, (3,)))), {}
 
 
+@case("sample_dirichlet")
+def _sample_dirichlet(draw: Draw, name: str) -> Case:
+    rng = rng_of(draw)
+    values = rng.uniform(0.1, 1.0, (2, 3))
+    return (T(rng.uniform(0.5, 3.0, (2, 3))),), {"values": values / values.sum(-1, keepdims=True)}
+
+
+@case("dirichlet_grad")
+def _dirichlet_grad(draw: Draw, name: str) -> Case:
+    rng = rng_of(draw)
+    alpha = rng.uniform(0.5, 3.0, (3,))
+    return (T(rng.uniform(0.1, 0.9, (3,))), T(alpha), T(alpha + rng.uniform(0.5, 3.0, (3,)))), {}
+
+
 # Non-differentiable rules: never recorded, whatever requires grad.
 NONDIFF_INPUTS: dict[str, Callable[[np.random.Generator], tuple[Any, ...]]] = {
     **{n: (lambda r: (leaf(normal(r, (2, 3))), leaf(normal(r, (3,)))))
@@ -804,12 +818,12 @@ def _clamp_tensor(draw: Draw, name: str) -> Case:
 
 #: Recorded (PyTorch has a node for them) but without a derivative: backward is an error.
 NOT_IMPLEMENTED = {"floordiv", "asinh_", "acosh_", "atanh_", "heaviside", "bincount",
-                   "standard_gamma_grad"}
+                   "standard_gamma_grad", "dirichlet_grad"}
 #: A sample's derivative by implicit reparameterization: not the derivative of the drawn
 #: values (fixed by the generator) but of the quantile they sit at, d F⁻¹(u; α) / dα.
 #: Checked against PyTorch's bits and the inverse cdf's differences instead
 #: (tests/test_distributions_extra.py).
-IMPLICIT = {"standard_gamma"}
+IMPLICIT = {"standard_gamma", "sample_dirichlet"}
 #: The rules with no hand-written case above are checked on a node a sweep sample
 #: records (tests/samples): adding an op with its sample adds its rules here.
 SAMPLE_CASES = {name: case for name, case in samples.rule_cases().items() if name not in CASES}

@@ -406,6 +406,41 @@ CASES = [
       'ValueError\n'
       '`mixture_distribution component` (3) does not equal `component_distrib'
       'ution.batch_shape[-1]` (4)\n')),
+    ('dirichlet_beta_rsample_gradients',
+     ('for dt in (torch.float32, torch.float64):\n'
+      '    c = torch.tensor([[0.5, 2.0, 7.0], [10.0, 8.0, 30.0]], dtype=dt, r'
+      'equires_grad=True)\n'
+      '    x = Dirichlet(c).rsample((2,))\n'
+      '    (x * torch.arange(3, dtype=dt)).sum().backward()\n'
+      '    print(x, c.grad)\n'
+      '    a = torch.tensor([0.3, 4.0], dtype=dt, requires_grad=True)\n'
+      '    b = torch.tensor([2.0, 9.0], dtype=dt, requires_grad=True)\n'
+      '    s = Beta(a, b).rsample((3,))\n'
+      '    s.pow(2).sum().backward()\n'
+      '    print(s, a.grad, b.grad)'),
+     ('tensor([[[1.0223e-04, 8.1787e-02, 9.1811e-01],\n'
+      '         [1.5574e-01, 1.3731e-01, 7.0695e-01]],\n'
+      '\n'
+      '        [[7.6988e-03, 2.8161e-01, 7.1069e-01],\n'
+      '         [1.1305e-01, 2.0999e-01, 6.7697e-01]]], grad_fn=<_DirichletBa'
+      'ckward>) tensor([[-0.0780, -0.1607,  0.0428],\n'
+      '        [-0.0526, -0.0242,  0.0196]])\n'
+      'tensor([[5.6541e-02, 2.8164e-01],\n'
+      '        [5.9212e-05, 2.7335e-01],\n'
+      '        [2.7862e-02, 1.1131e-01]], grad_fn=<SelectBackward0>) tensor(['
+      '0.0626, 0.0719]) tensor([-0.0046, -0.0276])\n'
+      'tensor([[[0.0176, 0.3665, 0.6158],\n'
+      '         [0.2869, 0.3395, 0.3736]],\n'
+      '\n'
+      '        [[0.0167, 0.3139, 0.6694],\n'
+      '         [0.1874, 0.1877, 0.6248]]], dtype=torch.float64,\n'
+      '       grad_fn=<_DirichletBackward>) tensor([[-0.2451, -0.1870,  0.0779],\n'
+      '        [-0.0562, -0.0125,  0.0266]], dtype=torch.float64)\n'
+      'tensor([[3.3544e-01, 4.2994e-01],\n'
+      '        [2.8241e-04, 2.9316e-01],\n'
+      '        [6.0918e-01, 3.8901e-01]], dtype=torch.float64,\n'
+      '       grad_fn=<SelectBackward0>) tensor([1.3539, 0.1248], dtype=torch'
+      '.float64) tensor([-0.3630, -0.0637], dtype=torch.float64)\n')),
 ]
 
 
@@ -447,7 +482,7 @@ def test_gamma_sample_gradient_is_pytorchs() -> None:
     """torch._standard_gamma_grad's values, bit for bit, in every branch of ATen's
     approximation (series, saddle point, rational) and both dtypes."""
     torch = pytest.importorskip("torch")
-    from gradcli.ad.kernels.random import standard_gamma_grad
+    from gradcli.ad.kernels.reparam import standard_gamma_grad
 
     rng = np.random.default_rng(0)
     for dtype in (np.float64, np.float32):
@@ -463,7 +498,7 @@ def test_gamma_sample_gradient_is_pytorchs() -> None:
 def test_gamma_sample_gradient_against_finite_differences() -> None:
     """Without PyTorch: d sample / d alpha at a fixed uniform quantile, by central
     differences of the Gamma cdf's inverse (scipy-free: a bisection on the series cdf)."""
-    from gradcli.ad.kernels.random import standard_gamma_grad
+    from gradcli.ad.kernels.reparam import standard_gamma_grad
 
     def cdf(a: float, x: float) -> float:  # regularized lower incomplete gamma, by series
         term = total = 1.0 / a
@@ -487,10 +522,23 @@ def test_gamma_sample_gradient_against_finite_differences() -> None:
         assert abs(analytic - numeric) < 1e-3 * max(1.0, abs(numeric))
 
 
-def test_concentration_gradient_of_a_dirichlet_sample_is_refused() -> None:
-    """PyTorch differentiates a Dirichlet (and Beta) sample by its concentration
-    (_dirichlet_grad); gradcli does not, and says so rather than give a gradient without
-    that term."""
-    out = gd_output(SETUP + "c = torch.tensor([2.0, 3.0], requires_grad=True)\n"
-                            "print(Dirichlet(c).rsample())\n")
-    assert "is not supported by gradcli" in out
+def test_dirichlet_sample_gradient_is_pytorchs() -> None:
+    """torch._dirichlet_grad's values, bit for bit, in each branch of ATen's approximation
+    (near 0, near 1, both parameters large, the rational fit) and both dtypes (float32's
+    series in float32 with the C library's float functions)."""
+    torch = pytest.importorskip("torch")
+    from gradcli.ad.kernels.reparam import dirichlet_grad
+
+    rng = np.random.default_rng(0)
+    for dtype in (np.float64, np.float32):
+        n = 3000
+        scale = [0.1, 0.5, 1.0, 3.0, 8.0, 30.0]
+        alpha = (rng.choice(scale, n) * rng.uniform(0.5, 1.5, n)).astype(dtype)
+        other = (rng.choice(scale, n) * rng.uniform(0.5, 1.5, n)).astype(dtype)
+        total = (alpha + other).astype(dtype)
+        x = torch.distributions.Beta(torch.from_numpy(alpha), torch.from_numpy(other)).sample()
+        expected = torch._dirichlet_grad(x, torch.from_numpy(alpha),
+                                         torch.from_numpy(total)).numpy()
+        got = dirichlet_grad(x.numpy(), alpha, total)
+        assert got.dtype == expected.dtype
+        assert np.array_equal(got, expected, equal_nan=True)

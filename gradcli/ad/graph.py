@@ -83,7 +83,7 @@ class Node:
         return tuple(None if i is None else parents[i] for i in edges(self.name))
 
     def __repr__(self) -> str:
-        if self.rule.kind == "custom":  # a torch.autograd.Function subclass's node
+        if self.rule.kind == "custom" or self.rule.python_function:  # a Python Function's
             return f"<torch.autograd.function.{self.name} object>"
         return f"<{self.name} object>"
 

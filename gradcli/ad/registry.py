@@ -26,6 +26,7 @@ class Rule:
         "jvp",
         "kind",
         "name",
+        "python_function",
         "saved_for_partner",
         "saves_inputs",
         "saves_out",
@@ -59,6 +60,7 @@ class Rule:
         formula: tuple[str, ...] = (),
         sparse_tangents: bool = True,
         edges: Callable[[str], tuple[int | None, ...]] | None = None,
+        python_function: bool = False,
     ) -> None:
         self.name = name
         self.torch_name = torch_name
@@ -94,6 +96,9 @@ class Rule:
         # one dtype, or such an array and a Python number) as numpy scalars. None: none.
         self.scalar_forward: Callable[[Any, Any], Any] | None = None
         self.formula = formula  # the VJP in words, per input (for `explain`)
+        # PyTorch records the op as a Python torch.autograd.Function's node (its repr
+        # names the module: <torch.autograd.function._DirichletBackward object ...>).
+        self.python_function = python_function
         # Which inputs PyTorch's node has as edges (grad_fn.next_functions), in its order,
         # from the node's name: a Python-number operand of a Scalar overload (2 - x is
         # rsub(x, 2): RsubBackward1) or a boolean condition is no edge; a None entry is an

@@ -5,10 +5,10 @@ MixtureSameFamily, and their kl_divergence.
 
 Each is PyTorch 2.13's formula in gd's differentiable ops, drawing from the one generator
 in PyTorch's order (Gamma, Beta and Dirichlet through ATen's gamma sampler, rng.py's
-standard_gamma; a Gamma sample differentiable in its concentration as StandardGammaBackward0),
-with PyTorch's validation messages. What PyTorch computes and gd does not (the gradient of a
-Beta or Dirichlet sample with respect to its concentration, the Gamma cdf) is an error
-that says so, never a wrong number.
+standard_gamma; their samples differentiable in the concentration as PyTorch's
+StandardGammaBackward0 and _DirichletBackward, by ATen's implicit reparameterization
+gradients, kernels/reparam.py), with PyTorch's validation messages. What PyTorch computes
+and gd does not (the Gamma cdf) is an error that says so, never a wrong number.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from gradcli.ad import ops
 from gradcli.ad.ops.surface import SURFACE
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES
-from gradcli.ad.state import State
 from gradcli.ad.tensor import Tensor, no_grad, tensor_from_array
 from gradcli.errors import GdRuntimeError
 from gradcli.interp.distributions import (
@@ -670,14 +669,6 @@ class MultivariateNormal(Distribution):
         return h if not self.batch_shape else h.expand(*self.batch_shape)
 
 
-def _no_concentration_grad(kind: str, concentration: Tensor) -> None:
-    if State.grad_enabled and concentration.requires_grad:
-        raise GdRuntimeError(
-            f"{kind}.rsample()'s gradient with respect to the concentration (PyTorch's "
-            "_dirichlet_grad) is not supported by gradcli",
-            hint="draw with .sample(), or detach the concentration")
-
-
 def _standard_gamma(alpha: Tensor) -> Tensor:
     """torch._standard_gamma: ATen's gamma sampler on each element, in order, recorded as
     StandardGammaBackward0 (differentiable in alpha)."""
@@ -835,16 +826,16 @@ class Dirichlet(Distribution):
 
     def rsample(self, sample_shape: Any = ()) -> Tensor:
         c = self.params["concentration"]
-        _no_concentration_grad(self.kind, c)
-        shape = self.extended_shape(sample_shape)
+        alpha = c.detach().expand(*self.extended_shape(sample_shape))
         # torch._sample_dirichlet: double gamma draws, normalized in double, rounded to
-        # the dtype and kept inside (0, 1).
-        alpha = c.detach().expand(*shape).array.astype(np.float64)
-        gamma = tensor_from_array(ops.generator().standard_gamma(alpha, np.dtype(np.float64)))
+        # the dtype and kept inside (0, 1); recorded as _Dirichlet's node.
+        gamma = tensor_from_array(ops.generator().standard_gamma(
+            alpha.array.astype(np.float64), np.dtype(np.float64)))
         share = (gamma / gamma.sum(-1, keepdim=True)).array.astype(c.dtype)
         dt = np.dtype(c.dtype)
         top = np.nextafter(dt.type(1), dt.type(0))
-        return tensor_from_array(np.minimum(top, np.maximum(np.finfo(dt).tiny, share)))
+        values = np.minimum(top, np.maximum(np.finfo(dt).tiny, share))
+        return apply(RULES["sample_dirichlet"], (c.expand(*alpha.shape),), {"values": values})
 
     def log_prob_of(self, value: Any) -> Tensor:
         c = self.params["concentration"]

@@ -10,6 +10,7 @@ from typing import Any
 from gradcli.ad import ops
 from gradcli.ad.graph import Tensor
 from gradcli.ad.kernels import random as KR
+from gradcli.ad.kernels import reparam as KP
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES, Rule
 from gradcli.ad.rules.base import no_derivative, register
@@ -41,7 +42,7 @@ def _no_gamma_grad_derivative(*_: Any, **__: Any) -> Any:
 
 
 register(Rule(
-    "standard_gamma_grad", "StandardGammaGradBackward0", KR.standard_gamma_grad,
+    "standard_gamma_grad", "StandardGammaGradBackward0", KP.standard_gamma_grad,
     _no_gamma_grad_derivative, no_derivative("_standard_gamma_grad")[1], kind="binary",
     doc="d sample / d alpha of a Gamma(alpha, 1) sample (ATen's approximations)"))
 register(Rule(
@@ -53,3 +54,28 @@ register(Rule(
     doc="torch._standard_gamma(alpha): a Gamma(alpha, 1) draw (the values drawn by the op, "
         "ATen's sampler), differentiable in alpha by implicit reparameterization",
     formula=("grad · _standard_gamma_grad(alpha, result)",)))
+
+
+def _dirichlet_vjp(g: Tensor, out: Tensor, concentration: Tensor, values: Any) -> tuple[Any]:
+    """torch.distributions' _Dirichlet.backward: the grad of each share by
+    torch._dirichlet_grad, projected onto the simplex's tangent space."""
+    total = concentration.sum(-1, keepdim=True).expand_as(concentration)
+    grad = apply(RULES["dirichlet_grad"], (out, concentration, total))
+    return (grad * (g - (out * g).sum(-1, keepdim=True)),)
+
+
+def _no_dirichlet_jvp(*_: Any, **__: Any) -> Any:
+    raise GdRuntimeError("You must implement the jvp function for custom autograd.Function "
+                         "to use it with forward mode AD.", py_type="NotImplementedError")
+
+
+register(Rule(
+    "dirichlet_grad", "DirichletGradBackward0", KP.dirichlet_grad,
+    *no_derivative("_dirichlet_grad"), kind="general",
+    doc="d share / d concentration of a Dirichlet sample (ATen's approximations)"))
+register(Rule(
+    "sample_dirichlet", "_DirichletBackward", KR.drawn_values, _dirichlet_vjp,
+    _no_dirichlet_jvp, kind="general", saves_out=True, python_function=True,
+    doc="torch._sample_dirichlet(concentration) as Dirichlet.rsample records it (the "
+        "values drawn by the op), differentiable by implicit reparameterization",
+    formula=("_dirichlet_grad(x, α, Σα) · (grad - Σ x·grad)",)))
