@@ -1,7 +1,9 @@
 """Autograd as tutorials teach and check it, compared with PyTorch's output (round 11):
 the functional API's forward-mode strategies (jacobian's and hessian's
 strategy="forward-mode": vectorize only, create_graph refused, the blocks recorded and
-nested in lists), and detach_() of any view refused."""
+nested in lists), detach_() of any view refused, and grad_fn._saved_* across some sixty
+more nodes (tensors, indices, dims, sizes, reductions; readable after backward for
+the non-tensor ones)."""
 
 from __future__ import annotations
 
@@ -17,6 +19,180 @@ def _torch(text: str) -> str:
 
 
 PROGRAMS = {
+    "saved-attributes": """
+torch.manual_seed(0)
+x = torch.randn(2, 3, requires_grad=True)
+y = torch.randn(2, 3, requires_grad=True)
+m = x.max(-1)
+print(m.values.grad_fn._saved_indices,
+      m.values.grad_fn._saved_dim,
+      m.values.grad_fn._saved_keepdim)
+m = x.max(0, keepdim=True)
+print(m.values.grad_fn._saved_indices,
+      m.values.grad_fn._saved_keepdim,
+      m.values.grad_fn._saved_self_sym_sizes)
+m = x.min(1)
+print(m[0].grad_fn._saved_indices)
+s = x.sort(1)
+print(s[0].grad_fn._saved_indices)
+t = x.topk(2)
+print(t[0].grad_fn._saved_indices)
+k = x.kthvalue(2, 1)
+print(k[0].grad_fn._saved_indices)
+print(x.sum(1).grad_fn._saved_dim,
+      x.sum((0, 1), keepdim=True).grad_fn._saved_dim,
+      x.mean(-1).grad_fn._saved_self_sym_numel)
+print(x.softmax(-1).grad_fn._saved_result)
+print(x.log_softmax(dim=1).grad_fn._saved_dim)
+print(torch.where(x > 0, x, y).grad_fn._saved_condition)
+print(x.norm(dim=1).grad_fn._saved_ord,
+      x.norm(p=1).grad_fn._saved_ord,
+      x.norm(dim=1).grad_fn._saved_dim,
+      torch.linalg.vector_norm(x, ord=3).grad_fn._saved_ord)
+print(x.clamp(-0.5, 0.5).grad_fn._saved_min, x.clamp(max=0.5).grad_fn._saved_max)
+print(x.clamp(min=0).grad_fn.name())
+l = torch.nn.functional.mse_loss(x, y, reduction="sum")
+print(l.grad_fn._saved_reduction, l.grad_fn._saved_target is y)
+l = torch.nn.functional.binary_cross_entropy(x.sigmoid(), torch.ones(2, 3))
+print(l.grad_fn._saved_reduction, l.grad_fn._saved_weight)
+print(torch.lerp(x, y, 0.25).grad_fn._saved_weight)
+print((x + y).grad_fn._saved_alpha,
+      torch.add(x, y, alpha=2).grad_fn._saved_alpha,
+      (x - 3).grad_fn._saved_alpha)
+print(x.gather(1, torch.tensor([[0], [2]])).grad_fn._saved_index)
+print(x.index_select(1, torch.tensor([2, 0])).grad_fn._saved_index)
+print(x.masked_fill(x > 0, 1.0).grad_fn._saved_mask)
+print(torch.maximum(x, y).grad_fn._saved_other is y, torch.hypot(x, y).grad_fn._saved_result)
+print(x.amax(1).grad_fn._saved_dim, x.amax().grad_fn._saved_dim)
+a = torch.addmm(torch.zeros(2, 2), x, y.t(), beta=0.5, alpha=2)
+print(a.grad_fn._saved_alpha,
+      a.grad_fn._saved_beta,
+      a.grad_fn._saved_mat1 is x,
+      a.grad_fn._saved_mat2)
+b = torch.addmm(torch.zeros(2, 2, requires_grad=True), x.detach(), y.t())
+print(b.grad_fn._saved_mat1, b.grad_fn._saved_mat2)
+c = torch.addcmul(x, x, y, value=2)
+print(c.grad_fn._saved_value, c.grad_fn._saved_tensor2 is y)
+print(torch.nn.functional.leaky_relu(x).grad_fn._saved_negative_slope,
+      torch.nn.functional.hardtanh(x, -2, 2).grad_fn._saved_min_val)
+print(torch.nn.functional.softplus(x, beta=2).grad_fn._saved_beta,
+      torch.nn.functional.gelu(x, approximate="tanh").grad_fn._saved_approximate)
+print(x.logsumexp(1).grad_fn._saved_dim,
+      x.std(1).grad_fn._saved_dim,
+      x.var().grad_fn._saved_dim)
+print(x.expand(3, 2, 3).grad_fn._saved_self_sym_sizes,
+      x.view(6).grad_fn._saved_self_sym_sizes,
+      x.permute(1, 0).grad_fn._saved_dims)
+print(torch.cat([x, y], 1).grad_fn._saved_dim, torch.stack([x, y]).grad_fn._saved_dim)
+print(torch.dist(x, y, 3).grad_fn._saved_p, x.prod(1).grad_fn._saved_dim)
+z = x.exp()
+z.sum().backward()
+try:
+    print(z.grad_fn._saved_result)
+except RuntimeError as e:
+    print(str(e)[:50])
+m = x.max(1)[0]
+m.sum().backward()
+print(m.grad_fn._saved_dim)
+try:
+    print(m.grad_fn._saved_indices)
+except RuntimeError as e:
+    print(str(e)[:50])
+""",
+    "saved-attributes-across-ops": """
+torch.manual_seed(0)
+x = torch.randn(3, requires_grad=True)
+y = torch.randn(3, requires_grad=True)
+cases = [
+    ("mul", lambda: x * y),
+    ("div", lambda: x / y),
+    ("pow", lambda: x ** 2),
+    ("powt", lambda: x.abs() ** y),
+    ("exp", lambda: x.exp()),
+    ("log", lambda: x.abs().log()),
+    ("sin", lambda: x.sin()),
+    ("tanh", lambda: x.tanh()),
+    ("sigmoid", lambda: x.sigmoid()),
+    ("relu", lambda: x.relu()),
+    ("sqrt", lambda: x.abs().sqrt()),
+    ("mm", lambda: x.view(3, 1).mm(y.view(1, 3))),
+    ("sum", lambda: x.sum()),
+    ("mean", lambda: x.mean()),
+    ("max", lambda: x.max()),
+    ("maxdim", lambda: x.max(0)[0]),
+    ("softmax", lambda: x.softmax(0)),
+    ("logsm", lambda: x.log_softmax(0)),
+    ("clamp", lambda: x.clamp(min=0)),
+    ("norm", lambda: x.norm()),
+    ("cat", lambda: torch.cat([x, y])),
+    ("where", lambda: torch.where(x > 0, x, y)),
+    ("prod", lambda: x.prod()),
+    ("expand", lambda: x.expand(2, 3)),
+    ("sub", lambda: x - 2 * y),
+    ("rsub", lambda: 1 - x),
+    ("addcmul", lambda: torch.addcmul(x, x, y, value=0.5)),
+    ("lerp", lambda: torch.lerp(x, y, 0.3)),
+    ("atan2", lambda: torch.atan2(x, y)),
+    ("hypot", lambda: torch.hypot(x, y)),
+    ("maximum", lambda: torch.maximum(x, y)),
+    ("logsumexp", lambda: x.logsumexp(0)),
+    ("reciprocal", lambda: x.reciprocal()),
+    ("rsqrt", lambda: x.abs().rsqrt()),
+    ("erf", lambda: x.erf()),
+    ("gelu", lambda: torch.nn.functional.gelu(x)),
+    ("silu", lambda: torch.nn.functional.silu(x)),
+    ("leaky", lambda: torch.nn.functional.leaky_relu(x, 0.2)),
+    ("mse", lambda: torch.nn.functional.mse_loss(x, y)),
+    ("bce", lambda: torch.nn.functional.binary_cross_entropy(x.sigmoid(), y.sigmoid())),
+    ("dot", lambda: x.dot(y)),
+    ("mvlgamma", lambda: x.abs().lgamma()),
+    ("linear", lambda: torch.nn.functional.linear(x.view(1, 3), y.view(1, 3))),
+    ("amax", lambda: x.amax()),
+    ("min", lambda: x.min(0)[0]),
+    ("median", lambda: x.median()),
+    ("softplus", lambda: torch.nn.functional.softplus(x)),
+    ("hardtanh", lambda: torch.nn.functional.hardtanh(x)),
+    ("square", lambda: x.square()),
+    ("abs", lambda: x.abs()),
+    ("sign", lambda: x.sign()),
+    ("neg", lambda: -x),
+    ("trunc", lambda: x.trunc()),
+    ("addmm", lambda: torch.addmm(x.view(1,3), x.view(3,1), y.view(1,3))),
+    ("cosine", lambda: torch.nn.functional.cosine_similarity(x, y, dim=0)),
+    ("normalize", lambda: torch.nn.functional.normalize(x, dim=0)),
+    ("xlogy", lambda: torch.xlogy(x, y.abs())),
+    ("fmod", lambda: torch.fmod(x, 0.7)),
+    ("remainder", lambda: x.remainder(0.7)),
+    ("logaddexp", lambda: torch.logaddexp(x, y)),
+    ("dist", lambda: torch.dist(x, y)),
+    ("masked_fill", lambda: x.masked_fill(x > 0, 0.0)),
+]
+ATTRS = ['_saved_alpha', '_saved_approximate', '_saved_beta', '_saved_condition',
+         '_saved_correction', '_saved_dim', '_saved_dimension', '_saved_dims',
+         '_saved_end', '_saved_exponent', '_saved_index', '_saved_indices',
+         '_saved_input_scale', '_saved_keepdim', '_saved_mask', '_saved_mat1',
+         '_saved_mat1_sym_sizes', '_saved_mat2', '_saved_mat2_sym_sizes', '_saved_max',
+         '_saved_max_val', '_saved_min', '_saved_min_val', '_saved_negative_slope',
+         '_saved_ord', '_saved_other', '_saved_p', '_saved_reduction', '_saved_repeats',
+         '_saved_result', '_saved_scale', '_saved_self', '_saved_self_sym_numel',
+         '_saved_self_sym_sizes', '_saved_shifts', '_saved_size', '_saved_sparse_grad',
+         '_saved_start', '_saved_step', '_saved_target', '_saved_tensor',
+         '_saved_tensor1', '_saved_tensor2', '_saved_threshold', '_saved_value',
+         '_saved_weight']
+for name, f in cases:
+    out = f()
+    fn = out.grad_fn
+    attrs = [a for a in ATTRS if hasattr(fn, a)]
+    vals = []
+    for a in attrs:
+        if a.startswith("_raw"):
+            continue
+        v = getattr(fn, a)
+        if isinstance(v, torch.Tensor):
+            v = "T" + str(tuple(v.shape)) + ("same-x" if v is x else "")
+        vals.append(f"{a}={v}")
+    print(name, fn.name(), vals)
+""",
     "jacobian-forward-mode": """
 from torch.autograd.functional import jacobian, hessian
 torch.manual_seed(0)
