@@ -1,9 +1,11 @@
 """Autograd as tutorials teach and check it, compared with PyTorch's output (round 11):
 the functional API's forward-mode strategies (jacobian's and hessian's
 strategy="forward-mode": vectorize only, create_graph refused, the blocks recorded and
-nested in lists), detach_() of any view refused, and grad_fn._saved_* across some sixty
-more nodes (tensors, indices, dims, sizes, reductions; readable after backward for
-the non-tensor ones)."""
+nested in lists), detach_() of any view refused, batched matmul recorded as PyTorch's
+_matmul_impl records it (folded into mm/mv, or expanded, flattened and multiplied by
+bmm: the nodes grad_fn.next_functions shows, and the size errors of the product
+reached), and grad_fn._saved_* across some sixty more nodes (tensors, indices, dims,
+sizes, reductions; readable after backward for the non-tensor ones)."""
 
 from __future__ import annotations
 
@@ -19,6 +21,70 @@ def _torch(text: str) -> str:
 
 
 PROGRAMS = {
+    "batched-matmul-nodes": """
+torch.manual_seed(0)
+def show(t):
+    def rec(fn, d):
+        if fn is None:
+            print("  " * d + "None")
+            return
+        if hasattr(fn, "variable"):
+            print("  " * d + "AccumulateGrad", tuple(fn.variable.shape))
+            return
+        print("  " * d + fn.name())
+        for f, i in fn.next_functions:
+            rec(f, d + 1)
+    rec(t.grad_fn, 0)
+    print(tuple(t.shape), t._base is None)
+def leaf(*s):
+    return torch.randn(*s, requires_grad=True)
+def plain(*s):
+    return torch.randn(*s)
+cases = [
+    ("3@3", lambda: leaf(2, 3, 4) @ leaf(2, 4, 5)),
+    ("3@3 bcast", lambda: leaf(2, 3, 4) @ leaf(1, 4, 5)),
+    ("1x3@3 rg", lambda: leaf(1, 3, 4) @ leaf(2, 4, 5)),
+    ("1x3 plain@3", lambda: plain(1, 3, 4) @ leaf(2, 4, 5)),
+    ("4@4", lambda: leaf(2, 2, 3, 4) @ leaf(2, 2, 4, 5)),
+    ("4@3 bcast", lambda: leaf(2, 2, 3, 4) @ leaf(2, 4, 5)),
+    ("3@2 rg", lambda: leaf(2, 3, 4) @ leaf(4, 5)),
+    ("3@2 plain w", lambda: leaf(2, 3, 4) @ plain(4, 5)),
+    ("3T@2 plain w", lambda: leaf(2, 4, 3).transpose(1, 2) @ plain(4, 5)),
+    ("perm@2 plain", lambda: leaf(3, 2, 4).permute(1, 0, 2) @ plain(4, 5)),
+    ("3@1 rg", lambda: leaf(2, 3, 4) @ leaf(4)),
+    ("3T@1 plain", lambda: leaf(2, 4, 3).transpose(1, 2) @ plain(4)),
+    ("4perm@1", lambda: leaf(2, 3, 2, 4).permute(0, 2, 1, 3) @ plain(4)),
+    ("1@3 rg", lambda: leaf(4) @ leaf(2, 4, 5)),
+    ("1@3 plain", lambda: plain(4) @ leaf(2, 4, 5)),
+    ("2@3 rg", lambda: leaf(3, 4) @ leaf(2, 4, 5)),
+    ("2@3 plain", lambda: plain(3, 4) @ leaf(2, 4, 5)),
+    ("attn", lambda: leaf(1, 2, 4, 3) @ leaf(1, 2, 4, 3).transpose(-2, -1) / 3 ** 0.5),
+    ("torch.matmul", lambda: torch.matmul(leaf(5, 1, 3, 4), leaf(2, 4, 1))),
+    ("linalg.matmul", lambda: torch.linalg.matmul(leaf(2, 4, 1), plain(1))),
+    ("empty", lambda: leaf(0, 3, 4) @ leaf(4, 5)),
+]
+for name, f in cases:
+    print("---", name)
+    show(f())
+a = torch.randn(2, 3, 4, dtype=torch.float64, requires_grad=True)
+b = torch.randn(4, 5, dtype=torch.float64, requires_grad=True)
+c = torch.randn(2, 4, 5, dtype=torch.float64, requires_grad=True)
+v = torch.randn(4, dtype=torch.float64, requires_grad=True)
+(a @ b).sum().backward()
+(a @ c).pow(2).sum().backward()
+(v @ c).sum().backward()
+print(a.grad, b.grad, c.grad, v.grad)
+g, = torch.autograd.grad((a @ c).pow(2).sum(), a, create_graph=True)
+print(g.grad_fn.name(), g.grad_fn.next_functions[0][0].name())
+for sa, sb in [((2, 3, 4), (2, 5, 5)), ((2, 3, 4), (3, 4, 5)), ((2, 3, 4), (5, 5)),
+               ((2, 3, 4), (5,)), ((4,), (2, 5, 5)), ((3, 4), (2, 5, 5)),
+               ((2, 2, 3, 4), (2, 5, 6)), ((2, 3, 4), (1, 5, 5)), ((1, 3, 4), (2, 5, 5))]:
+    for first in (True, False):
+        try:
+            (leaf(*sa) if first else plain(*sa)) @ (plain(*sb) if first else leaf(*sb))
+        except RuntimeError as e:
+            print(sa, sb, first, e)
+""",
     "saved-attributes": """
 torch.manual_seed(0)
 x = torch.randn(2, 3, requires_grad=True)

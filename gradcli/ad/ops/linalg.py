@@ -11,10 +11,11 @@ import numpy as np
 
 from gradcli.ad.graph import Tensor
 from gradcli.ad.inplace import inplace_of
+from gradcli.ad.kernels.messages import broadcast_message
 from gradcli.ad.ops.creation import _as_tensor
 from gradcli.ad.ops.elementwise import clone, mul
 from gradcli.ad.ops.reductions import sum as torch_sum
-from gradcli.ad.ops.shape import expand, permute, reshape, squeeze, t, unsqueeze, view
+from gradcli.ad.ops.shape import expand, permute, reshape, squeeze, t, transpose, unsqueeze, view
 from gradcli.ad.ops.surface import SURFACE, expose
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
@@ -70,14 +71,72 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
         return squeeze(mm(unsqueeze(a, 0), b), 0, dims_variant=True)
     if na == 2 and nb == 2:
         return mm(a, b)
-    # Batched, including a vector against a batch of matrices (UnsafeViewBackward0 as in
-    # PyTorch, which folds these into one product).
+    # Batched, including a vector against a batch of matrices: PyTorch's _matmul_impl,
+    # step for step, so the graph has its nodes (grad_fn.next_functions) and a size
+    # mismatch is reported by the mm, mv or bmm it reaches, in its words.
     try:
-        batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+        batch = np.broadcast_shapes(a.shape[:-2] if na > 1 else (), b.shape[:-2] if nb > 1 else ())
     except ValueError:
-        batch = ()  # the kernel reports the mismatch
+        raise GdRuntimeError(broadcast_message(np.broadcast_to(0, a.shape[:-2]),
+                                               np.broadcast_to(0, b.shape[:-2]))) from None
     check_size(math.prod(batch) * (a.shape[-2] if na > 1 else 1) * (b.shape[-1] if nb > 1 else 1))
-    return apply(_RULES["matmul"], (a, b))
+    if _should_fold(a, b):
+        return _folded_matmul(a, b)
+    if na == 3 and nb == 3 and a.shape[0] != b.shape[0]:  # a batch of one that requires
+        if a.shape[0] == 1 and a.requires_grad:           # grad is squeezed, not expanded
+            return matmul(squeeze(a, 0), b)
+        if b.shape[0] == 1 and b.requires_grad:
+            return matmul(a, squeeze(b, 0))
+    return _bmm_matmul(a, b, tuple(batch))
+
+
+def _unsafe_view(x: Tensor, shape: tuple[int, ...]) -> Tensor:
+    """at::_unsafe_view of a contiguous product (UnsafeViewBackward0, no _base)."""
+    return apply(_RULES["reshape"], (x,), {"shape": tuple(shape), "copy": True})
+
+
+def _should_fold(a: Tensor, b: Tensor) -> bool:
+    """PyTorch's should_fold: a side of 3 or more dims against a matrix or vector is
+    multiplied as one mm/mv when the other side requires grad, or when folding its leading
+    dims needs no copy."""
+    a_larger = a.ndim >= b.ndim
+    t1 = a.array if a_larger else np.swapaxes(b.array, -1, -2)
+    if not (t1.ndim >= 3 and (b.ndim if a_larger else a.ndim) <= 2):
+        return False
+    if (b if a_larger else a).requires_grad:
+        return True
+    if a.ndim == 2:
+        return False
+    if t1.size == 0:
+        return True
+    st, sh, size = t1.strides, t1.shape, t1.itemsize
+    return all(st[i] // size == (st[i + 1] // size) * sh[i + 1] for i in range(t1.ndim - 2))
+
+
+def _folded_matmul(a: Tensor, b: Tensor) -> Tensor:
+    swap = b.ndim > a.ndim
+    t1 = transpose(b, -2, -1) if swap else a
+    t2 = (t(a) if a.ndim == 2 else a) if swap else b
+    out_shape = t1.shape[:-1]
+    folded = reshape(t1, math.prod(out_shape), t1.shape[-1])
+    if t2.ndim == 2:
+        out = _unsafe_view(mm(folded, t2), (*out_shape, t2.shape[1]))
+        return clone(transpose(out, -2, -1)) if swap else out
+    return _unsafe_view(mv(folded, t2), out_shape)
+
+
+def _bmm_matmul(a: Tensor, b: Tensor, batch: tuple[int, ...]) -> Tensor:
+    n = a.shape[-2] if a.ndim > 1 else 1
+    m2, p = (b.shape[-2], b.shape[-1]) if b.ndim > 1 else (b.shape[0], 1)
+    count = math.prod(batch)
+    a3 = reshape(expand(a, (*batch, n, a.shape[-1])), count, n, a.shape[-1])
+    if b.ndim == 1:
+        b3 = unsqueeze(reshape(expand(b, (*batch, m2)), count, m2), 2)
+        out = squeeze(bmm(a3, b3), -1)
+    else:
+        out = bmm(a3, reshape(expand(b, (*batch, m2, p)), count, m2, p))
+    shape = (*batch, *((n,) if a.ndim > 1 else ()), *((p,) if b.ndim > 1 else ()))
+    return _unsafe_view(out, shape)
 
 
 def outer(input: Tensor, vec2: Tensor) -> Tensor:
