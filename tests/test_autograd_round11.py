@@ -1,11 +1,13 @@
-"""Autograd as tutorials teach and check it, compared with PyTorch's output (round 11):
-the functional API's forward-mode strategies (jacobian's and hessian's
-strategy="forward-mode": vectorize only, create_graph refused, the blocks recorded and
-nested in lists), detach_() of any view refused, batched matmul recorded as PyTorch's
-_matmul_impl records it (folded into mm/mv, or expanded, flattened and multiplied by
-bmm: the nodes grad_fn.next_functions shows, and the size errors of the product
-reached), and grad_fn._saved_* across some sixty more nodes (tensors, indices, dims,
-sizes, reductions; readable after backward for the non-tensor ones)."""
+"""Autograd as tutorials teach and check it, compared with PyTorch's output (round 11): the
+functional API's forward-mode strategies (jacobian's and hessian's strategy="forward-
+mode": vectorize only, create_graph refused, the blocks recorded and nested in lists),
+detach_() of any view refused, batched matmul recorded as PyTorch's _matmul_impl records
+it (folded into mm/mv, or expanded, flattened and multiplied by bmm: the nodes
+grad_fn.next_functions shows, and the size errors of the product reached),
+tensordot/inner (a size-1 contracted dim summed first, a full contraction one dot),
+take_along_dim's broadcast, multi_dot's cheapest order, kron's _unsafe_views, and
+grad_fn._saved_* across some sixty more nodes (tensors, indices, dims, sizes,
+reductions; readable after backward for the non-tensor ones)."""
 
 from __future__ import annotations
 
@@ -21,6 +23,105 @@ def _torch(text: str) -> str:
 
 
 PROGRAMS = {
+    "tensordot-inner-take-along-nodes": """
+torch.manual_seed(0)
+def show(t):
+    def rec(fn, d):
+        if fn is None:
+            print("  " * d + "None"); return
+        if hasattr(fn, "variable"):
+            print("  " * d + "AccumulateGrad", tuple(fn.variable.shape)); return
+        print("  " * d + fn.name())
+        for f, i in fn.next_functions:
+            rec(f, d + 1)
+    rec(t.grad_fn, 0)
+    print(tuple(t.shape))
+def leaf(*s):
+    return torch.randn(*s, requires_grad=True)
+for name, f in [
+  ("td 1-1", lambda: torch.tensordot(leaf(4), leaf(4), dims=1)),
+  ("td 1-1 list", lambda: torch.tensordot(leaf(4), leaf(4), dims=([0], [0]))),
+  ("td 2-1", lambda: torch.tensordot(leaf(3, 4), leaf(4), dims=1)),
+  ("td 1-2", lambda: torch.tensordot(leaf(4), leaf(4, 3), dims=1)),
+  ("td 0", lambda: torch.tensordot(leaf(2), leaf(3), dims=0)),
+  ("td 3-3", lambda: torch.tensordot(leaf(2, 3, 4), leaf(3, 4, 5), dims=2)),
+  ("inner 1", lambda: torch.inner(leaf(4), leaf(4))),
+  ("inner 2", lambda: torch.inner(leaf(3, 4), leaf(2, 4))),
+  ("inner 2-1", lambda: torch.inner(leaf(3, 4), leaf(4))),
+  ("inner 3-2", lambda: torch.inner(leaf(2, 3, 4), leaf(5, 4))),
+  ("inner s", lambda: torch.inner(leaf(4), torch.tensor(2.0, requires_grad=True))),
+  ("tad", lambda: torch.take_along_dim(leaf(2, 4), torch.tensor([[0, 1], [2, 0]]), dim=1)),
+  ("tad b", lambda: torch.take_along_dim(leaf(2, 4), torch.tensor([[0], [2]]), dim=1)),
+  ("tad bc", lambda: torch.take_along_dim(leaf(1, 4), torch.tensor([[0], [2]]), dim=1)),
+  ("tad neg", lambda: torch.take_along_dim(leaf(3, 4), torch.tensor([[0, 1, 2, 0]]), dim=0)),
+  ("tad 1d", lambda: torch.take_along_dim(leaf(4), torch.tensor([3, 0]), dim=0)),
+]:
+    print("---", name)
+    show(f())
+for name, f in [
+  ("td full 2", lambda: torch.tensordot(leaf(3, 4), leaf(3, 4), dims=2)),
+  ("td full T", lambda: torch.tensordot(leaf(3, 4), leaf(4, 3), dims=([0, 1], [1, 0]))),
+  ("td bcast", lambda: torch.tensordot(leaf(3, 1), leaf(5, 2), dims=([1], [1]))),
+  ("td bcast2", lambda: torch.tensordot(leaf(3, 4), leaf(1, 2), dims=([1], [0]))),
+  ("inner 1x1", lambda: torch.inner(leaf(3, 1), leaf(2, 1))),
+]:
+    print("---", name)
+    show(f())
+for f in [lambda: torch.tensordot(leaf(3, 4), leaf(5, 2), dims=([1], [0])),
+          lambda: torch.inner(leaf(3, 4), leaf(3)),
+          lambda: torch.tensordot(leaf(3, 4), leaf(4, 2), dims=([1, 0], [0]))]:
+    try:
+        f()
+    except RuntimeError as e:
+        print(e)
+a, b = leaf(3, 4), leaf(2, 4)
+torch.inner(a, b).pow(2).sum().backward()
+print(a.grad.sum().item(), b.grad.sum().item())
+""",
+    "multi-dot-order": """
+torch.manual_seed(0)
+def show(t):
+    def rec(fn, d):
+        if fn is None:
+            print("  " * d + "None"); return
+        if hasattr(fn, "variable"):
+            print("  " * d + "AccumulateGrad", tuple(fn.variable.shape)); return
+        print("  " * d + fn.name())
+        for f, i in fn.next_functions:
+            rec(f, d + 1)
+    rec(t.grad_fn, 0)
+    print(tuple(t.shape), round(t.sum().item(), 3))
+def leaf(*s):
+    return torch.randn(*s, requires_grad=True)
+from torch.linalg import multi_dot
+for shapes in [[(3, 4), (4, 5), (5, 2)], [(2, 4), (4, 5), (5, 3)], [(4,), (4, 5), (5, 2)],
+               [(3, 4), (4, 5), (5,)], [(4,), (4,)], [(2, 3), (3, 6), (6, 1), (1, 7)],
+               [(5, 1), (1, 5), (5, 1), (1, 5), (5, 2)], [(3, 3)] * 4,
+               [(4,), (4, 2), (2, 6), (6, 3), (3,)]]:
+    print("---", shapes)
+    show(multi_dot([leaf(*s) for s in shapes]))
+""",
+    "kron-nodes": """
+torch.manual_seed(0)
+def show(t):
+    def rec(fn, d):
+        if fn is None:
+            print("  " * d + "None"); return
+        if hasattr(fn, "variable"):
+            print("  " * d + "AccumulateGrad", tuple(fn.variable.shape)); return
+        print("  " * d + fn.name())
+        for f, i in fn.next_functions:
+            rec(f, d + 1)
+    rec(t.grad_fn, 0)
+    print(t)
+def leaf(*s):
+    return torch.randn(*s, requires_grad=True)
+for a, b in [((2, 2), (2, 3)), ((3,), (2,)), ((2,), (2, 2)), ((2, 1, 2), (3,))]:
+    x, y = leaf(*a), leaf(*b)
+    show(torch.kron(x, y))
+    torch.kron(x, y).pow(2).sum().backward()
+    print(x.grad, y.grad)
+""",
     "batched-matmul-nodes": """
 torch.manual_seed(0)
 def show(t):
