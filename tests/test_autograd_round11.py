@@ -5,9 +5,11 @@ detach_() of any view refused, batched matmul recorded as PyTorch's _matmul_impl
 it (folded into mm/mv, or expanded, flattened and multiplied by bmm: the nodes
 grad_fn.next_functions shows, and the size errors of the product reached),
 tensordot/inner (a size-1 contracted dim summed first, a full contraction one dot),
-take_along_dim's broadcast, multi_dot's cheapest order, kron's _unsafe_views, and
-grad_fn._saved_* across some sixty more nodes (tensors, indices, dims, sizes,
-reductions; readable after backward for the non-tensor ones)."""
+take_along_dim's broadcast, multi_dot's cheapest order, kron's _unsafe_views,
+gradcheck's passes (the analytical Jacobian twice, the grad_output and undefined-grad
+checks: what a printing backward shows), and grad_fn._saved_* across some sixty more
+nodes (tensors, indices, dims, sizes, reductions; readable after backward for the non-
+tensor ones)."""
 
 from __future__ import annotations
 
@@ -23,6 +25,67 @@ def _torch(text: str) -> str:
 
 
 PROGRAMS = {
+    "gradcheck-backward-calls": """
+from torch.autograd import Function, gradcheck, gradgradcheck
+calls = {"f": 0, "b": 0}
+class Sq(Function):
+    @staticmethod
+    def forward(ctx, x):
+        calls["f"] += 1
+        ctx.save_for_backward(x)
+        return x * x
+    @staticmethod
+    def backward(ctx, g):
+        calls["b"] += 1
+        x, = ctx.saved_tensors
+        return 2 * x * g
+torch.manual_seed(0)
+x = torch.randn(4, dtype=torch.double, requires_grad=True)
+print(gradcheck(Sq.apply, (x,)), calls)
+calls["f"] = calls["b"] = 0
+print(gradgradcheck(Sq.apply, (x,)), calls)
+class Two(Function):
+    @staticmethod
+    def forward(ctx, x, y):
+        calls["f"] += 1
+        ctx.save_for_backward(x, y)
+        return x * y, x + y
+    @staticmethod
+    def backward(ctx, g1, g2):
+        calls["b"] += 1
+        x, y = ctx.saved_tensors
+        return g1 * y + g2, g1 * x + g2
+calls["f"] = calls["b"] = 0
+y = torch.randn(4, dtype=torch.double, requires_grad=True)
+print(gradcheck(Two.apply, (x, y)), calls)
+calls["f"] = calls["b"] = 0
+print(gradcheck(Two.apply, (x, y), check_undefined_grad=False), calls)
+class Loud(Function):
+    @staticmethod
+    def forward(ctx, x):
+        print("forward")
+        return x * 2
+    @staticmethod
+    def backward(ctx, g):
+        print("backward", g)
+        return g * 3
+try:
+    gradcheck(Loud.apply, (torch.ones(2, dtype=torch.double, requires_grad=True),))
+except Exception as e:
+    print(type(e).__name__, e)
+class Unscaled(Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x * 2
+    @staticmethod
+    def backward(ctx, g):
+        return torch.ones_like(g) * 2
+print(gradcheck(Unscaled.apply, (x,), raise_exception=False))
+try:
+    gradcheck(Unscaled.apply, (x,))
+except Exception as e:
+    print(type(e).__name__, e)
+""",
     "tensordot-inner-take-along-nodes": """
 torch.manual_seed(0)
 def show(t):
