@@ -5,7 +5,8 @@ detach_() of any view refused, batched matmul recorded as PyTorch's _matmul_impl
 it (folded into mm/mv, or expanded, flattened and multiplied by bmm: the nodes
 grad_fn.next_functions shows, and the size errors of the product reached),
 tensordot/inner (a size-1 contracted dim summed first, a full contraction one dot),
-take_along_dim's broadcast, multi_dot's cheapest order, kron's _unsafe_views,
+take_along_dim's broadcast, multi_dot's cheapest order, kron's _unsafe_views, a tuple
+index's select/slice/unsqueeze steps (a full slice skipped, none at all an alias),
 gradcheck's passes (the analytical Jacobian twice, the grad_output and undefined-grad
 checks: what a printing backward shows), and grad_fn._saved_* across some sixty more
 nodes (tensors, indices, dims, sizes, reductions; readable after backward for the non-
@@ -25,6 +26,40 @@ def _torch(text: str) -> str:
 
 
 PROGRAMS = {
+    "indexing-nodes": """
+torch.manual_seed(0)
+def chain(t):
+    out = []
+    fn = t.grad_fn
+    while fn is not None and not hasattr(fn, "variable"):
+        out.append(fn.name())
+        fn = fn.next_functions[0][0]
+    return out
+x = torch.randn(3, 4, 5, requires_grad=True)
+for name, f in [("0,0", lambda: x[0, 0]), ("1:,2", lambda: x[1:, 2]), ("0,1:", lambda: x[0, 1:]),
+                (":,0", lambda: x[:, 0]), ("...,0", lambda: x[..., 0]), ("None", lambda: x[None]),
+                ("0,None", lambda: x[0, None]), ("1:,None,2", lambda: x[1:, None, 2]),
+                ("::2,1:3", lambda: x[::2, 1:3]), ("0,0,0", lambda: x[0, 0, 0]),
+                ("0][1", lambda: x[0][1]), ("-1", lambda: x[-1]), (":,:,1:", lambda: x[:, :, 1:]),
+                ("0,[0,1]", lambda: x[0, [0, 1]]), ("[0,1],0", lambda: x[[0, 1], 0]),
+                ("1:,[0,2]", lambda: x[1:, [0, 2]]), ("mask", lambda: x[x > 0]),
+                ("0,mask", lambda: x[0][x[0] > 0]), (":,None", lambda: x[:, None]),
+                ("...,None", lambda: x[..., None]), ("1:2,...,3", lambda: x[1:2, ..., 3]),
+                ("full", lambda: x[:]), ("fullfull", lambda: x[:, :]), ("0:9", lambda: x[0:9, 1]),
+                ("tensor idx", lambda: x[torch.tensor(1)]), ("0,...", lambda: x[0, ...]),
+                ("...", lambda: x[...]), ("1:,[[0],[2]],None", lambda: x[1:, [[0], [2]], None])]:
+    y = f()
+    print(name, chain(y), tuple(y.shape), y._base is x, y.grad_fn)
+y = x[1:, 2]
+y.sum().backward()
+print(x.grad.sum(), x.grad[1, 2])
+z = x * 1
+v = z[0, 1:]
+v.mul_(2)
+print(v.grad_fn, z.grad_fn, v._base is z)
+z.sum().backward()
+print(x.grad[0])
+""",
     "gradcheck-backward-calls": """
 from torch.autograd import Function, gradcheck, gradgradcheck
 calls = {"f": 0, "b": 0}
