@@ -669,7 +669,7 @@ def _cat(draw: Draw, name: str) -> Case:
     return tuple(xs), {"dim": dim}
 
 
-@case("mm", "mv", "dot", "matmul")
+@case("mm", "mv", "dot")
 def _linalg(draw: Draw, name: str) -> Case:
     rng = rng_of(draw)
     n, k, m = (draw(st.integers(1, 4)) for _ in range(3))
@@ -677,17 +677,7 @@ def _linalg(draw: Draw, name: str) -> Case:
         return (T(normal(rng, (n, k))), T(normal(rng, (k, m)))), {}
     if name == "mv":
         return (T(normal(rng, (n, k))), T(normal(rng, (k,)))), {}
-    if name == "dot":
-        return (T(normal(rng, (k,))), T(normal(rng, (k,)))), {}
-    ba, bb = broadcast_pair(draw, min_dims=1, max_dims=2)
-    form = draw(st.sampled_from(["batched", "batched", "vector_a", "vector_b"]))
-    if form == "vector_a":  # a vector against a batch of matrices
-        return (T(normal(rng, (k,))), T(normal(rng, (*bb, k, m)))), {}
-    if form == "vector_b":
-        return (T(normal(rng, (*ba, n, k))), T(normal(rng, (k,)))), {}
-    if draw(st.booleans()):
-        bb = draw(st.sampled_from([(), bb]))
-    return (T(normal(rng, (*ba, n, k))), T(normal(rng, (*bb, k, m)))), {}
+    return (T(normal(rng, (k,))), T(normal(rng, (k,)))), {}  # dot
 
 
 @case("mse_loss", "bce_with_logits")

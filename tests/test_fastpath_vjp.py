@@ -41,7 +41,7 @@ SAMPLES = load()
 FAST = sorted(name for name, rule in RULES.items() if rule.vjp_array is not None)
 #: The rules W2 and tutorials spend their backward passes in: they must keep an array VJP.
 HOT = {"exp", "log", "sin", "cos", "tanh", "sigmoid", "relu", "sub", "mul", "div", "neg",
-       "pow", "mv", "mm", "dot", "matmul", "sum", "mean", "reshape", "transpose",
+       "pow", "mv", "mm", "dot", "bmm", "sum", "mean", "reshape", "transpose",
        "expand", "getitem"}
 #: (name, star shape, float dtype): the sample's shapes, and two that broadcast against
 #: the 0-d and size-2 arguments of the samples.

@@ -15,6 +15,7 @@ import numpy as np
 from gradcli.ad import ops
 from gradcli.ad.engine import batchable, batched_vjp, grad
 from gradcli.ad.forward import dual_level, make_dual
+from gradcli.ad.ops.joins import split
 from gradcli.ad.tensor import State, Tensor, check_size, enable_grad, tensor_from_array
 from gradcli.errors import GdRuntimeError
 
@@ -266,16 +267,31 @@ def _zeros_requiring_grad(t: Tensor) -> Tensor:
 
 
 def jacobian(func: Func, inputs: Any, create_graph: bool = False, strict: bool = False,
-             vectorize: bool = False, strategy: str = "reverse-mode") -> Any:
+             vectorize: bool = False, strategy: str = "reverse-mode", *,
+             _outer_forward: bool = False) -> Any:
     """The Jacobian: shape out.shape + in.shape (nested tuples for tuple ins/outs)."""
+    if strategy not in ("forward-mode", "reverse-mode"):
+        raise GdRuntimeError('Expected strategy to be either "forward-mode" or "reverse-mode". '
+                             'Hint: If your function has more outputs than inputs, '
+                             '"forward-mode" tends to be more performant. Otherwise, prefer to '
+                             'use "reverse-mode".', py_type="AssertionError")
     in_tuple, xs = _tuple(inputs, "inputs", "jacobian")
     if strategy == "forward-mode":
+        if create_graph:
+            raise GdRuntimeError("torch.autograd.functional.jacobian: `create_graph=True` and "
+                                 '`strategy="forward-mode"` are not supported together (yet). '
+                                 "Please either set `create_graph=False` or "
+                                 '`strategy="reverse-mode"`.', py_type="NotImplementedError")
         if strict:
             raise GdRuntimeError('torch.autograd.functional.jacobian: `strict=True` and '
                                  '`strategy="forward-mode"` are not supported together (yet). '
                                  'Please either set `strict=False` or '
                                  '`strategy="reverse-mode"`.')
-        return _jacobian_forward(func, xs, in_tuple, create_graph)
+        if not vectorize:
+            raise GdRuntimeError("Computing Jacobian using forward-AD or forward-over-reverse "
+                                 "Hessian isonly implemented for `vectorize=True`.",
+                                 py_type="NotImplementedError")
+        return _jacobian_forward(func, xs, in_tuple, _outer_forward)
     with enable_grad():
         xs = _prepare(xs, create_graph)
         out_tuple, outs = _call(func, xs, "jacobian")
@@ -336,35 +352,47 @@ def _batched_rows(out: Tensor, xs: tuple[Tensor, ...], n: int,
 
 
 def _jacobian_forward(func: Func, xs: tuple[Tensor, ...], in_tuple: bool,
-                      create_graph: bool) -> Any:
-    cols: list[list[list[Tensor]]] = []
-    out_tuple = False
+                      requires_grad: bool = False) -> Any:
+    """PyTorch's _jacfwd (vectorize=True only; create_graph is refused): one forward pass
+    per basis tangent of all the inputs, stacked on a leading dim, split per input, that
+    dim moved last and reshaped (so the blocks are recorded, not detached, as PyTorch's
+    are); they nest in lists, not tuples, where the inputs are a tuple (its
+    _tuple_postprocess). requires_grad: hessian's forward-over-reverse marks the dual
+    inputs as requiring grad, so the inner reverse pass sees them."""
+    numels = [x.numel() for x in xs]
+    total = sum(numels)
+    per_out: list[list[Tensor]] = []
     outs: tuple[Tensor, ...] = ()
-    for k, x in enumerate(xs):
-        per_out: list[list[Tensor]] | None = None
-        n = x.numel()
-        for j in range(n):
-            e = np.zeros(n, x.dtype)
-            e[j] = 1
-            vs = tuple(tensor_from_array(e.reshape(x.shape)) if i == k else zeros_for(y)
-                       for i, y in enumerate(xs))
-            outs_, tans = jvp(func, xs, vs, create_graph)
-            out_tuple = isinstance(outs_, tuple)
-            outs = outs_ if out_tuple else (outs_,)
-            tl = tans if out_tuple else (tans,)
-            if per_out is None:
-                per_out = [[] for _ in tl]
-            for m, t in enumerate(tl):
-                per_out[m].append(t)
-        cols.append(per_out or [])
+    out_tuple = False
+    for j in range(total):
+        e = np.zeros(total)
+        e[j] = 1
+        parts = np.split(e, np.cumsum(numels)[:-1])
+        with dual_level():
+            duals = []
+            for x, part in zip(xs, parts, strict=True):
+                d = make_dual(x, tensor_from_array(part.astype(x.dtype).reshape(x.shape)))
+                if requires_grad and d.dtype.kind == "f" and not d.requires_grad:
+                    d.requires_grad = True
+                duals.append(d)
+            out_tuple, outs = _call(func, tuple(duals))
+            if not per_out:
+                per_out = [[] for _ in outs]
+            for m, o in enumerate(outs):
+                per_out[m].append(o.tangent if o.tangent is not None else zeros_for(o))
+                o.tangent = None
     rows = []
     for m, out in enumerate(outs):
+        jac = ops.stack(per_out[m], 0)
         blocks = []
-        for k, x in enumerate(xs):
-            col = ops.stack(cols[k][m], -1) if cols[k] else zeros_for(out)
-            blocks.append(ops.reshape(col, out.shape + x.shape))
-        rows.append(tuple(blocks))
-    return _nest(rows, in_tuple, out_tuple, create_graph)
+        for k, piece in enumerate(split(jac, numels, 0)):
+            moved = ops.permute(piece, (*range(1, piece.ndim), 0))
+            blocks.append(ops.reshape(moved, out.shape + xs[k].shape))
+        rows.append(blocks)
+    if not in_tuple:
+        per = [r[0] for r in rows]
+        return tuple(per) if out_tuple else per[0]
+    return rows if out_tuple else rows[0]
 
 
 def _nest(rows: list[tuple[Tensor, ...]], in_tuple: bool, out_tuple: bool,
@@ -393,6 +421,9 @@ def hessian(func: Func, inputs: Any, create_graph: bool = False, strict: bool = 
             vectorize: bool = False, outer_jacobian_strategy: str = "reverse-mode") -> Any:
     """The Hessian of a scalar function: shape in.shape + in.shape."""
     in_tuple, xs = _tuple(inputs, "inputs", "hessian")
+    if outer_jacobian_strategy not in ("forward-mode", "reverse-mode"):
+        raise GdRuntimeError('Expected strategy to be either "forward-mode" or "reverse-mode".',
+                             py_type="AssertionError")
     f = _scalar_func(func, "hessian")
 
     def gradient(*ys: Tensor) -> Any:
@@ -416,7 +447,8 @@ def hessian(func: Func, inputs: Any, create_graph: bool = False, strict: bool = 
         return gs if in_tuple else gs[0]
 
     return jacobian(gradient, xs if in_tuple else xs[0], create_graph=create_graph,
-                    strict=strict, vectorize=vectorize)
+                    strict=strict, vectorize=vectorize, strategy=outer_jacobian_strategy,
+                    _outer_forward=True)
 
 
 def hvp(func: Func, inputs: Any, v: Any = None, create_graph: bool = False,

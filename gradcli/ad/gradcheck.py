@@ -120,6 +120,11 @@ def gradcheck(func: Func, inputs: Any, *, eps: float = 1e-06, atol: float = 1e-0
                                      raise_exception)
                 continue
             analytical = _analytical(out, xs, idx) if check_backward_ad else []
+            if analytical:  # computed twice, as PyTorch checks reentrancy
+                again = _analytical(out, xs, idx)
+                if any(np.max(np.abs(a - b), initial=0) > nondet_tol
+                       for a, b in zip(analytical, again, strict=True)):
+                    return _fail(_NOT_REENTRANT.format(nondet_tol), raise_exception)
             for j, a in enumerate(analytical):
                 n = numerical[j][k]
                 common = np.promote_types(a.dtype, n.dtype)
@@ -127,7 +132,48 @@ def gradcheck(func: Func, inputs: Any, *, eps: float = 1e-06, atol: float = 1e-0
                     return _fail(f"Jacobian mismatch for output {k:d} with respect to input "
                                  f"{j:d},\nnumerical:{_text(n)}\nanalytical:{_text(a)}\n",
                                  raise_exception)
+        if not check_backward_ad:
+            return True
+        diff = [o for o in outs if o.requires_grad]
+        if not _zero_grads(diff, xs, idx):
+            return _fail("backward not multiplied by grad_output", raise_exception)
+        if check_undefined_grad:  # PyTorch's _test_undefined_backward_mode: func again
+            checks = [[o for o in _outputs(func, xs) if o.requires_grad]]
+            if len(checks[0]) > 1:
+                checks += [[o for o in _outputs(func, xs) if o.requires_grad] for _ in diff]
+            if not all(_zero_grads(c, xs, idx) for c in checks):
+                return _fail("Expected all input grads to be undefined or zero when all output "
+                             "grads are undefined or zero. Please look at \"Notes about "
+                             "undefined output gradients\" in \"tools/autograd/derivatives."
+                             "yaml\"", raise_exception)
     return True
+
+
+def _zero_grads(outs: list[Tensor], inputs: tuple[Any, ...], idx: list[int]) -> bool:
+    """Whether zero grad_outputs give zero (or no) input gradients: PyTorch's checks that
+    backward multiplies by grad_output and handles undefined output grads."""
+    if not outs:
+        return True
+    gs = engine.grad(outs, [inputs[i] for i in idx],
+                     [tensor_from_array(np.zeros(o.shape, o.array.dtype)) for o in outs],
+                     allow_unused=True)
+    return all(g is None or not np.any(g.array) for g in gs)
+
+
+_NOT_REENTRANT = (
+    "Backward is not reentrant, i.e., running backward with same input and grad_output "
+    "multiple times gives different values, although analytical gradient matches numerical "
+    "gradient.The tolerance for nondeterminism was {}.\n\nNOTE: If your op relies on "
+    "non-deterministic operations i.e., it is listed here:\n"
+    "https://pytorch.org/docs/stable/generated/torch.use_deterministic_algorithms.html\n"
+    "this failure might be expected.\n\nIf you are adding a new operator, please file an "
+    "issue and then use one of the\nworkarounds. The workaround depends on how your test "
+    "invokes gradcheck/gradgradcheck.\nIf the test\n- manually invokes "
+    "gradcheck/gradgradcheck, then call gradcheck/gradgradcheck\n  with `nondet_tol=<tol>` "
+    "as a keyword argument.\n- is OpInfo-based (e.g., in test_ops_gradients.py), then "
+    "modify the OpInfo for the test\n  to have `gradcheck_nondet_tol=<tol>`.\n- is a Module "
+    "test (e.g., in common_nn.py), then modify the corresponding\n  module_test entry to "
+    "have `gradcheck_nondet_tol=<tol>`\n")
 
 
 def _fail(message: str, raise_exception: bool) -> bool:

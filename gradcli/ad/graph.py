@@ -24,6 +24,15 @@ if TYPE_CHECKING:
 ndarray = np.ndarray
 
 
+def view_base(x: Tensor) -> Tensor | None:
+    """x._base: the tensor whose storage x views (the first one, through views of views),
+    or None. A reshape that had to copy is no view (PyTorch's _unsafe_view of a clone)."""
+    base = x
+    while base._view is not None and not base._view[2].get("copy"):
+        base = base._view[0]
+    return None if base is x or not np.may_share_memory(base.array, x.array) else base
+
+
 class Node:
     """One recorded op on the tape: the `grad_fn` of the tensor it produced."""
 
@@ -209,9 +218,9 @@ class Tensor:
         return t
 
     def detach_(self) -> Tensor:
-        """Detach this tensor from the graph in place, making it a leaf (not a view of a
-        tensor in a graph: PyTorch's error)."""
-        if self._view is not None and (self.requires_grad or self._view[0].requires_grad):
+        """Detach this tensor from the graph in place, making it a leaf (not a view, in a
+        graph or not: PyTorch's error)."""
+        if view_base(self) is not None:
             raise GdRuntimeError(
                 "Can't detach views in-place. Use detach() instead. If you are using "
                 "DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is "

@@ -10,11 +10,9 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-import numpy as np
-
 from gradcli.ad import engine, ops
 from gradcli.ad import hooks as H
-from gradcli.ad.graph import is_inference
+from gradcli.ad.graph import is_inference, view_base
 from gradcli.ad.kernels.messages import scalar_name
 from gradcli.ad.ops import layout
 from gradcli.ad.registry import RULES
@@ -145,17 +143,9 @@ TENSOR_PROPERTIES: dict[str, Callable[[Tensor], Any]] = {
 #: changes of the storage, shared with views and detached aliases) and a view's base.
 TENSOR_PRIVATE: dict[str, Callable[[Tensor], Any]] = {
     "_version": lambda x: x._vc[0],
-    "_base": lambda x: _view_base(x),
+    "_base": view_base,
 }
 
-
-def _view_base(x: Tensor) -> Tensor | None:
-    """x._base: the tensor whose storage x views (the first one, through views of views),
-    or None. A reshape that had to copy is no view (PyTorch's _unsafe_view of a clone)."""
-    base = x
-    while base._view is not None and not base._view[2].get("copy"):
-        base = base._view[0]
-    return None if base is x or not np.may_share_memory(base.array, x.array) else base
 
 TENSOR_METHODS: dict[str, Callable[..., Any]] = {
     **ops.members("Tensor"),

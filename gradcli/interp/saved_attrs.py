@@ -2,7 +2,11 @@
 names them (its docs' "Saved tensors" section reads them this way).
 
 PyTorch's attribute names come from each formula's arguments (derivatives.yaml); the
-table below holds them for the ops tutorials show. An input is saved only when another
+table below holds them for the ops tutorials show: tensors (inputs, the result, the
+indices a max/sort picked) and the arguments read back as PyTorch stores them (a dim as
+given, -1 wrapped to 2**64 - 1; reduction as its enum; sizes as a tuple). Arguments that
+gd normalizes before recording (cumsum's dim, sort's default dim, var's correction) are
+left out rather than read back wrong. An input is saved only when another
 input's derivative needs it (`x * 2` saves `other`, not `self`, as PyTorch does: the
 other is read as `None`); a number operand reads as the 0-d tensor PyTorch wraps it in
 (int64 or float64). `_saved_self` of a leaf is the leaf itself (`x is y.grad_fn._saved_self`
@@ -21,22 +25,108 @@ from gradcli.ad.graph import Node, Tensor, tensor_from_array
 from gradcli.errors import GdRuntimeError
 
 #: grad_fn name -> its saved attributes, each read from the node as: an input's index and
-#: the index of the input whose derivative needs it (None: always saved), or "result".
+#: the index of the input whose derivative needs it (None: always saved), "result", or a
+#: string naming what else: "sizes"/"numel" (of input 0), "indices" (the positions a
+#: max/min/sort/topk/kthvalue picked), "p:NAME" (a parameter as given), "dim:NAME" (a dim
+#: parameter as PyTorch prints it: a negative one as the unsigned 64-bit number it wraps
+#: to), "dims:NAME" (the same as a tuple, None for all dims).
+_UNARY_SELF = {"self": (0, None)}
+_UNARY_RESULT = {"result": "result"}
+_BINARY = {"self": (0, 1), "other": (1, 0)}
+_BOTH = {"self": (0, None), "other": (1, None)}
+_REDUCED = {"dim": "dims:dim", "keepdim": "p:keepdim=False", "self_sym_sizes": "sizes"}
+_PICKED = {"dim": "dim:dim", "indices": "indices", "keepdim": "p:keepdim=False",
+           "self_sym_sizes": "sizes"}
+_PICKED_AT = {"indices": "indices", "keepdim": "p:keepdim=False", "self_sym_sizes": "sizes"}
+_ALPHA = {"alpha": "p:alpha=1"}
 _SAVED: dict[str, dict[str, Any]] = {
-    "MulBackward0": {"self": (0, 1), "other": (1, 0)},
+    "MulBackward0": _BINARY,
     "DivBackward0": {"self": (0, 1), "other": (1, None)},
     "PowBackward0": {"self": (0, None), "exponent": (1, None)},
     "PowBackward1": {"self": (0, None), "exponent": (1, None), "result": "result"},
     "PowBackward2": {"self": (0, None), "exponent": (1, None), "result": "result"},
     "MvBackward0": {"self": (0, 1), "vec": (1, 0)},
-    "MmBackward0": {"self": (0, 1), "mat2": (1, 0)},
+    "MmBackward0": {"self": (0, 1), "mat2": (1, 0), "self_sym_sizes": "sizes",
+                    "mat2_sym_sizes": "sizes1"},
+    "BmmBackward0": {"self": (0, 1), "mat2": (1, 0)},
     "DotBackward0": {"self": (0, 1), "tensor": (1, 0)},
-    "AbsBackward0": {"self": (0, None)}, "SinBackward0": {"self": (0, None)},
-    "CosBackward0": {"self": (0, None)}, "LogBackward0": {"self": (0, None)},
-    "ExpBackward0": {"result": "result"}, "TanhBackward0": {"result": "result"},
-    "SigmoidBackward0": {"result": "result"}, "ReluBackward0": {"result": "result"},
-    "SqrtBackward0": {"result": "result"}, "ReciprocalBackward0": {"result": "result"},
-    "TanBackward0": {"result": "result"},
+    "AddmmBackward0": {"mat1": (1, 2), "mat2": (2, 1), "alpha": "p:alpha=1",
+                       "beta": "p:beta=1", "mat1_sym_sizes": "sizes1",
+                       "mat2_sym_sizes": "sizes2"},
+    "AddcmulBackward0": {"tensor1": (1, 2), "tensor2": (2, 1), "value": "p:value=1"},
+    "AddcdivBackward0": {"tensor1": (1, 2), "tensor2": (2, None), "value": "p:value=1"},
+    **dict.fromkeys(
+        ("AbsBackward0", "SinBackward0", "CosBackward0", "LogBackward0", "Log2Backward0",
+         "Log10Backward0", "Log1pBackward0", "AsinBackward0", "AcosBackward0",
+         "AtanBackward0", "SinhBackward0", "CoshBackward0", "AsinhBackward0",
+         "AcoshBackward0", "AtanhBackward0", "ErfBackward0", "ErfcBackward0",
+         "ErfinvBackward0", "LgammaBackward0", "DigammaBackward0", "SiluBackward0",
+         "MishBackward0", "HardswishBackward0", "HardsigmoidBackward0", "SgnBackward0"),
+        _UNARY_SELF),
+    **dict.fromkeys(
+        ("ExpBackward0", "Exp2Backward0", "Expm1Backward0", "TanhBackward0",
+         "SigmoidBackward0", "ReluBackward0", "SqrtBackward0", "RsqrtBackward0",
+         "ReciprocalBackward0", "TanBackward0"), _UNARY_RESULT),
+    **dict.fromkeys(("MaximumBackward0", "MinimumBackward0", "Atan2Backward0",
+                     "XlogyBackward0", "LogaddexpBackward0", "FmaxBackward0",
+                     "FminBackward0"), _BOTH),
+    "HypotBackward0": {**_BOTH, "result": "result"},
+    "DistBackward0": {**_BOTH, "p": "p:p=2", "result": "result"},
+    "MaxBackward1": {"self": (0, None), "result": "result"},
+    "MinBackward1": {"self": (0, None), "result": "result"},
+    "MedianBackward0": {"self": (0, None), "result": "result"},
+    "ProdBackward0": {"self": (0, None), "result": "result"},
+    "ProdBackward1": {"self": (0, None), "result": "result", "dim": "dim:dim",
+                      "keepdim": "p:keepdim=False"},
+    "AmaxBackward0": {"self": (0, None), "result": "result", "dim": "dims:dim=()",
+                      "keepdim": "p:keepdim=False"},
+    "AminBackward0": {"self": (0, None), "result": "result", "dim": "dims:dim=()",
+                      "keepdim": "p:keepdim=False"},
+    "MaxBackward0": _PICKED, "MinBackward0": _PICKED,
+    **dict.fromkeys(("KthvalueBackward0", "ModeBackward0", "MedianBackward1"), _PICKED_AT),
+    **dict.fromkeys(("AddBackward0", "SubBackward0", "RsubBackward0", "RsubBackward1"),
+                    _ALPHA),
+    "LerpBackward0": {"weight": "n:2"},
+    "SortBackward0": {"indices": "indices", "self_sym_sizes": "sizes"},
+    "TopkBackward0": {"indices": "indices", "self_sym_sizes": "sizes"},
+    "SumBackward0": {"self_sym_sizes": "sizes"},
+    "SumBackward1": _REDUCED,
+    "MeanBackward0": {"self_sym_sizes": "sizes", "self_sym_numel": "numel"},
+    "MeanBackward1": {**_REDUCED, "self_sym_numel": "numel"},
+    "LogsumexpBackward0": {"self": (0, None), "result": "result", "dim": "dims:dim",
+                           "keepdim": "p:keepdim=False"},
+    "VarBackward0": {"self": (0, None), "dim": "dims:dim", "keepdim": "p:keepdim=False"},
+    "StdBackward0": {"self": (0, None), "result": "result", "dim": "dims:dim",
+                     "keepdim": "p:keepdim=False"},
+    "SoftmaxBackward0": {"dim": "dim:dim", "result": "result"},
+    "LogSoftmaxBackward0": {"dim": "dim:dim", "result": "result"},
+    "CumprodBackward0": {"self": (0, None), "result": "result"},
+    "WhereBackward0": {"condition": (0, None)},
+    "GatherBackward0": {"self": (0, None), "index": "p:index",
+                        "sparse_grad": "p:sparse_grad=False"},
+    "IndexSelectBackward0": {"index": "p:index", "self_sym_sizes": "sizes"},
+    "MaskedFillBackward0": {"mask": "p:mask"},
+    "ScatterBackward0": {"index": "p:index"},
+    "ExpandBackward0": {"self_sym_sizes": "sizes"},
+    "ViewBackward0": {"self_sym_sizes": "sizes"},
+    "UnsafeViewBackward0": {"self_sym_sizes": "sizes"},
+    "PermuteBackward0": {"dims": "p:dims"},
+    "CatBackward0": {"dim": "dim:dim"},
+    "StackBackward0": {"dim": "dim:dim"},
+    "ClampBackward1": {"self": (0, None), "min": "p:min=None", "max": "p:max=None"},
+    "ClampMinBackward0": {"self": (0, None), "min": "p:min"},
+    "ClampMaxBackward0": {"self": (0, None), "max": "p:max"},
+    "LeakyReluBackward0": {"self": (0, None), "negative_slope": "p:negative_slope=0.01"},
+    "HardtanhBackward0": {"self": (0, None), "min_val": "p:min_val=-1.0",
+                          "max_val": "p:max_val=1.0"},
+    "SoftplusBackward0": {"self": (0, None), "beta": "p:beta=1", "threshold": "p:threshold=20"},
+    "GeluBackward0": {"self": (0, None), "approximate": "p:approximate=none"},
+    "MseLossBackward0": {"self": (0, None), "target": (1, None), "reduction": "reduction"},
+    "L1LossBackward0": {"self": (0, None), "target": (1, None), "reduction": "reduction"},
+    "BinaryCrossEntropyBackward0": {"self": (0, None), "target": (1, None),
+                                    "weight": "p:weight=None", "reduction": "reduction"},
+    "LinalgVectorNormBackward0": {"self": (0, None), "result": "result", "ord": "p:p=2",
+                                  "dim": "dims:dim", "keepdim": "p:keepdim=False"},
 }
 
 FREED = ("Trying to backward through the graph a second time (or directly access saved "
@@ -52,6 +142,8 @@ def saved_attribute(node: Node, name: str) -> Any:
     if what is None:
         raise GdRuntimeError(f"'{node.name}' object has no attribute '{name}'",
                              py_type="AttributeError")
+    if type(what) is str and what != "result":
+        return _described(node, what)
     if node.freed and node.inputs is None:
         raise GdRuntimeError(FREED)
     if what == "result":
@@ -81,3 +173,62 @@ def saved_attribute(node: Node, name: str) -> Any:
     if name == "_saved_exponent":
         return v  # a number exponent is saved as the number itself (PowBackward0)
     return tensor_from_array(np.asarray(v, np.int64 if type(v) is int else np.float64))
+
+
+def _wrapped_dim(d: Any) -> Any:
+    # PyTorch's saved int64 dims read back as unsigned: -1 is 18446744073709551615.
+    return d + 2 ** 64 if type(d) is int and d < 0 else d
+
+
+def _literal(text: str) -> Any:
+    """A default written in _SAVED: None, False, an int, a float, or the text itself."""
+    if text in ("", "None", "()"):
+        return None
+    if text == "False":
+        return False
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+def _described(node: Node, what: str) -> Any:
+    """A saved attribute that is no input nor the result (see _SAVED)."""
+    params = node.params or {}
+    if node.inputs is None and what.startswith(("n:", "sizes", "numel", "indices")):
+        raise GdRuntimeError(FREED)  # a saved tensor (or what we read off one) is gone
+    if what == "reduction":  # PyTorch's Reduction enum
+        return ("none", "mean", "sum").index(params.get("reduction", "mean"))
+    if what.startswith("n:"):  # a number input, saved as the Scalar itself
+        return node.inputs[int(what[2:])]
+    if what.startswith("sizes") or what == "numel":
+        x = node.inputs[int(what[5:] or 0)] if what != "numel" else node.inputs[0]
+        shape = tuple(getattr(x, "shape", ()))
+        return int(np.prod(shape)) if what == "numel" else shape
+    if what == "indices":
+        idx = np.asarray(params["index"], np.int64)
+        dim = params.get("dim")
+        if not params.get("keepdim", True) and type(dim) is int and idx.ndim:
+            idx = np.squeeze(idx, dim)
+        return tensor_from_array(idx)
+    kind, _, spec = what.partition(":")
+    key, _, default = spec.partition("=")
+    value = params[key] if key in params else _literal(default)
+    if isinstance(value, np.ndarray):  # a saved index tensor, freed with the graph
+        if node.inputs is None:
+            raise GdRuntimeError(FREED)
+        return tensor_from_array(value)
+    if value is None and default == "()":
+        return ()
+    if type(value) is float and type(_literal(default)) is int and value.is_integer():
+        value = int(value)  # a Scalar given as an int (the default) reads back as one
+    if kind == "dim":
+        return _wrapped_dim(value)
+    if kind == "dims":
+        if value is None:
+            return None
+        return tuple(_wrapped_dim(d) for d in (value if isinstance(value, (tuple, list))
+                                              else (value,)))
+    return value

@@ -165,16 +165,57 @@ def _count_consuming(parts: tuple[Any, ...]) -> int:
 
 
 def getitem(x: Tensor, index: Any) -> Tensor:
-    """x[index]."""
+    """x[index], recorded as PyTorch's applySlicing records it: a single index is one
+    node; a tuple is one select, slice (a full slice is skipped) or unsqueeze per part, in
+    order, then one index of the tensors (IndexBackward0), and nothing at all is an alias
+    (AliasBackward0: x[:, :], x[...])."""
     idx, advanced = normalize_index(index)
     _check_index(x, idx)
-    if advanced and any(_is_int(p) for p in idx):
-        # PyTorch selects with the integers first (SelectBackward0), then indexes with the
-        # tensors: the tensor dims go where numpy's rules put them without the integers.
-        first, rest = split_selects(idx)
-        x = getitem_raw(x, first, _index_kind(first, False))
-        return getitem_raw(x, rest, "IndexBackward0")
-    return getitem_raw(x, idx, _index_kind(idx, advanced))
+    if not isinstance(index, tuple) and len(idx) == 1 and idx[0] is not Ellipsis:
+        return getitem_raw(x, idx, _index_kind(idx, advanced))  # Python's fast paths
+    steps = _basic_steps(x.shape, idx)
+    if not advanced:
+        if len(steps) < 2:  # one node (or an alias) of the whole index
+            return getitem_raw(x, idx, steps[0][1] if steps else "AliasBackward0")
+        for part, kind in steps:
+            x = getitem_raw(x, part, kind)
+        return x
+    for part, kind in steps:
+        x = getitem_raw(x, part, kind)
+    if not steps:
+        return getitem_raw(x, idx, "IndexBackward0")
+    rest = tuple(slice(None) if p is None or isinstance(p, slice) else p
+                 for p in idx if not _is_int(p))
+    return getitem_raw(x, rest, "IndexBackward0")
+
+
+def _basic_steps(shape: tuple[int, ...], idx: tuple[Any, ...]
+                 ) -> list[tuple[tuple[Any, ...], str]]:
+    """The select / slice / unsqueeze steps of an index's basic parts, each as an index of
+    the result so far, in PyTorch's order (its applySlicing)."""
+    steps: list[tuple[tuple[Any, ...], str]] = []
+    dim = src = 0  # the dim in the result so far, and in x, the next part applies to
+    for p in idx:
+        if p is Ellipsis:
+            span = len(shape) - _count_consuming(idx)
+            dim += span
+            src += span
+        elif p is None:
+            steps.append(((slice(None),) * dim + (None,), "UnsqueezeBackward0"))
+            dim += 1
+        elif isinstance(p, np.ndarray):
+            k = p.ndim if p.dtype == np.bool_ else 1
+            dim += k
+            src += k
+        elif _is_int(p):
+            steps.append(((slice(None),) * dim + (p,), "SelectBackward0"))
+            src += 1
+        else:
+            if p.indices(shape[src]) != (0, shape[src], 1):  # a full slice is no step
+                steps.append(((slice(None),) * dim + (p,), "SliceBackward0"))
+            dim += 1
+            src += 1
+    return steps
 
 
 def _is_int(p: Any) -> bool:

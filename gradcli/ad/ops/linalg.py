@@ -11,10 +11,21 @@ import numpy as np
 
 from gradcli.ad.graph import Tensor
 from gradcli.ad.inplace import inplace_of
+from gradcli.ad.kernels.messages import broadcast_message
 from gradcli.ad.ops.creation import _as_tensor
 from gradcli.ad.ops.elementwise import clone, mul
 from gradcli.ad.ops.reductions import sum as torch_sum
-from gradcli.ad.ops.shape import expand, permute, reshape, squeeze, t, unsqueeze, view
+from gradcli.ad.ops.shape import (
+    expand,
+    flatten,
+    permute,
+    reshape,
+    squeeze,
+    t,
+    transpose,
+    unsqueeze,
+    view,
+)
 from gradcli.ad.ops.surface import SURFACE, expose
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
@@ -46,11 +57,7 @@ def inner(input: Tensor, other: Tensor) -> Tensor:
     if a.shape[-1] != b.shape[-1]:
         raise GdRuntimeError("inner() the last dimension must match on both input tensors but "
                              f"got shapes {list(a.shape)} and {list(b.shape)}")
-    if a.ndim == 1 and b.ndim == 1:
-        return dot(a, b)
-    k = a.shape[-1]
-    out = mm(reshape(a, -1, k), t(reshape(b, -1, k)))
-    return reshape(out, *a.shape[:-1], *b.shape[:-1])
+    return tensordot(a, b, ([-1], [-1]))
 
 
 def matmul(input: Tensor, other: Tensor) -> Tensor:
@@ -70,14 +77,72 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
         return squeeze(mm(unsqueeze(a, 0), b), 0, dims_variant=True)
     if na == 2 and nb == 2:
         return mm(a, b)
-    # Batched, including a vector against a batch of matrices (UnsafeViewBackward0 as in
-    # PyTorch, which folds these into one product).
+    # Batched, including a vector against a batch of matrices: PyTorch's _matmul_impl,
+    # step for step, so the graph has its nodes (grad_fn.next_functions) and a size
+    # mismatch is reported by the mm, mv or bmm it reaches, in its words.
     try:
-        batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+        batch = np.broadcast_shapes(a.shape[:-2] if na > 1 else (), b.shape[:-2] if nb > 1 else ())
     except ValueError:
-        batch = ()  # the kernel reports the mismatch
+        raise GdRuntimeError(broadcast_message(np.broadcast_to(0, a.shape[:-2]),
+                                               np.broadcast_to(0, b.shape[:-2]))) from None
     check_size(math.prod(batch) * (a.shape[-2] if na > 1 else 1) * (b.shape[-1] if nb > 1 else 1))
-    return apply(_RULES["matmul"], (a, b))
+    if _should_fold(a, b):
+        return _folded_matmul(a, b)
+    if na == 3 and nb == 3 and a.shape[0] != b.shape[0]:  # a batch of one that requires
+        if a.shape[0] == 1 and a.requires_grad:           # grad is squeezed, not expanded
+            return matmul(squeeze(a, 0), b)
+        if b.shape[0] == 1 and b.requires_grad:
+            return matmul(a, squeeze(b, 0))
+    return _bmm_matmul(a, b, tuple(batch))
+
+
+def _unsafe_view(x: Tensor, shape: tuple[int, ...]) -> Tensor:
+    """at::_unsafe_view of a contiguous product (UnsafeViewBackward0, no _base)."""
+    return apply(_RULES["reshape"], (x,), {"shape": tuple(shape), "copy": True})
+
+
+def _should_fold(a: Tensor, b: Tensor) -> bool:
+    """PyTorch's should_fold: a side of 3 or more dims against a matrix or vector is
+    multiplied as one mm/mv when the other side requires grad, or when folding its leading
+    dims needs no copy."""
+    a_larger = a.ndim >= b.ndim
+    t1 = a.array if a_larger else np.swapaxes(b.array, -1, -2)
+    if not (t1.ndim >= 3 and (b.ndim if a_larger else a.ndim) <= 2):
+        return False
+    if (b if a_larger else a).requires_grad:
+        return True
+    if a.ndim == 2:
+        return False
+    if t1.size == 0:
+        return True
+    st, sh, size = t1.strides, t1.shape, t1.itemsize
+    return all(st[i] // size == (st[i + 1] // size) * sh[i + 1] for i in range(t1.ndim - 2))
+
+
+def _folded_matmul(a: Tensor, b: Tensor) -> Tensor:
+    swap = b.ndim > a.ndim
+    t1 = transpose(b, -2, -1) if swap else a
+    t2 = (t(a) if a.ndim == 2 else a) if swap else b
+    out_shape = t1.shape[:-1]
+    folded = reshape(t1, math.prod(out_shape), t1.shape[-1])
+    if t2.ndim == 2:
+        out = _unsafe_view(mm(folded, t2), (*out_shape, t2.shape[1]))
+        return clone(transpose(out, -2, -1)) if swap else out
+    return _unsafe_view(mv(folded, t2), out_shape)
+
+
+def _bmm_matmul(a: Tensor, b: Tensor, batch: tuple[int, ...]) -> Tensor:
+    n = a.shape[-2] if a.ndim > 1 else 1
+    m2, p = (b.shape[-2], b.shape[-1]) if b.ndim > 1 else (b.shape[0], 1)
+    count = math.prod(batch)
+    a3 = reshape(expand(a, (*batch, n, a.shape[-1])), count, n, a.shape[-1])
+    if b.ndim == 1:
+        b3 = unsqueeze(reshape(expand(b, (*batch, m2)), count, m2), 2)
+        out = squeeze(bmm(a3, b3), -1)
+    else:
+        out = bmm(a3, reshape(expand(b, (*batch, m2, p)), count, m2, p))
+    shape = (*batch, *((n,) if a.ndim > 1 else ()), *((p,) if b.ndim > 1 else ()))
+    return _unsafe_view(out, shape)
 
 
 def outer(input: Tensor, vec2: Tensor) -> Tensor:
@@ -293,39 +358,55 @@ def einsum_to(g: Tensor, g_subs: str, others: list[tuple[str, Tensor]], target: 
 
 
 def tensordot(a: Tensor, b: Tensor, dims: Any = 2) -> Tensor:
-    """Contract a's last (or listed) dims with b's first (or listed) ones."""
+    """Contract a's last (or listed) dims with b's first (or listed) ones, as PyTorch's
+    tensordot: a contracted dim of size 1 on one side is summed first; the rest is one mm
+    of the permuted, flattened sides, or (nothing left uncontracted) one dot."""
     if isinstance(dims, int):
         if dims < 0:
             raise GdRuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
         da, db = list(range(-dims, 0)), list(range(dims))
     else:
         da, db = ([d] if isinstance(d, int) else list(d) for d in dims)
+    if len(da) != len(db):
+        raise GdRuntimeError("both dimension lists should have same length")
+    t1, t2, csize = a, b, 1
     for x, y in zip(da, db, strict=True):
-        if a.shape[x] != b.shape[y]:
+        s1, s2 = a.shape[x], b.shape[y]
+        if s2 == 1:  # a broadcast dim is summed right away
+            t1 = torch_sum(t1, x, True)
+        elif s1 == 1:
+            t2 = torch_sum(t2, y, True)
+        elif s1 != s2:
             raise GdRuntimeError(f"contracted dimensions need to match, but first has size "
-                                 f"{a.shape[x]} in dim {x} and second has size {b.shape[y]} "
-                                 f"in dim {y}")
+                                 f"{s1} in dim {x} and second has size {s2} in dim {y}")
+        else:
+            csize *= s1
     da = [d % a.ndim for d in da]
     db = [d % b.ndim for d in db]
     ka = [d for d in range(a.ndim) if d not in da]
     kb = [d for d in range(b.ndim) if d not in db]
-    k = math.prod(a.shape[d] for d in da)
-    am = reshape(permute(a, *ka, *da), math.prod(a.shape[d] for d in ka), k)
-    bm = reshape(permute(b, *db, *kb), k, math.prod(b.shape[d] for d in kb))
-    return reshape(mm(am, bm), *[a.shape[d] for d in ka], *[b.shape[d] for d in kb])
+    size1 = math.prod(t1.shape[d] for d in ka)
+    size2 = math.prod(t2.shape[d] for d in kb)
+    rsizes = [t1.shape[d] for d in ka] + [t2.shape[d] for d in kb]
+    t1, t2 = permute(t1, *ka, *da), permute(t2, *db, *kb)
+    if size1 != 1 or size2 != 1:
+        return reshape(mm(reshape(t1, size1, csize), reshape(t2, csize, size2)), *rsizes)
+    if t1.array.flags.c_contiguous and t2.array.flags.c_contiguous:
+        return reshape(dot(flatten(t1), flatten(t2)), *rsizes)
+    return reshape(torch_sum(mul(squeeze(t1), squeeze(t2))), *rsizes)
 
 
 def kron(input: Tensor, other: Tensor) -> Tensor:
-    """Kronecker product (UnsafeViewBackward0, as PyTorch's reshape of the product)."""
+    """Kronecker product, as PyTorch's KronImpl: each side _unsafe_view-ed to interleaved
+    unit dims, multiplied, and the product _unsafe_view-ed (UnsafeViewBackward0 each)."""
     a, b = _as_tensor(input), _as_tensor(other)
     n = max(a.ndim, b.ndim)
-    a = reshape(a, *([1] * (n - a.ndim)), *a.shape)
-    b = reshape(b, *([1] * (n - b.ndim)), *b.shape)
-    inter_a = [s for d in a.shape for s in (d, 1)]
-    inter_b = [s for d in b.shape for s in (1, d)]
-    prod = mul(reshape(a, *inter_a), reshape(b, *inter_b))
-    shape = tuple(x * y for x, y in zip(a.shape, b.shape, strict=True))
-    return apply(_RULES["reshape"], (prod,), {"shape": shape, "copy": True})
+    sa = (1,) * (n - a.ndim) + a.shape
+    sb = (1,) * (n - b.ndim) + b.shape
+    inter_a = tuple(s for d in sa for s in (d, 1))
+    inter_b = tuple(s for d in sb for s in (1, d))
+    prod = mul(_unsafe_view(a, inter_a), _unsafe_view(b, inter_b))
+    return _unsafe_view(prod, tuple(x * y for x, y in zip(sa, sb, strict=True)))
 
 
 def multi_dot(tensors: Any) -> Tensor:
@@ -344,11 +425,41 @@ def multi_dot(tensors: Any) -> Tensor:
             raise GdRuntimeError(
                 f"multi_dot(): the {where} tensor must be 1D or 2D but got {x.ndim}D"
                 if where else f"multi_dot(): tensor {i} must be 2D but got {x.ndim}D")
-    out = xs[0]
-    for x in xs[1:]:
-        out = mm(out, x)
+    out = _chain_product(xs)
     shape = out.shape[int(first):2 - int(last)] if (first or last) else out.shape
     return view(out, *shape)
+
+
+def _chain_product(xs: list[Tensor]) -> Tensor:
+    """PyTorch's multi_dot order: two in turn; three by the cheaper parenthesization;
+    more by the dynamic program of matrix_chain_order (fewest scalar multiplications, the
+    first best split on ties)."""
+    n = len(xs)
+    if n == 2:
+        return mm(xs[0], xs[1])
+    if n == 3:
+        a, b, c, d = xs[0].shape[0], xs[1].shape[0], xs[2].shape[0], xs[2].shape[1]
+        if (a * c) * (b + d) > (b * d) * (a + c):
+            return mm(xs[0], mm(xs[1], xs[2]))
+        return mm(mm(xs[0], xs[1]), xs[2])
+    p = [x.shape[0] for x in xs] + [xs[-1].shape[1]]
+    cost = [[0] * n for _ in range(n)]
+    split = [[0] * n for _ in range(n)]
+    for length in range(1, n):
+        for i in range(n - length):
+            j = i + length
+            cost[i][j] = -1
+            for k in range(i, j):
+                q = cost[i][k] + cost[k + 1][j] + p[i] * p[k + 1] * p[j + 1]
+                if cost[i][j] < 0 or q < cost[i][j]:
+                    cost[i][j], split[i][j] = q, k
+
+    def product(i: int, j: int) -> Tensor:
+        if i == j:
+            return xs[i]
+        return mm(product(i, split[i][j]), product(split[i][j] + 1, j))
+
+    return product(0, n - 1)
 
 
 def matrix_power(input: Tensor, n: int) -> Tensor:

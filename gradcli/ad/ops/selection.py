@@ -289,7 +289,7 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Te
                              or "shape mismatch") from None
     x_shape = (*shape[:d], input.shape[d], *shape[d + 1:])
     i_shape = (*shape[:d], idx.shape[d], *shape[d + 1:])
-    x = input if x_shape == input.shape else expand(input, x_shape)
+    x = expand(input, x_shape)  # broadcast_to: recorded even to the same shape
     return gather_raw(x, d, np.broadcast_to(idx, i_shape))
 
 

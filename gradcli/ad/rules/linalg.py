@@ -16,7 +16,6 @@ from gradcli.ad.rules.base import (
     need,
     register,
     tan2,
-    unsqueeze_array,
     wrap,
 )
 
@@ -71,54 +70,6 @@ for _name, _torch in (("dot", "DotBackward0"), ("vdot", "VdotBackward0")):  # re
         formula=("grad · b", "grad · a"))).with_array_vjp(
         lambda g, out, a, b: (wrap(K.mul(g.array, b.array)) if need(a) else None,
                               wrap(K.mul(g.array, a.array)) if need(b) else None))
-
-
-def _matmul_vjp(g: Tensor, out: Tensor, a: Tensor, b: Tensor) -> tuple[Any, ...]:
-    # A 1-D operand is a row (a) or column (b) vector: give it, and g, that dim back.
-    a2 = ops.unsqueeze(a, 0) if a.ndim == 1 else a
-    b2 = ops.unsqueeze(b, 1) if b.ndim == 1 else b
-    g2 = ops.unsqueeze(g, -2) if a.ndim == 1 else g
-    g2 = ops.unsqueeze(g2, -1) if b.ndim == 1 else g2
-    ga = ops.matmul(g2, _mT(b2)) if need(a) else None
-    gb = ops.matmul(_mT(a2), g2) if need(b) else None
-    return (ops.squeeze(ga, -2) if ga is not None and a.ndim == 1 else ga,
-            ops.squeeze(gb, -1) if gb is not None and b.ndim == 1 else gb)
-
-
-def _matmul_arrays(x: Any, y: Any) -> Any:
-    """ops.matmul on arrays: its dispatch (dot, mv, mm, a row vector, batched), then the
-    kernel it reaches."""
-    nx, ny = x.ndim, y.ndim
-    if nx == 1 and ny == 1:
-        return K.dot(x, y)
-    if nx == 2 and ny == 1:
-        return K.mv(x, y)
-    if nx == 1 and ny == 2:
-        return K.squeeze(K.mm(K.unsqueeze(x, 0), y), 0)
-    if nx == 2 and ny == 2:
-        return K.mm(x, y)
-    return K.matmul(x, y)
-
-
-def _matmul_vjp_array(g: Tensor, out: Tensor, a: Tensor, b: Tensor) -> tuple[Any, ...]:
-    # _matmul_vjp on arrays, step for step.
-    aa, ba, g2 = a.array, b.array, g.array
-    a2 = K.unsqueeze(aa, 0) if aa.ndim == 1 else aa
-    b2 = K.unsqueeze(ba, 1) if ba.ndim == 1 else ba
-    g2 = unsqueeze_array(g2, -2) if aa.ndim == 1 else g2
-    g2 = unsqueeze_array(g2, -1) if ba.ndim == 1 else g2
-    ga = _matmul_arrays(g2, K.transpose(b2, -1, -2)) if need(a) else None
-    gb = _matmul_arrays(K.transpose(a2, -1, -2), g2) if need(b) else None
-    return (None if ga is None else wrap(K.squeeze(ga, -2) if aa.ndim == 1 else ga),
-            None if gb is None else wrap(K.squeeze(gb, -1) if ba.ndim == 1 else gb))
-
-
-register(Rule(
-    "matmul", "UnsafeViewBackward0", K.matmul, _matmul_vjp,
-    lambda ts, out, a, b: tan2(ts, lambda t: ops.matmul(t, b), lambda t: ops.matmul(a, t)),
-    saved_for_partner=(0, 1), kind="bilinear",
-    doc="batched matrix product (batch dims broadcast; a 1-D side is a vector)",
-    formula=("grad @ bᵀ", "aᵀ @ grad"))).with_array_vjp(_matmul_vjp_array)
 
 
 # ---------------------------------------------------------------------------------------
