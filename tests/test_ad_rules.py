@@ -765,7 +765,8 @@ NONDIFF_INPUTS: dict[str, Callable[[np.random.Generator], tuple[Any, ...]]] = {
     "logical_not": lambda r: (ops.tensor(r.random(3) < 0.5),),
     "bitwise_not": lambda r: (ops.tensor(r.integers(0, 5, 3)),),
     **{n: (lambda r: (ops.tensor(r.integers(0, 5, 3)), ops.tensor(r.integers(0, 5, 3))))
-       for n in ("bitwise_and", "bitwise_or", "bitwise_xor")},
+       for n in ("bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_left_shift",
+                 "bitwise_right_shift")},
     **{n: (lambda r: (leaf(normal(r, (2, 3))),))
        for n in ("isnan", "isfinite", "argmax", "argmin", "isinf", "isposinf", "isneginf",
                  "signbit")},

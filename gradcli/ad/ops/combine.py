@@ -1,6 +1,6 @@
 """Assembling and integrating tensors: block_diag, cartesian_prod, combinations, vander
-(torch's and torch.linalg's), trapezoid/trapz, cov and corrcoef, each composed as
-PyTorch composes it (so its nodes and values are PyTorch's)."""
+(torch's and torch.linalg's), trapezoid/trapz, cumulative_trapezoid, cov and corrcoef,
+each composed as PyTorch composes it (so its nodes and values are PyTorch's)."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ from gradcli.ad.ops.shape import (
     view,
 )
 from gradcli.ad.ops.shape import t as transpose
-from gradcli.ad.ops.statistics import cumprod
+from gradcli.ad.ops.statistics import cumprod, cumsum
 from gradcli.ad.ops.surface import expose
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
@@ -104,24 +104,40 @@ def linalg_vander(x: Tensor, *, N: int | None = None) -> Tensor:
     return cat([unit, powers], -1)
 
 
+def _spacing(name: str, y: Tensor, x: Tensor, d: int) -> Tensor:
+    """The steps between the sample points x along dim d of y (x 1-D, or broadcast)."""
+    if x.ndim == 1:
+        if x.shape[0] != y.shape[d]:
+            raise GdRuntimeError(f"{name}: There must be one `x` value for each sample "
+                                 "point")
+        x = view(x, [x.shape[0] if i == d else 1 for i in range(y.ndim)])
+    elif x.ndim < y.ndim:
+        x = view(x, (1,) * (y.ndim - x.ndim) + tuple(x.shape))
+    n = x.shape[d]
+    return sub(narrow(x, d, 1, n - 1), narrow(x, d, 0, n - 1))
+
+
+def _pairs(y: Tensor, d: int) -> Tensor:
+    """y[1:] + y[:-1] along dim d (PyTorch's right + left)."""
+    m = y.shape[d]
+    return add(narrow(y, d, 1, m - 1), narrow(y, d, 0, m - 1))
+
+
+def _halved(t: Tensor) -> Tensor:
+    """t / 2. (DivBackward1), an integer t true-divided into the default float dtype."""
+    if t.array.dtype.kind != "f":
+        t = to_dtype(t, dtypes.default_dtype())
+    return div_scalar(t, 2.0)
+
+
 def trapezoid(y: Tensor, x: Any = None, *, dx: Any = None, dim: int = -1) -> Tensor:
     """∫ y along dim by the trapezoidal rule, at the sample points x or spacing dx."""
     d = _wrap_dim(dim, y.ndim)
     if x is not None and type(x) is Tensor:
         if y.shape[d] == 0:
             return zeros(*(s for i, s in enumerate(y.shape) if i != d), dtype=y.array.dtype)
-        if x.ndim == 1:
-            if x.shape[0] != y.shape[d]:
-                raise GdRuntimeError("trapezoid: There must be one `x` value for each sample "
-                                     "point")
-            x = view(x, [x.shape[0] if i == d else 1 for i in range(y.ndim)])
-        elif x.ndim < y.ndim:
-            x = view(x, (1,) * (y.ndim - x.ndim) + tuple(x.shape))
-        n = x.shape[d]
-        spacing = sub(narrow(x, d, 1, n - 1), narrow(x, d, 0, n - 1))
-        m = y.shape[d]
-        pairs = add(narrow(y, d, 1, m - 1), narrow(y, d, 0, m - 1))
-        return div_scalar(sum(mul(spacing, pairs), d), 2.0)
+        spacing = _spacing("trapezoid", y, x, d)
+        return _halved(sum(mul(spacing, _pairs(y, d)), d))
     step = 1 if dx is None else dx if x is None else x
     if y.shape[d] == 0:
         return zeros(*(s for i, s in enumerate(y.shape) if i != d), dtype=y.array.dtype)
@@ -129,6 +145,24 @@ def trapezoid(y: Tensor, x: Any = None, *, dx: Any = None, dim: int = -1) -> Ten
         y = to_dtype(y, dtypes.default_dtype())
     ends = add(select(y, d, 0), select(y, d, -1))
     return mul_scalar(sub(sum(y, d), mul_scalar(ends, 0.5)), step)
+
+
+def cumulative_trapezoid(y: Tensor, x: Any = None, *, dx: Any = None,
+                         dim: int = -1) -> Tensor:
+    """The running trapezoidal integral of y along dim (one fewer element there), at the
+    sample points x or spacing dx, composed as PyTorch's Integration.cpp composes it."""
+    d = _wrap_dim(dim, y.ndim)
+    if x is not None and type(x) is Tensor:
+        spacing = _spacing("cumulative_trapezoid", y, x, d)
+        return _halved(cumsum(mul(_pairs_left_right(y, d), spacing), d))
+    step = 1 if dx is None else dx if x is None else x
+    return cumsum(mul(_pairs_left_right(y, d), step / 2.0), d)
+
+
+def _pairs_left_right(y: Tensor, d: int) -> Tensor:
+    """y[:-1] + y[1:] along dim d (cumulative_trapezoid's left + right)."""
+    m = y.shape[d]
+    return add(narrow(y, d, 0, max(m - 1, 0)), narrow(y, d, 1, max(m - 1, 0)))
 
 
 def cov(input: Tensor, *, correction: int = 1, fweights: Tensor | None = None,
@@ -212,5 +246,6 @@ expose(combinations, "torch.combinations", family="shape")
 expose(vander, "torch.vander", family="linalg")
 expose(linalg_vander, "torch.linalg.vander", family="linalg")
 expose(trapezoid, "torch.trapezoid", "torch.trapz", family="reductions")
+expose(cumulative_trapezoid, "torch.cumulative_trapezoid", family="reductions")
 expose(cov, "torch.cov", "Tensor.cov", family="statistics")
 expose(corrcoef, "torch.corrcoef", "Tensor.corrcoef", family="statistics")

@@ -1,0 +1,142 @@
+"""The tensor surface of round 11 against PyTorch 2.13's output: what the round's probes of
+real tensor code found: resize_ of a view (storage order, from the storage offset), the
+shift operators << >> (and <<= >>= &= |= ^= in place), cumulative_trapezoid, the
+incomplete gamma functions, and more of torch.special. The expected text is PyTorch's, as a
+literal; with torch installed the same program is also run under it.
+"""
+
+# ruff: noqa: E501  (programs and PyTorch's output, whole)
+
+from __future__ import annotations
+
+import pytest
+from pyrun import gd_output, guarded_program, torch_output
+
+SETUP = "import torch\nimport torch.nn.functional as F\ntorch.manual_seed(0)\n"
+
+
+def _program(code: str) -> str:
+    return guarded_program(code, SETUP)
+
+
+# (name, program, PyTorch's output)
+CASES = [
+    ('cumulative_trapezoid',
+     ('y = torch.tensor([1.0, 5.0, 10.0, 3.0])\n'
+      'xs = torch.tensor([1.0, 3.0, 6.0, 7.0])\n'
+      'print(torch.cumulative_trapezoid(y), torch.cumulative_trapezoid(y, xs), torch.cumulative_trapezoid(y, dx=0.5))\n'
+      'm = torch.arange(12.).reshape(3, 4)\n'
+      'print(torch.cumulative_trapezoid(m, dim=0), torch.cumulative_trapezoid(m))\n'
+      'print(torch.cumulative_trapezoid(torch.tensor([1, 2, 4])), torch.cumulative_trapezoid(torch.tensor([1, 2, 4]), torch.tensor([0, 1, 3])))\n'
+      'print(torch.trapezoid(torch.tensor([1, 2, 4]), torch.tensor([0, 1, 3])))\n'
+      'print(torch.cumulative_trapezoid(torch.ones(2, 3), torch.tensor([[0., 1., 3.]])), torch.cumulative_trapezoid(torch.ones(1)))\n'
+      'r = y.clone().requires_grad_()\n'
+      'out = torch.cumulative_trapezoid(r, xs)\n'
+      'out.sum().backward()\n'
+      'print(out, r.grad)\n'
+      'print(torch.cumulative_trapezoid(r, dx=2))\n'
+      'try:\n'
+      '    torch.cumulative_trapezoid(y, torch.ones(3))\n'
+      'except Exception as e:\n'
+      '    print(type(e).__name__, e)'),
+     ('tensor([ 3.0000, 10.5000, 17.0000]) tensor([ 6.0000, 28.5000, 35.0000]) tensor([1.5000, 5.2500, 8.5000])\n'
+      'tensor([[ 2.,  3.,  4.,  5.],\n'
+      '        [ 8., 10., 12., 14.]]) tensor([[ 0.5000,  2.0000,  4.5000],\n'
+      '        [ 4.5000, 10.0000, 16.5000],\n'
+      '        [ 8.5000, 18.0000, 28.5000]])\n'
+      'tensor([1.5000, 4.5000]) tensor([1.5000, 7.5000])\n'
+      'tensor(7.5000)\n'
+      'tensor([[1., 3.],\n'
+      '        [1., 3.]]) tensor([])\n'
+      'tensor([ 6.0000, 28.5000, 35.0000], grad_fn=<DivBackward1>) tensor([3.0000, 6.0000, 3.5000, 0.5000])\n'
+      'tensor([ 6., 21., 34.], grad_fn=<CumsumBackward0>)\n'
+      'RuntimeError cumulative_trapezoid: There must be one `x` value for each sample point\n')),
+    ('resize_storage',
+     ('a = torch.arange(6.).reshape(2, 3)\n'
+      'b = a.t()\n'
+      'b.resize_(3, 2)\n'
+      'print(b, b.is_contiguous())\n'
+      'c = torch.arange(12).reshape(3, 4).t()\n'
+      'c.resize_(2, 6)\n'
+      'print(c)\n'
+      'g = torch.arange(12).reshape(3, 4)[:, 1:3]\n'
+      'g.resize_(3, 2)\n'
+      'print(g)\n'
+      'g.resize_(6)\n'
+      'print(g, g.storage_offset())\n'
+      'd = torch.arange(6)\n'
+      'e = d.view(2, 3)\n'
+      'd.resize_(2, 2)\n'
+      'd[0, 0] = 100\n'
+      'print(d, e)\n'
+      'f = torch.arange(6.).reshape(2, 3)\n'
+      'f.resize_as_(torch.zeros(3, 2))\n'
+      'print(f)\n'
+      'h = torch.arange(4.)\n'
+      'h.resize_(0)\n'
+      'print(h, h.shape)'),
+     ('tensor([[0., 3.],\n'
+      '        [1., 4.],\n'
+      '        [2., 5.]]) False\n'
+      'tensor([[ 0,  1,  2,  3,  4,  5],\n'
+      '        [ 6,  7,  8,  9, 10, 11]])\n'
+      'tensor([[ 1,  2],\n'
+      '        [ 5,  6],\n'
+      '        [ 9, 10]])\n'
+      'tensor([1, 2, 3, 4, 5, 6]) 1\n'
+      'tensor([[100,   1],\n'
+      '        [  2,   3]]) tensor([[100,   1,   2],\n'
+      '        [  3,   4,   5]])\n'
+      'tensor([[0., 1.],\n'
+      '        [2., 3.],\n'
+      '        [4., 5.]])\n'
+      'tensor([]) torch.Size([0])\n')),
+    ('shift_operators',
+     ('a = torch.tensor([1, 2, 3, -8])\n'
+      'print(a << 2, a >> 1, a << torch.tensor([0, 1, 2, 3]), 1 << a.abs())\n'
+      'print(torch.bitwise_left_shift(a, 3), torch.bitwise_right_shift(a, 1), a.bitwise_left_shift(1))\n'
+      'c = torch.tensor([255, 7], dtype=torch.uint8)\n'
+      'print(c << 1, c >> 2, torch.tensor([-100], dtype=torch.int8) >> 2)\n'
+      'print(torch.tensor([1, -8, 3]) << 64, torch.tensor([1, -8, 3]) >> 64, torch.tensor([1, -8, 3]) >> -1)\n'
+      'x = torch.tensor([1, 2], dtype=torch.int32)\n'
+      'print(x << 30, torch.tensor([True, False]) << 1, torch.tensor([1], dtype=torch.uint8) << torch.tensor([9]))\n'
+      'al = torch.tensor([12, 5])\n'
+      'view = al[:]\n'
+      'al >>= 1\n'
+      'al &= torch.tensor([7, 1])\n'
+      'al |= 8\n'
+      'al ^= 1\n'
+      'al <<= 2\n'
+      'print(view, al, x.bitwise_right_shift_(1), x)\n'
+      'n = 5\n'
+      'n <<= 2\n'
+      'n >>= 1\n'
+      'print(n, -7 >> 1, 2 ** 3 << 1, 1 + 2 << 3, 1 << 2 + 3, 6 & 3 << 1, 5 | 1 << 3)\n'
+      'for f in [lambda: torch.tensor([True]) >> torch.tensor([True]), lambda: 2.5 >> torch.tensor([1]),\n'
+      '          lambda: torch.tensor([1]) << 1.5, lambda: torch.tensor([1.5]).bitwise_left_shift(1)]:\n'
+      '    try:\n'
+      '        print(f())\n'
+      '    except Exception as e:\n'
+      '        print(type(e).__name__, e)'),
+     ('tensor([  4,   8,  12, -32]) tensor([ 0,  1,  1, -4]) tensor([  1,   4,  12, -64]) tensor([  2,   4,   8, 256])\n'
+      'tensor([  8,  16,  24, -64]) tensor([ 0,  1,  1, -4]) tensor([  2,   4,   6, -16])\n'
+      'tensor([254,  14], dtype=torch.uint8) tensor([63,  1], dtype=torch.uint8) tensor([-25], dtype=torch.int8)\n'
+      'tensor([0, 0, 0]) tensor([ 0, -1,  0]) tensor([ 0, -1,  0])\n'
+      'tensor([ 1073741824, -2147483648], dtype=torch.int32) tensor([2, 0]) tensor([512])\n'
+      'tensor([60, 36]) tensor([60, 36]) tensor([0, 1], dtype=torch.int32) tensor([0, 1], dtype=torch.int32)\n'
+      '10 -4 16 24 32 6 13\n'
+      'NotImplementedError "rshift_cpu" not implemented for \'Bool\'\n'
+      'NotImplementedError "rshift_cpu" not implemented for \'Float\'\n'
+      'NotImplementedError "lshift_cpu" not implemented for \'Float\'\n'
+      'NotImplementedError "lshift_cpu" not implemented for \'Float\'\n')),
+]
+
+
+@pytest.mark.parametrize(("name", "code", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_prints_what_pytorch_prints(name: str, code: str, expected: str) -> None:
+    assert gd_output(_program(code)) == expected
+
+
+@pytest.mark.parametrize(("name", "code", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_expected_text_is_pytorchs(name: str, code: str, expected: str) -> None:
+    assert torch_output(_program(code)) == expected
