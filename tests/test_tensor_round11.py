@@ -129,6 +129,53 @@ CASES = [
       'NotImplementedError "rshift_cpu" not implemented for \'Float\'\n'
       'NotImplementedError "lshift_cpu" not implemented for \'Float\'\n'
       'NotImplementedError "lshift_cpu" not implemented for \'Float\'\n')),
+    ('incomplete_gamma',
+     ('a = torch.tensor([0.5, 1.0, 2.0, 3.5])\n'
+      'x = torch.tensor([0.2, 1.0, 2.5, 1.0])\n'
+      'print(torch.igamma(a, x), torch.igammac(a, x))\n'
+      'print(torch.special.gammainc(a, x), torch.special.gammaincc(a, x), a.igamma(x), a.igammac(x))\n'
+      "print(torch.igamma(torch.tensor([0., -1, 1, float('inf'), 1, 2, 0.]), torch.tensor([1., 1, 0, 1, float('inf'), float('nan'), 0])))\n"
+      "print(torch.igammac(torch.tensor([0., -1, 1, float('inf'), 1, 2, 0.]), torch.tensor([1., 1, 0, 1, float('inf'), float('nan'), 0])))\n"
+      'print(torch.igamma(torch.tensor([100., 1000., 1e5, 0.01, 30.]), torch.tensor([101., 990., 1e5 + 50, 0.001, 20.])))\n'
+      'print(torch.igammac(torch.tensor([100., 1000., 1e5, 0.01, 30.], dtype=torch.float64), torch.tensor([101., 990., 1e5 + 50, 0.001, 10.], dtype=torch.float64)))\n'
+      'print(torch.igamma(torch.tensor([1.], dtype=torch.float16), torch.tensor([2.], dtype=torch.float16)), torch.igamma(torch.tensor([1.]), torch.tensor([2.], dtype=torch.float64)))\n'
+      'print(torch.special.gammainc(torch.tensor([2.5]), torch.tensor([[1.], [2.]])), torch.tensor([2.]).igamma_(torch.tensor([1.])))\n'
+      'x2 = x.clone().requires_grad_()\n'
+      'y = torch.igamma(a, x2)\n'
+      'y.sum().backward()\n'
+      'print(y, x2.grad)\n'
+      'xx = torch.tensor([0.5, 2.0], dtype=torch.float64, requires_grad=True)\n'
+      'aa = torch.tensor([1.5, 3.0], dtype=torch.float64)\n'
+      'print(torch.autograd.gradcheck(lambda t: torch.igamma(aa, t), (xx,)), torch.autograd.gradgradcheck(lambda t: torch.igammac(aa, t), (xx,)))\n'
+      'g, = torch.autograd.grad(torch.igammac(aa, xx).sum(), xx, create_graph=True)\n'
+      'print(g, torch.autograd.grad(g.sum(), xx)[0])\n'
+      'for f in [lambda: torch.igamma(a.clone().requires_grad_(), x).sum().backward(),\n'
+      '          lambda: torch.igamma(torch.tensor([1]), torch.tensor([2])),\n'
+      '          lambda: torch.igamma(torch.tensor([1.]), 2.0),\n'
+      '          lambda: torch.special.gammaincc(torch.tensor([1.]), 1),\n'
+      '          lambda: torch.func.jvp(lambda t: torch.igamma(aa, t), (xx.detach(),), (torch.ones(2, dtype=torch.float64),))]:\n'
+      '    try:\n'
+      '        print(f())\n'
+      '    except Exception as e:\n'
+      '        print(type(e).__name__, e)'),
+     ('tensor([0.4729, 0.6321, 0.7127, 0.0402]) tensor([0.5271, 0.3679, 0.2873, 0.9598])\n'
+      'tensor([0.4729, 0.6321, 0.7127, 0.0402]) tensor([0.5271, 0.3679, 0.2873, 0.9598]) tensor([0.4729, 0.6321, 0.7127, 0.0402]) tensor([0.5271, 0.3679, 0.2873, 0.9598])\n'
+      'tensor([1., nan, 0., 0., 1., nan, nan])\n'
+      'tensor([0., nan, 1., 1., 0., nan, nan])\n'
+      'tensor([0.5529, 0.3795, 0.5632, 0.9386, 0.0218])\n'
+      'tensor([0.4471, 0.6205, 0.4368, 0.0614, 1.0000], dtype=torch.float64)\n'
+      'tensor([0.8647], dtype=torch.float16) tensor([0.8647], dtype=torch.float64)\n'
+      'tensor([[0.1509],\n'
+      '        [0.4506]]) tensor([0.2642])\n'
+      'tensor([0.4729, 0.6321, 0.7127, 0.0402], grad_fn=<IgammaBackward0>) tensor([1.0329, 0.3679, 0.2052, 0.1107])\n'
+      'True True\n'
+      'tensor([-0.4839, -0.2707], dtype=torch.float64, grad_fn=<MulBackward0>) tensor([0., 0.], dtype=torch.float64)\n'
+      "NotImplementedError the derivative for 'igamma: input' is not implemented.\n"
+      'NotImplementedError "igamma_cpu" not implemented for \'Long\'\n'
+      "TypeError igamma(): argument 'other' (position 2) must be Tensor, not float\n"
+      "TypeError special_gammaincc(): argument 'other' (position 2) must be Tensor, not int\n"
+      'NotImplementedError Trying to use forward AD with igamma that does not support it because it has not been implemented yet.\n'
+      'Please file an issue to PyTorch at https://github.com/pytorch/pytorch/issues/new?template=feature-request.yml so that we can prioritize its implementation or submit a PR adding the implementation to derivatives.yaml\n')),
 ]
 
 
