@@ -1,6 +1,6 @@
 """The special functions: lgamma, digamma, polygamma, entr, ndtr, log_ndtr, the modified
-Bessel functions i0/i0e/i1/i1e and the incomplete gamma functions igamma/igammac, with torch.special's aliases (gammaln, psi) and in-place
-methods."""
+Bessel functions i0/i0e/i1/i1e and the incomplete gamma functions igamma/igammac, with
+torch.special's aliases (gammaln, psi, gammainc, gammaincc) and in-place methods."""
 
 from __future__ import annotations
 
