@@ -1,6 +1,6 @@
 """The tensor surface of round 11 against PyTorch 2.13's output: what the round's probes of
 real tensor code found: resize_ of a view (storage order, from the storage offset), the
-shift operators << >> (and <<= >>= &= |= ^= in place), cumulative_trapezoid, the
+shift operators << >> (and <<= >>= &= |= ^= in place), cumulative_trapezoid, gradient, the
 incomplete gamma functions, and more of torch.special. The expected text is PyTorch's, as a
 literal; with torch installed the same program is also run under it.
 """
@@ -176,6 +176,58 @@ CASES = [
       "TypeError special_gammaincc(): argument 'other' (position 2) must be Tensor, not int\n"
       'NotImplementedError Trying to use forward AD with igamma that does not support it because it has not been implemented yet.\n'
       'Please file an issue to PyTorch at https://github.com/pytorch/pytorch/issues/new?template=feature-request.yml so that we can prioritize its implementation or submit a PR adding the implementation to derivatives.yaml\n')),
+    ('gradient',
+     ('x = torch.arange(12.).reshape(3, 4) ** 2\n'
+      'print(torch.gradient(torch.tensor([1., 4., 9., 16.])))\n'
+      'print(torch.gradient(x, dim=1), torch.gradient(x, dim=[0]), torch.gradient(x))\n'
+      'print(torch.gradient(torch.tensor([1., 4., 9., 16.]), spacing=2.0))\n'
+      'print(torch.gradient(torch.tensor([1., 4., 9., 16.]), spacing=(torch.tensor([0., 1., 3., 4.]),)))\n'
+      'print(torch.gradient(torch.tensor([1., 4., 9., 16., 30.]), spacing=(torch.tensor([0., 1., 3., 4., 7.]),), edge_order=2))\n'
+      'print(torch.gradient(x, edge_order=2), torch.gradient(x, spacing=[2.0, 0.5]), torch.gradient(x, spacing=(torch.tensor([0., 1., 3.]), torch.tensor([0., 2., 3., 5.]))))\n'
+      'print(torch.gradient(torch.tensor([1, 4, 9, 16])), torch.gradient(torch.tensor([1, 4, 9, 16]), spacing=2))\n'
+      't = torch.linspace(0, 3.14159, 7)\n'
+      'print(torch.gradient(t ** 3, spacing=(t,)), torch.gradient(t ** 2, spacing=(t ** 2,), edge_order=2))\n'
+      'r = torch.tensor([1., 4., 9., 16.], requires_grad=True)\n'
+      'g, = torch.gradient(r)\n'
+      'g.pow(2).sum().backward()\n'
+      'print(g, r.grad)\n'
+      'for f in [lambda: torch.gradient(torch.tensor([1., 2.]), edge_order=2), lambda: torch.gradient(x, spacing=[1.0]), lambda: torch.gradient(x, edge_order=3)]:\n'
+      '    try:\n'
+      '        print(f())\n'
+      '    except Exception as e:\n'
+      '        print(type(e).__name__, e)'),
+     ('(tensor([3., 4., 6., 7.]),)\n'
+      '(tensor([[ 1.,  2.,  4.,  5.],\n'
+      '        [ 9., 10., 12., 13.],\n'
+      '        [17., 18., 20., 21.]]),) (tensor([[16., 24., 32., 40.],\n'
+      '        [32., 40., 48., 56.],\n'
+      '        [48., 56., 64., 72.]]),) (tensor([[16., 24., 32., 40.],\n'
+      '        [32., 40., 48., 56.],\n'
+      '        [48., 56., 64., 72.]]), tensor([[ 1.,  2.,  4.,  5.],\n'
+      '        [ 9., 10., 12., 13.],\n'
+      '        [17., 18., 20., 21.]]))\n'
+      '(tensor([1.5000, 2.0000, 3.0000, 3.5000]),)\n'
+      '(tensor([3.0000, 2.8333, 5.5000, 7.0000]),)\n'
+      '(tensor([3.1667, 2.8333, 5.5000, 6.4167, 2.9167]),)\n'
+      '(tensor([[ 0.,  8., 16., 24.],\n'
+      '        [32., 40., 48., 56.],\n'
+      '        [64., 72., 80., 88.]]), tensor([[ 0.,  2.,  4.,  6.],\n'
+      '        [ 8., 10., 12., 14.],\n'
+      '        [16., 18., 20., 22.]])) (tensor([[ 8., 12., 16., 20.],\n'
+      '        [16., 20., 24., 28.],\n'
+      '        [24., 28., 32., 36.]]), tensor([[ 2.,  4.,  8., 10.],\n'
+      '        [18., 20., 24., 26.],\n'
+      '        [34., 36., 40., 42.]])) (tensor([[16.0000, 24.0000, 32.0000, 40.0000],\n'
+      '        [18.6667, 25.3333, 32.0000, 38.6667],\n'
+      '        [24.0000, 28.0000, 32.0000, 36.0000]]), tensor([[ 0.5000,  2.1667,  2.8333,  2.5000],\n'
+      '        [ 4.5000,  8.8333,  9.5000,  6.5000],\n'
+      '        [ 8.5000, 15.5000, 16.1667, 10.5000]]))\n'
+      '(tensor([3., 4., 6., 7.]),) (tensor([1.5000, 2.0000, 3.0000, 3.5000]),)\n'
+      '(tensor([ 0.2742,  1.0966,  3.5640,  7.6763, 13.4336, 20.8358, 24.9481]),) (tensor([1.0000, 1.0000, 1.0000, 1.0000, 1.0000, 1.0000, 1.0000]),)\n'
+      'tensor([3., 4., 6., 7.], grad_fn=<CatBackward0>) tensor([-10.,   0., -10.,  20.])\n'
+      'RuntimeError torch.gradient expected each dimension size to be at least edge_order+1\n'
+      "RuntimeError torch.gradient expected spacing to be unspecified, a scalar, or a list of length equal to 'self.dim() = 2', since dim argument was not given, but got a list of length 1\n"
+      'RuntimeError torch.gradient only supports edge_order=1 and edge_order=2.\n')),
 ]
 
 
