@@ -445,13 +445,14 @@ def _mod(draw: Draw, name: str) -> Case:
     return (a, b), {}
 
 
-@case("igamma", "igammac")
+@case("igamma", "igammac", "zeta")
 def _igamma(draw: Draw, name: str) -> Case:
-    # a requires grad: PyTorch's "not implemented" for it (x's derivative is checked
-    # against PyTorch's gradcheck in tests/test_tensor_round11.py).
+    # The first argument requires grad: PyTorch's "not implemented" for it (the second's
+    # derivative is checked against PyTorch's gradcheck in tests/test_tensor_round11.py
+    # and by the sweep's samples).
     rng = rng_of(draw)
     shape = shape_of(draw)
-    return (leaf(rng.uniform(0.5, 3.0, shape)), T(rng.uniform(0.2, 4.0, shape))), {}
+    return (leaf(rng.uniform(1.5, 3.0, shape)), T(rng.uniform(0.2, 4.0, shape))), {}
 
 
 @case("masked_fill_value")
@@ -802,7 +803,7 @@ def _clamp_tensor(draw: Draw, name: str) -> Case:
 
 #: Recorded (PyTorch has a node for them) but without a derivative: backward is an error.
 NOT_IMPLEMENTED = {"floordiv", "asinh_", "acosh_", "atanh_", "heaviside", "bincount", "igamma",
-                   "igammac"}
+                   "igammac", "zeta"}
 #: The rules with no hand-written case above are checked on a node a sweep sample
 #: records (tests/samples): adding an op with its sample adds its rules here.
 SAMPLE_CASES = {name: case for name, case in samples.rule_cases().items() if name not in CASES}

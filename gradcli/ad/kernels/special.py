@@ -189,6 +189,78 @@ def lgamma(x: ndarray) -> ndarray:
 _ZETA_INT = tuple(_zeta1(float(k), 1.0) for k in range(2, 60))
 
 
+def zeta(x: Any, q: Any) -> ndarray:
+    """The Hurwitz zeta function ζ(x, q) (Cephes' zeta, in double), in the promoted float
+    dtype (the default one for integers)."""
+    from gradcli.ad.kernels.elementwise import result_type
+    rt = result_type(x, q)
+    if rt.kind != "f":
+        rt = dtypes.default_dtype()
+    xs, qs = np.broadcast_arrays(np.asarray(x, np.float64), np.asarray(q, np.float64))
+    flat = [_zeta1(a, b) for a, b in zip(xs.ravel().tolist(), qs.ravel().tolist(), strict=True)]
+    return np.asarray(flat, np.float64).reshape(xs.shape).astype(rt)
+
+
+def _erfcx1(v: float) -> float:
+    if v != v:
+        return v
+    if v < 2:
+        try:
+            return math.exp(v * v) * math.erfc(v)
+        except OverflowError:
+            return math.inf
+    if v == math.inf:
+        return 0.0
+    # exp(x²)·erfc(x) = (1/√π) · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))), from the tail.
+    frac = 0.0
+    for k in range(60, 0, -1):
+        frac = (k / 2) / (v + frac)
+    return 1 / (math.sqrt(math.pi) * (v + frac))
+
+
+def erfcx(x: ndarray) -> ndarray:
+    """The scaled complementary error function exp(x²)·erfc(x), without overflow."""
+    return _map(_erfcx1, _float(x))
+
+
+def _ndtri1(p: float) -> float:
+    if p != p or p < 0 or p > 1:
+        return math.nan
+    if p == 0:
+        return -math.inf
+    if p == 1:
+        return math.inf
+    # Acklam's rational approximation, then Halley's steps on Φ in double.
+    lo = 0.02425
+    if p < lo or p > 1 - lo:
+        q = math.sqrt(-2 * math.log(p if p < lo else 1 - p))
+        x = (((((-7.784894002430293e-03 * q - 3.223964580411365e-01) * q
+                - 2.400758277161838e+00) * q - 2.549732539343734e+00) * q
+              + 4.374664141464968e+00) * q + 2.938163982698783e+00) / (
+            (((7.784695709041462e-03 * q + 3.224671290700398e-01) * q
+              + 2.445134137142996e+00) * q + 3.754408661907416e+00) * q + 1)
+        x = x if p < lo else -x
+    else:
+        q = p - 0.5
+        r = q * q
+        x = (((((-3.969683028665376e+01 * r + 2.209460984245205e+02) * r
+                - 2.759285104469687e+02) * r + 1.383577518672690e+02) * r
+              - 3.066479806614716e+01) * r + 2.506628277459239e+00) * q / (
+            ((((-5.447609879822406e+01 * r + 1.615858368580409e+02) * r
+               - 1.556989798598866e+02) * r + 6.680131188771972e+01) * r
+             - 1.328068155288572e+01) * r + 1)
+    for _ in range(2):
+        err = 0.5 * math.erfc(-x / math.sqrt(2)) - p
+        u = err * math.sqrt(2 * math.pi) * math.exp(x * x / 2)
+        x = x - u / (1 + x * u / 2)
+    return x
+
+
+def ndtri(x: ndarray) -> ndarray:
+    """The inverse of the standard normal CDF Φ (the probit function)."""
+    return _map(_ndtri1, _float(x))
+
+
 # -- the regularized incomplete gamma functions (igamma, igammac) ----------------------
 
 _TINY = 1e-300

@@ -1,7 +1,8 @@
 """Special-function rules: lgamma, digamma and polygamma (each derivative the next
 polygamma, so every order works), entr, log_ndtr, the modified Bessel functions i0, i0e,
 i1, i1e (a closed family under differentiation), the incomplete gamma functions igamma and
-igammac (differentiable in x only, as in PyTorch), and add_scalar (PyTorch's add.Scalar,
+igammac and Hurwitz zeta (differentiable in their second argument only, as in PyTorch),
+erfcx, ndtri, and add_scalar (PyTorch's add.Scalar,
 AddBackward1, which ndtr's composite records). VJPs are PyTorch's derivatives.yaml
 formulas in our differentiable ops."""
 
@@ -16,7 +17,7 @@ from gradcli.ad.graph import Tensor
 from gradcli.ad.kernels import special as KS
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES, Rule
-from gradcli.ad.rules.base import elementwise, need, no_forward_ad, register
+from gradcli.ad.rules.base import elementwise, is_tensor, need, no_forward_ad, register
 from gradcli.errors import GdRuntimeError
 
 _SQRT_2PI = math.sqrt(2 * math.pi)
@@ -110,3 +111,34 @@ _igamma_rule("igamma", "IgammaBackward0", KS.igamma, 1,
              "P(a, x), the regularized lower incomplete gamma function")
 _igamma_rule("igammac", "IgammacBackward0", KS.igammac, -1,
              "Q(a, x) = 1 - P(a, x), the regularized upper incomplete gamma function")
+
+
+def _zeta_name(inputs: Any, params: dict[str, Any]) -> str:
+    if inputs is None or (is_tensor(inputs[0]) and is_tensor(inputs[1])):
+        return "SpecialZetaBackward0"
+    return "SpecialZetaBackward1" if not is_tensor(inputs[0]) else "SpecialZetaBackward2"
+
+
+def _zeta_vjp(g: Tensor, out: Tensor, x: Any, q: Any) -> tuple[Any, ...]:
+    # PyTorch: self: not_implemented("zeta"); other: grad * -self * special_zeta(self + 1., other).
+    if need(x):
+        raise GdRuntimeError("the derivative for 'zeta' is not implemented.",
+                             py_type="NotImplementedError")
+    return (None, g * -x * apply(RULES["zeta"], (x + 1.0, q)) if need(q) else None)
+
+
+register(Rule(
+    "zeta", _zeta_name, KS.zeta, _zeta_vjp, no_forward_ad("special_zeta"),
+    kind="binary", doc="the Hurwitz zeta function ζ(x, q)",
+    edges=lambda name: {"SpecialZetaBackward1": (1,),
+                        "SpecialZetaBackward2": (0,)}.get(name, (0, 1)),
+    formula=("not implemented", "grad · -x · ζ(x + 1, q)")))
+
+elementwise("erfcx", "SpecialErfcxBackward0", KS.erfcx,
+            lambda x, o: 2.0 * x * _special("erfcx", x) - 2.0 / math.sqrt(math.pi),
+            "exp(x²) · erfc(x)", formula=("grad · (2x · out - 2/√π)",))
+elementwise("ndtri", "SpecialNdtriBackward0", KS.ndtri,
+            lambda x, o: math.sqrt(2 * math.pi) * ops.exp(ops.pow(o, 2) / 2),
+            "Φ⁻¹(x), the probit function", uses_out=True,
+            formula=("grad · √(2π) · exp(out² / 2)",))
+
