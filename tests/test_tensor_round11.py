@@ -1,8 +1,9 @@
 """The tensor surface of round 11 against PyTorch 2.13's output: what the round's probes of
 real tensor code found: resize_ of a view (storage order, from the storage offset), the
 shift operators << >> (and <<= >>= &= |= ^= in place), cumulative_trapezoid, gradient, the
-incomplete gamma functions, and more of torch.special. The expected text is PyTorch's, as a
-literal; with torch installed the same program is also run under it.
+incomplete gamma functions, more of torch.special, and logsumexp of a slice of all -inf.
+The expected text is PyTorch's, as a literal; with torch installed the same program is also
+run under it.
 """
 
 # ruff: noqa: E501  (programs and PyTorch's output, whole)
@@ -305,6 +306,18 @@ CASES = [
       'tensor([0.8109, 1.3863,   -inf], grad_fn=<SpecialXlog1PyBackward1>) tensor([0.0000, 1.0986, 2.1972], grad_fn=<SpecialXlog1PyBackward2>) tensor([0., nan, nan]) tensor([1.3863, 3.2189])\n'
       'True True\n'
       '(tensor([0.1312, 1.8326], dtype=torch.float64), tensor([0.6470, 1.7163], dtype=torch.float64))\n')),
+    ('logsumexp_infinite',
+     ("print(torch.logsumexp(torch.tensor([-float('inf'), -float('inf')]), 0), torch.logsumexp(torch.tensor([float('inf'), 1.]), 0), torch.logsumexp(torch.tensor([1000., 1000.]), 0))\n"
+      "m = torch.tensor([[0., -float('inf')], [-float('inf'), -float('inf')], [float('inf'), -float('inf')]])\n"
+      'print(torch.logsumexp(m, 1), torch.logsumexp(m, 0, keepdim=True), m.logsumexp(dim=(0, 1)))\n'
+      "x = torch.tensor([[1., -float('inf')], [2., 3.]], requires_grad=True)\n"
+      'y = torch.logsumexp(x, 1)\n'
+      'y.sum().backward()\n'
+      'print(y, x.grad)'),
+     ('tensor(-inf) tensor(inf) tensor(1000.6932)\n'
+      'tensor([0., -inf, inf]) tensor([[inf, -inf]]) tensor(inf)\n'
+      'tensor([1.0000, 3.3133], grad_fn=<LogsumexpBackward0>) tensor([[1.0000, 0.0000],\n'
+      '        [0.2689, 0.7311]])\n')),
 ]
 
 
