@@ -1,7 +1,8 @@
 """The tensor surface of round 11 against PyTorch 2.13's output: what the round's probes of
 real tensor code found: resize_ of a view (storage order, from the storage offset), the
 shift operators << >> (and <<= >>= &= |= ^= in place), cumulative_trapezoid, gradient, the
-incomplete gamma functions, more of torch.special, and logsumexp of a slice of all -inf.
+incomplete gamma functions, more of torch.special, logsumexp of a slice of all -inf and
+unique's NaNs.
 The expected text is PyTorch's, as a literal; with torch installed the same program is also
 run under it.
 """
@@ -318,6 +319,14 @@ CASES = [
       'tensor([0., -inf, inf]) tensor([[inf, -inf]]) tensor(inf)\n'
       'tensor([1.0000, 3.3133], grad_fn=<LogsumexpBackward0>) tensor([[1.0000, 0.0000],\n'
       '        [0.2689, 0.7311]])\n')),
+    ('unique_nan',
+     ("nan = float('nan')\n"
+      'print(torch.unique(torch.tensor([nan, 1., nan, 1.])), torch.unique(torch.tensor([nan, 1., nan, 1.]), sorted=False), torch.unique(torch.tensor([nan, nan])))\n'
+      'print(torch.unique(torch.tensor([2., nan, 1., nan]), return_counts=True), torch.unique(torch.tensor([2., nan, 1., nan]), return_inverse=True))\n'
+      'print(torch.unique_consecutive(torch.tensor([nan, nan, 1., 1.]), return_counts=True))'),
+     ('tensor([1., nan, nan]) tensor([1., nan, nan]) tensor([nan, nan])\n'
+      '(tensor([1., 2., nan, nan]), tensor([1, 1, 1, 1])) (tensor([1., 2., nan, nan]), tensor([1, 2, 0, 3]))\n'
+      '(tensor([nan, nan, 1.]), tensor([1, 1, 2]))\n')),
 ]
 
 
