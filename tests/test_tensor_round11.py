@@ -1,8 +1,8 @@
 """The tensor surface of round 11 against PyTorch 2.13's output: what the round's probes of
 real tensor code found: resize_ of a view (storage order, from the storage offset), the
 shift operators << >> (and <<= >>= &= |= ^= in place), cumulative_trapezoid, gradient, the
-incomplete gamma functions, more of torch.special, logsumexp of a slice of all -inf and
-unique's NaNs.
+incomplete gamma functions, more of torch.special, as_strided, logsumexp of a slice of all
+-inf and unique's NaNs.
 The expected text is PyTorch's, as a literal; with torch installed the same program is also
 run under it.
 """
@@ -327,6 +327,48 @@ CASES = [
      ('tensor([1., nan, nan]) tensor([1., nan, nan]) tensor([nan, nan])\n'
       '(tensor([1., 2., nan, nan]), tensor([1, 1, 1, 1])) (tensor([1., 2., nan, nan]), tensor([1, 2, 0, 3]))\n'
       '(tensor([nan, nan, 1.]), tensor([1, 1, 2]))\n')),
+    ('as_strided',
+     ('x = torch.arange(6.)\n'
+      'print(torch.as_strided(torch.arange(9), (2, 2), (3, 1), 1), x.as_strided((3, 2), (1, 1)), torch.arange(9.).as_strided((3, 3), (1, 3)))\n'
+      'v = x.as_strided((2, 2), (1, 1))\n'
+      'x[1] = 100\n'
+      'print(v)\n'
+      'print(torch.arange(12.).reshape(3, 4).t().as_strided((2, 2), (1, 2)), torch.arange(10)[2:].as_strided((2, 3), (3, 1)))\n'
+      'y = torch.arange(6.).requires_grad_()\n'
+      'z = y.as_strided((4, 2), (1, 1), 1)\n'
+      'print(z)\n'
+      'z.pow(2).sum().backward()\n'
+      'print(y.grad)\n'
+      'sig = torch.arange(1., 9.)\n'
+      'windows = sig.as_strided((6, 3), (1, 1))\n'
+      'print(windows, windows.mean(1))\n'
+      'try:\n'
+      '    x.as_strided((3, 3), (2, 1))\n'
+      'except Exception as e:\n'
+      '    print(type(e).__name__, e)'),
+     ('tensor([[1, 2],\n'
+      '        [4, 5]]) tensor([[0., 1.],\n'
+      '        [1., 2.],\n'
+      '        [2., 3.]]) tensor([[0., 3., 6.],\n'
+      '        [1., 4., 7.],\n'
+      '        [2., 5., 8.]])\n'
+      'tensor([[  0., 100.],\n'
+      '        [100.,   2.]])\n'
+      'tensor([[0., 2.],\n'
+      '        [1., 3.]]) tensor([[2, 3, 4],\n'
+      '        [5, 6, 7]])\n'
+      'tensor([[1., 2.],\n'
+      '        [2., 3.],\n'
+      '        [3., 4.],\n'
+      '        [4., 5.]], grad_fn=<AsStridedBackward0>)\n'
+      'tensor([ 0.,  2.,  8., 12., 16., 10.])\n'
+      'tensor([[1., 2., 3.],\n'
+      '        [2., 3., 4.],\n'
+      '        [3., 4., 5.],\n'
+      '        [4., 5., 6.],\n'
+      '        [5., 6., 7.],\n'
+      '        [6., 7., 8.]]) tensor([2., 3., 4., 5., 6., 7.])\n'
+      'RuntimeError setStorage: sizes [3, 3], strides [2, 1], storage offset 0, and itemsize 4 requiring a storage size of 28 are out of bounds for storage of size 24\n')),
 ]
 
 
