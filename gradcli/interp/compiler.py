@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gradcli.ad import ops
+from gradcli.ad.ops.surface import SURFACE
 from gradcli.ad.tensor import POSITION, State, Tensor
 from gradcli.errors import (
     GdError,
@@ -364,6 +365,8 @@ class Compiler(GeneratorForms, StatementForms, ExpressionCompiler):
         value = self.expr(node.value)
         fn = BINARY[node.op]
         inplace = INPLACE.get(node.op)
+        if inplace is not None:  # x += y is x.add_(y), x <<= y x.bitwise_left_shift_(y)…
+            inplace = ops.INPLACE.get(inplace) or SURFACE["Tensor." + inplace]
         in_place = _PY_INPLACE.get(node.op)
         span = node.span
 
@@ -379,7 +382,7 @@ class Compiler(GeneratorForms, StatementForms, ExpressionCompiler):
                         raise GdRuntimeError(
                             f"unsupported operand type(s) for {A.BINARY_OPS[node.op]}=: "
                             f"'Tensor' and '{type_name(v)}'", span, py_type="TypeError")
-                    ops.INPLACE[inplace](cur, v)
+                    inplace(cur, v)
                     new = cur
                 elif type(cur) is list and node.op in ("add", "mul"):
                     # Python's list += / *= mutate the list (aliases see the change).
@@ -635,4 +638,5 @@ _INSTANCE_INPLACE = {"add": operator.iadd, "sub": operator.isub, "mul": operator
                      "div": operator.itruediv, "floor_divide": operator.ifloordiv,
                      "remainder": operator.imod, "pow": operator.ipow,
                      "matmul": operator.imatmul, "bitwise_or": operator.ior,
-                     "bitwise_and": operator.iand, "bitwise_xor": operator.ixor}
+                     "bitwise_and": operator.iand, "bitwise_xor": operator.ixor,
+                     "lshift": operator.ilshift, "rshift": operator.irshift}

@@ -29,6 +29,7 @@ from gradcli.interp.values import (
 )
 from gradcli.limits import MAX_INT_BITS
 from gradcli.source import Span
+from gradcli.syntax import ast as A
 
 
 def runtime_error(e: Exception, span: Span) -> GdError:
@@ -120,6 +121,14 @@ def _pow(a: Any, b: Any) -> Any:
     return check_int(operator.pow(a, b))
 
 
+def _lshift(a: Any, b: Any) -> Any:
+    if (type(a) is int and type(b) is int and b > 0 and a
+            and a.bit_length() + b > MAX_INT_BITS):
+        raise GdLimitError(f"integer too large: {a} << {b} has more than "
+                           f"{MAX_INT_BITS:,} bits")
+    return operator.lshift(a, b)
+
+
 def _mul(a: Any, b: Any) -> Any:
     ta, tb = type(a), type(b)
     if ta is Tensor or tb is Tensor:
@@ -169,6 +178,8 @@ TENSOR_BINARY: dict[str, Callable[[Any, Any], Any]] = {
     "bitwise_or": ops.bitwise_or,
     "bitwise_xor": ops.bitwise_xor,
     "bitwise_and": ops.bitwise_and,
+    "lshift": ops.bitwise_left_shift,
+    "rshift": ops.bitwise_right_shift,
 }
 # The four arithmetic operators of a tensor with a tensor or a Python number record their
 # rule directly: what ops.add/sub/mul/true_divide do for exactly these operands (no alpha,
@@ -201,6 +212,8 @@ _PY_BINARY: dict[str, Callable[[Any, Any], Any]] = {
     "bitwise_or": operator.or_,
     "bitwise_xor": operator.xor,
     "bitwise_and": operator.and_,
+    "lshift": _lshift,
+    "rshift": operator.rshift,
 }
 
 
@@ -217,9 +230,7 @@ def _with_arrays(name: str) -> Callable[[Any, Any], Any]:
     py_fn = _PY_BINARY[name]
     tensor_fn = TENSOR_BINARY[name]
     reflected_fn = REFLECTED_BINARY[name]
-    symbol = {"add": "+", "sub": "-", "mul": "*", "div": "/", "floor_divide": "//",
-              "remainder": "%", "pow": "**", "matmul": "@", "bitwise_or": "|",
-              "bitwise_xor": "^", "bitwise_and": "&"}[name]
+    symbol = A.BINARY_OPS[name]
 
     def fn(a: Any, b: Any) -> Any:
         ta, tb = type(a), type(b)
@@ -239,7 +250,10 @@ def _with_arrays(name: str) -> Callable[[Any, Any], Any]:
 
 BINARY: dict[str, Callable[[Any, Any], Any]] = {name: _with_arrays(name) for name in _PY_BINARY}
 # Statement forms of `x op= y`: tensors change in place (PyTorch's rules), others rebind.
-INPLACE = {"add": "add_", "sub": "sub_", "mul": "mul_", "div": "div_", "pow": "pow_"}
+INPLACE = {"add": "add_", "sub": "sub_", "mul": "mul_", "div": "div_", "pow": "pow_",
+           "bitwise_and": "bitwise_and_", "bitwise_or": "bitwise_or_",
+           "bitwise_xor": "bitwise_xor_", "lshift": "bitwise_left_shift_",
+           "rshift": "bitwise_right_shift_"}
 
 _NUMERIC = (Tensor, int, float, bool)
 

@@ -34,6 +34,8 @@ BINARY_OPS: dict[str, str] = {
     "bitwise_or": "|",
     "bitwise_xor": "^",
     "bitwise_and": "&",
+    "lshift": "<<",
+    "rshift": ">>",
 }
 UNARY_OPS: dict[str, str] = {"neg": "-", "pos": "+", "bitwise_not": "~", "not": "not"}
 BOOL_OPS: dict[str, str] = {"and": "and", "or": "or"}

@@ -136,15 +136,6 @@ def _unexpected_token(exc: UnexpectedToken, ctx: ParseContext, text: str,
             and before.type in ("INTEGER", "FLOAT")
             and (before.end_line, before.end_column) == (tok.line, tok.column)):
         return GdSyntaxError("complex literals (1j) are not supported in gd", token_span(before))
-    if (
-        tok.value in ("<", ">")
-        and before is not None
-        and before.value == tok.value
-        and (before.end_line, before.end_column) == (tok.line, tok.column)
-    ):
-        return GdSyntaxError(
-            f"operator '{tok.value * 2}' is not supported in gd", token_span(before)
-        )
     message = f"unexpected {_describe(tok)}"
     wanted = sorted({spellings[name] for name in expected if name in spellings})
     if 0 < len(wanted) <= 3:

@@ -14,8 +14,8 @@ from gradcli.syntax import ast as gd
 
 # Binding strength, loosest first; an operand printed where a tighter level is
 # required gets parentheses.
-(_TUPLE, _LAMBDA, _IFEXP, _OR, _AND, _NOT, _COMPARE, _BOR, _BXOR, _BAND, _ARITH, _TERM, _FACTOR,
- _POWER, _PRIMARY) = range(15)
+(_TUPLE, _LAMBDA, _IFEXP, _OR, _AND, _NOT, _COMPARE, _BOR, _BXOR, _BAND, _SHIFT, _ARITH, _TERM,
+ _FACTOR, _POWER, _PRIMARY) = range(16)
 _LEVEL = {
     "add": _ARITH,
     "sub": _ARITH,
@@ -28,6 +28,8 @@ _LEVEL = {
     "bitwise_or": _BOR,
     "bitwise_xor": _BXOR,
     "bitwise_and": _BAND,
+    "lshift": _SHIFT,
+    "rshift": _SHIFT,
 }
 _INDENT = "    "
 

@@ -31,3 +31,17 @@ for name in ("i0", "special.i0", "special.i0e", "special.i1", "special.i1e"):
     sample(f"torch.{name}", X(domain=lambda rng, s: rng.uniform(-12, 12, s)))
 sample("torch.i0", X(dtype="float32"), rtol=1e-5)
 sample("Tensor.i0_", X())
+# the incomplete gamma functions and zeta: differentiable in x only (a is a constant here),
+# with no forward mode in PyTorch
+for name in ("igamma", "igammac", "special.gammainc", "special.gammaincc"):
+    sample(f"torch.{name}", X(domain="positive", grad=False), X(domain="positive"), jvp=False)
+sample("Tensor.igamma_", X(domain="positive", grad=False), X(domain="positive", grad=False))
+sample("Tensor.igammac_", X(domain="positive", grad=False), X(domain="positive", grad=False))
+sample("torch.special.zeta", X(domain="above1", grad=False), X(domain="positive"), jvp=False)
+sample("torch.special.zeta", 2.0, X(domain="positive"), jvp=False)
+sample("torch.special.erfcx", X())
+sample("torch.special.erfcx", X(domain=lambda rng, s: rng.uniform(2, 30, s)))
+sample("torch.special.ndtri", X(domain="prob"))
+sample("torch.special.xlog1py", X(), X(domain="positive"))
+sample("torch.special.xlog1py", X(), 2.5)
+sample("torch.special.multigammaln", X(domain="above1"), 2)

@@ -46,6 +46,9 @@ for _name in ("logical_and_", "logical_or_", "logical_xor_"):
 sample("Tensor.logical_not_", Mask())
 for _name in ("bitwise_and_", "bitwise_or_", "bitwise_xor_"):
     sample(f"Tensor.{_name}", X(domain="int", dtype="int64"), X(domain="int", dtype="int64"))
+for _name in ("bitwise_left_shift_", "bitwise_right_shift_"):
+    sample(f"Tensor.{_name}", X(domain="int", dtype="int64"),
+           X(domain="small_int", dtype="int64"))
 sample("Tensor.bitwise_not_", X(domain="int", dtype="int64"))
 sample("Tensor.divide_", X(), X(domain="nonzero"))
 sample("Tensor.multiply_", X(), X())

@@ -8,7 +8,7 @@ and `K.add`, `K.TorchError`. Its modules import only downwards, with no cycle:
 
     messages     TorchError and PyTorch's words for failures (imports none of the others)
     elementwise  dtype promotion, binary/unary kernels, comparisons and logic
-    bitwise      & | ^ ~ of integer and bool tensors
+    bitwise      & | ^ ~ << >> of integer and bool tensors
     reductions   sums in PyTorch's order, mean/prod/extrema/norm, arg-reductions, softmax
     shape        reshape/expand/permute, cat/stack, indexing, diagonals
     linalg       mm/mv/dot/matmul and the losses
@@ -16,7 +16,14 @@ and `K.add`, `K.TorchError`. Its modules import only downwards, with no cycle:
 
 from __future__ import annotations
 
-from gradcli.ad.kernels.bitwise import bitwise_and, bitwise_not, bitwise_or, bitwise_xor
+from gradcli.ad.kernels.bitwise import (
+    bitwise_and,
+    bitwise_left_shift,
+    bitwise_not,
+    bitwise_or,
+    bitwise_right_shift,
+    bitwise_xor,
+)
 from gradcli.ad.kernels.elementwise import (
     ARRAY_OUT,
     abs,
@@ -120,7 +127,8 @@ from gradcli.ad.kernels.shape import (
 __all__ = [
     "ARRAY_OUT", "OVERLAP_MESSAGE", "TorchError", "abs", "add", "amax", "amin", "argmax",
     "argmin", "assign",
-    "bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor",
+    "bitwise_and", "bitwise_left_shift", "bitwise_not", "bitwise_or", "bitwise_right_shift",
+    "bitwise_xor",
     "broadcast_message", "broadcast_message_all", "cat", "ceil",
     "clamp", "clone", "cos", "diag", "diag_embed_like", "div", "dot", "empty_reduction_message",
     "eq", "exp", "expand", "expand_message", "failure_message", "fill", "floor", "floordiv", "ge",

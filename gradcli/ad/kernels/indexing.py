@@ -288,9 +288,11 @@ def rot90(x: ndarray, k: int, dims: tuple[int, int]) -> Any:
 
 
 def unique(x: ndarray, dim: int | None = None) -> tuple[ndarray, ndarray, ndarray]:
-    """(values, inverse, counts), values sorted (rows along dim when given)."""
+    """(values, inverse, counts), values sorted (rows along dim when given); as in
+    PyTorch, every NaN is a value of its own (NaN != NaN)."""
     if dim is None:
-        vals, inv, counts = np.unique(x.reshape(-1), return_inverse=True, return_counts=True)
+        vals, inv, counts = np.unique(x.reshape(-1), return_inverse=True, return_counts=True,
+                                      equal_nan=False)
         return vals, inv.reshape(x.shape).astype(np.int64), counts.astype(np.int64)
     vals, inv, counts = np.unique(x, return_inverse=True, return_counts=True, axis=dim)
     return vals, inv.reshape(-1).astype(np.int64), counts.astype(np.int64)

@@ -193,6 +193,14 @@ def _xlogy(a: Any, b: Any) -> Any:
 xlogy = _float_binary(_xlogy)
 
 
+def _xlog1py(a: Any, b: Any) -> Any:
+    out = a * np.log1p(b)
+    return np.where((a == 0) & ~np.isnan(b), 0.0, out)
+
+
+xlog1py = _float_binary(_xlog1py)
+
+
 def fmod(a: Any, b: Any) -> Any:
     """C's fmod: the remainder with the sign of a; an integer division by zero fails."""
     rt = result_type(a, b)

@@ -410,9 +410,11 @@ def logsumexp(x: ndarray, dim: Any, keepdim: bool = False) -> Any:
         if x.size == 0:  # the sum of no exponentials: log 0
             return np.log(_sum(np.exp(x), axis=ax, keepdims=keepdim))
         m = _max(x, axis=ax, keepdims=True)
+        # PyTorch zeroes an infinite max in place before subtracting it too (the squeezed
+        # maxes are a view): a slice of all -inf sums exp(-inf) = 0 and gives -inf.
+        m = np.where(np.abs(m) == np.inf, m.dtype.type(0), m)
         total = torch_sum(np.exp(x - m), ax, keepdim)
         back = m if keepdim else np.squeeze(m, axis=ax)
-        back = np.where(np.abs(back) == np.inf, back.dtype.type(0), back)
         return np.asarray(np.log(total) + back)
 
 

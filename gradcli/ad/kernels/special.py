@@ -189,6 +189,160 @@ def lgamma(x: ndarray) -> ndarray:
 _ZETA_INT = tuple(_zeta1(float(k), 1.0) for k in range(2, 60))
 
 
+def zeta(x: Any, q: Any) -> ndarray:
+    """The Hurwitz zeta function ζ(x, q) (Cephes' zeta, in double), in the promoted float
+    dtype (the default one for integers)."""
+    from gradcli.ad.kernels.elementwise import result_type
+    rt = result_type(x, q)
+    if rt.kind != "f":
+        rt = dtypes.default_dtype()
+    xs, qs = np.broadcast_arrays(np.asarray(x, np.float64), np.asarray(q, np.float64))
+    flat = [_zeta1(a, b) for a, b in zip(xs.ravel().tolist(), qs.ravel().tolist(), strict=True)]
+    return np.asarray(flat, np.float64).reshape(xs.shape).astype(rt)
+
+
+def _erfcx1(v: float) -> float:
+    if v != v:
+        return v
+    if v < 2:
+        try:
+            return math.exp(v * v) * math.erfc(v)
+        except OverflowError:
+            return math.inf
+    if v == math.inf:
+        return 0.0
+    # exp(x²)·erfc(x) = (1/√π) · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))), from the tail.
+    frac = 0.0
+    for k in range(60, 0, -1):
+        frac = (k / 2) / (v + frac)
+    return 1 / (math.sqrt(math.pi) * (v + frac))
+
+
+def erfcx(x: ndarray) -> ndarray:
+    """The scaled complementary error function exp(x²)·erfc(x), without overflow."""
+    return _map(_erfcx1, _float(x))
+
+
+def _ndtri1(p: float) -> float:
+    if p != p or p < 0 or p > 1:
+        return math.nan
+    if p == 0:
+        return -math.inf
+    if p == 1:
+        return math.inf
+    # Acklam's rational approximation, then Halley's steps on Φ in double.
+    lo = 0.02425
+    if p < lo or p > 1 - lo:
+        q = math.sqrt(-2 * math.log(p if p < lo else 1 - p))
+        x = (((((-7.784894002430293e-03 * q - 3.223964580411365e-01) * q
+                - 2.400758277161838e+00) * q - 2.549732539343734e+00) * q
+              + 4.374664141464968e+00) * q + 2.938163982698783e+00) / (
+            (((7.784695709041462e-03 * q + 3.224671290700398e-01) * q
+              + 2.445134137142996e+00) * q + 3.754408661907416e+00) * q + 1)
+        x = x if p < lo else -x
+    else:
+        q = p - 0.5
+        r = q * q
+        x = (((((-3.969683028665376e+01 * r + 2.209460984245205e+02) * r
+                - 2.759285104469687e+02) * r + 1.383577518672690e+02) * r
+              - 3.066479806614716e+01) * r + 2.506628277459239e+00) * q / (
+            ((((-5.447609879822406e+01 * r + 1.615858368580409e+02) * r
+               - 1.556989798598866e+02) * r + 6.680131188771972e+01) * r
+             - 1.328068155288572e+01) * r + 1)
+    for _ in range(2):
+        err = 0.5 * math.erfc(-x / math.sqrt(2)) - p
+        u = err * math.sqrt(2 * math.pi) * math.exp(x * x / 2)
+        x = x - u / (1 + x * u / 2)
+    return x
+
+
+def ndtri(x: ndarray) -> ndarray:
+    """The inverse of the standard normal CDF Φ (the probit function)."""
+    return _map(_ndtri1, _float(x))
+
+
+# -- the regularized incomplete gamma functions (igamma, igammac) ----------------------
+
+_TINY = 1e-300
+
+
+def _igamma_pair(a: ndarray, x: ndarray) -> tuple[ndarray, ndarray]:
+    """P(a, x) and Q(a, x) = 1 - P in double, where a > 0 and 0 < x < inf: the power
+    series of P where x < a + 1, else the continued fraction of Q (Lentz's method), each
+    iterated on the elements not yet converged; the other is 1 minus it."""
+    with np.errstate(all="ignore"):
+        front = np.exp(a * np.log(x) - x - lgamma(a))
+        series = x < a + 1
+        total = np.zeros_like(a)
+        if series.any():  # Σ x^n / (a (a+1) ... (a+n))
+            aa, xx = a[series], x[series]
+            term = 1.0 / aa
+            acc = term.copy()
+            ap = aa.copy()
+            live = np.arange(aa.size)
+            for _ in range(100000):
+                ap[live] += 1.0
+                term[live] *= xx[live] / ap[live]
+                acc[live] += term[live]
+                live = live[np.abs(term[live]) >= np.abs(acc[live]) * 1e-17]
+                if live.size == 0:
+                    break
+            total[series] = acc
+        frac = ~series
+        if frac.any():
+            aa, xx = a[frac], x[frac]
+            b = xx + 1.0 - aa
+            c = np.full_like(aa, 1.0 / _TINY)
+            d = 1.0 / b
+            h = d.copy()
+            live = np.arange(aa.size)
+            for i in range(1, 100000):
+                an = -i * (i - aa[live])
+                b[live] += 2.0
+                dl = an * d[live] + b[live]
+                dl = np.where(np.abs(dl) < _TINY, _TINY, dl)
+                cl = b[live] + an / c[live]
+                cl = np.where(np.abs(cl) < _TINY, _TINY, cl)
+                d[live] = 1.0 / dl
+                c[live] = cl
+                step = d[live] * cl
+                h[live] *= step
+                live = live[np.abs(step - 1.0) >= 1e-16]
+                if live.size == 0:
+                    break
+            total[frac] = h
+        p = np.where(series, front * total, 1.0 - front * total)
+        q = np.where(series, 1.0 - front * total, front * total)
+    return p, q
+
+
+def _igamma(a: ndarray, x: ndarray, upper: bool) -> ndarray:
+    dt = np.result_type(a, x)
+    a64, x64 = np.broadcast_arrays(np.asarray(a, np.float64), np.asarray(x, np.float64))
+    out = np.full(a64.shape, np.nan)
+    inner = (a64 > 0) & (x64 > 0) & np.isfinite(a64) & np.isfinite(x64)
+    if inner.any():
+        p, q = _igamma_pair(a64[inner], x64[inner])
+        out[inner] = q if upper else p
+    # PyTorch's edges: a = 0 (x > 0) is P = 1; x = 0 (a > 0) is P = 0; a = inf (x finite)
+    # is P = 0; x = inf (a finite) is P = 1; negative or NaN arguments are NaN.
+    with np.errstate(invalid="ignore"):
+        one = ((a64 == 0) & (x64 > 0)) | (np.isinf(x64) & (a64 > 0) & np.isfinite(a64))
+        zero = ((x64 == 0) & (a64 > 0)) | (np.isinf(a64) & (x64 >= 0) & np.isfinite(x64))
+    out = np.where(one, 0.0 if upper else 1.0, np.where(zero, 1.0 if upper else 0.0, out))
+    return out.astype(dt)
+
+
+def igamma(a: ndarray, x: ndarray) -> ndarray:
+    """The regularized lower incomplete gamma function P(a, x) = γ(a, x)/Γ(a)."""
+    return _igamma(a, x, upper=False)
+
+
+def igammac(a: ndarray, x: ndarray) -> ndarray:
+    """The regularized upper incomplete gamma function Q(a, x) = Γ(a, x)/Γ(a) = 1 - P."""
+    return _igamma(a, x, upper=True)
+
+
 # -- entr, log_ndtr ---------------------------------------------------------------------
 
 def entr(x: ndarray) -> ndarray:

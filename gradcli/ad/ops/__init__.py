@@ -44,7 +44,14 @@ from gradcli.ad.ops import (  # noqa: F401  (modules that only declare their spe
     tensor_math,
     upsample,
 )
-from gradcli.ad.ops.bitwise import bitwise_and, bitwise_or, bitwise_xor, invert
+from gradcli.ad.ops.bitwise import (
+    bitwise_and,
+    bitwise_left_shift,
+    bitwise_or,
+    bitwise_right_shift,
+    bitwise_xor,
+    invert,
+)
 from gradcli.ad.ops.creation import (
     arange,
     as_tensor,
@@ -214,8 +221,10 @@ __all__ = [
     "as_tensor",
     "binary_cross_entropy_with_logits",
     "bitwise_and",
+    "bitwise_left_shift",
     "bitwise_not",
     "bitwise_or",
+    "bitwise_right_shift",
     "bitwise_xor",
     "broadcast_to",
     "cat",

@@ -1,5 +1,5 @@
 """Bitwise operations on integer and bool tensors: torch.bitwise_and/or/xor/not and the
-& | ^ ~ operators. PyTorch refuses floating tensors (NotImplementedError), and `~` of one
+& | ^ ~ << >> operators. PyTorch refuses floating tensors (NotImplementedError), and `~` of one
 in its own words (TypeError)."""
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from gradcli.errors import GdRuntimeError
 bitwise_and = _binary("bitwise_and")
 bitwise_or = _binary("bitwise_or")
 bitwise_xor = _binary("bitwise_xor")
+bitwise_left_shift = _binary("bitwise_left_shift")
+bitwise_right_shift = _binary("bitwise_right_shift")
 
 
 def invert(x: Tensor) -> Any:
@@ -24,5 +26,6 @@ def invert(x: Tensor) -> Any:
     return bitwise_not(x)
 
 
-for _name in ("bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not"):
+for _name in ("bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "bitwise_left_shift",
+              "bitwise_right_shift"):
     expose(globals()[_name], f"torch.{_name}", f"Tensor.{_name}", family="comparison")

@@ -1,6 +1,6 @@
 """Assembling and integrating tensors: block_diag, cartesian_prod, combinations, vander
-(torch's and torch.linalg's), trapezoid/trapz, cov and corrcoef, each composed as
-PyTorch composes it (so its nodes and values are PyTorch's)."""
+(torch's and torch.linalg's), trapezoid/trapz, cumulative_trapezoid, gradient, cov and
+corrcoef, each composed as PyTorch composes it (so its nodes and values are PyTorch's)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from gradcli.ad.ops.backward import div_scalar, mul_scalar
 from gradcli.ad.ops.creation import _as_tensor, ones, tensor, zeros
 from gradcli.ad.ops.elementwise import add, clamp, div, mul, sqrt, sub, to_dtype
 from gradcli.ad.ops.indexing import getitem, setitem
-from gradcli.ad.ops.joins import meshgrid, narrow, select
+from gradcli.ad.ops.joins import _slice_along, meshgrid, narrow, select
 from gradcli.ad.ops.linalg import diagonal, mm
 from gradcli.ad.ops.reductions import sum
 from gradcli.ad.ops.shape import (
@@ -32,7 +32,7 @@ from gradcli.ad.ops.shape import (
     view,
 )
 from gradcli.ad.ops.shape import t as transpose
-from gradcli.ad.ops.statistics import cumprod
+from gradcli.ad.ops.statistics import cumprod, cumsum
 from gradcli.ad.ops.surface import expose
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
@@ -104,24 +104,40 @@ def linalg_vander(x: Tensor, *, N: int | None = None) -> Tensor:
     return cat([unit, powers], -1)
 
 
+def _spacing(name: str, y: Tensor, x: Tensor, d: int) -> Tensor:
+    """The steps between the sample points x along dim d of y (x 1-D, or broadcast)."""
+    if x.ndim == 1:
+        if x.shape[0] != y.shape[d]:
+            raise GdRuntimeError(f"{name}: There must be one `x` value for each sample "
+                                 "point")
+        x = view(x, [x.shape[0] if i == d else 1 for i in range(y.ndim)])
+    elif x.ndim < y.ndim:
+        x = view(x, (1,) * (y.ndim - x.ndim) + tuple(x.shape))
+    n = x.shape[d]
+    return sub(narrow(x, d, 1, n - 1), narrow(x, d, 0, n - 1))
+
+
+def _pairs(y: Tensor, d: int) -> Tensor:
+    """y[1:] + y[:-1] along dim d (PyTorch's right + left)."""
+    m = y.shape[d]
+    return add(narrow(y, d, 1, m - 1), narrow(y, d, 0, m - 1))
+
+
+def _halved(t: Tensor) -> Tensor:
+    """t / 2. (DivBackward1), an integer t true-divided into the default float dtype."""
+    if t.array.dtype.kind != "f":
+        t = to_dtype(t, dtypes.default_dtype())
+    return div_scalar(t, 2.0)
+
+
 def trapezoid(y: Tensor, x: Any = None, *, dx: Any = None, dim: int = -1) -> Tensor:
     """∫ y along dim by the trapezoidal rule, at the sample points x or spacing dx."""
     d = _wrap_dim(dim, y.ndim)
     if x is not None and type(x) is Tensor:
         if y.shape[d] == 0:
             return zeros(*(s for i, s in enumerate(y.shape) if i != d), dtype=y.array.dtype)
-        if x.ndim == 1:
-            if x.shape[0] != y.shape[d]:
-                raise GdRuntimeError("trapezoid: There must be one `x` value for each sample "
-                                     "point")
-            x = view(x, [x.shape[0] if i == d else 1 for i in range(y.ndim)])
-        elif x.ndim < y.ndim:
-            x = view(x, (1,) * (y.ndim - x.ndim) + tuple(x.shape))
-        n = x.shape[d]
-        spacing = sub(narrow(x, d, 1, n - 1), narrow(x, d, 0, n - 1))
-        m = y.shape[d]
-        pairs = add(narrow(y, d, 1, m - 1), narrow(y, d, 0, m - 1))
-        return div_scalar(sum(mul(spacing, pairs), d), 2.0)
+        spacing = _spacing("trapezoid", y, x, d)
+        return _halved(sum(mul(spacing, _pairs(y, d)), d))
     step = 1 if dx is None else dx if x is None else x
     if y.shape[d] == 0:
         return zeros(*(s for i, s in enumerate(y.shape) if i != d), dtype=y.array.dtype)
@@ -129,6 +145,113 @@ def trapezoid(y: Tensor, x: Any = None, *, dx: Any = None, dim: int = -1) -> Ten
         y = to_dtype(y, dtypes.default_dtype())
     ends = add(select(y, d, 0), select(y, d, -1))
     return mul_scalar(sub(sum(y, d), mul_scalar(ends, 0.5)), step)
+
+
+def cumulative_trapezoid(y: Tensor, x: Any = None, *, dx: Any = None,
+                         dim: int = -1) -> Tensor:
+    """The running trapezoidal integral of y along dim (one fewer element there), at the
+    sample points x or spacing dx, composed as PyTorch's Integration.cpp composes it."""
+    d = _wrap_dim(dim, y.ndim)
+    if x is not None and type(x) is Tensor:
+        spacing = _spacing("cumulative_trapezoid", y, x, d)
+        return _halved(cumsum(mul(_pairs_left_right(y, d), spacing), d))
+    step = 1 if dx is None else dx if x is None else x
+    return cumsum(mul(_pairs_left_right(y, d), step / 2.0), d)
+
+
+def _pairs_left_right(y: Tensor, d: int) -> Tensor:
+    """y[:-1] + y[1:] along dim d (cumulative_trapezoid's left + right)."""
+    m = y.shape[d]
+    return add(narrow(y, d, 0, max(m - 1, 0)), narrow(y, d, 1, max(m - 1, 0)))
+
+
+def _gradient_coords(y: Tensor, ax: Tensor, d: int, edge_order: int) -> Tensor:
+    """∂y/∂x along dim d at the sample coordinates ax (ReduceOps.cpp's gradient_helper)."""
+    if ax.ndim != 1:
+        raise GdRuntimeError("torch.gradient expected each element of spacing to have one "
+                             f"dimension, but got an element with {ax.ndim} dimensions!")
+    shape = [-1 if i == d else 1 for i in range(y.ndim)]
+    n = ax.shape[0]
+    dx = sub(narrow(ax, 0, 1, n - 1), narrow(ax, 0, 0, n - 1))
+    dx1, dx2 = narrow(dx, 0, 0, n - 2), narrow(dx, 0, 1, n - 2)
+    a = view(div(-dx2, mul(dx1, add(dx1, dx2))), shape)
+    b = view(div(sub(dx2, dx1), mul(dx1, dx2)), shape)
+    c = view(div(dx1, mul(dx2, add(dx1, dx2))), shape)
+    m = y.shape[d]
+
+    def part(lo: int, hi: int) -> Tensor:
+        return _slice_along(y, d, lo % m if lo < 0 else lo, m + hi if hi <= 0 else hi)
+
+    center = add(add(mul(a, part(0, -2)), mul(b, part(1, -1))), mul(c, part(2, 0)))
+    first, last, before = select(dx, 0, 0), select(dx, 0, -1), None
+    if edge_order == 1:
+        head = div(sub(part(1, 2), part(0, 1)), first)
+        tail = div(sub(part(-1, 0), part(-2, -1)), last)
+    else:
+        second, before = select(dx, 0, 1), select(dx, 0, -2)
+        ha = div(-(mul_scalar(first, 2.0) + second), mul(first, add(first, second)))
+        hb = div(add(first, second), mul(first, second))
+        hc = div(-first, mul(second, add(first, second)))
+        head = add(add(mul(ha, part(0, 1)), mul(hb, part(1, 2))), mul(hc, part(2, 3)))
+        ta = div(last, mul(before, add(last, before)))
+        tb = div(-add(last, before), mul(last, before))
+        tc = div(add(mul_scalar(last, 2), before), mul(last, add(last, before)))
+        tail = add(add(mul(ta, part(-3, -2)), mul(tb, part(-2, -1))), mul(tc, part(-1, 0)))
+    return cat([head, center, tail], d)
+
+
+def _gradient_step(y: Tensor, h: Any, d: int, edge_order: int) -> Tensor:
+    """∂y/∂x along dim d at the uniform spacing h (gradient_helper_float)."""
+    m = y.shape[d]
+
+    def part(lo: int, hi: int) -> Tensor:
+        return _slice_along(y, d, lo % m if lo < 0 else lo, m + hi if hi <= 0 else hi)
+
+    center = div(sub(part(2, 0), part(0, -2)), h)
+    if edge_order == 1:
+        head = div(sub(part(1, 2), part(0, 1)), h)
+        tail = div(sub(part(-1, 0), part(-2, -1)), h)
+    else:
+        head = div(sub(add(mul(part(0, 1), -1.5), mul(part(1, 2), 2)), mul(part(2, 3), 0.5)), h)
+        tail = div(add(sub(mul(part(-3, -2), 0.5), mul(part(-2, -1), 2)), mul(part(-1, 0), 1.5)),
+                   h)
+    return cat([head, div(center, 2), tail], d)
+
+
+def gradient(input: Tensor, *, spacing: Any = 1, dim: Any = None,
+             edge_order: int = 1) -> tuple[Tensor, ...]:
+    """torch.gradient: second-order central differences inside, one-sided (edge_order 1
+    or 2) at the ends, along each of dim (all by default), at a uniform spacing or the
+    sample coordinates given per dim."""
+    dims = (list(range(input.ndim)) if dim is None else [dim] if type(dim) is int
+            else list(dim))
+    if isinstance(spacing, (list, tuple)):
+        steps = list(spacing)
+        if len(steps) != len(dims) and dim is None:
+            raise GdRuntimeError(
+                "torch.gradient expected spacing to be unspecified, a scalar, or a list of "
+                f"length equal to 'self.dim() = {input.ndim}', since dim argument was not "
+                f"given, but got a list of length {len(steps)}")
+        if len(steps) != len(dims):
+            raise GdRuntimeError(
+                f"torch.gradient expected spacing to be unspecified, a scalar or it's spacing "
+                f"and dim arguments to have the same length, but got a spacing argument of "
+                f"length {len(steps)} and a dim argument of length {len(dims)}.")
+    else:
+        steps = [spacing] * len(dims)
+    if edge_order not in (1, 2):
+        raise GdRuntimeError("torch.gradient only supports edge_order=1 and edge_order=2.")
+    out = []
+    for step, dm in zip(steps, dims, strict=True):
+        d = _wrap_dim(dm, input.ndim)
+        if input.shape[d] < edge_order + 1:
+            raise GdRuntimeError("torch.gradient expected each dimension size to be at least "
+                                 "edge_order+1")
+        if type(step) is Tensor and step.ndim > 0:
+            out.append(_gradient_coords(input, step, d, edge_order))
+        else:
+            out.append(_gradient_step(input, step, d, edge_order))
+    return tuple(out)
 
 
 def cov(input: Tensor, *, correction: int = 1, fweights: Tensor | None = None,
@@ -212,5 +335,7 @@ expose(combinations, "torch.combinations", family="shape")
 expose(vander, "torch.vander", family="linalg")
 expose(linalg_vander, "torch.linalg.vander", family="linalg")
 expose(trapezoid, "torch.trapezoid", "torch.trapz", family="reductions")
+expose(cumulative_trapezoid, "torch.cumulative_trapezoid", family="reductions")
+expose(gradient, "torch.gradient", family="reductions")
 expose(cov, "torch.cov", "Tensor.cov", family="statistics")
 expose(corrcoef, "torch.corrcoef", "Tensor.corrcoef", family="statistics")

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad.graph import Tensor, bump_version
+from gradcli.ad.ops import layout
 from gradcli.ad.ops.creation import _shape_args
 from gradcli.ad.ops.surface import SURFACE, expose
 from gradcli.ad.state import State, check_size
@@ -57,8 +58,21 @@ def _in_place(view: str, offset: int) -> Callable[..., Tensor]:
     return op
 
 
+def _storage(a: np.ndarray) -> np.ndarray | None:
+    """The flat storage the array views (its root array, in memory order), or None when
+    that is not one flat run of this dtype's elements."""
+    root = a
+    while isinstance(root.base, np.ndarray):
+        root = root.base
+    if root.dtype != a.dtype or not (root.flags.c_contiguous or root.flags.f_contiguous):
+        return None
+    return root.ravel(order="K")
+
+
 def resize_(self: Tensor, *sizes: Any, memory_format: Any = None) -> Tensor:
-    """x.resize_(*sizes): x takes the shape, keeping its first elements (new ones are 0)."""
+    """x.resize_(*sizes): as PyTorch, x becomes a contiguous tensor of that shape over its
+    storage from its storage offset (a view's elements in storage order, not its own); the
+    same shape leaves x as it is; a storage too small grows (new elements are 0)."""
     if self.requires_grad:
         raise GdRuntimeError("cannot resize variables that require grad")
     shape = _shape_args(sizes)
@@ -66,20 +80,34 @@ def resize_(self: Tensor, *sizes: Any, memory_format: Any = None) -> Tensor:
         if n < 0:
             raise GdRuntimeError(f"Trying to create tensor with negative dimension {n}: "
                                  f"{list(shape)}")
+    if tuple(shape) == self.array.shape:
+        return self
     n = math.prod(shape)
     check_size(n)
-    flat = self.array.reshape(-1)
-    if n <= flat.size and self.array.flags.c_contiguous:
-        self.array = flat[:n].reshape(shape)
+    a = self.array
+    flat = _storage(a)
+    if flat is None:
+        flat, start = a.reshape(-1), 0
     else:
-        data = np.zeros(n, self.array.dtype)
-        data[:min(n, flat.size)] = flat[:n]
+        start = layout.storage_offset(self)
+    if start + n <= flat.size:
+        self.array = flat[start:start + n].reshape(shape)
+    else:
+        data = np.zeros(n, a.dtype)
+        kept = flat[start:start + n]
+        data[:kept.size] = kept
         self.array = data.reshape(shape)
     bump_version(self)
     return self
+
+
+def resize_as_(self: Tensor, other: Tensor, memory_format: Any = None) -> Tensor:
+    """x.resize_as_(y): x.resize_(y.shape)."""
+    return resize_(self, other.array.shape)
 
 
 for _view, _offset in (("Tensor.t", 1), ("Tensor.transpose", 1), ("Tensor.swapdims", 1),
                        ("Tensor.swapaxes", 1), ("Tensor.unsqueeze", 1), ("Tensor.squeeze", 3)):
     expose(_in_place(_view, _offset), _view + "_", family="shape")
 expose(resize_, "Tensor.resize_", family="shape")
+expose(resize_as_, "Tensor.resize_as_", family="shape")

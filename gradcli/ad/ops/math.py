@@ -1,6 +1,7 @@
 """Elementwise math: inverse trigonometric and hyperbolic functions, other bases, the error
 function family, sinc, logit, rounding parts, the binary atan2/hypot/logaddexp/fmod/
-copysign/xlogy/lerp/float_power, and torch.special's spellings of them."""
+copysign/xlogy/lerp/float_power, torch.special.xlog1py, and torch.special's spellings of
+them."""
 
 from __future__ import annotations
 
@@ -118,6 +119,13 @@ def xlogy(input: Any, other: Any) -> Tensor:
     return apply(_RULES["xlogy"], (_operand(input), _operand(other)))
 
 
+def xlog1py(input: Any, other: Any) -> Tensor:
+    """input · log1p(other), 0 where input is 0 (either may be a number)."""
+    if type(input) is not Tensor and type(other) is not Tensor:
+        input = tensor(input)
+    return apply(_RULES["xlog1py"], (_operand(input), _operand(other)))
+
+
 def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
     """input + weight · (end - input)."""
     return apply(_RULES["lerp"], (input, _as_tensor(end), _operand(weight)))
@@ -187,7 +195,7 @@ for _alias, _name in (("arctan", "atan"), ("arcsin", "asin"), ("arccos", "acos")
     expose(_fn, f"torch.{_alias}", f"Tensor.{_alias}", family="elementwise")
     if _name not in _OWN_INPLACE:
         expose(inplace_of(_fn), f"Tensor.{_alias}_", family="elementwise")
-for _name in ("erf", "erfc", "erfinv", "expm1", "exp2", "sinc", "xlogy", "logit"):
+for _name in ("erf", "erfc", "erfinv", "expm1", "exp2", "sinc", "xlogy", "xlog1py", "logit"):
     expose(globals()[_name], f"torch.special.{_name}", family="special")
 expose(sigmoid, "torch.special.expit", family="special")
 expose(log1p, "torch.special.log1p", family="special")

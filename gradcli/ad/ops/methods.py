@@ -8,7 +8,14 @@ from typing import Any
 
 from gradcli.ad.graph import Tensor
 from gradcli.ad.inplace import inplace_of, record_inplace
-from gradcli.ad.ops.bitwise import bitwise_and, bitwise_or, bitwise_xor, invert
+from gradcli.ad.ops.bitwise import (
+    bitwise_and,
+    bitwise_left_shift,
+    bitwise_or,
+    bitwise_right_shift,
+    bitwise_xor,
+    invert,
+)
 from gradcli.ad.ops.creation import _as_tensor, _num
 from gradcli.ad.ops.elementwise import (
     _add,
@@ -136,6 +143,8 @@ OPERATORS: dict[str, Any] = {
         ("__matmul__", matmul), ("__rmatmul__", _swap(matmul)),
         ("__and__", bitwise_and), ("__rand__", bitwise_and), ("__or__", bitwise_or),
         ("__ror__", bitwise_or), ("__xor__", bitwise_xor), ("__rxor__", bitwise_xor),
+        ("__lshift__", bitwise_left_shift), ("__rlshift__", _swap(bitwise_left_shift)),
+        ("__rshift__", bitwise_right_shift), ("__rrshift__", _swap(bitwise_right_shift)),
         ("__iadd__", INPLACE["add_"]), ("__isub__", INPLACE["sub_"]),
         ("__imul__", INPLACE["mul_"]), ("__itruediv__", INPLACE["div_"]))},
     "__neg__": neg, "__pos__": lambda a: a, "__abs__": abs, "__invert__": invert,

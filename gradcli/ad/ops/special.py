@@ -1,6 +1,7 @@
-"""The special functions: lgamma, digamma, polygamma, entr, ndtr, log_ndtr and the modified
-Bessel functions i0/i0e/i1/i1e, with torch.special's aliases (gammaln, psi) and in-place
-methods."""
+"""The special functions: lgamma, digamma, polygamma, entr, ndtr, log_ndtr, the modified
+Bessel functions i0/i0e/i1/i1e, the incomplete gamma functions igamma/igammac, Hurwitz
+zeta, erfcx and ndtri, with torch.special's aliases (gammaln, psi, gammainc, gammaincc)
+and in-place methods."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from gradcli.ad import dtypes
 from gradcli.ad.graph import Tensor
 from gradcli.ad.inplace import inplace_of, record_inplace
+from gradcli.ad.kernels.messages import scalar_name
 from gradcli.ad.ops.backward import mul_scalar
 from gradcli.ad.ops.elementwise import to_dtype
 from gradcli.ad.ops.math import erf
@@ -47,6 +49,43 @@ i0 = _special("i0")
 i0e = _special("i0e", "special_i0e")
 i1 = _special("i1", "special_i1")
 i1e = _special("i1e", "special_i1e")
+erfcx = _special("erfcx", "special_erfcx")
+ndtri = _special("ndtri", "special_ndtri")
+
+
+def zeta(input: Any, other: Any) -> Tensor:
+    """torch.special.zeta(x, q): the Hurwitz zeta function (either may be a number)."""
+    if type(input) is not Tensor and type(other) is not Tensor:
+        raise GdRuntimeError(
+            "special_zeta() received an invalid combination of arguments - got "
+            f"({_type_name(input)}, {_type_name(other)}), but expected one of:\n"
+            " * (Tensor input, Tensor other, *, Tensor out = None)\n"
+            " * (Number self, Tensor other, *, Tensor out = None)\n"
+            " * (Tensor input, Number other, *, Tensor out = None)\n", py_type="TypeError")
+    return apply(_RULES["zeta"], (input, other))
+
+
+def _incomplete_gamma(name: str, fname: str):
+    def fn(input: Tensor, other: Tensor) -> Tensor:
+        _input(fname, input)
+        if type(other) is not Tensor:
+            raise GdRuntimeError(f"{fname}(): argument 'other' (position 2) must be Tensor, "
+                                 f"not {_type_name(other)}", py_type="TypeError")
+        dt = dtypes.promote_pair(input.array.dtype, other.array.dtype)
+        if dt.kind != "f":
+            raise GdRuntimeError(f'"{name}_cpu" not implemented for '
+                                 f"'{scalar_name(dt)}'", py_type="NotImplementedError")
+        return apply(_RULES[name], (input, other))
+
+    fn.__name__ = name
+    fn.__doc__ = f"torch.{name}(a, x): the regularized incomplete gamma function."
+    return fn
+
+
+igamma = _incomplete_gamma("igamma", "igamma")
+igammac = _incomplete_gamma("igammac", "igammac")
+gammainc = _incomplete_gamma("igamma", "special_gammainc")
+gammaincc = _incomplete_gamma("igammac", "special_gammaincc")
 
 
 def _check_polygamma(n: Any, input: Any) -> None:
@@ -93,8 +132,14 @@ for _name in ("lgamma", "digamma", "i0"):
 expose(lgamma, "torch.special.gammaln", family="special")
 expose(digamma, "torch.special.digamma", "torch.special.psi", family="special")
 expose(i0, "torch.special.i0", family="special")
-for _name in ("i0e", "i1", "i1e", "entr", "ndtr", "log_ndtr"):
+for _name in ("i0e", "i1", "i1e", "entr", "ndtr", "log_ndtr", "erfcx", "ndtri", "zeta"):
     expose(globals()[_name], f"torch.special.{_name}", family="special")
 expose(polygamma, "torch.polygamma", "torch.special.polygamma", family="special")
+for _fn in (igamma, igammac):
+    expose(_fn, f"torch.{_fn.__name__}", f"Tensor.{_fn.__name__}", family="special")
+    expose(inplace_of(_fn), f"Tensor.{_fn.__name__}_", family="special")
+expose(gammainc, "torch.special.gammainc", family="special")
+
+expose(gammaincc, "torch.special.gammaincc", family="special")
 expose(polygamma_method, "Tensor.polygamma", family="special")
 expose(polygamma_, "Tensor.polygamma_", family="special")

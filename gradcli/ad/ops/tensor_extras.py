@@ -232,7 +232,8 @@ def _compare_inplace(op: str) -> Any:
 #: Tensor.X_ made from Tensor.X where PyTorch has both.
 _METHOD_INPLACE = (
     "logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_and",
-    "bitwise_or", "bitwise_xor", "bitwise_not", "divide", "multiply", "subtract",
+    "bitwise_or", "bitwise_xor", "bitwise_not", "bitwise_left_shift", "bitwise_right_shift",
+    "divide", "multiply", "subtract",
     "negative", "absolute", "clip", "nextafter", "ldexp", "true_divide",
 )
 

@@ -52,7 +52,8 @@ expose(gcd, "torch.gcd", "Tensor.gcd", family="elementwise")
 expose(lcm, "torch.lcm", "Tensor.lcm", family="elementwise")
 expose(inplace_of(gcd), "torch.gcd_", "Tensor.gcd_", family="elementwise")
 expose(inplace_of(lcm), "torch.lcm_", "Tensor.lcm_", family="elementwise")
-expose(mvlgamma, "torch.mvlgamma", "Tensor.mvlgamma", family="special")
+expose(mvlgamma, "torch.mvlgamma", "Tensor.mvlgamma", "torch.special.multigammaln",
+       family="special")
 expose(inplace_of(mvlgamma), "Tensor.mvlgamma_", family="special")
 
 

@@ -229,6 +229,31 @@ register(Rule(
     formula=("grad · log(b)", "grad · a / b")))
 
 
+def _xlog1py_name(inputs: Any, params: dict[str, Any]) -> str:
+    return _xlogy_name(inputs, params).replace("Xlogy", "SpecialXlog1Py")
+
+
+def _xlog1py_self(g: Tensor, a: Tensor, b: Any) -> Tensor:
+    # PyTorch: xlog1py(grad, other), 0 where self is 0 and other <= -1 (other a number:
+    # where self is 0 unless other > -1).
+    if is_tensor(b):
+        return B.masked_fill(M.xlog1py(g, b),
+                             ops.logical_and(a == 0.0, b <= -1.0), 0.0)
+    out = M.xlog1py(g, b)
+    return out if b > -1 else B.masked_fill(out, a == 0.0, 0.0)
+
+
+register(Rule(
+    "xlog1py", _xlog1py_name, KM.xlog1py,
+    lambda g, out, a, b: (_xlog1py_self(g, a, b) if need(a) else None,
+                          g * a / (b + 1) if need(b) else None),
+    lambda ts, out, a, b: tan2(ts, lambda t: _xlog1py_self(t, a, b), lambda t: t * a / (b + 1)),
+    kind="binary", doc="a · log1p(b), 0 where a = 0",
+    edges=lambda name: {"SpecialXlog1PyBackward1": (1,),
+                        "SpecialXlog1PyBackward2": (0,)}.get(name, (0, 1)),
+    formula=("grad · log1p(b)", "grad · a / (b + 1)")))
+
+
 def _lerp_vjp(g: Tensor, out: Tensor, a: Tensor, b: Tensor, w: Any) -> tuple[Any, ...]:
     if not is_tensor(w):
         return (g * (1 - w) if need(a) else None, g * w if need(b) else None, None)
