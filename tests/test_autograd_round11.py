@@ -26,6 +26,28 @@ def _torch(text: str) -> str:
 
 
 PROGRAMS = {
+    # grad() of a non-leaf runs only the nodes it needs (PyTorch's engine marks them): the
+    # activation's own node and what lies behind it stay for a later backward (Grad-CAM,
+    # saliency), and gradgradcheck of a non-leaf input works.
+    "grad-of-activation-then-backward": """
+torch.manual_seed(0)
+w1 = torch.randn(4, 3, requires_grad=True)
+w2 = torch.randn(2, 4, requires_grad=True)
+x = torch.randn(5, 3)
+act = torch.relu(x @ w1.T)
+g, = torch.autograd.grad((act @ w2.T)[:, 1].sum(), act)
+print(g)
+(act @ w2.T).pow(2).mean().backward()
+print(w1.grad, w2.grad)
+a = x @ w1.T
+ga, gw = torch.autograd.grad(a.tanh().sum(), [a, w1])
+print(ga.sum(), gw)
+y = w1 / 3
+h, = torch.autograd.grad(torch.autograd.grad(y.sin().sum(), y, create_graph=True)[0].sum(), y)
+print(h, torch.autograd.grad(y.cos().sum(), y)[0], torch.autograd.grad((y * 2).sum(), w1)[0])
+xx = torch.tensor([1.5, 2.5], dtype=torch.float64, requires_grad=True)
+print(torch.autograd.gradgradcheck(torch.sin, (xx / 3,)), torch.autograd.gradcheck(torch.tanh, (xx * 2,)))
+""",
     "indexing-nodes": """
 torch.manual_seed(0)
 def chain(t):

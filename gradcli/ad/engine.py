@@ -17,7 +17,7 @@ import numpy as np
 from gradcli.ad import hooks as H
 from gradcli.ad import kernels as K
 from gradcli.ad import ops
-from gradcli.ad.graph import Node, Tensor, bump_version, tensor_from_array
+from gradcli.ad.graph import Node, Tensor, bump_version, needed_nodes, tensor_from_array
 from gradcli.ad.ops import backward as B
 from gradcli.ad.registry import ARRAY_VJP, SCALAR_VJP
 from gradcli.ad.saved_checks import (
@@ -66,7 +66,7 @@ class _Run:
     """The state of one backward pass."""
 
     __slots__ = ("batch", "by_node", "captured", "create_graph", "done", "leaf_grads",
-                 "leaf_owned", "observer", "owned", "ready", "targets")
+                 "leaf_owned", "needed", "observer", "owned", "ready", "targets")
 
     def __init__(self, targets: dict[int, Any] | None, observer: Observer | None,
                  create_graph: bool = False) -> None:
@@ -84,6 +84,7 @@ class _Run:
                 if t.grad_fn is not None:
                     self.by_node.setdefault(t.grad_fn, []).append(tid)
         self.captured: dict[int, Tensor] = {}
+        self.needed: set[Node] | None = None  # grad() of a non-leaf: the nodes to run
         self.observer = observer
         self.batch = 0  # > 0: every cotangent carries a leading dim of this size (batched_vjp)
         self.create_graph = create_graph
@@ -125,6 +126,9 @@ def run_backward(
     pending: dict[Node, Tensor] = {}
     for out, g in zip(outputs, roots, strict=True):
         _send(run, pending, heap, out.grad_fn if out.grad_fn is not None else out, g)
+    if run.by_node:
+        run.needed = needed_nodes([o.grad_fn for o in outputs], set(run.targets or ()),
+                                  set(run.by_node))
     if State.leaf_hooks or State.post_accumulate_hooks:
         run.ready = _hooked_leaf_edges(outputs)
     light = State.light_backward
@@ -299,10 +303,8 @@ def _shown(g: Tensor) -> Tensor:
 
 def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
           retain_graph: bool) -> None:
-    # One iteration per node, the hot loop of every backward pass (bench W1: a 0-d node
-    # costs little more than its VJP). What most passes never meet (hooks, retain_grad,
-    # grad() of a non-leaf, zero tensors, anomaly mode, in-place changes) is tested once
-    # per node with one cheap check and handled out of line.
+    # One iteration per node (bench W1: a 0-d node costs little more than its VJP); what
+    # most passes never meet (hooks, grad() of a non-leaf, ...) is one cheap check a node.
     heappop = heapq.heappop
     heappush = heapq.heappush
     anomaly = State.detect_anomaly
@@ -315,30 +317,26 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
     state = State
     # Work after a node's VJP that only some passes do (see _after_vjp).
     watched = State.torch_anomaly or run.observer is not None
-    # An observer that takes numpy scalars (its `takes_scalars`) sees the scalar path's
-    # cotangents as they are, so that path stays on for it.
+    # An observer that `takes_scalars` sees the scalar path's cotangents as they are.
     observer = run.observer
     scalar_observer = (observer.append if getattr(observer, "takes_scalars", False)
                        else None)
-    # A light pass (see Rule.with_array_vjp) calls the rules' array VJPs directly, skipping
-    # their dispatchers; grad mode is read per node, as the dispatcher reads it.
+    # A light pass calls the rules' array VJPs directly (Rule.with_array_vjp), per node.
     fast_vjps = ARRAY_VJP if State.light_backward else None
-    # Scalar VJPs (Rule.with_scalar_vjp) where array VJPs run, unless a pass watches every
-    # cotangent as a tensor: 0-d float32/float64 cotangents travel as numpy scalars between
-    # such nodes and into leaves' sums, made tensors where anything else takes them.
+    # Scalar VJPs (Rule.with_scalar_vjp) where array VJPs run and nothing watches tensors:
+    # 0-d float cotangents travel as numpy scalars, made tensors where others take them.
     scalars = (SCALAR_VJP if fast_vjps is not None and not anomaly and not batch
                and not by_node and not State.torch_anomaly
                and (observer is None or scalar_observer is not None) else None)
-    # Leaves' cotangents summed here directly unless grad() targets or leaf hooks need
-    # _send's other cases.
+    # Leaves' cotangents summed here unless grad() targets or leaf hooks need _send's.
     leaf_grads = run.leaf_grads if run.targets is None and run.ready is None else None
     # grad()'s captured leaf cotangents likewise (numpy scalars summed as they come).
     targets = run.targets
     captured = run.captured if targets is not None and run.ready is None else None
     leaf_owned = run.leaf_owned
-    # The node to run next when it is known to come after everything in the heap (the
-    # usual case along a chain): it skips the heap, and its cotangent (nxt_g) skips
-    # `pending`. Same order as the heap alone gives.
+    needed = run.needed
+    # The node to run next when it comes after everything in the heap (along a chain):
+    # it and its cotangent (nxt_g) skip the heap and `pending`, in the heap's order.
     nxt: Node | None = None
     nxt_g: Any = None
     while True:
@@ -441,6 +439,8 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
         hooks = node.hooks
         if hooks is not None or node.retained is not None or by_node:
             g = _arriving(run, node, g)
+            if needed is not None and node not in needed:
+                continue  # grad() reached all it needs here: nothing more runs or frees
         inputs = node.inputs
         if inputs is None or (node.freed and not final):
             raise GdRuntimeError(FREED_MESSAGE,

@@ -9,6 +9,7 @@ module is the one to import: importing it gives the complete Tensor).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -401,3 +402,35 @@ def _torch_scalar_name(dtype: np.dtype) -> str:
 def torch_type_name(t: Tensor) -> str:
     """PyTorch's legacy type name, e.g. torch.FloatTensor (used in error messages)."""
     return f"torch.{_torch_scalar_name(t.array.dtype)}Tensor"
+
+
+def needed_nodes(roots: Sequence[Any], target_ids: set[int],
+                 target_nodes: set[Node]) -> set[Node]:
+    """The nodes a grad() pass must run: those with a path past them to a target (a leaf
+    in target_ids, or the output of a node in target_nodes), as PyTorch's engine marks
+    them needed. A non-leaf target's own node is reached (its cotangent is captured) but
+    runs only when another target lies behind it, so what grad() did not need stays
+    unfreed for a later backward. Iterative, each node visited once."""
+    need: dict[Node, bool] = {}
+    stack: list[tuple[Node, bool]] = [(r, False) for r in roots if type(r) is Node]
+    while stack:
+        node, expanded = stack.pop()
+        if node in need:
+            continue
+        if not expanded:
+            stack.append((node, True))
+            stack.extend((e, False) for e in node.parents if type(e) is Node and e not in need)
+            continue
+        found = False
+        for e in node.parents:
+            if e is None:
+                continue
+            if type(e) is Node:
+                if need.get(e) or e in target_nodes:
+                    found = True
+                    break
+            elif id(e) in target_ids:
+                found = True
+                break
+        need[node] = found
+    return {n for n, v in need.items() if v}
