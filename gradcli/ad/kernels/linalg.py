@@ -162,8 +162,9 @@ def batched_product(a: ndarray, b: ndarray) -> Any:
         return out
     if not _sums_in_order(m, n, k, False, False, dt) or a.size == 0 or b.size == 0:
         return np.matmul(a, b)
-    out = np.empty(np.broadcast_shapes(a.shape[:-2], b.shape[:-2]) + (m, n), dt)
-    a, b = np.broadcast_to(a, out.shape[:-2] + (m, k)), np.broadcast_to(b, out.shape[:-2] + (k, n))
+    batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    out = np.empty((*batch, m, n), dt)
+    a, b = np.broadcast_to(a, (*batch, m, k)), np.broadcast_to(b, (*batch, k, n))
     for idx in np.ndindex(out.shape[:-2]):
         out[idx] = product(a[idx], b[idx])
     return out
