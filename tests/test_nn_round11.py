@@ -15,6 +15,34 @@ PRELUDE = ("import math\nimport torch\nimport torch.nn as nn\nimport torch.nn.fu
            "torch.manual_seed(0)\n")
 
 CASES = {
+    # A sum over several dims (d2l's BatchNorm from scratch: X.mean(dim=(0, 2, 3))) in the
+    # order PyTorch's TensorIterator walks them, where numpy's pairwise sum differed.
+    "batchnorm-from-scratch-sums": """
+torch.set_printoptions(precision=10)
+X = torch.randn(2, 3, 4, 4)
+mean = X.mean(dim=(0, 2, 3), keepdim=True)
+var = ((X - mean) ** 2).mean(dim=(0, 2, 3), keepdim=True)
+X_hat = (X - mean) / torch.sqrt(var + 1e-5)
+print(mean.flatten(), var.flatten(), X_hat.sum(), X_hat.mean())
+for shape, dims in [((5, 3, 7), (0, 2)), ((3, 1, 10, 2), (0, 2)), ((6, 5, 4, 3, 2), (1, 3)),
+                    ((2, 17, 9), (0, 1)), ((3, 40, 12), (0, 2)), ((7, 2, 2, 20), (0, 1, 3))]:
+    x = torch.randn(*shape)
+    print(x.sum(dim=dims), x.double().sum(dim=dims, keepdim=True).flatten()[:4])
+""",
+    # nn.LayerNorm's statistics as RowwiseMoments computes them (Welford over 8-float
+    # vectors in chunks, then the tail) and its affine step as one FMA.
+    "layernorm-forward": """
+torch.set_printoptions(precision=10)
+for shape in [(2, 3, 4), (4, 12), (3, 37), (2, 100), (2, 5, 3)]:
+    ln = nn.LayerNorm(shape[-1])
+    nn.init.normal_(ln.weight)
+    nn.init.normal_(ln.bias)
+    x = torch.randn(*shape) * 3 + 1
+    print(ln(x).flatten()[-6:], F.layer_norm(x, shape[-1:]).flatten()[:4])
+    print(F.layer_norm(x.double(), shape[-1:], ln.weight.double()).flatten()[:3])
+ln = nn.LayerNorm([3, 4])
+print(ln(torch.randn(2, 3, 4))[1])
+""",
     # bmm below 400 products a batch is ATen's own loop (in k's order): d2l's masked
     # attention printed 2., 3., ... where PyTorch prints 2.0000 (its sums are not exact).
     "bmm-attention-weights": """
@@ -43,5 +71,6 @@ print(x.grad, w.grad)
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_gd_prints_what_pytorch_prints(name: str) -> None:
-    text = PRELUDE + CASES[name]
+    # PyTorch's print options are global to the process: put them back after each case
+    text = PRELUDE + CASES[name] + "torch.set_printoptions(profile='default')\n"
     assert gd_output(text) == torch_output(text)
