@@ -15,6 +15,33 @@ PRELUDE = ("import math\nimport torch\nimport torch.nn as nn\nimport torch.nn.fu
            "torch.manual_seed(0)\n")
 
 CASES = {
+    # Module.__setattr__ of a Parameter over a name the class answers (a parametrized
+    # tensor's property, a method) is register_parameter's KeyError; a KeyError's str is
+    # the repr of its argument; ParameterDict looks a key up as an attribute.
+    "keyerror-forms": """
+import torch.nn.utils.parametrize as P
+class Sym(nn.Module):
+    def forward(self, X):
+        return X.triu() + X.triu(1).T
+m = nn.Linear(2, 2)
+P.register_parametrization(m, "weight", Sym())
+class Net(nn.Module):
+    def forward(self, x):
+        return x
+n = Net()
+for f in [lambda: setattr(m, "weight", nn.Parameter(torch.ones(2, 2))),
+          lambda: setattr(m, "weight", torch.ones(2, 2)),
+          lambda: setattr(n, "forward", nn.Parameter(torch.ones(1))),
+          lambda: n.add_module("a.b", nn.ReLU()),
+          lambda: n.register_buffer("a.b", None),
+          lambda: nn.ModuleDict({"a": nn.ReLU()})["b"],
+          lambda: nn.ParameterDict({"a": nn.Parameter(torch.ones(1))})["zz"]]:
+    try:
+        f()
+    except Exception as e:
+        print(type(e).__name__, e, e.args)
+print(m.weight, list(n.state_dict()))
+""",
     # A sum over several dims (d2l's BatchNorm from scratch: X.mean(dim=(0, 2, 3))) in the
     # order PyTorch's TensorIterator walks them, where numpy's pairwise sum differed.
     "batchnorm-from-scratch-sums": """
