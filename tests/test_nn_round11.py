@@ -15,6 +15,32 @@ PRELUDE = ("import math\nimport torch\nimport torch.nn as nn\nimport torch.nn.fu
            "torch.manual_seed(0)\n")
 
 CASES = {
+    # torch.utils.checkpoint (activation checkpointing in training loops).
+    "checkpoint": """
+import torch.utils.checkpoint as cp
+from torch.utils.checkpoint import checkpoint, checkpoint_sequential
+lin = nn.Linear(3, 3)
+x = torch.randn(2, 3, requires_grad=True)
+for ur in [False, True]:
+    y = checkpoint(lin, x, use_reentrant=ur)
+    print(y.grad_fn.name(), y.requires_grad)
+    y.sum().backward()
+    print(x.grad, lin.weight.grad)
+print(cp.checkpoint(lin, x).grad_fn.name())
+z = checkpoint(lin, torch.randn(2, 3), use_reentrant=True)
+print(z.requires_grad, z.grad_fn)
+seq = nn.Sequential(nn.Linear(3, 4), nn.Dropout(0.5), nn.ReLU(), nn.Linear(4, 2))
+for ur in [False, True]:
+    z = checkpoint_sequential(seq, 2, x, use_reentrant=ur)
+    print(z, z.grad_fn.name())
+def f(a, b, scale=1.0):
+    return (a * b).sum() * scale
+print(checkpoint(f, x, x, scale=2.0, use_reentrant=False), torch.rand(2))
+try:
+    checkpoint(f, x, x, scale=2.0, use_reentrant=True)
+except Exception as e:
+    print(type(e).__name__, e)
+""",
     # Module.__setattr__ of a Parameter over a name the class answers (a parametrized
     # tensor's property, a method) is register_parameter's KeyError; a KeyError's str is
     # the repr of its argument; ParameterDict looks a key up as an attribute.
