@@ -15,6 +15,34 @@ PRELUDE = ("import math\nimport torch\nimport torch.nn as nn\nimport torch.nn.fu
            "torch.manual_seed(0)\n")
 
 CASES = {
+    # nn.EmbeddingBag / F.embedding_bag (the text classification tutorial's model): bags
+    # cut at offsets or one a row, sum / mean / max, padding_idx, per_sample_weights.
+    "embedding-bag": """
+for mode in ['sum', 'mean', 'max']:
+    eb = nn.EmbeddingBag(10, 3, mode=mode)
+    print(eb)
+    out = eb(torch.tensor([1, 2, 4, 5, 4, 3, 2, 9]), torch.tensor([0, 4, 4]))
+    print(out, out.grad_fn.name())
+    if mode != 'mean':
+        out.pow(2).sum().backward()
+        print(eb.weight.grad)
+    print(eb(torch.tensor([[1, 2, 4], [4, 3, 9]])))
+eb = nn.EmbeddingBag(10, 3, mode='sum', padding_idx=2)
+print(eb, eb.weight[2])
+print(eb(torch.tensor([1, 2, 4, 2]), torch.tensor([0, 2]),
+         per_sample_weights=torch.tensor([0.5, 1., 2., 3.])))
+eb = nn.EmbeddingBag(10, 3, mode='mean', padding_idx=2, include_last_offset=True)
+print(eb(torch.tensor([1, 2, 4, 2, 2]), torch.tensor([0, 2, 3, 5])))
+w = torch.randn(5, 2, requires_grad=True)
+for f in [lambda: F.embedding_bag(torch.tensor([0, 1]), w),
+          lambda: F.embedding_bag(torch.tensor([[0, 1]]), w, torch.tensor([0])),
+          lambda: F.embedding_bag(torch.tensor([0, 1]), w, torch.tensor([0]), mode='mean',
+                                  per_sample_weights=torch.ones(2))]:
+    try:
+        f()
+    except Exception as e:
+        print(type(e).__name__, e)
+""",
     # torch.utils.checkpoint (activation checkpointing in training loops).
     "checkpoint": """
 import torch.utils.checkpoint as cp

@@ -8,11 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 from gradcli.ad import ops
+from gradcli.ad.state import grad_mode
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import nn_init
 from gradcli.interp.nn_layers import LAYERS, _check_device, _get, _layer, _loss, _set
 from gradcli.interp.nn_module import ModuleInstance, make_parameter
+from gradcli.interp.values import to_repr
 
 F = ops.members("torch.nn.functional")
 
@@ -86,3 +88,57 @@ _layer("TripletMarginWithDistanceLoss", "loss", {
         anchor, positive, negative, distance_function=_get(self, "distance_function"),
         margin=_get(self, "margin"), swap=_get(self, "swap"),
         reduction=_get(self, "reduction"))})
+
+
+# -- EmbeddingBag ---------------------------------------------------------------------------
+
+def _bag_init(self: ModuleInstance, num_embeddings: int, embedding_dim: int,
+              max_norm: Any = None, norm_type: float = 2.0, scale_grad_by_freq: bool = False,
+              mode: str = "mean", sparse: bool = False, _weight: Any = None,
+              include_last_offset: bool = False, padding_idx: Any = None, device: Any = None,
+              dtype: Any = None) -> None:
+    _check_device(device)
+    if padding_idx is not None:
+        if not -num_embeddings <= padding_idx < num_embeddings:
+            raise GdRuntimeError("padding_idx must be within num_embeddings",
+                                 py_type="AssertionError")
+        padding_idx %= num_embeddings
+    _set(self, num_embeddings=num_embeddings, embedding_dim=embedding_dim, max_norm=max_norm,
+         norm_type=norm_type, scale_grad_by_freq=scale_grad_by_freq)
+    if _weight is None:
+        weight = ops.members("torch")["empty"](num_embeddings, embedding_dim, dtype=dtype)
+        self.set_attr("weight", make_parameter(weight))
+        nn_init.normal_(weight)
+        if padding_idx is not None:
+            with grad_mode(False):
+                ops.members("Tensor")["fill_"](weight[padding_idx], 0)
+    else:
+        self.set_attr("weight", make_parameter(_weight))
+    _set(self, mode=mode, sparse=sparse, include_last_offset=include_last_offset,
+         padding_idx=padding_idx)
+
+
+def _bag_forward(self: ModuleInstance, input: Tensor, offsets: Any = None,
+                 per_sample_weights: Any = None) -> Tensor:
+    return F["embedding_bag"](input, _get(self, "weight"), offsets, _get(self, "max_norm"),
+                              _get(self, "norm_type"), _get(self, "scale_grad_by_freq"),
+                              _get(self, "mode"), _get(self, "sparse"), per_sample_weights,
+                              _get(self, "include_last_offset"), _get(self, "padding_idx"))
+
+
+def _bag_extra(self: ModuleInstance) -> str:
+    s = f"{_get(self, 'num_embeddings')}, {_get(self, 'embedding_dim')}"
+    if _get(self, "max_norm") is not None:
+        s += f", max_norm={_get(self, 'max_norm')}"
+    if _get(self, "norm_type") != 2:
+        s += f", norm_type={_get(self, 'norm_type')}"
+    if _get(self, "scale_grad_by_freq") is not False:
+        s += ", scale_grad_by_freq=True"
+    s += f", mode={to_repr(_get(self, 'mode'))}"
+    if _get(self, "padding_idx") is not None:
+        s += f", padding_idx={_get(self, 'padding_idx')}"
+    return s
+
+
+_layer("EmbeddingBag", "sparse", {
+    "__init__": _bag_init, "forward": _bag_forward, "extra_repr": _bag_extra})
