@@ -15,6 +15,27 @@ PRELUDE = ("import math\nimport torch\nimport torch.nn as nn\nimport torch.nn.fu
            "torch.manual_seed(0)\n")
 
 CASES = {
+    # nn.AdaptiveLogSoftmaxWithLoss, as torch/nn/modules/adaptive.py composes it.
+    "adaptive-log-softmax": """
+asm = nn.AdaptiveLogSoftmaxWithLoss(4, 10, cutoffs=[4, 8], div_value=2.0, head_bias=True)
+print(asm)
+x = torch.randn(5, 4, requires_grad=True)
+t = torch.tensor([0, 3, 5, 9, 7])
+out = asm(x, t)
+print(out)
+print(out.output, out.loss, out[0].shape)
+out.loss.backward()
+print(asm.head.weight.grad, x.grad)
+print(asm.log_prob(x).exp().sum(1), asm.predict(x))
+print(asm(x[1], t[1]))
+print(nn.AdaptiveLogSoftmaxWithLoss(8, 20, [5, 10, 15]))
+for bad in [lambda: asm(x, torch.tensor([0, 1, 2, 3, 10])),
+            lambda: nn.AdaptiveLogSoftmaxWithLoss(4, 10, cutoffs=[8, 4])]:
+    try:
+        bad()
+    except Exception as e:
+        print(type(e).__name__, e)
+""",
     # nn.EmbeddingBag / F.embedding_bag (the text classification tutorial's model): bags
     # cut at offsets or one a row, sum / mean / max, padding_idx, per_sample_weights.
     "embedding-bag": """
