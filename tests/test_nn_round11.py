@@ -15,6 +15,20 @@ PRELUDE = ("import math\nimport torch\nimport torch.nn as nn\nimport torch.nn.fu
            "torch.manual_seed(0)\n")
 
 CASES = {
+    # ModuleList's insert / pop / item assignment / del (keys renumbered as PyTorch's).
+    "modulelist-edits": """
+ml = nn.ModuleList([nn.Linear(2, 2) for _ in range(3)])
+ml.insert(1, nn.ReLU())
+ml.extend([nn.Tanh()])
+print(ml, len(ml), ml[1:3])
+print(ml.pop(0), len(ml))
+ml[0] = nn.Sigmoid()
+del ml[1]
+print(ml, [k for k, _ in ml.named_children()])
+del ml[0:2]
+ml.insert(0, nn.ELU())
+print(ml, list(ml.state_dict().keys()))
+""",
     # nn.AdaptiveLogSoftmaxWithLoss, as torch/nn/modules/adaptive.py composes it.
     "adaptive-log-softmax": """
 asm = nn.AdaptiveLogSoftmaxWithLoss(4, 10, cutoffs=[4, 8], div_value=2.0, head_bias=True)
