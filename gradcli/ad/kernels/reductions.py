@@ -201,7 +201,7 @@ def torch_sum(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
             out = _outer_sum(x.reshape(-1, m, cols), lanes if cols >= lanes else 1)
         return out.reshape(keep) if keepdim else out.reshape(keep[:d] + keep[d + 1:])
     if type(dim) is tuple and x.flags.c_contiguous and x.size and all(
-            type(d) is int and -n <= d < n for d in dim):
+            type(d) is int and -n <= d < n for d in dim) and len({d % n for d in dim}) == len(dim):
         reduced = {d % n for d in dim}
         out = _iterated_sum(x, reduced)
         keep = tuple(1 if i in reduced else s for i, s in enumerate(x.shape))
