@@ -9,7 +9,7 @@ Escape attempts, written from the known Python-sandbox breakouts:
   allow-lists as the dot (tests/test_sandbox_reflect.py); vars, dir are refused; globals,
   eval, exec, compile, open, __import__, … do not exist;
 - imports of anything but the torch namespaces and math, including torch submodules
-  we do not have (torch.utils.checkpoint, torch.hub, torch._C, …) and `from torch import load`;
+  we do not have (torch.utils.cpp_extension, torch.hub, torch._C, …) and `from torch import load`;
 - torch. names that do not exist in our namespace (torch.from_file, torch.hub,
   torch.jit, …); torch.save/torch.load keep their files in memory for one run;
 - numpy arrays (x.numpy()): an allow-list of attributes, nothing that reaches memory,
@@ -387,16 +387,16 @@ ISOLATED: list[tuple[str, str, str]] = [
     ("torch-jit", "torch.jit.script", r"'torch.jit' is not supported by gradcli"),
     ("torch-C", "torch._C", r"not accessible"),
     ("torch-ops", "torch.ops.aten", r"'torch.ops' is not supported by gradcli"),
-    ("torch-utils", "torch.utils.checkpoint",
-     r"'torch.utils.checkpoint' is not supported by gradcli"),
+    ("torch-utils", "torch.utils.cpp_extension",
+     r"module 'torch.utils' has no attribute 'cpp_extension'"),
+    ("checkpoint-globals", "torch.utils.checkpoint.checkpoint.__globals__", r"not accessible"),
     ("data-os", "torch.utils.data.os", r"'torch.utils.data' has no attribute 'os'"),
     ("data-dataset-write", "torch.utils.data.Dataset.x = 1", r"immutable type 'Dataset'"),
     ("torch-os", 'torch.os.system("touch pwned")', r"has no attribute 'os'"),
     ("torch-compile", "torch.compile", r"'torch.compile' is not supported by gradcli"),
     ("torch-cuda", "torch.cuda.memory_allocated()",
      r"module 'torch.cuda' has no attribute 'memory_allocated'"),
-    ("torch-nn-layer", "torch.nn.AdaptiveLogSoftmaxWithLoss",
-     r"'torch.nn.AdaptiveLogSoftmaxWithLoss' is not supported by gradcli"),
+    ("torch-nn-layer", "torch.nn.CTCLoss", r"'torch.nn.CTCLoss' is not supported by gradcli"),
     ("autograd-function", "torch.autograd.Function.__subclasses__()",
      r"attribute '__subclasses__' is not accessible in gd"),
     ("F-os", "F.os", r"'torch.nn.functional' has no attribute 'os'"),
@@ -413,7 +413,7 @@ ISOLATED: list[tuple[str, str, str]] = [
                 "pathlib", "shutil", "code", "pty", "signal", "marshal",
                 "multiprocessing")],
     *[(f"import-{m}", f"import {m}", rf"'{re.escape(m)}' is not supported by gradcli")
-      for m in ("torch.utils.checkpoint", "torch.hub", "torch.jit", "torch.serialization",
+      for m in ("torch.hub", "torch.jit", "torch.serialization",
                 "torch.distributed")],
     ("import-as-torch", "import shutil as torch", r"import of 'shutil' is not allowed"),
     ("import-list", "import math, shutil", r"import of 'shutil' is not allowed"),
@@ -458,8 +458,10 @@ ISOLATED: list[tuple[str, str, str]] = [
     ("from-torch-os", "from torch import os", r"cannot import name 'os'"),
     ("from-math-os", "from math import os", r"cannot import name 'os' from 'math'"),
     ("from-F-os", "from torch.nn.functional import os", r"cannot import name 'os'"),
-    ("from-torch-utils", "from torch.utils import checkpoint",
-     r"'torch.utils.checkpoint' is not supported by gradcli"),
+    ("from-torch-utils", "from torch.utils import cpp_extension",
+     r"cannot import name 'cpp_extension' from 'torch.utils'"),
+    ("import-torch-utils", "import torch.utils.cpp_extension",
+     r"import of 'torch.utils.cpp_extension' is not allowed"),
     ("import-star", "from torch import *", r"'import \*' is not supported"),
     ("relative-import", "from . import x", r"error: "),
     # --- the environment and the network

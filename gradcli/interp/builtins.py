@@ -24,6 +24,7 @@ from gradcli.interp import (  # noqa: F401  (nn_* family modules fill LAYERS)
     argcheck,
     arrays,
     autograd_ns,
+    checkpoint,
     devices,
     distributions,
     dtype_info,
@@ -395,6 +396,9 @@ class Registry:
         self.torch.members.update(_wrap("torch.", serialization.FUNCTIONS))  # in memory
         self.data_modules = D.namespaces()  # torch.utils, torch.utils.data, ...
         self.torch.members["utils"] = self.data_modules["torch.utils"]
+        self.data_modules["torch.utils.checkpoint"] = checkpoint.namespace()
+        self.data_modules["torch.utils"].members["checkpoint"] = (
+            self.data_modules["torch.utils.checkpoint"])
         self.distributions = distributions.namespaces()  # torch.distributions, its modules
         self.torch.members["distributions"] = self.distributions["torch.distributions"]
         self.math = _math_namespace()

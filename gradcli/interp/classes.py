@@ -24,6 +24,7 @@ from gradcli.interp.values import (
     FunctionBase,
     GdObject,
     GradModeDecorator,
+    to_repr,
     type_name,
 )
 from gradcli.source import Span
@@ -56,6 +57,13 @@ def _is_abstract(v: Any) -> bool:
 def _error(message: str, py_type: str) -> GdRuntimeError:
     err = GdRuntimeError(message)
     err.py_type = py_type  # the class `except` sees
+    return err
+
+
+def key_error(key: Any) -> GdRuntimeError:
+    """KeyError(key) for a missing key: str(e) is the key's repr, as in Python."""
+    err = _error(to_repr(key), "KeyError")
+    err.key = key
     return err
 
 

@@ -270,9 +270,9 @@ def exception_of(err: GdError) -> ExceptionValue | None:
     if _GD_REFUSAL.search(err.message):
         return None
     name = getattr(err, "py_type", None)
-    if name == "KeyError" and hasattr(err, "key"):  # a missing key: args (key,), as Python's
-        exc = ExceptionValue(CLASSES[name], (err.key,), err)
-        exc.made = True  # str(e) is the key's repr, as for KeyError(key)
+    if name == "KeyError":  # args (key,) for a missing key, else (message,), as Python's
+        exc = ExceptionValue(CLASSES[name], (getattr(err, "key", err.message),), err)
+        exc.made = True  # str(e) is the repr of its one argument, as for KeyError(key)
         return exc
     if name in _TORCH_CLASSES:
         return ExceptionValue(_TORCH_CLASSES[name], (err.message,), err)

@@ -13,7 +13,7 @@ from typing import Any
 from gradcli.ad.graph import is_parameter
 from gradcli.ad.tensor import Tensor
 from gradcli.interp import limits
-from gradcli.interp.classes import _error
+from gradcli.interp.classes import _error, key_error
 from gradcli.interp.nn_layers import _check_module, _layer
 from gradcli.interp.nn_module import ModuleInstance, _init, make_parameter, torch_typename
 from gradcli.interp.values import dtype_value, type_name
@@ -60,7 +60,7 @@ def _moduledict_update(self: ModuleInstance, modules: Any) -> None:
 def _moduledict_getitem(self: ModuleInstance, key: Any) -> Any:
     mods = _mods(self)
     if key not in mods:
-        raise _error(repr(key), "KeyError")
+        raise key_error(key)
     return mods[key]
 
 
@@ -204,7 +204,8 @@ def _parameterdict_getitem(self: ModuleInstance, key: Any) -> Any:
     for k, v in _entries(self):
         if k == key:
             return v
-    raise _error(repr(key), "KeyError")
+    # PyTorch's ParameterDict looks the key up as an attribute
+    raise _error(f"'ParameterDict' object has no attribute '{key}'", "AttributeError")
 
 
 def _parameterdict_pop(self: ModuleInstance, key: Any) -> Any:

@@ -435,9 +435,43 @@ def _modulelist_repr(self: ModuleInstance) -> str:
     return self.cls.name + "(\n  " + "\n  ".join(lines) + "\n)"
 
 
+def _modulelist_insert(self: ModuleInstance, index: int, module: Any) -> None:
+    mods = self.mods if self.mods is not None else {}
+    for i in range(len(mods), index, -1):  # PyTorch's shift, key by key
+        mods[str(i)] = mods[str(i - 1)]
+    mods[str(index)] = _check_module(self.cls.name, module)
+
+
+def _renumber(self: ModuleInstance) -> None:
+    """ModuleList's keys 0, 1, ... again after a deletion, as PyTorch rebuilds them."""
+    self.mods = {str(i): m for i, m in enumerate((self.mods or {}).values())}
+
+
+def _modulelist_delitem(self: ModuleInstance, idx: Any) -> None:
+    mods = self.mods or {}
+    if type(idx) is slice:
+        for k in range(len(mods))[idx]:
+            del mods[str(k)]
+    else:
+        del mods[str(_index(self, idx))]
+    _renumber(self)
+
+
+def _modulelist_setitem(self: ModuleInstance, idx: Any, module: Any) -> None:
+    self.set_attr(str(_index(self, idx)), module)
+
+
+def _modulelist_pop(self: ModuleInstance, key: Any) -> Any:
+    v = _modulelist_getitem(self, key)
+    _modulelist_delitem(self, key)
+    return v
+
+
 MODULE_LIST = _layer("ModuleList", "container", {
     "__init__": _modulelist_init, "__getitem__": _modulelist_getitem, "__len__": _len,
-    "__iter__": _iter, "append": _append, "extend": _extend, "__repr__": _modulelist_repr})
+    "__iter__": _iter, "append": _append, "extend": _extend, "__repr__": _modulelist_repr,
+    "insert": _modulelist_insert, "pop": _modulelist_pop, "__setitem__": _modulelist_setitem,
+    "__delitem__": _modulelist_delitem})
 
 
 # -- LayerNorm and Embedding -------------------------------------------------------------

@@ -163,6 +163,10 @@ class ModuleInstance(InstanceValue):
                 raise _error("cannot assign parameters before Module.__init__() call",
                              "AttributeError")
             self._forget(name, bufs, mods)
+            if name not in params and self.cls.find(name) is not _MISSING:
+                # register_parameter's hasattr: a property (a parametrized tensor) or a
+                # method of that name already answers
+                raise _error(f"attribute '{name}' already exists", "KeyError")
             params[name] = value
         elif params is not None and name in params:
             if value is not None:

@@ -28,6 +28,7 @@ from gradcli.interp.classes import (
     Property,
     StaticMethod,
     _is_dunder,
+    key_error,
 )
 from gradcli.interp.pydataclasses import NativeFunction
 from gradcli.interp.values import Builtin, Decorator, FunctionBase, Namespace, to_repr, to_str
@@ -126,7 +127,7 @@ class EnumClass(ClassValue):
     def __getitem__(self, name: Any) -> EnumMember:
         v = self.attrs.get(name, _MISSING) if type(name) is str else _MISSING
         if not isinstance(v, EnumMember):
-            raise _error(to_repr(name), "KeyError")
+            raise key_error(name)
         return v
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:

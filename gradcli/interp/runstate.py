@@ -501,6 +501,7 @@ class Runtime:
             f"import of '{module}' is not allowed in gd", span,
             hint="gd programs may import torch, torch.nn, torch.nn.functional, torch.autograd, "
             "torch.autograd.functional, torch.func, torch.linalg, torch.optim, torch.utils.data, "
+            "torch.utils.checkpoint, "
             "torch.distributions, math, typing, numpy, random, itertools, functools, "
             "collections, copy, dataclasses, warnings, " + ", ".join(pymodules.NAMES[:-1])
             + " and " + pymodules.NAMES[-1])

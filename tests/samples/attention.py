@@ -60,3 +60,6 @@ sample(F + "multi_margin_loss", X("mn", "distinct"), Index("m", high="n"), p=2, 
 sample(F + "triplet_margin_with_distance_loss", X("mn"), X("mn"), X("mn"))
 sample(F + "triplet_margin_with_distance_loss", X("mn"), X("mn"), X("mn"), swap=True,
        margin=0.5, reduction="sum")
+untested("torch.nn.functional.embedding_bag",
+         "integer index and offsets arguments; tests/test_nn_round11.py compares it with "
+         "PyTorch (a composition of embedding and index_add, each swept)")

@@ -142,6 +142,41 @@ def product(a: ndarray, b: ndarray) -> Any:
     return a @ b
 
 
+_BMM_LOOP_MAX = 400  # ATen's bmm: its own loop below this many products a batch
+
+
+def batched_product(a: ndarray, b: ndarray) -> Any:
+    """a @ b for stacks of matrices of one float dtype and one batch shape, as PyTorch's
+    bmm computes them: below _BMM_LOOP_MAX products a batch ATen's baddbmm_cpu_kernel
+    adds each output's k products one after another from 0, each product rounded; past it
+    one gemm a batch (product's order)."""
+    m, k = a.shape[-2:]
+    n = b.shape[-1]
+    dt = a.dtype
+    if k == 0 or (dt is not _F32 and dt is not _F64) or b.dtype != dt:
+        return np.matmul(a, b)
+    if m * k * n < _BMM_LOOP_MAX:
+        products = np.multiply(a[..., :, :, None], b[..., None, :, :])  # (..., m, k, n)
+        out = np.ascontiguousarray(np.add.accumulate(products, axis=-2)[..., -1, :])
+        out += 0.0
+        return out
+    if not _sums_in_order(m, n, k, False, False, dt) or a.size == 0 or b.size == 0:
+        return np.matmul(a, b)
+    batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    out = np.empty((*batch, m, n), dt)
+    a, b = np.broadcast_to(a, (*batch, m, k)), np.broadcast_to(b, (*batch, k, n))
+    for idx in np.ndindex(out.shape[:-2]):
+        out[idx] = product(a[idx], b[idx])
+    return out
+
+
+def _foldable(a: ndarray) -> bool:
+    """Whether PyTorch's matmul folds a (≥3-D, against a matrix or vector) into one matrix
+    of rows: its leading dims are laid out as one run (ATen's should_fold)."""
+    st, sh = a.strides, a.shape
+    return a.size == 0 or all(st[i] == st[i + 1] * sh[i + 1] for i in range(a.ndim - 2))
+
+
 def mm(a: ndarray, b: ndarray) -> Any:
     """Matrix product of two matrices."""
     if a.ndim != 2 or b.ndim != 2:
@@ -308,7 +343,20 @@ def matmul(a: ndarray, b: ndarray) -> Any:
         msg = broadcast_message(_Shape(a.shape[:-2]), _Shape(b.shape[:-2] if b.ndim > 1 else ()))
         if msg is not None:
             raise TorchError(msg)
-    return np.matmul(a, b)
+    if a.dtype.kind != "f" or a.dtype != b.dtype:
+        return np.matmul(a, b)
+    k = a.shape[-1]
+    if a.ndim >= 3 and b.ndim <= 2 and _foldable(a):  # folded: one mm (or mv)
+        rows = a.reshape(-1, k)
+        if b.ndim == 1:
+            return mv(rows, b).reshape(a.shape[:-1])
+        return (outer_k1(rows, b) if k == 1 else product(rows, b)).reshape(
+            *a.shape[:-1], b.shape[-1])
+    if b.ndim == 1:
+        return batched_product(a, b[:, None])[..., 0]
+    return batched_product(a[None, :] if a.ndim == 1 else a, b).reshape(
+        np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+        + ((a.shape[-2],) if a.ndim > 1 else ()) + (b.shape[-1],))
 
 
 # -- structured products and matrix parts ---------------------------------------------
@@ -333,7 +381,7 @@ def bmm(a: ndarray, b: ndarray) -> Any:
     if a.dtype != b.dtype:
         raise TorchError(f"expected scalar type {scalar_name(a.dtype)} but found "
                          f"{scalar_name(b.dtype)}")
-    return np.matmul(a, b)
+    return batched_product(a, b)
 
 
 def _scaled(x: Any, s: Any) -> Any:

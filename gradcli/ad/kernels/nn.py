@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad.kernels.elementwise import vec_exp, wide
+from gradcli.ad.kernels.fused import fma
 from gradcli.ad.kernels.half import via_float32
 from gradcli.ad.kernels.linalg import product
 from gradcli.ad.kernels.messages import TorchError, not_implemented, scalar_name
@@ -413,23 +414,85 @@ def nll_loss_backward(g: Any, logp: Any, target: Any, weight: Any = None,
 
 # -- normalization and padding ------------------------------------------------------------
 
+_MOMENT_CHUNK = 16  # vectors a Welford chunk (ATen's kChunkSize)
+
+
+def _add_moments(n0: int, m1: Any, m2: Any, k0: int, k1: Any, k2: Any,
+                 fused: bool) -> tuple[int, Any, Any]:
+    """ATen's AddMoments(Vec): the moments (n0, m1, m2) merged into (k0, k1, k2); `fused`
+    where the compiled code contracts its multiply-adds into FMAs (the scalar merge)."""
+    dt = k1.dtype.type
+    n = n0 + k0
+    c = dt(0) if n == 0 else dt(n0) / dt(n)
+    delta = m1 - k1
+    if not fused:
+        return n, k1 + c * delta, k2 + (m2 + delta * delta * c * dt(k0))
+    return n, fma(c, delta, k1), k2 + fma(delta * delta * c, dt(k0), m2)
+
+
+def rowwise_moments(rows: ndarray) -> tuple[ndarray, ndarray]:
+    """(mean, biased variance) of each row of a float32/float64 matrix as PyTorch's CPU
+    RowwiseMoments computes them (layer_norm's statistics): Welford over vectors of 8
+    floats (4 doubles) in chunks of 16, the chunks merged by a cascade, then the scalar
+    tail and the lanes merged one by one; the vector updates and the lanes' mean merge
+    contracted into FMAs as compiled (measured against torch 2.13)."""
+    m_rows, width = rows.shape
+    dt = rows.dtype.type
+    lanes = 8 if rows.dtype == np.float32 else 4
+    nvec = width // lanes
+    chunks = -(-nvec // _MOMENT_CHUNK)
+    depth = 1 if chunks <= 2 else (chunks - 1).bit_length()
+    zero = np.zeros((m_rows, lanes), rows.dtype)
+    stack = [[0, zero, zero] for _ in range(depth)]
+    vecs = rows[:, :nvec * lanes].reshape(m_rows, nvec, lanes)
+    for i in range(chunks):
+        m1 = m2 = zero
+        count = min(_MOMENT_CHUNK, nvec - i * _MOMENT_CHUNK)
+        for j in range(count):
+            xv = vecs[:, i * _MOMENT_CHUNK + j]
+            delta = xv - m1
+            m1 = fma(delta, dt(1) / dt(j + 1), m1)
+            m2 = fma(delta, xv - m1, m2)
+        stack[0] = list(_add_moments(count, m1, m2, *stack[0], fused=False))
+        mask, j = i + 1, 1
+        while j < depth and mask & 1 == 0:
+            stack[j] = list(_add_moments(*stack[j - 1], *stack[j], fused=False))
+            stack[j - 1] = [0, zero, zero]
+            mask >>= 1
+            j += 1
+    for j in range(1, depth):
+        stack[0] = list(_add_moments(*stack[j], *stack[0], fused=False))
+    k0, k1, k2 = 0, np.zeros(m_rows, rows.dtype), np.zeros(m_rows, rows.dtype)
+    for i in range(nvec * lanes, width):
+        xs = rows[:, i]
+        delta = xs - k1
+        k0 += 1
+        k1 = k1 + delta / dt(k0)
+        k2 = k2 + delta * (xs - k1)
+    for lane in range(lanes):
+        k0, k1, k2 = _add_moments(nvec, stack[0][1][:, lane], stack[0][2][:, lane],
+                                  k0, k1, k2, fused=True)
+    return k1, k2 / dt(width)
+
+
 def layer_norm(x: Any, w: Any, b: Any, dims: tuple[int, ...], eps: float) -> ndarray:
-    """(x - mean)/sqrt(var + eps) · w + b over the trailing `dims` (biased variance)."""
+    """(x - mean)·rstd · w + b over the trailing `dims` (biased variance), as PyTorch's
+    CPU kernel: RowwiseMoments' statistics, the affine step one FMA."""
     x = np.asarray(x)
     k = x.ndim - len(dims)
     rows = x.reshape(int(np.prod(x.shape[:k], dtype=np.int64)), -1)
-    mu = np.zeros(rows.shape[0], x.dtype)
-    m2 = np.zeros(rows.shape[0], x.dtype)
-    for j in range(rows.shape[1]):  # Welford, as PyTorch's RowwiseMoments
-        delta = rows[:, j] - mu
-        mu = mu + delta / (j + 1)
-        m2 = m2 + delta * (rows[:, j] - mu)
+    if x.dtype.kind != "f" or x.dtype == np.float16 or not rows.shape[1]:
+        mu = rows.mean(axis=1) if rows.shape[1] else np.zeros(rows.shape[0], x.dtype)
+        var = rows.var(axis=1) if rows.shape[1] else np.zeros(rows.shape[0], x.dtype)
+    else:
+        mu, var = rowwise_moments(rows)
     shape = x.shape[:k] + (1,) * len(dims)
-    rstd = 1 / np.sqrt(m2.reshape(shape) / max(rows.shape[1], 1) + eps)
+    rstd = 1 / np.sqrt(var.reshape(shape) + x.dtype.type(eps))
     y = (x - mu.reshape(shape)) * rstd
     if w is not None:
-        y = y * w
-    if b is not None:
+        y = fma(y, np.asarray(w, x.dtype), np.zeros((), x.dtype) if b is None
+                else np.asarray(b, x.dtype))
+    elif b is not None:
         y = y + b
     return _as(y, x)
 

@@ -200,7 +200,58 @@ def torch_sum(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
         else:  # an outer reduction: column blocks (vectors, or scalars when few columns)
             out = _outer_sum(x.reshape(-1, m, cols), lanes if cols >= lanes else 1)
         return out.reshape(keep) if keepdim else out.reshape(keep[:d] + keep[d + 1:])
+    if type(dim) is tuple and x.flags.c_contiguous and x.size and all(
+            type(d) is int and -n <= d < n for d in dim) and len({d % n for d in dim}) == len(dim):
+        reduced = {d % n for d in dim}
+        out = _iterated_sum(x, reduced)
+        keep = tuple(1 if i in reduced else s for i, s in enumerate(x.shape))
+        return out.reshape(keep if keepdim else tuple(
+            s for i, s in enumerate(x.shape) if i not in reduced))
     return _sum(x, axis=_axis(dim), keepdims=keepdim, dtype=x.dtype, out=ARRAY_OUT)
+
+
+def _iterated_sum(x: ndarray, reduced: set[int]) -> Any:
+    """PyTorch's sum of a C-contiguous float array over several dims (not all), as its
+    TensorIterator walks it: the reduced dims innermost (by stride), then the kept ones,
+    adjacent dims of one kind coalesced; the two innermost dims make one cascade_sum loop
+    (row sums of the innermost dim, or an outer sum over kept columns), whose results are
+    added to a zero output in the order the outer dims are walked (innermost fastest).
+    Returns the kept dims' values, flat in C order."""
+    shape, itemsize = x.shape, x.itemsize
+    dims: list[list[Any]] = []  # [size, reduced, stride], innermost first
+    order = ([d for d in range(x.ndim - 1, -1, -1) if d in reduced and shape[d] > 1]
+             + [d for d in range(x.ndim - 1, -1, -1) if d not in reduced and shape[d] > 1])
+    for d in order:
+        st = x.strides[d] // itemsize
+        if dims and dims[-1][1] == (d in reduced) and dims[-1][0] * dims[-1][2] == st:
+            dims[-1][0] *= shape[d]
+        else:
+            dims.append([shape[d], d in reduced, st])
+    nout = math.prod(s for s, r, _ in dims if not r)
+    if not dims or not dims[0][1]:  # nothing reduced of more than one element
+        return np.add(np.zeros(nout, x.dtype), x.reshape(-1))
+    stride = [st for _, _, st in dims]
+    v = np.lib.stride_tricks.as_strided(  # the coalesced dims as axes, outermost first
+        x, [s for s, _, _ in reversed(dims)], [st * itemsize for st in reversed(stride)],
+        writeable=False)
+    lanes = 8 if x.dtype == _f32 else 4
+    size0 = dims[0][0]
+    cols = dims[1][0] if len(dims) > 1 and not dims[1][1] else 0  # a kept second dim
+    if stride[0] == 1 and size0 >= lanes:  # vectorized_inner_sum: a row sum per row
+        part = _torch_sum0(np.moveaxis(v, -1, 0))
+    elif cols and ((stride[1] == 1 and cols >= lanes) or stride[0] > stride[1]):
+        lane = lanes if stride[1] == 1 and cols >= lanes else 1  # the outer sums
+        rows = np.moveaxis(v, -1, -2)
+        part = _outer_sum(rows.reshape(-1, size0, cols), lane).reshape(
+            (*rows.shape[:-2], cols))
+    else:  # scalar_inner_sum
+        part = _row_sum(np.moveaxis(v, -1, 0))
+    # part's axes: dims[-1] ... dims[1]; the kept ones first, then the reduced in order.
+    last = len(dims) - 1
+    kept = [i for i in range(last) if not dims[last - i][1]]
+    summed = [i for i in range(last) if dims[last - i][1]]
+    part = np.transpose(part, kept + summed).reshape(nout, -1)
+    return np.add.accumulate(part, axis=1)[:, -1] + x.dtype.type(0)
 
 
 def sum(x: ndarray, dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Any:

@@ -283,3 +283,73 @@ for _name in ("rms_norm", "pdist", "channel_shuffle", "gumbel_softmax",
     expose(globals()[_name], f"torch.nn.functional.{_name}", family="nn")
 for _name in ("rms_norm", "pdist", "channel_shuffle"):
     expose(globals()[_name], f"torch.{_name}", family="nn")
+
+
+def embedding_bag(input: Tensor, weight: Tensor, offsets: Any = None, max_norm: Any = None,
+                  norm_type: float = 2, scale_grad_by_freq: bool = False, mode: str = "mean",
+                  sparse: bool = False, per_sample_weights: Any = None,
+                  include_last_offset: bool = False, padding_idx: Any = None) -> Tensor:
+    """F.embedding_bag: the sums, means or maxima of bags of the weight's rows (a 2-D input
+    is one bag a row; a 1-D one is cut at `offsets`). Sums add each bag's rows in order
+    from zero, as PyTorch's CPU kernel; a mean divides by the bag's size (its entries that
+    are not padding_idx); an empty bag is zeros."""
+    idx = _as_tensor(input)
+    if idx.ndim == 2:
+        if offsets is not None:
+            raise torch_error("if input is 2D, then offsets has to be None, as input is "
+                              "treated is a mini-batch of fixed length sequences. However, "
+                              "found offsets of type <class 'torch.Tensor'>",
+                              "ValueError")
+        nbags, length = idx.shape
+        starts = np.arange(0, nbags * length, length, dtype=np.int64)
+        flat = idx.array.reshape(-1)
+    elif idx.ndim == 1:
+        if offsets is None:
+            raise torch_error("offsets has to be a 1D Tensor but got None", "ValueError")
+        starts = np.asarray(_as_tensor(offsets).array, np.int64).reshape(-1)
+        if include_last_offset:
+            starts = starts[:-1]
+        flat = idx.array
+        nbags = len(starts)
+    else:
+        raise torch_error("input has to be 1D or 2D Tensor, but got Tensor of dimension "
+                          f"{idx.ndim}", "ValueError")
+    if mode not in ("sum", "mean", "max"):
+        raise torch_error(f"mode has to be one of sum, mean or max, but got {mode}",
+                          "ValueError")
+    if per_sample_weights is not None and mode != "sum":
+        raise torch_error("embedding_bag: per_sample_weights was not None. "
+                          "per_sample_weights is only supported for mode='sum' (got "
+                          f"mode='{mode}'). Please open a feature request on "
+                          "GitHub.", "NotImplementedError")
+    if max_norm is not None or scale_grad_by_freq or sparse:
+        raise torch_error("embedding_bag's max_norm, scale_grad_by_freq and sparse are not "
+                          "supported by gradcli", "RuntimeError")
+    n = weight.shape[0]
+    if padding_idx is not None:
+        padding_idx %= n
+    bag = np.searchsorted(starts, np.arange(flat.size), side="right") - 1
+    keep = bag >= 0
+    if padding_idx is not None:
+        keep &= flat != padding_idx
+    kept = tensor_from_array(np.ascontiguousarray(flat[keep]))
+    rows = _op("torch.nn.functional.embedding")(kept, weight)
+    if per_sample_weights is not None:
+        psw = _op("torch.reshape")(_as_tensor(per_sample_weights), (-1, 1))
+        rows = _op("torch.mul")(rows, getitem_raw(psw, (keep,), "IndexBackward0"))
+    dim = weight.shape[1]
+    bags = tensor_from_array(bag[keep])
+    zeros = _op("torch.zeros")(nbags, dim, dtype=weight.dtype)
+    if mode == "max":
+        where = _op("Tensor.expand")(_op("torch.reshape")(bags, (-1, 1)), (-1, dim))
+        out = _op("torch.scatter_reduce")(zeros, 0, where, rows, "amax", include_self=False)
+    else:
+        out = _op("torch.index_add")(zeros, 0, bags, rows)
+        if mode == "mean":
+            size = np.maximum(np.bincount(bag[keep], minlength=nbags), 1)
+            out = _op("torch.div")(out, tensor_from_array(size.astype(weight.array.dtype)
+                                                          .reshape(-1, 1)))
+    return _named(out, "EmbeddingBagBackward0")
+
+
+expose(embedding_bag, "torch.nn.functional.embedding_bag", family="nn")
