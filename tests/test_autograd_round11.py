@@ -46,7 +46,8 @@ y = w1 / 3
 h, = torch.autograd.grad(torch.autograd.grad(y.sin().sum(), y, create_graph=True)[0].sum(), y)
 print(h, torch.autograd.grad(y.cos().sum(), y)[0], torch.autograd.grad((y * 2).sum(), w1)[0])
 xx = torch.tensor([1.5, 2.5], dtype=torch.float64, requires_grad=True)
-print(torch.autograd.gradgradcheck(torch.sin, (xx / 3,)), torch.autograd.gradcheck(torch.tanh, (xx * 2,)))
+print(torch.autograd.gradgradcheck(torch.sin, (xx / 3,)))
+print(torch.autograd.gradcheck(torch.tanh, (xx * 2,)))
 """,
     "indexing-nodes": """
 torch.manual_seed(0)
