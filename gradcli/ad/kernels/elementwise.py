@@ -370,7 +370,23 @@ def _float_unary(f: Any, exact: bool = False):
 
 exp = _float_unary(np.exp)
 log = _float_unary(np.log)
-log1p = _float_unary(np.log1p)
+def _vector_unary(name: str, f: Any):
+    """The kernel of a unary float function PyTorch computes with Vectorized<T>'s SLEEF
+    function (kernels/vecmath.py) on every element (its vec::map loads the last partial
+    vector too): float32 and float64 as there, other dtypes as _float_unary(f)."""
+    other = _float_unary(f)
+    vec = getattr(VM.VEC, name)
+
+    def kernel(x: ndarray) -> Any:
+        if x.dtype is _F32 or x.dtype is _F64:
+            return vec(x)
+        return other(x)
+
+    kernel.__name__ = name
+    return kernel
+
+
+log1p = _vector_unary("log1p", np.log1p)
 def _vml_sqrt(x: ndarray, out: Any = None) -> Any:
     """float32 sqrt as PyTorch's CPU kernel (MKL's vsSqrt, kernels/fused.vml_sqrt);
     float64: numpy's (correctly rounded)."""

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad import dtypes
-from gradcli.ad.kernels.elementwise import _cast, result_type, wide
+from gradcli.ad.kernels.elementwise import _cast, _vector_unary, result_type, wide
 from gradcli.ad.kernels.messages import (
     TorchError,
     broadcast_message_all,
@@ -44,7 +44,7 @@ acosh = _unary(np.arccosh)
 atanh = _unary(np.arctanh)
 log2 = _unary(np.log2)
 log10 = _unary(np.log10)
-expm1 = _unary(np.expm1)
+expm1 = _vector_unary("expm1", np.expm1)
 exp2 = _unary(np.exp2)
 
 
