@@ -16,7 +16,7 @@ from gradcli.ad.kernels.half import via_float32
 from gradcli.ad.kernels.linalg import product
 from gradcli.ad.kernels.messages import TorchError, not_implemented, scalar_name
 from gradcli.ad.kernels.reductions import mean, torch_sum
-from gradcli.ad.kernels.vecmath import kernel_loop, vexp, vlog1p
+from gradcli.ad.kernels.vecmath import LIBM, kernel_loop, vexp, vlog1p
 
 ndarray = np.ndarray
 
@@ -135,8 +135,10 @@ def elu_backward(g: Any, x: Any, alpha: float, scale: float, input_scale: float)
     neg, pos, ins = t_(alpha) * t_(scale), t_(scale), t_(input_scale)
 
     def f(M: Any, b: ndarray, a: Any) -> ndarray:
+        # the vectors blend on b > 0, the scalar loop tests b <= 0 (NaN: its a · scale)
+        positive = ~(b <= 0) if M is LIBM else b > 0
         with np.errstate(over="ignore", invalid="ignore"):
-            return np.where(b > 0, a * pos, a * ins * neg * M.exp(b * ins))
+            return np.where(positive, a * pos, a * ins * neg * M.exp(b * ins))
 
     return _as(kernel_loop(f, x, _as(g, x)), x)
 
@@ -207,6 +209,29 @@ def log_sigmoid_backward(g: Any, x: Any) -> ndarray:
                    np.where(neg, t_(1), t_(0))) * grad
 
     return _as(kernel_loop(f, x, b, _as(g, x)), x)
+
+
+def rrelu_noise(x: Any, lower: float, upper: float, training: bool, draw: Any) -> ndarray:
+    """rrelu's multipliers: 1 where x > 0 (training: where x ≤ 0 is false); elsewhere
+    (lower + upper)/2 in x's dtype, or while training one draw per element in memory order,
+    lower + u·(upper - lower) in double from `draw(n)`'s uniform [0, 1) doubles (PyTorch's
+    uniform_real_distribution<double> of the bounds as x's dtype holds them)."""
+    x = _float(x, "rrelu_with_noise_cpu")
+    t_ = x.dtype.type
+    if not training:
+        return np.where(x > 0, t_(1), t_((lower + upper) / 2))
+    flat = np.ascontiguousarray(x).reshape(-1)
+    neg = flat <= 0
+    lo, hi = float(t_(lower)), float(t_(upper))
+    noise = np.ones(flat.shape, x.dtype)
+    noise[neg] = (draw(int(neg.sum())) * (hi - lo) + lo).astype(x.dtype)
+    return noise.reshape(x.shape)
+
+
+def rrelu(x: Any, noise: ndarray) -> ndarray:
+    """x · noise (x itself where the noise is 1)."""
+    x = np.asarray(x)
+    return _as(x * noise, x)
 
 
 def hardtanh(x: Any, min_val: float = -1.0, max_val: float = 1.0) -> ndarray:

@@ -169,3 +169,14 @@ elementwise("silu", "SiluBackward0", KN.silu, lambda x, o: _silu_grad(1.0, x, o)
 elementwise("mish", "MishBackward0", KN.mish, lambda x, o: _mish_grad(1.0, x, o),
             "x · tanh(softplus(x))", formula=("grad · (tanh(sp) + x σ(x)(1 - tanh²(sp)))",),
             grad=_mish_grad, fast=lambda g, x, o: KN.mish_backward(g, x))
+
+
+# rrelu (RreluWithNoiseBackward0): x · noise, the noise 1 where x > 0 (training: x ≤ 0), else
+# the slope drawn for the element (training) or (lower + upper)/2; the backward grad · noise
+# (PyTorch's rrelu_with_noise_backward: leaky_relu_backward out of training).
+register(Rule(
+    "rrelu", "RreluWithNoiseBackward0", lambda x, noise: KN.rrelu(x, noise),
+    lambda g, out, x, noise: (g * Tensor(noise),),
+    lambda ts, out, x, noise: ts[0] * Tensor(noise),
+    kind="elementwise", doc="x · noise (rrelu's slopes where x ≤ 0, 1 elsewhere)",
+    formula=("grad · noise",)))
