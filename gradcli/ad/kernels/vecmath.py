@@ -193,6 +193,11 @@ def _sub_ww(xh: ndarray, xl: ndarray, yh: ndarray, yl: ndarray
     return s, (((xh - s) - yh) + xl) - yl
 
 
+def _mul_vv(x: ndarray, y: Any) -> tuple[ndarray, ndarray]:  # dfmul_vf2_vf_vf
+    s = x * y
+    return s, fma(x, y, -s)
+
+
 def _mul_wv(xh: ndarray, xl: ndarray, y: Any) -> tuple[ndarray, ndarray]:  # dfmul_vf2_vf2_vf
     s = xh * y
     return s, fma(xl, y, fma(xh, y, -s))
@@ -566,3 +571,133 @@ def kernel_loop(f: Any, x: ndarray, *others: Any) -> ndarray:
     out[:full] = f(VEC, *(a[:full] if isinstance(a, ndarray) and a.ndim else a for a in args))
     out[full:] = f(LIBM, *(a[full:] if isinstance(a, ndarray) and a.ndim else a for a in args))
     return out.reshape(shape)
+
+
+def vsinh(x: ndarray) -> ndarray:
+    """Vectorized<T>::sinh: SLEEF's sinhf8_u10 / sinhd4_u10, (e^|x| - e^-|x|)/2."""
+    return _sinh_cosh(x, True)
+
+
+def vcosh(x: ndarray) -> ndarray:
+    """Vectorized<T>::cosh: SLEEF's coshf8_u10 / coshd4_u10, (e^|x| + e^-|x|)/2."""
+    return _sinh_cosh(x, False)
+
+
+def _sinh_cosh(x: ndarray, odd: bool) -> ndarray:
+    t_ = x.dtype.type
+    with np.errstate(all="ignore"):
+        y = np.abs(x)
+        dh, dl = _expk2(y)
+        eh, el = _rec_w(dh, dl)
+        dh, dl = _sub_ww(dh, dl, eh, el) if odd else _add_ww(dh, dl, eh, el)
+        y = (dh + dl) * t_(0.5)
+        y = np.where((np.abs(x) > t_(89 if x.dtype == _F32 else 710)) | np.isnan(y),
+                     t_(np.inf), y)
+        if odd:
+            y = np.copysign(y, x)
+        return np.where(np.isnan(x), _nan(x.dtype), y)
+
+
+_LOGK2F_POLY = _f32(0.2392828464508056640625, 0.28518211841583251953125,
+                    0.400005877017974853515625, 0.666666686534881591796875)
+_LOGK2_POLY = (0.13860436390467167910856, 0.131699838841615374240845,
+               0.153914168346271945653214, 0.181816523941564611721589,
+               0.22222224632662035403996, 0.285714285511134091777308,
+               0.400000000000914013309483)
+
+
+def _logk2(dh: ndarray, dl: ndarray) -> tuple[ndarray, ndarray]:
+    """SLEEF's logk2f/logk2: log of a positive double-word, as a double-word."""
+    f32 = dh.dtype == _F32
+    t_ = dh.dtype.type
+    e = _ilogbk(dh * t_(1 / 0.75))
+    if f32:
+        p = _bits_pow2(-e, dh.dtype)
+        mh, ml = dh * p, dl * p
+    else:
+        mh, ml = _ldexp2(dh, -e), _ldexp2(dl, -e)
+    xh, xl = _div_ww(*_add2_wv(mh, ml, t_(-1)), *_add2_wv(mh, ml, t_(1)))
+    x2h, x2l = _squ(xh, xl)
+    if f32:
+        t = np.full(dh.shape, _LOGK2F_POLY[0], _F32)
+        for c in _LOGK2F_POLY[1:]:
+            t = fma(t, x2h, c)
+    else:
+        x4 = x2h * x2h
+        t = fma(_poly((x2h, x4, x4 * x4), _LOGK2_POLY), x2h, 0.666666666666664853302393)
+    ln2 = (0.69314718246459960938, -1.904654323148236017e-09) if f32 else (
+        0.693147180559945286226764, 2.319046813846299558417771e-17)
+    sh, sl = _mul_wv(np.full(dh.shape, t_(ln2[0])), np.full(dh.shape, t_(ln2[1])),
+                     e.astype(dh.dtype))
+    sh, sl = _add_ww(sh, sl, xh * t_(2), xl * t_(2))
+    return _add_ww(sh, sl, *_mul_wv(*_mul_ww(x2h, x2l, xh, xl), t))
+
+
+def vatanh(x: ndarray) -> ndarray:
+    """Vectorized<T>::atanh: SLEEF's atanhf8_u10 / atanhd4_u10, log((1 + |x|)/(1 - |x|))/2."""
+    t_ = x.dtype.type
+    with np.errstate(all="ignore"):
+        y = np.abs(x)
+        dh, dl = _logk2(*_div_ww(*_add2(t_(1), y), *_add2(t_(1), -y)))
+        y = np.where(y > 1, _nan(x.dtype), np.where(y == 1, t_(np.inf), (dh + dl) * t_(0.5)))
+        if x.dtype == _F32:  # the float one sets NaNs before the sign, the double one after
+            y = _mulsign(np.where(np.isinf(x) | np.isnan(y), _nan(x.dtype), y), x)
+        else:
+            y = _mulsign(y, x)
+            y = np.where(np.isinf(x) | np.isnan(y), _nan(x.dtype), y)
+        return np.where(np.isnan(x), _nan(x.dtype), y)
+
+
+def _mulsign(y: ndarray, x: ndarray) -> ndarray:
+    """SLEEF's vmulsign: y with its sign bit flipped where x's is set (NaNs too)."""
+    ib = np.int32 if y.dtype == _F32 else np.int64
+    sign = np.array(np.iinfo(ib).min, ib)
+    return (np.asarray(y).view(ib) ^ (np.asarray(x).view(ib) & sign)).view(y.dtype)
+
+
+_EXP2F_POLY = _f32(0.1535920892e-3, 0.1339262701e-2, 0.9618384764e-2, 0.5550347269e-1,
+                   0.2402264476e+0, 0.6931471825e+0)
+_EXP2_POLY = (0.4434359082926529454e-9, 0.7073164598085707425e-8, 0.1017819260921760451e-6,
+              0.1321543872511327615e-5, 0.1525273353517584730e-4, 0.1540353045101147808e-3,
+              0.1333355814670499073e-2, 0.9618129107597600536e-2, 0.5550410866482046596e-1,
+              0.2402265069591012214e+0)
+
+
+def vexp2(d: ndarray) -> ndarray:
+    """Vectorized<T>::exp2: SLEEF's exp2f8_u10 / exp2d4_u10."""
+    f32 = d.dtype == _F32
+    t_ = d.dtype.type
+    with np.errstate(all="ignore"):
+        u = np.rint(d)
+        q = np.nan_to_num(u, posinf=0, neginf=0).clip(-1e5, 1e5).astype(np.int32)
+        s = d - u
+        if f32:
+            u = np.full(d.shape, _EXP2F_POLY[0], _F32)
+            for c in _EXP2F_POLY[1:]:
+                u = fma(u, s, c)
+            u = fma(u, s, t_(1))
+        else:
+            s2 = s * s
+            s4 = s2 * s2
+            u = fma(_poly((s, s2, s4, s4 * s4), _EXP2_POLY), s, 0.6931471805599452862e+0)
+            ph, pl = _mul_vv(u, s)
+            uh, ul = _add_vw(1.0, ph, pl)
+            u = uh + ul
+        u = _ldexp2(u, q)
+        u = np.where(d >= t_(128 if f32 else 1024), t_(np.inf), u)
+        return np.where(d < t_(-150 if f32 else -2000), t_(0), u)
+
+
+def _wide(f: Any) -> Any:
+    def g(x: ndarray) -> ndarray:
+        with np.errstate(all="ignore"):
+            return f(x.astype(_F64)).astype(x.dtype)
+
+    return staticmethod(g)
+
+
+for _name, _f in (("sinh", vsinh), ("cosh", vcosh), ("atanh", vatanh), ("exp2", vexp2)):
+    setattr(VEC, _name, staticmethod(_f))
+for _name, _f in (("sinh", np.sinh), ("cosh", np.cosh), ("atanh", np.arctanh),
+                  ("exp2", np.exp2)):
+    setattr(LIBM, _name, _wide(_f))
