@@ -66,6 +66,18 @@ def test_activation_and_its_gradient_are_pytorchs_bits(name: str, kw: dict, dtyp
     assert _same(gx.grad.array, tx.grad.numpy()) == 0
 
 
+def test_gelu_float32_is_onednns_bits() -> None:
+    """PyTorch runs float32 gelu (contiguous, more than one element) in oneDNN's JIT
+    eltwise: its AVX2 exp and Abramowitz-Stegun erf (an AVX-512 CPU runs a minimax
+    polynomial there instead)."""
+    torch = pytest.importorskip("torch")
+    if VM.lanes(np.dtype(np.float32)) != 8:
+        pytest.skip("oneDNN's AVX-512 gelu is another polynomial")
+    x = _inputs(np.float32)
+    got = F["gelu"](tensor_from_array(x.copy())).array
+    assert _same(got, torch.nn.functional.gelu(torch.from_numpy(x)).numpy()) == 0
+
+
 def test_gelu_float64_is_pytorchs_bits() -> None:
     """The exact gelu in float64 (SLEEF's erf; the float32 one runs in oneDNN)."""
     torch = pytest.importorskip("torch")

@@ -701,3 +701,68 @@ for _name, _f in (("sinh", vsinh), ("cosh", vcosh), ("atanh", vatanh), ("exp2", 
 for _name, _f in (("sinh", np.sinh), ("cosh", np.cosh), ("atanh", np.arctanh),
                   ("exp2", np.exp2)):
     setattr(LIBM, _name, _wide(_f))
+
+
+# -- oneDNN's JIT eltwise (PyTorch runs float32 F.gelu(x) there: at::native's mkldnn path) --
+# The AVX2 code of jit_uni_eltwise_injector: its own exp (Cody-Waite with floor, a degree-5
+# polynomial, 2·2^(n-1)) and gelu_erf by Abramowitz-Stegun 7.1.26. AVX-512 machines run a
+# minimax polynomial instead (not here).
+
+def _bits32(*hexes: int) -> tuple[Any, ...]:
+    return tuple(np.array(h, np.uint32).view(_F32)[()] for h in hexes)
+
+
+(_DNNL_LOG2EF, _DNNL_LN_MAX, _DNNL_LN_MIN, _DNNL_LN2) = _bits32(
+    0x3FB8AA3B, 0x42B17218, 0xC2AEAC50, 0x3F317218)
+_DNNL_EXP_POLY = _bits32(0x3C07CFCE, 0x3D2B9D0D, 0x3E2AAD40, 0x3EFFFEE3, 0x3F7FFFFB)
+_DNNL_AS_POLY = _f32(1.061405429, -1.453152027, 1.421413741, -0.284496736, 0.254829592)
+_DNNL_AS_P = np.float32(0.3275911)
+_DNNL_1_SQRT2 = np.float32(1 / np.sqrt(2))
+_DNNL_1_SQRTPI = np.float32(1 / np.sqrt(np.pi))
+
+
+def _dnnl_exp(x: ndarray) -> ndarray:
+    """oneDNN's exp_compute_vector_fwd (float32)."""
+    f = np.float32
+    with np.errstate(all="ignore"):
+        low = x < _DNNL_LN_MIN
+        s = np.maximum(np.minimum(x, _DNNL_LN_MAX), _DNNL_LN_MIN)
+        fx = np.floor(s * _DNNL_LOG2EF + f(0.5))
+        r = fma(-fx, _DNNL_LN2, s)
+        n = (fx - f(1)).astype(np.int32)
+        pow2 = np.where(low, f(0), ((n + 127) << 23).astype(np.int32).view(_F32))
+        p = np.full(x.shape, _DNNL_EXP_POLY[0], _F32)
+        for c in _DNNL_EXP_POLY[1:]:
+            p = fma(p, r, c)
+        p = fma(p, r, f(1))
+        return p * pow2 * f(2)
+
+
+def _dnnl_erf_parts(x: ndarray) -> tuple[ndarray, ndarray]:
+    """(e^-x², erf(x)) as gelu_erf computes them from x = s/√2."""
+    f = np.float32
+    with np.errstate(all="ignore"):
+        t = f(1) / fma(np.full(x.shape, _DNNL_AS_P), np.abs(x), f(1))
+        q = _dnnl_exp(-(x * x))
+        r = np.full(x.shape, _DNNL_AS_POLY[0], _F32)
+        for c in _DNNL_AS_POLY[1:]:
+            r = fma(r, t, c)
+        erf = fma(-q * t, r, f(1))
+        return q, np.where(np.signbit(x), -erf, erf)
+
+
+def dnnl_gelu_erf(s: ndarray) -> ndarray:
+    """oneDNN's gelu_erf forward (AVX2): S + S·erf(s/√2), S = s/2."""
+    _, erf = _dnnl_erf_parts(s * _DNNL_1_SQRT2)
+    half = s * np.float32(0.5)
+    with np.errstate(all="ignore"):
+        return fma(erf, half, half)
+
+
+def dnnl_gelu_erf_backward(g: ndarray, s: ndarray) -> ndarray:
+    """oneDNN's gelu_erf backward (AVX2): grad · (x/√π · e^-x² + 1/2 + erf(x)/2)."""
+    x = s * _DNNL_1_SQRT2
+    q, erf = _dnnl_erf_parts(x)
+    with np.errstate(all="ignore"):
+        d = fma(erf, np.float32(0.5), x * _DNNL_1_SQRTPI * q + np.float32(0.5))
+        return g * d
