@@ -178,3 +178,18 @@ def test_float64_tanh_is_closest_to_pytorchs() -> None:
     x = _RNG.uniform(-6, 6, 4096)
     got = T["tanh"](tensor_from_array(x.copy())).array
     assert _same(got, torch.tanh(torch.from_numpy(x)).numpy()) <= 80
+
+
+def test_float32_fma_fast_path_is_exact() -> None:
+    """fma's float32 double-sum shortcut equals summing to odd on every element, midpoints,
+    subnormals, infinities and NaN included."""
+    from gradcli.ad.kernels.fused import _fma32_reference, fma
+    rng = np.random.default_rng(3)
+    n = 200_000
+    e = rng.integers(-140, 120, (3, n))
+    a, b, c = ((rng.uniform(-2, 2, n) * 2.0 ** e[i]).astype(np.float32) for i in range(3))
+    near = (-(a.astype(np.float64) * b)).astype(np.float32)  # a·b + c cancels: midpoints
+    c[: n // 2] = near[: n // 2] * np.float32(1.0000001)
+    special = np.array([0, -0.0, np.inf, -np.inf, np.nan, 1e-45, 3.4e38], np.float32)
+    a[:7], b[7:14], c[14:21] = special, special, special
+    assert _same(fma(a, b, c), _fma32_reference(a, b, c)) == 0
