@@ -11,7 +11,7 @@ import numpy as np
 
 from gradcli.ad import dtypes
 from gradcli.ad.kernels import vecmath as VM
-from gradcli.ad.kernels.fused import vml_sqrt
+from gradcli.ad.kernels.fused import fma, vml_sqrt
 from gradcli.ad.kernels.half import via_float32
 from gradcli.ad.kernels.messages import TorchError, broadcast_message_all, not_implemented
 
@@ -599,9 +599,11 @@ def scalar_sin(x: Any) -> Any:
 
 
 def scalar_tanh_backward(g: Any, o: Any) -> Any:
-    """k_tanh_backward on numpy scalars: g · (1 - o²), 1 - o² fused in float32."""
+    """k_tanh_backward on numpy scalars: g · (1 - o²), 1 - o² fused."""
     if type(o) is np.float32:
         return g * np.float32(1.0 - np.float64(o) * np.float64(o))
+    if type(o) is np.float64:
+        return g * fma(-o, o, 1.0)[()]
     return g * (1 - o * o)
 
 

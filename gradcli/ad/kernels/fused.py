@@ -48,9 +48,9 @@ def fma(a: Any, b: Any, c: Any) -> ndarray:
             # nearest the exact value unless d falls on a float midpoint (its 29 bits
             # under float precision 1000…) or in float's subnormal range: those elements
             # are summed to odd and rounded to float (exact).
-            p = a.astype(np.float64) * b.astype(np.float64)
+            p = np.asarray(a.astype(np.float64) * b.astype(np.float64))
             c64 = c.astype(np.float64)
-            d = p + c64
+            d = np.asarray(p + c64)
             out = d.astype(_F32)
             low = d.view(np.int64) & ((1 << 29) - 1)
             risky = (low == 1 << 28) | ((np.abs(d) < 2.0 ** -126) & (d != 0))
