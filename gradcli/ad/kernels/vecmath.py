@@ -481,10 +481,11 @@ def _verf(a: ndarray) -> ndarray:
                   tuple(np.where(near, lo, hi) for lo, hi in _ERF_POLY))
         (c2h, c2l), (c1h, c1l), (c0h, c0l) = (
             (np.where(near, lo[0], hi[0]), np.where(near, lo[1], hi[1])) for lo, hi in _ERF_DD)
-        # poly4dd: (c0 + c1·x) + (c2 + t·x)·x², each ddmla = z + y·x
-        hh, hl = _add2_ww(c2h, c2l, *_mul_wv(t, np.zeros_like(t), x))
-        lh, ll = _add2_ww(c0h, c0l, *_mul_wv(c1h, c1l, x))
-        th, tl = _add2_ww(lh, ll, *_mul_wv(hh, hl, x2))
+        # poly4dd: (c0 + c1·x) + (c2 + t·x)·x², each ddmla = z + y·x (dd.h's ddadd, which
+        # takes |z| >= |y·x| for granted: not so past 2.5, and its bits show it)
+        hh, hl = _add_ww(c2h, c2l, *_mul_wv(t, np.zeros_like(t), x))
+        lh, ll = _add_ww(c0h, c0l, *_mul_wv(c1h, c1l, x))
+        th, tl = _add_ww(lh, ll, *_mul_wv(hh, hl, x2))
         sh, sl = _add_vw(1.0, *_mul_wv(th, tl, x))
         for _ in range(4):
             sh, sl = _squ(sh, sl)

@@ -110,8 +110,9 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
         raise GdRuntimeError("Lower bound should be less than or equal to the upper bound")
     noise = KN.rrelu_noise(x.array, float(lower), float(upper), bool(training),
                            gen_of(None)._uniform64)
-    out = apply(_RULES["rrelu"], (x,), {"noise": noise})
-    return record_inplace(x, out) if inplace else out
+    if not inplace:
+        return apply(_RULES["rrelu"], (x,), {"noise": noise})
+    return record_inplace(x, apply(_RULES["rrelu"], (x,), {"noise": noise, "inplace": True}))
 
 
 def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,

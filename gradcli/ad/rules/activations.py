@@ -175,8 +175,9 @@ elementwise("mish", "MishBackward0", KN.mish, lambda x, o: _mish_grad(1.0, x, o)
 # the slope drawn for the element (training) or (lower + upper)/2; the backward grad · noise
 # (PyTorch's rrelu_with_noise_backward: leaky_relu_backward out of training).
 register(Rule(
-    "rrelu", "RreluWithNoiseBackward0", lambda x, noise: KN.rrelu(x, noise),
-    lambda g, out, x, noise: (g * Tensor(noise),),
-    lambda ts, out, x, noise: ts[0] * Tensor(noise),
+    "rrelu", lambda i, p: "RreluWithNoiseBackward1" if p.get("inplace") else
+    "RreluWithNoiseBackward0", lambda x, noise, inplace=False: KN.rrelu(x, noise),
+    lambda g, out, x, noise, inplace=False: (g * Tensor(noise),),
+    lambda ts, out, x, noise, inplace=False: ts[0] * Tensor(noise),
     kind="elementwise", doc="x · noise (rrelu's slopes where x ≤ 0, 1 elsewhere)",
     formula=("grad · noise",)))
