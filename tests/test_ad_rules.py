@@ -399,6 +399,15 @@ def _activation_backward(draw: Draw, name: str) -> Case:
     return (T(normal(rng, shape)), T(x)), ACTIVATION_BACKWARD[name]
 
 
+@case("rrelu")
+def _rrelu(draw: Draw, name: str) -> Case:
+    """x · noise, a fixed noise (rrelu's slopes) away from x = 0."""
+    rng = rng_of(draw)
+    shape = shape_of(draw)
+    x = nonzero(rng, shape)
+    return (T(x),), {"noise": np.where(x > 0, 1.0, rng.uniform(0.125, 0.34, shape))}
+
+
 @case("softmax_backward_data", "log_softmax_backward_data")
 def _softmax_backward_data(draw: Draw, name: str) -> Case:
     rng = rng_of(draw)

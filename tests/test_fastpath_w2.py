@@ -22,6 +22,7 @@ import pytest
 from gradcli.ad import ops as F
 from gradcli.ad.engine import grad
 from gradcli.ad.graph import Node
+from gradcli.ad.kernels.fused import fma
 from gradcli.ad.ops import backward as B
 from gradcli.ad.ops.elementwise import UNARY_OPS
 from gradcli.ad.tensor import Tensor
@@ -263,6 +264,8 @@ def _one_minus_square(out: np.ndarray) -> np.ndarray:
         o = out.astype(np.float64)
         with np.errstate(over="ignore"):
             return (1.0 - o * o).astype(np.float32)
+    if out.dtype == np.float64:  # fused as PyTorch's kernel (an FMA)
+        return fma(-out, out, 1.0)
     return 1 - out * out
 
 

@@ -27,19 +27,20 @@ _UNIT = np.clip(_X / 4, -0.999, 0.999).astype(np.float32)
 # (op, input, the most elements allowed to differ from PyTorch's float32 bits, of N).
 # Measured 2026-12-05 with torch 2.13 (CPU capability AVX512): about half these counts.
 UNARY = [
-    ("exp", _X, 400), ("log", _POS, 2400), ("log1p", _POS, 300), ("sin", _X, 1500),
+    ("exp", _X, 400), ("log", _POS, 2400), ("log1p", _POS, 0), ("sin", _X, 1500),
     ("cos", _X, 1500), ("tan", _X, 4200), ("tanh", _X, 60), ("atan", _X, 2000),
     ("asin", _UNIT, 1400), ("acos", _UNIT, 2200), ("sinh", _X, 120), ("cosh", _X, 60),
-    ("atanh", _UNIT, 40), ("log2", _POS, 40), ("log10", _POS, 40), ("expm1", _X, 60),
+    ("atanh", _UNIT, 40), ("log2", _POS, 40), ("log10", _POS, 40), ("expm1", _X, 0),
     ("exp2", _X, 1800), ("sigmoid", _X, 1200), ("rsqrt", _POS, 0), ("sqrt", _POS, 0),
 ]
 POWERS = [(2, 0), (3, 0), (-1, 0), (-2, 0), (-0.5, 0), (0.5, 0), (4, 800), (2.5, 800), (1.5, 800),
           (0.3, 900)]
 
 
-# torch.nn.functional activations built on exp/log1p/expm1/tanh, over 4,096 inputs.
-ACTIVATIONS = [("softplus", 600), ("silu", 330), ("elu", 20), ("selu", 20),
-               ("logsigmoid", 480), ("mish", 450)]
+# torch.nn.functional activations built on exp/log1p/expm1/tanh, over 4,096 inputs: SLEEF's
+# functions as PyTorch's vectorised kernels call them (kernels/vecmath.py).
+ACTIVATIONS = [("softplus", 0), ("silu", 0), ("elu", 0), ("selu", 0), ("celu", 0),
+               ("logsigmoid", 0), ("mish", 0), ("hardsigmoid", 0)]
 
 
 def _differ(a: np.ndarray, b: np.ndarray) -> int:
@@ -85,7 +86,7 @@ def test_powers_are_pytorchs_products() -> None:
 
 
 def test_wide_is_float64_rounded_once() -> None:
-    for name in ("exp", "tanh", "sin", "log1p"):
+    for name in ("exp", "tanh", "sin"):
         got = TORCH[name](tensor_from_array(_POS.copy())).array
         want = getattr(np, name)(_POS.astype(np.float64)).astype(np.float32)
         assert got.tobytes() == want.tobytes()

@@ -108,11 +108,11 @@ SUPPORTED = [
 ]
 
 # Out of scope (README "Not in gradcli": complex tensors, fft,
-# random sampling beyond the tutorials') or not yet written (rrelu). torch.softshrink does
+# random sampling beyond the tutorials'). torch.softshrink does
 # not exist in PyTorch (only F.softshrink): gd has no such name either.
 NOT_YET = [
     "torch.complex", "torch.fft.fft", "torch.fft.ifft", "torch.fft.rfft",
-    "torch.polar", "torch.rrelu", "torch.softshrink", "torch.stft",
+    "torch.polar", "torch.softshrink", "torch.stft",
 ]
 
 

@@ -1,6 +1,6 @@
 """More of PyTorch's activation modules (activation.py): Hardtanh, ReLU6, SELU, CELU, Mish,
 Hardswish, Hardsigmoid, Softsign, Tanhshrink, LogSigmoid, Softmin, Threshold, Hardshrink,
-Softshrink, GLU and PReLU, each calling the torch.nn.functional op PyTorch's forward calls,
+Softshrink, GLU, RReLU and PReLU, each calling the torch.nn.functional op PyTorch's forward calls,
 with PyTorch's extra_repr.
 """
 
@@ -41,6 +41,19 @@ _activation("Threshold", "threshold", (("threshold", None), ("value", None), *_I
 _activation("Hardshrink", "hardshrink", (("lambd", 0.5),), lambda s: f"{_get(s, 'lambd')}")
 _activation("Softshrink", "softshrink", (("lambd", 0.5),), lambda s: f"{_get(s, 'lambd')}")
 _activation("GLU", "glu", (("dim", -1),), lambda s: f"dim={_get(s, 'dim')}")
+
+
+def _rrelu_init(self: ModuleInstance, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
+                inplace: bool = False) -> None:
+    _set(self, lower=lower, upper=upper, inplace=inplace)
+
+
+_layer("RReLU", "activation", {
+    "__init__": _rrelu_init,
+    "forward": lambda self, input: F["rrelu"](input, _get(self, "lower"), _get(self, "upper"),
+                                              _get(self, "training"), _get(self, "inplace")),
+    "extra_repr": lambda s: _with_inplace(f"lower={_get(s, 'lower')}, upper={_get(s, 'upper')}",
+                                          s)})
 
 
 def _prelu_init(self: ModuleInstance, num_parameters: int = 1, init: float = 0.25,

@@ -193,6 +193,7 @@ PY_TENSOR_ARGS: dict[str, tuple[tuple[int, str], ...]] = {
     _NN + "triplet_margin_loss": ((0, "triplet_margin_loss:anchor:1"),
                                   (1, "triplet_margin_loss:positive:2"),
                                   (2, "triplet_margin_loss:negative:3")),
+    _NN + "rrelu": ((0, "rrelu:input:1"),), _NN + "rrelu_": ((0, "rrelu_:input:1"),),
     _NN + "softsign": ((0, ".abs"),), _NN + "tanhshrink": ((0, ".tanh"),),
     _NN + "softmin": ((0, ".dim"),), _NN + "sigmoid": ((0, ".sigmoid"),),
     _NN + "tanh": ((0, ".tanh"),), _NN + "normalize": ((0, ".norm"),),

@@ -23,6 +23,10 @@ sample(F + "hardtanh", X(domain="nonzero"), min_val=-0.5, max_val=0.7)
 sample(F + "softmin", X("mn"), dim=1)
 sample("torch.selu", X(domain="nonzero"))
 sample("torch.celu", X(domain="nonzero"), 1.5)
+sample(F + "rrelu", X(domain="nonzero"))
+sample(F + "rrelu_", X(domain="nonzero"))
+sample("torch.rrelu", X(domain="nonzero"), 0.1, 0.3)
+sample("torch.rrelu_", X(domain="nonzero"), 0.1, 0.3)
 for name in ("elu_", "leaky_relu_", "hardtanh_", "selu_", "celu_", "relu_"):
     sample(F + name, X(domain="nonzero"))
 for name in ("selu_", "celu_"):

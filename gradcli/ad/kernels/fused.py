@@ -43,21 +43,40 @@ def fma(a: Any, b: Any, c: Any) -> ndarray:
     """a·b + c rounded once, in the dtype of a (float32 or float64; broadcast)."""
     a, b, c = np.broadcast_arrays(*(np.asarray(v) for v in (a, b, c)))
     with np.errstate(all="ignore"):
-        if a.dtype == _F32:  # the product is exact in double: sum to odd, round to float
-            p = a.astype(np.float64) * b.astype(np.float64)
+        if a.dtype == _F32:
+            # The product is exact in double and the double sum d rounds to the float
+            # nearest the exact value unless d falls on a float midpoint (its 29 bits
+            # under float precision 1000…) or in float's subnormal range: those elements
+            # are summed to odd and rounded to float (exact).
+            p = np.asarray(a.astype(np.float64) * b.astype(np.float64))
             c64 = c.astype(np.float64)
-            out = _sum_to_odd(p, c64).astype(_F32)
-            plain = (p + c64).astype(_F32)
-        else:  # a·b == p + e exactly (Dekker), then p + e + c rounded once
-            p = a * b
-            ah, al = _split(a)
-            bh, bl = _split(b)
-            e = ((ah * bh - p) + ah * bl + al * bh) + al * bl
-            th, tl = _two_sum(c, p)
-            out = th + _sum_to_odd(tl, e)
-            plain = p + c
+            d = np.asarray(p + c64)
+            out = d.astype(_F32)
+            low = d.view(np.int64) & ((1 << 29) - 1)
+            risky = (low == 1 << 28) | ((np.abs(d) < 2.0 ** -126) & (d != 0))
+            if risky.any():
+                fix = risky & np.isfinite(p) & np.isfinite(c64)
+                out[fix] = _sum_to_odd(p[fix], c64[fix]).astype(_F32)
+            return out
+        # a·b == p + e exactly (Dekker), then p + e + c rounded once
+        p = a * b
+        ah, al = _split(a)
+        bh, bl = _split(b)
+        e = ((ah * bh - p) + ah * bl + al * bh) + al * bl
+        th, tl = _two_sum(c, p)
+        out = th + _sum_to_odd(tl, e)
+        plain = p + c
         exact = np.isfinite(out) & np.isfinite(p) & np.isfinite(c)
     return np.where(exact, out, plain)
+
+
+def _fma32_reference(a: ndarray, b: ndarray, c: ndarray) -> ndarray:
+    """The float32 fma summed to odd on every element (tests compare fma with it)."""
+    with np.errstate(all="ignore"):
+        p = a.astype(np.float64) * b.astype(np.float64)
+        c64 = c.astype(np.float64)
+        exact = np.isfinite(p) & np.isfinite(c64)
+        return np.where(exact, _sum_to_odd(p, c64).astype(_F32), (p + c64).astype(_F32))
 
 
 # RSQRTPS as this CPU computes it: a 12-bit estimate of 1/sqrt(x) from the top 12 bits of

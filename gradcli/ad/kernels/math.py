@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad import dtypes
-from gradcli.ad.kernels.elementwise import _cast, result_type, wide
+from gradcli.ad.kernels.elementwise import _cast, _vector_unary, result_type, wide
 from gradcli.ad.kernels.messages import (
     TorchError,
     broadcast_message_all,
@@ -37,15 +37,15 @@ def _unary(f: Any):
 atan = _unary(np.arctan)
 asin = _unary(np.arcsin)
 acos = _unary(np.arccos)
-sinh = _unary(np.sinh)
-cosh = _unary(np.cosh)
+sinh = _vector_unary("sinh", np.sinh, whole=False)
+cosh = _vector_unary("cosh", np.cosh, whole=False)
 asinh = _unary(np.arcsinh)
 acosh = _unary(np.arccosh)
-atanh = _unary(np.arctanh)
+atanh = _vector_unary("atanh", np.arctanh, whole=False)
 log2 = _unary(np.log2)
 log10 = _unary(np.log10)
-expm1 = _unary(np.expm1)
-exp2 = _unary(np.exp2)
+expm1 = _vector_unary("expm1", np.expm1)
+exp2 = _vector_unary("exp2", np.exp2, whole=False)
 
 
 def rsqrt(x: ndarray) -> Any:

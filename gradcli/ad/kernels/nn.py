@@ -6,21 +6,26 @@ integer kernels: their message is PyTorch's).
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
-from gradcli.ad.kernels.elementwise import vec_exp, wide
+from gradcli.ad.kernels.elementwise import vec_exp
 from gradcli.ad.kernels.fused import fma
 from gradcli.ad.kernels.half import via_float32
 from gradcli.ad.kernels.linalg import product
 from gradcli.ad.kernels.messages import TorchError, not_implemented, scalar_name
 from gradcli.ad.kernels.reductions import mean, torch_sum
+from gradcli.ad.kernels.vecmath import (
+    LIBM,
+    dnnl_gelu_erf,
+    dnnl_gelu_erf_backward,
+    kernel_loop,
+    vexp,
+    vlog1p,
+)
 
 ndarray = np.ndarray
-
-_erf = np.vectorize(math.erf, otypes=[np.float64])
 
 
 def _float(x: Any, kernel: str) -> ndarray:
@@ -34,42 +39,48 @@ def _as(out: Any, like: ndarray) -> ndarray:
     return np.asarray(out).astype(like.dtype, copy=False)
 
 
-# exp, log1p, expm1, tanh as PyTorch's float32 kernels give them (see elementwise.wide)
-def _exp(x: ndarray) -> Any:
-    return wide(np.exp, x)
-
-
-def _log1p(x: ndarray) -> Any:
-    return wide(np.log1p, x)
-
-
-def _expm1(x: ndarray) -> Any:
-    return wide(np.expm1, x)
-
-
-def _tanh(x: ndarray) -> Any:
-    return wide(np.tanh, x)
-
-
 # -- activations --------------------------------------------------------------------------
+# Each is PyTorch's CPU kernel (aten/src/ATen/native/cpu/Activation.cpp) written once on
+# arrays with the special functions of M: kernel_loop runs it with SLEEF's vector functions
+# on whole pairs of vectors and the C library's on the rest, as cpu_kernel_vec does. A `fma`
+# is where the compiler fuses PyTorch's a * b + c (the kernels are built with FMA).
+
+_M_SQRT1_2 = 0.70710678118654752440
+_M_SQRT2 = 1.41421356237309504880
+_M_2_SQRTPI = 1.12837916709551257390
+_KAPPA = 0.044715
+
 
 @via_float32
 def softplus(x: Any, beta: float = 1.0, threshold: float = 20.0) -> ndarray:
     """log(1 + e^(βx))/β, x itself where βx > threshold."""
     x = _float(x, "softplus_cpu")
-    bx = x * beta
-    with np.errstate(over="ignore"):
-        soft = _log1p(_exp(bx)) / beta
-    return _as(np.where(bx > threshold, x, soft), x)
+    b, th = x.dtype.type(beta), x.dtype.type(threshold)
+
+    def f(M: Any, a: ndarray) -> ndarray:
+        ab = a * b
+        with np.errstate(over="ignore"):
+            return np.where(ab > th, a, M.log1p(M.exp(ab)) / b)
+
+    return kernel_loop(f, x)
 
 
+@via_float32
 def softplus_backward(g: Any, x: Any, beta: float, threshold: float) -> ndarray:
     x = np.asarray(x)
-    bx = x * beta
-    with np.errstate(over="ignore", invalid="ignore"):
-        z = np.exp(bx)
-        d = np.where(bx > threshold, 1.0, z / (z + 1))
-    return _as(g * d, np.asarray(g))
+    b, th = x.dtype.type(beta), x.dtype.type(threshold)
+
+    def f(M: Any, a: ndarray, grad: Any) -> ndarray:
+        with np.errstate(over="ignore", invalid="ignore"):
+            z = M.exp(a * b)
+            return np.where(a * b > th, grad, grad * z / (z + z.dtype.type(1)))
+
+    return _as(kernel_loop(f, x, _as(g, x)), x)
+
+
+def _gelu_inner(a: ndarray) -> ndarray:
+    t_ = a.dtype.type
+    return t_(_M_SQRT2 * _M_2_SQRTPI * 0.5) * fma(np.full(a.shape, t_(_KAPPA)), a * a * a, a)
 
 
 @via_float32
@@ -77,31 +88,35 @@ def gelu(x: Any, approximate: str = "none") -> ndarray:
     """x · Φ(x) (approximate='tanh': PyTorch's tanh approximation), in x's dtype as
     PyTorch's kernel computes it."""
     x = _float(x, "GeluKernelImpl")
-    one, half = x.dtype.type(1), x.dtype.type(0.5)
+    t_ = x.dtype.type
+    one, half = t_(1), t_(0.5)
     if approximate == "tanh":
-        inner = x.dtype.type(math.sqrt(2 / math.pi)) * (x + x.dtype.type(0.044715) * x * x * x)
-        return _as(half * x * (one + np.tanh(inner)), x)
-    e = _erf(x * x.dtype.type(math.sqrt(0.5))).astype(x.dtype)
-    return _as(x * half * (one + e), x)
+        return kernel_loop(lambda M, a: half * a * (one + M.tanh(_gelu_inner(a))), x)
+    if x.dtype == np.float32 and x.size > 1:  # oneDNN's (PyTorch's mkldnn path)
+        return np.where(np.isnan(x), np.float32(np.nan), dnnl_gelu_erf(x))
+    return kernel_loop(lambda M, a: a * half * (one + M.erf(a * t_(_M_SQRT1_2))), x)
 
 
+@via_float32
 def gelu_backward(g: Any, x: Any, approximate: str = "none") -> ndarray:
     x = np.asarray(x)
     t_ = x.dtype.type
+    one, half = t_(1), t_(0.5)
     if approximate == "tanh":
-        k, kappa = t_(math.sqrt(2 / math.pi)), t_(0.044715)
-        x_sq = x * x
-        inner = k * (x + kappa * x_sq * x)
-        th = np.tanh(inner)
-        left, right = t_(0.5) * x, t_(1) + th
-        right_d = t_(1) - th * th
-        inner_d = k * (t_(1) + t_(3) * kappa * x_sq)
-        d = t_(0.5) * right + left * right_d * inner_d
+        def f(M: Any, a: ndarray, dy: Any) -> ndarray:
+            th = M.tanh(_gelu_inner(a))
+            inner_d = t_(_M_SQRT2 * _M_2_SQRTPI * 0.5) * fma(
+                np.full(a.shape, t_(3) * t_(_KAPPA)), a * a, one)
+            return dy * (half * (one + th) + half * a * fma(-th, th, one) * inner_d)
+    elif x.dtype == np.float32 and x.size > 1:  # oneDNN's (~10% of elements a few bits off)
+        g = np.broadcast_to(_as(g, x), np.broadcast_shapes(np.shape(g), x.shape))
+        return dnnl_gelu_erf_backward(g, np.broadcast_to(x, g.shape))
     else:
-        cdf = t_(0.5) * (t_(1) + _erf(x * t_(math.sqrt(0.5))).astype(x.dtype))
-        pdf = t_(1 / math.sqrt(2 * math.pi)) * np.exp(x * x * t_(-0.5))
-        d = cdf + x * pdf
-    return _as(g * d, np.asarray(g))
+        def f(M: Any, a: ndarray, dy: Any) -> ndarray:
+            cdf = half * (one + M.erf(a * t_(_M_SQRT1_2)))
+            pdf = t_(_M_2_SQRTPI * _M_SQRT1_2 * 0.5) * M.exp(a * a * t_(-0.5))
+            return dy * fma(a, pdf, cdf)
+    return _as(kernel_loop(f, x, _as(g, x)), x)
 
 
 def leaky_relu(x: Any, negative_slope: float = 0.01) -> ndarray:
@@ -115,17 +130,29 @@ def leaky_relu_backward(g: Any, x: Any, negative_slope: float) -> ndarray:
     return _as(np.where(np.asarray(x) > 0, g, g * negative_slope), g)
 
 
+@via_float32
 def elu(x: Any, alpha: float = 1.0, scale: float = 1.0, input_scale: float = 1.0) -> ndarray:
-    """scale · x where x > 0, else scale · α · (e^(x · input_scale) - 1)."""
+    """scale · x where x > 0, else scale · α · (e^(x · input_scale) - 1): PyTorch's
+    expm1(x · input_scale) · (α · scale), the coefficients in x's dtype."""
     x = _float(x, "elu_cpu")
-    return _as(np.where(x > 0, x * scale, _expm1(np.minimum(x, 0) * input_scale) * (alpha * scale)),
-               x)
+    t_ = x.dtype.type
+    neg, pos, ins = t_(alpha) * t_(scale), t_(scale), t_(input_scale)
+    return kernel_loop(lambda M, a: np.where(a > 0, a * pos, M.expm1(a * ins) * neg), x)
 
 
+@via_float32
 def elu_backward(g: Any, x: Any, alpha: float, scale: float, input_scale: float) -> ndarray:
-    g, x = np.asarray(g), np.asarray(x)
-    neg = g * input_scale * alpha * scale * np.exp(np.minimum(x, 0) * input_scale)
-    return _as(np.where(x > 0, g * scale, neg), g)
+    x = np.asarray(x)
+    t_ = x.dtype.type
+    neg, pos, ins = t_(alpha) * t_(scale), t_(scale), t_(input_scale)
+
+    def f(M: Any, b: ndarray, a: Any) -> ndarray:
+        # the vectors blend on b > 0, the scalar loop tests b <= 0 (NaN: its a · scale)
+        positive = ~(b <= 0) if M is LIBM else b > 0
+        with np.errstate(over="ignore", invalid="ignore"):
+            return np.where(positive, a * pos, a * ins * neg * M.exp(b * ins))
+
+    return _as(kernel_loop(f, x, _as(g, x)), x)
 
 
 @via_float32
@@ -136,23 +163,87 @@ def silu(x: Any) -> ndarray:
         return _as(x / (x.dtype.type(1) + vec_exp(-x)), x)
 
 
+@via_float32
+def silu_backward(g: Any, x: Any) -> ndarray:
+    """PyTorch's silu_backward: dy · σ · (1 + x(1 - σ)), σ = 1/(1 + e^-x)."""
+    x = np.asarray(x)
+    one = x.dtype.type(1)
+
+    def f(M: Any, a: ndarray, dy: Any) -> ndarray:
+        with np.errstate(over="ignore"):
+            sig = one / (one + M.exp(-a))
+        return dy * sig * fma(a, one - sig, one)
+
+    return _as(kernel_loop(f, x, _as(g, x)), x)
+
+
+@via_float32
 def mish(x: Any) -> ndarray:
-    """x · tanh(softplus(x))."""
+    """x · tanh(softplus(x)): PyTorch's x · tanh(log1p(e^x))."""
     x = _float(x, "mish_cpu")
     with np.errstate(over="ignore"):
-        return _as(x * _tanh(_log1p(_exp(x))), x)
+        return kernel_loop(lambda M, a: a * M.tanh(M.log1p(M.exp(a))), x)
+
+
+@via_float32
+def mish_backward(g: Any, x: Any) -> ndarray:
+    """PyTorch's mish_backward: dy · (tanh(sp) + x·σ(x)·(1 - tanh²(sp)))."""
+    x = np.asarray(x)
+    one = x.dtype.type(1)
+
+    def f(M: Any, a: ndarray, dy: Any) -> ndarray:
+        with np.errstate(over="ignore"):
+            sig = one / (one + M.exp(-a))
+            ts = M.tanh(M.log1p(M.exp(a)))
+        return dy * fma(a * sig, fma(-ts, ts, one), ts)
+
+    return _as(kernel_loop(f, x, _as(g, x)), x)
 
 
 @via_float32
 def log_sigmoid(x: Any) -> ndarray:
-    """log σ(x), stable: min(x, 0) - log1p(e^-|x|)."""
+    """log σ(x): PyTorch's min(x, 0) - log1p(e^-|x|), every element in vectors."""
     x = _float(x, "log_sigmoid_cpu")
-    return _as(np.minimum(x, 0) - _log1p(_exp(-np.abs(x))), x)
+    return _as(np.minimum(x, 0) - vlog1p(vexp(-np.abs(x))), x)
 
 
+@via_float32
 def log_sigmoid_backward(g: Any, x: Any) -> ndarray:
+    """PyTorch's log_sigmoid_backward from the forward's buffer b = e^-|x| (vectors):
+    (max_deriv - sign · b/(1 + b)) · grad, max_deriv and sign by x's sign."""
     x = np.asarray(x)
-    return _as(g * (1 / (1 + np.exp(np.clip(x, -700, 700)))), np.asarray(g))
+    t_ = x.dtype.type
+    b = vexp(-np.abs(x))
+
+    def f(M: Any, a: ndarray, buf: ndarray, grad: Any) -> ndarray:
+        neg = a < 0
+        return fma(-np.where(neg, t_(1), t_(-1)), buf / (t_(1) + buf),
+                   np.where(neg, t_(1), t_(0))) * grad
+
+    return _as(kernel_loop(f, x, b, _as(g, x)), x)
+
+
+def rrelu_noise(x: Any, lower: float, upper: float, training: bool, draw: Any) -> ndarray:
+    """rrelu's multipliers: 1 where x > 0 (training: where x ≤ 0 is false); elsewhere
+    (lower + upper)/2 in x's dtype, or while training one draw per element in memory order,
+    lower + u·(upper - lower) in double from `draw(n)`'s uniform [0, 1) doubles (PyTorch's
+    uniform_real_distribution<double> of the bounds as x's dtype holds them)."""
+    x = _float(x, "rrelu_with_noise_cpu")
+    t_ = x.dtype.type
+    if not training:
+        return np.where(x > 0, t_(1), t_((lower + upper) / 2))
+    flat = np.ascontiguousarray(x).reshape(-1)
+    neg = flat <= 0
+    lo, hi = float(t_(lower)), float(t_(upper))
+    noise = np.ones(flat.shape, x.dtype)
+    noise[neg] = (draw(int(neg.sum())) * (hi - lo) + lo).astype(x.dtype)
+    return noise.reshape(x.shape)
+
+
+def rrelu(x: Any, noise: ndarray) -> ndarray:
+    """x · noise (x itself where the noise is 1)."""
+    x = np.asarray(x)
+    return _as(x * noise, x)
 
 
 def hardtanh(x: Any, min_val: float = -1.0, max_val: float = 1.0) -> ndarray:
@@ -169,9 +260,10 @@ def hardtanh_backward(g: Any, x: Any, min_val: float, max_val: float) -> ndarray
 
 
 def hardsigmoid(x: Any) -> ndarray:
-    """clip(x/6 + 1/2, 0, 1)."""
+    """clip(x + 3, 0, 6) / 6, as PyTorch's kernel rounds it."""
     x = _float(x, "hardsigmoid_cpu")
-    return _as(np.clip(x / 6 + 0.5, 0, 1), x)
+    t_ = x.dtype.type
+    return _as(np.minimum(np.maximum(x + t_(3), t_(0)), t_(6)) / t_(6), x)
 
 
 def hardsigmoid_backward(g: Any, x: Any) -> ndarray:

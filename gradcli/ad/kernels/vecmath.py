@@ -8,7 +8,9 @@ for bit (tests/test_kernel_bits.py). Whole arrays, no per-element Python.
 
 from __future__ import annotations
 
+import math
 import os
+from typing import Any
 
 import numpy as np
 
@@ -144,3 +146,624 @@ def reduce_sum_lastdim(x: ndarray) -> ndarray:
         half = acc.shape[-1] // 2
         acc = acc[..., :half] + acc[..., half:]
     return acc[..., 0]
+
+
+# -- SLEEF's double-word arithmetic (df.h/dd.h, FMA builds) ------------------------------
+# A value is a pair (hi, lo) of arrays of one dtype with hi + lo the number; each helper is
+# the one of the same operation order in SLEEF (its name in the comment).
+
+def _add2(x: ndarray, y: ndarray) -> tuple[ndarray, ndarray]:  # dfadd2_vf2_vf_vf
+    s = x + y
+    v = s - x
+    return s, (x - (s - v)) + (y - v)
+
+
+def _add2_wv(xh: ndarray, xl: ndarray, y: Any) -> tuple[ndarray, ndarray]:  # dfadd2_vf2_vf2_vf
+    s = xh + y
+    v = s - xh
+    return s, ((xh - (s - v)) + (y - v)) + xl
+
+
+def _add2_ww(xh: ndarray, xl: ndarray, yh: ndarray, yl: ndarray
+             ) -> tuple[ndarray, ndarray]:  # dfadd2_vf2_vf2_vf2
+    s = xh + yh
+    v = s - xh
+    return s, ((xh - (s - v)) + (yh - v)) + (xl + yl)
+
+
+def _add_vw(x: Any, yh: ndarray, yl: ndarray) -> tuple[ndarray, ndarray]:  # dfadd_vf2_vf_vf2
+    s = x + yh
+    return s, ((x - s) + yh) + yl
+
+
+def _add_wv(xh: ndarray, xl: ndarray, y: Any) -> tuple[ndarray, ndarray]:  # dfadd_vf2_vf2_vf
+    s = xh + y
+    return s, ((xh - s) + y) + xl
+
+
+def _add_ww(xh: ndarray, xl: ndarray, yh: ndarray, yl: ndarray
+            ) -> tuple[ndarray, ndarray]:  # dfadd_vf2_vf2_vf2
+    s = xh + yh
+    return s, (((xh - s) + yh) + xl) + yl
+
+
+def _sub_ww(xh: ndarray, xl: ndarray, yh: ndarray, yl: ndarray
+            ) -> tuple[ndarray, ndarray]:  # dfsub_vf2_vf2_vf2
+    s = xh - yh
+    return s, (((xh - s) - yh) + xl) - yl
+
+
+def _mul_vv(x: ndarray, y: Any) -> tuple[ndarray, ndarray]:  # dfmul_vf2_vf_vf
+    s = x * y
+    return s, fma(x, y, -s)
+
+
+def _mul_wv(xh: ndarray, xl: ndarray, y: Any) -> tuple[ndarray, ndarray]:  # dfmul_vf2_vf2_vf
+    s = xh * y
+    return s, fma(xl, y, fma(xh, y, -s))
+
+
+def _mul_ww(xh: ndarray, xl: ndarray, yh: ndarray, yl: ndarray
+            ) -> tuple[ndarray, ndarray]:  # dfmul_vf2_vf2_vf2
+    s = xh * yh
+    return s, fma(xh, yl, fma(xl, yh, fma(xh, yh, -s)))
+
+
+def _squ(xh: ndarray, xl: ndarray) -> tuple[ndarray, ndarray]:  # dfsqu_vf2_vf2
+    s = xh * xh
+    return s, fma(xh + xh, xl, fma(xh, xh, -s))
+
+
+def _rec_w(dh: ndarray, dl: ndarray) -> tuple[ndarray, ndarray]:  # dfrec_vf2_vf2
+    one = dh.dtype.type(1)
+    q = one / dh
+    return q, q * fma(-dl, q, fma(-dh, q, one))
+
+
+def _div_ww(nh: ndarray, nl: Any, dh: ndarray, dl: ndarray
+            ) -> tuple[ndarray, ndarray]:  # dfdiv_vf2_vf2_vf2
+    one = dh.dtype.type(1)
+    t = one / dh
+    q = nh * t
+    u = fma(t, nh, -q)
+    v = fma(-dl, t, fma(-dh, t, one))
+    return q, fma(q, v, fma(np.broadcast_to(nl, q.shape).astype(q.dtype), t, u))
+
+
+def _poly(x: tuple[ndarray, ...], coeffs: tuple[Any, ...]) -> Any:
+    """SLEEF's POLYn (estrin.h): x = (x, x², x⁴, x⁸), coefficients (of x's dtype) from
+    the highest degree down: the top ones times the largest power of x below n, plus the
+    rest, each part the same way."""
+    n = len(coeffs)
+    if n == 1:
+        return coeffs[0]
+    m = 1 << ((n - 1).bit_length() - 1)
+    return fma(x[m.bit_length() - 1], _poly(x, coeffs[:n - m]), _poly(x, coeffs[n - m:]))
+
+
+def _bits_pow2(q: ndarray, dtype: np.dtype) -> ndarray:
+    """SLEEF's vpow2i: 2^q built in the exponent field (q + bias, no range check)."""
+    if dtype == _F32:
+        return ((q.astype(np.int32) + 127) << 23).astype(np.int32).view(_F32)
+    return ((q.astype(np.int64) + 1023) << 52).view(_F64)
+
+
+def _ldexp2(d: ndarray, q: ndarray) -> ndarray:
+    """SLEEF's vldexp2: d · 2^(q >> 1) · 2^(q - (q >> 1))."""
+    h = q >> 1
+    return d * _bits_pow2(h, d.dtype) * _bits_pow2(q - h, d.dtype)
+
+
+def _ilogbk(d: ndarray) -> ndarray:
+    """SLEEF's vilogbk: the exponent of positive d, tiny d scaled up first."""
+    if d.dtype == _F32:
+        tiny = d < np.float32(5.421010862427522e-20)
+        d = np.where(tiny, np.float32(1.8446744073709552e19) * d, d)
+        e = (d.view(np.int32) >> 23) & 0xFF
+        return e - np.where(tiny, 64 + 0x7F, 0x7F)
+    tiny = d < 4.9090934652977266e-91
+    d = np.where(tiny, 2.037035976334486e90 * d, d)
+    e = ((d.view(np.int64) >> 52) & 0xFFF).astype(np.int32)
+    return e - np.where(tiny, 300 + 0x3FF, 0x3FF)
+
+
+def _nan(dtype: np.dtype) -> Any:
+    """The NaN SLEEF's masks give (every bit set)."""
+    return np.array(-1, np.int32 if dtype == _F32 else np.int64).view(dtype)[()]
+
+
+def _f32(*cs: float) -> tuple[Any, ...]:
+    return tuple(np.float32(c) for c in cs)
+
+
+_EXPK2F_POLY = _f32(0.1980960224e-3, 0.1394256484e-2, 0.8333456703e-2, 0.4166637361e-1)
+_EXPK2_POLY = (0.1602472219709932072e-9, 0.2092255183563157007e-8, 0.2505230023782644465e-7,
+               0.2755724800902135303e-6, 0.2755731892386044373e-5, 0.2480158735605815065e-4,
+               0.1984126984148071858e-3, 0.1388888888886763255e-2, 0.8333333333333347095e-2,
+               0.4166666666666669905e-1)
+
+
+def _expk2(d: ndarray, dl: Any = 0) -> tuple[ndarray, ndarray]:
+    """SLEEF's expk2f/expk2: e^(d + dl) as a double-word, for d >= -104 (float) / -1000."""
+    f32 = d.dtype == _F32
+    t_ = d.dtype.type
+    with np.errstate(all="ignore"):
+        if f32:
+            q = np.rint((d + t_(dl)) * _R_LN2F).astype(np.int32)
+            qf = q.astype(_F32)
+        else:
+            qf = np.rint((d + dl) * _R_LN2)
+            q = qf.astype(np.int32)
+        sh, sl = _add2_wv(d, dl, qf * -(_L2UF if f32 else _L2U))
+        sh, sl = _add2_wv(sh, sl, qf * -(_L2LF if f32 else _L2L))
+        if f32:
+            u = np.full(d.shape, _EXPK2F_POLY[0], _F32)
+            for c in _EXPK2F_POLY[1:]:
+                u = fma(u, sh, c)
+            th, tl = _add2_wv(*_mul_wv(sh, sl, u), np.float32(0.166666659414234244790680580464))
+            th, tl = _add2_wv(*_mul_ww(sh, sl, th, tl), np.float32(0.5))
+            th, tl = _add2_ww(sh, sl, *_mul_ww(*_squ(sh, sl), th, tl))
+            th, tl = _add_vw(np.float32(1), th, tl)
+        else:
+            s2h, s2l = _squ(sh, sl)
+            s4h, s4l = _squ(s2h, s2l)
+            u = _poly((sh, s2h, s4h, s4h * s4h), _EXPK2_POLY)
+            th, tl = _add_vw(0.5, *_mul_wv(sh, sl, 0.1666666666666666574))
+            th, tl = _add_vw(1.0, *_mul_ww(th, tl, sh, sl))
+            th, tl = _add_vw(1.0, *_mul_ww(th, tl, sh, sl))
+            th, tl = _add_ww(th, tl, *_mul_wv(s4h, s4l, u))
+        th, tl = _ldexp2(th, q), _ldexp2(tl, q)
+        low = d < t_(-104 if f32 else -1000)
+        return np.where(low, t_(0), th), np.where(low, t_(0), tl)
+
+
+def vexpm1(a: ndarray) -> ndarray:
+    """Vectorized<T>::expm1: SLEEF's expm1f8_u10 / expm1d4_u10."""
+    f32 = a.dtype == _F32
+    t_ = a.dtype.type
+    with np.errstate(all="ignore"):
+        dh, dl = _add2_wv(*_expk2(a), t_(-1))
+        x = dh + dl
+        x = np.where(a > t_(88.72283172607421875 if f32 else 709.782712893383996732223),
+                     t_(np.inf), x)
+        x = np.where(a < t_(-16.635532333438687426013570 if f32
+                            else -36.736800569677101399113302437), t_(-1), x)
+        return np.where((a == 0) & np.signbit(a), t_(-0.0), x)
+
+
+def vtanh(x: ndarray) -> ndarray:
+    """Vectorized<T>::tanh: SLEEF's tanhf8_u10 / tanhd4_u10."""
+    f32 = x.dtype == _F32
+    t_ = x.dtype.type
+    with np.errstate(all="ignore"):
+        y = np.abs(x)
+        dh, dl = _expk2(y)
+        eh, el = _rec_w(dh, dl)
+        dh, dl = _div_ww(*_add2_ww(dh, dl, -eh, -el), *_add2_ww(dh, dl, eh, el))
+        y = dh + dl
+        y = np.where((np.abs(x) > t_(8.664339742 if f32 else 18.714973875)) | np.isnan(y),
+                     t_(1), y)
+        return np.where(np.isnan(x), _nan(x.dtype), np.copysign(y, x))
+
+
+_LOG1PF_POLY = _f32(0.3027294874e+0, 0.3996108174e+0, 0.6666694880e+0)
+_LOG1P_POLY = (0.1532076988502701353e+0, 0.1525629051003428716e+0, 0.1818605932937785996e+0,
+               0.2222214519839380009e+0, 0.2857142932794299317e+0, 0.3999999999635251990e+0,
+               0.6666666666667333541e+0)
+
+
+def _log_tail(e: ndarray, xh: ndarray, xl: ndarray) -> ndarray:
+    """log as SLEEF's log1pf/logf_u1 (and the double ones) finish it: e·ln 2 + 2x + x³·P(x²)
+    for x = (m - 1)/(m + 1) given as a double-word."""
+    f32 = xh.dtype == _F32
+    t_ = xh.dtype.type
+    sh, sl = _mul_wv(np.full(xh.shape, t_(0.69314718246459960938 if f32 else
+                                         0.693147180559945286226764)),
+                     np.full(xh.shape, t_(-1.904654323148236017e-09 if f32 else
+                                         2.319046813846299558417771e-17)), e.astype(xh.dtype))
+    x2 = xh * xh
+    if f32:
+        t = np.full(xh.shape, _LOG1PF_POLY[0], _F32)
+        for c in _LOG1PF_POLY[1:]:
+            t = fma(t, x2, c)
+    else:
+        x4 = x2 * x2
+        t = _poly((x2, x4, x4 * x4), _LOG1P_POLY)
+    sh, sl = _add_ww(sh, sl, xh * t_(2), xl * t_(2))
+    sh, sl = _add_wv(sh, sl, x2 * xh * t)
+    return sh + sl
+
+
+def _exponent(d: ndarray) -> ndarray:
+    """SLEEF's vilogb2k of d/0.75: the exponent that leaves a mantissa in [0.75, 1.5)."""
+    ib, mant, bias = (np.int32, 23, 0x7F) if d.dtype == _F32 else (np.int64, 52, 0x3FF)
+    return ((((d * d.dtype.type(1 / 0.75)).view(ib) >> mant) & (2 * bias + 1)) - bias
+            ).astype(ib)
+
+
+def _scale_bits(d: Any, e: ndarray) -> ndarray:
+    """SLEEF's vldexp3: d · 2^e by adding e to the exponent field."""
+    ib, mant = (np.int32, 23) if e.dtype == np.int32 else (np.int64, 52)
+    d = np.asarray(d, _F32 if ib is np.int32 else _F64)
+    return (d.view(ib) + (e << mant)).astype(ib).view(d.dtype)
+
+
+def vlog1p(d: ndarray) -> ndarray:
+    """Vectorized<T>::log1p: SLEEF's log1pf8_u10 / log1pd4_u10. The exponent of 1 + d is
+    taken out (m = d·2^-e + (2^-e - 1)), then _log_tail of x = m/(2 + m); above 1e23
+    (float) / 1e307 SLEEF's log_u1 of d itself."""
+    f32 = d.dtype == _F32
+    t_ = d.dtype.type
+    with np.errstate(all="ignore"):
+        dp1 = d + t_(1)
+        tiny = dp1 < t_(np.finfo(d.dtype).tiny)
+        e = _exponent(np.where(tiny, dp1 * t_(2.0 ** 64), dp1))
+        t = _scale_bits(t_(1), -e)
+        m = fma(d, t, t - t_(1))
+        den = t_(2) + m
+        r = _log_tail(np.where(tiny, e - 64, e), *_div_ww(m, t_(0), den, (t_(2) - den) + m))
+        r = np.where(d < -1, _nan(d.dtype) if f32 else t_(np.nan), r)
+        r = np.where(np.isnan(d), t_(np.nan), r)
+        r = np.where(d == -1, t_(-np.inf), r)
+        r = np.where((d == 0) & np.signbit(d), t_(-0.0), r)
+        big = d > t_(1e23 if f32 else 1e307)
+        if big.any():  # SLEEF's log_u1 (d is normal and its exponent the one of 1 + d)
+            e = _exponent(d)
+            m = _scale_bits(d, -e)
+            big_r = _log_tail(e, *_div_ww(*_add2(t_(-1), m), *_add2(t_(1), m)))
+            r = np.where(big, np.where(d == np.inf, d, big_r), r)
+        return r
+
+
+_EXPK_POLY = (2.51069683420950419527139e-08, 2.76286166770270649116855e-07,
+              2.75572496725023574143864e-06, 2.48014973989819794114153e-05,
+              0.000198412698809069797676111, 0.0013888888939977128960529,
+              0.00833333333332371417601081, 0.0416666666665409524128449,
+              0.166666666666666740681535, 0.500000000000000999200722)
+
+
+def _expk(dh: ndarray, dl: ndarray) -> ndarray:
+    """SLEEF's expk (double): e^(dh + dl) rounded to one double."""
+    with np.errstate(all="ignore"):
+        dq = np.rint((dh + dl) * _R_LN2)
+        q = dq.astype(np.int32)
+        sh, sl = _add2_wv(dh, dl, dq * -_L2U)
+        sh, sl = _add2_wv(sh, sl, dq * -_L2L)
+        sh, sl = sh + sl, (sh - (sh + sl)) + sl  # ddnormalize
+        s2 = sh * sh
+        s4 = s2 * s2
+        u = _poly((sh, s2, s4, s4 * s4), _EXPK_POLY)
+        th, tl = _add_vw(1.0, sh, sl)
+        th, tl = _add_ww(th, tl, *_mul_wv(*_squ(sh, sl), u))
+        return np.where(dh < -1000, 0.0, _ldexp2(th + tl, q))
+
+
+# SLEEF's xerf_u1: |x| <= 2.5: 1 - (1 + x·P(x))^-16 (Abramowitz and Stegun), else
+# 1 - e^(x·P(x)); P's 21 lowest terms by Estrin's scheme, its 3 top ones in double-words.
+_ERF_POLY = ((-0.2083271002525222097e-14, -0.4024015130752621932e-18),
+             (+0.7151909970790897009e-13, +0.3847193332817048172e-16),
+             (-0.1162238220110999364e-11, -0.1749316241455644088e-14),
+             (+0.1186474230821585259e-10, +0.5029618322872872715e-13),
+             (-0.8499973178354613440e-10, -0.1025221466851463164e-11),
+             (+0.4507647462598841629e-9, +0.1573695559331945583e-10),
+             (-0.1808044474288848915e-8, -0.1884658558040203709e-9),
+             (+0.5435081826716212389e-8, +0.1798167853032159309e-8),
+             (-0.1143939895758628484e-7, -0.1380745342355033142e-7),
+             (+0.1215442362680889243e-7, +0.8525705726469103499e-7),
+             (+0.1669878756181250355e-7, -0.4160448058101303405e-6),
+             (-0.9808074602255194288e-7, +0.1517272660008588485e-5),
+             (+0.1389000557865837204e-6, -0.3341634127317201697e-5),
+             (+0.2945514529987331866e-6, -0.2515023395879724513e-5),
+             (-0.1842918273003998283e-5, +0.6539731269664907554e-4),
+             (+0.3417987836115362136e-5, -0.3551065097428388658e-3),
+             (+0.3860236356493129101e-5, +0.1210736097958368864e-2),
+             (-0.3309403072749947546e-4, -0.2605566912579998680e-2),
+             (+0.1060862922597579532e-3, +0.1252823202436093193e-2),
+             (+0.2323253155213076174e-3, +0.1820191395263313222e-1),
+             (+0.1490149719145544729e-3, -0.1021557155453465954e+0))
+_ERF_DD = (((0.0092877958392275604405, 7.9287559463961107493e-19),
+            (-0.63691044383641748361, -2.4249477526539431839e-17)),
+           ((0.042275531758784692937, 1.3785226620501016138e-19),
+            (-1.1282926061803961737, -6.2970338860410996505e-17)),
+           ((0.07052369794346953491, 9.5846628070792092842e-19),
+            (-1.2261313785184804967e-05, -5.5329707514490107044e-22)))
+
+
+def _verf(a: ndarray) -> ndarray:
+    """Vectorized<double>::erf: SLEEF's erfd4_u10."""
+    with np.errstate(all="ignore"):
+        x = np.abs(a)
+        x2 = x * x
+        x4 = x2 * x2
+        x8 = x4 * x4
+        near = x <= 2.5
+        t = _poly((x, x2, x4, x8, x8 * x8),
+                  tuple(np.where(near, lo, hi) for lo, hi in _ERF_POLY))
+        (c2h, c2l), (c1h, c1l), (c0h, c0l) = (
+            (np.where(near, lo[0], hi[0]), np.where(near, lo[1], hi[1])) for lo, hi in _ERF_DD)
+        # poly4dd: (c0 + c1·x) + (c2 + t·x)·x², each ddmla = z + y·x (dd.h's ddadd, which
+        # takes |z| >= |y·x| for granted: not so past 2.5, and its bits show it)
+        hh, hl = _add_ww(c2h, c2l, *_mul_wv(t, np.zeros_like(t), x))
+        lh, ll = _add_ww(c0h, c0l, *_mul_wv(c1h, c1l, x))
+        th, tl = _add_ww(lh, ll, *_mul_wv(hh, hl, x2))
+        sh, sl = _add_vw(1.0, *_mul_wv(th, tl, x))
+        for _ in range(4):
+            sh, sl = _squ(sh, sl)
+        sh, sl = _rec_w(sh, sl)
+        th, tl = np.where(near, sh, _expk(th, tl)), np.where(near, sl, 0.0)
+        th, tl = _add2_wv(th, tl, -1.0)
+        tiny = x < 1e-8
+        th = np.where(tiny, x * -1.12837916709551262756245475959, th)
+        tl = np.where(tiny, 0.0, tl)
+        r = np.where(a == 0, 0.0, np.where(np.isinf(a), 1.0, -th - tl))
+        return np.where(np.isnan(a), -a, np.copysign(r, a))
+
+
+def _verff(x: ndarray) -> ndarray:
+    """Vectorized<float>::erf: ATen's own Abramowitz-Stegun 7.1.26 with SLEEF's exp:
+    sign(x)·(1 - t·P(t)·e^(-x²)), t = 1/(1 + 0.3275911|x|), FMAs as written there."""
+    f = np.float32
+    with np.errstate(all="ignore"):
+        a = np.abs(x)
+        t = f(1) / fma(np.full(x.shape, f(0.3275911)), a, f(1))
+        r = fma(np.full(x.shape, f(1.061405429)), t, f(-1.453152027))
+        for c in (1.421413741, -0.284496736, 0.254829592):
+            r = fma(r, t, f(c))
+        out = fma(-vexp(-(x * x)) * t, r, f(1))
+        return np.where(np.signbit(x), -out, out)
+
+
+def verf(x: ndarray) -> ndarray:
+    """Vectorized<T>::erf: ATen's polynomial (float), SLEEF's erfd4_u10 (double)."""
+    return _verff(x) if x.dtype == _F32 else _verf(x)
+
+
+class VEC:
+    """The vector functions of PyTorch's elementwise kernels (Vectorized<T>)."""
+    exp = staticmethod(vexp)
+    expm1 = staticmethod(vexpm1)
+    log1p = staticmethod(vlog1p)
+    tanh = staticmethod(vtanh)
+    erf = staticmethod(verf)
+
+
+def _scalar(name: str) -> Any:
+    f = getattr(math, name)
+
+    def g(x: ndarray) -> ndarray:
+        out = np.empty(x.shape, _F64)
+        for i, v in enumerate(x.astype(_F64).tolist()):
+            try:
+                out[i] = f(v)
+            except OverflowError:
+                out[i] = math.inf
+            except ValueError:
+                out[i] = math.nan
+        return out.astype(x.dtype)
+
+    return staticmethod(g)
+
+
+class LIBM:
+    """The scalar functions of the same kernels' scalar loop (std::exp, ... from the C
+    library: float ones here as the double ones correctly rounded to float)."""
+    exp = _scalar("exp")
+    expm1 = _scalar("expm1")
+    log1p = _scalar("log1p")
+    tanh = _scalar("tanh")
+    erf = _scalar("erf")
+
+
+def kernel_loop(f: Any, x: ndarray, *others: Any) -> ndarray:
+    """A PyTorch elementwise kernel (cpu_kernel_vec) on x and others (arrays broadcast
+    together with x, or scalars), in x's dtype: f(VEC, ...) on the elements in whole pairs
+    of vectors, in order, and f(LIBM, ...) on the rest (under 2 vectors: its scalar loop).
+    f is the formula written once on arrays, the special functions taken from its first
+    argument."""
+    arrays = [o for o in others if isinstance(o, ndarray) and o.ndim]
+    shape = np.broadcast_shapes(x.shape, *(o.shape for o in arrays)) if arrays else x.shape
+    args = [np.ascontiguousarray(np.broadcast_to(a, shape)).reshape(-1)
+            if a is x or (isinstance(a, ndarray) and a.ndim) else a for a in (x, *others)]
+    n = args[0].size
+    full = n - n % (2 * lanes(x.dtype))
+    if full == n:
+        return np.asarray(f(VEC, *args)).reshape(shape)
+    out = np.empty(n, x.dtype)
+    out[:full] = f(VEC, *(a[:full] if isinstance(a, ndarray) and a.ndim else a for a in args))
+    out[full:] = f(LIBM, *(a[full:] if isinstance(a, ndarray) and a.ndim else a for a in args))
+    return out.reshape(shape)
+
+
+def vsinh(x: ndarray) -> ndarray:
+    """Vectorized<T>::sinh: SLEEF's sinhf8_u10 / sinhd4_u10, (e^|x| - e^-|x|)/2."""
+    return _sinh_cosh(x, True)
+
+
+def vcosh(x: ndarray) -> ndarray:
+    """Vectorized<T>::cosh: SLEEF's coshf8_u10 / coshd4_u10, (e^|x| + e^-|x|)/2."""
+    return _sinh_cosh(x, False)
+
+
+def _sinh_cosh(x: ndarray, odd: bool) -> ndarray:
+    t_ = x.dtype.type
+    with np.errstate(all="ignore"):
+        y = np.abs(x)
+        dh, dl = _expk2(y)
+        eh, el = _rec_w(dh, dl)
+        dh, dl = _sub_ww(dh, dl, eh, el) if odd else _add_ww(dh, dl, eh, el)
+        y = (dh + dl) * t_(0.5)
+        y = np.where((np.abs(x) > t_(89 if x.dtype == _F32 else 710)) | np.isnan(y),
+                     t_(np.inf), y)
+        if odd:
+            y = np.copysign(y, x)
+        return np.where(np.isnan(x), _nan(x.dtype), y)
+
+
+_LOGK2F_POLY = _f32(0.2392828464508056640625, 0.28518211841583251953125,
+                    0.400005877017974853515625, 0.666666686534881591796875)
+_LOGK2_POLY = (0.13860436390467167910856, 0.131699838841615374240845,
+               0.153914168346271945653214, 0.181816523941564611721589,
+               0.22222224632662035403996, 0.285714285511134091777308,
+               0.400000000000914013309483)
+
+
+def _logk2(dh: ndarray, dl: ndarray) -> tuple[ndarray, ndarray]:
+    """SLEEF's logk2f/logk2: log of a positive double-word, as a double-word."""
+    f32 = dh.dtype == _F32
+    t_ = dh.dtype.type
+    e = _ilogbk(dh * t_(1 / 0.75))
+    if f32:
+        p = _bits_pow2(-e, dh.dtype)
+        mh, ml = dh * p, dl * p
+    else:
+        mh, ml = _ldexp2(dh, -e), _ldexp2(dl, -e)
+    xh, xl = _div_ww(*_add2_wv(mh, ml, t_(-1)), *_add2_wv(mh, ml, t_(1)))
+    x2h, x2l = _squ(xh, xl)
+    if f32:
+        t = np.full(dh.shape, _LOGK2F_POLY[0], _F32)
+        for c in _LOGK2F_POLY[1:]:
+            t = fma(t, x2h, c)
+    else:
+        x4 = x2h * x2h
+        t = fma(_poly((x2h, x4, x4 * x4), _LOGK2_POLY), x2h, 0.666666666666664853302393)
+    ln2 = (0.69314718246459960938, -1.904654323148236017e-09) if f32 else (
+        0.693147180559945286226764, 2.319046813846299558417771e-17)
+    sh, sl = _mul_wv(np.full(dh.shape, t_(ln2[0])), np.full(dh.shape, t_(ln2[1])),
+                     e.astype(dh.dtype))
+    sh, sl = _add_ww(sh, sl, xh * t_(2), xl * t_(2))
+    return _add_ww(sh, sl, *_mul_wv(*_mul_ww(x2h, x2l, xh, xl), t))
+
+
+def vatanh(x: ndarray) -> ndarray:
+    """Vectorized<T>::atanh: SLEEF's atanhf8_u10 / atanhd4_u10, log((1 + |x|)/(1 - |x|))/2."""
+    t_ = x.dtype.type
+    with np.errstate(all="ignore"):
+        y = np.abs(x)
+        dh, dl = _logk2(*_div_ww(*_add2(t_(1), y), *_add2(t_(1), -y)))
+        y = np.where(y > 1, _nan(x.dtype), np.where(y == 1, t_(np.inf), (dh + dl) * t_(0.5)))
+        if x.dtype == _F32:  # the float one sets NaNs before the sign, the double one after
+            y = _mulsign(np.where(np.isinf(x) | np.isnan(y), _nan(x.dtype), y), x)
+        else:
+            y = _mulsign(y, x)
+            y = np.where(np.isinf(x) | np.isnan(y), _nan(x.dtype), y)
+        return np.where(np.isnan(x), _nan(x.dtype), y)
+
+
+def _mulsign(y: ndarray, x: ndarray) -> ndarray:
+    """SLEEF's vmulsign: y with its sign bit flipped where x's is set (NaNs too)."""
+    ib = np.int32 if y.dtype == _F32 else np.int64
+    sign = np.array(np.iinfo(ib).min, ib)
+    return (np.asarray(y).view(ib) ^ (np.asarray(x).view(ib) & sign)).view(y.dtype)
+
+
+_EXP2F_POLY = _f32(0.1535920892e-3, 0.1339262701e-2, 0.9618384764e-2, 0.5550347269e-1,
+                   0.2402264476e+0, 0.6931471825e+0)
+_EXP2_POLY = (0.4434359082926529454e-9, 0.7073164598085707425e-8, 0.1017819260921760451e-6,
+              0.1321543872511327615e-5, 0.1525273353517584730e-4, 0.1540353045101147808e-3,
+              0.1333355814670499073e-2, 0.9618129107597600536e-2, 0.5550410866482046596e-1,
+              0.2402265069591012214e+0)
+
+
+def vexp2(d: ndarray) -> ndarray:
+    """Vectorized<T>::exp2: SLEEF's exp2f8_u10 / exp2d4_u10."""
+    f32 = d.dtype == _F32
+    t_ = d.dtype.type
+    with np.errstate(all="ignore"):
+        u = np.rint(d)
+        q = np.nan_to_num(u, posinf=0, neginf=0).clip(-1e5, 1e5).astype(np.int32)
+        s = d - u
+        if f32:
+            u = np.full(d.shape, _EXP2F_POLY[0], _F32)
+            for c in _EXP2F_POLY[1:]:
+                u = fma(u, s, c)
+            u = fma(u, s, t_(1))
+        else:
+            s2 = s * s
+            s4 = s2 * s2
+            u = fma(_poly((s, s2, s4, s4 * s4), _EXP2_POLY), s, 0.6931471805599452862e+0)
+            ph, pl = _mul_vv(u, s)
+            uh, ul = _add_vw(1.0, ph, pl)
+            u = uh + ul
+        u = _ldexp2(u, q)
+        u = np.where(d >= t_(128 if f32 else 1024), t_(np.inf), u)
+        return np.where(d < t_(-150 if f32 else -2000), t_(0), u)
+
+
+def _wide(f: Any) -> Any:
+    def g(x: ndarray) -> ndarray:
+        with np.errstate(all="ignore"):
+            return f(x.astype(_F64)).astype(x.dtype)
+
+    return staticmethod(g)
+
+
+for _name, _f in (("sinh", vsinh), ("cosh", vcosh), ("atanh", vatanh), ("exp2", vexp2)):
+    setattr(VEC, _name, staticmethod(_f))
+for _name, _f in (("sinh", np.sinh), ("cosh", np.cosh), ("atanh", np.arctanh),
+                  ("exp2", np.exp2)):
+    setattr(LIBM, _name, _wide(_f))
+
+
+# -- oneDNN's JIT eltwise (PyTorch runs float32 F.gelu(x) there: at::native's mkldnn path) --
+# The AVX2 code of jit_uni_eltwise_injector: its own exp (Cody-Waite with floor, a degree-5
+# polynomial, 2·2^(n-1)) and gelu_erf by Abramowitz-Stegun 7.1.26. AVX-512 machines run a
+# minimax polynomial instead (not here).
+
+def _bits32(*hexes: int) -> tuple[Any, ...]:
+    return tuple(np.array(h, np.uint32).view(_F32)[()] for h in hexes)
+
+
+(_DNNL_LOG2EF, _DNNL_LN_MAX, _DNNL_LN_MIN, _DNNL_LN2) = _bits32(
+    0x3FB8AA3B, 0x42B17218, 0xC2AEAC50, 0x3F317218)
+_DNNL_EXP_POLY = _bits32(0x3C07CFCE, 0x3D2B9D0D, 0x3E2AAD40, 0x3EFFFEE3, 0x3F7FFFFB)
+_DNNL_AS_POLY = _f32(1.061405429, -1.453152027, 1.421413741, -0.284496736, 0.254829592)
+_DNNL_AS_P = np.float32(0.3275911)
+_DNNL_1_SQRT2 = np.float32(1 / np.sqrt(2))
+_DNNL_1_SQRTPI = np.float32(1 / np.sqrt(np.pi))
+
+
+def _dnnl_exp(x: ndarray) -> ndarray:
+    """oneDNN's exp_compute_vector_fwd (float32)."""
+    f = np.float32
+    with np.errstate(all="ignore"):
+        low = x < _DNNL_LN_MIN
+        s = np.maximum(np.minimum(x, _DNNL_LN_MAX), _DNNL_LN_MIN)
+        fx = np.floor(s * _DNNL_LOG2EF + f(0.5))
+        r = fma(-fx, _DNNL_LN2, s)
+        n = (fx - f(1)).astype(np.int32)
+        pow2 = np.where(low, f(0), ((n + 127) << 23).astype(np.int32).view(_F32))
+        p = np.full(x.shape, _DNNL_EXP_POLY[0], _F32)
+        for c in _DNNL_EXP_POLY[1:]:
+            p = fma(p, r, c)
+        p = fma(p, r, f(1))
+        return p * pow2 * f(2)
+
+
+def _dnnl_erf_parts(x: ndarray) -> tuple[ndarray, ndarray]:
+    """(e^-x², erf(x)) as gelu_erf computes them from x = s/√2."""
+    f = np.float32
+    with np.errstate(all="ignore"):
+        t = f(1) / fma(np.full(x.shape, _DNNL_AS_P), np.abs(x), f(1))
+        q = _dnnl_exp(-(x * x))
+        r = np.full(x.shape, _DNNL_AS_POLY[0], _F32)
+        for c in _DNNL_AS_POLY[1:]:
+            r = fma(r, t, c)
+        erf = fma(-q * t, r, f(1))
+        return q, np.where(np.signbit(x), -erf, erf)
+
+
+def dnnl_gelu_erf(s: ndarray) -> ndarray:
+    """oneDNN's gelu_erf forward (AVX2): S + S·erf(s/√2), S = s/2."""
+    _, erf = _dnnl_erf_parts(s * _DNNL_1_SQRT2)
+    half = s * np.float32(0.5)
+    with np.errstate(all="ignore"):
+        return fma(erf, half, half)
+
+
+def dnnl_gelu_erf_backward(g: ndarray, s: ndarray) -> ndarray:
+    """oneDNN's gelu_erf backward (AVX2): grad · (x/√π · e^-x² + 1/2 + erf(x)/2)."""
+    x = s * _DNNL_1_SQRT2
+    q, erf = _dnnl_erf_parts(x)
+    with np.errstate(all="ignore"):
+        d = fma(erf, np.float32(0.5), x * _DNNL_1_SQRTPI * q + np.float32(0.5))
+        return g * d

@@ -6,7 +6,8 @@ from typing import Any
 
 from gradcli.ad.graph import Tensor
 from gradcli.ad.inplace import record_inplace
-from gradcli.ad.ops.creation import _as_tensor
+from gradcli.ad.kernels import nn as KN
+from gradcli.ad.ops.creation import _as_tensor, gen_of
 from gradcli.ad.ops.elementwise import abs, add, div, neg, sub
 from gradcli.ad.ops.elementwise import relu as _relu
 from gradcli.ad.ops.elementwise import sigmoid as _sigmoid
@@ -100,6 +101,26 @@ def logsigmoid(input: Tensor) -> Tensor:
     return _act("log_sigmoid", input)
 
 
+def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
+          training: bool = False, inplace: bool = False) -> Tensor:
+    """x where x > 0, else x · a slope: (lower + upper)/2, or while training one drawn
+    uniformly from [lower, upper) for each such element (the default generator)."""
+    x = _as_tensor(input)
+    if lower > upper:
+        raise GdRuntimeError("Lower bound should be less than or equal to the upper bound")
+    noise = KN.rrelu_noise(x.array, float(lower), float(upper), bool(training),
+                           gen_of(None)._uniform64)
+    if not inplace:
+        return apply(_RULES["rrelu"], (x,), {"noise": noise})
+    return record_inplace(x, apply(_RULES["rrelu"], (x,), {"noise": noise, "inplace": True}))
+
+
+def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
+           training: bool = False) -> Tensor:
+    """In-place rrelu."""
+    return rrelu(input, lower, upper, training, True)
+
+
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
              inplace: bool = False) -> Tensor:
     """x clipped into [min_val, max_val]."""
@@ -171,7 +192,7 @@ def tanh(input: Tensor) -> Tensor:
 for _name in ("softplus", "gelu", "leaky_relu", "leaky_relu_", "elu", "elu_", "selu", "selu_",
               "celu", "celu_", "silu", "mish", "logsigmoid", "hardtanh", "hardtanh_", "relu6",
               "hardsigmoid", "hardswish", "softsign", "tanhshrink", "softmin", "relu", "relu_",
-              "sigmoid", "tanh"):
+              "sigmoid", "tanh", "rrelu", "rrelu_"):
     expose(globals()[_name], f"torch.nn.functional.{_name}", family="nn")
-for _name in ("selu", "selu_", "celu", "celu_"):
+for _name in ("selu", "selu_", "celu", "celu_", "rrelu", "rrelu_"):
     expose(globals()[_name], f"torch.{_name}", family="nn")

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad.graph import Tensor
+from gradcli.ad.kernels.fused import fma
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
 
@@ -88,8 +89,9 @@ _F64 = np.dtype(np.float64)
 
 
 def k_tanh_backward(g: Any, out: Any) -> Any:
-    """g · (1 - out²), 1 - out² fused as PyTorch's float32 kernel computes it (one
-    rounding: the float64 difference of exact float32 squares, rounded once)."""
+    """g · (1 - out²), 1 - out² fused as PyTorch's kernel computes it (one rounding: in
+    float32 the float64 difference of exact float32 squares rounded once, in float64 an
+    FMA)."""
     if (type(g) is np.ndarray and type(out) is np.ndarray and (dt := g.dtype) is out.dtype
             and (one := _ONE.get(dt)) is not None):
         # Arrays of one float dtype (every light backward pass): the lines below without
@@ -97,12 +99,14 @@ def k_tanh_backward(g: Any, out: Any) -> Any:
         if dt is _F32:
             o = out.astype(_F64)
             return g * (1.0 - o * o).astype(_F32)
-        return g * (one - out * out)
+        return g * fma(-out, out, one)
     g = np.asarray(g)
     out = np.asarray(out)
     if out.dtype == _F32:
         o = out.astype(_F64)
         return (g * (1.0 - o * o).astype(_F32)).astype(g.dtype, copy=False)
+    if out.dtype == _F64:
+        return (g * fma(-out, out, 1.0)).astype(g.dtype, copy=False)
     return (g * (1 - out * out)).astype(g.dtype, copy=False)
 
 

@@ -15,6 +15,7 @@ from gradcli.ad.kernels import nn as KN
 from gradcli.ad.ops import backward as B
 from gradcli.ad.registry import Rule
 from gradcli.ad.rules.base import elementwise, need, register, tan2, wrap
+from gradcli.ad.state import State
 from gradcli.errors import GdRuntimeError
 
 
@@ -139,21 +140,44 @@ activation("hardswish", "HardswishBackward0", KN.hardswish, KN.hardswish_backwar
            "gg · g / 3 where -3 < x < 3")
 
 
+def _array(g: Any) -> Any:
+    return g.array if isinstance(g, Tensor) else g
+
+
 def _silu_grad(g: Tensor, x: Tensor, o: Tensor) -> Tensor:
-    # PyTorch's infinitely_differentiable_silu_backward.
+    # PyTorch's infinitely_differentiable_silu_backward where grad mode records (create_graph),
+    # else its silu_backward kernel.
+    if not State.grad_enabled:
+        return wrap(KN.silu_backward(_array(g), x.array))
     s = ops.sigmoid(x)
     return g * s * (1.0 + x * (1.0 - s))
 
 
 def _mish_grad(g: Tensor, x: Tensor, o: Tensor) -> Tensor:
-    # PyTorch's infinitely_differentiable_mish_backward.
+    # PyTorch's infinitely_differentiable_mish_backward where grad mode records, else its
+    # mish_backward kernel.
+    if not State.grad_enabled:
+        return wrap(KN.mish_backward(_array(g), x.array))
     s = ops.sigmoid(x)
     ts = ops.tanh(ops.log1p(ops.exp(x)))
     return g * (ts + x * s * (1.0 - ts * ts))
 
 
 elementwise("silu", "SiluBackward0", KN.silu, lambda x, o: _silu_grad(1.0, x, o),
-            "x · σ(x)", formula=("grad · σ(x)(1 + x(1 - σ(x)))",), grad=_silu_grad)
+            "x · σ(x)", formula=("grad · σ(x)(1 + x(1 - σ(x)))",), grad=_silu_grad,
+            fast=lambda g, x, o: KN.silu_backward(g, x))
 elementwise("mish", "MishBackward0", KN.mish, lambda x, o: _mish_grad(1.0, x, o),
             "x · tanh(softplus(x))", formula=("grad · (tanh(sp) + x σ(x)(1 - tanh²(sp)))",),
-            grad=_mish_grad)
+            grad=_mish_grad, fast=lambda g, x, o: KN.mish_backward(g, x))
+
+
+# rrelu (RreluWithNoiseBackward0): x · noise, the noise 1 where x > 0 (training: x ≤ 0), else
+# the slope drawn for the element (training) or (lower + upper)/2; the backward grad · noise
+# (PyTorch's rrelu_with_noise_backward: leaky_relu_backward out of training).
+register(Rule(
+    "rrelu", lambda i, p: "RreluWithNoiseBackward1" if p.get("inplace") else
+    "RreluWithNoiseBackward0", lambda x, noise, inplace=False: KN.rrelu(x, noise),
+    lambda g, out, x, noise, inplace=False: (g * Tensor(noise),),
+    lambda ts, out, x, noise, inplace=False: ts[0] * Tensor(noise),
+    kind="elementwise", doc="x · noise (rrelu's slopes where x ≤ 0, 1 elsewhere)",
+    formula=("grad · noise",)))
