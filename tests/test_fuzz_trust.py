@@ -343,7 +343,6 @@ FINDINGS: dict[str, list[tuple[str, str, str]]] = {
 KNOWN: set[str] = {
     "b7-zero-tensor-across-passes",
     "d2-logspace",
-    "h1-log-softmax-sleef-log",
 }
 
 

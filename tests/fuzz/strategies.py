@@ -972,13 +972,20 @@ LOSS_PRINTS = [
     "print(F.cross_entropy(x, y).item())", "print(F.cross_entropy(x, y, reduction='sum').item())",
     "print(F.nll_loss(torch.log_softmax(x, 1), y).item())",
     "print(F.binary_cross_entropy(torch.sigmoid(x), (x > 0).to(x.dtype)).item())",
+    # the activations (r11: SLEEF on whole vector pairs, the C library's float or double
+    # functions on the tail, as PyTorch's cpu_kernel_vec)
+    "print(F.softplus(x).tolist())", "print(F.elu(x).tolist())", "print(F.mish(x).tolist())",
+    "print(F.logsigmoid(x).tolist())", "print(F.gelu(x, approximate='tanh').tolist())",
+    "print(torch.sinh(x).tolist(), torch.cosh(x).tolist())", "print(torch.expm1(x).tolist())",
+    "print(F.hardsigmoid(x).tolist())", "print(torch.exp2(x).tolist())",
 ]
 
 
 @st.composite
 def loss_programs(draw: st.DrawFn) -> str:
-    """Class (h): softmax, sigmoid, silu and the classification losses of seeded random
-    logits, printed whole (`.item()`, `.tolist()`): PyTorch's values to the last bit."""
+    """Class (h): softmax, sigmoid, silu, the classification losses and the activations of
+    seeded random logits, printed whole (`.item()`, `.tolist()`): PyTorch's values to the
+    last bit, at every size (the vector loop and its scalar tail)."""
     dtype = draw(st.sampled_from(["torch.float32", "torch.float64"]))
     rows, n = draw(st.integers(1, 70)), draw(st.integers(2, 40))
     scale = draw(st.sampled_from(["1", "3", "10"]))

@@ -3,7 +3,6 @@ and logic."""
 
 from __future__ import annotations
 
-import math
 import operator
 from typing import Any
 
@@ -428,24 +427,11 @@ def sigmoid(x: ndarray) -> Any:
 
 def vec_exp(x: ndarray) -> Any:
     """exp as a PyTorch elementwise kernel of Vectorized<T>::exp gives it (sigmoid,
-    silu): SLEEF's exp on the elements in whole pairs of vectors (its loop takes two at a
-    time), in order; the C library's exp on the remainder (under 32 elements)."""
+    silu): SLEEF's exp on the elements in whole pairs of vectors, the C library's on the
+    rest (vecmath.kernel_loop)."""
     if x.dtype.kind != "f" or x.dtype.itemsize < 4:
         return exp(x)
-    flat = np.ascontiguousarray(x).reshape(-1)
-    full = flat.size - flat.size % (2 * VM.lanes(x.dtype))
-    out = np.empty_like(flat)
-    out[:full] = VM.vexp(flat[:full])
-    with np.errstate(over="ignore"):
-        out[full:] = np.array([_libm_exp(v) for v in flat[full:].tolist()], _F64)
-    return out.reshape(x.shape)
-
-
-def _libm_exp(v: float) -> float:
-    try:
-        return math.exp(v)
-    except OverflowError:
-        return math.inf
+    return VM.kernel_loop(lambda m, a: m.exp(a), x)
 
 
 def neg(x: ndarray) -> Any:

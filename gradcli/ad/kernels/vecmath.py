@@ -8,12 +8,12 @@ for bit (tests/test_kernel_bits.py). Whole arrays, no per-element Python.
 
 from __future__ import annotations
 
-import math
 import os
 from typing import Any
 
 import numpy as np
 
+from gradcli.ad.kernels import clib as C
 from gradcli.ad.kernels.fused import fma
 
 ndarray = np.ndarray
@@ -528,25 +528,15 @@ class VEC:
 
 
 def _scalar(name: str) -> Any:
-    f = getattr(math, name)
-
     def g(x: ndarray) -> ndarray:
-        out = np.empty(x.shape, _F64)
-        for i, v in enumerate(x.astype(_F64).tolist()):
-            try:
-                out[i] = f(v)
-            except OverflowError:
-                out[i] = math.inf
-            except ValueError:
-                out[i] = math.nan
-        return out.astype(x.dtype)
+        return C.call(name, x, dtype=x.dtype)
 
     return staticmethod(g)
 
 
 class LIBM:
     """The scalar functions of the same kernels' scalar loop (std::exp, ... from the C
-    library: float ones here as the double ones correctly rounded to float)."""
+    library: for float32 its float functions, expf, expm1f, ..., see kernels/clib.py)."""
     exp = _scalar("exp")
     expm1 = _scalar("expm1")
     log1p = _scalar("log1p")
@@ -689,19 +679,9 @@ def vexp2(d: ndarray) -> ndarray:
         return np.where(d < t_(-150 if f32 else -2000), t_(0), u)
 
 
-def _wide(f: Any) -> Any:
-    def g(x: ndarray) -> ndarray:
-        with np.errstate(all="ignore"):
-            return f(x.astype(_F64)).astype(x.dtype)
-
-    return staticmethod(g)
-
-
 for _name, _f in (("sinh", vsinh), ("cosh", vcosh), ("atanh", vatanh), ("exp2", vexp2)):
     setattr(VEC, _name, staticmethod(_f))
-for _name, _f in (("sinh", np.sinh), ("cosh", np.cosh), ("atanh", np.arctanh),
-                  ("exp2", np.exp2)):
-    setattr(LIBM, _name, _wide(_f))
+    setattr(LIBM, _name, _scalar(_name))
 
 
 # -- oneDNN's JIT eltwise (PyTorch runs float32 F.gelu(x) there: at::native's mkldnn path) --
