@@ -43,6 +43,80 @@ A C
 </x>
 caught Y
 """),
+    ('instance_dict',
+     """\
+class AverageMeter:
+    \"\"\"Computes and stores the average and current value (PyTorch's ImageNet example).\"\"\"
+    def __init__(self, name, fmt=":f"):
+        self.name = name
+        self.fmt = fmt
+        self.reset()
+    def reset(self):
+        self.val = 0
+        self.avg = 0
+        self.sum = 0
+        self.count = 0
+    def update(self, val, n=1):
+        self.val = val
+        self.sum += val * n
+        self.count += n
+        self.avg = self.sum / self.count
+    def __str__(self):
+        fmtstr = "{name} {val" + self.fmt + "} ({avg" + self.fmt + "})"
+        return fmtstr.format(**self.__dict__)
+m = AverageMeter("Loss", ":.4e")
+m.update(torch.tensor(0.5).item(), 4)
+m.update(0.25)
+print(m)
+class Config:
+    def __init__(self, **kw):
+        self.__dict__.update(kw)
+    def __setattr__(self, k, v):
+        self.__dict__[k] = v * 2
+c = Config(lr=0.1, epochs=3)
+c.extra = 1
+print(c.lr, c.epochs, c.extra, sorted(c.__dict__), vars(c) is c.__dict__)
+""",
+     """\
+Loss 2.5000e-01 (4.5000e-01)
+0.1 3 2 ['epochs', 'extra', 'lr'] True
+"""),
+    ('exception_chain',
+     """\
+class TrainError(Exception):
+    pass
+def load(d, k):
+    try:
+        return d[k]
+    except KeyError as e:
+        raise TrainError(f"missing {k}") from e
+try:
+    load({}, "lr")
+except TrainError as e:
+    print(repr(e), repr(e.__cause__), repr(e.__context__), e.__suppress_context__)
+try:
+    try:
+        raise ValueError("first")
+    except ValueError:
+        raise RuntimeError("second")
+except RuntimeError as e:
+    print(e.__cause__, repr(e.__context__), e.__suppress_context__)
+try:
+    try:
+        1 / 0
+    except ZeroDivisionError:
+        raise ValueError("quiet") from None
+except ValueError as e:
+    print(e.__cause__, type(e.__context__).__name__, e.__suppress_context__)
+e = RuntimeError("fresh")
+print(e.__cause__, e.__context__, e.__suppress_context__)
+""",
+     """\
+TrainError('missing lr') KeyError('lr') KeyError('lr') True
+None ValueError('first') False
+None ZeroDivisionError True
+None None False
+"""),
 ]
 
 

@@ -81,8 +81,8 @@ def test_no_host_attribute_is_reachable(value: str) -> None:
     for name in HOST_NAMES:
         if name == "__init__" and "sup" in value:
             continue  # super().__init__ is object.__init__ (a gd built-in)
-        if name == "__class__" and value in INSTANCES:
-            continue  # an instance's class is its gd class (test below)
+        if name in ("__class__", "__dict__") and value in INSTANCES:
+            continue  # an instance's class is its gd class, its __dict__ vars() (below)
         code, message, _ = outcome(f"x = {value}.{name}\n")
         assert code == 4, f"{value}.{name} was not refused"
         assert "not accessible" in message or "has no attribute" in message, message
@@ -106,6 +106,33 @@ def test_an_instances_class_is_its_gd_class() -> None:
                     "c.__class__.__subclasses__()", "c.__class__ = int"):
         code, message, _ = outcome(program + "\n")
         assert code == 4 and "not accessible" in message, program
+
+
+def test_an_instances_dict_is_its_vars_and_leads_nowhere() -> None:
+    # obj.__dict__ is vars(obj): a plain dict of the program's own values, live.
+    code, _, out = outcome("d = c.__dict__\nd['w'] = 5\nc.__dict__.update(z=1)\n"
+                           "print(d is vars(c), d, c.w, c.z, type(d).__name__)\n")
+    assert (code, out) == (0, "True {'v': 2, 'w': 5, 'z': 1} 5 1 dict\n")
+    for program in ("c.__dict__.__class__", "c.__dict__.__class__.__bases__",
+                    "c.__dict__ = {}", "C.__dict__", "c.__dict__.__dict__",
+                    "torch.nn.Linear(1, 1).__dict__", "type(c).__dict__",
+                    "RuntimeError('x').__dict__", "c.f.__dict__", "print.__dict__"):
+        code, message, _ = outcome(program + "\n")
+        assert code == 4 and ("not accessible" in message or "has no attribute" in message
+                              or "not supported" in message), program
+
+
+def test_an_exceptions_chain_is_gd_exceptions_only() -> None:
+    code, _, out = outcome(
+        "try:\n    try:\n        {}['k']\n    except KeyError as e:\n"
+        "        raise ValueError('v') from e\nexcept ValueError as e:\n"
+        "    print(repr(e.__cause__), repr(e.__context__), e.__suppress_context__)\n")
+    assert (code, out) == (0, "KeyError('k') KeyError('k') True\n")
+    for program in ("RuntimeError('x').__cause__.__class__", "RuntimeError().__globals__",
+                    "RuntimeError().__traceback__", "RuntimeError().__dict__",
+                    "RuntimeError().__cause__ = 1"):
+        code, message, _ = outcome(program + "\n")
+        assert code == 4, (program, message)
 
 
 def test_instance_and_class_attributes_are_the_programs_own() -> None:
@@ -256,7 +283,8 @@ def test_container_methods_and_iterators_check_sizes_first(expr: str) -> None:
     "class X:\n    def __new__(cls):\n        pass\n",
     "class X:\n    def __init_subclass__(cls):\n        cls.__dict__\nclass Y(X):\n    pass\n",
     "object.__setattr__(1, 'x', 2)\n", "object.__getattribute__\n",
-    "class X:\n    def __setattr__(self, k, v):\n        self.__dict__[k] = v\nX().a = 1\n",
+    "class X:\n    def __setattr__(self, k, v):\n        self.__dict__[k] = v.__class__\n"
+    "X().a = 1\n",
     "from dataclasses import dataclass, field\n@dataclass\nclass D:\n    x: int = 1\n"
     "D.__dataclass_fields__\n",
     "from dataclasses import dataclass, field\n@dataclass\nclass D:\n    x: int = 1\n"

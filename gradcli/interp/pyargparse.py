@@ -27,6 +27,7 @@ class ArgNamespace(GdObject):
     """argparse.Namespace: its attributes in the order they were set."""
 
     __slots__ = ("attrs",)
+    has_vars = True  # vars(ns), ns.__dict__
 
     def __init__(self, **kwargs: Any) -> None:
         self.attrs: dict[str, Any] = dict(kwargs)

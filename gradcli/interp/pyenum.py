@@ -53,6 +53,7 @@ class EnumMember(InstanceValue):
     """A member: an instance of its enum class whose name and value cannot change."""
 
     __slots__ = ()
+    has_vars = False  # its attrs are gd's bookkeeping (name, value)
     singleton = True  # copy.copy and copy.deepcopy give the member itself
 
     def get_attr(self, name: str) -> Any:
