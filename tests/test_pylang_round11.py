@@ -117,6 +117,65 @@ None ValueError('first') False
 None ZeroDivisionError True
 None None False
 """),
+    ('counter_partial_cache',
+     """\
+from collections import Counter, defaultdict
+import functools
+c = Counter("abracadabra")
+print(sorted(c.elements())[:6], list(Counter(a=2, b=1).elements()))
+dd = defaultdict(list)
+print(dd.default_factory, defaultdict(int).default_factory, defaultdict().default_factory)
+def power(base, exp, scale=1):
+    return scale * base ** exp
+sq = functools.partial(power, exp=2)
+print(sq(3), sq.func is power, sq.args, sq.keywords, functools.partial(power, 2, scale=3)(3))
+@functools.lru_cache(maxsize=None)
+def fib(n):
+    return n if n < 2 else fib(n - 1) + fib(n - 2)
+print(fib(20), fib.cache_info())
+print(fib.cache_info().hits, fib.cache_info().currsize)
+fib.cache_clear()
+print(fib.cache_info())
+@functools.lru_cache
+def sq2(x):
+    return x * x
+print(sq2(3), sq2(3), sq2.cache_info())
+@functools.cache
+def one(x):
+    return x
+print(one(1), one.cache_info())
+""",
+     """\
+['a', 'a', 'a', 'a', 'a', 'b'] ['a', 'a', 'b']
+<class 'list'> <class 'int'> None
+9 True () {'exp': 2} 24
+6765 CacheInfo(hits=18, misses=21, maxsize=None, currsize=21)
+18 21
+CacheInfo(hits=0, misses=0, maxsize=None, currsize=0)
+9 9 CacheInfo(hits=1, misses=1, maxsize=128, currsize=1)
+1 CacheInfo(hits=0, misses=1, maxsize=None, currsize=1)
+"""),
+    ('argparse_groups',
+     """\
+import argparse
+p = argparse.ArgumentParser(description="train")
+g = p.add_mutually_exclusive_group()
+g.add_argument("--sgd", action="store_true")
+g.add_argument("--lr-decay", type=float)
+model = p.add_argument_group("model", "model options")
+model.add_argument("--depth", type=int, default=3)
+p.add_argument("--amp", action=argparse.BooleanOptionalAction, default=True)
+print(p.parse_args([]))
+print(p.parse_args(["--sgd", "--no-amp", "--depth", "5"]))
+print(p.parse_args(["--lr-decay", "0.5", "--amp"]))
+print(g.required, model.title)
+""",
+     """\
+Namespace(sgd=False, lr_decay=None, depth=3, amp=True)
+Namespace(sgd=True, lr_decay=None, depth=5, amp=False)
+Namespace(sgd=False, lr_decay=0.5, depth=3, amp=True)
+False model
+"""),
 ]
 
 
