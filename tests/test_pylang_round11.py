@@ -7,6 +7,8 @@ live under torch.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pyrun import gd_output, torch_output
 
@@ -176,6 +178,80 @@ Namespace(sgd=True, lr_decay=None, depth=5, amp=False)
 Namespace(sgd=False, lr_decay=0.5, depth=3, amp=True)
 False model
 """),
+    ('files_written_then_read',
+     """\
+import os, json, csv, pickle
+os.makedirs("runs/exp1", exist_ok=True)
+with open("runs/exp1/log.txt", "w") as f:
+    for epoch, loss in enumerate([0.5, 0.25]):
+        f.write(f"{epoch},{loss}\\n")
+        print(f"epoch {epoch}", file=f)
+with open("runs/exp1/log.txt") as f:
+    print(f.readline().strip(), f.readlines())
+with open("runs/exp1/log.txt", "a") as f:
+    f.writelines(["2,0.125\\n"])
+for line in open("runs/exp1/log.txt"):
+    print(line.rstrip())
+print(os.path.exists("runs/exp1/log.txt"), os.path.isfile("runs"), os.listdir("runs/exp1"))
+with open("cfg.json", "w") as f:
+    json.dump({"lr": 0.1, "layers": [2, 3]}, f, indent=2)
+with open("cfg.json") as f:
+    print(json.load(f))
+with open("m.csv", "w", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(["epoch", "loss"])
+    w.writerows([[1, 0.5], [2, torch.tensor(0.25).item()]])
+with open("m.csv") as f:
+    print(repr(f.read()))
+with open("m.csv", newline="") as f:
+    print(list(csv.reader(f)))
+with open("m.csv") as f:
+    print([dict(r) for r in csv.DictReader(f)])
+with open("state.pkl", "wb") as f:
+    pickle.dump({"step": 3, "w": [1.0]}, f)
+with open("state.pkl", "rb") as f:
+    print(pickle.load(f))
+torch.save({"w": torch.ones(2)}, "runs/exp1/ckpt.pt")
+print(torch.load("runs/exp1/ckpt.pt"), sorted(os.listdir("runs/exp1")))
+f = open("late.txt", "w")
+f.write("not yet")
+print(repr(open("late.txt").read()), f.closed)
+f.close()
+print(repr(open("late.txt").read()), f.closed)
+os.remove("late.txt")
+for path, mode in (("late.txt", "r"), ("nodir/x.txt", "w"), ("runs", "r"),
+                   ("cfg.json", "x")):
+    try:
+        open(path, mode)
+    except OSError as e:
+        print(type(e).__name__, e, e.errno)
+try:
+    f.write("closed")
+except ValueError as e:
+    print(e)
+""",
+     """\
+0,0.5 ['epoch 0\\n', '1,0.25\\n', 'epoch 1\\n']
+0,0.5
+epoch 0
+1,0.25
+epoch 1
+2,0.125
+True False ['log.txt']
+{'lr': 0.1, 'layers': [2, 3]}
+'epoch,loss\\n1,0.5\\n2,0.25\\n'
+[['epoch', 'loss'], ['1', '0.5'], ['2', '0.25']]
+[{'epoch': '1', 'loss': '0.5'}, {'epoch': '2', 'loss': '0.25'}]
+{'step': 3, 'w': [1.0]}
+{'w': tensor([1., 1.])} ['ckpt.pt', 'log.txt']
+'' False
+'not yet' True
+FileNotFoundError [Errno 2] No such file or directory: 'late.txt' 2
+FileNotFoundError [Errno 2] No such file or directory: 'nodir/x.txt' 2
+IsADirectoryError [Errno 21] Is a directory: 'runs' 21
+FileExistsError [Errno 17] File exists: 'cfg.json' 17
+I/O operation on closed file.
+"""),
 ]
 
 
@@ -185,5 +261,8 @@ def test_gd_prints_what_python_prints(name: str, program: str, expected: str) ->
 
 
 @pytest.mark.parametrize(("name", "program", "expected"), CASES, ids=[c[0] for c in CASES])
-def test_the_literal_is_what_pytorch_prints(name: str, program: str, expected: str) -> None:
+def test_the_literal_is_what_pytorch_prints(name: str, program: str, expected: str,
+                                            tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                            ) -> None:
+    monkeypatch.chdir(tmp_path)  # Python writes the files a program writes: here
     assert torch_output(program) == expected

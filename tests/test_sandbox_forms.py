@@ -135,6 +135,34 @@ def test_an_exceptions_chain_is_gd_exceptions_only() -> None:
         assert code == 4, (program, message)
 
 
+@pytest.mark.parametrize("program", [
+    "f = open('x', 'w')\nwhile True:\n    f.write('x' * 1000000)\n",
+    "f = open('x', 'w')\ntry:\n    while True:\n        f.write('x' * 1000000)\n"
+    "except Exception:\n    print('swallowed')\n",
+    "f = open('x', 'w')\nwith open('y', 'w') as g:\n    while True:\n"
+    "        print('x' * 100000, file=g)\n",
+    "import os\ni = 0\nwhile True:\n    open(f'f{i}', 'w').close()\n    i += 1\n",
+])
+def test_files_cannot_outgrow_the_limits(program: str) -> None:
+    code, message, out = outcome(program)
+    assert code == 4 and "swallowed" not in out, message
+    assert "limit" in message, message
+
+
+@pytest.mark.parametrize("program", [
+    "open('x', 'w').buf", "open('x', 'w').__class__", "open('x', 'w').__dict__",
+    "open('x', 'w').key", "open('x', 'w').name.__class__", "open('x', 'w').closed = True",
+    "open('x', 'wb').read()", "open('x', 'wb').save", "open('x', 'w').__enter__",
+    "import csv, io\ncsv.writer(io.StringIO()).w", "import csv\ncsv.reader([]).it",
+    "import csv\ncsv.DictReader([]).r", "import pickle\npickle.loads('x')",
+    "import os\nos.path.exists(print)", "open(print)", "open('x', 'r+')",
+    "open('x', 'w', opener=print)", "import os\nos.walk('/')", "import os\nos.system('ls')",
+])
+def test_file_objects_lead_nowhere(program: str) -> None:
+    code, message, _ = outcome(program + "\n")
+    assert code == 4, (program, message)
+
+
 def test_instance_and_class_attributes_are_the_programs_own() -> None:
     code, _, out = outcome("c.attrs = 5\nC.fn = 6\nc._x = 1\nprint(c.attrs, C.fn, c._x, c.v, "
                            "c.k, c.p)\ndel c.attrs\nprint(c.attrs if False else 'gone')\n")
@@ -163,7 +191,7 @@ def test_type_results_are_gd_values_not_host_types() -> None:
     "x = [__builtins__ for _ in [1]]",
     "x = [i for i in range(2)]\nprint(i)",
     "x = {k: __import__ for k in [1]}",
-    "x = list(open for _ in [1])",
+    "x = list(input for _ in [1])",
 ])
 def test_comprehension_scopes_add_no_names(program: str) -> None:
     code, message, _ = outcome(program + "\n")
@@ -293,7 +321,7 @@ def test_container_methods_and_iterators_check_sizes_first(expr: str) -> None:
     "D.__repr__\n",
     "from dataclasses import field\nfield(default=1).default\n",
     "from dataclasses import dataclass\ndataclass(print)\n",
-    "import functools\nfunctools.partial(print).func\n",
+    "import functools\nfunctools.partial(print).func.__self__\n",
     "import functools\nfunctools.cache(print).__wrapped__\n",
     "import itertools\nitertools.count().__reduce__()\n",
 ])

@@ -278,7 +278,8 @@ def get_attribute(obj: Any, name: str) -> Any:
         if name == "__name__" and class_name(obj) is not None:  # type(x).__name__
             return class_name(obj)
         fn = obj.fn if type(obj) is BoundGdMethod else obj
-        if name == "__name__" and isinstance(fn, FunctionBase | Builtin):  # fn.__name__
+        if name == "__name__" and isinstance(fn, FunctionBase | Builtin) and getattr(
+                type(fn), "named", True):  # fn.__name__ (not a functools.partial's)
             return fn.name.rsplit(".", 1)[-1]
         raise private_name_error(name)
     t = type(obj)

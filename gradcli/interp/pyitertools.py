@@ -213,6 +213,7 @@ class Partial(Builtin):
     `func`, `args` and `keywords` are the program's own values."""
 
     __slots__ = ("args", "func", "keywords")
+    named = False  # no __name__, as Python's partial objects
 
     def __init__(self, func: Any, *args: Any, **keywords: Any) -> None:
         if not callable(func):

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import pymethods
+from gradcli.interp import pyfiles, pymethods
 from gradcli.interp.values import Builtin, Namespace, to_str, type_name
 
 # -- time ----------------------------------------------------------------------------------
@@ -283,9 +283,7 @@ def _os_namespaces() -> dict[str, Namespace]:
         **{name: _strings(name, getattr(posixpath, name)) for name in (
             "join", "basename", "dirname", "splitext", "split", "normpath", "isabs",
             "commonprefix")},
-        **{name: Builtin(f"os.path.{name}", lambda *a: False,
-                         f"os.path.{name}(path): False (gd programs have no file system)")
-           for name in ("exists", "isfile", "isdir", "islink")},
+        **pyfiles.os_path_members(),
         "sep": "/",
     })
     os_ns = Namespace("os", {
@@ -293,9 +291,8 @@ def _os_namespaces() -> dict[str, Namespace]:
         "getenv": Builtin("os.getenv", _getenv),
         "getcwd": Builtin("os.getcwd", lambda: "/", "os.getcwd(): '/'"),
         "cpu_count": Builtin("os.cpu_count", lambda: 1, "os.cpu_count(): 1"),
-        **{name: _no_disk(f"os.{name}") for name in (
-            "makedirs", "mkdir", "remove", "listdir", "rename", "rmdir", "system", "walk",
-            "unlink", "chdir", "scandir")},
+        **pyfiles.os_members(),
+        **{name: _no_disk(f"os.{name}") for name in ("system", "walk", "chdir", "scandir")},
     })
     return {"os": os_ns, "os.path": path}
 
