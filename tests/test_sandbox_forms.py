@@ -163,6 +163,24 @@ def test_file_objects_lead_nowhere(program: str) -> None:
     assert code == 4, (program, message)
 
 
+@pytest.mark.parametrize("program", [
+    "import logging\nlogging.getLogger().__class__", "import logging\nlogging.getLogger().manager",
+    "import logging\nlogging.getLogger().handlers.append(print)\nlogging.warning('x')",
+    "import logging\nlogging.getLogger().parent.name", "import logging\nlogging.root",
+    "import logging\nlogging.StreamHandler().stream.__class__",
+    "import logging\nlogging.StreamHandler().emit", "import logging\nlogging.Formatter().fmt",
+    "import logging\nlogging.getLogger('a').name = 'b'",
+    "import logging\nlogging.basicConfig(stream=print)\n"
+    "logging.getLogger().handlers[0].stream.__self__",
+    "import logging\nlogging.basicConfig(filename='/etc/passwd', filemode='r')",
+    "import logging\nlogging.basicConfig(stream=open('x', 'w'))\nwhile True:\n"
+    "    logging.warning('x' * 100000)",
+])
+def test_logging_objects_lead_nowhere(program: str) -> None:
+    code, message, _ = outcome(program + "\n")
+    assert code == 4, (program, message)
+
+
 def test_instance_and_class_attributes_are_the_programs_own() -> None:
     code, _, out = outcome("c.attrs = 5\nC.fn = 6\nc._x = 1\nprint(c.attrs, C.fn, c._x, c.v, "
                            "c.k, c.p)\ndel c.attrs\nprint(c.attrs if False else 'gone')\n")
