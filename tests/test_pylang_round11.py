@@ -306,6 +306,42 @@ WARNING Level 15 20
 INFO - __main__ - back 1
 WARNING - __main__ - via log
 """),
+    ('pathlib',
+     """\
+from pathlib import Path
+import os, json
+import torch
+out = Path("runs") / "exp1"
+out.mkdir(parents=True, exist_ok=True)
+print(out, repr(out), out.name, out.parent, out.parts, out.exists(), out.is_dir(), f"{out}/x")
+ck = out / "model.best.pt"
+print(ck.suffix, ck.suffixes, ck.stem, ck.with_suffix(".pth"), ck.with_name("other.pt"))
+torch.save({"a": 1}, ck)
+print(ck.exists(), ck.is_file(), torch.load(ck), os.path.exists(ck))
+(out / "cfg.json").write_text(json.dumps({"lr": 0.1}))
+print(json.loads((out / "cfg.json").read_text()), sorted(p.name for p in out.iterdir()))
+print(sorted(str(p) for p in out.glob("*.json")), Path("a/./b//c/"), Path("/x") / "y",
+      "z" / Path("w"))
+with (out / "log.txt").open("w") as f:
+    f.write("hi\\n")
+print((out / "log.txt").read_text(), end="")
+print(Path("a") == Path("a"), Path("a/b").joinpath("c", "d"), Path("."), Path(),
+      Path("x.tar.gz").suffixes)
+print(os.path.join(out, "z"), str(out / "q"), isinstance(out, Path))
+(out / "log.txt").unlink()
+print((out / "log.txt").exists())
+""",
+     """\
+runs/exp1 PosixPath('runs/exp1') exp1 runs ('runs', 'exp1') True True runs/exp1/x
+.pt ['.best', '.pt'] model.best runs/exp1/model.best.pth runs/exp1/other.pt
+True True {'a': 1} True
+{'lr': 0.1} ['cfg.json', 'model.best.pt']
+['runs/exp1/cfg.json'] a/b/c /x/y z/w
+hi
+True a/b/c/d . . ['.tar', '.gz']
+runs/exp1/z runs/exp1/q True
+False
+"""),
 ]
 
 

@@ -1,27 +1,33 @@
-"""`csv` and `pickle` in gd, over the run's in-memory files (pyfiles) and io.StringIO.
+"""`csv`, `pickle` and `pathlib` in gd, over the run's in-memory files (pyfiles) and
+io.StringIO.
 
 csv runs Python's own reader and writers: a writer writes through the file's allow-listed
 write() (so the size checks hold) and is handed plain values only (strings, numbers, None;
 any other value as gd prints it); a reader walks the file's lines, each row a step of the
 run. pickle.dump/pickle.load are torch.save/torch.load's copy (the binary file holds it);
-gd has no bytes, so pickle.dumps/loads are refused.
+gd has no bytes, so pickle.dumps/loads are refused. pathlib.Path is a PosixPath of the
+same files (`/`, name, stem, suffix, parent, parts, exists, mkdir, read_text, write_text,
+open, iterdir, glob, ...), printed as Python prints it.
 """
 
 from __future__ import annotations
 
 import csv as host_csv
+import fnmatch
 import pickle as host_pickle
+import posixpath
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import pymethods, pysys, serialization
+from gradcli.interp import pyfiles, pymethods, pysys, serialization
 from gradcli.interp.operators import iterate
 from gradcli.interp.pyfiles import BinaryFile
 from gradcli.interp.pyitertools import _lazy
 from gradcli.interp.values import (
     Builtin,
     GdObject,
+    IteratorValue,
     Namespace,
     private_name_error,
     to_str,
@@ -270,5 +276,236 @@ def _pickle() -> Namespace:
 
 
 def namespaces() -> dict[str, Namespace]:
-    """csv and pickle."""
-    return {"csv": _csv(), "pickle": _pickle()}
+    """csv, pickle and pathlib."""
+    return {"csv": _csv(), "pickle": _pickle(), "pathlib": _pathlib()}
+
+
+# -- pathlib ---------------------------------------------------------------------------------
+
+
+def _path_text(*parts: Any) -> str:
+    texts = [pyfiles.fspath(p) for p in parts]
+    joined = posixpath.join(*texts) if texts else "."
+    # PurePosixPath's normal form: no '.' parts, no repeated or trailing '/' ('..' kept)
+    absolute = joined.startswith("/")
+    pieces = [p for p in joined.split("/") if p not in ("", ".")]
+    text = ("/" if absolute else "") + "/".join(pieces)
+    return text or "."
+
+
+class PathValue(GdObject):
+    """pathlib.Path (a PosixPath): a path of the run's in-memory file system."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, *parts: Any) -> None:
+        self.text = _path_text(*parts)
+
+    @property
+    def gd_fspath(self) -> str:
+        return self.text
+
+    def gd_repr(self) -> str:
+        return f"PosixPath({self.text!r})"
+
+    def gd_str(self) -> str:
+        return self.text
+
+    def __format__(self, spec: str) -> str:
+        return format(self.text, spec)
+
+    def type_label(self) -> str:
+        return "PosixPath"
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is PathValue and other.text == self.text
+
+    def __hash__(self) -> int:
+        return hash(("PosixPath", self.text))
+
+    def __lt__(self, other: Any) -> bool:
+        if type(other) is not PathValue:
+            return NotImplemented
+        return self.text < other.text
+
+    def __truediv__(self, other: Any) -> Any:
+        if type(other) not in (str, PathValue):
+            return NotImplemented
+        return PathValue(self, other)
+
+    def __rtruediv__(self, other: Any) -> Any:
+        if type(other) is not str:
+            return NotImplemented
+        return PathValue(other, self)
+
+    def get_attr(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise private_name_error(name)
+        prop = _PATH_PROPERTIES.get(name)
+        if prop is not None:
+            return prop(self)
+        fn = _PATH_METHODS.get(name)
+        if fn is not None:
+            return Builtin(f"PosixPath.{name}", lambda *a, **k: fn(self, *a, **k))
+        raise GdRuntimeError(f"'PosixPath' object has no attribute '{name}'",
+                             py_type="AttributeError")
+
+    def set_attr(self, name: str, value: Any) -> None:
+        raise GdRuntimeError(f"'PosixPath' object attribute '{name}' is read-only",
+                             py_type="AttributeError")
+
+    def del_attr(self, name: str) -> None:
+        self.set_attr(name, None)
+
+
+def _name(p: PathValue) -> str:
+    return "" if p.text in (".", "/") else p.text.rsplit("/", 1)[-1]
+
+
+def _suffix(p: PathValue) -> str:
+    name = _name(p)
+    i = name.rfind(".")
+    return name[i:] if 0 < i < len(name) - 1 else ""
+
+
+def _suffixes(p: PathValue) -> list[str]:
+    name = _name(p)
+    if name.endswith("."):
+        return []
+    name = name.lstrip(".")
+    return ["." + s for s in name.split(".")[1:]]
+
+
+def _parent(p: PathValue) -> PathValue:
+    if p.text in (".", "/"):
+        return p
+    head = p.text.rsplit("/", 1)[0] if "/" in p.text else "."
+    return PathValue(head or "/")
+
+
+def _parts(p: PathValue) -> tuple[str, ...]:
+    pieces = [x for x in p.text.split("/") if x and x != "."]
+    return (("/",) if p.text.startswith("/") else ()) + tuple(pieces)
+
+
+_PATH_PROPERTIES: dict[str, Callable[[PathValue], Any]] = {
+    "name": _name, "suffix": _suffix, "suffixes": _suffixes, "parent": _parent,
+    "parts": _parts, "stem": lambda p: _name(p)[:len(_name(p)) - len(_suffix(p))],
+    "anchor": lambda p: "/" if p.text.startswith("/") else "",
+}
+
+
+def _with_suffix(p: PathValue, suffix: Any) -> PathValue:
+    if type(suffix) is not str or (suffix and (not suffix.startswith(".") or suffix == ".")):
+        raise GdRuntimeError(f"Invalid suffix {to_str(suffix)!r}", py_type="ValueError")
+    if not _name(p):
+        raise GdRuntimeError(f"{p.gd_repr()} has an empty name", py_type="ValueError")
+    stem = _PATH_PROPERTIES["stem"](p)
+    return PathValue(_parent(p), stem + suffix)
+
+
+def _with_name(p: PathValue, name: Any) -> PathValue:
+    if type(name) is not str or not name or "/" in name or name == ".":
+        raise GdRuntimeError(f"Invalid name {to_str(name)!r}", py_type="ValueError")
+    if not _name(p):
+        raise GdRuntimeError(f"{p.gd_repr()} has an empty name", py_type="ValueError")
+    return PathValue(_parent(p), name)
+
+
+def _mkdir(p: PathValue, mode: Any = 0o777, parents: Any = False,
+           exist_ok: Any = False) -> None:
+    if parents:
+        if pyfiles.isdir(p.text) and not exist_ok:
+            raise pyfiles.os_error("FileExistsError", 17, "File exists", p.text)
+        pyfiles.makedirs(p.text, exist_ok=True)
+        return
+    if exist_ok and pyfiles.isdir(p.text):
+        return
+    pyfiles.mkdir(p.text)
+
+
+def _read_text(p: PathValue, encoding: Any = None, errors: Any = None) -> str:
+    f = pyfiles.open_file(p.text, "r")
+    text: str = f.buf.read()
+    f.close()
+    return text
+
+
+def _write_text(p: PathValue, data: Any, encoding: Any = None, errors: Any = None,
+                newline: Any = None) -> int:
+    if type(data) is not str:
+        raise GdRuntimeError(f"data must be str, not {type_name(data)}", py_type="TypeError")
+    f = pyfiles.open_file(p.text, "w", newline=newline)
+    n = f.write(data)
+    f.close()
+    return n
+
+
+def _unlink(p: PathValue, missing_ok: Any = False) -> None:
+    if missing_ok and not pyfiles.isfile(p.text):
+        return
+    pyfiles.remove(p.text)
+
+
+def _touch(p: PathValue, mode: Any = 0o666, exist_ok: Any = True) -> None:
+    if pyfiles.exists(p.text):
+        if not exist_ok:
+            raise pyfiles.os_error("FileExistsError", 17, "File exists", p.text)
+        return
+    pyfiles.write_entry(p.text, "")
+
+
+def _iterdir(p: PathValue) -> Any:
+    return IteratorValue("generator", iter([PathValue(p, n) for n in pyfiles.listdir(p.text)]))
+
+
+def _glob(p: PathValue, pattern: Any) -> Any:
+    if type(pattern) is not str or "/" in pattern:
+        raise GdRuntimeError("Path.glob() takes a pattern without '/' in gd")
+    if not pyfiles.isdir(p.text):
+        return IteratorValue("generator", iter([]))
+    return IteratorValue("generator", iter([PathValue(p, n) for n in pyfiles.listdir(p.text)
+                                            if fnmatch.fnmatchcase(n, pattern)]))
+
+
+def _rename(p: PathValue, target: Any) -> PathValue:
+    pyfiles.rename(p.text, target)
+    return target if type(target) is PathValue else PathValue(target)
+
+
+def _absolute(p: PathValue) -> PathValue:
+    return PathValue(pyfiles.abspath(p.text))
+
+
+_PATH_METHODS: dict[str, Callable[..., Any]] = {
+    "exists": lambda p: pyfiles.exists(p.text), "is_file": lambda p: pyfiles.isfile(p.text),
+    "is_dir": lambda p: pyfiles.isdir(p.text), "is_absolute": lambda p: p.text.startswith("/"),
+    "mkdir": _mkdir, "read_text": _read_text, "write_text": _write_text,
+    "open": lambda p, mode="r", buffering=-1, encoding=None, errors=None, newline=None:
+        pyfiles.open_file(p.text, mode, buffering, encoding, errors, newline),
+    "unlink": _unlink, "touch": _touch, "rmdir": lambda p: pyfiles.rmdir(p.text),
+    "iterdir": _iterdir, "glob": _glob, "rename": _rename, "replace": _rename,
+    "joinpath": lambda p, *others: PathValue(p, *others),
+    "with_suffix": _with_suffix, "with_name": _with_name,
+    "with_stem": lambda p, stem: _with_name(p, to_str(stem) + _suffix(p)),
+    "resolve": _absolute, "absolute": _absolute, "as_posix": lambda p: p.text,
+}
+
+
+class _PathClass(Builtin):
+    """pathlib.Path / PosixPath: makes paths; Path.cwd()."""
+
+    __slots__ = ()
+    is_class = True
+
+    def __repr__(self) -> str:
+        return f"<class '{self.name}'>"
+
+    def instance_check(self, x: Any) -> bool:
+        return type(x) is PathValue
+
+
+def _pathlib() -> Namespace:
+    path = _PathClass("pathlib.PosixPath", PathValue, "pathlib.Path(*parts): a path")
+    return Namespace("pathlib", {"Path": path, "PosixPath": path, "PurePath": path,
+                                 "PurePosixPath": path})

@@ -251,11 +251,7 @@ def _sys_namespace() -> Namespace:
 def _strings(name: str, fn: Callable[..., Any], n: int | None = None) -> Builtin:
     """An os.path function of path strings only."""
     def call(*args: Any) -> Any:
-        for a in args:
-            if type(a) is not str:
-                raise GdRuntimeError(f"expected str, bytes or os.PathLike object, not "
-                                     f"{type_name(a)}", py_type="TypeError")
-        return fn(*args)
+        return fn(*(pyfiles.fspath(a) for a in args))  # str or a pathlib path
 
     call.__doc__ = (fn.__doc__ or "").strip().split("\n")[0]
     return Builtin(f"os.path.{name}", call)
