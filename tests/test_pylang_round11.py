@@ -342,6 +342,45 @@ True a/b/c/d . . ['.tar', '.gz']
 runs/exp1/z runs/exp1/q True
 False
 """),
+    ('exit_stack',
+     """\
+import contextlib
+import torch
+@contextlib.contextmanager
+def tag(name):
+    print(f"<{name}>")
+    try:
+        yield name.upper()
+    finally:
+        print(f"</{name}>")
+with contextlib.ExitStack() as stack:
+    a = stack.enter_context(tag("a"))
+    stack.callback(print, "callback", 1)
+    b = stack.enter_context(tag("b"))
+    n = stack.enter_context(torch.no_grad())
+    print(a, b, torch.is_grad_enabled())
+print(torch.is_grad_enabled())
+try:
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(tag("x"))
+        stack.enter_context(contextlib.suppress(KeyError))
+        {}["k"]
+    print("suppressed")
+except KeyError:
+    print("not suppressed")
+""",
+     """\
+<a>
+<b>
+A B False
+</b>
+callback 1
+</a>
+True
+<x>
+</x>
+suppressed
+"""),
 ]
 
 
