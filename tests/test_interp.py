@@ -722,8 +722,8 @@ def test_accepted_imports_bind_the_builtin_namespaces() -> None:
 
 @pytest.mark.parametrize(("line", "message", "column"), [
     ("import shutil", "import of 'shutil' is not allowed in gd", 1),
-    ("import pickle", "import of 'pickle' is not allowed in gd", 1),
-    ("from pathlib import Path", "import of 'pathlib' is not allowed in gd", 1),
+    ("import marshal", "import of 'marshal' is not allowed in gd", 1),
+    ("from shelve import open", "import of 'shelve' is not allowed in gd", 1),
     ("import torch.fft", "'torch.fft' is not supported by gradcli", 1),
     ("from torch import nonexistent", "cannot import name 'nonexistent' from 'torch'", 19),
 ])

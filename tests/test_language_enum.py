@@ -1,5 +1,6 @@
-"""`enum` (Enum, IntEnum, StrEnum, auto, unique; str and int mixins) in gd: programs
-compared with CPython 3.11's output, and the sandbox around enum classes and members."""
+"""`enum` (Enum, IntEnum, StrEnum, Flag, IntFlag, auto, unique; str and int mixins; the
+functional API) in gd: programs compared with CPython 3.11's output, and the sandbox around
+enum classes and members."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from test_language_forms import gd_error, same_as_python
 from test_sandbox_forms import outcome
 
 ROOT = Path(__file__).resolve().parent.parent
-PROGRAMS = ["enum_basics.gd", "enum_mixins.gd", "enum_classes.gd"]
+PROGRAMS = ["enum_basics.gd", "enum_mixins.gd", "enum_classes.gd", "enum_flags.gd"]
 
 
 @pytest.mark.parametrize("name", PROGRAMS)
@@ -45,7 +46,7 @@ def test_pythons_errors(program: str, message: str) -> None:
 
 
 @pytest.mark.parametrize("program", [
-    "x = C.A.__dict__", "x = C.__members__", "x = C.A.attrs", "x = C.members",
+    "x = C.A.__dict__", "x = C.__members__.__class__", "x = C.A.attrs", "x = C.members",
     "x = C.A.cls", "x = C.mixin", "x = C.A.__class__.__dict__", "x = type(C).__mro__",
     "x = Enum.fn", "x = Enum.__subclasses__()", "x = C.A._value_",
 ])

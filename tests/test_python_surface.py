@@ -21,7 +21,7 @@ _NO_WARNINGS = "gd's warnings module has the common categories only"
 
 # Python built-in names gd does not define, and why (SPEC §3 for the sandbox).
 MISSING_BUILTINS: dict[str, str] = {
-    **dict.fromkeys(("eval", "exec", "compile", "globals", "locals", "open", "input",
+    **dict.fromkeys(("eval", "exec", "compile", "globals", "locals", "input",
                      "breakpoint", "help", "exit", "quit", "copyright", "credits",
                      "license", "memoryview"), _SANDBOX),
     "aiter": "no async in gd", "anext": "no async in gd",

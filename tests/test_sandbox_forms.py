@@ -81,8 +81,8 @@ def test_no_host_attribute_is_reachable(value: str) -> None:
     for name in HOST_NAMES:
         if name == "__init__" and "sup" in value:
             continue  # super().__init__ is object.__init__ (a gd built-in)
-        if name == "__class__" and value in INSTANCES:
-            continue  # an instance's class is its gd class (test below)
+        if name in ("__class__", "__dict__") and value in INSTANCES:
+            continue  # an instance's class is its gd class, its __dict__ vars() (below)
         code, message, _ = outcome(f"x = {value}.{name}\n")
         assert code == 4, f"{value}.{name} was not refused"
         assert "not accessible" in message or "has no attribute" in message, message
@@ -106,6 +106,79 @@ def test_an_instances_class_is_its_gd_class() -> None:
                     "c.__class__.__subclasses__()", "c.__class__ = int"):
         code, message, _ = outcome(program + "\n")
         assert code == 4 and "not accessible" in message, program
+
+
+def test_an_instances_dict_is_its_vars_and_leads_nowhere() -> None:
+    # obj.__dict__ is vars(obj): a plain dict of the program's own values, live.
+    code, _, out = outcome("d = c.__dict__\nd['w'] = 5\nc.__dict__.update(z=1)\n"
+                           "print(d is vars(c), d, c.w, c.z, type(d).__name__)\n")
+    assert (code, out) == (0, "True {'v': 2, 'w': 5, 'z': 1} 5 1 dict\n")
+    for program in ("c.__dict__.__class__", "c.__dict__.__class__.__bases__",
+                    "c.__dict__ = {}", "C.__dict__", "c.__dict__.__dict__",
+                    "torch.nn.Linear(1, 1).__dict__", "type(c).__dict__",
+                    "RuntimeError('x').__dict__", "c.f.__dict__", "print.__dict__"):
+        code, message, _ = outcome(program + "\n")
+        assert code == 4 and ("not accessible" in message or "has no attribute" in message
+                              or "not supported" in message), program
+
+
+def test_an_exceptions_chain_is_gd_exceptions_only() -> None:
+    code, _, out = outcome(
+        "try:\n    try:\n        {}['k']\n    except KeyError as e:\n"
+        "        raise ValueError('v') from e\nexcept ValueError as e:\n"
+        "    print(repr(e.__cause__), repr(e.__context__), e.__suppress_context__)\n")
+    assert (code, out) == (0, "KeyError('k') KeyError('k') True\n")
+    for program in ("RuntimeError('x').__cause__.__class__", "RuntimeError().__globals__",
+                    "RuntimeError().__traceback__", "RuntimeError().__dict__",
+                    "RuntimeError().__cause__ = 1"):
+        code, message, _ = outcome(program + "\n")
+        assert code == 4, (program, message)
+
+
+@pytest.mark.parametrize("program", [
+    "f = open('x', 'w')\nwhile True:\n    f.write('x' * 1000000)\n",
+    "f = open('x', 'w')\ntry:\n    while True:\n        f.write('x' * 1000000)\n"
+    "except Exception:\n    print('swallowed')\n",
+    "f = open('x', 'w')\nwith open('y', 'w') as g:\n    while True:\n"
+    "        print('x' * 100000, file=g)\n",
+    "import os\ni = 0\nwhile True:\n    open(f'f{i}', 'w').close()\n    i += 1\n",
+])
+def test_files_cannot_outgrow_the_limits(program: str) -> None:
+    code, message, out = outcome(program)
+    assert code == 4 and "swallowed" not in out, message
+    assert "limit" in message, message
+
+
+@pytest.mark.parametrize("program", [
+    "open('x', 'w').buf", "open('x', 'w').__class__", "open('x', 'w').__dict__",
+    "open('x', 'w').key", "open('x', 'w').name.__class__", "open('x', 'w').closed = True",
+    "open('x', 'wb').read()", "open('x', 'wb').save", "open('x', 'w').__enter__",
+    "import csv, io\ncsv.writer(io.StringIO()).w", "import csv\ncsv.reader([]).it",
+    "import csv\ncsv.DictReader([]).r", "import pickle\npickle.loads('x')",
+    "import os\nos.path.exists(print)", "open(print)", "open('x', 'r+')",
+    "open('x', 'w', opener=print)", "import os\nos.walk('/')", "import os\nos.system('ls')",
+])
+def test_file_objects_lead_nowhere(program: str) -> None:
+    code, message, _ = outcome(program + "\n")
+    assert code == 4, (program, message)
+
+
+@pytest.mark.parametrize("program", [
+    "import logging\nlogging.getLogger().__class__", "import logging\nlogging.getLogger().manager",
+    "import logging\nlogging.getLogger().handlers.append(print)\nlogging.warning('x')",
+    "import logging\nlogging.getLogger().parent.name", "import logging\nlogging.root",
+    "import logging\nlogging.StreamHandler().stream.__class__",
+    "import logging\nlogging.StreamHandler().emit", "import logging\nlogging.Formatter().fmt",
+    "import logging\nlogging.getLogger('a').name = 'b'",
+    "import logging\nlogging.basicConfig(stream=print)\n"
+    "logging.getLogger().handlers[0].stream.__self__",
+    "import logging\nlogging.basicConfig(filename='/etc/passwd', filemode='r')",
+    "import logging\nlogging.basicConfig(stream=open('x', 'w'))\nwhile True:\n"
+    "    logging.warning('x' * 100000)",
+])
+def test_logging_objects_lead_nowhere(program: str) -> None:
+    code, message, _ = outcome(program + "\n")
+    assert code == 4, (program, message)
 
 
 def test_instance_and_class_attributes_are_the_programs_own() -> None:
@@ -136,7 +209,7 @@ def test_type_results_are_gd_values_not_host_types() -> None:
     "x = [__builtins__ for _ in [1]]",
     "x = [i for i in range(2)]\nprint(i)",
     "x = {k: __import__ for k in [1]}",
-    "x = list(open for _ in [1])",
+    "x = list(input for _ in [1])",
 ])
 def test_comprehension_scopes_add_no_names(program: str) -> None:
     code, message, _ = outcome(program + "\n")
@@ -256,7 +329,8 @@ def test_container_methods_and_iterators_check_sizes_first(expr: str) -> None:
     "class X:\n    def __new__(cls):\n        pass\n",
     "class X:\n    def __init_subclass__(cls):\n        cls.__dict__\nclass Y(X):\n    pass\n",
     "object.__setattr__(1, 'x', 2)\n", "object.__getattribute__\n",
-    "class X:\n    def __setattr__(self, k, v):\n        self.__dict__[k] = v\nX().a = 1\n",
+    "class X:\n    def __setattr__(self, k, v):\n        self.__dict__[k] = v.__class__\n"
+    "X().a = 1\n",
     "from dataclasses import dataclass, field\n@dataclass\nclass D:\n    x: int = 1\n"
     "D.__dataclass_fields__\n",
     "from dataclasses import dataclass, field\n@dataclass\nclass D:\n    x: int = 1\n"
@@ -265,7 +339,7 @@ def test_container_methods_and_iterators_check_sizes_first(expr: str) -> None:
     "D.__repr__\n",
     "from dataclasses import field\nfield(default=1).default\n",
     "from dataclasses import dataclass\ndataclass(print)\n",
-    "import functools\nfunctools.partial(print).func\n",
+    "import functools\nfunctools.partial(print).func.__self__\n",
     "import functools\nfunctools.cache(print).__wrapped__\n",
     "import itertools\nitertools.count().__reduce__()\n",
 ])

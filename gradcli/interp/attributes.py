@@ -22,7 +22,7 @@ from gradcli.errors import GdRuntimeError
 from gradcli.interp import argcheck, arrays, devices, dtype_info, limits, pymethods
 from gradcli.interp import custom_function as CF
 from gradcli.interp.classes import OBJECT_ATTR_METHODS, BoundGdMethod, InstanceValue
-from gradcli.interp.exceptions import ExceptionValue
+from gradcli.interp.exceptions import CHAIN_ATTRIBUTES, ExceptionValue
 from gradcli.interp.saved_attrs import saved_attribute
 from gradcli.interp.values import (
     STRIDED,
@@ -247,12 +247,16 @@ def get_attribute(obj: Any, name: str) -> Any:
     if name.startswith("_"):
         if name == "__class__" and isinstance(obj, InstanceValue):
             return obj.cls  # a gd class (self.__class__.__name__), as type(obj) gives
+        if name == "__dict__" and getattr(type(obj), "has_vars", False):
+            return obj.attrs  # the instance's own attributes, as vars(obj) gives them
         if isinstance(obj, GdObject):  # gd classes and instances: their own table
             return obj.get_attr(name)
         if name in getattr(type(obj), "gd_private_names", ()):  # a named tuple's _asdict
             return type(obj).gd_attribute(obj, name)
         if type(obj) is ExceptionValue and not name.startswith("__"):  # e._step
             return obj.get_attr(name)
+        if type(obj) is ExceptionValue and name in CHAIN_ATTRIBUTES:  # e.__cause__
+            return obj.chain_attribute(name)
         if type(obj) is Tensor and name in TENSOR_PRIVATE:  # x._version, v._base
             return TENSOR_PRIVATE[name](obj)
         if type(obj) is Node and name.startswith("_saved_"):  # PyTorch's saved tensors
@@ -264,7 +268,8 @@ def get_attribute(obj: Any, name: str) -> Any:
         if name == "__name__" and class_name(obj) is not None:  # type(x).__name__
             return class_name(obj)
         fn = obj.fn if type(obj) is BoundGdMethod else obj
-        if name == "__name__" and isinstance(fn, FunctionBase | Builtin):  # fn.__name__
+        if name == "__name__" and isinstance(fn, FunctionBase | Builtin) and getattr(
+                type(fn), "named", True):  # fn.__name__ (not a functools.partial's)
             return fn.name.rsplit(".", 1)[-1]
         raise private_name_error(name)
     t = type(obj)

@@ -58,6 +58,7 @@ from gradcli.interp import (  # noqa: F401  (nn_* family modules fill LAYERS)
     outargs,
     pybuiltins,
     pydataclasses,
+    pyfiles,
     pyitertools,
     pymatch,
     pymodules,
@@ -87,7 +88,8 @@ from gradcli.interp.values import (
 
 #: Python's built-in functions, with Python's meaning (bare names only).
 PYTHON_BUILTINS: dict[str, Callable[..., Any]] = {
-    **pybuiltins.PYTHON_BUILTINS, **pytext.TEXT_BUILTINS, **pyreflect.REFLECT_BUILTINS}
+    **pybuiltins.PYTHON_BUILTINS, **pytext.TEXT_BUILTINS, **pyreflect.REFLECT_BUILTINS,
+    "open": pyfiles.open_file}
 
 
 def _manual_seed(seed: int) -> GeneratorValue:

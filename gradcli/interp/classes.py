@@ -305,6 +305,8 @@ class InstanceValue(Protocols, GdObject):
 
     __slots__ = ("attrs", "cls", "hash_id")
     singleton = False  # an enum member (pyenum) is its own copy
+    # vars(obj) and obj.__dict__ give `attrs`, a dict of gd values (not for a module).
+    has_vars = True
 
     def __init__(self, cls: ClassValue) -> None:
         self.cls = cls

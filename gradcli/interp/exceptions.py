@@ -108,7 +108,8 @@ _TORCH_CLASSES = {c.name: c for c in (LINALG_ERROR, GRADCHECK_ERROR)}
 class ExceptionValue(StrValue):
     """An exception object: its class and args, and the error it stands for once raised."""
 
-    __slots__ = ("args", "attrs", "cls", "error", "made")
+    __slots__ = ("args", "attrs", "cause", "cls", "context", "error", "made",
+                 "suppress_context")
 
     def __init__(self, cls: ExceptionClass, args: tuple[Any, ...],
                  error: GdError | None = None) -> None:
@@ -117,6 +118,20 @@ class ExceptionValue(StrValue):
         self.error = error
         self.made = error is None  # made by the program (not an error gd or PyTorch raised)
         self.attrs: dict[str, Any] = {}
+        # Python's chain: `raise ... from cause` sets __cause__ (and __suppress_context__);
+        # a `raise` inside an `except` block sets __context__ to the exception handled.
+        self.cause: ExceptionValue | None = None
+        self.context: ExceptionValue | None = None
+        self.suppress_context = False
+
+    def chain_attribute(self, name: str) -> Any:
+        """e.__cause__, e.__context__, e.__suppress_context__ (no __traceback__: gd keeps
+        no frames)."""
+        if name == "__cause__":
+            return self.cause
+        if name == "__context__":
+            return self.context
+        return self.suppress_context
 
     def get_attr(self, name: str) -> Any:
         """e.name: args, the instance's attributes, its class's (methods bound)."""
@@ -255,6 +270,10 @@ _BY_MESSAGE = [(cls, re.compile(pattern)) for cls, pattern in [
 ]]
 # gd's own refusals: not errors PyTorch would raise, so a program may not catch them.
 _GD_REFUSAL = re.compile(r"is not supported by gradcli|\bin gd\b")
+
+
+#: The dunder attributes of an exception a program may read (exception chains).
+CHAIN_ATTRIBUTES = frozenset(("__cause__", "__context__", "__suppress_context__"))
 
 
 def exception_of(err: GdError) -> ExceptionValue | None:

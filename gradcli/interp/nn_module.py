@@ -118,6 +118,7 @@ class ModuleInstance(InstanceValue):
     sub-modules (PyTorch's lookup order); None of them until Module.__init__ ran."""
 
     __slots__ = ("bufs", "hooks", "mods", "nonpersistent", "params")
+    has_vars = False  # PyTorch's __dict__ holds _parameters, _modules...: gd has no such
 
     def __init__(self, cls: ClassValue) -> None:
         super().__init__(cls)

@@ -3,10 +3,12 @@
 A gd program has no command line: parse_args() parses [] (every option takes its default,
 as `python train.py` with no arguments would); parse_args([...]) parses the list given.
 add_argument knows type=, default=, action= (store, store_true, store_false, store_const,
-append, count), choices=, nargs= (N, '?', '*', '+'), required=, dest=, const=, help= and
-metavar=. A parse error is argparse's message (a missing required argument, an invalid
-choice); like Python's SystemExit no `except` catches it, and the run ends with exit 1.
-The result is an argparse.Namespace: attribute access, vars(args), printed as Python does.
+append, count, argparse.BooleanOptionalAction), choices=, nargs= (N, '?', '*', '+'),
+required=, dest=, const=, help= and metavar=; add_argument_group() and
+add_mutually_exclusive_group(required=) (with argparse's "not allowed with" error); error().
+A parse error is argparse's message (a missing required argument, an invalid choice);
+like Python's SystemExit no `except` catches it, and the run ends with exit 1. The result
+is an argparse.Namespace: attribute access, vars(args), printed as Python does.
 """
 
 from __future__ import annotations
@@ -15,10 +17,10 @@ from typing import Any
 
 from gradcli.errors import GdRuntimeError
 from gradcli.interp.pysys import GdExitError
-from gradcli.interp.values import Builtin, GdObject, Namespace, to_repr
+from gradcli.interp.values import Builtin, GdObject, Namespace, to_repr, to_str
 
 _ACTIONS = ("store", "store_true", "store_false", "store_const", "append", "count",
-            "help", "version")
+            "help", "version", "boolean_optional")
 _KEYWORDS = frozenset(("type", "default", "action", "choices", "help", "required", "nargs",
                        "dest", "const", "metavar", "version"))
 
@@ -27,6 +29,7 @@ class ArgNamespace(GdObject):
     """argparse.Namespace: its attributes in the order they were set."""
 
     __slots__ = ("attrs",)
+    has_vars = True  # vars(ns), ns.__dict__
 
     def __init__(self, **kwargs: Any) -> None:
         self.attrs: dict[str, Any] = dict(kwargs)
@@ -61,6 +64,9 @@ class ArgNamespace(GdObject):
 
 
 _MISSING = object()
+#: argparse.BooleanOptionalAction, as add_argument's action= (--flag / --no-flag).
+BOOLEAN_OPTIONAL = Builtin("argparse.BooleanOptionalAction", lambda *a, **k: None,
+                           "argparse.BooleanOptionalAction: action= for --flag/--no-flag")
 
 
 class _Argument:
@@ -76,6 +82,9 @@ class _Argument:
         self.const = kw.get("const")
         positional = not flags[0].startswith("-")
         self.required = kw.get("required", positional and self.nargs not in ("?", "*"))
+        if self.action == "boolean_optional":  # --flag / --no-flag
+            self.flags = flags = (*flags, *(f"--no-{f[2:]}" for f in flags
+                                            if f.startswith("--")))
         if self.action == "store_true":
             self.default = kw.get("default", False)
         elif self.action == "store_false":
@@ -102,12 +111,13 @@ def _fail(message: str) -> GdExitError:
 class ArgumentParser(GdObject):
     """argparse.ArgumentParser(description=..., ...)."""
 
-    __slots__ = ("arguments", "defaults", "description")
+    __slots__ = ("arguments", "defaults", "description", "exclusive")
 
     def __init__(self, prog: Any = None, description: Any = None, **kwargs: Any) -> None:
         self.description = description
         self.arguments: list[_Argument] = []
         self.defaults: dict[str, Any] = {}
+        self.exclusive: list[ArgumentGroup] = []  # the mutually exclusive groups
 
     def get_attr(self, name: str) -> Any:
         fn = _PARSER_METHODS.get(name)
@@ -133,7 +143,64 @@ class ArgumentParser(GdObject):
         return "ArgumentParser"
 
 
-def _add_argument(p: ArgumentParser, *flags: Any, **kw: Any) -> None:
+class ArgumentGroup(GdObject):
+    """What add_argument_group() and add_mutually_exclusive_group() return: its
+    add_argument adds to the parser (an exclusive group also keeps which it added)."""
+
+    __slots__ = ("dests", "exclusive", "parser", "required", "title")
+
+    def __init__(self, parser: ArgumentParser, exclusive: bool, title: Any = None,
+                 required: Any = False) -> None:
+        self.parser, self.exclusive, self.title = parser, exclusive, title
+        self.required = bool(required)
+        self.dests: list[_Argument] = []
+        if exclusive:
+            parser.exclusive.append(self)
+
+    def get_attr(self, name: str) -> Any:
+        if name == "add_argument":
+            return Builtin("add_argument", self.add_argument)
+        if name in ("add_argument_group", "add_mutually_exclusive_group"):
+            fn = _PARSER_METHODS[name]
+            return Builtin(name, lambda *a, **k: fn(self.parser, *a, **k))
+        if name in ("title", "required"):
+            return getattr(self, name)
+        raise GdRuntimeError(f"'{self.type_label()}' object has no attribute '{name}'",
+                             py_type="AttributeError")
+
+    def add_argument(self, *flags: Any, **kw: Any) -> None:
+        if self.exclusive and kw.get("required"):
+            raise GdRuntimeError("mutually exclusive arguments must be optional",
+                                 py_type="ValueError")
+        arg = _add_argument(self.parser, *flags, **kw)
+        if self.exclusive and arg is not None:
+            self.dests.append(arg)
+
+    def set_attr(self, name: str, value: Any) -> None:
+        raise GdRuntimeError(f"cannot set attribute '{name}' of an argument group")
+
+    def del_attr(self, name: str) -> None:
+        self.set_attr(name, None)
+
+    def gd_repr(self) -> str:
+        return f"<argparse.{self.type_label()} object>"
+
+    def type_label(self) -> str:
+        return "_MutuallyExclusiveGroup" if self.exclusive else "_ArgumentGroup"
+
+
+def _check_exclusive(p: ArgumentParser, seen: dict[str, _Argument]) -> None:
+    for group in p.exclusive:
+        used = [a for a in seen.values() if a in group.dests]
+        if len(used) > 1:
+            raise _fail(f"argument {used[1].shown}: not allowed with argument "
+                        f"{used[0].shown}")
+        if group.required and not used:
+            names = " ".join(a.shown if a.positional else a.flags[0] for a in group.dests)
+            raise _fail(f"one of the arguments {names} is required")
+
+
+def _add_argument(p: ArgumentParser, *flags: Any, **kw: Any) -> _Argument | None:
     if not flags or any(type(f) is not str or not f for f in flags):
         raise GdRuntimeError("add_argument() needs option strings or a positional name",
                              py_type="TypeError")
@@ -142,10 +209,13 @@ def _add_argument(p: ArgumentParser, *flags: Any, **kw: Any) -> None:
             raise GdRuntimeError(f"_StoreAction.__init__() got an unexpected keyword argument "
                                  f"'{k}'", py_type="TypeError")
     action = kw.get("action", "store")
-    if action not in _ACTIONS:
+    if action is BOOLEAN_OPTIONAL:
+        action = "boolean_optional"
+        kw = {**kw, "action": action}
+    elif action == "boolean_optional" or action not in _ACTIONS:
         raise GdRuntimeError(f"unknown action {to_repr(action)}", py_type="ValueError")
     if action in ("help", "version"):
-        return
+        return None
     t = kw.get("type")
     if t is not None and not callable(t):
         raise GdRuntimeError(f"{to_repr(t)} is not callable", py_type="ValueError")
@@ -154,6 +224,7 @@ def _add_argument(p: ArgumentParser, *flags: Any, **kw: Any) -> None:
         raise GdRuntimeError(f"argument {arg.dest}: conflicting option string",
                              py_type="ValueError")
     p.arguments.append(arg)
+    return arg
 
 
 def _convert(arg: _Argument, text: Any) -> Any:
@@ -182,7 +253,8 @@ def _convert(arg: _Argument, text: Any) -> Any:
 def _take(arg: _Argument, rest: list[str]) -> tuple[Any, int]:
     """The value of an option or positional from the words that follow it."""
     n = arg.nargs
-    if arg.action in ("store_true", "store_false", "store_const", "count"):
+    if arg.action in ("store_true", "store_false", "store_const", "count",
+                      "boolean_optional"):
         return None, 0
     words = []
     for w in rest:
@@ -243,7 +315,7 @@ def _parse(p: ArgumentParser, args: Any = None, namespace: Any = None,
         d = arg.default
         values[arg.dest] = _convert(arg, d) if type(d) is str and arg.type else d
     values.update(p.defaults)
-    seen: set[str] = set()
+    seen: dict[str, _Argument] = {}
     positionals = [a for a in p.arguments if a.positional]
     by_flag = {f: a for a in p.arguments if not a.positional for f in a.flags}
     extras: list[str] = []
@@ -263,18 +335,22 @@ def _parse(p: ArgumentParser, args: Any = None, namespace: Any = None,
                 continue
             rest = [attached] if eq else words[i + 1:]
             value, used = _take(arg, rest)
-            _store(values, arg, value)
-            seen.add(arg.dest)
+            if arg.action == "boolean_optional":
+                values[arg.dest] = not flag.startswith("--no-")
+            else:
+                _store(values, arg, value)
+            seen[arg.dest] = arg
             i += 1 + (0 if eq else used)
         elif positionals:
             arg = positionals.pop(0)
             value, used = _take(arg, words[i:])
             values[arg.dest] = value
-            seen.add(arg.dest)
+            seen[arg.dest] = arg
             i += max(used, 1)
         else:
             extras.append(w)
             i += 1
+    _check_exclusive(p, seen)
     missing = [a.shown for a in p.arguments if a.required and a.dest not in seen]
     if missing:
         raise _fail(f"the following arguments are required: {', '.join(missing)}")
@@ -283,6 +359,11 @@ def _parse(p: ArgumentParser, args: Any = None, namespace: Any = None,
     ns = namespace if type(namespace) is ArgNamespace else ArgNamespace()
     ns.attrs.update(values)
     return (ns, extras) if known else ns
+
+
+def _error(p: ArgumentParser, message: Any) -> None:
+    """parser.error(message): ends the run with the message (argparse exits, status 2)."""
+    raise _fail(to_str(message))
 
 
 def _set_defaults(p: ArgumentParser, **kwargs: Any) -> None:
@@ -294,6 +375,11 @@ _PARSER_METHODS: dict[str, Any] = {
     "parse_args": lambda p, args=None, namespace=None: _parse(p, args, namespace),
     "parse_known_args": lambda p, args=None, namespace=None: _parse(p, args, namespace, True),
     "set_defaults": _set_defaults,
+    "add_argument_group": lambda p, title=None, description=None, **kw: ArgumentGroup(
+        p, False, title),
+    "add_mutually_exclusive_group": lambda p, required=False: ArgumentGroup(
+        p, True, required=required),
+    "error": _error,
     "get_default": lambda p, dest: p.defaults.get(
         dest, next((a.default for a in p.arguments if a.dest == dest), None)),
 }
@@ -320,5 +406,6 @@ def namespaces() -> dict[str, Namespace]:
         "Namespace": Builtin("argparse.Namespace", namespace),
         "ArgumentDefaultsHelpFormatter": "argparse.ArgumentDefaultsHelpFormatter",
         "RawTextHelpFormatter": "argparse.RawTextHelpFormatter",
+        "BooleanOptionalAction": BOOLEAN_OPTIONAL,
     })}
 

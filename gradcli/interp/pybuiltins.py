@@ -427,10 +427,15 @@ def _type(*args: Any) -> Any:
     return TypeValue(_OTHER_TYPES.get(t, type_name(x)))
 
 
+def _mixin(v: Any) -> str | None:
+    """The value type an enum member derives from (IntEnum's int, `class M(str, Enum)`)."""
+    return getattr(v.cls, "mixin", None) if isinstance(v, classes.InstanceValue) else None
+
+
 _INSTANCE_CHECKS: dict[str, Callable[[Any], bool]] = {
-    "int": lambda v: type(v) is int or type(v) is bool,
-    "float": lambda v: type(v) is float,
-    "str": lambda v: type(v) is str,
+    "int": lambda v: type(v) is int or type(v) is bool or _mixin(v) == "int",
+    "float": lambda v: type(v) is float or _mixin(v) == "float",
+    "str": lambda v: type(v) is str or _mixin(v) == "str",
     "bool": lambda v: type(v) is bool,
     "list": lambda v: type(v) is list,
     "tuple": lambda v: isinstance(v, tuple),  # torch.Size is a tuple

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from gradcli.errors import GdError, GdRuntimeError
-from gradcli.interp import classes, exceptions
+from gradcli.interp import classes, exceptions, pymethods
 from gradcli.interp.generators import GdGenerator, _resume
 from gradcli.interp.values import Builtin, ContextValue, Decorator, Namespace, type_name
 
@@ -121,6 +121,64 @@ class Suppress(ContextValue):
 Suppress.__name__ = "suppress"
 
 
+class ExitStack(ContextValue):
+    """contextlib.ExitStack(): context managers entered with enter_context() and functions
+    given to callback(), exited last-first when the `with` block (or close()) ends."""
+
+    __slots__ = ("exits",)
+
+    def __init__(self) -> None:
+        self.exits: list[Any] = []
+
+    def __repr__(self) -> str:
+        return "<contextlib.ExitStack object>"
+
+    def enter(self) -> Any:
+        return self
+
+    def exit(self, exc: Any) -> bool:
+        swallowed = False
+        while self.exits:
+            if self.exits.pop()(None if swallowed else exc):
+                swallowed = exc is not None
+        return swallowed
+
+
+ExitStack.__name__ = "ExitStack"
+
+
+def _enter_context(stack: ExitStack, cm: Any) -> Any:
+    if isinstance(cm, (classes.InstanceValue, ContextValue)):
+        if isinstance(cm, classes.InstanceValue) and (
+                cm._dunder("__enter__") is None or cm._dunder("__exit__") is None):
+            raise GdRuntimeError(f"'{type_name(cm)}' object does not support the context "
+                                 "manager protocol", py_type="TypeError")
+        value = cm.enter()
+        stack.exits.append(cm.exit)
+        return value
+    enter = getattr(cm, "__enter__", None) if hasattr(type(cm), "__exit__") else None
+    if enter is None or not hasattr(type(cm), "__enter__"):
+        raise GdRuntimeError(f"'{type_name(cm)}' object does not support the context manager "
+                             "protocol", py_type="TypeError")
+    value = enter()
+    stack.exits.append(lambda exc: bool(cm.__exit__(None, None, None)))
+    return value
+
+
+def _callback(stack: ExitStack, fn: Any, *args: Any, **kwargs: Any) -> Any:
+    if not callable(fn):
+        raise GdRuntimeError("callback must be callable", py_type="TypeError")
+    stack.exits.append(lambda exc: fn(*args, **kwargs) and False)
+    return fn
+
+
+pymethods.METHODS[ExitStack] = {
+    "enter_context": _enter_context, "callback": _callback,
+    "close": lambda stack: stack.exit(None) and None,
+}
+pymethods.DATA[ExitStack] = frozenset()
+
+
 class _Class(Builtin):
     """A built-in that stands for a class (prints as <class 'abc.ABC'>)."""
 
@@ -144,6 +202,8 @@ def namespaces() -> dict[str, Namespace]:
                                    "contextlib.nullcontext(enter_result=None)"),
             "suppress": Builtin("contextlib.suppress", Suppress,
                                 "contextlib.suppress(*exceptions)"),
+            "ExitStack": Builtin("contextlib.ExitStack", ExitStack,
+                                 "contextlib.ExitStack(): a stack of context managers"),
         }),
         "abc": Namespace("abc", {
             "ABC": ABC,

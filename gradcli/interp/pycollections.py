@@ -25,6 +25,14 @@ def _most_common(c: collections.Counter[Any], n: Any = None) -> list[Any]:
     return c.most_common(n)
 
 
+def _elements(c: collections.Counter[Any]) -> Any:
+    """Counter.elements(): each key as many times as its count, lazily (each item a step,
+    as itertools' iterators are)."""
+    from gradcli.interp.pyitertools import _lazy
+
+    return _lazy("chain", c.elements())
+
+
 def _dict_methods(t: type) -> dict[str, Callable[..., Any]]:
     """dict's allow-listed methods as the subclass t has them (OrderedDict's own keys(),
     in its order; copy() of the same class), size-guarded where dict's are."""
@@ -36,9 +44,10 @@ def _register() -> None:
     """The classes' methods and data attributes, for attribute lookup (pymethods)."""
     dd, ct, dq = collections.defaultdict, collections.Counter, collections.deque
     pymethods.METHODS[dd] = _dict_methods(dd)
-    pymethods.METHODS[ct] = {**_dict_methods(ct), **_methods(ct, ("elements", "update",
-                                                                  "subtract", "total")),
-                             "most_common": _most_common}
+    pymethods.DATA[dd] = frozenset(("default_factory",))  # the program's own factory
+    pymethods.METHODS[ct] = {**_dict_methods(ct), **_methods(ct, ("update", "subtract",
+                                                                  "total")),
+                             "elements": _elements, "most_common": _most_common}
     pymethods.METHODS[dq] = _methods(dq, (
         "append", "appendleft", "pop", "popleft", "extend", "extendleft", "rotate", "clear",
         "count", "index", "insert", "remove", "reverse", "copy"))

@@ -15,8 +15,15 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from gradcli.errors import GdLimitError, GdRuntimeError
-from gradcli.interp import operators
-from gradcli.interp.values import Builtin, Decorator, FunctionBase, IteratorValue, Namespace
+from gradcli.interp import operators, pymethods
+from gradcli.interp.values import (
+    Builtin,
+    Decorator,
+    FunctionBase,
+    IteratorValue,
+    Namespace,
+    to_repr,
+)
 from gradcli.limits import MAX_SEQUENCE
 
 _STEP: list[Callable[[], None]] = []  # the running program's step counter (bind())
@@ -201,39 +208,89 @@ def _reduce(function: Any, iterable: Any, *initial: Any) -> Any:
         raise
 
 
-def _partial(func: Any, *args: Any, **keywords: Any) -> Builtin:
-    """functools.partial(func, *args, **keywords): func with arguments filled in."""
-    if not callable(func):
-        raise GdRuntimeError("the first argument must be callable", py_type="TypeError")
+class Partial(Builtin):
+    """functools.partial(func, *args, **keywords): func with arguments filled in; its
+    `func`, `args` and `keywords` are the program's own values."""
 
-    def call(*more: Any, **extra: Any) -> Any:
-        return func(*args, *more, **{**keywords, **extra})
+    __slots__ = ("args", "func", "keywords")
+    named = False  # no __name__, as Python's partial objects
 
-    return Builtin("functools.partial", call, "functools.partial(func, *args, **keywords)")
+    def __init__(self, func: Any, *args: Any, **keywords: Any) -> None:
+        if not callable(func):
+            raise GdRuntimeError("the first argument must be callable", py_type="TypeError")
+        self.func, self.args, self.keywords = func, args, keywords
+        super().__init__("functools.partial", self.call,
+                         "functools.partial(func, *args, **keywords)")
+
+    def call(self, *more: Any, **extra: Any) -> Any:
+        return self.func(*self.args, *more, **{**self.keywords, **extra})
+
+    def __repr__(self) -> str:
+        parts = [to_repr(self.func), *map(to_repr, self.args),
+                 *(f"{k}={to_repr(v)}" for k, v in self.keywords.items())]
+        return f"functools.partial({', '.join(parts)})"
 
 
-def _memoized(fn: Any) -> Builtin:
-    """fn with its results kept per arguments (functools.cache / lru_cache's wrapper)."""
-    if not callable(fn):
-        raise GdRuntimeError("the first argument must be callable", py_type="TypeError")
-    results: dict[Any, Any] = {}
+pymethods.METHODS[Partial] = {}
+pymethods.DATA[Partial] = frozenset(("func", "args", "keywords"))
 
-    def call(*args: Any, **kwargs: Any) -> Any:
+
+class Cached(Builtin):
+    """What functools.cache / lru_cache make of fn: its results kept per arguments (every
+    result: gd never evicts, the values are the same), with cache_info() and
+    cache_clear()."""
+
+    __slots__ = ("hits", "maxsize", "misses", "results", "wrapped")
+
+    def __init__(self, fn: Any, maxsize: Any) -> None:
+        if not callable(fn):
+            raise GdRuntimeError("the first argument must be callable", py_type="TypeError")
+        self.wrapped, self.maxsize = fn, maxsize
+        self.results: dict[Any, Any] = {}
+        self.hits = self.misses = 0
+        super().__init__(getattr(fn, "name", "function"), self.call,
+                         "a function with a results cache")
+
+    def call(self, *args: Any, **kwargs: Any) -> Any:
         key = (args, tuple(kwargs.items())) if kwargs else args
-        if key in results:
-            return results[key]
-        r = results[key] = fn(*args, **kwargs)
+        if key in self.results:
+            self.hits += 1
+            return self.results[key]
+        self.misses += 1
+        r = self.results[key] = self.wrapped(*args, **kwargs)
         return r
 
-    return Builtin(getattr(fn, "name", "function"), call, "a function with a results cache")
+    def cache_info(self) -> Any:
+        return _cache_info_class()(self.hits, self.misses, self.maxsize,
+                                   min(len(self.results), self.maxsize or len(self.results)))
+
+    def cache_clear(self) -> None:
+        self.results.clear()
+        self.hits = self.misses = 0
+
+
+pymethods.METHODS[Cached] = {"cache_info": Cached.cache_info, "cache_clear": Cached.cache_clear}
+pymethods.DATA[Cached] = frozenset()
+
+
+@functools.cache
+def _cache_info_class() -> Any:
+    from gradcli.interp.pynamedtuple import namedtuple
+
+    return namedtuple("CacheInfo", ["hits", "misses", "maxsize", "currsize"])
+
+
+def _memoized(fn: Any, maxsize: Any = None) -> Builtin:
+    """fn with its results kept per arguments (functools.cache / lru_cache's wrapper)."""
+    return Cached(fn, maxsize)
 
 
 def _lru_cache(maxsize: Any = 128, typed: Any = False) -> Any:
     """functools.lru_cache(maxsize=128) as a decorator (bare or called): the function with
     its results kept (every result: gd never evicts, the values are the same)."""
     if callable(maxsize) and not isinstance(maxsize, bool):
-        return _memoized(maxsize)
-    return Decorator("functools.lru_cache", _memoized)
+        return Cached(maxsize, 128)
+    return Decorator("functools.lru_cache", lambda fn: Cached(fn, maxsize))
 
 
 def _wraps(wrapped: Any, *args: Any, **kwargs: Any) -> Decorator:
@@ -264,7 +321,7 @@ def namespaces() -> dict[str, Namespace]:
         members[name] = Builtin(f"itertools.{name}", fn)
     members["chain"] = _ChainClass("itertools.chain", _chain)
     functools_members = {"reduce": Builtin("functools.reduce", _reduce),
-                         "partial": Builtin("functools.partial", _partial),
+                         "partial": Builtin("functools.partial", Partial),
                          "cache": Decorator("functools.cache", _memoized),
                          "lru_cache": Decorator("functools.lru_cache", _lru_cache),
                          "wraps": Builtin("functools.wraps", _wraps)}

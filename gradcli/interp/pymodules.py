@@ -21,6 +21,8 @@ LAZY: dict[str, str] = {
     "argparse": "pyargparse",
     **dict.fromkeys(("contextlib", "abc"), "pyclassmods"),
     "enum": "pyenum",
+    "logging": "pylogging",
+    **dict.fromkeys(("csv", "pickle", "pathlib"), "pyfilemods"),
     # third-party modules scripts import (thirdparty: no bars, no plots; pysklearn)
     **dict.fromkeys(("tqdm", "tqdm.auto", "tqdm.notebook", "matplotlib", "matplotlib.pyplot"),
                     "thirdparty"),

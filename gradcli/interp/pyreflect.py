@@ -199,13 +199,8 @@ class Ids:
 def _vars(*args: Any) -> Any:
     """vars(obj): the attributes of a gd class's instance or an argparse.Namespace, as a
     dict (the object's own: setting a key sets the attribute)."""
-    from gradcli.interp.pyargparse import ArgNamespace
-
-    if len(args) == 1:
-        obj = args[0]
-        if type(obj) is ArgNamespace or (isinstance(obj, classes.InstanceValue)
-                                         and not isinstance(obj, ModuleInstance)):
-            return obj.attrs
+    if len(args) == 1 and getattr(type(args[0]), "has_vars", False):
+        return args[0].attrs
     shown = f" of a '{type_name(args[0])}' value" if len(args) == 1 else ""
     raise GdRuntimeError(f"'vars()'{shown} is not supported by gradcli",
                          hint="vars() takes an instance of a gd class or an argparse.Namespace; "

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import pymethods
+from gradcli.interp import pyfiles, pymethods
 from gradcli.interp.values import Builtin, Namespace, to_str, type_name
 
 # -- time ----------------------------------------------------------------------------------
@@ -251,11 +251,7 @@ def _sys_namespace() -> Namespace:
 def _strings(name: str, fn: Callable[..., Any], n: int | None = None) -> Builtin:
     """An os.path function of path strings only."""
     def call(*args: Any) -> Any:
-        for a in args:
-            if type(a) is not str:
-                raise GdRuntimeError(f"expected str, bytes or os.PathLike object, not "
-                                     f"{type_name(a)}", py_type="TypeError")
-        return fn(*args)
+        return fn(*(pyfiles.fspath(a) for a in args))  # str or a pathlib path
 
     call.__doc__ = (fn.__doc__ or "").strip().split("\n")[0]
     return Builtin(f"os.path.{name}", call)
@@ -283,9 +279,7 @@ def _os_namespaces() -> dict[str, Namespace]:
         **{name: _strings(name, getattr(posixpath, name)) for name in (
             "join", "basename", "dirname", "splitext", "split", "normpath", "isabs",
             "commonprefix")},
-        **{name: Builtin(f"os.path.{name}", lambda *a: False,
-                         f"os.path.{name}(path): False (gd programs have no file system)")
-           for name in ("exists", "isfile", "isdir", "islink")},
+        **pyfiles.os_path_members(),
         "sep": "/",
     })
     os_ns = Namespace("os", {
@@ -293,9 +287,8 @@ def _os_namespaces() -> dict[str, Namespace]:
         "getenv": Builtin("os.getenv", _getenv),
         "getcwd": Builtin("os.getcwd", lambda: "/", "os.getcwd(): '/'"),
         "cpu_count": Builtin("os.cpu_count", lambda: 1, "os.cpu_count(): 1"),
-        **{name: _no_disk(f"os.{name}") for name in (
-            "makedirs", "mkdir", "remove", "listdir", "rename", "rmdir", "system", "walk",
-            "unlink", "chdir", "scandir")},
+        **pyfiles.os_members(),
+        **{name: _no_disk(f"os.{name}") for name in ("system", "walk", "chdir", "scandir")},
     })
     return {"os": os_ns, "os.path": path}
 

@@ -98,10 +98,26 @@ def _loads(s: Any) -> Any:
                              "document", py_type="RecursionError") from None
 
 
+def _dump(obj: Any, fp: Any, **kwargs: Any) -> None:
+    """json.dump(obj, fp, **kw): json.dumps's text written to the file fp."""
+    pysys.write(fp, _dumps(obj, **kwargs))
+
+
+def _load(fp: Any) -> Any:
+    """json.load(fp): json.loads of the file's text."""
+    read = pymethods.METHODS.get(type(fp), {}).get("read")
+    if read is None:
+        raise GdRuntimeError(f"'{type_name(fp)}' object has no attribute 'read'",
+                             py_type="AttributeError")
+    return _loads(read(fp))
+
+
 def _json() -> Namespace:
     return Namespace("json", {
         "dumps": Builtin("json.dumps", _dumps),
         "loads": Builtin("json.loads", _loads),
+        "dump": Builtin("json.dump", _dump),
+        "load": Builtin("json.load", _load),
     })
 
 

@@ -16,23 +16,20 @@ from gradcli.ad.graph import is_parameter
 from gradcli.ad.state import grad_mode
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import exceptions
+from gradcli.interp import exceptions, pyfiles
 from gradcli.interp.classes import InstanceValue
 from gradcli.interp.nn_module import ModuleClass, make_parameter
 from gradcli.interp.nn_state import StateDict
 from gradcli.interp.values import type_name
 
-_STORE: dict[str, Any] = {}
-#: FileNotFoundError (Python's own, once gd's exception classes have it).
-FILE_NOT_FOUND = exceptions.ExceptionClass("FileNotFoundError", exceptions.CLASSES["Exception"])
 #: pickle.UnpicklingError, what a weights-only load of a class instance raises.
 UNPICKLING_ERROR = exceptions.ExceptionClass("UnpicklingError", exceptions.CLASSES["Exception"])
 _ATOMS = (int, float, bool, str, complex, type(None), range, slice)
 
 
 def reset() -> None:
-    """A new run: nothing saved yet."""
-    _STORE.clear()
+    """A new run: nothing saved yet (the run's in-memory files, pyfiles)."""
+    pyfiles.reset()
 
 
 def _tensor(t: Tensor) -> Tensor:
@@ -75,6 +72,11 @@ def _copy(x: Any, memo: dict[int, Any]) -> Any:
                              py_type="TypeError")
     memo[key] = out
     return out
+
+
+def copy_for_pickle(x: Any) -> Any:
+    """What pickling x and unpickling it gives (pickle.dump, pickle.load)."""
+    return _copy(x, {})
 
 
 def _first_class(x: Any, seen: set[int]) -> str | None:
@@ -162,8 +164,8 @@ def bytes_io_methods() -> dict[str, Any]:
                                                  "readline", "truncate")}}
 
 
-def _path(f: Any) -> str:
-    if type(f) is not str:
+def _path(f: Any) -> Any:
+    if type(f) is not str and getattr(f, "gd_fspath", None) is None:
         raise GdRuntimeError("expected 'f' to be string, path, or a file-like object with a "
                              "'write' attribute", py_type="AttributeError")
     return f
@@ -178,7 +180,10 @@ def save(obj: Any, f: Any, pickle_module: Any = None, pickle_protocol: int = 2,
         f.check()
         f.saved, f.at_end = _copy(obj, {}), True
         return
-    _STORE[_path(f)] = _copy(obj, {})
+    if type(f) is pyfiles.BinaryFile:
+        f.save(_copy(obj, {}))
+        return
+    pyfiles.write_entry(_path(f), pyfiles.Saved(_copy(obj, {})))
 
 
 def load(f: Any, map_location: Any = None, pickle_module: Any = None, *,
@@ -190,15 +195,20 @@ def load(f: Any, map_location: Any = None, pickle_module: Any = None, *,
             raise exceptions.ExceptionValue(exceptions.CLASSES["EOFError"], ()).raised(None)
         f.at_end = True
         saved = f.saved
-    elif type(f) is not str:
+    elif type(f) is pyfiles.BinaryFile:
+        saved = f.load()
+    elif type(f) is not str and getattr(f, "gd_fspath", None) is None:
         raise GdRuntimeError(f"'{type_name(f)}' object has no attribute 'read'",
                              py_type="AttributeError")
-    elif f not in _STORE:
-        cls = exceptions.CLASSES.get("FileNotFoundError", FILE_NOT_FOUND)
-        raise exceptions.ExceptionValue(cls, (f"[Errno 2] No such file or directory: '{f}'",)
-                                        ).raised(None)
     else:
-        saved = _STORE[f]
+        content = pyfiles.read_entry(f)[1]
+        if type(content) is not pyfiles.Saved:  # text the program wrote
+            if not content:
+                raise exceptions.ExceptionValue(exceptions.CLASSES["EOFError"],
+                                                ("Ran out of input",)).raised(None)
+            raise exceptions.ExceptionValue(UNPICKLING_ERROR, (
+                f"invalid load key, {content[0]!r}.",)).raised(None)
+        saved = content.obj
     if weights_only is not False:
         found = _first_class(saved, set())
         if found is not None:

@@ -154,10 +154,18 @@ class StatementForms:
                 err = GdRuntimeError("exceptions must derive from BaseException", span)
                 err.py_type = "TypeError"
                 raise err
-            if cause is not None and (c := cause(f)) is not None and \
-                    type(c) not in (exceptions.ExceptionClass, exceptions.ExceptionValue):
-                raise GdRuntimeError("exception causes must derive from BaseException", span,
-                                     py_type="TypeError")
+            if cause is not None:
+                c = cause(f)
+                if type(c) is exceptions.ExceptionClass:
+                    c = c()
+                if c is not None and type(c) is not exceptions.ExceptionValue:
+                    raise GdRuntimeError("exception causes must derive from BaseException",
+                                         span, py_type="TypeError")
+                v.cause, v.suppress_context = c, True
+            if handling and v.context is None:
+                context = exceptions.exception_of(handling[-1])
+                if context is not v:
+                    v.context = context
             raise v.raised(span)
 
         return raise_stmt

@@ -339,8 +339,19 @@ class Builder:
         return gd.ClassDef(c[1].value, bases, body, span=join_span(c[0], body[-1]))
 
     def with_stmt(self, c: list[Any]) -> gd.With:
-        name = c[3].value if c[3] is not None else None
-        return gd.With(c[1], name, c[5], span=join_span(c[0], c[5][-1]))
+        # `with a as x, b as y: body` is `with a as x:` around `with b as y: body`.
+        body = c[-1]
+        items = c[1:-2:2]
+        stmt = None
+        for item in reversed(items):
+            context, name = item.value
+            inner = body if stmt is None else (stmt,)
+            stmt = gd.With(context, name, inner, span=join_span(item, body[-1]))
+        return gd.With(stmt.context, stmt.name, stmt.body, span=join_span(c[0], body[-1]))
+
+    def with_item(self, c: list[Any]) -> _Part:
+        name = c[2].value if c[2] is not None else None
+        return _Part((c[0], name), join_span(c[0], _last(c)))
 
     # ------------------------------------------------ match statements (patterns.py)
 
