@@ -492,7 +492,7 @@ PYTHONS = ["sum", "max", "min", "abs", "pow", "round", "divmod", "len", "float",
 # complex, bytes and bytearray are bare names that refuse with "not supported by gradcli".
 MORE_PYTHONS = ["getattr", "hasattr", "setattr", "delattr", "callable", "issubclass", "hash",
                 "frozenset", "slice", "format", "chr", "ord", "hex", "bin", "oct", "ascii",
-                "dir", "vars", "complex", "bytes", "bytearray"]
+                "dir", "vars", "complex", "bytes", "bytearray", "open"]
 
 
 def test_every_bare_python_builtin_name_is_pythons() -> None:

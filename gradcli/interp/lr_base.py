@@ -105,6 +105,7 @@ class SchedulerInstance(InstanceValue):
     """An instance of a gd subclass of LRScheduler."""
 
     __slots__ = ()
+    has_vars = False  # PyTorch's __dict__ holds its own bookkeeping: gd has no such dict
 
     def gd_repr(self) -> str:
         if self._dunder("__repr__") is not None:

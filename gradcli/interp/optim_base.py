@@ -25,6 +25,7 @@ class OptimizerInstance(InstanceValue):
     """An instance of a gd subclass of torch.optim.Optimizer."""
 
     __slots__ = ("defaults", "kind", "param_groups", "state")
+    has_vars = False  # PyTorch's __dict__ holds its own bookkeeping: gd has no such dict
 
     def __init__(self, cls: ClassValue) -> None:
         super().__init__(cls)
