@@ -172,12 +172,14 @@ def test_sleef_unary_functions_are_pytorchs_bits(name: str, dtype: str) -> None:
     assert _same(got, getattr(torch, name)(torch.from_numpy(x)).numpy()) == 0
 
 
-def test_float64_tanh_is_closest_to_pytorchs() -> None:
-    """MKL's tanh (closed): SLEEF's agrees on all but ~1% of float64 inputs (numpy: 21%)."""
+def test_float64_tanh_sleef_is_closest_to_pytorchs() -> None:
+    """MKL's tanh (closed): SLEEF's (vecmath.vtanh) agrees on all but ~1% of float64
+    inputs (numpy: 21%). torch.tanh keeps numpy's (vtanh's exact FMAs are ~1000x slower
+    on small arrays); vtanh serves the kernels PyTorch runs it in (gelu's tanh form, mish)."""
     torch = pytest.importorskip("torch")
+    from gradcli.ad.kernels.vecmath import vtanh
     x = _RNG.uniform(-6, 6, 4096)
-    got = T["tanh"](tensor_from_array(x.copy())).array
-    assert _same(got, torch.tanh(torch.from_numpy(x)).numpy()) <= 80
+    assert _same(vtanh(x.copy()), torch.tanh(torch.from_numpy(x)).numpy()) <= 80
 
 
 def test_float32_fma_fast_path_is_exact() -> None:

@@ -66,7 +66,7 @@ class ArgNamespace(GdObject):
 _MISSING = object()
 #: argparse.BooleanOptionalAction, as add_argument's action= (--flag / --no-flag).
 BOOLEAN_OPTIONAL = Builtin("argparse.BooleanOptionalAction", lambda *a, **k: None,
-                           "argparse.BooleanOptionalAction: action= for --flag/--no-flag")
+                           "argparse.BooleanOptionalAction: action= for a flag and its no- form")
 
 
 class _Argument:

@@ -399,15 +399,11 @@ sqrt = _float_unary(_vml_sqrt, exact=True)
 sin = _float_unary(np.sin)
 cos = _float_unary(np.cos)
 tan = _float_unary(np.tan)
-_tanh = _float_unary(np.tanh)
-
-
-def tanh(x: ndarray) -> Any:
-    """tanh as PyTorch's (MKL's vdTanh) on this CPU: float32 the correctly rounded value,
-    float64 SLEEF's u10 tanh (kernels/vecmath.py), closest to MKL's bits of the functions
-    here (MKL's own algorithm is closed: 0.6-0.8% of float64 elements differ, against 21%
-    for numpy's tanh)."""
-    return VM.vtanh(x) if x.dtype is _F64 else _tanh(x)
+# tanh as PyTorch's (MKL's vdTanh/vsTanh, closed): float32 the correctly rounded value,
+# float64 numpy's (kernels/vecmath.vtanh copies SLEEF's tanh, closer to MKL's bits, 0.7%
+# of elements differ against numpy's 21%, but its exact FMAs cost ~1000x numpy's tanh on
+# small arrays: too slow for every tanh of a program).
+tanh = _float_unary(np.tanh)
 
 
 reciprocal = _float_unary(np.reciprocal, exact=True)

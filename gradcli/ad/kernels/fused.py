@@ -40,8 +40,10 @@ def _split(a: ndarray) -> tuple[ndarray, ndarray]:
 
 
 def fma(a: Any, b: Any, c: Any) -> ndarray:
-    """a·b + c rounded once, in the dtype of a (float32 or float64; broadcast)."""
-    a, b, c = np.broadcast_arrays(*(np.asarray(v) for v in (a, b, c)))
+    """a·b + c rounded once, in the dtype of a (float32 or float64; broadcast). Arrays and
+    scalars broadcast in the arithmetic itself (np.broadcast_arrays cost more than the
+    sum on the small arrays of the elementwise kernels' hot paths)."""
+    a, b, c = np.asarray(a), np.asarray(b), np.asarray(c)
     with np.errstate(all="ignore"):
         if a.dtype == _F32:
             # The product is exact in double and the double sum d rounds to the float
@@ -55,6 +57,7 @@ def fma(a: Any, b: Any, c: Any) -> ndarray:
             low = d.view(np.int64) & ((1 << 29) - 1)
             risky = (low == 1 << 28) | ((np.abs(d) < 2.0 ** -126) & (d != 0))
             if risky.any():
+                p, c64 = np.broadcast_to(p, d.shape), np.broadcast_to(c64, d.shape)
                 fix = risky & np.isfinite(p) & np.isfinite(c64)
                 out[fix] = _sum_to_odd(p[fix], c64[fix]).astype(_F32)
             return out
@@ -64,7 +67,7 @@ def fma(a: Any, b: Any, c: Any) -> ndarray:
         bh, bl = _split(b)
         e = ((ah * bh - p) + ah * bl + al * bh) + al * bl
         th, tl = _two_sum(c, p)
-        out = th + _sum_to_odd(tl, e)
+        out = th + _sum_to_odd(np.asarray(tl), np.asarray(e))
         plain = p + c
         exact = np.isfinite(out) & np.isfinite(p) & np.isfinite(c)
     return np.where(exact, out, plain)
