@@ -119,8 +119,9 @@ def k_tanh_backward(g: Any, out: Any) -> Any:
         t -= p
         t -= e
         s += t
-        s *= g
-        return s
+        if not np.isfinite(s).all():  # inf or NaN in y (or g's NaN signs): fma's own way
+            return g * fma(-out, out, one)
+        return g * s
     g = np.asarray(g)
     out = np.asarray(out)
     if out.dtype == _F32:
