@@ -328,7 +328,7 @@ ISOLATED: list[tuple[str, str, str]] = [
     ("open-write", 'f = open("pwned", "w")\nf.write("x")\nf.close()\nopen("prog.gd").read()',
      r"No such file or directory: 'prog.gd'"),
     ("open-proc", 'open("/proc/self/environ", "rb")', r"No such file or directory"),
-    ("open-sentinel", f'open("{SENTINEL}", "a").write("x")\nopen("../work/{SENTINEL}")',
+    ("open-sentinel", f'open("{SENTINEL}", "a").write("x")\nopen("../outside/{SENTINEL}")',
      r"No such file or directory"),
     ("globals", 'globals()["__builtins__"]', r"name 'globals' is not defined"),
     ("import-fn", '__import__("os").system("touch pwned")', r"name '__import__' is not"),
