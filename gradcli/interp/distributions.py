@@ -446,6 +446,15 @@ class Uniform(Distribution):
         return ops.log(self.width())
 
 
+def binary_derive(params: dict[str, Tensor], name: str) -> Tensor:
+    """probs from logits or logits from probs of a binary event (PyTorch's
+    logits_to_probs / probs_to_logits with is_binary=True): Bernoulli's, Geometric's."""
+    if name == "probs":
+        return SURFACE["torch.sigmoid"](params["logits"])
+    clamped = _clamp_probs(params["probs"])
+    return ops.log(clamped) - ops.log1p(-clamped)
+
+
 def _probs_or_logits(kind: str, probs: Any, logits: Any) -> None:
     if (probs is None) == (logits is None):
         raise _value_error("Either `probs` or `logits` must be specified, but not both.")
@@ -471,10 +480,7 @@ class Bernoulli(Distribution):
         return BOOLEAN
 
     def derive(self, name: str) -> Tensor:
-        if name == "probs":
-            return SURFACE["torch.sigmoid"](self.params["logits"])
-        clamped = _clamp_probs(self.params["probs"])
-        return ops.log(clamped) - ops.log1p(-clamped)
+        return binary_derive(self.params, name)
 
     def mean(self) -> Tensor:
         return self.param("probs")

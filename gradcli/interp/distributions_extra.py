@@ -34,12 +34,12 @@ from gradcli.interp.distributions import (
     Normal,
     _bce_with_logits,
     _broadcast_all,
-    _clamp_probs,
     _fmt,
     _is_number,
     _not_implemented,
     _probs_or_logits,
     _value_error,
+    binary_derive,
     kl_divergence,
 )
 from gradcli.interp.values import Size
@@ -401,10 +401,7 @@ class Geometric(Distribution):
         return NONNEGATIVE_INTEGER
 
     def derive(self, name: str) -> Tensor:
-        if name == "probs":
-            return T["torch.sigmoid"](self.params["logits"])
-        clamped = _clamp_probs(self.params["probs"])
-        return ops.log(clamped) - ops.log1p(-clamped)
+        return binary_derive(self.params, name)
 
     def mean(self) -> Tensor:
         return 1.0 / self.param("probs") - 1.0
