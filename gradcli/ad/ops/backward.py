@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad.graph import Tensor
-from gradcli.ad.kernels.fused import fma
+from gradcli.ad.kernels.fused import one_minus_square
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
 
@@ -81,54 +81,29 @@ def k_threshold_backward(g: Any, x: Any, threshold: float) -> Any:
                                                                                  copy=False)
 
 
-#: 1 in float32 and float64: `one - y` is `1 - y` (the weak Python 1 becomes this), without
-#: numpy converting the Python number on each call.
-_ONE = {np.dtype(np.float32): np.float32(1), np.dtype(np.float64): np.float64(1)}
 _F32 = np.dtype(np.float32)
 _F64 = np.dtype(np.float64)
-_SPLIT = np.float64(134217729.0)  # 2^27 + 1: Veltkamp's split of a double
 
 
 def k_tanh_backward(g: Any, out: Any) -> Any:
     """g · (1 - out²), 1 - out² fused as PyTorch's kernel computes it (one rounding: in
     float32 the float64 difference of exact float32 squares rounded once, in float64 an
-    FMA)."""
+    FMA: fused.one_minus_square)."""
     if (type(g) is np.ndarray and type(out) is np.ndarray and (dt := g.dtype) is out.dtype
-            and (one := _ONE.get(dt)) is not None):
+            and (dt is _F32 or dt is _F64)):
         # Arrays of one float dtype (every light backward pass): the lines below without
         # their no-op conversions.
         if dt is _F32:
             o = out.astype(_F64)
             return g * (1.0 - o * o).astype(_F32)
-        # fma(-y, y, 1) for |y| <= 1, inlined (W2's hot loop; the general fma is ~5x the
-        # cost): y² = p + e exactly (Veltkamp/Dekker), 1 - p = s + t exactly (Fast2Sum),
-        # so s + (t - e) is 1 - y² rounded once (0 differences from fma in 22M draws).
-        p = out * out
-        hi = _SPLIT * out
-        hi -= hi - out
-        lo = out - hi
-        e = hi * hi
-        e -= p
-        hl = hi * lo
-        hl += hl
-        e += hl
-        lo *= lo
-        e += lo
-        s = one - p
-        t = one - s
-        t -= p
-        t -= e
-        s += t
-        if not np.isfinite(s).all():  # inf or NaN in y (or g's NaN signs): fma's own way
-            return g * fma(-out, out, one)
-        return g * s
+        return g * one_minus_square(out)
     g = np.asarray(g)
     out = np.asarray(out)
     if out.dtype == _F32:
         o = out.astype(_F64)
         return (g * (1.0 - o * o).astype(_F32)).astype(g.dtype, copy=False)
     if out.dtype == _F64:
-        return (g * fma(-out, out, 1.0)).astype(g.dtype, copy=False)
+        return (g * one_minus_square(out)).astype(g.dtype, copy=False)
     return (g * (1 - out * out)).astype(g.dtype, copy=False)
 
 
