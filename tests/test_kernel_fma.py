@@ -34,6 +34,27 @@ def test_fma_is_the_once_rounded_exact_value() -> None:
         assert _fma_double(p, q, r) == want, (p, q, r)
 
 
+def test_fma_split_path_at_its_edges() -> None:
+    """The Veltkamp split + fsum path (factors between 1e-140 and 1e150) and the integer
+    path meet: values at both edges, sums that overflow inside fsum, subnormal sums."""
+    rng = random.Random(7)
+    edges = [1e-140, 1.0000000000000002e-140, 9.999999999999999e149, 1e150, 3e-141, 2e150]
+    rs = [0.0, -0.0, 1.7976931348623157e308, -1.7976931348623157e308, 5e-324, -1e-300,
+          math.inf, -math.inf]
+    for _ in range(4000):
+        p = rng.choice(edges) * rng.choice([1, -1, 1 + rng.random()])
+        q = rng.choice(edges + [rng.uniform(-4, 4)]) * rng.choice([1, -1])
+        r = rng.choice(rs + [rng.uniform(-1, 1) * 10.0 ** rng.randint(-300, 300)])
+        want = (math.inf if r == math.inf else -math.inf if r == -math.inf else None)
+        if want is None:
+            try:
+                want = _exact(p, q, r)
+            except OverflowError:
+                want = math.copysign(math.inf, p * q + r)
+        got = _fma_double(p, q, r)
+        assert got == want and math.copysign(1, got) == math.copysign(1, want), (p, q, r)
+
+
 def test_fma_differs_from_the_twice_rounded_sum() -> None:
     # 1 + 2⁻³⁰ squared is 1 + 2⁻²⁹ + 2⁻⁶⁰: the product rounds the 2⁻⁶⁰ away, the FMA keeps
     # it until the sum with -(1 + 2⁻²⁹) makes it the whole answer.

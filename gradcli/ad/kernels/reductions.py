@@ -375,9 +375,26 @@ def _fma(a: Any, b: Any, c: Any) -> Any:
                                                                strict=True)], a.dtype)
 
 
+_fsum = math.fsum
+
+
 def _fma_double(p: float, q: float, r: float) -> float:
-    """p·q + r rounded once, in integers: the denominators are powers of two and int / int
-    is correctly rounded (Fraction's arithmetic, without its gcd work)."""
+    """p·q + r rounded once. Factors of moderate size (W6's norms: every float that is
+    not near zero, huge or non-finite) are split in halves of 26 bits (Veltkamp), so
+    p·q is four exact products, and math.fsum rounds their exact sum with r once
+    (correctly rounded, Shewchuk's algorithm). Others, or an fsum that overflows, take
+    integers: the denominators are powers of two and int / int is correctly rounded."""
+    if 1e-140 < abs(p) < 1e150 and 1e-140 < abs(q) < 1e150:
+        t = 134217729.0 * p
+        ph = t - (t - p)
+        pl = p - ph
+        t = 134217729.0 * q
+        qh = t - (t - q)
+        ql = q - qh
+        try:
+            return _fsum((ph * qh, ph * ql, pl * qh, pl * ql, r))
+        except OverflowError:
+            pass
     try:
         n1, d1 = p.as_integer_ratio()
         n2, d2 = q.as_integer_ratio()
