@@ -43,8 +43,8 @@ def test_fma_split_path_at_its_edges() -> None:
           math.inf, -math.inf]
     for _ in range(4000):
         p = rng.choice(edges) * rng.choice([1, -1, 1 + rng.random()])
-        q = rng.choice(edges + [rng.uniform(-4, 4)]) * rng.choice([1, -1])
-        r = rng.choice(rs + [rng.uniform(-1, 1) * 10.0 ** rng.randint(-300, 300)])
+        q = rng.choice([*edges, rng.uniform(-4, 4)]) * rng.choice([1, -1])
+        r = rng.choice([*rs, rng.uniform(-1, 1) * 10.0 ** rng.randint(-300, 300)])
         want = (math.inf if r == math.inf else -math.inf if r == -math.inf else None)
         if want is None:
             try:
