@@ -275,6 +275,20 @@ def _nan_canonical(x: np.ndarray) -> bytes:
     return np.where(np.isnan(x), np.array(np.nan, x.dtype), x).tobytes()
 
 
+def _exact_fma(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """fma element by element, by a path that owes nothing to BLAS: float64 through
+    _fma_double (exact integers / fsum), float32 summed to odd on every element."""
+    from gradcli.ad.kernels.fused import _fma32_reference
+    from gradcli.ad.kernels.reductions import _fma_double
+
+    a, b, c = np.broadcast_arrays(a, b, c)
+    if a.dtype == np.float32:
+        return _fma32_reference(a, b.astype(np.float32), c.astype(np.float32))
+    return np.array([_fma_double(p, q, r) for p, q, r in
+                     zip(a.ravel().tolist(), b.ravel().tolist(), c.ravel().tolist(),
+                         strict=True)]).reshape(a.shape)
+
+
 @pytest.mark.parametrize("gemm", [True, False])
 def test_one_minus_square_is_fma_at_every_length(gemm: bool, monkeypatch) -> None:
     """fused.one_minus_square (tanh_backward's 1 - y² in float64) is fma(-y, y, 1) bit for
@@ -284,7 +298,7 @@ def test_one_minus_square_is_fma_at_every_length(gemm: bool, monkeypatch) -> Non
     if gemm:
         assert fused._check_gemm(), "this machine's gemm is expected to pass the probe"
     else:
-        monkeypatch.setattr(fused, "_gemm_exact", False)
+        monkeypatch.setattr(fused, "_gemm_ok", False)
     rng = np.random.default_rng(12)
     special = np.array([0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 1e-300, 5e-324, np.nan,
                         0.9999999999999999, -0.9999999999999999, 2.0 ** -27])
@@ -294,9 +308,45 @@ def test_one_minus_square_is_fma_at_every_length(gemm: bool, monkeypatch) -> Non
             y[: min(n, 3)] = rng.choice(special, min(n, 3))
             got = fused.one_minus_square(y)
             assert got.dtype == np.float64 and got.shape == y.shape
-            assert _nan_canonical(got) == _nan_canonical(fma(-y, y, 1.0)), (n, scale)
+            assert _nan_canonical(got) == _nan_canonical(_exact_fma(-y, y, np.ones(n))), n
     matrix = np.tanh(rng.standard_normal((8, 8)))  # not a vector: the split
     assert fused.one_minus_square(matrix).tobytes() == fma(-matrix, matrix, 1.0).tobytes()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("gemm", [True, False])
+def test_fma_by_gemm_and_by_splits_is_the_exact_fma(dtype: type, gemm: bool,
+                                                     monkeypatch) -> None:
+    """fused.fma through BLAS's gemm (2..GEMM_MAX elements) and through the splits gives
+    every element's a·b + c rounded once: shapes, 0-d operands, Python floats, cancelling
+    sums, signed zeros (a zero result leaves gemm for the splits), inf and NaN."""
+    from gradcli.ad.kernels import fused
+
+    if gemm:
+        assert fused._check_gemm(), "this machine's gemm is expected to pass the probe"
+    else:
+        monkeypatch.setattr(fused, "_gemm_ok", False)
+    rng = np.random.default_rng(6)
+    special = np.array([0.0, -0.0, 1.0, -1.0, np.inf, -np.inf, np.nan, 1e-30, -3e-39],
+                       dtype)
+    for shape in [(2,), (3,), (7,), (64,), (128,), (129,), (4, 4), (2, 3, 5), (8, 16)]:
+        for trial in range(6):
+            a = (rng.standard_normal(shape) * 10.0 ** rng.integers(-8, 8, shape)).astype(dtype)
+            b = rng.standard_normal(shape).astype(dtype)
+            c = (-(a.astype(np.float64) * b)).astype(dtype) if trial % 2 else \
+                rng.standard_normal(shape).astype(dtype)
+            if trial == 2:
+                a.flat[: special.size] = special[: a.size]
+                c.flat[: special.size] = special[::-1][: c.size]
+            if trial == 3:
+                a.flat[0], b.flat[0], c.flat[0] = -0.0, 1.0, -0.0  # -0 + -0 is -0
+            for x, y, z in [(a, b, c), (a, dtype(0.5), c), (a, b, dtype(-2.0)),
+                            (dtype(3.0), b, c), (a, b, 0.25)]:
+                got = fused.fma(x, y, z)
+                want = _exact_fma(np.asarray(x, dtype), np.asarray(y), np.asarray(z))
+                assert got.dtype == dtype and got.shape == want.shape, (shape, trial)
+                assert _nan_canonical(got) == _nan_canonical(want.astype(dtype)), (shape, trial)
+                assert got.flags.writeable
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

@@ -13,6 +13,7 @@ import numpy as np
 
 ndarray = np.ndarray
 _F32 = np.dtype(np.float32)
+_F64 = np.dtype(np.float64)
 
 
 def _two_sum(a: ndarray, b: ndarray) -> tuple[ndarray, ndarray]:
@@ -39,11 +40,100 @@ def _split(a: ndarray) -> tuple[ndarray, ndarray]:
     return hi, a - hi
 
 
+# -- the fused multiply-add of BLAS's gemm, for small arrays ---------------------------------
+#
+# gemm of a 2×n and a 2×n operand computes each entry C_ij = L_0i·R_0j + L_1i·R_1j with the
+# kernel's FMAs, from zero and in order: fma(L_1i, R_1j, fma(L_0i, R_0j, 0)). With the rows
+# L = [1, a] and R = [c, b], the diagonal is fma(a_i, b_i, c_i), each rounded once: one BLAS
+# call where the splits below take about twenty numpy calls (small arrays pay per call).
+# That the kernel works so is this machine's BLAS, not a promise: a probe compares it with
+# the splits once, and a BLAS that rounds otherwise is never used. A single element would
+# be ddot's (which rounds twice), so 2 elements at least; past GEMM_MAX, the n² entries of
+# the product cost more than the splits.
+
+GEMM_MAX = 128
+#: Per (dtype, shape): the rows BLAS multiplies (row 0 of L stays 1), and views of them.
+_ROWS: dict[tuple[Any, tuple[int, ...]], tuple[ndarray, ...]] = {}
+_gemm_ok: bool | None = None  # the probe's verdict (None: not run yet)
+
+
+def _gemm_diagonal(a: Any, b: Any, c: Any, dt: Any, shape: tuple[int, ...], n: int) -> ndarray:
+    """The diagonal of [1, a]ᵀ·[c, b] (a, b, c copied into rows of `shape`), as a
+    writable strided view of a fresh array."""
+    rows = _ROWS.get((dt, shape))
+    if rows is None:
+        left = np.ones((2, n), dt)
+        right = np.ones((2, n), dt)
+        rows = (left.T, right, left[1].reshape(shape), right[0].reshape(shape),
+                right[1].reshape(shape))
+        if len(_ROWS) < 256:  # bounded: a program's small shapes are few
+            _ROWS[(dt, shape)] = rows
+    lt, right, a_row, c_row, b_row = rows
+    np.copyto(a_row, a)
+    np.copyto(c_row, c)
+    np.copyto(b_row, b)
+    return np.dot(lt, right).ravel()[:: n + 1]
+
+
+def _fits(x: ndarray, dt: Any, shape: tuple[int, ...]) -> bool:
+    """Whether x goes into a `dt` array of `shape` without changing fma's value: of that
+    shape or 0-d, and of dtype dt (or a 0-d float exactly representable in it)."""
+    if x.dtype is dt or x.dtype == dt:
+        return x.shape == shape or not x.ndim
+    return not x.ndim and x.dtype.kind == "f" and dt.type(x) == x
+
+
+def _fma_gemm(a: ndarray, b: ndarray, c: ndarray) -> ndarray | None:
+    """fma(a, b, c) of 2..GEMM_MAX float32 or float64 elements by BLAS, or None. A zero
+    result may have lost its sign (-0 + +0 is +0 where the kernel starts from +0): any
+    zero sends the call to the splits. NaN payloads may differ (they print alike)."""
+    dt = a.dtype
+    if dt is not _F32 and dt is not _F64:
+        return None
+    shape = a.shape if a.ndim else b.shape if b.ndim else c.shape
+    n = 1
+    for k in shape:
+        n *= k
+    if not 2 <= n <= GEMM_MAX or not (_fits(a, dt, shape) and _fits(b, dt, shape)
+                                      and _fits(c, dt, shape)):
+        return None
+    if not (_gemm_ok or (_gemm_ok is None and _check_gemm())):
+        return None
+    d = _gemm_diagonal(a, b, c, dt, shape, n)
+    if np.count_nonzero(d) != n:
+        return None
+    return d.copy() if len(shape) == 1 else d.reshape(shape)
+
+
+def _check_gemm() -> bool:
+    """The probe: whether this machine's gemm gives the splits' bits, on products that
+    round, sums that cancel, huge and tiny values, both dtypes and several lengths."""
+    global _gemm_ok
+    _gemm_ok = False  # fma below takes the splits
+    rng = np.random.default_rng(20261206)
+    ok = True
+    for dt in (_F32, _F64):
+        for n in (2, 3, 8, 31, 64, GEMM_MAX):
+            a = (rng.standard_normal(n) * 10.0 ** rng.integers(-30, 30, n)).astype(dt)
+            b = (rng.standard_normal(n) * 10.0 ** rng.integers(-30, 30, n)).astype(dt)
+            y = np.tanh(rng.standard_normal(n) * 3).astype(dt)
+            for x, u, c in ((a, b, (-(a.astype(np.float64) * b)).astype(dt)),
+                            (a, b, rng.standard_normal(n).astype(dt)), (y, -y, np.ones(n, dt))):
+                got = _gemm_diagonal(x, u, c, dt, (n,), n)
+                ok = ok and np.array_equal(got, fma(x, u, c), equal_nan=True)
+    _gemm_ok = ok
+    return ok
+
+
 def fma(a: Any, b: Any, c: Any) -> ndarray:
     """a·b + c rounded once, in the dtype of a (float32 or float64; broadcast). Arrays and
     scalars broadcast in the arithmetic itself (np.broadcast_arrays cost more than the
     sum on the small arrays of the elementwise kernels' hot paths)."""
     a, b, c = np.asarray(a), np.asarray(b), np.asarray(c)
+    if _gemm_ok is not False:
+        out = _fma_gemm(a, b, c)
+        if out is not None:
+            return out
     with np.errstate(all="ignore"):
         if a.dtype == _F32:
             # The product is exact in double and the double sum d rounds to the float
@@ -69,7 +159,9 @@ def fma(a: Any, b: Any, c: Any) -> ndarray:
         th, tl = _two_sum(c, p)
         out = th + _sum_to_odd(np.asarray(tl), np.asarray(e))
         plain = p + c
-        exact = np.isfinite(out) & np.isfinite(p) & np.isfinite(c)
+        # A zero sum is exact in plain arithmetic too, with IEEE's sign (-0·1 + -0 is -0,
+        # which the split's +0 terms lose).
+        exact = np.isfinite(out) & np.isfinite(p) & np.isfinite(c) & (out != 0)
     return np.where(exact, out, plain)
 
 
@@ -77,11 +169,8 @@ def fma(a: Any, b: Any, c: Any) -> ndarray:
 
 _SPLIT = np.float64(134217729.0)  # 2^27 + 1: Veltkamp's split of a double
 _ONE64 = np.float64(1)
-#: Up to this length, BLAS computes a float64 vector's 1 - y² (see one_minus_square).
-GEMM_MAX = 128
-#: Per length n, the 2×n rows [1, y] and [1, -y] BLAS multiplies (rows 0 set once).
-_GEMM_ROWS: dict[int, tuple[ndarray, ndarray, ndarray, ndarray]] = {}
-_gemm_exact: bool | None = None  # whether this BLAS's gemm passed the probe
+#: Per length n, the rows [1, y] and [1, -y] of one_minus_square's gemm (rows 0 stay 1).
+_SQUARE_ROWS: dict[int, tuple[ndarray, ndarray, ndarray, ndarray]] = {}
 
 
 def _one_minus_square_split(y: ndarray) -> ndarray:
@@ -109,46 +198,22 @@ def _one_minus_square_split(y: ndarray) -> ndarray:
     return s
 
 
-def _one_minus_square_gemm(y: ndarray) -> ndarray:
-    """fma(-y, y, 1) for a float64 vector, by BLAS: the diagonal of [1, y]ᵀ·[1, -y], whose
-    gemm kernel sums each entry's two products with FMAs from zero (1·1, then
-    fma(y_i, -y_j, 1)). Only where the probe (_check_gemm) found it so."""
-    n = y.shape[0]
-    rows = _GEMM_ROWS.get(n)
-    if rows is None:
-        left = np.ones((2, n))
-        right = np.ones((2, n))
-        rows = _GEMM_ROWS[n] = (left.T, right, left[1], right[1])
-    lt, right, ys, negs = rows
-    ys[...] = y
-    np.negative(y, out=negs)
-    return np.dot(lt, right).diagonal()
-
-
-def _check_gemm() -> bool:
-    """Whether this machine's gemm gives 1 - y² rounded once (an FMA kernel summing k in
-    order): tried on values whose plain 1 - y·y rounds twice, at a few lengths."""
-    global _gemm_exact
-    y = np.tanh(np.linspace(-3.0, 3.0, 997)) * np.float64(0.999999999)
-    y[:5] = (1.0, -1.0, 0.0, -0.0, 2.0 ** -30)
-    ok = True
-    for n in (2, 3, 8, 31, 64, GEMM_MAX):
-        for start in range(0, y.size - n, max(n, 61)):
-            part = y[start:start + n]
-            if not np.array_equal(_one_minus_square_gemm(part), _one_minus_square_split(part)):
-                ok = False
-    _gemm_exact = ok
-    return ok
-
-
 def one_minus_square(y: ndarray) -> ndarray:
     """1 - y² rounded once (fma(-y, y, 1)) for a float64 array y with |y| <= 1 (tanh's
     output): what PyTorch's tanh_backward kernel computes before multiplying by grad.
-    Short vectors go through BLAS (one call instead of the split's seventeen; the result
-    is then a read-only view); a single element would be ddot's, which rounds twice."""
-    if y.ndim == 1 and 2 <= y.shape[0] <= GEMM_MAX and (
-            _gemm_exact or (_gemm_exact is None and _check_gemm())):
-        return _one_minus_square_gemm(y)
+    A vector of 2..GEMM_MAX elements goes through gemm as fma does, in two copies (the
+    diagonal of [1, y]ᵀ·[1, -y]; a read-only view); others through the split."""
+    n = y.shape[0] if y.ndim == 1 else 0
+    if 2 <= n <= GEMM_MAX and (_gemm_ok or (_gemm_ok is None and _check_gemm())):
+        rows = _SQUARE_ROWS.get(n)
+        if rows is None:
+            left = np.ones((2, n))
+            right = np.ones((2, n))
+            rows = _SQUARE_ROWS[n] = (left.T, right, left[1], right[1])
+        lt, right, ys, negs = rows
+        ys[...] = y
+        np.negative(y, out=negs)
+        return np.dot(lt, right).diagonal()
     return _one_minus_square_split(y)
 
 
