@@ -18,7 +18,10 @@ PyTorch's, and a program must fail under gradcli exactly when it fails under PyT
 (h) softmax, sigmoid, silu and the classification losses printed whole (`loss.item()`):
     PyTorch's CPU kernels' rounding, to the last bit;
 (i) torch.distributions with random parameters: samples, densities, moments, kl;
-(j) linalg's *_ex functions on matrices that fail (a stub once claimed success).
+(j) linalg's *_ex functions on matrices that fail (a stub once claimed success);
+(k) the fused multiply-add kernels (add/sub with alpha, addcmul, addcdiv, lerp, SLEEF's
+    polynomials) on small tensors with signed zeros and infinities planted: r12 moved
+    fma to BLAS's gemm for 2..128 elements, and found the splits' -0·x + -0 was +0.
 
 CI runs a derandomized, bounded number of cases per class (each class under ~20 s);
 GRADCLI_FUZZ_EXAMPLES=N runs N random cases per class. The current gradcli has known bugs
@@ -46,6 +49,7 @@ from fuzz.strategies import (
     cli_cases,
     creation_programs,
     distribution_programs,
+    fma_programs,
     fstring_programs,
     fuzz_settings,
     linalg_ex_programs,
@@ -466,6 +470,13 @@ def test_losses_print_torch_bits(text: str) -> None:
 @trust_settings(60)
 @given(distribution_programs())
 def test_distributions_agree_with_torch(text: str) -> None:
+    check(text)
+
+
+@_sweep_mark("k")
+@trust_settings(120)
+@given(fma_programs())
+def test_fused_multiply_adds_print_torch_bits(text: str) -> None:
     check(text)
 
 

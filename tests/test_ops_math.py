@@ -291,3 +291,26 @@ def test_second_derivative_of_erf_through_the_cli() -> None:
     d2 = [-2 * v * 2 / math.sqrt(math.pi) * math.exp(-v * v) for v in (0.5, 0.25)]
     assert np.allclose(np.diag(values), d2, atol=1e-4)
     assert values[0, 1] == 0 and values[1, 0] == 0
+
+
+# -- lerp rounds once, as PyTorch's kernel (r12: the differential fuzzer's class (k)) ------
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("n", [1, 7, 35, 70, 300])
+def test_lerp_is_pytorchs_fused_kernel(dtype: str, n: int) -> None:
+    """torch.lerp is fma(w, end - start, start) for |w| < 1/2, else fma(w - 1, end -
+    start, end), with a tensor or a scalar weight: every element's bits, at sizes on
+    each side of the vector loop and of fma's BLAS path (the optimizers' lerp too)."""
+    from pyrun import gd_output, torch_output
+
+    text = textwrap.dedent(f"""\
+        import torch
+        torch.manual_seed({n})
+        a = torch.randn({n}, dtype=torch.{dtype}) * 30
+        b = torch.randn({n}, dtype=torch.{dtype})
+        w = torch.rand({n}, dtype=torch.{dtype}) * 1.4 - 0.2
+        print(torch.lerp(a, b, w).tolist())
+        print(torch.lerp(a, b, 0.3).tolist(), a.lerp(b, 0.7).tolist())
+        print(torch.lerp(a, b, torch.tensor(0.9, dtype=torch.{dtype})).tolist())
+        """)
+    assert gd_output(text) == torch_output(text)

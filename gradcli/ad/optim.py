@@ -16,6 +16,7 @@ import numpy as np
 
 from gradcli.ad import dtypes
 from gradcli.ad.graph import Tensor, bump_version
+from gradcli.ad.kernels import math as KM
 from gradcli.ad.kernels.fused import fma, vml_sqrt
 
 ndarray = np.ndarray
@@ -50,11 +51,9 @@ def _addcdiv(x: ndarray, t1: ndarray, t2: ndarray, value: float) -> ndarray:
 
 
 def _lerp(a: ndarray, b: ndarray, weight: float) -> ndarray:
-    """a.lerp(b, weight): fma(w, b - a, a) below a weight of 1/2, else fma(w - 1, b - a, b)."""
-    w = _c(a, weight)
-    if abs(w) < 0.5:
-        return fma(w, b - a, a)
-    return fma(w - a.dtype.type(1), b - a, b)
+    """a.lerp(b, weight): torch.lerp's kernel (fma(w, b - a, a) below a weight of 1/2,
+    else fma(w - 1, b - a, b))."""
+    return KM.lerp(a, b, weight)
 
 
 def _set(t: Tensor, value: ndarray) -> None:

@@ -997,6 +997,40 @@ def loss_programs(draw: st.DrawFn) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: Class (k): the ops PyTorch's CPU kernels compute with a fused multiply-add.
+FMA_PRINTS = [
+    "print(torch.add(a, b, alpha=c).tolist())", "print(torch.sub(a, b, alpha=c).tolist())",
+    "print(torch.addcmul(a, b, d, value=c).tolist())",
+    "print(torch.addcdiv(a, b, d.abs() + 1, value=c).tolist())",
+    "print(torch.lerp(a, b, c).tolist())", "print(torch.lerp(a, b, w).tolist())",
+    "print(torch.sinh(a).tolist())", "print(torch.sigmoid(b).tolist())",
+    "print(torch.expm1(a).tolist(), torch.log1p(w).tolist())",
+]
+
+
+@st.composite
+def fma_programs(draw: st.DrawFn) -> str:
+    """Class (k): fused multiply-add kernels (add and sub with alpha, addcmul, addcdiv,
+    lerp, and SLEEF's polynomials in sinh, sigmoid, expm1, log1p) on 1..140 elements
+    (each side of gradcli's BLAS path for them, 2..128) with zeros of both signs, tiny,
+    huge and infinite values planted: PyTorch's bits, -0.0 included (tolist() shows it)."""
+    dtype = draw(st.sampled_from(["torch.float32", "torch.float64"]))
+    n = draw(st.integers(1, 140))
+    special = draw(st.lists(st.sampled_from(["0.0", "-0.0", "1e-30", "-1e-300", "float('inf')",
+                                             "-2.5", "1.0"]), min_size=0, max_size=4))
+    lines = ["import torch", f"torch.manual_seed({draw(st.integers(0, 10_000))})",
+             f"a = torch.randn({n}, dtype={dtype}) * {draw(st.sampled_from(['1', '1e-3', '30']))}",
+             f"b = torch.randn({n}, dtype={dtype})",
+             f"d = torch.randn({n}, dtype={dtype})",
+             f"w = torch.rand({n}, dtype={dtype})",
+             f"c = {draw(st.sampled_from(['0.5', '-1.0', '3.0', '-0.0', '1e-3']))}"]
+    for k, v in enumerate(special):
+        target = "abd"[k % 3]
+        lines.append(f"{target}[{draw(st.integers(0, n - 1))}] = {v}")
+    lines += draw(st.lists(st.sampled_from(FMA_PRINTS), min_size=1, max_size=3, unique=True))
+    return "\n".join(lines) + "\n"
+
+
 #: Class (i): distributions, each as a constructor of seeded-random parameters.
 DISTRIBUTIONS = [
     "Normal(p(3), q(3))", "Exponential(q(3))", "Laplace(p(3), q(3))", "Cauchy(p(3), q(3))",

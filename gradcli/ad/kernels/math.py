@@ -12,6 +12,7 @@ import numpy as np
 
 from gradcli.ad import dtypes
 from gradcli.ad.kernels.elementwise import _cast, _vector_unary, result_type, wide
+from gradcli.ad.kernels.fused import fma
 from gradcli.ad.kernels.messages import (
     TorchError,
     broadcast_message_all,
@@ -214,7 +215,9 @@ def fmod(a: Any, b: Any) -> Any:
 
 
 def lerp(start: ndarray, end: ndarray, weight: Any) -> Any:
-    """start + weight · (end - start), as PyTorch computes it (from the nearer end)."""
+    """start + weight · (end - start), as PyTorch computes it: from the nearer end, with
+    one rounding (fma(w, end - start, start) for |w| < 1/2, else fma(w - 1, end - start,
+    end)), as its vectorised kernel and the contracted scalar one do."""
     if start.dtype != end.dtype:
         raise TorchError(f"expected dtype {_long_name(start.dtype)} for `end` but got dtype "
                          f"{_long_name(end.dtype)}")
@@ -225,9 +228,17 @@ def lerp(start: ndarray, end: ndarray, weight: Any) -> Any:
         raise not_implemented("lerp_kernel_scalar" if type(weight) is not ndarray
                               else "lerp_kernel_tensor", start.dtype)
     w = _cast(weight, start.dtype)
-    diff = end - start
-    out = np.where(np.abs(w) < 0.5, start + w * diff, end - diff * (1 - w))
-    return np.asarray(out, dtype=start.dtype)
+    one = start.dtype.type(1)
+    with np.errstate(all="ignore"):
+        diff = end - start
+        if type(w) is not ndarray or not w.ndim:  # a scalar weight: one branch for all
+            w = start.dtype.type(w)  # rounded to the dtype, as PyTorch passes it
+            if abs(w) < 0.5:
+                return fma(w, diff, start)
+            return fma(w - one, diff, end)
+        # ATen's lerp_vec: fmadd(small ? w : w - 1, end - start, small ? start : end)
+        small = np.abs(w) < 0.5
+        return fma(np.where(small, w, w - one), diff, np.where(small, start, end))
 
 
 def _long_name(dtype: np.dtype) -> str:
