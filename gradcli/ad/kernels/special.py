@@ -13,6 +13,7 @@ import numpy as np
 
 from gradcli.ad import dtypes
 from gradcli.ad.kernels.reductions import _fma
+from gradcli.ad.kernels.vecgamma import lgamma_vec
 
 ndarray = np.ndarray
 
@@ -181,8 +182,12 @@ def _lgamma1(v: float) -> float:
 
 
 def lgamma(x: ndarray) -> ndarray:
-    """log |Γ(x)| (inf at the poles)."""
-    return _map(_lgamma1, _float(x))
+    """log |Γ(x)| (inf at the poles). float64 as PyTorch's kernel computes it, SLEEF's
+    lgamma on every element (kernels/vecgamma.py); other dtypes in double, rounded once."""
+    x = _float(x)
+    if x.dtype == np.float64:
+        return lgamma_vec(np.ascontiguousarray(x).reshape(-1)).reshape(x.shape)
+    return _map(_lgamma1, x)
 
 
 #: ζ(2), ζ(3), ...: the Taylor coefficients of log Γ at 1.

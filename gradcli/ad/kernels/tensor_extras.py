@@ -52,16 +52,18 @@ def lcm(a: ndarray, b: ndarray) -> Any:
 
 
 def mvlgamma(x: ndarray, p: int) -> Any:
-    """log Γ_p(x) = p(p-1)/4 · log π + Σ_{j<p} lgamma(x - j/2)."""
+    """log Γ_p(x) = Σ_{j<p} lgamma(x - j/2) + p(p-1)/4 · log π, as PyTorch's composite:
+    the arguments x - (p-1)/2, ..., x - 1/2, x along a new last dim, their lgamma summed
+    there (its sum's order), then the constant (p·(p-1)·log π·1/4, in double) added."""
+    from gradcli.ad.kernels.reductions import torch_sum
     from gradcli.ad.kernels.special import lgamma
 
     if x.dtype.kind != "f":
         x = x.astype(dtypes.default_dtype())
     # PyTorch 2.13 checks no domain: log |Γ| at every argument, inf at its poles.
-    total = np.zeros_like(x)
-    for j in range(p):
-        total = total + lgamma(x - x.dtype.type(j / 2))
-    return (total + x.dtype.type(p * (p - 1) / 4 * math.log(math.pi))).astype(x.dtype)
+    steps = np.arange(p, dtype=x.dtype)[::-1] * x.dtype.type(-0.5)
+    total = torch_sum(lgamma(steps + x[..., None]), -1, False)
+    return (total + x.dtype.type(p * (p - 1) * math.log(math.pi) * 0.25)).astype(x.dtype)
 
 
 def _cos(x: ndarray) -> ndarray:
