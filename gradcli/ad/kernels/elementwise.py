@@ -4,6 +4,7 @@ and logic."""
 from __future__ import annotations
 
 import operator
+import sys
 from typing import Any
 
 import numpy as np
@@ -187,6 +188,26 @@ def _fix(out: Any, rt: np.dtype) -> Any:
 add = _binary(np.add, operator.add)
 _sub = _binary(np.subtract, operator.sub)
 mul = _binary(np.multiply, operator.mul, opmath=True)
+
+
+def mul_temporary(g: Any, t: Any) -> Any:
+    """mul(g, t) where t is an array the caller just computed (an array VJP's local
+    derivative, as in g · cos(x)). When g is one value broadcast to t's shape (the
+    cotangent sum's and mean's VJPs hand on as a read-only broadcast view) and both are
+    float32 or float64, no new array: t is scaled in place (the same products, g's value
+    still the left operand), or left as it is when that value is 1 (x · 1 is x, bit for
+    bit: -0., infinities and NaNs included). Only when nothing else holds t (CPython's
+    reference count: this parameter and getrefcount's argument); else mul."""
+    if (type(g) is ndarray and type(t) is ndarray and (dt := t.dtype) is g.dtype
+            and (dt is _F64 or dt is _F32) and t.size and g.shape == t.shape
+            and not any(g.strides) and t.base is None and t.flags.writeable
+            and sys.getrefcount(t) <= 2):
+        if g.flat[0] != 1:
+            np.multiply(g, t, out=t)
+        return t
+    return mul(g, t)
+
+
 maximum = _binary(np.maximum)
 minimum = _binary(np.minimum)
 _floordiv = _binary(np.floor_divide)
