@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad.graph import Tensor, tensor_from_array
+from gradcli.ad.kernels.elementwise import spread
 from gradcli.ad.kernels.fused import fma
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
@@ -209,19 +210,12 @@ def k_div_scalar(a: Any, b: Any) -> Any:
     return (a / b).astype(a.dtype, copy=False)
 
 
-def _spread(a: Any) -> bool:
-    """Whether a is one value spread by a read-only broadcast view (what sum's and mean's
-    VJPs hand on in a backward pass that records nothing, see ops.expand)."""
-    return (type(a) is np.ndarray and a.size > 1 and not any(a.strides)
-            and not a.flags.writeable)
-
-
 def k_spread(kernel: Any, a: Any, b: Any) -> Any:
-    """kernel(a, b) (k_mul_scalar, k_div_scalar), but a spread value (_spread) computed
+    """kernel(a, b) (k_mul_scalar, k_div_scalar), but a spread value (K.spread) computed
     once and spread the same way: every element is that one result either way, without
     a full-size array (bench W3's class: a mean's gradient). For backward passes that
     record nothing."""
-    if _spread(a):
+    if spread(a):
         return np.broadcast_to(kernel(a[(slice(0, 1),) * a.ndim], b), a.shape)
     return kernel(a, b)
 
@@ -243,7 +237,7 @@ def mul_scalar(a: Tensor, b: float) -> Tensor:
 
 def div_scalar(a: Tensor, b: float) -> Tensor:
     """a / b for a number b, as PyTorch's C++ formulas write it (DivBackward1)."""
-    if State.light_backward and not State.grad_enabled and _spread(a.array):
+    if State.light_backward and not State.grad_enabled and spread(a.array):
         return tensor_from_array(k_spread(k_div_scalar, a.array, b))  # nothing records it
     return apply(_RULES["div_scalar"], (a, b))
 
