@@ -29,7 +29,7 @@ from samples import Index, Mask, X, draw_array, load
 
 from gradcli.ad import engine, forward
 from gradcli.ad import ops as F
-from gradcli.ad.graph import Node
+from gradcli.ad.graph import Node, tensor_from_array
 from gradcli.ad.ops import SURFACE
 from gradcli.ad.rules import RULES
 from gradcli.ad.state import State, grad_mode
@@ -197,6 +197,16 @@ def _compare(rule: Any, node: Node, g: Tensor, what: str) -> None:
         _same(d, s, g, f"{what}, cotangent {k} (through Rule.vjp)")
 
 
+#: Values of a spread cotangent: 1 (a sum's), a fraction (a mean's), and special ones.
+SPREAD_VALUES = (1.0, 0.25, -2.5, -0.0, np.inf, np.nan)
+
+
+def _spread(v: float, like: np.ndarray) -> Tensor:
+    """One value spread to like's shape by a read-only broadcast view: the cotangent sum's
+    and mean's VJPs hand on in a light pass (ops.expand there)."""
+    return tensor_from_array(np.broadcast_to(np.array(v, like.dtype), like.shape))
+
+
 @pytest.mark.parametrize("name", FAST)
 def test_array_vjp_equals_the_differentiable_vjp_on_the_samples(
         name: str, recorded: dict[str, list[tuple[str, Recorded]]]) -> None:
@@ -215,6 +225,8 @@ def test_array_vjp_equals_the_differentiable_vjp_on_the_samples(
         # Signed zeros, infinities and NaN in the cotangent go through the same kernels.
         special = np.resize(np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 1.5]), a.shape)
         _compare(rule, node, Tensor(special.astype(a.dtype)), what + " (special values)")
+        for v in SPREAD_VALUES:  # one value spread, as sum's and mean's VJPs hand it on
+            _compare(rule, node, _spread(v, a), what + f" (spread {v})")
         if rule.batchable:  # batched_vjp's stacked cotangents
             gb = Tensor(rng.standard_normal((2, *a.shape)).astype(a.dtype))
             _compare(rule, node, gb, what + " (batched)")
@@ -290,6 +302,15 @@ def test_backward_through_each_sample_is_unchanged(spelling: str, index: int) ->
             slow = _grads(outs, leaves, cots)
         for k, (a, b) in enumerate(zip(fast, slow, strict=True)):
             _bitwise(a, b, f"{spelling}#{index} {dtype} *={star}: d/d(leaf {k})")
+        # Through a sum and a mean of each output: spread cotangents (in place, or none).
+        for red in (F.sum, F.mean):
+            loss = [red(o) for o in outs]
+            fast = _grads(loss, leaves, None)
+            with array_vjps_off():
+                slow = _grads(loss, leaves, None)
+            for k, (a, b) in enumerate(zip(fast, slow, strict=True)):
+                _bitwise(a, b, f"{spelling}#{index} {dtype} *={star}: d{red.__name__}/d"
+                         f"(leaf {k})")
 
 
 def _program(x: Tensor, b: Tensor, c: Tensor, W: Tensor, m: Tensor) -> Tensor:
@@ -459,3 +480,26 @@ def test_grad_mode_turned_on_by_a_hook_takes_the_differentiable_vjp() -> None:
             State.grad_enabled = saved
         seen.append(g)
     _bitwise(seen[0], seen[1], "grad mode on from a hook")
+
+
+# -- mul_temporary: an array VJP's g · (its own new array) ---------------------------------
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_mul_temporary_is_mul_and_leaves_arrays_others_hold_alone(dtype: str) -> None:
+    from gradcli.ad import kernels as K
+
+    t0 = np.array([1.5, -0.0, np.inf, -np.inf, np.nan, 3e38, -7.25], dtype)
+    for v in (*SPREAD_VALUES, 2.0, -1.0):
+        g = np.broadcast_to(np.array(v, dtype), t0.shape)
+        want = K.mul(g, t0)
+        held = t0.copy()
+        got = K.mul_temporary(g, held)  # held by this test: not written, a new array
+        assert got is not held and held.tobytes() == t0.tobytes()
+        assert got.dtype == want.dtype and got.tobytes() == want.tobytes(), v
+        got = K.mul_temporary(g, t0 * 1)  # a temporary: scaled in place (or kept)
+        assert got.dtype == want.dtype and got.tobytes() == want.tobytes(), v
+    # not one value spread, another dtype, a view: mul's own result
+    g = np.array([2.0, 3.0], dtype)
+    assert K.mul_temporary(g, np.ones(2, dtype)).tolist() == [2.0, 3.0]
+    g = np.broadcast_to(np.array(2.0), (2,))
+    assert K.mul_temporary(g, np.ones(2, "float32")).dtype == np.dtype("float64")

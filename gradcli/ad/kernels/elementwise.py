@@ -4,6 +4,7 @@ and logic."""
 from __future__ import annotations
 
 import operator
+import sys
 from typing import Any
 
 import numpy as np
@@ -187,6 +188,33 @@ def _fix(out: Any, rt: np.dtype) -> Any:
 add = _binary(np.add, operator.add)
 _sub = _binary(np.subtract, operator.sub)
 mul = _binary(np.multiply, operator.mul, opmath=True)
+
+
+def spread(a: Any) -> bool:
+    """Whether a is one value spread by a read-only broadcast view (every stride 0): the
+    cotangent sum's and mean's VJPs hand on in a backward pass that records nothing
+    (ops.expand there)."""
+    return (type(a) is ndarray and a.size > 1 and not any(a.strides)
+            and not a.flags.writeable)
+
+
+def mul_temporary(g: Any, t: Any) -> Any:
+    """mul(g, t) where t is an array the caller just computed and hands over (an array
+    VJP's local derivative, as in g · cos(x)). Where g is one value spread to t's shape
+    (`spread`) and both are float32 or float64, no new array: t is scaled in place (the
+    same products, g's value still the left operand), or left as it is when that value
+    is 1 (x · 1 is x, bit for bit: -0., infinities and NaNs included). A guard besides
+    the callers' word: t is taken only if nothing else refers to it (CPython's
+    reference count: this parameter and getrefcount's argument); else mul."""
+    if (type(t) is ndarray and spread(g) and (dt := t.dtype) is g.dtype
+            and (dt is _F64 or dt is _F32) and g.shape == t.shape and t.base is None
+            and t.flags.writeable and sys.getrefcount(t) <= 2):
+        if g.flat[0] != 1:
+            np.multiply(g, t, out=t)
+        return t
+    return mul(g, t)
+
+
 maximum = _binary(np.maximum)
 minimum = _binary(np.minimum)
 _floordiv = _binary(np.floor_divide)

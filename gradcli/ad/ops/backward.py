@@ -15,10 +15,12 @@ from typing import Any
 
 import numpy as np
 
-from gradcli.ad.graph import Tensor
+from gradcli.ad.graph import Tensor, tensor_from_array
+from gradcli.ad.kernels.elementwise import spread
 from gradcli.ad.kernels.fused import one_minus_square
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
+from gradcli.ad.state import State
 
 __all__ = [
     "ZEROS",
@@ -183,6 +185,16 @@ def k_div_scalar(a: Any, b: Any) -> Any:
     return (a / b).astype(a.dtype, copy=False)
 
 
+def k_spread(kernel: Any, a: Any, b: Any) -> Any:
+    """kernel(a, b) (k_mul_scalar, k_div_scalar), but a spread value (K.spread) computed
+    once and spread the same way: every element is that one result either way, without
+    a full-size array (bench W3's class: a mean's gradient). For backward passes that
+    record nothing."""
+    if spread(a):
+        return np.broadcast_to(kernel(a[(slice(0, 1),) * a.ndim], b), a.shape)
+    return kernel(a, b)
+
+
 def masked_fill_value(x: Tensor, mask: Any, value: Tensor) -> Tensor:
     """x with a 0-dim tensor's value where mask (PyTorch's masked_fill.Tensor)."""
     return apply(_RULES["masked_fill_value"], (x, value), {"mask": _arr(mask)})
@@ -200,6 +212,8 @@ def mul_scalar(a: Tensor, b: float) -> Tensor:
 
 def div_scalar(a: Tensor, b: float) -> Tensor:
     """a / b for a number b, as PyTorch's C++ formulas write it (DivBackward1)."""
+    if State.light_backward and not State.grad_enabled and spread(a.array):
+        return tensor_from_array(k_spread(k_div_scalar, a.array, b))  # nothing records it
     return apply(_RULES["div_scalar"], (a, b))
 
 

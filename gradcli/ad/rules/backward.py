@@ -99,7 +99,7 @@ register(Rule(
     kind="binary", doc="a / number (PyTorch's div.Scalar)", saves_inputs=False,
     edges=lambda name: (0,),
     formula=("grad / b", "—"))).with_array_vjp(
-    lambda g, out, a, b: (wrap(B.k_div_scalar(g.array, b)), None))
+    lambda g, out, a, b: (wrap(B.k_spread(B.k_div_scalar, g.array, b)), None))
 
 
 def _mse_norm(a: Tensor, b: Tensor, reduction: str) -> float:

@@ -42,14 +42,14 @@ elementwise("sqrt", "SqrtBackward0", K.sqrt, lambda x, o: 0.5 / o, "square root"
             formula=("grad / (2 · out)",), grad=lambda g, x, o: g / (2 * o),
             fast=lambda g, x, o: K.div(g, K.mul(o, 2)), scalar=lambda g, x, o: g / (o * 2))
 elementwise("sin", "SinBackward0", K.sin, lambda x, o: ops.cos(x), "sine",
-            formula=("grad · cos(x)",), fast=lambda g, x, o: K.mul(g, K.cos(x)),
+            formula=("grad · cos(x)",), fast=lambda g, x, o: K.mul_temporary(g, K.cos(x)),
             scalar=lambda g, x, o: g * KE.scalar_cos(x))
 elementwise("cos", "CosBackward0", K.cos, lambda x, o: -ops.sin(x), "cosine",
-            formula=("-grad · sin(x)",), fast=lambda g, x, o: K.mul(g, K.neg(K.sin(x))),
+            formula=("-grad · sin(x)",), fast=lambda g, x, o: K.mul_temporary(g, K.neg(K.sin(x))),
             scalar=lambda g, x, o: g * -KE.scalar_sin(x))
 elementwise("tan", "TanBackward0", K.tan, lambda x, o: 1 + o * o, "tangent", uses_out=True,
             formula=("grad · (1 + out²)",), grad=lambda g, x, o: g * (1 + ops.pow(o, 2)),
-            fast=lambda g, x, o: K.mul(g, K.add(K.pow(o, 2), 1)))
+            fast=lambda g, x, o: K.mul_temporary(g, K.add(K.pow(o, 2), 1)))
 elementwise("tanh", "TanhBackward0", K.tanh, lambda x, o: 1 - o * o, "hyperbolic tangent",
             uses_out=True,
             formula=("grad · (1 - out²)",), grad=lambda g, x, o: B.tanh_backward(g, o),
@@ -70,7 +70,7 @@ elementwise("relu", "ReluBackward0", K.relu, lambda x, o: ops.to_dtype(o > 0, o.
             fast=lambda g, x, o: B.k_threshold_backward(g, o, threshold=0))
 elementwise("abs", "AbsBackward0", K.abs, lambda x, o: sgn(x), "absolute value",
             formula=("grad · sgn(x)",), grad=lambda g, x, o: g * sgn(x),
-            fast=lambda g, x, o: K.mul(g, K.sign(x)))
+            fast=lambda g, x, o: K.mul_temporary(g, K.sign(x)))
 # PyTorch's abs derivative is grad * self.sgn(): SgnBackward0, whose derivative for real
 # inputs is an efficient zero tensor (adding it changes nothing, not even -0.).
 register(Rule("sgn", "SgnBackward0", K.sign,
@@ -352,7 +352,7 @@ def _pow_vjp_array(g: Tensor, out: Tensor, a: Any, b: Any) -> tuple[Any, ...]:
     # g · mul_scalar(a ** (b - 1), b); ops.pow gives a itself for the power 1 here.
     e = b - 1
     p = a.array if e == 1 else K.pow(a.array, e)
-    return (wrap(K.mul(g.array, B.k_mul_scalar(p, b))), None)
+    return (wrap(K.mul_temporary(g.array, B.k_mul_scalar(p, b))), None)
 
 
 def _pow_vjp(g: Tensor, out: Tensor, a: Any, b: Any) -> tuple[Any, ...]:

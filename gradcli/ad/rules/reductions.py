@@ -67,8 +67,8 @@ register(Rule(
     kind="linear", doc="mean over dims (all by default)", saves_inputs=False,
     formula=("grad broadcast / n",))).with_array_vjp(
     lambda g, out, x, dim=None, keepdim=False, dtype=None:
-        (_in_dtype_of_array(wrap(B.k_div_scalar(
-            _unreduce_array(g, x.shape, dim, keepdim).array, count(x.shape, dim))), x),))
+        (_in_dtype_of_array(wrap(B.k_spread(B.k_div_scalar, _unreduce_array(
+            g, x.shape, dim, keepdim).array, count(x.shape, dim))), x),))
 
 
 def _prod_others(x: Tensor, out: Tensor, dim: Any, keepdim: bool) -> Tensor:
