@@ -17,7 +17,6 @@ from gradcli.ad.tensor import Node, State, Tensor, check_memory
 from gradcli.errors import GdError, GdInputError, GdLimitError, GdRuntimeError
 from gradcli.interp import (
     exceptions,
-    nn_parametrize,
     pyitertools,
     pymodules,
     pyrandom,
@@ -274,7 +273,9 @@ class Runtime:
         pyrandom.reset()  # `import random` starts from seed 0
         serialization.reset()  # torch.save's in-memory files: none yet
         BUFFER_MARKS.clear()  # nn.Buffer's tensors: none yet
-        nn_parametrize.reset()  # parametrize.cached(): not open
+        parametrize = sys.modules.get("gradcli.interp.nn_parametrize")  # (loaded with nn)
+        if parametrize is not None:
+            parametrize.reset()  # parametrize.cached(): not open
         pyitertools.bind(lambda: self.step(None))  # itertools' items are steps
         self.steps = 0
         self.printed = 0  # characters printed (--max-output)
