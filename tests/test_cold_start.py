@@ -1,11 +1,12 @@
 """Cold start (issue 12, W0): a command imports only what its program uses.
 
-`gradcli eval` of a program that names no torch.nn, torch.optim, torch.utils or
-torch.distributions imports none of their gd modules (each family is built the first time a
-program looks a name up in it), no check/graph/plot code, and builds the argument parsers
-of only the torch functions it calls. Checked on the modules a fresh process holds, so a
-regression fails here rather than as a slower benchmark; the families built on first use
-are checked to be what they were (the same namespaces, reached by every path)."""
+`gradcli eval` of a program that names no torch.nn, torch.optim, torch.utils,
+torch.distributions or `random` imports none of their gd modules (each family is built the
+first time a program looks a name up in it), no check/graph/plot code, and builds the
+argument parsers of only the torch functions it calls. Checked on the modules a fresh
+process holds, so a regression fails here rather than as a slower benchmark; the families
+built on first use are checked to be what they were (the same namespaces, reached by
+every path)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ LAZY = (
     "gradcli.interp.optim", "gradcli.interp.optim_base", "gradcli.interp.lr_",
     "gradcli.interp.distributions", "gradcli.interp.data", "gradcli.interp.checkpoint",
     "gradcli.app.checking", "gradcli.app.graphing", "gradcli.app.plotting",
-    "gradcli.ad.check", "ctypes.util",
+    "gradcli.ad.check", "ctypes.util", "gradcli.interp.pyrandom",
 )
 
 HARNESS = """

@@ -37,7 +37,6 @@ from gradcli.interp import (
     pyitertools,
     pymatch,
     pymodules,
-    pyrandom,
     pyreflect,
     pytext,
     pytyping,
@@ -361,7 +360,8 @@ class Registry:
             "torch.autograd.forward_ad": self.forward_ad,
             "torch.nn.functional": self.nn_functional,
             "torch.linalg": self.linalg, "torch.special": self.special, "math": self.math,
-            "random": pyrandom.namespace(), **pyitertools.namespaces(),
+            "random": Namespace("random", build=_random_members),
+            **pyitertools.namespaces(),
             "dataclasses": pydataclasses.namespace(),
             **devices.MODULES,
             "torch.func": self.func,
@@ -497,6 +497,13 @@ class Registry:
             _built(family)
         for name in pymodules.LAZY:
             self.module(name)
+
+
+def _random_members() -> dict[str, Any]:
+    """The `random` module's members (pyrandom loads when a program first uses them)."""
+    from gradcli.interp import pyrandom
+
+    return pyrandom.namespace().members
 
 
 def _built(family: Namespace) -> bool:
