@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from gradcli.cli import main
+from gradcli.cli import commands, main
 from gradcli.cli_options import COMMON_NAMES
 
 PROG = ("x = tensor(0.5)\n"
@@ -66,8 +66,8 @@ def golden_dir(tmp_path: Path) -> Path:
 
 
 def test_every_command_takes_every_common_option() -> None:
-    assert set(main.commands) == {*COMMANDS, "test"}
-    for name, command in main.commands.items():
+    assert set(commands()) == {*COMMANDS, "test"}
+    for name, command in commands().items():
         options = {p.name for p in command.params}
         assert options >= COMMON_NAMES, (name, COMMON_NAMES - options)
         text = cli(name, "--help").stdout

@@ -12,33 +12,33 @@ derivative commands), `checking` (check), `graphing` (graph and explain), `plott
 
 from __future__ import annotations
 
-from gradcli.app.checking import MAX_CHECK_ELEMENTS, check
-from gradcli.app.golden import golden, golden_files, run_for_golden
-from gradcli.app.graphing import explain, graph
-from gradcli.app.inputs import (
-    MAX_SET_FILE_BYTES,
-    AppOptions,
-    load_source,
-    parse_set_value,
-    parse_sets,
-    parse_vector,
-)
-from gradcli.app.plotting import plot
-from gradcli.app.running import (
-    compile_program,
-    derivative,
-    evaluate,
-    jacobian,
-    jvp,
-    nth_grad,
-    run,
-    session,
-    vjp,
-)
+import importlib
+from typing import Any
 
-__all__ = [
-    "MAX_CHECK_ELEMENTS", "MAX_SET_FILE_BYTES", "AppOptions", "check", "compile_program",
-    "derivative", "evaluate", "explain", "golden", "golden_files", "graph", "jacobian", "jvp",
-    "load_source", "nth_grad", "parse_set_value", "parse_sets", "parse_vector", "plot", "run",
-    "run_for_golden", "session", "vjp",
-]
+# Imported now: the function `golden` is named as its module is, which importing the
+# module by any other way would leave as the package's attribute `golden`.
+from gradcli.app.golden import golden, golden_files, run_for_golden
+
+#: name -> the room (module) that defines it. A name is imported from its room the first
+#: time it is looked up (PEP 562): `gradcli eval` loads no check, graph or plot code.
+_ROOMS = {
+    "MAX_CHECK_ELEMENTS": "checking", "check": "checking",
+    "explain": "graphing", "graph": "graphing",
+    "MAX_SET_FILE_BYTES": "inputs", "AppOptions": "inputs", "load_source": "inputs",
+    "parse_set_value": "inputs", "parse_sets": "inputs", "parse_vector": "inputs",
+    "plot": "plotting",
+    "compile_program": "running", "derivative": "running", "evaluate": "running",
+    "jacobian": "running", "jvp": "running", "nth_grad": "running", "run": "running",
+    "session": "running", "vjp": "running",
+}
+
+__all__ = ["golden", "golden_files", "run_for_golden", *sorted(_ROOMS)]
+
+
+def __getattr__(name: str) -> Any:
+    room = _ROOMS.get(name)
+    if room is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{room}"), name)
+    globals()[name] = value  # looked up once
+    return value

@@ -21,6 +21,7 @@ not parsed (the hot path of tensor ops pays one test).
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable
 from typing import Any
@@ -515,33 +516,39 @@ def checked(spelling: str, fn: Callable[..., Any]) -> Callable[..., Any]:
     texts = SIGNATURES.get(spelling) or SCHEMAS.get(spelling)
     if texts is None:
         return fn
-    parser = Parser(texts)
-    check = parser.check
-    fast = parser.tensor_counts
+    # The parser is built on the first call: a process builds only those of the spellings
+    # its program calls (building all ~1,200 up front was a sixth of a cold start).
+    parser: Parser | None = None
     if is_method:
         def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+            nonlocal parser
+            if parser is None:
+                parser = Parser(texts)
             # Tensors only, in a count a signature takes as they are: no check to run (the
             # common calls, x.sum(), x.pow(y), tested without a generator when short).
             n = len(args)
-            if (kwargs or n not in fast or (n == 1 and type(args[0]) is not Tensor)
+            if (kwargs or n not in parser.tensor_counts
+                    or (n == 1 and type(args[0]) is not Tensor)
                     or (n > 1 and not all(type(a) is Tensor for a in args))):
-                converted = check(args, kwargs)
+                converted = parser.check(args, kwargs)
                 if converted is not None:
                     args, kwargs = converted
                 return fn(self, *args, **kwargs)
             return fn(self, *args)
 
         return _named(method, fn, spelling)
-    takes_input = "input" in inspect.signature(fn).parameters
 
     def function(*args: Any, **kwargs: Any) -> Any:
+        nonlocal parser
+        if parser is None:
+            parser = Parser(texts)
         n = len(args)  # (as `method` above)
-        if (kwargs or n not in fast or (n == 1 and type(args[0]) is not Tensor)
+        if (kwargs or n not in parser.tensor_counts or (n == 1 and type(args[0]) is not Tensor)
                 or (n > 1 and not all(type(a) is Tensor for a in args))):
-            converted = check(args, kwargs)
+            converted = parser.check(args, kwargs)
             if converted is not None:
                 args, kwargs = converted
-            if not takes_input and "input" in kwargs:  # PyTorch's name of the first one
+            if "input" in kwargs and not _takes_input(fn):  # PyTorch's name of the first one
                 kwargs = dict(kwargs)
                 args = (kwargs.pop("input"), *args)
             return fn(*args, **kwargs)
@@ -549,6 +556,12 @@ def checked(spelling: str, fn: Callable[..., Any]) -> Callable[..., Any]:
 
     function.maps_input = True  # type: ignore[attr-defined]
     return _named(function, fn, spelling)
+
+
+@functools.cache
+def _takes_input(fn: Callable[..., Any]) -> bool:
+    """Whether fn has a parameter named `input` (looked up when a call passes input=)."""
+    return "input" in inspect.signature(fn).parameters
 
 
 def _named(call: Callable[..., Any], fn: Callable[..., Any], spelling: str) -> Callable[..., Any]:
@@ -562,12 +575,9 @@ def _python_function(checks: tuple[tuple[int, str], ...],
                      fn: Callable[..., Any]) -> Callable[..., Any]:
     """A torch function PyTorch writes in Python: a non-tensor where it takes a tensor
     fails as its code does (signatures.PY_TENSOR_ARGS)."""
-    params = inspect.signature(fn).parameters
-    names = list(params)
-    required = [i for i, p in enumerate(params.values())
-                if p.default is p.empty and p.kind is p.POSITIONAL_OR_KEYWORD]
 
     def function(*args: Any, **kwargs: Any) -> Any:
+        names, required = _parameters(fn)
         if any(i >= len(args) and names[i] not in kwargs for i in required):
             return fn(*args, **kwargs)  # Python's own "missing ... argument" first
         for index, how in checks:
@@ -588,6 +598,15 @@ def _python_function(checks: tuple[tuple[int, str], ...],
         return fn(*args, **kwargs)
 
     return function
+
+
+@functools.cache
+def _parameters(fn: Callable[..., Any]) -> tuple[list[str], list[int]]:
+    """fn's parameter names, and the positions of those a call must give (looked up on
+    the first call: a cold start looks up only those its program calls)."""
+    params = inspect.signature(fn).parameters
+    return list(params), [i for i, p in enumerate(params.values())
+                          if p.default is p.empty and p.kind is p.POSITIONAL_OR_KEYWORD]
 
 
 def _tensor_varargs(spelling: str, unpack: bool,

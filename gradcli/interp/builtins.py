@@ -20,41 +20,16 @@ from gradcli.ad.registry import RULES, Rule
 from gradcli.ad.tensor import Tensor, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from gradcli.ad.tensor_str import set_printoptions
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import (  # noqa: F401  (nn_* family modules fill LAYERS)
+from gradcli.interp import (
     argcheck,
     arrays,
     autograd_ns,
-    checkpoint,
     devices,
-    distributions,
     dtype_info,
     exceptions,
     limits,
-    lr_base,
-    lr_compose,
-    lr_scheduler,
-    lr_schedules,
-    nn_activations,
-    nn_attention,
-    nn_containers,
-    nn_conv,
     nn_copy,
-    nn_init,
-    nn_instance,
-    nn_layers,
-    nn_lazy,
-    nn_misc,
-    nn_module,
-    nn_norm,
-    nn_packed,
-    nn_pad,
-    nn_parametrize,
-    nn_pool,
-    nn_rnn,
-    nn_spatial,
     nn_state,
-    nn_transformer,
-    optim,
     outargs,
     pybuiltins,
     pydataclasses,
@@ -62,7 +37,6 @@ from gradcli.interp import (  # noqa: F401  (nn_* family modules fill LAYERS)
     pyitertools,
     pymatch,
     pymodules,
-    pyrandom,
     pyreflect,
     pytext,
     pytyping,
@@ -71,9 +45,7 @@ from gradcli.interp import (  # noqa: F401  (nn_* family modules fill LAYERS)
     torch_settings,
 )
 from gradcli.interp import custom_function as CF
-from gradcli.interp import data as D
 from gradcli.interp.arrays import ArrayValue
-from gradcli.interp.optim_base import OPTIMIZER
 from gradcli.interp.pybuiltins import scalar as _scalar
 from gradcli.interp.values import (
     DTYPE_VALUES,
@@ -330,7 +302,12 @@ def _torch_module(module: str, extra: dict[str, Any] | None = None) -> dict[str,
 
 
 class Registry:
-    """All namespaces and the bare-name table, built once per process."""
+    """All namespaces and the bare-name table, built once per process.
+
+    torch.nn, torch.optim, torch.utils and torch.distributions are families of gd modules
+    (torch.nn's alone are twenty) that most programs never name: each family's namespaces
+    are built, and its modules imported, the first time the program looks a name up in it
+    (`nn.Linear`, `import torch.optim`): a run that does not pays nothing for them."""
 
     def __init__(self) -> None:
         dtypes_ = {
@@ -354,38 +331,16 @@ class Registry:
         })
         self.nn_functional = Namespace("torch.nn.functional", _torch_module(
             "torch.nn.functional", {n: ops.members("torch")[n] for n in NN_ALIASES}))
-        self.nn_init = Namespace("torch.nn.init", _wrap("torch.nn.init.", nn_init.INIT))
-        self.nn_utils = Namespace("torch.nn.utils", _wrap("torch.nn.utils.", nn_init.UTILS))
-        for sub, table in nn_init.UTILS_MODULES.items():  # rnn, clip_grad, ...
-            self.nn_utils.members[sub] = Namespace(f"torch.nn.utils.{sub}",
-                                                   _wrap(f"torch.nn.utils.{sub}.", table))
-        rnn = self.nn_utils.members["rnn"].members
-        rnn.update(_wrap("torch.nn.utils.rnn.", nn_packed.FUNCTIONS))
-        rnn["PackedSequence"] = nn_packed.PACKED_SEQUENCE
-        self.nn_utils.members.update(_wrap("torch.nn.utils.", nn_parametrize.UTILS))
-        for sub, table in (("parametrize", {**nn_parametrize.PARAMETRIZE,
-                                            **nn_parametrize.PARAMETRIZE_CLASSES}),
-                           ("parametrizations", nn_parametrize.PARAMETRIZATIONS)):
-            self.nn_utils.members[sub] = Namespace(f"torch.nn.utils.{sub}", {
-                name: v if isinstance(v, nn_module.ModuleClass)
-                else Builtin(f"torch.nn.utils.{sub}.{name}", v) for name, v in table.items()})
-        self.nn = Namespace("torch.nn", {
-            "functional": self.nn_functional, "init": self.nn_init, "utils": self.nn_utils,
-            "Module": nn_module.MODULE, "Parameter": nn_module.PARAMETER,
-            "Buffer": nn_module.BUFFER,
-            "attention": nn_attention.namespace(),
-            **nn_layers.LAYERS})
+        # The families built on first use (see the class's docstring): name -> namespace.
+        self.nn = Namespace("torch.nn", build=self._nn)
+        self.optim = Namespace("torch.optim", build=self._optim)
+        utils = Namespace("torch.utils", build=self._utils)
+        distributions = Namespace("torch.distributions", build=self._distributions)
+        self.families = {ns.name: ns for ns in (self.nn, self.optim, utils, distributions)}
         self.func = Namespace("torch.func", _wrap("torch.func.", TORCH_FUNC))
         self.linalg = Namespace("torch.linalg", {**_torch_module("torch.linalg"),
                                                  "LinAlgError": exceptions.LINALG_ERROR})
         self.special = Namespace("torch.special", _torch_module("torch.special"))
-        self.lr_scheduler = Namespace("torch.optim.lr_scheduler",
-                                      {**lr_scheduler.SCHEDULERS, **lr_schedules.SCHEDULERS,
-                                       **lr_compose.SCHEDULERS,
-                                       "LRScheduler": lr_base.LR_SCHEDULER,
-                                       "_LRScheduler": lr_base.OLD_LR_SCHEDULER})
-        self.optim = Namespace("torch.optim", {**optim.OPTIMIZERS, "Optimizer": OPTIMIZER,
-                                               "lr_scheduler": self.lr_scheduler})
         self.torch = Namespace("torch", {
             **_torch_module("torch", _interp_functions()), **dtypes_, **devices.TORCH_MEMBERS,
             "autograd": self.autograd, "nn": self.nn, "linalg": self.linalg,
@@ -396,31 +351,22 @@ class Registry:
                                                 "torch.Size(sizes): a shape, as x.shape is"),
         })
         self.torch.members.update(_wrap("torch.", serialization.FUNCTIONS))  # in memory
-        self.data_modules = D.namespaces()  # torch.utils, torch.utils.data, ...
-        self.torch.members["utils"] = self.data_modules["torch.utils"]
-        self.data_modules["torch.utils.checkpoint"] = checkpoint.namespace()
-        self.data_modules["torch.utils"].members["checkpoint"] = (
-            self.data_modules["torch.utils.checkpoint"])
-        self.distributions = distributions.namespaces()  # torch.distributions, its modules
-        self.torch.members["distributions"] = self.distributions["torch.distributions"]
+        self.torch.members["utils"] = utils
+        self.torch.members["distributions"] = distributions
         self.math = _math_namespace()
         self.modules: dict[str, Namespace] = {
             "torch": self.torch, "torch.autograd": self.autograd,
             "torch.autograd.functional": self.functional,
             "torch.autograd.forward_ad": self.forward_ad,
-            "torch.nn": self.nn, "torch.nn.functional": self.nn_functional,
-            "torch.nn.init": self.nn_init, "torch.nn.utils": self.nn_utils,
-            **{f"torch.nn.utils.{sub}": self.nn_utils.members[sub]
-               for sub in (*nn_init.UTILS_MODULES, "parametrize", "parametrizations")},
-            "torch.nn.attention": self.nn.members["attention"],
+            "torch.nn.functional": self.nn_functional,
             "torch.linalg": self.linalg, "torch.special": self.special, "math": self.math,
-            "random": pyrandom.namespace(), **pyitertools.namespaces(),
+            "random": Namespace("random", build=_random_members),
+            **pyitertools.namespaces(),
             "dataclasses": pydataclasses.namespace(),
             **devices.MODULES,
             "torch.func": self.func,
             "typing": pytyping.TYPING, "__future__": pytyping.FUTURE,
-            **self.data_modules, **self.distributions,
-            "torch.optim": self.optim, "torch.optim.lr_scheduler": self.lr_scheduler,
+            **self.families,
             **stdlib.namespaces(),
             "copy": nn_copy.COPY,
         }
@@ -429,7 +375,6 @@ class Registry:
         extra = autograd_ns.namespaces(self.func, CF.FUNCTION_BASE)  # function, functorch..
         self.modules.update(extra)
         self.autograd.members["function"] = extra["torch.autograd.function"]
-        self.nn_utils.members["stateless"] = extra["torch.nn.utils.stateless"]
         bare: dict[str, Any] = {}
         for ns in (self.torch, self.autograd, self.functional, self.forward_ad,
                    self.nn_functional, self.linalg):
@@ -447,14 +392,124 @@ class Registry:
         bare.update({name: Builtin(name, fn) for name, fn in pymatch.MATCH_BUILTINS.items()})
         self.bare = bare
 
+    def _nn(self) -> dict[str, Any]:
+        """torch.nn's members; its modules (init, utils and theirs, attention) join
+        `modules`."""
+        # Each nn_* module adds its classes to nn_layers.LAYERS as it is imported (after
+        # nn_layers's own, which each imports first): in this order, nn.X are listed in.
+        from gradcli.interp import (  # noqa: F401  (the nn_* family modules fill LAYERS)
+            nn_activations,
+            nn_attention,
+            nn_containers,
+            nn_conv,
+            nn_init,
+            nn_instance,
+            nn_layers,
+            nn_lazy,
+            nn_misc,
+            nn_module,
+            nn_norm,
+            nn_packed,
+            nn_pad,
+            nn_parametrize,
+            nn_pool,
+            nn_rnn,
+            nn_spatial,
+            nn_transformer,
+        )
+
+        nn_init_ns = Namespace("torch.nn.init", _wrap("torch.nn.init.", nn_init.INIT))
+        nn_utils = Namespace("torch.nn.utils", _wrap("torch.nn.utils.", nn_init.UTILS))
+        for sub, table in nn_init.UTILS_MODULES.items():  # rnn, clip_grad, ...
+            nn_utils.members[sub] = Namespace(f"torch.nn.utils.{sub}",
+                                              _wrap(f"torch.nn.utils.{sub}.", table))
+        rnn = nn_utils.members["rnn"].members
+        rnn.update(_wrap("torch.nn.utils.rnn.", nn_packed.FUNCTIONS))
+        rnn["PackedSequence"] = nn_packed.PACKED_SEQUENCE
+        nn_utils.members.update(_wrap("torch.nn.utils.", nn_parametrize.UTILS))
+        for sub, table in (("parametrize", {**nn_parametrize.PARAMETRIZE,
+                                            **nn_parametrize.PARAMETRIZE_CLASSES}),
+                           ("parametrizations", nn_parametrize.PARAMETRIZATIONS)):
+            nn_utils.members[sub] = Namespace(f"torch.nn.utils.{sub}", {
+                name: v if isinstance(v, nn_module.ModuleClass)
+                else Builtin(f"torch.nn.utils.{sub}.{name}", v) for name, v in table.items()})
+        nn_utils.members["stateless"] = self.modules["torch.nn.utils.stateless"]
+        attention = nn_attention.namespace()
+        self.modules.update({
+            "torch.nn.init": nn_init_ns, "torch.nn.utils": nn_utils,
+            **{f"torch.nn.utils.{sub}": nn_utils.members[sub]
+               for sub in (*nn_init.UTILS_MODULES, "parametrize", "parametrizations")},
+            "torch.nn.attention": attention})
+        return {"functional": self.nn_functional, "init": nn_init_ns, "utils": nn_utils,
+                "Module": nn_module.MODULE, "Parameter": nn_module.PARAMETER,
+                "Buffer": nn_module.BUFFER, "attention": attention, **nn_layers.LAYERS}
+
+    def _optim(self) -> dict[str, Any]:
+        """torch.optim's members; torch.optim.lr_scheduler joins `modules`."""
+        from gradcli.interp import lr_base, lr_compose, lr_scheduler, lr_schedules, optim
+        from gradcli.interp.optim_base import OPTIMIZER
+
+        schedulers = Namespace("torch.optim.lr_scheduler",
+                               {**lr_scheduler.SCHEDULERS, **lr_schedules.SCHEDULERS,
+                                **lr_compose.SCHEDULERS, "LRScheduler": lr_base.LR_SCHEDULER,
+                                "_LRScheduler": lr_base.OLD_LR_SCHEDULER})
+        self.modules["torch.optim.lr_scheduler"] = schedulers
+        return {**optim.OPTIMIZERS, "Optimizer": OPTIMIZER, "lr_scheduler": schedulers}
+
+    def _utils(self) -> dict[str, Any]:
+        """torch.utils's members; torch.utils.data (and its modules) and
+        torch.utils.checkpoint join `modules`."""
+        from gradcli.interp import checkpoint, data
+
+        built = data.namespaces()
+        built["torch.utils.checkpoint"] = checkpoint.namespace()
+        members = {**built.pop("torch.utils").members,
+                   "checkpoint": built["torch.utils.checkpoint"]}
+        self.modules.update(built)
+        return members
+
+    def _distributions(self) -> dict[str, Any]:
+        """torch.distributions's members; its modules (torch.distributions.normal, ...)
+        join `modules`."""
+        from gradcli.interp import distributions
+
+        built = distributions.namespaces()
+        members = built.pop("torch.distributions").members
+        self.modules.update(built)
+        return members
+
     def module(self, dotted: str) -> Namespace | None:
-        """The namespace for an importable module name, or None (a standard-library
-        module of pymodules is built on its first import)."""
+        """The namespace for an importable module name, or None (a family's module, or a
+        standard-library module of pymodules, is built on its first import)."""
         ns = self.modules.get(dotted)
+        if ns is None:
+            family = self.families.get(".".join(dotted.split(".")[:2]))  # torch.nn.init
+            if family is not None and _built(family):
+                ns = self.modules.get(dotted)
         if ns is None and dotted in pymodules.LAZY:
             self.modules.update(pymodules.load(dotted))
             ns = self.modules.get(dotted)
         return ns
+
+    def load_all(self) -> None:
+        """Build every family and every standard-library module (describe() lists them)."""
+        for family in self.families.values():
+            _built(family)
+        for name in pymodules.LAZY:
+            self.module(name)
+
+
+def _random_members() -> dict[str, Any]:
+    """The `random` module's members (pyrandom loads when a program first uses them)."""
+    from gradcli.interp import pyrandom
+
+    return pyrandom.namespace().members
+
+
+def _built(family: Namespace) -> bool:
+    """Build a family if it is not yet (looking its members up does; its modules join the
+    registry's `modules` then)."""
+    return bool(family.members)
 
 
 _REGISTRY: Registry | None = None
@@ -471,8 +526,7 @@ def registry() -> Registry:
 def describe() -> list[tuple[str, str]]:
     """(spelling, one-line doc) of every built-in, for the README and a completeness test."""
     reg = registry()
-    for name in pymodules.LAZY:
-        reg.module(name)
+    reg.load_all()
     rows = []
     for ns in reg.modules.values():
         for name, v in sorted(ns.members.items()):

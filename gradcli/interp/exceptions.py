@@ -248,8 +248,9 @@ def _plain_view(obj: ExceptionValue) -> ExceptionValue:
     return view
 
 
-# PyTorch's and Python's wording of the errors that are not RuntimeError, checked in order.
-_BY_MESSAGE = [(cls, re.compile(pattern)) for cls, pattern in [
+# PyTorch's and Python's wording of the errors that are not RuntimeError, checked in order
+# (patterns `re` compiles when a caught error first needs them, not at every start).
+_BY_MESSAGE = [
     ("ZeroDivisionError", r"division by zero|modulo by zero"),
     ("NotImplementedError", r"^\"\w+\" not implemented for '|^Trying to use forward AD with "),
     ("IndexError", r"out of range|out of bounds|Expected reduction dim \d+ to have non-zero|"
@@ -267,9 +268,9 @@ _BY_MESSAGE = [(cls, re.compile(pattern)) for cls, pattern in [
                   r"invalid combination of arguments|can only concatenate|"
                   r"can't multiply sequence|bad operand type|doesn't define __round__|"
                   r"must be .*, not "),
-]]
+]
 # gd's own refusals: not errors PyTorch would raise, so a program may not catch them.
-_GD_REFUSAL = re.compile(r"is not supported by gradcli|\bin gd\b")
+_GD_REFUSAL = r"is not supported by gradcli|\bin gd\b"
 
 
 #: The dunder attributes of an exception a program may read (exception chains).
@@ -286,7 +287,7 @@ def exception_of(err: GdError) -> ExceptionValue | None:
     exc = getattr(err, "exception", None)
     if exc is not None:
         return exc
-    if _GD_REFUSAL.search(err.message):
+    if re.search(_GD_REFUSAL, err.message):
         return None
     name = getattr(err, "py_type", None)
     if name == "KeyError":  # args (key,) for a missing key, else (message,), as Python's
@@ -296,7 +297,7 @@ def exception_of(err: GdError) -> ExceptionValue | None:
     if name in _TORCH_CLASSES:
         return ExceptionValue(_TORCH_CLASSES[name], (err.message,), err)
     if name not in CLASSES:
-        name = next((c for c, pattern in _BY_MESSAGE if pattern.search(err.message)),
+        name = next((c for c, pattern in _BY_MESSAGE if re.search(pattern, err.message)),
                     "RuntimeError")
     return ExceptionValue(CLASSES[name], (err.message,), err)
 

@@ -17,10 +17,8 @@ from gradcli.ad.tensor import Node, State, Tensor, check_memory
 from gradcli.errors import GdError, GdInputError, GdLimitError, GdRuntimeError
 from gradcli.interp import (
     exceptions,
-    nn_parametrize,
     pyitertools,
     pymodules,
-    pyrandom,
     pysys,
     serialization,
     stdlib,
@@ -51,6 +49,10 @@ from gradcli.syntax import ast as A
 # third of a 10^6-op run's forward pass, where PyTorch's tape costs no collections).
 GC_BUDGET = 200_000
 
+
+#: gd modules loaded on first use (the `random` module, torch.nn's family) that keep
+#: per-run state: a run resets those loaded (one not loaded yet is in its first state).
+RESET_IF_LOADED = ("gradcli.interp.pyrandom", "gradcli.interp.nn_parametrize")
 
 MAX_CUTS = 64  # graph cuts remembered per run (for the "not used" hint)
 NO_EXPR = object()  # no top-level expression statement with a value ran
@@ -271,10 +273,12 @@ class Runtime:
         pymodules.reset(self._print)  # time's clock, sys.stdout
         reset_hashes()  # identity hashes of gd instances from 1 again
         ABSTRACT.clear()  # abc.abstractmethod's marks of an earlier run
-        pyrandom.reset()  # `import random` starts from seed 0
         serialization.reset()  # torch.save's in-memory files: none yet
         BUFFER_MARKS.clear()  # nn.Buffer's tensors: none yet
-        nn_parametrize.reset()  # parametrize.cached(): not open
+        for name in RESET_IF_LOADED:  # `import random` from seed 0, no parametrize cache
+            module = sys.modules.get(name)
+            if module is not None:
+                module.reset()
         pyitertools.bind(lambda: self.step(None))  # itertools' items are steps
         self.steps = 0
         self.printed = 0  # characters printed (--max-output)

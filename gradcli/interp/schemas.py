@@ -29,10 +29,11 @@ NO_ARGS = frozenset((
 
 
 def _parse() -> dict[str, tuple[str, ...]]:
-    from pathlib import Path
+    import os
 
     table: dict[str, list[str]] = {}
-    text = Path(__file__).with_name("schemas.txt").read_text(encoding="utf-8")
+    with open(os.path.join(os.path.dirname(__file__), "schemas.txt"), encoding="utf-8") as f:
+        text = f.read()
     for line in text.splitlines():
         if not line or line.startswith("#"):
             continue

@@ -107,13 +107,28 @@ STRIDED = Layout()
 
 
 class Namespace:
-    """A read-only module-like namespace (torch, torch.nn.functional, math, …)."""
+    """A read-only module-like namespace (torch, torch.nn.functional, math, …).
 
-    __slots__ = ("members", "name")
+    A namespace given `build` instead of members makes them the first time they are
+    looked up (torch.nn's classes come from twenty gd modules that a program which never
+    names torch.nn does not import)."""
 
-    def __init__(self, name: str, members: dict[str, Any]) -> None:
+    __slots__ = ("_build", "_members", "name")
+
+    def __init__(self, name: str, members: dict[str, Any] | None = None,
+                 build: Callable[[], dict[str, Any]] | None = None) -> None:
+        assert (members is None) != (build is None), name
         self.name = name
-        self.members = members
+        self._members = members
+        self._build = build
+
+    @property
+    def members(self) -> dict[str, Any]:
+        """name -> value of everything the module has."""
+        if self._members is None:
+            assert self._build is not None
+            self._members = self._build()
+        return self._members
 
     def __repr__(self) -> str:
         return f"<module '{self.name}'>"

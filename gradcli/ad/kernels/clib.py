@@ -8,7 +8,6 @@ small arrays, never a whole hot-path tensor."""
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import functools
 import math
 from collections.abc import Callable
@@ -22,6 +21,8 @@ _F32 = np.dtype(np.float32)
 
 @functools.cache
 def _libm() -> Any:
+    import ctypes.util  # here: it imports shutil, subprocess, tempfile, ... (~9 ms)
+
     try:
         return ctypes.CDLL(ctypes.util.find_library("m"))
     except (OSError, TypeError):

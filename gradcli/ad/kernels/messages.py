@@ -73,12 +73,13 @@ class _Shape:
         self.shape = shape
 
 
-_NUMPY_INDEX = re.compile(r"index (-?\d+) is out of bounds for axis (\d+) with size (\d+)")
-_NUMPY_INDEX_SHAPES = re.compile(
-    r"indexing arrays could not be broadcast together with shapes (.*)")
-_NUMPY_MASK = re.compile(r"boolean index did not match indexed array along (?:axis|dimension) "
-                         r"(\d+); size of (?:axis|dimension) is (\d+) but size of corresponding "
-                         r"boolean (?:axis|dimension) is (\d+)")
+# numpy's messages, as patterns `re` compiles when a failure first needs them (compiling
+# them at import took ~3 ms of every start).
+_NUMPY_INDEX = r"index (-?\d+) is out of bounds for axis (\d+) with size (\d+)"
+_NUMPY_INDEX_SHAPES = r"indexing arrays could not be broadcast together with shapes (.*)"
+_NUMPY_MASK = (r"boolean index did not match indexed array along (?:axis|dimension) "
+               r"(\d+); size of (?:axis|dimension) is (\d+) but size of corresponding "
+               r"boolean (?:axis|dimension) is (\d+)")
 
 
 def failure_message(name: str, arrays: list[Any], params: dict[str, Any], exc: Exception) -> str:
@@ -93,16 +94,16 @@ def failure_message(name: str, arrays: list[Any], params: dict[str, Any], exc: E
                                      isinstance(a, (int, float, bool))])
         if msg is not None:
             return msg
-    m = _NUMPY_INDEX.search(text)
+    m = re.search(_NUMPY_INDEX, text)
     if m:
         return f"index {m[1]} is out of bounds for dimension {m[2]} with size {m[3]}"
-    m = _NUMPY_INDEX_SHAPES.search(text)
+    m = re.search(_NUMPY_INDEX_SHAPES, text)
     if m:
         shapes = ", ".join(str(list(map(int, re.findall(r"\d+", t))))
                            for t in re.findall(r"\([^)]*\)", m[1]))
         return ("shape mismatch: indexing tensors could not be broadcast together with "
                 f"shapes {shapes}")
-    m = _NUMPY_MASK.search(text)
+    m = re.search(_NUMPY_MASK, text)
     if m:
         return (f"The shape of the mask [{m[3]}] at index {m[1]} does not match the shape of "
                 f"the indexed tensor [{m[2]}] at index {m[1]}")
