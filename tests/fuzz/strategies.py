@@ -1031,6 +1031,43 @@ def fma_programs(draw: st.DrawFn) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: Class (l): math ops whose last bits come from the kernel's own formula: SLEEF's
+#: functions on whole vector pairs and the C library's on the tail (logaddexp, logaddexp2,
+#: atan2, hypot), or the C library's float functions element by element (xlogy, sinc,
+#: asinh, acosh, i0, i1, digamma, entr for float32).
+MATH_PRINTS = [
+    "print(torch.logaddexp(a, b).tolist())", "print(torch.logaddexp2(a, b).tolist())",
+    "print(torch.atan2(a, b).tolist())", "print(torch.hypot(a, b).tolist())",
+    "print(torch.xlogy(a, b.abs()).tolist())", "print(torch.special.xlog1py(a, w).tolist())",
+    "print(torch.sinc(a).tolist())", "print(torch.asinh(a).tolist(), torch.acosh(b).tolist())",
+    "print(torch.special.i0(a).tolist(), torch.special.i1(b).tolist())",
+    "print(torch.special.i0e(a).tolist(), torch.special.i1e(b).tolist())",
+    "print(torch.digamma(a).tolist())", "print(torch.special.entr(w).tolist())",
+    "print(torch.logaddexp(a, b[:1]).tolist(), torch.atan2(a[:1], b).tolist())",
+]
+
+
+@st.composite
+def math_programs(draw: st.DrawFn) -> str:
+    """Class (l): the math ops of MATH_PRINTS on 1..140 elements (the vector loop's pairs
+    and the scalar tail), at scales from 1e-3 to 100, with zeros of both signs, infinities
+    and NaN planted: PyTorch's bits, printed with tolist()."""
+    dtype = draw(st.sampled_from(["torch.float32", "torch.float64"]))
+    n = draw(st.integers(1, 140))
+    special = draw(st.lists(st.sampled_from(["0.0", "-0.0", "float('inf')", "-float('inf')",
+                                             "float('nan')", "1.0", "-1.0", "1e-40"]),
+                            min_size=0, max_size=3))
+    lines = ["import torch", f"torch.manual_seed({draw(st.integers(0, 10_000))})",
+             f"a = torch.randn({n}, dtype={dtype}) * "
+             f"{draw(st.sampled_from(['1', '1e-3', '3', '30', '100']))}",
+             f"b = torch.randn({n}, dtype={dtype}) * {draw(st.sampled_from(['1', '2', '50']))}",
+             f"w = torch.rand({n}, dtype={dtype})"]
+    for k, v in enumerate(special):
+        lines.append(f"{'ab'[k % 2]}[{draw(st.integers(0, n - 1))}] = {v}")
+    lines += draw(st.lists(st.sampled_from(MATH_PRINTS), min_size=1, max_size=3, unique=True))
+    return "\n".join(lines) + "\n"
+
+
 #: Class (i): distributions, each as a constructor of seeded-random parameters.
 DISTRIBUTIONS = [
     "Normal(p(3), q(3))", "Exponential(q(3))", "Laplace(p(3), q(3))", "Cauchy(p(3), q(3))",
