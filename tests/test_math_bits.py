@@ -7,7 +7,8 @@ whole pairs of vectors and the scalar tail; 16 float32 / 8 float64 elements here
   atan2f8_u10, hypotd4_u05) and the C library's on the tail;
 - xlogy, sinc, asinh, acosh, i0, i1, digamma, entr (float32): scalar kernels calling the
   C library's float functions (logf, sinf, asinhf, expf), not numpy's own float32 loops
-  nor the double function rounded.
+  nor the double function rounded;
+- prod in ATen's vector order; addmm/addmv where MKL's kernel starts from beta·c.
 """
 
 from __future__ import annotations
@@ -97,3 +98,54 @@ def test_atan2_agrees_with_sleef_on_many_values() -> None:
         assert np.array_equal(KM.hypot(y, x), want)
         want = torch.logaddexp2(torch.from_numpy(y), torch.from_numpy(x)).numpy()
         assert np.array_equal(KM.logaddexp2(y, x), want)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("n", (5, 16, 20, 31, 32, 33, 64, 100, 1000))
+def test_prod_in_vector_order(dtype: str, n: int) -> None:
+    """prod along contiguous memory: ATen's vectorized_inner_reduction (4 vector
+    accumulators over whole groups of 4 vectors, then the rest one by one)."""
+    text = "\n".join([
+        "import torch", "torch.manual_seed(1)",
+        f"x = torch.rand({n}, dtype={dtype}) * 0.5 + 0.75",
+        f"m = torch.rand(3, {n}, dtype={dtype}) * 0.5 + 0.75",
+        "print(x.prod().item(), m.prod().item(), m.t().prod().item())",
+        "print(m.prod(1).tolist(), m.prod(-1, keepdim=True).tolist(), m.prod(0).tolist()[:4])",
+    ]) + "\n"
+    assert gd_output(text) == torch_output(text)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("shape", ((7, 5, 3), (3, 37, 4), (2, 2, 2), (7, 5, 8), (1, 11, 1),
+                                   (9, 40, 8), (5, 3, 2)))
+@pytest.mark.parametrize("scalars", ("beta=0.5, alpha=2", "beta=1, alpha=0.3", "beta=0, alpha=0.7",
+                                     "beta=1, alpha=1"))
+def test_addmm_from_the_scaled_input(dtype: str, shape: tuple[int, int, int],
+                                     scalars: str) -> None:
+    """addmm with a row-major second matrix: MKL's gemm starts from beta·c and adds
+    (alpha·a_ik)·b_kj in order, for a row-major and a column-major first matrix."""
+    m, k, n = shape
+    text = "\n".join([
+        "import torch", "torch.manual_seed(2)",
+        f"a = torch.randn({m}, {k}, dtype={dtype})", f"b = torch.randn({k}, {n}, dtype={dtype})",
+        f"c = torch.randn({m}, {n}, dtype={dtype})",
+        f"print(torch.addmm(c, a, b, {scalars}).tolist())",
+        f"print(torch.addmm(c[0], a.t().contiguous().t(), b, {scalars}).tolist())",
+    ]) + "\n"
+    assert gd_output(text) == torch_output(text)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("shape", ((7, 3), (7, 37), (2, 300), (64, 64), (300, 100)))
+def test_addmv_of_a_column_major_matrix(dtype: str, shape: tuple[int, int]) -> None:
+    """addmv of a transposed (column-major) matrix: MKL's gemv 'N' from beta·y, adding
+    each column times alpha·x_k in order."""
+    m, k = shape
+    text = "\n".join([
+        "import torch", "torch.manual_seed(3)",
+        f"w = torch.randn({k}, {m}, dtype={dtype})", f"x = torch.randn({k}, dtype={dtype})",
+        f"y = torch.randn({m}, dtype={dtype})",
+        "for s in ((1, 1), (0.5, 2), (1, 0.3), (0, 0.7), (-1.5, 1)):",
+        "    print(torch.addmv(y, w.t(), x, beta=s[0], alpha=s[1]).tolist())",
+    ]) + "\n"
+    assert gd_output(text) == torch_output(text)

@@ -1034,7 +1034,8 @@ def fma_programs(draw: st.DrawFn) -> str:
 #: Class (l): math ops whose last bits come from the kernel's own formula: SLEEF's
 #: functions on whole vector pairs and the C library's on the tail (logaddexp, logaddexp2,
 #: atan2, hypot), or the C library's float functions element by element (xlogy, sinc,
-#: asinh, acosh, i0, i1, digamma, entr for float32).
+#: asinh, acosh, i0, i1, digamma, entr for float32); prod's vector order; addmm/addmv
+#: with beta and alpha where MKL's kernel starts from beta·c and adds in order.
 MATH_PRINTS = [
     "print(torch.logaddexp(a, b).tolist())", "print(torch.logaddexp2(a, b).tolist())",
     "print(torch.atan2(a, b).tolist())", "print(torch.hypot(a, b).tolist())",
@@ -1044,6 +1045,11 @@ MATH_PRINTS = [
     "print(torch.special.i0e(a).tolist(), torch.special.i1e(b).tolist())",
     "print(torch.digamma(a).tolist())", "print(torch.special.entr(w).tolist())",
     "print(torch.logaddexp(a, b[:1]).tolist(), torch.atan2(a[:1], b).tolist())",
+    "print((w + 0.5).prod().item(), (w + 0.5).reshape(1, -1).prod(1).tolist())",
+    "print(torch.addmm(C, M, N, beta=be, alpha=al).tolist())",
+    "print(torch.addmm(C[0], M.t().contiguous().t(), N, beta=be, alpha=al).tolist())",
+    "print(torch.addmv(C[:, 0].repeat(2), torch.cat([M, M * 0.5]).t().contiguous().t(), "
+    "N[:, 0], beta=be, alpha=al).tolist())",
 ]
 
 
@@ -1062,6 +1068,15 @@ def math_programs(draw: st.DrawFn) -> str:
              f"{draw(st.sampled_from(['1', '1e-3', '3', '30', '100']))}",
              f"b = torch.randn({n}, dtype={dtype}) * {draw(st.sampled_from(['1', '2', '50']))}",
              f"w = torch.rand({n}, dtype={dtype})"]
+    # addmm's shapes: n of 2, 4 or 8 (or one row), where MKL's order is known for every k
+    # up to 40 (other n: a known gap, see kernels/linalg._addmm_small)
+    r, inner = draw(st.integers(1, 9)), draw(st.integers(2, 40))
+    c = draw(st.sampled_from([2, 4, 8] if r > 1 else [1, 2, 3, 5, 8, 16]))
+    lines += [f"M = torch.randn({r}, {inner}, dtype={dtype})",
+              f"N = torch.randn({inner}, {c}, dtype={dtype})",
+              f"C = torch.randn({r}, {c}, dtype={dtype})",
+              f"be = {draw(st.sampled_from(['1.0', '0.0', '0.5', '0.3', '-1.5']))}",
+              f"al = {draw(st.sampled_from(['1.0', '2.0', '0.3', '-0.7']))}"]
     for k, v in enumerate(special):
         lines.append(f"{'ab'[k % 2]}[{draw(st.integers(0, n - 1))}] = {v}")
     lines += draw(st.lists(st.sampled_from(MATH_PRINTS), min_size=1, max_size=3, unique=True))
