@@ -5,9 +5,9 @@ whole pairs of vectors and the scalar tail; 16 float32 / 8 float64 elements here
 - logaddexp, logaddexp2, atan2, hypot (float64): cpu_kernel_vec with SLEEF's functions
   on the vector pairs (exp2/log1p with the 1/ln 2 multiply contracted into an FMA,
   atan2f8_u10, hypotd4_u05) and the C library's on the tail;
-- xlogy, sinc, asinh, acosh, i0, i1, digamma, entr (float32): scalar kernels calling the
-  C library's float functions (logf, sinf, asinhf, expf), not numpy's own float32 loops
-  nor the double function rounded;
+- xlogy, sinc, asinh, acosh, i0, i1, digamma, entr, log_ndtr from -1 up (float32):
+  scalar kernels calling the C library's float functions (logf, sinf, asinhf, expf,
+  erfcf), not numpy's own float32 loops nor the double function rounded;
 - prod in ATen's vector order; addmm/addmv where MKL's kernel starts from beta·c.
 """
 
@@ -44,6 +44,7 @@ SCALAR_LIBM = [
     "print(torch.asinh(a).tolist(), torch.acosh(b.abs() + 1).tolist())",
     "print(torch.special.i0(a).tolist(), torch.special.i1(b * 5).tolist())",
     "print(torch.digamma(a).tolist(), torch.special.entr(w).tolist())",
+    "print(torch.special.log_ndtr(a.clamp(min=-1)).tolist())",
 ]
 
 

@@ -1044,6 +1044,7 @@ MATH_PRINTS = [
     "print(torch.special.i0(a).tolist(), torch.special.i1(b).tolist())",
     "print(torch.special.i0e(a).tolist(), torch.special.i1e(b).tolist())",
     "print(torch.digamma(a).tolist())", "print(torch.special.entr(w).tolist())",
+    "print(torch.special.log_ndtr(a.clamp(min=-1)).tolist())",
     "print(torch.logaddexp(a, b[:1]).tolist(), torch.atan2(a[:1], b).tolist())",
     "print((w + 0.5).prod().item(), (w + 0.5).reshape(1, -1).prod(1).tolist())",
     "print(torch.addmm(C, M, N, beta=be, alpha=al).tolist())",

@@ -382,8 +382,17 @@ def _log_ndtr1(v: float) -> float:
 
 
 def log_ndtr(x: ndarray) -> ndarray:
-    """log Φ(x), accurate in both tails."""
-    return _map(lambda v: v if v != v else _log_ndtr1(v), _float(x))
+    """log Φ(x), accurate in both tails. float32 from -1 up as ATen's calc_log_ndtr
+    computes it in float: log1pf(-erfcf(x·(1/√2)f) / 2) (below -1 it takes ATen's
+    float erfcx, not written here: computed in double)."""
+    x = _float(x)
+    out = _map(lambda v: v if v != v else _log_ndtr1(v), x)
+    if x.dtype == np.float32:
+        upper = x >= -1
+        if upper.any():
+            t = x[upper] * np.float32(math.sqrt(0.5))
+            out[upper] = _libm("log1p", -_libm("erfc", t) / np.float32(2))
+    return out
 
 
 # -- modified Bessel functions of the first kind (Cephes' Chebyshev expansions) -----------
