@@ -21,7 +21,10 @@ PyTorch's, and a program must fail under gradcli exactly when it fails under PyT
 (j) linalg's *_ex functions on matrices that fail (a stub once claimed success);
 (k) the fused multiply-add kernels (add/sub with alpha, addcmul, addcdiv, lerp, SLEEF's
     polynomials) on small tensors with signed zeros and infinities planted: r12 moved
-    fma to BLAS's gemm for 2..128 elements, and found the splits' -0·x + -0 was +0.
+    fma to BLAS's gemm for 2..128 elements, and found the splits' -0·x + -0 was +0;
+(l) math ops whose last bits come from the kernel's formula (logaddexp(2), atan2, hypot:
+    SLEEF on whole vector pairs, the C library on the tail; xlogy, sinc, asinh, acosh,
+    i0, i1, digamma, entr: the C library's float functions), planted zeros, inf and NaN.
 
 CI runs a derandomized, bounded number of cases per class (each class under ~20 s);
 GRADCLI_FUZZ_EXAMPLES=N runs N random cases per class. The current gradcli has known bugs
@@ -56,6 +59,7 @@ from fuzz.strategies import (
     loader_programs,
     loss_programs,
     make_cli_case,
+    math_programs,
     numpy_programs,
     reshape_programs,
     tower_programs,
@@ -477,6 +481,13 @@ def test_distributions_agree_with_torch(text: str) -> None:
 @trust_settings(120)
 @given(fma_programs())
 def test_fused_multiply_adds_print_torch_bits(text: str) -> None:
+    check(text)
+
+
+@_sweep_mark("l")
+@trust_settings(120)
+@given(math_programs())
+def test_math_ops_print_torch_bits(text: str) -> None:
     check(text)
 
 

@@ -388,20 +388,54 @@ def _scaled(x: Any, s: Any) -> Any:
     return x if s == 1 else x * s
 
 
-def _add_scaled(c: ndarray, prod: ndarray, beta: Any, alpha: Any) -> Any:
-    if c.ndim > prod.ndim:
-        raise TorchError(f"expand: the number of sizes provided ({prod.ndim}) must be greater "
+def _check_base(c: ndarray, shape: tuple[int, ...]) -> None:
+    if c.ndim > len(shape):
+        raise TorchError(f"expand: the number of sizes provided ({len(shape)}) must be greater "
                          f"or equal to the number of dimensions in the tensor ({c.ndim})")
-    msg = expand_message(c.shape, prod.shape)
+    msg = expand_message(c.shape, shape)
     if msg is not None:
         raise TorchError(msg)
+
+
+def _add_scaled(c: ndarray, prod: ndarray, beta: Any, alpha: Any) -> Any:
+    _check_base(c, prod.shape)
     base = np.zeros_like(prod) if beta == 0 else _scaled(c, beta)
     return (base + _scaled(prod, alpha)).astype(prod.dtype, copy=False)
 
 
+def _accumulated(c: ndarray, products: ndarray, beta: Any, axis: int) -> ndarray:
+    """beta·c (0 where beta is 0: c's NaNs ignored), then the products along `axis` added
+    to it one after another, each sum rounded (MKL's gemm/gemv kernels that start from
+    the scaled output)."""
+    shape = np.delete(products.shape, axis)
+    base = np.zeros(shape, products.dtype) if beta == 0 else \
+        np.broadcast_to(_scaled(c, products.dtype.type(beta)), shape)
+    run = np.concatenate([np.expand_dims(base, axis), products], axis=axis)
+    return np.ascontiguousarray(np.add.accumulate(run, axis=axis).take(-1, axis=axis))
+
+
+def _addmm_small(m: int, n: int, k: int) -> bool:
+    """The shapes measured (m ≤ 9, n ≤ 16, k ≤ 40) where addmm's in-order sum from beta·c
+    is never further from PyTorch's bits than the product then the scaled sum (larger
+    ones, e.g. 16×16×16, are not so)."""
+    return m <= 9 and n <= 16 and k <= 40
+
+
 @via_float32
 def addmm(c: ndarray, a: ndarray, b: ndarray, beta: Any = 1, alpha: Any = 1) -> Any:
-    """beta·c + alpha·(a @ b)."""
+    """beta·c + alpha·(a @ b). With b row-major, where PyTorch's (MKL's) product sums in
+    order (_sums_in_order) or the matrices are small (_addmm_small), MKL's gemm starts each
+    output from beta·c and adds the products (alpha·a_ik)·b_kj one after another (measured
+    against torch: never further from its bits than a @ b then the scaled sum, and equal
+    to them for every shape of the table and most small ones)."""
+    if (a.ndim == 2 and b.ndim == 2 and a.dtype == b.dtype and a.shape[1] == b.shape[0] > 1
+            and (a.dtype is _F32 or a.dtype is _F64) and not _transposed(b)
+            and (_addmm_small(a.shape[0], b.shape[1], a.shape[1])
+                 or _sums_in_order(a.shape[0], b.shape[1], a.shape[1], _transposed(a),
+                                   False, a.dtype))):
+        _check_base(c, (a.shape[0], b.shape[1]))
+        scaled = _scaled(a, a.dtype.type(alpha))
+        return _accumulated(c, np.multiply(scaled.T[:, :, None], b[:, None, :]), beta, 0)
     return _add_scaled(c, mm(a, b), beta, alpha)
 
 
@@ -429,7 +463,18 @@ def addmv(c: ndarray, a: ndarray, v: ndarray, beta: Any = 1, alpha: Any = 1) -> 
     if c.ndim == 1 and (c.shape[0] not in (1, a.shape[0]) or a.shape[1] != v.shape[0]):
         raise TorchError(f"size mismatch, got input ({c.shape[0]}), mat "
                          f"({a.shape[0]}x{a.shape[1]}), vec ({v.shape[0]})")
+    if (a.dtype is _F32 or a.dtype is _F64) and v.dtype == a.dtype and _transposed(a) \
+            and a.shape[0] > 1 and a.shape[1] > 1 and a.size <= _ADDMV_IN_ORDER_MAX:
+        # a column-major matrix: MKL's gemv ('N') starts from beta·c and adds the columns
+        # times alpha·v_k one after another (measured against torch up to 512×512). Not
+        # for one row or column: a size-1 dim's stride (what picks 'N' or 'T' in ATen)
+        # need not be PyTorch's here.
+        _check_base(c, (a.shape[0],))
+        return _accumulated(c, a * (v * a.dtype.type(alpha)), beta, 1)
     return _add_scaled(c, mv(a, v), beta, alpha)
+
+
+_ADDMV_IN_ORDER_MAX = 1 << 20
 
 
 def baddbmm(c: ndarray, a: ndarray, b: ndarray, beta: Any = 1, alpha: Any = 1) -> Any:

@@ -11,6 +11,8 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad import dtypes
+from gradcli.ad.kernels import clib as C
+from gradcli.ad.kernels import vecmath as VM
 from gradcli.ad.kernels.elementwise import _cast, _vector_unary, result_type, wide
 from gradcli.ad.kernels.fused import fma
 from gradcli.ad.kernels.messages import (
@@ -40,8 +42,21 @@ asin = _unary(np.arcsin)
 acos = _unary(np.arccos)
 sinh = _vector_unary("sinh", np.sinh, whole=False)
 cosh = _vector_unary("cosh", np.cosh, whole=False)
-asinh = _unary(np.arcsinh)
-acosh = _unary(np.arccosh)
+def _libm_unary(f: Any):
+    """A function ATen computes with the C library's std:: function element by element
+    (asinhf, acoshf for float32): numpy's loop in the input's float dtype calls the same
+    C functions (widening float32 to double first would round differently)."""
+    def kernel(x: ndarray) -> Any:
+        x = _float(x)
+        with np.errstate(all="ignore"):
+            return np.asarray(f(x), dtype=x.dtype)
+
+    kernel.__name__ = f.__name__
+    return kernel
+
+
+asinh = _libm_unary(np.arcsinh)
+acosh = _libm_unary(np.arccosh)
 atanh = _vector_unary("atanh", np.arctanh, whole=False)
 log2 = _unary(np.log2)
 log10 = _unary(np.log10)
@@ -57,9 +72,15 @@ def rsqrt(x: ndarray) -> Any:
 
 
 def sinc(x: ndarray) -> Any:
-    """sin(πx) / (πx), 1 at 0."""
+    """sin(πx) / (πx), 1 at 0, as ATen's scalar kernel: π rounded to x's dtype times x,
+    the C library's sin of it (sinf for float32: numpy's own float32 sin differs in the
+    last bit on ~1 element in 7) over the same product."""
     x = _float(x)
-    return np.asarray(np.sinc(x), dtype=x.dtype)
+    if x.dtype != np.float32:
+        return np.asarray(np.sinc(x), dtype=x.dtype)
+    with np.errstate(all="ignore"):
+        p = np.float32(math.pi) * x
+        return np.where(x == 0, np.float32(1), C.call("sin", p, dtype=x.dtype) / p)
 
 
 def _map(f: Any, x: ndarray) -> ndarray:
@@ -179,15 +200,51 @@ def _float_binary(f: Any, cpu_name: str | None = None):
     return kernel
 
 
-atan2 = _float_binary(np.arctan2)
-hypot = _float_binary(np.hypot, "hypot_cpu")
-logaddexp = _float_binary(np.logaddexp, "logaddexp_cpu")
-logaddexp2 = _float_binary(np.logaddexp2, "logaddexp2_cpu")
+def _vec_binary(formula: Any, other: Any) -> Any:
+    """A binary cpu_kernel_vec kernel: formula(M, a, b) written once on arrays with M's
+    special functions (Vectorized<T>'s on whole pairs of vectors, the C library's on the
+    tail: vecmath.kernel_loop) for float32/float64, `other` for half dtypes."""
+    def f(a: Any, b: Any) -> Any:
+        dt = a.dtype if isinstance(a, ndarray) else np.asarray(b).dtype
+        if dt != np.float32 and dt != np.float64:
+            return other(a, b)
+        a, b = np.asarray(a, dt), np.asarray(b, dt)
+        shape = np.broadcast_shapes(a.shape, b.shape)
+        if not shape:
+            return VM.kernel_loop(formula, a.reshape(1), b.reshape(1)).reshape(())
+        return VM.kernel_loop(formula, np.broadcast_to(a, shape), b)
+
+    f.__name__ = other.__name__
+    return f
+
+
+def _logaddexp(M: Any, a: ndarray, b: ndarray, base2: bool = False) -> ndarray:
+    """ATen's logaddexp(2)_kernel: max(a, b) + log1p(exp(-|a - b|)), with exp2 and the
+    log1p times 1/ln 2 contracted into one FMA (both in the vector loop and in GCC's
+    scalar tail); a where a == b is infinite."""
+    m = np.maximum(a, b)
+    if base2:
+        lp = M.log1p(M.exp2(-np.abs(a - b)))
+        r = fma(lp, np.full_like(lp, a.dtype.type(1.0 / math.log(2.0))), m)
+    else:
+        r = m + M.log1p(M.exp(-np.abs(a - b)))
+    return np.where((a == b) & (np.abs(a) == np.inf), a, r)
+
+
+atan2 = _float_binary(_vec_binary(lambda M, a, b: M.atan2(a, b), np.arctan2))
+hypot = _float_binary(_vec_binary(lambda M, a, b: M.hypot(a, b), np.hypot), "hypot_cpu")
+logaddexp = _float_binary(_vec_binary(_logaddexp, np.logaddexp), "logaddexp_cpu")
+logaddexp2 = _float_binary(
+    _vec_binary(lambda M, a, b: _logaddexp(M, a, b, True), np.logaddexp2), "logaddexp2_cpu")
 copysign = _float_binary(np.copysign)
 
 
 def _xlogy(a: Any, b: Any) -> Any:
-    out = a * np.log(b)
+    # ATen's scalar kernel: x * std::log(y), logf for float32 (numpy's own float32 log
+    # differs in the last bit on ~1 element in 5)
+    f32 = np.float32 in (getattr(a, "dtype", None), getattr(b, "dtype", None))
+    log = C.call("log", b, dtype=np.float32) if f32 else np.log(b)
+    out = a * log
     return np.where((a == 0) & ~np.isnan(b), 0.0, out)
 
 

@@ -287,9 +287,47 @@ def mean(x: ndarray, dim: Any = None, keepdim: bool = False, dtype: Any = None) 
 
 
 def prod(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
-    """Product over a dim (all when None)."""
+    """Product over a dim (all when None). A float32/float64 product along contiguous
+    memory (the whole tensor, or the last dim of a C-contiguous one) in PyTorch's order
+    (_vector_prod); other products along a dim run in order, as numpy's."""
     dt = x.dtype if x.dtype.kind == "f" else np.dtype(np.int64)
+    if (dt is _f32 or dt is _f64) and x.ndim and x.size:
+        if dim is None and (x.flags.c_contiguous or x.flags.f_contiguous) \
+                and x.size <= _PROD_GRAIN:
+            out = _vector_prod(x.ravel(order="K"))
+            return out.reshape((1,) * x.ndim) if keepdim else out
+        if type(dim) is int and dim % x.ndim == x.ndim - 1 and x.flags.c_contiguous \
+                and x.shape[-1] <= _PROD_GRAIN:
+            out = _vector_prod(x)
+            return out[..., None] if keepdim else out
     return _prod(x, axis=_axis(dim), keepdims=keepdim, dtype=dt, out=ARRAY_OUT)
+
+
+#: Above this many elements PyTorch splits a whole-tensor reduction between threads.
+_PROD_GRAIN = 32768
+
+
+def _vector_prod(x: ndarray) -> ndarray:
+    """The product of each row of x (its last dim) as ATen's vectorized_inner_reduction:
+    whole groups of 4 vectors multiplied into 4 vector accumulators lane by lane, the
+    accumulators combined as (a0·a1)·(a2·a3), its lanes in order, then the elements past
+    the last whole group one by one."""
+    n = x.shape[-1]
+    width = VM.lanes(x.dtype)
+    count = n // (4 * width)
+    out = np.ones(x.shape[:-1], x.dtype)
+    with np.errstate(all="ignore"):
+        if count:
+            blocks = x[..., :count * 4 * width].reshape(*x.shape[:-1], count, 4, width)
+            acc = blocks[..., 0, :, :].copy()
+            for i in range(1, count):
+                acc *= blocks[..., i, :, :]
+            lanes = (acc[..., 0, :] * acc[..., 1, :]) * (acc[..., 2, :] * acc[..., 3, :])
+            for j in range(width):
+                out = out * lanes[..., j]
+        for k in range(count * 4 * width, n):
+            out = out * x[..., k]
+    return out
 
 
 def _check_reduced_sizes(x: ndarray, dim: Any, name: str) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad import dtypes
+from gradcli.ad.kernels import clib as C
 from gradcli.ad.kernels.reductions import _fma
 from gradcli.ad.kernels.vecgamma import lgamma_vec
 
@@ -25,6 +26,15 @@ def _float(x: ndarray) -> ndarray:
 def _map(f: Any, x: ndarray) -> ndarray:
     flat = [f(v) for v in x.astype(np.float64).ravel().tolist()]
     return np.asarray(flat, dtype=np.float64).reshape(x.shape).astype(x.dtype)
+
+
+def _libm(name: str, x: ndarray) -> ndarray:
+    """The C library's function `name` (np.log/np.exp/...) on x, as PyTorch's scalar
+    kernels call it: for float32 its float function (logf, expf: numpy's own float32 log
+    and exp differ in the last bit on some elements), for float64 numpy's (the same)."""
+    if x.dtype == np.float32:
+        return C.call(name, x, dtype=x.dtype)
+    return getattr(np, name)(x)
 
 
 # -- digamma, trigamma, polygamma ------------------------------------------------------
@@ -55,7 +65,7 @@ def _digamma_positive(x: ndarray) -> ndarray:
             poly = _fma(poly, zf, np.full_like(zf, t(c)))
         poly = poly.reshape(x.shape)
         y = np.where(x < t(1e17), z * poly, t(0))
-        out = result + np.log(x) - t(0.5) / x - y
+        out = result + _libm("log", x) - t(0.5) / x - y
     return np.where(x == 10, result + t(_PSI_10), out).astype(x.dtype)
 
 
@@ -354,7 +364,7 @@ def entr(x: ndarray) -> ndarray:
     """-x·log(x) for x > 0, 0 at 0, -inf below 0 (NaN stays NaN)."""
     x = _float(x)
     with np.errstate(all="ignore"):
-        out = np.where(x > 0, -x * np.log(x), np.where(x == 0, x.dtype.type(0), -np.inf))
+        out = np.where(x > 0, -x * _libm("log", x), np.where(x == 0, x.dtype.type(0), -np.inf))
     return np.asarray(np.where(np.isnan(x), x, out), dtype=x.dtype)
 
 
@@ -377,8 +387,17 @@ def _log_ndtr1(v: float) -> float:
 
 
 def log_ndtr(x: ndarray) -> ndarray:
-    """log Φ(x), accurate in both tails."""
-    return _map(lambda v: v if v != v else _log_ndtr1(v), _float(x))
+    """log Φ(x), accurate in both tails. float32 from -1 up as ATen's calc_log_ndtr
+    computes it in float: log1pf(-erfcf(x·(1/√2)f) / 2) (below -1 it takes ATen's
+    float erfcx, not written here: computed in double)."""
+    x = _float(x)
+    out = _map(lambda v: v if v != v else _log_ndtr1(v), x)
+    if x.dtype == np.float32:
+        upper = x >= -1
+        if upper.any():
+            t = x[upper] * np.float32(math.sqrt(0.5))
+            out[upper] = _libm("log1p", -_libm("erfc", t) / np.float32(2))
+    return out
 
 
 # -- modified Bessel functions of the first kind (Cephes' Chebyshev expansions) -----------
@@ -469,13 +488,16 @@ def _bessel(x: ndarray, order: int, scaled: bool) -> ndarray:
     ax = np.abs(x)
     with np.errstate(all="ignore"):
         near = _chbevl(ax / t(2) - t(2), a_coeffs)
-        far = _chbevl(t(32) / ax - t(2), b_coeffs) / np.sqrt(ax)
+        far = _chbevl(t(32) / ax - t(2), b_coeffs)
         if scaled:
             near = near * ax if order == 1 else near
+            far = far / np.sqrt(ax)
         else:
-            e = np.exp(ax)
+            # ATen's calc_i0/calc_i1: std::exp (expf for float32, not numpy's own float32
+            # exp), then (e^x · chbevl) / √x past 8
+            e = _libm("exp", ax)
             near = (e * ax) * near if order == 1 else e * near
-            far = e * far
+            far = (e * far) / np.sqrt(ax)
         out = np.where(ax <= 8, near, far)
         if order == 1:
             out = np.where(x < 0, -out, out)

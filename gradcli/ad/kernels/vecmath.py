@@ -8,6 +8,7 @@ for bit (tests/test_kernel_bits.py). Whole arrays, no per-element Python.
 
 from __future__ import annotations
 
+import math
 import os
 from typing import Any
 
@@ -747,3 +748,120 @@ def dnnl_gelu_erf_backward(g: ndarray, s: ndarray) -> ndarray:
     with np.errstate(all="ignore"):
         d = fma(erf, np.float32(0.5), x * _DNNL_1_SQRTPI * q + np.float32(0.5))
         return g * d
+
+
+# -- atan2: SLEEF's atan2f8_u10 / atan2d4_u10 (xatan2f_u1 / xatan2_u1) ---------------------
+
+_ATAN2F_POLY = _f32(-0.00176397908944636583328247, 0.0107900900766253471374512,
+                    -0.0309564601629972457885742, 0.0577365085482597351074219,
+                    -0.0838950723409652709960938, 0.109463557600975036621094,
+                    -0.142626821994781494140625, 0.199983194470405578613281)
+_ATAN2_POLY = (1.06298484191448746607415e-05, -0.000125620649967286867384336,
+               0.00070557664296393412389774, -0.00251865614498713360352999,
+               0.00646262899036991172313504, -0.0128281333663399031014274,
+               0.0208024799924145797902497, -0.0289002344784740315686289,
+               0.0359785005035104590853656, -0.041848579703592507506027,
+               0.0470843011653283988193763, -0.0524914210588448421068719,
+               0.0587946590969581003860434, -0.0666620884778795497194182,
+               0.0769225330296203768654095, -0.0909090442773387574781907)
+_ATAN2_TAIL = (0.111111108376896236538123, -0.142857142756268568062339,
+               0.199999999997977351284817, -0.333333333333317605173818)
+
+
+def _atan2k_u1(y: ndarray, x: ndarray) -> tuple[ndarray, ndarray]:
+    """SLEEF's atan2kf_u1/atan2k_u1 of (|y|, 0) and (x, 0): atan(|y|/x) plus the quadrant's
+    multiple of π/2, as a double-word."""
+    f32 = x.dtype == _F32
+    t_ = x.dtype.type
+    zero = np.zeros_like(x)
+    q = np.where(x < 0 if f32 else np.signbit(x), -2, 0)
+    neg = x < 0
+    xh, xl = np.where(neg, -x, x), zero
+    q = np.where(xh < y, q + 1, q)
+    p = xh < y
+    sh, sl = np.where(p, -xh, y), np.where(p, -xl, zero)
+    th, tl = np.where(p, y, xh), np.where(p, zero, xl)
+    sh, sl = _div_ww(sh, sl, th, tl)
+    th, tl = _squ(sh, sl)
+    th, tl = th + tl, (th - (th + tl)) + tl  # normalize
+    if f32:
+        u = np.full(x.shape, _ATAN2F_POLY[0], _F32)
+        for c in _ATAN2F_POLY[1:]:
+            u = fma(u, th, c)
+        s = np.float32(-0.333332866430282592773438) + u * th  # dfadd_vf2_vf_vf
+        th, tl = _mul_ww(th, tl, s, (np.float32(-0.333332866430282592773438) - s) + u * th)
+        th, tl = _mul_ww(sh, sl, *_add_vw(np.float32(1), th, tl))
+        pih, pil = t_(1.5707963705062866211), t_(-4.3711388286737928865e-08)
+    else:
+        t2 = th * th
+        t4 = t2 * t2
+        u = _poly((th, t2, t4, t4 * t4), _ATAN2_POLY)
+        for c in _ATAN2_TAIL:
+            u = fma(u, th, c)
+        th, tl = _add_ww(sh, sl, *_mul_wv(*_mul_ww(sh, sl, th, tl), u))
+        pih, pil = 1.570796326794896557998982, 6.12323399573676603586882e-17
+    qh, ql = _mul_wv(np.full(x.shape, pih, x.dtype), np.full(x.shape, pil, x.dtype),
+                     q.astype(x.dtype))
+    return _add_ww(qh, ql, th, tl)
+
+
+def vatan2(y: ndarray, x: ndarray) -> ndarray:
+    """Vectorized<T>::atan2: SLEEF's atan2f8_u10 / atan2d4_u10."""
+    f32 = x.dtype == _F32
+    t_ = x.dtype.type
+    y, x = np.broadcast_arrays(np.asarray(y, x.dtype), x)
+    with np.errstate(all="ignore"):
+        tiny = np.abs(x) < t_(2.9387372783541830947e-39 if f32 else 5.5626846462680083984e-309)
+        scale = t_(2.0 ** (24 if f32 else 53))
+        x = np.where(tiny, x * scale, x)
+        y = np.where(tiny, y * scale, y)
+        dh, dl = _atan2k_u1(np.abs(y), x)
+        r = _mulsign(dh + dl, x)
+        half_pi, quarter_pi = t_(math.pi / 2), t_(math.pi / 4)
+
+        def inf2(m: ndarray) -> ndarray:  # SLEEF's visinf2: ±m where x is ±inf, else 0
+            return np.where(np.isinf(x), _mulsign(np.abs(m), x), t_(0))
+
+        r = np.where(np.isinf(x) | (x == 0), half_pi - inf2(_mulsign(half_pi, x)), r)
+        r = np.where(np.isinf(y), half_pi - inf2(_mulsign(quarter_pi, x)), r)
+        r = np.where(y == 0, np.where(np.signbit(x), t_(math.pi), t_(0)), r)
+        return np.where(np.isnan(x) | np.isnan(y), _nan(x.dtype), _mulsign(r, y))
+
+
+def _scalar2(name: str) -> Any:
+    def g(y: Any, x: Any) -> ndarray:
+        return C.call(name, y, x, dtype=np.asarray(x).dtype)
+
+    return staticmethod(g)
+
+
+VEC.atan2 = staticmethod(vatan2)
+LIBM.atan2 = _scalar2("atan2")
+
+
+def vhypot(x: ndarray, y: ndarray) -> ndarray:
+    """Vectorized<double>::hypot: SLEEF's hypotd4_u05, max·√(1 + (min/max)²) in
+    double-words (float32's, hypotf8_u05, gives numpy's bits and is left to numpy)."""
+    if x.dtype == _F32:
+        return np.hypot(x, y)
+    x, y = np.broadcast_arrays(np.abs(x), np.abs(np.asarray(y, x.dtype)))
+    with np.errstate(all="ignore"):
+        lo, hi = np.minimum(x, y), np.maximum(x, y)
+        small = hi < np.finfo(_F64).tiny
+        n = np.where(small, lo * 2.0 ** 54, lo)
+        d = np.where(small, hi * 2.0 ** 54, hi)
+        zero = np.zeros_like(n)
+        th, tl = _div_ww(n, zero, d, zero)
+        th, tl = _add2_wv(*_squ(th, tl), 1.0)
+        r = np.sqrt(th + tl)  # ddsqrt: (d + t²)·(1/t)/2, t = √d
+        rh, rl = _mul_ww(*_add2_ww(th, tl, *_mul_vv(r, r)), *_rec_w(r, zero))
+        th, tl = _mul_wv(rh * 0.5, rl * 0.5, hi)
+        ret = th + tl
+        ret = np.where(np.isnan(ret), np.inf, ret)
+        ret = np.where(lo == 0, hi, ret)
+        ret = np.where(np.isnan(x) | np.isnan(y), np.nan, ret)
+        return np.where((x == np.inf) | (y == np.inf), np.inf, ret)
+
+
+VEC.hypot = staticmethod(vhypot)
+LIBM.hypot = _scalar2("hypot")
