@@ -13,17 +13,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from gradcli.ad.kernels.doubleword import add2, add2_wv, add2_ww, div_ww, mul_vv, mul_wv, mul_ww
 from gradcli.ad.kernels.fused import fma
-from gradcli.ad.kernels.vecmath import (
-    _add2,
-    _add2_wv,
-    _add2_ww,
-    _div_ww,
-    _logk2,
-    _mul_vv,
-    _mul_wv,
-    _mul_ww,
-)
+from gradcli.ad.kernels.vecmath import _logk2
 
 ndarray = np.ndarray
 Pair = tuple[ndarray, ndarray]
@@ -102,16 +94,16 @@ def _sinpik(d: ndarray) -> Pair:
     o = (q & 2) == 2
     t = u - q.astype(np.float64)
     s = t * t
-    s2 = _mul_vv(t, t)
+    s2 = mul_vv(t, t)
     u = np.where(o, *_SINPI_POLY[0])
     for c in _SINPI_POLY[1:]:
         u = fma(u, s, np.where(o, *c))
-    x = _add2_ww(u * s, np.zeros_like(u), *_where2(o, _const2(_SINPI_2[0], u.shape),
+    x = add2_ww(u * s, np.zeros_like(u), *_where2(o, _const2(_SINPI_2[0], u.shape),
                                                     _const2(_SINPI_2[1], u.shape)))
-    x = _add2_ww(*_mul_ww(*s2, *x), *_where2(o, _const2(_SINPI_1[0], u.shape),
+    x = add2_ww(*mul_ww(*s2, *x), *_where2(o, _const2(_SINPI_1[0], u.shape),
                                              _const2(_SINPI_1[1], u.shape)))
-    x = _mul_ww(*x, *_where2(o, s2, (t, np.zeros_like(t))))
-    x = _where2(o, _add2_wv(*x, 1.0), x)
+    x = mul_ww(*x, *_where2(o, s2, (t, np.zeros_like(t))))
+    x = _where2(o, add2_wv(*x, 1.0), x)
     flip = (q & 4) == 4
     return _sign_flip(x[0], flip), _sign_flip(x[1], flip)
 
@@ -123,40 +115,40 @@ def _gammak(a: ndarray) -> tuple[Pair, Pair]:
     one = np.ones(shape)
     otiny = np.abs(a) < 1e-306
     oref = a < 0.5
-    x = _where2(otiny, (zero, zero), _where2(oref, _add2(one, -a), (a, zero)))
+    x = _where2(otiny, (zero, zero), _where2(oref, add2(one, -a), (a, zero)))
     o0 = (x[0] >= 0.5) & (x[0] <= 1.1)
     o2 = x[0] >= 2.3
-    y = _normalize(*_mul_ww(*_add2_wv(*x, 1.0), *x))
+    y = _normalize(*mul_ww(*add2_wv(*x, 1.0), *x))
     for k in (2.0, 3.0, 4.0):
-        y = _normalize(*_mul_ww(*_add2_wv(*x, k), *y))
+        y = _normalize(*mul_ww(*add2_wv(*x, k), *y))
     o = o2 & (x[0] <= 7)
     clln = _where2(o, y, (one, zero))
-    x = _where2(o, _add2_wv(*x, 5.0), x)
+    x = _where2(o, add2_wv(*x, 5.0), x)
     with np.errstate(divide="ignore"):
-        t = np.where(o2, 1.0 / x[0], _normalize(*_add2_wv(*x, np.where(o0, -1.0, -2.0)))[0])
+        t = np.where(o2, 1.0 / x[0], _normalize(*add2_wv(*x, np.where(o0, -1.0, -2.0)))[0])
     u = np.where(o2, _GAMMA_POLY[0][0], np.where(o0, _GAMMA_POLY[0][1], _GAMMA_POLY[0][2]))
     for c2, c0, c in _GAMMA_POLY[1:]:
         u = fma(u, t, np.where(o2, c2, np.where(o0, c0, c)))
-    y = _mul_ww(*_add2_wv(*x, -0.5), *_logk2(*x))
-    y = _add2_ww(*y, -x[0], -x[1])
-    y = _add2_ww(*y, *_const2(_HALF_LOG_2PI, shape))
-    z = _add2_wv(*_mul_vv(u, t), np.where(o0, *_TAYLOR[0]))
-    z = _add2_wv(*_mul_wv(*z, t), np.where(o0, *_TAYLOR[1]))
-    z = _add2_wv(*_mul_wv(*z, t), np.where(o0, *_TAYLOR[2]))
-    z = _mul_wv(*z, t)
+    y = mul_ww(*add2_wv(*x, -0.5), *_logk2(*x))
+    y = add2_ww(*y, -x[0], -x[1])
+    y = add2_ww(*y, *_const2(_HALF_LOG_2PI, shape))
+    z = add2_wv(*mul_vv(u, t), np.where(o0, *_TAYLOR[0]))
+    z = add2_wv(*mul_wv(*z, t), np.where(o0, *_TAYLOR[1]))
+    z = add2_wv(*mul_wv(*z, t), np.where(o0, *_TAYLOR[2]))
+    z = mul_wv(*z, t)
     clc = _where2(o2, y, z)
-    clld = _where2(o2, _add2_wv(*_mul_vv(u, t), 1.0), (one, zero))
+    clld = _where2(o2, add2_wv(*mul_vv(u, t), 1.0), (one, zero))
     y = clln
-    reflected = _add2_ww(*_const2(_LOG_PI, shape), -clc[0], -clc[1])
+    reflected = add2_ww(*_const2(_LOG_PI, shape), -clc[0], -clc[1])
     clc = _where2(otiny, _const2(_LOG_2_120, shape), _where2(oref, reflected, clc))
     clln = _where2(otiny, (one, zero), _where2(oref, clln, clld))
     if oref.any():
         with np.errstate(invalid="ignore"):
             whole = np.trunc(a * (1.0 / (1 << 28)))
             whole = np.where(np.abs(whole) < 2.0 ** 31, whole, -2.0 ** 31)  # an int32's
-        x = _mul_ww(*clld, *_sinpik(a - (1 << 28) * whole))
+        x = mul_ww(*clld, *_sinpik(a - (1 << 28) * whole))
     clld = _where2(otiny, (a * float((1 << 60) * (1 << 60)), zero), _where2(oref, x, y))
-    return clc, _div_ww(*clln, *clld)
+    return clc, div_ww(*clln, *clld)
 
 
 def lgamma_vec(a: ndarray) -> ndarray:
@@ -164,7 +156,7 @@ def lgamma_vec(a: ndarray) -> ndarray:
     with np.errstate(all="ignore"):
         clc, (bh, bl) = _gammak(a)
         abs_b = (np.abs(bh), _sign_flip(bl, np.signbit(bh)))
-        yh, yl = _add2_ww(*clc, *_logk2(*abs_b))
+        yh, yl = add2_ww(*clc, *_logk2(*abs_b))
         r = yh + yl
         pole = np.isinf(a) | ((a <= 0) & (np.trunc(a) == a)) | (np.isfinite(a) & np.isnan(r))
         return np.where(pole, np.inf, r)

@@ -15,6 +15,22 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad.kernels import clib as C
+from gradcli.ad.kernels.doubleword import (
+    add2,
+    add2_wv,
+    add2_ww,
+    add_vw,
+    add_wv,
+    add_ww,
+    div_ww,
+    mul_vv,
+    mul_wv,
+    mul_ww,
+    poly,
+    rec_w,
+    squ,
+    sub_ww,
+)
 from gradcli.ad.kernels.fused import fma
 
 ndarray = np.ndarray
@@ -149,99 +165,6 @@ def reduce_sum_lastdim(x: ndarray) -> ndarray:
     return acc[..., 0]
 
 
-# -- SLEEF's double-word arithmetic (df.h/dd.h, FMA builds) ------------------------------
-# A value is a pair (hi, lo) of arrays of one dtype with hi + lo the number; each helper is
-# the one of the same operation order in SLEEF (its name in the comment).
-
-def _add2(x: ndarray, y: ndarray) -> tuple[ndarray, ndarray]:  # dfadd2_vf2_vf_vf
-    s = x + y
-    v = s - x
-    return s, (x - (s - v)) + (y - v)
-
-
-def _add2_wv(xh: ndarray, xl: ndarray, y: Any) -> tuple[ndarray, ndarray]:  # dfadd2_vf2_vf2_vf
-    s = xh + y
-    v = s - xh
-    return s, ((xh - (s - v)) + (y - v)) + xl
-
-
-def _add2_ww(xh: ndarray, xl: ndarray, yh: ndarray, yl: ndarray
-             ) -> tuple[ndarray, ndarray]:  # dfadd2_vf2_vf2_vf2
-    s = xh + yh
-    v = s - xh
-    return s, ((xh - (s - v)) + (yh - v)) + (xl + yl)
-
-
-def _add_vw(x: Any, yh: ndarray, yl: ndarray) -> tuple[ndarray, ndarray]:  # dfadd_vf2_vf_vf2
-    s = x + yh
-    return s, ((x - s) + yh) + yl
-
-
-def _add_wv(xh: ndarray, xl: ndarray, y: Any) -> tuple[ndarray, ndarray]:  # dfadd_vf2_vf2_vf
-    s = xh + y
-    return s, ((xh - s) + y) + xl
-
-
-def _add_ww(xh: ndarray, xl: ndarray, yh: ndarray, yl: ndarray
-            ) -> tuple[ndarray, ndarray]:  # dfadd_vf2_vf2_vf2
-    s = xh + yh
-    return s, (((xh - s) + yh) + xl) + yl
-
-
-def _sub_ww(xh: ndarray, xl: ndarray, yh: ndarray, yl: ndarray
-            ) -> tuple[ndarray, ndarray]:  # dfsub_vf2_vf2_vf2
-    s = xh - yh
-    return s, (((xh - s) - yh) + xl) - yl
-
-
-def _mul_vv(x: ndarray, y: Any) -> tuple[ndarray, ndarray]:  # dfmul_vf2_vf_vf
-    s = x * y
-    return s, fma(x, y, -s)
-
-
-def _mul_wv(xh: ndarray, xl: ndarray, y: Any) -> tuple[ndarray, ndarray]:  # dfmul_vf2_vf2_vf
-    s = xh * y
-    return s, fma(xl, y, fma(xh, y, -s))
-
-
-def _mul_ww(xh: ndarray, xl: ndarray, yh: ndarray, yl: ndarray
-            ) -> tuple[ndarray, ndarray]:  # dfmul_vf2_vf2_vf2
-    s = xh * yh
-    return s, fma(xh, yl, fma(xl, yh, fma(xh, yh, -s)))
-
-
-def _squ(xh: ndarray, xl: ndarray) -> tuple[ndarray, ndarray]:  # dfsqu_vf2_vf2
-    s = xh * xh
-    return s, fma(xh + xh, xl, fma(xh, xh, -s))
-
-
-def _rec_w(dh: ndarray, dl: ndarray) -> tuple[ndarray, ndarray]:  # dfrec_vf2_vf2
-    one = dh.dtype.type(1)
-    q = one / dh
-    return q, q * fma(-dl, q, fma(-dh, q, one))
-
-
-def _div_ww(nh: ndarray, nl: Any, dh: ndarray, dl: ndarray
-            ) -> tuple[ndarray, ndarray]:  # dfdiv_vf2_vf2_vf2
-    one = dh.dtype.type(1)
-    t = one / dh
-    q = nh * t
-    u = fma(t, nh, -q)
-    v = fma(-dl, t, fma(-dh, t, one))
-    return q, fma(q, v, fma(np.broadcast_to(nl, q.shape).astype(q.dtype), t, u))
-
-
-def _poly(x: tuple[ndarray, ...], coeffs: tuple[Any, ...]) -> Any:
-    """SLEEF's POLYn (estrin.h): x = (x, x², x⁴, x⁸), coefficients (of x's dtype) from
-    the highest degree down: the top ones times the largest power of x below n, plus the
-    rest, each part the same way."""
-    n = len(coeffs)
-    if n == 1:
-        return coeffs[0]
-    m = 1 << ((n - 1).bit_length() - 1)
-    return fma(x[m.bit_length() - 1], _poly(x, coeffs[:n - m]), _poly(x, coeffs[n - m:]))
-
-
 def _bits_pow2(q: ndarray, dtype: np.dtype) -> ndarray:
     """SLEEF's vpow2i: 2^q built in the exponent field (q + bias, no range check)."""
     if dtype == _F32:
@@ -295,24 +218,24 @@ def _expk2(d: ndarray, dl: Any = 0) -> tuple[ndarray, ndarray]:
         else:
             qf = np.rint((d + dl) * _R_LN2)
             q = qf.astype(np.int32)
-        sh, sl = _add2_wv(d, dl, qf * -(_L2UF if f32 else _L2U))
-        sh, sl = _add2_wv(sh, sl, qf * -(_L2LF if f32 else _L2L))
+        sh, sl = add2_wv(d, dl, qf * -(_L2UF if f32 else _L2U))
+        sh, sl = add2_wv(sh, sl, qf * -(_L2LF if f32 else _L2L))
         if f32:
             u = np.full(d.shape, _EXPK2F_POLY[0], _F32)
             for c in _EXPK2F_POLY[1:]:
                 u = fma(u, sh, c)
-            th, tl = _add2_wv(*_mul_wv(sh, sl, u), np.float32(0.166666659414234244790680580464))
-            th, tl = _add2_wv(*_mul_ww(sh, sl, th, tl), np.float32(0.5))
-            th, tl = _add2_ww(sh, sl, *_mul_ww(*_squ(sh, sl), th, tl))
-            th, tl = _add_vw(np.float32(1), th, tl)
+            th, tl = add2_wv(*mul_wv(sh, sl, u), np.float32(0.166666659414234244790680580464))
+            th, tl = add2_wv(*mul_ww(sh, sl, th, tl), np.float32(0.5))
+            th, tl = add2_ww(sh, sl, *mul_ww(*squ(sh, sl), th, tl))
+            th, tl = add_vw(np.float32(1), th, tl)
         else:
-            s2h, s2l = _squ(sh, sl)
-            s4h, s4l = _squ(s2h, s2l)
-            u = _poly((sh, s2h, s4h, s4h * s4h), _EXPK2_POLY)
-            th, tl = _add_vw(0.5, *_mul_wv(sh, sl, 0.1666666666666666574))
-            th, tl = _add_vw(1.0, *_mul_ww(th, tl, sh, sl))
-            th, tl = _add_vw(1.0, *_mul_ww(th, tl, sh, sl))
-            th, tl = _add_ww(th, tl, *_mul_wv(s4h, s4l, u))
+            s2h, s2l = squ(sh, sl)
+            s4h, s4l = squ(s2h, s2l)
+            u = poly((sh, s2h, s4h, s4h * s4h), _EXPK2_POLY)
+            th, tl = add_vw(0.5, *mul_wv(sh, sl, 0.1666666666666666574))
+            th, tl = add_vw(1.0, *mul_ww(th, tl, sh, sl))
+            th, tl = add_vw(1.0, *mul_ww(th, tl, sh, sl))
+            th, tl = add_ww(th, tl, *mul_wv(s4h, s4l, u))
         th, tl = _ldexp2(th, q), _ldexp2(tl, q)
         low = d < t_(-104 if f32 else -1000)
         return np.where(low, t_(0), th), np.where(low, t_(0), tl)
@@ -323,7 +246,7 @@ def vexpm1(a: ndarray) -> ndarray:
     f32 = a.dtype == _F32
     t_ = a.dtype.type
     with np.errstate(all="ignore"):
-        dh, dl = _add2_wv(*_expk2(a), t_(-1))
+        dh, dl = add2_wv(*_expk2(a), t_(-1))
         x = dh + dl
         x = np.where(a > t_(88.72283172607421875 if f32 else 709.782712893383996732223),
                      t_(np.inf), x)
@@ -339,8 +262,8 @@ def vtanh(x: ndarray) -> ndarray:
     with np.errstate(all="ignore"):
         y = np.abs(x)
         dh, dl = _expk2(y)
-        eh, el = _rec_w(dh, dl)
-        dh, dl = _div_ww(*_add2_ww(dh, dl, -eh, -el), *_add2_ww(dh, dl, eh, el))
+        eh, el = rec_w(dh, dl)
+        dh, dl = div_ww(*add2_ww(dh, dl, -eh, -el), *add2_ww(dh, dl, eh, el))
         y = dh + dl
         y = np.where((np.abs(x) > t_(8.664339742 if f32 else 18.714973875)) | np.isnan(y),
                      t_(1), y)
@@ -358,7 +281,7 @@ def _log_tail(e: ndarray, xh: ndarray, xl: ndarray) -> ndarray:
     for x = (m - 1)/(m + 1) given as a double-word."""
     f32 = xh.dtype == _F32
     t_ = xh.dtype.type
-    sh, sl = _mul_wv(np.full(xh.shape, t_(0.69314718246459960938 if f32 else
+    sh, sl = mul_wv(np.full(xh.shape, t_(0.69314718246459960938 if f32 else
                                          0.693147180559945286226764)),
                      np.full(xh.shape, t_(-1.904654323148236017e-09 if f32 else
                                          2.319046813846299558417771e-17)), e.astype(xh.dtype))
@@ -369,9 +292,9 @@ def _log_tail(e: ndarray, xh: ndarray, xl: ndarray) -> ndarray:
             t = fma(t, x2, c)
     else:
         x4 = x2 * x2
-        t = _poly((x2, x4, x4 * x4), _LOG1P_POLY)
-    sh, sl = _add_ww(sh, sl, xh * t_(2), xl * t_(2))
-    sh, sl = _add_wv(sh, sl, x2 * xh * t)
+        t = poly((x2, x4, x4 * x4), _LOG1P_POLY)
+    sh, sl = add_ww(sh, sl, xh * t_(2), xl * t_(2))
+    sh, sl = add_wv(sh, sl, x2 * xh * t)
     return sh + sl
 
 
@@ -402,7 +325,7 @@ def vlog1p(d: ndarray) -> ndarray:
         t = _scale_bits(t_(1), -e)
         m = fma(d, t, t - t_(1))
         den = t_(2) + m
-        r = _log_tail(np.where(tiny, e - 64, e), *_div_ww(m, t_(0), den, (t_(2) - den) + m))
+        r = _log_tail(np.where(tiny, e - 64, e), *div_ww(m, t_(0), den, (t_(2) - den) + m))
         r = np.where(d < -1, _nan(d.dtype) if f32 else t_(np.nan), r)
         r = np.where(np.isnan(d), t_(np.nan), r)
         r = np.where(d == -1, t_(-np.inf), r)
@@ -411,7 +334,7 @@ def vlog1p(d: ndarray) -> ndarray:
         if big.any():  # SLEEF's log_u1 (d is normal and its exponent the one of 1 + d)
             e = _exponent(d)
             m = _scale_bits(d, -e)
-            big_r = _log_tail(e, *_div_ww(*_add2(t_(-1), m), *_add2(t_(1), m)))
+            big_r = _log_tail(e, *div_ww(*add2(t_(-1), m), *add2(t_(1), m)))
             r = np.where(big, np.where(d == np.inf, d, big_r), r)
         return r
 
@@ -428,14 +351,14 @@ def _expk(dh: ndarray, dl: ndarray) -> ndarray:
     with np.errstate(all="ignore"):
         dq = np.rint((dh + dl) * _R_LN2)
         q = dq.astype(np.int32)
-        sh, sl = _add2_wv(dh, dl, dq * -_L2U)
-        sh, sl = _add2_wv(sh, sl, dq * -_L2L)
+        sh, sl = add2_wv(dh, dl, dq * -_L2U)
+        sh, sl = add2_wv(sh, sl, dq * -_L2L)
         sh, sl = sh + sl, (sh - (sh + sl)) + sl  # ddnormalize
         s2 = sh * sh
         s4 = s2 * s2
-        u = _poly((sh, s2, s4, s4 * s4), _EXPK_POLY)
-        th, tl = _add_vw(1.0, sh, sl)
-        th, tl = _add_ww(th, tl, *_mul_wv(*_squ(sh, sl), u))
+        u = poly((sh, s2, s4, s4 * s4), _EXPK_POLY)
+        th, tl = add_vw(1.0, sh, sl)
+        th, tl = add_ww(th, tl, *mul_wv(*squ(sh, sl), u))
         return np.where(dh < -1000, 0.0, _ldexp2(th + tl, q))
 
 
@@ -478,21 +401,21 @@ def _verf(a: ndarray) -> ndarray:
         x4 = x2 * x2
         x8 = x4 * x4
         near = x <= 2.5
-        t = _poly((x, x2, x4, x8, x8 * x8),
+        t = poly((x, x2, x4, x8, x8 * x8),
                   tuple(np.where(near, lo, hi) for lo, hi in _ERF_POLY))
         (c2h, c2l), (c1h, c1l), (c0h, c0l) = (
             (np.where(near, lo[0], hi[0]), np.where(near, lo[1], hi[1])) for lo, hi in _ERF_DD)
         # poly4dd: (c0 + c1·x) + (c2 + t·x)·x², each ddmla = z + y·x (dd.h's ddadd, which
         # takes |z| >= |y·x| for granted: not so past 2.5, and its bits show it)
-        hh, hl = _add_ww(c2h, c2l, *_mul_wv(t, np.zeros_like(t), x))
-        lh, ll = _add_ww(c0h, c0l, *_mul_wv(c1h, c1l, x))
-        th, tl = _add_ww(lh, ll, *_mul_wv(hh, hl, x2))
-        sh, sl = _add_vw(1.0, *_mul_wv(th, tl, x))
+        hh, hl = add_ww(c2h, c2l, *mul_wv(t, np.zeros_like(t), x))
+        lh, ll = add_ww(c0h, c0l, *mul_wv(c1h, c1l, x))
+        th, tl = add_ww(lh, ll, *mul_wv(hh, hl, x2))
+        sh, sl = add_vw(1.0, *mul_wv(th, tl, x))
         for _ in range(4):
-            sh, sl = _squ(sh, sl)
-        sh, sl = _rec_w(sh, sl)
+            sh, sl = squ(sh, sl)
+        sh, sl = rec_w(sh, sl)
         th, tl = np.where(near, sh, _expk(th, tl)), np.where(near, sl, 0.0)
-        th, tl = _add2_wv(th, tl, -1.0)
+        th, tl = add2_wv(th, tl, -1.0)
         tiny = x < 1e-8
         th = np.where(tiny, x * -1.12837916709551262756245475959, th)
         tl = np.where(tiny, 0.0, tl)
@@ -580,8 +503,8 @@ def _sinh_cosh(x: ndarray, odd: bool) -> ndarray:
     with np.errstate(all="ignore"):
         y = np.abs(x)
         dh, dl = _expk2(y)
-        eh, el = _rec_w(dh, dl)
-        dh, dl = _sub_ww(dh, dl, eh, el) if odd else _add_ww(dh, dl, eh, el)
+        eh, el = rec_w(dh, dl)
+        dh, dl = sub_ww(dh, dl, eh, el) if odd else add_ww(dh, dl, eh, el)
         y = (dh + dl) * t_(0.5)
         y = np.where((np.abs(x) > t_(89 if x.dtype == _F32 else 710)) | np.isnan(y),
                      t_(np.inf), y)
@@ -608,21 +531,21 @@ def _logk2(dh: ndarray, dl: ndarray) -> tuple[ndarray, ndarray]:
         mh, ml = dh * p, dl * p
     else:
         mh, ml = _ldexp2(dh, -e), _ldexp2(dl, -e)
-    xh, xl = _div_ww(*_add2_wv(mh, ml, t_(-1)), *_add2_wv(mh, ml, t_(1)))
-    x2h, x2l = _squ(xh, xl)
+    xh, xl = div_ww(*add2_wv(mh, ml, t_(-1)), *add2_wv(mh, ml, t_(1)))
+    x2h, x2l = squ(xh, xl)
     if f32:
         t = np.full(dh.shape, _LOGK2F_POLY[0], _F32)
         for c in _LOGK2F_POLY[1:]:
             t = fma(t, x2h, c)
     else:
         x4 = x2h * x2h
-        t = fma(_poly((x2h, x4, x4 * x4), _LOGK2_POLY), x2h, 0.666666666666664853302393)
+        t = fma(poly((x2h, x4, x4 * x4), _LOGK2_POLY), x2h, 0.666666666666664853302393)
     ln2 = (0.69314718246459960938, -1.904654323148236017e-09) if f32 else (
         0.693147180559945286226764, 2.319046813846299558417771e-17)
-    sh, sl = _mul_wv(np.full(dh.shape, t_(ln2[0])), np.full(dh.shape, t_(ln2[1])),
+    sh, sl = mul_wv(np.full(dh.shape, t_(ln2[0])), np.full(dh.shape, t_(ln2[1])),
                      e.astype(dh.dtype))
-    sh, sl = _add_ww(sh, sl, xh * t_(2), xl * t_(2))
-    return _add_ww(sh, sl, *_mul_wv(*_mul_ww(x2h, x2l, xh, xl), t))
+    sh, sl = add_ww(sh, sl, xh * t_(2), xl * t_(2))
+    return add_ww(sh, sl, *mul_wv(*mul_ww(x2h, x2l, xh, xl), t))
 
 
 def vatanh(x: ndarray) -> ndarray:
@@ -630,7 +553,7 @@ def vatanh(x: ndarray) -> ndarray:
     t_ = x.dtype.type
     with np.errstate(all="ignore"):
         y = np.abs(x)
-        dh, dl = _logk2(*_div_ww(*_add2(t_(1), y), *_add2(t_(1), -y)))
+        dh, dl = _logk2(*div_ww(*add2(t_(1), y), *add2(t_(1), -y)))
         y = np.where(y > 1, _nan(x.dtype), np.where(y == 1, t_(np.inf), (dh + dl) * t_(0.5)))
         if x.dtype == _F32:  # the float one sets NaNs before the sign, the double one after
             y = _mulsign(np.where(np.isinf(x) | np.isnan(y), _nan(x.dtype), y), x)
@@ -671,9 +594,9 @@ def vexp2(d: ndarray) -> ndarray:
         else:
             s2 = s * s
             s4 = s2 * s2
-            u = fma(_poly((s, s2, s4, s4 * s4), _EXP2_POLY), s, 0.6931471805599452862e+0)
-            ph, pl = _mul_vv(u, s)
-            uh, ul = _add_vw(1.0, ph, pl)
+            u = fma(poly((s, s2, s4, s4 * s4), _EXP2_POLY), s, 0.6931471805599452862e+0)
+            ph, pl = mul_vv(u, s)
+            uh, ul = add_vw(1.0, ph, pl)
             u = uh + ul
         u = _ldexp2(u, q)
         u = np.where(d >= t_(128 if f32 else 1024), t_(np.inf), u)
@@ -781,28 +704,28 @@ def _atan2k_u1(y: ndarray, x: ndarray) -> tuple[ndarray, ndarray]:
     p = xh < y
     sh, sl = np.where(p, -xh, y), np.where(p, -xl, zero)
     th, tl = np.where(p, y, xh), np.where(p, zero, xl)
-    sh, sl = _div_ww(sh, sl, th, tl)
-    th, tl = _squ(sh, sl)
+    sh, sl = div_ww(sh, sl, th, tl)
+    th, tl = squ(sh, sl)
     th, tl = th + tl, (th - (th + tl)) + tl  # normalize
     if f32:
         u = np.full(x.shape, _ATAN2F_POLY[0], _F32)
         for c in _ATAN2F_POLY[1:]:
             u = fma(u, th, c)
         s = np.float32(-0.333332866430282592773438) + u * th  # dfadd_vf2_vf_vf
-        th, tl = _mul_ww(th, tl, s, (np.float32(-0.333332866430282592773438) - s) + u * th)
-        th, tl = _mul_ww(sh, sl, *_add_vw(np.float32(1), th, tl))
+        th, tl = mul_ww(th, tl, s, (np.float32(-0.333332866430282592773438) - s) + u * th)
+        th, tl = mul_ww(sh, sl, *add_vw(np.float32(1), th, tl))
         pih, pil = t_(1.5707963705062866211), t_(-4.3711388286737928865e-08)
     else:
         t2 = th * th
         t4 = t2 * t2
-        u = _poly((th, t2, t4, t4 * t4), _ATAN2_POLY)
+        u = poly((th, t2, t4, t4 * t4), _ATAN2_POLY)
         for c in _ATAN2_TAIL:
             u = fma(u, th, c)
-        th, tl = _add_ww(sh, sl, *_mul_wv(*_mul_ww(sh, sl, th, tl), u))
+        th, tl = add_ww(sh, sl, *mul_wv(*mul_ww(sh, sl, th, tl), u))
         pih, pil = 1.570796326794896557998982, 6.12323399573676603586882e-17
-    qh, ql = _mul_wv(np.full(x.shape, pih, x.dtype), np.full(x.shape, pil, x.dtype),
+    qh, ql = mul_wv(np.full(x.shape, pih, x.dtype), np.full(x.shape, pil, x.dtype),
                      q.astype(x.dtype))
-    return _add_ww(qh, ql, th, tl)
+    return add_ww(qh, ql, th, tl)
 
 
 def vatan2(y: ndarray, x: ndarray) -> ndarray:
@@ -851,11 +774,11 @@ def vhypot(x: ndarray, y: ndarray) -> ndarray:
         n = np.where(small, lo * 2.0 ** 54, lo)
         d = np.where(small, hi * 2.0 ** 54, hi)
         zero = np.zeros_like(n)
-        th, tl = _div_ww(n, zero, d, zero)
-        th, tl = _add2_wv(*_squ(th, tl), 1.0)
+        th, tl = div_ww(n, zero, d, zero)
+        th, tl = add2_wv(*squ(th, tl), 1.0)
         r = np.sqrt(th + tl)  # ddsqrt: (d + t²)·(1/t)/2, t = √d
-        rh, rl = _mul_ww(*_add2_ww(th, tl, *_mul_vv(r, r)), *_rec_w(r, zero))
-        th, tl = _mul_wv(rh * 0.5, rl * 0.5, hi)
+        rh, rl = mul_ww(*add2_ww(th, tl, *mul_vv(r, r)), *rec_w(r, zero))
+        th, tl = mul_wv(rh * 0.5, rl * 0.5, hi)
         ret = th + tl
         ret = np.where(np.isnan(ret), np.inf, ret)
         ret = np.where(lo == 0, hi, ret)
