@@ -7,6 +7,7 @@ rounded sqrt). Both bit for bit, on whole arrays (no per-element Python).
 from __future__ import annotations
 
 import base64
+import functools
 from typing import Any
 
 import numpy as np
@@ -265,7 +266,10 @@ _RSQRTPS_DROPS = (
 )
 
 
+@functools.cache
 def _rsqrtps_table() -> ndarray:
+    """The table, unpacked on first use (not at every start: most runs never take a
+    float32 square root)."""
     packed = np.frombuffer(base64.b64decode("".join(_RSQRTPS_DROPS)), np.uint8)
     drops = np.stack([(packed >> (2 * k)) & 3 for k in range(4)], axis=1).reshape(2, 4096)
     drops = drops.astype(np.int64)
@@ -275,15 +279,12 @@ def _rsqrtps_table() -> ndarray:
     return ((126 << 23) | ((sig - (1 << 12)) << 11)).astype(np.int32)
 
 
-_RSQRTPS = _rsqrtps_table()
-
-
 def rsqrtps(x: ndarray) -> ndarray:
     """RSQRTPS of positive normal float32 x: the table entry, its exponent scaled."""
     bits = x.view(np.int32).astype(np.int64)
     unbiased = ((bits >> 23) & 255) - 127
     odd = unbiased & 1
-    entry = _RSQRTPS[odd, (bits >> 11) & 4095].astype(np.int64)
+    entry = _rsqrtps_table()[odd, (bits >> 11) & 4095].astype(np.int64)
     return (entry - (((unbiased - odd) // 2) << 23)).astype(np.int32).view(np.float32)
 
 
