@@ -31,7 +31,82 @@ def view_base(x: Tensor) -> Tensor | None:
     base = x
     while base._view is not None and not base._view[2].get("copy"):
         base = base._view[0]
-    return None if base is x or not np.may_share_memory(base.array, x.array) else base
+    if base is x or is_inference(x) or not np.may_share_memory(base.array, x.array):
+        return None  # (an inference tensor's views are no views to autograd, as in PyTorch)
+    return base
+
+
+#: The views PyTorch makes as a function's several outputs (unbind, split, chunk).
+MULTI_OUTPUT_VIEWS = frozenset(("unbind", "split_part"))
+
+
+def note_view(t: Tensor, base: Tensor, multi_output: bool) -> None:
+    """t was just made as a view of base: remember, as PyTorch's CreationMeta, whether it
+    was made in no_grad or inference mode (a view of such a view made later inherits it;
+    `multi_output`: an output of unbind or split, which has its own rule in grad mode),
+    with the version it was made at. Such a view of a tensor that requires grad requires
+    grad too, and has no grad_fn (PyTorch: its requires_grad is its base's)."""
+    inherited = getattr(base, "view_mode", None)
+    if State.grad_enabled:
+        if inherited is None or multi_output:
+            return
+        kind = inherited[0]
+    elif inherited is not None and inherited[0] == "inference":
+        kind = "inference"
+    else:
+        kind = "inference" if State.inference_mode else "no_grad"
+    t.view_mode = (kind, t._vc[0])
+
+
+#: What the error for an in-place change of a view made in no_grad or inference mode
+#: says: where the view was made, the mode of the change, the block to move both into.
+_VIEW_MODES = {
+    "no_grad": ("no_grad mode", "with grad mode enabled", "no_grad block"),
+    "inference": ("inference mode", "in normal mode", "inference_mode block"),
+}
+
+
+def view_mode_message(t: Tensor, indirect: bool) -> str:
+    """PyTorch's error (handle_view_on_rebase) for a view made in no_grad or inference mode
+    (t.view_mode is set) changed in place with grad mode on, or (`indirect`) read after
+    its base or another view changed it."""
+    made, now, block = _VIEW_MODES[t.view_mode[0]]
+    fn = t.grad_fn
+    if fn is None:
+        prefix = "A view was created in"
+    else:
+        nr = t._view[2].get("index", 0) if t._view[1].name in MULTI_OUTPUT_VIEWS else 0
+        prefix = (f"Output {nr} of {fn.name.rstrip('0123456789').removesuffix('Backward')}"
+                  " is a view of a view which was created in")
+    modified = "its base or another view of its base has been" if indirect else "is being"
+    return (f"{prefix} {made} and {modified} modified inplace {now}. Given that this use "
+            "case is ambiguous and error-prone, it is forbidden. You can clarify your code by "
+            f"moving both the view and the inplace either both inside the {block} (if you "
+            "don't want the inplace to be tracked) or both outside (if you want the inplace "
+            "to be tracked).")
+
+
+def stale_view(t: Tensor) -> bool:
+    """Whether t is a view made in no_grad or inference mode (or a view of one) whose
+    storage changed in place since, in a graph: PyTorch can no longer give its grad_fn
+    (reading it is view_mode_message's error; its repr shows grad_fn=<Invalid>)."""
+    mode = getattr(t, "view_mode", None)
+    return mode is not None and mode[1] != t._vc[0] and (t.requires_grad
+                                                         or view_root(t).requires_grad)
+
+
+def view_root(t: Tensor) -> Tensor:
+    """The tensor at the end of t's chain of views (t itself if it is no view)."""
+    while t._view is not None:
+        t = t._view[0]
+    return t
+
+
+def check_view_grad_fn(t: Tensor) -> None:
+    """Reading t.grad_fn (or is_leaf), or recording t as an input: PyTorch's error for a
+    stale view (stale_view)."""
+    if stale_view(t):
+        raise GdRuntimeError(view_mode_message(t, indirect=True))
 
 
 class Node:
@@ -111,8 +186,9 @@ class Tensor:
     # `inference` is set only on tensors made in torch.inference_mode() (read it with
     # is_inference(t): the slot stays empty on every other tensor, at no cost to them).
     # `param` likewise, only on a torch.nn.Parameter (read it with is_parameter(t)).
+    # `view_mode` likewise, only on a view made in no_grad or inference mode (note_view).
     __slots__ = ("_tangent", "_vc", "_view", "array", "grad", "grad_fn", "inference",
-                 "param", "requires_grad")
+                 "param", "requires_grad", "view_mode")
 
     def __init__(self, array: Any, requires_grad: bool = False) -> None:
         if type(array) is not ndarray:

@@ -16,10 +16,12 @@ import numpy as np
 from gradcli.ad import kernels as K
 from gradcli.ad.graph import (
     INFERENCE_INPLACE,
+    MULTI_OUTPUT_VIEWS,
     Tensor,
     _torch_scalar_name,
     bump_version,
     is_inference,
+    view_mode_message,
 )
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES
@@ -64,7 +66,10 @@ def record_inplace(target: Tensor, result: Tensor, through_view: bool = False, *
     view = target._view
     if State.inference_seen and not State.inference_mode and is_inference(target):
         raise GdRuntimeError(INFERENCE_INPLACE)
-    if (view is not None and view[1].name in ("unbind", "split_part") and State.grad_enabled
+    if (view is not None and hasattr(target, "view_mode") and State.grad_enabled
+            and (target.requires_grad or result.requires_grad)):
+        raise GdRuntimeError(view_mode_message(target, indirect=False))
+    if (view is not None and view[1].name in MULTI_OUTPUT_VIEWS and State.grad_enabled
             and (target.requires_grad or result.requires_grad)):
         fn = "Unbind" if view[1].name == "unbind" else view[2]["name"][:-len("Backward0")]
         raise GdRuntimeError(
@@ -166,6 +171,14 @@ def _rebase(view: Tensor) -> None:
     """
     while view._view is not None:
         base, rule, params, _ = view._view
+        if rule.name == "diagonal":
+            # The view covers only the diagonal: written there (a diagonal_scatter).
+            new = apply(RULES["view_scatter"], (base, view), {"kind": "diagonal", **params})
+            if new.grad_fn is not None:
+                new.grad_fn.name = "CopySlices"
+            _moved(base, new)
+            view = base
+            continue
         if rule.name == "getitem":
             value, index = view, params["index"]
         elif rule.name == "expand":
@@ -180,15 +193,20 @@ def _rebase(view: Tensor) -> None:
             # transpose (the VJP) is their inverse.
             (value,) = rule.vjp(view, None, base, **params)
             index = (Ellipsis,)
-        new = apply(RULES["index_put"], (base, value), {"index": index, "kind": "CopySlices"})
-        if new.grad_fn is not None:
-            base.grad_fn = new.grad_fn
-            base.requires_grad = True
-        if State.forward_level:
-            base.tangent = new.tangent
-        if base._view is not None:
-            base._view = (*base._view[:3], base._vc[0])
+        _moved(base, apply(RULES["index_put"], (base, value),
+                           {"index": index, "kind": "CopySlices"}))
         view = base
+
+
+def _moved(base: Tensor, new: Tensor) -> None:
+    """base now holds new's value (written already): it takes new's graph and tangent."""
+    if new.grad_fn is not None:
+        base.grad_fn = new.grad_fn
+        base.requires_grad = True
+    if State.forward_level:
+        base.tangent = new.tangent
+    if base._view is not None:
+        base._view = (*base._view[:3], base._vc[0])
 
 
 def _snapshot(t: Tensor) -> Tensor:

@@ -1,0 +1,286 @@
+"""Views as PyTorch keeps them (round 12), compared with PyTorch's output: views made in
+no_grad or inference mode (PyTorch's CreationMeta: their requires_grad is their base's,
+they have no grad_fn and no gradient; an in-place change of one, or of a view of one, with
+grad mode on is PyTorch's error, and after their storage changed their grad_fn is the
+"its base ... has been modified" error and their repr shows grad_fn=<Invalid>; a view of
+a normal tensor made in inference mode is no inference tensor, an inference tensor's
+views are no views), _is_view(), and diagonal as a view (writes through it reach its
+base, recorded as CopySlices; the version counter it shares)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from pyrun import gd_output, torch_output
+
+
+def _torch(text: str) -> str:
+    # gd prints a node without its address (deterministic output), PyTorch with it
+    return re.sub(r" object at 0x[0-9a-f]+>", " object>", torch_output(text))
+
+
+_TRY = """
+def tr(f):
+    try:
+        print(f())
+    except Exception as e:
+        print(type(e).__name__, e)
+"""
+
+PROGRAMS = {
+    # A view of a tensor that requires grad, made in no_grad, requires grad (its repr says
+    # so) and is a leaf without a gradient of its own; a view of a detached alias does not.
+    "no-grad-view-requires-grad": """
+x = torch.ones(2, 3, requires_grad=True)
+with torch.no_grad():
+    print(x[0])
+    v = x[0]
+    print(v * 2)
+    print(x.t())
+    print(x.reshape(6))
+    print(x.detach()[0])
+print(v, v._is_view(), v._base is x, v.is_leaf, v.grad_fn)
+y = v * 2
+print(y, y.is_leaf, y.grad_fn.next_functions)
+y.sum().backward()
+print(v.grad, x.grad)
+""",
+    # Changing such a view in place with grad mode on is PyTorch's error, for the view and
+    # for a view of it made later (named by its node), whatever else requires grad.
+    "no-grad-view-inplace-refused": _TRY + """
+torch.manual_seed(0)
+x = torch.randn(3, 4, requires_grad=True)
+with torch.no_grad():
+    v = x[0]
+    w = x.view(12)
+tr(lambda: v.add_(1))
+tr(lambda: w.mul_(2))
+tr(lambda: v.copy_(torch.randn(4, requires_grad=True)))
+tr(lambda: v[1:].add_(1))
+tr(lambda: v.t().mul_(2))
+tr(lambda: w.unbind()[1].mul_(2))
+with torch.no_grad():
+    u = x.unbind()[1]
+tr(lambda: u.mul_(2))
+a = torch.zeros(3)
+b = torch.zeros(3, requires_grad=True)
+with torch.no_grad():
+    av = a[:2]
+av.add_(1)
+print(a, av._is_view(), av.requires_grad)
+tr(lambda: av.add_(b[:2]))
+with torch.no_grad():
+    q = torch.zeros(4)[:2]
+q.requires_grad_()
+tr(lambda: q.add_(1))
+z = x * 2
+with torch.no_grad():
+    zv = z[1:]
+    zv.add_(1)
+print(z.grad_fn, zv.requires_grad)
+tr(lambda: zv.is_leaf)
+""",
+    # Once such a view's storage changed in place (an optimizer step, say), its grad_fn is
+    # the "its base ... has been modified" error, its repr shows grad_fn=<Invalid>, and
+    # using it where autograd records fails; detach() and no_grad still work.
+    "no-grad-view-after-base-changed": _TRY + """
+x = torch.ones(3, requires_grad=True)
+with torch.no_grad():
+    v = x[:2]
+    x.add_(1)
+    print(v)
+tr(lambda: v)
+tr(lambda: v.grad_fn)
+tr(lambda: v.is_leaf)
+tr(lambda: v.requires_grad)
+tr(lambda: (v * 2).sum())
+tr(lambda: v.detach())
+with torch.no_grad():
+    print(v * 2)
+x2 = torch.ones(3, requires_grad=True)
+with torch.no_grad():
+    w = x2[:2]
+v4 = w[1:]
+print(v4)
+with torch.no_grad():
+    x2.mul_(2)
+tr(lambda: v4)
+tr(lambda: v4 * 2)
+z = x2 * 2
+with torch.no_grad():
+    zv = z[:2]
+z.add_(1)
+tr(lambda: zv)
+tr(lambda: zv * 2)
+""",
+    # inference_mode: a view of a normal tensor is a normal tensor (a view, requiring grad
+    # as its base); an inference tensor's views are no views to autograd.
+    "inference-mode-views": _TRY + """
+torch.manual_seed(0)
+x = torch.randn(3, 4, requires_grad=True)
+with torch.inference_mode():
+    v = x[0]
+print(v._is_view(), v._base is x, v.is_leaf, v.requires_grad, v.is_inference())
+tr(lambda: v.add_(1))
+with torch.no_grad():
+    x.mul_(2)
+tr(lambda: v)
+tr(lambda: v * 2)
+with torch.inference_mode():
+    i = torch.ones(3, 4)
+    iv = i[0]
+print(iv._is_view(), iv.is_inference(), iv._base is i)
+tr(lambda: iv.add_(1))
+a = torch.zeros(3, 4)
+with torch.inference_mode():
+    av = a[0]
+    tr(lambda: av.add_(1))
+print(a)
+""",
+    # diagonal is a view: writes through it reach the base (CopySlices when recorded),
+    # it shares the version counter, and a change of its base after it was saved is the
+    # saved-tensor error.
+    "diagonal-is-a-view": _TRY + """
+torch.manual_seed(0)
+x = torch.zeros(3, 3)
+x.diagonal().fill_(1)
+x.diagonal().add_(2)
+d = torch.diagonal(x)
+print(x, d._is_view(), d._base is x, x._version, d._version)
+x.diagonal(1).copy_(torch.tensor([7., 8.]))
+print(x)
+y = torch.arange(24.).reshape(2, 3, 4)
+y.diagonal(0, 1, 2).mul_(-1)
+print(y, y.diagonal(offset=-1, dim1=1, dim2=2))
+print(y.diagonal(0, 1, 2).stride(), y.diagonal().is_contiguous())
+a = torch.randn(3, 3, requires_grad=True)
+b = a * 1
+b.diagonal().mul_(2)
+print(b.grad_fn, b.diagonal().grad_fn)
+b.sum().backward()
+print(a.grad)
+z = (a * 2)
+v, d, t = z[0], z.diagonal(), z.t()
+z.mul_(2)
+print(v.grad_fn, d.grad_fn, t.grad_fn, v)
+w = torch.randn(4, 4, requires_grad=True)
+e = w.exp()
+t = (e.diagonal() ** 2).sum()
+e.diagonal().zero_()
+tr(lambda: t.backward())
+tr(lambda: a.diagonal().fill_(0))
+with torch.no_grad():
+    a.diagonal().fill_(0)
+print(a)
+m2 = torch.eye(3)
+dd = m2.diagonal()
+dd += 5
+print(m2, torch.diag_embed(torch.ones(2, 2))._is_view())
+""",
+    # A diagonal changed in place in a graph: the base's gradient passes around the
+    # diagonal, the diagonal's through the in-place op (forward mode too).
+    # A view whose base changed in place takes its base's new history, regenerated as
+    # PyTorch's AsStridedBackward0 (read as grad_fn, in its repr, when recorded, in the
+    # saved-tensor error), also when the base had no history before.
+    "view-regenerated-as-strided": _TRY + """
+torch.manual_seed(0)
+y = torch.randn(3, requires_grad=True)
+z = torch.ones(2, 3)
+v = z[0]
+w = z[1:][0]
+print(v.requires_grad, v.grad_fn)
+z.mul_(y)
+print(v.requires_grad, v.grad_fn, v.is_leaf)
+print(w)
+(v * 3 + w).sum().backward()
+print(y.grad)
+a = torch.randn(4, requires_grad=True)
+b = a * 1
+c = b[:2]
+d = b.view(2, 2)
+b.add_(1)
+print(c, d)
+print(d.grad_fn.next_functions)
+(c.sum() + d.sum()).backward()
+print(a.grad)
+e = a.exp()
+p = e[:2].exp()
+e[2:].zero_()
+tr(lambda: p.sum().backward())
+""",
+    "diagonal-inplace-gradients": """
+torch.manual_seed(0)
+a = torch.randn(3, 3, requires_grad=True)
+c = torch.randn(3, requires_grad=True)
+b = a.clone()
+b.diagonal().mul_(c)
+(b ** 2).sum().backward()
+print(a.grad, c.grad)
+import torch.autograd.forward_ad as fwAD
+with fwAD.dual_level():
+    p = fwAD.make_dual(torch.randn(3, 3), torch.ones(3, 3))
+    q = p * 2
+    q.diagonal().mul_(3)
+    print(fwAD.unpack_dual(q).tangent)
+""",
+}
+
+
+PROGRAMS.update({
+    # einsum records what ATen's einsum computes: each operand's diagonals, unsqueezes and
+    # permute, then bmm between views and permutes (a sum for one operand): the chain of
+    # nodes, the values (bmm's rounding) and their gradients are PyTorch's.
+    "einsum-nodes": """
+torch.manual_seed(0)
+def chain(r):
+    fn, names = r.grad_fn, []
+    while fn is not None:
+        names.append(fn.name())
+        nf = [f for f, _ in fn.next_functions
+              if f is not None and f.name() != 'torch::autograd::AccumulateGrad']
+        fn = nf[0] if nf else None
+    return names
+a = torch.randn(2, 3, requires_grad=True)
+b = torch.randn(3, 4, requires_grad=True)
+A = torch.randn(2, 3, 4, requires_grad=True)
+B = torch.randn(2, 4, 5, requires_grad=True)
+u = torch.randn(3, requires_grad=True)
+s = torch.randn(3, 3, requires_grad=True)
+q = torch.randn(2, 2, 3, 4, requires_grad=True)
+k = torch.randn(2, 2, 5, 4, requires_grad=True)
+for eq, ops in [('ij,jk->ik', (a, b)), ('bij,bjk->bik', (A, B)), ('i,i->', (u, u)),
+                ('ii->i', (s,)), ('ij->ji', (a,)), ('bhqd,bhkd->bhqk', (q, k)),
+                ('...ij,...jk', (A, B)), ('ij->', (a,)), ('ii', (s,)), ('i,j->ij', (u, u)),
+                ('ij,j->i', (b.t(), u)), ('ij,ij->ij', (a, a)), ('ij,jk,kl->il', (a, b, b.t()))]:
+    r = torch.einsum(eq, *ops)
+    print(eq, tuple(r.shape), chain(r), r.grad_fn.next_functions)
+print(torch.einsum('ij->ji', a)._base is a)
+""",
+    "einsum-values-and-gradients": """
+torch.manual_seed(0)
+torch.set_printoptions(precision=8)
+cases = [('ij,jk->ik', [(5, 7), (7, 3)]), ('bhqd,bhkd->bhqk', [(2, 3, 4, 8), (2, 3, 5, 8)]),
+         ('...ij,...jk->...ik', [(3, 4), (2, 4, 5)]),
+         ('bn,anm,bm->ba', [(2, 3), (4, 3, 5), (2, 5)]),
+         ('iij->j', [(3, 3, 2)]), ('Ab,bC->AC', [(2, 3), (3, 4)]), ('bi,i->b', [(4, 1), (3,)]),
+         ('ij,ik->jk', [(6, 3), (6, 4)]), ('n c h w, c -> n h w', [(2, 3, 2, 2), (3,)])]
+for dt in (torch.float32, torch.float64):
+    for eq, shapes in cases:
+        xs = [torch.randn(*s, dtype=dt, requires_grad=True) for s in shapes]
+        y = torch.einsum(eq, *xs)
+        (y * torch.randn(y.shape, dtype=dt)).sum().backward()
+        print(eq, y, [x.grad for x in xs])
+a = torch.arange(6).reshape(2, 3)
+print(torch.einsum('ij,kj->ik', a, a), torch.einsum('ij->j', a))
+x = torch.randn(3, 3, requires_grad=True)
+z = torch.autograd.grad(torch.einsum('ij,jk->ik', x, x).sum(), x, create_graph=True)[0]
+print(z, torch.autograd.grad(z.sum(), x))
+torch.set_printoptions(profile="default")
+""",
+})
+
+
+@pytest.mark.parametrize("name", sorted(PROGRAMS))
+def test_prints_what_pytorch_prints(name: str) -> None:
+    assert gd_output(PROGRAMS[name]) == _torch(PROGRAMS[name])
