@@ -228,6 +228,38 @@ with fwAD.dual_level():
 
 
 PROGRAMS.update({
+    # Tensor.unfold is a view (writes through it reach its base, recorded as CopySlices
+    # at the elements its windows took); unbind's and split's outputs read after their
+    # base changed in place are PyTorch's multiple-views error; x.view(dtype) shares x's
+    # version counter.
+    "unfold-unbind-split-view-dtype": _TRY + """
+torch.manual_seed(0)
+x = torch.arange(12.).reshape(3, 4)
+v = x.unfold(1, 2, 2)
+print(v._is_view(), v._base is x, v.shape, v.stride(), v.is_contiguous())
+v.mul_(-1)
+print(x, x._version)
+w = torch.randn(3, 4, requires_grad=True)
+h = w * 1
+u = h.unfold(1, 2, 1)
+print(u.grad_fn)
+u.mul_(2)
+(h * h).sum().backward()
+print(u.grad_fn, h.grad_fn, w.grad)
+for f in [lambda t: t.unbind(1)[0], lambda t: t.split(2, dim=1)[1], lambda t: t.chunk(2, 0)[0]]:
+    h = w.exp()
+    p = f(h)
+    h.add_(1)
+    tr(lambda: p)
+    tr(lambda: p.grad_fn)
+    tr(lambda: p * p)
+    with torch.no_grad():
+        print(p * 2)
+y = torch.arange(4.)
+z = y.view(torch.int32)
+z.add_(1)
+print(y, y._version, z._is_view())
+""",
     # einsum records what ATen's einsum computes: each operand's diagonals, unsqueezes and
     # permute, then bmm between views and permutes (a sum for one operand): the chain of
     # nodes, the values (bmm's rounding) and their gradients are PyTorch's.

@@ -86,13 +86,39 @@ def view_mode_message(t: Tensor, indirect: bool) -> str:
             "to be tracked).")
 
 
-def stale_view(t: Tensor) -> bool:
-    """Whether t is a view made in no_grad or inference mode (or a view of one) whose
-    storage changed in place since, in a graph: PyTorch can no longer give its grad_fn
-    (reading it is view_mode_message's error; its repr shows grad_fn=<Invalid>)."""
+def multi_output_message(t: Tensor, indirect: bool) -> str:
+    """PyTorch's error for an output of unbind or split (a function returning several
+    views) changed in place in a graph, or (`indirect`) read after its base or another
+    view changed it."""
+    _, rule, params, _ = t._view
+    fn = "Unbind" if rule.name == "unbind" else params["name"][:-len("Backward0")]
+    modified = "its base or another view of its base has been" if indirect else "is being"
+    return (f"Output {params['index']} of {fn} is a view and {modified} modified inplace. "
+            "This view is the output of a function that returns multiple views. Such "
+            "functions do not allow the output views to be modified inplace. You should "
+            "replace the inplace operation by an out-of-place one.")
+
+
+def stale_view_message(t: Tensor) -> str | None:
+    """PyTorch's error reading the grad_fn of view t (it cannot be regenerated after its
+    storage changed in place, in a graph), or None: a view made in no_grad or inference
+    mode or a view of one (view_mode_message), an output of unbind or split
+    (multi_output_message). Such a view's repr shows grad_fn=<Invalid>."""
     mode = getattr(t, "view_mode", None)
-    return mode is not None and mode[1] != t._vc[0] and (t.requires_grad
-                                                         or view_root(t).requires_grad)
+    if mode is not None:
+        if mode[1] != t._vc[0] and (t.requires_grad or view_root(t).requires_grad):
+            return view_mode_message(t, indirect=True)
+        return None
+    view = t._view
+    if (view is not None and view[1].name in MULTI_OUTPUT_VIEWS and view[3] != t._vc[0]
+            and (t.grad_fn is not None or view_root(t).requires_grad)):
+        return multi_output_message(t, indirect=True)
+    return None
+
+
+def stale_view(t: Tensor) -> bool:
+    """Whether reading view t's grad_fn is PyTorch's error (stale_view_message)."""
+    return stale_view_message(t) is not None
 
 
 def view_root(t: Tensor) -> Tensor:
@@ -104,9 +130,10 @@ def view_root(t: Tensor) -> Tensor:
 
 def check_view_grad_fn(t: Tensor) -> None:
     """Reading t.grad_fn (or is_leaf), or recording t as an input: PyTorch's error for a
-    stale view (stale_view)."""
-    if stale_view(t):
-        raise GdRuntimeError(view_mode_message(t, indirect=True))
+    stale view (stale_view_message)."""
+    message = stale_view_message(t)
+    if message is not None:
+        raise GdRuntimeError(message)
 
 
 class Node:

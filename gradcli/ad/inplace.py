@@ -21,6 +21,7 @@ from gradcli.ad.graph import (
     _torch_scalar_name,
     bump_version,
     is_inference,
+    multi_output_message,
     view_mode_message,
 )
 from gradcli.ad.record import apply
@@ -71,12 +72,7 @@ def record_inplace(target: Tensor, result: Tensor, through_view: bool = False, *
         raise GdRuntimeError(view_mode_message(target, indirect=False))
     if (view is not None and view[1].name in MULTI_OUTPUT_VIEWS and State.grad_enabled
             and (target.requires_grad or result.requires_grad)):
-        fn = "Unbind" if view[1].name == "unbind" else view[2]["name"][:-len("Backward0")]
-        raise GdRuntimeError(
-            f"Output {view[2]['index']} of {fn} is a view and is being modified inplace. "
-            "This view is the output of a function that returns multiple views. Such "
-            "functions do not allow the output views to be modified inplace. You should "
-            "replace the inplace operation by an out-of-place one.")
+        raise GdRuntimeError(multi_output_message(target, indirect=False))
     if (
         target.requires_grad
         and target.grad_fn is None
@@ -181,6 +177,10 @@ def _rebase(view: Tensor) -> None:
             continue
         if rule.name == "getitem":
             value, index = view, params["index"]
+        elif rule.name == "unfold":
+            # Windows cover part of the base: written at the elements they were taken from.
+            where = np.arange(base.array.size).reshape(base.shape)
+            value, index = view, np.unravel_index(rule.forward(where, **params), base.shape)
         elif rule.name == "expand":
             # The base's elements are the view's first along each broadcast dim.
             lead = view.ndim - base.ndim

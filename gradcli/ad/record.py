@@ -467,7 +467,7 @@ def _sync_view(t: Tensor) -> None:
     (PyTorch regenerates a view's grad_fn the same way)."""
     assert t._view is not None
     base, rule, params, version = t._view
-    if hasattr(t, "view_mode"):
+    if hasattr(t, "view_mode") or (version != t._vc[0] and rule.name in MULTI_OUTPUT_VIEWS):
         check_view_grad_fn(t)
     if version == t._vc[0]:
         return
