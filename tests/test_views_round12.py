@@ -209,6 +209,33 @@ p = e[:2].exp()
 e[2:].zero_()
 tr(lambda: p.sum().backward())
 """,
+    # A view changed in place in no_grad takes its base's history again when read (it was
+    # not recorded); retain_grad() follows a view to its regenerated node.
+    "view-changed-in-no-grad-and-retained": """
+torch.manual_seed(0)
+w = torch.randn(3, 4, requires_grad=True)
+h = w * 1
+v = h[0]
+t = h.t()
+with torch.no_grad():
+    v.mul_(2)
+print(v.grad_fn, t.grad_fn, h.grad_fn, v)
+(v.sum() + t.sum()).backward()
+print(w.grad)
+h = w * 1
+row = h[0]
+row.retain_grad()
+h[1] = 0
+print(row.retains_grad, row.grad_fn)
+(row ** 2).sum().backward()
+print(row.grad)
+h = w * 1
+row = h[0]
+row.retain_grad()
+h[1] = 0
+(h ** 2).sum().backward()
+print(row.grad)
+""",
     "diagonal-inplace-gradients": """
 torch.manual_seed(0)
 a = torch.randn(3, 3, requires_grad=True)

@@ -128,8 +128,9 @@ def record_inplace(target: Tensor, result: Tensor, through_view: bool = False, *
         target.grad_fn = node
         target.requires_grad = True
     target.tangent = result.tangent
-    if target._view is not None:
-        target._view = (*target._view[:3], target._vc[0])  # its graph is the newest now
+    if target._view is not None and (node is not None or State.forward_level):
+        # Its graph is the newest now (changed in no_grad, its graph is its base's again).
+        target._view = (*target._view[:3], target._vc[0])
     if target._view is not None and (
         (State.grad_enabled and target.requires_grad)
         or (State.forward_level and target.tangent is not None)

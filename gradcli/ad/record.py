@@ -481,6 +481,8 @@ def _sync_view(t: Tensor) -> None:
         fresh = apply(rule, (base,), params)
     if fresh.grad_fn is not None:
         fresh.grad_fn.name = "AsStridedBackward0"  # PyTorch regenerates it by as_strided
+        if t.grad_fn is not None and t.grad_fn.retained is t:
+            fresh.grad_fn.retained = t  # retain_grad() follows the tensor to its new node
         t.grad_fn = fresh.grad_fn
         t.requires_grad = True
     if State.forward_level:
