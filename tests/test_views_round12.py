@@ -255,10 +255,10 @@ with fwAD.dual_level():
 
 
 PROGRAMS.update({
-    # Tensor.unfold is a view (writes through it reach its base, recorded as CopySlices
-    # at the elements its windows took); unbind's and split's outputs read after their
-    # base changed in place are PyTorch's multiple-views error; x.view(dtype) shares x's
-    # version counter.
+    # Tensor.unfold and as_strided are views (writes through them reach their base,
+    # recorded as CopySlices at the elements they took); unbind's and split's outputs
+    # read after their base changed in place are PyTorch's multiple-views error;
+    # x.view(dtype) shares x's version counter.
     "unfold-unbind-split-view-dtype": _TRY + """
 torch.manual_seed(0)
 x = torch.arange(12.).reshape(3, 4)
@@ -282,6 +282,17 @@ for f in [lambda t: t.unbind(1)[0], lambda t: t.split(2, dim=1)[1], lambda t: t.
     tr(lambda: p * p)
     with torch.no_grad():
         print(p * 2)
+x = torch.arange(12.).reshape(3, 4)
+a = x.as_strided((2, 2), (1, 2))
+print(a._is_view(), a._base is x, a.stride())
+a.mul_(-1)
+print(x)
+h = w * 1
+a = h.as_strided((2, 2), (1, 2), 1)
+print(a.grad_fn)
+a.mul_(2)
+(h * h).sum().backward()
+print(a.grad_fn, h.grad_fn, w.grad)
 y = torch.arange(4.)
 z = y.view(torch.int32)
 z.add_(1)

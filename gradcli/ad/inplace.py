@@ -178,10 +178,11 @@ def _rebase(view: Tensor) -> None:
             continue
         if rule.name == "getitem":
             value, index = view, params["index"]
-        elif rule.name == "unfold":
-            # Windows cover part of the base: written at the elements they were taken from.
-            where = np.arange(base.array.size).reshape(base.shape)
-            value, index = view, np.unravel_index(rule.forward(where, **params), base.shape)
+        elif rule.name in ("unfold", "as_strided"):
+            # The view covers part of the base: written at the elements it was taken from.
+            where = (params["index"] if rule.name == "as_strided" else
+                     rule.forward(np.arange(base.array.size).reshape(base.shape), **params))
+            value, index = view, np.unravel_index(where, base.shape)
         elif rule.name == "expand":
             # The base's elements are the view's first along each broadcast dim.
             lead = view.ndim - base.ndim
