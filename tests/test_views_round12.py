@@ -327,6 +327,25 @@ for eq, ops in [('ij,jk->ik', (a, b)), ('bij,bjk->bik', (A, B)), ('i,i->', (u, u
     print(eq, tuple(r.shape), chain(r), r.grad_fn.next_functions)
 print(torch.einsum('ij->ji', a)._base is a)
 """,
+    # einsum's sublist form (einsum(x, [0, 1], y, [1, 2], [0, 2])), a repeated subscript
+    # whose sizes differ, empty and integer operands, an identity equation (a view).
+    "einsum-forms": _TRY + """
+torch.manual_seed(0)
+A = torch.randn(2, 3, 4)
+B = torch.randn(2, 4, 5)
+x = torch.randn(2, 3, requires_grad=True)
+tr(lambda: torch.einsum(A, [..., 0, 1], B, [..., 1, 2], [..., 0, 2]))
+tr(lambda: torch.einsum(x, [0, 1], [1, 0]))
+tr(lambda: torch.einsum(A, [0, 1, 60]))
+tr(lambda: torch.einsum('ii->i', torch.randn(3, 2)))
+tr(lambda: torch.einsum('ij,jk->ik', torch.randn(0, 3), torch.randn(3, 2)))
+tr(lambda: torch.einsum('ij,jk->ik', torch.randn(2, 0), torch.randn(0, 2)))
+tr(lambda: torch.einsum('i,i', torch.arange(3), torch.arange(3)))
+tr(lambda: (torch.einsum('ij->ij', x).grad_fn, torch.einsum('ij->ij', x)._is_view()))
+tr(lambda: torch.einsum('i...->...', x))
+tr(lambda: torch.einsum('ij,jk', [x, x.t()]))
+tr(lambda: torch.einsum('a,b,c->abc', torch.ones(2), torch.ones(2), torch.ones(2)).shape)
+""",
     "einsum-values-and-gradients": """
 torch.manual_seed(0)
 torch.set_printoptions(precision=8)

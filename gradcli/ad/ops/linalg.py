@@ -284,9 +284,13 @@ def _parse_einsum(equation: str, xs: list[Tensor]) -> tuple[str, list[Tensor]]:
     sizes: dict[str, int] = dict(zip(ell, ell_sizes, strict=True))
     out: list[Tensor] = []
     for k, (s, x) in enumerate(zip(explicit, xs, strict=True)):
+        mine: dict[str, int] = {}
         for c, n in zip(s, x.shape, strict=True):
             if c in ell:
                 continue
+            if mine.setdefault(c, n) != n:
+                raise GdRuntimeError(f"einsum(): subscript {c} is repeated for operand {k} but "
+                                     f"the sizes don't match, {n} != {mine[c]}")
             if sizes.setdefault(c, n) != n and n != 1 and sizes[c] != 1:
                 raise GdRuntimeError(f"einsum(): subscript {c} has size {n} for operand {k} "
                                      "which does not broadcast with previously seen size "
@@ -312,10 +316,15 @@ def _parse_einsum(equation: str, xs: list[Tensor]) -> tuple[str, list[Tensor]]:
 
 def einsum(*args: Any) -> Tensor:
     """torch.einsum(equation, *operands) (operands may also be one list)."""
-    if not args or not isinstance(args[0], str):
+    if len(args) < 2:
         raise GdRuntimeError("einsum(): must specify the equation string and at least one "
                              "operand, or at least one operand and its subscripts list",
                              py_type="ValueError")
+    if isinstance(args[0], Tensor):  # einsum(x, [0, 1], y, [1, 2], [0, 2]): sublists
+        equation = ",".join("".join(_sublist_label(n) for n in sub) for sub in args[1::2])
+        if len(args) % 2:
+            equation += "->" + "".join(_sublist_label(n) for n in args[-1])
+        args = (equation, *args[:len(args) - len(args) % 2:2])
     xs = [_as_tensor(x) for x in (args[1][0:] if len(args) == 2
                                   and isinstance(args[1], (list, tuple)) else args[1:])]
     _parse_einsum(args[0], xs)  # PyTorch's errors for a wrong equation
@@ -323,6 +332,16 @@ def einsum(*args: Any) -> Tensor:
 
 
 _ELLIPSIS = -1
+
+
+def _sublist_label(n: Any) -> str:
+    """A subscript of einsum's sublist form as its letter (0-25: A-Z, 26-51: a-z)."""
+    if n is Ellipsis:
+        return "..."
+    if isinstance(n, int) and 0 <= n < 52:
+        return chr(ord("A") + n) if n < 26 else chr(ord("a") + n - 26)
+    raise GdRuntimeError("einsum(): subscript in subscript list is not within the valid range "
+                         "[0, 52)", py_type="ValueError")
 
 
 def _label(c: str) -> int:
