@@ -9,10 +9,14 @@ base, recorded as CopySlices; the version counter it shares)."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
 from pyrun import gd_output, torch_output
+
+from gradcli.app import AppOptions, run
+from gradcli.source import Source
 
 
 def _torch(text: str) -> str:
@@ -373,3 +377,17 @@ torch.set_printoptions(profile="default")
 @pytest.mark.parametrize("name", sorted(PROGRAMS))
 def test_prints_what_pytorch_prints(name: str) -> None:
     assert gd_output(PROGRAMS[name]) == _torch(PROGRAMS[name])
+
+
+def test_T_of_a_tensor_not_2d_warns_once_as_pytorch() -> None:
+    warnings: list[str] = []
+    buf = io.StringIO()
+    run(Source("prog.gd", "import torch\nx = torch.ones(2, 3, 4)\na = x.T\nb = x.T\n"
+                          "print(a.shape, torch.ones(2, 2).T.shape, torch.tensor(1.).T)\n"),
+        AppOptions(write=buf.write, warn=warnings.append))
+    assert buf.getvalue() == "torch.Size([4, 3, 2]) torch.Size([2, 2]) tensor(1.)\n"
+    assert warnings == [
+        "prog.gd:3: UserWarning: The use of `x.T` on tensors of dimension other than 2 to "
+        "reverse their shape is deprecated and it will throw an error in a future release. "
+        "Consider `x.mT` to transpose batches of matrices or `x.permute(*torch.arange(x.ndim - "
+        "1, -1, -1))` to reverse the dimensions of a tensor.\n  a = x.T\n"]
