@@ -350,6 +350,33 @@ tr(lambda: torch.einsum('i...->...', x))
 tr(lambda: torch.einsum('ij,jk', [x, x.t()]))
 tr(lambda: torch.einsum('a,b,c->abc', torch.ones(2), torch.ones(2), torch.ones(2)).shape)
 """,
+    # fill_diagonal_ fills an as_strided view of the diagonal (and its wrapped
+    # continuation) as PyTorch does: CopySlices, the view-of-a-leaf error.
+    "fill-diagonal": _TRY + """
+torch.manual_seed(0)
+w = torch.randn(3, 3, requires_grad=True)
+h = w * 2
+h.fill_diagonal_(0)
+print(h, h.grad_fn)
+h.sum().backward()
+print(w.grad)
+tr(lambda: w.fill_diagonal_(1))
+tr(lambda: torch.randn(3, 4, requires_grad=True).t().fill_diagonal_(0))
+for shape, wrap in [((7, 3), True), ((7, 3), False), ((3, 7), True), ((2, 2, 2), False),
+                    ((5, 2), True), ((4, 3), True)]:
+    a = torch.zeros(*shape)
+    a.fill_diagonal_(2, wrap=wrap)
+    print(a)
+g = torch.zeros(4, 3).t()
+g.fill_diagonal_(1, wrap=True)
+c = torch.randn(3, 4, requires_grad=True)
+d = c.t() * 1
+d.fill_diagonal_(5)
+d.sum().backward()
+e = torch.arange(9).reshape(3, 3)
+e.fill_diagonal_(-1)
+print(g, d.grad_fn, c.grad, e, e._version)
+""",
     "einsum-values-and-gradients": """
 torch.manual_seed(0)
 torch.set_printoptions(precision=8)
