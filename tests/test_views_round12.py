@@ -377,6 +377,35 @@ e = torch.arange(9).reshape(3, 3)
 e.fill_diagonal_(-1)
 print(g, d.grad_fn, c.grad, e, e._version)
 """,
+    # An in-place view op (squeeze_, unsqueeze_, t_) on a view leaves it a view of its
+    # base: writes through it still reach the base's graph (CopySlices); on a view made in
+    # no_grad it is the no_grad-view error.
+    "inplace-view-ops-on-views": _TRY + """
+torch.manual_seed(0)
+x = torch.randn(2, 3)
+v = x[0:1]
+v.squeeze_(0)
+print(v.shape, v._is_view(), v._base is x, x._version)
+v.unsqueeze_(1)
+v.t_()
+print(v.shape, v._base is x)
+v.mul_(0)
+print(x)
+w = torch.randn(2, 3, requires_grad=True)
+h = w * 1
+hv = h[1]
+hv.unsqueeze_(0)
+print(hv.grad_fn, hv._base is h)
+hv.mul_(2)
+print(h.grad_fn)
+h.sum().backward()
+print(w.grad)
+with torch.no_grad():
+    nv = w[0]
+tr(lambda: nv.unsqueeze_(0))
+print(nv.shape)
+tr(lambda: w.t_())
+""",
     "einsum-values-and-gradients": """
 torch.manual_seed(0)
 torch.set_printoptions(precision=8)
