@@ -156,6 +156,8 @@ def run_backward(
     while grads:
         # Popped, so that `g` below is the only reference the pass still holds.
         _, (leaf, g) = grads.popitem()
+        if hasattr(leaf, "view_mode"):
+            continue  # a view made in no_grad mode: PyTorch gives it no grad accumulator
         if hooked:
             with grad_mode(create_graph):
                 g = H.leaf_hooked(leaf, g)

@@ -31,7 +31,109 @@ def view_base(x: Tensor) -> Tensor | None:
     base = x
     while base._view is not None and not base._view[2].get("copy"):
         base = base._view[0]
-    return None if base is x or not np.may_share_memory(base.array, x.array) else base
+    if base is x or is_inference(x) or not np.may_share_memory(base.array, x.array):
+        return None  # (an inference tensor's views are no views to autograd, as in PyTorch)
+    return base
+
+
+#: The views PyTorch makes as a function's several outputs (unbind, split, chunk).
+MULTI_OUTPUT_VIEWS = frozenset(("unbind", "split_part"))
+
+
+def note_view(t: Tensor, base: Tensor, multi_output: bool) -> None:
+    """t was just made as a view of base: remember, as PyTorch's CreationMeta, whether it
+    was made in no_grad or inference mode (a view of such a view made later inherits it;
+    `multi_output`: an output of unbind or split, which has its own rule in grad mode),
+    with the version it was made at. Such a view of a tensor that requires grad requires
+    grad too, and has no grad_fn (PyTorch: its requires_grad is its base's)."""
+    inherited = getattr(base, "view_mode", None)
+    if State.grad_enabled:
+        if inherited is None or multi_output:
+            return
+        kind = inherited[0]
+    elif inherited is not None and inherited[0] == "inference":
+        kind = "inference"
+    else:
+        kind = "inference" if State.inference_mode else "no_grad"
+    t.view_mode = (kind, t._vc[0])
+
+
+#: What the error for an in-place change of a view made in no_grad or inference mode
+#: says: where the view was made, the mode of the change, the block to move both into.
+_VIEW_MODES = {
+    "no_grad": ("no_grad mode", "with grad mode enabled", "no_grad block"),
+    "inference": ("inference mode", "in normal mode", "inference_mode block"),
+}
+
+
+def view_mode_message(t: Tensor, indirect: bool) -> str:
+    """PyTorch's error (handle_view_on_rebase) for a view made in no_grad or inference mode
+    (t.view_mode is set) changed in place with grad mode on, or (`indirect`) read after
+    its base or another view changed it."""
+    made, now, block = _VIEW_MODES[t.view_mode[0]]
+    fn = t.grad_fn
+    if fn is None:
+        prefix = "A view was created in"
+    else:
+        nr = t._view[2].get("index", 0) if t._view[1].name in MULTI_OUTPUT_VIEWS else 0
+        prefix = (f"Output {nr} of {fn.name.rstrip('0123456789').removesuffix('Backward')}"
+                  " is a view of a view which was created in")
+    modified = "its base or another view of its base has been" if indirect else "is being"
+    return (f"{prefix} {made} and {modified} modified inplace {now}. Given that this use "
+            "case is ambiguous and error-prone, it is forbidden. You can clarify your code by "
+            f"moving both the view and the inplace either both inside the {block} (if you "
+            "don't want the inplace to be tracked) or both outside (if you want the inplace "
+            "to be tracked).")
+
+
+def multi_output_message(t: Tensor, indirect: bool) -> str:
+    """PyTorch's error for an output of unbind or split (a function returning several
+    views) changed in place in a graph, or (`indirect`) read after its base or another
+    view changed it."""
+    _, rule, params, _ = t._view
+    fn = "Unbind" if rule.name == "unbind" else params["name"][:-len("Backward0")]
+    modified = "its base or another view of its base has been" if indirect else "is being"
+    return (f"Output {params['index']} of {fn} is a view and {modified} modified inplace. "
+            "This view is the output of a function that returns multiple views. Such "
+            "functions do not allow the output views to be modified inplace. You should "
+            "replace the inplace operation by an out-of-place one.")
+
+
+def stale_view_message(t: Tensor) -> str | None:
+    """PyTorch's error reading the grad_fn of view t (it cannot be regenerated after its
+    storage changed in place, in a graph), or None: a view made in no_grad or inference
+    mode or a view of one (view_mode_message), an output of unbind or split
+    (multi_output_message). Such a view's repr shows grad_fn=<Invalid>."""
+    mode = getattr(t, "view_mode", None)
+    if mode is not None:
+        if mode[1] != t._vc[0] and (t.requires_grad or view_root(t).requires_grad):
+            return view_mode_message(t, indirect=True)
+        return None
+    view = t._view
+    if (view is not None and view[1].name in MULTI_OUTPUT_VIEWS and view[3] != t._vc[0]
+            and (t.grad_fn is not None or view_root(t).requires_grad)):
+        return multi_output_message(t, indirect=True)
+    return None
+
+
+def stale_view(t: Tensor) -> bool:
+    """Whether reading view t's grad_fn is PyTorch's error (stale_view_message)."""
+    return stale_view_message(t) is not None
+
+
+def view_root(t: Tensor) -> Tensor:
+    """The tensor at the end of t's chain of views (t itself if it is no view)."""
+    while t._view is not None:
+        t = t._view[0]
+    return t
+
+
+def check_view_grad_fn(t: Tensor) -> None:
+    """Reading t.grad_fn (or is_leaf), or recording t as an input: PyTorch's error for a
+    stale view (stale_view_message)."""
+    message = stale_view_message(t)
+    if message is not None:
+        raise GdRuntimeError(message)
 
 
 class Node:
@@ -111,8 +213,9 @@ class Tensor:
     # `inference` is set only on tensors made in torch.inference_mode() (read it with
     # is_inference(t): the slot stays empty on every other tensor, at no cost to them).
     # `param` likewise, only on a torch.nn.Parameter (read it with is_parameter(t)).
+    # `view_mode` likewise, only on a view made in no_grad or inference mode (note_view).
     __slots__ = ("_tangent", "_vc", "_view", "array", "grad", "grad_fn", "inference",
-                 "param", "requires_grad")
+                 "param", "requires_grad", "view_mode")
 
     def __init__(self, array: Any, requires_grad: bool = False) -> None:
         if type(array) is not ndarray:

@@ -16,10 +16,13 @@ import numpy as np
 from gradcli.ad import kernels as K
 from gradcli.ad.graph import (
     INFERENCE_INPLACE,
+    MULTI_OUTPUT_VIEWS,
     Tensor,
     _torch_scalar_name,
     bump_version,
     is_inference,
+    multi_output_message,
+    view_mode_message,
 )
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES
@@ -64,14 +67,12 @@ def record_inplace(target: Tensor, result: Tensor, through_view: bool = False, *
     view = target._view
     if State.inference_seen and not State.inference_mode and is_inference(target):
         raise GdRuntimeError(INFERENCE_INPLACE)
-    if (view is not None and view[1].name in ("unbind", "split_part") and State.grad_enabled
+    if (view is not None and hasattr(target, "view_mode") and State.grad_enabled
             and (target.requires_grad or result.requires_grad)):
-        fn = "Unbind" if view[1].name == "unbind" else view[2]["name"][:-len("Backward0")]
-        raise GdRuntimeError(
-            f"Output {view[2]['index']} of {fn} is a view and is being modified inplace. "
-            "This view is the output of a function that returns multiple views. Such "
-            "functions do not allow the output views to be modified inplace. You should "
-            "replace the inplace operation by an out-of-place one.")
+        raise GdRuntimeError(view_mode_message(target, indirect=False))
+    if (view is not None and view[1].name in MULTI_OUTPUT_VIEWS and State.grad_enabled
+            and (target.requires_grad or result.requires_grad)):
+        raise GdRuntimeError(multi_output_message(target, indirect=False))
     if (
         target.requires_grad
         and target.grad_fn is None
@@ -127,8 +128,9 @@ def record_inplace(target: Tensor, result: Tensor, through_view: bool = False, *
         target.grad_fn = node
         target.requires_grad = True
     target.tangent = result.tangent
-    if target._view is not None:
-        target._view = (*target._view[:3], target._vc[0])  # its graph is the newest now
+    if target._view is not None and (node is not None or State.forward_level):
+        # Its graph is the newest now (changed in no_grad, its graph is its base's again).
+        target._view = (*target._view[:3], target._vc[0])
     if target._view is not None and (
         (State.grad_enabled and target.requires_grad)
         or (State.forward_level and target.tangent is not None)
@@ -166,8 +168,21 @@ def _rebase(view: Tensor) -> None:
     """
     while view._view is not None:
         base, rule, params, _ = view._view
+        if rule.name == "diagonal":
+            # The view covers only the diagonal: written there (a diagonal_scatter).
+            new = apply(RULES["view_scatter"], (base, view), {"kind": "diagonal", **params})
+            if new.grad_fn is not None:
+                new.grad_fn.name = "CopySlices"
+            _moved(base, new)
+            view = base
+            continue
         if rule.name == "getitem":
             value, index = view, params["index"]
+        elif rule.name in ("unfold", "as_strided"):
+            # The view covers part of the base: written at the elements it was taken from.
+            where = (params["index"] if rule.name == "as_strided" else
+                     rule.forward(np.arange(base.array.size).reshape(base.shape), **params))
+            value, index = view, np.unravel_index(where, base.shape)
         elif rule.name == "expand":
             # The base's elements are the view's first along each broadcast dim.
             lead = view.ndim - base.ndim
@@ -180,15 +195,20 @@ def _rebase(view: Tensor) -> None:
             # transpose (the VJP) is their inverse.
             (value,) = rule.vjp(view, None, base, **params)
             index = (Ellipsis,)
-        new = apply(RULES["index_put"], (base, value), {"index": index, "kind": "CopySlices"})
-        if new.grad_fn is not None:
-            base.grad_fn = new.grad_fn
-            base.requires_grad = True
-        if State.forward_level:
-            base.tangent = new.tangent
-        if base._view is not None:
-            base._view = (*base._view[:3], base._vc[0])
+        _moved(base, apply(RULES["index_put"], (base, value),
+                           {"index": index, "kind": "CopySlices"}))
         view = base
+
+
+def _moved(base: Tensor, new: Tensor) -> None:
+    """base now holds new's value (written already): it takes new's graph and tangent."""
+    if new.grad_fn is not None:
+        base.grad_fn = new.grad_fn
+        base.requires_grad = True
+    if State.forward_level:
+        base.tangent = new.tangent
+    if base._view is not None:
+        base._view = (*base._view[:3], base._vc[0])
 
 
 def _snapshot(t: Tensor) -> Tensor:

@@ -14,7 +14,17 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from gradcli.ad.graph import Node, Tensor, check_not_inference, tensor_from_array
+from gradcli.ad.graph import (
+    MULTI_OUTPUT_VIEWS,
+    Node,
+    Tensor,
+    check_not_inference,
+    check_view_grad_fn,
+    is_inference,
+    note_view,
+    stale_view,
+    tensor_from_array,
+)
 from gradcli.ad.kernels import TorchError
 from gradcli.ad.kernels.elementwise import WEAK_NUMBERS
 from gradcli.ad.registry import RULES
@@ -123,6 +133,8 @@ def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> 
         # and out remembers its base, whose graph an in-place change of out must update.
         t._vc = args[0]._vc
         t._view = (args[0], rule, params, t._vc[0])
+        if not State.grad_enabled or hasattr(args[0], "view_mode"):
+            note_view(t, args[0], rule.name in MULTI_OUTPUT_VIEWS)
     else:
         t._vc = [0]
     if State.grad_enabled:
@@ -205,9 +217,11 @@ def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> 
                 State.seq += 1
     else:
         t.grad_fn = None
-        t.requires_grad = False
-        if State.inference_mode:
-            t.inference = True  # made in torch.inference_mode()
+        # A view of a tensor that requires grad requires grad too (note_view).
+        t.requires_grad = (t._view is not None and args[0].requires_grad
+                           and out.dtype.kind == "f")
+        if State.inference_mode and (t._view is None or is_inference(args[0])):
+            t.inference = True  # made in torch.inference_mode() (not a normal one's view)
     if State.detect_anomaly:
         _check_finite(rule, t, [a.array if type(a) is Tensor else a for a in args])
     if State.forward_level:
@@ -453,14 +467,43 @@ def _sync_view(t: Tensor) -> None:
     (PyTorch regenerates a view's grad_fn the same way)."""
     assert t._view is not None
     base, rule, params, version = t._view
+    if hasattr(t, "view_mode") or (version != t._vc[0] and rule.name in MULTI_OUTPUT_VIEWS):
+        check_view_grad_fn(t)
     if version == t._vc[0]:
         return
     t._view = (base, rule, params, t._vc[0])
-    if t.grad_fn is None and t.tangent is None:
+    if base._view is not None:
+        _sync_view(base)
+    if t.grad_fn is None and t.tangent is None and not base.requires_grad and (
+            base._tangent is None):
         return
     with grad_mode(True):  # the view's history must follow its base's, whatever the mode
         fresh = apply(rule, (base,), params)
     if fresh.grad_fn is not None:
+        fresh.grad_fn.name = "AsStridedBackward0"  # PyTorch regenerates it by as_strided
+        if t.grad_fn is not None and t.grad_fn.retained is t:
+            fresh.grad_fn.retained = t  # retain_grad() follows the tensor to its new node
         t.grad_fn = fresh.grad_fn
+        t.requires_grad = True
     if State.forward_level:
         t.tangent = fresh.tangent
+
+
+def current_grad_fn(t: Tensor) -> Node | None:
+    """t.grad_fn as PyTorch reads it: a view whose storage changed in place since its
+    graph was made takes its base's new history first (_sync_view); a view made in
+    no_grad or inference mode then is PyTorch's error (check_view_grad_fn)."""
+    if t._view is not None:
+        _sync_view(t)
+    return t.grad_fn
+
+
+def grad_fn_name(t: Tensor) -> str | None:
+    """The name t's repr shows as grad_fn=<...>, or None (PyTorch's `Invalid` where
+    reading the grad_fn fails: stale_view)."""
+    if t._view is not None:
+        if stale_view(t):
+            return "Invalid"
+        _sync_view(t)
+    fn = t.grad_fn
+    return None if fn is None else fn.name

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad.graph import Node, Tensor, torch_type_name
-from gradcli.ad.record import AnomalyError, where_text
+from gradcli.ad.record import AnomalyError, current_grad_fn, where_text
 from gradcli.ad.state import State
 from gradcli.errors import GdRuntimeError
 
@@ -71,7 +71,7 @@ def check_versions(node: Node) -> None:
     if versions is not None:
         for i, a in enumerate(inputs):
             if type(a) is Tensor and a._vc[0] != versions[i] and _input_saved(node, i):
-                fn = a.grad_fn
+                fn = current_grad_fn(a)  # a view's regenerated as PyTorch reads it
                 raise version_error(a, fn if fn is not node else None, versions[i])
     out = node.out
     if (out is not None and out._vc[0] != node.out_version

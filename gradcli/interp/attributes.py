@@ -12,9 +12,10 @@ from typing import Any
 
 from gradcli.ad import engine, ops
 from gradcli.ad import hooks as H
-from gradcli.ad.graph import is_inference, view_base
+from gradcli.ad.graph import is_inference, stale_view, view_base
 from gradcli.ad.kernels.messages import scalar_name
 from gradcli.ad.ops import layout
+from gradcli.ad.record import current_grad_fn
 from gradcli.ad.registry import RULES
 from gradcli.ad.state import nonleaf_grad
 from gradcli.ad.tensor import Node, Tensor
@@ -116,11 +117,19 @@ def _set_data(x: Tensor, value: Any) -> None:
     x.array = value.array
 
 
+def _requires_grad(x: Tensor) -> bool:
+    """x.requires_grad: a view's follows its base's history (current_grad_fn), a stale
+    view's is its own still."""
+    if x._view is not None and not stale_view(x):
+        current_grad_fn(x)
+    return x.requires_grad
+
+
 TENSOR_PROPERTIES: dict[str, Callable[[Tensor], Any]] = {
     "grad": nonleaf_grad,  # a non-leaf's missing .grad warns, as in PyTorch
-    "grad_fn": lambda x: x.grad_fn,
-    "requires_grad": lambda x: x.requires_grad,
-    "is_leaf": lambda x: x.is_leaf,
+    "grad_fn": current_grad_fn,
+    "requires_grad": _requires_grad,
+    "is_leaf": lambda x: current_grad_fn(x) is None,
     "shape": lambda x: Size(x.shape),
     "ndim": lambda x: x.ndim,
     "dtype": lambda x: dtype_value(x.dtype),
@@ -140,11 +149,20 @@ TENSOR_PROPERTIES: dict[str, Callable[[Tensor], Any]] = {
 }
 
 #: PyTorch's '_' attributes of a tensor that tutorials read: the version counter (in-place
-#: changes of the storage, shared with views and detached aliases) and a view's base.
+#: changes of the storage, shared with views and detached aliases), a view's base and
+#: whether it is one.
 TENSOR_PRIVATE: dict[str, Callable[[Tensor], Any]] = {
     "_version": lambda x: x._vc[0],
     "_base": view_base,
+    "_is_view": lambda x: BoundMethod(x, "_is_view", _is_view),
 }
+
+
+
+
+def _is_view(x: Tensor) -> bool:
+    """x._is_view(): whether x views another tensor's storage (x._base is not None)."""
+    return view_base(x) is not None
 
 
 TENSOR_METHODS: dict[str, Callable[..., Any]] = {
@@ -215,7 +233,8 @@ def output_number(n: Node) -> int:
 
 def _next_functions(n: Node) -> tuple[tuple[Any, int], ...]:
     # As PyTorch: the producing node of each input, AccumulateGrad for a leaf that requires
-    # grad, None for an input that needs no gradient; the number of the producing node's
+    # grad (None for a view made in no_grad mode: note_view), None for an input that needs
+    # no gradient; the number of the producing node's
     # output (unbind's outputs are numbered, every other node has one). A custom function's
     # output node stands for the function's one node.
     if n.rule.name == "custom_function_output":
@@ -226,7 +245,8 @@ def _next_functions(n: Node) -> tuple[tuple[Any, int], ...]:
                                       (parents[2],), None))
     return tuple(
         (p, output_number(p)) if type(p) is Node else
-        (AccumulateGrad.of(p) if type(p) is Tensor else None, 0)
+        (AccumulateGrad.of(p) if type(p) is Tensor and not hasattr(p, "view_mode")
+         else None, 0)
         for p in parents)
 
 

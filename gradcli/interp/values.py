@@ -16,6 +16,7 @@ import numpy as np
 
 from gradcli.ad import dtypes
 from gradcli.ad.graph import is_parameter
+from gradcli.ad.record import grad_fn_name
 from gradcli.ad.state import State, inference_mode
 from gradcli.ad.tensor import Node, Tensor, grad_mode, set_grad_enabled
 from gradcli.ad.tensor_str import format_tensor, format_tensor_spec, format_value
@@ -386,11 +387,10 @@ def _tangent_str(t: Tensor) -> str:
 def tensor_repr(v: object) -> str | None:
     """PyTorch's repr of a tensor, or None for anything else (format_value's callback)."""
     if type(v) is Tensor:
-        fn = v.grad_fn
         tangent = v.tangent if State.forward_level and v._tangent is not None else None
         text = format_tensor(v.array, dtypes.name_of(v.array.dtype),
                              requires_grad=v.requires_grad,
-                             grad_fn=None if fn is None else fn.name,
+                             grad_fn=grad_fn_name(v),
                              tangent=None if tangent is None else _tangent_str(tangent))
         return "Parameter containing:\n" + text if is_parameter(v) else text
     if isinstance(v, tuple) and hasattr(type(v), "gd_repr"):  # a PackedSequence

@@ -256,6 +256,18 @@ def take(x: ndarray, index: ndarray) -> Any:
     return x.reshape(-1)[_flat_index(index, x.size)]
 
 
+def as_strided(x: ndarray, index: ndarray, size: tuple[int, ...], stride: tuple[int, ...],
+               offset: int) -> Any:
+    """x's elements (read as 1-D) from `offset`, `stride` apart along each dim of `size`:
+    a view of x where x is contiguous (index: the flat positions it reads)."""
+    flat = np.ascontiguousarray(x).reshape(-1)
+    if not index.size:
+        return np.empty(size, x.dtype)
+    return np.lib.stride_tricks.as_strided(
+        flat[offset:], size, tuple(s * flat.itemsize for s in stride),
+        writeable=flat.flags.writeable)
+
+
 def put(x: ndarray, source: ndarray, index: ndarray, accumulate: bool = False) -> Any:
     """A copy of x with source written (or added) at flat indices."""
     out = x.copy()

@@ -504,7 +504,9 @@ def diagonal(a: ndarray, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Any:
     if d1 == d2:
         raise TorchError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
     out = np.diagonal(a, offset, d1, d2)
-    return out.copy()
+    if a.flags.writeable:
+        out.flags.writeable = True  # a view, as PyTorch's (x.diagonal().fill_(0) writes x)
+    return out
 
 
 def diagonal_backward(g: ndarray, shape: tuple[int, ...], offset: int = 0, dim1: int = 0,
@@ -544,11 +546,6 @@ def cross(a: ndarray, b: ndarray, dim: int = -1) -> Any:
     if msg is not None:
         raise TorchError(msg)
     return np.cross(a, b, axis=d)
-
-
-def einsum(*operands: ndarray, equation: str) -> Any:
-    """numpy's einsum of an equation already made explicit (see ops.einsum)."""
-    return np.einsum(equation, *operands, optimize=len(operands) > 2)
 
 
 # -- losses ---------------------------------------------------------------------------

@@ -110,11 +110,13 @@ def unsqueeze(x: ndarray, dim: int) -> Any:
 
 
 def unfold(x: ndarray, dimension: int, size: int, step: int) -> Any:
-    """Windows of `size` along `dimension`, `step` apart, in a new last dim (a copy)."""
-    w = np.lib.stride_tricks.sliding_window_view(x, size, axis=dimension)
+    """Windows of `size` along `dimension`, `step` apart, in a new last dim: a view of x,
+    as PyTorch's (writable where x is)."""
+    w = np.lib.stride_tricks.sliding_window_view(x, size, axis=dimension,
+                                                 writeable=x.flags.writeable)
     index = [slice(None)] * x.ndim
     index[dimension] = slice(None, None, step)
-    return np.ascontiguousarray(w[tuple(index)])
+    return w[tuple(index)]
 
 
 def cat(*xs: ndarray, dim: int = 0) -> Any:

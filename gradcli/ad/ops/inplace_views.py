@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcli.ad.graph import Tensor, bump_version
+from gradcli.ad.graph import Tensor, bump_version, view_mode_message
 from gradcli.ad.ops import layout
 from gradcli.ad.ops.creation import _shape_args
 from gradcli.ad.ops.surface import SURFACE, expose
@@ -26,24 +26,32 @@ _LEAF = "a leaf Variable that requires grad is being used in an in-place operati
 
 
 def _alias(t: Tensor) -> Tensor:
-    """t itself, or (t in a graph) a tensor standing for t as it is now, for the view's
-    node to keep as its input: t's own shape is about to change."""
-    if t.grad_fn is None:
+    """t itself, or (t in a graph, or a view) a tensor standing for t as it is now, for
+    the view's node to keep as its input and (t a view) for the chain of views from t's
+    base: t's own shape is about to change."""
+    if t.grad_fn is None and t._view is None:
         return t
     a = Tensor.__new__(Tensor)
-    a.array, a.requires_grad, a.grad, a.grad_fn = t.array, True, None, t.grad_fn
-    a._vc, a._view, a._tangent = t._vc, None, None
+    a.array, a.requires_grad, a.grad, a.grad_fn = t.array, t.requires_grad, None, t.grad_fn
+    a._vc, a._view, a._tangent = t._vc, t._view, None
+    if hasattr(t, "view_mode"):
+        a.view_mode = t.view_mode
     return a
 
 
 def _in_place(view: str, offset: int) -> Callable[..., Tensor]:
     def op(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        if hasattr(self, "view_mode") and self.requires_grad and State.grad_enabled:
+            raise GdRuntimeError(view_mode_message(self, indirect=False))
         if self.requires_grad and self.grad_fn is None and State.grad_enabled:
             raise GdRuntimeError(_LEAF)
+        was_view = self._view is not None
         result = SURFACE[view](_alias(self), *args, **kwargs)
         self.array = result.array
-        self._view = None  # still sharing its base's storage; autograd follows its own node
         bump_version(self)
+        # A view stays a view of its base (through the op); autograd follows its own node.
+        self._view = ((*result._view[:3], self._vc[0])
+                      if was_view and result._view is not None else None)
         node = result.grad_fn
         if node is not None:
             stem = node.name.rstrip("0123456789")

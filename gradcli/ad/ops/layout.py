@@ -58,4 +58,6 @@ def view_dtype(x: Tensor, dtype: Any) -> Tensor:
                                  f"{a.shape[-1]}")
         if strides(x)[-1] != 1 and a.shape[-1] != 1:
             raise GdRuntimeError(f"self.stride(-1) must be 1 {what}, but got {strides(x)[-1]}")
-    return tensor_from_array(a.view(dt))
+    t = tensor_from_array(a.view(dt))
+    t._vc = x._vc  # the same storage: its in-place changes count as x's (no view, though)
+    return t

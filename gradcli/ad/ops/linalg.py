@@ -284,9 +284,13 @@ def _parse_einsum(equation: str, xs: list[Tensor]) -> tuple[str, list[Tensor]]:
     sizes: dict[str, int] = dict(zip(ell, ell_sizes, strict=True))
     out: list[Tensor] = []
     for k, (s, x) in enumerate(zip(explicit, xs, strict=True)):
+        mine: dict[str, int] = {}
         for c, n in zip(s, x.shape, strict=True):
             if c in ell:
                 continue
+            if mine.setdefault(c, n) != n:
+                raise GdRuntimeError(f"einsum(): subscript {c} is repeated for operand {k} but "
+                                     f"the sizes don't match, {n} != {mine[c]}")
             if sizes.setdefault(c, n) != n and n != 1 and sizes[c] != 1:
                 raise GdRuntimeError(f"einsum(): subscript {c} has size {n} for operand {k} "
                                      "which does not broadcast with previously seen size "
@@ -312,49 +316,170 @@ def _parse_einsum(equation: str, xs: list[Tensor]) -> tuple[str, list[Tensor]]:
 
 def einsum(*args: Any) -> Tensor:
     """torch.einsum(equation, *operands) (operands may also be one list)."""
-    if not args or not isinstance(args[0], str):
+    if len(args) < 2:
         raise GdRuntimeError("einsum(): must specify the equation string and at least one "
                              "operand, or at least one operand and its subscripts list",
                              py_type="ValueError")
-    xs = list(args[1][0:] if len(args) == 2 and isinstance(args[1], (list, tuple))
-              else args[1:])
-    equation, xs = _parse_einsum(args[0], [_as_tensor(x) for x in xs])
-    return einsum_explicit(equation, *xs)
+    if isinstance(args[0], Tensor):  # einsum(x, [0, 1], y, [1, 2], [0, 2]): sublists
+        equation = ",".join("".join(_sublist_label(n) for n in sub) for sub in args[1::2])
+        if len(args) % 2:
+            equation += "->" + "".join(_sublist_label(n) for n in args[-1])
+        args = (equation, *args[:len(args) - len(args) % 2:2])
+    xs = [_as_tensor(x) for x in (args[1][0:] if len(args) == 2
+                                  and isinstance(args[1], (list, tuple)) else args[1:])]
+    _parse_einsum(args[0], xs)  # PyTorch's errors for a wrong equation
+    return _einsum_steps(args[0], xs)
 
 
-def einsum_explicit(equation: str, *xs: Tensor) -> Tensor:
-    """einsum of an explicit equation (letters only, '->' given) on matching shapes."""
-    return apply(_RULES["einsum"], tuple(xs), {"equation": equation})
+_ELLIPSIS = -1
 
 
-def einsum_to(g: Tensor, g_subs: str, others: list[tuple[str, Tensor]], target: str,
-              sizes: dict[str, int]) -> Tensor:
-    """The cotangent of an einsum operand with subscripts `target`: g contracted with the
-    other operands; a repeated letter of target is a diagonal (an identity operand links
-    it to a fresh letter), a letter only target has is broadcast (a ones operand)."""
-    from gradcli.ad.ops.creation import eye, ones
-    used = set(g_subs + target + "".join(s for s, _ in others))
-    fresh = iter(c for c in _LETTERS if c not in used)
-    subs, ops_ = [g_subs], [g]
-    for s, y in others:
-        subs.append(s)
-        ops_.append(y)
-    out, seen = "", set()
-    for c in target:
-        if c in seen:
-            d = next(fresh)
-            subs.append(c + d)
-            ops_.append(eye(sizes[c], dtype=g.dtype))
-            out += d
+def _sublist_label(n: Any) -> str:
+    """A subscript of einsum's sublist form as its letter (0-25: A-Z, 26-51: a-z)."""
+    if n is Ellipsis:
+        return "..."
+    if isinstance(n, int) and 0 <= n < 52:
+        return chr(ord("A") + n) if n < 26 else chr(ord("a") + n - 26)
+    raise GdRuntimeError("einsum(): subscript in subscript list is not within the valid range "
+                         "[0, 52)", py_type="ValueError")
+
+
+def _label(c: str) -> int:
+    # PyTorch numbers labels A-Z then a-z: contracted dims are ordered by these numbers.
+    return ord(c) - ord("A") if c.isupper() else ord(c) - ord("a") + 26
+
+
+def _einsum_steps(equation: str, xs: list[Tensor]) -> Tensor:
+    """einsum as PyTorch computes it (ATen's einsum), step by step in recorded ops, so the
+    graph has its nodes (grad_fn.next_functions) and the values its rounding: each operand
+    gets its repeated labels' diagonals, its missing dims unsqueezed and is permuted to
+    (output dims, contracted dims); then, left to right, pairs are contracted by
+    _sumproduct_pair (dims only one operand has summed first), and the contracted dims
+    are dropped by a view (one operand: summed)."""
+    lhs, arrow, rhs = equation.replace(" ", "").partition("->")
+    op_labels = [[_ELLIPSIS if p == "" else _label(p) for p in _split_labels(sub)]
+                 for sub in lhs.split(",")]
+    count: dict[int, int] = {}
+    ell_num_dim = 0
+    for labels, x in zip(op_labels, xs, strict=True):
+        for s in labels:
+            if s == _ELLIPSIS:
+                ell_num_dim = max(ell_num_dim, x.ndim - (len(labels) - 1))
+            else:
+                count[s] = count.get(s, 0) + 1
+    perm_index_of: dict[int, int] = {}
+    ell_index, ell_in_output, n = 0, False, 0
+    if not arrow:
+        n, ell_in_output = ell_num_dim, True
+        for s in sorted(count):
+            if count[s] == 1:
+                perm_index_of[s], n = n, n + 1
+    else:
+        for p in _split_labels(rhs):
+            if p == "":
+                ell_index, n, ell_in_output = n, n + ell_num_dim, True
+            else:
+                perm_index_of[_label(p)], n = n, n + 1
+    out_num_dim = n
+    if not ell_in_output:
+        ell_index, n = n, n + ell_num_dim
+    for s in sorted(count):
+        if s not in perm_index_of:
+            perm_index_of[s], n = n, n + 1
+    dim_counts = [0] * n
+    ops: list[Tensor] = []
+    for labels, x in zip(op_labels, xs, strict=True):
+        op, perm, dim = x, [-1] * n, 0
+        for s in labels:
+            if s == _ELLIPSIS:
+                for j in range(ell_num_dim - (x.ndim - (len(labels) - 1)), ell_num_dim):
+                    dim_counts[ell_index + j] += op.shape[dim] != 1
+                    perm[ell_index + j], dim = dim, dim + 1
+            elif perm[perm_index_of[s]] == -1:
+                dim_counts[perm_index_of[s]] += op.shape[dim] != 1
+                perm[perm_index_of[s]], dim = dim, dim + 1
+            else:  # a repeated label: its diagonal, moved to where the label was first
+                prev = perm[perm_index_of[s]]
+                op = diagonal(op, 0, prev, dim)
+                op = permute(op, [*range(prev), op.ndim - 1, *range(prev, op.ndim - 1)])
+        for k in range(n):
+            if perm[k] == -1:
+                op = unsqueeze(op, dim)
+                perm[k], dim = dim, dim + 1
+        ops.append(permute(op, perm))
+    while len(ops) > 1:
+        a, b = ops.pop(0), ops.pop(0)
+        sum_dims: list[int] = []
+        a_sum: list[int] = []
+        b_sum: list[int] = []
+        for d in range(out_num_dim, n):
+            if a.shape[d] != 1 and b.shape[d] != 1:
+                dim_counts[d] -= 1
+                if dim_counts[d] == 1:
+                    sum_dims.append(d)
+                    dim_counts[d] = 0
+            elif dim_counts[d] == 1:
+                if a.shape[d] != 1:
+                    a_sum.append(d)
+                    dim_counts[d] = 0
+                elif b.shape[d] != 1:
+                    b_sum.append(d)
+                    dim_counts[d] = 0
+        if a_sum:
+            a = torch_sum(a, a_sum, True)
+        if b_sum:
+            b = torch_sum(b, b_sum, True)
+        ops.insert(0, _sumproduct_pair(a, b, sum_dims))
+    if n > out_num_dim:
+        if len(xs) > 1:
+            return view(ops[0], ops[0].shape[:out_num_dim])
+        return torch_sum(ops[0], list(range(out_num_dim, n)))
+    return ops[0]
+
+
+def _split_labels(sub: str) -> list[str]:
+    """An operand's subscripts one by one, "" for its ellipsis."""
+    head, ell, tail = sub.partition("...")
+    return [*head, *([""] if ell else []), *tail]
+
+
+def _sumproduct_pair(left: Tensor, right: Tensor, sum_dims: list[int]) -> Tensor:
+    """(left * right).sum(sum_dims, keepdim=True) as ATen's sumproduct_pair computes it:
+    both permuted and reshaped to (both, left only, summed) and (both, summed, right
+    only), multiplied by bmm, viewed back and permuted to the original dims."""
+    if not sum_dims:
+        return mul(left, right)
+    lro: list[int] = []
+    lo: list[int] = []
+    ro: list[int] = []
+    lro_size = lo_size = ro_size = sum_size = 1
+    for i in range(left.ndim):
+        sl, sr = left.shape[i] != 1, right.shape[i] != 1
+        if i in sum_dims:
+            if sl and sr:
+                sum_size *= left.shape[i]
+            elif sl:
+                left = torch_sum(left, i, True)
+            elif sr:
+                right = torch_sum(right, i, True)
+        elif sl and sr:
+            lro.append(i)
+            lro_size *= left.shape[i]
+        elif sl:
+            lo.append(i)
+            lo_size *= left.shape[i]
         else:
-            seen.add(c)
-            out += c
-    present = set("".join(subs))
-    for c in dict.fromkeys(target):
-        if c not in present:
-            subs.append(c)
-            ops_.append(ones(sizes[c], dtype=g.dtype))
-    return einsum_explicit(",".join(subs) + "->" + out, *ops_)
+            ro.append(i)
+            ro_size *= right.shape[i]
+    out_size = ([left.shape[d] for d in lro] + [left.shape[d] for d in lo]
+                + [1] * len(sum_dims) + [right.shape[d] for d in ro])
+    order = lro + lo + sum_dims + ro
+    operm = [0] * len(order)
+    for k, d in enumerate(order):
+        operm[d] = k
+    left = reshape(permute(left, order), (lro_size, lo_size, sum_size))
+    right = reshape(permute(right, lro + sum_dims + ro + lo), (lro_size, sum_size, ro_size))
+    return permute(view(bmm(left, right), out_size), operm)
 
 
 def tensordot(a: Tensor, b: Tensor, dims: Any = 2) -> Tensor:

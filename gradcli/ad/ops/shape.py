@@ -16,7 +16,7 @@ from gradcli.ad.ops.creation import _as_tensor, _shape_args
 from gradcli.ad.ops.surface import expose
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
-from gradcli.ad.state import State, check_size
+from gradcli.ad.state import State, check_size, warn
 from gradcli.errors import GdRuntimeError
 
 
@@ -223,7 +223,12 @@ def permute(input: Tensor, *args: Any, dims: Any = None) -> Tensor:
 
 
 def T(x: Tensor) -> Tensor:
-    """x.T: all dims reversed."""
+    """x.T: all dims reversed (PyTorch warns, once, where x is not 2-D or 0-D)."""
+    if x.ndim not in (0, 2):
+        warn("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
+             "deprecated and it will throw an error in a future release. Consider `x.mT` to "
+             "transpose batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` "
+             "to reverse the dimensions of a tensor.", once=True)
     return permute(x, tuple(range(x.ndim))[::-1])
 
 

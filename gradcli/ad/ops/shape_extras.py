@@ -12,7 +12,6 @@ from gradcli.ad.graph import Tensor, tensor_from_array
 from gradcli.ad.ops import layout
 from gradcli.ad.ops.creation import _as_tensor
 from gradcli.ad.ops.inplace_views import _storage
-from gradcli.ad.ops.selection import take_raw
 from gradcli.ad.ops.shape import _wrap_dim, diag, flatten, reshape
 from gradcli.ad.ops.surface import expose
 from gradcli.ad.record import apply
@@ -68,6 +67,14 @@ def as_strided(input: Tensor, size: Any, stride: Any, storage_offset: int | None
             f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset {start}, "
             f"and itemsize {item} requiring a storage size of {need * item} are out of bounds "
             f"for storage of size {flat.size * item}", py_type="RuntimeError")
+    index = np.full(size, start - own, dtype=np.int64)
+    for k, (n, st) in enumerate(zip(size, stride, strict=True)):
+        index = index + (np.arange(n, dtype=np.int64) * st).reshape(
+            (n,) + (1,) * (len(size) - k - 1))
+    inside = not index.size or (index.min() >= 0 and index.max() < math.prod(a.shape))
+    if a.flags.c_contiguous and inside:  # a view of the tensor (its base, under autograd)
+        return apply(RULES["as_strided"], (input,), {"index": index, "size": size,
+                                                     "stride": stride, "offset": start - own})
     if not input.requires_grad and input.tangent is None:  # a view of the storage
         view = np.lib.stride_tricks.as_strided(
             flat[start:], size, tuple(st * a.dtype.itemsize for st in stride))
@@ -77,17 +84,8 @@ def as_strided(input: Tensor, size: Any, stride: Any, storage_offset: int | None
     if not a.flags.c_contiguous:
         raise GdRuntimeError("as_strided of a non-contiguous tensor that requires grad is not "
                              "supported by gradcli: call .contiguous() first")
-    index = np.full(size, start - own, dtype=np.int64)
-    for k, (n, st) in enumerate(zip(size, stride, strict=True)):
-        index = index + (np.arange(n, dtype=np.int64) * st).reshape(
-            (n,) + (1,) * (len(size) - k - 1))
-    if index.size and (index.min() < 0 or index.max() >= math.prod(a.shape)):
-        raise GdRuntimeError("as_strided outside the elements of a tensor that requires grad "
-                             "is not supported by gradcli")
-    out = take_raw(input, index)
-    if out.grad_fn is not None:
-        out.grad_fn.name = "AsStridedBackward0"
-    return out
+    raise GdRuntimeError("as_strided outside the elements of a tensor that requires grad is "
+                         "not supported by gradcli")
 
 
 expose(as_strided, "torch.as_strided", "Tensor.as_strided", family="shape")

@@ -13,10 +13,12 @@ import numpy as np
 
 from gradcli.ad import dtypes
 from gradcli.ad.graph import Tensor, tensor_from_array
-from gradcli.ad.inplace import inplace_of
+from gradcli.ad.inplace import inplace_of, record_inplace
 from gradcli.ad.kernels import tensor_extras as KX
+from gradcli.ad.ops import layout
 from gradcli.ad.ops.creation import _as_tensor, dtypes_resolve, tensor
 from gradcli.ad.ops.elementwise import sub
+from gradcli.ad.ops.indexing import index_put
 from gradcli.ad.ops.surface import SURFACE, expose
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES
@@ -346,13 +348,25 @@ def fill_diagonal_(self: Tensor, fill_value: Any, wrap: bool = False) -> Tensor:
     if x.ndim > 2 and len(set(x.shape)) != 1:
         raise GdRuntimeError("all dimensions of input must be of equal length")
     n = min(x.shape)
+    if x.array.flags.c_contiguous:
+        # PyTorch's way: fill_ of an as_strided view of the diagonal (and, with wrap, of
+        # the diagonal's continuation below), recorded as CopySlices.
+        strided, step = SURFACE["Tensor.as_strided"], sum(layout.strides(x))
+        strided(x, (n,), (step,)).fill_(fill_value)
+        width = x.shape[1]
+        if wrap and x.ndim == 2 and x.shape[0] > width + 1:
+            more = (x.array.size + width) // (width + 1) - n
+            start = layout.storage_offset(x) + layout.strides(x)[0] * (width + 1)
+            strided(x, (more,), (step,), start).fill_(fill_value)
+        return x
     if x.ndim == 2 and wrap and x.shape[0] > x.shape[1] + 1:
-        rows = [r for r in range(x.shape[0]) if r % (x.shape[1] + 1) != x.shape[1]]
-        idx = (tensor(rows), tensor([r % (x.shape[1] + 1) for r in rows]))
+        rows = np.array([r for r in range(x.shape[0]) if r % (x.shape[1] + 1) != x.shape[1]])
+        idx: tuple[Any, ...] = (rows, rows % (x.shape[1] + 1))
     else:
-        idx = tuple(tensor(list(range(n))) for _ in range(x.ndim))
-    SURFACE["Tensor.index_put_"](x, idx, tensor(fill_value, dtype=x.dtype))
-    return x
+        idx = (np.arange(n),) * x.ndim
+    # (the same elements written, recorded as the fill of a view: CopySlices)
+    return record_inplace(x, index_put(x, tensor(fill_value, dtype=x.dtype), idx, "CopySlices"),
+                          through_view=True, overlap_ok=True)
 
 
 expose(fill_diagonal_, "Tensor.fill_diagonal_", family="indexing")

@@ -235,6 +235,10 @@ linear("take", "TakeBackward0", lambda x, index: KI.take(x, index),
        lambda g, x, index: S.put_raw(ops.zeros_like(x), index, g, True),
        "elements at flat indices", torch_keeps=True,
        formula=("zeros.put(index, grad, accumulate=True)",))
+linear("as_strided", "AsStridedBackward0", KI.as_strided,
+       lambda g, x, index, **_: S.put_raw(ops.zeros_like(x), index, g, True),
+       "the elements at offset + Σ i_k·stride_k of x read as 1-D (a view)", views=True,
+       formula=("zeros.put(positions, grad, accumulate=True)",))
 _rule("put", "PutBackward0",
       lambda x, src, index, accumulate: KI.put(x, src, index, accumulate),
       lambda g, out, x, src, index, accumulate: (

@@ -171,7 +171,7 @@ linear("tril", lambda i, p: "TriuBackward0" if p.get("upper") else "TrilBackward
 linear("diagonal", "DiagonalBackward0", KL.diagonal,
        lambda g, x, offset=0, dim1=0, dim2=1: OL.diagonal_backward(g, x.shape, offset, dim1,
                                                                    dim2),
-       "a diagonal of the (dim1, dim2) planes, as the last dim")
+       "a diagonal of the (dim1, dim2) planes, as the last dim", views=True)
 linear("diagonal_backward", "DiagonalBackwardBackward0", KL.diagonal_backward,
        lambda g, x, shape, offset=0, dim1=0, dim2=1: OL.diagonal(g, offset, dim1, dim2),
        "zeros with a tensor written on a diagonal (the transpose of diagonal)")
@@ -186,41 +186,3 @@ register(Rule(
                                        lambda t: OL.linalg_cross(a, t, dim=dim)),
     saved_for_partner=(0, 1), kind="bilinear", doc="cross product of 3-vectors along dim",
     formula=("b × grad", "grad × a")))
-
-
-def _einsum_name(inputs: Any, params: dict[str, Any]) -> str:
-    lhs, out = params["equation"].split("->")
-    summed = set(lhs.replace(",", "")) - set(out)
-    if "," not in lhs:
-        return "SumBackward1" if summed else "PermuteBackward0"
-    return "ViewBackward0" if summed else "MulBackward0"
-
-
-def _einsum_vjp(g: Tensor, out: Tensor, *xs: Any, equation: str) -> tuple[Any, ...]:
-    lhs, rhs = equation.split("->")
-    subs = lhs.split(",")
-    sizes = {c: n for s, x in zip(subs, xs, strict=True) for c, n in zip(s, x.shape, strict=True)}
-    grads: list[Any] = []
-    for k, (s, x) in enumerate(zip(subs, xs, strict=True)):
-        if not need(x):
-            grads.append(None)
-            continue
-        grads.append(OL.einsum_to(g, rhs, [(t, y) for i, (t, y) in enumerate(
-            zip(subs, xs, strict=True)) if i != k], s, sizes))
-    return tuple(grads)
-
-
-def _einsum_jvp(ts: list[Any], out: Tensor, *xs: Any, equation: str) -> Any:
-    total = None
-    for k, t in enumerate(ts):
-        if t is not None:
-            args = list(xs)
-            args[k] = t
-            part = OL.einsum_explicit(equation, *args)
-            total = part if total is None else total + part
-    return total
-
-
-register(Rule("einsum", _einsum_name, KL.einsum, _einsum_vjp, _einsum_jvp,
-              kind="general", doc="Einstein summation (an explicit equation)",
-              formula=("einsum of grad with the other operands",)))

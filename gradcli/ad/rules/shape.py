@@ -335,4 +335,4 @@ def _unfold_back(g: Tensor, x: Tensor, dimension: int, size: int, step: int) -> 
 
 linear("unfold", "UnfoldBackward0", KS.unfold, _unfold_back,
        "sliding windows along a dim (x.unfold(dimension, size, step))",
-       formula=("windows of grad added back where they were taken",))
+       formula=("windows of grad added back where they were taken",), views=True)
