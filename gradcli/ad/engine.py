@@ -30,10 +30,6 @@ from gradcli.ad.state import CREATE_GRAPH_CYCLE, State, grad_mode, warn
 from gradcli.errors import GdRuntimeError
 
 
-def _shape_str(shape: tuple[int, ...]) -> str:
-    return f"torch.Size({list(shape)})"
-
-
 def _root_grads(outputs: Sequence[Tensor], grads: Sequence[Any] | None,
                 create_graph: bool) -> list[Tensor]:
     result = []
@@ -53,8 +49,8 @@ def _root_grads(outputs: Sequence[Tensor], grads: Sequence[Any] | None,
             if g.array.shape != out.array.shape:
                 raise GdRuntimeError(
                     f"Mismatch in shape: grad_output[{i}] has a shape of "
-                    f"{_shape_str(g.array.shape)} and output[{i}] has a shape of "
-                    f"{_shape_str(out.array.shape)}."
+                    f"torch.Size({list(g.array.shape)}) and output[{i}] has a shape of "
+                    f"torch.Size({list(out.array.shape)})."
                 )
             if not create_graph:
                 g = g.detach()
@@ -592,7 +588,6 @@ def _arriving(run: _Run, node: Node, g: Tensor) -> Tensor:
             prev = run.captured.get(tid)
             run.captured[tid] = g if prev is None else _plus(prev, g)
     return g
-
 
 
 def _sum_to_batched(c: Tensor, shape: tuple[int, ...]) -> Tensor:
