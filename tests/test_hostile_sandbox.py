@@ -571,6 +571,10 @@ ISOLATED: list[tuple[str, str, str]] = [
     ("with-dunder", "class A:\n    def __enter__(self):\n        return self\n"
      "    def __exit__(self, t, v, tb):\n        return v.__traceback__\nwith A():\n"
      "    1 // 0", r"not accessible"),
+    ("numpy-rng-host", "import numpy as np\nnp.random.default_rng(0).bit_generator",
+     r"has no attribute 'bit_generator'"),
+    ("numpy-rng-private", "import numpy as np\nnp.random.default_rng(0)._bit_generator",
+     r"has no attribute '_bit_generator'|not accessible"),
     ("random-host", "import random\nrandom.Random().__init__", r"has no attribute 'Random'"),
     ("yield-outside", "yield ().__class__", r"'yield' outside function"),
     ("async", "async def f():\n    pass", r"'async' is not supported"),
