@@ -68,6 +68,7 @@ from gradcli.interp import (  # noqa: F401  (nn_* family modules fill LAYERS)
     pytyping,
     serialization,
     stdlib,
+    swa_utils,
     torch_settings,
 )
 from gradcli.interp import custom_function as CF
@@ -384,8 +385,10 @@ class Registry:
                                        **lr_compose.SCHEDULERS,
                                        "LRScheduler": lr_base.LR_SCHEDULER,
                                        "_LRScheduler": lr_base.OLD_LR_SCHEDULER})
+        self.swa_utils = swa_utils.namespace()
         self.optim = Namespace("torch.optim", {**optim.OPTIMIZERS, "Optimizer": OPTIMIZER,
-                                               "lr_scheduler": self.lr_scheduler})
+                                               "lr_scheduler": self.lr_scheduler,
+                                               "swa_utils": self.swa_utils})
         self.torch = Namespace("torch", {
             **_torch_module("torch", _interp_functions()), **dtypes_, **devices.TORCH_MEMBERS,
             "autograd": self.autograd, "nn": self.nn, "linalg": self.linalg,
@@ -421,6 +424,7 @@ class Registry:
             "typing": pytyping.TYPING, "__future__": pytyping.FUTURE,
             **self.data_modules, **self.distributions,
             "torch.optim": self.optim, "torch.optim.lr_scheduler": self.lr_scheduler,
+            "torch.optim.swa_utils": self.swa_utils,
             **stdlib.namespaces(),
             "copy": nn_copy.COPY,
         }
