@@ -246,3 +246,14 @@ def test_parse_args_of_no_list_reads_sys_argv() -> None:
     text = ("import argparse, sys\nsys.argv.extend(['--k', '2'])\np = argparse.ArgumentParser()\n"
             "p.add_argument('--k', type=int)\nprint(p.parse_args())")
     assert gd_output(text) == "Namespace(k=2)\n"
+
+
+def test_a_program_may_set_sys_argv_before_parsing(capsys: pytest.CaptureFixture[str]) -> None:
+    # What notebooks do: sys.argv = [...] then parse_args() reads it (prog included).
+    text = ("import argparse, sys\nsys.argv = ['train.py', '--lr', '0.5']\n"
+            "p = argparse.ArgumentParser()\np.add_argument('--lr', type=float)\n"
+            "print(p.parse_args(), p.prog, sys.argv)\nsys.argv += ['x']\nprint(sys.argv)\n")
+    want_out, want_err, _ = python_run(text)
+    out, err, error = gd_run(text, capsys)
+    assert error is None and (out, err) == (want_out, want_err)
+    assert gd_output("import sys\nsys.argv = 3") == "GdError sys.argv takes a list of strings in gd"

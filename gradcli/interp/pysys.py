@@ -275,6 +275,17 @@ def set_program(name: str) -> None:
     ARGV[0] = {"<expr>": "-c", "<stdin>": "-"}.get(name, name)
 
 
+def set_attribute(obj: Namespace, name: str, value: Any) -> bool:
+    """`sys.argv = [...]` (what notebooks do before argparse): the run's argv takes the
+    list's strings (in place: an earlier `a = sys.argv` sees them too). False: not sys.argv."""
+    if obj.name != "sys" or name != "argv" or obj.members.get("argv") is not ARGV:
+        return False
+    if type(value) not in (list, tuple) or any(type(a) is not str for a in value):
+        raise GdRuntimeError("sys.argv takes a list of strings in gd", py_type="TypeError")
+    ARGV[:] = list(value)
+    return True
+
+
 def _getenv(key: Any, default: Any = None) -> Any:
     """os.getenv(key, default=None): the default (gd programs see no environment)."""
     return default
