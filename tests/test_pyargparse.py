@@ -138,6 +138,28 @@ r.add_argument('pos', nargs='*')
 r.print_help()
 print(r.parse_args(['1', '2']))
 """),
+    ("namespace_as_scripts_use_it", """\
+import argparse, json, copy
+p = argparse.ArgumentParser()
+p.add_argument('--lr', type=float, default=0.1)
+p.add_argument('--layers', type=int, nargs='+', default=[2, 3])
+p.add_argument('--name', default='run')
+args = p.parse_args([])
+print(json.dumps(vars(args), indent=2), args.__dict__)
+setattr(args, 'epochs', 5)
+print(getattr(args, 'lr'), 'lr' in args, hasattr(args, 'zzz'))
+a2 = copy.deepcopy(args)
+a2.lr = 1.0
+a2.layers.append(4)
+a3 = copy.copy(args)
+a3.layers.append(5)
+print(args, a2, a3, args == a3, args is a3)
+for k, v in sorted(vars(args).items()):
+    print(f'{k:>10}: {v}')
+print(str(args), '%s' % args, argparse.Namespace(**dict(vars(args), lr=3)))
+print(p.parse_known_args(['--lr', '2', '--foo=1', 'bar']))
+print(p.parse_args('--lr 0.5 --name abc --layers 1'.split()))
+"""),
     ("argparse_exceptions", """\
 import argparse, sys
 p = argparse.ArgumentParser(prog='p')

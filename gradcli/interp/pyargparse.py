@@ -79,6 +79,10 @@ class ArgNamespace(GdObject):
     def __contains__(self, key: object) -> bool:
         return key in self.attrs
 
+    def gd_deepcopy(self, copy: Callable[[Any], Any]) -> ArgNamespace:
+        """copy.deepcopy (copy: of one value) and copy.copy (copy: the identity)."""
+        return ArgNamespace(**{k: copy(v) for k, v in self.attrs.items()})
+
     __hash__ = None  # type: ignore[assignment]
 
 
