@@ -307,10 +307,12 @@ def _out(value: Any) -> Any:
         return ArgumentParser(value)
     if isinstance(value, host.Action):
         return Action(value)
-    if type(value) is list:
-        return [_out(v) for v in value]
+    if type(value) is list:  # the same list where nothing in it changes (a default's)
+        items = [_out(v) for v in value]
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
     if type(value) is dict:
-        return {k: _out(v) for k, v in value.items()}
+        table = {k: _out(v) for k, v in value.items()}
+        return value if all(table[k] is v for k, v in value.items()) else table
     if type(value).__module__ == "argparse":
         return to_repr(value)  # nothing else of argparse reaches a program
     return value
