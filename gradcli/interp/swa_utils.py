@@ -220,6 +220,7 @@ def _swalr_init(self: None, optimizer: Any, swa_lr: Any, anneal_epochs: Any = 10
 
 
 def _update_bn(*args: Any, **kwargs: Any) -> None:
+    """torch.optim.swa_utils.update_bn: not supported by gradcli."""
     raise GdRuntimeError("'torch.optim.swa_utils.update_bn' is not supported by gradcli",
                          hint="recompute BatchNorm's statistics with a pass of the model in "
                               "train mode over the data")
