@@ -747,6 +747,27 @@ def _nll_backward(draw: Draw, name: str) -> Case:
     return (T(g), logp, target), params
 
 
+@case("ctc_loss")
+def _ctc(draw: Draw, name: str) -> Case:
+    # The inputs are logits here: the sweep checks ctc_loss through log_softmax, where
+    # PyTorch's gradient (exp(log_probs) - γ) is the derivative (LOG_SOFTMAX_INPUT).
+    rng = rng_of(draw)
+    t, n, c = draw(st.integers(1, 5)), draw(st.integers(1, 3)), draw(st.integers(2, 4))
+    lengths = tuple(int(v) for v in rng.integers(0, t // 2 + 1, n))  # 2·length frames
+    targets = ops.tensor(rng.integers(1, c, (n, max(lengths))).astype(np.int64))
+    return (T(normal(rng, (t, n, c))), targets), {
+        "input_lengths": tuple(int(rng.integers(2 * k, t + 1)) if k else int(
+            rng.integers(1, t + 1)) for k in lengths),
+        "target_lengths": lengths, "blank": 0, "zero_infinity": False}
+
+
+@case("ctc_loss_backward")
+def _ctc_backward(draw: Draw, name: str) -> Case:
+    (x, targets), params = _ctc(draw, "ctc_loss")
+    g = normal(rng_of(draw), (x.shape[1],))
+    return (T(g), ops.log_softmax(x, -1), targets), params
+
+
 @case("heaviside")
 def _heaviside(draw: Draw, name: str) -> Case:
     rng = rng_of(draw)
@@ -828,7 +849,11 @@ def _clamp_tensor(draw: Draw, name: str) -> Case:
 
 #: Recorded (PyTorch has a node for them) but without a derivative: backward is an error.
 NOT_IMPLEMENTED = {"floordiv", "asinh_", "acosh_", "atanh_", "heaviside", "bincount", "igamma",
-                   "igammac", "zeta", "standard_gamma_grad", "dirichlet_grad"}
+                   "igammac", "zeta", "standard_gamma_grad", "dirichlet_grad",
+                   "ctc_loss_backward"}
+#: PyTorch's CTC gradient is that of the logits under log_softmax, not of free log_probs:
+#: checked through x ↦ log_softmax(x), once (its backward has no derivative), in reverse.
+LOG_SOFTMAX_INPUT = {"ctc_loss"}
 #: A sample's derivative by implicit reparameterization: not the derivative of the drawn
 #: values (fixed by the generator) but of the quantile they sit at, d F⁻¹(u; α) / dα.
 #: Checked against PyTorch's bits and the inverse cdf's differences instead
@@ -878,7 +903,10 @@ def test_rule_matches_finite_differences(name: str, data: st.DataObject) -> None
     if name in IMPLICIT:
         pytest.skip("implicit reparameterization: see tests/test_distributions_extra.py")
     order = MAX_ORDER.get(name, 3 if rule.kind == "elementwise" else 2)
-    if name in SYMMETRIC_INPUT:
+    if name in LOG_SOFTMAX_INPUT:
+        report = check_grads(lambda a: apply(rule, (ops.log_softmax(a, -1), *inputs[1:]), params),
+                             [inputs[0]], 1, modes=("rev",))
+    elif name in SYMMETRIC_INPUT:
         report = check_grads(lambda a: apply(rule, ((a + ops.transpose(a, -1, -2)) / 2,), params),
                              [inputs[0]], order,
                              modes=("rev",) if name in REVERSE_ONLY else ("fwd", "rev"))

@@ -4,6 +4,7 @@ each module's state reset per run, and the sandbox around them."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 
 import pytest
@@ -349,3 +350,40 @@ def test_warnings_warn_and_ignore() -> None:
     again: list[str] = []  # the next run shows warnings again
     run(Source("p.gd", "import warnings\nwarnings.warn('x')\n"), AppOptions(warn=again.append))
     assert len(again) == 1
+
+
+_DEFAULT_RNG = """\
+import numpy as np
+rng = np.random.default_rng(42)
+print(rng.random(3), rng.normal(size=(2, 2)), rng.standard_normal(4))
+print(rng.integers(0, 10, size=5), rng.uniform(-1, 1, 3), rng.integers(5))
+print(rng.choice(10, 3, replace=False), rng.permutation(5))
+a = np.arange(6)
+rng.shuffle(a)
+rows = [1, 2, 3, 4, 5]
+rng.shuffle(rows)
+print(a, rows)
+rng2 = np.random.default_rng(seed=0)
+print(rng2.integers(low=0, high=100, size=(2, 3)), rng2.random(), rng2.normal(0.5, 2.0))
+print(rng2.choice([0.1, 0.2, 0.3], size=4, p=[0.2, 0.3, 0.5]))
+print(rng2.permuted(np.arange(6).reshape(2, 3), axis=1))
+print(rng2.multivariate_normal([0, 0], [[1, 0], [0, 1]], size=2))
+print(rng2.exponential(2.0, 3), rng2.poisson(3.0, 3), rng2.binomial(10, 0.3, 3))
+print(rng2.permutation(10)[:3].dtype, rng2.uniform(size=2).tolist())
+"""
+
+
+def test_default_rng_draws_numpys_numbers() -> None:
+    # numpy's own Generator (PCG64, ziggurat normals): the same numbers bit for bit.
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        exec(compile(_DEFAULT_RNG, "p.py", "exec"), {})
+    assert gd_output(_DEFAULT_RNG) == buf.getvalue()
+
+
+def test_default_rng_exposes_drawing_methods_only() -> None:
+    for attr in ("bit_generator", "spawn", "gen", "bytes"):
+        out = gd_output(f"import numpy as np\nprint(np.random.default_rng(0).{attr})")
+        assert out == f"GdError 'Generator' object has no attribute '{attr}'"
+    assert gd_output("import numpy as np\nprint(np.random.default_rng(1))") == \
+        "Generator(PCG64)\n"

@@ -20,7 +20,7 @@ from gradcli.ad.registry import RULES
 from gradcli.ad.state import nonleaf_grad
 from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import argcheck, arrays, devices, dtype_info, limits, pymethods
+from gradcli.interp import argcheck, arrays, devices, dtype_info, limits, pymethods, pysys
 from gradcli.interp import custom_function as CF
 from gradcli.interp.classes import OBJECT_ATTR_METHODS, BoundGdMethod, InstanceValue
 from gradcli.interp.exceptions import CHAIN_ATTRIBUTES, ExceptionValue
@@ -453,7 +453,8 @@ def set_attribute(obj: Any, name: str, value: Any) -> None:
         if name in TENSOR_PROPERTIES or name in TENSOR_METHODS:
             raise GdRuntimeError(f"attribute '{name}' of 'torch._C.TensorBase' objects is not "
                                  "writable", py_type="AttributeError")
-    elif type(obj) is Namespace and devices.set_attribute(obj, name, value):
+    elif type(obj) is Namespace and (devices.set_attribute(obj, name, value)
+                                     or pysys.set_attribute(obj, name, value)):
         return
     elif type(obj) is CF.FunctionCtx:
         CF.ctx_set(obj, name, value)

@@ -445,8 +445,16 @@ class Registry:
                 "Buffer": nn_module.BUFFER, "attention": attention, **nn_layers.LAYERS}
 
     def _optim(self) -> dict[str, Any]:
-        """torch.optim's members; torch.optim.lr_scheduler joins `modules`."""
-        from gradcli.interp import lr_base, lr_compose, lr_scheduler, lr_schedules, optim
+        """torch.optim's members; torch.optim.lr_scheduler and torch.optim.swa_utils join
+        `modules`."""
+        from gradcli.interp import (
+            lr_base,
+            lr_compose,
+            lr_scheduler,
+            lr_schedules,
+            optim,
+            swa_utils,
+        )
         from gradcli.interp.optim_base import OPTIMIZER
 
         schedulers = Namespace("torch.optim.lr_scheduler",
@@ -454,7 +462,10 @@ class Registry:
                                 **lr_compose.SCHEDULERS, "LRScheduler": lr_base.LR_SCHEDULER,
                                 "_LRScheduler": lr_base.OLD_LR_SCHEDULER})
         self.modules["torch.optim.lr_scheduler"] = schedulers
-        return {**optim.OPTIMIZERS, "Optimizer": OPTIMIZER, "lr_scheduler": schedulers}
+        averaging = swa_utils.namespace()
+        self.modules["torch.optim.swa_utils"] = averaging
+        return {**optim.OPTIMIZERS, "Optimizer": OPTIMIZER, "lr_scheduler": schedulers,
+                "swa_utils": averaging}
 
     def _utils(self) -> dict[str, Any]:
         """torch.utils's members; torch.utils.data (and its modules) and

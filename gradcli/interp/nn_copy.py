@@ -87,6 +87,8 @@ def _deepcopy(x: Any, memo: dict[int, Any]) -> Any:
         out = type(x)(deepcopy(v, memo) for v in x)
     elif isinstance(x, InstanceValue) and not x.singleton:
         out = _instance(x, memo)
+    elif hasattr(type(x), "gd_deepcopy"):  # a value kind's own copy (argparse.Namespace)
+        out = x.gd_deepcopy(lambda v: deepcopy(v, memo))
     elif isinstance(x, _SHARED) or (isinstance(x, InstanceValue) and x.singleton):
         return x  # functions, classes, modules (and enum members) are shared, as in Python
     else:
@@ -124,6 +126,8 @@ def shallow_copy(x: Any) -> Any:
                 setattr(out, name, None if table is None else dict(table))
             out.nonpersistent = set(x.nonpersistent)
         return out
+    if hasattr(type(x), "gd_deepcopy"):
+        return x.gd_deepcopy(lambda v: v)
     if type(x) is Tensor:
         raise GdRuntimeError("copy.copy of a tensor is not supported by gradcli",
                              hint="use x.clone() (or copy.deepcopy(x))")

@@ -1,6 +1,6 @@
 """nn.RMSNorm, nn.Softmax2d, nn.ChannelShuffle, the margin losses (CosineEmbeddingLoss,
 SoftMarginLoss, MultiLabelMarginLoss, MultiLabelSoftMarginLoss, MultiMarginLoss,
-TripletMarginWithDistanceLoss), EmbeddingBag and AdaptiveLogSoftmaxWithLoss, as
+TripletMarginWithDistanceLoss), CTCLoss, EmbeddingBag and AdaptiveLogSoftmaxWithLoss, as
 torch/nn/modules builds them: PyTorch's __init__
 arguments and attributes, extra_repr, and a forward calling the torch.nn.functional op."""
 
@@ -73,6 +73,8 @@ _loss("MultiLabelMarginLoss", "multilabel_margin_loss", _SIZE)
 _loss("MultiLabelSoftMarginLoss", "multilabel_soft_margin_loss", (("weight", None), *_SIZE))
 _loss("MultiMarginLoss", "multi_margin_loss",
       (("p", 1), ("margin", 1.0), ("weight", None), *_SIZE))
+_loss("CTCLoss", "ctc_loss", (("blank", 0), ("reduction", "mean"), ("zero_infinity", False)),
+      ("log_probs", "targets", "input_lengths", "target_lengths"))
 
 
 def _triplet_init(self: ModuleInstance, *, distance_function: Any = None, margin: float = 1.0,

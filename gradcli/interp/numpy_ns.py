@@ -24,7 +24,7 @@ import numpy as np
 from gradcli.ad.state import check_size
 from gradcli.errors import GdRuntimeError
 from gradcli.interp.arrays import NUMPY_TYPES, ArrayValue, NumpyDType, plain, wrap
-from gradcli.interp.values import Builtin, Namespace, TypeValue
+from gradcli.interp.values import Builtin, GdObject, Namespace, TypeValue
 
 #: numpy's scalar types a program names: np.float32(1.5), dtype=np.float32, x.astype(...)
 _SCALAR_TYPES = ("float16", "float32", "float64", "int8", "int16", "int32", "int64",
@@ -231,6 +231,7 @@ def _random_functions(state: Callable[[], Any]) -> dict[str, Any]:
                         "numpy.random.seed(seed): restart this run's numpy generator"),
         "rand": sized_method("rand"), "randn": sized_method("randn"),
         "shuffle": Builtin("numpy.random.shuffle", shuffle),
+        "default_rng": Builtin("numpy.random.default_rng", _default_rng),
     }
     for name, at, kw in (("random", 0, "size"), ("random_sample", 0, "size"),
                          ("ranf", 0, "size"), ("sample", 0, "size"), ("uniform", 2, "size"),
@@ -243,6 +244,73 @@ def _random_functions(state: Callable[[], Any]) -> dict[str, Any]:
                          ("logistic", 2, "size"), ("lognormal", 2, "size")):
         members[name] = method(name, at, kw)
     return members
+
+
+#: numpy.random.Generator's drawing methods: (name, position of size, its keyword).
+_GENERATOR_METHODS = {
+    "random": 0, "standard_normal": 0, "standard_exponential": 0, "normal": 2,
+    "uniform": 2, "integers": 2, "choice": 1, "permutation": 0, "permuted": None,
+    "exponential": 1, "binomial": 2, "poisson": 1, "beta": 2, "gamma": 2,
+    "standard_gamma": 1, "lognormal": 2, "laplace": 2, "logistic": 2,
+    "multivariate_normal": 2, "dirichlet": 1, "multinomial": 2, "geometric": 1,
+    "triangular": 3, "gumbel": 2, "rayleigh": 1, "weibull": 1, "chisquare": 1,
+    "standard_t": 1, "standard_cauchy": 0, "negative_binomial": 2, "hypergeometric": 3,
+}
+
+
+class RandomGenerator(GdObject):
+    """np.random.default_rng(seed): numpy's own Generator (PCG64), so its numbers are
+    numpy's bit for bit; the drawing methods only (no bit_generator, spawn or state)."""
+
+    __slots__ = ("gen",)
+
+    def __init__(self, gen: np.random.Generator) -> None:
+        self.gen = gen
+
+    def get_attr(self, name: str) -> Any:
+        if name == "shuffle":
+            return Builtin("Generator.shuffle", self._shuffle)
+        if name not in _GENERATOR_METHODS:
+            raise GdRuntimeError(f"'Generator' object has no attribute '{name}'",
+                                 py_type="AttributeError")
+        at = _GENERATOR_METHODS[name]
+        return Builtin(f"Generator.{name}", _call(getattr(self.gen, name), at,
+                                                  None if at is None else "size"))
+
+    def _shuffle(self, x: Any, axis: Any = 0) -> None:
+        """Generator.shuffle(x, axis=0): x in a random order, in place (an array or a
+        list, as numpy swaps them)."""
+        if type(x) is ArrayValue and isinstance(x.value, np.ndarray):
+            self.gen.shuffle(x.value, axis=_arg(axis))
+        elif type(x) is list:
+            self.gen.shuffle(x)
+        else:
+            raise GdRuntimeError("Generator.shuffle takes a numpy array or a list",
+                                 py_type="TypeError")
+
+    def set_attr(self, name: str, value: Any) -> None:
+        raise GdRuntimeError(f"cannot set attribute '{name}' of a 'Generator' value in gd")
+
+    def del_attr(self, name: str) -> None:
+        self.set_attr(name, None)
+
+    def gd_repr(self) -> str:
+        return "Generator(PCG64)"
+
+    def type_label(self) -> str:
+        return "Generator"
+
+
+def _default_rng(seed: Any = None) -> RandomGenerator:
+    """np.random.default_rng(seed=None): numpy's Generator seeded with seed (an int or a
+    list of ints; None seeds it 0, where numpy would take fresh entropy, so that a run
+    prints the same bytes every time)."""
+    seed = _arg(seed)
+    if type(seed) is bool or not (seed is None or isinstance(seed, (int, np.integer, list,
+                                                                    tuple, np.ndarray))):
+        raise GdRuntimeError("default_rng(seed) takes an int, a list of ints or None in gd",
+                             py_type="TypeError")
+    return RandomGenerator(np.random.default_rng(0 if seed is None else seed))
 
 
 #: This run's np.random state: one RandomState, made when the run first draws (numpy's

@@ -1,28 +1,47 @@
 """`argparse` in gd: the ArgumentParser real training scripts open with.
 
-A gd program has no command line: parse_args() parses [] (every option takes its default,
-as `python train.py` with no arguments would); parse_args([...]) parses the list given.
-add_argument knows type=, default=, action= (store, store_true, store_false, store_const,
-append, count, argparse.BooleanOptionalAction), choices=, nargs= (N, '?', '*', '+'),
-required=, dest=, const=, help= and metavar=; add_argument_group() and
-add_mutually_exclusive_group(required=) (with argparse's "not allowed with" error); error().
-A parse error is argparse's message (a missing required argument, an invalid choice);
-like Python's SystemExit no `except` catches it, and the run ends with exit 1. The result
-is an argparse.Namespace: attribute access, vars(args), printed as Python does.
+Python's own argparse does the work, so parsing, help and usage text and error messages
+are Python's byte for byte; gd wraps every object it hands to a program (parsers, actions,
+argument groups, the subparsers action) in a GdObject that exposes argparse's public
+methods and attributes only. What differs from a script run by Python:
+
+- A gd program has no command line: parse_args() parses sys.argv[1:], which is [] (every
+  option takes its default, as `python train.py` with no arguments would); parse_args([...])
+  parses the list given. The default prog is the program's file name, as Python's
+  sys.argv[0] gives it.
+- Help is formatted for 80 columns, as Python does when stdout is no terminal (never the
+  host's terminal width or COLUMNS: output is the same bytes everywhere).
+- type= is any gd callable (int, float, a def, a lambda); a ValueError or TypeError it
+  raises is argparse's "invalid ... value" error, argparse.ArgumentTypeError its own
+  message. action= is one of argparse's action names or argparse.BooleanOptionalAction
+  (a gd class as an Action is not supported), and nothing reads files
+  (fromfile_prefix_chars, argparse.FileType).
+- An argparse error (a missing required argument, an invalid choice, parser.error())
+  prints argparse's usage and "PROG: error: MESSAGE" on standard error, as Python does,
+  and ends the run as sys.exit(2) does in gd (SPEC 2.3: exit status 1, the message shown
+  as a gd error; no `except` catches it). -h/--help in the parsed list prints the help and
+  ends the run as a success, as sys.exit(0).
 """
 
 from __future__ import annotations
 
-from typing import Any
+import argparse as host
+import posixpath
+import sys as host_sys
+from collections.abc import Callable
+from typing import Any, ClassVar
 
-from gradcli.errors import GdRuntimeError
-from gradcli.interp.pysys import GdExitError
-from gradcli.interp.values import Builtin, GdObject, Namespace, to_repr, to_str
+from gradcli.errors import GdError, GdRuntimeError
+from gradcli.interp import pysys
+from gradcli.interp.exceptions import CLASSES, ExceptionClass, ExceptionValue, exception_of
+from gradcli.interp.pysys import GdExitError, ProgramExit
+from gradcli.interp.values import Builtin, GdObject, Namespace, to_repr, to_str, type_name
 
-_ACTIONS = ("store", "store_true", "store_false", "store_const", "append", "count",
-            "help", "version", "boolean_optional")
-_KEYWORDS = frozenset(("type", "default", "action", "choices", "help", "required", "nargs",
-                       "dest", "const", "metavar", "version"))
+#: Python's help width when stdout is no terminal: shutil's 80 columns, less argparse's 2.
+_WIDTH = 78
+
+ARGUMENT_ERROR = ExceptionClass("ArgumentError", CLASSES["Exception"])
+ARGUMENT_TYPE_ERROR = ExceptionClass("ArgumentTypeError", CLASSES["Exception"])
 
 
 class ArgNamespace(GdObject):
@@ -60,329 +79,440 @@ class ArgNamespace(GdObject):
     def __contains__(self, key: object) -> bool:
         return key in self.attrs
 
+    def gd_deepcopy(self, copy: Callable[[Any], Any]) -> ArgNamespace:
+        """copy.deepcopy (copy: of one value) and copy.copy (copy: the identity)."""
+        return ArgNamespace(**{k: copy(v) for k, v in self.attrs.items()})
+
     __hash__ = None  # type: ignore[assignment]
 
 
 _MISSING = object()
-#: argparse.BooleanOptionalAction, as add_argument's action= (--flag / --no-flag).
-BOOLEAN_OPTIONAL = Builtin("argparse.BooleanOptionalAction", lambda *a, **k: None,
-                           "argparse.BooleanOptionalAction: action= for a flag and its no- form")
 
 
-class _Argument:
-    __slots__ = ("action", "choices", "const", "default", "dest", "flags", "nargs",
-                 "required", "type")
-
-    def __init__(self, flags: tuple[str, ...], kw: dict[str, Any]) -> None:
-        self.flags = flags
-        self.action = kw.get("action", "store")
-        self.type = kw.get("type")
-        self.choices = kw.get("choices")
-        self.nargs = kw.get("nargs")
-        self.const = kw.get("const")
-        positional = not flags[0].startswith("-")
-        self.required = kw.get("required", positional and self.nargs not in ("?", "*"))
-        if self.action == "boolean_optional":  # --flag / --no-flag
-            self.flags = flags = (*flags, *(f"--no-{f[2:]}" for f in flags
-                                            if f.startswith("--")))
-        if self.action == "store_true":
-            self.default = kw.get("default", False)
-        elif self.action == "store_false":
-            self.default = kw.get("default", True)
-        else:
-            self.default = kw.get("default")
-        longs = [f for f in flags if f.startswith("--")]
-        self.dest = kw.get("dest") or (flags[0] if positional else
-                                       (longs or flags)[0].lstrip("-").replace("-", "_"))
-
-    @property
-    def positional(self) -> bool:
-        return not self.flags[0].startswith("-")
-
-    @property
-    def shown(self) -> str:
-        return self.dest if self.positional else "/".join(self.flags)
+# -- calling into argparse -----------------------------------------------------------------
 
 
-def _fail(message: str) -> GdExitError:
-    return GdExitError(message)
+def _raise_as_gd(e: Exception) -> GdRuntimeError:
+    """A host exception argparse raised (a conflicting option, a bad keyword) as the gd
+    error of the same Python class and message."""
+    name = type(e).__name__
+    err = GdRuntimeError(str(e), py_type=name if name in CLASSES else None)
+    cls = {"ArgumentError": ARGUMENT_ERROR, "ArgumentTypeError": ARGUMENT_TYPE_ERROR}.get(name)
+    if cls is not None:
+        err.exception = ExceptionValue(cls, (str(e),), err)  # type: ignore[attr-defined]
+    return err
 
 
-class ArgumentParser(GdObject):
-    """argparse.ArgumentParser(description=..., ...)."""
+def _call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """fn(*args, **kwargs) of argparse: gd's own errors (from a type= callback) and exits
+    pass through, argparse's exceptions become gd errors."""
+    try:
+        return fn(*args, **kwargs)
+    except GdError:
+        raise
+    except RecursionError:
+        raise
+    except Exception as e:  # argparse's own exceptions, as gd errors
+        raise _raise_as_gd(e) from None
 
-    __slots__ = ("arguments", "defaults", "description", "exclusive")
 
-    def __init__(self, prog: Any = None, description: Any = None, **kwargs: Any) -> None:
-        self.description = description
-        self.arguments: list[_Argument] = []
-        self.defaults: dict[str, Any] = {}
-        self.exclusive: list[ArgumentGroup] = []  # the mutually exclusive groups
+class _GdType:
+    """type= as argparse calls it: the gd callable, named as Python names it in
+    "invalid int value" (its __name__); its ValueError/TypeError are Python's."""
+
+    __slots__ = ("__name__", "fn")
+
+    def __init__(self, fn: Any) -> None:
+        self.fn = fn
+        name = getattr(fn, "name", None)
+        self.__name__ = name.rsplit(".", 1)[-1] if type(name) is str else to_repr(fn)
+
+    def __call__(self, text: str) -> Any:
+        try:
+            return self.fn(text)
+        except GdError as e:
+            exc = exception_of(e)
+            if exc is None:
+                raise
+            if exc.cls.is_subclass_of(ARGUMENT_TYPE_ERROR):
+                raise host.ArgumentTypeError(to_str(exc)) from None
+            if exc.cls.is_subclass_of(CLASSES["ValueError"]) or exc.cls.is_subclass_of(
+                    CLASSES["TypeError"]):
+                raise ValueError(to_str(exc)) from None
+            raise
+
+    def __repr__(self) -> str:
+        return to_repr(self.fn)
+
+
+class _Parser(host.ArgumentParser):
+    """Python's ArgumentParser, printing into the gd run and ending it as sys.exit does."""
+
+    gd_why = ""
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        if not message:
+            return
+        if file is None or file is host_sys.stderr:
+            file = pysys.STDERR
+        elif file is host_sys.stdout:
+            file = pysys.STDOUT
+        pysys.write(file, message)
+
+    def exit(self, status: Any = 0, message: Any = None) -> None:  # type: ignore[override]
+        if message:
+            self._print_message(to_str(message), host_sys.stderr)
+        if status is None or (status == 0 and type(status) in (int, bool)):
+            raise ProgramExit
+        raise GdExitError(self.gd_why or f"the program called sys.exit({to_str(status)})")
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.gd_why = to_str(message)
+        super().error(message)
+
+
+# -- formatter classes -----------------------------------------------------------------------
+
+_FORMATTERS = {cls.__name__: cls for cls in (
+    host.HelpFormatter, host.RawDescriptionHelpFormatter, host.RawTextHelpFormatter,
+    host.ArgumentDefaultsHelpFormatter, host.MetavarTypeHelpFormatter)}
+
+
+class FormatterClass(Builtin):
+    """argparse.HelpFormatter and its kin: formatter_class= for a parser, or called (in a
+    `formatter_class=lambda prog: argparse.HelpFormatter(prog, max_help_position=40)`)."""
+
+    __slots__ = ("host",)
+    is_class = True
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"argparse.{name}", self._make, f"argparse.{name}: a help formatter")
+        self.host = _FORMATTERS[name]
+
+    def _make(self, prog: Any, indent_increment: Any = 2, max_help_position: Any = 24,
+              width: Any = None) -> Formatter:
+        return Formatter(self, _call(self.host, prog, indent_increment, max_help_position,
+                                     _WIDTH if width is None else width))
+
+    def __repr__(self) -> str:
+        return f"<class '{self.name}'>"
+
+
+class Formatter(GdObject):
+    """A help formatter a program made, for a formatter_class= callable to return."""
+
+    __slots__ = ("cls", "host")
+
+    def __init__(self, cls: FormatterClass, formatter: Any) -> None:
+        self.cls, self.host = cls, formatter
 
     def get_attr(self, name: str) -> Any:
-        fn = _PARSER_METHODS.get(name)
-        if fn is not None:
-            return Builtin(f"ArgumentParser.{name}", lambda *a, **k: fn(self, *a, **k))
-        if name == "description":
-            return self.description
-        raise GdRuntimeError(f"'ArgumentParser' object has no attribute '{name}'",
+        raise GdRuntimeError(f"'{self.type_label()}' object has no attribute '{name}'",
                              py_type="AttributeError")
 
     def set_attr(self, name: str, value: Any) -> None:
-        raise GdRuntimeError(f"cannot set attribute '{name}' of an 'ArgumentParser' value")
+        raise GdRuntimeError(f"cannot set attribute '{name}' of a help formatter")
 
     def del_attr(self, name: str) -> None:
         self.set_attr(name, None)
 
     def gd_repr(self) -> str:
-        return (f"ArgumentParser(prog='main.py', usage=None, description="
-                f"{to_repr(self.description)}, formatter_class=<class "
-                "'argparse.HelpFormatter'>, conflict_handler='error', add_help=True)")
+        return f"<{self.cls.name} object>"
+
+    def type_label(self) -> str:
+        return self.cls.name.rsplit(".", 1)[-1]
+
+
+def _formatter_factory(value: Any) -> Callable[..., Any]:
+    """formatter_class= as argparse calls it (`formatter_class(prog=...)`)."""
+    if type(value) is FormatterClass:
+        return lambda prog: value.host(prog=prog, width=_WIDTH)
+    if not callable(value):
+        raise GdRuntimeError(f"'{type_name(value)}' object is not callable", py_type="TypeError")
+
+    def make(prog: str) -> Any:
+        made = value(prog=prog)
+        if type(made) is not Formatter:
+            raise GdRuntimeError("formatter_class= must give an argparse help formatter, "
+                                 f"not {type_name(made)}", py_type="TypeError")
+        return made.host
+
+    return make
+
+
+# -- the objects a program sees ------------------------------------------------------------
+
+
+def _argument_kwargs(kw: dict[str, Any]) -> dict[str, Any]:
+    """add_argument's keywords as argparse takes them."""
+    out = dict(kw)
+    action = out.get("action")
+    if action is BOOLEAN_OPTIONAL:
+        out["action"] = host.BooleanOptionalAction
+    elif action == "parsers":
+        raise GdRuntimeError("action='parsers' is add_subparsers()'s own in gd",
+                             py_type="ValueError")
+    elif action is not None and type(action) is not str:
+        raise GdRuntimeError("action= must be one of argparse's action names or "
+                             "argparse.BooleanOptionalAction (an Action class of the "
+                             "program's own is not supported by gradcli)")
+    t = out.get("type")
+    if t is not None and callable(t):
+        out["type"] = _GdType(t)
+    return out
+
+
+class _Wrapper(GdObject):
+    """A GdObject over an argparse object: the methods in METHODS, the attributes in DATA
+    (SETTABLE ones may be set), nothing else."""
+
+    __slots__ = ("host",)
+    METHODS: ClassVar[dict[str, Callable[..., Any]]] = {}
+    DATA: ClassVar[frozenset[str]] = frozenset()
+    SETTABLE: ClassVar[frozenset[str]] = frozenset()
+
+    def __init__(self, obj: Any) -> None:
+        self.host = obj
+
+    def get_attr(self, name: str) -> Any:
+        fn = self.METHODS.get(name)
+        if fn is not None:
+            return Builtin(f"{self.type_label()}.{name}",
+                           lambda *a, **k: fn(self, *a, **k))
+        if name in self.DATA:
+            return _out(getattr(self.host, name))
+        raise GdRuntimeError(f"'{self.type_label()}' object has no attribute '{name}'",
+                             py_type="AttributeError")
+
+    def set_attr(self, name: str, value: Any) -> None:
+        if name not in self.SETTABLE:
+            raise GdRuntimeError(f"cannot set attribute '{name}' of an "
+                                 f"'{self.type_label()}' value in gd")
+        setattr(self.host, name, _GdType(value) if name == "type" and callable(value)
+                else value)
+
+    def del_attr(self, name: str) -> None:
+        raise GdRuntimeError(f"cannot delete attribute '{name}' of an "
+                             f"'{self.type_label()}' value in gd")
+
+    def type_label(self) -> str:
+        return type(self.host).__name__
+
+
+def _out(value: Any) -> Any:
+    """An attribute of an argparse object as a program sees it."""
+    if type(value) is _GdType:
+        return value.fn
+    if isinstance(value, host.ArgumentParser):
+        return ArgumentParser(value)
+    if isinstance(value, host.Action):
+        return Action(value)
+    if type(value) is list:  # the same list where nothing in it changes (a default's)
+        items = [_out(v) for v in value]
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
+    if type(value) is dict:
+        table = {k: _out(v) for k, v in value.items()}
+        return value if all(table[k] is v for k, v in value.items()) else table
+    if type(value).__module__ == "argparse":
+        return to_repr(value)  # nothing else of argparse reaches a program
+    return value
+
+
+class Action(_Wrapper):
+    """What add_argument returns: argparse's Action (dest, default, help... readable)."""
+
+    __slots__ = ()
+    DATA = frozenset(("option_strings", "dest", "nargs", "const", "default", "type",
+                      "choices", "required", "help", "metavar"))
+    SETTABLE = DATA - {"option_strings", "nargs"}
+
+    def gd_repr(self) -> str:
+        return repr(self.host)
+
+
+class Group(_Wrapper):
+    """add_argument_group() and add_mutually_exclusive_group(): add_argument adds to the
+    parser, in this group's help section (or exclusion)."""
+
+    __slots__ = ()
+    DATA = frozenset(("title", "description", "required"))
+    SETTABLE = frozenset(("title", "description", "required"))
+
+    def gd_repr(self) -> str:
+        return f"<argparse.{self.type_label()} object>"
+
+
+class SubParsers(_Wrapper):
+    """What add_subparsers() returns: add_parser(name, help=..., aliases=[...])."""
+
+    __slots__ = ()
+    DATA = frozenset(("dest", "required", "metavar", "help", "choices"))
+    SETTABLE = frozenset(("dest", "required", "metavar", "help"))
+
+    def gd_repr(self) -> str:
+        return repr(self.host)
+
+
+class ArgumentParser(_Wrapper):
+    """argparse.ArgumentParser(description=..., ...)."""
+
+    __slots__ = ("formatter_class",)
+    DATA = frozenset(("prog", "usage", "description", "epilog", "add_help", "allow_abbrev",
+                      "exit_on_error", "prefix_chars", "argument_default",
+                      "conflict_handler"))
+    SETTABLE = DATA
+
+    def __init__(self, parser: Any, formatter_class: Any = None) -> None:
+        super().__init__(parser)
+        self.formatter_class = formatter_class or FORMATTERS["HelpFormatter"]
+
+    def get_attr(self, name: str) -> Any:
+        if name == "formatter_class":
+            return self.formatter_class
+        return super().get_attr(name)
+
+    def gd_repr(self) -> str:
+        p = self.host
+        return (f"ArgumentParser(prog={to_repr(p.prog)}, usage={to_repr(p.usage)}, "
+                f"description={to_repr(p.description)}, formatter_class="
+                f"{to_repr(self.formatter_class)}, conflict_handler="
+                f"{to_repr(p.conflict_handler)}, add_help={to_repr(p.add_help)})")
 
     def type_label(self) -> str:
         return "ArgumentParser"
 
 
-class ArgumentGroup(GdObject):
-    """What add_argument_group() and add_mutually_exclusive_group() return: its
-    add_argument adds to the parser (an exclusive group also keeps which it added)."""
-
-    __slots__ = ("dests", "exclusive", "parser", "required", "title")
-
-    def __init__(self, parser: ArgumentParser, exclusive: bool, title: Any = None,
-                 required: Any = False) -> None:
-        self.parser, self.exclusive, self.title = parser, exclusive, title
-        self.required = bool(required)
-        self.dests: list[_Argument] = []
-        if exclusive:
-            parser.exclusive.append(self)
-
-    def get_attr(self, name: str) -> Any:
-        if name == "add_argument":
-            return Builtin("add_argument", self.add_argument)
-        if name in ("add_argument_group", "add_mutually_exclusive_group"):
-            fn = _PARSER_METHODS[name]
-            return Builtin(name, lambda *a, **k: fn(self.parser, *a, **k))
-        if name in ("title", "required"):
-            return getattr(self, name)
-        raise GdRuntimeError(f"'{self.type_label()}' object has no attribute '{name}'",
-                             py_type="AttributeError")
-
-    def add_argument(self, *flags: Any, **kw: Any) -> None:
-        if self.exclusive and kw.get("required"):
-            raise GdRuntimeError("mutually exclusive arguments must be optional",
-                                 py_type="ValueError")
-        arg = _add_argument(self.parser, *flags, **kw)
-        if self.exclusive and arg is not None:
-            self.dests.append(arg)
-
-    def set_attr(self, name: str, value: Any) -> None:
-        raise GdRuntimeError(f"cannot set attribute '{name}' of an argument group")
-
-    def del_attr(self, name: str) -> None:
-        self.set_attr(name, None)
-
-    def gd_repr(self) -> str:
-        return f"<argparse.{self.type_label()} object>"
-
-    def type_label(self) -> str:
-        return "_MutuallyExclusiveGroup" if self.exclusive else "_ArgumentGroup"
+def _parser_kwargs(kw: dict[str, Any]) -> tuple[dict[str, Any], Any]:
+    """ArgumentParser's (and add_parser's) keywords as argparse takes them, and the
+    formatter_class a program gave."""
+    out = dict(kw)
+    if out.get("fromfile_prefix_chars") is not None:
+        raise GdRuntimeError("fromfile_prefix_chars= is not supported by gradcli (gd "
+                             "programs read no argument files)")
+    parents = out.get("parents")
+    if parents is not None:
+        if type(parents) not in (list, tuple) or any(type(p) is not ArgumentParser
+                                                    for p in parents):
+            raise GdRuntimeError("parents= takes a list of ArgumentParser", py_type="TypeError")
+        out["parents"] = [p.host for p in parents]
+    fc = out.pop("formatter_class", None)
+    out["formatter_class"] = _formatter_factory(fc or FORMATTERS["HelpFormatter"])
+    return out, fc
 
 
-def _check_exclusive(p: ArgumentParser, seen: dict[str, _Argument]) -> None:
-    for group in p.exclusive:
-        used = [a for a in seen.values() if a in group.dests]
-        if len(used) > 1:
-            raise _fail(f"argument {used[1].shown}: not allowed with argument "
-                        f"{used[0].shown}")
-        if group.required and not used:
-            names = " ".join(a.shown if a.positional else a.flags[0] for a in group.dests)
-            raise _fail(f"one of the arguments {names} is required")
-
-
-def _add_argument(p: ArgumentParser, *flags: Any, **kw: Any) -> _Argument | None:
-    if not flags or any(type(f) is not str or not f for f in flags):
-        raise GdRuntimeError("add_argument() needs option strings or a positional name",
+def _new_parser(*args: Any, **kwargs: Any) -> ArgumentParser:
+    """argparse.ArgumentParser(prog=None, usage=None, description=None, ...)."""
+    names = ("prog", "usage", "description", "epilog", "parents", "formatter_class",
+             "prefix_chars", "fromfile_prefix_chars", "argument_default",
+             "conflict_handler", "add_help", "allow_abbrev", "exit_on_error")
+    if len(args) > len(names):
+        raise GdRuntimeError(f"ArgumentParser.__init__() takes from 1 to {len(names) + 1} "
+                             f"positional arguments but {len(args) + 1} were given",
                              py_type="TypeError")
-    for k in kw:
-        if k not in _KEYWORDS:
-            raise GdRuntimeError(f"_StoreAction.__init__() got an unexpected keyword argument "
-                                 f"'{k}'", py_type="TypeError")
-    action = kw.get("action", "store")
-    if action is BOOLEAN_OPTIONAL:
-        action = "boolean_optional"
-        kw = {**kw, "action": action}
-    elif action == "boolean_optional" or action not in _ACTIONS:
-        raise GdRuntimeError(f"unknown action {to_repr(action)}", py_type="ValueError")
-    if action in ("help", "version"):
-        return None
-    t = kw.get("type")
-    if t is not None and not callable(t):
-        raise GdRuntimeError(f"{to_repr(t)} is not callable", py_type="ValueError")
-    arg = _Argument(tuple(flags), kw)
-    if any(a.dest == arg.dest and a.positional and arg.positional for a in p.arguments):
-        raise GdRuntimeError(f"argument {arg.dest}: conflicting option string",
-                             py_type="ValueError")
-    p.arguments.append(arg)
-    return arg
+    for name, value in zip(names, args, strict=False):
+        if name in kwargs:
+            raise GdRuntimeError(f"ArgumentParser.__init__() got multiple values for "
+                                 f"argument '{name}'", py_type="TypeError")
+        kwargs[name] = value
+    if kwargs.get("prog") is None:
+        kwargs["prog"] = posixpath.basename(to_str(pysys.ARGV[0]))
+    kw, fc = _parser_kwargs(kwargs)
+    return ArgumentParser(_call(_Parser, **kw), fc)
 
 
-def _convert(arg: _Argument, text: Any) -> Any:
-    if arg.type is None or type(text) is not str:
-        value = text
-    else:
-        try:
-            value = arg.type(text)
-        except GdRuntimeError as e:
-            if getattr(e, "py_type", None) not in ("ValueError", "TypeError", None):
-                raise
-            name = getattr(arg.type, "name", "value")
-            raise _fail(f"argument {arg.shown}: invalid {name} value: {to_repr(text)}"
-                        ) from None
-        except (ValueError, TypeError):
-            name = getattr(arg.type, "name", "value")
-            raise _fail(f"argument {arg.shown}: invalid {name} value: {to_repr(text)}"
-                        ) from None
-    if arg.choices is not None and value not in arg.choices:
-        choices = ", ".join(to_repr(c) for c in arg.choices)
-        raise _fail(f"argument {arg.shown}: invalid choice: {to_repr(value)} "
-                    f"(choose from {choices})")
-    return value
+def _add_argument(c: _Wrapper, *flags: Any, **kw: Any) -> Action:
+    return Action(_call(c.host.add_argument, *flags, **_argument_kwargs(kw)))
 
 
-def _take(arg: _Argument, rest: list[str]) -> tuple[Any, int]:
-    """The value of an option or positional from the words that follow it."""
-    n = arg.nargs
-    if arg.action in ("store_true", "store_false", "store_const", "count",
-                      "boolean_optional"):
-        return None, 0
-    words = []
-    for w in rest:
-        if w.startswith("-") and len(w) > 1 and not _number(w):
-            break
-        words.append(w)
-    if n is None:
-        if not words:
-            raise _fail(f"argument {arg.shown}: expected one argument")
-        return _convert(arg, words[0]), 1
-    if n == "?":
-        if not words:
-            return arg.const, 0
-        return _convert(arg, words[0]), 1
-    if n in ("*", "+"):
-        if n == "+" and not words:
-            raise _fail(f"argument {arg.shown}: expected at least one argument")
-        return [_convert(arg, w) for w in words], len(words)
-    if type(n) is int:
-        if len(words) < n:
-            raise _fail(f"argument {arg.shown}: expected {n} arguments")
-        return [_convert(arg, w) for w in words[:n]], n
-    raise GdRuntimeError("invalid nargs value", py_type="ValueError")
+def _add_group(c: _Wrapper, *args: Any, **kw: Any) -> Group:
+    return Group(_call(c.host.add_argument_group, *args, **kw))
 
 
-def _number(w: str) -> bool:
-    try:
-        float(w)
-    except ValueError:
-        return False
-    return True
+def _add_exclusive(c: _Wrapper, *args: Any, **kw: Any) -> Group:
+    return Group(_call(c.host.add_mutually_exclusive_group, *args, **kw))
 
 
-def _store(ns: dict[str, Any], arg: _Argument, value: Any) -> None:
-    a = arg.action
-    if a == "store_true":
-        ns[arg.dest] = True
-    elif a == "store_false":
-        ns[arg.dest] = False
-    elif a == "store_const":
-        ns[arg.dest] = arg.const
-    elif a == "count":
-        ns[arg.dest] = (ns[arg.dest] or 0) + 1
-    elif a == "append":
-        ns[arg.dest] = [*(ns[arg.dest] or []), value]
-    else:
-        ns[arg.dest] = value
+def _add_subparsers(p: ArgumentParser, **kw: Any) -> SubParsers:
+    if "parser_class" in kw or "action" in kw:
+        raise GdRuntimeError("add_subparsers(parser_class=/action=) is not supported by "
+                             "gradcli")
+    return SubParsers(_call(p.host.add_subparsers, **kw))
 
 
-def _parse(p: ArgumentParser, args: Any = None, namespace: Any = None,
-           known: bool = False) -> Any:
+def _add_parser(s: SubParsers, name: Any, **kw: Any) -> ArgumentParser:
+    kw, fc = _parser_kwargs(kw)
+    return ArgumentParser(_call(s.host.add_parser, name, **kw), fc)
+
+
+def _arg_list(args: Any) -> list[str]:
     if args is None:
-        args = []
+        return [to_str(a) for a in pysys.ARGV[1:]]
     if type(args) not in (list, tuple) or any(type(a) is not str for a in args):
         raise GdRuntimeError("parse_args() takes a list of strings", py_type="TypeError")
-    values: dict[str, Any] = {}
-    for arg in p.arguments:
-        d = arg.default
-        values[arg.dest] = _convert(arg, d) if type(d) is str and arg.type else d
-    values.update(p.defaults)
-    seen: dict[str, _Argument] = {}
-    positionals = [a for a in p.arguments if a.positional]
-    by_flag = {f: a for a in p.arguments if not a.positional for f in a.flags}
-    extras: list[str] = []
-    words = list(args)
-    i = 0
-    while i < len(words):
-        w = words[i]
-        if w.startswith("-") and len(w) > 1 and not _number(w):
-            flag, eq, attached = w.partition("=")
-            arg = by_flag.get(flag)
-            if arg is None:
-                matches = [f for f in by_flag if f.startswith(flag) and flag.startswith("--")]
-                arg = by_flag[matches[0]] if len(matches) == 1 else None
-            if arg is None:
-                extras.append(w)
-                i += 1
-                continue
-            rest = [attached] if eq else words[i + 1:]
-            value, used = _take(arg, rest)
-            if arg.action == "boolean_optional":
-                values[arg.dest] = not flag.startswith("--no-")
-            else:
-                _store(values, arg, value)
-            seen[arg.dest] = arg
-            i += 1 + (0 if eq else used)
-        elif positionals:
-            arg = positionals.pop(0)
-            value, used = _take(arg, words[i:])
-            values[arg.dest] = value
-            seen[arg.dest] = arg
-            i += max(used, 1)
-        else:
-            extras.append(w)
-            i += 1
-    _check_exclusive(p, seen)
-    missing = [a.shown for a in p.arguments if a.required and a.dest not in seen]
-    if missing:
-        raise _fail(f"the following arguments are required: {', '.join(missing)}")
-    if extras and not known:
-        raise _fail(f"unrecognized arguments: {' '.join(extras)}")
-    ns = namespace if type(namespace) is ArgNamespace else ArgNamespace()
-    ns.attrs.update(values)
-    return (ns, extras) if known else ns
+    return list(args)
 
 
-def _error(p: ArgumentParser, message: Any) -> None:
-    """parser.error(message): ends the run with the message (argparse exits, status 2)."""
-    raise _fail(to_str(message))
+def _parse(p: ArgumentParser, method: str, args: Any = None, namespace: Any = None) -> Any:
+    if namespace is not None and type(namespace) is not ArgNamespace:
+        raise GdRuntimeError("namespace= takes an argparse.Namespace in gd",
+                             py_type="TypeError")
+    start = host.Namespace(**(namespace.attrs if namespace is not None else {}))
+    result = _call(getattr(p.host, method), _arg_list(args), start)
+    ns, extras = result if type(result) is tuple else (result, None)
+    out = namespace if namespace is not None else ArgNamespace()
+    out.attrs.update({k: _out(v) for k, v in vars(ns).items()})
+    return out if extras is None else (out, list(extras))
 
 
-def _set_defaults(p: ArgumentParser, **kwargs: Any) -> None:
-    p.defaults.update(kwargs)
+def _print(p: ArgumentParser, what: str, file: Any = None) -> None:
+    text = _call(getattr(p.host, f"format_{what}"))
+    p.host._print_message(text, host_sys.stdout if file is None else file)
 
 
-_PARSER_METHODS: dict[str, Any] = {
+def _exit(p: ArgumentParser, status: Any = 0, message: Any = None) -> None:
+    p.host.exit(status, message)
+
+
+def _get_default(c: _Wrapper, dest: Any) -> Any:
+    return _out(_call(c.host.get_default, dest))
+
+
+def _set_defaults(c: _Wrapper, **kw: Any) -> None:
+    c.host.set_defaults(**kw)
+
+
+_CONTAINER_METHODS: dict[str, Callable[..., Any]] = {
     "add_argument": _add_argument,
-    "parse_args": lambda p, args=None, namespace=None: _parse(p, args, namespace),
-    "parse_known_args": lambda p, args=None, namespace=None: _parse(p, args, namespace, True),
+    "add_argument_group": _add_group,
+    "add_mutually_exclusive_group": _add_exclusive,
     "set_defaults": _set_defaults,
-    "add_argument_group": lambda p, title=None, description=None, **kw: ArgumentGroup(
-        p, False, title),
-    "add_mutually_exclusive_group": lambda p, required=False: ArgumentGroup(
-        p, True, required=required),
-    "error": _error,
-    "get_default": lambda p, dest: p.defaults.get(
-        dest, next((a.default for a in p.arguments if a.dest == dest), None)),
+    "get_default": _get_default,
 }
+Group.METHODS = _CONTAINER_METHODS
+SubParsers.METHODS = {"add_parser": _add_parser}
+ArgumentParser.METHODS = {
+    **_CONTAINER_METHODS,
+    "add_subparsers": _add_subparsers,
+    "parse_args": lambda p, args=None, namespace=None: _parse(p, "parse_args", args,
+                                                              namespace),
+    "parse_known_args": lambda p, args=None, namespace=None: _parse(
+        p, "parse_known_args", args, namespace),
+    "parse_intermixed_args": lambda p, args=None, namespace=None: _parse(
+        p, "parse_intermixed_args", args, namespace),
+    "parse_known_intermixed_args": lambda p, args=None, namespace=None: _parse(
+        p, "parse_known_intermixed_args", args, namespace),
+    "format_help": lambda p: _call(p.host.format_help),
+    "format_usage": lambda p: _call(p.host.format_usage),
+    "print_help": lambda p, file=None: _print(p, "help", file),
+    "print_usage": lambda p, file=None: _print(p, "usage", file),
+    "error": lambda p, message: p.host.error(to_str(message)),
+    "exit": _exit,
+}
+
+#: argparse.BooleanOptionalAction, as add_argument's action= (--flag / --no-flag).
+BOOLEAN_OPTIONAL = Builtin("argparse.BooleanOptionalAction", lambda *a, **k: None,
+                           "argparse.BooleanOptionalAction: action= for a flag and its no- form")
+FORMATTERS = {name: FormatterClass(name) for name in _FORMATTERS}
 
 
 def vars_of(obj: Any) -> dict[str, Any] | None:
@@ -392,20 +522,18 @@ def vars_of(obj: Any) -> dict[str, Any] | None:
 
 def namespaces() -> dict[str, Namespace]:
     """argparse."""
-    def parser(*args: Any, **kwargs: Any) -> ArgumentParser:
-        """argparse.ArgumentParser(prog=None, description=None, ...)."""
-        return ArgumentParser(*args, **kwargs)
-
     def namespace(**kwargs: Any) -> ArgNamespace:
         """argparse.Namespace(**kwargs)."""
         return ArgNamespace(**kwargs)
 
-    cls = Builtin("argparse.ArgumentParser", parser)
     return {"argparse": Namespace("argparse", {
-        "ArgumentParser": cls,
+        "ArgumentParser": Builtin("argparse.ArgumentParser", _new_parser),
         "Namespace": Builtin("argparse.Namespace", namespace),
-        "ArgumentDefaultsHelpFormatter": "argparse.ArgumentDefaultsHelpFormatter",
-        "RawTextHelpFormatter": "argparse.RawTextHelpFormatter",
+        **FORMATTERS,
         "BooleanOptionalAction": BOOLEAN_OPTIONAL,
+        "ArgumentError": ARGUMENT_ERROR,
+        "ArgumentTypeError": ARGUMENT_TYPE_ERROR,
+        "SUPPRESS": host.SUPPRESS, "OPTIONAL": host.OPTIONAL,
+        "ZERO_OR_MORE": host.ZERO_OR_MORE, "ONE_OR_MORE": host.ONE_OR_MORE,
+        "REMAINDER": host.REMAINDER,
     })}
-

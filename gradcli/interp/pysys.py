@@ -230,7 +230,7 @@ def _float_info() -> Any:
 def _sys_namespace() -> Namespace:
     vi = host_sys.version_info
     return Namespace("sys", {
-        "argv": _ARGV,
+        "argv": ARGV,
         "stdout": STDOUT, "stderr": STDERR,
         "exit": Builtin("sys.exit", _exit),
         "version_info": _VersionInfo((vi.major, vi.minor, vi.micro, vi.releaselevel,
@@ -266,7 +266,24 @@ def _no_disk(name: str) -> Builtin:
 
 
 _ENVIRON: dict[str, str] = {}  # os.environ: empty (gd programs see no environment)
-_ARGV: list[str] = ["main.py"]
+ARGV: list[str] = ["main.py"]
+
+
+def set_program(name: str) -> None:
+    """sys.argv[0] for a run of the program `name` (a path, `<expr>` or `<stdin>`): as
+    Python's for `python PATH`, `python -c` or `python -`."""
+    ARGV[0] = {"<expr>": "-c", "<stdin>": "-"}.get(name, name)
+
+
+def set_attribute(obj: Namespace, name: str, value: Any) -> bool:
+    """`sys.argv = [...]` (what notebooks do before argparse): the run's argv takes the
+    list's strings (in place: an earlier `a = sys.argv` sees them too). False: not sys.argv."""
+    if obj.name != "sys" or name != "argv" or obj.members.get("argv") is not ARGV:
+        return False
+    if type(value) not in (list, tuple) or any(type(a) is not str for a in value):
+        raise GdRuntimeError("sys.argv takes a list of strings in gd", py_type="TypeError")
+    ARGV[:] = list(value)
+    return True
 
 
 def _getenv(key: Any, default: Any = None) -> Any:
@@ -302,6 +319,6 @@ def reset(printer: Callable[..., None] | None) -> None:
     """A new run: the clock starts again; sys.stdout writes through `printer`."""
     _Clock.elapsed = 0.0
     _ENVIRON.clear()
-    _ARGV[:] = ["main.py"]
+    ARGV[:] = ["main.py"]
     _Output.printer = printer
 

@@ -20,7 +20,7 @@ from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdInputError, GdLimitError
 from gradcli.interp.compiler import Compiler
 from gradcli.interp.frame import Frame
-from gradcli.interp.pysys import ProgramExit
+from gradcli.interp.pysys import ProgramExit, set_program
 from gradcli.interp.runstate import NO_EXPR, ControlRecord, RunOptions, Runtime
 from gradcli.records import field, record
 from gradcli.source import Source, Span
@@ -141,6 +141,7 @@ class Program:
         _keep_freed_memory()
         rt = self.rt
         rt.reset()
+        set_program(self.source.name)  # sys.argv[0]
         opts = self.options
         frame = Frame(None)
         tape: list[Node] | None = [] if opts.record_tape else None

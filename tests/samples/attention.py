@@ -63,3 +63,7 @@ sample(F + "triplet_margin_with_distance_loss", X("mn"), X("mn"), X("mn"), swap=
 untested("torch.nn.functional.embedding_bag",
          "integer index and offsets arguments; tests/test_nn_round11.py compares it with "
          "PyTorch (a composition of embedding and index_add, each swept)")
+untested("torch.nn.functional.ctc_loss",
+         "integer targets and length lists, and PyTorch's gradient is the logits' (not that "
+         "of free log_probs): tests/test_ctc_loss.py compares it with PyTorch and "
+         "tests/test_ad_rules.py sweeps its rule through log_softmax")

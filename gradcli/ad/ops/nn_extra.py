@@ -1,7 +1,7 @@
 """More torch.nn.functional, as PyTorch composes them in our differentiable ops: rms_norm,
-pdist, channel_shuffle, gumbel_softmax and the margin losses (cosine_embedding_loss,
+pdist, channel_shuffle, gumbel_softmax, the margin losses (cosine_embedding_loss,
 soft_margin_loss, multilabel_margin_loss, multilabel_soft_margin_loss, multi_margin_loss,
-triplet_margin_with_distance_loss). Where PyTorch runs a fused kernel the output is
+triplet_margin_with_distance_loss) and ctc_loss. Where PyTorch runs a fused kernel the output is
 recorded under its node's name (PdistBackward0, SoftMarginLossBackward0, ...)."""
 
 from __future__ import annotations
@@ -11,10 +11,13 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad.graph import Tensor, tensor_from_array
+from gradcli.ad.kernels.messages import scalar_name
 from gradcli.ad.ops.creation import _as_tensor, torch_error
 from gradcli.ad.ops.indexing import getitem_raw
 from gradcli.ad.ops.nn import _reduce, _reduction
 from gradcli.ad.ops.surface import SURFACE, expose
+from gradcli.ad.record import apply
+from gradcli.ad.registry import RULES
 from gradcli.ad.state import warn
 
 
@@ -276,10 +279,86 @@ def triplet_margin_with_distance_loss(anchor: Tensor, positive: Tensor, negative
     return _reduce(loss, reduction)
 
 
+def _lengths(v: Any, name: str) -> tuple[int, ...]:
+    if type(v) is Tensor:
+        if v.array.dtype.kind not in "iu":
+            raise torch_error(f"ctc_loss(): argument '{name}' must be a tensor of integers, "
+                              f"not of {v.dtype}", "RuntimeError")
+        return tuple(int(x) for x in v.array.reshape(-1).tolist())
+    if type(v) not in (list, tuple) or any(type(x) is not int for x in v):
+        raise torch_error(_CTC_SIGNATURES, "TypeError")
+    return tuple(v)
+
+
+_CTC_SIGNATURES = (
+    "ctc_loss() received an invalid combination of arguments - got (Tensor, Tensor, ...), but "
+    "expected one of:\n * (Tensor log_probs, Tensor targets, tuple of ints input_lengths, "
+    "tuple of ints target_lengths, int blank = 0, int reduction = at::Reduction::Mean, bool "
+    "zero_infinity = False)\n * (Tensor log_probs, Tensor targets, Tensor input_lengths, "
+    "Tensor target_lengths, int blank = 0, int reduction = at::Reduction::Mean, bool "
+    "zero_infinity = False)\n")
+
+
+def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths: Any, target_lengths: Any,
+             blank: int = 0, reduction: str = "mean", zero_infinity: bool = False) -> Tensor:
+    """The Connectionist Temporal Classification loss of log_probs [T, N, C] (or [T, C])
+    against targets (padded [N, S] or concatenated), as PyTorch's ctc_loss composes it:
+    _ctc_loss's per-sample loss (CtcLossBackward0), infinities zeroed by a where under
+    zero_infinity, then divided by the target lengths and averaged ('mean'), summed, or
+    returned ('none')."""
+    reduction = _reduction(None, None, reduction)
+    _tensors("ctc_loss", log_probs=log_probs, targets=targets)
+    lp, tg = _as_tensor(log_probs), _as_tensor(targets)
+    batched = lp.ndim == 3
+    if not batched:
+        lp = _op("Tensor.unsqueeze")(lp, 1)
+        tg = _op("Tensor.unsqueeze")(tg, 0)
+    il = _lengths(input_lengths, "input_lengths")
+    tl = _lengths(target_lengths, "target_lengths")
+    t_max, n = lp.shape[0], lp.shape[1]
+    if lp.array.dtype.kind != "f":
+        raise torch_error(f"\"ctc_loss_cpu\" not implemented for "
+                          f"'{scalar_name(lp.array.dtype)}'",
+                          "NotImplementedError")
+    if len(il) != n:
+        raise torch_error("input_lengths must be of size batch_size", "RuntimeError")
+    if len(tl) != n:
+        raise torch_error("target_lengths must be of size batch_size", "RuntimeError")
+    for v in il:
+        if v > t_max:
+            raise torch_error(f"Expected input_lengths to have value at most {t_max}, but got "
+                              f"value {v} (while checking arguments for "
+                              "ctc_loss_allocate_outputs)",
+                              "RuntimeError")
+    if tg.ndim == 2:
+        for v in tl:
+            if v > tg.shape[1]:
+                raise torch_error(f"Expected tensor to have size at least {v} at dimension 1, "
+                                  f"but got size {tg.shape[1]} for argument #2 'targets' "
+                                  "(while checking arguments for "
+                                  "ctc_loss_allocate_outputs)", "RuntimeError")
+    elif tg.ndim == 1 and sum(tl) != tg.shape[0]:
+        raise torch_error(f"Expected tensor to have size {sum(tl)} at dimension 0, but got "
+                          f"size {tg.shape[0]} for argument #2 'targets' (while checking "
+                          "arguments for ctc_loss_allocate_outputs)", "RuntimeError")
+    res = apply(RULES["ctc_loss"], (lp, tg), {
+        "input_lengths": il, "target_lengths": tl, "blank": int(blank),
+        "zero_infinity": bool(zero_infinity)})
+    if zero_infinity:
+        inf = tensor_from_array(res.array == np.inf)
+        res = _op("torch.where")(inf, tensor_from_array(np.zeros((), res.array.dtype)), res)
+    if reduction == "mean":
+        lengths = np.maximum(np.asarray(tl, np.int64), 1).astype(res.array.dtype)
+        return _op("torch.mean")(_op("torch.div")(res, tensor_from_array(lengths)))
+    if reduction == "sum":
+        return _op("torch.sum")(res)
+    return res if batched else _op("Tensor.squeeze")(res, 0)
+
+
 for _name in ("rms_norm", "pdist", "channel_shuffle", "gumbel_softmax",
               "cosine_embedding_loss", "soft_margin_loss", "multilabel_margin_loss",
               "multi_margin_loss", "multilabel_soft_margin_loss",
-              "triplet_margin_with_distance_loss"):
+              "triplet_margin_with_distance_loss", "ctc_loss"):
     expose(globals()[_name], f"torch.nn.functional.{_name}", family="nn")
 for _name in ("rms_norm", "pdist", "channel_shuffle"):
     expose(globals()[_name], f"torch.{_name}", family="nn")

@@ -7,6 +7,7 @@ from typing import Any
 from gradcli.ad import kernels as K
 from gradcli.ad import ops
 from gradcli.ad.graph import Tensor
+from gradcli.ad.kernels import ctc as KC
 from gradcli.ad.kernels import nn as KN
 from gradcli.ad.ops import backward as B
 from gradcli.ad.record import apply
@@ -17,6 +18,7 @@ from gradcli.ad.rules.base import (
     count,
     linear,
     need,
+    no_derivative,
     register,
     tan2,
     tan3,
@@ -409,3 +411,26 @@ register(Rule(
                                                                 "IndexBackward0"),
     kind="linear", doc="the weight's rows at the indices", saves_inputs=False,
     torch_keeps=True, batchable=False, formula=("grad summed into the indexed rows",)))
+
+
+# ---------------------------------------------------------------------------------------
+# ctc_loss: the per-sample negative log-likelihood of a target under an alignment of
+# log_probs [T, N, C] (PyTorch's _ctc_loss; F.ctc_loss reduces it around this node).
+# ---------------------------------------------------------------------------------------
+
+def _ctc_vjp(g: Tensor, out: Tensor, lp: Tensor, targets: Tensor, **p: Any) -> tuple[Any, ...]:
+    # PyTorch's _ctc_loss_backward (a node of its own, which it cannot differentiate).
+    return apply(RULES["ctc_loss_backward"], (g, lp, targets), p), None
+
+
+register(Rule(
+    "ctc_loss", "CtcLossBackward0", KC.ctc_loss, _ctc_vjp, no_derivative("_ctc_loss")[1],
+    kind="loss", doc="CTC negative log-likelihood of each sample (alpha recursion)",
+    edges=lambda name: (0,),  # the targets are no edge of PyTorch's
+    batchable=False,
+    formula=("grad · (exp(log_probs) - γ) (PyTorch's: the logits' gradient)", "—")))
+register(Rule(
+    "ctc_loss_backward", "CtcLossBackwardBackward0", KC.ctc_loss_backward,
+    *no_derivative("_ctc_loss_backward"), kind="loss", batchable=False,
+    doc="PyTorch's _ctc_loss_backward: exp(log_probs) - γ, times each sample's grad",
+    formula=("not implemented", "not implemented", "—")))
