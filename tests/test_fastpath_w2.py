@@ -346,7 +346,7 @@ def test_fma_by_gemm_and_by_splits_is_the_exact_fma(dtype: type, gemm: bool,
                 want = _exact_fma(np.asarray(x, dtype), np.asarray(y), np.asarray(z))
                 assert got.dtype == dtype and got.shape == want.shape, (shape, trial)
                 assert _nan_canonical(got) == _nan_canonical(want.astype(dtype)), (shape, trial)
-                assert got.flags.writeable
+                assert got.flags.writeable and got.flags.c_contiguous  # as the other paths
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

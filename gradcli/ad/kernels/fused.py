@@ -103,7 +103,9 @@ def _fma_gemm(a: ndarray, b: ndarray, c: ndarray) -> ndarray | None:
     d = _gemm_diagonal(a, b, c, dt, shape, n)
     if np.count_nonzero(d) != n:
         return None
-    return d.copy() if len(shape) == 1 else d.reshape(shape)
+    # A fresh C-contiguous array, as the other paths give (a strided result would change
+    # what a later reshape or view of it records).
+    return d.copy().reshape(shape)
 
 
 def _check_gemm() -> bool:
