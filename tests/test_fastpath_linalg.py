@@ -329,8 +329,11 @@ def test_outer_k1_takes_gemm_or_einsum_only_where_no_product_can_be_zero(
     assert taken("float64", 256, 256, a=np.r_[2.0**-537, np.ones(255)]) == "multiply"
     assert taken("float64", 256, 256, a=np.r_[2.0**-536, np.ones(255)]) == "einsum"
     assert taken("float64", 64, 64, a=np.r_[-0.0, np.ones(63)]) == "multiply"
+    assert taken("float64", 64, 64, a=np.r_[2.0**-537, np.ones(63)],
+                 b=np.r_[-(2.0**-537), np.ones(63)]) == "multiply"  # underflows to -0.
     assert taken("float64", 512, 512, a=np.r_[-0.0, np.ones(511)]) == "multiply"
-    # float64's products keep their signs when this BLAS's dgemm does (probed per shape).
+    # float64 takes gemm where its subnormal and ordinary products are the multiply's
+    # (probed per shape; this machine's OpenBLAS: yes).
     exact = KL._k1_exact(64, 64)  # probed (and remembered) before the spy counts
     assert taken("float64", 64, 64) == ("gemm" if exact else "multiply")
 

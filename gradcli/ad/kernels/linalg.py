@@ -236,14 +236,14 @@ def outer_k1(a: ndarray, b: ndarray) -> Any:
     numpy's broadcast multiply runs its inner loop once per row (~0.8 ns an element at
     64×64 in float64) and is slow even on long rows. BLAS's k=1 gemm (np.dot) and
     einsum's outer loop are faster and give the same products except where one rounds to
-    zero: both start from +0, losing a zero factor's signed zero, and an underflowing
-    product keeps its sign only in an FMA gemm kernel (this machine's dgemm: yes; its
-    sgemm and einsum: no). So, where no product can be zero and each is faster (gemm
-    spreads over threads past 256×256, and loses; einsum loses at 4096×4096):
-    - float64 from 32×32 to 128×128: gemm when no factor is zero (counted) and the shape's
-      all-underflow probe gave the broadcast multiply's bytes (_k1_exact, once a shape);
+    zero: both start from +0, losing a zero factor's signed zero and an underflowing
+    product's sign (OpenBLAS 0.3.31's dgemm and sgemm both lose it; an FMA kernel may
+    not). So, where no product can round to zero (_no_zero_product) and each is faster
+    (gemm spreads over threads past 256×256, and loses; einsum loses at 4096×4096):
+    - float64 from 32×32 to 128×128: gemm, when the shape's probe of ordinary and
+      subnormal products gave the broadcast multiply's bytes (_k1_exact, once a shape);
     - float32 from 256×128 to 256×256: gemm; up to 2048×2048 (float64: from 128×128),
-      einsum; both when no product can round to zero (_no_zero_product).
+      einsum.
     NaN payloads may differ (a NaN prints as nan whatever its payload)."""
     m = a.shape[0]
     n = b.shape[1]
@@ -253,8 +253,8 @@ def outer_k1(a: ndarray, b: ndarray) -> Any:
         pass
     elif dt is _F64:
         if size <= _K1_F64_MAX:
-            if (a.flags.forc and b.flags.forc and _nonzero(a) == m
-                    and _nonzero(b) == n and ((m, n) in _K1_EXACT or _k1_exact(m, n))):
+            if (a.flags.forc and b.flags.forc and _no_zero_product(a, b, _F64_ROOT)
+                    and ((m, n) in _K1_EXACT or _k1_exact(m, n))):
                 return np.dot(a, b)
         elif size <= _K1_EINSUM_MAX and _no_zero_product(a, b, _F64_ROOT):
             return np.einsum("ik,kj->ij", a, b)
@@ -298,14 +298,14 @@ _K1_INEXACT: set[tuple[int, int]] = set()
 
 def _k1_exact(m: int, n: int) -> bool:
     """Whether np.dot's k=1 gemm of an (m×1) and a (1×n) float64 array gives the broadcast
-    multiply's bytes when every product underflows (mixed signs: ±0 each), when products
-    are subnormal, and on ordinary values (probed once per shape)."""
+    multiply's bytes on subnormal products of mixed signs and on ordinary values (probed
+    once per shape; products that round to zero never take gemm)."""
     if (m, n) in _K1_INEXACT:
         return False
     rows = np.arange(m)
     cols = np.arange(n)
     ok = True
-    for scale in (1e-170, 1e-160, 1.0):
+    for scale in (1e-160, 1.0):
         a = (scale * np.where(rows % 2, -1.0, 1.0) * (1 + rows / 7)).reshape((m, 1))
         b = (scale * np.where(cols % 3, 1.0, -1.0) * (1 + cols / 5)).reshape((1, n))
         ok = ok and np.dot(a, b).tobytes() == np.multiply(a, b).tobytes()
