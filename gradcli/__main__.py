@@ -23,7 +23,7 @@ def run() -> None:
         name = os.path.basename(sys.argv[0])
         os.environ.setdefault(PROG_ENV, "python -m gradcli" if name == "__main__.py" else name)
         with contextlib.suppress(OSError):  # if it cannot re-execute, it runs as it is
-            os.execv(sys.executable, [sys.executable, "-m", "gradcli", *sys.argv[1:]])
+            os.execv(sys.executable, [sys.executable, *_reexec_args(), *sys.argv[1:]])
     from gradcli import cli
 
     # Exiting, Python would free every object still alive and collect garbage over them:
@@ -38,6 +38,16 @@ def run() -> None:
     except SystemExit as e:
         status = _status(e.code)
     _flush_and_exit(status)
+
+
+def _reexec_args() -> list[str]:
+    """How the re-executed process starts gradcli: from the directory this gradcli was
+    imported from, without the current directory on sys.path (-P). `python -m` would put
+    the current directory first, and a user's random.py or types.py there would replace
+    the standard library's module before gradcli started."""
+    home = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    return ["-P", "-c", f"import sys\nif {home!r} not in sys.path: sys.path.insert(0, {home!r})\n"
+            "from gradcli.__main__ import run\nrun()"]
 
 
 def _status(code: object) -> int:
