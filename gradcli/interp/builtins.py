@@ -388,6 +388,7 @@ class Registry:
         bare["F"] = self.nn_functional
         bare["__name__"] = "__main__"  # a gd program is always the main script
         bare["NotImplemented"] = NotImplemented  # what a gd class's operator may return
+        bare["Ellipsis"] = Ellipsis  # the value of `...`
         # A match statement's tests (names no program can spell: they hold a '$').
         bare.update({name: Builtin(name, fn) for name, fn in pymatch.MATCH_BUILTINS.items()})
         self.bare = bare

@@ -32,6 +32,7 @@ class FunctionBase:
 
     __slots__ = ()
     name = "Function"
+    torch_type = "torch.autograd.function.FunctionMeta"  # what type(Function) prints
     bases: tuple[Any, ...] = ()
 
     def lookup(self, name: str) -> Any:

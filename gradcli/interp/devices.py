@@ -29,6 +29,7 @@ class Device(StrValue):
     """torch.device: prints as device(type='cpu'), str() is 'cpu'."""
 
     __slots__ = ("device_type", "index")
+    torch_type = "torch.device"  # what type(x) prints
 
     def __init__(self, device_type: str, index: int | None) -> None:
         self.device_type = device_type
@@ -75,6 +76,8 @@ def device(type: Any = None, index: Any = None) -> Device:
 
 class TorchGenerator(Generator):
     """torch.Generator(): a CPU generator of its own (generator= arguments)."""
+
+    torch_type = "torch._C.Generator"  # what type(x) prints
 
     def __repr__(self) -> str:
         return "<torch._C.Generator object>"
@@ -307,3 +310,9 @@ def get_attribute(obj: Any, name: str) -> tuple[bool, Any]:
     """(True, obj.name) if gd lets a program read it, else (False, None)."""
     getter = _ATTRIBUTES.get(type(obj), {}).get(name)
     return (False, None) if getter is None else (True, getter(obj))
+
+
+# Python's messages name these C types in full ("object of type 'torch.device' has no
+# len()"): never the implementation's class names.
+Device.__name__ = "torch.device"
+TorchGenerator.__name__ = "torch._C.Generator"

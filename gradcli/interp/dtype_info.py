@@ -26,6 +26,7 @@ class FInfo:
 
     __slots__ = ("bits", "dtype", "eps", "max", "min", "resolution", "smallest_normal",
                  "tiny")
+    torch_type = "torch.finfo"  # what type(x) prints
 
     def __init__(self, np_dtype: np.dtype) -> None:
         info = np.finfo(np_dtype)
@@ -49,6 +50,7 @@ class IInfo:
     """torch.iinfo(dtype): max, min, bits, dtype."""
 
     __slots__ = ("bits", "dtype", "max", "min")
+    torch_type = "torch.iinfo"
 
     def __init__(self, np_dtype: np.dtype) -> None:
         info = np.iinfo(np_dtype)
@@ -137,3 +139,7 @@ def can_cast(from_: Any, to: Any) -> bool:
     if a.kind == "f" and b.kind in "biu":
         return False
     return not (a.kind != "b" and b.kind == "b")
+
+
+FInfo.__name__ = "torch.finfo"  # as Python's messages name the C types
+IInfo.__name__ = "torch.iinfo"

@@ -9,6 +9,7 @@ map, filter, zip, enumerate, reversed and iter return lazy iterators, as in Pyth
 from __future__ import annotations
 
 import builtins as py
+import collections
 import math
 import operator
 from collections.abc import Callable
@@ -18,6 +19,7 @@ import numpy as np
 
 from gradcli.ad import ops
 from gradcli.ad.graph import is_parameter
+from gradcli.ad.state import grad_mode, inference_mode
 from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import arrays, classes, exceptions, limits, operators
@@ -378,9 +380,22 @@ _PY_TYPES: dict[type, str] = {int: "int", float: "float", str: "str", bool: "boo
 _OTHER_TYPES: dict[type, str] = {
     type(None): "NoneType", DType: "torch.dtype", Layout: "torch.layout", Namespace: "module",
     Builtin: "builtin_function_or_method", BoundMethod: "builtin_function_or_method",
-    ArrayValue: "numpy.ndarray", type({}.keys()): "dict_keys",
-    type({}.values()): "dict_values", type({}.items()): "dict_items",
+    type({}.keys()): "dict_keys", type({}.values()): "dict_values",
+    type({}.items()): "dict_items", collections.Counter: "collections.Counter",
+    collections.deque: "collections.deque", collections.defaultdict: "collections.defaultdict",
+    classes.BoundGdMethod: "method",
 }
+
+
+def _grad_mode_type(x: grad_mode) -> str:
+    """type() of torch.no_grad(), enable_grad(), set_grad_enabled(b), inference_mode()."""
+    if isinstance(x, inference_mode):
+        kind = "inference_mode"
+    elif type(x) is not grad_mode:
+        kind = "set_grad_enabled"
+    else:
+        kind = "enable_grad" if x.enabled else "no_grad"
+    return f"torch.autograd.grad_mode.{kind}"
 
 
 def _type(*args: Any) -> Any:
@@ -424,6 +439,10 @@ def _type(*args: Any) -> Any:
     torch_type = getattr(x, "torch_type", None)  # a torch object's class, fully named
     if torch_type is not None:
         return TypeValue(torch_type)
+    if t is ArrayValue:  # numpy.ndarray, numpy.float64, numpy.bool...
+        return TypeValue(x.type_name)
+    if isinstance(x, grad_mode):
+        return TypeValue(_grad_mode_type(x))
     return TypeValue(_OTHER_TYPES.get(t, type_name(x)))
 
 
@@ -434,7 +453,9 @@ def _mixin(v: Any) -> str | None:
 
 _INSTANCE_CHECKS: dict[str, Callable[[Any], bool]] = {
     "int": lambda v: type(v) is int or type(v) is bool or _mixin(v) == "int",
-    "float": lambda v: type(v) is float or _mixin(v) == "float",
+    # numpy.float64 is a float subclass (numpy's other scalars are not int or float ones)
+    "float": lambda v: type(v) is float or _mixin(v) == "float" or (
+        type(v) is ArrayValue and isinstance(v.value, float)),
     "str": lambda v: type(v) is str or _mixin(v) == "str",
     "bool": lambda v: type(v) is bool,
     "list": lambda v: type(v) is list,

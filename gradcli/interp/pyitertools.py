@@ -214,6 +214,7 @@ class Partial(Builtin):
 
     __slots__ = ("args", "func", "keywords")
     named = False  # no __name__, as Python's partial objects
+    torch_type = "functools.partial"  # what type(p) prints
 
     def __init__(self, func: Any, *args: Any, **keywords: Any) -> None:
         if not callable(func):

@@ -324,6 +324,7 @@ class GeneratorValue:
     """What torch.manual_seed returns."""
 
     __slots__ = ()
+    torch_type = "torch._C.Generator"  # what type(x) prints
 
     def __repr__(self) -> str:
         return "<torch._C.Generator object>"
@@ -528,5 +529,5 @@ def decorate(fn: Any, d: Any, span: Span) -> Any:
 # as an integer"): never the implementation's class names.
 for _cls, _name in ((Builtin, "builtin_function_or_method"),
                     (BoundMethod, "builtin_function_or_method"), (Namespace, "module"),
-                    (DType, "torch.dtype")):
+                    (DType, "torch.dtype"), (GeneratorValue, "torch._C.Generator")):
     _cls.__name__ = _name
