@@ -297,16 +297,16 @@ def test_create_graph_records_pytorchs_nodes_and_second_derivatives() -> None:
 
 def test_outer_k1_takes_gemm_or_einsum_only_where_no_product_can_be_zero(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[str] = []
+    calls: list[tuple[str, Any]] = []  # (the path, what it returned)
     dot, einsum = np.dot, np.einsum
 
     def spy_dot(a: Any, b: Any) -> Any:
-        calls.append("gemm")
-        return dot(a, b)
+        calls.append(("gemm", r := dot(a, b)))
+        return r
 
     def spy_einsum(*args: Any) -> Any:
-        calls.append("einsum")
-        return einsum(*args)
+        calls.append(("einsum", r := einsum(*args)))
+        return r
 
     monkeypatch.setattr(np, "dot", spy_dot)
     monkeypatch.setattr(np, "einsum", spy_einsum)
@@ -316,8 +316,8 @@ def test_outer_k1_takes_gemm_or_einsum_only_where_no_product_can_be_zero(
         a = rng.standard_normal(m) if a is None else a
         b = rng.standard_normal(n) if b is None else b
         calls.clear()
-        KL.outer_k1(np.asarray(a, dtype).reshape(m, 1), np.asarray(b, dtype).reshape(1, n))
-        return calls[-1] if calls else "multiply"
+        r = KL.outer_k1(np.asarray(a, dtype).reshape(m, 1), np.asarray(b, dtype).reshape(1, n))
+        return next((path for path, result in calls if result is r), "multiply")
 
     assert taken("float32", 256, 256) == taken("float32", 256, 128) == "gemm"
     assert taken("float32", 64, 64) == "multiply"  # the checks would cost more than they save
@@ -328,14 +328,19 @@ def test_outer_k1_takes_gemm_or_einsum_only_where_no_product_can_be_zero(
     assert taken("float32", 256, 256, b=np.r_[2.0**-74, np.ones(255)]) == "gemm"
     assert taken("float64", 256, 256, a=np.r_[2.0**-537, np.ones(255)]) == "multiply"
     assert taken("float64", 256, 256, a=np.r_[2.0**-536, np.ones(255)]) == "einsum"
-    assert taken("float64", 64, 64, a=np.r_[-0.0, np.ones(63)]) == "multiply"
-    assert taken("float64", 64, 64, a=np.r_[2.0**-537, np.ones(63)],
-                 b=np.r_[-(2.0**-537), np.ones(63)]) == "multiply"  # underflows to -0.
     assert taken("float64", 512, 512, a=np.r_[-0.0, np.ones(511)]) == "multiply"
-    # float64 takes gemm where its subnormal and ordinary products are the multiply's
-    # (probed per shape; this machine's OpenBLAS: yes).
+    # float64 from 32×32 to 128×128 takes gemm where its subnormal and ordinary products
+    # are the multiply's (probed per shape; this machine's OpenBLAS: yes), and keeps its
+    # result when no entry is zero: a zero factor or an underflow (-0. where gemm gives
+    # +0.) takes the multiply after it.
     exact = KL._k1_exact(64, 64)  # probed (and remembered) before the spy counts
     assert taken("float64", 64, 64) == ("gemm" if exact else "multiply")
+    for a, b in ((np.r_[-0.0, np.ones(63)], None),
+                 (np.r_[2.0**-540, np.ones(63)], np.r_[-(2.0**-540), np.ones(63)])):
+        assert taken("float64", 64, 64, a=a, b=b) == "multiply"
+        a2 = np.asarray(a).reshape(64, 1)
+        b2 = (rng.standard_normal(64) if b is None else b).reshape(1, 64)
+        assert _bytes(KL.outer_k1(a2, b2)) == _bytes(np.multiply(a2, b2))
 
 
 @pytest.mark.parametrize("dtype", DTYPES)

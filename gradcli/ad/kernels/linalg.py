@@ -238,12 +238,14 @@ def outer_k1(a: ndarray, b: ndarray) -> Any:
     einsum's outer loop are faster and give the same products except where one rounds to
     zero: both start from +0, losing a zero factor's signed zero and an underflowing
     product's sign (OpenBLAS 0.3.31's dgemm and sgemm both lose it; an FMA kernel may
-    not). So, where no product can round to zero (_no_zero_product) and each is faster
-    (gemm spreads over threads past 256×256, and loses; einsum loses at 4096×4096):
-    - float64 from 32×32 to 128×128: gemm, when the shape's probe of ordinary and
-      subnormal products gave the broadcast multiply's bytes (_k1_exact, once a shape);
+    not). So (gemm spreads over threads past 256×256, and loses; einsum loses at
+    4096×4096):
+    - float64 from 32×32 to 128×128: gemm where the shape's probe of ordinary and
+      subnormal products gave the broadcast multiply's bytes (_k1_exact, once a shape),
+      its result kept when no entry is zero (a nonzero entry is the product rounded once
+      either way; one count over the result costs less than checking the factors);
     - float32 from 256×128 to 256×256: gemm; up to 2048×2048 (float64: from 128×128),
-      einsum.
+      einsum; both where no product can round to zero (_no_zero_product).
     NaN payloads may differ (a NaN prints as nan whatever its payload)."""
     m = a.shape[0]
     n = b.shape[1]
@@ -253,9 +255,11 @@ def outer_k1(a: ndarray, b: ndarray) -> Any:
         pass
     elif dt is _F64:
         if size <= _K1_F64_MAX:
-            if (a.flags.forc and b.flags.forc and _no_zero_product(a, b, _F64_ROOT)
+            if (a.flags.forc and b.flags.forc
                     and ((m, n) in _K1_EXACT or _k1_exact(m, n))):
-                return np.dot(a, b)
+                r = np.dot(a, b)
+                if _nonzero(r) == size:
+                    return r
         elif size <= _K1_EINSUM_MAX and _no_zero_product(a, b, _F64_ROOT):
             return np.einsum("ik,kj->ij", a, b)
     elif dt is _F32 and _K1_F32_MIN <= size <= _K1_EINSUM_MAX and _no_zero_product(
