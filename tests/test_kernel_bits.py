@@ -86,7 +86,8 @@ def test_powers_are_pytorchs_products() -> None:
 
 
 def test_wide_is_float64_rounded_once() -> None:
-    for name in ("exp", "tanh", "sin"):
+    # (float32 sin and cos are MKL's polynomial instead: tests/test_vml_trig.py)
+    for name in ("exp", "tanh"):
         got = TORCH[name](tensor_from_array(_POS.copy())).array
         want = getattr(np, name)(_POS.astype(np.float64)).astype(np.float32)
         assert got.tobytes() == want.tobytes()

@@ -25,7 +25,6 @@ MISSING_BUILTINS: dict[str, str] = {
                      "breakpoint", "help", "exit", "quit", "copyright", "credits",
                      "license", "memoryview"), _SANDBOX),
     "aiter": "no async in gd", "anext": "no async in gd",
-    "Ellipsis": "the literal `...` is gd's Ellipsis",
     "BaseExceptionGroup": "no except* in gd", "ExceptionGroup": "no except* in gd",
     # OSError and its kind, the import errors and the warning categories are gd's
     # exception classes (a ModuleNotFoundError is raised, the others are only named in

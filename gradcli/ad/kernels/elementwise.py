@@ -11,6 +11,7 @@ import numpy as np
 
 from gradcli.ad import dtypes
 from gradcli.ad.kernels import vecmath as VM
+from gradcli.ad.kernels import vmltrig
 from gradcli.ad.kernels.fused import fma, vml_sqrt
 from gradcli.ad.kernels.half import via_float32
 from gradcli.ad.kernels.messages import TorchError, broadcast_message_all, not_implemented
@@ -378,12 +379,15 @@ def wide(f: Any, x: ndarray) -> Any:
     return f(x, out=ARRAY_OUT)
 
 
-def _float_unary(f: Any, exact: bool = False):
+def _float_unary(f: Any, exact: bool = False, float32: Any = None):
     """The kernel of a unary float function: integer and bool inputs become the default
-    dtype; float32 goes through `wide` unless the function is exact in float32 (sqrt,
-    reciprocal: IEEE operations)."""
+    dtype; float32 goes through `float32` when given (PyTorch's own float32 algorithm),
+    else through `wide` unless the function is exact in float32 (sqrt, reciprocal: IEEE
+    operations)."""
     def kernel(x: ndarray) -> Any:
         if (dt := x.dtype) is _F32:
+            if float32 is not None:
+                return float32(x)
             if exact:
                 return f(x, out=ARRAY_OUT)
             return f(x.astype(_F64), out=ARRAY_OUT).astype(_F32)
@@ -424,8 +428,8 @@ def _vml_sqrt(x: ndarray, out: Any = None) -> Any:
 
 
 sqrt = _float_unary(_vml_sqrt, exact=True)
-sin = _float_unary(np.sin)
-cos = _float_unary(np.cos)
+sin = _float_unary(np.sin, float32=vmltrig.sin32)
+cos = _float_unary(np.cos, float32=vmltrig.cos32)
 tan = _float_unary(np.tan)
 # tanh as PyTorch's (MKL's vdTanh/vsTanh, closed): float32 the correctly rounded value,
 # float64 numpy's (kernels/vecmath.vtanh copies SLEEF's tanh, closer to MKL's bits, 0.7%
@@ -604,7 +608,7 @@ def isfinite(x: ndarray) -> Any:
 def scalar_sin(x: Any) -> Any:
     """sin of a numpy float32/float64 scalar, as `sin` gives it for a 0-d array."""
     if type(x) is np.float32:
-        return np.float32(np.sin(np.float64(x)))
+        return vmltrig.sin32(x.__array__())[()]
     return np.sin(x)
 
 
@@ -620,5 +624,5 @@ def scalar_tanh_backward(g: Any, o: Any) -> Any:
 def scalar_cos(x: Any) -> Any:
     """cos of a numpy float32/float64 scalar, as `cos` gives it for a 0-d array."""
     if type(x) is np.float32:
-        return np.float32(np.cos(np.float64(x)))
+        return vmltrig.cos32(x.__array__())[()]
     return np.cos(x)
