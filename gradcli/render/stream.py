@@ -15,9 +15,20 @@ from functools import lru_cache
 from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any
 
+import numpy as np
+
 from gradcli.ad.tensor_str import scalar_float_str
 from gradcli.render.summary import HEAD, TAIL, collector_paused, wrapped
-from gradcli.results import ExplainResult, GraphResult, RawStep, numbered, raw_step
+from gradcli.results import (
+    ExplainResult,
+    GraphResult,
+    RawStep,
+    StepBlock,
+    TensorData,
+    numbered,
+    raw_step,
+    step_block,
+)
 
 _string = encode_basestring_ascii
 _INF = float("inf")
@@ -128,11 +139,11 @@ def _explain_table(result: ExplainResult, write: Callable[[str], Any], precision
     rule = "├" + "┼".join("─" * (c + 2) for c in widths) + "┤"
     lines.append_text("╭" + "┬".join("─" * (c + 2) for c in widths) + "╮")
     lines.append_text(_row([[h] for h in heads], widths)[0])
-    # The steps' lines end in a border (nothing to strip): gathered many thousand at a
-    # time, each step read as a plain tuple (results.RawStep) and its strings made once
-    # or fast (see _StepText).
+    # The steps' lines end in a border (nothing to strip): made and written many thousand
+    # at a time, column by column (see _StepText.block_lines).
     text = _StepText(precision, widths)
-    text.extend(raw_steps(steps), lines.extend_bordered, rule)
+    for block in step_blocks(steps):
+        lines.extend_bordered(text.block_lines(block, rule))
     lines.append_text("╰" + "┴".join("─" * (c + 2) for c in widths) + "╯")
     if text.accumulates:
         legend = "+= sum: the input already got a gradient from another use; the two are added"
@@ -144,13 +155,25 @@ def _explain_table(result: ExplainResult, write: Callable[[str], Any], precision
     write("\n")
 
 
+BLOCK = 8192  # steps drawn at a time
+
+
+def step_blocks(steps: Sequence[Any]) -> Iterator[StepBlock]:
+    """explain's steps, in order, as results.StepBlock columns of up to BLOCK steps: from
+    the app's `block` when the listing has one (no step objects built), else from each
+    step converted."""
+    block = getattr(steps, "block", None)
+    for lo in range(0, len(steps), BLOCK):
+        hi = min(lo + BLOCK, len(steps))
+        yield block(lo, hi) if block is not None else step_block(
+            [raw_step(s) for s in steps[lo:hi]])
+
+
 def raw_steps(steps: Sequence[Any]) -> Iterator[RawStep]:
-    """explain's steps, in order, as results.RawStep tuples: from the app's `raw` when the
-    listing has one (no step objects built), else each step converted."""
-    raw = getattr(steps, "raw", None)
-    if raw is not None:
-        return raw(0, len(steps))  # type: ignore[no-any-return]
-    return (raw_step(s) for s in steps)
+    """explain's steps, in order, as results.RawStep tuples."""
+    for block in step_blocks(steps):
+        for i in range(len(block.node)):
+            yield block.raw(i)
 
 
 def _step_rows(step: Any, precision: int) -> list[list[list[str]]]:
@@ -181,7 +204,10 @@ class _StepText:
         self.places: dict[tuple[Any, Any, Any], tuple[str, str, bool]] = {}
         self.widths = widths
         self.form = _form(tuple(widths))
-        self.pct = "│ " + " │ ".join(f"%-{c}s" for c in widths) + " │"  # faster than form
+        cells = [f"%-{c}s" for c in widths]
+        self.pct = "│ " + " │ ".join(cells) + " │"  # faster than form
+        # a row's line with its first two cells empty
+        self.rest = "│ " + " │ ".join([" " * widths[0], " " * widths[1], *cells[2:]]) + " │"
         self.fixed = f"%.{precision}f"
         self.sci = f"%.{precision}e"
         self.recent: dict[float, str] = {}
@@ -249,6 +275,99 @@ class _StepText:
         if accumulates:
             self.accumulates = True
 
+    def block_lines(self, block: StepBlock, rule: str) -> list[str]:
+        """The block's table lines, each step's after `rule`: what `extend` draws step by
+        step, drawn column by column. A step whose cells all fit (as `extend`'s one-line
+        rows), with a flow and no "summed" note, is its rule, its first flow's line, its
+        place's line and its other flows' lines: those lines are made in a few passes
+        over the block (the values' texts once per distinct value); any other step's lines
+        are `extend`'s."""
+        w0, w1, w2, w3, w4 = self.widths
+        b = block
+        n = len(b.node)
+        starts = b.starts
+        nflow = np.diff(starts)
+        inc = self.texts(b.incoming, b.incoming_data)
+        sent = self.texts(b.value, b.value_data)
+        to = b.to
+        if b.accumulates.any():
+            self.accumulates = True
+            to = list(to)
+            for j in np.flatnonzero(b.accumulates).tolist():
+                to[j] += "  += sum"
+        kinds, at = np.unique(b.place, return_inverse=True)
+        places = [self.places.get(b.places[k]) or self._place(*b.places[k])
+                  for k in kinds.tolist()]
+        simple = ((nflow > 0) & (np.array([p[2] for p in places], bool)[at])
+                  & (_lengths(b.node) <= w0) & (_lengths(inc) <= w1))
+        bad = (_lengths(to) > w3) | (_lengths(sent) > w4) | (_lengths(b.rule) > w2)
+        if b.summed:
+            bad[list(b.summed)] = True
+        worse = np.zeros(len(bad) + 1, np.int64)
+        np.cumsum(bad, out=worse[1:])
+        simple &= worse[starts[1:]] == worse[starts[:-1]]
+        # each step's lines: its rule and flows and place's line, or extend's
+        count = nflow + 2
+        others: dict[int, list[str]] = {}
+        for i in np.flatnonzero(~simple).tolist():
+            self.extend((b.raw(i),), others.setdefault(i, []).extend)
+            count[i] = 1 + len(others[i])
+        first = np.zeros(n + 1, np.int64)
+        np.cumsum(count, out=first[1:])
+        out = np.empty(int(first[-1]), object)
+        out[first[:-1]] = rule
+        for i, lines in others.items():
+            out[first[i] + 1:first[i + 1]] = _objects(lines)
+        steps = np.flatnonzero(simple)
+        if len(steps):
+            flows = starts[steps]  # their first flows
+            out[first[steps] + 1] = list(map(self.pct.__mod__, zip(
+                _pick(b.node, steps), _pick(inc, steps), _pick(b.rule, flows),
+                _pick(to, flows), _pick(sent, flows), strict=True)))
+            out[first[steps] + 2] = _objects([p[1] for p in places])[at[steps]]
+            # the other flows of those steps, each at its step's first line + 2 + r
+            step = np.repeat(np.arange(n), nflow)
+            r = np.arange(len(step)) - starts[step]
+            more = np.flatnonzero(simple[step] & (r > 0))
+            if len(more):
+                out[first[step[more]] + 2 + r[more]] = list(map(self.rest.__mod__, zip(
+                    _pick(b.rule, more), _pick(to, more), _pick(sent, more), strict=True)))
+        return out.tolist()  # type: ignore[no-any-return]
+
+    def texts(self, values: np.ndarray, data: dict[int, TensorData]) -> list[str]:
+        """`inline` of each value: values[k] (a float), or data[k] where k is a key; each
+        distinct float's text made once."""
+        v = values
+        normal = np.isfinite(v) & (v != 0.0)
+        if data:
+            normal[list(data)] = False
+        out = np.empty(len(v), object)
+        # finite nonzero floats: as inline formats them, each distinct value once
+        kinds, at = np.unique(v[normal], return_inverse=True)
+        km = np.abs(kinds)
+        sci = (km < 1.0e-4) | (km > 1.0e8)
+        whole = ~sci & (kinds == np.trunc(kinds))
+        fixed = ~sci & ~whole
+        text = np.empty(len(kinds), object)
+        text[sci] = _objects(list(map(self.sci.__mod__, kinds[sci].tolist())))
+        text[whole] = _objects(list(map("{:.0f}.".format, kinds[whole].tolist())))
+        text[fixed] = _objects(list(map(self.fixed.__mod__, kinds[fixed].tolist())))
+        out[normal] = text[at]
+        # zeros, infinities and NaNs (by their bits: 0.0 and -0.0 apart), the rest
+        special = ~normal
+        if data:
+            special[list(data)] = False
+        if special.any():
+            bits, at = np.unique(v[special].view(np.int64), return_inverse=True)
+            out[special] = _objects([scalar_float_str(x, self.precision)
+                                     for x in bits.view(np.float64).tolist()])[at]
+        if data:
+            from gradcli.render.numbers import inline_tensor
+
+            for k, td in data.items():
+                out[k] = inline_tensor(td, self.precision)
+        return out.tolist()  # type: ignore[no-any-return]
+
     def _place(self, grad_fn: str, line: Any, column: Any) -> tuple[str, str, bool]:
         """A node's second line in its cell ("MulBackward0  5:9"), the table line of that
         alone, and whether it fits its column."""
@@ -283,6 +402,23 @@ class _StepText:
         from gradcli.render.numbers import inline_tensor
 
         return inline_tensor(value, self.precision)
+
+
+def _lengths(texts: list[str]) -> np.ndarray:
+    """len of each text."""
+    return np.fromiter(map(len, texts), np.int64, len(texts))
+
+
+def _objects(items: list[Any]) -> np.ndarray:
+    """A 1-d object array of the items."""
+    out = np.empty(len(items), object)
+    out[:] = items
+    return out
+
+
+def _pick(items: list[Any], at: np.ndarray) -> list[Any]:
+    """items[k] for each k in `at`."""
+    return list(map(items.__getitem__, at.tolist()))
 
 
 def _fit(widths: list[int], width: int) -> list[int]:
