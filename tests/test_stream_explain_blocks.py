@@ -1,5 +1,5 @@
 """explain --full's table drawn column by column (render/stream.py `block_lines`, from
-results.StepBlock columns) is the row-at-a-time drawing (`_StepText.extend`, itself equal
+results.StepBlock columns, in UTF-8) is the row-at-a-time drawing (`_StepText.extend`, itself equal
 to the general `_row` path: test_stream_explain_lines.py) line for line; and the app's
 columns (app/steps.py: `block`, the scalar decoding) are the steps' own."""
 
@@ -30,7 +30,9 @@ def _row_at_a_time(raws: list, precision: int, widths: list[int]) -> tuple[list[
 
 def _batched(raws: list, precision: int, widths: list[int]) -> tuple[list[str], bool]:
     text = _StepText(precision, widths)
-    return text.block_lines(step_block(raws), RULE), text.accumulates
+    lines = text.block_lines(step_block(raws), RULE)
+    assert all(type(line) is bytes for line in lines)
+    return [line.decode() for line in lines], text.accumulates
 
 
 def _td(a: np.ndarray) -> TensorData:
@@ -141,7 +143,8 @@ def test_app_columns_are_the_steps(name: str, chunk: int,
     assert [_comparable(r) for r in raw_steps(list(fast.steps))] == want
     widths = [20, 19, 24, 16, 12]
     batched = _StepText(4, widths)
-    lines = [line for b in step_blocks(fast.steps) for line in batched.block_lines(b, RULE)]
+    lines = [line.decode() for b in step_blocks(fast.steps)
+             for line in batched.block_lines(b, RULE)]
     assert (lines, batched.accumulates) == _row_at_a_time(
         [raw_step(s) for s in slow.steps], 4, widths)
 
@@ -157,3 +160,24 @@ def _comparable(raw: tuple) -> tuple:
     node, grad_fn, line, column, incoming, flows = raw
     return (node, grad_fn, line, column, value(incoming),
             [(t, r, value(v), acc, summed or None) for t, r, v, acc, summed in flows])
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "UTF8", "utf-16"])
+def test_bytes_writer_keeps_the_order_of_text(encoding: str) -> None:
+    """The table's UTF-8 lines go to a UTF-8 stream's binary buffer (the text before them
+    flushed first), else through the text writer, decoded: the same text in order."""
+    import io
+
+    from gradcli.render.stream import _bytes_writer
+
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding=encoding)
+    put = _bytes_writer(stream.write)
+    stream.write("╭─ before │")
+    put("│ λ · 0.5 │\n".encode())
+    stream.write("after ╯")
+    stream.flush()
+    assert raw.getvalue().decode(encoding) == "╭─ before ││ λ · 0.5 │\nafter ╯"
+    text = io.StringIO()
+    _bytes_writer(text.write)("│ λ │".encode())
+    assert text.getvalue() == "│ λ │"

@@ -9,7 +9,10 @@ out in minutes). Short listings, summaries and coloured tables go through `rende
 
 from __future__ import annotations
 
+import codecs
+import io
 import json
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
@@ -206,10 +209,14 @@ class _StepText:
         self.form = _form(tuple(widths))
         cells = [f"%-{c}s" for c in widths]
         self.pct = "│ " + " │ ".join(cells) + " │"  # faster than form
+        self.pct_bytes = self.pct.encode()
         # a row's line with its first two cells empty
-        self.rest = "│ " + " │ ".join([" " * widths[0], " " * widths[1], *cells[2:]]) + " │"
+        self.rest = ("│ " + " │ ".join([" " * widths[0], " " * widths[1], *cells[2:]])
+                     + " │").encode()
         self.fixed = f"%.{precision}f"
         self.sci = f"%.{precision}e"
+        self.fixed_bytes = self.fixed.encode()
+        self.sci_bytes = self.sci.encode()
         self.recent: dict[float, str] = {}
         self.accumulates = False
 
@@ -275,20 +282,20 @@ class _StepText:
         if accumulates:
             self.accumulates = True
 
-    def block_lines(self, block: StepBlock, rule: str) -> list[str]:
-        """The block's table lines, each step's after `rule`: what `extend` draws step by
-        step, drawn column by column. A step whose cells all fit (as `extend`'s one-line
-        rows), with a flow and no "summed" note, is its rule, its first flow's line, its
-        place's line and its other flows' lines: those lines are made in a few passes
-        over the block (the values' texts once per distinct value); any other step's lines
-        are `extend`'s."""
+    def block_lines(self, block: StepBlock, rule: str) -> list[bytes]:
+        """The block's table lines in UTF-8, each step's after `rule`: what `extend` draws
+        step by step, drawn column by column. A step whose cells all fit (as `extend`'s
+        one-line rows), with a flow and no "summed" note, is its rule, its first flow's
+        line, its place's line and its other flows' lines: those lines are made in a few
+        passes over the block, as bytes (each distinct value's text made once; a cell
+        padded to its width in characters); any other step's lines are `extend`'s."""
         w0, w1, w2, w3, w4 = self.widths
         b = block
         n = len(b.node)
         starts = b.starts
         nflow = np.diff(starts)
-        inc = self.texts(b.incoming, b.incoming_data)
-        sent = self.texts(b.value, b.value_data)
+        inc, inc_ok = self.texts(b.incoming, b.incoming_data, w1)
+        sent, sent_ok = self.texts(b.value, b.value_data, w4)
         to = b.to
         if b.accumulates.any():
             self.accumulates = True
@@ -298,9 +305,11 @@ class _StepText:
         kinds, at = np.unique(b.place, return_inverse=True)
         places = [self.places.get(b.places[k]) or self._place(*b.places[k])
                   for k in kinds.tolist()]
-        simple = ((nflow > 0) & (np.array([p[2] for p in places], bool)[at])
-                  & (_lengths(b.node) <= w0) & (_lengths(inc) <= w1))
-        bad = (_lengths(to) > w3) | (_lengths(sent) > w4) | (_lengths(b.rule) > w2)
+        node, node_ok = _cells(b.node, w0)
+        to, to_ok = _cells(to, w3)
+        rules, rule_ok = _cells(b.rule, w2, few=True)
+        simple = (nflow > 0) & np.array([p[2] for p in places], bool)[at] & node_ok & inc_ok
+        bad = ~(to_ok & sent_ok & rule_ok)
         if b.summed:
             bad[list(b.summed)] = True
         worse = np.zeros(len(bad) + 1, np.int64)
@@ -315,58 +324,68 @@ class _StepText:
         first = np.zeros(n + 1, np.int64)
         np.cumsum(count, out=first[1:])
         out = np.empty(int(first[-1]), object)
-        out[first[:-1]] = rule
+        out[first[:-1]] = rule.encode()
         for i, lines in others.items():
-            out[first[i] + 1:first[i + 1]] = _objects(lines)
+            out[first[i] + 1:first[i + 1]] = _objects([line.encode() for line in lines])
         steps = np.flatnonzero(simple)
         if len(steps):
             flows = starts[steps]  # their first flows
-            out[first[steps] + 1] = list(map(self.pct.__mod__, zip(
-                _pick(b.node, steps), _pick(inc, steps), _pick(b.rule, flows),
-                _pick(to, flows), _pick(sent, flows), strict=True)))
-            out[first[steps] + 2] = _objects([p[1] for p in places])[at[steps]]
+            out[first[steps] + 1] = _objects(list(map(self.pct_bytes.__mod__, zip(
+                _pick(node, steps), _pick(inc, steps), _pick(rules, flows),
+                _pick(to, flows), _pick(sent, flows), strict=True))))
+            out[first[steps] + 2] = _objects([p[1].encode() for p in places])[at[steps]]
             # the other flows of those steps, each at its step's first line + 2 + r
             step = np.repeat(np.arange(n), nflow)
             r = np.arange(len(step)) - starts[step]
             more = np.flatnonzero(simple[step] & (r > 0))
             if len(more):
-                out[first[step[more]] + 2 + r[more]] = list(map(self.rest.__mod__, zip(
-                    _pick(b.rule, more), _pick(to, more), _pick(sent, more), strict=True)))
+                out[first[step[more]] + 2 + r[more]] = _objects(list(map(self.rest.__mod__, zip(
+                    _pick(rules, more), _pick(to, more), _pick(sent, more), strict=True))))
         return out.tolist()  # type: ignore[no-any-return]
 
-    def texts(self, values: np.ndarray, data: dict[int, TensorData]) -> list[str]:
-        """`inline` of each value: values[k] (a float), or data[k] where k is a key; each
-        distinct float's text made once."""
+    def texts(self, values: np.ndarray, data: dict[int, TensorData], width: int
+              ) -> tuple[list[bytes], np.ndarray]:
+        """`inline` of each value (values[k], a float, or data[k] where k is a key) as a
+        cell of a column `width` wide (see _cells), and whether it fits; each distinct
+        float's text made once."""
         v = values
         normal = np.isfinite(v) & (v != 0.0)
         if data:
             normal[list(data)] = False
         out = np.empty(len(v), object)
-        # finite nonzero floats: as inline formats them, each distinct value once
+        # finite nonzero floats: as inline formats them (ASCII), each distinct value once
         kinds, at = np.unique(v[normal], return_inverse=True)
         km = np.abs(kinds)
         sci = (km < 1.0e-4) | (km > 1.0e8)
         whole = ~sci & (kinds == np.trunc(kinds))
         fixed = ~sci & ~whole
         text = np.empty(len(kinds), object)
-        text[sci] = _objects(list(map(self.sci.__mod__, kinds[sci].tolist())))
-        text[whole] = _objects(list(map("{:.0f}.".format, kinds[whole].tolist())))
-        text[fixed] = _objects(list(map(self.fixed.__mod__, kinds[fixed].tolist())))
+        text[sci] = _objects(list(map(self.sci_bytes.__mod__, kinds[sci].tolist())))
+        text[whole] = _objects(list(map(b"%.0f.".__mod__, kinds[whole].tolist())))
+        text[fixed] = _objects(list(map(self.fixed_bytes.__mod__, kinds[fixed].tolist())))
         out[normal] = text[at]
+        fits = np.ones(len(v), bool)
+        if len(kinds):
+            fits[normal] = _lengths(text.tolist())[at] <= width
         # zeros, infinities and NaNs (by their bits: 0.0 and -0.0 apart), the rest
         special = ~normal
         if data:
             special[list(data)] = False
         if special.any():
             bits, at = np.unique(v[special].view(np.int64), return_inverse=True)
-            out[special] = _objects([scalar_float_str(x, self.precision)
-                                     for x in bits.view(np.float64).tolist()])[at]
+            cells, ok = _cells([scalar_float_str(x, self.precision)
+                                for x in bits.view(np.float64).tolist()], width)
+            out[special] = _objects(cells)[at]
+            fits[special] = ok[at]
         if data:
             from gradcli.render.numbers import inline_tensor
 
-            for k, td in data.items():
-                out[k] = inline_tensor(td, self.precision)
-        return out.tolist()  # type: ignore[no-any-return]
+            keys = list(data)
+            cells, ok = _cells([inline_tensor(td, self.precision) for td in data.values()],
+                               width)
+            out[keys] = _objects(cells)
+            fits[keys] = ok
+        return out.tolist(), fits
 
     def _place(self, grad_fn: str, line: Any, column: Any) -> tuple[str, str, bool]:
         """A node's second line in its cell ("MulBackward0  5:9"), the table line of that
@@ -404,9 +423,23 @@ class _StepText:
         return inline_tensor(value, self.precision)
 
 
-def _lengths(texts: list[str]) -> np.ndarray:
+def _lengths(texts: list[Any]) -> np.ndarray:
     """len of each text."""
     return np.fromiter(map(len, texts), np.int64, len(texts))
+
+
+def _cells(texts: list[str], width: int, few: bool = False) -> tuple[list[bytes], np.ndarray]:
+    """The texts in UTF-8 as cells of a column `width` characters wide, and whether each
+    fits: an ASCII text as it is (a bytes %-{width}s pads it), any other padded to the
+    width first (its bytes outnumber its characters). `few`: few distinct texts, each
+    made once."""
+    if few:
+        made = {t: (t.encode() if t.isascii() else t.ljust(width).encode(), len(t) <= width)
+                for t in set(texts)}
+        cells = list(map(made.__getitem__, texts))
+        return [c for c, _ in cells], np.array([ok for _, ok in cells], bool)
+    return ([t.encode() if t.isascii() else t.ljust(width).encode() for t in texts],
+            _lengths(texts) <= width)
 
 
 def _objects(items: list[Any]) -> np.ndarray:
@@ -470,6 +503,7 @@ class _Lines:
         self.width = width
         self.first = True
         self.chunk: list[str] = []
+        self.write_bytes: Callable[[bytes], Any] | None = None
 
     def append(self, line: Any) -> None:
         from gradcli.render.table import fold_line
@@ -483,12 +517,14 @@ class _Lines:
         if len(self.chunk) == 512:
             self.flush()
 
-    def extend_bordered(self, lines: list[str]) -> None:
-        """Lines that end in a border (no trailing space to strip), written now."""
+    def extend_bordered(self, lines: list[bytes]) -> None:
+        """Lines in UTF-8 that end in a border (no trailing space to strip), written now."""
         if self.chunk:
             self.flush()
         if lines:
-            self.write(("" if self.first else "\n") + "\n".join(lines))
+            if self.write_bytes is None:
+                self.write_bytes = _bytes_writer(self.write)
+            self.write_bytes((b"" if self.first else b"\n") + b"\n".join(lines))
             self.first = False
 
     def flush(self) -> None:
@@ -496,6 +532,23 @@ class _Lines:
             self.write(("" if self.first else "\n") + "\n".join(self.chunk))
             self.chunk.clear()
             self.first = False
+
+
+def _bytes_writer(write: Callable[[str], Any]) -> Callable[[bytes], Any]:
+    """Where UTF-8 text goes, given where text goes: under a UTF-8 text stream's own
+    `write` (sys.stdout's), its binary buffer, the stream flushed first so that the order
+    holds; else `write`, decoded."""
+    stream = getattr(write, "__self__", None)
+    if (isinstance(stream, io.TextIOWrapper) and os.linesep == "\n"
+            and write == stream.write and codecs.lookup(stream.encoding).name == "utf-8"):
+        buffer = stream.buffer
+
+        def put(data: bytes) -> None:
+            stream.flush()
+            buffer.write(data)
+
+        return put
+    return lambda data: write(data.decode())
 
 
 def _write_lines(lines: Iterable[str], write: Callable[[str], Any]) -> None:
