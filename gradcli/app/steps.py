@@ -2,8 +2,8 @@
 
 A 10⁵-iteration loop makes 4·10⁵ steps. Each step's numbers go into arrays as they come
 (a 0-d float cotangent as its float: 8 bytes, not an array object), and a step is built
-only when it is read: an `ExplainStep` (summaries, JSON), or the plain tuple the streamed
-table reads (`raw`, see results.RawStep).
+only when it is read: an `ExplainStep` (summaries, JSON), or a run of steps as the
+columns the streamed table reads (`block`, see results.StepBlock).
 """
 
 from __future__ import annotations
