@@ -6,6 +6,7 @@ Renderers (gradcli/render) take these and produce table, plain or JSON text.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -314,6 +315,11 @@ def numbered(k: int, label: str) -> str:
     return f"#{k} {label}"
 
 
+def numbered_all(ks: Iterable[int], labels: Iterable[str]) -> list[str]:
+    """`numbered` of each number and its label."""
+    return [f"#{k} {label}" for k, label in zip(ks, labels, strict=True)]
+
+
 def raw_step(step: ExplainStep) -> RawStep:
     """An ExplainStep as a RawStep (0-d float values as floats)."""
     return (numbered(step.id, step.label), step.grad_fn, step.line, step.column,
@@ -327,6 +333,57 @@ def _raw(td: TensorData) -> float | TensorData:
     if type(a) is np.ndarray and a.ndim == 0 and a.dtype.char in "efd":  # float16, 32, 64
         return float(a)
     return td
+
+
+@record
+class StepBlock:
+    """A run of explain's steps in columns, as render.stream's batched table reads them:
+    the RawStep fields of every step (and of every flow) side by side. Step i's flows are
+    starts[i]..starts[i+1] (starts[0] is 0); a value is its float in `incoming` or
+    `value`, unless its position is a key of `incoming_data` or `value_data` (its
+    TensorData: not a 0-d float tensor). `place[i]` indexes `places`, the steps' (grad_fn,
+    line, column)."""
+
+    node: list[str]
+    place: np.ndarray  # int64, one per step
+    places: list[tuple[str, int | None, int | None]]
+    incoming: np.ndarray  # float64, one per step
+    incoming_data: dict[int, TensorData]
+    starts: np.ndarray  # int64, one per step and one more
+    to: list[str]
+    rule: list[str]
+    value: np.ndarray  # float64, one per flow
+    value_data: dict[int, TensorData]
+    accumulates: np.ndarray  # bool, one per flow
+    summed: dict[int, str]
+
+    def raw(self, i: int) -> RawStep:
+        """Step i as a RawStep."""
+        a, b = int(self.starts[i]), int(self.starts[i + 1])
+        grad_fn, line, column = self.places[self.place[i]]
+        return (self.node[i], grad_fn, line, column,
+                self.incoming_data.get(i, float(self.incoming[i])),
+                [(self.to[j], self.rule[j], self.value_data.get(j, float(self.value[j])),
+                  bool(self.accumulates[j]), self.summed.get(j)) for j in range(a, b)])
+
+
+def step_block(steps: list[RawStep]) -> StepBlock:
+    """RawStep tuples as a StepBlock."""
+    places: dict[tuple[str, int | None, int | None], int] = {}
+    place = [places.setdefault(s[1:4], len(places)) for s in steps]  # type: ignore[arg-type]
+    flows = [f for s in steps for f in s[5]]
+    incoming_data = {i: s[4] for i, s in enumerate(steps) if type(s[4]) is not float}
+    value_data = {j: f[2] for j, f in enumerate(flows) if type(f[2]) is not float}
+    return StepBlock(
+        [s[0] for s in steps], np.array(place, np.int64), list(places),
+        np.array([0.0 if i in incoming_data else s[4] for i, s in enumerate(steps)],
+                 np.float64), incoming_data,
+        np.cumsum([0, *(len(s[5]) for s in steps)], dtype=np.int64),
+        [f[0] for f in flows], [f[1] for f in flows],
+        np.array([0.0 if j in value_data else f[2] for j, f in enumerate(flows)],
+                 np.float64), value_data,
+        np.array([f[3] for f in flows], bool),
+        {j: f[4] for j, f in enumerate(flows) if f[4]})
 
 
 @record

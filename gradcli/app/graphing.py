@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -215,15 +215,14 @@ def _explain(source: Source, opts: AppOptions, frozen: _Frozen) -> ExplainResult
         order = numbering.order
         leaf_names, node_names = res.leaf_names, res.node_names
 
-        def label(i: int) -> str:
-            obj = order[i]
-            if type(obj) is Tensor:
-                return leaf_names.get(id(obj), (None,))[0] or "leaf"
-            name = node_names.get(obj)
-            return f"{name} = {obj.rule.name}" if name else obj.rule.name
+        def labels(ks: Sequence[int]) -> list[str]:
+            return [(leaf_names.get(id(o), _NO_NAME)[0] or "leaf") if type(o) is Tensor
+                    else f"{name} = {o.rule.name}" if (name := node_names.get(o))
+                    else o.rule.name
+                    for o in map(order.__getitem__, ks)]
 
         # One step per backward node, its numbers kept in flat columns (see app.steps).
-        log = StepLog(numbering.function(), len(order), label, numbering.by_seq())
+        log = StepLog(numbering.function(), len(order), labels, numbering.by_seq())
         xs = [res.inputs[n] for n in opts.wrt]
         v = None
         if y.numel() != 1:
@@ -242,6 +241,9 @@ def _explain(source: Source, opts: AppOptions, frozen: _Frozen) -> ExplainResult
 
         return ExplainResult(data(y), res.name, log.rows(order, loops), grads, control,
                              out.getvalue())
+
+
+_NO_NAME = (None,)
 
 
 def _loops(program: Any, res: Any, seqs: Any, newest_first: bool) -> list[LoopRun] | None:

@@ -24,24 +24,24 @@ class Rows(Sequence[T]):
     by it to recognise a loop's iterations); `loops`, if known, the loops run (LoopRun),
     or a function finding them, called when they are first read (a --full listing never
     reads them);
-    `raw(lo, hi)`, if given, rows lo..hi in the plain form a streaming renderer reads
-    (results.RawStep for explain's steps), in order; `fields(i)`, if given, row i's
+    `block(lo, hi)`, if given, rows lo..hi in the columns a streaming renderer reads
+    (results.StepBlock for explain's steps); `fields(i)`, if given, row i's
     fields as a plain tuple (a graph node's GraphNode fields, in order) without building
     it."""
 
-    __slots__ = ("_loops", "_make", "_n", "fields", "key", "raw")
+    __slots__ = ("_loops", "_make", "_n", "block", "fields", "key")
 
     def __init__(self, n: int, make: Callable[[int], T],
                  key: Callable[[int], tuple[Any, ...]] | None = None,
                  loops: list[LoopRun] | Callable[[], list[LoopRun] | None] | None = None,
-                 raw: Callable[[int, int], Iterator[Any]] | None = None,
+                 block: Callable[[int, int], Any] | None = None,
                  fields: Callable[[int], tuple[Any, ...]] | None = None) -> None:
         self._n = n
         self.fields = fields
         self._make = make
         self.key = key
         self._loops = loops
-        self.raw = raw
+        self.block = block
 
     @property
     def loops(self) -> list[LoopRun] | None:

@@ -230,11 +230,13 @@ def _check_blocks(result: CheckResult, precision: int, width: int | None) -> lis
 def _step_lines(result: ExplainResult, y: str, precision: int, width: int | None = None
                 ) -> Iterator[str]:
     """The backward pass, line by line as the steps are read (a long tape streams: a whole
-    listing from the app is read as plain tuples, results.RawStep)."""
+    listing from the app is read as plain tuples, results.RawStep, from its columns)."""
+    from gradcli.render.stream import raw_steps
+
     yield "backward pass  from the result back to the inputs, newest node first"
     steps = result.steps
-    raw = getattr(steps, "raw", None)
-    rows: Iterable[Any] = raw(0, len(steps)) if raw is not None else steps
+    rows: Iterable[Any] = (raw_steps(steps) if getattr(steps, "block", None) is not None
+                           else steps)
     for step in rows:
         if type(step) is Gap:
             yield from step.lines(width, INDENT)

@@ -9,15 +9,29 @@ out in minutes). Short listings, summaries and coloured tables go through `rende
 
 from __future__ import annotations
 
+import codecs
+import io
 import json
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any
 
+import numpy as np
+
 from gradcli.ad.tensor_str import scalar_float_str
 from gradcli.render.summary import HEAD, TAIL, collector_paused, wrapped
-from gradcli.results import ExplainResult, GraphResult, RawStep, numbered, raw_step
+from gradcli.results import (
+    ExplainResult,
+    GraphResult,
+    RawStep,
+    StepBlock,
+    TensorData,
+    numbered,
+    raw_step,
+    step_block,
+)
 
 _string = encode_basestring_ascii
 _INF = float("inf")
@@ -128,11 +142,11 @@ def _explain_table(result: ExplainResult, write: Callable[[str], Any], precision
     rule = "├" + "┼".join("─" * (c + 2) for c in widths) + "┤"
     lines.append_text("╭" + "┬".join("─" * (c + 2) for c in widths) + "╮")
     lines.append_text(_row([[h] for h in heads], widths)[0])
-    # The steps' lines end in a border (nothing to strip): gathered many thousand at a
-    # time, each step read as a plain tuple (results.RawStep) and its strings made once
-    # or fast (see _StepText).
+    # The steps' lines end in a border (nothing to strip): made and written many thousand
+    # at a time, column by column (see _StepText.block_lines).
     text = _StepText(precision, widths)
-    text.extend(raw_steps(steps), lines.extend_bordered, rule)
+    for block in step_blocks(steps):
+        lines.extend_bordered(text.block_lines(block, rule))
     lines.append_text("╰" + "┴".join("─" * (c + 2) for c in widths) + "╯")
     if text.accumulates:
         legend = "+= sum: the input already got a gradient from another use; the two are added"
@@ -144,13 +158,25 @@ def _explain_table(result: ExplainResult, write: Callable[[str], Any], precision
     write("\n")
 
 
+BLOCK = 8192  # steps drawn at a time
+
+
+def step_blocks(steps: Sequence[Any]) -> Iterator[StepBlock]:
+    """explain's steps, in order, as results.StepBlock columns of up to BLOCK steps: from
+    the app's `block` when the listing has one (no step objects built), else from each
+    step converted."""
+    block = getattr(steps, "block", None)
+    for lo in range(0, len(steps), BLOCK):
+        hi = min(lo + BLOCK, len(steps))
+        yield block(lo, hi) if block is not None else step_block(
+            [raw_step(s) for s in steps[lo:hi]])
+
+
 def raw_steps(steps: Sequence[Any]) -> Iterator[RawStep]:
-    """explain's steps, in order, as results.RawStep tuples: from the app's `raw` when the
-    listing has one (no step objects built), else each step converted."""
-    raw = getattr(steps, "raw", None)
-    if raw is not None:
-        return raw(0, len(steps))  # type: ignore[no-any-return]
-    return (raw_step(s) for s in steps)
+    """explain's steps, in order, as results.RawStep tuples."""
+    for block in step_blocks(steps):
+        for i in range(len(block.node)):
+            yield block.raw(i)
 
 
 def _step_rows(step: Any, precision: int) -> list[list[list[str]]]:
@@ -181,9 +207,16 @@ class _StepText:
         self.places: dict[tuple[Any, Any, Any], tuple[str, str, bool]] = {}
         self.widths = widths
         self.form = _form(tuple(widths))
-        self.pct = "│ " + " │ ".join(f"%-{c}s" for c in widths) + " │"  # faster than form
+        cells = [f"%-{c}s" for c in widths]
+        self.pct = "│ " + " │ ".join(cells) + " │"  # faster than form
+        self.pct_bytes = self.pct.encode()
+        # a row's line with its first two cells empty
+        self.rest = ("│ " + " │ ".join([" " * widths[0], " " * widths[1], *cells[2:]])
+                     + " │").encode()
         self.fixed = f"%.{precision}f"
         self.sci = f"%.{precision}e"
+        self.fixed_bytes = self.fixed.encode()
+        self.sci_bytes = self.sci.encode()
         self.recent: dict[float, str] = {}
         self.accumulates = False
 
@@ -249,6 +282,111 @@ class _StepText:
         if accumulates:
             self.accumulates = True
 
+    def block_lines(self, block: StepBlock, rule: str) -> list[bytes]:
+        """The block's table lines in UTF-8, each step's after `rule`: what `extend` draws
+        step by step, drawn column by column. A step whose cells all fit (as `extend`'s
+        one-line rows), with a flow and no "summed" note, is its rule, its first flow's
+        line, its place's line and its other flows' lines: those lines are made in a few
+        passes over the block, as bytes (each distinct value's text made once; a cell
+        padded to its width in characters); any other step's lines are `extend`'s."""
+        w0, w1, w2, w3, w4 = self.widths
+        b = block
+        n = len(b.node)
+        starts = b.starts
+        nflow = np.diff(starts)
+        inc, inc_ok = self.texts(b.incoming, b.incoming_data, w1)
+        sent, sent_ok = self.texts(b.value, b.value_data, w4)
+        to = b.to
+        if b.accumulates.any():
+            self.accumulates = True
+            to = list(to)
+            for j in np.flatnonzero(b.accumulates).tolist():
+                to[j] += "  += sum"
+        kinds, at = np.unique(b.place, return_inverse=True)
+        places = [self.places.get(b.places[k]) or self._place(*b.places[k])
+                  for k in kinds.tolist()]
+        node, node_ok = _cells(b.node, w0)
+        to, to_ok = _cells(to, w3)
+        rules, rule_ok = _cells(b.rule, w2, few=True)
+        simple = (nflow > 0) & np.array([p[2] for p in places], bool)[at] & node_ok & inc_ok
+        bad = ~(to_ok & sent_ok & rule_ok)
+        if b.summed:
+            bad[list(b.summed)] = True
+        worse = np.zeros(len(bad) + 1, np.int64)
+        np.cumsum(bad, out=worse[1:])
+        simple &= worse[starts[1:]] == worse[starts[:-1]]
+        # each step's lines: its rule and flows and place's line, or extend's
+        count = nflow + 2
+        others: dict[int, list[str]] = {}
+        for i in np.flatnonzero(~simple).tolist():
+            self.extend((b.raw(i),), others.setdefault(i, []).extend)
+            count[i] = 1 + len(others[i])
+        first = np.zeros(n + 1, np.int64)
+        np.cumsum(count, out=first[1:])
+        out = np.empty(int(first[-1]), object)
+        out[first[:-1]] = rule.encode()
+        for i, lines in others.items():
+            out[first[i] + 1:first[i + 1]] = _objects([line.encode() for line in lines])
+        steps = np.flatnonzero(simple)
+        if len(steps):
+            flows = starts[steps]  # their first flows
+            out[first[steps] + 1] = _objects(list(map(self.pct_bytes.__mod__, zip(
+                _pick(node, steps), _pick(inc, steps), _pick(rules, flows),
+                _pick(to, flows), _pick(sent, flows), strict=True))))
+            out[first[steps] + 2] = _objects([p[1].encode() for p in places])[at[steps]]
+            # the other flows of those steps, each at its step's first line + 2 + r
+            step = np.repeat(np.arange(n), nflow)
+            r = np.arange(len(step)) - starts[step]
+            more = np.flatnonzero(simple[step] & (r > 0))
+            if len(more):
+                out[first[step[more]] + 2 + r[more]] = _objects(list(map(self.rest.__mod__, zip(
+                    _pick(rules, more), _pick(to, more), _pick(sent, more), strict=True))))
+        return out.tolist()  # type: ignore[no-any-return]
+
+    def texts(self, values: np.ndarray, data: dict[int, TensorData], width: int
+              ) -> tuple[list[bytes], np.ndarray]:
+        """`inline` of each value (values[k], a float, or data[k] where k is a key) as a
+        cell of a column `width` wide (see _cells), and whether it fits; each distinct
+        float's text made once."""
+        v = values
+        normal = np.isfinite(v) & (v != 0.0)
+        if data:
+            normal[list(data)] = False
+        out = np.empty(len(v), object)
+        # finite nonzero floats: as inline formats them (ASCII), each distinct value once
+        kinds, at = np.unique(v[normal], return_inverse=True)
+        km = np.abs(kinds)
+        sci = (km < 1.0e-4) | (km > 1.0e8)
+        whole = ~sci & (kinds == np.trunc(kinds))
+        fixed = ~sci & ~whole
+        text = np.empty(len(kinds), object)
+        text[sci] = _objects(list(map(self.sci_bytes.__mod__, kinds[sci].tolist())))
+        text[whole] = _objects(list(map(b"%.0f.".__mod__, kinds[whole].tolist())))
+        text[fixed] = _objects(list(map(self.fixed_bytes.__mod__, kinds[fixed].tolist())))
+        out[normal] = text[at]
+        fits = np.ones(len(v), bool)
+        if len(kinds):
+            fits[normal] = _lengths(text.tolist())[at] <= width
+        # zeros, infinities and NaNs (by their bits: 0.0 and -0.0 apart), the rest
+        special = ~normal
+        if data:
+            special[list(data)] = False
+        if special.any():
+            bits, at = np.unique(v[special].view(np.int64), return_inverse=True)
+            cells, ok = _cells([scalar_float_str(x, self.precision)
+                                for x in bits.view(np.float64).tolist()], width)
+            out[special] = _objects(cells)[at]
+            fits[special] = ok[at]
+        if data:
+            from gradcli.render.numbers import inline_tensor
+
+            keys = list(data)
+            cells, ok = _cells([inline_tensor(td, self.precision) for td in data.values()],
+                               width)
+            out[keys] = _objects(cells)
+            fits[keys] = ok
+        return out.tolist(), fits
+
     def _place(self, grad_fn: str, line: Any, column: Any) -> tuple[str, str, bool]:
         """A node's second line in its cell ("MulBackward0  5:9"), the table line of that
         alone, and whether it fits its column."""
@@ -283,6 +421,37 @@ class _StepText:
         from gradcli.render.numbers import inline_tensor
 
         return inline_tensor(value, self.precision)
+
+
+def _lengths(texts: list[Any]) -> np.ndarray:
+    """len of each text."""
+    return np.fromiter(map(len, texts), np.int64, len(texts))
+
+
+def _cells(texts: list[str], width: int, few: bool = False) -> tuple[list[bytes], np.ndarray]:
+    """The texts in UTF-8 as cells of a column `width` characters wide, and whether each
+    fits: an ASCII text as it is (a bytes %-{width}s pads it), any other padded to the
+    width first (its bytes outnumber its characters). `few`: few distinct texts, each
+    made once."""
+    if few:
+        made = {t: (t.encode() if t.isascii() else t.ljust(width).encode(), len(t) <= width)
+                for t in set(texts)}
+        cells = list(map(made.__getitem__, texts))
+        return [c for c, _ in cells], np.array([ok for _, ok in cells], bool)
+    return ([t.encode() if t.isascii() else t.ljust(width).encode() for t in texts],
+            _lengths(texts) <= width)
+
+
+def _objects(items: list[Any]) -> np.ndarray:
+    """A 1-d object array of the items."""
+    out = np.empty(len(items), object)
+    out[:] = items
+    return out
+
+
+def _pick(items: list[Any], at: np.ndarray) -> list[Any]:
+    """items[k] for each k in `at`."""
+    return list(map(items.__getitem__, at.tolist()))
 
 
 def _fit(widths: list[int], width: int) -> list[int]:
@@ -334,6 +503,7 @@ class _Lines:
         self.width = width
         self.first = True
         self.chunk: list[str] = []
+        self.write_bytes: Callable[[bytes], Any] | None = None
 
     def append(self, line: Any) -> None:
         from gradcli.render.table import fold_line
@@ -347,12 +517,14 @@ class _Lines:
         if len(self.chunk) == 512:
             self.flush()
 
-    def extend_bordered(self, lines: list[str]) -> None:
-        """Lines that end in a border (no trailing space to strip), written now."""
+    def extend_bordered(self, lines: list[bytes]) -> None:
+        """Lines in UTF-8 that end in a border (no trailing space to strip), written now."""
         if self.chunk:
             self.flush()
         if lines:
-            self.write(("" if self.first else "\n") + "\n".join(lines))
+            if self.write_bytes is None:
+                self.write_bytes = _bytes_writer(self.write)
+            self.write_bytes((b"" if self.first else b"\n") + b"\n".join(lines))
             self.first = False
 
     def flush(self) -> None:
@@ -360,6 +532,23 @@ class _Lines:
             self.write(("" if self.first else "\n") + "\n".join(self.chunk))
             self.chunk.clear()
             self.first = False
+
+
+def _bytes_writer(write: Callable[[str], Any]) -> Callable[[bytes], Any]:
+    """Where UTF-8 text goes, given where text goes: under a UTF-8 text stream's own
+    `write` (sys.stdout's), its binary buffer, the stream flushed first so that the order
+    holds; else `write`, decoded."""
+    stream = getattr(write, "__self__", None)
+    if (isinstance(stream, io.TextIOWrapper) and os.linesep == "\n"
+            and write == stream.write and codecs.lookup(stream.encoding).name == "utf-8"):
+        buffer = stream.buffer
+
+        def put(data: bytes) -> None:
+            stream.flush()
+            buffer.write(data)
+
+        return put
+    return lambda data: write(data.decode())
 
 
 def _write_lines(lines: Iterable[str], write: Callable[[str], Any]) -> None:
