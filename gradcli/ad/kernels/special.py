@@ -14,7 +14,7 @@ import numpy as np
 from gradcli.ad import dtypes
 from gradcli.ad.kernels import clib as C
 from gradcli.ad.kernels.reductions import _fma
-from gradcli.ad.kernels.vecgamma import lgamma_vec
+from gradcli.ad.kernels.vecgamma import lgamma_vec, lgammaf_vec
 
 ndarray = np.ndarray
 
@@ -192,11 +192,13 @@ def _lgamma1(v: float) -> float:
 
 
 def lgamma(x: ndarray) -> ndarray:
-    """log |Γ(x)| (inf at the poles). float64 as PyTorch's kernel computes it, SLEEF's
-    lgamma on every element (kernels/vecgamma.py); other dtypes in double, rounded once."""
+    """log |Γ(x)| (inf at the poles). float32 and float64 as PyTorch's kernel computes them,
+    SLEEF's lgamma on every element (kernels/vecgamma.py); other dtypes in double, rounded
+    once."""
     x = _float(x)
-    if x.dtype == np.float64:
-        return lgamma_vec(np.ascontiguousarray(x).reshape(-1)).reshape(x.shape)
+    if x.dtype in (np.float64, np.float32):
+        vec = lgamma_vec if x.dtype == np.float64 else lgammaf_vec
+        return vec(np.ascontiguousarray(x).reshape(-1)).reshape(x.shape)
     return _map(_lgamma1, x)
 
 
