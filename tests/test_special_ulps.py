@@ -3,8 +3,8 @@
 The bounds are the measured maxima (on this grid) and say how far the numpy-only kernels
 are from PyTorch's: i0e and i1e follow PyTorch's fused Clenshaw recurrence bit for bit;
 i0/i1 differ by numpy's exp; digamma/trigamma/polygamma by numpy's log/sin and the
-factorial; lgamma is SLEEF's, bit for bit in float32 and float64; log_ndtr (float32) is computed in
-double, closer to the true value than PyTorch's float kernel."""
+factorial; lgamma is SLEEF's, bit for bit in float32 and float64; erfcx, ndtri and
+log_ndtr are ATen's formulas in the input's dtype, bit for bit."""
 
 from __future__ import annotations
 
@@ -45,7 +45,10 @@ CASES: list[tuple[str, Callable, Callable, int, int]] = [
     ("trigamma", lambda x: S.polygamma(x, 1), lambda x: torch.polygamma(1, x), 1, 8),
     ("polygamma3", lambda x: S.polygamma(x, 3), lambda x: torch.polygamma(3, x), 1, 4),
     ("entr", S.entr, torch.special.entr, 2, 4),
-    ("log_ndtr", S.log_ndtr, torch.special.log_ndtr, 3, 200),
+    ("log_ndtr", S.log_ndtr, torch.special.log_ndtr, 0, 0),  # ATen's formula, in dtype
+    ("erfcx", S.erfcx, torch.special.erfcx, 0, 0),  # Faddeeva's erfcx, as ATen's
+    ("ndtri", lambda x: S.ndtri(np.abs(x) / 20), lambda x: torch.special.ndtri(x.abs() / 20),
+     0, 0),
     ("lgamma", S.lgamma, torch.lgamma, 0, 0),  # SLEEF's (kernels/vecgamma.py)
 ]
 
@@ -103,3 +106,29 @@ def test_float32_lgamma_is_pytorchs_bit_for_bit(n: int) -> None:
     _assert_lgamma_bits(sweep.view(np.float32))
     half = rng.uniform(-10, 30, 500).astype(np.float16)
     assert S.lgamma(half).tobytes() == torch.lgamma(torch.from_numpy(half)).numpy().tobytes()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_erfcx_ndtri_log_ndtr_are_pytorchs_bit_for_bit(dtype: type) -> None:
+    """ATen computes them in the input's dtype, with C++'s promotions (erfcx's polynomials
+    in double, x² + 5 in float; ndtri's logs in double, its polynomials fused): each
+    branch and its edges (erfcx: 50, 5e7, -6.1, -26.7; ndtri: exp(-2), the tails past
+    exp(-32); log_ndtr: -1), signed zeros, infinities and NaN."""
+    rng = np.random.default_rng(7)
+    special = [0.0, -0.0, np.inf, -np.inf, np.nan, -1.0, 1.0, 50.0, -6.1, -26.7, 5e7, 6e7]
+    cases = [
+        (S.erfcx, torch.special.erfcx, [rng.uniform(-30, 80, 4000), rng.uniform(-1, 1, 500),
+                                        rng.standard_normal(500) * 1e8]),
+        (S.ndtri, torch.special.ndtri, [rng.uniform(-0.1, 1.1, 4000),
+                                        10.0 ** -rng.uniform(0, 300, 500),
+                                        1 - 10.0 ** -rng.uniform(1, 16, 500)]),
+        (S.log_ndtr, torch.special.log_ndtr, [rng.uniform(-60, 10, 4000),
+                                              rng.uniform(-1.5, -0.5, 500),
+                                              -(10.0 ** rng.uniform(0, 40, 200))]),
+    ]
+    for ours, theirs, parts in cases:
+        x = np.concatenate([*parts, special]).astype(dtype)
+        a, b = ours(x), theirs(torch.from_numpy(x)).numpy()
+        assert a.dtype == b.dtype
+        assert a.tobytes() == np.where(np.isnan(b), a, b).tobytes()
+        assert np.isnan(a).tolist() == np.isnan(b).tolist()
