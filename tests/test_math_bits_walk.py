@@ -1,0 +1,90 @@
+"""Elementwise kernels that mix SLEEF's vector functions with the C library's scalar ones
+give PyTorch's bits on every layout: TensorIterator's walk (dims sorted by the inputs'
+strides and merged where contiguous, broadcast scalars in the vector loop, one chunk per
+thread past 32,768 elements) decides which elements take the vector function
+(kernels/vecmath.kernel_loop). Tensor-by-tensor pow is SLEEF's powf8_u10 / powd4_u10 on
+the vector pairs and std::pow on the rest (kernels/vecmath.vpow)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+
+from gradcli.ad.kernels import vecmath as VM
+from gradcli.ad.ops.surface import SURFACE
+from gradcli.ad.tensor import tensor_from_array
+
+torch = pytest.importorskip("torch")
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.dtype == b.dtype and a.tobytes() == np.where(np.isnan(b), a, b).tobytes()
+
+
+def _layouts(x: np.ndarray, y: np.ndarray) -> list[tuple[str, Callable[..., tuple]]]:
+    """(name, take) pairs: take(module-like view maker) -> the two operands."""
+    return [
+        ("contiguous", lambda t, u: (t, u)),
+        ("column", lambda t, u: (t[:, 0], u[:, 0])),
+        ("transposed", lambda t, u: (t.t(), u.t())),
+        ("transposed and contiguous", lambda t, u: (t.t(), u.t().contiguous())),
+        ("broadcast row", lambda t, u: (t, u[0])),
+        ("broadcast column", lambda t, u: (t, u[:, :1])),
+        ("0-dim exponent", lambda t, u: (t, u[0, 0])),
+        ("0-dim base", lambda t, u: (t[0, 0], u)),
+    ]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name", ["pow", "atan2", "logaddexp", "logaddexp2"])
+def test_binary_sleef_kernels_are_pytorchs_on_every_layout(name: str, dtype: type) -> None:
+    rng = np.random.default_rng(3)
+    ours, theirs = SURFACE[f"torch.{name}"], getattr(torch, name)
+    for n in (1, 2, 5, 7, 8, 9, 16, 17, 33, 70):
+        x = rng.uniform(0.01, 5, (n, 3)).astype(dtype)
+        y = rng.uniform(-3, 3, (n, 3)).astype(dtype)
+        for layout, take in _layouts(x, y):
+            a, b = take(tensor_from_array(x), tensor_from_array(y))
+            ta, tb = take(torch.from_numpy(x), torch.from_numpy(y))
+            assert _same(ours(a, b).array, theirs(ta, tb).numpy()), (n, layout)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_pow_is_sleefs_with_its_special_values(dtype: type) -> None:
+    """Every pair of special values (signed zeros, ±1, infinities, NaN, tiny and huge
+    numbers, integral and fractional exponents of negative bases) and wide ranges."""
+    rng = np.random.default_rng(4)
+    special = np.array([0, -0.0, 1, -1, np.inf, -np.inf, np.nan, 0.5, 2, 3, -3, 1e-40, 1e30,
+                        -2.5, 1e-300, 7.0])
+    bx, by = np.meshgrid(special, special)
+    x = np.concatenate([bx.ravel(), rng.uniform(-5, 5, 3000), np.exp(rng.uniform(-80, 80, 3000))])
+    y = np.concatenate([by.ravel(), rng.integers(-6, 7, 3000), rng.uniform(-3, 3, 3000)])
+    x, y = x.astype(dtype), y.astype(dtype)
+    n = x.size - x.size % 16
+    assert _same(VM.vpow(x[:n], y[:n]), torch.pow(torch.from_numpy(x[:n]),
+                                                  torch.from_numpy(y[:n])).numpy())
+    assert _same(SURFACE["torch.pow"](tensor_from_array(x), tensor_from_array(y)).array,
+                 torch.pow(torch.from_numpy(x), torch.from_numpy(y)).numpy())
+
+
+@pytest.mark.parametrize("n", [32767, 40001])
+def test_big_loops_split_by_thread_as_pytorchs(n: int) -> None:
+    """Past 32,768 elements each thread's chunk of the walk has its own scalar tail."""
+    rng = np.random.default_rng(n)
+    x = rng.uniform(0.01, 5, n).astype(np.float32)
+    y = rng.uniform(-3, 3, n).astype(np.float32)
+    ours = SURFACE["torch.pow"](tensor_from_array(x), tensor_from_array(y)).array
+    assert _same(ours, torch.pow(torch.from_numpy(x), torch.from_numpy(y)).numpy())
+
+
+@pytest.mark.parametrize("name", ["silu", "elu", "mish", "softplus"])
+def test_activations_on_strided_inputs_are_pytorchs(name: str) -> None:
+    rng = np.random.default_rng(5)
+    ours, theirs = SURFACE[f"torch.nn.functional.{name}"], getattr(torch.nn.functional, name)
+    for dtype in (np.float32, np.float64):
+        for n in (3, 9, 17, 40):
+            x = rng.uniform(-4, 4, (n, 3)).astype(dtype)
+            t, tt = tensor_from_array(x), torch.from_numpy(x)
+            assert _same(ours(t.t()).array, theirs(tt.T).numpy()), (name, n)
