@@ -88,3 +88,15 @@ def test_activations_on_strided_inputs_are_pytorchs(name: str) -> None:
             x = rng.uniform(-4, 4, (n, 3)).astype(dtype)
             t, tt = tensor_from_array(x), torch.from_numpy(x)
             assert _same(ours(t.t()).array, theirs(tt.T).numpy()), (name, n)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_mv_of_a_transposed_matrix_sums_in_order(dtype: type) -> None:
+    """MKL's gemv on a column-major matrix (a transposed view, every mv backward's Wᵀ·g)
+    adds the columns times v one after another, in both dtypes."""
+    rng = np.random.default_rng(6)
+    for r, c in [(2, 5), (3, 9), (5, 16), (8, 33), (17, 64), (40, 40)]:
+        at = rng.standard_normal((c, r)).astype(dtype)
+        v = rng.standard_normal(c).astype(dtype)
+        ours = SURFACE["torch.mv"](tensor_from_array(at).t(), tensor_from_array(v)).array
+        assert _same(ours, torch.mv(torch.from_numpy(at).T, torch.from_numpy(v)).numpy())
