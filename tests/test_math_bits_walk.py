@@ -100,3 +100,22 @@ def test_mv_of_a_transposed_matrix_sums_in_order(dtype: type) -> None:
         v = rng.standard_normal(c).astype(dtype)
         ours = SURFACE["torch.mv"](tensor_from_array(at).t(), tensor_from_array(v)).array
         assert _same(ours, torch.mv(torch.from_numpy(at).T, torch.from_numpy(v)).numpy())
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_cdist_direct_kernel_is_pytorchs(dtype: type) -> None:
+    """cdist without the matmul form (p = 2 with at most 25 rows, or another p): each
+    pair's terms summed in order; for p = 2 squares fused into the sum past the last
+    group of 4 floats (2 doubles), as PyTorch's compiled loop; other p through pow."""
+    rng = np.random.default_rng(8)
+    for r1, r2, m in [(3, 4, 1), (3, 4, 2), (10, 7, 5), (25, 25, 4), (20, 25, 8), (5, 20, 16),
+                      (12, 13, 33), (2, 3, 67)]:
+        x = rng.standard_normal((r1, m)).astype(dtype)
+        y = rng.standard_normal((r2, m)).astype(dtype)
+        for p, mode in [(2.0, "use_mm_for_euclid_dist_if_necessary"),
+                        (2.0, "donot_use_mm_for_euclid_dist"), (1.0, None), (3.0, None),
+                        (0.5, None), (float("inf"), None), (0.0, None)]:
+            kw = {"compute_mode": mode} if mode else {}
+            ours = SURFACE["torch.cdist"](tensor_from_array(x), tensor_from_array(y), p=p, **kw)
+            theirs = torch.cdist(torch.from_numpy(x), torch.from_numpy(y), p=p, **kw)
+            assert _same(ours.array, theirs.numpy()), (r1, r2, m, p, mode)
