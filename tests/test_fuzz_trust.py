@@ -24,7 +24,8 @@ PyTorch's, and a program must fail under gradcli exactly when it fails under PyT
     fma to BLAS's gemm for 2..128 elements, and found the splits' -0·x + -0 was +0;
 (l) math ops whose last bits come from the kernel's formula (logaddexp(2), atan2, hypot:
     SLEEF on whole vector pairs, the C library on the tail; xlogy, sinc, asinh, acosh,
-    i0, i1, digamma, entr: the C library's float functions), planted zeros, inf and NaN.
+    i0, i1, digamma, entr: the C library's float functions; lgamma: SLEEF's), planted
+    zeros, inf and NaN.
 
 CI runs a derandomized, bounded number of cases per class (each class under ~20 s);
 GRADCLI_FUZZ_EXAMPLES=N runs N random cases per class. The current gradcli has known bugs

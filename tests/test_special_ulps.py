@@ -3,9 +3,8 @@
 The bounds are the measured maxima (on this grid) and say how far the numpy-only kernels
 are from PyTorch's: i0e and i1e follow PyTorch's fused Clenshaw recurrence bit for bit;
 i0/i1 differ by numpy's exp; digamma/trigamma/polygamma by numpy's log/sin and the
-factorial; lgamma in float64 is SLEEF's, bit for bit (float32: math.lgamma in double
-with Taylor series at the roots 1 and 2, rounded once); log_ndtr (float32) is computed in
-double, closer to the true value than PyTorch's float kernel."""
+factorial; lgamma is SLEEF's, bit for bit in float32 and float64; erfcx, ndtri and
+log_ndtr are ATen's formulas in the input's dtype, bit for bit."""
 
 from __future__ import annotations
 
@@ -46,8 +45,11 @@ CASES: list[tuple[str, Callable, Callable, int, int]] = [
     ("trigamma", lambda x: S.polygamma(x, 1), lambda x: torch.polygamma(1, x), 1, 8),
     ("polygamma3", lambda x: S.polygamma(x, 3), lambda x: torch.polygamma(3, x), 1, 4),
     ("entr", S.entr, torch.special.entr, 2, 4),
-    ("log_ndtr", S.log_ndtr, torch.special.log_ndtr, 3, 200),
-    ("lgamma", S.lgamma, torch.lgamma, 0, 1),  # float64: SLEEF's (kernels/vecgamma.py)
+    ("log_ndtr", S.log_ndtr, torch.special.log_ndtr, 0, 0),  # ATen's formula, in dtype
+    ("erfcx", S.erfcx, torch.special.erfcx, 0, 0),  # Faddeeva's erfcx, as ATen's
+    ("ndtri", lambda x: S.ndtri(np.abs(x) / 20), lambda x: torch.special.ndtri(x.abs() / 20),
+     0, 0),
+    ("lgamma", S.lgamma, torch.lgamma, 0, 0),  # SLEEF's (kernels/vecgamma.py)
 ]
 
 
@@ -73,12 +75,60 @@ def test_float64_lgamma_is_pytorchs_bit_for_bit(n: int) -> None:
                         [(-12, 0.5), (0.5, 1.1), (1.1, 2.3), (2.3, 7), (7, 300),
                          (1e-310, 1e-300), (300, 1e300)]])
     x = np.concatenate([[0.0, -0.0, -3.0, 1.0, 2.0, np.inf, -np.inf, np.nan, 0.5], x])
-    for v in (x, x[::3]):
-        a, b = S.lgamma(v), torch.lgamma(torch.from_numpy(v)).numpy()
-        assert a.tobytes() == np.where(np.isnan(b), a, b).tobytes()
-        assert np.isnan(a).tolist() == np.isnan(b).tolist()
+    _assert_lgamma_bits(x)
     from gradcli.ad.kernels.tensor_extras import mvlgamma
 
     y = rng.uniform(2.0, 30.0, n)
     for p in (1, 2, 3, 5, 9):
         assert mvlgamma(y, p).tobytes() == torch.mvlgamma(torch.from_numpy(y), p).numpy().tobytes()
+
+
+def _assert_lgamma_bits(x: np.ndarray) -> None:
+    for v in (x, x[::3]):
+        a, b = S.lgamma(v), torch.lgamma(torch.from_numpy(v)).numpy()
+        assert a.tobytes() == np.where(np.isnan(b), a, b).tobytes()
+        assert np.isnan(a).tolist() == np.isnan(b).tolist()
+
+
+@pytest.mark.parametrize("n", [1, 3, 7, 8, 9, 17, 70, 4000])
+def test_float32_lgamma_is_pytorchs_bit_for_bit(n: int) -> None:
+    """float32 lgamma is SLEEF's lgammaf8_u10 (gammafk's ranges: reflection below 1/2,
+    Taylor series near 1 and 2, Stirling from 2.3, tiny values below 1e-30, huge ones),
+    at any length and stride; float16 rounds it."""
+    rng = np.random.default_rng(n)
+    x = np.concatenate([rng.uniform(lo, hi, n) for lo, hi in
+                        [(-12, 0.5), (0.5, 1.2), (1.2, 2.3), (2.3, 7), (7, 300),
+                         (1e-38, 1e-30), (-1e-30, 1e-30), (300, 3e38), (-3e38, -1e5)]])
+    x = np.concatenate([[0.0, -0.0, -3.0, 1.0, 2.0, np.inf, -np.inf, np.nan, 0.5], x])
+    _assert_lgamma_bits(x.astype(np.float32))
+    # a sweep of bit patterns over the whole float32 range
+    sweep = np.arange(n, 2 ** 32, 2 ** 32 // 20000, dtype=np.uint64).astype(np.uint32)
+    _assert_lgamma_bits(sweep.view(np.float32))
+    half = rng.uniform(-10, 30, 500).astype(np.float16)
+    assert S.lgamma(half).tobytes() == torch.lgamma(torch.from_numpy(half)).numpy().tobytes()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_erfcx_ndtri_log_ndtr_are_pytorchs_bit_for_bit(dtype: type) -> None:
+    """ATen computes them in the input's dtype, with C++'s promotions (erfcx's polynomials
+    in double, x² + 5 in float; ndtri's logs in double, its polynomials fused): each
+    branch and its edges (erfcx: 50, 5e7, -6.1, -26.7; ndtri: exp(-2), the tails past
+    exp(-32); log_ndtr: -1), signed zeros, infinities and NaN."""
+    rng = np.random.default_rng(7)
+    special = [0.0, -0.0, np.inf, -np.inf, np.nan, -1.0, 1.0, 50.0, -6.1, -26.7, 5e7, 6e7]
+    cases = [
+        (S.erfcx, torch.special.erfcx, [rng.uniform(-30, 80, 4000), rng.uniform(-1, 1, 500),
+                                        rng.standard_normal(500) * 1e8]),
+        (S.ndtri, torch.special.ndtri, [rng.uniform(-0.1, 1.1, 4000),
+                                        10.0 ** -rng.uniform(0, 300, 500),
+                                        1 - 10.0 ** -rng.uniform(1, 16, 500)]),
+        (S.log_ndtr, torch.special.log_ndtr, [rng.uniform(-60, 10, 4000),
+                                              rng.uniform(-1.5, -0.5, 500),
+                                              -(10.0 ** rng.uniform(0, 40, 200))]),
+    ]
+    for ours, theirs, parts in cases:
+        x = np.concatenate([*parts, special]).astype(dtype)
+        a, b = ours(x), theirs(torch.from_numpy(x)).numpy()
+        assert a.dtype == b.dtype
+        assert a.tobytes() == np.where(np.isnan(b), a, b).tobytes()
+        assert np.isnan(a).tolist() == np.isnan(b).tolist()

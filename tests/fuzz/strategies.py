@@ -1034,7 +1034,10 @@ def fma_programs(draw: st.DrawFn) -> str:
 #: Class (l): math ops whose last bits come from the kernel's own formula: SLEEF's
 #: functions on whole vector pairs and the C library's on the tail (logaddexp, logaddexp2,
 #: atan2, hypot), or the C library's float functions element by element (xlogy, sinc,
-#: asinh, acosh, i0, i1, digamma, entr for float32); prod's vector order; addmm/addmv
+#: asinh, acosh, i0, i1, digamma, entr for float32); lgamma (SLEEF's, both dtypes);
+#: erfcx, ndtri, log_ndtr (ATen's formulas in the input's dtype); tensor-by-tensor pow
+#: (SLEEF's) and broadcast binary ops (TensorIterator's rows decide the scalar tails);
+#: prod's vector order; addmm/addmv
 #: with beta and alpha where MKL's kernel starts from beta·c and adds in order.
 MATH_PRINTS = [
     "print(torch.logaddexp(a, b).tolist())", "print(torch.logaddexp2(a, b).tolist())",
@@ -1045,6 +1048,12 @@ MATH_PRINTS = [
     "print(torch.special.i0e(a).tolist(), torch.special.i1e(b).tolist())",
     "print(torch.digamma(a).tolist())", "print(torch.special.entr(w).tolist())",
     "print(torch.special.log_ndtr(a.clamp(min=-1)).tolist())",
+    "print(torch.lgamma(a).tolist(), torch.lgamma(w).tolist())",
+    "print(torch.special.erfcx(a).tolist(), torch.special.ndtri(w).tolist())",
+    "print(torch.special.log_ndtr(a).tolist())",
+    "print(torch.pow(w * 3, b).tolist(), (w + 0.5).pow(b[:1]).tolist(), (2 ** a).tolist())",
+    "print(torch.pow(w.reshape(-1, 1) + 0.1, b[:3]).tolist(), "
+    "torch.atan2(a.reshape(-1, 1), b[:3]).tolist(), torch.pow(w.t(), b).tolist())",
     "print(torch.logaddexp(a, b[:1]).tolist(), torch.atan2(a[:1], b).tolist())",
     "print((w + 0.5).prod().item(), (w + 0.5).reshape(1, -1).prod(1).tolist())",
     "print(torch.addmm(C, M, N, beta=be, alpha=al).tolist())",

@@ -338,10 +338,10 @@ def pow(a: Any, b: Any) -> Any:
         return np.asarray(np.power(_cast(a, rt), _cast(b, rt)), dtype=rt)
     if type(b) is not ndarray and (rt is _F32 or rt is _F64):
         return np.asarray(_pow_scalar(np.asarray(_cast(a, rt)), b), dtype=rt)
-    if rt is _F32:
-        # std::pow elementwise (SLEEF's powf in vector lanes): computed as `wide` explains
-        return np.asarray(np.power(np.asarray(_cast(a, rt), _F64),
-                                   np.asarray(_cast(b, rt), _F64)), dtype=rt)
+    if rt is _F32 or rt is _F64:
+        # cpu_kernel_vec: SLEEF's pow on whole pairs of vectors, std::pow on the tail
+        return VM.kernel_loop(lambda M, x, y: M.pow(x, y), np.asarray(_cast(a, rt), rt),
+                              np.asarray(_cast(b, rt), rt))
     return np.asarray(np.power(_cast(a, rt), _cast(b, rt)), dtype=rt)
 
 

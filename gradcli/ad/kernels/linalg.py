@@ -106,13 +106,14 @@ def _sums_in_order(m: int, n: int, k: int, a_t: bool, b_t: bool, dt: Any) -> boo
 
 def _mv_in_order(m: int, k: int, a_t: bool, dt: Any) -> bool:
     """Whether PyTorch's matrix-vector product (gemv) sums each output's k products one
-    after another: a transposed matrix's (every mv backward's Wᵀ @ g) in float32; a
-    row-major one's for k ≤ 4 (measured as _sums_in_order). Up to _MV_IN_ORDER_MAX
-    products: past that, PyTorch's forward mv (k > 4) is not in order anyway, so a
-    backward in order would not make a chain match (bench W2's 64×64 keeps BLAS)."""
+    after another: a transposed matrix's (every mv backward's Wᵀ @ g), float32 and
+    float64 (measured up to 40×200); a row-major one's for k ≤ 4 (measured as
+    _sums_in_order). Up to _MV_IN_ORDER_MAX products: past that, PyTorch's forward mv
+    (k > 4) is not in order anyway, so a backward in order would not make a chain match
+    (bench W2's 64×64 keeps BLAS)."""
     if m * k > _MV_IN_ORDER_MAX or k <= 1 or (dt is not _F32 and dt is not _F64):
         return False
-    return (a_t and dt is _F32) or k <= 4
+    return a_t or k <= 4
 
 
 def _in_order(a: ndarray, b: ndarray) -> Any:

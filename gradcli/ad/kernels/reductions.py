@@ -4,7 +4,6 @@ norms, argmax/argmin, logsumexp and softmax."""
 from __future__ import annotations
 
 import math
-import os
 from typing import Any
 
 import numpy as np
@@ -159,13 +158,6 @@ def _outer_sum(x: ndarray, lanes: int) -> Any:
     return out
 
 
-def _threads() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
-
-
 def torch_sum(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
     """Sum of a float array in PyTorch's order where it is mirrored (all elements, or the
     last dim of a C-contiguous array), numpy's pairwise order elsewhere."""
@@ -176,7 +168,7 @@ def torch_sum(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
         if x.size < 4:
             return _sum(x, axis=_axis(dim), keepdims=keepdim, dtype=x.dtype, out=ARRAY_OUT)
         flat = x.ravel(order="K")  # memory order, as PyTorch's iterator walks it
-        threads = _threads()
+        threads = VM.threads()
         if flat.size < _SUM_GRAIN or threads == 1:
             out = _torch_sum0(flat)
         else:

@@ -13,8 +13,9 @@ import numpy as np
 
 from gradcli.ad import dtypes
 from gradcli.ad.kernels import clib as C
-from gradcli.ad.kernels.reductions import _fma
-from gradcli.ad.kernels.vecgamma import lgamma_vec
+from gradcli.ad.kernels.erfcx_table import ERFCX_Y100
+from gradcli.ad.kernels.fused import fma as _fma
+from gradcli.ad.kernels.vecgamma import lgamma_vec, lgammaf_vec
 
 ndarray = np.ndarray
 
@@ -34,7 +35,7 @@ def _libm(name: str, x: ndarray) -> ndarray:
     and exp differ in the last bit on some elements), for float64 numpy's (the same)."""
     if x.dtype == np.float32:
         return C.call(name, x, dtype=x.dtype)
-    return getattr(np, name)(x)
+    return np.asarray(getattr(np, name)(x))
 
 
 # -- digamma, trigamma, polygamma ------------------------------------------------------
@@ -192,11 +193,13 @@ def _lgamma1(v: float) -> float:
 
 
 def lgamma(x: ndarray) -> ndarray:
-    """log |Γ(x)| (inf at the poles). float64 as PyTorch's kernel computes it, SLEEF's
-    lgamma on every element (kernels/vecgamma.py); other dtypes in double, rounded once."""
+    """log |Γ(x)| (inf at the poles). float32 and float64 as PyTorch's kernel computes them,
+    SLEEF's lgamma on every element (kernels/vecgamma.py); other dtypes in double, rounded
+    once."""
     x = _float(x)
-    if x.dtype == np.float64:
-        return lgamma_vec(np.ascontiguousarray(x).reshape(-1)).reshape(x.shape)
+    if x.dtype in (np.float64, np.float32):
+        vec = lgamma_vec if x.dtype == np.float64 else lgammaf_vec
+        return vec(np.ascontiguousarray(x).reshape(-1)).reshape(x.shape)
     return _map(_lgamma1, x)
 
 
@@ -216,64 +219,105 @@ def zeta(x: Any, q: Any) -> ndarray:
     return np.asarray(flat, np.float64).reshape(xs.shape).astype(rt)
 
 
-def _erfcx1(v: float) -> float:
-    if v != v:
-        return v
-    if v < 2:
-        try:
-            return math.exp(v * v) * math.erfc(v)
-        except OverflowError:
-            return math.inf
-    if v == math.inf:
-        return 0.0
-    # exp(x²)·erfc(x) = (1/√π) · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))), from the tail.
-    frac = 0.0
-    for k in range(60, 0, -1):
-        frac = (k / 2) / (v + frac)
-    return 1 / (math.sqrt(math.pi) * (v + frac))
+_ERFCX_TABLE = np.array((*ERFCX_Y100, (1.0,) + (0.0,) * 6))  # row 100: y100 = 100 gives 1
+
+
+def _erfcx_y100(y100: ndarray) -> ndarray:
+    """ATen's erfcx_y100: the Chebyshev polynomial of subinterval int(y100), in
+    t = 2·y100 - (2k + 1) (in y100's dtype), evaluated in double by Horner's rule (each
+    step rounded: the kernel's compiled code fuses none)."""
+    with np.errstate(invalid="ignore"):
+        k = np.clip(np.nan_to_num(y100, nan=0.0), 0, 100).astype(np.int64)
+    t = (y100 * y100.dtype.type(2) - (2 * k + 1).astype(y100.dtype)).astype(np.float64)
+    c = _ERFCX_TABLE[k]
+    acc = c[..., 6]
+    for j in range(5, -1, -1):
+        acc = c[..., j] + acc * t
+    return acc.astype(y100.dtype)
 
 
 def erfcx(x: ndarray) -> ndarray:
-    """The scaled complementary error function exp(x²)·erfc(x), without overflow."""
-    return _map(_erfcx1, _float(x))
+    """The scaled complementary error function exp(x²)·erfc(x), without overflow: ATen's
+    calc_erfcx (Johnson's Faddeeva erfcx) in the input's dtype, as C++ promotes its
+    literals (float32: the polynomials and the continued fraction past 50 in double, the
+    exp(x²) of negative x by the double exp)."""
+    x = _float(x)
+    t = x.dtype.type
+    xd = x.astype(np.float64)
+    with np.errstate(all="ignore"):
+        pos = x >= 0
+        y = _erfcx_y100(np.where(pos, t(400) / (t(4) + x), t(400) / (t(4) - x)))
+        xx = x * x
+        e2 = 2 * np.exp(xx.astype(np.float64))  # 2*exp(x*x): the double exp (C's ::exp)
+        neg = np.where(xd < -26.7, np.inf, np.where(xd < -6.1, e2, e2 - y))
+        # ispi·(x²(x² + 4.5) + 2) / (x(x²(x² + 5) + 3.75)): 4.5 and 3.75 are double
+        # literals, 5 an int (x² + 5 stays in x's dtype)
+        xxd = xx.astype(np.float64)
+        ispi = t(0.56418958354775628694807945156)
+        big = (np.float64(ispi) * (xxd * (xxd + 4.5) + 2)
+               / (xd * ((xx * (xx + t(5))).astype(np.float64) + 3.75)))
+        big = np.where(xd > 5e7, np.float64(ispi) / xd, big)
+        out = np.where(pos, np.where(xd > 50, big, y), neg).astype(x.dtype)
+    return np.where(np.isnan(x), x, out)
 
 
-def _ndtri1(p: float) -> float:
-    if p != p or p < 0 or p > 1:
-        return math.nan
-    if p == 0:
-        return -math.inf
-    if p == 1:
-        return math.inf
-    # Acklam's rational approximation, then Halley's steps on Φ in double.
-    lo = 0.02425
-    if p < lo or p > 1 - lo:
-        q = math.sqrt(-2 * math.log(p if p < lo else 1 - p))
-        x = (((((-7.784894002430293e-03 * q - 3.223964580411365e-01) * q
-                - 2.400758277161838e+00) * q - 2.549732539343734e+00) * q
-              + 4.374664141464968e+00) * q + 2.938163982698783e+00) / (
-            (((7.784695709041462e-03 * q + 3.224671290700398e-01) * q
-              + 2.445134137142996e+00) * q + 3.754408661907416e+00) * q + 1)
-        x = x if p < lo else -x
-    else:
-        q = p - 0.5
-        r = q * q
-        x = (((((-3.969683028665376e+01 * r + 2.209460984245205e+02) * r
-                - 2.759285104469687e+02) * r + 1.383577518672690e+02) * r
-              - 3.066479806614716e+01) * r + 2.506628277459239e+00) * q / (
-            ((((-5.447609879822406e+01 * r + 1.615858368580409e+02) * r
-               - 1.556989798598866e+02) * r + 6.680131188771972e+01) * r
-             - 1.328068155288572e+01) * r + 1)
-    for _ in range(2):
-        err = 0.5 * math.erfc(-x / math.sqrt(2)) - p
-        u = err * math.sqrt(2 * math.pi) * math.exp(x * x / 2)
-        x = x - u / (1 + x * u / 2)
-    return x
+_NDTRI_P0 = (-5.99633501014107895267E1, 9.80010754185999661536E1, -5.66762857469070293439E1,
+             1.39312609387279679503E1, -1.23916583867381258016E0)
+_NDTRI_Q0 = (1.0, 1.95448858338141759834E0, 4.67627912898881538453E0,
+             8.63602421390890590575E1, -2.25462687854119370527E2, 2.00260212380060660359E2,
+             -8.20372256168333339912E1, 1.59056225126211695515E1, -1.18331621121330003142E0)
+_NDTRI_P1 = (4.05544892305962419923E0, 3.15251094599893866154E1, 5.71628192246421288162E1,
+             4.40805073893200834700E1, 1.46849561928858024014E1, 2.18663306850790267539E0,
+             -1.40256079171354495875E-1, -3.50424626827848203418E-2,
+             -8.57456785154685413611E-4)
+_NDTRI_Q1 = (1.0, 1.57799883256466749731E1, 4.53907635128879210584E1,
+             4.13172038254672030440E1, 1.50425385692907503408E1, 2.50464946208309415979E0,
+             -1.42182922854787788574E-1, -3.80806407691578277194E-2,
+             -9.33259480895457427372E-4)
+_NDTRI_P2 = (3.23774891776946035970E0, 6.91522889068984211695E0, 3.93881025292474443415E0,
+             1.33303460815807542389E0, 2.01485389549179081538E-1, 1.23716634817820021358E-2,
+             3.01581553508235416007E-4, 2.65806974686737550832E-6, 6.23974539184983293730E-9)
+_NDTRI_Q2 = (1.0, 6.02427039364742014255E0, 3.67983563856160859403E0,
+             1.37702099489081330271E0, 2.16236993594496635890E-1, 1.34204006088543189037E-2,
+             3.28014464682127739104E-4, 2.89247864745380683936E-6, 6.79019408009981274425E-9)
+
+
+def _polevl(x: ndarray, coefficients: tuple[float, ...]) -> ndarray:
+    """Cephes' polevl in x's dtype, each Horner step fused as the compiled kernel's."""
+    t = x.dtype.type
+    flat = x.reshape(-1)
+    acc = np.full_like(flat, t(coefficients[0]))
+    for c in coefficients[1:]:
+        acc = _fma(acc, flat, np.full_like(flat, t(c)))
+    return acc.reshape(x.shape)
 
 
 def ndtri(x: ndarray) -> ndarray:
-    """The inverse of the standard normal CDF Φ (the probit function)."""
-    return _map(_ndtri1, _float(x))
+    """The inverse of the standard normal CDF Φ (the probit function): ATen's calc_ndtri
+    (Cephes' ndtri) in the input's dtype; its logs and square root are C's double ones
+    (::log, ::sqrt), rounded to the dtype where assigned."""
+    y0 = _float(x)
+    t = y0.dtype.type
+    with np.errstate(all="ignore"):
+        code = y0 > t(1) - t(0.13533528323661269189)
+        y = np.where(code, t(1) - y0, y0)
+        middle = y > t(0.13533528323661269189)
+        ym = y - t(0.5)
+        y2 = ym * ym
+        r = y2 * _polevl(y2, _NDTRI_P0) / _polevl(y2, _NDTRI_Q0)
+        xm = _fma(ym.reshape(-1), r.reshape(-1), ym.reshape(-1)).reshape(y.shape)
+        xm = xm * t(2.50662827463100050242E0)
+        xs = np.sqrt(-2.0 * np.log(y.astype(np.float64))).astype(y.dtype)
+        xsd = xs.astype(np.float64)
+        x0 = (xsd - np.log(xsd) / xsd).astype(y.dtype)
+        z = t(1) / xs
+        x1 = np.where(xs < t(8), z * _polevl(z, _NDTRI_P1) / _polevl(z, _NDTRI_Q1),
+                      z * _polevl(z, _NDTRI_P2) / _polevl(z, _NDTRI_Q2))
+        tail = np.where(code, x0 - x1, -(x0 - x1))
+        out = np.where(middle, xm, tail)
+        out = np.where(y0 == 0, -t(np.inf), np.where(y0 == 1, t(np.inf), out))
+        out = np.where((y0 < 0) | (y0 > 1) | np.isnan(y0), t(np.nan), out)
+    return np.asarray(out, dtype=y0.dtype)
 
 
 # -- the regularized incomplete gamma functions (igamma, igammac) ----------------------
@@ -368,35 +412,23 @@ def entr(x: ndarray) -> ndarray:
     return np.asarray(np.where(np.isnan(x), x, out), dtype=x.dtype)
 
 
-def _log_ndtr1(v: float) -> float:
-    t = v * math.sqrt(0.5)
-    if v >= -1:
-        return math.log1p(-math.erfc(t) / 2)
-    if t > -26:
-        return math.log(math.erfc(-t) / 2)
-    if t == -math.inf:
-        return -math.inf
-    # erfc underflows: log(erfcx(y)/2) - y² with erfcx's asymptotic series in 1/y²
-    y = -t
-    term, total, k = 1.0, 1.0, 1
-    while abs(term) > 1e-17 and k < 30:
-        term *= -(2 * k - 1) / (2 * y * y)
-        total += term
-        k += 1
-    return math.log(total / (y * math.sqrt(math.pi)) / 2) - y * y
-
-
 def log_ndtr(x: ndarray) -> ndarray:
-    """log Φ(x), accurate in both tails. float32 from -1 up as ATen's calc_log_ndtr
-    computes it in float: log1pf(-erfcf(x·(1/√2)f) / 2) (below -1 it takes ATen's
-    float erfcx, not written here: computed in double)."""
+    """log Φ(x), accurate in both tails: ATen's calc_log_ndtr in the input's dtype, with
+    t = x·(1/√2): log(erfcx(-t) / 2) - t² below -1, else log1p(-erfc(t) / 2) (the C
+    library's functions of that dtype)."""
     x = _float(x)
-    out = _map(lambda v: v if v != v else _log_ndtr1(v), x)
-    if x.dtype == np.float32:
-        upper = x >= -1
-        if upper.any():
-            t = x[upper] * np.float32(math.sqrt(0.5))
-            out[upper] = _libm("log1p", -_libm("erfc", t) / np.float32(2))
+    tp = x.dtype.type
+    with np.errstate(all="ignore"):
+        t = x * tp(math.sqrt(0.5))
+        low = x < tp(-1)
+        out = np.empty_like(x)
+        if low.any():
+            tl = t[low]
+            out[low] = _libm("log", erfcx(-tl) / tp(2)) - tl * tl
+        if (~low).any():
+            tu = t[~low]
+            erfc = C.call("erfc", tu, dtype=x.dtype)
+            out[~low] = _libm("log1p", -erfc / tp(2))
     return out
 
 

@@ -9,7 +9,9 @@ from typing import Any
 
 import numpy as np
 
+from gradcli.ad.kernels import clib as C
 from gradcli.ad.kernels import stlsort as stl
+from gradcli.ad.kernels.fused import fma
 from gradcli.ad.kernels.messages import TorchError, not_implemented, scalar_name
 from gradcli.ad.kernels.reductions import torch_sum
 
@@ -412,10 +414,38 @@ def count_nonzero(x: ndarray, dim: Any = None) -> Any:
 
 
 def cdist(x1: ndarray, x2: ndarray, p: float = 2.0) -> Any:
-    """p-norm distances between the rows of x1 (…, P, M) and of x2 (…, R, M)."""
+    """p-norm distances between the rows of x1 (…, P, M) and of x2 (…, R, M), as
+    PyTorch's direct kernel (run_parallel_cdist) sums them: each pair's M terms one after
+    another from 0 (numpy's sum would add 8 at a time). For p = 2 its compiled loop
+    squares 4 floats (2 doubles) at a time and adds the squares in order, and fuses the
+    square into the add (one rounding) for the last M mod 4 (mod 2) terms; other p add
+    |d|^p (the C library's pow in the dtype) and take the 1/p-th power in double.
+    Measured against torch for M up to 67."""
     check_cdist(x1, x2, p)
-    diff = np.abs(x1[..., :, None, :] - x2[..., None, :, :])
-    return _pnorm(diff, p, -1).astype(np.result_type(x1.dtype, x2.dtype))
+    dt = np.result_type(x1.dtype, x2.dtype)
+    diff = np.abs(x1[..., :, None, :] - x2[..., None, :, :]).astype(dt)
+    if dt not in (np.float32, np.float64) or p in (0, math.inf) or diff.shape[-1] == 0:
+        return _pnorm(diff, p, -1).astype(dt)
+    m = diff.shape[-1]
+    agg = np.zeros(diff.shape[:-1], dt)
+    t = dt.type
+    if p == 1:
+        for k in range(m):
+            agg = agg + diff[..., k]
+        return agg
+    if p == 2:
+        grouped = m - m % (4 if dt == np.float32 else 2)
+        for k in range(m):
+            d = diff[..., k]
+            agg = agg + d * d if k < grouped else fma(d, d, agg)
+        return np.sqrt(agg)
+    with np.errstate(all="ignore"):
+        for k in range(m):
+            d = diff[..., k]
+            agg = agg + (C.call("pow", d, np.full_like(d, t(p)), dtype=dt) if dt == np.float32
+                         else np.power(d, np.full_like(d, p)))
+        wide = agg.astype(np.float64)  # an array exponent: numpy squares for a scalar 2
+        return np.power(wide, np.full_like(wide, 1.0 / float(t(p)))).astype(dt)
 
 
 def euclidean_dist(x1: ndarray, x2: ndarray) -> Any:

@@ -1,6 +1,6 @@
-"""PyTorch's float64 lgamma: SLEEF's lgammad4_u10 (Vectorized<double>::lgamma), which
-PyTorch's CPU kernel gives for every element, the scalar tail included (measured: tensors
-of 1 to 39 elements, strided ones too, all SLEEF's bits).
+"""PyTorch's lgamma: SLEEF's lgammad4_u10 / lgammaf8_u10 (Vectorized<double/float>::lgamma),
+which PyTorch's CPU kernel gives for every element, the scalar tail included (measured:
+tensors of 1 to 70 elements, strided ones too, all SLEEF's bits).
 
 SLEEF's gammak reduces x to one of three ranges and keeps every intermediate as a
 double-word (hi + lo): below 1/2 by the reflection Γ(x)Γ(1-x) = π/sin(πx), above 2.3 by
@@ -84,7 +84,9 @@ def _normalize(h: ndarray, l: ndarray) -> Pair:  # ddnormalize_vd2_vd2
 
 def _sign_flip(x: ndarray, o: ndarray) -> ndarray:
     """x with its sign bit flipped where o."""
-    return (x.view(np.int64) ^ np.where(o, np.int64(-(1 << 63)), np.int64(0))).view(x.dtype)
+    i = np.int32 if x.dtype == np.float32 else np.int64
+    bits = 8 * x.dtype.itemsize - 1
+    return (x.view(i) ^ np.where(o, i(-(1 << bits)), i(0))).view(x.dtype)
 
 
 def _sinpik(d: ndarray) -> Pair:
@@ -160,3 +162,125 @@ def lgamma_vec(a: ndarray) -> ndarray:
         r = yh + yl
         pole = np.isinf(a) | ((a <= 0) & (np.trunc(a) == a)) | (np.isfinite(a) & np.isnan(r))
         return np.where(pole, np.inf, r)
+
+
+# -- float32: SLEEF's gammafk and xlgammaf_u1 (sleefsimdsp.c), as the AVX2 build rounds ------
+
+_F32 = np.float32
+# gammafk's polynomial in t, highest degree first: (x >= 2.3, 0.5 <= x <= 1.2, otherwise)
+_GAMMAF_POLY = tuple(tuple(_F32(c) for c in row) for row in (
+    (+0.000839498720672087279971000786, +0.9435157776e+0, +0.1102489550e-3),
+    (-5.17179090826059219329394422e-05, +0.8670063615e+0, +0.8160019934e-4),
+    (-0.000592166437353693882857342347, +0.4826702476e+0, +0.1528468856e-3),
+    (+6.97281375836585777403743539e-05, -0.8855129778e-1, -0.2355068718e-3),
+    (+0.000784039221720066627493314301, +0.1013825238e+0, +0.4962242092e-3),
+    (-0.000229472093621399176949318732, -0.1493408978e+0, -0.1193488017e-2),
+    (-0.002681327160493827160473958490, +0.1697509140e+0, +0.2891599433e-2),
+    (+0.003472222222222222222175164840, -0.2072454542e+0, -0.7385451812e-2),
+    (+0.083333333333333333335592087900, +0.2705872357e+0, +0.2058077045e-1)))
+_TAYLORF = tuple(tuple(_F32(c) for c in row) for row in (
+    (-0.400686534596170958447352690395e+0, -0.673523028297382446749257758235e-1),
+    (+0.822466960142643054450325495997e+0, +0.322467033928981157743538726901e+0),
+    (-0.577215665946766039837398973297e+0, +0.422784335087484338986941629852e+0)))
+# sinpifk's polynomial (cos-like, sin-like) and its double-word coefficients
+_SINPIF_POLY = tuple(tuple(_F32(c) for c in row) for row in (
+    (-0.2430611801e-7, +0.3093842054e-6), (+0.3590577080e-5, -0.3657307388e-4),
+    (-0.3259917721e-3, +0.2490393585e-2)))
+_SINPIF_2 = ((0.015854343771934509277, 4.4940051354032242811e-10),
+             (-0.080745510756969451904, -1.3373665339076936258e-09))
+_SINPIF_1 = ((-0.30842512845993041992, -9.0728339030733922277e-09),
+             (0.78539818525314331055, -2.1857338617566484855e-08))
+
+
+def _cast2(d: float, shape: tuple[int, ...]) -> Pair:
+    """vcast_vf2_d: a double constant as a float double-word."""
+    hi = _F32(d)
+    return np.full(shape, hi), np.full(shape, _F32(d - float(hi)))
+
+
+def _f32_pair(c: tuple[float, float], shape: tuple[int, ...]) -> Pair:
+    return np.full(shape, _F32(c[0])), np.full(shape, _F32(c[1]))
+
+
+def _truncate_i32(x: ndarray) -> ndarray:
+    """vtruncate_vi2_vf: x toward zero as an int32 (cvttps: INT_MIN where out of range)."""
+    with np.errstate(invalid="ignore"):
+        whole = np.trunc(x)
+        ok = np.abs(whole) < _F32(2.0 ** 31)
+    return np.where(ok, whole, _F32(-2.0 ** 31)).astype(np.int64).astype(np.int32)
+
+
+def _sinpifk(d: ndarray) -> Pair:
+    """sin(πd) as a float double-word (SLEEF's sinpifk)."""
+    u = d * _F32(4)
+    q = _truncate_i32(u)
+    q = (q + np.where(q < 0, 0, 1).astype(np.int32)) & ~1
+    o = (q & 2) == 2
+    t = u - q.astype(_F32)
+    s = t * t
+    s2 = mul_vv(t, t)
+    u = np.where(o, *_SINPIF_POLY[0])
+    for c in _SINPIF_POLY[1:]:
+        u = fma(u, s, np.where(o, *c))
+    shape = u.shape
+    x = add2_ww(u * s, np.zeros_like(u), *_where2(o, _f32_pair(_SINPIF_2[0], shape),
+                                                    _f32_pair(_SINPIF_2[1], shape)))
+    x = add2_ww(*mul_ww(*s2, *x), *_where2(o, _f32_pair(_SINPIF_1[0], shape),
+                                             _f32_pair(_SINPIF_1[1], shape)))
+    x = mul_ww(*x, *_where2(o, s2, (t, np.zeros_like(t))))
+    x = _where2(o, add2_wv(*x, _F32(1)), x)
+    flip = (q & 4) == 4
+    return _sign_flip(x[0], flip), _sign_flip(x[1], flip)
+
+
+def _gammafk(a: ndarray) -> tuple[Pair, Pair]:
+    """SLEEF's gammafk: as _gammak in float, x raised past 7 by two factors (not four)."""
+    shape = a.shape
+    zero = np.zeros(shape, _F32)
+    one = np.ones(shape, _F32)
+    otiny = np.abs(a) < _F32(1e-30)
+    oref = a < _F32(0.5)
+    x = _where2(otiny, (zero, zero), _where2(oref, add2(one, -a), (a, zero)))
+    o0 = (x[0] >= _F32(0.5)) & (x[0] <= _F32(1.2))
+    o2 = x[0] >= _F32(2.3)
+    y = _normalize(*mul_ww(*add2_wv(*x, _F32(1)), *x))
+    y = _normalize(*mul_ww(*add2_wv(*x, _F32(2)), *y))
+    o = o2 & (x[0] <= _F32(7))
+    clln = _where2(o, y, (one, zero))
+    x = _where2(o, add2_wv(*x, _F32(3)), x)
+    with np.errstate(divide="ignore"):
+        t = np.where(o2, _F32(1) / x[0],
+                     _normalize(*add2_wv(*x, np.where(o0, _F32(-1), _F32(-2))))[0])
+    u = np.where(o2, _GAMMAF_POLY[0][0], np.where(o0, _GAMMAF_POLY[0][1], _GAMMAF_POLY[0][2]))
+    for c2, c0, c in _GAMMAF_POLY[1:]:
+        u = fma(u, t, np.where(o2, c2, np.where(o0, c0, c)))
+    y = mul_ww(*add2_wv(*x, _F32(-0.5)), *_logk2(*x))
+    y = add2_ww(*y, -x[0], -x[1])
+    y = add2_ww(*y, *_cast2(0.91893853320467278056, shape))
+    z = add2_wv(*mul_vv(u, t), np.where(o0, *_TAYLORF[0]))
+    z = add2_wv(*mul_wv(*z, t), np.where(o0, *_TAYLORF[1]))
+    z = add2_wv(*mul_wv(*z, t), np.where(o0, *_TAYLORF[2]))
+    z = mul_wv(*z, t)
+    clc = _where2(o2, y, z)
+    clld = _where2(o2, add2_wv(*mul_vv(u, t), _F32(1)), (one, zero))
+    y = clln
+    reflected = add2_ww(*_cast2(1.1447298858494001639, shape), -clc[0], -clc[1])
+    clc = _where2(otiny, _cast2(41.58883083359671856503, shape),
+                  _where2(oref, reflected, clc))
+    clln = _where2(otiny, (one, zero), _where2(oref, clln, clld))
+    if oref.any():
+        whole = _truncate_i32(a * _F32(1.0 / (1 << 12))).astype(_F32)
+        x = mul_ww(*clld, *_sinpifk(a - _F32(1 << 12) * whole))
+    clld = _where2(otiny, (a * _F32(2.0 ** 60), zero), _where2(oref, x, y))
+    return clc, div_ww(*clln, *clld)
+
+
+def lgammaf_vec(a: ndarray) -> ndarray:
+    """SLEEF's xlgammaf_u1 (lgammaf8_u10) on float32 a."""
+    with np.errstate(all="ignore"):
+        clc, (bh, bl) = _gammafk(a)
+        abs_b = (np.abs(bh), _sign_flip(bl, np.signbit(bh)))
+        yh, yl = add2_ww(*clc, *_logk2(*abs_b))
+        r = yh + yl
+        pole = np.isinf(a) | ((a <= 0) & (np.trunc(a) == a)) | (np.isfinite(a) & np.isnan(r))
+        return np.where(pole, _F32(np.inf), r)

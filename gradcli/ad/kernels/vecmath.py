@@ -468,24 +468,119 @@ class LIBM:
     erf = _scalar("erf")
 
 
+GRAIN = 32768  # at::internal::GRAIN_SIZE: PyTorch's CPU loops this long split by thread
+
+
+def threads() -> int:
+    """The number of threads PyTorch's CPU kernels use by default (OpenMP's default: the
+    CPUs this process may run on)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _iteration(shape: tuple[int, ...], strides: list[tuple[int, ...]]) -> tuple[ndarray, int, bool]:
+    """How TensorIterator walks operands of these element strides (0 where broadcast) over
+    `shape`: each element's position in its walk (as an array of `shape`), the length of
+    its inner rows and whether those rows are vectorised (every input contiguous in them,
+    or one of them a broadcast scalar). Dims are sorted innermost first by the inputs'
+    strides (reorder_dimensions: a broadcast stride defers to the next operand, equal
+    strides put the smaller dim inside), then merged where contiguous (coalesce)."""
+    ndim = len(shape)
+    perm = list(range(ndim - 1, -1, -1))
+
+    def should_swap(d0: int, d1: int) -> int:
+        for st in strides:
+            s0, s1 = st[d0], st[d1]
+            if s0 == 0 or s1 == 0:
+                continue
+            if s0 != s1:
+                return -1 if s0 < s1 else 1
+            if shape[d0] > shape[d1]:
+                return 1
+        return 0
+
+    for i in range(1, ndim):
+        d1 = i
+        for d0 in range(i - 1, -1, -1):
+            c = should_swap(perm[d0], perm[d1])
+            if c > 0:
+                perm[d0], perm[d1] = perm[d1], perm[d0]
+                d1 = d0
+            elif c < 0:
+                break
+    inner, inner_strides = 1, [0] * len(strides)
+    for k, d in enumerate(perm):
+        if k == 0 or inner == 1:
+            inner_strides = [st[d] for st in strides]
+        elif shape[d] != 1 and not all(inner * s0 == st[d]
+                                       for s0, st in zip(inner_strides, strides, strict=True)):
+            break
+        inner *= shape[d]
+    contiguous = [s == 1 for s in inner_strides]
+    vectorised = all(contiguous) or (inner_strides.count(0) == 1
+                                     and contiguous.count(False) == 1)
+    walk = np.arange(math.prod(shape)).reshape([shape[d] for d in reversed(perm)])
+    order = list(reversed(perm))
+    return walk.transpose([order.index(d) for d in range(ndim)]), inner, vectorised
+
+
+def _vector_mask(x: ndarray, others: tuple[Any, ...], shape: tuple[int, ...]) -> Any:
+    """Which elements (of the broadcast shape) a PyTorch elementwise kernel computes with
+    its vector function: True for all, False for none, else a boolean array. Rows of the
+    walk (clipped to each thread's chunk of at::parallel_for) take whole pairs of vectors,
+    in order, and leave the rest to the scalar loop; unvectorised rows are all scalar."""
+    n = math.prod(shape)
+    pair = 2 * lanes(x.dtype)
+    arrays = [a for a in (x, *others) if isinstance(a, ndarray)]
+    if all(a.shape == shape and a.flags.c_contiguous for a in arrays) or not shape:
+        walk, inner, vectorised = None, n, True
+    else:
+        strides = [np.broadcast_to(a, shape).strides for a in arrays]
+        strides = [tuple(s // x.itemsize for s in st) for st in strides]
+        walk, inner, vectorised = _iteration(shape, strides)
+    if not vectorised or n < pair:
+        return False
+    tasks = max(1, min(threads(), -(-n // GRAIN))) if n >= GRAIN else 1
+    chunk = -(-n // tasks)
+    if inner == n and chunk % pair == 0 and (tasks == 1 or n % chunk % pair == 0):
+        return True if n % pair == 0 else _segment_mask(np.arange(n), n, chunk, pair, shape)
+    f = np.arange(n) if walk is None else walk.reshape(-1)
+    return _segment_mask(f, inner, chunk, pair, shape)
+
+
+def _segment_mask(f: ndarray, inner: int, chunk: int, pair: int, shape: tuple[int, ...]
+                  ) -> ndarray:
+    """Elements at walk positions f in the whole pairs of vectors of their segment: a row
+    of `inner` positions clipped to a chunk of `chunk`."""
+    row, task = f // inner, f // chunk
+    start = np.maximum(row * inner, task * chunk)
+    end = np.minimum((row + 1) * inner, (task + 1) * chunk)
+    length = end - start
+    return ((f - start) < length - length % pair).reshape(shape)
+
+
 def kernel_loop(f: Any, x: ndarray, *others: Any) -> ndarray:
     """A PyTorch elementwise kernel (cpu_kernel_vec) on x and others (arrays broadcast
-    together with x, or scalars), in x's dtype: f(VEC, ...) on the elements in whole pairs
-    of vectors, in order, and f(LIBM, ...) on the rest (under 2 vectors: its scalar loop).
-    f is the formula written once on arrays, the special functions taken from its first
-    argument."""
+    together with x, or scalars), in x's dtype: f(VEC, ...) on the elements its vector
+    loop takes (whole pairs of vectors of each row TensorIterator walks, see
+    _vector_mask) and f(LIBM, ...) on the rest (the scalar loop). f is the formula written
+    once on arrays, the special functions taken from its first argument."""
     arrays = [o for o in others if isinstance(o, ndarray) and o.ndim]
     shape = np.broadcast_shapes(x.shape, *(o.shape for o in arrays)) if arrays else x.shape
-    args = [np.ascontiguousarray(np.broadcast_to(a, shape)).reshape(-1)
-            if a is x or (isinstance(a, ndarray) and a.ndim) else a for a in (x, *others)]
-    n = args[0].size
-    full = n - n % (2 * lanes(x.dtype))
-    if full == n:
-        return np.asarray(f(VEC, *args)).reshape(shape)
-    out = np.empty(n, x.dtype)
-    out[:full] = f(VEC, *(a[:full] if isinstance(a, ndarray) and a.ndim else a for a in args))
-    out[full:] = f(LIBM, *(a[full:] if isinstance(a, ndarray) and a.ndim else a for a in args))
-    return out.reshape(shape)
+    mask = _vector_mask(x, others, shape)
+    wide = [i == 0 or (isinstance(a, ndarray) and a.ndim > 0) for i, a in enumerate((x, *others))]
+    args = [np.broadcast_to(a, shape) if w else a for a, w in zip((x, *others), wide, strict=True)]
+    if mask is True or mask is False:
+        flat = [np.ascontiguousarray(a).reshape(-1) if w else a
+                for a, w in zip(args, wide, strict=True)]
+        return np.asarray(f(VEC if mask else LIBM, *flat), dtype=x.dtype).reshape(shape)
+    out = np.empty(shape, x.dtype)
+    for m, M in ((mask, VEC), (~mask, LIBM)):
+        if m.any():
+            out[m] = f(M, *(a[m] if w else a for a, w in zip(args, wide, strict=True)))
+    return out
 
 
 def vsinh(x: ndarray) -> ndarray:
@@ -788,3 +883,118 @@ def vhypot(x: ndarray, y: ndarray) -> ndarray:
 
 VEC.hypot = staticmethod(vhypot)
 LIBM.hypot = _scalar2("hypot")
+
+
+# -- pow: SLEEF's xpowf / xpow (powf8_u10, powd4_u10), e^(y·log|x|) in double-words --------
+
+_LOGKF_POLY = _f32(0.240320354700088500976562, 0.285112679004669189453125,
+                   0.400007992982864379882812)
+_LOGK_POLY = (0.116255524079935043668677, 0.103239680901072952701192,
+              0.117754809412463995466069, 0.13332981086846273921509,
+              0.153846227114512262845736, 0.181818180850050775676507,
+              0.222222222230083560345903, 0.285714285714249172087875,
+              0.400000000000000077715612)
+_EXPKF_POLY = _f32(0.00136324646882712841033936, 0.00836596917361021041870117,
+                   0.0416710823774337768554688, 0.166665524244308471679688,
+                   0.499999850988388061523438)
+
+
+def _logk(d: ndarray) -> tuple[ndarray, ndarray]:
+    """SLEEF's logkf / logk: log of positive d as a double-word (the exponent from the
+    bits, subnormals scaled by 2^64 first)."""
+    f32 = d.dtype == _F32
+    t_ = d.dtype.type
+    ib, shift, bias, mask = (np.int32, 23, 0x7F, 0xFF) if f32 else (np.int64, 52, 0x3FF, 0x7FF)
+    with np.errstate(all="ignore"):
+        tiny = d < t_(np.finfo(d.dtype).tiny)
+        d = np.where(tiny, d * t_(2.0 ** 64), d)
+        e = ((((d * t_(1 / 0.75)).view(ib) >> shift) & mask) - bias).astype(ib)
+        m = (d.view(ib) + (-e << shift).astype(ib)).view(d.dtype)  # vldexp3
+        e = np.where(tiny, e - 64, e)
+        xh, xl = div_ww(*add2(np.full_like(m, t_(-1)), m), *add2(np.full_like(m, t_(1)), m))
+        x2h, x2l = squ(xh, xl)
+        ln2 = (np.full_like(d, t_(0.69314718246459960938 if f32 else 0.693147180559945286226764)),
+               np.full_like(d, t_(-1.904654323148236017e-09 if f32
+                                  else 2.319046813846299558417771e-17)))
+        sh, sl = mul_wv(*ln2, e.astype(d.dtype))
+        sh, sl = add_ww(sh, sl, xh * t_(2), xl * t_(2))
+        if f32:
+            t = np.full_like(d, _LOGKF_POLY[0])
+            for c in _LOGKF_POLY[1:]:
+                t = fma(t, x2h, c)
+            c2 = add2_ww(*mul_wv(x2h, x2l, t), np.full_like(d, t_(0.66666662693023681640625)),
+                         np.full_like(d, t_(3.69183861259614332084311e-09)))
+            return add_ww(sh, sl, *mul_ww(*mul_ww(x2h, x2l, xh, xl), *c2))
+        x4 = x2h * x2h
+        x8 = x4 * x4
+        t = poly((x2h, x4, x8, x8 * x8), _LOGK_POLY)
+        xh, xl = mul_ww(x2h, x2l, xh, xl)
+        sh, sl = add_ww(sh, sl, *mul_ww(xh, xl, np.full_like(d, 0.666666666666666629659233),
+                                        np.full_like(d, 3.80554962542412056336616e-17)))
+        xh, xl = mul_ww(x2h, x2l, xh, xl)
+        return add_ww(sh, sl, *mul_wv(xh, xl, t))
+
+
+def _ldexpf(x: ndarray, q: ndarray) -> ndarray:
+    """SLEEF's vldexp_vf_vf_vi2: x · 2^q in five multiplications (q split so none
+    overflows)."""
+    q = q.astype(np.int32)
+    m = q >> 31
+    m = (((m + q) >> 6) - m) << 4
+    q = q - (m << 2)
+    m = np.clip(m + 127, 0, 255)
+    u = (m << 23).astype(np.int32).view(_F32)
+    x = x * u * u * u * u
+    return x * ((q + 127) << 23).astype(np.int32).view(_F32)
+
+
+def _expkf(dh: ndarray, dl: ndarray) -> ndarray:
+    """SLEEF's expkf: e^(dh + dl) rounded to one float."""
+    with np.errstate(all="ignore"):
+        q = np.rint((dh + dl) * _R_LN2F).astype(np.int32)
+        qf = q.astype(_F32)
+        sh, sl = add2_wv(dh, dl, qf * -_L2UF)
+        sh, sl = add2_wv(sh, sl, qf * -_L2LF)
+        sh, sl = sh + sl, (sh - (sh + sl)) + sl  # dfnormalize
+        u = np.full_like(sh, _EXPKF_POLY[0])
+        for c in _EXPKF_POLY[1:]:
+            u = fma(u, sh, c)
+        th, tl = add_ww(sh, sl, *mul_wv(*squ(sh, sl), u))
+        th, tl = add_vw(np.float32(1), th, tl)
+        return np.where(dh < np.float32(-104), np.float32(0), _ldexpf(th + tl, q))
+
+
+def vpow(x: ndarray, y: ndarray) -> ndarray:
+    """Vectorized<T>::pow: SLEEF's powf8_u10 / powd4_u10 (xpowf, xpow) on x and y of one
+    float dtype, broadcast together."""
+    f32 = x.dtype == _F32
+    t_ = x.dtype.type
+    x, y = np.broadcast_arrays(x, np.asarray(y, x.dtype))
+    x, y = np.ascontiguousarray(x), np.ascontiguousarray(y)
+    one = t_(1)
+    with np.errstate(all="ignore"):
+        ay = np.abs(y)
+        big = t_(1 << 24) if f32 else t_(2.0 ** 53)
+        yisint = (np.trunc(y) == y) | (ay > big)
+        yisodd = yisint & (ay < big) & (np.fmod(y, t_(2)) != 0)
+        dh, dl = mul_wv(*_logk(np.abs(x)), y)
+        if f32:
+            result = _expkf(dh, dl)
+            result = np.where(np.isnan(result), t_(np.inf), result)
+        else:
+            result = np.where(dh > 709.78271114955742909217217426, np.inf, _expk(dh, dl))
+        sign = np.where(x > 0, one, np.where(yisint, np.where(yisodd, -one, one), t_(np.nan)))
+        result = result * sign
+        efx = _mulsign(np.abs(x) - one, y)
+        result = np.where(np.isinf(y), np.where(efx < 0, t_(0), np.where(efx == 0, one,
+                                                                         t_(np.inf))), result)
+        at_edge = np.isinf(x) | (x == 0)
+        edge = (np.where(yisodd, _mulsign(np.ones_like(x), x), one)
+                * np.where(np.where(x == 0, -y, y) < 0, t_(0), t_(np.inf)))
+        result = np.where(at_edge, edge, result)
+        result = np.where(np.isnan(x) | np.isnan(y), _nan(x.dtype), result)
+        return np.where((y == 0) | (x == 1), one, result)
+
+
+VEC.pow = staticmethod(vpow)
+LIBM.pow = _scalar2("pow")

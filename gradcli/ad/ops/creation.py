@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import functools
 import math
-import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -15,6 +14,7 @@ import numpy as np
 
 from gradcli.ad import dtypes
 from gradcli.ad.graph import Tensor, tensor_from_array
+from gradcli.ad.kernels import vecmath as VM
 from gradcli.ad.ops.surface import expose
 from gradcli.ad.rng import Generator
 from gradcli.ad.state import COPY_CONSTRUCT, check_size, warn
@@ -380,14 +380,6 @@ def _num(v: Any) -> Any:
 _GRAIN_SIZE = 32768
 
 
-def _threads() -> int:
-    """The number of threads PyTorch's CPU kernels use by default (OpenMP's default)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
-
-
 def _split(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     c = 134217729.0 * a  # 2^27 + 1: Dekker's split of a double into two 26-bit halves
     hi = c - (c - a)
@@ -432,7 +424,7 @@ def _arange_chunk(start: float, step: float, begin: int, end: int, dt: np.dtype)
 
 
 def _arange_float(start: float, step: float, n: int, dt: np.dtype) -> np.ndarray:
-    tasks = max(1, min(_threads(), -(-n // _GRAIN_SIZE)))
+    tasks = max(1, min(VM.threads(), -(-n // _GRAIN_SIZE)))
     chunk = max(1, -(-n // tasks))
     parts = [_arange_chunk(start, step, b, min(n, b + chunk), dt) for b in range(0, n, chunk)]
     return np.concatenate(parts) if parts else np.empty(0, dt)

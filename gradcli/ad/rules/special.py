@@ -44,6 +44,8 @@ elementwise("entr", "SpecialEntrBackward0", KS.entr, lambda x, o: -(1 + ops.log(
 elementwise("log_ndtr", "SpecialLogNdtrBackward0", KS.log_ndtr,
             lambda x, o: ops.exp(-(_special("log_ndtr", x) + ops.pow(x, 2) / 2)) / _SQRT_2PI,
             "log Φ(x)",
+            grad=lambda g, x, o: g / _SQRT_2PI * ops.exp(-(_special("log_ndtr", x)
+                                                            + ops.pow(x, 2) / 2)),
             formula=("grad / √(2π) · exp(-(out + x²/2))",))
 
 
@@ -140,5 +142,6 @@ elementwise("erfcx", "SpecialErfcxBackward0", KS.erfcx,
 elementwise("ndtri", "SpecialNdtriBackward0", KS.ndtri,
             lambda x, o: math.sqrt(2 * math.pi) * ops.exp(ops.pow(o, 2) / 2),
             "Φ⁻¹(x), the probit function", uses_out=True,
+            grad=lambda g, x, o: g * math.sqrt(2 * math.pi) * ops.exp(ops.pow(o, 2) / 2),
             formula=("grad · √(2π) · exp(out² / 2)",))
 
