@@ -95,9 +95,7 @@ def broadcast_view(g: Tensor, shape: tuple[int, ...]) -> Tensor:
     read-only broadcast view (as np.broadcast_to gives)."""
     if g.array.shape == shape and not (g.requires_grad and State.grad_enabled):
         return g
-    v = K.expand(g.array, shape)
-    v.flags.writeable = False
-    return tensor_from_array(v)
+    return tensor_from_array(K.expanded_view(g.array, shape))
 
 
 def unsqueeze_array(x: Any, dim: int) -> Any:

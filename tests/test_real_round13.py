@@ -1,0 +1,74 @@
+"""Real PyTorch code as tutorials and Q&A answers write it, compared with PyTorch's output
+(round 13): what a tensor hook, grad() and a custom backward receive behind a sum (the
+expanded cotangent itself: stride 0 where it spreads, an in-place write refused there;
+a mean's gradient is a fresh tensor), ..."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from pyrun import gd_output, torch_output
+
+
+def _torch(text: str) -> str:
+    # gd prints a node without its address (deterministic output), PyTorch with it
+    return re.sub(r" object at 0x[0-9a-f]+>", " object>", torch_output(text))
+
+
+PROGRAMS = {
+    # sum's backward hands on grad.expand(sizes): a hook that scales it in place is refused
+    # (Stack Overflow's "modify gradient in a hook"); mean's grad / n is a new tensor.
+    "hook-on-sum-input-in-place": """
+x = torch.randn(3, 2, requires_grad=True)
+def h(g):
+    print(g.stride(), g.is_contiguous())
+    g.mul_(3)
+for reduce in (lambda t: t.sum(), lambda t: t.sum(0).sum(), lambda t: t.mean(),
+               lambda t: (t * 1).sum(), lambda t: t.sum(1, keepdim=True).sum()):
+    y = x * 2
+    y.register_hook(h)
+    try:
+        reduce(y).backward()
+        print(x.grad)
+    except Exception as e:
+        print(type(e).__name__, e)
+    x.grad = None
+x.sum().backward()
+print(x.grad.stride())
+x.grad.mul_(2)
+print(x.grad)
+""",
+    "grad-of-sum-is-expanded": """
+x = torch.randn(3, 2, requires_grad=True)
+g, = torch.autograd.grad(x.sum(), x)
+print(g.stride(), g.is_contiguous(), g)
+try:
+    g.add_(1)
+except Exception as e:
+    print(type(e).__name__, e)
+print(g + 1)
+print(torch.autograd.grad(x.mean(), x)[0].stride())
+print(torch.autograd.grad((x * 2).sum(), x)[0].stride())
+g, = torch.autograd.grad(x.sum(), x, create_graph=True)
+print(g.stride())
+class Double(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, t):
+        return t * 2
+    @staticmethod
+    def backward(ctx, grad_output):
+        print(grad_output.stride())
+        grad_input = grad_output.clone()
+        print(grad_input.stride())
+        return grad_input * 2
+Double.apply(x).sum().backward()
+print(x.grad)
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(PROGRAMS))
+def test_prints_what_pytorch_prints(name: str) -> None:
+    text = "import torch\n" + PROGRAMS[name].lstrip("\n")
+    assert gd_output(text) == _torch(text)
