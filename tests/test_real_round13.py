@@ -65,6 +65,28 @@ class Double(torch.autograd.Function):
 Double.apply(x).sum().backward()
 print(x.grad)
 """,
+    # forward mode (torch.func.jvp, forward_ad's dual numbers, jacobian's forward-mode
+    # strategy): PyTorch's auto_element_wise rules run the backward formula on the tangent,
+    # so tanh's 1 - y² is fused as in tanh_backward (y near ±1 cancels: 1e-5 relative off
+    # with t · (1 - y·y)), sqrt's is t / (2·out), log's t / x, ...
+    "forward-mode-elementwise": """
+import torch.autograd.forward_ad as fwAD
+import torch.nn.functional as F
+torch.manual_seed(0)
+x = torch.rand(6) * 0.9 + 0.05
+t = torch.randn(6)
+for f in [torch.tanh, torch.sigmoid, torch.log, torch.sqrt, torch.reciprocal, torch.rsqrt,
+          torch.log1p, torch.atanh, torch.asin, torch.acos, torch.atan, torch.log2, torch.log10,
+          torch.logit, F.silu, torch.relu, torch.abs]:
+    _, jt = torch.func.jvp(f, (x,), (t,))
+    print(f.__name__, jt.tolist())
+    with fwAD.dual_level():
+        d = fwAD.make_dual(x.double(), t.double())
+        print(fwAD.unpack_dual(f(d)).tangent.tolist())
+W = torch.randn(2, 3)
+print(torch.autograd.functional.jacobian(lambda v: torch.tanh(W @ v), torch.tensor([1., 2., 3.]),
+                                         strategy="forward-mode", vectorize=True).tolist())
+""",
 }
 
 
