@@ -87,6 +87,55 @@ W = torch.randn(2, 3)
 print(torch.autograd.functional.jacobian(lambda v: torch.tanh(W @ v), torch.tensor([1., 2., 3.]),
                                          strategy="forward-mode", vectorize=True).tolist())
 """,
+    # inference tensors: a view of one is one (in any mode); a node refuses to save one
+    # only where its formula saves that input (mm, a view's product: refused; where, cat,
+    # a product whose other factor needs no grad: fine); an in-place change outside
+    # inference mode writes the data, then fails (PyTorch's kernel runs before the
+    # version bump that raises).
+    "inference-tensors-saved-and-changed": """
+with torch.inference_mode():
+    a = torch.ones(3)
+b = torch.ones(3, requires_grad=True)
+B = torch.ones(3, 3, requires_grad=True)
+print(a.view(1, 3).is_inference(), a[0].is_inference(), a.t().is_inference(),
+      a.reshape(3, 1).is_inference(), a.clone().is_inference(), a.expand(2, 3).is_inference())
+tests = {
+    "mm": lambda: torch.mm(a.view(1, 3), b.view(3, 1)),
+    "matmul": lambda: a @ B,
+    "mul": lambda: b * a,
+    "view-mul": lambda: a.view(1, 3) * b,
+    "add": lambda: a + b,
+    "div": lambda: b / a,
+    "where": lambda: torch.where(a > 0, a, b),
+    "cat": lambda: torch.cat([a, b]),
+    "linear": lambda: torch.nn.functional.linear(a, B),
+    "max": lambda: torch.maximum(a, b),
+    "outer": lambda: torch.outer(a, b),
+    "pow": lambda: b ** a,
+    "exp-mul": lambda: a.exp() * b,
+}
+for k, f in tests.items():
+    try:
+        print(k, f().grad_fn)
+    except RuntimeError as e:
+        print(k, e)
+for f in [lambda: a.add_(1), lambda: a.mul_(3), lambda: a.zero_(),
+          lambda: a.copy_(torch.full((3,), 4.0)), lambda: a.fill_(9), lambda: a.clamp_(max=0.5)]:
+    try:
+        f()
+    except RuntimeError as e:
+        print(e)
+    print(a)
+try:
+    a[0] = 7.0
+except RuntimeError as e:
+    print(e)
+try:
+    a += 1
+except RuntimeError as e:
+    print(e)
+print(a)
+""",
 }
 
 
