@@ -136,6 +136,20 @@ except RuntimeError as e:
     print(e)
 print(a)
 """,
+    # the legacy constructors of a numpy array (Stack Overflow's torch.Tensor(np_array)):
+    # its values as float32 (torch.FloatTensor & co. cast them); torch.Tensor() is empty,
+    # torch.Tensor(torch.Size) a size.
+    "legacy-constructors-of-numpy": """
+import numpy as np
+np.random.seed(0)
+a = np.random.randn(2, 2)
+print(torch.Tensor(a), torch.Tensor(a).dtype, torch.FloatTensor(a).dtype)
+print(torch.LongTensor(np.arange(3)), torch.Tensor((1, 2)),
+      torch.DoubleTensor(np.ones(2, dtype=np.float32)), torch.LongTensor(a))
+print(torch.Tensor(np.arange(3)), torch.Tensor(), torch.Tensor([]))
+print(torch.Tensor(3, 2).shape, torch.Tensor([[1, 2]]), torch.Tensor(torch.Size([2, 1])).shape)
+print(isinstance(torch.Tensor(a), torch.Tensor), type(torch.Tensor(a)))
+""",
 }
 
 
