@@ -150,6 +150,46 @@ print(torch.Tensor(np.arange(3)), torch.Tensor(), torch.Tensor([]))
 print(torch.Tensor(3, 2).shape, torch.Tensor([[1, 2]]), torch.Tensor(torch.Size([2, 1])).shape)
 print(isinstance(torch.Tensor(a), torch.Tensor), type(torch.Tensor(a)))
 """,
+    # BatchNorm1d on (N, C) as PyTorch's CPU kernels round it: the statistics summed per
+    # thread's chunk of rows then in double (the squares fused), 1/sqrt(var + eps) in
+    # double, x·α + β fused; the running variance's update in double; the backward's sums
+    # chunked the same way and dx's subtraction fused on whole vectors' channels. A mean's
+    # gradient through it is rounding noise that Adam would blow up to ±lr: every bit counts.
+    "batchnorm1d-bits": """
+torch.manual_seed(0)
+for c, n in [(3, 7), (8, 37), (11, 5), (16, 64)]:
+    bn = torch.nn.BatchNorm1d(c)
+    x = (torch.randn(n, c) * 3 + 1).requires_grad_()
+    dy = torch.randn(n, c)
+    out = bn(x)
+    out.backward(dy)
+    print(out.flatten().tolist()[:12], bn.running_mean.tolist(), bn.running_var.tolist())
+    print(x.grad.flatten().tolist()[:12], bn.weight.grad.tolist(), bn.bias.grad.tolist())
+    x.grad = None
+    bn.eval()
+    (bn(x) * dy).sum().backward()
+    print(x.grad.flatten().tolist()[:6], bn.weight.grad.tolist()[:3])
+bn = torch.nn.BatchNorm1d(5, affine=False)
+x = torch.randn(9, 5, requires_grad=True)
+g, = torch.autograd.grad(bn(x).pow(3).sum(), x, create_graph=True)
+print(g.flatten().tolist()[:8], g.grad_fn)
+g.sum().backward()  # (the second derivative's bits are our formula's)
+print(torch.allclose(x.grad, torch.zeros(9, 5), atol=1e-5))
+bn = torch.nn.BatchNorm1d(4).double()
+z = torch.randn(10, 4, dtype=torch.float64, requires_grad=True)
+(bn(z) * torch.arange(40.).reshape(10, 4)).sum().backward()
+print(z.grad.tolist(), bn.weight.grad.tolist(), bn.running_var.tolist())
+bn = torch.nn.BatchNorm1d(3, momentum=None)
+w = torch.nn.Parameter(torch.randn(6, 3))
+opt = torch.optim.Adam([w, *bn.parameters()], lr=0.1)
+for i in range(4):
+    opt.zero_grad()
+    loss = bn(w * 2).mean() + bn(w).pow(2).mean()
+    loss.backward()
+    opt.step()
+    print(loss.item(), w.grad.flatten().tolist()[:3])
+print(bn.running_mean.tolist(), bn.running_var.tolist(), w.flatten().tolist()[:4])
+""",
 }
 
 

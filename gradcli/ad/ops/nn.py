@@ -381,10 +381,9 @@ def batch_norm(input: Tensor, running_mean: Any, running_var: Any, weight: Any =
     if training and rm is not None and rv is not None:
         mean_, m2, n = KN.batch_stats(input.array)
         with no_grad():
-            mean_t = tensor_from_array(mean_.astype(rm.array.dtype))
-            var_t = tensor_from_array((m2 / max(n - 1, 1)).astype(rv.array.dtype))
-            record_inplace(rm, add(mul(mean_t, momentum), mul(rm, 1 - momentum)))
-            record_inplace(rv, add(mul(var_t, momentum), mul(rv, 1 - momentum)))
+            record_inplace(rm, tensor_from_array(KN.running_mean(rm.array, mean_, momentum)))
+            new = KN.running_var(rv.array, m2, n, momentum)
+            record_inplace(rv, tensor_from_array(new))
     return out
 
 
