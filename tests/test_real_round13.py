@@ -190,6 +190,30 @@ for i in range(4):
     print(loss.item(), w.grad.flatten().tolist()[:3])
 print(bn.running_mean.tolist(), bn.running_var.tolist(), w.flatten().tolist()[:4])
 """,
+    # nn.Linear / F.linear given data of another dtype (numpy's float64 fed to a float32
+    # model): addmm's checks, the bias first; without a bias, matmul's message.
+    "linear-dtype-mismatch": """
+import torch.nn.functional as F
+w = torch.randn(2, 3)
+b = torch.randn(2)
+for x in [torch.randn(4, 3).double(), torch.randn(3).double(), torch.randn(2, 4, 3).double(),
+          torch.randn(4, 3).long()]:
+    for bb in [b, None]:
+        try:
+            F.linear(x, w, bb)
+        except RuntimeError as e:
+            print(e)
+for args in [(torch.randn(4, 3), w.double(), b), (torch.randn(4, 3), w, b.double())]:
+    try:
+        F.linear(*args)
+    except RuntimeError as e:
+        print(e)
+try:
+    torch.nn.Linear(3, 2)(torch.randn(4, 3, dtype=torch.float64))
+except RuntimeError as e:
+    print(e)
+print(torch.nn.Linear(3, 2).double()(torch.ones(1, 3, dtype=torch.float64)).dtype)
+""",
 }
 
 
