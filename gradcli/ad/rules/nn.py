@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from gradcli.ad import kernels as K
 from gradcli.ad import ops
 from gradcli.ad.graph import Tensor
@@ -368,12 +370,18 @@ def _bn_dims(x: Tensor) -> tuple[int, ...]:
     return tuple(d for d in range(x.ndim) if d != 1)
 
 
+def _exact_value(x: Any, value: Any, base: Any, name: str) -> Any:
+    # value itself where x is base (what the VJP computed it from), else x moved by as much
+    return value if np.array_equal(x, base) else (x + (value - base)).astype(x.dtype)
+
+
 # x's values replaced by a kernel's exact ones: the gradients batch_norm's VJP computes as
 # PyTorch's kernel rounds them, their derivatives those of the formula in our ops.
 _EXACT = register(Rule(
-    "exact_value", lambda inputs, p: p["name"], lambda x, value, name: value,
-    lambda g, out, x, value, name: (g,), lambda ts, out, x, value, name: ts[0],
-    kind="linear", doc="x's values replaced by a kernel's (their derivative is x's)",
+    "exact_value", lambda inputs, p: p["name"], _exact_value,
+    lambda g, out, x, value, base, name: (g,),
+    lambda ts, out, x, value, base, name: ts[0],
+    kind="linear", doc="x (computed as base) with a kernel's exact values (x's derivative)",
     saves_inputs=False, formula=("grad",)))
 
 
@@ -391,7 +399,7 @@ def _bn_vjp(g: Tensor, out: Tensor, x: Tensor, w: Any, b: Any, mean: Any, var: A
     if exact is None:
         return cots
     return tuple(None if c is None else apply(
-        _EXACT, (c,), {"value": e.astype(c.array.dtype, copy=False),
+        _EXACT, (c,), {"value": e.astype(c.array.dtype, copy=False), "base": c.array,
                        "name": "NativeBatchNormBackwardBackward0"})
         for c, e in zip(cots, exact, strict=True))
 
