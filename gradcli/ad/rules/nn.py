@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from gradcli.ad import kernels as K
 from gradcli.ad import ops
 from gradcli.ad.graph import Tensor
@@ -370,15 +368,10 @@ def _bn_dims(x: Tensor) -> tuple[int, ...]:
     return tuple(d for d in range(x.ndim) if d != 1)
 
 
-def _exact_value(x: Any, value: Any, base: Any, name: str) -> Any:
-    # value itself where x is base (what the VJP computed it from), else x moved by as much
-    return value if np.array_equal(x, base) else (x + (value - base)).astype(x.dtype)
-
-
 # x's values replaced by a kernel's exact ones: the gradients batch_norm's VJP computes as
 # PyTorch's kernel rounds them, their derivatives those of the formula in our ops.
 _EXACT = register(Rule(
-    "exact_value", lambda inputs, p: p["name"], _exact_value,
+    "exact_value", lambda inputs, p: p["name"], KN.exact_value,
     lambda g, out, x, value, base, name: (g,),
     lambda ts, out, x, value, base, name: ts[0],
     kind="linear", doc="x (computed as base) with a kernel's exact values (x's derivative)",
