@@ -847,6 +847,15 @@ def _clamp_tensor(draw: Draw, name: str) -> Case:
     return (T(x), *bounds), {}
 
 
+@case("exact_value")
+def _exact_value(draw: Draw, name: str) -> Case:
+    # x computed as base, its values replaced by a kernel's: x's derivative
+    rng = rng_of(draw)
+    x = rng.normal(size=shape_of(draw))
+    return (T(x),), {"value": x + 1e-7, "base": x.copy(),
+                     "name": "NativeBatchNormBackwardBackward0"}
+
+
 #: Recorded (PyTorch has a node for them) but without a derivative: backward is an error.
 NOT_IMPLEMENTED = {"floordiv", "asinh_", "acosh_", "atanh_", "heaviside", "bincount", "igamma",
                    "igammac", "zeta", "standard_gamma_grad", "dirichlet_grad",

@@ -58,6 +58,27 @@ with torch.no_grad():
     print(ema(x)[:3])
 print(isinstance(sched, torch.optim.lr_scheduler.LRScheduler), type(ema).__name__)
 """),
+    # update_bn: BatchNorm statistics reset and recomputed by one pass in train mode (the
+    # cumulative average), a (x, y) batch's first item fed, momenta and mode restored.
+    ("update_bn", _SETUP + """\
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.body = nn.Sequential(nn.Linear(2, 4), nn.BatchNorm1d(4, momentum=0.3), nn.ReLU())
+        self.bn2 = nn.BatchNorm1d(4)
+    def forward(self, x):
+        return self.bn2(self.body(x))
+model = Net()
+swa = AveragedModel(model)
+swa_utils.update_bn([torch.randn(8, 2) for _ in range(3)], swa)
+print(swa.module.body[1].running_mean, swa.module.bn2.running_var, swa.module.body[1].momentum)
+print(swa.module.bn2.num_batches_tracked, swa.training, swa.module.bn2.momentum)
+data = torch.utils.data.TensorDataset(torch.randn(10, 2), torch.randn(10))
+model.eval()
+swa_utils.update_bn(torch.utils.data.DataLoader(data, batch_size=4), model)
+print(model.bn2.running_mean, model.training, model.body[1].training)
+print(swa_utils.update_bn([torch.randn(3, 2)], nn.Linear(2, 2)))
+"""),
 ]
 
 

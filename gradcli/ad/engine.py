@@ -765,7 +765,7 @@ def grad(
         elif not create_graph and g.requires_grad:
             g = g.detach()
         elif not g.array.flags.writeable:
-            g = tensor_from_array(g.array.copy())  # a broadcast view (see light_backward)
+            g = tensor_from_array(K.owned_copy(g.array))  # a broadcast view (light_backward)
         result.append(g)
     return tuple(result)
 

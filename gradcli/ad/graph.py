@@ -462,6 +462,10 @@ def bump_version(t: Tensor) -> None:
     node's saved tensors only when a change came after the node (State.changed_at)."""
     t._vc[0] += 1
     State.changed_at = State.seq
+    if State.inference_seen and not State.inference_mode and is_inference(t):
+        # An inference tensor has no version counter: PyTorch's in-place kernel has
+        # written the data when bumping it fails.
+        raise GdRuntimeError(INFERENCE_INPLACE)
 
 
 def is_inference(t: Tensor) -> bool:
@@ -487,10 +491,15 @@ INFERENCE_INPLACE = (
     "https://github.com/pytorch/rfcs/pull/17 for more details.")
 
 
-def check_not_inference(args: tuple[Any, ...]) -> None:
-    """Refuse to record a node that would save an inference tensor (PyTorch's error)."""
-    for a in args:
-        if type(a) is Tensor and is_inference(a):
+def check_not_inference(args: tuple[Any, ...], name: str) -> None:
+    """Refuse to record a node that would save an inference tensor (PyTorch's error): an
+    input the node saves (saved_table: `a * b` saves a only when b requires grad; cat and
+    where's values save none), or any input of a node the table does not know."""
+    from gradcli.ad.saved_table import saved_inputs
+
+    saved = saved_inputs(name, args)
+    for i, a in enumerate(args):
+        if type(a) is Tensor and is_inference(a) and (saved is None or i in saved):
             raise GdRuntimeError(INFERENCE_SAVED)
 
 

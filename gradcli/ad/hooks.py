@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from gradcli.ad import kernels as K
 from gradcli.ad.graph import Node, Tensor, tensor_from_array, torch_type_name
 from gradcli.ad.state import State
 from gradcli.errors import GdRuntimeError
@@ -137,8 +138,9 @@ def _checked(hook: Any, value: Any, old: Tensor) -> Tensor:
 
 
 def _own(g: Tensor) -> Tensor:
-    # A hook may change the gradient in place: never hand it a read-only broadcast view.
-    return g if g.array.flags.writeable else tensor_from_array(g.array.copy())
+    # A hook may change the gradient in place: never hand it a read-only broadcast view,
+    # but PyTorch's expanded tensor (an in-place write refused where it overlaps).
+    return g if g.array.flags.writeable else tensor_from_array(K.owned_copy(g.array))
 
 
 def run_tensor_hooks(hooks: list[Hook], g: Tensor) -> Tensor:

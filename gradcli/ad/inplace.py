@@ -15,12 +15,10 @@ import numpy as np
 
 from gradcli.ad import kernels as K
 from gradcli.ad.graph import (
-    INFERENCE_INPLACE,
     MULTI_OUTPUT_VIEWS,
     Tensor,
     _torch_scalar_name,
     bump_version,
-    is_inference,
     multi_output_message,
     view_mode_message,
 )
@@ -65,8 +63,6 @@ def record_inplace(target: Tensor, result: Tensor, through_view: bool = False, *
     """
     node = result.grad_fn
     view = target._view
-    if State.inference_seen and not State.inference_mode and is_inference(target):
-        raise GdRuntimeError(INFERENCE_INPLACE)
     if (view is not None and hasattr(target, "view_mode") and State.grad_enabled
             and (target.requires_grad or result.requires_grad)):
         raise GdRuntimeError(view_mode_message(target, indirect=False))

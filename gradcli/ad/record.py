@@ -133,6 +133,8 @@ def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> 
         # and out remembers its base, whose graph an in-place change of out must update.
         t._vc = args[0]._vc
         t._view = (args[0], rule, params, t._vc[0])
+        if State.inference_seen and is_inference(args[0]):
+            t.inference = True  # a view of an inference tensor is one, in any mode
         if not State.grad_enabled or hasattr(args[0], "view_mode"):
             note_view(t, args[0], rule.name in MULTI_OUTPUT_VIEWS)
     else:
@@ -142,7 +144,8 @@ def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> 
                 (dt := out.dtype) is _F32 or dt is _F64 or dt.kind == "f"):
             # Record the node (inlined: one call less per recorded op).
             if State.inference_seen and rule.saves_inputs:
-                check_not_inference(args)
+                tn = rule.torch_name
+                check_not_inference(args, tn if type(tn) is str else tn(args, params))
             if n == 2:
                 a, b = args
                 # An input's edge: its grad_fn, or the leaf itself (a Node is always true).

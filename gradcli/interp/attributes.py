@@ -177,6 +177,7 @@ TENSOR_METHODS: dict[str, Callable[..., Any]] = {
     "size": _size,
     "stride": _stride,
     "storage_offset": layout.storage_offset,
+    "data_ptr": layout.data_ptr,
     "element_size": layout.element_size,
     "dim": Tensor.dim,
     "numel": Tensor.numel,
@@ -250,8 +251,20 @@ def _next_functions(n: Node) -> tuple[tuple[Any, int], ...]:
         for p in parents)
 
 
+#: grad_fn.metadata: one dict per node, made on first read (the node kept with it).
+_METADATA: dict[int, tuple[Node, dict[Any, Any]]] = {}
+
+
+def _metadata(n: Node) -> dict[Any, Any]:
+    entry = _METADATA.get(id(n))
+    if entry is None or entry[0] is not n:
+        entry = _METADATA[id(n)] = (n, {})
+    return entry[1]
+
+
 NODE_PROPERTIES: dict[str, Callable[[Node], Any]] = {
     "next_functions": _next_functions,
+    "metadata": _metadata,
     "requires_grad": lambda n: True,  # a recorded node always does
 }
 

@@ -138,11 +138,16 @@ def _as_tensor(data: Any, dtype: Any = None, **kwargs: Any) -> Any:
     return ops.as_tensor(arrays.unwrap_for_tensor(data), dtype=dtype, **kwargs)
 
 
+def _legacy_tensor(*args: Any, **kwargs: Any) -> Any:
+    """torch.Tensor(...), also of a numpy array (its values as float32)."""
+    return ops.legacy_tensor(*map(arrays.unwrap_for_tensor, args), **kwargs)
+
+
 def _interp_functions() -> dict[str, Callable[..., Any]]:
     """torch.X functions that need the interpreter (numpy values, gd generator objects);
     every other torch.X comes from the ops' own table, gradcli.ad.ops.surface."""
     return {
-        "tensor": _from_data(ops.tensor), "as_tensor": _as_tensor,
+        "tensor": _from_data(ops.tensor), "as_tensor": _as_tensor, "Tensor": _legacy_tensor,
         "from_numpy": arrays.from_numpy, "detach": _detach,
         "manual_seed": _manual_seed, "seed": _seed, "initial_seed": _initial_seed,
         "is_tensor": _is_tensor, "get_default_dtype": _get_default_dtype,

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from gradcli.ad import kernels as K
 from gradcli.ad import ops
 from gradcli.ad.func import transforming
 from gradcli.ad.graph import Node, Tensor, bump_version, tensor_from_array
@@ -285,7 +286,7 @@ def _vjp(cls: Any, metas: list[Any], slots: dict[int, Tensor], many: bool) -> An
             if grads[i] is None and m is not None and ctx.materialize:
                 grads[i] = tensor_from_array(np.zeros(m[0], m[1]))
             elif grads[i] is not None and not grads[i].array.flags.writeable:
-                grads[i] = tensor_from_array(grads[i].array.copy())
+                grads[i] = tensor_from_array(K.owned_copy(grads[i].array))
         backward = cls.lookup("backward") or cls.lookup("vjp")
         if backward is None:
             raise _not_implemented(

@@ -117,6 +117,10 @@ class LegacyType(Builtin):
             return args[0].detach()
         if len(args) == 1 and isinstance(args[0], (list, tuple)):
             return ops.tensor(list(args[0]), dtype=self.dtype)
+        from gradcli.interp.arrays import ArrayValue
+
+        if len(args) == 1 and type(args[0]) is ArrayValue:  # a numpy array's values, cast
+            return ops.tensor(args[0].value.astype(self.dtype))
         return ops.zeros(*(args or (0,)), dtype=self.dtype)
 
     def __repr__(self) -> str:

@@ -3,7 +3,7 @@ the averaging functions get_swa_avg_fn / get_ema_avg_fn / get_swa_multi_avg_fn /
 get_ema_multi_avg_fn, and the SWALR schedule, as torch/optim/swa_utils.py computes them on
 the CPU (there, with no multi_avg_fn, AveragedModel averages tensor by tensor with
 get_swa_avg_fn; the multi functions lerp_ each tensor, as foreach_lerp_'s CPU loop does).
-update_bn (a pass over a loader resetting BatchNorm's statistics) is not supported.
+and update_bn (a pass over a loader recomputing BatchNorm's statistics).
 """
 
 from __future__ import annotations
@@ -219,11 +219,39 @@ def _swalr_init(self: None, optimizer: Any, swa_lr: Any, anneal_epochs: Any = 10
                                        "anneal_epochs": anneal_epochs}, last_epoch)
 
 
-def _update_bn(*args: Any, **kwargs: Any) -> None:
-    """torch.optim.swa_utils.update_bn: not supported by gradcli."""
-    raise GdRuntimeError("'torch.optim.swa_utils.update_bn' is not supported by gradcli",
-                         hint="recompute BatchNorm's statistics with a pass of the model in "
-                              "train mode over the data")
+_BATCH_NORMS = ("BatchNorm1d", "BatchNorm2d", "BatchNorm3d")
+
+
+def _update_bn(loader: Any, model: Any, device: Any = None) -> None:
+    """torch.optim.swa_utils.update_bn: each BatchNorm's statistics reset, then one pass of
+    the model in train mode over the loader (a batch's first item when it is a list or
+    tuple) with momentum None (the cumulative average), then momenta and mode restored."""
+    from gradcli.interp.nn_layers import LAYERS
+    from gradcli.interp.operators import iterate
+
+    bns = [LAYERS[n] for n in _BATCH_NORMS]
+    with grad_mode(False):
+        momenta = []
+        for module in model.method("modules")():
+            if isinstance(module, ModuleInstance) and any(module.cls.is_subclass(c)
+                                                          for c in bns):
+                module.method("reset_running_stats")()
+                momenta.append((module, module.get_attr("momentum")))
+        if not momenta:
+            return
+        was_training = model.get_attr("training")
+        model.method("train")()
+        for module, _ in momenta:
+            module.set_attr("momentum", None)
+        for batch in iterate(loader):
+            if isinstance(batch, (list, tuple)):
+                batch = batch[0]
+            if device is not None:
+                batch = T["to"](batch, device)
+            model(batch)
+        for module, momentum in momenta:
+            module.set_attr("momentum", momentum)
+        model.method("train")(was_training)
 
 
 _SWALR_CLASS = constructor("SWALR", _swalr_init)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import numpy as np
@@ -49,6 +50,34 @@ def overlaps(a: ndarray) -> bool:
     clone() of one is contiguous."""
     return 0 in a.strides and any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape,
                                                                       strict=True))
+
+
+#: The read-only broadcast views that stand for PyTorch's grad.expand(sizes) in a light
+#: backward pass (sum's, sum_to's and expand's VJPs), by id: owned_copy keeps their layout.
+#: Other read-only spreads (a mean's gradient, grad / n) are values PyTorch computes anew.
+_EXPANDED: weakref.WeakValueDictionary[int, ndarray] = weakref.WeakValueDictionary()
+
+
+def expanded_view(x: ndarray, shape: tuple[int, ...]) -> ndarray:
+    """expand(x, shape) as a read-only view, remembered as an expanded tensor."""
+    v = expand(x, shape)
+    v.flags.writeable = False
+    _EXPANDED[id(v)] = v
+    return v
+
+
+def owned_copy(a: ndarray) -> Any:
+    """A writable copy of a read-only broadcast view a light backward pass hands on. Of an
+    expanded_view, with its layout: PyTorch hands a hook, grad() and a custom backward the
+    expanded tensor itself, whose stride-0 dims show as 0 in stride() and refuse an in-place
+    write (OVERLAP_MESSAGE); the values it spreads are copied once."""
+    if _EXPANDED.get(id(a)) is not a or 0 not in a.strides:
+        return a.copy()
+    idx = tuple(slice(0, 1) if st == 0 else slice(None) for st in a.strides)
+    core = a[idx].copy(order="K")
+    strides = tuple(0 if st == 0 else cs for st, cs in zip(a.strides, core.strides,
+                                                          strict=True))
+    return np.lib.stride_tricks.as_strided(core, a.shape, strides)
 
 
 OVERLAP_MESSAGE = (

@@ -308,9 +308,11 @@ def legacy_tensor(*args: Any, requires_grad: bool = False) -> Tensor:
     """torch.Tensor(...): float32 from data, or uninitialised (zeros) of a size."""
     if len(args) == 1 and type(args[0]) is Tensor:
         return _copy(args[0], dtypes.float32, requires_grad)
-    if len(args) == 1 and isinstance(args[0], list):
-        return _new(args[0], dtypes.float32, requires_grad)
-    return zeros(*args, dtype=dtypes.float32, requires_grad=requires_grad)
+    if len(args) == 1 and (type(args[0]) is list or type(args[0]) is tuple):
+        return _new(list(args[0]), dtypes.float32, requires_grad)  # (a torch.Size: sizes)
+    if len(args) == 1 and isinstance(args[0], np.ndarray):  # a numpy array's values
+        return tensor(args[0], dtype=dtypes.float32, requires_grad=requires_grad)
+    return zeros(*(args or (0,)), dtype=dtypes.float32, requires_grad=requires_grad)
 
 
 def _creation_dtype(dtype: Any, default: np.dtype | None = None) -> np.dtype:

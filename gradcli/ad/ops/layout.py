@@ -37,6 +37,12 @@ def storage_offset(x: Tensor) -> int:
     return (start - root.__array_interface__["data"][0]) // a.dtype.itemsize
 
 
+def data_ptr(x: Tensor) -> int:
+    """x.data_ptr(): the address of x's first element (equal for tensors sharing it: a view
+    at offset 0, x.detach(), x.data)."""
+    return int(x.array.__array_interface__["data"][0])
+
+
 def element_size(x: Tensor) -> int:
     """x.element_size(): bytes per element."""
     return int(x.array.dtype.itemsize)

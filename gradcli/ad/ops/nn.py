@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gradcli.ad.graph import Tensor, tensor_from_array
+from gradcli.ad.graph import Tensor, _torch_scalar_name, tensor_from_array
 from gradcli.ad.inplace import record_inplace
 from gradcli.ad.kernels import nn as KN
 from gradcli.ad.ops import activations  # noqa: F401  (the activations' spellings)
@@ -248,8 +248,11 @@ def linear(input: Tensor, weight: Tensor, bias: Any = None) -> Tensor:
     """input @ weight.T + bias, recorded as PyTorch records it (addmm for a matrix input
     with a bias: AddmmBackward0)."""
     input, weight = _as_tensor(input), _as_tensor(weight)
+    if bias is not None and input.ndim:
+        bias = _as_tensor(bias)
+        _addmm_dtypes(bias, input, weight)
     if bias is not None and input.ndim == 2:
-        return apply(_RULES["linear"], (input, weight, _as_tensor(bias)))
+        return apply(_RULES["linear"], (input, weight, bias))
     if bias is not None and input.ndim != 2 and input.array.flags.c_contiguous:
         # PyTorch's _flatten_nd_linear: addmm on the rows, then a view.
         out = apply(_RULES["linear"], (reshape(input, (-1, input.shape[-1])), weight,
@@ -257,6 +260,17 @@ def linear(input: Tensor, weight: Tensor, bias: Any = None) -> Tensor:
         return view(out, (*input.shape[:-1], out.shape[-1]))
     out = matmul(input, t(weight))
     return out if bias is None else add(out, bias)
+
+
+def _addmm_dtypes(bias: Tensor, x: Tensor, w: Tensor) -> None:
+    """addmm's dtype checks, in its order: the bias (self) against the weight, then the
+    input (mat1) against it (nn.Linear given float64 data: PyTorch refuses)."""
+    wt = w.array.dtype
+    for name, arg in (("self", bias), ("mat1", x)):
+        if arg.array.dtype != wt:
+            raise GdRuntimeError(
+                f"{name} and mat2 must have the same dtype, but got "
+                f"{_torch_scalar_name(arg.array.dtype)} and {_torch_scalar_name(wt)}")
 
 
 def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Any = None) -> Tensor:
@@ -381,10 +395,9 @@ def batch_norm(input: Tensor, running_mean: Any, running_var: Any, weight: Any =
     if training and rm is not None and rv is not None:
         mean_, m2, n = KN.batch_stats(input.array)
         with no_grad():
-            mean_t = tensor_from_array(mean_.astype(rm.array.dtype))
-            var_t = tensor_from_array((m2 / max(n - 1, 1)).astype(rv.array.dtype))
-            record_inplace(rm, add(mul(mean_t, momentum), mul(rm, 1 - momentum)))
-            record_inplace(rv, add(mul(var_t, momentum), mul(rv, 1 - momentum)))
+            record_inplace(rm, tensor_from_array(KN.running_mean(rm.array, mean_, momentum)))
+            new = KN.running_var(rv.array, m2, n, momentum)
+            record_inplace(rv, tensor_from_array(new))
     return out
 
 

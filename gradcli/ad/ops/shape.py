@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad.graph import Tensor, tensor_from_array, torch_type_name
+from gradcli.ad.kernels import expanded_view
 from gradcli.ad.ops import layout
 from gradcli.ad.ops.creation import _as_tensor, _shape_args
 from gradcli.ad.ops.surface import expose
@@ -159,7 +160,7 @@ def expand(input: Tensor, *args: Any, size: Any = None) -> Tensor:
         # sum's and mean's VJP broadcast g as a read-only view instead of writing a
         # full-size copy (W3); the engine copies it before handing it out.
         try:
-            return tensor_from_array(np.broadcast_to(x.array, s))
+            return tensor_from_array(expanded_view(x.array, s))
         except ValueError:
             pass  # apply reports it in PyTorch's words
     check_size(math.prod(s))  # before numpy materializes the broadcast

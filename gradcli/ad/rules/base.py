@@ -95,9 +95,7 @@ def broadcast_view(g: Tensor, shape: tuple[int, ...]) -> Tensor:
     read-only broadcast view (as np.broadcast_to gives)."""
     if g.array.shape == shape and not (g.requires_grad and State.grad_enabled):
         return g
-    v = K.expand(g.array, shape)
-    v.flags.writeable = False
-    return tensor_from_array(v)
+    return tensor_from_array(K.expanded_view(g.array, shape))
 
 
 def unsqueeze_array(x: Any, dim: int) -> Any:
@@ -137,8 +135,14 @@ def elementwise(
         def vjp(g: Tensor, out: Tensor, x: Tensor, **p: Any) -> tuple[Any, ...]:
             return (grad(g, x, out, **p),)
 
-    def jvp(ts: list[Any], out: Tensor, x: Tensor, **p: Any) -> Any:
-        return ts[0] * deriv(x, out, **p)
+    if grad is None:
+        def jvp(ts: list[Any], out: Tensor, x: Tensor, **p: Any) -> Any:
+            return ts[0] * deriv(x, out, **p)
+    else:
+        # PyTorch's auto_element_wise: the forward derivative is the backward formula with
+        # the tangent for grad (tanh_backward(t, out) fuses 1 - out², as the VJP does).
+        def jvp(ts: list[Any], out: Tensor, x: Tensor, **p: Any) -> Any:
+            return grad(ts[0], x, out, **p)
 
     rule = register(Rule(name, torch_name, kernel, vjp, jvp, kind="elementwise", doc=doc,
                          saves_inputs=not uses_out, saves_out=uses_out, formula=formula))

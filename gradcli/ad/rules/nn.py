@@ -368,14 +368,51 @@ def _bn_dims(x: Tensor) -> tuple[int, ...]:
     return tuple(d for d in range(x.ndim) if d != 1)
 
 
+# x's values replaced by a kernel's exact ones: the gradients batch_norm's VJP computes as
+# PyTorch's kernel rounds them, their derivatives those of the formula in our ops.
+_EXACT = register(Rule(
+    "exact_value", lambda inputs, p: p["name"], KN.exact_value,
+    lambda g, out, x, value, base, name: (g,),
+    lambda ts, out, x, value, base, name: ts[0],
+    kind="linear", doc="x (computed as base) with a kernel's exact values (x's derivative)",
+    saves_inputs=False, formula=("grad",)))
+
+
+def _bn_exact(g: Tensor, x: Tensor, w: Any, mean: Any, var: Any, training: bool,
+              eps: float) -> Any:
+    return KN.batch_norm_backward(g.array, x.array, None if w is None else w.array, mean, var,
+                                  training, eps)
+
+
+def _bn_vjp(g: Tensor, out: Tensor, x: Tensor, w: Any, b: Any, mean: Any, var: Any,
+            training: bool, eps: float) -> tuple[Any, ...]:
+    cots = _norm_vjp(g, x, w, b, _bn_dims(x), eps, True,
+                     None if training else _bn_stats(mean, var, eps))
+    exact = _bn_exact(g, x, w, mean, var, training, eps)
+    if exact is None:
+        return cots
+    return tuple(None if c is None else apply(
+        _EXACT, (c,), {"value": e.astype(c.array.dtype, copy=False), "base": c.array,
+                       "name": "NativeBatchNormBackwardBackward0"})
+        for c, e in zip(cots, exact, strict=True))
+
+
+def _bn_vjp_array(g: Tensor, out: Tensor, x: Tensor, w: Any, b: Any, mean: Any, var: Any,
+                  training: bool, eps: float) -> tuple[Any, ...]:
+    exact = _bn_exact(g, x, w, mean, var, training, eps)
+    if exact is None:
+        return _bn_vjp(g, out, x, w, b, mean, var, training, eps)
+    return tuple(wrap(e) if need(t) else None for t, e in zip((x, w, b), exact, strict=True))
+
+
 register(Rule(
     "batch_norm", "NativeBatchNormBackward0", KN.batch_norm,
-    lambda g, out, x, w, b, mean, var, training, eps: _norm_vjp(
-        g, x, w, b, _bn_dims(x), eps, True, None if training else _bn_stats(mean, var, eps)),
+    _bn_vjp,
     lambda ts, out, x, w, b, mean, var, training, eps: _norm_jvp(
         ts, x, w, b, _bn_dims(x), eps, True, None if training else _bn_stats(mean, var, eps)),
     kind="general", doc="per-channel normalization by batch (or running) statistics",
-    batchable=False, formula=("rstd · (gw - mean(gw) - x̂ · mean(gw · x̂))", "Σ g · x̂", "Σ g")))
+    batchable=False, formula=("rstd · (gw - mean(gw) - x̂ · mean(gw · x̂))", "Σ g · x̂", "Σ g"))
+         ).with_array_vjp(_bn_vjp_array)
 
 
 # ---------------------------------------------------------------------------------------
