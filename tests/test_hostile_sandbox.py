@@ -186,6 +186,20 @@ VALUES: list[tuple[str, str]] = [
      "type(m).weight"),
     ("m = torch.nn.utils.spectral_norm(torch.nn.Linear(2, 2))", "m.weight"),
     ("", "torch.nn.Buffer"), ("", "torch.nn.Buffer(ones(2))"),
+    # round 13: random.Random, functools.cached_property, typing's NewType and TypedDict
+    ("import random", "random.Random(1)"), ("import random", "random.Random(1).random"),
+    ("import random", "random.Random"), ("import random", "random.getstate()"),
+    ("import functools\nclass K:\n    @functools.cached_property\n    def v(self):\n"
+     "        return 1", "K.v"),
+    ("import itertools", "itertools.tee([1])[0]"),
+    ("import typing", "typing.NewType('U', int)"),
+    ("import typing\nclass TD(typing.TypedDict):\n    a: int", "TD"),
+    ("import typing", "typing.overload"),
+    ("import re", "re"), ("import re", "re.compile('a(b)')"), ("import re", "re.match('a', 'a')"),
+    ("import re", "re.match('a', 'a').re"), ("import re", "re.match('a', 'a').group"),
+    ("import re", "re.finditer('a', 'aa')"), ("import re", "re.I"), ("import re", "re.error"),
+    ("import re", "re.compile('a').sub"), ("import unicodedata", "unicodedata"),
+    ("import unicodedata", "unicodedata.normalize"),
 ]
 DUNDERS = ["__class__", "__dict__", "__globals__", "__builtins__", "__subclasses__",
            "__init__", "__reduce_ex__", "__getattribute__", "__code__", "__closure__",
@@ -200,7 +214,7 @@ INTERNALS = ["fn", "obj", "members", "rt", "body", "closure", "defaults", "array
              "func_globals", "im_func", "mro", "format_map", "encode", "translate", "kind",
              "forward", "registry", "builtins", "options", "modules", "bare",
              "doc", "module", "globals", "system", "environ", "open", "cls", "error",
-             "exception", "py_type", "with_traceback", "add_note", "message", "parent"]
+             "exception", "py_type", "with_traceback", "add_note", "message", "parent", "rng"]
 
 
 def _attribute_failures(setup: str, expr: str, attr: str) -> Iterator[str]:
@@ -224,7 +238,9 @@ def test_no_dunder_or_internal_attribute_of_any_value(setup: str, expr: str) -> 
              "P.kl_divergence", "torch.nn.utils.rnn.PackedSequence", "torch.nn.Buffer",
              "torch.autograd.gradcheck", "torch.autograd.function.once_differentiable",
              "torch.autograd.function.once_differentiable(lambda ctx, g: g)",
-             "functools.cache(abs)", "pathlib.Path",
+             "functools.cache(abs)", "pathlib.Path", "random.Random", "typing.overload",
+             "typing.NewType('U', int)", "TD", "random.Random(1).random", "re.error",
+             "unicodedata.normalize", "re.match('a', 'a').group", "re.compile('a').sub",
              "torch.func.functional_call", "torch.func.linearize(sin, ones(2))[1]")
     attrs = [a for a in DUNDERS + INTERNALS if not (a == "__name__" and expr in named)
              and not (expr in ("'text'", "str") and a in STR_METHODS)
@@ -248,7 +264,8 @@ def test_a_function_name_is_a_plain_string(expr: str) -> None:
 STR_METHODS = ("format_map", "translate", "encode")
 # Names on the internals list that are Python's own public attributes of these values.
 PUBLIC_NAMES = {"pathlib.Path('a') / 'b'": ("open", "parent"),
-                "logging.getLogger('x')": ("error", "exception", "parent")}
+                "logging.getLogger('x')": ("error", "exception", "parent"),
+                "re": ("error",), "re.match('a', 'a')": ("span",)}  # Python's own names
 
 
 @pytest.mark.parametrize("expr", CLASSES)
