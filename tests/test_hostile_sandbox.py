@@ -200,6 +200,7 @@ VALUES: list[tuple[str, str]] = [
     ("import re", "re.finditer('a', 'aa')"), ("import re", "re.I"), ("import re", "re.error"),
     ("import re", "re.compile('a').sub"), ("import unicodedata", "unicodedata"),
     ("import unicodedata", "unicodedata.normalize"),
+    ("", "[1, 2].__getitem__"), ("", "{'a': 1}.__contains__"), ("", "'ab'.__len__"),
 ]
 DUNDERS = ["__class__", "__dict__", "__globals__", "__builtins__", "__subclasses__",
            "__init__", "__reduce_ex__", "__getattribute__", "__code__", "__closure__",
