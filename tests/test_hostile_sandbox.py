@@ -200,6 +200,10 @@ VALUES: list[tuple[str, str]] = [
     ("import re", "re.finditer('a', 'aa')"), ("import re", "re.I"), ("import re", "re.error"),
     ("import re", "re.compile('a').sub"), ("import unicodedata", "unicodedata"),
     ("import unicodedata", "unicodedata.normalize"),
+    ("import datetime", "datetime"), ("import datetime", "datetime.datetime"),
+    ("import datetime", "datetime.datetime(2024, 1, 2)"),
+    ("import datetime", "datetime.datetime.now"), ("import datetime", "datetime.timedelta(1)"),
+    ("import datetime", "datetime.timezone.utc"),
     ("", "[1, 2].__getitem__"), ("", "{'a': 1}.__contains__"), ("", "'ab'.__len__"),
 ]
 DUNDERS = ["__class__", "__dict__", "__globals__", "__builtins__", "__subclasses__",
@@ -242,6 +246,7 @@ def test_no_dunder_or_internal_attribute_of_any_value(setup: str, expr: str) -> 
              "functools.cache(abs)", "pathlib.Path", "random.Random", "typing.overload",
              "typing.NewType('U', int)", "TD", "random.Random(1).random", "re.error",
              "unicodedata.normalize", "re.match('a', 'a').group", "re.compile('a').sub",
+             "datetime.datetime", "datetime.datetime.now",
              "torch.func.functional_call", "torch.func.linearize(sin, ones(2))[1]")
     attrs = [a for a in DUNDERS + INTERNALS if not (a == "__name__" and expr in named)
              and not (expr in ("'text'", "str") and a in STR_METHODS)

@@ -556,6 +556,55 @@ CASES: list[tuple[str, str, str]] = [
      '}\n'
      'best epoch 2\n'
      '0\n'),
+    ('datetime_values',
+     'import datetime\n'
+     'from datetime import datetime as dt, timedelta, date\n'
+     'd = datetime.datetime(2024, 1, 15, 10, 30)\n'
+     'print(d, repr(d), d.strftime("%Y-%m-%d %H:%M"), d.year, d.month, d + d'
+     'atetime.timedelta(days=1), d.isoformat())\n'
+     'print(datetime.date(2024, 3, 1) - datetime.date(2024, 2, 1), datetime.'
+     'timedelta(seconds=3661), repr(timedelta(hours=1)))\n'
+     'print(f"{d:%Y%m%d-%H%M%S}", f"{d:%b %d}", str(d.date()), d.weekday(), '
+     'd.timestamp() > 0)\n'
+     'td = timedelta(seconds=125.5)\n'
+     'print(td.total_seconds(), td.seconds, td.days, str(td), str(timedelta('
+     'seconds=int(3725.7))))\n'
+     'print(dt.strptime("2023-05-06", "%Y-%m-%d"), dt.fromisoformat("2023-05'
+     '-06T07:08:09"), date(2020, 1, 1).isoformat())\n'
+     'print(d > dt(2020, 1, 1), d - dt(2024, 1, 1), (d - dt(2024, 1, 1)).day'
+     's, d.replace(hour=0))\n'
+     'elapsed = 3725\n'
+     'print("Elapsed", str(datetime.timedelta(seconds=elapsed)))\n'
+     'print(datetime.timezone.utc, dt(2024, 1, 1, tzinfo=datetime.timezone.u'
+     'tc), isinstance(d, dt), type(d).__name__)\n'
+     'try:\n'
+     '    dt(2024, 13, 1)\n'
+     'except ValueError as e:\n'
+     '    print("ValueError", e)\n'
+     'print(timedelta(days=1) * 2, timedelta(minutes=90) // timedelta(hours='
+     '1), max(td, timedelta(0)))\n',
+     '2024-01-15 10:30:00 datetime.datetime(2024, 1, 15, 10, 30) 2024-01-15 '
+     '10:30 2024 1 2024-01-16 10:30:00 2024-01-15T10:30:00\n'
+     '29 days, 0:00:00 1:01:01 datetime.timedelta(seconds=3600)\n'
+     '20240115-103000 Jan 15 2024-01-15 0 True\n'
+     '125.5 125 0 0:02:05.500000 1:02:05\n'
+     '2023-05-06 00:00:00 2023-05-06 07:08:09 2020-01-01\n'
+     'True 14 days, 10:30:00 14 2024-01-15 00:30:00\n'
+     'Elapsed 1:02:05\n'
+     'UTC 2024-01-01 00:00:00+00:00 True datetime\n'
+     'ValueError month must be in 1..12\n'
+     '2 days, 0:00:00 1 0:02:05.500000\n'),
+    ('datetime_now_shape',
+     'import datetime, time\n'
+     'now = datetime.datetime.now()\n'
+     'stamp = now.strftime("%Y%m%d-%H%M%S")\n'
+     'print(len(stamp), type(now).__name__, datetime.date.today().year > 2000)\n'
+     'start = datetime.datetime.now()\n'
+     'end = datetime.datetime.now()\n'
+     'print((end - start).total_seconds() < 60, isinstance(end - start, date'
+     'time.timedelta))\n',
+     '15 datetime True\n'
+     'True True\n'),
 ]
 
 
@@ -610,3 +659,11 @@ def test_what_a_regular_expression_builds_is_within_the_caps() -> None:
                  r"re.sub('(?=(.*))', r'\1', 'a' * 10_000)"):
         code, message, _ = _run(f"import re\n{call}\n")
         assert code == 4 and "exceeds the limit" in message, (call, message)
+
+
+@pytest.mark.parametrize("value", ["None", "(1, 2)", "[1]", "{'a': 1}", "torch.float32"])
+def test_a_format_spec_on_a_value_without_one_is_pythons_type_error(value: str) -> None:
+    # object.__format__ refuses a non-empty spec (gd formatted str(value) instead)
+    program = (f"import torch\nv = {value}\ntry:\n    print(f'{{v:>12}}')\n"
+               "except TypeError as e:\n    print('TypeError', e)\n")
+    assert gd_output(program) == torch_output(program)

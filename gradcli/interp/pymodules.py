@@ -23,6 +23,7 @@ LAZY: dict[str, str] = {
     **dict.fromkeys(("contextlib", "abc"), "pyclassmods"),
     "enum": "pyenum",
     "re": "pyre",
+    "datetime": "pydatetime",
     "logging": "pylogging",
     **dict.fromkeys(("csv", "pickle", "pathlib"), "pyfilemods"),
     # third-party modules scripts import (thirdparty: no bars, no plots; pysklearn)

@@ -26,6 +26,8 @@ from gradcli.interp.values import GdObject, to_repr, to_str, type_name
 
 # Values whose own __format__ takes a spec (bool is an int).
 _FORMATS_ITSELF = (int, float, str, ArrayValue)
+#: Python values of the library modules that format themselves (datetime's: `{d:%Y}`).
+FORMATTED_HOST: set[type] = set()
 
 
 def _type_error(message: str) -> GdRuntimeError:
@@ -69,7 +71,7 @@ def format_value(v: Any, spec: str = "") -> str:
         if is_parameter(v):  # Tensor.__format__ formats the item of a plain tensor only
             raise _type_error("unsupported format string passed to Parameter.__format__")
         return format_tensor_spec(v.array, dtypes.name_of(v.dtype), spec)
-    if isinstance(v, (*_FORMATS_ITSELF, Protocols)):  # a gd class: its __format__
+    if isinstance(v, (*_FORMATS_ITSELF, Protocols)) or type(v) in FORMATTED_HOST:
         return py.format(v, spec)
     if spec:
         raise _type_error(f"unsupported format string passed to {type_name(v)}.__format__")
