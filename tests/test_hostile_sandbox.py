@@ -14,8 +14,8 @@ Escape attempts, written from the known Python-sandbox breakouts:
   torch.jit, …); torch.save/torch.load keep their files in memory for one run;
 - numpy arrays (x.numpy()): an allow-list of attributes, nothing that reaches memory,
   files or other objects (tofile, ctypes, data, base, a positional out into a tensor);
-- string-formatting tricks (`"{0.__class__}".format(x)`, index fields, fields nested
-  in format specs, printf-style and f-string specs);
+- string-formatting tricks (`"{0.__class__}".format(x)`, dunders through index fields,
+  fields nested in format specs, printf-style and f-string specs);
 - attributes of built-in functions, bound methods, tensors, graph nodes, dtypes,
   shapes, namespaces; writes to them;
 - context managers and decorators that are not grad modes;
@@ -549,14 +549,13 @@ ISOLATED: list[tuple[str, str, str]] = [
     ("urlopen", 'import urllib.request\nurllib.request.urlopen("http://example.com")',
      r"import of 'urllib.request'"),
     # --- string formatting tricks
-    ("format-attr", '"{0.__class__}".format(1)', r"format fields may only name arguments"),
-    ("format-index", '"{0[0]}".format([1])', r"format fields may only name arguments"),
-    ("format-nested", '"{0:{1.__class__.__mro__}}".format(1, "a")',
-     r"format fields may only name arguments"),
-    ("format-kw-attr", '"{x.__init__.__globals__}".format(x=print)', r"may only name arg"),
-    ("format-plain-attr", '"{0.real}".format(1)', r"may only name arguments"),
-    ("format-fn", '"{0.fn}".format(print)', r"may only name arguments"),
-    ("format-map", '"{a.__class__}".format_map({"a": 1})', r"may only name arguments"),
+    ("format-attr", '"{0.__class__}".format(1)', r"'__class__' is not accessible"),
+    ("format-index-dunder", '"{0[0].__class__}".format([1])', r"'__class__' is not accessible"),
+    ("format-nested", '"{0:{1.__class__.__mro__}}".format(1, "a")', r"is not accessible"),
+    ("format-kw-attr", '"{x.__init__.__globals__}".format(x=print)', r"is not accessible"),
+    ("format-private", '"{0._version}".format([1])', r"is not accessible"),
+    ("format-fn", '"{0.fn}".format(print)', r"has no attribute 'fn'|not supported"),
+    ("format-map", '"{a.__class__}".format_map({"a": 1})', r"is not accessible"),
     ("fstring-dunder", 'f"{(1).__class__}"', r"'__class__' is not accessible"),
     ("fstring-nested-spec", 'f"{1:{(1).__class__}}"', r"error: "),
     ("format-huge-width", '"{:>{}}".format(1, 10**9)', r"exceeds the limit"),
@@ -599,7 +598,7 @@ ISOLATED: list[tuple[str, str, str]] = [
      r"has no attribute 'bit_generator'"),
     ("numpy-rng-private", "import numpy as np\nnp.random.default_rng(0)._bit_generator",
      r"has no attribute '_bit_generator'|not accessible"),
-    ("random-host", "import random\nrandom.Random().__init__", r"has no attribute 'Random'"),
+    ("random-host", "import random\nrandom.Random().__init__", r"'__init__' is not accessible"),
     ("yield-outside", "yield ().__class__", r"'yield' outside function"),
     ("async", "async def f():\n    pass", r"'async' is not supported"),
     ("await", "def f():\n    await g()", r"error: "),

@@ -605,6 +605,32 @@ CASES: list[tuple[str, str, str]] = [
      'time.timedelta))\n',
      '15 datetime True\n'
      'True True\n'),
+    ('format_fields_index_and_attribute',
+     'import torch\n'
+     'from dataclasses import dataclass\n'
+     '@dataclass\n'
+     'class Cfg:\n'
+     '    lr: float = 0.1\n'
+     '    name: str = "run"\n'
+     'c = Cfg()\n'
+     'x = torch.tensor([1.5, 2.5])\n'
+     'print("{0[0]} {1[a]} {2.real} {3.lr:.3f} {3.name!r}".format([9], {"a": 5}, 3, c))\n'
+     'print("{c.lr} {c.name:>6}|".format(c=c), "{t.shape} {t[1]:.2f} {t.dtyp'
+     'e}".format(t=x))\n'
+     'print("{0[1][0]}".format([[1], ["nested"]]), "{d[key]}".format(d={"key": "v"}))\n'
+     'print("lr={cfg.lr:.2e}".format_map({"cfg": c}))\n'
+     'for bad in ("{0[5]}", "{0.missing}", "{0[x]}"):\n'
+     '    try:\n'
+     '        print(bad.format([1]))\n'
+     '    except Exception as e:\n'
+     '        print(type(e).__name__, e)\n',
+     "9 5 3 0.100 'run'\n"
+     '0.1    run| torch.Size([2]) 2.50 torch.float32\n'
+     'nested v\n'
+     'lr=1.00e-01\n'
+     'IndexError list index out of range\n'
+     "AttributeError 'list' object has no attribute 'missing'\n"
+     'TypeError list indices must be integers or slices, not str\n'),
 ]
 
 

@@ -9,6 +9,7 @@ object.__format__ would refuse a spec for is refused with Python's message.
 
 from __future__ import annotations
 
+import _string
 import builtins as py
 import string
 from collections.abc import Callable
@@ -92,20 +93,25 @@ def _format(value: Any, format_spec: Any = "") -> str:
 
 
 class _SafeFormatter(string.Formatter):
-    """str.format with fields that only name arguments, at every nesting level.
-
-    "{0.__class__}", "{0[0]}" and the nested "{0:{1.__class__}}" would reach Python
-    objects through attribute or index lookups; widths and precisions are capped.
+    """str.format with fields read through gd's attribute and index rules, at every
+    nesting level ("{0.__class__}" and the nested "{0:{1.__class__}}" are refused as
+    `x.__class__` is); widths and precisions are capped.
     """
 
     def __init__(self, positional: bool = True) -> None:
         self.positional = positional  # False for format_map
 
     def get_field(self, field_name: str, args: Any, kwargs: Any) -> Any:
-        if "." in field_name or "[" in field_name:
-            raise GdRuntimeError("format fields may only name arguments in gd "
-                                 f"(not {{{field_name}}})")
-        return super().get_field(field_name, args, kwargs)
+        # "{0[1]}" and "{cfg.lr}" index and read attributes as gd's own `x[1]` and `x.lr`
+        # do (through their allow-lists: "{0.__class__}" is refused as `x.__class__` is).
+        from gradcli.interp.attributes import get_attribute
+        from gradcli.interp.operators import get_item
+
+        first, rest = _string.formatter_field_name_split(field_name)
+        obj = self.get_value(first, args, kwargs)
+        for is_attr, key in rest:
+            obj = get_attribute(obj, key) if is_attr else get_item(obj, key)
+        return obj, first
 
     def get_value(self, key: Any, args: Any, kwargs: Any) -> Any:
         if type(key) is int:

@@ -352,13 +352,19 @@ def _unicodedata() -> Namespace:
         for name in ("category", "name", "combining", "east_asian_width", "decimal",
                      "digit", "numeric", "bidirectional", "mirrored", "decomposition")}
     members["normalize"] = Builtin("unicodedata.normalize", _normalize)
-    members["is_normalized"] = Builtin(
-        "unicodedata.is_normalized",
-        lambda form, s: host_unicodedata.is_normalized(_check_str("form", form),
-                                                       _check_str("unistr", s)))
+    members["is_normalized"] = Builtin("unicodedata.is_normalized", _is_normalized)
     members["lookup"] = Builtin("unicodedata.lookup", _lookup)
     members["unidata_version"] = host_unicodedata.unidata_version
     return Namespace("unicodedata", members)
+
+
+def _is_normalized(form: Any, text: Any) -> bool:
+    """unicodedata.is_normalized(form, unistr): whether unistr is in that normal form."""
+    try:
+        return host_unicodedata.is_normalized(_check_str("form", form),
+                                              _check_str("unistr", text))
+    except ValueError as e:
+        raise GdRuntimeError(str(e), py_type="ValueError") from None
 
 
 def _lookup(name: Any) -> str:
