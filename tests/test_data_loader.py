@@ -480,7 +480,7 @@ HOSTILE: list[tuple[str, str]] = [
     ("data.random_split.__globals__", r"'__globals__' is not accessible in gd"),
     ('getattr(loader, "_index_sampler")', r"'_index_sampler' is not accessible in gd"),
     ('getattr(ds, "__class__")', r"'__class__' is not accessible in gd"),
-    ('"{0.__class__}".format(ds)', r"format fields may only name arguments"),
+    ('"{0.__class__}".format(ds)', r"'__class__' is not accessible in gd"),
     ("vars(ds)", r"vars"),
     ("ds.tensors = ()", r"cannot set attribute 'tensors'"),
     ("ds.__class__ = int", r"'__class__' is not accessible in gd"),

@@ -14,8 +14,8 @@ Escape attempts, written from the known Python-sandbox breakouts:
   torch.jit, …); torch.save/torch.load keep their files in memory for one run;
 - numpy arrays (x.numpy()): an allow-list of attributes, nothing that reaches memory,
   files or other objects (tofile, ctypes, data, base, a positional out into a tensor);
-- string-formatting tricks (`"{0.__class__}".format(x)`, index fields, fields nested
-  in format specs, printf-style and f-string specs);
+- string-formatting tricks (`"{0.__class__}".format(x)`, dunders through index fields,
+  fields nested in format specs, printf-style and f-string specs);
 - attributes of built-in functions, bound methods, tensors, graph nodes, dtypes,
   shapes, namespaces; writes to them;
 - context managers and decorators that are not grad modes;
@@ -186,6 +186,25 @@ VALUES: list[tuple[str, str]] = [
      "type(m).weight"),
     ("m = torch.nn.utils.spectral_norm(torch.nn.Linear(2, 2))", "m.weight"),
     ("", "torch.nn.Buffer"), ("", "torch.nn.Buffer(ones(2))"),
+    # round 13: random.Random, functools.cached_property, typing's NewType and TypedDict
+    ("import random", "random.Random(1)"), ("import random", "random.Random(1).random"),
+    ("import random", "random.Random"), ("import random", "random.getstate()"),
+    ("import functools\nclass K:\n    @functools.cached_property\n    def v(self):\n"
+     "        return 1", "K.v"),
+    ("import itertools", "itertools.tee([1])[0]"),
+    ("import typing", "typing.NewType('U', int)"),
+    ("import typing\nclass TD(typing.TypedDict):\n    a: int", "TD"),
+    ("import typing", "typing.overload"),
+    ("import re", "re"), ("import re", "re.compile('a(b)')"), ("import re", "re.match('a', 'a')"),
+    ("import re", "re.match('a', 'a').re"), ("import re", "re.match('a', 'a').group"),
+    ("import re", "re.finditer('a', 'aa')"), ("import re", "re.I"), ("import re", "re.error"),
+    ("import re", "re.compile('a').sub"), ("import unicodedata", "unicodedata"),
+    ("import unicodedata", "unicodedata.normalize"),
+    ("import datetime", "datetime"), ("import datetime", "datetime.datetime"),
+    ("import datetime", "datetime.datetime(2024, 1, 2)"),
+    ("import datetime", "datetime.datetime.now"), ("import datetime", "datetime.timedelta(1)"),
+    ("import datetime", "datetime.timezone.utc"),
+    ("", "[1, 2].__getitem__"), ("", "{'a': 1}.__contains__"), ("", "'ab'.__len__"),
 ]
 DUNDERS = ["__class__", "__dict__", "__globals__", "__builtins__", "__subclasses__",
            "__init__", "__reduce_ex__", "__getattribute__", "__code__", "__closure__",
@@ -200,7 +219,7 @@ INTERNALS = ["fn", "obj", "members", "rt", "body", "closure", "defaults", "array
              "func_globals", "im_func", "mro", "format_map", "encode", "translate", "kind",
              "forward", "registry", "builtins", "options", "modules", "bare",
              "doc", "module", "globals", "system", "environ", "open", "cls", "error",
-             "exception", "py_type", "with_traceback", "add_note", "message", "parent"]
+             "exception", "py_type", "with_traceback", "add_note", "message", "parent", "rng"]
 
 
 def _attribute_failures(setup: str, expr: str, attr: str) -> Iterator[str]:
@@ -224,7 +243,10 @@ def test_no_dunder_or_internal_attribute_of_any_value(setup: str, expr: str) -> 
              "P.kl_divergence", "torch.nn.utils.rnn.PackedSequence", "torch.nn.Buffer",
              "torch.autograd.gradcheck", "torch.autograd.function.once_differentiable",
              "torch.autograd.function.once_differentiable(lambda ctx, g: g)",
-             "functools.cache(abs)", "pathlib.Path",
+             "functools.cache(abs)", "pathlib.Path", "random.Random", "typing.overload",
+             "typing.NewType('U', int)", "TD", "random.Random(1).random", "re.error",
+             "unicodedata.normalize", "re.match('a', 'a').group", "re.compile('a').sub",
+             "datetime.datetime", "datetime.datetime.now",
              "torch.func.functional_call", "torch.func.linearize(sin, ones(2))[1]")
     attrs = [a for a in DUNDERS + INTERNALS if not (a == "__name__" and expr in named)
              and not (expr in ("'text'", "str") and a in STR_METHODS)
@@ -248,7 +270,8 @@ def test_a_function_name_is_a_plain_string(expr: str) -> None:
 STR_METHODS = ("format_map", "translate", "encode")
 # Names on the internals list that are Python's own public attributes of these values.
 PUBLIC_NAMES = {"pathlib.Path('a') / 'b'": ("open", "parent"),
-                "logging.getLogger('x')": ("error", "exception", "parent")}
+                "logging.getLogger('x')": ("error", "exception", "parent"),
+                "re": ("error",), "re.match('a', 'a')": ("span",)}  # Python's own names
 
 
 @pytest.mark.parametrize("expr", CLASSES)
@@ -526,14 +549,13 @@ ISOLATED: list[tuple[str, str, str]] = [
     ("urlopen", 'import urllib.request\nurllib.request.urlopen("http://example.com")',
      r"import of 'urllib.request'"),
     # --- string formatting tricks
-    ("format-attr", '"{0.__class__}".format(1)', r"format fields may only name arguments"),
-    ("format-index", '"{0[0]}".format([1])', r"format fields may only name arguments"),
-    ("format-nested", '"{0:{1.__class__.__mro__}}".format(1, "a")',
-     r"format fields may only name arguments"),
-    ("format-kw-attr", '"{x.__init__.__globals__}".format(x=print)', r"may only name arg"),
-    ("format-plain-attr", '"{0.real}".format(1)', r"may only name arguments"),
-    ("format-fn", '"{0.fn}".format(print)', r"may only name arguments"),
-    ("format-map", '"{a.__class__}".format_map({"a": 1})', r"may only name arguments"),
+    ("format-attr", '"{0.__class__}".format(1)', r"'__class__' is not accessible"),
+    ("format-index-dunder", '"{0[0].__class__}".format([1])', r"'__class__' is not accessible"),
+    ("format-nested", '"{0:{1.__class__.__mro__}}".format(1, "a")', r"is not accessible"),
+    ("format-kw-attr", '"{x.__init__.__globals__}".format(x=print)', r"is not accessible"),
+    ("format-private", '"{0._version}".format([1])', r"is not accessible"),
+    ("format-fn", '"{0.fn}".format(print)', r"has no attribute 'fn'|not supported"),
+    ("format-map", '"{a.__class__}".format_map({"a": 1})', r"is not accessible"),
     ("fstring-dunder", 'f"{(1).__class__}"', r"'__class__' is not accessible"),
     ("fstring-nested-spec", 'f"{1:{(1).__class__}}"', r"error: "),
     ("format-huge-width", '"{:>{}}".format(1, 10**9)', r"exceeds the limit"),
@@ -576,7 +598,7 @@ ISOLATED: list[tuple[str, str, str]] = [
      r"has no attribute 'bit_generator'"),
     ("numpy-rng-private", "import numpy as np\nnp.random.default_rng(0)._bit_generator",
      r"has no attribute '_bit_generator'|not accessible"),
-    ("random-host", "import random\nrandom.Random().__init__", r"has no attribute 'Random'"),
+    ("random-host", "import random\nrandom.Random().__init__", r"'__init__' is not accessible"),
     ("yield-outside", "yield ().__class__", r"'yield' outside function"),
     ("async", "async def f():\n    pass", r"'async' is not supported"),
     ("await", "def f():\n    await g()", r"error: "),

@@ -131,8 +131,9 @@ def test_printing_has_no_memory_address() -> None:
      "defining '__getattribute__' is not supported in gd classes", (1, 1)),
     ("class A:\n    __new__ = 1\n", "defining '__new__' is not supported in gd classes",
      (1, 1)),
-    ("class A:\n    pass\nclass B:\n    pass\nclass C(A, B):\n    pass\n",
-     "multiple inheritance is not supported in gd", (5, 1)),
+    ("class A:\n    pass\nclass B(A):\n    pass\nclass C(A, B):\n    pass\n",
+     "Cannot create a consistent method resolution\norder (MRO) for bases A, B", (5, 1)),
+    ("class A:\n    pass\nclass C(A, A):\n    pass\n", "duplicate base class A", (3, 1)),
     ("class A(int):\n    pass\n", "a gd class can inherit only from object, a gd class or "
      "torch.autograd.Function (or an exception class), not from int in gd", (1, 1)),
     ("class A:\n    pass\nA(1)\n", "A() takes no arguments", (3, 1)),

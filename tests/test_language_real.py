@@ -249,11 +249,12 @@ def test_new_forms_expose_nothing_of_the_host(name: str, program: str, pattern: 
 
 def test_typing_namespace_holds_only_gd_values() -> None:
     from gradcli.interp.pynamedtuple import NamedTupleBase
-    from gradcli.interp.pytyping import TypingForm
-    from gradcli.interp.values import Builtin
+    from gradcli.interp.pytyping import TypedDictBase, TypingForm
+    from gradcli.interp.values import Builtin, Decorator
 
     typing_ns = registry().module("typing")
     assert typing_ns is not None
     for name, v in typing_ns.members.items():
-        assert type(v) in (TypingForm, Builtin, bool, NamedTupleBase), name
+        assert type(v) in (TypingForm, Builtin, Decorator, bool, NamedTupleBase,
+                           TypedDictBase), name
     assert registry().bare["__name__"] == "__main__"

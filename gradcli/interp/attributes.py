@@ -275,6 +275,19 @@ ACCUMULATE_GRAD_ATTRIBUTES: dict[str, Callable[[AccumulateGrad], Any]] = {
     "requires_grad": lambda a: True,
 }
 
+def _get_item(obj: Any, idx: Any) -> Any:
+    from gradcli.interp.operators import get_item
+
+    return get_item(obj, idx)
+
+
+# The protocol methods of Python's containers a program may take as values
+# (`max(range(n), key=scores.__getitem__)`): gd's own indexing, `in` and len.
+_CONTAINER_DUNDERS: dict[str, Callable[..., Any]] = {
+    "__getitem__": _get_item, "__contains__": lambda obj, v: v in obj,
+    "__len__": lambda obj: len(obj)}
+
+
 def get_attribute(obj: Any, name: str) -> Any:
     """obj.name for a gd program, or a GdRuntimeError."""
     if name.startswith("_"):
@@ -294,6 +307,8 @@ def get_attribute(obj: Any, name: str) -> Any:
             return TENSOR_PRIVATE[name](obj)
         if type(obj) is Node and name.startswith("_saved_"):  # PyTorch's saved tensors
             return saved_attribute(obj, name)
+        if name in _CONTAINER_DUNDERS and type(obj) in (list, tuple, dict, str, range):
+            return BoundMethod(obj, name, _CONTAINER_DUNDERS[name])  # key=a.__getitem__
         if type(obj) is Namespace and not name.startswith("__") and name in obj.members:
             return obj.members[name]  # PyTorch's public '_' names gd has (_LRScheduler)
         if type(obj) is Builtin and obj.name == "object" and name in OBJECT_ATTR_METHODS:

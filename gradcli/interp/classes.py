@@ -1,6 +1,7 @@
 """gd classes: a `class` statement makes a ClassValue, calling it makes an InstanceValue.
 
-Single inheritance from `object`, another gd class or torch.autograd.Function; methods,
+Inheritance from `object`, other gd classes (several: Python's C3 method resolution
+order, cooperative `super()`) or torch.autograd.Function; methods,
 class and instance attributes, @staticmethod, @classmethod, @property (with .setter) and
 `super()`. Among the dunder names a class may define Python's protocol methods
 (dunders.PROTOCOL_DUNDERS: operators, comparisons, __hash__, containers, iteration,
@@ -135,6 +136,38 @@ class Property(GdObject):
         return "property"
 
 
+class CachedProperty(GdObject):
+    """@functools.cached_property: computed on first read, then kept as the instance's own
+    attribute of the function's name (which wins over the class's from then on)."""
+
+    __slots__ = ("fn",)
+
+    def __init__(self, fn: Any) -> None:
+        if not isinstance(fn, FunctionBase):
+            raise _error("cached_property needs a gd function", "TypeError")
+        self.fn = fn
+
+    def get_attr(self, name: str) -> Any:
+        _refuse_dunder(name)
+        if name == "func":
+            return self.fn
+        raise _error(f"'cached_property' object has no attribute '{name}'", "AttributeError")
+
+    def set_attr(self, name: str, value: Any) -> None:
+        _refuse_dunder(name)
+        raise _error(f"'cached_property' object attribute '{name}' is read-only",
+                     "AttributeError")
+
+    def del_attr(self, name: str) -> None:
+        self.set_attr(name, None)
+
+    def gd_repr(self) -> str:
+        return "<functools.cached_property object>"
+
+    def type_label(self) -> str:
+        return "cached_property"
+
+
 class NativeMethod:
     """A method of a built-in class (torch.nn.Module's) in a ClassValue's attributes: a
     Python function taking the instance first, bound as a gd method is."""
@@ -185,7 +218,29 @@ def _bind(raw: Any, obj: Any, cls: ClassValue) -> Any:
         if raw.fget is None:
             raise _error("unreadable attribute", "AttributeError")
         return raw.fget(obj)
+    if t is CachedProperty and isinstance(obj, InstanceValue):
+        v = obj.attrs[raw.fn.name.rsplit(".", 1)[-1]] = raw.fn(obj)
+        return v
     return raw
+
+
+def _c3(seqs: list[list[ClassValue]]) -> list[ClassValue]:
+    """C3 linearization: the merge of the bases' orders and the bases' list (Python's)."""
+    out: list[ClassValue] = []
+    seqs = [list(q) for q in seqs if q]
+    while seqs:
+        for q in seqs:
+            head = q[0]
+            if not any(head in other[1:] for other in seqs):
+                break
+        else:
+            names = ", ".join(dict.fromkeys(q[0].name for q in seqs))
+            raise _error("Cannot create a consistent method resolution\norder (MRO) for "
+                         f"bases {names}", "TypeError")
+        out.append(head)
+        seqs = [q[1:] if q[0] is head else q for q in seqs]
+        seqs = [q for q in seqs if q]
+    return out
 
 
 class ClassValue(GdObject):
@@ -199,15 +254,23 @@ class ClassValue(GdObject):
         # Instances are of a subclass named as the gd class, so Python's own messages
         # ("bad operand type for abs(): 'A'") name it as Python would.
         # A subclass of a built-in class (torch.nn.Module) makes the instances it makes.
-        base = bases[0] if bases and isinstance(bases[0], ClassValue) else None
-        root = base.instance_type if base is not None else InstanceValue
-        self.instance_type = type(name, (root,), {"__slots__": ()})
+        # Several gd bases: Python's C3 order of the classes (its method resolution order)
+        # and a host type deriving from each base's instance type, as Python's layout rules
+        # allow (two built-in bases with their own instances are refused as Python does).
+        gd_bases = [b for b in bases if isinstance(b, ClassValue)]
+        mro = _c3([list(b.chain) for b in gd_bases] + [gd_bases])
+        roots = tuple(b.instance_type for b in gd_bases) or (InstanceValue,)
+        try:
+            self.instance_type = type(name, roots, {"__slots__": ()})
+        except TypeError:
+            raise _error("multiple bases have instance lay-out conflict", "TypeError") from None
         self.name = name
         self.bases = bases
         self.attrs = attrs
         self.function_base = function_base  # torch.autograd.Function is in the chain
-        # The class and its ancestors, nearest first (bases cannot change in gd).
-        self.chain: tuple[ClassValue, ...] = (self, *(base.chain if base else ()))
+        # The class and its ancestors in Python's method resolution order (bases cannot
+        # change in gd).
+        self.chain: tuple[ClassValue, ...] = (self, *mro)
         # Whether the class itself has a @property: only where one is in the chain may a
         # class attribute win over an instance's own attribute.
         self.properties = any(type(v) is Property for v in attrs.values())
@@ -610,9 +673,13 @@ def make_class(name: str, bases: list[Any], attrs: dict[str, Any], span: Span,
                 f"a gd class can inherit only from object, a gd class or "
                 f"torch.autograd.Function (or an exception class), not from {shown} in gd",
                 span)
-    if len(kept) > 1:
-        raise GdRuntimeError("multiple inheritance is not supported in gd", span)
-    cls = ClassValue(name, tuple(kept), attrs, function_base)
+    if len(set(map(id, kept))) < len(kept):
+        raise GdRuntimeError(f"duplicate base class {kept[0].name}", span,
+                             py_type="TypeError")
+    try:
+        cls = ClassValue(name, tuple(kept), attrs, function_base)
+    except GdError as e:
+        raise e.at(span) from None
     cls.annotated = annotated
     for base in cls.chain[1:]:  # a base's __init_subclass__ (a class method) sees cls
         hook = base.attrs.get("__init_subclass__", _MISSING)

@@ -38,7 +38,7 @@ from gradcli.interp.operators import (
     runtime_error,
     truth,
 )
-from gradcli.interp.pytext import format_value
+from gradcli.interp.pytext import FORMATTED_HOST, format_value
 from gradcli.interp.runstate import GdFunction, Runtime
 from gradcli.interp.values import Builtin, IteratorValue, to_repr, to_str, type_name
 from gradcli.suggest import did_you_mean
@@ -746,9 +746,9 @@ def _format_field(v: Any, conv: str | None, spec: str, span: Any) -> str:
             return format(v, spec)  # the gd class's __format__ (even with no spec)
         if not spec:
             return to_str(v)
-        if isinstance(v, (int, float, str, ArrayValue)):
+        if isinstance(v, (int, float, str, complex, ArrayValue)) or type(v) in FORMATTED_HOST:
             return format(v, spec)
-        return format(to_str(v), spec)
+        return format_value(v, spec)  # object.__format__: a spec is Python's TypeError
     except CAUGHT as e:
         raise runtime_error(e, span) from None
 

@@ -42,7 +42,8 @@ def runtime_error(e: Exception, span: Span) -> GdError:
         return GdLimitError("out of memory", span)
     text = str(e) or type(e).__name__
     err = GdRuntimeError(text, span)
-    err.py_type = type(e).__name__  # the class `except` sees
+    # the class `except` sees: Python's own (a host subclass of TypeError is a TypeError)
+    err.py_type = next(c.__name__ for c in type(e).__mro__ if c.__module__ == "builtins")
     if type(e) is KeyError and len(e.args) == 1:
         err.key = e.args[0]  # the program's own key: e.args is (key,), str(e) its repr
     return err

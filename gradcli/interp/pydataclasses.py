@@ -49,16 +49,17 @@ NativeFunction.__name__ = "function"
 
 class Field:
     """What field(...) gives: a field's default or default factory, and whether the
-    field shows in the repr and takes part in comparisons."""
+    field shows in the repr, takes part in comparisons and is a parameter of __init__."""
 
-    __slots__ = ("compare", "default", "factory", "repr")
+    __slots__ = ("compare", "default", "factory", "init", "repr")
 
-    def __init__(self, default: Any, factory: Any, repr: Any = True, compare: Any = True
-                 ) -> None:
+    def __init__(self, default: Any, factory: Any, repr: Any = True, compare: Any = True,
+                 init: Any = True) -> None:
         self.default = default
         self.factory = factory
         self.repr = bool(repr)
         self.compare = bool(compare)
+        self.init = bool(init)
 
     def __repr__(self) -> str:
         return "<dataclasses.Field object>"
@@ -76,7 +77,7 @@ def _field(*, default: Any = _MISSING, default_factory: Any = _MISSING, init: An
         raise GdRuntimeError("cannot specify both default and default_factory",
                              py_type="ValueError")
     return Field(default, None if default_factory is _MISSING else default_factory, repr,
-                 compare)
+                 compare, init)
 
 
 class FieldInfo:
@@ -97,13 +98,13 @@ pymethods.DATA[FieldInfo] = frozenset({"name"})
 #: dataclasses.FrozenInstanceError, an AttributeError.
 FROZEN_ERROR = exceptions.ExceptionClass("FrozenInstanceError",
                                          exceptions.CLASSES["AttributeError"])
-_FLAGS = "__dataclass_flags__"  # name -> (in the repr, compared)
+_FLAGS = "__dataclass_flags__"  # name -> (in the repr, compared, an __init__ parameter)
 
 
 def _fields_of(cls: ClassValue) -> list[tuple[str, Any, Any]]:
     """(name, default or _MISSING, factory or None) of each field, a base's first."""
     found: dict[str, tuple[Any, Any]] = {}
-    flags: dict[str, tuple[bool, bool]] = {}
+    flags: dict[str, tuple[bool, bool, bool]] = {}
     for c in reversed(cls.chain):
         known = c.attrs.get(_FIELDS)
         if known is not None:  # a dataclass: its fields as @dataclass found them
@@ -114,15 +115,17 @@ def _fields_of(cls: ClassValue) -> list[tuple[str, Any, Any]]:
             raw = c.attrs.get(name, _MISSING)
             if type(raw) is Field:
                 found[name] = (raw.default, raw.factory)
-                flags[name] = (raw.repr, raw.compare)
+                flags[name] = (raw.repr, raw.compare, raw.init)
             else:
                 found[name] = (raw, None)
-                flags[name] = (True, True)
+                flags[name] = (True, True, True)
     cls.attrs[_FLAGS] = flags
     fields = [(name, default, factory) for name, (default, factory) in found.items()]
     seen_default = False
     for name, default, factory in fields:
-        if default is _MISSING and factory is None:
+        if not flags[name][2]:
+            pass  # not a parameter of __init__: no order to keep
+        elif default is _MISSING and factory is None:
             if seen_default:
                 raise _type_error(f"non-default argument '{name}' follows default argument")
         else:
@@ -151,27 +154,29 @@ def _process(cls: Any, init: Any, repr_: Any, eq: Any, order: Any, frozen: Any) 
     flags = cls.attrs[_FLAGS]
     shown = [n for n in names if flags[n][0]]
     compared = [n for n in names if flags[n][1]]
+    params = [f for f in fields if flags[f[0]][2]]  # __init__'s, in order
+    param_names = [n for n, _, _ in params]
 
     def values(obj: Any) -> tuple[Any, ...]:
         return tuple(obj.get_attr(n) for n in compared)
 
     def init_fn(self: Any, *args: Any, **kwargs: Any) -> None:
-        if len(args) > len(fields):
-            least = 1 + sum(1 for _, d, fac in fields if d is _MISSING and fac is None)
-            takes = str(least) if least == len(fields) + 1 else \
-                f"from {least} to {len(fields) + 1}"
+        if len(args) > len(params):
+            least = 1 + sum(1 for _, d, fac in params if d is _MISSING and fac is None)
+            takes = str(least) if least == len(params) + 1 else \
+                f"from {least} to {len(params) + 1}"
             raise _type_error(f"{qual}.__init__() takes {takes} positional "
-                              f"argument{'s' if fields else ''} but {len(args) + 1} were "
+                              f"argument{'s' if params else ''} but {len(args) + 1} were "
                               "given")
-        given = dict(zip(names, args, strict=False))
+        given = dict(zip(param_names, args, strict=False))
         for k, v in kwargs.items():
-            if k not in names:
+            if k not in param_names:
                 raise _type_error(f"{qual}.__init__() got an unexpected keyword argument "
                                   f"'{k}'")
             if k in given:
                 raise _type_error(f"{qual}.__init__() got multiple values for argument '{k}'")
             given[k] = v
-        missing = [f"'{n}'" for n, d, fac in fields
+        missing = [f"'{n}'" for n, d, fac in params
                    if n not in given and d is _MISSING and fac is None]
         if missing:
             shown = missing[0] if len(missing) == 1 else (
@@ -180,8 +185,12 @@ def _process(cls: Any, init: Any, repr_: Any, eq: Any, order: Any, frozen: Any) 
             raise _type_error(f"{qual}.__init__() missing {len(missing)} required positional "
                               f"argument{'s' if len(missing) != 1 else ''}: {shown}")
         for n, d, fac in fields:
-            v = given[n] if n in given else (fac() if fac is not None else d)
-            self.attrs[n] = v
+            if n in given:
+                self.attrs[n] = given[n]
+            elif fac is not None:
+                self.attrs[n] = fac()
+            elif d is not _MISSING:  # (a field out of __init__ with no default: unset)
+                self.attrs[n] = d
         post = self._dunder("__post_init__")
         if post is not None:
             post(self)
@@ -253,7 +262,15 @@ def _replace(obj: Any, /, **changes: Any) -> Any:
     """dataclasses.replace(instance, **changes): a new instance, its fields from obj
     except the changed ones (through the class's __init__ and __post_init__)."""
     names = _instance(obj, "replace")
-    return obj.cls(**{n: changes.pop(n) if n in changes else obj.get_attr(n) for n in names},
+    flags = obj.cls.find(_FLAGS)
+    params = []
+    for n in names:
+        if flags[n][2]:
+            params.append(n)
+        elif n in changes:
+            raise GdRuntimeError(f"field {n} is declared with init=False, it cannot be "
+                                 "specified with replace()", py_type="ValueError")
+    return obj.cls(**{n: changes.pop(n) if n in changes else obj.get_attr(n) for n in params},
                    **changes)
 
 

@@ -1,4 +1,5 @@
-"""`import itertools` and `import functools` (reduce, partial, cache, lru_cache, wraps).
+"""`import itertools` and `import functools` (reduce, partial, cache, lru_cache, wraps,
+cached_property, total_ordering).
 
 Each itertools function returns a lazy iterator (an IteratorValue named as Python's type,
 `<itertools.chain object>`) over Python's own itertools; every item one hands out is a
@@ -16,6 +17,7 @@ from typing import Any
 
 from gradcli.errors import GdLimitError, GdRuntimeError
 from gradcli.interp import operators, pymethods
+from gradcli.interp.classes import CachedProperty
 from gradcli.interp.values import (
     Builtin,
     Decorator,
@@ -306,6 +308,60 @@ def _wraps(wrapped: Any, *args: Any, **kwargs: Any) -> Decorator:
     return Decorator("functools.wraps", update)
 
 
+def _tee(iterable: Any, n: Any = 2) -> tuple[IteratorValue, ...]:
+    """itertools.tee(iterable, n=2): n independent iterators over the same items."""
+    if type(n) is not int:
+        raise GdRuntimeError(f"'{type(n).__name__}' object cannot be interpreted as an "
+                             "integer", py_type="TypeError")
+    if n < 0:
+        raise GdRuntimeError("n must be >= 0", py_type="ValueError")
+    if n > MAX_SEQUENCE:
+        raise GdLimitError(f"itertools.tee() would make {n} iterators")
+    return tuple(_lazy("_tee", it) for it in itertools.tee(_iter(iterable), n))
+
+
+# functools.total_ordering: from the root ordering (Python's choice: the greatest name the
+# class defines), each other one as Python's _gt_from_lt and friends derive it.
+_DERIVED: dict[str, dict[str, Callable[[Any, Any, Any], Any]]] = {
+    "__lt__": {"__gt__": lambda r, a, b: not r and a != b,
+               "__le__": lambda r, a, b: r or a == b, "__ge__": lambda r, a, b: not r},
+    "__le__": {"__ge__": lambda r, a, b: not r or a == b,
+               "__lt__": lambda r, a, b: r and a != b, "__gt__": lambda r, a, b: not r},
+    "__gt__": {"__lt__": lambda r, a, b: not r and a != b,
+               "__ge__": lambda r, a, b: r or a == b, "__le__": lambda r, a, b: not r},
+    "__ge__": {"__le__": lambda r, a, b: not r or a == b,
+               "__gt__": lambda r, a, b: r and a != b, "__lt__": lambda r, a, b: not r},
+}
+
+
+def _total_ordering(cls: Any) -> Any:
+    """@functools.total_ordering: the class's missing orderings from the one it defines."""
+    from gradcli.interp.classes import ClassValue
+    from gradcli.interp.pydataclasses import NativeFunction
+
+    if not isinstance(cls, ClassValue):
+        raise GdRuntimeError("total_ordering() should be called on a gd class",
+                             py_type="TypeError")
+    roots = [n for n in _DERIVED if isinstance(cls.find(n), FunctionBase)]
+    if not roots:
+        raise GdRuntimeError("must define at least one ordering operation: < > <= >=",
+                             py_type="ValueError")
+    root = max(roots)
+    root_fn = cls.find(root)
+    for name, derive in _DERIVED[root].items():
+        if name in roots:
+            continue
+
+        def method(a: Any, b: Any, derive: Any = derive) -> Any:
+            r = root_fn(a, b)
+            if r is NotImplemented:
+                return r
+            return derive(operators.truth(r), a, b)
+
+        cls.attrs[name] = NativeFunction(f"{cls.name}.{name}", method)
+    return cls
+
+
 def namespaces() -> dict[str, Namespace]:
     """The `itertools` and `functools` modules."""
     members: dict[str, Any] = {}
@@ -315,6 +371,7 @@ def namespaces() -> dict[str, Namespace]:
             ("zip_longest", _zip_longest), ("groupby", _groupby), ("starmap", _starmap),
             ("takewhile", _predicate("takewhile")), ("dropwhile", _predicate("dropwhile")),
             ("filterfalse", _filterfalse), ("compress", _compress), ("pairwise", _pairwise),
+            ("tee", _tee),
             ("permutations", _combinatoric("permutations", _perm)),
             ("combinations", _combinatoric("combinations", _comb)),
             ("combinations_with_replacement", _combinatoric(
@@ -325,6 +382,10 @@ def namespaces() -> dict[str, Namespace]:
                          "partial": Builtin("functools.partial", Partial),
                          "cache": Decorator("functools.cache", _memoized),
                          "lru_cache": Decorator("functools.lru_cache", _lru_cache),
-                         "wraps": Builtin("functools.wraps", _wraps)}
+                         "wraps": Builtin("functools.wraps", _wraps),
+                         "cached_property": Decorator("functools.cached_property",
+                                                      CachedProperty),
+                         "total_ordering": Decorator("functools.total_ordering",
+                                                     _total_ordering)}
     return {"itertools": Namespace("itertools", members),
             "functools": Namespace("functools", functools_members)}

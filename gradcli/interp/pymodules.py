@@ -16,11 +16,14 @@ from typing import Any
 #: dotted module name -> the gd module whose namespaces() builds it.
 LAZY: dict[str, str] = {
     **dict.fromkeys(("time", "sys", "os", "os.path"), "pysys"),
-    **dict.fromkeys(("json", "pprint", "string", "textwrap", "statistics", "io"), "pytextmods"),
+    **dict.fromkeys(("json", "pprint", "string", "textwrap", "statistics", "io",
+                     "unicodedata"), "pytextmods"),
     **dict.fromkeys(("operator", "heapq", "bisect"), "pyoperator"),
     "argparse": "pyargparse",
     **dict.fromkeys(("contextlib", "abc"), "pyclassmods"),
     "enum": "pyenum",
+    "re": "pyre",
+    "datetime": "pydatetime",
     "logging": "pylogging",
     **dict.fromkeys(("csv", "pickle", "pathlib"), "pyfilemods"),
     # third-party modules scripts import (thirdparty: no bars, no plots; pysklearn)

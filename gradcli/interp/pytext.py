@@ -9,6 +9,7 @@ object.__format__ would refuse a spec for is refused with Python's message.
 
 from __future__ import annotations
 
+import _string
 import builtins as py
 import string
 from collections.abc import Callable
@@ -26,6 +27,8 @@ from gradcli.interp.values import GdObject, to_repr, to_str, type_name
 
 # Values whose own __format__ takes a spec (bool is an int).
 _FORMATS_ITSELF = (int, float, str, ArrayValue)
+#: Python values of the library modules that format themselves (datetime's: `{d:%Y}`).
+FORMATTED_HOST: set[type] = set()
 
 
 def _type_error(message: str) -> GdRuntimeError:
@@ -69,7 +72,7 @@ def format_value(v: Any, spec: str = "") -> str:
         if is_parameter(v):  # Tensor.__format__ formats the item of a plain tensor only
             raise _type_error("unsupported format string passed to Parameter.__format__")
         return format_tensor_spec(v.array, dtypes.name_of(v.dtype), spec)
-    if isinstance(v, (*_FORMATS_ITSELF, Protocols)):  # a gd class: its __format__
+    if isinstance(v, (*_FORMATS_ITSELF, Protocols)) or type(v) in FORMATTED_HOST:
         return py.format(v, spec)
     if spec:
         raise _type_error(f"unsupported format string passed to {type_name(v)}.__format__")
@@ -90,20 +93,25 @@ def _format(value: Any, format_spec: Any = "") -> str:
 
 
 class _SafeFormatter(string.Formatter):
-    """str.format with fields that only name arguments, at every nesting level.
-
-    "{0.__class__}", "{0[0]}" and the nested "{0:{1.__class__}}" would reach Python
-    objects through attribute or index lookups; widths and precisions are capped.
+    """str.format with fields read through gd's attribute and index rules, at every
+    nesting level ("{0.__class__}" and the nested "{0:{1.__class__}}" are refused as
+    `x.__class__` is); widths and precisions are capped.
     """
 
     def __init__(self, positional: bool = True) -> None:
         self.positional = positional  # False for format_map
 
     def get_field(self, field_name: str, args: Any, kwargs: Any) -> Any:
-        if "." in field_name or "[" in field_name:
-            raise GdRuntimeError("format fields may only name arguments in gd "
-                                 f"(not {{{field_name}}})")
-        return super().get_field(field_name, args, kwargs)
+        # "{0[1]}" and "{cfg.lr}" index and read attributes as gd's own `x[1]` and `x.lr`
+        # do (through their allow-lists: "{0.__class__}" is refused as `x.__class__` is).
+        from gradcli.interp.attributes import get_attribute
+        from gradcli.interp.operators import get_item
+
+        first, rest = _string.formatter_field_name_split(field_name)
+        obj = self.get_value(first, args, kwargs)
+        for is_attr, key in rest:
+            obj = get_attribute(obj, key) if is_attr else get_item(obj, key)
+        return obj, first
 
     def get_value(self, key: Any, args: Any, kwargs: Any) -> Any:
         if type(key) is int:

@@ -1,4 +1,4 @@
-"""`json`, `pprint`, `string`, `textwrap`, `statistics` and `io` in gd.
+"""`json`, `pprint`, `string`, `textwrap`, `statistics`, `io` and `unicodedata` in gd.
 
 Each hands Python's own function plain values only: json.dumps and pprint first copy the
 value into dicts, lists, tuples, strings, numbers, booleans and None (anything else is
@@ -15,6 +15,7 @@ import pprint as host_pprint
 import statistics as host_statistics
 import string as host_string
 import textwrap as host_textwrap
+import unicodedata as host_unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -314,10 +315,70 @@ def _io() -> Namespace:
                                                "torch.load")})
 
 
+# -- unicodedata ------------------------------------------------------------------------
+
+
+def _normalize(form: Any, text: Any) -> str:
+    """unicodedata.normalize(form, unistr): Python's, its result within the string cap
+    (a decomposition is at most 18 characters per character)."""
+    _check_str("normalize() argument 1", form)
+    _check_str("normalize() argument 2", text)
+    limits.check_length(18 * len(text), "string")
+    try:
+        return host_unicodedata.normalize(form, text)
+    except ValueError as e:
+        raise GdRuntimeError(str(e), py_type="ValueError") from None
+
+
+def _char_function(name: str) -> Callable[..., Any]:
+    fn = getattr(host_unicodedata, name)
+
+    def call(chr: Any, *default: Any) -> Any:
+        if type(chr) is not str or len(chr) != 1:
+            raise _type_error(f"{name}() argument must be a unicode character, not "
+                              f"{type_name(chr) if type(chr) is not str else 'str'}")
+        try:
+            return fn(chr, *default)
+        except (ValueError, KeyError) as e:
+            raise GdRuntimeError(str(e), py_type=type(e).__name__) from None
+
+    call.__doc__ = f"unicodedata.{name}(chr): Python's"
+    return call
+
+
+def _unicodedata() -> Namespace:
+    members: dict[str, Any] = {
+        name: Builtin(f"unicodedata.{name}", _char_function(name))
+        for name in ("category", "name", "combining", "east_asian_width", "decimal",
+                     "digit", "numeric", "bidirectional", "mirrored", "decomposition")}
+    members["normalize"] = Builtin("unicodedata.normalize", _normalize)
+    members["is_normalized"] = Builtin("unicodedata.is_normalized", _is_normalized)
+    members["lookup"] = Builtin("unicodedata.lookup", _lookup)
+    members["unidata_version"] = host_unicodedata.unidata_version
+    return Namespace("unicodedata", members)
+
+
+def _is_normalized(form: Any, text: Any) -> bool:
+    """unicodedata.is_normalized(form, unistr): whether unistr is in that normal form."""
+    try:
+        return host_unicodedata.is_normalized(_check_str("form", form),
+                                              _check_str("unistr", text))
+    except ValueError as e:
+        raise GdRuntimeError(str(e), py_type="ValueError") from None
+
+
+def _lookup(name: Any) -> str:
+    """unicodedata.lookup(name): the character of that name."""
+    try:
+        return host_unicodedata.lookup(_check_str("lookup() argument", name))
+    except KeyError as e:
+        raise GdRuntimeError(str(e.args[0]), py_type="KeyError") from None
+
+
 def namespaces() -> dict[str, Namespace]:
-    """json, pprint, string, textwrap, statistics and io."""
+    """json, pprint, string, textwrap, statistics, io and unicodedata."""
     return {"json": _json(), "string": _string(), "textwrap": _textwrap(),
-            "statistics": _statistics(), "io": _io(),
+            "statistics": _statistics(), "io": _io(), "unicodedata": _unicodedata(),
             "pprint": Namespace("pprint", {
                 "pprint": Builtin("pprint.pprint", _pprint(True)),
                 "pformat": Builtin("pprint.pformat", _pformat),

@@ -12,8 +12,15 @@ from __future__ import annotations
 from typing import Any
 
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import pynamedtuple
-from gradcli.interp.values import Builtin, GdObject, Namespace, class_name, private_name_error
+from gradcli.interp import pybuiltins, pynamedtuple
+from gradcli.interp.values import (
+    Builtin,
+    Decorator,
+    GdObject,
+    Namespace,
+    class_name,
+    private_name_error,
+)
 
 
 class TypingForm(GdObject):
@@ -82,7 +89,13 @@ _FORMS = ("Any", "Callable", "ClassVar", "Dict", "Final", "FrozenSet", "Generato
           "Iterable", "Iterator", "List", "Literal", "Mapping", "MutableMapping", "Optional",
           "Sequence", "Set", "Tuple", "Type", "Union", "Generic", "Protocol", "Deque",
           "DefaultDict", "NoReturn", "Hashable", "Sized", "Collection", "Container",
-          "AbstractSet", "MutableSequence", "Reversible", "Annotated", "TypeAlias")
+          "AbstractSet", "MutableSequence", "Reversible", "Annotated", "TypeAlias",
+          "Counter", "OrderedDict", "ChainMap", "Awaitable", "Coroutine", "AsyncIterator",
+          "AsyncIterable", "AsyncGenerator", "SupportsInt", "SupportsFloat", "SupportsIndex",
+          "SupportsAbs", "SupportsRound", "Concatenate", "Self", "Never", "LiteralString",
+          "Required", "NotRequired", "Unpack", "TypeGuard", "ByteString", "AnyStr",
+          "MutableSet", "KeysView", "ValuesView", "ItemsView", "ContextManager", "Pattern",
+          "Match", "IO", "TextIO", "BinaryIO")
 
 
 def _cast(typ: Any, value: Any) -> Any:
@@ -97,12 +110,58 @@ def _type_var(name: Any, *constraints: Any, **options: Any) -> TypingForm:
     return TypingForm(f"~{name}")
 
 
+def _unchanged(fn: Any) -> Any:
+    """A typing decorator that changes nothing at run time (@overload, @final,
+    @runtime_checkable, @no_type_check, @override): its argument."""
+    return fn
+
+
+def _new_type(name: Any, tp: Any) -> Builtin:
+    """typing.NewType(name, tp): a callable giving its argument back."""
+    if type(name) is not str:
+        raise GdRuntimeError("NewType name must be a string", py_type="TypeError")
+    return Builtin(name, lambda x: x, f"{name}(x): x (typing.NewType)")
+
+
+def _param_spec(name: Any, **options: Any) -> TypingForm:
+    """typing.ParamSpec(name): printed as ~name."""
+    return _type_var(name)
+
+
+class TypedDictBase(Builtin):
+    """typing.TypedDict: a base whose class statement makes a callable that builds a
+    plain dict (as a TypedDict class does at run time); the annotations are not checked."""
+
+    __slots__ = ()
+
+    def subclass(self, name: str, bases: list[Any], attrs: dict[str, Any], span: Any,
+                 annotated: tuple[str, ...]) -> Builtin:
+        for key in attrs:
+            if not key.startswith("__") and key not in annotated:
+                raise GdRuntimeError("a TypedDict class has only annotated keys", span,
+                                     py_type="TypeError")
+        return Builtin(name, lambda *args, **kwargs: dict(*args, **kwargs),
+                       f"{name}(**keys): a dict (typing.TypedDict)")
+
+
+def _typed_dict(*args: Any, **kwargs: Any) -> Any:
+    raise GdRuntimeError("TypedDict('Name', {...}) (the functional form) is not supported in "
+                         "gd: use a class statement", py_type="TypeError")
+
+
 TYPING = Namespace("typing", {
     **{name: TypingForm(f"typing.{name}") for name in _FORMS},
     "cast": Builtin("typing.cast", _cast),
     "TypeVar": Builtin("typing.TypeVar", _type_var),
     "TYPE_CHECKING": False,
     "NamedTuple": pynamedtuple.NAMED_TUPLE,
+    **{name: Decorator(f"typing.{name}", _unchanged) for name in (
+        "overload", "final", "runtime_checkable", "no_type_check", "override")},
+    "NewType": Builtin("typing.NewType", _new_type),
+    "Text": Builtin("str", pybuiltins.PYTHON_BUILTINS["str"]),  # typing.Text is str
+    "ParamSpec": Builtin("typing.ParamSpec", _param_spec),
+    "TypedDict": TypedDictBase("typing.TypedDict", _typed_dict,
+                               "typing.TypedDict: a base for a class of dicts"),
 })
 
 # `from __future__ import annotations` (and the other features, all on in Python 3).

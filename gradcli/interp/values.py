@@ -291,6 +291,10 @@ class StrValue:
     __slots__ = ()
 
 
+#: Python values of library modules whose str() is their own text (datetime's).
+STR_HOST: set[type] = set()
+
+
 class AccumulateGrad:
     """What grad_fn.next_functions shows for a leaf that requires grad.
 
@@ -442,7 +446,7 @@ def to_str(v: Any) -> str:
     r = tensor_repr(v)
     if r is not None:
         return r
-    if isinstance(v, StrValue):
+    if isinstance(v, StrValue) or type(v) in STR_HOST:
         return str(v)
     return format_value(v, tensor_repr)
 
