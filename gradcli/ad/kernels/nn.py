@@ -15,13 +15,14 @@ from gradcli.ad.kernels.fused import fma
 from gradcli.ad.kernels.half import via_float32
 from gradcli.ad.kernels.linalg import product
 from gradcli.ad.kernels.messages import TorchError, not_implemented, scalar_name
-from gradcli.ad.kernels.reductions import _threads, mean, torch_sum
+from gradcli.ad.kernels.reductions import mean, torch_sum
 from gradcli.ad.kernels.vecmath import (
     LIBM,
     dnnl_gelu_erf,
     dnnl_gelu_erf_backward,
     kernel_loop,
     lanes,
+    threads,
     vexp,
     vlog1p,
 )
@@ -609,7 +610,7 @@ def batch_stats(x: Any) -> tuple[ndarray, ndarray, int]:
         return mean, np.cumsum(dev * dev, axis=1)[:, -1], rows.shape[1]
     if count == x.shape[0]:
         rows = x.reshape(count, c)
-        size = -(-count // min(_threads(), count))
+        size = -(-count // min(threads(), count))
         chunks = [rows[b:b + size] for b in range(0, count, size)]
         total = np.zeros(c, np.float64)
         for part in chunks:
@@ -662,7 +663,7 @@ def batch_norm_backward(g: Any, x: Any, w: Any, mean: Any, var: Any, training: b
     else:
         m = np.asarray(mean, dt)
         invstd = (1 / np.sqrt(np.asarray(var, np.float64) + eps)).astype(dt)
-    size = -(-count // min(_threads(), count))
+    size = -(-count // min(threads(), count))
     total = np.zeros(c, np.float64)
     dotp = np.zeros(c, np.float64)
     for b in range(0, count, size):
