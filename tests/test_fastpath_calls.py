@@ -24,7 +24,9 @@ from gradcli.source import Source
 BENCH = Path(__file__).resolve().parents[1] / "bench" / "gd"
 
 #: Python calls per loop step (interpreter, recording, backward), measured 2026-12-05.
-BUDGETS = {"w1.gd": ("n = 10000", 24), "w2.gd": ("n = 1000", 29)}
+#: W1: 27 since 2026-12-06, three more: its float32 sin is MKL's polynomial on a Python
+#: float (kernels/vmltrig.scalar: sin32 and scalar forward, scalar for cos backward).
+BUDGETS = {"w1.gd": ("n = 10000", 27), "w2.gd": ("n = 1000", 29)}
 
 
 def _calls(text: str) -> int:

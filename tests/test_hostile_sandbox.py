@@ -375,7 +375,6 @@ ISOLATED: list[tuple[str, str, str]] = [
     ("tensor-array-iface", "ones(2).__array_interface__", r"not accessible"),
     ("tensor-numpy-array", "ones(2).numpy().array", r"has no attribute 'array'"),
     ("tensor-storage", "ones(2).storage()", r"'Tensor.storage' is not supported by gradcli"),
-    ("tensor-data-ptr", "ones(2).data_ptr()", r"'Tensor.data_ptr' is not supported by gradcli"),
     ("tensor-untyped", "ones(2).untyped_storage()",
      r"'Tensor.untyped_storage' is not supported by gradcli"),
     ("tensor-hook", "x = ones(2, requires_grad=True)\n"
@@ -671,3 +670,21 @@ def test_escape_catalogue_size() -> None:
     total = (len(VALUES) * len(DUNDERS + INTERNALS) * 2 + len(VALUES) * 10
              + len(FORBIDDEN_NAMES) * 4 + len(ISOLATED) + 1)
     assert total > 3000
+
+
+def test_data_ptr_is_no_host_address() -> None:
+    """x.data_ptr() tells views apart as PyTorch's does, but its numbers are stand-ins the
+    same every run, never the host's addresses."""
+    from pyrun import gd_output
+
+    program = ("x = torch.ones(4)\ny = x[1:]\nz = torch.zeros(2)\n"
+               "print(x.data_ptr(), y.data_ptr() - x.data_ptr(), x.detach().data_ptr() == "
+               "x.data_ptr(), z.data_ptr() != x.data_ptr(), x.view(2, 2).data_ptr() == "
+               "x.data_ptr())\n")
+    first = gd_output(program)
+    assert first == gd_output(program)
+    ptr, step, *flags = first.split()
+    assert step == "4" and flags == ["True", "True", "True"]
+    from gradcli.ad.ops import layout
+    assert int(ptr) >= 0x5F3A_0000_0040 and int(ptr) < 0x5F3A_0000_0040 + (1 << 40)
+    assert layout._next_base > int(ptr)

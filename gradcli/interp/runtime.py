@@ -15,6 +15,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
+from gradcli.ad.ops.layout import reset_data_ptrs
 from gradcli.ad.session import recording
 from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdInputError, GdLimitError
@@ -139,6 +140,7 @@ class Program:
     def run(self) -> ProgramResult:
         """Execute the program once."""
         _keep_freed_memory()
+        reset_data_ptrs()
         rt = self.rt
         rt.reset()
         set_program(self.source.name)  # sys.argv[0]

@@ -608,7 +608,7 @@ def isfinite(x: ndarray) -> Any:
 def scalar_sin(x: Any) -> Any:
     """sin of a numpy float32/float64 scalar, as `sin` gives it for a 0-d array."""
     if type(x) is np.float32:
-        return vmltrig.sin32(x.__array__())[()]
+        return vmltrig.scalar(float(x), 0.0, np.sin, x)
     return np.sin(x)
 
 
@@ -624,5 +624,5 @@ def scalar_tanh_backward(g: Any, o: Any) -> Any:
 def scalar_cos(x: Any) -> Any:
     """cos of a numpy float32/float64 scalar, as `cos` gives it for a 0-d array."""
     if type(x) is np.float32:
-        return vmltrig.cos32(x.__array__())[()]
+        return vmltrig.scalar(float(x), 0.5, np.cos, x)
     return np.cos(x)

@@ -18,6 +18,7 @@ float64 function rounded once, as before.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -35,12 +36,35 @@ LIMIT = 8192.0
 
 def sin32(x: np.ndarray) -> np.ndarray:
     """sin of a float32 array, as MKL's vsSin gives it."""
+    if not x.ndim:
+        return np.asarray(scalar(float(x), 0.0, np.sin, x[()]))
     return _reduced(x, 0.0, np.sin)
 
 
 def cos32(x: np.ndarray) -> np.ndarray:
     """cos of a float32 array, as MKL's vsCos gives it."""
+    if not x.ndim:
+        return np.asarray(scalar(float(x), 0.5, np.cos, x[()]))
     return _reduced(x, 0.5, np.cos)
+
+
+def scalar(xd: float, half: float, f: Any, x: Any) -> np.float32:
+    """_reduced's operations on one value, as Python floats (the same IEEE double
+    operations; round() rounds half to even as np.rint): a 0-d tensor or a numpy scalar
+    (the scalar backward pass) at a fraction of the array path's cost. x: the float32."""
+    if not abs(xd) <= LIMIT:
+        with np.errstate(invalid="ignore"):
+            return _F32(f(np.float64(xd)))
+    if xd == 0.0 and not half:
+        return _F32(x)  # sin(±0) keeps the zero's sign
+    k = float(round(xd * _INV_PI + half)) if half else float(round(xd * _INV_PI))
+    kk = k - half if half else k
+    r = xd - kk * _PI1
+    r -= kk * _PI2
+    r -= kk * _PI3
+    z = r * r
+    p = r + r * z * (_C3 + z * (_C5 + z * (_C7 + z * _C9)))
+    return _F32(-p if k % 2.0 else p)
 
 
 def _reduced(x: np.ndarray, half: float, f: np.ufunc) -> np.ndarray:

@@ -5,6 +5,7 @@ a stepped slice multiplies them)."""
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import numpy as np
@@ -38,9 +39,37 @@ def storage_offset(x: Tensor) -> int:
 
 
 def data_ptr(x: Tensor) -> int:
-    """x.data_ptr(): the address of x's first element (equal for tensors sharing it: a view
-    at offset 0, x.detach(), x.data)."""
-    return int(x.array.__array_interface__["data"][0])
+    """x.data_ptr(): where x's first element is, as a number equal for tensors sharing it (a
+    view at offset 0, x.detach(), x.data) and apart by the bytes between two elements of
+    one storage. Not the host's address, which would change from run to run and tell a
+    program about the host: each storage gets a stand-in base, in the order the program
+    first asks (the same numbers every run)."""
+    a = x.array
+    root = a
+    while isinstance(root.base, np.ndarray):
+        root = root.base
+    entry = _BASES.get(id(root))
+    if entry is None or entry[0]() is not root:  # (an id freed and reused: a new storage)
+        global _next_base
+        if len(_BASES) > 65536:  # bounded: forget the storages asked about long ago
+            _BASES.clear()
+        entry = _BASES[id(root)] = (weakref.ref(root), _next_base)
+        _next_base += (root.nbytes + 127) // 64 * 64
+    offset = a.__array_interface__["data"][0] - root.__array_interface__["data"][0]
+    return entry[1] + offset
+
+
+#: data_ptr's storages: id of the owning array -> (a weak reference to it, its base).
+_BASES: dict[int, tuple[Any, int]] = {}
+_FIRST_BASE = 0x5F3A_0000_0040  # what a CPU allocation's address looks like
+_next_base = _FIRST_BASE
+
+
+def reset_data_ptrs() -> None:
+    """Start data_ptr's stand-ins afresh (each run of a program: the same numbers)."""
+    global _next_base
+    _BASES.clear()
+    _next_base = _FIRST_BASE
 
 
 def element_size(x: Tensor) -> int:
