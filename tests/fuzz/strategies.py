@@ -1055,6 +1055,11 @@ MATH_PRINTS = [
     "print(torch.pow(w.reshape(-1, 1) + 0.1, b[:3]).tolist(), "
     "torch.atan2(a.reshape(-1, 1), b[:3]).tolist(), torch.pow(w.t(), b).tolist())",
     "print(torch.logaddexp(a, b[:1]).tolist(), torch.atan2(a[:1], b).tolist())",
+    # float32 sin/cos whatever the dtype (MKL's polynomial, kernels/vmltrig; float64's MKL
+    # path is not reproduced), large arguments, a strided view and the backward pass
+    "x = a.float().requires_grad_()\nprint(torch.sin(x).tolist(), torch.cos(b.float() * 40)"
+    ".tolist(), torch.sin(x[::2] * 7).tolist())\ntorch.sin(x).sum().backward()\n"
+    "print(x.grad.tolist())",
     "print((w + 0.5).prod().item(), (w + 0.5).reshape(1, -1).prod(1).tolist())",
     "print(torch.addmm(C, M, N, beta=be, alpha=al).tolist())",
     "print(torch.addmm(C[0], M.t().contiguous().t(), N, beta=be, alpha=al).tolist())",
