@@ -86,7 +86,7 @@ def test_special_values(dtype: str) -> None:
 
 
 def test_atan2_agrees_with_sleef_on_many_values() -> None:
-    """SLEEF's atan2 written out (vecmath.vatan2) against PyTorch's vector loop on 4096
+    """SLEEF's atan2 written out (vecpow.vatan2) against PyTorch's vector loop on 4096
     pairs spread over many magnitudes, both dtypes: bit for bit."""
     torch = pytest.importorskip("torch")
     rng = np.random.default_rng(3)

@@ -3,7 +3,7 @@ give PyTorch's bits on every layout: TensorIterator's walk (dims sorted by the i
 strides and merged where contiguous, broadcast scalars in the vector loop, one chunk per
 thread past 32,768 elements) decides which elements take the vector function
 (kernels/vecmath.kernel_loop). Tensor-by-tensor pow is SLEEF's powf8_u10 / powd4_u10 on
-the vector pairs and std::pow on the rest (kernels/vecmath.vpow)."""
+the vector pairs and std::pow on the rest (kernels/vecpow.vpow)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
-from gradcli.ad.kernels import vecmath as VM
+from gradcli.ad.kernels import vecpow
 from gradcli.ad.ops.surface import SURFACE
 from gradcli.ad.tensor import tensor_from_array
 
@@ -63,7 +63,7 @@ def test_pow_is_sleefs_with_its_special_values(dtype: type) -> None:
     y = np.concatenate([by.ravel(), rng.integers(-6, 7, 3000), rng.uniform(-3, 3, 3000)])
     x, y = x.astype(dtype), y.astype(dtype)
     n = x.size - x.size % 16
-    assert _same(VM.vpow(x[:n], y[:n]), torch.pow(torch.from_numpy(x[:n]),
+    assert _same(vecpow.vpow(x[:n], y[:n]), torch.pow(torch.from_numpy(x[:n]),
                                                   torch.from_numpy(y[:n])).numpy())
     assert _same(SURFACE["torch.pow"](tensor_from_array(x), tensor_from_array(y)).array,
                  torch.pow(torch.from_numpy(x), torch.from_numpy(y)).numpy())

@@ -11,7 +11,10 @@ import numpy as np
 
 from gradcli.ad import dtypes
 from gradcli.ad.kernels import vecmath as VM
-from gradcli.ad.kernels import vmltrig
+from gradcli.ad.kernels import (
+    vecpow,  # noqa: F401 (registers VEC and LIBM atan2, hypot, pow)
+    vmltrig,
+)
 from gradcli.ad.kernels.fused import fma, vml_sqrt
 from gradcli.ad.kernels.half import via_float32
 from gradcli.ad.kernels.messages import TorchError, broadcast_message_all, not_implemented
