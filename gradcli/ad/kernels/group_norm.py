@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcli.ad.kernels import nn as KN
+from gradcli.ad.kernels import normalization as KNorm
 
 
 def _channel(x: Any) -> tuple[int, ...]:
@@ -17,7 +17,7 @@ def group_norm(x: Any, w: Any, b: Any, groups: int, eps: float) -> Any:
     """(x - mean)/sqrt(var + eps) over each (sample, group), · w + b per channel."""
     x = np.asarray(x)
     rows = x.reshape(x.shape[0], groups, -1)
-    y = KN.layer_norm(rows, None, None, (2,), eps).reshape(x.shape)
+    y = KNorm.layer_norm(rows, None, None, (2,), eps).reshape(x.shape)
     if w is not None:
         y = y * np.asarray(w).reshape(_channel(x))
     if b is not None:

@@ -8,6 +8,7 @@ from typing import Any
 from gradcli.ad.graph import Tensor, _torch_scalar_name, tensor_from_array
 from gradcli.ad.inplace import record_inplace
 from gradcli.ad.kernels import nn as KN
+from gradcli.ad.kernels import normalization as KNorm
 from gradcli.ad.ops import activations  # noqa: F401  (the activations' spellings)
 from gradcli.ad.ops import backward as B
 from gradcli.ad.ops.creation import _as_tensor, torch_error
@@ -393,10 +394,10 @@ def batch_norm(input: Tensor, running_mean: Any, running_var: Any, weight: Any =
                  "var": None if rv is None else rv.array,
                  "training": bool(training), "eps": float(eps)})
     if training and rm is not None and rv is not None:
-        mean_, m2, n = KN.batch_stats(input.array)
+        mean_, m2, n = KNorm.batch_stats(input.array)
         with no_grad():
-            record_inplace(rm, tensor_from_array(KN.running_mean(rm.array, mean_, momentum)))
-            new = KN.running_var(rv.array, m2, n, momentum)
+            record_inplace(rm, tensor_from_array(KNorm.running_mean(rm.array, mean_, momentum)))
+            new = KNorm.running_var(rv.array, m2, n, momentum)
             record_inplace(rv, tensor_from_array(new))
     return out
 

@@ -9,6 +9,7 @@ from gradcli.ad import ops
 from gradcli.ad.graph import Tensor
 from gradcli.ad.kernels import ctc as KC
 from gradcli.ad.kernels import nn as KN
+from gradcli.ad.kernels import normalization as KNorm
 from gradcli.ad.ops import backward as B
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES, Rule
@@ -349,7 +350,7 @@ def _norm_jvp(ts: list[Any], x: Tensor, w: Any, b: Any, dims: tuple[int, ...], e
 
 
 register(Rule(
-    "layer_norm", "NativeLayerNormBackward0", KN.layer_norm,
+    "layer_norm", "NativeLayerNormBackward0", KNorm.layer_norm,
     lambda g, out, x, w, b, dims, eps: _norm_vjp(g, x, w, b, dims, eps, False),
     lambda ts, out, x, w, b, dims, eps: _norm_jvp(ts, x, w, b, dims, eps, False),
     kind="general", doc="(x - mean)/sqrt(var + eps) · w + b over the last dims",
@@ -371,7 +372,7 @@ def _bn_dims(x: Tensor) -> tuple[int, ...]:
 # x's values replaced by a kernel's exact ones: the gradients batch_norm's VJP computes as
 # PyTorch's kernel rounds them, their derivatives those of the formula in our ops.
 _EXACT = register(Rule(
-    "exact_value", lambda inputs, p: p["name"], KN.exact_value,
+    "exact_value", lambda inputs, p: p["name"], KNorm.exact_value,
     lambda g, out, x, value, base, name: (g,),
     lambda ts, out, x, value, base, name: ts[0],
     kind="linear", doc="x (computed as base) with a kernel's exact values (x's derivative)",
@@ -380,7 +381,7 @@ _EXACT = register(Rule(
 
 def _bn_exact(g: Tensor, x: Tensor, w: Any, mean: Any, var: Any, training: bool,
               eps: float) -> Any:
-    return KN.batch_norm_backward(g.array, x.array, None if w is None else w.array, mean, var,
+    return KNorm.batch_norm_backward(g.array, x.array, None if w is None else w.array, mean, var,
                                   training, eps)
 
 
@@ -406,7 +407,7 @@ def _bn_vjp_array(g: Tensor, out: Tensor, x: Tensor, w: Any, b: Any, mean: Any, 
 
 
 register(Rule(
-    "batch_norm", "NativeBatchNormBackward0", KN.batch_norm,
+    "batch_norm", "NativeBatchNormBackward0", KNorm.batch_norm,
     _bn_vjp,
     lambda ts, out, x, w, b, mean, var, training, eps: _norm_jvp(
         ts, x, w, b, _bn_dims(x), eps, True, None if training else _bn_stats(mean, var, eps)),

@@ -1,0 +1,251 @@
+"""Normalization kernels as PyTorch's CPU kernels compute them: layer_norm's row-wise
+moments (Welford in vectors and chunks) and batch_norm's statistics, running averages and
+backward (per-thread chunks, double accumulators, fused multiply-adds). Split from nn.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from gradcli.ad.kernels.fused import fma
+from gradcli.ad.kernels.nn import _as
+from gradcli.ad.kernels.vecmath import lanes, threads
+
+ndarray = np.ndarray
+
+
+_MOMENT_CHUNK = 16  # vectors a Welford chunk (ATen's kChunkSize)
+
+
+def _add_moments(n0: int, m1: Any, m2: Any, k0: int, k1: Any, k2: Any,
+                 fused: bool) -> tuple[int, Any, Any]:
+    """ATen's AddMoments(Vec): the moments (n0, m1, m2) merged into (k0, k1, k2); `fused`
+    where the compiled code contracts its multiply-adds into FMAs (the scalar merge)."""
+    dt = k1.dtype.type
+    n = n0 + k0
+    c = dt(0) if n == 0 else dt(n0) / dt(n)
+    delta = m1 - k1
+    if not fused:
+        return n, k1 + c * delta, k2 + (m2 + delta * delta * c * dt(k0))
+    return n, fma(c, delta, k1), k2 + fma(delta * delta * c, dt(k0), m2)
+
+
+def rowwise_moments(rows: ndarray) -> tuple[ndarray, ndarray]:
+    """(mean, biased variance) of each row of a float32/float64 matrix as PyTorch's CPU
+    RowwiseMoments computes them (layer_norm's statistics): Welford over vectors of 8
+    floats (4 doubles) in chunks of 16, the chunks merged by a cascade, then the scalar
+    tail and the lanes merged one by one; the vector updates and the lanes' mean merge
+    contracted into FMAs as compiled (measured against torch 2.13)."""
+    m_rows, width = rows.shape
+    dt = rows.dtype.type
+    lanes = 8 if rows.dtype == np.float32 else 4
+    nvec = width // lanes
+    chunks = -(-nvec // _MOMENT_CHUNK)
+    depth = 1 if chunks <= 2 else (chunks - 1).bit_length()
+    zero = np.zeros((m_rows, lanes), rows.dtype)
+    stack = [[0, zero, zero] for _ in range(depth)]
+    vecs = rows[:, :nvec * lanes].reshape(m_rows, nvec, lanes)
+    for i in range(chunks):
+        m1 = m2 = zero
+        count = min(_MOMENT_CHUNK, nvec - i * _MOMENT_CHUNK)
+        for j in range(count):
+            xv = vecs[:, i * _MOMENT_CHUNK + j]
+            delta = xv - m1
+            m1 = fma(delta, dt(1) / dt(j + 1), m1)
+            m2 = fma(delta, xv - m1, m2)
+        stack[0] = list(_add_moments(count, m1, m2, *stack[0], fused=False))
+        mask, j = i + 1, 1
+        while j < depth and mask & 1 == 0:
+            stack[j] = list(_add_moments(*stack[j - 1], *stack[j], fused=False))
+            stack[j - 1] = [0, zero, zero]
+            mask >>= 1
+            j += 1
+    for j in range(1, depth):
+        stack[0] = list(_add_moments(*stack[j], *stack[0], fused=False))
+    k0, k1, k2 = 0, np.zeros(m_rows, rows.dtype), np.zeros(m_rows, rows.dtype)
+    for i in range(nvec * lanes, width):
+        xs = rows[:, i]
+        delta = xs - k1
+        k0 += 1
+        k1 = k1 + delta / dt(k0)
+        k2 = k2 + delta * (xs - k1)
+    for lane in range(lanes):
+        k0, k1, k2 = _add_moments(nvec, stack[0][1][:, lane], stack[0][2][:, lane],
+                                  k0, k1, k2, fused=True)
+    return k1, k2 / dt(width)
+
+
+def layer_norm(x: Any, w: Any, b: Any, dims: tuple[int, ...], eps: float) -> ndarray:
+    """(x - mean)·rstd · w + b over the trailing `dims` (biased variance), as PyTorch's
+    CPU kernel: RowwiseMoments' statistics, the affine step one FMA."""
+    x = np.asarray(x)
+    k = x.ndim - len(dims)
+    rows = x.reshape(int(np.prod(x.shape[:k], dtype=np.int64)), -1)
+    if x.dtype.kind != "f" or x.dtype == np.float16 or not rows.shape[1]:
+        mu = rows.mean(axis=1) if rows.shape[1] else np.zeros(rows.shape[0], x.dtype)
+        var = rows.var(axis=1) if rows.shape[1] else np.zeros(rows.shape[0], x.dtype)
+    else:
+        mu, var = rowwise_moments(rows)
+    shape = x.shape[:k] + (1,) * len(dims)
+    rstd = 1 / np.sqrt(var.reshape(shape) + x.dtype.type(eps))
+    y = (x - mu.reshape(shape)) * rstd
+    if w is not None:
+        y = fma(y, np.asarray(w, x.dtype), np.zeros((), x.dtype) if b is None
+                else np.asarray(b, x.dtype))
+    elif b is not None:
+        y = y + b
+    return _as(y, x)
+
+
+def batch_stats(x: Any) -> tuple[ndarray, ndarray, int]:
+    """Per-channel (dim 1) mean, sum of squared deviations and count, as PyTorch's
+    batch_norm_cpu_collect_stats sums them. An (N, C) input (one value per channel and
+    sample: its channels-last path) is split by rows into one chunk per thread (parallel_for
+    with grain 1), each chunk summed in the dtype (the squared deviations by fused
+    multiply-adds), the chunks' sums added in double; other inputs are summed channel by
+    channel in double, in order (the squares rounded to the dtype first). The mean is
+    rounded to the dtype before the deviations are taken."""
+    x = np.asarray(x)
+    c = x.shape[1]
+    count = x.size // c if c else 0
+    dt = x.dtype
+    if (dt != np.float32 and dt != np.float64) or not count:
+        rows = np.moveaxis(x, 1, 0).reshape(c, -1)
+        mean = np.cumsum(rows, axis=1)[:, -1] / rows.shape[1]
+        dev = rows - mean[:, None]
+        return mean, np.cumsum(dev * dev, axis=1)[:, -1], rows.shape[1]
+    if count == x.shape[0]:
+        rows = x.reshape(count, c)
+        size = -(-count // min(threads(), count))
+        chunks = [rows[b:b + size] for b in range(0, count, size)]
+        total = np.zeros(c, np.float64)
+        for part in chunks:
+            total += np.cumsum(part, axis=0)[-1]
+        mean = (total / count).astype(dt)
+        total = np.zeros(c, np.float64)
+        for part in chunks:
+            acc = np.zeros(c, dt)
+            for row in part - mean:
+                acc = fma(row, row, acc)
+            total += acc
+        return mean, total.astype(dt), count
+    rows = np.moveaxis(x, 1, 0).reshape(c, count)
+    mean = (np.cumsum(rows, axis=1, dtype=np.float64)[:, -1] / count).astype(dt)
+    dev = rows - mean[:, None]
+    return mean, np.cumsum(dev * dev, axis=1, dtype=np.float64)[:, -1].astype(dt), count
+
+
+def _batch_invstd(m2: ndarray, n: int, eps: float) -> ndarray:
+    """1/√(var + eps) of batch statistics as PyTorch's InvStd takes it: var = var_sum / n in
+    the dtype, the rest in double, rounded to the dtype."""
+    var = m2 / n
+    if m2.dtype.kind != "f":
+        return 1 / np.sqrt(var + eps)
+    return (1 / np.sqrt(np.asarray(var, np.float64) + eps)).astype(m2.dtype)
+
+
+def batch_norm_backward(g: Any, x: Any, w: Any, mean: Any, var: Any, training: bool,
+                        eps: float) -> tuple[ndarray, ndarray, ndarray] | None:
+    """(dx, dw, db) of batch_norm as PyTorch's CPU kernel computes them for an (N, C) input
+    of float32 or float64 (its channels-last path: one value per channel and sample), else
+    None. Σg and Σ(x - mean)·g are summed per thread's chunk of rows in the dtype (the
+    products by fused multiply-adds), the chunks added in double; dx = (g - Σg/N - (x -
+    mean)·k)·invstd·w with k = Σ(x - mean)g·invstd²/N, the subtraction of (x - mean)·k fused
+    on whole vectors' channels (not on the remaining ones); dw = Σ(x - mean)g·invstd,
+    db = Σg. In eval mode the running statistics stand for the batch's."""
+    x = np.asarray(x)
+    dt = x.dtype
+    if (dt != np.float32 and dt != np.float64) or x.ndim < 2 or not x.shape[1]:
+        return None
+    c = x.shape[1]
+    count = x.size // c
+    if not count or count != x.shape[0]:
+        return None
+    rows = x.reshape(count, c)
+    dy = np.asarray(g, dt).reshape(count, c)
+    if training:
+        m, m2, n = batch_stats(x)
+        invstd = _batch_invstd(m2, n, eps)
+    else:
+        m = np.asarray(mean, dt)
+        invstd = (1 / np.sqrt(np.asarray(var, np.float64) + eps)).astype(dt)
+    size = -(-count // min(threads(), count))
+    total = np.zeros(c, np.float64)
+    dotp = np.zeros(c, np.float64)
+    for b in range(0, count, size):
+        part = dy[b:b + size]
+        total += np.cumsum(part, axis=0)[-1]
+        acc = np.zeros(c, dt)
+        for xi, gi in zip(rows[b:b + size] - m, part, strict=True):
+            acc = fma(xi, gi, acc)
+        dotp += acc
+    total = total.astype(dt)
+    dotp = dotp.astype(dt)
+    wv = np.ones(c, dt) if w is None else np.asarray(w, dt)
+    if training:
+        k = dotp * invstd * invstd / dt.type(count)
+        xm = rows - m
+        base = dy - total / dt.type(count)
+        t = base - xm * k
+        v = c // lanes(dt) * lanes(dt)
+        if v:
+            t[:, :v] = fma(-xm[:, :v], k[:v], base[:, :v])
+        dx = t * invstd * wv
+    else:
+        dx = dy * invstd * wv
+    return dx.reshape(x.shape), dotp * invstd, total
+
+
+def exact_value(x: Any, value: Any, base: Any, name: str) -> Any:
+    """value where x is base (what a VJP computed value's formula from), else x moved by
+    as much (so the rule's derivative is x's)."""
+    if x is base or np.array_equal(x, base, equal_nan=True):
+        return value
+    return (x + (value - base)).astype(x.dtype)
+
+
+def running_mean(rm: ndarray, mean: ndarray, momentum: float) -> ndarray:
+    """BatchNorm's new running mean as PyTorch's CPU update computes it, in the dtype:
+    momentum · mean + (1 - momentum) · running_mean, 1 - momentum taken in the dtype."""
+    dt = rm.dtype
+    mom = np.asarray(momentum, dt)
+    return (mom * mean.astype(dt) + (np.asarray(1, dt) - mom) * rm).astype(dt)
+
+
+def running_var(rv: ndarray, m2: ndarray, n: int, momentum: float) -> ndarray:
+    """BatchNorm's new running variance as PyTorch's CPU update computes it: the unbiased
+    variance (var_sum / (n - 1) in the dtype) times the momentum in double, plus
+    (1 - momentum) · running_var in the dtype."""
+    dt = rv.dtype
+    unbiased = (m2 / max(n - 1, 1)).astype(dt)
+    mom = np.asarray(momentum, dt)
+    kept = ((np.asarray(1, dt) - mom) * rv).astype(dt)
+    if dt.kind == "f":
+        return (mom.astype(np.float64) * unbiased + kept).astype(dt)
+    return (mom * unbiased + kept).astype(dt)
+
+
+def batch_norm(x: Any, w: Any, b: Any, mean: Any, var: Any, training: bool,
+               eps: float) -> ndarray:
+    """Per-channel (dim 1) normalization: batch statistics when training, else the given
+    running mean and variance; x · α + β as PyTorch computes it (1/√(var + eps) in double
+    for batch statistics, in the dtype for running ones; α = invstd · w, β = b - mean · α
+    and the output each one fused multiply-add)."""
+    x = np.asarray(x)
+    if training:
+        mean, m2, n = batch_stats(x)
+        invstd = _batch_invstd(m2, n, eps)
+    else:
+        invstd = 1 / np.sqrt(np.asarray(var) + eps)
+    alpha = invstd if w is None else invstd * w
+    mean = np.asarray(mean)
+    shape = [1] * x.ndim
+    shape[1] = x.shape[1]
+    if x.dtype == np.float32 or x.dtype == np.float64:
+        alpha = np.asarray(alpha, x.dtype)
+        beta = fma(-mean.astype(x.dtype), alpha,
+                   np.zeros((), x.dtype) if b is None else np.asarray(b, x.dtype))
+        return fma(x, alpha.reshape(shape), beta.reshape(shape))
+    beta = -mean * alpha if b is None else b - mean * alpha
+    return _as(x * alpha.reshape(shape) + beta.reshape(shape), x)
