@@ -1,10 +1,13 @@
 """Micro-benchmarks of gradcli's per-op overhead, for profiling work on the autograd core.
 
-    python bench/micro.py [ops] [w1] [w2]      (default: all three)
+    python bench/micro.py [ops] [w1] [w2] [parse]      (default: all four)
 
 `ops`: one operator call on 0-d float64 tensors (recording, and with grad off); `w1`, `w2`:
 the W1 / W2 loops written against the library (no interpreter), forward and backward
-µs/op. The cyclic GC is disabled (as Program.run does) and each figure is the minimum
+µs/op; `parse`: the slowest shapes of program to parse (a long list, an f-string of many
+fields, many statements) at two sizes, µs per item: per-item cost that grows with size
+is a super-linear step (an f-string's positions found quadratically once took 152 s for
+a megabyte). The cyclic GC is disabled (as Program.run does) and each figure is the minimum
 over several repetitions, which is the steadiest statistic on a shared machine. Compare
 two versions of the code by running this script in each checkout, alternately.
 """
@@ -100,12 +103,30 @@ def w2(n: int = 1000, reps: int = 7) -> None:
           f"total {(best_f + best_b) * k:.3f} µs/op")
 
 
+def parse(reps: int = 3) -> None:
+    """µs per item to parse the worst shapes, at two sizes (flat = linear)."""
+    from gradcli.source import Source
+    from gradcli.syntax.parser import parse as parse_source
+
+    shapes = {"list": lambda n: "x = [" + ",".join(["1"] * n) + "]",
+              "fstring": lambda n: "x = f'" + "{1}" * n + "'",
+              "statements": lambda n: "x = 1\n" * n}
+    for name, make in shapes.items():
+        row = []
+        for n in (20_000, 160_000):
+            source = Source("<bench>", make(n))
+            best = min(timeit.repeat(lambda s=source: parse_source(s, max_bytes=10**7),
+                                     number=1, repeat=reps))
+            row.append(f"{n:,} items {best / n * 1e6:.2f}")
+        print(f"parse {name}: " + ", ".join(row) + " µs/item")
+
+
 def main(argv: list[str]) -> None:
     """Run the chosen micro-benchmarks."""
     gc.disable()
-    chosen = argv or ["ops", "w1", "w2"]
+    chosen = argv or ["ops", "w1", "w2", "parse"]
     for name in chosen:
-        {"ops": ops, "w1": w1, "w2": w2}[name]()
+        {"ops": ops, "w1": w1, "w2": w2, "parse": parse}[name]()
 
 
 if __name__ == "__main__":

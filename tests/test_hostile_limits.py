@@ -354,12 +354,12 @@ _BIG = bool(os.environ.get("GRADCLI_FUZZ_EXAMPLES"))
     ("fstring", "x = f'" + "{1}" * (330_000 if _BIG else 60_000) + "'"),
     ("statements", "x = 1\n" * (165_000 if _BIG else 20_000)),
 ])
-def test_big_programs_parse_in_linear_time(gd: object, name: str, program: str) -> None:
-    """The worst shapes of a program near the size limit parse in bounded time (the
-    f-string one took 152 s for a megabyte when positions were found quadratically)."""
+def test_big_programs_parse(gd: object, name: str, program: str) -> None:
+    """The worst shapes of a program near the size limit parse and run. Their cost per
+    item at two sizes (flat: linear; the f-string one took 152 s for a megabyte when
+    positions were found quadratically) is timed in bench: `python bench/micro.py parse`."""
     out = gd(program)  # type: ignore[operator]
-    assert out.rc == 0, out.describe()
-    assert out.elapsed < (45 if _BIG else 15), out.describe()
+    assert out.rc == 0 and out.stdout == "" and out.stderr == "", out.describe()
 
 
 def test_endless_input_is_a_limit_not_a_hang(gd: object, zygote: Zygote,
