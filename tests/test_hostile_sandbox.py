@@ -11,7 +11,7 @@ Escape attempts, written from the known Python-sandbox breakouts:
 - imports of anything but the torch namespaces and math, including torch submodules
   we do not have (torch.utils.cpp_extension, torch.hub, torch._C, …) and `from torch import load`;
 - torch. names that do not exist in our namespace (torch.from_file, torch.hub,
-  torch.jit, …); torch.save/torch.load keep their files in memory for one run;
+  torch.jit.load, …); torch.save/torch.load keep their files in memory for one run;
 - numpy arrays (x.numpy()): an allow-list of attributes, nothing that reaches memory,
   files or other objects (tofile, ctypes, data, base, a positional out into a tensor);
 - string-formatting tricks (`"{0.__class__}".format(x)`, dunders through index fields,
@@ -205,6 +205,10 @@ VALUES: list[tuple[str, str]] = [
     ("import datetime", "datetime.datetime.now"), ("import datetime", "datetime.timedelta(1)"),
     ("import datetime", "datetime.timezone.utc"),
     ("", "[1, 2].__getitem__"), ("", "{'a': 1}.__contains__"), ("", "'ab'.__len__"),
+    ("", "torch.amp.GradScaler('cuda', enabled=False)"),
+    ("", "torch.amp.GradScaler('cuda', enabled=False).step"),
+    ("", "torch.autocast('cuda', enabled=False)"), ("", "torch.jit"), ("", "torch.version"),
+    ("", "torch.compile"), ("", "torch.compile(mode='max-autotune')"), ("", "torch.jit.script"),
 ]
 DUNDERS = ["__class__", "__dict__", "__globals__", "__builtins__", "__subclasses__",
            "__init__", "__reduce_ex__", "__getattribute__", "__code__", "__closure__",
@@ -247,7 +251,12 @@ def test_no_dunder_or_internal_attribute_of_any_value(setup: str, expr: str) -> 
              "typing.NewType('U', int)", "TD", "random.Random(1).random", "re.error",
              "unicodedata.normalize", "re.match('a', 'a').group", "re.compile('a').sub",
              "datetime.datetime", "datetime.datetime.now",
-             "torch.func.functional_call", "torch.func.linearize(sin, ones(2))[1]")
+             "torch.func.functional_call", "torch.func.linearize(sin, ones(2))[1]",
+             # a module's __name__ is its dotted name, a plain string (torch.nn.__name__)
+             "torch", "F", "math", "P", "pickle", "re", "unicodedata", "datetime",
+             "functorch", "torch.autograd.function", "torch.autograd.functional",
+             "torch.jit", "torch.version",
+             "torch.compile", "torch.compile(mode='max-autotune')", "torch.jit.script")
     attrs = [a for a in DUNDERS + INTERNALS if not (a == "__name__" and expr in named)
              and not (expr in ("'text'", "str") and a in STR_METHODS)
              and a not in PUBLIC_NAMES.get(expr, ())]
@@ -428,7 +437,10 @@ ISOLATED: list[tuple[str, str, str]] = [
     ("torch-from-file", 'torch.from_file("pwned")',
      r"'torch.from_file' is not supported by gradcli"),
     ("torch-hub", 'torch.hub.load("a/b", "m")', r"'torch.hub' is not supported by gradcli"),
-    ("torch-jit", "torch.jit.script", r"'torch.jit' is not supported by gradcli"),
+    # torch.jit is gd's eager stand-in (interp/boilerplate.py): script/trace give the
+    # function back; what would load or save code is not there.
+    ("torch-jit-load", 'torch.jit.load("m.pt")', r"module 'torch.jit' has no attribute 'load'"),
+    ("torch-jit-private", "torch.jit._state", r"not accessible"),
     ("torch-C", "torch._C", r"not accessible"),
     ("torch-ops", "torch.ops.aten", r"'torch.ops' is not supported by gradcli"),
     ("torch-utils", "torch.utils.cpp_extension",
@@ -437,7 +449,7 @@ ISOLATED: list[tuple[str, str, str]] = [
     ("data-os", "torch.utils.data.os", r"'torch.utils.data' has no attribute 'os'"),
     ("data-dataset-write", "torch.utils.data.Dataset.x = 1", r"immutable type 'Dataset'"),
     ("torch-os", 'torch.os.system("touch pwned")', r"has no attribute 'os'"),
-    ("torch-compile", "torch.compile", r"'torch.compile' is not supported by gradcli"),
+    ("torch-compile", "torch.compile.__globals__", r"'__globals__' is not accessible"),
     ("torch-cuda", "torch.cuda.memory_allocated()",
      r"module 'torch.cuda' has no attribute 'memory_allocated'"),
     ("torch-nn-layer", "torch.nn.SyncBatchNorm",
@@ -458,7 +470,7 @@ ISOLATED: list[tuple[str, str, str]] = [
                 "shutil", "code", "pty", "signal", "marshal",
                 "multiprocessing")],
     *[(f"import-{m}", f"import {m}", rf"'{re.escape(m)}' is not supported by gradcli")
-      for m in ("torch.hub", "torch.jit", "torch.serialization",
+      for m in ("torch.hub", "torch.serialization",
                 "torch.distributed")],
     ("import-as-torch", "import shutil as torch", r"import of 'shutil' is not allowed"),
     ("import-list", "import math, shutil", r"import of 'shutil' is not allowed"),
@@ -573,8 +585,8 @@ ISOLATED: list[tuple[str, str, str]] = [
     ("with-list", "with [1]:\n    pass", r"context manager"),
     ("decorator-print", "@print\ndef f():\n    pass", r"decorators are supported"),
     ("decorator-lambda", "@(lambda f: f.__globals__)\ndef f():\n    pass", r"error: "),
-    ("decorator-jit", "@torch.jit.script\ndef f(x):\n    return x",
-     r"'torch.jit' is not supported by gradcli"),
+    ("decorator-jit", "@torch.jit.script\ndef f(x):\n    return x\nf.__globals__",
+     r"'__globals__' is not accessible"),
     # --- Python syntax gd does not have (exit 3)
     ("class", "class A:\n    pass\nA.__dict__", r"not accessible"),
     ("try", "try:\n    1 // 0\nexcept Exception as e:\n    e.__traceback__", r"not accessible"),

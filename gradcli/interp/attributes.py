@@ -283,6 +283,8 @@ def _get_item(obj: Any, idx: Any) -> Any:
 
 # The protocol methods of Python's containers a program may take as values
 # (`max(range(n), key=scores.__getitem__)`): gd's own indexing, `in` and len.
+#: A module's dunders a program may read (torch.__version__, torch.nn.__name__).
+MODULE_DUNDERS = frozenset({"__name__", "__version__"})
 _CONTAINER_DUNDERS: dict[str, Callable[..., Any]] = {
     "__getitem__": _get_item, "__contains__": lambda obj, v: v in obj,
     "__len__": lambda obj: len(obj)}
@@ -309,8 +311,12 @@ def get_attribute(obj: Any, name: str) -> Any:
             return saved_attribute(obj, name)
         if name in _CONTAINER_DUNDERS and type(obj) in (list, tuple, dict, str, range):
             return BoundMethod(obj, name, _CONTAINER_DUNDERS[name])  # key=a.__getitem__
-        if type(obj) is Namespace and not name.startswith("__") and name in obj.members:
-            return obj.members[name]  # PyTorch's public '_' names gd has (_LRScheduler)
+        if type(obj) is Namespace and (not name.startswith("__") or name in MODULE_DUNDERS):
+            if name == "__name__":
+                return obj.name  # torch.nn.__name__
+            if name in obj.members:
+                return obj.members[name]  # PyTorch's public '_' names (_LRScheduler) and
+            # a module's __version__
         if type(obj) is Builtin and obj.name == "object" and name in OBJECT_ATTR_METHODS:
             return Builtin(f"object.{name}", OBJECT_ATTR_METHODS[name])  # object.__setattr__
         if name == "__name__" and class_name(obj) is not None:  # type(x).__name__

@@ -24,6 +24,7 @@ from gradcli.interp import (
     argcheck,
     arrays,
     autograd_ns,
+    boilerplate,
     devices,
     dtype_info,
     exceptions,
@@ -369,6 +370,7 @@ class Registry:
             **pyitertools.namespaces(),
             "dataclasses": pydataclasses.namespace(),
             **devices.MODULES,
+            **boilerplate.MODULES,
             "torch.func": self.func,
             "typing": pytyping.TYPING, "__future__": pytyping.FUTURE,
             **self.families,
@@ -390,6 +392,8 @@ class Registry:
             bare[name] = Builtin(name, fn)
         bare.update(exceptions.CLASSES)  # Exception, RuntimeError, ... for try/except/raise
         bare["torch"] = self.torch
+        # Spelled torch.X only (bare `compile` is Python's, which gd refuses).
+        self.torch.members.update(boilerplate.TORCH_MEMBERS)
         bare["F"] = self.nn_functional
         bare["__name__"] = "__main__"  # a gd program is always the main script
         bare["NotImplemented"] = NotImplemented  # what a gd class's operator may return

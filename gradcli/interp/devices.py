@@ -252,6 +252,11 @@ CUDNN.members.update({name: default for name, (_, default) in _CUDNN_FLAGS.items
 BACKENDS = Namespace("torch.backends", {"mps": MPS, "cuda": BACKENDS_CUDA, "cudnn": CUDNN})
 
 
+def reset() -> None:
+    """The cuDNN flags as a fresh process has them (a run starts)."""
+    CUDNN.members.update({name: default for name, (_, default) in _CUDNN_FLAGS.items()})
+
+
 def set_attribute(obj: Namespace, name: str, value: Any) -> bool:
     """`torch.backends.cudnn.deterministic = True` and its siblings; False: not settable."""
     if obj is not CUDNN or name not in _CUDNN_FLAGS:
@@ -263,11 +268,6 @@ def set_attribute(obj: Namespace, name: str, value: Any) -> bool:
     return True
 
 
-def _use_deterministic_algorithms(mode: Any, *, warn_only: Any = False) -> None:
-    """torch.use_deterministic_algorithms(mode): accepted (gd is always deterministic)."""
-    if type(mode) is not bool:
-        raise torch_error("_set_deterministic_algorithms(): argument 'mode' (position 1) must "
-                          f"be bool, not {type(mode).__name__}", "TypeError")
 ACCELERATOR = _ns("torch.accelerator", {
     "is_available": lambda: False, "current_accelerator": lambda check_available=False: None,
     "device_count": lambda: 0,
@@ -281,8 +281,6 @@ TORCH_MEMBERS: dict[str, Any] = {
     "set_default_device": Builtin("torch.set_default_device", _set_default_device),
     "get_default_device": Builtin("torch.get_default_device", lambda: CPU,
                                   "device(type='cpu')"),
-    "use_deterministic_algorithms": Builtin("torch.use_deterministic_algorithms",
-                                            _use_deterministic_algorithms),
     "cuda": CUDA, "backends": BACKENDS, "accelerator": ACCELERATOR,
     **LEGACY_TYPES,
 }

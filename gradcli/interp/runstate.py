@@ -52,7 +52,8 @@ GC_BUDGET = 200_000
 
 #: gd modules loaded on first use (the `random` module, torch.nn's family) that keep
 #: per-run state: a run resets those loaded (one not loaded yet is in its first state).
-RESET_IF_LOADED = ("gradcli.interp.pyrandom", "gradcli.interp.nn_parametrize")
+RESET_IF_LOADED = ("gradcli.interp.pyrandom", "gradcli.interp.nn_parametrize",
+                   "gradcli.interp.devices", "gradcli.interp.torch_settings")
 
 MAX_CUTS = 64  # graph cuts remembered per run (for the "not used" hint)
 NO_EXPR = object()  # no top-level expression statement with a value ran

@@ -15,12 +15,24 @@ from gradcli.interp.values import Size, type_name
 
 
 class Settings:
-    """The values the setters keep, so the getters give them back (per process)."""
+    """The values the setters keep, so the getters give them back (for one run: `reset`
+    puts PyTorch's defaults back before each)."""
 
     threads: int | None = None
     interop: int | None = None
     precision = "highest"
     warn_always = False
+    deterministic = False
+    deterministic_warn_only = False
+
+
+_DEFAULTS = {k: v for k, v in vars(Settings).items() if not k.startswith("_")}
+
+
+def reset() -> None:
+    """PyTorch's defaults, as a fresh process has them (the run starts)."""
+    for k, v in _DEFAULTS.items():
+        setattr(Settings, k, v)
 
 
 def _cores() -> int:
@@ -92,10 +104,24 @@ def is_warn_always_enabled() -> bool:
     return Settings.warn_always
 
 
+def use_deterministic_algorithms(mode: Any, *, warn_only: Any = False) -> None:
+    """torch.use_deterministic_algorithms(mode): kept for the getters (gd is always
+    deterministic)."""
+    if type(mode) is not bool:
+        raise GdRuntimeError("_set_deterministic_algorithms(): argument 'mode' (position 1) "
+                             f"must be bool, not {type_name(mode)}", py_type="TypeError")
+    Settings.deterministic = mode
+    Settings.deterministic_warn_only = bool(warn_only) and mode
+
+
 def are_deterministic_algorithms_enabled() -> bool:
-    """False, as PyTorch until use_deterministic_algorithms(True); gd is always
-    deterministic."""
-    return False
+    """What use_deterministic_algorithms last set (False)."""
+    return Settings.deterministic
+
+
+def is_deterministic_algorithms_warn_only_enabled() -> bool:
+    """Whether use_deterministic_algorithms(True, warn_only=True) was set."""
+    return Settings.deterministic_warn_only
 
 
 def get_rng_state() -> Tensor:
@@ -166,7 +192,10 @@ MEMBERS: dict[str, Any] = {
     "set_float32_matmul_precision": set_float32_matmul_precision,
     "set_flush_denormal": set_flush_denormal, "set_warn_always": set_warn_always,
     "is_warn_always_enabled": is_warn_always_enabled,
+    "use_deterministic_algorithms": use_deterministic_algorithms,
     "are_deterministic_algorithms_enabled": are_deterministic_algorithms_enabled,
+    "is_deterministic_algorithms_warn_only_enabled":
+        is_deterministic_algorithms_warn_only_enabled,
     "get_rng_state": get_rng_state, "set_rng_state": set_rng_state,
     "typename": typename, "is_same_size": is_same_size, "is_signed": is_signed,
 }
