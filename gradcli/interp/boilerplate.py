@@ -203,7 +203,8 @@ CPU_AMP = Namespace("torch.cpu.amp", {
     "autocast": Builtin("torch.cpu.amp.autocast", _cpu_autocast, "deprecated"),
 })
 CPU = Namespace("torch.cpu", {"amp": CPU_AMP,
-                              "is_available": Builtin("torch.cpu.is_available", lambda: True)})
+                              "is_available": Builtin("torch.cpu.is_available", lambda: True,
+                                                      "True: gd runs on the CPU")})
 
 CUDA.members["amp"] = CUDA_AMP  # torch.cuda.amp.GradScaler
 VERSION_NS = Namespace("torch.version", {"__version__": VERSION, "cuda": None, "hip": None,
