@@ -256,6 +256,9 @@ INIT = {name: globals()[name] for name in (
     "calculate_gain", "uniform_", "normal_", "constant_", "ones_", "zeros_",
     "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_",
     "trunc_normal_", "eye_", "dirac_", "orthogonal_", "sparse_")}
+# The private helpers custom layers' reset_parameters copy from nn.Linear's
+# (`fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)`).
+INIT.update({"_calculate_fan_in_and_fan_out": fans, "_calculate_correct_fan": _fan})
 
 
 def _deprecated(new_name: str) -> Any:

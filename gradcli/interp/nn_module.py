@@ -508,6 +508,13 @@ def _add_module(self: ModuleInstance, name: Any, module: Any) -> None:
 
 def _register_parameter(self: ModuleInstance, name: Any, param: Any) -> None:
     params = _started(self)[0]
+    if type(name) is not str:
+        raise _error(f"parameter name should be a string. Got {torch_typename(name)}",
+                     "TypeError")
+    if "." in name:
+        raise _error('parameter name can\'t contain "."', "KeyError")
+    if name == "":
+        raise _error('parameter name can\'t be empty string ""', "KeyError")
     if param is not None and not (type(param) is Tensor and is_parameter(param)):
         raise _error(f"cannot assign '{torch_typename(param)}' object to parameter '{name}' "
                      "(torch.nn.Parameter or None required)", "TypeError")

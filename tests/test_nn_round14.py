@@ -1,0 +1,149 @@
+"""torch.nn and torch.optim programs, round 14: the corners real training code reaches --
+a loss given a target of another dtype (an integer class label, a float64 array from
+numpy), PyTorch's messages for mis-shaped loss and norm arguments, the private init
+helpers custom layers copy from nn.Linear, optimizers copied from torch.optim's source.
+
+Each case is a program valid under both gd and PyTorch; with torch installed the test
+compares gd's output with PyTorch's, byte for byte (tests/pyrun.py).
+"""
+
+from __future__ import annotations
+
+import pytest
+from pyrun import gd_output, torch_output
+
+PRELUDE = ("import math\nimport torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n"
+           "torch.manual_seed(0)\n"
+           "def tryit(f):\n    try:\n        print('ok', f())\n"
+           "    except Exception as e:\n        print(type(e).__name__, e)\n")
+
+CASES = {
+    # A target of another dtype: PyTorch's type promotion (mse in the input's float dtype
+    # for an integer target; smooth_l1 in the common dtype; huber and soft_margin stored
+    # in the input's; bce_with_logits in the target's), and its refusals (binary_cross_
+    # entropy's dtype check, bce_with_logits' integer/bool target, kl_div's integers,
+    # huber's backward).
+    "loss-target-dtypes": """
+x = torch.randn(4, 3, requires_grad=True)
+losses = [('mse', F.mse_loss), ('l1', F.l1_loss), ('sl1', F.smooth_l1_loss),
+          ('huber', lambda a, b: F.huber_loss(a, b, delta=0.5)), ('soft', F.soft_margin_loss),
+          ('bcel', F.binary_cross_entropy_with_logits),
+          ('bcelpw', lambda a, b: F.binary_cross_entropy_with_logits(
+              a, b, pos_weight=torch.tensor([1., 2., 3.]))),
+          ('bcelw', lambda a, b: F.binary_cross_entropy_with_logits(
+              a, b, weight=torch.tensor([1., 2., 3.]))),
+          ('bce', lambda a, b: F.binary_cross_entropy(torch.sigmoid(a), b)),
+          ('kl', lambda a, b: F.kl_div(a, b, reduction='batchmean')),
+          ('poisson', F.poisson_nll_loss)]
+for t in [torch.rand(4, 3, dtype=torch.float64), torch.randint(0, 2, (4, 3)),
+          torch.randint(0, 2, (4, 3)).bool(), torch.rand(4, 3)]:
+    for name, f in losses:
+        if name == 'soft' and t.dtype == torch.bool:  # PyTorch's backward refuses -target
+            continue
+        x.grad = None
+        try:
+            l = f(x, t)
+            print(name, l, l.dtype)
+            l.backward()
+            print(x.grad.dtype, x.grad)
+        except Exception as e:
+            print(name, type(e).__name__, e)
+        tryit(lambda: f(x.double(), t).dtype)
+print(nn.MSELoss()(torch.randn(4, 1), torch.tensor([[1], [2], [3], [4]])))
+""",
+    # nll_loss_nd's and nll_loss2d's shape checks, and the target dtypes nll_loss takes.
+    "nll-shape-checks": """
+tryit(lambda: F.cross_entropy(torch.randn(2, 3, 4), torch.randint(0, 3, (2, 5))))
+tryit(lambda: F.cross_entropy(torch.randn(2, 3, 4), torch.randint(0, 3, (3, 4))))
+tryit(lambda: F.cross_entropy(torch.randn(2, 3, 4), torch.randint(0, 3, (2,))))
+tryit(lambda: F.cross_entropy(torch.randn(2, 3, 4, 5), torch.randint(0, 3, (2, 4, 6))))
+tryit(lambda: F.cross_entropy(torch.randn(2, 3, 4, 5), torch.randint(0, 3, (2, 4))))
+tryit(lambda: F.cross_entropy(torch.randn(2, 3, 4, 5, 2), torch.randint(0, 3, (2, 4, 5, 3))))
+tryit(lambda: F.nll_loss(torch.randn(2, 3, 4), torch.randint(0, 3, (2, 4, 1))))
+tryit(lambda: F.cross_entropy(torch.randn(3), torch.tensor(1)))
+tryit(lambda: F.cross_entropy(torch.randn(2, 3), torch.tensor(1)))
+tryit(lambda: F.cross_entropy(torch.randn(2, 3), torch.tensor([1, 2]).int()))
+tryit(lambda: F.cross_entropy(torch.randn(2, 3), torch.tensor([1, 2]).to(torch.uint8)))
+tryit(lambda: F.nll_loss(torch.randn(2, 3, 4, 5, 2), torch.randint(0, 3, (2, 4, 5, 2))))
+""",
+    # Module construction and forward checks in PyTorch's words.
+    "module-arg-messages": """
+tryit(lambda: nn.BCELoss()(torch.rand(3), torch.rand(4)))
+tryit(lambda: nn.BatchNorm1d(3)(torch.randn(4, 5)))
+tryit(lambda: F.batch_norm(torch.randn(4, 3), torch.zeros(3), torch.ones(3),
+                           weight=torch.ones(2)))
+tryit(lambda: nn.GroupNorm(3, 4))
+m = nn.Linear(2, 2)
+tryit(lambda: m.register_parameter('bad.name', nn.Parameter(torch.zeros(1))))
+tryit(lambda: m.register_parameter('', nn.Parameter(torch.zeros(1))))
+tryit(lambda: m.register_parameter(3, nn.Parameter(torch.zeros(1))))
+""",
+    # nn.init's private helpers, as a custom layer's reset_parameters copies nn.Linear's.
+    "init-fan-helpers": """
+class MyLinear(nn.Module):
+    def __init__(self, n_in, n_out):
+        super().__init__()
+        self.weight = nn.Parameter(torch.empty(n_out, n_in))
+        self.bias = nn.Parameter(torch.empty(n_out))
+        self.reset_parameters()
+    def reset_parameters(self):
+        nn.init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        fan_in, _ = nn.init._calculate_fan_in_and_fan_out(self.weight)
+        bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+        nn.init.uniform_(self.bias, -bound, bound)
+    def forward(self, x):
+        return F.linear(x, self.weight, self.bias)
+print(MyLinear(3, 2).bias, nn.init._calculate_fan_in_and_fan_out(torch.empty(4, 3, 5, 2)))
+print(nn.init._calculate_correct_fan(torch.empty(4, 3, 5), 'fan_out'))
+tryit(lambda: nn.init._calculate_fan_in_and_fan_out(torch.empty(3)))
+""",
+    # An optimizer as torch.optim's own source writes one (a __setstate__ that fills
+    # group defaults), with closures and per-parameter state.
+    "custom-optimizer-setstate": """
+class MySGD(torch.optim.Optimizer):
+    def __init__(self, params, lr=0.01, momentum=0.0):
+        if lr < 0.0:
+            raise ValueError("Invalid learning rate: {}".format(lr))
+        super(MySGD, self).__init__(params, dict(lr=lr, momentum=momentum))
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault('nesterov', False)
+    @torch.no_grad()
+    def step(self, closure=None):
+        loss = None
+        if closure is not None:
+            with torch.enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            for p in group['params']:
+                if p.grad is None:
+                    continue
+                state = self.state[p]
+                if len(state) == 0:
+                    state['buf'] = torch.clone(p.grad).detach()
+                else:
+                    state['buf'].mul_(group['momentum']).add_(p.grad)
+                p.add_(state['buf'], alpha=-group['lr'])
+        return loss
+model = nn.Linear(3, 1)
+opt = MySGD(model.parameters(), lr=0.1, momentum=0.9)
+print(opt)
+x, y = torch.randn(10, 3), torch.randn(10, 1)
+for i in range(3):
+    def closure():
+        opt.zero_grad()
+        l = ((model(x) - y) ** 2).mean()
+        l.backward()
+        return l
+    print(opt.step(closure).item())
+print(opt.state[model.weight]['buf'])
+tryit(lambda: MySGD(model.parameters(), lr=-1))
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_gd_prints_what_pytorch_prints(name: str) -> None:
+    text = PRELUDE + CASES[name]
+    assert gd_output(text) == torch_output(text)
