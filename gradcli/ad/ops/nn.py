@@ -423,11 +423,11 @@ def batch_norm(input: Tensor, running_mean: Any, running_var: Any, weight: Any =
     elif running_mean is None or running_var is None:
         raise GdRuntimeError("running_mean and running_var must be defined in evaluation mode")
     rm, rv = _opt(running_mean), _opt(running_var)
-    for name, t in (("running_mean", rm), ("running_var", rv), ("weight", _opt(weight)),
-                    ("bias", _opt(bias))):  # PyTorch's check_dims_match_num_input_features
-        if t is not None and input.ndim > 1 and t.array.size != input.shape[1]:
+    for name, arg in (("running_mean", rm), ("running_var", rv), ("weight", _opt(weight)),
+                      ("bias", _opt(bias))):  # PyTorch's check_dims_match_num_input_features
+        if arg is not None and input.ndim > 1 and arg.array.size != input.shape[1]:
             raise GdRuntimeError(f"{name} should contain {input.shape[1]} elements not "
-                                 f"{t.array.size}")
+                                 f"{arg.array.size}")
     out = apply(_RULES["batch_norm"], (input, _opt(weight), _opt(bias)),
                 {"mean": None if rm is None else rm.array,
                  "var": None if rv is None else rv.array,
