@@ -140,6 +140,50 @@ for i in range(3):
 print(opt.state[model.weight]['buf'])
 tryit(lambda: MySGD(model.parameters(), lr=-1))
 """,
+    # torch.optim.Adafactor (_single_tensor_adafactor): a matrix's and a 3-D tensor's
+    # factored moments, a vector's whole one, weight decay, maximize, a tensor lr (its
+    # step sizes in float32), the repr (a 0-d tensor lr printed as f"{lr}" prints it).
+    "adafactor": """
+for kw in [dict(), dict(lr=0.05, weight_decay=0.1), dict(eps=(1e-30, 1e-3), d=2.0,
+           beta2_decay=-0.5), dict(maximize=True), dict(lr=torch.tensor(0.02)),
+           dict(lr=torch.tensor(0.03), weight_decay=0.2)]:
+    torch.manual_seed(1)
+    W = torch.randn(4, 6, requires_grad=True)
+    T = torch.randn(2, 3, 5, requires_grad=True)
+    b = torch.randn(4, requires_grad=True)
+    c, e = torch.randn(4, 6), torch.randn(2, 3, 5)
+    opt = torch.optim.Adafactor([W, T, b], **kw)
+    for i in range(6):
+        opt.zero_grad()
+        loss = ((W - c) ** 2).mean() + ((T * e - 1) ** 2).sum() + (b ** 2).sum() * 0.3
+        loss.backward()
+        opt.step()
+        print(loss.item())
+    print(W.tolist(), T.tolist(), b.tolist())
+    print(opt.state[W], opt.state[T]['col_var'], opt.state[b])
+print(opt)
+print(opt.state_dict()['param_groups'])
+print(type(opt), isinstance(opt, torch.optim.Optimizer), torch.optim.Adafactor)
+w = torch.randn(3, 4, dtype=torch.float64, requires_grad=True)
+o = torch.optim.Adafactor([w], lr=0.1)
+for i in range(3):
+    o.zero_grad(); (w.sin().sum() ** 2).backward(); o.step()
+print(w.tolist())
+tryit(lambda: torch.optim.Adafactor([w], lr=-1))
+tryit(lambda: torch.optim.Adafactor([w], beta2_decay=0.5))
+tryit(lambda: torch.optim.Adafactor([w], eps=(-1, 1e-3)))
+tryit(lambda: torch.optim.Adafactor([w], d=0.5))
+tryit(lambda: torch.optim.Adafactor([w], weight_decay=-0.5))
+tryit(lambda: torch.optim.Adafactor([w], lr=torch.tensor([0.1, 0.2])))
+print(torch.optim.Adam([w], lr=torch.tensor(0.01)))
+""",
+    # CyclicLR's state_dict keeps PyTorch's `_scale_fn_custom` (None for a built-in mode).
+    "cyclic-state-dict": """
+o = torch.optim.SGD(nn.Linear(2, 1).parameters(), lr=1.0)
+s = torch.optim.lr_scheduler.CyclicLR(o, 0.1, 1.0, step_size_up=2, cycle_momentum=False)
+s.step()
+print(s.get_last_lr(), s.state_dict())
+""",
 }
 
 
