@@ -207,6 +207,18 @@ for ls in [0.0, 0.1]:
     loss.backward()
     print(loss.item(), model[2].bias.grad.tolist(), model[2].weight.grad.tolist())
 """,
+    # Module.type(dst_type): every parameter and buffer cast (integer buffers too), then
+    # .float() casting only the floating ones back.
+    "module-type": """
+net = nn.Sequential(nn.Linear(2, 3), nn.BatchNorm1d(3))
+net.register_buffer('steps', torch.tensor(0))
+print(net.type(torch.float64) is net, net[0].weight.dtype, net.steps.dtype,
+      net[1].num_batches_tracked)
+net.float()
+print(net[0].weight.dtype, net.steps.dtype, net[1].num_batches_tracked.dtype)
+print(net(torch.randn(4, 2)).dtype, net[1].num_batches_tracked)
+print(net.type('torch.DoubleTensor')[0].bias.dtype)
+""",
 }
 
 

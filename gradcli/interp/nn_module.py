@@ -462,6 +462,11 @@ def _half(self: ModuleInstance) -> ModuleInstance:
     return _convert(self, _float_only(ops.dtypes_resolve("float16")))
 
 
+def _type(self: ModuleInstance, dst_type: Any) -> ModuleInstance:
+    """Module.type(dst_type): every parameter and buffer cast, integer ones too."""
+    return _convert(self, lambda t: devices.tensor_type(t, dst_type))
+
+
 def _to(self: ModuleInstance, *args: Any, **kwargs: Any) -> ModuleInstance:
     probe = devices.tensor_to(ops.members("torch")["empty"](0, dtype=bool), *args, **kwargs)
     if probe.array.dtype.kind == "b":
@@ -536,7 +541,7 @@ MODULE_METHODS: dict[str, Callable[..., Any]] = {
     "named_children": _named_children, "modules": _modules, "named_modules": _named_modules,
     "zero_grad": _zero_grad, "train": _train, "eval": _eval,
     "requires_grad_": _requires_grad_, "float": _float, "double": _double, "half": _half,
-    "to": _to,
+    "to": _to, "type": _type,
     "cpu": _cpu, "cuda": _cuda, "extra_repr": _extra_repr, "add_module": _add_module,
     "register_module": _add_module, "register_parameter": _register_parameter,
     "apply": _apply_fn, **module_hooks.METHODS,
