@@ -219,6 +219,36 @@ print(net[0].weight.dtype, net.steps.dtype, net[1].num_batches_tracked.dtype)
 print(net(torch.randn(4, 2)).dtype, net[1].num_batches_tracked)
 print(net.type('torch.DoubleTensor')[0].bias.dtype)
 """,
+    # named_parameters/named_modules/named_buffers(remove_duplicate=False): a shared
+    # module or a tied weight once per name (a language model's tied decoder).
+    "remove-duplicate": """
+shared = nn.Linear(2, 2)
+m = nn.Sequential(shared, nn.ReLU(), shared, nn.BatchNorm1d(2))
+m.add_module('again', m[3])
+print([n for n, _ in m.named_parameters()])
+print([n for n, _ in m.named_parameters(remove_duplicate=False)])
+print([n for n, _ in m.named_modules(remove_duplicate=False)])
+print([n for n, _ in m.named_buffers(remove_duplicate=False)], [n for n, _ in m.named_buffers()])
+print(len(list(m.parameters())), list(m.state_dict().keys()))
+m2 = nn.Linear(2, 2)
+m2.w2 = m2.weight
+print([n for n, _ in m2.named_parameters(remove_duplicate=False)])
+""",
+    # Embedding's max_norm: the looked-up rows renormed in place first (embedding_renorm_).
+    "embedding-max-norm": """
+e = nn.Embedding(6, 3, padding_idx=0, max_norm=1.0)
+print(e)
+out = e(torch.tensor([[0, 1, 2], [2, 5, 1]]))
+print(out, e.weight.norm(dim=1), e.weight._version)
+out.sum().backward()
+print(e.weight.grad)
+e2 = nn.Embedding(5, 4, max_norm=0.5, norm_type=1.0)
+print(e2(torch.tensor([3, 3, 4])), e2.weight)
+w = torch.randn(4, 2, requires_grad=True)
+with torch.no_grad():
+    y = F.embedding(torch.tensor([1, 3]), w, max_norm=0.3)
+print(y, w)
+""",
 }
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from gradcli.ad.graph import Tensor, _torch_scalar_name, tensor_from_array
+import numpy as np
+
+from gradcli.ad.graph import Tensor, _torch_scalar_name, bump_version, tensor_from_array
 from gradcli.ad.inplace import record_inplace
 from gradcli.ad.kernels import nn as KN
 from gradcli.ad.kernels import normalization as KNorm
+from gradcli.ad.kernels import reductions as KR
 from gradcli.ad.ops import activations  # noqa: F401  (the activations' spellings)
 from gradcli.ad.ops import backward as B
 from gradcli.ad.ops.creation import _as_tensor, torch_error
@@ -360,6 +363,18 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
         raise GdRuntimeError(str(e), py_type=e.py_type) from None
 
 
+def _embedding_renorm(weight: Tensor, idx: Any, max_norm: float, norm_type: float) -> None:
+    """PyTorch's embedding_renorm_ (F.embedding's max_norm, under no_grad): each row the
+    indices name (in sorted order) whose norm exceeds max_norm scaled by
+    max_norm / (norm + 1e-7), in place (one in-place op on the weight)."""
+    w = weight.array
+    for k in np.unique(idx):
+        norm = float(KR.norm(w[k], norm_type))
+        if norm > max_norm:
+            w[k] = w[k] * w.dtype.type(max_norm / (norm + 1e-7))
+    bump_version(weight)
+
+
 def embedding(input: Tensor, weight: Tensor, padding_idx: Any = None, max_norm: Any = None,
               norm_type: float = 2.0, scale_grad_by_freq: bool = False,
               sparse: bool = False) -> Tensor:
@@ -372,9 +387,11 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: Any = None, max_norm: 
                              " instead (while checking arguments for embedding)")
     if idx.size and (idx.min() < 0 or idx.max() >= weight.shape[0]):
         raise GdRuntimeError("index out of range in self", py_type="IndexError")
-    if max_norm is not None or scale_grad_by_freq or sparse:
-        raise GdRuntimeError("embedding's max_norm, scale_grad_by_freq and sparse are not "
-                             "supported by gradcli")
+    if scale_grad_by_freq or sparse:
+        raise GdRuntimeError("embedding's scale_grad_by_freq and sparse are not supported "
+                             "by gradcli")
+    if max_norm is not None:
+        _embedding_renorm(weight, idx, float(max_norm), float(norm_type))
     n = weight.shape[0]
     if padding_idx is not None:
         if not -n <= padding_idx < n:
