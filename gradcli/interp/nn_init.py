@@ -58,6 +58,7 @@ def fans(tensor: Tensor) -> tuple[int, int]:
 
 
 def _fan(tensor: Tensor, mode: str) -> int:
+    """The fan of a weight tensor that mode ('fan_in' or 'fan_out') names."""
     mode = mode.lower()
     if mode not in ("fan_in", "fan_out"):
         raise _value_error(f"Mode {mode} not supported, please use one of "
