@@ -1,4 +1,5 @@
-"""More of torch.optim's update rules (Adamax, NAdam, RAdam, Adadelta, Rprop, ASGD), as
+"""More of torch.optim's update rules (Adamax, NAdam, RAdam, Adadelta, Rprop, ASGD,
+Adafactor), as
 PyTorch's CPU single-tensor implementations compute them: the same in-place ops in the
 same order, each rounded in the tensor's dtype (see gradcli.ad.optim for the helpers).
 """
@@ -11,6 +12,8 @@ import numpy as np
 
 from gradcli.ad import dtypes
 from gradcli.ad.graph import Tensor
+from gradcli.ad.kernels import math as KM
+from gradcli.ad.kernels import reductions as KR
 from gradcli.ad.kernels.fused import vml_sqrt
 from gradcli.ad.optim import (
     State,
@@ -208,5 +211,54 @@ def asgd(group: dict[str, Any], state: State) -> None:
         _set(mu, mu.array.dtype.type(1 / max(1, step - t0)))
 
 
+def adafactor_state(p: Tensor, g: np.ndarray) -> dict[str, Any]:
+    """A matrix's factored second moments (a row and a column), a vector's whole one."""
+    if g.ndim > 1:
+        row, col = list(g.shape), list(g.shape)
+        row[-1], col[-2] = 1, 1
+        return {"step": _step_tensor(), "row_var": Tensor(np.zeros(row, g.dtype)),
+                "col_var": Tensor(np.zeros(col, g.dtype))}
+    return {"step": _step_tensor(), "variance": _zeros_like(p)}
+
+
+def adafactor(group: dict[str, Any], state: State) -> None:
+    """Adafactor: the second moment factored into row and column means, the update's RMS
+    clipped at d, steps relative to the parameter's RMS (_single_tensor_adafactor)."""
+    wd, d, beta2_decay = _hyper(group, "weight_decay", "d", "beta2_decay")
+    lr = group["lr"]
+    if type(lr) is Tensor:  # a 0-d tensor: min(lr, ·), alpha and 1 - lr·wd stay in its dtype
+        lr = lr.array.dtype.type(lr.array.reshape(()))
+    eps1, eps2 = group["eps"]
+    for p, g in _grads(group):
+        s = state.setdefault(p, {})
+        if not s:
+            s.update(adafactor_state(p, g))
+        if eps1 is None:
+            eps1 = float(np.finfo(p.array.dtype).eps)
+        step = _count(s)
+        one_minus_beta2_t = step ** beta2_decay
+        rho_t = min(lr, 1 / (step ** 0.5))
+        alpha = max(eps2, float(KR.norm(p.array)) / (p.array.size ** 0.5)) * rho_t
+        if wd != 0:
+            _set(p, p.array * _c(p.array, 1 - lr * wd))
+        t = g.dtype.type
+        if g.ndim > 1:
+            row_var, col_var = s["row_var"], s["col_var"]
+            r = KR.norm(g, 2, -1, True)
+            _set(row_var, _lerp(row_var.array, (r * r) / t(g.shape[-1]), one_minus_beta2_t))
+            c = KR.norm(g, 2, -2, True)
+            _set(col_var, _lerp(col_var.array, (c * c) / t(g.shape[-2]), one_minus_beta2_t))
+            var = row_var.array * col_var.array  # row_var @ col_var: an outer product
+            with np.errstate(all="ignore"):
+                var = var / np.maximum(KR.mean(row_var.array, -2, True), t(eps1))
+        else:
+            variance = s["variance"]
+            _set(variance, _lerp(variance.array, g * g, one_minus_beta2_t))
+            var = variance.array.copy()
+        update = KM.rsqrt(np.maximum(var, t(eps1 * eps1))) * g
+        denom = max(1.0, float(KR.norm(update)) / ((update.size ** 0.5) * d))
+        _set(p, _add(p.array, update, -alpha / denom))
+
+
 RULES = {"Adamax": adamax, "NAdam": nadam, "RAdam": radam, "Adadelta": adadelta,
-         "Rprop": rprop, "ASGD": asgd}
+         "Rprop": rprop, "ASGD": asgd, "Adafactor": adafactor}

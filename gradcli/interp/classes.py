@@ -33,9 +33,10 @@ from gradcli.source import Span
 _MISSING = object()
 # Class attributes with dunder names that only describe the class: __slots__ (kept,
 # changes nothing) and __match_args__ (the attributes a class pattern's positional
-# sub-patterns name).
+# sub-patterns name). __getstate__/__setstate__ only serve pickle (which gd programs never
+# reach): kept as plain methods, so optimizers copied from torch.optim's source define.
 _CLASS_DUNDERS = frozenset({"__slots__", "__match_args__", "__init_subclass__",
-                            "__setattr__", "__delattr__"})
+                            "__setattr__", "__delattr__", "__getstate__", "__setstate__"})
 # The functions @abc.abstractmethod marked in this run, by id (each kept, so no id is
 # reused); a class deriving from abc.ABC cannot be instantiated while one is its method.
 ABSTRACT: dict[int, Any] = {}

@@ -112,6 +112,8 @@ class Scheduler(GdObject):
             state["lr_lambdas"] = [None] * len(self.params["lr_lambdas"])
         if "milestones" in self.params:
             state["milestones"] = dict(self.params["milestones"])
+        if "scale_fn" in self.params:  # CyclicLR's: a function is not saved (PyTorch's None)
+            state["_scale_fn_custom"] = None
         return state
 
     def load_state_dict(self, state_dict: Any) -> None:

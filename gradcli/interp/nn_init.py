@@ -58,6 +58,7 @@ def fans(tensor: Tensor) -> tuple[int, int]:
 
 
 def _fan(tensor: Tensor, mode: str) -> int:
+    """The fan of a weight tensor that mode ('fan_in' or 'fan_out') names."""
     mode = mode.lower()
     if mode not in ("fan_in", "fan_out"):
         raise _value_error(f"Mode {mode} not supported, please use one of "
@@ -256,6 +257,9 @@ INIT = {name: globals()[name] for name in (
     "calculate_gain", "uniform_", "normal_", "constant_", "ones_", "zeros_",
     "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_",
     "trunc_normal_", "eye_", "dirac_", "orthogonal_", "sparse_")}
+# The private helpers custom layers' reset_parameters copy from nn.Linear's
+# (`fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)`).
+INIT.update({"_calculate_fan_in_and_fan_out": fans, "_calculate_correct_fan": _fan})
 
 
 def _deprecated(new_name: str) -> Any:

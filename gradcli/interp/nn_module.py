@@ -306,9 +306,11 @@ def _forward(self: ModuleInstance, *args: Any, **kwargs: Any) -> Any:
     raise err
 
 
-def named_modules_of(m: ModuleInstance, prefix: str = "",
-                     memo: set[int] | None = None) -> Iterator[tuple[str, ModuleInstance]]:
-    """(dotted name, module) of m and every module below it, each once."""
+def named_modules_of(m: ModuleInstance, prefix: str = "", memo: set[int] | None = None,
+                     remove_duplicate: bool = True) -> Iterator[tuple[str, ModuleInstance]]:
+    """(dotted name, module) of m and every module below it, each once (or, without
+    remove_duplicate, once per path to it: a module that contains itself is not entered
+    again, where PyTorch recursed without end)."""
     memo = set() if memo is None else memo
     if id(m) in memo:
         return
@@ -316,7 +318,10 @@ def named_modules_of(m: ModuleInstance, prefix: str = "",
     yield prefix, m
     for name, child in _started(m)[1].items():
         if child is not None:
-            yield from named_modules_of(child, prefix + ("." if prefix else "") + name, memo)
+            yield from named_modules_of(child, prefix + ("." if prefix else "") + name, memo,
+                                        remove_duplicate)
+    if not remove_duplicate:
+        memo.discard(id(m))
 
 
 class ModuleGenerator(IteratorValue):
@@ -342,14 +347,15 @@ def _generator(items: Any, method: str) -> IteratorValue:
     return ModuleGenerator(method, iter(list(items)))
 
 
-def _named_parameters_list(self: ModuleInstance, prefix: str = "",
-                           recurse: bool = True) -> list[tuple[str, Tensor]]:
-    mods = named_modules_of(self, prefix) if recurse else iter([(prefix, self)])
+def _named_parameters_list(self: ModuleInstance, prefix: str = "", recurse: bool = True,
+                           remove_duplicate: bool = True) -> list[tuple[str, Tensor]]:
+    mods = named_modules_of(self, prefix, remove_duplicate=remove_duplicate) if recurse \
+        else iter([(prefix, self)])
     seen: set[int] = set()
     out = []
     for mod_prefix, mod in mods:
         for name, p in _started(mod)[0].items():
-            if p is None or id(p) in seen:
+            if p is None or (remove_duplicate and id(p) in seen):
                 continue
             seen.add(id(p))
             out.append((mod_prefix + ("." if mod_prefix else "") + name, p))
@@ -358,7 +364,8 @@ def _named_parameters_list(self: ModuleInstance, prefix: str = "",
 
 def _named_parameters(self: ModuleInstance, prefix: str = "", recurse: bool = True,
                       remove_duplicate: bool = True) -> IteratorValue:
-    return _generator(_named_parameters_list(self, prefix, recurse), "named_parameters")
+    return _generator(_named_parameters_list(self, prefix, recurse, remove_duplicate),
+                      "named_parameters")
 
 
 def parameters_of(m: ModuleInstance, recurse: bool = True) -> list[Tensor]:
@@ -394,7 +401,8 @@ def _modules(self: ModuleInstance) -> IteratorValue:
 
 def _named_modules(self: ModuleInstance, memo: Any = None, prefix: str = "",
                    remove_duplicate: bool = True) -> IteratorValue:
-    return _generator(named_modules_of(self, prefix), "named_modules")
+    return _generator(named_modules_of(self, prefix, remove_duplicate=remove_duplicate),
+                      "named_modules")
 
 
 def _zero_grad(self: ModuleInstance, set_to_none: bool = True) -> None:
@@ -462,6 +470,11 @@ def _half(self: ModuleInstance) -> ModuleInstance:
     return _convert(self, _float_only(ops.dtypes_resolve("float16")))
 
 
+def _type(self: ModuleInstance, dst_type: Any) -> ModuleInstance:
+    """Module.type(dst_type): every parameter and buffer cast, integer ones too."""
+    return _convert(self, lambda t: devices.tensor_type(t, dst_type))
+
+
 def _to(self: ModuleInstance, *args: Any, **kwargs: Any) -> ModuleInstance:
     probe = devices.tensor_to(ops.members("torch")["empty"](0, dtype=bool), *args, **kwargs)
     if probe.array.dtype.kind == "b":
@@ -508,6 +521,13 @@ def _add_module(self: ModuleInstance, name: Any, module: Any) -> None:
 
 def _register_parameter(self: ModuleInstance, name: Any, param: Any) -> None:
     params = _started(self)[0]
+    if type(name) is not str:
+        raise _error(f"parameter name should be a string. Got {torch_typename(name)}",
+                     "TypeError")
+    if "." in name:
+        raise _error('parameter name can\'t contain "."', "KeyError")
+    if name == "":
+        raise _error('parameter name can\'t be empty string ""', "KeyError")
     if param is not None and not (type(param) is Tensor and is_parameter(param)):
         raise _error(f"cannot assign '{torch_typename(param)}' object to parameter '{name}' "
                      "(torch.nn.Parameter or None required)", "TypeError")
@@ -529,7 +549,7 @@ MODULE_METHODS: dict[str, Callable[..., Any]] = {
     "named_children": _named_children, "modules": _modules, "named_modules": _named_modules,
     "zero_grad": _zero_grad, "train": _train, "eval": _eval,
     "requires_grad_": _requires_grad_, "float": _float, "double": _double, "half": _half,
-    "to": _to,
+    "to": _to, "type": _type,
     "cpu": _cpu, "cuda": _cuda, "extra_repr": _extra_repr, "add_module": _add_module,
     "register_module": _add_module, "register_parameter": _register_parameter,
     "apply": _apply_fn, **module_hooks.METHODS,

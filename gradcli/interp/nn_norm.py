@@ -119,7 +119,8 @@ def _groupnorm_init(self: ModuleInstance, num_groups: int, num_channels: int,
                     dtype: Any = None, *, bias: bool = True) -> None:
     _check_device(device)
     if num_channels % num_groups != 0:
-        raise GdRuntimeError("num_channels must be divisible by num_groups",
+        raise GdRuntimeError(f"num_channels ({num_channels}) must be divisible by "
+                             f"num_groups ({num_groups})",
                              py_type="ValueError")
     _set(self, num_groups=num_groups, num_channels=num_channels, eps=eps, affine=affine)
     torch = ops.members("torch")

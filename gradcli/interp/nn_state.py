@@ -170,14 +170,15 @@ def _register_buffer(self: ModuleInstance, name: Any, tensor: Any,
         self.nonpersistent.add(name)
 
 
-def _named_buffers_list(self: ModuleInstance, prefix: str = "",
-                        recurse: bool = True) -> list[tuple[str, Tensor]]:
-    mods = named_modules_of(self, prefix) if recurse else iter([(prefix, self)])
+def _named_buffers_list(self: ModuleInstance, prefix: str = "", recurse: bool = True,
+                        remove_duplicate: bool = True) -> list[tuple[str, Tensor]]:
+    mods = named_modules_of(self, prefix, remove_duplicate=remove_duplicate) if recurse \
+        else iter([(prefix, self)])
     seen: set[int] = set()
     out = []
     for mod_prefix, mod in mods:
         for name, b in _bufs(mod).items():
-            if b is None or id(b) in seen:
+            if b is None or (remove_duplicate and id(b) in seen):
                 continue
             seen.add(id(b))
             out.append((mod_prefix + ("." if mod_prefix else "") + name, b))
@@ -186,7 +187,8 @@ def _named_buffers_list(self: ModuleInstance, prefix: str = "",
 
 def _named_buffers(self: ModuleInstance, prefix: str = "", recurse: bool = True,
                    remove_duplicate: bool = True) -> Any:
-    return _generator(_named_buffers_list(self, prefix, recurse), "named_buffers")
+    return _generator(_named_buffers_list(self, prefix, recurse, remove_duplicate),
+                      "named_buffers")
 
 
 def _buffers(self: ModuleInstance, recurse: bool = True) -> Any:

@@ -1,5 +1,5 @@
 """torch.optim for gd programs: SGD, Adam, AdamW, RMSprop, Adagrad, Adamax, NAdam, RAdam,
-Adadelta, Rprop, ASGD and LBFGS.
+Adadelta, Rprop, ASGD, Adafactor and LBFGS.
 
 An optimizer is a gd value (GdObject) holding PyTorch's `param_groups` (a gd list of gd
 dicts: `opt.param_groups[0]["lr"] = 0.01` changes the next step), `defaults` and `state`;
@@ -19,13 +19,13 @@ from gradcli.ad.tensor import enable_grad, no_grad
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import limits, pymethods
 from gradcli.interp.devices import legacy_name
+from gradcli.interp.pytext import format_value
 from gradcli.interp.values import (
     BoundMethod,
     Builtin,
     GdObject,
     private_name_error,
     to_repr,
-    to_str,
     type_name,
 )
 
@@ -213,7 +213,8 @@ class Optimizer(GdObject):
             text += f"\nParameter Group {i}\n"
             for key in sorted(group):
                 if key != "params":
-                    text += f"    {key}: {to_str(group[key])}\n"
+                    text += f"    {key}: {format_value(group[key])}\n"  # f"{v}" (a 0-d
+                    # tensor as its number)
         return text + ")"
 
     def type_label(self) -> str:
@@ -222,7 +223,7 @@ class Optimizer(GdObject):
     @property
     def torch_type(self) -> str:
         """PyTorch's class of it, as type(opt) prints: torch.optim.sgd.SGD."""
-        return f"torch.optim.{self.kind.lower()}.{self.kind}"
+        return f"{_module(self.kind)}.{self.kind}"
 
 
 #: One class per kind, named as PyTorch's, so Python's own messages about an optimizer
@@ -230,8 +231,13 @@ class Optimizer(GdObject):
 _KINDS: dict[str, type[Optimizer]] = {
     kind: type(kind, (Optimizer,), {"__slots__": ()})
     for kind in ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adamax", "NAdam", "RAdam",
-                 "Adadelta", "Rprop", "ASGD", "LBFGS")}
+                 "Adadelta", "Rprop", "ASGD", "Adafactor", "LBFGS")}
 _RULES = {**rules.RULES, **optim_extra.RULES}
+
+
+def _module(kind: str) -> str:
+    """The module PyTorch's optimizer class names (Adafactor's is torch.optim itself)."""
+    return "torch.optim" if kind == "Adafactor" else f"torch.optim.{kind.lower()}"
 
 
 def _make(kind: str, params: Any, defaults: dict[str, Any]) -> Optimizer:
@@ -425,6 +431,22 @@ def _asgd(self: None, params: Any, lr: float = 1e-2, lambd: float = 1e-4, alpha:
         "capturable": capturable})
 
 
+def _adafactor(self: None, params: Any, lr: Any = 1e-2, beta2_decay: float = -0.8,
+               eps: Any = (None, 1e-3), d: float = 1.0, weight_decay: float = 0.0, *,
+               foreach: Any = None, maximize: bool = False) -> Optimizer:
+    if type(lr) is Tensor and lr.array.size != 1:
+        raise _value_error("Tensor lr must be 1-element")
+    _check(lr >= 0.0, f"Learning rate should be >= 0 but is: {lr}")
+    _check(beta2_decay <= 0.0, f"beta2_decay should be <= 0 but is: {beta2_decay}")
+    _check(eps[0] is None or eps[0] >= 0.0, f"epsilon1 should be >= 0 but is: {eps[0]}")
+    _check(eps[1] >= 0.0, f"epsilon2 should be >= 0 but is: {eps[1]}")
+    _check(d >= 1.0, f"Clipping threshold d should be >= 1 but is: {d}")
+    _check(weight_decay >= 0.0, f"weight_decay should be >= 0 but is: {weight_decay}")
+    return _make("Adafactor", params, {
+        "lr": lr, "beta2_decay": beta2_decay, "eps": eps, "d": d,
+        "weight_decay": weight_decay, "foreach": foreach, "maximize": maximize})
+
+
 def _lbfgs(self: None, params: Any, lr: float = 1, max_iter: int = 20, max_eval: Any = None,
            tolerance_grad: float = 1e-7, tolerance_change: float = 1e-9,
            history_size: int = 100, line_search_fn: Any = None) -> Optimizer:
@@ -460,7 +482,7 @@ class OptimizerClass(Builtin):
 
     def __repr__(self) -> str:
         kind = self.name.rsplit(".", 1)[-1]
-        return f"<class 'torch.optim.{kind.lower()}.{kind}'>"
+        return f"<class '{_module(kind)}.{kind}'>"
 
 
 def _constructor(kind: str, fn: Callable[..., Optimizer]) -> OptimizerClass:
@@ -475,5 +497,6 @@ OPTIMIZERS: dict[str, OptimizerClass] = {
     kind: _constructor(kind, fn) for kind, fn in (
         ("SGD", _sgd), ("Adam", _adam), ("AdamW", _adamw), ("RMSprop", _rmsprop),
         ("Adagrad", _adagrad), ("Adamax", _adamax), ("NAdam", _nadam), ("RAdam", _radam),
-        ("Adadelta", _adadelta), ("Rprop", _rprop), ("ASGD", _asgd), ("LBFGS", _lbfgs))
+        ("Adadelta", _adadelta), ("Rprop", _rprop), ("ASGD", _asgd),
+        ("Adafactor", _adafactor), ("LBFGS", _lbfgs))
 }

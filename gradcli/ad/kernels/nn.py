@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcli.ad.kernels.elementwise import vec_exp
+from gradcli.ad.kernels.elementwise import sub, vec_exp
 from gradcli.ad.kernels.fused import fma
 from gradcli.ad.kernels.half import via_float32
 from gradcli.ad.kernels.linalg import product
@@ -304,8 +304,11 @@ def smooth_l1_loss(x: Any, y: Any, reduction: str = "mean", beta: float = 1.0) -
 
 def huber_loss(x: Any, y: Any, reduction: str = "mean", delta: float = 1.0) -> Any:
     """0.5 d² where |d| < δ, else δ(|d| - 0.5δ) (d = x - y)."""
-    d = np.abs(np.asarray(x) - y)
-    return reduce(_as(np.where(d < delta, 0.5 * d * d, delta * (d - 0.5 * delta)), d),
+    x, y = np.asarray(x), np.asarray(y)
+    if y.dtype.kind in "iub":  # an integer target: PyTorch computes in the input's dtype
+        y = y.astype(x.dtype)
+    d = np.abs(x - y)  # the common dtype, stored in the input's (as PyTorch)
+    return reduce(_as(np.where(d < delta, 0.5 * d * d, delta * (d - 0.5 * delta)), x),
                   reduction)
 
 
@@ -346,7 +349,7 @@ def check_nll(shape: tuple[int, ...], target: ndarray, weight: Any, ignore_index
                          f"{list(target.shape)}")
     if len(shape) == 0:
         raise TorchError("input tensor should be 1D or 2D")
-    if target.dtype.kind not in "iu":
+    if target.dtype not in (np.int64, np.uint8):
         raise TorchError("expected target dtype to be Long or Byte, but got "
                          f"{scalar_name(target.dtype)}")
     c = shape[0] if len(shape) == 1 else shape[1]
@@ -450,14 +453,19 @@ def bce_with_logits(z: Any, y: Any, weight: Any = None, pos_weight: Any = None,
     if z.shape != y.shape:
         raise TorchError(f"Target size (torch.Size({list(y.shape)})) must be the same as input "
                          f"size (torch.Size({list(z.shape)}))")
+    if y.dtype.kind == "b":
+        sub(True, y)  # PyTorch's `1 - target` refuses a bool target, in its words
+    if y.dtype.kind in "iu":  # (1 - target).mul_(input): a float into an integer tensor
+        raise TorchError(f"result type {scalar_name(z.dtype)} can't be cast to the desired "
+                         f"output type {scalar_name(y.dtype)}")
     softplus_neg = np.log1p(np.exp(-np.abs(z))) + np.maximum(-z, 0)
-    if pos_weight is not None:
-        l = (1 - y) * z + ((pos_weight - 1) * y + 1) * softplus_neg
-    else:
-        l = (1 - y) * z + softplus_neg
+    if pos_weight is not None:  # log_sigmoid(input).mul_(log_weight): input's dtype
+        softplus_neg = _as(((pos_weight - 1) * y + 1) * softplus_neg, z)
+    # (1 - target).mul_(input).sub_(...).mul_(weight): each step stored in target's dtype
+    l = _as(_as((1 - y) * z, y) + softplus_neg, y)
     if weight is not None:
-        l = l * weight
-    return reduce(_as(l, z), reduction)
+        l = _as(l * weight, y)
+    return reduce(l, reduction)
 
 
 def nll_safe_index(shape: tuple[int, ...], target: Any, ignore_index: int) -> tuple[Any, ...]:
@@ -559,7 +567,10 @@ def smooth_l1_loss_backward(g: Any, x: Any, y: Any, reduction: str = "mean",
 def huber_loss_backward(g: Any, x: Any, y: Any, reduction: str = "mean",
                         delta: float = 1.0) -> ndarray:
     """PyTorch's huber_loss_backward: grad · clip(x - y, -δ, δ) (/ n for a mean)."""
-    x = np.asarray(x)
+    x, y = np.asarray(x), np.asarray(y)
+    if y.dtype != x.dtype:
+        raise TorchError(f"Found dtype {scalar_name(y.dtype)} but expected "
+                         f"{scalar_name(x.dtype)}")
     d = np.clip(x - y, -delta, delta)
     return _as(d * _norm(d, reduction) * g, x)
 

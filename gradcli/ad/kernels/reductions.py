@@ -11,6 +11,7 @@ import numpy as np
 from gradcli.ad import dtypes
 from gradcli.ad.kernels import vecmath as VM
 from gradcli.ad.kernels.elementwise import ARRAY_OUT, wide
+from gradcli.ad.kernels.fused import fma
 from gradcli.ad.kernels.half import via_float32
 from gradcli.ad.kernels.messages import TorchError, empty_reduction_message, scalar_name
 
@@ -552,6 +553,60 @@ def softmax(x: ndarray, dim: int) -> Any:
     if dim % x.ndim == x.ndim - 1:
         return e * (x.dtype.type(1) / total)
     return e / total
+
+
+def _inner_exp(o: ndarray, dim: int) -> ndarray:
+    """exp(o) as PyTorch's softmax kernels take it along dim: SLEEF's along the last dim;
+    along another, on the inner positions in whole vectors, the scalar exp on the rest."""
+    d = dim % o.ndim
+    if d == o.ndim - 1:
+        return VM.vexp(o)
+    inner = math.prod(o.shape[d + 1:])
+    o3 = o.reshape(-1, o.shape[d], inner)
+    full = inner - inner % VM.lanes(o.dtype)
+    e3 = np.empty_like(o3)
+    e3[..., :full] = VM.vexp(o3[..., :full])
+    e3[..., full:] = wide(np.exp, o3[..., full:])
+    return e3.reshape(o.shape)
+
+
+def _sum_along(x: ndarray, dim: int, y: ndarray | None = None) -> ndarray:
+    """Σ x (or Σ x·y, each product fused into the running sum) along a dim that is not
+    the last, in order: PyTorch's softmax backward kernels' vectorised inner loop."""
+    xs, ys = np.moveaxis(x, dim, 0), None if y is None else np.moveaxis(y, dim, 0)
+    total = xs[0].copy() if ys is None else xs[0] * ys[0]
+    for i in range(1, xs.shape[0]):
+        total = total + xs[i] if ys is None else fma(xs[i], ys[i], total)
+    return np.expand_dims(total, dim)
+
+
+def softmax_backward(g: ndarray, out: ndarray, dim: int) -> Any:
+    """(g - Σ g·out) · out along dim, as PyTorch's CPU kernel rounds it (float32 and
+    float64): along the last dim the products summed in vec::reduce_all's lane order,
+    along another summed in order, each product fused into the sum."""
+    g, out = np.asarray(g), np.asarray(out)
+    if g.dtype != out.dtype or g.dtype not in (_f32, _f64) or out.ndim == 0:
+        return (out * (g - np.sum(g * out, axis=dim, keepdims=True))).astype(g.dtype,
+                                                                            copy=False)
+    if dim % out.ndim == out.ndim - 1:
+        total = VM.reduce_sum_lastdim(g * out)[..., None]
+    else:
+        total = _sum_along(g, dim % out.ndim, out)
+    return (g - total) * out
+
+
+def log_softmax_backward(g: ndarray, out: ndarray, dim: int) -> Any:
+    """g - exp(out) · Σ g along dim, as PyTorch's CPU kernel rounds it (float32 and
+    float64): the sum in vec::reduce_all's lane order along the last dim, in order along
+    another; exp as _inner_exp takes it; the product and difference one fused op."""
+    g, out = np.asarray(g), np.asarray(out)
+    if g.dtype != out.dtype or g.dtype not in (_f32, _f64) or out.ndim == 0:
+        return (g - np.exp(out) * np.sum(g, axis=dim, keepdims=True)).astype(g.dtype,
+                                                                            copy=False)
+    d = dim % out.ndim
+    total = VM.reduce_sum_lastdim(g)[..., None] if d == out.ndim - 1 else _sum_along(g, d)
+    e = _inner_exp(out, d)
+    return fma(-e, np.broadcast_to(total, e.shape), g)
 
 
 @via_float32

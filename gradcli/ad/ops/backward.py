@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad.graph import Tensor, tensor_from_array
+from gradcli.ad.kernels import reductions as KR
 from gradcli.ad.kernels.elementwise import spread
 from gradcli.ad.kernels.fused import one_minus_square
 from gradcli.ad.record import apply
@@ -121,13 +122,11 @@ def k_masked_fill(x: Any, mask: Any, value: float) -> Any:
 
 
 def k_softmax_backward_data(g: Any, out: Any, dim: int) -> Any:
-    g = np.asarray(g)
-    return (out * (g - np.sum(g * out, axis=dim, keepdims=True))).astype(g.dtype, copy=False)
+    return KR.softmax_backward(g, out, dim)
 
 
 def k_log_softmax_backward_data(g: Any, out: Any, dim: int) -> Any:
-    g = np.asarray(g)
-    return (g - np.exp(out) * np.sum(g, axis=dim, keepdims=True)).astype(g.dtype, copy=False)
+    return KR.log_softmax_backward(g, out, dim)
 
 
 # -- the ops ----------------------------------------------------------------------------

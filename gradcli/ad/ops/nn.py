@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from gradcli.ad.graph import Tensor, _torch_scalar_name, tensor_from_array
+import numpy as np
+
+from gradcli.ad.graph import Tensor, _torch_scalar_name, bump_version, tensor_from_array
 from gradcli.ad.inplace import record_inplace
 from gradcli.ad.kernels import nn as KN
 from gradcli.ad.kernels import normalization as KNorm
+from gradcli.ad.kernels import reductions as KR
 from gradcli.ad.ops import activations  # noqa: F401  (the activations' spellings)
 from gradcli.ad.ops import backward as B
 from gradcli.ad.ops.creation import _as_tensor, torch_error
@@ -60,6 +63,14 @@ def _size_warning(input: Tensor, target: Tensor) -> None:
              "results due to broadcasting. Please ensure they have the same size.")
 
 
+def _float_target(input: Tensor, target: Tensor) -> Tensor:
+    """An integer or bool target of a floating input, in the input's dtype: PyTorch's type
+    promotion computes such a loss in the input's dtype, not numpy's float64."""
+    if target.array.dtype.kind in "iub" and input.array.dtype.kind == "f":
+        return tensor_from_array(target.array.astype(input.array.dtype))
+    return target
+
+
 def _arr(x: Any) -> Any:
     return None if x is None else _as_tensor(x).array
 
@@ -86,7 +97,7 @@ def _reduce(l: Tensor, reduction: str) -> Tensor:
 def mse_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
              reduction: str = "mean", weight: Any = None) -> Tensor:
     """Mean squared error (shapes that differ broadcast, with PyTorch's warning)."""
-    target = _as_tensor(target)
+    target = _float_target(input, _as_tensor(target))
     reduction = _reduction(size_average, reduce, reduction)
     _size_warning(input, target)
     if weight is not None:
@@ -109,7 +120,7 @@ def l1_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any
 def smooth_l1_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
                    reduction: str = "mean", beta: float = 1.0) -> Tensor:
     """0.5 d²/β where |d| < β, else |d| - β/2 (β = 0: l1_loss)."""
-    target = _as_tensor(target)
+    target = _float_target(input, _as_tensor(target))
     reduction = _reduction(size_average, reduce, reduction)
     if beta < 0:
         raise GdRuntimeError("smooth_l1_loss does not support negative values for beta.")
@@ -143,10 +154,13 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Any = None,
     target = _as_tensor(target)
     reduction = _reduction(size_average, reduce, reduction)
     if target.shape != input.shape:
-        raise GdRuntimeError(
+        raise torch_error(
             f"Using a target size (torch.Size({list(target.shape)})) that is different to the "
             f"input size (torch.Size({list(input.shape)})) is deprecated. Please ensure they "
-            "have the same size.")
+            "have the same size.", "ValueError")
+    if target.dtype != input.dtype:
+        raise GdRuntimeError(f"Found dtype {_torch_scalar_name(target.array.dtype)} but "
+                             f"expected {_torch_scalar_name(input.array.dtype)}")
     return apply(_RULES["binary_cross_entropy"], (input, target),
                  {"weight": _arr(weight), "reduction": reduction})
 
@@ -161,11 +175,32 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Any 
                   "reduction": reduction})
 
 
+def _check_nll_nd(shape: tuple[int, ...], tshape: tuple[int, ...]) -> None:
+    """PyTorch's nll_loss_nd checks of the shapes (and nll_loss2d's for a 4-D input), in
+    its words (its size-mismatch message has no closing parenthesis)."""
+    if not shape:
+        raise torch_error("Expected 1 or more dimensions (got 0)", "ValueError")
+    if len(shape) != 1 and shape[0] != (tshape[0] if tshape else 0):
+        raise torch_error(f"Expected input batch_size ({shape[0]}) to match target "
+                          f"batch_size ({tshape[0] if tshape else 0}).", "ValueError")
+    if len(shape) == 4:
+        if len(tshape) != 3:
+            raise GdRuntimeError("only batches of spatial targets supported (3D tensors) but "
+                                 f"got targets of dimension: {len(tshape)}")
+        if tshape != (shape[0], *shape[2:]):
+            raise GdRuntimeError(f"size mismatch (got input: {list(shape)} , target: "
+                                 f"{list(tshape)}")
+    elif len(shape) > 2 and tshape[1:] != shape[2:]:
+        raise GdRuntimeError(f"Expected target size {list((shape[0], *shape[2:]))}, got "
+                             f"{list(tshape)}")
+
+
 def nll_loss(input: Tensor, target: Tensor, weight: Any = None, size_average: Any = None,
              ignore_index: int = -100, reduce: Any = None, reduction: str = "mean") -> Tensor:
     """Negative log-likelihood of class indices (weighted; ignore_index counts nothing)."""
     reduction = _reduction(size_average, reduce, reduction)
     target = _as_tensor(target)
+    _check_nll_nd(tuple(input.shape), tuple(target.shape))
     params = {"weight": _arr(weight), "reduction": reduction, "ignore_index": ignore_index}
     if input.ndim < 3 or input.ndim == 4:
         return apply(_RULES["nll_loss"], (input, target), params)
@@ -232,6 +267,8 @@ def kl_div(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any 
              "definition.'mean' will be changed to behave the same as 'batchmean' in the next "
              "major release.")
     target = _as_tensor(target)
+    if any(t.array.dtype.kind in "iub" for t in (_as_tensor(input), target)):
+        raise GdRuntimeError("kl_div: Integral inputs not supported.")
     if log_target:
         l = mul(exp(target), sub(target, input))
     else:
@@ -326,6 +363,18 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
         raise GdRuntimeError(str(e), py_type=e.py_type) from None
 
 
+def _embedding_renorm(weight: Tensor, idx: Any, max_norm: float, norm_type: float) -> None:
+    """PyTorch's embedding_renorm_ (F.embedding's max_norm, under no_grad): each row the
+    indices name (in sorted order) whose norm exceeds max_norm scaled by
+    max_norm / (norm + 1e-7), in place (one in-place op on the weight)."""
+    w = weight.array
+    for k in np.unique(idx):
+        norm = float(KR.norm(w[k], norm_type))
+        if norm > max_norm:
+            w[k] = w[k] * w.dtype.type(max_norm / (norm + 1e-7))
+    bump_version(weight)
+
+
 def embedding(input: Tensor, weight: Tensor, padding_idx: Any = None, max_norm: Any = None,
               norm_type: float = 2.0, scale_grad_by_freq: bool = False,
               sparse: bool = False) -> Tensor:
@@ -338,9 +387,11 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: Any = None, max_norm: 
                              " instead (while checking arguments for embedding)")
     if idx.size and (idx.min() < 0 or idx.max() >= weight.shape[0]):
         raise GdRuntimeError("index out of range in self", py_type="IndexError")
-    if max_norm is not None or scale_grad_by_freq or sparse:
-        raise GdRuntimeError("embedding's max_norm, scale_grad_by_freq and sparse are not "
-                             "supported by gradcli")
+    if scale_grad_by_freq or sparse:
+        raise GdRuntimeError("embedding's scale_grad_by_freq and sparse are not supported "
+                             "by gradcli")
+    if max_norm is not None:
+        _embedding_renorm(weight, idx, float(max_norm), float(norm_type))
     n = weight.shape[0]
     if padding_idx is not None:
         if not -n <= padding_idx < n:
@@ -389,6 +440,11 @@ def batch_norm(input: Tensor, running_mean: Any, running_var: Any, weight: Any =
     elif running_mean is None or running_var is None:
         raise GdRuntimeError("running_mean and running_var must be defined in evaluation mode")
     rm, rv = _opt(running_mean), _opt(running_var)
+    for name, arg in (("running_mean", rm), ("running_var", rv), ("weight", _opt(weight)),
+                      ("bias", _opt(bias))):  # PyTorch's check_dims_match_num_input_features
+        if arg is not None and input.ndim > 1 and arg.array.size != input.shape[1]:
+            raise GdRuntimeError(f"{name} should contain {input.shape[1]} elements not "
+                                 f"{arg.array.size}")
     out = apply(_RULES["batch_norm"], (input, _opt(weight), _opt(bias)),
                 {"mean": None if rm is None else rm.array,
                  "var": None if rv is None else rv.array,
