@@ -19,6 +19,7 @@ from gradcli.ad import kernels as K
 from gradcli.ad import ops
 from gradcli.ad.graph import Node, Tensor, bump_version, needed_nodes, tensor_from_array
 from gradcli.ad.ops import backward as B
+from gradcli.ad.ops.layout import like_layout
 from gradcli.ad.registry import ARRAY_VJP, SCALAR_VJP
 from gradcli.ad.saved_checks import (
     FREED_MESSAGE,
@@ -566,7 +567,7 @@ def _after_vjp(run: _Run, node: Node, g: Tensor, cots: tuple[Any, ...],
     hooks = node.hooks
     if hooks is not None and hooks.post:
         cots = H.run_post_hooks(node, hooks.post, cots, g)
-    if State.torch_anomaly:
+    if State.torch_anomaly and State.anomaly_check_nan:
         check_nan(node, cots)
     if run.observer is not None:
         run.observer.append((node, g, cots))
@@ -659,7 +660,10 @@ def _accumulate(t: Tensor, g: Tensor, create_graph: bool, steal: bool = False) -
             if t.grad.grad_fn is not None:
                 t.grad.grad_fn.name = "CopyBackwards"
         else:
-            t.grad = tensor_from_array(g.array if steal else g.array.copy())
+            a = g.array if steal else g.array.copy()
+            if a.strides != t.array.strides:  # PyTorch's layout contract: the leaf's strides
+                a = like_layout(a, t.array)
+            t.grad = tensor_from_array(a)
     elif create_graph:
         t.grad = t.grad + g
     else:

@@ -40,6 +40,11 @@ class FunctionBase:
         """No attribute of the base is a program's (forward/backward must be defined)."""
         return None
 
+    def instance_check(self, value: Any) -> bool:
+        """isinstance(obj, torch.autograd.Function): an instance of a custom function."""
+        cls = getattr(value, "cls", None)
+        return bool(getattr(cls, "function_base", False))
+
     def __repr__(self) -> str:
         return "<class 'torch.autograd.function.Function'>"
 

@@ -1,0 +1,165 @@
+"""Autograd as tutorials and answers use it, compared with PyTorch's output (round 14):
+calling a custom Function's instance (PyTorch's legacy-function error; .apply still
+reachable on one, isinstance(obj, torch.autograd.Function)), the sizes and strides
+mm/addmm save (F.linear's node is addmm(b, x, wᵀ): its mat1 is x, its mat2 wᵀ),
+forward_ad's levels (enter/exit_dual_level, the level `as` gives, PyTorch's messages for
+no level, a nested one and an integer primal), detect_anomaly's check_nan as a setting of
+its own, and a leaf's .grad laid out as the leaf (a transposed leaf gets a transposed
+grad: AccumulateGrad's layout contract)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from pyrun import gd_output, torch_output
+
+
+def _torch(text: str) -> str:
+    # gd prints a node without its address (deterministic output), PyTorch with it
+    return re.sub(r" object at 0x[0-9a-f]+>", " object>", torch_output(text))
+
+
+_MY_EXP = """
+class MyExp(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, i):
+        result = i.exp()
+        ctx.save_for_backward(result)
+        return result
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        result, = ctx.saved_tensors
+        return grad_output * result
+"""
+
+PROGRAMS = {
+    "function-instance-called": _MY_EXP + """
+x = torch.ones(2, requires_grad=True)
+f = MyExp()
+print(f.apply(x))
+for call in (lambda: f(x), lambda: MyExp()(x)):
+    try:
+        call()
+    except Exception as e:
+        print(type(e).__name__, e)
+print(isinstance(f, torch.autograd.Function), isinstance(x, torch.autograd.Function))
+print(isinstance(MyExp, torch.autograd.Function), issubclass(MyExp, torch.autograd.Function))
+class Sub(MyExp):
+    pass
+print(Sub.apply(x), isinstance(Sub(), MyExp))
+try:
+    Sub()(x)
+except RuntimeError as e:
+    print(e)
+""",
+    "mm-saved-sizes-and-strides": """
+a = torch.ones(2, 3, requires_grad=True)
+b = torch.ones(3, 2)
+for y in (a @ b, b.t() @ a.t(), a.expand(4, 2, 3)[0] @ b):
+    fn = y.grad_fn
+    print(fn, fn._saved_self_sym_sizes, fn._saved_mat2_sym_sizes,
+          fn._saved_self_sym_strides, fn._saved_mat2_sym_strides)
+x = torch.ones(3, 1, requires_grad=True)
+print((x.expand(3, 4).t() @ torch.ones(3, 2)).grad_fn._saved_self_sym_strides)
+y = torch.addmm(torch.zeros(2), torch.ones(4, 3, requires_grad=True), b)
+print([getattr(y.grad_fn, "_saved_" + n) for n in (
+    "alpha", "beta", "mat1", "mat2", "mat1_sym_sizes", "mat2_sym_sizes",
+    "mat1_sym_strides", "mat2_sym_strides")])
+""",
+    # nn.Linear's node: PyTorch's addmm(bias, x, weight.t()) -- mat1 is the input, mat2 the
+    # transposed weight (a TBackward0 view), each saved for the other's derivative.
+    "linear-saved-as-addmm": """
+torch.manual_seed(0)
+lin = torch.nn.Linear(3, 2)
+names = ["mat1", "mat2", "alpha", "beta", "mat1_sym_sizes", "mat2_sym_sizes",
+         "mat1_sym_strides", "mat2_sym_strides"]
+for x in (torch.randn(4, 3), torch.randn(4, 3, requires_grad=True)):
+    y = lin(x)
+    for n in names:
+        print(n, getattr(y.grad_fn, "_saved_" + n))
+    print(y.grad_fn.next_functions)
+y = torch.nn.functional.linear(torch.randn(4, 3, requires_grad=True), torch.randn(2, 3),
+                               torch.randn(2))
+for n in names:
+    print(n, getattr(y.grad_fn, "_saved_" + n))
+""",
+    "forward-ad-levels": """
+import torch.autograd.forward_ad as fwAD
+try:
+    fwAD.make_dual(torch.ones(2), torch.ones(2))
+except RuntimeError as e:
+    print(e)
+try:
+    with fwAD.dual_level():
+        with fwAD.dual_level():
+            pass
+except RuntimeError as e:
+    print(e)
+lvl = fwAD.enter_dual_level()
+print(lvl)
+x = fwAD.make_dual(torch.tensor([1., 2.]), torch.tensor([3., 4.]))
+print(fwAD.unpack_dual(x * x).tangent)
+fwAD.exit_dual_level()
+print(fwAD.unpack_dual(x).tangent)
+with fwAD.dual_level() as level:
+    print(level)
+    for p, t in ((torch.tensor([1, 2]), torch.ones(2)), (torch.ones(2), torch.tensor([1, 2]))):
+        try:
+            fwAD.make_dual(p, t)
+        except ValueError as e:
+            print(e)
+    d = fwAD.make_dual(torch.tensor([1., 2.]), torch.tensor([1., 1.]))
+    e = d.clone()
+    e.mul_(3)
+    print(fwAD.unpack_dual(e).tangent, fwAD.unpack_dual(d[0]).tangent)
+    print(fwAD.unpack_dual(d))
+""",
+    "anomaly-check-nan-setting": """
+print(torch.is_anomaly_enabled(), torch.is_anomaly_check_nan_enabled())
+with torch.autograd.detect_anomaly(check_nan=False):
+    print(torch.is_anomaly_enabled(), torch.is_anomaly_check_nan_enabled())
+    x = torch.tensor([0.], requires_grad=True)
+    (x.sqrt() * 0).sum().backward()
+    print(x.grad)
+print(torch.is_anomaly_enabled(), torch.is_anomaly_check_nan_enabled())
+torch.autograd.set_detect_anomaly(True, check_nan=False)
+print(torch.is_anomaly_enabled(), torch.is_anomaly_check_nan_enabled())
+torch.autograd.set_detect_anomaly(False)
+print(torch.is_anomaly_enabled(), torch.is_anomaly_check_nan_enabled())
+x = torch.tensor([0.], requires_grad=True)
+try:
+    with torch.autograd.detect_anomaly():
+        (x.sqrt() * 0).sum().backward()
+except RuntimeError as e:
+    print(e)
+""",
+    "leaf-grad-layout": """
+w = torch.ones(4, 3).t().requires_grad_()
+(w * 2).sum().backward()
+print(w.stride(), w.grad.stride(), w.grad.is_contiguous())
+w2 = torch.ones(4, 3).t().requires_grad_()
+(w2 @ torch.ones(4, 2)).sum().backward()
+(w2 @ torch.ones(4, 2)).sum().backward()
+print(w2.grad.stride(), w2.grad)
+p3 = torch.ones(2, 3, 4).permute(2, 0, 1).requires_grad_()
+(p3 * 3).sum().backward()
+print(p3.stride(), p3.grad.stride())
+p4 = torch.ones(4, 6)[:, ::2].requires_grad_()
+(p4 * 3).sum().backward()
+print(p4.stride(), p4.grad.stride())
+p6 = torch.ones(4, 3).t().requires_grad_()
+print(torch.autograd.grad((p6 * 3).sum(), p6)[0].stride())
+for shape, big in (((3, 1), (3, 4)), ((1, 3), (2, 3)), ((2, 1, 3), (2, 5, 3)), ((1,), (4,))):
+    x = torch.ones(shape, requires_grad=True)
+    x.expand(big).sum().backward()
+    print(x.grad.stride())
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(PROGRAMS))
+def test_prints_what_pytorch_prints(name: str) -> None:
+    text = "import torch\n" + PROGRAMS[name].lstrip("\n")
+    assert gd_output(text) == _torch(text)
