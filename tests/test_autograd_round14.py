@@ -5,7 +5,9 @@ mm/addmm save (F.linear's node is addmm(b, x, wáµ€): its mat1 is x, its mat2 wáµ
 forward_ad's levels (enter/exit_dual_level, the level `as` gives, PyTorch's messages for
 no level, a nested one and an integer primal), detect_anomaly's check_nan as a setting of
 its own, and a leaf's .grad laid out as the leaf (a transposed leaf gets a transposed
-grad: AccumulateGrad's layout contract)."""
+grad: AccumulateGrad's layout contract), torch.autograd.graph.saved_tensors_hooks (each
+saved tensor packed in PyTorch's order, backward and grad_fn._saved_x reading what unpack
+gives) and save_on_cpu."""
 
 from __future__ import annotations
 
@@ -155,6 +157,134 @@ for shape, big in (((3, 1), (3, 4)), ((1, 3), (2, 3)), ((2, 1, 3), (2, 5, 3)), (
     x = torch.ones(shape, requires_grad=True)
     x.expand(big).sum().backward()
     print(x.grad.stride())
+""",
+    # The autograd tutorial's "Hooks for saved tensors": what each node saves goes through
+    # pack_hook (in PyTorch's order: mul packs other, then self), backward reads unpack_hook's
+    # result (x * 4 packed, / 4 unpacked: the same gradient; unpacked as zeros: zero grads).
+    "saved-tensors-hooks-tutorial": """
+def pack_hook(x):
+    print("Packing", x)
+    return x
+
+def unpack_hook(x):
+    print("Unpacking", x)
+    return x
+a = torch.ones(5, requires_grad=True)
+b = torch.ones(5, requires_grad=True) * 2
+with torch.autograd.graph.saved_tensors_hooks(pack_hook, unpack_hook):
+    y = a * b
+y.sum().backward()
+print(a.grad)
+torch.manual_seed(0)
+x = torch.randn(5, requires_grad=True)
+with torch.autograd.graph.saved_tensors_hooks(lambda x: x * 4, lambda x: x / 4):
+    y = torch.pow(x, 2)
+y.sum().backward()
+assert(x.grad.equal(2 * x))
+with torch.autograd.graph.saved_tensors_hooks(lambda x: x, lambda x: x * 0):
+    y = x.exp()
+x.grad = None
+y.sum().backward()
+print(x.grad)
+""",
+    "saved-tensors-hooks-pack-order": """
+torch.manual_seed(0)
+a = torch.rand(2, 3, requires_grad=True)
+b = torch.rand(2, 3, requires_grad=True)
+m = torch.rand(3, 2, requires_grad=True)
+seen = []
+def pack(x):
+    seen.append("a" if x is a else "b" if x is b else "m" if x is m else
+                x.grad_fn.name() if x.grad_fn else str(tuple(x.shape)))
+    return x
+tests = {
+    "mul": lambda: a * b, "mul_const": lambda: a * b.detach(), "mul_scalar": lambda: a * 2,
+    "div": lambda: a / b, "pow": lambda: a ** 2, "pow_t": lambda: a ** b,
+    "exp": lambda: a.exp(), "tanh": lambda: a.tanh(), "sin": lambda: a.sin(),
+    "log": lambda: a.log(), "sqrt": lambda: a.sqrt(), "mm": lambda: a @ m,
+    "mv": lambda: a @ m[:, 0], "sum": lambda: a.sum(), "softmax": lambda: a.softmax(1),
+    "mse": lambda: torch.nn.functional.mse_loss(a, b), "max": lambda: a.max(),
+    "linear": lambda: torch.nn.functional.linear(a, m.t(), torch.ones(2)),
+    "addmm": lambda: torch.addmm(torch.ones(2), a, m), "maximum": lambda: torch.maximum(a, b),
+    "atan2": lambda: torch.atan2(a, b), "hypot": lambda: torch.hypot(a, b),
+    "where": lambda: torch.where(a > 0.5, a, b), "prod": lambda: a.prod(1),
+    "clamp": lambda: a.clamp(min=0.5), "gelu": lambda: torch.nn.functional.gelu(a),
+}
+for k, f in tests.items():
+    seen.clear()
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda x: x):
+        y = f()
+    y.sum().backward()
+    print(k, y.grad_fn.name(), seen)
+""",
+    "saved-tensors-hooks-reads": """
+torch.manual_seed(0)
+def pack(x):
+    print("pack", x.shape, x.requires_grad)
+    return x
+def unpack(x):
+    print("unpack", x.shape)
+    return x
+class Sq(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, k):
+        print("forward")
+        ctx.save_for_backward(x)
+        ctx.k = k
+        return x * x * k
+    @staticmethod
+    def backward(ctx, g):
+        print("backward")
+        x, = ctx.saved_tensors
+        return 2 * x * g * ctx.k, None
+a = torch.randn(3, requires_grad=True)
+with torch.autograd.graph.saved_tensors_hooks(pack, unpack):
+    y = Sq.apply(a, 2.0)
+y.sum().backward()
+print(a.grad)
+b = torch.randn(2, 3, requires_grad=True)
+with torch.autograd.graph.saved_tensors_hooks(pack, unpack):
+    z = b.sin()
+    print(z.grad_fn._saved_self, z.grad_fn._saved_self is b)
+z.sum().backward(retain_graph=True)
+z.sum().backward()
+print(b.grad)
+with torch.autograd.graph.saved_tensors_hooks(lambda t: t, lambda t: 5):
+    w = b.exp()
+try:
+    w.sum().backward()
+except Exception as e:
+    print(type(e).__name__, e)
+def inner_unpack(p):
+    print(p[0])
+    return p[1]
+with torch.autograd.graph.saved_tensors_hooks(lambda t: ("outer", t), lambda p: p[1]):
+    with torch.autograd.graph.saved_tensors_hooks(lambda t: ("inner", t), inner_unpack):
+        q = b.cos()
+    r = b.tan()
+q.sum().backward()
+r.sum().backward()
+c = torch.randn(3, requires_grad=True)
+with torch.autograd.graph.saved_tensors_hooks(lambda t: t.detach().clone(), lambda t: t):
+    s = (c * c).sum()
+g, = torch.autograd.grad(s, c, create_graph=True)
+print(g)
+g.sum().backward()
+print(c.grad)
+sizes = []
+def count(t):
+    sizes.append(t.numel())
+    return t
+model = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 2))
+with torch.autograd.graph.saved_tensors_hooks(count, lambda t: t):
+    loss = model(torch.randn(5, 4)).pow(2).mean()
+print(sizes, sum(sizes))
+loss.backward()
+print(model[0].weight.grad.sum())
+with torch.autograd.graph.save_on_cpu(pin_memory=False):
+    y = (a * a.exp()).sum()
+y.backward()
+print(a.grad)
 """,
 }
 

@@ -205,6 +205,10 @@ VALUES: list[tuple[str, str]] = [
     ("import datetime", "datetime.datetime.now"), ("import datetime", "datetime.timedelta(1)"),
     ("import datetime", "datetime.timezone.utc"),
     ("", "[1, 2].__getitem__"), ("", "{'a': 1}.__contains__"), ("", "'ab'.__len__"),
+    # round 14: torch.autograd.graph's context managers, forward_ad's level
+    ("", "torch.autograd.graph"), ("", "torch.autograd.graph.saved_tensors_hooks"),
+    ("", "torch.autograd.graph.saved_tensors_hooks(abs, abs)"),
+    ("", "torch.autograd.graph.save_on_cpu()"), ("", "torch.autograd.forward_ad.dual_level()"),
 ]
 DUNDERS = ["__class__", "__dict__", "__globals__", "__builtins__", "__subclasses__",
            "__init__", "__reduce_ex__", "__getattribute__", "__code__", "__closure__",
@@ -247,7 +251,8 @@ def test_no_dunder_or_internal_attribute_of_any_value(setup: str, expr: str) -> 
              "typing.NewType('U', int)", "TD", "random.Random(1).random", "re.error",
              "unicodedata.normalize", "re.match('a', 'a').group", "re.compile('a').sub",
              "datetime.datetime", "datetime.datetime.now",
-             "torch.func.functional_call", "torch.func.linearize(sin, ones(2))[1]")
+             "torch.func.functional_call", "torch.func.linearize(sin, ones(2))[1]",
+             "torch.autograd.graph.saved_tensors_hooks")
     attrs = [a for a in DUNDERS + INTERNALS if not (a == "__name__" and expr in named)
              and not (expr in ("'text'", "str") and a in STR_METHODS)
              and a not in PUBLIC_NAMES.get(expr, ())]

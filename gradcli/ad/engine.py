@@ -27,6 +27,7 @@ from gradcli.ad.saved_checks import (
     check_nan,
     check_versions,
 )
+from gradcli.ad.saved_hooks import unpacked_inputs
 from gradcli.ad.state import CREATE_GRAPH_CYCLE, State, grad_mode, warn
 from gradcli.errors import GdRuntimeError
 
@@ -444,7 +445,10 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
         if inputs is None or (node.freed and not final):
             raise GdRuntimeError(FREED_MESSAGE,
                                  hint="pass retain_graph=True to the first backward()/grad()")
-        if node.seq < state.changed_at:
+        out = node.out
+        if hooks is not None and hooks.saved is not None:  # saved_tensors_hooks' unpack
+            inputs, out = unpacked_inputs(node, hooks.saved)
+        elif node.seq < state.changed_at:
             check_versions(node)  # something changed in place since the node was recorded
         rule = node.rule
         if hooks is not None and hooks.pre:
@@ -458,14 +462,14 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
             # `div` inside its derivative formula.
             State.detect_anomaly = False
             try:
-                cots = vjp(g, node.out, *inputs, **params)
+                cots = vjp(g, out, *inputs, **params)
             finally:
                 State.detect_anomaly = True
             check_cotangents(node, cots)
         elif params:
-            cots = vjp(g, node.out, *inputs, **params)
+            cots = vjp(g, out, *inputs, **params)
         else:
-            cots = vjp(g, node.out, *inputs)
+            cots = vjp(g, out, *inputs)
         if zero or hooks is not None or watched:
             cots = _after_vjp(run, node, g, cots, zero)
         # No strict= (a keyword doubles zip's cost); a VJP gives no more cotangents than edges.

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-#: grad_fn name -> its saved attributes, each read from the node as: an input's index and
+#: grad_fn name -> its saved attributes (the tensors in the order PyTorch packs them for
+#: saved_tensors_hooks), each read from the node as: an input's index and
 #: the index of the input whose derivative needs it (None: always saved), "result", or a
 #: string naming what else: "sizes"/"numel" (of input 0), "stridesI" (input I's strides,
 #: saved only when it requires grad: () otherwise), "indices" (the positions a
@@ -16,8 +17,8 @@ from typing import Any
 #: to), "dims:NAME" (the same as a tuple, None for all dims).
 _UNARY_SELF = {"self": (0, None)}
 _UNARY_RESULT = {"result": "result"}
-_BINARY = {"self": (0, 1), "other": (1, 0)}
-_BOTH = {"self": (0, None), "other": (1, None)}
+_BINARY = {"other": (1, 0), "self": (0, 1)}
+_BOTH = {"other": (1, None), "self": (0, None)}
 _REDUCED = {"dim": "dims:dim", "keepdim": "p:keepdim=False", "self_sym_sizes": "sizes"}
 _PICKED = {"dim": "dim:dim", "indices": "indices", "keepdim": "p:keepdim=False",
            "self_sym_sizes": "sizes"}
@@ -25,12 +26,12 @@ _PICKED_AT = {"indices": "indices", "keepdim": "p:keepdim=False", "self_sym_size
 _ALPHA = {"alpha": "p:alpha=1"}
 SAVED: dict[str, dict[str, Any]] = {
     "MulBackward0": _BINARY,
-    "DivBackward0": {"self": (0, 1), "other": (1, None)},
+    "DivBackward0": {"other": (1, None), "self": (0, 1)},
     "PowBackward0": {"self": (0, None), "exponent": (1, None)},
-    "PowBackward1": {"self": (0, None), "exponent": (1, None), "result": "result"},
+    "PowBackward1": {"exponent": (1, None), "self": (0, None), "result": "result"},
     "PowBackward2": {"self": (0, None), "exponent": (1, None), "result": "result"},
     "MvBackward0": {"self": (0, 1), "vec": (1, 0)},
-    "MmBackward0": {"self": (0, 1), "mat2": (1, 0), "self_sym_sizes": "sizes",
+    "MmBackward0": {"mat2": (1, 0), "self": (0, 1), "self_sym_sizes": "sizes",
                     "mat2_sym_sizes": "sizes1", "self_sym_strides": "strides0",
                     "mat2_sym_strides": "strides1"},
     "BmmBackward0": {"self": (0, 1), "mat2": (1, 0)},

@@ -52,6 +52,7 @@ class _State:
     # torch.autograd.detect_anomaly / set_detect_anomaly: PyTorch's backward nan check
     torch_anomaly: bool = False
     anomaly_check_nan: bool = True  # its check_nan (a setting of its own, as in PyTorch)
+    saved_hooks: tuple[Any, ...] = ()  # torch.autograd.graph.saved_tensors_hooks, innermost last
     inference_mode: bool = False  # inside torch.inference_mode(): new tensors are inference
     inference_seen: bool = False  # an inference tensor may exist (checked when recording)
     # Saved tensors stay in memory after a backward that frees its graph, so the CLI can

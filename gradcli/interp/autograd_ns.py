@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gradcli.ad import func
+from gradcli.ad import func, saved_hooks
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import custom_function as CF
@@ -111,5 +111,10 @@ def namespaces(torch_func: Namespace, function_base: Any) -> dict[str, Namespace
         "functional_call": Builtin("torch.nn.utils.stateless.functional_call",
                                    functional_call)})
     functorch = Namespace("functorch", dict(torch_func.members))
+    graph = Namespace("torch.autograd.graph", {
+        "saved_tensors_hooks": Builtin("torch.autograd.graph.saved_tensors_hooks",
+                                       saved_hooks.saved_tensors_hooks),
+        "save_on_cpu": Builtin("torch.autograd.graph.save_on_cpu", saved_hooks.save_on_cpu),
+    })
     return {"torch.autograd.function": function, "torch.nn.utils.stateless": stateless,
-            "functorch": functorch}
+            "functorch": functorch, "torch.autograd.graph": graph}

@@ -382,6 +382,7 @@ class Registry:
         extra = autograd_ns.namespaces(self.func, CF.FUNCTION_BASE)  # function, functorch..
         self.modules.update(extra)
         self.autograd.members["function"] = extra["torch.autograd.function"]
+        self.autograd.members["graph"] = extra["torch.autograd.graph"]
         bare: dict[str, Any] = {}
         for ns in (self.torch, self.autograd, self.functional, self.forward_ad,
                    self.nn_functional, self.linalg):

@@ -23,6 +23,7 @@ from gradcli.ad.func import transforming
 from gradcli.ad.graph import Node, Tensor, bump_version, tensor_from_array
 from gradcli.ad.registry import Rule
 from gradcli.ad.saved_checks import FREED_MESSAGE, version_error
+from gradcli.ad.saved_hooks import pack_tensors, unpack_tensors
 from gradcli.ad.state import POSITION, State, grad_mode
 from gradcli.errors import GdRuntimeError
 from gradcli.suggest import did_you_mean
@@ -69,6 +70,7 @@ class FunctionCtx:
         "needs_input_grad",
         "node",
         "non_diff",
+        "packed",
         "saved",
         "saved_versions",
     )
@@ -83,6 +85,7 @@ class FunctionCtx:
         self.dirty: set[int] = set()
         self.materialize = True
         self.node: Node | None = None
+        self.packed: Any = None  # saved_hooks.Packed: saved_tensors_hooks' packed values
 
     def save_for_backward(self, *tensors: Any) -> None:
         """ctx.save_for_backward(*tensors): kept for backward (and jvp)."""
@@ -98,6 +101,8 @@ class FunctionCtx:
         node = self.node
         if self.saved is None or (node is not None and node.freed and not State.final_pass):
             raise GdRuntimeError(FREED_MESSAGE)
+        if self.packed is not None:
+            return unpack_tensors(self.packed)
         for t, v in zip(self.saved, self.saved_versions, strict=True):
             if t is not None and t._vc[0] != v:
                 fn = t.grad_fn
@@ -207,6 +212,8 @@ def apply(cls: Any, args: tuple[Any, ...]) -> Any:
     if record:
         POSITION.span = span
         _record(cls, ctx, args, outs, many)
+        if ctx.saved:
+            ctx.packed = pack_tensors(ctx.saved)
     if level and any(t is not None for t in tangents):
         _forward_tangents(cls, ctx, args, tangents, outs)
     return tuple(outs) if many else outs[0]

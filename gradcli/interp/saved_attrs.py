@@ -23,7 +23,7 @@ import numpy as np
 
 from gradcli.ad.graph import Node, Tensor, tensor_from_array
 from gradcli.ad.ops.layout import strides
-from gradcli.ad.registry import RULES
+from gradcli.ad.saved_hooks import transposed
 from gradcli.ad.saved_table import saved_entry
 from gradcli.errors import GdRuntimeError
 
@@ -44,6 +44,10 @@ def saved_attribute(node: Node, name: str) -> Any:
         return _described(node, what)
     if node.freed and node.inputs is None:
         raise GdRuntimeError(FREED)
+    hooks = node.hooks
+    if hooks is not None and hooks.saved is not None and any(
+            n == name[len("_saved_"):] for n, _, _ in hooks.saved.entries):
+        return hooks.saved.unpacked(name[len("_saved_"):])  # unpack_hook's, each read
     if what == "result":
         out = node.out
         if out is None:
@@ -65,7 +69,7 @@ def saved_attribute(node: Node, name: str) -> Any:
             return None
     v = inputs[k]
     if type(v) is Tensor and len(what) == 3:
-        return _transposed(v)
+        return transposed(v)
     if type(v) is Tensor:
         return v
     if type(v) is bool or v is None:
@@ -73,15 +77,6 @@ def saved_attribute(node: Node, name: str) -> Any:
     if name == "_saved_exponent":
         return v  # a number exponent is saved as the number itself (PowBackward0)
     return tensor_from_array(np.asarray(v, np.int64 if type(v) is int else np.float64))
-
-
-def _transposed(x: Tensor) -> Tensor:
-    """x.t() as the node saved it (linear's wᵀ): a view, TBackward0 its grad_fn."""
-    t = tensor_from_array(x.array.T)
-    if x.requires_grad:
-        t.grad_fn = Node(RULES["transpose"], None, {"short": True}, (x,), None)
-        t.requires_grad = True
-    return t
 
 
 def _wrapped_dim(d: Any) -> Any:
