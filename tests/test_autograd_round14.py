@@ -7,7 +7,9 @@ no level, a nested one and an integer primal), detect_anomaly's check_nan as a s
 its own, and a leaf's .grad laid out as the leaf (a transposed leaf gets a transposed
 grad: AccumulateGrad's layout contract), torch.autograd.graph.saved_tensors_hooks (each
 saved tensor packed in PyTorch's order, backward and grad_fn._saved_x reading what unpack
-gives) and save_on_cpu."""
+gives) and save_on_cpu, F.linear's weight and bias changed in place after the forward
+(PyTorch's AsStrided message, or no error), torch.func's refusal of non-tensor inputs and
+stack_module_state."""
 
 from __future__ import annotations
 
@@ -285,6 +287,93 @@ with torch.autograd.graph.save_on_cpu(pin_memory=False):
     y = (a * a.exp()).sum()
 y.backward()
 print(a.grad)
+""",
+    # nn.Linear saves x and wᵀ (a view PyTorch regenerates as AsStrided once the weight
+    # changed: the message GAN code meets after optimizer.step()), each only for the
+    # other's derivative, and never the bias: changing the bias, or the weight when x needs
+    # no grad, is no error.
+    "linear-weight-changed-in-place": """
+torch.manual_seed(0)
+def attempt(f):
+    try:
+        f()
+        print("ok")
+    except RuntimeError as e:
+        print(e)
+lin = torch.nn.Linear(4, 2)
+x = torch.randn(3, 4, requires_grad=True)
+o = lin(x)
+with torch.no_grad():
+    lin.weight.add_(1)
+attempt(lambda: o.sum().backward())
+o = lin(x)
+with torch.no_grad():
+    lin.bias.add_(1)
+attempt(lambda: o.sum().backward())
+o = lin(torch.randn(3, 4))
+with torch.no_grad():
+    lin.weight.mul_(1)
+attempt(lambda: o.sum().backward())
+w = torch.randn(2, 4, requires_grad=True)
+o = x @ w.t()
+with torch.no_grad():
+    w.add_(1)
+attempt(lambda: o.sum().backward())
+opt = torch.optim.SGD(lin.parameters(), lr=0.1)
+out = lin(x).pow(2).sum()
+out.backward(retain_graph=True)
+opt.step()
+attempt(lambda: out.backward())
+seq = torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.Tanh(), torch.nn.Linear(3, 1))
+o = seq(torch.randn(5, 4))
+with torch.no_grad():
+    for p in seq.parameters():
+        p.sub_(0.1)
+attempt(lambda: o.mean().backward())
+""",
+    "func-non-tensor-inputs": """
+from torch.func import jacfwd, jacrev, vjp, grad, hessian
+for f in [lambda: jacfwd(lambda t: t * 2)(3.0), lambda: jacrev(lambda t: t * 2)(3.0),
+          lambda: vjp(lambda t: t * 2, 3.0),
+          lambda: grad(lambda t, k: (t * k).sum(), argnums=(0, 1))(torch.ones(2), 2.0),
+          lambda: hessian(lambda t: t.sum())(2.0),
+          lambda: grad(lambda t: t[0].sum())((torch.ones(2), None)),
+          lambda: grad(lambda d: (d["w"] ** 2).sum())({"w": torch.ones(2)})]:
+    try:
+        print(f())
+    except Exception as e:
+        print(type(e).__name__, e)
+""",
+    # The torch.func model-ensembling tutorial (without its .to('meta') base copy).
+    "func-stack-module-state": """
+import copy
+from torch.func import stack_module_state, functional_call, vmap
+torch.manual_seed(0)
+class MLP(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = torch.nn.Linear(6, 5)
+        self.bn = torch.nn.BatchNorm1d(5)
+        self.fc2 = torch.nn.Linear(5, 2)
+    def forward(self, x):
+        return self.fc2(torch.relu(self.bn(self.fc1(x))))
+models = [MLP().eval() for _ in range(3)]
+data = torch.randn(3, 4, 6)
+params, buffers = stack_module_state(models)
+print({k: (tuple(v.shape), v.requires_grad, v.is_leaf) for k, v in params.items()})
+print({k: tuple(v.shape) for k, v in buffers.items()})
+base = copy.deepcopy(models[0])
+def fmodel(p, b, x):
+    return functional_call(base, (p, b), (x,))
+out = vmap(fmodel)(params, buffers, data)
+print(out.detach())  # (its grad_fn is the batched op's in PyTorch, gd's StackBackward0)
+print(torch.allclose(out, torch.stack([m(d) for m, d in zip(models, data)])))
+print(vmap(fmodel, in_dims=(0, 0, None))(params, buffers, data[0]).shape)
+for bad in ([], [MLP(), MLP().eval()], [MLP(), torch.nn.Linear(2, 2)]):
+    try:
+        stack_module_state(bad)
+    except RuntimeError as e:
+        print(e)
 """,
 }
 
