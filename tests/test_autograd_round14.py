@@ -375,6 +375,40 @@ for bad in ([], [MLP(), MLP().eval()], [MLP(), torch.nn.Linear(2, 2)]):
     except RuntimeError as e:
         print(e)
 """,
+    "function-ctx-and-gradient-types": """
+class F(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, y, n):
+        print(type(ctx).__name__, type(ctx), ctx.needs_input_grad)
+        print(ctx)
+        ctx.save_for_backward(x, None, y)
+        ctx.n = n
+        return x * n + y
+    @staticmethod
+    def backward(ctx, g):
+        x, none, y = ctx.saved_tensors
+        print(none, ctx.n, ctx.needs_input_grad)
+        return g * ctx.n, g, None
+x = torch.ones(2, requires_grad=True)
+out = F.apply(x, torch.ones(2), 3)
+out.sum().backward()
+print(x.grad, isinstance(out.grad_fn, torch.autograd.graph.Node), torch.autograd.graph.Node)
+print(isinstance(out.grad_fn.next_functions[0][0], torch.autograd.graph.Node),
+      isinstance(x, torch.autograd.graph.Node))
+for val in [1.0, 2, [1.0, 1.0], "a", (torch.ones(2),), True]:
+    class W(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+        @staticmethod
+        def backward(ctx, g):
+            return val
+    try:
+        W.apply(x).sum().backward()
+        print(x.grad)
+    except Exception as e:
+        print(type(e).__name__, e)
+""",
 }
 
 

@@ -209,6 +209,7 @@ VALUES: list[tuple[str, str]] = [
     ("", "torch.autograd.graph"), ("", "torch.autograd.graph.saved_tensors_hooks"),
     ("", "torch.autograd.graph.saved_tensors_hooks(abs, abs)"),
     ("", "torch.autograd.graph.save_on_cpu()"), ("", "torch.autograd.forward_ad.dual_level()"),
+    ("", "torch.autograd.graph.Node"),
 ]
 DUNDERS = ["__class__", "__dict__", "__globals__", "__builtins__", "__subclasses__",
            "__init__", "__reduce_ex__", "__getattribute__", "__code__", "__closure__",

@@ -133,6 +133,22 @@ def linearize(fn: Any, *primals: Any) -> tuple[Any, Builtin]:
     return out, Builtin("jvp_fn", jvp_fn)
 
 
+class NodeClass:
+    """torch.autograd.graph.Node: the class of every grad_fn (for isinstance)."""
+
+    __slots__ = ()
+    name = "Node"
+
+    def instance_check(self, value: Any) -> bool:
+        from gradcli.ad.graph import Node
+        from gradcli.interp.values import AccumulateGrad
+
+        return isinstance(value, (Node, AccumulateGrad))
+
+    def __repr__(self) -> str:
+        return "<class 'torch.autograd.graph.Node'>"
+
+
 def namespaces(torch_func: Namespace, function_base: Any) -> dict[str, Namespace]:
     """The extra importable modules, with torch.func's members completed."""
     torch_func.members["functional_call"] = Builtin("torch.func.functional_call",
@@ -153,6 +169,7 @@ def namespaces(torch_func: Namespace, function_base: Any) -> dict[str, Namespace
         "saved_tensors_hooks": Builtin("torch.autograd.graph.saved_tensors_hooks",
                                        saved_hooks.saved_tensors_hooks),
         "save_on_cpu": Builtin("torch.autograd.graph.save_on_cpu", saved_hooks.save_on_cpu),
+        "Node": NodeClass(),
     })
     return {"torch.autograd.function": function, "torch.nn.utils.stateless": stateless,
             "functorch": functorch, "torch.autograd.graph": graph}

@@ -26,6 +26,7 @@ from gradcli.ad.saved_checks import FREED_MESSAGE, version_error
 from gradcli.ad.saved_hooks import pack_tensors, unpack_tensors
 from gradcli.ad.state import POSITION, State, grad_mode
 from gradcli.errors import GdRuntimeError
+from gradcli.interp.values import type_name
 from gradcli.suggest import did_you_mean
 
 
@@ -120,6 +121,11 @@ class FunctionCtx:
     def set_materialize_grads(self, value: Any) -> None:
         """False: an output's missing gradient reaches backward as None, not zeros."""
         self.materialize = bool(value)
+
+    @property
+    def torch_type(self) -> str:
+        """What type(ctx) prints: the node's class (PyTorch's ctx is the backward node)."""
+        return f"torch.autograd.function.{self.name}"
 
     def __repr__(self) -> str:
         return f"<torch.autograd.function.{self.name} object>"
@@ -334,7 +340,7 @@ def _check_grads(name: str, result: Any, inputs: tuple[Any, ...]) -> tuple[Any, 
                 f"function {name} returned a gradient different than None at position "
                 f"{i + 1}, but the corresponding forward input was not a Variable")
         if type(g) is not Tensor:
-            g = ops.tensor(g, dtype=x.array.dtype)
+            raise GdRuntimeError(f"expected Variable or None (got {type_name(g)})")
         if g.array.shape != x.array.shape:
             try:  # PyTorch sums a gradient that x broadcasts to; any other shape is wrong
                 ok = np.broadcast_shapes(g.array.shape, x.array.shape) == g.array.shape
