@@ -409,6 +409,32 @@ for val in [1.0, 2, [1.0, 1.0], "a", (torch.ones(2),), True]:
     except Exception as e:
         print(type(e).__name__, e)
 """,
+    # WGAN-GP's gradient penalty as most code writes it (only_inputs=True, deprecated and
+    # ignored), grad()'s arguments by position in PyTorch's order, the legacy Variable.
+    "gradient-penalty-only-inputs": """
+import torch.nn as nn
+from torch.autograd import Variable
+torch.manual_seed(0)
+D = nn.Sequential(nn.Linear(4, 8), nn.LeakyReLU(0.2), nn.Linear(8, 1))
+real, fake, alpha = torch.randn(6, 4), torch.randn(6, 4), torch.rand(6, 1)
+interpolates = (alpha * real + ((1 - alpha) * fake)).requires_grad_(True)
+d_interpolates = D(interpolates)
+gradients = torch.autograd.grad(
+    outputs=d_interpolates, inputs=interpolates,
+    grad_outputs=torch.ones(real.shape[0], 1, requires_grad=False),
+    create_graph=True, retain_graph=True, only_inputs=True)[0]
+gradient_penalty = ((gradients.view(6, -1).norm(2, dim=1) - 1) ** 2).mean()
+print(gradient_penalty)
+gradient_penalty.backward()
+print(D[0].weight.grad.sum(), D[2].bias.grad)
+p = torch.randn(4, requires_grad=True)
+f = (p ** 3).sum() + (p[0] * p[1])
+print(torch.autograd.grad(f, p, None, True, True, False))
+print(torch.autograd.grad(f, [p, torch.ones(1, requires_grad=True)], None, None, False, True,
+                          True))
+v = Variable(torch.ones(2, 2), requires_grad=True)
+print(v, isinstance(v, Variable), isinstance(torch.ones(1), torch.autograd.Variable))
+""",
 }
 
 

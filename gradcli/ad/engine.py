@@ -730,11 +730,17 @@ def grad(
     grad_outputs: Any = None,
     retain_graph: bool | None = None,
     create_graph: bool = False,
+    only_inputs: bool = True,
     allow_unused: bool | None = None,
-    materialize_grads: bool = False,
     is_grads_batched: bool = False,
+    materialize_grads: bool = False,
 ) -> tuple[Tensor | None, ...]:
-    """torch.autograd.grad: the gradients of outputs w.r.t. inputs, as a tuple."""
+    """torch.autograd.grad: the gradients of outputs w.r.t. inputs, as a tuple (arguments
+    in PyTorch's order; only_inputs, deprecated, is ignored as PyTorch ignores it)."""
+    if not only_inputs:
+        warn("only_inputs argument is deprecated and is ignored now (defaults to True). To "
+             "accumulate gradient for other parts of the graph, please use "
+             "torch.autograd.backward.", "FutureWarning")
     if materialize_grads and allow_unused is False:
         raise GdRuntimeError(
             "Expected allow_unused to be True or not passed when materialize_grads=True, "
@@ -793,8 +799,8 @@ def _batched_grad(outputs: Any, inputs: Any, grad_outputs: Any, retain_graph: bo
     for i in range(n):
         last = i == n - 1
         rows.append(grad(outs, inputs, [g[i] for g in gos],
-                         retain_graph if last else True, create_graph, allow_unused,
-                         materialize_grads))
+                         retain_graph if last else True, create_graph,
+                         allow_unused=allow_unused, materialize_grads=materialize_grads))
     cols = zip(*rows, strict=True)
     return tuple(None if col[0] is None else ops.stack(list(col)) for col in cols)
 
