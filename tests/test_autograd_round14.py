@@ -435,6 +435,41 @@ print(torch.autograd.grad(f, [p, torch.ones(1, requires_grad=True)], None, None,
 v = Variable(torch.ones(2, 2), requires_grad=True)
 print(v, isinstance(v, Variable), isinstance(torch.ones(1), torch.autograd.Variable))
 """,
+    # Function.apply's keywords: with setup_context they are bound to forward's parameters
+    # with the defaults (setup_context's inputs hold them all); without, forward takes them
+    # as keywords and each is one more input (needs_input_grad, backward's count).
+    "function-apply-keywords": """
+x = torch.ones(2, requires_grad=True)
+class S(torch.autograd.Function):
+    @staticmethod
+    def forward(x, k=2):
+        return x * k
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        print("inputs", len(inputs), inputs[1:])
+        ctx.k = inputs[1]
+    @staticmethod
+    def backward(ctx, g):
+        print(ctx.needs_input_grad)
+        return g * ctx.k, None
+for call in (lambda: S.apply(x), lambda: S.apply(x, 3), lambda: S.apply(x, k=4),
+             lambda: S.apply(x, z=1)):
+    try:
+        r = call()
+        r.sum().backward()
+        print(r, x.grad)
+    except Exception as e:
+        print(type(e).__name__, e)
+class O(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, k=2):
+        print(ctx.needs_input_grad)
+        return x * k
+    @staticmethod
+    def backward(ctx, g):
+        return g, None
+print(O.apply(x, k=5), O.apply(x))
+""",
 }
 
 

@@ -319,10 +319,10 @@ class ClassValue(GdObject):
     def _apply(self) -> Builtin:
         cls = self
 
-        def apply(*args: Any) -> Any:
+        def apply(*args: Any, **kwargs: Any) -> Any:
             from gradcli.interp import custom_function  # type: ignore[attr-defined]
 
-            return custom_function.apply(cls, args)
+            return custom_function.apply(cls, args, kwargs)
 
         return Builtin(f"{self.name}.apply", apply, f"{self.name}.apply(*args)")
 
