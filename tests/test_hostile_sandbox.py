@@ -209,6 +209,11 @@ VALUES: list[tuple[str, str]] = [
     ("", "torch.amp.GradScaler('cuda', enabled=False).step"),
     ("", "torch.autocast('cuda', enabled=False)"), ("", "torch.jit"), ("", "torch.version"),
     ("", "torch.compile"), ("", "torch.compile(mode='max-autotune')"), ("", "torch.jit.script"),
+    # round 14: torch.autograd.graph's context managers, forward_ad's level
+    ("", "torch.autograd.graph"), ("", "torch.autograd.graph.saved_tensors_hooks"),
+    ("", "torch.autograd.graph.saved_tensors_hooks(abs, abs)"),
+    ("", "torch.autograd.graph.save_on_cpu()"), ("", "torch.autograd.forward_ad.dual_level()"),
+    ("", "torch.autograd.graph.Node"),
 ]
 DUNDERS = ["__class__", "__dict__", "__globals__", "__builtins__", "__subclasses__",
            "__init__", "__reduce_ex__", "__getattribute__", "__code__", "__closure__",
@@ -256,7 +261,8 @@ def test_no_dunder_or_internal_attribute_of_any_value(setup: str, expr: str) -> 
              "torch", "F", "math", "P", "pickle", "re", "unicodedata", "datetime",
              "functorch", "torch.autograd.function", "torch.autograd.functional",
              "torch.jit", "torch.version",
-             "torch.compile", "torch.compile(mode='max-autotune')", "torch.jit.script")
+             "torch.compile", "torch.compile(mode='max-autotune')", "torch.jit.script",
+             "torch.autograd.graph.saved_tensors_hooks", "torch.autograd.graph")
     attrs = [a for a in DUNDERS + INTERNALS if not (a == "__name__" and expr in named)
              and not (expr in ("'text'", "str") and a in STR_METHODS)
              and a not in PUBLIC_NAMES.get(expr, ())]

@@ -19,6 +19,7 @@ from gradcli.ad import kernels as K
 from gradcli.ad import ops
 from gradcli.ad.graph import Node, Tensor, bump_version, needed_nodes, tensor_from_array
 from gradcli.ad.ops import backward as B
+from gradcli.ad.ops.layout import like_layout
 from gradcli.ad.registry import ARRAY_VJP, SCALAR_VJP
 from gradcli.ad.saved_checks import (
     FREED_MESSAGE,
@@ -26,6 +27,7 @@ from gradcli.ad.saved_checks import (
     check_nan,
     check_versions,
 )
+from gradcli.ad.saved_hooks import unpacked_inputs
 from gradcli.ad.state import CREATE_GRAPH_CYCLE, State, grad_mode, warn
 from gradcli.errors import GdRuntimeError
 
@@ -443,7 +445,10 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
         if inputs is None or (node.freed and not final):
             raise GdRuntimeError(FREED_MESSAGE,
                                  hint="pass retain_graph=True to the first backward()/grad()")
-        if node.seq < state.changed_at:
+        out = node.out
+        if hooks is not None and hooks.saved is not None:  # saved_tensors_hooks' unpack
+            inputs, out = unpacked_inputs(node, hooks.saved)
+        elif node.seq < state.changed_at:
             check_versions(node)  # something changed in place since the node was recorded
         rule = node.rule
         if hooks is not None and hooks.pre:
@@ -457,14 +462,14 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
             # `div` inside its derivative formula.
             State.detect_anomaly = False
             try:
-                cots = vjp(g, node.out, *inputs, **params)
+                cots = vjp(g, out, *inputs, **params)
             finally:
                 State.detect_anomaly = True
             check_cotangents(node, cots)
         elif params:
-            cots = vjp(g, node.out, *inputs, **params)
+            cots = vjp(g, out, *inputs, **params)
         else:
-            cots = vjp(g, node.out, *inputs)
+            cots = vjp(g, out, *inputs)
         if zero or hooks is not None or watched:
             cots = _after_vjp(run, node, g, cots, zero)
         # No strict= (a keyword doubles zip's cost); a VJP gives no more cotangents than edges.
@@ -566,7 +571,7 @@ def _after_vjp(run: _Run, node: Node, g: Tensor, cots: tuple[Any, ...],
     hooks = node.hooks
     if hooks is not None and hooks.post:
         cots = H.run_post_hooks(node, hooks.post, cots, g)
-    if State.torch_anomaly:
+    if State.torch_anomaly and State.anomaly_check_nan:
         check_nan(node, cots)
     if run.observer is not None:
         run.observer.append((node, g, cots))
@@ -659,7 +664,10 @@ def _accumulate(t: Tensor, g: Tensor, create_graph: bool, steal: bool = False) -
             if t.grad.grad_fn is not None:
                 t.grad.grad_fn.name = "CopyBackwards"
         else:
-            t.grad = tensor_from_array(g.array if steal else g.array.copy())
+            a = g.array if steal else g.array.copy()
+            if a.strides != t.array.strides:  # PyTorch's layout contract: the leaf's strides
+                a = like_layout(a, t.array)
+            t.grad = tensor_from_array(a)
     elif create_graph:
         t.grad = t.grad + g
     else:
@@ -722,11 +730,17 @@ def grad(
     grad_outputs: Any = None,
     retain_graph: bool | None = None,
     create_graph: bool = False,
+    only_inputs: bool = True,
     allow_unused: bool | None = None,
-    materialize_grads: bool = False,
     is_grads_batched: bool = False,
+    materialize_grads: bool = False,
 ) -> tuple[Tensor | None, ...]:
-    """torch.autograd.grad: the gradients of outputs w.r.t. inputs, as a tuple."""
+    """torch.autograd.grad: the gradients of outputs w.r.t. inputs, as a tuple (arguments
+    in PyTorch's order; only_inputs, deprecated, is ignored as PyTorch ignores it)."""
+    if not only_inputs:
+        warn("only_inputs argument is deprecated and is ignored now (defaults to True). To "
+             "accumulate gradient for other parts of the graph, please use "
+             "torch.autograd.backward.", "FutureWarning")
     if materialize_grads and allow_unused is False:
         raise GdRuntimeError(
             "Expected allow_unused to be True or not passed when materialize_grads=True, "
@@ -785,8 +799,8 @@ def _batched_grad(outputs: Any, inputs: Any, grad_outputs: Any, retain_graph: bo
     for i in range(n):
         last = i == n - 1
         rows.append(grad(outs, inputs, [g[i] for g in gos],
-                         retain_graph if last else True, create_graph, allow_unused,
-                         materialize_grads))
+                         retain_graph if last else True, create_graph,
+                         allow_unused=allow_unused, materialize_grads=materialize_grads))
     cols = zip(*rows, strict=True)
     return tuple(None if col[0] is None else ops.stack(list(col)) for col in cols)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from gradcli.ad import ops
+from gradcli.ad.dtypes import torch_name as dtype_name
 from gradcli.ad.graph import Tensor
 from gradcli.ad.state import State
 from gradcli.errors import GdRuntimeError
@@ -30,10 +31,42 @@ class dual_level:
         State.forward_level = 0
 
 
+class program_dual_level(dual_level):
+    """forward_ad.dual_level() as programs use it: `as` gives the level (0), a nested one
+    fails with PyTorch's message."""
+
+    def __enter__(self) -> int:  # type: ignore[override]
+        return enter_dual_level()
+
+    def __repr__(self) -> str:
+        return "<torch.autograd.forward_ad.dual_level object>"
+
+
+def enter_dual_level() -> int:
+    """forward_ad.enter_dual_level(): the new level (PyTorch has one: 0)."""
+    if State.forward_level:
+        raise GdRuntimeError("Nested forward mode AD is not supported at the moment")
+    State.forward_level = 1
+    return 0
+
+
+def exit_dual_level(*, level: Any = None) -> None:
+    """forward_ad.exit_dual_level(): leave the level (every tangent is dropped)."""
+    if level is not None and level != State.forward_level - 1:
+        raise GdRuntimeError("Trying to exit a forward AD level that was not the last one "
+                             "that was created. This is not supported.")
+    State.forward_level = 0
+
+
 def make_dual(primal: Tensor, tangent: Tensor) -> Tensor:
     """A tensor sharing primal's data (and graph) that carries `tangent`."""
     if not State.forward_level:
-        raise GdRuntimeError("make_dual needs an active dual_level()")
+        raise GdRuntimeError("Trying to create a dual Tensor for forward AD but no level "
+                             "exists, make sure to enter_dual_level() first.")
+    for what, t in (("primal", primal), ("tangent", tangent)):
+        if t.dtype.kind != "f":
+            raise GdRuntimeError(f"Expected {what} to be floating point or complex, but got: "
+                                 f"{dtype_name(t.dtype)}", py_type="ValueError")
     if tangent.shape != primal.shape:
         raise GdRuntimeError(
             f"Trying to set a forward gradient that has a different size than that of the "

@@ -95,6 +95,25 @@ def _argnums(argnums: Any, n: int, fn: str) -> tuple[int, ...]:
     return tuple(a % n for a in nums)
 
 
+def _non_tensor(tree: Any) -> Any:
+    """The first leaf of the pytree that is not a tensor (a one-element list), or []."""
+    if isinstance(tree, (tuple, list)) or type(tree) is dict:
+        for x in (tree.values() if type(tree) is dict else tree):
+            found = _non_tensor(x)
+            if found:
+                return found
+        return []
+    return [] if type(tree) is Tensor else [tree]
+
+
+def _check_leaves(tree: Any) -> None:
+    """torch.func's refusal of a differentiated argument that is not a tensor."""
+    found = _non_tensor(tree)
+    if found:
+        raise _value_error(f"Thing passed to transform API must be Tensor, got <class "
+                           f"'{_py_type(found[0])}'>")
+
+
 def _call_lifted(func: Func, args: tuple[Any, ...], nums: tuple[int, ...], nested: bool,
                  kwargs: dict[str, Any]) -> tuple[Any, list[Any], list[Tensor]]:
     """Run func on args with the tensors of args[nums] lifted: (output, lifted trees,
@@ -102,6 +121,8 @@ def _call_lifted(func: Func, args: tuple[Any, ...], nums: tuple[int, ...], neste
     trees = []
     flat: list[Tensor] = []
     new_args = list(args)
+    for a in nums:
+        _check_leaves(args[a])
     with enable_grad():
         for a in nums:
             leaves = [_lift(t, nested) for t in _flatten(args[a])]
@@ -325,6 +346,10 @@ def _jacfwd(func: Func, args: tuple[Any, ...], kwargs: dict[str, Any],
     """jacfwd by forward mode: a pass per input element, its tangent the one-hot vector
     (recorded when nested, so an outer transform differentiates it)."""
     trees = [args[a] for a in nums]
+    for tree in trees:
+        if found := _non_tensor(tree):  # jacfwd asks each input's numel() first
+            raise GdRuntimeError(f"'{_py_type(found[0])}' object has no attribute 'numel'",
+                                 py_type="AttributeError")
     flat = [t for tree in trees for t in _flatten(tree)]
     value: Any = None
     aux: Any = None

@@ -25,12 +25,13 @@ Hook = Callable[..., Any]
 class NodeHooks:
     """The hooks of one node: its output tensor's, its pre-hooks, its post-hooks."""
 
-    __slots__ = ("post", "pre", "tensor")
+    __slots__ = ("post", "pre", "saved", "tensor")
 
     def __init__(self) -> None:
         self.tensor: list[Hook] = []
         self.pre: list[Hook] = []
         self.post: list[Hook] = []
+        self.saved: Any = None  # saved_hooks.Packed: what the node saved, packed
 
 
 class RemovableHandle:

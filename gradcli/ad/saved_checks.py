@@ -11,6 +11,7 @@ import numpy as np
 
 from gradcli.ad.graph import Node, Tensor, torch_type_name
 from gradcli.ad.record import AnomalyError, current_grad_fn, where_text
+from gradcli.ad.saved_table import SAVED_OF_OP
 from gradcli.ad.state import State
 from gradcli.errors import GdRuntimeError
 
@@ -39,11 +40,17 @@ _HINT_ANOMALY = ("the backtrace further above shows the operation that failed to
                  "Good luck!")
 
 
-def version_error(t: Tensor, producer: Node | None, expected: int) -> GdRuntimeError:
+def version_error(t: Tensor, producer: Node | None, expected: int,
+                  transposed: bool = False) -> GdRuntimeError:
+    """PyTorch's message; `transposed`: the node saved t.t() (F.linear's weight), a view
+    that PyTorch regenerates as AsStrided once its base changed."""
     origin = "" if producer is None else f", which is output 0 of {_label(producer)},"
+    shape = list(t.array.shape)
+    if transposed:
+        shape, origin = shape[::-1], ", which is output 0 of AsStrided,"
     return GdRuntimeError(
         "one of the variables needed for gradient computation has been modified by an inplace "
-        f"operation: [{torch_type_name(t)} {list(t.array.shape)}]{origin} is at version "
+        f"operation: [{torch_type_name(t)} {shape}]{origin} is at version "
         f"{t._vc[0]}; expected version {expected} instead. Hint: "
         + (_HINT_ANOMALY if State.torch_anomaly else _HINT),
         hint="the tensor was changed in place after an op saved it for backward; use an "
@@ -53,7 +60,12 @@ def version_error(t: Tensor, producer: Node | None, expected: int) -> GdRuntimeE
 
 def _input_saved(node: Node, i: int) -> bool:
     """Whether PyTorch's node keeps input i (Rule.saved_for_partner: only when another
-    input requires grad), so that changing it in place matters."""
+    input requires grad; an op recorded as another's node, by the saved table), so that
+    changing it in place matters."""
+    entry = SAVED_OF_OP.get(node.rule.name)
+    if entry is not None:
+        return any(type(w) is tuple and w[0] == i and node.parents[w[1]] is not None
+                   for w in entry.values())
     if i in node.rule.saved_for_partner:
         return any(p is not None for j, p in enumerate(node.parents) if j != i)
     return True
@@ -72,7 +84,8 @@ def check_versions(node: Node) -> None:
         for i, a in enumerate(inputs):
             if type(a) is Tensor and a._vc[0] != versions[i] and _input_saved(node, i):
                 fn = current_grad_fn(a)  # a view's regenerated as PyTorch reads it
-                raise version_error(a, fn if fn is not node else None, versions[i])
+                raise version_error(a, fn if fn is not node else None, versions[i],
+                                    node.rule.name == "linear" and i == 1)
     out = node.out
     if (out is not None and out._vc[0] != node.out_version
             and node.name not in _RESULT_NOT_SAVED):

@@ -7,16 +7,18 @@ from __future__ import annotations
 
 from typing import Any
 
-#: grad_fn name -> its saved attributes, each read from the node as: an input's index and
+#: grad_fn name -> its saved attributes (the tensors in the order PyTorch packs them for
+#: saved_tensors_hooks), each read from the node as: an input's index and
 #: the index of the input whose derivative needs it (None: always saved), "result", or a
-#: string naming what else: "sizes"/"numel" (of input 0), "indices" (the positions a
+#: string naming what else: "sizes"/"numel" (of input 0), "stridesI" (input I's strides,
+#: saved only when it requires grad: () otherwise), "indices" (the positions a
 #: max/min/sort/topk/kthvalue picked), "p:NAME" (a parameter as given), "dim:NAME" (a dim
 #: parameter as PyTorch prints it: a negative one as the unsigned 64-bit number it wraps
 #: to), "dims:NAME" (the same as a tuple, None for all dims).
 _UNARY_SELF = {"self": (0, None)}
 _UNARY_RESULT = {"result": "result"}
-_BINARY = {"self": (0, 1), "other": (1, 0)}
-_BOTH = {"self": (0, None), "other": (1, None)}
+_BINARY = {"other": (1, 0), "self": (0, 1)}
+_BOTH = {"other": (1, None), "self": (0, None)}
 _REDUCED = {"dim": "dims:dim", "keepdim": "p:keepdim=False", "self_sym_sizes": "sizes"}
 _PICKED = {"dim": "dim:dim", "indices": "indices", "keepdim": "p:keepdim=False",
            "self_sym_sizes": "sizes"}
@@ -24,18 +26,20 @@ _PICKED_AT = {"indices": "indices", "keepdim": "p:keepdim=False", "self_sym_size
 _ALPHA = {"alpha": "p:alpha=1"}
 SAVED: dict[str, dict[str, Any]] = {
     "MulBackward0": _BINARY,
-    "DivBackward0": {"self": (0, 1), "other": (1, None)},
+    "DivBackward0": {"other": (1, None), "self": (0, 1)},
     "PowBackward0": {"self": (0, None), "exponent": (1, None)},
-    "PowBackward1": {"self": (0, None), "exponent": (1, None), "result": "result"},
+    "PowBackward1": {"exponent": (1, None), "self": (0, None), "result": "result"},
     "PowBackward2": {"self": (0, None), "exponent": (1, None), "result": "result"},
     "MvBackward0": {"self": (0, 1), "vec": (1, 0)},
-    "MmBackward0": {"self": (0, 1), "mat2": (1, 0), "self_sym_sizes": "sizes",
-                    "mat2_sym_sizes": "sizes1"},
+    "MmBackward0": {"mat2": (1, 0), "self": (0, 1), "self_sym_sizes": "sizes",
+                    "mat2_sym_sizes": "sizes1", "self_sym_strides": "strides0",
+                    "mat2_sym_strides": "strides1"},
     "BmmBackward0": {"self": (0, 1), "mat2": (1, 0)},
     "DotBackward0": {"self": (0, 1), "tensor": (1, 0)},
     "AddmmBackward0": {"mat1": (1, 2), "mat2": (2, 1), "alpha": "p:alpha=1",
                        "beta": "p:beta=1", "mat1_sym_sizes": "sizes1",
-                       "mat2_sym_sizes": "sizes2"},
+                       "mat2_sym_sizes": "sizes2", "mat1_sym_strides": "strides1",
+                       "mat2_sym_strides": "strides2"},
     "AddcmulBackward0": {"tensor1": (1, 2), "tensor2": (2, 1), "value": "p:value=1"},
     "AddcdivBackward0": {"tensor1": (1, 2), "tensor2": (2, None), "value": "p:value=1"},
     **dict.fromkeys(
@@ -112,6 +116,21 @@ SAVED: dict[str, dict[str, Any]] = {
                                   "dim": "dims:dim", "keepdim": "p:keepdim=False"},
 }
 
+#: Ops recorded under another op's node name, with their own inputs (grad_fn.name() is
+#: the key above, these inputs are not its): F.linear(x, w, b) is PyTorch's addmm(b, x,
+#: wᵀ). An entry (i, j, "t") is input i transposed; "sizesTI"/"stridesTI" likewise.
+SAVED_OF_OP: dict[str, dict[str, Any]] = {
+    "linear": {"mat1": (0, 1), "mat2": (1, 0, "t"), "alpha": "p:alpha=1", "beta": "p:beta=1",
+               "mat1_sym_sizes": "sizes0", "mat2_sym_sizes": "sizesT1",
+               "mat1_sym_strides": "strides0", "mat2_sym_strides": "stridesT1"},
+}
+
+
+def saved_entry(op: str, name: str) -> dict[str, Any]:
+    """The saved attributes of a node of op `op` named `name` (empty when unknown)."""
+    entry = SAVED_OF_OP.get(op)
+    return SAVED.get(name, {}) if entry is None else entry
+
 
 def saved_inputs(name: str, args: tuple[Any, ...]) -> list[int] | None:
     """The indices of the inputs a node of this name saves for these args (an input's
@@ -123,7 +142,7 @@ def saved_inputs(name: str, args: tuple[Any, ...]) -> list[int] | None:
     out = []
     for what in entry.values():
         if type(what) is tuple:
-            i, j = what
+            i, j = what[:2]
             if j is None or (j < len(args) and getattr(args[j], "requires_grad", False)):
                 out.append(i)
     return out

@@ -54,7 +54,7 @@ class Session:
                        State.on_record, State.tape, State.forward_level, State.on_warning,
                        State.warned, State.leaf_hooks, State.post_accumulate_hooks,
                        State.torch_anomaly, State.inference_mode, State.inference_seen,
-                       PRINT_OPTIONS.snapshot())
+                       State.anomaly_check_nan, State.saved_hooks, PRINT_OPTIONS.snapshot())
         lim = self.limits
         State.max_elements = lim.max_elements
         State.max_memory = lim.max_memory
@@ -70,6 +70,8 @@ class Session:
         State.leaf_hooks = {}
         State.post_accumulate_hooks = {}
         State.torch_anomaly = State.inference_mode = State.inference_seen = False
+        State.anomaly_check_nan = True
+        State.saved_hooks = ()
         PRINT_OPTIONS.restore(DEFAULT_PRINT_OPTIONS)  # torch.set_printoptions: per command
         if self.precision is not None:
             PRINT_OPTIONS.precision = self.precision
@@ -103,7 +105,8 @@ class Session:
          State.final_pass, State.grad_enabled, State.on_record, State.tape,
          State.forward_level, State.on_warning, State.warned, State.leaf_hooks,
          State.post_accumulate_hooks, State.torch_anomaly, State.inference_mode,
-         State.inference_seen, printing) = self._saved
+         State.inference_seen, State.anomaly_check_nan, State.saved_hooks,
+         printing) = self._saved
         PRINT_OPTIONS.restore(printing)
         self._saved = None
 

@@ -51,6 +51,8 @@ class _State:
     detect_anomaly: bool = False
     # torch.autograd.detect_anomaly / set_detect_anomaly: PyTorch's backward nan check
     torch_anomaly: bool = False
+    anomaly_check_nan: bool = True  # its check_nan (a setting of its own, as in PyTorch)
+    saved_hooks: tuple[Any, ...] = ()  # torch.autograd.graph.saved_tensors_hooks, innermost last
     inference_mode: bool = False  # inside torch.inference_mode(): new tensors are inference
     inference_seen: bool = False  # an inference tensor may exist (checked when recording)
     # Saved tensors stay in memory after a backward that frees its graph, so the CLI can
@@ -321,22 +323,23 @@ ANOMALY_WARNING = ("Anomaly Detection has been enabled. This mode will increase 
 
 class detect_anomaly(grad_mode):
     """torch.autograd.detect_anomaly(check_nan=True): a backward node that returns nan
-    fails with PyTorch's message, inside the block."""
+    fails with PyTorch's message, inside the block (check_nan=False: the mode without
+    that check)."""
 
     __slots__ = ("check_nan", "prev_anomaly")
 
     def __init__(self, check_nan: bool = True) -> None:
         super().__init__(State.grad_enabled)
         self.check_nan = bool(check_nan)
-        self.prev_anomaly = State.torch_anomaly
+        self.prev_anomaly = (State.torch_anomaly, State.anomaly_check_nan)
         warn(ANOMALY_WARNING)
 
     def __enter__(self) -> None:
-        self.prev_anomaly = State.torch_anomaly
-        State.torch_anomaly = self.check_nan
+        self.prev_anomaly = (State.torch_anomaly, State.anomaly_check_nan)
+        State.torch_anomaly, State.anomaly_check_nan = True, self.check_nan
 
     def __exit__(self, *exc: object) -> None:
-        State.torch_anomaly = self.prev_anomaly
+        State.torch_anomaly, State.anomaly_check_nan = self.prev_anomaly
 
     def __repr__(self) -> str:
         return f"<torch.autograd.anomaly_mode.{type(self).__name__} object>"
@@ -346,18 +349,24 @@ class set_detect_anomaly(detect_anomaly):
     """torch.autograd.set_detect_anomaly(mode, check_nan=True): set now; as a context
     manager, restore the mode from before on exit."""
 
-    __slots__ = ()
+    __slots__ = ("mode",)
 
     def __init__(self, mode: bool, check_nan: bool = True) -> None:
         grad_mode.__init__(self, State.grad_enabled)
-        self.check_nan = bool(mode) and bool(check_nan)
-        self.prev_anomaly = State.torch_anomaly
-        State.torch_anomaly = self.check_nan
+        self.mode = bool(mode)
+        self.check_nan = bool(check_nan)
+        self.prev_anomaly = (State.torch_anomaly, State.anomaly_check_nan)
+        State.torch_anomaly, State.anomaly_check_nan = self.mode, self.check_nan
 
     def __enter__(self) -> None:
-        State.torch_anomaly = self.check_nan
+        State.torch_anomaly, State.anomaly_check_nan = self.mode, self.check_nan
 
 
 def is_anomaly_enabled() -> bool:
     """Whether torch's anomaly detection is on."""
     return State.torch_anomaly
+
+
+def is_anomaly_check_nan_enabled() -> bool:
+    """Whether torch's anomaly detection checks backward's results for nan."""
+    return State.anomaly_check_nan

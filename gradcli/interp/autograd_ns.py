@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gradcli.ad import func
+from gradcli.ad import func, ops, saved_hooks
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import custom_function as CF
@@ -86,6 +86,42 @@ def functional_call(module: Any, parameter_and_buffer_dicts: Any, args: Any = No
                 table[name] = old
 
 
+def stack_module_state(models: Any) -> tuple[dict[str, Tensor], dict[str, Tensor]]:
+    """torch.func.stack_module_state(models): (params, buffers), each name's tensors of the
+    models stacked along a new dim 0 (a new leaf requiring grad where theirs did)."""
+    from gradcli.interp.nn_module import _named_parameters_list
+    from gradcli.interp.nn_state import _named_buffers_list
+
+    models = list(models)
+    if not models:
+        raise GdRuntimeError("stack_module_state: Expected at least one model, got 0.")
+    if len({bool(m.attrs.get("training", True)) for m in models}) != 1:
+        raise GdRuntimeError("stack_module_state: Expected all models to have the same "
+                             "training/eval mode.")
+    if not all(isinstance(m, ModuleInstance) and m.cls is models[0].cls for m in models):
+        raise GdRuntimeError("stack_module_state: Expected all models to be of the same "
+                             "class.")
+
+    def stacked(lists: list[list[tuple[str, Tensor]]]) -> dict[str, Tensor]:
+        tables = [dict(pairs) for pairs in lists]
+        out = {}
+        for k in tables[0]:
+            tensors = [t[k] for t in tables]
+            flags = {t.requires_grad for t in tensors}
+            if len(flags) != 1:
+                raise GdRuntimeError(f"Expected {k} from each model to have the same "
+                                     ".requires_grad")
+            result = ops.stack(tensors)
+            if flags == {True}:
+                result = result.detach()
+                result.requires_grad = True
+            out[k] = result
+        return out
+
+    return (stacked([_named_parameters_list(m) for m in models]),
+            stacked([_named_buffers_list(m) for m in models]))
+
+
 def linearize(fn: Any, *primals: Any) -> tuple[Any, Builtin]:
     """torch.func.linearize: (fn(*primals), jvp_fn) with jvp_fn(*tangents) = J·tangents."""
     out, _ = func.jvp(fn, primals, tuple(p.detach() * 0 if type(p) is Tensor else p
@@ -97,11 +133,29 @@ def linearize(fn: Any, *primals: Any) -> tuple[Any, Builtin]:
     return out, Builtin("jvp_fn", jvp_fn)
 
 
+class NodeClass:
+    """torch.autograd.graph.Node: the class of every grad_fn (for isinstance)."""
+
+    __slots__ = ()
+    name = "Node"
+
+    def instance_check(self, value: Any) -> bool:
+        from gradcli.ad.graph import Node
+        from gradcli.interp.values import AccumulateGrad
+
+        return isinstance(value, (Node, AccumulateGrad))
+
+    def __repr__(self) -> str:
+        return "<class 'torch.autograd.graph.Node'>"
+
+
 def namespaces(torch_func: Namespace, function_base: Any) -> dict[str, Namespace]:
     """The extra importable modules, with torch.func's members completed."""
     torch_func.members["functional_call"] = Builtin("torch.func.functional_call",
                                                     functional_call)
     torch_func.members["linearize"] = Builtin("torch.func.linearize", linearize)
+    torch_func.members["stack_module_state"] = Builtin("torch.func.stack_module_state",
+                                                       stack_module_state)
     function = Namespace("torch.autograd.function", {
         "Function": function_base,
         "once_differentiable": Decorator("torch.autograd.function.once_differentiable",
@@ -111,5 +165,11 @@ def namespaces(torch_func: Namespace, function_base: Any) -> dict[str, Namespace
         "functional_call": Builtin("torch.nn.utils.stateless.functional_call",
                                    functional_call)})
     functorch = Namespace("functorch", dict(torch_func.members))
+    graph = Namespace("torch.autograd.graph", {
+        "saved_tensors_hooks": Builtin("torch.autograd.graph.saved_tensors_hooks",
+                                       saved_hooks.saved_tensors_hooks),
+        "save_on_cpu": Builtin("torch.autograd.graph.save_on_cpu", saved_hooks.save_on_cpu),
+        "Node": NodeClass(),
+    })
     return {"torch.autograd.function": function, "torch.nn.utils.stateless": stateless,
-            "functorch": functorch}
+            "functorch": functorch, "torch.autograd.graph": graph}

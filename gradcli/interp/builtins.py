@@ -178,6 +178,7 @@ MODES: dict[str, Callable[..., Any]] = {
     "inference_mode": state.inference_mode,
     "is_inference_mode_enabled": state.is_inference_mode_enabled,
     "is_inference": _is_inference, "is_anomaly_enabled": state.is_anomaly_enabled,
+    "is_anomaly_check_nan_enabled": state.is_anomaly_check_nan_enabled,
     "set_printoptions": set_printoptions, "finfo": dtype_info.finfo,
     "iinfo": dtype_info.iinfo, "is_floating_point": _is_floating_point,
     "is_complex": _is_complex, "result_type": dtype_info.result_type,
@@ -197,7 +198,8 @@ AUTOGRAD_FUNCTIONAL = {
     "vjp": functional.vjp, "hvp": functional.hvp, "vhp": functional.vhp,
 }
 FORWARD_AD = {
-    "dual_level": forward.dual_level, "make_dual": forward.make_dual_view,
+    "dual_level": forward.program_dual_level, "make_dual": forward.make_dual_view,
+    "enter_dual_level": forward.enter_dual_level, "exit_dual_level": forward.exit_dual_level,
     "unpack_dual": forward.unpack_dual,
 }
 
@@ -382,6 +384,7 @@ class Registry:
         extra = autograd_ns.namespaces(self.func, CF.FUNCTION_BASE)  # function, functorch..
         self.modules.update(extra)
         self.autograd.members["function"] = extra["torch.autograd.function"]
+        self.autograd.members["graph"] = extra["torch.autograd.graph"]
         bare: dict[str, Any] = {}
         for ns in (self.torch, self.autograd, self.functional, self.forward_ad,
                    self.nn_functional, self.linalg):

@@ -320,10 +320,10 @@ class ClassValue(GdObject):
     def _apply(self) -> Builtin:
         cls = self
 
-        def apply(*args: Any) -> Any:
+        def apply(*args: Any, **kwargs: Any) -> Any:
             from gradcli.interp import custom_function  # type: ignore[attr-defined]
 
-            return custom_function.apply(cls, args)
+            return custom_function.apply(cls, args, kwargs)
 
         return Builtin(f"{self.name}.apply", apply, f"{self.name}.apply(*args)")
 
@@ -390,6 +390,8 @@ class InstanceValue(Protocols, GdObject):
         v = self.attrs.get(name, _MISSING)
         if v is not _MISSING:
             return v
+        if raw is _MISSING and name == "apply" and cls.function_base:
+            return cls._apply()  # Function.apply is a classmethod: reachable on an instance
         if raw is _MISSING:
             fallback = self._dunder("__getattr__")
             if fallback is not None:  # Python's last resort for a missing attribute
@@ -470,6 +472,9 @@ class InstanceValue(Protocols, GdObject):
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         fn = self._dunder("__call__")
+        if fn is None and self.cls.function_base:
+            # torch.autograd.Function.__call__: only the legacy (instance) style called one
+            raise _error(_LEGACY_FUNCTION, "RuntimeError")
         if fn is None:
             raise _error(f"'{self.cls.name}' object is not callable", "TypeError")
         return fn.invoke([self, *args], kwargs or None)
@@ -693,6 +698,12 @@ def make_class(name: str, bases: list[Any], attrs: dict[str, Any], span: Span,
         cls.abstract = frozenset({k for k, v in attrs.items() if _is_abstract(v)} | {
             n for n in inherited if _is_abstract(cls.find(n))})
     return cls
+
+
+_LEGACY_FUNCTION = (
+    "Legacy autograd function with non-static forward method is deprecated. Please use "
+    "new-style autograd function with static forward method. (Example: "
+    "https://pytorch.org/docs/stable/autograd.html#torch.autograd.Function)")
 
 
 def _is_function_base(base: Any) -> bool:

@@ -23,8 +23,10 @@ from gradcli.ad.func import transforming
 from gradcli.ad.graph import Node, Tensor, bump_version, tensor_from_array
 from gradcli.ad.registry import Rule
 from gradcli.ad.saved_checks import FREED_MESSAGE, version_error
+from gradcli.ad.saved_hooks import pack_tensors, unpack_tensors
 from gradcli.ad.state import POSITION, State, grad_mode
 from gradcli.errors import GdRuntimeError
+from gradcli.interp.values import type_name
 from gradcli.suggest import did_you_mean
 
 
@@ -39,6 +41,11 @@ class FunctionBase:
     def lookup(self, name: str) -> Any:
         """No attribute of the base is a program's (forward/backward must be defined)."""
         return None
+
+    def instance_check(self, value: Any) -> bool:
+        """isinstance(obj, torch.autograd.Function): an instance of a custom function."""
+        cls = getattr(value, "cls", None)
+        return bool(getattr(cls, "function_base", False))
 
     def __repr__(self) -> str:
         return "<class 'torch.autograd.function.Function'>"
@@ -64,6 +71,7 @@ class FunctionCtx:
         "needs_input_grad",
         "node",
         "non_diff",
+        "packed",
         "saved",
         "saved_versions",
     )
@@ -78,6 +86,7 @@ class FunctionCtx:
         self.dirty: set[int] = set()
         self.materialize = True
         self.node: Node | None = None
+        self.packed: Any = None  # saved_hooks.Packed: saved_tensors_hooks' packed values
 
     def save_for_backward(self, *tensors: Any) -> None:
         """ctx.save_for_backward(*tensors): kept for backward (and jvp)."""
@@ -93,6 +102,8 @@ class FunctionCtx:
         node = self.node
         if self.saved is None or (node is not None and node.freed and not State.final_pass):
             raise GdRuntimeError(FREED_MESSAGE)
+        if self.packed is not None:
+            return unpack_tensors(self.packed)
         for t, v in zip(self.saved, self.saved_versions, strict=True):
             if t is not None and t._vc[0] != v:
                 fn = t.grad_fn
@@ -110,6 +121,11 @@ class FunctionCtx:
     def set_materialize_grads(self, value: Any) -> None:
         """False: an output's missing gradient reaches backward as None, not zeros."""
         self.materialize = bool(value)
+
+    @property
+    def torch_type(self) -> str:
+        """What type(ctx) prints: the node's class (PyTorch's ctx is the backward node)."""
+        return f"torch.autograd.function.{self.name}"
 
     def __repr__(self) -> str:
         return f"<torch.autograd.function.{self.name} object>"
@@ -156,14 +172,40 @@ def ctx_set(ctx: FunctionCtx, name: str, value: Any) -> None:
     ctx.attrs[name] = value
 
 
-def apply(cls: Any, args: tuple[Any, ...]) -> Any:
-    """Cls.apply(*args): run the custom function, recording its node."""
+def _bound(forward: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
+    """The arguments as forward's parameters take them, defaults filled in (PyTorch's
+    bind_default_args, for a forward without ctx): what setup_context's inputs are."""
+    names = getattr(forward, "defaults", None)
+    if getattr(forward, "extra", True) is not None or names is None or len(args) > len(names):
+        return args  # *args, **kwargs or too many: the call itself says what is wrong
+    for k in kwargs:
+        if k not in {n for n, _ in names[len(args):]}:  # inspect.Signature.bind's words
+            raise GdRuntimeError(f"got an unexpected keyword argument '{k}'",
+                                 py_type="TypeError")
+    from gradcli.interp.runstate import REQUIRED  # (runstate imports this module's users)
+
+    rest = [kwargs.get(n, d) for n, d in names[len(args):]]
+    if any(v is REQUIRED for v in rest):
+        return args
+    return (*args, *rest)
+
+
+def apply(cls: Any, args: tuple[Any, ...], kwargs: dict[str, Any] | None = None) -> Any:
+    """Cls.apply(*args, **kwargs): run the custom function, recording its node (keywords
+    go to forward as keywords, or are bound with the defaults when setup_context is
+    defined, as PyTorch does)."""
     forward = cls.lookup("forward")
     if forward is None:
         raise _not_implemented("You must implement the forward function for custom "
                                "autograd.Function.")
     name = f"{cls.name}Backward"
     setup = cls.lookup("setup_context")
+    kwargs = kwargs or {}
+    if setup is not None:
+        bound = _bound(forward, args, kwargs)
+        if bound is not args:
+            args, kwargs = bound, {}
+    call_args, inputs = args, (*args, *kwargs.values())  # a keyword is an input too
     in_transform, in_vmap = transforming()
     if in_transform and setup is None:
         raise GdRuntimeError(
@@ -176,34 +218,36 @@ def apply(cls: Any, args: tuple[Any, ...]) -> Any:
             "override and implement the vmap staticmethod or set generate_vmap_rule=True. For "
             "more details, please see https://pytorch.org/docs/main/notes/extending.func.html")
     record = State.grad_enabled and any(
-        type(a) is Tensor and a.requires_grad for a in args)
-    needs = tuple(record and type(a) is Tensor and a.requires_grad for a in args)
+        type(a) is Tensor and a.requires_grad for a in inputs)
+    needs = tuple(record and type(a) is Tensor and a.requires_grad for a in inputs)
     ctx = FunctionCtx(name, needs)
     span = POSITION.span  # the call's place: the node's (not the forward's last line)
     level = State.forward_level
-    tangents = [a.tangent if type(a) is Tensor else None for a in args] if level else []
+    tangents = [a.tangent if type(a) is Tensor else None for a in inputs] if level else []
     State.forward_level = 0
     try:
         with grad_mode(False):
             if setup is not None:
-                output = forward(*args)
-                setup(ctx, tuple(args), output)
+                output = forward(*call_args, **kwargs)
+                setup(ctx, tuple(call_args), output)
             else:
-                output = forward(ctx, *args)
+                output = forward(ctx, *call_args, **kwargs)
     finally:
         State.forward_level = level
     many = type(output) is tuple
     outs = list(output) if many else [output]
     for i, o in enumerate(outs):
-        if type(o) is Tensor and any(o is a for a in args) and id(o) not in ctx.dirty:
+        if type(o) is Tensor and any(o is a for a in inputs) and id(o) not in ctx.dirty:
             outs[i] = o.detach()  # an input returned as it is: a new tensor (a view of it)
             if id(o) in ctx.non_diff:
                 ctx.non_diff.add(id(outs[i]))
     if record:
         POSITION.span = span
-        _record(cls, ctx, args, outs, many)
+        _record(cls, ctx, inputs, outs, many)
+        if ctx.saved:
+            ctx.packed = pack_tensors(ctx.saved)
     if level and any(t is not None for t in tangents):
-        _forward_tangents(cls, ctx, args, tangents, outs)
+        _forward_tangents(cls, ctx, inputs, tangents, outs)
     return tuple(outs) if many else outs[0]
 
 
@@ -322,7 +366,7 @@ def _check_grads(name: str, result: Any, inputs: tuple[Any, ...]) -> tuple[Any, 
                 f"function {name} returned a gradient different than None at position "
                 f"{i + 1}, but the corresponding forward input was not a Variable")
         if type(g) is not Tensor:
-            g = ops.tensor(g, dtype=x.array.dtype)
+            raise GdRuntimeError(f"expected Variable or None (got {type_name(g)})")
         if g.array.shape != x.array.shape:
             try:  # PyTorch sums a gradient that x broadcasts to; any other shape is wrong
                 ok = np.broadcast_shapes(g.array.shape, x.array.shape) == g.array.shape

@@ -469,6 +469,7 @@ _INSTANCE_CHECKS: dict[str, Callable[[Any], bool]] = {
     "object": lambda v: True,
     "type": lambda v: isinstance(v, classes.ClassValue) or _is_type(v),
     "torch.Tensor": lambda v: type(v) is Tensor,
+    "torch.autograd.Variable": lambda v: type(v) is Tensor,  # every tensor is one
     "torch.Size": lambda v: type(v) is Size,
     "torch.nn.parameter.Parameter": lambda v: type(v) is Tensor and is_parameter(v),
 }

@@ -22,7 +22,9 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad.graph import Node, Tensor, tensor_from_array
-from gradcli.ad.saved_table import SAVED as _SAVED
+from gradcli.ad.ops.layout import strides
+from gradcli.ad.saved_hooks import transposed
+from gradcli.ad.saved_table import saved_entry
 from gradcli.errors import GdRuntimeError
 
 FREED = ("Trying to backward through the graph a second time (or directly access saved "
@@ -34,7 +36,7 @@ FREED = ("Trying to backward through the graph a second time (or directly access
 
 def saved_attribute(node: Node, name: str) -> Any:
     """node._saved_<what>, or PyTorch's AttributeError for an attribute it lacks."""
-    what = _SAVED.get(node.name, {}).get(name[len("_saved_"):])
+    what = saved_entry(node.rule.name, node.name).get(name[len("_saved_"):])
     if what is None:
         raise GdRuntimeError(f"'{node.name}' object has no attribute '{name}'",
                              py_type="AttributeError")
@@ -42,6 +44,10 @@ def saved_attribute(node: Node, name: str) -> Any:
         return _described(node, what)
     if node.freed and node.inputs is None:
         raise GdRuntimeError(FREED)
+    hooks = node.hooks
+    if hooks is not None and hooks.saved is not None and any(
+            n == name[len("_saved_"):] for n, _, _ in hooks.saved.entries):
+        return hooks.saved.unpacked(name[len("_saved_"):])  # unpack_hook's, each read
     if what == "result":
         out = node.out
         if out is None:
@@ -54,7 +60,7 @@ def saved_attribute(node: Node, name: str) -> Any:
         t.requires_grad = True
         return t
     inputs = node.inputs or ()
-    k, needed_by = what
+    k, needed_by = what[:2]
     if k >= len(inputs):
         return None
     if needed_by is not None and needed_by < len(inputs):
@@ -62,6 +68,8 @@ def saved_attribute(node: Node, name: str) -> Any:
         if not (type(other) is Tensor and other.requires_grad):
             return None
     v = inputs[k]
+    if type(v) is Tensor and len(what) == 3:
+        return transposed(v)
     if type(v) is Tensor:
         return v
     if type(v) is bool or v is None:
@@ -77,7 +85,7 @@ def _wrapped_dim(d: Any) -> Any:
 
 
 def _literal(text: str) -> Any:
-    """A default written in _SAVED: None, False, an int, a float, or the text itself."""
+    """A default written in the saved table: None, False, an int, a float, or the text itself."""
     if text in ("", "None", "()"):
         return None
     if text == "False":
@@ -93,16 +101,23 @@ def _literal(text: str) -> Any:
 def _described(node: Node, what: str) -> Any:
     """A saved attribute that is no input nor the result (see _SAVED)."""
     params = node.params or {}
-    if node.inputs is None and what.startswith(("n:", "sizes", "numel", "indices")):
+    if node.inputs is None and what.startswith(("n:", "sizes", "strides", "numel", "indices")):
         raise GdRuntimeError(FREED)  # a saved tensor (or what we read off one) is gone
     if what == "reduction":  # PyTorch's Reduction enum
         return ("none", "mean", "sum").index(params.get("reduction", "mean"))
     if what.startswith("n:"):  # a number input, saved as the Scalar itself
         return node.inputs[int(what[2:])]
     if what.startswith("sizes") or what == "numel":
-        x = node.inputs[int(what[5:] or 0)] if what != "numel" else node.inputs[0]
+        x = node.inputs[int(what[5:].lstrip("T") or 0)] if what != "numel" else node.inputs[0]
         shape = tuple(getattr(x, "shape", ()))
+        if what.startswith("sizesT"):
+            shape = shape[::-1]
         return int(np.prod(shape)) if what == "numel" else shape
+    if what.startswith("strides"):  # saved for the input's own derivative only
+        x = node.inputs[int(what[7:].lstrip("T"))]
+        if not (type(x) is Tensor and x.requires_grad):
+            return ()
+        return strides(x)[::-1] if what.startswith("stridesT") else strides(x)
     if what == "indices":
         idx = np.asarray(params["index"], np.int64)
         dim = params.get("dim")

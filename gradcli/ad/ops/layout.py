@@ -26,6 +26,32 @@ def strides(x: Tensor) -> tuple[int, ...]:
     return tuple(out)
 
 
+def like_layout(a: np.ndarray, proto: np.ndarray) -> np.ndarray:
+    """`a` laid out as `proto` is (AccumulateGrad's layout contract: a leaf's .grad has the
+    leaf's strides when the leaf is dense, a transposed leaf a transposed grad), or
+    C-contiguous when proto is not dense."""
+    if proto.flags.c_contiguous:
+        return a if a.flags.c_contiguous else np.ascontiguousarray(a)
+    if not _dense(proto):
+        return np.ascontiguousarray(a)
+    out = np.empty_like(proto, order="K")
+    np.copyto(out, a)
+    return out
+
+
+def _dense(a: np.ndarray) -> bool:
+    """Whether a's elements fill a block of memory with no gaps or overlaps."""
+    if a.flags.f_contiguous:
+        return True
+    step = a.dtype.itemsize
+    dims = sorted((abs(s), n) for n, s in zip(a.shape, a.strides, strict=True) if n != 1)
+    for stride, size in dims:
+        if stride != step:
+            return False
+        step *= size
+    return True
+
+
 def storage_offset(x: Tensor) -> int:
     """x.storage_offset(): where x's first element sits in the storage it views."""
     a = x.array
