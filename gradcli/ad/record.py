@@ -214,6 +214,10 @@ def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> 
             t.grad_fn = None
             t.requires_grad = False
             if rg:
+                if out.dtype.kind == "c" and rule.differentiable:
+                    raise GdRuntimeError(f"{rule.name} of a tensor that requires grad with a "
+                                         "complex result is not supported by gradcli (it "
+                                         "records no complex derivatives)")
                 # Nothing to record (a comparison, say), but the output depends on a
                 # tensor that requires grad: advance the counter so control flow that
                 # tests it can tell (explain's "depends on input").

@@ -311,7 +311,7 @@ def div(a: Any, b: Any) -> Any:
             return out if type(out) is ndarray and out.dtype == rt else np.asarray(
                 out, dtype=rt)
     rt = result_type(a, b)
-    if rt.kind != "f":
+    if rt.kind not in "fc":
         rt = dtypes.default_dtype()
     elif rt is _F16:  # in float32, PyTorch's opmath type, rounded once
         return np.asarray(np.true_divide(_opmath(_cast(a, rt)), _opmath(_cast(b, rt))),
@@ -395,6 +395,8 @@ def _float_unary(f: Any, exact: bool = False, float32: Any = None):
                 return f(x, out=ARRAY_OUT)
             return f(x.astype(_F64), out=ARRAY_OUT).astype(_F32)
         if dt is not _F64 and dt.kind != "f":
+            if dt.kind == "c":  # complex: numpy's own complex function
+                return f(x)
             return wide(f, x.astype(dtypes.default_dtype()))
         return f(x, out=ARRAY_OUT)
 

@@ -255,6 +255,12 @@ def sum(x: ndarray, dim: Any = None, keepdim: bool = False, dtype: Any = None) -
         if x.dtype == _f16:  # accumulated in float32, as PyTorch's
             return np.asarray(torch_sum(x.astype(_f32), dim, keepdim)).astype(_f16)
         return torch_sum(x, dim, keepdim)
+    if x.dtype.kind == "c":  # each part in the order of its float dtype's sum
+        real = np.asarray(torch_sum(np.ascontiguousarray(x.real), dim, keepdim))
+        out = np.empty(real.shape, x.dtype)
+        out.real = real
+        out.imag = torch_sum(np.ascontiguousarray(x.imag), dim, keepdim)
+        return out
     out_dtype = np.dtype(np.int64) if dtype is None else x.dtype  # sum(dtype=torch.int32)
     return _sum(x, axis=_axis(dim), keepdims=keepdim, dtype=out_dtype, out=ARRAY_OUT)
 
@@ -263,7 +269,10 @@ def mean(x: ndarray, dim: Any = None, keepdim: bool = False, dtype: Any = None) 
     """Mean over dims (floating tensors only, as in PyTorch), in `dtype` when given."""
     if dtype is not None:
         x = x.astype(dtype, copy=False)
-    if x.dtype.kind != "f":
+    if x.dtype.kind == "c" and x.size:
+        total = sum(x, dim, keepdim)
+        return np.true_divide(total, x.size // max(1, np.size(total)), dtype=x.dtype)
+    if x.dtype.kind not in "fc":
         raise TorchError(
             "mean(): could not infer output dtype. Input dtype must be either a floating "
             f"point or complex dtype. Got: {scalar_name(x.dtype)}"
