@@ -127,6 +127,19 @@ def is_complex(dtype: np.dtype) -> bool:
     return dtype.kind == "c"
 
 
+def as_default_float(x: np.ndarray) -> np.ndarray:
+    """An integer or bool array as the default float dtype, the way PyTorch's float
+    functions take them; a complex array is an error (gd has that op for real tensors
+    only), never its real part taken silently."""
+    if x.dtype.kind == "c":
+        from gradcli.errors import GdRuntimeError
+
+        raise GdRuntimeError("this operation on a complex tensor is not supported by gradcli "
+                             "(complex tensors: arithmetic, sum, mean, exp, log, sqrt, sin, "
+                             "cos, tanh, abs, angle, real, imag, conj, matmul, torch.fft)")
+    return x.astype(DefaultDtype.value)
+
+
 def default_complex() -> np.dtype:
     """The complex dtype of the default float dtype (complex64 for float32)."""
     return complex128 if DefaultDtype.value == float64 else complex64

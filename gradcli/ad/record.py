@@ -49,6 +49,9 @@ EMPTY: dict[str, Any] = {}
 _BROADCASTING = frozenset(("binary", "elementwise", "loss"))
 _F32 = np.dtype(np.float32)
 _F64 = np.dtype(np.float64)
+#: The Python numbers apply's 0-d scalar path takes (a bool goes to the kernel: `x - True`
+#: is PyTorch's error there).
+_SCALAR_NUMBERS = WEAK_NUMBERS - {bool}
 _new = object.__new__  # Tensor.__new__ and Node.__new__, one attribute lookup less
 
 
@@ -81,7 +84,7 @@ def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> 
                 if type(y) is ndarray:
                     if not y.ndim and y.dtype is dt:
                         out = sf(x[()], y[()]).__array__()
-                elif type(y) in WEAK_NUMBERS:
+                elif type(y) in _SCALAR_NUMBERS:
                     out = sf(x[()], y).__array__()
             if out is None:
                 if rule.kind in _BROADCASTING and ((x.size if type(x) is ndarray else 1)

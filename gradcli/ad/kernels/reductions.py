@@ -291,6 +291,8 @@ def prod(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
     """Product over a dim (all when None). A float32/float64 product along contiguous
     memory (the whole tensor, or the last dim of a C-contiguous one) in PyTorch's order
     (_vector_prod); other products along a dim run in order, as numpy's."""
+    if x.dtype.kind == "c":
+        dtypes.as_default_float(x)  # gd's error: a complex product
     dt = x.dtype if x.dtype.kind == "f" else np.dtype(np.int64)
     if (dt is _f32 or dt is _f64) and x.ndim and x.size:
         if dim is None and (x.flags.c_contiguous or x.flags.f_contiguous) \
@@ -359,6 +361,8 @@ def norm(x: ndarray, p: float = 2.0, dim: Any = None, keepdim: bool = False,
          aten: bool = False) -> Any:
     """Vector p-norm over dims (all when None). `aten`: recorded as at::norm (no effect
     on the value)."""
+    if x.dtype.kind == "c":  # the norm of the moduli
+        x = np.abs(x)
     if x.dtype.kind != "f":
         raise TorchError(
             "linalg.vector_norm: Expected a floating point or complex tensor as input. "
@@ -511,7 +515,7 @@ def logsumexp(x: ndarray, dim: Any, keepdim: bool = False) -> Any:
     """log(sum(exp(x - max))) + max over dims, stable: PyTorch's logsumexp_out_impl (the
     sum in PyTorch's order; an infinite max is 0 where it is added back)."""
     if x.dtype.kind != "f":
-        x = x.astype(dtypes.default_dtype())
+        x = dtypes.as_default_float(x)
     ax = _axis(dim)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         if x.size == 0:  # the sum of no exponentials: log 0
@@ -552,7 +556,7 @@ def softmax(x: ndarray, dim: int) -> Any:
     """Softmax along dim, stable, as PyTorch's CPU kernel rounds it: exp(x - max) times
     the reciprocal of the sum along the last dim, divided by it along another."""
     if x.dtype.kind != "f":
-        x = x.astype(dtypes.default_dtype())
+        x = dtypes.as_default_float(x)
     if x.size == 0:
         return x.copy()
     if x.ndim == 0:
@@ -567,7 +571,7 @@ def softmax(x: ndarray, dim: int) -> Any:
 def log_softmax(x: ndarray, dim: int) -> Any:
     """log(softmax(x)) along dim, stable: (x - max) - log(Σ exp(x - max))."""
     if x.dtype.kind != "f":
-        x = x.astype(dtypes.default_dtype())
+        x = dtypes.as_default_float(x)
     if x.size == 0:
         return x.copy()
     if x.ndim == 0:

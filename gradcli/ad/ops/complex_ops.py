@@ -20,6 +20,7 @@ from gradcli.ad.kernels.messages import TorchError, scalar_name
 from gradcli.ad.ops import tensor_extras as TX
 from gradcli.ad.ops.creation import _as_tensor
 from gradcli.ad.ops.surface import SURFACE, expose
+from gradcli.ad.registry import RULES
 from gradcli.errors import GdRuntimeError
 
 
@@ -154,6 +155,40 @@ expose(complex_, "torch.complex", family="complex")
 expose(polar, "torch.polar", family="complex")
 expose(view_as_real, "torch.view_as_real", family="complex")
 expose(view_as_complex, "torch.view_as_complex", family="complex")
+
+
+# -- ops that order values: none for complex ---------------------------------------------------
+
+def _refusing_complex(rule: Any) -> None:
+    """Make `rule` an error for a complex input, where numpy would order complex numbers
+    lexicographically (PyTorch refuses them). Only ordering ops are wrapped: the common
+    ops pay nothing."""
+    forward = rule.forward
+
+    def checked(*args: Any, **params: Any) -> Any:
+        for a in args:
+            if type(a) is np.ndarray and a.dtype.kind == "c":
+                raise GdRuntimeError(f"{rule.name} does not support complex input (complex "
+                                     "numbers have no order)")
+        return forward(*args, **params)
+
+    rule.forward = checked
+
+
+#: The rules numpy would run on complex numbers with an order PyTorch does not have.
+ORDERING_RULES = (
+    "amax", "amin", "aminmax_max", "aminmax_min", "argmax", "argmin", "cummax", "cummin",
+    "kthvalue", "max_all", "max_dim", "min_all", "min_dim", "median_all", "median_dim",
+    "nanmedian_all", "nanmedian_dim", "mode", "sort", "sort_stable", "topk", "sign",
+    "clamp", "clamp_min", "clamp_max", "clamp_tensor_both", "clamp_tensor_min",
+    "clamp_tensor_max", "fmax", "fmin", "heaviside", "copysign", "signbit", "floor",
+    "ceil", "round", "trunc", "frac")
+
+
+def refuse_complex_ordering() -> None:
+    """Wrap ORDERING_RULES (rules/__init__ calls this once the table is full)."""
+    for name in ORDERING_RULES:
+        _refusing_complex(RULES[name])
 
 
 # -- torch.fft -------------------------------------------------------------------------------
