@@ -88,6 +88,9 @@ def test_zero_dim_kernels_equal_the_ufunc(name: str, ufunc: np.ufunc, dtype: typ
                    np.asarray([0.5, -1.0], dtype)]
         for other in others:
             for args in ((a, other), (other, a)):
+                if name == "sub" and type(other) is bool:  # PyTorch's error, not the ufunc
+                    assert _outcome(kernel, *args)[1].startswith("Subtraction, the `-`")
+                    continue
                 assert _outcome(kernel, *args) == _outcome(_general, ufunc, *args), args
 
 
@@ -117,7 +120,11 @@ def test_apply_takes_the_kernels_scalar_path_itself(name: str) -> None:
                 for args in ((a, other), (other, a)):
                     arrays = [v.array if type(v) is Tensor else v for v in args]
                     got = _outcome(lambda *xs: apply(rule, xs).array, *args)
-                    assert got == _outcome(rule.forward, *arrays), args
+                    want = _outcome(rule.forward, *arrays)
+                    if name == "sub" and type(other) is bool:  # the kernel's error, raised
+                        assert got[1] == want[1]              # as a gd runtime error
+                        continue
+                    assert got == want, args
 
 
 # -- scalar VJPs against the array VJPs ------------------------------------------------------

@@ -272,7 +272,7 @@ def test_int32_printing_and_promotion_without_torch() -> None:
 
 
 def test_unsupported_dtypes_are_named() -> None:
-    for name in ("bfloat16", "uint16", "uint32", "complex64"):
+    for name in ("bfloat16", "uint16", "uint32", "complex32"):
         assert error(f"torch.zeros(2, dtype=torch.{name})") == \
             f"'torch.{name}' is not supported by gradcli"
 

@@ -116,7 +116,7 @@ def ops_list() -> str:
         parts = []
         for module, label in (("torch", "`torch.`"), ("torch.linalg", "`torch.linalg.`"),
                               ("torch.special", "`torch.special.`"),
-                              ("torch.nn.functional", "`F.`")):
+                              ("torch.fft", "`torch.fft.`"), ("torch.nn.functional", "`F.`")):
             names = sorted(s[len(module) + 1:] for s in spellings
                            if s.rpartition(".")[0] == module)
             if names:

@@ -107,12 +107,11 @@ SUPPORTED = [
     "torch.nn.functional.interpolate", "torch.nn.functional.unfold",
 ]
 
-# Out of scope (README "Not in gradcli": complex tensors, fft,
+# Out of scope (README "Not in gradcli": stft,
 # random sampling beyond the tutorials'). torch.softshrink does
 # not exist in PyTorch (only F.softshrink): gd has no such name either.
 NOT_YET = [
-    "torch.complex", "torch.fft.fft", "torch.fft.ifft", "torch.fft.rfft",
-    "torch.polar", "torch.softshrink", "torch.stft",
+    "torch.softshrink", "torch.stft",
 ]
 
 

@@ -164,7 +164,7 @@ def test_golden_format_spec_and_grad_fn() -> None:
 
 def test_unknown_dtype() -> None:
     with pytest.raises(ValueError, match="dtype"):
-        format_tensor(np.zeros(2), "complex64")
+        format_tensor(np.zeros(2), "bfloat16")
 
 
 # --------------------------------------------------------------------------- differential

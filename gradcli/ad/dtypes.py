@@ -13,6 +13,8 @@ int8 = np.dtype(np.int8)
 uint8 = np.dtype(np.uint8)
 float16 = np.dtype(np.float16)
 boolean = np.dtype(np.bool_)
+complex64 = np.dtype(np.complex64)
+complex128 = np.dtype(np.complex128)
 
 #: Every dtype a tensor may have, by its short name.
 DTYPES: dict[str, np.dtype] = {
@@ -25,6 +27,8 @@ DTYPES: dict[str, np.dtype] = {
     "uint8": uint8,
     "float16": float16,
     "bool": boolean,
+    "complex64": complex64,
+    "complex128": complex128,
 }
 
 #: PyTorch's spellings (torch.float is float32, torch.double float64, torch.long int64,
@@ -46,13 +50,17 @@ ALIASES: dict[str, str] = {
     "float16": "float16",
     "half": "float16",
     "bool": "bool",
+    "complex64": "complex64",
+    "cfloat": "complex64",
+    "complex128": "complex128",
+    "cdouble": "complex128",
 }
 
 
 _CATEGORY = {boolean: 0, uint8: 1, int8: 1, int16: 1, int32: 1, int64: 1, float16: 2,
-             float32: 2, float64: 2}
+             float32: 2, float64: 2, complex64: 3, complex128: 3}
 _RANK = {boolean: 0, uint8: 1, int8: 1, int16: 2, int32: 3, int64: 4, float16: 5,
-         float32: 6, float64: 7}
+         float32: 6, float64: 7, complex64: 8, complex128: 9}
 
 
 def promote_pair(a: np.dtype, b: np.dtype) -> np.dtype:
@@ -62,6 +70,8 @@ def promote_pair(a: np.dtype, b: np.dtype) -> np.dtype:
         return a
     if {a, b} == {uint8, int8}:
         return int16
+    if {a, b} == {complex64, float64}:  # complex of the wider float
+        return complex128
     return a if _RANK[a] > _RANK[b] else b
 
 
@@ -107,7 +117,42 @@ def canonical(dtype: np.dtype) -> np.dtype:
         return int64
     if kind == "b":
         return boolean
+    if kind == "c":
+        return complex128 if dtype.itemsize >= 16 else complex64
     raise TypeError(f"unsupported dtype {dtype}")
+
+
+def is_complex(dtype: np.dtype) -> bool:
+    """Whether the dtype is complex64 or complex128."""
+    return dtype.kind == "c"
+
+
+def as_default_float(x: np.ndarray) -> np.ndarray:
+    """An integer or bool array as the default float dtype, the way PyTorch's float
+    functions take them; a complex array is an error (gd has that op for real tensors
+    only), never its real part taken silently."""
+    if x.dtype.kind == "c":
+        from gradcli.errors import GdRuntimeError
+
+        raise GdRuntimeError("this operation on a complex tensor is not supported by gradcli "
+                             "(complex tensors: arithmetic, sum, mean, exp, log, sqrt, sin, "
+                             "cos, tanh, abs, angle, real, imag, conj, matmul, torch.fft)")
+    return x.astype(DefaultDtype.value)
+
+
+def default_complex() -> np.dtype:
+    """The complex dtype of the default float dtype (complex64 for float32)."""
+    return complex128 if DefaultDtype.value == float64 else complex64
+
+
+def to_complex(dtype: np.dtype) -> np.dtype:
+    """The complex dtype holding a float dtype's values (float64 -> complex128)."""
+    return complex128 if dtype in (float64, complex128) else complex64
+
+
+def to_real(dtype: np.dtype) -> np.dtype:
+    """The float dtype of a complex dtype's parts (complex64 -> float32)."""
+    return {complex64: float32, complex128: float64}.get(dtype, dtype)
 
 
 def _category_of_scalar(value: object) -> int:
@@ -115,6 +160,8 @@ def _category_of_scalar(value: object) -> int:
         return 0
     if isinstance(value, int):
         return 1
+    if isinstance(value, complex):
+        return 3
     return 2
 
 
@@ -143,6 +190,9 @@ def promote(dims: list[np.dtype], zero_dims: list[np.dtype], scalars: list[objec
     for s in scalars:
         best = max(best, _category_of_scalar(s))
     if best > cat:
-        result = (boolean, int64, DefaultDtype.value)[best]
+        if best == 3 and result is not None and result.kind == "f":
+            result = to_complex(result)  # a float tensor times 1j keeps its precision
+        else:
+            result = (boolean, int64, DefaultDtype.value, default_complex())[best]
     assert result is not None
     return result

@@ -232,6 +232,9 @@ class Tensor:
         if State.inference_mode:
             self.inference = True
         if requires_grad and array.dtype.kind != "f":
+            if array.dtype.kind == "c":
+                raise GdRuntimeError("complex tensors that require grad are not supported "
+                                     "by gradcli (it records no complex derivatives)")
             raise GdRuntimeError(
                 "Only Tensors of floating point and complex dtype can require gradients"
             )

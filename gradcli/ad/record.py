@@ -49,6 +49,9 @@ EMPTY: dict[str, Any] = {}
 _BROADCASTING = frozenset(("binary", "elementwise", "loss"))
 _F32 = np.dtype(np.float32)
 _F64 = np.dtype(np.float64)
+#: The Python numbers apply's 0-d scalar path takes (a bool goes to the kernel: `x - True`
+#: is PyTorch's error there).
+_SCALAR_NUMBERS = WEAK_NUMBERS - {bool}
 _new = object.__new__  # Tensor.__new__ and Node.__new__, one attribute lookup less
 
 
@@ -81,7 +84,7 @@ def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> 
                 if type(y) is ndarray:
                     if not y.ndim and y.dtype is dt:
                         out = sf(x[()], y[()]).__array__()
-                elif type(y) in WEAK_NUMBERS:
+                elif type(y) in _SCALAR_NUMBERS:
                     out = sf(x[()], y).__array__()
             if out is None:
                 if rule.kind in _BROADCASTING and ((x.size if type(x) is ndarray else 1)
@@ -214,6 +217,10 @@ def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> 
             t.grad_fn = None
             t.requires_grad = False
             if rg:
+                if out.dtype.kind == "c" and rule.differentiable:
+                    raise GdRuntimeError(f"{rule.name} of a tensor that requires grad with a "
+                                         "complex result is not supported by gradcli (it "
+                                         "records no complex derivatives)")
                 # Nothing to record (a comparison, say), but the output depends on a
                 # tensor that requires grad: advance the counter so control flow that
                 # tests it can tell (explain's "depends on input").

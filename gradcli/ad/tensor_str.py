@@ -54,6 +54,8 @@ _DTYPES: dict[str, tuple[np.dtype[Any], str]] = {
     "int8": (np.dtype(np.int8), "torch.int8"),
     "uint8": (np.dtype(np.uint8), "torch.uint8"),
     "bool": (np.dtype(np.bool_), "torch.bool"),
+    "complex64": (np.dtype(np.complex64), "torch.complex64"),
+    "complex128": (np.dtype(np.complex128), "torch.complex128"),
 }
 
 _UNSUPPORTED_SPEC = "unsupported format string passed to Tensor.__format__"
@@ -131,20 +133,47 @@ def element_strings(shown: np.ndarray, precision: int, sci_mode: bool | None = N
     return [str(v) for v in flat.tolist()]
 
 
+def _padded_floats(flat: np.ndarray, precision: int,
+                   sci_mode: bool | None) -> tuple[list[str], int]:
+    """Float strings of one formatter, padded to its width (the widest nonzero finite)."""
+    mask = np.isfinite(flat) & (flat != 0)
+    strings = _float_strings(flat.tolist(), flat[mask], precision, sci_mode)
+    width = 1
+    for text, measured in zip(strings, mask.tolist(), strict=True):
+        if measured and len(text) > width:
+            width = len(text)
+    return [text.rjust(width) for text in strings], width
+
+
+def _complex_join(real: str, imag: str) -> str:
+    """PyTorch's `a+bj`: the imaginary part's padding dropped, a sign always between."""
+    imag = (imag + "j").lstrip()
+    return real + imag if imag[0] in "+-" else real + "+" + imag
+
+
+def _complex_cells(flat: np.ndarray, precision: int,
+                   sci_mode: bool | None) -> tuple[list[str], int]:
+    """Complex elements as PyTorch writes them: the real parts and the imaginary parts
+    each with their own formatter; the width PyTorch wraps rows by is both widths + 1."""
+    reals, w1 = _padded_floats(flat.real.reshape(-1), precision, sci_mode)
+    imags, w2 = _padded_floats(flat.imag.reshape(-1), precision, sci_mode)
+    return [_complex_join(r, i) for r, i in zip(reals, imags, strict=True)], w1 + w2 + 1
+
+
+def _complex_scalar(value: complex, precision: int, sci_mode: bool | None) -> str:
+    return _complex_join(scalar_float_str(value.real, precision, sci_mode),
+                         scalar_float_str(value.imag, precision, sci_mode))
+
+
 def _cells(shown: np.ndarray, precision: int, sci_mode: bool | None) -> tuple[list[str], int]:
     """Format the shown elements (row-major) and pad them to PyTorch's common width."""
     flat = shown.reshape(-1)
-    values = flat.tolist()
+    if flat.dtype.kind == "c":
+        return _complex_cells(flat, precision, sci_mode)
     if flat.dtype.kind == "f":
-        mask = np.isfinite(flat) & (flat != 0)
-        strings = _float_strings(values, flat[mask], precision, sci_mode)
-        width = 1
-        for text, measured in zip(strings, mask.tolist(), strict=True):
-            if measured and len(text) > width:
-                width = len(text)
-    else:
-        strings = [str(v) for v in values]
-        width = max(1, max(len(text) for text in strings))
+        return _padded_floats(flat, precision, sci_mode)
+    strings = [str(v) for v in flat.tolist()]
+    width = max(1, max(len(text) for text in strings))
     return [text.rjust(width) for text in strings], width
 
 
@@ -205,6 +234,8 @@ def _body(
         value = arr.reshape(-1)[0].item()
         if arr.dtype.kind == "f":
             text = scalar_float_str(float(value), precision, sci_mode)
+        elif arr.dtype.kind == "c":
+            text = _complex_scalar(value, precision, sci_mode)
         else:
             text = str(value)
         return "[" * arr.ndim + text + "]" * arr.ndim
@@ -328,7 +359,8 @@ def format_tensor(
         raise ValueError(f"unsupported tensor dtype {dtype!r}") from None
     if default_dtype is None:
         default_dtype = _dtypes.name_of(_dtypes.default_dtype())
-    shows_dtype = dtype not in (default_dtype, "int64", "bool")
+    default_complex = "complex128" if default_dtype == "float64" else "complex64"
+    shows_dtype = dtype not in (default_dtype, default_complex, "int64", "bool")
     arr = np.asarray(data)
     if arr.dtype != np_dtype:
         arr = arr.astype(np_dtype)
@@ -348,6 +380,8 @@ def format_tensor(
             value = arr.item()
             if arr.dtype.kind == "f":
                 body = scalar_float_str(float(value), precision, sci_mode)
+            elif arr.dtype.kind == "c":
+                body = _complex_scalar(value, precision, sci_mode)
             else:
                 body = str(value)
         else:

@@ -194,7 +194,7 @@ TENSOR_METHODS: dict[str, Callable[..., Any]] = {
     "register_hook": H.register_hook,
     "register_post_accumulate_grad_hook": H.register_post_accumulate_grad_hook,
     "is_inference": is_inference,
-    "is_complex": lambda x: False,
+    "is_complex": lambda x: x.dtype.kind == "c",
 }
 # PyTorch's argument checks first (interp/argcheck.py), where the method has a schema.
 TENSOR_METHODS = {name: argcheck.checked(f"Tensor.{name}", fn)
@@ -383,8 +383,10 @@ def get_attribute(obj: Any, name: str) -> Any:
         if found:
             return value
     elif t is DType:
-        if name == "is_floating_point":
-            return obj.is_floating_point
+        if name in ("is_floating_point", "is_complex", "is_signed", "itemsize"):
+            return getattr(obj, name)
+        if name in ("to_real", "to_complex"):
+            return BoundMethod(obj, name, getattr(DType, name))
     elif t is Size:
         if name in ("numel", "index", "count"):
             return BoundMethod(obj, name, getattr(Size, name))

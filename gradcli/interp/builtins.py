@@ -164,8 +164,8 @@ def _is_floating_point(input: Tensor) -> bool:
 
 
 def _is_complex(input: Tensor) -> bool:
-    """Whether the tensor's dtype is complex (never, in gd)."""
-    return False
+    """Whether the tensor's dtype is complex."""
+    return input.dtype.kind == "c"
 
 
 def _is_inference(input: Tensor) -> bool:
@@ -326,6 +326,8 @@ class Registry:
             "int16": DTYPE_VALUES["int16"], "short": DTYPE_VALUES["int16"],
             "int8": DTYPE_VALUES["int8"], "uint8": DTYPE_VALUES["uint8"],
             "float16": DTYPE_VALUES["float16"], "half": DTYPE_VALUES["float16"],
+            "complex64": DTYPE_VALUES["complex64"], "cfloat": DTYPE_VALUES["complex64"],
+            "complex128": DTYPE_VALUES["complex128"], "cdouble": DTYPE_VALUES["complex128"],
             "bool": DTYPE_VALUES["bool"],
         }
         self.functional = Namespace("torch.autograd.functional",
@@ -349,10 +351,12 @@ class Registry:
         self.linalg = Namespace("torch.linalg", {**_torch_module("torch.linalg"),
                                                  "LinAlgError": exceptions.LINALG_ERROR})
         self.special = Namespace("torch.special", _torch_module("torch.special"))
+        self.fft = Namespace("torch.fft", _torch_module("torch.fft"))
         self.torch = Namespace("torch", {
             **_torch_module("torch", _interp_functions()), **dtypes_, **devices.TORCH_MEMBERS,
             "autograd": self.autograd, "nn": self.nn, "linalg": self.linalg,
             "special": self.special, "func": self.func, "optim": self.optim,
+            "fft": self.fft,
             "pi": pymath.pi, "inf": pymath.inf, "nan": pymath.nan, "strided": STRIDED,
             "newaxis": None,
             "e": pymath.e, "Size": Builtin("torch.Size", _size,
@@ -368,6 +372,7 @@ class Registry:
             "torch.autograd.forward_ad": self.forward_ad,
             "torch.nn.functional": self.nn_functional,
             "torch.linalg": self.linalg, "torch.special": self.special, "math": self.math,
+            "torch.fft": self.fft,
             "random": Namespace("random", build=_random_members),
             **pyitertools.namespaces(),
             "dataclasses": pydataclasses.namespace(),

@@ -137,7 +137,8 @@ def _options(dt: Any) -> str:
 
 _LEGACY_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "int64": "LongTensor",
                  "int32": "IntTensor", "bool": "BoolTensor", "int16": "ShortTensor",
-                 "int8": "CharTensor", "uint8": "ByteTensor", "float16": "HalfTensor"}
+                 "int8": "CharTensor", "uint8": "ByteTensor", "float16": "HalfTensor",
+                 "complex64": "ComplexFloatTensor", "complex128": "ComplexDoubleTensor"}
 LEGACY_TYPES = {name: LegacyType(name, dtypes.DTYPES[dt]) for dt, name in _LEGACY_NAMES.items()}
 
 

@@ -48,6 +48,29 @@ class DType:
         """Whether this is a floating dtype."""
         return self.np.kind == "f"
 
+    @property
+    def is_complex(self) -> bool:
+        """Whether this is a complex dtype."""
+        return self.np.kind == "c"
+
+    @property
+    def is_signed(self) -> bool:
+        """Whether values can be negative (all but uint8 and bool)."""
+        return self.np.kind not in "ub"
+
+    @property
+    def itemsize(self) -> int:
+        """Bytes per element."""
+        return self.np.itemsize
+
+    def to_real(self) -> DType:
+        """The float dtype of a complex dtype's parts (others: itself)."""
+        return dtype_value(dtypes.to_real(self.np))
+
+    def to_complex(self) -> DType:
+        """The complex dtype of a float dtype."""
+        return dtype_value(dtypes.to_complex(self.np))
+
 
 DTYPE_VALUES = {name: DType(dt) for name, dt in dtypes.DTYPES.items()}
 

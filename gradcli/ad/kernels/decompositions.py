@@ -17,6 +17,8 @@ LINALG_ERROR = "_LinAlgError"
 
 def check_matrix(a: ndarray, op: str, square: bool = True) -> None:
     """PyTorch's checks of a (batch of) matrices: float dtype, 2+ dims, square."""
+    if a.dtype.kind == "c":
+        raise TorchError(f"{op} of a complex tensor is not supported by gradcli")
     if a.dtype.kind != "f":
         raise TorchError(f"{op}: Expected a floating point or complex tensor as input. "
                          f"Got {scalar_name(a.dtype)}")

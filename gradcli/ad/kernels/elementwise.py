@@ -232,8 +232,10 @@ def _is_bool(x: Any) -> bool:
 
 
 def sub(a: Any, b: Any) -> Any:
-    """a - b; PyTorch refuses bool operands (numpy's words would differ)."""
-    if (type(a) is ndarray and a.dtype == _BOOL) or (type(b) is ndarray and b.dtype == _BOOL):
+    """a - b; PyTorch refuses bool operands, a Python bool too (numpy's words would
+    differ)."""
+    if (type(a) is ndarray and a.dtype == _BOOL) or (type(b) is ndarray and b.dtype == _BOOL) \
+            or type(a) is bool or type(b) is bool:
         if _is_bool(a) and _is_bool(b):
             raise TorchError("Subtraction, the `-` operator, with two bool tensors is not "
                              "supported. Use the `^` or `logical_xor()` operator instead.")
@@ -311,7 +313,7 @@ def div(a: Any, b: Any) -> Any:
             return out if type(out) is ndarray and out.dtype == rt else np.asarray(
                 out, dtype=rt)
     rt = result_type(a, b)
-    if rt.kind != "f":
+    if rt.kind not in "fc":
         rt = dtypes.default_dtype()
     elif rt is _F16:  # in float32, PyTorch's opmath type, rounded once
         return np.asarray(np.true_divide(_opmath(_cast(a, rt)), _opmath(_cast(b, rt))),
@@ -395,7 +397,9 @@ def _float_unary(f: Any, exact: bool = False, float32: Any = None):
                 return f(x, out=ARRAY_OUT)
             return f(x.astype(_F64), out=ARRAY_OUT).astype(_F32)
         if dt is not _F64 and dt.kind != "f":
-            return wide(f, x.astype(dtypes.default_dtype()))
+            if dt.kind == "c":  # complex: numpy's own complex function
+                return f(x)
+            return wide(f, dtypes.as_default_float(x))
         return f(x, out=ARRAY_OUT)
 
     kernel.__name__ = getattr(f, "__name__", "kernel")
@@ -449,7 +453,7 @@ def sigmoid(x: ndarray) -> Any:
     """Logistic function as PyTorch's CPU kernel computes it, 1 / (1 + exp(-x)) in the
     dtype (exp(-x) overflowing to inf gives 0, as there)."""
     if x.dtype.kind != "f":
-        x = x.astype(dtypes.default_dtype())
+        x = dtypes.as_default_float(x)
     one = x.dtype.type(1)
     with np.errstate(over="ignore"):
         e = vec_exp(np.negative(x, out=ARRAY_OUT))
@@ -543,7 +547,10 @@ def where(cond: ndarray, a: Any, b: Any) -> Any:
 
 
 def to_dtype(x: ndarray, dtype: np.dtype) -> Any:
-    """Convert to another dtype (always a copy)."""
+    """Convert to another dtype (always a copy; complex to real keeps the real part, as
+    PyTorch's, which warns)."""
+    if x.dtype.kind == "c" and np.dtype(dtype).kind != "c":
+        return x.real.astype(dtype)
     return x.astype(dtype)
 
 

@@ -26,7 +26,7 @@ ndarray = np.ndarray
 
 
 def _float(x: ndarray) -> ndarray:
-    return x if x.dtype.kind == "f" else x.astype(dtypes.default_dtype())
+    return x if x.dtype.kind == "f" else dtypes.as_default_float(x)
 
 
 def _unary(f: Any):

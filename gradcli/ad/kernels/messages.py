@@ -32,14 +32,16 @@ def scalar_name(dtype: np.dtype) -> str:
     """PyTorch's scalar-type name of a dtype (Float, Double, Long, Bool)."""
     return {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int",
             "bool": "Bool", "int16": "Short", "int8": "Char", "uint8": "Byte",
-            "float16": "Half"}.get(
+            "float16": "Half", "complex64": "ComplexFloat",
+            "complex128": "ComplexDouble"}.get(
         dtypes.name_of(dtype), str(dtype)
     )
 
 
 _C_NAMES = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int",
             "bool": "bool", "int16": "short int", "int8": "signed char",
-            "uint8": "unsigned char", "float16": "c10::Half"}
+            "uint8": "unsigned char", "float16": "c10::Half",
+            "complex64": "c10::complex<float>", "complex128": "c10::complex<double>"}
 
 
 def c_type_name(dtype: np.dtype) -> str:

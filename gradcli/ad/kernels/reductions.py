@@ -256,6 +256,12 @@ def sum(x: ndarray, dim: Any = None, keepdim: bool = False, dtype: Any = None) -
         if x.dtype == _f16:  # accumulated in float32, as PyTorch's
             return np.asarray(torch_sum(x.astype(_f32), dim, keepdim)).astype(_f16)
         return torch_sum(x, dim, keepdim)
+    if x.dtype.kind == "c":  # each part in the order of its float dtype's sum
+        real = np.asarray(torch_sum(np.ascontiguousarray(x.real), dim, keepdim))
+        out = np.empty(real.shape, x.dtype)
+        out.real = real
+        out.imag = torch_sum(np.ascontiguousarray(x.imag), dim, keepdim)
+        return out
     out_dtype = np.dtype(np.int64) if dtype is None else x.dtype  # sum(dtype=torch.int32)
     return _sum(x, axis=_axis(dim), keepdims=keepdim, dtype=out_dtype, out=ARRAY_OUT)
 
@@ -264,7 +270,10 @@ def mean(x: ndarray, dim: Any = None, keepdim: bool = False, dtype: Any = None) 
     """Mean over dims (floating tensors only, as in PyTorch), in `dtype` when given."""
     if dtype is not None:
         x = x.astype(dtype, copy=False)
-    if x.dtype.kind != "f":
+    if x.dtype.kind == "c" and x.size:
+        total = sum(x, dim, keepdim)
+        return np.true_divide(total, x.size // max(1, np.size(total)), dtype=x.dtype)
+    if x.dtype.kind not in "fc":
         raise TorchError(
             "mean(): could not infer output dtype. Input dtype must be either a floating "
             f"point or complex dtype. Got: {scalar_name(x.dtype)}"
@@ -283,6 +292,8 @@ def prod(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
     """Product over a dim (all when None). A float32/float64 product along contiguous
     memory (the whole tensor, or the last dim of a C-contiguous one) in PyTorch's order
     (_vector_prod); other products along a dim run in order, as numpy's."""
+    if x.dtype.kind == "c":
+        dtypes.as_default_float(x)  # gd's error: a complex product
     dt = x.dtype if x.dtype.kind == "f" else np.dtype(np.int64)
     if (dt is _f32 or dt is _f64) and x.ndim and x.size:
         if dim is None and (x.flags.c_contiguous or x.flags.f_contiguous) \
@@ -351,6 +362,8 @@ def norm(x: ndarray, p: float = 2.0, dim: Any = None, keepdim: bool = False,
          aten: bool = False) -> Any:
     """Vector p-norm over dims (all when None). `aten`: recorded as at::norm (no effect
     on the value)."""
+    if x.dtype.kind == "c":  # the norm of the moduli
+        x = np.abs(x)
     if x.dtype.kind != "f":
         raise TorchError(
             "linalg.vector_norm: Expected a floating point or complex tensor as input. "
@@ -503,7 +516,7 @@ def logsumexp(x: ndarray, dim: Any, keepdim: bool = False) -> Any:
     """log(sum(exp(x - max))) + max over dims, stable: PyTorch's logsumexp_out_impl (the
     sum in PyTorch's order; an infinite max is 0 where it is added back)."""
     if x.dtype.kind != "f":
-        x = x.astype(dtypes.default_dtype())
+        x = dtypes.as_default_float(x)
     ax = _axis(dim)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         if x.size == 0:  # the sum of no exponentials: log 0
@@ -544,7 +557,7 @@ def softmax(x: ndarray, dim: int) -> Any:
     """Softmax along dim, stable, as PyTorch's CPU kernel rounds it: exp(x - max) times
     the reciprocal of the sum along the last dim, divided by it along another."""
     if x.dtype.kind != "f":
-        x = x.astype(dtypes.default_dtype())
+        x = dtypes.as_default_float(x)
     if x.size == 0:
         return x.copy()
     if x.ndim == 0:
@@ -613,7 +626,7 @@ def log_softmax_backward(g: ndarray, out: ndarray, dim: int) -> Any:
 def log_softmax(x: ndarray, dim: int) -> Any:
     """log(softmax(x)) along dim, stable: (x - max) - log(Σ exp(x - max))."""
     if x.dtype.kind != "f":
-        x = x.astype(dtypes.default_dtype())
+        x = dtypes.as_default_float(x)
     if x.size == 0:
         return x.copy()
     if x.ndim == 0:

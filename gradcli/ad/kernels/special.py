@@ -21,7 +21,7 @@ ndarray = np.ndarray
 
 
 def _float(x: ndarray) -> ndarray:
-    return x if x.dtype.kind == "f" else x.astype(dtypes.default_dtype())
+    return x if x.dtype.kind == "f" else dtypes.as_default_float(x)
 
 
 def _map(f: Any, x: ndarray) -> ndarray:

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from gradcli.ad import dtypes
 from gradcli.ad.kernels import clib as C
 from gradcli.ad.kernels import stlsort as stl
 from gradcli.ad.kernels.fused import fma
@@ -34,6 +35,8 @@ def wrap_dim(dim: int, ndim: int) -> int:
 def _scan_dtype(x: ndarray, dtype: Any) -> np.dtype:
     if dtype is not None:
         return np.dtype(dtype)
+    if x.dtype.kind == "c":
+        dtypes.as_default_float(x)  # gd's error: complex cumulative ops
     return x.dtype if x.dtype.kind == "f" else _i64
 
 

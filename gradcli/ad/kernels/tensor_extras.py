@@ -19,7 +19,7 @@ def angle(x: ndarray) -> Any:
     """The argument of a real number: π for negatives, 0 otherwise, NaN for NaN (integers
     give the default float dtype)."""
     if x.dtype.kind != "f":
-        x = x.astype(dtypes.default_dtype())
+        x = dtypes.as_default_float(x)
     pi = x.dtype.type(math.pi)
     return np.where(np.isnan(x), x, np.where(x < 0, pi, x.dtype.type(0)))
 
@@ -59,7 +59,7 @@ def mvlgamma(x: ndarray, p: int) -> Any:
     from gradcli.ad.kernels.special import lgamma
 
     if x.dtype.kind != "f":
-        x = x.astype(dtypes.default_dtype())
+        x = dtypes.as_default_float(x)
     # PyTorch 2.13 checks no domain: log |Γ| at every argument, inf at its poles.
     steps = np.arange(p, dtype=x.dtype)[::-1] * x.dtype.type(-0.5)
     total = torch_sum(lgamma(steps + x[..., None]), -1, False)

@@ -13,6 +13,7 @@ from gradcli.ad.ops import (  # noqa: F401  (modules that only declare their spe
     attention,
     combine,
     compare,
+    complex_ops,
     conv,
     conv_transpose,
     counting,

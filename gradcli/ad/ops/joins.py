@@ -409,9 +409,14 @@ def mT(input: Tensor, attribute: str = "mT") -> Tensor:
     return transpose(input, -2, -1)
 
 
+def _conjugated(t: Tensor) -> Tensor:
+    """A complex tensor's conjugate (complex tensors carry no graph); a real one itself."""
+    return tensor_from_array(np.conj(t.array)) if t.dtype.kind == "c" else t
+
+
 def mH(input: Tensor) -> Tensor:
     """x.mH: the conjugate transpose of the last two dims (for real tensors, x.mT)."""
-    return mT(input, "mH")
+    return _conjugated(mT(input, "mH"))
 
 
 def H(input: Tensor) -> Tensor:
@@ -421,7 +426,7 @@ def H(input: Tensor) -> Tensor:
                              f"{input.ndim}-D tensor."
                              + (" For batches of matrices, consider using tensor.mH"
                                 if input.ndim > 2 else ""))
-    return transpose(input, 0, 1)
+    return _conjugated(transpose(input, 0, 1))
 
 
 def swapaxes(input: Tensor, axis0: int, axis1: int) -> Tensor:

@@ -23,7 +23,8 @@ SURFACE: dict[str, Callable[..., Any]] = {}
 #: Spelling → its family (a README heading: "linalg", "reductions", ...).
 FAMILY: dict[str, str] = {}
 
-MODULES = ("torch", "torch.linalg", "torch.special", "torch.nn.functional", "Tensor")
+MODULES = ("torch", "torch.linalg", "torch.special", "torch.nn.functional", "torch.fft",
+           "Tensor")
 
 
 def expose(fn: F, *spellings: str, family: str) -> F:

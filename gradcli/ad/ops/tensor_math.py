@@ -80,6 +80,8 @@ def vdot(input: Tensor, other: Tensor) -> Tensor:
     a, b = _as_tensor(input), _as_tensor(other)
     if a.ndim != 1 or b.ndim != 1:
         raise GdRuntimeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
+    if a.dtype.kind == "c":
+        a = SURFACE["torch.conj"](a)
     return apply(RULES["vdot"], (a, b))
 
 

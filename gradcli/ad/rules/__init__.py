@@ -29,6 +29,7 @@ builders they share are in `base`). Importing this package fills it.
 from __future__ import annotations
 
 import gradcli.ad.rules.statistics  # noqa: F401  (the statistics family)
+from gradcli.ad.ops.complex_ops import refuse_complex_ordering
 from gradcli.ad.registry import RULES, Rule
 from gradcli.ad.rules import (  # noqa: F401  (each module fills RULES with its family)
     backward,
@@ -54,5 +55,7 @@ from gradcli.ad.rules import (  # noqa: F401  (each module fills RULES with its 
 )
 from gradcli.ad.rules.base import elementwise as elementwise_rule
 from gradcli.ad.rules.base import linear, need
+
+refuse_complex_ordering()  # complex inputs: an error where numpy would order them
 
 __all__ = ["RULES", "Rule", "elementwise_rule", "linear", "need"]
