@@ -214,16 +214,19 @@ class ExpressionCompiler:
         span = node.span
         is_and = node.op == "and"
 
+        *tests, last = values
+
         def boolop(f: Frame) -> Any:
-            v: Any = None
+            # As Python: each operand but the last is tested; the last is the value as it
+            # is, never tested (`print(...) or x * 4` is a tensor of several elements).
             try:
-                for e in values:
+                for e in tests:
                     v = e(f)
                     if truth(v) != is_and:
                         return v
             except CAUGHT as e:
                 raise runtime_error(e, span) from None
-            return v
+            return last(f)
 
         return boolop
 
