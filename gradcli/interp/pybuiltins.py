@@ -102,7 +102,10 @@ def _sum(iterable: Any, /, start: Any = 0) -> Any:
             out.extend(item)
             limits.check_length(len(out))
         return out if kind is list else tuple(out)
-    if type(iterable) is Tensor and (type(start) in (int, float) or type(start) is Tensor):
+    if type(iterable) is Tensor and (type(start) in (int, float) or type(start) is Tensor) \
+            and (iterable.array.dtype.kind in "fc" or iterable.array.dtype == np.int64):
+        # (torch.sum promotes bool and the small integer dtypes to int64, where adding the
+        # rows one by one keeps theirs: those take Python's loop below)
         return _sum_rows(iterable, start)
     return py.sum(_items(iterable, "sum()"), start)
 

@@ -651,7 +651,10 @@ BUILTIN_CALLS = ["sum(t)", "sum(t, {n})", "sum(t, start={n})", "sum(t, t)", "max
                  "any(t)", "all(t)", "list(t)", "divmod(t, {n})", "divmod({n}, t)",
                  "tuple(t)", "max(t, key=abs)", "sum([t, t])", "sum(t) * 2", "abs(-t)",
                  "sum(list(t))", "float(t) + 1", "int(t) // 2", "t.sum() + sum(t)",
-                 "len(list(t))", "max(list(t))", "sorted(list(t))"]
+                 "len(list(t))", "max(list(t))", "sorted(list(t))",
+                 # and/or test every operand but the last (a tensor last is never tested)
+                 "{n} or t", "{n} and t", "None or t * 2", "[] or [t]", "t or {n}",
+                 "t and {n}", "not t", "({n} or t) * 2", "{n} and {k} and t"]
 
 
 @st.composite
