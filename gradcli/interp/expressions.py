@@ -573,7 +573,7 @@ class ExpressionCompiler:
                 try:
                     if k is None:
                         m = v(f)
-                        if type(m) is not dict:
+                        if not isinstance(m, dict):
                             raise TypeError(f"'{type_name(m)}' object is not a mapping")
                         out.update(m)
                     else:

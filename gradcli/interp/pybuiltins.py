@@ -248,6 +248,9 @@ def _reversed_instance(x: Any) -> Any:
     fn = x._dunder("__reversed__")
     if fn is not None:
         return fn(x)
+    if isinstance(x, (list, dict, tuple)):  # a container's subclass (pysubclass)
+        it = py.reversed(x)
+        return IteratorValue(type(it).__name__, it)
     if x._dunder("__len__") is None or x._dunder("__getitem__") is None:
         raise GdRuntimeError(f"'{type_name(x)}' object is not reversible", py_type="TypeError")
     n = py.len(x)
@@ -458,10 +461,12 @@ _INSTANCE_CHECKS: dict[str, Callable[[Any], bool]] = {
         type(v) is ArrayValue and isinstance(v.value, float)),
     "str": lambda v: type(v) is str or _mixin(v) == "str",
     "bool": lambda v: type(v) is bool,
-    "list": lambda v: type(v) is list,
+    "list": lambda v: type(v) is list or (isinstance(v, list)
+                                          and isinstance(v, classes.InstanceValue)),
     "tuple": lambda v: isinstance(v, tuple),  # torch.Size is a tuple
     "dict": lambda v: isinstance(v, dict),  # state dicts (OrderedDict), opt.state
-    "set": lambda v: type(v) is set,
+    "set": lambda v: type(v) is set or (isinstance(v, set)
+                                        and isinstance(v, classes.InstanceValue)),
     "range": lambda v: type(v) is range,
     "frozenset": lambda v: type(v) is frozenset,
     "slice": lambda v: type(v) is slice,

@@ -56,7 +56,7 @@ def _plain(v: Any, default: Any, depth: int = 0) -> Any:
                                   f"{type_name(k)}")
             out[k] = _plain(x, default, depth + 1)
         return out
-    if t is list or t is tuple:
+    if isinstance(v, (list, tuple)):  # their subclasses too (named tuples, gd's)
         return [_plain(x, default, depth + 1) for x in v]
     if default is None:
         raise _type_error(f"Object of type {type_name(v)} is not JSON serializable")
