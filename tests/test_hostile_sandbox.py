@@ -559,7 +559,8 @@ ISOLATED: list[tuple[str, str, str]] = [
     ("fstring-nested-spec", 'f"{1:{(1).__class__}}"', r"error: "),
     ("format-huge-width", '"{:>{}}".format(1, 10**9)', r"exceeds the limit"),
     ("percent-huge-width", '"%*d" % (10**9, 1)', r"exceeds the limit"),
-    ("template", 'import string\nstring.Template("$x")', r"no attribute 'Template'"),
+    ("template", 'import string\nstring.Template("${x.__class__}").substitute(x=1)\n'
+     'string.Template("$x").pattern', r"Invalid placeholder"),
     # --- context managers and decorators that are not grad modes
     ("with-open", 'with open("pwned", "w") as f:\n    f.write("x")\nopen("/root/.bashrc")',
      r"No such file or directory"),

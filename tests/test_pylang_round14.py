@@ -10,6 +10,47 @@ import pytest
 from pyrun import gd_output, torch_output
 
 CASES: list[tuple[str, str, str]] = [
+    ('chainmap',
+     'import torch\n'
+     'from collections import ChainMap\n'
+     'import collections\n'
+     "defaults = {'lr': 0.1, 'epochs': 10, 'w': torch.ones(2)}\n"
+     "overrides = {'lr': 0.01}\n"
+     'cm = ChainMap(overrides, defaults)\n'
+     "print(cm['lr'], cm['epochs'], len(cm), sorted(cm), cm.maps[1]['epochs'], dict(cm"
+     ")['lr'], 'w' in cm, 'x' in cm)\n"
+     'print(cm)\n'
+     "cm['batch'] = 32\n"
+     "print(overrides, cm.get('nope', -1), cm.get('batch'))\n"
+     "child = cm.new_child({'lr': 1.0})\n"
+     "print(child['lr'], child.parents['lr'], len(child.maps), type(cm).__name__)\n"
+     'for k, v in sorted(child.items(), key=lambda kv: kv[0]):\n'
+     '    print(k, v)\n'
+     "print(list(cm.keys()), [type(v).__name__ for v in cm.values()], {**cm}['lr'])\n"
+     "del cm['batch']\n"
+     'try:\n'
+     "    del cm['epochs']\n"
+     'except KeyError as e:\n'
+     "    print('KeyError', e)\n"
+     'try:\n'
+     "    cm['missing']\n"
+     'except KeyError as e:\n'
+     "    print('KeyError', e)\n"
+     "print(cm.pop('lr'), cm, collections.ChainMap().maps)\n"
+     "print(ChainMap({'a': 1}).new_child(), cm.copy() == cm)\n",
+     "0.01 10 3 ['epochs', 'lr', 'w'] 10 0.01 True False\n"
+     "ChainMap({'lr': 0.01}, {'lr': 0.1, 'epochs': 10, 'w': tensor([1., 1.])})\n"
+     "{'lr': 0.01, 'batch': 32} -1 32\n"
+     '1.0 0.01 3 ChainMap\n'
+     'batch 32\n'
+     'epochs 10\n'
+     'lr 1.0\n'
+     'w tensor([1., 1.])\n'
+     "['lr', 'epochs', 'w', 'batch'] ['float', 'int', 'Tensor', 'int'] 0.01\n"
+     'KeyError "Key not found in the first mapping: \'epochs\'"\n'
+     "KeyError 'missing'\n"
+     "0.01 ChainMap({}, {'lr': 0.1, 'epochs': 10, 'w': tensor([1., 1.])}) [{}]\n"
+     "ChainMap({}, {'a': 1}) True\n"),
     ('container_subclasses',
      'import torch, json, copy\n'
      'class AttrDict(dict):\n'
@@ -115,6 +156,163 @@ CASES: list[tuple[str, str, str]] = [
      "['a', 'b'] True 2 True\n"
      '1 True True\n'
      '0.1\n'),
+    ('generator_return',
+     'import torch\n'
+     'def gen():\n'
+     '    x = yield 1\n'
+     '    print("got", x)\n'
+     '    yield from range(2)\n'
+     '    return 5\n'
+     'g = gen(); print(next(g), g.send("hi"), next(g))\n'
+     'try:\n'
+     '    next(g); next(g)\n'
+     'except StopIteration as e:\n'
+     '    print("stop", e.value, repr(e), str(e), e.args)\n'
+     'def plain():\n'
+     '    yield torch.ones(1)\n'
+     'p = plain(); next(p)\n'
+     'try:\n'
+     '    next(p)\n'
+     'except StopIteration as e:\n'
+     '    print("stop", e.value, repr(e), e.args)\n'
+     'def inner():\n'
+     '    yield 1\n'
+     '    return "done"\n'
+     'def outer():\n'
+     '    r = yield from inner()\n'
+     '    print("inner returned", r)\n'
+     '    return r * 2\n'
+     'o = outer()\n'
+     'for v in o:\n'
+     '    print(v)\n'
+     'try:\n'
+     '    next(o)\n'
+     'except StopIteration as e:\n'
+     '    print(repr(e.value))\n'
+     'def counter(n):\n'
+     '    total = 0\n'
+     '    while True:\n'
+     '        x = yield total\n'
+     '        if x is None:\n'
+     '            return total\n'
+     '        total += x\n'
+     'c = counter(0); next(c); c.send(2); c.send(3)\n'
+     'try:\n'
+     '    c.send(None)\n'
+     'except StopIteration as e:\n'
+     '    print("total", e.value)\n'
+     'print(next(iter([]), "default"))\n'
+     'try:\n'
+     '    next(iter([]))\n'
+     'except StopIteration as e:\n'
+     '    print(repr(e), e.value)\n',
+     'got hi\n'
+     '1 0 1\n'
+     'stop 5 StopIteration(5) 5 (5,)\n'
+     'stop None StopIteration() ()\n'
+     '1\n'
+     'inner returned done\n'
+     'None\n'
+     'total 5\n'
+     'default\n'
+     'StopIteration() None\n'),
+    ('generic_classes',
+     'import torch\n'
+     'from typing import TypeVar, Generic, Optional, List, Dict, Callable\n'
+     "T = TypeVar('T')\n"
+     "K = TypeVar('K')\n"
+     'class Box(Generic[T]):\n'
+     '    def __init__(self, v: T) -> None:\n'
+     '        self.v = v\n'
+     '    def get(self) -> T:\n'
+     '        return self.v\n'
+     'class Pair(Generic[K, T]):\n'
+     '    def __init__(self, k: K, v: T):\n'
+     '        self.k, self.v = k, v\n'
+     'class Sub(Box[int]):\n'
+     '    pass\n'
+     "print(Box[int](3).get(), Box(4).get(), Pair[str, torch.Tensor]('a', torch.ones(1"
+     ')).v, Sub(5).get())\n'
+     'b: Box[List[int]] = Box([1])\n'
+     'def make(cls: Callable[..., Box[T]], v: T) -> Box[T]:\n'
+     '    return cls(v)\n'
+     'print(make(Box, 2.5).get(), isinstance(Sub(1), Box), b.v)\n',
+     '3 4 tensor([1.]) 5\n'
+     '2.5 True [1]\n'),
+    ('namedtuple_methods',
+     'import torch\n'
+     'from typing import NamedTuple\n'
+     'from collections import namedtuple\n'
+     'class P(NamedTuple):\n'
+     '    x: float\n'
+     '    y: float = 0.0\n'
+     '    scale = 2\n'
+     '    def norm(self):\n'
+     '        return (self.x**2 + self.y**2) ** 0.5\n'
+     '    @property\n'
+     '    def doubled(self):\n'
+     '        return P(self.x * self.scale, self.y * self.scale)\n'
+     '    @classmethod\n'
+     '    def origin(cls):\n'
+     '        return cls(0.0, 0.0)\n'
+     '    @staticmethod\n'
+     '    def unit():\n'
+     '        return P(1.0)\n'
+     'p = P(3.0, 4.0)\n'
+     'print(p, p.norm(), p.doubled, P.origin(), P.unit(), p._replace(x=0.0), p._asdict'
+     '(), P.scale, p.scale)\n'
+     "class Point(namedtuple('Point', ['x', 'y'])):\n"
+     '    __slots__ = ()\n'
+     '    def dist(self, other):\n'
+     '        return ((self.x - other.x) ** 2 + (self.y - other.y) ** 2) ** 0.5\n'
+     'q = Point(1, 2)\n'
+     'print(q, q.dist(Point(4, 6)), q.x, isinstance(q, Point), isinstance(q, tuple), q'
+     ' == (1, 2), type(q).__name__)\n'
+     'class Batch(NamedTuple):\n'
+     '    inputs: torch.Tensor\n'
+     '    targets: torch.Tensor\n'
+     '    def to(self, device):\n'
+     '        return Batch(*(t.to(device) for t in self))\n'
+     '    def __len__x(self):\n'
+     '        return 0\n'
+     'b = Batch(torch.ones(2), torch.zeros(2)).to("cpu")\n'
+     'x, y = b\n'
+     'print(b, x, len(b), b.inputs.sum().item())\n',
+     'P(x=3.0, y=4.0) 5.0 P(x=6.0, y=8.0) P(x=0.0, y=0.0) P(x=1.0, y=0.0) P(x=0.0, y=4'
+     ".0) {'x': 3.0, 'y': 4.0} 2 2\n"
+     'Point(x=1, y=2) 5.0 1 True True True Point\n'
+     'Batch(inputs=tensor([1., 1.]), targets=tensor([0., 0.])) tensor([1., 1.]) 2 2.0\n'),
+    ('string_template',
+     'import torch\n'
+     'from string import Template\n'
+     'import string\n'
+     "t = Template('$who likes ${what}; $$5 for $who')\n"
+     "print(t.substitute(who='tim', what='kung pao'), t.safe_substitute(who='x'), t.template)\n"
+     "print(t.substitute({'who': 'ann', 'what': torch.tensor([1.5])}), t.substitute({'"
+     "who': 1}, what=2.5))\n"
+     'try:\n'
+     "    t.substitute(who='a')\n"
+     'except KeyError as e:\n'
+     "    print('KeyError', e)\n"
+     'try:\n'
+     "    Template('bad $').substitute()\n"
+     'except ValueError as e:\n'
+     "    print('ValueError', e)\n"
+     "print(sorted(t.get_identifiers()), t.is_valid(), Template('$').is_valid())\n"
+     's = string.Template("epoch $epoch: loss=$loss")\n'
+     'for epoch in range(2):\n'
+     '    print(s.substitute(epoch=epoch, loss=round(0.5 / (epoch + 1), 3)))\n'
+     'print(string.ascii_lowercase, string.digits, string.punctuation, string.capwords'
+     '("hello  world"))\n',
+     'tim likes kung pao; $5 for tim x likes ${what}; $5 for x $who likes ${what}; $$5'
+     ' for $who\n'
+     'ann likes tensor([1.5000]); $5 for ann 1 likes 2.5; $5 for 1\n'
+     "KeyError 'what'\n"
+     'ValueError Invalid placeholder in string: line 1, col 5\n'
+     "['what', 'who'] True False\n"
+     'epoch 0: loss=0.5\n'
+     'epoch 1: loss=0.25\n'
+     'abcdefghijklmnopqrstuvwxyz 0123456789 !"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~ Hello World\n'),
 ]
 
 

@@ -430,10 +430,23 @@ CONTAINER_KINDS = (
     "class L(list):\n    def sup(self):\n        return super()\n"
     "class S(set):\n    pass\n"
     "class T(tuple):\n    pass\n"
-    "dd, ad, ll, ss, tt = D(a=1), AD(a=1), L([1]), S({1}), T((1,))\n")
+    "dd, ad, ll, ss, tt = D(a=1), AD(a=1), L([1]), S({1}), T((1,))\n"
+    # and the other kinds of round 14: ChainMap (and its views), string.Template, a
+    # NamedTuple class with methods, a typing.Generic class subscripted
+    "import collections, string, typing\n"
+    "cm = collections.ChainMap({'a': 1}, {})\n"
+    "tp = string.Template('$a')\n"
+    "class NP(typing.NamedTuple):\n    x: int\n    def m(self):\n        return self\n"
+    "    @classmethod\n    def c(cls):\n        return cls\n"
+    "T_ = typing.TypeVar('T_')\n"
+    "class G(typing.Generic[T_]):\n    pass\n"
+    "npv = NP(1)\n")
 CONTAINER_VALUES = ["dd", "ad", "ll", "ss", "tt", "ll.append", "dd.get", "dd.sup()",
                     "ll.sup()", "dd.sup().__init__", "dd.sup().__getitem__",
-                    "ll.sup().__setitem__", "dd['zz']", "ll[0:]", "D", "L"]
+                    "ll.sup().__setitem__", "dd['zz']", "ll[0:]", "D", "L",
+                    "cm", "cm.items()", "cm.keys", "cm.maps", "cm.parents", "cm.new_child()",
+                    "tp", "tp.substitute", "npv", "npv.m", "NP.c", "npv.m()", "NP", "G[int]",
+                    "G[int]()"]
 
 
 @pytest.mark.parametrize("value", CONTAINER_VALUES)
@@ -443,7 +456,7 @@ def test_container_subclasses_lead_nowhere(value: str) -> None:
                  "__self__", "__func__", "__objclass__", "hash_id", "_dunder"]:
         if name == "__init__" and value in ("dd.sup()", "ll.sup()"):
             continue  # super().__init__ is the container's (a gd built-in, below)
-        if name == "__dict__" and value in ("dd", "ad", "ll", "ss", "tt"):
+        if name == "__dict__" and value in ("dd", "ad", "ll", "ss", "tt", "G[int]()"):
             continue  # an instance's __dict__ is vars() (test_an_instances_dict_is_...)
         code, message, _ = outcome(CONTAINER_KINDS + f"x = {value}.{name}\n")
         assert code == 4, f"{value}.{name} was not refused: {message}"

@@ -247,7 +247,7 @@ class ClassValue(GdObject):
     """A class made by a `class` statement."""
 
     __slots__ = ("abstract", "annotated", "attr_hooks", "attrs", "bases", "chain",
-                 "function_base", "host", "instance_type", "name", "properties")
+                 "function_base", "generic", "host", "instance_type", "name", "properties")
 
     def __init__(self, name: str, bases: tuple[Any, ...], attrs: dict[str, Any],
                  function_base: bool, host: type | None = None) -> None:
@@ -280,6 +280,8 @@ class ClassValue(GdObject):
         # Whether the class itself has a @property: only where one is in the chain may a
         # class attribute win over an instance's own attribute.
         self.properties = any(type(v) is Property for v in attrs.values())
+        # Whether typing.Generic[T] is a base (or a base's): Box[int] is then the class.
+        self.generic = any(b.generic for b in gd_bases)
         # The names the class body annotates (`x: int = 0`), in order: a dataclass's fields.
         self.annotated: tuple[str, ...] = ()
         # An abc.ABC class's abstract methods' names (None: not an ABC class).
@@ -722,6 +724,8 @@ def make_class(name: str, bases: list[Any], attrs: dict[str, Any], span: Span,
     except GdError as e:
         raise e.at(span) from None
     cls.annotated = annotated
+    cls.generic = cls.generic or any(getattr(b, "ignored_base", False)
+                                     and str(b).startswith("typing.Generic") for b in bases)
     for base in cls.chain[1:]:  # a base's __init_subclass__ (a class method) sees cls
         hook = base.attrs.get("__init_subclass__", _MISSING)
         if hook is not _MISSING:

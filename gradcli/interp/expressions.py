@@ -9,7 +9,7 @@ the span of the innermost expression that failed.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from gradcli.ad.record import apply
@@ -573,7 +573,7 @@ class ExpressionCompiler:
                 try:
                     if k is None:
                         m = v(f)
-                        if not isinstance(m, dict):
+                        if not isinstance(m, (dict, Mapping)):  # a dict, a ChainMap
                             raise TypeError(f"'{type_name(m)}' object is not a mapping")
                         out.update(m)
                     else:

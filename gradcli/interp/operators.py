@@ -379,6 +379,8 @@ def get_item(obj: Any, idx: Any) -> Any:
         return arrays.get_item(obj, idx)
     if isinstance(obj, Namespace):
         raise GdRuntimeError("'module' object is not subscriptable")
+    if getattr(obj, "generic", False):  # Box[int] of a typing.Generic class: the class
+        return obj
     raise GdRuntimeError(f"'{type_name(obj)}' object is not subscriptable")
 
 
@@ -412,8 +414,9 @@ def del_item(obj: Any, idx: Any) -> None:
     if type(obj) is list:
         del obj[int(idx) if type(idx) is Tensor else idx]
         return
-    if isinstance(obj, (dict, deque)):
-        del obj[idx]
+    if isinstance(obj, (dict, deque)) or (
+            isinstance(obj, GdObject) and hasattr(type(obj), "__delitem__")):
+        del obj[idx]  # dicts, deques, a ChainMap, a gd class's __delitem__
         return
     if isinstance(obj, InstanceValue):
         del obj[idx]  # the gd class's __delitem__

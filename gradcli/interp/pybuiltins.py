@@ -12,7 +12,7 @@ import builtins as py
 import collections
 import math
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -289,7 +289,7 @@ def _dict(*args: Any, **kwargs: Any) -> dict[Any, Any]:
     out: dict[Any, Any] = {}
     if args:
         src = args[0]
-        if isinstance(src, dict):  # dict and its collections subclasses
+        if isinstance(src, (dict, Mapping)):  # dict, its subclasses, a ChainMap
             out.update(src)
         else:
             for i, pair in enumerate(_items(src, "dict()")):
@@ -362,14 +362,10 @@ def _next(it: Any, default: Any = _NO_DEFAULT) -> Any:
                              py_type="TypeError")
     try:
         return py.next(it)
-    except StopIteration:
+    except StopIteration as stop:
         if default is not _NO_DEFAULT:
             return default
-        err = GdRuntimeError("StopIteration", py_type="StopIteration")
-        # What a `try` sees is Python's: a StopIteration with no args (str(e) == "").
-        err.exception = exceptions.ExceptionValue(  # type: ignore[attr-defined]
-            exceptions.CLASSES["StopIteration"], (), err)
-        raise err from None
+        raise exceptions.stop_iteration(stop) from None
 
 
 # -- types: type(x) and isinstance(x, T) -------------------------------------------------
