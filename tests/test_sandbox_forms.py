@@ -472,3 +472,13 @@ def test_container_subclass_attribute_dict_is_itself() -> None:
                     "dd.sup().__init__.__self__", "type(dd).__dict__"):
         code, message, _ = outcome(CONTAINER_KINDS + program + "\n")
         assert code == 4, program
+
+
+def test_container_subclasses_keep_the_size_caps() -> None:
+    # The container's own + and * (and +=, *=) on a subclass's instance are capped as
+    # gd's own list operators are; a lazy iterator added is run step by step.
+    for program in ("x = ll * 10**12\n", "x = 10**12 * ll\n", "ll *= 10**12\n",
+                    "x = tt * 10**12\n", "def g():\n    while True:\n        yield 1\nll += g()\n"):
+        code, message, _ = outcome(CONTAINER_KINDS + program)
+        assert code == 4 and ("exceeds the limit" in message or "step limit" in message), \
+            (program, message)

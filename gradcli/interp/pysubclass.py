@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import pymethods
+from gradcli.interp import limits, pymethods
 from gradcli.interp.classes import InstanceValue
 from gradcli.interp.values import BoundMethod
 
@@ -50,10 +50,26 @@ def _either(name: str, host: type) -> Callable[..., Any]:
     def method(self: Any, *args: Any) -> Any:
         if gd is not None and self._dunder(name) is not None:
             return gd(self, *args)
+        if name in _GROWING:  # within the size caps, as gd's own + and * are
+            _check_size(name, self, args[0])
         return native(self, *args)
 
     method.__name__ = name
     return method
+
+
+_GROWING = frozenset(("__add__", "__radd__", "__iadd__", "__mul__", "__rmul__", "__imul__"))
+
+
+def _check_size(name: str, inst: Any, other: Any) -> None:
+    n = len(inst)
+    if name in ("__mul__", "__rmul__", "__imul__"):
+        if type(other) is int:
+            limits.check_length(n * other)
+    elif isinstance(other, (list, tuple, str, dict, set)):
+        limits.check_length(n + len(other))
+    else:  # list += iterable: its length first (a lazy iterator runs step by step)
+        limits.bounded(other, "list +=")
 
 
 def _fill(host: type, inst: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
