@@ -205,6 +205,9 @@ VALUES: list[tuple[str, str]] = [
     ("import datetime", "datetime.datetime.now"), ("import datetime", "datetime.timedelta(1)"),
     ("import datetime", "datetime.timezone.utc"),
     ("", "[1, 2].__getitem__"), ("", "{'a': 1}.__contains__"), ("", "'ab'.__len__"),
+    # round 14: bytes and bytearray values and their methods
+    ("", "b'ab'"), ("", "bytearray(b'ab')"), ("", "b'ab'.decode"), ("", "bytearray(2).append"),
+    ("", "'x'.encode()"), ("", "bytes.fromhex"),
 ]
 DUNDERS = ["__class__", "__dict__", "__globals__", "__builtins__", "__subclasses__",
            "__init__", "__reduce_ex__", "__getattribute__", "__code__", "__closure__",
@@ -246,7 +249,7 @@ def test_no_dunder_or_internal_attribute_of_any_value(setup: str, expr: str) -> 
              "functools.cache(abs)", "pathlib.Path", "random.Random", "typing.overload",
              "typing.NewType('U', int)", "TD", "random.Random(1).random", "re.error",
              "unicodedata.normalize", "re.match('a', 'a').group", "re.compile('a').sub",
-             "datetime.datetime", "datetime.datetime.now",
+             "datetime.datetime", "datetime.datetime.now", "bytes.fromhex",
              "torch.func.functional_call", "torch.func.linearize(sin, ones(2))[1]")
     attrs = [a for a in DUNDERS + INTERNALS if not (a == "__name__" and expr in named)
              and not (expr in ("'text'", "str") and a in STR_METHODS)
@@ -609,7 +612,7 @@ ISOLATED: list[tuple[str, str, str]] = [
     ("dict", '{"a": 1}.__class__', r"not accessible"),
     ("match-print-stmt", "match 1:\n    case 1:\n        print 1", r"error: "),
     ("raise", "raise SystemExit(0)", r"name 'SystemExit' is not defined"),
-    ("bytes", "b'\\x00'", r"bytes literals are not supported"),
+    ("bytes", "b'\\x00'.decode('zlib_codec')\nb'\\x00'.__class__", r"unknown encoding"),
     ("annotation", "x: int = __import__('os')", r"error: "),
     ("exec-stmt-py2", 'exec "import os"', r"error: "),
     ("backticks", "`1`", r"error: "),
@@ -617,7 +620,7 @@ ISOLATED: list[tuple[str, str, str]] = [
 # Errors found while the program is being compiled are still runtime errors (exit 4),
 # as Python's ImportError is; syntax gd does not have is exit 3.
 SYNTAX_IDS = {"nonlocal", "yield", "yield-outside", "async", "await",
-              "match-print-stmt", "bytes", "exec-stmt-py2", "backticks",
+              "match-print-stmt", "exec-stmt-py2", "backticks",
               "import-star", "relative-import", "decorator-lambda"}
 
 

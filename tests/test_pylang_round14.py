@@ -10,6 +10,60 @@ import pytest
 from pyrun import gd_output, torch_output
 
 CASES: list[tuple[str, str, str]] = [
+    ('bytes_values',
+     'import torch\n'
+     "b = b'hello'\n"
+     'print(b, len(b), b[0], b[1:3], b.decode(), repr(b), type(b).__name__, type(b))\n'
+     "ba = bytearray(b'ab')\n"
+     'ba.append(99)\n'
+     'ba[0] = 65\n'
+     "ba.extend(b'!!')\n"
+     "print(ba, bytes(ba), list(b), b + b'!', b * 2, b'x' in b'xyz', b.upper(), 'é'.en"
+     "code('utf-8'), 'é'.encode())\n"
+     "print(bytes([65, 66]), bytes(3), b.hex(), bytes.fromhex('4142'), b == b'hello', "
+     "hash(b'ab') == hash(b'ab'))\n"
+     "print(b'a,b,c'.split(b','), b'-'.join([b'x', b'y']), b'  pad '.strip(), b.starts"
+     "with(b'he'), b.find(b'l'), b.count(b'l'))\n"
+     'print(b\'\\x00\\xff\\n\\t\\\\\', rb\'\\x00\', b\'abc\' b\'def\', b"it\'s", len(b\'\\x4'
+     "1'), isinstance(b, bytes), isinstance(ba, bytearray))\n"
+     "print(b'caf\\xc3\\xa9'.decode('utf-8'), b'\\xff'.decode('latin-1'), b'\\xff'.decode("
+     "'utf-8', errors='replace'))\n"
+     'try:\n'
+     "    b'\\xff'.decode('utf-8')\n"
+     'except UnicodeDecodeError as e:\n'
+     '    print(type(e).__name__, e)\n'
+     'try:\n'
+     "    b'\\xff'.decode()\n"
+     'except ValueError as e:\n'
+     '    print(type(e).__name__)\n'
+     "for x in b'hi':\n"
+     '    print(x)\n'
+     'print(sorted(b\'cab\'), max(b\'az\'), f"{b\'x\'}", str(b\'q\'), [b\'a\', b\'b\'], {b'
+     "'k': 1}, (b'',))\n"
+     "print(ba.pop(), ba, b'ab' < b'b', torch.tensor(list(b'ab')), bytearray(2), bytes"
+     '(range(3)))\n'
+     "print(bytearray('hi', 'utf-8'), bytes('hi', 'ascii'), b'%d' % 5 if False else b'"
+     "x', b'abc'[::-1], b'abc'[-1])\n"
+     'try:\n'
+     "    bytes('x')\n"
+     'except TypeError as e:\n'
+     '    print(e)\n',
+     "b'hello' 5 104 b'el' hello b'hello' bytes <class 'bytes'>\n"
+     "bytearray(b'Abc!!') b'Abc!!' [104, 101, 108, 108, 111] b'hello!' b'hellohello' T"
+     "rue b'HELLO' b'\\xc3\\xa9' b'\\xc3\\xa9'\n"
+     "b'AB' b'\\x00\\x00\\x00' 68656c6c6f b'AB' True True\n"
+     "[b'a', b'b', b'c'] b'x-y' b'pad' True 2 2\n"
+     'b\'\\x00\\xff\\n\\t\\\\\' b\'\\\\x00\' b\'abcdef\' b"it\'s" 1 True True\n'
+     'café ÿ �\n'
+     "UnicodeDecodeError 'utf-8' codec can't decode byte 0xff in position 0: invalid s"
+     'tart byte\n'
+     'UnicodeDecodeError\n'
+     '104\n'
+     '105\n'
+     "[97, 98, 99] 122 b'x' b'q' [b'a', b'b'] {b'k': 1} (b'',)\n"
+     "33 bytearray(b'Abc!') True tensor([97, 98]) bytearray(b'\\x00\\x00') b'\\x00\\x01\\x02'\n"
+     "bytearray(b'hi') b'hi' b'x' b'cba' 99\n"
+     'string argument without an encoding\n'),
     ('chainmap',
      'import torch\n'
      'from collections import ChainMap\n'

@@ -88,6 +88,7 @@ def _classes() -> dict[str, ExceptionClass]:
         ("PermissionError", "OSError"), ("IsADirectoryError", "OSError"),
         ("NotADirectoryError", "OSError"), ("TimeoutError", "OSError"),
         ("ConnectionError", "OSError"), ("UnicodeError", "ValueError"),
+        ("UnicodeDecodeError", "UnicodeError"), ("UnicodeEncodeError", "UnicodeError"),
         ("Warning", "Exception"), ("UserWarning", "Warning"),
         ("DeprecationWarning", "Warning"), ("FutureWarning", "Warning"),
         ("RuntimeWarning", "Warning"), ("PendingDeprecationWarning", "Warning"),

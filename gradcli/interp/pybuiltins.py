@@ -22,7 +22,7 @@ from gradcli.ad.graph import is_parameter
 from gradcli.ad.state import grad_mode, inference_mode
 from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import arrays, classes, exceptions, limits, operators
+from gradcli.interp import arrays, classes, exceptions, limits, operators, pybytes
 from gradcli.interp.arrays import ArrayValue
 from gradcli.interp.pytext import arity
 from gradcli.interp.values import (
@@ -52,7 +52,7 @@ def _items(x: Any, what: str) -> Any:
         it = operators.iterate(x)
         limits.check_length(py.len(x), what)  # a row per item, as for a list
         return py.list(it)
-    if isinstance(x, (list, tuple, str, range, dict, set, frozenset)):
+    if isinstance(x, (list, tuple, str, range, dict, set, frozenset, bytes, bytearray)):
         return limits.bounded(x, what)
     return operators.iterate(x)  # lazy ones (generators) as they are; else the error
 
@@ -373,7 +373,8 @@ def _next(it: Any, default: Any = _NO_DEFAULT) -> Any:
 # and torch.Tensor (so `type(x) is torch.Tensor` and `type(x)(v)` work), a gd class, or a
 # TypeValue that only prints and compares. None of them is a host type object.
 
-_PY_TYPES: dict[type, str] = {int: "int", float: "float", str: "str", bool: "bool", list: "list",
+_PY_TYPES: dict[type, str] = {bytes: "bytes", bytearray: "bytearray",
+                              int: "int", float: "float", str: "str", bool: "bool", list: "list",
                               tuple: "tuple", dict: "dict", set: "set", range: "range",
                               frozenset: "frozenset", slice: "slice"}
 _OTHER_TYPES: dict[type, str] = {
@@ -466,7 +467,8 @@ _INSTANCE_CHECKS: dict[str, Callable[[Any], bool]] = {
     "range": lambda v: type(v) is range,
     "frozenset": lambda v: type(v) is frozenset,
     "slice": lambda v: type(v) is slice,
-    "complex": lambda v: False, "bytes": lambda v: False, "bytearray": lambda v: False,
+    "complex": lambda v: False, "bytes": lambda v: type(v) is bytes,
+    "bytearray": lambda v: type(v) is bytearray,
     "object": lambda v: True,
     "type": lambda v: isinstance(v, classes.ClassValue) or _is_type(v),
     "torch.Tensor": lambda v: type(v) is Tensor,
@@ -530,8 +532,7 @@ PYTHON_BUILTINS: dict[str, Callable[..., Any]] = {
     "reversed": _reversed, "any": _any, "all": _all, "map": _map, "filter": _filter,
     "dict": _dict, "set": _set, "frozenset": _frozenset, "slice": _slice, "iter": _iter,
     "next": _next, "complex": _absent_type("complex", "gd has no complex numbers"),
-    "bytes": _absent_type("bytes", "gd has no bytes type"),
-    "bytearray": _absent_type("bytearray", "gd has no bytes type"),
+    "bytes": pybytes.BYTES, "bytearray": pybytes.BYTEARRAY,
     "isinstance": _isinstance, "type": _type, "object": classes.make_object,
     "super": classes.super_of, "staticmethod": classes.StaticMethod,
     "classmethod": classes.ClassMethod, "property": classes.Property,

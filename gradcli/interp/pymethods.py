@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import limits
+from gradcli.interp import limits, pybytes
 from gradcli.interp.pybuiltins import CONTAINER_METHODS
 from gradcli.interp.pytext import STR_METHODS
 from gradcli.interp.values import CLASS_NAMES, BoundMethod, Builtin, type_name
@@ -63,6 +63,7 @@ METHODS: dict[type, dict[str, Callable[..., Any]]] = {
     dict: {**CONTAINER_METHODS[dict], "fromkeys": _fromkeys},
     set: CONTAINER_METHODS[set],
     frozenset: CONTAINER_METHODS[frozenset],
+    **pybytes.METHODS,
 }
 METHODS[bool] = METHODS[int]
 
@@ -77,7 +78,7 @@ DATA[bool] = DATA[int]
 
 # Methods called on the type with no instance (str.maketrans, dict.fromkeys).
 _CLASS_LEVEL = frozenset(((str, "maketrans"), (dict, "fromkeys"), (float, "fromhex"),
-                          (int, "from_bytes")))
+                          (int, "from_bytes"), *pybytes.CLASS_LEVEL))
 
 _TYPES_BY_NAME: dict[str, type] = {t.__name__: t for t in METHODS}
 
