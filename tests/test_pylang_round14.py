@@ -105,6 +105,70 @@ CASES: list[tuple[str, str, str]] = [
      "KeyError 'missing'\n"
      "0.01 ChainMap({}, {'lr': 0.1, 'epochs': 10, 'w': tensor([1., 1.])}) [{}]\n"
      "ChainMap({}, {'a': 1}) True\n"),
+    ('container_subclass_idioms',
+     'import torch\n'
+     'class Cfg(dict):\n'
+     '    pass\n'
+     'def f(a, b=2):\n'
+     '    return a + b\n'
+     'c = Cfg(a=1, b=5)\n'
+     'print(f(**c), f(*[1]), max(c, key=c.get), sorted(c.values()), list(zip(c, c.values())))\n'
+     'class Vocab(dict):\n'
+     '    def __init__(self, words):\n'
+     '        super().__init__()\n'
+     '        for w in words:\n'
+     '            self.setdefault(w, len(self))\n'
+     '    def encode(self, ws):\n'
+     '        return torch.tensor([self[w] for w in ws])\n'
+     'v = Vocab("the cat the dog".split())\n'
+     'print(v, v.encode(["cat", "dog"]), len(v), dict(sorted(v.items())), v.copy(), ty'
+     'pe(v.copy()).__name__)\n'
+     'class Hist(list):\n'
+     '    def __str__(self):\n'
+     '        return "Hist" + super().__str__()\n'
+     'h = Hist([1, 2])\n'
+     'print(h, str(h), repr(h), f"{h}", "%s" % h)\n'
+     'class DefaultCfg(dict):\n'
+     '    def __getattr__(self, name):\n'
+     '        return self.get(name, None)\n'
+     'd = DefaultCfg(x=1)\n'
+     "print(d.x, d.y, d.get('x'), d.keys())\n"
+     'class Reg(dict):\n'
+     '    def register(self, name):\n'
+     '        def deco(fn):\n'
+     '            self[name] = fn\n'
+     '            return fn\n'
+     '        return deco\n'
+     'R = Reg()\n'
+     '@R.register("sq")\n'
+     'def sq(x):\n'
+     '    return x * x\n'
+     'print(R["sq"](torch.tensor(3.0)), list(R))\n'
+     'class Counter2(dict):\n'
+     '    def __missing__(self, k):\n'
+     '        return 0\n'
+     'cc = Counter2()\n'
+     'for ch in "abca":\n'
+     '    cc[ch] += 1\n'
+     "print(cc, cc['z'], 'z' in cc)\n"
+     'class L2(list):\n'
+     '    def __getitem__(self, i):\n'
+     '        if isinstance(i, slice):\n'
+     '            return L2(super().__getitem__(i))\n'
+     '        return super().__getitem__(i)\n'
+     'l2 = L2([1, 2, 3])\n'
+     'print(l2[1:], type(l2[1:]).__name__, l2[0], torch.stack([torch.tensor(float(x)) '
+     'for x in l2]))\n'
+     'print(L2([3, 1]) == [3, 1], sorted(L2([3, 1])), sum(L2([1.5, 2])))\n',
+     "6 3 b [1, 5] [('a', 1), ('b', 5)]\n"
+     "{'the': 0, 'cat': 1, 'dog': 2} tensor([1, 2]) 3 {'cat': 1, 'dog': 2, 'the': 0} {"
+     "'the': 0, 'cat': 1, 'dog': 2} dict\n"
+     'Hist[1, 2] Hist[1, 2] [1, 2] Hist[1, 2] Hist[1, 2]\n'
+     "1 None 1 dict_keys(['x'])\n"
+     "tensor(9.) ['sq']\n"
+     "{'a': 2, 'b': 1, 'c': 1} 0 False\n"
+     '[2, 3] L2 1 tensor([1., 2., 3.])\n'
+     'True [1, 3] 3.5\n'),
     ('container_subclasses',
      'import torch, json, copy\n'
      'class AttrDict(dict):\n'
@@ -293,6 +357,24 @@ CASES: list[tuple[str, str, str]] = [
      'print(make(Box, 2.5).get(), isinstance(Sub(1), Box), b.v)\n',
      '3 4 tensor([1.]) 5\n'
      '2.5 True [1]\n'),
+    ('int_bytes',
+     'import torch\n'
+     "print((1024).to_bytes(2, 'big'), (1024).to_bytes(4, byteorder='little'), (-1).to"
+     "_bytes(2, 'big', signed=True))\n"
+     "print(int.from_bytes(b'\\x04\\x00', 'big'), int.from_bytes(b'\\xff\\xff', 'little', "
+     "signed=True), int.from_bytes([1, 0], 'big'))\n"
+     'try:\n'
+     "    (1024).to_bytes(1, 'big')\n"
+     'except OverflowError as e:\n'
+     "    print('OverflowError', e)\n"
+     'import io\n'
+     'buf = io.BytesIO()\n'
+     'torch.save(torch.ones(1), buf)\n'
+     "print(type(b'').__name__, bytes(4).hex(), b'ab'.zfill(4), b'ab'.center(6, b'*'))\n",
+     "b'\\x04\\x00' b'\\x00\\x04\\x00\\x00' b'\\xff\\xff'\n"
+     '1024 -1 256\n'
+     'OverflowError int too big to convert\n'
+     "bytes 00000000 b'00ab' b'**ab**'\n"),
     ('namedtuple_methods',
      'import torch\n'
      'from typing import NamedTuple\n'

@@ -445,8 +445,10 @@ class ExpressionCompiler:
                     v = e(f)
                     if name is not None:
                         pairs: Any = ((name, v),)
-                    elif type(v) is dict:
-                        pairs = v.items()
+                    elif isinstance(v, dict):  # a dict, OrderedDict, a dict subclass
+                        pairs = dict.items(v)
+                    elif isinstance(v, Mapping):  # a ChainMap
+                        pairs = [(k, v[k]) for k in limits.bounded(v, "argument list")]
                     else:
                         raise TypeError(f"{shown}() argument after ** must be a mapping, "
                                         f"not {type_name(v)}")

@@ -146,5 +146,22 @@ def _decode(b: Any, encoding: Any = "utf-8", errors: Any = "strict") -> str:
         raise GdRuntimeError(str(e), py_type=type(e).__name__) from None
 
 
+def to_bytes(n: int, length: Any = 1, byteorder: Any = "big", *, signed: Any = False) -> bytes:
+    """int.to_bytes(length=1, byteorder='big', *, signed=False)."""
+    if type(length) is int:
+        _sized(length)
+    try:
+        return n.to_bytes(length, byteorder, signed=signed)
+    except OverflowError as e:
+        raise GdRuntimeError(str(e), py_type="OverflowError") from None
+
+
+def from_bytes(_cls: Any, data: Any, byteorder: Any = "big", *, signed: Any = False) -> int:
+    """int.from_bytes(bytes, byteorder='big', *, signed=False)."""
+    if not isinstance(data, BYTES_TYPES):
+        data = BYTES(data)
+    return limits.check_int(int.from_bytes(data, byteorder, signed=signed))  # type: ignore[no-any-return]
+
+
 METHODS: dict[type, dict[str, Callable[..., Any]]] = {t: _methods(t) for t in BYTES_TYPES}
 CLASS_LEVEL = frozenset(((bytes, "fromhex"), (bytearray, "fromhex")))

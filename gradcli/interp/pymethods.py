@@ -32,13 +32,6 @@ def _sort(lst: list[Any], *args: Any, key: Any = None, reverse: Any = False) -> 
     lst.sort(key=key, reverse=reverse)
 
 
-def _no_bytes(name: str) -> Callable[..., Any]:
-    def refuse(*args: Any, **kwargs: Any) -> Any:
-        raise GdRuntimeError(f"'{name}' is not supported by gradcli (gd has no bytes type)")
-
-    return refuse
-
-
 def _fromkeys(_cls_or_obj: Any, iterable: Any, value: Any = None) -> dict[Any, Any]:
     """dict.fromkeys(iterable, value=None): a dict of the keys, each mapped to value."""
     return dict.fromkeys(limits.bounded(iterable, "dict.fromkeys()"), value)
@@ -55,7 +48,7 @@ METHODS: dict[type, dict[str, Callable[..., Any]]] = {
     tuple: {"index": tuple.index, "count": tuple.count},
     str: STR_METHODS,
     int: {**{name: getattr(int, name) for name in _INT_METHODS},
-          "to_bytes": _no_bytes("int.to_bytes"), "from_bytes": _no_bytes("int.from_bytes")},
+          "to_bytes": pybytes.to_bytes, "from_bytes": pybytes.from_bytes},
     float: {**{name: getattr(float, name) for name in _FLOAT_METHODS},
             "fromhex": lambda _self, s: float.fromhex(s)},
     range: {"count": range.count, "index": range.index},
