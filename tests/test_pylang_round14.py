@@ -274,6 +274,72 @@ CASES: list[tuple[str, str, str]] = [
      "['a', 'b'] True 2 True\n"
      '1 True True\n'
      '0.1\n'),
+    ('dataclass_enum',
+     'import torch\n'
+     'from dataclasses import dataclass, field, asdict, fields, replace, is_dataclass\n'
+     'from typing import Optional, List\n'
+     'import enum\n'
+     '@dataclass\n'
+     'class TrainConfig:\n'
+     '    lr: float = 3e-4\n'
+     '    batch_size: int = 32\n'
+     '    betas: tuple = (0.9, 0.999)\n'
+     '    tags: List[str] = field(default_factory=lambda: ["a"])\n'
+     '    device: Optional[str] = None\n'
+     '    count = 0\n'
+     '    def __post_init__(self):\n'
+     '        self.rng = self.batch_size * 2\n'
+     'cfg = TrainConfig(lr=1e-3)\n'
+     'print(cfg, cfg.rng, asdict(cfg), [f.name for f in fields(cfg)], is_dataclass(cfg'
+     '), TrainConfig.count)\n'
+     'print(replace(cfg, batch_size=64).batch_size, cfg == TrainConfig(lr=1e-3))\n'
+     '@dataclass\n'
+     'class Child(TrainConfig):\n'
+     '    extra: int = 1\n'
+     'print(Child(), Child(extra=5).extra)\n'
+     '@dataclass(eq=False)\n'
+     'class Node:\n'
+     '    val: torch.Tensor\n'
+     '    children: list = field(default_factory=list)\n'
+     '    def add(self, n):\n'
+     '        self.children.append(n)\n'
+     '        return self\n'
+     'n = Node(torch.tensor(1.0)).add(Node(torch.tensor(2.0)))\n'
+     'print(n.val, len(n.children), n.children[0].val, n == n)\n'
+     '@dataclass(frozen=True, order=True)\n'
+     'class Ver:\n'
+     '    major: int\n'
+     '    minor: int = 0\n'
+     "print(sorted([Ver(1, 2), Ver(0, 5), Ver(1)]), Ver(1) < Ver(1, 1), {Ver(1): 'x'}["
+     'Ver(1)])\n'
+     'try:\n'
+     '    Ver(1).major = 2\n'
+     'except Exception as e:\n'
+     '    print(type(e).__name__, e)\n'
+     'class Phase(enum.Enum):\n'
+     '    TRAIN = "train"\n'
+     '    EVAL = "eval"\n'
+     '    def is_train(self):\n'
+     '        return self is Phase.TRAIN\n'
+     'print(Phase("train"), Phase.TRAIN.is_train(), [p.value for p in Phase], Phase.EV'
+     'AL in Phase, len(Phase))\n'
+     'print(Phase.TRAIN == "train", Phase["EVAL"], f"{Phase.TRAIN}", f"{Phase.TRAIN.va'
+     'lue:>8}")\n'
+     'try:\n'
+     '    Phase("x")\n'
+     'except ValueError as e:\n'
+     '    print(e)\n',
+     "TrainConfig(lr=0.001, batch_size=32, betas=(0.9, 0.999), tags=['a'], device=None"
+     ") 64 {'lr': 0.001, 'batch_size': 32, 'betas': (0.9, 0.999), 'tags': ['a'], 'devi"
+     "ce': None} ['lr', 'batch_size', 'betas', 'tags', 'device'] True 0\n"
+     '64 True\n'
+     "Child(lr=0.0003, batch_size=32, betas=(0.9, 0.999), tags=['a'], device=None, extra=1) 5\n"
+     'tensor(1.) 1 tensor(2.) True\n'
+     '[Ver(major=0, minor=5), Ver(major=1, minor=0), Ver(major=1, minor=2)] True x\n'
+     "FrozenInstanceError cannot assign to field 'major'\n"
+     "Phase.TRAIN True ['train', 'eval'] True 2\n"
+     'False Phase.EVAL Phase.TRAIN    train\n'
+     "'x' is not a valid Phase\n"),
     ('generator_return',
      'import torch\n'
      'def gen():\n'
@@ -357,6 +423,18 @@ CASES: list[tuple[str, str, str]] = [
      'print(make(Box, 2.5).get(), isinstance(Sub(1), Box), b.v)\n',
      '3 4 tensor([1.]) 5\n'
      '2.5 True [1]\n'),
+    ('heapq_merge',
+     'import torch, heapq\n'
+     'print(list(heapq.merge([1, 4, 9], [2, 3], [0])), list(heapq.merge([3, 1], [2], r'
+     'everse=True)))\n'
+     "print(list(heapq.merge(['bb', 'a'], ['ccc'], key=len)), next(heapq.merge(iter([5"
+     ']), (x for x in [1]))))\n'
+     "scores = [(0.5, 'a'), (0.9, 'b')]\n"
+     "print([name for _, name in heapq.merge(sorted(scores), [(0.7, 'c')])], type(heap"
+     'q.merge([])).__name__)\n',
+     '[0, 1, 2, 3, 4, 9] [3, 2, 1]\n'
+     "['bb', 'a', 'ccc'] 1\n"
+     "['a', 'c', 'b'] generator\n"),
     ('int_bytes',
      'import torch\n'
      "print((1024).to_bytes(2, 'big'), (1024).to_bytes(4, byteorder='little'), (-1).to"
@@ -460,3 +538,21 @@ def test_gd_prints_what_python_prints(name: str, program: str, expected: str) ->
 @pytest.mark.parametrize(("name", "program", "expected"), CASES, ids=[c[0] for c in CASES])
 def test_the_literal_is_what_pytorch_prints(name: str, program: str, expected: str) -> None:
     assert torch_output(program) == expected
+
+
+# ClassVar fields are read from the annotation's text (gd never evaluates one). The
+# expected line is CPython's running the file; under torch_output the program is compiled
+# with pyrun's `from __future__ import annotations` (string annotations, which dataclasses
+# cannot resolve in exec's namespace), so this one is compared with the literal only.
+CLASS_VAR = (
+    "import torch\nfrom dataclasses import dataclass, fields, asdict\n"
+    "from typing import ClassVar\nimport typing\n"
+    "@dataclass\nclass Cfg:\n    lr: float = 0.1\n    registry: ClassVar[dict] = {}\n"
+    "    count: typing.ClassVar[int] = 0\n    steps: int = 3\n"
+    "c = Cfg()\n"
+    "print(c, [f.name for f in fields(c)], asdict(c), Cfg.count, Cfg.registry, Cfg(0.5, 7))\n")
+
+
+def test_a_class_var_is_no_dataclass_field() -> None:
+    assert gd_output(CLASS_VAR) == ("Cfg(lr=0.1, steps=3) ['lr', 'steps'] {'lr': 0.1, "
+                                    "'steps': 3} 0 {} Cfg(lr=0.5, steps=7)\n")
