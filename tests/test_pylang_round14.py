@@ -527,6 +527,45 @@ CASES: list[tuple[str, str, str]] = [
      'epoch 0: loss=0.5\n'
      'epoch 1: loss=0.25\n'
      'abcdefghijklmnopqrstuvwxyz 0123456789 !"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~ Hello World\n'),
+    ('warnings_catch',
+     'import torch\n'
+     'import warnings\n'
+     'with warnings.catch_warnings():\n'
+     '    warnings.simplefilter("ignore")\n'
+     '    warnings.warn("hidden")\n'
+     '    print("inside")\n'
+     'with warnings.catch_warnings(record=True) as w:\n'
+     '    warnings.simplefilter("always")\n'
+     '    for i in range(3):\n'
+     '        warnings.warn(f"rec {i}", UserWarning)\n'
+     '    warnings.warn("dep", DeprecationWarning)\n'
+     '    print(len(w), str(w[0].message), w[0].category.__name__, w[-1].category is D'
+     'eprecationWarning)\n'
+     '    print(issubclass(w[-1].category, DeprecationWarning), [str(x.message) for x '
+     'in w], type(w[0].message).__name__)\n'
+     'with warnings.catch_warnings(record=True) as w2:\n'
+     '    warnings.simplefilter("always")\n'
+     '    warnings.warn("once")\n'
+     'print(len(w2), repr(w2[0].message))\n'
+     'def noisy():\n'
+     '    warnings.warn("noisy", RuntimeWarning)\n'
+     '    return 1\n'
+     'with warnings.catch_warnings():\n'
+     '    warnings.filterwarnings("ignore", category=RuntimeWarning)\n'
+     '    print(noisy())\n'
+     'with warnings.catch_warnings(record=True) as w3:\n'
+     '    warnings.simplefilter("always")\n'
+     '    x = torch.ones(2, requires_grad=True)\n'
+     '    y = (x * 2).sum()\n'
+     '    print(y.grad, len(w3), w3[0].category.__name__ if w3 else None)\n'
+     'print("done")\n',
+     'inside\n'
+     '4 rec 0 UserWarning True\n'
+     "True ['rec 0', 'rec 1', 'rec 2', 'dep'] UserWarning\n"
+     "1 UserWarning('once')\n"
+     '1\n'
+     'None 1 UserWarning\n'
+     'done\n'),
 ]
 
 

@@ -440,13 +440,16 @@ CONTAINER_KINDS = (
     "    @classmethod\n    def c(cls):\n        return cls\n"
     "T_ = typing.TypeVar('T_')\n"
     "class G(typing.Generic[T_]):\n    pass\n"
-    "npv = NP(1)\n")
+    "npv = NP(1)\n"
+    "import warnings\ncw = warnings.catch_warnings()\n"
+    "with warnings.catch_warnings(record=True) as wl:\n    warnings.simplefilter('always')\n"
+    "    warnings.warn('x')\n")
 CONTAINER_VALUES = ["dd", "ad", "ll", "ss", "tt", "ll.append", "dd.get", "dd.sup()",
                     "ll.sup()", "dd.sup().__init__", "dd.sup().__getitem__",
                     "ll.sup().__setitem__", "dd['zz']", "ll[0:]", "D", "L",
                     "cm", "cm.items()", "cm.keys", "cm.maps", "cm.parents", "cm.new_child()",
                     "tp", "tp.substitute", "npv", "npv.m", "NP.c", "npv.m()", "NP", "G[int]",
-                    "G[int]()"]
+                    "G[int]()", "cw", "wl[0]", "wl[0].message", "wl[0].category"]
 
 
 @pytest.mark.parametrize("value", CONTAINER_VALUES)
