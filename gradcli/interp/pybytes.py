@@ -102,6 +102,8 @@ def _make(t: type) -> Callable[..., Any]:
         return t(source)
 
     make.__name__ = t.__name__
+    make.__doc__ = (f"{t.__name__}(source=b'', encoding=None): of an int (zeros), ints, "
+                    "bytes, or a str and its encoding")
     return make
 
 
