@@ -214,6 +214,9 @@ VALUES: list[tuple[str, str]] = [
     ("", "torch.autograd.graph.saved_tensors_hooks(abs, abs)"),
     ("", "torch.autograd.graph.save_on_cpu()"), ("", "torch.autograd.forward_ad.dual_level()"),
     ("", "torch.autograd.graph.Node"),
+    # round 14: bytes and bytearray values and their methods
+    ("", "b'ab'"), ("", "bytearray(b'ab')"), ("", "b'ab'.decode"), ("", "bytearray(2).append"),
+    ("", "'x'.encode()"), ("", "bytes.fromhex"),
 ]
 DUNDERS = ["__class__", "__dict__", "__globals__", "__builtins__", "__subclasses__",
            "__init__", "__reduce_ex__", "__getattribute__", "__code__", "__closure__",
@@ -255,7 +258,7 @@ def test_no_dunder_or_internal_attribute_of_any_value(setup: str, expr: str) -> 
              "functools.cache(abs)", "pathlib.Path", "random.Random", "typing.overload",
              "typing.NewType('U', int)", "TD", "random.Random(1).random", "re.error",
              "unicodedata.normalize", "re.match('a', 'a').group", "re.compile('a').sub",
-             "datetime.datetime", "datetime.datetime.now",
+             "datetime.datetime", "datetime.datetime.now", "bytes.fromhex",
              "torch.func.functional_call", "torch.func.linearize(sin, ones(2))[1]",
              # a module's __name__ is its dotted name, a plain string (torch.nn.__name__)
              "torch", "F", "math", "P", "pickle", "re", "unicodedata", "datetime",
@@ -577,7 +580,8 @@ ISOLATED: list[tuple[str, str, str]] = [
     ("fstring-nested-spec", 'f"{1:{(1).__class__}}"', r"error: "),
     ("format-huge-width", '"{:>{}}".format(1, 10**9)', r"exceeds the limit"),
     ("percent-huge-width", '"%*d" % (10**9, 1)', r"exceeds the limit"),
-    ("template", 'import string\nstring.Template("$x")', r"no attribute 'Template'"),
+    ("template", 'import string\nstring.Template("${x.__class__}").substitute(x=1)\n'
+     'string.Template("$x").pattern', r"Invalid placeholder"),
     # --- context managers and decorators that are not grad modes
     ("with-open", 'with open("pwned", "w") as f:\n    f.write("x")\nopen("/root/.bashrc")',
      r"No such file or directory"),
@@ -626,7 +630,7 @@ ISOLATED: list[tuple[str, str, str]] = [
     ("dict", '{"a": 1}.__class__', r"not accessible"),
     ("match-print-stmt", "match 1:\n    case 1:\n        print 1", r"error: "),
     ("raise", "raise SystemExit(0)", r"name 'SystemExit' is not defined"),
-    ("bytes", "b'\\x00'", r"bytes literals are not supported"),
+    ("bytes", "b'\\x00'.decode('zlib_codec')\nb'\\x00'.__class__", r"unknown encoding"),
     ("annotation", "x: int = __import__('os')", r"error: "),
     ("exec-stmt-py2", 'exec "import os"', r"error: "),
     ("backticks", "`1`", r"error: "),
@@ -634,7 +638,7 @@ ISOLATED: list[tuple[str, str, str]] = [
 # Errors found while the program is being compiled are still runtime errors (exit 4),
 # as Python's ImportError is; syntax gd does not have is exit 3.
 SYNTAX_IDS = {"nonlocal", "yield", "yield-outside", "async", "await",
-              "match-print-stmt", "bytes", "exec-stmt-py2", "backticks",
+              "match-print-stmt", "exec-stmt-py2", "backticks",
               "import-star", "relative-import", "decorator-lambda"}
 
 

@@ -172,6 +172,7 @@ def test_round_trip_of_every_node_kind() -> None:
         "w = {**d, None: 2.5, 'k': True, 7: False, 8: None, 9: ..., 10: -0.0}\n"
         "v = (lambda *a, k=1, **kw: a)(*z, **w)[1:2:3].real\nu = " + "-" * 150 + "1\n"
         "t = 1 < 2 != 3 in z not in w is u is not v\n"
+        "q = b'\\x00\\xffa' rb'\\n' + b''\n"
     )
     module = parse(Source("p", text))
     back = cache.decode(cache.encode(module, "k"), "k", LIMITS[1])

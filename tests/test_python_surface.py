@@ -32,7 +32,7 @@ MISSING_BUILTINS: dict[str, str] = {
     **dict.fromkeys(("BlockingIOError", "BrokenPipeError", "ChildProcessError",
                      "ConnectionAbortedError", "ConnectionRefusedError",
                      "ConnectionResetError", "InterruptedError", "ProcessLookupError",
-                     "UnicodeDecodeError", "UnicodeEncodeError", "UnicodeTranslateError",
+                     "UnicodeTranslateError",
                      "BufferError", "SystemError", "ReferenceError", "StopAsyncIteration"),
                     _NO_IO),
     **dict.fromkeys(("SyntaxWarning", "ImportWarning", "UnicodeWarning", "BytesWarning",

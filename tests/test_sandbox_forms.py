@@ -418,3 +418,70 @@ def test_match_and_enum_iteration_are_bounded_and_try_cannot_swallow_it() -> Non
                        "    print('swallowed')\n"), options)
         assert info.value.message.startswith("step limit"), info.value.message
         assert "swallowed" not in buf.getvalue()
+
+
+# Round 14: gd classes deriving from dict, list, set and tuple (pysubclass): the instance
+# is a host container too, but reaches nothing of it beyond its allow-listed methods.
+CONTAINER_KINDS = (
+    "class D(dict):\n    def __missing__(self, k):\n        return k\n"
+    "    def sup(self):\n        return super()\n"
+    "class AD(dict):\n    def __init__(self, **k):\n        super().__init__(**k)\n"
+    "        self.__dict__ = self\n"
+    "class L(list):\n    def sup(self):\n        return super()\n"
+    "class S(set):\n    pass\n"
+    "class T(tuple):\n    pass\n"
+    "dd, ad, ll, ss, tt = D(a=1), AD(a=1), L([1]), S({1}), T((1,))\n"
+    # and the other kinds of round 14: ChainMap (and its views), string.Template, a
+    # NamedTuple class with methods, a typing.Generic class subscripted
+    "import collections, string, typing\n"
+    "cm = collections.ChainMap({'a': 1}, {})\n"
+    "tp = string.Template('$a')\n"
+    "class NP(typing.NamedTuple):\n    x: int\n    def m(self):\n        return self\n"
+    "    @classmethod\n    def c(cls):\n        return cls\n"
+    "T_ = typing.TypeVar('T_')\n"
+    "class G(typing.Generic[T_]):\n    pass\n"
+    "npv = NP(1)\n"
+    "import warnings\ncw = warnings.catch_warnings()\n"
+    "with warnings.catch_warnings(record=True) as wl:\n    warnings.simplefilter('always')\n"
+    "    warnings.warn('x')\n")
+CONTAINER_VALUES = ["dd", "ad", "ll", "ss", "tt", "ll.append", "dd.get", "dd.sup()",
+                    "ll.sup()", "dd.sup().__init__", "dd.sup().__getitem__",
+                    "ll.sup().__setitem__", "dd['zz']", "ll[0:]", "D", "L",
+                    "cm", "cm.items()", "cm.keys", "cm.maps", "cm.parents", "cm.new_child()",
+                    "tp", "tp.substitute", "npv", "npv.m", "NP.c", "npv.m()", "NP", "G[int]",
+                    "G[int]()", "cw", "wl[0]", "wl[0].message", "wl[0].category"]
+
+
+@pytest.mark.parametrize("value", CONTAINER_VALUES)
+def test_container_subclasses_lead_nowhere(value: str) -> None:
+    for name in [*NEW_HOST_NAMES, "__class__.__mro__", "__class__.__bases__", "host",
+                 "host_attribute", "super_attribute", "host_repr", "__missing__", "__new__",
+                 "__self__", "__func__", "__objclass__", "hash_id", "_dunder"]:
+        if name == "__init__" and value in ("dd.sup()", "ll.sup()"):
+            continue  # super().__init__ is the container's (a gd built-in, below)
+        if name == "__dict__" and value in ("dd", "ad", "ll", "ss", "tt", "G[int]()"):
+            continue  # an instance's __dict__ is vars() (test_an_instances_dict_is_...)
+        code, message, _ = outcome(CONTAINER_KINDS + f"x = {value}.{name}\n")
+        assert code == 4, f"{value}.{name} was not refused: {message}"
+
+
+def test_container_subclass_attribute_dict_is_itself() -> None:
+    # self.__dict__ = self makes the attributes the dict's own items (nothing else can be
+    # put in __dict__'s place), and type() of an instance is its gd class.
+    code, message, out = outcome(CONTAINER_KINDS + "ad.b = 2\nprint(ad, ad.a, type(ad), "
+                                 "type(ll).__name__, isinstance(tt, tuple))\n")
+    assert (code, out) == (0, "{'a': 1, 'b': 2} 1 <class '__main__.AD'> L True\n"), message
+    for program in ("ll.__dict__ = ll", "dd.__dict__ = {}", "ll.__dict__ = 1",
+                    "dd.sup().__init__.__self__", "type(dd).__dict__"):
+        code, message, _ = outcome(CONTAINER_KINDS + program + "\n")
+        assert code == 4, program
+
+
+def test_container_subclasses_keep_the_size_caps() -> None:
+    # The container's own + and * (and +=, *=) on a subclass's instance are capped as
+    # gd's own list operators are; a lazy iterator added is run step by step.
+    for program in ("x = ll * 10**12\n", "x = 10**12 * ll\n", "ll *= 10**12\n",
+                    "x = tt * 10**12\n", "def g():\n    while True:\n        yield 1\nll += g()\n"):
+        code, message, _ = outcome(CONTAINER_KINDS + program)
+        assert code == 4 and ("exceeds the limit" in message or "step limit" in message), \
+            (program, message)

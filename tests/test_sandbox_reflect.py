@@ -177,8 +177,9 @@ ATTACKS: list[tuple[str, str]] = [
     ('print(hash(print))', "not supported by gradcli"),
     ('print(dir(torch))', "not supported by gradcli"),
     ('print(vars(torch))', "not supported by gradcli"),
-    ('print("x".encode())', "not supported by gradcli"),
-    ('print(int.from_bytes([1], "big"))', "not supported by gradcli"),
+    ('print("x".encode("zlib_codec"))', "unknown encoding"),  # codecs: text ones only
+    ('print(int.from_bytes([1], "big").__class__)', "not accessible in gd"),
+    ('print(b"x".decode.__self__)', "not accessible in gd"),
 ]
 
 

@@ -724,8 +724,7 @@ GD_ONLY: list[tuple[str, str]] = [
     ("print(hash((1, [2])))", "error: unhashable type: 'list'\n"),
     ("print(dir(1))", "error: 'dir()' is not supported by gradcli\n"),
     ("print(vars(1))", "error: 'vars()' of a 'int' value is not supported by gradcli\n"),
-    ("print('a'.encode())",
-     "error: 'str.encode' is not supported by gradcli (gd has no bytes type)\n"),
+    ("print('a'.encode('no-such'))", "error: unknown encoding: no-such\n"),
     ("print(getattr(1, '__class__', None))",
      "error: attribute '__class__' is not accessible in gd (names starting with '_' are "
      "private)\n"),

@@ -248,10 +248,10 @@ class ClassValue(GdObject):
     """A class made by a `class` statement."""
 
     __slots__ = ("abstract", "annotated", "attr_hooks", "attrs", "bases", "chain",
-                 "function_base", "instance_type", "name", "properties")
+                 "function_base", "generic", "host", "instance_type", "name", "properties")
 
     def __init__(self, name: str, bases: tuple[Any, ...], attrs: dict[str, Any],
-                 function_base: bool) -> None:
+                 function_base: bool, host: type | None = None) -> None:
         # Instances are of a subclass named as the gd class, so Python's own messages
         # ("bad operand type for abs(): 'A'") name it as Python would.
         # A subclass of a built-in class (torch.nn.Module) makes the instances it makes.
@@ -261,6 +261,12 @@ class ClassValue(GdObject):
         gd_bases = [b for b in bases if isinstance(b, ClassValue)]
         mro = _c3([list(b.chain) for b in gd_bases] + [gd_bases])
         roots = tuple(b.instance_type for b in gd_bases) or (InstanceValue,)
+        # A container base (`class Config(dict)`): instances are dicts too (pysubclass).
+        self.host = host or next((b.host for b in gd_bases if b.host is not None), None)
+        if host is not None:
+            from gradcli.interp.pysubclass import ROOTS
+
+            roots = (*(b.instance_type for b in gd_bases), ROOTS[host])
         try:
             self.instance_type = type(name, roots, {"__slots__": ()})
         except TypeError:
@@ -275,6 +281,8 @@ class ClassValue(GdObject):
         # Whether the class itself has a @property: only where one is in the chain may a
         # class attribute win over an instance's own attribute.
         self.properties = any(type(v) is Property for v in attrs.values())
+        # Whether typing.Generic[T] is a base (or a base's): Box[int] is then the class.
+        self.generic = any(b.generic for b in gd_bases)
         # The names the class body annotates (`x: int = 0`), in order: a dataclass's fields.
         self.annotated: tuple[str, ...] = ()
         # An abc.ABC class's abstract methods' names (None: not an ABC class).
@@ -350,7 +358,12 @@ class ClassValue(GdObject):
             s = "s" if len(self.abstract) > 1 else ""
             raise _error(f"Can't instantiate abstract class {self.name} with abstract "
                          f"method{s} {', '.join(sorted(self.abstract))}", "TypeError")
-        inst = self.instance_type(self)
+        if self.host is not None:
+            from gradcli.interp.pysubclass import make_instance
+
+            inst = make_instance(self, args, kwargs)
+        else:
+            inst = self.instance_type(self)
         init = self.find("__init__")
         if isinstance(init, FunctionBase):
             r = init.invoke([inst, *args], kwargs or None)  # type: ignore[attr-defined]
@@ -359,6 +372,8 @@ class ClassValue(GdObject):
                              "TypeError")
         elif type(init) is NativeMethod:
             init(inst, *args, **kwargs)
+        elif self.host is not None:
+            inst.super_attribute("__init__")(*args, **kwargs)
         elif args or kwargs:
             raise _error(f"{self.name}() takes no arguments", "TypeError")
         return inst
@@ -367,7 +382,8 @@ class ClassValue(GdObject):
 class InstanceValue(Protocols, GdObject):
     """An instance of a gd class: its own attributes, then its class's."""
 
-    __slots__ = ("attrs", "cls", "hash_id")
+    # No __slots__: an instance of a class deriving from dict or list is also a host dict
+    # (list), whose layout a slotted base would conflict with (pysubclass).
     singleton = False  # an enum member (pyenum) is its own copy
     # vars(obj) and obj.__dict__ give `attrs`, a dict of gd values (not for a module).
     has_vars = True
@@ -393,6 +409,10 @@ class InstanceValue(Protocols, GdObject):
         if raw is _MISSING and name == "apply" and cls.function_base:
             return cls._apply()  # Function.apply is a classmethod: reachable on an instance
         if raw is _MISSING:
+            host = getattr(self, "host_attribute", None)  # a container's method (pysubclass)
+            found = None if host is None else host(name)
+            if found is not None:
+                return found
             fallback = self._dunder("__getattr__")
             if fallback is not None:  # Python's last resort for a missing attribute
                 return fallback(self, name)
@@ -401,6 +421,9 @@ class InstanceValue(Protocols, GdObject):
         return _bind(raw, self, self.cls)
 
     def set_attr(self, name: str, value: Any) -> None:
+        if name == "__dict__" and value is self and isinstance(value, dict):
+            self.attrs = value  # class AttrDict(dict): self.__dict__ = self (pysubclass)
+            return
         _refuse_dunder(name)
         raw = self.cls.find(name)
         if type(raw) is Property:
@@ -431,6 +454,9 @@ class InstanceValue(Protocols, GdObject):
     def gd_repr(self) -> str:
         fn = self._dunder("__repr__")
         if fn is None:
+            host_repr = getattr(self, "host_repr", None)  # a container's (pysubclass)
+            if host_repr is not None:
+                return host_repr()  # type: ignore[no-any-return]
             return f"<__main__.{self.cls.name} object>"
         return _text(fn(self), "__repr__")
 
@@ -523,6 +549,10 @@ class SuperValue(GdObject):
         if name == "__init_subclass__":
             return Builtin("object.__init_subclass__", _object_init_subclass,
                            "object.__init_subclass__()")
+        host = getattr(self.obj, "super_attribute", None)  # a container's (pysubclass)
+        found = None if host is None else host(name)
+        if found is not None:
+            return found
         if name in OBJECT_ATTR_METHODS and isinstance(self.obj, InstanceValue):
             inst, method = self.obj, OBJECT_ATTR_METHODS[name]
             return Builtin(f"object.{name}", lambda *args: method(inst, *args))
@@ -648,7 +678,15 @@ def make_class(name: str, bases: list[Any], attrs: dict[str, Any], span: Span,
         if subclass is not None:  # enum.Enum, typing.NamedTuple: their own kind of class
             made: Any = subclass(name, bases, attrs, span, annotated)
             return made
+    from gradcli.interp.pysubclass import HOST_BASES
+
+    hosts = [HOST_BASES[b.name] for b in bases
+             if isinstance(b, Builtin) and b.name in HOST_BASES]
+    host = hosts[0] if hosts else next(
+        (b.host for b in bases if isinstance(b, ClassValue) and b.host is not None), None)
     for key in attrs:
+        if key == "__missing__" and host is dict:
+            continue  # dict's hook for a missing key (pysubclass)
         if _is_dunder(key) and key not in PROTOCOL_DUNDERS and key not in _CLASS_DUNDERS:
             raise GdRuntimeError(
                 f"defining '{key}' is not supported in gd classes", span,
@@ -668,6 +706,8 @@ def make_class(name: str, bases: list[Any], attrs: dict[str, Any], span: Span,
             kept.append(base)
         elif isinstance(base, Builtin) and base.name in ("object", "abc.ABC"):
             continue  # abc.ABC adds nothing in gd (pyclassmods)
+        elif isinstance(base, Builtin) and base.name in HOST_BASES:
+            continue  # a container: the instances are containers too (pysubclass)
         elif getattr(base, "ignored_base", False):
             continue  # typing.Generic[T], typing.Protocol (pytyping)
         elif _is_function_base(base):
@@ -679,14 +719,19 @@ def make_class(name: str, bases: list[Any], attrs: dict[str, Any], span: Span,
                 f"a gd class can inherit only from object, a gd class or "
                 f"torch.autograd.Function (or an exception class), not from {shown} in gd",
                 span)
+    if len(set(hosts)) > 1:
+        raise GdRuntimeError("multiple bases have instance lay-out conflict", span,
+                             py_type="TypeError")
     if len(set(map(id, kept))) < len(kept):
         raise GdRuntimeError(f"duplicate base class {kept[0].name}", span,
                              py_type="TypeError")
     try:
-        cls = ClassValue(name, tuple(kept), attrs, function_base)
+        cls = ClassValue(name, tuple(kept), attrs, function_base, hosts[0] if hosts else None)
     except GdError as e:
         raise e.at(span) from None
     cls.annotated = annotated
+    cls.generic = cls.generic or any(getattr(b, "ignored_base", False)
+                                     and str(b).startswith("typing.Generic") for b in bases)
     for base in cls.chain[1:]:  # a base's __init_subclass__ (a class method) sees cls
         hook = base.attrs.get("__init_subclass__", _MISSING)
         if hook is not _MISSING:

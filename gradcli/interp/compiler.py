@@ -588,7 +588,8 @@ class Compiler(GeneratorForms, StatementForms, ExpressionCompiler):
         span = node.span
         rt = self.rt
         annotated = tuple(s.target.id for s in node.body
-                          if isinstance(s, A.AnnAssign) and isinstance(s.target, A.Name))
+                          if isinstance(s, A.AnnAssign) and isinstance(s.target, A.Name)
+                          and not _is_class_var(s.annotation))
 
         def define_class(f: Frame) -> None:
             values = [b(f) for b in bases]
@@ -631,6 +632,15 @@ def not_iterable(v: Any, span: Span) -> GdRuntimeError:
 
 
 # Python's in-place operators of sets and dicts (`s |= t` changes s, as aliases see).
+def _is_class_var(annotation: A.Expr) -> bool:
+    """Whether a class body's annotation is typing.ClassVar (or ClassVar[...]): a class
+    attribute, not a field of a dataclass or a named tuple (as Python's dataclasses)."""
+    if isinstance(annotation, A.Subscript):
+        annotation = annotation.value
+    return (isinstance(annotation, A.Name) and annotation.id == "ClassVar") or (
+        isinstance(annotation, A.Attribute) and annotation.attr == "ClassVar")
+
+
 _PY_INPLACE = {"bitwise_or": operator.ior, "bitwise_and": operator.iand,
                "bitwise_xor": operator.ixor, "sub": operator.isub}
 # A gd instance's augmented assignment: its in-place method, else Python's fallbacks.

@@ -88,6 +88,7 @@ def _classes() -> dict[str, ExceptionClass]:
         ("PermissionError", "OSError"), ("IsADirectoryError", "OSError"),
         ("NotADirectoryError", "OSError"), ("TimeoutError", "OSError"),
         ("ConnectionError", "OSError"), ("UnicodeError", "ValueError"),
+        ("UnicodeDecodeError", "UnicodeError"), ("UnicodeEncodeError", "UnicodeError"),
         ("Warning", "Exception"), ("UserWarning", "Warning"),
         ("DeprecationWarning", "Warning"), ("FutureWarning", "Warning"),
         ("RuntimeWarning", "Warning"), ("PendingDeprecationWarning", "Warning"),
@@ -140,6 +141,8 @@ class ExceptionValue(StrValue):
         if name in self.attrs:
             return self.attrs[name]
         v = self.cls.find(name)
+        if v is None and name == "value" and self.cls.is_subclass_of(CLASSES["StopIteration"]):
+            return self.args[0] if self.args else None  # a generator's return value
         if v is None:
             raise GdRuntimeError(f"'{self.cls.name}' object has no attribute '{name}'",
                                  py_type="AttributeError")
@@ -275,6 +278,16 @@ _GD_REFUSAL = r"is not supported by gradcli|\bin gd\b"
 
 #: The dunder attributes of an exception a program may read (exception chains).
 CHAIN_ATTRIBUTES = frozenset(("__cause__", "__context__", "__suppress_context__"))
+
+
+def stop_iteration(stop: StopIteration) -> GdRuntimeError:
+    """The gd error for Python's StopIteration at an iterator's end: a StopIteration with
+    the generator's return value as its args (none when it returned None), as Python's."""
+    err = GdRuntimeError("StopIteration", py_type="StopIteration")
+    value = stop.value
+    err.exception = ExceptionValue(  # type: ignore[attr-defined]
+        CLASSES["StopIteration"], () if value is None else (value,), err)
+    return err
 
 
 def exception_of(err: GdError) -> ExceptionValue | None:

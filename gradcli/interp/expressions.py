@@ -9,7 +9,7 @@ the span of the innermost expression that failed.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from gradcli.ad.record import apply
@@ -448,8 +448,10 @@ class ExpressionCompiler:
                     v = e(f)
                     if name is not None:
                         pairs: Any = ((name, v),)
-                    elif type(v) is dict:
-                        pairs = v.items()
+                    elif isinstance(v, dict):  # a dict, OrderedDict, a dict subclass
+                        pairs = dict.items(v)
+                    elif isinstance(v, Mapping):  # a ChainMap
+                        pairs = [(k, v[k]) for k in limits.bounded(v, "argument list")]
                     else:
                         raise TypeError(f"{shown}() argument after ** must be a mapping, "
                                         f"not {type_name(v)}")
@@ -576,7 +578,7 @@ class ExpressionCompiler:
                 try:
                     if k is None:
                         m = v(f)
-                        if type(m) is not dict:
+                        if not isinstance(m, (dict, Mapping)):  # a dict, a ChainMap
                             raise TypeError(f"'{type_name(m)}' object is not a mapping")
                         out.update(m)
                     else:

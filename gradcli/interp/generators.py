@@ -103,11 +103,8 @@ def _resume(gen: GdGenerator, step: Callable[[], Any]) -> Any:
     gen.started = True
     try:
         return step()
-    except StopIteration:
-        err = GdRuntimeError("StopIteration", py_type="StopIteration")
-        err.exception = exceptions.ExceptionValue(  # type: ignore[attr-defined]
-            exceptions.CLASSES["StopIteration"], (), err)
-        raise err from None
+    except StopIteration as stop:
+        raise exceptions.stop_iteration(stop) from None
 
 
 pymethods.METHODS[GdGenerator] = {"send": _send, "throw": _throw, "close": _close}

@@ -20,6 +20,7 @@ from gradcli.errors import GdRuntimeError
 from gradcli.interp.classes import ClassValue, InstanceValue
 from gradcli.interp.nn_module import ModuleInstance, make_parameter
 from gradcli.interp.nn_state import StateDict
+from gradcli.interp.pysubclass import copy_instance
 from gradcli.interp.values import BoundMethod, Builtin, FunctionBase, Namespace, type_name
 
 _ATOMS = (int, float, bool, str, type(None), range, slice)
@@ -99,6 +100,8 @@ def _deepcopy(x: Any, memo: dict[int, Any]) -> Any:
 
 
 def _instance(x: InstanceValue, memo: dict[int, Any]) -> InstanceValue:
+    if x.cls.host is not None:  # class Config(dict): the items too
+        return copy_instance(x, lambda v: deepcopy(v, memo), memo)  # type: ignore[no-any-return]
     out = x.cls.instance_type(x.cls)
     memo[id(x)] = out
     out.attrs.update({k: deepcopy(v, memo) for k, v in x.attrs.items()})
@@ -117,6 +120,8 @@ def shallow_copy(x: Any) -> Any:
         return type(x)(x)
     if isinstance(x, InstanceValue) and x.singleton:
         return x  # an enum member: copies are the member itself, as in Python
+    if isinstance(x, InstanceValue) and x.cls.host is not None:  # class Config(dict)
+        return copy_instance(x, lambda v: v, None)
     if isinstance(x, InstanceValue):
         out = x.cls.instance_type(x.cls)
         out.attrs.update(x.attrs)

@@ -130,6 +130,10 @@ def _lshift(a: Any, b: Any) -> Any:
     return operator.lshift(a, b)
 
 
+_BYTES = (bytes, bytearray)
+_SEQUENCES = (str, list, tuple, bytes, bytearray)
+
+
 def _mul(a: Any, b: Any) -> Any:
     ta, tb = type(a), type(b)
     if ta is Tensor or tb is Tensor:
@@ -143,7 +147,7 @@ def _mul(a: Any, b: Any) -> Any:
             ta, tb = type(a), int
         else:
             return a * b  # the tensor's operator, which refuses what PyTorch refuses
-    if (ta in (str, list, tuple) and tb is int) or (tb in (str, list, tuple) and ta is int):
+    if (ta in _SEQUENCES and tb is int) or (tb in _SEQUENCES and ta is int):
         seq, n = (a, b) if ta is not int else (b, a)
         limits.check_length(len(seq) * n)
     return check_int(a * b)
@@ -151,7 +155,8 @@ def _mul(a: Any, b: Any) -> Any:
 
 def _add(a: Any, b: Any) -> Any:
     ta = type(a)
-    if (ta is str or ta is list or ta is tuple) and type(b) is ta:
+    if (ta is str or ta is list or ta is tuple or ta in _BYTES) and (
+            type(b) is ta or type(b) in _BYTES):
         limits.check_length(len(a) + len(b))  # s = s + s in a loop doubles
     return check_int(a + b)
 
@@ -159,6 +164,8 @@ def _add(a: Any, b: Any) -> Any:
 def _remainder(a: Any, b: Any) -> Any:
     if type(a) is str:
         limits.check_percent_format(a, b)  # "%999999999d" % 1
+    elif type(a) in _BYTES:
+        limits.check_percent_format(a.decode("latin-1"), b)  # b"%999999999d" % 1
     return operator.mod(a, b)
 
 
@@ -300,7 +307,8 @@ COMPARE: dict[str, Callable[[Any, Any], Any]] = {
 
 
 # Python containers gd programs build, iterated and searched as Python does.
-_CONTAINERS = (list, tuple, str, range, dict, set, frozenset, IteratorValue, deque,
+_CONTAINERS = (list, tuple, str, range, dict, set, frozenset, IteratorValue, deque, bytes,
+               bytearray,
                type({}.keys()), type({}.values()), type({}.items()),
                *(type(getattr(OrderedDict(), view)()) for view in ("keys", "values", "items")))
 
@@ -368,7 +376,7 @@ def get_item(obj: Any, idx: Any) -> Any:
     """obj[idx] for tensors, sequences and strings."""
     if type(obj) is Tensor:
         return ops.getitem(obj, _tensor_index(idx))
-    if isinstance(obj, (list, tuple, str, range, deque)):
+    if isinstance(obj, (list, tuple, str, range, deque, bytes, bytearray)):
         if type(idx) is Tensor:
             idx = int(idx)
         return obj[idx]
@@ -379,6 +387,8 @@ def get_item(obj: Any, idx: Any) -> Any:
         return arrays.get_item(obj, idx)
     if isinstance(obj, Namespace):
         raise GdRuntimeError("'module' object is not subscriptable")
+    if getattr(obj, "generic", False):  # Box[int] of a typing.Generic class: the class
+        return obj
     raise GdRuntimeError(f"'{type_name(obj)}' object is not subscriptable")
 
 
@@ -388,7 +398,7 @@ def set_item(obj: Any, idx: Any, value: Any) -> None:
         ops.setitem(obj, _tensor_index(idx),
                     tensor_operand(value) if type(value) is ArrayValue else value)
         return
-    if type(obj) is list:
+    if type(obj) is list or type(obj) is bytearray:
         if type(idx) is Tensor:
             idx = int(idx)
         obj[idx] = value
@@ -412,8 +422,9 @@ def del_item(obj: Any, idx: Any) -> None:
     if type(obj) is list:
         del obj[int(idx) if type(idx) is Tensor else idx]
         return
-    if isinstance(obj, (dict, deque)):
-        del obj[idx]
+    if isinstance(obj, (dict, deque)) or (
+            isinstance(obj, GdObject) and hasattr(type(obj), "__delitem__")):
+        del obj[idx]  # dicts, deques, a ChainMap, a gd class's __delitem__
         return
     if isinstance(obj, InstanceValue):
         del obj[idx]  # the gd class's __delitem__

@@ -12,7 +12,7 @@ import builtins as py
 import collections
 import math
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -22,7 +22,7 @@ from gradcli.ad.graph import is_parameter
 from gradcli.ad.state import grad_mode, inference_mode
 from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import arrays, classes, exceptions, limits, operators
+from gradcli.interp import arrays, classes, exceptions, limits, operators, pybytes
 from gradcli.interp.arrays import ArrayValue
 from gradcli.interp.pytext import arity
 from gradcli.interp.values import (
@@ -52,7 +52,7 @@ def _items(x: Any, what: str) -> Any:
         it = operators.iterate(x)
         limits.check_length(py.len(x), what)  # a row per item, as for a list
         return py.list(it)
-    if isinstance(x, (list, tuple, str, range, dict, set, frozenset)):
+    if isinstance(x, (list, tuple, str, range, dict, set, frozenset, bytes, bytearray)):
         return limits.bounded(x, what)
     return operators.iterate(x)  # lazy ones (generators) as they are; else the error
 
@@ -251,6 +251,9 @@ def _reversed_instance(x: Any) -> Any:
     fn = x._dunder("__reversed__")
     if fn is not None:
         return fn(x)
+    if isinstance(x, (list, dict, tuple)):  # a container's subclass (pysubclass)
+        it = py.reversed(x)
+        return IteratorValue(type(it).__name__, it)
     if x._dunder("__len__") is None or x._dunder("__getitem__") is None:
         raise GdRuntimeError(f"'{type_name(x)}' object is not reversible", py_type="TypeError")
     n = py.len(x)
@@ -289,7 +292,7 @@ def _dict(*args: Any, **kwargs: Any) -> dict[Any, Any]:
     out: dict[Any, Any] = {}
     if args:
         src = args[0]
-        if isinstance(src, dict):  # dict and its collections subclasses
+        if isinstance(src, (dict, Mapping)):  # dict, its subclasses, a ChainMap
             out.update(src)
         else:
             for i, pair in enumerate(_items(src, "dict()")):
@@ -362,14 +365,10 @@ def _next(it: Any, default: Any = _NO_DEFAULT) -> Any:
                              py_type="TypeError")
     try:
         return py.next(it)
-    except StopIteration:
+    except StopIteration as stop:
         if default is not _NO_DEFAULT:
             return default
-        err = GdRuntimeError("StopIteration", py_type="StopIteration")
-        # What a `try` sees is Python's: a StopIteration with no args (str(e) == "").
-        err.exception = exceptions.ExceptionValue(  # type: ignore[attr-defined]
-            exceptions.CLASSES["StopIteration"], (), err)
-        raise err from None
+        raise exceptions.stop_iteration(stop) from None
 
 
 # -- types: type(x) and isinstance(x, T) -------------------------------------------------
@@ -377,7 +376,8 @@ def _next(it: Any, default: Any = _NO_DEFAULT) -> Any:
 # and torch.Tensor (so `type(x) is torch.Tensor` and `type(x)(v)` work), a gd class, or a
 # TypeValue that only prints and compares. None of them is a host type object.
 
-_PY_TYPES: dict[type, str] = {int: "int", float: "float", str: "str", bool: "bool", list: "list",
+_PY_TYPES: dict[type, str] = {bytes: "bytes", bytearray: "bytearray",
+                              int: "int", float: "float", str: "str", bool: "bool", list: "list",
                               tuple: "tuple", dict: "dict", set: "set", range: "range",
                               frozenset: "frozenset", slice: "slice"}
 _OTHER_TYPES: dict[type, str] = {
@@ -461,14 +461,17 @@ _INSTANCE_CHECKS: dict[str, Callable[[Any], bool]] = {
         type(v) is ArrayValue and isinstance(v.value, float)),
     "str": lambda v: type(v) is str or _mixin(v) == "str",
     "bool": lambda v: type(v) is bool,
-    "list": lambda v: type(v) is list,
+    "list": lambda v: type(v) is list or (isinstance(v, list)
+                                          and isinstance(v, classes.InstanceValue)),
     "tuple": lambda v: isinstance(v, tuple),  # torch.Size is a tuple
     "dict": lambda v: isinstance(v, dict),  # state dicts (OrderedDict), opt.state
-    "set": lambda v: type(v) is set,
+    "set": lambda v: type(v) is set or (isinstance(v, set)
+                                        and isinstance(v, classes.InstanceValue)),
     "range": lambda v: type(v) is range,
     "frozenset": lambda v: type(v) is frozenset,
     "slice": lambda v: type(v) is slice,
-    "complex": lambda v: False, "bytes": lambda v: False, "bytearray": lambda v: False,
+    "complex": lambda v: False, "bytes": lambda v: type(v) is bytes,
+    "bytearray": lambda v: type(v) is bytearray,
     "object": lambda v: True,
     "type": lambda v: isinstance(v, classes.ClassValue) or _is_type(v),
     "torch.Tensor": lambda v: type(v) is Tensor,
@@ -533,8 +536,7 @@ PYTHON_BUILTINS: dict[str, Callable[..., Any]] = {
     "reversed": _reversed, "any": _any, "all": _all, "map": _map, "filter": _filter,
     "dict": _dict, "set": _set, "frozenset": _frozenset, "slice": _slice, "iter": _iter,
     "next": _next, "complex": _absent_type("complex", "gd has no complex numbers"),
-    "bytes": _absent_type("bytes", "gd has no bytes type"),
-    "bytearray": _absent_type("bytearray", "gd has no bytes type"),
+    "bytes": pybytes.BYTES, "bytearray": pybytes.BYTEARRAY,
     "isinstance": _isinstance, "type": _type, "object": classes.make_object,
     "super": classes.super_of, "staticmethod": classes.StaticMethod,
     "classmethod": classes.ClassMethod, "property": classes.Property,

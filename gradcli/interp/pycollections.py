@@ -12,7 +12,7 @@ from typing import Any
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import limits, pymethods, pynamedtuple
 from gradcli.interp.pybuiltins import CONTAINER_METHODS
-from gradcli.interp.values import Builtin, Namespace, type_name
+from gradcli.interp.values import BoundMethod, Builtin, GdObject, Namespace, type_name
 
 _DICT = CONTAINER_METHODS[dict]
 
@@ -91,4 +91,114 @@ def namespace() -> Namespace:
                            "collections.Counter(iterable): counts of each item"),
         "deque": Builtin("collections.deque", _deque),
         "namedtuple": pynamedtuple.NAMEDTUPLE,
+        "ChainMap": Builtin("collections.ChainMap", lambda *maps: _chain_map(*maps),
+                            "collections.ChainMap(*maps): the dicts searched in order"),
     })
+
+
+class _ChainView(GdObject):
+    """ChainMap's keys(), values() and items(): live views over the chained mappings."""
+
+    __slots__ = ("chain", "kind")
+
+    def __init__(self, chain: ChainMap, kind: str) -> None:
+        self.chain = chain
+        self.kind = kind
+
+    def __iter__(self) -> Any:
+        chain = self.chain
+        if self.kind == "keys":
+            return iter(chain)
+        if self.kind == "values":
+            return (chain[k] for k in chain)
+        return ((k, chain[k]) for k in chain)
+
+    def __len__(self) -> int:
+        return len(self.chain)
+
+    def __contains__(self, item: Any) -> bool:
+        return any(x is item or x == item for x in self)
+
+    def get_attr(self, name: str) -> Any:
+        from gradcli.interp.attributes import private_name_error
+
+        if name.startswith("_"):
+            raise private_name_error(name)
+        raise GdRuntimeError(f"'{self.type_label()}' object has no attribute '{name}'",
+                             py_type="AttributeError")
+
+    def set_attr(self, name: str, value: Any) -> None:
+        self.get_attr(name)
+
+    def del_attr(self, name: str) -> None:
+        self.get_attr(name)
+
+    def gd_repr(self) -> str:
+        return f"{self.type_label()}({self.chain.gd_repr()})"
+
+    def type_label(self) -> str:
+        return {"keys": "KeysView", "values": "ValuesView", "items": "ItemsView"}[self.kind]
+
+
+class ChainMap(GdObject, collections.ChainMap):  # type: ignore[type-arg]
+    """collections.ChainMap(*maps): lookups search the dicts in order, writes go to the
+    first; Python's own class (its methods are Python's), reached through get_attr."""
+
+    QUALNAME = "collections.ChainMap"  # what type(cm) prints
+    _METHODS = frozenset(("get", "pop", "popitem", "clear", "copy", "setdefault", "update",
+                          "new_child"))
+
+    def get_attr(self, name: str) -> Any:
+        if name in ("maps", "parents"):
+            return getattr(self, name)
+        if name in ("keys", "values", "items"):
+            return BoundMethod(self, name, lambda cm, kind=name: _ChainView(cm, kind))
+        if name in self._METHODS:
+            return BoundMethod(self, name, _chain_method(name))
+        from gradcli.interp.attributes import private_name_error
+
+        if name.startswith("_"):
+            raise private_name_error(name)
+        raise GdRuntimeError(f"'ChainMap' object has no attribute '{name}'",
+                             py_type="AttributeError")
+
+    def set_attr(self, name: str, value: Any) -> None:
+        if name == "maps" and type(value) is list and all(isinstance(m, dict) for m in value):
+            self.maps = value
+            return
+        self.get_attr(name)
+        raise GdRuntimeError(f"cannot set attribute '{name}' of a 'ChainMap' value")
+
+    def del_attr(self, name: str) -> None:
+        self.set_attr(name, None)
+
+    def gd_repr(self) -> str:
+        from gradcli.interp.values import to_repr
+
+        return f"ChainMap({', '.join(to_repr(m) for m in self.maps)})"
+
+    def type_label(self) -> str:
+        return "ChainMap"
+
+
+def _chain_method(name: str) -> Callable[..., Any]:
+    method = getattr(collections.ChainMap, name)
+
+    def call(cm: ChainMap, *args: Any, **kwargs: Any) -> Any:
+        for a in args:
+            limits.bounded(a, f"ChainMap.{name}()") if name == "update" else None
+        if name == "new_child" and args and not isinstance(args[0], dict) \
+                and args[0] is not None:
+            raise GdRuntimeError("ChainMap.new_child() takes a dict in gd", py_type="TypeError")
+        return method(cm, *args, **kwargs)
+
+    return call
+
+
+def _chain_map(*maps: Any) -> ChainMap:
+    """collections.ChainMap(*maps): the dicts (or ChainMaps), searched in order."""
+    for m in maps:
+        if not isinstance(m, (dict, ChainMap)):
+            raise GdRuntimeError(f"ChainMap takes dicts in gd, not {type_name(m)}",
+                                 py_type="TypeError")
+    return ChainMap(*maps)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import limits
+from gradcli.interp import limits, pybytes
 from gradcli.interp.pybuiltins import CONTAINER_METHODS
 from gradcli.interp.pytext import STR_METHODS
 from gradcli.interp.values import CLASS_NAMES, BoundMethod, Builtin, type_name
@@ -32,13 +32,6 @@ def _sort(lst: list[Any], *args: Any, key: Any = None, reverse: Any = False) -> 
     lst.sort(key=key, reverse=reverse)
 
 
-def _no_bytes(name: str) -> Callable[..., Any]:
-    def refuse(*args: Any, **kwargs: Any) -> Any:
-        raise GdRuntimeError(f"'{name}' is not supported by gradcli (gd has no bytes type)")
-
-    return refuse
-
-
 def _fromkeys(_cls_or_obj: Any, iterable: Any, value: Any = None) -> dict[Any, Any]:
     """dict.fromkeys(iterable, value=None): a dict of the keys, each mapped to value."""
     return dict.fromkeys(limits.bounded(iterable, "dict.fromkeys()"), value)
@@ -55,7 +48,7 @@ METHODS: dict[type, dict[str, Callable[..., Any]]] = {
     tuple: {"index": tuple.index, "count": tuple.count},
     str: STR_METHODS,
     int: {**{name: getattr(int, name) for name in _INT_METHODS},
-          "to_bytes": _no_bytes("int.to_bytes"), "from_bytes": _no_bytes("int.from_bytes")},
+          "to_bytes": pybytes.to_bytes, "from_bytes": pybytes.from_bytes},
     float: {**{name: getattr(float, name) for name in _FLOAT_METHODS},
             "fromhex": lambda _self, s: float.fromhex(s)},
     range: {"count": range.count, "index": range.index},
@@ -63,6 +56,7 @@ METHODS: dict[type, dict[str, Callable[..., Any]]] = {
     dict: {**CONTAINER_METHODS[dict], "fromkeys": _fromkeys},
     set: CONTAINER_METHODS[set],
     frozenset: CONTAINER_METHODS[frozenset],
+    **pybytes.METHODS,
 }
 METHODS[bool] = METHODS[int]
 
@@ -77,7 +71,7 @@ DATA[bool] = DATA[int]
 
 # Methods called on the type with no instance (str.maketrans, dict.fromkeys).
 _CLASS_LEVEL = frozenset(((str, "maketrans"), (dict, "fromkeys"), (float, "fromhex"),
-                          (int, "from_bytes")))
+                          (int, "from_bytes"), *pybytes.CLASS_LEVEL))
 
 _TYPES_BY_NAME: dict[str, type] = {t.__name__: t for t in METHODS}
 

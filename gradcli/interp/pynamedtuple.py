@@ -47,6 +47,10 @@ class NamedTupleValue(tuple):  # type: ignore[type-arg]
             return BoundMethod(obj, name, _replace)
         if name in ("count", "index"):
             return BoundMethod(obj, name, getattr(tuple, name))
+        if name in cls.methods:  # the class body's methods, properties and attributes
+            from gradcli.interp.classes import _bind
+
+            return _bind(cls.methods[name], obj, cls)
         raise _error(f"'{cls.name}' object has no attribute '{name}'", "AttributeError")
 
 
@@ -62,13 +66,17 @@ class NamedTupleClass(Builtin, GdObject):
     """A named tuple class: called with its fields, it makes an instance (a Builtin, so
     gd calls it as it calls any built-in; a GdObject, so its attributes are its own)."""
 
-    __slots__ = ("defaults", "fields", "host")
+    __slots__ = ("defaults", "fields", "host", "methods")
     is_class = True
 
-    def __init__(self, name: str, fields: tuple[str, ...], defaults: dict[str, Any]) -> None:
+    def __init__(self, name: str, fields: tuple[str, ...], defaults: dict[str, Any],
+                 methods: dict[str, Any] | None = None) -> None:
         super().__init__(name, self._make_instance, f"{name}({', '.join(fields)})")
         self.fields = fields
         self.defaults = defaults
+        # The class body's own names besides the fields: methods, @property,
+        # @staticmethod, @classmethod, class attributes (instances reach them).
+        self.methods = methods or {}
         self.host = type(name, (NamedTupleValue,), {"__slots__": (), "_fields": fields,
                                                     "gd_class": self})
 
@@ -90,10 +98,30 @@ class NamedTupleClass(Builtin, GdObject):
             return dict(self.defaults)
         if name == "_make":
             return Builtin(f"{self.name}._make", lambda iterable: self.host(tuple(iterable)))
+        if name in self.methods and not name.startswith("__"):
+            from gradcli.interp.classes import ClassMethod, StaticMethod
+
+            raw = self.methods[name]
+            if type(raw) is StaticMethod:
+                return raw.fn
+            if type(raw) is ClassMethod:
+                return BoundMethod(self, name, raw.fn)
+            return raw
         raise _error(f"type object '{self.name}' has no attribute '{name}'", "AttributeError")
 
     def instance_check(self, x: Any) -> bool:
-        return type(x) is self.host
+        return isinstance(x, self.host)
+
+    def subclass(self, name: str, bases: list[Any], attrs: dict[str, Any], span: Span,
+                 annotated: tuple[str, ...]) -> NamedTupleClass:
+        """`class Point(namedtuple('Point', 'x y')): ...`: the same fields, the body's
+        methods (and the base's) added."""
+        if len(bases) != 1:
+            raise GdRuntimeError("a class deriving from a named tuple class has no other "
+                                 "base in gd", span)
+        methods = _methods_of(attrs, (), span)
+        made = NamedTupleClass(name, self.fields, self.defaults, {**self.methods, **methods})
+        return made
 
     def _make_instance(self, *args: Any, **kwargs: Any) -> NamedTupleValue:
         fields = self.fields
@@ -168,11 +196,7 @@ class NamedTupleBase(Builtin):
                  annotated: tuple[str, ...]) -> NamedTupleClass:
         if len(bases) != 1:
             raise GdRuntimeError("a NamedTuple class derives from NamedTuple only in gd", span)
-        for key, v in attrs.items():
-            if isinstance(v, FunctionBase) or (not key.startswith("__") and
-                                                key not in annotated):
-                raise GdRuntimeError("methods and class attributes of a NamedTuple class are "
-                                     "not supported in gd (only annotated fields)", span)
+        methods = _methods_of(attrs, annotated, span)
         defaults: dict[str, Any] = {}
         for field in annotated:
             v = attrs.get(field, _MISSING)
@@ -183,7 +207,23 @@ class NamedTupleBase(Builtin):
                                      f"default field{'s' if len(defaults) > 1 else ''} "
                                      + " ".join(defaults), span, py_type="TypeError")
         _check_names(name, annotated)
-        return NamedTupleClass(name, annotated, defaults)
+        return NamedTupleClass(name, annotated, defaults, methods)
+
+
+def _methods_of(attrs: dict[str, Any], fields: tuple[str, ...], span: Span) -> dict[str, Any]:
+    """A named tuple class body's names that are not fields: its methods and attributes
+    (Python's protocol methods of a tuple are its own in gd: defining one is refused)."""
+    out = {}
+    for key, v in attrs.items():
+        if key in fields:
+            continue
+        if key.startswith("__") and key.endswith("__"):
+            if isinstance(v, FunctionBase):
+                raise GdRuntimeError(f"defining '{key}' in a named tuple class is not "
+                                     "supported in gd", span)
+            continue  # __doc__, __slots__ and the like
+        out[key] = v
+    return out
 
 
 def _functional_named_tuple(*args: Any, **kwargs: Any) -> Any:

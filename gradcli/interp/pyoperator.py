@@ -157,6 +157,18 @@ def _heappush(heap: list[Any], item: Any) -> None:
     host_heapq.heappush(heap, item)
 
 
+def _merge(*iterables: Any, key: Any = None, reverse: Any = False) -> Any:
+    """heapq.merge(*iterables, key=None, reverse=False): the sorted inputs merged, lazily
+    (each item a step)."""
+    from gradcli.interp import operators
+    from gradcli.interp.pyitertools import _stepped
+    from gradcli.interp.values import IteratorValue
+
+    its = [operators.iterate(x) for x in iterables]
+    return IteratorValue("generator", _stepped(host_heapq.merge(*its, key=key,
+                                                                reverse=bool(reverse))))
+
+
 def _insort(fn: Callable[..., Any]) -> Callable[..., Any]:
     def insort(a: list[Any], x: Any, *args: Any, **kwargs: Any) -> None:
         limits.check_length(len(a) + 1, "list")
@@ -176,6 +188,8 @@ def namespaces() -> dict[str, Namespace]:
         "heapreplace": _list_first("heapq", "heapreplace", host_heapq.heapreplace),
         "nlargest": _largest("nlargest", host_heapq.nlargest),
         "nsmallest": _largest("nsmallest", host_heapq.nsmallest),
+        "merge": Builtin("heapq.merge", _merge,
+                         "heapq.merge(*iterables, key=None, reverse=False)"),
     })
     bisect = Namespace("bisect", {
         **{name: _list_first("bisect", name, getattr(host_bisect, name))

@@ -148,8 +148,8 @@ def _hash(obj: Any) -> int:
     return hash(obj)
 
 
-_BY_VALUE = (int, float, str, bool, range, Size, tuple, frozenset)
-_UNHASHABLE = (list, dict, set, slice)
+_BY_VALUE = (int, float, str, bool, range, Size, tuple, frozenset, bytes)
+_UNHASHABLE = (list, dict, set, slice, bytearray)
 
 
 def _check_hashable(obj: Any) -> None:

@@ -20,7 +20,7 @@ from gradcli.ad.graph import is_parameter
 from gradcli.ad.tensor import Tensor
 from gradcli.ad.tensor_str import format_tensor_spec
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import limits
+from gradcli.interp import limits, pybytes
 from gradcli.interp.arrays import ArrayValue
 from gradcli.interp.dunders import Protocols
 from gradcli.interp.values import GdObject, to_repr, to_str, type_name
@@ -174,11 +174,6 @@ def _maketrans(_s: Any, *args: Any) -> dict[int, Any]:
     return str.maketrans(*args)
 
 
-def _encode(s: str, *args: Any, **kwargs: Any) -> Any:
-    raise GdRuntimeError("'str.encode' is not supported by gradcli (gd has no bytes type)",
-                         hint="ord(c) gives a character's code point")
-
-
 # The str methods a gd program may call: Python's, some with sizes checked first.
 STR_METHODS: dict[str, Callable[..., Any]] = {
     **{name: getattr(str, name) for name in (
@@ -190,7 +185,7 @@ STR_METHODS: dict[str, Callable[..., Any]] = {
         "removesuffix", "rfind", "rindex", "rpartition", "rsplit", "swapcase")},
     **limits.STR_METHOD_GUARDS,
     "format": str_format, "format_map": str_format_map, "translate": _translate,
-    "maketrans": _maketrans, "encode": _encode,
+    "maketrans": _maketrans, "encode": pybytes.encode,
 }
 
 

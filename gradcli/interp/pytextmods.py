@@ -16,12 +16,20 @@ import statistics as host_statistics
 import string as host_string
 import textwrap as host_textwrap
 import unicodedata as host_unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import limits, pymethods, pysys, serialization
-from gradcli.interp.values import Builtin, Namespace, to_repr, type_name
+from gradcli.interp.values import (
+    BoundMethod,
+    Builtin,
+    GdObject,
+    Namespace,
+    to_repr,
+    to_str,
+    type_name,
+)
 
 _MAX_DEPTH = 500  # nesting of a value json or pprint copies (Python's own stops near 1000)
 _PLAIN = (str, int, float, bool, type(None))
@@ -56,7 +64,7 @@ def _plain(v: Any, default: Any, depth: int = 0) -> Any:
                                   f"{type_name(k)}")
             out[k] = _plain(x, default, depth + 1)
         return out
-    if t is list or t is tuple:
+    if isinstance(v, (list, tuple)):  # their subclasses too (named tuples, gd's)
         return [_plain(x, default, depth + 1) for x in v]
     if default is None:
         raise _type_error(f"Object of type {type_name(v)} is not JSON serializable")
@@ -215,10 +223,98 @@ def _textwrap() -> Namespace:
     })
 
 
+class _Strings(Mapping):  # type: ignore[type-arg]
+    """What string.Template looks names up in: the keywords, then the mapping, each value
+    as gd's str() gives it (a missing name: Python's KeyError, for safe_substitute)."""
+
+    def __init__(self, mapping: Any, kws: dict[str, Any]) -> None:
+        self.mapping = mapping
+        self.kws = kws
+
+    def __getitem__(self, key: str) -> str:
+        if key in self.kws:
+            return to_str(self.kws[key])
+        if self.mapping is None:
+            raise KeyError(key)
+        try:
+            return to_str(self.mapping[key])
+        except KeyError:
+            raise KeyError(key) from None
+
+    def __iter__(self) -> Any:
+        return iter(self.kws)
+
+    def __len__(self) -> int:
+        return len(self.kws)
+
+
+class Template(GdObject):
+    """string.Template(template): `$name` and `${name}` placeholders (Python's own
+    pattern), substituted from a mapping and keywords."""
+
+    __slots__ = ("template",)
+
+    def __init__(self, template: Any) -> None:
+        self.template = _check_str("Template() argument", template)
+
+    def _substitute(self, safe: bool, mapping: Any = None, **kws: Any) -> str:
+        if mapping is not None and not isinstance(mapping, (dict, Mapping, GdObject)):
+            raise _type_error(f"'{type_name(mapping)}' object is not subscriptable")
+        host = host_string.Template(self.template)
+        try:
+            text = (host.safe_substitute if safe else host.substitute)(_Strings(mapping, kws))
+        except KeyError as e:
+            from gradcli.interp.classes import key_error
+
+            raise key_error(e.args[0]) from None
+        except ValueError as e:
+            raise GdRuntimeError(str(e), py_type="ValueError") from None
+        limits.check_length(len(text), "string")
+        return text
+
+    def get_attr(self, name: str) -> Any:
+        if name == "template":
+            return self.template
+        if name == "substitute":
+            return BoundMethod(self, name, lambda t, m=None, **k: t._substitute(False, m, **k))
+        if name == "safe_substitute":
+            return BoundMethod(self, name, lambda t, m=None, **k: t._substitute(True, m, **k))
+        if name == "get_identifiers":
+            return BoundMethod(self, name, lambda t: host_string.Template(
+                t.template).get_identifiers())
+        if name == "is_valid":
+            return BoundMethod(self, name, lambda t: host_string.Template(t.template).is_valid())
+        if name == "delimiter":
+            return "$"
+        if name.startswith("_"):
+            from gradcli.interp.attributes import private_name_error
+
+            raise private_name_error(name)
+        raise GdRuntimeError(f"'Template' object has no attribute '{name}'",
+                             py_type="AttributeError")
+
+    def set_attr(self, name: str, value: Any) -> None:
+        if name == "template":
+            self.template = _check_str("template", value)
+            return
+        self.get_attr(name)
+
+    def del_attr(self, name: str) -> None:
+        self.get_attr(name)
+
+    def gd_repr(self) -> str:
+        return "<string.Template object>"
+
+    def type_label(self) -> str:
+        return "Template"
+
+
 def _string() -> Namespace:
     return Namespace("string", {name: getattr(host_string, name) for name in (
         "ascii_letters", "ascii_lowercase", "ascii_uppercase", "digits", "hexdigits",
         "octdigits", "punctuation", "printable", "whitespace")} | {
+        "Template": Builtin("string.Template", Template,
+                            "string.Template(template): $name placeholders"),
         "capwords": Builtin("string.capwords", lambda s, sep=None: host_string.capwords(
             _check_str("capwords() argument 1", s), sep),
             "string.capwords(s, sep=None): each word capitalized")})

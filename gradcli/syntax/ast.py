@@ -55,7 +55,7 @@ COMPARE_OPS: dict[str, str] = {
 # Spans of nodes built by hand (in tests); the parser always sets real ones.
 NO_SPAN = Span(0, 0, 0, 0)
 
-ConstantValue: TypeAlias = int | float | str | bool | EllipsisType | None
+ConstantValue: TypeAlias = int | float | str | bytes | bool | EllipsisType | None
 
 # Fields with these names are keyword-only, default to NO_SPAN, and take no part in ==,
 # hash() or repr().

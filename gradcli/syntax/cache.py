@@ -321,6 +321,8 @@ def _constant(value: Any, strings: dict[str, int], floats: list[float]) -> list[
         return [5, len(floats) - 1]
     if type(value) is str:
         return [6, strings.setdefault(value, len(strings))]
+    if type(value) is bytes:  # a bytes literal, its bytes as the code points 0-255
+        return [7, strings.setdefault(value.decode("latin-1"), len(strings))]
     raise TypeError(f"cannot store {type(value).__name__} in the cache")
 
 
@@ -480,6 +482,8 @@ def _read_constant(code: list[int], i: int, strings: list[str], floats: list[flo
     index = code[i + 1]
     if kind == 4:
         return index, i + 2
-    if index < 0 or kind not in (5, 6):
+    if index < 0 or kind not in (5, 6, 7):
         raise _Bad("constant")
+    if kind == 7:
+        return strings[index].encode("latin-1"), i + 2
     return (floats if kind == 5 else strings)[index], i + 2

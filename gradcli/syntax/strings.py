@@ -70,10 +70,15 @@ def read_strings(tokens: list[Token], parse_field: FieldParser) -> gd.Constant |
     """Adjacent string literals, concatenated; an f-string anywhere makes an FString."""
     parts: list[str | gd.FormattedValue] = []
     formatted = False
+    kinds = {"b" in _PREFIX.match(tok.value).group().lower()  # type: ignore[union-attr]
+             for tok in tokens}
+    if len(kinds) > 1:
+        raise GdSyntaxError("cannot mix bytes and nonbytes literals",
+                            join_span(tokens[0], tokens[-1]))
+    if True in kinds:
+        return _read_bytes(tokens)
     for tok in tokens:
         prefix = _PREFIX.match(tok.value).group().lower()  # type: ignore[union-attr]
-        if "b" in prefix:
-            raise GdSyntaxError("bytes literals are not supported in gd", token_span(tok))
         quote = 3 if tok.value[len(prefix) : len(prefix) + 3] in ('"""', "'''") else 1
         start, end = len(prefix) + quote, len(tok.value) - quote
         raw = "r" in prefix
@@ -93,6 +98,38 @@ def read_strings(tokens: list[Token], parse_field: FieldParser) -> gd.Constant |
         elif part != "":
             merged.append(part)
     return gd.FString(tuple(merged), span=span)
+
+
+def _read_bytes(tokens: list[Token]) -> gd.Constant:
+    """Adjacent bytes literals (b'...', rb'...'): ASCII characters and the escapes bytes
+    have (\\x.., octal, the simple ones; \\u, \\N and the rest keep their backslash)."""
+    parts: list[bytes] = []
+    for tok in tokens:
+        prefix = _PREFIX.match(tok.value).group().lower()  # type: ignore[union-attr]
+        quote = 3 if tok.value[len(prefix) : len(prefix) + 3] in ('"""', "'''") else 1
+        start, end = len(prefix) + quote, len(tok.value) - quote
+        body = tok.value[start:end]
+        if not body.isascii():
+            raise GdSyntaxError("bytes can only contain ASCII literal characters",
+                                token_span(tok))
+        if "r" not in prefix and "\\" in body:
+            body = _BYTES_ESCAPE.sub(_bytes_escape, body)
+        parts.append(body.encode("latin-1"))
+    return gd.Constant(b"".join(parts), span=join_span(tokens[0], tokens[-1]))
+
+
+_BYTES_ESCAPE = re.compile(r"\\(\n|[\\'\"abfnrtv]|[0-7]{1,3}|x[0-9a-fA-F]{2}|.)", re.S)
+
+
+def _bytes_escape(match: re.Match[str]) -> str:
+    esc = match.group(1)
+    if esc in _SIMPLE_ESCAPES:
+        return _SIMPLE_ESCAPES[esc]
+    if esc[0] in "01234567":
+        return chr(int(esc, 8) & 0xFF)
+    if esc[0] == "x" and len(esc) == 3:
+        return chr(int(esc[1:], 16))
+    return match.group(0)
 
 
 def _unescape(tok: Token, offset: int, body: str) -> str:
