@@ -598,7 +598,7 @@ HOSTILE = [
     "nn.Conv2d(1, 1, 1).__dict__", "nn.Conv2d(1, 1, 1)._conv_forward",
     "nn.MaxPool2d(2).forward.__globals__", "nn.functional.conv2d.__module__",
     "collections.__dict__", "collections.OrderedDict.__init__", "collections.OrderedDict.fn",
-    "collections.ChainMap", "nn.Embedding.from_pretrained.__self__",
+    "collections.ChainMap.__dict__", "nn.Embedding.from_pretrained.__self__",
     "nn.ModuleDict({'a': nn.ReLU()}).keys().mapping", "m.state_dict().keys().mapping",
     "nn.LSTM(1, 1).flatten_parameters.__func__",
 ]
