@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad import ops
-from gradcli.ad.engine import batchable, batched_vjp, grad
+from gradcli.ad.batched import batchable, batched_vjp
+from gradcli.ad.engine import grad
 from gradcli.ad.forward import dual_level, make_dual
 from gradcli.ad.ops.joins import split
 from gradcli.ad.tensor import State, Tensor, check_size, enable_grad, tensor_from_array
@@ -336,7 +337,7 @@ def jacobian(func: Func, inputs: Any, create_graph: bool = False, strict: bool =
 def _batched_rows(out: Tensor, xs: tuple[Tensor, ...], n: int,
                   create_graph: bool) -> tuple[Tensor, ...] | None:
     """All n rows of d out / d xs from one backward pass with the n one-hot cotangents
-    stacked (the identity), when the graph allows it (engine.batchable); else None.
+    stacked (the identity), when the graph allows it (batched.batchable); else None.
 
     A Hessian's gradient graph is usually elementwise ops only: W4's 100×100 Hessian
     took 100 reverse passes, now one pass over 100-row arrays.
