@@ -119,14 +119,6 @@ class _ChainView(GdObject):
     def __contains__(self, item: Any) -> bool:
         return any(x is item or x == item for x in self)
 
-    def get_attr(self, name: str) -> Any:
-        from gradcli.interp.attributes import private_name_error
-
-        if name.startswith("_"):
-            raise private_name_error(name)
-        raise GdRuntimeError(f"'{self.type_label()}' object has no attribute '{name}'",
-                             py_type="AttributeError")
-
     def set_attr(self, name: str, value: Any) -> None:
         self.get_attr(name)
 

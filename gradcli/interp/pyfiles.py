@@ -33,7 +33,6 @@ from gradcli.interp.values import (
     Builtin,
     ContextValue,
     GdObject,
-    private_name_error,
     to_str,
     type_name,
 )
@@ -168,12 +167,6 @@ class _FileBase(ContextValue, GdObject):
 
     def close(self) -> None:
         self.closed = True
-
-    def get_attr(self, name: str) -> Any:
-        if name.startswith("_"):
-            raise private_name_error(name)
-        raise GdRuntimeError(f"'{self.type_label()}' object has no attribute '{name}'",
-                             py_type="AttributeError")
 
     def set_attr(self, name: str, value: Any) -> None:
         raise GdRuntimeError(f"attribute '{name}' of '{self.type_label()}' objects is not "

@@ -19,7 +19,6 @@ from gradcli.interp.values import (
     GdObject,
     Namespace,
     class_name,
-    private_name_error,
 )
 
 
@@ -44,12 +43,6 @@ class TypingForm(GdObject):
 
     def __hash__(self) -> int:
         return hash(self.text)
-
-    def get_attr(self, name: str) -> Any:
-        if name.startswith("_"):
-            raise private_name_error(name)
-        raise GdRuntimeError(f"'{self.type_label()}' object has no attribute '{name}'",
-                             py_type="AttributeError")
 
     def set_attr(self, name: str, value: Any) -> None:
         raise GdRuntimeError(f"cannot set attribute '{name}' of a typing name in gd",

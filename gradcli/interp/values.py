@@ -211,7 +211,12 @@ class GdObject:
     __slots__ = ()
 
     def get_attr(self, name: str) -> Any:
-        raise NotImplementedError
+        """A value with no attributes of its own: the sandbox's refusal of a private name,
+        else Python's AttributeError."""
+        if name.startswith("_"):
+            raise private_name_error(name)
+        raise GdRuntimeError(f"'{self.type_label()}' object has no attribute '{name}'",
+                             py_type="AttributeError")
 
     def set_attr(self, name: str, value: Any) -> None:
         raise NotImplementedError
