@@ -519,15 +519,21 @@ def _add_module(self: ModuleInstance, name: Any, module: Any) -> None:
     mods[name] = module
 
 
-def _register_parameter(self: ModuleInstance, name: Any, param: Any) -> None:
-    params = _started(self)[0]
+def check_member_name(kind: str, name: Any) -> None:
+    """register_parameter's and register_buffer's checks of the name (kind: 'parameter'
+    or 'buffer'), in PyTorch's words."""
     if type(name) is not str:
-        raise _error(f"parameter name should be a string. Got {torch_typename(name)}",
+        raise _error(f"{kind} name should be a string. Got {torch_typename(name)}",
                      "TypeError")
     if "." in name:
-        raise _error('parameter name can\'t contain "."', "KeyError")
+        raise _error(f'{kind} name can\'t contain "."', "KeyError")
     if name == "":
-        raise _error('parameter name can\'t be empty string ""', "KeyError")
+        raise _error(f'{kind} name can\'t be empty string ""', "KeyError")
+
+
+def _register_parameter(self: ModuleInstance, name: Any, param: Any) -> None:
+    params = _started(self)[0]
+    check_member_name("parameter", name)
     if param is not None and not (type(param) is Tensor and is_parameter(param)):
         raise _error(f"cannot assign '{torch_typename(param)}' object to parameter '{name}' "
                      "(torch.nn.Parameter or None required)", "TypeError")

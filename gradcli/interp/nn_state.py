@@ -23,6 +23,7 @@ from gradcli.interp.nn_module import (
     ModuleInstance,
     _generator,
     add_methods,
+    check_member_name,
     make_parameter,
     named_modules_of,
     torch_typename,
@@ -151,13 +152,7 @@ def _register_buffer(self: ModuleInstance, name: Any, tensor: Any,
                      persistent: bool = True) -> None:
     if self.bufs is None:
         raise _error("cannot assign buffer before Module.__init__() call", "AttributeError")
-    if type(name) is not str:
-        raise _error(f"buffer name should be a string. Got {torch_typename(name)}",
-                     "TypeError")
-    if "." in name:
-        raise _error('buffer name can\'t contain "."', "KeyError")
-    if name == "":
-        raise _error('buffer name can\'t be empty string ""', "KeyError")
+    check_member_name("buffer", name)
     if _has_attr(self, name) and name not in self.bufs:
         raise _error(f"attribute '{name}' already exists", "KeyError")
     if tensor is not None and type(tensor) is not Tensor:
