@@ -1039,7 +1039,8 @@ def fma_programs(draw: st.DrawFn) -> str:
 #: atan2, hypot), or the C library's float functions element by element (xlogy, sinc,
 #: asinh, acosh, i0, i1, digamma, entr for float32); lgamma (SLEEF's, both dtypes);
 #: erfcx, ndtri, log_ndtr (ATen's formulas in the input's dtype); tensor-by-tensor pow
-#: (SLEEF's) and broadcast binary ops (TensorIterator's rows decide the scalar tails);
+#: (SLEEF's; C's pow, log1p and atanh at their poles on the tail) and broadcast binary ops
+#: (TensorIterator's rows decide the scalar tails);
 #: prod's vector order; addmm/addmv
 #: with beta and alpha where MKL's kernel starts from beta·c and adds in order.
 MATH_PRINTS = [
@@ -1058,6 +1059,9 @@ MATH_PRINTS = [
     "print(torch.pow(w.reshape(-1, 1) + 0.1, b[:3]).tolist(), "
     "torch.atan2(a.reshape(-1, 1), b[:3]).tolist(), torch.pow(w.t(), b).tolist())",
     "print(torch.logaddexp(a, b[:1]).tolist(), torch.atan2(a[:1], b).tolist())",
+    # the C library's scalar loop at poles (planted zeros and -1s): pow(0, -3), log1p(-1)
+    "print(torch.pow(a.abs(), b).tolist(), torch.log1p(a).tolist(), "
+    "torch.atanh(a.clamp(-1, 1)).tolist())",
     # float32 sin/cos whatever the dtype (MKL's polynomial, kernels/vmltrig; float64's MKL
     # path is not reproduced), large arguments, a strided view and the backward pass
     "x = a.float().requires_grad_()\nprint(torch.sin(x).tolist(), torch.cos(b.float() * 40)"

@@ -33,12 +33,23 @@ def _libm() -> Any:
 @functools.cache
 def float_function(name: str, nargs: int = 1) -> Callable[..., float] | None:
     """The C library's float function `name` + "f" (expf for "exp"), or None."""
+    return _c_function(name + "f", nargs, ctypes.c_float)
+
+
+@functools.cache
+def double_function(name: str, nargs: int = 1) -> Callable[..., float] | None:
+    """The C library's double function `name`, or None. Python's math module calls the
+    same one but raises where C returns a pole's infinity (pow(0, -3), log1p(-1))."""
+    return _c_function(name, nargs, ctypes.c_double)
+
+
+def _c_function(symbol: str, nargs: int, ctype: Any) -> Callable[..., float] | None:
     lib = _libm()
-    fn = getattr(lib, name + "f", None) if lib is not None else None
+    fn = getattr(lib, symbol, None) if lib is not None else None
     if fn is None:
         return None
-    fn.restype = ctypes.c_float
-    fn.argtypes = [ctypes.c_float] * nargs
+    fn.restype = ctype
+    fn.argtypes = [ctype] * nargs
     return fn
 
 
@@ -59,10 +70,21 @@ def call(name: str, *arrays: Any, dtype: Any) -> ndarray:
     return call_scalar(name, *arrays, dtype=dtype)
 
 
+#: The math module's functions that are Python's own algorithms, not the C library's
+#: (their last bits differ): float64 calls the C library's through ctypes.
+_OWN_ALGORITHMS = frozenset({"hypot", "lgamma"})
+
+
 def call_scalar(name: str, *arrays: Any, dtype: Any) -> ndarray:
-    """call() element by element through the C library."""
+    """call() element by element through the C library. For float64, Python's math
+    functions (the same C library's, called faster than through ctypes) but for
+    _OWN_ALGORITHMS, and except where they raise: C's own result there (a pole's
+    infinity: pow(0, -3), log1p(-1); nan for a domain error)."""
     nargs = len(arrays)
-    fn = float_function(name, nargs) if np.dtype(dtype) == _F32 else None
+    if np.dtype(dtype) == _F32:
+        fn = float_function(name, nargs)
+    else:
+        fn = double_function(name, nargs) if name in _OWN_ALGORITHMS else None
     if fn is None:
         fn = getattr(math, name)
     parts = np.broadcast_arrays(*(np.asarray(a, np.float64) for a in arrays))
@@ -70,10 +92,10 @@ def call_scalar(name: str, *arrays: Any, dtype: Any) -> ndarray:
     for i, args in enumerate(zip(*(p.reshape(-1).tolist() for p in parts), strict=True)):
         try:
             out[i] = fn(*args)
-        except OverflowError:
-            out[i] = math.inf
-        except ValueError:
-            out[i] = math.nan
+        except (OverflowError, ValueError) as e:
+            c = double_function(name, nargs)
+            out[i] = c(*args) if c is not None else (
+                math.inf if isinstance(e, OverflowError) else math.nan)
     return out.astype(dtype).reshape(parts[0].shape)
 
 
