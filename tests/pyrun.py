@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import io
 import warnings
+from collections.abc import Callable
 
 import pytest
 
@@ -40,3 +41,24 @@ def guarded_program(code: str, setup: str) -> str:
     body = "".join(f"    {line}\n" for line in code.splitlines())
     return (setup + f"try:\n{body}except Exception as e:\n"
             "    print(type(e).__name__)\n    print(str(e))\n")
+
+
+Case = tuple[str, str, str]  # (test id, program, what Python with PyTorch prints)
+
+
+def literal_table(cases: list[Case]) -> tuple[Callable[..., None], Callable[..., None]]:
+    """The two tests of a table of programs and their expected text, held as a literal:
+    gd prints the literal, and the literal is what Python with PyTorch prints (skipped
+    without torch). A test module binds them to its own test_ names."""
+    table = pytest.mark.parametrize(("program", "expected"), [c[1:] for c in cases],
+                                    ids=[c[0] for c in cases])
+
+    @table
+    def test_gd_prints_the_literal(program: str, expected: str) -> None:
+        assert gd_output(program) == expected
+
+    @table
+    def test_the_literal_is_what_pytorch_prints(program: str, expected: str) -> None:
+        assert torch_output(program) == expected
+
+    return test_gd_prints_the_literal, test_the_literal_is_what_pytorch_prints

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from pyrun import gd_output, torch_output
+from pyrun import literal_table
 
 from gradcli.app import AppOptions, run
 from gradcli.errors import GdError
@@ -634,14 +634,8 @@ AttributeError missing
 ]
 
 
-@pytest.mark.parametrize(("name", "program", "expected"), CASES, ids=[c[0] for c in CASES])
-def test_gd_prints_what_python_prints(name: str, program: str, expected: str) -> None:
-    assert gd_output(program) == expected
-
-
-@pytest.mark.parametrize(("name", "program", "expected"), CASES, ids=[c[0] for c in CASES])
-def test_the_literal_is_what_pytorch_prints(name: str, program: str, expected: str) -> None:
-    assert torch_output(program) == expected
+test_gd_prints_what_python_prints, test_the_literal_is_what_pytorch_prints = \
+    literal_table(CASES)
 
 
 def _run(text: str) -> tuple[str, GdError | None]:

@@ -8,7 +8,7 @@ live under torch.
 from __future__ import annotations
 
 import pytest
-from pyrun import gd_output, torch_output
+from pyrun import gd_output, literal_table, torch_output
 
 CASES: list[tuple[str, str, str]] = [
     ('dataclass_init_false',
@@ -634,14 +634,8 @@ CASES: list[tuple[str, str, str]] = [
 ]
 
 
-@pytest.mark.parametrize(("name", "program", "expected"), CASES, ids=[c[0] for c in CASES])
-def test_gd_prints_what_python_prints(name: str, program: str, expected: str) -> None:
-    assert gd_output(program) == expected
-
-
-@pytest.mark.parametrize(("name", "program", "expected"), CASES, ids=[c[0] for c in CASES])
-def test_the_literal_is_what_pytorch_prints(name: str, program: str, expected: str) -> None:
-    assert torch_output(program) == expected
+test_gd_prints_what_python_prints, test_the_literal_is_what_pytorch_prints = \
+    literal_table(CASES)
 
 
 def _run(program: str, **limits: object) -> tuple[int, str, str]:

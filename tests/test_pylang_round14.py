@@ -6,8 +6,7 @@ compared live under torch.
 
 from __future__ import annotations
 
-import pytest
-from pyrun import gd_output, torch_output
+from pyrun import gd_output, literal_table
 
 CASES: list[tuple[str, str, str]] = [
     ('bytes_values',
@@ -569,14 +568,8 @@ CASES: list[tuple[str, str, str]] = [
 ]
 
 
-@pytest.mark.parametrize(("name", "program", "expected"), CASES, ids=[c[0] for c in CASES])
-def test_gd_prints_what_python_prints(name: str, program: str, expected: str) -> None:
-    assert gd_output(program) == expected
-
-
-@pytest.mark.parametrize(("name", "program", "expected"), CASES, ids=[c[0] for c in CASES])
-def test_the_literal_is_what_pytorch_prints(name: str, program: str, expected: str) -> None:
-    assert torch_output(program) == expected
+test_gd_prints_what_python_prints, test_the_literal_is_what_pytorch_prints = \
+    literal_table(CASES)
 
 
 # ClassVar fields are read from the annotation's text (gd never evaluates one). The

@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import builtins as py
 import inspect
 import math as pymath
 import operator
@@ -47,7 +46,7 @@ from gradcli.interp import (
 )
 from gradcli.interp import custom_function as CF
 from gradcli.interp.arrays import ArrayValue
-from gradcli.interp.pybuiltins import scalar as _scalar
+from gradcli.interp.pybuiltins import float_of
 from gradcli.interp.values import (
     DTYPE_VALUES,
     STRIDED,
@@ -252,7 +251,7 @@ def _math_arg(name: str, a: Any) -> Any:
         raise GdRuntimeError("type Tensor doesn't define __trunc__ method")
     if name in ("factorial", "comb", "perm", "gcd", "isqrt", "lcm"):
         return operator.index(a)
-    return py.float(_scalar(a))
+    return float_of(a)
 
 
 def _math_fn(fn: Callable[..., Any]) -> Callable[..., Any]:

@@ -19,7 +19,7 @@ import numpy as np
 
 from gradcli.ad import ops
 from gradcli.ad.graph import is_parameter
-from gradcli.ad.state import grad_mode, inference_mode
+from gradcli.ad.state import SCALAR_OF_REQUIRES_GRAD, grad_mode, inference_mode, warn
 from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import arrays, classes, exceptions, limits, operators, pybytes
@@ -162,9 +162,14 @@ def scalar(x: Tensor) -> Any:
     return x.item()
 
 
-def _float(x: Any = 0.0) -> float:
-    """float(x) of a number, string or one-element tensor."""
-    return py.float(scalar(x) if type(x) is Tensor else x)
+def float_of(x: Any = 0.0) -> float:
+    """float(x) of a number, string or one-element tensor (Tensor.__float__, which warns
+    once when the tensor requires grad, where int() and item() do not)."""
+    if type(x) is Tensor:
+        if x.requires_grad:
+            warn(SCALAR_OF_REQUIRES_GRAD, once=True)
+        return py.float(scalar(x))
+    return py.float(x)
 
 
 def _int(x: Any = 0, base: Any = None) -> int:
@@ -529,7 +534,7 @@ def _isinstance(x: Any, types: Any) -> bool:
 
 
 PYTHON_BUILTINS: dict[str, Callable[..., Any]] = {
-    "len": _len, "range": _range, "abs": _abs, "float": _float, "int": _int,
+    "len": _len, "range": _range, "abs": _abs, "float": float_of, "int": _int,
     "min": _minmax("min"), "max": _minmax("max"), "round": _round, "sum": _sum,
     "pow": _pow, "divmod": _divmod, "list": _list, "tuple": _tuple, "bool": _bool,
     "str": _str, "repr": _repr, "enumerate": _enumerate, "zip": _zip, "sorted": _sorted,
