@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 import warnings
 from collections.abc import Callable
 
@@ -33,6 +34,21 @@ def torch_output(text: str) -> str:
         warnings.simplefilter("ignore")
         exec(compile(text, "p.py", "exec"), {"torch": torch})
     return buf.getvalue()
+
+
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+def masked(text: str) -> str:
+    """text with every object address (` at 0x7f…`) masked: PyTorch's change every run,
+    gd's (the run's own, ad/identity) do not, so a comparison of the two masks both."""
+    return _ADDRESS.sub(" at 0x…", text)
+
+
+def unaddressed(text: str) -> str:
+    """text without its object addresses: how the tables of PyTorch's output, held as
+    literals, write an object's repr (`<MulBackward0 object>`)."""
+    return _ADDRESS.sub("", text)
 
 
 def guarded_program(code: str, setup: str) -> str:

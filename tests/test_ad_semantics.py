@@ -939,7 +939,7 @@ def test_grad_fn_names(build: object, expected: str) -> None:
     x = param([0.5, 1.0, 1.5, 2.0])
     out = build(x)  # type: ignore[operator]
     assert name(out) == expected
-    assert repr(out.grad_fn) == f"<{expected} object>"
+    assert re.fullmatch(f"<{expected} object at 0x7f[0-9a-f]{{10}}>", repr(out.grad_fn))
     out.sum().backward()  # frees the saved inputs; the name must not depend on them
     assert name(out) == expected
 

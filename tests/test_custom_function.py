@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from pyrun import unaddressed
 
 from gradcli.app import AppOptions, run
 from gradcli.errors import GdError, GdSyntaxError
@@ -65,8 +66,8 @@ def run_gd(program: str) -> tuple[str, str | None]:
     try:
         run(Source("prog.gd", program), AppOptions(write=buf.write))
     except GdError as e:
-        return buf.getvalue(), e.message
-    return buf.getvalue(), None
+        return unaddressed(buf.getvalue()), e.message
+    return unaddressed(buf.getvalue()), None
 
 
 HEAD = "import torch\nfrom torch.autograd.forward_ad import dual_level, make_dual, unpack_dual\n"

@@ -116,14 +116,14 @@ def test_recursive_structures() -> None:
         "print(Node(1, [Node(2), Node(3, [Node(4)])]).total())\n", "10\n")
 
 
-def test_printing_has_no_memory_address() -> None:
-    """Python prints <__main__.A object at 0x...>; gd leaves the address out so a program
-    prints the same bytes every run."""
+def test_printing_has_the_runs_address() -> None:
+    """Python prints <__main__.A object at 0x7f…>, an address that changes every run; gd
+    the run's own (ad/identity), so a program prints the same bytes every run."""
     out = gd_output("class A:\n    def f(self):\n        pass\n"
                     "a = A()\nprint(a, A, type(a), [a], A.f, repr(a))\nprint(a.f)\n")
-    assert out == ("<__main__.A object> <class '__main__.A'> <class '__main__.A'> "
-                   "[<__main__.A object>] <function A.f> <__main__.A object>\n"
-                   "<bound method A.f of <__main__.A object>>\n")
+    a = "<__main__.A object at 0x7f0000000010>"
+    assert out == (f"{a} <class '__main__.A'> <class '__main__.A'> [{a}] "
+                   f"<function A.f at 0x7f0000000020> {a}\n<bound method A.f of {a}>\n")
 
 
 @pytest.mark.parametrize(("program", "message", "where"), [

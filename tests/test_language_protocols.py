@@ -139,10 +139,11 @@ def test_iterators_count_against_the_limits(program: str) -> None:
     assert "limit" in err.message or "recursion" in err.message
 
 
-def test_generator_prints_its_name_without_an_address() -> None:
+def test_generator_prints_its_name_and_the_runs_address() -> None:
     assert gd_output("def count(n):\n    yield n\nclass A:\n    def it(self):\n"
                      "        yield 1\nprint(count(1), A().it(), type(count(1)))\n") == \
-        "<generator object count> <generator object A.it> <class 'generator'>\n"
+        "<generator object count at 0x7f0000000010> <generator object A.it at 0x7f0000000020> " \
+        "<class 'generator'>\n"
 
 
 def test_identity_hashes_are_the_same_every_run() -> None:

@@ -208,11 +208,11 @@ def test_info_objects_expose_nothing_of_the_host(expr: str) -> None:
     assert out == "" and err is not None and "attribute" in err
 
 
-def test_mode_objects_print_as_pytorch_without_address() -> None:
+def test_mode_objects_print_as_pytorch_with_the_runs_address() -> None:
     out, err = run_gd("import torch\nprint(torch.inference_mode())\n"
                       "print(torch.autograd.set_detect_anomaly(False))\n"
                       "print(torch.autograd.detect_anomaly())\n")
     assert err is None
-    assert out == ("<torch.autograd.grad_mode.inference_mode object>\n"
-                   "<torch.autograd.anomaly_mode.set_detect_anomaly object>\n"
-                   "<torch.autograd.anomaly_mode.detect_anomaly object>\n")
+    assert out == ("<torch.autograd.grad_mode.inference_mode object at 0x7f0000000010>\n"
+                   "<torch.autograd.anomaly_mode.set_detect_anomaly object at 0x7f0000000020>\n"
+                   "<torch.autograd.anomaly_mode.detect_anomaly object at 0x7f0000000030>\n")

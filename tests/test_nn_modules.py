@@ -15,6 +15,7 @@ import subprocess
 import sys
 
 import pytest
+from pyrun import unaddressed
 
 from gradcli.app import AppOptions, run
 from gradcli.cli import exit_status
@@ -30,8 +31,8 @@ def gd(program: str) -> tuple[int, str, str]:
     try:
         run(Source("prog.gd", PRELUDE + program), AppOptions(write=buf.write))
     except GdError as e:
-        return exit_status(e), buf.getvalue(), e.message
-    return 0, buf.getvalue(), ""
+        return exit_status(e), unaddressed(buf.getvalue()), e.message
+    return 0, unaddressed(buf.getvalue()), ""
 
 
 def under_torch(program: str) -> tuple[str, str]:
@@ -44,7 +45,7 @@ def under_torch(program: str) -> tuple[str, str]:
     r = subprocess.run([sys.executable, "-c", wrapper], input=PRELUDE + program,
                        capture_output=True, text=True, timeout=120, check=True)
     out, err = r.stdout.split("\x00")
-    return re.sub(r" at 0x[0-9a-f]+", "", out), err
+    return unaddressed(out), err
 
 
 CASES: list[tuple[str, str, str]] = [

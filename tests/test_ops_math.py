@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from pyrun import unaddressed
 
 from gradcli.ad.session import Session
 from gradcli.cli import main
@@ -29,10 +30,10 @@ def _in_a_session() -> Iterator[None]:
 
 
 def output(text: str) -> str:
-    """What a gd program prints."""
+    """What a gd program prints (without its object addresses, as the literals here)."""
     out: list[str] = []
     run_source(textwrap.dedent(text).strip("\n") + "\n", "prog.gd", RunOptions(write=out.append))
-    return "".join(out)
+    return unaddressed("".join(out))
 
 
 def error(text: str) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from pyrun import unaddressed
 
 from gradcli.ad.session import Session
 from gradcli.errors import GdError
@@ -31,7 +32,7 @@ def output(text: str) -> str:
     out: list[str] = []
     source = "import torch\nimport torch.nn.functional as F\n" + textwrap.dedent(text)
     run_source(source, "prog.gd", RunOptions(write=out.append))
-    return "".join(out)
+    return unaddressed("".join(out))
 
 
 def message(text: str) -> str:

@@ -18,6 +18,7 @@ import sys
 
 import numpy as np
 import pytest
+from pyrun import unaddressed
 
 from gradcli.ad import ops
 from gradcli.app import AppOptions, run
@@ -392,7 +393,7 @@ def gd(program: str) -> str:
         run(Source("prog.gd", program), AppOptions(write=buf.write))
     except GdError as e:
         buf.write(f"error: {e.message}\n")
-    return buf.getvalue()
+    return unaddressed(buf.getvalue())
 
 
 _TORCH_RUNNER = r"""
@@ -492,7 +493,7 @@ PYTHONS = ["sum", "max", "min", "abs", "pow", "round", "divmod", "len", "float",
 # complex, bytes and bytearray are bare names that refuse with "not supported by gradcli".
 MORE_PYTHONS = ["getattr", "hasattr", "setattr", "delattr", "callable", "issubclass", "hash",
                 "frozenset", "slice", "format", "chr", "ord", "hex", "bin", "oct", "ascii",
-                "dir", "vars", "complex", "bytes", "bytearray", "open"]
+                "dir", "vars", "complex", "bytes", "bytearray", "open", "id"]
 
 
 def test_every_bare_python_builtin_name_is_pythons() -> None:

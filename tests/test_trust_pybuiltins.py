@@ -711,7 +711,7 @@ IDS = [f"{i:02d}-" + re.sub(r"\W+", "_", p.splitlines()[-1])[:40] for i, (p, _) 
 # not have: literals only.
 GD_ONLY: list[tuple[str, str]] = [
     ("a = [1]\nb = a\nprint(id(a), id(b), id([2]), id(a) == id(b), id(a) == id([1]))",
-     "1 1 2 True False\n"),
+     "139637976727568 139637976727568 139637976727584 True False\n"),
     ("print(hash(torch.ones(1)))",
      "error: hash() of a 'Tensor' value is not supported by gradcli (Python derives it "
      "from a memory address, which changes every run)\n"),

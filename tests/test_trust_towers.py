@@ -30,6 +30,7 @@ import textwrap
 
 import numpy as np
 import pytest
+from pyrun import unaddressed
 
 from gradcli.ad import ops
 from gradcli.ad.check import check_rule
@@ -48,7 +49,7 @@ def ours(src: str) -> str:
         run(Source("p.gd", "import torch\n" + src), AppOptions(write=buf.write))
     except GdError as e:
         buf.write(f"ERROR: {e.args[0] if e.args else e}\n")
-    return buf.getvalue()
+    return unaddressed(buf.getvalue())
 
 
 _TORCH_RUNNER = r'''

@@ -12,6 +12,7 @@ from typing import Any
 from gradcli.ad import ops
 from gradcli.ad.dtypes import torch_name as dtype_name
 from gradcli.ad.graph import Tensor
+from gradcli.ad.identity import object_repr
 from gradcli.ad.state import State
 from gradcli.errors import GdRuntimeError
 
@@ -39,7 +40,7 @@ class program_dual_level(dual_level):
         return enter_dual_level()
 
     def __repr__(self) -> str:
-        return "<torch.autograd.forward_ad.dual_level object>"
+        return object_repr("torch.autograd.forward_ad.dual_level", self)
 
 
 def enter_dual_level() -> int:

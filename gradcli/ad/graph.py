@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from gradcli.ad import dtypes
+from gradcli.ad.identity import object_repr
 from gradcli.ad.state import POSITION, State
 from gradcli.ad.tensor_str import format_tensor
 from gradcli.errors import GdRuntimeError
@@ -196,8 +197,8 @@ class Node:
 
     def __repr__(self) -> str:
         if self.rule.kind == "custom" or self.rule.python_function:  # a Python Function's
-            return f"<torch.autograd.function.{self.name} object>"
-        return f"<{self.name} object>"
+            return object_repr(f"torch.autograd.function.{self.name}", self)
+        return object_repr(self.name, self)
 
 
 def _note_read() -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from gradcli.ad import kernels as K
 from gradcli.ad.graph import Node, Tensor, tensor_from_array, torch_type_name
+from gradcli.ad.identity import object_repr
 from gradcli.ad.state import State
 from gradcli.errors import GdRuntimeError
 
@@ -51,7 +52,7 @@ class RemovableHandle:
                 return
 
     def __repr__(self) -> str:
-        return "<torch.utils.hooks.RemovableHandle object>"
+        return object_repr("torch.utils.hooks.RemovableHandle", self)
 
 
 def _node_hooks(node: Node) -> NodeHooks:

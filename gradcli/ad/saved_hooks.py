@@ -20,6 +20,7 @@ import numpy as np
 
 from gradcli.ad.graph import Node, Tensor, tensor_from_array
 from gradcli.ad.hooks import NodeHooks
+from gradcli.ad.identity import object_repr
 from gradcli.ad.saved_table import saved_entry
 from gradcli.ad.state import State, grad_mode
 from gradcli.errors import GdRuntimeError
@@ -84,7 +85,7 @@ class saved_tensors_hooks:
             pack_node(node, out, self)
 
     def __repr__(self) -> str:
-        return f"<torch.autograd.graph.{type(self).__name__} object>"
+        return object_repr(f"torch.autograd.graph.{type(self).__name__}", self)
 
 
 class save_on_cpu:
@@ -103,7 +104,7 @@ class save_on_cpu:
         return None
 
     def __repr__(self) -> str:
-        return "<torch.autograd.graph.save_on_cpu object>"
+        return object_repr("torch.autograd.graph.save_on_cpu", self)
 
 
 def pack_node(node: Node, out: Tensor, hooks: saved_tensors_hooks) -> None:

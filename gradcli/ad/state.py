@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from gradcli.ad.identity import object_repr
 from gradcli.errors import GdLimitError
 from gradcli.limits import DEFAULT_LIMITS
 
@@ -312,7 +313,7 @@ class inference_mode(grad_mode):
         State.inference_mode = self.prev_inference
 
     def __repr__(self) -> str:
-        return "<torch.autograd.grad_mode.inference_mode object>"
+        return object_repr("torch.autograd.grad_mode.inference_mode", self)
 
 
 def is_inference_mode_enabled() -> bool:
@@ -345,7 +346,7 @@ class detect_anomaly(grad_mode):
         State.torch_anomaly, State.anomaly_check_nan = self.prev_anomaly
 
     def __repr__(self) -> str:
-        return f"<torch.autograd.anomaly_mode.{type(self).__name__} object>"
+        return object_repr(f"torch.autograd.anomaly_mode.{type(self).__name__}", self)
 
 
 class set_detect_anomaly(detect_anomaly):

@@ -33,7 +33,6 @@ from gradcli.ad import dtypes as _dtypes
 __all__ = [
     "TensorFormatError",
     "element_strings",
-    "format_grad_fn",
     "format_spec",
     "format_tensor",
     "format_tensor_spec",
@@ -395,15 +394,6 @@ def format_tensor(
     if not suffixes:
         return _PREFIX + body + ")"
     return _with_suffixes(_PREFIX + body, suffixes, linewidth)
-
-
-def format_grad_fn(name: str) -> str:
-    """Return how a grad_fn node prints, e.g. ``<MulBackward0 object>``.
-
-    Deliberate difference from PyTorch: it prints ``<MulBackward0 object at 0x7f...>``;
-    the address is omitted so that output is deterministic.
-    """
-    return f"<{name} object>"
 
 
 def format_value(v: object, tensor_repr: Callable[[object], str | None]) -> str:

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from gradcli.ad.identity import object_repr
 from gradcli.ad.state import warn
 from gradcli.errors import GdRuntimeError
 from gradcli.interp.devices import CUDA
@@ -101,7 +102,7 @@ class Autocast(ContextValue):
         self.enabled = bool(enabled)
 
     def __repr__(self) -> str:
-        return "<torch.amp.autocast_mode.autocast object>"
+        return object_repr("torch.amp.autocast_mode.autocast", self)
 
     def enter(self) -> Any:
         if self.enabled:
@@ -148,7 +149,7 @@ class GradScaler:
                                  "gradcli", hint=_CPU_HINT)
 
     def __repr__(self) -> str:
-        return "<torch.amp.grad_scaler.GradScaler object>"
+        return object_repr("torch.amp.grad_scaler.GradScaler", self)
 
     @staticmethod
     def gd_attribute(obj: GradScaler, name: str) -> Any:

@@ -8,14 +8,15 @@ class and instance attributes, @staticmethod, @classmethod, @property (with .set
 conversions, __format__, __enter__/__exit__); Python's machinery calls them through the
 host methods of dunders.Protocols. Every attribute lookup goes through `get_attr` here,
 never to the host object: dunder names (`__class__`, `__dict__`, `mro`'s friends) are
-refused, `_private` names are ordinary gd attributes. Instances print without a memory
-address (`<__main__.Name object>`), so a program's output is the same every run.
+refused, `_private` names are ordinary gd attributes. Instances print with the address
+ad/identity gives them (`<__main__.Name object at 0x7f0000000010>`), the same every run.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from gradcli.ad.identity import at, object_repr
 from gradcli.errors import GdError, GdRuntimeError
 from gradcli.interp import exceptions
 from gradcli.interp.dunders import PROTOCOL_DUNDERS, Protocols, next_hash
@@ -131,7 +132,7 @@ class Property(GdObject):
         self.set_attr(name, None)
 
     def gd_repr(self) -> str:
-        return "<property object>"
+        return object_repr("property", self)
 
     def type_label(self) -> str:
         return "property"
@@ -163,7 +164,7 @@ class CachedProperty(GdObject):
         self.set_attr(name, None)
 
     def gd_repr(self) -> str:
-        return "<functools.cached_property object>"
+        return object_repr("functools.cached_property", self)
 
     def type_label(self) -> str:
         return "cached_property"
@@ -183,7 +184,7 @@ class NativeMethod:
         return self.fn(*args, **kwargs)
 
     def __repr__(self) -> str:
-        return f"<function {self.name}>"
+        return f"<function {self.name}{at(self)}>"
 
 
 class BoundGdMethod:
@@ -457,7 +458,7 @@ class InstanceValue(Protocols, GdObject):
             host_repr = getattr(self, "host_repr", None)  # a container's (pysubclass)
             if host_repr is not None:
                 return host_repr()  # type: ignore[no-any-return]
-            return f"<__main__.{self.cls.name} object>"
+            return object_repr(f"__main__.{self.cls.name}", self)
         return _text(fn(self), "__repr__")
 
     def gd_str(self) -> str:
@@ -560,7 +561,7 @@ class SuperValue(GdObject):
             return Builtin("object.__init__", _object_init, "object.__init__(self)")
         if name in ("__repr__", "__str__") and isinstance(self.obj, InstanceValue):
             obj = self.obj
-            return Builtin(f"object.{name}", lambda: f"<__main__.{obj.cls.name} object>")
+            return Builtin(f"object.{name}", lambda: object_repr(f"__main__.{obj.cls.name}", obj))
         default = _OBJECT_METHODS.get(name)
         if default is not None and isinstance(self.obj, InstanceValue):
             inst = self.obj
@@ -639,7 +640,7 @@ class PlainObject(GdObject):
         self.set_attr(name, None)
 
     def gd_repr(self) -> str:
-        return "<object object>"
+        return object_repr("object", self)
 
     def type_label(self) -> str:
         return "object"

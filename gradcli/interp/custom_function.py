@@ -21,6 +21,7 @@ from gradcli.ad import kernels as K
 from gradcli.ad import ops
 from gradcli.ad.func import transforming
 from gradcli.ad.graph import Node, Tensor, bump_version, tensor_from_array
+from gradcli.ad.identity import object_repr
 from gradcli.ad.registry import Rule
 from gradcli.ad.saved_checks import FREED_MESSAGE, version_error
 from gradcli.ad.saved_hooks import pack_tensors, unpack_tensors
@@ -128,7 +129,7 @@ class FunctionCtx:
         return f"torch.autograd.function.{self.name}"
 
     def __repr__(self) -> str:
-        return f"<torch.autograd.function.{self.name} object>"
+        return object_repr(f"torch.autograd.function.{self.name}", self)
 
 
 _CTX_METHODS = {

@@ -24,6 +24,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from gradcli.ad import dtypes, ops, state
+from gradcli.ad.identity import object_repr
 from gradcli.ad.rng import Generator
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdError, GdRuntimeError
@@ -82,7 +83,7 @@ class DataValue(GdObject):
         self.set_attr(name, None)
 
     def gd_repr(self) -> str:
-        return f"<{self.QUALNAME} object>"
+        return object_repr(self.QUALNAME, self)
 
     def type_label(self) -> str:
         return self.KIND
@@ -314,7 +315,7 @@ class LoaderIterator(IteratorValue):
         return len(self.loader)
 
     def __repr__(self) -> str:
-        return f"<{self.QUALNAME} object>"
+        return object_repr(self.QUALNAME, self)
 
 
 LoaderIterator.__name__ = "_SingleProcessDataLoaderIter"  # as Python's messages name it

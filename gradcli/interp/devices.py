@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gradcli.ad import dtypes, ops
+from gradcli.ad.identity import object_repr
 from gradcli.ad.kernels.messages import c_type_name
 from gradcli.ad.ops.creation import check_device, device_kind, parse_device, torch_error
 from gradcli.ad.rng import Generator
@@ -80,7 +81,7 @@ class TorchGenerator(Generator):
     torch_type = "torch._C.Generator"  # what type(x) prints
 
     def __repr__(self) -> str:
-        return "<torch._C.Generator object>"
+        return object_repr("torch._C.Generator", self)
 
 
 def _generator(device: Any = "cpu") -> TorchGenerator:

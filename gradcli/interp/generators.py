@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from gradcli.ad.identity import at
 from gradcli.errors import GdError, GdRuntimeError, GdSyntaxError
 from gradcli.interp import exceptions, pymethods
 from gradcli.interp.classes import InstanceValue
@@ -54,7 +55,7 @@ class GdGenerator(IteratorValue):
         return next(self.it)
 
     def __repr__(self) -> str:
-        return f"<generator object {self.name}>"
+        return f"<generator object {self.name}{at(self)}>"
 
 
 GdGenerator.__name__ = "generator"  # as Python's own messages name it

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gradcli.ad.graph import Tensor
+from gradcli.ad.identity import object_repr
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import exceptions
 from gradcli.interp.classes import ClassValue, InstanceValue, NativeMethod, _refuse_dunder
@@ -110,7 +111,7 @@ class SchedulerInstance(InstanceValue):
     def gd_repr(self) -> str:
         if self._dunder("__repr__") is not None:
             return super().gd_repr()
-        return f"<__main__.{self.cls.name} object>"
+        return object_repr(f"__main__.{self.cls.name}", self)
 
 
 class SchedulerBase(ClassValue):

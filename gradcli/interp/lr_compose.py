@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from gradcli.ad.graph import Tensor
+from gradcli.ad.identity import object_repr
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import lr_scheduler as L
 from gradcli.interp.optim_base import is_optimizer
@@ -58,7 +59,7 @@ class Composite(GdObject):
         raise GdRuntimeError(f"cannot delete attribute '{name}' of a '{self.kind}' value")
 
     def gd_repr(self) -> str:
-        return f"<torch.optim.lr_scheduler.{self.kind} object>"
+        return object_repr(f"torch.optim.lr_scheduler.{self.kind}", self)
 
     def type_label(self) -> str:
         return self.kind

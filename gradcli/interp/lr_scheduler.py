@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gradcli.ad.graph import Tensor
+from gradcli.ad.identity import object_repr
 from gradcli.errors import GdRuntimeError
 from gradcli.interp.optim_base import is_optimizer
 from gradcli.interp.values import BoundMethod, Builtin, GdObject, private_name_error, type_name
@@ -169,7 +170,7 @@ class Scheduler(GdObject):
         raise GdRuntimeError(f"cannot delete attribute '{name}' of a '{self.kind}' value")
 
     def gd_repr(self) -> str:
-        return f"<torch.optim.lr_scheduler.{self.kind} object>"
+        return object_repr(f"torch.optim.lr_scheduler.{self.kind}", self)
 
     def type_label(self) -> str:
         return self.kind

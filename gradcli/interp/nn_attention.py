@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from gradcli.ad import ops
+from gradcli.ad.identity import object_repr
 from gradcli.ad.ops.attention import canonical_mask
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdRuntimeError
@@ -209,7 +210,7 @@ class SdpaKernel:
         self.backends, self.saved = backends, None
 
     def __repr__(self) -> str:
-        return "<contextlib._GeneratorContextManager object>"
+        return object_repr("contextlib._GeneratorContextManager", self)
 
     def __enter__(self) -> dict[str, Any]:
         from gradcli.ad.ops.attention import BACKENDS

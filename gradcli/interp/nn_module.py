@@ -16,6 +16,7 @@ from typing import Any
 
 from gradcli.ad import ops
 from gradcli.ad.graph import is_parameter
+from gradcli.ad.identity import at
 from gradcli.ad.state import grad_mode
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdRuntimeError
@@ -337,7 +338,7 @@ class ModuleGenerator(IteratorValue):
         self.method = method
 
     def __repr__(self) -> str:
-        return f"<generator object Module.{self.method}>"
+        return f"<generator object Module.{self.method}{at(self)}>"
 
 
 ModuleGenerator.__name__ = "generator"  # as Python's own messages name it

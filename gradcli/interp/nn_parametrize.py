@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 from gradcli.ad import ops
 from gradcli.ad.graph import is_parameter
+from gradcli.ad.identity import object_repr
 from gradcli.ad.state import grad_mode, warn
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdRuntimeError
@@ -269,7 +270,7 @@ class _Cache:
     values: ClassVar[dict[tuple[int, str], tuple[Any, Any]]] = {}
 
     def __repr__(self) -> str:
-        return "<contextlib._GeneratorContextManager object>"
+        return object_repr("contextlib._GeneratorContextManager", self)
 
     def __enter__(self) -> None:
         self.depth[0] += 1

@@ -31,6 +31,7 @@ import sys as host_sys
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from gradcli.ad.identity import object_repr
 from gradcli.errors import GdError, GdRuntimeError
 from gradcli.interp import pysys
 from gradcli.interp.exceptions import CLASSES, ExceptionClass, ExceptionValue, exception_of
@@ -217,7 +218,7 @@ class Formatter(GdObject):
         self.set_attr(name, None)
 
     def gd_repr(self) -> str:
-        return f"<{self.cls.name} object>"
+        return object_repr(self.cls.name, self)
 
     def type_label(self) -> str:
         return self.cls.name.rsplit(".", 1)[-1]
@@ -339,7 +340,7 @@ class Group(_Wrapper):
     SETTABLE = frozenset(("title", "description", "required"))
 
     def gd_repr(self) -> str:
-        return f"<argparse.{self.type_label()} object>"
+        return object_repr(f"argparse.{self.type_label()}", self)
 
 
 class SubParsers(_Wrapper):

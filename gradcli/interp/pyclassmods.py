@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from gradcli.ad.identity import object_repr
 from gradcli.errors import GdError, GdRuntimeError
 from gradcli.interp import classes, exceptions, pymethods
 from gradcli.interp.generators import GdGenerator, _resume
@@ -29,7 +30,7 @@ class GeneratorContext(ContextValue):
         self.name = name
 
     def __repr__(self) -> str:
-        return "<contextlib._GeneratorContextManager object>"
+        return object_repr("contextlib._GeneratorContextManager", self)
 
     def enter(self) -> Any:
         try:
@@ -83,7 +84,7 @@ class NullContext(ContextValue):
         self.value = enter_result
 
     def __repr__(self) -> str:
-        return "<contextlib.nullcontext object>"
+        return object_repr("contextlib.nullcontext", self)
 
     def enter(self) -> Any:
         return self.value
@@ -109,7 +110,7 @@ class Suppress(ContextValue):
         self.classes = classes
 
     def __repr__(self) -> str:
-        return "<contextlib.suppress object>"
+        return object_repr("contextlib.suppress", self)
 
     def enter(self) -> Any:
         return None
@@ -131,7 +132,7 @@ class ExitStack(ContextValue):
         self.exits: list[Any] = []
 
     def __repr__(self) -> str:
-        return "<contextlib.ExitStack object>"
+        return object_repr("contextlib.ExitStack", self)
 
     def enter(self) -> Any:
         return self

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from gradcli.ad.identity import at
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import exceptions, pymethods
 from gradcli.interp.classes import ClassValue, InstanceValue
@@ -41,7 +42,7 @@ class NativeFunction(FunctionBase):
         return self.fn(*pos, **(kw or {}))
 
     def __repr__(self) -> str:
-        return f"<function {self.name}>"
+        return f"<function {self.name}{at(self)}>"
 
 
 NativeFunction.__name__ = "function"

@@ -19,6 +19,7 @@ import posixpath
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from gradcli.ad.identity import object_repr
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import pyfiles, pymethods, pysys, serialization
 from gradcli.interp.operators import iterate
@@ -95,7 +96,7 @@ class CsvWriter:
         self.w = host_csv.writer(_Sink(f), _dialect(dialect), **_format(kw))
 
     def __repr__(self) -> str:
-        return "<_csv.writer object>"
+        return object_repr("_csv.writer", self)
 
 
 CsvWriter.__name__ = "writer"
@@ -146,7 +147,7 @@ class DictWriter:
                                      _dialect(dialect), **_format(kw))
 
     def __repr__(self) -> str:
-        return "<csv.DictWriter object>"
+        return object_repr("csv.DictWriter", self)
 
 
 def _dict_row(row: Any) -> dict[Any, Any]:
@@ -202,7 +203,7 @@ class DictReader(GdObject):
         return self.it
 
     def gd_repr(self) -> str:
-        return "<csv.DictReader object>"
+        return object_repr("csv.DictReader", self)
 
     def type_label(self) -> str:
         return "DictReader"

@@ -20,6 +20,7 @@ import time as host_time
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from gradcli.ad.identity import object_repr
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import exceptions, pyfiles, pysys
 from gradcli.interp.operators import BINARY
@@ -126,7 +127,7 @@ class Formatter(_Object):
         self.datefmt = datefmt
 
     def gd_repr(self) -> str:
-        return "<logging.Formatter object>"
+        return object_repr("logging.Formatter", self)
 
     def uses_time(self) -> bool:
         return {"%": "%(asctime)", "{": "{asctime", "$": "asctime"}[self.style] in self.fmt

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random as pyrandom
 from typing import Any
 
+from gradcli.ad.identity import object_repr
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdLimitError, GdRuntimeError
 from gradcli.interp import limits, operators, pymethods
@@ -28,7 +29,7 @@ class Generator:
         _seed(self, seed)
 
     def __repr__(self) -> str:
-        return "<random.Random object>"
+        return object_repr("random.Random", self)
 
 
 Generator.__name__ = "Random"

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from gradcli.ad.identity import IDENTITIES
 from gradcli.errors import GdError, GdRuntimeError
 from gradcli.interp import classes, exceptions, limits
 from gradcli.interp import custom_function as CF
@@ -173,27 +174,12 @@ def _address_hash(what: str) -> GdRuntimeError:
                           hint="use the object itself as a dict key or set member")
 
 
-class Ids:
-    """id() for one run: 1, 2, 3, … in the order objects are first asked about. Each
-    numbered object is kept for the run, so no two live objects share a number (as in
-    Python) and the same program prints the same numbers every run."""
-
-    __slots__ = ("known",)
-
-    def __init__(self) -> None:
-        self.known: dict[int, tuple[int, Any]] = {}
-
-    def __call__(self, obj: Any) -> int:
-        """id(object): a number unique to the object while the run lasts."""
-        entry = self.known.get(id(obj))
-        if entry is None:
-            limits.check_length(len(self.known) + 1, "id() table")
-            entry = self.known[id(obj)] = (len(self.known) + 1, obj)
-        return entry[0]
-
-    def clear(self) -> None:
-        """Forget the numbers (a new run)."""
-        self.known.clear()
+def _id(obj: Any) -> int:
+    """id(object): the object's address for this run (ad/identity: the same every run, as
+    its default repr prints it)."""
+    if id(obj) not in IDENTITIES.known:
+        limits.check_length(len(IDENTITIES.known) + 1, "id() table")
+    return IDENTITIES.address(obj)
 
 
 def _vars(*args: Any) -> Any:
@@ -217,7 +203,7 @@ def _refused(name: str, hint: str) -> Callable[..., Any]:
 
 REFLECT_BUILTINS: dict[str, Callable[..., Any]] = {
     "getattr": _getattr, "hasattr": _hasattr, "setattr": _setattr, "delattr": _delattr,
-    "callable": _callable, "issubclass": _issubclass, "hash": _hash,
+    "callable": _callable, "issubclass": _issubclass, "hash": _hash, "id": _id,
     "dir": _refused("dir", "hasattr(x, name) tells whether x has an attribute"),
     "vars": _vars,
 }

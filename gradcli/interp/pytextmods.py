@@ -19,6 +19,7 @@ import unicodedata as host_unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from gradcli.ad.identity import object_repr
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import limits, pymethods, pysys, serialization
 from gradcli.interp.values import (
@@ -303,7 +304,7 @@ class Template(GdObject):
         self.get_attr(name)
 
     def gd_repr(self) -> str:
-        return "<string.Template object>"
+        return object_repr("string.Template", self)
 
     def type_label(self) -> str:
         return "Template"
@@ -361,7 +362,7 @@ class StringIO:
         self.buf = host_io.StringIO(_check_str("initial_value", initial or ""))
 
     def __repr__(self) -> str:
-        return "<_io.StringIO object>"
+        return object_repr("_io.StringIO", self)
 
 
 StringIO.__name__ = "StringIO"

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gradcli.ad import ops
+from gradcli.ad.identity import IDENTITIES, at
 from gradcli.ad.tensor import Node, State, Tensor, check_memory
 from gradcli.errors import GdError, GdInputError, GdLimitError, GdRuntimeError
 from gradcli.interp import (
@@ -28,7 +29,6 @@ from gradcli.interp.classes import ABSTRACT, BoundGdMethod, ClassValue, Instance
 from gradcli.interp.dunders import reset_hashes
 from gradcli.interp.frame import RETURN, Frame
 from gradcli.interp.nn_module import BUFFER_MARKS
-from gradcli.interp.pyreflect import Ids
 from gradcli.interp.values import (
     BoundMethod,
     Builtin,
@@ -233,7 +233,7 @@ class GdFunction(FunctionBase):
         return frame.ret if r is RETURN else None
 
     def __repr__(self) -> str:
-        return f"<function {self.name}>"
+        return f"<function {self.name}{at(self)}>"
 
 
 GdFunction.__name__ = "function"  # as Python's own messages name it
@@ -251,8 +251,6 @@ class Runtime:
         self.builtins: dict[str, Any] = dict(self.registry.bare)
         self.builtins["print"] = Builtin("print", self._print,
                                          "print(*values, sep=' ', end='\\n')")
-        self.ids = Ids()  # id(): numbers that are the same every run
-        self.builtins["id"] = Builtin("id", self.ids, "id(object): a number unique to it")
         self.overrides = options.overrides
         self.wrt = set(options.wrt)
         self.track_names = options.track_names
@@ -269,7 +267,7 @@ class Runtime:
 
     def reset(self) -> None:
         """Clear per-run state so the compiled program can run again."""
-        self.ids.clear()
+        IDENTITIES.clear()  # id() and default reprs' addresses: the same every run
         stdlib.reset()  # np.random from its seed, warnings shown again
         pymodules.reset(self._print)  # time's clock, sys.stdout
         reset_hashes()  # identity hashes of gd instances from 1 again

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from gradcli.ad.graph import is_parameter
+from gradcli.ad.identity import object_repr
 from gradcli.ad.state import grad_mode
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdRuntimeError
@@ -116,7 +117,7 @@ class BytesIO:
         self.closed = False
 
     def __repr__(self) -> str:
-        return "<_io.BytesIO object>"
+        return object_repr("_io.BytesIO", self)
 
     def check(self) -> None:
         if self.closed:

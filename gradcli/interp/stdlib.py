@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from gradcli.ad.identity import object_repr
 from gradcli.ad.state import State, warn
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import limits, numpy_ns
@@ -89,7 +90,7 @@ class WarningMessage(GdObject):
         self.set_attr(name, None)
 
     def gd_repr(self) -> str:
-        return "<warnings.WarningMessage object>"
+        return object_repr("warnings.WarningMessage", self)
 
     def gd_str(self) -> str:
         return (f"{{message : {self.message!r}, category : {self.category.name!r}, "

@@ -16,6 +16,7 @@ import numpy as np
 
 from gradcli.ad import dtypes
 from gradcli.ad.graph import is_parameter
+from gradcli.ad.identity import at, object_repr
 from gradcli.ad.record import grad_fn_name
 from gradcli.ad.state import State, inference_mode
 from gradcli.ad.tensor import Node, Tensor, grad_mode, set_grad_enabled
@@ -260,7 +261,7 @@ class ContextValue:
 
 class IteratorValue:
     """A lazy iterator: a generator expression or what map/filter/zip/enumerate/reversed
-    return. Iterates once, prints as <generator object <genexpr>> (no address). Each kind
+    return. Iterates once, prints as <generator object <genexpr> at 0x…>. Each kind
     is its own subclass named as Python's type (`generator`, `map`, ...), so Python's own
     messages name it as Python does ("object of type 'generator' has no len()")."""
 
@@ -284,8 +285,8 @@ class IteratorValue:
 
     def __repr__(self) -> str:
         if self.kind == "generator":
-            return "<generator object <genexpr>>"
-        return f"<{self.kind} object>"
+            return f"<generator object <genexpr>{at(self)}>"
+        return object_repr(self.kind, self)
 
 
 _ITERATOR_TYPES: dict[str, type] = {}
@@ -345,7 +346,7 @@ class AccumulateGrad:
         return made
 
     def __repr__(self) -> str:
-        return "<AccumulateGrad object>"
+        return object_repr("AccumulateGrad", self)
 
 
 # Each leaf's AccumulateGrad while something holds it (by the leaf's id).
@@ -359,7 +360,7 @@ class GeneratorValue:
     torch_type = "torch._C.Generator"  # what type(x) prints
 
     def __repr__(self) -> str:
-        return "<torch._C.Generator object>"
+        return object_repr("torch._C.Generator", self)
 
 
 class BoundMethod:
@@ -376,7 +377,7 @@ class BoundMethod:
         return self.fn(self.obj, *args, **kwargs)
 
     def __repr__(self) -> str:
-        return f"<built-in method {self.name}>"
+        return f"<built-in method {self.name} of {type_name(self.obj)} object{at(self.obj)}>"
 
 
 class GradModeDecorator:
@@ -451,11 +452,12 @@ def tensor_repr(v: object) -> str | None:
             return repr(v)
         if type(v) is not grad_mode:
             return f"torch.autograd.grad_mode.set_grad_enabled(mode={v.enabled})"
-        return f"<torch.autograd.grad_mode.{'enable_grad' if v.enabled else 'no_grad'} object>"
+        mode = "enable_grad" if v.enabled else "no_grad"
+        return object_repr(f"torch.autograd.grad_mode.{mode}", v)
     if type(v).__repr__ is object.__repr__:
-        # Never a memory address in output (`with dual_level() as d: print(d)`): the same
-        # program must print the same bytes every run.
-        return f"<{type(v).__name__} object>"
+        # The run's address, never the host's (`with dual_level() as d: print(d)`): the
+        # same program must print the same bytes every run.
+        return object_repr(type(v).__name__, v)
     return None
 
 
