@@ -3,8 +3,9 @@
 Each bench/realcode/t*.py is a program in the shape tutorials and Q&A answers write it
 (the PyTorch tutorials' polynomial fits, the autograd tutorial, small training loops with
 nn, optim and DataLoader), seeded so that PyTorch's own output is reproducible. This
-prints, per program, SAME when gradcli's stdout is PyTorch's byte for byte, or the first
-lines that differ, then the count. Needs torch (`pip install .[compare]`).
+prints, per program, SAME when gradcli's stdout is PyTorch's byte for byte once object
+addresses are masked (` at 0x7f…`: PyTorch's change every run), or the first lines that
+differ, then the count. Needs torch (`pip install .[compare]`).
 
     python bench/realcode/compare.py [PROGRAM ...]
 """
@@ -13,18 +14,20 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 ROOT = HERE.parent.parent
 
 
 def run(cmd: list[str]) -> str:
     env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONHASHSEED="0")
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd="/", timeout=600)
-    return proc.stdout + (proc.stderr if proc.returncode else "")
+    return ADDRESS.sub(" at 0x…", proc.stdout + (proc.stderr if proc.returncode else ""))
 
 
 def main(argv: list[str]) -> int:
