@@ -118,3 +118,25 @@ for t in range(60):
 print(a.item(), b.item(), e.item())
 """
     assert gd_output(prog) == torch_output(prog)
+
+
+@pytest.mark.slow
+def test_logk_sums_are_never_inexact_on_a_float_midpoint() -> None:
+    """powscalar._logk rounds its FMAs' double sums to float without the midpoint check:
+    they depend on the significand m in [0.75, 1.5) alone, and for every one of its 2^23
+    values none is an inexact sum on a float midpoint (where rounding twice could differ
+    from the FMA's single rounding), and the pair is vecpow._logk's, bit for bit."""
+    lo, hi = np.float32(0.75).view(np.int32), np.float32(1.5).view(np.int32)
+    bits = np.arange(lo, hi, dtype=np.int32)
+    sums: list = []
+    with np.errstate(all="ignore"):
+        for i in range(0, bits.size, 1 << 20):
+            sums.clear()
+            m = bits[i:i + (1 << 20)].view(np.float32)
+            got = powscalar._logk(m, sums)
+            want = vecpow._logk(m)
+            assert got[0].tobytes() == want[0].tobytes() and got[1].tobytes() == want[1].tobytes()
+            for s, a, b in sums:
+                on = (s.view(np.int64) & ((1 << 29) - 1)) == 1 << 28
+                bv = s - a
+                assert not (on & (((a - (s - bv)) + (b - bv)) != 0)).any()

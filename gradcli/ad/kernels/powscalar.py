@@ -8,10 +8,11 @@ a dozen numpy calls. Here the same algorithm runs for one float32 exponent with 
 operations as numpy's float32 ones and the FMAs in float64: a product of two floats is
 exact in double, so an FMA's error term (x·y - RN(x·y)) is exact there, and a general FMA
 is the double sum rounded to float -- correct unless that sum was inexact and fell on a
-float midpoint (double rounding), which the few elements where it happens (and any input
-outside the plain range: subnormal, huge results) leave to vpow. Constant per-element
-facts of the exponent (integral, odd) are Python-level branches. Same bits as vpow
-(tests/test_pow_bits_round15.py)."""
+float midpoint (double rounding). logk's sums never do (they depend on the significand
+alone, all 2^23 tried); the exponential's are checked and the few elements where it
+happens, and any input outside the plain range (subnormal x, results past float's
+range), are left to vpow. Facts of the exponent (integral, odd) are Python-level
+branches. Same bytes as vpow (tests/test_pow_bits_round15.py)."""
 
 from __future__ import annotations
 
@@ -76,25 +77,21 @@ def _ln2_table() -> tuple[ndarray, ndarray]:
 _LN2_TABLE: list[tuple[ndarray, ndarray]] = []
 
 
-def _core(d: ndarray, y: float, sums: list[Any], rows: ndarray | None = None
-          ) -> tuple[ndarray, ndarray, ndarray]:
-    """expkf(dfmul(logkf(d), y)) for positive normal float32 d before its scaling by 2^q:
-    (the float, q, dh: the product's high part). Each general FMA's double sum goes to
-    row k of `rows` (one per FMA, for the midpoint check), or with rows None to `sums` as
-    (sum, term, term). The names follow vecpow._logk/_expkf (SLEEF's order)."""
+def _logk(d: ndarray, sums: list[Any] | None = None) -> tuple[ndarray, ndarray]:
+    """SLEEF's logkf of positive normal float32 d, as a float pair. Its FMAs' double sums
+    are never inexact on a float midpoint: they depend on d's significand m alone, and all
+    2^23 of them were tried (tests/test_pow_bits_round15.py, which passes `sums` to get
+    them as (sum, term, term)), so no check is needed."""
+
+    def fsum(a: ndarray, b: ndarray) -> ndarray:
+        s = a + b
+        if sums is not None:
+            sums.append((s, a, b))
+        return s
+
     if not _LN2_TABLE:
         _LN2_TABLE.append(_ln2_table())
     ln2h, ln2l = _LN2_TABLE[0]
-
-    def fsum(a: ndarray, b: ndarray) -> ndarray:
-        k = len(sums)
-        if rows is None:
-            s = a + b
-            sums.append((s, a, b))
-            return s
-        sums.append(None)
-        return np.add(a, b, out=rows[k])
-
     # logkf: d = m · 2^e with m in [0.75, 1.5)
     eh = (d * _R075).view(_I32) & _EXP_MASK
     m = ((d.view(_I32) + _BIAS) - eh).view(_F32)
@@ -141,12 +138,30 @@ def _core(d: ndarray, y: float, sums: list[Any], rows: ndarray | None = None
     ah64, ch64 = ah.astype(_F64), ch.astype(_F64)
     P = ah64 * ch64
     bh = P.astype(_F32)
-    bl = fsum(ah64 * cl.astype(_F64), fsum(al.astype(_F64) * ch64, P - bh).astype(_F32))
-    bl = bl.astype(_F32)
+    bl = fsum(al.astype(_F64) * ch64, P - bh).astype(_F32)
+    bl = fsum(ah64 * cl.astype(_F64), bl).astype(_F32)
     # logk = dfadd(s, b)
     s = sh + bh
     sl = (((sh - s) + bh) + sl) + bl
     sh = s
+    return sh, sl
+
+
+def _exp_part(sh: ndarray, sl: ndarray, y: float, sums: list[Any],
+              rows: ndarray | None = None) -> tuple[ndarray, ndarray, ndarray]:
+    """expkf(dfmul((sh, sl), y)) before its scaling by 2^q: (the float, q, dh: the
+    product's high part). Each FMA's double sum goes to row k of `rows` (for the midpoint
+    check), or with rows None to `sums` as (sum, term, term)."""
+
+    def fsum(a: ndarray, b: ndarray) -> ndarray:
+        if rows is None:
+            s = a + b
+            sums.append((s, a, b))
+            return s
+        k = len(sums)
+        sums.append(None)
+        return np.add(a, b, out=rows[k])
+
     # d = dfmul(logk, y)
     y64 = _c64(y)
     P = sh.astype(_F64) * y64
@@ -185,12 +200,12 @@ def _core(d: ndarray, y: float, sums: list[Any], rows: ndarray | None = None
     return s + tl, qf.astype(_I32), dh
 
 
-_ROWS = 16  # the general FMAs of _core
+_ROWS = 7  # the FMAs of _exp_part
 _BUFFER: list[ndarray] = []
 
 
 def _rows(n: int, k: int = 0) -> ndarray:
-    """A (16, n) view of one buffer kept for the module's life: the FMA sums of a pass go
+    """A (7, n) view of a buffer kept for the module's life: the FMA sums of a pass go
     there instead of into fresh arrays (megabytes allocated and freed on every call
     would make the allocator hand pages back to the system and fault them in again)."""
     if not _BUFFER:
@@ -198,7 +213,7 @@ def _rows(n: int, k: int = 0) -> ndarray:
     return _BUFFER[k][:_ROWS * n].reshape(_ROWS, n)
 
 
-def _risky(d: ndarray, y: float, rows: ndarray) -> Any:
+def _risky(sh: ndarray, sl: ndarray, y: float, rows: ndarray) -> Any:
     """Elements where some FMA's double sum fell on a float midpoint and was inexact (its
     rounding to float may differ from the FMA's): False, or a boolean array. The few
     elements on a midpoint (most are exact sums of few bits) are computed again keeping
@@ -210,13 +225,13 @@ def _risky(d: ndarray, y: float, rows: ndarray) -> Any:
         return False
     at = np.flatnonzero(mid)
     sums: list[Any] = []
-    _core(d[at], y, sums)
+    _exp_part(sh[at], sl[at], y, sums)
     bad = np.zeros(at.size, bool)
     for s, a, b in sums:
         on = (s.view(_I64) & _MID_MASK) == _MID
         bv = s - a
         bad |= on & (((a - (s - bv)) + (b - bv)) != 0)  # TwoSum's error
-    out = np.zeros(d.size, bool)
+    out = np.zeros(sh.size, bool)
     out[at[bad]] = True
     return out
 
@@ -256,8 +271,9 @@ def powf(x: ndarray, y: Any, slow: Any) -> ndarray:
         if not all_plain:
             d = np.where(plain, d, _ONE)
         rows = _rows(n)
-        r, q, dh = _core(d, yf, [], rows)
-        redo = _risky(d, yf, rows)
+        sh, sl = _logk(d)
+        r, q, dh = _exp_part(sh, sl, yf, [], rows)
+        redo = _risky(sh, sl, yf, rows)
         ext = np.abs(dh) > _HIGH
         if ext.any():
             # subnormal results: SLEEF's vldexp scales in steps that may round twice;
