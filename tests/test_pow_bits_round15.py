@@ -64,6 +64,27 @@ def test_fast_scalar_pow_in_several_passes() -> None:
                            vecpow.vpow(x, np.float32(5)))
 
 
+def test_fast_tensor_pow_gives_vpows_bytes() -> None:
+    """tensor ** tensor's vector function (powscalar.vec_pow: the same path with an
+    exponent per element) against vecpow.vpow: every pair of edge values, integral and
+    fractional exponents of negative bases, 0-d bases and exponents."""
+    rng = np.random.default_rng(3)
+    bx, by = np.meshgrid(SPECIAL, np.array([*SPECIAL, 4, -4, 5, 1e10, 2 ** 24 + 2, 2 ** 25 + 1],
+                                           np.float32))
+    n = 40000
+    x = np.concatenate([bx.ravel(), rng.uniform(-5, 5, n), np.exp(rng.uniform(-90, 90, n)),
+                        -np.exp(rng.uniform(-90, 90, n)), rng.integers(-50, 50, n)])
+    y = np.concatenate([by.ravel(), rng.integers(-6, 7, n), rng.uniform(-3, 3, n),
+                        rng.uniform(-30, 30, n), rng.uniform(-8, 8, n)])
+    x, y = x.astype(np.float32), y.astype(np.float32)
+    with np.errstate(all="ignore"):
+        assert _same_bytes(powscalar.vec_pow(x, y), vecpow.vpow(x, y))
+        zero_d = np.array(np.float32(10000))
+        assert _same_bytes(powscalar.vec_pow(zero_d, y), vecpow.vpow(zero_d, y))
+        assert _same_bytes(powscalar.vec_pow(x, np.array(np.float32(2.7))),
+                           vecpow.vpow(x, np.float32(2.7)))
+
+
 @pytest.mark.parametrize("k", EXPONENTS, ids=str)
 def test_float32_pow_by_a_number_is_pytorchs(k: float) -> None:
     """Every length from 1 to 40 (tails of 0..15 elements after the vector pairs), longer

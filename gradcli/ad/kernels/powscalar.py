@@ -21,7 +21,8 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad.kernels.doubleword import mul_wv
-from gradcli.ad.kernels.vecpow import _ldexpf
+from gradcli.ad.kernels.vecmath import VEC
+from gradcli.ad.kernels.vecpow import _ldexpf, vpow
 
 ndarray = np.ndarray
 _F32 = np.dtype(np.float32)
@@ -62,6 +63,8 @@ _MID_MASK = np.array((1 << 29) - 1, _I64)
 _MID = np.array(1 << 28, _I64)
 _NORMAL_LO, _NORMAL_SPAN = np.array(0x00800000, _U32), np.array(0x7F000000, _U32)
 _ABS = np.array(0x7FFFFFFF, _U32)
+_ONE_BIT, _FINITE_SPAN = np.array(1, _U32), np.array(0x7F7FFFFF, _U32)  # 0 < |y| < inf
+_TWO, _TWO24 = _c32(2), _c32(1 << 24)
 CHUNK = 8192  # elements per pass: the ~150 temporaries of a pass stay in the CPU's cache
 
 
@@ -147,9 +150,10 @@ def _logk(d: ndarray, sums: list[Any] | None = None) -> tuple[ndarray, ndarray]:
     return sh, sl
 
 
-def _exp_part(sh: ndarray, sl: ndarray, y: float, sums: list[Any],
+def _exp_part(sh: ndarray, sl: ndarray, y: Any, sums: list[Any],
               rows: ndarray | None = None) -> tuple[ndarray, ndarray, ndarray]:
-    """expkf(dfmul((sh, sl), y)) before its scaling by 2^q: (the float, q, dh: the
+    """expkf(dfmul((sh, sl), y)) (y a float32 number, or an array of sh's shape) before
+    its scaling by 2^q: (the float, q, dh: the
     product's high part). Each FMA's double sum goes to row k of `rows` (for the midpoint
     check), or with rows None to `sums` as (sum, term, term)."""
 
@@ -213,7 +217,7 @@ def _rows(n: int, k: int = 0) -> ndarray:
     return _BUFFER[k][:_ROWS * n].reshape(_ROWS, n)
 
 
-def _risky(sh: ndarray, sl: ndarray, y: float, rows: ndarray) -> Any:
+def _risky(sh: ndarray, sl: ndarray, y: Any, rows: ndarray) -> Any:
     """Elements where some FMA's double sum fell on a float midpoint and was inexact (its
     rounding to float may differ from the FMA's): False, or a boolean array. The few
     elements on a midpoint (most are exact sums of few bits) are computed again keeping
@@ -225,7 +229,7 @@ def _risky(sh: ndarray, sl: ndarray, y: float, rows: ndarray) -> Any:
         return False
     at = np.flatnonzero(mid)
     sums: list[Any] = []
-    _exp_part(sh[at], sl[at], y, sums)
+    _exp_part(sh[at], sl[at], y[at] if isinstance(y, ndarray) else y, sums)
     bad = np.zeros(at.size, bool)
     for s, a, b in sums:
         on = (s.view(_I64) & _MID_MASK) == _MID
@@ -273,16 +277,7 @@ def powf(x: ndarray, y: Any, slow: Any) -> ndarray:
         rows = _rows(n)
         sh, sl = _logk(d)
         r, q, dh = _exp_part(sh, sl, yf, [], rows)
-        redo = _risky(sh, sl, yf, rows)
-        ext = np.abs(dh) > _HIGH
-        if ext.any():
-            # subnormal results: SLEEF's vldexp scales in steps that may round twice;
-            # beyond 88, q (and maybe the reduction) is out of the plain range: vpow
-            tiny = dh < -_HIGH
-            r = np.where(tiny, np.where(dh < _LOW, _ZERO, _ldexpf(r, q)), np.ldexp(r, q))
-            redo = (dh > _HIGH) | redo
-        else:
-            r = np.ldexp(r, q)  # SLEEF's steps are exact for |q| <= 127
+        r, redo = _scaled(r, q, dh, _risky(sh, sl, yf, rows))
         if yf.is_integer() or abs(yf) >= 2 ** 24:
             if _odd(yf):
                 r = np.copysign(r, x)
@@ -295,3 +290,68 @@ def powf(x: ndarray, y: Any, slow: Any) -> ndarray:
         if redo is not False and redo.any():
             r[redo] = slow(x[redo], y)
     return r
+
+
+def _scaled(r: ndarray, q: ndarray, dh: ndarray, redo: Any) -> tuple[ndarray, Any]:
+    """expkf's last step, r · 2^q, and the elements to leave to vpow (dh past 88)."""
+    ext = np.abs(dh) > _HIGH
+    if ext.any():
+        # subnormal results: SLEEF's vldexp scales in steps that may round twice;
+        # beyond 88, q (and maybe the reduction) is out of the plain range: vpow
+        tiny = dh < -_HIGH
+        r = np.where(tiny, np.where(dh < _LOW, _ZERO, _ldexpf(r, q)), np.ldexp(r, q))
+        return r, (dh > _HIGH) | redo
+    return np.ldexp(r, q), redo  # SLEEF's steps are exact for |q| <= 127
+
+
+def powf_pairs(x: ndarray, y: ndarray, slow: Any) -> ndarray:
+    """SLEEF's powf8_u10 of contiguous 1-D float32 arrays x and y of one size (tensor **
+    tensor): powf's path where x is plain and y finite and nonzero, with vpow's sign
+    (-1 for odd integral y, NaN for other non-integral y where x < 0); the rest by
+    `slow` (vecpow.vpow)."""
+    n = x.size
+    if n > CHUNK:
+        out = np.empty(n, _F32)
+        for i in range(0, n, CHUNK):
+            out[i:i + CHUNK] = powf_pairs(x[i:i + CHUNK], y[i:i + CHUNK], slow)
+        return out
+    with np.errstate(all="ignore"):
+        bits = x.view(_U32) & _ABS
+        d = bits.view(_F32)
+        ybits = y.view(_U32) & _ABS
+        fast = ((bits - _NORMAL_LO) < _NORMAL_SPAN) & ((ybits - _ONE_BIT) < _FINITE_SPAN)
+        all_fast = bool(fast.all())
+        yy = y
+        if not all_fast:
+            d, yy = np.where(fast, d, _ONE), np.where(fast, y, _ONE)
+        rows = _rows(n)
+        sh, sl = _logk(d)
+        r, q, dh = _exp_part(sh, sl, yy, [], rows)
+        r, redo = _scaled(r, q, dh, _risky(sh, sl, yy, rows))
+        ay = ybits.view(_F32)
+        yisint = (np.trunc(y) == y) | (ay > _TWO24)
+        yisodd = yisint & (ay < _TWO24) & (np.fmod(y, _TWO) != 0)
+        r = r * np.where(x > _ZERO, _ONE, np.where(yisint, np.where(yisodd, -_ONE, _ONE),
+                                                   np.float32(np.nan)))
+        if not all_fast:
+            redo = ~fast | redo
+        if redo is not False and redo.any():
+            r[redo] = slow(x[redo], y[redo])
+    return r
+
+
+def vec_pow(x: ndarray, y: Any) -> ndarray:
+    """Vectorized<T>::pow (VEC.pow, kernel_loop's vector function): float32 by powf or
+    powf_pairs (a 0-d exponent is one number), float64 by vecpow.vpow."""
+    if x.dtype != _F32 or x.size == 0:
+        return vpow(x, y)
+    y = np.asarray(y, _F32)
+    if not y.ndim:
+        return powf(np.ascontiguousarray(x).reshape(-1), y[()], vpow).reshape(x.shape)
+    x, y = np.broadcast_arrays(x, y)
+    shape = x.shape
+    return powf_pairs(np.ascontiguousarray(x).reshape(-1), np.ascontiguousarray(y).reshape(-1),
+                      vpow).reshape(shape)
+
+
+VEC.pow = staticmethod(vec_pow)
