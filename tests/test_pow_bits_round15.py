@@ -164,3 +164,24 @@ def test_logk_sums_are_never_inexact_on_a_float_midpoint() -> None:
                 on = (s.view(np.int64) & ((1 << 29) - 1)) == 1 << 28
                 bv = s - a
                 assert not (on & (((a - (s - bv)) + (b - bv)) != 0)).any()
+
+
+def test_vector_kernel_results_keep_pytorchs_memory_order() -> None:
+    """cpu_kernel_vec's results (pow, atan2, hypot, logaddexp, sinh, cosh, exp2) are laid
+    out as TensorIterator allocates them: in the walk's order (a transposed or permuted
+    input's), which stride() shows and a later sum follows; pow(number, tensor) is
+    contiguous."""
+    prog = """
+torch.manual_seed(0)
+y = torch.randn(3, 70)
+z = torch.randn(4, 5, 6).permute(2, 0, 1)
+c = torch.randn(70, 1)
+for t in (torch.pow(2.5, y.t()), torch.atan2(y.t(), y.t() + 1), y.t() ** y.t(),
+          torch.sinh(y.t()), torch.hypot(y.t(), y.t()), torch.pow(y.t(), torch.tensor(2.5)),
+          y.t() ** 4, z ** 4, z.abs() ** z, torch.atan2(z, z), y.t() ** c, c ** y.t(),
+          torch.logaddexp(y.t(), y.t()), torch.atan2(y.t(), y.t().contiguous()),
+          torch.atan2(y.t().contiguous(), y.t()), torch.pow(torch.tensor(2.5), y.t()),
+          torch.cosh(z), torch.exp2(z)):
+    print(t.stride(), t.sum().item())
+"""
+    assert gd_output(prog) == torch_output(prog)

@@ -346,8 +346,10 @@ def pow(a: Any, b: Any) -> Any:
         return np.asarray(_pow_scalar(np.asarray(_cast(a, rt)), b), dtype=rt)
     if rt is _F32 or rt is _F64:
         # cpu_kernel_vec: SLEEF's pow on whole pairs of vectors, std::pow on the tail
-        return VM.kernel_loop(lambda M, x, y: M.pow(x, y), np.asarray(_cast(a, rt), rt),
-                              np.asarray(_cast(b, rt), rt))
+        out = VM.kernel_loop(lambda M, x, y: M.pow(x, y), np.asarray(_cast(a, rt), rt),
+                             np.asarray(_cast(b, rt), rt))
+        # pow(Scalar, Tensor) allocates its output contiguous, not in the walk's order
+        return out if type(a) is ndarray else np.ascontiguousarray(out)
     return np.asarray(np.power(_cast(a, rt), _cast(b, rt)), dtype=rt)
 
 
