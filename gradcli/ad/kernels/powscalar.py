@@ -2,6 +2,8 @@
 it (pow_tensor_scalar_optimized_kernel): SLEEF's powf8_u10 with the exponent float32(k) on
 the vector pairs, std::pow(float, double) -- the double pow of float64(x) and k, rounded
 to float -- on the scalar tail (kernels/vecmath.kernel_loop decides which is which).
+The same path with an exponent per element is tensor ** tensor's vector function in
+float32 (vec_pow, registered as VEC.pow).
 
 vecpow.vpow writes SLEEF's algorithm with the double-word helpers; every FMA there costs
 a dozen numpy calls. Here the same algorithm runs for one float32 exponent with the float
