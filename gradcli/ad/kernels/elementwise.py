@@ -10,11 +10,12 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad import dtypes
-from gradcli.ad.kernels import vecmath as VM
 from gradcli.ad.kernels import (
-    vecpow,  # noqa: F401 (registers VEC and LIBM atan2, hypot, pow)
+    powscalar,
+    vecpow,  # registers VEC and LIBM atan2, hypot, pow
     vmltrig,
 )
+from gradcli.ad.kernels import vecmath as VM
 from gradcli.ad.kernels.fused import fma, vml_sqrt
 from gradcli.ad.kernels.half import via_float32
 from gradcli.ad.kernels.messages import TorchError, broadcast_message_all, not_implemented
@@ -345,16 +346,24 @@ def pow(a: Any, b: Any) -> Any:
         return np.asarray(_pow_scalar(np.asarray(_cast(a, rt)), b), dtype=rt)
     if rt is _F32 or rt is _F64:
         # cpu_kernel_vec: SLEEF's pow on whole pairs of vectors, std::pow on the tail
-        return VM.kernel_loop(lambda M, x, y: M.pow(x, y), np.asarray(_cast(a, rt), rt),
-                              np.asarray(_cast(b, rt), rt))
+        out = VM.kernel_loop(lambda M, x, y: M.pow(x, y), np.asarray(_cast(a, rt), rt),
+                             np.asarray(_cast(b, rt), rt))
+        # pow(Scalar, Tensor) allocates its output contiguous, not in the walk's order
+        return out if type(a) is ndarray else np.ascontiguousarray(out)
     return np.asarray(np.power(_cast(a, rt), _cast(b, rt)), dtype=rt)
 
 
 def _pow_scalar(a: ndarray, e: Any) -> Any:
-    """a ** e for a float tensor and a Python number, as PyTorch's CPU kernel: 2, 3 and -2
-    as products (a·a, a·a·a, 1/(a·a)), 0.5, -0.5 and -1 as sqrt, 1/sqrt and 1/a, other
-    powers through std::pow (`wide` for float32)."""
+    """a ** e for a float tensor and a Python number, as PyTorch's CPU kernel: 0 and 1 as
+    fill and copy, 2, 3 and -2 as products (a·a, a·a·a, 1/(a·a)), 0.5, -0.5 and -1 as
+    sqrt, 1/sqrt and 1/a, other powers float32: SLEEF's pow with the exponent float32(e)
+    on the vector loop's elements and std::pow(float, double) on the tail
+    (kernels/powscalar.py); float64: std::pow."""
     one = a.dtype.type(1)
+    if e == 0:
+        return np.ones_like(a)
+    if e == 1:
+        return a.copy()
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         if e == 2:
             return np.multiply(a, a)
@@ -368,9 +377,27 @@ def _pow_scalar(a: ndarray, e: Any) -> Any:
             return np.divide(one, np.sqrt(a))
         if e == -1:
             return np.divide(one, a)
-        if a.dtype is _F32:  # the exponent is a float32 there too
-            return np.power(a.astype(_F64), float(np.float32(e))).astype(_F32)
+        if a.dtype is _F32:
+            out = VM.kernel_loop(_pow_float32_loop(float(e)), a)
+            if a.ndim > 1 and not a.flags.c_contiguous:
+                # the input's memory order, as a ufunc's output (and PyTorch's) has it:
+                # later reductions walk it
+                laid = np.empty_like(a)
+                laid[...] = out
+                return laid
+            return out
         return np.power(a, e)
+
+
+def _pow_float32_loop(e: float) -> Any:
+    """The f(M, x) of kernel_loop for float32 x ** e (e not one of the special cases)."""
+    def f(M: Any, x: ndarray) -> ndarray:
+        if M is VM.VEC:
+            return powscalar.powf(x, np.float32(e), vecpow.vpow)
+        with np.errstate(all="ignore"):
+            return np.power(x.astype(_F64), e).astype(_F32)
+
+    return f
 
 
 def wide(f: Any, x: ndarray) -> Any:

@@ -526,20 +526,26 @@ def _iteration(shape: tuple[int, ...], strides: list[tuple[int, ...]]) -> tuple[
     return walk.transpose([order.index(d) for d in range(ndim)]), inner, vectorised
 
 
-def _vector_mask(x: ndarray, others: tuple[Any, ...], shape: tuple[int, ...]) -> Any:
+def _walk(x: ndarray, others: tuple[Any, ...], shape: tuple[int, ...]
+          ) -> tuple[ndarray | None, int, bool]:
+    """_iteration of the operands (None for the walk when all are C-contiguous of
+    `shape`: the plain order)."""
+    arrays = [a for a in (x, *others) if isinstance(a, ndarray)]
+    if all(a.shape == shape and a.flags.c_contiguous for a in arrays) or not shape:
+        return None, math.prod(shape), True
+    strides = [np.broadcast_to(a, shape).strides for a in arrays]
+    return _iteration(shape, [tuple(s // x.itemsize for s in st) for st in strides])
+
+
+def _vector_mask(x: ndarray, others: tuple[Any, ...], shape: tuple[int, ...],
+                 walked: tuple[ndarray | None, int, bool] | None = None) -> Any:
     """Which elements (of the broadcast shape) a PyTorch elementwise kernel computes with
     its vector function: True for all, False for none, else a boolean array. Rows of the
     walk (clipped to each thread's chunk of at::parallel_for) take whole pairs of vectors,
     in order, and leave the rest to the scalar loop; unvectorised rows are all scalar."""
     n = math.prod(shape)
     pair = 2 * lanes(x.dtype)
-    arrays = [a for a in (x, *others) if isinstance(a, ndarray)]
-    if all(a.shape == shape and a.flags.c_contiguous for a in arrays) or not shape:
-        walk, inner, vectorised = None, n, True
-    else:
-        strides = [np.broadcast_to(a, shape).strides for a in arrays]
-        strides = [tuple(s // x.itemsize for s in st) for st in strides]
-        walk, inner, vectorised = _iteration(shape, strides)
+    walk, inner, vectorised = walked or _walk(x, others, shape)
     if not vectorised or n < pair:
         return False
     tasks = max(1, min(threads(), -(-n // GRAIN))) if n >= GRAIN else 1
@@ -569,18 +575,31 @@ def kernel_loop(f: Any, x: ndarray, *others: Any) -> ndarray:
     once on arrays, the special functions taken from its first argument."""
     arrays = [o for o in others if isinstance(o, ndarray) and o.ndim]
     shape = np.broadcast_shapes(x.shape, *(o.shape for o in arrays)) if arrays else x.shape
-    mask = _vector_mask(x, others, shape)
+    walked = _walk(x, others, shape)
+    mask = _vector_mask(x, others, shape, walked)
     wide = [i == 0 or (isinstance(a, ndarray) and a.ndim > 0) for i, a in enumerate((x, *others))]
     args = [np.broadcast_to(a, shape) if w else a for a, w in zip((x, *others), wide, strict=True)]
     if mask is True or mask is False:
         flat = [np.ascontiguousarray(a).reshape(-1) if w else a
                 for a, w in zip(args, wide, strict=True)]
-        return np.asarray(f(VEC if mask else LIBM, *flat), dtype=x.dtype).reshape(shape)
-    out = np.empty(shape, x.dtype)
-    for m, M in ((mask, VEC), (~mask, LIBM)):
-        if m.any():
-            out[m] = f(M, *(a[m] if w else a for a, w in zip(args, wide, strict=True)))
-    return out
+        out = np.asarray(f(VEC if mask else LIBM, *flat), dtype=x.dtype).reshape(shape)
+    else:
+        out = np.empty(shape, x.dtype)
+        for m, M in ((mask, VEC), (~mask, LIBM)):
+            if m.any():
+                out[m] = f(M, *(a[m] if w else a for a, w in zip(args, wide, strict=True)))
+    return _laid_out(out, walked[0])
+
+
+def _laid_out(out: ndarray, walk: ndarray | None) -> ndarray:
+    """out in the memory order TensorIterator gives the kernel's output: the walk's (a
+    transposed input's, say), which strides() shows and later reductions follow."""
+    if walk is None or walk.flags.c_contiguous:
+        return out
+    strides = tuple(s // walk.itemsize * out.itemsize for s in walk.strides)
+    laid = np.ndarray(out.shape, out.dtype, np.empty(out.size, out.dtype), 0, strides)
+    laid[...] = out
+    return laid
 
 
 def vsinh(x: ndarray) -> ndarray:
