@@ -658,7 +658,8 @@ class DistributionClass(Builtin):
 def _kinds() -> tuple[type[Distribution], ...]:
     from gradcli.interp.distributions_extra import KINDS
     from gradcli.interp.distributions_gamma import KINDS as GAMMA_KINDS
-    return (Normal, Bernoulli, Categorical, Uniform, *KINDS, *GAMMA_KINDS)
+    from gradcli.interp.distributions_more import KINDS as MORE_KINDS
+    return (Normal, Bernoulli, Categorical, Uniform, *KINDS, *GAMMA_KINDS, *MORE_KINDS)
 
 
 _CLASSES = {cls.kind: DistributionClass(cls) for cls in _kinds()}
