@@ -302,3 +302,30 @@ def test_binomial_samples_are_binomially_distributed() -> None:
         s = gen.binomial(np.full(20000, n), np.full(20000, p))
         assert abs(s.mean() - n * p) < 0.02 * n * p
         assert abs(s.var() - n * p * (1 - p)) < 0.1 * n * p * (1 - p)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_tensor_to_a_number_power_is_pytorchs_bits(dtype: str) -> None:
+    """x ** e for a float tensor and a Python number other than PyTorch's special cases
+    (2, 3, -2, 0.5, -0.5, -1): SLEEF's pow of e rounded to the dtype on whole pairs of
+    vectors, std::pow(base, double e) on the tail (lengths not a multiple of the vector
+    pair, a transposed view, a size past one thread's grain)."""
+    torch = pytest.importorskip("torch")
+    from gradcli.ad.kernels.elementwise import _pow_scalar
+
+    gen = torch.Generator().manual_seed(0)
+    for n in (15, 17, 100, 4000, 70001):
+        for e in (2.5, 1 / 3, -1.3, 4.0, 7, -0.25):
+            x = torch.rand(n, generator=gen, dtype=getattr(torch, dtype)) * 3
+            assert np.array_equal(_pow_scalar(x.numpy(), e), torch.pow(x, e).numpy())
+            xt = torch.rand(n, 3, generator=gen, dtype=getattr(torch, dtype)).t()
+            assert np.array_equal(_pow_scalar(xt.numpy(), e), torch.pow(xt, e).numpy())
+
+
+def test_power_prints_pytorchs_digits() -> None:
+    """The same through a program: a loss's .item() shows every digit."""
+    code = ("torch.manual_seed(0)\nx = torch.rand(1000) * 3\n"
+            "print((x ** 2.5).sum().item(), (x ** 0.7).mean().item(), (x[:5] ** 1.5).tolist())\n")
+    assert gd_output("import torch\n" + code) == (
+        "4516.7265625 1.2691960334777832 [1.8165247440338135, 3.4987411499023438, "
+        "0.13675104081630707, 0.2492833137512207, 0.8856987357139587]\n")

@@ -353,7 +353,8 @@ def pow(a: Any, b: Any) -> Any:
 def _pow_scalar(a: ndarray, e: Any) -> Any:
     """a ** e for a float tensor and a Python number, as PyTorch's CPU kernel: 2, 3 and -2
     as products (a·a, a·a·a, 1/(a·a)), 0.5, -0.5 and -1 as sqrt, 1/sqrt and 1/a, other
-    powers through std::pow (`wide` for float32)."""
+    powers as pow_tensor_scalar_optimized_kernel: SLEEF's pow of the exponent rounded to
+    the dtype on whole pairs of vectors, std::pow(base, double exponent) on the rest."""
     one = a.dtype.type(1)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         if e == 2:
@@ -368,9 +369,16 @@ def _pow_scalar(a: ndarray, e: Any) -> Any:
             return np.divide(one, np.sqrt(a))
         if e == -1:
             return np.divide(one, a)
-        if a.dtype is _F32:  # the exponent is a float32 there too
-            return np.power(a.astype(_F64), float(np.float32(e))).astype(_F32)
-        return np.power(a, e)
+        e = float(e)
+        vector_e = a.dtype.type(e)
+
+        def power(M: Any, x: ndarray) -> Any:
+            if M is VM.VEC:  # Vectorized<T>::pow (SLEEF) of the exponent as a T
+                return M.pow(x, vector_e)
+            # std::pow(base, double(exp)): a float base is raised in double
+            return np.power(x.astype(_F64), e).astype(x.dtype)
+
+        return VM.kernel_loop(power, a)
 
 
 def wide(f: Any, x: ndarray) -> Any:
