@@ -2,8 +2,9 @@
 (get_state / set_state / clone_state), torch.set_default_tensor_type, x.pin_memory() on a
 CPU build, torch.binomial (ATen's BTRS / inversion sampler, bit for bit) and the
 torch.distributions kinds built on it or on PyTorch's TransformedDistribution: Binomial,
-Multinomial, Gumbel, Weibull, Pareto, HalfCauchy (samples, rsample's gradients, log_prob,
-cdf/icdf, properties, kl_divergence, reprs and validation messages). The expected text is
+Multinomial, Gumbel, Weibull, Pareto, HalfCauchy, TransformedDistribution with the
+elementwise transforms (samples, rsample's gradients, log_prob, cdf/icdf, properties,
+kl_divergence, reprs and validation messages); x ** e's bits. The expected text is
 PyTorch's, as a literal; with torch installed the same program is also run under it.
 """
 
@@ -259,6 +260,104 @@ CASES = [
       't (GreaterThanEq(lower_bound=0.0)) of the distribution HalfCauchy(), b'
       'ut found invalid values:\n'
       'tensor([-0.5000,  3.0000])\n')),
+]
+# TransformedDistribution and its transforms (SAC's tanh-squashed Normal)
+CASES += [
+    ('transformed_sac',
+     ('from torch.distributions import Normal, TransformedDistribution\n'
+      'from torch.distributions.transforms import TanhTransform\n'
+      'mu = torch.randn(4, 2, requires_grad=True)\n'
+      'base = Normal(mu, (torch.randn(4, 2) * 0.1).exp())\n'
+      'dist = TransformedDistribution(base, [TanhTransform(cache_size=1)])\n'
+      'action = dist.rsample()\n'
+      'logp = dist.log_prob(action).sum(-1)\n'
+      'print(dist, dist.batch_shape, dist.event_shape, dist.support, dist.has_rsample)\n'
+      'print(action, logp)\n'
+      'logp.mean().backward()\n'
+      'print(mu.grad)\n'
+      'd2 = TransformedDistribution(Normal(torch.zeros(3), torch.ones(3)), Ta'
+      'nhTransform())\n'
+      'a2 = d2.sample()\n'
+      'print(a2, d2.log_prob(a2))\n'
+      'dist.mean'),
+     ('TransformedDistribution() torch.Size([4, 2]) torch.Size([]) Interval(l'
+      'ower_bound=-1.0, upper_bound=1.0) True\n'
+      'tensor([[ 0.7674,  0.0648],\n'
+      '        [-0.9952, -0.7480],\n'
+      '        [-0.6319,  0.2235],\n'
+      '        [ 0.8476,  0.9250]], grad_fn=<TanhBackward0>) tensor([-1.0624,'
+      '  2.1436, -2.4307,  0.7178], grad_fn=<SumBackward1>)\n'
+      'tensor([[ 0.3837,  0.0324],\n'
+      '        [-0.4976, -0.3740],\n'
+      '        [-0.3159,  0.1118],\n'
+      '        [ 0.4238,  0.4625]])\n'
+      'tensor([ 0.1895,  0.8521, -0.8592]) tensor([-0.9008, -0.4226, -0.4110])\n'
+      'NotImplementedError\n'
+      '\n')),
+    ('transformed_chains',
+     ('import torch.distributions as D\n'
+      'from torch.distributions import Normal, Independent, TransformedDistribution\n'
+      'ln = TransformedDistribution(Normal(0.0, 1.0), [D.ExpTransform()])\n'
+      'x = ln.sample((3,))\n'
+      'print(ln, x, ln.log_prob(x), ln.cdf(x), ln.icdf(torch.tensor([0.2, 0.5])))\n'
+      'aff = TransformedDistribution(Normal(torch.zeros(2), torch.ones(2)), ['
+      'D.AffineTransform(loc=1.0, scale=2.0), D.SigmoidTransform()])\n'
+      'y = aff.rsample((2,))\n'
+      'print(y, aff.log_prob(y), aff.support)\n'
+      'ind = TransformedDistribution(Independent(Normal(torch.zeros(3, 2), to'
+      'rch.ones(3, 2)), 1), D.TanhTransform(cache_size=1))\n'
+      'a = ind.rsample()\n'
+      'print(ind.batch_shape, ind.event_shape, ind.support, a, ind.log_prob(a))\n'
+      'p = TransformedDistribution(D.Exponential(torch.tensor([1.0, 2.0])), ['
+      'D.transforms.PowerTransform(torch.tensor(0.5))])\n'
+      'v = p.sample((2,))\n'
+      'print(v, p.log_prob(v), p.cdf(v))\n'
+      's = TransformedDistribution(Normal(0.0, 1.0), [D.transforms.SoftplusTr'
+      'ansform()])\n'
+      'w = s.sample((3,))\n'
+      'print(w, s.log_prob(w), s.base_dist, s.transforms)\n'
+      'TransformedDistribution(ln, [5])'),
+     ('TransformedDistribution() tensor([4.6692, 0.7457, 0.1132]) tensor([-3.'
+      '6473, -0.6686, -1.1137]) tensor([0.9383, 0.3846, 0.0147]) tensor([0.43'
+      '10, 1.0000])\n'
+      'tensor([[0.8944, 0.2370],\n'
+      '        [0.1422, 0.8590]]) tensor([[ 0.5863, -0.4901],\n'
+      '        [-0.4862,  0.4173]]) Interval(lower_bound=0.0, upper_bound=1.0)\n'
+      'torch.Size([3]) torch.Size([2]) IndependentConstraint(Interval(lower_b'
+      'ound=-1.0, upper_bound=1.0), 1) tensor([[ 0.6848, -0.6164],\n'
+      '        [-0.3828, -0.5347],\n'
+      '        [ 0.1801, -0.6945]]) tensor([-1.3368, -1.6021, -1.5299])\n'
+      'tensor([[0.8109, 0.5391],\n'
+      '        [0.7232, 0.3391]]) tensor([[-0.1740,  0.1872],\n'
+      '        [-0.1539,  0.0748]]) tensor([[0.4818, 0.4408],\n'
+      '        [0.4073, 0.2054]])\n'
+      'tensor([1.3878, 0.3435, 0.1998]) tensor([-1.2374, -0.0813, -0.3488]) N'
+      'ormal(loc: 0.0, scale: 1.0) [SoftplusTransform()]\n'
+      'ValueError\n'
+      'transforms must be a Transform or a list of Transforms\n')),
+    ('transform_objects',
+     ('from torch.distributions.transforms import TanhTransform, ExpTransform'
+      ', AffineTransform, AbsTransform\n'
+      't = TanhTransform()\n'
+      'x = torch.tensor([0.5])\n'
+      'print(t, t.inv, t.inv.inv is t, t.sign, t(x), t.inv(x), t.log_abs_det_'
+      'jacobian(x, t(x)))\n'
+      'e = ExpTransform()\n'
+      'print(e.inv, e.inv.sign, e.domain, e.codomain, type(e).__name__, isins'
+      'tance(e, ExpTransform))\n'
+      'print(AffineTransform(0.0, -2.0).sign, AffineTransform(torch.zeros(2),'
+      ' torch.tensor([1.0, -3.0])).sign)\n'
+      'print(AbsTransform()(torch.tensor([-1.0, 2.0])), e.inv.log_abs_det_jac'
+      'obian(torch.tensor(2.0), torch.tensor(0.5)))\n'
+      'TanhTransform(cache_size=2)'),
+     ('TanhTransform() _InverseTransform(TanhTransform()) True 1 tensor([0.46'
+      '21]) tensor([0.5493]) tensor([-0.2402])\n'
+      '_InverseTransform(ExpTransform()) 1 Real() GreaterThan(lower_bound=0.0'
+      ') ExpTransform True\n'
+      '-1 tensor([ 1., -1.])\n'
+      'tensor([1., 2.]) tensor(-0.5000)\n'
+      'ValueError\n'
+      'cache_size must be 0 or 1\n')),
 ]
 
 

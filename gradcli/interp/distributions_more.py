@@ -39,7 +39,20 @@ from gradcli.interp.distributions import (
     _value_error,
     binary_derive,
 )
-from gradcli.interp.distributions_extra import NONNEGATIVE, Cauchy, Exponential, _shape_of
+from gradcli.interp.distributions_extra import (
+    NONNEGATIVE,
+    Cauchy,
+    Exponential,
+    _shape_of,
+    _sum_rightmost,
+)
+from gradcli.interp.distributions_transforms import (
+    AbsTransform,
+    AffineTransform,
+    ExpTransform,
+    PowerTransform,
+    Transform,
+)
 from gradcli.interp.values import Size
 
 T = SURFACE  # torch.<name> and Tensor.<name> as gd programs call them
@@ -47,85 +60,10 @@ T = SURFACE  # torch.<name> and Tensor.<name> as gd programs call them
 EULER = 0.57721566490153286060  # PyTorch's euler_constant
 
 
-# -- the transforms (PyTorch's torch.distributions.transforms, inside gd) ----------------------
-class _Log:
-    """ExpTransform().inv: y = log(x)."""
-
-    sign = 1
-
-    def __call__(self, x: Tensor) -> Tensor:
-        return x.log()
-
-    def inv(self, y: Tensor) -> Tensor:
-        return y.exp()
-
-    def log_abs_det_jacobian(self, x: Tensor, y: Tensor) -> Tensor:
-        return -y  # -ExpTransform.log_abs_det_jacobian(y, x)
-
-
-class _Exp:
-    """ExpTransform: y = exp(x)."""
-
-    sign = 1
-
-    def __call__(self, x: Tensor) -> Tensor:
-        return x.exp()
-
-    def inv(self, y: Tensor) -> Tensor:
-        return y.log()
-
-    def log_abs_det_jacobian(self, x: Tensor, y: Tensor) -> Tensor:
-        return x
-
-
-class _Affine:
-    """AffineTransform(loc, scale): y = loc + scale * x."""
-
-    def __init__(self, loc: Any, scale: Any) -> None:
-        self.loc, self.scale = loc, scale
-
-    @property
-    def sign(self) -> Any:
-        if _is_number(self.scale):
-            return 1 if self.scale > 0 else -1 if self.scale < 0 else 0
-        return self.scale.sign()
-
-    def __call__(self, x: Tensor) -> Tensor:
-        return self.loc + self.scale * x
-
-    def inv(self, y: Tensor) -> Tensor:
-        return (y - self.loc) / self.scale
-
-    def log_abs_det_jacobian(self, x: Tensor, y: Tensor) -> Tensor:
-        if _is_number(self.scale):
-            return ops.full_like(x, math.log(abs(self.scale)))
-        return T["torch.abs"](self.scale).log().expand(x.shape)
-
-
-class _Power:
-    """PowerTransform(exponent): y = x ** exponent."""
-
-    def __init__(self, exponent: Tensor) -> None:
-        self.exponent = exponent
-
-    @property
-    def sign(self) -> Any:
-        return self.exponent.sign()
-
-    def __call__(self, x: Tensor) -> Tensor:
-        return x.pow(self.exponent)
-
-    def inv(self, y: Tensor) -> Tensor:
-        return y.pow(1 / self.exponent)
-
-    def log_abs_det_jacobian(self, x: Tensor, y: Tensor) -> Tensor:
-        return T["torch.abs"](self.exponent * y / x).log()
-
-
 def _forward_shape(shape: tuple[int, ...], transforms: list[Any]) -> tuple[int, ...]:
     """The batch shape after the transforms (an affine one broadcasts with loc and scale)."""
     for t in transforms:
-        if isinstance(t, _Affine):
+        if isinstance(t, AffineTransform):
             shape = tuple(np.broadcast_shapes(shape, _shape_of(t.loc), _shape_of(t.scale)))
     return shape
 
@@ -150,35 +88,36 @@ class _TransformedChain(Distribution):
         with no_grad():
             x = self.base.sample(sample_shape)
             for t in self.transforms:
-                x = t(x)
+                x = t.forward(x)
             return x
 
     def rsample(self, sample_shape: Any = ()) -> Tensor:
         x = self.base.rsample(sample_shape)
         for t in self.transforms:
-            x = t(x)
+            x = t.forward(x)
         return x
 
     def log_prob_of(self, value: Any) -> Tensor:
         log_prob: Any = 0.0
         y = value
+        event_dim = len(self.event_shape)
         for t in reversed(self.transforms):
-            x = t.inv(y)
-            log_prob = log_prob - t.log_abs_det_jacobian(x, y)
+            x = t.inv().forward(y)
+            log_prob = log_prob - _sum_rightmost(t.log_abs_det_jacobian(x, y), event_dim)
             y = x
         return log_prob + self.base.log_prob(y)
 
     def _monotonize(self, value: Tensor) -> Tensor:
         sign: Any = 1
         for t in self.transforms:
-            sign = sign * t.sign
+            sign = sign * t.sign_of()
         if _is_number(sign) and sign == 1:
             return value
         return sign * (value - 0.5) + 0.5
 
     def cdf(self, value: Any) -> Tensor:
         for t in reversed(self.transforms):
-            value = t.inv(value)
+            value = t.inv().forward(value)
         if self.validate:
             self.base.validate_sample(value)
         return self._monotonize(self.base.cdf(value))
@@ -186,8 +125,58 @@ class _TransformedChain(Distribution):
     def icdf(self, value: Any) -> Tensor:
         value = self.base.icdf(self._monotonize(value))
         for t in self.transforms:
-            value = t(value)
+            value = t.forward(value)
         return value
+
+
+class TransformedDistribution(_TransformedChain):
+    """TransformedDistribution(base_distribution, transforms): the base's samples pushed
+    through each (elementwise) transform in order."""
+
+    __slots__ = ()
+    kind, module = "TransformedDistribution", "transformed_distribution"
+
+    def __init__(self, base_distribution: Any, transforms: Any,
+                 validate_args: Any = None) -> None:
+        if isinstance(transforms, Transform):
+            transforms = [transforms]
+        elif isinstance(transforms, list):
+            if not all(isinstance(t, Transform) for t in transforms):
+                raise _value_error("transforms must be a Transform or a list of Transforms")
+        else:
+            raise _value_error(f"transforms must be a Transform or list, but was {transforms}")
+        if not isinstance(base_distribution, Distribution):
+            raise GdRuntimeError("TransformedDistribution's base_distribution must be a "
+                                 "torch.distributions distribution", py_type="TypeError")
+        base = base_distribution
+        shape = tuple(base.batch_shape) + tuple(base.event_shape)
+        if _forward_shape(shape, transforms) != shape:
+            raise GdRuntimeError("TransformedDistribution whose transforms broadcast the base "
+                                 "distribution's shape is not supported by gradcli")
+        self.base, self.transforms = base, list(transforms)
+        Distribution.__init__(self, {}, tuple(base.batch_shape), validate_args)
+        self.event_shape = base.event_shape
+
+    def gd_repr(self) -> str:
+        return "TransformedDistribution()"
+
+    def get_attr(self, name: str) -> Any:
+        if name == "base_dist":
+            return self.base
+        if name == "transforms":
+            return list(self.transforms)
+        return super().get_attr(name)
+
+    def support(self) -> Constraint:
+        if not self.transforms:
+            return self.base.support()
+        codomain = self.transforms[-1].codomain
+        n = len(self.event_shape)
+        if not n:
+            return codomain
+        return Constraint(f"IndependentConstraint({codomain.text}, {n})",
+                          lambda v: T["torch.all"](codomain.check(v).reshape(
+                              *v.shape[:v.ndim - n], -1), dim=-1))
 
 
 class Gumbel(_TransformedChain):
@@ -205,8 +194,8 @@ class Gumbel(_TransformedChain):
         else:
             base = Uniform(ops.full_like(loc_t, tiny), ops.full_like(loc_t, top),
                            validate_args=validate_args)
-        transforms = [_Log(), _Affine(0, -ops.ones_like(scale_t)), _Log(),
-                      _Affine(loc_t, -scale_t)]
+        transforms = [ExpTransform().inv(), AffineTransform(0, -ops.ones_like(scale_t)),
+                      ExpTransform().inv(), AffineTransform(loc_t, -scale_t)]
         self.init_chain({"loc": loc_t, "scale": scale_t}, base, transforms, validate_args)
 
     def arg_constraints(self) -> dict[str, Constraint]:
@@ -248,7 +237,8 @@ class Weibull(_TransformedChain):
         base = Exponential(ops.ones_like(scale_t), validate_args=validate_args)
         self.init_chain({"scale": scale_t, "concentration": conc,
                          "concentration_reciprocal": recip},
-                        base, [_Power(recip), _Affine(0, scale_t)], validate_args)
+                        base, [PowerTransform(recip), AffineTransform(0, scale_t)],
+                        validate_args)
 
     def arg_constraints(self) -> dict[str, Constraint]:
         return {"scale": POSITIVE, "concentration": POSITIVE}
@@ -286,7 +276,7 @@ class Pareto(_TransformedChain):
         scale_t, alpha_t = _broadcast_all(scale, alpha)
         base = Exponential(alpha_t, validate_args=validate_args)
         self.init_chain({"scale": scale_t, "alpha": alpha_t}, base,
-                        [_Exp(), _Affine(0, scale_t)], validate_args)
+                        [ExpTransform(), AffineTransform(0, scale_t)], validate_args)
 
     def arg_constraints(self) -> dict[str, Constraint]:
         return {"alpha": POSITIVE, "scale": POSITIVE}
@@ -319,7 +309,7 @@ class HalfCauchy(_TransformedChain):
 
     def __init__(self, scale: Any, validate_args: Any = None) -> None:
         base = Cauchy(0, scale, validate_args=False)
-        self.init_chain({"scale": base.params["scale"]}, base, [T["torch.abs"]],
+        self.init_chain({"scale": base.params["scale"]}, base, [AbsTransform()],
                         validate_args)
 
     def gd_repr(self) -> str:
@@ -542,5 +532,5 @@ def _kl_pareto(p: Any, q: Any) -> Tensor:
 
 KL.update({Gumbel: _kl_gumbel, Pareto: _kl_pareto})
 
-KINDS: tuple[type[Distribution], ...] = (Gumbel, Weibull, Pareto, HalfCauchy, Binomial,
-                                         Multinomial)
+KINDS: tuple[type[Distribution], ...] = (TransformedDistribution, Gumbel, Weibull, Pareto,
+                                         HalfCauchy, Binomial, Multinomial)
