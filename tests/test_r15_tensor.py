@@ -359,6 +359,44 @@ CASES += [
       'ValueError\n'
       'cache_size must be 0 or 1\n')),
 ]
+# torch.tensor of a list holding tensors: each one a scalar (item()), dtypes promoted
+CASES += [
+    ('tensor_of_tensors',
+     ('print(torch.tensor([torch.tensor([1.0]), torch.tensor([2.0])]))\n'
+      'print(torch.tensor([[torch.tensor([1.0])], [torch.tensor([2.0])]]), to'
+      'rch.tensor([torch.tensor([[1.0]]), torch.tensor([[2.0]])]))\n'
+      'print(torch.tensor([torch.tensor([1]), 2.5]), torch.tensor([torch.tens'
+      'or(1.0), torch.tensor([2.0])]))\n'
+      'print(torch.tensor([torch.tensor([1.0]), torch.tensor([2.0])], dtype=t'
+      'orch.float64), torch.tensor((torch.tensor([1.0]), 3)))\n'
+      'print(torch.as_tensor([torch.tensor([1.0]), torch.tensor([2.0])]), tor'
+      'ch.FloatTensor([torch.tensor([1.0]), torch.tensor([2.0])]))\n'
+      'print(torch.tensor([torch.tensor(1.5, dtype=torch.float64), 2.0]), tor'
+      'ch.tensor([torch.tensor(1, dtype=torch.int8), 2]))\n'
+      'print(torch.tensor([torch.tensor(1, dtype=torch.uint8), torch.tensor(1'
+      ', dtype=torch.int8)]), torch.tensor([torch.tensor(True), 2]))\n'
+      'print(torch.tensor([torch.tensor(1, dtype=torch.int32), 2.0]), torch.t'
+      'ensor([torch.tensor(1.0, dtype=torch.float16), 2]))\n'
+      'losses = [torch.tensor(0.5, requires_grad=True) * 2, torch.tensor(0.25)]\n'
+      'print(torch.tensor(losses), torch.tensor(losses).mean())\n'
+      'torch.tensor([torch.tensor([1.0, 2.0]), torch.tensor([2.0])])'),
+     ('tensor([1., 2.])\n'
+      'tensor([[1.],\n'
+      '        [2.]]) tensor([1., 2.])\n'
+      'tensor([1.0000, 2.5000]) tensor([1., 2.])\n'
+      'tensor([1., 2.], dtype=torch.float64) tensor([1., 3.])\n'
+      'tensor([1., 2.]) tensor([1., 2.])\n'
+      'tensor([1.5000, 2.0000], dtype=torch.float64) tensor([1, 2])\n'
+      'tensor([1, 1], dtype=torch.int16) tensor([1, 2])\n'
+      'tensor([1., 2.]) tensor([1., 2.], dtype=torch.float16)\n'
+      'tensor([1.0000, 0.2500]) tensor(0.6250)\n'
+      'ValueError\n'
+      'only one element tensors can be converted to Python scalars\n')),
+    ('tensor_of_empty_tensor',
+     ('torch.tensor([torch.zeros(0)])'),
+     ('ValueError\n'
+      'only one element tensors can be converted to Python scalars\n')),
+]
 
 
 @pytest.mark.parametrize(("name", "code", "expected"), CASES, ids=[c[0] for c in CASES])
