@@ -798,6 +798,13 @@ def _standard_gamma_grad(draw: Draw, name: str) -> Case:
     return (T(rng.uniform(0.5, 3.0, (3,))), T(rng.uniform(0.2, 4.0, (3,)))), {}
 
 
+@case("binomial")
+def _binomial(draw: Draw, name: str) -> Case:
+    rng = rng_of(draw)
+    return (T(rng.uniform(1.0, 9.0, (3,)).round()), T(rng.uniform(0.1, 0.9, (3,)))), \
+        {"values": rng.integers(0, 2, (3,)).astype(np.float64)}
+
+
 @case("sample_dirichlet")
 def _sample_dirichlet(draw: Draw, name: str) -> Case:
     rng = rng_of(draw)
@@ -859,7 +866,7 @@ def _exact_value(draw: Draw, name: str) -> Case:
 #: Recorded (PyTorch has a node for them) but without a derivative: backward is an error.
 NOT_IMPLEMENTED = {"floordiv", "asinh_", "acosh_", "atanh_", "heaviside", "bincount", "igamma",
                    "igammac", "zeta", "standard_gamma_grad", "dirichlet_grad",
-                   "ctc_loss_backward"}
+                   "ctc_loss_backward", "binomial"}
 #: PyTorch's CTC gradient is that of the logits under log_softmax, not of free log_probs:
 #: checked through x ↦ log_softmax(x), once (its backward has no derivative), in reverse.
 LOG_SOFTMAX_INPUT = {"ctc_loss"}

@@ -164,6 +164,17 @@ VALUES: list[tuple[str, str]] = [
     ("import torch.distributions as P", "P.OneHotCategorical(ones(3))"),
     ("import torch.distributions as P", "P.HalfNormal(1.0)"),
     ("import torch.distributions as P", "P.Gamma(2.0, 1.0).support"),
+    # round 15: transformed and counting kinds (distributions_more.py), Generator state
+    ("import torch.distributions as P", "P.Gumbel(0.0, 1.0)"),
+    ("import torch.distributions as P", "P.Pareto(1.0, 2.0).support"),
+    ("import torch.distributions as P", "P.Multinomial(3, ones(2))"),
+    ("import torch.distributions as P", "P.Binomial(3, ones(2) / 2)"),
+    ("g = torch.Generator()", "g.clone_state()"),
+    ("g = torch.Generator()", "g.get_state"),
+    ("import torch.distributions as P", "P.transforms.TanhTransform(cache_size=1)"),
+    ("import torch.distributions as P", "P.ExpTransform().inv"),
+    ("import torch.distributions as P", "P.TransformedDistribution(P.Normal(0.0, 1.0), "
+     "P.ExpTransform())"),
     # module hooks, torch.autograd.function, functorch, torch.func extras
     ("m = torch.nn.Linear(2, 2)", "m.register_forward_hook(lambda *a: None)"),
     ("m = torch.nn.Linear(2, 2)\nm.register_full_backward_hook(lambda *a: None)",

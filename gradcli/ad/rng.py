@@ -288,6 +288,20 @@ def _fma64_array(a: np.ndarray, b: float, c: float) -> np.ndarray:
 # ---------------------------------------------------------------- generator
 
 
+#: ATen's stirling_approx_tail for k = 0..9: lgamma(k + 1) - Stirling's approximation.
+_STIRLING_TAIL = (0.0810614667953272, 0.0413406959554092, 0.0276779256849983,
+                  0.02079067210376509, 0.0166446911898211, 0.0138761288230707,
+                  0.0118967099458917, 0.0104112652619720, 0.00925546218271273,
+                  0.00833056343336287)
+
+
+def _stirling_tail(k: float) -> float:
+    if k <= 9:
+        return _STIRLING_TAIL[int(k)]
+    kp1sq = (k + 1) * (k + 1)
+    return (1.0 / 12 - (1.0 / 360 - 1.0 / 1260 / kp1sq) / kp1sq) / (k + 1)
+
+
 class Generator:
     """PyTorch's CPU generator (`torch.Generator()` / the default generator), on numpy."""
 
@@ -614,6 +628,71 @@ class Generator:
                 x += 1
             else:
                 return x
+
+    def binomial(self, counts: np.ndarray, probs: np.ndarray) -> np.ndarray:
+        """`torch.binomial(count, prob)`: ATen's sample_binomial per element, in order
+        (BTRS when the mean of the rarer outcome is at least 10, else inversion), on
+        at::uniform_real_distribution<double> draws; a float32 tensor's count and prob
+        are float arithmetic where ATen's scalar_t is."""
+        single = counts.dtype == np.float32
+        flat_n = np.ascontiguousarray(counts).reshape(-1).tolist()
+        flat_p = np.ascontiguousarray(probs).reshape(-1).tolist()
+        out = [self._binomial_one(n, p, single) for n, p in zip(flat_n, flat_p, strict=True)]
+        return np.array(out, dtype=np.float64).astype(counts.dtype).reshape(counts.shape)
+
+    def _binomial_one(self, count: float, prob: float, single: bool) -> float:
+        sc = (lambda v: float(np.float32(v))) if single else float  # to scalar_t
+        if count <= 0.0 or prob <= 0.0:
+            return 0.0
+        if prob >= 1.0:
+            return count
+        if prob <= 0.5:
+            if sc(count * prob) >= 10.0:
+                return self._btrs(count, prob, sc)
+            return self._binomial_inversion(count, prob, sc)
+        if prob > 0.5:
+            q = sc(1.0 - prob)
+            if sc(count * q) >= 10.0:
+                return sc(count - self._btrs(count, q, sc))
+            return sc(count - self._binomial_inversion(count, q, sc))
+        return math.nan
+
+    def _binomial_inversion(self, count: float, prob: float, sc: Any) -> float:
+        logprob = float(np.log1p(np.float32(-prob))) if sc is not float else math.log1p(-prob)
+        geom_sum, num_geom = 0.0, 0.0
+        while True:
+            u = float(self._uniform64(1)[0])
+            geom_sum += math.ceil(math.log(u) / logprob) if u > 0 else math.inf
+            if geom_sum > count:
+                return num_geom
+            num_geom += 1
+
+    def _btrs(self, count: float, prob: float, sc: Any) -> float:
+        stddev = sc(math.sqrt(sc(sc(count * prob) * sc(1 - prob))))
+        b = 1.15 + 2.53 * stddev
+        a = -0.0873 + 0.0248 * b + 0.01 * prob
+        c = sc(count * prob) + 0.5
+        v_r = 0.92 - 4.2 / b
+        r = sc(prob / sc(1 - prob))
+        alpha = (2.83 + 5.1 / b) * stddev
+        m = float(math.floor(sc(sc(count + 1) * prob)))
+        while True:
+            u = float(self._uniform64(1)[0]) - 0.5
+            v = float(self._uniform64(1)[0])
+            us = 0.5 - abs(u)
+            k = sc(math.floor((2 * a / us + b) * u + c))
+            if k < 0 or k > count:
+                continue
+            if us >= 0.07 and v <= v_r:
+                return k
+            v = math.log(v * alpha / (a / (us * us) + b))
+            upper = ((m + 0.5) * math.log((m + 1) / (r * (count - m + 1)))
+                     + (count + 1) * math.log((count - m + 1) / sc(count - k + 1))
+                     + (k + 0.5) * math.log(r * sc(count - k + 1) / sc(k + 1))
+                     + _stirling_tail(m) + _stirling_tail(count - m)
+                     - _stirling_tail(k) - _stirling_tail(sc(count - k)))
+            if v <= upper:
+                return k
 
     def standard_gamma(self, alphas: np.ndarray, out_dtype: np.dtype) -> np.ndarray:
         """`torch._standard_gamma(alphas)`: ATen's sample_gamma per element, in order,

@@ -95,6 +95,19 @@ def _gen_manual_seed(g: TorchGenerator, seed: Any) -> TorchGenerator:
     return g
 
 
+def _gen_set_state(g: TorchGenerator, new_state: Any) -> TorchGenerator:
+    from gradcli.interp.torch_settings import restore_state
+
+    restore_state(g, new_state)
+    return g
+
+
+def _gen_clone_state(g: TorchGenerator) -> TorchGenerator:
+    twin = TorchGenerator()
+    twin.set_state(g.get_state())
+    return twin
+
+
 class LegacyType(Builtin):
     """torch.FloatTensor & co.: a constructor, and a type for x.type(torch.FloatTensor)."""
 
@@ -141,6 +154,32 @@ _LEGACY_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "int64": "
                  "int8": "CharTensor", "uint8": "ByteTensor", "float16": "HalfTensor",
                  "complex64": "ComplexFloatTensor", "complex128": "ComplexDoubleTensor"}
 LEGACY_TYPES = {name: LegacyType(name, dtypes.DTYPES[dt]) for dt, name in _LEGACY_NAMES.items()}
+
+
+def _set_default_tensor_type(t: Any) -> None:
+    """torch.set_default_tensor_type(torch.DoubleTensor / 'torch.FloatTensor'), deprecated
+    since PyTorch 2.1: the default dtype becomes the type's (a floating one). A CUDA type is
+    PyTorch's CPU-build TypeError."""
+    warn("torch.set_default_tensor_type() is deprecated as of PyTorch 2.1, please use "
+         "torch.set_default_dtype() and torch.set_default_device() as alternatives.",
+         once=True)
+    if isinstance(t, (str, StrValue)):
+        name = str(t)
+        by_name = {f"torch.{n}": kind for n, kind in LEGACY_TYPES.items()}
+        if name.startswith("torch.cuda.") and name[11:] in LEGACY_TYPES:
+            raise torch_error(f"type {name} not available. Torch not compiled with CUDA "
+                              "enabled.", "TypeError")
+        if name not in by_name:
+            module = name.rpartition(".")[0] or name
+            raise torch_error(f"No module named '{module}'", "ModuleNotFoundError")
+        t = by_name[name]
+    if not isinstance(t, LegacyType):
+        raise torch_error("invalid type object: only floating-point types are supported as "
+                          "the default type", "TypeError")
+    if t.dtype.kind != "f":
+        raise torch_error("only floating-point types are supported as the default type",
+                          "TypeError")
+    dtypes.set_default_dtype(dtypes.name_of(t.dtype))
 
 
 def legacy_name(dt: Any) -> str:
@@ -284,6 +323,8 @@ TORCH_MEMBERS: dict[str, Any] = {
     "get_default_device": Builtin("torch.get_default_device", lambda: CPU,
                                   "device(type='cpu')"),
     "cuda": CUDA, "backends": BACKENDS, "accelerator": ACCELERATOR,
+    "set_default_tensor_type": Builtin("torch.set_default_tensor_type",
+                                       _set_default_tensor_type),
     **LEGACY_TYPES,
 }
 AUTOGRAD_MEMBERS: dict[str, Any] = {"Variable": Builtin("torch.autograd.Variable", variable)}
@@ -304,6 +345,9 @@ _ATTRIBUTES: dict[type, dict[str, Callable[[Any], Any]]] = {
         "manual_seed": lambda g: _bound(g, "manual_seed", _gen_manual_seed),
         "initial_seed": lambda g: _bound(g, "initial_seed", lambda g: g.initial_seed()),
         "seed": lambda g: _bound(g, "seed", lambda g: g.seed()),
+        "get_state": lambda g: _bound(g, "get_state", lambda g: ops.tensor(g.get_state())),
+        "set_state": lambda g: _bound(g, "set_state", _gen_set_state),
+        "clone_state": lambda g: _bound(g, "clone_state", _gen_clone_state),
         "device": lambda g: CPU,
     },
 }

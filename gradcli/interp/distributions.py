@@ -658,7 +658,8 @@ class DistributionClass(Builtin):
 def _kinds() -> tuple[type[Distribution], ...]:
     from gradcli.interp.distributions_extra import KINDS
     from gradcli.interp.distributions_gamma import KINDS as GAMMA_KINDS
-    return (Normal, Bernoulli, Categorical, Uniform, *KINDS, *GAMMA_KINDS)
+    from gradcli.interp.distributions_more import KINDS as MORE_KINDS
+    return (Normal, Bernoulli, Categorical, Uniform, *KINDS, *GAMMA_KINDS, *MORE_KINDS)
 
 
 _CLASSES = {cls.kind: DistributionClass(cls) for cls in _kinds()}
@@ -676,6 +677,11 @@ def namespaces() -> dict[str, Namespace]:
     top = Namespace("torch.distributions", {
         **_CLASSES, "kl_divergence": _KL_FN, "kl": kl,
         **{name.rpartition(".")[2]: ns for name, ns in subs.items()}})
+    from gradcli.interp.distributions_transforms import KINDS as TRANSFORMS
+    transforms = {cls.kind: DistributionClass(cls) for cls in TRANSFORMS}  # type: ignore[arg-type]
+    subs["torch.distributions.transforms"] = Namespace("torch.distributions.transforms",
+                                                       transforms)
+    top.members.update(transforms, transforms=subs["torch.distributions.transforms"])
     subs["torch.distributions.distribution"] = Namespace(
         "torch.distributions.distribution", {"Distribution": _CLASSES["Distribution"]})
     top.members["distribution"] = subs["torch.distributions.distribution"]

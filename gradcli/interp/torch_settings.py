@@ -131,12 +131,18 @@ def get_rng_state() -> Tensor:
 
 def set_rng_state(new_state: Any) -> None:
     """Restore the default generator from get_rng_state()'s bytes."""
+    restore_state(ops.generator(), new_state)
+
+
+def restore_state(gen: Any, new_state: Any) -> None:
+    """Restore a generator (the default one, or a torch.Generator's set_state) from
+    get_state()'s bytes, refused as PyTorch refuses what is not a ByteTensor."""
     if type(new_state) is not Tensor:
         raise GdRuntimeError(f"expected a torch.ByteTensor, but got {type_name(new_state)}",
                              py_type="TypeError")
     if new_state.array.dtype.name != "uint8":
         raise GdRuntimeError("RNG state must be a torch.ByteTensor", py_type="TypeError")
-    ops.generator().set_state(new_state.array)
+    gen.set_state(new_state.array)
 
 
 def typename(obj: Any) -> str:

@@ -180,20 +180,22 @@ def _leaf(a: np.ndarray, requires_grad: bool = False) -> Tensor:
 
 
 def _infer_dtype(data: Any) -> np.dtype:
-    kinds = set()
+    """PyTorch's infer_scalar_type of a sequence: its items' types promoted together (a
+    tensor's dtype, bool, int64 for an int, the default dtype for a float)."""
+    found: list[np.dtype] = []
 
     def walk(v: Any) -> None:
         if isinstance(v, (list, tuple)):
             for e in v:
                 walk(e)
         elif type(v) is Tensor:
-            kinds.add(v.array.dtype.kind if v.array.dtype != dtypes.float64 else "d")
+            found.append(v.array.dtype)
         elif isinstance(v, bool):
-            kinds.add("b")
+            found.append(dtypes.boolean)
         elif isinstance(v, int):
-            kinds.add("i")
+            found.append(dtypes.int64)
         elif isinstance(v, float):
-            kinds.add("f")
+            found.append(dtypes.default_dtype())
         elif isinstance(v, str):
             raise GdRuntimeError(f"new(): invalid data type '{type(v).__name__}'",
                                  py_type="TypeError")
@@ -201,13 +203,26 @@ def _infer_dtype(data: Any) -> np.dtype:
             raise GdRuntimeError(f"Could not infer dtype of {type(v).__name__}")
 
     walk(data)
-    if "f" in kinds or "d" in kinds:
-        return dtypes.default_dtype() if "d" not in kinds or "f" in kinds else dtypes.float64
-    if "i" in kinds or "u" in kinds:
-        return dtypes.int64
-    if "b" in kinds:
-        return dtypes.boolean
-    return dtypes.default_dtype()
+    if not found:
+        return dtypes.default_dtype()
+    out = found[0]
+    for d in found[1:]:
+        out = dtypes.promote_pair(out, d)
+    return out
+
+
+def _items(v: Any) -> Any:
+    """Nested lists and tuples as lists, a tensor inside them as its one value (PyTorch
+    stores it as a scalar, through item(): a tensor of more or fewer elements is an
+    error)."""
+    if isinstance(v, (list, tuple)):
+        return [_items(x) for x in v]
+    if type(v) is Tensor:
+        if v.array.size != 1:
+            raise GdRuntimeError("only one element tensors can be converted to Python "
+                                 "scalars", py_type="ValueError")
+        return v.array.reshape(())
+    return v
 
 
 def _check_scalars(data: Any, dt: np.dtype) -> None:
@@ -288,7 +303,7 @@ def _new(data: Any, dtype: Any, requires_grad: bool) -> Tensor:
     dt = dtypes_resolve(dtype) if dtype is not None else _infer_dtype(data)
     _check_scalars(data, dt)
     try:
-        a = np.array(_unwrap_list(data) if isinstance(data, (list, tuple)) else data, dtype=dt)
+        a = np.array(_items(data) if isinstance(data, (list, tuple)) else data, dtype=dt)
     except (ValueError, TypeError, OverflowError) as e:
         raise GdRuntimeError(f"could not make a tensor: {e}") from None
     return _leaf(a, requires_grad)

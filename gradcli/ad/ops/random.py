@@ -14,6 +14,7 @@ import numpy as np
 from gradcli.ad import dtypes
 from gradcli.ad.graph import Tensor
 from gradcli.ad.inplace import record_inplace
+from gradcli.ad.kernels.messages import scalar_name
 from gradcli.ad.ops.creation import (
     _as_tensor,
     _creation_dtype,
@@ -143,6 +144,19 @@ def poisson(input: Tensor, generator: Generator | None = None) -> Tensor:
         raise GdRuntimeError("invalid Poisson rate, expected rate to be non-negative")
     return apply(RULES["random_fill"], (x,), {"values": gen_of(generator).poisson(x.array),
                                               "torch_name": "PoissonBackward0"})
+
+
+def binomial(count: Tensor, prob: Tensor, generator: Generator | None = None) -> Tensor:
+    """torch.binomial(count, prob): one Binomial(count, prob) draw per (broadcast) element."""
+    n, p = _as_tensor(count), _as_tensor(prob)
+    if n.array.dtype.kind != "f":
+        raise GdRuntimeError("binomial only supports floating-point dtypes for count, got: "
+                             f"{scalar_name(n.array.dtype)}", py_type="ValueError")
+    if p.array.dtype != n.array.dtype:
+        raise GdRuntimeError(f"Found dtype {scalar_name(p.array.dtype)} but expected "
+                             f"{scalar_name(n.array.dtype)}")
+    na, pa = np.broadcast_arrays(n.array, p.array)
+    return apply(RULES["binomial"], (n, p), {"values": gen_of(generator).binomial(na, pa)})
 
 
 def random_(self: Tensor, from_: Any = None, to: Any = None, *,
@@ -330,6 +344,7 @@ expose(bernoulli, "torch.bernoulli", "Tensor.bernoulli", family="random")
 expose(multinomial, "torch.multinomial", "Tensor.multinomial", family="random")
 expose(randperm, "torch.randperm", family="random")
 expose(poisson, "torch.poisson", family="random")
+expose(binomial, "torch.binomial", family="random")
 expose(randint_like, "torch.randint_like", family="random")
 expose(dropout, "torch.nn.functional.dropout", family="random")
 expose(torch_dropout, "torch.dropout", family="random")

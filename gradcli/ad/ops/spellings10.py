@@ -1,6 +1,6 @@
 """Other spellings of ops gd has, as PyTorch 2.13 names them: torch.concatenate (cat),
 torch.adjoint / x.adjoint() (x.mH), torch.detach_, x.get_device() / torch.get_device
-(-1: the CPU), torch.asarray."""
+(-1: the CPU), torch.asarray, x.pin_memory() (PyTorch's error without an accelerator)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from gradcli.ad.ops.creation import as_tensor, check_device
 from gradcli.ad.ops.joins import mT
 from gradcli.ad.ops.surface import SURFACE, expose
 from gradcli.ad.state import warn
+from gradcli.errors import GdRuntimeError
 
 _NO = object()
 
@@ -42,6 +43,11 @@ def asarray(obj: Any, *, dtype: Any = None, device: Any = None, copy: Any = None
     return out
 
 
+def pin_memory(input: Tensor, device: Any = None) -> Tensor:
+    """x.pin_memory(): pinned memory needs an accelerator, which a CPU build has none of."""
+    raise GdRuntimeError("Cannot access accelerator device when none is available.")
+
+
 def register() -> None:
     """Declare the spellings (after the families they alias are declared)."""
     if "torch.concatenate" in SURFACE:
@@ -51,3 +57,4 @@ def register() -> None:
     expose(Tensor.detach_, "torch.detach_", family="shape")
     expose(get_device, "Tensor.get_device", "torch.get_device", family="creation")
     expose(asarray, "torch.asarray", family="creation")
+    expose(pin_memory, "Tensor.pin_memory", family="creation")

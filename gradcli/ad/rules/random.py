@@ -30,6 +30,12 @@ register(Rule(
     saves_inputs=False))
 
 
+register(Rule(
+    "binomial", "NotImplemented", lambda count, prob, values: KR.drawn(count, values, ""),
+    *no_derivative("binomial"), kind="binary",
+    doc="torch.binomial(count, prob): draws the random generator made (not differentiable)"))
+
+
 def _gamma_grad(alpha: Tensor, sample: Tensor) -> Tensor:
     """torch._standard_gamma_grad(alpha, sample): recorded, not differentiable further (as
     in PyTorch, whose derivatives.yaml has no formula for it)."""
