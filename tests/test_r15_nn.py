@@ -1,0 +1,153 @@
+"""torch.nn programs, round 15: the forms real tutorial and Q&A code writes -- a module's
+own dicts (`_modules`, `_parameters`, `_buffers`) read and written, the containers' list and
+dict methods (Sequential.insert/pop/extend/del/+/*, ParameterDict's dict methods),
+convolutions with padding='same' and a padding_mode.
+
+Each case is a program valid under both gd and PyTorch; with torch installed the test
+compares gd's output with PyTorch's, byte for byte (tests/pyrun.py).
+"""
+
+from __future__ import annotations
+
+import pytest
+from pyrun import gd_output, torch_output
+
+PRELUDE = ("import math\nimport torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n"
+           "torch.manual_seed(0)\n"
+           "def tryit(f):\n    try:\n        print('ok', f())\n"
+           "    except Exception as e:\n        print(type(e).__name__, e)\n")
+
+CASES = {
+    # padding='same' (and 'valid') with a padding_mode other than zeros: PyTorch's
+    # _reversed_padding_repeated_twice, the odd element of d*(k-1) on the right.
+    "conv-same-padding-mode": """
+for mode in ['reflect', 'replicate', 'circular', 'zeros']:
+    for k, d in [(3, 1), (4, 1), (3, 2), (2, 3)]:
+        c = nn.Conv1d(2, 3, k, padding='same', dilation=d, padding_mode=mode)
+        x = torch.randn(1, 2, 9, requires_grad=True)
+        y = c(x)
+        y.pow(2).sum().backward()
+        print(mode, k, d, y.shape, f"{y.sum().item():.4f}", f"{x.grad.abs().sum().item():.4f}")
+    c2 = nn.Conv2d(2, 2, (3, 4), padding='same', padding_mode=mode)
+    print(c2, c2(torch.randn(1, 2, 5, 6)).sum().item() != 0)
+    print(nn.Conv2d(2, 2, 3, padding='valid', padding_mode=mode)(torch.randn(1, 2, 5, 5)).shape)
+""",
+    # A module's own dicts, live: reading them as PyTorch's dicts and editing them (the
+    # replace-a-layer idiom), and what a child set to None leaves.
+    "module-private-dicts": """
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(3, 4)
+        self.bn = nn.BatchNorm1d(4)
+        self.fc2 = nn.Linear(4, 2)
+        self.scale = nn.Parameter(torch.tensor(2.0))
+        self.register_buffer('steps', torch.zeros(()), persistent=False)
+    def forward(self, x):
+        return self.fc2(torch.relu(self.bn(self.fc1(x)))) * self.scale
+net = Net()
+print(type(net._modules).__name__, list(net._modules.keys()))
+print(list(net._parameters), list(net._buffers))
+print(net.bn._buffers.keys(), net._non_persistent_buffers_set)
+for name, m in net._modules.items():
+    print(name, type(m).__name__, list(m._parameters))
+print(net.fc1._parameters['weight'].shape, net._parameters['scale'])
+net._modules['fc2'] = nn.Linear(4, 5)
+print(net.fc2, net(torch.randn(3, 3)).shape)
+del net._modules['bn']
+print(net)
+print(list(net.state_dict()))
+net._parameters['scale'] = None
+print(net.scale, [n for n, _ in net.named_parameters()])
+seq = nn.Sequential(nn.Linear(2, 2), nn.ReLU(), nn.Linear(2, 1))
+print(list(seq._modules.values())[-1])
+seq._modules.pop('1')
+print(seq)
+class Bad(nn.Module):
+    def __init__(self):
+        pass
+tryit(lambda: Bad()._modules)
+tryit(lambda: Bad()._parameters)
+""",
+    # Sequential and ModuleList as lists, as container.py has them.
+    "sequential-list-methods": """
+seq = nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 1))
+tryit(lambda: seq.insert(1, nn.Dropout(0.1)))
+tryit(lambda: seq.insert(-1, nn.ReLU()))
+tryit(lambda: seq.insert(9, nn.ReLU()))
+tryit(lambda: seq.insert(0, 3))
+tryit(lambda: seq.pop(1))
+tryit(lambda: seq.pop(-1))
+tryit(lambda: seq.extend([nn.ReLU(), nn.Sigmoid()]))
+tryit(lambda: seq.extend([3]))
+del seq[3]
+print(seq)
+del seq[1:3]
+print(seq)
+seq[0] = nn.Linear(2, 3, bias=False)
+print(seq)
+tryit(lambda: seq + nn.Sequential(nn.ReLU()))
+tryit(lambda: seq + [nn.ReLU()])
+tryit(lambda: nn.Sequential(nn.ReLU(), nn.Tanh()) * 2)
+tryit(lambda: 2 * nn.Sequential(nn.ReLU()))
+tryit(lambda: nn.Sequential(nn.ReLU()) * 0)
+tryit(lambda: nn.Sequential(nn.ReLU()) * 'a')
+s2 = nn.Sequential(nn.ReLU())
+s2 += nn.Sequential(nn.Tanh())
+s2 *= 2
+print(s2, len(s2))
+for bad in [10, -10, 'a', 1.0, torch.tensor(1.0), torch.tensor([0, 1]), torch.tensor(1)]:
+    tryit(lambda: seq[bad])
+    tryit(lambda: nn.ModuleList([nn.ReLU()])[bad])
+    tryit(lambda: nn.ParameterList([torch.ones(1), torch.ones(2)])[bad])
+print(seq[0] in seq, nn.Linear(2, 2) in seq)
+ml = nn.ModuleList([nn.ReLU(), nn.Tanh()])
+ml += [nn.Sigmoid()]
+print(ml + nn.ModuleList([nn.ELU()]), ml.pop(0), len(ml))
+print(ml[-1], ml[::2])
+""",
+    # ModuleDict's and ParameterDict's dict methods; ParameterDict takes a plain dict's
+    # items sorted, an OrderedDict's in order.
+    "module-and-parameter-dicts": """
+from collections import OrderedDict
+md = nn.ModuleDict({'a': nn.ReLU(), 'b': nn.Tanh()})
+print('a' in md, 'z' in md)
+del md['a']
+print(md, len(md), md.keys(), md.values(), md.items())
+tryit(lambda: md['zz'])
+pd = nn.ParameterDict({'w': nn.Parameter(torch.ones(2)), 'b': torch.zeros(1), 'n': 3})
+print(pd, list(pd))
+print('w' in pd, pd.get('w'), pd.get('zz', 5), pd['n'])
+print(pd.keys(), list(pd.values()), list(pd.items()))
+print(pd.setdefault('c', nn.Parameter(torch.ones(1))), pd.setdefault('c', 7))
+print(pd.popitem())
+pd2 = pd.copy()
+print(pd2)
+del pd['w']
+print(pd, len(pd), list(reversed(pd2)))
+print(pd2 | nn.ParameterDict({'q': torch.ones(1)}))
+pd2 |= nn.ParameterDict(OrderedDict([('z', torch.ones(1)), ('a', torch.ones(1))]))
+print(list(pd2), [n for n, _ in pd2.named_parameters()])
+tryit(lambda: pd['missing'])
+tryit(lambda: pd[3])
+tryit(lambda: pd.pop('missing'))
+print(pd.fromkeys(['x', 'y']))
+pd.clear()
+print(pd, len(pd))
+tryit(lambda: pd.popitem())
+tryit(lambda: pd(1))
+pl = nn.ParameterList([nn.Parameter(torch.ones(2)), torch.zeros(3), 'str'])
+pl += [nn.Parameter(torch.zeros(1))]
+pl.append(torch.ones(4))
+print(pl, len(pl), pl[1:3], [n for n, _ in pl.named_parameters()])
+pl[0] = torch.full((2,), 5.0)
+print(pl[0], list(pl)[2])
+tryit(lambda: pl(1))
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_gd_prints_what_pytorch_prints(name: str) -> None:
+    text = PRELUDE + CASES[name]
+    assert gd_output(text) == torch_output(text)
