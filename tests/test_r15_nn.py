@@ -144,6 +144,109 @@ pl[0] = torch.full((2,), 5.0)
 print(pl[0], list(pl)[2])
 tryit(lambda: pl(1))
 """,
+    # torch.utils.checkpoint runs the function again where PyTorch does: the reentrant
+    # variant in its node's backward (after a no_grad forward), the non-reentrant one at
+    # the first read of a saved tensor in each backward pass, stopping once it saved what
+    # the forward saved (early_stop); both with the forward's RNG state (dropout's mask),
+    # so a BatchNorm inside updates its statistics twice, hooks and prints run twice.
+    "checkpoint-reruns": """
+from torch.utils.checkpoint import checkpoint, checkpoint_sequential
+torch.manual_seed(0)
+class Block(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 4)
+        self.bn = nn.BatchNorm1d(4)
+        self.drop = nn.Dropout(0.3)
+    def forward(self, x):
+        print('  block', x.requires_grad, torch.is_grad_enabled())
+        return self.drop(torch.relu(self.bn(self.fc(x))))
+for ur in [False, True]:
+    torch.manual_seed(1)
+    b = Block()
+    b.register_forward_hook(lambda m, i, o: print('  hook', o.shape))
+    x = torch.randn(5, 4, requires_grad=True)
+    y = checkpoint(b, x, use_reentrant=ur)
+    print(ur, y.grad_fn.name(), b.bn.num_batches_tracked.item())
+    (y ** 2).sum().backward()
+    print(b.bn.running_mean, b.bn.num_batches_tracked)
+    print(x.grad[0], b.fc.weight.grad[0])
+    print(torch.rand(2))
+def two(a, b):
+    print('  two')
+    return a * b, (a + b).exp()
+for ur in [False, True]:
+    a = torch.randn(3, requires_grad=True)
+    c = torch.randn(3, requires_grad=True)
+    p, q = checkpoint(two, a, c, use_reentrant=ur)
+    (p.sum() + q.sum()).backward()
+    print(a.grad, c.grad)
+m = nn.Linear(3, 3)
+inp = torch.randn(2, 3)
+o = checkpoint(m, inp, use_reentrant=True)
+print(o.requires_grad)
+o = checkpoint(m, inp, use_reentrant=False)
+print(o.requires_grad, o.grad_fn.name())
+o.sum().backward()
+print(m.weight.grad)
+seq = nn.Sequential(*[nn.Sequential(nn.Linear(3, 3), nn.Tanh()) for _ in range(4)])
+for i, s in enumerate(seq):
+    s.register_forward_pre_hook(lambda mod, args, i=i: print('  seg', i))
+x = torch.randn(2, 3, requires_grad=True)
+for ur in [False, True]:
+    out = checkpoint_sequential(seq, 2, x, use_reentrant=ur)
+    print('bwd')
+    out.sum().backward()
+print(x.grad)
+def k(x, scale=1.0):
+    print('  k', scale)
+    return x.sin() * scale
+x = torch.randn(3, requires_grad=True)
+checkpoint(k, x, scale=3.0, use_reentrant=False).sum().backward()
+print(x.grad)
+y = checkpoint(k, x, use_reentrant=False, early_stop=False)
+y.sum().backward()
+g, = torch.autograd.grad(checkpoint(k, x, use_reentrant=False).sum(), x)
+print(g)
+""",
+    "checkpoint-early-stop": """
+from torch.utils.checkpoint import checkpoint
+def f1(x):
+    print('  f1 start')
+    y = x.sin()
+    print('  f1 end')
+    return y
+def f2(x):
+    print('  f2 start')
+    return x * 2 + 1
+def f3(x):
+    print('  f3 start')
+    y = x.exp()
+    z = y.sum()
+    print('  f3 mid')
+    w = z * x
+    print('  f3 end')
+    return w
+for f in [f1, f2, f3]:
+    x = torch.randn(3, requires_grad=True)
+    y = checkpoint(f, x, use_reentrant=False)
+    print('bwd')
+    y.sum().backward()
+    print('done')
+    y = checkpoint(f, x, use_reentrant=True)
+    print('bwd r')
+    y.sum().backward()
+    print('done r')
+x = torch.randn(3, requires_grad=True)
+y = checkpoint(f1, x, use_reentrant=False)
+z = checkpoint(f3, y, use_reentrant=False)
+z.sum().backward()
+print('two done')
+y = checkpoint(f1, x, use_reentrant=False)
+y.sum().backward(retain_graph=True)
+y.sum().backward()
+print('twice')
+""",
 }
 
 
