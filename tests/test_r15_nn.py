@@ -247,6 +247,47 @@ y.sum().backward(retain_graph=True)
 y.sum().backward()
 print('twice')
 """,
+    # torch.compile(module): PyTorch's OptimizedModule around it (its repr, the _orig_mod.
+    # prefix of state_dict keys and parameter names, loading the bare module's state_dict
+    # refused, attributes and `training` the module's), outputs with CompiledFunctionBackward.
+    # (aot_eager: PyTorch's wrapper and node without inductor's code generation.)
+    "torch-compile-wrapper": """
+torch.manual_seed(0)
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(2, 2)
+        self.scale = 3
+    def forward(self, x):
+        return self.fc(x).relu()
+m = Net()
+cm = torch.compile(m, backend="aot_eager")
+print(cm.fc, cm.scale, cm.training)
+cm.eval()
+print(m.training, cm.training)
+print(type(cm), isinstance(cm, nn.Module), isinstance(cm, Net))
+print(len(list(cm.parameters())), [n for n, _ in cm.named_modules()])
+print(cm.state_dict().keys())
+try:
+    cm.load_state_dict(m.state_dict())
+except Exception as e:
+    print(type(e).__name__, e)
+print(m.load_state_dict({k.replace('_orig_mod.', ''): v for k, v in cm.state_dict().items()}))
+y = cm(torch.ones(1, 2))
+print(y, y.grad_fn.name())
+with torch.no_grad():
+    print(cm(torch.ones(1, 2)))
+cm.scale = 5
+print(m.scale, cm.__class__.__name__ if False else '')
+opt = torch.optim.SGD(cm.parameters(), lr=0.1)
+print(opt.param_groups[0]['params'][0] is m.fc.weight)
+print(torch.compile(nn.Linear(1, 1), backend="aot_eager"))
+print(cm.dynamo_ctx if False else '', cm._orig_mod.fc)
+@torch.compile(backend="aot_eager")
+def f(x):
+    return x.sin() + 1
+print(f(torch.ones(2, requires_grad=True)))
+""",
 }
 
 
@@ -254,3 +295,17 @@ print('twice')
 def test_gd_prints_what_pytorch_prints(name: str) -> None:
     text = PRELUDE + CASES[name]
     assert gd_output(text) == torch_output(text)
+
+
+HOSTILE = ["torch.compile(nn.Linear(1, 1)).__dict__", "torch.compile(nn.Linear(1, 1)).mods",
+           "torch.compile(nn.Linear(1, 1))._orig_mod.__dict__", "torch.compile(f).wrapped",
+           "torch.compile(f).fn", "torch.compile(f).__globals__", "torch.compile(f).__wrapped__",
+           "torch.compile(nn.Linear(1, 1)).forward.__func__", "nn.Linear(1, 1)._modules.mods",
+           "nn.ParameterDict()._keys.__class__", "nn.Sequential().__add__"]
+
+
+@pytest.mark.parametrize("expr", HOSTILE)
+def test_new_values_expose_nothing_of_the_host(expr: str) -> None:
+    out = gd_output(f"import torch\nimport torch.nn as nn\ndef f(x):\n    return x\n"
+                    f"print({expr})\n")
+    assert out.startswith("GdError ") and "0x" not in out and "gradcli." not in out
