@@ -9,8 +9,11 @@ compares gd's output with PyTorch's, byte for byte (tests/pyrun.py).
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from pyrun import gd_output, torch_output
+
+from gradcli.ad.kernels import onednn_conv
 
 PRELUDE = ("import math\nimport torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n"
            "torch.manual_seed(0)\n"
@@ -288,6 +291,48 @@ def f(x):
     return x.sin() + 1
 print(f(torch.ones(2, requires_grad=True)))
 """,
+    # A small CNN's training loop printing its loss to 6 digits: the float32 convolutions
+    # PyTorch runs on oneDNN give its bits (kernels/onednn_conv.py).
+    "cnn-loss-bits": """
+torch.manual_seed(0)
+# typical small CNN on MNIST-shaped data
+class CNN(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 4, 3, padding=1)
+        self.conv2 = nn.Conv2d(4, 8, 3, stride=2)
+        self.pool = nn.MaxPool2d(2)
+        self.dropout = nn.Dropout2d(0.25)
+        self.fc = nn.Linear(8 * 3 * 3, 10)
+    def forward(self, x):
+        x = F.relu(self.conv1(x))
+        x = self.pool(x)
+        x = F.relu(self.conv2(x))
+        x = self.dropout(x)
+        x = torch.flatten(x, 1)
+        return F.log_softmax(self.fc(x), dim=1)
+model = CNN()
+print(model)
+opt = torch.optim.Adadelta(model.parameters(), lr=1.0)
+sched = torch.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.7)
+x = torch.randn(8, 1, 14, 14)
+y = torch.randint(0, 10, (8,))
+for epoch in range(3):
+    model.train()
+    opt.zero_grad()
+    out = model(x)
+    loss = F.nll_loss(out, y)
+    loss.backward()
+    opt.step()
+    sched.step()
+    model.eval()
+    with torch.no_grad():
+        pred = model(x).argmax(dim=1, keepdim=True)
+        correct = pred.eq(y.view_as(pred)).sum().item()
+    print(f"Epoch {epoch}: loss={loss.item():.6f} acc={100. * correct / len(y):.0f}%")
+print(model.conv1.weight.grad.abs().sum())
+print(sum(p.numel() for p in model.parameters()))
+""",
 }
 
 
@@ -309,3 +354,35 @@ def test_new_values_expose_nothing_of_the_host(expr: str) -> None:
     out = gd_output(f"import torch\nimport torch.nn as nn\ndef f(x):\n    return x\n"
                     f"print({expr})\n")
     assert out.startswith("GdError ") and "0x" not in out and "gradcli." not in out
+
+
+def test_onednn_convolution_bits() -> None:
+    """conv_values gives torch's float32 conv1d/conv2d bits wherever ATen picks oneDNN and
+    the order is the measured one (random shapes, strides, dilations, padding, biases)."""
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(0)
+    torch.manual_seed(0)
+    checked = 0
+    for trial in range(300):
+        nd = int(rng.integers(1, 3))
+        cg, og, n = int(rng.integers(1, 20)), int(rng.integers(1, 6)), int(rng.integers(1, 5))
+        k, s, d = (tuple(int(v) for v in rng.integers(lo, hi, nd))
+                   for lo, hi in ((1, 5), (1, 3), (1, 3)))
+        p = tuple(int(v) for v in rng.integers(0, 2, nd))
+        x = torch.randn(n, cg, *(int(v) for v in rng.integers(6, 12, nd)))
+        w, b = torch.randn(og, cg, *k), torch.randn(og) if trial % 3 else None
+        if (not onednn_conv.uses_onednn(tuple(x.shape), k, s, d, 1)
+                or not onednn_conv.measured(k, 1, any(p))):
+            continue
+        try:
+            t = (torch.nn.functional.conv1d if nd == 1 else torch.nn.functional.conv2d)(
+                x, w, b, s, p, d).numpy()
+        except RuntimeError:
+            continue
+        xp = np.pad(x.numpy(), [(0, 0), (0, 0)] + [(q, q) for q in p])
+        got = onednn_conv.conv_values(xp, w.numpy(), None if b is None else b.numpy(), s, d,
+                                      1, t.shape[2:])
+        if got is not None:
+            checked += 1
+            assert np.array_equal(got, t), (x.shape, w.shape, s, d, p)
+    assert checked > 50
