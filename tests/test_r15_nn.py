@@ -333,6 +333,12 @@ for epoch in range(3):
 print(model.conv1.weight.grad.abs().sum())
 print(sum(p.numel() for p in model.parameters()))
 """,
+    # nn.Module's class attributes and small methods real code reads.
+    "module-class-attributes": """
+m = nn.Sequential(nn.Linear(2, 3), nn.ReLU())
+print(m._version, m.dump_patches, m.call_super_init, nn.Module.dump_patches)
+print(m._get_name(), m[0]._get_name(), m.share_memory() is m)
+""",
 }
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from gradcli.ad.graph import is_parameter
 from gradcli.ad.tensor import Tensor
 from gradcli.interp import limits
-from gradcli.interp.classes import NativeMethod, _error, key_error
+from gradcli.interp.classes import _error, key_error
 from gradcli.interp.nn_layers import (
     MODULE_LIST,
     SEQUENTIAL,
@@ -24,7 +24,13 @@ from gradcli.interp.nn_layers import (
     _layer,
     index_of,
 )
-from gradcli.interp.nn_module import ModuleInstance, _init, make_parameter, torch_typename
+from gradcli.interp.nn_module import (
+    ModuleInstance,
+    _init,
+    add_methods,
+    make_parameter,
+    torch_typename,
+)
 from gradcli.interp.nn_state import StateDict
 from gradcli.interp.values import IteratorValue, dtype_value, to_str, type_name
 
@@ -292,7 +298,7 @@ def _more(cls: Any, methods: dict[str, Any]) -> None:
     """Methods added to a container class made in nn_layers (named as PyTorch's)."""
     for key, fn in methods.items():
         fn.__qualname__ = f"{cls.name}.{key}"
-        cls.attrs[key] = NativeMethod(f"{cls.name}.{key}", fn)
+    add_methods(cls, methods)
 
 
 def _type_str(v: Any) -> str:

@@ -614,3 +614,8 @@ class ModuleClass(ClassValue):
 
 MODULE = ModuleClass("Module", "torch.nn.modules.module.Module", None, MODULE_METHODS)
 
+# nn.Module's class attributes real code reads (PyTorch's values), and two small methods:
+# _get_name() (the class's name, as reprs use it) and share_memory() (gd's tensors are in
+# the one process already: the module itself).
+MODULE.attrs.update({"dump_patches": False, "call_super_init": False, "_version": 1})
+add_methods(MODULE, {"_get_name": lambda self: self.cls.name, "share_memory": lambda self: self})
