@@ -529,7 +529,7 @@ HOSTILE = [
     "nn.PixelShuffle(2).forward.__closure__", "nn.MaxUnpool2d(2).__init__.__code__",
     "nn.Fold(2, 2).extra_repr.__func__", "nn.AlphaDropout().__dict__",
     "F.interpolate.__module__", "F.conv_transpose2d.__wrapped__", "F.fold.__globals__",
-    "nn.LPPool2d(2, 2)._get_name", "nn.AdaptiveMaxPool2d(2).__reduce__",
+    "nn.LPPool2d(2, 2)._get_name.__func__", "nn.AdaptiveMaxPool2d(2).__reduce__",
 ]
 
 
