@@ -71,13 +71,13 @@ def test_dropout_draws_in_the_memory_order_of_a_transposed_input() -> None:
 
 
 HOSTILE = [
-    "nn.MultiheadAttention(4, 2).__dict__", "nn.MultiheadAttention(4, 2)._parameters",
+    "nn.MultiheadAttention(4, 2).__dict__", "nn.MultiheadAttention(4, 2)._parameters.__class__",
     "nn.MultiheadAttention(4, 2).forward.__self__", "nn.MultiheadAttention.__dict__",
     "nn.MultiheadAttention(4, 2).out_proj.__dict__",
     "nn.TransformerEncoderLayer(4, 2, 8).activation.fn",
     "nn.TransformerEncoderLayer(4, 2, 8).activation.__globals__",
-    "nn.TransformerEncoderLayer(4, 2, 8)._modules",
-    "nn.TransformerEncoder(nn.TransformerEncoderLayer(4, 2, 8), 1).layers._modules",
+    "nn.TransformerEncoderLayer(4, 2, 8)._modules.__class__",
+    "nn.TransformerEncoder(nn.TransformerEncoderLayer(4, 2, 8), 1).layers._modules.__class__",
     "nn.Transformer.generate_square_subsequent_mask.__self__",
     "nn.Transformer.generate_square_subsequent_mask.fn",
     "nn.functional.scaled_dot_product_attention.__module__",

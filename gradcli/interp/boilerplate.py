@@ -1,9 +1,8 @@
 """The boilerplate real scripts wrap around a model, as a CPU build of PyTorch runs it.
 
 - `torch.compile` and `torch.jit.script` / `trace`: gd runs the program eagerly, so a
-  compiled or scripted function is the function itself (the same values; a compiled
-  module is the module itself, where PyTorch wraps it in an OptimizedModule that prints
-  and names its state differently: see the README).
+  compiled or scripted function is the function itself (the same values); a compiled
+  module is wrapped in PyTorch's OptimizedModule (nn_compiled.py).
 - Automatic mixed precision: `torch.autocast` / `torch.amp.autocast` /
   `torch.cuda.amp.autocast` and the GradScalers. CUDA's disable themselves on a CPU build,
   with PyTorch's warnings, and then change nothing: the scaler passes the loss through and
@@ -50,9 +49,11 @@ def compile(model: Any = None, *, fullgraph: bool = False, dynamic: Any = None,
             disable: bool = False) -> Any:
     """torch.compile(model) / @torch.compile(...): the model or function itself (gd runs
     it eagerly: the same values)."""
+    from gradcli.interp.nn_compiled import compiled
+
     if model is None:
-        return Decorator("torch.compile", _identity, "the decorated function itself")
-    return model
+        return Decorator("torch.compile", compiled, "the decorated function itself")
+    return compiled(model)
 
 
 def _jit_script(obj: Any, optimize: Any = None, _frames_up: int = 0, _rcb: Any = None,

@@ -88,15 +88,26 @@ def conv_reset(self: ModuleInstance) -> None:
             nn_init.uniform_(bias, -bound, bound)
 
 
+def _same_pads(self: ModuleInstance, padding: str) -> list[int]:
+    """PyTorch's _reversed_padding_repeated_twice for padding='same'/'valid': the total
+    d*(k-1) of each dim split with the odd element on the right, last dim first."""
+    if padding == "valid":
+        return [0, 0] * len(_get(self, "kernel_size"))
+    flat: list[int] = []
+    pairs = zip(_get(self, "dilation"), _get(self, "kernel_size"), strict=True)
+    for d, k in reversed(list(pairs)):
+        total = d * (k - 1)
+        flat += [total // 2, total - total // 2]
+    return flat
+
+
 def _conv_forward(n: int) -> Any:
     def forward(self: ModuleInstance, input: Tensor) -> Tensor:
         padding = _get(self, "padding")
         mode = _get(self, "padding_mode")
         if mode != "zeros":
-            if isinstance(padding, str):
-                raise GdRuntimeError(f"padding='{padding}' with padding_mode='{mode}' is not "
-                                     "supported by gradcli")
-            flat = [p for v in reversed(padding) for p in (v, v)]
+            flat = [p for v in reversed(padding) for p in (v, v)] \
+                if not isinstance(padding, str) else _same_pads(self, padding)
             input = F["pad"](input, flat, mode="constant" if mode == "zeros" else mode)
             padding = 0
         return F[f"conv{n}d"](input, _get(self, "weight"), _get(self, "bias"),

@@ -335,17 +335,23 @@ def _items(self: ModuleInstance) -> list[ModuleInstance]:
     return [m for m in (self.mods or {}).values() if m is not None]
 
 
-def _index(self: ModuleInstance, idx: Any) -> int:
-    n = len(self.mods or {})
-    if type(idx) is not int and type(idx) is not bool:
-        if type(idx) is Tensor and idx.array.size == 1 and idx.array.dtype.kind in "iu":
-            idx = int(idx.item())
-        else:
-            raise _error(f"{self.cls.name} indices must be integers or slices, not "
-                         f"{type_name(idx)}", "TypeError")
+def index_of(idx: Any, n: int) -> int:
+    """container.py's _get_abs_string_index: operator.index(idx), checked against n."""
+    if type(idx) is Tensor:
+        if idx.array.size != 1 or idx.array.dtype.kind not in "iu":
+            raise _error("only integer tensors of a single element can be converted to an "
+                         "index", "TypeError")
+        idx = int(idx.item())
+    elif type(idx) is not int and type(idx) is not bool:
+        raise _error(f"'{type_name(idx)}' object cannot be interpreted as an integer",
+                     "TypeError")
     if not -n <= idx < n:
         raise _error(f"index {idx} is out of range", "IndexError")
-    return idx % n
+    return int(idx) % n
+
+
+def _index(self: ModuleInstance, idx: Any) -> int:
+    return index_of(idx, len(self.mods or {}))
 
 
 def _sequential_init(self: ModuleInstance, *args: Any) -> None:

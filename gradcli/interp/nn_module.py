@@ -2,11 +2,12 @@
 
 `nn.Module` is a ClassValue whose methods are NativeMethods: a gd `class Net(nn.Module)`
 inherits them as it would a gd base class, and its instances are ModuleInstances, which
-register Parameters and sub-Modules assigned to them in order (PyTorch's `_parameters`
-and `_modules`; a program cannot reach those dicts, only what PyTorch's public methods
-give). Calling a module calls its `forward`. A Parameter is a Tensor flagged `param`
-(graph.is_parameter): it prints as `Parameter containing:`, every op on it gives a plain
-tensor. The built-in layers (nn_layers.py) are ModuleClasses made the same way.
+register Parameters and sub-Modules assigned to them in order (PyTorch's `_parameters`,
+`_buffers` and `_modules`, which a program reads and edits as PyTorch's own dicts: gd dicts
+of gd values, as an instance's __dict__ is). Calling a module calls its `forward`. A
+Parameter is a Tensor flagged `param` (graph.is_parameter): it prints as `Parameter
+containing:`, every op on it gives a plain tensor. The built-in layers (nn_layers.py) are
+ModuleClasses made the same way.
 """
 
 from __future__ import annotations
@@ -136,11 +137,20 @@ class ModuleInstance(InstanceValue):
         for table in (self.params, self.bufs, self.mods):
             if table is not None and name in table:
                 return table[name]
+        table = self.tables_by_name().get(name)
+        if table is not None:  # PyTorch's own dicts, live: model._modules['fc'] = ...
+            return table
         from gradcli.interp.attributes import not_supported
 
         raise (not_supported(f"torch.nn.Module.{name}", f"Module.{name}")
                or _error(f"'{self.cls.name}' object has no attribute '{name}'",
                          "AttributeError"))
+
+    def tables_by_name(self) -> dict[str, Any]:
+        """The private dicts PyTorch keeps in a module's __dict__ (None before __init__)."""
+        return {"_parameters": self.params, "_buffers": self.bufs, "_modules": self.mods,
+                "_non_persistent_buffers_set": self.nonpersistent
+                if self.params is not None else None}
 
     def _forget(self, name: str, *tables: dict[str, Any] | None) -> None:
         self.attrs.pop(name, None)
@@ -605,3 +615,8 @@ class ModuleClass(ClassValue):
 
 MODULE = ModuleClass("Module", "torch.nn.modules.module.Module", None, MODULE_METHODS)
 
+# nn.Module's class attributes real code reads (PyTorch's values), and two small methods:
+# _get_name() (the class's name, as reprs use it) and share_memory() (gd's tensors are in
+# the one process already: the module itself).
+MODULE.attrs.update({"dump_patches": False, "call_super_init": False, "_version": 1})
+add_methods(MODULE, {"_get_name": lambda self: self.cls.name, "share_memory": lambda self: self})
