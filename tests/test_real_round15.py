@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 
+from pyrun import gd_output, torch_output
+
 from gradcli.app import AppOptions, run
 from gradcli.source import Source
 
@@ -28,3 +30,32 @@ def test_float_of_a_tensor_that_requires_grad_warns_once() -> None:
     assert _warnings(program) == [f"prog.gd:6: UserWarning: {SCALAR}\n  print(math.sqrt(y))\n"]
     assert _warnings(program.replace("print(math.sqrt(y))\n", "")) == [
         f"prog.gd:6: UserWarning: {SCALAR}\n  print(float(y))\n"]
+
+
+LAYOUT = """\
+import torch
+import torch.nn.functional as F
+torch.manual_seed(0)
+x = torch.rand(3, 4).t() + 0.5
+for f in (torch.sin, torch.erf, torch.lgamma, torch.special.i0, torch.sinc, torch.expm1,
+          torch.sigmoid, F.gelu, F.softplus, lambda t: t.clamp(0.6, 0.9)):
+    y = f(x)
+    print(y.stride(), y.is_contiguous())
+y = torch.cos(x)
+try:
+    y.view(-1)
+except RuntimeError as e:
+    print(e)
+print(y.reshape(-1).tolist() == y.contiguous().view(-1).tolist())
+print(torch.exp(torch.ones(3, 1).expand(3, 4)).stride())
+"""
+
+
+def test_unary_ops_keep_their_inputs_layout() -> None:
+    # TensorIterator gives a unary op's output its input's memory order: x.t().sin() is
+    # transposed too (its stride(), is_contiguous(), and view() refusing it).
+    expected = ("(1, 4) False\n" * 10 + "view size is not compatible with input tensor's size "
+                "and stride (at least one dimension spans across two contiguous subspaces). "
+                "Use .reshape(...) instead.\nTrue\n(4, 1)\n")
+    assert gd_output(LAYOUT) == expected
+    assert torch_output(LAYOUT) == expected

@@ -55,6 +55,19 @@ _SCALAR_NUMBERS = WEAK_NUMBERS - {bool}
 _new = object.__new__  # Tensor.__new__ and Node.__new__, one attribute lookup less
 
 
+def input_layout(x: ndarray, out: Any) -> Any:
+    """out, a unary elementwise op's result of x's shape, in x's memory order (a transposed
+    or permuted x): TensorIterator gives the output its input's layout, where a kernel
+    that flattens gives C order. An x with a broadcast (stride-0) axis keeps C order, as
+    TensorIterator does."""
+    if type(out) is not ndarray or out.shape != x.shape or not out.flags.c_contiguous or \
+            0 in x.strides:
+        return out
+    laid = np.empty_like(x, dtype=out.dtype)
+    laid[...] = out
+    return laid
+
+
 def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> Tensor:
     """Run one op: forward kernel, then record a node if any input requires grad."""
     # Unary and binary ops spelled out: this runs for every op, and per-op overhead is
@@ -101,6 +114,9 @@ def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> 
                 x = a
                 rg = False
             out = rule.forward(x, **params) if params else rule.forward(x)
+            if rule.keeps_layout and type(x) is ndarray and x.ndim > 1 and \
+                    not x.flags.c_contiguous:
+                out = input_layout(x, out)
         else:
             arrays = [a.array if type(a) is Tensor else a for a in args]
             if rule.kind in _BROADCASTING and n > 1:

@@ -24,6 +24,7 @@ class Rule:
         "formula",
         "forward",
         "jvp",
+        "keeps_layout",
         "kind",
         "name",
         "python_function",
@@ -73,6 +74,9 @@ class Rule:
         self.vjp_scalar: Callable[..., tuple[Any, ...] | None] | None = None
         self.jvp = jvp
         self.kind = kind
+        # A unary elementwise op's output takes its input's memory order, as TensorIterator
+        # allocates it (x.t().sin() is transposed too: stride(), is_contiguous(), view()).
+        self.keeps_layout = kind == "elementwise"
         self.doc = doc
         self.saves_inputs = saves_inputs
         self.saves_out = saves_out
