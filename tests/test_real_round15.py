@@ -59,3 +59,18 @@ def test_unary_ops_keep_their_inputs_layout() -> None:
                 "Use .reshape(...) instead.\nTrue\n(4, 1)\n")
     assert gd_output(LAYOUT) == expected
     assert torch_output(LAYOUT) == expected
+
+
+def test_slice_backward_copies_a_signed_zero() -> None:
+    # PyTorch's slice and select backward copy the gradient into zeros (-0. stays -0.);
+    # index_put_'s accumulate (advanced indexing) adds it (0 + -0. is 0.). Fuzz class (c).
+    program = ("import torch\nx = torch.arange(6.0).reshape(2, 3).requires_grad_()\n"
+               "for f in (lambda t: -t[::2], lambda t: -t[1], lambda t: -t[[0, 0]]):\n"
+               "    x.grad = None\n"
+               "    (f(x) * torch.zeros(3)).sum().backward()\n"
+               "    print(x.grad)\n")
+    expected = ("tensor([[-0., -0., -0.],\n        [0., 0., 0.]])\n"
+                "tensor([[0., 0., 0.],\n        [-0., -0., -0.]])\n"
+                "tensor([[0., 0., 0.],\n        [0., 0., 0.]])\n")
+    assert gd_output(program) == expected
+    assert torch_output(program) == expected

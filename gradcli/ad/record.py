@@ -56,16 +56,51 @@ _new = object.__new__  # Tensor.__new__ and Node.__new__, one attribute lookup l
 
 
 def input_layout(x: ndarray, out: Any) -> Any:
-    """out, a unary elementwise op's result of x's shape, in x's memory order (a transposed
-    or permuted x): TensorIterator gives the output its input's layout, where a kernel
-    that flattens gives C order. An x with a broadcast (stride-0) axis keeps C order, as
-    TensorIterator does."""
-    if type(out) is not ndarray or out.shape != x.shape or not out.flags.c_contiguous or \
-            0 in x.strides:
+    """out, a unary elementwise op's result of x's shape, laid out as TensorIterator lays
+    out the output for a non-contiguous x (x.t().sin() is transposed too), where a kernel
+    that flattens gives C order and a ufunc numpy's own order."""
+    if type(out) is not ndarray or out.shape != x.shape or x.ndim < 2:
         return out
-    laid = np.empty_like(x, dtype=out.dtype)
+    step = x.itemsize
+    dims = sorted((s, n) for n, s in zip(x.shape, x.strides, strict=True) if n != 1)
+    for stride, size in dims:
+        if stride != step:  # gaps or a broadcast: the reordered dims' own layout
+            axes = _iterator_axes(x.shape, x.strides)  # slowest first
+            laid = np.empty([x.shape[d] for d in axes], out.dtype).transpose(np.argsort(axes))
+            break
+        step *= size
+    else:  # dense (a transposed or permuted x): x's own strides (its fast set-up)
+        laid = np.empty_like(x, dtype=out.dtype)
+    if laid.strides == out.strides:
+        return out
     laid[...] = out
     return laid
+
+
+def _iterator_axes(shape: tuple[int, ...], strides: tuple[int, ...]) -> list[int]:
+    """TensorIterator's reorder_dimensions for one input: its dims ordered by stride (an
+    insertion sort from the last dim, fastest first; a broadcast stride of 0 compares with
+    nothing; equal strides put the smaller size first), returned slowest first."""
+    perm = list(range(len(shape) - 1, -1, -1))
+
+    def swap(d0: int, d1: int) -> int:
+        s0, s1 = strides[d0], strides[d1]
+        if s0 == 0 or s1 == 0:
+            return 0
+        if s0 != s1:
+            return -1 if s0 < s1 else 1
+        return 1 if shape[d0] > shape[d1] else 0
+
+    for i in range(1, len(perm)):
+        d1 = i
+        for d0 in range(i - 1, -1, -1):
+            c = swap(perm[d0], perm[d1])
+            if c > 0:
+                perm[d0], perm[d1] = perm[d1], perm[d0]
+                d1 = d0
+            elif c < 0:
+                break
+    return perm[::-1]
 
 
 def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> Tensor:

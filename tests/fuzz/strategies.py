@@ -717,6 +717,11 @@ def tower_programs(draw: st.DrawFn) -> str:
             "    print(g.requires_grad, g.is_leaf)\n")
 
 
+UNARY_LAYOUT_OPS = ["torch.sin", "torch.exp", "torch.sigmoid", "torch.erf", "torch.lgamma",
+                    "torch.expm1", "torch.abs", "torch.nn.functional.gelu", "torch.sinc",
+                    "torch.special.i0", "torch.tanh", "torch.neg"]
+
+
 @st.composite
 def reshape_programs(draw: st.DrawFn) -> str:
     """Class (c): view/reshape/flatten/contiguous (or a seeded dropout) after transposes,
@@ -757,6 +762,12 @@ def reshape_programs(draw: st.DrawFn) -> str:
             else:  # an offset view
                 lines.append("v = v[1:]")
                 cur[0] = max(cur[0] - 1, 0)
+    if draw(st.booleans()):
+        # a unary op's result takes v's memory order (TensorIterator), broadcast axes aside
+        lines.append(f"v = {draw(st.sampled_from(UNARY_LAYOUT_OPS))}(v)")
+        # (a size-1 dim's stride is arbitrary: PyTorch's copies a view's, 0 after expand)
+        lines.append("print([s for s, n in zip(v.stride(), v.shape) if n != 1], "
+                     "v.is_contiguous())")
     total = 1
     for k in cur:
         total *= k

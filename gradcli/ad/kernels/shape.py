@@ -196,10 +196,23 @@ def getitem(x: ndarray, index: Any) -> Any:
 
 
 def index_add_into(g: ndarray, shape: tuple[int, ...], index: Any) -> Any:
-    """zeros(shape) with g added at index (repeated indices accumulate)."""
+    """zeros(shape) with g added at index (repeated indices accumulate). A basic index
+    (ints, slices, None, ...) reaches each element once: g is copied there, as PyTorch's
+    slice and select backward copy it (a -0. stays -0.; index_put_'s 0 + -0. is 0.)."""
     out = np.zeros(shape, dtype=g.dtype)
-    np.add.at(out, index, g)
+    if _basic(index):
+        out[index] = g
+    else:
+        np.add.at(out, index, g)
     return out
+
+
+def _basic(index: Any) -> bool:
+    for p in index if type(index) is tuple else (index,):
+        if not (p is None or p is Ellipsis or type(p) is slice or (
+                isinstance(p, (int, np.integer)) and not isinstance(p, (bool, np.bool_)))):
+            return False
+    return True
 
 
 def index_put(x: ndarray, value: Any, index: Any, accumulate: bool = False) -> Any:

@@ -20,9 +20,12 @@ def strides(x: Tensor) -> tuple[int, ...]:
     a = x.array
     size = a.dtype.itemsize
     out = [s // size for s in a.strides]
+    empty = a.size == 0
     for i in range(a.ndim - 1, -1, -1):
-        if out[i] == 0 and a.shape[i] == 1:  # x[:, None]: unsqueeze's stride, not NumPy's 0
-            out[i] = a.shape[i + 1] * out[i + 1] if i + 1 < a.ndim else 1
+        # x[:, None]: unsqueeze's stride, not NumPy's 0; an empty result: the contiguous
+        # strides PyTorch gives it (numpy leaves them 0), sizes of 0 counted as 1
+        if out[i] == 0 and (a.shape[i] == 1 or empty):
+            out[i] = max(a.shape[i + 1], 1) * out[i + 1] if i + 1 < a.ndim else 1
     return tuple(out)
 
 
