@@ -298,11 +298,11 @@ def _lru_cache(maxsize: Any = 128, typed: Any = False) -> Any:
 
 def _wraps(wrapped: Any, *args: Any, **kwargs: Any) -> Decorator:
     """functools.wraps(wrapped): a decorator giving the wrapper the wrapped function's
-    __name__ (gd functions have no __doc__ or __wrapped__ to copy)."""
+    __name__, __qualname__, __doc__ and own attributes, and __wrapped__ (pyfuncattrs)."""
     def update(fn: Any) -> Any:
-        name = getattr(wrapped, "name", None)
-        if isinstance(fn, FunctionBase) and type(name) is str and hasattr(fn, "name"):
-            fn.name = name
+        from gradcli.interp import pyfuncattrs
+
+        pyfuncattrs.copy_wrapped(fn, wrapped)
         return fn
 
     return Decorator("functools.wraps", update)

@@ -1,0 +1,129 @@
+"""Round 15: more of the Python around real PyTorch scripts (__slots__ refusing other
+names, a function's __doc__/__wrapped__/__qualname__ and own attributes, ...): each
+program prints what Python with PyTorch prints. The expected text is CPython's, held as a
+literal; it is also compared live under torch.
+"""
+
+from __future__ import annotations
+
+import pytest
+from pyrun import gd_output, torch_output
+
+CASES: list[tuple[str, str, str]] = [
+    ('slots',
+     'import torch\n'
+     'class Vec:\n'
+     '    __slots__ = ("x", "y")\n'
+     '    def __init__(self, x, y):\n'
+     '        self.x, self.y = x, y\n'
+     'class Vec3(Vec):\n'
+     '    __slots__ = "z"\n'
+     'class Loose(Vec):\n'
+     '    pass\n'
+     'class Dyn:\n'
+     '    __slots__ = ("a", "__dict__")\n'
+     '    kind = "k"\n'
+     'v = Vec(torch.tensor(1.0), 2)\n'
+     'for obj, name in ((v, "z"), (Vec3(1, 2), "w")):\n'
+     '    try:\n'
+     '        setattr(obj, name, 1)\n'
+     '    except AttributeError as e:\n'
+     '        print(type(e).__name__, e)\n'
+     'w = Vec3(1, 2); w.z = 3; print(w.x, w.y, w.z, v.x)\n'
+     'l = Loose(1, 2); l.extra = 5; print(l.extra)\n'
+     'd = Dyn(); d.b = 1; print(d.b)\n'
+     'class Ro:\n'
+     '    __slots__ = ("a",)\n'
+     '    b = 2\n'
+     'try:\n'
+     '    Ro().b = 3\n'
+     'except AttributeError as e:\n'
+     '    print(e)\n',
+     "AttributeError 'Vec' object has no attribute 'z'\n"
+     "AttributeError 'Vec3' object has no attribute 'w'\n"
+     '1 2 3 tensor(1.)\n'
+     '5\n'
+     '1\n'
+     "'Ro' object attribute 'b' is read-only\n"),
+    ('funcattrs',
+     'import functools\n'
+     'import torch\n'
+     'def deco(fn):\n'
+     '    @functools.wraps(fn)\n'
+     '    def wrapper(*a, **k):\n'
+     '        """wrapper doc"""\n'
+     '        wrapper.calls += 1\n'
+     '        return fn(*a, **k)\n'
+     '    wrapper.calls = 0\n'
+     '    return wrapper\n'
+     '@deco\n'
+     'def scale(x, factor=2.0, *, bias=0.0):\n'
+     '    """Scale a tensor.\n'
+     '\n'
+     '    Returns x * factor + bias.\n'
+     '    """\n'
+     '    return x * factor + bias\n'
+     'print(scale(torch.ones(2)), scale(torch.ones(1), 3.0))\n'
+     'print(scale.__name__, repr(scale.__doc__), scale.__qualname__, scale.calls)\n'
+     'print(scale.__wrapped__(torch.tensor(1.0)), scale.__wrapped__.__defaults__, scal'
+     'e.__wrapped__.__kwdefaults__)\n'
+     'print((lambda a, b=1: 0).__defaults__, (lambda: 0).__doc__, (lambda: 0).__name__'
+     ', deco.__doc__)\n'
+     'class Net(torch.nn.Module):\n'
+     '    def forward(self, x):\n'
+     '        "The forward pass."\n'
+     '        return x\n'
+     '    @staticmethod\n'
+     '    def helper():\n'
+     '        "static doc"\n'
+     'print(Net.forward.__doc__, Net.forward.__qualname__, Net().forward.__doc__, Net.'
+     'helper.__doc__, Net().forward.__name__)\n'
+     'def timed(fn):\n'
+     '    def inner(*a):\n'
+     '        return fn(*a)\n'
+     '    inner.__name__ = fn.__name__\n'
+     '    inner.__doc__ = fn.__doc__\n'
+     '    return inner\n'
+     '@timed\n'
+     'def work():\n'
+     '    """Work hard."""\n'
+     '    return 1\n'
+     'print(work.__name__, work.__doc__, work())\n'
+     'for expr in ("scale.missing", "Net().forward.missing"):\n'
+     '    try:\n'
+     '        eval_ = {"scale.missing": lambda: scale.missing, "Net().forward.missing"'
+     ': lambda: Net().forward.missing}[expr]\n'
+     '        eval_()\n'
+     '    except AttributeError as e:\n'
+     '        print(e)\n'
+     'registry = {}\n'
+     'def register(fn):\n'
+     '    registry[fn.__name__] = fn.__doc__\n'
+     '    return fn\n'
+     '@register\n'
+     'def relu_like(x):\n'
+     '    "Clamp below zero."\n'
+     '    return x.clamp(min=0)\n'
+     'print(registry)\n',
+     'tensor([2., 2.]) tensor([3.])\n'
+     "scale 'Scale a tensor.\\n\\n    Returns x * factor + bias.\\n    ' scale 2\n"
+     "tensor(2.) (2.0,) {'bias': 0.0}\n"
+     '(1,) None <lambda> None\n'
+     'The forward pass. Net.forward The forward pass. static doc forward\n'
+     'work Work hard. 1\n'
+     "'function' object has no attribute 'missing'\n"
+     "'function' object has no attribute 'missing'\n"
+     "{'relu_like': 'Clamp below zero.'}\n"),
+
+# CASES-END
+]
+
+
+@pytest.mark.parametrize(("name", "program", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_gd_prints_what_python_prints(name: str, program: str, expected: str) -> None:
+    assert gd_output(program) == expected
+
+
+@pytest.mark.parametrize(("name", "program", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_the_literal_is_what_pytorch_prints(name: str, program: str, expected: str) -> None:
+    assert torch_output(program) == expected
