@@ -115,6 +115,87 @@ CASES: list[tuple[str, str, str]] = [
      "'function' object has no attribute 'missing'\n"
      "{'relu_like': 'Clamp below zero.'}\n"),
 
+    ('collections_subclass',
+     'import copy\n'
+     'import json\n'
+     'from collections import Counter, OrderedDict, defaultdict\n'
+     'import torch\n'
+     'class AttrDict(OrderedDict):\n'
+     '    def __getattr__(self, k):\n'
+     '        try:\n'
+     '            return self[k]\n'
+     '        except KeyError:\n'
+     '            raise AttributeError(k)\n'
+     '    def __setattr__(self, k, v):\n'
+     '        self[k] = v\n'
+     'cfg = AttrDict(lr=0.1, layers=[2, 3])\n'
+     'cfg.dropout = 0.5\n'
+     'print(cfg, cfg.lr, cfg["dropout"], list(cfg), len(cfg), "lr" in cfg, isinstance('
+     'cfg, OrderedDict), isinstance(cfg, dict))\n'
+     'print(json.dumps(cfg), dict(cfg), {**cfg}, cfg.get("x", 7), type(cfg).__name__)\n'
+     'try:\n'
+     '    cfg.missing\n'
+     'except AttributeError as e:\n'
+     '    print("AttributeError", e)\n'
+     'class LRU(OrderedDict):\n'
+     '    def __init__(self, capacity):\n'
+     '        super().__init__()\n'
+     '        self.capacity = capacity\n'
+     '    def get(self, key):\n'
+     '        if key not in self:\n'
+     '            return -1\n'
+     '        self.move_to_end(key)\n'
+     '        return self[key]\n'
+     '    def put(self, key, value):\n'
+     '        self[key] = value\n'
+     '        self.move_to_end(key)\n'
+     '        if len(self) > self.capacity:\n'
+     '            self.popitem(last=False)\n'
+     'cache = LRU(2)\n'
+     'cache.put(1, torch.tensor(1.0)); cache.put(2, torch.tensor(2.0)); cache.get(1); '
+     'cache.put(3, torch.tensor(3.0))\n'
+     'print(cache, cache.get(2), list(cache.keys()), cache.capacity)\n'
+     'class Vocab(defaultdict):\n'
+     '    def __init__(self):\n'
+     '        super().__init__(lambda: len(self))\n'
+     'v = Vocab()\n'
+     'ids = [v[w] for w in "the cat sat on the mat".split()]\n'
+     'print(ids, dict(v), len(v), isinstance(v, defaultdict))\n'
+     'class Tree(defaultdict):\n'
+     '    def __missing__(self, key):\n'
+     '        value = self[key] = type(self)(list)\n'
+     '        return value\n'
+     't = Tree(list)\n'
+     't["a"]["b"]["c"] = 1\n'
+     'print(t, t["a"]["b"], list(t), type(t["a"]).__name__)\n'
+     'class Hist(Counter):\n'
+     '    def top(self, n=1):\n'
+     '        return [k for k, _ in self.most_common(n)]\n'
+     'h = Hist("mississippi")\n'
+     'h.update(["s"])\n'
+     'print(h, h.top(2), h["z"], h.total(), isinstance(h, Counter), Hist(), sorted(h.e'
+     'lements())[:4])\n'
+     'h2 = copy.deepcopy(h); h2["m"] += 5\n'
+     'print(h["m"], h2["m"], type(h2).__name__)\n'
+     'dd = defaultdict(list)\n'
+     'dd["x"].append(torch.ones(2))\n'
+     'class Plain(dict):\n'
+     '    pass\n'
+     'print(dd, Plain(a=torch.zeros(1)), len(Vocab()))\n',
+     "AttrDict([('lr', 0.1), ('layers', [2, 3]), ('dropout', 0.5)]) 0.1 0.5 ['lr', 'la"
+     "yers', 'dropout'] 3 True True True\n"
+     '{"lr": 0.1, "layers": [2, 3], "dropout": 0.5} {\'lr\': 0.1, \'layers\': [2, 3], \'dro'
+     "pout': 0.5} {'lr': 0.1, 'layers': [2, 3], 'dropout': 0.5} 7 AttrDict\n"
+     'AttributeError missing\n'
+     'LRU([(1, tensor(1.)), (3, tensor(3.))]) -1 [1, 3] 2\n'
+     "[0, 1, 2, 3, 0, 4] {'the': 0, 'cat': 1, 'sat': 2, 'on': 3, 'mat': 4} 5 True\n"
+     "Tree(<class 'list'>, {'a': Tree(<class 'list'>, {'b': Tree(<class 'list'>, {'c':"
+     " 1})})}) Tree(<class 'list'>, {'c': 1}) ['a'] Tree\n"
+     "Hist({'s': 5, 'i': 4, 'p': 2, 'm': 1}) ['s', 'i'] 0 12 True Hist() ['i', 'i', 'i"
+     "', 'i']\n"
+     '1 6 Hist\n'
+     "defaultdict(<class 'list'>, {'x': [tensor([1., 1.])]}) {'a': tensor([0.])} 0\n"),
+
 # CASES-END
 ]
 

@@ -452,13 +452,20 @@ CONTAINER_KINDS = (
     "npv = NP(1)\n"
     "import warnings\ncw = warnings.catch_warnings()\n"
     "with warnings.catch_warnings(record=True) as wl:\n    warnings.simplefilter('always')\n"
-    "    warnings.warn('x')\n")
+    "    warnings.warn('x')\n"
+    # round 15: classes deriving from collections' OrderedDict, defaultdict and Counter
+    "class OD(collections.OrderedDict):\n    def sup(self):\n        return super()\n"
+    "class DF(collections.defaultdict):\n    pass\n"
+    "class CT(collections.Counter):\n    pass\n"
+    "od, df, ct = OD(a=1), DF(list), CT('ab')\n")
 CONTAINER_VALUES = ["dd", "ad", "ll", "ss", "tt", "ll.append", "dd.get", "dd.sup()",
                     "ll.sup()", "dd.sup().__init__", "dd.sup().__getitem__",
                     "ll.sup().__setitem__", "dd['zz']", "ll[0:]", "D", "L",
                     "cm", "cm.items()", "cm.keys", "cm.maps", "cm.parents", "cm.new_child()",
                     "tp", "tp.substitute", "npv", "npv.m", "NP.c", "npv.m()", "NP", "G[int]",
-                    "G[int]()", "cw", "wl[0]", "wl[0].message", "wl[0].category"]
+                    "G[int]()", "cw", "wl[0]", "wl[0].message", "wl[0].category",
+                    "od", "df", "ct", "od.sup()", "od.sup().__setitem__", "od.move_to_end",
+                    "df.default_factory", "df['k']", "ct.most_common", "OD", "od.items()"]
 
 
 @pytest.mark.parametrize("value", CONTAINER_VALUES)
@@ -466,9 +473,10 @@ def test_container_subclasses_lead_nowhere(value: str) -> None:
     for name in [*NEW_HOST_NAMES, "__class__.__mro__", "__class__.__bases__", "host",
                  "host_attribute", "super_attribute", "host_repr", "__missing__", "__new__",
                  "__self__", "__func__", "__objclass__", "hash_id", "_dunder"]:
-        if name == "__init__" and value in ("dd.sup()", "ll.sup()"):
+        if name == "__init__" and value in ("dd.sup()", "ll.sup()", "od.sup()"):
             continue  # super().__init__ is the container's (a gd built-in, below)
-        if name == "__dict__" and value in ("dd", "ad", "ll", "ss", "tt", "G[int]()"):
+        if name == "__dict__" and value in ("dd", "ad", "ll", "ss", "tt", "G[int]()", "od",
+                                            "df", "ct"):
             continue  # an instance's __dict__ is vars() (test_an_instances_dict_is_...)
         if value in FUNCTIONS and name in FUNCTION_ATTRS:
             name = f"{name}.{name}"  # Python's function attributes, plain gd values (r15)

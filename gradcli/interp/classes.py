@@ -718,7 +718,7 @@ def make_class(name: str, bases: list[Any], attrs: dict[str, Any], span: Span,
     host = hosts[0] if hosts else next(
         (b.host for b in bases if isinstance(b, ClassValue) and b.host is not None), None)
     for key in attrs:
-        if key == "__missing__" and host is dict:
+        if key == "__missing__" and host is not None and issubclass(host, dict):
             continue  # dict's hook for a missing key (pysubclass)
         if _is_dunder(key) and key not in PROTOCOL_DUNDERS and key not in _CLASS_DUNDERS:
             raise GdRuntimeError(
