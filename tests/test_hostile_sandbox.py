@@ -220,6 +220,8 @@ VALUES: list[tuple[str, str]] = [
     # round 15: a wrapped function, a bound method (their Python attributes: pyfuncattrs)
     ("import functools\ndef f(a=1):\n    'doc'\n    return a", "functools.wraps(f)(lambda: 2)"),
     ("class K:\n    def m(self):\n        'doc'", "K().m"),
+    ("import functools", "functools.cmp_to_key(lambda a, b: 0)"),
+    ("import functools", "functools.cmp_to_key(lambda a, b: 0)(1)"),
 ]
 DUNDERS = ["__class__", "__dict__", "__globals__", "__builtins__", "__subclasses__",
            "__init__", "__reduce_ex__", "__getattribute__", "__code__", "__closure__",

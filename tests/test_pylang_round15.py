@@ -196,6 +196,47 @@ CASES: list[tuple[str, str, str]] = [
      '1 6 Hist\n'
      "defaultdict(<class 'list'>, {'x': [tensor([1., 1.])]}) {'a': tensor([0.])} 0\n"),
 
+    ('cmp_to_key_and_percent',
+     'import functools\n'
+     'import torch\n'
+     'def by_loss(a, b):\n'
+     '    return (a["loss"] > b["loss"]) - (a["loss"] < b["loss"])\n'
+     'runs = [{"name": "a", "loss": 0.3}, {"name": "b", "loss": 0.1}, {"name": "c", "l'
+     'oss": 0.2}]\n'
+     'print([r["name"] for r in sorted(runs, key=functools.cmp_to_key(by_loss))])\n'
+     'print(sorted(["bb", "a", "ccc"], key=functools.cmp_to_key(lambda x, y: len(y) - '
+     'len(x))))\n'
+     'ts = [torch.tensor(3.0), torch.tensor(1.0), torch.tensor(2.0)]\n'
+     'print(sorted(ts, key=functools.cmp_to_key(lambda a, b: (a - b).item())))\n'
+     'print(max([3, 1, 2], key=functools.cmp_to_key(lambda a, b: a - b)), min(ts, key='
+     'functools.cmp_to_key(lambda a, b: (a - b).item())))\n'
+     'nums = [5, 2, 9]\n'
+     'nums.sort(key=functools.cmp_to_key(lambda a, b: a - b), reverse=True)\n'
+     'K = functools.cmp_to_key(lambda a, b: a - b)\n'
+     'print(nums, K(1) < K(2), K(2) == K(2), K(3) >= K(4))\n'
+     'try:\n'
+     '    K(1) < 2\n'
+     'except TypeError as e:\n'
+     '    print(e)\n'
+     't = torch.tensor([1.5, 2.5])\n'
+     'for fmt, arg in (("%.2f", t), ("%d", t), ("%s|%d", (t, t)), ("%.3f", torch.tenso'
+     'r([0.25])), ("%d", torch.tensor(7))):\n'
+     '    try:\n'
+     '        print(fmt % arg)\n'
+     '    except ValueError as e:\n'
+     '        print("ValueError", e)\n',
+     "['b', 'c', 'a']\n"
+     "['ccc', 'bb', 'a']\n"
+     '[tensor(1.), tensor(2.), tensor(3.)]\n'
+     '3 tensor(1.)\n'
+     '[9, 5, 2] True True False\n'
+     'other argument must be K instance\n'
+     'ValueError only one element tensors can be converted to Python scalars\n'
+     'ValueError only one element tensors can be converted to Python scalars\n'
+     'ValueError only one element tensors can be converted to Python scalars\n'
+     '0.250\n'
+     '7\n'),
+
 # CASES-END
 ]
 
