@@ -222,6 +222,7 @@ VALUES: list[tuple[str, str]] = [
     ("class K:\n    def m(self):\n        'doc'", "K().m"),
     ("import functools", "functools.cmp_to_key(lambda a, b: 0)"),
     ("import functools", "functools.cmp_to_key(lambda a, b: 0)(1)"),
+    ("import statistics", "statistics.linear_regression([1, 2], [3, 5])"),
 ]
 DUNDERS = ["__class__", "__dict__", "__globals__", "__builtins__", "__subclasses__",
            "__init__", "__reduce_ex__", "__getattribute__", "__code__", "__closure__",

@@ -237,6 +237,39 @@ CASES: list[tuple[str, str, str]] = [
      '0.250\n'
      '7\n'),
 
+    ('statistics_more',
+     'import statistics\n'
+     'import torch\n'
+     'losses = [0.9, 0.7, 0.4, 0.35, 0.3, 0.28, 0.27, 0.25]\n'
+     'print(statistics.quantiles(losses, n=4), statistics.quantiles(losses, n=10, meth'
+     'od="inclusive"))\n'
+     'print(statistics.multimode("aabbc"), statistics.multimode([1, 1, 2]), statistics'
+     '.multimode([]))\n'
+     'x = [1, 2, 3, 4, 5]\n'
+     'y = [2.1, 3.9, 6.2, 7.8, 10.1]\n'
+     'print(statistics.correlation(x, y), statistics.covariance(x, y))\n'
+     'fit = statistics.linear_regression(x, y)\n'
+     'print(fit, fit.slope, fit.intercept, round(fit.slope * 6 + fit.intercept, 4))\n'
+     'print(statistics.linear_regression(x, y, proportional=True))\n'
+     'print(statistics.mean([torch.tensor(1.0).item(), 2.0]), statistics.median(losses))\n'
+     'for bad in (lambda: statistics.correlation([1, 2], [3]), lambda: statistics.quan'
+     'tiles([1], n=4), lambda: statistics.quantiles(losses, n=0)):\n'
+     '    try:\n'
+     '        bad()\n'
+     '    except ValueError as e:\n'
+     '        print("ValueError", e)\n',
+     '[0.2725, 0.32499999999999996, 0.6249999999999999] [0.264, 0.274, 0.2820000000000'
+     '0003, 0.296, 0.325, 0.36, 0.395, 0.5799999999999998, 0.76]\n'
+     "['a', 'b'] [1] []\n"
+     '0.9986517555689657 4.975\n'
+     'LinearRegression(slope=1.9899999999999998, intercept=0.0500000000000016) 1.98999'
+     '99999999998 0.0500000000000016 11.99\n'
+     'LinearRegression(slope=2.003636363636364, intercept=0.0)\n'
+     '1.5 0.32499999999999996\n'
+     'ValueError correlation requires that both inputs have same number of data points\n'
+     'ValueError must have at least two data points\n'
+     'ValueError n must be at least 1\n'),
+
 # CASES-END
 ]
 
