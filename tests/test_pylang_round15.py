@@ -270,6 +270,36 @@ CASES: list[tuple[str, str, str]] = [
      'ValueError must have at least two data points\n'
      'ValueError n must be at least 1\n'),
 
+    ('exception_context',
+     'class Bad(ValueError):\n'
+     '    pass\n'
+     'try:\n'
+     '    try:\n'
+     '        {}["k"]\n'
+     '    except KeyError as e:\n'
+     '        raise Bad("wrapped") from e\n'
+     'except Bad as e:\n'
+     '    print(repr(e), repr(e.__cause__), e.__context__ is e.__cause__, e.__suppress'
+     '_context__)\n'
+     'try:\n'
+     '    try:\n'
+     '        1 / 0\n'
+     '    except ZeroDivisionError as first:\n'
+     '        kept = first\n'
+     '        raise RuntimeError("during")\n'
+     'except RuntimeError as e:\n'
+     '    print(e, e.__context__ is kept, repr(e.__context__), e.__cause__)\n'
+     'try:\n'
+     '    try:\n'
+     '        assert 1 > 2, "order"\n'
+     '    except AssertionError as a:\n'
+     '        raise TypeError("t") from None\n'
+     'except TypeError as e:\n'
+     '    print(e.__cause__, e.__suppress_context__, repr(e.__context__))\n',
+     "Bad('wrapped') KeyError('k') True True\n"
+     "during True ZeroDivisionError('division by zero') None\n"
+     "None True AssertionError('order')\n"),
+
 # CASES-END
 ]
 
