@@ -83,6 +83,13 @@ HOST_NAMES = ["__class__", "__dict__", "__globals__", "__subclasses__", "__bases
               "mapping", "fget", "rt", "closure", "body", "invoke", "lookup", "get_attr"]
 
 
+# A def's attributes Python programs read (pyfuncattrs): docstring, qualified name, module,
+# what functools.wraps wrapped (a bound method forwards them to its function).
+FUNCTIONS = ("c.f", "C.f", "gen", "mi.f", "npv.m")
+FUNCTION_ATTRS = ("__qualname__", "__module__", "__wrapped__", "__doc__", "__defaults__",
+                  "__kwdefaults__")
+
+
 @pytest.mark.parametrize("value", VALUES)
 def test_no_host_attribute_is_reachable(value: str) -> None:
     for name in HOST_NAMES:
@@ -90,6 +97,8 @@ def test_no_host_attribute_is_reachable(value: str) -> None:
             continue  # super().__init__ is object.__init__ (a gd built-in)
         if name in ("__class__", "__dict__") and value in INSTANCES:
             continue  # an instance's class is its gd class, its __dict__ vars() (below)
+        if value in FUNCTIONS and name in FUNCTION_ATTRS:
+            name = f"{name}.{name}"  # Python's function attributes, plain gd values (r15)
         code, message, _ = outcome(f"x = {value}.{name}\n")
         assert code == 4, f"{value}.{name} was not refused"
         assert "not accessible" in message or "has no attribute" in message, message
@@ -448,13 +457,20 @@ CONTAINER_KINDS = (
     "npv = NP(1)\n"
     "import warnings\ncw = warnings.catch_warnings()\n"
     "with warnings.catch_warnings(record=True) as wl:\n    warnings.simplefilter('always')\n"
-    "    warnings.warn('x')\n")
+    "    warnings.warn('x')\n"
+    # round 15: classes deriving from collections' OrderedDict, defaultdict and Counter
+    "class OD(collections.OrderedDict):\n    def sup(self):\n        return super()\n"
+    "class DF(collections.defaultdict):\n    pass\n"
+    "class CT(collections.Counter):\n    pass\n"
+    "od, df, ct = OD(a=1), DF(list), CT('ab')\n")
 CONTAINER_VALUES = ["dd", "ad", "ll", "ss", "tt", "ll.append", "dd.get", "dd.sup()",
                     "ll.sup()", "dd.sup().__init__", "dd.sup().__getitem__",
                     "ll.sup().__setitem__", "dd['zz']", "ll[0:]", "D", "L",
                     "cm", "cm.items()", "cm.keys", "cm.maps", "cm.parents", "cm.new_child()",
                     "tp", "tp.substitute", "npv", "npv.m", "NP.c", "npv.m()", "NP", "G[int]",
-                    "G[int]()", "cw", "wl[0]", "wl[0].message", "wl[0].category"]
+                    "G[int]()", "cw", "wl[0]", "wl[0].message", "wl[0].category",
+                    "od", "df", "ct", "od.sup()", "od.sup().__setitem__", "od.move_to_end",
+                    "df.default_factory", "df['k']", "ct.most_common", "OD", "od.items()"]
 
 
 @pytest.mark.parametrize("value", CONTAINER_VALUES)
@@ -462,10 +478,13 @@ def test_container_subclasses_lead_nowhere(value: str) -> None:
     for name in [*NEW_HOST_NAMES, "__class__.__mro__", "__class__.__bases__", "host",
                  "host_attribute", "super_attribute", "host_repr", "__missing__", "__new__",
                  "__self__", "__func__", "__objclass__", "hash_id", "_dunder"]:
-        if name == "__init__" and value in ("dd.sup()", "ll.sup()"):
+        if name == "__init__" and value in ("dd.sup()", "ll.sup()", "od.sup()"):
             continue  # super().__init__ is the container's (a gd built-in, below)
-        if name == "__dict__" and value in ("dd", "ad", "ll", "ss", "tt", "G[int]()"):
+        if name == "__dict__" and value in ("dd", "ad", "ll", "ss", "tt", "G[int]()", "od",
+                                            "df", "ct"):
             continue  # an instance's __dict__ is vars() (test_an_instances_dict_is_...)
+        if value in FUNCTIONS and name in FUNCTION_ATTRS:
+            name = f"{name}.{name}"  # Python's function attributes, plain gd values (r15)
         code, message, _ = outcome(CONTAINER_KINDS + f"x = {value}.{name}\n")
         assert code == 4, f"{value}.{name} was not refused: {message}"
 

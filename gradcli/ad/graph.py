@@ -402,10 +402,14 @@ class Tensor:
                 + " is ambiguous")
         return bool(self.array.reshape(()))
 
-    def __float__(self) -> float:
+    def __float__(self) -> float:  # "%.2f" % t, as float(t): PyTorch's words (ValueError)
+        if self.array.size != 1:
+            raise GdRuntimeError("only one element tensors can be converted to Python scalars")
         return float(self.item())
 
     def __int__(self) -> int:
+        if self.array.size != 1:
+            raise GdRuntimeError("only one element tensors can be converted to Python scalars")
         return int(self.item())
 
     def __index__(self) -> int:

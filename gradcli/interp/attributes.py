@@ -479,6 +479,10 @@ def set_attribute(obj: Any, name: str, value: Any) -> None:
             and not name.startswith("__")):  # self.step = step in the program's class
         obj.set_attr(name, value)
         return
+    own_setter = getattr(type(obj), "gd_set_attribute", None)
+    if own_setter is not None:  # a value kind with its own table (a gd function's)
+        own_setter(obj, name, value)
+        return
     if name.startswith("_"):
         raise private_name_error(name)
     if type(obj) is Tensor:

@@ -18,7 +18,7 @@ from typing import Any
 
 from gradcli.ad.identity import at, object_repr
 from gradcli.errors import GdError, GdRuntimeError
-from gradcli.interp import exceptions
+from gradcli.interp import exceptions, pyfuncattrs
 from gradcli.interp.dunders import PROTOCOL_DUNDERS, Protocols, next_hash
 from gradcli.interp.values import (
     Builtin,
@@ -26,14 +26,15 @@ from gradcli.interp.values import (
     FunctionBase,
     GdObject,
     GradModeDecorator,
+    private_name_error,
     to_repr,
     type_name,
 )
 from gradcli.source import Span
 
 _MISSING = object()
-# Class attributes with dunder names that only describe the class: __slots__ (kept,
-# changes nothing) and __match_args__ (the attributes a class pattern's positional
+# Class attributes with dunder names that only describe the class: __slots__ (the names
+# an instance may set) and __match_args__ (the attributes a class pattern's positional
 # sub-patterns name). __getstate__/__setstate__ only serve pickle (which gd programs never
 # reach): kept as plain methods, so optimizers copied from torch.optim's source define.
 _CLASS_DUNDERS = frozenset({"__slots__", "__match_args__", "__init_subclass__",
@@ -191,10 +192,20 @@ class BoundGdMethod:
     """A gd function bound to an instance (or to a class, for a classmethod)."""
 
     __slots__ = ("fn", "obj")
+    # method.__doc__, method.__name__...: the function's attributes, as Python forwards them
+    gd_private_names = pyfuncattrs.READABLE
 
     def __init__(self, obj: Any, fn: Any) -> None:
         self.obj = obj
         self.fn = fn
+
+    @staticmethod
+    def gd_attribute(method: BoundGdMethod, name: str) -> Any:
+        fn = method.fn
+        if not isinstance(fn, FunctionBase) or not hasattr(fn, "attrs"):
+            raise private_name_error(name) if name.startswith("_") else _error(
+                f"'method' object has no attribute '{name}'", "AttributeError")
+        return pyfuncattrs.get(fn, name)  # Python's words: "'function' object has no ..."
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if isinstance(self.fn, FunctionBase):
@@ -226,6 +237,17 @@ def _bind(raw: Any, obj: Any, cls: ClassValue) -> Any:
     return raw
 
 
+def _slot_names(chain: tuple[ClassValue, ...]) -> frozenset[str] | None:
+    names: set[str] = set()
+    for c in chain:
+        declared = c.attrs.get("__slots__", _MISSING)
+        if declared is _MISSING:
+            return None
+        names.update((declared,) if type(declared) is str else
+                     (n for n in declared if type(n) is str))
+    return None if "__dict__" in names else frozenset(names)
+
+
 def _c3(seqs: list[list[ClassValue]]) -> list[ClassValue]:
     """C3 linearization: the merge of the bases' orders and the bases' list (Python's)."""
     out: list[ClassValue] = []
@@ -249,7 +271,8 @@ class ClassValue(GdObject):
     """A class made by a `class` statement."""
 
     __slots__ = ("abstract", "annotated", "attr_hooks", "attrs", "bases", "chain",
-                 "function_base", "generic", "host", "instance_type", "name", "properties")
+                 "function_base", "generic", "host", "instance_type", "name", "properties",
+                 "slots")
 
     def __init__(self, name: str, bases: tuple[Any, ...], attrs: dict[str, Any],
                  function_base: bool, host: type | None = None) -> None:
@@ -291,6 +314,9 @@ class ClassValue(GdObject):
         # Whether the class or a base defines __setattr__ or __delattr__ (set_attribute).
         self.attr_hooks = any(n in c.attrs for c in self.chain
                               for n in ("__setattr__", "__delattr__"))
+        # The attribute names an instance may hold when every class in the chain declares
+        # __slots__ (none of them '__dict__'), else None: any name.
+        self.slots = _slot_names(self.chain)
 
     def find(self, name: str) -> Any:
         """The raw class attribute (wrappers kept) through the chain, or _MISSING."""
@@ -433,6 +459,13 @@ class InstanceValue(Protocols, GdObject):
                              "AttributeError")
             raw.fset(self, value)
             return
+        slots = self.cls.slots
+        if slots is not None and name not in slots:  # as Python's slotted instances
+            if raw is not _MISSING:
+                raise _error(f"'{self.cls.name}' object attribute '{name}' is read-only",
+                             "AttributeError")
+            raise _error(f"'{self.cls.name}' object has no attribute '{name}'",
+                         "AttributeError")
         self.attrs[name] = value
 
     def del_attr(self, name: str) -> None:
@@ -686,7 +719,7 @@ def make_class(name: str, bases: list[Any], attrs: dict[str, Any], span: Span,
     host = hosts[0] if hosts else next(
         (b.host for b in bases if isinstance(b, ClassValue) and b.host is not None), None)
     for key in attrs:
-        if key == "__missing__" and host is dict:
+        if key == "__missing__" and host is not None and issubclass(host, dict):
             continue  # dict's hook for a missing key (pysubclass)
         if _is_dunder(key) and key not in PROTOCOL_DUNDERS and key not in _CLASS_DUNDERS:
             raise GdRuntimeError(
@@ -695,8 +728,8 @@ def make_class(name: str, bases: list[Any], attrs: dict[str, Any], span: Span,
                 "operators, comparisons, __hash__, __len__, __getitem__, __contains__, "
                 "__iter__/__next__, __call__, __repr__/__str__/__format__, __bool__, "
                 "__enter__/__exit__, __getattr__")
-    # __slots__ only saves memory in Python (and refuses other attribute names, which a
-    # program Python runs never assigns): gd keeps it out of reach and changes nothing.
+    # __slots__: an instance of a class whose chain declares it everywhere refuses other
+    # attribute names, as Python's (ClassValue.slots); the tuple itself is out of reach.
     if "__eq__" in attrs and "__hash__" not in attrs:
         attrs["__hash__"] = None  # as Python: defining __eq__ alone makes it unhashable
     kept: list[Any] = []

@@ -550,11 +550,15 @@ class Compiler(GeneratorForms, StatementForms, ExpressionCompiler):
             self.class_name, self.method_self = saved
         rt = self.rt
         span = node.span
+        first = node.body[0] if node.body else None
+        doc = (first.value.value if isinstance(first, A.ExprStmt)
+               and isinstance(first.value, A.Constant) and type(first.value.value) is str
+               else None)
 
         def define(f: Frame) -> None:
             # A method's body sees the scope around its class, not the class body.
             fn: Any = rt.make_function(qualname, defaults, body, f, span, extra,
-                                       f.parent if in_class else None)
+                                       f.parent if in_class else None, doc)
             for dec, dspan in reversed(decorators):
                 fn = _decorated(rt, fn, dec(f), dspan)
             store(f, fn)

@@ -291,7 +291,18 @@ def stop_iteration(stop: StopIteration) -> GdRuntimeError:
 
 
 def exception_of(err: GdError) -> ExceptionValue | None:
-    """The exception object a `try` sees for this error, or None if it may not be caught."""
+    """The exception object a `try` sees for this error, or None if it may not be caught;
+    the same object each time it is asked (`e.__context__ is e2` for the `e` caught)."""
+    exc = getattr(err, "exception", None)
+    if exc is not None:
+        return exc  # type: ignore[no-any-return]
+    exc = _exception_of(err)
+    if exc is not None:
+        err.exception = exc  # type: ignore[attr-defined]
+    return exc
+
+
+def _exception_of(err: GdError) -> ExceptionValue | None:
     if isinstance(err, GdAssertionError):
         text = err.assert_message
         return ExceptionValue(CLASSES["AssertionError"], (text,) if text is not None else (), err)

@@ -479,6 +479,10 @@ _INSTANCE_CHECKS: dict[str, Callable[[Any], bool]] = {
     "bytearray": lambda v: type(v) is bytearray,
     "object": lambda v: True,
     "type": lambda v: isinstance(v, classes.ClassValue) or _is_type(v),
+    "collections.OrderedDict": lambda v: isinstance(v, collections.OrderedDict),
+    "collections.defaultdict": lambda v: isinstance(v, collections.defaultdict),
+    "collections.Counter": lambda v: isinstance(v, collections.Counter),
+    "collections.deque": lambda v: type(v) is collections.deque,
     "torch.Tensor": lambda v: type(v) is Tensor,
     "torch.autograd.Variable": lambda v: type(v) is Tensor,  # every tensor is one
     "torch.Size": lambda v: type(v) is Size,

@@ -22,6 +22,7 @@ from gradcli.interp.values import (
     Builtin,
     Decorator,
     FunctionBase,
+    GdObject,
     IteratorValue,
     Namespace,
     to_repr,
@@ -298,14 +299,72 @@ def _lru_cache(maxsize: Any = 128, typed: Any = False) -> Any:
 
 def _wraps(wrapped: Any, *args: Any, **kwargs: Any) -> Decorator:
     """functools.wraps(wrapped): a decorator giving the wrapper the wrapped function's
-    __name__ (gd functions have no __doc__ or __wrapped__ to copy)."""
+    __name__, __qualname__, __doc__ and own attributes, and __wrapped__ (pyfuncattrs)."""
     def update(fn: Any) -> Any:
-        name = getattr(wrapped, "name", None)
-        if isinstance(fn, FunctionBase) and type(name) is str and hasattr(fn, "name"):
-            fn.name = name
+        from gradcli.interp import pyfuncattrs
+
+        pyfuncattrs.copy_wrapped(fn, wrapped)
         return fn
 
     return Decorator("functools.wraps", update)
+
+
+class KeyWrapper(GdObject):
+    """What functools.cmp_to_key(cmp)(obj) gives: a sort key comparing through cmp(a, b)
+    (negative, zero or positive), as Python's functools.KeyWrapper."""
+
+    __slots__ = ("cmp", "obj")
+
+    def __init__(self, cmp: Any, obj: Any) -> None:
+        self.cmp, self.obj = cmp, obj
+
+    def _sign(self, other: Any) -> Any:
+        if type(other) is not KeyWrapper:
+            raise GdRuntimeError("other argument must be K instance", py_type="TypeError")
+        return self.cmp(self.obj, other.obj)
+
+    def __lt__(self, other: Any) -> bool:
+        return operators.truth(self._sign(other) < 0)
+
+    def __gt__(self, other: Any) -> bool:
+        return operators.truth(self._sign(other) > 0)
+
+    def __le__(self, other: Any) -> bool:
+        return operators.truth(self._sign(other) <= 0)
+
+    def __ge__(self, other: Any) -> bool:
+        return operators.truth(self._sign(other) >= 0)
+
+    def __eq__(self, other: object) -> bool:
+        return operators.truth(self._sign(other) == 0)
+
+    __hash__ = None  # type: ignore[assignment]  # as Python's: a key is unhashable
+
+    def set_attr(self, name: str, value: Any) -> None:
+        self.get_attr(name)  # Python's refusal: no attributes to set
+
+    def del_attr(self, name: str) -> None:
+        self.get_attr(name)
+
+    def gd_repr(self) -> str:
+        return "<functools.KeyWrapper object>"
+
+    def type_label(self) -> str:
+        return "functools.KeyWrapper"
+
+
+def _cmp_to_key(mycmp: Any) -> Builtin:
+    """functools.cmp_to_key(cmp): the key function sorted/min/max take (key=...)."""
+    if not callable(mycmp):
+        raise GdRuntimeError("the first argument must be callable", py_type="TypeError")
+    return _KeyFunction("functools.KeyWrapper", lambda obj: KeyWrapper(mycmp, obj))
+
+
+class _KeyFunction(Builtin):
+    """cmp_to_key's result: a callable with no __name__ (Python's is a KeyWrapper too)."""
+
+    __slots__ = ()
+    named = False
 
 
 def _tee(iterable: Any, n: Any = 2) -> tuple[IteratorValue, ...]:
@@ -383,6 +442,7 @@ def namespaces() -> dict[str, Namespace]:
                          "cache": Decorator("functools.cache", _memoized),
                          "lru_cache": Decorator("functools.lru_cache", _lru_cache),
                          "wraps": Builtin("functools.wraps", _wraps),
+                         "cmp_to_key": Builtin("functools.cmp_to_key", _cmp_to_key),
                          "cached_property": Decorator("functools.cached_property",
                                                       CachedProperty),
                          "total_ordering": Decorator("functools.total_ordering",

@@ -14,16 +14,22 @@ out only pymethods' allow-listed methods and the protocol methods below.
 
 from __future__ import annotations
 
+import collections
 from collections.abc import Callable
 from typing import Any
 
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import limits, pymethods
 from gradcli.interp.classes import InstanceValue
+from gradcli.interp.nn_state import StateDict, ordered_dict
 from gradcli.interp.values import BoundMethod
 
-# A class statement's base (the Builtin's name) that makes its instances containers.
-HOST_BASES: dict[str, type] = {"dict": dict, "list": list, "set": set, "tuple": tuple}
+# A class statement's base (the Builtin's name) that makes its instances containers;
+# collections' dicts too (an OrderedDict is gd's StateDict, state_dict()'s class).
+HOST_BASES: dict[str, type] = {"dict": dict, "list": list, "set": set, "tuple": tuple,
+                               "collections.OrderedDict": StateDict,
+                               "collections.defaultdict": collections.defaultdict,
+                               "collections.Counter": collections.Counter}
 
 # The container protocol methods a gd class may override; where it does not, the
 # container's own method runs (where the host type has it).
@@ -80,6 +86,23 @@ def _fill(host: type, inst: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) 
     if host is dict:
         dict.update(inst, pybuiltins.PYTHON_BUILTINS["dict"](*args, **kwargs))
         return
+    if host is StateDict:  # OrderedDict.__init__ sets each item through self[key] = value
+        for key, value in ordered_dict(*args, **kwargs).items():
+            inst[key] = value
+        return
+    if host is collections.defaultdict:
+        factory, rest = (args[0], args[1:]) if args else (None, ())
+        if factory is not None and not callable(factory):
+            raise _error("first argument must be callable or None", "TypeError")
+        inst.default_factory = factory  # type: ignore[attr-defined]
+        dict.update(inst, pybuiltins.PYTHON_BUILTINS["dict"](*rest, **kwargs))
+        return
+    if host is collections.Counter:  # Counter.update: counts of an iterable, or a mapping
+        if len(args) > 1:
+            raise _error(f"expected at most 1 argument, got {len(args)}", "TypeError")
+        collections.Counter.update(inst, *(limits.bounded(a, "Counter()") for a in args),
+                                   **kwargs)
+        return
     if kwargs:
         raise _error(f"{host.__name__}() takes no keyword arguments", "TypeError")
     if len(args) > 1:
@@ -115,13 +138,27 @@ class HostInstance(InstanceValue):
     def __missing__(self, key: Any) -> Any:
         fn = self._dunder("__missing__")
         if fn is None:
-            raise KeyError(key)
+            native = getattr(self.host, "__missing__", None)  # defaultdict's, Counter's
+            if native is None:
+                raise KeyError(key)
+            return native(self, key)
         return fn(self, key)
 
     def host_repr(self) -> str:
-        """repr() of the container itself (a class without __repr__ prints as its base)."""
+        """repr() of the container itself (a class without __repr__ prints as its base;
+        collections' classes name the class, as Python 3.11's reprs do)."""
         from gradcli.interp.values import to_repr
 
+        host, name = self.host, self.cls.name
+        if host is StateDict:
+            items = list(collections.OrderedDict.items(self))  # its own order (move_to_end)
+            return f"{name}({to_repr(items)})" if items else f"{name}()"
+        if host is collections.defaultdict:
+            return (f"{name}({to_repr(self.default_factory)}, "  # type: ignore[attr-defined]
+                    f"{to_repr(dict(dict.items(self)))})")
+        if host is collections.Counter:
+            counts = dict(collections.Counter.most_common(self))  # type: ignore[arg-type]
+            return f"{name}({to_repr(counts)})" if counts else f"{name}()"
         return to_repr(self.host(self))
 
     def host_attribute(self, name: str) -> Any:
@@ -200,7 +237,9 @@ def copy_instance(x: Any, item: Callable[[Any], Any], memo: dict[int, Any] | Non
         list.extend(out, [item(v) for v in list.__iter__(x)])
     elif host is set:
         set.update(out, [item(v) for v in set.__iter__(x)])
-    elif host is dict:
+    elif issubclass(host, dict):
+        if host is collections.defaultdict:
+            out.default_factory = x.default_factory  # type: ignore[attr-defined]
         for k, v in dict.items(x):
             out[item(k)] = item(v)
     return out

@@ -9,6 +9,7 @@ reached; json.loads builds only those kinds. io.StringIO is an in-memory text bu
 
 from __future__ import annotations
 
+import functools
 import io as host_io
 import json as host_json
 import pprint as host_pprint
@@ -321,20 +322,45 @@ def _string() -> Namespace:
             "string.capwords(s, sep=None): each word capitalized")})
 
 
+# The statistics functions of two data sets (x, y), and the keywords quantiles takes.
+_PAIRED = frozenset(("correlation", "covariance", "linear_regression"))
+_KEYWORDS = {"quantiles": frozenset(("n", "method")),
+             "linear_regression": frozenset(("proportional",))}
+
+
+@functools.cache
+def _linear_regression_class() -> Any:
+    from gradcli.interp.pynamedtuple import namedtuple
+
+    return namedtuple("LinearRegression", ["slope", "intercept"])
+
+
 def _numbers(name: str, fn: Callable[..., Any]) -> Builtin:
-    def call(data: Any, *args: Any) -> Any:
-        if type(data) not in (list, tuple, range):
-            if data is None or type(data) in _PLAIN:
-                raise _type_error(f"'{type_name(data)}' object is not iterable")
-            raise _type_error(f"statistics.{name}() takes a list, tuple or range of "
-                              "numbers in gd")
-        limits.bounded(data, f"statistics.{name}()")
-        for x in (*data, *args):
-            if type(x) not in (int, float, bool) and not (name == "mode" and type(x) is str):
+    def call(data: Any, *args: Any, **kwargs: Any) -> Any:
+        unknown = set(kwargs) - _KEYWORDS.get(name, frozenset())
+        if unknown:
+            raise _type_error(f"{name}() got an unexpected keyword argument "
+                              f"'{sorted(unknown)[0]}'")
+        datasets = (data, *args[:1]) if name in _PAIRED else (data,)
+        for given in datasets:
+            if type(given) not in (list, tuple, range) and not (
+                    name in ("mode", "multimode") and type(given) is str):  # mode("aab")
+                if given is None or type(given) in _PLAIN:
+                    raise _type_error(f"'{type_name(given)}' object is not iterable")
+                raise _type_error(f"statistics.{name}() takes a list, tuple or range of "
+                                  "numbers in gd")
+            limits.bounded(given, f"statistics.{name}()")
+        rest = args[1:] if name in _PAIRED else args
+        for x in (*(x for d in datasets for x in d), *rest, *kwargs.values()):
+            if type(x) not in (int, float, bool) and not (
+                    name in ("mode", "multimode") and type(x) is str) and not (
+                    name == "quantiles" and type(x) is str):
                 raise _type_error(f"can't convert type '{type_name(x)}' to numerator/"
                                   "denominator")
         try:
-            return fn(data, *args)
+            if name == "linear_regression":  # gd's own named tuple, not the host's class
+                return _linear_regression_class()(*fn(data, *args, **kwargs))
+            return fn(data, *args, **kwargs)
         except host_statistics.StatisticsError as e:
             raise GdRuntimeError(str(e), py_type="ValueError") from None
 
@@ -347,7 +373,9 @@ def _statistics() -> Namespace:
                                     for name in ("mean", "fmean", "median", "median_low",
                                                  "median_high", "mode", "stdev", "pstdev",
                                                  "variance", "pvariance", "geometric_mean",
-                                                 "harmonic_mean")})
+                                                 "harmonic_mean", "multimode",
+                                                 "quantiles", "correlation", "covariance",
+                                                 "linear_regression")})
 
 
 # -- io --------------------------------------------------------------------------------------

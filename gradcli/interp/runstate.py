@@ -18,6 +18,7 @@ from gradcli.ad.tensor import Node, State, Tensor, check_memory
 from gradcli.errors import GdError, GdInputError, GdLimitError, GdRuntimeError
 from gradcli.interp import (
     exceptions,
+    pyfuncattrs,
     pyitertools,
     pymodules,
     pysys,
@@ -101,7 +102,9 @@ Extra = tuple[str | None, list[tuple[str, Any]], str | None, tuple[str, ...]]
 class GdFunction(FunctionBase):
     """A function defined in gd (def or lambda): callable from gd and from Python."""
 
-    __slots__ = ("body", "closure", "defaults", "extra", "name", "rt", "span")
+    __slots__ = ("attrs", "body", "closure", "defaults", "extra", "name", "rt", "span")
+    # fn.__doc__, fn.__wrapped__, fn.calls = 0 ...: Python's function attributes (pyfuncattrs)
+    gd_private_names = pyfuncattrs.READABLE
 
     def __init__(self, rt: Runtime, name: str, defaults: list[tuple[str, Any]],
                  body: Callable[[Frame], Any], closure: Frame, span: Span,
@@ -113,6 +116,15 @@ class GdFunction(FunctionBase):
         self.closure = closure
         self.span = span
         self.extra = extra
+        self.attrs: dict[str, Any] | None = None  # __doc__, __wrapped__, the program's own
+
+    @staticmethod
+    def gd_attribute(fn: GdFunction, name: str) -> Any:
+        return pyfuncattrs.get(fn, name)
+
+    @staticmethod
+    def gd_set_attribute(fn: GdFunction, name: str, value: Any) -> None:
+        pyfuncattrs.set_(fn, name, value)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.invoke(list(args), kwargs or None)
@@ -365,7 +377,8 @@ class Runtime:
 
     def make_function(self, name: str, defaults: list[tuple[str, Any]],
                       body: Callable[[Frame], Any], frame: Frame, span: Span,
-                      extra: Extra | None = None, closure: Frame | None = None) -> GdFunction:
+                      extra: Extra | None = None, closure: Frame | None = None,
+                      doc: str | None = None) -> GdFunction:
         """A function value, with default values evaluated now (as Python does); `closure`
         is the scope its body sees (a method skips its class body), by default `frame`."""
         evaluated = [(n, d(frame) if d is not None else REQUIRED) for n, d in defaults]
@@ -373,7 +386,10 @@ class Runtime:
             star, kwonly, dstar, posonly = extra
             extra = (star, [(n, d(frame) if d is not None else REQUIRED) for n, d in kwonly],
                      dstar, posonly)
-        return GdFunction(self, name, evaluated, body, closure or frame, span, extra)
+        fn = GdFunction(self, name, evaluated, body, closure or frame, span, extra)
+        if doc is not None:
+            fn.attrs = {"__doc__": doc}
+        return fn
 
     def control_record(self, kind: str, span: Span, n_tests: int, has_else: bool) -> ControlRecord:
         """A new record for an if/while/for statement."""
