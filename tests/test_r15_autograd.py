@@ -54,6 +54,77 @@ y.grad_fn.next_functions[0][0].register_hook(lambda gi, go: print(gi, go))
 y.backward()
 print(x.grad)
 """,
+    # The order in which a backward node makes its inputs' gradients with create_graph=True
+    # (derivatives.yaml's keys sorted: other before self, mat2 before self, min/max before
+    # self) is the order the next pass meets them: pre-hooks fire newest first.
+    "create_graph_node_order": """
+torch.manual_seed(0)
+a = torch.rand(3, 3, requires_grad=True)
+b = torch.rand(3, 3, requires_grad=True)
+c = torch.rand(3, 3, requires_grad=True)
+v = torch.rand(3, requires_grad=True)
+w = torch.rand(3, requires_grad=True)
+F = torch.nn.functional
+cases = [
+    ("mul", lambda: a * b, (a, b)), ("div", lambda: a / b, (a, b)), ("pow", lambda: (a + 1) ** b, (a, b)),
+    ("atan2", lambda: torch.atan2(a, b), (a, b)), ("hypot", lambda: torch.hypot(a, b), (a, b)),
+    ("maximum", lambda: torch.maximum(a, b), (a, b)), ("minimum", lambda: torch.minimum(a, b), (a, b)),
+    ("sub", lambda: a - b, (a, b)), ("sub2", lambda: (a * a) - (b * b), (a, b)),
+    ("where", lambda: torch.where(a > 0.5, a * a, b * b), (a, b)),
+    ("lerp", lambda: torch.lerp(a, b, c), (a, b, c)), ("addcmul", lambda: torch.addcmul(a, b, c), (a, b, c)),
+    ("addcdiv", lambda: torch.addcdiv(a, b, c + 1), (a, b, c)),
+    ("mm", lambda: a @ b, (a, b)), ("mv", lambda: a @ v, (a, v)), ("dot", lambda: torch.dot(v, w), (v, w)),
+    ("addmm", lambda: torch.addmm(c, a, b), (c, a, b)), ("bmm", lambda: torch.bmm(a[None], b[None]), (a, b)),
+    ("matmul", lambda: torch.matmul(a, b), (a, b)), ("linear", lambda: F.linear(a, b, v), (a, b, v)),
+    ("xlogy", lambda: torch.xlogy(a, b), (a, b)), ("logaddexp", lambda: torch.logaddexp(a, b), (a, b)),
+    ("fmod", lambda: torch.fmod(a, b + 1), (a, b)), ("copysign", lambda: torch.copysign(a, b - 0.5), (a, b)),
+    ("cat", lambda: torch.cat([a * a, b * b]), (a, b)), ("stack", lambda: torch.stack([a * a, b * b]), (a, b)),
+    ("mse", lambda: F.mse_loss(a, b, reduction="none"), (a, b)), ("l1", lambda: F.l1_loss(a, b, reduction="none"), (a, b)),
+    ("outer", lambda: torch.outer(v, w), (v, w)), ("cross", lambda: torch.linalg.cross(a, b), (a, b)),
+    ("clamp", lambda: torch.clamp(a, min=b, max=c + 1), (a, b, c)),
+    ("bce", lambda: F.binary_cross_entropy(torch.sigmoid(a), b, reduction="none"), (a, b)),
+    ("smooth_l1", lambda: F.smooth_l1_loss(a, b, reduction="none"), (a, b)),
+    ("huber", lambda: F.huber_loss(a, b, reduction="none"), (a, b)),
+    ("kl", lambda: F.kl_div(a, b, reduction="none"), (a, b)),
+    ("cosine", lambda: F.cosine_similarity(a, b), (a, b)),
+]
+for name, f, ins in cases:
+    y = f()
+    try:
+        gs = torch.autograd.grad((y * y).sum(), ins, create_graph=True, allow_unused=True)
+    except Exception as e:
+        print(name, type(e).__name__, e)
+        continue
+    order = []
+    for i, g in enumerate(gs):
+        if g is not None and g.grad_fn is not None:
+            g.grad_fn.register_prehook((lambda i: lambda go: order.append(i))(i))
+    tot = sum(g.sum() for g in gs if g is not None and g.grad_fn is not None)
+    torch.autograd.grad(tot, ins, allow_unused=True)
+    print(name, [g.grad_fn.name() if g is not None and g.grad_fn is not None else None for g in gs], order)
+""",
+    # WGAN-GP with nn.Sequential and Adam: 17-digit losses.
+    "gradient_penalty_nn": """
+import torch.nn as nn
+torch.manual_seed(0)
+D = nn.Sequential(nn.Linear(2, 16), nn.LeakyReLU(0.2), nn.Linear(16, 16), nn.LeakyReLU(0.2), nn.Linear(16, 1))
+opt = torch.optim.Adam(D.parameters(), lr=1e-4, betas=(0.5, 0.9))
+for step in range(4):
+    real = torch.randn(8, 2) + 2
+    fake = torch.randn(8, 2)
+    alpha = torch.rand(8, 1)
+    interp = (alpha * real + (1 - alpha) * fake).requires_grad_(True)
+    d_interp = D(interp)
+    grads = torch.autograd.grad(outputs=d_interp, inputs=interp,
+                                grad_outputs=torch.ones_like(d_interp),
+                                create_graph=True, retain_graph=True)[0]
+    gp = ((grads.norm(2, dim=1) - 1) ** 2).mean()
+    loss = D(fake).mean() - D(real).mean() + 10 * gp
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+    print(step, loss.item(), gp.item())
+""",
 }
 
 
@@ -97,3 +168,46 @@ def test_lane_sums_keep_zero_positive() -> None:
     b = np.ones((4, 8), np.float32).T
     assert KL._in_lanes(2, 4, 8, False, True, np.dtype(np.float32)) == 4
     assert not np.signbit(KL.product(a, b)).any()
+
+
+# (m, n, k): float32 products MKL sums in one fused multiply-add chain per output
+# (kernels/linalg._fma_chains), in every layout; and shapes just outside it.
+FMA_CHAINS = [(4, 12, 20), (8, 16, 5), (32, 20, 20), (100, 100, 6), (16, 64, 192), (12, 256, 16),
+              (5, 12, 20), (3, 16, 8), (4, 11, 20), (4, 12, 193)]
+
+
+@pytest.mark.parametrize("mnk", FMA_CHAINS, ids=[str(c) for c in FMA_CHAINS])
+@pytest.mark.parametrize(("a_t", "b_t"), [(False, False), (True, False), (False, True),
+                                          (True, True)])
+def test_fma_chain_products_are_pytorchs(mnk: tuple[int, int, int], a_t: bool,
+                                         b_t: bool) -> None:
+    torch = pytest.importorskip("torch")
+    from gradcli.ad.kernels import linalg as KL
+
+    m, n, k = mnk
+    rng = np.random.default_rng(m * 7919 + n * 31 + k)
+    a0 = rng.standard_normal((k, m) if a_t else (m, k)).astype(np.float32)
+    b0 = rng.standard_normal((n, k) if b_t else (k, n)).astype(np.float32)
+    a0[a0 < -1] = 0  # ReLU-like zeros
+    a, b = (a0.T if a_t else a0), (b0.T if b_t else b0)
+    ta = torch.from_numpy(a0).T if a_t else torch.from_numpy(a0)
+    tb = torch.from_numpy(b0).T if b_t else torch.from_numpy(b0)
+    want = (ta @ tb).numpy()
+    got = KL.product(a, b)
+    if KL._fma_chains(m, n, k, np.dtype(np.float32)):
+        assert got.tobytes() == np.ascontiguousarray(want).tobytes()
+    else:
+        np.testing.assert_allclose(got, want, atol=1e-4)
+
+
+def test_fma_chain_rounds_midpoints_once() -> None:
+    """A step whose float64 sum lands on a float32 midpoint goes through the exact fma:
+    (1 + 2⁻²³) + (2⁻²⁴ - 2⁻⁵⁴) is just under the midpoint 1 + 2⁻²³ + 2⁻²⁴, which float64
+    rounds to; rounding that again (ties to even) would give 1 + 2⁻²²."""
+    from gradcli.ad.kernels import linalg as KL
+
+    a = np.zeros((4, 2), np.float32)
+    b = np.zeros((2, 12), np.float32)
+    a[:, 0], b[0, :] = 1.0, 1.0 + 2.0 ** -23
+    a[:, 1], b[1, :] = 2.0 ** -12 * (1 + 2.0 ** -15), 2.0 ** -12 * (1 - 2.0 ** -15)
+    assert (KL._fma_chain(a, b) == np.float32(1.0 + 2.0 ** -23)).all()

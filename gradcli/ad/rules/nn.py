@@ -244,9 +244,12 @@ register(Rule("nll_loss", lambda i, p: "NllLoss2DBackward0" if i is not None
 
 
 def _linear_vjp(g: Tensor, out: Tensor, x: Tensor, w: Tensor, b: Any) -> tuple[Any, ...]:
-    return (ops.mm(g, w) if need(x) else None,
-            ops.t(ops.mm(ops.t(x), g)) if need(w) else None,
-            g if need(b) else None)
+    # In PyTorch's order (create_graph=True makes nodes in it): addmm's mat1 (x), mat2 (wᵀ)
+    # and self (b, summed to its shape), then wᵀ's own TBackward0 transposes w's.
+    gx = ops.mm(g, w) if need(x) else None
+    gwt = ops.mm(ops.t(x), g) if need(w) else None
+    gb = ops.sum_to(g, b.shape) if need(b) else None
+    return (gx, None if gwt is None else ops.t(gwt), gb)
 
 
 def _linear_vjp_array(g: Tensor, out: Tensor, x: Tensor, w: Tensor, b: Any) -> tuple[Any, ...]:
