@@ -66,21 +66,32 @@ v = torch.rand(3, requires_grad=True)
 w = torch.rand(3, requires_grad=True)
 F = torch.nn.functional
 cases = [
-    ("mul", lambda: a * b, (a, b)), ("div", lambda: a / b, (a, b)), ("pow", lambda: (a + 1) ** b, (a, b)),
+    ("mul", lambda: a * b, (a, b)),
+    ("div", lambda: a / b, (a, b)), ("pow", lambda: (a + 1) ** b, (a, b)),
     ("atan2", lambda: torch.atan2(a, b), (a, b)), ("hypot", lambda: torch.hypot(a, b), (a, b)),
-    ("maximum", lambda: torch.maximum(a, b), (a, b)), ("minimum", lambda: torch.minimum(a, b), (a, b)),
+    ("maximum", lambda: torch.maximum(a, b), (a, b)),
+    ("minimum", lambda: torch.minimum(a, b), (a, b)),
     ("sub", lambda: a - b, (a, b)), ("sub2", lambda: (a * a) - (b * b), (a, b)),
     ("where", lambda: torch.where(a > 0.5, a * a, b * b), (a, b)),
-    ("lerp", lambda: torch.lerp(a, b, c), (a, b, c)), ("addcmul", lambda: torch.addcmul(a, b, c), (a, b, c)),
+    ("lerp", lambda: torch.lerp(a, b, c), (a, b, c)),
+    ("addcmul", lambda: torch.addcmul(a, b, c), (a, b, c)),
     ("addcdiv", lambda: torch.addcdiv(a, b, c + 1), (a, b, c)),
-    ("mm", lambda: a @ b, (a, b)), ("mv", lambda: a @ v, (a, v)), ("dot", lambda: torch.dot(v, w), (v, w)),
-    ("addmm", lambda: torch.addmm(c, a, b), (c, a, b)), ("bmm", lambda: torch.bmm(a[None], b[None]), (a, b)),
-    ("matmul", lambda: torch.matmul(a, b), (a, b)), ("linear", lambda: F.linear(a, b, v), (a, b, v)),
-    ("xlogy", lambda: torch.xlogy(a, b), (a, b)), ("logaddexp", lambda: torch.logaddexp(a, b), (a, b)),
-    ("fmod", lambda: torch.fmod(a, b + 1), (a, b)), ("copysign", lambda: torch.copysign(a, b - 0.5), (a, b)),
-    ("cat", lambda: torch.cat([a * a, b * b]), (a, b)), ("stack", lambda: torch.stack([a * a, b * b]), (a, b)),
-    ("mse", lambda: F.mse_loss(a, b, reduction="none"), (a, b)), ("l1", lambda: F.l1_loss(a, b, reduction="none"), (a, b)),
-    ("outer", lambda: torch.outer(v, w), (v, w)), ("cross", lambda: torch.linalg.cross(a, b), (a, b)),
+    ("mm", lambda: a @ b, (a, b)),
+    ("mv", lambda: a @ v, (a, v)), ("dot", lambda: torch.dot(v, w), (v, w)),
+    ("addmm", lambda: torch.addmm(c, a, b), (c, a, b)),
+    ("bmm", lambda: torch.bmm(a[None], b[None]), (a, b)),
+    ("matmul", lambda: torch.matmul(a, b), (a, b)),
+    ("linear", lambda: F.linear(a, b, v), (a, b, v)),
+    ("xlogy", lambda: torch.xlogy(a, b), (a, b)),
+    ("logaddexp", lambda: torch.logaddexp(a, b), (a, b)),
+    ("fmod", lambda: torch.fmod(a, b + 1), (a, b)),
+    ("copysign", lambda: torch.copysign(a, b - 0.5), (a, b)),
+    ("cat", lambda: torch.cat([a * a, b * b]), (a, b)),
+    ("stack", lambda: torch.stack([a * a, b * b]), (a, b)),
+    ("mse", lambda: F.mse_loss(a, b, reduction="none"), (a, b)),
+    ("l1", lambda: F.l1_loss(a, b, reduction="none"), (a, b)),
+    ("outer", lambda: torch.outer(v, w), (v, w)),
+    ("cross", lambda: torch.linalg.cross(a, b), (a, b)),
     ("clamp", lambda: torch.clamp(a, min=b, max=c + 1), (a, b, c)),
     ("bce", lambda: F.binary_cross_entropy(torch.sigmoid(a), b, reduction="none"), (a, b)),
     ("smooth_l1", lambda: F.smooth_l1_loss(a, b, reduction="none"), (a, b)),
@@ -101,13 +112,15 @@ for name, f, ins in cases:
             g.grad_fn.register_prehook((lambda i: lambda go: order.append(i))(i))
     tot = sum(g.sum() for g in gs if g is not None and g.grad_fn is not None)
     torch.autograd.grad(tot, ins, allow_unused=True)
-    print(name, [g.grad_fn.name() if g is not None and g.grad_fn is not None else None for g in gs], order)
+    names = [g.grad_fn.name() if g is not None and g.grad_fn is not None else None for g in gs]
+    print(name, names, order)
 """,
     # WGAN-GP with nn.Sequential and Adam: 17-digit losses.
     "gradient_penalty_nn": """
 import torch.nn as nn
 torch.manual_seed(0)
-D = nn.Sequential(nn.Linear(2, 16), nn.LeakyReLU(0.2), nn.Linear(16, 16), nn.LeakyReLU(0.2), nn.Linear(16, 1))
+D = nn.Sequential(nn.Linear(2, 16), nn.LeakyReLU(0.2), nn.Linear(16, 16), nn.LeakyReLU(0.2),
+                  nn.Linear(16, 1))
 opt = torch.optim.Adam(D.parameters(), lr=1e-4, betas=(0.5, 0.9))
 for step in range(4):
     real = torch.randn(8, 2) + 2
