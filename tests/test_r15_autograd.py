@@ -9,6 +9,10 @@ import numpy as np
 import pytest
 from pyrun import gd_output, torch_output
 
+from gradcli import app
+from gradcli.app import AppOptions
+from gradcli.source import Source
+
 PROGRAMS = {
     # A WGAN-GP style gradient penalty: the first-order gradient g @ W1ᵀ (16×8 by a
     # transposed 4×8) sums in MKL's 4 lanes; .item() shows all 17 digits.
@@ -224,3 +228,19 @@ def test_fma_chain_rounds_midpoints_once() -> None:
     a[:, 0], b[0, :] = 1.0, 1.0 + 2.0 ** -23
     a[:, 1], b[1, :] = 2.0 ** -12 * (1 + 2.0 ** -15), 2.0 ** -12 * (1 - 2.0 ** -15)
     assert (KL._fma_chain(a, b) == np.float32(1.0 + 2.0 ** -23)).all()
+
+
+def test_calls_made_for_their_effect_are_no_result() -> None:
+    """A real program starts with torch.manual_seed(0) (a generator) and may call
+    net.eval() (the module): neither is the result; the last assignment is."""
+    text = ("import torch\nimport torch.nn as nn\ntorch.manual_seed(0)\n"
+            "net = nn.Sequential(nn.Linear(2, 4), nn.Tanh(), nn.Linear(4, 1))\nnet.eval()\n"
+            "x = torch.tensor([[0.5, -1.0]])\ny = net(x).sum()\n")
+    r = app.evaluate(Source("p.py", text), AppOptions(wrt=["x"]))
+    assert r.result_name == "y"
+    torch = pytest.importorskip("torch")
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.Tanh(), torch.nn.Linear(4, 1))
+    x = torch.tensor([[0.5, -1.0]], requires_grad=True)
+    net(x).sum().backward()
+    assert np.array_equal(r.grads["x"].value, x.grad.numpy())
