@@ -244,3 +244,29 @@ def test_calls_made_for_their_effect_are_no_result() -> None:
     x = torch.tensor([[0.5, -1.0]], requires_grad=True)
     net(x).sum().backward()
     assert np.array_equal(r.grads["x"].value, x.grad.numpy())
+
+
+RANDOM_AFTER_INPUT = ("import torch\ntorch.manual_seed(0)\nx = torch.randn(3, requires_grad=True)\n"
+                      "W = torch.randn(2, 3)\ny = torch.tanh(W @ x)\nloss = (y ** 2).sum()\n")
+
+
+def test_check_reruns_draw_what_the_first_run_drew() -> None:
+    """x = torch.randn(3) draws before W = torch.randn(2, 3): check's finite-difference
+    reruns bind x's perturbed value after its expression drew, so W is the first run's
+    (it was another W: the check failed on a right gradient)."""
+    r = app.check(Source("p.py", RANDOM_AFTER_INPUT), AppOptions(wrt=["x"]))
+    assert r.ok and r.checks[0].max_abs_error < 1e-6
+    # --set x=... is the program with `x = VALUE`: nothing drawn for x, in every run.
+    r = app.check(Source("p.py", RANDOM_AFTER_INPUT), AppOptions(wrt=["x"], sets=["x=[1,2,3]"]))
+    assert r.ok
+
+
+def test_plot_points_draw_what_the_first_run_drew() -> None:
+    torch = pytest.importorskip("torch")
+    text = ("import torch\ntorch.manual_seed(0)\nx = torch.randn(())\nW = torch.randn(3)\n"
+            "y = (W * x).sin().sum()\n")
+    r = app.plot(Source("p.py", text), AppOptions(wrt=["x"]), -1.0, 1.0, points=3)
+    torch.manual_seed(0)
+    torch.randn(())
+    w = torch.randn(3)
+    assert r.series["y"] == [float((w * t).sin().sum()) for t in (-1.0, 0.0, 1.0)]
