@@ -142,6 +142,23 @@ for step in range(4):
     opt.step()
     print(step, loss.item(), gp.item())
 """,
+    # torch.autograd.grad_mode / anomaly_mode, and their context managers print as classes.
+    "grad_mode_modules": """
+print(torch.no_grad, torch.enable_grad, torch.set_grad_enabled, torch.inference_mode)
+print(torch.autograd.no_grad)
+print(type(torch.no_grad()))
+from torch.autograd.grad_mode import no_grad, enable_grad
+from torch.autograd import grad_mode
+import torch.autograd.anomaly_mode
+x = torch.ones(2, requires_grad=True)
+with no_grad():
+    print((x * 2).requires_grad)
+with grad_mode.set_grad_enabled(False):
+    print((x * 2).requires_grad)
+print(torch.autograd.detect_anomaly, torch.autograd.set_detect_anomaly)
+print(torch.autograd.anomaly_mode.detect_anomaly)
+print(torch.autograd.grad_mode.inference_mode)
+""",
 }
 
 
