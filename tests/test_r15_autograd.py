@@ -159,6 +159,83 @@ print(torch.autograd.detect_anomaly, torch.autograd.set_detect_anomaly)
 print(torch.autograd.anomaly_mode.detect_anomaly)
 print(torch.autograd.grad_mode.inference_mode)
 """,
+    # Orders 1-4 of elementwise ops, printed to 10 digits: the nodes a create_graph pass
+    # makes come in PyTorch's order (GCC evaluates a C++ operator's right operand first:
+    # silu's, sinc's and gelu's formulas), and softplus's double backward is PyTorch's.
+    "higher_orders_elementwise": """
+torch.set_printoptions(precision=10)
+x = torch.tensor([0.3, 0.7, 1.3, 2.1], requires_grad=True)
+for name, f in [("exp", torch.exp), ("log", torch.log), ("sin", torch.sin), ("cos", torch.cos),
+                ("tanh", torch.tanh), ("sigmoid", torch.sigmoid), ("sqrt", torch.sqrt),
+                ("rsqrt", torch.rsqrt), ("reciprocal", torch.reciprocal), ("atan", torch.atan),
+                ("asin", lambda t: torch.asin(t/3)), ("erf", torch.erf), ("log1p", torch.log1p),
+                ("expm1", torch.expm1), ("softplus", torch.nn.functional.softplus),
+                ("gelu", torch.nn.functional.gelu), ("silu", torch.nn.functional.silu),
+                ("pow3", lambda t: t ** 3), ("pow2.5", lambda t: t ** 2.5),
+                ("sinh", torch.sinh), ("cosh", torch.cosh), ("log2", torch.log2),
+                ("log10", torch.log10),
+                ("lgamma", torch.lgamma), ("erfc", torch.erfc),
+                ("elu", torch.nn.functional.elu), ("mish", torch.nn.functional.mish),
+                ("logsigmoid", torch.nn.functional.logsigmoid),
+                ("atanh", lambda t: torch.atanh(t/3)), ("asinh", torch.asinh),
+                ("acosh", lambda t: torch.acosh(t+1)), ("square", torch.square),
+                ("exp2", torch.exp2), ("sinc", torch.sinc), ("xlogy", lambda t: torch.xlogy(t, t)),
+                ("abs", torch.abs), ("hardtanh", torch.nn.functional.hardtanh)]:
+    y = f(x)
+    gs = []
+    g = y
+    for k in range(4):
+        try:
+            g = torch.autograd.grad(g.sum(), x, create_graph=True)[0]
+        except Exception as e:
+            print(name, k, type(e).__name__, e)
+            break
+        gs.append(g)
+    print(name, [t.detach() for t in gs])
+torch.set_printoptions(precision=4)
+""",
+    "higher_orders_reductions": """
+torch.manual_seed(0)
+x = torch.randn(50, requires_grad=True)
+W = torch.randn(50, 50)
+F = torch.nn.functional
+fs = {
+  "tanh_w": lambda t: torch.tanh(W[:3] @ t[:8] if False else t * W[0]).sum(),
+  "sig": lambda t: torch.sigmoid(t * 2).pow(2).sum(),
+  "softplus": lambda t: F.softplus(t).sum(),
+  "exp_log": lambda t: torch.log(1 + torch.exp(t)).mean(),
+  "sin_cos": lambda t: (t.sin() * t.cos()).sum(),
+  "norm": lambda t: t.norm(),
+  "mse": lambda t: F.mse_loss(t, torch.zeros(50)),
+  "logsumexp": lambda t: t.logsumexp(0),
+  "softmax": lambda t: (F.softmax(t, 0) * torch.arange(50.)).sum(),
+  "silu": lambda t: F.silu(t).sum(),
+  "elu": lambda t: F.elu(t).sum(),
+  "relu2": lambda t: F.relu(t).pow(2).sum(),
+  "sqrt": lambda t: (t * t + 1).sqrt().sum(),
+  "cube": lambda t: (t ** 3).mean(),
+  "div": lambda t: (1 / (t * t + 1)).sum(),
+  "var": lambda t: t.var(),
+  "std": lambda t: t.std(),
+  "prod": lambda t: t[:5].prod(),
+  "cumsum": lambda t: t.cumsum(0).pow(2).sum(),
+  "log_softmax": lambda t: F.log_softmax(t, 0)[3],
+  "bce": lambda t: F.binary_cross_entropy_with_logits(t, torch.ones(50)),
+  "atan": lambda t: torch.atan(t).sum(),
+  "erf": lambda t: torch.erf(t).sum(),
+}
+for name, f in fs.items():
+    out = []
+    g = f(x)
+    for k in range(3):
+        try:
+            g, = torch.autograd.grad(g.sum() if g.dim() else g, x, create_graph=True)
+        except RuntimeError as e:
+            out.append(str(e)[:20]); break
+        out.append(g.detach().sum().item())
+        out.append(g.detach()[7].item())
+    print(name, out)
+""",
 }
 
 

@@ -103,7 +103,9 @@ def _sinc_backward(g: Tensor, x: Tensor) -> Tensor:
     # PyTorch's sinc_backward: 0 where x == 0 (sinc is flat there).
     x_pi = x * math.pi
     x_sq_pi = x * x * math.pi
-    out = g * ((x_pi * ops.cos(x_pi)) - ops.sin(x_pi)) / x_sq_pi
+    # C++ (GCC) evaluates an operator's right operand first: sin, then cos, as PyTorch.
+    sin = ops.sin(x_pi)
+    out = g * ((x_pi * ops.cos(x_pi)) - sin) / x_sq_pi
     return ops.where(x_sq_pi == 0.0, 0.0, out)
 
 
