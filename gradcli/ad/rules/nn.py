@@ -25,6 +25,7 @@ from gradcli.ad.rules.base import (
     tan3,
     wrap,
 )
+from gradcli.ad.state import State
 
 # ---------------------------------------------------------------------------------------
 # Losses: primitives so grad_fn names match PyTorch's and the forward is stable.
@@ -248,7 +249,8 @@ def _linear_vjp(g: Tensor, out: Tensor, x: Tensor, w: Tensor, b: Any) -> tuple[A
     # and self (b, summed to its shape), then wᵀ's own TBackward0 transposes w's.
     gx = ops.mm(g, w) if need(x) else None
     gwt = ops.mm(ops.t(x), g) if need(w) else None
-    gb = ops.sum_to(g, b.shape) if need(b) else None
+    # (recording, b's sum is made here, before wᵀ's transpose; else the engine sums g)
+    gb = (ops.sum_to(g, b.shape) if State.grad_enabled else g) if need(b) else None
     return (gx, None if gwt is None else ops.t(gwt), gb)
 
 
