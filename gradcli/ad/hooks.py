@@ -177,8 +177,10 @@ def run_post_hooks(node: Node, hooks: list[Hook], cots: tuple[Any, ...],
     from gradcli.ad import ops
 
     inputs = node.inputs or ()
+    # A Python number operand (x * x + 1) has no edge: its slot is None, as PyTorch's.
     cots = tuple(
-        c if c is None or c.array.shape == x.array.shape else ops.sum_to(c, x.array.shape)
+        None if c is None or type(x) is not Tensor
+        else c if c.array.shape == x.array.shape else ops.sum_to(c, x.array.shape)
         for c, x in zip(cots, inputs, strict=False))
     edges = node.rule.edges
     idx = tuple(range(len(cots))) if edges is None else edges(node.name)

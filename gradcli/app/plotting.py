@@ -60,9 +60,13 @@ def plot(source: Source, opts: AppOptions, start: float, stop: float, *, order: 
         elif x0.numel() != 1:
             raise UsageError(f"{name} has {x0.numel()} elements: a tensor input sweeps along "
                              "a direction, X0 + t·V with --direction V")
+        # An input the program bound itself (x = torch.randn(())) still draws at every
+        # point, so what the program draws after it is the first run's.
+        replayed = frozenset() if name in sets else frozenset({name})
         program, _ = compile_program(
             source, opts, overrides=sets, write=_discard,
-            raw_overrides=frozenset({name}) if base is not None else frozenset())
+            raw_overrides=frozenset({name}) if base is not None else frozenset(),
+            replayed=replayed)
         budget = opts.limits.max_steps
         for t in xs:
             if base is not None:

@@ -42,7 +42,8 @@ def compile_program(source: Source, opts: AppOptions, *, record_tape: bool = Fal
                     track_names: bool = False, tangents: dict[str, Tensor] | None = None,
                     overrides: dict[str, Any] | None = None, wrt: list[str] | None = None,
                     write: Callable[[str], object] | None = None,
-                    raw_overrides: frozenset[str] = frozenset()) -> tuple[Program, io.StringIO]:
+                    raw_overrides: frozenset[str] = frozenset(),
+                    replayed: frozenset[str] = frozenset()) -> tuple[Program, io.StringIO]:
     """Compile with the options' inputs; program prints go to a buffer unless opts.write
     (or write) says where. `overrides` (the parsed --set values) and `wrt` replace the
     options' (check's reruns bind their own values and need no graph)."""
@@ -52,7 +53,7 @@ def compile_program(source: Source, opts: AppOptions, *, record_tape: bool = Fal
         wrt=list(opts.wrt if wrt is None else wrt),
         tangents=tangents or {}, result_name=opts.of, record_tape=record_tape,
         track_names=track_names, write=write or opts.write or buffer.write,
-        limits=opts.limits, raw_overrides=raw_overrides)
+        limits=opts.limits, raw_overrides=raw_overrides, replayed=replayed)
     if opts.progress is not None:
         report = opts.progress
         run_opts.on_steps = lambda n: report("running", n, 0)

@@ -389,6 +389,12 @@ class Registry:
         self.modules.update(extra)
         self.autograd.members["function"] = extra["torch.autograd.function"]
         self.autograd.members["graph"] = extra["torch.autograd.graph"]
+        for module, names in (("grad_mode", ("no_grad", "enable_grad", "set_grad_enabled",
+                                             "inference_mode")),
+                              ("anomaly_mode", ("detect_anomaly", "set_detect_anomaly"))):
+            ns = Namespace(f"torch.autograd.{module}",
+                           {n: self.autograd.members[n] for n in names})
+            self.autograd.members[module] = self.modules[f"torch.autograd.{module}"] = ns
         bare: dict[str, Any] = {}
         for ns in (self.torch, self.autograd, self.functional, self.forward_ad,
                    self.nn_functional, self.linalg):

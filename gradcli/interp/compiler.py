@@ -46,6 +46,7 @@ from gradcli.interp.scopes import scan_declarations, scope_of
 from gradcli.interp.stmt_forms import StatementForms
 from gradcli.interp.values import (
     FunctionBase,
+    GeneratorValue,
     decorate,
     type_name,
 )
@@ -98,7 +99,9 @@ class Compiler(GeneratorForms, StatementForms, ExpressionCompiler):
 
         def top_expr(f: Frame) -> None:
             v = value(f)
-            if v is not None:  # the last one with a value wins over any assignment
+            # The last one with a value wins over any assignment; a call made for its effect
+            # (torch.manual_seed(0)'s generator, net.eval()'s module) is no result.
+            if v is not None and not isinstance(v, (GeneratorValue, InstanceValue)):
                 rt.last_expr = v
                 rt.last_expr_span = span
 

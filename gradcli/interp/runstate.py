@@ -75,6 +75,10 @@ class RunOptions:
     # Overrides bound exactly as given, not in the form of the program's binding (check's
     # reruns: their values already have it, and a perturbation must not be rounded).
     raw_overrides: frozenset[str] = frozenset()
+    # Overrides whose binding's own expression still runs first, its random draws kept
+    # (check's and plot's reruns of an input the first run bound itself: the rest of the
+    # program draws what it drew then).
+    replayed: frozenset[str] = frozenset()
     on_steps: Callable[[int], None] | None = None  # called every 65,536 steps (progress)
 
 
@@ -453,7 +457,9 @@ class Runtime:
         learn its form: quietly, and with the random generator put back, so the run goes on
         as if the source had said `NAME = VALUE`."""
         value = self.overrides[name]
-        if name in self.options.raw_overrides:
+        raw = name in self.options.raw_overrides
+        replayed = name in self.options.replayed
+        if raw and not replayed:
             return value
         gen = ops.generator()
         state = gen.get_state()
@@ -466,7 +472,10 @@ class Runtime:
             form = NO_EXPR  # an expression that fails has no form: the value as given
         finally:
             self.quiet -= 1
-            gen.set_state(state)
+            if not replayed:
+                gen.set_state(state)
+        if raw:
+            return value
         try:
             return with_form(value, form)
         except GdLimitError:

@@ -165,6 +165,14 @@ CLASS_NAMES = frozenset((
     "slice", "type", "object", "complex", "bytes", "bytearray",
     "enumerate", "zip", "map", "filter", "reversed", "staticmethod", "classmethod",
     "property", "super", "torch.Tensor", "torch.FloatTensor", "torch.Size"))
+# torch's grad-mode and anomaly-mode context managers are classes of their modules, under
+# whatever name they are reached by (torch.no_grad is torch.autograd.grad_mode.no_grad).
+MODE_CLASSES = {
+    "no_grad": "torch.autograd.grad_mode", "enable_grad": "torch.autograd.grad_mode",
+    "set_grad_enabled": "torch.autograd.grad_mode", "inference_mode": "torch.autograd.grad_mode",
+    "detect_anomaly": "torch.autograd.anomaly_mode",
+    "set_detect_anomaly": "torch.autograd.anomaly_mode",
+}
 
 
 class Builtin:
@@ -184,6 +192,9 @@ class Builtin:
     def __repr__(self) -> str:
         if self.name in CLASS_NAMES:
             return f"<class '{self.name}'>"
+        tail = self.name.rpartition(".")[2]
+        if tail in MODE_CLASSES and self.name.startswith("torch."):
+            return f"<class '{MODE_CLASSES[tail]}.{tail}'>"
         return f"<built-in function {self.name}>"
 
 

@@ -135,11 +135,94 @@ def _transposed(x: ndarray) -> bool:
     return x.strides[0] == size and x.strides[1] >= max(1, x.shape[0]) * size
 
 
+def _in_lanes(m: int, n: int, k: int, a_t: bool, b_t: bool, dt: Any) -> int:
+    """How many lanes PyTorch's CPU matrix product (MKL's small kernel) sums each output's
+    k products in, for a row-major a by a transposed view b (a @ W.t(): nn.Linear's
+    forward, every mm backward's grad @ bᵀ), m ≥ 2: float32 in 4 lanes when n is a
+    multiple of 4 with n ≤ 8 or m ≤ 3 and k is a multiple of 4, in 8 when n is 2 or 3 and
+    k a multiple of 8; float64 in 2 when n is a multiple of 4 with n ≤ 8 or m ≤ 3 and k
+    is even; 0 where that is not the kernel (measured against torch 2.13 for m, n up to
+    100, k up to 256; tests/test_r15_autograd.py keeps the table). Only up to
+    _IN_ORDER_MAX products."""
+    if not b_t or a_t or m < 2 or m * n * k > _IN_ORDER_MAX:
+        return 0
+    quad = n % 4 == 0 and (n <= 8 or m <= 3)
+    if dt is _F32:
+        if quad:
+            return 4 if k % 4 == 0 and k >= 4 else 0
+        return 8 if n in (2, 3) and k % 8 == 0 and k >= 8 else 0
+    if dt is _F64 and quad:
+        return 2 if k % 2 == 0 and k >= 2 else 0
+    return 0
+
+
+def _lane_sums(a: ndarray, b: ndarray, lanes: int) -> Any:
+    """a @ b with each output's products summed in `lanes` running sums (product j in
+    lane j % lanes, each product rounded, no fused multiply-add), then the lanes added as
+    a vector's horizontal sum does it, halving: (l0 + l2) + (l1 + l3) for 4."""
+    m, k = a.shape
+    n = b.shape[1]
+    products = np.multiply(a[:, None, :], b.T[None, :, :])  # (m, n, k)
+    s = np.add.accumulate(products.reshape(m, n, k // lanes, lanes), axis=2)[:, :, -1]
+    while lanes > 1:
+        lanes //= 2
+        s = s[:, :, :lanes] + s[:, :, lanes:]
+    out = np.ascontiguousarray(s[:, :, 0])
+    out += 0.0  # the sums start from +0: no output is -0
+    return out
+
+
+_FMA_CHAIN_MAX = 1 << 18  # products: ~1.3 ms for 64×64×64 against BLAS's ~11 µs
+_FMA_CHAIN_K = 192  # past it MKL sums blocks of k apart
+_MIDPOINT_MASK = (1 << 29) - 1
+_MIDPOINT = 1 << 28
+_TINY32 = 2.0 ** -126
+
+
+def _fma_chains(m: int, n: int, k: int, dt: Any) -> bool:
+    """Whether PyTorch's CPU matrix product (MKL's sgemm) sums each output's k products
+    in one fused multiply-add chain in k's order, from +0: float32 with n ≥ 12 and m 4, 8
+    or ≥ 12, k ≤ 192, whatever the layouts (measured against torch 2.13 for m up to 512, n
+    up to 512; an MLP's h @ W and g @ W of 16 to 64 units). Up to _FMA_CHAIN_MAX products."""
+    return (dt is _F32 and n >= 12 and (m in (4, 8) or m >= 12) and 2 <= k <= _FMA_CHAIN_K
+            and m * n * k <= _FMA_CHAIN_MAX)
+
+
+def _fma_chain(a: ndarray, b: ndarray) -> Any:
+    """a @ b (float32) as one fused multiply-add chain per output: each step's product is
+    exact in float64 and the float64 sum rounds to float32 as the fused operation does,
+    except where the double rounding could differ (a float32 midpoint, the subnormal
+    range): those steps go through kernels.fused.fma."""
+    from gradcli.ad.kernels.fused import fma
+
+    m, k = a.shape
+    a64 = a.astype(np.float64)
+    b64 = b.astype(np.float64)
+    acc = np.zeros((m, b.shape[1]), _F32)
+    d = np.empty(acc.shape, np.float64)
+    for i in range(k):
+        np.multiply(a64[:, i, None], b64[i], out=d)
+        d += acc
+        if ((d.view(np.int64) & _MIDPOINT_MASK) == _MIDPOINT).any() or (
+                (np.abs(d) < _TINY32) & (d != 0)).any():
+            acc = fma(np.ascontiguousarray(a[:, i, None]), np.ascontiguousarray(b[i, None]),
+                      acc)
+        else:
+            acc = d.astype(_F32)
+    return acc
+
+
 def product(a: ndarray, b: ndarray) -> Any:
     """a @ b for matrices of one dtype, in PyTorch's summation order where it is known."""
     m, k = a.shape
-    if _sums_in_order(m, b.shape[1], k, _transposed(a), _transposed(b), a.dtype):
+    n = b.shape[1]
+    a_t, b_t, dt = _transposed(a), _transposed(b), a.dtype
+    if _sums_in_order(m, n, k, a_t, b_t, dt):
         return _in_order(a, b)
+    if lanes := _in_lanes(m, n, k, a_t, b_t, dt):
+        return _lane_sums(a, b, lanes)
+    if _fma_chains(m, n, k, dt):
+        return _fma_chain(a, b)
     return a @ b
 
 

@@ -62,8 +62,8 @@ def _softplus_double(t: Tensor, g: Tensor, x: Tensor, beta: float,
                      threshold: float) -> Tensor:
     # PyTorch's softplus_double_backward(grad * grad_output, self, beta, threshold).
     bx = x * beta
-    z = ops.sigmoid(bx)
-    return ops.where(bx > threshold, 0.0, t * g * z * (1 - z) * beta)
+    return B.sigmoid_backward(t * g, ops.sigmoid(bx)) * ops.to_dtype(bx < threshold, g.dtype) \
+        * beta
 
 
 _K_BETA = 1 / math.sqrt(2 * math.pi)
@@ -81,8 +81,11 @@ def _gelu_double(t: Tensor, g: Tensor, x: Tensor, approximate: str = "none") -> 
         second = sech2 * (inner_d + 0.5 * x * (6 * _K_TANH * _KAPPA * x - 2 * th * inner_d
                                                 * inner_d))
         return t * g * second
-    pdf = ops.exp(-0.5 * (x * x)) * _K_BETA
-    return t * g * (2 * pdf - x * x * pdf)
+    x2 = x * x
+    pdf = ops.exp(-0.5 * x2) * _K_BETA
+    # C++ (GCC) evaluates an operator's right operand first: x² · pdf, then 2 · pdf.
+    right = x2 * pdf
+    return t * g * (2 * pdf - right)
 
 
 def _elu_double(t: Tensor, g: Tensor, x: Tensor, alpha: float, scale: float,
@@ -150,7 +153,9 @@ def _silu_grad(g: Tensor, x: Tensor, o: Tensor) -> Tensor:
     if not State.grad_enabled:
         return wrap(KN.silu_backward(_array(g), x.array))
     s = ops.sigmoid(x)
-    return g * s * (1.0 + x * (1.0 - s))
+    # C++ (GCC) evaluates an operator's right operand first: the nodes are made in its order.
+    right = 1.0 + x * (1.0 - s)
+    return g * s * right
 
 
 def _mish_grad(g: Tensor, x: Tensor, o: Tensor) -> Tensor:

@@ -55,6 +55,14 @@ def need(x: Any) -> bool:
     return type(x) is Tensor and x.requires_grad
 
 
+def second_first(g_second: Any, g_first: Callable[[], Any]) -> tuple[Any, Any]:
+    """(g_first(), g_second) with g_second made first: PyTorch's generated backward nodes
+    compute their inputs' gradients in derivatives.yaml's key order, sorted (`other`
+    before `self`, `mat2` before `self`), so with create_graph=True the second input's
+    nodes are older, and the next backward pass (newest first) meets them last."""
+    return (g_first(), g_second)
+
+
 def is_tensor(x: Any) -> bool:
     return type(x) is Tensor
 

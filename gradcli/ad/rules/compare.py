@@ -37,8 +37,8 @@ def _fextremum(name: str, torch_name: str, kernel: Any, wins: Any, beats: Any,
 
     def vjp(g: Tensor, out: Tensor, a: Tensor, b: Tensor) -> tuple[Any, ...]:
         k = keep(a, b)
-        return (ops.where(k, g, 0.0) if need(a) else None,
-                ops.where(k, 0.0, g) if need(b) else None)
+        gb = ops.where(k, 0.0, g) if need(b) else None  # `other` first, as PyTorch
+        return (ops.where(k, g, 0.0) if need(a) else None, gb)
 
     def jvp(ts: list[Any], out: Tensor, a: Tensor, b: Tensor) -> Any:
         k = keep(a, b, beats)

@@ -145,14 +145,14 @@ def _clamp_bounds(xs: tuple[Any, ...], side: str) -> tuple[Any, Any, Any]:
 def _clamp_tensor_vjp(side: str) -> Callable[..., tuple[Any, ...]]:
     def vjp(g: Tensor, out: Tensor, *xs: Any, **p: Any) -> tuple[Any, ...]:
         x, lo, hi = _clamp_bounds(xs, side)
-        gx = ops.where(_in_range(x, lo, hi), g, 0.0) if need(x) else None
-        glo = ghi = None
+        glo = ghi = None  # the bounds' gradients first ("min, max" sorts before "self")
         if lo is not None and need(lo):
             m = x < lo
             glo = ops.where(ops.logical_and(m, lo < hi) if hi is not None else m, g, 0.0)
         if hi is not None and need(hi):
             m = x > hi
             ghi = ops.where(ops.logical_or(m, hi < lo) if lo is not None else m, g, 0.0)
+        gx = ops.where(_in_range(x, lo, hi), g, 0.0) if need(x) else None
         return (gx, *((glo, ghi) if side == "both" else (glo,) if side == "min" else (ghi,)))
     return vjp
 
@@ -255,6 +255,14 @@ def _sub_vjp_scalar(g: Any, out: Any, xs: tuple[Any, ...]) -> tuple[Any, ...] | 
     return None if c is None else (g, -g)
 
 
+def _mul_vjp(g: Tensor, out: Tensor, a: Any, b: Any) -> tuple[Any, ...]:
+    # PyTorch's generated MulBackward0 computes `other`'s gradient before `self`'s (the
+    # formulas in derivatives.yaml's key order, sorted): with create_graph=True its nodes
+    # are made in that order, which orders the next backward pass.
+    gb = g * a if need(b) else None
+    return (g * b if need(a) else None, gb)
+
+
 def _mul_vjp_scalar(g: Any, out: Any, xs: tuple[Any, ...]) -> tuple[Any, ...] | None:
     a, b = xs
     dt = g.dtype
@@ -292,8 +300,7 @@ register(Rule(
     formula=("grad", "-grad"))).with_array_vjp(
     lambda g, out, a, b: (g, wrap(K.neg(g.array)))).with_scalar_vjp(_sub_vjp_scalar)
 register(Rule(
-    "mul", "MulBackward0", K.mul,
-    lambda g, out, a, b: (g * b if need(a) else None, g * a if need(b) else None),
+    "mul", "MulBackward0", K.mul, _mul_vjp,
     lambda ts, out, a, b: tan2(ts, lambda t: t * b, lambda t: a * t),
     saved_for_partner=(0, 1), kind="binary", doc="a * b (elementwise)",
     formula=("grad · b", "grad · a"))).with_array_vjp(
@@ -304,7 +311,9 @@ register(Rule(
 
 def _div_vjp(g: Tensor, out: Tensor, a: Any, b: Any) -> tuple[Any, ...]:
     # PyTorch's div_tensor_self_backward / div_tensor_other_backward, op for op.
-    return (g / b if need(a) else None, -g * ((a / b) / b) if need(b) else None)
+    # `other` first, as _mul_vjp.
+    gb = -g * ((a / b) / b) if need(b) else None
+    return (g / b if need(a) else None, gb)
 
 
 def _div_vjp_array(g: Tensor, out: Tensor, a: Any, b: Any) -> tuple[Any, ...]:
@@ -356,7 +365,9 @@ def _pow_vjp_array(g: Tensor, out: Tensor, a: Any, b: Any) -> tuple[Any, ...]:
 
 
 def _pow_vjp(g: Tensor, out: Tensor, a: Any, b: Any) -> tuple[Any, ...]:
-    # PyTorch's pow_backward / pow_backward_self / pow_backward_exponent, op for op.
+    # PyTorch's pow_backward / pow_backward_self / pow_backward_exponent, op for op; the
+    # exponent's first, as _mul_vjp.
+    gb = _pow_vjp_exponent(g, out, a, b) if need(b) else None
     if need(a):
         if not is_tensor(b):
             ga = ops.zeros_like(a) if b == 0 else g * B.mul_scalar(ops.pow(a, b - 1), b)
@@ -364,15 +375,14 @@ def _pow_vjp(g: Tensor, out: Tensor, a: Any, b: Any) -> tuple[Any, ...]:
             ga = ops.where(b == 0, 0.0, g * (b * ops.pow(a, b - 1)))
     else:
         ga = None
-    if need(b):
-        if not is_tensor(a):
-            gb = g * (ops.where(b >= 0, 0.0, out * ops.log_of_number(a)) if a == 0
-                      else out * ops.log_of_number(a))
-        else:
-            gb = g * ops.where(ops.logical_and(a == 0, b >= 0), 0.0, out * ops.log(a))
-    else:
-        gb = None
     return ga, gb
+
+
+def _pow_vjp_exponent(g: Tensor, out: Tensor, a: Any, b: Tensor) -> Tensor:
+    if not is_tensor(a):
+        return g * (ops.where(b >= 0, 0.0, out * ops.log_of_number(a)) if a == 0
+                    else out * ops.log_of_number(a))
+    return g * ops.where(ops.logical_and(a == 0, b >= 0), 0.0, out * ops.log(a))
 
 
 def _dpow_da(a: Any, b: Any) -> Any:
@@ -414,8 +424,8 @@ def _extremum_rule(name: str, torch_name: str, kernel: Any,
     def vjp(g: Tensor, out: Tensor, a: Any, b: Any) -> tuple[Any, ...]:
         # PyTorch: at::where(a == b, grad / 2, grad).masked_fill_(the other wins, 0).
         tie = ops.where(a == b, g / 2, g) if need(a) or need(b) else None
-        return (B.masked_fill(tie, wins(b, a), 0) if need(a) else None,
-                B.masked_fill(tie, wins(a, b), 0) if need(b) else None)
+        gb = B.masked_fill(tie, wins(a, b), 0) if need(b) else None  # `other` first
+        return (B.masked_fill(tie, wins(b, a), 0) if need(a) else None, gb)
 
     def jvp(ts: list[Any], out: Tensor, a: Any, b: Any) -> Any:
         wa = _max_weight(a, b, wins)

@@ -15,6 +15,7 @@ from gradcli.ad.rules.base import (
     linear,
     need,
     register,
+    second_first,
     tan2,
     wrap,
 )
@@ -29,8 +30,8 @@ def _mT(x: Tensor) -> Tensor:
 
 register(Rule(
     "mm", "MmBackward0", K.mm,
-    lambda g, out, a, b: (ops.mm(g, ops.t(b)) if need(a) else None,
-                          ops.mm(ops.t(a), g) if need(b) else None),
+    lambda g, out, a, b: second_first(ops.mm(ops.t(a), g) if need(b) else None,
+                                     lambda: ops.mm(g, ops.t(b)) if need(a) else None),
     lambda ts, out, a, b: tan2(ts, lambda t: ops.mm(t, b), lambda t: ops.mm(a, t)),
     saved_for_partner=(0, 1), kind="bilinear", doc="matrix × matrix",
     formula=("grad @ bᵀ", "aᵀ @ grad"))).with_array_vjp(
@@ -180,8 +181,9 @@ linear("diag_embed", "DiagEmbedBackward0", KL.diag_embed,
        "matrices with a tensor's last dim on a diagonal")
 register(Rule(
     "cross", "LinalgCrossBackward0", KL.cross,
-    lambda g, out, a, b, dim=-1: (OL.linalg_cross(b, g, dim=dim) if need(a) else None,
-                                  OL.linalg_cross(g, a, dim=dim) if need(b) else None),
+    lambda g, out, a, b, dim=-1: second_first(
+        OL.linalg_cross(g, a, dim=dim) if need(b) else None,
+        lambda: OL.linalg_cross(b, g, dim=dim) if need(a) else None),  # `other` first
     lambda ts, out, a, b, dim=-1: tan2(ts, lambda t: OL.linalg_cross(t, b, dim=dim),
                                        lambda t: OL.linalg_cross(a, t, dim=dim)),
     saved_for_partner=(0, 1), kind="bilinear", doc="cross product of 3-vectors along dim",

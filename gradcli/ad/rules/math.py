@@ -17,7 +17,15 @@ from gradcli.ad.ops import backward as B
 from gradcli.ad.ops import elementwise as E
 from gradcli.ad.ops import math as M
 from gradcli.ad.registry import Rule
-from gradcli.ad.rules.base import elementwise, is_tensor, need, no_derivative, register, tan2
+from gradcli.ad.rules.base import (
+    elementwise,
+    is_tensor,
+    need,
+    no_derivative,
+    register,
+    second_first,
+    tan2,
+)
 from gradcli.errors import GdRuntimeError
 
 _2_SQRTPI = 2.0 / math.sqrt(math.pi)
@@ -95,7 +103,9 @@ def _sinc_backward(g: Tensor, x: Tensor) -> Tensor:
     # PyTorch's sinc_backward: 0 where x == 0 (sinc is flat there).
     x_pi = x * math.pi
     x_sq_pi = x * x * math.pi
-    out = g * ((x_pi * ops.cos(x_pi)) - ops.sin(x_pi)) / x_sq_pi
+    # C++ (GCC) evaluates an operator's right operand first: sin, then cos, as PyTorch.
+    sin = ops.sin(x_pi)
+    out = g * ((x_pi * ops.cos(x_pi)) - sin) / x_sq_pi
     return ops.where(x_sq_pi == 0.0, 0.0, out)
 
 
@@ -153,22 +163,23 @@ register(Rule(
     formula=("grad · b / (a² + b²)", "-grad · a / (a² + b²)")))
 register(Rule(
     "hypot", "HypotBackward0", KM.hypot,
-    lambda g, out, a, b: (g * a / out if need(a) else None, g * b / out if need(b) else None),
+    lambda g, out, a, b: second_first(g * b / out if need(b) else None,
+                                      lambda: g * a / out if need(a) else None),
     lambda ts, out, a, b: tan2(ts, lambda t: t * a / out, lambda t: t * b / out),
     kind="binary", doc="sqrt(a² + b²)", saves_out=True,
     formula=("grad · a / out", "grad · b / out")))
 register(Rule(
     "logaddexp", "LogaddexpBackward0", KM.logaddexp,
-    lambda g, out, a, b: (g / (1 + ops.exp(b - a)) if need(a) else None,
-                          g / (1 + ops.exp(a - b)) if need(b) else None),
+    lambda g, out, a, b: second_first(g / (1 + ops.exp(a - b)) if need(b) else None,
+                                      lambda: g / (1 + ops.exp(b - a)) if need(a) else None),
     lambda ts, out, a, b: tan2(ts, lambda t: t / (1 + ops.exp(b - a)),
                                lambda t: t / (1 + ops.exp(a - b))),
     kind="binary", doc="log(e^a + e^b)",
     formula=("grad / (1 + e^(b-a))", "grad / (1 + e^(a-b))")))
 register(Rule(
     "logaddexp2", "Logaddexp2Backward0", KM.logaddexp2,
-    lambda g, out, a, b: (g / (1 + ops.pow(2, b - a)) if need(a) else None,
-                          g / (1 + ops.pow(2, a - b)) if need(b) else None),
+    lambda g, out, a, b: second_first(g / (1 + ops.pow(2, a - b)) if need(b) else None,
+                                      lambda: g / (1 + ops.pow(2, b - a)) if need(a) else None),
     lambda ts, out, a, b: tan2(ts, lambda t: t / (1 + ops.pow(2, b - a)),
                                lambda t: t / (1 + ops.pow(2, a - b))),
     kind="binary", doc="log2(2^a + 2^b)",
@@ -221,8 +232,8 @@ def _xlogy_self(g: Tensor, a: Tensor, b: Any) -> Tensor:
 
 register(Rule(
     "xlogy", _xlogy_name, KM.xlogy,
-    lambda g, out, a, b: (_xlogy_self(g, a, b) if need(a) else None,
-                          g * a / b if need(b) else None),
+    lambda g, out, a, b: second_first(g * a / b if need(b) else None,
+                                      lambda: _xlogy_self(g, a, b) if need(a) else None),
     lambda ts, out, a, b: tan2(ts, lambda t: _xlogy_self(t, a, b), lambda t: t * a / b),
     kind="binary", doc="a · log(b), 0 where a = 0",
     edges=lambda name: {"XlogyBackward1": (1,), "XlogyBackward2": (0,)}.get(name, (0, 1)),
@@ -245,8 +256,8 @@ def _xlog1py_self(g: Tensor, a: Tensor, b: Any) -> Tensor:
 
 register(Rule(
     "xlog1py", _xlog1py_name, KM.xlog1py,
-    lambda g, out, a, b: (_xlog1py_self(g, a, b) if need(a) else None,
-                          g * a / (b + 1) if need(b) else None),
+    lambda g, out, a, b: second_first(g * a / (b + 1) if need(b) else None,
+                                      lambda: _xlog1py_self(g, a, b) if need(a) else None),
     lambda ts, out, a, b: tan2(ts, lambda t: _xlog1py_self(t, a, b), lambda t: t * a / (b + 1)),
     kind="binary", doc="a · log1p(b), 0 where a = 0",
     edges=lambda name: {"SpecialXlog1PyBackward1": (1,),
@@ -255,10 +266,10 @@ register(Rule(
 
 
 def _lerp_vjp(g: Tensor, out: Tensor, a: Tensor, b: Tensor, w: Any) -> tuple[Any, ...]:
-    if not is_tensor(w):
-        return (g * (1 - w) if need(a) else None, g * w if need(b) else None, None)
-    return (g * (1 - w) if need(a) else None, g * w if need(b) else None,
-            g * (b - a) if need(w) else None)
+    # PyTorch's order: end, self, weight (derivatives.yaml's keys sorted).
+    gb = g * w if need(b) else None
+    ga = g * (1 - w) if need(a) else None
+    return (ga, gb, g * (b - a) if is_tensor(w) and need(w) else None)
 
 
 def _lerp_jvp(ts: list[Any], out: Tensor, a: Tensor, b: Tensor, w: Any) -> Any:

@@ -25,6 +25,7 @@ from gradcli.ad.rules.base import (
     tan3,
     wrap,
 )
+from gradcli.ad.state import State
 
 # ---------------------------------------------------------------------------------------
 # Losses: primitives so grad_fn names match PyTorch's and the forward is stable.
@@ -244,9 +245,13 @@ register(Rule("nll_loss", lambda i, p: "NllLoss2DBackward0" if i is not None
 
 
 def _linear_vjp(g: Tensor, out: Tensor, x: Tensor, w: Tensor, b: Any) -> tuple[Any, ...]:
-    return (ops.mm(g, w) if need(x) else None,
-            ops.t(ops.mm(ops.t(x), g)) if need(w) else None,
-            g if need(b) else None)
+    # In PyTorch's order (create_graph=True makes nodes in it): addmm's mat1 (x), mat2 (wᵀ)
+    # and self (b, summed to its shape), then wᵀ's own TBackward0 transposes w's.
+    gx = ops.mm(g, w) if need(x) else None
+    gwt = ops.mm(ops.t(x), g) if need(w) else None
+    # (recording, b's sum is made here, before wᵀ's transpose; else the engine sums g)
+    gb = (ops.sum_to(g, b.shape) if State.grad_enabled else g) if need(b) else None
+    return (gx, None if gwt is None else ops.t(gwt), gb)
 
 
 def _linear_vjp_array(g: Tensor, out: Tensor, x: Tensor, w: Tensor, b: Any) -> tuple[Any, ...]:
