@@ -7,7 +7,8 @@ import contextlib
 import io
 import re
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -27,13 +28,39 @@ def gd_output(text: str) -> str:
 
 
 def torch_output(text: str) -> str:
-    """What Python with PyTorch prints for the program (the test skips without torch)."""
+    """What Python with PyTorch prints for the program (the test skips without torch).
+    PyTorch's process-wide settings the program may change are restored after it, so
+    one table's program cannot change what the next test's PyTorch prints."""
     torch = pytest.importorskip("torch")
     buf = io.StringIO()
-    with contextlib.redirect_stdout(buf), warnings.catch_warnings():
+    with contextlib.redirect_stdout(buf), warnings.catch_warnings(), _torch_settings(torch):
         warnings.simplefilter("ignore")
         exec(compile(text, "p.py", "exec"), {"torch": torch})
     return buf.getvalue()
+
+
+@contextlib.contextmanager
+def _torch_settings(torch: Any) -> Iterator[None]:
+    from torch._tensor_str import PRINT_OPTS
+    from torch.distributions import Distribution
+
+    saved = (torch.get_default_dtype(), torch.is_grad_enabled(),
+             torch.get_float32_matmul_precision(), torch.are_deterministic_algorithms_enabled(),
+             torch.is_deterministic_algorithms_warn_only_enabled(), torch.is_anomaly_enabled(),
+             torch.is_anomaly_check_nan_enabled(), Distribution._validate_args,
+             dict(vars(PRINT_OPTS)))
+    try:
+        yield
+    finally:
+        (dtype, grad, precision, deterministic, warn_only, anomaly, check_nan, validate,
+         printing) = saved
+        torch.set_default_dtype(dtype)
+        torch.set_grad_enabled(grad)
+        torch.set_float32_matmul_precision(precision)
+        torch.use_deterministic_algorithms(deterministic, warn_only=warn_only)
+        torch.set_anomaly_enabled(anomaly, check_nan)
+        Distribution.set_default_validate_args(validate)
+        vars(PRINT_OPTS).update(printing)
 
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
