@@ -309,7 +309,10 @@ def unwrap_for_tensor(data: Any) -> Any:
     if type(data) is ArrayValue:
         return data.value
     if type(data) in (list, tuple) and any(type(x) in (ArrayValue, list, tuple) for x in data):
+        # a one-element array is a scalar of its dtype (a tensor, as item() takes it); a
+        # longer one is a nested sequence PyTorch stacks (the array itself)
         return type(data)(
-            tensor_from_array(np.asarray(x.value)) if type(x) is ArrayValue
+            (tensor_from_array(np.asarray(x.value)) if np.size(x.value) == 1
+             else np.asarray(x.value)) if type(x) is ArrayValue
             else unwrap_for_tensor(x) for x in data)
     return data

@@ -45,3 +45,5 @@ sample("torch.randint", 10, (5,), seed=4)
 sample("torch.randint", 3, 10, (2, 3), dtype="torch.float64", seed=5)
 sample("torch.rand", 17, dtype="torch.float64", seed=6)
 sample("torch.randn", 17, seed=7)
+untested("Tensor.pin_memory",
+         "a CPU build's RuntimeError (no accelerator): tests/test_r15_tensor.py")

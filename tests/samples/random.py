@@ -30,3 +30,5 @@ sample("Tensor.log_normal_", X("mn"), 0.0, 0.5, seed=0)
 sample("Tensor.geometric_", X("mn"), 0.3, seed=0)
 sample("torch.poisson", X("mn", domain="positive"), seed=0)
 sample("torch.poisson", X("mn", domain=lambda rng, s: rng.uniform(8.0, 40.0, s)), seed=1)
+sample("torch.binomial", X("mn", domain=lambda rng, s: rng.integers(1, 20, s).astype(float),
+                           grad=False), X("mn", domain="prob", grad=False), seed=0, grad=False)

@@ -190,6 +190,8 @@ def _infer_dtype(data: Any) -> np.dtype:
                 walk(e)
         elif type(v) is Tensor:
             found.append(v.array.dtype)
+        elif type(v) is np.ndarray:  # a numpy array inside the list: its dtype
+            found.append(v.dtype)
         elif isinstance(v, bool):
             found.append(dtypes.boolean)
         elif isinstance(v, int):
