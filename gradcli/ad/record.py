@@ -27,6 +27,7 @@ from gradcli.ad.graph import (
 )
 from gradcli.ad.kernels import TorchError
 from gradcli.ad.kernels.elementwise import WEAK_NUMBERS
+from gradcli.ad.kernels.iteration import reorder_dimensions
 from gradcli.ad.registry import RULES
 from gradcli.ad.state import (
     MEMORY_CHECK_BYTES,
@@ -65,7 +66,7 @@ def input_layout(x: ndarray, out: Any) -> Any:
     dims = sorted((s, n) for n, s in zip(x.shape, x.strides, strict=True) if n != 1)
     for stride, size in dims:
         if stride != step:  # gaps or a broadcast: the reordered dims' own layout
-            axes = _iterator_axes(x.shape, x.strides)  # slowest first
+            axes = reorder_dimensions(x.shape, [x.strides])[::-1]  # slowest first
             laid = np.empty([x.shape[d] for d in axes], out.dtype).transpose(np.argsort(axes))
             break
         step *= size
@@ -75,32 +76,6 @@ def input_layout(x: ndarray, out: Any) -> Any:
         return out
     laid[...] = out
     return laid
-
-
-def _iterator_axes(shape: tuple[int, ...], strides: tuple[int, ...]) -> list[int]:
-    """TensorIterator's reorder_dimensions for one input: its dims ordered by stride (an
-    insertion sort from the last dim, fastest first; a broadcast stride of 0 compares with
-    nothing; equal strides put the smaller size first), returned slowest first."""
-    perm = list(range(len(shape) - 1, -1, -1))
-
-    def swap(d0: int, d1: int) -> int:
-        s0, s1 = strides[d0], strides[d1]
-        if s0 == 0 or s1 == 0:
-            return 0
-        if s0 != s1:
-            return -1 if s0 < s1 else 1
-        return 1 if shape[d0] > shape[d1] else 0
-
-    for i in range(1, len(perm)):
-        d1 = i
-        for d0 in range(i - 1, -1, -1):
-            c = swap(perm[d0], perm[d1])
-            if c > 0:
-                perm[d0], perm[d1] = perm[d1], perm[d0]
-                d1 = d0
-            elif c < 0:
-                break
-    return perm[::-1]
 
 
 def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> Tensor:

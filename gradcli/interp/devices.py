@@ -15,7 +15,7 @@ from typing import Any
 from gradcli.ad import dtypes, ops
 from gradcli.ad.identity import object_repr
 from gradcli.ad.kernels.messages import c_type_name
-from gradcli.ad.ops.creation import check_device, device_kind, parse_device, torch_error
+from gradcli.ad.ops.devices import check_device, device_kind, parse_device, torch_error
 from gradcli.ad.rng import Generator
 from gradcli.ad.state import warn
 from gradcli.ad.tensor import Tensor

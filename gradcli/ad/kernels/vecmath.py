@@ -32,6 +32,7 @@ from gradcli.ad.kernels.doubleword import (
     sub_ww,
 )
 from gradcli.ad.kernels.fused import fma
+from gradcli.ad.kernels.iteration import reorder_dimensions
 
 ndarray = np.ndarray
 _F32 = np.dtype(np.float32)
@@ -488,28 +489,7 @@ def _iteration(shape: tuple[int, ...], strides: list[tuple[int, ...]]) -> tuple[
     strides (reorder_dimensions: a broadcast stride defers to the next operand, equal
     strides put the smaller dim inside), then merged where contiguous (coalesce)."""
     ndim = len(shape)
-    perm = list(range(ndim - 1, -1, -1))
-
-    def should_swap(d0: int, d1: int) -> int:
-        for st in strides:
-            s0, s1 = st[d0], st[d1]
-            if s0 == 0 or s1 == 0:
-                continue
-            if s0 != s1:
-                return -1 if s0 < s1 else 1
-            if shape[d0] > shape[d1]:
-                return 1
-        return 0
-
-    for i in range(1, ndim):
-        d1 = i
-        for d0 in range(i - 1, -1, -1):
-            c = should_swap(perm[d0], perm[d1])
-            if c > 0:
-                perm[d0], perm[d1] = perm[d1], perm[d0]
-                d1 = d0
-            elif c < 0:
-                break
+    perm = reorder_dimensions(shape, strides)
     inner, inner_strides = 1, [0] * len(strides)
     for k, d in enumerate(perm):
         if k == 0 or inner == 1:

@@ -14,6 +14,7 @@ import numpy as np
 from gradcli.ad import dtypes
 from gradcli.ad.graph import Tensor
 from gradcli.ad.inplace import record_inplace
+from gradcli.ad.kernels.iteration import reorder_dimensions
 from gradcli.ad.kernels.messages import scalar_name
 from gradcli.ad.ops.creation import (
     _as_tensor,
@@ -281,24 +282,8 @@ def _memory_order(draw: Any, arr: Any) -> Any:
     are ATen's infer_dense_strides of x's (a transposed input gets its noise transposed)."""
     if arr.ndim < 2 or arr.flags.c_contiguous:
         return draw(arr.shape)
-    sizes, strides = arr.shape, arr.strides
-
-    def swap(d0: int, d1: int) -> int:  # 1: d0 goes after d1 (a 0 stride stays put)
-        s0, s1 = strides[d0], strides[d1]
-        if s0 == 0 or s1 == 0 or s0 < s1:
-            return 0 if s0 == 0 or s1 == 0 else -1
-        return 1 if s0 > s1 or sizes[d0] > sizes[d1] else 0
-
-    perm = list(range(arr.ndim - 1, -1, -1))  # innermost first
-    for i in range(1, arr.ndim):
-        d1 = i
-        for d0 in range(i - 1, -1, -1):
-            c = swap(perm[d0], perm[d1])
-            if c > 0:
-                perm[d0], perm[d1] = perm[d1], perm[d0]
-                d1 = d0
-            elif c < 0:
-                break
+    sizes = arr.shape
+    perm = reorder_dimensions(sizes, [arr.strides])  # innermost first
     order = perm[::-1]  # outermost first
     return draw(tuple(sizes[d] for d in order)).transpose(np.argsort(order))
 
