@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 
 from gradcli.ad.tensor_str import (
     TensorFormatError,
-    format_grad_fn,
     format_spec,
     format_tensor,
     format_tensor_spec,
@@ -150,8 +149,7 @@ def test_golden_format_value() -> None:
     assert format_value((grid,), fake_repr) == "(tensor([[1., 1.],\n        [1., 1.]]),)"
 
 
-def test_golden_format_spec_and_grad_fn() -> None:
-    assert format_grad_fn("MulBackward0") == "<MulBackward0 object>"
+def test_golden_format_spec() -> None:
     assert format_spec(0.5, ".3f") == "0.500"
     assert format_tensor_spec(np.float32(28.0), "float32", ".3f") == "28.000"
     assert format_tensor_spec(np.float32(0.1), "float32", "") == "0.10000000149011612"

@@ -252,7 +252,32 @@ class _Transformed(Distribution):
         return self.transform(self.base.rsample(sample_shape))
 
 
-class HalfNormal(_Transformed):
+class Folded:
+    """What a distribution folded at 0 from a base symmetric about 0 computes from the base,
+    as PyTorch's HalfNormal and HalfCauchy do (density doubled on x >= 0, ...)."""
+
+    __slots__ = ()
+    base: Any
+    validate: Any
+    validate_sample: Any
+
+    def log_prob_of(self, value: Any) -> Tensor:
+        log_prob = self.base.log_prob(value) + math.log(2)
+        return T["torch.where"](value >= 0, log_prob, -math.inf)
+
+    def cdf(self, value: Any) -> Tensor:
+        if self.validate:
+            self.validate_sample(value)
+        return 2 * self.base.cdf(value) - 1
+
+    def icdf(self, value: Any) -> Tensor:
+        return self.base.icdf((value + 1) / 2)
+
+    def entropy(self) -> Tensor:
+        return self.base.entropy() - math.log(2)
+
+
+class HalfNormal(Folded, _Transformed):
     """HalfNormal(scale): |Normal(0, scale)|."""
 
     __slots__ = ()
@@ -281,20 +306,6 @@ class HalfNormal(_Transformed):
     def variance(self) -> Tensor:
         return self.params["scale"].pow(2) * (1 - 2 / math.pi)
 
-    def log_prob_of(self, value: Any) -> Tensor:
-        log_prob = self.base.log_prob(value) + math.log(2)
-        return T["torch.where"](value >= 0, log_prob, -math.inf)
-
-    def cdf(self, value: Any) -> Tensor:
-        if self.validate:
-            self.validate_sample(value)
-        return 2 * self.base.cdf(value) - 1
-
-    def icdf(self, value: Any) -> Tensor:
-        return self.base.icdf((value + 1) / 2)
-
-    def entropy(self) -> Tensor:
-        return self.base.entropy() - math.log(2)
 
 
 class LogNormal(_Transformed):

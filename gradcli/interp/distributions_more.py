@@ -43,6 +43,7 @@ from gradcli.interp.distributions_extra import (
     NONNEGATIVE,
     Cauchy,
     Exponential,
+    Folded,
     _shape_of,
     _sum_rightmost,
 )
@@ -301,7 +302,7 @@ class Pareto(_TransformedChain):
         return (self.params["scale"] / alpha).log() + (1 + alpha.reciprocal())
 
 
-class HalfCauchy(_TransformedChain):
+class HalfCauchy(Folded, _TransformedChain):
     """HalfCauchy(scale): |Cauchy(0, scale)|."""
 
     __slots__ = ()
@@ -330,20 +331,6 @@ class HalfCauchy(_TransformedChain):
     def variance(self) -> Tensor:
         return self.base.variance()
 
-    def log_prob_of(self, value: Any) -> Tensor:
-        log_prob = self.base.log_prob(value) + math.log(2)
-        return T["torch.where"](value >= 0, log_prob, -math.inf)
-
-    def cdf(self, value: Any) -> Tensor:
-        if self.validate:
-            self.validate_sample(value)
-        return 2 * self.base.cdf(value) - 1
-
-    def icdf(self, value: Any) -> Tensor:
-        return self.base.icdf((value + 1) / 2)
-
-    def entropy(self) -> Tensor:
-        return self.base.entropy() - math.log(2)
 
 
 # -- Binomial and Multinomial -----------------------------------------------------------------
