@@ -74,3 +74,15 @@ def test_slice_backward_copies_a_signed_zero() -> None:
                 "tensor([[0., 0., 0.],\n        [0., 0., 0.]])\n")
     assert gd_output(program) == expected
     assert torch_output(program) == expected
+
+
+def test_a_number_to_a_0d_tensors_power_stays_0d() -> None:
+    # pow(Scalar, Tensor)'s contiguous copy made a 0-d result 1-d (np.ascontiguousarray):
+    # its gradient then summed back (SumBackward0 where PyTorch has MulBackward0)
+    program = ("import torch\nx = torch.tensor(1.5, requires_grad=True)\ny = 2 ** x\n"
+               "g, = torch.autograd.grad(y, x, create_graph=True)\n"
+               "print(y, y.shape, g, g.grad_fn.name())\n")
+    expected = ("tensor(2.8284, grad_fn=<PowBackward2>) torch.Size([]) "
+                "tensor(1.9605, grad_fn=<MulBackward0>) MulBackward0\n")
+    assert gd_output(program) == expected
+    assert torch_output(program) == expected

@@ -349,7 +349,9 @@ def pow(a: Any, b: Any) -> Any:
         out = VM.kernel_loop(lambda M, x, y: M.pow(x, y), np.asarray(_cast(a, rt), rt),
                              np.asarray(_cast(b, rt), rt))
         # pow(Scalar, Tensor) allocates its output contiguous, not in the walk's order
-        return out if type(a) is ndarray else np.ascontiguousarray(out)
+        # (np.ascontiguousarray would make a 0-d result 1-d: a 0-d one is contiguous)
+        return out if type(a) is ndarray or out.flags.c_contiguous else \
+            np.ascontiguousarray(out)
     return np.asarray(np.power(_cast(a, rt), _cast(b, rt)), dtype=rt)
 
 
