@@ -982,6 +982,7 @@ def cli_cases(draw: st.DrawFn) -> CliCase:
 #: Class (h)'s printed quantities: activations as whole lists, losses as .item().
 LOSS_PRINTS = [
     "print(torch.softmax(x, -1).tolist())", "print(F.softmax(x, dim=1).sum().item())",
+    "print(torch.log_softmax(x, -1).tolist())", "print(F.log_softmax(x, 0).tolist())",
     "print(torch.sigmoid(x).tolist())", "print(F.silu(x).tolist())",
     "print(F.cross_entropy(x, y).item())", "print(F.cross_entropy(x, y, reduction='sum').item())",
     "print(F.nll_loss(torch.log_softmax(x, 1), y).item())",
@@ -992,21 +993,35 @@ LOSS_PRINTS = [
     "print(F.logsigmoid(x).tolist())", "print(F.gelu(x, approximate='tanh').tolist())",
     "print(torch.sinh(x).tolist(), torch.cosh(x).tolist())", "print(torch.expm1(x).tolist())",
     "print(F.hardsigmoid(x).tolist())", "print(torch.exp2(x).tolist())",
+    # the losses' values with soft targets t, and their gradients (r16: BCE's C library
+    # logf/log1pf and its backward's division by n)
+    "print(F.binary_cross_entropy(torch.sigmoid(x), t).item())",
+    "print(grad(F.binary_cross_entropy(torch.sigmoid(xr), t), xr)[0].tolist())",
+    "print(grad(F.binary_cross_entropy_with_logits(xr, t), xr)[0].tolist())",
+    "print(grad(F.cross_entropy(xr, y, label_smoothing=0.1), xr)[0].tolist())",
+    "print(grad(F.kl_div(F.log_softmax(xr, 1), F.softmax(t, 1), reduction='batchmean'), "
+    "xr)[0].tolist())",
+    "print(grad(F.poisson_nll_loss(xr, t), xr)[0].tolist())",
+    "print(grad(F.huber_loss(xr, t, delta=0.5), xr)[0].tolist())",
+    "print(grad(F.smooth_l1_loss(xr, t, beta=0.3), xr)[0].tolist())",
+    "print(grad(F.mse_loss(xr, t), xr)[0].tolist())",
 ]
 
 
 @st.composite
 def loss_programs(draw: st.DrawFn) -> str:
-    """Class (h): softmax, sigmoid, silu, the classification losses and the activations of
-    seeded random logits, printed whole (`.item()`, `.tolist()`): PyTorch's values to the
-    last bit, at every size (the vector loop and its scalar tail)."""
+    """Class (h): softmax, sigmoid, silu, the losses (and their gradients) and the
+    activations of seeded random logits, printed whole (`.item()`, `.tolist()`): PyTorch's
+    values to the last bit, at every size (the vector loop and its scalar tail)."""
     dtype = draw(st.sampled_from(["torch.float32", "torch.float64"]))
     rows, n = draw(st.integers(1, 70)), draw(st.integers(2, 40))
     scale = draw(st.sampled_from(["1", "3", "10"]))
     lines = ["import torch", "import torch.nn.functional as F",
              f"torch.manual_seed({draw(st.integers(0, 10_000))})",
              f"x = torch.randn({rows}, {n}, dtype={dtype}) * {scale}",
-             f"y = torch.randint(0, {n}, ({rows},))"]
+             f"y = torch.randint(0, {n}, ({rows},))",
+             "t = torch.rand_like(x)", "xr = x.clone().requires_grad_()",
+             "grad = torch.autograd.grad"]
     lines += draw(st.lists(st.sampled_from(LOSS_PRINTS), min_size=1, max_size=3, unique=True))
     return "\n".join(lines) + "\n"
 

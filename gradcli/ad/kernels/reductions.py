@@ -632,4 +632,4 @@ def log_softmax(x: ndarray, dim: int) -> Any:
     if x.ndim == 0:
         return x - x
     s, _, total = _exp_and_sum(x, dim)
-    return s - wide(np.log, total)
+    return s - VM.vlog(total)

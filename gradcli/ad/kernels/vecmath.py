@@ -340,6 +340,22 @@ def vlog1p(d: ndarray) -> ndarray:
         return r
 
 
+def vlog(d: ndarray) -> ndarray:
+    """Vectorized<T>::log: SLEEF's logf8_u10 / logd4_u10 (its log_u1): _log_tail of
+    x = (m - 1)/(m + 1), m the mantissa in [0.75, 1.5) (subnormal d scaled by 2^64 first).
+    PyTorch's softmax kernels take their logs with it (torch.log itself is MKL's)."""
+    t_ = d.dtype.type
+    with np.errstate(all="ignore"):
+        tiny = d < t_(np.finfo(d.dtype).tiny)
+        scaled = np.where(tiny, d * t_(2.0 ** 64), d)
+        e = _exponent(scaled)
+        m = _scale_bits(scaled, -e)
+        r = _log_tail(np.where(tiny, e - 64, e), *div_ww(*add2(t_(-1), m), *add2(t_(1), m)))
+        r = np.where(d == np.inf, t_(np.inf), r)
+        r = np.where((d < 0) | np.isnan(d), _nan(d.dtype) if d.dtype == _F32 else t_(np.nan), r)
+        return np.where(d == 0, t_(-np.inf), r)
+
+
 _EXPK_POLY = (2.51069683420950419527139e-08, 2.76286166770270649116855e-07,
               2.75572496725023574143864e-06, 2.48014973989819794114153e-05,
               0.000198412698809069797676111, 0.0013888888939977128960529,

@@ -98,8 +98,9 @@ register(Rule(
 
 
 def _bce_dx(x: Tensor, y: Tensor) -> Tensor:
-    # PyTorch's binary_cross_entropy_backward: (x - y) / max((1 - x) x, EPS).
-    return (x - y) / ops.clamp((1 - x) * x, min=1e-12)
+    # PyTorch's binary_cross_entropy_backward: (x - y) / max((1 - x) x, EPS), EPS the
+    # float 1e-12 (kernels/nn._BCE_EPSILON)
+    return (x - y) / ops.clamp((1 - x) * x, min=9.999999960041972e-13)
 
 
 def _bce_dy(x: Tensor) -> Tensor:
