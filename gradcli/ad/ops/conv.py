@@ -23,7 +23,7 @@ from gradcli.ad.ops.linalg import matmul
 from gradcli.ad.ops.nn import pad
 from gradcli.ad.ops.reductions import max as _max
 from gradcli.ad.ops.reductions import mean, sum
-from gradcli.ad.ops.shape import reshape, squeeze, stack, unsqueeze
+from gradcli.ad.ops.shape import reshape, squeeze, stack, unbind, unsqueeze
 from gradcli.ad.ops.surface import SURFACE, expose
 from gradcli.errors import GdRuntimeError
 
@@ -60,15 +60,22 @@ def _batched(input: Tensor, n: int, op: str) -> tuple[Tensor, bool]:
 
 
 def _windows(x: Tensor, kernel: tuple[int, ...], stride: tuple[int, ...],
-             dilation: tuple[int, ...], out: tuple[int, ...]) -> Tensor:
-    """(N, C, *kernel, *out): x's sliding windows over its last len(kernel) dims."""
+             dilation: tuple[int, ...], out: tuple[int, ...], cells_last: bool = False
+             ) -> Tensor:
+    """(N, C, *kernel, *out): x's sliding windows over its last len(kernel) dims; with
+    cells_last (N, C, *out, *kernel), whose gradient adds into each input cell in the
+    order of the outputs, as PyTorch's pooling backward kernels do."""
     n = len(kernel)
     index: list[Any] = [slice(None), slice(None)]
     for i in range(n):
         rows = (np.arange(kernel[i])[:, None] * dilation[i]
                 + np.arange(out[i])[None, :] * stride[i]).astype(np.int64)
         shape = [1] * (2 * n)
-        shape[i], shape[n + i] = kernel[i], out[i]
+        if cells_last:
+            shape[i], shape[n + i] = out[i], kernel[i]
+            rows = rows.T
+        else:
+            shape[i], shape[n + i] = kernel[i], out[i]
         index.append(tensor_from_array(rows.reshape(shape)))
     return getitem(x, tuple(index))
 
@@ -177,19 +184,20 @@ def _pool_setup(input: Tensor, kernel_size: Any, stride: Any, padding: Any, dila
 
 def _pool_windows(x: Tensor, k: tuple[int, ...], s: tuple[int, ...], d: tuple[int, ...],
                   out: tuple[int, ...], pads: list[tuple[int, int]], fill: float) -> Tensor:
-    """(N, C, window cells, *out): the windows of x padded with fill."""
+    """(N, C, *out, window cells): the windows of x padded with fill, each window's cells
+    in row-major order."""
     flat = [v for pair in reversed(pads) for v in pair]
     if any(flat):
         x = pad(x, flat, value=fill)
-    w = _windows(x, k, s, d, out)
-    return reshape(w, (w.shape[0], w.shape[1], -1, *out))
+    w = _windows(x, k, s, d, out, cells_last=True)
+    return reshape(w, (w.shape[0], w.shape[1], *out, -1))
 
 
 def _max_pool(input: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
               ceil_mode: bool, return_indices: bool, n: int) -> Tensor:
     x, batched, k, s, d, out, pads = _pool_setup(input, kernel_size, stride, padding,
                                                  dilation, ceil_mode, n, f"max_pool{n}d")
-    y = _max(_pool_windows(x, k, s, d, out, pads, -math.inf), 2)[0]
+    y = _max(_pool_windows(x, k, s, d, out, pads, -math.inf), -1)[0]
     return _named(y if batched else squeeze(y, 0), "MaxPool2DWithIndicesBackward0")
 
 
@@ -219,11 +227,22 @@ def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
                      return_indices, 2)
 
 
+def _sum_cells(windows: Tensor) -> Tensor:
+    """Σ over the window cells (the last dim) one after another from +0, in the window's
+    row-major order, as PyTorch's avg_pool kernels add them (a sum reduces pairwise: 3×3
+    windows differed in the last bit; padding's zero cells change no sum from +0)."""
+    cells = unbind(windows, -1)
+    total = add(cells[0], 0.0)
+    for cell in cells[1:]:
+        total = add(total, cell)
+    return total
+
+
 def _avg_pool(input: Tensor, kernel_size: Any, stride: Any, padding: Any, ceil_mode: bool,
               count_include_pad: bool, divisor_override: Any, n: int) -> Tensor:
     x, batched, k, s, d, out, pads = _pool_setup(input, kernel_size, stride, padding, 1,
                                                  ceil_mode, n, f"avg_pool{n}d")
-    total = sum(_pool_windows(x, k, s, d, out, pads, 0.0), 2)
+    total = _sum_cells(_pool_windows(x, k, s, d, out, pads, 0.0))
     if divisor_override is not None:
         y = div(total, float(divisor_override))
     else:
@@ -233,7 +252,7 @@ def _avg_pool(input: Tensor, kernel_size: Any, stride: Any, padding: Any, ceil_m
                  for i in range(n)]
         mask_pads = [(0, b - a) for a, b in pads] if count_include_pad else pads
         ones = tensor_from_array(np.ones((1, 1, *sizes), x.array.dtype))
-        y = div(total, sum(_pool_windows(ones, k, s, d, out, mask_pads, 0.0), 2))
+        y = div(total, sum(_pool_windows(ones, k, s, d, out, mask_pads, 0.0), -1))
     return _named(y if batched else squeeze(y, 0), "AvgPool2DBackward0")
 
 

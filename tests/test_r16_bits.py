@@ -1,4 +1,4 @@
-"""Round 16's loss and log_softmax bits (fuzz class h, extended to the losses' gradients
+"""Round 16's loss, log_softmax and pooling bits (fuzz class h, extended to the losses' gradients
 and log_softmax's values, found them):
 
 - binary_cross_entropy's kernel is a scalar loop calling std::log and std::log1p: in
@@ -7,7 +7,9 @@ and log_softmax's values, found them):
   1e-12 (9.9999999600419e-13), in float64 too;
 - log_softmax takes the log of its sums with SLEEF's vectorised log (Vectorized::log),
   not the correctly rounded one, along every dim (cross_entropy's gradient with label
-  smoothing sees it).
+  smoothing sees it);
+- avg_pool adds each window's cells one after another (a 3×3 window's sum was pairwise),
+  and both poolings' gradients add into an input cell in the order of the outputs.
 """
 
 from __future__ import annotations
@@ -92,6 +94,36 @@ print(x.grad.tolist())
       '[0.007895052433013916, -0.005363682750612497, -0.4555433988571167, '
       '-0.0055555556900799274, 0.4777427613735199, -0.00555555522441864, '
       '-0.005326953716576099, -0.0055555556900799274, -0.00273705436848104]]\n')),
+    ('pooling_sums_and_gradients_in_pytorchs_order', '''\
+import torch
+import torch.nn.functional as F
+torch.manual_seed(1)
+x = torch.randn(1, 1, 6, 6).requires_grad_()
+print(F.avg_pool2d(x, 3, stride=2, padding=1).flatten().tolist())
+a = F.avg_pool2d(x, 3, stride=1, padding=1)
+(a * torch.linspace(0.1, 3.6, 36).view(a.shape)).sum().backward()
+print(x.grad.flatten().tolist())
+y = (x.detach() * 2).round().requires_grad_()
+m = F.max_pool2d(y, 3, stride=1, padding=1)
+(m * torch.linspace(0.1, 3.6, 36).view(m.shape)).sum().backward()
+print(y.grad.flatten().tolist())
+''',
+     ('[-0.5405218601226807, -0.5590240955352783, -0.3382098376750946, '
+      '-0.025044629350304604, 0.08994399756193161, -0.26579612493515015, '
+      '-0.09056807309389114, 0.40673935413360596, '
+      '0.29620641469955444]\n[0.19999998807907104, 0.3333333134651184, 0.4000000059604645, '
+      '0.46666666865348816, 0.5333333611488342, 0.3777778148651123, 0.5, '
+      '0.800000011920929, 0.9000000357627869, 1.0, 1.100000023841858, 0.7666667103767395, '
+      '0.8999999761581421, 1.399999976158142, 1.5, 1.600000023841858, 1.6999999284744263, '
+      '1.1666666269302368, 1.2999999523162842, 2.0, 2.0999999046325684, '
+      '2.1999998092651367, 2.299999952316284, 1.5666667222976685, 1.6999999284744263, '
+      '2.5999999046325684, 2.700000047683716, 2.799999952316284, 2.9000000953674316, '
+      '1.966666579246521, 1.2666666507720947, 1.9333332777023315, 2.0, 2.066666603088379, '
+      '2.133333206176758, 1.4444444179534912]\n[0.0, 0.10000000149011612, '
+      '0.20000000298023224, 0.0, 1.8000000715255737, 0.0, 0.0, 0.0, 0.0, '
+      '6.600000381469727, 0.0, 0.0, 0.0, 8.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, '
+      '1.8000000715255737, 0.0, 0.0, 0.0, 4.099999904632568, 0.0, 26.100000381469727, '
+      '0.0, 5.599999904632568, 0.0, 11.800000190734863, 0.0, 0.0, 0.0]\n')),
 ]
 
 test_gd_prints_the_literal, test_the_literal_is_what_pytorch_prints = literal_table(CASES)
