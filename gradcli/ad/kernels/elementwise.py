@@ -485,16 +485,19 @@ def sigmoid(x: ndarray) -> Any:
         x = dtypes.as_default_float(x)
     one = x.dtype.type(1)
     with np.errstate(over="ignore"):
-        e = vec_exp(np.negative(x, out=ARRAY_OUT))
+        e = vec_exp(x, negate=True)
     return np.divide(one, np.add(one, e, out=ARRAY_OUT), out=ARRAY_OUT)
 
 
-def vec_exp(x: ndarray) -> Any:
-    """exp as a PyTorch elementwise kernel of Vectorized<T>::exp gives it (sigmoid,
-    silu): SLEEF's exp on the elements in whole pairs of vectors, the C library's on the
-    rest (vecmath.kernel_loop)."""
+def vec_exp(x: ndarray, negate: bool = False) -> Any:
+    """exp(x) (exp(-x) if negate) as a PyTorch elementwise kernel of Vectorized<T>::exp
+    gives it (sigmoid, silu): SLEEF's exp on the elements in whole pairs of vectors, the C
+    library's on the rest (vecmath.kernel_loop), which of them by x's layout (a strided x
+    takes the scalar loop: negate here, not before, which would make a contiguous copy)."""
     if x.dtype.kind != "f" or x.dtype.itemsize < 4:
-        return exp(x)
+        return exp(np.negative(x, out=ARRAY_OUT) if negate else x)
+    if negate:
+        return VM.kernel_loop(lambda m, a: m.exp(np.negative(a, out=ARRAY_OUT)), x)
     return VM.kernel_loop(lambda m, a: m.exp(a), x)
 
 
@@ -509,10 +512,11 @@ def neg(x: ndarray) -> Any:
 
 
 def relu(x: ndarray) -> Any:
-    """max(x, 0), keeping the dtype."""
+    """max(x, 0), keeping the dtype: ATen's clamp_min(x, 0), which keeps -0.0 (std::max
+    and the vector max return x where x == 0) and NaN."""
     if x.dtype == _BOOL:
         raise TorchError("Boolean inputs not supported for relu")
-    return np.maximum(x, np.zeros((), x.dtype))
+    return np.maximum(np.zeros((), x.dtype), x)  # (numpy's gives the second of equals)
 
 
 def abs(x: ndarray) -> Any:
@@ -524,7 +528,10 @@ def abs(x: ndarray) -> Any:
 
 def sign(x: ndarray) -> Any:
     """Sign of x (bool stays bool)."""
-    return x.copy() if x.dtype == dtypes.boolean else np.sign(x)
+    if x.dtype.kind != "f":
+        return x.copy() if x.dtype == dtypes.boolean else np.sign(x)
+    # ATen's (0 < x) - (x < 0): 0 for NaN (numpy's sign keeps the NaN)
+    return np.subtract(x > 0, x < 0, dtype=x.dtype)
 
 
 def floor(x: ndarray) -> Any:
