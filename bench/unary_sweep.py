@@ -8,6 +8,15 @@ extremes, subnormals, overflow thresholds), n chosen not a multiple of any vecto
 so the scalar tail is exercised; then the same values at length 37 (mostly tail) and as
 a strided view (every other element). Prints the elements that differ per function,
 dtype and layout. Needs torch (the `compare` extra); run from the tree's root.
+
+What still differs here (round 16, AVX2 machine): the functions ATen hands to Intel MKL's
+VML (vml.h's IMPLEMENT_VML_MKL: tan, asin, acos, atan, tanh, exp, log, log10, erf, erfc,
+erfinv, sqrt float64, sin/cos float64) and those built on them (logit of dense inputs,
+special.ndtr, tanhshrink). MKL is closed; gradcli rounds the double function. Measured
+shapes of MKL's float32 error: tan's is smooth in x (a relative error up to 2.8e-8, zero
+at 0, ~6.8e-7·x² near it: a low-degree approximation evaluated in double, recoverable as
+vmltrig.py recovered sin/cos); exp's looks like noise of float32 arithmetic (no smooth
+function of the reduced argument for tables of 1 to 256 entries explains its signs).
 """
 
 from __future__ import annotations

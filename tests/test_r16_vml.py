@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from pyrun import gd_output, torch_output
 
-from gradcli.ad.kernels import libm_erf
+from gradcli.ad.kernels import libm_erf, vmltrig
 from gradcli.ad.kernels import math as KM
 from gradcli.ad.kernels import vecmath as VM
 
@@ -74,6 +74,33 @@ def test_vector_log_special_values() -> None:
         assert same.all(), (got, want)
 
 
+# float32 whose tan PyTorch (MKL's vsTan) gives otherwise than the double tan rounded
+_TAN_X = (0x3F6A3E04, 0x3EEA09F9, 0xBF4BE56B, 0xBEA54435, 0xBFA8A6DA, 0xBF516B5C, 0x3F6B2C62,
+          0x3F6595E5, 0x3CADB4E3, 0x3FA65BA4, 0xBECAEF68, 0xBF479379)
+_TAN_Y = (0x3FA65E4C, 0x3EFBD3EC, 0xBF82DDB7, 0xBEAB4185, 0xC07755D4, 0xBF88A485, 0x3FA7A059,
+          0x3FA04022, 0x3CADBB8E, 0x40663DC0, 0xBED6467D, 0xBF7D0B9F)
+
+
+def test_tan32_stored_bits() -> None:
+    x = np.array(_TAN_X, np.uint32).view(np.float32)
+    assert vmltrig.tan32(x).view(np.uint32).tolist() == list(_TAN_Y)
+    edge = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 1e30, -8192.5], np.float32)
+    got = vmltrig.tan32(edge)
+    assert got[:2].tobytes() == edge[:2].tobytes() and np.isnan(got[2:5]).all()
+    assert vmltrig.tan32(np.float32(0.7).reshape(())).shape == ()
+
+
+def test_tan32_against_torch() -> None:
+    """The fitted model of MKL's tan: at most 1 value in 2,000 differs (0.007% measured)
+    on every range up to 8192; past it the double tan rounded (0.15% measured)."""
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(16)
+    for lo, hi, most in ((-1.5, 1.5, 10), (2, 100, 10), (100, 8192, 10), (8192, 1e6, 100)):
+        x = rng.uniform(lo, hi, 20000).astype(np.float32)
+        want = torch.tan(torch.from_numpy(x)).numpy()
+        assert (vmltrig.tan32(x) != want).sum() <= most, (lo, hi)
+
+
 PROGRAMS = {
     # F.gelu of a transposed or sliced float32 tensor: PyTorch's oneDNN path takes
     # contiguous inputs only; the rest run ATen's GeluKernel (SLEEF/erff), other bits.
@@ -113,13 +140,17 @@ for dt in (torch.float32, torch.float64):
     print(torch.logit(x[:, 5]).tolist())
     print(torch.logit(x[::3, ::2], eps=0.1).view(-1).tolist()[:100])
 """,
-    # sign of NaN is 0 ((0 < x) - (x < 0)); relu and clamp_min keep -0.0 and NaN;
+    # sign of NaN is 0 ((0 < x) - (x < 0)); relu, clamp of number bounds, hardtanh and
+    # relu6 keep -0.0 (max(min, x) gives x where equal) and NaN;
     # softshrink's zeros are +0.0 in whole vectors, -0.0 (x · 0) elsewhere
     "signed_zeros": """
 for dt in (torch.float32, torch.float64):
     x = torch.tensor([float('nan'), -0.0, 0.0, -1.5, 2.0, float('-inf')] * 7, dtype=dt)
     print(torch.sign(x).tolist(), torch.sgn(x).tolist())
     print(torch.relu(x).tolist(), torch.nn.functional.relu(x).tolist())
+    print(torch.clamp(x, min=0).tolist(), x.clamp(max=0).tolist(), x.clamp(-1, 1).tolist())
+    print(torch.clamp_min(x, 0.0).tolist(), torch.clamp_max(x, -0.0).tolist())
+    print(torch.nn.functional.hardtanh(x).tolist(), torch.nn.functional.relu6(x).tolist())
     y = torch.linspace(-1, 1, 77, dtype=dt)
     print(torch.nn.functional.softshrink(y).tolist())
     print(torch.nn.functional.softshrink(y[::2]).tolist())

@@ -466,7 +466,7 @@ def _vml_sqrt(x: ndarray, out: Any = None) -> Any:
 sqrt = _float_unary(_vml_sqrt, exact=True)
 sin = _float_unary(np.sin, float32=vmltrig.sin32)
 cos = _float_unary(np.cos, float32=vmltrig.cos32)
-tan = _float_unary(np.tan)
+tan = _float_unary(np.tan, float32=vmltrig.tan32)
 # tanh as PyTorch's (MKL's vdTanh/vsTanh, closed): float32 the correctly rounded value,
 # float64 numpy's (kernels/vecmath.vtanh copies SLEEF's tanh, closer to MKL's bits, 0.7%
 # of elements differ against numpy's 21%, but its exact FMAs cost ~1000x numpy's tanh on
@@ -560,11 +560,13 @@ def clamp(x: ndarray, min: Any = None, max: Any = None) -> Any:
     if min is None and max is None:
         raise TorchError("torch.clamp: At least one of 'min' or 'max' must not be None")
     out = x
-    try:
+    try:  # a number bound keeps x where they are equal (-0.0 and 0.0: ATen's max(min, x),
+        # as numpy's, which gives the second of equals); a tensor's the bound (its vector
+        # loop's maximum(x, min))
         if min is not None:
-            out = np.maximum(out, min)
+            out = np.maximum(out, min) if type(min) is ndarray else np.maximum(min, out)
         if max is not None:
-            out = np.minimum(out, max)
+            out = np.minimum(out, max) if type(max) is ndarray else np.minimum(max, out)
     except ValueError:
         bounds = [b for b in (min, max) if b is not None]
         raise TorchError(broadcast_message_all([x, *bounds]) or "clamp: bad shapes") from None
