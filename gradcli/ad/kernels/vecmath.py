@@ -340,6 +340,21 @@ def vlog1p(d: ndarray) -> ndarray:
         return r
 
 
+def vlog(d: ndarray) -> ndarray:
+    """Vectorized<T>::log: SLEEF's logf8_u10 / logd4_u10 (xlogf_u1, xlog_u1), the mantissa
+    in [0.75, 1.5) then _log_tail; subnormals scaled by 2^64 first (logit's strided loop)."""
+    t_ = d.dtype.type
+    with np.errstate(all="ignore"):
+        tiny = d < t_(np.finfo(d.dtype).tiny)
+        s = np.where(tiny, d * t_(2.0 ** 64), d)
+        e = _exponent(s)
+        m = _scale_bits(s, -e)
+        r = _log_tail(np.where(tiny, e - 64, e), *div_ww(*add2(t_(-1), m), *add2(t_(1), m)))
+        r = np.where(d == np.inf, t_(np.inf), r)
+        r = np.where((d < 0) | np.isnan(d), _nan(d.dtype), r)
+        return np.where(d == 0, t_(-np.inf), r)
+
+
 _EXPK_POLY = (2.51069683420950419527139e-08, 2.76286166770270649116855e-07,
               2.75572496725023574143864e-06, 2.48014973989819794114153e-05,
               0.000198412698809069797676111, 0.0013888888939977128960529,
@@ -699,7 +714,8 @@ def vexp2(d: ndarray) -> ndarray:
         return np.where(d < t_(-150 if f32 else -2000), t_(0), u)
 
 
-for _name, _f in (("sinh", vsinh), ("cosh", vcosh), ("atanh", vatanh), ("exp2", vexp2)):
+for _name, _f in (("sinh", vsinh), ("cosh", vcosh), ("atanh", vatanh), ("exp2", vexp2),
+                  ("log", vlog)):
     setattr(VEC, _name, staticmethod(_f))
     setattr(LIBM, _name, _scalar(_name))
 
@@ -768,5 +784,3 @@ def dnnl_gelu_erf_backward(g: ndarray, s: ndarray) -> ndarray:
         d = fma(erf, np.float32(0.5), x * _DNNL_1_SQRTPI * q + np.float32(0.5))
         return g * d
 
-
-from gradcli.ad.kernels import veclog as _veclog  # noqa: E402,F401 - registers VEC.log
