@@ -4,7 +4,8 @@ for float64, the double ones (Python's math module is the same C library). Loade
 ctypes from the platform's libm; where a float function cannot be loaded, the double one
 rounded to float stands in. Element by element, except logf and expf: glibc's algorithms
 (Arm's optimized routines, glibc 2.28 on) written out on whole arrays, the same bits on
-every float (tests/test_clib_vector.py sweeps them against the C library's)."""
+every float (tests/test_clib_vector.py sweeps them against the C library's); and the
+double erf and erfc (kernels/libm_erf.py)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,11 @@ from typing import Any
 
 import numpy as np
 
+from gradcli.ad.kernels import libm_erf
+
 ndarray = np.ndarray
 _F32 = np.dtype(np.float32)
+_F64 = np.dtype(np.float64)
 
 
 @functools.cache
@@ -67,7 +71,13 @@ def call(name: str, *arrays: Any, dtype: Any) -> ndarray:
         if odd.any():
             out[odd] = call_scalar(name, flat[odd], dtype=_F32)
         return out.reshape(x.shape)
+    if nargs == 1 and np.dtype(dtype) == _F64 and name in _VECTOR64:
+        return getattr(libm_erf, name)(arrays[0])
     return call_scalar(name, *arrays, dtype=dtype)
+
+
+#: The double functions written out on whole arrays (kernels/libm_erf.py).
+_VECTOR64 = frozenset({"erf", "erfc"})
 
 
 #: The math module's functions that are Python's own algorithms, not the C library's

@@ -466,7 +466,7 @@ def _vml_sqrt(x: ndarray, out: Any = None) -> Any:
 sqrt = _float_unary(_vml_sqrt, exact=True)
 sin = _float_unary(np.sin, float32=vmltrig.sin32)
 cos = _float_unary(np.cos, float32=vmltrig.cos32)
-tan = _float_unary(np.tan)
+tan = _float_unary(np.tan, float32=vmltrig.tan32)
 # tanh as PyTorch's (MKL's vdTanh/vsTanh, closed): float32 the correctly rounded value,
 # float64 numpy's (kernels/vecmath.vtanh copies SLEEF's tanh, closer to MKL's bits, 0.7%
 # of elements differ against numpy's 21%, but its exact FMAs cost ~1000x numpy's tanh on
@@ -485,16 +485,19 @@ def sigmoid(x: ndarray) -> Any:
         x = dtypes.as_default_float(x)
     one = x.dtype.type(1)
     with np.errstate(over="ignore"):
-        e = vec_exp(np.negative(x, out=ARRAY_OUT))
+        e = vec_exp(x, negate=True)
     return np.divide(one, np.add(one, e, out=ARRAY_OUT), out=ARRAY_OUT)
 
 
-def vec_exp(x: ndarray) -> Any:
-    """exp as a PyTorch elementwise kernel of Vectorized<T>::exp gives it (sigmoid,
-    silu): SLEEF's exp on the elements in whole pairs of vectors, the C library's on the
-    rest (vecmath.kernel_loop)."""
+def vec_exp(x: ndarray, negate: bool = False) -> Any:
+    """exp(x) (exp(-x) if negate) as a PyTorch elementwise kernel of Vectorized<T>::exp
+    gives it (sigmoid, silu): SLEEF's exp on the elements in whole pairs of vectors, the C
+    library's on the rest (vecmath.kernel_loop), which of them by x's layout (a strided x
+    takes the scalar loop: negate here, not before, which would make a contiguous copy)."""
     if x.dtype.kind != "f" or x.dtype.itemsize < 4:
-        return exp(x)
+        return exp(np.negative(x, out=ARRAY_OUT) if negate else x)
+    if negate:
+        return VM.kernel_loop(lambda m, a: m.exp(np.negative(a, out=ARRAY_OUT)), x)
     return VM.kernel_loop(lambda m, a: m.exp(a), x)
 
 
@@ -509,10 +512,11 @@ def neg(x: ndarray) -> Any:
 
 
 def relu(x: ndarray) -> Any:
-    """max(x, 0), keeping the dtype."""
+    """max(x, 0), keeping the dtype: ATen's clamp_min(x, 0), which keeps -0.0 (std::max
+    and the vector max return x where x == 0) and NaN."""
     if x.dtype == _BOOL:
         raise TorchError("Boolean inputs not supported for relu")
-    return np.maximum(x, np.zeros((), x.dtype))
+    return np.maximum(np.zeros((), x.dtype), x)  # (numpy's gives the second of equals)
 
 
 def abs(x: ndarray) -> Any:
@@ -524,7 +528,10 @@ def abs(x: ndarray) -> Any:
 
 def sign(x: ndarray) -> Any:
     """Sign of x (bool stays bool)."""
-    return x.copy() if x.dtype == dtypes.boolean else np.sign(x)
+    if x.dtype.kind != "f":
+        return x.copy() if x.dtype == dtypes.boolean else np.sign(x)
+    # ATen's (0 < x) - (x < 0): 0 for NaN (numpy's sign keeps the NaN)
+    return np.subtract(x > 0, x < 0, dtype=x.dtype)
 
 
 def floor(x: ndarray) -> Any:
@@ -553,11 +560,13 @@ def clamp(x: ndarray, min: Any = None, max: Any = None) -> Any:
     if min is None and max is None:
         raise TorchError("torch.clamp: At least one of 'min' or 'max' must not be None")
     out = x
-    try:
+    try:  # a number bound keeps x where they are equal (-0.0 and 0.0: ATen's max(min, x),
+        # as numpy's, which gives the second of equals); a tensor's the bound (its vector
+        # loop's maximum(x, min))
         if min is not None:
-            out = np.maximum(out, min)
+            out = np.maximum(out, min) if type(min) is ndarray else np.maximum(min, out)
         if max is not None:
-            out = np.minimum(out, max)
+            out = np.minimum(out, max) if type(max) is ndarray else np.minimum(max, out)
     except ValueError:
         bounds = [b for b in (min, max) if b is not None]
         raise TorchError(broadcast_message_all([x, *bounds]) or "clamp: bad shapes") from None

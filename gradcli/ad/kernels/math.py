@@ -12,6 +12,8 @@ import numpy as np
 
 from gradcli.ad import dtypes
 from gradcli.ad.kernels import clib as C
+from gradcli.ad.kernels import elementwise as E
+from gradcli.ad.kernels import libm_erf
 from gradcli.ad.kernels import vecmath as VM
 from gradcli.ad.kernels.elementwise import _cast, _vector_unary, result_type, wide
 from gradcli.ad.kernels.fused import fma
@@ -89,14 +91,21 @@ def _map(f: Any, x: ndarray) -> ndarray:
     return np.asarray(flat, dtype=np.float64).reshape(x.shape).astype(x.dtype)
 
 
+def _libm_double(name: str, x: ndarray) -> ndarray:
+    """The C library's double function `name` (erf, erfc) of x in double, rounded to x's
+    dtype (ATen's vsErf/vsErfc of float32 are closer to this than to erff's), on whole
+    arrays (kernels/libm_erf.py)."""
+    return getattr(libm_erf, name)(x).astype(x.dtype)
+
+
 def erf(x: ndarray) -> Any:
     """The error function."""
-    return _map(math.erf, _float(x))
+    return _libm_double("erf", _float(x))
 
 
 def erfc(x: ndarray) -> Any:
     """1 - erf(x), accurate in the tails."""
-    return _map(math.erfc, _float(x))
+    return _libm_double("erfc", _float(x))
 
 
 def _erfinv1(y: float) -> float:
@@ -139,12 +148,38 @@ def erfinv(x: ndarray) -> Any:
 
 
 def logit(x: ndarray, eps: float | None = None) -> Any:
-    """log(x / (1 - x)), x clamped into [eps, 1 - eps] when eps is given."""
+    """log(x / (1 - x)), x clamped into [eps, 1 - eps] when eps is given: ATen's
+    logit_kernel. Dense inputs (TensorIterator's is_contiguous) take MKL's log of the
+    quotients (as torch.log), others its cpu_kernel_vec loop (Vectorized<T>::log, SLEEF's,
+    on whole vectors, the C library's log on the rest)."""
     x = _float(x)
-    if eps is not None:
-        x = np.clip(x, eps, 1 - eps)
+    t_ = x.dtype.type
+
+    def clamped(a: ndarray) -> ndarray:
+        if eps is None:
+            return a
+        lo = t_(eps)  # x < lo ? lo : (x > hi ? hi : x), lo and hi in the dtype
+        return np.where(a < lo, lo, np.where(a > t_(1) - lo, t_(1) - lo, a))  # NaN stays
+
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.asarray(np.log(x / (1 - x)), dtype=x.dtype)
+        if x.dtype not in (np.float32, np.float64) or _dense(x):
+            c = clamped(x)
+            return E.log(np.asarray(c / (t_(1) - c), dtype=x.dtype))
+        return VM.kernel_loop(lambda M, a: M.log(clamped(a) / (t_(1) - clamped(a))), x)
+
+
+def _dense(x: ndarray) -> bool:
+    """Whether x's elements fill its memory in some order of its dims (no gaps, no
+    overlap): TensorIterator's is_contiguous for a unary op."""
+    if x.flags.c_contiguous or x.flags.f_contiguous:
+        return True
+    expected = x.itemsize
+    for stride, size in sorted((s, n) for s, n in zip(x.strides, x.shape, strict=True)
+                               if n > 1):
+        if stride != expected:
+            return False
+        expected *= size
+    return True
 
 
 def frac(x: ndarray) -> Any:

@@ -93,7 +93,8 @@ def gelu(x: Any, approximate: str = "none") -> ndarray:
     one, half = t_(1), t_(0.5)
     if approximate == "tanh":
         return kernel_loop(lambda M, a: half * a * (one + M.tanh(_gelu_inner(a))), x)
-    if x.dtype == np.float32 and x.size > 1:  # oneDNN's (PyTorch's mkldnn path)
+    if x.dtype == np.float32 and x.size > 1 and x.flags.c_contiguous:
+        # oneDNN's (PyTorch's mkldnn path: use_mkldnn takes contiguous inputs only)
         return np.where(np.isnan(x), np.float32(np.nan), dnnl_gelu_erf(x))
     return kernel_loop(lambda M, a: a * half * (one + M.erf(a * t_(_M_SQRT1_2))), x)
 
@@ -109,7 +110,7 @@ def gelu_backward(g: Any, x: Any, approximate: str = "none") -> ndarray:
             inner_d = t_(_M_SQRT2 * _M_2_SQRTPI * 0.5) * fma(
                 np.full(a.shape, t_(3) * t_(_KAPPA)), a * a, one)
             return dy * (half * (one + th) + half * a * fma(-th, th, one) * inner_d)
-    elif x.dtype == np.float32 and x.size > 1:  # oneDNN's (~10% of elements a few bits off)
+    elif x.dtype == np.float32 and x.size > 1 and x.flags.c_contiguous:  # oneDNN's
         g = np.broadcast_to(_as(g, x), np.broadcast_shapes(np.shape(g), x.shape))
         return dnnl_gelu_erf_backward(g, np.broadcast_to(x, g.shape))
     else:
@@ -161,7 +162,7 @@ def silu(x: Any) -> ndarray:
     """x · σ(x), as PyTorch's kernel rounds it: x / (1 + exp(-x)), exp Vectorized's."""
     x = _float(x, "silu_cpu")
     with np.errstate(over="ignore"):
-        return _as(x / (x.dtype.type(1) + vec_exp(-x)), x)
+        return _as(x / (x.dtype.type(1) + vec_exp(x, negate=True)), x)
 
 
 @via_float32
@@ -252,7 +253,8 @@ def hardtanh(x: Any, min_val: float = -1.0, max_val: float = 1.0) -> ndarray:
     x = np.asarray(x)
     if x.dtype == np.bool_:
         raise not_implemented("clamp_scalar_cpu", x.dtype)
-    return _as(np.clip(x, min_val, max_val), x)
+    # ATen's clamp of number bounds: min(max, max(min, x)), x itself where equal (-0.0)
+    return _as(np.minimum(max_val, np.maximum(min_val, x)), x)
 
 
 def hardtanh_backward(g: Any, x: Any, min_val: float, max_val: float) -> ndarray:

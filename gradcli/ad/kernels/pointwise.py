@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from gradcli.ad.kernels import vecmath as VM
 from gradcli.ad.kernels.messages import TorchError, broadcast_message_all, not_implemented
 from gradcli.ad.kernels.reductions import _fma
 
@@ -107,10 +108,19 @@ def softshrink(x: ndarray, lambd: float = 0.5) -> ndarray:
     x = _floating(x, "softshrink_cpu")
     _check_lambd(x.dtype, lambd)
     lam = x.dtype.type(lambd)
-    out = np.asarray(np.where(x > lam, x - lam, np.where(x < -lam, x + lam, x * 0)),
-                     dtype=x.dtype)
-    # PyTorch's CPU loop takes 64 bytes at a time with vectors (their blend gives +0.0) and
-    # the rest one by one (x · 0: -0.0 for a negative x).
+
+    def f(M: Any, a: ndarray) -> ndarray:
+        # the vector loop's blend gives +0.0, the scalar loop's x · 0 -0.0 for a negative
+        # x (both keep NaN)
+        out = np.where(a > lam, a - lam, np.where(a < -lam, a + lam, a * 0))
+        if M is VM.VEC:
+            out[out == 0] = 0.0
+        return out
+
+    if x.dtype in (np.float32, np.float64):
+        return VM.kernel_loop(f, x)
+    # other dtypes: 64 bytes at a time with vectors, the rest one by one
+    out = np.asarray(f(None, x), dtype=x.dtype)
     flat = out.reshape(-1)
     head = flat.size - flat.size % (64 // x.dtype.itemsize)
     flat[:head][flat[:head] == 0] = 0.0

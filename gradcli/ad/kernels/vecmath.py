@@ -341,18 +341,18 @@ def vlog1p(d: ndarray) -> ndarray:
 
 
 def vlog(d: ndarray) -> ndarray:
-    """Vectorized<T>::log: SLEEF's logf8_u10 / logd4_u10 (its log_u1): _log_tail of
-    x = (m - 1)/(m + 1), m the mantissa in [0.75, 1.5) (subnormal d scaled by 2^64 first).
-    PyTorch's softmax kernels take their logs with it (torch.log itself is MKL's)."""
+    """Vectorized<T>::log: SLEEF's logf8_u10 / logd4_u10 (xlogf_u1, xlog_u1), the mantissa
+    in [0.75, 1.5) then _log_tail; subnormals scaled by 2^64 first (logit's strided loop;
+    log_softmax's logs of its sums: torch.log itself is MKL's)."""
     t_ = d.dtype.type
     with np.errstate(all="ignore"):
         tiny = d < t_(np.finfo(d.dtype).tiny)
-        scaled = np.where(tiny, d * t_(2.0 ** 64), d)
-        e = _exponent(scaled)
-        m = _scale_bits(scaled, -e)
+        s = np.where(tiny, d * t_(2.0 ** 64), d)
+        e = _exponent(s)
+        m = _scale_bits(s, -e)
         r = _log_tail(np.where(tiny, e - 64, e), *div_ww(*add2(t_(-1), m), *add2(t_(1), m)))
         r = np.where(d == np.inf, t_(np.inf), r)
-        r = np.where((d < 0) | np.isnan(d), _nan(d.dtype) if d.dtype == _F32 else t_(np.nan), r)
+        r = np.where((d < 0) | np.isnan(d), _nan(d.dtype), r)
         return np.where(d == 0, t_(-np.inf), r)
 
 
@@ -436,7 +436,9 @@ def _verf(a: ndarray) -> ndarray:
         tiny = x < 1e-8
         th = np.where(tiny, x * -1.12837916709551262756245475959, th)
         tl = np.where(tiny, 0.0, tl)
-        r = np.where(a == 0, 0.0, np.where(np.isinf(a), 1.0, -th - tl))
+        # past 6 erf(x) is 1 in double, and SLEEF's code gives 1 (its polynomial
+        # written here in numpy would overflow past 2e21: x⁸·x⁸)
+        r = np.where(a == 0, 0.0, np.where(x > 6.0, 1.0, -th - tl))
         return np.where(np.isnan(a), -a, np.copysign(r, a))
 
 
@@ -713,7 +715,8 @@ def vexp2(d: ndarray) -> ndarray:
         return np.where(d < t_(-150 if f32 else -2000), t_(0), u)
 
 
-for _name, _f in (("sinh", vsinh), ("cosh", vcosh), ("atanh", vatanh), ("exp2", vexp2)):
+for _name, _f in (("sinh", vsinh), ("cosh", vcosh), ("atanh", vatanh), ("exp2", vexp2),
+                  ("log", vlog)):
     setattr(VEC, _name, staticmethod(_f))
     setattr(LIBM, _name, _scalar(_name))
 
@@ -781,3 +784,4 @@ def dnnl_gelu_erf_backward(g: ndarray, s: ndarray) -> ndarray:
     with np.errstate(all="ignore"):
         d = fma(erf, np.float32(0.5), x * _DNNL_1_SQRTPI * q + np.float32(0.5))
         return g * d
+
