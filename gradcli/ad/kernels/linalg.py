@@ -11,6 +11,7 @@ try:  # numpy's count_nonzero without its Python wrapper (W2's backward counts t
 except ImportError:  # pragma: no cover - numpy < 2
     _nonzero = np.count_nonzero
 
+from gradcli.ad.kernels import mkl_gemv
 from gradcli.ad.kernels.half import via_float32
 from gradcli.ad.kernels.messages import (
     TorchError,
@@ -212,11 +213,25 @@ def _fma_chain(a: ndarray, b: ndarray) -> Any:
     return acc
 
 
+_GEMV_MAX = 1 << 15  # products: mkl_gemv's order costs ~3 ns a product against BLAS's ~0.3
+
+
+def _gemv_rows(a: ndarray, m: int, k: int, dt: Any) -> bool:
+    """Whether MKL's gemv computes a @ v for this matrix as mkl_gemv.mv_rows does: a
+    row-major float32/float64 matrix (torch.mv, matmul by a vector, and a one-column mm
+    or addmm: nn.Linear(k, 1)), up to _GEMV_MAX products."""
+    return ((dt is _F32 or dt is _F64) and 0 < m * k <= _GEMV_MAX and a.flags.c_contiguous
+            and not _transposed(a))
+
+
 def product(a: ndarray, b: ndarray) -> Any:
     """a @ b for matrices of one dtype, in PyTorch's summation order where it is known."""
     m, k = a.shape
     n = b.shape[1]
     a_t, b_t, dt = _transposed(a), _transposed(b), a.dtype
+    if n == 1 and (m > 1 or b_t) and _gemv_rows(a, m, k, dt):
+        # MKL's gemm of one column is its gemv (a (1×k)·(k×1) column: neither, measured)
+        return mkl_gemv.mv_rows(a, b[:, 0])[:, None]
     if _sums_in_order(m, n, k, a_t, b_t, dt):
         return _in_order(a, b)
     if lanes := _in_lanes(m, n, k, a_t, b_t, dt):
@@ -293,6 +308,8 @@ def mv(a: ndarray, v: ndarray) -> Any:
     m, k = a.shape
     if k != v.shape[0]:
         raise TorchError(f"size mismatch, got input ({m}), mat ({m}x{k}), vec ({v.shape[0]})")
+    if _gemv_rows(a, m, k, dt) and v.flags.c_contiguous:
+        return mkl_gemv.mv_rows(a, v)
     if m * k <= _MV_IN_ORDER_MAX and _mv_in_order(m, k, _transposed(a), dt):  # W2: no strides
         return _in_order(a, v[:, None])[:, 0]
     if m > 1 and k > 1 and (dt is _F32 or dt is _F64) and a.flags.forc and v.flags.forc:
@@ -306,6 +323,8 @@ def mv_t_checked(a: ndarray, g: ndarray) -> Any:
     dt = a.dtype
     m, k = a.shape
     at = a.swapaxes(0, 1)
+    if _gemv_rows(at, k, m, dt) and g.flags.c_contiguous:
+        return mkl_gemv.mv_rows(at, g)
     if m * k <= _MV_IN_ORDER_MAX and _mv_in_order(k, m, _transposed(at), dt):
         return _in_order(at, g[:, None])[:, 0]
     if m > 1 and k > 1 and (dt is _F32 or dt is _F64) and a.flags.forc and g.flags.forc:
@@ -415,6 +434,9 @@ def dot(a: ndarray, b: ndarray) -> Any:
             f"to have the same number of elements, but got {a.shape[0]} and {b.shape[0]} "
             "elements respectively"
         )
+    if ((a.dtype is _F32 or a.dtype is _F64) and a.shape[0] <= _GEMV_MAX
+            and a.flags.c_contiguous and b.flags.c_contiguous):
+        return mkl_gemv.dot(a, b)  # MKL's sdot/ddot order
     return np.dot(a, b)
 
 

@@ -1,0 +1,93 @@
+"""Round 16: dot products and matrix-vector products give PyTorch's (MKL's) last bits.
+
+torch.dot is MKL's sdot/ddot and torch.mv of a row-major matrix (W @ v, a one-column mm,
+nn.Linear(k, 1)'s addmm) its gemv; kernels/mkl_gemv.py emulates both orders (measured:
+bench/blas_sweep.py). PyTorch's tensors are 64-byte aligned (its allocator), so the
+torch side copies the factors into tensors of its own (MKL's kernels peel by alignment).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from pyrun import gd_output, torch_output
+
+
+def _torch(x: np.ndarray):
+    torch = pytest.importorskip("torch")
+    return torch.from_numpy(np.ascontiguousarray(x)).clone()
+
+
+# (m, k): rows in blocks of four and the 1-3 rows past them, k across the first part
+# (k % 4, k % 2), the blocks of 8 and the tail.
+MV = [(1, 1), (1, 5), (1, 23), (2, 33), (3, 64), (4, 3), (4, 8), (5, 21), (6, 100), (7, 29),
+      (8, 33), (11, 50), (12, 47), (64, 13), (64, 64), (100, 10), (3, 784), (40, 200)]
+
+
+@pytest.mark.parametrize("mk", MV, ids=[str(c) for c in MV])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_matrix_vector_products_are_pytorchs(mk: tuple[int, int], dtype: str) -> None:
+    torch = pytest.importorskip("torch")
+    from gradcli.ad.kernels import linalg as KL
+
+    m, k = mk
+    rng = np.random.default_rng(m * 1009 + k)
+    a = rng.standard_normal((m, k)).astype(dtype)
+    v = rng.standard_normal(k).astype(dtype)
+    w = rng.standard_normal((1, k)).astype(dtype)
+    bias = rng.standard_normal(1).astype(dtype)
+    assert KL.mv(a, v).tobytes() == torch.mv(_torch(a), _torch(v)).numpy().tobytes()
+    # a one-column product (x @ w.T, X @ w) and nn.Linear(k, 1): gemv, the bias after
+    want = torch.mm(_torch(a), _torch(w).t()).numpy()
+    assert KL.product(a, w.T).tobytes() == want.tobytes()
+    if m > 1:
+        col = np.ascontiguousarray(w.T)
+        assert KL.product(a, col).tobytes() == torch.mm(_torch(a), _torch(col)).numpy().tobytes()
+    from gradcli.ad.kernels import nn as KN
+
+    want = torch.nn.functional.linear(_torch(a), _torch(w), _torch(bias)).numpy()
+    assert KN.linear(a, w, bias).tobytes() == want.tobytes()
+
+
+DOT = [1, 2, 3, 5, 7, 8, 9, 15, 16, 17, 23, 24, 31, 33, 47, 64, 100, 784, 3000]
+
+
+@pytest.mark.parametrize("k", DOT)
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_dot_products_are_pytorchs(k: int, dtype: str) -> None:
+    torch = pytest.importorskip("torch")
+    from gradcli.ad.kernels import linalg as KL
+
+    rng = np.random.default_rng(k)
+    a = rng.standard_normal(k).astype(dtype)
+    b = rng.standard_normal(k).astype(dtype)
+    got = np.asarray(KL.dot(a, b))
+    assert got.dtype == a.dtype
+    assert got.tobytes() == torch.dot(_torch(a), _torch(b)).numpy().tobytes()
+
+
+def test_negative_zero_products_sum_to_positive_zero() -> None:
+    """MKL's sums start from +0: -0 products give +0, as numpy's BLAS's do."""
+    from gradcli.ad.kernels import linalg as KL
+
+    for m, k in ((5, 40), (4, 9), (1, 3)):
+        a = np.full((m, k), -0.0, np.float32)
+        assert not np.signbit(KL.mv(a, np.ones(k, np.float32))).any()
+        assert not np.signbit(KL.dot(a[0], np.ones(k, np.float32)))
+
+
+PROGRAM = """
+import torch
+torch.manual_seed(0)
+net = torch.nn.Sequential(torch.nn.Linear(13, 32), torch.nn.Tanh(), torch.nn.Linear(32, 1))
+x = torch.randn(8, 13)
+y = net(x)
+print(y.squeeze().tolist())
+w = torch.randn(13)
+print((x @ w).tolist(), torch.dot(w, w).item(), torch.mv(x, w).sum().item())
+"""
+
+
+def test_linear_to_one_output_prints_pytorchs_digits() -> None:
+    pytest.importorskip("torch")
+    assert gd_output(PROGRAM) == torch_output(PROGRAM)
