@@ -117,7 +117,7 @@ def _reference_mv(a: np.ndarray, v: np.ndarray) -> np.ndarray:
     tests/test_r16_blas.py checks it against torch), PyTorch's one-after-another sums
     where its order is known (KL._sums_in_order), numpy's `@` elsewhere."""
     m, k = a.shape
-    if KL._gemv_rows(a, m, k, a.dtype) and v.flags.c_contiguous:
+    if KL._mv_gemv(a, v, m, k, a.dtype):
         return mkl_gemv.mv_rows(a, v)
     if KL._mv_in_order(m, k, KL._transposed(a), a.dtype):
         out = a[:, 0] * v[0]

@@ -11,7 +11,7 @@ try:  # numpy's count_nonzero without its Python wrapper (W2's backward counts t
 except ImportError:  # pragma: no cover - numpy < 2
     _nonzero = np.count_nonzero
 
-from gradcli.ad.kernels import mkl_gemv
+from gradcli.ad.kernels import mkl_gemm, mkl_gemv
 from gradcli.ad.kernels.half import via_float32
 from gradcli.ad.kernels.messages import (
     TorchError,
@@ -224,6 +224,12 @@ def _gemv_rows(a: ndarray, m: int, k: int, dt: Any) -> bool:
             and not _transposed(a))
 
 
+def _mv_gemv(a: ndarray, v: ndarray, m: int, k: int, dt: Any) -> bool:
+    """Whether mv takes mkl_gemv's order: _gemv_rows, a contiguous vector, and only up to
+    _MV_IN_ORDER_MAX products (a chain of mv's, bench W2's 64×64, keeps BLAS's ~1 µs)."""
+    return m * k <= _MV_IN_ORDER_MAX and _gemv_rows(a, m, k, dt) and v.flags.c_contiguous
+
+
 def product(a: ndarray, b: ndarray) -> Any:
     """a @ b for matrices of one dtype, in PyTorch's summation order where it is known."""
     m, k = a.shape
@@ -232,6 +238,14 @@ def product(a: ndarray, b: ndarray) -> Any:
     if n == 1 and (m > 1 or b_t) and _gemv_rows(a, m, k, dt):
         # MKL's gemm of one column is its gemv (a (1×k)·(k×1) column: neither, measured)
         return mkl_gemv.mv_rows(a, b[:, 0])[:, None]
+    if m == 1 and n > 1 and b_t and not a_t and _gemv_rows(b.T, n, k, dt):
+        return mkl_gemv.mv_rows(b.T, a[0])[None, :]  # x @ Wᵀ of one row: gemv on W
+    if dt is _F32 and b_t and not a_t and m >= 2 and n % 4 == 0 and (n <= 8 or m <= 3) \
+            and m * n * k <= _IN_ORDER_MAX:
+        return mkl_gemm.lane_rows(a, b, 0)
+    if dt is _F32 and n >= 12 and m >= 5 and m % 4 and 2 <= k <= _FMA_CHAIN_K \
+            and m * n * k <= _FMA_CHAIN_MAX and not (a_t and b_t) and (not b_t or n % 4 == 0):
+        return mkl_gemm.chain_then_leftover(a, b, b_t, _fma_chain, _in_order)
     if _sums_in_order(m, n, k, a_t, b_t, dt):
         return _in_order(a, b)
     if lanes := _in_lanes(m, n, k, a_t, b_t, dt):
@@ -308,7 +322,7 @@ def mv(a: ndarray, v: ndarray) -> Any:
     m, k = a.shape
     if k != v.shape[0]:
         raise TorchError(f"size mismatch, got input ({m}), mat ({m}x{k}), vec ({v.shape[0]})")
-    if _gemv_rows(a, m, k, dt) and v.flags.c_contiguous:
+    if _mv_gemv(a, v, m, k, dt):
         return mkl_gemv.mv_rows(a, v)
     if m * k <= _MV_IN_ORDER_MAX and _mv_in_order(m, k, _transposed(a), dt):  # W2: no strides
         return _in_order(a, v[:, None])[:, 0]
@@ -323,7 +337,7 @@ def mv_t_checked(a: ndarray, g: ndarray) -> Any:
     dt = a.dtype
     m, k = a.shape
     at = a.swapaxes(0, 1)
-    if _gemv_rows(at, k, m, dt) and g.flags.c_contiguous:
+    if _mv_gemv(at, g, k, m, dt):
         return mkl_gemv.mv_rows(at, g)
     if m * k <= _MV_IN_ORDER_MAX and _mv_in_order(k, m, _transposed(at), dt):
         return _in_order(at, g[:, None])[:, 0]
