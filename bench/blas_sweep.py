@@ -27,6 +27,7 @@ MS = (1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 16, 20, 25, 32, 50, 64, 100, 128, 200, 256
 KS = (1, 2, 3, 4, 5, 8, 10, 13, 16, 20, 28, 32, 50, 64, 100, 128, 200, 256, 784)
 NS = (1, 2, 3, 4, 5, 8, 10, 12, 16, 20, 32, 50, 64, 100, 128, 256)
 MAX_PRODUCTS = 1 << 21
+FAILS: list | None = None
 
 
 def shape_class(m: int, n: int, k: int) -> str:
@@ -104,8 +105,11 @@ def sweep(n_calls: int, seed: int, dtypes: list[str], layouts: list[str]) -> dic
                 done += 1
                 key = (dname, layout, "dot" if layout == "dot" else shape_class(m, n, k))
                 s = stats[key]
-                s[0] += one(layout, m, n, k, dt, rng)
+                ok = one(layout, m, n, k, dt, rng)
+                s[0] += ok
                 s[1] += 1
+                if not ok and FAILS is not None:
+                    FAILS.append((dname, layout, m, n, k))
     return stats
 
 
@@ -115,13 +119,18 @@ def main() -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--dtype", action="append")
     p.add_argument("--layout", action="append")
+    p.add_argument("--fails", action="store_true", help="list the shapes that missed")
     args = p.parse_args()
+    global FAILS
+    FAILS = [] if args.fails else None
     torch.set_num_threads(2)
     stats = sweep(args.n, args.seed, args.dtype or ["float32", "float64"],
                   args.layout or ["linear", "nn", "tn", "nt", "mv", "mvt", "dot"])
     for key in sorted(stats):
         ok, total = stats[key]
         print(f"{key[0]:8} {key[1]:7} {key[2]:14} {ok:5}/{total:<5} {100 * ok / total:6.1f}%")
+    for miss in FAILS or ():
+        print("missed", *miss)
 
 
 if __name__ == "__main__":

@@ -81,13 +81,15 @@ def test_negative_zero_products_sum_to_positive_zero() -> None:
 
 
 # (m, n, k, layout): float32 products whose rows are not all in MKL's fused chains
-# (kernels/mkl_gemm): a @ bᵀ with n a multiple of 4 up to 8 (or m ≤ 3) in 4 lanes after
-# each row's alignment; one row of x @ Wᵀ (gemv on W); rows past the last block of four.
+# (kernels/mkl_gemm): a @ bᵀ with n < 12 (or m ≤ 3) in 4 lanes (8 past the last block of
+# four columns) after each row's alignment; one row of x @ Wᵀ (gemv on W); rows past the
+# last block of four.
 GEMM = [(2, 4, 13, "nt"), (5, 8, 23, "nt"), (100, 4, 33, "nt"), (3, 16, 50, "nt"),
         (16, 8, 300, "nt"), (1, 10, 13, "nt"), (1, 64, 100, "nt"), (10, 32, 13, "nt"),
         (6, 12, 17, "nt"), (7, 16, 8, "nt"), (10, 64, 100, "nt"), (13, 20, 30, "nt"),
         (10, 32, 13, "nn"), (7, 12, 8, "nn"), (9, 20, 64, "nn"), (5, 16, 100, "tn"),
-        (10, 32, 13, "tn")]
+        (10, 32, 13, "tn"), (64, 10, 13, "nt"), (5, 3, 100, "nt"), (2, 13, 7, "nt"),
+        (32, 5, 300, "nt"), (17, 2, 9, "nt")]
 
 
 @pytest.mark.parametrize("case", GEMM, ids=[str(c) for c in GEMM])

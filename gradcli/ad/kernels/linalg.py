@@ -240,9 +240,9 @@ def product(a: ndarray, b: ndarray) -> Any:
         return mkl_gemv.mv_rows(a, b[:, 0])[:, None]
     if m == 1 and n > 1 and b_t and not a_t and _gemv_rows(b.T, n, k, dt):
         return mkl_gemv.mv_rows(b.T, a[0])[None, :]  # x @ Wᵀ of one row: gemv on W
-    if dt is _F32 and b_t and not a_t and m >= 2 and n % 4 == 0 and (n <= 8 or m <= 3) \
+    if dt is _F32 and b_t and not a_t and m >= 2 and n >= 2 and (n < 12 or m <= 3) \
             and m * n * k <= _IN_ORDER_MAX:
-        return mkl_gemm.lane_rows(a, b, 0)
+        return mkl_gemm.lane_columns(a, b)
     if dt is _F32 and n >= 12 and m >= 5 and m % 4 and 2 <= k <= _FMA_CHAIN_K \
             and m * n * k <= _FMA_CHAIN_MAX and not (a_t and b_t) and (not b_t or n % 4 == 0):
         return mkl_gemm.chain_then_leftover(a, b, b_t, _fma_chain, _in_order)

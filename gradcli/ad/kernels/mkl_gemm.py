@@ -3,13 +3,14 @@ not all in the fused multiply-add chains of kernels/linalg._fma_chain, emulated 
 bit with whole-array numpy operations (measured against torch: bench/blas_sweep.py; the
 orders were read off cancellation probes, as kernels/mkl_gemv's).
 
-a @ bᵀ (a row-major, b a transposed view: nn.Linear's x @ Wᵀ), n a multiple of 4: each
-output's products, no fused multiply-add, a row's first products up to the next 16-byte
-boundary of the row one after another (PyTorch's tensors start 64-byte aligned, so row
-r's first (-r·k) mod 4), then 4 running sums (sum 0 starting from that first part) over
-whole blocks of 4, added as (s0 + s2) + (s1 + s3), then the rest one after another:
-every row when n ≤ 8 or m ≤ 3, the rows past the last block of four otherwise (those
-with n ≥ 12, m ≥ 5, except the small products that chain: _leftover_chains).
+a @ bᵀ (a row-major, b a transposed view: nn.Linear's x @ Wᵀ), m ≥ 2: each output's
+products, no fused multiply-add, a row's first products up to the next 16-byte boundary
+of the row one after another (PyTorch's tensors start 64-byte aligned, so row r's first
+(-r·k) mod 4), then 4 running sums (8 for the columns past the last block of four;
+sum 0 starting from that first part) over whole blocks, halved ((s0 + s2) + (s1 + s3)),
+then the rest one after another: every output when n < 12 or m ≤ 3 (lane_columns), the
+rows past the last block of four otherwise (n ≥ 12 a multiple of 4, m ≥ 5, except the
+small products that chain: leftover_chains).
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ import numpy as np
 ndarray = np.ndarray
 
 
-def lane_rows(a: ndarray, b: ndarray, first: int) -> ndarray:
-    """a @ b (float32, a's rows numbered from `first` in their matrix) in the 4 running
-    sums of the module's note."""
+def lane_rows(a: ndarray, b: ndarray, first: int, lanes: int = 4) -> ndarray:
+    """a @ b (float32, a's rows numbered from `first` in their matrix) in the running
+    sums of the module's note: 4 (8 for the columns past the last block of four)."""
     m, k = a.shape
     n = b.shape[1]
     out = np.empty((m, n), a.dtype)
@@ -36,21 +37,37 @@ def lane_rows(a: ndarray, b: ndarray, first: int) -> ndarray:
         s = np.zeros((len(sel), n), a.dtype)
         for j in range(peel):
             s = s + ar[:, j, None] * b[j]
-        blocks = (k - peel) // 4
+        blocks = (k - peel) // lanes
         if blocks:
-            body = ar[:, peel:peel + 4 * blocks].reshape(len(sel), blocks, 4)
-            bb = b[peel:peel + 4 * blocks].reshape(blocks, 4, n)
+            body = ar[:, peel:peel + lanes * blocks].reshape(len(sel), blocks, lanes)
+            bb = b[peel:peel + lanes * blocks].reshape(blocks, lanes, n)
             # products laid out (blocks, rows, 4, n): one reduction along the outer axis
             # adds them block after block (numpy's pairwise sums are for an inner axis)
             q = np.multiply(body.transpose(1, 0, 2)[:, :, :, None], bb[:, None, :, :],
                             order="C")
             q[0, :, 0] += s
-            lanes = np.add.reduce(q, axis=0)
-            s = (lanes[:, 0] + lanes[:, 2]) + (lanes[:, 1] + lanes[:, 3])
-        for j in range(peel + 4 * blocks, k):
+            sums = np.add.reduce(q, axis=0)
+            while sums.shape[1] > 1:  # halved: (s0 + s2) + (s1 + s3) for 4
+                h = sums.shape[1] // 2
+                sums = sums[:, :h] + sums[:, h:]
+            s = sums[:, 0]
+        for j in range(peel + lanes * blocks, k):
             s = s + ar[:, j, None] * b[j]
         out[sel] = s
     out += 0.0
+    return out
+
+
+def lane_columns(a: ndarray, b: ndarray) -> ndarray:
+    """a @ b (float32, b a transposed view, n < 12 not a multiple of 4): the blocks of four
+    columns in 4 running sums, the columns past them in 8 (lane_rows)."""
+    n = b.shape[1]
+    n4 = n - n % 4
+    if not n4:
+        return lane_rows(a, b, 0, 8)
+    out = np.empty((a.shape[0], n), a.dtype)
+    out[:, :n4] = lane_rows(a, b[:, :n4], 0)
+    out[:, n4:] = lane_rows(a, b[:, n4:], 0, 8)
     return out
 
 
