@@ -124,3 +124,48 @@ print((x @ w).tolist(), torch.dot(w, w).item(), torch.mv(x, w).sum().item())
 def test_linear_to_one_output_prints_pytorchs_digits() -> None:
     pytest.importorskip("torch")
     assert gd_output(PROGRAM) == torch_output(PROGRAM)
+
+
+# Real-code probes that printed other last digits before round 16 (compare.py DIFF):
+# logistic regression on nn.Linear(7, 1), a PINN's input layer and Linear(20, 1).
+LOGREG = """
+import torch
+import torch.nn as nn
+torch.manual_seed(5)
+X = torch.randn(50, 7)
+y = (X[:, 0] > 0).float().unsqueeze(1)
+model = nn.Linear(7, 1)
+opt = torch.optim.SGD(model.parameters(), lr=0.5)
+crit = nn.BCEWithLogitsLoss()
+for i in range(25):
+    opt.zero_grad()
+    loss = crit(model(X), y)
+    loss.backward()
+    opt.step()
+    if i % 6 == 0:
+        print(i, loss.item(), model.weight.grad.norm().item())
+print(model.weight, model.bias)
+"""
+
+PINN = """
+import torch
+import torch.nn as nn
+torch.manual_seed(4)
+net = nn.Sequential(nn.Linear(2, 20), nn.Tanh(), nn.Linear(20, 20), nn.Tanh(), nn.Linear(20, 1))
+xt = torch.rand(64, 2, requires_grad=True)
+u = net(xt)
+du = torch.autograd.grad(u.sum(), xt, create_graph=True)[0]
+u_x, u_t = du[:, 0], du[:, 1]
+loss = (u_t + u.squeeze() * u_x).pow(2).mean()
+loss.backward()
+print(loss.item())
+print(u[:3].squeeze().tolist())
+print(net[0].weight.grad[:2])
+print(net[4].weight.grad[0, :5])
+"""
+
+
+@pytest.mark.parametrize("text", [LOGREG, PINN], ids=["logreg", "pinn"])
+def test_real_code_probes_print_pytorchs_digits(text: str) -> None:
+    pytest.importorskip("torch")
+    assert gd_output(text) == torch_output(text)
