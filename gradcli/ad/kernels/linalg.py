@@ -181,12 +181,24 @@ _TINY32 = 2.0 ** -126
 
 
 def _fma_chains(m: int, n: int, k: int, dt: Any) -> bool:
-    """Whether PyTorch's CPU matrix product (MKL's sgemm) sums each output's k products
-    in one fused multiply-add chain in k's order, from +0: float32 with n ≥ 12 and m 4, 8
-    or ≥ 12, k ≤ 192, whatever the layouts (measured against torch 2.13 for m up to 512, n
-    up to 512; an MLP's h @ W and g @ W of 16 to 64 units). Up to _FMA_CHAIN_MAX products."""
-    return (dt is _F32 and n >= 12 and (m in (4, 8) or m >= 12) and 2 <= k <= _FMA_CHAIN_K
+    """Whether PyTorch's CPU matrix product (MKL's sgemm) sums each output's products in
+    fused multiply-add chains in k's order, from +0 (one chain up to k = 192, then
+    _chain_blocks): float32 with n ≥ 12 and m 4, 8 or ≥ 12, whatever the layouts
+    (measured against torch 2.13 for m up to 512, n up to 512, k up to 1000; an MLP's h @ W
+    and g @ W of 16 to 64 units). Up to _FMA_CHAIN_MAX products."""
+    return (dt is _F32 and n >= 12 and (m in (4, 8) or m >= 12) and k >= 2
             and m * n * k <= _FMA_CHAIN_MAX)
+
+
+def _chain_blocks(k: int) -> list[int]:
+    """How MKL's sgemm splits k past 192: up to 384 in two halves (an odd k's last
+    product a third block), past it blocks of 192; each block one chain from 0, the
+    blocks' sums added in order."""
+    if k <= _FMA_CHAIN_K:
+        return [k]
+    if k <= 2 * _FMA_CHAIN_K:
+        return [k // 2, k // 2] + ([1] if k % 2 else [])
+    return [_FMA_CHAIN_K] * (k // _FMA_CHAIN_K) + ([k % _FMA_CHAIN_K] if k % _FMA_CHAIN_K else [])
 
 
 def _fma_chain(a: ndarray, b: ndarray) -> Any:
@@ -197,6 +209,13 @@ def _fma_chain(a: ndarray, b: ndarray) -> Any:
     from gradcli.ad.kernels.fused import fma
 
     m, k = a.shape
+    if k > _FMA_CHAIN_K:
+        out, start = None, 0
+        for size in _chain_blocks(k):
+            part = _fma_chain(a[:, start:start + size], b[start:start + size])
+            out = part if out is None else out + part
+            start += size
+        return out
     a64 = a.astype(np.float64)
     b64 = b.astype(np.float64)
     acc = np.zeros((m, b.shape[1]), _F32)
