@@ -341,7 +341,7 @@ def mv(a: ndarray, v: ndarray) -> Any:
     m, k = a.shape
     if k != v.shape[0]:
         raise TorchError(f"size mismatch, got input ({m}), mat ({m}x{k}), vec ({v.shape[0]})")
-    if _mv_gemv(a, v, m, k, dt):
+    if m * k <= _MV_IN_ORDER_MAX and _mv_gemv(a, v, m, k, dt):  # W2: no call past it
         return mkl_gemv.mv_rows(a, v)
     if m * k <= _MV_IN_ORDER_MAX and _mv_in_order(m, k, _transposed(a), dt):  # W2: no strides
         return _in_order(a, v[:, None])[:, 0]
@@ -356,7 +356,7 @@ def mv_t_checked(a: ndarray, g: ndarray) -> Any:
     dt = a.dtype
     m, k = a.shape
     at = a.swapaxes(0, 1)
-    if _mv_gemv(at, g, k, m, dt):
+    if m * k <= _MV_IN_ORDER_MAX and _mv_gemv(at, g, k, m, dt):
         return mkl_gemv.mv_rows(at, g)
     if m * k <= _MV_IN_ORDER_MAX and _mv_in_order(k, m, _transposed(at), dt):
         return _in_order(at, g[:, None])[:, 0]
