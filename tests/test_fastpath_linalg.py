@@ -25,6 +25,7 @@ from gradcli.ad import engine
 from gradcli.ad import kernels as K
 from gradcli.ad import ops as F
 from gradcli.ad.kernels import linalg as KL
+from gradcli.ad.kernels import mkl_gemv
 from gradcli.ad.kernels.fused import fma
 from gradcli.ad.ops import SURFACE
 from gradcli.ad.rules import RULES
@@ -112,9 +113,12 @@ def test_mv_kernel_gives_matmul_bytes(dtype: str, shape: tuple[int, int]) -> Non
 
 
 def _reference_mv(a: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """a @ v as mv promises: PyTorch's one-after-another sums where its order is known
-    (KL._sums_in_order), numpy's `@` elsewhere."""
+    """a @ v as mv promises: MKL's gemv order for a row-major matrix (kernels/mkl_gemv,
+    tests/test_r16_blas.py checks it against torch), PyTorch's one-after-another sums
+    where its order is known (KL._sums_in_order), numpy's `@` elsewhere."""
     m, k = a.shape
+    if KL._mv_gemv(a, v, m, k, a.dtype):
+        return mkl_gemv.mv_rows(a, v)
     if KL._mv_in_order(m, k, KL._transposed(a), a.dtype):
         out = a[:, 0] * v[0]
         for j in range(1, k):  # one product after another

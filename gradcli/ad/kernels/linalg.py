@@ -11,6 +11,7 @@ try:  # numpy's count_nonzero without its Python wrapper (W2's backward counts t
 except ImportError:  # pragma: no cover - numpy < 2
     _nonzero = np.count_nonzero
 
+from gradcli.ad.kernels import mkl_gemm, mkl_gemv
 from gradcli.ad.kernels.half import via_float32
 from gradcli.ad.kernels.messages import (
     TorchError,
@@ -180,12 +181,24 @@ _TINY32 = 2.0 ** -126
 
 
 def _fma_chains(m: int, n: int, k: int, dt: Any) -> bool:
-    """Whether PyTorch's CPU matrix product (MKL's sgemm) sums each output's k products
-    in one fused multiply-add chain in k's order, from +0: float32 with n ≥ 12 and m 4, 8
-    or ≥ 12, k ≤ 192, whatever the layouts (measured against torch 2.13 for m up to 512, n
-    up to 512; an MLP's h @ W and g @ W of 16 to 64 units). Up to _FMA_CHAIN_MAX products."""
-    return (dt is _F32 and n >= 12 and (m in (4, 8) or m >= 12) and 2 <= k <= _FMA_CHAIN_K
+    """Whether PyTorch's CPU matrix product (MKL's sgemm) sums each output's products in
+    fused multiply-add chains in k's order, from +0 (one chain up to k = 192, then
+    _chain_blocks): float32 with n ≥ 12 and m 4, 8 or ≥ 12, whatever the layouts
+    (measured against torch 2.13 for m up to 512, n up to 512, k up to 1000; an MLP's h @ W
+    and g @ W of 16 to 64 units). Up to _FMA_CHAIN_MAX products."""
+    return (dt is _F32 and n >= 12 and (m in (4, 8) or m >= 12) and k >= 2
             and m * n * k <= _FMA_CHAIN_MAX)
+
+
+def _chain_blocks(k: int) -> list[int]:
+    """How MKL's sgemm splits k past 192: up to 384 in two halves (an odd k's last
+    product a third block), past it blocks of 192; each block one chain from 0, the
+    blocks' sums added in order."""
+    if k <= _FMA_CHAIN_K:
+        return [k]
+    if k <= 2 * _FMA_CHAIN_K:
+        return [k // 2, k // 2] + ([1] if k % 2 else [])
+    return [_FMA_CHAIN_K] * (k // _FMA_CHAIN_K) + ([k % _FMA_CHAIN_K] if k % _FMA_CHAIN_K else [])
 
 
 def _fma_chain(a: ndarray, b: ndarray) -> Any:
@@ -196,6 +209,13 @@ def _fma_chain(a: ndarray, b: ndarray) -> Any:
     from gradcli.ad.kernels.fused import fma
 
     m, k = a.shape
+    if k > _FMA_CHAIN_K:
+        out, start = None, 0
+        for size in _chain_blocks(k):
+            part = _fma_chain(a[:, start:start + size], b[start:start + size])
+            out = part if out is None else out + part
+            start += size
+        return out
     a64 = a.astype(np.float64)
     b64 = b.astype(np.float64)
     acc = np.zeros((m, b.shape[1]), _F32)
@@ -212,11 +232,39 @@ def _fma_chain(a: ndarray, b: ndarray) -> Any:
     return acc
 
 
+_GEMV_MAX = 1 << 15  # products: mkl_gemv's order costs ~3 ns a product against BLAS's ~0.3
+
+
+def _gemv_rows(a: ndarray, m: int, k: int, dt: Any) -> bool:
+    """Whether MKL's gemv computes a @ v for this matrix as mkl_gemv.mv_rows does: a
+    row-major float32/float64 matrix (torch.mv, matmul by a vector, and a one-column mm
+    or addmm: nn.Linear(k, 1)), up to _GEMV_MAX products."""
+    return ((dt is _F32 or dt is _F64) and 0 < m * k <= _GEMV_MAX and a.flags.c_contiguous
+            and not _transposed(a))
+
+
+def _mv_gemv(a: ndarray, v: ndarray, m: int, k: int, dt: Any) -> bool:
+    """Whether mv takes mkl_gemv's order: _gemv_rows, a contiguous vector, and only up to
+    _MV_IN_ORDER_MAX products (a chain of mv's, bench W2's 64×64, keeps BLAS's ~1 µs)."""
+    return m * k <= _MV_IN_ORDER_MAX and _gemv_rows(a, m, k, dt) and v.flags.c_contiguous
+
+
 def product(a: ndarray, b: ndarray) -> Any:
     """a @ b for matrices of one dtype, in PyTorch's summation order where it is known."""
     m, k = a.shape
     n = b.shape[1]
     a_t, b_t, dt = _transposed(a), _transposed(b), a.dtype
+    if n == 1 and (m > 1 or b_t) and _gemv_rows(a, m, k, dt):
+        # MKL's gemm of one column is its gemv (a (1×k)·(k×1) column: neither, measured)
+        return mkl_gemv.mv_rows(a, b[:, 0])[:, None]
+    if m == 1 and n > 1 and b_t and not a_t and _gemv_rows(b.T, n, k, dt):
+        return mkl_gemv.mv_rows(b.T, a[0])[None, :]  # x @ Wᵀ of one row: gemv on W
+    if dt is _F32 and b_t and not a_t and m >= 2 and n >= 2 and (n < 12 or m <= 3) \
+            and m * n * k <= _IN_ORDER_MAX:
+        return mkl_gemm.lane_columns(a, b)
+    if dt is _F32 and n >= 12 and m >= 5 and m % 4 and 2 <= k <= _FMA_CHAIN_K \
+            and m * n * k <= _FMA_CHAIN_MAX and not (a_t and b_t) and (not b_t or n % 4 == 0):
+        return mkl_gemm.chain_then_leftover(a, b, b_t, _fma_chain, _in_order)
     if _sums_in_order(m, n, k, a_t, b_t, dt):
         return _in_order(a, b)
     if lanes := _in_lanes(m, n, k, a_t, b_t, dt):
@@ -293,6 +341,8 @@ def mv(a: ndarray, v: ndarray) -> Any:
     m, k = a.shape
     if k != v.shape[0]:
         raise TorchError(f"size mismatch, got input ({m}), mat ({m}x{k}), vec ({v.shape[0]})")
+    if m * k <= _MV_IN_ORDER_MAX and _mv_gemv(a, v, m, k, dt):  # W2: no call past it
+        return mkl_gemv.mv_rows(a, v)
     if m * k <= _MV_IN_ORDER_MAX and _mv_in_order(m, k, _transposed(a), dt):  # W2: no strides
         return _in_order(a, v[:, None])[:, 0]
     if m > 1 and k > 1 and (dt is _F32 or dt is _F64) and a.flags.forc and v.flags.forc:
@@ -306,6 +356,8 @@ def mv_t_checked(a: ndarray, g: ndarray) -> Any:
     dt = a.dtype
     m, k = a.shape
     at = a.swapaxes(0, 1)
+    if m * k <= _MV_IN_ORDER_MAX and _mv_gemv(at, g, k, m, dt):
+        return mkl_gemv.mv_rows(at, g)
     if m * k <= _MV_IN_ORDER_MAX and _mv_in_order(k, m, _transposed(at), dt):
         return _in_order(at, g[:, None])[:, 0]
     if m > 1 and k > 1 and (dt is _F32 or dt is _F64) and a.flags.forc and g.flags.forc:
@@ -415,6 +467,9 @@ def dot(a: ndarray, b: ndarray) -> Any:
             f"to have the same number of elements, but got {a.shape[0]} and {b.shape[0]} "
             "elements respectively"
         )
+    if ((a.dtype is _F32 or a.dtype is _F64) and a.shape[0] <= _GEMV_MAX
+            and a.flags.c_contiguous and b.flags.c_contiguous):
+        return mkl_gemv.dot(a, b)  # MKL's sdot/ddot order
     return np.dot(a, b)
 
 
