@@ -1,0 +1,124 @@
+"""torch.nn programs, round 16: the forms real tutorial and Q&A code writes -- LayerNorm's
+forward statistics and backward as PyTorch's CPU kernels round them (transformers' d_model
+of 256 and more, the gradients of every LayerNorm), batch_first RNN/GRU outputs as the
+strided views PyTorch returns (their sums' order), a module's hook dicts.
+
+Each case is a program valid under both gd and PyTorch; with torch installed the test
+compares gd's output with PyTorch's, byte for byte (tests/pyrun.py).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from pyrun import gd_output, torch_output
+
+from gradcli.ad.kernels import normalization as KNorm
+
+PRELUDE = ("import math\nimport torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n"
+           "torch.manual_seed(0)\n"
+           "def tryit(f):\n    try:\n        print('ok', f())\n"
+           "    except Exception as e:\n        print(type(e).__name__, e)\n")
+
+CASES = {
+    # LayerNorm's backward as layer_norm_backward_frame rounds it (dx, dw, db; the
+    # gradient of a sum of squares is all rounding), with create_graph too, and the
+    # statistics of a row of 300 (three Welford chunks merged).
+    "layernorm-backward-bits": """
+x = torch.randn(4, 10, 32, requires_grad=True)
+ln = nn.LayerNorm(32)
+(ln(x) ** 2).sum().backward()
+print(x.grad.sum().item(), x.grad[1, 2, :5].tolist())
+print(ln.weight.grad[:5].tolist(), ln.bias.grad[:3].tolist())
+ln = nn.LayerNorm(6)
+x = torch.randn(3, 6, requires_grad=True)
+g, = torch.autograd.grad((ln(x) * torch.randn(3, 6)).sum(), x, create_graph=True)
+print(g.grad_fn.name(), g.tolist()[0])
+x2 = torch.randn(2, 5, 300, requires_grad=True)
+ln2 = nn.LayerNorm(300)
+out = ln2(x2)
+print(out.sum().item(), out[1, 4, :3].tolist())
+(out * torch.randn_like(out)).sum().backward()
+print(x2.grad[1, 2, :4].tolist(), ln2.weight.grad[:4].tolist())
+xd = torch.randn(3, 7, dtype=torch.float64, requires_grad=True)
+F.layer_norm(xd, (7,), torch.randn(7, dtype=torch.float64)).pow(3).sum().backward()
+print(xd.grad.tolist()[2])
+""",
+    # batch_first RNN and GRU outputs are the transposed (non-contiguous) view ATen's
+    # transpose_ leaves: strides and the order of a sum over them.
+    "rnn-batch-first-layout": """
+for cls in [nn.RNN, nn.GRU, nn.LSTM]:
+    for bi in [False, True]:
+        m = cls(3, 4, batch_first=True, bidirectional=bi, num_layers=2)
+        o, h = m(torch.randn(2, 5, 3))
+        print(cls.__name__, bi, o.stride(), o.is_contiguous(), o.grad_fn.name())
+rnn = nn.RNN(3, 4, nonlinearity='relu', batch_first=True)
+o, h = rnn(torch.randn(2, 5, 3))
+print(o.sum().item(), o.mean().item())
+o.sum().backward()
+print(rnn.weight_hh_l0.grad.tolist()[0])
+with torch.no_grad():
+    o, h = nn.GRU(3, 4, batch_first=True)(torch.randn(2, 5, 3))
+print(o.stride(), o.sum().item())
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_gd_prints_what_pytorch_prints(name: str) -> None:
+    text = PRELUDE + CASES[name]
+    assert gd_output(text) == torch_output(text)
+
+
+def test_layer_norm_backward_bits() -> None:
+    """layer_norm_backward gives torch's dx, dw and db bits (float32 and float64, with and
+    without an affine weight, rows with and without a vector tail, several thread chunks)."""
+    torch = pytest.importorskip("torch")
+    torch.manual_seed(3)
+    for m, n, dtype, affine in [(8, 16, torch.float32, True), (4, 13, torch.float32, False),
+                                (1, 20, torch.float32, True), (9, 100, torch.float32, True),
+                                (3, 7, torch.float64, True), (6, 33, torch.float64, False),
+                                (64, 128, torch.float64, True), (5, 3, torch.float32, True),
+                                (17, 260, torch.float32, True), (2, 1, torch.float32, True)]:
+        x = torch.randn(m, n, dtype=dtype, requires_grad=True)
+        w = torch.randn(n, dtype=dtype, requires_grad=True) if affine else None
+        b = torch.randn(n, dtype=dtype, requires_grad=True) if affine else None
+        y = torch.nn.functional.layer_norm(x, (n,), w, b)
+        g = torch.randn_like(y)
+        y.backward(g)
+        got = KNorm.layer_norm_backward(g.numpy(), x.detach().numpy(),
+                                        None if w is None else w.detach().numpy(), (1,), 1e-5)
+        assert got is not None
+        assert np.array_equal(got[0], x.grad.numpy()), (m, n, dtype)
+        if affine:
+            assert w is not None and b is not None
+            assert np.array_equal(got[1], w.grad.numpy()), (m, n, dtype)
+            assert np.array_equal(got[2], b.grad.numpy()), (m, n, dtype)
+
+
+def test_layer_norm_moments_bits() -> None:
+    """rowwise_moments gives torch's mean and rstd for rows of 2 to 16 Welford chunks."""
+    torch = pytest.importorskip("torch")
+    torch.manual_seed(1)
+    for dtype in (torch.float32, torch.float64):
+        for n in (64, 100, 200, 256, 512, 768, 1000, 2000):
+            x = torch.randn(3, n, dtype=dtype) * 3 + 1
+            _, mean, rstd = torch.native_layer_norm(x, (n,), None, None, 1e-5)
+            m, v = KNorm.rowwise_moments(x.numpy())
+            r = (1 / np.sqrt(v + np.asarray(1e-5, v.dtype))).astype(v.dtype)
+            assert np.array_equal(m, mean.numpy().ravel()), (dtype, n)
+            assert np.array_equal(r, rstd.numpy().ravel()), (dtype, n)
+
+
+def test_layer_norm_fast_and_slow_vjp_agree() -> None:
+    """The array VJP (a plain backward) and the differentiable one (create_graph) give the
+    same bits."""
+    prog = PRELUDE + """
+x = torch.randn(5, 24, requires_grad=True)
+ln = nn.LayerNorm(24)
+w = torch.randn(5, 24)
+a = torch.autograd.grad((ln(x) * w).sum(), [x, ln.weight, ln.bias])
+b = torch.autograd.grad((ln(x) * w).sum(), [x, ln.weight, ln.bias], create_graph=True)
+print([torch.equal(p, q) for p, q in zip(a, b)])
+"""
+    assert gd_output(prog) == "[True, True, True]\n"
