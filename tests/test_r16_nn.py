@@ -1,7 +1,7 @@
 """torch.nn programs, round 16: the forms real tutorial and Q&A code writes -- LayerNorm's
 forward statistics and backward as PyTorch's CPU kernels round them (transformers' d_model
 of 256 and more, the gradients of every LayerNorm), batch_first RNN/GRU outputs as the
-strided views PyTorch returns (their sums' order), a module's hook dicts.
+strided views PyTorch returns (their sums' order), a module's hook dicts (`_forward_hooks`...).
 
 Each case is a program valid under both gd and PyTorch; with torch installed the test
 compares gd's output with PyTorch's, byte for byte (tests/pyrun.py).
@@ -60,6 +60,50 @@ print(rnn.weight_hh_l0.grad.tolist()[0])
 with torch.no_grad():
     o, h = nn.GRU(3, 4, batch_first=True)(torch.randn(2, 5, 3))
 print(o.stride(), o.sum().item())
+""",
+    # A module's hook dicts (PyTorch's OrderedDicts keyed by the handle's id, the ids counted
+    # with tensors' hooks): read, cleared, replaced, copied by deepcopy; the hooks that run.
+    "module-hook-dicts": """
+import copy
+from collections import OrderedDict
+net = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 1))
+x = torch.randn(2, 3, requires_grad=True)
+print('tensor hook id', x.register_hook(lambda g: g * 2).id)
+def fwd(m, i, o):
+    print('fwd', type(m).__name__, o.shape)
+def fwd2(m, i, o):
+    print('fwd2', type(m).__name__)
+def pre_kw(m, args, kwargs):
+    print('pre_kw', len(args), kwargs)
+h1 = net[0].register_forward_hook(fwd)
+h2 = net[0].register_forward_hook(fwd2, prepend=True)
+h3 = net[2].register_forward_pre_hook(pre_kw, with_kwargs=True)
+h4 = net[2].register_forward_hook(fwd, always_call=True)
+print(h1.id, h2.id, h3.id, h4.id, net[0]._forward_hooks[h1.id] is fwd)
+print(list(net[0]._forward_hooks.keys()), net[2]._forward_pre_hooks_with_kwargs,
+      net[2]._forward_hooks_always_called)
+print(net[0]._forward_hooks_with_kwargs, net[1]._forward_hooks, net[1]._backward_pre_hooks,
+      net._is_full_backward_hook)
+net(x).sum().backward()
+net2 = copy.deepcopy(net)
+print(len(net2[0]._forward_hooks), net2[0]._forward_hooks is net[0]._forward_hooks)
+h1.remove()
+print(len(net[0]._forward_hooks), len(net2[0]._forward_hooks))
+net[0]._forward_hooks = OrderedDict()
+net(x)
+for m in net.modules():
+    m._forward_hooks.clear()
+    m._forward_pre_hooks.clear()
+net(x)
+bh = net[2].register_full_backward_hook(lambda m, gi, go: print('bwd', go[0].shape))
+print(net[2]._is_full_backward_hook, list(net[2]._backward_hooks))
+net(x).sum().backward()
+net[2]._backward_hooks.clear()
+net(x).sum().backward()
+nn.utils.weight_norm(net[0])
+print(len(net[0]._forward_pre_hooks), bh.id)
+nn.utils.remove_weight_norm(net[0])
+print(len(net[0]._forward_pre_hooks), len(net2[2]._forward_hooks))
 """,
 }
 
@@ -122,3 +166,17 @@ b = torch.autograd.grad((ln(x) * w).sum(), [x, ln.weight, ln.bias], create_graph
 print([torch.equal(p, q) for p, q in zip(a, b)])
 """
     assert gd_output(prog) == "[True, True, True]\n"
+
+
+HOSTILE = ["nn.Linear(1, 1).register_forward_hook(f).hooks",
+           "nn.Linear(1, 1).register_forward_hook(f).extra",
+           "nn.Linear(1, 1).register_forward_hook(f).__class__",
+           "nn.Linear(1, 1)._forward_hooks.__class__.__mro__",
+           "nn.Linear(1, 1).hooks", "nn.Linear(1, 1)._forward_hooks.__dict__"]
+
+
+@pytest.mark.parametrize("expr", HOSTILE)
+def test_hook_values_expose_nothing_of_the_host(expr: str) -> None:
+    out = gd_output(f"import torch\nimport torch.nn as nn\ndef f(*a):\n    return None\n"
+                    f"print({expr})\n")
+    assert out.startswith("GdError ") and "0x" not in out and "gradcli." not in out
