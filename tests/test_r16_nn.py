@@ -46,6 +46,22 @@ print(xd.grad.tolist()[2])
 """,
     # batch_first RNN and GRU outputs are the transposed (non-contiguous) view ATen's
     # transpose_ leaves: strides and the order of a sum over them.
+    # A UNet block's GroupNorm: forward and float32 gradients as PyTorch's kernels round
+    # them; under create_graph PyTorch's composite formula (its last node a view).
+    "groupnorm-bits": """
+gn = nn.GroupNorm(4, 8)
+with torch.no_grad():
+    gn.weight.normal_()
+x = torch.randn(4, 8, 6, 6, requires_grad=True)
+y = gn(x)
+print(y.sum().item(), y[1, 3, 2].tolist())
+y.backward(torch.randn_like(y))
+print(x.grad[2, 5, 1].tolist(), gn.weight.grad.tolist(), gn.bias.grad.tolist())
+x.grad = None
+g, = torch.autograd.grad(gn(x).pow(2).sum(), x, create_graph=True)
+print(g.grad_fn.name())
+print(nn.GroupNorm(3, 6, affine=False)(torch.randn(2, 6, 5).double()).sum().item())
+""",
     "rnn-batch-first-layout": """
 for cls in [nn.RNN, nn.GRU, nn.LSTM]:
     for bi in [False, True]:
@@ -166,6 +182,42 @@ b = torch.autograd.grad((ln(x) * w).sum(), [x, ln.weight, ln.bias], create_graph
 print([torch.equal(p, q) for p, q in zip(a, b)])
 """
     assert gd_output(prog) == "[True, True, True]\n"
+
+
+def test_group_norm_bits() -> None:
+    """group_norm's forward gives torch's bits (float32 and float64, affine or not) and
+    group_norm_backward torch's float32 dx, dw and db (channels per group below, at and
+    above a vector; one to many groups; planes with and without a vector tail)."""
+    torch = pytest.importorskip("torch")
+    from gradcli.ad.kernels import group_norm as KG
+
+    torch.manual_seed(7)
+    for shape, groups in [((2, 4, 3, 3), 2), ((4, 8, 6, 6), 4), ((3, 6, 5), 3),
+                          ((2, 16, 8, 8), 8), ((1, 32, 4, 4), 32), ((2, 6, 10), 1),
+                          ((3, 24, 5, 5), 2), ((2, 64, 3, 3), 4), ((5, 12), 3)]:
+        for dtype in (torch.float32, torch.float64):
+            for affine in (True, False):
+                x = torch.randn(*shape, dtype=dtype, requires_grad=True)
+                gn = torch.nn.GroupNorm(groups, shape[1], affine=affine).to(dtype)
+                if affine:
+                    with torch.no_grad():
+                        gn.weight.normal_()
+                        gn.bias.normal_()
+                w = gn.weight.detach().numpy() if affine else None
+                b = gn.bias.detach().numpy() if affine else None
+                y = gn(x)
+                assert np.array_equal(KG.group_norm(x.detach().numpy(), w, b, groups, 1e-5),
+                                      y.detach().numpy()), (shape, dtype, affine)
+                if dtype is torch.float64:
+                    continue
+                gy = torch.randn_like(y)
+                y.backward(gy)
+                got = KG.group_norm_backward(gy.numpy(), x.detach().numpy(), w, groups, 1e-5)
+                assert got is not None
+                assert np.array_equal(got[0], x.grad.numpy()), (shape, affine)
+                if affine:
+                    assert np.array_equal(got[1], gn.weight.grad.numpy()), shape
+                    assert np.array_equal(got[2], gn.bias.grad.numpy()), shape
 
 
 HOSTILE = ["nn.Linear(1, 1).register_forward_hook(f).hooks",

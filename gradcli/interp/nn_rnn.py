@@ -375,6 +375,8 @@ def _initial_hidden(self: ModuleInstance, hx: Any, batched: bool, lstm: bool,
     want = 3 if batched else 2
     kind = "batched 3-D" if batched else "unbatched 2-D"
     if lstm:
+        if type(hx) in (tuple, list) and len(hx) < 2:  # PyTorch reads hx[0] and hx[1]
+            raise GdRuntimeError(f"{type(hx).__name__} index out of range", py_type="IndexError")
         h, c = hx
         if h.ndim != want or c.ndim != want:
             raise GdRuntimeError(f"For {kind} input, hx and cx should also be {want}-D but got "
