@@ -62,6 +62,33 @@ g, = torch.autograd.grad(gn(x).pow(2).sum(), x, create_graph=True)
 print(g.grad_fn.name())
 print(nn.GroupNorm(3, 6, affine=False)(torch.randn(2, 6, 5).double()).sum().item())
 """,
+    # The import forms and base classes real code uses: torch.nn.parameter's Parameter,
+    # isinstance(m, nn.RNNBase / nn.RNNCellBase) to pick the recurrent weights to init, an
+    # LSTM given a 1-tuple hx (PyTorch reads hx[1]).
+    "rnn-bases-and-imports": """
+from torch.nn.parameter import Parameter
+from torch.nn import Module, Linear
+class M(Module):
+    def __init__(self):
+        super().__init__()
+        self.w = Parameter(torch.randn(3))
+        self.fc = Linear(3, 1)
+    def forward(self, x):
+        return self.fc(x * self.w)
+m = M()
+print(isinstance(m.w, nn.Parameter), [n for n, _ in m.named_parameters()])
+print(isinstance(nn.LSTM(2, 3), nn.RNNBase), isinstance(nn.GRUCell(2, 3), nn.RNNCellBase))
+print(isinstance(nn.Linear(1, 1), nn.RNNBase), issubclass(nn.GRU, nn.RNNBase))
+print(nn.RNNBase('GRU', 2, 3), nn.RNNBase('LSTM', 2, 3, batch_first=True))
+for mod in [nn.LSTM(2, 3), nn.GRUCell(2, 3), nn.Linear(2, 2)]:
+    if isinstance(mod, (nn.RNNBase, nn.RNNCellBase)):
+        for n, p in mod.named_parameters():
+            if 'weight_hh' in n:
+                nn.init.orthogonal_(p)
+        w = mod.weight_hh_l0 if hasattr(mod, 'weight_hh_l0') else mod.weight_hh
+        print(type(mod).__name__, w[0])
+tryit(lambda: nn.LSTM(3, 4)(torch.randn(5, 2, 3), (torch.zeros(1, 2, 4),)))
+""",
     "rnn-batch-first-layout": """
 for cls in [nn.RNN, nn.GRU, nn.LSTM]:
     for bi in [False, True]:

@@ -419,8 +419,10 @@ def _flatten_parameters(self: ModuleInstance) -> None:
 
 _COMMON = {"forward": _rnn_forward, "reset_parameters": _reset_parameters,
            "extra_repr": _rnn_extra, "flatten_parameters": _flatten_parameters}
+# RNN, LSTM and GRU share nn.RNNBase (isinstance(m, nn.RNNBase)), which builds any mode.
+RNN_BASE = _layer("RNNBase", "rnn", {"__init__": _rnn_base_init, **_COMMON})
 for _name, _init_fn in (("RNN", _rnn_init), ("LSTM", _lstm_init), ("GRU", _gru_init)):
-    _layer(_name, "rnn", {"__init__": _init_fn, **_COMMON})
+    _layer(_name, "rnn", {"__init__": _init_fn}, base=RNN_BASE)
 
 
 # -- the cells -----------------------------------------------------------------------------
@@ -547,8 +549,9 @@ def _grucell_forward(self: ModuleInstance, input: Tensor, hx: Any = None) -> Ten
     return out if batched else T["squeeze"](out, 0)
 
 
+CELL_BASE = _layer("RNNCellBase", "rnn", {"reset_parameters": _reset_parameters,
+                                           "extra_repr": _cell_extra})
 for _name, _fwd in (("RNN", _rnncell_forward), ("LSTM", _lstmcell_forward),
                     ("GRU", _grucell_forward)):
-    _layer(f"{_name}Cell", "rnn", {"__init__": _cell_init(_name), "forward": _fwd,
-                                   "reset_parameters": _reset_parameters,
-                                   "extra_repr": _cell_extra})
+    _layer(f"{_name}Cell", "rnn", {"__init__": _cell_init(_name), "forward": _fwd},
+           base=CELL_BASE)
