@@ -36,16 +36,26 @@ class NodeHooks:
 
 
 class RemovableHandle:
-    """What a hook registration returns: `.remove()` takes the hook out."""
+    """What a hook registration returns: `.remove()` takes the hook out. Its `id` counts
+    the handles made this run, as torch.utils.hooks.RemovableHandle.next_id does; a
+    module's hooks are dicts keyed by it (`extra`: the dicts of its flags)."""
 
-    __slots__ = ("hook", "hooks")
+    __slots__ = ("extra", "hook", "hooks", "id")
 
-    def __init__(self, hooks: list[Hook], hook: Hook) -> None:
+    def __init__(self, hooks: list[Hook] | dict[int, Any], hook: Any,
+                 extra: tuple[dict[int, Any], ...] = ()) -> None:
         self.hooks = hooks
         self.hook = hook
+        self.extra = extra
+        self.id = State.hook_ids
+        State.hook_ids += 1
 
     def remove(self) -> None:
         """Remove the hook (again: nothing)."""
+        if isinstance(self.hooks, dict):
+            for table in (self.hooks, *self.extra):
+                table.pop(self.id, None)
+            return
         for i, h in enumerate(self.hooks):
             if h is self.hook:
                 del self.hooks[i]

@@ -69,6 +69,7 @@ class Session:
         State.warned = set()
         State.leaf_hooks = {}
         State.post_accumulate_hooks = {}
+        State.hook_ids = 0
         State.torch_anomaly = State.inference_mode = State.inference_seen = False
         State.anomaly_check_nan = True
         State.saved_hooks = ()

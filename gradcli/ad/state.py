@@ -74,6 +74,7 @@ class _State:
     # Backward hooks of leaf tensors: id → (tensor, hooks) (gradcli.ad.hooks; per command).
     leaf_hooks: dict[int, tuple[Any, list[Any]]]
     post_accumulate_hooks: dict[int, tuple[Any, list[Any]]]
+    hook_ids: int = 0  # the next RemovableHandle's id (per command)
 
     def __init__(self) -> None:
         for name, value in vars(_State).items():

@@ -367,6 +367,8 @@ def get_attribute(obj: Any, name: str) -> Any:
     elif t is H.RemovableHandle:
         if name == "remove":
             return BoundMethod(obj, name, H.RemovableHandle.remove)
+        if name == "id":
+            return obj.id
     elif t is CF.FunctionCtx:
         return CF.ctx_get(obj, name, BoundMethod)
     elif isinstance(obj, tuple) and getattr(t, "torch_kind", None) is not None:

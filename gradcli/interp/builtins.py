@@ -458,14 +458,18 @@ class Registry:
                 else Builtin(f"torch.nn.utils.{sub}.{name}", v) for name, v in table.items()})
         nn_utils.members["stateless"] = self.modules["torch.nn.utils.stateless"]
         attention = nn_attention.namespace()
+        parameter = Namespace("torch.nn.parameter", {"Parameter": nn_module.PARAMETER,
+                                                     "Buffer": nn_module.BUFFER})
         self.modules.update({
             "torch.nn.init": nn_init_ns, "torch.nn.utils": nn_utils,
+            "torch.nn.parameter": parameter,
             **{f"torch.nn.utils.{sub}": nn_utils.members[sub]
                for sub in (*nn_init.UTILS_MODULES, "parametrize", "parametrizations")},
             "torch.nn.attention": attention})
         return {"functional": self.nn_functional, "init": nn_init_ns, "utils": nn_utils,
                 "Module": nn_module.MODULE, "Parameter": nn_module.PARAMETER,
-                "Buffer": nn_module.BUFFER, "attention": attention, **nn_layers.LAYERS}
+                "Buffer": nn_module.BUFFER, "attention": attention, "parameter": parameter,
+                **nn_layers.LAYERS}
 
     def _optim(self) -> dict[str, Any]:
         """torch.optim's members; torch.optim.lr_scheduler and torch.optim.swa_utils join

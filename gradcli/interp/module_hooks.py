@@ -23,61 +23,88 @@ from gradcli.interp import custom_function as CF
 from gradcli.interp.values import to_repr
 
 
-class _Entry:
-    """One registration: the hook and how it is called."""
-
-    __slots__ = ("fn", "with_kwargs")
-
-    def __init__(self, fn: Callable[..., Any], with_kwargs: bool) -> None:
-        self.fn = fn
-        self.with_kwargs = with_kwargs
-
-
 class ModuleHooks:
-    """The hooks of one module, by kind, in the order they run."""
+    """The hooks of one module, as PyTorch keeps them in its __dict__: OrderedDicts from
+    the handle's id to the hook, in the order they run (a program reads and edits them:
+    `m._forward_hooks.clear()`), and the ids registered with_kwargs / always_call."""
 
-    __slots__ = ("backward", "backward_pre", "forward", "forward_pre", "full")
+    __slots__ = (
+        "always",
+        "backward",
+        "backward_pre",
+        "forward",
+        "forward_kwargs",
+        "forward_pre",
+        "forward_pre_kwargs",
+        "full",
+    )
 
     def __init__(self) -> None:
-        self.forward_pre: list[_Entry] = []
-        self.forward: list[_Entry] = []
-        self.backward: list[_Entry] = []
-        self.backward_pre: list[_Entry] = []
+        from gradcli.interp.nn_state import StateDict  # nn_state imports nn_module, this
+
+        self.forward_pre: dict[int, Any] = StateDict()
+        self.forward_pre_kwargs: dict[int, bool] = StateDict()
+        self.forward: dict[int, Any] = StateDict()
+        self.forward_kwargs: dict[int, bool] = StateDict()
+        self.always: dict[int, bool] = StateDict()
+        self.backward: dict[int, Any] = StateDict()
+        self.backward_pre: dict[int, Any] = StateDict()
         self.full: bool | None = None  # the kind of backward hooks: full or legacy
 
     def any(self) -> bool:
         """Whether a call must go through call() at all."""
         return bool(self.forward_pre or self.forward or self.backward or self.backward_pre)
 
+    def copy(self) -> ModuleHooks:
+        """copy.deepcopy's: new dicts holding the same hooks."""
+        out = ModuleHooks()
+        for name in self.__slots__:
+            value = getattr(self, name)
+            setattr(out, name, type(value)(value) if isinstance(value, dict) else value)
+        return out
 
-def _hooks(m: Any) -> ModuleHooks:
+
+#: A module's hook dicts by PyTorch's attribute name (ModuleHooks' field).
+DICTS = {"_forward_pre_hooks": "forward_pre", "_forward_pre_hooks_with_kwargs":
+         "forward_pre_kwargs", "_forward_hooks": "forward", "_forward_hooks_with_kwargs":
+         "forward_kwargs", "_forward_hooks_always_called": "always",
+         "_backward_hooks": "backward", "_backward_pre_hooks": "backward_pre"}
+
+
+def hooks_of(m: Any) -> ModuleHooks:
+    """m's hooks (made empty the first time they are asked for)."""
     if m.hooks is None:
         m.hooks = ModuleHooks()
     return m.hooks
 
 
-def _add(table: list[_Entry], hook: Any, prepend: Any = False,
-         with_kwargs: Any = False) -> H.RemovableHandle:
-    entry = _Entry(hook, bool(with_kwargs))
+def _add(hooks: ModuleHooks, field: str, hook: Any, prepend: Any = False,
+         flags: tuple[str, ...] = ()) -> H.RemovableHandle:
+    table = getattr(hooks, field)
+    extra = [getattr(hooks, f) for f in flags]
+    handle = H.RemovableHandle(table, hook, tuple(extra))
+    table[handle.id] = hook
     if prepend:
-        table.insert(0, entry)
-    else:
-        table.append(entry)
-    return H.RemovableHandle(table, entry)  # type: ignore[arg-type]
+        table.move_to_end(handle.id, last=False)
+    for flag in extra:
+        flag[handle.id] = True
+    return handle
 
 
 def _forward_pre(m: Any, hook: Any, *, prepend: Any = False,
                  with_kwargs: Any = False) -> H.RemovableHandle:
-    return _add(_hooks(m).forward_pre, hook, prepend, with_kwargs)
+    return _add(hooks_of(m), "forward_pre", hook, prepend,
+                ("forward_pre_kwargs",) if with_kwargs else ())
 
 
 def _forward(m: Any, hook: Any, *, prepend: Any = False, with_kwargs: Any = False,
              always_call: Any = False) -> H.RemovableHandle:
-    return _add(_hooks(m).forward, hook, prepend, with_kwargs)
+    flags = (("forward_kwargs",) if with_kwargs else ()) + (("always",) if always_call else ())
+    return _add(hooks_of(m), "forward", hook, prepend, flags)
 
 
 def _backward_kind(m: Any, full: bool) -> ModuleHooks:
-    hooks = _hooks(m)
+    hooks = hooks_of(m)
     if hooks.full is (not full) and hooks.backward:
         raise GdRuntimeError("Cannot use both regular backward hooks and full backward hooks "
                              "on a single Module. Please use only one of them.")
@@ -86,15 +113,15 @@ def _backward_kind(m: Any, full: bool) -> ModuleHooks:
 
 
 def _full_backward(m: Any, hook: Any, prepend: Any = False) -> H.RemovableHandle:
-    return _add(_backward_kind(m, True).backward, hook, prepend)
+    return _add(_backward_kind(m, True), "backward", hook, prepend)
 
 
 def _backward_pre(m: Any, hook: Any, prepend: Any = False) -> H.RemovableHandle:
-    return _add(_hooks(m).backward_pre, hook, prepend)
+    return _add(hooks_of(m), "backward_pre", hook, prepend)
 
 
 def _legacy_backward(m: Any, hook: Any) -> H.RemovableHandle:
-    return _add(_backward_kind(m, False).backward, hook)
+    return _add(_backward_kind(m, False), "backward", hook)
 
 
 #: The registration methods nn.Module gains (nn_module.MODULE_METHODS).
@@ -113,16 +140,16 @@ def call(m: Any, forward: Callable[..., Any], args: tuple[Any, ...],
          kwargs: dict[str, Any]) -> Any:
     """m(*args, **kwargs) with m's hooks."""
     hooks: ModuleHooks = m.hooks
-    for e in list(hooks.forward_pre):
-        if e.with_kwargs:
-            r = e.fn(m, args, kwargs)
+    for key, fn in list(hooks.forward_pre.items()):
+        if key in hooks.forward_pre_kwargs:
+            r = fn(m, args, kwargs)
             if r is not None:
                 if type(r) is not tuple or len(r) != 2:
                     raise GdRuntimeError("forward pre-hook must return None or a tuple of "
                                          f"(new_args, new_kwargs), but got {to_repr(r)}.")
                 args, kwargs = r
         else:
-            r = e.fn(m, args)
+            r = fn(m, args)
             if r is not None:
                 args = r if type(r) is tuple else (r,)
     full = hooks.full is True and bool(hooks.backward)
@@ -130,8 +157,8 @@ def call(m: Any, forward: Callable[..., Any], args: tuple[Any, ...],
     if bw is not None:
         args = bw.setup_input(args)
     result = forward(*args, **kwargs)
-    for e in list(hooks.forward):
-        r = e.fn(m, args, kwargs, result) if e.with_kwargs else e.fn(m, args, result)
+    for key, fn in list(hooks.forward.items()):
+        r = fn(m, args, kwargs, result) if key in hooks.forward_kwargs else fn(m, args, result)
         if r is not None:
             result = r
     if bw is not None:
@@ -142,8 +169,8 @@ def call(m: Any, forward: Callable[..., Any], args: tuple[Any, ...],
             var = next(v for v in var.values() if type(v) is Tensor) \
                 if type(var) is dict else var[0]
         if var.grad_fn is not None:
-            for e in list(hooks.backward):
-                H.register_node_hook(var.grad_fn, _legacy(m, e.fn))
+            for fn in list(hooks.backward.values()):
+                H.register_node_hook(var.grad_fn, _legacy(m, fn))
     return result
 
 
@@ -219,7 +246,7 @@ class _BackwardHook:
         self.n_in = self.n_out = -1
 
     def _full(self) -> list[Callable[..., Any]]:
-        return [e.fn for e in self.hooks.backward] if self.hooks.full else []
+        return list(self.hooks.backward.values()) if self.hooks.full else []
 
     def setup_input(self, args: tuple[Any, ...]) -> tuple[Any, ...]:
         res, self.in_idx = _through(_Identity(self._on_input, False), args)
@@ -251,8 +278,8 @@ class _BackwardHook:
     def _on_output(self, grads: tuple[Any, ...]) -> tuple[Any, ...]:
         assert self.out_idx is not None
         self.grad_outputs = _pack(self.out_idx, grads, self.n_out)
-        for e in list(self.hooks.backward_pre):
-            new = e.fn(self.module, self.grad_outputs)
+        for fn in list(self.hooks.backward_pre.values()):
+            new = fn(self.module, self.grad_outputs)
             if new is None:
                 continue
             if len(new) != len(self.grad_outputs):

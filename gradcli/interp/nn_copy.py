@@ -111,6 +111,7 @@ def _instance(x: InstanceValue, memo: dict[int, Any]) -> InstanceValue:
             if table is not None:
                 setattr(out, name, {k: deepcopy(v, memo) for k, v in table.items()})
         out.nonpersistent = set(x.nonpersistent)
+        out.hooks = None if x.hooks is None else x.hooks.copy()
     return out
 
 
@@ -130,6 +131,7 @@ def shallow_copy(x: Any) -> Any:
                 table = getattr(x, name)
                 setattr(out, name, None if table is None else dict(table))
             out.nonpersistent = set(x.nonpersistent)
+            out.hooks = x.hooks  # the same dicts, as a copy of __dict__ holds them
         return out
     if hasattr(type(x), "gd_deepcopy"):
         return x.gd_deepcopy(lambda v: v)

@@ -140,6 +140,10 @@ class ModuleInstance(InstanceValue):
         table = self.tables_by_name().get(name)
         if table is not None:  # PyTorch's own dicts, live: model._modules['fc'] = ...
             return table
+        if self.params is not None and name in module_hooks.DICTS:  # m._forward_hooks
+            return getattr(module_hooks.hooks_of(self), module_hooks.DICTS[name])
+        if self.params is not None and name == "_is_full_backward_hook":
+            return None if self.hooks is None else self.hooks.full
         from gradcli.interp.attributes import not_supported
 
         raise (not_supported(f"torch.nn.Module.{name}", f"Module.{name}")
@@ -161,6 +165,10 @@ class ModuleInstance(InstanceValue):
 
     def set_attr(self, name: str, value: Any) -> None:
         _refuse_dunder(name)
+        if name in module_hooks.DICTS and self.params is not None and isinstance(value, dict) \
+                and name not in self.attrs and self.cls.find(name) is _MISSING:
+            setattr(module_hooks.hooks_of(self), module_hooks.DICTS[name], value)
+            return
         params, mods, bufs = self.params, self.mods, self.bufs
         persistent = buffer_mark(value) if type(value) is Tensor else None
         if persistent is not None:  # an nn.Buffer: registered (again) under this name

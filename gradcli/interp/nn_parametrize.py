@@ -445,9 +445,11 @@ class _NormHook:
 
 
 def _old_hook(module: ModuleInstance, kind: str, name: str) -> Any:
-    for entry in (module.hooks.forward_pre if module.hooks is not None else []):
-        if type(entry.fn) is _NormHook and entry.fn.kind == kind and entry.fn.name == name:
-            return entry
+    """The (id, hook) of the module's norm pre-hook of that kind and name, or None."""
+    table = module.hooks.forward_pre if module.hooks is not None else {}
+    for key, fn in table.items():
+        if type(fn) is _NormHook and fn.kind == kind and fn.name == name:
+            return key, fn
     return None
 
 
@@ -479,12 +481,13 @@ def _remove_old(module: ModuleInstance, kind: str, name: str, parts: tuple[str, 
     entry = _old_hook(module, kind, name)
     if entry is None:
         raise _value_error(f"{kind} of '{name}' not found in {to_repr(module)}")
+    key, hook = entry
     if kind == "weight_norm":
-        weight = entry.fn.compute(module)
+        weight = hook.compute(module)
     else:
         with grad_mode(False):
-            weight = entry.fn.compute(module)
-    module.hooks.forward_pre.remove(entry)  # type: ignore[union-attr]
+            weight = hook.compute(module)
+    del module.hooks.forward_pre[key]  # type: ignore[union-attr]
     module.attrs.pop(name, None)
     for part in parts:
         module.del_attr(name + part)

@@ -249,10 +249,10 @@ def _rnn_forward(self: ModuleInstance, input: Tensor, hx: Any = None) -> tuple[A
         if p_drop != 0 and _get(self, "training") and layer < layers - 1:
             x = F["dropout"](x, p_drop, True, False)
     output = x
-    if batch_first:  # ATen's transpose_ of the result, out of place on oneDNN's path
-        output = T["transpose"](x, 0, 1)
-        if not (lstm and proj == 0 and x.array.dtype == np.float32) and x.requires_grad:
-            output = recorded_as(output, "TransposeBackward1")
+    if batch_first:  # ATen's transpose_ of the result (a strided view), out of place on
+        # oneDNN's path
+        onednn = lstm and proj == 0 and x.array.dtype == np.float32
+        output = T["transpose" if onednn or not x.requires_grad else "transpose_"](x, 0, 1)
     if lstm:
         h_n: Any = (TORCH["stack"]([h for h, _ in finals], 0),
                     TORCH["stack"]([c for _, c in finals], 0))
@@ -375,6 +375,8 @@ def _initial_hidden(self: ModuleInstance, hx: Any, batched: bool, lstm: bool,
     want = 3 if batched else 2
     kind = "batched 3-D" if batched else "unbatched 2-D"
     if lstm:
+        if type(hx) in (tuple, list) and len(hx) < 2:  # PyTorch reads hx[0] and hx[1]
+            raise GdRuntimeError(f"{type(hx).__name__} index out of range", py_type="IndexError")
         h, c = hx
         if h.ndim != want or c.ndim != want:
             raise GdRuntimeError(f"For {kind} input, hx and cx should also be {want}-D but got "
@@ -417,8 +419,10 @@ def _flatten_parameters(self: ModuleInstance) -> None:
 
 _COMMON = {"forward": _rnn_forward, "reset_parameters": _reset_parameters,
            "extra_repr": _rnn_extra, "flatten_parameters": _flatten_parameters}
+# RNN, LSTM and GRU share nn.RNNBase (isinstance(m, nn.RNNBase)), which builds any mode.
+RNN_BASE = _layer("RNNBase", "rnn", {"__init__": _rnn_base_init, **_COMMON})
 for _name, _init_fn in (("RNN", _rnn_init), ("LSTM", _lstm_init), ("GRU", _gru_init)):
-    _layer(_name, "rnn", {"__init__": _init_fn, **_COMMON})
+    _layer(_name, "rnn", {"__init__": _init_fn}, base=RNN_BASE)
 
 
 # -- the cells -----------------------------------------------------------------------------
@@ -545,8 +549,9 @@ def _grucell_forward(self: ModuleInstance, input: Tensor, hx: Any = None) -> Ten
     return out if batched else T["squeeze"](out, 0)
 
 
+CELL_BASE = _layer("RNNCellBase", "rnn", {"reset_parameters": _reset_parameters,
+                                           "extra_repr": _cell_extra})
 for _name, _fwd in (("RNN", _rnncell_forward), ("LSTM", _lstmcell_forward),
                     ("GRU", _grucell_forward)):
-    _layer(f"{_name}Cell", "rnn", {"__init__": _cell_init(_name), "forward": _fwd,
-                                   "reset_parameters": _reset_parameters,
-                                   "extra_repr": _cell_extra})
+    _layer(f"{_name}Cell", "rnn", {"__init__": _cell_init(_name), "forward": _fwd},
+           base=CELL_BASE)

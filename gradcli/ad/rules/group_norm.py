@@ -10,8 +10,9 @@ from gradcli.ad import ops
 from gradcli.ad.graph import Tensor
 from gradcli.ad.kernels import group_norm as KG
 from gradcli.ad.registry import Rule
-from gradcli.ad.rules.base import need, register, tan3
-from gradcli.ad.rules.nn import _stats
+from gradcli.ad.rules.base import need, register, tan3, wrap
+from gradcli.ad.rules.nn import _stats, _with_exact
+from gradcli.ad.state import State
 
 
 def _channel(x: Any) -> tuple[int, ...]:
@@ -54,9 +55,30 @@ def _jvp(ts: list[Any], x: Tensor, w: Any, b: Any, groups: int, eps: float) -> A
                 lambda t: ops.expand(ops.reshape(t, shape), x.shape))
 
 
+def _gn_vjp(g: Tensor, out: Tensor, x: Tensor, w: Any, b: Any, groups: int,
+            eps: float) -> tuple[Any, ...]:
+    cots = _vjp(g, x, w, b, groups, eps)
+    if State.grad_enabled:  # create_graph: PyTorch's composite, differentiable formula
+        return cots
+    return _with_exact(cots, KG.group_norm_backward(
+        g.array, x.array, None if w is None else w.array, groups, eps),
+        "NativeGroupNormBackwardBackward0")
+
+
+def _gn_vjp_array(g: Tensor, out: Tensor, x: Tensor, w: Any, b: Any, groups: int,
+                  eps: float) -> tuple[Any, ...]:
+    exact = KG.group_norm_backward(g.array, x.array, None if w is None else w.array, groups,
+                                   eps)
+    if exact is None:
+        return _gn_vjp(g, out, x, w, b, groups, eps)
+    return tuple(wrap(e) if need(t) else None for t, e in zip((x, w, b), exact, strict=True))
+
+
+# float32 gradients as PyTorch's kernel rounds them (group_norm_backward), except under
+# create_graph, where PyTorch too runs the differentiable formula.
 register(Rule(
-    "group_norm", "NativeGroupNormBackward0", KG.group_norm,
-    lambda g, out, x, w, b, groups, eps: _vjp(g, x, w, b, groups, eps),
+    "group_norm", "NativeGroupNormBackward0", KG.group_norm, _gn_vjp,
     lambda ts, out, x, w, b, groups, eps: _jvp(ts, x, w, b, groups, eps),
     kind="general", doc="(x - mean)/sqrt(var + eps) per channel group, · w + b per channel",
-    batchable=False, formula=("layer_norm's over (N, G, rest)", "Σ g · x̂", "Σ g")))
+    batchable=False, formula=("layer_norm's over (N, G, rest)", "Σ g · x̂", "Σ g"))
+         ).with_array_vjp(_gn_vjp_array)

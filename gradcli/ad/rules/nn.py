@@ -355,14 +355,6 @@ def _norm_jvp(ts: list[Any], x: Tensor, w: Any, b: Any, dims: tuple[int, ...], e
                 lambda t: ops.expand(ops.reshape(t, shape), x.shape))
 
 
-register(Rule(
-    "layer_norm", "NativeLayerNormBackward0", KNorm.layer_norm,
-    lambda g, out, x, w, b, dims, eps: _norm_vjp(g, x, w, b, dims, eps, False),
-    lambda ts, out, x, w, b, dims, eps: _norm_jvp(ts, x, w, b, dims, eps, False),
-    kind="general", doc="(x - mean)/sqrt(var + eps) · w + b over the last dims",
-    batchable=False, formula=("rstd · (gw - mean(gw) - x̂ · mean(gw · x̂))", "Σ g · x̂", "Σ g")))
-
-
 def _bn_stats(mean: Any, var: Any, eps: float) -> Any:
     def stats(x: Tensor) -> tuple[Tensor, Tensor]:
         shape = tuple(x.shape[1] if d == 1 else 1 for d in range(x.ndim))
@@ -391,17 +383,22 @@ def _bn_exact(g: Tensor, x: Tensor, w: Any, mean: Any, var: Any, training: bool,
                                   training, eps)
 
 
-def _bn_vjp(g: Tensor, out: Tensor, x: Tensor, w: Any, b: Any, mean: Any, var: Any,
-            training: bool, eps: float) -> tuple[Any, ...]:
-    cots = _norm_vjp(g, x, w, b, _bn_dims(x), eps, True,
-                     None if training else _bn_stats(mean, var, eps))
-    exact = _bn_exact(g, x, w, mean, var, training, eps)
+def _with_exact(cots: tuple[Any, ...], exact: Any, name: str) -> tuple[Any, ...]:
+    """The VJP's cotangents (in our ops) with a kernel's exact values, when it has them."""
     if exact is None:
         return cots
     return tuple(None if c is None else apply(
         _EXACT, (c,), {"value": e.astype(c.array.dtype, copy=False), "base": c.array,
-                       "name": "NativeBatchNormBackwardBackward0"})
+                       "name": name})
         for c, e in zip(cots, exact, strict=True))
+
+
+def _bn_vjp(g: Tensor, out: Tensor, x: Tensor, w: Any, b: Any, mean: Any, var: Any,
+            training: bool, eps: float) -> tuple[Any, ...]:
+    cots = _norm_vjp(g, x, w, b, _bn_dims(x), eps, True,
+                     None if training else _bn_stats(mean, var, eps))
+    return _with_exact(cots, _bn_exact(g, x, w, mean, var, training, eps),
+                       "NativeBatchNormBackwardBackward0")
 
 
 def _bn_vjp_array(g: Tensor, out: Tensor, x: Tensor, w: Any, b: Any, mean: Any, var: Any,
@@ -420,6 +417,34 @@ register(Rule(
     kind="general", doc="per-channel normalization by batch (or running) statistics",
     batchable=False, formula=("rstd · (gw - mean(gw) - x̂ · mean(gw · x̂))", "Σ g · x̂", "Σ g"))
          ).with_array_vjp(_bn_vjp_array)
+
+
+def _ln_exact(g: Tensor, x: Tensor, w: Any, dims: tuple[int, ...], eps: float) -> Any:
+    return KNorm.layer_norm_backward(g.array, x.array, None if w is None else w.array, dims,
+                                     eps)
+
+
+def _ln_vjp(g: Tensor, out: Tensor, x: Tensor, w: Any, b: Any, dims: tuple[int, ...],
+            eps: float) -> tuple[Any, ...]:
+    return _with_exact(_norm_vjp(g, x, w, b, dims, eps, False),
+                       _ln_exact(g, x, w, dims, eps), "NativeLayerNormBackwardBackward0")
+
+
+def _ln_vjp_array(g: Tensor, out: Tensor, x: Tensor, w: Any, b: Any, dims: tuple[int, ...],
+                  eps: float) -> tuple[Any, ...]:
+    exact = _ln_exact(g, x, w, dims, eps)
+    if exact is None:
+        return _ln_vjp(g, out, x, w, b, dims, eps)
+    return tuple(wrap(e) if need(t) else None for t, e in zip((x, w, b), exact, strict=True))
+
+
+# PyTorch's kernel rounds as layer_norm_backward computes; the derivatives are the formula's.
+register(Rule(
+    "layer_norm", "NativeLayerNormBackward0", KNorm.layer_norm, _ln_vjp,
+    lambda ts, out, x, w, b, dims, eps: _norm_jvp(ts, x, w, b, dims, eps, False),
+    kind="general", doc="(x - mean)/sqrt(var + eps) · w + b over the last dims",
+    batchable=False, formula=("rstd · (gw - mean(gw) - x̂ · mean(gw · x̂))", "Σ g · x̂", "Σ g"))
+         ).with_array_vjp(_ln_vjp_array)
 
 
 # ---------------------------------------------------------------------------------------
