@@ -1,0 +1,111 @@
+"""Round 16, autograd as real code uses it: per-sample gradients and model ensembles with
+torch.func (vmap's results as PyTorch's batched ops give them), products whose signed
+zeros show in a dead ReLU's gradient."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from pyrun import gd_output, masked, torch_output
+
+PROGRAMS = {
+    # A single-sample step: relu's zero cotangent times a negative input. MKL's product
+    # of a row or a column (gemv) starts from +0; a matrix keeps -0.
+    "dead_relu_grad_sign": """
+w = torch.tensor([[1.0, -2.0, 3.0]], requires_grad=True)
+h = torch.tensor([[-1.0, 2.0, -3.0]])
+torch.relu(h @ w.t()).sum().backward()
+print(w.grad)
+l = torch.nn.Linear(3, 2)
+with torch.no_grad():
+    l.weight.copy_(torch.tensor([[1.0, 1.0, 1.0], [-1.0, -1.0, -1.0]]))
+    l.bias.zero_()
+torch.relu(l(torch.tensor([[1.0, -2.0, 0.5]]))).sum().backward()
+print(l.weight.grad)
+z = torch.tensor([[0.0]])
+r = torch.tensor([[-1.0, 2.0, -3.0]])
+print(z @ r, r.t() @ z, torch.mm(z, r.double().t().t().float()))
+print(torch.tensor([[0.0], [0.0]]) @ r, r.t() @ torch.tensor([[0.0, 0.0]]))
+print(torch.zeros(1) @ -torch.ones(1, 4), torch.zeros(2, 1, 1) @ -torch.ones(1, 3))
+""",
+    # The per-sample-gradients tutorial: vmap(grad(loss)) over samples unsqueezed to a
+    # batch of one; a dead ReLU unit's row is +0 (PyTorch's bmm), not the loop's -0.
+    "per_sample_grads": """
+import torch.nn as nn
+import torch.nn.functional as F
+from torch.func import functional_call, vmap, grad
+torch.manual_seed(0)
+model = nn.Sequential(nn.Linear(10, 8), nn.ReLU(), nn.Linear(8, 3))
+data = torch.randn(6, 10)
+targets = torch.randint(3, (6,))
+params = {k: v.detach() for k, v in model.named_parameters()}
+def compute_loss(params, sample, target):
+    predictions = functional_call(model, params, (sample.unsqueeze(0),))
+    return F.cross_entropy(predictions, target.unsqueeze(0))
+g = vmap(grad(compute_loss), in_dims=(None, 0, 0))(params, data, targets)
+for name, v in g.items():
+    print(name, v.shape)
+print(g['0.weight'][:, :3])
+""",
+    # The model-ensembling tutorial: stack_module_state's parameters require grad, so
+    # vmap's result has the batched op's grad_fn (linear: an add after the product).
+    "ensemble": """
+import torch.nn as nn
+import torch.nn.functional as F
+from torch.func import stack_module_state, functional_call, vmap
+torch.manual_seed(0)
+models = [nn.Sequential(nn.Linear(6, 5), nn.ReLU(), nn.Linear(5, 3)) for _ in range(3)]
+params, buffers = stack_module_state(models)
+def fmodel(params, buffers, x):
+    return functional_call(models[0], (params, buffers), (x,))
+x = torch.randn(3, 2, 6)
+out = vmap(fmodel)(params, buffers, x)
+print(out)
+print(vmap(fmodel, in_dims=(0, 0, None))(params, buffers, x[0]).grad_fn)
+out.sum().backward()
+print(params['2.bias'].grad)
+""",
+    # vmap's result names: its batched op's, or a permute when moved to out_dims.
+    "vmap_grad_fn_names": """
+from torch.func import vmap
+torch.manual_seed(0)
+w = torch.randn(4, requires_grad=True)
+W = torch.randn(3, 4, requires_grad=True)
+A = torch.randn(5, 3, 4)
+fs = [lambda x: torch.sin(x @ w), lambda x: (x * w).sum(), lambda x: (x * w).sum(0),
+      lambda x: (x * w).mean(), lambda x: (x * w).prod(), lambda x: (x * w).t(),
+      lambda x: (x * w)[1:], lambda x: x @ W.t(), lambda x: torch.tanh(x @ W.t()),
+      lambda x: (x * w).logsumexp(-1)]
+for f in fs:
+    print(vmap(f)(A).grad_fn, vmap(f)(A[:, 0]).grad_fn)
+print(vmap(lambda x: x.dot(w))(A[:, 0]).grad_fn)
+print(vmap(lambda x: torch.sin(x * w), out_dims=1)(A).grad_fn)
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(PROGRAMS))
+def test_gd_prints_what_pytorch_prints(name: str) -> None:
+    text = "import torch\n" + PROGRAMS[name]
+    assert masked(gd_output(text)) == masked(torch_output(text))
+
+
+# (m, n) of an m×1 by 1×n product of zeros by negatives: +0 for a row or a column
+# (PyTorch's gemv), -0 kept for a matrix; the same folded from a 3-D operand.
+K1 = [(1, 1), (1, 3), (1, 300), (5, 1), (300, 1), (2, 2), (3, 64), (64, 64)]
+
+
+@pytest.mark.parametrize("mn", K1, ids=[str(c) for c in K1])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_k1_product_zero_signs_are_pytorchs(mn: tuple[int, int], dtype: str) -> None:
+    torch = pytest.importorskip("torch")
+    from gradcli.ad.kernels import linalg as KL
+
+    m, n = mn
+    a = np.zeros((m, 1), dtype)
+    b = -np.ones((1, n), dtype)
+    want = torch.from_numpy(a) @ torch.from_numpy(b)
+    assert np.array_equal(np.signbit(KL.mm(a, b)), torch.signbit(want).numpy())
+    a3 = np.zeros((2, m, 1), dtype)
+    want3 = torch.from_numpy(a3) @ torch.from_numpy(b)
+    assert np.array_equal(np.signbit(KL.matmul(a3, b)), torch.signbit(want3).numpy())
