@@ -1,12 +1,19 @@
 """Round 16, autograd as real code uses it: per-sample gradients and model ensembles with
 torch.func (vmap's results as PyTorch's batched ops give them), products whose signed
-zeros show in a dead ReLU's gradient."""
+zeros show in a dead ReLU's gradient, and `gradcli jvp` on programs that print dual
+tensors or use forward mode themselves."""
 
 from __future__ import annotations
+
+import io
 
 import numpy as np
 import pytest
 from pyrun import gd_output, masked, torch_output
+
+from gradcli import app
+from gradcli.app import AppOptions
+from gradcli.source import Source
 
 PROGRAMS = {
     # A single-sample step: relu's zero cotangent times a negative input. MKL's product
@@ -109,3 +116,51 @@ def test_k1_product_zero_signs_are_pytorchs(mn: tuple[int, int], dtype: str) -> 
     a3 = np.zeros((2, m, 1), dtype)
     want3 = torch.from_numpy(a3) @ torch.from_numpy(b)
     assert np.array_equal(np.signbit(KL.matmul(a3, b)), torch.signbit(want3).numpy())
+
+
+DUAL_PRINTS = """
+import torch
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+y = x.exp()
+print(y)
+print(repr(y.sum()))
+y.sum()
+"""
+
+OWN_FORWARD_MODE = """
+import torch
+import torch.autograd.forward_ad as fwAD
+from torch.func import jvp
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+with fwAD.dual_level():
+    d = fwAD.make_dual(x, torch.tensor([1.0, 0.0]))
+    print(fwAD.unpack_dual(torch.sin(d)).tangent)
+print(fwAD.unpack_dual(x).tangent)
+print(jvp(torch.cos, (x,), (torch.ones(2),))[1])
+(x ** 3).sum()
+"""
+
+
+def _run_output(text: str) -> str:
+    buf = io.StringIO()
+    app.run(Source("p.py", text), AppOptions(write=buf.write))
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("text", [DUAL_PRINTS, OWN_FORWARD_MODE], ids=["dual", "own"])
+def test_jvp_command_prints_what_run_prints(text: str) -> None:
+    # The CLI's tangents are its own: the program prints no tangent=, and a program that
+    # opens its own dual level runs (J·v then comes from the Jacobian).
+    r = app.jvp(Source("p.py", text), AppOptions(wrt=["x"]), ["[1, 0.5]"])
+    assert r.output == _run_output(text)
+    x = np.array([1.0, 2.0])
+    want = (np.exp(x) if text is DUAL_PRINTS else 3 * x ** 2) @ np.array([1.0, 0.5])
+    jv = next(f for f in r.fields if f.key == "jvp").value
+    assert np.allclose(jv.tensor.value, want, rtol=1e-6)
+
+
+def test_jvp_by_reverse_refuses_a_tangent_of_another_shape() -> None:
+    from gradcli.errors import GdInputError
+
+    with pytest.raises(GdInputError, match="has shape"):
+        app.jvp(Source("p.py", OWN_FORWARD_MODE), AppOptions(wrt=["x"]), ["[1, 2, 3]"])
