@@ -88,6 +88,30 @@ for f in fs:
 print(vmap(lambda x: x.dot(w))(A[:, 0]).grad_fn)
 print(vmap(lambda x: torch.sin(x * w), out_dims=1)(A).grad_fn)
 """,
+    # vmap's randomness: "error" (the default) refuses a draw (a Dropout in train mode),
+    # "same" draws once for every slice, "different" draws per slice; the generator is
+    # left where PyTorch's batched draw leaves it.
+    "vmap_randomness": """
+from torch.func import vmap
+torch.manual_seed(0)
+b = torch.randn(3, 4)
+for mode in ['bad', 'same', 'different', 'error']:
+    try:
+        print(mode, vmap(lambda t: t + torch.rand(2).sum(), randomness=mode)(b).shape)
+    except Exception as e:
+        print(type(e).__name__, e)
+print(vmap(lambda t: torch.rand(2), randomness='same')(b), torch.rand(2))
+print(vmap(lambda t: torch.nn.functional.dropout(t, 0.5), randomness='same')(b))
+print(vmap(lambda t: torch.nn.functional.dropout(t, 0.5), randomness='different')(b))
+print(vmap(lambda t: vmap(lambda u: u * 0 + torch.rand(()), randomness='same')(t),
+           randomness='different')(b), torch.randn(3))
+model = torch.nn.Sequential(torch.nn.Linear(4, 4), torch.nn.Dropout(0.2))
+try:
+    vmap(model)(b)
+except RuntimeError as e:
+    print("model:", e)
+print(vmap(model.eval())(b).shape, torch.rand(1))
+""",
 }
 
 
