@@ -112,6 +112,29 @@ except RuntimeError as e:
     print("model:", e)
 print(vmap(model.eval())(b).shape, torch.rand(1))
 """,
+    # A leaf's AccumulateGrad hooks (gradient-sync code takes it from
+    # p.expand_as(p).grad_fn): tensor hooks, pre-hooks (a replacement gradient), .grad,
+    # post-accumulate hooks, post-hooks ((), (grad,)); autograd.grad runs none of them.
+    "accumulate_grad_hooks": """
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+acc = x.expand_as(x).grad_fn.next_functions[0][0]
+h = acc.register_hook(lambda gi, go: print('post', gi, go, x.grad))
+acc.register_prehook(lambda go: print('pre', go, x.grad))
+x.register_hook(lambda g: print('tensor hook', g))
+x.register_post_accumulate_grad_hook(lambda p: print('post acc', p.grad))
+(x * 3).sum().backward()
+acc.register_prehook(lambda go: (go[0] * 10,))
+(x * 1).sum().backward()
+h.remove()
+print(torch.autograd.grad((x * 2).sum(), x))
+(x * x).sum().backward(inputs=[x])
+acc.register_hook(lambda gi, go: ((),))
+try:
+    (x * 1).sum().backward()
+except RuntimeError as e:
+    print(e)
+print(x.grad)
+""",
 }
 
 

@@ -158,11 +158,11 @@ def run_backward(
             continue  # a view made in no_grad mode: PyTorch gives it no grad accumulator
         if hooked:
             with grad_mode(create_graph):
-                g = H.leaf_hooked(leaf, g)
+                g = H.leaf_hooked(leaf, g, accumulating=True)
         steal = not create_graph and _unshared(g)
         _accumulate(leaf, g, create_graph, steal)
         if post:
-            H.after_accumulate(leaf)
+            H.after_accumulate(leaf, g)
     return None
 
 
@@ -242,9 +242,10 @@ def _leaf_complete(run: _Run, leaf: Tensor) -> None:
     entry = run.leaf_grads.pop(key, None)
     if entry is None:
         return
-    _accumulate(leaf, H.leaf_hooked(leaf, _shown(entry[1])), run.create_graph)
+    g = H.leaf_hooked(leaf, _shown(entry[1]), accumulating=True)
+    _accumulate(leaf, g, run.create_graph)
     if State.post_accumulate_hooks:
-        H.after_accumulate(leaf)
+        H.after_accumulate(leaf, g)
 
 
 def _sum(owned: set[int] | None, prev: Tensor, g: Tensor) -> Tensor:
@@ -652,9 +653,11 @@ def backward(
         for t in ins:
             g = captured.get(id(t))
             if g is not None:
+                if State.leaf_hooks:  # its AccumulateGrad's pre-hooks (after its own)
+                    g = H.accumulate_pre_hooked(t, g)
                 _accumulate(t, g, create_graph)
                 if State.post_accumulate_hooks:
-                    H.after_accumulate(t)
+                    H.after_accumulate(t, g)
         return
     run_backward(outs, grads, bool(retain_graph), create_graph)
 

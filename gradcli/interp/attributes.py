@@ -357,7 +357,11 @@ def get_attribute(obj: Any, name: str) -> Any:
             return prop(obj)
         if name == "name":
             return BoundMethod(obj, name, lambda a: "torch::autograd::AccumulateGrad")
-        if name in ("register_hook", "register_prehook", "metadata"):
+        if name in ("register_hook", "register_prehook"):
+            pre = name == "register_prehook"
+            return BoundMethod(obj, name, lambda a, fn: H.register_accumulate_hook(
+                a.variable, fn, pre))
+        if name == "metadata":
             raise GdRuntimeError(f"'AccumulateGrad.{name}' is not supported by gradcli",
                                  hint="a leaf's gradient hooks: x.register_hook(fn) or "
                                       "x.register_post_accumulate_grad_hook(fn)")
