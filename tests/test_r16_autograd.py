@@ -135,6 +135,33 @@ except RuntimeError as e:
     print(e)
 print(x.grad)
 """,
+    # register_multi_grad_hook: "all" once a pass computed every gradient it computes
+    # (None for the rest; autograd.grad of a leaf is PyTorch's error), "any" at the first.
+    "multi_grad_hook": """
+a = torch.tensor([1.0, 2.0], requires_grad=True)
+b = torch.tensor([3.0, 4.0], requires_grad=True)
+h = torch.autograd.graph.register_multi_grad_hook(
+    (a, b), lambda gs: print("all", [g if g is None else g.tolist() for g in gs]))
+print(type(h).__name__)
+(a * b).sum().backward()
+(a * 2).sum().backward()
+try:
+    torch.autograd.grad((a * b).sum(), [a])
+except RuntimeError as e:
+    print(e)
+(a * b).sum().backward(inputs=[b])
+h.remove()
+h2 = torch.autograd.graph.register_multi_grad_hook((a, b), lambda g: print("any", g),
+                                                   mode="any")
+(a * b).sum().backward()
+(b * 3).sum().backward()
+h2.remove()
+x, y = a * 2, b * 2
+torch.autograd.graph.register_multi_grad_hook([x, y], lambda gs: print("nonleaf", gs))
+(x * y).sum().backward(retain_graph=True)
+x.sum().backward()
+print(a.grad, b.grad)
+""",
 }
 
 

@@ -18,6 +18,7 @@ from gradcli.ad import hooks as H
 from gradcli.ad import kernels as K
 from gradcli.ad import ops
 from gradcli.ad.graph import Node, Tensor, bump_version, needed_nodes, tensor_from_array
+from gradcli.ad.multi_hooks import GraphTask
 from gradcli.ad.ops import backward as B
 from gradcli.ad.ops.layout import like_layout
 from gradcli.ad.registry import ARRAY_VJP, SCALAR_VJP
@@ -105,12 +106,30 @@ def run_backward(
     create_graph: bool,
     inputs: Sequence[Tensor] | None = None,
     observer: Observer | None = None,
+    accumulate: bool = False,
 ) -> dict[int, Tensor] | None:
     """Propagate cotangents from outputs to leaves.
 
     Without `inputs`, accumulate into each reached leaf's .grad (Tensor.backward).
-    With `inputs`, return {id(input): cotangent} and touch no .grad (autograd.grad).
+    With `inputs`, return {id(input): cotangent} and touch no .grad (autograd.grad, or
+    backward(inputs=) if `accumulate`: the caller accumulates them).
     """
+    GraphTask.push(outputs, inputs, accumulate)  # the pass hooks see (multi-grad hooks)
+    try:
+        return _run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs,
+                             observer)
+    finally:
+        GraphTask.pop()
+
+
+def _run_backward(
+    outputs: Sequence[Tensor],
+    grad_outputs: Sequence[Any] | None,
+    retain_graph: bool,
+    create_graph: bool,
+    inputs: Sequence[Tensor] | None,
+    observer: Observer | None,
+) -> dict[int, Tensor] | None:
     for i, out in enumerate(outputs):
         if not out.requires_grad:
             raise GdRuntimeError(
@@ -648,7 +667,8 @@ def backward(
         ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
         if not ins:
             raise GdRuntimeError("`inputs` argument to `backward()` cannot be empty.")
-        captured = run_backward(outs, grads, bool(retain_graph), create_graph, ins)
+        captured = run_backward(outs, grads, bool(retain_graph), create_graph, ins,
+                                accumulate=True)
         assert captured is not None
         for t in ins:
             g = captured.get(id(t))

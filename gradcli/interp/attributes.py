@@ -14,6 +14,7 @@ from gradcli.ad import engine, ops
 from gradcli.ad import hooks as H
 from gradcli.ad.graph import is_inference, stale_view, view_base
 from gradcli.ad.kernels.messages import scalar_name
+from gradcli.ad.multi_hooks import MultiHandle
 from gradcli.ad.ops import layout
 from gradcli.ad.record import current_grad_fn
 from gradcli.ad.registry import RULES
@@ -368,9 +369,9 @@ def get_attribute(obj: Any, name: str) -> Any:
     elif t in dtype_info.ATTRIBUTES:
         if name in dtype_info.ATTRIBUTES[t]:
             return getattr(obj, name)
-    elif t is H.RemovableHandle:
+    elif t is H.RemovableHandle or t is MultiHandle:
         if name == "remove":
-            return BoundMethod(obj, name, H.RemovableHandle.remove)
+            return BoundMethod(obj, name, t.remove)
     elif t is CF.FunctionCtx:
         return CF.ctx_get(obj, name, BoundMethod)
     elif isinstance(obj, tuple) and getattr(t, "torch_kind", None) is not None:
