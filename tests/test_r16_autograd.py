@@ -162,6 +162,29 @@ torch.autograd.graph.register_multi_grad_hook([x, y], lambda gs: print("nonleaf"
 x.sum().backward()
 print(a.grad, b.grad)
 """,
+    # A custom function's outputs share its one node (grad_fn is, next_functions with the
+    # output's number); needs_input_grad is what requires grad, even under no_grad.
+    "custom_function_node": """
+class TwoOut(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, a, b):
+        print("needs", ctx.needs_input_grad)
+        ctx.save_for_backward(a, b)
+        return a + b, a * b
+    @staticmethod
+    def backward(ctx, ga, gb):
+        a, b = ctx.saved_tensors
+        return ga + gb * b, ga + gb * a
+a = torch.tensor([1.0, 2.0], requires_grad=True)
+b = torch.tensor([3.0, 4.0])
+s, p = TwoOut.apply(a, b)
+print(s.grad_fn is p.grad_fn, s.grad_fn, p.grad_fn.name(), s.grad_fn.next_functions)
+print((s * 2).grad_fn.next_functions[0][0] is s.grad_fn, (p * 2).grad_fn.next_functions)
+(s * 2 + p).sum().backward()
+print(a.grad)
+with torch.no_grad():
+    print(TwoOut.apply(a, b))
+""",
 }
 
 

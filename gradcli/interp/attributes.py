@@ -128,7 +128,7 @@ def _requires_grad(x: Tensor) -> bool:
 
 TENSOR_PROPERTIES: dict[str, Callable[[Tensor], Any]] = {
     "grad": nonleaf_grad,  # a non-leaf's missing .grad warns, as in PyTorch
-    "grad_fn": current_grad_fn,
+    "grad_fn": lambda x: _function_node(current_grad_fn(x)),
     "requires_grad": _requires_grad,
     "is_leaf": lambda x: current_grad_fn(x) is None,
     "shape": lambda x: Size(x.shape),
@@ -233,6 +233,12 @@ def output_number(n: Node) -> int:
     return 0 if f is None else f(n.params)
 
 
+def _function_node(n: Node | None) -> Node | None:
+    """A custom function's output's node is the function's one node (`a.grad_fn is
+    b.grad_fn` for two outputs, as in PyTorch)."""
+    return n.parents[0] if n is not None and n.rule.name == "custom_function_output" else n
+
+
 def _next_functions(n: Node) -> tuple[tuple[Any, int], ...]:
     # As PyTorch: the producing node of each input, AccumulateGrad for a leaf that requires
     # grad (None for a view made in no_grad mode: note_view), None for an input that needs
@@ -246,6 +252,8 @@ def _next_functions(n: Node) -> tuple[tuple[Any, int], ...]:
         parents = (*parents[:2], Node(RULES["transpose"], None, {"short": True},
                                       (parents[2],), None))
     return tuple(
+        (p.parents[0], p.params["output_nr"]) if type(p) is Node
+        and p.rule.name == "custom_function_output" else
         (p, output_number(p)) if type(p) is Node else
         (AccumulateGrad.of(p) if type(p) is Tensor and not hasattr(p, "view_mode")
          else None, 0)
