@@ -234,6 +234,11 @@ VALUES: list[tuple[str, str]] = [
     ("import functools", "functools.cmp_to_key(lambda a, b: 0)"),
     ("import functools", "functools.cmp_to_key(lambda a, b: 0)(1)"),
     ("import statistics", "statistics.linear_regression([1, 2], [3, 5])"),
+    # round 16: a multi-grad hook's handle, a leaf's AccumulateGrad hook registration
+    ("x = torch.ones(2, requires_grad=True)",
+     "torch.autograd.graph.register_multi_grad_hook([x], print)"),
+    ("x = torch.ones(2, requires_grad=True)",
+     "x.expand_as(x).grad_fn.next_functions[0][0].register_hook"),
 ]
 DUNDERS = ["__class__", "__dict__", "__globals__", "__builtins__", "__subclasses__",
            "__init__", "__reduce_ex__", "__getattribute__", "__code__", "__closure__",

@@ -18,6 +18,7 @@ from gradcli.ad import hooks as H
 from gradcli.ad import kernels as K
 from gradcli.ad import ops
 from gradcli.ad.graph import Node, Tensor, bump_version, needed_nodes, tensor_from_array
+from gradcli.ad.multi_hooks import GraphTask
 from gradcli.ad.ops import backward as B
 from gradcli.ad.ops.layout import like_layout
 from gradcli.ad.registry import ARRAY_VJP, SCALAR_VJP
@@ -105,12 +106,30 @@ def run_backward(
     create_graph: bool,
     inputs: Sequence[Tensor] | None = None,
     observer: Observer | None = None,
+    accumulate: bool = False,
 ) -> dict[int, Tensor] | None:
     """Propagate cotangents from outputs to leaves.
 
     Without `inputs`, accumulate into each reached leaf's .grad (Tensor.backward).
-    With `inputs`, return {id(input): cotangent} and touch no .grad (autograd.grad).
+    With `inputs`, return {id(input): cotangent} and touch no .grad (autograd.grad, or
+    backward(inputs=) if `accumulate`: the caller accumulates them).
     """
+    GraphTask.push(outputs, inputs, accumulate)  # the pass hooks see (multi-grad hooks)
+    try:
+        return _run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs,
+                             observer)
+    finally:
+        GraphTask.pop()
+
+
+def _run_backward(
+    outputs: Sequence[Tensor],
+    grad_outputs: Sequence[Any] | None,
+    retain_graph: bool,
+    create_graph: bool,
+    inputs: Sequence[Tensor] | None,
+    observer: Observer | None,
+) -> dict[int, Tensor] | None:
     for i, out in enumerate(outputs):
         if not out.requires_grad:
             raise GdRuntimeError(
@@ -158,11 +177,11 @@ def run_backward(
             continue  # a view made in no_grad mode: PyTorch gives it no grad accumulator
         if hooked:
             with grad_mode(create_graph):
-                g = H.leaf_hooked(leaf, g)
+                g = H.leaf_hooked(leaf, g, accumulating=True)
         steal = not create_graph and _unshared(g)
         _accumulate(leaf, g, create_graph, steal)
         if post:
-            H.after_accumulate(leaf)
+            H.after_accumulate(leaf, g)
     return None
 
 
@@ -242,9 +261,10 @@ def _leaf_complete(run: _Run, leaf: Tensor) -> None:
     entry = run.leaf_grads.pop(key, None)
     if entry is None:
         return
-    _accumulate(leaf, H.leaf_hooked(leaf, _shown(entry[1])), run.create_graph)
+    g = H.leaf_hooked(leaf, _shown(entry[1]), accumulating=True)
+    _accumulate(leaf, g, run.create_graph)
     if State.post_accumulate_hooks:
-        H.after_accumulate(leaf)
+        H.after_accumulate(leaf, g)
 
 
 def _sum(owned: set[int] | None, prev: Tensor, g: Tensor) -> Tensor:
@@ -647,14 +667,17 @@ def backward(
         ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
         if not ins:
             raise GdRuntimeError("`inputs` argument to `backward()` cannot be empty.")
-        captured = run_backward(outs, grads, bool(retain_graph), create_graph, ins)
+        captured = run_backward(outs, grads, bool(retain_graph), create_graph, ins,
+                                accumulate=True)
         assert captured is not None
         for t in ins:
             g = captured.get(id(t))
             if g is not None:
+                if State.leaf_hooks:  # its AccumulateGrad's pre-hooks (after its own)
+                    g = H.accumulate_pre_hooked(t, g)
                 _accumulate(t, g, create_graph)
                 if State.post_accumulate_hooks:
-                    H.after_accumulate(t)
+                    H.after_accumulate(t, g)
         return
     run_backward(outs, grads, bool(retain_graph), create_graph)
 

@@ -17,10 +17,23 @@ from gradcli.ad.state import State
 from gradcli.errors import GdRuntimeError
 
 
+class ProgramForwardAD(BaseException):
+    """The program uses forward mode itself while the CLI's jvp level is open (its one
+    level is taken): jvp computes J·v another way. A BaseException, so no `except` of the
+    program's stops it."""
+
+
+def _program_forward() -> None:
+    """What a program's forward-mode call checks first: the CLI's level is not its own."""
+    if State.forward_hidden:
+        raise ProgramForwardAD
+
+
 class dual_level:
     """Context manager: tangents attached inside it are propagated by every op."""
 
     def __enter__(self) -> dual_level:
+        _program_forward()
         if State.forward_level:
             raise GdRuntimeError(
                 "nested forward-mode levels are not supported; compute nested derivatives "
@@ -30,6 +43,20 @@ class dual_level:
 
     def __exit__(self, *exc: object) -> None:
         State.forward_level = 0
+
+
+class cli_dual_level(dual_level):
+    """The jvp command's level: the program's prints show no tangents, and a program that
+    uses forward mode itself raises ProgramForwardAD (as `gradcli run` it would work)."""
+
+    def __enter__(self) -> cli_dual_level:
+        super().__enter__()
+        State.forward_hidden = True
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        State.forward_hidden = False
+        super().__exit__()
 
 
 class program_dual_level(dual_level):
@@ -45,6 +72,7 @@ class program_dual_level(dual_level):
 
 def enter_dual_level() -> int:
     """forward_ad.enter_dual_level(): the new level (PyTorch has one: 0)."""
+    _program_forward()
     if State.forward_level:
         raise GdRuntimeError("Nested forward mode AD is not supported at the moment")
     State.forward_level = 1
@@ -53,6 +81,7 @@ def enter_dual_level() -> int:
 
 def exit_dual_level(*, level: Any = None) -> None:
     """forward_ad.exit_dual_level(): leave the level (every tangent is dropped)."""
+    _program_forward()
     if level is not None and level != State.forward_level - 1:
         raise GdRuntimeError("Trying to exit a forward AD level that was not the last one "
                              "that was created. This is not supported.")
@@ -61,6 +90,7 @@ def exit_dual_level(*, level: Any = None) -> None:
 
 def make_dual(primal: Tensor, tangent: Tensor) -> Tensor:
     """A tensor sharing primal's data (and graph) that carries `tangent`."""
+    _program_forward()
     if not State.forward_level:
         raise GdRuntimeError("Trying to create a dual Tensor for forward AD but no level "
                              "exists, make sure to enter_dual_level() first.")
@@ -112,6 +142,7 @@ class UnpackedDualTensor(tuple):
 def unpack_dual(tensor: Tensor, *, level: Any = None) -> UnpackedDualTensor:
     """(primal, tangent or None) as the named tuple UnpackedDualTensor (no tangent outside
     a dual_level(): leaving it drops every tangent)."""
+    _program_forward()
     if not State.forward_level or tensor.tangent is None:
         return UnpackedDualTensor((tensor, None))
     primal = tensor.detach() if tensor.grad_fn is None else ops.reshape(tensor, tensor.shape)

@@ -19,6 +19,8 @@ from gradcli.ad import functional, ops
 from gradcli.ad.engine import grad as autograd_grad
 from gradcli.ad.forward import dual_level, make_dual
 from gradcli.ad.graph import Tensor, tensor_from_array
+from gradcli.ad.kernels.linalg import Vmap  # > 0 while vmap runs its function
+from gradcli.ad.rng import Generator
 from gradcli.ad.state import State, check_size, enable_grad
 from gradcli.errors import GdRuntimeError
 
@@ -27,12 +29,11 @@ Func = Callable[..., Any]
 
 class _Level:
     depth = 0  # > 0 while a transform runs the function it transforms
-    vmap = 0  # > 0 while vmap runs its function
 
 
 def transforming() -> tuple[bool, bool]:
     """(inside a torch.func transform, inside vmap)."""
-    return _Level.depth > 0 or _Level.vmap > 0, _Level.vmap > 0
+    return _Level.depth > 0 or Vmap.depth > 0, Vmap.depth > 0
 
 
 def _fn_name(func: Any) -> str:
@@ -422,10 +423,15 @@ def _value_error(message: str) -> GdRuntimeError:
 def vmap(func: Func, in_dims: Any = 0, out_dims: Any = 0, randomness: str = "error", *,
          chunk_size: Any = None) -> Func:
     """torch.func.vmap: func mapped over a dimension of its inputs (one call per slice,
-    the results stacked along out_dims)."""
+    the results stacked along out_dims). randomness: "error" (a random op fails), "same"
+    (every slice draws what the first drew, the generator left as after one draw),
+    "different" (the slices draw one after another, as one batched draw gives them)."""
+    if randomness not in ("error", "different", "same"):
+        raise GdRuntimeError("Only allowed values for randomness are 'error', 'different', "
+                             f"or 'same'. Got {randomness}")
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        return _vmap_call(func, in_dims, out_dims, args, kwargs)
+        return _vmap_call(func, in_dims, out_dims, args, kwargs, randomness)
 
     return wrapper
 
@@ -477,7 +483,7 @@ def _sizes(x: Any, dim: Any, label: str, out: list[int]) -> None:
 
 
 def _vmap_call(func: Func, in_dims: Any, out_dims: Any, args: tuple[Any, ...],
-               kwargs: dict[str, Any]) -> Any:
+               kwargs: dict[str, Any], randomness: str = "error") -> Any:
     name = _fn_name(func)
     label = f"vmap({name}, in_dims={in_dims!r}, ...)(<inputs>)"
     dims = _dims_for(in_dims, args, label)
@@ -491,13 +497,23 @@ def _vmap_call(func: Func, in_dims: Any, out_dims: Any, args: tuple[Any, ...],
         raise _value_error("vmap: Expected all tensors to have the same size in the mapped "
                              f"dimension, got sizes {sizes} for the mapped dimension")
     results = []
-    _Level.vmap += 1
+    error = randomness == "error"
+    gen = ops.generator()
+    before = after = gen.get_state() if randomness == "same" else None
+    Vmap.depth += 1
+    Generator.vmap_error += error
     try:
         for i in range(sizes[0]):
+            if i and before is not None:
+                after = after if i > 1 else gen.get_state()
+                gen.set_state(before)  # the first slice's draws again
             results.append(func(*(_slice(a, d, i) for a, d in zip(args, dims, strict=True)),
                                 **kwargs))
+        if after is not None and sizes[0] > 1:
+            gen.set_state(after)
     finally:
-        _Level.vmap -= 1
+        Vmap.depth -= 1
+        Generator.vmap_error -= error
     return _stack_results(results, out_dims, name)
 
 
@@ -522,4 +538,22 @@ def _stack_results(results: list[Any], out_dims: Any, name: str) -> Any:
     if not -n <= out_dims < n:
         raise GdRuntimeError(f"Dimension out of range (expected to be in range of "
                              f"[{-n}, {n - 1}], but got {out_dims})")
-    return ops.stack(results, out_dims)
+    out = ops.stack(results, out_dims)
+    if out.grad_fn is not None and all(type(r) is Tensor and r.grad_fn is not None
+                                       for r in results):
+        # PyTorch's result is its batched op's, moved to out_dims (movedim: a permute).
+        name = first.grad_fn.name
+        out.grad_fn.name = ("PermuteBackward0" if out_dims % n else
+                            _BATCHED_NAMES.get(name, name))
+    return out
+
+
+#: grad_fn names of vmap's batched ops that are not their per-sample op's: a reduction
+#: over every element becomes one over the sample's dims, x.t() a transpose, linear an
+#: add after the product, a matrix product a view of the batched product, dot an mv.
+_BATCHED_NAMES = {
+    "SumBackward0": "SumBackward1", "MeanBackward0": "MeanBackward1",
+    "ProdBackward0": "ProdBackward1", "TBackward0": "TransposeBackward0",
+    "AddmmBackward0": "AddBackward0", "MmBackward0": "UnsafeViewBackward0",
+    "DotBackward0": "MvBackward0", "SqueezeBackward4": "SqueezeBackward5",
+}

@@ -215,17 +215,69 @@ def run_post_hooks(node: Node, hooks: list[Hook], cots: tuple[Any, ...],
     return cots
 
 
-def leaf_hooked(t: Tensor, g: Tensor) -> Tensor:
-    """A leaf's summed gradient after its tensor hooks."""
+def leaf_hooked(t: Tensor, g: Tensor, accumulating: bool = False) -> Tensor:
+    """A leaf's summed gradient after its tensor hooks (and, when it is accumulated into
+    .grad, its AccumulateGrad's pre-hooks: autograd.grad runs no AccumulateGrad)."""
     entry = State.leaf_hooks.get(id(t))
     if entry is None or entry[0] is not t or not entry[1]:
         return g
-    return run_tensor_hooks(entry[1], g)
+    own = [h for h in entry[1] if type(h) is not _AccumulatePre]
+    if own:
+        g = run_tensor_hooks(own, g)
+    return accumulate_pre_hooked(t, g) if accumulating else g
 
 
-def after_accumulate(t: Tensor) -> None:
-    """A leaf's post-accumulate hooks, after its .grad was updated."""
+def accumulate_pre_hooked(t: Tensor, g: Tensor) -> Tensor:
+    """g after the pre-hooks of t's AccumulateGrad (acc.register_prehook)."""
+    entry = State.leaf_hooks.get(id(t))
+    pre = [] if entry is None or entry[0] is not t else [
+        h for h in entry[1] if type(h) is _AccumulatePre]
+    return run_pre_hooks(pre, g) if pre else g
+
+
+def after_accumulate(t: Tensor, g: Tensor) -> None:
+    """A leaf's post-accumulate hooks, after its .grad was updated with g; then its
+    AccumulateGrad's post-hooks, hook((), (g,)) (what they return must be ())."""
     entry = State.post_accumulate_hooks.get(id(t))
     if entry is not None and entry[0] is t:
-        for h in list(entry[1]):
-            h(t)
+        hooks = list(entry[1])
+        for h in hooks:
+            if type(h) is not _AccumulatePost:
+                h(t)
+        for h in hooks:
+            if type(h) is _AccumulatePost:
+                r = h((), (g,))
+                if r is None:
+                    continue
+                if type(r) is not tuple:
+                    raise _type_error(f"expected tuple, but hook returned '{type(r).__name__}'")
+                if r:
+                    raise GdRuntimeError(f"hook '{_name(h)}' has returned an incorrect number "
+                                         f"of values (got {len(r)}, but expected 0)")
+
+
+class _AccumulatePre(_Hook):
+    """A pre-hook of a leaf's AccumulateGrad (kept with the leaf's tensor hooks, run after
+    them)."""
+
+    __slots__ = ()
+
+
+class _AccumulatePost(_Hook):
+    """A post-hook of a leaf's AccumulateGrad (kept with its post-accumulate hooks, run
+    after them)."""
+
+    __slots__ = ()
+
+
+def register_accumulate_hook(t: Tensor, hook: Hook, pre: bool) -> RemovableHandle:
+    """acc.register_prehook(hook) / acc.register_hook(hook) on the leaf t's AccumulateGrad
+    (`x.expand_as(x).grad_fn.next_functions[0][0]`): hook((grad,)) before .grad is
+    accumulated (may return a replacement), hook((), (grad,)) after it."""
+    table = State.leaf_hooks if pre else State.post_accumulate_hooks
+    entry = table.get(id(t))
+    if entry is None or entry[0] is not t:
+        entry = table[id(t)] = (t, [])
+    wrapped = (_AccumulatePre if pre else _AccumulatePost)(hook)
+    entry[1].append(wrapped)
+    return RemovableHandle(entry[1], wrapped)

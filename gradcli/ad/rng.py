@@ -305,6 +305,9 @@ def _stirling_tail(k: float) -> float:
 class Generator:
     """PyTorch's CPU generator (`torch.Generator()` / the default generator), on numpy."""
 
+    # > 0 inside a vmap(randomness="error") (ad.func): every draw fails, as PyTorch's
+    vmap_error = 0
+
     def __init__(self, seed: int = DEFAULT_SEED) -> None:
         """A generator seeded like `torch.Generator().manual_seed(seed)`."""
         # numpy's MT19937, made at the first draw (numpy.random takes ~5 ms to import, and
@@ -394,6 +397,11 @@ class Generator:
 
     def _random(self, n: int) -> np.ndarray:
         """`n` successive `random()` words (uint32)."""
+        if Generator.vmap_error:
+            raise GdRuntimeError(
+                "vmap: called random operation while in randomness error mode. Please "
+                "either use the 'same' or 'different' randomness flags on vmap or perform "
+                "the randomness operation out of vmap")
         if n <= 0:
             return np.empty(0, dtype=np.uint32)
         self._fresh = False

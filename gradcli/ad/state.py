@@ -38,6 +38,8 @@ class _State:
 
     grad_enabled: bool = True
     forward_level: int = 0  # > 0 while tangents are being propagated (forward mode)
+    # The level is the CLI's (`gradcli jvp`): the program sees no tangents and opens no level
+    forward_hidden: bool = False
     seq: int = 0  # next node number
     # The node number current at the last in-place change of any tensor (bump_version):
     # nodes numbered below it may have saved a tensor changed since; the rest cannot, and

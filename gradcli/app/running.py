@@ -13,13 +13,15 @@ import io
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from gradcli.ad import dtypes, ops
-from gradcli.ad.forward import dual_level
+from gradcli.ad.forward import ProgramForwardAD, cli_dual_level
 from gradcli.ad.functional import gradients, nth_derivative, zeros_for
 from gradcli.ad.session import Session
-from gradcli.ad.tensor import Tensor
+from gradcli.ad.tensor import Tensor, tensor_from_array
 from gradcli.app.inputs import AppOptions, parse_sets, parse_vector
-from gradcli.errors import GdLimitError, GdRuntimeError, UsageError
+from gradcli.errors import GdInputError, GdLimitError, GdRuntimeError, UsageError
 from gradcli.interp import Program, ProgramResult, RunOptions
 from gradcli.interp.runstate import leaves_reached
 from gradcli.interp.values import type_name
@@ -233,17 +235,45 @@ def jvp(source: Source, opts: AppOptions, tangents: list[str]) -> JvpResult:
         raise UsageError(f"jvp needs one --tangent per --wrt ({len(opts.wrt)}), got "
                          f"{len(tangents)}")
     # Forward mode: nothing is differentiated after the run.
-    with session(opts, source=source):
+    try:
+        with session(opts, source=source):
+            vs = {n: parse_vector("--tangent", t) for n, t in zip(opts.wrt, tangents,
+                                                                   strict=True)}
+            with cli_dual_level():
+                program, out = compile_program(source, opts, tangents=vs)
+                res = program.run()
+                y = result_tensor(res)
+                unused = unused_inputs(y, res, opts.wrt, opts.allow_unused)
+                jv = y.tangent if y.tangent is not None else zeros_for(y)
+                y.tangent = None
+            return JvpResult(data(y), res.name, data(jv), {n: data(v) for n, v in vs.items()},
+                             out.getvalue(), unused)
+    except ProgramForwardAD:
+        return _jvp_by_reverse(source, opts, tangents)
+
+
+def _jvp_by_reverse(source: Source, opts: AppOptions, tangents: list[str]) -> JvpResult:
+    """J·v from the full Jacobian, for a program that uses forward mode itself (one level
+    at a time: it runs as under `gradcli run`, and the CLI's tangents stay out of it)."""
+    with session(opts, keep_buffers=True, source=source) as s:
         vs = {n: parse_vector("--tangent", t) for n, t in zip(opts.wrt, tangents, strict=True)}
-        with dual_level():
-            program, out = compile_program(source, opts, tangents=vs)
-            res = program.run()
-            y = result_tensor(res)
-            unused = unused_inputs(y, res, opts.wrt, opts.allow_unused)
-            jv = y.tangent if y.tangent is not None else zeros_for(y)
-            y.tangent = None
-        return JvpResult(data(y), res.name, data(jv), {n: data(v) for n, v in vs.items()},
-                         out.getvalue(), unused)
+        program, out = compile_program(source, opts)
+        res = program.run()
+        y = result_tensor(res)
+        for n, v in vs.items():
+            if v.shape != res.inputs[n].shape:
+                raise GdInputError(f"has shape {list(v.shape)} but {n} has shape "
+                                   f"{list(res.inputs[n].shape)}", role="tangent", name=n)
+        unused = unused_inputs(y, res, opts.wrt, opts.allow_unused)
+        jv = np.zeros(y.shape, y.dtype)
+        with s.final_pass():
+            for n in opts.wrt:
+                if n not in unused:
+                    jac = derivative(y, res.inputs[n], 1, opts.limits, opts.progress).array
+                    v = vs[n].array.astype(jac.dtype).reshape(-1)
+                    jv += (jac.reshape(y.numel(), -1) @ v).reshape(y.shape)
+        return JvpResult(data(y), res.name, data(tensor_from_array(jv)),
+                         {n: data(v) for n, v in vs.items()}, out.getvalue(), unused)
 
 
 def vjp(source: Source, opts: AppOptions, cotangent: str) -> VjpResult:

@@ -14,6 +14,7 @@ from gradcli.ad import engine, ops
 from gradcli.ad import hooks as H
 from gradcli.ad.graph import is_inference, stale_view, view_base
 from gradcli.ad.kernels.messages import scalar_name
+from gradcli.ad.multi_hooks import MultiHandle
 from gradcli.ad.ops import layout
 from gradcli.ad.record import current_grad_fn
 from gradcli.ad.registry import RULES
@@ -127,7 +128,7 @@ def _requires_grad(x: Tensor) -> bool:
 
 TENSOR_PROPERTIES: dict[str, Callable[[Tensor], Any]] = {
     "grad": nonleaf_grad,  # a non-leaf's missing .grad warns, as in PyTorch
-    "grad_fn": current_grad_fn,
+    "grad_fn": lambda x: _function_node(current_grad_fn(x)),
     "requires_grad": _requires_grad,
     "is_leaf": lambda x: current_grad_fn(x) is None,
     "shape": lambda x: Size(x.shape),
@@ -232,6 +233,12 @@ def output_number(n: Node) -> int:
     return 0 if f is None else f(n.params)
 
 
+def _function_node(n: Node | None) -> Node | None:
+    """A custom function's output's node is the function's one node (`a.grad_fn is
+    b.grad_fn` for two outputs, as in PyTorch)."""
+    return n.parents[0] if n is not None and n.rule.name == "custom_function_output" else n
+
+
 def _next_functions(n: Node) -> tuple[tuple[Any, int], ...]:
     # As PyTorch: the producing node of each input, AccumulateGrad for a leaf that requires
     # grad (None for a view made in no_grad mode: note_view), None for an input that needs
@@ -245,6 +252,8 @@ def _next_functions(n: Node) -> tuple[tuple[Any, int], ...]:
         parents = (*parents[:2], Node(RULES["transpose"], None, {"short": True},
                                       (parents[2],), None))
     return tuple(
+        (p.parents[0], p.params["output_nr"]) if type(p) is Node
+        and p.rule.name == "custom_function_output" else
         (p, output_number(p)) if type(p) is Node else
         (AccumulateGrad.of(p) if type(p) is Tensor and not hasattr(p, "view_mode")
          else None, 0)
@@ -357,17 +366,21 @@ def get_attribute(obj: Any, name: str) -> Any:
             return prop(obj)
         if name == "name":
             return BoundMethod(obj, name, lambda a: "torch::autograd::AccumulateGrad")
-        if name in ("register_hook", "register_prehook", "metadata"):
+        if name in ("register_hook", "register_prehook"):
+            pre = name == "register_prehook"
+            return BoundMethod(obj, name, lambda a, fn: H.register_accumulate_hook(
+                a.variable, fn, pre))
+        if name == "metadata":
             raise GdRuntimeError(f"'AccumulateGrad.{name}' is not supported by gradcli",
                                  hint="a leaf's gradient hooks: x.register_hook(fn) or "
                                       "x.register_post_accumulate_grad_hook(fn)")
     elif t in dtype_info.ATTRIBUTES:
         if name in dtype_info.ATTRIBUTES[t]:
             return getattr(obj, name)
-    elif t is H.RemovableHandle:
+    elif t is H.RemovableHandle or t is MultiHandle:
         if name == "remove":
-            return BoundMethod(obj, name, H.RemovableHandle.remove)
-        if name == "id":
+            return BoundMethod(obj, name, t.remove)
+        if name == "id" and t is H.RemovableHandle:
             return obj.id
     elif t is CF.FunctionCtx:
         return CF.ctx_get(obj, name, BoundMethod)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from gradcli.ad import func, ops, saved_hooks
+from gradcli.ad.multi_hooks import register_multi_grad_hook
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import custom_function as CF
@@ -170,6 +171,8 @@ def namespaces(torch_func: Namespace, function_base: Any) -> dict[str, Namespace
                                        saved_hooks.saved_tensors_hooks),
         "save_on_cpu": Builtin("torch.autograd.graph.save_on_cpu", saved_hooks.save_on_cpu),
         "Node": NodeClass(),
+        "register_multi_grad_hook": Builtin("torch.autograd.graph.register_multi_grad_hook",
+                                            register_multi_grad_hook),
     })
     return {"torch.autograd.function": function, "torch.nn.utils.stateless": stateless,
             "functorch": functorch, "torch.autograd.graph": graph}

@@ -220,7 +220,8 @@ def apply(cls: Any, args: tuple[Any, ...], kwargs: dict[str, Any] | None = None)
             "more details, please see https://pytorch.org/docs/main/notes/extending.func.html")
     record = State.grad_enabled and any(
         type(a) is Tensor and a.requires_grad for a in inputs)
-    needs = tuple(record and type(a) is Tensor and a.requires_grad for a in inputs)
+    # (what requires grad, even under no_grad: PyTorch's needs_input_grad)
+    needs = tuple(type(a) is Tensor and a.requires_grad for a in inputs)
     ctx = FunctionCtx(name, needs)
     span = POSITION.span  # the call's place: the node's (not the forward's last line)
     level = State.forward_level
@@ -290,7 +291,7 @@ def _record(cls: Any, ctx: FunctionCtx, args: tuple[Any, ...], outs: list[Any],
                    kind="custom", doc=f"output {i} of the custom autograd.Function {cls.name}",
                    saves_inputs=False, torch_keeps=False, batchable=False)
         sub.differentiable = False
-        _attach(o, Node(sub, (marker,), {}, (node,), None), ctx)
+        _attach(o, Node(sub, (marker,), {"output_nr": i}, (node,), None), ctx)
 
 
 def _attach(o: Tensor, node: Node, ctx: FunctionCtx) -> None:
@@ -314,8 +315,8 @@ def _no_forward(*args: Any, **params: Any) -> Any:
 def _deposit(slots: dict[int, Tensor], i: int) -> Any:
     """The VJP of output i's node: hand its cotangent to the function's node."""
 
-    def vjp(g: Tensor, out: Any, marker: Tensor) -> tuple[Any, ...]:
-        slots[i] = g
+    def vjp(g: Tensor, out: Any, marker: Tensor, output_nr: int = i) -> tuple[Any, ...]:
+        slots[i] = g  # (output_nr: the node's param, for grad_fn.next_functions)
         return (tensor_from_array(np.zeros(0, np.float64)),)
 
     return vjp

@@ -432,7 +432,8 @@ def _tangent_str(t: Tensor) -> str:
 def tensor_repr(v: object) -> str | None:
     """PyTorch's repr of a tensor, or None for anything else (format_value's callback)."""
     if type(v) is Tensor:
-        tangent = v.tangent if State.forward_level and v._tangent is not None else None
+        tangent = (v.tangent if State.forward_level and v._tangent is not None
+                   and not State.forward_hidden else None)
         text = format_tensor(v.array, dtypes.name_of(v.array.dtype),
                              requires_grad=v.requires_grad,
                              grad_fn=grad_fn_name(v),

@@ -320,8 +320,25 @@ def mm(a: ndarray, b: ndarray) -> Any:
             f"{b.shape[0]}x{b.shape[1]})"
         )
     if a.shape[1] == 1:
-        return outer_k1(a, b)  # an outer product (mv's and dot's VJPs make these)
+        return _mm_k1(a, b)  # an outer product (mv's and dot's VJPs make these)
     return product(a, b)
+
+
+class Vmap:
+    """How deep torch.func.vmap calls are (ad.func sets it): vmap runs a product of two
+    per-sample matrices as one bmm, whose sums start from +0."""
+
+    depth = 0
+
+
+def _mm_k1(a: ndarray, b: ndarray) -> Any:
+    """mm of a (m×1) by b (1×n), as MKL gives it: a row or a column (m or n of 1) is a
+    gemv, whose sums start from +0 (a zero factor's -0. is lost), as is bmm's (vmap's);
+    a matrix is the broadcast multiply's (outer_k1), signed zeros kept."""
+    r = outer_k1(a, b)
+    if r.shape[0] == 1 or r.shape[1] == 1 or Vmap.depth:
+        r += 0.0
+    return r
 
 
 def mv(a: ndarray, v: ndarray) -> Any:
@@ -493,7 +510,7 @@ def matmul(a: ndarray, b: ndarray) -> Any:
         rows = a.reshape(-1, k)
         if b.ndim == 1:
             return mv(rows, b).reshape(a.shape[:-1])
-        return (outer_k1(rows, b) if k == 1 else product(rows, b)).reshape(
+        return (_mm_k1(rows, b) if k == 1 else product(rows, b)).reshape(
             *a.shape[:-1], b.shape[-1])
     if b.ndim == 1:
         return batched_product(a, b[:, None])[..., 0]
