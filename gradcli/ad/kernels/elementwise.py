@@ -523,8 +523,11 @@ def abs(x: ndarray) -> Any:
 
 
 def sign(x: ndarray) -> Any:
-    """Sign of x (bool stays bool)."""
-    return x.copy() if x.dtype == dtypes.boolean else np.sign(x)
+    """Sign of x (bool stays bool); PyTorch's sign of nan is 0 (numpy's is nan)."""
+    if x.dtype == dtypes.boolean:
+        return x.copy()
+    out = np.sign(x)
+    return np.where(np.isnan(out), out.dtype.type(0), out) if out.dtype.kind == "f" else out
 
 
 def floor(x: ndarray) -> Any:
