@@ -14,29 +14,147 @@ SETUP = "import torch\nimport torch.nn.functional as F\ntorch.manual_seed(0)\n"
 # (name, program, PyTorch's output)
 _CASES = [
     ('sign_of_nan_is_zero',
-     "x = torch.tensor([float('nan'), -2.0, 0.0, 3.0], requires_grad=True)\nprint(torch.sign(x), torch.sgn(x), x.detach().sign_(), torch.sign(torch.tensor(float('nan'), dtype=torch.float64)))\nx.sign().sum().backward()\nprint(x.grad)",
-     'tensor([ 0., -1.,  0.,  1.], grad_fn=<SignBackward0>) tensor([ 0., -1.,  0.,  1.], grad_fn=<SgnBackward0>) tensor([ 0., -1.,  0.,  1.]) tensor(0., dtype=torch.float64)\ntensor([0., 0., 0., 0.])\n'),
+     ("x = torch.tensor([float('nan'), -2.0, 0.0, 3.0], requires_grad=True)\n"
+      'print(torch.sign(x), torch.sgn(x), x.detach().sign_(), torch.sign(torch.tensor(f'
+      "loat('nan'), dtype=torch.float64)))\n"
+      'x.sign().sum().backward()\n'
+      'print(x.grad)'),
+     ('tensor([ 0., -1.,  0.,  1.], grad_fn=<SignBackward0>) tensor([ 0., -1.,  0.,  1.'
+      '], grad_fn=<SgnBackward0>) tensor([ 0., -1.,  0.,  1.]) tensor(0., dtype=torch.f'
+      'loat64)\n'
+      'tensor([0., 0., 0., 0.])\n')),
     ('reshape_minus_one_of_zero_elements',
      'torch.zeros(0).reshape(-1, 0)',
-     'RuntimeError\ncannot reshape tensor of 0 elements into shape [-1, 0] because the unspecified dimension size -1 can be any value and is ambiguous\n'),
+     ('RuntimeError\n'
+      'cannot reshape tensor of 0 elements into shape [-1, 0] because the unspecified d'
+      'imension size -1 can be any value and is ambiguous\n')),
     ('view_minus_one_of_zero_elements',
      'torch.zeros(2, 0).view(2, -1, 0)',
-     'RuntimeError\ncannot reshape tensor of 0 elements into shape [2, -1, 0] because the unspecified dimension size -1 can be any value and is ambiguous\n'),
+     ('RuntimeError\n'
+      'cannot reshape tensor of 0 elements into shape [2, -1, 0] because the unspecifie'
+      'd dimension size -1 can be any value and is ambiguous\n')),
     ('reshape_negative_dim',
      'torch.zeros(6).reshape(-2, 3)',
-     'RuntimeError\ninvalid shape dimension -2 at index 0 of shape [-2, 3]\n'),
+     ('RuntimeError\n'
+      'invalid shape dimension -2 at index 0 of shape [-2, 3]\n')),
     ('reshape_two_inferred',
      'torch.zeros(4).view(-1, -1)',
-     'RuntimeError\nonly one dimension can be inferred\n'),
+     ('RuntimeError\n'
+      'only one dimension can be inferred\n')),
     ('reshape_minus_one_zero_of_nonempty',
      'torch.zeros(5).reshape(-1, 0)',
-     "RuntimeError\nshape '[-1, 0]' is invalid for input of size 5\n"),
+     ('RuntimeError\n'
+      "shape '[-1, 0]' is invalid for input of size 5\n")),
     ('reshape_zero_elements_ok',
      'print(torch.zeros(2, 0).view(-1, 2).shape, torch.zeros(0, 3).reshape(3, 0).shape)',
      'torch.Size([0, 2]) torch.Size([3, 0])\n'),
     ('bce_with_logits_small_logits',
-     "x = (torch.randn(400) * 0.01).requires_grad_()\nt = torch.rand(400)\nl = F.binary_cross_entropy_with_logits(x, t, reduction='none')\nprint(l[:4].tolist(), l.sum().item())\nh = torch.randn(8).half()\nprint(F.binary_cross_entropy_with_logits(h, torch.rand(8).half(), reduction='none'))\nprint(F.binary_cross_entropy_with_logits(torch.tensor([-0.0004]), torch.tensor([0.7])).item())",
-     '[0.6967629194259644, 0.6935921311378479, 0.6925564408302307, 0.6951433420181274] 277.37847900390625\ntensor([0.7183, 1.0068, 1.5273, 0.6533, 0.7549, 0.6475, 0.5376, 0.8643],\n       dtype=torch.float16)\n0.693227231502533\n'),
+     ('x = (torch.randn(400) * 0.01).requires_grad_()\n'
+      't = torch.rand(400)\n'
+      "l = F.binary_cross_entropy_with_logits(x, t, reduction='none')\n"
+      'print(l[:4].tolist(), l.sum().item())\n'
+      'h = torch.randn(8).half()\n'
+      "print(F.binary_cross_entropy_with_logits(h, torch.rand(8).half(), reduction='non"
+      "e'))\n"
+      'print(F.binary_cross_entropy_with_logits(torch.tensor([-0.0004]), torch.tensor(['
+      '0.7])).item())'),
+     ('[0.6967629194259644, 0.6935921311378479, 0.6925564408302307, 0.6951433420181274]'
+      ' 277.37847900390625\n'
+      'tensor([0.7183, 1.0068, 1.5273, 0.6533, 0.7549, 0.6475, 0.5376, 0.8643],\n'
+      '       dtype=torch.float16)\n'
+      '0.693227231502533\n')),
+    ('unsafe_splits',
+     ('x = torch.arange(6.).view(2, 3).requires_grad_()\n'
+      'print(torch.unsafe_split(x, 2, 1), x.unsafe_chunk(2))\n'
+      'print(torch.unsafe_split_with_sizes(x, [1, 2], 1)[1], x.unsafe_split_with_sizes('
+      '[1, 1]))\n'
+      'torch.unsafe_chunk(x, 2, 1)[1].sum().backward()\n'
+      'print(x.grad)'),
+     ('(tensor([[0., 1.],\n'
+      '        [3., 4.]], grad_fn=<UnsafeSplitBackward0>), tensor([[2.],\n'
+      '        [5.]], grad_fn=<UnsafeSplitBackward0>)) (tensor([[0., 1., 2.]], grad_fn='
+      '<UnsafeSplitBackward0>), tensor([[3., 4., 5.]], grad_fn=<UnsafeSplitBackward0>))\n'
+      'tensor([[1., 2.],\n'
+      '        [4., 5.]], grad_fn=<UnsafeSplitWithSizesBackward0>) (tensor([[0., 1., 2.'
+      ']], grad_fn=<UnsafeSplitWithSizesBackward0>), tensor([[3., 4., 5.]], grad_fn=<Un'
+      'safeSplitWithSizesBackward0>))\n'
+      'tensor([[0., 0., 1.],\n'
+      '        [0., 0., 1.]])\n')),
+    ('fill_alias_slice_copy',
+     ('x = torch.arange(6.).view(2, 3).requires_grad_()\n'
+      'print(torch.fill(x, 2.5), torch.fill(torch.zeros(2, dtype=torch.int64), torch.te'
+      'nsor(3)))\n'
+      'print(torch.alias_copy(x), torch.slice_copy(x, 1, 0, 2), torch.slice_copy(x, 0, '
+      '1))\n'
+      '(torch.fill(x, 1.0).sum() + torch.slice_copy(x, 1, 1).sum()).backward()\n'
+      'print(x.grad)\n'
+      'torch.fill(x, torch.ones(2))'),
+     ('tensor([[2.5000, 2.5000, 2.5000],\n'
+      '        [2.5000, 2.5000, 2.5000]], grad_fn=<FillBackward0>) tensor([3, 3])\n'
+      'tensor([[0., 1., 2.],\n'
+      '        [3., 4., 5.]], grad_fn=<AliasBackward0_copy>) tensor([[0., 1.],\n'
+      '        [3., 4.]], grad_fn=<SliceBackward0_copy>) tensor([[3., 4., 5.]], grad_fn'
+      '=<SliceBackward0_copy>)\n'
+      'tensor([[0., 1., 1.],\n'
+      '        [0., 1., 1.]])\n'
+      'RuntimeError\n'
+      'fill_ only supports 0-dimension value tensor but got tensor with 1 dimensions.\n')),
+    ('deprecated_norms',
+     ('x = torch.arange(6.).view(2, 3).requires_grad_()\n'
+      'print(torch.frobenius_norm(x, (1,), True), torch.frobenius_norm(x, dim=[0, 1]))\n'
+      'print(torch.nuclear_norm(x), torch.nuclear_norm(x, (0, 1), keepdim=True), torch.'
+      'nuclear_norm(torch.ones(2, 2, 2)))\n'
+      'torch.nuclear_norm(x).backward()\n'
+      'print(x.grad)'),
+     ('tensor([[2.2361],\n'
+      '        [7.0711]], grad_fn=<NormBackward1>) tensor(7.4162, grad_fn=<NormBackward'
+      '1>)\n'
+      'tensor(8.3485, grad_fn=<SumBackward1>) tensor([[8.3485]], grad_fn=<PermuteBackwa'
+      'rd0>) tensor([2., 2.])\n'
+      'tensor([[-0.6846,  0.0220,  0.7286],\n'
+      '        [ 0.6039,  0.5769,  0.5500]])\n')),
+    ('constant_pad_nd',
+     ('x = torch.arange(6.).view(2, 3).requires_grad_()\n'
+      'y = torch.constant_pad_nd(x, (1, 1), 3.0)\n'
+      'print(y, torch.constant_pad_nd(x, [0, 0, 1, 0]))\n'
+      'y.sum().backward()\n'
+      'print(x.grad)'),
+     ('tensor([[3., 0., 1., 2., 3.],\n'
+      '        [3., 3., 4., 5., 3.]], grad_fn=<ConstantPadNdBackward0>) tensor([[0., 0.'
+      ', 0.],\n'
+      '        [0., 1., 2.],\n'
+      '        [3., 4., 5.]], grad_fn=<ConstantPadNdBackward0>)\n'
+      'tensor([[1., 1., 1.],\n'
+      '        [1., 1., 1.]])\n')),
+    ('strided_empties',
+     ('e = torch.empty_strided((2, 3), (1, 2))\n'
+      'print(e.shape, e.stride(), e.dtype, e.is_contiguous())\n'
+      'print(torch.zeros(2).new_empty_strided((2, 2), (2, 1)).shape, torch.ones(1, dtyp'
+      'e=torch.int64).new_empty_strided((3,), (1,)).dtype)\n'
+      'p = torch.empty_permuted((2, 3, 4), (0, 2, 1))\n'
+      'print(p.shape, p.stride(), torch.empty_strided((2, 2), (2, 1), dtype=torch.float'
+      '64, requires_grad=True).requires_grad)'),
+     ('torch.Size([2, 3]) (1, 2) torch.float32 False\n'
+      'torch.Size([2, 2]) torch.int64\n'
+      'torch.Size([2, 3, 4]) (12, 1, 3) True\n')),
+    ('nonzero_static',
+     ('print(torch.nonzero_static(torch.tensor([0, 1, 1]), size=4), torch.tensor([[0, 1'
+      '], [1, 1]]).nonzero_static(size=2, fill_value=9))\n'
+      'print(torch.nonzero_static(torch.zeros(3), size=2))'),
+     ('tensor([[ 1],\n'
+      '        [ 2],\n'
+      '        [-1],\n'
+      '        [-1]]) tensor([[0, 1],\n'
+      '        [1, 0]])\n'
+      'tensor([[-1],\n'
+      '        [-1]])\n')),
+    ('share_memory_set_to_storage',
+     ('x = torch.arange(6.).view(2, 3)\n'
+      'print(x.share_memory_() is x, x.is_set_to(x), x.is_set_to(x.clone()), x.is_set_t'
+      'o(x[:]), x.is_set_to(x.t()))\n'
+      'print(torch.is_storage(x), torch.is_distributed(x))'),
+     ('True True False True False\n'
+      'False False\n')),
 ]
 
 CASES = [(name, guarded_program(code, SETUP), out) for name, code, out in _CASES]

@@ -40,6 +40,7 @@ from gradcli.ad.ops import (  # noqa: F401  (modules that only declare their spe
     spatial_norm,
     special,
     spellings10,
+    spellings16,
     statistics,
     tensor_extras,
     tensor_math,
@@ -358,3 +359,4 @@ __all__ = [
 
 tensor_extras.register_aliases()
 spellings10.register()
+spellings16.register()

@@ -41,7 +41,7 @@ def _infer_shape(shape: tuple[int, ...], numel: int) -> tuple[int, ...]:
             raise GdRuntimeError(f"cannot reshape tensor of 0 elements into shape {list(shape)}"
                                  " because the unspecified dimension size -1 can be any value "
                                  "and is ambiguous")
-        return shape[:infer] + (numel // known,) + shape[infer + 1:]
+        return (*shape[:infer], numel // known, *shape[infer + 1:])
     raise GdRuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
 
 
