@@ -659,7 +659,9 @@ def _kinds() -> tuple[type[Distribution], ...]:
     from gradcli.interp.distributions_extra import KINDS
     from gradcli.interp.distributions_gamma import KINDS as GAMMA_KINDS
     from gradcli.interp.distributions_more import KINDS as MORE_KINDS
-    return (Normal, Bernoulli, Categorical, Uniform, *KINDS, *GAMMA_KINDS, *MORE_KINDS)
+    from gradcli.interp.distributions_relaxed import KINDS as RELAXED_KINDS
+    return (Normal, Bernoulli, Categorical, Uniform, *KINDS, *GAMMA_KINDS, *MORE_KINDS,
+            *RELAXED_KINDS)
 
 
 _CLASSES = {cls.kind: DistributionClass(cls) for cls in _kinds()}
@@ -671,9 +673,11 @@ _KL_FN = Builtin("torch.distributions.kl_divergence", kl_divergence,
 def namespaces() -> dict[str, Namespace]:
     """torch.distributions and its submodules (torch.distributions.normal, ...)."""
     kl = Namespace("torch.distributions.kl", {"kl_divergence": _KL_FN})
-    subs = {f"torch.distributions.{cls.cls.module}": Namespace(
-        f"torch.distributions.{cls.cls.module}", {name: cls})
-        for name, cls in _CLASSES.items() if name != "Distribution"}
+    subs: dict[str, Namespace] = {}
+    for name, cls in _CLASSES.items():  # a module may hold several kinds
+        if name != "Distribution":
+            module = f"torch.distributions.{cls.cls.module}"
+            subs.setdefault(module, Namespace(module, {})).members[name] = cls
     top = Namespace("torch.distributions", {
         **_CLASSES, "kl_divergence": _KL_FN, "kl": kl,
         **{name.rpartition(".")[2]: ns for name, ns in subs.items()}})
