@@ -7,7 +7,11 @@ a literal; with torch installed the same program is also run under it."""
 
 from __future__ import annotations
 
+import numpy as np
+import pytest
 from pyrun import guarded_program, literal_table
+
+from gradcli.ad.kernels.polynomials import POLYNOMIALS
 
 SETUP = "import torch\nimport torch.nn.functional as F\ntorch.manual_seed(0)\n"
 
@@ -268,7 +272,165 @@ _CASES = [
       '(total_count: tensor([3.]), probs: tensor([1.])) to satisfy the constraint HalfO'
       'penInterval(lower_bound=0.0, upper_bound=1.0), but found invalid values:\n'
       'tensor([1.])\n')),
+    ('special_chebyshev_polynomial_t',
+     ('fn = torch.special.chebyshev_polynomial_t\n'
+      'x = torch.cat([torch.rand(40) * 2 - 1, torch.randn(20) * 3, torch.tensor([1.0, -'
+      '1.0, 0.0])])\n'
+      'v = [fn(x, k).tolist() for k in range(13)]\n'
+      'print(v[3][:3], v[12][-5:], fn(x.double(), 11).tolist()[:2], fn(x, torch.arange('
+      '63) % 13).sum().item())\n'
+      'print(fn(torch.tensor([1, 2]), 3), fn(0.3, torch.tensor([2, 9])), fn(x, 3.7).req'
+      'uires_grad, fn(torch.ones(1, requires_grad=True), 2))\n'
+      'fn(torch.ones(2).half(), 2)'),
+     ('[0.02245878241956234, -0.9918375611305237, 0.23900148272514343] [26410.9765625, '
+      '51311.84375, 1.0, 1.0, 1.0] [0.08226272734661494, 0.05476688365726649] 192521768'
+      '96.0\n'
+      'tensor([ 1., 26.]) tensor([-0.8200,  0.3888]) False tensor([1.])\n'
+      'NotImplementedError\n'
+      '"chebyshev_polynomial_t_cpu" not implemented for \'Half\'\n')),
+    ('special_chebyshev_polynomial_u',
+     ('fn = torch.special.chebyshev_polynomial_u\n'
+      'x = torch.cat([torch.rand(40) * 2 - 1, torch.randn(20) * 3, torch.tensor([1.0, -'
+      '1.0, 0.0])])\n'
+      'v = [fn(x, k).tolist() for k in range(13)]\n'
+      'print(v[3][:3], v[12][-5:], fn(x.double(), 11).tolist()[:2], fn(x, torch.arange('
+      '63) % 13).sum().item())\n'
+      'print(fn(torch.tensor([1, 2]), 3), fn(0.3, torch.tensor([2, 9])), fn(x, 3.7).req'
+      'uires_grad, fn(torch.ones(1, requires_grad=True), 2))\n'
+      'fn(torch.ones(2).half(), 2)'),
+     ('[0.029943922534585, -0.9107879996299744, -1.168087363243103] [63127.8359375, 120'
+      '189.0546875, 13.0, 13.0, 1.0] [0.08972438144880657, -0.5799238583463103] 3918751'
+      '7440.0\n'
+      'tensor([ 4., 56.]) tensor([-0.6400,  0.0991]) False tensor([3.])\n'
+      'NotImplementedError\n'
+      '"chebyshev_polynomial_u_cpu" not implemented for \'Half\'\n')),
+    ('special_chebyshev_polynomial_v',
+     ('fn = torch.special.chebyshev_polynomial_v\n'
+      'x = torch.cat([torch.rand(40) * 2 - 1, torch.randn(20) * 3, torch.tensor([1.0, -'
+      '1.0, 0.0])])\n'
+      'v = [fn(x, k).tolist() for k in range(13)]\n'
+      'print(v[3][:3], v[12][-5:], fn(x.double(), 11).tolist()[:2], fn(x, torch.arange('
+      '63) % 13).sum().item())\n'
+      'print(fn(torch.tensor([1, 2]), 3), fn(0.3, torch.tensor([2, 9])), fn(x, 3.7).req'
+      'uires_grad, fn(torch.ones(1, requires_grad=True), 2))\n'
+      'fn(torch.ones(2).half(), 2)'),
+     ('[1.0297197103500366, -1.0618748664855957, -2.8777003288269043] [88634.46875, 166'
+      '136.453125, 1.0, 25.0, 0.9999996423721313] [1.0863629919648923, 0.60322149470187'
+      '8] 34015260672.0\n'
+      'tensor([ 1., 41.]) tensor([-1.2400,  1.0649]) False tensor([1.])\n'
+      'NotImplementedError\n'
+      '"chebyshev_polynomial_v_cpu" not implemented for \'Half\'\n')),
+    ('special_chebyshev_polynomial_w',
+     ('fn = torch.special.chebyshev_polynomial_w\n'
+      'x = torch.cat([torch.rand(40) * 2 - 1, torch.randn(20) * 3, torch.tensor([1.0, -'
+      '1.0, 0.0])])\n'
+      'v = [fn(x, k).tolist() for k in range(13)]\n'
+      'print(v[3][:3], v[12][-5:], fn(x.double(), 11).tolist()[:2], fn(x, torch.arange('
+      '63) % 13).sum().item())\n'
+      'print(fn(torch.tensor([1, 2]), 3), fn(0.3, torch.tensor([2, 9])), fn(x, 3.7).req'
+      'uires_grad, fn(torch.ones(1, requires_grad=True), 2))\n'
+      'fn(torch.ones(2).half(), 2)'),
+     ('[-0.9698318839073181, -0.7597010731697083, 0.5415258407592773] [37621.2109375, 7'
+      '4241.65625, 25.0, 1.0, 1.0000004768371582] [-0.9069142290672823, -1.763069211394'
+      '4992] 44359774208.0\n'
+      'tensor([ 7., 71.]) tensor([-0.0400, -0.8667]) False tensor([5.])\n'
+      'NotImplementedError\n'
+      '"chebyshev_polynomial_w_cpu" not implemented for \'Half\'\n')),
+    ('special_hermite_polynomial_h',
+     ('fn = torch.special.hermite_polynomial_h\n'
+      'x = torch.cat([torch.rand(40) * 2 - 1, torch.randn(20) * 3, torch.tensor([1.0, -'
+      '1.0, 0.0])])\n'
+      'v = [fn(x, k).tolist() for k in range(13)]\n'
+      'print(v[3][:3], v[12][-5:], fn(x.double(), 11).tolist()[:2], fn(x, torch.arange('
+      '63) % 13).sum().item())\n'
+      'print(fn(torch.tensor([1, 2]), 3), fn(0.3, torch.tensor([2, 9])), fn(x, 3.7).req'
+      'uires_grad, fn(torch.ones(1, requires_grad=True), 2))\n'
+      'fn(torch.ones(2).half(), 2)'),
+     ('[0.08983848243951797, -5.20233678817749, 5.416273593902588] [1311343.125, 947266'
+      '.6875, 280768.0, 280768.0, 665280.0] [4979.901171796997, -87084.22382825406] -13'
+      '2838856.0\n'
+      'tensor([-4., 40.]) tensor([-1.6400e+00,  7.0103e+03]) False tensor([2.])\n'
+      'NotImplementedError\n'
+      '"hermite_polynomial_h_cpu" not implemented for \'Half\'\n')),
+    ('special_hermite_polynomial_he',
+     ('fn = torch.special.hermite_polynomial_he\n'
+      'x = torch.cat([torch.rand(40) * 2 - 1, torch.randn(20) * 3, torch.tensor([1.0, -'
+      '1.0, 0.0])])\n'
+      'v = [fn(x, k).tolist() for k in range(13)]\n'
+      'print(v[3][:3], v[12][-5:], fn(x.double(), 11).tolist()[:2], fn(x, torch.arange('
+      '63) % 13).sum().item())\n'
+      'print(fn(torch.tensor([1, 2]), 3), fn(0.3, torch.tensor([2, 9])), fn(x, 3.7).req'
+      'uires_grad, fn(torch.ones(1, requires_grad=True), 2))\n'
+      'fn(torch.ones(2).half(), 2)'),
+     ('[0.02246004156768322, -1.4549574851989746, 1.9116019010543823] [5944.16162109375'
+      ', 9635.697265625, -12440.0, -12440.0, 10395.0] [77.8182258400291, -3197.21900235'
+      '45854] 501490.6875\n'
+      'tensor([-2.,  2.]) tensor([ -0.9100, 250.3907]) False tensor([0.])\n'
+      'NotImplementedError\n'
+      '"hermite_polynomial_he_cpu" not implemented for \'Half\'\n')),
+    ('special_laguerre_polynomial_l',
+     ('fn = torch.special.laguerre_polynomial_l\n'
+      'x = torch.cat([torch.rand(40) * 2 - 1, torch.randn(20) * 3, torch.tensor([1.0, -'
+      '1.0, 0.0])])\n'
+      'v = [fn(x, k).tolist() for k in range(13)]\n'
+      'print(v[3][:3], v[12][-5:], fn(x.double(), 11).tolist()[:2], fn(x, torch.arange('
+      '63) % 13).sum().item())\n'
+      'print(fn(torch.tensor([1, 2]), 3), fn(0.3, torch.tensor([2, 9])), fn(x, 3.7).req'
+      'uires_grad, fn(torch.ones(1, requires_grad=True), 2))\n'
+      'fn(torch.ones(2).half(), 2)'),
+     ('[1.0225446224212646, -0.2034021019935608, 4.578162670135498] [339.0589904785156,'
+      ' 388.3376770019531, 0.4962121546268463, 111.34500885009766, 1.0] [1.083908049347'
+      '5275, -0.2503012873181704] 991.6512451171875\n'
+      'tensor([-0.6667, -0.3333]) tensor([ 0.4450, -0.4179]) False tensor([-0.5000])\n'
+      'NotImplementedError\n'
+      '"laguerre_polynomial_l_cpu" not implemented for \'Half\'\n')),
+    ('special_legendre_polynomial_p',
+     ('fn = torch.special.legendre_polynomial_p\n'
+      'x = torch.cat([torch.rand(40) * 2 - 1, torch.randn(20) * 3, torch.tensor([1.0, -'
+      '1.0, 0.0])])\n'
+      'v = [fn(x, k).tolist() for k in range(13)]\n'
+      'print(v[3][:3], v[12][-5:], fn(x.double(), 11).tolist()[:2], fn(x, torch.arange('
+      '63) % 13).sum().item())\n'
+      'print(fn(torch.tensor([1, 2]), 3), fn(0.3, torch.tensor([2, 9])), fn(x, 3.7).req'
+      'uires_grad, fn(torch.ones(1, requires_grad=True), 2))\n'
+      'fn(torch.ones(2).half(), 2)'),
+     ('[0.011229180730879307, -0.4187321364879608, -0.15926595032215118] [9347.76660156'
+      '25, 17968.50390625, 1.0, 1.0, 0.2255859375] [0.020242450839410734, -0.0596414165'
+      '13760405] 6270033920.0\n'
+      'tensor([ 1., 17.]) tensor([-0.3650,  0.0637]) False tensor([1.])\n'
+      'NotImplementedError\n'
+      '"legendre_polynomial_p_cpu" not implemented for \'Half\'\n')),
+    ('special_polynomial_arguments',
+     ('print(torch.special.chebyshev_polynomial_t(torch.tensor([0.5]), torch.tensor([[2'
+      '], [3]])), torch.special.hermite_polynomial_h(torch.tensor([0.5]), 200))\n'
+      'torch.special.legendre_polynomial_p(0.5, 2)'),
+     ('tensor([[-0.5000],\n'
+      '        [-1.0000]]) tensor([nan])\n'
+      'TypeError\n'
+      'special_legendre_polynomial_p() received an invalid combination of arguments - g'
+      'ot (float, int), but expected one of:\n'
+      ' * (Tensor x, Tensor n, *, Tensor out = None)\n'
+      ' * (Number x, Tensor n, *, Tensor out = None)\n'
+      ' * (Tensor x, Number n, *, Tensor out = None)\n'
+      '\n')),
 ]
 
 CASES = [(name, guarded_program(code, SETUP), out) for name, code, out in _CASES]
 test_gd_prints_pytorchs_text, test_the_text_is_pytorchs = literal_table(CASES)
+
+
+@pytest.mark.parametrize("name", sorted(POLYNOMIALS))
+def test_polynomials_are_atens_bits(name: str) -> None:
+    """Every degree 0..12 on 3,000 points in [-1, 1] and beyond, float32 and float64: the
+    fused recurrence and the C library's trigonometric forms give PyTorch's bits."""
+    torch = pytest.importorskip("torch")
+    gen = torch.Generator().manual_seed(0)
+    x = torch.cat([torch.rand(2000, generator=gen) * 2 - 1,
+                   torch.randn(1000, generator=gen) * 3])
+    fn = getattr(torch.special, name)
+    for dtype in (torch.float32, torch.float64):
+        xs = x.to(dtype)
+        for n in range(13):
+            want = fn(xs, n).numpy()
+            got = POLYNOMIALS[name](xs.numpy(), np.full(xs.shape, n, np.int64))
+            np.testing.assert_array_equal(got, want, err_msg=f"{name} n={n} {dtype}")

@@ -39,6 +39,7 @@ from gradcli.ad.ops import (  # noqa: F401  (modules that only declare their spe
     solvers,
     spatial_norm,
     special,
+    special_polys,
     spellings10,
     spellings16,
     statistics,

@@ -1,0 +1,62 @@
+"""torch.special's orthogonal polynomials: chebyshev_polynomial_t/u/v/w,
+hermite_polynomial_h/he, laguerre_polynomial_l and legendre_polynomial_p of (input, n),
+either of which may be a number. PyTorch computes them in the two arguments' common float
+dtype (integers promote to the default dtype, half is refused) and records no gradient."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from gradcli.ad import dtypes
+from gradcli.ad.graph import Tensor, tensor_from_array
+from gradcli.ad.kernels.elementwise import result_type
+from gradcli.ad.kernels.messages import scalar_name
+from gradcli.ad.kernels.polynomials import POLYNOMIALS
+from gradcli.ad.ops.surface import expose
+from gradcli.errors import GdRuntimeError
+
+_NUMBER = (int, float, bool)
+
+
+def _operand(v: Any) -> Any:
+    return v.array if type(v) is Tensor else v
+
+
+def _polynomial(name: str):
+    kernel = POLYNOMIALS[name]
+    fname = f"special_{name}"
+
+    def fn(input: Any, n: Any, *, out: Any = None) -> Tensor:
+        if type(input) is not Tensor and type(n) is not Tensor:
+            raise GdRuntimeError(
+                f"{fname}() received an invalid combination of arguments - got "
+                f"({type(input).__name__}, {type(n).__name__}), but expected one of:\n"
+                " * (Tensor x, Tensor n, *, Tensor out = None)\n"
+                " * (Number x, Tensor n, *, Tensor out = None)\n"
+                " * (Tensor x, Number n, *, Tensor out = None)\n", py_type="TypeError")
+        for v, what in ((input, "input"), (n, "n")):
+            if type(v) is not Tensor and type(v) not in _NUMBER:
+                raise GdRuntimeError(f"{fname}(): argument '{what}' must be Tensor, not "
+                                     f"{type(v).__name__}", py_type="TypeError")
+        a, b = _operand(input), _operand(n)
+        dt = result_type(a, b)
+        if dt.kind in "biu":
+            dt = dtypes.default_dtype()
+        if dt not in (np.float32, np.float64):
+            raise GdRuntimeError(f'"{name}_cpu" not implemented for \'{scalar_name(dt)}\'',
+                                 py_type="NotImplementedError")
+        x, nn = np.broadcast_arrays(np.asarray(a, dt), np.asarray(b, dt))
+        with np.errstate(invalid="ignore"):
+            degree = np.where(np.isfinite(nn), nn, -1).astype(np.int64)
+        result = tensor_from_array(np.asarray(kernel(x.copy(), degree), dt))
+        return result if out is None else out.copy_(result)
+
+    fn.__name__ = name
+    fn.__doc__ = f"torch.special.{name}(input, n): the degree-n polynomial at input."
+    return fn
+
+
+for _name in POLYNOMIALS:
+    expose(_polynomial(_name), f"torch.special.{_name}", family="special")
