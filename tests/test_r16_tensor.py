@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from pyrun import guarded_program, literal_table
 
-from gradcli.ad.kernels.polynomials import POLYNOMIALS
+from gradcli.ad.kernels.polynomials import POLYNOMIALS, spherical_bessel_j0
 
 SETUP = "import torch\nimport torch.nn.functional as F\ntorch.manual_seed(0)\n"
 
@@ -413,6 +413,34 @@ _CASES = [
       ' * (Number x, Tensor n, *, Tensor out = None)\n'
       ' * (Tensor x, Number n, *, Tensor out = None)\n'
       '\n')),
+    ('special_shifted_chebyshev',
+     ('S = torch.special\n'
+      'x = torch.cat([torch.rand(30), torch.randn(10) * 2, torch.tensor([0.0, 1.0, 0.5]'
+      ')])\n'
+      "for f in ['t', 'u', 'v', 'w']:\n"
+      "    fn = getattr(S, 'shifted_chebyshev_polynomial_' + f)\n"
+      '    print(fn(x, 3)[:3], fn(x.double(), 9).sum().item(), fn(x, torch.arange(43) %'
+      ' 12).sum().item(), fn(torch.tensor([0, 1]), 5), fn(0.25, torch.tensor([7])))'),
+     ('tensor([ 0.0225, -0.9918,  0.2390]) -136749067.19856238 -1156250112.0 tensor([-1'
+      '.,  1.]) tensor([-0.5000])\n'
+      'tensor([ 0.0299, -0.9108, -1.1681]) -277301480.8182403 -2361504512.0 tensor([-6.'
+      ',  6.]) tensor([-1.0000])\n'
+      'tensor([ 1.0297, -1.0619, -2.8777]) -419004237.17353237 -2813382656.0 tensor([-1'
+      '1.,   1.]) tensor([-2.0000])\n'
+      'tensor([-0.9698, -0.7597,  0.5415]) -135598724.4629479 -1909625728.0 tensor([-1.'
+      ', 11.]) tensor([-7.8004e-07])\n')),
+    ('special_spherical_bessel_j0',
+     ('S = torch.special\n'
+      "print(S.spherical_bessel_j0(torch.tensor([0.0, 0.1, -0.4, 0.5, 3.0, float('inf')"
+      '])), S.spherical_bessel_j0(torch.tensor([1, 2])))\n'
+      'print(S.spherical_bessel_j0(torch.ones(1, requires_grad=True)))\n'
+      'S.spherical_bessel_j0(2.0)'),
+     ('tensor([1.0000, 0.9983, 0.9735, 0.9589, 0.0470, 0.0000]) tensor([0.8415, 0.4546]'
+      ')\n'
+      'tensor([0.8415])\n'
+      'TypeError\n'
+      "special_spherical_bessel_j0(): argument 'x' (position 1) must be Tensor, not flo"
+      'at\n')),
 ]
 
 CASES = [(name, guarded_program(code, SETUP), out) for name, code, out in _CASES]
@@ -421,12 +449,12 @@ test_gd_prints_pytorchs_text, test_the_text_is_pytorchs = literal_table(CASES)
 
 @pytest.mark.parametrize("name", sorted(POLYNOMIALS))
 def test_polynomials_are_atens_bits(name: str) -> None:
-    """Every degree 0..12 on 3,000 points in [-1, 1] and beyond, float32 and float64: the
+    """Every degree 0..12 on 3,500 points in [-1, 1] and beyond, float32 and float64: the
     fused recurrence and the C library's trigonometric forms give PyTorch's bits."""
     torch = pytest.importorskip("torch")
     gen = torch.Generator().manual_seed(0)
-    x = torch.cat([torch.rand(2000, generator=gen) * 2 - 1,
-                   torch.randn(1000, generator=gen) * 3])
+    x = torch.cat([torch.rand(2000, generator=gen) * 2 - 1, torch.rand(500, generator=gen),
+                   torch.randn(1000, generator=gen) * 3, torch.tensor([0.0, 0.5, 1.0, -1.0])])
     fn = getattr(torch.special, name)
     for dtype in (torch.float32, torch.float64):
         xs = x.to(dtype)
@@ -434,3 +462,15 @@ def test_polynomials_are_atens_bits(name: str) -> None:
             want = fn(xs, n).numpy()
             got = POLYNOMIALS[name](xs.numpy(), np.full(xs.shape, n, np.int64))
             np.testing.assert_array_equal(got, want, err_msg=f"{name} n={n} {dtype}")
+
+
+def test_spherical_bessel_j0_is_atens_bits() -> None:
+    """The fused Taylor polynomial below 1/2 and the C library's sin(x)/x above."""
+    torch = pytest.importorskip("torch")
+    gen = torch.Generator().manual_seed(1)
+    x = torch.cat([torch.randn(3000, generator=gen) * 0.3, torch.randn(1000, generator=gen) * 40,
+                   torch.tensor([0.0, -0.0, 0.5, -0.5, float("inf"), -float("inf")])])
+    for dtype in (torch.float32, torch.float64):
+        xs = x.to(dtype)
+        np.testing.assert_array_equal(spherical_bessel_j0(xs.numpy()),
+                                      torch.special.spherical_bessel_j0(xs).numpy())

@@ -122,19 +122,77 @@ def _w_at_one(x: ndarray, n: ndarray) -> ndarray:
     return np.where(x > 0, (n + n + 1).astype(x.dtype), np.where(n % 2 == 0, t(1), t(-1)))
 
 
-def _w_trig(x: ndarray, n: ndarray) -> ndarray:
+def _w_trig(x: ndarray, n: ndarray, fallback: Any = None) -> ndarray:
     t = x.dtype.type
     with np.errstate(all="ignore"):
         a = _c("acos", x)
         half = a / t(2)
         return np.where(_c("cos", half) != 1,
                         _c("sin", (n.astype(x.dtype) + t(0.5)) * a) / _c("sin", half),
-                        _w_at_one(x, n))
+                        _w_at_one(x, n) if fallback is None else fallback(n, x.dtype))
 
 
 def chebyshev_w(x: ndarray, n: ndarray) -> ndarray:
     t = x.dtype.type
     return _cheb_second(x, n, x + x + t(1), _w_at_one(x, n), _w_trig)
+
+
+def _sign(n: ndarray, dtype: Any) -> ndarray:
+    """±1 by n's parity."""
+    return np.where(n % 2 == 0, dtype.type(1), dtype.type(-1))
+
+
+def _shifted(x: ndarray, n: ndarray, q0: ndarray, at_one: Any, at_zero: Any, above: int,
+             trig: Callable[[ndarray, ndarray], ndarray]) -> ndarray:
+    """A shifted Chebyshev polynomial: the unshifted recurrence in y = 2x - 1, with the
+    special cases at x = 1 and x = 0, and the trigonometric form in y above `above`."""
+    t = x.dtype.type
+    y = x + x - t(1)
+    two_y = y + y
+    with np.errstate(all="ignore"):
+        rec = _recur(y, n, q0, lambda p, q, y_, k: fma(two_y, q, -p), 2, lambda k: k <= n)
+    return _apply(y, n, [(n < 0, t(0)), (x == 1, at_one), (x == 0, at_zero),
+                         ((n > above) & (np.abs(y) < 1), trig), (n == 0, t(1)),
+                         (n == 1, q0)], rec)
+
+
+def shifted_t(x: ndarray, n: ndarray) -> ndarray:
+    y = x + x - x.dtype.type(1)
+    return _shifted(x, n, y, x.dtype.type(1), _sign(n, x.dtype), 6,
+                    lambda ys, ns: _c("cos", ns.astype(ys.dtype) * _c("acos", ys)))
+
+
+def shifted_u(x: ndarray, n: ndarray) -> ndarray:
+    y = x + x - x.dtype.type(1)
+    nf = (n + 1).astype(x.dtype)
+    return _shifted(x, n, y + y, nf, _sign(n, x.dtype) * nf, 6, _u_trig)
+
+
+def shifted_v(x: ndarray, n: ndarray) -> ndarray:
+    t = x.dtype.type
+    y = x + x - t(1)
+    return _shifted(x, n, y + y - t(1), t(1), _odd(n, x.dtype), 6, _v_trig)
+
+
+def shifted_w(x: ndarray, n: ndarray) -> ndarray:
+    t = x.dtype.type
+    y = x + x - t(1)
+    return _shifted(x, n, y + y + t(1), (n + n + 1).astype(x.dtype), _sign(n, x.dtype), 4,
+                    lambda ys, ns: _w_trig(ys, ns, _sign))
+
+
+def spherical_bessel_j0(x: ndarray) -> ndarray:
+    """sin(x)/x, by its Taylor polynomial (Horner, fused) where |x| < 1/2; 0 at ±inf."""
+    t = x.dtype.type
+    xx = x * x
+    acc = t(t(1) / t(6227020800.0))
+    for c in (-39916800.0, 362880.0, -5040.0, 120.0, -6.0):
+        acc = fma(xx, acc, t(t(np.sign(c)) / t(abs(c))))
+    taylor = fma(xx, acc, t(1))
+    with np.errstate(all="ignore"):
+        return _apply(x, np.zeros(x.shape, np.int64), [
+            (np.isinf(x), t(0)), (np.abs(x) < t(0.5), taylor)],
+            _c("sin", x) / x)
 
 
 def _hermite_limit(x: ndarray) -> int:
@@ -189,4 +247,6 @@ POLYNOMIALS: dict[str, Callable[[ndarray, ndarray], ndarray]] = {
     "chebyshev_polynomial_v": chebyshev_v, "chebyshev_polynomial_w": chebyshev_w,
     "hermite_polynomial_h": hermite_h, "hermite_polynomial_he": hermite_he,
     "laguerre_polynomial_l": laguerre_l, "legendre_polynomial_p": legendre_p,
+    "shifted_chebyshev_polynomial_t": shifted_t, "shifted_chebyshev_polynomial_u": shifted_u,
+    "shifted_chebyshev_polynomial_v": shifted_v, "shifted_chebyshev_polynomial_w": shifted_w,
 }

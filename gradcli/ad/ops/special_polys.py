@@ -1,7 +1,8 @@
-"""torch.special's orthogonal polynomials: chebyshev_polynomial_t/u/v/w,
-hermite_polynomial_h/he, laguerre_polynomial_l and legendre_polynomial_p of (input, n),
-either of which may be a number. PyTorch computes them in the two arguments' common float
-dtype (integers promote to the default dtype, half is refused) and records no gradient."""
+"""torch.special's orthogonal polynomials: chebyshev_polynomial_t/u/v/w (and their
+shifted_ forms), hermite_polynomial_h/he, laguerre_polynomial_l and legendre_polynomial_p of
+(input, n), either of which may be a number; and spherical_bessel_j0. PyTorch computes them
+in the arguments' common float dtype (integers promote to the default dtype, half is
+refused) and records no gradient."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from gradcli.ad import dtypes
 from gradcli.ad.graph import Tensor, tensor_from_array
 from gradcli.ad.kernels.elementwise import result_type
 from gradcli.ad.kernels.messages import scalar_name
-from gradcli.ad.kernels.polynomials import POLYNOMIALS
+from gradcli.ad.kernels.polynomials import POLYNOMIALS, spherical_bessel_j0
 from gradcli.ad.ops.surface import expose
 from gradcli.errors import GdRuntimeError
 
@@ -22,6 +23,17 @@ _NUMBER = (int, float, bool)
 
 def _operand(v: Any) -> Any:
     return v.array if type(v) is Tensor else v
+
+
+def _float_dtype(dt: np.dtype, name: str) -> np.dtype:
+    """The computing dtype: integers and bools promote to the default dtype; half is
+    refused, as ATen's AT_DISPATCH_FLOATING_TYPES refuses it."""
+    if dt.kind in "biu":
+        dt = dtypes.default_dtype()
+    if dt not in (np.float32, np.float64):
+        raise GdRuntimeError(f'"{name}_cpu" not implemented for \'{scalar_name(dt)}\'',
+                             py_type="NotImplementedError")
+    return dt
 
 
 def _polynomial(name: str):
@@ -41,12 +53,7 @@ def _polynomial(name: str):
                 raise GdRuntimeError(f"{fname}(): argument '{what}' must be Tensor, not "
                                      f"{type(v).__name__}", py_type="TypeError")
         a, b = _operand(input), _operand(n)
-        dt = result_type(a, b)
-        if dt.kind in "biu":
-            dt = dtypes.default_dtype()
-        if dt not in (np.float32, np.float64):
-            raise GdRuntimeError(f'"{name}_cpu" not implemented for \'{scalar_name(dt)}\'',
-                                 py_type="NotImplementedError")
+        dt = _float_dtype(result_type(a, b), name)
         x, nn = np.broadcast_arrays(np.asarray(a, dt), np.asarray(b, dt))
         with np.errstate(invalid="ignore"):
             degree = np.where(np.isfinite(nn), nn, -1).astype(np.int64)
@@ -60,3 +67,16 @@ def _polynomial(name: str):
 
 for _name in POLYNOMIALS:
     expose(_polynomial(_name), f"torch.special.{_name}", family="special")
+
+
+def special_spherical_bessel_j0(input: Tensor, *, out: Any = None) -> Tensor:
+    """torch.special.spherical_bessel_j0(x): sin(x)/x (1 at 0), no gradient."""
+    if type(input) is not Tensor:
+        raise GdRuntimeError("special_spherical_bessel_j0(): argument 'x' (position 1) must be "
+                             f"Tensor, not {type(input).__name__}", py_type="TypeError")
+    dt = _float_dtype(input.array.dtype, "spherical_bessel_j0")
+    result = tensor_from_array(np.asarray(spherical_bessel_j0(input.array.astype(dt)), dt))
+    return result if out is None else out.copy_(result)
+
+
+expose(special_spherical_bessel_j0, "torch.special.spherical_bessel_j0", family="special")
