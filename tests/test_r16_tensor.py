@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from pyrun import guarded_program, literal_table
 
+from gradcli.ad.kernels.bessel_special import BESSEL
 from gradcli.ad.kernels.polynomials import POLYNOMIALS, spherical_bessel_j0
 
 SETUP = "import torch\nimport torch.nn.functional as F\ntorch.manual_seed(0)\n"
@@ -441,6 +442,31 @@ _CASES = [
       'TypeError\n'
       "special_spherical_bessel_j0(): argument 'x' (position 1) must be Tensor, not flo"
       'at\n')),
+    ('special_modified_bessel',
+     ('S = torch.special\n'
+      'x = torch.cat([torch.rand(10) * 3, torch.randn(5) * 10, torch.tensor([0.0, 2.0, '
+      "8.0, float('inf')])])\n"
+      "for f in ['modified_bessel_i0', 'modified_bessel_i1', 'modified_bessel_k0', 'mod"
+      "ified_bessel_k1', 'scaled_modified_bessel_k0', 'scaled_modified_bessel_k1']:\n"
+      '    fn = getattr(S, f)\n'
+      '    print(f, fn(x)[:4], fn(x.double()).sum().item(), fn(torch.tensor([1, 2])), f'
+      'n(torch.ones(1, requires_grad=True)))\n'
+      'S.modified_bessel_k1(2.0)'),
+     ('modified_bessel_i0 tensor([1.6358, 2.8394, 1.0177, 1.0396]) nan tensor([1.2661, '
+      '2.2796]) tensor([1.2661])\n'
+      'modified_bessel_i1 tensor([0.9706, 2.1068, 0.1339, 0.2020]) nan tensor([0.5652, '
+      '1.5906]) tensor([0.5652])\n'
+      'modified_bessel_k0 tensor([0.2169, 0.0787, 1.4856, 1.1231]) nan tensor([0.4210, '
+      '0.1139]) tensor([0.4210])\n'
+      'modified_bessel_k1 tensor([0.2819, 0.0944, 3.5065, 2.2103]) nan tensor([0.6019, '
+      '0.1399]) tensor([0.6019])\n'
+      'scaled_modified_bessel_k0 tensor([0.9614, 0.7886, 1.9372, 1.6690]) nan tensor([1'
+      '.1445, 0.8416]) tensor([1.1445])\n'
+      'scaled_modified_bessel_k1 tensor([1.2493, 0.9462, 4.5725, 3.2845]) nan tensor([1'
+      '.6362, 1.0335]) tensor([1.6362])\n'
+      'TypeError\n'
+      "special_modified_bessel_k1(): argument 'input' (position 1) must be Tensor, not "
+      'float\n')),
 ]
 
 CASES = [(name, guarded_program(code, SETUP), out) for name, code, out in _CASES]
@@ -474,3 +500,17 @@ def test_spherical_bessel_j0_is_atens_bits() -> None:
         xs = x.to(dtype)
         np.testing.assert_array_equal(spherical_bessel_j0(xs.numpy()),
                                       torch.special.spherical_bessel_j0(xs).numpy())
+
+
+@pytest.mark.parametrize("name", sorted(BESSEL))
+def test_modified_bessel_are_atens_bits(name: str) -> None:
+    """Both Chebyshev ranges (and their boundaries), inf and nan, float32 and float64."""
+    torch = pytest.importorskip("torch")
+    gen = torch.Generator().manual_seed(2)
+    x = torch.cat([torch.rand(2000, generator=gen) * 2, torch.rand(1000, generator=gen) * 10,
+                   torch.randn(1000, generator=gen) * 20,
+                   torch.tensor([0.0, 2.0, 8.0, -8.0, -1.0, float("inf"), float("nan")])])
+    for dtype in (torch.float32, torch.float64):
+        xs = x.to(dtype)
+        np.testing.assert_array_equal(BESSEL[name](xs.numpy()),
+                                      getattr(torch.special, name)(xs).numpy())

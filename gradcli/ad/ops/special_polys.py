@@ -1,6 +1,7 @@
 """torch.special's orthogonal polynomials: chebyshev_polynomial_t/u/v/w (and their
 shifted_ forms), hermite_polynomial_h/he, laguerre_polynomial_l and legendre_polynomial_p of
-(input, n), either of which may be a number; and spherical_bessel_j0. PyTorch computes them
+(input, n), either of which may be a number; spherical_bessel_j0 and the modified Bessel
+functions (modified_bessel_i0/i1/k0/k1, scaled_modified_bessel_k0/k1). PyTorch computes them
 in the arguments' common float dtype (integers promote to the default dtype, half is
 refused) and records no gradient."""
 
@@ -12,6 +13,7 @@ import numpy as np
 
 from gradcli.ad import dtypes
 from gradcli.ad.graph import Tensor, tensor_from_array
+from gradcli.ad.kernels.bessel_special import BESSEL
 from gradcli.ad.kernels.elementwise import result_type
 from gradcli.ad.kernels.messages import scalar_name
 from gradcli.ad.kernels.polynomials import POLYNOMIALS, spherical_bessel_j0
@@ -69,14 +71,22 @@ for _name in POLYNOMIALS:
     expose(_polynomial(_name), f"torch.special.{_name}", family="special")
 
 
-def special_spherical_bessel_j0(input: Tensor, *, out: Any = None) -> Tensor:
-    """torch.special.spherical_bessel_j0(x): sin(x)/x (1 at 0), no gradient."""
-    if type(input) is not Tensor:
-        raise GdRuntimeError("special_spherical_bessel_j0(): argument 'x' (position 1) must be "
-                             f"Tensor, not {type(input).__name__}", py_type="TypeError")
-    dt = _float_dtype(input.array.dtype, "spherical_bessel_j0")
-    result = tensor_from_array(np.asarray(spherical_bessel_j0(input.array.astype(dt)), dt))
-    return result if out is None else out.copy_(result)
+def _unary(name: str, kernel: Any, arg: str):
+    fname = f"special_{name}"
+
+    def fn(input: Tensor, *, out: Any = None) -> Tensor:
+        if type(input) is not Tensor:
+            raise GdRuntimeError(f"{fname}(): argument '{arg}' (position 1) must be Tensor, "
+                                 f"not {type(input).__name__}", py_type="TypeError")
+        dt = _float_dtype(input.array.dtype, name)
+        result = tensor_from_array(np.asarray(kernel(input.array.astype(dt)), dt))
+        return result if out is None else out.copy_(result)
+
+    fn.__name__ = name
+    fn.__doc__ = f"torch.special.{name}(input): elementwise, no gradient."
+    return fn
 
 
-expose(special_spherical_bessel_j0, "torch.special.spherical_bessel_j0", family="special")
+for _name, _kernel in {"spherical_bessel_j0": spherical_bessel_j0, **BESSEL}.items():
+    _arg = "input" if _name.startswith("modified") else "x"
+    expose(_unary(_name, _kernel, _arg), f"torch.special.{_name}", family="special")
