@@ -467,6 +467,25 @@ _CASES = [
       'TypeError\n'
       "special_modified_bessel_k1(): argument 'input' (position 1) must be Tensor, not "
       'float\n')),
+    ('special_bessel_j_y',
+     ('S = torch.special\n'
+      'x = torch.cat([torch.rand(8) * 5, torch.randn(5) * 20, torch.tensor([0.0, 5.0, 1'
+      "e-6, float('inf')])])\n"
+      "for f in ['bessel_j0', 'bessel_j1', 'bessel_y0', 'bessel_y1']:\n"
+      '    fn = getattr(S, f)\n'
+      '    print(f, fn(x)[:4], fn(x.double()).sum().item(), fn(torch.tensor([1, 2])), f'
+      'n(torch.ones(1, requires_grad=True)))\n'
+      'S.bessel_y1(2.0)'),
+     ('bessel_j0 tensor([-0.0390, -0.4027,  0.9517,  0.8940]) nan tensor([0.7652, 0.223'
+      '9]) tensor([0.7652])\n'
+      'bessel_j1 tensor([ 0.5017, -0.0038,  0.2158,  0.3124]) nan tensor([0.4401, 0.576'
+      '7]) tensor([0.4401])\n'
+      'bessel_y0 tensor([ 0.5007,  0.0475, -0.5338, -0.2358]) nan tensor([0.0883, 0.510'
+      '4]) tensor([0.0883])\n'
+      'bessel_y1 tensor([ 0.1376,  0.4120, -1.6332, -1.1611]) nan tensor([-0.7812, -0.1'
+      '070]) tensor([-0.7812])\n'
+      'TypeError\n'
+      "special_bessel_y1(): argument 'input' (position 1) must be Tensor, not float\n")),
 ]
 
 CASES = [(name, guarded_program(code, SETUP), out) for name, code, out in _CASES]
@@ -504,12 +523,13 @@ def test_spherical_bessel_j0_is_atens_bits() -> None:
 
 @pytest.mark.parametrize("name", sorted(BESSEL))
 def test_modified_bessel_are_atens_bits(name: str) -> None:
-    """Both Chebyshev ranges (and their boundaries), inf and nan, float32 and float64."""
+    """Both ranges of each approximation (and their boundaries), inf and nan, float32 and
+    float64."""
     torch = pytest.importorskip("torch")
     gen = torch.Generator().manual_seed(2)
-    x = torch.cat([torch.rand(2000, generator=gen) * 2, torch.rand(1000, generator=gen) * 10,
-                   torch.randn(1000, generator=gen) * 20,
-                   torch.tensor([0.0, 2.0, 8.0, -8.0, -1.0, float("inf"), float("nan")])])
+    x = torch.cat([torch.rand(2000, generator=gen) * 2, torch.rand(2000, generator=gen) * 10,
+                   torch.randn(1000, generator=gen) * 20, torch.rand(100, generator=gen) * 1e-4,
+                   torch.tensor([0.0, 2.0, 5.0, 8.0, -8.0, -1.0, float("inf"), float("nan")])])
     for dtype in (torch.float32, torch.float64):
         xs = x.to(dtype)
         np.testing.assert_array_equal(BESSEL[name](xs.numpy()),

@@ -88,5 +88,5 @@ def _unary(name: str, kernel: Any, arg: str):
 
 
 for _name, _kernel in {"spherical_bessel_j0": spherical_bessel_j0, **BESSEL}.items():
-    _arg = "input" if _name.startswith("modified") else "x"
+    _arg = "x" if _name.startswith(("scaled", "spherical")) else "input"
     expose(_unary(_name, _kernel, _arg), f"torch.special.{_name}", family="special")
