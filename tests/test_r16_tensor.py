@@ -529,7 +529,9 @@ def test_modified_bessel_are_atens_bits(name: str) -> None:
     gen = torch.Generator().manual_seed(2)
     x = torch.cat([torch.rand(2000, generator=gen) * 2, torch.rand(2000, generator=gen) * 10,
                    torch.randn(1000, generator=gen) * 20, torch.rand(100, generator=gen) * 1e-4,
-                   torch.tensor([0.0, 2.0, 5.0, 8.0, -8.0, -1.0, float("inf"), float("nan")])])
+                   torch.rand(2000, generator=gen) * 4.2 - 2.1,
+                   torch.tensor([0.0, 2.0, 5.0, 8.0, -8.0, -1.0, 2.09, -2.09, 8.3203353, 103.9,
+                                 float("inf"), -float("inf"), float("nan")])])
     for dtype in (torch.float32, torch.float64):
         xs = x.to(dtype)
         np.testing.assert_array_equal(BESSEL[name](xs.numpy()),

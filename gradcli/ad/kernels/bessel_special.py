@@ -269,3 +269,82 @@ def y1(x: ndarray) -> ndarray:
 
 
 BESSEL.update({"bessel_j0": j0, "bessel_j1": j1, "bessel_y0": y0, "bessel_y1": y1})
+
+
+# -- the Airy function Ai (Cephes' airy, as Math.h's airy_ai_forward) ---------------------------
+
+_AI_AN = (3.46538101525629032477e-01, 1.20075952739645805542e+01, 7.62796053615234516538e+01,
+          1.68089224934630576269e+02, 1.59756391350164413639e+02, 7.05360906840444183113e+01,
+          1.40264691163389668864e+01, 9.99999999999999995305e-01)
+_AI_AD = (5.67594532638770212846e-01, 1.47562562584847203173e+01, 8.45138970141474626562e+01,
+          1.77318088145400459522e+02, 1.64234692871529701831e+02, 7.14778400825575695274e+01,
+          1.40959135607834029598e+01, 1.00000000000000000470e+00)
+_AI_AFN = (-1.31696323418331795333e-01, -6.26456544431912369773e-01, -6.93158036036933542233e-01,
+           -2.79779981545119124951e-01, -4.91900132609500318020e-02, -4.06265923594885404393e-03,
+           -1.59276496239262096340e-04, -2.77649108155232920844e-06, -1.67787698489114633780e-08)
+_AI_AFD = (1.33560420706553243746e+01, 3.26825032795224613948e+01, 2.67367040941499554804e+01,
+           9.18707402907259625840e+00, 1.47529146771666414581e+00, 1.15687173795188044134e-01,
+           4.40291641615211203805e-03, 7.54720348287414296618e-05, 4.51850092970580378464e-07)
+_AI_AGN = (1.97339932091685679179e-02, 3.91103029615688277255e-01, 1.06579897599595591108e+00,
+           9.39169229816650230044e-01, 3.51465656105547619242e-01, 6.33888919628925490927e-02,
+           5.85804113048388458567e-03, 2.82851600836737019778e-04, 6.98793669997260967291e-06,
+           8.11789239554389293311e-08, 3.41551784765923618484e-10)
+_AI_AGD = (9.30892908077441974853e+00, 1.98352928718312140417e+01, 1.55646628932864612953e+01,
+           5.47686069422975497931e+00, 9.54293611618961883998e-01, 8.64580826352392193095e-02,
+           4.12656523824222607191e-03, 1.01259085116509135510e-04, 1.17166733214413521882e-06,
+           4.91834570062930015649e-09)
+_SQPII = 5.64189583547756286948e-01
+
+
+def _airy_series(x: ndarray) -> ndarray:
+    """The Maclaurin series c1·f(x) - c2·g(x), summed until |m/f| <= eps per element."""
+    t = x.dtype.type
+    eps = np.finfo(x.dtype).eps
+    f, g, k, m, n = (np.ones_like(x), x.copy(), np.ones_like(x), np.ones_like(x), x.copy())
+    z = x * x * x
+    live = np.ones(x.shape, bool)
+    with np.errstate(all="ignore"):
+        while live.any():
+            m2 = m * z
+            k2 = k + t(1)
+            m2 = m2 / k2
+            n2 = n * z
+            k2 = k2 + t(1)
+            n2 = n2 / k2
+            m2 = m2 / k2
+            f2 = f + m2
+            k2 = k2 + t(1)
+            n2 = n2 / k2
+            g2 = g + n2
+            f, g, k, m, n = (np.where(live, a, b) for a, b in
+                             ((f2, f), (g2, g), (k2, k), (m2, m), (n2, n)))
+            live &= np.abs(m / f) > eps
+    return fma(np.full_like(x, t(0.355028053887817239260)), f,
+               -(t(0.258819403792806798405) * g))
+
+
+def airy_ai(x: ndarray) -> ndarray:
+    t = x.dtype.type
+    with np.errstate(all="ignore"):
+        neg = -x
+        zeta_n = t(-2) * x * _c("sqrt", neg) / t(3)
+        z = t(1) / zeta_n
+        zz = z * z
+        tt = zeta_n + t(t(0.25) * t(np.pi))
+        left = t(_SQPII) / _c("sqrt", _c("sqrt", neg)) * fma(
+            _c("sin", tt), t(1) + zz * _horner(zz, _AI_AFN) / _horner(zz, _AI_AFD),
+            -(_c("cos", tt) * (z * _horner(zz, _AI_AGN) / _horner(zz, _AI_AGD))))
+        zeta = t(2) * x * _c("sqrt", x) / t(3)
+        w = t(1) / zeta
+        right = t(_SQPII) * (_horner(w, _AI_AN) / _horner(w, _AI_AD)) / (
+            t(2) * _c("sqrt", _c("sqrt", x)) * _c("exp", zeta))
+        mid = ~(x < t(-2.09)) & ~(x >= t(2.09)) & ~np.isinf(x)
+        series = np.zeros_like(x)
+        if mid.any():
+            series[mid] = _airy_series(x[mid])
+        out = np.where(x < t(-2.09), left, np.where(x >= t(2.09), right, series))
+    out = np.where(x > t(103.892), t(0), out)
+    return np.where(np.isinf(x), t(np.nan), out).astype(x.dtype)
+
+
+BESSEL["airy_ai"] = airy_ai

@@ -1,9 +1,9 @@
 """torch.special's orthogonal polynomials: chebyshev_polynomial_t/u/v/w (and their
 shifted_ forms), hermite_polynomial_h/he, laguerre_polynomial_l and legendre_polynomial_p of
 (input, n), either of which may be a number; spherical_bessel_j0 and the modified Bessel
-functions (modified_bessel_i0/i1/k0/k1, scaled_modified_bessel_k0/k1). PyTorch computes them
-in the arguments' common float dtype (integers promote to the default dtype, half is
-refused) and records no gradient."""
+functions (modified_bessel_i0/i1/k0/k1, scaled_modified_bessel_k0/k1), bessel_j0/j1/y0/y1
+and airy_ai. PyTorch computes them in the arguments' common float dtype (integers promote to
+the default dtype, half is refused) and records no gradient."""
 
 from __future__ import annotations
 
@@ -88,5 +88,5 @@ def _unary(name: str, kernel: Any, arg: str):
 
 
 for _name, _kernel in {"spherical_bessel_j0": spherical_bessel_j0, **BESSEL}.items():
-    _arg = "x" if _name.startswith(("scaled", "spherical")) else "input"
+    _arg = "x" if _name.startswith(("scaled", "spherical", "airy")) else "input"
     expose(_unary(_name, _kernel, _arg), f"torch.special.{_name}", family="special")
