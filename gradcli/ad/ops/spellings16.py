@@ -169,7 +169,13 @@ def is_set_to(self: Tensor, tensor: Tensor) -> bool:
             and ptr(self) == ptr(tensor) and self.dtype == tensor.dtype)
 
 
-def _false(obj: Any, *args: Any, **kwargs: Any) -> bool:
+def is_storage(obj: Any) -> bool:
+    """torch.is_storage(obj): False (gd has no storage objects)."""
+    return False
+
+
+def is_distributed(input: Any) -> bool:
+    """torch.is_distributed(x): False (one process)."""
     return False
 
 
@@ -193,4 +199,5 @@ def register() -> None:
     expose(nonzero_static, "torch.nonzero_static", "Tensor.nonzero_static", family="indexing")
     expose(share_memory_, "Tensor.share_memory_", family="creation")
     expose(is_set_to, "Tensor.is_set_to", family="creation")
-    expose(_false, "torch.is_storage", "torch.is_distributed", family="creation")
+    expose(is_storage, "torch.is_storage", family="creation")
+    expose(is_distributed, "torch.is_distributed", family="creation")
