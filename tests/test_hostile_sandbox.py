@@ -175,6 +175,13 @@ VALUES: list[tuple[str, str]] = [
     ("import torch.distributions as P", "P.ExpTransform().inv"),
     ("import torch.distributions as P", "P.TransformedDistribution(P.Normal(0.0, 1.0), "
      "P.ExpTransform())"),
+    # round 16: relaxed, continuous-Bernoulli and negative-binomial kinds
+    ("import torch.distributions as P", "P.RelaxedOneHotCategorical(ones(1), logits=ones(3))"),
+    ("import torch.distributions as P", "P.RelaxedBernoulli(ones(1), probs=ones(2) / 2)"),
+    ("import torch.distributions as P", "P.ContinuousBernoulli(probs=ones(2) / 3)"),
+    ("import torch.distributions as P", "P.NegativeBinomial(3, logits=ones(2))"),
+    ("import torch.distributions as P",
+     "P.relaxed_categorical.ExpRelaxedCategorical(ones(1), logits=ones(3))"),
     # module hooks, torch.autograd.function, functorch, torch.func extras
     ("m = torch.nn.Linear(2, 2)", "m.register_forward_hook(lambda *a: None)"),
     ("m = torch.nn.Linear(2, 2)\nm.register_full_backward_hook(lambda *a: None)",

@@ -278,6 +278,31 @@ class Distribution(GdObject):
         """exp(entropy)."""
         return ops.exp(self.entropy())
 
+    def enumerate_support(self, expand: bool = True) -> Tensor:
+        """Every value of a discrete kind's support along a new leading dim."""
+        raise _not_implemented(self.kind, "enumerate_support")
+
+    def expand(self, batch_shape: Any, _instance: Any = None) -> Distribution:
+        """A copy whose parameters are expanded (views) to a new batch shape."""
+        slots = {s for c in type(self).__mro__ for s in getattr(c, "__slots__", ())}
+        if slots - _EXPANDABLE:
+            raise GdRuntimeError(f"{self.kind}.expand is not supported by gradcli")
+        shape = tuple(_sample_shape(batch_shape))
+        new = object.__new__(type(self))
+        for slot in slots:
+            object.__setattr__(new, slot, getattr(self, slot))
+        n = len(self.batch_shape)
+        new.params = {k: v.expand(*shape, *v.shape[n:]) for k, v in self.params.items()}
+        new.batch_shape = Size(shape)
+        return new
+
+    def support_values(self, values: Tensor, expand: bool) -> Tensor:
+        """enumerate_support's values (one per leading index) viewed, or expanded, over the
+        batch shape: PyTorch's values.view((-1,) + (1,) * len(batch_shape) + event)."""
+        event = tuple(values.shape[1:])
+        values = values.reshape(-1, *([1] * len(self.batch_shape)), *event)
+        return values.expand(-1, *self.batch_shape, *event) if expand else values
+
     def stddev(self) -> Tensor:
         return self.variance().sqrt()
 
@@ -327,10 +352,14 @@ class Distribution(GdObject):
         return f"torch.distributions.{self.module}.{self.kind}"
 
 
+#: The state of the kinds expand() copies (their parameters are all in `params`).
+_EXPANDABLE = frozenset(("batch_shape", "event_shape", "params", "validate", "num_events",
+                         "lims", "temperature"))
+
 #: What a program reads as a property (PyTorch's @property) and calls as a method.
 _PROPERTIES = frozenset(("mean", "mode", "stddev", "variance", "support", "arg_constraints"))
 _METHODS = frozenset(("sample", "rsample", "sample_n", "log_prob", "cdf", "icdf", "entropy",
-                      "perplexity"))
+                      "perplexity", "enumerate_support", "expand"))
 
 
 class Normal(Distribution):
@@ -485,6 +514,10 @@ class Bernoulli(Distribution):
     def mean(self) -> Tensor:
         return self.param("probs")
 
+    def enumerate_support(self, expand: bool = True) -> Tensor:
+        dtype = next(iter(self.params.values())).dtype
+        return self.support_values(ops.arange(2, dtype=dtype), expand)
+
     def mode(self) -> Tensor:
         probs = self.param("probs")
         mode = (probs >= 0.5).type_as(probs)
@@ -541,6 +574,9 @@ class Categorical(Distribution):
 
     def support(self) -> Constraint:
         return _integer_interval(0, self.num_events - 1)
+
+    def enumerate_support(self, expand: bool = True) -> Tensor:
+        return self.support_values(ops.arange(self.num_events), expand)
 
     def derive(self, name: str) -> Tensor:
         if name == "probs":
@@ -659,7 +695,9 @@ def _kinds() -> tuple[type[Distribution], ...]:
     from gradcli.interp.distributions_extra import KINDS
     from gradcli.interp.distributions_gamma import KINDS as GAMMA_KINDS
     from gradcli.interp.distributions_more import KINDS as MORE_KINDS
-    return (Normal, Bernoulli, Categorical, Uniform, *KINDS, *GAMMA_KINDS, *MORE_KINDS)
+    from gradcli.interp.distributions_relaxed import KINDS as RELAXED_KINDS
+    return (Normal, Bernoulli, Categorical, Uniform, *KINDS, *GAMMA_KINDS, *MORE_KINDS,
+            *RELAXED_KINDS)
 
 
 _CLASSES = {cls.kind: DistributionClass(cls) for cls in _kinds()}
@@ -671,9 +709,11 @@ _KL_FN = Builtin("torch.distributions.kl_divergence", kl_divergence,
 def namespaces() -> dict[str, Namespace]:
     """torch.distributions and its submodules (torch.distributions.normal, ...)."""
     kl = Namespace("torch.distributions.kl", {"kl_divergence": _KL_FN})
-    subs = {f"torch.distributions.{cls.cls.module}": Namespace(
-        f"torch.distributions.{cls.cls.module}", {name: cls})
-        for name, cls in _CLASSES.items() if name != "Distribution"}
+    subs: dict[str, Namespace] = {}
+    for name, cls in _CLASSES.items():  # a module may hold several kinds
+        if name != "Distribution":
+            module = f"torch.distributions.{cls.cls.module}"
+            subs.setdefault(module, Namespace(module, {})).members[name] = cls
     top = Namespace("torch.distributions", {
         **_CLASSES, "kl_divergence": _KL_FN, "kl": kl,
         **{name.rpartition(".")[2]: ns for name, ns in subs.items()}})

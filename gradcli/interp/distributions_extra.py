@@ -466,6 +466,10 @@ class OneHotCategorical(Distribution):
     def gd_repr(self) -> str:
         return "OneHotCategorical()"
 
+    def enumerate_support(self, expand: bool = True) -> Tensor:
+        n = self.categorical.num_events
+        return self.support_values(ops.eye(n, dtype=self.param("probs").dtype), expand)
+
     def support(self) -> Constraint:
         return ONE_HOT
 

@@ -414,11 +414,7 @@ class Binomial(Distribution):
         if not bool(T["torch.all"](total == count)):
             raise GdRuntimeError("Inhomogeneous total count not supported by "
                                  "`enumerate_support`.", py_type="NotImplementedError")
-        values = ops.arange(1 + count, dtype=total.dtype)
-        values = values.reshape(-1, *([1] * len(self.batch_shape)))
-        if expand:
-            values = values.expand(-1, *self.batch_shape)
-        return values
+        return self.support_values(ops.arange(1 + count, dtype=total.dtype), expand)
 
 
 def _clamp_by_zero(x: Tensor) -> Tensor:

@@ -468,7 +468,7 @@ def bce_with_logits(z: Any, y: Any, weight: Any = None, pos_weight: Any = None,
     if y.dtype.kind in "iu":  # (1 - target).mul_(input): a float into an integer tensor
         raise TorchError(f"result type {scalar_name(z.dtype)} can't be cast to the desired "
                          f"output type {scalar_name(y.dtype)}")
-    softplus_neg = np.log1p(np.exp(-np.abs(z))) + np.maximum(-z, 0)
+    softplus_neg = -log_sigmoid(z)  # ATen's at::log_sigmoid(input), its vector exp/log1p
     if pos_weight is not None:  # log_sigmoid(input).mul_(log_weight): input's dtype
         softplus_neg = _as(((pos_weight - 1) * y + 1) * softplus_neg, z)
     # (1 - target).mul_(input).sub_(...).mul_(weight): each step stored in target's dtype

@@ -39,7 +39,9 @@ from gradcli.ad.ops import (  # noqa: F401  (modules that only declare their spe
     solvers,
     spatial_norm,
     special,
+    special_polys,
     spellings10,
+    spellings16,
     statistics,
     tensor_extras,
     tensor_math,
@@ -358,3 +360,4 @@ __all__ = [
 
 tensor_extras.register_aliases()
 spellings10.register()
+spellings16.register()

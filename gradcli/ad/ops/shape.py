@@ -22,22 +22,27 @@ from gradcli.errors import GdRuntimeError
 
 
 def _infer_shape(shape: tuple[int, ...], numel: int) -> tuple[int, ...]:
-    if -1 in shape:
-        known = 1
-        for s in shape:
-            if s != -1:
-                known *= s
-        if shape.count(-1) > 1:
-            raise GdRuntimeError("only one dimension can be inferred")
-        if known == 0 or numel % known:
-            raise GdRuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
-        shape = tuple(numel // known if s == -1 else s for s in shape)
-    n = 1
-    for s in shape:
-        n *= s
-    if n != numel:
-        raise GdRuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
-    return shape
+    """PyTorch's infer_size: one -1 is inferred; its checks and messages in its order."""
+    infer, known = None, 1
+    for i, s in enumerate(shape):
+        if s == -1:
+            if infer is not None:
+                raise GdRuntimeError("only one dimension can be inferred")
+            infer = i
+        elif s >= 0:
+            known *= s
+        else:
+            raise GdRuntimeError(f"invalid shape dimension {s} at index {i} of shape "
+                                 f"{list(shape)}")
+    if numel == known or (infer is not None and known > 0 and numel % known == 0):
+        if infer is None:
+            return shape
+        if known == 0:
+            raise GdRuntimeError(f"cannot reshape tensor of 0 elements into shape {list(shape)}"
+                                 " because the unspecified dimension size -1 can be any value "
+                                 "and is ambiguous")
+        return (*shape[:infer], numel // known, *shape[infer + 1:])
+    raise GdRuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
 
 
 def reshape(input: Tensor, *args: Any, shape: Any = None) -> Tensor:

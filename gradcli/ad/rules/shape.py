@@ -181,11 +181,15 @@ linear("clone", "CloneBackward0",  # keeps the layout (made contiguous if it ove
        lambda x: x.copy(order="C" if K.overlaps(x) else "K"),
        lambda g, x: g, "a copy that stays in the graph",
        formula=("grad",), batchable=True)
-register(Rule(
-    "fill", lambda i, p: "ZeroBackward0" if p["value"] == 0 else "FillBackward2", K.fill,
-    lambda g, out, x, value: (ops.zeros_like(g),),
-    lambda ts, out, x, value: ops.zeros_like(ts[0]),
-    kind="linear", doc="fill with a value (x.zero_(), x.fill_(v))", saves_inputs=False))
+for _fill, _fill_name, _fill_doc in (
+        ("fill", lambda i, p: "ZeroBackward0" if p["value"] == 0 else "FillBackward2",
+         "fill with a value (x.zero_(), x.fill_(v))"),
+        ("fill_new", "FillBackward0", "a new tensor like x filled with a value (torch.fill)")):
+    register(Rule(
+        _fill, _fill_name, K.fill,
+        lambda g, out, x, value: (ops.zeros_like(g),),
+        lambda ts, out, x, value: ops.zeros_like(ts[0]),
+        kind="linear", doc=_fill_doc, saves_inputs=False))
 
 
 def _inverse_perm(dims: tuple[int, ...]) -> tuple[int, ...]:
