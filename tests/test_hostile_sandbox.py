@@ -234,6 +234,9 @@ VALUES: list[tuple[str, str]] = [
     ("import functools", "functools.cmp_to_key(lambda a, b: 0)"),
     ("import functools", "functools.cmp_to_key(lambda a, b: 0)(1)"),
     ("import statistics", "statistics.linear_regression([1, 2], [3, 5])"),
+    # round 16: complex numbers and cmath
+    ("", "1j"), ("", "complex(1, 2)"), ("", "(1 + 2j).conjugate"), ("import cmath", "cmath"),
+    ("import cmath", "cmath.sqrt"), ("import cmath", "cmath.polar(1j)"),
 ]
 DUNDERS = ["__class__", "__dict__", "__globals__", "__builtins__", "__subclasses__",
            "__init__", "__reduce_ex__", "__getattribute__", "__code__", "__closure__",
@@ -286,6 +289,7 @@ def test_no_dunder_or_internal_attribute_of_any_value(setup: str, expr: str) -> 
              "torch.jit", "torch.version",
              "torch.compile", "torch.compile(mode='max-autotune')", "torch.jit.script",
              "torch.autograd.graph.saved_tensors_hooks", "torch.autograd.graph",
+             "cmath", "cmath.sqrt",
              *GD_FUNCTIONS)
     attrs = [a for a in DUNDERS + INTERNALS if not (a == "__name__" and expr in named)
              and not (expr in ("'text'", "str") and a in STR_METHODS)

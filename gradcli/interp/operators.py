@@ -264,7 +264,7 @@ INPLACE = {"add": "add_", "sub": "sub_", "mul": "mul_", "div": "div_", "pow": "p
            "bitwise_xor": "bitwise_xor_", "lshift": "bitwise_left_shift_",
            "rshift": "bitwise_right_shift_"}
 
-_NUMERIC = (Tensor, int, float, bool)
+_NUMERIC = (Tensor, int, float, bool, complex)
 
 
 def _tensor_compare(name: str) -> Callable[[Any, Any], Any]:

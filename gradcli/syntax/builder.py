@@ -601,6 +601,10 @@ class Builder:
         t = c[0]
         return _Constant(float(t.value), make_span(t.line, t.column, t.end_line, t.end_column))
 
+    def imaginary_literal(self, c: list[Any]) -> gd.Constant:
+        t = c[0]
+        return _Constant(complex(0.0, float(t.value[:-1])), token_span(t))
+
     def string_literal(self, c: list[Any]) -> gd.Constant | gd.FString:
         return read_strings(c, self.parse_field)
 
