@@ -554,6 +554,8 @@ class Compiler(GeneratorForms, StatementForms, ExpressionCompiler):
         rt = self.rt
         span = node.span
         first = node.body[0] if node.body else None
+        annotations = tuple((p.name, self.expr(p.annotation)) for p in node.params
+                            if p.annotation is not None)
         doc = (first.value.value if isinstance(first, A.ExprStmt)
                and isinstance(first.value, A.Constant) and type(first.value.value) is str
                else None)
@@ -562,6 +564,8 @@ class Compiler(GeneratorForms, StatementForms, ExpressionCompiler):
             # A method's body sees the scope around its class, not the class body.
             fn: Any = rt.make_function(qualname, defaults, body, f, span, extra,
                                        f.parent if in_class else None, doc)
+            if annotations:
+                fn.annotations = (annotations, f)
             for dec, dspan in reversed(decorators):
                 fn = _decorated(rt, fn, dec(f), dspan)
             store(f, fn)
