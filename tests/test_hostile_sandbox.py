@@ -104,6 +104,11 @@ def in_process(program: str) -> tuple[int, str, str]:
 # ======================================================= every kind of value × dunders
 
 # (setup statements, expression) for every kind of value a program can hold.
+SINGLEDISPATCH = ("import functools\n@functools.singledispatch\ndef sd(x):\n    return x\n"
+                  "@sd.register\ndef _(x: int):\n    return 1\nclass SM:\n"
+                  "    @functools.singledispatchmethod\n    def f(self, x):\n        return x")
+DESCRIPTOR = ("class Dsc:\n    def __get__(self, o, t):\n        return (t, 1)\n"
+              "    def __set__(self, o, v):\n        pass\nclass Own:\n    d = Dsc()")
 VALUES: list[tuple[str, str]] = [
     ("", "1"), ("", "1.5"), ("", "True"), ("", "None"), ("", "'text'"), ("", "[1, 2]"),
     ("", "(1, 2)"), ("", "range(3)"), ("", "..."), ("", "(1).real"),
@@ -246,6 +251,13 @@ VALUES: list[tuple[str, str]] = [
      "torch.autograd.graph.register_multi_grad_hook([x], print)"),
     ("x = torch.ones(2, requires_grad=True)",
      "x.expand_as(x).grad_fn.next_functions[0][0].register_hook"),
+    # round 16: complex numbers and cmath
+    ("", "1j"), ("", "complex(1, 2)"), ("", "(1 + 2j).conjugate"), ("import cmath", "cmath"),
+    ("import cmath", "cmath.sqrt"), ("import cmath", "cmath.polar(1j)"),
+    # round 16: functools.singledispatch(method), descriptors in gd classes
+    (SINGLEDISPATCH, "sd"), (SINGLEDISPATCH, "sd.register"), (SINGLEDISPATCH, "sd.registry"),
+    (SINGLEDISPATCH, "SM().f"),
+    (DESCRIPTOR, "Own().d"), (DESCRIPTOR, "Own.d"),
 ]
 DUNDERS = ["__class__", "__dict__", "__globals__", "__builtins__", "__subclasses__",
            "__init__", "__reduce_ex__", "__getattribute__", "__code__", "__closure__",
@@ -298,6 +310,7 @@ def test_no_dunder_or_internal_attribute_of_any_value(setup: str, expr: str) -> 
              "torch.jit", "torch.version",
              "torch.compile", "torch.compile(mode='max-autotune')", "torch.jit.script",
              "torch.autograd.graph.saved_tensors_hooks", "torch.autograd.graph",
+             "cmath", "cmath.sqrt", "sd.register", "SM().f",
              *GD_FUNCTIONS)
     attrs = [a for a in DUNDERS + INTERNALS if not (a == "__name__" and expr in named)
              and not (expr in ("'text'", "str") and a in STR_METHODS)
@@ -310,7 +323,7 @@ def test_no_dunder_or_internal_attribute_of_any_value(setup: str, expr: str) -> 
 CLASSES = ("RuntimeError", "Exception")
 # A def's or lambda's attributes Python programs read (pyfuncattrs): its docstring,
 # qualified name, module and defaults, gd values (a string, None, a tuple).
-GD_FUNCTIONS = ("lambda: 1", "f", "functools.wraps(f)(lambda: 2)", "K().m")
+GD_FUNCTIONS = ("lambda: 1", "f", "functools.wraps(f)(lambda: 2)", "K().m", "sd")
 GD_FUNCTION_ATTRS = ("__doc__", "__qualname__", "__module__", "__defaults__",
                      "__kwdefaults__", "__wrapped__")
 FUNCTIONS = ("print", "sin", "torch.tensor", "jacobian", "len", "lambda: 1", "f", "str.upper",
@@ -328,6 +341,7 @@ STR_METHODS = ("format_map", "translate", "encode")
 PUBLIC_NAMES = {"pathlib.Path('a') / 'b'": ("open", "parent"),
                 "logging.getLogger('x')": ("error", "exception", "parent"),
                 "re": ("error",), "re.match('a', 'a')": ("span",)}  # Python's own names
+PUBLIC_NAMES["sd"] = ("registry",)  # functools.singledispatch's own (round 16)
 
 
 @pytest.mark.parametrize("expr", CLASSES)

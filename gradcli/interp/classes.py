@@ -5,11 +5,13 @@ order, cooperative `super()`) or torch.autograd.Function; methods,
 class and instance attributes, @staticmethod, @classmethod, @property (with .setter) and
 `super()`. Among the dunder names a class may define Python's protocol methods
 (dunders.PROTOCOL_DUNDERS: operators, comparisons, __hash__, containers, iteration,
-conversions, __format__, __enter__/__exit__); Python's machinery calls them through the
-host methods of dunders.Protocols. Every attribute lookup goes through `get_attr` here,
-never to the host object: dunder names (`__class__`, `__dict__`, `mro`'s friends) are
-refused, `_private` names are ordinary gd attributes. Instances print with the address
-ad/identity gives them (`<__main__.Name object at 0x7f0000000010>`), the same every run.
+conversions, __format__, __enter__/__exit__) and the descriptor protocol (__get__,
+__set__, __delete__, __set_name__: dunders.DESCRIPTOR_DUNDERS); Python's machinery
+calls them through the host methods of dunders.Protocols. Every attribute lookup goes
+through `get_attr` here, never to the host object: dunder names (`__class__`,
+`__dict__`, `mro`'s friends) are refused, `_private` names are ordinary gd attributes.
+Instances print with the address ad/identity gives them
+(`<__main__.Name object at 0x7f0000000010>`), the same every run.
 """
 
 from __future__ import annotations
@@ -19,10 +21,25 @@ from typing import Any
 from gradcli.ad.identity import at, object_repr
 from gradcli.errors import GdError, GdRuntimeError
 from gradcli.interp import exceptions, pyfuncattrs
-from gradcli.interp.dunders import PROTOCOL_DUNDERS, Protocols, next_hash
+from gradcli.interp.classattrs import (  # re-exported: where classes.Property was
+    CachedProperty,
+    ClassMethod,
+    Property,
+    StaticMethod,
+    _error,
+    _is_dunder,
+    _refuse_dunder,
+)
+from gradcli.interp.dunders import (
+    DESCRIPTOR_DUNDERS,
+    PROTOCOL_DUNDERS,
+    Protocols,
+    descriptor_call,
+    is_data_descriptor,
+    next_hash,
+)
 from gradcli.interp.values import (
     Builtin,
-    Decorator,
     FunctionBase,
     GdObject,
     GradModeDecorator,
@@ -38,7 +55,8 @@ _MISSING = object()
 # sub-patterns name). __getstate__/__setstate__ only serve pickle (which gd programs never
 # reach): kept as plain methods, so optimizers copied from torch.optim's source define.
 _CLASS_DUNDERS = frozenset({"__slots__", "__match_args__", "__init_subclass__",
-                            "__setattr__", "__delattr__", "__getstate__", "__setstate__"})
+                            "__setattr__", "__delattr__", "__getstate__", "__setstate__",
+                            *DESCRIPTOR_DUNDERS})
 # The functions @abc.abstractmethod marked in this run, by id (each kept, so no id is
 # reused); a class deriving from abc.ABC cannot be instantiated while one is its method.
 ABSTRACT: dict[int, Any] = {}
@@ -58,117 +76,11 @@ def _is_abstract(v: Any) -> bool:
     return ABSTRACT.get(id(v)) is v and v is not None
 
 
-def _error(message: str, py_type: str) -> GdRuntimeError:
-    err = GdRuntimeError(message)
-    err.py_type = py_type  # the class `except` sees
-    return err
-
-
 def key_error(key: Any) -> GdRuntimeError:
     """KeyError(key) for a missing key: str(e) is the key's repr, as in Python."""
     err = _error(to_repr(key), "KeyError")
     err.key = key
     return err
-
-
-def _is_dunder(name: str) -> bool:
-    return len(name) > 4 and name.startswith("__") and name.endswith("__")
-
-
-def _refuse_dunder(name: str) -> None:
-    if _is_dunder(name):
-        raise GdRuntimeError(f"attribute '{name}' is not accessible in gd (dunder names "
-                             "are Python's own)")
-
-
-class StaticMethod:
-    """@staticmethod around a gd function."""
-
-    __slots__ = ("fn",)
-
-    def __init__(self, fn: Any) -> None:
-        self.fn = fn
-
-    def __repr__(self) -> str:
-        return f"<staticmethod({self.fn!r})>"
-
-
-class ClassMethod:
-    """@classmethod around a gd function."""
-
-    __slots__ = ("fn",)
-
-    def __init__(self, fn: Any) -> None:
-        self.fn = fn
-
-    def __repr__(self) -> str:
-        return f"<classmethod({self.fn!r})>"
-
-
-class Property(GdObject):
-    """@property: a getter and (after @name.setter, @name.deleter) a setter and a
-    deleter."""
-
-    __slots__ = ("fdel", "fget", "fset")
-
-    def __init__(self, fget: Any, fset: Any = None, fdel: Any = None) -> None:
-        self.fget = fget
-        self.fset = fset
-        self.fdel = fdel
-
-    def get_attr(self, name: str) -> Any:
-        if name == "setter":
-            return Decorator("property.setter", lambda fn: Property(self.fget, fn, self.fdel))
-        if name == "deleter":
-            return Decorator("property.deleter", lambda fn: Property(self.fget, self.fset, fn))
-        if name == "getter":
-            return Decorator("property.getter", lambda fn: Property(fn, self.fset, self.fdel))
-        _refuse_dunder(name)
-        raise _error(f"'property' object has no attribute '{name}'", "AttributeError")
-
-    def set_attr(self, name: str, value: Any) -> None:
-        raise _error(f"'property' object attribute '{name}' is read-only", "AttributeError")
-
-    def del_attr(self, name: str) -> None:
-        self.set_attr(name, None)
-
-    def gd_repr(self) -> str:
-        return object_repr("property", self)
-
-    def type_label(self) -> str:
-        return "property"
-
-
-class CachedProperty(GdObject):
-    """@functools.cached_property: computed on first read, then kept as the instance's own
-    attribute of the function's name (which wins over the class's from then on)."""
-
-    __slots__ = ("fn",)
-
-    def __init__(self, fn: Any) -> None:
-        if not isinstance(fn, FunctionBase):
-            raise _error("cached_property needs a gd function", "TypeError")
-        self.fn = fn
-
-    def get_attr(self, name: str) -> Any:
-        _refuse_dunder(name)
-        if name == "func":
-            return self.fn
-        raise _error(f"'cached_property' object has no attribute '{name}'", "AttributeError")
-
-    def set_attr(self, name: str, value: Any) -> None:
-        _refuse_dunder(name)
-        raise _error(f"'cached_property' object attribute '{name}' is read-only",
-                     "AttributeError")
-
-    def del_attr(self, name: str) -> None:
-        self.set_attr(name, None)
-
-    def gd_repr(self) -> str:
-        return object_repr("functools.cached_property", self)
-
-    def type_label(self) -> str:
-        return "cached_property"
 
 
 class NativeMethod:
@@ -234,7 +146,8 @@ def _bind(raw: Any, obj: Any, cls: ClassValue) -> Any:
     if t is CachedProperty and isinstance(obj, InstanceValue):
         v = obj.attrs[raw.fn.name.rsplit(".", 1)[-1]] = raw.fn(obj)
         return v
-    return raw
+    bind = getattr(t, "gd_bind", None)  # a descriptor (singledispatchmethod, pydescriptors)
+    return raw if bind is None else bind(raw, obj, cls)
 
 
 def _slot_names(chain: tuple[ClassValue, ...]) -> frozenset[str] | None:
@@ -304,7 +217,8 @@ class ClassValue(GdObject):
         self.chain: tuple[ClassValue, ...] = (self, *mro)
         # Whether the class itself has a @property: only where one is in the chain may a
         # class attribute win over an instance's own attribute.
-        self.properties = any(type(v) is Property for v in attrs.values())
+        self.properties = any(type(v) is Property or is_data_descriptor(v)
+                              for v in attrs.values())
         # Whether typing.Generic[T] is a base (or a base's): Box[int] is then the class.
         self.generic = any(b.generic for b in gd_bases)
         # The names the class body annotates (`x: int = 0`), in order: a dataclass's fields.
@@ -350,7 +264,7 @@ class ClassValue(GdObject):
             return raw.fn
         if type(raw) is ClassMethod:
             return BoundGdMethod(self, raw.fn)
-        return raw
+        return raw.gd_bind(None, self) if isinstance(raw, InstanceValue) else raw
 
     def _apply(self) -> Builtin:
         cls = self
@@ -428,7 +342,7 @@ class InstanceValue(Protocols, GdObject):
             if v is not _MISSING:
                 return v
         raw = cls.find(name)
-        if type(raw) is Property:
+        if type(raw) is Property or is_data_descriptor(raw):
             return _bind(raw, self, self.cls)
         v = self.attrs.get(name, _MISSING)
         if v is not _MISSING:
@@ -459,6 +373,8 @@ class InstanceValue(Protocols, GdObject):
                              "AttributeError")
             raw.fset(self, value)
             return
+        if descriptor_call(raw, "__set__", self, value):  # a data descriptor's __set__
+            return
         slots = self.cls.slots
         if slots is not None and name not in slots:  # as Python's slotted instances
             if raw is not _MISSING:
@@ -477,6 +393,8 @@ class InstanceValue(Protocols, GdObject):
                              "AttributeError")
             raw.fdel(self)
             return
+        if descriptor_call(raw, "__delete__", self):
+            return
         if self.attrs.pop(name, _MISSING) is _MISSING:
             raise _error(f"'{self.cls.name}' object has no attribute '{name}'",
                          "AttributeError")
@@ -484,6 +402,12 @@ class InstanceValue(Protocols, GdObject):
     def _dunder(self, name: str) -> Any:
         raw = self.cls.find(name)
         return raw if isinstance(raw, FunctionBase) else None
+
+    def gd_bind(self, obj: Any, cls: ClassValue) -> Any:
+        """This instance as a class attribute read through obj (None: the class): its
+        __get__(obj, cls) if its class defines one (a descriptor), else itself."""
+        get = self._dunder("__get__")
+        return self if get is None else get(self, obj, cls)
 
     def gd_repr(self) -> str:
         fn = self._dunder("__repr__")
@@ -727,7 +651,7 @@ def make_class(name: str, bases: list[Any], attrs: dict[str, Any], span: Span,
                 hint="a gd class may define __init__ and Python's protocol methods: "
                 "operators, comparisons, __hash__, __len__, __getitem__, __contains__, "
                 "__iter__/__next__, __call__, __repr__/__str__/__format__, __bool__, "
-                "__enter__/__exit__, __getattr__")
+                "__enter__/__exit__, __getattr__, __get__/__set__/__set_name__")
     # __slots__: an instance of a class whose chain declares it everywhere refuses other
     # attribute names, as Python's (ClassValue.slots); the tuple itself is out of reach.
     if "__eq__" in attrs and "__hash__" not in attrs:
@@ -764,6 +688,8 @@ def make_class(name: str, bases: list[Any], attrs: dict[str, Any], span: Span,
     except GdError as e:
         raise e.at(span) from None
     cls.annotated = annotated
+    for key, v in attrs.items():  # type.__new__ tells each descriptor its name
+        descriptor_call(v, "__set_name__", cls, key)
     cls.generic = cls.generic or any(getattr(b, "ignored_base", False)
                                      and str(b).startswith("typing.Generic") for b in bases)
     for base in cls.chain[1:]:  # a base's __init_subclass__ (a class method) sees cls

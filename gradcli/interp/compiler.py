@@ -537,9 +537,9 @@ class Compiler(GeneratorForms, StatementForms, ExpressionCompiler):
         decorators = [(self.expr(d), d.span) for d in node.decorators]
         store = self._binding(node.name, node.span)
         in_class = self.class_name
-        qualname = f"{in_class}.{node.name}" if in_class else node.name
-        saved = self.class_name, self.method_self
-        self.class_name = None
+        qualname = self.qual_prefix + node.name  # Python's __qualname__ ("A.m", "f.<locals>.g")
+        saved = self.class_name, self.method_self, self.qual_prefix
+        self.class_name, self.qual_prefix = None, qualname + ".<locals>."
         self.method_self = node.params[0].name if in_class and node.params and \
             node.params[0].kind in ("", "pos") else None
         self.decls.append(scan_declarations(node.body, node.params))
@@ -550,10 +550,12 @@ class Compiler(GeneratorForms, StatementForms, ExpressionCompiler):
                 body = self.block(node.body)
         finally:
             self.decls.pop()
-            self.class_name, self.method_self = saved
+            self.class_name, self.method_self, self.qual_prefix = saved
         rt = self.rt
         span = node.span
         first = node.body[0] if node.body else None
+        annotations = tuple((p.name, self.expr(p.annotation)) for p in node.params
+                            if p.annotation is not None)
         doc = (first.value.value if isinstance(first, A.ExprStmt)
                and isinstance(first.value, A.Constant) and type(first.value.value) is str
                else None)
@@ -562,6 +564,8 @@ class Compiler(GeneratorForms, StatementForms, ExpressionCompiler):
             # A method's body sees the scope around its class, not the class body.
             fn: Any = rt.make_function(qualname, defaults, body, f, span, extra,
                                        f.parent if in_class else None, doc)
+            if annotations:
+                fn.annotations = (annotations, f)
             for dec, dspan in reversed(decorators):
                 fn = _decorated(rt, fn, dec(f), dspan)
             store(f, fn)
@@ -583,14 +587,15 @@ class Compiler(GeneratorForms, StatementForms, ExpressionCompiler):
         bases = [self.expr(b) for b in node.bases]
         decorators = [(self.expr(d), d.span) for d in node.decorators]
         store = self._binding(node.name, node.span)
-        saved = self.class_name, self.method_self
+        saved = self.class_name, self.method_self, self.qual_prefix
         self.class_name, self.method_self = node.name, None
+        self.qual_prefix += node.name + "."
         self.decls.append(scan_declarations(node.body, ()))
         try:
             body = self.block(node.body)
         finally:
             self.decls.pop()
-            self.class_name, self.method_self = saved
+            self.class_name, self.method_self, self.qual_prefix = saved
         name = node.name
         span = node.span
         rt = self.rt

@@ -33,6 +33,30 @@ PROTOCOL_DUNDERS = frozenset(
         "contains", "iter", "next", "bool", "hash", "enter", "exit", "float", "int",
         "round", "reversed", "post_init", "getattr")])
 
+# The descriptor protocol a gd class may define: its instances, as class attributes of
+# another class, compute (__get__), store (__set__), delete (__delete__) that class's
+# instances' attribute, and learn its name (__set_name__) when the class is made.
+DESCRIPTOR_DUNDERS = ("__get__", "__set__", "__delete__", "__set_name__")
+
+
+def descriptor_call(v: Any, name: str, *args: Any) -> bool:
+    """Call v's gd class's method `name` (a descriptor dunder) if it defines one."""
+    find = getattr(type(v), "_dunder", None)  # a gd instance's own method, or None
+    fn = None if find is None else find(v, name)
+    if fn is None:
+        return False
+    fn(v, *args)
+    return True
+
+
+def is_data_descriptor(v: Any) -> bool:
+    """Whether v is a gd instance whose class defines __set__ or __delete__ (it then wins
+    over an instance's own attribute of its name, as in Python)."""
+    find = getattr(type(v), "_dunder", None)
+    return find is not None and (find(v, "__set__") is not None
+                                 or find(v, "__delete__") is not None)
+
+
 # Identity hashes: numbers given in creation order, restarted every run (an address, as
 # Python's object.__hash__ uses, would change the order sets iterate in from run to run).
 _COUNTER = itertools.count(1)

@@ -66,6 +66,9 @@ class ExpressionCompiler:
         self.decls: list[dict[str, str]] = [{}]
         self.class_name: str | None = None
         self.method_self: str | None = None
+        # Python's __qualname__ prefix of what is being compiled: "outer.<locals>." in a
+        # def's body, "Outer." in a class body ("" at the top level).
+        self.qual_prefix = ""
 
     # ---------------------------------------------------------------- expressions
     def expr(self, node: A.Expr) -> Expr:
@@ -551,10 +554,13 @@ class ExpressionCompiler:
 
     def e_Lambda(self, node: A.Lambda) -> Expr:
         self.decls.append({})  # the lambda's own scope
+        qualname = self.qual_prefix + "<lambda>"
+        saved, self.qual_prefix = self.qual_prefix, qualname + ".<locals>."
         try:
             body = self.expr(node.body)
         finally:
             self.decls.pop()
+            self.qual_prefix = saved
         defaults, extra = self.signature(node.params)
         rt = self.rt
 
@@ -563,7 +569,7 @@ class ExpressionCompiler:
             return RETURN
 
         def make(f: Frame) -> Any:
-            return rt.make_function("<lambda>", defaults, run_body, f, node.span, extra)
+            return rt.make_function(qualname, defaults, run_body, f, node.span, extra)
 
         return make
 

@@ -58,7 +58,8 @@ def operand_message(e: TypeError, a: Any, b: Any, symbol: str) -> str:
     """What Python says when `a symbol b` fails with e (its own message, with gd's names
     for the operands' types), or the generic "unsupported operand type(s)" line."""
     text = str(e)
-    if _PY_OPERAND.match(text):
+    if _PY_OPERAND.match(text) or (symbol == "%" and isinstance(a, (str, *_BYTES))):
+        # printf-style formatting's own words ("%d format: a real number is required...")
         for v in (a, b):
             host, gd = type(v).__name__, type_name(v)
             if host != gd:
@@ -263,7 +264,7 @@ INPLACE = {"add": "add_", "sub": "sub_", "mul": "mul_", "div": "div_", "pow": "p
            "bitwise_xor": "bitwise_xor_", "lshift": "bitwise_left_shift_",
            "rshift": "bitwise_right_shift_"}
 
-_NUMERIC = (Tensor, int, float, bool)
+_NUMERIC = (Tensor, int, float, bool, complex)
 
 
 def _tensor_compare(name: str) -> Callable[[Any, Any], Any]:

@@ -172,6 +172,18 @@ def float_of(x: Any = 0.0) -> float:
     return py.float(x)
 
 
+_NO_IMAG = object()
+
+
+def complex_of(real: Any = 0, imag: Any = _NO_IMAG) -> complex:
+    """complex(real, imag) of numbers, a string or a one-element tensor (Tensor.__complex__)."""
+    if type(real) is Tensor:
+        real = scalar(real)
+    if type(imag) is Tensor:
+        imag = scalar(imag)
+    return py.complex(real) if imag is _NO_IMAG else py.complex(real, imag)
+
+
 def _int(x: Any = 0, base: Any = None) -> int:
     """int(x[, base]) of a number, string or one-element tensor."""
     if base is not None:
@@ -331,18 +343,6 @@ def _slice(*args: Any, **kwargs: Any) -> slice:
     return slice(*args)
 
 
-def _absent_type(name: str, why: str) -> Callable[..., Any]:
-    """A Python type gd has no values of: isinstance(x, T) is False, T(...) is refused."""
-
-    def refuse(*args: Any, **kwargs: Any) -> Any:
-        raise GdRuntimeError(f"'{name}()' is not supported by gradcli ({why})",
-                             hint="what gd supports is listed in README.md, section "
-                                  "'Values and built-ins'")
-
-    refuse.__doc__ = f"{name}(): not supported by gradcli ({why})"
-    return refuse
-
-
 def _iter(x: Any) -> Any:
     """iter(iterable): a lazy iterator over it."""
     if isinstance(x, classes.InstanceValue):  # its __iter__'s value, itself perhaps
@@ -475,7 +475,7 @@ _INSTANCE_CHECKS: dict[str, Callable[[Any], bool]] = {
     "range": lambda v: type(v) is range,
     "frozenset": lambda v: type(v) is frozenset,
     "slice": lambda v: type(v) is slice,
-    "complex": lambda v: False, "bytes": lambda v: type(v) is bytes,
+    "complex": lambda v: type(v) is complex, "bytes": lambda v: type(v) is bytes,
     "bytearray": lambda v: type(v) is bytearray,
     "object": lambda v: True,
     "type": lambda v: isinstance(v, classes.ClassValue) or _is_type(v),
@@ -544,7 +544,7 @@ PYTHON_BUILTINS: dict[str, Callable[..., Any]] = {
     "str": _str, "repr": _repr, "enumerate": _enumerate, "zip": _zip, "sorted": _sorted,
     "reversed": _reversed, "any": _any, "all": _all, "map": _map, "filter": _filter,
     "dict": _dict, "set": _set, "frozenset": _frozenset, "slice": _slice, "iter": _iter,
-    "next": _next, "complex": _absent_type("complex", "gd has no complex numbers"),
+    "next": _next, "complex": complex_of,
     "bytes": pybytes.BYTES, "bytearray": pybytes.BYTEARRAY,
     "isinstance": _isinstance, "type": _type, "object": classes.make_object,
     "super": classes.super_of, "staticmethod": classes.StaticMethod,

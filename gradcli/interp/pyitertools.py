@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from gradcli.errors import GdLimitError, GdRuntimeError
-from gradcli.interp import operators, pymethods
+from gradcli.interp import operators, pydispatch, pymethods
 from gradcli.interp.classes import CachedProperty
 from gradcli.interp.values import (
     Builtin,
@@ -446,6 +446,10 @@ def namespaces() -> dict[str, Namespace]:
                          "cached_property": Decorator("functools.cached_property",
                                                       CachedProperty),
                          "total_ordering": Decorator("functools.total_ordering",
-                                                     _total_ordering)}
+                                                     _total_ordering),
+                         "singledispatch": Decorator("functools.singledispatch",
+                                                     pydispatch.SingleDispatch),
+                         "singledispatchmethod": Decorator("functools.singledispatchmethod",
+                                                           pydispatch.SingleDispatchMethod)}
     return {"itertools": Namespace("itertools", members),
             "functools": Namespace("functools", functools_members)}

@@ -51,6 +51,7 @@ METHODS: dict[type, dict[str, Callable[..., Any]]] = {
           "to_bytes": pybytes.to_bytes, "from_bytes": pybytes.from_bytes},
     float: {**{name: getattr(float, name) for name in _FLOAT_METHODS},
             "fromhex": lambda _self, s: float.fromhex(s)},
+    complex: {"conjugate": complex.conjugate},
     range: {"count": range.count, "index": range.index},
     slice: {"indices": slice.indices},
     dict: {**CONTAINER_METHODS[dict], "fromkeys": _fromkeys},
@@ -64,6 +65,7 @@ METHODS[bool] = METHODS[int]
 DATA: dict[type, frozenset[str]] = {
     int: frozenset(("real", "imag", "numerator", "denominator")),
     float: frozenset(("real", "imag")),
+    complex: frozenset(("real", "imag")),
     range: frozenset(("start", "stop", "step")),
     slice: frozenset(("start", "stop", "step")),
 }

@@ -24,6 +24,7 @@ LAZY: dict[str, str] = {
     "enum": "pyenum",
     "re": "pyre",
     "datetime": "pydatetime",
+    "cmath": "pycomplex",
     "logging": "pylogging",
     **dict.fromkeys(("csv", "pickle", "pathlib"), "pyfilemods"),
     # third-party modules scripts import (thirdparty: no bars, no plots; pysklearn)

@@ -149,7 +149,7 @@ def _hash(obj: Any) -> int:
     return hash(obj)
 
 
-_BY_VALUE = (int, float, str, bool, range, Size, tuple, frozenset, bytes)
+_BY_VALUE = (int, float, complex, str, bool, range, Size, tuple, frozenset, bytes)
 _UNHASHABLE = (list, dict, set, slice, bytearray)
 
 
@@ -157,7 +157,8 @@ def _check_hashable(obj: Any) -> None:
     t = type(obj)
     if t in _UNHASHABLE or (t is ArrayValue and isinstance(obj.value, np.ndarray)):
         raise _error(f"unhashable type: '{type_name(obj)}'")
-    if t is float and math.isnan(obj):
+    if (t is float and math.isnan(obj)) or (t is complex and (
+            math.isnan(obj.real) or math.isnan(obj.imag))):
         raise _address_hash("NaN")
     if t is tuple or t is Size or t is frozenset or isinstance(obj, tuple):  # named tuples
         for item in obj:

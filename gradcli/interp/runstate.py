@@ -106,7 +106,8 @@ Extra = tuple[str | None, list[tuple[str, Any]], str | None, tuple[str, ...]]
 class GdFunction(FunctionBase):
     """A function defined in gd (def or lambda): callable from gd and from Python."""
 
-    __slots__ = ("attrs", "body", "closure", "defaults", "extra", "name", "rt", "span")
+    __slots__ = ("annotations", "attrs", "body", "closure", "defaults", "extra", "name", "rt",
+                 "span")
     # fn.__doc__, fn.__wrapped__, fn.calls = 0 ...: Python's function attributes (pyfuncattrs)
     gd_private_names = pyfuncattrs.READABLE
 
@@ -121,10 +122,21 @@ class GdFunction(FunctionBase):
         self.span = span
         self.extra = extra
         self.attrs: dict[str, Any] | None = None  # __doc__, __wrapped__, the program's own
+        # A def's parameter annotations, unevaluated: ((name, compiled expression), ...)
+        # and the frame the def ran in (annotation_of evaluates them), or None.
+        self.annotations: tuple[tuple[tuple[str, Any], ...], Any] | None = None
 
     @staticmethod
     def gd_attribute(fn: GdFunction, name: str) -> Any:
         return pyfuncattrs.get(fn, name)
+
+    def first_annotation(self) -> tuple[str, Any] | None:
+        """The first annotated parameter's name and its annotation, evaluated now in the
+        scope the def ran in (as typing.get_type_hints reads it), or None."""
+        if self.annotations is None:
+            return None
+        (name, expr), *_ = self.annotations[0]
+        return name, expr(self.annotations[1])
 
     @staticmethod
     def gd_set_attribute(fn: GdFunction, name: str, value: Any) -> None:

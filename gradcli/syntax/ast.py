@@ -268,11 +268,13 @@ class NamedExpr(Expr):
 class Param(Node):
     """A parameter of a def or lambda, with its default value if any; kind "" (positional
     or keyword), "pos" (positional-only, before `/`), "*" (`*args`), "**" (`**kwargs`)
-    or "kw" (keyword-only, after `*`). Annotations are not kept."""
+    or "kw" (keyword-only, after `*`); a def's `name: annotation` keeps the annotation
+    (evaluated only when asked for: fn.__annotations__, functools.singledispatch)."""
 
     name: str
     default: Expr | None = None
     kind: str = ""
+    annotation: Expr | None = None
     span: Span = NO_SPAN
 
 

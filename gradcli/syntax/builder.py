@@ -504,8 +504,9 @@ class Builder:
 
     def param(self, c: list[Any]) -> gd.Param:
         # A def's `name: annotation = default` or a lambda's `name = default`: the
-        # default is the last child either way; the annotation is dropped.
-        return _Param(c[0].value, c[-1], "", join_span(c[0], _last(c)))
+        # default is the last child either way; a def's annotation is kept.
+        return _Param(c[0].value, c[-1], "", c[2] if len(c) == 5 else None,
+                      join_span(c[0], _last(c)))
 
     def star_param(self, c: list[Any]) -> gd.Param:
         name = c[1].value if is_token(c[1]) and c[1].type == "NAME" else ""
@@ -600,6 +601,10 @@ class Builder:
     def float_literal(self, c: list[Any]) -> gd.Constant:
         t = c[0]
         return _Constant(float(t.value), make_span(t.line, t.column, t.end_line, t.end_column))
+
+    def imaginary_literal(self, c: list[Any]) -> gd.Constant:
+        t = c[0]
+        return _Constant(complex(0.0, float(t.value[:-1])), token_span(t))
 
     def string_literal(self, c: list[Any]) -> gd.Constant | gd.FString:
         return read_strings(c, self.parse_field)

@@ -132,10 +132,6 @@ def _unexpected_token(exc: UnexpectedToken, ctx: ParseContext, text: str,
     unsupported = _unsupported_construct(before) if tok.value in ("*", "**") else None
     if unsupported:
         return GdSyntaxError(f"{unsupported} not supported in gd", here)
-    if (kind == "NAME" and tok.value in ("j", "J") and before is not None
-            and before.type in ("INTEGER", "FLOAT")
-            and (before.end_line, before.end_column) == (tok.line, tok.column)):
-        return GdSyntaxError("complex literals (1j) are not supported in gd", token_span(before))
     message = f"unexpected {_describe(tok)}"
     wanted = sorted({spellings[name] for name in expected if name in spellings})
     if 0 < len(wanted) <= 3:

@@ -30,7 +30,7 @@ def _type_name(x: Any) -> str:
 def _comparison(name: str, op: Any):
     def fn(input: Any, other: Any) -> Tensor:
         if type(input) is not Tensor or not (
-                type(other) is Tensor or type(other) in (int, float, bool)):
+                type(other) is Tensor or type(other) in (int, float, bool, complex)):
             raise GdRuntimeError(
                 f"{name}() received an invalid combination of arguments - got "
                 f"({_type_name(input)}, {_type_name(other)}), but expected one of:\n"

@@ -182,7 +182,8 @@ ORDERING_RULES = (
     "nanmedian_all", "nanmedian_dim", "mode", "sort", "sort_stable", "topk", "sign",
     "clamp", "clamp_min", "clamp_max", "clamp_tensor_both", "clamp_tensor_min",
     "clamp_tensor_max", "fmax", "fmin", "heaviside", "copysign", "signbit", "floor",
-    "ceil", "round", "trunc", "frac")
+    "ceil", "round", "trunc", "frac", "lt", "le", "gt", "ge", "maximum", "minimum", "fmod",
+    "div_mode")
 
 
 def refuse_complex_ordering() -> None:

@@ -199,6 +199,8 @@ def _infer_dtype(data: Any) -> np.dtype:
             found.append(dtypes.int64)
         elif isinstance(v, float):
             found.append(dtypes.default_dtype())
+        elif isinstance(v, complex):  # 1j: the default dtype's complex one
+            found.append(dtypes.default_complex())
         elif isinstance(v, str):
             raise GdRuntimeError(f"new(): invalid data type '{type(v).__name__}'",
                                  py_type="TypeError")
@@ -360,6 +362,18 @@ def empty(*size: Any, dtype: Any = None, requires_grad: bool = False, **_: Any) 
     return _leaf(np.zeros(shape, dtype=_creation_dtype(dtype)), requires_grad)
 
 
+# The C++ names PyTorch's conversion errors give a dtype.
+_C_TYPES = {"float32": "float", "float64": "double", "int64": "int64_t", "int32": "int",
+            "float16": "c10::Half", "bool": "bool", "int16": "short", "int8": "signed char",
+            "uint8": "unsigned char"}
+
+
+def complex_to_real_error(dt: np.dtype) -> GdRuntimeError:
+    """PyTorch's error for a Python complex number where a real dtype's value belongs."""
+    return GdRuntimeError(f"value cannot be converted to type {_C_TYPES.get(dt.name, dt.name)}"
+                          " without overflow")
+
+
 def full(size: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False,
          **_: Any) -> Tensor:
     """fill_value everywhere (dtype inferred from the value)."""
@@ -368,8 +382,12 @@ def full(size: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = Fa
     if type(fill_value) is Tensor:
         fill_value = fill_value.item()
     default = (dtypes.boolean if isinstance(fill_value, bool) else
-               dtypes.int64 if isinstance(fill_value, int) else dtypes.default_dtype())
+               dtypes.int64 if isinstance(fill_value, int) else
+               dtypes.default_complex() if isinstance(fill_value, complex) else
+               dtypes.default_dtype())
     dt = _creation_dtype(dtype, default)
+    if isinstance(fill_value, complex) and dt.kind != "c":
+        raise complex_to_real_error(dt)
     if dt == dtypes.int64 and isinstance(fill_value, float) and not (
             -2.0**63 <= fill_value < 2.0**63):
         raise GdRuntimeError("value cannot be converted to type int64_t without overflow")

@@ -13,7 +13,13 @@ import numpy as np
 from gradcli.ad import dtypes
 from gradcli.ad import kernels as K
 from gradcli.ad.graph import Tensor, tensor_from_array
-from gradcli.ad.ops.creation import _arr, _as_tensor, dtypes_resolve, tensor
+from gradcli.ad.ops.creation import (
+    _arr,
+    _as_tensor,
+    complex_to_real_error,
+    dtypes_resolve,
+    tensor,
+)
 from gradcli.ad.ops.surface import expose
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
@@ -107,11 +113,30 @@ def _binary(name: str):
                 return apply(_RULES[name], (input, other))
         else:
             input = tensor(input)
+        input, other = _complex_scalars(input, other)
         return apply(_RULES[name], (_operand(input), _operand(other)))
 
     op.__name__ = name
     op.__doc__ = f"Elementwise {name} with broadcasting (differentiable)."
     return op
+
+
+def _complex_scalars(a: Any, b: Any) -> tuple[Any, Any]:
+    """a and b, a Python complex number (1j) meeting a tensor made a 0-d tensor of the
+    dtype PyTorch's promotion gives the pair (float32 with 1j: complex64, float64:
+    complex128), so that the kernels' promotion of the two arrays gives it too."""
+    ta, tb = type(a), type(b)
+    if (ta is complex and tb is Tensor) or (tb is complex and ta is Tensor):
+        number, t = (a, b) if ta is complex else (b, a)
+        d = dtypes.canonical(t.array.dtype)
+        if d == dtypes.float16:
+            raise GdRuntimeError("complex32 (ComplexHalf) tensors are not supported by "
+                                 "gradcli")
+        dt = dtypes.promote([d] if t.array.ndim else [], [] if t.array.ndim else [d],
+                            [number])
+        c = tensor_from_array(np.asarray(number, dtype=dt))
+        return (c, b) if ta is complex else (a, c)
+    return a, b
 
 
 def _operand(x: Any) -> Any:
@@ -216,6 +241,7 @@ def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
 def _scaled(name: str, input: Any, other: Any, alpha: Any) -> Tensor:
     if type(input) is not Tensor and type(other) is not Tensor:
         input = tensor(input)
+    input, other = _complex_scalars(input, other)
     return apply(_RULES[name], (_operand(input), _operand(other)), {"alpha": alpha})
 
 
@@ -235,6 +261,7 @@ def div_mode(a: Any, b: Any, rounding_mode: str) -> Tensor:
     """a / b rounded ('floor' or 'trunc'): PyTorch's DivBackward2, a zero derivative."""
     if type(a) is not Tensor and type(b) is not Tensor:
         a = tensor(a)
+    a, b = _complex_scalars(a, b)
     return apply(_RULES["div_mode"], (_operand(a), _operand(b)),
                  {"rounding_mode": rounding_mode})
 
@@ -279,6 +306,9 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
             raise GdRuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
         return _clamp_tensor(input, min, max)
     params = {}
+    if (type(min) is complex or type(max) is complex) and input.array.dtype.kind != "c":
+        raise complex_to_real_error(  # the bound is read as a double
+            np.dtype(np.float64) if input.array.dtype.kind == "f" else input.array.dtype)
     if min is not None:
         params["min"] = _arr(min)
     if max is not None:

@@ -114,7 +114,7 @@ def _operand_of(fn: Any):
     # (a list, a string, None) the operator gives way and Python raises its TypeError
     # ("unsupported operand type(s) for +: 'Tensor' and 'list'"), never a silent tensor.
     def op(a: Tensor, b: Any) -> Any:
-        if not isinstance(b, (Tensor, int, float)) and type(b).__module__ != "numpy":
+        if not isinstance(b, (Tensor, int, float, complex)) and type(b).__module__ != "numpy":
             return NotImplemented
         return fn(a, b)
 
@@ -125,7 +125,7 @@ def _compare(fn: Any):
     # As PyTorch: a tensor compares with tensors, numbers and arrays; with anything else
     # (None, a string, a list) Python decides: == False, != True, < a TypeError.
     def op(a: Tensor, b: Any) -> Any:
-        if not isinstance(b, (Tensor, int, float)) and type(b).__module__ != "numpy":
+        if not isinstance(b, (Tensor, int, float, complex)) and type(b).__module__ != "numpy":
             return NotImplemented
         return fn(a, b)
 
