@@ -111,7 +111,7 @@ import copy
 from collections import OrderedDict
 net = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 1))
 x = torch.randn(2, 3, requires_grad=True)
-print('tensor hook id', x.register_hook(lambda g: g * 2).id)
+base = x.register_hook(lambda g: g * 2).id  # torch's ids count the process's handles
 def fwd(m, i, o):
     print('fwd', type(m).__name__, o.shape)
 def fwd2(m, i, o):
@@ -122,9 +122,10 @@ h1 = net[0].register_forward_hook(fwd)
 h2 = net[0].register_forward_hook(fwd2, prepend=True)
 h3 = net[2].register_forward_pre_hook(pre_kw, with_kwargs=True)
 h4 = net[2].register_forward_hook(fwd, always_call=True)
-print(h1.id, h2.id, h3.id, h4.id, net[0]._forward_hooks[h1.id] is fwd)
-print(list(net[0]._forward_hooks.keys()), net[2]._forward_pre_hooks_with_kwargs,
-      net[2]._forward_hooks_always_called)
+print([h.id - base for h in (h1, h2, h3, h4)], net[0]._forward_hooks[h1.id] is fwd)
+print([k - base for k in net[0]._forward_hooks],
+      list(net[2]._forward_pre_hooks_with_kwargs.values()),
+      [k - base for k in net[2]._forward_hooks_always_called])
 print(net[0]._forward_hooks_with_kwargs, net[1]._forward_hooks, net[1]._backward_pre_hooks,
       net._is_full_backward_hook)
 net(x).sum().backward()
@@ -139,12 +140,12 @@ for m in net.modules():
     m._forward_pre_hooks.clear()
 net(x)
 bh = net[2].register_full_backward_hook(lambda m, gi, go: print('bwd', go[0].shape))
-print(net[2]._is_full_backward_hook, list(net[2]._backward_hooks))
+print(net[2]._is_full_backward_hook, [k - base for k in net[2]._backward_hooks])
 net(x).sum().backward()
 net[2]._backward_hooks.clear()
 net(x).sum().backward()
 nn.utils.weight_norm(net[0])
-print(len(net[0]._forward_pre_hooks), bh.id)
+print(len(net[0]._forward_pre_hooks), bh.id - base)
 nn.utils.remove_weight_norm(net[0])
 print(len(net[0]._forward_pre_hooks), len(net2[2]._forward_hooks))
 """,
