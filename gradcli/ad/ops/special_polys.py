@@ -42,7 +42,8 @@ def _polynomial(name: str):
     kernel = POLYNOMIALS[name]
     fname = f"special_{name}"
 
-    def fn(input: Any, n: Any, *, out: Any = None) -> Tensor:
+    def fn(x: Any, n: Any, *, out: Any = None) -> Tensor:
+        input = x
         if type(input) is not Tensor and type(n) is not Tensor:
             raise GdRuntimeError(
                 f"{fname}() received an invalid combination of arguments - got "
@@ -50,7 +51,7 @@ def _polynomial(name: str):
                 " * (Tensor x, Tensor n, *, Tensor out = None)\n"
                 " * (Number x, Tensor n, *, Tensor out = None)\n"
                 " * (Tensor x, Number n, *, Tensor out = None)\n", py_type="TypeError")
-        for v, what in ((input, "input"), (n, "n")):
+        for v, what in ((input, "x"), (n, "n")):
             if type(v) is not Tensor and type(v) not in _NUMBER:
                 raise GdRuntimeError(f"{fname}(): argument '{what}' must be Tensor, not "
                                      f"{type(v).__name__}", py_type="TypeError")
@@ -74,7 +75,8 @@ for _name in POLYNOMIALS:
 def _unary(name: str, kernel: Any, arg: str):
     fname = f"special_{name}"
 
-    def fn(input: Tensor, *, out: Any = None) -> Tensor:
+    def fn(*args: Any, out: Any = None, **kwargs: Any) -> Tensor:
+        input = args[0] if args else kwargs.get(arg)
         if type(input) is not Tensor:
             raise GdRuntimeError(f"{fname}(): argument '{arg}' (position 1) must be Tensor, "
                                  f"not {type(input).__name__}", py_type="TypeError")
