@@ -421,22 +421,13 @@ def _clamp_by_zero(x: Tensor) -> Tensor:
     return (x.clamp(min=0) + x - x.clamp(max=0)) / 2
 
 
-class Multinomial(Distribution):
-    """Multinomial(total_count=1, probs=None, logits=None): counts of total_count
-    Categorical draws."""
+class OverCategorical(Distribution):
+    """A distribution whose parameters are a Categorical's (probs or logits, kept in
+    self.categorical) and one attribute of its own, `own` (Multinomial's total_count,
+    ExpRelaxedCategorical's temperature)."""
 
-    __slots__ = ("categorical", "total_count")
-    kind, module, arg_names = "Multinomial", "multinomial", ("probs", "logits")
-
-    def __init__(self, total_count: Any = 1, probs: Any = None, logits: Any = None,
-                 validate_args: Any = None) -> None:
-        if type(total_count) is not int:
-            raise GdRuntimeError("inhomogeneous total_count is not supported",
-                                 py_type="NotImplementedError")
-        self.total_count = total_count
-        self.categorical = Categorical(probs, logits)
-        super().__init__({}, self.categorical.batch_shape, validate_args)
-        self.event_shape = Size((self.categorical.num_events,))
+    __slots__ = ()
+    own = ""
 
     def param(self, name: str) -> Tensor:
         return self.categorical.param(name)
@@ -447,9 +438,28 @@ class Multinomial(Distribution):
     def get_attr(self, name: str) -> Any:
         if name in self.arg_names:
             return self.param(name)
-        if name == "total_count":
-            return self.total_count
+        if name == self.own:
+            return getattr(self, name)
         return super().get_attr(name)
+
+
+class Multinomial(OverCategorical):
+    """Multinomial(total_count=1, probs=None, logits=None): counts of total_count
+    Categorical draws."""
+
+    __slots__ = ("categorical", "total_count")
+    kind, module, arg_names = "Multinomial", "multinomial", ("probs", "logits")
+    own = "total_count"
+
+    def __init__(self, total_count: Any = 1, probs: Any = None, logits: Any = None,
+                 validate_args: Any = None) -> None:
+        if type(total_count) is not int:
+            raise GdRuntimeError("inhomogeneous total_count is not supported",
+                                 py_type="NotImplementedError")
+        self.total_count = total_count
+        self.categorical = Categorical(probs, logits)
+        super().__init__({}, self.categorical.batch_shape, validate_args)
+        self.event_shape = Size((self.categorical.num_events,))
 
     def gd_repr(self) -> str:
         return "Multinomial()"

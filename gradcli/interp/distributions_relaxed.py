@@ -30,7 +30,7 @@ from gradcli.interp.distributions import (
 )
 from gradcli.interp.distributions_extra import NONNEGATIVE_INTEGER, OneHotCategorical, T
 from gradcli.interp.distributions_gamma import Gamma
-from gradcli.interp.distributions_more import _TransformedChain
+from gradcli.interp.distributions_more import OverCategorical, _TransformedChain
 from gradcli.interp.distributions_transforms import ExpTransform, SigmoidTransform
 from gradcli.interp.values import Size
 
@@ -90,13 +90,14 @@ class LogitRelaxedBernoulli(Distribution):
         return self.temperature.log() + diff - 2 * ops.log1p(diff.exp())
 
 
-class ExpRelaxedCategorical(Distribution):
+class ExpRelaxedCategorical(OverCategorical):
     """ExpRelaxedCategorical(temperature, probs=None, logits=None): the log of a relaxed
     one-hot categorical sample (Gumbel-softmax in log space)."""
 
     __slots__ = ("categorical", "temperature")
     kind, module = "ExpRelaxedCategorical", "relaxed_categorical"
     arg_names = ("probs", "logits")
+    own = "temperature"
     has_rsample = True
 
     def __init__(self, temperature: Any, probs: Any = None, logits: Any = None,
@@ -105,19 +106,6 @@ class ExpRelaxedCategorical(Distribution):
         self.temperature = temperature
         super().__init__({}, self.categorical.batch_shape, validate_args)
         self.event_shape = Size((self.categorical.num_events,))
-
-    def param(self, name: str) -> Tensor:
-        return self.categorical.param(name)
-
-    def checked_param(self, name: str) -> Tensor | None:
-        return self.categorical.params.get(name)
-
-    def get_attr(self, name: str) -> Any:
-        if name in self.arg_names:
-            return self.param(name)
-        if name == "temperature":
-            return self.temperature
-        return super().get_attr(name)
 
     def gd_repr(self) -> str:
         return f"{self.kind}()"
