@@ -363,7 +363,7 @@ def mv(a: ndarray, v: ndarray) -> Any:
     if m * k <= _MV_IN_ORDER_MAX and _mv_in_order(m, k, _transposed(a), dt):  # W2: no strides
         return _in_order(a, v[:, None])[:, 0]
     if m > 1 and k > 1 and (dt is _F32 or dt is _F64) and a.flags.forc and v.flags.forc:
-        return np.dot(a, v)
+        return a.dot(v)  # np.dot's own gemv, without its dispatcher's Python call
     return a @ v
 
 
@@ -378,7 +378,7 @@ def mv_t_checked(a: ndarray, g: ndarray) -> Any:
     if m * k <= _MV_IN_ORDER_MAX and _mv_in_order(k, m, _transposed(at), dt):
         return _in_order(at, g[:, None])[:, 0]
     if m > 1 and k > 1 and (dt is _F32 or dt is _F64) and a.flags.forc and g.flags.forc:
-        return np.dot(g, a)
+        return g.dot(a)
     return a.swapaxes(0, 1) @ g
 
 
