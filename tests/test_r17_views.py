@@ -123,3 +123,27 @@ def test_a_kind_seen_under_several_keys_is_sampled_as_one() -> None:
                     t.array = t.array.view(other)
         assert len(checking._nodes_by_key(tape)) > 4
         assert checking._check_nodes(tape) == reference_check_nodes(tape)
+
+
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_check_in_a_process_keeps_its_graphs_and_prints_the_same(fmt: str) -> None:
+    """A real process (cli.KEPT set: the graphs are kept, not freed) prints what the
+    in-process command (nothing kept) prints, byte for byte, with the same exit code."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from gradcli.cli import main
+
+    args = ["check", "-e", PROGRAMS["three inputs and ints"], "--wrt", "x", "--format", fmt]
+    env = {"COLUMNS": "100", "NO_COLOR": "1"}
+    inproc = CliRunner().invoke(main, args, env=env, catch_exceptions=False)
+    root = str(Path(__file__).resolve().parents[1])
+    proc = subprocess.run([sys.executable, "-m", "gradcli", *args], capture_output=True,
+                          env={**os.environ, **env, "PYTHONPATH": root}, cwd=root,
+                          timeout=300, check=False)
+    assert proc.returncode == inproc.exit_code == 0, proc.stderr
+    assert proc.stdout == inproc.stdout_bytes
