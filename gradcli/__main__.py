@@ -8,9 +8,12 @@ imported), the order Python itself gives under that seed.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
+
+# No other import before the re-execution: the first process only sets the seed (a
+# module imported here, contextlib with collections and functools, would be imported
+# twice per command: 2% of a cold start's instructions).
 
 #: How the re-executed process names the program in usage messages.
 PROG_ENV = "GRADCLI_PROG"
@@ -22,8 +25,10 @@ def run() -> None:
         os.environ["PYTHONHASHSEED"] = "0"
         name = os.path.basename(sys.argv[0])
         os.environ.setdefault(PROG_ENV, "python -m gradcli" if name == "__main__.py" else name)
-        with contextlib.suppress(OSError):  # if it cannot re-execute, it runs as it is
+        try:  # noqa: SIM105 (contextlib is not imported before the re-execution)
             os.execv(sys.executable, [sys.executable, *_reexec_args(), *sys.argv[1:]])
+        except OSError:
+            pass  # if it cannot re-execute, it runs as it is
     from gradcli import cli
 
     # Exiting, Python would free every object still alive and collect garbage over them:
@@ -56,8 +61,10 @@ def _status(code: object) -> int:
         return 0
     if isinstance(code, int):
         return code
-    with contextlib.suppress(OSError, ValueError):
+    try:  # noqa: SIM105 (no contextlib: see the imports)
         sys.stderr.write(f"{code}\n")
+    except (OSError, ValueError):
+        pass
     return 1
 
 
@@ -70,8 +77,10 @@ def _flush_and_exit(status: int) -> None:
         pass
     except (OSError, ValueError):
         status = status or 1
-    with contextlib.suppress(OSError, ValueError):
+    try:  # noqa: SIM105 (no contextlib: see the imports)
         sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
     os._exit(status)
 
 

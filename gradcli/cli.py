@@ -358,8 +358,9 @@ def _run(source: Any, opts: Any, ctx: Ctx) -> Exit:
     return Exit.OK
 
 
-def _shown(compute: Callable[..., Any]) -> Callable[..., Exit]:
-    """A command whose result is rendered in the chosen --format."""
+def _shown(compute: Callable[..., Any], keeps: bool = False) -> Callable[..., Exit]:
+    """A command whose result is rendered in the chosen --format. `keeps`: compute takes
+    `keep=`, where what it would free goes when the process ends without freeing."""
 
     def command(source: Any, opts: Any, ctx: Ctx, batch: str | None = None, jobs: int = 1,
                 full: bool = False, **extra: Any) -> Exit:
@@ -368,6 +369,8 @@ def _shown(compute: Callable[..., Any]) -> Callable[..., Exit]:
             from gradcli.cli_batch import run_batch
 
             return Exit(run_batch(compute, source, opts, batch, jobs, extra))
+        if keeps and KEPT is not None:
+            extra["keep"] = keep
         result = compute(source, opts, **extra)
         keep(result)
         if ctx.captured is not None:
@@ -527,7 +530,7 @@ COMMANDS = (
             "Compare autograd with central finite differences (float64), and check "
             "every tape node's rule on its own; exit 1 on a mismatch.",
             "gradcli check -e 'x = tensor([0.5, 1.5]); (tanh(x) * x ** 2).sum()' --wrt x",
-            _shown(_app("check")), wrt=True, options=(
+            _shown(_app("check"), keeps=True), wrt=True, options=(
                 click.option("--eps", type=float, default=1e-6, show_default=True,
                              help="Finite-difference step."),
                 click.option("--rtol", type=float, default=1e-4, show_default=True,

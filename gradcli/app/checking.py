@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gc
+import heapq
 import io
+from array import array
 from collections.abc import Callable
 from typing import Any
 
@@ -25,19 +27,22 @@ MAX_CHECK_ELEMENTS = 100_000  # check's finite differences rerun the program 2×
 
 
 def check(source: Source, opts: AppOptions, eps: float = 1e-6, rtol: float = 1e-4,
-          atol: float = 1e-6) -> CheckResult:
-    """`check`: autograd vs central differences (float64), and every node's rule alone."""
+          atol: float = 1e-6, keep: Callable[[Any], object] | None = None) -> CheckResult:
+    """`check`: autograd vs central differences (float64), and every node's rule alone.
+    `keep`: where the runs' graphs go when the caller ends the process without freeing
+    them (the CLI: freeing a long tape's millions of objects is work nobody sees); by
+    default they are released here."""
     need_wrt(opts, "check")
     frozen: list[bool] = []
     try:
-        return _check(source, opts, eps, rtol, atol, frozen)
+        return _check(source, opts, eps, rtol, atol, frozen, keep)
     finally:
         if frozen:
             gc.unfreeze()
 
 
 def _check(source: Source, opts: AppOptions, eps: float, rtol: float, atol: float,
-           frozen: list[bool]) -> CheckResult:
+           frozen: list[bool], keep: Callable[[Any], object] | None) -> CheckResult:
     sets = parse_sets(opts.sets, opts.wrt)
     generator = ops.generator()
     start = generator.get_state()
@@ -51,7 +56,7 @@ def _check(source: Source, opts: AppOptions, eps: float, rtol: float, atol: floa
                  source=source) as s:
         sets = parse_sets(opts.sets, opts.wrt)
         program, _ = compile_program(source, opts, record_tape=True, overrides=sets,
-                                     write=_discard)
+                                     write=_discard, mark_loops=False)
         generator = ops.generator()
         tape_start = generator.get_state()
         res = program.run()
@@ -91,9 +96,13 @@ def _check(source: Source, opts: AppOptions, eps: float, rtol: float, atol: floa
         nodes, checkable = _check_nodes(res.tape or [])
         ok = all(i.ok for i in items) and all(n.ok for n in nodes)
         # The compiled programs hold their last run's values (the whole graph) in a
-        # reference cycle: released here, the graph goes by reference counting.
-        for p in (shown, program, rerun):
-            p.rt.reset()
+        # reference cycle: released here, the graph goes by reference counting (or kept
+        # to the end of a process that frees nothing).
+        if keep is not None:
+            keep((shown, program, rerun, res))
+        else:
+            for p in (shown, program, rerun):
+                p.rt.reset()
         return CheckResult(ok, items, nodes, rtol, atol, out.getvalue(), checkable)
 
 
@@ -189,55 +198,94 @@ ALWAYS_CHECKED = 4
 
 def _check_nodes(tape: list[Node]) -> tuple[list[NodeCheck], int]:
     """The rule checks of a sample of the tape's nodes (see ALWAYS_CHECKED), in tape
-    order, and how many nodes had a rule to check (one pass; the last of each kind is
-    checked at the end)."""
-    # A node's kind is (rule, line, column, its inputs' shapes and dtypes or types): looked
-    # up by (rule, span object, shapes) first, one dict read per node of a long loop,
-    # then mapped to its kind (None: nothing to check, no floating input).
-    # Each kind's count: [nodes seen, index of the last one], one list shared by every
-    # key of the kind (found by key, the kind's own tuple is hashed once per key).
-    counts: dict[tuple[Any, ...], list[int] | None] = {}
-    kinds: dict[tuple[Any, ...], list[int]] = {}
-    out = []
+    order, and how many nodes had a rule to check."""
+    at = _nodes_by_key(tape)
+    # Keys of one kind (see _kind_of) pooled, in the order the kinds first appear.
+    kinds: dict[tuple[Any, ...], list[array[int]]] = {}
+    for where in at.values():
+        kind = _kind_of(tape[where[0]])
+        if kind is not None:
+            kinds.setdefault(kind, []).append(where)
+    sampled: list[int] = []
+    last: list[int] = []
     checkable = 0
-    tensor = Tensor
-    for i, node in enumerate(tape):
-        inputs = node.inputs
-        if inputs is None:
-            continue
-        # The key spelled out for two inputs (most nodes): a comprehension is a call per
-        # node in Python 3.11.
-        if len(inputs) == 2:
-            a, b = inputs
-            key = (node.rule, id(node.span),
-                   (a.array.shape, a.array.dtype) if type(a) is tensor else type(a),
-                   (b.array.shape, b.array.dtype) if type(b) is tensor else type(b))
-        else:
-            key = (node.rule, id(node.span), *[(a.array.shape, a.array.dtype)
-                                               if type(a) is tensor else type(a)
-                                               for a in inputs])
-        count = counts.get(key, _NEW)
-        if count is _NEW:
-            kind = _kind_of(node)
-            count = counts[key] = None if kind is None else kinds.setdefault(kind, [0, 0])
-        if count is None:
-            continue
-        checkable += 1
-        k = count[0]
-        count[0] = k + 1
-        count[1] = i
-        if k < ALWAYS_CHECKED or (k & (k - 1)) == 0:
-            out.append(_check_one(i, node))
-    # The last node of each kind, unless it was sampled already.
-    for k, i in kinds.values():
-        n = k - 1
-        if not (n < ALWAYS_CHECKED or (n & (n - 1)) == 0):
-            out.append(_check_one(i, tape[i]))
+    for pools in kinds.values():
+        where = pools[0] if len(pools) == 1 else list(heapq.merge(*pools))
+        n = len(where)
+        checkable += n
+        # The first ones, every power of two (the k-th of the kind: k < 4 or k & (k-1) = 0),
+        # and the last.
+        sampled.extend(where[k] for k in _sampled_ranks(n))
+        if not _is_sampled(n - 1):
+            last.append(where[n - 1])
+    sampled.sort()
+    out = [_check_one(i, tape[i]) for i in sampled + last]
     out.sort(key=lambda n: n.id)
     return out, checkable
 
 
-_NEW: Any = object()
+def _sampled_ranks(n: int) -> list[int]:
+    """The ranks k < n within a kind that are checked however long the tape."""
+    ranks = list(range(min(n, ALWAYS_CHECKED)))
+    k = ALWAYS_CHECKED
+    while k & (k - 1):
+        k += 1
+    while k < n:
+        ranks.append(k)
+        k *= 2
+    return ranks
+
+
+def _is_sampled(k: int) -> bool:
+    return k < ALWAYS_CHECKED or (k & (k - 1)) == 0
+
+
+def _nodes_by_key(tape: list[Node]) -> dict[tuple[Any, ...], array[int]]:
+    """The tape's node indices grouped by key: (rule, span, each input's shape and dtype
+    or type) by object identity where it can be (the span, the dtype), so finer than a
+    node's kind, never coarser. Nodes without inputs (leaves' records) are left out.
+    One dict read per node of a long loop; the common arities are spelled out (a
+    comprehension is a call per node in Python 3.11)."""
+    at: dict[tuple[Any, ...], array[int]] = {}
+    get = at.get
+    tensor = Tensor
+    i = -1
+    for node in tape:
+        i += 1
+        inputs = node.inputs
+        if inputs is None:
+            continue
+        n = len(inputs)
+        if n == 2:
+            a, b = inputs
+            if type(a) is tensor:
+                a = a.array
+                if type(b) is tensor:
+                    b = b.array
+                    key = (node.rule, id(node.span), a.shape, id(a.dtype), b.shape, id(b.dtype))
+                else:
+                    key = (node.rule, id(node.span), a.shape, id(a.dtype), type(b))
+            elif type(b) is tensor:
+                b = b.array
+                key = (node.rule, id(node.span), type(a), b.shape, id(b.dtype))
+            else:
+                key = (node.rule, id(node.span), type(a), type(b))
+        elif n == 1:
+            a = inputs[0]
+            if type(a) is tensor:
+                a = a.array
+                key = (node.rule, id(node.span), a.shape, id(a.dtype))
+            else:
+                key = (node.rule, id(node.span), type(a))
+        else:
+            key = (node.rule, id(node.span), n, *[(a.array.shape, id(a.array.dtype))
+                                                  if type(a) is tensor else type(a)
+                                                  for a in inputs])
+        where = get(key)
+        if where is None:
+            where = at[key] = array("q")
+        where.append(i)
+    return at
 
 
 def _kind_of(node: Node) -> tuple[Any, ...] | None:

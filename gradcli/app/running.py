@@ -45,7 +45,8 @@ def compile_program(source: Source, opts: AppOptions, *, record_tape: bool = Fal
                     overrides: dict[str, Any] | None = None, wrt: list[str] | None = None,
                     write: Callable[[str], object] | None = None,
                     raw_overrides: frozenset[str] = frozenset(),
-                    replayed: frozenset[str] = frozenset()) -> tuple[Program, io.StringIO]:
+                    replayed: frozenset[str] = frozenset(),
+                    mark_loops: bool = True) -> tuple[Program, io.StringIO]:
     """Compile with the options' inputs; program prints go to a buffer unless opts.write
     (or write) says where. `overrides` (the parsed --set values) and `wrt` replace the
     options' (check's reruns bind their own values and need no graph)."""
@@ -55,7 +56,8 @@ def compile_program(source: Source, opts: AppOptions, *, record_tape: bool = Fal
         wrt=list(opts.wrt if wrt is None else wrt),
         tangents=tangents or {}, result_name=opts.of, record_tape=record_tape,
         track_names=track_names, write=write or opts.write or buffer.write,
-        limits=opts.limits, raw_overrides=raw_overrides, replayed=replayed)
+        limits=opts.limits, raw_overrides=raw_overrides, replayed=replayed,
+        mark_loops=mark_loops)
     if opts.progress is not None:
         report = opts.progress
         run_opts.on_steps = lambda n: report("running", n, 0)

@@ -630,7 +630,7 @@ def _decorated(rt: Any, fn: Any, d: Any, span: Span) -> Any:
 def _loop_marks(rt: Any, record: Any) -> Callable[[int], None] | None:
     """Recording a tape for a view: a function noting (control index, iteration n (0: the
     loop ended), State.seq) on rt.loop_marks; None otherwise (a plain run pays nothing)."""
-    if not rt.options.record_tape:
+    if not (rt.options.record_tape and rt.options.mark_loops):
         return None
     index = rt.controls.index(record)
     return lambda n: rt.loop_marks.extend((index, n, State.seq))

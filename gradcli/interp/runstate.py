@@ -70,6 +70,9 @@ class RunOptions:
     result_name: str | None = None  # --of NAME
     limits: Limits = DEFAULT_LIMITS  # steps, depth, program size, nesting, output
     record_tape: bool = False  # keep every node (graph, explain, check)
+    # With record_tape: note where each loop iteration starts on the tape (graph and
+    # explain's loop blocks; check reads none and skips the work).
+    mark_loops: bool = True
     track_names: bool = False  # remember which variable each tensor was bound to
     write: Callable[[str], object] = sys.stdout.write
     # Overrides bound exactly as given, not in the form of the program's binding (check's
