@@ -1,0 +1,150 @@
+"""Round 17, what training and autograd-teaching code does around the tape: hooks on a
+layer's parameters (the order PyTorch's engine reaches them), a scheduler's get_lr()
+called by the program, torch.func transforms of functions returning named tuples, and an
+optimizer's hooks."""
+
+from __future__ import annotations
+
+import pytest
+from pyrun import gd_output, masked, torch_output
+
+PROGRAMS = {
+    # Tensor hooks and post-accumulate hooks on nn.Linear's parameters: PyTorch reaches
+    # the bias first (addmm's own edge), the weight through addmm's TBackward0.
+    "linear_param_hook_order": """
+torch.manual_seed(0)
+net = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Tanh(), torch.nn.Linear(4, 1))
+for n, p in net.named_parameters():
+    p.register_hook(lambda g, n=n: print("grad of", n, tuple(g.shape)))
+net(torch.randn(5, 3)).mean().backward()
+net(torch.randn(2, 3, 3)).sum().backward()
+net(torch.randn(3)).sum().backward()
+order = []
+for n, p in net.named_parameters():
+    p.register_post_accumulate_grad_hook(lambda p, n=n: order.append(n))
+net(torch.randn(4, 3)).sum().backward()
+print(order)
+x = torch.randn(2, 3, requires_grad=True)
+x.register_hook(lambda g: print("x", g.shape))
+torch.nn.functional.linear(x, net[0].weight, net[0].bias).sum().backward()
+""",
+    # get_lr() called by the program: the next step's formula on the current state (a
+    # StepLR at a multiple of its step size shows lr * gamma), with a warning; the
+    # composite schedulers and ReduceLROnPlateau do not have one.
+    "scheduler_get_lr": """
+from torch.optim import lr_scheduler as ls
+def mk():
+    return torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1, momentum=0.9)
+def show(name, f, n=6):
+    opt = mk()
+    s = f(opt)
+    out = []
+    for i in range(n):
+        opt.step()
+        s.step()
+        out.append([round(v, 8) for v in s.get_lr()])
+    print(name, out, s.get_last_lr())
+show("step", lambda o: ls.StepLR(o, 3, gamma=0.5))
+show("multistep", lambda o: ls.MultiStepLR(o, [2, 5], 0.1))
+show("exp", lambda o: ls.ExponentialLR(o, 0.9))
+show("cos", lambda o: ls.CosineAnnealingLR(o, T_max=5, eta_min=0.001))
+show("cosw", lambda o: ls.CosineAnnealingWarmRestarts(o, T_0=3, T_mult=2, eta_min=0.01))
+show("lambda", lambda o: ls.LambdaLR(o, lambda e: 0.95 ** e))
+show("mult", lambda o: ls.MultiplicativeLR(o, lambda e: 0.9))
+show("const", lambda o: ls.ConstantLR(o, factor=0.5, total_iters=3))
+show("linear", lambda o: ls.LinearLR(o, start_factor=0.2, total_iters=4))
+show("poly", lambda o: ls.PolynomialLR(o, total_iters=5, power=2.0))
+show("cyclic", lambda o: ls.CyclicLR(o, 0.01, 0.1, step_size_up=3))
+show("onecycle", lambda o: ls.OneCycleLR(o, max_lr=0.5, total_steps=10))
+for name, f in [
+        ("seq", lambda o: ls.SequentialLR(o, [ls.LinearLR(o, 0.1, total_iters=3),
+                                              ls.ExponentialLR(o, 0.9)], milestones=[3])),
+        ("chain", lambda o: ls.ChainedScheduler([ls.ConstantLR(o, factor=0.1, total_iters=2),
+                                                 ls.ExponentialLR(o, gamma=0.9)])),
+        ("plateau", lambda o: ls.ReduceLROnPlateau(o))]:
+    try:
+        print(name, f(mk()).get_lr())
+    except Exception as e:
+        print(name, type(e).__name__, e)
+""",
+    # vmap and the other transforms keep a named tuple's type (torch.return_types.max).
+    "func_named_tuples": """
+from torch.func import vmap, jacrev, grad
+torch.manual_seed(0)
+x = torch.randn(2, 3)
+print(vmap(lambda x: x.max(0))(x))
+print(vmap(lambda x: x.min(0))(x))
+print(vmap(lambda x: torch.sort(x))(x))
+print(vmap(lambda x: x.topk(2))(x))
+print(vmap(torch.aminmax)(x))
+r = vmap(lambda x: x.median(0))(x)
+print(r.values, r.indices, type(r).__name__)
+print(jacrev(lambda x: x.sort().values)(torch.tensor([3., 1., 2.])))
+def f(x):
+    m = x.max(0)
+    return m.values.sum(), m
+print(grad(f, has_aux=True)(x))
+""",
+    # An optimizer's hooks: step pre/post hooks (args hold the optimizer first, a
+    # pre-hook may return new (args, kwargs); a subclass's own step is wrapped too), the
+    # state_dict and load_state_dict hooks (prepend, replaced results), handles' remove.
+    "optimizer_hooks": """
+torch.manual_seed(0)
+m = torch.nn.Linear(2, 1)
+opt = torch.optim.SGD(m.parameters(), lr=0.1)
+h1 = opt.register_step_pre_hook(lambda o, args, kwargs: print("pre", type(o).__name__, args,
+                                                               kwargs))
+h2 = opt.register_step_post_hook(lambda o, args, kwargs: print("post", len(o.param_groups)))
+m(torch.randn(3, 2)).sum().backward()
+opt.step()
+h1.remove()
+opt.step()
+h2.remove()
+opt.step()
+opt.register_state_dict_pre_hook(lambda o: print("sd pre"))
+opt.register_state_dict_post_hook(lambda o, sd: print("sd post", list(sd)))
+sd = opt.state_dict()
+opt.register_load_state_dict_pre_hook(lambda o, sd: print("load pre"))
+opt.register_load_state_dict_post_hook(lambda o: print("load post"))
+opt.load_state_dict(sd)
+print(m.weight)
+ema = torch.optim.swa_utils.AveragedModel(
+    m, multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(0.9))
+ema.update_parameters(m)
+print(ema.n_averaged)
+class M(torch.optim.Optimizer):
+    def __init__(s, ps):
+        super().__init__(ps, {})
+    def step(s, closure=None):
+        print('mystep', closure)
+mo = M(m.parameters())
+mo.register_step_pre_hook(lambda o, a, k: print('pre', a[1:], k))
+mo.register_step_post_hook(lambda o, a, k: print('post', type(o).__name__))
+mo.step()
+mo.step(3)
+mo.step(closure=4)
+o = torch.optim.Adam(m.parameters())
+o.register_step_pre_hook(lambda o, a, k: 5)
+try:
+    o.step()
+except Exception as e:
+    print(type(e).__name__, e)
+o2 = torch.optim.Adam(m.parameters())
+o2.register_step_pre_hook(
+    lambda o, a, k: (a, {"closure": lambda: print("closure run") or torch.tensor(1.0)}))
+print(o2.step())
+o2.register_state_dict_post_hook(
+    lambda o, sd: {"state": {}, "param_groups": sd["param_groups"], "extra": 1})
+o2.register_state_dict_pre_hook(lambda o: print("first"), prepend=True)
+print(list(o2.state_dict()))
+print(o2.register_load_state_dict_pre_hook(lambda o, sd: None))
+o2.load_state_dict(o2.state_dict())
+print(mo.state_dict()['param_groups'])
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(PROGRAMS))
+def test_gd_prints_what_pytorch_prints(name: str) -> None:
+    text = "import torch\n" + PROGRAMS[name]
+    assert masked(gd_output(text)) == masked(torch_output(text))
