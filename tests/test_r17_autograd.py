@@ -141,6 +141,49 @@ print(o2.register_load_state_dict_pre_hook(lambda o, sd: None))
 o2.load_state_dict(o2.state_dict())
 print(mo.state_dict()['param_groups'])
 """,
+    # torch.func.replace_all_batch_norm_modules_ (batch norms, nested ones and subclasses
+    # included, stop tracking running statistics) and functionalize (fn as it runs).
+    "func_batch_norm_replaced": """
+import torch.nn as nn
+from torch.func import replace_all_batch_norm_modules_, functionalize
+torch.manual_seed(0)
+net = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.ReLU(),
+                    nn.Sequential(nn.Linear(4, 2), nn.BatchNorm1d(2, affine=False)))
+print(net[1].running_mean, net[1].track_running_stats)
+r = replace_all_batch_norm_modules_(net)
+print(r is net)
+print(net[1].running_mean, net[1].running_var, net[1].num_batches_tracked,
+      net[1].track_running_stats)
+print(net)
+print(list(net.state_dict().keys()))
+print(list(dict(net.named_buffers()).keys()))
+x = torch.randn(5, 3)
+print(net(x))
+net.eval()
+print(net(x))
+print(functionalize(lambda a: a.add_(1) * 2)(torch.ones(2)))
+class MyBN(nn.BatchNorm1d):
+    pass
+m = MyBN(3)
+replace_all_batch_norm_modules_(m)
+print(m.track_running_stats, m.running_mean)
+""",
+    # The per-sample-gradients tutorial with a batch norm made vmap-ready.
+    "func_batch_norm_vmap": """
+import torch.nn as nn
+from torch.func import replace_all_batch_norm_modules_, vmap, functional_call, grad
+torch.manual_seed(0)
+net = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.ReLU(), nn.Linear(4, 1))
+replace_all_batch_norm_modules_(net)
+params = {k: v.detach() for k, v in net.named_parameters()}
+def loss(p, xb, yb):
+    return ((functional_call(net, p, (xb,)) - yb) ** 2).mean()
+xs = torch.randn(4, 2, 3)
+ys = torch.randn(4, 2, 1)
+g = vmap(grad(loss), in_dims=(None, 0, 0))(params, xs, ys)
+print(g['1.weight'])
+print(g['3.bias'])
+""",
 }
 
 
