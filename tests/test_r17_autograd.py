@@ -184,6 +184,61 @@ g = vmap(grad(loss), in_dims=(None, 0, 0))(params, xs, ys)
 print(g['1.weight'])
 print(g['3.bias'])
 """,
+    # Optimizers of named parameters (PyTorch 2.5+): (name, tensor) pairs give each group
+    # its param_names (printed, packed, kept by load_state_dict), with PyTorch's checks.
+    "optimizer_named_params": """
+torch.manual_seed(0)
+m = torch.nn.Linear(2, 1)
+opt = torch.optim.Adam(m.named_parameters(), lr=0.1)
+print(opt)
+m(torch.randn(3, 2)).sum().backward()
+opt.step()
+sd = opt.state_dict()
+print(sd['param_groups'])
+print(list(sd['state'].keys()))
+opt2 = torch.optim.SGD(
+    [{'params': [p for n, p in m.named_parameters() if 'bias' not in n], 'weight_decay': 0.1},
+     {'params': [p for n, p in m.named_parameters() if 'bias' in n], 'weight_decay': 0.0}],
+    lr=0.1)
+print(opt2.state_dict()['param_groups'])
+opt3 = torch.optim.SGD([{'params': m.named_parameters()}], lr=0.1)
+print(opt3.param_groups[0].keys())
+n = torch.nn.utils.clip_grad_norm_(m.parameters(), 0.5, foreach=True)
+print(n)
+g = torch.nn.utils.get_total_norm([p.grad for p in m.parameters()], norm_type=2.0)
+torch.nn.utils.clip_grads_with_norm_(m.parameters(), 0.1, g)
+print(m.weight.grad)
+""",
+    "optimizer_named_params_checks": """
+torch.manual_seed(0)
+m = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Linear(2, 1))
+for bad in [lambda: torch.optim.SGD([("a", m[0].weight), m[0].bias], lr=0.1),
+            lambda: torch.optim.SGD([(m[0].weight,)], lr=0.1),
+            lambda: torch.optim.SGD([("a", 3)], lr=0.1),
+            lambda: torch.optim.SGD([{'params': m[0].named_parameters()},
+                                     {'params': m[1].parameters()}], lr=0.1)]:
+    try:
+        bad()
+    except Exception as e:
+        print(type(e).__name__, e)
+o = torch.optim.SGD(m[0].parameters(), lr=0.1)
+try:
+    o.add_param_group({'params': m[1].named_parameters()})
+except Exception as e:
+    print(type(e).__name__, e)
+on = torch.optim.AdamW(m.named_parameters(), lr=0.01)
+m(torch.randn(4, 2)).sum().backward()
+on.step()
+ou = torch.optim.AdamW(m.parameters(), lr=0.01)
+ou.load_state_dict(on.state_dict())
+print(ou.param_groups[0].get('param_names'))
+on2 = torch.optim.AdamW(m.named_parameters(), lr=0.01)
+sd = ou.state_dict()
+print(sd['param_groups'][0]['param_names'])
+on2.load_state_dict(torch.optim.AdamW(m.parameters()).state_dict())
+print(on2.param_groups[0]['param_names'], on2.param_groups[0]['lr'])
+print(on2.state_dict()['param_groups'][0].keys())
+""",
 }
 
 

@@ -92,7 +92,17 @@ class Optimizer(GdObject):
                 "ordering of tensors in sets will change between runs. Please use a list "
                 "instead.")
         params = list(limits.bounded(params, "optimizer parameters"))
+        # (name, tensor) pairs (model.named_parameters()): the names as param_names
+        if any(type(p) is tuple and len(p) < 2 for p in params):
+            raise GdRuntimeError("tuple index out of range", py_type="IndexError")
+        names = [p[0] for p in params if type(p) is tuple]
+        params = [p[1] if type(p) is tuple else p for p in params]
         param_group["params"] = params
+        if names:
+            if len(names) != len(params):
+                raise _value_error("all optimizer params should be with/without names. Some "
+                                   "param names are missing")
+            param_group["param_names"] = names
         for p in params:
             if not isinstance(p, Tensor):  # (nn_lazy's UninitializedParameter is one)
                 kind = type(p).__name__ if isinstance(p, (Builtin, BoundMethod)) else type_name(p)
@@ -102,6 +112,12 @@ class Optimizer(GdObject):
                 raise _value_error("can't optimize a non-leaf Tensor")
         for name, default in self.defaults.items():
             param_group.setdefault(name, default)
+        for group in self.param_groups:
+            if ("param_names" in param_group) != ("param_names" in group):
+                raise _value_error(
+                    "all optimizer param groups should be with/without names. cannot add "
+                    "param group " + ("with names" if "param_names" in param_group
+                                      else "without names") + " to the optimizer")
         seen = {id(p) for group in self.param_groups for p in group["params"]}
         if any(id(p) in seen for p in params):
             raise _value_error("some parameters appear in more than one parameter group")
@@ -204,7 +220,9 @@ class Optimizer(GdObject):
                             for name, x in v.items()}
         self.state = state
         self.param_groups = [{**{k: _copied(v, None) for k, v in s.items() if k != "params"},
-                              "params": g["params"]}
+                              "params": g["params"],
+                              **({"param_names": g["param_names"]}
+                                 if "param_names" in g and "param_names" not in s else {})}
                              for g, s in zip(self.param_groups, saved, strict=True)]
 
     # -- gd's view of it ---------------------------------------------------------------
