@@ -239,6 +239,81 @@ on2.load_state_dict(torch.optim.AdamW(m.parameters()).state_dict())
 print(on2.param_groups[0]['param_names'], on2.param_groups[0]['lr'])
 print(on2.state_dict()['param_groups'][0].keys())
 """,
+    # An enabled GradScaler on the CPU: the mixed-precision training loop's calls.
+    "grad_scaler_cpu": """
+torch.manual_seed(0)
+m = torch.nn.Linear(3, 1)
+opt = torch.optim.SGD(m.parameters(), lr=0.1)
+scaler = torch.amp.GradScaler("cpu", enabled=False)
+x = torch.randn(4, 3)
+for i in range(2):
+    opt.zero_grad()
+    with torch.autocast(device_type="cpu", enabled=False):
+        loss = m(x).pow(2).mean()
+    scaler.scale(loss).backward()
+    scaler.unscale_(opt)
+    torch.nn.utils.clip_grad_norm_(m.parameters(), 1.0)
+    scaler.step(opt)
+    scaler.update()
+    print(i, loss.item(), scaler.get_scale(), scaler.is_enabled())
+s2 = torch.amp.GradScaler("cpu", init_scale=4.0)
+opt.zero_grad()
+l = m(x).pow(2).mean()
+s2.scale(l).backward()
+print(m.bias.grad)
+s2.step(opt)
+s2.update()
+print(s2.get_scale(), m.bias)
+print(s2.state_dict())
+""",
+    # Its skipped step after an inf gradient, backoff and growth, errors, state dicts.
+    "grad_scaler_cpu_infs": """
+torch.manual_seed(0)
+m = torch.nn.Linear(3, 2)
+opt = torch.optim.Adam(m.parameters(), lr=0.01)
+scaler = torch.amp.GradScaler("cpu", init_scale=2.0 ** 10, growth_interval=2,
+                             growth_factor=3.0, backoff_factor=0.25)
+print(scaler.get_scale(), scaler.state_dict())
+x = torch.randn(5, 3)
+for i in range(6):
+    opt.zero_grad()
+    out = m(x)
+    loss = out.pow(2).mean() * (1e36 if i == 2 else 1.0)
+    scaled = scaler.scale(loss)
+    print(i, scaled.grad_fn.name(), scaled.item())
+    scaled.backward()
+    scaler.unscale_(opt)
+    print(m.bias.grad)
+    r = scaler.step(opt)
+    scaler.update()
+    print(i, r, scaler.get_scale(), scaler.state_dict()['_growth_tracker'], m.bias.data)
+for bad in ["unscale2", "step2", "closure", "update_none"]:
+    try:
+        s = torch.amp.GradScaler("cpu")
+        if bad == "update_none":
+            s.update()
+        loss = s.scale(m(x).sum())
+        loss.backward()
+        if bad == "unscale2":
+            s.unscale_(opt); s.unscale_(opt)
+        if bad == "step2":
+            s.step(opt); s.step(opt)
+        if bad == "closure":
+            s.step(opt, closure=lambda: 1)
+    except Exception as e:
+        print(bad, type(e).__name__, e)
+s = torch.amp.GradScaler("cpu")
+print(s.scale([torch.tensor(1.0), (torch.tensor(2.0, dtype=torch.float64),)]))
+s.update(128.0)
+print(s.get_scale())
+s2 = torch.amp.GradScaler("cpu")
+s2.load_state_dict(scaler.state_dict())
+print(s2.state_dict(), s2.get_growth_factor(), s2.is_enabled())
+try:
+    s2.load_state_dict(torch.amp.GradScaler("cpu", enabled=False).state_dict())
+except Exception as e:
+    print(type(e).__name__, e)
+""",
 }
 
 
