@@ -124,8 +124,11 @@ def test_cuda_amp_warns_as_pytorch_on_a_cpu_build() -> None:
 @pytest.mark.parametrize("code,message", [
     ("with torch.autocast('cpu'):\n    pass",
      "torch.autocast on the CPU (bfloat16 ops) is not supported by gradcli"),
-    ("torch.amp.GradScaler('cpu')",
-     "an enabled GradScaler on 'cpu' is not supported by gradcli"),
+    ("torch.amp.GradScaler('mps')",
+     "an enabled GradScaler on 'mps' is not supported by gradcli"),
+    ("torch.amp.GradScaler('cpu').state", "'GradScaler' object has no attribute 'state'"),
+    ("torch.amp.GradScaler('cpu').__class__", "'__class__' is not accessible"),
+    ("torch.amp.GradScaler('cpu').step.__self__", "'__self__' is not accessible"),
     ("torch.amp.GradScaler('cuda', enabled=False).scale.__self__",
      "'__self__' is not accessible"),
     ("torch.amp.GradScaler('cuda', enabled=False)._scale",

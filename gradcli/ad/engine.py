@@ -336,7 +336,7 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
     zeros = B.ZEROS
     state = State
     # Work after a node's VJP that only some passes do (see _after_vjp).
-    watched = State.torch_anomaly or run.observer is not None
+    watched = State.torch_anomaly or run.observer is not None or run.ready is not None
     # An observer that `takes_scalars` sees the scalar path's cotangents as they are.
     observer = run.observer
     scalar_observer = (observer.append if getattr(observer, "takes_scalars", False)
@@ -490,10 +490,13 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
             cots = vjp(g, out, *inputs, **params)
         else:
             cots = vjp(g, out, *inputs)
+        parents = node.parents
         if zero or hooks is not None or watched:
             cots = _after_vjp(run, node, g, cots, zero)
+            if run.ready is not None and rule.edges is not None:
+                parents, cots, inputs = _edge_order(node, parents, cots, inputs)
         # No strict= (a keyword doubles zip's cost); a VJP gives no more cotangents than edges.
-        for edge, c, x in zip(node.parents, cots, inputs):  # noqa: B905
+        for edge, c, x in zip(parents, cots, inputs):  # noqa: B905
             if edge is None or c is None:
                 continue
             xa = x.array
@@ -579,6 +582,17 @@ def _scalar_tensor(s: Any) -> Tensor:
     """A cotangent held as a numpy scalar (see _loop's scalar VJPs), as the 0-d tensor the
     array VJP would have made."""
     return tensor_from_array(s.__array__())
+
+
+def _edge_order(node: Node, parents: Sequence[Any], cots: Sequence[Any],
+                inputs: Sequence[Any]) -> tuple[Sequence[Any], Sequence[Any], Sequence[Any]]:
+    """A node's edges in PyTorch's order (its next_functions), then the rest: hooked leaves
+    complete in the order their gradients are sent (linear's bias before its weight,
+    which PyTorch reaches through addmm's TBackward0)."""
+    order = [i for i in node.rule.edges(node.name) if i is not None and i < len(cots)]
+    order += [i for i in range(len(cots)) if i not in order]
+    return ([parents[i] for i in order], [cots[i] for i in order],
+            [inputs[i] for i in order])
 
 
 def _after_vjp(run: _Run, node: Node, g: Tensor, cots: tuple[Any, ...],

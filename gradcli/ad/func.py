@@ -60,10 +60,16 @@ def _rebuild(tree: Any, leaves: Any) -> Any:
     if isinstance(tree, list):
         return [_rebuild(x, leaves) for x in tree]
     if isinstance(tree, tuple):
-        return tuple(_rebuild(x, leaves) for x in tree)
+        return _same_tuple(tree, (_rebuild(x, leaves) for x in tree))
     if type(tree) is dict:
         return {k: _rebuild(x, leaves) for k, x in tree.items()}
     return tree
+
+
+def _same_tuple(like: tuple[Any, ...], items: Any) -> tuple[Any, ...]:
+    """items as a tuple of like's kind: a named tuple (torch.return_types.max) stays one,
+    as PyTorch's pytrees keep it."""
+    return type(like)(*items) if hasattr(like, "_fields") else tuple(items)
 
 
 def _nested(args: Any) -> bool:
@@ -521,8 +527,8 @@ def _stack_results(results: list[Any], out_dims: Any, name: str) -> Any:
     first = results[0] if results else None
     if isinstance(first, tuple):
         dims = out_dims if isinstance(out_dims, (tuple, list)) else [out_dims] * len(first)
-        return tuple(_stack_results([r[k] for r in results], dims[k], name)
-                     for k in range(len(first)))
+        return _same_tuple(first, (_stack_results([r[k] for r in results], dims[k], name)
+                                   for k in range(len(first))))
     if type(first) is dict:  # a pytree of results (per-sample grads of a params dict)
         return {k: _stack_results([r[k] for r in results],
                                   out_dims[k] if type(out_dims) is dict else out_dims, name)

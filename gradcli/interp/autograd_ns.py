@@ -16,7 +16,7 @@ from gradcli.ad.multi_hooks import register_multi_grad_hook
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import custom_function as CF
-from gradcli.interp.nn_module import ModuleInstance, named_modules_of
+from gradcli.interp.nn_module import ModuleClass, ModuleInstance, named_modules_of
 from gradcli.interp.values import Builtin, Decorator, Namespace, type_name
 
 _ABSENT = object()
@@ -123,6 +123,31 @@ def stack_module_state(models: Any) -> tuple[dict[str, Tensor], dict[str, Tensor
             stacked([_named_buffers_list(m) for m in models]))
 
 
+_BATCH_NORMS = frozenset(("BatchNorm1d", "BatchNorm2d", "BatchNorm3d"))
+
+
+def replace_all_batch_norm_modules_(root: Any) -> Any:
+    """torch.func.replace_all_batch_norm_modules_(root): every batch norm below root
+    (itself included) stops tracking running statistics (its buffers become None), as
+    vmap over a batch-norm model needs; root is returned."""
+    if not isinstance(root, ModuleInstance):
+        raise GdRuntimeError(f"'{type_name(root)}' object has no attribute 'modules'",
+                             py_type="AttributeError")
+    for _, m in list(named_modules_of(root)):
+        if (any(c.name in _BATCH_NORMS and type(c) is ModuleClass for c in m.cls.chain)
+                and m.get_attr("track_running_stats")):
+            for name in ("running_mean", "running_var", "num_batches_tracked"):
+                m.set_attr(name, None)
+            m.set_attr("track_running_stats", False)
+    return root
+
+
+def functionalize(fn: Any, *, remove: str = "mutations") -> Builtin:
+    """torch.func.functionalize(fn): fn itself as gd runs it (no graph capture: its
+    values, its in-place changes to its inputs included, are the same)."""
+    return Builtin(f"functionalize({getattr(fn, 'name', 'fn')})", fn)
+
+
 def linearize(fn: Any, *primals: Any) -> tuple[Any, Builtin]:
     """torch.func.linearize: (fn(*primals), jvp_fn) with jvp_fn(*tangents) = J·tangents."""
     out, _ = func.jvp(fn, primals, tuple(p.detach() * 0 if type(p) is Tensor else p
@@ -157,6 +182,9 @@ def namespaces(torch_func: Namespace, function_base: Any) -> dict[str, Namespace
     torch_func.members["linearize"] = Builtin("torch.func.linearize", linearize)
     torch_func.members["stack_module_state"] = Builtin("torch.func.stack_module_state",
                                                        stack_module_state)
+    torch_func.members["replace_all_batch_norm_modules_"] = Builtin(
+        "torch.func.replace_all_batch_norm_modules_", replace_all_batch_norm_modules_)
+    torch_func.members["functionalize"] = Builtin("torch.func.functionalize", functionalize)
     function = Namespace("torch.autograd.function", {
         "Function": function_base,
         "once_differentiable": Decorator("torch.autograd.function.once_differentiable",

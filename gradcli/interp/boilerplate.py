@@ -22,6 +22,7 @@ from typing import Any
 from gradcli.ad.identity import object_repr
 from gradcli.ad.state import warn
 from gradcli.errors import GdRuntimeError
+from gradcli.interp import amp_scaler as S
 from gradcli.interp.devices import CUDA
 from gradcli.interp.values import BoundMethod, Builtin, ContextValue, Decorator, Namespace
 
@@ -136,15 +137,26 @@ class GradScaler:
     """torch.amp.GradScaler(device='cuda', ..., enabled=True), disabled: CUDA's disables
     itself on a CPU build (PyTorch's warning), and a disabled scaler changes nothing."""
 
-    __slots__ = ()
+    __slots__ = ("state",)
 
     def __init__(self, device: Any = "cuda", init_scale: Any = 2.0**16,
                  growth_factor: Any = 2.0, backoff_factor: Any = 0.5,
                  growth_interval: Any = 2000, enabled: Any = True) -> None:
         kind = _device_type(device, "torch.amp.GradScaler")
+        # enabled on the CPU: PyTorch's loss scaling (gradcli.interp.amp_scaler)
+        self.state: S.ScalerState | None = None
         if enabled and kind == "cuda":
             warn("torch.cuda.amp.GradScaler is enabled, but CUDA is not available.  "
                  "Disabling.")
+        elif enabled and kind == "cpu":
+            if not growth_factor > 1.0:
+                raise GdRuntimeError("The growth factor must be > 1.0.",
+                                     py_type="AssertionError")
+            if not backoff_factor < 1.0:
+                raise GdRuntimeError("The backoff factor must be < 1.0.",
+                                     py_type="AssertionError")
+            self.state = S.ScalerState(init_scale, growth_factor, backoff_factor,
+                                       growth_interval)
         elif enabled:
             raise GdRuntimeError(f"an enabled GradScaler on '{kind}' is not supported by "
                                  "gradcli", hint=_CPU_HINT)
@@ -154,7 +166,7 @@ class GradScaler:
 
     @staticmethod
     def gd_attribute(obj: GradScaler, name: str) -> Any:
-        fn = _SCALER_METHODS.get(name)
+        fn = (_SCALER_METHODS if obj.state is None else _ENABLED_METHODS).get(name)
         if fn is None:
             raise GdRuntimeError(f"'GradScaler' object has no attribute '{name}'",
                                  py_type="AttributeError")
@@ -180,6 +192,37 @@ _SCALER_METHODS: dict[str, Callable[..., Any]] = {
     "get_growth_factor": lambda s: 2.0,
     "get_backoff_factor": lambda s: 0.5,
     "get_growth_interval": lambda s: 2000,
+}
+
+
+def _enabled_step(scaler: GradScaler, optimizer: Any, *args: Any, **kwargs: Any) -> Any:
+    from gradcli.interp.attributes import get_attribute
+
+    return S.step(scaler.state, optimizer, args, kwargs, get_attribute(optimizer, "step"))
+
+
+def _setter(field: str) -> Callable[..., None]:
+    def set_value(s: GradScaler, value: Any) -> None:
+        setattr(s.state, field, value)
+
+    return set_value
+
+
+_ENABLED_METHODS: dict[str, Callable[..., Any]] = {
+    "scale": lambda s, outputs: S.scale(s.state, outputs),
+    "unscale_": lambda s, optimizer: S.unscale_(s.state, optimizer),
+    "step": _enabled_step,
+    "update": lambda s, new_scale=None: S.update(s.state, new_scale),
+    "get_scale": lambda s: S.get_scale(s.state),
+    "is_enabled": lambda s: True,
+    "state_dict": lambda s: S.state_dict(s.state),
+    "load_state_dict": lambda s, state_dict: S.load_state_dict(s.state, state_dict),
+    "get_growth_factor": lambda s: s.state.growth_factor,
+    "get_backoff_factor": lambda s: s.state.backoff_factor,
+    "get_growth_interval": lambda s: s.state.growth_interval,
+    "set_growth_factor": _setter("growth_factor"),
+    "set_backoff_factor": _setter("backoff_factor"),
+    "set_growth_interval": _setter("growth_interval"),
 }
 GradScaler.__name__ = "GradScaler"
 

@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 from gradcli.ad.graph import Tensor
 from gradcli.ad.identity import object_repr
 from gradcli.errors import GdRuntimeError
+from gradcli.interp import exceptions
 from gradcli.interp import lr_scheduler as L
 from gradcli.interp.optim_base import is_optimizer
 from gradcli.interp.values import (
@@ -72,6 +73,11 @@ class Composite(GdObject):
     def get_last_lr(self) -> list[Any]:
         """The learning rates the last step set, one per parameter group."""
         return list(self.fields["_last_lr"])
+
+    def get_lr(self) -> None:
+        """LRScheduler's get_lr, which these do not override: NotImplementedError."""
+        raise exceptions.ExceptionValue(exceptions.CLASSES["NotImplementedError"],
+                                        ()).raised(None)
 
     def state_dict(self) -> dict[str, Any]:
         """Its state: every attribute but the optimizer (and the schedulers' own)."""
@@ -201,6 +207,7 @@ class ReduceLROnPlateau(Composite):
 
 ReduceLROnPlateau.METHODS = {
     "step": ReduceLROnPlateau.step, "get_last_lr": Composite.get_last_lr,
+    "get_lr": Composite.get_lr,
     "state_dict": Composite.state_dict, "load_state_dict": Composite.load_state_dict,
 }
 
@@ -317,6 +324,7 @@ class ChainedScheduler(Composite):
 
 for _cls in (SequentialLR, ChainedScheduler):
     _cls.METHODS = {"step": _cls.step, "get_last_lr": Composite.get_last_lr,
+                    "get_lr": Composite.get_lr,
                     "state_dict": Composite.state_dict,
                     "load_state_dict": Composite.load_state_dict}
 

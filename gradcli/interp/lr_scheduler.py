@@ -15,6 +15,7 @@ from typing import Any
 
 from gradcli.ad.graph import Tensor
 from gradcli.ad.identity import object_repr
+from gradcli.ad.state import warn
 from gradcli.errors import GdRuntimeError
 from gradcli.interp.optim_base import is_optimizer
 from gradcli.interp.values import BoundMethod, Builtin, GdObject, private_name_error, type_name
@@ -138,6 +139,13 @@ class Scheduler(GdObject):
             elif key in self.params and key != "lr_lambdas":
                 self.params[key] = value
 
+    def get_lr(self) -> list[Any]:
+        """PyTorch's get_lr called by the program: the next step's formula on the current
+        state (not the last lrs), with PyTorch's warning."""
+        warn("To get the last learning rate computed by the scheduler, please use "
+             "`get_last_lr()`.")
+        return _RULES[self.kind](self)
+
     def get_last_lr(self) -> list[Any]:
         """The learning rates the last step set, one per parameter group."""
         return list(self._last_lr)
@@ -182,7 +190,7 @@ class Scheduler(GdObject):
 
 
 _METHODS: dict[str, Callable[..., Any]] = {
-    "step": Scheduler.step, "get_last_lr": Scheduler.get_last_lr,
+    "step": Scheduler.step, "get_last_lr": Scheduler.get_last_lr, "get_lr": Scheduler.get_lr,
     "state_dict": Scheduler.state_dict, "load_state_dict": Scheduler.load_state_dict,
 }
 

@@ -17,7 +17,7 @@ from gradcli.ad import optim as rules
 from gradcli.ad.graph import Tensor, bump_version
 from gradcli.ad.tensor import enable_grad, no_grad
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import limits, pymethods
+from gradcli.interp import limits, optim_hooks, pymethods
 from gradcli.interp.devices import legacy_name
 from gradcli.interp.pytext import format_value
 from gradcli.interp.values import (
@@ -58,10 +58,11 @@ pymethods.METHODS[StateDict] = pymethods.METHODS[dict]  # opt.state.items(), .ke
 class Optimizer(GdObject):
     """A torch.optim optimizer: its kind ("SGD", ...), param groups, defaults and state."""
 
-    __slots__ = ("defaults", "kind", "param_groups", "state")
+    __slots__ = ("defaults", "hooks", "kind", "param_groups", "state")
 
     def __init__(self, kind: str, params: Any, defaults: dict[str, Any]) -> None:
         self.kind = kind
+        self.hooks: dict[str, dict[int, Any]] | None = None  # (gradcli.interp.optim_hooks)
         self.defaults = defaults
         self.state: StateDict = StateDict()
         self.param_groups: list[dict[str, Any]] = []
@@ -91,7 +92,17 @@ class Optimizer(GdObject):
                 "ordering of tensors in sets will change between runs. Please use a list "
                 "instead.")
         params = list(limits.bounded(params, "optimizer parameters"))
+        # (name, tensor) pairs (model.named_parameters()): the names as param_names
+        if any(type(p) is tuple and len(p) < 2 for p in params):
+            raise GdRuntimeError("tuple index out of range", py_type="IndexError")
+        names = [p[0] for p in params if type(p) is tuple]
+        params = [p[1] if type(p) is tuple else p for p in params]
         param_group["params"] = params
+        if names:
+            if len(names) != len(params):
+                raise _value_error("all optimizer params should be with/without names. Some "
+                                   "param names are missing")
+            param_group["param_names"] = names
         for p in params:
             if not isinstance(p, Tensor):  # (nn_lazy's UninitializedParameter is one)
                 kind = type(p).__name__ if isinstance(p, (Builtin, BoundMethod)) else type_name(p)
@@ -101,6 +112,12 @@ class Optimizer(GdObject):
                 raise _value_error("can't optimize a non-leaf Tensor")
         for name, default in self.defaults.items():
             param_group.setdefault(name, default)
+        for group in self.param_groups:
+            if ("param_names" in param_group) != ("param_names" in group):
+                raise _value_error(
+                    "all optimizer param groups should be with/without names. cannot add "
+                    "param group " + ("with names" if "param_names" in param_group
+                                      else "without names") + " to the optimizer")
         seen = {id(p) for group in self.param_groups for p in group["params"]}
         if any(id(p) in seen for p in params):
             raise _value_error("some parameters appear in more than one parameter group")
@@ -109,8 +126,15 @@ class Optimizer(GdObject):
                 self.state[p] = rules.adagrad_state(p, param_group["initial_accumulator_value"])
         self.param_groups.append(param_group)
 
-    def step(self, closure: Any = None) -> Any:
-        """One optimization step (closure: reevaluates the loss first, with grad on)."""
+    def step(self, *args: Any, **kwargs: Any) -> Any:
+        """One optimization step (closure: reevaluates the loss first, with grad on),
+        between the step hooks if it has any."""
+        if self.hooks is None:
+            return Optimizer.plain_step(self, *args, **kwargs)
+        return optim_hooks.hooked_step(self, Optimizer.plain_step, (self, *args), kwargs)
+
+    def plain_step(self, closure: Any = None) -> Any:
+        """step without its hooks."""
         if self.kind == "LBFGS":
             from gradcli.interp import lbfgs
 
@@ -144,6 +168,12 @@ class Optimizer(GdObject):
                 bump_version(g)
 
     def state_dict(self) -> dict[str, Any]:
+        """{'state': ..., 'param_groups': ...} (see packed_state), between the hooks."""
+        if self.hooks is None:
+            return Optimizer.packed_state(self)
+        return optim_hooks.state_dict(self, lambda: Optimizer.packed_state(self))
+
+    def packed_state(self) -> dict[str, Any]:
         """{'state': ..., 'param_groups': ...} as PyTorch packs them: parameters numbered
         in group order, each group's options then its parameters' numbers; the state's
         dicts are the optimizer's own (not copies), as there."""
@@ -159,6 +189,14 @@ class Optimizer(GdObject):
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict: Any) -> None:
+        """Take another optimizer's state_dict() (see load_state), between the hooks."""
+        if self.hooks is None:
+            Optimizer.load_state(self, state_dict)
+        else:
+            optim_hooks.load_state_dict(self, state_dict,
+                                        lambda sd: Optimizer.load_state(self, sd))
+
+    def load_state(self, state_dict: Any) -> None:
         """Take another optimizer's state_dict(): its options per group and its state,
         copied, matched to this optimizer's parameters by number (PyTorch's checks)."""
         if type(state_dict) is not dict or "param_groups" not in state_dict:
@@ -182,7 +220,9 @@ class Optimizer(GdObject):
                             for name, x in v.items()}
         self.state = state
         self.param_groups = [{**{k: _copied(v, None) for k, v in s.items() if k != "params"},
-                              "params": g["params"]}
+                              "params": g["params"],
+                              **({"param_names": g["param_names"]}
+                                 if "param_names" in g and "param_names" not in s else {})}
                              for g, s in zip(self.param_groups, saved, strict=True)]
 
     # -- gd's view of it ---------------------------------------------------------------
@@ -247,7 +287,7 @@ def _make(kind: str, params: Any, defaults: dict[str, Any]) -> Optimizer:
 _METHODS: dict[str, Callable[..., Any]] = {
     "step": Optimizer.step, "zero_grad": Optimizer.zero_grad,
     "add_param_group": Optimizer.add_param_group, "state_dict": Optimizer.state_dict,
-    "load_state_dict": Optimizer.load_state_dict,
+    "load_state_dict": Optimizer.load_state_dict, **optim_hooks.METHODS,
 }
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import exceptions
+from gradcli.interp import exceptions, optim_hooks
 from gradcli.interp.classes import ClassValue, InstanceValue, NativeMethod, _refuse_dunder
 from gradcli.interp.optim import Optimizer, StateDict
 from gradcli.interp.values import Builtin, type_name
@@ -24,12 +24,13 @@ _OWN = ("param_groups", "defaults", "state")
 class OptimizerInstance(InstanceValue):
     """An instance of a gd subclass of torch.optim.Optimizer."""
 
-    __slots__ = ("defaults", "kind", "param_groups", "state")
+    __slots__ = ("defaults", "hooks", "kind", "param_groups", "state")
     has_vars = False  # PyTorch's __dict__ holds its own bookkeeping: gd has no such dict
 
     def __init__(self, cls: ClassValue) -> None:
         super().__init__(cls)
         self.kind = cls.name  # as PyTorch's messages and printing name it
+        self.hooks: Any = None
         self.defaults: Any = None
         self.param_groups: Any = None
         self.state: Any = None
@@ -39,7 +40,13 @@ class OptimizerInstance(InstanceValue):
             value = getattr(self, name)
             if value is not None:
                 return value
-        return super().get_attr(name)
+        value = super().get_attr(name)
+        if name == "step" and self.hooks is not None:
+            # PyTorch wraps a subclass's step too (Optimizer._patch_step_function).
+            step = value
+            return Builtin(f"{self.kind}.step", lambda *args, **kwargs: optim_hooks.hooked_step(
+                self, lambda _self, *a, **k: step(*a, **k), (self, *args), kwargs))
+        return value
 
     def set_attr(self, name: str, value: Any) -> None:
         _refuse_dunder(name)
@@ -73,7 +80,7 @@ def _step(self: OptimizerInstance, closure: Any = None) -> None:
 _METHODS: dict[str, Callable[..., Any]] = {
     "__init__": _init, "step": _step, "zero_grad": Optimizer.zero_grad,
     "add_param_group": Optimizer.add_param_group, "state_dict": Optimizer.state_dict,
-    "load_state_dict": Optimizer.load_state_dict,
+    "load_state_dict": Optimizer.load_state_dict, **optim_hooks.METHODS,
 }
 
 
