@@ -84,14 +84,24 @@ GEMM = [(8, 10, 10, "nn"), (16, 9, 192, "nn"), (8, 7, 400, "nn"), (64, 10, 784, 
         (2, 50, 20, "nn"), (3, 50, 200, "tn")]
 
 
-@pytest.mark.parametrize("case", GEMM, ids=[str(c) for c in GEMM])
-def test_matrix_products_are_pytorchs(case: tuple[int, int, int, str]) -> None:
+# float64 (dgemm): the same one-after-another sums and peels (16 bytes: 2 columns) for
+# n < 12 and 1-3 rows, a transposed matrix times a column in order.
+GEMM64 = [(8, 5, 20, "nn"), (8, 3, 20, "nn"), (8, 11, 200, "nn"), (8, 9, 300, "tn"),
+          (3, 7, 50, "nn"), (2, 20, 20, "nn"), (1, 20, 20, "nn"), (64, 10, 100, "tn"),
+          (5, 1, 5, "tn"), (128, 1, 28, "tn"), (20, 1, 784, "tn")]
+
+
+CASES = [(*c, "float32") for c in GEMM] + [(*c, "float64") for c in GEMM64]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[str(c) for c in CASES])
+def test_matrix_products_are_pytorchs(case: tuple[int, int, int, str, str]) -> None:
     torch = pytest.importorskip("torch")
-    m, n, k, layout = case
+    m, n, k, layout, dtype = case
     rng = np.random.default_rng(m * 7 + n * 131 + k)
     for _ in range(3):
-        a = rng.standard_normal((k, m) if layout == "tn" else (m, k)).astype(np.float32)
-        b = rng.standard_normal((n, k) if layout == "nt" else (k, n)).astype(np.float32)
+        a = rng.standard_normal((k, m) if layout == "tn" else (m, k)).astype(dtype)
+        b = rng.standard_normal((n, k) if layout == "nt" else (k, n)).astype(dtype)
         ta, tb = _torch(a), _torch(b)
         if layout == "tn":
             a, ta = a.T, ta.t()

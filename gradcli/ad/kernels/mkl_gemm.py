@@ -12,13 +12,19 @@ then the rest one after another: every output when n < 12 or m ≤ 3 (lane_colum
 rows past the last block of four otherwise (n ≥ 12 a multiple of 4, m ≥ 5, except the
 small products that chain: leftover_chains).
 
-a @ b (b row-major: X @ W, and the weight gradient xᵀ @ g of nn.Linear(k, n)), n < 12:
-each output's products one after another, no fused multiply-add, whatever k (in_order),
-except the columns a row of the result starts with up to its 16-byte boundary when at
-least four columns follow (row r's first (-r·n) mod 4): there the products go in blocks
-of four, the even blocks into the running sum one after another, each odd one summed
-apart and then added (peeled_columns; measured exact for m up to 256, n 2..11, k up to
-1000).
+a @ b (b row-major: X @ W, and the weight gradient xᵀ @ g of nn.Linear(k, n)), n < 12
+(float32 and float64 alike), the rows past the last block of four and products of 1-3
+rows: each output's products one after another, no fused multiply-add, whatever k
+(in_order), except the columns a row of the result starts with up to its 16-byte
+boundary when at least 16 bytes follow (float32: row r's first (-r·n) mod 4 columns;
+float64: (-r·n) mod 2): there the products go in blocks of four, the even blocks into
+the running sum one after another, each odd one summed apart and then added
+(peeled_columns; measured exact for m up to 2048, n 2..11, k up to 5000).
+
+Not modelled yet (bench/blas_sweep.py's float64 rows): float64 dgemm with n ≥ 12 chains
+each output of the blocks of four rows and of 12 columns in fused multiply-adds from +0
+(the other outputs as peeled_columns; measured on 9 shapes up to k = 300), and float64
+a @ bᵀ sums columns in 2 lanes (its own pattern for the columns past a block of four).
 """
 
 from __future__ import annotations
@@ -87,14 +93,16 @@ def alternate_blocks(p: ndarray) -> ndarray:
 
 
 def peeled_columns(a: ndarray, b: ndarray, first: int = 0) -> ndarray:
-    """a @ b (float32, b row-major; n < 12, or the rows past the last block of four) as
-    the module's note: in_order, the columns a row of the result peels to its 16-byte
-    boundary in alternate_blocks (a's rows numbered from `first` in their matrix)."""
+    """a @ b (float32 or float64, b row-major; n < 12, or the rows past the last block of
+    four) as the module's note: in_order, the columns a row of the result peels to its
+    16-byte boundary (float64: 2 columns) in alternate_blocks (a's rows numbered from
+    `first` in their matrix)."""
     m, k = a.shape
     n = b.shape[1]
     out = in_order(a, b)
-    peel = (-np.arange(first, first + m) * n) % 4
-    peel[n - peel < 4] = 0
+    width = 16 // a.itemsize  # a 16-byte vector: 4 float32, 2 float64
+    peel = (-np.arange(first, first + m) * n) % width
+    peel[n - peel < width] = 0
     if k >= 8 and peel.any():  # below 8 products there is no odd whole block
         r, j = np.nonzero(np.arange(n) < peel[:, None])
         out[r, j] = alternate_blocks(a[r] * b[:, j].T)
