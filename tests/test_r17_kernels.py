@@ -88,7 +88,9 @@ GEMM = [(8, 10, 10, "nn"), (16, 9, 192, "nn"), (8, 7, 400, "nn"), (64, 10, 784, 
 # n < 12 and 1-3 rows, a transposed matrix times a column in order.
 GEMM64 = [(8, 5, 20, "nn"), (8, 3, 20, "nn"), (8, 11, 200, "nn"), (8, 9, 300, "tn"),
           (3, 7, 50, "nn"), (2, 20, 20, "nn"), (1, 20, 20, "nn"), (64, 10, 100, "tn"),
-          (5, 1, 5, "tn"), (128, 1, 28, "tn"), (20, 1, 784, "tn")]
+          (5, 1, 5, "tn"), (128, 1, 28, "tn"), (20, 1, 784, "tn"),
+          # a row by a column (1×k @ k×1): in order (the fuzzer's class (l) found it)
+          (1, 1, 31, "nn"), (1, 1, 300, "nn")]
 
 
 CASES = [(*c, "float32") for c in GEMM] + [(*c, "float64") for c in GEMM64]

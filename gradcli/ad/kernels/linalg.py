@@ -264,8 +264,9 @@ def product(a: ndarray, b: ndarray) -> Any:
             and m * n * k <= _FMA_CHAIN_MAX and not (a_t and b_t) and (not b_t or n % 4 == 0):
         return mkl_gemm.chain_then_leftover(a, b, b_t, _fma_chain)
     if (dt is _F32 or dt is _F64) and not b_t and k >= 2 and m * n * k <= _PEELED_MAX and (
-            (n >= 2 and (n < 12 or m <= 3)) or (n == 1 and a_t)):
-        # X @ W, xᵀ @ g of nn.Linear(k, n < 12); Xᵀ @ g of a column in order
+            (n >= 2 and (n < 12 or m <= 3)) or (n == 1 and (a_t or m == 1))):
+        # X @ W, xᵀ @ g of nn.Linear(k, n < 12); Xᵀ @ g of a column, a row by a column:
+        # in order
         return mkl_gemm.peeled_columns(a, b)
     if _sums_in_order(m, n, k, a_t, b_t, dt):
         return _in_order(a, b)
