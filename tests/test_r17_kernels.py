@@ -185,3 +185,51 @@ def test_softmax_regression_products_print_pytorchs_digits() -> None:
     """d2l's X @ W with W (784, 10) and its gradient Xᵀ @ G (n = 10 < 12)."""
     pytest.importorskip("torch")
     assert gd_output(SOFTMAX_REGRESSION) == torch_output(SOFTMAX_REGRESSION)
+
+
+# Real-code probes that printed other last digits before round 17 (compare.py DIFF): an
+# iris-style classifier (Linear(16, 3)'s weight gradient gᵀ @ h; X @ Wᵀ's leftover rows)
+# and an MLP of hand-made weights (X @ W1 and H @ W2 with 9 and 5 columns).
+PROBES = {"iris": """import torch
+import torch.nn as nn
+torch.manual_seed(42)
+X = torch.randn(120, 4)
+y = (X[:, 0] + X[:, 1] > 0).long() + (X[:, 2] > 0.5).long()
+model = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 3))
+opt = torch.optim.SGD(model.parameters(), lr=0.1)
+loss_fn = nn.CrossEntropyLoss()
+for epoch in range(60):
+    opt.zero_grad()
+    loss = loss_fn(model(X), y)
+    loss.backward()
+    opt.step()
+    if epoch % 10 == 0:
+        print(epoch, loss.item())
+print(model[2].weight.grad)
+print(model(X[:3]))
+""", "manual_mlp": """import torch
+torch.manual_seed(1)
+X = torch.randn(50, 6)
+Y = torch.randn(50, 5)
+W1 = torch.randn(6, 9, requires_grad=True)
+b1 = torch.zeros(9, requires_grad=True)
+W2 = torch.randn(9, 5, requires_grad=True)
+for step in range(20):
+    H = torch.relu(X @ W1 + b1)
+    P = H @ W2
+    loss = ((P - Y) ** 2).mean()
+    loss.backward()
+    with torch.no_grad():
+        for p in (W1, b1, W2):
+            p -= 0.01 * p.grad
+            p.grad.zero_()
+    if step % 5 == 0:
+        print(step, loss.item())
+print(W2)
+"""}
+
+
+@pytest.mark.parametrize("name", sorted(PROBES))
+def test_training_loops_print_pytorchs_digits(name: str) -> None:
+    pytest.importorskip("torch")
+    assert gd_output(PROBES[name]) == torch_output(PROBES[name])
