@@ -81,7 +81,10 @@ GEMM = [(8, 10, 10, "nn"), (16, 9, 192, "nn"), (8, 7, 400, "nn"), (64, 10, 784, 
         (5, 101, 4, "nn"), (7, 17, 8, "nn"),
         # k past 192 with leftover rows; 1-3 rows of n ≥ 12
         (5, 50, 200, "nn"), (6, 64, 256, "nn"), (7, 32, 200, "tn"), (7, 48, 300, "nt"),
-        (2, 50, 20, "nn"), (3, 50, 200, "tn")]
+        (2, 50, 20, "nn"), (3, 50, 200, "tn"),
+        # x @ Wᵀ with n ≥ 12 not a multiple of 4: the leftover rows' last columns in 8 lanes
+        (5, 50, 13, "nt"), (7, 50, 3, "nt"), (6, 14, 20, "nt"), (11, 30, 400, "nt"),
+        (13, 50, 20, "nt")]
 
 
 # float64 (dgemm): the same one-after-another sums and peels (16 bytes: 2 columns) for

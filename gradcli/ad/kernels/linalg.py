@@ -261,7 +261,7 @@ def product(a: ndarray, b: ndarray) -> Any:
             and m * n * k <= _IN_ORDER_MAX:
         return mkl_gemm.lane_columns(a, b)
     if dt is _F32 and n >= 12 and m >= 5 and m % 4 and k >= 2 \
-            and m * n * k <= _FMA_CHAIN_MAX and not (a_t and b_t) and (not b_t or n % 4 == 0):
+            and m * n * k <= _FMA_CHAIN_MAX and not (a_t and b_t):
         return mkl_gemm.chain_then_leftover(a, b, b_t, _fma_chain)
     if (dt is _F32 or dt is _F64) and not b_t and k >= 2 and m * n * k <= _PEELED_MAX and (
             (n >= 2 and (n < 12 or m <= 3)) or (n == 1 and (a_t or m == 1))):

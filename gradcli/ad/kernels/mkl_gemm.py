@@ -9,8 +9,8 @@ of the row one after another (PyTorch's tensors start 64-byte aligned, so row r'
 (-r·k) mod 4), then 4 running sums (8 for the columns past the last block of four;
 sum 0 starting from that first part) over whole blocks, halved ((s0 + s2) + (s1 + s3)),
 then the rest one after another: every output when n < 12 or m ≤ 3 (lane_columns), the
-rows past the last block of four otherwise (n ≥ 12 a multiple of 4, m ≥ 5, except the
-small products that chain: leftover_chains).
+rows past the last block of four otherwise (n ≥ 12, m ≥ 5, except the small products
+that chain: leftover_chains).
 
 a @ b (b row-major: X @ W, and the weight gradient xᵀ @ g of nn.Linear(k, n)), n < 12
 (float32 and float64 alike), the rows past the last block of four and products of 1-3
@@ -145,16 +145,19 @@ def lane_rows(a: ndarray, b: ndarray, first: int, lanes: int = 4) -> ndarray:
     return out
 
 
-def lane_columns(a: ndarray, b: ndarray) -> ndarray:
-    """a @ b (float32, b a transposed view, n < 12 not a multiple of 4): the blocks of four
-    columns in 4 running sums, the columns past them in 8 (lane_rows)."""
+def lane_columns(a: ndarray, b: ndarray, first: int = 0) -> ndarray:
+    """a @ b (float32, b a transposed view; n < 12, or the rows past the last block of
+    four): the blocks of four columns in 4 running sums, the columns past them in 8
+    (lane_rows; a's rows numbered from `first` in their matrix)."""
     n = b.shape[1]
     n4 = n - n % 4
     if not n4:
-        return lane_rows(a, b, 0, 8)
+        return lane_rows(a, b, first, 8)
+    if n4 == n:
+        return lane_rows(a, b, first)
     out = np.empty((a.shape[0], n), a.dtype)
-    out[:, :n4] = lane_rows(a, b[:, :n4], 0)
-    out[:, n4:] = lane_rows(a, b[:, n4:], 0, 8)
+    out[:, :n4] = lane_rows(a, b[:, :n4], first)
+    out[:, n4:] = lane_rows(a, b[:, n4:], first, 8)
     return out
 
 
@@ -176,5 +179,5 @@ def chain_then_leftover(a: ndarray, b: ndarray, b_t: bool, chain: Any) -> ndarra
         return chain(a, b)
     out = np.empty((m, n), a.dtype)
     out[:m4] = chain(a[:m4], b)
-    out[m4:] = lane_rows(a[m4:], b, m4) if b_t else peeled_columns(a[m4:], b, m4)
+    out[m4:] = lane_columns(a[m4:], b, m4) if b_t else peeled_columns(a[m4:], b, m4)
     return out
