@@ -1069,7 +1069,8 @@ def fma_programs(draw: st.DrawFn) -> str:
 #: (SLEEF's; C's pow, log1p and atanh at their poles on the tail) and broadcast binary ops
 #: (TensorIterator's rows decide the scalar tails);
 #: prod's vector order; addmm/addmv
-#: with beta and alpha where MKL's kernel starts from beta·c and adds in order.
+#: with beta and alpha where MKL's kernel starts from beta·c and adds in order; matrix
+#: products with n < 12 and nn.Linear(k, 7)'s gradients (round 17).
 MATH_PRINTS = [
     "print(torch.logaddexp(a, b).tolist())", "print(torch.logaddexp2(a, b).tolist())",
     "print(torch.atan2(a, b).tolist())", "print(torch.hypot(a, b).tolist())",
@@ -1099,6 +1100,13 @@ MATH_PRINTS = [
     "print(torch.addmm(C[0], M.t().contiguous().t(), N, beta=be, alpha=al).tolist())",
     "print(torch.addmv(C[:, 0].repeat(2), torch.cat([M, M * 0.5]).t().contiguous().t(), "
     "N[:, 0], beta=be, alpha=al).tolist())",
+    # (round 17) MKL's gemm of a row-major b with n < 12, a row's peeled columns
+    # (kernels/mkl_gemm.peeled_columns); nn.Linear(k, 7)'s gradients in ATen's
+    # orientation (the weight's is gᵀ @ x; the rows past a block of four, peeled)
+    "print((M @ N).tolist(), (M.t() @ C).tolist())",
+    "Wt = torch.randn(7, M.shape[1], requires_grad=True)\nxf = M.float().requires_grad_()\n"
+    "y = torch.nn.functional.linear(xf, Wt)\ny.backward(y.detach() * 0.5 + 0.25)\n"
+    "print(y.tolist(), Wt.grad.tolist(), xf.grad.tolist())",
 ]
 
 

@@ -68,6 +68,7 @@ def _check_matmul_dtypes(a: ndarray, b: ndarray) -> None:
 
 _IN_ORDER_MAX = 1 << 16  # matrix products (an mv: _MV_IN_ORDER_MAX)
 _MV_IN_ORDER_MAX = 2048
+_PEELED_MAX = 1 << 21  # products: ~0.8 ns each in order (256×784 @ 784×10 in ~1.6 ms)
 
 
 def _sums_in_order(m: int, n: int, k: int, a_t: bool, b_t: bool, dt: Any) -> bool:
@@ -122,10 +123,7 @@ def _in_order(a: ndarray, b: ndarray) -> Any:
     products added one after another in k's order: a running sum over k (numpy's add
     reduction would sum a contiguous run pairwise). PyTorch's sums start from +0, so no
     output is -0."""
-    products = np.multiply(a.T[:, :, None], b[:, None, :], order="C")  # (k, m, n)
-    out = np.add.accumulate(products, axis=0)[-1]  # C-contiguous, as BLAS's result
-    out += 0.0
-    return out
+    return mkl_gemm.in_order(a, b)
 
 
 def _transposed(x: ndarray) -> bool:
@@ -262,9 +260,14 @@ def product(a: ndarray, b: ndarray) -> Any:
     if dt is _F32 and b_t and not a_t and m >= 2 and n >= 2 and (n < 12 or m <= 3) \
             and m * n * k <= _IN_ORDER_MAX:
         return mkl_gemm.lane_columns(a, b)
-    if dt is _F32 and n >= 12 and m >= 5 and m % 4 and 2 <= k <= _FMA_CHAIN_K \
-            and m * n * k <= _FMA_CHAIN_MAX and not (a_t and b_t) and (not b_t or n % 4 == 0):
-        return mkl_gemm.chain_then_leftover(a, b, b_t, _fma_chain, _in_order)
+    if dt is _F32 and n >= 12 and m >= 5 and m % 4 and k >= 2 \
+            and m * n * k <= _FMA_CHAIN_MAX and not (a_t and b_t):
+        return mkl_gemm.chain_then_leftover(a, b, b_t, _fma_chain)
+    if (dt is _F32 or dt is _F64) and not b_t and k >= 2 and m * n * k <= _PEELED_MAX and (
+            (n >= 2 and (n < 12 or m <= 3)) or (n == 1 and (a_t or m == 1))):
+        # X @ W, xᵀ @ g of nn.Linear(k, n < 12); Xᵀ @ g of a column, a row by a column:
+        # in order
+        return mkl_gemm.peeled_columns(a, b)
     if _sums_in_order(m, n, k, a_t, b_t, dt):
         return _in_order(a, b)
     if lanes := _in_lanes(m, n, k, a_t, b_t, dt):
@@ -322,6 +325,30 @@ def mm(a: ndarray, b: ndarray) -> Any:
     if a.shape[1] == 1:
         return _mm_k1(a, b)  # an outer product (mv's and dot's VJPs make these)
     return product(a, b)
+
+
+def column_major(x: ndarray) -> bool:
+    """Whether ATen's mm backward takes a saved factor as column-major (strides (1, rows)
+    in elements, as mm_mat1_backward and mm_mat2_backward test them): its gradient is
+    then the transpose of the other product (a transposed weight's, nn.Linear's wᵀ)."""
+    return (x.ndim == 2 and x.strides[0] == x.itemsize
+            and x.strides[1] == x.shape[0] * x.itemsize)
+
+
+def mm_mat1_grad(g: ndarray, a: ndarray, b: ndarray) -> Any:
+    """a's gradient in a @ b as ATen's mm_mat1_backward computes it: (b @ gᵀ)ᵀ for a
+    column-major a, else g @ bᵀ (the two sum each output's products in other orders)."""
+    if column_major(a):
+        return mm(b, g.swapaxes(0, 1)).swapaxes(0, 1)
+    return mm(g, b.swapaxes(0, 1))
+
+
+def mm_mat2_grad(g: ndarray, a: ndarray, b: ndarray) -> Any:
+    """b's gradient in a @ b as ATen's mm_mat2_backward computes it: (gᵀ @ a)ᵀ for a
+    column-major b (nn.Linear's weight gradient is gᵀ @ x), else aᵀ @ g."""
+    if column_major(b):
+        return mm(g.swapaxes(0, 1), a).swapaxes(0, 1)
+    return mm(a.swapaxes(0, 1), g)
 
 
 class Vmap:

@@ -28,15 +28,29 @@ def _mT(x: Tensor) -> Tensor:
     return ops.transpose(x, -1, -2)
 
 
+def mm_mat1_backward(g: Tensor, a: Tensor, b: Tensor) -> Tensor:
+    """a's gradient in a @ b as ATen's mm_mat1_backward (KL.mm_mat1_grad)."""
+    if KL.column_major(a.array):
+        return ops.t(ops.mm(b, ops.t(g)))
+    return ops.mm(g, ops.t(b))
+
+
+def mm_mat2_backward(g: Tensor, a: Tensor, b: Tensor) -> Tensor:
+    """b's gradient in a @ b as ATen's mm_mat2_backward (KL.mm_mat2_grad)."""
+    if KL.column_major(b.array):
+        return ops.t(ops.mm(ops.t(g), a))
+    return ops.mm(ops.t(a), g)
+
+
 register(Rule(
     "mm", "MmBackward0", K.mm,
-    lambda g, out, a, b: second_first(ops.mm(ops.t(a), g) if need(b) else None,
-                                     lambda: ops.mm(g, ops.t(b)) if need(a) else None),
+    lambda g, out, a, b: second_first(mm_mat2_backward(g, a, b) if need(b) else None,
+                                     lambda: mm_mat1_backward(g, a, b) if need(a) else None),
     lambda ts, out, a, b: tan2(ts, lambda t: ops.mm(t, b), lambda t: ops.mm(a, t)),
     saved_for_partner=(0, 1), kind="bilinear", doc="matrix × matrix",
     formula=("grad @ bᵀ", "aᵀ @ grad"))).with_array_vjp(
-    lambda g, out, a, b: (wrap(K.mm(g.array, K.transpose(b.array, 0, 1))) if need(a) else None,
-                          wrap(K.mm(K.transpose(a.array, 0, 1), g.array)) if need(b) else None))
+    lambda g, out, a, b: (wrap(KL.mm_mat1_grad(g.array, a.array, b.array)) if need(a) else None,
+                          wrap(KL.mm_mat2_grad(g.array, a.array, b.array)) if need(b) else None))
 def _mv_vjp_array(g: Tensor, out: Tensor, a: Tensor, v: Tensor) -> tuple[Any, ...]:
     ga, aa, va = g.array, a.array, v.array
     # (a hook's cotangent) the kernels' checks:
@@ -106,8 +120,8 @@ def _addmm_rule(name: str, torch_name: str, kernel: Any, prod: Any, vjp_a: Any, 
     def vjp(g: Tensor, out: Tensor, c: Any, a: Tensor, b: Tensor, beta: Any = 1,
             alpha: Any = 1) -> tuple[Any, ...]:
         return (_scale(g, beta) if need(c) else None,
-                _scale(vjp_a(g, b), alpha) if need(a) else None,
-                _scale(vjp_b(g, a), alpha) if need(b) else None)
+                _scale(vjp_a(g, a, b), alpha) if need(a) else None,
+                _scale(vjp_b(g, a, b), alpha) if need(b) else None)
 
     def jvp(ts: list[Any], out: Tensor, c: Any, a: Tensor, b: Tensor, beta: Any = 1,
             alpha: Any = 1) -> Any:
@@ -130,9 +144,9 @@ def _addmm_rule(name: str, torch_name: str, kernel: Any, prod: Any, vjp_a: Any, 
                       alpha: Any = 1) -> tuple[Any, ...]:
             ga = g.array
             return (_scale_array(g, beta) if need(c) else None,
-                    _scale_array(wrap(K.mm(ga, K.transpose(b.array, -1, -2))), alpha)
+                    _scale_array(wrap(KL.mm_mat1_grad(ga, a.array, b.array)), alpha)
                     if need(a) else None,
-                    _scale_array(wrap(K.mm(K.transpose(a.array, -1, -2), ga)), alpha)
+                    _scale_array(wrap(KL.mm_mat2_grad(ga, a.array, b.array)), alpha)
                     if need(b) else None)
 
         rule.with_array_vjp(vjp_array)
@@ -143,13 +157,13 @@ def _scale_array(x: Tensor, s: Any) -> Tensor:
 
 
 _addmm_rule("addmm", "AddmmBackward0", KL.addmm, lambda a, b: ops.mm(a, b),
-            lambda g, b: ops.mm(g, ops.t(b)), lambda g, a: ops.mm(ops.t(a), g),
+            mm_mat1_backward, mm_mat2_backward,
             "β·c + α·(a @ b)")
 _addmm_rule("addmv", "AddmvBackward0", KL.addmv, lambda a, v: ops.mv(a, v),
-            lambda g, v: _outer(g, v), lambda g, a: ops.mv(ops.t(a), g),
+            lambda g, a, v: _outer(g, v), lambda g, a, v: ops.mv(ops.t(a), g),
             "β·c + α·(A @ v)")
 _addmm_rule("addr", "AddrBackward0", KL.addr, lambda a, b: ops.outer(a, b),
-            lambda g, b: ops.mv(g, b), lambda g, a: ops.mv(ops.t(g), a),
+            lambda g, a, b: ops.mv(g, b), lambda g, a, b: ops.mv(ops.t(g), a),
             "β·c + α·outer(a, b)")
 def _batch_of(g: Tensor, b: Tensor) -> Tensor:
     """addbmm's grad as one per batch: grad.unsqueeze(0).expand(batch, ...)."""
@@ -158,11 +172,11 @@ def _batch_of(g: Tensor, b: Tensor) -> Tensor:
 
 _addmm_rule("addbmm", "AddbmmBackward0", KL.addbmm,
             lambda a, b: ops.sum(OL.bmm(a, b), 0),
-            lambda g, b: OL.bmm(_batch_of(g, b), _mT(b)),
-            lambda g, a: OL.bmm(_mT(a), _batch_of(g, a)),
+            lambda g, a, b: OL.bmm(_batch_of(g, b), _mT(b)),
+            lambda g, a, b: OL.bmm(_mT(a), _batch_of(g, a)),
             "β·c + α·Σ_b a[b] @ b[b]")
 _addmm_rule("baddbmm", "BaddbmmBackward0", KL.baddbmm, lambda a, b: OL.bmm(a, b),
-            lambda g, b: OL.bmm(g, _mT(b)), lambda g, a: OL.bmm(_mT(a), g),
+            lambda g, a, b: OL.bmm(g, _mT(b)), lambda g, a, b: OL.bmm(_mT(a), g),
             "β·c + α·bmm(a, b)")
 
 linear("tril", lambda i, p: "TriuBackward0" if p.get("upper") else "TrilBackward0",

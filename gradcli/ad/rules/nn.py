@@ -8,6 +8,7 @@ from gradcli.ad import kernels as K
 from gradcli.ad import ops
 from gradcli.ad.graph import Tensor
 from gradcli.ad.kernels import ctc as KC
+from gradcli.ad.kernels import linalg as KL
 from gradcli.ad.kernels import nn as KN
 from gradcli.ad.kernels import normalization as KNorm
 from gradcli.ad.ops import backward as B
@@ -248,8 +249,15 @@ register(Rule("nll_loss", lambda i, p: "NllLoss2DBackward0" if i is not None
 def _linear_vjp(g: Tensor, out: Tensor, x: Tensor, w: Tensor, b: Any) -> tuple[Any, ...]:
     # In PyTorch's order (create_graph=True makes nodes in it): addmm's mat1 (x), mat2 (wᵀ)
     # and self (b, summed to its shape), then wᵀ's own TBackward0 transposes w's.
-    gx = ops.mm(g, w) if need(x) else None
-    gwt = ops.mm(ops.t(x), g) if need(w) else None
+    # (ATen's mm_mat1_backward / mm_mat2_backward: a column-major factor's gradient is
+    # the transpose of the other product, kernels.linalg.mm_mat1_grad)
+    gx = gwt = None
+    if need(x):
+        gx = (ops.t(ops.mm(ops.t(w), ops.t(g))) if KL.column_major(x.array)
+              else ops.mm(g, w))
+    if need(w):
+        gwt = (ops.t(ops.mm(ops.t(g), x)) if KL.column_major(w.array.swapaxes(0, 1))
+               else ops.mm(ops.t(x), g))
     # (recording, b's sum is made here, before wᵀ's transpose; else the engine sums g)
     gb = (ops.sum_to(g, b.shape) if State.grad_enabled else g) if need(b) else None
     return (gx, None if gwt is None else ops.t(gwt), gb)
@@ -258,9 +266,9 @@ def _linear_vjp(g: Tensor, out: Tensor, x: Tensor, w: Tensor, b: Any) -> tuple[A
 def _linear_vjp_array(g: Tensor, out: Tensor, x: Tensor, w: Tensor, b: Any) -> tuple[Any, ...]:
     if w.ndim != 2:  # ops.t's other cases
         return _linear_vjp(g, out, x, w, b)
-    ga = g.array
-    return (wrap(K.mm(ga, w.array)) if need(x) else None,
-            wrap(K.transpose(K.mm(K.transpose(x.array, 0, 1), ga), 0, 1)) if need(w) else None,
+    ga, xa, wt = g.array, x.array, w.array.swapaxes(0, 1)
+    return (wrap(KL.mm_mat1_grad(ga, xa, wt)) if need(x) else None,
+            wrap(KL.mm_mat2_grad(ga, xa, wt).swapaxes(0, 1)) if need(w) else None,
             g if need(b) else None)
 
 
