@@ -258,6 +258,9 @@ VALUES: list[tuple[str, str]] = [
     (SINGLEDISPATCH, "sd"), (SINGLEDISPATCH, "sd.register"), (SINGLEDISPATCH, "sd.registry"),
     (SINGLEDISPATCH, "SM().f"),
     (DESCRIPTOR, "Own().d"), (DESCRIPTOR, "Own.d"),
+    # round 17: memory formats, torch.Tensor's unbound methods, a legacy tensor type
+    ("", "torch.channels_last"), ("", "torch.preserve_format"), ("", "torch.Tensor.add"),
+    ("", "torch.FloatTensor"),
 ]
 DUNDERS = ["__class__", "__dict__", "__globals__", "__builtins__", "__subclasses__",
            "__init__", "__reduce_ex__", "__getattribute__", "__code__", "__closure__",
@@ -311,6 +314,7 @@ def test_no_dunder_or_internal_attribute_of_any_value(setup: str, expr: str) -> 
              "torch.compile", "torch.compile(mode='max-autotune')", "torch.jit.script",
              "torch.autograd.graph.saved_tensors_hooks", "torch.autograd.graph",
              "cmath", "cmath.sqrt", "sd.register", "SM().f",
+             "torch.Tensor.add", "torch.FloatTensor",
              *GD_FUNCTIONS)
     attrs = [a for a in DUNDERS + INTERNALS if not (a == "__name__" and expr in named)
              and not (expr in ("'text'", "str") and a in STR_METHODS)
