@@ -27,6 +27,7 @@ from gradcli.ad.ops import (  # noqa: F401  (modules that only declare their spe
     losses_torch,
     lu,
     math,
+    memory_format,
     nn_extra,
     per_element,
     pointwise,
@@ -40,6 +41,7 @@ from gradcli.ad.ops import (  # noqa: F401  (modules that only declare their spe
     spatial_norm,
     special,
     special_polys,
+    spectral,
     spellings10,
     spellings16,
     statistics,
@@ -361,3 +363,4 @@ __all__ = [
 tensor_extras.register_aliases()
 spellings10.register()
 spellings16.register()
+memory_format.register()
