@@ -260,7 +260,8 @@ VALUES: list[tuple[str, str]] = [
     (DESCRIPTOR, "Own().d"), (DESCRIPTOR, "Own.d"),
     # round 17: memory formats, torch.Tensor's unbound methods, a legacy tensor type
     ("", "torch.channels_last"), ("", "torch.preserve_format"), ("", "torch.Tensor.add"),
-    ("", "torch.FloatTensor"),
+    ("", "torch.FloatTensor"), ("", "ones(2).storage()"), ("", "ones(2).untyped_storage()"),
+    ("", "ones(2).storage().size"),
 ]
 DUNDERS = ["__class__", "__dict__", "__globals__", "__builtins__", "__subclasses__",
            "__init__", "__reduce_ex__", "__getattribute__", "__code__", "__closure__",
@@ -454,9 +455,11 @@ ISOLATED: list[tuple[str, str, str]] = [
     ("tensor-array", "x = ones(2)\nx.array", r"'Tensor' object has no attribute 'array'"),
     ("tensor-array-iface", "ones(2).__array_interface__", r"not accessible"),
     ("tensor-numpy-array", "ones(2).numpy().array", r"has no attribute 'array'"),
-    ("tensor-storage", "ones(2).storage()", r"'Tensor.storage' is not supported by gradcli"),
-    ("tensor-untyped", "ones(2).untyped_storage()",
-     r"'Tensor.untyped_storage' is not supported by gradcli"),
+    ("tensor-storage", "ones(2).untyped_storage().array",
+     r"'UntypedStorage' object has no attribute 'array'"),
+    ("tensor-untyped", "ones(2).untyped_storage()._cdata", r"not accessible"),
+    ("tensor-storage-set", "s = ones(2).untyped_storage()\ns.ptr = 1",
+     r"has no attribute 'ptr'"),
     ("tensor-hook", "x = ones(2, requires_grad=True)\n"
      "x.register_hook(lambda g: g.__class__)\n(x * 2).sum().backward()",
      r"attribute '__class__' is not accessible in gd"),

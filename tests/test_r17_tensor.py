@@ -1,9 +1,10 @@
 """Round 17's tensor-area classes against PyTorch 2.13: legacy tensor types in isinstance,
 torch.Tensor's unbound methods, complex random draws (randn/rand/normal_/uniform_ over
 view_as_real), memory formats (torch.channels_last & co. and every op taking
-memory_format=; the *_like creators keeping a dense input's layout) and torch.stft /
-torch.istft. The expected text is PyTorch's, as a literal; with torch installed the same
-program is also run under it."""
+memory_format=; the *_like creators keeping a dense input's layout), torch.stft /
+torch.istft, x.storage() / x.untyped_storage(), torch.fft's n-dim Hermitian transforms and
+the removed linalg methods' messages. The expected text is PyTorch's, as a literal; with
+torch installed the same program is also run under it."""
 
 from __future__ import annotations
 
@@ -231,6 +232,123 @@ _CASES = [
      ('RuntimeError\n'
       'istft requires a complex-valued input tensor matching the output from stft with '
       'return_complex=True.\n')),
+    ('storage_sharing_and_sizes',
+     ('import warnings\n'
+      "warnings.simplefilter('ignore')\n"
+      'x = torch.arange(6.).view(2, 3)\n'
+      'y = x.t()\n'
+      'z = x[1]\n'
+      'print(x.storage().data_ptr() == y.storage().data_ptr(), z.storage().data_ptr() ='
+      '= x.storage().data_ptr(), x.clone().storage().data_ptr() == x.storage().data_ptr'
+      '())\n'
+      'print(x.untyped_storage().data_ptr() == z.untyped_storage().data_ptr(), x.untype'
+      'd_storage().nbytes(), z.untyped_storage().size(), len(x.untyped_storage()))\n'
+      'print(x.storage().size(), len(x.storage()), z.storage().size(), x.storage().dtyp'
+      'e, x.storage().element_size(), x.storage().nbytes(), x.storage().tolist()[:3])\n'
+      'print(z.storage()[1], x.storage()[-1], type(x.storage()), type(x.untyped_storage'
+      '()), x.storage().device, x.storage().type())'),
+     ('True True False\n'
+      'True 24 24 24\n'
+      '6 6 6 torch.float32 4 24 [0.0, 1.0, 2.0]\n'
+      "1.0 5.0 <class 'torch.storage.TypedStorage'> <class 'torch.storage.UntypedStorag"
+      "e'> cpu torch.FloatStorage\n")),
+    ('storage_printed',
+     ('import warnings\n'
+      "warnings.simplefilter('ignore')\n"
+      'print(torch.arange(3.).storage())\n'
+      'print(torch.tensor([1, 2]).storage())\n'
+      'print(torch.tensor([0.1, True]).storage(), torch.tensor([], dtype=torch.int64).s'
+      'torage())\n'
+      'print(torch.arange(2.).untyped_storage())'),
+     (' 0.0\n'
+      ' 1.0\n'
+      ' 2.0\n'
+      '[torch.storage.TypedStorage(dtype=torch.float32, device=cpu) of size 3]\n'
+      ' 1\n'
+      ' 2\n'
+      '[torch.storage.TypedStorage(dtype=torch.int64, device=cpu) of size 2]\n'
+      ' 0.10000000149011612\n'
+      ' 1.0\n'
+      '[torch.storage.TypedStorage(dtype=torch.float32, device=cpu) of size 2]  \n'
+      '[torch.storage.TypedStorage(dtype=torch.int64, device=cpu) of size 0]\n'
+      ' 0\n'
+      ' 0\n'
+      ' 0\n'
+      ' 0\n'
+      ' 0\n'
+      ' 0\n'
+      ' 128\n'
+      ' 63\n'
+      '[torch.storage.UntypedStorage(device=cpu) of size 8]\n')),
+    ('storage_of_views_and_copies',
+     ('import warnings\n'
+      "warnings.simplefilter('ignore')\n"
+      'a = torch.zeros(4)\n'
+      'b = a.view(2, 2)\n'
+      'c = a.reshape(2, 2).contiguous()\n'
+      'd = a[::2]\n'
+      'print(a.untyped_storage().data_ptr() == b.untyped_storage().data_ptr(), c.storag'
+      'e().data_ptr() == a.storage().data_ptr(), d.storage().size(), d.storage_offset()'
+      ')\n'
+      'e = torch.randn(3, 4).t().contiguous()\n'
+      'print(e.storage().size(), e.detach().storage().data_ptr() == e.storage().data_pt'
+      'r(), e.data.untyped_storage().data_ptr() == e.untyped_storage().data_ptr())'),
+     ('True True 4 0\n'
+      '12 True True\n')),
+    ('storage_index_out_of_range',
+     ('import warnings\n'
+      "warnings.simplefilter('ignore')\n"
+      'torch.arange(6.).storage()[10]'),
+     ('IndexError\n'
+      'index 10 out of range for storage of size 6\n')),
+    ('hermitian_ffts_in_n_dims',
+     ('x = torch.randn(3, 4)\n'
+      'h = torch.fft.ihfft2(x)\n'
+      'print(h, h.shape)\n'
+      'print(torch.fft.hfft2(h, s=x.shape), torch.fft.hfftn(h, s=(3, 4)).shape)\n'
+      "print(torch.fft.ihfftn(x, norm='ortho'), torch.fft.ihfftn(torch.randn(2, 3, 4, d"
+      'type=torch.float64), dim=(0, 2)).shape)\n'
+      'z = torch.randn(3, 3, dtype=torch.cfloat)\n'
+      "print(torch.fft.hfft2(z), torch.fft.hfftn(z, norm='forward'), torch.fft.hfftn(z,"
+      ' s=(4, 6)).shape)'),
+     ('tensor([[-0.2618-0.0000j,  0.1758-0.3070j, -0.1773-0.0000j],\n'
+      '        [ 0.0856+0.0213j,  0.4963-0.0528j, -0.0254+0.0703j],\n'
+      '        [ 0.0856-0.0213j,  0.2579+0.1443j, -0.0254-0.0703j]]) torch.Size([3, 3])\n'
+      'tensor([[ 1.5410, -0.2934, -2.1788,  0.5684],\n'
+      '        [-1.0845, -1.3986,  0.4033,  0.8380],\n'
+      '        [-0.7193, -0.4033, -0.5966,  0.1820]]) torch.Size([3, 4])\n'
+      'tensor([[-0.9069-0.0000j,  0.6089-1.0634j, -0.6143-0.0000j],\n'
+      '        [ 0.2964+0.0739j,  1.7191-0.1828j, -0.0881+0.2435j],\n'
+      '        [ 0.2964-0.0739j,  0.8935+0.4998j, -0.0881-0.2435j]]) torch.Size([2, 3, '
+      '3])\n'
+      'tensor([[-2.2132, -1.7941,  4.1278,  2.3166],\n'
+      '        [-2.0170, -1.4988, -1.0018,  1.5563],\n'
+      '        [ 2.0216, -2.1742, -0.2123,  1.5106]]) tensor([[-0.1844, -0.1495,  0.344'
+      '0,  0.1931],\n'
+      '        [-0.1681, -0.1249, -0.0835,  0.1297],\n'
+      '        [ 0.1685, -0.1812, -0.0177,  0.1259]]) torch.Size([4, 6])\n')),
+    ('hfft2_of_a_number',
+     'torch.fft.hfft2(2.0)',
+     ('TypeError\n'
+      "fft_hfft2(): argument 'input' (position 1) must be Tensor, not float\n")),
+    ('removed_linalg_methods',
+     ('x = torch.ones(2, 2)\n'
+      "for f in ['eig', 'lstsq', 'solve', 'symeig']:\n"
+      '    try:\n'
+      "        getattr(x, f)(x) if f in ('lstsq', 'solve') else getattr(x, f)()\n"
+      '    except RuntimeError as e:\n'
+      '        print(f, str(e).splitlines()[0])'),
+     ('eig This function was deprecated since version 1.9 and is now removed. `torch.li'
+      'nalg.eig` returns complex tensors of dtype `cfloat` or `cdouble` rather than rea'
+      'l tensors mimicking complex tensors.\n'
+      'lstsq This function was deprecated since version 1.9 and is now removed. `torch.'
+      'lstsq` is deprecated in favor of `torch.linalg.lstsq`.\n'
+      'solve This function was deprecated since version 1.9 and is now removed. `torch.'
+      'solve` is deprecated in favor of `torch.linalg.solve`. `torch.linalg.solve` has '
+      'its arguments reversed and does not return the LU factorization.\n'
+      'symeig This function was deprecated since version 1.9 and is now removed. The de'
+      'fault behavior has changed from using the upper triangular portion of the matrix'
+      ' by default to using the lower triangular portion.\n')),
 ]
 
 CASES = [(name, guarded_program(code, SETUP), out) for name, code, out in _CASES]

@@ -22,7 +22,7 @@ from gradcli.ad.registry import RULES
 from gradcli.ad.state import nonleaf_grad
 from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import argcheck, arrays, devices, dtype_info, limits, pymethods, pysys
+from gradcli.interp import argcheck, arrays, devices, dtype_info, limits, pymethods, pysys, storage
 from gradcli.interp import custom_function as CF
 from gradcli.interp.classes import OBJECT_ATTR_METHODS, BoundGdMethod, InstanceValue
 from gradcli.interp.exceptions import CHAIN_ATTRIBUTES, ExceptionValue
@@ -197,6 +197,7 @@ TENSOR_METHODS: dict[str, Callable[..., Any]] = {
     "register_post_accumulate_grad_hook": H.register_post_accumulate_grad_hook,
     "is_inference": is_inference,
     "is_complex": lambda x: x.dtype.kind == "c",
+    "storage": storage.storage, "untyped_storage": storage.untyped_storage,
 }
 # PyTorch's argument checks first (interp/argcheck.py), where the method has a schema.
 TENSOR_METHODS = {name: argcheck.checked(f"Tensor.{name}", fn)
