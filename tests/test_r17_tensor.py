@@ -3,8 +3,9 @@ torch.Tensor's unbound methods, complex random draws (randn/rand/normal_/uniform
 view_as_real), memory formats (torch.channels_last & co. and every op taking
 memory_format=; the *_like creators keeping a dense input's layout), torch.stft /
 torch.istft, x.storage() / x.untyped_storage(), torch.fft's n-dim Hermitian transforms and
-the removed linalg methods' messages. The expected text is PyTorch's, as a literal; with
-torch installed the same program is also run under it."""
+the removed linalg methods' messages, x.dim_order(), x.resize, x.volatile and torch.sym_*.
+The expected text is PyTorch's, as a literal; with torch installed the same program is
+also run under it."""
 
 from __future__ import annotations
 
@@ -349,6 +350,116 @@ _CASES = [
       'symeig This function was deprecated since version 1.9 and is now removed. The de'
       'fault behavior has changed from using the upper triangular portion of the matrix'
       ' by default to using the lower triangular portion.\n')),
+    ('dim_order',
+     ('x = torch.randn(2, 3, 4, 5)\n'
+      'print(x.dim_order(), x.contiguous(memory_format=torch.channels_last).dim_order()'
+      ', torch.randn(3, 4).t().dim_order(), torch.randn(1, 3, 1, 1).dim_order())\n'
+      'print(torch.randn(2, 3)[:, ::2].dim_order(), torch.randn(2, 3).expand(4, 2, 3).d'
+      'im_order(), torch.randn(1, 3, 1, 1).contiguous(memory_format=torch.channels_last'
+      ').dim_order())\n'
+      'print(torch.randn(2, 3, 4).permute(2, 0, 1).dim_order(), torch.tensor(1.).dim_or'
+      'der(), torch.randn(4, 1).t().dim_order())'),
+     ('(0, 1, 2, 3) (0, 2, 3, 1) (1, 0) (0, 1, 2, 3)\n'
+      '(0, 1) (0, 1, 2) (0, 1, 2, 3)\n'
+      '(1, 2, 0) () (0, 1)\n')),
+    ('resize_volatile_sym',
+     ('import warnings\n'
+      "warnings.simplefilter('ignore')\n"
+      'print(torch.zeros(2).volatile, torch.arange(6.).resize(2, 3), torch.arange(4.).r'
+      'esize_as(torch.zeros(2, 2)), torch.randn(3, 4).t().resize(12).shape)\n'
+      'print(torch.sym_int(3.7), torch.sym_float(2), torch.sym_max(2, 5), torch.sym_min'
+      '(2, 5), torch.sym_not(True), torch.sym_sqrt(4), torch.sym_ite(True, 1, 2), torch'
+      '.sym_sum([1, 2, 3]))'),
+     ('False tensor([[0., 1., 2.],\n'
+      '        [3., 4., 5.]]) tensor([[0., 1.],\n'
+      '        [2., 3.]]) torch.Size([12])\n'
+      '3 2.0 5 2 False 2.0 1 6\n')),
+    ('resize_of_another_size',
+     ('import warnings\n'
+      "warnings.simplefilter('ignore')\n"
+      'torch.arange(4.).resize(2, 3)'),
+     ('RuntimeError\n'
+      'requested resize to 2x3 (6 elements in total), but the given tensor has a size o'
+      "f 4 (4 elements). autograd's resize can only change the shape of a given tensor,"
+      ' while preserving the number of elements. \n')),
+    ('like_creators_of_permuted_slices',
+     ('import random\n'
+      'random.seed(5)\n'
+      'for k in range(60):\n'
+      '    nd = random.randint(1, 5)\n'
+      '    shape = [random.choice([2, 3, 4, 5]) for _ in range(nd)]\n'
+      '    x = torch.zeros(*shape)\n'
+      '    perm = list(range(nd))\n'
+      '    random.shuffle(perm)\n'
+      '    x = x.permute(*perm)\n'
+      '    if random.random() < 0.5:\n'
+      '        d = random.randrange(nd)\n'
+      '        x = x.narrow(d, 0, 2) if random.random() < 0.5 else x.transpose(0, d)[::'
+      '2]\n'
+      '    if random.random() < 0.2 and x.ndim == 4:\n'
+      '        x = x.contiguous(memory_format=torch.channels_last)\n'
+      '    print(x.stride(), x.dim_order(), torch.zeros_like(x).stride(), torch.empty_l'
+      'ike(x, dtype=torch.int64).stride())'),
+     ('(15, 3, 1, 30, 120) (4, 3, 0, 1, 2) (6, 3, 1, 12, 48) (6, 3, 1, 12, 48)\n'
+      '(3, 1) (0, 1) (2, 1) (2, 1)\n'
+      '(1, 3) (1, 0) (1, 2) (1, 2)\n'
+      '(4, 1) (0, 1) (4, 1) (4, 1)\n'
+      '(3, 1) (0, 1) (2, 1) (2, 1)\n'
+      '(4, 16, 1) (1, 0, 2) (4, 16, 1) (4, 16, 1)\n'
+      '(1,) (0,) (1,) (1,)\n'
+      '(30, 1, 15, 3) (0, 2, 3, 1) (30, 1, 15, 3) (30, 1, 15, 3)\n'
+      '(10, 1, 5, 50) (3, 0, 2, 1) (10, 1, 5, 50) (10, 1, 5, 50)\n'
+      '(1,) (0,) (1,) (1,)\n'
+      '(1, 5, 20) (2, 1, 0) (1, 5, 20) (1, 5, 20)\n'
+      '(2,) (0,) (1,) (1,)\n'
+      '(1, 3, 12, 48, 192) (4, 3, 2, 1, 0) (1, 3, 12, 48, 192) (1, 3, 12, 48, 192)\n'
+      '(1,) (0,) (1,) (1,)\n'
+      '(96, 16, 4, 1) (0, 1, 2, 3) (96, 16, 4, 1) (96, 16, 4, 1)\n'
+      '(3, 1) (0, 1) (2, 1) (2, 1)\n'
+      '(45, 3, 15, 1) (0, 2, 1, 3) (30, 3, 15, 1) (30, 3, 15, 1)\n'
+      '(1,) (0,) (1,) (1,)\n'
+      '(8, 1) (0, 1) (4, 1) (4, 1)\n'
+      '(64, 4, 32, 1, 8) (0, 2, 4, 1, 3) (64, 4, 32, 1, 8) (64, 4, 32, 1, 8)\n'
+      '(6, 1, 2) (0, 2, 1) (6, 1, 2) (6, 1, 2)\n'
+      '(32, 4, 1) (0, 1, 2) (16, 4, 1) (16, 4, 1)\n'
+      '(1, 3, 9) (2, 1, 0) (1, 3, 9) (1, 3, 9)\n'
+      '(1,) (0,) (1,) (1,)\n'
+      '(9, 3, 1) (0, 1, 2) (9, 3, 1) (9, 3, 1)\n'
+      '(1, 5) (1, 0) (1, 2) (1, 2)\n'
+      '(1, 50, 25, 5) (1, 2, 3, 0) (1, 50, 25, 5) (1, 50, 25, 5)\n'
+      '(20, 1, 5) (0, 2, 1) (20, 1, 5) (20, 1, 5)\n'
+      '(64, 32, 4, 8, 1) (0, 1, 3, 2, 4) (64, 32, 4, 8, 1) (64, 32, 4, 8, 1)\n'
+      '(60, 1, 3, 15) (0, 3, 2, 1) (60, 1, 3, 15) (60, 1, 3, 15)\n'
+      '(8, 1) (0, 1) (8, 1) (8, 1)\n'
+      '(5, 1) (0, 1) (5, 1) (5, 1)\n'
+      '(48, 4, 16, 1) (0, 2, 1, 3) (32, 4, 16, 1) (32, 4, 16, 1)\n'
+      '(30, 1, 15, 3) (0, 2, 3, 1) (30, 1, 15, 3) (30, 1, 15, 3)\n'
+      '(6, 30, 90, 6, 1) (2, 1, 3, 0, 4) (3, 15, 45, 3, 1) (3, 15, 45, 3, 1)\n'
+      '(96, 48, 4, 16, 1) (0, 1, 3, 2, 4) (96, 48, 4, 16, 1) (96, 48, 4, 16, 1)\n'
+      '(1, 2, 6) (2, 1, 0) (1, 2, 6) (1, 2, 6)\n'
+      '(2,) (0,) (1,) (1,)\n'
+      '(2, 75, 15, 3) (1, 2, 3, 0) (1, 50, 10, 2) (1, 50, 10, 2)\n'
+      '(1, 3, 12) (2, 1, 0) (1, 3, 12) (1, 3, 12)\n'
+      '(4, 1, 10) (2, 0, 1) (2, 1, 6) (2, 1, 6)\n'
+      '(1,) (0,) (1,) (1,)\n'
+      '(20, 1, 10, 5) (0, 2, 3, 1) (20, 1, 10, 5) (20, 1, 10, 5)\n'
+      '(3, 9, 1) (1, 0, 2) (3, 6, 1) (3, 6, 1)\n'
+      '(2, 16, 8, 80, 1) (3, 1, 2, 0, 4) (2, 16, 8, 80, 1) (2, 16, 8, 80, 1)\n'
+      '(100, 1, 20, 4) (0, 2, 3, 1) (100, 1, 20, 4) (100, 1, 20, 4)\n'
+      '(1, 12, 3) (1, 2, 0) (1, 12, 3) (1, 12, 3)\n'
+      '(12, 1, 4) (0, 2, 1) (8, 1, 4) (8, 1, 4)\n'
+      '(60, 15, 30, 1, 3) (0, 2, 1, 4, 3) (24, 6, 12, 1, 3) (24, 6, 12, 1, 3)\n'
+      '(1,) (0,) (1,) (1,)\n'
+      '(2, 1) (0, 1) (2, 1) (2, 1)\n'
+      '(96, 4, 192, 16, 1) (2, 0, 3, 1, 4) (48, 4, 96, 16, 1) (48, 4, 96, 16, 1)\n'
+      '(24, 1, 6, 2) (0, 2, 3, 1) (24, 1, 6, 2) (24, 1, 6, 2)\n'
+      '(20, 1, 4, 2) (0, 2, 3, 1) (20, 1, 4, 2) (20, 1, 4, 2)\n'
+      '(4, 1) (0, 1) (4, 1) (4, 1)\n'
+      '(12, 4, 1, 96, 48) (3, 4, 0, 1, 2) (6, 2, 1, 48, 24) (6, 2, 1, 48, 24)\n'
+      '(1,) (0,) (1,) (1,)\n'
+      '(3, 1, 9) (2, 0, 1) (3, 1, 9) (3, 1, 9)\n'
+      '(1,) (0,) (1,) (1,)\n'
+      '(1, 20, 4) (1, 2, 0) (1, 20, 4) (1, 20, 4)\n')),
 ]
 
 CASES = [(name, guarded_program(code, SETUP), out) for name, code, out in _CASES]

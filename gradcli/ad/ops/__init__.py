@@ -44,6 +44,7 @@ from gradcli.ad.ops import (  # noqa: F401  (modules that only declare their spe
     spectral,
     spellings10,
     spellings16,
+    spellings17,
     statistics,
     tensor_extras,
     tensor_math,
@@ -364,3 +365,4 @@ tensor_extras.register_aliases()
 spellings10.register()
 spellings16.register()
 memory_format.register()
+spellings17.register()

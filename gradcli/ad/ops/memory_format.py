@@ -76,14 +76,52 @@ def laid_out(a: np.ndarray, fmt: MemoryFormat) -> np.ndarray:
 
 
 def _empty_like(a: np.ndarray, dtype: np.dtype) -> np.ndarray:
-    """Uninitialised memory for a tensor like `a` (preserve_format's layout)."""
-    return np.empty_like(a, dtype=dtype, order="K" if _dense(a) else "C")
+    """Uninitialised memory for a tensor like `a` (preserve_format's layout): a's own
+    strides when a is dense, else dense ones in the order of a's (c10's
+    infer_dense_strides)."""
+    steps = [s // a.itemsize for s in a.strides]
+    if not _dense(a):
+        steps = _dense_steps(a.shape, steps)
+    buffer = np.empty(a.size, dtype)
+    return np.lib.stride_tricks.as_strided(
+        buffer, a.shape, [s * buffer.itemsize for s in steps])
+
+
+def _dense_steps(shape: tuple[int, ...], steps: list[int]) -> list[int]:
+    """c10's infer_dense_strides: the dims sorted by stride (innermost first; a smaller
+    size first on a tie, 0 strides where they are), then dense strides in that order."""
+    perm = list(reversed(range(len(shape))))
+
+    def should_swap(d0: int, d1: int) -> int:
+        if steps[d0] == 0 or steps[d1] == 0:
+            return 0
+        if steps[d0] != steps[d1]:
+            return -1 if steps[d0] < steps[d1] else 1
+        return 1 if shape[d0] > shape[d1] else 0
+
+    for i in range(1, len(shape)):
+        j = i
+        for k in reversed(range(i)):
+            c = should_swap(perm[k], perm[j])
+            if c > 0:
+                perm[k], perm[j] = perm[j], perm[k]
+                j = k
+            elif c < 0:
+                break
+    out, step = [0] * len(shape), 1
+    for d in perm:
+        out[d] = step
+        if shape[d] > 1:
+            step *= shape[d]
+    return out
 
 
 def _dense(a: np.ndarray) -> bool:
     """Whether `a`'s elements fill a block of memory without gaps or overlaps (PyTorch's
     is_non_overlapping_and_dense), so that a copy can keep its strides."""
-    steps = sorted((abs(s), n) for s, n in zip(a.strides, a.shape, strict=True) if n != 1)
+    if any(s < 0 for s in a.strides):
+        return False
+    steps = sorted((s, n) for s, n in zip(a.strides, a.shape, strict=True) if n != 1)
     expected = a.itemsize
     for step, n in steps:
         if step != expected:
@@ -148,7 +186,8 @@ def with_format(op: str, made: Tensor, like: np.ndarray | None, memory_format: A
     default) takes `like`'s layout; None for `like` means row-major."""
     fmt = _format(op, memory_format)
     if fmt is PRESERVE:
-        if like is None or like.flags.c_contiguous:
+        if like is None or [s // like.itemsize for s in like.strides] == [
+                s // made.array.itemsize for s in made.array.strides]:
             return made
         out = _empty_like(like, made.array.dtype)
         out[...] = made.array
