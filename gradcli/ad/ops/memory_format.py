@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad.graph import Tensor
-from gradcli.ad.ops import layout
+from gradcli.ad.ops import layout, shape
 from gradcli.ad.ops.devices import torch_error
 from gradcli.ad.ops.surface import SURFACE
 from gradcli.ad.record import apply
@@ -87,19 +87,12 @@ def _empty_like(a: np.ndarray, dtype: np.dtype) -> np.ndarray:
         buffer, a.shape, [s * buffer.itemsize for s in steps])
 
 
-def _dense_steps(shape: tuple[int, ...], steps: list[int]) -> list[int]:
-    """c10's infer_dense_strides: the dims sorted by stride (innermost first; a smaller
-    size first on a tie, 0 strides where they are), then dense strides in that order."""
-    perm = list(reversed(range(len(shape))))
-
-    def should_swap(d0: int, d1: int) -> int:
-        if steps[d0] == 0 or steps[d1] == 0:
-            return 0
-        if steps[d0] != steps[d1]:
-            return -1 if steps[d0] < steps[d1] else 1
-        return 1 if shape[d0] > shape[d1] else 0
-
-    for i in range(1, len(shape)):
+def sorted_dims(ndim: int, should_swap: Any) -> list[int]:
+    """The dims from innermost to outermost: PyTorch's insertion sort (TensorIterator's
+    reorder_dimensions) from the reversed order, where should_swap(a, b) > 0 puts b
+    before a, < 0 stops, and 0 (ambiguous) looks further."""
+    perm = list(reversed(range(ndim)))
+    for i in range(1, ndim):
         j = i
         for k in reversed(range(i)):
             c = should_swap(perm[k], perm[j])
@@ -108,11 +101,25 @@ def _dense_steps(shape: tuple[int, ...], steps: list[int]) -> list[int]:
                 j = k
             elif c < 0:
                 break
-    out, step = [0] * len(shape), 1
+    return perm
+
+
+def _dense_steps(sizes: tuple[int, ...], steps: list[int]) -> list[int]:
+    """c10's infer_dense_strides: the dims sorted by stride (innermost first; a smaller
+    size first on a tie, 0 strides where they are), then dense strides in that order."""
+    def should_swap(d0: int, d1: int) -> int:
+        if steps[d0] == 0 or steps[d1] == 0:
+            return 0
+        if steps[d0] != steps[d1]:
+            return -1 if steps[d0] < steps[d1] else 1
+        return 1 if sizes[d0] > sizes[d1] else 0
+
+    perm = sorted_dims(len(sizes), should_swap)
+    out, step = [0] * len(sizes), 1
     for d in perm:
         out[d] = step
-        if shape[d] > 1:
-            step *= shape[d]
+        if sizes[d] > 1:
+            step *= sizes[d]
     return out
 
 
@@ -165,6 +172,8 @@ def contiguous(input: Tensor, memory_format: Any = None) -> Tensor:
     """x itself when already laid out as asked (row-major by default), else a copy that
     stays in the graph."""
     fmt = CONTIGUOUS if memory_format is None else _format("contiguous", memory_format)
+    if fmt is CONTIGUOUS:
+        return shape.contiguous(input)
     if is_contiguous(input, fmt):
         return input
     if fmt is PRESERVE:

@@ -11,6 +11,7 @@ from typing import Any
 from gradcli.ad.graph import Tensor
 from gradcli.ad.ops import layout
 from gradcli.ad.ops import tensor_extras as TX
+from gradcli.ad.ops.memory_format import CHANNELS_LAST, CONTIGUOUS, is_laid_out, sorted_dims
 from gradcli.ad.ops.surface import SURFACE, expose
 from gradcli.ad.state import warn
 from gradcli.errors import GdRuntimeError
@@ -20,8 +21,6 @@ def dim_order(self: Tensor, *, ambiguity_check: Any = False) -> tuple[int, ...]:
     """The dims from outermost to innermost in memory (torch._prims_common's order): a
     contiguous tensor's in order, a channels-last one's (0, 2, ..., 1), else an insertion
     sort of the dims by stride (a larger size first on a tie; 0 strides keep their order)."""
-    from gradcli.ad.ops.memory_format import CHANNELS_LAST, CONTIGUOUS, is_laid_out
-
     strides, shape = layout.strides(self), self.shape
     if self.ndim < 2:
         return tuple(range(self.ndim))
@@ -36,17 +35,7 @@ def dim_order(self: Tensor, *, ambiguity_check: Any = False) -> tuple[int, ...]:
             return 0 if shape[b] >= shape[a] else 1
         return -1 if strides[b] >= strides[a] else 1
 
-    perm = list(reversed(range(self.ndim)))
-    for i in range(1, self.ndim):
-        j = i
-        for k in reversed(range(i)):
-            c = should_swap(perm[k], perm[j])
-            if c > 0:
-                perm[k], perm[j] = perm[j], perm[k]
-                j = k
-            elif c < 0:
-                break
-    return tuple(reversed(perm))
+    return tuple(reversed(sorted_dims(self.ndim, should_swap)))
 
 
 def resize(self: Tensor, *sizes: Any) -> Tensor:
