@@ -3,9 +3,9 @@ torch.Tensor's unbound methods, complex random draws (randn/rand/normal_/uniform
 view_as_real), memory formats (torch.channels_last & co. and every op taking
 memory_format=; the *_like creators keeping a dense input's layout), torch.stft /
 torch.istft, x.storage() / x.untyped_storage(), torch.fft's n-dim Hermitian transforms and
-the removed linalg methods' messages, x.dim_order(), x.resize, x.volatile and torch.sym_*.
-The expected text is PyTorch's, as a literal; with torch installed the same program is
-also run under it."""
+the removed linalg methods' messages, x.dim_order(), x.resize, x.volatile, x.cfloat() and
+torch.sym_*. The expected text is PyTorch's, as a literal; with torch installed the same
+program is also run under it."""
 
 from __future__ import annotations
 
@@ -460,6 +460,11 @@ _CASES = [
       '(3, 1, 9) (2, 0, 1) (3, 1, 9) (3, 1, 9)\n'
       '(1,) (0,) (1,) (1,)\n'
       '(1, 20, 4) (1, 2, 0) (1, 20, 4) (1, 20, 4)\n')),
+    ('cfloat_cdouble',
+     ('print(torch.tensor([1., 2.]).cfloat(), torch.tensor([1, 2]).cdouble(), torch.ten'
+      'sor([1., 2.], dtype=torch.float64).cfloat().dtype, torch.randn(2).cdouble())'),
+     ('tensor([1.+0.j, 2.+0.j]) tensor([1.+0.j, 2.+0.j], dtype=torch.complex128) torch.'
+      'complex64 tensor([ 1.5410+0.j, -0.2934+0.j], dtype=torch.complex128)\n')),
 ]
 
 CASES = [(name, guarded_program(code, SETUP), out) for name, code, out in _CASES]

@@ -1,16 +1,19 @@
 """Round 17's PyTorch 2.13 spellings of things gd has: x.dim_order() (the dims from
 outermost to innermost in memory, as torch._prims_common orders them), the deprecated
-non-inplace x.resize / x.resize_as, x.volatile (always False, with PyTorch's warning) and
-the symbolic-shape helpers torch.sym_int & co. on plain Python numbers."""
+non-inplace x.resize / x.resize_as, x.volatile (always False, with PyTorch's warning),
+x.cfloat() / x.cdouble() and the symbolic-shape helpers torch.sym_int & co. on plain
+Python numbers."""
 
 from __future__ import annotations
 
 import math
 from typing import Any
 
+from gradcli.ad import dtypes
 from gradcli.ad.graph import Tensor
 from gradcli.ad.ops import layout
 from gradcli.ad.ops import tensor_extras as TX
+from gradcli.ad.ops.elementwise import to
 from gradcli.ad.ops.memory_format import CHANNELS_LAST, CONTIGUOUS, is_laid_out, sorted_dims
 from gradcli.ad.ops.surface import SURFACE, expose
 from gradcli.ad.state import warn
@@ -119,6 +122,16 @@ def sym_sum(args: Any) -> Any:
     return total
 
 
+def cfloat(self: Tensor) -> Tensor:
+    """x.cfloat(): x as complex64 (x.to(torch.cfloat))."""
+    return to(self, dtypes.complex64)
+
+
+def cdouble(self: Tensor) -> Tensor:
+    """x.cdouble(): x as complex128 (x.to(torch.cdouble))."""
+    return to(self, dtypes.complex128)
+
+
 def register() -> None:
     """Declare the spellings (after the families they build on)."""
     if "Tensor.dim_order" in SURFACE:
@@ -126,6 +139,8 @@ def register() -> None:
     expose(dim_order, "Tensor.dim_order", family="shape")
     expose(resize, "Tensor.resize", family="shape")
     expose(resize_as, "Tensor.resize_as", family="shape")
+    expose(cfloat, "Tensor.cfloat", family="creation")
+    expose(cdouble, "Tensor.cdouble", family="creation")
     for fn in (sym_int, sym_float, sym_max, sym_min, sym_not, sym_sqrt, sym_ite, sym_sum):
         expose(fn, f"torch.{fn.__name__}", family="creation")
     TX.PROPERTIES["volatile"] = _volatile
