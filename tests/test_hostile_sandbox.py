@@ -258,6 +258,10 @@ VALUES: list[tuple[str, str]] = [
     (SINGLEDISPATCH, "sd"), (SINGLEDISPATCH, "sd.register"), (SINGLEDISPATCH, "sd.registry"),
     (SINGLEDISPATCH, "SM().f"),
     (DESCRIPTOR, "Own().d"), (DESCRIPTOR, "Own.d"),
+    # round 17: memory formats, torch.Tensor's unbound methods, a legacy tensor type
+    ("", "torch.channels_last"), ("", "torch.preserve_format"), ("", "torch.Tensor.add"),
+    ("", "torch.FloatTensor"), ("", "ones(2).storage()"), ("", "ones(2).untyped_storage()"),
+    ("", "ones(2).storage().size"),
 ]
 DUNDERS = ["__class__", "__dict__", "__globals__", "__builtins__", "__subclasses__",
            "__init__", "__reduce_ex__", "__getattribute__", "__code__", "__closure__",
@@ -311,6 +315,7 @@ def test_no_dunder_or_internal_attribute_of_any_value(setup: str, expr: str) -> 
              "torch.compile", "torch.compile(mode='max-autotune')", "torch.jit.script",
              "torch.autograd.graph.saved_tensors_hooks", "torch.autograd.graph",
              "cmath", "cmath.sqrt", "sd.register", "SM().f",
+             "torch.Tensor.add", "torch.FloatTensor",
              *GD_FUNCTIONS)
     attrs = [a for a in DUNDERS + INTERNALS if not (a == "__name__" and expr in named)
              and not (expr in ("'text'", "str") and a in STR_METHODS)
@@ -450,9 +455,11 @@ ISOLATED: list[tuple[str, str, str]] = [
     ("tensor-array", "x = ones(2)\nx.array", r"'Tensor' object has no attribute 'array'"),
     ("tensor-array-iface", "ones(2).__array_interface__", r"not accessible"),
     ("tensor-numpy-array", "ones(2).numpy().array", r"has no attribute 'array'"),
-    ("tensor-storage", "ones(2).storage()", r"'Tensor.storage' is not supported by gradcli"),
-    ("tensor-untyped", "ones(2).untyped_storage()",
-     r"'Tensor.untyped_storage' is not supported by gradcli"),
+    ("tensor-storage", "ones(2).untyped_storage().array",
+     r"'UntypedStorage' object has no attribute 'array'"),
+    ("tensor-untyped", "ones(2).untyped_storage()._cdata", r"not accessible"),
+    ("tensor-storage-set", "s = ones(2).untyped_storage()\ns.ptr = 1",
+     r"has no attribute 'ptr'"),
     ("tensor-hook", "x = ones(2, requires_grad=True)\n"
      "x.register_hook(lambda g: g.__class__)\n(x * 2).sum().backward()",
      r"attribute '__class__' is not accessible in gd"),

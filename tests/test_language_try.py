@@ -31,10 +31,10 @@ def run_program(program: str) -> tuple[int, str, str | None, str]:
     ("torch.sparse.mm(x, x)", "'torch.sparse' is not supported by gradcli"),
     ("torch.nn.SyncBatchNorm(2)", "'torch.nn.SyncBatchNorm' is not supported by gradcli"),
     ("torch.optim.SparseAdam([x])", "'torch.optim.SparseAdam' is not supported by gradcli"),
-    ("torch.stft(x, 4)", "'torch.stft' is not supported by gradcli"),
+    ("torch.sparse_coo_tensor(x, x)", "'torch.sparse_coo_tensor' is not supported by gradcli"),
     ("torch.distributions.VonMises(0.0, 1.0)",
      "'torch.distributions.VonMises' is not supported by gradcli"),
-    ("x.stft(4)", "'Tensor.stft' is not supported by gradcli"),
+    ("x.to_sparse()", "'Tensor.to_sparse' is not supported by gradcli"),
     ("torch.linalg.ldl_factor(x)", "'torch.linalg.ldl_factor' is not supported by gradcli"),
     ("torch.nn.utils.parametrizations.orthogonal(x)",
      "'torch.nn.utils.parametrizations.orthogonal' is not supported by gradcli"),
@@ -50,7 +50,8 @@ def test_a_pytorch_name_gd_lacks_is_not_supported(expr: str, message: str) -> No
     ("import torch.ao.quantization as q", "'torch.ao' is not supported by gradcli"),
     ("from torch.nn import SyncBatchNorm",
      "'torch.nn.SyncBatchNorm' is not supported by gradcli"),
-    ("from torch import stft", "'torch.stft' is not supported by gradcli"),
+    ("from torch import sparse_coo_tensor",
+     "'torch.sparse_coo_tensor' is not supported by gradcli"),
 ])
 def test_importing_a_pytorch_name_gd_lacks_is_not_supported(line: str, message: str) -> None:
     code, got, hint, _ = run_program(line + "\n")
@@ -177,7 +178,7 @@ def test_uncaught_and_misused_exceptions_are_errors(program: str, message: str) 
 LIMITED = [
     "while True:\n        pass",                       # the step limit
     "r(0)",                                            # the recursion limit
-    "torch.stft(torch.ones(8), 4)",                    # a gd refusal, not a PyTorch error
+    "torch.ones(2).to_sparse()",                       # a gd refusal, not a PyTorch error
 ]
 
 

@@ -105,13 +105,13 @@ SUPPORTED = [
     "torch.nn.TransformerDecoderLayer", "torch.nn.TransformerDecoder", "torch.nn.RMSNorm",
     "torch.nn.LazyLinear", "torch.nn.attention.sdpa_kernel",
     "torch.nn.functional.interpolate", "torch.nn.functional.unfold",
+    "torch.stft", "torch.istft", "torch.channels_last",
 ]
 
-# Out of scope (README "Not in gradcli": stft,
-# random sampling beyond the tutorials'). torch.softshrink does
-# not exist in PyTorch (only F.softshrink): gd has no such name either.
+# torch.softshrink does not exist in PyTorch (only F.softshrink): gd has no such name
+# either.
 NOT_YET = [
-    "torch.softshrink", "torch.stft",
+    "torch.softshrink",
 ]
 
 

@@ -101,6 +101,15 @@ def _check_dtype(dtype: str) -> np.dtype:
     return np.dtype(dtype)
 
 
+#: A complex dtype's draws are its real dtype's over view_as_real (real, imag pairs).
+_COMPLEX_PARTS = {"complex64": "float32", "complex128": "float64"}
+
+
+def _as_complex(pairs: np.ndarray, dtype: str) -> np.ndarray:
+    """Draws of shape (*shape, 2) read as (real, imag) pairs."""
+    return np.ascontiguousarray(pairs).view(dtype)[..., 0]
+
+
 def _half(a: np.ndarray, dt: np.dtype) -> np.ndarray:
     """float16's draws: the float32 ones (PyTorch's kernels compute in float), rounded."""
     return a.astype(np.float32).astype(np.float16) if dt == np.float16 else a
@@ -425,6 +434,8 @@ class Generator:
 
     def rand(self, shape: tuple[int, ...], dtype: str = "float32") -> np.ndarray:
         """`torch.rand(*shape, dtype=dtype)`: uniform on [0, 1)."""
+        if dtype in _COMPLEX_PARTS:
+            return _as_complex(self.rand((*shape, 2), _COMPLEX_PARTS[dtype]), dtype)
         dt = _check_dtype(dtype)
         n = _numel(shape)
         u = self._uniform64(n) if dt == np.float64 else self._uniform32(n)
@@ -434,6 +445,9 @@ class Generator:
         self, low: float, high: float, shape: tuple[int, ...], dtype: str = "float32"
     ) -> np.ndarray:
         """`torch.empty(*shape, dtype=dtype).uniform_(low, high)`."""
+        if dtype in _COMPLEX_PARTS:
+            return _as_complex(self.uniform(low, high, (*shape, 2), _COMPLEX_PARTS[dtype]),
+                               dtype)
         dt = _check_dtype(dtype)
         if not low <= high:
             raise GdRuntimeError(
@@ -454,6 +468,9 @@ class Generator:
         self, mean: float, std: float, shape: tuple[int, ...], dtype: str = "float32"
     ) -> np.ndarray:
         """`torch.normal(mean, std, size=shape, dtype=dtype)` (`Tensor.normal_`)."""
+        if dtype in _COMPLEX_PARTS:  # each part has half the variance (ATen's normal_impl_)
+            return _as_complex(self.normal(mean, std / math.sqrt(2), (*shape, 2),
+                                           _COMPLEX_PARTS[dtype]), dtype)
         dt = _check_dtype(dtype)
         if not std >= 0.0:
             raise GdRuntimeError(f"normal expects std >= 0.0, but found std {std:g}")

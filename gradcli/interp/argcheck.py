@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad.ops.creation import torch_error
+from gradcli.ad.ops.memory_format import MemoryFormat
 from gradcli.ad.rng import Generator
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdRuntimeError
@@ -172,7 +173,9 @@ def _fits(p: Param, v: Any, argnum: int, numbers: bool) -> bool:
         return p.size > 0 and _is_number(v)
     if kind == "DeviceIndex":
         return _is_long(v)
-    return False  # Layout, MemoryFormat, Dimname(List), Storage: no gd value is one
+    if kind == "MemoryFormat":
+        return t is MemoryFormat
+    return False  # Layout, Dimname(List), Storage: no gd value is one
 
 
 class Param:

@@ -16,12 +16,13 @@ from gradcli.ad.graph import is_inference, stale_view, view_base
 from gradcli.ad.kernels.messages import scalar_name
 from gradcli.ad.multi_hooks import MultiHandle
 from gradcli.ad.ops import layout
+from gradcli.ad.ops.devices import torch_error
 from gradcli.ad.record import current_grad_fn
 from gradcli.ad.registry import RULES
 from gradcli.ad.state import nonleaf_grad
 from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import argcheck, arrays, devices, dtype_info, limits, pymethods, pysys
+from gradcli.interp import argcheck, arrays, devices, dtype_info, limits, pymethods, pysys, storage
 from gradcli.interp import custom_function as CF
 from gradcli.interp.classes import OBJECT_ATTR_METHODS, BoundGdMethod, InstanceValue
 from gradcli.interp.exceptions import CHAIN_ATTRIBUTES, ExceptionValue
@@ -196,6 +197,7 @@ TENSOR_METHODS: dict[str, Callable[..., Any]] = {
     "register_post_accumulate_grad_hook": H.register_post_accumulate_grad_hook,
     "is_inference": is_inference,
     "is_complex": lambda x: x.dtype.kind == "c",
+    "storage": storage.storage, "untyped_storage": storage.untyped_storage,
 }
 # PyTorch's argument checks first (interp/argcheck.py), where the method has a schema.
 TENSOR_METHODS = {name: argcheck.checked(f"Tensor.{name}", fn)
@@ -415,6 +417,8 @@ def get_attribute(obj: Any, name: str) -> Any:
         found = pymethods.type_attribute(obj.name, name)
         if found is not pymethods.MISSING:
             return found
+    elif isinstance(obj, Builtin) and obj.name == "torch.Tensor" and name in TENSOR_METHODS:
+        return Builtin(f"torch.Tensor.{name}", _unbound_tensor_method(name))  # (x, 1)
     elif hasattr(t, "gd_attribute"):  # a value kind with its own table (nn_lazy's)
         return t.gd_attribute(obj, name)
     if t is Tensor:
@@ -425,6 +429,23 @@ def get_attribute(obj: Any, name: str) -> Any:
         return obj.get_attr(name)
     raise GdRuntimeError(f"'{type_name(obj)}' object has no attribute '{name}'",
                          hint=did_you_mean(name, _names_of(obj)))
+
+
+def _unbound_tensor_method(name: str) -> Callable[..., Any]:
+    """torch.Tensor.NAME as a function of its tensor, with PyTorch's errors for a call
+    without one."""
+    fn = TENSOR_METHODS[name]
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        if not args:
+            raise torch_error(f"unbound method TensorBase.{name}() needs an argument",
+                              "TypeError")
+        if type(args[0]) is not Tensor:
+            raise torch_error(f"descriptor '{name}' for 'torch._C.TensorBase' objects "
+                              f"doesn't apply to a '{type_name(args[0])}' object", "TypeError")
+        return fn(*args, **kwargs)
+
+    return call
 
 
 SUPPORTED_HINT = "what gd supports is listed in README.md, section 'Values and built-ins'"

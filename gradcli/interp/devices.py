@@ -15,6 +15,7 @@ from typing import Any
 from gradcli.ad import dtypes, ops
 from gradcli.ad.identity import object_repr
 from gradcli.ad.kernels.messages import c_type_name
+from gradcli.ad.ops import memory_format as MF
 from gradcli.ad.ops.devices import check_device, device_kind, parse_device, torch_error
 from gradcli.ad.rng import Generator
 from gradcli.ad.state import warn
@@ -137,6 +138,11 @@ class LegacyType(Builtin):
             return ops.tensor(args[0].value.astype(self.dtype))
         return ops.zeros(*(args or (0,)), dtype=self.dtype)
 
+    def instance_check(self, x: Any) -> bool:
+        """isinstance(x, torch.FloatTensor): a tensor of this dtype (PyTorch's legacy
+        types test the dtype)."""
+        return type(x) is Tensor and x.array.dtype == self.dtype
+
     def __repr__(self) -> str:
         return f"<class '{self.name}'>"
 
@@ -209,8 +215,13 @@ def tensor_type(x: Tensor, dtype: Any = None, non_blocking: bool = False) -> Any
 
 
 def tensor_to(x: Tensor, *args: Any, dtype: Any = None, device: Any = None,
-              non_blocking: bool = False, copy: bool = False, **_: Any) -> Tensor:
-    """x.to(device), x.to(dtype), x.to(device, dtype), x.to(other), x.to('cpu')."""
+              non_blocking: bool = False, copy: bool = False, memory_format: Any = None,
+              **_: Any) -> Tensor:
+    """x.to(device), x.to(dtype), x.to(device, dtype), x.to(other), x.to('cpu'), each
+    with memory_format= (a copy in that layout unless x has it)."""
+    if memory_format is not None:
+        out = tensor_to(x, *args, dtype=dtype, device=device, copy=copy)
+        return MF.to_format(x, out, memory_format)
     rest = list(args)
     if rest and type(rest[0]) is Tensor:
         dtype = rest.pop(0).dtype
@@ -325,7 +336,7 @@ TORCH_MEMBERS: dict[str, Any] = {
     "cuda": CUDA, "backends": BACKENDS, "accelerator": ACCELERATOR,
     "set_default_tensor_type": Builtin("torch.set_default_tensor_type",
                                        _set_default_tensor_type),
-    **LEGACY_TYPES,
+    **LEGACY_TYPES, **MF.FORMATS,
 }
 AUTOGRAD_MEMBERS: dict[str, Any] = {"Variable": Builtin("torch.autograd.Variable", variable)}
 MODULES = {"torch.cuda": CUDA, "torch.backends": BACKENDS, "torch.backends.mps": MPS,

@@ -19,6 +19,7 @@ import numpy as np
 
 from gradcli.ad import ops
 from gradcli.ad.graph import is_parameter
+from gradcli.ad.ops.memory_format import MemoryFormat
 from gradcli.ad.state import SCALAR_OF_REQUIRES_GRAD, grad_mode, inference_mode, warn
 from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdRuntimeError
@@ -391,7 +392,7 @@ _OTHER_TYPES: dict[type, str] = {
     type({}.keys()): "dict_keys", type({}.values()): "dict_values",
     type({}.items()): "dict_items", collections.Counter: "collections.Counter",
     collections.deque: "collections.deque", collections.defaultdict: "collections.defaultdict",
-    classes.BoundGdMethod: "method",
+    classes.BoundGdMethod: "method", MemoryFormat: "torch.memory_format",
 }
 
 

@@ -27,6 +27,7 @@ from gradcli.ad.ops import (  # noqa: F401  (modules that only declare their spe
     losses_torch,
     lu,
     math,
+    memory_format,
     nn_extra,
     per_element,
     pointwise,
@@ -40,8 +41,10 @@ from gradcli.ad.ops import (  # noqa: F401  (modules that only declare their spe
     spatial_norm,
     special,
     special_polys,
+    spectral,
     spellings10,
     spellings16,
+    spellings17,
     statistics,
     tensor_extras,
     tensor_math,
@@ -361,3 +364,5 @@ __all__ = [
 tensor_extras.register_aliases()
 spellings10.register()
 spellings16.register()
+memory_format.register()
+spellings17.register()

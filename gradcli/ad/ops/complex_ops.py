@@ -264,6 +264,17 @@ def _ifft(x: np.ndarray, n: int | None = None, axis: int = -1, norm: str = "back
     return np.fft.ifft(x, n=n, axis=axis, norm=norm)
 
 
+def _hfftn(x: np.ndarray, s: Any = None, axes: Any = None, norm: str = "backward") -> Any:
+    """The n-dim transform of a Hermitian-symmetric signal's half: irfftn of the conjugate
+    with the opposite normalization (PyTorch's and numpy's hfft, in n dims)."""
+    return np.fft.irfftn(np.conj(x), s=s, axes=axes, norm=_CONJ_NORM[norm])
+
+
+def _ihfftn(x: np.ndarray, s: Any = None, axes: Any = None, norm: str = "backward") -> Any:
+    """hfftn undone: the conjugate of rfftn with the opposite normalization."""
+    return np.conj(np.fft.rfftn(x, s=s, axes=axes, norm=_CONJ_NORM[norm]))
+
+
 FFT: dict[str, Any] = {
     "fft": _one("fft", _fft),
     "ifft": _one("ifft", _ifft),
@@ -279,6 +290,10 @@ FFT: dict[str, Any] = {
     "ifftn": _many("ifftn", np.fft.ifftn, None),
     "rfftn": _many("rfftn", np.fft.rfftn, None, real_only=True),
     "irfftn": _many("irfftn", np.fft.irfftn, None, real_out=True),
+    "hfft2": _many("hfft2", _hfftn, (-2, -1), real_out=True),
+    "ihfft2": _many("ihfft2", _ihfftn, (-2, -1), real_only=True),
+    "hfftn": _many("hfftn", _hfftn, None, real_out=True),
+    "ihfftn": _many("ihfftn", _ihfftn, None, real_only=True),
 }
 
 

@@ -632,7 +632,7 @@ _KERNEL_TYPE = {"int64": "Long", "bool": "Bool"}
 
 def _float_creation(dtype: Any, kernel: str) -> str:
     dt = _creation_dtype(dtype)
-    if dt.kind != "f":
+    if dt.kind not in "fc":  # complex: real draws over its (real, imag) pairs
         name = dtypes.name_of(dt)
         raise torch_error(f'"{kernel}" not implemented for \'{_KERNEL_TYPE.get(name, name)}\'',
                           "NotImplementedError")
@@ -690,6 +690,9 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Any 
 def randint_values(g: Generator, low: int, high: int, shape: tuple[int, ...],
                    dt: np.dtype) -> np.ndarray:
     """randint's draws in [low, high) (PyTorch's bounds check for bool)."""
+    if dt.kind == "c":
+        raise GdRuntimeError("check_random_bounds handles only integral, floating-point and "
+                             "boolean types")
     if dt == dtypes.boolean and low < high:
         if low < 0:
             raise GdRuntimeError("from is out of bounds for bool")

@@ -342,3 +342,5 @@ def matrix_rank(input: Any, tol: Any = None, symmetric: bool = False, *,
 
 for _fn in (solve, lstsq, symeig, eig, matrix_rank):
     expose(_fn, f"torch.{_fn.__name__}", family="linalg")
+for _fn in (solve, lstsq, symeig, eig):  # the methods are still there, raising the same
+    expose(_fn, f"Tensor.{_fn.__name__}", family="linalg")

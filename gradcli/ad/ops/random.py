@@ -43,8 +43,8 @@ def _type_name(x: Tensor) -> str:
     return _TORCH_TYPE.get(dtypes.name_of(x.array.dtype), dtypes.name_of(x.array.dtype))
 
 
-def _need_float(x: Tensor, kernel: str) -> None:
-    if x.array.dtype.kind != "f":
+def _need_float(x: Tensor, kernel: str, kinds: str = "f") -> None:
+    if x.array.dtype.kind not in kinds:
         raise torch_error(f'"{kernel}" not implemented for \'{_type_name(x)}\'',
                           "NotImplementedError")
 
@@ -64,7 +64,7 @@ def _fdtype(x: Tensor) -> str:
 def uniform_(self: Tensor, from_: Any = 0.0, to: Any = 1.0, *,
              generator: Generator | None = None) -> Tensor:
     """Fill with uniform values in [from, to)."""
-    _need_float(self, "check_uniform_bounds")
+    _need_float(self, "check_uniform_bounds", "fc")
     lo, hi = float(_num(from_)), float(_num(to))
     if not lo <= hi:
         raise GdRuntimeError("uniform_ expects to return a [from, to) range, but found "
@@ -81,7 +81,7 @@ def _g(v: Any) -> str:
 def normal_(self: Tensor, mean: Any = 0.0, std: Any = 1.0, *,
             generator: Generator | None = None) -> Tensor:
     """Fill with normal values."""
-    _need_float(self, "normal_kernel_cpu")
+    _need_float(self, "normal_kernel_cpu", "fc")
     if not float(_num(std)) >= 0.0:
         raise GdRuntimeError(f"normal expects std >= 0.0, but found std {_g(std)}")
     return _fill(self, gen_of(generator).normal(float(_num(mean)), float(_num(std)),
