@@ -863,6 +863,16 @@ def _exact_value(draw: Draw, name: str) -> Case:
                      "name": "NativeBatchNormBackwardBackward0"}
 
 
+@case("upsample_linear", "upsample_linear_backward")
+def _upsample_linear(draw: Draw, name: str) -> Case:
+    # bilinear interpolation (2, 3) -> (4, 5) and its adjoint (the gradient's kernel)
+    rng = rng_of(draw)
+    params = {"size": (4, 5), "in_shape": (1, 2, 2, 3), "scales": (None, None),
+              "align_corners": bool(draw(st.booleans())), "name": "UpsampleBilinear2DBackward0"}
+    shape = (1, 2, 2, 3) if name == "upsample_linear" else (1, 2, 4, 5)
+    return (T(rng.normal(size=shape)),), params
+
+
 #: Recorded (PyTorch has a node for them) but without a derivative: backward is an error.
 NOT_IMPLEMENTED = {"floordiv", "asinh_", "acosh_", "atanh_", "heaviside", "bincount", "igamma",
                    "igammac", "zeta", "standard_gamma_grad", "dirichlet_grad",

@@ -23,6 +23,8 @@ from gradcli.ad.ops.elementwise import add, mul
 from gradcli.ad.ops.indexing import getitem
 from gradcli.ad.ops.shape import permute, reshape
 from gradcli.ad.ops.surface import SURFACE, expose
+from gradcli.ad.record import apply
+from gradcli.ad.registry import RULES
 from gradcli.ad.state import warn
 from gradcli.errors import GdRuntimeError
 
@@ -217,6 +219,15 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None,
 def _upsample(x: Tensor, out: list[int], scales: list[Any] | None, mode: str,
               align_corners: bool) -> Tensor:
     n, t = len(out), _opmath(x)
+    kind = {"nearest": "Nearest", "nearest-exact": "NearestExact", "linear": "Linear",
+            "bilinear": "Bilinear", "bicubic": "Bicubic", "trilinear": "Trilinear"}[mode]
+    if mode in ("linear", "bilinear", "trilinear") and x.array.dtype in (np.float32,
+                                                                         np.float64):
+        # torch's kernels' rounding, forward and backward (rules/upsample.py)
+        return apply(RULES["upsample_linear"], (x,), {
+            "size": tuple(out), "in_shape": tuple(x.shape),
+            "scales": tuple([None] * n if scales is None else scales),
+            "align_corners": align_corners, "name": f"Upsample{kind}{n}DBackward0"})
     y = x
     for i in reversed(range(n)):
         in_size, scale = x.shape[2 + i], None if scales is None else scales[i]
@@ -228,8 +239,6 @@ def _upsample(x: Tensor, out: list[int], scales: list[Any] | None, mode: str,
         else:
             taps = _linear_taps(in_size, out[i], scale, align_corners, t)
         y = _resample(y, 2 + i, taps)
-    kind = {"nearest": "Nearest", "nearest-exact": "NearestExact", "linear": "Linear",
-            "bilinear": "Bilinear", "bicubic": "Bicubic", "trilinear": "Trilinear"}[mode]
     return recorded_as(y, f"Upsample{kind}{n}DBackward0")
 
 

@@ -1,0 +1,103 @@
+"""torch.nn programs, round 17: linear interpolation (F.interpolate's linear, bilinear and
+trilinear modes, nn.Upsample, nn.UpsamplingBilinear2d) as torch's CPU kernels round it,
+forward and backward: fused source coordinates, floorf's rounding of a double coordinate,
+the channels-last kernel's corner sums for small outputs, the separable kernel's for large
+ones, and the backward kernel's per-cell accumulation order.
+
+Each case is a program valid under both gd and PyTorch; with torch installed the test
+compares gd's output with PyTorch's, byte for byte (tests/pyrun.py).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from pyrun import gd_output, torch_output
+
+from gradcli.ad.kernels import upsample as KU
+
+PRELUDE = ("import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n"
+           "torch.manual_seed(0)\n")
+
+CASES = {
+    # a U-Net decoder's upsampling: values and gradients (float32, both align_corners,
+    # scale factors and sizes, 2 and 9 channels: the scalar tail and the vector lanes)
+    "bilinear-forward-backward": """
+x = torch.randn(2, 9, 4, 5, requires_grad=True)
+for ac in (False, True):
+    y = F.interpolate(x, scale_factor=2, mode='bilinear', align_corners=ac)
+    print(y.grad_fn.name(), y.sum().item(), y[1, 8, 3].tolist())
+    y.backward(torch.randn_like(y))
+    print(x.grad[1, 2].tolist())
+    x.grad = None
+up = nn.Upsample(size=(7, 9), mode='bilinear')
+z = up(x[:, :2])
+print(z[0, 1, 3].tolist())
+z.pow(2).sum().backward()
+print(x.grad[0, 1].tolist())
+""",
+    # 1-d linear, 3-d trilinear, float64, output sizes that make an integer source
+    # coordinate (3x) and a large output (the separable kernel)
+    "linear-trilinear-float64": """
+x = torch.randn(2, 3, 6, dtype=torch.float64, requires_grad=True)
+y = F.interpolate(x, size=18, mode='linear')
+print(y[1, 2].tolist())
+y.backward(torch.ones_like(y))
+print(x.grad[0].tolist())
+v = torch.randn(1, 2, 3, 4, 3, requires_grad=True)
+w = F.interpolate(v, scale_factor=(2, 1.5, 3), mode='trilinear')
+print(w.grad_fn.name(), w.sum().item(), w[0, 1, 2, 3].tolist())
+w.backward(torch.randn_like(w))
+print(v.grad[0, 0, 1].tolist())
+b = torch.randn(1, 2, 30, 40, dtype=torch.float64, requires_grad=True)
+c = F.interpolate(b, size=(90, 120), mode='bilinear')
+print(c.sum().item(), c[0, 1, 44, :4].tolist())
+""",
+    # the gradient of the gradient: the backward's own node, and its derivative
+    "bilinear-double-backward": """
+x = torch.randn(1, 2, 3, 3, requires_grad=True)
+y = F.interpolate(x, size=(5, 4), mode='bilinear', align_corners=False)
+g, = torch.autograd.grad((y ** 2).sum(), x, create_graph=True)
+print(g.grad_fn.name(), g[0, 1].tolist())
+g.pow(2).sum().backward()
+print(x.grad[0, 0].tolist())
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_gd_prints_what_pytorch_prints(name: str) -> None:
+    text = PRELUDE + CASES[name]
+    assert gd_output(text) == torch_output(text)
+
+
+def test_linear_interpolation_bits() -> None:
+    """The kernels give torch's bits on random shapes: 1-, 2- and 3-d, float32 and float64,
+    both align_corners, sizes and scale factors, 1..10 channels, small and large outputs."""
+    torch = pytest.importorskip("torch")
+    functional = torch.nn.functional
+    torch.manual_seed(0)
+    rng = np.random.default_rng(0)
+    for trial in range(72):
+        nd = [1, 2, 2, 3][trial % 4]
+        dtype = (torch.float32, torch.float64)[(trial // 4) % 2]
+        ac = bool((trial // 8) % 2)
+        big = trial % 3 == 0
+        ins = [int(v) for v in rng.integers(2, 40 if big else 9, nd)]
+        outs = [int(v) for v in rng.integers(2, 90 if big else 20, nd)]
+        if trial % 5 == 0:
+            outs[0] = ins[0]
+        x = torch.randn(2, int(rng.integers(1, 11)), *ins, dtype=dtype, requires_grad=True)
+        mode = ["linear", "bilinear", "trilinear"][nd - 1]
+        scales: list[float | None] = [None] * nd
+        if trial % 7 == 0:
+            scales = [float(rng.choice([1.5, 2.0, 0.5, 3.0, 1.7])) for _ in range(nd)]
+            y = functional.interpolate(x, scale_factor=scales, mode=mode, align_corners=ac)
+        else:
+            y = functional.interpolate(x, size=outs, mode=mode, align_corners=ac)
+        g = torch.randn_like(y)
+        y.backward(g)
+        got = KU.linear_forward(x.detach().numpy(), list(y.shape[2:]), scales, ac)
+        assert np.array_equal(got, y.detach().numpy()), (trial, ins, outs, dtype, ac)
+        grad = KU.linear_backward(g.numpy(), tuple(x.shape), scales, ac)
+        assert np.array_equal(grad, x.grad.numpy()), (trial, ins, outs, dtype, ac)
