@@ -1,5 +1,5 @@
-"""torch.nn programs, round 17: linear interpolation (F.interpolate's linear, bilinear and
-trilinear modes, nn.Upsample, nn.UpsamplingBilinear2d) as torch's CPU kernels round it,
+"""torch.nn programs, round 17: linear and bicubic interpolation (F.interpolate's linear,
+bilinear, trilinear and bicubic modes, nn.Upsample) as torch's CPU kernels round them,
 forward and backward: fused source coordinates, floorf's rounding of a double coordinate,
 the channels-last kernel's corner sums for small outputs, the separable kernel's for large
 ones, and the backward kernel's per-cell accumulation order.
@@ -53,6 +53,20 @@ b = torch.randn(1, 2, 30, 40, dtype=torch.float64, requires_grad=True)
 c = F.interpolate(b, size=(90, 120), mode='bilinear')
 print(c.sum().item(), c[0, 1, 44, :4].tolist())
 """,
+    # a ViT's position embeddings resized with bicubic interpolation, and its gradient
+    "bicubic-forward-backward": """
+pos = torch.randn(1, 8, 4, 4, requires_grad=True)
+for ac in (False, True):
+    new = F.interpolate(pos, size=(6, 7), mode='bicubic', align_corners=ac)
+    print(new.grad_fn.name(), new.sum().item(), new[0, 3, 2].tolist())
+    new.backward(torch.randn_like(new))
+    print(pos.grad[0, 5].tolist())
+    pos.grad = None
+d = torch.randn(2, 3, 5, 3, dtype=torch.float64, requires_grad=True)
+e = F.interpolate(d, scale_factor=2.5, mode='bicubic')
+e.pow(2).sum().backward()
+print(e[1, 2, 4].tolist(), d.grad[1, 0].tolist())
+""",
     # the gradient of the gradient: the backward's own node, and its derivative
     "bilinear-double-backward": """
 x = torch.randn(1, 2, 3, 3, requires_grad=True)
@@ -100,4 +114,34 @@ def test_linear_interpolation_bits() -> None:
         got = KU.linear_forward(x.detach().numpy(), list(y.shape[2:]), scales, ac)
         assert np.array_equal(got, y.detach().numpy()), (trial, ins, outs, dtype, ac)
         grad = KU.linear_backward(g.numpy(), tuple(x.shape), scales, ac)
+        assert np.array_equal(grad, x.grad.numpy()), (trial, ins, outs, dtype, ac)
+
+
+def test_bicubic_interpolation_bits() -> None:
+    """Bicubic forward and backward give torch's bits on random shapes, float32 and
+    float64, both align_corners, sizes (equal sizes too) and scale factors."""
+    torch = pytest.importorskip("torch")
+    functional = torch.nn.functional
+    torch.manual_seed(1)
+    rng = np.random.default_rng(1)
+    for trial in range(40):
+        dtype = (torch.float32, torch.float64)[trial % 2]
+        ac = bool(trial // 2 % 2)
+        ins = [int(v) for v in rng.integers(2, 9, 2)]
+        outs = [int(v) for v in rng.integers(2, 40, 2)]
+        if trial % 5 == 0:
+            outs[0] = ins[0]
+        x = torch.randn(2, int(rng.integers(1, 6)), *ins, dtype=dtype, requires_grad=True)
+        scales: list[float | None] = [None, None]
+        if trial % 7 == 0:
+            scales = [float(rng.choice([1.5, 2.0, 0.5, 3.0])) for _ in range(2)]
+            y = functional.interpolate(x, scale_factor=scales, mode="bicubic",
+                                       align_corners=ac)
+        else:
+            y = functional.interpolate(x, size=outs, mode="bicubic", align_corners=ac)
+        g = torch.randn_like(y)
+        y.backward(g)
+        got = KU.cubic_forward(x.detach().numpy(), list(y.shape[2:]), scales, ac)
+        assert np.array_equal(got, y.detach().numpy()), (trial, ins, outs, dtype, ac)
+        grad = KU.cubic_backward(g.numpy(), tuple(x.shape), scales, ac)
         assert np.array_equal(grad, x.grad.numpy()), (trial, ins, outs, dtype, ac)

@@ -1,5 +1,6 @@
-"""Linear interpolation (F.interpolate's linear, bilinear and trilinear modes) as torch
-2.13's CPU kernels (UpSampleKernel.cpp, UpSampleMoreKernel.cpp, AVX2 build) round it.
+"""Linear and bicubic interpolation (F.interpolate's linear, bilinear, trilinear and
+bicubic modes) as torch 2.13's CPU kernels (UpSampleKernel.cpp, UpSampleMoreKernel.cpp,
+AVX2 build; UpSampleBicubic2d.cpp's backward, built without FMA) round them.
 
 - Source coordinates: `scale · (dst + 0.5) - 0.5` is one fused multiply-add (the compiler
   contracts it), clamped at 0; the index is `floorf` of it, which rounds a double to float
@@ -14,6 +15,9 @@
   each dim fma(t0, λ0, t1·λ1).
 - Backward: each output's gradient goes into its corners' cells in output order (corner by
   corner), `cell += (λ·λ…) · g` fused, in the dtype.
+- Bicubic (A = -0.75): the separable kernel with 4 taps (fma(t0, w0, t1·w1), then + t2·w2,
+  + t3·w3 fused), the coefficients' polynomials fused but for their last step; the backward
+  in plain arithmetic (coordinates, coefficients and `cell += g·wy·wx`), x taps outer.
 
 Measured against the installed torch on random shapes, both dtypes, both align_corners
 (tests/test_r17_nn.py).
@@ -132,30 +136,153 @@ def linear_forward(x: ndarray, out: list[int], scales: list[Any],
 def linear_backward(g: ndarray, in_shape: tuple[int, ...], scales: list[Any],
                     align_corners: bool) -> ndarray:
     """The gradient of linear_forward as torch's backward kernel sums it: per input cell,
-    its outputs' contributions in output order, corner by corner, each fused."""
+    its outputs' contributions in output order, corner by corner, `cell += w · g` fused."""
     g = np.ascontiguousarray(g)
     out = list(g.shape[2:])
-    dt = g.dtype
-    probe = np.empty((1, 1, *in_shape[2:]), dt)
+    probe = np.empty((1, 1, *in_shape[2:]), g.dtype)
     corners = _corners(_taps(probe, out, scales, align_corners))
+    targets = [np.ravel_multi_index(tuple(np.broadcast_to(i, out) for i in index),
+                                    in_shape[2:]).ravel() for index, _ in corners]
+    weights = [np.broadcast_to(w, out).astype(g.dtype).ravel() for _, w in corners]
+    return _scatter(g, in_shape, targets, [None] * len(corners), weights)
+
+
+def _scatter(g: ndarray, in_shape: tuple[int, ...], targets: list[ndarray],
+             first: list[ndarray | None], second: list[ndarray], fused: bool = True
+             ) -> ndarray:
+    """Σ over each output position (row-major), then over the terms k in order, of
+    `cell[targets[k]] += (g · first[k]) · second[k]` (g alone where first[k] is None), the
+    last product and the add one fma if fused, else each rounded. Vectorised by rounds:
+    the r-th contribution of every cell."""
+    dt = g.dtype
     spatial_in = int(np.prod(in_shape[2:]))
-    spatial_out = int(np.prod(out))
-    # the contributions in the kernel's order: output position (row-major), then corner
-    targets = np.stack([np.ravel_multi_index(
-        tuple(np.broadcast_to(i, out) for i in index), in_shape[2:]).ravel()
-        for index, _ in corners], axis=1).ravel()
-    weights = np.stack([np.broadcast_to(w, out).astype(dt).ravel() for _, w in corners],
-                       axis=1).ravel()
-    sources = np.repeat(np.arange(spatial_out), len(corners))
-    order = np.argsort(targets, kind="stable")
-    targets, weights, sources = targets[order], weights[order], sources[order]
-    starts = np.searchsorted(targets, np.arange(spatial_in))
-    rank = np.arange(targets.size) - starts[targets]
-    flat_g = g.reshape(g.shape[0] * g.shape[1], spatial_out)
+    spatial_out = int(np.prod(g.shape[2:]))
+    k = len(targets)
+    tgt = np.stack(targets, axis=1).ravel()
+    pre = np.stack([np.ones(spatial_out, dt) if f is None else f for f in first],
+                   axis=1).ravel()
+    post = np.stack(second, axis=1).ravel()
+    src = np.repeat(np.arange(spatial_out), k)
+    order = np.argsort(tgt, kind="stable")
+    tgt, pre, post, src = tgt[order], pre[order], post[order], src[order]
+    rank = np.arange(tgt.size) - np.searchsorted(tgt, np.arange(spatial_in))[tgt]
+    scaled = all(f is None for f in first)
+    flat_g = g.reshape(-1, spatial_out)
     acc = np.zeros((flat_g.shape[0], spatial_in), dt)
     for r in range(int(rank.max()) + 1 if rank.size else 0):
         sel = rank == r
-        cells = targets[sel]
-        acc[:, cells] = fma(np.broadcast_to(weights[sel], (flat_g.shape[0], cells.size)),
-                            flat_g[:, sources[sel]], acc[:, cells])
+        cells = tgt[sel]
+        gs = flat_g[:, src[sel]]
+        if not scaled:
+            gs = gs * pre[sel]
+        if fused:
+            acc[:, cells] = fma(gs, np.broadcast_to(post[sel], gs.shape), acc[:, cells])
+        else:
+            acc[:, cells] = acc[:, cells] + gs * post[sel]
     return np.ascontiguousarray(acc.reshape(in_shape))
+
+
+# -- bicubic ------------------------------------------------------------------------------
+
+def _cubic_weights(lam: ndarray, t: Any, fused: bool) -> list[ndarray]:
+    """get_cubic_upsample_coefficients (A = -0.75); fused: with the AVX2 build's
+    contractions (every step of each polynomial but the last one fused)."""
+    a = t(-0.75)
+    if not fused:
+        y = (t(1) - lam).astype(t)
+        return [(((a * x - t(5) * a) * x + t(8) * a) * x - t(4) * a).astype(t)
+                if far else (((a + t(2)) * x - (a + t(3))) * x * x + t(1)).astype(t)
+                for x, far in (((lam + t(1)).astype(t), True), (lam, False), (y, False),
+                               ((y + t(1)).astype(t), True))]
+
+    def full(v: Any) -> ndarray:
+        return np.full(lam.shape, v, t)
+
+    def near(x: ndarray) -> ndarray:  # |x| <= 1
+        return (fma(full(a + t(2)), x, full(-(a + t(3)))) * x * x + t(1)).astype(t)
+
+    def far(x: ndarray) -> ndarray:  # 1 < |x| < 2
+        inner = fma(fma(full(a), x, full(-(t(5) * a))), x, full(t(8) * a))
+        return (inner * x - t(4) * a).astype(t)
+
+    x2 = (t(1) - lam).astype(t)
+    return [far((lam + t(1)).astype(t)), near(lam), near(x2), far((x2 + t(1)).astype(t))]
+
+
+def cubic_taps(in_size: int, out_size: int, scale: Any, align_corners: bool,
+               t: Any, fused: bool = True) -> list[tuple[ndarray, ndarray]]:
+    """(index, weight) of each of the 4 taps of each output position along one dim; the
+    indices clamped into the input (the kernel reads the border for outside taps). fused:
+    as the forward kernel (AVX2 build, contracted) computes them, else as the backward's
+    (UpSampleBicubic2d.cpp, built without FMA)."""
+    if align_corners:
+        s = t(in_size - 1) / t(out_size - 1) if out_size > 1 else t(0)
+    elif scale is not None and scale > 0:
+        s = t(1.0 / scale)
+    else:
+        s = t(in_size) / t(out_size)
+    dst = np.arange(out_size).astype(t)
+    if align_corners:
+        src = (s * dst).astype(t)
+    elif fused:
+        src = fma(np.full_like(dst, s), dst + t(0.5), np.full_like(dst, t(-0.5)))
+    else:
+        src = (s * (dst + t(0.5)) - t(0.5)).astype(t)
+    i0 = np.minimum(np.floor(src.astype(np.float32)).astype(np.int64), in_size - 1)
+    lam = np.clip(src - i0.astype(t), t(0), t(1)).astype(t)
+    weights = _cubic_weights(lam, t, fused)
+    return [(np.clip(i0 - 1 + j, 0, in_size - 1), weights[j]) for j in range(4)]
+
+
+def cubic_forward(x: ndarray, out: list[int], scales: list[Any],
+                  align_corners: bool) -> ndarray:
+    """F.interpolate(x, out, mode='bicubic') as torch's separable kernel rounds it: the
+    last dim first, each dim's 4 taps summed as fma(t0, w0, t1·w1), then + t2·w2, + t3·w3
+    fused."""
+    x = np.ascontiguousarray(x)
+    t = x.dtype.type
+    y = x
+    for d in reversed(range(len(out))):
+        taps = cubic_taps(x.shape[2 + d], out[d], scales[d], align_corners, t)
+        shape = (-1,) + (1,) * (len(out) - 1 - d)
+        lead = (slice(None),) * (2 + d)
+        vals = [y[(*lead, index)] for index, _ in taps]
+        ws = [np.broadcast_to(w.reshape(shape), vals[0].shape) for _, w in taps]
+        acc = fma(vals[0], ws[0], vals[1] * ws[1])
+        acc = fma(vals[2], ws[2], acc)
+        y = fma(vals[3], ws[3], acc)
+    return np.ascontiguousarray(y)
+
+
+def cubic_backward(g: ndarray, in_shape: tuple[int, ...], scales: list[Any],
+                   align_corners: bool) -> ndarray:
+    """The gradient of cubic_forward as UpSampleBicubic2d.cpp's backward sums it: per
+    output position, for each x tap i and then each y tap j, `cell += g · wy[j] · wx[i]`
+    (the last product fused into the add); equal sizes copy."""
+    g = np.ascontiguousarray(g)
+    t = g.dtype.type
+    (h_in, w_in), (h_out, w_out) = in_shape[2:], g.shape[2:]
+    if (h_in, w_in) == (h_out, w_out):
+        return g.copy()
+    ys = cubic_taps(h_in, h_out, scales[0], align_corners, t, fused=False)
+    xs = cubic_taps(w_in, w_out, scales[1], align_corners, t, fused=False)
+    targets, first, second = [], [], []
+    grid = (h_out, w_out)
+    for xi, wx in xs:
+        for yi, wy in ys:
+            targets.append((yi[:, None] * w_in + xi[None, :]).ravel())
+            first.append(np.broadcast_to(wy[:, None], grid).ravel())
+            second.append(np.broadcast_to(wx[None, :], grid).ravel())
+    return _scatter(g, in_shape, targets, first, second, fused=False)
+
+
+def forward(x: ndarray, size: list[int], scales: list[Any], align_corners: bool,
+            cubic: bool) -> ndarray:
+    """Linear or bicubic interpolation of x to size, as torch rounds it."""
+    return (cubic_forward if cubic else linear_forward)(x, size, scales, align_corners)
+
+
+def backward(g: ndarray, in_shape: tuple[int, ...], scales: list[Any], align_corners: bool,
+             cubic: bool) -> ndarray:
+    """Its gradient, as torch's backward kernels round it."""
+    return (cubic_backward if cubic else linear_backward)(g, in_shape, scales, align_corners)

@@ -1,7 +1,9 @@
 """F.interpolate (nearest, nearest-exact, linear, bilinear, bicubic, trilinear, area), the
 deprecated F.upsample* spellings, pixel_shuffle / pixel_unshuffle.
 
-Resampling is separable: along each spatial dim (the last one first, as PyTorch's CPU
+Linear, bilinear, trilinear and bicubic float32/float64 input go through one rule each way
+(rules/upsample.py: torch's kernels' rounding, forward and backward). The rest (nearest
+modes, half precision) resamples as a composite, separable: along each spatial dim (the last one first, as PyTorch's CPU
 kernel nests its loops) the output gathers the input at integer source indices (x[..., i],
 IndexBackward0) and sums them with per-position weights, so every derivative order works as
 it does for index and mul. Indices and weights are computed as PyTorch's kernels compute
@@ -221,13 +223,14 @@ def _upsample(x: Tensor, out: list[int], scales: list[Any] | None, mode: str,
     n, t = len(out), _opmath(x)
     kind = {"nearest": "Nearest", "nearest-exact": "NearestExact", "linear": "Linear",
             "bilinear": "Bilinear", "bicubic": "Bicubic", "trilinear": "Trilinear"}[mode]
-    if mode in ("linear", "bilinear", "trilinear") and x.array.dtype in (np.float32,
-                                                                         np.float64):
+    if mode in ("linear", "bilinear", "trilinear", "bicubic") and x.array.dtype in (
+            np.float32, np.float64):
         # torch's kernels' rounding, forward and backward (rules/upsample.py)
         return apply(RULES["upsample_linear"], (x,), {
             "size": tuple(out), "in_shape": tuple(x.shape),
             "scales": tuple([None] * n if scales is None else scales),
-            "align_corners": align_corners, "name": f"Upsample{kind}{n}DBackward0"})
+            "align_corners": align_corners, "cubic": mode == "bicubic",
+            "name": f"Upsample{kind}{n}DBackward0"})
     y = x
     for i in reversed(range(n)):
         in_size, scale = x.shape[2 + i], None if scales is None else scales[i]
