@@ -5,11 +5,11 @@ Linear, bilinear, trilinear and bicubic float32/float64 input go through one rul
 (rules/upsample.py: torch's kernels' rounding, forward and backward). The rest (nearest
 modes, half precision) resamples as a composite, separable: along each spatial dim (the
 last one first, as PyTorch's CPU kernel nests its loops) the output gathers the input at
-integer source indices (x[..., i], IndexBackward0) and sums them with per-position weights, so every derivative order works as
-it does for index and mul. Indices and weights are computed as PyTorch's kernels compute
-them (nearest in float32; linear and cubic in the input's float type, cubic with A=-0.75),
-so values agree bit for bit up to the kernels' rounding; the result is recorded under
-PyTorch's node name (UpsampleBilinear2DBackward0, ...).
+integer source indices (x[..., i], IndexBackward0) and sums them with per-position
+weights, so every derivative order works as it does for index and mul. Indices and weights
+are computed as PyTorch's kernels compute them (nearest in float32; linear and cubic in the
+input's float type, cubic with A=-0.75); the result is recorded under PyTorch's node name
+(UpsampleBilinear2DBackward0, ...).
 """
 
 from __future__ import annotations
