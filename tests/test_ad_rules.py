@@ -863,6 +863,17 @@ def _exact_value(draw: Draw, name: str) -> Case:
                      "name": "NativeBatchNormBackwardBackward0"}
 
 
+@case("soft_margin_loss_backward")
+def _soft_margin_backward(draw: Draw, name: str) -> Case:
+    # grad · d/dx log(1 + exp(-y x)) (PyTorch's soft_margin_loss_backward), in g and x
+    rng = rng_of(draw)
+    shape = shape_of(draw)
+    reduction = draw(st.sampled_from(["mean", "sum", "none"]))
+    g = rng.normal(size=() if reduction != "none" else shape)
+    return (T(g), T(rng.normal(size=shape)), T(np.sign(rng.normal(size=shape)))), {
+        "reduction": reduction}
+
+
 @case("upsample_linear", "upsample_linear_backward")
 def _upsample_linear(draw: Draw, name: str) -> Case:
     # bilinear or bicubic interpolation (2, 3) -> (4, 5) and its adjoint (its gradient)

@@ -67,6 +67,25 @@ e = F.interpolate(d, scale_factor=2.5, mode='bicubic')
 e.pow(2).sum().backward()
 print(e[1, 2, 4].tolist(), d.grad[1, 0].tolist())
 """,
+    # soft_margin_loss: PyTorch's fused backward (target·z·(-norm)/(z+1)·grad), its own
+    # node under create_graph, and its refusal of a target that requires grad
+    "soft-margin-loss": """
+x = torch.randn(6, 7, requires_grad=True)
+y = torch.sign(torch.randn(6, 7))
+for red in ('mean', 'sum', 'none'):
+    l = F.soft_margin_loss(x, y, reduction=red)
+    l.backward(torch.ones_like(l))
+    print(l.grad_fn.name(), l.sum().item(), x.grad[2].tolist())
+    x.grad = None
+g, = torch.autograd.grad(nn.SoftMarginLoss()(x, y), x, create_graph=True)
+print(g.grad_fn.name(), g[0, :3])
+g.sum().backward()
+print(x.grad[1].tolist())
+try:
+    F.soft_margin_loss(x, torch.randn(6, 7, requires_grad=True))
+except Exception as e:
+    print(type(e).__name__, e)
+""",
     # the gradient of the gradient: the backward's own node, and its derivative
     "bilinear-double-backward": """
 x = torch.randn(1, 2, 3, 3, requires_grad=True)

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad.kernels import clib as C
+from gradcli.ad.kernels import elementwise as E
 from gradcli.ad.kernels.elementwise import sub, vec_exp
 from gradcli.ad.kernels.fused import fma
 from gradcli.ad.kernels.half import via_float32
@@ -609,3 +610,18 @@ def embedding_pad_mask(index: Any, padding_idx: int) -> ndarray:
 def embedding(w: Any, index: Any, padding_idx: Any = None) -> ndarray:
     """The rows of w at the indices (a new array)."""
     return np.asarray(w)[np.asarray(index)]
+
+
+def soft_margin_loss(x: Any, y: Any, reduction: str = "mean") -> Any:
+    """PyTorch's soft_margin_loss: neg_out(input).mul_(target).exp_().log1p_(), reduced."""
+    x = np.asarray(x)
+    return reduce(_as(E.log1p(E.exp(_as(E.mul(E.neg(x), y), x))), x), reduction)
+
+
+def soft_margin_loss_backward(g: Any, x: Any, y: Any, reduction: str = "mean") -> ndarray:
+    """PyTorch's soft_margin_loss_backward: z = exp(-target · input), then
+    target · z · (-norm) / (z + 1) · grad, each step rounded (norm 1/n for a mean)."""
+    x = np.asarray(x)
+    z = _as(E.exp(E.mul(E.neg(np.asarray(y)), x)), x)
+    grad = _as(E.mul(_as(E.mul(y, z), x), -_norm(x, reduction)), x)
+    return _as(E.mul(E.div(grad, E.add(z, 1)), g), x)
