@@ -876,12 +876,12 @@ def _soft_margin_backward(draw: Draw, name: str) -> Case:
 
 @case("upsample_linear", "upsample_linear_backward")
 def _upsample_linear(draw: Draw, name: str) -> Case:
-    # bilinear or bicubic interpolation (2, 3) -> (4, 5) and its adjoint (its gradient)
+    # interpolation (2, 3) -> (4, 5) in each mode and its adjoint (its gradient)
     rng = rng_of(draw)
-    cubic = bool(draw(st.booleans()))
+    mode = draw(st.sampled_from(["linear", "cubic", "nearest", "nearest-exact"]))
     params = {"size": (4, 5), "in_shape": (1, 2, 2, 3), "scales": (None, None),
-              "align_corners": bool(draw(st.booleans())), "cubic": cubic,
-              "name": "UpsampleBicubic2DBackward0" if cubic else "UpsampleBilinear2DBackward0"}
+              "align_corners": bool(draw(st.booleans())) and not mode.startswith("nearest"),
+              "mode": mode, "name": "UpsampleBilinear2DBackward0"}
     shape = (1, 2, 2, 3) if name == "upsample_linear" else (1, 2, 4, 5)
     return (T(rng.normal(size=shape)),), params
 

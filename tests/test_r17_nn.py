@@ -86,6 +86,18 @@ try:
 except Exception as e:
     print(type(e).__name__, e)
 """,
+    # a GAN generator's nn.Upsample(scale_factor=2) (nearest) and a 3x nearest-exact
+    "nearest-backward": """
+up = nn.Upsample(scale_factor=2)
+x = torch.randn(2, 4, 3, 5, requires_grad=True)
+y = up(x)
+print(up, y.grad_fn.name())
+(y * torch.randn_like(y) * 3).sum().backward()
+print(x.grad[1, 2].tolist())
+z = F.interpolate(x, scale_factor=3, mode='nearest-exact')
+z.backward(torch.randn_like(z))
+print(z.grad_fn.name(), x.grad[0, 3].tolist())
+""",
     # the gradient of the gradient: the backward's own node, and its derivative
     "bilinear-double-backward": """
 x = torch.randn(1, 2, 3, 3, requires_grad=True)
@@ -164,3 +176,29 @@ def test_bicubic_interpolation_bits() -> None:
         assert np.array_equal(got, y.detach().numpy()), (trial, ins, outs, dtype, ac)
         grad = KU.cubic_backward(g.numpy(), tuple(x.shape), scales, ac)
         assert np.array_equal(grad, x.grad.numpy()), (trial, ins, outs, dtype, ac)
+
+
+def test_nearest_interpolation_backward_bits() -> None:
+    """Nearest and nearest-exact gradients add in output order as torch's backward kernel
+    does (2x, 3x and fractional scales, sizes, 1-, 2- and 3-d, both dtypes)."""
+    torch = pytest.importorskip("torch")
+    functional = torch.nn.functional
+    torch.manual_seed(2)
+    configs = [((2, 3, 4, 5), {"scale_factor": 2}), ((2, 3, 4, 5), {"scale_factor": 3}),
+               ((1, 2, 5, 7), {"size": (12, 17)}), ((1, 2, 9), {"scale_factor": 2.5}),
+               ((1, 2, 3, 4, 5), {"scale_factor": 2}), ((2, 3, 7, 6), {"size": (3, 4)})]
+    for dtype in (torch.float32, torch.float64):
+        for shape, kw in configs:
+            for mode in ("nearest", "nearest-exact"):
+                x = torch.randn(*shape, dtype=dtype, requires_grad=True)
+                y = functional.interpolate(x, mode=mode, **kw)
+                g = torch.randn_like(y) * 3
+                y.backward(g)
+                scales = [kw.get("scale_factor")] * (len(shape) - 2)
+                if "size" in kw:
+                    scales = [None] * (len(shape) - 2)
+                exact = mode == "nearest-exact"
+                got = KU.nearest_forward(x.detach().numpy(), list(y.shape[2:]), scales, exact)
+                assert np.array_equal(got, y.detach().numpy()), (shape, kw, mode, dtype)
+                grad = KU.nearest_backward(g.numpy(), tuple(x.shape), scales, exact)
+                assert np.array_equal(grad, x.grad.numpy()), (shape, kw, mode, dtype)

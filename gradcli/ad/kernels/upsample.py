@@ -1,4 +1,4 @@
-"""Linear and bicubic interpolation (F.interpolate's linear, bilinear, trilinear and
+"""Interpolation (F.interpolate's nearest, nearest-exact, linear, bilinear, trilinear and
 bicubic modes) as torch 2.13's CPU kernels (UpSampleKernel.cpp, UpSampleMoreKernel.cpp,
 AVX2 build; UpSampleBicubic2d.cpp's backward, built without FMA) round them.
 
@@ -18,6 +18,8 @@ AVX2 build; UpSampleBicubic2d.cpp's backward, built without FMA) round them.
 - Bicubic (A = -0.75): the separable kernel with 4 taps (fma(t0, w0, t1·w1), then + t2·w2,
   + t3·w3 fused), the coefficients' polynomials fused but for their last step; the backward
   in plain arithmetic (coordinates, coefficients and `cell += g·wy·wx`), x taps outer.
+- Nearest: a gather; its backward adds each output's gradient into its cell in output
+  order (plain adds).
 
 Measured against the installed torch on random shapes, both dtypes, both align_corners
 (tests/test_r17_nn.py).
@@ -276,13 +278,68 @@ def cubic_backward(g: ndarray, in_shape: tuple[int, ...], scales: list[Any],
     return _scatter(g, in_shape, targets, first, second, fused=False)
 
 
+# -- nearest ------------------------------------------------------------------------------
+
+def nearest_index(in_size: int, out_size: int, scale: Any, exact: bool) -> ndarray:
+    """The source index of each output position along one dim (nearest: floor(dst · s) in
+    float32, 2x and 1x by shifts; nearest-exact: floor((dst + 0.5) · s))."""
+    dst = np.arange(out_size)
+    if not exact and out_size == in_size:
+        return dst
+    if not exact and out_size == 2 * in_size:
+        return dst >> 1
+    if scale is not None and scale > 0:
+        s = np.float32(1.0 / scale)
+    else:
+        s = np.float32(in_size) / np.float32(out_size)
+    src = (np.float32((dst + 0.5) * np.float64(s)) if exact
+           else dst.astype(np.float32) * s)
+    return np.minimum(np.floor(src).astype(np.int64), in_size - 1)
+
+
+def _nearest_grid(in_shape: tuple[int, ...], out: list[int], scales: list[Any],
+                  exact: bool) -> list[ndarray]:
+    n = len(out)
+    grid = []
+    for d in range(n):
+        shape = [1] * n
+        shape[d] = -1
+        grid.append(nearest_index(in_shape[2 + d], out[d], scales[d], exact).reshape(shape))
+    return grid
+
+
+def nearest_forward(x: ndarray, out: list[int], scales: list[Any], exact: bool) -> ndarray:
+    """Each output takes its nearest input cell."""
+    index = _nearest_grid(x.shape, out, scales, exact)
+    return np.ascontiguousarray(x[(slice(None), slice(None), *index)])
+
+
+def nearest_backward(g: ndarray, in_shape: tuple[int, ...], scales: list[Any],
+                     exact: bool) -> ndarray:
+    """cpu_upsample_nearest_backward: `cell += g` in output order, plain adds."""
+    g = np.ascontiguousarray(g)
+    out = list(g.shape[2:])
+    index = _nearest_grid(in_shape, out, scales, exact)
+    target = np.ravel_multi_index(tuple(np.broadcast_to(i, out) for i in index),
+                                  in_shape[2:]).ravel()
+    return _scatter(g, in_shape, [target], [None], [np.ones(target.size, g.dtype)],
+                    fused=False)
+
+
 def forward(x: ndarray, size: list[int], scales: list[Any], align_corners: bool,
-            cubic: bool) -> ndarray:
-    """Linear or bicubic interpolation of x to size, as torch rounds it."""
-    return (cubic_forward if cubic else linear_forward)(x, size, scales, align_corners)
+            mode: str) -> ndarray:
+    """Interpolation of x to size ('linear', 'cubic', 'nearest', 'nearest-exact'), as
+    torch rounds it."""
+    if mode.startswith("nearest"):
+        return nearest_forward(x, size, scales, mode == "nearest-exact")
+    return (cubic_forward if mode == "cubic" else linear_forward)(
+        x, size, scales, align_corners)
 
 
 def backward(g: ndarray, in_shape: tuple[int, ...], scales: list[Any], align_corners: bool,
-             cubic: bool) -> ndarray:
+             mode: str) -> ndarray:
     """Its gradient, as torch's backward kernels round it."""
-    return (cubic_backward if cubic else linear_backward)(g, in_shape, scales, align_corners)
+    if mode.startswith("nearest"):
+        return nearest_backward(g, in_shape, scales, mode == "nearest-exact")
+    return (cubic_backward if mode == "cubic" else linear_backward)(
+        g, in_shape, scales, align_corners)

@@ -1,4 +1,4 @@
-"""The rules of linear and bicubic interpolation (F.interpolate's linear, bilinear,
+"""The rules of interpolation (F.interpolate's nearest, nearest-exact, linear, bilinear,
 trilinear and bicubic modes: UpsampleLinear1DBackward0, UpsampleBilinear2DBackward0,
 UpsampleTrilinear3DBackward0, UpsampleBicubic2DBackward0) and of its backward
 (…BackwardBackward0, under create_graph). The two are each other's adjoint, so each one's
@@ -17,7 +17,7 @@ from gradcli.ad.rules.base import register
 
 def _forward_params(p: dict[str, Any]) -> dict[str, Any]:
     return {"size": p["size"], "in_shape": p["in_shape"], "scales": p["scales"],
-            "align_corners": p["align_corners"], "cubic": p["cubic"], "name": p["name"]}
+            "align_corners": p["align_corners"], "mode": p["mode"], "name": p["name"]}
 
 
 def _up(t: Any, p: dict[str, Any]) -> Any:
@@ -30,19 +30,19 @@ def _down(t: Any, p: dict[str, Any]) -> Any:
 
 register(Rule(
     "upsample_linear", lambda inputs, p: p["name"],
-    lambda x, size, in_shape, scales, align_corners, cubic, name: KU.forward(
-        x, list(size), list(scales), align_corners, cubic),
+    lambda x, size, in_shape, scales, align_corners, mode, name: KU.forward(
+        x, list(size), list(scales), align_corners, mode),
     lambda g, out, x, **p: (_down(g, p),),
     lambda ts, out, x, **p: _up(ts[0], p),
-    kind="linear", doc="linear or bicubic interpolation along the spatial dims (F.interpolate)",
+    kind="linear", doc="interpolation along the spatial dims (F.interpolate)",
     saves_inputs=False, torch_keeps=False, formula=("upsample_linear_backward(grad)",)))
 
 register(Rule(
     "upsample_linear_backward",
     lambda inputs, p: p["name"].replace("Backward0", "BackwardBackward0"),
-    lambda g, size, in_shape, scales, align_corners, cubic, name: KU.backward(
-        g, tuple(in_shape), list(scales), align_corners, cubic),
+    lambda g, size, in_shape, scales, align_corners, mode, name: KU.backward(
+        g, tuple(in_shape), list(scales), align_corners, mode),
     lambda g, out, x, **p: (_up(g, p),),
     lambda ts, out, x, **p: _down(ts[0], p),
-    kind="linear", doc="the adjoint of linear or bicubic interpolation (its gradient)",
+    kind="linear", doc="the adjoint of interpolation (its gradient)",
     saves_inputs=False, torch_keeps=False, formula=("upsample_linear(grad)",)))
