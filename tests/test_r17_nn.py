@@ -1,8 +1,9 @@
-"""torch.nn programs, round 17: linear and bicubic interpolation (F.interpolate's linear,
-bilinear, trilinear and bicubic modes, nn.Upsample) as torch's CPU kernels round them,
+"""torch.nn programs, round 17: interpolation (F.interpolate's nearest, linear, bilinear,
+trilinear and bicubic modes, nn.Upsample) as torch's CPU kernels round it,
 forward and backward: fused source coordinates, floorf's rounding of a double coordinate,
 the channels-last kernel's corner sums for small outputs, the separable kernel's for large
-ones, and the backward kernel's per-cell accumulation order.
+ones, and the backward kernel's per-cell accumulation order; soft_margin_loss's fused
+backward; adaptive average pooling's window sums.
 
 Each case is a program valid under both gd and PyTorch; with torch installed the test
 compares gd's output with PyTorch's, byte for byte (tests/pyrun.py).
@@ -14,6 +15,7 @@ import numpy as np
 import pytest
 from pyrun import gd_output, torch_output
 
+from gradcli.ad.kernels import nn as KN
 from gradcli.ad.kernels import upsample as KU
 
 PRELUDE = ("import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n"
@@ -97,6 +99,17 @@ print(x.grad[1, 2].tolist())
 z = F.interpolate(x, scale_factor=3, mode='nearest-exact')
 z.backward(torch.randn_like(z))
 print(z.grad_fn.name(), x.grad[0, 3].tolist())
+""",
+    # adaptive average pooling to more than one cell (a window's cells summed one by one,
+    # then / kh / kw), 1-, 2- and 3-d, with its gradient
+    "adaptive-avg-pool": """
+x = torch.randn(2, 3, 8, 8, requires_grad=True)
+y = nn.AdaptiveAvgPool2d((2, 3))(x)
+print(y.grad_fn.name(), y[1].tolist())
+y.pow(2).sum().backward()
+print(x.grad[0, 1, 0].tolist())
+print(nn.AdaptiveAvgPool1d(3)(torch.randn(2, 3, 10)).tolist())
+print(nn.AdaptiveAvgPool3d((2, 1, 3))(torch.randn(1, 2, 4, 5, 7)).tolist())
 """,
     # the gradient of the gradient: the backward's own node, and its derivative
     "bilinear-double-backward": """
@@ -202,3 +215,24 @@ def test_nearest_interpolation_backward_bits() -> None:
                 assert np.array_equal(got, y.detach().numpy()), (shape, kw, mode, dtype)
                 grad = KU.nearest_backward(g.numpy(), tuple(x.shape), scales, exact)
                 assert np.array_equal(grad, x.grad.numpy()), (shape, kw, mode, dtype)
+
+
+def test_adaptive_avg_pool_forward_bits() -> None:
+    """adaptive_avg_pool2d/3d's forward as torch's kernel rounds it (a window summed cell by
+    cell, then / kh / kw), on random sizes and both dtypes."""
+    torch = pytest.importorskip("torch")
+    functional = torch.nn.functional
+    torch.manual_seed(3)
+    rng = np.random.default_rng(3)
+    for trial in range(30):
+        dtype = (torch.float32, torch.float64)[trial % 2]
+        three = trial % 3 == 0
+        spatial = [int(v) for v in rng.integers(2, 12 if three else 20, 3 if three else 2)]
+        out = tuple(min(int(v), n) for v, n in zip(rng.integers(1, 8, len(spatial)), spatial,
+                                                   strict=True))
+        x = torch.randn(2, 3, *spatial, dtype=dtype)
+        pool = functional.adaptive_avg_pool3d if three else functional.adaptive_avg_pool2d
+        ref = pool(x, out).numpy()
+        if all(o == 1 for o in out):
+            continue  # PyTorch's global average is a mean
+        assert np.array_equal(KN.adaptive_avg_pool(x.numpy(), out), ref), (spatial, out, dtype)

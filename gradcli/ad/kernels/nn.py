@@ -625,3 +625,24 @@ def soft_margin_loss_backward(g: Any, x: Any, y: Any, reduction: str = "mean") -
     z = _as(E.exp(E.mul(E.neg(np.asarray(y)), x)), x)
     grad = _as(E.mul(_as(E.mul(y, z), x), -_norm(x, reduction)), x)
     return _as(E.mul(E.div(grad, E.add(z, 1)), g), x)
+
+
+def adaptive_avg_pool(x: Any, out: tuple[int, ...]) -> ndarray:
+    """adaptive_avg_pool{2,3}d's forward as cpu_adaptive_avg_pool rounds it: each window
+    [⌊i·n/o⌋, ⌈(i+1)·n/o⌉) per spatial dim summed cell by cell (row-major) from 0 in the
+    dtype, then divided by each window size in turn (sum / kh / kw)."""
+    x = np.asarray(x)
+    k = len(out)
+    spatial = x.shape[-k:]
+    lead = x.shape[:-k]
+    res = np.empty((*lead, *out), x.dtype)
+    wins = [[((i * n) // o, -(-((i + 1) * n) // o)) for i in range(o)]
+            for n, o in zip(spatial, out, strict=True)]
+    for pos in np.ndindex(*out):
+        span = [wins[d][pos[d]] for d in range(k)]
+        window = x[(..., *(slice(a, b) for a, b in span))].reshape(*lead, -1)
+        total = np.cumsum(window, axis=-1, dtype=x.dtype)[..., -1]
+        for a, b in span:
+            total = (total / x.dtype.type(b - a)).astype(x.dtype)
+        res[(..., *pos)] = total
+    return res
