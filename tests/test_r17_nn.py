@@ -111,6 +111,20 @@ print(x.grad[0, 1, 0].tolist())
 print(nn.AdaptiveAvgPool1d(3)(torch.randn(2, 3, 10)).tolist())
 print(nn.AdaptiveAvgPool3d((2, 1, 3))(torch.randn(1, 2, 4, 5, 7)).tolist())
 """,
+    # nn.Embedding(scale_grad_by_freq=True): each row's gradient over its index's count,
+    # summed as embedding_dense_backward does (one fma per occurrence), with padding
+    "embedding-scale-grad-by-freq": """
+for dt in (torch.float32, torch.float64):
+    e = nn.Embedding(10, 5, scale_grad_by_freq=True, padding_idx=3).to(dt)
+    idx = torch.randint(0, 10, (6, 7))
+    out = e(idx)
+    out.backward(torch.randn_like(out))
+    print(e, e.weight.grad[idx[0, 0]].tolist(), e.weight.grad[3].tolist())
+    print(e.weight.grad.sum().item())
+e = nn.Embedding(10, 3, scale_grad_by_freq=True)
+g, = torch.autograd.grad(e(torch.tensor([1, 1, 2])).pow(2).sum(), e.weight, create_graph=True)
+print(g.grad_fn.name(), g[1])
+""",
     # the gradient of the gradient: the backward's own node, and its derivative
     "bilinear-double-backward": """
 x = torch.randn(1, 2, 3, 3, requires_grad=True)

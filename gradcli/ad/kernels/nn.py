@@ -607,9 +607,15 @@ def embedding_pad_mask(index: Any, padding_idx: int) -> ndarray:
     return (np.asarray(index) == padding_idx)[..., None]
 
 
-def embedding(w: Any, index: Any, padding_idx: Any = None) -> ndarray:
+def embedding(w: Any, index: Any, padding_idx: Any = None, by_freq: bool = False) -> ndarray:
     """The rows of w at the indices (a new array)."""
     return np.asarray(w)[np.asarray(index)]
+
+
+def np_bincount_rows(index: Any, rows: int) -> ndarray:
+    """Per index position, how often its index occurs (the shape of index)."""
+    idx = np.asarray(index)
+    return np.bincount(idx.ravel(), minlength=rows)[idx]
 
 
 def soft_margin_loss(x: Any, y: Any, reduction: str = "mean") -> Any:
@@ -646,3 +652,24 @@ def adaptive_avg_pool(x: Any, out: tuple[int, ...]) -> ndarray:
             total = (total / x.dtype.type(b - a)).astype(x.dtype)
         res[(..., *pos)] = total
     return res
+
+
+def embedding_backward_by_freq(g: Any, index: Any, rows: int) -> ndarray:
+    """embedding_dense_backward with scale_grad_by_freq: each index's gradient row added
+    into its weight row in order, `w[k] += g[i] · (1/count[k])` (add_ with alpha: one
+    fma; the scale 1/count taken in double, then in the dtype)."""
+    g = np.asarray(g)
+    idx = np.asarray(index).ravel()
+    flat = g.reshape(idx.size, -1)
+    scale = (1.0 / np.bincount(idx, minlength=rows)[idx]).astype(g.dtype)
+    order = np.argsort(idx, kind="stable")
+    starts = np.searchsorted(idx[order], np.arange(rows))
+    rank = np.empty(idx.size, np.int64)
+    rank[order] = np.arange(idx.size) - starts[idx[order]]
+    out = np.zeros((rows, flat.shape[1]), g.dtype)
+    for r in range(int(rank.max()) + 1 if idx.size else 0):
+        sel = np.nonzero(rank == r)[0]
+        cells = idx[sel]
+        out[cells] = fma(flat[sel], np.broadcast_to(scale[sel][:, None], flat[sel].shape),
+                         out[cells])
+    return out

@@ -504,19 +504,28 @@ _pad.jvp = lambda ts, out, x, pad, value=0.0: apply(_pad, (ts[0],), {"pad": pad,
 # ---------------------------------------------------------------------------------------
 
 def _embedding_vjp(g: Tensor, out: Tensor, w: Tensor, index: Any,
-                   padding_idx: Any = None) -> tuple[Any, ...]:
+                   padding_idx: Any = None, by_freq: bool = False) -> tuple[Any, ...]:
     if padding_idx is not None:
         g = B.masked_fill(g, KN.embedding_pad_mask(index, padding_idx), 0)
-    # PyTorch's embedding_dense_backward (a node of its own).
-    return (apply(RULES["index_add_into"], (g,), {
-        "shape": w.shape, "index": (index,), "name": "EmbeddingDenseBackwardBackward0"}),)
+    if not by_freq:
+        # PyTorch's embedding_dense_backward (a node of its own).
+        return (apply(RULES["index_add_into"], (g,), {
+            "shape": w.shape, "index": (index,), "name": "EmbeddingDenseBackwardBackward0"}),)
+    # scale_grad_by_freq: each row's gradient over its index's count in the batch, as
+    # PyTorch's kernel rounds the sum (exact_value), differentiable as the scaled sum
+    counts = KN.np_bincount_rows(index, w.shape[0])
+    scaled = g / ops.unsqueeze(wrap(counts.astype(g.array.dtype)), -1)
+    cot = apply(RULES["index_add_into"], (scaled,), {
+        "shape": w.shape, "index": (index,), "name": "EmbeddingDenseBackwardBackward0"})
+    return _with_exact((cot,), (KN.embedding_backward_by_freq(g.array, index, w.shape[0]),),
+                       "EmbeddingDenseBackwardBackward0")
 
 
 register(Rule(
     "embedding", "EmbeddingBackward0", KN.embedding,
     _embedding_vjp,
-    lambda ts, out, w, index, padding_idx=None: ops.getitem_raw(ts[0], (index,),
-                                                                "IndexBackward0"),
+    lambda ts, out, w, index, padding_idx=None, by_freq=False: ops.getitem_raw(
+        ts[0], (index,), "IndexBackward0"),
     kind="linear", doc="the weight's rows at the indices", saves_inputs=False,
     torch_keeps=True, batchable=False, formula=("grad summed into the indexed rows",)))
 
