@@ -863,6 +863,29 @@ def _exact_value(draw: Draw, name: str) -> Case:
                      "name": "NativeBatchNormBackwardBackward0"}
 
 
+@case("soft_margin_loss_backward")
+def _soft_margin_backward(draw: Draw, name: str) -> Case:
+    # grad · d/dx log(1 + exp(-y x)) (PyTorch's soft_margin_loss_backward), in g and x
+    rng = rng_of(draw)
+    shape = shape_of(draw)
+    reduction = draw(st.sampled_from(["mean", "sum", "none"]))
+    g = rng.normal(size=() if reduction != "none" else shape)
+    return (T(g), T(rng.normal(size=shape)), T(np.sign(rng.normal(size=shape)))), {
+        "reduction": reduction}
+
+
+@case("upsample_linear", "upsample_linear_backward")
+def _upsample_linear(draw: Draw, name: str) -> Case:
+    # interpolation (2, 3) -> (4, 5) in each mode and its adjoint (its gradient)
+    rng = rng_of(draw)
+    mode = draw(st.sampled_from(["linear", "cubic", "nearest", "nearest-exact"]))
+    params = {"size": (4, 5), "in_shape": (1, 2, 2, 3), "scales": (None, None),
+              "align_corners": bool(draw(st.booleans())) and not mode.startswith("nearest"),
+              "mode": mode, "name": "UpsampleBilinear2DBackward0"}
+    shape = (1, 2, 2, 3) if name == "upsample_linear" else (1, 2, 4, 5)
+    return (T(rng.normal(size=shape)),), params
+
+
 #: Recorded (PyTorch has a node for them) but without a derivative: backward is an error.
 NOT_IMPLEMENTED = {"floordiv", "asinh_", "acosh_", "atanh_", "heaviside", "bincount", "igamma",
                    "igammac", "zeta", "standard_gamma_grad", "dirichlet_grad",

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad.kernels import clib as C
+from gradcli.ad.kernels import elementwise as E
 from gradcli.ad.kernels.elementwise import sub, vec_exp
 from gradcli.ad.kernels.fused import fma
 from gradcli.ad.kernels.half import via_float32
@@ -606,6 +607,69 @@ def embedding_pad_mask(index: Any, padding_idx: int) -> ndarray:
     return (np.asarray(index) == padding_idx)[..., None]
 
 
-def embedding(w: Any, index: Any, padding_idx: Any = None) -> ndarray:
+def embedding(w: Any, index: Any, padding_idx: Any = None, by_freq: bool = False) -> ndarray:
     """The rows of w at the indices (a new array)."""
     return np.asarray(w)[np.asarray(index)]
+
+
+def np_bincount_rows(index: Any, rows: int) -> ndarray:
+    """Per index position, how often its index occurs (the shape of index)."""
+    idx = np.asarray(index)
+    return np.bincount(idx.ravel(), minlength=rows)[idx]
+
+
+def soft_margin_loss(x: Any, y: Any, reduction: str = "mean") -> Any:
+    """PyTorch's soft_margin_loss: neg_out(input).mul_(target).exp_().log1p_(), reduced."""
+    x = np.asarray(x)
+    return reduce(_as(E.log1p(E.exp(_as(E.mul(E.neg(x), y), x))), x), reduction)
+
+
+def soft_margin_loss_backward(g: Any, x: Any, y: Any, reduction: str = "mean") -> ndarray:
+    """PyTorch's soft_margin_loss_backward: z = exp(-target · input), then
+    target · z · (-norm) / (z + 1) · grad, each step rounded (norm 1/n for a mean)."""
+    x = np.asarray(x)
+    z = _as(E.exp(E.mul(E.neg(np.asarray(y)), x)), x)
+    grad = _as(E.mul(_as(E.mul(y, z), x), -_norm(x, reduction)), x)
+    return _as(E.mul(E.div(grad, E.add(z, 1)), g), x)
+
+
+def adaptive_avg_pool(x: Any, out: tuple[int, ...]) -> ndarray:
+    """adaptive_avg_pool{2,3}d's forward as cpu_adaptive_avg_pool rounds it: each window
+    [⌊i·n/o⌋, ⌈(i+1)·n/o⌉) per spatial dim summed cell by cell (row-major) from 0 in the
+    dtype, then divided by each window size in turn (sum / kh / kw)."""
+    x = np.asarray(x)
+    k = len(out)
+    spatial = x.shape[-k:]
+    lead = x.shape[:-k]
+    res = np.empty((*lead, *out), x.dtype)
+    wins = [[((i * n) // o, -(-((i + 1) * n) // o)) for i in range(o)]
+            for n, o in zip(spatial, out, strict=True)]
+    for pos in np.ndindex(*out):
+        span = [wins[d][pos[d]] for d in range(k)]
+        window = x[(..., *(slice(a, b) for a, b in span))].reshape(*lead, -1)
+        total = np.cumsum(window, axis=-1, dtype=x.dtype)[..., -1]
+        for a, b in span:
+            total = (total / x.dtype.type(b - a)).astype(x.dtype)
+        res[(..., *pos)] = total
+    return res
+
+
+def embedding_backward_by_freq(g: Any, index: Any, rows: int) -> ndarray:
+    """embedding_dense_backward with scale_grad_by_freq: each index's gradient row added
+    into its weight row in order, `w[k] += g[i] · (1/count[k])` (add_ with alpha: one
+    fma; the scale 1/count taken in double, then in the dtype)."""
+    g = np.asarray(g)
+    idx = np.asarray(index).ravel()
+    flat = g.reshape(idx.size, -1)
+    scale = (1.0 / np.bincount(idx, minlength=rows)[idx]).astype(g.dtype)
+    order = np.argsort(idx, kind="stable")
+    starts = np.searchsorted(idx[order], np.arange(rows))
+    rank = np.empty(idx.size, np.int64)
+    rank[order] = np.arange(idx.size) - starts[idx[order]]
+    out = np.zeros((rows, flat.shape[1]), g.dtype)
+    for r in range(int(rank.max()) + 1 if idx.size else 0):
+        sel = np.nonzero(rank == r)[0]
+        cells = idx[sel]
+        out[cells] = fma(flat[sel], np.broadcast_to(scale[sel][:, None], flat[sel].shape),
+                         out[cells])
+    return out

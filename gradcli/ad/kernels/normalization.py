@@ -162,7 +162,9 @@ def batch_norm_backward(g: Any, x: Any, w: Any, mean: Any, var: Any, training: b
         return None
     c = x.shape[1]
     count = x.size // c
-    if not count or count != x.shape[0]:
+    if count and count != x.shape[0]:
+        return _batch_norm_backward_planes(g, x, w, mean, var, training, eps)
+    if not count:
         return None
     rows = x.reshape(count, c)
     dy = np.asarray(g, dt).reshape(count, c)
@@ -197,6 +199,49 @@ def batch_norm_backward(g: Any, x: Any, w: Any, mean: Any, var: Any, training: b
     else:
         dx = dy * invstd * wv
     return dx.reshape(x.shape), dotp * invstd, total
+
+
+def _batch_norm_backward_planes(g: Any, x: ndarray, w: Any, mean: Any, var: Any,
+                                training: bool, eps: float
+                                ) -> tuple[ndarray, ndarray, ndarray]:
+    """batch_norm_cpu_backward_contiguous_impl (an (N, C, *) input with planes of more than
+    one value): per channel, over the samples in order, sum += reduce_all(dy plane) and
+    dotp += map2_reduce_all((x - mean)·dy) (each plane's in the dtype, the sums over the
+    samples in double); dx = (dy - sum/N - (x - mean)·k)
+    · invstd · w on whole planes as vectors (the (x - mean)·k fused into the subtraction),
+    k = dotp·invstd·invstd/N; dw = dotp·invstd, db = sum. float32 bit for bit; float64's
+    dotp (so dx and dw) still differs in 2% of the last bits (its vector sums' contraction
+    differs from float32's: not yet measured)."""
+    dt = x.dtype
+    n, c = x.shape[0], x.shape[1]
+    planes = x.reshape(n, c, -1)
+    count = dt.type(planes.shape[0] * planes.shape[2])
+    dy = np.asarray(g, dt).reshape(planes.shape)
+    if training:
+        m, m2, cnt = batch_stats(x)
+        invstd = _batch_invstd(m2, cnt, eps)
+    else:
+        m = np.asarray(mean, dt)
+        invstd = (1 / np.sqrt(np.asarray(var, np.float64) + eps)).astype(dt)
+    xm = (planes - m[:, None]).astype(dt)
+    sums = reduce_sum_lastdim(dy).astype(np.float64)
+    dots = _product_sum(xm, dy).astype(np.float64)
+    total = sums[0].copy()
+    dotp = dots[0].copy()
+    for i in range(1, n):
+        total += sums[i]
+        dotp += dots[i]
+    wv = np.ones(c, dt) if w is None else np.asarray(w, dt)
+    if training:
+        k = (dotp.astype(dt) * invstd * invstd / count).astype(dt)
+        grad_mean = (total / float(count)).astype(dt)
+        base = dy - grad_mean[:, None]
+        dx = fma(-xm, np.broadcast_to(k[:, None], xm.shape), base)
+        dx = dx * invstd[:, None] * wv[:, None]
+    else:
+        dx = dy * invstd[:, None] * wv[:, None]
+    return (dx.astype(dt).reshape(x.shape), (dotp * invstd.astype(np.float64)).astype(dt),
+            total.astype(dt))
 
 
 def _product_sum(p: ndarray, q: ndarray) -> ndarray:

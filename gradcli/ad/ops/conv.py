@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad.graph import Tensor, tensor_from_array
+from gradcli.ad.kernels import nn as KN
 from gradcli.ad.kernels import onednn_conv
 from gradcli.ad.ops.creation import _as_tensor
 from gradcli.ad.ops.elementwise import add, div
@@ -25,6 +26,8 @@ from gradcli.ad.ops.reductions import max as _max
 from gradcli.ad.ops.reductions import mean, sum
 from gradcli.ad.ops.shape import reshape, squeeze, stack, unbind, unsqueeze
 from gradcli.ad.ops.surface import SURFACE, expose
+from gradcli.ad.record import apply
+from gradcli.ad.registry import RULES
 from gradcli.errors import GdRuntimeError
 
 
@@ -295,7 +298,17 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
             window = getitem(x, (Ellipsis, slice(r0, r1), slice(c0, c1)))
             cells.append(mean(window, (-2, -1)))
         rows.append(stack(cells, -1))
-    return _named(stack(rows, -2), "AdaptiveAvgPool2DBackward0")
+    return _named(exact_pool(stack(rows, -2), x, (oh, ow)), "AdaptiveAvgPool2DBackward0")
+
+
+def exact_pool(y: Tensor, x: Tensor, out: tuple[int, ...]) -> Tensor:
+    """The windows' means y (recorded for their gradient) with the values PyTorch's
+    adaptive average pooling kernel computes (float32/float64)."""
+    if x.array.dtype not in (np.float32, np.float64):
+        return y
+    value = KN.adaptive_avg_pool(x.array, out)
+    return apply(RULES["exact_value"], (y,), {"value": value, "base": y.array,
+                                               "name": "AdaptiveAvgPoolBackward0"})
 
 
 _NO_KERNEL: Any = object()

@@ -387,9 +387,8 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: Any = None, max_norm: 
                              " instead (while checking arguments for embedding)")
     if idx.size and (idx.min() < 0 or idx.max() >= weight.shape[0]):
         raise GdRuntimeError("index out of range in self", py_type="IndexError")
-    if scale_grad_by_freq or sparse:
-        raise GdRuntimeError("embedding's scale_grad_by_freq and sparse are not supported "
-                             "by gradcli")
+    if sparse:
+        raise GdRuntimeError("embedding's sparse gradients are not supported by gradcli")
     if max_norm is not None:
         _embedding_renorm(weight, idx, float(max_norm), float(norm_type))
     n = weight.shape[0]
@@ -397,7 +396,8 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: Any = None, max_norm: 
         if not -n <= padding_idx < n:
             raise GdRuntimeError("Padding_idx must be within num_embeddings")
         padding_idx = padding_idx % n
-    return apply(_RULES["embedding"], (weight,), {"index": idx, "padding_idx": padding_idx})
+    return apply(_RULES["embedding"], (weight,), {"index": idx, "padding_idx": padding_idx,
+                                                  "by_freq": bool(scale_grad_by_freq)})
 
 
 # -- normalization and padding ------------------------------------------------------------

@@ -13,7 +13,6 @@ import numpy as np
 from gradcli.ad.graph import Tensor, tensor_from_array
 from gradcli.ad.kernels.messages import scalar_name
 from gradcli.ad.ops.creation import _as_tensor, torch_error
-from gradcli.ad.ops.elementwise import to_dtype
 from gradcli.ad.ops.indexing import getitem_raw
 from gradcli.ad.ops.nn import _reduce, _reduction
 from gradcli.ad.ops.surface import SURFACE, expose
@@ -162,11 +161,14 @@ def soft_margin_loss(input: Tensor, target: Tensor, size_average: Any = None,
     reduction = _reduction(size_average, reduce, reduction)
     _tensors("soft_margin_loss", input=input, target=target)
     x, y = _as_tensor(input), _as_tensor(target)
-    p = _op("torch.mul")(_op("torch.neg")(x), y)
-    if p.dtype != x.dtype:  # PyTorch's neg_out(output, input).mul_(target): input's dtype
-        p = to_dtype(p, x.dtype)
-    l = _op("torch.log1p")(_op("torch.exp")(p))
-    return _loss_out(l, reduction, "SoftMarginLossBackward0")
+    if y.requires_grad:
+        raise torch_error("The function 'soft_margin_loss' is not differentiable with respect "
+                          "to argument 'target'. This input cannot have requires_grad True.",
+                          "RuntimeError")
+    if x.shape != y.shape:  # the kernel's TensorIterator broadcasts as mul does
+        x, y = _op("torch.broadcast_tensors")(x, y)
+    # PyTorch's fused kernel and its soft_margin_loss_backward (rules/nn.py)
+    return apply(RULES["soft_margin_loss"], (x, y), {"reduction": reduction})
 
 
 def _classes(x: Tensor) -> tuple[int, int]:

@@ -173,7 +173,7 @@ def adaptive_avg_pool3d(input: Tensor, output_size: Any) -> Tensor:
     cells = [mean(getitem(x, (Ellipsis, *(slice(a, b) for a, b in w))), (-3, -2, -1))
              for w in itertools.product(*wins)]
     y = reshape(stack(cells, -1), (*x.shape[:-3], *out))
-    return C.recorded_as(y, "AdaptiveAvgPool3DBackward0")
+    return C.recorded_as(C.exact_pool(y, x, out), "AdaptiveAvgPool3DBackward0")
 
 
 def _adaptive_max(input: Tensor, output_size: Any, n: int) -> tuple[Tensor, Tensor]:

@@ -1,13 +1,14 @@
 """F.interpolate (nearest, nearest-exact, linear, bilinear, bicubic, trilinear, area), the
 deprecated F.upsample* spellings, pixel_shuffle / pixel_unshuffle.
 
-Resampling is separable: along each spatial dim (the last one first, as PyTorch's CPU
-kernel nests its loops) the output gathers the input at integer source indices (x[..., i],
-IndexBackward0) and sums them with per-position weights, so every derivative order works as
-it does for index and mul. Indices and weights are computed as PyTorch's kernels compute
-them (nearest in float32; linear and cubic in the input's float type, cubic with A=-0.75),
-so values agree bit for bit up to the kernels' rounding; the result is recorded under
-PyTorch's node name (UpsampleBilinear2DBackward0, ...).
+Float32 and float64 input go through one rule each way (rules/upsample.py: torch's
+kernels' rounding, forward and backward). Other dtypes resample as a composite,
+separable: along each spatial dim (the last one first, as PyTorch's CPU kernel nests its
+loops) the output gathers the input at integer source indices (x[..., i],
+IndexBackward0) and sums them with per-position weights. Indices and weights are
+computed as PyTorch's kernels compute them (nearest in float32; linear and cubic in the
+input's float type, cubic with A=-0.75); the result is recorded under PyTorch's node name
+(UpsampleBilinear2DBackward0, ...).
 """
 
 from __future__ import annotations
@@ -17,12 +18,15 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad.graph import Tensor, tensor_from_array
+from gradcli.ad.kernels import upsample as KU
 from gradcli.ad.ops.conv import recorded_as
 from gradcli.ad.ops.creation import _as_tensor
 from gradcli.ad.ops.elementwise import add, mul
 from gradcli.ad.ops.indexing import getitem
 from gradcli.ad.ops.shape import permute, reshape
 from gradcli.ad.ops.surface import SURFACE, expose
+from gradcli.ad.record import apply
+from gradcli.ad.registry import RULES
 from gradcli.ad.state import warn
 from gradcli.errors import GdRuntimeError
 
@@ -42,18 +46,6 @@ def _scale(in_size: int, out_size: int, scale: Any, align_corners: bool, t: Any)
     if scale is not None and scale > 0:
         return t(1.0 / scale)
     return t(in_size) / t(out_size)
-
-
-def _nearest_index(in_size: int, out_size: int, scale: Any, exact: bool) -> np.ndarray:
-    dst = np.arange(out_size)
-    if not exact and out_size == in_size:
-        return dst
-    if not exact and out_size == 2 * in_size:
-        return dst >> 1
-    s = _scale(in_size, out_size, scale, False, np.float32)
-    src = (np.float32((dst + 0.5) * np.float64(s)) if exact
-           else dst.astype(np.float32) * s)
-    return np.minimum(np.floor(src).astype(np.int64), in_size - 1)
 
 
 def _source(in_size: int, out_size: int, scale: Any, align_corners: bool, t: Any,
@@ -217,19 +209,28 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None,
 def _upsample(x: Tensor, out: list[int], scales: list[Any] | None, mode: str,
               align_corners: bool) -> Tensor:
     n, t = len(out), _opmath(x)
+    kind = {"nearest": "Nearest", "nearest-exact": "NearestExact", "linear": "Linear",
+            "bilinear": "Bilinear", "bicubic": "Bicubic", "trilinear": "Trilinear"}[mode]
+    if x.array.dtype in (np.float32, np.float64):
+        # torch's kernels' rounding, forward and backward (rules/upsample.py)
+        return apply(RULES["upsample_linear"], (x,), {
+            "size": tuple(out), "in_shape": tuple(x.shape),
+            "scales": tuple([None] * n if scales is None else scales),
+            "align_corners": align_corners,
+            "mode": {"bicubic": "cubic", "nearest": "nearest",
+                     "nearest-exact": "nearest-exact"}.get(mode, "linear"),
+            "name": f"Upsample{kind}{n}DBackward0"})
     y = x
     for i in reversed(range(n)):
         in_size, scale = x.shape[2 + i], None if scales is None else scales[i]
         taps: Any
         if mode in ("nearest", "nearest-exact"):
-            taps = _nearest_index(in_size, out[i], scale, mode == "nearest-exact")
+            taps = KU.nearest_index(in_size, out[i], scale, mode == "nearest-exact")
         elif mode == "bicubic":
             taps = _cubic_taps(in_size, out[i], scale, align_corners, t)
         else:
             taps = _linear_taps(in_size, out[i], scale, align_corners, t)
         y = _resample(y, 2 + i, taps)
-    kind = {"nearest": "Nearest", "nearest-exact": "NearestExact", "linear": "Linear",
-            "bilinear": "Bilinear", "bicubic": "Bicubic", "trilinear": "Trilinear"}[mode]
     return recorded_as(y, f"Upsample{kind}{n}DBackward0")
 
 

@@ -52,6 +52,7 @@ from gradcli.ad.rules import (  # noqa: F401  (each module fills RULES with its 
     solvers,
     special,
     tensor_extras,
+    upsample,
 )
 from gradcli.ad.rules.base import elementwise as elementwise_rule
 from gradcli.ad.rules.base import linear, need

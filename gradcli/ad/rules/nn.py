@@ -159,30 +159,44 @@ def _reduced_like(t: Tensor, reduction: str) -> Tensor:
     return B.div_scalar(total, count(t.shape, None)) if reduction == "mean" else total
 
 
+def _param(p: dict[str, Any], param: str | None) -> Any:
+    return None if param is None else p[param]
+
+
 def _loss_backward_rules(name: str, torch_name: str, kernel: Any, backward_kernel: Any,
-                         d: Any, ddx: Any, ddy: Any, param: str, doc: str) -> None:
+                         d: Any, ddx: Any, ddy: Any, param: str | None, doc: str,
+                         symmetric: bool = False) -> None:
     """A loss ℓ(x, y) whose VJP in x is PyTorch's `<name>_backward(grad, x, y, ...)`, a node
-    of its own (`<Name>BackwardBackward0`) with PyTorch's double-backward formulas."""
+    of its own (`<Name>BackwardBackward0`) with PyTorch's double-backward formulas. `param`
+    names the loss's parameter d, ddx and ddy take (None: the loss has none). The loss is a
+    function of x - y, or (symmetric) of x·y, whose derivative in y is d(y, x)."""
+
+    def d_y(x: Tensor, y: Tensor, p: dict[str, Any]) -> Tensor:
+        return d(y, x, _param(p, param)) if symmetric else -d(x, y, _param(p, param))
+
     register(Rule(
         name, torch_name, kernel,
         lambda g, out, x, y, reduction="mean", **p: (
             _loss_backward(name, g, x, y, reduction=reduction, **p) if need(x) else None,
             _loss_backward(name, g, y, x, reduction=reduction, **p) if need(y) else None),
-        lambda ts, out, x, y, reduction="mean", **p: _loss_reduce(
-            d(x, y, p[param]) * tan2(ts, lambda t: t, lambda t: -t), reduction),
+        lambda ts, out, x, y, reduction="mean", **p: _loss_reduce(tan2(
+            ts, lambda t: d(x, y, _param(p, param)) * t, lambda t: d_y(x, y, p) * t),
+            reduction),
         kind="loss", doc=doc, formula=(f"{name}_backward(grad, x, y)",
                                        f"{name}_backward(grad, y, x)")))
     register(Rule(
         name + "_backward", torch_name.replace("Backward0", "BackwardBackward0"),
         backward_kernel,
         lambda gg, out, g, x, y, reduction="mean", **p: (
-            _reduced_like(gg * d(x, y, p[param]), reduction) if need(g) else None,
-            _mean_scale(gg * g * ddx(x, y, p[param]), None, reduction) if need(x) else None,
-            _mean_scale(gg * g * ddy(x, y, p[param]), None, reduction) if need(y) else None),
+            _reduced_like(gg * d(x, y, _param(p, param)), reduction) if need(g) else None,
+            _mean_scale(gg * g * ddx(x, y, _param(p, param)), None, reduction)
+            if need(x) else None,
+            _mean_scale(gg * g * ddy(x, y, _param(p, param)), None, reduction)
+            if need(y) else None),
         lambda ts, out, g, x, y, reduction="mean", **p: tan3(
-            ts, lambda t: _mean_scale(t * d(x, y, p[param]), None, reduction),
-            lambda t: _mean_scale(t * g * ddx(x, y, p[param]), None, reduction),
-            lambda t: _mean_scale(t * g * ddy(x, y, p[param]), None, reduction)),
+            ts, lambda t: _mean_scale(t * d(x, y, _param(p, param)), None, reduction),
+            lambda t: _mean_scale(t * g * ddx(x, y, _param(p, param)), None, reduction),
+            lambda t: _mean_scale(t * g * ddy(x, y, _param(p, param)), None, reduction)),
         kind="loss", doc=f"grad · {name}'(x, y) (PyTorch's {name}_backward)",
         batchable=False, formula=("gg · d(x, y)", "gg · g · d'(x, y)", "-gg · g · d'(x, y)")))
 
@@ -195,6 +209,31 @@ _loss_backward_rules("huber_loss", "HuberLossBackward0", KN.huber_loss,
                      KN.huber_loss_backward, _huber_d, _huber_dd,
                      lambda x, y, delta: -_huber_dd(x, y, delta), "delta",
                      "0.5 d² where |d| < δ, else δ(|d| - δ/2)")
+
+
+def _soft_margin_d(x: Tensor, y: Tensor, _: Any) -> Tensor:
+    z = ops.exp(-y * x)
+    return y * z * -1.0 / (z + 1)
+
+
+def _soft_margin_dd(x: Tensor, y: Tensor, _: Any) -> Tensor:
+    # PyTorch's soft_margin_loss_double_backward: target² z / (z + 1)²
+    z = ops.exp(x * -y)
+    zplus1 = z + 1
+    return y * y * z / (zplus1 * zplus1)
+
+
+def _soft_margin_ddy(x: Tensor, y: Tensor, _: Any) -> Tensor:
+    # d/dy of d(x, y) = -y z / (z + 1): (x y z - z - z²) / (z + 1)²
+    z = ops.exp(x * -y)
+    zplus1 = z + 1
+    return (x * y * z - z * zplus1) / (zplus1 * zplus1)
+
+
+# (PyTorch refuses a target that requires grad: ops/nn_extra.soft_margin_loss)
+_loss_backward_rules("soft_margin_loss", "SoftMarginLossBackward0", KN.soft_margin_loss,
+                     KN.soft_margin_loss_backward, _soft_margin_d, _soft_margin_dd,
+                     _soft_margin_ddy, None, "log(1 + exp(-y·x))", symmetric=True)
 
 
 register(Rule(
@@ -473,19 +512,28 @@ _pad.jvp = lambda ts, out, x, pad, value=0.0: apply(_pad, (ts[0],), {"pad": pad,
 # ---------------------------------------------------------------------------------------
 
 def _embedding_vjp(g: Tensor, out: Tensor, w: Tensor, index: Any,
-                   padding_idx: Any = None) -> tuple[Any, ...]:
+                   padding_idx: Any = None, by_freq: bool = False) -> tuple[Any, ...]:
     if padding_idx is not None:
         g = B.masked_fill(g, KN.embedding_pad_mask(index, padding_idx), 0)
-    # PyTorch's embedding_dense_backward (a node of its own).
-    return (apply(RULES["index_add_into"], (g,), {
-        "shape": w.shape, "index": (index,), "name": "EmbeddingDenseBackwardBackward0"}),)
+    if not by_freq:
+        # PyTorch's embedding_dense_backward (a node of its own).
+        return (apply(RULES["index_add_into"], (g,), {
+            "shape": w.shape, "index": (index,), "name": "EmbeddingDenseBackwardBackward0"}),)
+    # scale_grad_by_freq: each row's gradient over its index's count in the batch, as
+    # PyTorch's kernel rounds the sum (exact_value), differentiable as the scaled sum
+    counts = KN.np_bincount_rows(index, w.shape[0])
+    scaled = g / ops.unsqueeze(wrap(counts.astype(g.array.dtype)), -1)
+    cot = apply(RULES["index_add_into"], (scaled,), {
+        "shape": w.shape, "index": (index,), "name": "EmbeddingDenseBackwardBackward0"})
+    return _with_exact((cot,), (KN.embedding_backward_by_freq(g.array, index, w.shape[0]),),
+                       "EmbeddingDenseBackwardBackward0")
 
 
 register(Rule(
     "embedding", "EmbeddingBackward0", KN.embedding,
     _embedding_vjp,
-    lambda ts, out, w, index, padding_idx=None: ops.getitem_raw(ts[0], (index,),
-                                                                "IndexBackward0"),
+    lambda ts, out, w, index, padding_idx=None, by_freq=False: ops.getitem_raw(
+        ts[0], (index,), "IndexBackward0"),
     kind="linear", doc="the weight's rows at the indices", saves_inputs=False,
     torch_keeps=True, batchable=False, formula=("grad summed into the indexed rows",)))
 
