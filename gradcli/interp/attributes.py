@@ -411,6 +411,9 @@ def get_attribute(obj: Any, name: str) -> Any:
             return found
     elif isinstance(obj, tuple) and name in getattr(t, "_fields", ()):
         return obj[t._fields.index(name)]  # a named tuple's field (unpack_dual's primal)
+    elif isinstance(obj, Builtin) and obj.name == "torch.Tensor":
+        if name in TENSOR_METHODS:  # torch.Tensor.add(x, y), map(torch.Tensor.item, xs)
+            return pymethods.tensor_method(name, TENSOR_METHODS[name])
     elif t is Builtin:
         found = pymethods.type_attribute(obj.name, name)
         if found is not pymethods.MISSING:
