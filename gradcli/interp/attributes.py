@@ -21,10 +21,19 @@ from gradcli.ad.registry import RULES
 from gradcli.ad.state import nonleaf_grad
 from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import argcheck, arrays, devices, dtype_info, limits, pymethods, pysys
+from gradcli.interp import (
+    argcheck,
+    arrays,
+    classdunders,
+    devices,
+    dtype_info,
+    limits,
+    pymethods,
+    pysys,
+)
 from gradcli.interp import custom_function as CF
 from gradcli.interp.classes import OBJECT_ATTR_METHODS, BoundGdMethod, InstanceValue
-from gradcli.interp.exceptions import CHAIN_ATTRIBUTES, ExceptionValue
+from gradcli.interp.exceptions import CHAIN_ATTRIBUTES, ExceptionClass, ExceptionValue
 from gradcli.interp.saved_attrs import saved_attribute
 from gradcli.interp.values import (
     STRIDED,
@@ -308,6 +317,12 @@ def get_attribute(obj: Any, name: str) -> Any:
             return obj.attrs  # the instance's own attributes, as vars(obj) gives them
         if isinstance(obj, GdObject):  # gd classes and instances: their own table
             return obj.get_attr(name)
+        if type(obj) is ExceptionClass:  # E.__qualname__, E.__mro__
+            described = classdunders.class_attribute(obj, name)
+            if described is not classdunders.MISSING:
+                return described
+        if type(obj) is ExceptionValue and name in classdunders.INSTANCE_NAMES:
+            return classdunders.class_attribute(obj.cls, name)
         if name in getattr(type(obj), "gd_private_names", ()):  # a named tuple's _asdict
             return type(obj).gd_attribute(obj, name)
         if type(obj) is ExceptionValue and not name.startswith("__"):  # e._step

@@ -17,10 +17,11 @@ table is `spelling KIND [TEXT]`:
 
 TEXT defaults to the spelling's last part. The table lists only the spellings whose
 repr is not their module's usual kind (DEFAULTS: torch.X is ATen's, torch.linalg.X is
-`linalg_X`, math's are C functions, a module written in Python has functions). The address is gd's run-deterministic one
-(ad/identity): the built-in's own, or, for a method (`… of type object at 0x…`), the
-one object its owner stands for, so torch.sin and torch.cos print the same owner as
-PyTorch's do. Python's own built-ins (print, len: no dot) are values.Builtin's.
+`linalg_X`, math's are C functions, a module written in Python has functions). The
+address is gd's run-deterministic one (ad/identity): the built-in's own, or, for a
+method (`… of type object at 0x…`), the one object its owner stands for, so torch.sin
+and torch.cos print the same owner as PyTorch's do. Python's own built-ins (print, len:
+no dot) are values.Builtin's.
 """
 
 from __future__ import annotations
