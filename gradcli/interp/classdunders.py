@@ -27,7 +27,7 @@ def describe(cls: Any, qualname: str, doc: str | None) -> None:
     kinds of class that keep them)."""
     if hasattr(type(cls), "qualname"):
         cls.qualname = qualname
-        cls.doc = doc
+        cls.docstring = doc
     if hasattr(type(cls), "subclasses"):
         cls.subclasses = []
 
@@ -86,7 +86,7 @@ def class_attribute(cls: Any, name: str) -> Any:
         return _module(cls)
     if name == "__doc__":
         if defined:
-            return cls.doc
+            return cls.docstring
         host = getattr(builtins, cls.name, None)  # Python's own exception class's text
         return host.__doc__ if isinstance(host, type) else None
     if name == "__bases__":

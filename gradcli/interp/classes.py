@@ -185,7 +185,7 @@ class ClassValue(GdObject):
     """A class made by a `class` statement."""
 
     __slots__ = ("abstract", "annotated", "attr_hooks", "attrs", "bases", "chain", "declared",
-                 "doc", "function_base", "generic", "host", "instance_type", "name",
+                 "docstring", "function_base", "generic", "host", "instance_type", "name",
                  "properties", "qualname", "slots", "subclasses")
 
     def __init__(self, name: str, bases: tuple[Any, ...], attrs: dict[str, Any],
@@ -214,7 +214,7 @@ class ClassValue(GdObject):
             raise _error("multiple bases have instance lay-out conflict", "TypeError") from None
         self.name = name
         self.qualname = name  # Python's __qualname__ and docstring (classdunders.describe)
-        self.doc: str | None = None
+        self.docstring: str | None = None
         # The program's classes made from it (__subclasses__): a class statement's own
         # (classdunders.describe); None for the built-in classes every run shares.
         self.subclasses: list[ClassValue] | None = None

@@ -22,7 +22,7 @@ class ExceptionClass(Builtin):
     """A Python exception class: called, it makes an ExceptionValue. A gd class deriving
     from one may define methods (__init__, __str__, ...) and class attributes: `attrs`."""
 
-    __slots__ = ("attrs", "defined", "doc", "parent", "qualname")
+    __slots__ = ("attrs", "defined", "docstring", "parent", "qualname")
     is_class = True
 
     def __init__(self, name: str, parent: ExceptionClass | None,
@@ -33,7 +33,7 @@ class ExceptionClass(Builtin):
         # Made by the program's class statement: its exceptions take attributes (e.step).
         self.defined = attrs is not None
         self.qualname = name  # Python's __qualname__ and docstring (classdunders.describe)
-        self.doc: str | None = None
+        self.docstring: str | None = None
 
     @staticmethod
     def gd_attribute(cls: ExceptionClass, name: str) -> Any:
