@@ -35,7 +35,7 @@ def torch_output(text: str) -> str:
     buf = io.StringIO()
     with contextlib.redirect_stdout(buf), warnings.catch_warnings(), _torch_settings(torch):
         warnings.simplefilter("ignore")
-        exec(compile(text, "p.py", "exec"), {"torch": torch})
+        exec(compile(text, "p.py", "exec"), {"torch": torch, "__name__": "__main__"})
     return buf.getvalue()
 
 

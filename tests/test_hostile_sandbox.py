@@ -46,6 +46,7 @@ from fuzz.runner import Outcome, Zygote, clean_failure_text, files_under
 from gradcli.app import AppOptions, run
 from gradcli.cli import exit_status
 from gradcli.errors import GdError
+from gradcli.interp import classdunders
 from gradcli.interp.builtins import registry
 from gradcli.source import Source
 
@@ -262,6 +263,15 @@ VALUES: list[tuple[str, str]] = [
     ("", "torch.channels_last"), ("", "torch.preserve_format"), ("", "torch.Tensor.add"),
     ("", "torch.FloatTensor"), ("", "ones(2).storage()"), ("", "ones(2).untyped_storage()"),
     ("", "ones(2).storage().size"),
+    # round 17: traceback's functions, a raised exception's __traceback__, a type's
+    # methods read from the type, a class's description
+    ("import traceback", "traceback.format_exc"), ("import traceback", "traceback"),
+    ("try:\n    y = 1 // 0\nexcept ZeroDivisionError as err:\n    keep = [err]",
+     "keep[0].__traceback__"),
+    ("", "torch.Tensor.backward"),
+    ("class K:\n    pass\nclass J(K):\n    pass", "J.__mro__"),
+    ("class K:\n    pass\nclass J(K):\n    pass", "K.__subclasses__"),
+    ("class K:\n    pass\nclass J(K):\n    pass", "K.__subclasses__()"),
 ]
 DUNDERS = ["__class__", "__dict__", "__globals__", "__builtins__", "__subclasses__",
            "__init__", "__reduce_ex__", "__getattribute__", "__code__", "__closure__",
@@ -283,7 +293,9 @@ def _attribute_failures(setup: str, expr: str, attr: str) -> Iterator[str]:
     """Why reading `attr` (once, or twice in a chain) of the value is not refused (a gd
     function's own Python attributes, r15: only the chain, their values plain gd values)."""
     once = f"{setup}\nv = ({expr}).{attr}"
-    own = expr in GD_FUNCTIONS and attr in GD_FUNCTION_ATTRS
+    own = (expr in GD_FUNCTIONS and attr in GD_FUNCTION_ATTRS) or (
+        expr in DESCRIBED_CLASSES and attr in classdunders.CLASS_NAMES) or (
+        expr in DESCRIBED_INSTANCES and attr in classdunders.INSTANCE_NAMES)
     for program in ((once,) if not own else ()) + (f"{once}.{attr}",):
         code, message, _ = in_process(program.lstrip("\n"))
         if code != 4:
@@ -315,8 +327,9 @@ def test_no_dunder_or_internal_attribute_of_any_value(setup: str, expr: str) -> 
              "torch.compile", "torch.compile(mode='max-autotune')", "torch.jit.script",
              "torch.autograd.graph.saved_tensors_hooks", "torch.autograd.graph",
              "cmath", "cmath.sqrt", "sd.register", "SM().f",
-             "torch.Tensor.add", "torch.FloatTensor",
-             *GD_FUNCTIONS)
+             "torch.FloatTensor",
+             "traceback", "traceback.format_exc", "torch.Tensor.add", "torch.Tensor.backward",
+             "K.__subclasses__", *GD_FUNCTIONS)
     attrs = [a for a in DUNDERS + INTERNALS if not (a == "__name__" and expr in named)
              and not (expr in ("'text'", "str") and a in STR_METHODS)
              and a not in PUBLIC_NAMES.get(expr, ())]
@@ -331,6 +344,11 @@ CLASSES = ("RuntimeError", "Exception")
 GD_FUNCTIONS = ("lambda: 1", "f", "functools.wraps(f)(lambda: 2)", "K().m", "sd")
 GD_FUNCTION_ATTRS = ("__doc__", "__qualname__", "__module__", "__defaults__",
                      "__kwdefaults__", "__wrapped__")
+# Classes and exception objects that describe themselves (classdunders, round 17): their
+# qualified name, module, docstring, bases and mro are gd values (strings, None, tuples
+# of gd classes), read once; nothing is reachable through them.
+DESCRIBED_CLASSES = ("RuntimeError", "Exception", "D.Dataset", "re.error")
+DESCRIBED_INSTANCES = ("ValueError('a')", "keep[0]")
 FUNCTIONS = ("print", "sin", "torch.tensor", "jacobian", "len", "lambda: 1", "f", "str.upper",
              "dict.fromkeys", "getattr", "id")
 
@@ -598,11 +616,11 @@ ISOLATED: list[tuple[str, str, str]] = [
      "import argparse\nclass A:\n    pass\nargparse.ArgumentParser().add_argument('--x', action=A)",
      r"not supported by gradcli"),
     ("getattr-fallback-dunder",
-     "class A:\n    def __getattr__(self, n):\n        return n\nA().__class__.__mro__",
-     r"'__mro__' is not accessible"),
+     "class A:\n    def __getattr__(self, n):\n        return n\nA().__class__.__globals__",
+     r"'__globals__' is not accessible"),
     ("exception-attr-dunder",
      "class E(Exception):\n    pass\ntry:\n    raise E(1)\nexcept E as e:\n"
-     "    e.__traceback__", r"not accessible"),
+     "    e.__traceback__.tb_frame", r"has no attribute"),
     ("operator-attrgetter", 'import operator\noperator.attrgetter("__class__")(1)',
      r"'__class__' is not accessible"),
     ("operator-methodcaller", 'import operator\noperator.methodcaller("__reduce__")(1)',
@@ -664,7 +682,8 @@ ISOLATED: list[tuple[str, str, str]] = [
      r"'__globals__' is not accessible"),
     # --- Python syntax gd does not have (exit 3)
     ("class", "class A:\n    pass\nA.__dict__", r"not accessible"),
-    ("try", "try:\n    1 // 0\nexcept Exception as e:\n    e.__traceback__", r"not accessible"),
+    ("try", "try:\n    1 // 0\nexcept Exception as e:\n    e.__traceback__.tb_frame",
+     r"has no attribute"),
     ("del", "x = 1\ndel x\nprint(x)", r"name 'x' is not defined"),
     ("global", "def f():\n    global torch\n    torch = 1\nf()\ntorch.__class__",
      r"not accessible"),
@@ -678,7 +697,7 @@ ISOLATED: list[tuple[str, str, str]] = [
     ("operator-dunder", "class A:\n    def __radd__(self, o):\n        return o.__class__\n"
      "1 + A()", r"not accessible"),
     ("with-dunder", "class A:\n    def __enter__(self):\n        return self\n"
-     "    def __exit__(self, t, v, tb):\n        return v.__traceback__\nwith A():\n"
+     "    def __exit__(self, t, v, tb):\n        return v.__traceback__._f\nwith A():\n"
      "    1 // 0", r"not accessible"),
     ("numpy-rng-host", "import numpy as np\nnp.random.default_rng(0).bit_generator",
      r"has no attribute 'bit_generator'"),

@@ -941,7 +941,7 @@ SPEC_METHODS = [
 
 
 # Spelled through an import (torch and F are bare names).
-IMPORTED_MODULES = ("math", "typing", "numpy", "random", "itertools", "functools",
+IMPORTED_MODULES = ("math", "typing", "numpy", "random", "itertools", "functools", "traceback",
                     "collections", "warnings", "copy", "dataclasses", "functorch",
                     "time", "sys", "os", "json", "pprint", "string", "textwrap", "statistics",
                     "io", "operator", "heapq", "bisect", "argparse", "contextlib", "enum",

@@ -99,6 +99,9 @@ def test_no_host_attribute_is_reachable(value: str) -> None:
             continue  # an instance's class is its gd class, its __dict__ vars() (below)
         if value in FUNCTIONS and name in FUNCTION_ATTRS:
             name = f"{name}.{name}"  # Python's function attributes, plain gd values (r15)
+        if (value in CLASSES and name in CLASS_ATTRS) or (
+                value in INSTANCES and name in ("__module__", "__doc__")):
+            name = f"{name}.__dict__"  # a class's description, plain gd values (r17)
         code, message, _ = outcome(f"x = {value}.{name}\n")
         assert code == 4, f"{value}.{name} was not refused"
         assert "not accessible" in message or "has no attribute" in message, message
@@ -113,15 +116,33 @@ def test_no_host_attribute_is_writable(value: str) -> None:
 
 
 INSTANCES = ("c", "pp", "next(iter(pp))", "mi")
+# A gd class's description (classdunders): its qualified name, module and docstring
+# (strings), bases and method resolution order (tuples of gd classes and `object`), and
+# __subclasses__ (a built-in listing the program's classes).
+CLASSES = ("C", "P", "MI", "type(c)")
+CLASS_ATTRS = ("__qualname__", "__module__", "__doc__", "__bases__", "__mro__",
+               "__subclasses__")
 
 
 def test_an_instances_class_is_its_gd_class() -> None:
     code, _, out = outcome("print(c.__class__ is C, pp.__class__.__name__, c.__class__)\n")
     assert (code, out) == (0, "True P <class '__main__.C'>\n")
-    for program in ("c.__class__.__dict__", "c.__class__.__class__", "c.__class__.__bases__",
-                    "c.__class__.__subclasses__()", "c.__class__ = int"):
+    for program in ("c.__class__.__dict__", "c.__class__.__class__", "c.__class__ = int",
+                    "c.__class__.__mro__[-1].__subclasses__()", "C.__bases__[0].__dict__",
+                    "MI.__mro__[1].__globals__", "C.__subclasses__.__self__",
+                    "C.__mro__[-1].__init_subclass__", "C.__qualname__ = 'x'",
+                    "C.__mro__ = ()", "C.__bases__ = (object,)"):
         code, message, _ = outcome(program + "\n")
         assert code == 4 and "not accessible" in message, program
+
+
+def test_a_classes_description_is_plain_gd_values() -> None:
+    code, _, out = outcome("print(MI.__mro__, MI.__bases__, C.__subclasses__(), "
+                           "c.__class__.__qualname__, c.__module__, C.__doc__)\n")
+    assert code == 0
+    assert out == ("(<class '__main__.MI'>, <class '__main__.C'>, <class '__main__.P'>, "
+                   "<class 'object'>) (<class '__main__.C'>, <class '__main__.P'>) "
+                   "[<class '__main__.MI'>] C __main__ None\n")
 
 
 def test_an_instances_dict_is_its_vars_and_leads_nowhere() -> None:
@@ -145,7 +166,7 @@ def test_an_exceptions_chain_is_gd_exceptions_only() -> None:
         "    print(repr(e.__cause__), repr(e.__context__), e.__suppress_context__)\n")
     assert (code, out) == (0, "KeyError('k') KeyError('k') True\n")
     for program in ("RuntimeError('x').__cause__.__class__", "RuntimeError().__globals__",
-                    "RuntimeError().__traceback__", "RuntimeError().__dict__",
+                    "RuntimeError().__traceback__.tb_frame", "RuntimeError().__dict__",
                     "RuntimeError().__cause__ = 1"):
         code, message, _ = outcome(program + "\n")
         assert code == 4, (program, message)
@@ -205,7 +226,7 @@ def test_instance_and_class_attributes_are_the_programs_own() -> None:
 
 @pytest.mark.parametrize("program", [
     "x = type(c).__dict__", "x = type(1).__subclasses__()", "x = type(type(c)).__bases__",
-    "x = type(None)()", "x = type('X', (), {})", "x = [k for k in type(c).__mro__]",
+    "x = type(None)()", "x = type('X', (), {})", "x = [k.__dict__ for k in type(c).__mro__]",
     "x = isinstance(c, c)", "x = isinstance(1, print)", "x = isinstance(1, ('str', int))",
 ])
 def test_type_and_isinstance_lead_nowhere(program: str) -> None:
@@ -240,7 +261,7 @@ def test_comprehension_scopes_add_no_names(program: str) -> None:
     ("print(*d.keys().__class__)", "not accessible"),
     ("print(*range(10**9))", "exceeds the limit"),
     ("print(**{'file': 1})", "'int' object has no attribute 'write'"),
-    ("x = '{0.__class__.__mro__}'.format(c)", "is not accessible"),
+    ("x = '{0.__class__.__mro__.__class__}'.format(c)", "is not accessible"),
     ("x = '{0.attrs}'.format(c)", "has no attribute 'attrs'"),
     ("x = '%s' % (c.f.__func__,)", "not accessible"),
     ("x = c.f.__self__", "not accessible"),
@@ -328,7 +349,7 @@ def test_container_methods_and_iterators_check_sizes_first(expr: str) -> None:
     "class X:\n    def __exit__(self, t, v, tb):\n        print(t, v, tb, type(v))\n"
     "        global seen\n        seen = (t, v)\n        return True\n"
     "    def __enter__(self):\n        return self\nwith X():\n    1 / 0\n"
-    "seen[1].__traceback__\n",
+    "seen[1].__traceback__.tb_frame\n",
     "class X:\n    def __exit__(self, t, v, tb):\n        global seen\n        seen = t\n"
     "        return True\n    def __enter__(self):\n        return self\n"
     "with X():\n    1 / 0\nseen.__subclasses__()\n",
@@ -394,7 +415,8 @@ NEW_KINDS = (
     "T = namedtuple('T', 'x y')\nt = T(1, 2)\nb = io.BytesIO()\n"
     "sc = StandardScaler().fit([[1.0], [2.0]])\n")
 NEW_VALUES = ["E", "E.A", "T", "t", "b", "sc", "sc.mean_", "E.A.name", "T._make"]
-NEW_HOST_NAMES = ["__class__.__dict__", "__dict__", "__mro__", "__bases__", "__globals__",
+NEW_HOST_NAMES = ["__class__.__dict__", "__dict__", "__mro__[-1].__subclasses__",
+                  "__bases__[0].__dict__", "__globals__",
                   "__init__", "__reduce_ex__", "members", "mixin", "host", "gd_class",
                   "gd_attribute", "fields", "defaults", "fn", "saved", "at_end", "attrs",
                   "cls", "value", "_obj", "_make_instance", "instance_type", "__getattribute__"]
@@ -475,7 +497,8 @@ CONTAINER_VALUES = ["dd", "ad", "ll", "ss", "tt", "ll.append", "dd.get", "dd.sup
 
 @pytest.mark.parametrize("value", CONTAINER_VALUES)
 def test_container_subclasses_lead_nowhere(value: str) -> None:
-    for name in [*NEW_HOST_NAMES, "__class__.__mro__", "__class__.__bases__", "host",
+    for name in [*NEW_HOST_NAMES, "__class__.__mro__[-1].__subclasses__",
+                 "__class__.__bases__[0].__dict__", "host",
                  "host_attribute", "super_attribute", "host_repr", "__missing__", "__new__",
                  "__self__", "__func__", "__objclass__", "hash_id", "_dunder"]:
         if name == "__init__" and value in ("dd.sup()", "ll.sup()", "od.sup()"):

@@ -16,16 +16,25 @@ from gradcli.ad.graph import is_inference, stale_view, view_base
 from gradcli.ad.kernels.messages import scalar_name
 from gradcli.ad.multi_hooks import MultiHandle
 from gradcli.ad.ops import layout
-from gradcli.ad.ops.devices import torch_error
 from gradcli.ad.record import current_grad_fn
 from gradcli.ad.registry import RULES
 from gradcli.ad.state import nonleaf_grad
 from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import argcheck, arrays, devices, dtype_info, limits, pymethods, pysys, storage
+from gradcli.interp import (
+    argcheck,
+    arrays,
+    classdunders,
+    devices,
+    dtype_info,
+    limits,
+    pymethods,
+    pysys,
+    storage,
+)
 from gradcli.interp import custom_function as CF
 from gradcli.interp.classes import OBJECT_ATTR_METHODS, BoundGdMethod, InstanceValue
-from gradcli.interp.exceptions import CHAIN_ATTRIBUTES, ExceptionValue
+from gradcli.interp.exceptions import CHAIN_ATTRIBUTES, ExceptionClass, ExceptionValue
 from gradcli.interp.saved_attrs import saved_attribute
 from gradcli.interp.values import (
     STRIDED,
@@ -310,6 +319,12 @@ def get_attribute(obj: Any, name: str) -> Any:
             return obj.attrs  # the instance's own attributes, as vars(obj) gives them
         if isinstance(obj, GdObject):  # gd classes and instances: their own table
             return obj.get_attr(name)
+        if type(obj) is ExceptionClass:  # E.__qualname__, E.__mro__
+            described = classdunders.class_attribute(obj, name)
+            if described is not classdunders.MISSING:
+                return described
+        if type(obj) is ExceptionValue and name in classdunders.INSTANCE_NAMES:
+            return classdunders.class_attribute(obj.cls, name)
         if name in getattr(type(obj), "gd_private_names", ()):  # a named tuple's _asdict
             return type(obj).gd_attribute(obj, name)
         if type(obj) is ExceptionValue and not name.startswith("__"):  # e._step
@@ -413,12 +428,13 @@ def get_attribute(obj: Any, name: str) -> Any:
             return found
     elif isinstance(obj, tuple) and name in getattr(t, "_fields", ()):
         return obj[t._fields.index(name)]  # a named tuple's field (unpack_dual's primal)
+    elif isinstance(obj, Builtin) and obj.name == "torch.Tensor":
+        if name in TENSOR_METHODS:  # torch.Tensor.add(x, y), map(torch.Tensor.item, xs)
+            return pymethods.tensor_method(name, TENSOR_METHODS[name])
     elif t is Builtin:
         found = pymethods.type_attribute(obj.name, name)
         if found is not pymethods.MISSING:
             return found
-    elif isinstance(obj, Builtin) and obj.name == "torch.Tensor" and name in TENSOR_METHODS:
-        return Builtin(f"torch.Tensor.{name}", _unbound_tensor_method(name))  # (x, 1)
     elif hasattr(t, "gd_attribute"):  # a value kind with its own table (nn_lazy's)
         return t.gd_attribute(obj, name)
     if t is Tensor:
@@ -429,23 +445,6 @@ def get_attribute(obj: Any, name: str) -> Any:
         return obj.get_attr(name)
     raise GdRuntimeError(f"'{type_name(obj)}' object has no attribute '{name}'",
                          hint=did_you_mean(name, _names_of(obj)))
-
-
-def _unbound_tensor_method(name: str) -> Callable[..., Any]:
-    """torch.Tensor.NAME as a function of its tensor, with PyTorch's errors for a call
-    without one."""
-    fn = TENSOR_METHODS[name]
-
-    def call(*args: Any, **kwargs: Any) -> Any:
-        if not args:
-            raise torch_error(f"unbound method TensorBase.{name}() needs an argument",
-                              "TypeError")
-        if type(args[0]) is not Tensor:
-            raise torch_error(f"descriptor '{name}' for 'torch._C.TensorBase' objects "
-                              f"doesn't apply to a '{type_name(args[0])}' object", "TypeError")
-        return fn(*args, **kwargs)
-
-    return call
 
 
 SUPPORTED_HINT = "what gd supports is listed in README.md, section 'Values and built-ins'"

@@ -20,7 +20,7 @@ from typing import Any
 
 from gradcli.ad.identity import at, object_repr
 from gradcli.errors import GdError, GdRuntimeError
-from gradcli.interp import exceptions, pyfuncattrs
+from gradcli.interp import classdunders, exceptions, pyfuncattrs
 from gradcli.interp.classattrs import (  # re-exported: where classes.Property was
     CachedProperty,
     ClassMethod,
@@ -32,6 +32,7 @@ from gradcli.interp.classattrs import (  # re-exported: where classes.Property w
 )
 from gradcli.interp.dunders import (
     DESCRIPTOR_DUNDERS,
+    INDEX,
     PROTOCOL_DUNDERS,
     Protocols,
     descriptor_call,
@@ -183,9 +184,9 @@ def _c3(seqs: list[list[ClassValue]]) -> list[ClassValue]:
 class ClassValue(GdObject):
     """A class made by a `class` statement."""
 
-    __slots__ = ("abstract", "annotated", "attr_hooks", "attrs", "bases", "chain",
-                 "function_base", "generic", "host", "instance_type", "name", "properties",
-                 "slots")
+    __slots__ = ("abstract", "annotated", "attr_hooks", "attrs", "bases", "chain", "declared",
+                 "docstring", "function_base", "generic", "host", "instance_type", "name",
+                 "properties", "qualname", "slots", "subclasses")
 
     def __init__(self, name: str, bases: tuple[Any, ...], attrs: dict[str, Any],
                  function_base: bool, host: type | None = None) -> None:
@@ -204,11 +205,20 @@ class ClassValue(GdObject):
             from gradcli.interp.pysubclass import ROOTS
 
             roots = (*(b.instance_type for b in gd_bases), ROOTS[host])
+        host_ns: dict[str, Any] = {"__slots__": ()}
+        if "__index__" in attrs:
+            host_ns["__index__"] = INDEX
         try:
-            self.instance_type = type(name, roots, {"__slots__": ()})
+            self.instance_type = type(name, roots, host_ns)
         except TypeError:
             raise _error("multiple bases have instance lay-out conflict", "TypeError") from None
         self.name = name
+        self.qualname = name  # Python's __qualname__ and docstring (classdunders.describe)
+        self.docstring: str | None = None
+        # The program's classes made from it (__subclasses__): a class statement's own
+        # (classdunders.describe); None for the built-in classes every run shares.
+        self.subclasses: list[ClassValue] | None = None
+        self.declared: tuple[Any, ...] = bases  # the bases as written (__bases__)
         self.bases = bases
         self.attrs = attrs
         self.function_base = function_base  # torch.autograd.Function is in the chain
@@ -253,6 +263,9 @@ class ClassValue(GdObject):
     def get_attr(self, name: str) -> Any:
         if name == "__name__":
             return self.name
+        described = classdunders.class_attribute(self, name)  # __qualname__, __mro__ ...
+        if described is not classdunders.MISSING:
+            return described
         _refuse_dunder(name)
         if name == "apply" and self.function_base:
             return self._apply()
@@ -289,7 +302,7 @@ class ClassValue(GdObject):
                          "AttributeError")
 
     def gd_repr(self) -> str:
-        return f"<class '__main__.{self.name}'>"
+        return f"<class '__main__.{self.qualname}'>"
 
     def type_label(self) -> str:
         return "type"
@@ -335,6 +348,8 @@ class InstanceValue(Protocols, GdObject):
         self.hash_id = next_hash()
 
     def get_attr(self, name: str) -> Any:
+        if name in classdunders.INSTANCE_NAMES:  # obj.__module__, obj.__doc__
+            return classdunders.class_attribute(self.cls, name)
         _refuse_dunder(name)
         cls = self.cls
         if not any(c.properties for c in cls.chain):
@@ -415,7 +430,7 @@ class InstanceValue(Protocols, GdObject):
             host_repr = getattr(self, "host_repr", None)  # a container's (pysubclass)
             if host_repr is not None:
                 return host_repr()  # type: ignore[no-any-return]
-            return object_repr(f"__main__.{self.cls.name}", self)
+            return object_repr(f"__main__.{self.cls.qualname}", self)
         return _text(fn(self), "__repr__")
 
     def gd_str(self) -> str:
@@ -688,6 +703,10 @@ def make_class(name: str, bases: list[Any], attrs: dict[str, Any], span: Span,
     except GdError as e:
         raise e.at(span) from None
     cls.annotated = annotated
+    cls.declared = tuple(bases)
+    for base in kept:
+        if isinstance(base, ClassValue) and base.subclasses is not None:
+            base.subclasses.append(cls)
     for key, v in attrs.items():  # type.__new__ tells each descriptor its name
         descriptor_call(v, "__set_name__", cls, key)
     cls.generic = cls.generic or any(getattr(b, "ignored_base", False)

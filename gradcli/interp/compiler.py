@@ -22,7 +22,7 @@ from gradcli.errors import (
     GdRuntimeError,
     GdSyntaxError,
 )
-from gradcli.interp import classes, limits
+from gradcli.interp import classdunders, classes, limits
 from gradcli.interp.arrays import ArrayValue
 from gradcli.interp.attributes import (
     delete_attribute,
@@ -553,12 +553,9 @@ class Compiler(GeneratorForms, StatementForms, ExpressionCompiler):
             self.class_name, self.method_self, self.qual_prefix = saved
         rt = self.rt
         span = node.span
-        first = node.body[0] if node.body else None
         annotations = tuple((p.name, self.expr(p.annotation)) for p in node.params
                             if p.annotation is not None)
-        doc = (first.value.value if isinstance(first, A.ExprStmt)
-               and isinstance(first.value, A.Constant) and type(first.value.value) is str
-               else None)
+        doc = _docstring(node.body)
 
         def define(f: Frame) -> None:
             # A method's body sees the scope around its class, not the class body.
@@ -603,18 +600,30 @@ class Compiler(GeneratorForms, StatementForms, ExpressionCompiler):
                           if isinstance(s, A.AnnAssign) and isinstance(s.target, A.Name)
                           and not _is_class_var(s.annotation))
 
+        qualname = self.qual_prefix + name
+        doc = _docstring(node.body)
+
         def define_class(f: Frame) -> None:
             values = [b(f) for b in bases]
             cell = Frame(f)  # holds __class__ for the methods' super()
             scope = Frame(cell)  # the class body's names become the class's attributes
             body(scope)
             cls: Any = classes.make_class(name, values, scope.vars, span, annotated)
+            classdunders.describe(cls, qualname, doc)
             cell.vars["__class__"] = cls
             for dec, dspan in reversed(decorators):
                 cls = _decorated(rt, cls, dec(f), dspan)
             store(f, cls)
 
         return define_class
+
+def _docstring(body: list[A.Stmt]) -> str | None:
+    """A def's or class's docstring: its body's first statement, if a string."""
+    first = body[0] if body else None
+    return (first.value.value if isinstance(first, A.ExprStmt)
+            and isinstance(first.value, A.Constant) and type(first.value.value) is str
+            else None)
+
 
 def _decorated(rt: Any, fn: Any, d: Any, span: Span) -> Any:
     """`@d` above a def or class: a gd callable (function, class, bound method, instance

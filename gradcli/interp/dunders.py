@@ -31,7 +31,7 @@ PROTOCOL_DUNDERS = frozenset(
     + [f"__{n}__" for n in (
         "init", "call", "repr", "str", "format", "len", "getitem", "setitem", "delitem",
         "contains", "iter", "next", "bool", "hash", "enter", "exit", "float", "int",
-        "round", "reversed", "post_init", "getattr")])
+        "index", "round", "reversed", "post_init", "getattr")])
 
 # The descriptor protocol a gd class may define: its instances, as class attributes of
 # another class, compute (__get__), store (__set__), delete (__delete__) that class's
@@ -258,3 +258,7 @@ Protocols.__float__ = _convert(  # type: ignore[attr-defined]
 Protocols.__int__ = _convert(  # type: ignore[attr-defined]
     "__int__", "int() argument must be a string, a bytes-like object or a real number, "
     "not '{name}'", int)
+# __index__ (an object usable as a list index, a range bound, a slice bound): only the
+# instances of a class that defines it have it (ClassValue gives their host type this),
+# so Python's own checks see other instances as no integers.
+INDEX = _convert("__index__", "'{name}' object cannot be interpreted as an integer", int)

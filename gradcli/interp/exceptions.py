@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from gradcli.ad.identity import object_repr
 from gradcli.errors import GdAssertionError, GdError, GdLimitError, GdRuntimeError
 from gradcli.interp.values import Builtin, FunctionBase, GdObject, StrValue, to_repr, to_str
 from gradcli.source import Span
@@ -21,7 +22,7 @@ class ExceptionClass(Builtin):
     """A Python exception class: called, it makes an ExceptionValue. A gd class deriving
     from one may define methods (__init__, __str__, ...) and class attributes: `attrs`."""
 
-    __slots__ = ("attrs", "defined", "parent")
+    __slots__ = ("attrs", "defined", "docstring", "parent", "qualname")
     is_class = True
 
     def __init__(self, name: str, parent: ExceptionClass | None,
@@ -31,6 +32,18 @@ class ExceptionClass(Builtin):
         self.attrs = attrs or {}
         # Made by the program's class statement: its exceptions take attributes (e.step).
         self.defined = attrs is not None
+        self.qualname = name  # Python's __qualname__ and docstring (classdunders.describe)
+        self.docstring: str | None = None
+
+    @staticmethod
+    def gd_attribute(cls: ExceptionClass, name: str) -> Any:
+        """E.name: a class attribute of the program's exception class (methods as plain
+        functions), else Python's AttributeError."""
+        v = cls.find(name)
+        if v is None:
+            raise GdRuntimeError(f"type object '{cls.name}' has no attribute '{name}'",
+                                 py_type="AttributeError")
+        return v
 
     def find(self, name: str, after: ExceptionClass | None = None) -> Any:
         """A class attribute through the chain (past `after`, for super()), or None."""
@@ -63,7 +76,8 @@ class ExceptionClass(Builtin):
         return False
 
     def __repr__(self) -> str:
-        return f"<class '{self.name}'>"
+        return f"<class '__main__.{self.qualname}'>" if self.defined else \
+            f"<class '{self.name}'>"
 
 
 def _classes() -> dict[str, ExceptionClass]:
@@ -126,12 +140,16 @@ class ExceptionValue(StrValue):
         self.suppress_context = False
 
     def chain_attribute(self, name: str) -> Any:
-        """e.__cause__, e.__context__, e.__suppress_context__ (no __traceback__: gd keeps
-        no frames)."""
+        """e.__cause__, e.__context__, e.__suppress_context__, e.__traceback__ (None until
+        raised, then a TracebackValue: gd keeps no frames)."""
         if name == "__cause__":
             return self.cause
         if name == "__context__":
             return self.context
+        if name == "__traceback__":
+            span = getattr(self.error, "span", None)
+            return None if self.error is None else TracebackValue(
+                span.line if span is not None else 0)
         return self.suppress_context
 
     def get_attr(self, name: str) -> Any:
@@ -191,6 +209,34 @@ class ExceptionValue(StrValue):
             err.exception = self  # type: ignore[attr-defined]
             self.error = err
         return self.error
+
+
+class TracebackValue(GdObject):
+    """e.__traceback__ of a raised exception: what traceback.print_exception(type(e), e,
+    e.__traceback__) is given. Only its tb_lineno (where it was raised) is readable."""
+
+    __slots__ = ("line",)
+
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+    def get_attr(self, name: str) -> Any:
+        if name == "tb_lineno":
+            return self.line
+        return super().get_attr(name)
+
+    def set_attr(self, name: str, value: Any) -> None:
+        raise GdRuntimeError(f"'traceback' object has no attribute '{name}'",
+                             py_type="AttributeError")
+
+    def del_attr(self, name: str) -> None:
+        self.set_attr(name, None)
+
+    def gd_repr(self) -> str:
+        return object_repr("traceback", self)
+
+    def type_label(self) -> str:
+        return "traceback"
 
 
 def _bound(obj: ExceptionValue, v: Any) -> Any:
@@ -277,7 +323,8 @@ _GD_REFUSAL = r"is not supported by gradcli|\bin gd\b"
 
 
 #: The dunder attributes of an exception a program may read (exception chains).
-CHAIN_ATTRIBUTES = frozenset(("__cause__", "__context__", "__suppress_context__"))
+CHAIN_ATTRIBUTES = frozenset(("__cause__", "__context__", "__suppress_context__",
+                              "__traceback__"))
 
 
 def stop_iteration(stop: StopIteration) -> GdRuntimeError:
@@ -343,3 +390,21 @@ def matches(exc: ExceptionValue, spec: Any, span: Span) -> bool:
             err.py_type = "TypeError"
             raise err
     return any(exc.cls.is_subclass_of(s) for s in specs)
+
+
+# The running program's errors being handled by `except` blocks (innermost last) and its
+# source: what traceback.format_exc() and print_exc() show (pytraceback).
+_RUN: list[Any] = [[], None]
+
+
+def bind_run(handling: list[GdError], source: Any) -> None:
+    """A run starts: its `except` blocks' list and its source."""
+    _RUN[:] = [handling, source]
+
+
+def run_handling() -> list[GdError]:
+    return _RUN[0]  # type: ignore[no-any-return]
+
+
+def run_source() -> Any:
+    return _RUN[1]

@@ -58,7 +58,7 @@ class ExpressionCompiler:
     def __init__(self, rt: Runtime) -> None:
         self.rt = rt
         self.loop_depth = 0
-        self.handling: list[GdError] = []  # the errors `except` blocks are handling (bare raise)
+        self.handling: list[GdError] = rt.handling  # what `except` blocks handle (bare raise)
         self.try_depth = 0  # `try` bodies around the statement being compiled
         # Compile-time scope facts: `global`/`nonlocal` names of each function being
         # compiled (innermost last), the class whose body is being compiled, and the first

@@ -25,6 +25,7 @@ from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import arrays, classes, exceptions, limits, operators, pybytes
 from gradcli.interp.arrays import ArrayValue
+from gradcli.interp.builtin_reprs import builtin_type
 from gradcli.interp.pytext import arity
 from gradcli.interp.values import (
     CLASS_NAMES,
@@ -452,6 +453,10 @@ def _type(*args: Any) -> Any:
         return TypeValue(x.type_name)
     if isinstance(x, grad_mode):
         return TypeValue(_grad_mode_type(x))
+    if isinstance(x, Builtin) and type(x).__repr__ is Builtin.__repr__:
+        shown = builtin_type(x.name)  # F.relu is a function, torch.sin a built-in
+        if shown is not None:
+            return reg.bare["type"] if shown == "type" else TypeValue(shown)
     return TypeValue(_OTHER_TYPES.get(t, type_name(x)))
 
 

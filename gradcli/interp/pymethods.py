@@ -12,6 +12,7 @@ from typing import Any
 
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import limits, pybytes
+from gradcli.interp.builtin_reprs import builtin_repr, method_repr
 from gradcli.interp.pybuiltins import CONTAINER_METHODS
 from gradcli.interp.pytext import STR_METHODS
 from gradcli.interp.values import CLASS_NAMES, BoundMethod, Builtin, type_name
@@ -100,20 +101,55 @@ def type_attribute(type_name_: str, name: str) -> Any:
         return MISSING
     spelled = f"{type_name_}.{name}"
     if (t, name) in _CLASS_LEVEL:
-        return Builtin(spelled, lambda *a, **k: fn(None, *a, **k), fn.__doc__ or "")
-    return Builtin(spelled, _unbound(t, name, fn), fn.__doc__ or "")
+        return TypeMethod(spelled, lambda *a, **k: fn(None, *a, **k), type_name_, True,
+                          fn.__doc__ or "")
+    return TypeMethod(spelled, _unbound(t, name, fn, type_name_), type_name_,
+                      doc=fn.__doc__ or "")
 
 
-def _unbound(t: type, name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+def tensor_method(name: str, fn: Callable[..., Any]) -> TypeMethod:
+    """torch.Tensor.name: the tensor method as a function of its tensor."""
+    from gradcli.ad.tensor import Tensor
+
+    owner = "torch._C.TensorBase"
+    return TypeMethod(f"torch.Tensor.{name}", _unbound(Tensor, name, fn, owner), owner,
+                      doc=fn.__doc__ or "")
+
+
+def _unbound(t: type, name: str, fn: Callable[..., Any], shown: str) -> Callable[..., Any]:
     def call(*args: Any, **kwargs: Any) -> Any:
         if not args:
-            raise _type_error(f"unbound method {t.__name__}.{name}() needs an argument")
+            # Python names the type by its own name here (TensorBase), by its module path
+            # in the descriptor message below (torch._C.TensorBase)
+            raise _type_error(f"unbound method {shown.rpartition('.')[2]}.{name}() needs an "
+                              "argument")
         if not isinstance(args[0], t):
-            raise _type_error(f"descriptor '{name}' for '{t.__name__}' objects doesn't apply "
+            raise _type_error(f"descriptor '{name}' for '{shown}' objects doesn't apply "
                               f"to a '{type_name(args[0])}' object")
         return fn(*args, **kwargs)
 
     return call
+
+
+class TypeMethod(Builtin):
+    """A type's method read from the type (`str.upper`, `dict.fromkeys`,
+    `torch.Tensor.add`): a function of its instance (or, class-level, of its arguments),
+    printing as Python's (builtin_reprs)."""
+
+    __slots__ = ("class_level", "owner")
+
+    def __init__(self, name: str, fn: Callable[..., Any], owner: str,
+                 class_level: bool = False, doc: str = "") -> None:
+        super().__init__(name, fn, doc)
+        self.owner = owner
+        self.class_level = class_level
+
+    def __repr__(self) -> str:
+        return builtin_repr(self.name, self) or method_repr(
+            self.name.rpartition(".")[2], self.owner, self, self.class_level)
+
+
+TypeMethod.__name__ = "method_descriptor"  # as Python's own messages name it
 
 
 def set_error(obj: Any, name: str) -> GdRuntimeError | None:

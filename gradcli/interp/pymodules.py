@@ -25,6 +25,7 @@ LAZY: dict[str, str] = {
     "re": "pyre",
     "datetime": "pydatetime",
     "cmath": "pycomplex",
+    "traceback": "pytraceback",
     "logging": "pylogging",
     **dict.fromkeys(("csv", "pickle", "pathlib"), "pyfilemods"),
     # third-party modules scripts import (thirdparty: no bars, no plots; pysklearn)

@@ -294,6 +294,7 @@ class Runtime:
         # in program order outside function bodies (`--set` overrides it, `--wrt` marks it).
         self.first_targets: dict[str, A.Name] = {}
         self.controls: list[ControlRecord] = []
+        self.handling: list[GdError] = []  # the errors `except` blocks are handling
         self.reset()
 
     def reset(self) -> None:

@@ -19,6 +19,7 @@ from gradcli.ad.ops.layout import reset_data_ptrs
 from gradcli.ad.session import recording
 from gradcli.ad.tensor import Node, Tensor
 from gradcli.errors import GdInputError, GdLimitError
+from gradcli.interp import exceptions
 from gradcli.interp.compiler import Compiler
 from gradcli.interp.frame import Frame
 from gradcli.interp.pysys import ProgramExit, set_program
@@ -144,6 +145,8 @@ class Program:
         rt = self.rt
         rt.reset()
         set_program(self.source.name)  # sys.argv[0]
+        rt.handling.clear()
+        exceptions.bind_run(rt.handling, self.source)  # traceback.format_exc()
         opts = self.options
         frame = Frame(None)
         tape: list[Node] | None = [] if opts.record_tape else None

@@ -23,6 +23,7 @@ from gradcli.ad.tensor import Node, Tensor, grad_mode, set_grad_enabled
 from gradcli.ad.tensor_str import format_tensor, format_tensor_spec, format_value
 from gradcli.errors import GdRuntimeError
 from gradcli.interp.arrays import ArrayValue, NumpyDType
+from gradcli.interp.builtin_reprs import builtin_repr
 from gradcli.source import Span
 
 
@@ -195,7 +196,7 @@ class Builtin:
         tail = self.name.rpartition(".")[2]
         if tail in MODE_CLASSES and self.name.startswith("torch."):
             return f"<class '{MODE_CLASSES[tail]}.{tail}'>"
-        return f"<built-in function {self.name}>"
+        return builtin_repr(self.name, self) or f"<built-in function {self.name}>"
 
 
 class Decorator(Builtin):
