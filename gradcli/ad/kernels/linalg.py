@@ -420,27 +420,21 @@ def outer_k1(a: ndarray, b: ndarray) -> Any:
     product's sign (OpenBLAS 0.3.31's dgemm and sgemm both lose it; an FMA kernel may
     not). So (gemm spreads over threads past 256×256, and loses; einsum loses at
     4096×4096):
-    - float64 from 32×32 to 128×128: gemm where the shape's probe of ordinary and
-      subnormal products gave the broadcast multiply's bytes (_k1_exact, once a shape),
-      its result kept when no entry is zero (a nonzero entry is the product rounded once
-      either way; one count over the result costs less than checking the factors);
-    - float32 from 256×128 to 256×256: gemm; up to 2048×2048 (float64: from 128×128),
-      einsum; both where no product can round to zero (_no_zero_product).
+    - float32 from 256×128 to 256×256: gemm; up to 2048×2048 (float64: past 128×128),
+      einsum; both where no product can round to zero (_no_zero_product);
+    - float64 up to 128×128: the broadcast multiply. Round 13 took a k=1 gemm there, kept
+      where its result had no zero; round 17 measured that 1.25–1.7× slower than the
+      multiply from 32×32 to 128×128 (`thread_time`, min of 25 rounds; the count of
+      zeros over the result alone cost about as much as the gemm).
     NaN payloads may differ (a NaN prints as nan whatever its payload)."""
     m = a.shape[0]
     n = b.shape[1]
     size = m * n
     dt = a.dtype
-    if b.dtype is not dt or size < _K1_F64_MIN:
+    if b.dtype is not dt or size <= _K1_F64_MAX:
         pass
     elif dt is _F64:
-        if size <= _K1_F64_MAX:
-            if (a.flags.forc and b.flags.forc
-                    and ((m, n) in _K1_EXACT or _k1_exact(m, n))):
-                r = np.dot(a, b)
-                if _nonzero(r) == size:
-                    return r
-        elif size <= _K1_EINSUM_MAX and _no_zero_product(a, b, _F64_ROOT):
+        if size <= _K1_EINSUM_MAX and _no_zero_product(a, b, _F64_ROOT):
             return np.einsum("ik,kj->ij", a, b)
     elif dt is _F32 and _K1_F32_MIN <= size <= _K1_EINSUM_MAX and _no_zero_product(
             a, b, _F32_ROOT):
@@ -455,7 +449,7 @@ def outer_vectors(a: ndarray, b: ndarray) -> Any:
     the reshapes (~0.3 µs each) where outer_k1 would take the broadcast multiply anyway
     (mv's VJP for the matrix: W2's hot loop runs this once a step)."""
     size = a.shape[0] * b.shape[0]
-    if size < _K1_F64_MIN or (a.dtype is _F32 and size < _K1_F32_MIN):
+    if size <= _K1_F64_MAX or (a.dtype is _F32 and size < _K1_F32_MIN):
         return np.multiply(a[:, None], b)
     return outer_k1(a.reshape(-1, 1), b.reshape(1, -1))
 
@@ -471,31 +465,10 @@ def _no_zero_product(a: ndarray, b: ndarray, root: Any) -> bool:
 
 _F32_ROOT = np.float32(2.0**-75)
 _F64_ROOT = np.float64(2.0**-538)
-_K1_F64_MIN = 32 * 32  # below: the broadcast multiply's few rows cost less than the checks
-_K1_F64_MAX = 128 * 128
+_K1_F64_MAX = 128 * 128  # up to here (float64) the broadcast multiply
 _K1_F32_MIN = 256 * 128
 _K1_GEMM_MAX = 256 * 256
 _K1_EINSUM_MAX = 2048 * 2048
-_K1_EXACT: set[tuple[int, int]] = set()  # shapes whose probe passed
-_K1_INEXACT: set[tuple[int, int]] = set()
-
-
-def _k1_exact(m: int, n: int) -> bool:
-    """Whether np.dot's k=1 gemm of an (m×1) and a (1×n) float64 array gives the broadcast
-    multiply's bytes on subnormal products of mixed signs and on ordinary values (probed
-    once per shape; products that round to zero never take gemm)."""
-    if (m, n) in _K1_INEXACT:
-        return False
-    rows = np.arange(m)
-    cols = np.arange(n)
-    ok = True
-    for scale in (1e-160, 1.0):
-        a = (scale * np.where(rows % 2, -1.0, 1.0) * (1 + rows / 7)).reshape((m, 1))
-        b = (scale * np.where(cols % 3, 1.0, -1.0) * (1 + cols / 5)).reshape((1, n))
-        ok = ok and np.dot(a, b).tobytes() == np.multiply(a, b).tobytes()
-    if len(_K1_EXACT) + len(_K1_INEXACT) < 4096:  # bounded: a program's shapes are few
-        (_K1_EXACT if ok else _K1_INEXACT).add((m, n))
-    return ok
 
 
 def dot(a: ndarray, b: ndarray) -> Any:
