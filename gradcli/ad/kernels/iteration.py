@@ -4,7 +4,7 @@ noise, a unary op's result)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 
 def reorder_dimensions(shape: Sequence[int], strides: Sequence[Sequence[int]]) -> list[int]:
@@ -13,7 +13,6 @@ def reorder_dimensions(shape: Sequence[int], strides: Sequence[Sequence[int]]) -
     from the last dim; a broadcast stride defers to the next operand, equal strides put
     the smaller dim inside, and what no operand decides keeps its place."""
     ndim = len(shape)
-    perm = list(range(ndim - 1, -1, -1))
 
     def should_swap(d0: int, d1: int) -> int:
         for st in strides:
@@ -26,13 +25,21 @@ def reorder_dimensions(shape: Sequence[int], strides: Sequence[Sequence[int]]) -
                 return 1
         return 0
 
+    return sorted_dims(ndim, should_swap)
+
+
+def sorted_dims(ndim: int, should_swap: Callable[[int, int], int]) -> list[int]:
+    """The dims from innermost to outermost: PyTorch's insertion sort (TensorIterator's
+    reorder_dimensions) from the reversed order, where should_swap(a, b) > 0 puts b
+    before a, < 0 stops, and 0 (ambiguous) looks further."""
+    perm = list(reversed(range(ndim)))
     for i in range(1, ndim):
-        d1 = i
-        for d0 in range(i - 1, -1, -1):
-            c = should_swap(perm[d0], perm[d1])
+        j = i
+        for k in reversed(range(i)):
+            c = should_swap(perm[k], perm[j])
             if c > 0:
-                perm[d0], perm[d1] = perm[d1], perm[d0]
-                d1 = d0
+                perm[k], perm[j] = perm[j], perm[k]
+                j = k
             elif c < 0:
                 break
     return perm

@@ -39,15 +39,21 @@ from gradcli.ad.kernels.vecmath import threads
 Taps = tuple[ndarray, ndarray, ndarray, ndarray]
 
 
+def _source_scale(in_size: int, out_size: int, scale: Any, align_corners: bool, t: Any) -> Any:
+    """The step between output positions in input coordinates, in float type t
+    (area_pixel_compute_scale: align_corners' corner-to-corner ratio, else 1/scale when
+    the caller gave a scale, else in/out)."""
+    if align_corners:
+        return t(in_size - 1) / t(out_size - 1) if out_size > 1 else t(0)
+    if scale is not None and scale > 0:
+        return t(1.0 / scale)
+    return t(in_size) / t(out_size)
+
+
 def linear_taps(in_size: int, out_size: int, scale: Any, align_corners: bool,
                 t: Any) -> Taps:
     """(index0, index1, λ0, λ1) of each output position along one dim, in float type t."""
-    if align_corners:
-        s = t(in_size - 1) / t(out_size - 1) if out_size > 1 else t(0)
-    elif scale is not None and scale > 0:
-        s = t(1.0 / scale)
-    else:
-        s = t(in_size) / t(out_size)
+    s = _source_scale(in_size, out_size, scale, align_corners, t)
     dst = np.arange(out_size).astype(t)
     if in_size == out_size:
         i0 = np.arange(out_size)
@@ -217,12 +223,7 @@ def cubic_taps(in_size: int, out_size: int, scale: Any, align_corners: bool,
     indices clamped into the input (the kernel reads the border for outside taps). fused:
     as the forward kernel (AVX2 build, contracted) computes them, else as the backward's
     (UpSampleBicubic2d.cpp, built without FMA)."""
-    if align_corners:
-        s = t(in_size - 1) / t(out_size - 1) if out_size > 1 else t(0)
-    elif scale is not None and scale > 0:
-        s = t(1.0 / scale)
-    else:
-        s = t(in_size) / t(out_size)
+    s = _source_scale(in_size, out_size, scale, align_corners, t)
     dst = np.arange(out_size).astype(t)
     if align_corners:
         src = (s * dst).astype(t)

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad.graph import Tensor
+from gradcli.ad.kernels.iteration import sorted_dims
 from gradcli.ad.ops import layout, shape
 from gradcli.ad.ops.devices import torch_error
 from gradcli.ad.ops.surface import SURFACE
@@ -85,23 +86,6 @@ def _empty_like(a: np.ndarray, dtype: np.dtype) -> np.ndarray:
     buffer = np.empty(a.size, dtype)
     return np.lib.stride_tricks.as_strided(
         buffer, a.shape, [s * buffer.itemsize for s in steps])
-
-
-def sorted_dims(ndim: int, should_swap: Any) -> list[int]:
-    """The dims from innermost to outermost: PyTorch's insertion sort (TensorIterator's
-    reorder_dimensions) from the reversed order, where should_swap(a, b) > 0 puts b
-    before a, < 0 stops, and 0 (ambiguous) looks further."""
-    perm = list(reversed(range(ndim)))
-    for i in range(1, ndim):
-        j = i
-        for k in reversed(range(i)):
-            c = should_swap(perm[k], perm[j])
-            if c > 0:
-                perm[k], perm[j] = perm[j], perm[k]
-                j = k
-            elif c < 0:
-                break
-    return perm
 
 
 def _dense_steps(sizes: tuple[int, ...], steps: list[int]) -> list[int]:

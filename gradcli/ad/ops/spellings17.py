@@ -11,10 +11,11 @@ from typing import Any
 
 from gradcli.ad import dtypes
 from gradcli.ad.graph import Tensor
+from gradcli.ad.kernels.iteration import sorted_dims
 from gradcli.ad.ops import layout
 from gradcli.ad.ops import tensor_extras as TX
 from gradcli.ad.ops.elementwise import to
-from gradcli.ad.ops.memory_format import CHANNELS_LAST, CONTIGUOUS, is_laid_out, sorted_dims
+from gradcli.ad.ops.memory_format import CHANNELS_LAST, CONTIGUOUS, is_laid_out
 from gradcli.ad.ops.surface import SURFACE, expose
 from gradcli.ad.state import warn
 from gradcli.errors import GdRuntimeError
