@@ -68,22 +68,35 @@ def _volatile(x: Tensor) -> bool:
     return False
 
 
+_NUMBERS = (int, float, bool)
+
+
 def _number(op: str, *values: Any) -> None:
+    """sym_max/sym_min's assertion on its arguments, in PyTorch's words."""
     for v in values:
-        if type(v) not in (int, float, bool):
-            raise GdRuntimeError(f"{op}: expected a Python number, got {type(v).__name__}",
-                                 py_type="AssertionError")
+        if type(v) not in _NUMBERS:
+            raise GdRuntimeError(
+                "expected (<class 'numpy.integer'>, <class 'numpy.floating'>, <class 'int'>, "
+                f"<class 'float'>), got <class '{type(v).__name__}'>", py_type="AssertionError")
+
+
+def _real(a: Any, message: str) -> None:
+    """The TypeError Python's int(), float() or math.sqrt() gives a value that is not a
+    number (what sym_int, sym_float and sym_sqrt call)."""
+    if type(a) not in _NUMBERS:
+        raise GdRuntimeError(message.format(type(a).__name__), py_type="TypeError")
 
 
 def sym_int(a: Any) -> int:
     """torch.sym_int: int(a) for a Python number."""
-    _number("sym_int", a)
+    _real(a, "int() argument must be a string, a bytes-like object or a real number, "
+             "not '{}'")
     return int(a)
 
 
 def sym_float(a: Any) -> float:
     """torch.sym_float: float(a) for a Python number."""
-    _number("sym_float", a)
+    _real(a, "float() argument must be a string or a real number, not '{}'")
     return float(a)
 
 
@@ -106,7 +119,7 @@ def sym_not(a: Any) -> bool:
 
 def sym_sqrt(a: Any) -> float:
     """torch.sym_sqrt: math.sqrt(a) for a Python number."""
-    _number("sym_sqrt", a)
+    _real(a, "must be real number, not {}")
     return math.sqrt(a)
 
 
@@ -116,7 +129,10 @@ def sym_ite(b: Any, t: Any, f: Any) -> Any:
 
 
 def sym_sum(args: Any) -> Any:
-    """torch.sym_sum: the sum of a sequence of numbers (from 0)."""
+    """torch.sym_sum: the sum of a sequence of numbers (from 0); a number itself as it is
+    (PyTorch 2.13: sym_sum(2.0) is 2.0)."""
+    if type(args) in _NUMBERS:
+        return args
     total: Any = 0
     for a in args:
         total = total + a
