@@ -147,6 +147,18 @@ def _batch_invstd(m2: ndarray, n: int, eps: float) -> ndarray:
     return (1 / np.sqrt(np.asarray(var, np.float64) + eps)).astype(m2.dtype)
 
 
+def _backward_stats(x: ndarray, mean: Any, var: Any, training: bool, eps: float
+                    ) -> tuple[ndarray, ndarray]:
+    """The per-channel mean and 1/std batch_norm's backward kernels use: the batch's own
+    in training, else the running ones (invstd computed in float64, rounded once)."""
+    if training:
+        m, m2, n = batch_stats(x)
+        return m, _batch_invstd(m2, n, eps)
+    dt = x.dtype
+    return (np.asarray(mean, dt),
+            (1 / np.sqrt(np.asarray(var, np.float64) + eps)).astype(dt))
+
+
 def batch_norm_backward(g: Any, x: Any, w: Any, mean: Any, var: Any, training: bool,
                         eps: float) -> tuple[ndarray, ndarray, ndarray] | None:
     """(dx, dw, db) of batch_norm as PyTorch's CPU kernel computes them for an (N, C) input
@@ -168,12 +180,7 @@ def batch_norm_backward(g: Any, x: Any, w: Any, mean: Any, var: Any, training: b
         return None
     rows = x.reshape(count, c)
     dy = np.asarray(g, dt).reshape(count, c)
-    if training:
-        m, m2, n = batch_stats(x)
-        invstd = _batch_invstd(m2, n, eps)
-    else:
-        m = np.asarray(mean, dt)
-        invstd = (1 / np.sqrt(np.asarray(var, np.float64) + eps)).astype(dt)
+    m, invstd = _backward_stats(x, mean, var, training, eps)
     size = -(-count // min(threads(), count))
     total = np.zeros(c, np.float64)
     dotp = np.zeros(c, np.float64)
@@ -217,12 +224,7 @@ def _batch_norm_backward_planes(g: Any, x: ndarray, w: Any, mean: Any, var: Any,
     planes = x.reshape(n, c, -1)
     count = dt.type(planes.shape[0] * planes.shape[2])
     dy = np.asarray(g, dt).reshape(planes.shape)
-    if training:
-        m, m2, cnt = batch_stats(x)
-        invstd = _batch_invstd(m2, cnt, eps)
-    else:
-        m = np.asarray(mean, dt)
-        invstd = (1 / np.sqrt(np.asarray(var, np.float64) + eps)).astype(dt)
+    m, invstd = _backward_stats(x, mean, var, training, eps)
     xm = (planes - m[:, None]).astype(dt)
     sums = reduce_sum_lastdim(dy).astype(np.float64)
     dots = _product_sum(xm, dy).astype(np.float64)
