@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import functools
-from math import isfinite
 from typing import Any
 
 import numpy as np
@@ -44,106 +43,37 @@ def _split(a: ndarray) -> tuple[ndarray, ndarray]:
 
 # -- the fused multiply-add of BLAS's gemm, for small arrays ---------------------------------
 #
-# gemm computes each entry C_ij = Σ_k L_ki·R_kj with the kernel's FMAs, from zero and in the
-# order of k: with the rows L_0 = 1, L_1 = a and R_0 = c, R_1 = b, the diagonal is
-# fma(a_i, b_i, c_i), each rounded once: one BLAS call where the splits below take about
-# twenty numpy calls (small arrays pay per call). The n² entries of that product are
-# mostly waste, so the n elements go in G blocks of s (n = G·s, s the least divisor of n
-# not below √n): block g has its own pair of rows 2g, 2g+1 in L (s columns) and its own s
-# columns of R, zero outside rows 2g, 2g+1. Entry (r, g·s + r) is then fma(a, b, c) of
-# element g·s + r, the other blocks' terms being exact ±0 additions, and C has s·n entries
-# instead of n² (8×64 for W2's 64-vectors: a quarter of the instructions). An infinite a
-# makes a·0 NaN in other blocks, and a zero result may have lost its sign (the kernel
-# starts from +0): callers send both to the splits.
-#
-# That a kernel works so is this machine's BLAS, not a promise, and a kernel may change
-# with the shape (seen: float32 products of k >= 8 summed in two accumulators, float64 edge
-# tiles of 7 rows that round twice). So each (dtype, n) is probed once, on the first call,
-# against the splits: the block layout, else the plain one (G = 1, n×n), else none. The
-# probe's first case (c = -a·b rounded, where fma leaves a·b's rounding error and a
-# product rounded first leaves 0) catches an unfused entry in any position at once. A
-# single element would be ddot's (which rounds twice), so 2 elements at least; past
-# GEMM_MAX the splits cost less.
+# gemm of a 2×n and a 2×n operand computes each entry C_ij = L_0i·R_0j + L_1i·R_1j with the
+# kernel's FMAs, from zero and in order: fma(L_1i, R_1j, fma(L_0i, R_0j, 0)). With the rows
+# L = [1, a] and R = [c, b], the diagonal is fma(a_i, b_i, c_i), each rounded once: one BLAS
+# call where the splits below take about twenty numpy calls (small arrays pay per call).
+# That the kernel works so is this machine's BLAS, not a promise: a probe compares it with
+# the splits once, and a BLAS that rounds otherwise is never used. A single element would
+# be ddot's (which rounds twice), so 2 elements at least; past GEMM_MAX, the n² entries of
+# the product cost more than the splits.
 
 GEMM_MAX = 128
-_gemm_ok = True  # False: every fma by the splits (tests compare the two ways)
+#: Per (dtype, shape): the rows BLAS multiplies (row 0 of L stays 1), and views of them.
+_ROWS: dict[tuple[Any, tuple[int, ...]], tuple[ndarray, ...]] = {}
+_gemm_ok: bool | None = None  # the probe's verdict (None: not run yet)
 
 
-class _Blocks:
-    """The operands, product buffer and views of a layout of n elements in blocks of s,
-    made once: a call copies its inputs into `a`, `b`, `c` (views of L and R shaped
-    (G, s)), multiplies into `out`, and reads the diagonal through `diagonal`."""
-
-    __slots__ = ("a", "b", "c", "diagonal", "lt", "out", "right")
-
-    def __init__(self, dt: Any, n: int, s: int) -> None:
-        g = n // s
-        strided = np.lib.stride_tricks.as_strided
-        left = np.zeros((2 * g, s), dt)
-        left[0::2] = 1
-        right = np.zeros((2 * g, n), dt)
-        item = right.itemsize
-        self.a = left[1::2]
-        # R's rows 2g (c) and 2g+1 (b) over block g's columns: flat (2g)·n + g·s + r
-        self.c = strided(right, (g, s), ((2 * n + s) * item, item), writeable=True)
-        self.b = strided(right[1], (g, s), ((2 * n + s) * item, item), writeable=True)
-        self.lt, self.right = left.T, right
-        self.out = np.empty((s, n), dt)
-        # entry (r, g·s + r): flat r·n + g·s + r
-        self.diagonal = strided(self.out, (g, s), (s * item, (n + 1) * item))
-
-    def fma(self, a: ndarray, b: ndarray, c: ndarray) -> ndarray:
-        """fma(a, b, c) of n elements (or 0-d operands) as a strided (G, s) view of the
-        product buffer, valid until the next call: copy it out."""
-        shape = self.a.shape
-        np.copyto(self.a, a.reshape(shape) if a.ndim else a)
-        np.copyto(self.b, b.reshape(shape) if b.ndim else b)
-        np.copyto(self.c, c.reshape(shape) if c.ndim else c)
-        np.dot(self.lt, self.right, out=self.out)
-        return self.diagonal
-
-
-_LAYOUTS: dict[tuple[Any, int], _Blocks | None] = {}
-
-
-def _layout(dt: Any, n: int) -> _Blocks | None:
-    """The probed layout for n elements of dtype dt (None: the splits)."""
-    try:
-        return _LAYOUTS[(dt, n)]
-    except KeyError:
-        pass
-    s = next(d for d in range(int(np.ceil(np.sqrt(n))), n + 1) if n % d == 0)
-    found = None
-    for size in dict.fromkeys((s, n)):
-        layout = _Blocks(dt, n, size)
-        if _passes(layout, dt, n):
-            found = layout
-            break
-    _LAYOUTS[(dt, n)] = found
-    return found
-
-
-def _passes(layout: _Blocks, dt: Any, n: int) -> bool:
-    """The probe: whether `layout` gives the splits' bits on n elements of dtype dt, on
-    products whose rounding error is the whole result, sums that round, huge and tiny
-    values, and tanh's 1 - y²."""
-    rng = np.random.default_rng(20261206 + n)
-    a = (rng.standard_normal(n) * 10.0 ** rng.integers(-30, 30, n)).astype(dt)
-    b = (rng.standard_normal(n) * 10.0 ** rng.integers(-30, 30, n)).astype(dt)
-    y = np.tanh(rng.standard_normal(n) * 3).astype(dt)
-    for x, u, c in ((a, b, (-(a.astype(np.float64) * b)).astype(dt)),
-                    (a, b, rng.standard_normal(n).astype(dt)), (y, -y, np.ones(n, dt))):
-        if not np.array_equal(layout.fma(x, u, c).reshape(n), _fma_split(x, u, c),
-                              equal_nan=True):
-            return False
-    return True
-
-
-def _exact(d: ndarray, n: int) -> bool:
-    """Whether the diagonal d holds n nonzero numbers (not NaN): a zero may have lost its
-    sign, and NaN may come from an infinite input times another block's 0, so either
-    sends the call to the splits."""
-    return np.count_nonzero(d) == n and not np.isnan(d).any()
+def _gemm_diagonal(a: Any, b: Any, c: Any, dt: Any, shape: tuple[int, ...], n: int) -> ndarray:
+    """The diagonal of [1, a]ᵀ·[c, b] (a, b, c copied into rows of `shape`), as a
+    writable strided view of a fresh array."""
+    rows = _ROWS.get((dt, shape))
+    if rows is None:
+        left = np.ones((2, n), dt)
+        right = np.ones((2, n), dt)
+        rows = (left.T, right, left[1].reshape(shape), right[0].reshape(shape),
+                right[1].reshape(shape))
+        if len(_ROWS) < 256:  # bounded: a program's small shapes are few
+            _ROWS[(dt, shape)] = rows
+    lt, right, a_row, c_row, b_row = rows
+    np.copyto(a_row, a)
+    np.copyto(c_row, c)
+    np.copyto(b_row, b)
+    return np.dot(lt, right).ravel()[:: n + 1]
 
 
 def _fits(x: ndarray, dt: Any, shape: tuple[int, ...]) -> bool:
@@ -168,14 +98,34 @@ def _fma_gemm(a: ndarray, b: ndarray, c: ndarray) -> ndarray | None:
     if not 2 <= n <= GEMM_MAX or not (_fits(a, dt, shape) and _fits(b, dt, shape)
                                       and _fits(c, dt, shape)):
         return None
-    layout = _layout(dt, n)
-    if layout is None:
+    if not (_gemm_ok or (_gemm_ok is None and _check_gemm())):
         return None
-    d = layout.fma(a, b, c)
-    if not _exact(d, n):
+    d = _gemm_diagonal(a, b, c, dt, shape, n)
+    if np.count_nonzero(d) != n:
         return None
-    # A fresh C-contiguous array, as the other paths give, out of the reused buffer.
+    # A fresh C-contiguous array, as the other paths give (a strided result would change
+    # what a later reshape or view of it records).
     return d.copy().reshape(shape)
+
+
+def _check_gemm() -> bool:
+    """The probe: whether this machine's gemm gives the splits' bits, on products that
+    round, sums that cancel, huge and tiny values, both dtypes and several lengths."""
+    global _gemm_ok
+    _gemm_ok = False  # fma below takes the splits
+    rng = np.random.default_rng(20261206)
+    ok = True
+    for dt in (_F32, _F64):
+        for n in (2, 3, 8, 31, 64, GEMM_MAX):
+            a = (rng.standard_normal(n) * 10.0 ** rng.integers(-30, 30, n)).astype(dt)
+            b = (rng.standard_normal(n) * 10.0 ** rng.integers(-30, 30, n)).astype(dt)
+            y = np.tanh(rng.standard_normal(n) * 3).astype(dt)
+            for x, u, c in ((a, b, (-(a.astype(np.float64) * b)).astype(dt)),
+                            (a, b, rng.standard_normal(n).astype(dt)), (y, -y, np.ones(n, dt))):
+                got = _gemm_diagonal(x, u, c, dt, (n,), n)
+                ok = ok and np.array_equal(got, fma(x, u, c), equal_nan=True)
+    _gemm_ok = ok
+    return ok
 
 
 def fma(a: Any, b: Any, c: Any) -> ndarray:
@@ -183,15 +133,10 @@ def fma(a: Any, b: Any, c: Any) -> ndarray:
     scalars broadcast in the arithmetic itself (np.broadcast_arrays cost more than the
     sum on the small arrays of the elementwise kernels' hot paths)."""
     a, b, c = np.asarray(a), np.asarray(b), np.asarray(c)
-    if _gemm_ok:
+    if _gemm_ok is not False:
         out = _fma_gemm(a, b, c)
         if out is not None:
             return out
-    return _fma_split(a, b, c)
-
-
-def _fma_split(a: ndarray, b: ndarray, c: ndarray) -> ndarray:
-    """fma by exact splits in numpy arithmetic (any length and shape)."""
     with np.errstate(all="ignore"):
         if a.dtype == _F32:
             # The product is exact in double and the double sum d rounds to the float
@@ -227,6 +172,10 @@ def _fma_split(a: ndarray, b: ndarray, c: ndarray) -> ndarray:
 
 _SPLIT = np.float64(134217729.0)  # 2^27 + 1: Veltkamp's split of a double
 _ONE64 = np.float64(1)
+#: Per length n, the rows [1, y] and [1, -y] of one_minus_square's gemm (rows 0 stay 1).
+_SQUARE_ROWS: dict[int, tuple[ndarray, ndarray, ndarray, ndarray]] = {}
+
+
 def _one_minus_square_split(y: ndarray) -> ndarray:
     """fma(-y, y, 1) for float64 y with |y| <= 1, without an FMA: y² = p + e exactly
     (Veltkamp/Dekker), 1 - p = s + t exactly (Fast2Sum), so s + (t - e) is 1 - y²
@@ -252,45 +201,22 @@ def _one_minus_square_split(y: ndarray) -> ndarray:
     return s
 
 
-_SQUARES: dict[int, _Blocks | None] = {}
-
-
-def _square_layout(n: int) -> _Blocks | None:
-    """n float64 elements' probed layout with its c rows kept at 1, for one_minus_square
-    (None: the split)."""
-    try:
-        return _SQUARES[n]
-    except KeyError:
-        pass
-    found = _layout(_F64, n)
-    if found is not None:
-        found = _Blocks(_F64, n, found.a.shape[1])
-        found.c[...] = _ONE64
-        y = np.tanh(np.random.default_rng(n).standard_normal(n) * 3)
-        if not np.array_equal(_square(found, y, n), _one_minus_square_split(y)):
-            found = None
-    _SQUARES[n] = found
-    return found
-
-
-def _square(layout: _Blocks, y: ndarray, n: int) -> ndarray:
-    """fma(-y, y, 1) by `layout` (y and -y copied into the operands)."""
-    ys = y.reshape(layout.a.shape)
-    np.copyto(layout.a, ys)
-    np.negative(ys, out=layout.b)
-    np.dot(layout.lt, layout.right, out=layout.out)
-    return layout.diagonal.copy().reshape(n)  # out of the reused buffer
-
-
 def one_minus_square(y: ndarray) -> ndarray:
     """1 - y² rounded once (fma(-y, y, 1)) for a float64 array y with |y| <= 1 (tanh's
     output): what PyTorch's tanh_backward kernel computes before multiplying by grad.
-    A vector of 2..GEMM_MAX elements goes through gemm as fma does (the layout above);
-    others, and inf or NaN (another block's y·0 would be NaN), through the split."""
+    A vector of 2..GEMM_MAX elements goes through gemm as fma does, in two copies (the
+    diagonal of [1, y]ᵀ·[1, -y]; a read-only view); others through the split."""
     n = y.shape[0] if y.ndim == 1 else 0
-    if (2 <= n <= GEMM_MAX and _gemm_ok and (layout := _square_layout(n)) is not None
-            and isfinite(y.dot(y))):
-        return _square(layout, y, n)
+    if 2 <= n <= GEMM_MAX and (_gemm_ok or (_gemm_ok is None and _check_gemm())):
+        rows = _SQUARE_ROWS.get(n)
+        if rows is None:
+            left = np.ones((2, n))
+            right = np.ones((2, n))
+            rows = _SQUARE_ROWS[n] = (left.T, right, left[1], right[1])
+        lt, right, ys, negs = rows
+        ys[...] = y
+        np.negative(y, out=negs)
+        return np.dot(lt, right).diagonal()
     return _one_minus_square_split(y)
 
 
