@@ -38,6 +38,82 @@ m = torch.stack(ws).sum(0, keepdim=True) * 2
 m.register_hook(lambda g: print("m", g))
 print(torch.autograd.grad(m.sum(), ws))
 """,
+    # Reading a batched tensor's values inside vmap: PyTorch's errors (RuntimeError); an
+    # unbatched tensor reads as usual, and a batched one outside vmap too.
+    "vmap_item_and_control_flow": """
+from torch.func import vmap
+x = torch.arange(6.0).reshape(2, 3)
+xi = torch.arange(6).reshape(2, 3)
+def tryit(f, a=x):
+    try:
+        print(vmap(f)(a))
+    except RuntimeError as e:
+        print(type(e).__name__, e)
+tryit(lambda t: t.sum().item())
+tryit(lambda t: float(t.sum()))
+tryit(lambda t: int(t[0]))
+tryit(lambda t: bool(t.sum() > 0))
+tryit(lambda t: t * 2 if t.sum() > 0 else t)
+tryit(lambda t: t * 2 if (t > 100).any() else t)
+tryit(lambda t: t.max(0).values.item())
+tryit(lambda t: t * [1, 2, 3][t[0]], xi)
+tryit(lambda t: torch.tensor(t.tolist()))
+tryit(lambda t: t.numpy())
+tryit(lambda t: t.nonzero())
+tryit(lambda t: t * torch.tensor(2.0).item())
+tryit(lambda t: t * 2 if torch.tensor(1.0) > 0 else t)
+tryit(lambda t: t.detach().sum().item())
+tryit(lambda t: vmap(lambda u: u * t.sum().item())(t))
+""",
+    # A custom Function's vmap staticmethod runs (once, on the whole batch, when mapped
+    # directly); generate_vmap_rule=True maps forward; neither: PyTorch's error.
+    "custom_function_vmap_rule": """
+from torch.func import vmap
+x = torch.arange(6.0).reshape(2, 3)
+class G(torch.autograd.Function):
+    @staticmethod
+    def forward(x, k):
+        return x * k
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        ctx.k = inputs[1]
+    @staticmethod
+    def backward(ctx, g):
+        return g * ctx.k, None
+    @staticmethod
+    def vmap(info, in_dims, x, k):
+        print("rule", info.batch_size, info.randomness, in_dims, tuple(x.shape))
+        return x * k + 1, in_dims[0]
+print(vmap(G.apply, in_dims=(0, None))(x, 3.0))
+print(vmap(G.apply, in_dims=(1, None), randomness="same")(x, 2.0))
+print(vmap(lambda t: G.apply(t, 2.0).sum())(x))
+class F(torch.autograd.Function):
+    generate_vmap_rule = True
+    @staticmethod
+    def forward(x):
+        return x * 2
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        pass
+    @staticmethod
+    def backward(ctx, g):
+        return g * 2
+print(vmap(F.apply)(x))
+class H(torch.autograd.Function):
+    @staticmethod
+    def forward(x):
+        return x * 2
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        pass
+    @staticmethod
+    def backward(ctx, g):
+        return g * 2
+try:
+    vmap(H.apply)(x)
+except RuntimeError as e:
+    print(e)
+""",
 }
 
 

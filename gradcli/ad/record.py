@@ -21,6 +21,7 @@ from gradcli.ad.graph import (
     check_not_inference,
     check_view_grad_fn,
     is_inference,
+    mark_batched,
     note_view,
     stale_view,
     tensor_from_array,
@@ -262,6 +263,8 @@ def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> 
         _check_finite(rule, t, [a.array if type(a) is Tensor else a for a in args])
     if State.forward_level:
         _propagate_tangent(rule, args, params, t)
+    if State.vmapping:
+        mark_batched(args, t)
     return t
 
 
