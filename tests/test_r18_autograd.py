@@ -114,6 +114,79 @@ try:
 except RuntimeError as e:
     print(e)
 """,
+    # torch.autograd.graph's GradientEdge, get_gradient_edge (grad() takes edges as
+    # inputs), increment_version, disable_saved_tensors_hooks; the multithreading switch.
+    "graph_names": """
+from torch.autograd.graph import GradientEdge, get_gradient_edge, increment_version
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+y = x * 2
+z = y.sin()
+e = get_gradient_edge(y)
+print(type(e).__name__, e.node.name(), e.output_nr)
+print(e)
+print(isinstance(e, tuple), e[1])
+el = get_gradient_edge(x)
+print(el.node, el.output_nr)
+print(torch.autograd.grad(z.sum(), e, retain_graph=True))
+print(torch.autograd.grad(z.sum(), [e, x], retain_graph=True))
+z2 = (y * y).sum()
+g, = torch.autograd.grad(z2, (e,), retain_graph=True)
+print(g)
+a, b = torch.randn(3, generator=torch.Generator().manual_seed(0), requires_grad=True).split(2)
+print(get_gradient_edge(a).output_nr, get_gradient_edge(b).output_nr)
+try:
+    get_gradient_edge(torch.ones(2))
+except RuntimeError as err:
+    print(err)
+t = torch.ones(3)
+print(t._version)
+increment_version(t)
+print(t._version)
+increment_version([t, t])
+print(t._version)
+w = torch.ones(2, requires_grad=True)
+q = w * 1
+s = q.sin()
+increment_version(q)
+try:
+    s.sum().backward()
+except RuntimeError as err:
+    print(str(err)[:120])
+ge = GradientEdge(y.grad_fn, 0)
+print(ge.node is y.grad_fn, ge.output_nr)
+print(torch.autograd.grad(z.sum(), ge, retain_graph=True))
+out = torch.autograd.grad(y, e, grad_outputs=torch.ones(2))
+print(out)
+print(torch.autograd.is_multithreading_enabled())
+with torch.autograd.set_multithreading_enabled(False):
+    print(torch.autograd.is_multithreading_enabled())
+with torch.autograd.graph.disable_saved_tensors_hooks("no hooks here"):
+    try:
+        with torch.autograd.graph.saved_tensors_hooks(lambda t: t, lambda t: t):
+            pass
+    except RuntimeError as e:
+        print(e)
+""",
+    # SparseAdam: PyTorch's checks; gd's gradients are dense, which its step refuses.
+    "sparse_adam": """
+w = torch.nn.Parameter(torch.ones(3))
+opt = torch.optim.SparseAdam([w], lr=0.1)
+print(type(opt), opt.defaults)
+print(opt)
+(w * 2).sum().backward()
+try:
+    opt.step()
+except RuntimeError as e:
+    print(e)
+for kw in ({"lr": 0.0}, {"eps": -1.0}, {"betas": (1.0, 0.9)}, {"betas": (0.9, -0.1)}):
+    try:
+        torch.optim.SparseAdam([w], **kw)
+    except ValueError as e:
+        print(e)
+opt.zero_grad()
+opt.step()
+print(opt.state_dict())
+""",
 }
 
 
