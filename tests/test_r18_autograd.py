@@ -187,6 +187,37 @@ opt.zero_grad()
 opt.step()
 print(opt.state_dict())
 """,
+    # The layout TensorIterator gives the output of two or three operands (a sum, a
+    # comparison, where, broadcasts): one shape and all contiguous (sizes of 1 aside) or
+    # all one dense layout: that; else the dims ordered by the first operand that tells
+    # them apart (x.t() + y is transposed, y + x.t() not).
+    "binary_op_strides": """
+import itertools
+perms3 = list(itertools.permutations(range(3)))
+def make(kind, shape):
+    n = len(shape)
+    if kind == "c":
+        return torch.ones(shape)
+    if kind.startswith("p"):
+        p = perms3[int(kind[1])] if n == 3 else (1, 0)
+        return torch.ones([shape[d] for d in p]).permute(*[p.index(i) for i in range(n)])
+    if kind == "s":
+        return torch.ones(shape[:-1] + (shape[-1] * 2,))[..., ::2]
+    if kind == "b0":
+        return torch.ones((1,) + shape[1:]).expand(shape)
+    if kind == "bl":
+        return torch.ones(shape[:-1] + (1,)).expand(shape)
+kinds = ["c", "p0", "p1", "p2", "p3", "p4", "p5", "s", "b0", "bl"]
+for shape in [(2, 3, 4), (3, 1, 4), (1, 3, 2), (4, 3)]:
+    ks = kinds if len(shape) == 3 else ["c", "p1", "s", "b0", "bl"]
+    for a in ks:
+        for b in ks:
+            x, y = make(a, shape), make(b, shape)
+            assert x.shape == y.shape == shape, (a, b, x.shape)
+            print(shape, a, b, (x + y).stride(), (x < y).stride(),
+                  torch.where(x > 0, y, x).stride(), (x * y[0]).stride(),
+                  (y[..., :1] - x).stride())
+""",
 }
 
 

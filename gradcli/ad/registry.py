@@ -12,6 +12,14 @@ from typing import Any
 from gradcli.ad import kernels as K
 from gradcli.ad.state import State
 
+#: Elementwise ops of several tensors outside the "binary" kind (comparisons, logical and
+#: bitwise ops), and unary ones outside "elementwise": TensorIterator's too.
+_ITERATED = frozenset(("eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or",
+                       "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor",
+                       "bitwise_left_shift", "bitwise_right_shift", "gcd", "lcm"))
+_UNARY_ITERATED = frozenset(("isnan", "isinf", "isfinite", "isposinf", "isneginf",
+                             "logical_not", "bitwise_not", "signbit"))
+
 
 class Rule:
     """One primitive: how to compute it, and how to differentiate it both ways."""
@@ -23,6 +31,7 @@ class Rule:
         "edges",
         "formula",
         "forward",
+        "iterated",
         "jvp",
         "keeps_layout",
         "kind",
@@ -76,7 +85,10 @@ class Rule:
         self.kind = kind
         # A unary elementwise op's output takes its input's memory order, as TensorIterator
         # allocates it (x.t().sin() is transposed too: stride(), is_contiguous(), view()).
-        self.keeps_layout = kind == "elementwise"
+        self.keeps_layout = kind == "elementwise" or name in _UNARY_ITERATED
+        # An op of several tensors that PyTorch runs through TensorIterator: its output's
+        # layout follows its operands' (record.operands_layout).
+        self.iterated = kind == "binary" or name in _ITERATED
         self.doc = doc
         self.saves_inputs = saves_inputs
         self.saves_out = saves_out
