@@ -218,6 +218,50 @@ for shape in [(2, 3, 4), (3, 1, 4), (1, 3, 2), (4, 3)]:
                   torch.where(x > 0, y, x).stride(), (x * y[0]).stride(),
                   (y[..., :1] - x).stride())
 """,
+    # In-place draws into a non-contiguous tensor land in memory order (TensorIterator's
+    # walk), a non-contiguous normal_ takes the serial kernel; rand_like/randn_like keep
+    # the input's layout and fill it likewise.
+    "random_fills_in_memory_order": """
+torch.manual_seed(0)
+x = torch.zeros(4, 3)
+x.t().normal_()
+print(x)
+y = torch.zeros(2, 6)
+y[:, ::2].uniform_()
+print(y)
+z = torch.zeros(3, 4)
+z.t().bernoulli_(0.5)
+print(z)
+w = torch.zeros(3, 4).t()
+w.exponential_()
+print(w, w.stride())
+print(torch.rand_like(torch.zeros(4, 3).t()))
+print(torch.randn_like(torch.zeros(4, 3).t()).stride())
+a = torch.zeros(2, 3, 4).permute(2, 0, 1)
+a.random_(0, 10)
+print(a)
+b = torch.empty(4, 3).t()
+torch.nn.init.uniform_(b)
+print(b)
+torch.manual_seed(1)
+print(torch.randn_like(torch.zeros(6, 5).t()))
+print(torch.rand_like(torch.zeros(2, 3, 4).permute(1, 2, 0)).stride())
+big = torch.zeros(5, 6)
+big.t().normal_(1.0, 2.0)
+print(big)
+d = torch.zeros(5, 6, dtype=torch.float64).t()
+d.normal_()
+print(d)
+e = torch.zeros(4, 8)[:, ::2]
+e.normal_()
+print(e, torch.randn_like(e).stride())
+f = torch.zeros(6, 4).t()
+f.cauchy_(); print(f)
+f.log_normal_(); print(f)
+f.geometric_(0.3); print(f)
+f.random_(); print(f)
+f.bernoulli_(torch.full((4, 6), 0.3)); print(f)
+""",
 }
 
 
