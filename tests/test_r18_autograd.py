@@ -262,6 +262,63 @@ f.geometric_(0.3); print(f)
 f.random_(); print(f)
 f.bernoulli_(torch.full((4, 6), 0.3)); print(f)
 """,
+    # Output layouts of one-input ops on transposed, permuted, sliced and expanded
+    # inputs: reductions, scans, cat/stack, softmax, masked_fill, roll, tril, topk are
+    # contiguous (sizes of 1 included: sum(1, keepdim=True) of x.t() is (1, 1)); flip,
+    # sort (values and indices), dtype casts and the elementwise ops keep the input's.
+    "one_input_op_strides": """
+torch.manual_seed(0)
+ins = {"t": torch.randn(4, 3).t(), "p": torch.randn(5, 4, 3).permute(2, 0, 1),
+       "row": torch.randn(1, 4).expand(3, 4), "sl": torch.randn(3, 8)[:, ::2],
+       "col": torch.randn(3, 1).expand(3, 4)}
+fs = {
+    "sum1": lambda a: a.sum(1),
+    "sum1k": lambda a: a.sum(1, keepdim=True),
+    "sum0k": lambda a: a.sum(0, keepdim=True),
+    "mean1": lambda a: a.mean(1), "meank": lambda a: a.mean(-1, keepdim=True),
+    "amax": lambda a: a.amax(1),
+    "amaxk": lambda a: a.amax(0, keepdim=True),
+    "prod": lambda a: a.prod(1),
+    "std": lambda a: a.std(1),
+    "var": lambda a: a.var(0, keepdim=True),
+    "norm": lambda a: a.norm(dim=1),
+    "lse": lambda a: a.logsumexp(1), "nansum": lambda a: a.nansum(1),
+    "max": lambda a: a.max(1).values, "maxk": lambda a: a.max(1, keepdim=True).values,
+    "cumsum": lambda a: a.cumsum(1),
+    "cumprod": lambda a: a.cumprod(0),
+    "lcse": lambda a: a.logcumsumexp(1),
+    "cummax": lambda a: a.cummax(1).values, "masked": lambda a: a.masked_fill(a > 0, 0.0),
+    "flip": lambda a: a.flip(0), "flip1": lambda a: a.flip(-1), "roll": lambda a: a.roll(1, 0),
+    "cat": lambda a: torch.cat([a, a]), "stack": lambda a: torch.stack([a, a]),
+    "sort": lambda a: a.sort(1).values, "sorti": lambda a: a.sort(1).indices,
+    "double": lambda a: a.double(),
+    "long": lambda a: a.long(),
+    "to": lambda a: a.to(torch.float64),
+    "rand_like": lambda a: torch.rand_like(a), "randn_like": lambda a: torch.randn_like(a),
+    "full_like": lambda a: torch.full_like(a, 2.0), "ones_like": lambda a: torch.ones_like(a),
+    "empty_like": lambda a: torch.empty_like(a), "clone": lambda a: a.clone(),
+    "softmax": lambda a: a.softmax(1), "lsm": lambda a: a.log_softmax(0),
+    "argmax": lambda a: a.argmax(1), "topk": lambda a: a.topk(2, 1).values,
+    "clampt": lambda a: a.clamp(min=torch.zeros_like(a)),
+    "addcmul": lambda a: torch.addcmul(a, a, a),
+    "lerp": lambda a: torch.lerp(a, a, a), "tril": lambda a: a.tril(),
+    "nan_to_num": lambda a: a.nan_to_num(),
+    "round": lambda a: a.round(),
+    "sign": lambda a: a.sign(),
+    "fill_": lambda a: a.clone().fill_(1), "zero_": lambda a: a.clone().zero_(),
+    "square": lambda a: a.square(), "isnan": lambda a: a.isnan(), "relu": lambda a: a.relu(),
+    "gelu": lambda a: torch.nn.functional.gelu(a), "silu": lambda a: torch.nn.functional.silu(a),
+    "dropout": lambda a: torch.nn.functional.dropout(a, 0.5),
+    "leaky": lambda a: torch.nn.functional.leaky_relu(a),
+}
+for n, a in ins.items():
+    for fn, f in fs.items():
+        try:
+            r = f(a)
+            print(n, fn, tuple(r.shape), r.stride())
+        except Exception as e:
+            print(n, fn, type(e).__name__)
+""",
 }
 
 

@@ -79,6 +79,17 @@ def input_layout(x: ndarray, out: Any) -> Any:
     return laid
 
 
+def c_strided(a: ndarray) -> bool:
+    """Whether a has exactly C order's strides (numpy's flag ignores sizes of 1; PyTorch's
+    stride() shows them)."""
+    step = a.itemsize
+    for n, s in zip(reversed(a.shape), reversed(a.strides), strict=True):
+        if s != step:
+            return False
+        step *= n
+    return True
+
+
 def operands_layout(out: ndarray, operands: Any) -> ndarray:
     """out, an elementwise op's result, laid out as TensorIterator lays out the output of
     these operands (in the op's order): its dims ordered by the first operand whose
@@ -198,6 +209,9 @@ def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> 
         raise _failure(rule, args, params, e) from None
     if type(out) is not ndarray:
         out = np.asarray(out)
+    if rule.out_contiguous and out.ndim > 1 and (not out.flags.c_contiguous
+                                                 or 1 in out.shape) and not c_strided(out):
+        out = np.array(out, order="C")  # a new array: C strides, sizes of 1 included
     if out.size > State.max_elements:
         check_size(out.size)
     allocated = State.allocated + out.nbytes

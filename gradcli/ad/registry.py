@@ -18,7 +18,14 @@ _ITERATED = frozenset(("eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logic
                        "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor",
                        "bitwise_left_shift", "bitwise_right_shift", "gcd", "lcm"))
 _UNARY_ITERATED = frozenset(("isnan", "isinf", "isfinite", "isposinf", "isneginf",
-                             "logical_not", "bitwise_not", "signbit"))
+                             "logical_not", "bitwise_not", "signbit", "flip", "sort",
+                             "to_dtype"))
+_ITERATED |= {"addcmul", "addcdiv", "clamp_tensor_both"}
+_CONTIGUOUS_OUT = frozenset((
+    "sum", "mean", "amax", "amin", "prod", "std", "var", "norm", "logsumexp", "nansum",
+    "std_mean_std", "var_mean_var", "max_dim", "aminmax_min", "aminmax_max",
+    "cumsum", "cumprod", "logcumsumexp", "cummax", "cummin", "masked_fill", "roll", "cat",
+    "stack", "softmax", "log_softmax", "tril", "topk"))
 
 
 class Rule:
@@ -36,6 +43,7 @@ class Rule:
         "keeps_layout",
         "kind",
         "name",
+        "out_contiguous",
         "python_function",
         "saved_for_partner",
         "saves_inputs",
@@ -89,6 +97,9 @@ class Rule:
         # An op of several tensors that PyTorch runs through TensorIterator: its output's
         # layout follows its operands' (record.operands_layout).
         self.iterated = kind == "binary" or name in _ITERATED
+        # An op whose output PyTorch allocates contiguous whatever its input's layout
+        # (reductions, scans, cat/stack, softmax, ...): record.apply makes it so.
+        self.out_contiguous = name in _CONTIGUOUS_OUT
         self.doc = doc
         self.saves_inputs = saves_inputs
         self.saves_out = saves_out
