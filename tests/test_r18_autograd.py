@@ -319,6 +319,46 @@ for n, a in ins.items():
         except Exception as e:
             print(n, fn, type(e).__name__)
 """,
+    # split/chunk/unbind make one node in PyTorch, run after every consumer, its outputs'
+    # hooks in the order they were registered: gd's one node per output runs in output
+    # order (hooks registered in another order, or node pre-hooks, still differ).
+    "multi_output_pieces": """
+print("--- split")
+w = torch.arange(6.0, requires_grad=True)
+p, q, r = w.split(2)
+for n, t in zip("pqr", (p, q, r)):
+    t.register_hook(lambda g, n=n: print("hook", n, g))
+    t.retain_grad()
+u = p * 1 + q * 2
+v = r.exp()
+u.register_hook(lambda g: print("u", g))
+v.register_hook(lambda g: print("v", g))
+(u.sum() + v.sum()).backward()
+print(p.grad, q.grad, r.grad)
+print("--- unbind")
+w2 = torch.randn(4, 3, generator=torch.Generator().manual_seed(0)).requires_grad_()
+parts = w2.unbind(0)
+for i, t in enumerate(parts):
+    t.register_hook(lambda g, i=i: print("ub", i))
+m = [t.sin() for t in parts]
+for i, t in enumerate(m):
+    t.register_hook(lambda g, i=i: print("m", i))
+sum(t.sum() for t in reversed(m)).backward()
+print("--- chunk")
+a1, a2, a3 = torch.arange(9.0, requires_grad=True).chunk(3)
+ys = [a3 * 3, a1 * 1, a2 * 2]
+for i, t in enumerate(ys):
+    t.register_hook(lambda g, i=i: print("ys", i))
+    t.grad_fn.register_prehook(lambda g, i=i: print("pre", i))
+torch.stack(ys).sum().backward()
+print("--- leaves of mul chains")
+ls = [torch.tensor(float(i), requires_grad=True) for i in range(4)]
+for i, t in enumerate(ls):
+    t.register_hook(lambda g, i=i: print("leaf", i))
+tot = ls[0] * ls[1] + ls[2] * ls[3]
+tot2 = tot * ls[1] + ls[3]
+tot2.backward()
+""",
 }
 
 

@@ -241,6 +241,17 @@ def vmap_result(fn: Any, args: list[Any], r: Any) -> None:
             t.batched = True
 
 
+def as_one_node(pieces: Sequence[Tensor]) -> None:
+    """The outputs of one multi-output op (split, chunk, unbind), made one node each here:
+    their creation numbers reversed, so that backward runs them one after another in
+    output order, where PyTorch runs its one node and its outputs' hooks in the order
+    they were registered (usually the outputs'), after every consumer."""
+    nodes = [t.grad_fn for t in pieces if t.grad_fn is not None]
+    if len(nodes) > 1:
+        for n, s in zip(nodes, sorted((n.seq for n in nodes), reverse=True), strict=True):
+            n.seq = s
+
+
 def _note_read() -> None:
     # A value that requires grad left the graph (.item(), .detach(), .data, float(x)):
     # advance the node counter so control flow testing it can tell it depends on an input
