@@ -30,7 +30,7 @@ def run_program(program: str) -> tuple[int, str, str | None, str]:
 @pytest.mark.parametrize(("expr", "message"), [
     ("torch.sparse.mm(x, x)", "'torch.sparse' is not supported by gradcli"),
     ("torch.nn.SyncBatchNorm(2)", "'torch.nn.SyncBatchNorm' is not supported by gradcli"),
-    ("torch.optim.SparseAdam([x])", "'torch.optim.SparseAdam' is not supported by gradcli"),
+    ("torch.optim.Muon([x])", "'torch.optim.Muon' is not supported by gradcli"),
     ("torch.sparse_coo_tensor(x, x)", "'torch.sparse_coo_tensor' is not supported by gradcli"),
     ("torch.distributions.VonMises(0.0, 1.0)",
      "'torch.distributions.VonMises' is not supported by gradcli"),

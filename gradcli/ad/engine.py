@@ -65,7 +65,7 @@ class _Run:
     """The state of one backward pass."""
 
     __slots__ = ("batch", "by_node", "captured", "create_graph", "done", "leaf_grads",
-                 "leaf_owned", "needed", "observer", "owned", "ready", "targets")
+                 "leaf_owned", "needed", "observer", "owned", "push", "ready", "targets")
 
     def __init__(self, targets: dict[int, Any] | None, observer: Observer | None,
                  create_graph: bool = False) -> None:
@@ -92,6 +92,9 @@ class _Run:
         # AccumulateGrad runs first among ready nodes); `done`: leaves already through.
         self.ready: dict[int, int] | None = None
         self.done: set[int] = set()
+        # How nodes enter the heap: heapq's, or with leaf hooks PyTorch's own ready queue
+        # (stl_push), where leaves are entries too and ties between them matter.
+        self.push: Any = heapq.heappush
 
 
 #: A list the pass appends (node, incoming, cotangents out) to per node, in order: tensors,
@@ -141,13 +144,14 @@ def _run_backward(
     run = _Run(None if inputs is None else {id(t): t for t in inputs}, observer, create_graph)
     heap: list[tuple[int, Node]] = []
     pending: dict[Node, Tensor] = {}
+    if State.leaf_hooks or State.post_accumulate_hooks:
+        run.ready = _hooked_leaf_edges(outputs)
+        run.push = stl_push
     for out, g in zip(outputs, roots, strict=True):
         _send(run, pending, heap, out.grad_fn if out.grad_fn is not None else out, g)
     if run.by_node:
         run.needed = needed_nodes([o.grad_fn for o in outputs], set(run.targets or ()),
                                   set(run.by_node))
-    if State.leaf_hooks or State.post_accumulate_hooks:
-        run.ready = _hooked_leaf_edges(outputs)
     light = State.light_backward
     State.light_backward = not create_graph and not State.forward_level
     try:
@@ -204,7 +208,7 @@ def _send(run: _Run, pending: dict[Node, Tensor], heap: list[tuple[int, Node]],
         prev = pending.get(edge)
         if prev is None:
             pending[edge] = g
-            heapq.heappush(heap, (-edge.seq, edge))
+            run.push(heap, (-edge.seq, edge))
         else:
             pending[edge] = _sum(run.owned, prev, g)
         return
@@ -231,12 +235,83 @@ def _send(run: _Run, pending: dict[Node, Tensor], heap: list[tuple[int, Node]],
             ready[key] = left
         else:
             del ready[key]
-            _leaf_complete(run, edge)
+            # PyTorch's AccumulateGrad enters the ready queue above every other node
+            # (its sequence number is the largest): it runs next, but among leaves made
+            # ready together the queue's order is its heap's (stl_pop).
+            stl_push(heap, (_LEAF, edge))
+
+
+#: A leaf's key in the ready queue: before every node (PyTorch's AccumulateGrad has
+#: sequence number UINT64_MAX).
+_LEAF = -float("inf")
+
+
+def stl_push(heap: list[tuple[Any, Any]], entry: tuple[Any, Any]) -> None:
+    """std::push_heap (libstdc++) of entry on a max-heap by sequence number (entries hold
+    its negation, as heapq's do): PyTorch's ready queue, a std::priority_queue."""
+    key = entry[0]
+    hole = len(heap)
+    heap.append(entry)
+    while hole:
+        parent = (hole - 1) >> 1
+        if heap[parent][0] > key:  # comp(parent, value): parent's number is smaller
+            heap[hole] = heap[parent]
+            hole = parent
+        else:
+            break
+    heap[hole] = entry
+
+
+def stl_pop(heap: list[tuple[Any, Any]]) -> tuple[Any, Any]:
+    """std::pop_heap (libstdc++'s __adjust_heap, then __push_heap): the top entry; equal
+    keys (leaves) leave in the order this sift gives them, not in insertion order."""
+    top = heap[0]
+    value = heap.pop()
+    n = len(heap)
+    if not n:
+        return top
+    hole = 0
+    child = 0
+    while child < (n - 1) >> 1:
+        child = 2 * (child + 1)
+        if heap[child][0] > heap[child - 1][0]:  # comp(right, left): take the left
+            child -= 1
+        heap[hole] = heap[child]
+        hole = child
+    if not n & 1 and child == (n - 2) >> 1:
+        child = 2 * (child + 1)
+        heap[hole] = heap[child - 1]
+        hole = child - 1
+    key = value[0]
+    while hole:
+        parent = (hole - 1) >> 1
+        if heap[parent][0] > key:
+            heap[hole] = heap[parent]
+            hole = parent
+        else:
+            break
+    heap[hole] = value
+    return top
+
+
+def _stl_pop_node(run: _Run) -> Any:
+    """stl_pop for _loop: leaves popped on the way complete (their hooks, .grad); the
+    first node's entry, or (0, None) when the heap held only leaves."""
+
+    def pop(heap: list[tuple[Any, Any]]) -> tuple[Any, Any]:
+        while heap:
+            entry = stl_pop(heap)
+            if type(entry[1]) is Node:
+                return entry
+            _leaf_complete(run, entry[1])
+        return (0, None)
+
+    return pop
 
 
 def _hooked_leaf_edges(outputs: Sequence[Tensor]) -> dict[int, int]:
-    """For each leaf with hooks: how many edges of the graph behind outputs lead to it."""
-    hooked = State.leaf_hooks.keys() | State.post_accumulate_hooks.keys()
+    """For each leaf: how many edges of the graph behind outputs lead to it (with leaf
+    hooks, every leaf's AccumulateGrad takes its place in the ready queue)."""
     counts: dict[int, int] = {}
     stack = [o.grad_fn for o in outputs if o.grad_fn is not None]
     seen = set(stack)
@@ -246,7 +321,7 @@ def _hooked_leaf_edges(outputs: Sequence[Tensor]) -> dict[int, int]:
                 if p not in seen:
                     seen.add(p)
                     stack.append(p)
-            elif p is not None and id(p) in hooked:
+            elif p is not None:
                 counts[id(p)] = counts.get(id(p), 0) + 1
     return counts
 
@@ -327,6 +402,12 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
     # most passes never meet (hooks, grad() of a non-leaf, ...) is one cheap check a node.
     heappop = heapq.heappop
     heappush = heapq.heappush
+    # With leaf hooks: PyTorch's ready queue (leaves are entries, every node goes through
+    # it), and none of the shortcuts below (they would reorder leaves made ready together).
+    stl = run.ready is not None
+    if stl:
+        heappop = _stl_pop_node(run)
+        heappush = stl_push
     anomaly = State.detect_anomaly
     owned = run.owned
     batch = run.batch
@@ -346,7 +427,7 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
     # Scalar VJPs (Rule.with_scalar_vjp) where array VJPs run and nothing watches tensors:
     # 0-d float cotangents travel as numpy scalars, made tensors where others take them.
     scalars = (SCALAR_VJP if fast_vjps is not None and not anomaly and not batch
-               and not by_node and not State.torch_anomaly
+               and not by_node and not State.torch_anomaly and not stl
                and (observer is None or scalar_observer is not None) else None)
     # Leaves' cotangents summed here unless grad() targets or leaf hooks need _send's.
     leaf_grads = run.leaf_grads if run.targets is None and run.ready is None else None
@@ -366,6 +447,8 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
             nxt = None
         elif heap:
             node = heappop(heap)[1]
+            if node is None:
+                break  # (stl: the heap held leaves only)
             g = pending.pop(node)
         else:
             break
@@ -519,7 +602,9 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
                                      else _add(owned, prev, c))
                     continue
                 seq = edge.seq
-                if nxt is None:
+                if stl:
+                    pass
+                elif nxt is None:
                     if not heap or seq > -heap[0][0]:
                         nxt = edge
                         nxt_g = c

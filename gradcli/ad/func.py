@@ -31,6 +31,14 @@ class _Level:
     depth = 0  # > 0 while a transform runs the function it transforms
 
 
+#: The randomness of each vmap being run, innermost last (a custom Function's VmapInfo).
+VMAP_RANDOMNESS: list[str] = []
+#: Per vmap being run, innermost last: id(sample) -> (the batched input, its mapped dim,
+#: the sample's index, the sample), and the results of custom Functions' vmap rules run
+#: on whole batches (custom_function._vmap_rule), by rule and inputs.
+VMAP_SAMPLES: list[tuple[dict[int, tuple[Tensor, int, int, Tensor]], dict[Any, Any]]] = []
+
+
 def transforming() -> tuple[bool, bool]:
     """(inside a torch.func transform, inside vmap)."""
     return _Level.depth > 0 or Vmap.depth > 0, Vmap.depth > 0
@@ -460,7 +468,12 @@ def _slice(x: Any, dim: Any, i: int) -> Any:
     if dim is None:
         return x
     if type(x) is Tensor:
-        return ops.unbind_one(x, dim % max(x.ndim, 1), i)
+        d = dim % max(x.ndim, 1)
+        t = ops.unbind_one(x, d, i)
+        t.batched = True  # what the mapped function sees is a batched tensor
+        if VMAP_SAMPLES:
+            VMAP_SAMPLES[-1][0][id(t)] = (x, d, i, t)
+        return t
     if isinstance(x, (tuple, list)):
         dims = dim if isinstance(dim, (tuple, list)) else [dim] * len(x)
         return type(x)(_slice(a, d, i) for a, d in zip(x, dims, strict=True))
@@ -507,6 +520,9 @@ def _vmap_call(func: Func, in_dims: Any, out_dims: Any, args: tuple[Any, ...],
     gen = ops.generator()
     before = after = gen.get_state() if randomness == "same" else None
     Vmap.depth += 1
+    State.vmapping += 1
+    VMAP_RANDOMNESS.append(randomness)
+    VMAP_SAMPLES.append(({}, {}))
     Generator.vmap_error += error
     try:
         for i in range(sizes[0]):
@@ -519,6 +535,9 @@ def _vmap_call(func: Func, in_dims: Any, out_dims: Any, args: tuple[Any, ...],
             gen.set_state(after)
     finally:
         Vmap.depth -= 1
+        State.vmapping -= 1
+        VMAP_RANDOMNESS.pop()
+        VMAP_SAMPLES.pop()
         Generator.vmap_error -= error
     return _stack_results(results, out_dims, name)
 

@@ -201,6 +201,57 @@ class Node:
         return object_repr(self.name, self)
 
 
+#: PyTorch's errors for reading a batched tensor's values inside torch.func.vmap.
+VMAP_ITEM = ("vmap: It looks like you're calling .item() on a Tensor. We don't support vmap "
+             "over calling .item() on a Tensor, please try to rewrite what you're doing with "
+             "other operations. If error is occurring somewhere inside PyTorch internals, "
+             "please file a bug report.")
+VMAP_CONTROL_FLOW = ("vmap: It looks like you're attempting to use a Tensor in some "
+                     "data-dependent control flow. We don't support that yet, please file an "
+                     "issue at https://github.com/pytorch/pytorch/issues .")
+VMAP_DATA = "Cannot access data pointer of Tensor that doesn't have storage"
+
+
+def mark_batched(args: tuple[Any, ...], t: Tensor) -> None:
+    """Inside vmap: t is batched if an input of the op that made it is."""
+    for a in args:
+        if type(a) is Tensor and hasattr(a, "batched"):
+            t.batched = True
+            return
+        if type(a) in (list, tuple):
+            for b in a:
+                if type(b) is Tensor and hasattr(b, "batched"):
+                    t.batched = True
+                    return
+
+
+def vmap_result(fn: Any, args: list[Any], r: Any) -> None:
+    """Inside vmap, after any call: a tensor result of a batched input (an argument, or
+    the object of a method) is batched (ops made without record.apply: reductions to
+    bool, multi-output ops, ...)."""
+    items = r if type(r) is tuple else (r,)
+    if not any(type(t) is Tensor and not hasattr(t, "batched") for t in items):
+        return
+    obj = getattr(fn, "obj", None)
+    if not ((type(obj) is Tensor and hasattr(obj, "batched"))
+            or any(type(a) is Tensor and hasattr(a, "batched") for a in args)):
+        return
+    for t in items:
+        if type(t) is Tensor:
+            t.batched = True
+
+
+def as_one_node(pieces: Sequence[Tensor]) -> None:
+    """The outputs of one multi-output op (split, chunk, unbind), made one node each here:
+    their creation numbers reversed, so that backward runs them one after another in
+    output order, where PyTorch runs its one node and its outputs' hooks in the order
+    they were registered (usually the outputs'), after every consumer."""
+    nodes = [t.grad_fn for t in pieces if t.grad_fn is not None]
+    if len(nodes) > 1:
+        for n, s in zip(nodes, sorted((n.seq for n in nodes), reverse=True), strict=True):
+            n.seq = s
+
+
 def _note_read() -> None:
     # A value that requires grad left the graph (.item(), .detach(), .data, float(x)):
     # advance the node counter so control flow testing it can tell it depends on an input
@@ -215,8 +266,9 @@ class Tensor:
     # is_inference(t): the slot stays empty on every other tensor, at no cost to them).
     # `param` likewise, only on a torch.nn.Parameter (read it with is_parameter(t)).
     # `view_mode` likewise, only on a view made in no_grad or inference mode (note_view).
-    __slots__ = ("_tangent", "_vc", "_view", "array", "grad", "grad_fn", "inference",
-                 "param", "requires_grad", "view_mode")
+    # `batched` likewise, only on a tensor vmap maps over (or made from one) while vmapping.
+    __slots__ = ("_tangent", "_vc", "_view", "array", "batched", "grad", "grad_fn",
+                 "inference", "param", "requires_grad", "view_mode")
 
     def __init__(self, array: Any, requires_grad: bool = False) -> None:
         if type(array) is not ndarray:
@@ -295,6 +347,8 @@ class Tensor:
 
     def item(self) -> float | int | bool:
         """The value of a one-element tensor as a Python number."""
+        if State.vmapping and hasattr(self, "batched"):
+            raise GdRuntimeError(VMAP_ITEM)
         if self.array.size != 1:
             raise GdRuntimeError(
                 f"a Tensor with {self.array.size} elements cannot be converted to Scalar"
@@ -305,6 +359,8 @@ class Tensor:
 
     def tolist(self) -> Any:
         """The values as nested Python lists."""
+        if State.vmapping and hasattr(self, "batched"):
+            raise GdRuntimeError(VMAP_DATA)
         if self.requires_grad:
             _note_read()
         return self.array.tolist()
@@ -323,6 +379,8 @@ class Tensor:
         t._tangent = None
         if State.inference_mode or is_inference(self):
             t.inference = True
+        if State.vmapping and hasattr(self, "batched"):
+            t.batched = True
         return t
 
     def detach_(self) -> Tensor:
@@ -395,6 +453,8 @@ class Tensor:
         return self.array.shape[0]
 
     def __bool__(self) -> bool:
+        if State.vmapping and hasattr(self, "batched"):
+            raise GdRuntimeError(VMAP_CONTROL_FLOW)
         if self.array.size != 1:
             raise GdRuntimeError(  # Python's max/min/sorted compare with > (no truth())
                 "Boolean value of Tensor with "
@@ -413,6 +473,8 @@ class Tensor:
         return int(self.item())
 
     def __index__(self) -> int:
+        if State.vmapping and hasattr(self, "batched"):
+            raise GdRuntimeError(VMAP_ITEM)
         if self.array.dtype.kind not in "iub" or self.array.size != 1:
             raise GdRuntimeError(
                 "only integer tensors of a single element can be converted to an index")

@@ -21,13 +21,14 @@ from gradcli.ad.graph import (
     check_not_inference,
     check_view_grad_fn,
     is_inference,
+    mark_batched,
     note_view,
     stale_view,
     tensor_from_array,
 )
 from gradcli.ad.kernels import TorchError
 from gradcli.ad.kernels.elementwise import WEAK_NUMBERS
-from gradcli.ad.kernels.iteration import reorder_dimensions
+from gradcli.ad.kernels.iteration import dense, reorder_dimensions
 from gradcli.ad.registry import RULES
 from gradcli.ad.state import (
     MEMORY_CHECK_BYTES,
@@ -78,6 +79,58 @@ def input_layout(x: ndarray, out: Any) -> Any:
     return laid
 
 
+def c_strided(a: ndarray) -> bool:
+    """Whether a has exactly C order's strides (numpy's flag ignores sizes of 1; PyTorch's
+    stride() shows them)."""
+    step = a.itemsize
+    for n, s in zip(reversed(a.shape), reversed(a.strides), strict=True):
+        if s != step:
+            return False
+        step *= n
+    return True
+
+
+def operands_layout(out: ndarray, operands: Any) -> ndarray:
+    """out, an elementwise op's result, laid out as TensorIterator lays out the output of
+    these operands (in the op's order): its dims ordered by the first operand whose
+    strides tell them apart (a broadcast dim defers to the next), so x.t() + y is
+    transposed and y + x.t() is not."""
+    shape = out.shape
+    if all(type(a) is ndarray and a.shape == shape for a in operands):
+        # TensorIterator's fast set-up (operands of one shape): all contiguous (sizes of
+        # 1 aside) give a contiguous output, all of one dense layout that layout.
+        if all(a.flags.c_contiguous for a in operands):
+            return out if out.flags.c_contiguous else np.ascontiguousarray(out)
+        first = operands[0]
+        if all(a.strides == first.strides for a in operands) and dense(first):
+            size = out.itemsize
+            steps = tuple(st // first.itemsize * size for st in first.strides)
+            if out.strides == steps or min(steps, default=0) < 0:
+                return out
+            laid = np.lib.stride_tricks.as_strided(np.empty(out.size, out.dtype), shape, steps)
+            laid[...] = out
+            return laid
+    nd = len(shape)
+    strides = []
+    for a in operands:
+        if type(a) is not ndarray or not a.ndim:
+            continue
+        k = nd - a.ndim
+        st = [0] * nd
+        for i, (size, step) in enumerate(zip(a.shape, a.strides, strict=True)):
+            if size != 1 or shape[k + i] == 1:
+                st[k + i] = step
+        strides.append(st)
+    order = reorder_dimensions(shape, strides)[::-1]  # slowest first
+    if order == list(range(nd)):
+        return out if out.flags.c_contiguous else np.ascontiguousarray(out)
+    laid = np.empty([shape[d] for d in order], out.dtype).transpose(np.argsort(order))
+    if laid.strides == out.strides:
+        return out
+    laid[...] = out
+    return laid
+
+
 def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> Tensor:
     """Run one op: forward kernel, then record a node if any input requires grad."""
     # Unary and binary ops spelled out: this runs for every op, and per-op overhead is
@@ -115,6 +168,13 @@ def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> 
                                                    > State.max_elements):
                     check_broadcast([x, y])
                 out = rule.forward(x, y, **params) if params else rule.forward(x, y)
+                # (a number first, pow(2.5, x): the kernel's own layout, contiguous)
+                if rule.iterated and type(out) is ndarray and out.ndim > 1 and type(
+                        x) is ndarray and (
+                        (x.ndim > 1 and (not x.flags.c_contiguous or 1 in x.shape))
+                        or (type(y) is ndarray and y.ndim > 1
+                            and (not y.flags.c_contiguous or 1 in y.shape))):
+                    out = operands_layout(out, (x, y))
         elif n == 1:
             a = args[0]
             if type(a) is Tensor:
@@ -138,6 +198,10 @@ def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> 
                     break
             x = arrays[0] if arrays else None
             out = rule.forward(*arrays, **params)
+            if rule.iterated and type(out) is ndarray and out.ndim > 1 and any(
+                    type(a) is ndarray and a.ndim > 1
+                    and (not a.flags.c_contiguous or 1 in a.shape) for a in arrays):
+                out = operands_layout(out, arrays)
     except GdRuntimeError:
         raise
     except (TorchError, ValueError, TypeError, IndexError, ZeroDivisionError, OverflowError,
@@ -145,6 +209,9 @@ def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> 
         raise _failure(rule, args, params, e) from None
     if type(out) is not ndarray:
         out = np.asarray(out)
+    if rule.out_contiguous and out.ndim > 1 and (not out.flags.c_contiguous
+                                                 or 1 in out.shape) and not c_strided(out):
+        out = np.array(out, order="C")  # a new array: C strides, sizes of 1 included
     if out.size > State.max_elements:
         check_size(out.size)
     allocated = State.allocated + out.nbytes
@@ -262,6 +329,8 @@ def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> 
         _check_finite(rule, t, [a.array if type(a) is Tensor else a for a in args])
     if State.forward_level:
         _propagate_tangent(rule, args, params, t)
+    if State.vmapping:
+        mark_batched(args, t)
     return t
 
 

@@ -12,6 +12,21 @@ from typing import Any
 from gradcli.ad import kernels as K
 from gradcli.ad.state import State
 
+#: Elementwise ops of several tensors outside the "binary" kind (comparisons, logical and
+#: bitwise ops), and unary ones outside "elementwise": TensorIterator's too.
+_ITERATED = frozenset(("eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or",
+                       "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor",
+                       "bitwise_left_shift", "bitwise_right_shift", "gcd", "lcm"))
+_UNARY_ITERATED = frozenset(("isnan", "isinf", "isfinite", "isposinf", "isneginf",
+                             "logical_not", "bitwise_not", "signbit", "flip", "sort",
+                             "to_dtype"))
+_ITERATED |= {"addcmul", "addcdiv", "clamp_tensor_both"}
+_CONTIGUOUS_OUT = frozenset((
+    "sum", "mean", "amax", "amin", "prod", "std", "var", "norm", "logsumexp", "nansum",
+    "std_mean_std", "var_mean_var", "max_dim", "aminmax_min", "aminmax_max",
+    "cumsum", "cumprod", "logcumsumexp", "cummax", "cummin", "masked_fill", "roll", "cat",
+    "stack", "softmax", "log_softmax", "tril", "topk"))
+
 
 class Rule:
     """One primitive: how to compute it, and how to differentiate it both ways."""
@@ -23,10 +38,12 @@ class Rule:
         "edges",
         "formula",
         "forward",
+        "iterated",
         "jvp",
         "keeps_layout",
         "kind",
         "name",
+        "out_contiguous",
         "python_function",
         "saved_for_partner",
         "saves_inputs",
@@ -76,7 +93,13 @@ class Rule:
         self.kind = kind
         # A unary elementwise op's output takes its input's memory order, as TensorIterator
         # allocates it (x.t().sin() is transposed too: stride(), is_contiguous(), view()).
-        self.keeps_layout = kind == "elementwise"
+        self.keeps_layout = kind == "elementwise" or name in _UNARY_ITERATED
+        # An op of several tensors that PyTorch runs through TensorIterator: its output's
+        # layout follows its operands' (record.operands_layout).
+        self.iterated = kind == "binary" or name in _ITERATED
+        # An op whose output PyTorch allocates contiguous whatever its input's layout
+        # (reductions, scans, cat/stack, softmax, ...): record.apply makes it so.
+        self.out_contiguous = name in _CONTIGUOUS_OUT
         self.doc = doc
         self.saves_inputs = saves_inputs
         self.saves_out = saves_out

@@ -465,9 +465,11 @@ class Generator:
         return self.normal(0.0, 1.0, shape, dtype)
 
     def normal(
-        self, mean: float, std: float, shape: tuple[int, ...], dtype: str = "float32"
+        self, mean: float, std: float, shape: tuple[int, ...], dtype: str = "float32",
+        serial: bool = False,
     ) -> np.ndarray:
-        """`torch.normal(mean, std, size=shape, dtype=dtype)` (`Tensor.normal_`)."""
+        """`torch.normal(mean, std, size=shape, dtype=dtype)` (`Tensor.normal_`; serial:
+        of a non-contiguous tensor, whose kernel draws one element at a time)."""
         if dtype in _COMPLEX_PARTS:  # each part has half the variance (ATen's normal_impl_)
             return _as_complex(self.normal(mean, std / math.sqrt(2), (*shape, 2),
                                            _COMPLEX_PARTS[dtype]), dtype)
@@ -475,7 +477,7 @@ class Generator:
         if not std >= 0.0:
             raise GdRuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
         n = _numel(shape)
-        if n < 16:
+        if n < 16 or serial:
             vals = self._normal_scalar(n, float(mean), float(std))
             return _half(np.array(vals, dtype=np.float64), dt).astype(dt).reshape(shape)
         if dt == np.float32:

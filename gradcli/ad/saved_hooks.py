@@ -70,6 +70,8 @@ class saved_tensors_hooks:
         self.prev_record: Any = None
 
     def __enter__(self) -> None:
+        if _DISABLED:
+            raise GdRuntimeError(_DISABLED[-1])
         self.prev_record = State.on_record
         State.on_record = self._on_record
         State.saved_hooks = (*State.saved_hooks, self)
@@ -86,6 +88,30 @@ class saved_tensors_hooks:
 
     def __repr__(self) -> str:
         return object_repr(f"torch.autograd.graph.{type(self).__name__}", self)
+
+
+#: The messages of the disable_saved_tensors_hooks contexts open, innermost last.
+_DISABLED: list[str] = []
+
+
+class disable_saved_tensors_hooks:
+    """torch.autograd.graph.disable_saved_tensors_hooks(error_message): entering
+    saved_tensors_hooks inside fails with the message (RuntimeError)."""
+
+    __slots__ = ("message",)
+    gd_context = True
+
+    def __init__(self, error_message: Any) -> None:
+        self.message = str(error_message)
+
+    def __enter__(self) -> None:
+        _DISABLED.append(self.message)
+
+    def __exit__(self, *exc: object) -> None:
+        _DISABLED.pop()
+
+    def __repr__(self) -> str:
+        return object_repr("torch.autograd.graph.disable_saved_tensors_hooks", self)
 
 
 class save_on_cpu:

@@ -57,6 +57,9 @@ class _State:
     anomaly_check_nan: bool = True  # its check_nan (a setting of its own, as in PyTorch)
     saved_hooks: tuple[Any, ...] = ()  # torch.autograd.graph.saved_tensors_hooks, innermost last
     inference_mode: bool = False  # inside torch.inference_mode(): new tensors are inference
+    # > 0 inside torch.func.vmap: an op's result is batched (the `batched` slot) when one
+    # of its inputs is, and .item() or control flow on a batched tensor fails as in PyTorch
+    vmapping: int = 0
     inference_seen: bool = False  # an inference tensor may exist (checked when recording)
     # Saved tensors stay in memory after a backward that frees its graph, so the CLI can
     # differentiate the result again (Session.keep_buffers): a physical policy only.

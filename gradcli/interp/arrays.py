@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad import dtypes
-from gradcli.ad.state import check_broadcast, check_size
+from gradcli.ad.graph import VMAP_DATA
+from gradcli.ad.state import State, check_broadcast, check_size
 from gradcli.ad.tensor import Tensor, tensor_from_array
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import limits
@@ -287,6 +288,8 @@ def set_item(arr: ArrayValue, idx: Any, value: Any) -> None:
 
 def tensor_numpy(x: Tensor, force: bool = False) -> ArrayValue:
     """x.numpy(): the tensor's data as an array sharing its memory (as PyTorch)."""
+    if State.vmapping and hasattr(x, "batched"):
+        raise GdRuntimeError(VMAP_DATA)
     if x.requires_grad and not force:
         raise GdRuntimeError("Can't call numpy() on Tensor that requires grad. "
                              "Use tensor.detach().numpy() instead.")

@@ -16,6 +16,7 @@ from gradcli.ad.multi_hooks import register_multi_grad_hook
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import custom_function as CF
+from gradcli.interp import gradient_edge
 from gradcli.interp.nn_module import ModuleClass, ModuleInstance, named_modules_of
 from gradcli.interp.values import Builtin, Decorator, Namespace, type_name
 
@@ -201,6 +202,14 @@ def namespaces(torch_func: Namespace, function_base: Any) -> dict[str, Namespace
         "Node": NodeClass(),
         "register_multi_grad_hook": Builtin("torch.autograd.graph.register_multi_grad_hook",
                                             register_multi_grad_hook),
+        "disable_saved_tensors_hooks": Builtin(
+            "torch.autograd.graph.disable_saved_tensors_hooks",
+            saved_hooks.disable_saved_tensors_hooks),
+        "GradientEdge": gradient_edge.gradient_edge_class(),
+        "get_gradient_edge": Builtin("torch.autograd.graph.get_gradient_edge",
+                                     gradient_edge.get_gradient_edge),
+        "increment_version": Builtin("torch.autograd.graph.increment_version",
+                                     gradient_edge.increment_version),
     })
     return {"torch.autograd.function": function, "torch.nn.utils.stateless": stateless,
             "functorch": functorch, "torch.autograd.graph": graph}

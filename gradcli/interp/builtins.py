@@ -27,6 +27,7 @@ from gradcli.interp import (
     devices,
     dtype_info,
     exceptions,
+    gradient_edge,
     limits,
     nn_copy,
     nn_state,
@@ -186,7 +187,9 @@ MODES: dict[str, Callable[..., Any]] = {
 
 
 AUTOGRAD = {
-    "backward": engine.backward, "grad": engine.grad,
+    "backward": engine.backward, "grad": gradient_edge.grad,
+    "set_multithreading_enabled": gradient_edge.set_multithreading_enabled,
+    "is_multithreading_enabled": gradient_edge.is_multithreading_enabled,
     "no_grad": no_grad, "enable_grad": enable_grad, "set_grad_enabled": _grad_enabled_ctx,
     "is_grad_enabled": is_grad_enabled, "inference_mode": state.inference_mode,
     "detect_anomaly": state.detect_anomaly, "set_detect_anomaly": state.set_detect_anomaly,

@@ -229,7 +229,11 @@ def apply(cls: Any, args: tuple[Any, ...], kwargs: dict[str, Any] | None = None)
     State.forward_level = 0
     try:
         with grad_mode(False):
-            if setup is not None:
+            rule = cls.lookup("vmap") if in_vmap else None
+            if rule is not None and not cls.lookup("generate_vmap_rule"):
+                output = _vmap_rule(cls, rule, call_args, kwargs)
+                setup(ctx, tuple(call_args), output)
+            elif setup is not None:
                 output = forward(*call_args, **kwargs)
                 setup(ctx, tuple(call_args), output)
             else:
@@ -250,6 +254,67 @@ def apply(cls: Any, args: tuple[Any, ...], kwargs: dict[str, Any] | None = None)
             ctx.packed = pack_tensors(ctx.saved)
     if level and any(t is not None for t in tangents):
         _forward_tangents(cls, ctx, inputs, tangents, outs)
+    return tuple(outs) if many else outs[0]
+
+
+def _vmap_rule(cls: Any, rule: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """The Function's own vmap staticmethod in place of forward, inside vmap.
+
+    gd's vmap runs the mapped function once per sample. When the batched inputs are vmap's
+    own samples (F.apply mapped directly, or called on them), the rule runs once, on the
+    whole batches, as PyTorch runs it (info.batch_size, in_dims as vmap's), and each
+    sample takes its slice of the result along the out_dims the rule returns. Otherwise
+    the rule sees each sample as a batch of one (batch_size 1, in_dims 0)."""
+    from gradcli.ad.func import VMAP_RANDOMNESS, VMAP_SAMPLES
+
+    batched = [type(a) is Tensor and hasattr(a, "batched") for a in args]
+    randomness = VMAP_RANDOMNESS[-1] if VMAP_RANDOMNESS else "error"
+    samples, cache = VMAP_SAMPLES[-1] if VMAP_SAMPLES else ({}, {})
+    whole = [samples.get(id(a)) if b else None for a, b in zip(args, batched, strict=True)]
+    index = {w[2] for w in whole if w is not None}
+    if any(b for b in batched) and len(index) == 1 and all(
+            w is not None for w, b in zip(whole, batched, strict=True) if b):
+        key = (id(rule), *(id(a) if w is None else id(w[0]) for a, w in
+                           zip(args, whole, strict=True)), *map(id, kwargs.values()))
+        result = cache.get(key)
+        if result is None:
+            size = next(w[0].shape[w[1]] for w in whole if w is not None)
+            result = _checked(rule(_vmap_info(size, randomness),
+                                   tuple(None if w is None else w[1] for w in whole),
+                                   *(a if w is None else w[0] for a, w in
+                                     zip(args, whole, strict=True)), **kwargs))
+            cache[key] = result
+        return _sample_of(result, index.pop())
+    result = _checked(rule(_vmap_info(1, randomness), tuple(0 if b else None for b in batched),
+                           *(ops.unsqueeze(a, 0) if b else a
+                             for a, b in zip(args, batched, strict=True)), **kwargs))
+    return _sample_of(result, 0)
+
+
+def _vmap_info(size: int, randomness: str) -> Any:
+    from gradcli.interp.pynamedtuple import namedtuple
+
+    return namedtuple("VmapInfo", ["batch_size", "randomness"])(size, randomness)
+
+
+def _checked(result: Any) -> tuple[Any, Any]:
+    if type(result) is not tuple or len(result) != 2:
+        raise GdRuntimeError(
+            "Expected the vmap staticmethod to have two returns, an output and out_dims with "
+            f"pytree structure compatible with the output. Got: {result!r}")
+    return result
+
+
+def _sample_of(result: tuple[Any, Any], i: int) -> Any:
+    """Sample i of a vmap rule's (output, out_dims)."""
+    output, out_dims = result
+    many = type(output) is tuple
+    outs = list(output) if many else [output]
+    dims = list(out_dims) if type(out_dims) is tuple else [out_dims] * len(outs)
+    for k, (o, d) in enumerate(zip(outs, dims, strict=False)):
+        if type(o) is Tensor and d is not None:
+            outs[k] = ops.joins.select(o, d, i)
+            outs[k].batched = True
     return tuple(outs) if many else outs[0]
 
 

@@ -12,7 +12,9 @@ import operator
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from gradcli.ad.graph import vmap_result
 from gradcli.ad.record import apply
+from gradcli.ad.state import State
 from gradcli.ad.tensor import POSITION, Tensor
 from gradcli.errors import GdError, GdRuntimeError, GdSyntaxError
 from gradcli.interp import classes, exceptions, limits
@@ -382,6 +384,7 @@ class ExpressionCompiler:
         span = node.span
         nargs = len(args)
         position = POSITION
+        state = State
         rt = self.rt
 
         def call(f: Frame) -> Any:
@@ -415,6 +418,8 @@ class ExpressionCompiler:
             tr = type(r)
             if (tr is Tensor and not r.requires_grad) or tr is float or tr is list:
                 rt.note_cut(fn, pos, span)  # where a graph may have been cut
+            if state.vmapping:
+                vmap_result(fn, pos, r)
             return r
 
         return call

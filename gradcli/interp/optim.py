@@ -271,12 +271,25 @@ class Optimizer(GdObject):
 _KINDS: dict[str, type[Optimizer]] = {
     kind: type(kind, (Optimizer,), {"__slots__": ()})
     for kind in ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adamax", "NAdam", "RAdam",
-                 "Adadelta", "Rprop", "ASGD", "Adafactor", "LBFGS")}
-_RULES = {**rules.RULES, **optim_extra.RULES}
+                 "Adadelta", "Rprop", "ASGD", "Adafactor", "LBFGS", "SparseAdam")}
+
+
+def _sparse_adam_step(group: dict[str, Any], state: Any) -> None:
+    """SparseAdam's step: gd's gradients are dense (it has no sparse layout), and
+    PyTorch's SparseAdam takes sparse ones only."""
+    for p in group["params"]:
+        if p.grad is not None:
+            raise GdRuntimeError("SparseAdam does not support dense gradients, please "
+                                 "consider Adam instead")
+
+
+_RULES = {**rules.RULES, **optim_extra.RULES, "SparseAdam": _sparse_adam_step}
 
 
 def _module(kind: str) -> str:
     """The module PyTorch's optimizer class names (Adafactor's is torch.optim itself)."""
+    if kind == "SparseAdam":
+        return "torch.optim.sparse_adam"
     return "torch.optim" if kind == "Adafactor" else f"torch.optim.{kind.lower()}"
 
 
@@ -390,6 +403,18 @@ def _adagrad(self: None, params: Any, lr: float = 1e-2, lr_decay: float = 0,
                 "initial_accumulator_value": initial_accumulator_value, "foreach": foreach,
                 "maximize": maximize, "differentiable": differentiable, "fused": fused}
     return _make("Adagrad", params, defaults)
+
+
+def _sparse_adam(self: None, params: Any, lr: Any = 1e-3, betas: Any = (0.9, 0.999),
+                 eps: float = 1e-8, maximize: bool = False) -> Optimizer:
+    if type(lr) is Tensor and lr.array.size != 1:
+        raise _value_error("Tensor lr must be 1-element")
+    _check(lr > 0.0, f"Invalid learning rate: {lr}")
+    _check(eps > 0.0, f"Invalid epsilon value: {eps}")
+    _check(0.0 <= betas[0] < 1.0, f"Invalid beta parameter at index 0: {betas[0]}")
+    _check(0.0 <= betas[1] < 1.0, f"Invalid beta parameter at index 1: {betas[1]}")
+    return _make("SparseAdam", params, {"lr": lr, "betas": betas, "eps": eps,
+                                        "maximize": maximize})
 
 
 def _adamax(self: None, params: Any, lr: float = 2e-3, betas: Any = (0.9, 0.999),
@@ -538,5 +563,5 @@ OPTIMIZERS: dict[str, OptimizerClass] = {
         ("SGD", _sgd), ("Adam", _adam), ("AdamW", _adamw), ("RMSprop", _rmsprop),
         ("Adagrad", _adagrad), ("Adamax", _adamax), ("NAdam", _nadam), ("RAdam", _radam),
         ("Adadelta", _adadelta), ("Rprop", _rprop), ("ASGD", _asgd),
-        ("Adafactor", _adafactor), ("LBFGS", _lbfgs))
+        ("Adafactor", _adafactor), ("LBFGS", _lbfgs), ("SparseAdam", _sparse_adam))
 }

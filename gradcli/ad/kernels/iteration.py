@@ -5,6 +5,7 @@ noise, a unary op's result)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 
 def reorder_dimensions(shape: Sequence[int], strides: Sequence[Sequence[int]]) -> list[int]:
@@ -43,3 +44,17 @@ def sorted_dims(ndim: int, should_swap: Callable[[int, int], int]) -> list[int]:
             elif c < 0:
                 break
     return perm
+
+
+def dense(a: Any) -> bool:
+    """Whether a numpy array's elements fill a block of memory with no gaps or overlaps
+    (PyTorch's is_non_overlapping_and_dense)."""
+    if a.flags.f_contiguous:
+        return True
+    step = a.dtype.itemsize
+    dims = sorted((abs(s), n) for n, s in zip(a.shape, a.strides, strict=True) if n != 1)
+    for stride, size in dims:
+        if stride != step:
+            return False
+        step *= size
+    return True

@@ -15,6 +15,7 @@ import numpy as np
 from gradcli.ad import dtypes
 from gradcli.ad.graph import Tensor, tensor_from_array
 from gradcli.ad.kernels import vecmath as VM
+from gradcli.ad.kernels.iteration import reorder_dimensions
 from gradcli.ad.ops.devices import check_device, torch_error
 from gradcli.ad.ops.surface import expose
 from gradcli.ad.rng import Generator
@@ -127,16 +128,37 @@ def full_like(input: Any, fill_value: Any, dtype: Any = None, requires_grad: boo
     return _leaf(np.full(shape, _num(fill_value), dtype=dt), requires_grad)
 
 
+def _kept_order(input: Any) -> list[int] | None:
+    """The dims, slowest first, of the layout a *_like of input has (PyTorch's
+    preserve_format: a transposed input gives a transposed result), or None for C order."""
+    a = input.array if type(input) is Tensor else None
+    if a is None or a.ndim < 2 or a.flags.c_contiguous:
+        return None
+    order = reorder_dimensions(a.shape, [a.strides])[::-1]
+    return None if order == list(range(a.ndim)) else order
+
+
 def rand_like(input: Tensor, dtype: Any = None, requires_grad: bool = False,
               **_: Any) -> Tensor:
-    """Uniform [0, 1) shaped like input."""
-    return rand(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+    """Uniform [0, 1) shaped and laid out like input (its draws in memory order)."""
+    order = _kept_order(input)
+    if order is None:
+        return rand(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+    t = rand(tuple(input.shape[d] for d in order), dtype=dtype or input.dtype)
+    return _leaf(t.array.transpose(np.argsort(order)), requires_grad)
 
 
 def randn_like(input: Tensor, dtype: Any = None, requires_grad: bool = False,
                **_: Any) -> Tensor:
-    """Standard normal shaped like input."""
-    return randn(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+    """Standard normal shaped and laid out like input: a layout that is not contiguous
+    takes the serial kernel's draws, in memory order (as its normal_ does)."""
+    order = _kept_order(input)
+    if order is None:
+        return randn(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+    dt = _float_creation(dtype or input.dtype, "normal_kernel_cpu")
+    vals = gen_of(None).normal(0.0, 1.0, tuple(input.shape[d] for d in order), dt,
+                               serial=True)
+    return _leaf(vals.transpose(np.argsort(order)), requires_grad)
 
 
 def new_tensor(self: Tensor, data: Any, dtype: Any = None, requires_grad: bool = False,

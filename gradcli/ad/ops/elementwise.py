@@ -344,6 +344,11 @@ def clamp_max(input: Tensor, max: Any) -> Tensor:
 def nonzero(x: Any, as_tuple: bool = False) -> Any:
     """Indices of the nonzero elements: an (n, ndim) int64 tensor, or with as_tuple one
     index tensor per dim (a 0-d input counts as 1-d there, as in PyTorch)."""
+    if State.vmapping and hasattr(x, "batched"):
+        raise GdRuntimeError(
+            "vmap: We do not support batching operators that can output dynamic shape. "
+            "Attempted to vmap over aten::nonzero. Please file an issue at "
+            "https://github.com/pytorch/pytorch/issues if you need this feature.")
     a = _as_tensor(x).array
     if as_tuple:
         return tuple(tensor_from_array(i.astype(np.int64))

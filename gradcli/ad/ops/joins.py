@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcli.ad.graph import Tensor, tensor_from_array
+from gradcli.ad.graph import Tensor, as_one_node, tensor_from_array
 from gradcli.ad.kernels import indexing as KI
 from gradcli.ad.ops.creation import _as_tensor, _creation_dtype, _shape_args
 from gradcli.ad.ops.elementwise import clone
@@ -72,6 +72,7 @@ def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Te
     for i, s in enumerate(sizes):
         out.append(_part(x, d, start, s, name, i))
         start += s
+    as_one_node(out)
     return tuple(out)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad.graph import Tensor, tensor_from_array
+from gradcli.ad.kernels.iteration import dense
 from gradcli.ad.kernels.messages import scalar_name
 from gradcli.errors import GdRuntimeError
 
@@ -35,24 +36,11 @@ def like_layout(a: np.ndarray, proto: np.ndarray) -> np.ndarray:
     C-contiguous when proto is not dense."""
     if proto.flags.c_contiguous:
         return a if a.flags.c_contiguous else np.ascontiguousarray(a)
-    if not _dense(proto):
+    if not dense(proto):
         return np.ascontiguousarray(a)
     out = np.empty_like(proto, order="K")
     np.copyto(out, a)
     return out
-
-
-def _dense(a: np.ndarray) -> bool:
-    """Whether a's elements fill a block of memory with no gaps or overlaps."""
-    if a.flags.f_contiguous:
-        return True
-    step = a.dtype.itemsize
-    dims = sorted((abs(s), n) for n, s in zip(a.shape, a.strides, strict=True) if n != 1)
-    for stride, size in dims:
-        if stride != step:
-            return False
-        step *= size
-    return True
 
 
 def storage_offset(x: Tensor) -> int:

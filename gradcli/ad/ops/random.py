@@ -55,6 +55,19 @@ def _fill(x: Tensor, values: np.ndarray, torch_name: str) -> Tensor:
     return record_inplace(x, new)
 
 
+def _drawn(x: Tensor, draw: Any, like: np.ndarray | None = None) -> np.ndarray:
+    """draw(shape)'s values for x, in the order PyTorch's kernel walks x's memory: a
+    non-contiguous x (x.t().normal_()) is filled in TensorIterator's order (its dims by
+    stride), so the i-th draw lands at the i-th element in memory, not in index order."""
+    a = x.array
+    if a.ndim < 2 or a.flags.c_contiguous:
+        return draw(a.shape if like is None else like)
+    order = reorder_dimensions(a.shape, [a.strides])[::-1]  # slowest first
+    # (like: an operand of x's shape, the probabilities of bernoulli_, walked alike)
+    arg = tuple(a.shape[d] for d in order) if like is None else like.transpose(order)
+    return draw(arg).transpose(np.argsort(order))
+
+
 def _fdtype(x: Tensor) -> str:
     return dtypes.name_of(x.array.dtype)
 
@@ -69,7 +82,8 @@ def uniform_(self: Tensor, from_: Any = 0.0, to: Any = 1.0, *,
     if not lo <= hi:
         raise GdRuntimeError("uniform_ expects to return a [from, to) range, but found "
                              f"from={_g(from_)} > to={_g(to)}")
-    return _fill(self, gen_of(generator).uniform(lo, hi, self.shape, _fdtype(self)),
+    dt = _fdtype(self)
+    return _fill(self, _drawn(self, lambda sh: gen_of(generator).uniform(lo, hi, sh, dt)),
                  "UniformBackward0")
 
 
@@ -84,8 +98,10 @@ def normal_(self: Tensor, mean: Any = 0.0, std: Any = 1.0, *,
     _need_float(self, "normal_kernel_cpu", "fc")
     if not float(_num(std)) >= 0.0:
         raise GdRuntimeError(f"normal expects std >= 0.0, but found std {_g(std)}")
-    return _fill(self, gen_of(generator).normal(float(_num(mean)), float(_num(std)),
-                                                self.shape, _fdtype(self)),
+    # (not contiguous: PyTorch's serial kernel, one Box-Muller draw an element)
+    serial = not self.array.flags.c_contiguous
+    return _fill(self, _drawn(self, lambda sh: gen_of(generator).normal(
+        float(_num(mean)), float(_num(std)), sh, _fdtype(self), serial=serial)),
                  "NormalBackward0")
 
 
@@ -96,7 +112,8 @@ def exponential_(self: Tensor, lambd: Any = 1.0, *,
     if not lam > 0.0:
         raise GdRuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={_g(lambd)}")
     _need_float(self, "exponential_cpu")
-    return _fill(self, gen_of(generator).exponential(lam, self.shape, _fdtype(self)),
+    dt = _fdtype(self)
+    return _fill(self, _drawn(self, lambda sh: gen_of(generator).exponential(lam, sh, dt)),
                  "ExponentialBackward0")
 
 
@@ -109,8 +126,8 @@ def cauchy_(self: Tensor, median: Any = 0.0, sigma: Any = 1.0, *,
                              f"{_C_TYPES[_fdtype(self)]}")
     if not float(_num(sigma)) > 0.0:
         raise GdRuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={_g(sigma)}")
-    return _fill(self, gen_of(generator).cauchy(float(_num(median)), float(_num(sigma)),
-                                                self.shape, _fdtype(self)),
+    return _fill(self, _drawn(self, lambda sh: gen_of(generator).cauchy(
+        float(_num(median)), float(_num(sigma)), sh, _fdtype(self))),
                  "CauchyBackward0")
 
 
@@ -123,8 +140,8 @@ def log_normal_(self: Tensor, mean: Any = 1.0, std: Any = 2.0, *,
     _need_float(self, "log_normal_cpu")
     if not float(_num(std)) > 0.0:
         raise GdRuntimeError(f"log_normal_ expects std > 0.0, but found std={_g(std)}")
-    return _fill(self, gen_of(generator).log_normal(float(_num(mean)), float(_num(std)),
-                                                    self.shape, _fdtype(self)),
+    return _fill(self, _drawn(self, lambda sh: gen_of(generator).log_normal(
+        float(_num(mean)), float(_num(std)), sh, _fdtype(self))),
                  "LogNormalBackward0")
 
 
@@ -133,7 +150,7 @@ def geometric_(self: Tensor, p: Any, *, generator: Generator | None = None) -> T
     pv = float(_num(p))
     if not 0.0 < pv < 1.0:
         raise GdRuntimeError(f"geometric_ expects p to be in (0, 1), but got p={_g(p)}")
-    return _fill(self, gen_of(generator).geometric(pv, self.shape, _fdtype(self)),
+    return _fill(self, _drawn(self, lambda sh: gen_of(generator).geometric(pv, sh, _fdtype(self))),
                  "GeometricBackward0")
 
 
@@ -167,7 +184,7 @@ def random_(self: Tensor, from_: Any = None, to: Any = None, *,
     g = gen_of(generator)
     dt = _fdtype(self)
     if from_ is None and to is None:
-        return _fill(self, g.random_full(self.shape, dt), "RandomBackward2")
+        return _fill(self, _drawn(self, lambda sh: g.random_full(sh, dt)), "RandomBackward2")
     name = "RandomBackward0"
     if to is None:
         from_, to, name = 0, from_, "RandomBackward1"
@@ -176,7 +193,7 @@ def random_(self: Tensor, from_: Any = None, to: Any = None, *,
     lo, hi = int(_num(from_)), int(_num(to))
     if dt == "bool" and not (lo >= 0 and hi <= 2):
         raise GdRuntimeError(f"{'from' if lo < 0 else 'to - 1'} is out of bounds for bool")
-    return _fill(self, g.randint(lo, hi, self.shape), name)
+    return _fill(self, _drawn(self, lambda sh: g.randint(lo, hi, sh)), name)
 
 
 def bernoulli_(self: Tensor, p: Any = 0.5, *, generator: Generator | None = None) -> Tensor:
@@ -185,11 +202,11 @@ def bernoulli_(self: Tensor, p: Any = 0.5, *, generator: Generator | None = None
     if type(p) is Tensor:
         _need_float(p, "bernoulli_tensor_cpu_p_")
         probs = np.broadcast_to(p.array, self.shape)
-        return _fill(self, g.bernoulli_tensor(probs), "BernoulliBackward1")
+        return _fill(self, _drawn(self, g.bernoulli_tensor, probs), "BernoulliBackward1")
     pv = float(p)
     if not 0.0 <= pv <= 1.0:
         raise GdRuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={_g(p)}")
-    return _fill(self, g.bernoulli_scalar(pv, self.shape), "BernoulliBackward2")
+    return _fill(self, _drawn(self, lambda sh: g.bernoulli_scalar(pv, sh)), "BernoulliBackward2")
 
 
 def bernoulli(input: Any, p: Any = None, *, generator: Generator | None = None) -> Tensor:

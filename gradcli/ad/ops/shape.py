@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcli.ad.graph import Tensor, tensor_from_array, torch_type_name
+from gradcli.ad.graph import Tensor, as_one_node, tensor_from_array, torch_type_name
 from gradcli.ad.kernels import expanded_view
 from gradcli.ad.ops import layout
 from gradcli.ad.ops.creation import _as_tensor, _shape_args
@@ -273,7 +273,9 @@ def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
     """torch.unbind(x, dim) / x.unbind(dim): the slices along dim, as a tuple."""
     x = input
     d = unbind_dim(x, dim)
-    return tuple(unbind_one(x, d, i) for i in range(x.shape[d]))
+    out = tuple(unbind_one(x, d, i) for i in range(x.shape[d]))
+    as_one_node(out)
+    return out
 
 
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:

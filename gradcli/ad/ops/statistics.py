@@ -18,7 +18,7 @@ from gradcli.ad.ops.reductions import Aminmax, return_type
 from gradcli.ad.ops.reductions import sum as _sum
 from gradcli.ad.ops.shape import view
 from gradcli.ad.ops.surface import expose
-from gradcli.ad.record import apply
+from gradcli.ad.record import apply, input_layout
 from gradcli.ad.registry import RULES as _RULES
 from gradcli.ad.state import warn
 from gradcli.errors import GdRuntimeError
@@ -178,6 +178,8 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False, *,
     d = _dim(x, dim)
     _, idx = _kernel(KS.sort, x.array, d, bool(descending), stable is not _UNSET and
                      bool(stable))
+    if x.ndim > 1 and not x.array.flags.c_contiguous:
+        idx = input_layout(x.array, idx)  # the indices laid out as the values (x's way)
     return _selected("sort", "sort" if stable is _UNSET else "sort_stable", x, idx, d, True)
 
 
