@@ -1,8 +1,14 @@
 """The values of PyTorch's CPU float32 convolution where it runs oneDNN (MKL-DNN), bit for
-bit: each output starts from its bias (or +0) and adds its products one fused
-multiply-add at a time, input channels in blocks of 8, within a block the kernel rows,
-then columns, then the block's channels (measured against torch 2.13's oneDNN 3.12 on
-AVX2: 1-d and 2-d, strides, dilations, padding, groups, 1..64 channels).
+bit, for the two instruction sets oneDNN picks between on x86 (measured against torch
+2.13's oneDNN 3.12; the sweep: /tmp/me/r18/conv_sweep.py and tests/test_r18_conv.py):
+
+- AVX2: each output starts from its bias (or +0) and adds its products one fused
+  multiply-add at a time, input channels in blocks of 8, within a block the kernel cells
+  (rows, then columns), then the block's channels.
+- AVX-512 (avx512_core: the CPU has AVX-512 F, BW, VL and DQ): the input channels in
+  blocks of 16, each block's products chained in fused multiply-adds from +0 apart (the
+  kernel cells, then the block's channels), the bias added to the first block's sum,
+  then the other blocks' sums added one after another.
 
 Which convolutions PyTorch gives oneDNN is ATen's ConvParams::use_mkldnn, as this
 machine's build runs it (more than one thread). Summing one product at a time costs
@@ -12,6 +18,7 @@ convolution keeps its one matrix product (the same values to rounding).
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import numpy as np
@@ -19,7 +26,24 @@ import numpy as np
 from gradcli.ad.kernels.fused import fma
 
 MAX_PRODUCTS = 1 << 18
-_BLOCK = 8  # input channels a block
+
+
+def _isa_avx512() -> bool:
+    """Whether oneDNN runs its avx512_core kernels here: the CPU's features as numpy
+    detected them, unless ONEDNN_MAX_CPU_ISA (or DNNL_MAX_CPU_ISA) caps it below."""
+    try:
+        from numpy._core._multiarray_umath import __cpu_features__ as has
+    except ImportError:  # pragma: no cover - numpy < 2
+        from numpy.core._multiarray_umath import __cpu_features__ as has
+    cap = (os.environ.get("ONEDNN_MAX_CPU_ISA") or os.environ.get("DNNL_MAX_CPU_ISA")
+           or "").lower()
+    if cap and not cap.startswith(("avx512", "avx10", "all")):
+        return False
+    return all(has.get(f, False) for f in ("AVX512F", "AVX512BW", "AVX512VL", "AVX512DQ"))
+
+
+AVX512 = _isa_avx512()
+_BLOCK = 16 if AVX512 else 8  # input channels a block
 
 
 def uses_onednn(shape: tuple[int, ...], kernel: tuple[int, ...], stride: tuple[int, ...],
@@ -40,6 +64,8 @@ def conv_values(x: np.ndarray, w: np.ndarray, bias: np.ndarray | None,
     cg, og = w.shape[1], co // groups
     if n * co * int(np.prod(out)) * cg * int(np.prod(kernel)) > MAX_PRODUCTS:
         return None
+    if AVX512:
+        return _blocks_apart(x, w, bias, stride, dilation, groups, out)
     result = np.empty((n, co, *out), np.float32)
     cells = list(np.ndindex(*kernel))
     for g in range(groups):
@@ -56,6 +82,45 @@ def conv_values(x: np.ndarray, w: np.ndarray, bias: np.ndarray | None,
     return result
 
 
+def _blocks_apart(x: np.ndarray, w: np.ndarray, bias: np.ndarray | None,
+                  stride: tuple[int, ...], dilation: tuple[int, ...], groups: int,
+                  out: tuple[int, ...]) -> np.ndarray:
+    """The AVX-512 order of the module's note. The channels are padded with zeros to whole
+    blocks (a +0 product leaves a chain's sum as it is: the chains start from +0 and an
+    exact zero sum of fused multiply-adds is +0), so that one pass of each (cell, channel
+    of a block) chains every block of every group at once."""
+    n, co = x.shape[0], w.shape[0]
+    cg, og = w.shape[1], co // groups
+    nd = len(out)
+    width = min(_BLOCK, cg)
+    blocks = -(-cg // width)
+    extra = blocks * width - cg
+    xs = x.reshape(n, groups, cg, *x.shape[2:])
+    ws = w.reshape(groups, og, cg, *w.shape[2:])
+    if extra:
+        xs = np.pad(xs, [(0, 0), (0, 0), (0, extra)] + [(0, 0)] * nd)
+        ws = np.pad(ws, [(0, 0), (0, 0), (0, extra)] + [(0, 0)] * nd)
+    xs = xs.reshape(n, groups, blocks, width, *x.shape[2:])
+    # (groups, blocks, og, width, *kernel): a (cell, channel)'s weights broadcast over
+    # (N, groups, blocks, og, *out)
+    ws = ws.reshape(groups, og, blocks, width, *w.shape[2:]).transpose(
+        0, 2, 1, 3, *range(4, 4 + nd))
+    acc = np.zeros((n, groups, blocks, og, *out), np.float32)
+    tail = (1,) * nd
+    for cell in np.ndindex(*w.shape[2:]):
+        window = _window(cell, stride, dilation, out)
+        for c in range(width):
+            acc = fma(xs[(slice(None), slice(None), slice(None), c, *window)][:, :, :, None],
+                      ws[(slice(None), slice(None), slice(None), c, *cell)].reshape(
+                          (1, groups, blocks, og, *tail)), acc)
+    total = acc[:, :, 0]
+    if bias is not None:
+        total = total + bias.reshape((1, groups, og, *tail))
+    for b in range(1, blocks):
+        total = total + acc[:, :, b]
+    return total.reshape(n, co, *out)
+
+
 def _window(cell: tuple[int, ...], stride: tuple[int, ...], dilation: tuple[int, ...],
             out: tuple[int, ...]) -> tuple[slice, ...]:
     return tuple(slice(c * d, c * d + s * (o - 1) + 1, s)
@@ -63,12 +128,19 @@ def _window(cell: tuple[int, ...], stride: tuple[int, ...], dilation: tuple[int,
 
 
 def measured(kernel: tuple[int, ...], groups: int, padded: bool) -> bool:
-    """The convolutions whose order is the one above (a random sweep against torch):
-    one group, and a kernel of at least 2 along every dim, or 1×1 without padding (grouped
-    ones and kernels of one row or column with padding sum in other orders)."""
+    """The convolutions whose order is the one above (a random sweep against torch): one
+    group, and AVX2: a kernel of at least 2 along every dim, or 1×1 without padding
+    (grouped ones and kernels of one row or column with padding sum in other orders);
+    AVX-512: a kernel of at least 2 along every dim, or of one row or column (not 1×1)
+    without padding (1×1 kernels, and one row or column with padding, take other
+    kernels)."""
     if groups != 1:
         return False
-    return all(k >= 2 for k in kernel) or (all(k == 1 for k in kernel) and not padded)
+    if all(k >= 2 for k in kernel):
+        return True
+    if AVX512:
+        return not padded and any(k >= 2 for k in kernel)
+    return all(k == 1 for k in kernel) and not padded
 
 
 def exact(x: np.ndarray, w: np.ndarray, bias: Any, stride: tuple[int, ...],
