@@ -156,3 +156,103 @@ def exact(x: np.ndarray, w: np.ndarray, bias: Any, stride: tuple[int, ...],
     if not uses_onednn(input_shape, tuple(w.shape[2:]), stride, dilation, groups):
         return None
     return conv_values(x, w, bias, stride, dilation, groups, out)
+
+
+# -- the backward (AVX-512; measured with PyTorch's two threads here) -------------------------
+#
+# oneDNN's backward-weights kernel splits the batch between its two threads when the output
+# channels are one block of 16 (the first ⌈N/2⌉ images to the first thread), else it
+# splits the output channels and each thread has the whole batch. A thread chains each
+# weight's products in fused multiply-adds from +0, image after image, output position
+# after position (row-major), and sums the bias gradient the same way one term at a time;
+# the threads' sums are then added. The data gradient is the forward's order on the
+# output gradient: output channels in blocks of 16 chained apart from +0, the kernel cells
+# (in the weight's order) then the block's channels, the blocks' sums added in order.
+
+MAX_STEPS = 2048  # the chained weight gradient: images × output positions, a thread
+
+
+def _batch_chunks(n: int, co: int) -> list[slice]:
+    if co > 16 or n < 2:
+        return [slice(0, n)]
+    half = -(-n // 2)
+    return [slice(0, half), slice(half, n)]
+
+
+def grad_bias(gy: np.ndarray) -> np.ndarray:
+    """The bias gradient of oneDNN's backward (gy (N, CO, *out) float32)."""
+    n, co = gy.shape[:2]
+    total = None
+    for part in _batch_chunks(n, co):
+        terms = np.moveaxis(gy[part], 1, 0).reshape(co, -1)
+        s = np.add.accumulate(terms, axis=1)[:, -1] if terms.shape[1] else np.zeros(co,
+                                                                                   gy.dtype)
+        total = s if total is None else total + s
+    assert total is not None
+    return total + np.float32(0.0)
+
+
+def grad_weight(x: np.ndarray, gy: np.ndarray, kernel: tuple[int, ...],
+                stride: tuple[int, ...], dilation: tuple[int, ...]) -> np.ndarray | None:
+    """The weight gradient of oneDNN's backward (one group; x the padded input (N, C,
+    *spatial), gy (N, CO, *out)); None past MAX_STEPS or MAX_PRODUCTS."""
+    n, co = gy.shape[:2]
+    c, out = x.shape[1], gy.shape[2:]
+    chunks = _batch_chunks(n, co)
+    steps = (chunks[0].stop - chunks[0].start) * int(np.prod(out))
+    if steps > MAX_STEPS or steps * len(chunks) * co * c * int(np.prod(kernel)) > MAX_PRODUCTS:
+        return None
+    nd = len(kernel)
+    # every window of x: (N, C, *kernel, *out)
+    cols = np.empty((n, c, *kernel, *out), np.float32)
+    for cell in np.ndindex(*kernel):
+        cols[(slice(None), slice(None), *cell)] = x[(slice(None), slice(None),
+                                                     *_window(cell, stride, dilation, out))]
+    half = chunks[0].stop
+    if len(chunks) == 2 and n - half < half:  # the short thread's last image: zeros
+        cols = np.concatenate([cols, np.zeros_like(cols[:1])])
+        gy = np.concatenate([gy, np.zeros_like(gy[:1])])
+    # (threads, images a thread, ...)
+    cols = cols.reshape(len(chunks), half, c, *kernel, *out)
+    g = gy.reshape(len(chunks), half, co, *out)
+    acc = np.zeros((len(chunks), co, c, *kernel), np.float32)
+    tail = (1,) * (1 + nd)
+    for i in range(half):
+        for pos in np.ndindex(*out):
+            acc = fma(g[(slice(None), i, slice(None), *pos)].reshape(len(chunks), co, *tail),
+                      cols[(slice(None), i, slice(None), *(slice(None),) * nd, *pos)][:, None],
+                      acc)
+    total = acc[0]
+    for t in range(1, len(chunks)):
+        total = total + acc[t]
+    return total
+
+
+def grad_input(gy: np.ndarray, w: np.ndarray, stride: tuple[int, ...],
+               dilation: tuple[int, ...], padded: tuple[int, ...]) -> np.ndarray | None:
+    """The gradient of the padded input (N, C, *padded) of oneDNN's backward (one group;
+    gy (N, CO, *out), w (CO, C, *kernel)); None past MAX_PRODUCTS."""
+    n, co = gy.shape[:2]
+    c, kernel, out = w.shape[1], w.shape[2:], gy.shape[2:]
+    if n * co * c * int(np.prod(out)) * int(np.prod(kernel)) > MAX_PRODUCTS:
+        return None
+    nd = len(out)
+    width = min(16, co)
+    blocks = -(-co // width)
+    extra = blocks * width - co
+    if extra:
+        gy = np.pad(gy, [(0, 0), (0, extra)] + [(0, 0)] * nd)
+        w = np.pad(w, [(0, extra), (0, 0)] + [(0, 0)] * nd)
+    gb = gy.reshape(n, blocks, width, *out)
+    wb = w.reshape(blocks, width, c, *kernel)
+    acc = np.zeros((n, blocks, c, *padded), np.float32)
+    tail = (1,) * nd
+    for cell in np.ndindex(*kernel):
+        window = (slice(None), slice(None), slice(None), *_window(cell, stride, dilation, out))
+        for j in range(width):
+            acc[window] = fma(gb[:, :, j, None], wb[(slice(None), j, slice(None), *cell)]
+                              .reshape((1, blocks, c, *tail)), acc[window])
+    total = acc[:, 0]
+    for b in range(1, blocks):
+        total = total + acc[:, b]
+    return total
