@@ -127,20 +127,35 @@ def _window(cell: tuple[int, ...], stride: tuple[int, ...], dilation: tuple[int,
                  for c, s, d, o in zip(cell, stride, dilation, out, strict=True))
 
 
-def measured(kernel: tuple[int, ...], groups: int, padded: bool) -> bool:
-    """The convolutions whose order is the one above (a random sweep against torch): one
-    group, and AVX2: a kernel of at least 2 along every dim, or 1×1 without padding
-    (grouped ones and kernels of one row or column with padding sum in other orders);
-    AVX-512: a kernel of at least 2 along every dim, or of one row or column (not 1×1)
-    without padding (1×1 kernels, and one row or column with padding, take other
-    kernels)."""
+def measured(kernel: tuple[int, ...], groups: int, padded: Any,
+             dilation: tuple[int, ...] | None = None,
+             stride: tuple[int, ...] | None = None) -> bool:
+    """The convolutions whose order is the one above (a random sweep against torch, with
+    ONEDNN_VERBOSE naming oneDNN's kernel): one group, and AVX2: a kernel of at least 2
+    along every dim, or 1×1 without padding (grouped ones and kernels of one row or column
+    with padding sum in other orders); AVX-512: oneDNN's direct kernel (`direct`).
+    `padded`: whether there is padding, or the (before, after) pads of each dim."""
     if groups != 1:
         return False
+    if AVX512:
+        pads = padded if isinstance(padded, (list, tuple)) else (
+            [(1, 1)] * len(kernel) if padded else [(0, 0)] * len(kernel))
+        return direct(kernel, pads, dilation or (1,) * len(kernel), stride)
     if all(k >= 2 for k in kernel):
         return True
-    if AVX512:
-        return not padded and any(k >= 2 for k in kernel)
     return all(k == 1 for k in kernel) and not padded
+
+
+def direct(kernel: tuple[int, ...], pads: Any, dilation: tuple[int, ...],
+           stride: tuple[int, ...] | None = None) -> bool:
+    """Whether oneDNN (AVX-512) runs its direct jit kernel (jit:avx512_core): not a 1×1
+    kernel without padding and stride 1 (jit_1x1), and no pad as wide as the kernel's
+    extent along its dim (x64:gemm:jit: im2col and a matrix product)."""
+    if (all(k == 1 for k in kernel) and not any(a or b for a, b in pads)
+            and (stride is None or all(v == 1 for v in stride))):
+        return False
+    return all(max(a, b) < (k - 1) * d + 1
+               for k, (a, b), d in zip(kernel, pads, dilation, strict=True))
 
 
 def exact(x: np.ndarray, w: np.ndarray, bias: Any, stride: tuple[int, ...],
@@ -151,7 +166,7 @@ def exact(x: np.ndarray, w: np.ndarray, bias: Any, stride: tuple[int, ...],
     if x.dtype != np.float32 or w.dtype != np.float32 or (
             bias is not None and bias.dtype != np.float32):
         return None
-    if not measured(tuple(w.shape[2:]), groups, padded):
+    if not measured(tuple(w.shape[2:]), groups, padded, dilation, stride):
         return None
     if not uses_onednn(input_shape, tuple(w.shape[2:]), stride, dilation, groups):
         return None
@@ -160,33 +175,41 @@ def exact(x: np.ndarray, w: np.ndarray, bias: Any, stride: tuple[int, ...],
 
 # -- the backward (AVX-512; measured with PyTorch's two threads here) -------------------------
 #
-# oneDNN's backward-weights kernel splits the batch between its two threads when the output
-# channels are one block of 16 (the first ⌈N/2⌉ images to the first thread), else it
-# splits the output channels and each thread has the whole batch. A thread chains each
-# weight's products in fused multiply-adds from +0, image after image, output position
-# after position (row-major), and sums the bias gradient the same way one term at a time;
-# the threads' sums are then added. The data gradient is the forward's order on the
-# output gradient: output channels in blocks of 16 chained apart from +0, the kernel cells
-# (in the weight's order) then the block's channels, the blocks' sums added in order.
+# oneDNN's backward-weights kernel is its avx512_core one for 1-3 and from 16 input
+# channels (channel blocks of 16), else its avx2 one (blocks of 8). Its two threads take
+# the output channel blocks when there are two or more; with one, the input channel
+# blocks when their count is even, else halves of the batch (the first ⌈N/2⌉ images to
+# the first thread); the bias gradient is split between the batch halves whenever the
+# output channels are one block. A thread chains each weight's products in fused
+# multiply-adds from +0, image after image, output position after position (row-major),
+# and sums the bias gradient the same way one term at a time; the threads' sums are then
+# added. The data gradient (not strided without dilation: brgconv_strided) is the forward's
+# order on the output gradient: output channels in blocks of 16 chained apart from +0, the
+# kernel cells (in the weight's order) then the block's channels, the blocks' sums added.
 
 MAX_STEPS = 2048  # the chained weight gradient: images × output positions, a thread
 
 
-def _batch_chunks(n: int, co: int) -> list[slice]:
-    if co > 16 or n < 2:
+def _weights_block(c: int) -> int:
+    return 16 if c <= 3 or c >= 16 else 8
+
+
+def _batch_chunks(n: int, split: bool) -> list[slice]:
+    if not split or n < 2:
         return [slice(0, n)]
     half = -(-n // 2)
     return [slice(0, half), slice(half, n)]
 
 
-def grad_bias(gy: np.ndarray) -> np.ndarray:
-    """The bias gradient of oneDNN's backward (gy (N, CO, *out) float32)."""
+def grad_bias(gy: np.ndarray, c: int) -> np.ndarray:
+    """The bias gradient of oneDNN's backward (gy (N, CO, *out) float32; c input
+    channels)."""
     n, co = gy.shape[:2]
     total = None
-    for part in _batch_chunks(n, co):
+    for part in _batch_chunks(n, co <= _weights_block(c)):
         terms = np.moveaxis(gy[part], 1, 0).reshape(co, -1)
-        s = np.add.accumulate(terms, axis=1)[:, -1] if terms.shape[1] else np.zeros(co,
-                                                                                   gy.dtype)
+        s = (np.add.accumulate(terms, axis=1)[:, -1] if terms.shape[1]
+             else np.zeros(co, gy.dtype))
         total = s if total is None else total + s
     assert total is not None
     return total + np.float32(0.0)
@@ -198,7 +221,8 @@ def grad_weight(x: np.ndarray, gy: np.ndarray, kernel: tuple[int, ...],
     *spatial), gy (N, CO, *out)); None past MAX_STEPS or MAX_PRODUCTS."""
     n, co = gy.shape[:2]
     c, out = x.shape[1], gy.shape[2:]
-    chunks = _batch_chunks(n, co)
+    block = _weights_block(c)
+    chunks = _batch_chunks(n, co <= block and -(-c // block) % 2 == 1)
     steps = (chunks[0].stop - chunks[0].start) * int(np.prod(out))
     if steps > MAX_STEPS or steps * len(chunks) * co * c * int(np.prod(kernel)) > MAX_PRODUCTS:
         return None
@@ -231,10 +255,12 @@ def grad_weight(x: np.ndarray, gy: np.ndarray, kernel: tuple[int, ...],
 def grad_input(gy: np.ndarray, w: np.ndarray, stride: tuple[int, ...],
                dilation: tuple[int, ...], padded: tuple[int, ...]) -> np.ndarray | None:
     """The gradient of the padded input (N, C, *padded) of oneDNN's backward (one group;
-    gy (N, CO, *out), w (CO, C, *kernel)); None past MAX_PRODUCTS."""
+    gy (N, CO, *out), w (CO, C, *kernel)); None where a stride without dilation runs
+    brgconv_strided, or past MAX_PRODUCTS."""
     n, co = gy.shape[:2]
     c, kernel, out = w.shape[1], w.shape[2:], gy.shape[2:]
-    if n * co * c * int(np.prod(out)) * int(np.prod(kernel)) > MAX_PRODUCTS:
+    if (any(v != 1 for v in stride) and all(v == 1 for v in dilation)) or (
+            n * co * c * int(np.prod(out)) * int(np.prod(kernel)) > MAX_PRODUCTS):
         return None
     nd = len(out)
     width = min(16, co)

@@ -132,7 +132,7 @@ def _conv(input: Tensor, weight: Tensor, bias: Any, stride: Any, padding: Any,
     if (onednn_conv.AVX512 and groups == 1 and x.array.dtype == np.float32
             and weight.array.dtype == np.float32
             and (bias is None or bias.array.dtype == np.float32)
-            and onednn_conv.measured(k, groups, any(flat))
+            and onednn_conv.measured(k, groups, pads, d, s)
             and onednn_conv.uses_onednn((x.shape[0], channels, *input_sizes), k, s, d,
                                         groups)):
         slot = {"kernel": k, "stride": s, "dilation": d, "pads": pads, "w": weight.array}
@@ -163,7 +163,7 @@ def _conv(input: Tensor, weight: Tensor, bias: Any, stride: Any, padding: Any,
     # PyTorch's bits where it runs oneDNN (the graph above is the derivative's)
     values = onednn_conv.exact(x.array, weight.array, None if bias is None else bias.array,
                                s, d, groups, out, (x.shape[0], channels, *input_sizes),
-                               any(flat))
+                               pads)
     if values is not None:
         y.array[...] = values
     return y if batched else squeeze(y, 0)

@@ -437,7 +437,7 @@ def _conv_exact_grad(g: Tensor, slot: dict[str, Any], role: str) -> Tensor:
     if gy is None or g.array.dtype != np.float32:
         return g
     if role == "bias":
-        value = KO.grad_bias(gy)
+        value = KO.grad_bias(gy, slot["x"].shape[1])
     elif role == "weight":
         value = KO.grad_weight(slot["x"], gy, slot["kernel"], slot["stride"],
                                slot["dilation"])
