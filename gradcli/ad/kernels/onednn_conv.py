@@ -149,10 +149,10 @@ def measured(kernel: tuple[int, ...], groups: int, padded: Any,
 def direct(kernel: tuple[int, ...], pads: Any, dilation: tuple[int, ...],
            stride: tuple[int, ...] | None = None) -> bool:
     """Whether oneDNN (AVX-512) runs its direct jit kernel (jit:avx512_core): not a 1×1
-    kernel without padding and stride 1 (jit_1x1), and no pad as wide as the kernel's
-    extent along its dim (x64:gemm:jit: im2col and a matrix product)."""
-    if (all(k == 1 for k in kernel) and not any(a or b for a, b in pads)
-            and (stride is None or all(v == 1 for v in stride))):
+    kernel without padding (jit_1x1; strided ones too, on most sizes), and no pad as
+    wide as the kernel's extent along its dim (x64:gemm:jit: im2col and a matrix
+    product)."""
+    if all(k == 1 for k in kernel) and not any(a or b for a, b in pads):
         return False
     return all(max(a, b) < (k - 1) * d + 1
                for k, (a, b), d in zip(kernel, pads, dilation, strict=True))
@@ -176,22 +176,35 @@ def exact(x: np.ndarray, w: np.ndarray, bias: Any, stride: tuple[int, ...],
 # -- the backward (AVX-512; measured with PyTorch's two threads here) -------------------------
 #
 # oneDNN's backward-weights kernel is its avx512_core one for 1-3 and from 16 input
-# channels (channel blocks of 16), else its avx2 one (blocks of 8). Its two threads take
-# the output channel blocks when there are two or more; with one, the input channel
+# channels (channel blocks of 16), else its avx2 one (blocks of 8; weights_block). Its two
+# threads take the output channel blocks when there are two or more; with one, the input channel
 # blocks when their count is even, else halves of the batch (the first ⌈N/2⌉ images to
 # the first thread); the bias gradient is split between the batch halves whenever the
 # output channels are one block. A thread chains each weight's products in fused
 # multiply-adds from +0, image after image, output position after position (row-major),
 # and sums the bias gradient the same way one term at a time; the threads' sums are then
-# added. The data gradient (not strided without dilation: brgconv_strided) is the forward's
+# added. The data gradient (stride 1; strides run brgconv_strided or gemm) is the forward's
 # order on the output gradient: output channels in blocks of 16 chained apart from +0, the
 # kernel cells (in the weight's order) then the block's channels, the blocks' sums added.
 
 MAX_STEPS = 2048  # the chained weight gradient: images × output positions, a thread
 
 
-def _weights_block(c: int) -> int:
-    return 16 if c <= 3 or c >= 16 else 8
+def weights_block(c: int, kernel: tuple[int, ...], pads: Any, stride: tuple[int, ...],
+                  dilation: tuple[int, ...]) -> int | None:
+    """The channel block of oneDNN's backward-weights kernel (as measured from
+    ONEDNN_VERBOSE): 16 for its avx512_core one (1-3 or from 16 input channels, each pad
+    0 or short of the kernel's extent less one), 8 for its avx2 one (1-2 d, the others);
+    None where it runs gemm (3-d with the avx2 one) or where the choice is not modelled:
+    dilated ones (gemm, or avx512_core from 16 input channels at stride 1 on inputs large
+    enough)."""
+    if any(d != 1 for d in dilation):
+        return None
+    fits = all(max(a, b) == 0 or max(a, b) < k - 1
+               for k, (a, b) in zip(kernel, pads, strict=True))
+    if (c <= 3 or c >= 16) and fits:
+        return 16
+    return 8 if len(kernel) < 3 else None
 
 
 def _batch_chunks(n: int, split: bool) -> list[slice]:
@@ -201,12 +214,14 @@ def _batch_chunks(n: int, split: bool) -> list[slice]:
     return [slice(0, half), slice(half, n)]
 
 
-def grad_bias(gy: np.ndarray, c: int) -> np.ndarray:
-    """The bias gradient of oneDNN's backward (gy (N, CO, *out) float32; c input
-    channels)."""
+def grad_bias(gy: np.ndarray, block: int | None) -> np.ndarray | None:
+    """The bias gradient of oneDNN's backward (gy (N, CO, *out) float32; block: the
+    kernel's, weights_block); None where it runs gemm."""
     n, co = gy.shape[:2]
+    if block is None:
+        return None
     total = None
-    for part in _batch_chunks(n, co <= _weights_block(c)):
+    for part in _batch_chunks(n, co <= block):
         terms = np.moveaxis(gy[part], 1, 0).reshape(co, -1)
         s = (np.add.accumulate(terms, axis=1)[:, -1] if terms.shape[1]
              else np.zeros(co, gy.dtype))
@@ -216,12 +231,15 @@ def grad_bias(gy: np.ndarray, c: int) -> np.ndarray:
 
 
 def grad_weight(x: np.ndarray, gy: np.ndarray, kernel: tuple[int, ...],
-                stride: tuple[int, ...], dilation: tuple[int, ...]) -> np.ndarray | None:
+                stride: tuple[int, ...], dilation: tuple[int, ...],
+                block: int | None) -> np.ndarray | None:
     """The weight gradient of oneDNN's backward (one group; x the padded input (N, C,
-    *spatial), gy (N, CO, *out)); None past MAX_STEPS or MAX_PRODUCTS."""
+    *spatial), gy (N, CO, *out); block: the kernel's, weights_block); None where it runs
+    gemm, or past MAX_STEPS or MAX_PRODUCTS."""
     n, co = gy.shape[:2]
     c, out = x.shape[1], gy.shape[2:]
-    block = _weights_block(c)
+    if block is None:
+        return None
     chunks = _batch_chunks(n, co <= block and -(-c // block) % 2 == 1)
     steps = (chunks[0].stop - chunks[0].start) * int(np.prod(out))
     if steps > MAX_STEPS or steps * len(chunks) * co * c * int(np.prod(kernel)) > MAX_PRODUCTS:
@@ -255,11 +273,11 @@ def grad_weight(x: np.ndarray, gy: np.ndarray, kernel: tuple[int, ...],
 def grad_input(gy: np.ndarray, w: np.ndarray, stride: tuple[int, ...],
                dilation: tuple[int, ...], padded: tuple[int, ...]) -> np.ndarray | None:
     """The gradient of the padded input (N, C, *padded) of oneDNN's backward (one group;
-    gy (N, CO, *out), w (CO, C, *kernel)); None where a stride without dilation runs
-    brgconv_strided, or past MAX_PRODUCTS."""
+    gy (N, CO, *out), w (CO, C, *kernel)); None for strides (brgconv_strided, or with
+    dilation mostly gemm), or past MAX_PRODUCTS."""
     n, co = gy.shape[:2]
     c, kernel, out = w.shape[1], w.shape[2:], gy.shape[2:]
-    if (any(v != 1 for v in stride) and all(v == 1 for v in dilation)) or (
+    if any(v != 1 for v in stride) or (
             n * co * c * int(np.prod(out)) * int(np.prod(kernel)) > MAX_PRODUCTS):
         return None
     nd = len(out)

@@ -436,11 +436,13 @@ def _conv_exact_grad(g: Tensor, slot: dict[str, Any], role: str) -> Tensor:
     gy = slot.get("gy")
     if gy is None or g.array.dtype != np.float32:
         return g
+    block = KO.weights_block(slot["x"].shape[1], slot["kernel"], slot["pads"],
+                             slot["stride"], slot["dilation"])
     if role == "bias":
-        value = KO.grad_bias(gy, slot["x"].shape[1])
+        value = KO.grad_bias(gy, block)
     elif role == "weight":
         value = KO.grad_weight(slot["x"], gy, slot["kernel"], slot["stride"],
-                               slot["dilation"])
+                               slot["dilation"], block)
     else:
         value = KO.grad_input(gy, slot["w"], slot["stride"], slot["dilation"],
                               slot["x"].shape[2:])
