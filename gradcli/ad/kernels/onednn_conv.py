@@ -207,27 +207,32 @@ def weights_block(c: int, kernel: tuple[int, ...], pads: Any, stride: tuple[int,
     return 8 if len(kernel) < 3 else None
 
 
-def _batch_chunks(n: int, split: bool) -> list[slice]:
-    if not split or n < 2:
-        return [slice(0, n)]
-    half = -(-n // 2)
-    return [slice(0, half), slice(half, n)]
+def _thread_cut(gy: np.ndarray, split: bool) -> int:
+    """The steps (image, output position) of the first thread: when the batch is split,
+    the first half (rounded up) of its units, an image (1-2 d) or an image's output depth
+    slice (3-d); else all."""
+    n, out = gy.shape[0], gy.shape[2:]
+    steps = n * int(np.prod(out))
+    if not split or steps == 0:
+        return steps
+    per_unit = int(np.prod(out[1:])) if len(out) == 3 else int(np.prod(out))
+    units = steps // per_unit
+    return -(-units // 2) * per_unit
 
 
 def grad_bias(gy: np.ndarray, block: int | None) -> np.ndarray | None:
     """The bias gradient of oneDNN's backward (gy (N, CO, *out) float32; block: the
     kernel's, weights_block); None where it runs gemm."""
-    n, co = gy.shape[:2]
     if block is None:
         return None
-    total = None
-    for part in _batch_chunks(n, co <= block):
-        terms = np.moveaxis(gy[part], 1, 0).reshape(co, -1)
-        s = (np.add.accumulate(terms, axis=1)[:, -1] if terms.shape[1]
-             else np.zeros(co, gy.dtype))
-        total = s if total is None else total + s
-    assert total is not None
-    return total + np.float32(0.0)
+    co = gy.shape[1]
+    terms = np.moveaxis(gy, 1, 0).reshape(co, -1)
+    cut = _thread_cut(gy, co <= block)
+    total = np.zeros(co, np.float32)
+    for part in (terms[:, :cut], terms[:, cut:]):
+        if part.shape[1]:
+            total = total + np.add.accumulate(part, axis=1)[:, -1]
+    return total
 
 
 def grad_weight(x: np.ndarray, gy: np.ndarray, kernel: tuple[int, ...],
@@ -236,38 +241,37 @@ def grad_weight(x: np.ndarray, gy: np.ndarray, kernel: tuple[int, ...],
     """The weight gradient of oneDNN's backward (one group; x the padded input (N, C,
     *spatial), gy (N, CO, *out); block: the kernel's, weights_block); None where it runs
     gemm, or past MAX_STEPS or MAX_PRODUCTS."""
-    n, co = gy.shape[:2]
-    c, out = x.shape[1], gy.shape[2:]
     if block is None:
         return None
-    chunks = _batch_chunks(n, co <= block and -(-c // block) % 2 == 1)
-    steps = (chunks[0].stop - chunks[0].start) * int(np.prod(out))
-    if steps > MAX_STEPS or steps * len(chunks) * co * c * int(np.prod(kernel)) > MAX_PRODUCTS:
+    n, co = gy.shape[:2]
+    c, out = x.shape[1], gy.shape[2:]
+    total_steps = n * int(np.prod(out))
+    cut = _thread_cut(gy, co <= block and -(-c // block) % 2 == 1)
+    steps = max(cut, total_steps - cut)
+    if steps > MAX_STEPS or total_steps * co * c * int(np.prod(kernel)) > MAX_PRODUCTS:
         return None
     nd = len(kernel)
-    # every window of x: (N, C, *kernel, *out)
+    # every window of x as a step's terms: (N·positions, C, *kernel)
     cols = np.empty((n, c, *kernel, *out), np.float32)
     for cell in np.ndindex(*kernel):
         cols[(slice(None), slice(None), *cell)] = x[(slice(None), slice(None),
                                                      *_window(cell, stride, dilation, out))]
-    half = chunks[0].stop
-    if len(chunks) == 2 and n - half < half:  # the short thread's last image: zeros
-        cols = np.concatenate([cols, np.zeros_like(cols[:1])])
-        gy = np.concatenate([gy, np.zeros_like(gy[:1])])
-    # (threads, images a thread, ...)
-    cols = cols.reshape(len(chunks), half, c, *kernel, *out)
-    g = gy.reshape(len(chunks), half, co, *out)
-    acc = np.zeros((len(chunks), co, c, *kernel), np.float32)
+    cols = np.moveaxis(cols.reshape(n, c, *kernel, -1), -1, 1).reshape(-1, c, *kernel)
+    g = np.moveaxis(gy.reshape(n, co, -1), -1, 1).reshape(-1, co)
+    # the two threads side by side, the shorter padded with zero steps (+0 products)
+    threads = 1 if cut in (0, total_steps) else 2
+    tc = np.zeros((threads, steps, c, *kernel), np.float32)
+    tg = np.zeros((threads, steps, co), np.float32)
+    if threads == 1:
+        tc[0], tg[0] = cols, g
+    else:
+        tc[0, :cut], tg[0, :cut] = cols[:cut], g[:cut]
+        tc[1, :total_steps - cut], tg[1, :total_steps - cut] = cols[cut:], g[cut:]
+    acc = np.zeros((threads, co, c, *kernel), np.float32)
     tail = (1,) * (1 + nd)
-    for i in range(half):
-        for pos in np.ndindex(*out):
-            acc = fma(g[(slice(None), i, slice(None), *pos)].reshape(len(chunks), co, *tail),
-                      cols[(slice(None), i, slice(None), *(slice(None),) * nd, *pos)][:, None],
-                      acc)
-    total = acc[0]
-    for t in range(1, len(chunks)):
-        total = total + acc[t]
-    return total
+    for i in range(steps):
+        acc = fma(tg[:, i].reshape(threads, co, *tail), tc[:, i, None], acc)
+    return acc[0] if threads == 1 else acc[0] + acc[1]
 
 
 def grad_input(gy: np.ndarray, w: np.ndarray, stride: tuple[int, ...],
