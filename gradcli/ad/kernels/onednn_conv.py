@@ -166,11 +166,60 @@ def exact(x: np.ndarray, w: np.ndarray, bias: Any, stride: tuple[int, ...],
     if x.dtype != np.float32 or w.dtype != np.float32 or (
             bias is not None and bias.dtype != np.float32):
         return None
-    if not measured(tuple(w.shape[2:]), groups, padded, dilation, stride):
+    kernel = tuple(w.shape[2:])
+    if not uses_onednn(input_shape, kernel, stride, dilation, groups):
         return None
-    if not uses_onednn(input_shape, tuple(w.shape[2:]), stride, dilation, groups):
+    if AVX512 and isinstance(padded, (list, tuple)) and gemm_forward(
+            kernel, padded, dilation, groups, w.shape[1], w.shape[0] // groups):
+        return gemm_values(x, w, bias, stride, dilation, groups, out)
+    if not measured(kernel, groups, padded, dilation, stride):
         return None
     return conv_values(x, w, bias, stride, dilation, groups, out)
+
+
+MAX_GEMM_K = 288  # measured one chain up to 32 channels × 3×3 (576 products: two blocks)
+
+
+def gemm_forward(kernel: tuple[int, ...], pads: Any, dilation: tuple[int, ...],
+                 groups: int, cg: int, og: int) -> bool:
+    """Whether oneDNN (AVX-512) runs the forward as im2col and its jit sgemm
+    (x64:gemm:jit), in the cases measured: one group with a pad as wide as the kernel's
+    extent (not 1×1 unpadded), or groups of at most 3 output channels (not depthwise with
+    one output channel a group: jit_dw); at most MAX_GEMM_K products an output."""
+    if cg * int(np.prod(kernel)) > MAX_GEMM_K:
+        return False
+    if groups == 1:
+        if all(k == 1 for k in kernel) and not any(a or b for a, b in pads):
+            return False
+        return not direct(kernel, pads, dilation)
+    return og <= 3 and not (cg == 1 and og == 1)
+
+
+def gemm_values(x: np.ndarray, w: np.ndarray, bias: np.ndarray | None,
+                stride: tuple[int, ...], dilation: tuple[int, ...], groups: int,
+                out: tuple[int, ...]) -> np.ndarray | None:
+    """oneDNN's gemm convolution (padded x (N, C, *spatial), w (CO, C/groups, *kernel)):
+    each output one chain of fused multiply-adds from +0 over its products in im2col's
+    order (input channel, then kernel cell), then the bias added; None past
+    MAX_PRODUCTS."""
+    n, co = x.shape[0], w.shape[0]
+    kernel = w.shape[2:]
+    cg, og = w.shape[1], co // groups
+    nd = len(out)
+    if n * co * int(np.prod(out)) * cg * int(np.prod(kernel)) > MAX_PRODUCTS:
+        return None
+    xs = x.reshape(n, groups, cg, *x.shape[2:])
+    ws = w.reshape(groups, og, cg, *kernel)
+    acc = np.zeros((n, groups, og, *out), np.float32)
+    tail = (1,) * nd
+    for c in range(cg):
+        for cell in np.ndindex(*kernel):
+            acc = fma(xs[(slice(None), slice(None), c, *_window(cell, stride, dilation, out))]
+                      [:, :, None], ws[(slice(None), slice(None), c, *cell)].reshape(
+                          (1, groups, og, *tail)), acc)
+    if bias is not None:
+        acc = acc + bias.reshape((1, groups, og, *tail))
+    return acc.reshape(n, co, *out)
 
 
 # -- the backward (AVX-512; measured with PyTorch's two threads here) -------------------------
