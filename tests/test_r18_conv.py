@@ -123,3 +123,51 @@ def test_literal_torch_numbers() -> None:
     got = _gd(2, x, w, b, gy, (1, 1), (1, 1), (1, 1))
     for name, a in zip(LITERAL, got, strict=True):
         assert _bits(a) == LITERAL[name], name
+
+
+@avx512
+@pytest.mark.parametrize("kind", ["depthwise", "gemm-padded", "gemm-grouped"])
+def test_depthwise_and_gemm_forward_are_torchs(kind: str) -> None:
+    """The forward of oneDNN's other AVX-512 kernels: depthwise convolutions (jit_dw from
+    the bias, brdgmm_dw and gemm adding it after) and its gemm convolution (one chain in
+    im2col's order: padding as wide as the kernel, groups of 1-3 output channels)."""
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng({"depthwise": 1, "gemm-padded": 2, "gemm-grouped": 3}[kind])
+    torch.manual_seed(7)
+    checked = 0
+    while checked < 40:
+        nd = int(rng.choice([1, 2, 3]))
+        n = int(rng.integers(1, 4))
+        k = tuple(int(v) for v in rng.integers(1, 4, nd))
+        s = tuple(int(v) for v in rng.integers(1, 3, nd))
+        d = tuple(int(v) for v in rng.integers(1, 3, nd)) if rng.random() < 0.3 else (1,) * nd
+        sp = tuple(int(v) for v in rng.integers(5, 9 if nd < 3 else 6, nd))
+        if kind == "depthwise":
+            g = c = int(rng.integers(2, 20))
+            co = c * int(rng.integers(1, 3))
+            p = tuple(int(v) for v in rng.integers(0, 3, nd))
+        elif kind == "gemm-padded":
+            g, c, co = 1, int(rng.integers(1, 20)), int(rng.integers(1, 20))
+            p = tuple(int(kk + int(rng.integers(0, 2))) for kk in k)
+            d = (1,) * nd
+        else:
+            g = int(rng.integers(2, 5))
+            c, co = g * int(rng.integers(1, 6)), g * int(rng.integers(1, 4))
+            p = tuple(int(v) for v in rng.integers(0, 2, nd))
+        if any(z + 2 * q < (kk - 1) * dd + 1 for z, q, kk, dd in zip(sp, p, k, d, strict=True)):
+            continue
+        if kind == "gemm-padded":
+            n, co = max(n, 2), max(co, 4)  # one image: ATen's own kernel; 1-3 channels
+        x, w = torch.randn(n, c, *sp), torch.randn(co, c // g, *k)
+        b = torch.randn(co) if rng.random() < 0.7 else None
+        want = getattr(torch.nn.functional, f"conv{nd}d")(x, w, b, s, p, d, g).numpy()
+        if n * co * want[0, 0].size * (c // g) * int(np.prod(k)) > onednn_conv.MAX_PRODUCTS:
+            continue
+        if co != c * (g == c) and (want[0, 0].size < 4 or (c // g) * int(np.prod(k))
+                                   > onednn_conv.MAX_GEMM_K):
+            continue  # gemm's other kernels (not modelled)
+        f = getattr(C, f"conv{nd}d", None) or CT.conv3d
+        got = f(Tensor(x.numpy()), Tensor(w.numpy()), None if b is None else Tensor(b.numpy()),
+                s, p, d, g).array
+        assert np.array_equal(got, want), f"{(kind, nd, n, c, co, k, s, p, d, g, sp)}"
+        checked += 1

@@ -146,6 +146,35 @@ def measured(kernel: tuple[int, ...], groups: int, padded: Any,
     return all(k == 1 for k in kernel) and not padded
 
 
+def _pads_short(kernel: tuple[int, ...], pads: Any, dilation: tuple[int, ...]) -> bool:
+    """No pad as wide as the kernel's extent along its dim (else oneDNN runs gemm)."""
+    return all(max(a, b) < (k - 1) * d + 1
+               for k, (a, b), d in zip(kernel, pads, dilation, strict=True))
+
+
+def depthwise_values(x: np.ndarray, w: np.ndarray, bias: np.ndarray | None,
+                     stride: tuple[int, ...], dilation: tuple[int, ...],
+                     out: tuple[int, ...], bias_first: bool) -> np.ndarray | None:
+    """A depthwise convolution (groups = channels, one output channel each) as oneDNN's
+    AVX-512 kernels compute it: each output one fused multiply-add chain over the kernel
+    cells, from its bias in jit_dw (1-2 d, no pad as wide as the kernel's extent), from
+    +0 with the bias added after in brgemm_dw (3-d) and gemm; None past
+    MAX_PRODUCTS."""
+    n, c = x.shape[:2]
+    if n * c * int(np.prod(out)) * int(np.prod(w.shape[2:])) > MAX_PRODUCTS:
+        return None
+    tail = (1,) * len(out)
+    acc = np.zeros((n, c, *out), np.float32)
+    if bias is not None and bias_first:
+        acc = acc + bias.reshape((c, *tail))
+    for cell in np.ndindex(*w.shape[2:]):
+        acc = fma(x[(slice(None), slice(None), *_window(cell, stride, dilation, out))],
+                  w[(slice(None), 0, *cell)].reshape((c, *tail)), acc)
+    if bias is not None and not bias_first:
+        acc = acc + bias.reshape((c, *tail))
+    return acc
+
+
 def direct(kernel: tuple[int, ...], pads: Any, dilation: tuple[int, ...],
            stride: tuple[int, ...] | None = None) -> bool:
     """Whether oneDNN (AVX-512) runs its direct jit kernel (jit:avx512_core): not a 1×1
@@ -169,7 +198,11 @@ def exact(x: np.ndarray, w: np.ndarray, bias: Any, stride: tuple[int, ...],
     kernel = tuple(w.shape[2:])
     if not uses_onednn(input_shape, kernel, stride, dilation, groups):
         return None
-    if AVX512 and isinstance(padded, (list, tuple)) and gemm_forward(
+    if AVX512 and groups > 1 and w.shape[1] == 1 and w.shape[0] == groups:
+        return depthwise_values(x, w, bias, stride, dilation, out, isinstance(
+            padded, (list, tuple)) and len(kernel) < 3 and _pads_short(kernel, padded,
+                                                                       dilation))
+    if AVX512 and isinstance(padded, (list, tuple)) and int(np.prod(out)) >= 4 and gemm_forward(
             kernel, padded, dilation, groups, w.shape[1], w.shape[0] // groups):
         return gemm_values(x, w, bias, stride, dilation, groups, out)
     if not measured(kernel, groups, padded, dilation, stride):
@@ -185,7 +218,9 @@ def gemm_forward(kernel: tuple[int, ...], pads: Any, dilation: tuple[int, ...],
     """Whether oneDNN (AVX-512) runs the forward as im2col and its jit sgemm
     (x64:gemm:jit), in the cases measured: one group with a pad as wide as the kernel's
     extent (not 1×1 unpadded), or groups of at most 3 output channels (not depthwise with
-    one output channel a group: jit_dw); at most MAX_GEMM_K products an output."""
+    one output channel a group: jit_dw); at most MAX_GEMM_K products an output. (The
+    caller asks for 4 or more output positions an image: fewer sum in other orders, and
+    so do some products of 1-3 output channels.)"""
     if cg * int(np.prod(kernel)) > MAX_GEMM_K:
         return False
     if groups == 1:
