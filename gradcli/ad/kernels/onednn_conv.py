@@ -61,11 +61,21 @@ def conv_values(x: np.ndarray, w: np.ndarray, bias: np.ndarray | None,
     w (CO, C/groups, *kernel); None past MAX_PRODUCTS."""
     n, co = x.shape[0], w.shape[0]
     kernel = w.shape[2:]
-    cg, og = w.shape[1], co // groups
-    if n * co * int(np.prod(out)) * cg * int(np.prod(kernel)) > MAX_PRODUCTS:
+    if n * co * int(np.prod(out)) * w.shape[1] * int(np.prod(kernel)) > MAX_PRODUCTS:
         return None
     if AVX512:
         return _blocks_apart(x, w, bias, stride, dilation, groups, out)
+    return _from_bias(x, w, bias, stride, dilation, groups, out)
+
+
+def _from_bias(x: np.ndarray, w: np.ndarray, bias: np.ndarray | None,
+               stride: tuple[int, ...], dilation: tuple[int, ...], groups: int,
+               out: tuple[int, ...]) -> np.ndarray:
+    """The AVX2 order of the module's note (and AVX-512's jit_1x1: one chain over the
+    channels from the bias)."""
+    n, co = x.shape[0], w.shape[0]
+    kernel = w.shape[2:]
+    cg, og = w.shape[1], co // groups
     result = np.empty((n, co, *out), np.float32)
     cells = list(np.ndindex(*kernel))
     for g in range(groups):
@@ -205,9 +215,23 @@ def exact(x: np.ndarray, w: np.ndarray, bias: Any, stride: tuple[int, ...],
     if AVX512 and isinstance(padded, (list, tuple)) and int(np.prod(out)) >= 4 and gemm_forward(
             kernel, padded, dilation, groups, w.shape[1], w.shape[0] // groups):
         return gemm_values(x, w, bias, stride, dilation, groups, out)
+    if (AVX512 and groups == 1 and all(k == 1 for k in kernel)
+            and isinstance(padded, (list, tuple)) and not any(a or b for a, b in padded)):
+        # jit_1x1: one chain over the channels from the bias (measured exact at stride
+        # 1; strided ones take other kernels on most sizes, the chain is right on a
+        # third of them, the matrix product on 5%)
+        if n_products(x, w, out) > MAX_PRODUCTS:
+            return None
+        return _from_bias(x, w, bias, stride, dilation, groups, out)
     if not measured(kernel, groups, padded, dilation, stride):
         return None
     return conv_values(x, w, bias, stride, dilation, groups, out)
+
+
+def n_products(x: np.ndarray, w: np.ndarray, out: tuple[int, ...]) -> int:
+    """The products of a convolution (one group's channels each output)."""
+    return x.shape[0] * w.shape[0] * int(np.prod(out)) * w.shape[1] * int(
+        np.prod(w.shape[2:]))
 
 
 MAX_GEMM_K = 288  # measured one chain up to 32 channels × 3×3 (576 products: two blocks)
