@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from gradcli.ad import kernels as K
 from gradcli.ad import ops
 from gradcli.ad.graph import Tensor
@@ -434,7 +432,7 @@ def _conv_exact_grad(g: Tensor, slot: dict[str, Any], role: str) -> Tensor:
     from gradcli.ad.kernels import onednn_conv as KO
 
     gy = slot.get("gy")
-    if gy is None or g.array.dtype != np.float32:
+    if gy is None or g.array.dtype.name != "float32":
         return g
     block = KO.weights_block(slot["x"].shape[1], slot["kernel"], slot["pads"],
                              slot["stride"], slot["dilation"])
