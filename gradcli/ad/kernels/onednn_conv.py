@@ -25,7 +25,7 @@ import numpy as np
 
 from gradcli.ad.kernels.fused import fma
 
-MAX_PRODUCTS = 1 << 18
+MAX_PRODUCTS = 1 << 21  # about 4-8 ms a kernel (thread_time): LeNet at batch 8 fits
 
 
 def _isa_avx512() -> bool:
@@ -295,7 +295,7 @@ def gemm_values(x: np.ndarray, w: np.ndarray, bias: np.ndarray | None,
 # order on the output gradient: output channels in blocks of 16 chained apart from +0, the
 # kernel cells (in the weight's order) then the block's channels, the blocks' sums added.
 
-MAX_STEPS = 2048  # the chained weight gradient: images × output positions, a thread
+MAX_STEPS = 4096  # the chained weight gradient: images × output positions, a thread
 
 
 def weights_block(c: int, kernel: tuple[int, ...], pads: Any, stride: tuple[int, ...],
