@@ -863,6 +863,17 @@ def _exact_value(draw: Draw, name: str) -> Case:
                      "name": "NativeBatchNormBackwardBackward0"}
 
 
+@case("conv_exact_input", "conv_exact_output")
+def _conv_exact(draw: Draw, name: str) -> Case:
+    # identities whose gradients a convolution's slot replaces with oneDNN's values (an
+    # empty slot: the gradient as it comes, x's derivative)
+    x = rng_of(draw).normal(size=shape_of(draw))
+    params: dict[str, Any] = {"slot": {}}
+    if name == "conv_exact_input":
+        params["role"] = "input"
+    return (T(x),), params
+
+
 @case("soft_margin_loss_backward")
 def _soft_margin_backward(draw: Draw, name: str) -> Case:
     # grad · d/dx log(1 + exp(-y x)) (PyTorch's soft_margin_loss_backward), in g and x

@@ -25,7 +25,9 @@ PyTorch's, and a program must fail under gradcli exactly when it fails under PyT
 (l) math ops whose last bits come from the kernel's formula (logaddexp(2), atan2, hypot:
     SLEEF on whole vector pairs, the C library on the tail; xlogy, sinc, asinh, acosh,
     i0, i1, digamma, entr: the C library's float functions; lgamma: SLEEF's), planted
-    zeros, inf and NaN.
+    zeros, inf and NaN;
+(m) float32 convolutions on oneDNN's direct AVX-512 kernel: output and gradients to the
+    last bit (r18: oneDNN's orders on this machine's AVX-512, kernels/onednn_conv.py).
 
 CI runs a derandomized, bounded number of cases per class (each class under ~20 s);
 GRADCLI_FUZZ_EXAMPLES=N runs N random cases per class. The current gradcli has known bugs
@@ -51,6 +53,7 @@ from fuzz.strategies import (
     CliCase,
     builtin_programs,
     cli_cases,
+    conv_programs,
     creation_programs,
     distribution_programs,
     fma_programs,
@@ -496,6 +499,17 @@ def test_math_ops_print_torch_bits(text: str) -> None:
 @trust_settings(100)
 @given(linalg_ex_programs())
 def test_linalg_ex_info_agrees_with_torch(text: str) -> None:
+    check(text)
+
+
+@_sweep_mark("m")
+@trust_settings(40)
+@given(conv_programs())
+def test_convolutions_print_torch_bits(text: str) -> None:
+    from gradcli.ad.kernels import onednn_conv
+
+    if not onednn_conv.AVX512:
+        pytest.skip("oneDNN's AVX-512 kernels: this CPU runs others")
     check(text)
 
 

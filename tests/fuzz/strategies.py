@@ -1195,3 +1195,49 @@ def linalg_ex_programs(draw: st.DrawFn) -> str:
         "torch.linalg.cholesky_ex(A, upper=True)", "torch.linalg.inv_ex(A).info",
         "torch.linalg.solve_ex(A, B).info"]))
     return "\n".join(["import torch", f"A = {a}", f"B = {b}", f"print({call})"]) + "\n"
+
+
+@st.composite
+def conv_programs(draw: st.DrawFn) -> str:
+    """Class (m): float32 convolutions (F.conv1d/2d/3d) that oneDNN runs on its direct
+    AVX-512 kernel (kernels/onednn_conv.py): seeded random inputs, 1-3 images, 1-20
+    channels, kernels of 2-4 with padding short of them, strides and dilations; the
+    output and, where the kernel PyTorch's oneDNN picks is the modelled one, the
+    gradients (input: stride 1; weight and bias: no dilation, each pad 0 or short of the
+    kernel less one), printed whole with tolist() (bit for bit)."""
+    nd = draw(st.integers(1, 3))
+    n = draw(st.integers(2, 3))
+    c, co = draw(st.integers(1, 20)), draw(st.integers(1, 20))
+    k = [draw(st.integers(2, 4 if nd < 3 else 3)) for _ in range(nd)]
+    s = [draw(st.integers(1, 2)) for _ in range(nd)]
+    d = [draw(st.integers(1, 2)) if draw(st.integers(0, 3)) == 0 else 1 for _ in range(nd)]
+    p = [draw(st.integers(0, kk - 1)) for kk in k]
+    sp = [max(draw(st.integers(4, 9 if nd < 3 else 5)), (kk - 1) * dd + 1)
+          for kk, dd in zip(k, d, strict=True)]
+    bias = draw(st.booleans())
+    out = [(z + 2 * q - (kk - 1) * dd - 1) // ss + 1
+           for z, q, kk, dd, ss in zip(sp, p, k, d, s, strict=True)]
+    cells, positions = 1, 1
+    for kk, o in zip(k, out, strict=True):
+        cells, positions = cells * kk, positions * o
+    # within kernels/onednn_conv.MAX_PRODUCTS (2**18): past it gradcli keeps the matrix
+    # product's values
+    while n * co * positions * c * cells > 1 << 18:
+        c, co = max(1, c // 2), max(1, co - 1)
+    tup = lambda v: f"({', '.join(map(str, v))},)"  # noqa: E731
+    lines = ["import torch", "import torch.nn.functional as F",
+             f"torch.manual_seed({draw(st.integers(0, 10_000))})",
+             f"x = torch.randn({n}, {c}, {', '.join(map(str, sp))}, requires_grad=True)",
+             f"w = torch.randn({co}, {c}, {', '.join(map(str, k))}, requires_grad=True)",
+             f"b = torch.randn({co}, requires_grad=True)" if bias else "b = None",
+             f"y = F.conv{nd}d(x, w, b, {tup(s)}, {tup(p)}, {tup(d)})",
+             "y.backward(torch.randn_like(y))", "print(y.tolist())"]
+    if all(v == 1 for v in s):
+        lines.append("print(x.grad.tolist())")
+    direct_weights = (all(v == 1 for v in d) and (c <= 3 or c >= 16 or nd < 3)
+                      and all(q == 0 or q < kk - 1 for q, kk in zip(p, k, strict=True)))
+    if direct_weights and -(-n // 2) * positions <= 2048:  # MAX_STEPS
+        lines.append("print(w.grad.tolist())")
+        if bias:
+            lines.append("print(b.grad.tolist())")
+    return "\n".join(lines) + "\n"

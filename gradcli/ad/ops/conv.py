@@ -125,8 +125,25 @@ def _conv(input: Tensor, weight: Tensor, bias: Any, stride: Any, padding: Any,
     else:
         pads = [(p, p) for p in _tuple(padding, n, "padding")]
     flat = [v for pair in reversed(pads) for v in pair]
+    bias = None if bias is None else _as_tensor(bias)
+    # oneDNN's gradients (kernels/onednn_conv.py) where it runs the backward: a slot the
+    # output's node fills with the output gradient, read by the inputs' nodes
+    slot: dict[str, Any] | None = None
+    if (onednn_conv.AVX512 and groups == 1 and x.array.dtype == np.float32
+            and weight.array.dtype == np.float32
+            and (bias is None or bias.array.dtype == np.float32)
+            and onednn_conv.measured(k, groups, pads, d, s)
+            and onednn_conv.uses_onednn((x.shape[0], channels, *input_sizes), k, s, d,
+                                        groups)):
+        slot = {"kernel": k, "stride": s, "dilation": d, "pads": pads, "w": weight.array}
+        x = apply(RULES["conv_exact_input"], (x,), {"slot": slot, "role": "input"})
+        weight = apply(RULES["conv_exact_input"], (weight,), {"slot": slot, "role": "weight"})
+        if bias is not None:
+            bias = apply(RULES["conv_exact_input"], (bias,), {"slot": slot, "role": "bias"})
     if any(flat):
         x = pad(x, flat)
+    if slot is not None:
+        slot["x"] = x.array
     sizes = tuple(x.shape[2 + i] for i in range(n))
     if any(sizes[i] < d[i] * (k[i] - 1) + 1 for i in range(n)):
         raise GdRuntimeError(f"Calculated padded input size per channel: "
@@ -138,13 +155,15 @@ def _conv(input: Tensor, weight: Tensor, bias: Any, stride: Any, padding: Any,
     w = reshape(weight, (groups, weight.shape[0] // groups, -1))
     y = reshape(matmul(w, cols), (x.shape[0], weight.shape[0], *out))
     if bias is not None:
-        bias = _as_tensor(bias)
         y = add(y, reshape(bias, (weight.shape[0],) + (1,) * n))
-    y = _named(y, "ConvolutionBackward0")
+    if slot is not None:
+        y = apply(RULES["conv_exact_output"], (y,), {"slot": slot})
+    else:
+        y = _named(y, "ConvolutionBackward0")
     # PyTorch's bits where it runs oneDNN (the graph above is the derivative's)
     values = onednn_conv.exact(x.array, weight.array, None if bias is None else bias.array,
                                s, d, groups, out, (x.shape[0], channels, *input_sizes),
-                               any(flat))
+                               pads)
     if values is not None:
         y.array[...] = values
     return y if batched else squeeze(y, 0)

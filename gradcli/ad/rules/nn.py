@@ -424,6 +424,57 @@ _EXACT = register(Rule(
     saves_inputs=False, formula=("grad",)))
 
 
+# oneDNN's convolution gradients (kernels/onednn_conv.py): the output's node keeps the
+# output gradient in the convolution's `slot` on its way through; the nodes on the input,
+# weight and bias (identities in the forward) then give the gradients the graph of
+# ops/conv.py computes the values of oneDNN's backward (their derivatives the graph's).
+def _conv_exact_grad(g: Tensor, slot: dict[str, Any], role: str) -> Tensor:
+    from gradcli.ad.kernels import onednn_conv as KO
+
+    gy = slot.get("gy")
+    if gy is None or g.array.dtype.name != "float32":
+        return g
+    block = KO.weights_block(slot["x"].shape[1], slot["kernel"], slot["pads"],
+                             slot["stride"], slot["dilation"])
+    if role == "bias":
+        value = KO.grad_bias(gy, block)
+    elif role == "weight":
+        value = KO.grad_weight(slot["x"], gy, slot["kernel"], slot["stride"],
+                               slot["dilation"], block)
+    else:
+        value = KO.grad_input(gy, slot["w"], slot["stride"], slot["dilation"],
+                              slot["x"].shape[2:])
+        if value is not None:
+            value = value[(slice(None), slice(None),
+                           *(slice(a, a + n) for (a, _), n in zip(slot["pads"], g.shape[2:],
+                                                                  strict=True)))]
+    if value is None or value.shape != g.shape:
+        return g
+    return apply(_EXACT, (g,), {"value": value, "base": g.array,
+                                "name": "ConvolutionBackward0"})
+
+
+register(Rule(
+    "conv_exact_input", "ConvolutionBackward0", lambda x, slot, role: x.copy(),
+    lambda g, out, x, slot, role: (_conv_exact_grad(g, slot, role),),
+    lambda ts, out, x, slot, role: ts[0],
+    kind="linear", doc="x itself, whose gradient is oneDNN's convolution gradient",
+    saves_inputs=False, formula=("grad",)))
+
+
+def _keep_gy(g: Tensor, slot: dict[str, Any]) -> tuple[Tensor]:
+    slot["gy"] = g.array
+    return (g,)
+
+
+register(Rule(
+    "conv_exact_output", "ConvolutionBackward0", lambda y, slot: y.copy(),
+    lambda g, out, y, slot: _keep_gy(g, slot),
+    lambda ts, out, y, slot: ts[0],
+    kind="linear", doc="a convolution's output, whose gradient the convolution keeps",
+    saves_inputs=False, formula=("grad",)))
+
+
 def _bn_exact(g: Tensor, x: Tensor, w: Any, mean: Any, var: Any, training: bool,
               eps: float) -> Any:
     return KNorm.batch_norm_backward(g.array, x.array, None if w is None else w.array, mean, var,
