@@ -69,6 +69,7 @@ class ExpressionCompiler:
         # Python's __qualname__ prefix of what is being compiled: "outer.<locals>." in a
         # def's body, "Outer." in a class body ("" at the top level).
         self.qual_prefix = ""
+        self.future_annotations = False  # `from __future__ import annotations` at the top
 
     # ---------------------------------------------------------------- expressions
     def expr(self, node: A.Expr) -> Expr:
