@@ -25,7 +25,7 @@ def _python(name: str) -> str:
     pytest.importorskip("torch")
     done = subprocess.run([sys.executable, f"{name}.py"], cwd=HERE, capture_output=True,
                           text=True, check=False, env={**os.environ, "PYTHONHASHSEED": "0"})
-    return done.stdout + done.stderr
+    return (done.stdout + done.stderr).replace(f'File "{HERE}/', 'File "')
 
 
 def test_the_programs_are_there() -> None:

@@ -52,6 +52,17 @@ _EXPR_METHODS: dict[type, Callable[[Any, Any], Expr]] = {}
 _COMPREHENSION = {"": "comprehension"}
 
 
+def note_frame(e: GdError, fn: Any, span: Any) -> None:
+    """Keep the call site of a gd-defined callable an error left from inside (a def, a
+    method, a class's __init__, an instance's __call__ or forward): a frame of the
+    traceback the traceback module prints."""
+    if e.span is span:
+        return  # raised by the call itself (its arguments), not inside the callee
+    if isinstance(fn, GdFunction | classes.BoundGdMethod | classes.InstanceValue
+                  | classes.ClassValue):
+        e.frames.append(span)
+
+
 class ExpressionCompiler:
     """Turns one program's expressions into closures bound to a Runtime."""
 
@@ -410,8 +421,10 @@ class ExpressionCompiler:
             except TypeError as e:
                 raise call_type_error(e, fn, span) from None
             except CAUGHT as e:
-                if type(fn) is GdFunction and isinstance(e, GdError) and e.span is not None:
-                    e.calls.append((span, fn.name))  # it left this gd function: the call site
+                if isinstance(e, GdError) and e.span is not None:
+                    if type(fn) is GdFunction:
+                        e.calls.append((span, fn.name))  # it left this gd function: the call
+                    note_frame(e, fn, span)
                 raise runtime_error(e, span) from None
             tr = type(r)
             if (tr is Tensor and not r.requires_grad) or tr is float or tr is list:
@@ -474,8 +487,10 @@ class ExpressionCompiler:
             except TypeError as e:
                 raise call_type_error(e, fn, span) from None
             except CAUGHT as e:
-                if type(fn) is GdFunction and isinstance(e, GdError) and e.span is not None:
-                    e.calls.append((span, fn.name))
+                if isinstance(e, GdError) and e.span is not None:
+                    if type(fn) is GdFunction:
+                        e.calls.append((span, fn.name))
+                    note_frame(e, fn, span)
                 raise runtime_error(e, span) from None
 
         return call_unpacking
