@@ -270,9 +270,11 @@ def _math_arg(name: str, a: Any) -> Any:
 
 
 def _math_fn(fn: Callable[..., Any]) -> Callable[..., Any]:
-    def call(*args: Any) -> Any:
+    def call(*args: Any, **kwargs: Any) -> Any:
         args = tuple(_math_arg(fn.__name__, a) for a in args)
         limits.check_math_call(fn.__name__, args)  # math.factorial(10**8) would hang
+        if kwargs:  # math.isclose(a, b, rel_tol=...); the others refuse keywords
+            return fn(*args, **{k: _math_arg(fn.__name__, v) for k, v in kwargs.items()})
         return fn(*args)
 
     call.__doc__ = fn.__doc__

@@ -771,7 +771,7 @@ def _format_field(v: Any, conv: str | None, spec: str, span: Any) -> str:
             return format_value(v, spec)
         if isinstance(v, classes.InstanceValue):
             return format(v, spec)  # the gd class's __format__ (even with no spec)
-        if not spec:
+        if not spec and type(v) is not ArrayValue:  # numpy's float32 formats as a float
             return to_str(v)
         if isinstance(v, (int, float, str, complex, ArrayValue)) or type(v) in FORMATTED_HOST:
             return format(v, spec)
