@@ -99,8 +99,6 @@ def test_no_host_attribute_is_reachable(value: str) -> None:
             continue  # an instance's class is its gd class, its __dict__ vars() (below)
         if value in FUNCTIONS and name in FUNCTION_ATTRS:
             name = f"{name}.{name}"  # Python's function attributes, plain gd values (r15)
-        if name == "__init__" and value in OWN_INIT:
-            name = "__init__.__globals__"  # the class's own __init__, a gd function (r18)
         if (value in CLASSES and name in CLASS_ATTRS) or (
                 value in INSTANCES and name in ("__module__", "__doc__")):
             name = f"{name}.__dict__"  # a class's description, plain gd values (r17)
@@ -118,9 +116,7 @@ def test_no_host_attribute_is_writable(value: str) -> None:
 
 
 INSTANCES = ("c", "pp", "next(iter(pp))", "mi")
-# Values whose class defines __init__: reading it gives that gd function (round 18: a
-# class's own protocol methods, `obj.__next__()`, `Vec.__add__`), nothing beyond it.
-OWN_INIT = ("c", "C", "type(c)", "mi", "MI")
+
 # A gd class's description (classdunders): its qualified name, module and docstring
 # (strings), bases and method resolution order (tuples of gd classes and `object`), and
 # __subclasses__ (a built-in listing the program's classes).
@@ -511,8 +507,6 @@ def test_container_subclasses_lead_nowhere(value: str) -> None:
                  "__self__", "__func__", "__objclass__", "hash_id", "_dunder"]:
         if name == "__init__" and value in ("dd.sup()", "ll.sup()", "od.sup()"):
             continue  # super().__init__ is the container's (a gd built-in, below)
-        if name == "__init__" and value in ("ad",):
-            name = "__init__.__globals__"  # the class's own __init__ (round 18)
         if name == "__dict__" and value in ("dd", "ad", "ll", "ss", "tt", "G[int]()", "od",
                                             "df", "ct"):
             continue  # an instance's __dict__ is vars() (test_an_instances_dict_is_...)

@@ -135,7 +135,7 @@ def _own_protocol_method(cls: ClassValue, name: str) -> Any:
     """The gd function a program's class (or a gd base) defines for a protocol dunder
     (`__next__`, `__len__`, `__add__`, ...), or None: nothing else of a dunder name is
     reachable."""
-    if name not in PROTOCOL_DUNDERS:
+    if name not in PROTOCOL_DUNDERS or name in ("__init__", "__post_init__"):
         return None
     raw = cls.find(name)
     return raw if isinstance(raw, FunctionBase) else None
@@ -549,6 +549,9 @@ class SuperValue(GdObject):
             return Builtin("object.__init__", _object_init, "object.__init__(self)")
         if name in ("__repr__", "__str__") and isinstance(self.obj, InstanceValue):
             obj = self.obj
+            base_repr = getattr(obj, "super_repr", None)  # nn.Module's own (nn_module)
+            if base_repr is not None:
+                return Builtin(f"Module.{name}", lambda: base_repr())
             return Builtin(f"object.{name}", lambda: object_repr(f"__main__.{obj.cls.name}", obj))
         default = _OBJECT_METHODS.get(name)
         if default is not None and isinstance(self.obj, InstanceValue):
