@@ -23,6 +23,9 @@ class GdError(Exception):
         # (call site, function name) of each gd function the error left, innermost first:
         # the interpreter appends one as the error propagates (only on the failure path).
         self.calls: list[tuple[Span, str]] = []
+        # The call site of every gd-defined callable the error left (functions, methods,
+        # a class's __init__, a module's forward), innermost first: traceback's frames.
+        self.frames: list[Span] = []
 
     def at(self, span: Span | None) -> GdError:
         """Attach a span if none is known yet; returns self for `raise err.at(span)`."""

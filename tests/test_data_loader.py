@@ -471,7 +471,7 @@ HOSTILE: list[tuple[str, str]] = [
     ("iter(loader).it", r"'_SingleProcessDataLoaderIter' object has no attribute 'it'"),
     ("iter(loader).loader", r"object has no attribute 'loader'"),
     ("iter(loader).gi_frame", r"object has no attribute 'gi_frame'"),
-    ("iter(loader).__next__", r"'__next__' is not accessible in gd"),
+    ("iter(loader).__next__.__self__", r"'__self__' is not accessible in gd"),  # r18: it.__next__
     ("split[0].__dict__", r"'__dict__' is not accessible in gd"),
     ("split[0]._dataset", r"'_dataset' is not accessible in gd"),
     ("data.DataLoader.fn", r"object has no attribute 'fn'"),

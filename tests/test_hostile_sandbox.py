@@ -145,6 +145,11 @@ VALUES: list[tuple[str, str]] = [
     ("", "slice(1, 2)"), ("", "frozenset([1])"), ("", "str"), ("", "str.upper"),
     ("", "dict.fromkeys"), ("", "getattr"), ("", "id"), ("", "range(3)"),
     ("", "ones(2).layout"), ("", "torch.strided"), ("", "ones(2).stride"),
+    # iterators (round 18: it.__next__ and it.__iter__ are readable, method-wrappers)
+    ("", "iter([1, 2])"), ("", "map(abs, [1])"), ("", "(v for v in [1])"),
+    ("def gen():\n    yield 1", "gen()"), ("", "iter([1]).__next__"),
+    ("def h(a: int) -> float:\n    return a", "h.__annotations__"),
+    ("", "list[int]"),
     ("", "torch.autograd.gradcheck"), ("", "torch.frexp(ones(2))"),
     ("", "torch.linalg.lstsq(ones(3, 2), ones(3, 1))"),
     # torch.utils.data (gradcli/interp/data.py)
@@ -277,7 +282,8 @@ DUNDERS = ["__class__", "__dict__", "__globals__", "__builtins__", "__subclasses
            "__init__", "__reduce_ex__", "__getattribute__", "__code__", "__closure__",
            "__self__", "__func__", "__mro__", "__bases__", "__module__", "__doc__",
            "__call__", "__wrapped__", "__loader__", "__spec__", "__import__", "__name__",
-           "__qualname__", "__defaults__", "__kwdefaults__", "_vc", "_C"]
+           "__qualname__", "__defaults__", "__kwdefaults__", "_vc", "_C", "__annotations__",
+           "__next__", "__iter__", "__index__"]
 # The implementation's own attribute names (and CPython's frame/generator ones): none
 # of them is a gd attribute of any value.
 INTERNALS = ["fn", "obj", "members", "rt", "body", "closure", "defaults", "array", "rule",
@@ -294,6 +300,7 @@ def _attribute_failures(setup: str, expr: str, attr: str) -> Iterator[str]:
     function's own Python attributes, r15: only the chain, their values plain gd values)."""
     once = f"{setup}\nv = ({expr}).{attr}"
     own = (expr in GD_FUNCTIONS and attr in GD_FUNCTION_ATTRS) or (
+        expr in ITERATORS and attr in ("__next__", "__iter__")) or (
         expr in DESCRIBED_CLASSES and attr in classdunders.CLASS_NAMES) or (
         expr in DESCRIBED_INSTANCES and attr in classdunders.INSTANCE_NAMES)
     for program in ((once,) if not own else ()) + (f"{once}.{attr}",):
@@ -343,7 +350,12 @@ CLASSES = ("RuntimeError", "Exception")
 # qualified name, module and defaults, gd values (a string, None, a tuple).
 GD_FUNCTIONS = ("lambda: 1", "f", "functools.wraps(f)(lambda: 2)", "K().m", "sd")
 GD_FUNCTION_ATTRS = ("__doc__", "__qualname__", "__module__", "__defaults__",
-                     "__kwdefaults__", "__wrapped__")
+                     "__kwdefaults__", "__wrapped__", "__annotations__")
+# Iterators (round 18): `it.__next__()` and `it.__iter__()` as Python's programs call
+# them; the method-wrapper they give has nothing more.
+ITERATORS = ("iter([1, 2])", "map(abs, [1])", "(v for v in [1])", "gen()",
+             "csv.DictReader(iter([]))", "csv.reader([])", "re.finditer('a', 'aa')",
+             "itertools.tee([1])[0]", "iter(D.DataLoader([1, 2], shuffle=True))")
 # Classes and exception objects that describe themselves (classdunders, round 17): their
 # qualified name, module, docstring, bases and mro are gd values (strings, None, tuples
 # of gd classes), read once; nothing is reachable through them.

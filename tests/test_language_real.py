@@ -220,7 +220,14 @@ HOSTILE: list[tuple[str, str, str]] = [
     ("typing-form-attr", "from typing import List\nList.copy_with", r"has no attribute"),
     ("typing-form-call", "from typing import List\nList(1)", r"not callable"),
     ("typing-form-set", "from typing import List\nList.x = 1", r"cannot set attribute"),
-    ("typing-host-name", "from typing import get_type_hints", r"cannot import name"),
+    ("typing-host-name", "from typing import _GenericAlias", r"cannot import name"),
+    ("type-hints-values", "from typing import get_type_hints\ndef f(a: 'len') -> int:\n"
+     "    pass\nprint(get_type_hints(f))\nget_type_hints(f)['a'].__self__",
+     r"\{'a': <built-in function len>, 'return': <class 'int'>\}(.|\n)*not accessible"),
+    ("type-hints-of-host", "import typing\ntyping.get_type_hints(typing)", r"not supported"),
+    ("annotations-texts", "from __future__ import annotations\ndef f(a: b.c[d]):\n    pass\n"
+     "print(f.__annotations__)\nf.__annotations__['a'].__class__", r"'b.c\[d\]'"),
+    ("generic-alias-call", "list[int].__args__", r"not accessible in gd"),
     ("typing-host-module", "import typing\ntyping.sys", r"has no attribute"),
     ("future-feature-attr", "import __future__\n__future__.annotations.compiler_flag",
      r"has no attribute"),

@@ -116,6 +116,7 @@ def test_no_host_attribute_is_writable(value: str) -> None:
 
 
 INSTANCES = ("c", "pp", "next(iter(pp))", "mi")
+
 # A gd class's description (classdunders): its qualified name, module and docstring
 # (strings), bases and method resolution order (tuples of gd classes and `object`), and
 # __subclasses__ (a built-in listing the program's classes).
@@ -360,7 +361,7 @@ def test_container_methods_and_iterators_check_sizes_first(expr: str) -> None:
     "class X:\n    def __iter__(self):\n        return self\n"
     "    def __next__(self):\n        raise StopIteration\niter(X()).gi_frame\n",
     "def g():\n    yield 1\ng().gi_code\n", "def g():\n    yield 1\ng().gi_running\n",
-    "def g():\n    yield 1\ng().__next__()\n", "def g():\n    yield 1\ng().it\n",
+    "def g():\n    yield 1\ng().__next__.__self__\n", "def g():\n    yield 1\ng().it\n",
     "def g():\n    yield 1\nx = g()\nnext(x)\nx.gi_frame.f_globals\n",
     "def g():\n    r = yield\n    print(r.__class__)\nlist(g())\n",
     "NotImplemented.__reduce__()\n", "random._inst\n", "random.Random(0).rng\n",
@@ -378,7 +379,10 @@ def test_container_methods_and_iterators_check_sizes_first(expr: str) -> None:
     "from dataclasses import dataclass, field\n@dataclass\nclass D:\n    x: int = 1\n"
     "D().__init__.fn\n",
     "from dataclasses import dataclass, field\n@dataclass\nclass D:\n    x: int = 1\n"
-    "D.__repr__\n",
+    "D.__repr__.__globals__\n", "class X:\n    def __len__(self):\n        return 1\n"
+    "X.__len__.__code__\n", "class X:\n    def __len__(self):\n        return 1\n"
+    "X().__len__.__self__.__dict__.__class__\n", "class X:\n    pass\nX().__len__\n",
+    "class X:\n    pass\nX.__init__\n", "class X:\n    pass\nX().__eq__\n",
     "from dataclasses import field\nfield(default=1).default\n",
     "from dataclasses import dataclass\ndataclass(print)\n",
     "import functools\nfunctools.partial(print).func.__self__\n",

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import operator
 from collections.abc import Callable
 from typing import Any
 
@@ -111,7 +112,14 @@ def _is_index(v: Any) -> bool:  # THPUtils_checkIndex: not a bool; an int or __i
         return False
     if _is_long(v):
         return True
-    return type(v) is Tensor and v.array.dtype.kind in "iu" and v.array.size == 1
+    if type(v) is Tensor:
+        return v.array.dtype.kind in "iu" and v.array.size == 1
+    return _has_index(v)
+
+
+def _has_index(v: Any) -> bool:  # PyNumber_Index's test: a program's class with __index__
+    find = getattr(type(v), "_dunder", None)
+    return find is not None and find(v, "__index__") is not None
 
 
 def _int_tensor(v: Any) -> bool:  # an integer or bool tensor of one element
@@ -352,6 +360,10 @@ class Signature:
                             break
                 elif t is Tensor:
                     nv = int(v.array.item())
+                elif _has_index(v):
+                    nv = operator.index(v)
+            elif kind == "SymInt" and type(v) is not int and _has_index(v):
+                nv = operator.index(v)
             elif kind == "ScalarType" and type(v) is Builtin and v.name in _PY_DTYPES:
                 nv = DTYPE_VALUES[_PY_DTYPES[v.name]]
             if nv is v and (type(key) is int or key == p.name):
@@ -378,7 +390,8 @@ class Signature:
                 raise _type_error(
                     f"{self.name}(): argument '{p.name}' failed to unpack the object at pos "
                     f"{k + 1} with error \"type must be tuple of ints,but got {tp_name(e)}\"")
-        ints = [int(e.array.item()) if type(e) is Tensor else int(e) for e in v]
+        ints = [int(e.array.item()) if type(e) is Tensor else operator.index(e)
+                if _has_index(e) else int(e) for e in v]
         return ints if type(v) is list else tuple(ints)
 
 

@@ -96,8 +96,23 @@ def _detach(x: Tensor) -> Tensor:
 
 
 def _size(s: Any = ()) -> Size:
-    """torch.Size(sizes)."""
-    return Size(limits.bounded(s, "torch.Size()"))
+    """torch.Size(sizes): each item an int as PyTorch reads it (a bool, a NumPy integer,
+    a one-element integer tensor, an object with __index__), else PyTorch's TypeError."""
+    from gradcli.ad.ops.creation import as_index
+    from gradcli.interp.argcheck import tp_name
+
+    items = limits.bounded(s, "torch.Size()")
+    out = []
+    for k, e in enumerate(items):
+        if type(e) is Tensor:
+            i = int(e.item()) if e.array.dtype.kind in "iub" and e.array.size == 1 else None
+        else:
+            i = as_index(e)
+        if i is None:
+            raise GdRuntimeError(f"torch.Size() takes an iterable of 'int' (item {k} is "
+                                 f"'{tp_name(e)}')", py_type="TypeError")
+        out.append(i)
+    return Size(out)
 
 
 def _is_tensor(x: Any) -> bool:
@@ -258,9 +273,11 @@ def _math_arg(name: str, a: Any) -> Any:
 
 
 def _math_fn(fn: Callable[..., Any]) -> Callable[..., Any]:
-    def call(*args: Any) -> Any:
+    def call(*args: Any, **kwargs: Any) -> Any:
         args = tuple(_math_arg(fn.__name__, a) for a in args)
         limits.check_math_call(fn.__name__, args)  # math.factorial(10**8) would hang
+        if kwargs:  # math.isclose(a, b, rel_tol=...); the others refuse keywords
+            return fn(*args, **{k: _math_arg(fn.__name__, v) for k, v in kwargs.items()})
         return fn(*args)
 
     call.__doc__ = fn.__doc__

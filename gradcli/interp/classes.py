@@ -131,6 +131,16 @@ class BoundGdMethod:
         return f"<bound method {getattr(self.fn, 'name', '?')} of {to_repr(self.obj)}>"
 
 
+def _own_protocol_method(cls: ClassValue, name: str) -> Any:
+    """The gd function a program's class (or a gd base) defines for a protocol dunder
+    (`__next__`, `__len__`, `__add__`, ...), or None: nothing else of a dunder name is
+    reachable."""
+    if name not in PROTOCOL_DUNDERS or name in ("__init__", "__post_init__"):
+        return None
+    raw = cls.find(name)
+    return raw if isinstance(raw, FunctionBase) else None
+
+
 def _bind(raw: Any, obj: Any, cls: ClassValue) -> Any:
     """What instance.name gives for a class attribute `raw`."""
     if isinstance(raw, (FunctionBase, GradModeDecorator, NativeMethod)):
@@ -266,6 +276,9 @@ class ClassValue(GdObject):
         described = classdunders.class_attribute(self, name)  # __qualname__, __mro__ ...
         if described is not classdunders.MISSING:
             return described
+        own = _own_protocol_method(self, name)
+        if own is not None:  # Vec.__add__, Dataset.__len__: the class's own function
+            return own
         _refuse_dunder(name)
         if name == "apply" and self.function_base:
             return self._apply()
@@ -350,6 +363,9 @@ class InstanceValue(Protocols, GdObject):
     def get_attr(self, name: str) -> Any:
         if name in classdunders.INSTANCE_NAMES:  # obj.__module__, obj.__doc__
             return classdunders.class_attribute(self.cls, name)
+        own = _own_protocol_method(self.cls, name)
+        if own is not None:  # it.__next__(), obj.__len__(): the class's own method, bound
+            return BoundGdMethod(self, own)
         _refuse_dunder(name)
         cls = self.cls
         if not any(c.properties for c in cls.chain):
@@ -533,6 +549,9 @@ class SuperValue(GdObject):
             return Builtin("object.__init__", _object_init, "object.__init__(self)")
         if name in ("__repr__", "__str__") and isinstance(self.obj, InstanceValue):
             obj = self.obj
+            base_repr = getattr(obj, "super_repr", None)  # nn.Module's own (nn_module)
+            if base_repr is not None:
+                return Builtin(f"Module.{name}", lambda: base_repr())
             return Builtin(f"object.{name}", lambda: object_repr(f"__main__.{obj.cls.name}", obj))
         default = _OBJECT_METHODS.get(name)
         if default is not None and isinstance(self.obj, InstanceValue):

@@ -52,6 +52,7 @@ from gradcli.interp.values import (
 )
 from gradcli.source import Span
 from gradcli.syntax import ast as A
+from gradcli.syntax.unparse import unparse
 
 # Node class -> its s_ method.
 _STMT_METHODS: dict[type, Callable[[Compiler, Any, bool], Stmt]] = {}
@@ -553,8 +554,14 @@ class Compiler(GeneratorForms, StatementForms, ExpressionCompiler):
             self.class_name, self.method_self, self.qual_prefix = saved
         rt = self.rt
         span = node.span
-        annotations = tuple((p.name, self.expr(p.annotation)) for p in node.params
-                            if p.annotation is not None)
+        annotated = [(p.name, p.annotation) for p in node.params if p.annotation is not None]
+        if node.returns is not None:
+            annotated.append(("return", node.returns))
+        # Each annotation compiled, with its source text: what fn.__annotations__ gives
+        # under `from __future__ import annotations` (as Python's ast.unparse prints it).
+        texts = self.future_annotations
+        annotations = tuple((name, self.expr(a), unparse(a) if texts else None)
+                            for name, a in annotated)
         doc = _docstring(node.body)
 
         def define(f: Frame) -> None:

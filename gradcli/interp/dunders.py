@@ -120,6 +120,10 @@ def _convert(name: str, message: str, result: type) -> Callable[..., Any]:
 
     def op(self: Any) -> Any:
         fn = self._dunder(name)
+        if fn is None and name in ("__int__", "__float__"):
+            index = self._dunder("__index__")  # Python's int() and float() fall back to it
+            if index is not None:
+                return result(INDEX(self))
         if fn is None:
             raise _error(message.format(name=self.cls.name), "TypeError")
         r = fn(self)

@@ -54,6 +54,17 @@ _EXPR_METHODS: dict[type, Callable[[Any, Any], Expr]] = {}
 _COMPREHENSION = {"": "comprehension"}
 
 
+def note_frame(e: GdError, fn: Any, span: Any) -> None:
+    """Keep the call site of a gd-defined callable an error left from inside (a def, a
+    method, a class's __init__, an instance's __call__ or forward): a frame of the
+    traceback the traceback module prints."""
+    if e.span is span:
+        return  # raised by the call itself (its arguments), not inside the callee
+    if isinstance(fn, GdFunction | classes.BoundGdMethod | classes.InstanceValue
+                  | classes.ClassValue):
+        e.frames.append(span)
+
+
 class ExpressionCompiler:
     """Turns one program's expressions into closures bound to a Runtime."""
 
@@ -71,6 +82,7 @@ class ExpressionCompiler:
         # Python's __qualname__ prefix of what is being compiled: "outer.<locals>." in a
         # def's body, "Outer." in a class body ("" at the top level).
         self.qual_prefix = ""
+        self.future_annotations = False  # `from __future__ import annotations` at the top
 
     # ---------------------------------------------------------------- expressions
     def expr(self, node: A.Expr) -> Expr:
@@ -412,8 +424,10 @@ class ExpressionCompiler:
             except TypeError as e:
                 raise call_type_error(e, fn, span) from None
             except CAUGHT as e:
-                if type(fn) is GdFunction and isinstance(e, GdError) and e.span is not None:
-                    e.calls.append((span, fn.name))  # it left this gd function: the call site
+                if isinstance(e, GdError) and e.span is not None:
+                    if type(fn) is GdFunction:
+                        e.calls.append((span, fn.name))  # it left this gd function: the call
+                    note_frame(e, fn, span)
                 raise runtime_error(e, span) from None
             tr = type(r)
             if (tr is Tensor and not r.requires_grad) or tr is float or tr is list:
@@ -478,8 +492,10 @@ class ExpressionCompiler:
             except TypeError as e:
                 raise call_type_error(e, fn, span) from None
             except CAUGHT as e:
-                if type(fn) is GdFunction and isinstance(e, GdError) and e.span is not None:
-                    e.calls.append((span, fn.name))
+                if isinstance(e, GdError) and e.span is not None:
+                    if type(fn) is GdFunction:
+                        e.calls.append((span, fn.name))
+                    note_frame(e, fn, span)
                 raise runtime_error(e, span) from None
 
         return call_unpacking
@@ -760,7 +776,7 @@ def _format_field(v: Any, conv: str | None, spec: str, span: Any) -> str:
             return format_value(v, spec)
         if isinstance(v, classes.InstanceValue):
             return format(v, spec)  # the gd class's __format__ (even with no spec)
-        if not spec:
+        if not spec and type(v) is not ArrayValue:  # numpy's float32 formats as a float
             return to_str(v)
         if isinstance(v, (int, float, str, complex, ArrayValue)) or type(v) in FORMATTED_HOST:
             return format(v, spec)

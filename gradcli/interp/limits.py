@@ -112,7 +112,12 @@ def _width_method(name: str) -> Callable[..., str]:
 
 
 def _join(sep: str, items: Any) -> str:
-    items = list(bounded(items, "join"))
+    items = bounded(items, "join")
+    if type(items) is Tensor:  # its rows, as Tensor.__iter__ gives them (no str among them)
+        from gradcli.interp.operators import iterate
+
+        items = iterate(items)
+    items = list(items)
     total = len(sep) * max(len(items) - 1, 0)
     for s in items:
         if isinstance(s, str):

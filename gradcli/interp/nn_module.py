@@ -229,6 +229,10 @@ class ModuleInstance(InstanceValue):
         """self.name bound (a gd override or the built-in method)."""
         return self.get_attr(name)
 
+    def super_repr(self) -> str:
+        """super().__repr__() from a subclass's own __repr__: nn.Module's text."""
+        return module_repr(self)
+
     def gd_repr(self) -> str:
         fn = self._dunder("__repr__")
         if fn is None:

@@ -390,7 +390,15 @@ def get_item(obj: Any, idx: Any) -> Any:
         raise GdRuntimeError("'module' object is not subscriptable")
     if getattr(obj, "generic", False):  # Box[int] of a typing.Generic class: the class
         return obj
+    if type(obj) is Builtin and obj.name in _GENERIC_BUILTINS:  # list[int] in a type hint
+        from gradcli.interp.pytyping import TypingForm
+
+        return TypingForm(obj.name)[idx]
     raise GdRuntimeError(f"'{type_name(obj)}' object is not subscriptable")
+
+
+# Python's types that a subscript makes a generic alias of (PEP 585: `list[int]`).
+_GENERIC_BUILTINS = frozenset(("list", "dict", "tuple", "set", "frozenset", "type"))
 
 
 def set_item(obj: Any, idx: Any, value: Any) -> None:

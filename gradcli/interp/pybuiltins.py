@@ -378,6 +378,11 @@ def _next(it: Any, default: Any = _NO_DEFAULT) -> Any:
         raise exceptions.stop_iteration(stop) from None
 
 
+def next_item(it: Any) -> Any:
+    """it.__next__(): next(it) without a default."""
+    return _next(it)
+
+
 # -- types: type(x) and isinstance(x, T) -------------------------------------------------
 # type(x) gives the gd value that names x's type: the built-in itself for Python's types
 # and torch.Tensor (so `type(x) is torch.Tensor` and `type(x)(v)` work), a gd class, or a

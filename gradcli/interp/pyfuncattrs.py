@@ -1,6 +1,8 @@
 """A gd function's attributes, as Python's function objects have them: `fn.__doc__` (the
 docstring), `fn.__wrapped__` (what functools.wraps wrapped), `__qualname__`, `__module__`,
-`__defaults__`, `__kwdefaults__`, and the program's own attributes (`fn.calls = 0`).
+`__defaults__`, `__kwdefaults__`, `__annotations__` (a dict of gd values, or of source
+texts under `from __future__ import annotations`) and the program's own attributes
+(`fn.calls = 0`).
 
 Each value is a gd value (a string, a tuple of the defaults, the wrapped gd function);
 nothing of the host function object is reachable: `__globals__`, `__code__`, `__closure__`
@@ -16,7 +18,7 @@ from gradcli.interp.values import private_name_error
 
 # The private names a program may read on a gd function (and, the first five, set).
 WRITABLE = frozenset(("__doc__", "__wrapped__", "__qualname__", "__module__", "__name__"))
-READABLE = WRITABLE | {"__defaults__", "__kwdefaults__"}
+READABLE = WRITABLE | {"__defaults__", "__kwdefaults__", "__annotations__"}
 
 
 def _defaults(fn: Any) -> tuple[Any, ...] | None:
@@ -52,6 +54,12 @@ def get(fn: Any, name: str) -> Any:
         return _defaults(fn)
     if name == "__kwdefaults__":
         return _kwdefaults(fn)
+    if name == "__annotations__":  # evaluated once, then the function's own dict
+        if fn.attrs is None:
+            fn.attrs = {}
+        of = getattr(fn, "annotation_dict", None)
+        found = fn.attrs["__annotations__"] = {} if of is None else of()
+        return found
     if name.startswith("_"):
         raise private_name_error(name)
     raise GdRuntimeError(f"'function' object has no attribute '{name}'",
@@ -86,7 +94,8 @@ def copy_wrapped(wrapper: Any, wrapped: Any) -> None:
         own.pop("__wrapped__", None)
         wrapper.attrs = {**(wrapper.attrs or {}), **own,
                          "__qualname__": get(wrapped, "__qualname__"),
-                         "__doc__": get(wrapped, "__doc__")}
+                         "__doc__": get(wrapped, "__doc__"),
+                         "__annotations__": get(wrapped, "__annotations__")}
         wrapper.name = wrapped.name
     else:
         name = getattr(wrapped, "name", None)

@@ -5,9 +5,10 @@
 old `(type, value, tb)` form) give Python's text: the chain of causes and contexts with
 Python's separating sentences, a `Traceback (most recent call last):` block for an
 exception that was raised, and the last line `Type: message` exactly as Python words it.
-gd keeps no frames, so the block shows the one line where the error was raised (as
-`<module>`, with 3.11's carets under the failing expression), where Python lists every
-frame of the calls that led there. `print_stack`/`format_stack` show no frames.
+The block lists a frame for every call of a gd def, method, class or module the error
+left (each named as Python names its frame: the def, `<lambda>`, `<listcomp>` ...), then
+the line that raised it, with 3.11's carets; PyTorch's own frames (nn.Module's
+_call_impl) are not shown. `print_stack`/`format_stack` show no frames.
 """
 
 from __future__ import annotations
@@ -90,16 +91,98 @@ def _carets(text: str, span: Any) -> list[str]:
     return [f"    {' ' * (start - lead)}{marks}\n"]
 
 
+_COMPREHENSIONS = {ast.ListComp: "<listcomp>", ast.SetComp: "<setcomp>",
+                   ast.DictComp: "<dictcomp>", ast.GeneratorExp: "<genexpr>"}
+_SCOPES: dict[str, list[tuple[tuple[int, int, int, int], str, Any]]] = {}
+
+
+def _scopes(text: str) -> list[tuple[tuple[int, int, int, int], str, Any]]:
+    """Every scope of the program that Python runs as a frame of its own (defs, lambdas,
+    class bodies, comprehensions): its extent (1-based lines, 0-based columns), its
+    frame name (co_name) and its node; from the program's own text, parsed only."""
+    found = _SCOPES.get(text)
+    if found is not None:
+        return found
+    found = []
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        tree = None
+    for node in ast.walk(tree) if tree is not None else ():
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            name = node.name
+        elif isinstance(node, ast.Lambda):
+            name = "<lambda>"
+        elif type(node) in _COMPREHENSIONS:
+            name = _COMPREHENSIONS[type(node)]
+        else:
+            continue
+        extent = (node.lineno, node.col_offset, node.end_lineno or node.lineno,
+                  node.end_col_offset or 0)
+        found.append((extent, name, node))
+    _SCOPES.clear()  # one program's at a time
+    _SCOPES[text] = found
+    return found
+
+
+def _inside(extent: tuple[int, int, int, int], line: int, col: int) -> bool:
+    l0, c0, l1, c1 = extent
+    return (l0, c0) <= (line, col) < (l1, c1)
+
+
+def _scope_of(text: str, span: Any, within: tuple[int, int, int, int] | None = None
+              ) -> tuple[str, tuple[int, int, int, int] | None]:
+    """The frame name of the innermost scope holding span (`<module>` at the top level;
+    `within`: a scope's own extent, then the scope around it), and that scope's extent
+    when it is a comprehension (whose call is a frame too)."""
+    best: tuple[tuple[int, int, int, int], str, Any] | None = None
+    for extent, name, node in _scopes(text):
+        if not _inside(extent, span.line, span.column - 1) or extent == within:
+            continue
+        if within is not None and not _inside(extent, within[2], within[3] - 1):
+            continue
+        if isinstance(node, ast.FunctionDef | ast.ClassDef) and span.line == node.lineno:
+            continue  # a def's own line (its decorators, defaults) runs in the outer scope
+        if best is None or extent >= best[0]:
+            best = (extent, name, node)
+    if best is None:
+        return "<module>", None
+    return best[1], best[0] if type(best[2]) in _COMPREHENSIONS else None
+
+
+class _Where:
+    """A span-like place: a comprehension's call in the scope around it."""
+
+    def __init__(self, extent: tuple[int, int, int, int]) -> None:
+        self.line, self.column = extent[0], extent[1] + 1
+        self.end_line, self.end_column = extent[2], extent[3] + 1
+
+
 def _frames(exc: exceptions.ExceptionValue) -> list[str]:
+    """The Traceback block: a frame per gd call the error left (outermost first, each
+    named by the def, lambda, class body or comprehension that holds it), then the line
+    that raised it."""
     err = exc.error
     span = getattr(err, "span", None)
     source = exceptions.run_source()
     if err is None or span is None or source is None:
         return []
-    text = source.line_text(span.line)
-    return ["Traceback (most recent call last):\n",
-            f'  File "{source.name}", line {span.line}, in <module>\n',
-            f"    {text.strip()}\n", *_carets(text, span)]
+    program = source.text
+    out = ["Traceback (most recent call last):\n"]
+    for where in [*reversed(getattr(err, "frames", ())), span]:
+        places: list[tuple[Any, str]] = []
+        name, comprehension = _scope_of(program, where)
+        places.append((where, name))
+        while comprehension is not None and len(places) < 50:  # its call, in the scope
+            outer = _Where(comprehension)  # around it
+            name, comprehension = _scope_of(program, outer, comprehension)
+            places.append((outer, name))
+        for place, frame_name in reversed(places):
+            text = source.line_text(place.line)
+            out.append("".join([f'  File "{source.name}", line {place.line}, in '
+                                f"{frame_name}\n", f"    {text.strip()}\n",
+                                *_carets(text, place)]))
+    return out
 
 
 def _format(exc: Any, chain: Any = True, seen: set[int] | None = None) -> list[str]:

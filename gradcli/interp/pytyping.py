@@ -19,6 +19,7 @@ from gradcli.interp.values import (
     GdObject,
     Namespace,
     class_name,
+    to_repr,
 )
 
 
@@ -32,7 +33,8 @@ class TypingForm(GdObject):
 
     def __getitem__(self, index: Any) -> TypingForm:
         args = index if type(index) is tuple else (index,)
-        shown = [_shown(a) for a in args]
+        shown = [f"ForwardRef({a!r})" if type(a) is str and self.text != "typing.Literal"
+                 else _shown(a) for a in args]  # List["Node"]: a forward reference
         if self.text == "typing.Union" and len(shown) == 2 and "None" in shown:
             shown.remove("None")
             return TypingForm(f"typing.Optional[{shown[0]}]")
@@ -68,12 +70,17 @@ def _shown(arg: Any) -> str:
     """How typing prints one argument of a subscript: classes by name, None as None."""
     if arg is None:
         return "None"
+    if arg is Ellipsis:  # Tuple[int, ...]
+        return "..."
     if type(arg) is TypingForm:
         return arg.text
     if type(arg) is list:  # Callable[[int], float]
         return "[" + ", ".join(_shown(a) for a in arg) + "]"
     if isinstance(arg, Builtin) and arg.name.startswith("torch."):
         return arg.name
+    shown = to_repr(arg)  # a class by its module and qualified name, as typing prints it
+    if shown.startswith("<class '") and shown.endswith("'>"):
+        return shown[len("<class '"):-2]
     name = class_name(arg)
     return name if name is not None else repr(arg)
 
@@ -107,6 +114,18 @@ def _unchanged(fn: Any) -> Any:
     """A typing decorator that changes nothing at run time (@overload, @final,
     @runtime_checkable, @no_type_check, @override): its argument."""
     return fn
+
+
+def _get_type_hints(obj: Any, globalns: Any = None, localns: Any = None,
+                    include_extras: bool = False) -> dict[str, Any]:
+    """typing.get_type_hints(fn): a gd function's annotations evaluated (a string one read
+    as the name it spells); a class's are not kept by gd."""
+    fn = getattr(obj, "fn", obj)  # a bound method's function
+    hints = getattr(fn, "type_hints", None)
+    if hints is None:
+        raise GdRuntimeError("typing.get_type_hints() of anything but a function is not "
+                             "supported by gradcli")
+    return hints()  # type: ignore[no-any-return]
 
 
 def _new_type(name: Any, tp: Any) -> Builtin:
@@ -151,6 +170,7 @@ TYPING = Namespace("typing", {
     **{name: Decorator(f"typing.{name}", _unchanged) for name in (
         "overload", "final", "runtime_checkable", "no_type_check", "override")},
     "NewType": Builtin("typing.NewType", _new_type),
+    "get_type_hints": Builtin("typing.get_type_hints", _get_type_hints),
     "Text": Builtin("str", pybuiltins.PYTHON_BUILTINS["str"]),  # typing.Text is str
     "ParamSpec": Builtin("typing.ParamSpec", _param_spec),
     "TypedDict": TypedDictBase("typing.TypedDict", _typed_dict,

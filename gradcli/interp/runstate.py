@@ -125,9 +125,10 @@ class GdFunction(FunctionBase):
         self.span = span
         self.extra = extra
         self.attrs: dict[str, Any] | None = None  # __doc__, __wrapped__, the program's own
-        # A def's parameter annotations, unevaluated: ((name, compiled expression), ...)
-        # and the frame the def ran in (annotation_of evaluates them), or None.
-        self.annotations: tuple[tuple[tuple[str, Any], ...], Any] | None = None
+        # A def's annotations, unevaluated: ((name, compiled expression, source text or
+        # None), ...), its parameters' then "return", and the frame the def ran in
+        # (first_annotation and fn.__annotations__ evaluate them), or None.
+        self.annotations: tuple[tuple[tuple[str, Any, str | None], ...], Any] | None = None
 
     @staticmethod
     def gd_attribute(fn: GdFunction, name: str) -> Any:
@@ -138,8 +139,46 @@ class GdFunction(FunctionBase):
         scope the def ran in (as typing.get_type_hints reads it), or None."""
         if self.annotations is None:
             return None
-        (name, expr), *_ = self.annotations[0]
+        (name, expr, _), *_ = self.annotations[0]
         return name, expr(self.annotations[1])
+
+    def type_hints(self) -> dict[str, Any]:
+        """typing.get_type_hints(fn): each annotation evaluated, a string one (a forward
+        reference, or any annotation under `from __future__ import annotations`) read as
+        the dotted name it spells in the scope the def ran in."""
+        if self.annotations is None:
+            return {}
+        entries, frame = self.annotations
+        hints = {}
+        for name, expr, _ in entries:
+            value = expr(frame)
+            hints[name] = self._resolve(value, frame) if type(value) is str else value
+        return hints
+
+    def _resolve(self, text: str, frame: Frame) -> Any:
+        from gradcli.interp.attributes import get_attribute
+
+        head, *rest = text.strip().split(".")
+        scope: Frame | None = frame
+        while scope is not None and head not in scope.vars:
+            scope = scope.parent
+        if scope is not None:
+            value = scope.vars[head]
+        elif head in self.rt.builtins:
+            value = self.rt.builtins[head]
+        else:
+            raise GdRuntimeError(f"name '{head}' is not defined", py_type="NameError")
+        for part in rest:
+            value = get_attribute(value, part)
+        return value
+
+    def annotation_dict(self) -> dict[str, Any]:
+        """fn.__annotations__: each annotation's value (its source text under `from
+        __future__ import annotations`), by name, "return" last."""
+        if self.annotations is None:
+            return {}
+        entries, frame = self.annotations
+        return {name: expr(frame) if text is None else text for name, expr, text in entries}
 
     @staticmethod
     def gd_set_attribute(fn: GdFunction, name: str, value: Any) -> None:

@@ -115,7 +115,11 @@ class Program:
                     raise GdInputError(
                         f"the program never assigns '{name}' (outside functions)",
                         role=role, name=name, hint=hint)
-        self.body = Compiler(self.rt).block(module.body, top=True)
+        compiler = Compiler(self.rt)
+        compiler.future_annotations = any(  # annotations stay their source text (PEP 563)
+            isinstance(s, A.ImportFrom) and s.module == "__future__"
+            and any(n.name == "annotations" for n in s.names) for s in module.body)
+        self.body = compiler.block(module.body, top=True)
 
     @classmethod
     def compile(cls, source: Source, options: RunOptions | None = None) -> Program:

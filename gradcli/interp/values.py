@@ -300,6 +300,23 @@ class IteratorValue:
             return f"<generator object <genexpr>{at(self)}>"
         return object_repr(self.kind, self)
 
+    # it.__next__() and it.__iter__() called as methods, as Python's iterators allow
+    # (the protocol a program may spell out); every other private name stays refused.
+    gd_private_names = frozenset(("__next__", "__iter__"))
+
+    @staticmethod
+    def gd_attribute(it: IteratorValue, name: str) -> Any:
+        if name == "__next__":
+            from gradcli.interp.pybuiltins import next_item
+
+            return MethodWrapper(it, name, next_item)
+        if name == "__iter__":
+            return MethodWrapper(it, name, lambda self: self)
+        if name.startswith("_"):
+            raise private_name_error(name)
+        raise GdRuntimeError(f"'{type_name(it)}' object has no attribute '{name}'",
+                             py_type="AttributeError")
+
 
 _ITERATOR_TYPES: dict[str, type] = {}
 
@@ -390,6 +407,16 @@ class BoundMethod:
 
     def __repr__(self) -> str:
         return f"<built-in method {self.name} of {type_name(self.obj)} object{at(self.obj)}>"
+
+
+class MethodWrapper(BoundMethod):
+    """A built-in value's protocol method taken as a value (`it.__next__`): prints as
+    Python's method-wrapper."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"<method-wrapper '{self.name}' of {type_name(self.obj)} object{at(self.obj)}>"
 
 
 class GradModeDecorator:

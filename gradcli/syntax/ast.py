@@ -476,12 +476,14 @@ class Pass(Stmt):
 
 @node
 class FunctionDef(Stmt):
-    """`@decorators def name(params): body`; the span starts at `def`."""
+    """`@decorators def name(params) -> returns: body`; the span starts at `def`. The
+    return annotation is kept, evaluated only when asked for (fn.__annotations__)."""
 
     name: str
     params: tuple[Param, ...]
     body: tuple[Stmt, ...]
     decorators: tuple[Expr, ...] = ()
+    returns: Expr | None = None
     span: Span = NO_SPAN
 
 

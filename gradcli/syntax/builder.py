@@ -143,6 +143,11 @@ def _positional_only(given: list[gd.Param]) -> list[gd.Param]:
     return [gd.replace(p, kind="pos") for p in given[:at]] + given[at + 1:]
 
 
+def _annotation(c: list[Any]) -> gd.Expr | None:
+    """The annotation of `*name: annotation` or `**name: annotation`, or None."""
+    return c[3] if len(c) > 3 and isinstance(c[3], gd.Expr) else None
+
+
 def _binary(op: str) -> Any:
     def build(self: Builder, c: list[Any]) -> gd.BinOp:
         return _BinOp(op, c[0], c[2], join_span(c[0], c[2]))
@@ -468,7 +473,8 @@ class Builder:
     def funcdef(self, c: list[Any]) -> gd.FunctionDef:
         params = c[3] or ()
         body = c[-1]
-        return _FunctionDef(c[1].value, params, body, (), join_span(c[0], body[-1]))
+        returns = c[-3] if len(c) > 7 and isinstance(c[-3], gd.Expr) else None
+        return _FunctionDef(c[1].value, params, body, (), returns, join_span(c[0], body[-1]))
 
     def params(self, c: list[Any]) -> tuple[gd.Param, ...]:
         given = _positional_only([x for x in c if isinstance(x, gd.Param)])
@@ -510,13 +516,15 @@ class Builder:
 
     def star_param(self, c: list[Any]) -> gd.Param:
         name = c[1].value if is_token(c[1]) and c[1].type == "NAME" else ""
-        return gd.Param(name, kind="*", span=join_span(c[0], _last(c)))
+        return gd.Param(name, kind="*", span=join_span(c[0], _last(c)),
+                        annotation=_annotation(c))
 
     def slash_param(self, c: list[Any]) -> gd.Param:
         return gd.Param("", kind="/", span=token_span(c[0]))
 
     def kwargs_param(self, c: list[Any]) -> gd.Param:
-        return gd.Param(c[1].value, kind="**", span=join_span(c[0], c[1]))
+        return gd.Param(c[1].value, kind="**", span=join_span(c[0], c[1]),
+                        annotation=_annotation(c))
 
     # ----------------------------------------------------------- expressions
 

@@ -75,7 +75,8 @@ def _statement(stmt: gd.Stmt, depth: int) -> str:
         return _try(stmt, depth)
     if isinstance(stmt, gd.FunctionDef):
         decorators = "".join(f"{pad}@{_expr(d, _IFEXP)}\n" for d in stmt.decorators)
-        head = f"def {stmt.name}({_params(stmt.params)}):"
+        returns = "" if stmt.returns is None else f" -> {_expr(stmt.returns, _IFEXP)}"
+        head = f"def {stmt.name}({_params(stmt.params)}){returns}:"
         return f"{decorators}{pad}{head}\n{_block(stmt.body, depth)}"
     return f"{pad}{_simple(stmt)}\n"
 
@@ -164,7 +165,10 @@ def _params(params: tuple[gd.Param, ...]) -> str:
     for i, p in enumerate(params):
         if p.kind == "kw" and (i == 0 or params[i - 1].kind == ""):
             out.append("*")  # the bare star before keyword-only parameters
-        text = p.name if p.default is None else f"{p.name}={_expr(p.default, _IFEXP)}"
+        text = p.name if p.annotation is None else \
+            f"{p.name}: {_expr(p.annotation, _IFEXP)}"
+        if p.default is not None:
+            text += f"{' = ' if p.annotation is not None else '='}{_expr(p.default, _IFEXP)}"
         out.append({"*": "*", "**": "**"}.get(p.kind, "") + text)
         if p.kind == "pos" and (i + 1 == len(params) or params[i + 1].kind != "pos"):
             out.append("/")

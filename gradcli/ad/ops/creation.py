@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import math
+import operator
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -33,6 +34,18 @@ def _arr(x: Any) -> Any:
     return x.array if type(x) is Tensor else x
 
 
+def as_index(v: Any) -> int | None:
+    """v's __index__ (a program's class that defines one, a NumPy integer): the int Python
+    reads it as, or None when v has none (or refuses, as a NumPy float's does)."""
+    if getattr(type(v), "__index__", None) is None or isinstance(v, float):
+        return None
+    try:
+        return operator.index(v)
+    except TypeError:
+        return None
+
+
+
 # -- shape ------------------------------------------------------------------------------
 
 def _shape_args(args: Sequence[Any]) -> tuple[int, ...]:
@@ -42,6 +55,8 @@ def _shape_args(args: Sequence[Any]) -> tuple[int, ...]:
     for a in args:
         if isinstance(a, Tensor):
             a = int(a.item())
+        elif not isinstance(a, (int, np.integer)) and (i := as_index(a)) is not None:
+            a = i  # a program's object with __index__
         if isinstance(a, bool) or not isinstance(a, (int, np.integer)):
             raise GdRuntimeError(
                 f"expected a sequence of ints for the size, got {type(a).__name__}")

@@ -9,7 +9,7 @@ import numpy as np
 from gradcli.ad import kernels as K
 from gradcli.ad.graph import Tensor, bump_version
 from gradcli.ad.inplace import changes_a_view, record_inplace
-from gradcli.ad.ops.creation import _arr, _unwrap_list
+from gradcli.ad.ops.creation import _arr, _unwrap_list, as_index
 from gradcli.ad.ops.elementwise import _operand
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
@@ -45,7 +45,12 @@ def normalize_index(index: Any) -> tuple[Any, bool]:
             out.append(a)
             advanced = True
         elif isinstance(p, (list, range)):
-            a = np.asarray(_unwrap_list(list(p)), dtype=np.int64 if not p else None)
+            items = _unwrap_list(list(p))
+            odd = next((e for e in items if not isinstance(
+                e, (int, float, list, tuple, np.generic, np.ndarray))), None)
+            if odd is not None:  # PyTorch makes a tensor of the list first
+                raise GdRuntimeError(f"Could not infer dtype of {type(odd).__name__}")
+            a = np.asarray(items, dtype=np.int64 if not p else None)
             if a.dtype.kind == "f":
                 raise GdRuntimeError(
                     "tensors used as indices must be long, int, byte or bool tensors",
@@ -64,6 +69,8 @@ def normalize_index(index: Any) -> tuple[Any, bool]:
                                      "step must be greater than zero", py_type="ValueError")
         elif isinstance(p, str):  # PyTorch tries to make a tensor of it
             raise GdRuntimeError("new(): invalid data type 'str'", py_type="TypeError")
+        elif (i := as_index(p)) is not None:  # an object with __index__, as an int
+            out.append(i)
         else:
             got = type(p).__name__ if type(p).__module__ == "builtins" else "object"
             raise GdRuntimeError(
@@ -81,6 +88,9 @@ def _sl(v: Any) -> Any:
         return int(v)
     if type(v) is Tensor and v.array.dtype.kind in "iub" and v.array.size == 1:
         return int(v.item())
+    i = as_index(v)
+    if i is not None:
+        return i
     raise GdRuntimeError("slice indices must be integers or None or have an __index__ method",
                          py_type="TypeError")
 
