@@ -1,0 +1,41 @@
+"""Tutorial programs, round 18: numpy's out= keyword as the PyTorch tensors tutorial's
+numpy bridge writes it (`np.add(n, 1, out=n)`, then the tensor torch.from_numpy made of n
+shows the change), and the methods' out= (`a.sum(axis=0, out=m)`).
+
+Each case is a program valid under both gd and PyTorch; with torch installed the test
+compares gd's output with PyTorch's (and numpy's), byte for byte (tests/pyrun.py).
+"""
+
+from __future__ import annotations
+
+import pytest
+from pyrun import gd_output, torch_output
+
+PRELUDE = ("import numpy as np\nimport torch\n"
+           "def tryit(f):\n    try:\n        print('ok', f())\n"
+           "    except Exception as e:\n        print(type(e).__name__, e)\n")
+
+CASES = {
+    "bridge": "n = np.ones(5)\nt = torch.from_numpy(n)\nr = np.add(n, 1, out=n)\n"
+              "print(r is n, n, t)\nnp.multiply(n, n, out=n)\nprint(t)\n",
+    "tensor-numpy-view": "t = torch.arange(4.0)\nn = t.numpy()\nnp.exp(n, out=n)\nprint(t)\n"
+                         "np.subtract(n, 1.5, out=n)\nprint(t, n.dtype)\n",
+    "method-out": "a = np.arange(6.0).reshape(2, 3)\nm = np.zeros(3)\n"
+                  "print(a.sum(axis=0, out=m) is m, m)\nc = np.zeros((2, 1))\n"
+                  "print(a.max(axis=1, keepdims=True, out=c), c)\n"
+                  "print(a.cumsum(out=np.zeros(6)))\nd = np.zeros((2, 3))\n"
+                  "print(a.clip(1, 4, out=d) is d, d)\n",
+    "function-out": "a = np.linspace(0, 1, 5)\nb = np.zeros(5)\nnp.sqrt(a, out=b)\nprint(b)\n"
+                    "np.clip(b, 0.2, 0.8, out=b)\nprint(b)\nnp.maximum(a, b, out=a)\nprint(a)\n"
+                    "q, r = np.zeros(3), np.zeros(3)\n"
+                    "print(np.add(np.ones(3), 2, out=(q,))[0] is q, q)\n",
+    "out-errors": "i = np.arange(3)\ntryit(lambda: np.add(i, 1, out=[1, 2, 3]))\n"
+                  "tryit(lambda: np.ones(2).sum(out=torch.ones(1)))\n"
+                  "tryit(lambda: np.add(np.ones(2), 1, out=np.zeros(3)))\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_gd_prints_what_pytorch_prints(name: str) -> None:
+    text = PRELUDE + CASES[name]
+    assert gd_output(text) == torch_output(text)
