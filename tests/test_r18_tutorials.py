@@ -39,3 +39,55 @@ CASES = {
 def test_gd_prints_what_pytorch_prints(name: str) -> None:
     text = PRELUDE + CASES[name]
     assert gd_output(text) == torch_output(text)
+
+
+def _torch(x):
+    torch = pytest.importorskip("torch")
+    import numpy as np
+
+    return torch.from_numpy(np.ascontiguousarray(x)).clone()
+
+
+# nn.Linear(k, n < 12)'s forward x @ Wᵀ on batches past 2^16 products (MNIST's 784 inputs
+# by 10 classes from a batch of 32: mkl_gemm.lane_columns, which had a cap of 2^16), and
+# one-row / one-column products past 2^15 (gemv on W: a single sample through
+# nn.Linear(784, 64), a batch through nn.Linear(784, 1)).
+LINEAR = [(32, 10, 784), (64, 10, 784), (256, 10, 784), (32, 8, 300), (100, 11, 1000),
+          (3, 64, 784), (2, 500, 784), (1, 64, 784), (1, 128, 1000), (256, 1, 784),
+          (1000, 1, 200)]
+
+
+@pytest.mark.parametrize("case", LINEAR, ids=[str(c) for c in LINEAR])
+def test_linear_forward_is_pytorchs(case: tuple[int, int, int]) -> None:
+    import numpy as np
+
+    torch = pytest.importorskip("torch")
+    from gradcli.ad.kernels import linalg as KL
+
+    m, n, k = case
+    rng = np.random.default_rng(m * 7 + n * 131 + k)
+    x = rng.standard_normal((m, k)).astype(np.float32)
+    w = rng.standard_normal((n, k)).astype(np.float32)
+    want = torch.nn.functional.linear(_torch(x), _torch(w)).numpy()
+    assert KL.product(x, w.T).tobytes() == want.tobytes()
+    assert KL.product(x, w.T).tobytes() == torch.mm(_torch(x), _torch(w).t()).numpy().tobytes()
+
+
+MNIST_LOGISTIC = """
+import torch
+from torch import nn
+torch.manual_seed(0)
+X = torch.randn(32, 784)
+y = torch.randint(0, 10, (32,))
+lin = nn.Linear(784, 10)
+out = lin(X)
+print(out[:2])
+l = nn.CrossEntropyLoss()(out, y)
+l.backward()
+print(l.item(), lin.weight.grad.sum().item(), lin.bias.grad)
+print(lin(X[:1]), nn.Linear(784, 64)(X[:1]).sum().item(), nn.Linear(784, 1)(X).sum().item())
+"""
+
+
+def test_mnist_shaped_linear_prints_what_pytorch_prints() -> None:
+    assert gd_output(MNIST_LOGISTIC) == torch_output(MNIST_LOGISTIC)
