@@ -91,3 +91,30 @@ print(lin(X[:1]), nn.Linear(784, 64)(X[:1]).sum().item(), nn.Linear(784, 1)(X).s
 
 def test_mnist_shaped_linear_prints_what_pytorch_prints() -> None:
     assert gd_output(MNIST_LOGISTIC) == torch_output(MNIST_LOGISTIC)
+
+
+# oneDNN's float32 convolution on an AVX-512 CPU: blocks of 16 input channels, each summed
+# from +0, the bias added to the first block's sum (kernels/onednn_conv.py); on AVX2 the
+# one running sum from the bias. Channels across one, two and three blocks of either.
+CONV = """
+import torch
+import torch.nn.functional as F
+torch.manual_seed(0)
+for cin, cout, k, stride, pad, dil, n, size, bias in [
+        (1, 6, 5, 1, 0, 1, 1, 32, True), (3, 4, 3, 1, 1, 1, 2, 10, True),
+        (6, 16, 5, 1, 0, 1, 1, 14, True), (8, 4, 3, 2, 1, 1, 2, 9, False),
+        (12, 4, 3, 1, 0, 2, 2, 11, True), (16, 8, 3, 1, 1, 1, 2, 8, True),
+        (17, 4, 3, 1, 0, 1, 2, 8, True), (24, 6, 2, 2, 0, 1, 2, 9, True),
+        (33, 3, 3, 1, 1, 1, 1, 7, False), (40, 2, 3, 1, 0, 1, 2, 6, True)]:
+    x = torch.randn(n, cin, size, size)
+    w = torch.randn(cout, cin, k, k)
+    b = torch.randn(cout) if bias else None
+    y = F.conv2d(x, w, b, stride=stride, padding=pad, dilation=dil)
+    print(cin, y.sum().item(), y.flatten()[:3].tolist(), y.flatten()[-1].item())
+net = torch.nn.Conv2d(1, 6, 5)
+print(net(torch.randn(1, 1, 32, 32))[0, :, 0, :4])
+"""
+
+
+def test_onednn_convolution_prints_what_pytorch_prints() -> None:
+    assert gd_output(CONV) == torch_output(CONV)

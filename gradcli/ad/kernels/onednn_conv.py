@@ -2,7 +2,11 @@
 bit: each output starts from its bias (or +0) and adds its products one fused
 multiply-add at a time, input channels in blocks of 8, within a block the kernel rows,
 then columns, then the block's channels (measured against torch 2.13's oneDNN 3.12 on
-AVX2: 1-d and 2-d, strides, dilations, padding, groups, 1..64 channels).
+AVX2: 1-d and 2-d, strides, dilations, padding, groups, 1..64 channels). On an AVX-512
+CPU (oneDNN's avx512 kernels; vecmath.lanes says which) the blocks are of 16 channels,
+each block's products summed the same way but from +0 into a sum of its own, the bias
+added to the first block's sum and the other blocks' sums added after it, one by one
+(measured on 1..48 channels: /tmp/probes-a/conv_fit*.py, tests/test_r18_tutorials.py).
 
 Which convolutions PyTorch gives oneDNN is ATen's ConvParams::use_mkldnn, as this
 machine's build runs it (more than one thread). Summing one product at a time costs
@@ -16,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from gradcli.ad.kernels import vecmath
 from gradcli.ad.kernels.fused import fma
 
 MAX_PRODUCTS = 1 << 18
@@ -42,16 +47,29 @@ def conv_values(x: np.ndarray, w: np.ndarray, bias: np.ndarray | None,
         return None
     result = np.empty((n, co, *out), np.float32)
     cells = list(np.ndindex(*kernel))
+    # (1×1 kernels sum as on AVX2 for stride 1; strided 1×1 ones with a bias are not
+    # modelled on AVX-512: half of them take either order)
+    avx512 = vecmath.lanes(np.dtype(np.float32)) == 16 and any(k > 1 for k in kernel)
+    block = 16 if avx512 else _BLOCK
     for g in range(groups):
+        b = None if bias is None else bias[g * og:(g + 1) * og].reshape(
+            (1, og) + (1,) * len(out))
         acc = np.zeros((n, og, *out), np.float32)
-        if bias is not None:
-            acc += bias[g * og:(g + 1) * og].reshape((1, og) + (1,) * len(out))
-        for start in range(0, cg, _BLOCK):
+        if b is not None and not avx512:
+            acc += b
+        for start in range(0, cg, block):
+            part = np.zeros_like(acc) if avx512 else acc
             for cell in cells:
-                for c in range(start, min(start + _BLOCK, cg)):
+                for c in range(start, min(start + block, cg)):
                     xs = x[(slice(None), g * cg + c, *_window(cell, stride, dilation, out))]
                     ws = w[(slice(g * og, (g + 1) * og), c, *cell)]
-                    acc = fma(xs[:, None], ws.reshape((1, og) + (1,) * len(out)), acc)
+                    part = fma(xs[:, None], ws.reshape((1, og) + (1,) * len(out)), part)
+            if not avx512:
+                acc = part
+            elif start == 0:
+                acc = part if b is None else part + b
+            else:
+                acc = acc + part
         result[:, g * og:(g + 1) * og] = acc
     return result
 
