@@ -226,18 +226,41 @@ ARRAY_METHODS = frozenset((
 ))
 
 
+def out_arrays(out: Any) -> Any:
+    """numpy's out= argument from a gd value: a gd-held numpy array (written in place, as
+    numpy writes it: torch.from_numpy's tensor of it sees the change) or a tuple of them;
+    anything else is numpy's own TypeError (a tensor too: gd hands numpy tensors
+    read-only)."""
+    if type(out) is ArrayValue and isinstance(out.value, np.ndarray):
+        return out.value
+    if type(out) is tuple and out and all(type(o) is ArrayValue and
+                                          isinstance(o.value, np.ndarray) for o in out):
+        return tuple(o.value for o in out)
+    raise TypeError("return arrays must be of ArrayType")
+
+
+def out_result(result: Any, out: Any, convert: Callable[[Any], Any] = wrap) -> Any:
+    """The value of a numpy call given out=: the gd array(s) passed as out when numpy
+    returned them (so `np.add(a, 1, out=a) is a`), else numpy's result converted."""
+    if type(out) is ArrayValue and result is out.value:
+        return out
+    if type(out) is tuple and type(result) is tuple and len(result) == len(out) and all(
+            r is o.value for r, o in zip(result, out, strict=True)):
+        return out
+    return convert(result)
+
+
 def _call_method(name: str) -> Callable[..., Any]:
     def call(arr: ArrayValue, *args: Any, **kwargs: Any) -> Any:
-        if "out" in kwargs:
-            raise GdRuntimeError("out= is not supported in gd")
+        out = kwargs.pop("out", None)
         a = arr.value
         if name == "tolist":
             limits.check_length(int(np.size(a)), "tolist()")  # as a tensor's tolist()
-        if name == "ptp":
-            return wrap(np.ptp(a, *(plain(x) for x in args),
-                               **{k: plain(v) for k, v in kwargs.items()}))
-        method = getattr(a, name)
-        result = method(*(plain(x) for x in args), **{k: plain(v) for k, v in kwargs.items()})
+        method = getattr(a, name) if name != "ptp" else (lambda *p, **k: np.ptp(a, *p, **k))
+        kw = {k: plain(v) for k, v in kwargs.items()}
+        if out is not None:
+            return out_result(method(*(plain(x) for x in args), **kw, out=out_arrays(out)), out)
+        result = method(*(plain(x) for x in args), **kw)
         if isinstance(result, np.ndarray):
             check_size(result.size)
         return wrap(result)

@@ -23,7 +23,15 @@ import numpy as np
 
 from gradcli.ad.state import check_size
 from gradcli.errors import GdRuntimeError
-from gradcli.interp.arrays import NUMPY_TYPES, ArrayValue, NumpyDType, plain, wrap
+from gradcli.interp.arrays import (
+    NUMPY_TYPES,
+    ArrayValue,
+    NumpyDType,
+    out_arrays,
+    out_result,
+    plain,
+    wrap,
+)
 from gradcli.interp.values import Builtin, GdObject, Namespace, TypeValue
 
 #: numpy's scalar types a program names: np.float32(1.5), dtype=np.float32, x.astype(...)
@@ -107,14 +115,15 @@ def _call(fn: Callable[..., Any], shape_at: int | None = None,
     """fn over plain arguments, its result wrapped; a shape argument (position shape_at or
     keyword shape_kw) is checked against the size cap before numpy allocates."""
     def call(*args: Any, **kwargs: Any) -> Any:
-        if "out" in kwargs:
-            raise GdRuntimeError("out= is not supported in gd")
+        out = kwargs.pop("out", None)
         a = [_arg(x) for x in args]
         kw = {k: _arg(v) for k, v in kwargs.items()}
         if shape_at is not None:
             shape = a[shape_at] if len(a) > shape_at else kw.get(shape_kw or "")
             check_size(_numel(shape))
-        return _out(fn(*a, **kw))
+        if out is None:
+            return _out(fn(*a, **kw))
+        return out_result(fn(*a, **kw, out=out_arrays(out)), out, _out)
 
     call.__name__ = getattr(fn, "__name__", "call")
     call.__doc__ = f"numpy.{call.__name__}, numpy's own"

@@ -233,11 +233,17 @@ def _fma_chain(a: ndarray, b: ndarray) -> Any:
 _GEMV_MAX = 1 << 15  # products: mkl_gemv's order costs ~3 ns a product against BLAS's ~0.3
 
 
-def _gemv_rows(a: ndarray, m: int, k: int, dt: Any) -> bool:
+#: products of the one-column and one-row matrix products that take mkl_gemv's order
+#: (nn.Linear(k, 1) of a batch, nn.Linear(k, n) of one sample): one call a layer, not
+#: mv's chains, so up to 784×256 (~1 ms, measured exact past it: /tmp/probes-a gemv_t).
+_GEMV_PRODUCT_MAX = 1 << 18
+
+
+def _gemv_rows(a: ndarray, m: int, k: int, dt: Any, limit: int = _GEMV_MAX) -> bool:
     """Whether MKL's gemv computes a @ v for this matrix as mkl_gemv.mv_rows does: a
     row-major float32/float64 matrix (torch.mv, matmul by a vector, and a one-column mm
-    or addmm: nn.Linear(k, 1)), up to _GEMV_MAX products."""
-    return ((dt is _F32 or dt is _F64) and 0 < m * k <= _GEMV_MAX and a.flags.c_contiguous
+    or addmm: nn.Linear(k, 1)), up to `limit` products (_GEMV_MAX)."""
+    return ((dt is _F32 or dt is _F64) and 0 < m * k <= limit and a.flags.c_contiguous
             and not _transposed(a))
 
 
@@ -252,13 +258,15 @@ def product(a: ndarray, b: ndarray) -> Any:
     m, k = a.shape
     n = b.shape[1]
     a_t, b_t, dt = _transposed(a), _transposed(b), a.dtype
-    if n == 1 and (m > 1 or b_t) and _gemv_rows(a, m, k, dt):
+    if n == 1 and (m > 1 or b_t) and _gemv_rows(a, m, k, dt, _GEMV_PRODUCT_MAX):
         # MKL's gemm of one column is its gemv (a (1×k)·(k×1) column: neither, measured)
         return mkl_gemv.mv_rows(a, b[:, 0])[:, None]
-    if m == 1 and n > 1 and b_t and not a_t and _gemv_rows(b.T, n, k, dt):
+    if m == 1 and n > 1 and b_t and not a_t and _gemv_rows(b.T, n, k, dt, _GEMV_PRODUCT_MAX):
         return mkl_gemv.mv_rows(b.T, a[0])[None, :]  # x @ Wᵀ of one row: gemv on W
     if dt is _F32 and b_t and not a_t and m >= 2 and n >= 2 and (n < 12 or m <= 3) \
-            and m * n * k <= _IN_ORDER_MAX:
+            and m * n * k <= _PEELED_MAX:
+        # nn.Linear(k, n < 12)'s forward, up to the backward's cap (peeled_columns below):
+        # a batch of 32-256 MNIST rows by 784 is ~1.4 ns a product
         return mkl_gemm.lane_columns(a, b)
     if dt is _F32 and n >= 12 and m >= 5 and m % 4 and k >= 2 \
             and m * n * k <= _FMA_CHAIN_MAX and not (a_t and b_t):
