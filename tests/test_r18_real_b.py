@@ -1,0 +1,97 @@
+"""Round 18 (real-b): what derivative-checking and scientific PyTorch code uses, each
+program compared with what PyTorch prints: torch.testing.assert_close's comparisons and
+messages (a finite-difference Jacobian against autograd's), ComposeTransform in flows and
+TransformedDistribution."""
+
+from __future__ import annotations
+
+import pytest
+from pyrun import gd_output, torch_output
+
+ASSERT_CLOSE = """\
+import torch
+T = torch.testing.assert_close
+def tr(*a, **k):
+    try:
+        T(*a, **k)
+        print('ok')
+    except Exception as e:
+        print(type(e).__name__ + ':', repr(str(e)))
+tr(torch.tensor(1.), 1.)
+tr(1.0, 1)
+tr(1.0, 1.1)
+tr(1, 2)
+tr(True, False)
+tr([torch.ones(2), torch.zeros(2)], [torch.ones(2), torch.ones(2)])
+tr({'a': torch.ones(2)}, {'a': torch.zeros(2)})
+tr([1.0], [1.0, 2.0])
+tr(torch.ones(2), torch.ones(3))
+tr(torch.ones(2), torch.ones(2, dtype=torch.float64))
+tr(torch.ones(2), torch.ones(2, dtype=torch.float64), check_dtype=False)
+tr(torch.tensor([1,2]), torch.tensor([1,3]))
+tr(torch.tensor(2.0), torch.tensor(2.5))
+tr(torch.tensor([1.0, float('nan')]), torch.tensor([1.0, float('nan')]))
+tr(torch.tensor([1.0, float('nan')]), torch.tensor([1.0, float('nan')]), equal_nan=True)
+tr(torch.ones(2), torch.zeros(2), msg='custom')
+tr(torch.ones(2), torch.zeros(2), msg=lambda m: "wrapped: " + m[:20])
+tr(torch.ones(2), torch.zeros(2), rtol=0.1)
+tr(torch.ones(2,2), torch.zeros(2,2), rtol=0.1, atol=0.5)
+tr(torch.tensor([1.0, 0.0]), torch.tensor([1.0, 1e-6]), rtol=0, atol=0)
+tr(torch.tensor([0.0, 1.0]), torch.tensor([0.0, 0.0]))
+tr(None, None); tr(None, 1)
+tr(torch.ones(2, requires_grad=True), torch.ones(2))
+tr((1.0, 2.0), [1.0, 2.0])
+tr(torch.tensor([1.0, 2.0, 3.0]), torch.tensor([1.0, 2.00001, 3.1]))
+tr(torch.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=torch.float64),
+   torch.tensor([[1.0, 2.0], [3.0, 4.0000001]], dtype=torch.float64))
+tr(torch.tensor([True, False]), torch.tensor([True, True]))
+tr(torch.tensor([1, 2]), torch.tensor([1.0, 2.5]), check_dtype=False)
+tr({"w": [torch.ones(1), 2.0]}, {"w": [torch.ones(1), 2.5]})
+tr(torch.tensor([1e-9]), torch.tensor([0.0]))
+print(torch.testing.assert_close(1.0, 1.0))
+print(torch.testing.assert_close(torch.ones(3), torch.ones(3) + 1e-7))
+from torch.testing import assert_close
+x = torch.tensor([1.0, 2.0, 0.5], dtype=torch.float64, requires_grad=True)
+f = lambda v: torch.stack([v[0] * v[1] ** 2, torch.sin(v[2]) * v[0], v.norm()])
+J = torch.autograd.functional.jacobian(f, x.detach())
+eps = 1e-6
+cols = []
+for i in range(3):
+    e = torch.zeros(3, dtype=torch.float64)
+    e[i] = eps
+    cols.append((f(x.detach() + e) - f(x.detach() - e)) / (2 * eps))
+assert_close(J, torch.stack(cols, 1), rtol=1e-5, atol=1e-7)
+print("jacobian ok")
+"""
+
+COMPOSE = """\
+import torch
+from torch.distributions import Normal, TransformedDistribution
+from torch.distributions.transforms import (AffineTransform, ComposeTransform,
+                                            ExpTransform, SigmoidTransform, TanhTransform)
+t = ComposeTransform([AffineTransform(1.0, 2.0), SigmoidTransform()])
+print(t, t.inv, t.parts, t.sign, t.event_dim, t.bijective, t.domain, t.codomain,
+      t.inv.inv is t)
+print(ComposeTransform([]), ComposeTransform([]).domain)
+x = torch.tensor([0.5, -1.0])
+y = t(x)
+print(y, t.inv(y), t.log_abs_det_jacobian(x, y))
+print(ComposeTransform([]).log_abs_det_jacobian(x, x))
+c = ComposeTransform([ExpTransform(), AffineTransform(0.0, 3.0)], cache_size=1)
+print(c.inv(c(x)), c.inv.log_abs_det_jacobian(c(x), x))
+d = TransformedDistribution(Normal(0.0, 1.0),
+                            ComposeTransform([TanhTransform(), AffineTransform(0.0, 2.0)]))
+print(d.log_prob(torch.tensor([0.5, -1.0])), d.cdf(torch.tensor([0.5])))
+torch.manual_seed(0)
+loc = torch.tensor(0.3, requires_grad=True)
+q = TransformedDistribution(Normal(loc, 1.0), ComposeTransform([AffineTransform(1.0, 2.0),
+                                                               SigmoidTransform()]))
+s = q.rsample((4,))
+q.log_prob(s).sum().backward()
+print(s, loc.grad)
+"""
+
+
+@pytest.mark.parametrize("program", [ASSERT_CLOSE, COMPOSE], ids=["assert_close", "compose"])
+def test_program_prints_what_pytorch_prints(program: str) -> None:
+    assert gd_output(program) == torch_output(program)
