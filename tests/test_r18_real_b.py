@@ -6,7 +6,7 @@ TransformedDistribution."""
 from __future__ import annotations
 
 import pytest
-from pyrun import gd_output, torch_output
+from pyrun import gd_output, masked, torch_output
 
 ASSERT_CLOSE = """\
 import torch
@@ -95,3 +95,83 @@ print(s, loc.grad)
 @pytest.mark.parametrize("program", [ASSERT_CLOSE, COMPOSE], ids=["assert_close", "compose"])
 def test_program_prints_what_pytorch_prints(program: str) -> None:
     assert gd_output(program) == torch_output(program)
+
+
+# A PINN's loss: u and its derivative u_t (autograd.grad, create_graph=True) at the
+# collocation points, plus a second forward at t = 0. Each weight's gradient has three
+# parts (the forward use, the recorded backward's grad @ w, the second forward), and
+# PyTorch sums the first two at addmm's wᵀ node before the third: the last bits follow.
+PINN_SUMS = """\
+import torch
+import torch.nn as nn
+torch.manual_seed(0)
+model = nn.Sequential(nn.Linear(1, 16), nn.Tanh(), nn.Linear(16, 16), nn.Tanh(), nn.Linear(16, 1))
+t = torch.linspace(0, 2, 50).reshape(-1, 1).requires_grad_(True)
+t0 = torch.zeros(1, 1)
+def show(tag):
+    for n, p in model.named_parameters():
+        print(tag, n, None if p.grad is None else p.grad.flatten().tolist())
+    model.zero_grad()
+# A: two forwards, no double backward
+(model(t).pow(2).mean() + (model(t0) - 1).pow(2).mean()).backward(); show("A")
+# B: double backward only
+u = model(t)
+du = torch.autograd.grad(u.sum(), t, create_graph=True)[0]
+(du ** 2).mean().backward(); show("B")
+# C: double backward + u
+u = model(t)
+du = torch.autograd.grad(u.sum(), t, create_graph=True)[0]
+((du + u) ** 2).mean().backward(); show("C")
+# D: C + ic
+u = model(t)
+du = torch.autograd.grad(u.sum(), t, create_graph=True)[0]
+(((du + u) ** 2).mean() + (model(t0) - 1).pow(2).mean()).backward(); show("D")
+"""
+
+# retain_grad's gradient is kept in every pass that computes it, autograd.grad's too;
+# recorded (create_graph), its first value is a clone (CloneBackward0).
+RETAIN_GRAD = """\
+import torch
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+y = x * 3
+y.retain_grad()
+z = (y ** 2).sum()
+g, = torch.autograd.grad(z, x, retain_graph=True)
+print(g, y.grad)
+g, = torch.autograd.grad(z, y, retain_graph=True)
+print(g, y.grad)
+z.backward()
+print(y.grad, x.grad)
+w = x * 2
+w.retain_grad()
+q = (w ** 3).sum()
+gx, = torch.autograd.grad(q, x, create_graph=True)
+print(w.grad)
+v = x + 1
+v.retain_grad()
+(g,) = torch.autograd.grad((v * v).sum(), v)
+print(g, v.grad)
+"""
+
+# addmm's wᵀ node after a create_graph backward has put it in: next_functions unchanged.
+WEIGHT_T_NODE = """\
+import torch
+torch.manual_seed(0)
+lin = torch.nn.Linear(3, 2)
+x = torch.randn(4, 3, requires_grad=True)
+y = lin(x)
+print(y.grad_fn.next_functions)
+g, = torch.autograd.grad(y.sum(), x, create_graph=True)
+print(y.grad_fn.next_functions)
+tb = y.grad_fn.next_functions[2][0]
+print(tb, tb.next_functions, tb.name())
+print(g.grad_fn, g.grad_fn.next_functions)
+(g ** 2).sum().backward()
+print(lin.weight.grad, lin.bias.grad)
+"""
+
+
+@pytest.mark.parametrize("program", [PINN_SUMS, RETAIN_GRAD, WEIGHT_T_NODE],
+                         ids=["pinn_sums", "retain_grad", "weight_t_node"])
+def test_create_graph_program_prints_what_pytorch_prints(program: str) -> None:
+    assert masked(gd_output(program)) == masked(torch_output(program))
