@@ -175,3 +175,46 @@ print(lin.weight.grad, lin.bias.grad)
                          ids=["pinn_sums", "retain_grad", "weight_t_node"])
 def test_create_graph_program_prints_what_pytorch_prints(program: str) -> None:
     assert masked(gd_output(program)) == masked(torch_output(program))
+
+
+# functorch's forward mode (torch.func.jvp, jacfwd) lets a Python float operand of a 0-d
+# float32 tensor promote its tangent to float64 (a pendulum's state[0] * 9.81), and
+# promotes onwards; torch.autograd.forward_ad does not.
+FUNCTORCH_TANGENTS = """\
+import torch
+import torch.autograd.forward_ad as fwAD
+from torch.func import jvp, jacfwd, jacrev, vmap
+s = torch.tensor(0.3); t = torch.tensor(1.0)
+fs = {'x*2.0': lambda v: v*2.0, 'x*2': lambda v: v*2, '2.0*x': lambda v: 2.0*v, 'x/3.0': lambda v: v/3.0, 'x+1.0': lambda v: v+1.0, 'x-1.0': lambda v: v-1.0, '1.0-x': lambda v: 1.0-v,'2.0/x': lambda v: 2.0/v, 'x**2': lambda v: v**2, 'x**2.0': lambda v: v**2.0, '2.0**x': lambda v: 2.0**v, 'sin': torch.sin, 'exp*2': lambda v: torch.exp(v)*2.0, 'sin(x*2.0)': lambda v: torch.sin(v * 2.0), 'clamp': lambda v: v.clamp(0.0, 1.0), 'where': lambda v: torch.where(v>0, v, 0.0), 'x*x': lambda v: v*v, 'add(x,1.0,alpha=2)': lambda v: torch.add(v, 1.0, alpha=2), 'x.mul(2.0)': lambda v: v.mul(2.0), 'torch.mul': lambda v: torch.mul(v, 2.0), '1.0+x': lambda v: 1.0 + v, 'x*2.0*x': lambda v: v * 2.0 * v}
+for k, f in fs.items():
+    o, tt = jvp(f, (s,), (t,))
+    with fwAD.dual_level():
+        d = fwAD.make_dual(s, t)
+        r = fwAD.unpack_dual(f(d)).tangent
+    print(k, o.dtype, tt.dtype, tt, jacfwd(f)(s).dtype, r.dtype if r is not None else None)
+def pendulum(state, g=9.81, l=1.0):
+    theta, omega = state[..., 0], state[..., 1]
+    return torch.stack([omega, -(g / l) * torch.sin(theta)], dim=-1)
+st = torch.tensor([0.3, -0.1])
+print(jacfwd(pendulum)(st), jacrev(pendulum)(st))
+print(jvp(pendulum, (st,), (torch.tensor([1.0, 0.0]),)))
+v = torch.tensor([1.0, 2.0])
+print(jvp(lambda a: a * 2.0, (v,), (v,)))
+print(jacfwd(lambda a: torch.stack([a[0] * 3.0, a[1] ** 2]))(v))
+print(torch.autograd.functional.jvp(lambda a: a[0] * 2.0, v, v))
+"""
+
+# stack unsqueezes each input first: 0-d tensors of two dtypes promote as dimensioned ones.
+STACK_PROMOTION = """\
+import torch
+a = torch.tensor(1.0); b = torch.tensor(2.0, dtype=torch.float64); i = torch.tensor(3)
+print(torch.stack([a, b]).dtype, torch.stack([b, a]).dtype, torch.stack([a, i]).dtype, torch.stack([i, a]).dtype)
+print(torch.stack([a.reshape(1), b.reshape(1)]).dtype, torch.cat([a.reshape(1), b.reshape(1)]).dtype)
+print(torch.stack([a, b], dim=-1), torch.hstack([a, b]).dtype, torch.vstack([a, b]).dtype)
+"""
+
+
+@pytest.mark.parametrize("program", [FUNCTORCH_TANGENTS, STACK_PROMOTION],
+                         ids=["functorch_tangents", "stack_promotion"])
+def test_dtype_program_prints_what_pytorch_prints(program: str) -> None:
+    assert gd_output(program) == torch_output(program)
