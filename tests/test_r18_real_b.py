@@ -185,7 +185,29 @@ import torch
 import torch.autograd.forward_ad as fwAD
 from torch.func import jvp, jacfwd, jacrev, vmap
 s = torch.tensor(0.3); t = torch.tensor(1.0)
-fs = {'x*2.0': lambda v: v*2.0, 'x*2': lambda v: v*2, '2.0*x': lambda v: 2.0*v, 'x/3.0': lambda v: v/3.0, 'x+1.0': lambda v: v+1.0, 'x-1.0': lambda v: v-1.0, '1.0-x': lambda v: 1.0-v,'2.0/x': lambda v: 2.0/v, 'x**2': lambda v: v**2, 'x**2.0': lambda v: v**2.0, '2.0**x': lambda v: 2.0**v, 'sin': torch.sin, 'exp*2': lambda v: torch.exp(v)*2.0, 'sin(x*2.0)': lambda v: torch.sin(v * 2.0), 'clamp': lambda v: v.clamp(0.0, 1.0), 'where': lambda v: torch.where(v>0, v, 0.0), 'x*x': lambda v: v*v, 'add(x,1.0,alpha=2)': lambda v: torch.add(v, 1.0, alpha=2), 'x.mul(2.0)': lambda v: v.mul(2.0), 'torch.mul': lambda v: torch.mul(v, 2.0), '1.0+x': lambda v: 1.0 + v, 'x*2.0*x': lambda v: v * 2.0 * v}
+fs = {
+    'x*2.0': lambda v: v*2.0,
+    'x*2': lambda v: v*2,
+    '2.0*x': lambda v: 2.0*v,
+    'x/3.0': lambda v: v/3.0,
+    'x+1.0': lambda v: v+1.0,
+    'x-1.0': lambda v: v-1.0,
+    '1.0-x': lambda v: 1.0-v,'2.0/x': lambda v: 2.0/v,
+    'x**2': lambda v: v**2,
+    'x**2.0': lambda v: v**2.0,
+    '2.0**x': lambda v: 2.0**v,
+    'sin': torch.sin,
+    'exp*2': lambda v: torch.exp(v)*2.0,
+    'sin(x*2.0)': lambda v: torch.sin(v * 2.0),
+    'clamp': lambda v: v.clamp(0.0, 1.0),
+    'where': lambda v: torch.where(v>0, v, 0.0),
+    'x*x': lambda v: v*v,
+    'add(x,1.0,alpha=2)': lambda v: torch.add(v, 1.0, alpha=2),
+    'x.mul(2.0)': lambda v: v.mul(2.0),
+    'torch.mul': lambda v: torch.mul(v, 2.0),
+    '1.0+x': lambda v: 1.0 + v,
+    'x*2.0*x': lambda v: v * 2.0 * v,
+}
 for k, f in fs.items():
     o, tt = jvp(f, (s,), (t,))
     with fwAD.dual_level():
@@ -208,8 +230,10 @@ print(torch.autograd.functional.jvp(lambda a: a[0] * 2.0, v, v))
 STACK_PROMOTION = """\
 import torch
 a = torch.tensor(1.0); b = torch.tensor(2.0, dtype=torch.float64); i = torch.tensor(3)
-print(torch.stack([a, b]).dtype, torch.stack([b, a]).dtype, torch.stack([a, i]).dtype, torch.stack([i, a]).dtype)
-print(torch.stack([a.reshape(1), b.reshape(1)]).dtype, torch.cat([a.reshape(1), b.reshape(1)]).dtype)
+print(torch.stack([a, b]).dtype, torch.stack([b, a]).dtype,
+      torch.stack([a, i]).dtype, torch.stack([i, a]).dtype)
+print(torch.stack([a.reshape(1), b.reshape(1)]).dtype,
+      torch.cat([a.reshape(1), b.reshape(1)]).dtype)
 print(torch.stack([a, b], dim=-1), torch.hstack([a, b]).dtype, torch.vstack([a, b]).dtype)
 """
 

@@ -16,11 +16,11 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad import functional, ops
-from gradcli.ad.record import FUNCTORCH
 from gradcli.ad.engine import grad as autograd_grad
 from gradcli.ad.forward import dual_level, make_dual
 from gradcli.ad.graph import Tensor, tensor_from_array
 from gradcli.ad.kernels.linalg import Vmap  # > 0 while vmap runs its function
+from gradcli.ad.record import FUNCTORCH
 from gradcli.ad.rng import Generator
 from gradcli.ad.state import State, check_size, enable_grad
 from gradcli.errors import GdRuntimeError
