@@ -326,8 +326,9 @@ register(Rule(
 # weight's cotangents from the second backward meet at it first: the use's own and the
 # recorded backward's are summed there, then the sum joins the weight's other uses'. The
 # first such backward puts the node in (its cotangents are w's shape: the transposes
-# are exact, only the order of the sums is PyTorch's); the tools that number a tape
-# (graph, steps) keep the fused node.
+# are exact, only the order of the sums is PyTorch's), and each such backward its own
+# transpose of it (a third-order PINN's u_xx sums there first); the tools that number a
+# tape (graph, steps) keep the fused node.
 register(Rule(
     "linear_weight_t", lambda i, p: "TBackward0", lambda w: w,
     lambda g, out, w: (g,), lambda ts, out, w: ts[0],
@@ -341,14 +342,17 @@ def _linear_on_create_graph(node: Any) -> tuple[Any, ...]:
     p = parents[1]
     if p is None or State.tape is not None:
         return node.inputs
-    if type(p) is not Tensor and p.rule is RULES["linear_weight_t"]:
+    rule = RULES["linear_weight_t"]
+    if type(p) is not Tensor and p.rule is rule:
         t = p
     else:
-        t = Node(RULES["linear_weight_t"], (w,), {}, (p,), None)
+        t = Node(rule, (w,), {}, (p,), None)
         t.seq = node.seq - 0.5  # just before the linear node, as PyTorch makes it
         node.parents = (parents[0], t, parents[2])
+    # This backward's own mat2.t() (ATen's mm_mat1_backward), made now, consumed by its
+    # grad @ w: what later passes send back through it meets there before wᵀ's node.
     wt = tensor_from_array(w.array)
-    wt.grad_fn = t
+    wt.grad_fn = Node(rule, (w,), {}, (t,), None)
     wt.requires_grad = True
     wt._tangent = w._tangent  # forward mode over this backward sees w's tangent
     return (x, wt, b)
