@@ -178,7 +178,7 @@ def _unary(draw: Draw, name: str) -> Case:
     return (T(DOMAINS[name](rng, shape_of(draw))),), {}
 
 
-@case("neg", "clone")
+@case("neg", "clone", "linear_weight_t")
 def _plain(draw: Draw, name: str) -> Case:
     return (T(normal(rng_of(draw), shape_of(draw))),), {}
 

@@ -556,6 +556,8 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
         rule = node.rule
         if hooks is not None and hooks.pre:
             g = H.run_pre_hooks(hooks.pre, _shown(g))
+        if state.grad_enabled and rule.on_create_graph is not None:
+            inputs = rule.on_create_graph(node)
         params = node.params
         vjp = rule.vjp
         if fast_vjps is not None and not state.grad_enabled:
@@ -704,8 +706,11 @@ def _arriving(run: _Run, node: Node, g: Tensor) -> Tensor:
     if hooks is not None and hooks.tensor:
         g = H.run_tensor_hooks(hooks.tensor, _shown(g))
     targets = run.targets
-    if node.retained is not None and targets is None:
-        _accumulate(node.retained, _shown(g), State.grad_enabled)
+    if node.retained is not None:
+        # PyTorch's retain_grad hook runs in every pass that computes the tensor's
+        # gradient, autograd.grad's too; its first gradient is a clone (CloneBackward0
+        # when recorded), later ones added.
+        _accumulate(node.retained, _shown(g), State.grad_enabled, first="CloneBackward0")
     if targets is not None and node in run.by_node:
         # grad() w.r.t. a non-leaf: the cotangent arriving at the tensor it produced.
         for tid in run.by_node[node]:
@@ -723,15 +728,17 @@ def _sum_to_batched(c: Tensor, shape: tuple[int, ...]) -> Tensor:
     return ops.reshape(c, (c.shape[0], *shape)) if k else c
 
 
-def _accumulate(t: Tensor, g: Tensor, create_graph: bool, steal: bool = False) -> None:
+def _accumulate(t: Tensor, g: Tensor, create_graph: bool, steal: bool = False,
+                first: str = "CopyBackwards") -> None:
     if t.grad is None:
         if create_graph:
             # PyTorch's AccumulateGrad stores a recorded copy of the first gradient
-            # (empty_strided(...).copy_(g)): x.grad prints grad_fn=<CopyBackwards>.
+            # (empty_strided(...).copy_(g)): x.grad prints grad_fn=<CopyBackwards>
+            # (`first`: a retained non-leaf's is a clone, CloneBackward0).
             with grad_mode(True):
                 t.grad = ops.clone(g)
             if t.grad.grad_fn is not None:
-                t.grad.grad_fn.name = "CopyBackwards"
+                t.grad.grad_fn.name = first
         else:
             a = g.array if steal else g.array.copy()
             if a.strides != t.array.strides:  # PyTorch's layout contract: the leaf's strides

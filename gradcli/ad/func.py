@@ -20,6 +20,7 @@ from gradcli.ad.engine import grad as autograd_grad
 from gradcli.ad.forward import dual_level, make_dual
 from gradcli.ad.graph import Tensor, tensor_from_array
 from gradcli.ad.kernels.linalg import Vmap  # > 0 while vmap runs its function
+from gradcli.ad.record import FUNCTORCH
 from gradcli.ad.rng import Generator
 from gradcli.ad.state import State, check_size, enable_grad
 from gradcli.errors import GdRuntimeError
@@ -296,7 +297,11 @@ def jvp(func: Func, primals: Any, tangents: Any, *, strict: bool = False,
         aux_box.append(aux)
         return value
 
-    out, tan = functional.jvp(run, xs, vs, create_graph=nested)
+    FUNCTORCH.depth += 1
+    try:
+        out, tan = functional.jvp(run, xs, vs, create_graph=nested)
+    finally:
+        FUNCTORCH.depth -= 1
     if has_aux:
         return out, tan, _shown(aux_box[-1], nested)
     return out, tan
@@ -309,8 +314,12 @@ def _jacobian(func: Func, argnums: Any, has_aux: bool, forward: bool) -> Func:
         nums = _argnums(argnums, len(args), what)
         nested = _nested(args)
         if forward and not State.forward_level:
-            value, aux, trees, per_out = _jacfwd(func, args, kwargs, nums, has_aux, what,
-                                                 nested)
+            FUNCTORCH.depth += 1
+            try:
+                value, aux, trees, per_out = _jacfwd(func, args, kwargs, nums, has_aux, what,
+                                                     nested)
+            finally:
+                FUNCTORCH.depth -= 1
         else:
             out, trees, flat = _call_lifted(func, args, nums, nested, kwargs)
             value, aux = _split_aux(out, has_aux, what)

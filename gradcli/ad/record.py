@@ -411,8 +411,46 @@ def _tangent_of(rule: Rule, args: tuple[Any, ...], params: dict[str, Any],
             check_size(math.prod(t.array.shape))
             tan = apply(RULES["expand"], (tan,), {"shape": t.array.shape})
         if tan.array.dtype != t.array.dtype:
-            tan = apply(RULES["to_dtype"], (tan,), {"dtype": t.array.dtype})
+            if not (FUNCTORCH.depth and _promoted_tangents(args, tangents)):
+                tan = apply(RULES["to_dtype"], (tan,), {"dtype": t.array.dtype})
+        elif (FUNCTORCH.depth and t.array.dtype == _F32 and not t.array.ndim
+              and _wrapped_float(rule.name, args)):
+            tan = apply(RULES["to_dtype"], (tan,), {"dtype": _F64})
     return tan
+
+
+class FUNCTORCH:
+    """torch.func.jvp and jacfwd running (depth > 0). functorch's forward mode neither
+    keeps a Python float operand a wrapped number nor casts a tangent to its primal's
+    dtype: a 0-d float32 tensor times, over, plus or minus a Python float has a float64
+    tangent (state[0] * 9.81 in a pendulum's jacfwd), and the ops after it promote as
+    their formulas do. torch.autograd.forward_ad and autograd.functional keep float32."""
+
+    depth = 0
+
+
+_F32 = np.dtype(np.float32)
+_F64 = np.dtype(np.float64)
+# The Tensor overloads PyTorch calls with a Python number wrapped as a 0-d double tensor:
+# rule name → which argument positions may be that number (x - 2.0 is sub's; 2.0 - x is
+# rsub, whose tangent stays float32).
+_WRAPPED = {"mul": (0, 1), "div": (1,), "add": (0, 1), "sub": (1,), "mul_scalar": (1,),
+            "div_scalar": (1,), "add_scalar": (1,), "add_alpha": (1,), "sub_alpha": (1,)}
+
+
+def _wrapped_float(name: str, args: tuple[Any, ...]) -> bool:
+    where = _WRAPPED.get(name)
+    if where is None:
+        return False
+    if name == "sub" and type(args[0]) is not Tensor:
+        return False
+    return any(i < len(args) and type(args[i]) is float for i in where)
+
+
+def _promoted_tangents(args: tuple[Any, ...], tangents: list[Any]) -> bool:
+    """Whether an input's tangent already has another dtype than its primal (functorch)."""
+    return any(type(a) is Tensor and type(x) is Tensor and x.array.dtype != a.array.dtype
+               for a, x in zip(args, tangents, strict=True))
 
 
 # Forward mode defers the tangents of reductions: in `while b.norm() < tol` or

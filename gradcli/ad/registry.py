@@ -43,6 +43,7 @@ class Rule:
         "keeps_layout",
         "kind",
         "name",
+        "on_create_graph",
         "out_contiguous",
         "python_function",
         "saved_for_partner",
@@ -131,6 +132,10 @@ class Rule:
         # rsub(x, 2): RsubBackward1) or a boolean condition is no edge; a None entry is an
         # edge of PyTorch's to a tensor that needs no gradient. None: every input.
         self.edges = edges
+        # For a backward that records (create_graph): f(node) → the inputs its VJP is to
+        # see, where PyTorch's node reaches an input through a node of its own that ours
+        # fuses (linear's wᵀ: TBackward0). None: the node's inputs.
+        self.on_create_graph: Callable[[Any], tuple[Any, ...]] | None = None
 
     def with_array_vjp(self, fast: Callable[..., tuple[Any, ...]]) -> Rule:
         """Give the rule an array-level VJP beside its differentiable one.

@@ -259,7 +259,8 @@ def _next_functions(n: Node) -> tuple[tuple[Any, int], ...]:
     if n.rule.name == "custom_function_output":
         n = n.parents[0]
     parents = n.torch_parents()
-    if n.rule.name == "linear" and parents[2] is not None:  # addmm(b, x, w.t())
+    if (n.rule.name == "linear" and parents[2] is not None  # addmm(b, x, w.t())
+            and not (type(parents[2]) is Node and parents[2].rule.name == "linear_weight_t")):
         parents = (*parents[:2], Node(RULES["transpose"], None, {"short": True},
                                       (parents[2],), None))
     return tuple(

@@ -43,6 +43,7 @@ from gradcli.interp import (
     pytyping,
     serialization,
     stdlib,
+    testing_ns,
     torch_settings,
 )
 from gradcli.interp import custom_function as CF
@@ -371,11 +372,12 @@ class Registry:
                                                  "LinAlgError": exceptions.LINALG_ERROR})
         self.special = Namespace("torch.special", _torch_module("torch.special"))
         self.fft = Namespace("torch.fft", _torch_module("torch.fft"))
+        self.testing = testing_ns.namespace()
         self.torch = Namespace("torch", {
             **_torch_module("torch", _interp_functions()), **dtypes_, **devices.TORCH_MEMBERS,
             "autograd": self.autograd, "nn": self.nn, "linalg": self.linalg,
             "special": self.special, "func": self.func, "optim": self.optim,
-            "fft": self.fft,
+            "fft": self.fft, "testing": self.testing,
             "pi": pymath.pi, "inf": pymath.inf, "nan": pymath.nan, "strided": STRIDED,
             "newaxis": None,
             "e": pymath.e, "Size": Builtin("torch.Size", _size,
@@ -391,7 +393,7 @@ class Registry:
             "torch.autograd.forward_ad": self.forward_ad,
             "torch.nn.functional": self.nn_functional,
             "torch.linalg": self.linalg, "torch.special": self.special, "math": self.math,
-            "torch.fft": self.fft,
+            "torch.fft": self.fft, "torch.testing": self.testing,
             "random": Namespace("random", build=_random_members),
             **pyitertools.namespaces(),
             "dataclasses": pydataclasses.namespace(),

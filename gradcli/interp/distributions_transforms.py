@@ -1,6 +1,7 @@
 """torch.distributions.transforms (the elementwise ones: ExpTransform, AffineTransform,
-PowerTransform, SigmoidTransform, TanhTransform, SoftplusTransform, AbsTransform, and a
-transform's `.inv`) and TransformedDistribution, as PyTorch 2.13 writes them.
+PowerTransform, SigmoidTransform, TanhTransform, SoftplusTransform, AbsTransform,
+ComposeTransform of them, and a transform's `.inv`) and TransformedDistribution, as
+PyTorch 2.13 writes them.
 
 A transform is called (`t(x)`), inverted (`t.inv(y)`) and gives log|det J|
 (`t.log_abs_det_jacobian(x, y)`); with cache_size=1 it remembers its last pair, so the
@@ -15,6 +16,7 @@ say so.
 
 from __future__ import annotations
 
+import copy
 import math
 from typing import Any
 
@@ -311,6 +313,93 @@ class AbsTransform(Transform):
         return y
 
 
+class ComposeTransform(Transform):
+    """ComposeTransform(parts): the parts in order (each caches for itself); its inverse
+    is the parts' inverses reversed, its log|det J| the sum of the parts' at the
+    intermediate values (recomputed, free where the parts cache), as PyTorch's."""
+
+    __slots__ = ("parts",)
+    kind = "ComposeTransform"
+
+    def __init__(self, parts: Any, cache_size: Any = 0) -> None:
+        parts = list(parts)
+        if not all(isinstance(p, Transform) for p in parts):
+            raise GdRuntimeError("ComposeTransform's parts must be transforms",
+                                 py_type="TypeError")
+        super().__init__(cache_size)
+        if self.cache_size:
+            parts = [_with_cache(p, self.cache_size) for p in parts]
+        self.parts: list[Transform] = parts
+
+    @property  # type: ignore[override]
+    def domain(self) -> Constraint:
+        return self.parts[0].domain if self.parts else REAL
+
+    @property  # type: ignore[override]
+    def codomain(self) -> Constraint:
+        return self.parts[-1].codomain if self.parts else REAL
+
+    def forward(self, x: Any) -> Any:
+        for part in self.parts:
+            x = part.forward(x)
+        return x
+
+    def backward(self, y: Any) -> Any:
+        for part in reversed(self.parts):
+            y = part.backward(y)
+        return y
+
+    def inv(self) -> Transform:
+        if self.inverse is None:
+            inverse = ComposeTransform([p.inv() for p in reversed(self.parts)])
+            inverse.inverse = self
+            self.inverse = inverse
+        return self.inverse
+
+    def sign_of(self) -> Any:
+        sign: Any = 1
+        for p in self.parts:
+            sign = sign * p.sign_of()
+        return sign
+
+    def log_abs_det_jacobian(self, x: Any, y: Any) -> Any:
+        if not self.parts:
+            return T["torch.zeros_like"](x)
+        xs = [x]
+        for part in self.parts[:-1]:
+            xs.append(part.forward(xs[-1]))
+        xs.append(y)
+        result: Any = None
+        for part, a, b in zip(self.parts, xs[:-1], xs[1:], strict=True):
+            term = part.log_abs_det_jacobian(a, b)
+            result = term if result is None else result + term
+        return result
+
+    def get_attr(self, name: str) -> Any:
+        if name == "parts":
+            return list(self.parts)
+        if name == "bijective":
+            return all(p.get_attr("bijective") for p in self.parts)
+        return super().get_attr(name)
+
+    def gd_repr(self) -> str:
+        return "ComposeTransform(\n    " + ",\n    ".join(p.gd_repr() for p in self.parts) + "\n)"
+
+
+def _with_cache(t: Transform, cache_size: int) -> Transform:
+    """PyTorch's Transform.with_cache: t itself if it caches so already, else a copy that
+    does (a fresh cache, no inverse yet)."""
+    if t.cache_size == cache_size:
+        return t
+    if isinstance(t, InverseTransform):
+        return _with_cache(t.base, cache_size).inv()
+    if isinstance(t, ComposeTransform):
+        return ComposeTransform(t.parts, cache_size)
+    clone = copy.copy(t)
+    clone.cache_size, clone.cached, clone.inverse = cache_size, (None, None), None
+    return clone
+
+
 KINDS: tuple[type[Transform], ...] = (ExpTransform, AffineTransform, PowerTransform,
                                       SigmoidTransform, TanhTransform, SoftplusTransform,
-                                      AbsTransform)
+                                      AbsTransform, ComposeTransform)

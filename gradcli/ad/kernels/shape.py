@@ -181,7 +181,10 @@ def stack(*xs: ndarray, dim: int = 0) -> Any:
                              f"{list(xs[0].shape)} at entry 0 and {list(x.shape)} at entry {k}")
     rt = xs[0].dtype
     for x in xs[1:]:
-        rt = result_type(np.empty((1,), rt), x) if x.dtype != rt else rt
+        # Each input is unsqueezed first (PyTorch's stack is cat of x.unsqueeze(dim)): 0-d
+        # ones promote as dimensioned tensors (stack of a float32 and a float64 scalar
+        # tensor is float64).
+        rt = result_type(np.empty((1,), rt), np.empty((1,), x.dtype)) if x.dtype != rt else rt
     return np.stack([_cast(x, rt) for x in xs], axis=dim)
 
 

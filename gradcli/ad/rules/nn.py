@@ -6,7 +6,7 @@ from typing import Any
 
 from gradcli.ad import kernels as K
 from gradcli.ad import ops
-from gradcli.ad.graph import Tensor
+from gradcli.ad.graph import Node, Tensor, tensor_from_array
 from gradcli.ad.kernels import ctc as KC
 from gradcli.ad.kernels import linalg as KL
 from gradcli.ad.kernels import nn as KN
@@ -319,6 +319,46 @@ register(Rule(
     kind="general", doc="x @ wᵀ + b (F.linear of a matrix with a bias: PyTorch's addmm)",
     formula=("grad @ w", "(xᵀ @ grad)ᵀ", "Σ grad"),
     edges=lambda name: (2, 0, 1))).with_array_vjp(_linear_vjp_array)  # addmm(b, x, wᵀ)
+
+# PyTorch's addmm reaches the weight through wᵀ's TBackward0 node, which our linear node
+# fuses. A plain backward cannot tell (one cotangent per use either way), but one that
+# records (create_graph: PINNs' u_x, Hessians) builds grad @ w on that wᵀ, so the
+# weight's cotangents from the second backward meet at it first: the use's own and the
+# recorded backward's are summed there, then the sum joins the weight's other uses'. The
+# first such backward puts the node in (its cotangents are w's shape: the transposes
+# are exact, only the order of the sums is PyTorch's), and each such backward its own
+# transpose of it (a third-order PINN's u_xx sums there first); the tools that number a
+# tape (graph, steps) keep the fused node.
+register(Rule(
+    "linear_weight_t", lambda i, p: "TBackward0", lambda w: w,
+    lambda g, out, w: (g,), lambda ts, out, w: ts[0],
+    kind="linear", doc="linear's wᵀ as PyTorch's addmm reaches it (a create_graph backward)",
+    saves_inputs=False, torch_keeps=False, batchable=True, formula=("grad",)))
+
+
+def _linear_on_create_graph(node: Any) -> tuple[Any, ...]:
+    x, w, b = node.inputs
+    parents = node.parents
+    p = parents[1]
+    if p is None or State.tape is not None:
+        return node.inputs
+    rule = RULES["linear_weight_t"]
+    if type(p) is not Tensor and p.rule is rule:
+        t = p
+    else:
+        t = Node(rule, (w,), {}, (p,), None)
+        t.seq = node.seq - 0.5  # just before the linear node, as PyTorch makes it
+        node.parents = (parents[0], t, parents[2])
+    # This backward's own mat2.t() (ATen's mm_mat1_backward), made now, consumed by its
+    # grad @ w: what later passes send back through it meets there before wᵀ's node.
+    wt = tensor_from_array(w.array)
+    wt.grad_fn = Node(rule, (w,), {}, (t,), None)
+    wt.requires_grad = True
+    wt._tangent = w._tangent  # forward mode over this backward sees w's tangent
+    return (x, wt, b)
+
+
+RULES["linear"].on_create_graph = _linear_on_create_graph
 
 
 def _nll_loss(x: Tensor, target: Tensor, weight: Any = None, reduction: str = "mean",
