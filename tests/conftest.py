@@ -31,6 +31,7 @@ import itertools
 import re
 from pathlib import Path
 
+import host_kernels
 import pytest
 
 #: File name → why every test in it is slow.
@@ -117,6 +118,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         reason = slow_reason(item)
         if reason is not None:
             item.add_marker(pytest.mark.slow(reason=reason))
+        host = host_kernels.reason(item.nodeid)
+        if host is not None:
+            item.add_marker(pytest.mark.xfail(reason=host, strict=False))
 
 
 def _never_selects_slow(config: pytest.Config) -> bool:
