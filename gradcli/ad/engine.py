@@ -21,6 +21,7 @@ from gradcli.ad.graph import Node, Tensor, bump_version, needed_nodes, tensor_fr
 from gradcli.ad.multi_hooks import GraphTask
 from gradcli.ad.ops import backward as B
 from gradcli.ad.ops.layout import like_layout
+from gradcli.ad.ready_queue import LEAF, hooked_leaf_edges, stl_pop, stl_push
 from gradcli.ad.registry import ARRAY_VJP, SCALAR_VJP
 from gradcli.ad.saved_checks import (
     FREED_MESSAGE,
@@ -145,7 +146,7 @@ def _run_backward(
     heap: list[tuple[int, Node]] = []
     pending: dict[Node, Tensor] = {}
     if State.leaf_hooks or State.post_accumulate_hooks:
-        run.ready = _hooked_leaf_edges(outputs)
+        run.ready = hooked_leaf_edges(outputs)
         run.push = stl_push
     for out, g in zip(outputs, roots, strict=True):
         _send(run, pending, heap, out.grad_fn if out.grad_fn is not None else out, g)
@@ -238,60 +239,7 @@ def _send(run: _Run, pending: dict[Node, Tensor], heap: list[tuple[int, Node]],
             # PyTorch's AccumulateGrad enters the ready queue above every other node
             # (its sequence number is the largest): it runs next, but among leaves made
             # ready together the queue's order is its heap's (stl_pop).
-            stl_push(heap, (_LEAF, edge))
-
-
-#: A leaf's key in the ready queue: before every node (PyTorch's AccumulateGrad has
-#: sequence number UINT64_MAX).
-_LEAF = -float("inf")
-
-
-def stl_push(heap: list[tuple[Any, Any]], entry: tuple[Any, Any]) -> None:
-    """std::push_heap (libstdc++) of entry on a max-heap by sequence number (entries hold
-    its negation, as heapq's do): PyTorch's ready queue, a std::priority_queue."""
-    key = entry[0]
-    hole = len(heap)
-    heap.append(entry)
-    while hole:
-        parent = (hole - 1) >> 1
-        if heap[parent][0] > key:  # comp(parent, value): parent's number is smaller
-            heap[hole] = heap[parent]
-            hole = parent
-        else:
-            break
-    heap[hole] = entry
-
-
-def stl_pop(heap: list[tuple[Any, Any]]) -> tuple[Any, Any]:
-    """std::pop_heap (libstdc++'s __adjust_heap, then __push_heap): the top entry; equal
-    keys (leaves) leave in the order this sift gives them, not in insertion order."""
-    top = heap[0]
-    value = heap.pop()
-    n = len(heap)
-    if not n:
-        return top
-    hole = 0
-    child = 0
-    while child < (n - 1) >> 1:
-        child = 2 * (child + 1)
-        if heap[child][0] > heap[child - 1][0]:  # comp(right, left): take the left
-            child -= 1
-        heap[hole] = heap[child]
-        hole = child
-    if not n & 1 and child == (n - 2) >> 1:
-        child = 2 * (child + 1)
-        heap[hole] = heap[child - 1]
-        hole = child - 1
-    key = value[0]
-    while hole:
-        parent = (hole - 1) >> 1
-        if heap[parent][0] > key:
-            heap[hole] = heap[parent]
-            hole = parent
-        else:
-            break
-    heap[hole] = value
-    return top
+            stl_push(heap, (LEAF, edge))
 
 
 def _stl_pop_node(run: _Run) -> Any:
@@ -307,23 +255,6 @@ def _stl_pop_node(run: _Run) -> Any:
         return (0, None)
 
     return pop
-
-
-def _hooked_leaf_edges(outputs: Sequence[Tensor]) -> dict[int, int]:
-    """For each leaf: how many edges of the graph behind outputs lead to it (with leaf
-    hooks, every leaf's AccumulateGrad takes its place in the ready queue)."""
-    counts: dict[int, int] = {}
-    stack = [o.grad_fn for o in outputs if o.grad_fn is not None]
-    seen = set(stack)
-    while stack:
-        for p in stack.pop().parents:
-            if type(p) is Node:
-                if p not in seen:
-                    seen.add(p)
-                    stack.append(p)
-            elif p is not None:
-                counts[id(p)] = counts.get(id(p), 0) + 1
-    return counts
 
 
 def _leaf_complete(run: _Run, leaf: Tensor) -> None:
