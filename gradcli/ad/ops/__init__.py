@@ -59,7 +59,6 @@ from gradcli.ad.ops.bitwise import (
     invert,
 )
 from gradcli.ad.ops.creation import (
-    arange,
     as_tensor,
     dtypes_resolve,
     empty,
@@ -68,8 +67,6 @@ from gradcli.ad.ops.creation import (
     full_like,
     generator,
     legacy_tensor,
-    linspace,
-    logspace,
     manual_seed,
     normal,
     ones,
@@ -161,6 +158,7 @@ from gradcli.ad.ops.nn import (
     mse_loss,
     nll_loss,
 )
+from gradcli.ad.ops.ranges import arange, linspace, logspace
 from gradcli.ad.ops.reductions import (
     MinMax,
     MinResult,

@@ -9,7 +9,8 @@ import numpy as np
 
 from gradcli.ad.graph import Tensor, tensor_from_array
 from gradcli.ad.kernels.messages import not_implemented
-from gradcli.ad.ops.creation import _as_tensor, linspace
+from gradcli.ad.ops.creation import _as_tensor
+from gradcli.ad.ops.ranges import linspace
 from gradcli.ad.ops.surface import expose
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES

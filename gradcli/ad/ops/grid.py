@@ -18,10 +18,11 @@ import numpy as np
 
 from gradcli.ad.graph import Tensor, tensor_from_array
 from gradcli.ad.ops.conv import recorded_as
-from gradcli.ad.ops.creation import _as_tensor, linspace
+from gradcli.ad.ops.creation import _as_tensor
 from gradcli.ad.ops.elementwise import add, clamp, div, mul, sub
 from gradcli.ad.ops.indexing import getitem
 from gradcli.ad.ops.linalg import matmul
+from gradcli.ad.ops.ranges import linspace
 from gradcli.ad.ops.shape import reshape, transpose
 from gradcli.ad.ops.surface import expose
 from gradcli.ad.state import warn

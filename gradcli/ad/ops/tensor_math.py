@@ -220,7 +220,7 @@ class HistogramddResult(NamedTuple):
 def _edges(x: np.ndarray, bins: int, lo: float | None, hi: float | None) -> np.ndarray:
     """torch.linspace over the range (the data's when not given; widened by ±0.5 when
     empty), in the data's dtype."""
-    from gradcli.ad.ops.creation import linspace
+    from gradcli.ad.ops.ranges import linspace
 
     if lo is None:
         lo, hi = (float(x.min()), float(x.max())) if x.size else (0.0, 0.0)
