@@ -12,28 +12,26 @@ import operator
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from gradcli.ad.graph import vmap_result
 from gradcli.ad.record import apply
-from gradcli.ad.state import State
 from gradcli.ad.tensor import POSITION, Tensor
 from gradcli.errors import GdError, GdRuntimeError, GdSyntaxError
-from gradcli.interp import classes, exceptions, limits
+from gradcli.interp import classes, limits
 from gradcli.interp.arrays import ArrayValue
 from gradcli.interp.attributes import (
     get_attribute,
 )
-from gradcli.interp.builtins import TorchBuiltin
+from gradcli.interp.calls import CallForms
 from gradcli.interp.frame import MISSING, RETURN, Expr, Frame
 from gradcli.interp.operators import (
     BINARY,
     CAUGHT,
     COMPARE,
+    COMPARE_RULES,
     MV_RULE,
     REFLECTED_BINARY,
     REFLECTED_FIRST,
     TENSOR_BINARY,
     TENSOR_RULES,
-    call_type_error,
     get_item,
     iterate,
     operand_message,
@@ -41,8 +39,8 @@ from gradcli.interp.operators import (
     truth,
 )
 from gradcli.interp.pytext import FORMATTED_HOST, format_value
-from gradcli.interp.runstate import GdFunction, Runtime
-from gradcli.interp.values import Builtin, IteratorValue, to_repr, to_str, type_name
+from gradcli.interp.runstate import Runtime
+from gradcli.interp.values import IteratorValue, to_repr, to_str, type_name
 from gradcli.suggest import did_you_mean
 from gradcli.syntax import ast as A
 
@@ -54,18 +52,7 @@ _EXPR_METHODS: dict[type, Callable[[Any, Any], Expr]] = {}
 _COMPREHENSION = {"": "comprehension"}
 
 
-def note_frame(e: GdError, fn: Any, span: Any) -> None:
-    """Keep the call site of a gd-defined callable an error left from inside (a def, a
-    method, a class's __init__, an instance's __call__ or forward): a frame of the
-    traceback the traceback module prints."""
-    if e.span is span:
-        return  # raised by the call itself (its arguments), not inside the callee
-    if isinstance(fn, GdFunction | classes.BoundGdMethod | classes.InstanceValue
-                  | classes.ClassValue):
-        e.frames.append(span)
-
-
-class ExpressionCompiler:
+class ExpressionCompiler(CallForms):
     """Turns one program's expressions into closures bound to a Runtime."""
 
     def __init__(self, rt: Runtime) -> None:
@@ -254,11 +241,17 @@ class ExpressionCompiler:
         span = node.span
         if len(compares) == 1:
             op, right = compares[0], rights[0]
+            # A tensor compared with a tensor or a number (`b.norm() < 1000`): the
+            # comparison's rule applied directly, as Tensor.__lt__ would apply it.
+            rule = COMPARE_RULES.get(node.ops[0])
 
             def compare1(f: Frame) -> Any:
                 a = left(f)
                 b = right(f)
                 try:
+                    if rule is not None and type(a) is Tensor and (
+                            (tb := type(b)) is Tensor or tb is float or tb is int):
+                        return apply(rule, (a, b))
                     return op(a, b)
                 except CAUGHT as e:
                     if isinstance(e, TypeError) and not isinstance(e, GdError):
@@ -382,151 +375,6 @@ class ExpressionCompiler:
                 raise runtime_error(e, span) from None
 
         return subscript
-
-    def e_Call(self, node: A.Call) -> Expr:
-        if (isinstance(node.func, A.Name) and node.func.id == "super" and not node.args
-                and not node.keywords and self.method_self is not None):
-            return self._super(node)
-        if A.Starred in map(type, node.args) or None in map(_name_of, node.keywords):
-            return self._call_unpacking(node)
-        func = self.expr(node.func)
-        args = [self.expr(a) for a in node.args]
-        kwnames = [k.name for k in node.keywords]
-        kwvalues = [self.expr(k.value) for k in node.keywords]
-        span = node.span
-        nargs = len(args)
-        position = POSITION
-        state = State
-        rt = self.rt
-
-        def call(f: Frame) -> Any:
-            fn = func(f)
-            if nargs == 1:
-                pos: list[Any] = [args[0](f)]
-            else:
-                pos = [a(f) for a in args]
-            position.span = span
-            try:
-                if kwnames:
-                    kw = {k: v(f) for k, v in zip(kwnames, kwvalues, strict=True)}
-                    r = rt.call(fn, pos, kw, span)
-                elif (tf := type(fn)) is TorchBuiltin:
-                    # What rt.call does for it, two calls less; a unary op of a tensor
-                    # (sin(x)): the op's rule applied directly, three calls less.
-                    if nargs == 1 and type(x := pos[0]) is Tensor and fn.rule is not None:
-                        r = apply(fn.rule, (x,))
-                    else:
-                        r = fn.fn(*pos)
-                elif tf is Builtin:
-                    r = fn.fn(*pos)
-                else:
-                    r = rt.call(fn, pos, None, span)
-            except TypeError as e:
-                raise call_type_error(e, fn, span) from None
-            except CAUGHT as e:
-                if isinstance(e, GdError) and e.span is not None:
-                    if type(fn) is GdFunction:
-                        e.calls.append((span, fn.name))  # it left this gd function: the call
-                    note_frame(e, fn, span)
-                raise runtime_error(e, span) from None
-            tr = type(r)
-            if (tr is Tensor and not r.requires_grad) or tr is float or tr is list:
-                rt.note_cut(fn, pos, span)  # where a graph may have been cut
-            if state.vmapping:
-                vmap_result(fn, pos, r)
-            return r
-
-        return call
-
-    def _call_unpacking(self, node: A.Call) -> Expr:
-        """A call with *iterable or **mapping arguments (`f(*primals)`, `f(**kw)`)."""
-        func = self.expr(node.func)
-        args = [(type(a) is A.Starred, self.expr(a.value if type(a) is A.Starred else a))
-                for a in node.args]
-        kwargs = [(k.name, self.expr(k.value)) for k in node.keywords]
-        span = node.span
-        rt = self.rt
-
-        def call_unpacking(f: Frame) -> Any:
-            fn = func(f)
-            shown = f"__main__.{fn.name}" if type(fn) is GdFunction else \
-                getattr(fn, "name", type_name(fn))
-            pos: list[Any] = []
-            try:
-                for star, e in args:
-                    v = e(f)
-                    if not star:
-                        pos.append(v)
-                        continue
-                    try:
-                        items = iterate(v)
-                    except GdRuntimeError:
-                        raise TypeError(f"{shown}() argument after * must be an iterable, "
-                                        f"not {type_name(v)}") from None
-                    limits.bounded(v, "argument list")  # range(10**9): refused before
-                    pos.extend(items)
-                kw: dict[str, Any] = {}
-                for name, e in kwargs:
-                    v = e(f)
-                    if name is not None:
-                        pairs: Any = ((name, v),)
-                    elif isinstance(v, dict):  # a dict, OrderedDict, a dict subclass
-                        pairs = dict.items(v)
-                    elif isinstance(v, Mapping):  # a ChainMap
-                        pairs = [(k, v[k]) for k in limits.bounded(v, "argument list")]
-                    else:
-                        raise TypeError(f"{shown}() argument after ** must be a mapping, "
-                                        f"not {type_name(v)}")
-                    for k, x in pairs:
-                        if type(k) is not str:
-                            raise TypeError("keywords must be strings")
-                        if k in kw:
-                            raise TypeError(f"{shown}() got multiple values for keyword "
-                                            f"argument '{k}'")
-                        kw[k] = x
-            except CAUGHT as e:
-                raise runtime_error(e, span) from None
-            POSITION.span = span
-            try:
-                return rt.call(fn, pos, kw or None, span)
-            except TypeError as e:
-                raise call_type_error(e, fn, span) from None
-            except CAUGHT as e:
-                if isinstance(e, GdError) and e.span is not None:
-                    if type(fn) is GdFunction:
-                        e.calls.append((span, fn.name))
-                    note_frame(e, fn, span)
-                raise runtime_error(e, span) from None
-
-        return call_unpacking
-
-    def _super(self, node: A.Call) -> Expr:
-        """super() in a method: the class being defined (its `__class__` cell) and the
-        method's first argument."""
-        first = self.method_self
-        span = node.span
-
-        def super_(f: Frame) -> Any:
-            cls = None
-            p: Frame | None = f
-            while p is not None:
-                cls = p.vars.get("__class__")
-                if cls is not None:
-                    break
-                p = p.parent
-            obj = MISSING
-            p = f
-            while p is not None and obj is MISSING:  # from a comprehension in the method too
-                obj = p.vars.get(first, MISSING)
-                p = p.parent
-            if (type(cls) is exceptions.ExceptionClass
-                    and type(obj) is exceptions.ExceptionValue):
-                return exceptions.ExceptionSuper(cls, obj)
-            if type(cls) is not classes.ClassValue or obj is MISSING:
-                raise GdRuntimeError("super(): no arguments", span)
-            return classes.SuperValue(cls, obj)
-
-        return super_
 
     def signature(self, params: tuple[A.Param, ...]) -> tuple[list[tuple[str, Any]], Any]:
         """A def's or lambda's parameters compiled: the plain ones with their default

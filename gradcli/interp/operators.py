@@ -299,6 +299,10 @@ def _tensor_compare(name: str) -> Callable[[Any, Any], Any]:
     return op
 
 
+#: The comparisons' rules, for a tensor compared with a tensor or a Python number (what
+#: Tensor.__lt__ and the others apply).
+COMPARE_RULES: dict[str, Rule] = {name: RULES[name]
+                                  for name in ("lt", "le", "gt", "ge", "eq", "ne")}
 COMPARE: dict[str, Callable[[Any, Any], Any]] = {
     "lt": _tensor_compare("lt"), "le": _tensor_compare("le"), "gt": _tensor_compare("gt"),
     "ge": _tensor_compare("ge"), "eq": _tensor_compare("eq"), "ne": _tensor_compare("ne"),
