@@ -22,7 +22,7 @@ from gradcli.ad.multi_hooks import GraphTask
 from gradcli.ad.ops import backward as B
 from gradcli.ad.ops.layout import like_layout
 from gradcli.ad.ready_queue import LEAF, hooked_leaf_edges, stl_pop, stl_push
-from gradcli.ad.registry import ARRAY_VJP, SCALAR_VJP
+from gradcli.ad.registry import ARRAY_VJP, ND_VJP, SCALAR_VJP
 from gradcli.ad.saved_checks import (
     FREED_MESSAGE,
     check_cotangents,
@@ -30,8 +30,17 @@ from gradcli.ad.saved_checks import (
     check_versions,
 )
 from gradcli.ad.saved_hooks import unpacked_inputs
-from gradcli.ad.state import CREATE_GRAPH_CYCLE, State, grad_mode, warn
+from gradcli.ad.state import (
+    CREATE_GRAPH_CYCLE,
+    MEMORY_CHECK_BYTES,
+    State,
+    check_memory,
+    grad_mode,
+    warn,
+)
 from gradcli.errors import GdRuntimeError
+
+ndarray = np.ndarray
 
 
 def _root_grads(outputs: Sequence[Tensor], grads: Sequence[Any] | None,
@@ -360,6 +369,11 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
     scalars = (SCALAR_VJP if fast_vjps is not None and not anomaly and not batch
                and not by_node and not State.torch_anomaly and not stl
                and (observer is None or scalar_observer is not None) else None)
+    # And n-d VJPs (Rule.with_nd_vjp) there too, when nothing watches the cotangents: n-d
+    # float cotangents travel as arrays between such nodes. `nd_owned`: the arrays this
+    # pass made by summing a leaf's cotangents (later ones are added into them in place).
+    nds = ND_VJP if scalars is not None and observer is None else None
+    nd_owned: set[int] = set()
     # Leaves' cotangents summed here unless grad() targets or leaf hooks need _send's.
     leaf_grads = run.leaf_grads if run.targets is None and run.ready is None else None
     # grad()'s captured leaf cotangents likewise (numpy scalars summed as they come).
@@ -385,19 +399,26 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
             break
         if owned:
             owned.discard(id(g))  # from now on others may hold g: never add into it again
-        if scalars is not None and (type(g) is not Tensor or not g.array.ndim):
-            # g as a numpy scalar if 0-d float32/float64 (n-d ones left at the test above)
+        if scalars is not None and (type(g) is not Tensor or not g.array.ndim
+                                    or nds is not None):
+            # g as a numpy scalar if 0-d float32/float64, as its array if n-d (nd: an n-d
+            # pass, `nds` on); others (a zero tensor, an integer 0-d) left to the tensor path
             if type(g) is Tensor:
                 gs = g.array
                 if zeros and B.is_zero_tensor(g):
                     gs = None
-                else:
+                elif not gs.ndim:
                     gs = gs[()]
                     if type(gs) is not np.float64 and type(gs) is not np.float32:
                         gs = None
             else:
                 gs = g
-            sv = None if gs is None else scalars.get((rule := node.rule).vjp)
+            if type(gs) is ndarray:
+                nd = True
+                sv = nds.get((rule := node.rule).vjp)
+            else:
+                nd = False
+                sv = None if gs is None else scalars.get((rule := node.rule).vjp)
             if (sv is not None and node.hooks is None and node.retained is None
                     and not state.grad_enabled):
                 inputs = node.inputs
@@ -408,9 +429,18 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
                     if cots is not None:
                         if scalar_observer is not None:
                             scalar_observer((node, gs, cots))
-                        for edge, c in zip(node.parents, cots):  # noqa: B905 (see below)
+                        for edge, c, x in zip(node.parents, cots, inputs):  # noqa: B905
                             if edge is None or c is None:
                                 continue
+                            if nd:  # (_nd_cotangent's common case inlined)
+                                xa = x.array
+                                if (type(c) is ndarray and c.shape == xa.shape
+                                        and c.dtype is xa.dtype):
+                                    state.allocated += c.nbytes  # counted as wrap counts
+                                    if state.allocated > MEMORY_CHECK_BYTES:
+                                        check_memory()
+                                else:
+                                    c = _nd_cotangent(c, xa)
                             if type(edge) is Node:
                                 if edge is nxt:  # a second edge to it (x * x)
                                     nxt_g = _add(owned, nxt_g, c)
@@ -418,6 +448,7 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
                                 prev = pending.get(edge)
                                 if prev is not None:
                                     pending[edge] = (prev + c if type(prev) is not Tensor
+                                                     and type(c) is not Tensor
                                                      else _add(owned, prev, c))
                                     continue
                                 seq = edge.seq
@@ -439,17 +470,25 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
                                 entry = leaf_grads.get(key)
                                 if entry is None:
                                     leaf_grads[key] = [edge, c]
-                                else:
+                                elif not nd:
                                     prev = entry[1]
                                     entry[1] = (prev + c if type(prev) is not Tensor
                                                 else _add(leaf_owned, prev, c))
+                                elif type(prev := entry[1]) is Tensor or type(c) is Tensor:
+                                    entry[1] = _add(leaf_owned, prev, c)
+                                elif type(prev) is ndarray and id(prev) in nd_owned:
+                                    np.add(prev, c, out=prev)  # (same shape and dtype)
+                                else:
+                                    entry[1] = s = prev + c
+                                    if type(s) is ndarray:
+                                        nd_owned.add(id(s))
                             elif captured is not None:  # _send's grad() target case
                                 key = id(edge)
                                 if key in targets:
                                     prev = captured.get(key)
                                     captured[key] = (
                                         c if prev is None else prev + c
-                                        if type(prev) is not Tensor
+                                        if type(prev) is not Tensor and type(c) is not Tensor
                                         else _plus(prev, _scalar_tensor(c)))
                             else:
                                 _send(run, pending, heap, edge, _scalar_tensor(c))
@@ -597,9 +636,31 @@ def _add(owned: set[int] | None, prev: Any, c: Any) -> Any:
 
 
 def _scalar_tensor(s: Any) -> Tensor:
-    """A cotangent held as a numpy scalar (see _loop's scalar VJPs), as the 0-d tensor the
-    array VJP would have made."""
+    """A cotangent held as a numpy scalar or an array (see _loop's scalar and n-d VJPs),
+    as the tensor the array VJP would have made (a tensor stays as it is)."""
+    if type(s) is Tensor:
+        return s
     return tensor_from_array(s.__array__())
+
+
+def _nd_cotangent(c: Any, xa: np.ndarray) -> Any:
+    """An n-d VJP's cotangent for an input whose array is xa: as it is (counted against
+    the memory limit as a tensor would be) when it has xa's shape and dtype; otherwise
+    summed to xa's shape and cast to its dtype as the tensor path does, a tensor."""
+    if type(c) is not ndarray:
+        c = np.asarray(c)
+    state = State
+    state.allocated += c.nbytes
+    if state.allocated > MEMORY_CHECK_BYTES:
+        check_memory()
+    if c.shape != xa.shape or c.dtype is not xa.dtype:
+        t = tensor_from_array(c)
+        if c.shape != xa.shape:
+            t = ops.sum_to(t, xa.shape)
+        if t.array.dtype != xa.dtype:
+            t = ops.to_dtype(t, xa.dtype)
+        return t
+    return c
 
 
 def _edge_order(node: Node, parents: Sequence[Any], cots: Sequence[Any],

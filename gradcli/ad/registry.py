@@ -57,6 +57,7 @@ class Rule:
         "vjp",
         "vjp_array",
         "vjp_graph",
+        "vjp_nd",
         "vjp_scalar",
     )
 
@@ -90,6 +91,7 @@ class Rule:
         self.vjp_graph = vjp
         self.vjp_array: Callable[..., tuple[Any, ...]] | None = None
         self.vjp_scalar: Callable[..., tuple[Any, ...] | None] | None = None
+        self.vjp_nd: Callable[..., tuple[Any, ...] | None] | None = None
         self.jvp = jvp
         self.kind = kind
         # A unary elementwise op's output takes its input's memory order, as TensorIterator
@@ -180,6 +182,22 @@ class Rule:
         SCALAR_VJP[self.vjp] = scalar
         return self
 
+    def with_nd_vjp(self, nd: Callable[..., tuple[Any, ...] | None]) -> Rule:
+        """Give the rule a VJP on numpy arrays, for n-d float32/float64 cotangents.
+
+        `nd(g, out, xs)` (xs: the node's inputs; for nodes without params) takes g as the
+        cotangent's array (the node's output dtype) and returns the cotangents as arrays
+        (None where the array VJP gives None), or None where it does not apply. It is
+        the array VJP without its tensors: the same kernels on the same arrays, so the
+        same bits (tests/test_fastpath_nd.py checks every such rule). The engine runs it
+        where it would run the array VJP, on nodes without hooks, and keeps cotangents as
+        arrays between such nodes (one tensor less per cotangent: bench W2); a cotangent
+        of another shape or dtype than its input's is summed or cast as the array VJP's
+        would be. Call it after with_array_vjp (it is keyed by the final `vjp`)."""
+        self.vjp_nd = nd
+        ND_VJP[self.vjp] = nd
+        return self
+
     def explain_failure(self, arrays: list[Any], params: dict[str, Any], exc: Exception) -> str:
         """A PyTorch-worded message for a kernel failure."""
         return K.failure_message(self.name, arrays, params, exc)
@@ -196,6 +214,9 @@ ARRAY_VJP: dict[Callable[..., tuple[Any, ...]], Callable[..., tuple[Any, ...]]] 
 
 #: Each rule's `vjp` → its scalar VJP (with_scalar_vjp), looked up like ARRAY_VJP.
 SCALAR_VJP: dict[Callable[..., Any], Callable[..., tuple[Any, ...] | None]] = {}
+
+#: Each rule's `vjp` → its n-d array VJP (with_nd_vjp), looked up like ARRAY_VJP.
+ND_VJP: dict[Callable[..., Any], Callable[..., tuple[Any, ...] | None]] = {}
 
 #: Every primitive's rule by name: the derivative table, filled by gradcli.ad.rules.
 RULES: dict[str, Rule] = {}

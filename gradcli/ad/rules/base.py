@@ -165,6 +165,14 @@ def elementwise(
                 return (wrap(fast(g.array, x.array, None, **p) if p
                              else fast(g.array, x.array, None)),)
         rule.with_array_vjp(vjp_array)
+        # The same on arrays (Rule.with_nd_vjp), for nodes without params.
+        if uses_out:
+            def vjp_nd(g: Any, out: Tensor, xs: tuple[Any, ...]) -> tuple[Any, ...]:
+                return (fast(g, None, out.array),)
+        else:
+            def vjp_nd(g: Any, out: Tensor, xs: tuple[Any, ...]) -> tuple[Any, ...]:
+                return (fast(g, xs[0].array, None),)
+        rule.with_nd_vjp(vjp_nd)
     if scalar is not None:
         assert fast is not None, name
         if uses_out:

@@ -290,7 +290,8 @@ register(Rule(
     lambda g, out, a, b: (g, g),
     lambda ts, out, a, b: tan2(ts, lambda t: t, lambda t: t),
     kind="binary", doc="a + b", saves_inputs=False,
-    formula=("grad", "grad"))).with_scalar_vjp(_add_vjp_scalar)
+    formula=("grad", "grad"))).with_scalar_vjp(_add_vjp_scalar).with_nd_vjp(
+    lambda g, out, xs: (g, g))
 register(Rule(
     "sub", _sub_name, K.sub,
     lambda g, out, a, b: (g, -g),
@@ -298,7 +299,8 @@ register(Rule(
     kind="binary", doc="a - b", saves_inputs=False,
     edges=lambda name: (1,) if name == "RsubBackward1" else (0, 1),
     formula=("grad", "-grad"))).with_array_vjp(
-    lambda g, out, a, b: (g, wrap(K.neg(g.array)))).with_scalar_vjp(_sub_vjp_scalar)
+    lambda g, out, a, b: (g, wrap(K.neg(g.array)))).with_scalar_vjp(_sub_vjp_scalar).with_nd_vjp(
+    lambda g, out, xs: (g, K.neg(g)))
 register(Rule(
     "mul", "MulBackward0", K.mul, _mul_vjp,
     lambda ts, out, a, b: tan2(ts, lambda t: t * b, lambda t: a * t),
@@ -306,7 +308,9 @@ register(Rule(
     formula=("grad · b", "grad · a"))).with_array_vjp(
     lambda g, out, a, b: (wrap(K.mul(g.array, arr(b))) if need(a) else None,
                           wrap(K.mul(g.array, arr(a))) if need(b) else None)).with_scalar_vjp(
-    _mul_vjp_scalar)
+    _mul_vjp_scalar).with_nd_vjp(
+    lambda g, out, xs: (K.mul(g, arr(xs[1])) if need(xs[0]) else None,
+                        K.mul(g, arr(xs[0])) if need(xs[1]) else None))
 
 
 def _div_vjp(g: Tensor, out: Tensor, a: Any, b: Any) -> tuple[Any, ...]:

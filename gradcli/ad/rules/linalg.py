@@ -51,17 +51,23 @@ register(Rule(
     formula=("grad @ bᵀ", "aᵀ @ grad"))).with_array_vjp(
     lambda g, out, a, b: (wrap(KL.mm_mat1_grad(g.array, a.array, b.array)) if need(a) else None,
                           wrap(KL.mm_mat2_grad(g.array, a.array, b.array)) if need(b) else None))
-def _mv_vjp_array(g: Tensor, out: Tensor, a: Tensor, v: Tensor) -> tuple[Any, ...]:
-    ga, aa, va = g.array, a.array, v.array
+def _mv_vjp_nd(ga: Any, out: Tensor, xs: tuple[Any, ...]) -> tuple[Any, ...]:
+    a, v = xs
+    aa, va = a.array, v.array
     # (a hook's cotangent) the kernels' checks:
     if ga.ndim != 1 or ((gt := ga.dtype) is not aa.dtype and gt != aa.dtype):
-        return (wrap(K.mul(K.reshape(ga, (-1, 1)), va)) if need(a) else None,
-                wrap(K.mv(K.transpose(aa, 0, 1), ga)) if need(v) else None)
+        return (K.mul(K.reshape(ga, (-1, 1)), va) if need(a) else None,
+                K.mv(K.transpose(aa, 0, 1), ga) if need(v) else None)
     # The same with the kernels' checks done: g ⊗ v by outer_vectors (outer_k1: the
     # broadcast multiply's values, NaN payloads aside, bit for bit), mv of the transpose by
     # mv_t_checked (W2's hot loop runs this once a step).
-    return (wrap(KL.outer_vectors(ga, va)) if a.requires_grad else None,
-            wrap(KL.mv_t_checked(aa, ga)) if v.requires_grad else None)
+    return (KL.outer_vectors(ga, va) if a.requires_grad else None,
+            KL.mv_t_checked(aa, ga) if v.requires_grad else None)
+
+
+def _mv_vjp_array(g: Tensor, out: Tensor, a: Tensor, v: Tensor) -> tuple[Any, ...]:
+    ca, cv = _mv_vjp_nd(g.array, out, (a, v))
+    return (None if ca is None else wrap(ca), None if cv is None else wrap(cv))
 
 
 def _outer(g: Tensor, v: Tensor) -> Tensor:
@@ -75,7 +81,7 @@ register(Rule(
                           ops.mv(ops.t(a), g) if need(v) else None),
     lambda ts, out, a, v: tan2(ts, lambda t: ops.mv(t, v), lambda t: ops.mv(a, t)),
     saved_for_partner=(0, 1), kind="bilinear", doc="matrix × vector",
-    formula=("grad ⊗ v", "Aᵀ @ grad"))).with_array_vjp(_mv_vjp_array)
+    formula=("grad ⊗ v", "Aᵀ @ grad"))).with_array_vjp(_mv_vjp_array).with_nd_vjp(_mv_vjp_nd)
 for _name, _torch in (("dot", "DotBackward0"), ("vdot", "VdotBackward0")):  # real: alike
     register(Rule(
         _name, _torch, K.dot,
