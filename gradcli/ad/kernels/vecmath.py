@@ -549,12 +549,12 @@ def _vector_mask(x: ndarray, others: tuple[Any, ...], shape: tuple[int, ...],
     tasks = max(1, min(threads(), -(-n // GRAIN))) if n >= GRAIN else 1
     chunk = -(-n // tasks)
     if inner == n and chunk % pair == 0 and (tasks == 1 or n % chunk % pair == 0):
-        return True if n % pair == 0 else _segment_mask(np.arange(n), n, chunk, pair, shape)
+        return True if n % pair == 0 else segment_mask(np.arange(n), n, chunk, pair, shape)
     f = np.arange(n) if walk is None else walk.reshape(-1)
-    return _segment_mask(f, inner, chunk, pair, shape)
+    return segment_mask(f, inner, chunk, pair, shape)
 
 
-def _segment_mask(f: ndarray, inner: int, chunk: int, pair: int, shape: tuple[int, ...]
+def segment_mask(f: ndarray, inner: int, chunk: int, pair: int, shape: tuple[int, ...]
                   ) -> ndarray:
     """Elements at walk positions f in the whole pairs of vectors of their segment: a row
     of `inner` positions clipped to a chunk of `chunk`."""

@@ -1,0 +1,83 @@
+"""Size sweeps of the softmax and normalisation kernels against PyTorch, bit for bit:
+every size from 1 to 40 and a few large ones, float32 and float64, the reduced dim last
+or not, forward and gradients through the tape (as a gd program reaches them). Each
+case is a (size, dtype, layout) the kernels' vector loops split differently: whole
+vectors, tails, thread chunks (softmax along a dim that is not the last splits its
+positions between PyTorch's threads, and each thread's share has its own tail)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from gradcli.ad import ops  # noqa: E402
+from gradcli.ad.engine import grad as our_grad  # noqa: E402
+from gradcli.ad.ops import nn as onn  # noqa: E402
+from gradcli.ad.ops import solvers  # noqa: E402
+
+TF = torch.nn.functional
+SIZES = [*range(1, 41), 64, 100, 257]
+DTYPES = [np.float32, np.float64]
+
+
+class Ours:
+    """gradcli's functions under torch.nn.functional's names."""
+
+    softmax = staticmethod(ops.softmax)
+    log_softmax = staticmethod(ops.log_softmax)
+    layer_norm = staticmethod(onn.layer_norm)
+    batch_norm = staticmethod(onn.batch_norm)
+    group_norm = staticmethod(solvers.group_norm)
+
+
+Case = tuple[str, Callable[..., Any], list[np.ndarray]]
+
+
+def mismatches(cases: Iterator[Case]) -> list[str]:
+    """The cases whose forward values or gradients (of a random cotangent, to every
+    float input) differ from PyTorch's in any bit."""
+    rng = np.random.default_rng(5)
+    bad = []
+    for name, f, arrays in cases:
+        theirs = [torch.tensor(a, requires_grad=True) for a in arrays]
+        ours = [ops.tensor(a).requires_grad_(True) for a in arrays]
+        y_t, y_o = f(TF, *theirs), f(Ours, *ours)
+        g = rng.standard_normal(tuple(y_t.shape)).astype(arrays[0].dtype)
+        pairs = [(y_o.array, y_t.detach().numpy())]
+        got = our_grad(y_o, ours, ops.tensor(g))
+        want = torch.autograd.grad(y_t, theirs, torch.tensor(g))
+        pairs += [(a.array, b.numpy()) for a, b in zip(got, want, strict=True)]
+        if not all(np.array_equal(a, b) for a, b in pairs):
+            bad.append(name)
+    return bad
+
+
+def _softmax_cases(log: bool) -> Iterator[Case]:
+    rng = np.random.default_rng(0)
+    fn = "log_softmax" if log else "softmax"
+    for dt in DTYPES:
+        for n in SIZES:
+            key = f"{fn} {np.dtype(dt).name} n={n}"
+            x = (rng.standard_normal((3, n)) * 3).astype(dt)
+            yield f"{key} last", lambda F, x: getattr(F, fn)(x, -1), [x]
+            yield f"{key} dim 0", lambda F, x: getattr(F, fn)(x, 0), [x]
+            x3 = (rng.standard_normal((4, 3, n)) * 3).astype(dt)
+            yield f"{key} (4, 3, n) dim 1", lambda F, x: getattr(F, fn)(x, 1), [x3]
+            x4 = (rng.standard_normal((n, 5, 3)) * 3).astype(dt)
+            yield f"{key} (n, 5, 3) dim 1", lambda F, x: getattr(F, fn)(x, 1), [x4]
+
+
+def test_softmax_along_every_dim_is_pytorchs() -> None:
+    """softmax along a dim that is not the last: the positions each PyTorch thread takes
+    in whole vectors get SLEEF's exp, the rest (each share's tail) the C library's expf."""
+    assert mismatches(_softmax_cases(log=False)) == []
+
+
+def test_log_softmax_along_every_dim_is_pytorchs() -> None:
+    """log_softmax and its backward: the scalar tails take the C library's expf."""
+    assert mismatches(_softmax_cases(log=True)) == []
