@@ -227,7 +227,7 @@ def _batch_norm_backward_planes(g: Any, x: ndarray, w: Any, mean: Any, var: Any,
     m, invstd = _backward_stats(x, mean, var, training, eps)
     xm = (planes - m[:, None]).astype(dt)
     sums = reduce_sum_lastdim(dy).astype(np.float64)
-    dots = _product_sum(xm, dy).astype(np.float64)
+    dots = product_sum(xm, dy).astype(np.float64)
     total = sums[0].copy()
     dotp = dots[0].copy()
     for i in range(1, n):
@@ -246,7 +246,7 @@ def _batch_norm_backward_planes(g: Any, x: ndarray, w: Any, mean: Any, var: Any,
             total.astype(dt))
 
 
-def _product_sum(p: ndarray, q: ndarray) -> ndarray:
+def product_sum(p: ndarray, q: ndarray) -> ndarray:
     """Σ p·q over the last dim as vec::map2_reduce_all(x·y, +) runs compiled: the products of
     whole vectors added in their lanes, the tail's product and sum one FMA into the first
     lanes, the lanes folded as reduce_all folds them (a row shorter than a vector: its
@@ -269,7 +269,7 @@ def layer_norm_backward(g: Any, x: Any, w: Any, dims: tuple[int, ...],
     """(dx, dw, db) of layer_norm over the trailing `dims` as PyTorch's CPU kernel
     (layer_norm_backward_frame) computes them for float32/float64, else None, its
     multiply-adds contracted into FMAs as compiled (measured against torch 2.13). Per row:
-    ds = Σ g·x·w and db = Σ g·w (_product_sum); a = rstd,
+    ds = Σ g·x·w and db = Σ g·w (product_sum); a = rstd,
     b = (db·mean - ds)·a³/N, c = -b·mean - db·a/N; dx = a·g·w + b·x + c. dw (terms
     g·(a·x - a·mean)) and db are summed row by row into one buffer per thread's chunk of
     rows, the buffers then added."""
@@ -286,10 +286,10 @@ def layer_norm_backward(g: Any, x: Any, w: Any, dims: tuple[int, ...],
     a = (1 / np.sqrt(var + dt.type(eps))).astype(dt)
     wv = None if w is None else np.asarray(w, dt).reshape(n)
     if wv is None:
-        ds, db = _product_sum(dy, rows), reduce_sum_lastdim(dy)
+        ds, db = product_sum(dy, rows), reduce_sum_lastdim(dy)
     else:
         wb = np.broadcast_to(wv, dy.shape)
-        ds, db = _product_sum(dy * rows, wb), _product_sum(dy, wb)
+        ds, db = product_sum(dy * rows, wb), product_sum(dy, wb)
     scale = dt.type(1) / dt.type(n)
     b = fma(db, mean, -ds) * a * a * a * scale
     c = fma(-b, mean, -(db * a * scale))
