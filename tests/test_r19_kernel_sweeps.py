@@ -114,3 +114,23 @@ def test_layer_norm_and_group_norm_are_pytorchs() -> None:
     """LayerNorm and GroupNorm, forward and backward, every plane size (GroupNorm's
     float64 Σ g·x fuses its tail's products into the sum, its float32 one does not)."""
     assert mismatches(_norm_cases()) == []
+
+
+def _batch_norm_cases() -> Iterator[Case]:
+    rng = np.random.default_rng(2)
+    for dt in DTYPES:
+        for n in SIZES[:40]:
+            for shape in ((4, 3, n), (n + 1, 5), (2, n), (2, 16, n), (8, 4, n)):
+                x = (rng.standard_normal(shape) * 2 + 1).astype(dt)
+                w = rng.standard_normal(shape[1]).astype(dt)
+                b = rng.standard_normal(shape[1]).astype(dt)
+                yield (f"batch_norm {np.dtype(dt).name} {shape}",
+                       lambda F, x, w, b: F.batch_norm(x, None, None, w, b, training=True),
+                       [x, w, b])
+
+
+def test_batch_norm_is_pytorchs() -> None:
+    """batch_norm in training, forward and backward, every plane size and batches of two:
+    the float64 sum of squared deviations fuses an odd plane's last square into the sum;
+    an (N, C) batch of no more rows than threads is summed by ATen's Method 1 or 2."""
+    assert mismatches(_batch_norm_cases()) == []

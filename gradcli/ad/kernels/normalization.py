@@ -106,7 +106,8 @@ def batch_stats(x: Any) -> tuple[ndarray, ndarray, int]:
     sample: its channels-last path) is split by rows into one chunk per thread (parallel_for
     with grain 1), each chunk summed in the dtype (the squared deviations by fused
     multiply-adds), the chunks' sums added in double; other inputs are summed channel by
-    channel in double, in order (the squares rounded to the dtype first). The mean is
+    channel in double, in order (the squares rounded to the dtype first; float64 planes of
+    odd length fuse their last square into the sum, _odd_plane_squares). The mean is
     rounded to the dtype before the deviations are taken."""
     x = np.asarray(x)
     c = x.shape[1]
@@ -117,6 +118,8 @@ def batch_stats(x: Any) -> tuple[ndarray, ndarray, int]:
         mean = np.cumsum(rows, axis=1)[:, -1] / rows.shape[1]
         dev = rows - mean[:, None]
         return mean, np.cumsum(dev * dev, axis=1)[:, -1], rows.shape[1]
+    if count == x.shape[0] and count <= threads():
+        return _few_rows_stats(x.reshape(count, c))
     if count == x.shape[0]:
         rows = x.reshape(count, c)
         size = -(-count // min(threads(), count))
@@ -135,7 +138,45 @@ def batch_stats(x: Any) -> tuple[ndarray, ndarray, int]:
     rows = np.moveaxis(x, 1, 0).reshape(c, count)
     mean = (np.cumsum(rows, axis=1, dtype=np.float64)[:, -1] / count).astype(dt)
     dev = rows - mean[:, None]
+    plane = count // x.shape[0]
+    if dt == np.float64 and plane % 2:
+        return mean, _odd_plane_squares(dev.reshape(c, x.shape[0], plane)), count
     return mean, np.cumsum(dev * dev, axis=1, dtype=np.float64)[:, -1].astype(dt), count
+
+
+def _few_rows_stats(rows: ndarray) -> tuple[ndarray, ndarray, int]:
+    """batch_stats of an (N, C) input with no more rows than threads: with at most 16
+    channels (or more than 2048, or one thread) ATen sums the rows in the dtype, divides by
+    N there and fuses each squared deviation into its sum; else (Method 1) it sums each
+    channel in double, then the squared deviations (rounded to the dtype) in double."""
+    n, c = rows.shape
+    dt = rows.dtype.type
+    if threads() == 1 or c <= 16 or c > 2048:
+        total = np.zeros(c, rows.dtype)
+        for row in rows:
+            total = total + row
+        mean = total / dt(n)
+        acc = np.zeros(c, rows.dtype)
+        for row in rows - mean:
+            acc = fma(row, row, acc)
+        return mean, acc, n
+    mean = (np.cumsum(rows, axis=0, dtype=np.float64)[-1] / n).astype(rows.dtype)
+    dev = rows - mean
+    return mean, np.cumsum(dev * dev, axis=0, dtype=np.float64)[-1].astype(rows.dtype), n
+
+
+def _odd_plane_squares(dev: ndarray) -> ndarray:
+    """Σ dev² over each channel's (sample, plane) deviations as the compiled double loop of
+    batch_norm_cpu_collect_stats_contiguous_impl adds them: the plane's loop runs two
+    elements a step, each square rounded and added; an odd plane's last square is fused
+    into the sum (one FMA)."""
+    c, n = dev.shape[:2]
+    squares = dev[..., :-1] * dev[..., :-1]
+    total = np.zeros(c, dev.dtype)
+    for i in range(n):
+        total = np.cumsum(np.concatenate([total[:, None], squares[:, i]], axis=1), axis=1)[:, -1]
+        total = fma(dev[:, i, -1], dev[:, i, -1], total)
+    return total
 
 
 def _batch_invstd(m2: ndarray, n: int, eps: float) -> ndarray:
