@@ -124,3 +124,4 @@ def test_batch_norm_is_pytorchs() -> None:
     the float64 sum of squared deviations fuses an odd plane's last square into the sum;
     an (N, C) batch of no more rows than threads is summed by ATen's Method 1 or 2."""
     assert mismatches(_batch_norm_cases()) == []
+
