@@ -117,11 +117,36 @@ def _batch_norm_cases() -> Iterator[Case]:
                 yield (f"batch_norm {np.dtype(dt).name} {shape}",
                        lambda F, x, w, b: F.batch_norm(x, None, None, w, b, training=True),
                        [x, w, b])
+            x = (rng.standard_normal((n, 3, 4)) * 2 + 1).astype(dt)
+            w, b = rng.standard_normal(3).astype(dt), rng.standard_normal(3).astype(dt)
+            yield (f"batch_norm {np.dtype(dt).name} ({n}, 3, 4) permuted",
+                   lambda F, x, w, b: F.batch_norm(x.permute(2, 1, 0), None, None, w, b,
+                                                   training=True), [x, w, b])
 
 
 def test_batch_norm_is_pytorchs() -> None:
     """batch_norm in training, forward and backward, every plane size and batches of two:
     the float64 sum of squared deviations fuses an odd plane's last square into the sum;
-    an (N, C) batch of no more rows than threads is summed by ATen's Method 1 or 2."""
+    an (N, C) batch of no more rows than threads is summed by ATen's Method 1 or 2; a
+    permuted input takes Normalization.cpp's generic loops (at::mean's sum, no FMAs)."""
     assert mismatches(_batch_norm_cases()) == []
 
+
+
+def test_sums_of_permuted_views_are_pytorchs() -> None:
+    """sum over any dims of a permuted view walks it by strides, as PyTorch's iterator."""
+    import itertools
+
+    rng = np.random.default_rng(3)
+    bad = []
+    for dt in DTYPES:
+        for shape in [(5, 3, 4), (40, 3, 4), (7, 6, 33), (3, 16, 50), (2, 1, 40), (3, 4, 5, 6)]:
+            x = rng.standard_normal(shape).astype(dt)
+            for perm in itertools.permutations(range(len(shape))):
+                for k in range(1, len(shape)):
+                    for dims in itertools.combinations(range(len(shape)), k):
+                        want = torch.tensor(x).permute(*perm).sum(dims).numpy()
+                        got = ops.tensor(x).permute(*perm).sum(dims).array
+                        if not np.array_equal(got, want):
+                            bad.append((np.dtype(dt).name, shape, perm, dims))
+    assert bad == []

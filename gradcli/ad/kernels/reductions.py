@@ -161,8 +161,9 @@ def _outer_sum(x: ndarray, lanes: int) -> Any:
 
 
 def torch_sum(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
-    """Sum of a float array in PyTorch's order where it is mirrored (all elements, or the
-    last dim of a C-contiguous array), numpy's pairwise order elsewhere."""
+    """Sum of a float array in PyTorch's order where it is mirrored (all elements, any dims
+    of an array whose strides are positive: a C-contiguous one or a permuted view), numpy's
+    pairwise order elsewhere."""
     n = x.ndim
     if dim is None or (type(dim) is tuple and len(dim) == n and n
                        and all(type(d) is int and -n <= d < n for d in dim)
@@ -189,7 +190,7 @@ def torch_sum(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
         lanes = 8 if x.dtype == _f32 else 4
         m = x.shape[d]
         cols = x.size // (m * math.prod(x.shape[:d]))
-        if d == n - 1:  # a contiguous inner reduction, row by row
+        if d == n - 1 or cols == 1:  # a contiguous inner reduction, row by row
             out = np.asarray(_torch_sum0(x.reshape(-1, m).T))
         else:  # an outer reduction: column blocks (vectors, or scalars when few columns)
             out = _outer_sum(x.reshape(-1, m, cols), lanes if cols >= lanes else 1)
@@ -201,19 +202,31 @@ def torch_sum(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
         keep = tuple(1 if i in reduced else s for i, s in enumerate(x.shape))
         return out.reshape(keep if keepdim else tuple(
             s for i, s in enumerate(x.shape) if i not in reduced))
+    dims = (dim,) if type(dim) is int else dim
+    if type(dims) is tuple and x.size and all(type(d) is int and -n <= d < n for d in dims) \
+            and len({d % n for d in dims}) == len(dims) \
+            and all(st > 0 for st, k in zip(x.strides, x.shape, strict=True) if k > 1):
+        # a layout of its own (a permuted view): the iterator walks it by strides
+        reduced = {d % n for d in dims}
+        kept = tuple(s for i, s in enumerate(x.shape) if i not in reduced)
+        out = torch_sum(x) if math.prod(kept) == 1 else _iterated_sum(x, reduced)
+        keep = tuple(1 if i in reduced else s for i, s in enumerate(x.shape))
+        return np.asarray(out).reshape(keep if keepdim else kept)
     return _sum(x, axis=_axis(dim), keepdims=keepdim, dtype=x.dtype, out=ARRAY_OUT)
 
 
 def _iterated_sum(x: ndarray, reduced: set[int]) -> Any:
-    """PyTorch's sum of a C-contiguous float array over several dims (not all), as its
-    TensorIterator walks it: the reduced dims innermost (by stride), then the kept ones,
+    """PyTorch's sum of a float array over several dims (not all; any layout of positive
+    strides), as its TensorIterator walks it: the reduced dims innermost (by the input's
+    strides), then the kept ones (in the output's order),
     adjacent dims of one kind coalesced; the two innermost dims make one cascade_sum loop
     (row sums of the innermost dim, or an outer sum over kept columns), whose results are
     added to a zero output in the order the outer dims are walked (innermost fastest).
     Returns the kept dims' values, flat in C order."""
     shape, itemsize = x.shape, x.itemsize
     dims: list[list[Any]] = []  # [size, reduced, stride], innermost first
-    order = ([d for d in range(x.ndim - 1, -1, -1) if d in reduced and shape[d] > 1]
+    order = (sorted((d for d in range(x.ndim) if d in reduced and shape[d] > 1),
+                    key=lambda d: (x.strides[d], -d))
              + [d for d in range(x.ndim - 1, -1, -1) if d not in reduced and shape[d] > 1])
     for d in order:
         st = x.strides[d] // itemsize
