@@ -74,7 +74,8 @@ def _axis(dim: Any) -> Any:
 # rounds differently (PyTorch's printed digits differ in 60-95% of float32 sums of
 # randn(N), N = 10..10^6); the same order, computed with numpy's sequential accumulate on
 # whole blocks (no per-element Python), gives PyTorch's bits for whole-tensor sums and
-# sums over the last, contiguous dim. Other dims keep numpy's order (see README, Numerics).
+# sums over the last, contiguous dim; sums over several dims follow the iterator's walk
+# (_iterated_sum); other layouts keep numpy's order (see README, Numerics).
 
 _SUM_GRAIN = 32768
 
