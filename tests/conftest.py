@@ -42,6 +42,8 @@ SLOW_MODULES: dict[str, str] = {
     "test_fuzz_torch.py": "hypothesis programs and second-backward cases run under "
                           "PyTorch too (imports torch)",
     "test_bench_smoke.py": "runs bench/run.py --quick in a subprocess (~15 s)",
+    "test_r19_kernel_sweeps.py": "size sweeps of the softmax and normalisation kernels "
+                                 "against PyTorch (imports torch, ~10 s)",
     "test_fuzz_trust.py": "the Trust classes: hypothesis programs under PyTorch too, and "
                           "every command in forked children (imports torch)",
 }

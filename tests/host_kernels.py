@@ -94,6 +94,16 @@ HOST_DEPENDENT: dict[str, str] = {
     "tests/test_r16_vml.py::test_vector_erf_is_the_c_librarys[erf]": "the vector erf / erfc",
     "tests/test_r16_vml.py::test_vector_erf_is_the_c_librarys[erfc]": "the vector erf / erfc",
     "tests/test_r17_nn.py::test_batch_norm_backward_planes_bits": "batch_norm's AVX-512 backward",
+    # round 19's sweeps (fitted on an AVX2 host; the kernels above differ on AVX-512 ones)
+    "tests/test_r19_kernel_sweeps.py::test_softmax_along_every_dim_is_pytorchs":
+        "softmax's backward kernels",
+    "tests/test_r19_kernel_sweeps.py::test_log_softmax_along_every_dim_is_pytorchs":
+        "log_softmax's AVX-512 lanes",
+    "tests/test_r19_kernel_sweeps.py::test_layer_norm_and_group_norm_are_pytorchs":
+        "LayerNorm's / GroupNorm's AVX-512 backward",
+    "tests/test_r19_kernel_sweeps.py::test_batch_norm_is_pytorchs": "batch_norm's AVX-512 kernels",
+    "tests/test_r19_kernel_sweeps.py::test_sums_of_permuted_views_are_pytorchs":
+        "reductions over transposed layouts (AVX-512 order)",
     "tests/test_real_round13.py::test_prints_what_pytorch_prints[batchnorm1d-bits]":
         "batch_norm's AVX-512 kernels",
     "tests/test_special_ulps.py::test_erfcx_ndtri_log_ndtr_are_pytorchs_bit_for_bit[float64]":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import host_kernels
+import pytest
 
 
 def test_only_listed_tests_are_marked_and_only_on_another_host() -> None:
@@ -25,3 +26,19 @@ def test_every_entry_names_a_test_file_that_exists() -> None:
         assert (root / file).is_file(), prefix
         assert name.startswith("test_") and kernels
         assert name.split("[")[0] in (root / file).read_text(), prefix
+
+
+@pytest.mark.parametrize(("value", "vector_bytes"), [
+    ("avx2", 32), ("default", 32), ("avx512", 64), ("AVX2", None), ("bogus", None), ("", None)])
+def test_aten_cpu_capability_is_read_as_pytorch_reads_it(
+        monkeypatch: pytest.MonkeyPatch, value: str, vector_bytes: int | None) -> None:
+    """ATEN_CPU_CAPABILITY picks gradcli's vector width exactly where it picks PyTorch's
+    kernels: its three spellings taken at their word (even avx512 without AVX-512: PyTorch
+    then dies of an illegal instruction, gradcli models AVX-512's kernels), any other value
+    ignored (PyTorch warns and detects the CPU, as gradcli does)."""
+    from gradcli.ad.kernels import vecmath
+
+    monkeypatch.delenv("ATEN_CPU_CAPABILITY", raising=False)
+    detected = vecmath._vector_bytes()
+    monkeypatch.setenv("ATEN_CPU_CAPABILITY", value)
+    assert vecmath._vector_bytes() == (detected if vector_bytes is None else vector_bytes)

@@ -1006,6 +1006,15 @@ LOSS_PRINTS = [
     "xr)[0].tolist())",
     "print(grad(F.huber_loss(xr, t, delta=0.5), xr)[0].tolist())",
     "print(grad(F.mse_loss(xr, t), xr)[0].tolist())",
+    # softmax along dim 0 (r19: each PyTorch thread's share of the positions has its own
+    # scalar tail) and the normalisations with their gradients (r19: GroupNorm's float64
+    # backward, batch_norm's odd planes and batches of two, Welford's unequal merges)
+    "print(F.softmax(x, 0).tolist())", "print(grad((F.softmax(xr, 0) * t).sum(), xr)[0].tolist())",
+    "print(F.batch_norm(torch.cat([x, 1 - x]), None, None, training=True).tolist())",
+    "print(grad((F.batch_norm(torch.cat([xr, 1 - xr]), None, None, training=True)"
+    " * torch.cat([t, t])).sum(), xr)[0].tolist())",
+    "print(grad((F.layer_norm(xr, (xr.shape[-1],)) * t).sum(), xr)[0].tolist())",
+    "print(grad((F.group_norm(xr.unsqueeze(1), 1).squeeze(1) * t).sum(), xr)[0].tolist())",
 ]
 
 

@@ -48,15 +48,15 @@ def group_norm(x: Any, w: Any, b: Any, groups: int, eps: float) -> Any:
 def group_norm_backward(g: Any, x: Any, w: Any, groups: int,
                         eps: float) -> tuple[Any, Any, Any] | None:
     """(dx, dw, db) of group_norm as PyTorch's CPU kernel (GroupNormBackwardKernelImpl)
-    computes them for float32, else None, its multiply-adds contracted into FMAs as compiled
-    (measured against torch 2.13). Per (sample, channel): ds = Σ g·x and db = Σ g as
-    vec::reduce_all sums them; per (sample, group): Σ ds·w and Σ db·w over whole vectors of
-    channels in their lanes (added left to right), the rest one by one; c2 = (db·mean -
-    ds)·rstd³/(D·HxW), c3 = -c2·mean - db·rstd/(D·HxW); dx = rstd·w·g + c2·x + c3;
-    dw = Σₙ (ds - db·mean)·rstd, db = Σₙ db."""
+    computes them for float32 and float64, else None, its multiply-adds contracted into FMAs
+    as compiled (measured against torch 2.13). Per (sample, channel): ds = Σ g·x and db = Σ g
+    as vec::reduce_all sums them (float64: the tail's products fused into the sum); per
+    (sample, group): Σ ds·w and Σ db·w over whole vectors of channels in their lanes (added
+    left to right), the rest one by one; c2 = (db·mean - ds)·rstd³/(D·HxW), c3 = -c2·mean -
+    db·rstd/(D·HxW); dx = rstd·w·g + c2·x + c3; dw = Σₙ (ds - db·mean)·rstd, db = Σₙ db."""
     x = np.asarray(x)
     dt = x.dtype
-    if dt != np.float32 or not x.size:
+    if (dt != np.float32 and dt != np.float64) or not x.size:
         return None
     n, c = x.shape[:2]
     d = c // groups
@@ -66,7 +66,8 @@ def group_norm_backward(g: Any, x: Any, w: Any, groups: int,
     mean, var = KNorm.rowwise_moments(x.reshape(n * groups, -1))
     rstd = (1 / np.sqrt(np.maximum(var, 0).astype(np.float64) + eps)).astype(dt)
     mean, rstd = mean.reshape(n, groups), rstd.reshape(n, groups)
-    ds = reduce_sum_lastdim(dy * xs)
+    # double's compiled map2_reduce_all fuses the tail's products (as layer_norm's), float's not
+    ds = KNorm.product_sum(dy, xs) if dt == np.float64 else reduce_sum_lastdim(dy * xs)
     db = reduce_sum_lastdim(dy)
     gam = np.ones(c, dt) if w is None else np.asarray(w, dt)
     k = lanes(dt)

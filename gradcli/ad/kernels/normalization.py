@@ -22,14 +22,15 @@ def _add_moments(n0: int, m1: Any, m2: Any, k0: int, k1: Any, k2: Any,
                  fused: bool) -> tuple[int, Any, Any]:
     """ATen's AddMoments(Vec): the moments (n0, m1, m2) merged into (k0, k1, k2); `fused`
     for the scalar merge, its multiply-adds contracted into FMAs as compiled; the vector
-    merge (AddMomentsVec) as compiled rounds m2 + k2 first and adds delta·(delta·c·k0) to it
-    in one FMA (measured against torch 2.13 on 2 to 16 chunks)."""
+    merge (AddMomentsVec) as compiled rounds m2 + k2 first and adds (delta·c)·(delta·k0) to
+    it in one FMA (measured against torch 2.13 on 2 to 16 chunks, and on chunk counts that
+    are not powers of two, where c is not a power of two either)."""
     dt = k1.dtype.type
     n = n0 + k0
     c = dt(0) if n == 0 else dt(n0) / dt(n)
     delta = m1 - k1
     if not fused:
-        return n, k1 + c * delta, fma(delta, delta * c * dt(k0), m2 + k2)
+        return n, k1 + c * delta, fma(delta * c, delta * dt(k0), m2 + k2)
     return n, fma(c, delta, k1), k2 + fma(delta * delta * c, dt(k0), m2)
 
 
@@ -106,7 +107,8 @@ def batch_stats(x: Any) -> tuple[ndarray, ndarray, int]:
     sample: its channels-last path) is split by rows into one chunk per thread (parallel_for
     with grain 1), each chunk summed in the dtype (the squared deviations by fused
     multiply-adds), the chunks' sums added in double; other inputs are summed channel by
-    channel in double, in order (the squares rounded to the dtype first). The mean is
+    channel in double, in order (the squares rounded to the dtype first; float64 planes of
+    odd length fuse their last square into the sum, _odd_plane_squares). The mean is
     rounded to the dtype before the deviations are taken."""
     x = np.asarray(x)
     c = x.shape[1]
@@ -117,8 +119,12 @@ def batch_stats(x: Any) -> tuple[ndarray, ndarray, int]:
         mean = np.cumsum(rows, axis=1)[:, -1] / rows.shape[1]
         dev = rows - mean[:, None]
         return mean, np.cumsum(dev * dev, axis=1)[:, -1], rows.shape[1]
-    if count == x.shape[0]:
-        rows = x.reshape(count, c)
+    if not x.flags.c_contiguous and not _channels_last(x):
+        return _strided_stats(x, count)
+    if count == x.shape[0] or not x.flags.c_contiguous:  # (N, C), or channels-last: (NHW, C)
+        if count <= threads():
+            return _few_rows_stats(np.moveaxis(x, 1, -1).reshape(count, c))
+        rows = np.moveaxis(x, 1, -1).reshape(count, c)
         size = -(-count // min(threads(), count))
         chunks = [rows[b:b + size] for b in range(0, count, size)]
         total = np.zeros(c, np.float64)
@@ -135,16 +141,77 @@ def batch_stats(x: Any) -> tuple[ndarray, ndarray, int]:
     rows = np.moveaxis(x, 1, 0).reshape(c, count)
     mean = (np.cumsum(rows, axis=1, dtype=np.float64)[:, -1] / count).astype(dt)
     dev = rows - mean[:, None]
+    plane = count // x.shape[0]
+    if dt == np.float64 and plane % 2:
+        return mean, _odd_plane_squares(dev.reshape(c, x.shape[0], plane)), count
     return mean, np.cumsum(dev * dev, axis=1, dtype=np.float64)[:, -1].astype(dt), count
 
 
-def _batch_invstd(m2: ndarray, n: int, eps: float) -> ndarray:
+def _channels_last(x: ndarray) -> bool:
+    """Whether x (4 or 5 dims) is laid out channels-last, which ATen counts as contiguous."""
+    return x.ndim in (4, 5) and np.moveaxis(x, 1, -1).flags.c_contiguous
+
+
+def _strided_stats(x: ndarray, count: int) -> tuple[ndarray, ndarray, int]:
+    """batch_stats of an input ATen does not count as contiguous (a permuted view): the mean
+    is at::mean's (PyTorch's sum over the other dims, reductions.torch_sum, divided in the
+    dtype), the squared deviations from it summed in double, each channel's elements in
+    memory order (cpu_serial_kernel); the sum stays double (float64 returned)."""
+    from gradcli.ad.kernels.reductions import torch_sum
+
+    c = x.shape[1]
+    mean = (torch_sum(x, tuple(d for d in range(x.ndim) if d != 1))
+            / x.dtype.type(count)).astype(x.dtype)
+    sl = np.moveaxis(x, 1, 0)
+    order = sorted(range(1, sl.ndim), key=lambda a: -sl.strides[a])
+    flat = np.transpose(sl, [0, *order]).reshape(c, count).astype(np.float64)
+    dev = flat - mean.astype(np.float64)[:, None]
+    return mean, np.cumsum(dev * dev, axis=1)[:, -1], count
+
+
+def _few_rows_stats(rows: ndarray) -> tuple[ndarray, ndarray, int]:
+    """batch_stats of an (N, C) input with no more rows than threads: with at most 16
+    channels (or more than 2048, or one thread) ATen sums the rows in the dtype, divides by
+    N there and fuses each squared deviation into its sum; else (Method 1) it sums each
+    channel in double, then the squared deviations (rounded to the dtype) in double."""
+    n, c = rows.shape
+    dt = rows.dtype.type
+    if threads() == 1 or c <= 16 or c > 2048:
+        total = np.zeros(c, rows.dtype)
+        for row in rows:
+            total = total + row
+        mean = total / dt(n)
+        acc = np.zeros(c, rows.dtype)
+        for row in rows - mean:
+            acc = fma(row, row, acc)
+        return mean, acc, n
+    mean = (np.cumsum(rows, axis=0, dtype=np.float64)[-1] / n).astype(rows.dtype)
+    dev = rows - mean
+    return mean, np.cumsum(dev * dev, axis=0, dtype=np.float64)[-1].astype(rows.dtype), n
+
+
+def _odd_plane_squares(dev: ndarray) -> ndarray:
+    """Σ dev² over each channel's (sample, plane) deviations as the compiled double loop of
+    batch_norm_cpu_collect_stats_contiguous_impl adds them: the plane's loop runs two
+    elements a step, each square rounded and added; an odd plane's last square is fused
+    into the sum (one FMA)."""
+    c, n = dev.shape[:2]
+    squares = dev[..., :-1] * dev[..., :-1]
+    total = np.zeros(c, dev.dtype)
+    for i in range(n):
+        total = np.cumsum(np.concatenate([total[:, None], squares[:, i]], axis=1), axis=1)[:, -1]
+        total = fma(dev[:, i, -1], dev[:, i, -1], total)
+    return total
+
+
+def _batch_invstd(m2: ndarray, n: int, eps: float, dtype: Any = None) -> ndarray:
     """1/√(var + eps) of batch statistics as PyTorch's InvStd takes it: var = var_sum / n in
-    the dtype, the rest in double, rounded to the dtype."""
+    var_sum's dtype (double for a strided input's, batch_stats), the rest in double,
+    rounded to the dtype (`dtype`, else var_sum's)."""
     var = m2 / n
     if m2.dtype.kind != "f":
         return 1 / np.sqrt(var + eps)
-    return (1 / np.sqrt(np.asarray(var, np.float64) + eps)).astype(m2.dtype)
+    return (1 / np.sqrt(np.asarray(var, np.float64) + eps)).astype(dtype or m2.dtype)
 
 
 def _backward_stats(x: ndarray, mean: Any, var: Any, training: bool, eps: float
@@ -153,7 +220,7 @@ def _backward_stats(x: ndarray, mean: Any, var: Any, training: bool, eps: float
     in training, else the running ones (invstd computed in float64, rounded once)."""
     if training:
         m, m2, n = batch_stats(x)
-        return m, _batch_invstd(m2, n, eps)
+        return m, _batch_invstd(m2, n, eps, m.dtype)
     dt = x.dtype
     return (np.asarray(mean, dt),
             (1 / np.sqrt(np.asarray(var, np.float64) + eps)).astype(dt))
@@ -174,6 +241,8 @@ def batch_norm_backward(g: Any, x: Any, w: Any, mean: Any, var: Any, training: b
         return None
     c = x.shape[1]
     count = x.size // c
+    if count and not x.flags.c_contiguous and not _channels_last(x):
+        return _strided_backward(np.ascontiguousarray(g, dt), x, w, mean, var, training, eps)
     if count and count != x.shape[0]:
         return _batch_norm_backward_planes(g, x, w, mean, var, training, eps)
     if not count:
@@ -227,7 +296,7 @@ def _batch_norm_backward_planes(g: Any, x: ndarray, w: Any, mean: Any, var: Any,
     m, invstd = _backward_stats(x, mean, var, training, eps)
     xm = (planes - m[:, None]).astype(dt)
     sums = reduce_sum_lastdim(dy).astype(np.float64)
-    dots = _product_sum(xm, dy).astype(np.float64)
+    dots = product_sum(xm, dy).astype(np.float64)
     total = sums[0].copy()
     dotp = dots[0].copy()
     for i in range(1, n):
@@ -246,7 +315,7 @@ def _batch_norm_backward_planes(g: Any, x: ndarray, w: Any, mean: Any, var: Any,
             total.astype(dt))
 
 
-def _product_sum(p: ndarray, q: ndarray) -> ndarray:
+def product_sum(p: ndarray, q: ndarray) -> ndarray:
     """Σ p·q over the last dim as vec::map2_reduce_all(x·y, +) runs compiled: the products of
     whole vectors added in their lanes, the tail's product and sum one FMA into the first
     lanes, the lanes folded as reduce_all folds them (a row shorter than a vector: its
@@ -269,7 +338,7 @@ def layer_norm_backward(g: Any, x: Any, w: Any, dims: tuple[int, ...],
     """(dx, dw, db) of layer_norm over the trailing `dims` as PyTorch's CPU kernel
     (layer_norm_backward_frame) computes them for float32/float64, else None, its
     multiply-adds contracted into FMAs as compiled (measured against torch 2.13). Per row:
-    ds = Σ g·x·w and db = Σ g·w (_product_sum); a = rstd,
+    ds = Σ g·x·w and db = Σ g·w (product_sum); a = rstd,
     b = (db·mean - ds)·a³/N, c = -b·mean - db·a/N; dx = a·g·w + b·x + c. dw (terms
     g·(a·x - a·mean)) and db are summed row by row into one buffer per thread's chunk of
     rows, the buffers then added."""
@@ -286,10 +355,10 @@ def layer_norm_backward(g: Any, x: Any, w: Any, dims: tuple[int, ...],
     a = (1 / np.sqrt(var + dt.type(eps))).astype(dt)
     wv = None if w is None else np.asarray(w, dt).reshape(n)
     if wv is None:
-        ds, db = _product_sum(dy, rows), reduce_sum_lastdim(dy)
+        ds, db = product_sum(dy, rows), reduce_sum_lastdim(dy)
     else:
         wb = np.broadcast_to(wv, dy.shape)
-        ds, db = _product_sum(dy * rows, wb), _product_sum(dy, wb)
+        ds, db = product_sum(dy * rows, wb), product_sum(dy, wb)
     scale = dt.type(1) / dt.type(n)
     b = fma(db, mean, -ds) * a * a * a * scale
     c = fma(-b, mean, -(db * a * scale))
@@ -344,9 +413,15 @@ def batch_norm(x: Any, w: Any, b: Any, mean: Any, var: Any, training: bool,
     for batch statistics, in the dtype for running ones; α = invstd · w, β = b - mean · α
     and the output each one fused multiply-add)."""
     x = np.asarray(x)
+    if x.dtype.kind == "f" and x.size and not x.flags.c_contiguous and not _channels_last(x):
+        if training:
+            mean, m2, n = batch_stats(x)
+            return _strided_batch_norm(x, w, b, mean, _batch_invstd(m2, n, eps, x.dtype))
+        return _strided_batch_norm(x, w, b, np.asarray(mean, x.dtype),
+                                   np.asarray(1 / np.sqrt(np.asarray(var) + eps), x.dtype))
     if training:
         mean, m2, n = batch_stats(x)
-        invstd = _batch_invstd(m2, n, eps)
+        invstd = _batch_invstd(m2, n, eps, mean.dtype)
     else:
         invstd = 1 / np.sqrt(np.asarray(var) + eps)
     alpha = invstd if w is None else invstd * w
@@ -360,3 +435,53 @@ def batch_norm(x: Any, w: Any, b: Any, mean: Any, var: Any, training: bool,
         return fma(x, alpha.reshape(shape), beta.reshape(shape))
     beta = -mean * alpha if b is None else b - mean * alpha
     return _as(x * alpha.reshape(shape) + beta.reshape(shape), x)
+
+
+def _strided_batch_norm(x: ndarray, w: Any, b: Any, mean: ndarray, invstd: ndarray
+                        ) -> ndarray:
+    """batch_norm of an input ATen does not count as contiguous, given the statistics (in
+    training the batch's, _strided_stats; else the running ones, 1/√(var + eps) in the
+    dtype): element by element in the dtype, ((x - mean)·invstd)·w + b (Normalization.cpp's
+    generic loop, compiled without fused multiply-adds)."""
+    shape = [1] * x.ndim
+    shape[1] = x.shape[1]
+    y = (x - mean.reshape(shape)) * invstd.reshape(shape)
+    if w is not None:
+        y = y * np.asarray(w, x.dtype).reshape(shape)
+    if b is not None:
+        y = y + np.asarray(b, x.dtype).reshape(shape)
+    return np.ascontiguousarray(y)  # empty_like(input, suggest_memory_format): contiguous
+
+
+def _strided_backward(g: ndarray, x: ndarray, w: Any, mean: Any, var: Any, training: bool,
+                      eps: float) -> tuple[ndarray, ndarray, ndarray]:
+    """batch_norm_backward where ATen does not count the input as contiguous (gd's gradient
+    arrays may be broadcast views where PyTorch's are fresh tensors: only x's layout
+    counts): Normalization.cpp's generic loops, compiled without fused multiply-adds. Σg is
+    PyTorch's sum over the other dims (reductions.torch_sum); Σ(x - mean)·g each product in
+    the dtype, summed in double in the walk's order (the input's strides); training:
+    k = Σ(x - mean)g·invstd·invstd/N and dx = ((g - Σg/N) - (x - mean)·k)·invstd·w, else
+    dx = g·invstd·w, all in the dtype; dw = Σ(x - mean)g·invstd rounded once."""
+    from gradcli.ad.kernels.reductions import torch_sum
+
+    dt, c = x.dtype, x.shape[1]
+    count = x.size // c
+    m, invstd = _backward_stats(x, mean, var, training, eps)
+    total = np.asarray(torch_sum(g, tuple(d for d in range(x.ndim) if d != 1)), dt)
+    sx, sg = np.moveaxis(x, 1, 0), np.moveaxis(g, 1, 0)
+    order = [0, *sorted(range(1, sx.ndim), key=lambda a: (-sx.strides[a], -sg.strides[a]))]
+    fx = np.transpose(sx, order).reshape(c, count)
+    fg = np.transpose(sg, order).reshape(c, count)
+    dotp = np.cumsum(((fx - m[:, None]) * fg).astype(np.float64), axis=1)[:, -1]
+    shape = [1] * x.ndim
+    shape[1] = c
+    wv = np.ones(c, dt) if w is None else np.asarray(w, dt)
+    inv = invstd.reshape(shape)
+    if training:
+        k = dotp.astype(dt) * invstd * invstd / dt.type(count)
+        gi = (x - m.reshape(shape)) * k.reshape(shape)
+        dx = (g - (total / dt.type(count)).reshape(shape) - gi) * inv * wv.reshape(shape)
+    else:
+        dx = g * inv * wv.reshape(shape)
+    dw = (dotp * invstd.astype(np.float64)).astype(dt)
+    return np.ascontiguousarray(dx, dt), dw, total

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad import dtypes
+from gradcli.ad.kernels import clib
 from gradcli.ad.kernels import vecmath as VM
 from gradcli.ad.kernels.elementwise import ARRAY_OUT, wide
 from gradcli.ad.kernels.fused import fma
@@ -73,7 +74,8 @@ def _axis(dim: Any) -> Any:
 # rounds differently (PyTorch's printed digits differ in 60-95% of float32 sums of
 # randn(N), N = 10..10^6); the same order, computed with numpy's sequential accumulate on
 # whole blocks (no per-element Python), gives PyTorch's bits for whole-tensor sums and
-# sums over the last, contiguous dim. Other dims keep numpy's order (see README, Numerics).
+# sums over the last, contiguous dim; sums over several dims follow the iterator's walk
+# (_iterated_sum); other layouts keep numpy's order (see README, Numerics).
 
 _SUM_GRAIN = 32768
 
@@ -160,8 +162,9 @@ def _outer_sum(x: ndarray, lanes: int) -> Any:
 
 
 def torch_sum(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
-    """Sum of a float array in PyTorch's order where it is mirrored (all elements, or the
-    last dim of a C-contiguous array), numpy's pairwise order elsewhere."""
+    """Sum of a float array in PyTorch's order where it is mirrored (all elements, any dims
+    of an array whose strides are positive: a C-contiguous one or a permuted view), numpy's
+    pairwise order elsewhere."""
     n = x.ndim
     if dim is None or (type(dim) is tuple and len(dim) == n and n
                        and all(type(d) is int and -n <= d < n for d in dim)
@@ -188,7 +191,7 @@ def torch_sum(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
         lanes = 8 if x.dtype == _f32 else 4
         m = x.shape[d]
         cols = x.size // (m * math.prod(x.shape[:d]))
-        if d == n - 1:  # a contiguous inner reduction, row by row
+        if d == n - 1 or cols == 1:  # a contiguous inner reduction, row by row
             out = np.asarray(_torch_sum0(x.reshape(-1, m).T))
         else:  # an outer reduction: column blocks (vectors, or scalars when few columns)
             out = _outer_sum(x.reshape(-1, m, cols), lanes if cols >= lanes else 1)
@@ -200,19 +203,31 @@ def torch_sum(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
         keep = tuple(1 if i in reduced else s for i, s in enumerate(x.shape))
         return out.reshape(keep if keepdim else tuple(
             s for i, s in enumerate(x.shape) if i not in reduced))
+    dims = (dim,) if type(dim) is int else dim
+    if type(dims) is tuple and x.size and all(type(d) is int and -n <= d < n for d in dims) \
+            and len({d % n for d in dims}) == len(dims) \
+            and all(st > 0 for st, k in zip(x.strides, x.shape, strict=True) if k > 1):
+        # a layout of its own (a permuted view): the iterator walks it by strides
+        reduced = {d % n for d in dims}
+        kept = tuple(s for i, s in enumerate(x.shape) if i not in reduced)
+        out = torch_sum(x) if math.prod(kept) == 1 else _iterated_sum(x, reduced)
+        keep = tuple(1 if i in reduced else s for i, s in enumerate(x.shape))
+        return np.asarray(out).reshape(keep if keepdim else kept)
     return _sum(x, axis=_axis(dim), keepdims=keepdim, dtype=x.dtype, out=ARRAY_OUT)
 
 
 def _iterated_sum(x: ndarray, reduced: set[int]) -> Any:
-    """PyTorch's sum of a C-contiguous float array over several dims (not all), as its
-    TensorIterator walks it: the reduced dims innermost (by stride), then the kept ones,
+    """PyTorch's sum of a float array over several dims (not all; any layout of positive
+    strides), as its TensorIterator walks it: the reduced dims innermost (by the input's
+    strides), then the kept ones (in the output's order),
     adjacent dims of one kind coalesced; the two innermost dims make one cascade_sum loop
     (row sums of the innermost dim, or an outer sum over kept columns), whose results are
     added to a zero output in the order the outer dims are walked (innermost fastest).
     Returns the kept dims' values, flat in C order."""
     shape, itemsize = x.shape, x.itemsize
     dims: list[list[Any]] = []  # [size, reduced, stride], innermost first
-    order = ([d for d in range(x.ndim - 1, -1, -1) if d in reduced and shape[d] > 1]
+    order = (sorted((d for d in range(x.ndim) if d in reduced and shape[d] > 1),
+                    key=lambda d: (x.strides[d], -d))
              + [d for d in range(x.ndim - 1, -1, -1) if d not in reduced and shape[d] > 1])
     for d in order:
         st = x.strides[d] // itemsize
@@ -530,11 +545,15 @@ def logsumexp(x: ndarray, dim: Any, keepdim: bool = False) -> Any:
         return np.asarray(np.log(total) + back)
 
 
-def _exp_and_sum(x: ndarray, dim: int) -> tuple[ndarray, ndarray, ndarray]:
+def _exp_and_sum(x: ndarray, dim: int, split: bool = False
+                 ) -> tuple[ndarray, ndarray, ndarray]:
     """(x - max, exp of it, its sum along dim) as PyTorch's softmax kernels compute them:
     along the last dim, SLEEF's exp and vec::reduce_all's lane order; along another, the
     positions of the inner dims in whole vectors take SLEEF's exp, the rest the scalar
-    exp, and the sum runs along dim in order (kernels/vecmath.py)."""
+    exp, and the sum runs along dim in order (kernels/vecmath.py). Whole vectors of what:
+    of each chunk of log_softmax's blocks (the inner dims less their last n mod lanes);
+    with `split` (softmax's _vec_softmax), of each row of the inner dims clipped to each
+    thread's share of outer × inner positions (at::parallel_for with grain size 0)."""
     s = x - np.amax(x, axis=dim, keepdims=True)
     d = dim % x.ndim
     if d == x.ndim - 1:
@@ -542,14 +561,41 @@ def _exp_and_sum(x: ndarray, dim: int) -> tuple[ndarray, ndarray, ndarray]:
         return s, e, VM.reduce_sum_lastdim(e)[..., None]
     n, inner = x.shape[d], math.prod(x.shape[d + 1:])
     s3 = s.reshape(-1, n, inner)
-    full = inner - inner % VM.lanes(x.dtype)
-    e3 = np.empty_like(s3)
-    e3[..., :full] = VM.vexp(s3[..., :full])
-    e3[..., full:] = wide(np.exp, s3[..., full:])
+    e3 = _vector_exp(s3, _softmax_vector_mask(s3.shape[0], inner, VM.lanes(x.dtype))
+                     if split else None)
     total = e3[:, 0].copy()
     for i in range(1, n):
         total += e3[:, i]
     return s, e3.reshape(s.shape), total.reshape(*x.shape[:d], 1, *x.shape[d + 1:])
+
+
+def _softmax_vector_mask(outer: int, inner: int, width: int) -> ndarray:
+    """Which (outer, inner) positions _vec_softmax takes in whole vectors: its
+    at::parallel_for (grain size 0) splits the outer × inner positions in one chunk a
+    thread (when there are more than one), and each thread walks its chunk row by row,
+    a vector at a time while one fits in the row and the chunk, the rest scalar."""
+    total = outer * inner
+    tasks = VM.threads() if total > 1 else 1
+    chunk = -(-total // tasks)
+    return VM.segment_mask(np.arange(total), inner, chunk, width, (outer, inner))
+
+
+def _vector_exp(s3: ndarray, mask: ndarray | None) -> ndarray:
+    """exp of s3 (outer, dim, inner): SLEEF's at the inner positions `mask` marks (None:
+    those in whole vectors of the inner dims), the scalar exp elsewhere."""
+    if mask is None:
+        full = s3.shape[2] - s3.shape[2] % VM.lanes(s3.dtype)
+        e3 = np.empty_like(s3)
+        e3[..., :full] = VM.vexp(s3[..., :full])
+        e3[..., full:] = _scalar_exp(s3[..., full:])
+        return e3
+    m3 = np.broadcast_to(mask[:, None, :], s3.shape)
+    if m3.all():
+        return VM.vexp(s3)
+    e3 = _scalar_exp(s3)
+    if m3.any():
+        e3[m3] = VM.vexp(s3[m3])
+    return e3
 
 
 @via_float32
@@ -562,10 +608,18 @@ def softmax(x: ndarray, dim: int) -> Any:
         return x.copy()
     if x.ndim == 0:
         return np.exp(x - x)
-    _, e, total = _exp_and_sum(x, dim)
+    _, e, total = _exp_and_sum(x, dim, split=True)
     if dim % x.ndim == x.ndim - 1:
         return e * (x.dtype.type(1) / total)
     return e / total
+
+
+def _scalar_exp(a: ndarray) -> ndarray:
+    """std::exp of each element (the kernels' scalar loops): the C library's expf for
+    float32, exp (numpy's, the same to the last bit here) for float64."""
+    if a.dtype == _f32:
+        return clib.call("exp", a, dtype=_f32)
+    return wide(np.exp, a)
 
 
 def _inner_exp(o: ndarray, dim: int) -> ndarray:
@@ -574,13 +628,8 @@ def _inner_exp(o: ndarray, dim: int) -> ndarray:
     d = dim % o.ndim
     if d == o.ndim - 1:
         return VM.vexp(o)
-    inner = math.prod(o.shape[d + 1:])
-    o3 = o.reshape(-1, o.shape[d], inner)
-    full = inner - inner % VM.lanes(o.dtype)
-    e3 = np.empty_like(o3)
-    e3[..., :full] = VM.vexp(o3[..., :full])
-    e3[..., full:] = wide(np.exp, o3[..., full:])
-    return e3.reshape(o.shape)
+    return _vector_exp(o.reshape(-1, o.shape[d], math.prod(o.shape[d + 1:])),
+                       None).reshape(o.shape)
 
 
 def _sum_along(x: ndarray, dim: int, y: ndarray | None = None) -> ndarray:

@@ -114,16 +114,20 @@ def vexp(d: ndarray) -> ndarray:
 
 def _vector_bytes() -> int:
     """The width of PyTorch's Vectorized<T> here: 64 bytes where ATen's CPU capability is
-    AVX512 (the CPU has AVX-512 VL, BW and DQ and FMA, and ATEN_CPU_CAPABILITY does not
-    ask for less), else 32 (AVX2; the DEFAULT build's vectors are 32 bytes too). The CPU's
-    features as numpy detected them."""
+    AVX512, else 32 (AVX2; the DEFAULT build's vectors are 32 bytes too). The capability
+    is ATEN_CPU_CAPABILITY's where it names one exactly as ATen spells it ("avx512",
+    "avx2", "default": ATen takes it at its word, even "avx512" on a CPU without AVX-512,
+    and ignores any other spelling, "AVX2" included), else the CPU's: AVX512 where it has
+    AVX-512 VL, BW and DQ and FMA (its features as numpy detected them)."""
+    wanted = os.environ.get("ATEN_CPU_CAPABILITY", "")
+    if wanted in ("avx2", "default"):
+        return 32
+    if wanted == "avx512":
+        return 64
     try:
         from numpy._core._multiarray_umath import __cpu_features__ as has
     except ImportError:  # pragma: no cover - numpy < 2
         from numpy.core._multiarray_umath import __cpu_features__ as has
-    wanted = os.environ.get("ATEN_CPU_CAPABILITY", "").lower()
-    if wanted in ("avx2", "default"):
-        return 32
     avx512 = all(has.get(f, False) for f in ("AVX512VL", "AVX512BW", "AVX512DQ", "FMA3"))
     return 64 if avx512 else 32
 
@@ -549,12 +553,12 @@ def _vector_mask(x: ndarray, others: tuple[Any, ...], shape: tuple[int, ...],
     tasks = max(1, min(threads(), -(-n // GRAIN))) if n >= GRAIN else 1
     chunk = -(-n // tasks)
     if inner == n and chunk % pair == 0 and (tasks == 1 or n % chunk % pair == 0):
-        return True if n % pair == 0 else _segment_mask(np.arange(n), n, chunk, pair, shape)
+        return True if n % pair == 0 else segment_mask(np.arange(n), n, chunk, pair, shape)
     f = np.arange(n) if walk is None else walk.reshape(-1)
-    return _segment_mask(f, inner, chunk, pair, shape)
+    return segment_mask(f, inner, chunk, pair, shape)
 
 
-def _segment_mask(f: ndarray, inner: int, chunk: int, pair: int, shape: tuple[int, ...]
+def segment_mask(f: ndarray, inner: int, chunk: int, pair: int, shape: tuple[int, ...]
                   ) -> ndarray:
     """Elements at walk positions f in the whole pairs of vectors of their segment: a row
     of `inner` positions clipped to a chunk of `chunk`."""
