@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad import functional, ops
-from gradcli.ad.engine import grad as autograd_grad
+from gradcli.ad.autograd import grad as autograd_grad
 from gradcli.ad.forward import dual_level, make_dual
 from gradcli.ad.graph import Tensor, tensor_from_array
 from gradcli.ad.kernels.linalg import Vmap  # > 0 while vmap runs its function

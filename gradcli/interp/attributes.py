@@ -10,7 +10,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from gradcli.ad import engine, ops
+from gradcli.ad import autograd, ops
 from gradcli.ad import hooks as H
 from gradcli.ad.graph import is_inference, stale_view, view_base
 from gradcli.ad.kernels.messages import scalar_name
@@ -178,7 +178,7 @@ def _is_view(x: Tensor) -> bool:
 
 TENSOR_METHODS: dict[str, Callable[..., Any]] = {
     **ops.members("Tensor"),
-    "backward": engine.tensor_backward,
+    "backward": autograd.tensor_backward,
     "item": Tensor.item,
     "tolist": _tolist,
     "detach": Tensor.detach,

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcli.ad import engine
+from gradcli.ad import autograd
 from gradcli.ad.graph import Node, Tensor, bump_version
 from gradcli.errors import GdRuntimeError
 from gradcli.interp.values import AccumulateGrad, type_name
@@ -82,7 +82,7 @@ def grad(outputs: Any, inputs: Any, *args: Any, **kwargs: Any) -> Any:
         inputs = _stand_in(inputs)
     elif isinstance(inputs, (list, tuple)) and any(_is_edge(i) for i in inputs):
         inputs = [_stand_in(i) if _is_edge(i) else i for i in inputs]
-    return engine.grad(outputs, inputs, *args, **kwargs)
+    return autograd.grad(outputs, inputs, *args, **kwargs)
 
 
 class set_multithreading_enabled:
