@@ -46,7 +46,7 @@ def batched_vjp(output: Tensor, inputs: Sequence[Tensor],
     run = _Run({id(t): t for t in inputs}, None)
     run.batch = cotangents.shape[0]
     heap: list[tuple[int, Node]] = []
-    pending: dict[Node, Tensor] = {}
+    pending = run.pending
     light = State.light_backward
     State.light_backward = not State.forward_level
     try:

@@ -67,8 +67,9 @@ def _root_grads(outputs: Sequence[Tensor], grads: Sequence[Any] | None,
 class _Run:
     """The state of one backward pass."""
 
-    __slots__ = ("batch", "by_node", "captured", "create_graph", "done", "leaf_grads",
-                 "leaf_owned", "needed", "observer", "owned", "push", "ready", "targets")
+    __slots__ = ("batch", "by_node", "captured", "create_graph", "done", "families",
+                 "leaf_grads", "leaf_owned", "needed", "observer", "owned", "pending", "push",
+                 "ready", "targets")
 
     def __init__(self, targets: dict[int, Any] | None, observer: Observer | None,
                  create_graph: bool = False) -> None:
@@ -98,6 +99,10 @@ class _Run:
         # How nodes enter the heap: heapq's, or with leaf hooks PyTorch's own ready queue
         # (stl_push), where leaves are entries too and ties between them matter.
         self.push: Any = heapq.heappush
+        # The cotangents waiting at nodes (_loop's), and the node families (graph.Family)
+        # whose outputs' tensor hooks already ran in this pass.
+        self.pending: dict[Node, Any] = {}
+        self.families: set[Any] = set()
 
 
 #: A list the pass appends (node, incoming, cotangents out) to per node, in order: tensors,
@@ -146,7 +151,7 @@ def _run_backward(
     roots = _root_grads(outputs, grad_outputs, create_graph)
     run = _Run(None if inputs is None else {id(t): t for t in inputs}, observer, create_graph)
     heap: list[tuple[int, Node]] = []
-    pending: dict[Node, Tensor] = {}
+    pending = run.pending
     if State.leaf_hooks or State.post_accumulate_hooks:
         run.ready = hooked_leaf_edges(outputs)
         run.push = stl_push
@@ -636,8 +641,14 @@ def _arriving(run: _Run, node: Node, g: Tensor) -> Tensor:
     """What happens to a node's cotangent before its VJP when the node has hooks, a
     retain_grad()ed output, or is a grad() target: tensor hooks, then .grad, then capture."""
     hooks = node.hooks
-    if hooks is not None and hooks.tensor:
-        g = H.run_tensor_hooks(hooks.tensor, _shown(g))
+    if hooks is not None:
+        family = getattr(node, "family", None)
+        if family is not None and family.hooked:
+            if family not in run.families:
+                run.families.add(family)
+                g = _family_hooks(run, node, g)
+        elif hooks.tensor:
+            g = H.run_tensor_hooks(hooks.tensor, _shown(g))
     targets = run.targets
     if node.retained is not None:
         # PyTorch's retain_grad hook runs in every pass that computes the tensor's
@@ -649,6 +660,22 @@ def _arriving(run: _Run, node: Node, g: Tensor) -> Tensor:
         for tid in run.by_node[node]:
             prev = run.captured.get(tid)
             run.captured[tid] = g if prev is None else _plus(prev, g)
+    return g
+
+
+def _family_hooks(run: _Run, node: Node, g: Tensor) -> Tensor:
+    """The first of a family's nodes to run (graph.Family) runs the tensor hooks of all
+    its outputs: the others' gradients are complete (every consumer ran) and waiting."""
+    pending = run.pending
+    arrived = {}
+    for m in node.family.hooked:
+        c = pending.get(m)
+        if m is not node and c is not None:
+            if run.owned:
+                run.owned.discard(id(c))  # hooks may keep it: never add into it again
+            arrived[m] = _shown(c if type(c) is Tensor else _scalar_tensor(c))
+    g = H.run_family_hooks(node, _shown(g), arrived)
+    pending.update(arrived)
     return g
 
 

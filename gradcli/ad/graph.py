@@ -140,7 +140,10 @@ def check_view_grad_fn(t: Tensor) -> None:
 class Node:
     """One recorded op on the tape: the `grad_fn` of the tensor it produced."""
 
+    # `family` (a Family) is set only on the nodes of a multi-output op (as_one_node); read
+    # it with getattr(node, "family", None): the slot stays empty on every other node.
     __slots__ = (
+        "family",
         "freed",
         "hooks",
         "inputs",
@@ -241,15 +244,32 @@ def vmap_result(fn: Any, args: list[Any], r: Any) -> None:
             t.batched = True
 
 
+class Family:
+    """Our nodes that stand for one PyTorch node with several outputs (split, chunk,
+    unbind, a custom Function's outputs: one node per output here). PyTorch runs the
+    tensor hooks of all its outputs when that one node runs, in the order their tensors
+    were first hooked, an output no gradient reached seeing None; so the first member
+    to run here runs them all (ad/hooks.py, `hooked`: the members in that order)."""
+
+    __slots__ = ("hooked", "members")
+
+    def __init__(self, members: Sequence[Node]) -> None:
+        self.members = tuple(members)
+        self.hooked: list[Node] = []
+
+
 def as_one_node(pieces: Sequence[Tensor]) -> None:
     """The outputs of one multi-output op (split, chunk, unbind), made one node each here:
     their creation numbers reversed, so that backward runs them one after another in
-    output order, where PyTorch runs its one node and its outputs' hooks in the order
-    they were registered (usually the outputs'), after every consumer."""
+    output order, after every consumer, as PyTorch runs its one node; one Family (their
+    tensor hooks run together, in PyTorch's order)."""
     nodes = [t.grad_fn for t in pieces if t.grad_fn is not None]
     if len(nodes) > 1:
         for n, s in zip(nodes, sorted((n.seq for n in nodes), reverse=True), strict=True):
             n.seq = s
+        family = Family(nodes)
+        for n in nodes:
+            n.family = family
 
 
 def _note_read() -> None:
@@ -592,7 +612,11 @@ def needed_nodes(roots: Sequence[Any], target_ids: set[int],
     in target_ids, or the output of a node in target_nodes), as PyTorch's engine marks
     them needed. A non-leaf target's own node is reached (its cotangent is captured) but
     runs only when another target lies behind it, so what grad() did not need stays
-    unfreed for a later backward. Iterative, each node visited once."""
+    unfreed for a later backward. A member of a Family stands for PyTorch's one node: the
+    whole family is reached (its outputs' hooks run). Iterative, each node visited once."""
+    families = [f for n in target_nodes if (f := getattr(n, "family", None)) is not None]
+    if families:
+        target_nodes = target_nodes.union(*(f.members for f in families))
     need: dict[Node, bool] = {}
     stack: list[tuple[Node, bool]] = [(r, False) for r in roots if type(r) is Node]
     while stack:

@@ -94,8 +94,14 @@ def register_hook(t: Tensor, hook: Hook) -> RemovableHandle:
     if not t.requires_grad:
         raise GdRuntimeError("cannot register a hook on a tensor that doesn't require "
                              "gradient")
-    if t.grad_fn is not None:
-        return _add(_node_hooks(t.grad_fn).tensor, hook)
+    node = t.grad_fn
+    if node is not None:
+        family = getattr(node, "family", None)
+        if family is not None and node not in family.hooked:
+            family.hooked.append(node)
+            for m in family.members:  # whichever runs first runs the family's hooks
+                _node_hooks(m)
+        return _add(_node_hooks(node).tensor, hook)
     entry = State.leaf_hooks.get(id(t))
     if entry is None:
         entry = State.leaf_hooks[id(t)] = (t, [])
@@ -162,6 +168,28 @@ def run_tensor_hooks(hooks: list[Hook], g: Tensor) -> Tensor:
         r = h(g)
         if r is not None:
             g = _checked(h, r, g)
+    return g
+
+
+def run_family_hooks(node: Node, g: Tensor, arrived: dict[Node, Any]) -> Tensor:
+    """The tensor hooks of all outputs of node's family (graph.Family), as PyTorch's one
+    node runs them: output by output in the order they were first hooked, each output's in
+    registration order, on its gradient (arrived[m], replaced there by the hooks' result;
+    g: node's own, returned) or on None where no gradient reached it."""
+    for m in node.family.hooked:
+        hooks = m.hooks.tensor
+        if m is node:
+            if hooks:
+                g = run_tensor_hooks(hooks, g)
+            continue
+        gm = arrived.get(m)
+        if gm is not None:
+            arrived[m] = run_tensor_hooks(hooks, gm) if hooks else gm
+            continue
+        for h in list(hooks):
+            r = h(None)
+            if r is not None:
+                raise GdRuntimeError("can't replace a None gradient with a non-None value")
     return g
 
 

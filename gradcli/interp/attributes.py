@@ -157,6 +157,7 @@ TENSOR_PROPERTIES: dict[str, Callable[[Tensor], Any]] = {
     "layout": lambda x: STRIDED,
     "nbytes": lambda x: x.numel() * layout.element_size(x),
     **ops.tensor_extras.PROPERTIES,
+    "output_nr": lambda x: _output_nr(current_grad_fn(x)),
 }
 
 #: PyTorch's '_' attributes of a tensor that tutorials read: the version counter (in-place
@@ -242,6 +243,15 @@ def output_number(n: Node) -> int:
     """Which output of PyTorch's node n is (next_functions' second item)."""
     f = _OUTPUT_NUMBER.get(n.rule.name)
     return 0 if f is None else f(n.params)
+
+
+def _output_nr(n: Node | None) -> int:
+    """Tensor.output_nr: which output of its grad_fn the tensor is (0 for a leaf)."""
+    if n is None:
+        return 0
+    if n.rule.name == "custom_function_output":
+        return int(n.params["output_nr"])
+    return output_number(n)
 
 
 def _function_node(n: Node | None) -> Node | None:

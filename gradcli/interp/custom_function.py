@@ -20,7 +20,7 @@ import numpy as np
 from gradcli.ad import kernels as K
 from gradcli.ad import ops
 from gradcli.ad.func import transforming
-from gradcli.ad.graph import Node, Tensor, bump_version, tensor_from_array
+from gradcli.ad.graph import Family, Node, Tensor, bump_version, tensor_from_array
 from gradcli.ad.identity import object_repr
 from gradcli.ad.registry import Rule
 from gradcli.ad.saved_checks import FREED_MESSAGE, version_error
@@ -349,6 +349,7 @@ def _record(cls: Any, ctx: FunctionCtx, args: tuple[Any, ...], outs: list[Any],
     marker = tensor_from_array(np.zeros(0, np.float64))
     marker.grad_fn = node
     marker.requires_grad = True
+    members = []
     for i, o in enumerate(outs):
         if not _differentiable(ctx, o):
             continue
@@ -356,7 +357,11 @@ def _record(cls: Any, ctx: FunctionCtx, args: tuple[Any, ...], outs: list[Any],
                    kind="custom", doc=f"output {i} of the custom autograd.Function {cls.name}",
                    saves_inputs=False, torch_keeps=False, batchable=False)
         sub.differentiable = False
-        _attach(o, Node(sub, (marker,), {"output_nr": i}, (node,), None), ctx)
+        members.append(Node(sub, (marker,), {"output_nr": i}, (node,), None))
+        _attach(o, members[-1], ctx)
+    family = Family(members)  # the outputs' tensor hooks run as PyTorch's one node's
+    for m in members:
+        m.family = family
 
 
 def _attach(o: Tensor, node: Node, ctx: FunctionCtx) -> None:
