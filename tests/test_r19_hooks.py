@@ -1,7 +1,8 @@
 """Round 19, autograd hooks against PyTorch: the tensor hooks of the outputs of one
 multi-output node (split, chunk, unbind, a custom Function's outputs) run as PyTorch's
 one node runs them (by each output's first register_hook, an output no gradient reached
-seeing None), Tensor.output_nr, ..."""
+seeing None), Tensor.output_nr, the GradientEdge class's repr, a custom Function's vmap
+rule run outside its vmap level."""
 
 from __future__ import annotations
 
@@ -107,6 +108,67 @@ a = torch.arange(9.0).reshape(3, 3).requires_grad_()
 L, Q = torch.linalg.eigh(a @ a.T + torch.eye(3))
 v, m = torch.var_mean(a)
 print(L.output_nr, Q.output_nr, v.output_nr, m.output_nr)
+""",
+    # torch.autograd.graph.GradientEdge: the class prints as PyTorch's (namedtuple's
+    # module=), as do functools' CacheInfo and statistics' LinearRegression.
+    "gradient_edge_class": """
+import collections, functools, statistics
+from torch.autograd.graph import GradientEdge, get_gradient_edge
+x = torch.ones(2, requires_grad=True)
+y = x * 2
+e = get_gradient_edge(y)
+print(e)
+print(repr(e))
+print(e.node, e.output_nr, e._fields, type(e).__name__, isinstance(e, tuple), len(e))
+n, k, t = e
+print(n, k, e[0], e[1], str(e) == repr(e))
+print(get_gradient_edge(x))
+e2 = GradientEdge(y.grad_fn, 0)
+print(e2, e2 == e, type(e2))
+print(GradientEdge(node=y.grad_fn, output_nr=1))
+print(e._asdict())
+print(e._replace(output_nr=3))
+print(torch.autograd.grad(y.sum(), e))
+P3 = collections.namedtuple("P3", "a", module=3)
+print(P3)
+print(GradientEdge.__name__, GradientEdge)
+
+P = collections.namedtuple("P", "a b", module="foo.bar")
+print(P, P.__module__, P.__qualname__, P(1, 2))
+Q = collections.namedtuple("Q", "a")
+print(Q, Q.__module__)
+print(type(statistics.linear_regression([1, 2, 3], [1, 2, 4])))
+print(type(functools.lru_cache()(lambda: 1).cache_info()))
+""",
+    # A custom Function's vmap staticmethod runs outside the vmap level that called it:
+    # its own F.apply runs forward (it recursed, a batch of one each time).
+    "vmap_rule_calls_apply": """
+from torch.func import vmap
+class F(torch.autograd.Function):
+    @staticmethod
+    def forward(x, y):
+        return x * y
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        ctx.save_for_backward(*inputs)
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        return g * y, g * x
+    @staticmethod
+    def vmap(info, in_dims, x, y):
+        print("vmap", info.batch_size, in_dims, tuple(x.shape), tuple(y.shape))
+        xd, yd = in_dims
+        x = x.movedim(xd, 0) if xd is not None else x.unsqueeze(0)
+        y = y.movedim(yd, 0) if yd is not None else y.unsqueeze(0)
+        return F.apply(x, y), 0
+a = torch.arange(6.0).reshape(3, 2)
+b = torch.ones(2)
+print(vmap(F.apply, in_dims=(0, None))(a, b))
+print(vmap(F.apply, in_dims=(0, None))(a * 2, b + 1))
+w = torch.arange(6.0, requires_grad=True)
+print(vmap(F.apply, in_dims=(0, None))(w.reshape(3, 2), b))
+print(vmap(F.apply, in_dims=(1, None))(w.reshape(2, 3) * 1, b[0]))
 """,
 }
 

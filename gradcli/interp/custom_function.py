@@ -13,6 +13,8 @@ the attributes `ctx_get`/`ctx_set` allow.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -279,22 +281,43 @@ def _vmap_rule(cls: Any, rule: Any, args: tuple[Any, ...], kwargs: dict[str, Any
         result = cache.get(key)
         if result is None:
             size = next(w[0].shape[w[1]] for w in whole if w is not None)
-            result = _checked(rule(_vmap_info(size, randomness),
-                                   tuple(None if w is None else w[1] for w in whole),
-                                   *(a if w is None else w[0] for a, w in
-                                     zip(args, whole, strict=True)), **kwargs))
+            with _level_exited():
+                result = _checked(rule(_vmap_info(size, randomness),
+                                       tuple(None if w is None else w[1] for w in whole),
+                                       *(a if w is None else w[0] for a, w in
+                                         zip(args, whole, strict=True)), **kwargs))
             cache[key] = result
         return _sample_of(result, index.pop())
-    result = _checked(rule(_vmap_info(1, randomness), tuple(0 if b else None for b in batched),
-                           *(ops.unsqueeze(a, 0) if b else a
-                             for a, b in zip(args, batched, strict=True)), **kwargs))
+    ones = tuple(ops.unsqueeze(a, 0) if b else a for a, b in zip(args, batched, strict=True))
+    with _level_exited():
+        result = _checked(rule(_vmap_info(1, randomness),
+                               tuple(0 if b else None for b in batched), *ones, **kwargs))
     return _sample_of(result, 0)
+
+
+@contextlib.contextmanager
+def _level_exited() -> Iterator[None]:
+    """The vmap rule runs outside the vmap level that called it, as PyTorch's: its own
+    ops (F.apply included) work on the whole batch, not per sample."""
+    from gradcli.ad.func import VMAP_RANDOMNESS, VMAP_SAMPLES, Vmap
+
+    level = VMAP_SAMPLES.pop(), VMAP_RANDOMNESS.pop()
+    Vmap.depth -= 1
+    State.vmapping -= 1
+    try:
+        yield
+    finally:
+        Vmap.depth += 1
+        State.vmapping += 1
+        VMAP_SAMPLES.append(level[0])
+        VMAP_RANDOMNESS.append(level[1])
 
 
 def _vmap_info(size: int, randomness: str) -> Any:
     from gradcli.interp.pynamedtuple import namedtuple
 
-    return namedtuple("VmapInfo", ["batch_size", "randomness"])(size, randomness)
+    return namedtuple("VmapInfo", ["batch_size", "randomness"],
+                      module="torch._functorch.autograd_function")(size, randomness)
 
 
 def _checked(result: Any) -> tuple[Any, Any]:

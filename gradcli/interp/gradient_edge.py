@@ -25,7 +25,7 @@ def gradient_edge_class() -> Any:
     from gradcli.interp.pynamedtuple import namedtuple
 
     return namedtuple("GradientEdge", ["node", "output_nr", "ownership_token"],
-                      defaults=(None,))
+                      defaults=(None,), module="torch.autograd.graph")
 
 
 def _is_edge(v: Any) -> bool:
