@@ -170,6 +170,45 @@ w = torch.arange(6.0, requires_grad=True)
 print(vmap(F.apply, in_dims=(0, None))(w.reshape(3, 2), b))
 print(vmap(F.apply, in_dims=(1, None))(w.reshape(2, 3) * 1, b[0]))
 """,
+    # The rule on computed inputs (not vmap's own samples) gets the whole batch too: the
+    # samples' runs are batched at each call (they saw a batch of one each).
+    "vmap_rule_on_computed_inputs": """
+from torch.func import vmap
+class F(torch.autograd.Function):
+    @staticmethod
+    def forward(x, y):
+        return x * y
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        ctx.save_for_backward(*inputs)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        return g * y, g * x
+
+    @staticmethod
+    def vmap(info, in_dims, x, y):
+        print("vmap", info.batch_size, info.randomness, in_dims, tuple(x.shape), tuple(y.shape))
+        xd, yd = in_dims
+        x = x.movedim(xd, 0) if xd is not None else x.unsqueeze(0)
+        y = y.movedim(yd, 0) if yd is not None else y.unsqueeze(0)
+        return F.apply(x, y), 0
+a = torch.arange(6.0).reshape(3, 2)
+def f(t):
+    u = F.apply(t.sin(), t)
+    v = F.apply(u * 2, torch.ones(2))
+    return v + 1
+print(vmap(f)(a))
+w = torch.arange(6.0, requires_grad=True)
+r = vmap(lambda t: F.apply(t.exp(), t))(w.reshape(3, 2))
+print(r)
+r.sum().backward()
+print(w.grad)
+print(vmap(lambda t: F.apply(t * 2, t), randomness="same")(a))
+print(vmap(lambda t: (F.apply(t * 2, t), F.apply(t, t + 1)))(a))
+""",
 }
 
 
@@ -177,3 +216,44 @@ print(vmap(F.apply, in_dims=(1, None))(w.reshape(2, 3) * 1, b[0]))
 def test_gd_prints_what_pytorch_prints(name: str) -> None:
     text = "import torch\n" + PROGRAMS[name]
     assert masked(gd_output(text)) == masked(torch_output(text))
+
+
+def test_vmap_rule_reruns_print_once_per_sample() -> None:
+    """The samples run again after a rule call was batched print nothing twice: each
+    print of the mapped function shows once per sample (gd's vmap runs per sample)."""
+    text = "import torch\n" + """from torch.func import vmap
+class F(torch.autograd.Function):
+    @staticmethod
+    def forward(x, y):
+        return x * y
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        ctx.save_for_backward(*inputs)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        return g * y, g * x
+
+    @staticmethod
+    def vmap(info, in_dims, x, y):
+        print("vmap", info.batch_size, info.randomness, in_dims, tuple(x.shape), tuple(y.shape))
+        xd, yd = in_dims
+        x = x.movedim(xd, 0) if xd is not None else x.unsqueeze(0)
+        y = y.movedim(yd, 0) if yd is not None else y.unsqueeze(0)
+        return F.apply(x, y), 0
+def f(t):
+    print("before", t.shape)
+    u = F.apply(t.sin(), t)
+    print("middle")
+    v = F.apply(u * 2, torch.ones(2))
+    print("after")
+    return v
+print(vmap(f)(torch.arange(6.0).reshape(3, 2)).shape)
+"""
+    lines = gd_output(text).splitlines()
+    assert [line for line in lines if line.startswith("vmap")] == [
+        "vmap 3 error (0, 0) (3, 2) (3, 2)", "vmap 3 error (0, None) (3, 2) (2,)"]
+    assert [lines.count(w) for w in ("before torch.Size([2])", "middle", "after")] == [3, 3, 3]
+    assert lines[-1] == "torch.Size([3, 2])"
