@@ -6,8 +6,13 @@ rule run outside its vmap level."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from pyrun import gd_output, masked, torch_output
+
+from gradcli.app import AppOptions, run
+from gradcli.source import Source
 
 PROGRAMS = {
     # Every order of registration on three split pieces: PyTorch's SplitBackward0 runs
@@ -209,6 +214,123 @@ print(w.grad)
 print(vmap(lambda t: F.apply(t * 2, t), randomness="same")(a))
 print(vmap(lambda t: (F.apply(t * 2, t), F.apply(t, t + 1)))(a))
 """,
+    # One PyTorch node, one gd node per output (svd, eigh, var_mean, aminmax, slogdet, qr):
+    # hooks in registration order too.
+    "decomposition_outputs": """
+x = torch.tensor([[1., 5., 3.], [4., 2., 6.]], requires_grad=True)
+u, sv, vh = torch.linalg.svd(x, full_matrices=False)
+vh.register_hook(lambda g: print("vh"))
+u.register_hook(lambda g: print("u"))
+sv.register_hook(lambda g: print("sv"))
+(u.abs().sum() + sv.sum() + vh.abs().sum()).backward()
+L, Q = torch.linalg.eigh(x @ x.T)
+Q.register_hook(lambda g: print("Q"))
+L.register_hook(lambda g: print("L", g))
+L.sum().backward()
+a, b = torch.var_mean(x, dim=1)
+b.register_hook(lambda g: print("mean", g))
+a.register_hook(lambda g: print("var", g))
+(a.sum() + b.sum()).backward()
+lo, hi = torch.aminmax(x)
+hi.register_hook(lambda g: print("max", g))
+lo.register_hook(lambda g: print("min", g))
+(lo + hi).backward()
+s, l = torch.linalg.slogdet(x @ x.T)
+l.register_hook(lambda g: print("logabsdet", g))
+s.register_hook(lambda g: print("sign", g))
+l.backward()
+q, r = torch.linalg.qr(x.T)
+r.register_hook(lambda g: print("R"))
+q.register_hook(lambda g: print("Q", g is None))
+r.sum().backward()
+""",
+    # retain_grad() follows the tensor through an in-place change (PyTorch moves the
+    # hook to its new grad_fn): .grad is the new value's, retains_grad stays True.
+    "retain_grad_through_inplace": """
+a = torch.tensor([1., 2., 3.], requires_grad=True)
+c = a * 1
+c.retain_grad()
+c.mul_(2)
+print(c.retains_grad)
+(c * c).sum().backward()
+print(c.grad, a.grad)
+b = a.clone()
+b.retain_grad()
+v = b[:2]
+v.retain_grad()
+v.mul_(10)
+print(b.retains_grad, v.retains_grad)
+(b * torch.tensor([1., 2., 3.])).sum().backward()
+print(b.grad, v.grad)
+d = a * 2
+d.retain_grad()
+with torch.no_grad():
+    d.mul_(2)
+print(d.retains_grad)
+d.sum().backward()
+print(d.grad)
+""",
+    # A post-accumulate-grad hook must return None (PyTorch's error).
+    "post_accumulate_hook_returns": """
+x = torch.tensor([1., 2.], requires_grad=True)
+def half(t):
+    t.grad.mul_(0.5)
+h = x.register_post_accumulate_grad_hook(half)
+(x * 2).sum().backward()
+print(x.grad)
+h.remove()
+x.grad = None
+x.register_post_accumulate_grad_hook(lambda t: t.grad.mul_(0.5))
+try:
+    (x * 2).sum().backward()
+except RuntimeError as e:
+    print("RuntimeError", e)
+print(x.grad)
+""",
+    # Module hooks: an unused output's grad_output is None in full backward (pre-)hooks;
+    # always_call forward hooks run when the forward or a pre-hook raises.
+    "module_hooks": """
+import torch.nn as nn
+class M(nn.Module):
+    def forward(self, a, b):
+        return a * b, a + b
+m = M()
+m.register_full_backward_hook(lambda mod, gi, go: print("full", gi, go))
+m.register_full_backward_pre_hook(lambda mod, go: print("pre", go))
+a = torch.tensor([1., 2.], requires_grad=True)
+b = torch.tensor([3., 4.])
+p, q = m(a, b)
+(p.sum() + 2 * q.sum()).backward()
+p, q = m(a, b)
+p.sum().backward()
+q, p = m(a, b)
+p.sum().backward()
+print(a.grad)
+r = nn.ReLU()
+def bad(mod, args):
+    raise ValueError("boom")
+def bad2(mod, args, out):
+    raise KeyError("inner")
+r.register_forward_hook(bad2, always_call=True)
+r.register_forward_hook(lambda mod, args, out: print("not always", out))
+r.register_forward_hook(lambda mod, args, kw, out: print("always kw", args, kw, out),
+                        always_call=True, with_kwargs=True)
+r.register_forward_pre_hook(lambda mod, args: (args[0] * 2,))
+r.register_forward_pre_hook(bad)
+try:
+    r(torch.ones(2))
+except ValueError as e:
+    print("ValueError", e)
+lin = nn.Linear(2, 2)
+lin.register_forward_hook(lambda mod, args, out: print("always", out), always_call=True)
+try:
+    lin(torch.ones(3))
+except RuntimeError as e:
+    print("RuntimeError", e)
+ident = nn.Identity()
+ident.register_forward_hook(lambda mod, args, out: print("ran", out), always_call=True)
+ident(torch.ones(1))
+""",
 }
 
 
@@ -257,3 +379,17 @@ print(vmap(f)(torch.arange(6.0).reshape(3, 2)).shape)
         "vmap 3 error (0, 0) (3, 2) (3, 2)", "vmap 3 error (0, None) (3, 2) (2,)"]
     assert [lines.count(w) for w in ("before torch.Size([2])", "middle", "after")] == [3, 3, 3]
     assert lines[-1] == "torch.Size([3, 2])"
+
+
+def test_full_backward_hook_without_input_grads_warns() -> None:
+    """PyTorch's UserWarning when a full backward hook fires with no input needing grad."""
+    text = ("import torch\nimport torch.nn as nn\n"
+            "m = nn.Sequential(nn.Linear(2, 2), nn.ReLU())\n"
+            "m.register_full_backward_hook(lambda mod, gi, go: print('bwd', gi))\n"
+            "m(torch.ones(1, 2)).sum().backward()\n")
+    buf = io.StringIO()
+    warned: list[str] = []
+    run(Source("p.gd", text), AppOptions(write=buf.write, warn=warned.append))
+    assert buf.getvalue() == "bwd (None,)\n"
+    assert any("Full backward hook is firing when gradients are computed with respect to "
+               "module outputs since no inputs require gradients" in w for w in warned)

@@ -267,9 +267,18 @@ def as_one_node(pieces: Sequence[Tensor]) -> None:
     if len(nodes) > 1:
         for n, s in zip(nodes, sorted((n.seq for n in nodes), reverse=True), strict=True):
             n.seq = s
+    one_family(pieces)
+
+
+def one_family(outputs: Sequence[Tensor]) -> tuple[Tensor, ...]:
+    """The outputs of one PyTorch node made one node each here, one after another (no
+    consumer between them): their nodes a Family. Returns the outputs."""
+    nodes = [t.grad_fn for t in outputs if t.grad_fn is not None]
+    if len(nodes) > 1:
         family = Family(nodes)
         for n in nodes:
             n.family = family
+    return tuple(outputs)
 
 
 def _note_read() -> None:

@@ -270,8 +270,8 @@ def after_accumulate(t: Tensor, g: Tensor) -> None:
     if entry is not None and entry[0] is t:
         hooks = list(entry[1])
         for h in hooks:
-            if type(h) is not _AccumulatePost:
-                h(t)
+            if type(h) is not _AccumulatePost and h(t) is not None:
+                raise GdRuntimeError("Tensor post accumulate grad hooks should return None.")
         for h in hooks:
             if type(h) is _AccumulatePost:
                 r = h((), (g,))
