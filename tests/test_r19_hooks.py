@@ -393,3 +393,30 @@ def test_full_backward_hook_without_input_grads_warns() -> None:
     assert buf.getvalue() == "bwd (None,)\n"
     assert any("Full backward hook is firing when gradients are computed with respect to "
                "module outputs since no inputs require gradients" in w for w in warned)
+
+
+def test_a_family_makes_no_reference_cycle() -> None:
+    """A multi-output op's nodes (a graph.Family) die by reference count, hooked or not:
+    the family holds them weakly (the run pauses the cycle collector)."""
+    import gc
+    import weakref
+
+    import numpy as np
+
+    from gradcli.ad import hooks as H
+    from gradcli.ad.ops import joins
+    from gradcli.ad.tensor import Tensor
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        x = Tensor(np.arange(6.0), requires_grad=True)
+        pieces = joins.split(x, 2)
+        H.register_hook(pieces[1], lambda g: None)
+        refs = [weakref.ref(p.grad_fn) for p in pieces]
+        assert pieces[0].grad_fn.family is pieces[2].grad_fn.family
+        del pieces
+        assert [r() for r in refs] == [None, None, None]
+    finally:
+        if enabled:
+            gc.enable()

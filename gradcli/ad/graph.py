@@ -9,6 +9,7 @@ module is the one to import: importing it gives the complete Tensor).
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -140,9 +141,11 @@ def check_view_grad_fn(t: Tensor) -> None:
 class Node:
     """One recorded op on the tape: the `grad_fn` of the tensor it produced."""
 
-    # `family` (a Family) is set only on the nodes of a multi-output op (as_one_node); read
+    # `family` (a Family) is set only on the nodes of a multi-output op (one_family); read
     # it with getattr(node, "family", None): the slot stays empty on every other node.
+    # A Family holds its nodes weakly (no reference cycle: nodes die by reference count).
     __slots__ = (
+        "__weakref__",
         "family",
         "freed",
         "hooks",
@@ -249,13 +252,31 @@ class Family:
     unbind, a custom Function's outputs: one node per output here). PyTorch runs the
     tensor hooks of all its outputs when that one node runs, in the order their tensors
     were first hooked, an output no gradient reached seeing None; so the first member
-    to run here runs them all (ad/hooks.py, `hooked`: the members in that order)."""
+    to run here runs them all (ad/hooks.py). Its nodes are held weakly (each holds the
+    family), so a graph stays free of reference cycles."""
 
-    __slots__ = ("hooked", "members")
+    __slots__ = ("_hooked", "_members")
 
     def __init__(self, members: Sequence[Node]) -> None:
-        self.members = tuple(members)
-        self.hooked: list[Node] = []
+        self._members = tuple(weakref.ref(n) for n in members)
+        self._hooked: list[weakref.ref[Node]] = []  # in the order they were first hooked
+
+    @property
+    def members(self) -> list[Node]:
+        """The family's nodes still alive, in output order."""
+        return [n for r in self._members if (n := r()) is not None]
+
+    @property
+    def hooked(self) -> list[Node]:
+        """The nodes whose output has tensor hooks, by first registration."""
+        return [n for r in self._hooked if (n := r()) is not None]
+
+    def hook(self, node: Node) -> bool:
+        """Note that node's output was hooked: True the first time."""
+        if any(r() is node for r in self._hooked):
+            return False
+        self._hooked.append(weakref.ref(node))
+        return True
 
 
 def as_one_node(pieces: Sequence[Tensor]) -> None:

@@ -97,8 +97,7 @@ def register_hook(t: Tensor, hook: Hook) -> RemovableHandle:
     node = t.grad_fn
     if node is not None:
         family = getattr(node, "family", None)
-        if family is not None and node not in family.hooked:
-            family.hooked.append(node)
+        if family is not None and family.hook(node):
             for m in family.members:  # whichever runs first runs the family's hooks
                 _node_hooks(m)
         return _add(_node_hooks(node).tensor, hook)
