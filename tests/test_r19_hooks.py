@@ -331,6 +331,69 @@ ident = nn.Identity()
 ident.register_forward_hook(lambda mod, args, out: print("ran", out), always_call=True)
 ident(torch.ones(1))
 """,
+    # The outputs of one multi-output op share PyTorch's one node: grad_fn is the same
+    # object, its pre-hooks see every output's gradient (None where none came), its
+    # post-hooks run once on the summed grad_inputs; GradientEdge names it too; grad()
+    # w.r.t. an output's edge only captures there (the node's own hooks do not run).
+    "one_node_for_all_outputs": """
+from torch.autograd.graph import get_gradient_edge
+x = torch.arange(6.0, requires_grad=True)
+a, b, c = x.chunk(3)
+n = b.grad_fn
+print(n is a.grad_fn, n, n.name(), n.next_functions, n.metadata)
+y = a * 2 + c * 3
+m = y.grad_fn.next_functions[0][0]
+print(m.next_functions, m.next_functions[0][0] is n)
+n.register_prehook(lambda go: (go[0] * 10, go[1], go[2]))
+n.register_prehook(lambda go: print("pre2", go))
+n.register_hook(lambda gi, go: print("post", gi, go))
+n.register_hook(lambda gi, go: (gi[0] + 1,))
+c.register_hook(lambda g: print("c hook", g))
+y.sum().backward()
+print(x.grad)
+e = get_gradient_edge(c)
+print(e.node is n, e.output_nr)
+x.grad = None
+z = (a * 5 + c * 7).sum()
+print(torch.autograd.grad(z, [get_gradient_edge(c), get_gradient_edge(a)]))
+u = torch.arange(4.0, requires_grad=True).reshape(2, 2)
+r0, r1 = u.unbind()
+r1.grad_fn.register_prehook(lambda go: print("unbind pre", go))
+(r0 * r1).sum().backward()
+print(u.grad if u.is_leaf else "non-leaf")
+L, Q = torch.linalg.eigh(u @ u.T + torch.eye(2))
+print(L.grad_fn is Q.grad_fn, L.grad_fn.next_functions[0][0].name())
+Q.grad_fn.register_hook(lambda gi, go: print("eigh post", [g is None for g in go], gi[0].shape))
+L.sum().backward()
+try:
+    p, q = torch.arange(4.0, requires_grad=True).split(2)
+    p.grad_fn.register_prehook(lambda go: (go[0],))
+    (p.sum() + q.sum()).backward()
+except RuntimeError as err:
+    print(err)
+""",
+    # grad() w.r.t. a GradientEdge of a custom Function's second output: that output's
+    # gradient (was the empty gradient of the function's internal marker).
+    "gradient_edge_of_function_output": """
+from torch.autograd.graph import get_gradient_edge
+class F(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x * 2, x * 3
+    @staticmethod
+    def backward(ctx, a, b):
+        return a * 2 + b * 3
+x = torch.tensor([1., 2.], requires_grad=True)
+a, b = F.apply(x)
+loss = (a * 10).sum() + (b * 100).sum()
+ea, eb = get_gradient_edge(a), get_gradient_edge(b)
+print(ea.output_nr, eb.output_nr)
+print(torch.autograd.grad(loss, [eb, ea], retain_graph=True))
+print(torch.autograd.grad(loss, eb, retain_graph=True))
+ps = x.split(1)
+l2 = (ps[0] * 5 + ps[1] * 7).sum()
+print(torch.autograd.grad(l2, [get_gradient_edge(ps[1]), get_gradient_edge(ps[0])]))
+""",
 }
 
 

@@ -68,8 +68,8 @@ class _Run:
     """The state of one backward pass."""
 
     __slots__ = ("batch", "by_node", "captured", "create_graph", "done", "families",
-                 "leaf_grads", "leaf_owned", "needed", "observer", "owned", "pending", "push",
-                 "ready", "targets")
+                 "family_post", "leaf_grads", "leaf_owned", "needed", "observer", "owned",
+                 "pending", "push", "ready", "targets")
 
     def __init__(self, targets: dict[int, Any] | None, observer: Observer | None,
                  create_graph: bool = False) -> None:
@@ -103,6 +103,9 @@ class _Run:
         # whose outputs' tensor hooks already ran in this pass.
         self.pending: dict[Node, Any] = {}
         self.families: set[Any] = set()
+        # A family with node post-hooks: [its nodes still to run, grad_outputs, the sum of
+        # their cotangents so far] (the hooks run once, after the last).
+        self.family_post: dict[Any, list[Any]] = {}
 
 
 #: A list the pass appends (node, incoming, cotangents out) to per node, in order: tensors,
@@ -628,6 +631,8 @@ def _after_vjp(run: _Run, node: Node, g: Tensor, cots: tuple[Any, ...],
         # A zero tensor in, zero tensors out (recorded as PyTorch records them).
         cots = tuple(None if c is None else B.as_zero_tensor(c) for c in cots)
     hooks = node.hooks
+    if run.family_post and getattr(node, "family", None) is not None:
+        cots = _family_post(run, node, cots)
     if hooks is not None and hooks.post:
         cots = H.run_post_hooks(node, hooks.post, cots, g)
     if State.torch_anomaly and State.anomaly_check_nan:
@@ -643,7 +648,7 @@ def _arriving(run: _Run, node: Node, g: Tensor) -> Tensor:
     hooks = node.hooks
     if hooks is not None:
         family = getattr(node, "family", None)
-        if family is not None and family.hooked:
+        if family is not None and family.active:
             if family not in run.families:
                 run.families.add(family)
                 g = _family_hooks(run, node, g)
@@ -665,18 +670,55 @@ def _arriving(run: _Run, node: Node, g: Tensor) -> Tensor:
 
 def _family_hooks(run: _Run, node: Node, g: Tensor) -> Tensor:
     """The first of a family's nodes to run (graph.Family) runs the tensor hooks of all
-    its outputs: the others' gradients are complete (every consumer ran) and waiting."""
+    its outputs, then its node's pre-hooks: the others' gradients are complete (every
+    consumer ran) and waiting. A pre-hook's None for a gradient makes it zeros. Where
+    grad() only captures an output's gradient, the node's own hooks do not run."""
     pending = run.pending
+    family = node.family
+    members = family.members
     arrived = {}
-    for m in node.family.hooked:
+    for m in members:
         c = pending.get(m)
         if m is not node and c is not None:
             if run.owned:
                 run.owned.discard(id(c))  # hooks may keep it: never add into it again
             arrived[m] = _shown(c if type(c) is Tensor else _scalar_tensor(c))
     g = H.run_family_hooks(node, _shown(g), arrived)
+    if run.needed is not None and node not in run.needed:
+        pending.update(arrived)  # grad() only captures here: the node itself does not run
+        return g
+    grads = [g if m is node else arrived.get(m) for m in members]
+    if family.pre:
+        new = H.run_family_pre_hooks(family.pre, grads)
+        for m, old, v in zip(members, grads, new, strict=True):
+            if old is not None:
+                v = ops.zeros_like(old) if v is None else v
+                if m is node:
+                    g = v
+                else:
+                    arrived[m] = v
+        grads = [None if old is None else v for old, v in zip(grads, new, strict=True)]
+    if family.post:
+        run.family_post[family] = [1 + len(arrived), tuple(grads), None]
     pending.update(arrived)
     return g
+
+
+def _family_post(run: _Run, node: Node, cots: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A family's node post-hooks run once, after its last node, on the sum of their
+    cotangents (the one node's grad_inputs); the earlier nodes send nothing."""
+    entry = run.family_post.get(node.family)
+    if entry is None:
+        return cots
+    prev = entry[2]
+    entry[2] = cots if prev is None else tuple(
+        b if a is None else a if b is None else _plus(a, b)
+        for a, b in zip(prev, cots, strict=True))
+    entry[0] -= 1
+    if entry[0] > 0:
+        return tuple(None for _ in cots)
+    del run.family_post[node.family]
+    return H.run_post_hooks(node, node.family.post, entry[2], entry[1])
 
 
 def _sum_to_batched(c: Tensor, shape: tuple[int, ...]) -> Tensor:

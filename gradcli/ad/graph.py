@@ -255,11 +255,20 @@ class Family:
     to run here runs them all (ad/hooks.py). Its nodes are held weakly (each holds the
     family), so a graph stays free of reference cycles."""
 
-    __slots__ = ("_hooked", "_members")
+    __slots__ = ("_hooked", "_members", "post", "pre")
 
     def __init__(self, members: Sequence[Node]) -> None:
         self._members = tuple(weakref.ref(n) for n in members)
         self._hooked: list[weakref.ref[Node]] = []  # in the order they were first hooked
+        # The one node's own hooks (grad_fn.register_prehook / register_hook on any output's
+        # grad_fn, which is the same node in PyTorch): on all outputs' gradients at once.
+        self.pre: list[Any] = []
+        self.post: list[Any] = []
+
+    @property
+    def active(self) -> bool:
+        """Whether any hook was registered on the family (its outputs or its node)."""
+        return bool(self._hooked or self.pre or self.post)
 
     @property
     def members(self) -> list[Node]:

@@ -98,8 +98,7 @@ def register_hook(t: Tensor, hook: Hook) -> RemovableHandle:
     if node is not None:
         family = getattr(node, "family", None)
         if family is not None and family.hook(node):
-            for m in family.members:  # whichever runs first runs the family's hooks
-                _node_hooks(m)
+            _activate(family)
         return _add(_node_hooks(node).tensor, hook)
     entry = State.leaf_hooks.get(id(t))
     if entry is None:
@@ -121,13 +120,29 @@ def register_post_accumulate_grad_hook(t: Tensor, hook: Hook) -> RemovableHandle
     return _add(entry[1], hook)
 
 
+def _activate(family: Any) -> None:
+    # Every node of the family takes the hooked path: whichever runs first runs them.
+    for m in family.members:
+        _node_hooks(m)
+
+
 def register_node_hook(node: Node, hook: Hook) -> RemovableHandle:
-    """grad_fn.register_hook(hook): hook(grad_inputs, grad_outputs) after the node ran."""
+    """grad_fn.register_hook(hook): hook(grad_inputs, grad_outputs) after the node ran
+    (a family's node: after all of them, on their summed grad_inputs)."""
+    family = getattr(node, "family", None)
+    if family is not None:
+        _activate(family)
+        return _add(family.post, hook)
     return _add(_node_hooks(node).post, hook)
 
 
 def register_node_prehook(node: Node, hook: Hook) -> RemovableHandle:
-    """grad_fn.register_prehook(hook): hook(grad_outputs) before the node runs."""
+    """grad_fn.register_prehook(hook): hook(grad_outputs) before the node runs (a
+    family's node: on all its outputs' gradients, None where none arrived)."""
+    family = getattr(node, "family", None)
+    if family is not None:
+        _activate(family)
+        return _add(family.pre, hook)
     return _add(_node_hooks(node).pre, hook)
 
 
@@ -192,6 +207,22 @@ def run_family_hooks(node: Node, g: Tensor, arrived: dict[Node, Any]) -> Tensor:
     return g
 
 
+def run_family_pre_hooks(hooks: list[Hook], grads: list[Any]) -> list[Any]:
+    """A family's node pre-hooks on (grad_output for each output, None where none came)."""
+    for h in list(hooks):
+        r = h(tuple(grads))
+        if r is None:
+            continue
+        if type(r) is not tuple:
+            raise _type_error(f"expected tuple, but hook returned '{type(r).__name__}'")
+        if len(r) != len(grads):
+            raise GdRuntimeError(f"hook '{_name(h)}' has returned an incorrect number of "
+                                 f"values (got {len(r)}, but expected {len(grads)})")
+        grads = [v if v is None or old is None else _checked(h, v, old)
+                 for v, old in zip(r, grads, strict=True)]
+    return grads
+
+
 def run_pre_hooks(hooks: list[Hook], g: Tensor) -> Tensor:
     """The node's pre-hooks on (grad_output,)."""
     g = _own(g)
@@ -208,7 +239,7 @@ def run_pre_hooks(hooks: list[Hook], g: Tensor) -> Tensor:
 
 
 def run_post_hooks(node: Node, hooks: list[Hook], cots: tuple[Any, ...],
-                   g: Tensor) -> tuple[Any, ...]:
+                   g: Tensor | tuple[Any, ...]) -> tuple[Any, ...]:
     """The node's post-hooks on (grad_inputs, grad_outputs); grad_inputs shaped as the
     node's inputs, one per edge PyTorch's node has."""
     from gradcli.ad import ops
@@ -225,7 +256,7 @@ def run_post_hooks(node: Node, hooks: list[Hook], cots: tuple[Any, ...],
     if wt:
         cots = (cots[0], ops.t(cots[1]), *cots[2:])
     for h in list(hooks):
-        r = h(tuple(cots[i] for i in idx), (g,))
+        r = h(tuple(cots[i] for i in idx), g if type(g) is tuple else (g,))
         if r is None:
             continue
         if type(r) is not tuple:

@@ -138,7 +138,7 @@ def _requires_grad(x: Tensor) -> bool:
 
 TENSOR_PROPERTIES: dict[str, Callable[[Tensor], Any]] = {
     "grad": nonleaf_grad,  # a non-leaf's missing .grad warns, as in PyTorch
-    "grad_fn": lambda x: _function_node(current_grad_fn(x)),
+    "grad_fn": lambda x: function_node(current_grad_fn(x)),
     "requires_grad": _requires_grad,
     "is_leaf": lambda x: current_grad_fn(x) is None,
     "shape": lambda x: Size(x.shape),
@@ -254,10 +254,19 @@ def _output_nr(n: Node | None) -> int:
     return output_number(n)
 
 
-def _function_node(n: Node | None) -> Node | None:
-    """A custom function's output's node is the function's one node (`a.grad_fn is
+def function_node(n: Node | None) -> Node | None:
+    """PyTorch's one node for the outputs we record one node each of: a custom
+    function's node, or the first of a family (split, unbind, svd...: `a.grad_fn is
     b.grad_fn` for two outputs, as in PyTorch)."""
-    return n.parents[0] if n is not None and n.rule.name == "custom_function_output" else n
+    if n is None:
+        return n
+    if n.rule.name == "custom_function_output":
+        return n.parents[0]
+    family = getattr(n, "family", None)
+    if family is not None:
+        members = family.members
+        return members[0] if members else n
+    return n
 
 
 def _next_functions(n: Node) -> tuple[tuple[Any, int], ...]:
@@ -276,7 +285,7 @@ def _next_functions(n: Node) -> tuple[tuple[Any, int], ...]:
     return tuple(
         (p.parents[0], p.params["output_nr"]) if type(p) is Node
         and p.rule.name == "custom_function_output" else
-        (p, output_number(p)) if type(p) is Node else
+        (function_node(p), output_number(p)) if type(p) is Node else
         (AccumulateGrad.of(p) if type(p) is Tensor and not hasattr(p, "view_mode")
          else None, 0)
         for p in parents)

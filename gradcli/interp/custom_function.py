@@ -69,6 +69,7 @@ class FunctionCtx:
     __slots__ = (
         "attrs",
         "dirty",
+        "family",
         "materialize",
         "name",
         "needs_input_grad",
@@ -90,6 +91,7 @@ class FunctionCtx:
         self.materialize = True
         self.node: Node | None = None
         self.packed: Any = None  # saved_hooks.Packed: saved_tensors_hooks' packed values
+        self.family: Family | None = None  # the output nodes, with several outputs
 
     def save_for_backward(self, *tensors: Any) -> None:
         """ctx.save_for_backward(*tensors): kept for backward (and jvp)."""
@@ -418,7 +420,7 @@ def _record(cls: Any, ctx: FunctionCtx, args: tuple[Any, ...], outs: list[Any],
         sub.differentiable = False
         members.append(Node(sub, (marker,), {"output_nr": i}, (node,), None))
         _attach(o, members[-1], ctx)
-    family = Family(members)  # the outputs' tensor hooks run as PyTorch's one node's
+    family = ctx.family = Family(members)  # outputs' tensor hooks run as one node's
     for m in members:
         m.family = family
 
