@@ -22,9 +22,9 @@ import pytest
 import gradcli.ad
 from gradcli.ad import functional as AF
 from gradcli.ad import ops
+from gradcli.ad.autograd import backward, grad
 from gradcli.ad.batched import batchable
 from gradcli.ad.check import numeric_jacobian
-from gradcli.ad.engine import backward, grad
 from gradcli.ad.session import Session
 from gradcli.ad.tensor import (
     Node,

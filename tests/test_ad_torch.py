@@ -25,8 +25,8 @@ torch = pytest.importorskip("torch")
 
 from gradcli.ad import dtypes, ops  # noqa: E402
 from gradcli.ad import functional as AF  # noqa: E402
-from gradcli.ad.engine import backward as our_backward  # noqa: E402
-from gradcli.ad.engine import grad as our_grad  # noqa: E402
+from gradcli.ad.autograd import backward as our_backward  # noqa: E402
+from gradcli.ad.autograd import grad as our_grad  # noqa: E402
 from gradcli.ad.tensor import Tensor, no_grad, set_grad_enabled  # noqa: E402
 from gradcli.errors import GdRuntimeError  # noqa: E402
 

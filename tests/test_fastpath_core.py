@@ -26,7 +26,7 @@ import numpy as np
 import pytest
 
 from gradcli.ad import ops as F
-from gradcli.ad.engine import grad
+from gradcli.ad.autograd import grad
 from gradcli.ad.graph import Node
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdError

@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 from light_pass import light
 
-from gradcli.ad import engine
+from gradcli.ad import autograd
 from gradcli.ad import kernels as K
 from gradcli.ad import ops as F
 from gradcli.ad.kernels import linalg as KL
@@ -274,7 +274,7 @@ def test_create_graph_records_pytorchs_nodes_and_second_derivatives() -> None:
             mk = lambda a: torch.tensor(a, requires_grad=True)  # noqa: E731
         else:
             T = _Surface()
-            grad = engine.grad
+            grad = autograd.grad
             mk = lambda a: Tensor(a).requires_grad_(True)  # noqa: E731
         W, h, c = mk(w0), mk(h0), mk(c0)
         out = {}

@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 from light_pass import light
 
-from gradcli.ad import engine
+from gradcli.ad import autograd
 from gradcli.ad import hooks as H
 from gradcli.ad import ops as F
 from gradcli.ad.graph import Tensor
@@ -135,7 +135,7 @@ def _grads(dtype: str, what: str) -> list[bytes]:
         _chain(p).backward()
         return [p[k].grad.array.tobytes() for k in sorted(p)]
     if what == "grad":  # grad() targets: captured cotangents
-        gs = engine.grad([_chain(p)], [p["W"], p["b"], p["x"]], None, retain_graph=False,
+        gs = autograd.grad([_chain(p)], [p["W"], p["b"], p["x"]], None, retain_graph=False,
                          create_graph=False, allow_unused=True)
         return [g.array.tobytes() for g in gs]
     if what == "hooks":  # a hook and a retained grad on some nodes: the tensor path there

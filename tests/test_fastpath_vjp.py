@@ -27,7 +27,7 @@ import pytest
 from light_pass import light
 from samples import Index, Mask, X, draw_array, load
 
-from gradcli.ad import engine, forward
+from gradcli.ad import autograd, forward
 from gradcli.ad import ops as F
 from gradcli.ad.graph import Node, tensor_from_array
 from gradcli.ad.ops import SURFACE
@@ -152,7 +152,7 @@ def _collect() -> dict[str, list[tuple[str, Recorded]]]:
                     continue
                 where += " (its derivative)"
                 try:
-                    engine.grad(outs, leaves, _cotangents(outs, rng), create_graph=True,
+                    autograd.grad(outs, leaves, _cotangents(outs, rng), create_graph=True,
                                 allow_unused=True)
                 except GdError:
                     continue
@@ -266,7 +266,7 @@ def test_the_dispatcher_picks_the_differentiable_vjp_unless_the_pass_is_light() 
 
 def _grads(outs: list[Tensor], leaves: list[Tensor], cots: list[Tensor],
            create_graph: bool = False) -> tuple[Any, ...]:
-    return engine.grad(outs, leaves, cots, retain_graph=True, create_graph=create_graph,
+    return autograd.grad(outs, leaves, cots, retain_graph=True, create_graph=create_graph,
                        allow_unused=True)
 
 
@@ -371,9 +371,9 @@ def _graph_names(t: Tensor) -> list[str]:
 def _second_order(f: Callable[[Tensor], Tensor],
                   x: Tensor) -> tuple[list[str], Tensor, Tensor]:
     y = f(x)
-    (g,) = engine.grad([y], [x], create_graph=True)
-    (h,) = engine.grad([g.sum()], [x], retain_graph=True)
-    (h3,) = engine.grad([g.sum()], [x], create_graph=True)
+    (g,) = autograd.grad([y], [x], create_graph=True)
+    (h,) = autograd.grad([g.sum()], [x], retain_graph=True)
+    (h3,) = autograd.grad([g.sum()], [x], create_graph=True)
     assert h3.grad_fn is not None or not h3.requires_grad
     return _graph_names(g), g, h
 
@@ -405,7 +405,7 @@ def test_the_double_backward_graph_has_pytorchs_names() -> None:
     # AccumulateGrad left out) are these, g.grad_fn an AddBackward0.
     x = F.tensor([0.7, -0.4]).requires_grad_(True)
     y = F.tanh(x * x).sum()
-    (g,) = engine.grad([y], [x], create_graph=True)
+    (g,) = autograd.grad([y], [x], create_graph=True)
     assert g.grad_fn is not None and g.grad_fn.name == "AddBackward0"
     assert sorted(_graph_names(g)) == ["AddBackward0", "MulBackward0", "MulBackward0",
                                        "MulBackward0", "TanhBackward0", "TanhBackwardBackward0"]
@@ -417,7 +417,7 @@ def test_forward_over_reverse_keeps_the_differentiable_rules() -> None:
     v = np.array([1.0, 0.5])
     with forward.dual_level():
         x = forward.make_dual(Tensor(x0), Tensor(v)).requires_grad_(True)
-        (g,) = engine.grad([F.tanh(x * x).sum()], [x])
+        (g,) = autograd.grad([F.tanh(x * x).sum()], [x])
         tangent = forward.unpack_dual(g)[1]
     assert tangent is not None
     u = x0 * x0
@@ -450,10 +450,10 @@ def test_a_replaced_vjp_runs_in_every_pass(create_graph: bool) -> None:
     x = F.tensor([0.5, -1.0]).requires_grad_(True)
     rule.vjp = doubled
     try:
-        (g,) = engine.grad([F.sin(x).sum()], [x], create_graph=create_graph)
+        (g,) = autograd.grad([F.sin(x).sum()], [x], create_graph=create_graph)
     finally:
         rule.vjp = original
-    (h,) = engine.grad([F.sin(x).sum()], [x], create_graph=create_graph)
+    (h,) = autograd.grad([F.sin(x).sum()], [x], create_graph=create_graph)
     assert calls == [1]
     assert g.array.tobytes() == (2 * h.array).tobytes()
     assert (g.grad_fn is not None) == create_graph
@@ -475,7 +475,7 @@ def test_grad_mode_turned_on_by_a_hook_takes_the_differentiable_vjp() -> None:
         saved = State.grad_enabled
         try:
             with array_vjps_off() if not direct else nullcontext():
-                (g,) = engine.grad([y.sum()], [x])
+                (g,) = autograd.grad([y.sum()], [x])
         finally:
             State.grad_enabled = saved
         seen.append(g)

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from gradcli.ad import engine, ops
+from gradcli.ad import autograd, ops
 from gradcli.ad.ops import SURFACE
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdRuntimeError
@@ -137,7 +137,7 @@ def test_singular_matrices_det_slogdet_logdet() -> None:
     a = T(SINGULAR, grad=True)
     d = ops.SURFACE["torch.det"](a)
     assert str(d) == "tensor(-0., dtype=torch.float64, grad_fn=<LinalgDetBackward0>)"
-    (g,) = engine.grad([d], [a])
+    (g,) = autograd.grad([d], [a])
     assert not g.array.any()  # PyTorch: det·(…) = zeros, no error, no nan
     sign, logabs = SURFACE["torch.slogdet"](T(SINGULAR))
     assert sign.item() == 0 and logabs.item() == -np.inf
@@ -150,10 +150,10 @@ def test_repeated_eigenvalues_follow_pytorch() -> None:
     documented behaviour: the 1 / (λⱼ − λᵢ) terms are infinite, the gradient nan)."""
     e = T(np.eye(3), grad=True)
     vals, vecs = SURFACE["torch.linalg.eigh"](e)
-    (g,) = engine.grad([ops.sum(vals)], [e])
+    (g,) = autograd.grad([ops.sum(vals)], [e])
     assert np.array_equal(g.array, np.eye(3))
     vals, vecs = SURFACE["torch.linalg.eigh"](e)
-    (g,) = engine.grad([ops.sum(vecs * T(np.arange(9.0).reshape(3, 3)))], [e])
+    (g,) = autograd.grad([ops.sum(vecs * T(np.arange(9.0).reshape(3, 3)))], [e])
     assert np.isnan(g.array).all()
 
 
@@ -216,8 +216,8 @@ def _compare_both(torch: Any, f: Any, a: np.ndarray) -> None:
     ours = T(a, grad=True)
     y = f(_GD, ours)
     u = rng.standard_normal(y.shape)
-    (g,) = engine.grad([y], [ours], grad_outputs=[Tensor(u)], create_graph=True)
-    (h,) = engine.grad([ops.sum(g * Tensor(v))], [ours])
+    (g,) = autograd.grad([y], [ours], grad_outputs=[Tensor(u)], create_graph=True)
+    (h,) = autograd.grad([ops.sum(g * Tensor(v))], [ours])
     theirs = torch.tensor(a, requires_grad=True)
     yt = f(torch, theirs)
     (gt,) = torch.autograd.grad(yt, theirs, torch.tensor(u), create_graph=True)
@@ -346,7 +346,7 @@ def test_repeated_singular_values_follow_torch() -> None:
     for part in range(3):
         ours = T(a, grad=True)
         out = SURFACE["torch.linalg.svd"](ours)[part]
-        (g,) = engine.grad([ops.sum(out * Tensor(w[: out.shape[0]] if part == 1 else w))],
+        (g,) = autograd.grad([ops.sum(out * Tensor(w[: out.shape[0]] if part == 1 else w))],
                            [ours])
         theirs = torch.tensor(a, requires_grad=True)
         tout = torch.linalg.svd(theirs)[part]

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from gradcli.ad import engine, ops
+from gradcli.ad import autograd, ops
 from gradcli.ad.tensor import Tensor
 from gradcli.app import AppOptions, run
 from gradcli.cli import exit_status
@@ -207,7 +207,7 @@ def test_dropout_mask_values_and_gradient(n: int, dt: str, p: float) -> None:
     _same(y_o, y_t)
     assert y_o.grad_fn.name == type(y_t.grad_fn).__name__ == "MulBackward0"
     v = np.random.default_rng(1).standard_normal((n,)).astype(dt)
-    engine.backward(y_o, Tensor(v))
+    autograd.backward(y_o, Tensor(v))
     y_t.backward(torch.from_numpy(v))
     _same(x_o.grad, x_t.grad)
     _same(ops.rand(3), torch.rand(3))
@@ -241,7 +241,7 @@ def test_in_place_draws_record_pytorch_nodes() -> None:
         y = x * 1
         eval("y." + call, {"y": y, "ops": ops})
         assert y.grad_fn.name == name, call
-        engine.backward(ops.sum(y))
+        autograd.backward(ops.sum(y))
         assert x.grad.tolist() == [0.0, 0.0, 0.0]
     b = ops.random.bernoulli(Tensor(np.full(3, 0.5)).requires_grad_(True))
     assert b.grad_fn.name == "BernoulliBackward0"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gradcli.ad import engine
+from gradcli.ad import autograd
 from gradcli.ad.graph import Tensor
 from gradcli.ad.kernels import onednn_conv
 from gradcli.ad.ops import conv as C
@@ -29,7 +29,7 @@ def _gd(nd: int, x: np.ndarray, w: np.ndarray, b: np.ndarray | None, gy: np.ndar
     bg = None if b is None else Tensor(b.copy(), requires_grad=True)
     f = getattr(C, f"conv{nd}d", None) or CT.conv3d
     y = f(xg, wg, bg, s, p, d, 1)
-    engine.backward(y, Tensor(gy.copy()))
+    autograd.backward(y, Tensor(gy.copy()))
     out = [y.array, xg.grad.array, wg.grad.array]
     return out if bg is None else [*out, bg.grad.array]
 

@@ -16,7 +16,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from gradcli.ad import ops  # noqa: E402
-from gradcli.ad.engine import grad as our_grad  # noqa: E402
+from gradcli.ad.autograd import grad as our_grad  # noqa: E402
 from gradcli.ad.ops import nn as onn  # noqa: E402
 from gradcli.ad.ops import solvers  # noqa: E402
 

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from samples import UNTESTED, Index, Mask, Sample, X, draw_array, load
 
-from gradcli.ad import engine, forward
+from gradcli.ad import autograd, forward
 from gradcli.ad.ops import SURFACE
 from gradcli.ad.tensor import Tensor
 from gradcli.interp.values import DTYPE_VALUES
@@ -254,7 +254,7 @@ def _grads(torch: Any, outs_o: list[Any], outs_t: list[Any], ins_o: list[Any],
            ins_t: list[Any], rng: np.random.Generator, create_graph: bool) -> tuple[Any, Any]:
     """Both sides' gradients of Σ v·out w.r.t. the inputs, for the same random v."""
     vs = [rng.standard_normal(o.shape) for o in outs_o]
-    g_o = engine.grad(outs_o, ins_o, allow_unused=True, create_graph=create_graph,
+    g_o = autograd.grad(outs_o, ins_o, allow_unused=True, create_graph=create_graph,
                       grad_outputs=[Tensor(v.astype(o.array.dtype))
                                     for v, o in zip(vs, outs_o, strict=True)])
     g_t = torch.autograd.grad(outs_t, ins_t, allow_unused=True, create_graph=create_graph,

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from gradcli.ad.engine import _loop, _Run, _send, _shown
+from gradcli.ad.cotangents import shown
+from gradcli.ad.engine import _loop, _Run, _send
 from gradcli.ad.graph import Node, Tensor
 from gradcli.ad.ops import backward as B
 from gradcli.ad.state import State, grad_mode
@@ -46,7 +47,7 @@ def batched_vjp(output: Tensor, inputs: Sequence[Tensor],
     run = _Run({id(t): t for t in inputs}, None)
     run.batch = cotangents.shape[0]
     heap: list[tuple[int, Node]] = []
-    pending: dict[Node, Tensor] = {}
+    pending = run.pending
     light = State.light_backward
     State.light_backward = not State.forward_level
     try:
@@ -55,7 +56,7 @@ def batched_vjp(output: Tensor, inputs: Sequence[Tensor],
                   output.grad_fn if output.grad_fn is not None else output, cotangents)
             _loop(run, heap, pending, True)
             if B.ZEROS:
-                run.captured = {k: _shown(g) for k, g in run.captured.items()}
+                run.captured = {k: shown(g) for k, g in run.captured.items()}
     finally:
         State.light_backward = light
         B.ZEROS.clear()

@@ -19,7 +19,7 @@ import numpy as np
 
 from gradcli.ad import functional as AF
 from gradcli.ad import ops
-from gradcli.ad.engine import grad
+from gradcli.ad.autograd import grad
 from gradcli.ad.tensor import Node, Tensor, enable_grad, no_grad, tensor_from_array
 from gradcli.errors import GdRuntimeError
 from gradcli.records import record

@@ -3,24 +3,33 @@
 Nodes carry their creation number; a max-heap on it pops every node after all of
 its consumers (consumers are always created later), so each node's cotangent is
 complete when it is popped. A chain of 10⁶ ops backpropagates in constant stack.
+The public spellings (torch.autograd.backward, grad, Tensor.backward) check their
+arguments and call `run_backward` from ad/autograd.py, above this module.
 """
 
 from __future__ import annotations
 
 import heapq
-import sys
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from gradcli.ad import hooks as H
-from gradcli.ad import kernels as K
 from gradcli.ad import ops
-from gradcli.ad.graph import Node, Tensor, bump_version, needed_nodes, tensor_from_array
+from gradcli.ad.cotangents import (
+    accumulate,
+    added,
+    as_tensor,
+    nd_cotangent,
+    plus,
+    shown,
+    summed,
+    unshared,
+)
+from gradcli.ad.graph import Node, Tensor, needed_nodes, tensor_from_array
 from gradcli.ad.multi_hooks import GraphTask
 from gradcli.ad.ops import backward as B
-from gradcli.ad.ops.layout import like_layout
 from gradcli.ad.ready_queue import LEAF, hooked_leaf_edges, stl_pop, stl_push
 from gradcli.ad.registry import ARRAY_VJP, ND_VJP, SCALAR_VJP
 from gradcli.ad.saved_checks import (
@@ -30,14 +39,7 @@ from gradcli.ad.saved_checks import (
     check_versions,
 )
 from gradcli.ad.saved_hooks import unpacked_inputs
-from gradcli.ad.state import (
-    CREATE_GRAPH_CYCLE,
-    MEMORY_CHECK_BYTES,
-    State,
-    check_memory,
-    grad_mode,
-    warn,
-)
+from gradcli.ad.state import MEMORY_CHECK_BYTES, State, check_memory, grad_mode
 from gradcli.errors import GdRuntimeError
 
 ndarray = np.ndarray
@@ -74,8 +76,9 @@ def _root_grads(outputs: Sequence[Tensor], grads: Sequence[Any] | None,
 class _Run:
     """The state of one backward pass."""
 
-    __slots__ = ("batch", "by_node", "captured", "create_graph", "done", "leaf_grads",
-                 "leaf_owned", "needed", "observer", "owned", "push", "ready", "targets")
+    __slots__ = ("batch", "by_node", "captured", "create_graph", "done", "families",
+                 "family_post", "leaf_grads", "leaf_owned", "needed", "observer", "owned",
+                 "pending", "push", "ready", "targets")
 
     def __init__(self, targets: dict[int, Any] | None, observer: Observer | None,
                  create_graph: bool = False) -> None:
@@ -105,6 +108,13 @@ class _Run:
         # How nodes enter the heap: heapq's, or with leaf hooks PyTorch's own ready queue
         # (stl_push), where leaves are entries too and ties between them matter.
         self.push: Any = heapq.heappush
+        # The cotangents waiting at nodes (_loop's), and the node families (graph.Family)
+        # whose outputs' tensor hooks already ran in this pass.
+        self.pending: dict[Node, Any] = {}
+        self.families: set[Any] = set()
+        # A family with node post-hooks: [its nodes still to run, grad_outputs, the sum of
+        # their cotangents so far] (the hooks run once, after the last).
+        self.family_post: dict[Any, list[Any]] = {}
 
 
 #: A list the pass appends (node, incoming, cotangents out) to per node, in order: tensors,
@@ -153,7 +163,7 @@ def _run_backward(
     roots = _root_grads(outputs, grad_outputs, create_graph)
     run = _Run(None if inputs is None else {id(t): t for t in inputs}, observer, create_graph)
     heap: list[tuple[int, Node]] = []
-    pending: dict[Node, Tensor] = {}
+    pending = run.pending
     if State.leaf_hooks or State.post_accumulate_hooks:
         run.ready = hooked_leaf_edges(outputs)
         run.push = stl_push
@@ -168,9 +178,9 @@ def _run_backward(
         with grad_mode(create_graph):
             _loop(run, heap, pending, retain_graph)
         if B.ZEROS:  # zero tensors reaching the end show as zeros
-            run.captured = {k: _shown(g) for k, g in run.captured.items()}
+            run.captured = {k: shown(g) for k, g in run.captured.items()}
             for entry in run.leaf_grads.values():
-                entry[1] = _shown(entry[1])
+                entry[1] = shown(entry[1])
     finally:
         State.light_backward = light
         B.ZEROS.clear()
@@ -192,24 +202,11 @@ def _run_backward(
         if hooked:
             with grad_mode(create_graph):
                 g = H.leaf_hooked(leaf, g, accumulating=True)
-        steal = not create_graph and _unshared(g)
-        _accumulate(leaf, g, create_graph, steal)
+        steal = not create_graph and unshared(g)
+        accumulate(leaf, g, create_graph, steal)
         if post:
             H.after_accumulate(leaf, g)
     return None
-
-
-def _unshared(g: Tensor) -> bool:
-    """Whether nothing but the caller holds g and its array (CPython reference counts).
-
-    Such a cotangent can become a leaf's .grad without a copy, as PyTorch's AccumulateGrad
-    steals an unshared gradient; W3 copied two 1000x1000 gradients here. Expected counts:
-    g: the caller's variable, this parameter, getrefcount's argument; its array: g's slot,
-    `a`, the argument. A view (base) or a read-only array is never taken.
-    """
-    a = g.array
-    return (sys.getrefcount(g) == 3 and sys.getrefcount(a) == 3 and a.base is None
-            and a.flags.writeable)
 
 
 def _send(run: _Run, pending: dict[Node, Tensor], heap: list[tuple[int, Node]],
@@ -220,7 +217,7 @@ def _send(run: _Run, pending: dict[Node, Tensor], heap: list[tuple[int, Node]],
             pending[edge] = g
             run.push(heap, (-edge.seq, edge))
         else:
-            pending[edge] = _sum(run.owned, prev, g)
+            pending[edge] = summed(run.owned, prev, g)
         return
     # A leaf.
     key = id(edge)
@@ -230,14 +227,14 @@ def _send(run: _Run, pending: dict[Node, Tensor], heap: list[tuple[int, Node]],
             return
         prev_c = run.captured.get(key)
         if prev_c is not None and type(prev_c) is not Tensor:
-            prev_c = _scalar_tensor(prev_c)  # a sum _loop's scalar path began
-        run.captured[key] = g if prev_c is None else _plus(prev_c, g)
+            prev_c = as_tensor(prev_c)  # a sum _loop's scalar path began
+        run.captured[key] = g if prev_c is None else plus(prev_c, g)
     else:
         entry = run.leaf_grads.get(key)
         if entry is None:
             run.leaf_grads[key] = [edge, g]
         else:
-            entry[1] = _sum(run.leaf_owned, entry[1], g)
+            entry[1] = summed(run.leaf_owned, entry[1], g)
     ready = run.ready
     if ready is not None and key in ready:
         left = ready[key] - 1
@@ -271,50 +268,15 @@ def _leaf_complete(run: _Run, leaf: Tensor) -> None:
     key = id(leaf)
     run.done.add(key)
     if run.targets is not None:
-        run.captured[key] = H.leaf_hooked(leaf, _shown(run.captured[key]))
+        run.captured[key] = H.leaf_hooked(leaf, shown(run.captured[key]))
         return
     entry = run.leaf_grads.pop(key, None)
     if entry is None:
         return
-    g = H.leaf_hooked(leaf, _shown(entry[1]), accumulating=True)
-    _accumulate(leaf, g, run.create_graph)
+    g = H.leaf_hooked(leaf, shown(entry[1]), accumulating=True)
+    accumulate(leaf, g, run.create_graph)
     if State.post_accumulate_hooks:
         H.after_accumulate(leaf, g)
-
-
-def _sum(owned: set[int] | None, prev: Tensor, g: Tensor) -> Tensor:
-    """prev + g for two cotangents of one tensor.
-
-    Without create_graph nothing is recorded, so the first sum is a new array this pass
-    owns (its id in `owned`) and later ones are added into it in place: a leaf used in
-    every step of a loop (W2's weights, W1's x) gets one buffer instead of a new array per
-    step.
-    """
-    if B.ZEROS and B.is_zero_tensor(prev) and B.is_zero_tensor(g):
-        return _plus(prev, g)
-    pa = prev.array
-    ga = g.array
-    if owned is None or pa.shape != ga.shape or pa.dtype != ga.dtype:
-        return prev + g
-    if id(prev) in owned:
-        if pa.ndim:
-            np.add(pa, ga, out=pa)
-        else:
-            # 0-d: the same IEEE addition on numpy scalars of the dtype, at a fraction of
-            # the cost of numpy's 0-d out= path (bench W1: x's gradient, once per step).
-            pa[()] = pa[()] + ga[()]
-        return prev
-    s = np.add(pa, ga, out=K.ARRAY_OUT)
-    t = tensor_from_array(s if type(s) is np.ndarray else np.asarray(s))
-    owned.add(id(t))
-    return t
-
-
-def _plus(a: Tensor, b: Tensor) -> Tensor:
-    """a + b for two cotangents; two zero tensors add to one (PyTorch's add_zerotensor)."""
-    if B.ZEROS and B.is_zero_tensor(a) and B.is_zero_tensor(b):
-        return B.as_zero_tensor(a + b) if State.grad_enabled else a
-    return a + b
 
 
 #: The rules whose derivative formulas take PyTorch's zero tensor to zero tensors (products,
@@ -323,17 +285,6 @@ _KEEPS_ZEROS = frozenset((
     "add", "sub", "mul", "div", "pow", "sin", "cos", "tan", "log", "log1p", "sqrt",
     "reciprocal", "abs", "sgn", "sum", "mean", "reshape", "clone", "transpose", "permute",
     "squeeze", "unsqueeze", "mul_scalar", "div_scalar"))
-
-
-def _shown(g: Tensor) -> Tensor:
-    """A cotangent as handed out: a zero tensor shows as zeros (0., not -0.), with the
-    graph it was recorded in."""
-    if not (B.ZEROS and B.is_zero_tensor(g)):
-        return g
-    if g.grad_fn is None:
-        return ops.zeros_like(g)
-    g.array = np.zeros(g.shape, g.dtype)
-    return g
 
 
 def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
@@ -440,16 +391,16 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
                                     if state.allocated > MEMORY_CHECK_BYTES:
                                         check_memory()
                                 else:
-                                    c = _nd_cotangent(c, xa)
+                                    c = nd_cotangent(c, xa)
                             if type(edge) is Node:
                                 if edge is nxt:  # a second edge to it (x * x)
-                                    nxt_g = _add(owned, nxt_g, c)
+                                    nxt_g = added(owned, nxt_g, c)
                                     continue
                                 prev = pending.get(edge)
                                 if prev is not None:
                                     pending[edge] = (prev + c if type(prev) is not Tensor
                                                      and type(c) is not Tensor
-                                                     else _add(owned, prev, c))
+                                                     else added(owned, prev, c))
                                     continue
                                 seq = edge.seq
                                 if nxt is None:
@@ -473,9 +424,9 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
                                 elif not nd:
                                     prev = entry[1]
                                     entry[1] = (prev + c if type(prev) is not Tensor
-                                                else _add(leaf_owned, prev, c))
+                                                else added(leaf_owned, prev, c))
                                 elif type(prev := entry[1]) is Tensor or type(c) is Tensor:
-                                    entry[1] = _add(leaf_owned, prev, c)
+                                    entry[1] = added(leaf_owned, prev, c)
                                 elif type(prev) is ndarray and id(prev) in nd_owned:
                                     np.add(prev, c, out=prev)  # (same shape and dtype)
                                 else:
@@ -489,9 +440,9 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
                                     captured[key] = (
                                         c if prev is None else prev + c
                                         if type(prev) is not Tensor and type(c) is not Tensor
-                                        else _plus(prev, _scalar_tensor(c)))
+                                        else plus(prev, as_tensor(c)))
                             else:
-                                _send(run, pending, heap, edge, _scalar_tensor(c))
+                                _send(run, pending, heap, edge, as_tensor(c))
                         if not retain_graph and (
                             keeps if type(keeps := rule.torch_keeps) is bool
                             else node.name in keeps
@@ -502,7 +453,7 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
                                 node.out = None
                         continue
             if type(g) is not Tensor:
-                g = _scalar_tensor(g)
+                g = as_tensor(g)
         zero = False
         if zeros and B.is_zero_tensor(g):
             if batch or node.rule.name not in _KEEPS_ZEROS:
@@ -525,7 +476,7 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
             check_versions(node)  # something changed in place since the node was recorded
         rule = node.rule
         if hooks is not None and hooks.pre:
-            g = H.run_pre_hooks(hooks.pre, _shown(g))
+            g = H.run_pre_hooks(hooks.pre, shown(g))
         if state.grad_enabled and rule.on_create_graph is not None:
             inputs = rule.on_create_graph(node)
         params = node.params
@@ -566,12 +517,12 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
                 c = ops.to_dtype(c, xa.dtype)
             if type(edge) is Node:  # _send's node case, inlined: the common one
                 if edge is nxt:  # a second edge to it (x * x)
-                    nxt_g = _add(owned, nxt_g, c)
+                    nxt_g = added(owned, nxt_g, c)
                     continue
                 prev = pending.get(edge)
                 if prev is not None:
-                    pending[edge] = (_sum(owned, prev, c) if type(prev) is Tensor
-                                     else _add(owned, prev, c))
+                    pending[edge] = (summed(owned, prev, c) if type(prev) is Tensor
+                                     else added(owned, prev, c))
                     continue
                 seq = edge.seq
                 if stl:
@@ -601,8 +552,8 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
                     np.add(pa, c.array, out=pa)
                 else:
                     prev = entry[1]
-                    entry[1] = (_sum(leaf_owned, prev, c) if type(prev) is Tensor
-                                else _add(leaf_owned, prev, c))
+                    entry[1] = (summed(leaf_owned, prev, c) if type(prev) is Tensor
+                                else added(leaf_owned, prev, c))
             else:
                 _send(run, pending, heap, edge, c)
         if not retain_graph and (
@@ -617,50 +568,11 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
     if scalars is not None and leaf_grads is not None:
         for entry in leaf_grads.values():
             if type(entry[1]) is not Tensor:
-                entry[1] = _scalar_tensor(entry[1])
+                entry[1] = as_tensor(entry[1])
     if scalars is not None and captured is not None:
         for key, c in captured.items():
             if type(c) is not Tensor:
-                captured[key] = _scalar_tensor(c)
-
-
-def _add(owned: set[int] | None, prev: Any, c: Any) -> Any:
-    """prev + c for cotangents that may be numpy scalars (see _loop): _sum of tensors."""
-    if type(prev) is not Tensor:
-        if type(c) is not Tensor:
-            return prev + c
-        prev = _scalar_tensor(prev)
-    elif type(c) is not Tensor:
-        c = _scalar_tensor(c)
-    return _sum(owned, prev, c)
-
-
-def _scalar_tensor(s: Any) -> Tensor:
-    """A cotangent held as a numpy scalar or an array (see _loop's scalar and n-d VJPs),
-    as the tensor the array VJP would have made (a tensor stays as it is)."""
-    if type(s) is Tensor:
-        return s
-    return tensor_from_array(s.__array__())
-
-
-def _nd_cotangent(c: Any, xa: np.ndarray) -> Any:
-    """An n-d VJP's cotangent for an input whose array is xa: as it is (counted against
-    the memory limit as a tensor would be) when it has xa's shape and dtype; otherwise
-    summed to xa's shape and cast to its dtype as the tensor path does, a tensor."""
-    if type(c) is not ndarray:
-        c = np.asarray(c)
-    state = State
-    state.allocated += c.nbytes
-    if state.allocated > MEMORY_CHECK_BYTES:
-        check_memory()
-    if c.shape != xa.shape or c.dtype is not xa.dtype:
-        t = tensor_from_array(c)
-        if c.shape != xa.shape:
-            t = ops.sum_to(t, xa.shape)
-        if t.array.dtype != xa.dtype:
-            t = ops.to_dtype(t, xa.dtype)
-        return t
-    return c
+                captured[key] = as_tensor(c)
 
 
 def _edge_order(node: Node, parents: Sequence[Any], cots: Sequence[Any],
@@ -682,6 +594,8 @@ def _after_vjp(run: _Run, node: Node, g: Tensor, cots: tuple[Any, ...],
         # A zero tensor in, zero tensors out (recorded as PyTorch records them).
         cots = tuple(None if c is None else B.as_zero_tensor(c) for c in cots)
     hooks = node.hooks
+    if run.family_post and getattr(node, "family", None) is not None:
+        cots = _family_post(run, node, cots)
     if hooks is not None and hooks.post:
         cots = H.run_post_hooks(node, hooks.post, cots, g)
     if State.torch_anomaly and State.anomaly_check_nan:
@@ -695,20 +609,79 @@ def _arriving(run: _Run, node: Node, g: Tensor) -> Tensor:
     """What happens to a node's cotangent before its VJP when the node has hooks, a
     retain_grad()ed output, or is a grad() target: tensor hooks, then .grad, then capture."""
     hooks = node.hooks
-    if hooks is not None and hooks.tensor:
-        g = H.run_tensor_hooks(hooks.tensor, _shown(g))
+    if hooks is not None:
+        family = getattr(node, "family", None)
+        if family is not None and family.active:
+            if family not in run.families:
+                run.families.add(family)
+                g = _family_hooks(run, node, g)
+        elif hooks.tensor:
+            g = H.run_tensor_hooks(hooks.tensor, shown(g))
     targets = run.targets
     if node.retained is not None:
         # PyTorch's retain_grad hook runs in every pass that computes the tensor's
         # gradient, autograd.grad's too; its first gradient is a clone (CloneBackward0
         # when recorded), later ones added.
-        _accumulate(node.retained, _shown(g), State.grad_enabled, first="CloneBackward0")
+        accumulate(node.retained, shown(g), State.grad_enabled, first="CloneBackward0")
     if targets is not None and node in run.by_node:
         # grad() w.r.t. a non-leaf: the cotangent arriving at the tensor it produced.
         for tid in run.by_node[node]:
             prev = run.captured.get(tid)
-            run.captured[tid] = g if prev is None else _plus(prev, g)
+            run.captured[tid] = g if prev is None else plus(prev, g)
     return g
+
+
+def _family_hooks(run: _Run, node: Node, g: Tensor) -> Tensor:
+    """The first of a family's nodes to run (graph.Family) runs the tensor hooks of all
+    its outputs, then its node's pre-hooks: the others' gradients are complete (every
+    consumer ran) and waiting. A pre-hook's None for a gradient makes it zeros. Where
+    grad() only captures an output's gradient, the node's own hooks do not run."""
+    pending = run.pending
+    family = node.family
+    members = family.members
+    arrived = {}
+    for m in members:
+        c = pending.get(m)
+        if m is not node and c is not None:
+            if run.owned:
+                run.owned.discard(id(c))  # hooks may keep it: never add into it again
+            arrived[m] = shown(c if type(c) is Tensor else as_tensor(c))
+    g = H.run_family_hooks(node, shown(g), arrived)
+    if run.needed is not None and node not in run.needed:
+        pending.update(arrived)  # grad() only captures here: the node itself does not run
+        return g
+    grads = [g if m is node else arrived.get(m) for m in members]
+    if family.pre:
+        new = H.run_family_pre_hooks(family.pre, grads)
+        for m, old, v in zip(members, grads, new, strict=True):
+            if old is not None:
+                v = ops.zeros_like(old) if v is None else v
+                if m is node:
+                    g = v
+                else:
+                    arrived[m] = v
+        grads = [None if old is None else v for old, v in zip(grads, new, strict=True)]
+    if family.post:
+        run.family_post[family] = [1 + len(arrived), tuple(grads), None]
+    pending.update(arrived)
+    return g
+
+
+def _family_post(run: _Run, node: Node, cots: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A family's node post-hooks run once, after its last node, on the sum of their
+    cotangents (the one node's grad_inputs); the earlier nodes send nothing."""
+    entry = run.family_post.get(node.family)
+    if entry is None:
+        return cots
+    prev = entry[2]
+    entry[2] = cots if prev is None else tuple(
+        b if a is None else a if b is None else plus(a, b)
+        for a, b in zip(prev, cots, strict=True))
+    entry[0] -= 1
+    if entry[0] > 0:
+        return tuple(None for _ in cots)
+    del run.family_post[node.family]
+    return H.run_post_hooks(node, node.family.post, entry[2], entry[1])
 
 
 def _sum_to_batched(c: Tensor, shape: tuple[int, ...]) -> Tensor:
@@ -720,163 +693,3 @@ def _sum_to_batched(c: Tensor, shape: tuple[int, ...]) -> Tensor:
     return ops.reshape(c, (c.shape[0], *shape)) if k else c
 
 
-def _accumulate(t: Tensor, g: Tensor, create_graph: bool, steal: bool = False,
-                first: str = "CopyBackwards") -> None:
-    if t.grad is None:
-        if create_graph:
-            # PyTorch's AccumulateGrad stores a recorded copy of the first gradient
-            # (empty_strided(...).copy_(g)): x.grad prints grad_fn=<CopyBackwards>
-            # (`first`: a retained non-leaf's is a clone, CloneBackward0).
-            with grad_mode(True):
-                t.grad = ops.clone(g)
-            if t.grad.grad_fn is not None:
-                t.grad.grad_fn.name = first
-        else:
-            a = g.array if steal else g.array.copy()
-            if a.strides != t.array.strides:  # PyTorch's layout contract: the leaf's strides
-                a = like_layout(a, t.array)
-            t.grad = tensor_from_array(a)
-    elif create_graph:
-        t.grad = t.grad + g
-    else:
-        cur = t.grad.array
-        if cur.shape == g.array.shape:
-            cur += g.array
-            bump_version(t.grad)
-        else:
-            t.grad = tensor_from_array(cur + g.array)
-
-
-def backward(
-    tensors: Tensor | Sequence[Tensor],
-    grad_tensors: Any = None,
-    retain_graph: bool | None = None,
-    create_graph: bool = False,
-    inputs: Any = None,
-) -> None:
-    """torch.autograd.backward: accumulate d(tensors)/d(leaf) into each leaf's .grad."""
-    if create_graph:
-        warn(CREATE_GRAPH_CYCLE, once=True)  # PyTorch warns from one place in its library
-    outs = [tensors] if isinstance(tensors, Tensor) else list(tensors)
-    grads = _as_list(grad_tensors, len(outs))
-    if retain_graph is None:
-        retain_graph = create_graph
-    if inputs is not None:
-        ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
-        if not ins:
-            raise GdRuntimeError("`inputs` argument to `backward()` cannot be empty.")
-        captured = run_backward(outs, grads, bool(retain_graph), create_graph, ins,
-                                accumulate=True)
-        assert captured is not None
-        for t in ins:
-            g = captured.get(id(t))
-            if g is not None:
-                if State.leaf_hooks:  # its AccumulateGrad's pre-hooks (after its own)
-                    g = H.accumulate_pre_hooked(t, g)
-                _accumulate(t, g, create_graph)
-                if State.post_accumulate_hooks:
-                    H.after_accumulate(t, g)
-        return
-    run_backward(outs, grads, bool(retain_graph), create_graph)
-
-
-def _as_list(grads: Any, n: int) -> list[Any] | None:
-    """PyTorch's _tensor_or_tensors_to_tuple: None, a tensor, or a sequence of them (a
-    number is refused by Python's tuple(), as in PyTorch)."""
-    if grads is None:
-        return None
-    if isinstance(grads, Tensor):
-        return [grads]
-    if not isinstance(grads, (list, tuple)):
-        raise GdRuntimeError(f"'{type(grads).__name__}' object is not iterable",
-                             py_type="TypeError")
-    if len(grads) != n:
-        raise GdRuntimeError(f"got {n} tensors and {len(grads)} gradients")
-    return list(grads)
-
-
-def grad(
-    outputs: Tensor | Sequence[Tensor],
-    inputs: Tensor | Sequence[Tensor],
-    grad_outputs: Any = None,
-    retain_graph: bool | None = None,
-    create_graph: bool = False,
-    only_inputs: bool = True,
-    allow_unused: bool | None = None,
-    is_grads_batched: bool = False,
-    materialize_grads: bool = False,
-) -> tuple[Tensor | None, ...]:
-    """torch.autograd.grad: the gradients of outputs w.r.t. inputs, as a tuple (arguments
-    in PyTorch's order; only_inputs, deprecated, is ignored as PyTorch ignores it)."""
-    if not only_inputs:
-        warn("only_inputs argument is deprecated and is ignored now (defaults to True). To "
-             "accumulate gradient for other parts of the graph, please use "
-             "torch.autograd.backward.", "FutureWarning")
-    if materialize_grads and allow_unused is False:
-        raise GdRuntimeError(
-            "Expected allow_unused to be True or not passed when materialize_grads=True, "
-            "but got: allow_unused=False.", py_type="ValueError")
-    if is_grads_batched:
-        return _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph,
-                             allow_unused, materialize_grads)
-    outs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
-    ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
-    if not ins:
-        raise GdRuntimeError("`inputs` argument to `grad()` cannot be empty.")
-    for i, o in enumerate(outs):  # PyTorch checks the outputs first
-        if isinstance(o, Tensor) and not o.requires_grad:
-            raise GdRuntimeError(f"element {i} of tensors does not require grad and does not "
-                                 "have a grad_fn")
-    for t in ins:
-        if not isinstance(t, Tensor):
-            raise GdRuntimeError("grad(): inputs must be tensors")
-        if not t.requires_grad:
-            raise GdRuntimeError("One of the differentiated Tensors does not require grad")
-    grads = _as_list(grad_outputs, len(outs))
-    if retain_graph is None:
-        retain_graph = create_graph
-    captured = run_backward(outs, grads, bool(retain_graph), create_graph, ins)
-    assert captured is not None
-    result: list[Tensor | None] = []
-    for i, t in enumerate(ins):
-        g = captured.get(id(t))
-        if g is None:
-            if materialize_grads:
-                g = ops.zeros_like(t)
-            elif not allow_unused:
-                raise GdRuntimeError(
-                    f"The differentiated Tensor at index {i} appears to not have been used in "
-                    "the graph. Set allow_unused=True if this is the desired behavior.")
-        elif not create_graph and g.requires_grad:
-            g = g.detach()
-        elif not g.array.flags.writeable:
-            g = tensor_from_array(K.owned_copy(g.array))  # a broadcast view (light_backward)
-        result.append(g)
-    return tuple(result)
-
-
-def _batched_grad(outputs: Any, inputs: Any, grad_outputs: Any, retain_graph: bool | None,
-                  create_graph: bool, allow_unused: bool | None,
-                  materialize_grads: bool) -> tuple[Tensor | None, ...]:
-    """grad(..., is_grads_batched=True): one backward per row of the grad_outputs, the
-    results stacked (what PyTorch's vmap over the backward gives)."""
-    outs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
-    gos = [grad_outputs] if isinstance(grad_outputs, Tensor) else list(grad_outputs or ())
-    if len(gos) != len(outs) or not all(isinstance(g, Tensor) and g.ndim for g in gos):
-        raise GdRuntimeError("grad(..., is_grads_batched=True) needs a batched tensor of "
-                             "grad_outputs for each output")
-    n = gos[0].shape[0]
-    rows = []
-    for i in range(n):
-        last = i == n - 1
-        rows.append(grad(outs, inputs, [g[i] for g in gos],
-                         retain_graph if last else True, create_graph,
-                         allow_unused=allow_unused, materialize_grads=materialize_grads))
-    cols = zip(*rows, strict=True)
-    return tuple(None if col[0] is None else ops.stack(list(col)) for col in cols)
-
-
-def tensor_backward(self: Tensor, gradient: Any = None, retain_graph: bool | None = None,
-                    create_graph: bool = False, inputs: Any = None) -> None:
-    """Tensor.backward(gradient=None, retain_graph=None, create_graph=False)."""
-    backward(self, gradient, retain_graph, create_graph, inputs)

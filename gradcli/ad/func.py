@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad import functional, ops
-from gradcli.ad.engine import grad as autograd_grad
+from gradcli.ad.autograd import grad as autograd_grad
 from gradcli.ad.forward import dual_level, make_dual
 from gradcli.ad.graph import Tensor, tensor_from_array
 from gradcli.ad.kernels.linalg import Vmap  # > 0 while vmap runs its function
@@ -38,6 +38,41 @@ VMAP_RANDOMNESS: list[str] = []
 #: the sample's index, the sample), and the results of custom Functions' vmap rules run
 #: on whole batches (custom_function._vmap_rule), by rule and inputs.
 VMAP_SAMPLES: list[tuple[dict[int, tuple[Tensor, int, int, Tensor]], dict[Any, Any]]] = []
+
+
+class VmapCalls:
+    """A vmap's calls of custom Functions' vmap rules on computed inputs (not vmap's own
+    samples: `F.apply(x.sin())`). gd runs the function once per sample, PyTorch once on
+    the batch: to give such a rule the whole batch, as PyTorch does, each sample's run
+    stops at the first call not yet answered (CollectedCall) with its inputs collected;
+    the rule then runs once on them all (`answer`, custom_function), and the stopped
+    samples run again, answered up to there, their output muted until they pass the point
+    where they stopped (they printed it then). A sample that finished is not run again."""
+
+    __slots__ = ("answer", "collected", "count", "muted", "results", "sample")
+
+    def __init__(self) -> None:
+        # Call k's answer: (rule, the rule's (output, out_dims), sample index -> its row)
+        # or None (the samples could not be batched: each runs the rule alone).
+        self.results: list[Any] = []
+        self.sample = 0  # the sample running
+        self.count = 0  # the calls it made
+        self.collected: list[Any] = []  # this round: (sample, its inputs) at call len(results)
+        self.answer: Callable[[list[Any]], Any] | None = None
+        self.muted = False  # State.muted outside this vmap (an outer one's rerun)
+
+
+class CollectedCall(BaseException):
+    """A sample's run stops at a vmap rule call whose inputs were collected."""
+
+    def __init__(self, calls: VmapCalls) -> None:
+        super().__init__()
+        self.calls = calls
+
+
+#: The VmapCalls of each vmap being run, innermost last (None: randomness="different",
+#: where a sample run again would draw other numbers).
+VMAP_CALLS: list[VmapCalls | None] = []
 
 
 def transforming() -> tuple[bool, bool]:
@@ -524,29 +559,59 @@ def _vmap_call(func: Func, in_dims: Any, out_dims: Any, args: tuple[Any, ...],
     if len(set(sizes)) != 1:
         raise _value_error("vmap: Expected all tensors to have the same size in the mapped "
                              f"dimension, got sizes {sizes} for the mapped dimension")
-    results = []
+    n = sizes[0]
+    results: list[Any] = [None] * n
     error = randomness == "error"
     gen = ops.generator()
     before = after = gen.get_state() if randomness == "same" else None
+    calls = VmapCalls() if randomness != "different" else None
+    muted = State.muted
+    if calls is not None:
+        calls.muted = muted
     Vmap.depth += 1
     State.vmapping += 1
     VMAP_RANDOMNESS.append(randomness)
     VMAP_SAMPLES.append(({}, {}))
+    VMAP_CALLS.append(calls)
     Generator.vmap_error += error
     try:
-        for i in range(sizes[0]):
-            if i and before is not None:
-                after = after if i > 1 else gen.get_state()
-                gen.set_state(before)  # the first slice's draws again
-            results.append(func(*(_slice(a, d, i) for a, d in zip(args, dims, strict=True)),
-                                **kwargs))
-        if after is not None and sizes[0] > 1:
+        todo = range(n)
+        while todo:
+            stopped = []
+            for i in todo:
+                if before is not None:
+                    gen.set_state(before)  # the first slice's draws again
+                if calls is not None:
+                    calls.sample = i
+                    calls.count = 0
+                    State.muted = muted or bool(calls.results)
+                try:
+                    results[i] = func(*(_slice(a, d, i) for a, d in zip(args, dims,
+                                                                        strict=True)), **kwargs)
+                except CollectedCall as e:
+                    if e.calls is not calls:
+                        raise
+                    stopped.append(i)
+                    continue
+                finally:
+                    State.muted = muted
+                if i == 0 and before is not None:
+                    after = gen.get_state()
+            if stopped:
+                assert calls is not None and calls.answer is not None
+                calls.results.append(calls.answer(calls.collected))
+                calls.collected = []
+                calls.answer = None
+            todo = stopped
+        if after is not None:
             gen.set_state(after)
     finally:
+        State.muted = muted
         Vmap.depth -= 1
         State.vmapping -= 1
         VMAP_RANDOMNESS.pop()
         VMAP_SAMPLES.pop()
+        VMAP_CALLS.pop()
         Generator.vmap_error -= error
     return _stack_results(results, out_dims, name)
 

@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad import ops
+from gradcli.ad.autograd import grad
 from gradcli.ad.batched import batchable, batched_vjp
-from gradcli.ad.engine import grad
 from gradcli.ad.forward import dual_level, make_dual
 from gradcli.ad.ops.joins import split
 from gradcli.ad.tensor import State, Tensor, check_size, enable_grad, tensor_from_array

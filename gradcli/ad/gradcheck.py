@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcli.ad import engine
+from gradcli.ad import autograd
 from gradcli.ad.graph import Tensor, tensor_from_array
 from gradcli.ad.ops.random import uniform_
 from gradcli.ad.state import enable_grad, warn
@@ -86,7 +86,7 @@ def _analytical(out: Tensor, inputs: tuple[Any, ...], idx: list[int]) -> list[np
     for k in range(out.array.size):
         e = np.zeros(out.array.size, out.array.dtype)
         e[k] = 1
-        gs = engine.grad(out, xs, tensor_from_array(e.reshape(out.shape)), retain_graph=True,
+        gs = autograd.grad(out, xs, tensor_from_array(e.reshape(out.shape)), retain_graph=True,
                          allow_unused=True)
         for j, g in enumerate(gs):
             if g is not None:
@@ -154,7 +154,7 @@ def _zero_grads(outs: list[Tensor], inputs: tuple[Any, ...], idx: list[int]) -> 
     backward multiplies by grad_output and handles undefined output grads."""
     if not outs:
         return True
-    gs = engine.grad(outs, [inputs[i] for i in idx],
+    gs = autograd.grad(outs, [inputs[i] for i in idx],
                      [tensor_from_array(np.zeros(o.shape, o.array.dtype)) for o in outs],
                      allow_unused=True)
     return all(g is None or not np.any(g.array) for g in gs)
@@ -208,7 +208,7 @@ def gradgradcheck(func: Func, inputs: Any, grad_outputs: Any = None, *, eps: flo
         ins, gs = (args[:-n], args[-n:]) if n else (args, ())
         outs = [o for o in _outputs(func, ins) if o.requires_grad]
         wrt = [x for x in ins if isinstance(x, Tensor) and x.requires_grad]
-        grads = engine.grad(outs, wrt, list(gs), create_graph=True, allow_unused=True)
+        grads = autograd.grad(outs, wrt, list(gs), create_graph=True, allow_unused=True)
         return tuple(g for g in grads if g is not None)
 
     return gradcheck(new_func, xs + gos_t, eps=eps, atol=atol, rtol=rtol,

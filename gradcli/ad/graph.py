@@ -9,6 +9,7 @@ module is the one to import: importing it gives the complete Tensor).
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -140,7 +141,12 @@ def check_view_grad_fn(t: Tensor) -> None:
 class Node:
     """One recorded op on the tape: the `grad_fn` of the tensor it produced."""
 
+    # `family` (a Family) is set only on the nodes of a multi-output op (one_family); read
+    # it with getattr(node, "family", None): the slot stays empty on every other node.
+    # A Family holds its nodes weakly (no reference cycle: nodes die by reference count).
     __slots__ = (
+        "__weakref__",
+        "family",
         "freed",
         "hooks",
         "inputs",
@@ -241,15 +247,68 @@ def vmap_result(fn: Any, args: list[Any], r: Any) -> None:
             t.batched = True
 
 
+class Family:
+    """Our nodes that stand for one PyTorch node with several outputs (split, chunk,
+    unbind, a custom Function's outputs: one node per output here). PyTorch runs the
+    tensor hooks of all its outputs when that one node runs, in the order their tensors
+    were first hooked, an output no gradient reached seeing None; so the first member
+    to run here runs them all (ad/hooks.py). Its nodes are held weakly (each holds the
+    family), so a graph stays free of reference cycles."""
+
+    __slots__ = ("_hooked", "_members", "post", "pre")
+
+    def __init__(self, members: Sequence[Node]) -> None:
+        self._members = tuple(weakref.ref(n) for n in members)
+        self._hooked: list[weakref.ref[Node]] = []  # in the order they were first hooked
+        # The one node's own hooks (grad_fn.register_prehook / register_hook on any output's
+        # grad_fn, which is the same node in PyTorch): on all outputs' gradients at once.
+        self.pre: list[Any] = []
+        self.post: list[Any] = []
+
+    @property
+    def active(self) -> bool:
+        """Whether any hook was registered on the family (its outputs or its node)."""
+        return bool(self._hooked or self.pre or self.post)
+
+    @property
+    def members(self) -> list[Node]:
+        """The family's nodes still alive, in output order."""
+        return [n for r in self._members if (n := r()) is not None]
+
+    @property
+    def hooked(self) -> list[Node]:
+        """The nodes whose output has tensor hooks, by first registration."""
+        return [n for r in self._hooked if (n := r()) is not None]
+
+    def hook(self, node: Node) -> bool:
+        """Note that node's output was hooked: True the first time."""
+        if any(r() is node for r in self._hooked):
+            return False
+        self._hooked.append(weakref.ref(node))
+        return True
+
+
 def as_one_node(pieces: Sequence[Tensor]) -> None:
     """The outputs of one multi-output op (split, chunk, unbind), made one node each here:
     their creation numbers reversed, so that backward runs them one after another in
-    output order, where PyTorch runs its one node and its outputs' hooks in the order
-    they were registered (usually the outputs'), after every consumer."""
+    output order, after every consumer, as PyTorch runs its one node; one Family (their
+    tensor hooks run together, in PyTorch's order)."""
     nodes = [t.grad_fn for t in pieces if t.grad_fn is not None]
     if len(nodes) > 1:
         for n, s in zip(nodes, sorted((n.seq for n in nodes), reverse=True), strict=True):
             n.seq = s
+    one_family(pieces)
+
+
+def one_family(outputs: Sequence[Tensor]) -> tuple[Tensor, ...]:
+    """The outputs of one PyTorch node made one node each here, one after another (no
+    consumer between them): their nodes a Family. Returns the outputs."""
+    nodes = [t.grad_fn for t in outputs if t.grad_fn is not None]
+    if len(nodes) > 1:
+        family = Family(nodes)
+        for n in nodes:
+            n.family = family
+    return tuple(outputs)
 
 
 def _note_read() -> None:
@@ -592,7 +651,11 @@ def needed_nodes(roots: Sequence[Any], target_ids: set[int],
     in target_ids, or the output of a node in target_nodes), as PyTorch's engine marks
     them needed. A non-leaf target's own node is reached (its cotangent is captured) but
     runs only when another target lies behind it, so what grad() did not need stays
-    unfreed for a later backward. Iterative, each node visited once."""
+    unfreed for a later backward. A member of a Family stands for PyTorch's one node: the
+    whole family is reached (its outputs' hooks run). Iterative, each node visited once."""
+    families = [f for n in target_nodes if (f := getattr(n, "family", None)) is not None]
+    if families:
+        target_nodes = target_nodes.union(*(f.members for f in families))
     need: dict[Node, bool] = {}
     stack: list[tuple[Node, bool]] = [(r, False) for r in roots if type(r) is Node]
     while stack:

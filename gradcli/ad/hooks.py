@@ -94,8 +94,12 @@ def register_hook(t: Tensor, hook: Hook) -> RemovableHandle:
     if not t.requires_grad:
         raise GdRuntimeError("cannot register a hook on a tensor that doesn't require "
                              "gradient")
-    if t.grad_fn is not None:
-        return _add(_node_hooks(t.grad_fn).tensor, hook)
+    node = t.grad_fn
+    if node is not None:
+        family = getattr(node, "family", None)
+        if family is not None and family.hook(node):
+            _activate(family)
+        return _add(_node_hooks(node).tensor, hook)
     entry = State.leaf_hooks.get(id(t))
     if entry is None:
         entry = State.leaf_hooks[id(t)] = (t, [])
@@ -116,13 +120,29 @@ def register_post_accumulate_grad_hook(t: Tensor, hook: Hook) -> RemovableHandle
     return _add(entry[1], hook)
 
 
+def _activate(family: Any) -> None:
+    # Every node of the family takes the hooked path: whichever runs first runs them.
+    for m in family.members:
+        _node_hooks(m)
+
+
 def register_node_hook(node: Node, hook: Hook) -> RemovableHandle:
-    """grad_fn.register_hook(hook): hook(grad_inputs, grad_outputs) after the node ran."""
+    """grad_fn.register_hook(hook): hook(grad_inputs, grad_outputs) after the node ran
+    (a family's node: after all of them, on their summed grad_inputs)."""
+    family = getattr(node, "family", None)
+    if family is not None:
+        _activate(family)
+        return _add(family.post, hook)
     return _add(_node_hooks(node).post, hook)
 
 
 def register_node_prehook(node: Node, hook: Hook) -> RemovableHandle:
-    """grad_fn.register_prehook(hook): hook(grad_outputs) before the node runs."""
+    """grad_fn.register_prehook(hook): hook(grad_outputs) before the node runs (a
+    family's node: on all its outputs' gradients, None where none arrived)."""
+    family = getattr(node, "family", None)
+    if family is not None:
+        _activate(family)
+        return _add(family.pre, hook)
     return _add(_node_hooks(node).pre, hook)
 
 
@@ -165,6 +185,44 @@ def run_tensor_hooks(hooks: list[Hook], g: Tensor) -> Tensor:
     return g
 
 
+def run_family_hooks(node: Node, g: Tensor, arrived: dict[Node, Any]) -> Tensor:
+    """The tensor hooks of all outputs of node's family (graph.Family), as PyTorch's one
+    node runs them: output by output in the order they were first hooked, each output's in
+    registration order, on its gradient (arrived[m], replaced there by the hooks' result;
+    g: node's own, returned) or on None where no gradient reached it."""
+    for m in node.family.hooked:
+        hooks = m.hooks.tensor
+        if m is node:
+            if hooks:
+                g = run_tensor_hooks(hooks, g)
+            continue
+        gm = arrived.get(m)
+        if gm is not None:
+            arrived[m] = run_tensor_hooks(hooks, gm) if hooks else gm
+            continue
+        for h in list(hooks):
+            r = h(None)
+            if r is not None:
+                raise GdRuntimeError("can't replace a None gradient with a non-None value")
+    return g
+
+
+def run_family_pre_hooks(hooks: list[Hook], grads: list[Any]) -> list[Any]:
+    """A family's node pre-hooks on (grad_output for each output, None where none came)."""
+    for h in list(hooks):
+        r = h(tuple(grads))
+        if r is None:
+            continue
+        if type(r) is not tuple:
+            raise _type_error(f"expected tuple, but hook returned '{type(r).__name__}'")
+        if len(r) != len(grads):
+            raise GdRuntimeError(f"hook '{_name(h)}' has returned an incorrect number of "
+                                 f"values (got {len(r)}, but expected {len(grads)})")
+        grads = [v if v is None or old is None else _checked(h, v, old)
+                 for v, old in zip(r, grads, strict=True)]
+    return grads
+
+
 def run_pre_hooks(hooks: list[Hook], g: Tensor) -> Tensor:
     """The node's pre-hooks on (grad_output,)."""
     g = _own(g)
@@ -181,7 +239,7 @@ def run_pre_hooks(hooks: list[Hook], g: Tensor) -> Tensor:
 
 
 def run_post_hooks(node: Node, hooks: list[Hook], cots: tuple[Any, ...],
-                   g: Tensor) -> tuple[Any, ...]:
+                   g: Tensor | tuple[Any, ...]) -> tuple[Any, ...]:
     """The node's post-hooks on (grad_inputs, grad_outputs); grad_inputs shaped as the
     node's inputs, one per edge PyTorch's node has."""
     from gradcli.ad import ops
@@ -198,7 +256,7 @@ def run_post_hooks(node: Node, hooks: list[Hook], cots: tuple[Any, ...],
     if wt:
         cots = (cots[0], ops.t(cots[1]), *cots[2:])
     for h in list(hooks):
-        r = h(tuple(cots[i] for i in idx), (g,))
+        r = h(tuple(cots[i] for i in idx), g if type(g) is tuple else (g,))
         if r is None:
             continue
         if type(r) is not tuple:
@@ -242,8 +300,8 @@ def after_accumulate(t: Tensor, g: Tensor) -> None:
     if entry is not None and entry[0] is t:
         hooks = list(entry[1])
         for h in hooks:
-            if type(h) is not _AccumulatePost:
-                h(t)
+            if type(h) is not _AccumulatePost and h(t) is not None:
+                raise GdRuntimeError("Tensor post accumulate grad hooks should return None.")
         for h in hooks:
             if type(h) is _AccumulatePost:
                 r = h((), (g,))

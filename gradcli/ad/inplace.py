@@ -62,6 +62,7 @@ def record_inplace(target: Tensor, result: Tensor, through_view: bool = False, *
     x[index] = v, which checks the slice it writes).
     """
     node = result.grad_fn
+    old = target.grad_fn
     view = target._view
     if (view is not None and hasattr(target, "view_mode") and State.grad_enabled
             and (target.requires_grad or result.requires_grad)):
@@ -133,7 +134,16 @@ def record_inplace(target: Tensor, result: Tensor, through_view: bool = False, *
     ):
         _rebase(target)
         _regenerate(target)
+    _keep_retained(target, old)
     return target
+
+
+def _keep_retained(t: Tensor, old: Any) -> None:
+    """t's retain_grad() follows it to its new grad_fn, as PyTorch moves the hook."""
+    if old is not None and old.retained is t and t.grad_fn is not old:
+        old.retained = None
+        if t.grad_fn is not None:
+            t.grad_fn.retained = t
 
 
 def _regenerate(view: Tensor) -> None:
@@ -199,8 +209,10 @@ def _rebase(view: Tensor) -> None:
 def _moved(base: Tensor, new: Tensor) -> None:
     """base now holds new's value (written already): it takes new's graph and tangent."""
     if new.grad_fn is not None:
+        old = base.grad_fn
         base.grad_fn = new.grad_fn
         base.requires_grad = True
+        _keep_retained(base, old)
     if State.forward_level:
         base.tangent = new.tangent
     if base._view is not None:

@@ -60,6 +60,9 @@ class _State:
     # > 0 inside torch.func.vmap: an op's result is batched (the `batched` slot) when one
     # of its inputs is, and .item() or control flow on a batched tensor fails as in PyTorch
     vmapping: int = 0
+    # True while vmap runs a sample again up to where its earlier run stopped (func.VmapCalls):
+    # the program's print writes nothing (that output was printed the first time).
+    muted: bool = False
     inference_seen: bool = False  # an inference tensor may exist (checked when recording)
     # Saved tensors stay in memory after a backward that frees its graph, so the CLI can
     # differentiate the result again (Session.keep_buffers): a physical policy only.

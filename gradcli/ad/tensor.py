@@ -4,9 +4,10 @@ The autograd core in layers, each importing only the ones above it in this list:
 `state` (grad mode, limits, the tape hook), `graph` (Tensor and Node), `registry`
 (the Rule type and the table), `record` (`apply`: run an op, record a node),
 `inplace` (in-place ops and views), `ops` (PyTorch's function surface), `rules` (the
-derivative table, written in ops), `engine` (reverse mode). This module sits on top:
-importing it fills the table and gives the Tensor class its operators, methods and
-`backward` (`install_operators`), and re-exports the names other layers use.
+derivative table, written in ops), `engine` (reverse mode), `autograd` (its public
+entry points: backward, grad, Tensor.backward). This module sits on top: importing it
+fills the table and gives the Tensor class its operators, methods and `backward`
+(`install_operators`), and re-exports the names other layers use.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from gradcli.ad import rules  # noqa: F401  (fills the derivative table ops look rules up in)
-from gradcli.ad.engine import tensor_backward
+from gradcli.ad.autograd import tensor_backward
 from gradcli.ad.graph import Node, Tensor, tensor_from_array, torch_type_name
 from gradcli.ad.inplace import record_inplace
 from gradcli.ad.ops import OPERATORS, members

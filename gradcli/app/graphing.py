@@ -10,7 +10,8 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad import dtypes, ops
-from gradcli.ad.engine import grad, run_backward
+from gradcli.ad.autograd import grad
+from gradcli.ad.engine import run_backward
 from gradcli.ad.functional import or_zeros
 from gradcli.ad.tensor import Node, State, Tensor
 from gradcli.app.inputs import AppOptions

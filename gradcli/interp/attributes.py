@@ -10,7 +10,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from gradcli.ad import engine, ops
+from gradcli.ad import autograd, ops
 from gradcli.ad import hooks as H
 from gradcli.ad.graph import is_inference, stale_view, view_base
 from gradcli.ad.kernels.messages import scalar_name
@@ -138,7 +138,7 @@ def _requires_grad(x: Tensor) -> bool:
 
 TENSOR_PROPERTIES: dict[str, Callable[[Tensor], Any]] = {
     "grad": nonleaf_grad,  # a non-leaf's missing .grad warns, as in PyTorch
-    "grad_fn": lambda x: _function_node(current_grad_fn(x)),
+    "grad_fn": lambda x: function_node(current_grad_fn(x)),
     "requires_grad": _requires_grad,
     "is_leaf": lambda x: current_grad_fn(x) is None,
     "shape": lambda x: Size(x.shape),
@@ -157,6 +157,7 @@ TENSOR_PROPERTIES: dict[str, Callable[[Tensor], Any]] = {
     "layout": lambda x: STRIDED,
     "nbytes": lambda x: x.numel() * layout.element_size(x),
     **ops.tensor_extras.PROPERTIES,
+    "output_nr": lambda x: _output_nr(current_grad_fn(x)),
 }
 
 #: PyTorch's '_' attributes of a tensor that tutorials read: the version counter (in-place
@@ -178,7 +179,7 @@ def _is_view(x: Tensor) -> bool:
 
 TENSOR_METHODS: dict[str, Callable[..., Any]] = {
     **ops.members("Tensor"),
-    "backward": engine.tensor_backward,
+    "backward": autograd.tensor_backward,
     "item": Tensor.item,
     "tolist": _tolist,
     "detach": Tensor.detach,
@@ -244,10 +245,28 @@ def output_number(n: Node) -> int:
     return 0 if f is None else f(n.params)
 
 
-def _function_node(n: Node | None) -> Node | None:
-    """A custom function's output's node is the function's one node (`a.grad_fn is
+def _output_nr(n: Node | None) -> int:
+    """Tensor.output_nr: which output of its grad_fn the tensor is (0 for a leaf)."""
+    if n is None:
+        return 0
+    if n.rule.name == "custom_function_output":
+        return int(n.params["output_nr"])
+    return output_number(n)
+
+
+def function_node(n: Node | None) -> Node | None:
+    """PyTorch's one node for the outputs we record one node each of: a custom
+    function's node, or the first of a family (split, unbind, svd...: `a.grad_fn is
     b.grad_fn` for two outputs, as in PyTorch)."""
-    return n.parents[0] if n is not None and n.rule.name == "custom_function_output" else n
+    if n is None:
+        return n
+    if n.rule.name == "custom_function_output":
+        return n.parents[0]
+    family = getattr(n, "family", None)
+    if family is not None:
+        members = family.members
+        return members[0] if members else n
+    return n
 
 
 def _next_functions(n: Node) -> tuple[tuple[Any, int], ...]:
@@ -266,7 +285,7 @@ def _next_functions(n: Node) -> tuple[tuple[Any, int], ...]:
     return tuple(
         (p.parents[0], p.params["output_nr"]) if type(p) is Node
         and p.rule.name == "custom_function_output" else
-        (p, output_number(p)) if type(p) is Node else
+        (function_node(p), output_number(p)) if type(p) is Node else
         (AccumulateGrad.of(p) if type(p) is Tensor and not hasattr(p, "view_mode")
          else None, 0)
         for p in parents)

@@ -12,7 +12,7 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-from gradcli.ad import engine, forward, func, functional, gradcheck, ops, state
+from gradcli.ad import autograd, forward, func, functional, gradcheck, ops, state
 from gradcli.ad.graph import is_inference
 from gradcli.ad.ops.elementwise import UNARY_OPS
 from gradcli.ad.registry import RULES, Rule
@@ -203,7 +203,7 @@ MODES: dict[str, Callable[..., Any]] = {
 
 
 AUTOGRAD = {
-    "backward": engine.backward, "grad": gradient_edge.grad,
+    "backward": autograd.backward, "grad": gradient_edge.grad,
     "set_multithreading_enabled": gradient_edge.set_multithreading_enabled,
     "is_multithreading_enabled": gradient_edge.is_multithreading_enabled,
     "no_grad": no_grad, "enable_grad": enable_grad, "set_grad_enabled": _grad_enabled_ctx,

@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from gradcli.ad import ops
-from gradcli.ad.engine import backward as engine_backward
+from gradcli.ad.autograd import backward as engine_backward
 from gradcli.ad.saved_hooks import saved_tensors_hooks
 from gradcli.ad.state import State, grad_mode, warn
 from gradcli.ad.tensor import Tensor

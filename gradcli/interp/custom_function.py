@@ -13,6 +13,8 @@ the attributes `ctx_get`/`ctx_set` allow.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -20,7 +22,7 @@ import numpy as np
 from gradcli.ad import kernels as K
 from gradcli.ad import ops
 from gradcli.ad.func import transforming
-from gradcli.ad.graph import Node, Tensor, bump_version, tensor_from_array
+from gradcli.ad.graph import Family, Node, Tensor, bump_version, tensor_from_array
 from gradcli.ad.identity import object_repr
 from gradcli.ad.registry import Rule
 from gradcli.ad.saved_checks import FREED_MESSAGE, version_error
@@ -67,6 +69,7 @@ class FunctionCtx:
     __slots__ = (
         "attrs",
         "dirty",
+        "family",
         "materialize",
         "name",
         "needs_input_grad",
@@ -88,6 +91,7 @@ class FunctionCtx:
         self.materialize = True
         self.node: Node | None = None
         self.packed: Any = None  # saved_hooks.Packed: saved_tensors_hooks' packed values
+        self.family: Family | None = None  # the output nodes, with several outputs
 
     def save_for_backward(self, *tensors: Any) -> None:
         """ctx.save_for_backward(*tensors): kept for backward (and jvp)."""
@@ -263,9 +267,11 @@ def _vmap_rule(cls: Any, rule: Any, args: tuple[Any, ...], kwargs: dict[str, Any
     gd's vmap runs the mapped function once per sample. When the batched inputs are vmap's
     own samples (F.apply mapped directly, or called on them), the rule runs once, on the
     whole batches, as PyTorch runs it (info.batch_size, in_dims as vmap's), and each
-    sample takes its slice of the result along the out_dims the rule returns. Otherwise
-    the rule sees each sample as a batch of one (batch_size 1, in_dims 0)."""
-    from gradcli.ad.func import VMAP_RANDOMNESS, VMAP_SAMPLES
+    sample takes its slice of the result along the out_dims the rule returns. On computed
+    inputs the samples' runs are batched at the call (func.VmapCalls: the rule runs once
+    on their stacked inputs); where they cannot be (randomness="different", samples
+    calling different rules), the rule sees each sample as a batch of one."""
+    from gradcli.ad.func import VMAP_CALLS, VMAP_RANDOMNESS, VMAP_SAMPLES, CollectedCall
 
     batched = [type(a) is Tensor and hasattr(a, "batched") for a in args]
     randomness = VMAP_RANDOMNESS[-1] if VMAP_RANDOMNESS else "error"
@@ -279,22 +285,77 @@ def _vmap_rule(cls: Any, rule: Any, args: tuple[Any, ...], kwargs: dict[str, Any
         result = cache.get(key)
         if result is None:
             size = next(w[0].shape[w[1]] for w in whole if w is not None)
-            result = _checked(rule(_vmap_info(size, randomness),
-                                   tuple(None if w is None else w[1] for w in whole),
-                                   *(a if w is None else w[0] for a, w in
-                                     zip(args, whole, strict=True)), **kwargs))
+            with _level_exited():
+                result = _checked(rule(_vmap_info(size, randomness),
+                                       tuple(None if w is None else w[1] for w in whole),
+                                       *(a if w is None else w[0] for a, w in
+                                         zip(args, whole, strict=True)), **kwargs))
             cache[key] = result
         return _sample_of(result, index.pop())
-    result = _checked(rule(_vmap_info(1, randomness), tuple(0 if b else None for b in batched),
-                           *(ops.unsqueeze(a, 0) if b else a
-                             for a, b in zip(args, batched, strict=True)), **kwargs))
+    calls = VMAP_CALLS[-1] if VMAP_CALLS else None
+    if calls is not None and any(batched):
+        k = calls.count
+        calls.count = k + 1
+        if k == len(calls.results):  # not answered yet: collect this sample's inputs
+            calls.collected.append((calls.sample, rule, args, batched, kwargs))
+            if calls.answer is None:
+                calls.answer = lambda collected: _batched_call(collected, randomness)
+            raise CollectedCall(calls)
+        if k + 1 == len(calls.results):
+            State.muted = calls.muted  # past where this sample stopped: it prints again
+        answer = calls.results[k]
+        if answer is not None and answer[0] is rule and calls.sample in answer[2]:
+            return _sample_of(answer[1], answer[2][calls.sample])
+    ones = tuple(ops.unsqueeze(a, 0) if b else a for a, b in zip(args, batched, strict=True))
+    with _level_exited():
+        result = _checked(rule(_vmap_info(1, randomness),
+                               tuple(0 if b else None for b in batched), *ones, **kwargs))
     return _sample_of(result, 0)
+
+
+def _batched_call(collected: list[Any], randomness: str) -> Any:
+    """A vmap rule's call, once, on the inputs the samples' runs stopped at, stacked (dim 0
+    mapped; an unbatched input is the first sample's: it depends on no sample, as in
+    PyTorch's one run): (rule, its result, sample -> row), or None when they are no
+    batch (different rules, flags or shapes)."""
+    _, rule, args, batched, kwargs = collected[0]
+    if any(c[1] is not rule or c[3] != batched or len(c[2]) != len(args) for c in collected):
+        return None
+    with _level_exited():
+        try:
+            whole = tuple(ops.stack([c[2][p] for c in collected]) if b else a
+                          for p, (a, b) in enumerate(zip(args, batched, strict=True)))
+        except GdRuntimeError:
+            return None
+        result = _checked(rule(_vmap_info(len(collected), randomness),
+                               tuple(0 if b else None for b in batched), *whole, **kwargs))
+    return rule, result, {c[0]: j for j, c in enumerate(collected)}
+
+
+@contextlib.contextmanager
+def _level_exited() -> Iterator[None]:
+    """The vmap rule runs outside the vmap level that called it, as PyTorch's: its own
+    ops (F.apply included) work on the whole batch, not per sample."""
+    from gradcli.ad.func import VMAP_CALLS, VMAP_RANDOMNESS, VMAP_SAMPLES, Vmap
+
+    level = VMAP_SAMPLES.pop(), VMAP_RANDOMNESS.pop(), VMAP_CALLS.pop()
+    Vmap.depth -= 1
+    State.vmapping -= 1
+    try:
+        yield
+    finally:
+        Vmap.depth += 1
+        State.vmapping += 1
+        VMAP_SAMPLES.append(level[0])
+        VMAP_RANDOMNESS.append(level[1])
+        VMAP_CALLS.append(level[2])
 
 
 def _vmap_info(size: int, randomness: str) -> Any:
     from gradcli.interp.pynamedtuple import namedtuple
 
-    return namedtuple("VmapInfo", ["batch_size", "randomness"])(size, randomness)
+    return namedtuple("VmapInfo", ["batch_size", "randomness"],
+                      module="torch._functorch.autograd_function")(size, randomness)
 
 
 def _checked(result: Any) -> tuple[Any, Any]:
@@ -349,6 +410,7 @@ def _record(cls: Any, ctx: FunctionCtx, args: tuple[Any, ...], outs: list[Any],
     marker = tensor_from_array(np.zeros(0, np.float64))
     marker.grad_fn = node
     marker.requires_grad = True
+    members = []
     for i, o in enumerate(outs):
         if not _differentiable(ctx, o):
             continue
@@ -356,7 +418,11 @@ def _record(cls: Any, ctx: FunctionCtx, args: tuple[Any, ...], outs: list[Any],
                    kind="custom", doc=f"output {i} of the custom autograd.Function {cls.name}",
                    saves_inputs=False, torch_keeps=False, batchable=False)
         sub.differentiable = False
-        _attach(o, Node(sub, (marker,), {"output_nr": i}, (node,), None), ctx)
+        members.append(Node(sub, (marker,), {"output_nr": i}, (node,), None))
+        _attach(o, members[-1], ctx)
+    family = ctx.family = Family(members)  # outputs' tensor hooks run as one node's
+    for m in members:
+        m.family = family
 
 
 def _attach(o: Tensor, node: Node, ctx: FunctionCtx) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcli.ad import engine
+from gradcli.ad import autograd
 from gradcli.ad.graph import Node, Tensor, bump_version
 from gradcli.errors import GdRuntimeError
 from gradcli.interp.values import AccumulateGrad, type_name
@@ -25,7 +25,7 @@ def gradient_edge_class() -> Any:
     from gradcli.interp.pynamedtuple import namedtuple
 
     return namedtuple("GradientEdge", ["node", "output_nr", "ownership_token"],
-                      defaults=(None,))
+                      defaults=(None,), module="torch.autograd.graph")
 
 
 def _is_edge(v: Any) -> bool:
@@ -41,14 +41,14 @@ def get_gradient_edge(tensor: Any) -> Any:
     if not tensor.requires_grad:
         raise GdRuntimeError("It is not possible to get the gradient edge for a Tensor that "
                              "does not require gradients")
-    from gradcli.interp.attributes import output_number
+    from gradcli.interp.attributes import function_node, output_number
 
     fn = tensor.grad_fn
     if fn is None:
         return gradient_edge_class()(AccumulateGrad.of(tensor), 0)
     if fn.rule.name == "custom_function_output":  # the function's one node, numbered
         return gradient_edge_class()(fn.parents[0], fn.params["output_nr"])
-    return gradient_edge_class()(fn, output_number(fn))
+    return gradient_edge_class()(function_node(fn), output_number(fn))
 
 
 def increment_version(tensor: Any) -> None:
@@ -70,6 +70,17 @@ def _stand_in(edge: Any) -> Tensor:
     if type(node) is not Node:
         raise GdRuntimeError("grad(): a GradientEdge's node must be an autograd Node, got "
                              f"{type_name(node)}", py_type="TypeError")
+    ctx = node.params.get("ctx") if node.rule.name == "custom_function" else None
+    if ctx is not None and ctx.family is not None:
+        # A Function with several outputs: output k's gradient reaches its own node here.
+        node = next((m for m in ctx.family.members if m.params["output_nr"] == edge[1]),
+                    node)
+    family = getattr(node, "family", None)
+    if family is not None and node.rule.name != "custom_function_output":
+        from gradcli.interp.attributes import output_number
+
+        # PyTorch's one node with several outputs: output k's is its own node here.
+        node = next((m for m in family.members if output_number(m) == edge[1]), node)
     t = Tensor(np.zeros(0, np.float32))
     t.grad_fn = node
     t.requires_grad = True
@@ -82,7 +93,7 @@ def grad(outputs: Any, inputs: Any, *args: Any, **kwargs: Any) -> Any:
         inputs = _stand_in(inputs)
     elif isinstance(inputs, (list, tuple)) and any(_is_edge(i) for i in inputs):
         inputs = [_stand_in(i) if _is_edge(i) else i for i in inputs]
-    return engine.grad(outputs, inputs, *args, **kwargs)
+    return autograd.grad(outputs, inputs, *args, **kwargs)
 
 
 class set_multithreading_enabled:

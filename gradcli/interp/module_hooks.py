@@ -16,10 +16,11 @@ from collections.abc import Callable
 from typing import Any
 
 from gradcli.ad import hooks as H
-from gradcli.ad.state import State
+from gradcli.ad.state import State, warn
 from gradcli.ad.tensor import Tensor
-from gradcli.errors import GdRuntimeError
+from gradcli.errors import GdError, GdLimitError, GdRuntimeError
 from gradcli.interp import custom_function as CF
+from gradcli.interp.exceptions import exception_of
 from gradcli.interp.values import to_repr
 
 
@@ -139,7 +140,37 @@ METHODS: dict[str, Callable[..., Any]] = {
 def call(m: Any, forward: Callable[..., Any], args: tuple[Any, ...],
          kwargs: dict[str, Any]) -> Any:
     """m(*args, **kwargs) with m's hooks."""
+    called: set[int] = set()  # the always_call forward hooks that ran
+    given = [args, kwargs]  # as the forward pre-hooks left them
+    try:
+        return _call(m, forward, given, called)
+    except GdLimitError:
+        raise
+    except GdError:
+        # PyTorch runs the forward hooks registered with always_call=True that have not
+        # run yet (on result None), silencing their own errors, then raises the error.
+        hooks: ModuleHooks = m.hooks
+        args, kwargs = given
+        for key, fn in list(hooks.forward.items()):
+            if key in hooks.always and key not in called:
+                try:
+                    if key in hooks.forward_kwargs:
+                        fn(m, args, kwargs, None)
+                    else:
+                        fn(m, args, None)
+                except GdLimitError:
+                    raise
+                except GdError as e:
+                    exc = exception_of(e)
+                    warn("module forward hook with ``always_call=True`` raised an exception "
+                         f"that was silenced as another error was raised in forward: "
+                         f"{e.message if exc is None else str(exc)}")
+        raise
+
+
+def _call(m: Any, forward: Callable[..., Any], given: list[Any], called: set[int]) -> Any:
     hooks: ModuleHooks = m.hooks
+    args, kwargs = given
     for key, fn in list(hooks.forward_pre.items()):
         if key in hooks.forward_pre_kwargs:
             r = fn(m, args, kwargs)
@@ -152,12 +183,15 @@ def call(m: Any, forward: Callable[..., Any], args: tuple[Any, ...],
             r = fn(m, args)
             if r is not None:
                 args = r if type(r) is tuple else (r,)
+        given[:] = args, kwargs
     full = hooks.full is True and bool(hooks.backward)
     bw = _BackwardHook(m, hooks) if full or hooks.backward_pre else None
     if bw is not None:
         args = bw.setup_input(args)
     result = forward(*args, **kwargs)
     for key, fn in list(hooks.forward.items()):
+        if key in hooks.always:
+            called.add(key)
         r = fn(m, args, kwargs, result) if key in hooks.forward_kwargs else fn(m, args, result)
         if r is not None:
             result = r
@@ -195,7 +229,15 @@ class _Identity:
         self.none_unneeded = none_unneeded  # the output side: None for an unneeded grad
 
     def lookup(self, name: str) -> Any:
-        return {"forward": self._forward, "backward": self._backward}.get(name)
+        forward = self._forward_output if self.none_unneeded else self._forward
+        return {"forward": forward, "backward": self._backward}.get(name)
+
+    @staticmethod
+    def _forward_output(ctx: CF.FunctionCtx, *tensors: Tensor) -> Any:
+        # The output side hands its hooks None for an output no gradient reached (PyTorch
+        # reads them in a pre-hook of this node, before they are made zeros).
+        ctx.materialize = False
+        return _Identity._forward(ctx, *tensors)
 
     @staticmethod
     def _forward(ctx: CF.FunctionCtx, *tensors: Tensor) -> Any:
@@ -289,6 +331,10 @@ class _BackwardHook:
             self.grad_outputs = new
         local = self.grad_outputs
         if self.in_idx is None:
+            warn("Full backward hook is firing when gradients are computed with respect to "
+                 "module outputs since no inputs require gradients. See "
+                 "https://docs.pytorch.org/docs/main/generated/torch.nn.Module.html"
+                 "#torch.nn.Module.register_full_backward_hook for more details.")
             empty = (None,) * self.n_in
             for fn in self._full():
                 r = fn(self.module, empty, self.grad_outputs)

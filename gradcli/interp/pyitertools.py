@@ -281,7 +281,8 @@ pymethods.DATA[Cached] = frozenset()
 def _cache_info_class() -> Any:
     from gradcli.interp.pynamedtuple import namedtuple
 
-    return namedtuple("CacheInfo", ["hits", "misses", "maxsize", "currsize"])
+    return namedtuple("CacheInfo", ["hits", "misses", "maxsize", "currsize"],
+                      module="functools")
 
 
 def _memoized(fn: Any, maxsize: Any = None) -> Builtin:

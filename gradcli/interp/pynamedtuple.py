@@ -66,22 +66,25 @@ class NamedTupleClass(Builtin, GdObject):
     """A named tuple class: called with its fields, it makes an instance (a Builtin, so
     gd calls it as it calls any built-in; a GdObject, so its attributes are its own)."""
 
-    __slots__ = ("defaults", "fields", "host", "methods")
+    __slots__ = ("defaults", "fields", "host", "methods", "module")
     is_class = True
 
     def __init__(self, name: str, fields: tuple[str, ...], defaults: dict[str, Any],
-                 methods: dict[str, Any] | None = None) -> None:
+                 methods: dict[str, Any] | None = None, module: Any = "__main__") -> None:
         super().__init__(name, self._make_instance, f"{name}({', '.join(fields)})")
         self.fields = fields
         self.defaults = defaults
         # The class body's own names besides the fields: methods, @property,
         # @staticmethod, @classmethod, class attributes (instances reach them).
         self.methods = methods or {}
+        self.module = module  # __module__: where the class says it was made
         self.host = type(name, (NamedTupleValue,), {"__slots__": (), "_fields": fields,
                                                     "gd_class": self})
 
     def gd_repr(self) -> str:
-        return f"<class '__main__.{self.name}'>"
+        if type(self.module) is not str:  # Python's type repr then leaves it out
+            return f"<class '{self.name}'>"
+        return f"<class '{self.module}.{self.name}'>"
 
     def __repr__(self) -> str:
         return self.gd_repr()
@@ -90,8 +93,10 @@ class NamedTupleClass(Builtin, GdObject):
         return "type"
 
     def get_attr(self, name: str) -> Any:
-        if name == "__name__":
+        if name in ("__name__", "__qualname__"):
             return self.name
+        if name == "__module__":
+            return self.module
         if name == "_fields":
             return self.fields
         if name == "_field_defaults":
@@ -183,7 +188,8 @@ def namedtuple(typename: Any, field_names: Any, *, rename: Any = False, defaults
     if len(given) > len(fields):
         raise _error("Got more default values than field names", "TypeError")
     return NamedTupleClass(typename, fields,
-                           dict(zip(fields[len(fields) - len(given):], given, strict=True)))
+                           dict(zip(fields[len(fields) - len(given):], given, strict=True)),
+                           module="__main__" if module is None else module)
 
 
 class NamedTupleBase(Builtin):

@@ -332,7 +332,7 @@ _KEYWORDS = {"quantiles": frozenset(("n", "method")),
 def _linear_regression_class() -> Any:
     from gradcli.interp.pynamedtuple import namedtuple
 
-    return namedtuple("LinearRegression", ["slope", "intercept"])
+    return namedtuple("LinearRegression", ["slope", "intercept"], module="statistics")
 
 
 def _numbers(name: str, fn: Callable[..., Any]) -> Builtin:

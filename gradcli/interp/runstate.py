@@ -386,7 +386,7 @@ class Runtime:
         for what, v in (("sep", sep), ("end", end)):
             if v is not None and type(v) is not str:
                 raise GdRuntimeError(f"{what} must be None or a string, not {type_name(v)}")
-        if self.quiet:
+        if self.quiet or State.muted:
             return
         text = (" " if sep is None else sep).join(to_str(a) for a in args)
         text += "\n" if end is None else end

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from typing import Any, NamedTuple
 
-from gradcli.ad.graph import Tensor
+from gradcli.ad.graph import Tensor, one_family
 from gradcli.ad.ops.creation import _as_tensor, dtypes_resolve, zeros
 from gradcli.ad.ops.elementwise import abs, to_dtype, where
 from gradcli.ad.ops.reductions import amax, amin, norm, sum
@@ -76,8 +76,8 @@ def det(A: Tensor) -> Tensor:
 
 def _slogdet(A: Tensor) -> tuple[Tensor, Tensor]:
     A = _as_tensor(A)
-    return (apply(_RULES["slogdet"], (A,), {"part": "sign"}),
-            apply(_RULES["slogdet"], (A,), {"part": "logabsdet"}))
+    return one_family((apply(_RULES["slogdet"], (A,), {"part": "sign"}),
+                       apply(_RULES["slogdet"], (A,), {"part": "logabsdet"})))
 
 
 def slogdet(A: Tensor) -> SlogdetResult:
@@ -119,7 +119,8 @@ def eigh_part(A: Tensor, UPLO: str, part: str) -> Tensor:
 def eigh(A: Tensor, UPLO: str = "L") -> EighResult:
     """Eigenvalues (ascending) and eigenvectors of a symmetric matrix."""
     A = _as_tensor(A)
-    return EighResult(eigh_part(A, UPLO, "eigenvalues"), eigh_part(A, UPLO, "eigenvectors"))
+    return EighResult(*one_family((eigh_part(A, UPLO, "eigenvalues"),
+                                   eigh_part(A, UPLO, "eigenvectors"))))
 
 
 def eigvalsh(A: Tensor, UPLO: str = "L") -> Tensor:
@@ -135,7 +136,7 @@ def svd_part(A: Tensor, full_matrices: bool, part: str) -> Tensor:
 def svd(A: Tensor, full_matrices: bool = True, *, driver: Any = None) -> SvdResult:
     """U, S, Vh with A = U diag(S) Vh, S descending."""
     A = _as_tensor(A)
-    return SvdResult(*(svd_part(A, full_matrices, p) for p in ("U", "S", "Vh")))
+    return SvdResult(*one_family([svd_part(A, full_matrices, p) for p in ("U", "S", "Vh")]))
 
 
 def svdvals(A: Tensor, *, driver: Any = None) -> Tensor:
@@ -162,7 +163,7 @@ def qr_part(A: Tensor, mode: str, part: str) -> Tensor:
 def qr(A: Tensor, mode: str = "reduced") -> QrResult:
     """Q, R with A = QR (mode reduced, complete or r)."""
     A = _as_tensor(A)
-    return QrResult(qr_part(A, mode, "Q"), qr_part(A, mode, "R"))
+    return QrResult(*one_family((qr_part(A, mode, "Q"), qr_part(A, mode, "R"))))
 
 
 class LegacyQrResult(NamedTuple):

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcli.ad.graph import Tensor, tensor_from_array
+from gradcli.ad.graph import Tensor, one_family, tensor_from_array
 from gradcli.ad.inplace import inplace_of
 from gradcli.ad.kernels import TorchError, scalar_name
 from gradcli.ad.kernels import statistics as KS
@@ -143,7 +143,8 @@ def var_mean(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool
     """(var, mean) in one pass."""
     x = _as_tensor(input)
     p = _var_params("var_mean", x, dim, unbiased, keepdim, correction)
-    return apply(_RULES["var_mean_var"], (x,), p), apply(_RULES["var_mean_mean"], (x,), p)
+    return one_family((apply(_RULES["var_mean_var"], (x,), p),
+                       apply(_RULES["var_mean_mean"], (x,), p)))
 
 
 def std_mean(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
@@ -151,7 +152,8 @@ def std_mean(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool
     """(std, mean) in one pass."""
     x = _as_tensor(input)
     p = _var_params("std_mean", x, dim, unbiased, keepdim, correction)
-    return apply(_RULES["std_mean_std"], (x,), p), apply(_RULES["std_mean_mean"], (x,), p)
+    return one_family((apply(_RULES["std_mean_std"], (x,), p),
+                       apply(_RULES["std_mean_mean"], (x,), p)))
 
 
 # -- sorting and selection ------------------------------------------------------------
@@ -251,8 +253,8 @@ def aminmax(input: Tensor, *, dim: Any = None, keepdim: bool = False) -> Any:
                              "non-zero size.")
     if dim is None and keepdim:
         params = {"dim": tuple(range(x.ndim)), "keepdim": True}
-    return Aminmax(apply(_RULES["aminmax_min"], (x,), params),
-                   apply(_RULES["aminmax_max"], (x,), params))
+    return Aminmax(*one_family((apply(_RULES["aminmax_min"], (x,), params),
+                                apply(_RULES["aminmax_max"], (x,), params))))
 
 
 # -- NaN-aware reductions and distances -----------------------------------------------
