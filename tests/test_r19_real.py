@@ -1,0 +1,86 @@
+"""Round 19 (real): what real PyTorch programs nobody here wrote showed, each compared
+with what PyTorch prints: the protocol dunders of built-in values called by name
+(`t.__add__(u)`, `x.__len__()`, `d.__getitem__(k)`), convolutions of no samples or no
+channels (ATen's empty backend), and Tensor.split's argument dispatch."""
+
+# ruff: noqa: E501  (the programs are written as their authors wrote them)
+from __future__ import annotations
+
+import pytest
+from pyrun import gd_output, torch_output
+
+DUNDERS = """\
+import torch
+t = torch.tensor([1.0, 2.0], requires_grad=True)
+u = torch.tensor([3.0, 4.0])
+print((5).__add__(2.5), (5).__radd__(2), (2.5).__add__(1), (2.5).__rsub__(1), (1).__add__(1j), (3).__mul__(t))
+print((True).__and__(False), (7).__floordiv__(2), (7).__mod__(3), (2).__pow__(10), (7).__rshift__(1), (7).__rrshift__(1))
+print((3).__eq__(3.0), (3).__lt__(4), (3.5).__int__(), (3).__float__(), (7).__index__(), (2.675).__round__(2), (-3).__abs__(), (5).__neg__(), (5).__invert__())
+print(t.__mul__(u), t.__rmul__(2), t.__rtruediv__(1), t.__rpow__(2), t.__matmul__(u), t.__rsub__(u), t.__ge__(1.5), t.__ne__(u))
+v = u.clone(); v.__iadd__(1); print(v, v.__isub__(t.detach()), v.__imul__(2))
+d = {'a': 1, 'b': 2}
+print(d.__len__(), d.__contains__('a'), d.__getitem__('b'), list(d.__iter__()), max(d, key=d.__getitem__))
+d.__delitem__('a'); print(d)
+l = [1, 2, 3]
+l.__setitem__(0, 9); print(l, l.__len__(), l.__contains__(2), l.__add__([4]), l.__mul__(2), l.__eq__([9, 2, 3]), list(l.__reversed__()))
+print("abc".__len__(), "abc".__getitem__(1), "ab".__add__("cd"), "ab".__mul__(2), "a".__lt__("b"), "x".__contains__("x"))
+print((1, 2).__len__(), (1, 2).__getitem__(0), (1, 2) .__add__((3,)), range(5).__len__(), range(5).__getitem__(2), torch.Size([2, 3]).__getitem__(1))
+print(t.__len__(), t.__getitem__(0), t.__repr__(), t.__format__('') if False else '', u.__bool__() if False else 0, torch.tensor(2.0).__float__(), torch.tensor(3).__int__(), torch.tensor(3).__index__())
+print(float(t.__abs__().sum().detach()), t.__neg__(), t.__pos__() is t, u.__contains__(3.0), [x for x in u.__iter__()], torch.tensor(True).__bool__())
+s = t.__mul__(u).sum(); s.backward(); print(t.grad, s.grad_fn.name())
+print((3).__truediv__(2), (3).__rtruediv__(2), (3).__sub__(True), (1.5).__floordiv__(0.4), (2).__hash__(), "a".__hash__() == hash("a"))
+"""
+
+CONV_EMPTY = """\
+import torch
+import torch.nn.functional as F
+def tr(f):
+    try:
+        r = f()
+        print(r.shape, r.sum(), r.grad_fn is not None and r.grad_fn.name())
+    except Exception as e:
+        print(type(e).__name__, e)
+for d, f, ft in [(1, F.conv1d, F.conv_transpose1d), (2, F.conv2d, F.conv_transpose2d), (3, F.conv3d, F.conv_transpose3d)]:
+    w = torch.ones((2, 3) + (1,) * d, requires_grad=True)
+    tr(lambda: ft(torch.ones((0, 2) + (1,) * d), w, padding=1))
+    tr(lambda: ft(torch.ones((0, 2) + (1,) * d), w, padding=1, bias=torch.ones(3)))
+    tr(lambda: ft(torch.ones((0, 2) + (3,) * d), w, stride=2))
+    tr(lambda: ft(torch.ones((1, 2) + (0,) * d), w))
+    tr(lambda: ft(torch.ones((1, 0) + (2,) * d), torch.ones((0, 3) + (1,) * d)))
+    tr(lambda: ft(torch.ones((1, 0) + (2,) * d), torch.ones((0, 3) + (1,) * d), groups=0 or 1))
+    w2 = torch.ones((3, 2) + (2,) * d, requires_grad=True)
+    tr(lambda: f(torch.ones((0, 2) + (3,) * d), w2))
+    tr(lambda: f(torch.ones((0, 2) + (1,) * d), w2))
+    tr(lambda: f(torch.ones((1, 2) + (0,) * d), w2))
+    tr(lambda: f(torch.ones((1, 0) + (3,) * d), torch.ones((3, 0) + (2,) * d)))
+    tr(lambda: f(torch.ones((2, 3) + (3,) * d), torch.ones((0, 3) + (2,) * d)))
+x = torch.ones(0, 2, 4, 4, 4, requires_grad=True)
+y = torch.nn.ConvTranspose3d(2, 3, 3, stride=2)(x)
+y.sum().backward(); print(y.shape, x.grad.shape)
+
+print(F.conv1d(torch.ones(2,0,5), torch.ones(5,0,2)).shape, F.conv1d(torch.ones(2,0,5), torch.ones(4,0,2), bias=torch.ones(4)).shape, F.conv2d(torch.ones(2,0,5,5), torch.ones(4,0,2,2), stride=2).shape)
+x=torch.ones(2,0,5, requires_grad=True); w=torch.ones(5,0,2, requires_grad=True); y=F.conv1d(x,w); print(y.grad_fn.name(), y.requires_grad); y.sum().backward(); print(x.grad.shape, w.grad.shape)
+x=torch.ones(0,2,3, requires_grad=True); w=torch.ones(2,3,2, requires_grad=True); y=F.conv_transpose1d(x,w, padding=1); print(y.shape, y.grad_fn.name()); y.sum().backward(); print(x.grad.shape, w.grad)
+x=torch.ones(2,3, requires_grad=True); print(F.conv_transpose1d(x[:, :0], w[:, :, :1]) if False else F.conv1d(torch.ones(0, 4), torch.ones(3, 0, 2)).shape)"""
+
+SPLIT_ARGS = """\
+import torch
+import numpy as np
+class I:
+    def __index__(self):
+        return 2
+t = torch.arange(6.)
+for arg in [I(), 2.0, True, torch.tensor(2), [2.0, 4], (2, 4), [torch.tensor(2), 4], [I(), 4], [True, 5], torch.tensor([2, 4]), None, "2"]:
+    for f in [lambda: t.split(arg), lambda: torch.split(t, arg), lambda: t.split_with_sizes(arg) , lambda: t.chunk(arg)]:
+        try:
+            r = f()
+            print([p.tolist() for p in r])
+        except Exception as e:
+            print(type(e).__name__, e)
+"""
+
+
+@pytest.mark.parametrize("program", [DUNDERS, CONV_EMPTY, SPLIT_ARGS],
+                         ids=["dunders", "conv_empty", "split_args"])
+def test_program_prints_what_pytorch_prints(program: str) -> None:
+    assert gd_output(program) == torch_output(program)
