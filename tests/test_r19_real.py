@@ -79,8 +79,36 @@ for arg in [I(), 2.0, True, torch.tensor(2), [2.0, 4], (2, 4), [torch.tensor(2),
             print(type(e).__name__, e)
 """
 
+# default_collate: a column of strings stays what it was given (a tuple from tuple samples,
+# a list from dict samples and at the top).
+COLLATE_STRINGS = """\
+import torch
+from torch.utils.data import DataLoader, default_collate
+print(list(DataLoader([(1, 'a'), (2, 'b')], batch_size=2)))
+print(list(DataLoader([{'n': 'a', 'v': 1.5}, {'n': 'b', 'v': 2.5}], batch_size=2)))
+print(list(DataLoader([[1, 'a'], [2, 'b']], batch_size=2)))
+print(list(DataLoader(['x', 'y', 'z'], batch_size=2)))
+print(list(DataLoader([(torch.ones(2), ('p', 3))] * 2, batch_size=2)))
+print(default_collate([('a', 1), ('b', 2)]), default_collate(['a', 'b']), default_collate((('a', 1), ('b', 2))))
+"""
 
-@pytest.mark.parametrize("program", [DUNDERS, CONV_EMPTY, SPLIT_ARGS],
-                         ids=["dunders", "conv_empty", "split_args"])
+# numpy's legacy generator as a program's own instance (numpy's numbers, bit for bit).
+RANDOM_STATE = """\
+import numpy as np
+rs = np.random.RandomState(0)
+print(rs.randn(3), rs.rand(2, 2), rs.randint(0, 10, size=4), rs.normal(1.0, 2.0, 3), rs.uniform(size=2))
+print(rs.choice(5, 3, replace=False), rs.permutation(4))
+x = np.arange(5); rs.shuffle(x); print(x)
+rs.seed(1); print(rs.random_sample(2))
+r2 = np.random.RandomState(seed=42)
+print(r2.binomial(10, 0.5, size=3), r2.poisson(3.0, 2), r2.standard_normal((2,)), r2)
+np.random.seed(0); print(np.random.randn(2))
+"""
+
+
+@pytest.mark.parametrize("program", [DUNDERS, CONV_EMPTY, SPLIT_ARGS, COLLATE_STRINGS,
+                                     RANDOM_STATE],
+                         ids=["dunders", "conv_empty", "split_args", "collate_strings",
+                              "random_state"])
 def test_program_prints_what_pytorch_prints(program: str) -> None:
     assert gd_output(program) == torch_output(program)
