@@ -133,6 +133,7 @@ VALUES: list[tuple[str, str]] = [
     ("", "lambda: 1"), ("def f(a=1):\n    return a", "f"),
     ("@no_grad()\ndef g(a):\n    return a", "g"),
     ("", "no_grad()"), ("", "set_grad_enabled(True)"), ("", "manual_seed(0)"),
+    ("", "torch.default_generator"),
     ("", "ones(2).max(0)"), ("", "ones(2).max(0).values"), ("", "dual_level()"),
     ("", "ones(2).tolist()"), ("", "ones(2).item"), ("", "torch.Size([2, 3])"),
     ("", "ones(2).numpy()"), ("", "ones(2).numpy().sum()"), ("", "ones(2).numpy().dtype"),

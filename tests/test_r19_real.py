@@ -105,10 +105,49 @@ print(r2.binomial(10, 0.5, size=3), r2.poisson(3.0, 2), r2.standard_normal((2,))
 np.random.seed(0); print(np.random.randn(2))
 """
 
+# torch.default_generator: the run's default generator, its methods, as a generator= argument.
+DEFAULT_GENERATOR = """\
+import torch
+torch.manual_seed(3)
+print(torch.rand(1), torch.default_generator.initial_seed(), type(torch.default_generator))
+g = torch.manual_seed(5)
+print(g.initial_seed(), torch.rand(2, generator=torch.default_generator), torch.randn(2, generator=g))
+s = torch.default_generator.get_state()
+a = torch.rand(2); torch.default_generator.set_state(s); print(torch.equal(a, torch.rand(2)))
+torch.default_generator.manual_seed(7); print(torch.rand(1), torch.initial_seed(), torch.default_generator.device)
+print(torch.randperm(4, generator=torch.default_generator), torch.empty(2).normal_(generator=torch.default_generator))
+from torch.utils.data import DataLoader
+print(list(DataLoader(list(range(6)), batch_size=3, shuffle=True, generator=torch.default_generator)))
+"""
+
+# torch.func.jvp over pytrees (the NTK tutorial's jvp of a dict of parameters), with
+# PyTorch's messages (TreeSpec structures, non-tensor leaves, mismatched sizes).
+FUNC_JVP_PYTREES = """\
+import torch
+from torch.func import jvp
+x = torch.tensor([1.0, 2.0]); v = torch.ones(2)
+def tr(f):
+    try:
+        print(f())
+    except Exception as e:
+        print(type(e).__name__, str(e)[:300])
+tr(lambda: jvp(lambda a, k: a * k, (x, 2), (v, 1)))
+tr(lambda: jvp(lambda d: d['a'] * d['b'], ({'a': x, 'b': x},), ({'a': v, 'b': v},)))
+tr(lambda: jvp(lambda d: d['a'] * d['b'], ({'a': x, 'b': x},), ({'a': v, 'c': v},)))
+tr(lambda: jvp(lambda d: [d[0].sin(), {'k': d[1] ** 2}], ([x, x],), ([v, v * 2],)))
+tr(lambda: jvp(lambda a: (a.exp(), a.sum()), (x,), (v,)))
+tr(lambda: jvp(lambda a: a, (x,), (torch.ones(3),)))
+tr(lambda: jvp(lambda a: a, (x, x), (v,)))
+tr(lambda: jvp(lambda a: a, x, v))
+tr(lambda: jvp(lambda a: a * 2, [x], [v]))
+tr(lambda: jvp(lambda a: (a * 2, 3), (x,), (v,)))
+tr(lambda: jvp(lambda: 1, (), ()))
+"""
+
 
 @pytest.mark.parametrize("program", [DUNDERS, CONV_EMPTY, SPLIT_ARGS, COLLATE_STRINGS,
-                                     RANDOM_STATE],
+                                     RANDOM_STATE, DEFAULT_GENERATOR, FUNC_JVP_PYTREES],
                          ids=["dunders", "conv_empty", "split_args", "collate_strings",
-                              "random_state"])
+                              "random_state", "default_generator", "func_jvp_pytrees"])
 def test_program_prints_what_pytorch_prints(program: str) -> None:
     assert gd_output(program) == torch_output(program)

@@ -42,11 +42,23 @@ def _part(x: Tensor, dim: int, start: int, length: int, name: str, index: int) -
                                               "name": name, "index": index})
 
 
+def type_name(v: Any) -> str:
+    """The name PyTorch's argument parser gives a value's type (a program's class by its
+    own name, a numpy value as numpy.int64)."""
+    if type(v) is Tensor:
+        return "Tensor"
+    label = getattr(v, "type_label", None)  # a gd class's instance
+    if callable(label):
+        return str(label())
+    name = getattr(v, "type_name", None)  # a numpy value
+    if isinstance(name, str):
+        return name
+    return "NoneType" if v is None else type(v).__name__
+
+
 def split_sizes_argument(v: Any, position: int) -> list[int]:
     """split_with_sizes's `split_sizes` as PyTorch's argument parser takes it: a list or
     tuple of ints (elements with __index__, one-element tensors), never a bool or float."""
-    from gradcli.interp.values import type_name
-
     def refuse(what: str) -> GdRuntimeError:
         return GdRuntimeError(f"split_with_sizes(): argument 'split_sizes' (position "
                               f"{position}) must be tuple of ints, {what}",
@@ -68,8 +80,6 @@ def split_sizes_argument(v: Any, position: int) -> list[int]:
 def split_argument(v: Any, dim: Any) -> Any:
     """Tensor.split's dispatch (torch/_tensor.py): a tensor becomes int(t) when it can, an
     int splits in pieces of that size, anything else is split_with_sizes's sizes."""
-    from gradcli.interp.values import type_name
-
     if type(v) is Tensor and v.numel() == 1:
         v = int(v)
     if type(v) is int:
