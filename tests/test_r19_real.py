@@ -144,10 +144,49 @@ tr(lambda: jvp(lambda a: (a * 2, 3), (x,), (v,)))
 tr(lambda: jvp(lambda: 1, (), ()))
 """
 
+# `del ctx.result` in a custom function's jvp (the forward-mode AD tutorial).
+CTX_DEL = """\
+import torch
+import torch.autograd.forward_ad as fwAD
+class Fn(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, foo):
+        result = torch.exp(foo)
+        ctx.result = result
+        ctx.other = 1
+        return result
+    @staticmethod
+    def jvp(ctx, gI):
+        gO = gI * ctx.result
+        del ctx.result
+        print(hasattr(ctx, "result"), ctx.other)
+        return gO
+x = torch.tensor([0.0, 1.0], dtype=torch.double)
+with fwAD.dual_level():
+    out = Fn.apply(fwAD.make_dual(x, torch.ones(2, dtype=torch.double)))
+    print(fwAD.unpack_dual(out).tangent)
+class G(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, a):
+        ctx.k = 2
+        del ctx.k
+        try:
+            del ctx.k
+        except AttributeError as e:
+            print("AttributeError", e)
+        return a * 2
+    @staticmethod
+    def backward(ctx, g):
+        return g * 2
+print(G.apply(torch.ones(1, requires_grad=True)))
+"""
+
 
 @pytest.mark.parametrize("program", [DUNDERS, CONV_EMPTY, SPLIT_ARGS, COLLATE_STRINGS,
-                                     RANDOM_STATE, DEFAULT_GENERATOR, FUNC_JVP_PYTREES],
+                                     RANDOM_STATE, DEFAULT_GENERATOR, FUNC_JVP_PYTREES,
+                                     CTX_DEL],
                          ids=["dunders", "conv_empty", "split_args", "collate_strings",
-                              "random_state", "default_generator", "func_jvp_pytrees"])
+                              "random_state", "default_generator", "func_jvp_pytrees",
+                              "ctx_del"])
 def test_program_prints_what_pytorch_prints(program: str) -> None:
     assert gd_output(program) == torch_output(program)

@@ -483,7 +483,11 @@ def _hook(obj: Any, name: str) -> Any:
 
 
 def delete_attribute(obj: Any, name: str) -> None:
-    """del obj.name for a gd program (attributes of gd objects)."""
+    """del obj.name for a gd program (attributes of gd objects, a custom function's
+    ctx)."""
+    if type(obj) is CF.FunctionCtx:
+        CF.ctx_del(obj, name)
+        return
     if not isinstance(obj, GdObject):
         raise GdRuntimeError(f"cannot delete attribute '{name}' of a '{type_name(obj)}' value")
     hook = _hook(obj, "__delattr__")
