@@ -181,12 +181,82 @@ class G(torch.autograd.Function):
 print(G.apply(torch.ones(1, requires_grad=True)))
 """
 
+# numpy scalars where PyTorch takes an int, a size, a number or a tensor (np.prod(shape),
+# np.int64 indices): PyTorch's parser takes them as the Python numbers they are; gd
+# refused every one ("must be tuple of ints, not numpy.int64").
+NUMPY_SCALAR_ARGS = """\
+import numpy as np
+import torch
+def tr(f):
+    try:
+        r = f()
+        print(r if not isinstance(r, torch.Tensor) else (r.shape, r.dtype, r.flatten()[:4]))
+    except Exception as e:
+        print(type(e).__name__, str(e).split("\n")[0])
+n = np.int64(3)
+k = np.prod([2, 3])
+t = torch.arange(12.)
+torch.manual_seed(0)
+tr(lambda: torch.zeros(n))
+tr(lambda: torch.zeros(n, 2))
+tr(lambda: torch.zeros((n, 2)))
+tr(lambda: t.view(n, -1))
+tr(lambda: t.reshape(k, 2))
+tr(lambda: t[n])
+tr(lambda: t[np.int32(2):n + 5])
+tr(lambda: t.chunk(n))
+tr(lambda: t.split(np.int64(4)))
+tr(lambda: t.repeat(n))
+tr(lambda: t.narrow(0, n, 2))
+tr(lambda: t.unsqueeze(np.int64(0)))
+tr(lambda: t.sum(np.int64(0)))
+tr(lambda: t.topk(n))
+tr(lambda: torch.randint(0, np.int64(5), (n,)))
+tr(lambda: torch.randn(n))
+tr(lambda: torch.arange(n))
+tr(lambda: torch.linspace(0, 1, np.int64(3)))
+tr(lambda: torch.nn.Linear(np.int64(3), np.int64(2)).weight.shape)
+tr(lambda: torch.nn.functional.one_hot(torch.tensor([0, 1]), num_classes=np.int64(3)))
+tr(lambda: t.tensor_split(n))
+tr(lambda: torch.full((n,), np.float32(1.5)))
+tr(lambda: t * np.float64(2.0))
+tr(lambda: t[np.array([1, 2])])
+tr(lambda: torch.tensor(np.int64(5)) + 1)
+tr(lambda: t.roll(np.int64(1)))
+tr(lambda: t.flip(np.int64(0)) if False else 0)
+tr(lambda: torch.eye(n))
+tr(lambda: list(range(n)))
+tr(lambda: t.new_zeros(n))
+tr(lambda: t.expand(n, 12) if False else t.unsqueeze(0).expand(n, 12))
+tr(lambda: torch.multinomial(torch.ones(4), np.int64(2)))
+tr(lambda: torch.nn.Embedding(np.int64(10), 3)(torch.tensor([1])).shape)
+tr(lambda: t.index_select(0, torch.tensor([n.item()])))
+tr(lambda: torch.cat([t, t], dim=np.int64(0)))
+tr(lambda: t.clamp(max=np.float64(3.0)))
+tr(lambda: torch.nn.functional.pad(t, (n, 1)))
+tr(lambda: (torch.tensor(np.float64(2.5)).dtype, torch.tensor([np.float32(1), 2]).dtype, torch.full((n,), np.float64(1.5)).dtype, torch.tensor(np.int32(3)).dtype))
+tr(lambda: (torch.add(t, np.float64(2.0)).dtype, torch.mul(t, np.int64(2)).dtype, t.pow(np.float64(2.0)).dtype, torch.where(t > 5, t, np.float64(0.0)).dtype))
+tr(lambda: (torch.zeros(np.float64(2.0))))
+tr(lambda: (t.view(np.float32(3), 4)))
+tr(lambda: torch.ones(2, 3).sum(dim=(np.int64(0), 1)))
+tr(lambda: torch.ones(2, 3).permute(np.int64(1), 0).shape)
+tr(lambda: torch.ones(2, 3).transpose(np.int64(0), np.int64(1)).shape)
+tr(lambda: torch.ones(2, 3)[np.int64(1), np.int64(2)])
+tr(lambda: torch.ones(5)[np.arange(2)])
+
+t = torch.arange(12.)
+for f in [lambda: torch.add(t, np.float64(2.0)).dtype, lambda: torch.mul(t, np.int64(2)).dtype, lambda: t.pow(np.float64(2.0)).dtype, lambda: torch.where(t > 5, t, np.float64(0.0)).dtype, lambda: torch.where(t > 5, np.float64(1.0), 0.0).dtype, lambda: torch.ones(2, 3).sum(dim=(np.int64(0), 1))]:
+    try:
+        print(f())
+    except Exception as e:
+        print(type(e).__name__, e)"""
+
 
 @pytest.mark.parametrize("program", [DUNDERS, CONV_EMPTY, SPLIT_ARGS, COLLATE_STRINGS,
                                      RANDOM_STATE, DEFAULT_GENERATOR, FUNC_JVP_PYTREES,
-                                     CTX_DEL],
+                                     CTX_DEL, NUMPY_SCALAR_ARGS],
                          ids=["dunders", "conv_empty", "split_args", "collate_strings",
                               "random_state", "default_generator", "func_jvp_pytrees",
-                              "ctx_del"])
+                              "ctx_del", "numpy_scalar_args"])
 def test_program_prints_what_pytorch_prints(program: str) -> None:
     assert gd_output(program) == torch_output(program)
