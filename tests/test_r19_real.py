@@ -192,7 +192,7 @@ def tr(f):
         r = f()
         print(r if not isinstance(r, torch.Tensor) else (r.shape, r.dtype, r.flatten()[:4]))
     except Exception as e:
-        print(type(e).__name__, str(e).split("\n")[0])
+        print(type(e).__name__, str(e).splitlines()[0])
 n = np.int64(3)
 k = np.prod([2, 3])
 t = torch.arange(12.)
