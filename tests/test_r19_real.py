@@ -251,12 +251,24 @@ for f in [lambda: torch.add(t, np.float64(2.0)).dtype, lambda: torch.mul(t, np.i
     except Exception as e:
         print(type(e).__name__, e)"""
 
+# tensor_split's tensor of indices: a long tensor of at most one dimension (a float one
+# was taken as indices).
+TENSOR_SPLIT_TENSOR = """\
+import torch
+t = torch.arange(6.)
+for arg in [torch.tensor(2.5), torch.tensor([1, 3]), torch.tensor(3), torch.tensor([[1]]), torch.tensor([1, 3], dtype=torch.int32), torch.tensor(True), torch.tensor([2.0, 4.0], dtype=torch.float64)]:
+    try:
+        print([p.tolist() for p in t.tensor_split(arg)])
+    except Exception as e:
+        print(type(e).__name__, e)
+"""
+
 
 @pytest.mark.parametrize("program", [DUNDERS, CONV_EMPTY, SPLIT_ARGS, COLLATE_STRINGS,
                                      RANDOM_STATE, DEFAULT_GENERATOR, FUNC_JVP_PYTREES,
-                                     CTX_DEL, NUMPY_SCALAR_ARGS],
+                                     CTX_DEL, NUMPY_SCALAR_ARGS, TENSOR_SPLIT_TENSOR],
                          ids=["dunders", "conv_empty", "split_args", "collate_strings",
                               "random_state", "default_generator", "func_jvp_pytrees",
-                              "ctx_del", "numpy_scalar_args"])
+                              "ctx_del", "numpy_scalar_args", "tensor_split_tensor"])
 def test_program_prints_what_pytorch_prints(program: str) -> None:
     assert gd_output(program) == torch_output(program)

@@ -162,6 +162,15 @@ def tensor_split(input: Tensor, indices_or_sections: Any = None, dim: int = 0,
     d = _wrap_dim(dim, input.ndim)
     n = input.shape[d]
     if type(spec) is Tensor:
+        if spec.array.dtype != np.int64:
+            from gradcli.ad.kernels.messages import scalar_name
+
+            raise GdRuntimeError("tensor_split expected tensor_indices_or_sections to have "
+                                 f"dtype of long, but got {scalar_name(spec.array.dtype)}")
+        if spec.ndim > 1:
+            raise GdRuntimeError("tensor_split expected tensor_indices_or_sections to be a "
+                                 "zero-dimensional or one-dimensional tensor, but got a "
+                                 f"tensor with {spec.ndim} dims")
         spec = spec.array.tolist()
     if isinstance(spec, (list, tuple)):
         cuts = [0, *(int(i) for i in spec), n]
