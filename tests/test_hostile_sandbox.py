@@ -133,6 +133,7 @@ VALUES: list[tuple[str, str]] = [
     ("", "lambda: 1"), ("def f(a=1):\n    return a", "f"),
     ("@no_grad()\ndef g(a):\n    return a", "g"),
     ("", "no_grad()"), ("", "set_grad_enabled(True)"), ("", "manual_seed(0)"),
+    ("", "torch.default_generator"),
     ("", "ones(2).max(0)"), ("", "ones(2).max(0).values"), ("", "dual_level()"),
     ("", "ones(2).tolist()"), ("", "ones(2).item"), ("", "torch.Size([2, 3])"),
     ("", "ones(2).numpy()"), ("", "ones(2).numpy().sum()"), ("", "ones(2).numpy().dtype"),
@@ -300,6 +301,7 @@ def _attribute_failures(setup: str, expr: str, attr: str) -> Iterator[str]:
     function's own Python attributes, r15: only the chain, their values plain gd values)."""
     once = f"{setup}\nv = ({expr}).{attr}"
     own = (expr in GD_FUNCTIONS and attr in GD_FUNCTION_ATTRS) or (
+        attr in PROTOCOL_DUNDERS and _protocol_value(setup, expr)) or (
         expr in ITERATORS and attr in ("__next__", "__iter__")) or (
         expr in DESCRIBED_CLASSES and attr in classdunders.CLASS_NAMES) or (
         expr in DESCRIBED_INSTANCES and attr in classdunders.INSTANCE_NAMES)
@@ -310,6 +312,19 @@ def _attribute_failures(setup: str, expr: str, attr: str) -> Iterator[str]:
         elif not re.search(r"not accessible in gd|has no attribute|is not supported by gradcli",
                             message):
             yield f"{program!r}: {message}"
+
+
+# Tensors, numbers, strings and Python's containers have the operator and container
+# protocol methods (round 19, interp/builtin_dunders: `t.__len__()`, `it.__iter__()`,
+# `n.__index__()`): each is a bound method of gd's own operator, read once; nothing is
+# reachable through it (the chain is refused).
+PROTOCOL_DUNDERS = ("__iter__", "__index__")
+
+
+def _protocol_value(setup: str, expr: str) -> bool:
+    code, _, out = in_process(f"{setup}\nprint(isinstance(({expr}), (torch.Tensor, int, "
+                              "float, complex, list, tuple, dict, set, frozenset, str, range)))")
+    return code == 0 and out.strip() == "True"
 
 
 # One test per value, every attribute inside it (about 6,000 programs in all, a few
@@ -719,6 +734,12 @@ ISOLATED: list[tuple[str, str, str]] = [
      r"has no attribute 'bit_generator'"),
     ("numpy-rng-private", "import numpy as np\nnp.random.default_rng(0)._bit_generator",
      r"has no attribute '_bit_generator'|not accessible"),
+    ("numpy-legacy-host", "import numpy as np\nnp.random.RandomState(0).get_state()",
+     r"has no attribute 'get_state'"),
+    ("numpy-legacy-private", "import numpy as np\nnp.random.RandomState(0)._bit_generator",
+     r"not accessible"),
+    ("numpy-legacy-method", "import numpy as np\nnp.random.RandomState(0).rand.fn",
+     r"has no attribute 'fn'|not accessible"),
     ("random-host", "import random\nrandom.Random().__init__", r"'__init__' is not accessible"),
     ("yield-outside", "yield ().__class__", r"'yield' outside function"),
     ("async", "async def f():\n    pass", r"'async' is not supported"),
@@ -734,6 +755,16 @@ ISOLATED: list[tuple[str, str, str]] = [
     ("annotation", "x: int = __import__('os')", r"error: "),
     ("exec-stmt-py2", 'exec "import os"', r"error: "),
     ("backticks", "`1`", r"error: "),
+    # round 19: protocol dunders of built-in values are gd's operators, nothing behind them
+    ("dunder-self", "ones(2).__add__.__self__", r"'__self__' is not accessible"),
+    ("dunder-func", "(1).__add__.__func__", r"'__func__' is not accessible"),
+    ("dunder-globals", "[1].__len__.__globals__", r"'__globals__' is not accessible"),
+    ("dunder-getitem-class", "{'a': 1}.__getitem__.__class__", r"not accessible"),
+    ("dunder-result", "(1).__add__(1).__class__", r"'__class__' is not accessible"),
+    ("dunder-host-only", "ones(2).__reduce_ex__(2)", r"'__reduce_ex__' is not accessible"),
+    ("dunder-setattr", "ones(2).__setattr__('grad', 1)", r"'__setattr__' is not accessible"),
+    ("dunder-format-spec", "(1).__format__('{0.__class__}')", r"Invalid format specifier|error: "),
+    ("dunder-iter-frame", "iter([1]).__iter__().gi_frame", r"has no attribute 'gi_frame'"),
 ]
 # Errors found while the program is being compiled are still runtime errors (exit 4),
 # as Python's ImportError is; syntax gd does not have is exit 3.

@@ -110,6 +110,33 @@ def _rebuild(tree: Any, leaves: Any) -> Any:
     return tree
 
 
+def _spec(tree: Any) -> Any:
+    """The pytree's structure (its containers, dict keys and leaves' places)."""
+    if type(tree) is Tensor:
+        return "*"
+    if isinstance(tree, (tuple, list)):
+        return (type(tree).__name__, tuple(_spec(x) for x in tree))
+    if type(tree) is dict:
+        return ("dict", tuple(tree), tuple(_spec(x) for x in tree.values()))
+    return ("leaf", type(tree).__name__)
+
+
+def _treespec(tree: Any, indent: int = 0) -> str:
+    """PyTorch's TreeSpec repr of the pytree (a leaf is `*`)."""
+    if isinstance(tree, (tuple, list)):
+        kind, context, children = type(tree).__name__, "None", list(tree)
+    elif type(tree) is dict:
+        kind, context, children = "dict", repr(list(tree)), list(tree.values())
+    else:
+        return "*"
+    inner = ""
+    if children:
+        indent += 2
+        inner = _treespec(children[0], indent) + ("," if len(children) > 1 else "")
+        inner += ",".join("\n" + " " * indent + _treespec(c, indent) for c in children[1:])
+    return f"TreeSpec({kind}, {context}, [{inner}])"
+
+
 def _same_tuple(like: tuple[Any, ...], items: Any) -> tuple[Any, ...]:
     """items as a tuple of like's kind: a named tuple (torch.return_types.max) stays one,
     as PyTorch's pytrees keep it."""
@@ -309,34 +336,62 @@ def vjp(func: Func, *primals: Any, has_aux: bool = False) -> Any:
 def jvp(func: Func, primals: Any, tangents: Any, *, strict: bool = False,
         has_aux: bool = False) -> Any:
     """torch.func.jvp: (func(*primals), J·tangents)."""
-    if not isinstance(primals, (tuple, list)):
+    if not isinstance(primals, tuple):
         raise GdRuntimeError("jvp(f, primals, tangents): Expected primals to be a tuple. "
                              "E.g. it should be valid to call f(*primals).")
-    if not isinstance(tangents, (tuple, list)) or len(tangents) != len(primals):
+    if _spec(primals) != _spec(tangents):
         raise GdRuntimeError("jvp(f, primals, tangents): Expected primals and tangents to "
                              "have the same python structure. For example, if primals is a "
-                             "tuple of 3 tensors, tangents also must be. Got primals with "
-                             "structure and tangents with different structure")
-    xs = tuple(primals)
-    vs = tuple(tangents)
+                             f"tuple of 3 tensors, tangents also must be. Got primals with "
+                             f"structure {_treespec(primals)} and tangents with "
+                             f"structure {_treespec(tangents)}")
+    for name, tree in (("primals", primals), ("tangents", tangents)):
+        bad = _non_tensor(tree)
+        if bad:
+            raise GdRuntimeError(f"jvp(f, primals, tangents): Expected {name} to only contain "
+                                 f"Tensors, got <class '{_py_type(bad[0])}'>")
+        if not _flatten(tree):
+            raise GdRuntimeError(f"jvp(f, primals, tangents): Expected {name} to contain "
+                                 "at least one Tensor.")
+    xs = tuple(_flatten(primals))  # pytrees (a dict of parameters): their tensors in order
+    vs = tuple(_flatten(tangents))
+    for x, v in zip(xs, vs, strict=True):
+        if x.shape != v.shape:
+            raise GdRuntimeError(
+                "Trying to set a forward gradient that has a different size than that of the "
+                f"original Tensor, this is not supported. Tensor is of size {list(x.shape)} "
+                f"while the given forward gradient is of size {list(v.shape)}.")
     nested = _nested(xs) or State.forward_level > 0
     aux_box: list[Any] = []
+    out_tree: list[Any] = []
 
     def run(*ys: Any) -> Any:
         _Level.depth += 1
         try:
-            out = func(*ys)
+            leaves = iter(ys)
+            out = func(*(_rebuild(p, leaves) for p in primals))
         finally:
             _Level.depth -= 1
         value, aux = _split_aux(out, has_aux, "jvp")
         aux_box.append(aux)
-        return value
+        if type(value) is Tensor:
+            return value
+        bad = _non_tensor(value)
+        if bad:
+            raise GdRuntimeError("jvp(f, primals, tangents): expected f(*primals) to return "
+                                 f"only tensors, got unsupported type <class "
+                                 f"'{_py_type(bad[0])}'>")
+        out_tree.append(value)  # a pytree of outputs: its tensors, rebuilt below
+        return tuple(_flatten(value))
 
     FUNCTORCH.depth += 1
     try:
         out, tan = functional.jvp(run, xs, vs, create_graph=nested)
     finally:
         FUNCTORCH.depth -= 1
+    if out_tree:
+        out = _rebuild(out_tree[-1], iter(out))
+        tan = _rebuild(out_tree[-1], iter(tan))
     if has_aux:
         return out, tan, _shown(aux_box[-1], nested)
     return out, tan

@@ -34,6 +34,7 @@ from gradcli.ad.ops.memory_format import MemoryFormat
 from gradcli.ad.rng import Generator
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdRuntimeError
+from gradcli.interp.arrays import ArrayValue
 from gradcli.interp.devices import Device
 from gradcli.interp.schemas import NO_ARGS, SCHEMAS
 from gradcli.interp.signatures import (
@@ -366,6 +367,8 @@ class Signature:
                 nv = operator.index(v)
             elif kind == "ScalarType" and type(v) is Builtin and v.name in _PY_DTYPES:
                 nv = DTYPE_VALUES[_PY_DTYPES[v.name]]
+            if kind in _NUMBER_KINDS:
+                nv = _python_number(nv)  # np.int64(3) where an int goes: 3
             if nv is v and (type(key) is int or key == p.name):
                 continue
             if key == -1:
@@ -395,6 +398,47 @@ class Signature:
         return ints if type(v) is list else tuple(ints)
 
 
+#: The parameter kinds whose numpy scalars PyTorch converts to Python numbers (a Tensor
+#: parameter's too: a wrapped number, as torch.add(t, 2.0) takes it).
+_NUMBER_KINDS = frozenset(("Tensor", "int64_t", "SymInt", "double", "Scalar", "bool", "DeviceIndex",
+                           "ArrayRef<double>", "ScalarList", "IntArrayRef", "SymIntArrayRef",
+                           "Device"))
+
+
+def _has_numpy(v: Any) -> bool:
+    """Whether v is a numpy value or a list or tuple holding one."""
+    t = type(v)
+    return t is ArrayValue or ((t is list or t is tuple)
+                               and any(type(e) is ArrayValue for e in v))
+
+
+def _numpy_scalar(v: Any) -> Any:
+    """A numpy scalar's own value (in a list or tuple too): what PyTorch's parser checks."""
+    if type(v) is ArrayValue and isinstance(v.value, np.generic):
+        return v.value
+    if type(v) in (list, tuple) and any(type(e) is ArrayValue for e in v):
+        return type(v)(_numpy_scalar(e) for e in v)
+    return v
+
+
+def _python_number(v: Any) -> Any:
+    """A numpy scalar as the Python number PyTorch converts it to (an int, a float...)."""
+    if isinstance(v, np.generic):
+        return v.item()
+    if type(v) in (list, tuple, Size) and any(isinstance(e, np.generic) for e in v):
+        return type(v)(_python_number(e) for e in v)
+    return v
+
+
+def _numpy_value(v: Any) -> Any:
+    """A numpy scalar no number parameter took: the program's numpy value again."""
+    if isinstance(v, np.generic):
+        return ArrayValue(v)
+    if type(v) in (list, tuple) and any(isinstance(e, np.generic) for e in v):
+        return type(v)(_numpy_value(e) for e in v)
+    return v
+
+
 class Parser:
     """All overloads of one spelling (PythonArgParser)."""
 
@@ -415,7 +459,22 @@ class Parser:
     def check(self, args: tuple[Any, ...],
               kwargs: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]] | None:
         """Raise PyTorch's TypeError when no overload takes these arguments; the converted
-        (args, kwargs) when PyTorch's conversion changes them, else None."""
+        (args, kwargs) when PyTorch's conversion changes them, else None. A numpy scalar
+        (np.int64(3), np.float32(0.5)) is checked as numpy's number, as PyTorch's parser
+        sees it (an index, a Scalar), then passed on as the Python number it converts to."""
+        if any(map(_has_numpy, args)) or any(map(_has_numpy, kwargs.values())):
+            numpy_args = tuple(_numpy_scalar(a) for a in args)
+            numpy_kwargs = {k: _numpy_scalar(v) for k, v in kwargs.items()}
+            converted = self._check(numpy_args, numpy_kwargs)
+            args, kwargs = converted if converted is not None else (numpy_args, numpy_kwargs)
+            # what a number parameter took is a Python number now (convert); the rest
+            # (torch.tensor's data, a Tensor argument) stays the numpy value it was
+            return (tuple(_numpy_value(a) for a in args),
+                    {k: _numpy_value(v) for k, v in kwargs.items()})
+        return self._check(args, kwargs)
+
+    def _check(self, args: tuple[Any, ...],
+               kwargs: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]] | None:
         sigs = self.signatures
         if len(sigs) == 1:
             bound = sigs[0].parse(args, kwargs, True)

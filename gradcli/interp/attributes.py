@@ -24,6 +24,7 @@ from gradcli.errors import GdRuntimeError
 from gradcli.interp import (
     argcheck,
     arrays,
+    builtin_dunders,
     classdunders,
     devices,
     dtype_info,
@@ -315,19 +316,8 @@ ACCUMULATE_GRAD_ATTRIBUTES: dict[str, Callable[[AccumulateGrad], Any]] = {
     "requires_grad": lambda a: True,
 }
 
-def _get_item(obj: Any, idx: Any) -> Any:
-    from gradcli.interp.operators import get_item
-
-    return get_item(obj, idx)
-
-
-# The protocol methods of Python's containers a program may take as values
-# (`max(range(n), key=scores.__getitem__)`): gd's own indexing, `in` and len.
 #: A module's dunders a program may read (torch.__version__, torch.nn.__name__).
 MODULE_DUNDERS = frozenset({"__name__", "__version__"})
-_CONTAINER_DUNDERS: dict[str, Callable[..., Any]] = {
-    "__getitem__": _get_item, "__contains__": lambda obj, v: v in obj,
-    "__len__": lambda obj: len(obj)}
 
 
 def get_attribute(obj: Any, name: str) -> Any:
@@ -355,8 +345,9 @@ def get_attribute(obj: Any, name: str) -> Any:
             return TENSOR_PRIVATE[name](obj)
         if type(obj) is Node and name.startswith("_saved_"):  # PyTorch's saved tensors
             return saved_attribute(obj, name)
-        if name in _CONTAINER_DUNDERS and type(obj) in (list, tuple, dict, str, range):
-            return BoundMethod(obj, name, _CONTAINER_DUNDERS[name])  # key=a.__getitem__
+        dunder = builtin_dunders.attribute(obj, name)  # t.__add__(u), key=a.__getitem__
+        if dunder is not builtin_dunders.MISSING:
+            return dunder
         if type(obj) is Namespace and (not name.startswith("__") or name in MODULE_DUNDERS):
             if name == "__name__":
                 return obj.name  # torch.nn.__name__
@@ -511,7 +502,11 @@ def _hook(obj: Any, name: str) -> Any:
 
 
 def delete_attribute(obj: Any, name: str) -> None:
-    """del obj.name for a gd program (attributes of gd objects)."""
+    """del obj.name for a gd program (attributes of gd objects, a custom function's
+    ctx)."""
+    if type(obj) is CF.FunctionCtx:
+        CF.ctx_del(obj, name)
+        return
     if not isinstance(obj, GdObject):
         raise GdRuntimeError(f"cannot delete attribute '{name}' of a '{type_name(obj)}' value")
     hook = _hook(obj, "__delattr__")

@@ -177,6 +177,15 @@ def ctx_set(ctx: FunctionCtx, name: str, value: Any) -> None:
     ctx.attrs[name] = value
 
 
+def ctx_del(ctx: FunctionCtx, name: str) -> None:
+    """del ctx.name: an attribute the program set (the forward-AD tutorial's
+    `del ctx.result` once jvp has used it)."""
+    if name not in ctx.attrs:
+        raise GdRuntimeError(f"'{ctx.name}' object has no attribute '{name}'",
+                             py_type="AttributeError")
+    del ctx.attrs[name]
+
+
 def _bound(forward: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
     """The arguments as forward's parameters take them, defaults filled in (PyTorch's
     bind_default_args, for a forward without ctx): what setup_context's inputs are."""

@@ -243,7 +243,9 @@ def _class_of(v: Any) -> str:
 
 def default_collate(batch: Any) -> Any:
     """default_collate(batch): tensors stacked, numbers made tensors, tuples, lists and
-    dicts collated member by member."""
+    dicts collated member by member; strings stay the batch as given (a tuple of one
+    column of tuple samples, as zip made it)."""
+    given = batch
     batch = list(operators.iterate(batch))
     elem = batch[0]
     t = type(elem)
@@ -258,7 +260,7 @@ def default_collate(batch: Any) -> Any:
     if t is int or t is bool:
         return ops.tensor(batch)
     if t is str:
-        return batch
+        return given if type(given) in (list, tuple) else batch
     if t is dict:
         return {key: default_collate([d[key] for d in batch]) for key in elem}
     if t is tuple or t is list:
@@ -267,7 +269,7 @@ def default_collate(batch: Any) -> Any:
             raise _error("each element in list of batch should be of equal size",
                          "RuntimeError")
         columns = zip(*(operators.iterate(e) for e in batch), strict=False)
-        return [default_collate(list(c)) for c in columns]
+        return [default_collate(c) for c in columns]
     raise _error(_COLLATE_ERROR.format(_class_of(elem)), "TypeError")
 
 

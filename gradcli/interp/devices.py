@@ -21,7 +21,14 @@ from gradcli.ad.rng import Generator
 from gradcli.ad.state import warn
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdRuntimeError
-from gradcli.interp.values import BoundMethod, Builtin, DType, Namespace, StrValue
+from gradcli.interp.values import (
+    BoundMethod,
+    Builtin,
+    DType,
+    GeneratorValue,
+    Namespace,
+    StrValue,
+)
 
 _NO_CUDA = "Torch not compiled with CUDA enabled"
 _NO_ACCELERATOR = "Cannot access accelerator device when none is available."
@@ -330,6 +337,8 @@ ACCELERATOR = _ns("torch.accelerator", {
 TORCH_MEMBERS: dict[str, Any] = {
     "device": Builtin("torch.device", device),
     "Generator": Builtin("torch.Generator", _generator),
+    # the run's default generator (what torch.manual_seed seeds and returns)
+    "default_generator": GeneratorValue(),
     "set_default_device": Builtin("torch.set_default_device", _set_default_device),
     "get_default_device": Builtin("torch.get_default_device", lambda: CPU,
                                   "device(type='cpu')"),
@@ -362,6 +371,14 @@ _ATTRIBUTES: dict[type, dict[str, Callable[[Any], Any]]] = {
         "device": lambda g: CPU,
     },
 }
+# torch.default_generator (and what torch.manual_seed returns): the same methods, of
+# the run's default generator
+def _of_default(get: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda v: get(ops.generator())
+
+
+_ATTRIBUTES[GeneratorValue] = {
+    name: _of_default(get) for name, get in _ATTRIBUTES[TorchGenerator].items()}
 TYPES = tuple(_ATTRIBUTES)
 
 

@@ -32,7 +32,14 @@ from gradcli.interp.arrays import (
     plain,
     wrap,
 )
-from gradcli.interp.values import Builtin, GdObject, Namespace, TypeValue
+from gradcli.interp.values import (
+    Builtin,
+    GdObject,
+    Namespace,
+    TypeValue,
+    private_name_error,
+)
+from gradcli.interp.values import at as address_of
 
 #: numpy's scalar types a program names: np.float32(1.5), dtype=np.float32, x.astype(...)
 _SCALAR_TYPES = ("float16", "float32", "float64", "int8", "int16", "int32", "int64",
@@ -241,6 +248,7 @@ def _random_functions(state: Callable[[], Any]) -> dict[str, Any]:
         "rand": sized_method("rand"), "randn": sized_method("randn"),
         "shuffle": Builtin("numpy.random.shuffle", shuffle),
         "default_rng": Builtin("numpy.random.default_rng", _default_rng),
+        "RandomState": Builtin("numpy.random.RandomState", _random_state),
     }
     for name, at, kw in (("random", 0, "size"), ("random_sample", 0, "size"),
                          ("ranf", 0, "size"), ("sample", 0, "size"), ("uniform", 2, "size"),
@@ -320,6 +328,53 @@ def _default_rng(seed: Any = None) -> RandomGenerator:
         raise GdRuntimeError("default_rng(seed) takes an int, a list of ints or None in gd",
                              py_type="TypeError")
     return RandomGenerator(np.random.default_rng(0 if seed is None else seed))
+
+
+class LegacyRandomState(GdObject):
+    """np.random.RandomState(seed): numpy's own legacy generator (MT19937), a program's
+    own instance of what np.random's functions draw from (the same methods)."""
+
+    __slots__ = ("members",)
+
+    def __init__(self, rs: Any) -> None:
+        self.members = _random_functions(lambda: rs)
+        del self.members["default_rng"], self.members["RandomState"]
+
+    def get_attr(self, name: str) -> Any:
+        if name not in self.members:
+            if name.startswith("_"):
+                raise private_name_error(name)
+            raise GdRuntimeError(f"'RandomState' object has no attribute '{name}'",
+                                 py_type="AttributeError")
+        return self.members[name]
+
+    def set_attr(self, name: str, value: Any) -> None:
+        raise GdRuntimeError(f"cannot set attribute '{name}' of a 'RandomState' value in gd")
+
+    def del_attr(self, name: str) -> None:
+        self.set_attr(name, None)
+
+    def gd_repr(self) -> str:
+        where = address_of(self)  # numpy prints the address's hex digits in upper case
+        return f"RandomState(MT19937){where[:6]}{where[6:].upper()}"
+
+    def gd_str(self) -> str:
+        return "RandomState(MT19937)"
+
+    def type_label(self) -> str:
+        return "RandomState"
+
+
+def _random_state(seed: Any = None) -> LegacyRandomState:
+    """np.random.RandomState(seed=None): numpy's legacy generator seeded with seed (None
+    seeds it 0, where numpy would take fresh entropy: a run prints the same bytes every
+    time)."""
+    seed = _arg(seed)
+    if type(seed) is bool or not (seed is None or isinstance(seed, (int, np.integer, list,
+                                                                    tuple, np.ndarray))):
+        raise GdRuntimeError("RandomState(seed) takes an int, a list of ints or None in gd",
+                             py_type="TypeError")
+    return LegacyRandomState(np.random.RandomState(0 if seed is None else seed))
 
 
 #: This run's np.random state: one RandomState, made when the run first draws (numpy's

@@ -383,10 +383,12 @@ _ACCUMULATORS: weakref.WeakValueDictionary[int, AccumulateGrad] = weakref.WeakVa
 
 
 class GeneratorValue:
-    """What torch.manual_seed returns."""
+    """What torch.manual_seed returns and torch.default_generator is: the run's default
+    generator (its methods are that generator's: devices._ATTRIBUTES)."""
 
     __slots__ = ()
     torch_type = "torch._C.Generator"  # what type(x) prints
+    is_default_generator = True  # a generator= argument: the default one
 
     def __repr__(self) -> str:
         return object_repr("torch._C.Generator", self)

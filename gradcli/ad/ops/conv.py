@@ -43,12 +43,18 @@ def _tuple(v: Any, n: int, name: str) -> tuple[int, ...]:
     return (int(v),) * n
 
 
-def check_weight_dims(weight: Tensor, stride: tuple[int, ...], n: int) -> None:
-    """PyTorch expands stride to n values, then compares them with the weight's dims."""
+def check_weight_dims(weight: Tensor, stride: tuple[int, ...], n: int,
+                      groups: int = 1) -> None:
+    """PyTorch expands stride to n values, then compares them with the weight's dims;
+    a weight with fewer filters than groups (none at all) is refused before anything."""
     if weight.ndim != n + 2:
         raise GdRuntimeError(f"expected stride to be a single integer value or a list of "
                              f"{weight.ndim - 2} values to match the convolution dimensions, "
                              f"but got stride={list(stride)}")
+    if weight.shape[0] < groups:
+        raise GdRuntimeError(f"Given groups={groups}, expected weight to be at least {groups} "
+                             f"at dimension 0, but got weight of size {list(weight.shape)} "
+                             "instead")
 
 
 def _batched(input: Tensor, n: int, op: str) -> tuple[Tensor, bool]:
@@ -60,6 +66,20 @@ def _batched(input: Tensor, n: int, op: str) -> tuple[Tensor, bool]:
             3: "4D (unbatched) or 5D (batched)"}[n]
     raise GdRuntimeError(f"Expected {want} input to {op}, but got input of size: "
                          f"{list(input.shape)}")
+
+
+def _empty_output(x: Tensor, weight: Tensor, shape: tuple[int, ...], batched: bool,
+                  n: int) -> Tensor:
+    """A convolution of no samples: ATen's empty backend views x·w₀ (no elements) as
+    the output's size (a negative size is that view's error), recorded as its node."""
+    from gradcli.ad.ops.elementwise import mul
+
+    w = reshape(weight, (-1,))
+    y = reshape(mul(reshape(x, (-1,)), getitem(w, 0) if w.numel() else w), shape)
+    if n == 1:
+        y = squeeze(y, 2)
+    y = recorded_as(y, "ConvolutionBackward0")
+    return y if batched else squeeze(y, 0)
 
 
 def _windows(x: Tensor, kernel: tuple[int, ...], stride: tuple[int, ...],
@@ -109,7 +129,7 @@ def _conv(input: Tensor, weight: Tensor, bias: Any, stride: Any, padding: Any,
     k = tuple(weight.shape[2:])
     s, d = _tuple(stride, n, "stride"), _tuple(dilation, n, "dilation")
     channels = x.shape[1]
-    check_weight_dims(weight, s, n)
+    check_weight_dims(weight, s, n, groups)
     if channels != weight.shape[1] * groups:
         raise GdRuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, "
                              f"expected input{list(x.shape)} to have "
@@ -125,7 +145,6 @@ def _conv(input: Tensor, weight: Tensor, bias: Any, stride: Any, padding: Any,
     else:
         pads = [(p, p) for p in _tuple(padding, n, "padding")]
     flat = [v for pair in reversed(pads) for v in pair]
-    bias = None if bias is None else _as_tensor(bias)
     # oneDNN's gradients (kernels/onednn_conv.py) where it runs the backward: a slot the
     # output's node fills with the output gradient, read by the inputs' nodes
     slot: dict[str, Any] | None = None
@@ -151,6 +170,10 @@ def _conv(input: Tensor, weight: Tensor, bias: Any, stride: Any, padding: Any,
                              f"({' x '.join(map(str, k))}). Kernel size can't be greater "
                              "than actual input size")
     out = tuple(_out_size(sizes[i], k[i], s[i], 0, d[i]) for i in range(n))
+    if x.shape[0] == 0 or channels == 0:  # ATen's empty backend: no kernel runs, and
+        # with no input channels its output has none either (PyTorch's (N, 0, *out))
+        return _empty_output(x, weight, (x.shape[0], weight.shape[0] if channels else 0,
+                                         *out), batched, 0)
     cols = reshape(_windows(x, k, s, d, out), (x.shape[0], groups, -1, math.prod(out)))
     w = reshape(weight, (groups, weight.shape[0] // groups, -1))
     y = reshape(matmul(w, cols), (x.shape[0], weight.shape[0], *out))

@@ -20,6 +20,7 @@ from gradcli.ad.graph import Tensor
 from gradcli.ad.ops.conv import (
     _batched,
     _conv,
+    _empty_output,
     _tuple,
     _windows,
     check_weight_dims,
@@ -90,7 +91,7 @@ def _conv_transpose(input: Tensor, weight: Tensor, bias: Any, stride: Any, paddi
             "output padding must be smaller than either stride or dilation, but got "
             f"{_pairs('output_padding', axes, lift(op, 0))} "
             f"{_pairs('stride', axes, lift(s, 1))} {_pairs('dilation', axes, lift(d, 1))}")
-    check_weight_dims(weight, s, n)
+    check_weight_dims(weight, s, n, groups)
     cin = weight.shape[0]
     if cin % groups:
         raise GdRuntimeError(f"Given groups={groups}, expected weight to be divisible by "
@@ -108,6 +109,11 @@ def _conv_transpose(input: Tensor, weight: Tensor, bias: Any, stride: Any, paddi
     k, sizes = tuple(weight.shape[2:]), tuple(x.shape[2:])
     out = tuple((sizes[i] - 1) * s[i] - 2 * p[i] + d[i] * (k[i] - 1) + op[i] + 1
                 for i in range(n))
+    if x.shape[0] == 0:  # ATen's empty backend: no kernel, so no output size check
+        return _empty_output(x, weight, (0, cout, *lift(out, 1)), batched, n)
+    if x.numel() == 0:
+        raise GdRuntimeError("Only zero batch or zero channel inputs are supported, but got "
+                             f"input shape: {[*x.shape[:2], *lift(sizes, 1)]}")
     if any(o <= 0 for o in out):
         raise GdRuntimeError(f"Given input size per channel: "
                              f"({' x '.join(map(str, lift(sizes, 1)))}). Calculated output "

@@ -490,8 +490,8 @@ def generator() -> Any:
 
 def gen_of(g: Any) -> Generator:
     """The generator a `generator=` argument names (None: the default one)."""
-    if g is None:
-        return generator()
+    if g is None or getattr(g, "is_default_generator", False):
+        return generator()  # torch.default_generator
     if not isinstance(g, Generator):
         raise GdRuntimeError(f"argument 'generator' must be torch.Generator, not "
                              f"{type(g).__name__}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import operator
 from collections.abc import Sequence
 from typing import Any
 
@@ -41,10 +42,65 @@ def _part(x: Tensor, dim: int, start: int, length: int, name: str, index: int) -
                                               "name": name, "index": index})
 
 
+def type_name(v: Any) -> str:
+    """The name PyTorch's argument parser gives a value's type (a program's class by its
+    own name, a numpy value as numpy.int64)."""
+    if type(v) is Tensor:
+        return "Tensor"
+    label = getattr(v, "type_label", None)  # a gd class's instance
+    if callable(label):
+        return str(label())
+    name = getattr(v, "type_name", None)  # a numpy value
+    if isinstance(name, str):
+        return name
+    return "NoneType" if v is None else type(v).__name__
+
+
+def split_sizes_argument(v: Any, position: int) -> list[int]:
+    """split_with_sizes's `split_sizes` as PyTorch's argument parser takes it: a list or
+    tuple of ints (elements with __index__, one-element tensors), never a bool or float."""
+    def refuse(what: str) -> GdRuntimeError:
+        return GdRuntimeError(f"split_with_sizes(): argument 'split_sizes' (position "
+                              f"{position}) must be tuple of ints, {what}",
+                              py_type="TypeError")
+
+    if not isinstance(v, (list, tuple)):
+        raise refuse(f"not {type_name(v)}")
+    sizes = []
+    for i, e in enumerate(v):
+        if type(e) is bool or type(e) is float:
+            raise refuse(f"but found element of type {type_name(e)} at pos {i}")
+        try:
+            sizes.append(operator.index(e))
+        except (TypeError, ValueError):
+            raise refuse(f"but found element of type {type_name(e)} at pos {i}") from None
+    return sizes
+
+
+def split_argument(v: Any, dim: Any) -> Any:
+    """Tensor.split's dispatch (torch/_tensor.py): a tensor becomes int(t) when it can, an
+    int splits in pieces of that size, anything else is split_with_sizes's sizes."""
+    if type(v) is Tensor and v.numel() == 1:
+        v = int(v)
+    if type(v) is int:
+        return v
+    if type(v) is bool:
+        types = f"Tensor, bool, {type_name(dim)}"
+        marked = f"Tensor, !bool!, !{type_name(dim)}!"
+        raise GdRuntimeError(
+            f"split() received an invalid combination of arguments - got ({types}), but "
+            "expected one of:\n * (Tensor input, int split_size, int dim = 0)\n      didn't "
+            f"match because some of the arguments have invalid types: ({marked})\n * (Tensor "
+            "input, tuple of ints split_size, int dim = 0)\n      didn't match because some "
+            f"of the arguments have invalid types: ({marked})\n", py_type="TypeError")
+    return split_sizes_argument(v, 2)
+
+
 def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
     """Pieces of split_size along dim (the last may be smaller), or of the given sizes:
     views (SplitBackward0 / SplitWithSizesBackward0, one node per piece)."""
     x = tensor
+    split_size_or_sections = split_argument(split_size_or_sections, dim)
     if x.ndim == 0:
         raise GdRuntimeError("split expects at least a 1-dimensional tensor")
     d = _wrap_dim(dim, x.ndim)
@@ -106,6 +162,15 @@ def tensor_split(input: Tensor, indices_or_sections: Any = None, dim: int = 0,
     d = _wrap_dim(dim, input.ndim)
     n = input.shape[d]
     if type(spec) is Tensor:
+        if spec.array.dtype != np.int64:
+            from gradcli.ad.kernels.messages import scalar_name
+
+            raise GdRuntimeError("tensor_split expected tensor_indices_or_sections to have "
+                                 f"dtype of long, but got {scalar_name(spec.array.dtype)}")
+        if spec.ndim > 1:
+            raise GdRuntimeError("tensor_split expected tensor_indices_or_sections to be a "
+                                 "zero-dimensional or one-dimensional tensor, but got a "
+                                 f"tensor with {spec.ndim} dims")
         spec = spec.array.tolist()
     if isinstance(spec, (list, tuple)):
         cuts = [0, *(int(i) for i in spec), n]

@@ -114,9 +114,9 @@ def sum_to_size(self: Tensor, *size: Any) -> Tensor:
 
 def split_with_sizes(input: Tensor, split_sizes: Any, dim: int = 0) -> tuple[Tensor, ...]:
     """Pieces of the given sizes along dim (views)."""
-    from gradcli.ad.ops.joins import split
+    from gradcli.ad.ops.joins import split, split_sizes_argument
 
-    return split(input, list(split_sizes), dim)
+    return split(input, split_sizes_argument(split_sizes, 1), dim)
 
 
 expose(sum_to_size, "Tensor.sum_to_size", family="shape")
