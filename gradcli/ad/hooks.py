@@ -207,17 +207,22 @@ def run_family_hooks(node: Node, g: Tensor, arrived: dict[Node, Any]) -> Tensor:
     return g
 
 
+def _check_tuple(h: Hook, r: Any, n: int) -> None:
+    """PyTorch's errors for a node hook's replacement that is no tuple of n values."""
+    if type(r) is not tuple:
+        raise _type_error(f"expected tuple, but hook returned '{type(r).__name__}'")
+    if len(r) != n:
+        raise GdRuntimeError(f"hook '{_name(h)}' has returned an incorrect number of "
+                             f"values (got {len(r)}, but expected {n})")
+
+
 def run_family_pre_hooks(hooks: list[Hook], grads: list[Any]) -> list[Any]:
     """A family's node pre-hooks on (grad_output for each output, None where none came)."""
     for h in list(hooks):
         r = h(tuple(grads))
         if r is None:
             continue
-        if type(r) is not tuple:
-            raise _type_error(f"expected tuple, but hook returned '{type(r).__name__}'")
-        if len(r) != len(grads):
-            raise GdRuntimeError(f"hook '{_name(h)}' has returned an incorrect number of "
-                                 f"values (got {len(r)}, but expected {len(grads)})")
+        _check_tuple(h, r, len(grads))
         grads = [v if v is None or old is None else _checked(h, v, old)
                  for v, old in zip(r, grads, strict=True)]
     return grads
@@ -229,11 +234,7 @@ def run_pre_hooks(hooks: list[Hook], g: Tensor) -> Tensor:
     for h in list(hooks):
         r = h((g,))
         if r is not None:
-            if type(r) is not tuple:
-                raise _type_error(f"expected tuple, but hook returned '{type(r).__name__}'")
-            if len(r) != 1:
-                raise GdRuntimeError(f"hook '{_name(h)}' has returned an incorrect number of "
-                                     f"values (got {len(r)}, but expected 1)")
+            _check_tuple(h, r, 1)
             g = _checked(h, r[0], g)
     return g
 
@@ -259,11 +260,7 @@ def run_post_hooks(node: Node, hooks: list[Hook], cots: tuple[Any, ...],
         r = h(tuple(cots[i] for i in idx), g if type(g) is tuple else (g,))
         if r is None:
             continue
-        if type(r) is not tuple:
-            raise _type_error(f"expected tuple, but hook returned '{type(r).__name__}'")
-        if len(r) != len(idx):
-            raise GdRuntimeError(f"hook '{_name(h)}' has returned an incorrect number of "
-                                 f"values (got {len(r)}, but expected {len(idx)})")
+        _check_tuple(h, r, len(idx))
         new = list(cots)
         for i, v in zip(idx, r, strict=True):
             new[i] = v if v is None or cots[i] is None else _checked(h, v, cots[i])
@@ -305,13 +302,8 @@ def after_accumulate(t: Tensor, g: Tensor) -> None:
         for h in hooks:
             if type(h) is _AccumulatePost:
                 r = h((), (g,))
-                if r is None:
-                    continue
-                if type(r) is not tuple:
-                    raise _type_error(f"expected tuple, but hook returned '{type(r).__name__}'")
-                if r:
-                    raise GdRuntimeError(f"hook '{_name(h)}' has returned an incorrect number "
-                                         f"of values (got {len(r)}, but expected 0)")
+                if r is not None:
+                    _check_tuple(h, r, 0)
 
 
 class _AccumulatePre(_Hook):

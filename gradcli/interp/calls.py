@@ -43,6 +43,16 @@ def note_frame(e: GdError, fn: Any, span: Any) -> None:
         e.frames.append(span)
 
 
+def _noted(rt: Runtime, fn: Any, pos: list[Any], r: Any, span: Span) -> None:
+    """What a call's result tells the run, when it has inputs (--wrt) or vmaps: where a
+    graph may have been cut (a result without grad), and vmap's batched results."""
+    tr = type(r)
+    if (tr is Tensor and not r.requires_grad) or tr is float or tr is list:
+        rt.note_cut(fn, pos, span)
+    if State.vmapping:
+        vmap_result(fn, pos, r)
+
+
 class CallForms:
     """The call forms of the expression compiler (a base of ExpressionCompiler, whose
     `expr`, `rt` and `method_self` these use)."""
@@ -102,11 +112,8 @@ class CallForms:
                         e.calls.append((span, fn.name))  # it left this gd function: the call
                     note_frame(e, fn, span)
                 raise runtime_error(e, span) from None
-            tr = type(r)
-            if (tr is Tensor and not r.requires_grad) or tr is float or tr is list:
-                rt.note_cut(fn, pos, span)  # where a graph may have been cut
-            if state.vmapping:
-                vmap_result(fn, pos, r)
+            if rt.inputs or state.vmapping:
+                _noted(rt, fn, pos, r, span)
             return r
 
         target = node.func
@@ -149,13 +156,8 @@ class CallForms:
                 raise call_type_error(e, BoundMethod(obj, name, m), span) from None
             except CAUGHT as e:
                 raise runtime_error(e, span) from None
-            if rt.inputs or state.vmapping:
-                fn = BoundMethod(obj, name, m)  # (the value x.name, as `call` would see it)
-                tr = type(r)
-                if (tr is Tensor and not r.requires_grad) or tr is float or tr is list:
-                    rt.note_cut(fn, pos, span)  # where a graph may have been cut
-                if state.vmapping:
-                    vmap_result(fn, pos, r)
+            if rt.inputs or state.vmapping:  # (the value x.name, as `call` would see it)
+                _noted(rt, BoundMethod(obj, name, m), pos, r, span)
             return r
 
         return method_call
