@@ -44,8 +44,9 @@ def note_frame(e: GdError, fn: Any, span: Any) -> None:
 
 
 def _noted(rt: Runtime, fn: Any, pos: list[Any], r: Any, span: Span) -> None:
-    """What a call's result tells the run, when it has inputs (--wrt) or vmaps: where a
-    graph may have been cut (a result without grad), and vmap's batched results."""
+    """What a call's result tells the run, when it has inputs (what is differentiated) or
+    vmaps: where a graph may have been cut (a result without grad), and vmap's batched
+    results."""
     tr = type(r)
     if (tr is Tensor and not r.requires_grad) or tr is float or tr is list:
         rt.note_cut(fn, pos, span)
