@@ -318,16 +318,22 @@ class RandomGenerator(GdObject):
         return "Generator"
 
 
+def _seed(seed: Any, what: str) -> Any:
+    """A generator's seed as numpy takes it (an int or a list of ints; None is 0, where
+    numpy would take fresh entropy, so that a run prints the same bytes every time)."""
+    seed = _arg(seed)
+    if type(seed) is bool or not (seed is None or isinstance(seed, (int, np.integer, list,
+                                                                    tuple, np.ndarray))):
+        raise GdRuntimeError(f"{what}(seed) takes an int, a list of ints or None in gd",
+                             py_type="TypeError")
+    return 0 if seed is None else seed
+
+
 def _default_rng(seed: Any = None) -> RandomGenerator:
     """np.random.default_rng(seed=None): numpy's Generator seeded with seed (an int or a
     list of ints; None seeds it 0, where numpy would take fresh entropy, so that a run
     prints the same bytes every time)."""
-    seed = _arg(seed)
-    if type(seed) is bool or not (seed is None or isinstance(seed, (int, np.integer, list,
-                                                                    tuple, np.ndarray))):
-        raise GdRuntimeError("default_rng(seed) takes an int, a list of ints or None in gd",
-                             py_type="TypeError")
-    return RandomGenerator(np.random.default_rng(0 if seed is None else seed))
+    return RandomGenerator(np.random.default_rng(_seed(seed, "default_rng")))
 
 
 class LegacyRandomState(GdObject):
@@ -369,12 +375,7 @@ def _random_state(seed: Any = None) -> LegacyRandomState:
     """np.random.RandomState(seed=None): numpy's legacy generator seeded with seed (None
     seeds it 0, where numpy would take fresh entropy: a run prints the same bytes every
     time)."""
-    seed = _arg(seed)
-    if type(seed) is bool or not (seed is None or isinstance(seed, (int, np.integer, list,
-                                                                    tuple, np.ndarray))):
-        raise GdRuntimeError("RandomState(seed) takes an int, a list of ints or None in gd",
-                             py_type="TypeError")
-    return LegacyRandomState(np.random.RandomState(0 if seed is None else seed))
+    return LegacyRandomState(np.random.RandomState(_seed(seed, "RandomState")))
 
 
 #: This run's np.random state: one RandomState, made when the run first draws (numpy's
