@@ -6,10 +6,13 @@ import host_kernels
 import pytest
 
 
-def test_only_listed_tests_are_marked_and_only_on_another_host() -> None:
-    listed = next(iter(host_kernels.HOST_DEPENDENT))
+@pytest.mark.parametrize("kind", range(len(host_kernels.KINDS)))
+def test_only_listed_tests_are_marked_and_only_on_another_host(kind: int) -> None:
+    tests, probe = host_kernels.KINDS[kind]
+    listed = next(p for p in tests if all(p not in t for t, _ in host_kernels.KINDS
+                                          if t is not tests))
     assert host_kernels.reason("tests/test_cli.py::test_anything") is None
-    why = host_kernels.host_difference()
+    why = probe()
     marked = host_kernels.reason(listed + "[x]")
     if why is None:
         assert marked is None
@@ -21,7 +24,7 @@ def test_every_entry_names_a_test_file_that_exists() -> None:
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[1]
-    for prefix, kernels in host_kernels.HOST_DEPENDENT.items():
+    for prefix, kernels in [e for tests, _ in host_kernels.KINDS for e in tests.items()]:
         file, _, name = prefix.partition("::")
         assert (root / file).is_file(), prefix
         assert name.startswith("test_") and kernels
