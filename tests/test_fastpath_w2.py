@@ -289,16 +289,21 @@ def _exact_fma(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
                          strict=True)]).reshape(a.shape)
 
 
-@pytest.mark.parametrize("gemm", [True, False])
-def test_one_minus_square_is_fma_at_every_length(gemm: bool, monkeypatch) -> None:
+@pytest.mark.parametrize("way", ["vecdot", "gemm", "split"])
+def test_one_minus_square_is_fma_at_every_length(way: str, monkeypatch) -> None:
     """fused.one_minus_square (tanh_backward's 1 - y² in float64) is fma(-y, y, 1) bit for
-    bit, through BLAS's gemm (short vectors, where the probe passed) and the split."""
+    bit, through numpy's vecdot and BLAS's gemm (short vectors, where their probes
+    passed) and the split."""
     from gradcli.ad.kernels import fused
 
-    if gemm:
-        assert fused._check_gemm(), "this machine's gemm is expected to pass the probe"
+    if way == "vecdot":
+        assert fused._check_vecdot(), "this machine's vecdot is expected to pass the probe"
     else:
-        monkeypatch.setattr(fused, "_gemm_ok", False)
+        monkeypatch.setattr(fused, "_vecdot_ok", False)
+        if way == "gemm":
+            assert fused._check_gemm(), "this machine's gemm is expected to pass the probe"
+        else:
+            monkeypatch.setattr(fused, "_gemm_ok", False)
     rng = np.random.default_rng(12)
     special = np.array([0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 1e-300, 5e-324, np.nan,
                         0.9999999999999999, -0.9999999999999999, 2.0 ** -27])
@@ -311,6 +316,19 @@ def test_one_minus_square_is_fma_at_every_length(gemm: bool, monkeypatch) -> Non
             assert _nan_canonical(got) == _nan_canonical(_exact_fma(-y, y, np.ones(n))), n
     matrix = np.tanh(rng.standard_normal((8, 8)))  # not a vector: the split
     assert fused.one_minus_square(matrix).tobytes() == fma(-matrix, matrix, 1.0).tobytes()
+
+
+def test_a_vecdot_that_rounds_twice_fails_the_probe(monkeypatch) -> None:
+    """A BLAS whose two-element dot product rounds each multiply-add (no FMA) is never
+    used for 1 - y²: the probe compares it with the split and one_minus_square stays exact."""
+    from gradcli.ad.kernels import fused
+
+    monkeypatch.setattr(np, "vecdot", lambda a, b: (a * b).sum(axis=-1), raising=False)
+    monkeypatch.setattr(fused, "_vecdot_ok", None)
+    assert not fused._check_vecdot() and fused._vecdot_ok is False
+    y = np.tanh(np.random.default_rng(3).standard_normal(64) * 3)
+    assert not np.array_equal(1.0 - y * y, fused._one_minus_square_split(y))
+    assert fused.one_minus_square(y).tobytes() == fused._one_minus_square_split(y).tobytes()
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
