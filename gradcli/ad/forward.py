@@ -148,5 +148,7 @@ def unpack_dual(tensor: Tensor, *, level: Any = None) -> UnpackedDualTensor:
     primal = tensor.detach() if tensor.grad_fn is None else ops.reshape(tensor, tensor.shape)
     if tensor.grad_fn is None:
         primal.requires_grad = tensor.requires_grad
+    elif primal.grad_fn is not None:
+        primal.grad_fn.name = "Identity"  # PyTorch's _fw_primal view prints so
     primal.tangent = None
     return UnpackedDualTensor((primal, tensor.tangent))

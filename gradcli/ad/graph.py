@@ -204,6 +204,8 @@ class Node:
     def __repr__(self) -> str:
         if self.rule.kind == "custom" or self.rule.python_function:  # a Python Function's
             return object_repr(f"torch.autograd.function.{self.name}", self)
+        if self.name == "Identity":  # PyTorch's C++ node without a Python class of its own
+            return object_repr("CppFunction", self)
         return object_repr(self.name, self)
 
 

@@ -221,7 +221,7 @@ TENSOR_SETTERS: dict[str, Callable[[Tensor, Any], None]] = {
 }
 
 #: PyTorch's hand-written C++ nodes: name() gives their qualified C++ name.
-_CPP_NODES = frozenset(("CopySlices", "CopyBackwards", "NotImplemented"))
+_CPP_NODES = frozenset(("CopySlices", "CopyBackwards", "NotImplemented", "Identity"))
 
 NODE_METHODS: dict[str, Callable[..., Any]] = {
     "name": lambda n: f"torch::autograd::{n.name}" if n.name in _CPP_NODES else n.name,
