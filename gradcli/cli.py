@@ -235,13 +235,33 @@ class TerminalProgress:
 _PROGRESS = TerminalProgress()
 
 
+def _wrt_values(sets: list[str], wrt: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """--wrt NAME=VALUE is --set NAME=VALUE --wrt NAME: the --set items with those added,
+    and the --wrt names."""
+    from gradcli.errors import UsageError
+
+    names = []
+    for item in wrt:
+        name, sep, value = item.partition("=")
+        name = name.strip()
+        if sep:
+            if not name.isidentifier():
+                raise UsageError(f"--wrt expects NAME or NAME=VALUE, got {item!r}")
+            if any(s.partition("=")[0].strip() == name for s in sets):
+                raise UsageError(f"--wrt {item} and --set both give {name} a value")
+            sets.append(f"{name}={value}")
+        names.append(name)
+    return sets, names
+
+
 def _app_options(kw: dict[str, Any], ctx: Ctx, wrt: tuple[str, ...] = ()) -> Any:
     """The app's options from the command's: the common ones, and the program's if any."""
     from gradcli.app import AppOptions
 
     limits = DEFAULT_LIMITS.with_overrides(**{n: kw.pop(n) for n in LIMIT_NAMES})
+    sets, names = _wrt_values(list(kw.pop("sets", ())), wrt)
     return AppOptions(
-        sets=list(kw.pop("sets", ())), wrt=list(wrt), of=kw.pop("of", None),
+        sets=sets, wrt=names, of=kw.pop("of", None),
         dtype=kw.pop("dtype"), seed=kw.pop("seed"), limits=limits,
         precision=ctx.precision if ctx.precision_given else None,
         detect_anomaly=kw.pop("detect_anomaly", False),

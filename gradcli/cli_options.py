@@ -135,8 +135,9 @@ def program_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 def wrt_option(required: bool) -> Decorator:
     """--wrt NAME (repeatable)."""
-    return click.option("--wrt", multiple=True, metavar="NAME", required=required,
-                        help="Differentiate with respect to this input (repeatable).")
+    return click.option("--wrt", multiple=True, metavar="NAME[=VALUE]", required=required,
+                        help="Differentiate with respect to this input (repeatable); "
+                        "NAME=VALUE also sets its value, as --set NAME=VALUE does.")
 
 
 def format_option(choices: tuple[str, ...] = ("table", "json", "plain")) -> Decorator:

@@ -173,6 +173,11 @@ def test_exit_2_bad_flags_are_click_usage_errors(args: list[str], needle: str) -
      "--wrt q: the program never assigns 'q' (outside functions)"),
     (["eval", "prog.gd", "--of", "nothing"], "--of nothing: the program has no variable"),
     (["grad", "prog.gd"], "Missing option '--wrt'"),
+    (["eval", "prog.gd", "--wrt", "q=2"],
+     "--wrt q: the program never assigns 'q' (outside functions)"),
+    (["eval", "prog.gd", "--wrt", "x=[1, 2, 3, 4]", "--set", "x=[0, 1, 2, 3]"],
+     "--wrt x=[1, 2, 3, 4] and --set both give x a value"),
+    (["eval", "prog.gd", "--wrt", "=2"], "--wrt expects NAME or NAME=VALUE, got '=2'"),
     (["test", "nowhere"], "no such file or directory: nowhere"),
 ])
 def test_exit_2_usage_errors(prog: Any, args: list[str], message: str) -> None:

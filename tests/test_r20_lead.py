@@ -30,3 +30,26 @@ def test_gd_prints_what_pytorch_prints(name: str) -> None:
     pytest.importorskip("torch")
     text = "import torch\n" + PROGRAMS[name]
     assert masked(gd_output(text)) == masked(torch_output(text))
+
+
+def test_wrt_name_equals_value_is_set_and_wrt() -> None:
+    """`--wrt x=3` (what a newcomer types to ask for the derivative at 3) means
+    `--set x=3 --wrt x`: the same bytes, in every differentiating command."""
+    import json
+
+    from click.testing import CliRunner
+
+    from gradcli.cli import main
+
+    prog = ["-e", "x = tensor(1.0)", "-e", "x ** 3 + sin(x)"]
+    for command in (["eval"], ["grad", "--order", "2"], ["jacobian"], ["check"],
+                    ["jvp", "--tangent", "1"], ["explain"]):
+        fmt = [] if command == ["explain"] else ["--format", "json"]
+        short = CliRunner().invoke(main, [*command, *prog, "--wrt", "x=3", *fmt])
+        long = CliRunner().invoke(main, [*command, *prog, "--set", "x=3", "--wrt", "x", *fmt])
+        assert short.exit_code == long.exit_code == 0, (command, short.output)
+        assert short.stdout == long.stdout
+    out = json.loads(CliRunner().invoke(main, ["eval", *prog, "--wrt", "x=3", "--format",
+                                               "json"]).stdout)
+    assert out["result"]["value"] == pytest.approx(27 + 0.14112, abs=1e-4)
+    assert out["grads"]["x"]["value"] == pytest.approx(27 - 0.98999, abs=1e-4)

@@ -106,7 +106,7 @@ class Program:
         self.assigned = set(self.rt.first_targets)
         for role, names in (("set", options.overrides), ("wrt", options.wrt)):
             for name in names:
-                if name not in self.assigned:
+                if name not in self.assigned and not (role == "set" and name in options.wrt):
                     # --set replaces a binding's value; there must be one (SPEC 2.1).
                     hint = did_you_mean(name, self.assigned) or (
                         f"assign it (e.g. {name} = arange(4.0))" if role == "wrt"
