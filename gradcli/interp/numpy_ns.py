@@ -5,7 +5,7 @@ Real PyTorch code builds inputs with numpy (`np.linspace`, `np.random.rand` afte
 gd runs numpy itself, so values and printing are numpy's own. The sandbox holds as for
 `x.numpy()` (arrays.py): only plain values go in (numbers, bools, None, slices, arrays and
 lists or tuples of them: no gd function for numpy to call back, no file name), only
-bool, integer and float arrays come out, nothing that reads or writes files
+bool, integer, float and complex arrays come out, nothing that reads or writes files
 (`load`, `save`, `fromfile`), takes a callback (`vectorize`, `apply_along_axis`) or changes
 numpy's global state (`set_printoptions`) is on the list, and every result is size-checked
 like a tensor. `np.random` is a legacy `RandomState` of this run, seeded 0 at the start of

@@ -297,7 +297,8 @@ def mean(x: ndarray, dim: Any = None, keepdim: bool = False, dtype: Any = None) 
         return np.asarray(mean(x.astype(_f32), dim, keepdim)).astype(_f16)
     if x.size == 0:  # 0/0 for each output element, as PyTorch (numpy would warn)
         total = _sum(x, axis=_axis(dim), keepdims=keepdim, dtype=x.dtype)
-        return np.full(np.shape(total), np.nan, dtype=x.dtype)
+        nan = complex(np.nan, np.nan) if x.dtype.kind == "c" else np.nan  # nan+nanj
+        return np.full(np.shape(total), nan, dtype=x.dtype)
     total = torch_sum(x, dim, keepdim)  # PyTorch's CPU mean: the sum, divided by the count
     count = x.size // max(1, np.size(total))
     return np.true_divide(total, x.dtype.type(count), dtype=x.dtype)

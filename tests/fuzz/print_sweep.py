@@ -1,0 +1,44 @@
+"""Count class (o)'s disagreements: `python -m fuzz.print_sweep N [SEED]` from tests/.
+
+Draws N programs of print_programs() (the same N programs for the same SEED, default
+0), runs each under Python + PyTorch and under gradcli, and prints each program that
+prints differently with the first line that differs, then how many differ.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import hypothesis
+from hypothesis import HealthCheck, Phase, given, settings
+
+from fuzz.print_check import disagreement
+from fuzz.print_strategies import print_programs
+
+
+def sweep(n: int, seed: int = 0) -> list[tuple[str, str]]:
+    """The (program, why) of every disagreeing program among n drawn ones."""
+    found: list[tuple[str, str]] = []
+
+    @hypothesis.seed(seed)
+    @settings(max_examples=n, derandomize=False, database=None, deadline=None,
+              phases=[Phase.generate], suppress_health_check=list(HealthCheck))
+    @given(print_programs())
+    def run(text: str) -> None:
+        problem = disagreement(text)
+        if problem is not None:
+            found.append((text, problem))
+
+    run()
+    return found
+
+
+if __name__ == "__main__":
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 300
+    seed = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+    found = sweep(n, seed)
+    for text, why in found:
+        print("=" * 70)
+        print(text)
+        print(why)
+    print(f"{len(found)} of {n} programs print differently")
