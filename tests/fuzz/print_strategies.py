@@ -57,7 +57,7 @@ def _float_value(draw: st.DrawFn, regime: str) -> str:
     if regime == "bigint":
         return sign + str(draw(st.integers(1, 9))) + "e" + str(draw(st.integers(3, 12)))
     if regime == "small":
-        return sign + repr(draw(st.integers(-40, 40)) / 8)
+        return sign + repr(draw(st.integers(0, 40)) / 8)
     if regime == "decimal":
         digits = draw(st.integers(1, 7))
         return sign + repr(round(draw(st.floats(0, 1000, allow_nan=False)), digits))
@@ -172,9 +172,76 @@ TENSOR_PRINTS = [
 ]
 
 
+# numpy's own print options, applied before the numpy prints.
+NUMPY_OPTIONS = ["precision=3", "precision=1", "suppress=True", "linewidth=30", "threshold=5",
+                 "edgeitems=1", "sign='+'", "sign=' '", "floatmode='fixed'",
+                 "floatmode='unique'", "floatmode='maxprec_equal'", "nanstr='NaN'",
+                 "infstr='Inf'", "legacy='1.13'", "legacy='1.21'", "precision=12"]
+
+# Modules, optimizers and the values they hold, printed (the modules draw from
+# torch.manual_seed(0)); what matmuls compute is printed to two decimals only, and the
+# optimizer steps on gradients of ones: the kernels' last bits are other classes' (k, m).
+OBJECT_PRINTS = [
+    "print(m)", "print(m.state_dict())", "print(list(m.state_dict()))",
+    "print(m.state_dict().keys())", "print(dict(m.named_parameters()).keys())",
+    "print(list(m.parameters())[0])", "print(repr(list(m.parameters())[-1]))",
+    "print(opt)", "print(opt.state_dict())", "print(opt.param_groups[0]['lr'])",
+    "print(opt.defaults)", "print(f'{m(x).sum().item():.2f}')", "print(torch.max(x, 1))",
+    "print(x.sort(dim=-1))", "print(torch.topk(x, 1))", "print(x.min(dim=0, keepdim=True))",
+    "print(torch.finfo(x.dtype))", "print(list(m.parameters()))", "print(m.state_dict()[k])",
+    "print(torch.iinfo(torch.int16), torch.finfo(torch.float16).eps)", "print(x.grad)",
+    "print(m.training, m.eval(), m.training)", "print([p.shape for p in m.parameters()])",
+    "print({k: v.shape for k, v in m.state_dict().items()})", "print(x.shape + (1,), x.shape[1:])",
+]
+MODULES = ["torch.nn.Linear(3, 2)", "torch.nn.Linear(3, 2, bias=False)",
+           "torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 2))",
+           "torch.nn.Sequential(torch.nn.LayerNorm(3), torch.nn.Dropout(0.1), torch.nn.Tanh())",
+           "torch.nn.Sequential(torch.nn.BatchNorm1d(3), torch.nn.Linear(3, 3), torch.nn.GELU())",
+           "torch.nn.Bilinear(3, 3, 2)",
+           "torch.nn.Sequential(torch.nn.Linear(3, 3), torch.nn.Softplus(beta=2.0), "
+           "torch.nn.Linear(3, 1))"]
+OPTIMIZERS = ["torch.optim.SGD(m.parameters(), lr=0.1)",
+              "torch.optim.SGD(m.parameters(), lr=0.01, momentum=0.9, nesterov=True)",
+              "torch.optim.Adam(m.parameters(), lr=1e-3)",
+              "torch.optim.AdamW(m.parameters(), weight_decay=0.05)",
+              "torch.optim.RMSprop(m.parameters(), lr=0.01, alpha=0.9)",
+              "torch.optim.Adagrad(m.parameters())"]
+
+
+@st.composite
+def object_programs(draw: st.DrawFn) -> str:
+    """Modules, optimizers (after a step), return types and their tensors, printed under
+    random print options."""
+    module = draw(st.sampled_from(MODULES))
+    n = draw(st.integers(1, 4))
+    rows = [[_float_value(draw, "small")
+             for _ in range(3)] for _ in range(n)]
+    values = "[" + ", ".join("[" + ", ".join(row) + "]" for row in rows) + "]"
+    lines = ["import torch", "torch.manual_seed(0)"]
+    if draw(st.integers(0, 4)) == 0:
+        lines.append("torch.set_default_dtype(torch.float64)")
+    opts = _print_options(draw)
+    if opts:
+        lines.append(f"torch.set_printoptions({', '.join(opts)})")
+    lines += [f"m = {module}", f"x = torch.tensor({values}, requires_grad=True)",
+              f"opt = {draw(st.sampled_from(OPTIMIZERS))}"]
+    lines.append("k = list(m.state_dict())[-1]")
+    if draw(st.booleans()):  # a step on gradients of ones: no matmul's last bits in it
+        lines += ["for p in m.parameters():", "    p.grad = torch.ones_like(p)", "opt.step()"]
+    for p in draw(st.lists(st.sampled_from(OBJECT_PRINTS), min_size=1, max_size=4)):
+        if "Bilinear" in module:
+            p = p.replace("m(x)", "m(x, x)")
+        lines += ["try:", f"    {p}", "except Exception as e:",
+                  "    print(type(e).__name__, (str(e).splitlines() or [''])[0])"]
+    return "\n".join(lines) + "\n"
+
+
 @st.composite
 def print_programs(draw: st.DrawFn) -> str:
-    """Class (o): one tensor printed in a few ways, under random print options."""
+    """Class (o): one tensor printed in a few ways, under random print options (or a
+    module, an optimizer and what they hold)."""
+    if draw(st.integers(0, 4)) == 0:
+        return draw(object_programs())
     expr, dtype, _ = draw(tensor_source())
     lines = ["import torch", "import numpy as np"]
     if draw(st.integers(0, 4)) == 0:
@@ -188,6 +255,10 @@ def print_programs(draw: st.DrawFn) -> str:
     lines.append("d = t.detach()")
     lines.append("s = t.reshape(-1)[0] if t.numel() else t.sum()")
     prints = draw(st.lists(st.sampled_from(TENSOR_PRINTS), min_size=1, max_size=4))
+    if any("numpy" in p for p in prints) and draw(st.booleans()):
+        np_opts = draw(st.lists(st.sampled_from(NUMPY_OPTIONS), min_size=1, max_size=3,
+                                unique_by=lambda o: o.split("=")[0]))
+        lines.append(f"np.set_printoptions({', '.join(np_opts)})")
     for p in prints:
         lines.append("try:")
         lines.append(f"    {p}")

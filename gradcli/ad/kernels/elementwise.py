@@ -502,12 +502,16 @@ def vec_exp(x: ndarray, negate: bool = False) -> Any:
 
 
 def neg(x: ndarray) -> Any:
-    """-x."""
+    """-x. Complex: Vectorized<complex>::neg is 0 - x (a zero part comes out +0) on the
+    elements the vector loop takes, the scalar loop's -x flips every sign."""
     if x.dtype == dtypes.boolean:
         raise TorchError(
             "Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
             "to invert a mask, use the `~` or `logical_not()` operator instead."
         )
+    if x.dtype.kind == "c" and x.size:
+        return VM.kernel_loop(lambda m, a: np.negative(a) if m is VM.LIBM
+                              else np.subtract(x.dtype.type(0), a), x)
     return np.negative(x)
 
 

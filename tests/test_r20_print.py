@@ -1,0 +1,195 @@
+"""Printed text, byte for byte as Python + PyTorch print it (round 20, "print").
+
+The classes the printing fuzzer (tests/fuzz/print_strategies.py, class (o) of
+test_fuzz_trust.py; `python -m fuzz.print_sweep N SEED` from tests/ counts them) found,
+each pinned by a program and the text PyTorch 2.13 printed for it:
+
+- complex values under Python's formatting: `format(c, '.4f')` is Python's complex
+  format; `'%g' % c` Python's TypeError;
+- a complex tensor converted to a Python number (`float(t)`, `int(t)`, `'%.2f' % t`,
+  `'%d' % t`): PyTorch's checked item<double>/item<int64_t>, the real part when there is
+  no imaginary one, else "value cannot be converted to type double without overflow";
+- the mean of an empty complex tensor: nan+nanj (0/0 in complex);
+- `x.numpy()` of a complex tensor: a complex array, printed by numpy;
+- `-t` of a complex tensor: PyTorch's vector loop computes 0 - x (+0 for a zero part),
+  its scalar tail -x (every sign flipped): the sign of a printed zero;
+- numpy's print options (`np.set_printoptions`, `np.get_printoptions`,
+  `with np.printoptions(...)`): numpy's own, from numpy's defaults in every run.
+
+The pins run without PyTorch (the literal is what it printed); with PyTorch installed,
+test_torch_prints_the_pin keeps the literals true of the torch installed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from fuzz.print_check import run_gd, run_torch
+
+from gradcli.app import AppOptions, run
+from gradcli.errors import GdError
+from gradcli.source import Source
+
+PINS: dict[str, tuple[str, str]] = {
+    "complex_format": (
+        "c = complex(1.5, -2.25)\n"
+        "print(f'{c:.4f}', format(c, '.3e'), f'{c:>20}|', f'{c:g}', '{:10.2f}|'.format(c))\n"
+        "try:\n"
+        "    print('%g' % c)\n"
+        "except TypeError as e:\n"
+        "    print('TypeError', e)\n",
+        "1.5000-2.2500j 1.500e+00-2.250e+00j          (1.5-2.25j)| 1.5-2.25j 1.50-2.25j|\n"
+        "TypeError must be real number, not complex\n"),
+    "complex_scalars": (
+        "import torch\n"
+        "for v in [complex(3.7, 0.0), complex(-2.5, -0.0), complex(3.0, 2.0),\n"
+        "          complex(float('nan'), 0.0)]:\n"
+        "    s = torch.tensor(v)\n"
+        "    for convert in [float, int, lambda x: '%.2f' % x, lambda x: '%d' % x, bool]:\n"
+        "        try:\n"
+        "            print(convert(s), end=' | ')\n"
+        "        except RuntimeError as e:\n"
+        "            print('RuntimeError', e, end=' | ')\n"
+        "    print()\n",
+        "3.700000047683716 | 3 | 3.70 | 3 | True | \n"
+        "-2.5 | -2 | -2.50 | -2 | True | \n"
+        "RuntimeError value cannot be converted to type double without overflow | "
+        "RuntimeError value cannot be converted to type int64_t without overflow | "
+        "RuntimeError value cannot be converted to type double without overflow | "
+        "RuntimeError value cannot be converted to type int64_t without overflow | True | \n"
+        "nan | RuntimeError value cannot be converted to type int64_t without overflow | nan | "
+        "RuntimeError value cannot be converted to type int64_t without overflow | True | \n"),
+    "complex_mean_empty": (
+        "import torch\n"
+        "print(torch.tensor([], dtype=torch.complex64).mean())\n"
+        "print(torch.zeros(2, 0, dtype=torch.complex128).mean(1))\n",
+        "tensor(nan+nanj)\n"
+        "tensor([nan+nanj, nan+nanj], dtype=torch.complex128)\n"),
+    "complex_numpy": (
+        "import torch\n"
+        "t = torch.tensor([complex(1.5, -2.0), complex(0.0, 1e-5)])\n"
+        "a = t.numpy()\n"
+        "print(a, a.dtype, a.shape)\n"
+        "print(repr(a), a.tolist(), a.sum(), repr(a[0]))\n"
+        "print(a * 2, a.real, torch.from_numpy(a))\n"
+        "print(torch.tensor(complex(1, 2), dtype=torch.complex128).numpy())\n",
+        "[1.5-2.e+00j 0. +1.e-05j] complex64 (2,)\n"
+        "array([1.5-2.e+00j, 0. +1.e-05j], dtype=complex64) "
+        "[(1.5-2j), 9.999999747378752e-06j] (1.5-1.99999j) np.complex64(1.5-2j)\n"
+        "[3.-4.e+00j 0.+2.e-05j] [1.5 0. ] tensor([1.5000-2.0000e+00j, 0.0000+1.0000e-05j])\n"
+        "(1+2j)\n"),
+    "complex_neg": (
+        "import torch\n"
+        "t = torch.tensor([complex(15, 0.0), complex(15, -0.0), complex(-0.0, 0.0),\n"
+        "                  complex(0.0, -0.0), complex(2.5, 0.0), complex(-1.0, -0.0)],\n"
+        "                 dtype=torch.complex128)\n"
+        "print(-t)\n"
+        "print(-t.to(torch.complex64))\n"
+        "print(torch.neg(torch.full((9,), complex(1.0, 0.0))))\n"
+        "print(-torch.full((3, 5), complex(1.0, 0.0), dtype=torch.complex128).t())\n",
+        "tensor([-15.0000+0.j, -15.0000+0.j,   0.0000+0.j,   0.0000+0.j,  -2.5000-0.j,"
+        "   1.0000+0.j],\n"
+        "       dtype=torch.complex128)\n"
+        "tensor([-15.0000-0.j, -15.0000+0.j,   0.0000-0.j,  -0.0000+0.j,  -2.5000-0.j,"
+        "   1.0000+0.j])\n"
+        "tensor([-1.+0.j, -1.+0.j, -1.+0.j, -1.+0.j, -1.+0.j, -1.+0.j, -1.+0.j, -1.+0.j,"
+        " -1.-0.j])\n"
+        "tensor([[-1.+0.j, -1.+0.j, -1.+0.j],\n"
+        "        [-1.+0.j, -1.+0.j, -1.+0.j],\n"
+        "        [-1.+0.j, -1.+0.j, -1.-0.j],\n"
+        "        [-1.+0.j, -1.+0.j, -1.-0.j],\n"
+        "        [-1.+0.j, -1.+0.j, -1.-0.j]], dtype=torch.complex128)\n"),
+    "numpy_printoptions": (
+        "import numpy as np\n"
+        "a = np.array([1.123456789, 2e-6, float('nan'), float('inf')], dtype=np.float32)\n"
+        "print(a)\n"
+        "np.set_printoptions(precision=3, suppress=True, nanstr='NaN', sign='+',\n"
+        "                    floatmode='fixed')\n"
+        "print(a, np.array([[1.5, -2.0], [0.0, 3.25]]), np.float64(2.5))\n"
+        "print(np.get_printoptions()['precision'], np.get_printoptions()['nanstr'])\n"
+        "with np.printoptions(precision=1, linewidth=20) as opts:\n"
+        "    print(opts['precision'], opts['linewidth'])\n"
+        "    print(np.linspace(0, 1, 9))\n"
+        "print(np.linspace(0, 1, 3))\n"
+        "np.set_printoptions(legacy='1.13', floatmode='maxprec', sign='-')\n"
+        "print(np.array([1.0, 2.5]), repr(np.float64(0.1)))\n"
+        "np.set_printoptions(legacy=False, threshold=5, edgeitems=1)\n"
+        "print(np.arange(100))\n",
+        "[1.1234568e+00 2.0000000e-06           nan           inf]\n"
+        "[+1.123 +0.000   +NaN   +inf] [[+1.500 -2.000]\n"
+        " [+0.000 +3.250]] 2.5\n"
+        "3 NaN\n"
+        "1 20\n"
+        "[+0.0 +0.1 +0.2\n"
+        " +0.4 +0.5 +0.6\n"
+        " +0.8 +0.9 +1.0]\n"
+        "[+0.000 +0.500 +1.000]\n"
+        "[ 1.   2.5] 0.10000000000000001\n"
+        "[ 0 ... 99]\n"),
+    "numpy_printoptions_errors": (
+        "import numpy as np\n"
+        "for options in [dict(precision=2.5), dict(floatmode='x'), dict(sign='x')]:\n"
+        "    try:\n"
+        "        np.set_printoptions(**options)\n"
+        "    except (TypeError, ValueError) as e:\n"
+        "        print(type(e).__name__, e)\n"
+        "try:\n"
+        "    with np.printoptions(precision=2):\n"
+        "        print(np.array([1 / 3]))\n"
+        "        raise ValueError('boom')\n"
+        "except ValueError as e:\n"
+        "    print(e, np.array([1 / 3]))\n",
+        "TypeError precision must be an integer\n"
+        'ValueError floatmode option must be one of "fixed", "unique", "maxprec", '
+        '"maxprec_equal"\n'
+        "ValueError sign option must be one of ' ', '+', or '-'\n"
+        "[0.33]\n"
+        "boom [0.33333333]\n"),
+}
+
+
+@pytest.mark.parametrize("key", sorted(PINS))
+def test_gradcli_prints_the_pin(key: str) -> None:
+    text, printed = PINS[key]
+    out, err = run_gd(text)
+    assert err is None, err.message
+    assert out == printed
+
+
+@pytest.mark.parametrize("key", sorted(PINS))
+def test_torch_prints_the_pin(key: str) -> None:
+    pytest.importorskip("torch")
+    text, printed = PINS[key]
+    out, err = run_torch(text)
+    assert err is None and out == printed
+
+
+def _printed(text: str) -> str:
+    out: list[str] = []
+    run(Source("prog.gd", text), AppOptions(write=out.append))
+    return "".join(out)
+
+
+def test_numpy_print_options_are_per_run() -> None:
+    """A run's np.set_printoptions ends with it: the next run starts from numpy's
+    defaults, and the host's own options are what they were."""
+    host = np.get_printoptions()
+    changed = "import numpy as np\nnp.set_printoptions(precision=2)\nprint(np.array([1 / 3]))\n"
+    plain = "import numpy as np\nprint(np.array([1 / 3]))\n"
+    assert _printed(changed) == "[0.33]\n"
+    assert np.get_printoptions() == host
+    assert _printed(plain) == "[0.33333333]\n"
+
+
+def test_numpy_print_callbacks_are_refused() -> None:
+    """formatter and override_repr are functions numpy would call: gd refuses them (the
+    sandbox: numpy never calls a gd function), and nothing changes."""
+    host = np.get_printoptions()
+    for option in ("formatter={'float': lambda x: 'x'}", "override_repr=lambda a: 'x'"):
+        with pytest.raises(GdError, match="not supported in gd"):
+            _printed(f"import numpy as np\nnp.set_printoptions({option})\n")
+    with pytest.raises(GdError, match="must be a number or a string"):
+        _printed("import numpy as np\nnp.set_printoptions(nanstr=[1])\n")
+    with pytest.raises(GdError, match="exceeds the limit"):
+        _printed("import numpy as np\nnp.set_printoptions(precision=10**9)\n")
+    assert np.get_printoptions() == host
