@@ -169,6 +169,21 @@ TENSOR_PRINTS = [
     "print(d.numpy()[..., :1])", "print(t.detach())", "print(torch.nn.Parameter(t.double()))",
     "print(repr(torch.nn.Parameter(t.float(), requires_grad=False)))",
     "print(list(t))", "print(t.unbind(0) if t.dim() else t)", "print(t.reshape(-1))",
+    "print(*d.reshape(-1).tolist(), sep=', ')", "print(t, t.dtype, sep=' | ', end='!\\n')",
+    "print(t.__repr__())", "print(t.__str__() == str(t), t.__format__(''))",
+    "print(np.array(d.tolist()))", "print(np.asarray(d))", "print(np.float32(s.item()))",
+    "print(repr(np.float32(s.item())), repr(np.float64(s.item())))", "print(t.half())",
+    "print(t.to(torch.complex64))", "print(t.bool(), t.int())", "print(t.unsqueeze(0))",
+    "print(t.flip(0) if t.dim() else t)", "print(t[..., None])", "print(t + 0.5)",
+    "print(t * 1e10)", "print(t / 3)", "print(t * 1e-6)", "print(torch.stack([t, t]))",
+    "print(torch.cat([t.reshape(-1), t.reshape(-1)]))", "print(t.clone())",
+    "print(torch.tensor(d.tolist(), dtype=t.dtype))", "print(t.max(), t.min())",
+    "print(t.real if t.is_complex() else t.abs())", "print(torch.view_as_real(t))",
+    "print(torch.zeros_like(t), torch.ones_like(t))", "print(torch.full_like(t, 7))",
+    "print(t.sum(0) if t.dim() else t)", "print(t.mean(-1) if t.dim() else t)",
+    "t.sum().backward()\nprint(t.grad)", "print(t.grad_fn is None, t.requires_grad)",
+    "print(t.dtype.is_floating_point, t.is_complex(), t.element_size())",
+    "print(t.tolist() == d.numpy().tolist())", "print(str(t).count('\\n'), len(repr(t)))",
 ]
 
 

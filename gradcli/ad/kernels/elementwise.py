@@ -590,8 +590,10 @@ def where(cond: ndarray, a: Any, b: Any) -> Any:
 
 def to_dtype(x: ndarray, dtype: np.dtype) -> Any:
     """Convert to another dtype (always a copy; complex to real keeps the real part, as
-    PyTorch's, which warns)."""
+    PyTorch's, which warns; complex to bool is True where either part is nonzero)."""
     if x.dtype.kind == "c" and np.dtype(dtype).kind != "c":
+        if np.dtype(dtype).kind == "b":
+            return x != 0
         return x.real.astype(dtype)
     return x.astype(dtype)
 
