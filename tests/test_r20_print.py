@@ -14,7 +14,12 @@ each pinned by a program and the text PyTorch 2.13 printed for it:
 - `-t` of a complex tensor: PyTorch's vector loop computes 0 - x (+0 for a zero part),
   its scalar tail -x (every sign flipped): the sign of a printed zero;
 - numpy's print options (`np.set_printoptions`, `np.get_printoptions`,
-  `with np.printoptions(...)`): numpy's own, from numpy's defaults in every run.
+  `with np.printoptions(...)`): numpy's own, from numpy's defaults in every run;
+- complex tensors refused by ordering ops in PyTorch's words (each op's exception class
+  and message), and complex to bool true where either part is nonzero;
+- Python's conversion messages through numpy's scalar types (`np.float32(1j)`: "float()
+  argument must be ..."), and torch.Size named "torch.Size" in Python's messages, its
+  `+` and `*` refusing in torch.Size's words.
 
 The pins run without PyTorch (the literal is what it printed); with PyTorch installed,
 test_torch_prints_the_pin keeps the literals true of the torch installed.
@@ -145,6 +150,80 @@ PINS: dict[str, tuple[str, str]] = {
         "ValueError sign option must be one of ' ', '+', or '-'\n"
         "[0.33]\n"
         "boom [0.33333333]\n"),
+    "complex_refusals": (
+        "import torch\n"
+        "t = torch.tensor([1 + 2j, 3j])\n"
+        "ops = [lambda t: t.max(), lambda t: t.max(0), lambda t: t.amax(), lambda t: t.argmax(),\n"
+        "       lambda t: t.sort(descending=True), lambda t: t.topk(1), lambda t: t.kthvalue(1),\n"
+        "       lambda t: t.clamp(0, 1), lambda t: t.sign(), lambda t: t < t,\n"
+        "       lambda t: t.round(),\n"
+        "       lambda t: t.round(decimals=1), lambda t: t // 2, lambda t: t % 2,\n"
+        "       lambda t: torch.div(t, 2, rounding_mode='trunc'), lambda t: torch.maximum(t, t)]\n"
+        "for op in ops:\n"
+        "    try:\n"
+        "        op(t.to(torch.complex128))\n"
+        "    except (RuntimeError, NotImplementedError) as e:\n"
+        "        print(type(e).__name__, e)\n"
+        "try:\n"
+        "    t.max()\n"
+        "except NotImplementedError as e:\n"
+        "    print(e)\n",
+        "NotImplementedError \"max_all\" not implemented for 'ComplexDouble'\n"
+        "RuntimeError max(): does not support complex input\n"
+        "NotImplementedError \"max_values_cpu\" not implemented for 'ComplexDouble'\n"
+        "RuntimeError argmax(): does not support complex input\n"
+        "RuntimeError  Sort does not support complex dtypes on CPU\n"
+        "RuntimeError  topk does not support complex dtypes on CPU\n"
+        "NotImplementedError \"kthvalue_cpu\" not implemented for 'ComplexDouble'\n"
+        "NotImplementedError clamp is not supported for complex types\n"
+        "NotImplementedError Unlike NumPy, torch.sign is not intended to support complex "
+        "numbers. Please use torch.sgn instead.\n"
+        "NotImplementedError \"lt_cpu\" not implemented for 'ComplexDouble'\n"
+        "NotImplementedError \"round_vml_cpu\" not implemented for 'ComplexDouble'\n"
+        "NotImplementedError \"round_cpu\" not implemented for 'ComplexDouble'\n"
+        "NotImplementedError \"div_floor_cpu\" not implemented for 'ComplexDouble'\n"
+        "NotImplementedError \"remainder_cpu\" not implemented for 'ComplexDouble'\n"
+        "NotImplementedError \"div_trunc_cpu\" not implemented for 'ComplexDouble'\n"
+        "RuntimeError maximum not implemented for complex tensors.\n"
+        "\"max_all\" not implemented for 'ComplexFloat'\n"),
+    "complex_to_bool": (
+        "import torch\n"
+        "t = torch.tensor([complex(-0.0, -112.5), complex(0.0, 0.0), complex(float('nan'), 0.0),\n"
+        "                  complex(0.0, -0.0), complex(2.0, 0.0)])\n"
+        "print(t.bool(), t.to(torch.bool))\n",
+        "tensor([ True, False,  True, False,  True]) "
+        "tensor([ True, False,  True, False,  True])\n"),
+    "numpy_scalar_messages": (
+        "import numpy as np\n"
+        "for make in [lambda: np.float32(complex(1, 2)), lambda: np.int64(complex(1, 2)),\n"
+        "             lambda: np.float64('abc')]:\n"
+        "    try:\n"
+        "        make()\n"
+        "    except (TypeError, ValueError) as e:\n"
+        "        print(type(e).__name__, e)\n",
+        "TypeError float() argument must be a string or a real number, not 'complex'\n"
+        "TypeError int() argument must be a string, a bytes-like object or a real number, "
+        "not 'complex'\n"
+        "ValueError could not convert string to float: 'abc'\n"),
+    "size_messages": (
+        "import torch\n"
+        "s = torch.Size([2])\n"
+        "for op in [lambda: s + 1, lambda: s * 'a', lambda: s < 1, lambda: s.x,\n"
+        "           lambda: format(s, '>3'), lambda: [1] + s, lambda: s - s, lambda: -s]:\n"
+        "    try:\n"
+        "        op()\n"
+        "    except (TypeError, AttributeError) as e:\n"
+        "        print(type(e).__name__, e)\n"
+        "print(s + (3,), (3,) + s, s * 2, s[0:1], type(s).__name__)\n",
+        "TypeError can only concatenate tuple (not int) to torch.Size\n"
+        "TypeError can't multiply sequence by non-int of type 'str'\n"
+        "TypeError '<' not supported between instances of 'torch.Size' and 'int'\n"
+        "AttributeError 'torch.Size' object has no attribute 'x'\n"
+        "TypeError unsupported format string passed to torch.Size.__format__\n"
+        "TypeError can only concatenate list (not \"torch.Size\") to list\n"
+        "TypeError unsupported operand type(s) for -: 'torch.Size' and 'torch.Size'\n"
+        "TypeError bad operand type for unary -: 'torch.Size'\n"
+        "torch.Size([2, 3]) torch.Size([3, 2]) torch.Size([2, 2]) torch.Size([2]) Size\n"),
 }
 
 
