@@ -19,7 +19,10 @@ each pinned by a program and the text PyTorch 2.13 printed for it:
   and message), and complex to bool true where either part is nonzero;
 - Python's conversion messages through numpy's scalar types (`np.float32(1j)`: "float()
   argument must be ..."), and torch.Size named "torch.Size" in Python's messages, its
-  `+` and `*` refusing in torch.Size's words.
+  `+` and `*` refusing in torch.Size's words;
+- torch.set_printoptions's values kept as given, as PyTorch keeps them: a negative
+  edgeitems (self[:e] and self[-e:]), a float linewidth, a precision Python's format
+  refuses, a threshold that does not compare.
 
 The pins run without PyTorch (the literal is what it printed); with PyTorch installed,
 test_torch_prints_the_pin keeps the literals true of the torch installed.
@@ -224,6 +227,48 @@ PINS: dict[str, tuple[str, str]] = {
         "TypeError unsupported operand type(s) for -: 'torch.Size' and 'torch.Size'\n"
         "TypeError bad operand type for unary -: 'torch.Size'\n"
         "torch.Size([2, 3]) torch.Size([3, 2]) torch.Size([2, 2]) torch.Size([2]) Size\n"),
+    "printoptions_as_given": (
+        "import torch\n"
+        "x = torch.arange(7.) / 3\n"
+        "for options in [dict(edgeitems=-1, threshold=3), dict(linewidth=30.5),\n"
+        "                dict(precision=2.5), dict(precision='a'), dict(threshold='a')]:\n"
+        "    torch.set_printoptions(**options)\n"
+        "    for v in [x, torch.arange(7), x.reshape(7, 1), torch.tensor(1.5),\n"
+        "              torch.tensor([1., 2.])]:\n"
+        "        try:\n"
+        "            print(v)\n"
+        "        except (ValueError, TypeError, RuntimeError) as e:\n"
+        "            print(type(e).__name__, e)\n"
+        "    torch.set_printoptions(profile='default')\n",
+        "tensor([0.0000, 0.3333, 0.6667, 1.0000, 1.3333, 1.6667,  ..., 0.3333, 0.6667,\n"
+        "        1.0000, 1.3333, 1.6667, 2.0000])\n"
+        "tensor([0, 1, 2, 3, 4, 5,  ..., 1, 2, 3, 4, 5, 6])\n"
+        "RuntimeError stack expects a non-empty TensorList\n"
+        "tensor(1.5000)\n"
+        "tensor([1., 2.])\n"
+        "tensor([0.0000, 0.3333,\n"
+        "        0.6667, 1.0000,\n"
+        "        1.3333, 1.6667,\n"
+        "        2.0000])\n"
+        "tensor([0, 1, 2, 3, 4, 5, 6])\n"
+        "tensor([[0.0000],\n"
+        "        [0.3333],\n"
+        "        [0.6667],\n"
+        "        [1.0000],\n"
+        "        [1.3333],\n"
+        "        [1.6667],\n"
+        "        [2.0000]])\n"
+        "tensor(1.5000)\n"
+        "tensor([1., 2.])\n"
+        + "ValueError Invalid format specifier '.2.5f' for object of type 'float'\n"
+        "tensor([0, 1, 2, 3, 4, 5, 6])\n"
+        + "ValueError Invalid format specifier '.2.5f' for object of type 'float'\n" * 2
+        + "tensor([1., 2.])\n"
+        "ValueError Format specifier missing precision\n"
+        "tensor([0, 1, 2, 3, 4, 5, 6])\n"
+        + "ValueError Format specifier missing precision\n" * 2
+        + "tensor([1., 2.])\n"
+        + "TypeError '>' not supported between instances of 'int' and 'str'\n" * 5),
 }
 
 
