@@ -136,9 +136,9 @@ def _print_options(draw: st.DrawFn) -> list[str]:
         opts.append(f"profile={draw(st.sampled_from(['default', 'short', 'full']))!r}")
     for name, values in (("precision", ["0", "1", "2", "3", "6", "8", "10"]),
                          ("sci_mode", ["True", "False", "None"]),
-                         ("linewidth", ["20", "40", "60", "100", "120", "200"]),
+                         ("linewidth", ["20", "40", "60", "100", "120", "200", "50.5"]),
                          ("threshold", ["5", "10", "50", "1000", "100000"]),
-                         ("edgeitems", ["0", "1", "2", "4"])):
+                         ("edgeitems", ["0", "1", "2", "4", "-1"])):
         if draw(st.integers(0, 3)) == 0:
             opts.append(f"{name}={draw(st.sampled_from(values))}")
     return opts
@@ -184,6 +184,14 @@ TENSOR_PRINTS = [
     "t.sum().backward()\nprint(t.grad)", "print(t.grad_fn is None, t.requires_grad)",
     "print(t.dtype.is_floating_point, t.is_complex(), t.element_size())",
     "print(t.tolist() == d.numpy().tolist())", "print(str(t).count('\\n'), len(repr(t)))",
+    "print(f'{s:+.2e}|{s:08.3f}|{s:=^14}|{s!a}')", "print(f'{s:,}|{s:_}')", "print(f'{s:%}')",
+    "print(f'{s:#x}|{s:c}')", "print(f'{s:n}|{s:.3g}|{s:.0f}')",
+    "print(f'loss={t.sum().item():.4f} acc={t.float().mean():.2%}')",
+    "print('%d: %.4f | %5.1e' % (t.numel(), s, s))", "print('{:>8.3f}'.format(s.item()))",
+    "print(s.item(), end='\\t')\nprint(round(s.item(), 2))",
+    "print(f'{t.argmax()}|{t.argmax():d}|{t.sum():,}')", "print(f'{100 * t.mean():.1f}%')",
+    "print(f'{t.tolist()}', f'{d.numpy()}')",
+    "print(str(s.item())[:6], f'{t.max().item():>+10.3f}')",
 ]
 
 

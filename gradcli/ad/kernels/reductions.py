@@ -23,14 +23,25 @@ _f16 = dtypes.float16
 _f64 = dtypes.float64
 
 
+def _wrapped(dim: int, ndim: int) -> int:
+    """dim in [0, ndim) (a 0-d tensor takes 0 and -1), or PyTorch's IndexError."""
+    n = ndim or 1
+    if not -n <= dim < n:
+        raise TorchError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
+                         f"but got {dim})", py_type="IndexError")
+    return dim % n
+
+
 def _check_arg_reduction(x: ndarray, dim: int | None, name: str) -> None:
     if x.size:
         return
     if dim is None:
         raise TorchError(
             f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
-    if x.ndim and x.shape[dim] == 0:
-        raise TorchError(f"{name}(): Expected reduction dim {dim} to have non-zero size.")
+    d = _wrapped(dim, x.ndim)
+    if x.ndim and x.shape[d] == 0:
+        raise TorchError(f"{name}(): Expected reduction dim {d} to have non-zero size.",
+                         py_type="IndexError")
 
 
 def argmax(x: ndarray, dim: int | None = None, keepdim: bool = False) -> Any:
@@ -357,8 +368,10 @@ def _check_reduced_sizes(x: ndarray, dim: Any, name: str) -> None:
     if dim is None:
         raise TorchError(empty_reduction_message(name))
     for d in (dim,) if type(dim) is int else dim:
+        d = _wrapped(d, x.ndim)
         if x.ndim and x.shape[d] == 0:
-            raise TorchError(f"a{name}(): Expected reduction dim {d} to have non-zero size.")
+            raise TorchError(f"a{name}(): Expected reduction dim {d} to have non-zero size.",
+                             py_type="IndexError")
 
 
 def amax(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:

@@ -304,9 +304,6 @@ def topk(x: ndarray, k: int, dim: int = -1, largest: bool = True,
 
 def kthvalue(x: ndarray, k: int, dim: int = -1, keepdim: bool = False) -> tuple[Any, Any]:
     """(values, indices) of the k-th smallest along dim (PyTorch's quick select)."""
-    if x.dtype.kind == "c":
-        raise TorchError(not_implemented("kthvalue_cpu", x.dtype).args[0],
-                         py_type="NotImplementedError")
     d = wrap_dim(dim, x.ndim)
     size = x.shape[d] if x.ndim else 1
     if size == 0:
@@ -314,6 +311,9 @@ def kthvalue(x: ndarray, k: int, dim: int = -1, keepdim: bool = False) -> tuple[
     if not 1 <= k <= size:
         raise TorchError(f"kthvalue(): selected number k out of range for dimension {d}",
                          py_type="RuntimeError")
+    if x.dtype.kind == "c":
+        raise TorchError(not_implemented("kthvalue_cpu", x.dtype).args[0],
+                         py_type="NotImplementedError")
     if x.ndim == 0:
         return x.copy(), np.zeros((), _i64)
     rows = _rows(x, d)

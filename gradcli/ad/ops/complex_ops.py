@@ -201,6 +201,12 @@ _REFUSALS: dict[str, tuple[str, str]] = {
 }
 
 
+#: The reductions PyTorch checks for an empty input before the dtype: on an empty complex
+#: tensor they fail (or succeed) as on a real one.
+_SHAPE_FIRST = frozenset(("max_all", "min_all", "median_all", "nanmedian_all", "cummax",
+                          "cummin", "mode", "amax", "amin", "aminmax_max", "aminmax_min"))
+
+
 def _refusal(name: str, dtype: np.dtype, params: dict[str, Any]) -> GdRuntimeError:
     """PyTorch's error for the rule `name` on a complex input of this dtype."""
     kind, text = _REFUSALS.get(name, ("RuntimeError", f"{name} does not support complex "
@@ -219,9 +225,11 @@ def _refusing_complex(rule: Any) -> None:
     are wrapped: the common ops pay nothing."""
     forward = rule.forward
 
+    shape_first = rule.name in _SHAPE_FIRST
+
     def checked(*args: Any, **params: Any) -> Any:
         for a in args:
-            if type(a) is np.ndarray and a.dtype.kind == "c":
+            if type(a) is np.ndarray and a.dtype.kind == "c" and (a.size or not shape_first):
                 raise _refusal(rule.name, a.dtype, params)
         return forward(*args, **params)
 
