@@ -20,6 +20,8 @@ each pinned by a program and the text PyTorch 2.13 printed for it:
 - Python's conversion messages through numpy's scalar types (`np.float32(1j)`: "float()
   argument must be ..."), and torch.Size named "torch.Size" in Python's messages, its
   `+` and `*` refusing in torch.Size's words;
+- reductions of empty tensors: the wrapped dim, as an IndexError (PyTorch's shape
+  checks come before a complex refusal);
 - torch.set_printoptions's values kept as given, as PyTorch keeps them: a negative
   edgeitems (self[:e] and self[-e:]), a float linewidth, a precision Python's format
   refuses, a threshold that does not compare.
@@ -37,6 +39,9 @@ from fuzz.print_check import run_gd, run_torch
 from gradcli.app import AppOptions, run
 from gradcli.errors import GdError
 from gradcli.source import Source
+
+_MAX_EMPTY = ("RuntimeError max(): Expected reduction dim to be specified for input.numel() == 0. "
+              "Specify the reduction dim with the 'dim' argument.\n")
 
 PINS: dict[str, tuple[str, str]] = {
     "complex_format": (
@@ -269,6 +274,27 @@ PINS: dict[str, tuple[str, str]] = {
         + "ValueError Format specifier missing precision\n" * 2
         + "tensor([1., 2.])\n"
         + "TypeError '>' not supported between instances of 'int' and 'str'\n" * 5),
+    "empty_reductions": (
+        "import torch\n"
+        "for t in [torch.zeros(0), torch.zeros(2, 0), torch.zeros(0, dtype=torch.complex64)]:\n"
+        "    for op in [lambda t: t.min(-1), lambda t: t.amax(1), lambda t: t.argmax(-1),\n"
+        "               lambda t: t.max()]:\n"
+        "        try:\n"
+        "            op(t)\n"
+        "        except (IndexError, RuntimeError) as e:\n"
+        "            print(type(e).__name__, e)\n",
+        "IndexError min(): Expected reduction dim 0 to have non-zero size.\n"
+        "IndexError Dimension out of range (expected to be in range of [-1, 0], but got 1)\n"
+        "IndexError argmax(): Expected reduction dim 0 to have non-zero size.\n"
+        + _MAX_EMPTY +
+        "IndexError min(): Expected reduction dim 1 to have non-zero size.\n"
+        "IndexError amax(): Expected reduction dim 1 to have non-zero size.\n"
+        "IndexError argmax(): Expected reduction dim 1 to have non-zero size.\n"
+        + _MAX_EMPTY +
+        "IndexError min(): Expected reduction dim 0 to have non-zero size.\n"
+        "IndexError Dimension out of range (expected to be in range of [-1, 0], but got 1)\n"
+        "RuntimeError argmax(): does not support complex input\n"
+        + _MAX_EMPTY),
 }
 
 
