@@ -22,6 +22,8 @@ each pinned by a program and the text PyTorch 2.13 printed for it:
   `+` and `*` refusing in torch.Size's words;
 - reductions of empty tensors: the wrapped dim, as an IndexError (PyTorch's shape
   checks come before a complex refusal);
+- argmax/argmin of a bool tensor refused ("does not support bool input"), and print
+  writing the arguments before one whose str() fails, as Python's print does;
 - torch.set_printoptions's values kept as given, as PyTorch keeps them: a negative
   edgeitems (self[:e] and self[-e:]), a float linewidth, a precision Python's format
   refuses, a threshold that does not compare.
@@ -295,6 +297,25 @@ PINS: dict[str, tuple[str, str]] = {
         "IndexError Dimension out of range (expected to be in range of [-1, 0], but got 1)\n"
         "RuntimeError argmax(): does not support complex input\n"
         + _MAX_EMPTY),
+    "argmax_bool_and_print_partial": (
+        "import torch\n"
+        "t = torch.tensor([True, False])\n"
+        "for op in [lambda: t.argmax(), lambda: t.argmin(0),\n"
+        "           lambda: torch.argmax(torch.zeros(0, dtype=torch.bool)), lambda: t.max()]:\n"
+        "    try:\n"
+        "        print(op())\n"
+        "    except RuntimeError as e:\n"
+        "        print('RuntimeError', e)\n"
+        "torch.set_printoptions(edgeitems=-1, threshold=2)\n"
+        "try:\n"
+        "    print('t:', 1, torch.ones(2, 3), 'after', sep='|', end='!\\n')\n"
+        "except RuntimeError as e:\n"
+        "    print('RuntimeError', e)\n",
+        "RuntimeError argmax(): does not support bool input\n"
+        "RuntimeError argmin(): does not support bool input\n"
+        "RuntimeError argmax(): does not support bool input\n"
+        "tensor(True)\n"
+        "t:|1|RuntimeError stack expects a non-empty TensorList\n"),
 }
 
 

@@ -173,7 +173,7 @@ TENSOR_PRINTS = [
     "print(t.__repr__())", "print(t.__str__() == str(t), t.__format__(''))",
     "print(np.array(d.tolist()))", "print(np.asarray(d))", "print(np.float32(s.item()))",
     "print(repr(np.float32(s.item())), repr(np.float64(s.item())))", "print(t.half())",
-    "print(t.to(torch.complex64))", "print(t.bool(), t.int())", "print(t.unsqueeze(0))",
+    "print(d.to(torch.complex64))", "print(t.bool(), t.int())", "print(t.unsqueeze(0))",
     "print(t.flip(0) if t.dim() else t)", "print(t[..., None])", "print(t + 0.5)",
     "print(t * 1e10)", "print(t / 3)", "print(t * 1e-6)", "print(torch.stack([t, t]))",
     "print(torch.cat([t.reshape(-1), t.reshape(-1)]))", "print(t.clone())",

@@ -33,6 +33,8 @@ def _wrapped(dim: int, ndim: int) -> int:
 
 
 def _check_arg_reduction(x: ndarray, dim: int | None, name: str) -> None:
+    if x.dtype.kind == "b":
+        raise TorchError(f"{name}(): does not support bool input")
     if x.size:
         return
     if dim is None:
