@@ -51,13 +51,15 @@ def _nest(values: list[str], shape: Shape) -> str:
 
 
 def _float_value(draw: st.DrawFn, regime: str) -> str:
-    sign = draw(st.sampled_from(["", "", "-"]))
+    sign = draw(st.sampled_from(["", "", "-"]))  # -0.0 is planted as a special only
     if regime == "int":
-        return sign + str(draw(st.integers(0, 99))) + ".0"
+        n = draw(st.integers(0, 99))
+        return (sign if n else "") + str(n) + ".0"
     if regime == "bigint":
         return sign + str(draw(st.integers(1, 9))) + "e" + str(draw(st.integers(3, 12)))
     if regime == "small":
-        return sign + repr(draw(st.integers(0, 40)) / 8)
+        n = draw(st.integers(0, 40))
+        return (sign if n else "") + repr(n / 8)
     if regime == "decimal":
         digits = draw(st.integers(1, 7))
         return sign + repr(round(draw(st.floats(0, 1000, allow_nan=False)), digits))
@@ -177,7 +179,9 @@ TENSOR_PRINTS = [
     "print(t.flip(0) if t.dim() else t)", "print(t[..., None])", "print(t + 0.5)",
     "print(t * 1e10)", "print(t / 3)", "print(t * 1e-6)", "print(torch.stack([t, t]))",
     "print(torch.cat([t.reshape(-1), t.reshape(-1)]))", "print(t.clone())",
-    "print(torch.tensor(d.tolist(), dtype=t.dtype))", "print(t.max(), t.min())",
+    # + 0: which zero max/min pick among -0.0 and 0.0 is a known finding, not modelled
+    # (test_r20_print.py::test_signed_zero_extremes)
+    "print(torch.tensor(d.tolist(), dtype=t.dtype))", "print(t.max() + 0, t.min() + 0)",
     "print(t.real if t.is_complex() else t.abs())", "print(torch.view_as_real(t))",
     "print(torch.zeros_like(t), torch.ones_like(t))", "print(torch.full_like(t, 7))",
     "print(t.sum(0) if t.dim() else t)", "print(t.mean(-1) if t.dim() else t)",
@@ -191,7 +195,7 @@ TENSOR_PRINTS = [
     "print(s.item(), end='\\t')\nprint(round(s.item(), 2))",
     "print(f'{t.argmax()}|{t.argmax():d}|{t.sum():,}')", "print(f'{100 * t.mean():.1f}%')",
     "print(f'{t.tolist()}', f'{d.numpy()}')",
-    "print(str(s.item())[:6], f'{t.max().item():>+10.3f}')",
+    "print(str(s.item())[:6], f'{(t.max() + 0).item():>+10.3f}')",
 ]
 
 
