@@ -75,6 +75,8 @@ SLOW_TESTS: dict[tuple[str, str], str] = {
         "prints the same tensors with torch (imports torch)",
     ("test_rng.py", r"_torch$"): "draws the same numbers with torch (imports torch)",
     ("test_hostile_input.py", r"matches_pytorch_wording$"): "imports torch",
+    ("test_r20_print.py", r"test_torch_prints_"): "runs the pins under PyTorch "
+                                                  "(imports torch)",
     ("test_ad_semantics.py", r"test_million_op_chain"): "a million-node graph (~7 s)",
     ("test_long_tapes.py", r"_100k$"): "a 100,000-iteration loop under every view (~60 s)",
     ("test_syntax.py", r"test_ten_thousand_line_program_parses|"

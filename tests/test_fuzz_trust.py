@@ -27,7 +27,13 @@ PyTorch's, and a program must fail under gradcli exactly when it fails under PyT
     i0, i1, digamma, entr: the C library's float functions; lgamma: SLEEF's), planted
     zeros, inf and NaN;
 (m) float32 convolutions on oneDNN's direct AVX-512 kernel: output and gradients to the
-    last bit (r18: oneDNN's orders on this machine's AVX-512, kernels/onednn_conv.py).
+    last bit (r18: oneDNN's orders on this machine's AVX-512, kernels/onednn_conv.py);
+(o) printed text (r20, tests/fuzz/print_strategies.py): tensors of every dtype, 0-d to
+    4-d, empty, summarised, nan/inf/-0.0, every magnitude, under random
+    torch.set_printoptions and set_default_dtype, printed through print/str/repr,
+    f-strings, format specs, %, str.format, items, containers, tolist, numpy (with
+    np.set_printoptions); modules, optimizers and return types. These programs change
+    global printing state, so they run through fuzz.print_check, which puts it back.
 
 CI runs a derandomized, bounded number of cases per class (each class under ~20 s);
 GRADCLI_FUZZ_EXAMPLES=N runs N random cases per class. The current gradcli has known bugs
@@ -48,6 +54,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fuzz import print_check
+from fuzz.print_strategies import print_programs
 from fuzz.runner import Outcome, Zygote, clean_failure_text
 from fuzz.strategies import (
     CliCase,
@@ -511,6 +519,14 @@ def test_convolutions_print_torch_bits(text: str) -> None:
     if not onednn_conv.AVX512:
         pytest.skip("oneDNN's AVX-512 kernels: this CPU runs others")
     check(text)
+
+
+@_sweep_mark("o")
+@trust_settings(400)
+@given(print_programs())
+def test_printed_text_is_torch_text(text: str) -> None:
+    problem = print_check.disagreement(text)
+    assert problem is None, f"{problem}\n--- program ---\n{text}"
 
 
 # ---------------------------------------------------------------- (e) every command

@@ -277,8 +277,10 @@ def outcome(program: str) -> tuple[int, str, str]:
 HOSTILE = [
     ("import numpy as np\nnp.load('x.npy')", "module 'numpy' has no attribute 'load'"),
     ("import numpy as np\nnp.vectorize(print)", "module 'numpy' has no attribute 'vectorize'"),
-    ("import numpy as np\nnp.set_printoptions(precision=2)",
-     "module 'numpy' has no attribute 'set_printoptions'"),
+    ("import numpy as np\nnp.set_printoptions(formatter={'float': print})",
+     "formatter (a function numpy calls back) is not supported in gd"),
+    ("import numpy as np\nnp.set_printoptions(override_repr=print)",
+     "override_repr (a function numpy calls back) is not supported in gd"),
     ("import numpy as np\nnp.array([print])", "a numpy array cannot take a 'function' value"),
     ("import numpy as np\nnp.array('abc')", "numpy arrays of dtype <U3 are not supported in gd"),
     ("import numpy as np\nnp.array([1], dtype='O')",

@@ -218,6 +218,9 @@ VMAP_CONTROL_FLOW = ("vmap: It looks like you're attempting to use a Tensor in s
                      "data-dependent control flow. We don't support that yet, please file an "
                      "issue at https://github.com/pytorch/pytorch/issues .")
 VMAP_DATA = "Cannot access data pointer of Tensor that doesn't have storage"
+# A complex value with an imaginary part (or out of range) converted to a real one, as
+# PyTorch's checked item<T>() says it.
+_OVERFLOW = "value cannot be converted to type {} without overflow"
 
 
 def mark_batched(args: tuple[Any, ...], t: Tensor) -> None:
@@ -526,12 +529,22 @@ class Tensor:
     def __float__(self) -> float:  # "%.2f" % t, as float(t): PyTorch's words (ValueError)
         if self.array.size != 1:
             raise GdRuntimeError("only one element tensors can be converted to Python scalars")
-        return float(self.item())
+        value = self.item()
+        if type(value) is complex:  # PyTorch's item<double>(): the real part, if no imag
+            if value.imag != 0:
+                raise GdRuntimeError(_OVERFLOW.format("double"))
+            return value.real
+        return float(value)
 
     def __int__(self) -> int:
         if self.array.size != 1:
             raise GdRuntimeError("only one element tensors can be converted to Python scalars")
-        return int(self.item())
+        value = self.item()
+        if type(value) is complex:  # PyTorch's item<int64_t>(): checked, then truncated
+            if value.imag != 0 or not -2.0**63 <= value.real < 2.0**63:
+                raise GdRuntimeError(_OVERFLOW.format("int64_t"))
+            return int(value.real)
+        return int(value)
 
     def __index__(self) -> int:
         if State.vmapping and hasattr(self, "batched"):

@@ -21,6 +21,8 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import numpy as np
+
 from gradcli.ad import dtypes, ops
 from gradcli.ad.rng import DEFAULT_SEED
 from gradcli.ad.state import POSITION, State
@@ -28,6 +30,12 @@ from gradcli.ad.tensor_str import DEFAULT_PRINT_OPTIONS, PRINT_OPTIONS
 from gradcli.limits import DEFAULT_LIMITS, Limits
 from gradcli.records import field, record
 from gradcli.source import Source
+
+#: numpy's print options in a new process: where every command's np.set_printoptions starts.
+NUMPY_PRINT_DEFAULTS: dict[str, Any] = {
+    "edgeitems": 3, "threshold": 1000, "floatmode": "maxprec", "precision": 8,
+    "suppress": False, "linewidth": 75, "nanstr": "nan", "infstr": "inf", "sign": "-",
+    "formatter": None, "legacy": False, "override_repr": None}
 
 
 @record
@@ -54,7 +62,8 @@ class Session:
                        State.on_record, State.tape, State.forward_level, State.on_warning,
                        State.warned, State.leaf_hooks, State.post_accumulate_hooks,
                        State.torch_anomaly, State.inference_mode, State.inference_seen,
-                       State.anomaly_check_nan, State.saved_hooks, PRINT_OPTIONS.snapshot())
+                       State.anomaly_check_nan, State.saved_hooks, PRINT_OPTIONS.snapshot(),
+                       np.get_printoptions())
         lim = self.limits
         State.max_elements = lim.max_elements
         State.max_memory = lim.max_memory
@@ -74,6 +83,7 @@ class Session:
         State.anomaly_check_nan = True
         State.saved_hooks = ()
         PRINT_OPTIONS.restore(DEFAULT_PRINT_OPTIONS)  # torch.set_printoptions: per command
+        np.set_printoptions(**NUMPY_PRINT_DEFAULTS)  # and numpy's (np.set_printoptions)
         if self.precision is not None:
             PRINT_OPTIONS.precision = self.precision
         if self.dtype:
@@ -107,8 +117,9 @@ class Session:
          State.forward_level, State.on_warning, State.warned, State.leaf_hooks,
          State.post_accumulate_hooks, State.torch_anomaly, State.inference_mode,
          State.inference_seen, State.anomaly_check_nan, State.saved_hooks,
-         printing) = self._saved
+         printing, numpy_printing) = self._saved
         PRINT_OPTIONS.restore(printing)
+        np.set_printoptions(**numpy_printing)
         self._saved = None
 
 

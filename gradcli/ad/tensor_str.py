@@ -29,6 +29,8 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad import dtypes as _dtypes
+from gradcli.errors import GdLimitError, GdRuntimeError
+from gradcli.limits import MAX_SEQUENCE
 
 __all__ = [
     "TensorFormatError",
@@ -191,9 +193,10 @@ def _layout(
     """Nest the formatted cells into PyTorch's bracket, comma and newline layout."""
     if len(shape) == 1:
         items = cells
-        if elided[0]:
-            items = [*cells[:edgeitems], " ...", *cells[edgeitems:]]
-        per_line = max(1, (linewidth - indent) // (width + 2))
+        if elided[0]:  # edgeitems from each end (negative: self[:e] and self[-e:])
+            head = edgeitems if edgeitems > 0 else len(cells) // 2
+            items = [*cells[:head], " ...", *cells[head:]]
+        per_line = max(1, math.floor((linewidth - indent) / (width + 2)))
         if len(items) <= per_line:
             return "[" + ", ".join(items) + "]"
         rows = [", ".join(items[i : i + per_line]) for i in range(0, len(items), per_line)]
@@ -226,8 +229,10 @@ def _body(
 ) -> str:
     """The bracketed contents of a non-empty tensor (everything between the parentheses)."""
     summarize = arr.size > threshold
-    if summarize and edgeitems <= 0:
+    if summarize and not edgeitems:
         return "[...]"
+    if summarize and edgeitems < 0 and arr.ndim > 1:  # no rows to stack: PyTorch's error
+        raise GdRuntimeError("stack expects a non-empty TensorList")
     if arr.size == 1:
         # Fast path: one element needs no column measuring, wrapping or eliding.
         value = arr.reshape(-1)[0].item()
@@ -241,8 +246,9 @@ def _body(
     elided = tuple(summarize and n > 2 * edgeitems for n in arr.shape)
     shown = arr
     if any(elided):
-        keep = [
-            np.r_[0:edgeitems, n - edgeitems : n] if cut else np.arange(n)
+        keep = [  # Python's slices self[:e] and self[-e:] (a negative e: all but e)
+            np.concatenate((np.arange(n)[:edgeitems], np.arange(n)[-edgeitems:]))
+            if cut else np.arange(n)
             for n, cut in zip(arr.shape, elided, strict=True)
         ]
         shown = arr[np.ix_(*keep)]
@@ -297,22 +303,33 @@ _PROFILES = {"default": (4, 1000, 3, 80), "short": (2, 1000, 2, 80),
              "full": (4, math.inf, 3, 80)}
 
 
-def set_printoptions(precision: int | None = None, threshold: float | None = None,
-                     edgeitems: int | None = None, linewidth: int | None = None,
-                     profile: str | None = None, sci_mode: bool | None = None) -> None:
-    """torch.set_printoptions: as PyTorch's (a profile first, then each option given;
-    sci_mode is always set)."""
+def _option(value: Any, kinds: tuple[type, ...]) -> Any:
+    """An option as PyTorch keeps it (as given: a precision of 2.5 or 'a' fails when a
+    float is formatted, with Python's words), where it is a plain value of these kinds;
+    other values as the number they stand for. An int past the format cap is refused."""
+    if type(value) not in kinds:
+        value = int(value)
+    if type(value) is int and abs(value) > MAX_SEQUENCE:
+        raise GdLimitError(f"print option {value:,} exceeds the limit of {MAX_SEQUENCE:,}")
+    return value
+
+
+def set_printoptions(precision: Any = None, threshold: Any = None, edgeitems: Any = None,
+                     linewidth: Any = None, profile: str | None = None,
+                     sci_mode: Any = None) -> None:
+    """torch.set_printoptions: as PyTorch's (a profile first, then each option given, kept
+    as given; sci_mode is always set)."""
     opts = PRINT_OPTIONS
     if profile is not None and profile in _PROFILES:
         opts.precision, opts.threshold, opts.edgeitems, opts.linewidth = _PROFILES[profile]
     if precision is not None:
-        opts.precision = int(precision)
+        opts.precision = _option(precision, (int, bool, float, str))
     if threshold is not None:
         opts.threshold = threshold
     if edgeitems is not None:
-        opts.edgeitems = int(edgeitems)
+        opts.edgeitems = _option(edgeitems, (int, bool))
     if linewidth is not None:
-        opts.linewidth = int(linewidth)
+        opts.linewidth = _option(linewidth, (int, bool, float))
     opts.sci_mode = None if sci_mode is None else bool(sci_mode)
 
 
@@ -376,6 +393,7 @@ def format_tensor(
         if shows_dtype:
             suffixes.append(f"dtype={torch_name}")
         if arr.ndim == 0:
+            _ = arr.size > threshold  # PyTorch compares for a 0-d tensor too (a str fails)
             value = arr.item()
             if arr.dtype.kind == "f":
                 body = scalar_float_str(float(value), precision, sci_mode)

@@ -23,7 +23,7 @@ from gradcli.ad.tensor import Tensor, tensor_from_array
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import limits
 
-_SAFE_KINDS = frozenset("biuf")  # bool, ints, floats: never object, string or void arrays
+_SAFE_KINDS = frozenset("biufc")  # bool, ints, floats, complex: never object, string or void
 
 
 class NumpyDType:
@@ -168,7 +168,7 @@ def plain(v: Any) -> Any:
     dtypes and tuples or lists of these. Anything else (a function, a namespace…) is
     refused."""
     t = type(v)
-    if t in (int, float, bool) or v is None or v is Ellipsis:
+    if t in (int, float, complex, bool) or v is None or v is Ellipsis:
         return v
     if t is NumpyDType:
         return np.dtype(v.name)

@@ -5,9 +5,10 @@ Real PyTorch code builds inputs with numpy (`np.linspace`, `np.random.rand` afte
 gd runs numpy itself, so values and printing are numpy's own. The sandbox holds as for
 `x.numpy()` (arrays.py): only plain values go in (numbers, bools, None, slices, arrays and
 lists or tuples of them: no gd function for numpy to call back, no file name), only
-bool, integer and float arrays come out, nothing that reads or writes files
+bool, integer, float and complex arrays come out, nothing that reads or writes files
 (`load`, `save`, `fromfile`), takes a callback (`vectorize`, `apply_along_axis`) or changes
-numpy's global state (`set_printoptions`) is on the list, and every result is size-checked
+numpy's global state (but its print options, numpy_print.py: per run) is on the list, and
+every result is size-checked
 like a tensor. `np.random` is a legacy `RandomState` of this run, seeded 0 at the start of
 every run (numpy's global one is seeded by the OS: a program that prints random values
 seeds it, as `np.random.seed(0)` does here with numpy's own numbers).
@@ -23,6 +24,7 @@ import numpy as np
 
 from gradcli.ad.state import check_size
 from gradcli.errors import GdRuntimeError
+from gradcli.interp import numpy_print
 from gradcli.interp.arrays import (
     NUMPY_TYPES,
     ArrayValue,
@@ -421,6 +423,7 @@ def namespaces() -> dict[str, Namespace]:
                      "svd", "pinv", "matrix_rank", "qr", "cholesky", "lstsq", "slogdet",
                      "matrix_power")})
     random = Namespace("numpy.random", _random_functions(run_state))
+    members.update(numpy_print.members())
     members["linalg"] = linalg
     members["random"] = random
     numpy = Namespace("numpy", members)

@@ -69,6 +69,9 @@ def operand_message(e: TypeError, a: Any, b: Any, symbol: str) -> str:
 
 
 _PY_CALLEE = re.compile(r"^[\w.<>]+\(\)")
+# Python's own conversion messages, which numpy's scalar types and PyTorch show as they
+# are (np.float32(1j): "float() argument must be a string or a real number, not 'complex'").
+_PY_CONVERSION = re.compile(r"^(float|int|complex)\(\) argument must be ")
 
 
 def call_type_error(e: TypeError, fn: Any, span: Span) -> GdError:
@@ -77,7 +80,7 @@ def call_type_error(e: TypeError, fn: Any, span: Span) -> GdError:
     if isinstance(e, GdError) or not isinstance(fn, (Builtin, BoundMethod)):
         return runtime_error(e, span)
     text = str(e)
-    if _PY_CALLEE.match(text):
+    if _PY_CALLEE.match(text) and not _PY_CONVERSION.match(text):
         name = fn.name
         if name.startswith("torch."):  # Python's __qualname__ of PyTorch's function
             name = name.rsplit(".", 1)[-1]

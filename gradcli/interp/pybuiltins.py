@@ -170,7 +170,8 @@ def float_of(x: Any = 0.0) -> float:
     if type(x) is Tensor:
         if x.requires_grad:
             warn(SCALAR_OF_REQUIRES_GRAD, once=True)
-        return py.float(scalar(x))
+        scalar(x)
+        return x.__float__()
     return py.float(x)
 
 
@@ -190,7 +191,10 @@ def _int(x: Any = 0, base: Any = None) -> int:
     """int(x[, base]) of a number, string or one-element tensor."""
     if base is not None:
         return py.int(x, base)
-    return py.int(scalar(x) if type(x) is Tensor else x)
+    if type(x) is Tensor:
+        scalar(x)
+        return x.__int__()
+    return py.int(x)
 
 
 def _len(x: Any) -> int:

@@ -25,8 +25,8 @@ from gradcli.interp.arrays import ArrayValue
 from gradcli.interp.dunders import Protocols
 from gradcli.interp.values import GdObject, to_repr, to_str, type_name
 
-# Values whose own __format__ takes a spec (bool is an int).
-_FORMATS_ITSELF = (int, float, str, ArrayValue)
+# Values whose own __format__ takes a spec (bool is an int; complex takes "f", "e", "g").
+_FORMATS_ITSELF = (int, float, complex, str, ArrayValue)
 #: Python values of the library modules that format themselves (datetime's: `{d:%Y}`).
 FORMATTED_HOST: set[type] = set()
 

@@ -388,8 +388,21 @@ class Runtime:
                 raise GdRuntimeError(f"{what} must be None or a string, not {type_name(v)}")
         if self.quiet or State.muted:
             return
-        text = (" " if sep is None else sep).join(to_str(a) for a in args)
-        text += "\n" if end is None else end
+        between = " " if sep is None else sep
+        parts: list[str] = []
+        try:
+            for i, a in enumerate(args):
+                if i:
+                    parts.append(between)
+                parts.append(to_str(a))
+        except BaseException:
+            if parts:  # Python's print wrote the arguments before the failing one
+                self._write("".join(parts), file)
+            raise
+        self._write("".join(parts) + ("\n" if end is None else end), file)
+
+    def _write(self, text: str, file: Any) -> None:
+        """print's text to its file (the program's output: counted against the limit)."""
         if file is not None and file is not pysys.STDOUT:
             pysys.write(file, text)  # sys.stderr, io.StringIO
             return

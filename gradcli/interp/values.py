@@ -99,17 +99,20 @@ class Size(tuple):
             n *= s
         return n
 
-    # torch.Size's arithmetic stays a torch.Size (tuple's own would give a tuple).
+    # torch.Size's arithmetic stays a torch.Size (tuple's own would give a tuple), and
+    # refuses in torch.Size's words.
     def __add__(self, other: Any) -> Any:
-        r = tuple.__add__(self, other)
-        return r if r is NotImplemented else Size(r)
+        if not isinstance(other, tuple):
+            raise TypeError(f"can only concatenate tuple (not {type_name(other)}) to torch.Size")
+        return Size(tuple.__add__(self, other))
 
     def __radd__(self, other: Any) -> Any:
         return Size(tuple(other) + tuple(self)) if isinstance(other, tuple) else NotImplemented
 
     def __mul__(self, n: Any) -> Any:
-        r = tuple.__mul__(self, n)
-        return r if r is NotImplemented else Size(r)
+        if not hasattr(type(n), "__index__"):
+            raise TypeError(f"can't multiply sequence by non-int of type '{type_name(n)}'")
+        return Size(tuple.__mul__(self, n))
 
     __rmul__ = __mul__
 
@@ -563,6 +566,8 @@ def type_name(v: Any) -> str:
         return "function"
     if v is None:
         return "NoneType"
+    if type(v) is Size:  # Python's messages name a C type by its tp_name
+        return "torch.Size"
     kind = getattr(type(v), "torch_kind", None)
     if kind is not None and isinstance(v, tuple):  # a torch.return_types named tuple
         return f"torch.return_types.{kind}"

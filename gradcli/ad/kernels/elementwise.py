@@ -502,12 +502,16 @@ def vec_exp(x: ndarray, negate: bool = False) -> Any:
 
 
 def neg(x: ndarray) -> Any:
-    """-x."""
+    """-x. Complex: Vectorized<complex>::neg is 0 - x (a zero part comes out +0) on the
+    elements the vector loop takes, the scalar loop's -x flips every sign."""
     if x.dtype == dtypes.boolean:
         raise TorchError(
             "Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
             "to invert a mask, use the `~` or `logical_not()` operator instead."
         )
+    if x.dtype.kind == "c" and x.size:
+        return VM.kernel_loop(lambda m, a: np.negative(a) if m is VM.LIBM
+                              else np.subtract(x.dtype.type(0), a), x)
     return np.negative(x)
 
 
@@ -586,8 +590,10 @@ def where(cond: ndarray, a: Any, b: Any) -> Any:
 
 def to_dtype(x: ndarray, dtype: np.dtype) -> Any:
     """Convert to another dtype (always a copy; complex to real keeps the real part, as
-    PyTorch's, which warns)."""
+    PyTorch's, which warns; complex to bool is True where either part is nonzero)."""
     if x.dtype.kind == "c" and np.dtype(dtype).kind != "c":
+        if np.dtype(dtype).kind == "b":
+            return x != 0
         return x.real.astype(dtype)
     return x.astype(dtype)
 

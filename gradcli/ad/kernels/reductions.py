@@ -23,14 +23,27 @@ _f16 = dtypes.float16
 _f64 = dtypes.float64
 
 
+def _wrapped(dim: int, ndim: int) -> int:
+    """dim in [0, ndim) (a 0-d tensor takes 0 and -1), or PyTorch's IndexError."""
+    n = ndim or 1
+    if not -n <= dim < n:
+        raise TorchError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
+                         f"but got {dim})", py_type="IndexError")
+    return dim % n
+
+
 def _check_arg_reduction(x: ndarray, dim: int | None, name: str) -> None:
+    if x.dtype.kind == "b":
+        raise TorchError(f"{name}(): does not support bool input")
     if x.size:
         return
     if dim is None:
         raise TorchError(
             f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
-    if x.ndim and x.shape[dim] == 0:
-        raise TorchError(f"{name}(): Expected reduction dim {dim} to have non-zero size.")
+    d = _wrapped(dim, x.ndim)
+    if x.ndim and x.shape[d] == 0:
+        raise TorchError(f"{name}(): Expected reduction dim {d} to have non-zero size.",
+                         py_type="IndexError")
 
 
 def argmax(x: ndarray, dim: int | None = None, keepdim: bool = False) -> Any:
@@ -297,7 +310,8 @@ def mean(x: ndarray, dim: Any = None, keepdim: bool = False, dtype: Any = None) 
         return np.asarray(mean(x.astype(_f32), dim, keepdim)).astype(_f16)
     if x.size == 0:  # 0/0 for each output element, as PyTorch (numpy would warn)
         total = _sum(x, axis=_axis(dim), keepdims=keepdim, dtype=x.dtype)
-        return np.full(np.shape(total), np.nan, dtype=x.dtype)
+        nan = complex(np.nan, np.nan) if x.dtype.kind == "c" else np.nan  # nan+nanj
+        return np.full(np.shape(total), nan, dtype=x.dtype)
     total = torch_sum(x, dim, keepdim)  # PyTorch's CPU mean: the sum, divided by the count
     count = x.size // max(1, np.size(total))
     return np.true_divide(total, x.dtype.type(count), dtype=x.dtype)
@@ -356,8 +370,10 @@ def _check_reduced_sizes(x: ndarray, dim: Any, name: str) -> None:
     if dim is None:
         raise TorchError(empty_reduction_message(name))
     for d in (dim,) if type(dim) is int else dim:
+        d = _wrapped(d, x.ndim)
         if x.ndim and x.shape[d] == 0:
-            raise TorchError(f"a{name}(): Expected reduction dim {d} to have non-zero size.")
+            raise TorchError(f"a{name}(): Expected reduction dim {d} to have non-zero size.",
+                             py_type="IndexError")
 
 
 def amax(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:

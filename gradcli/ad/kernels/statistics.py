@@ -245,6 +245,8 @@ def sort(x: ndarray, dim: int = -1, descending: bool = False,
          stable: bool = False) -> tuple[Any, Any]:
     """(values, indices) sorted along dim: std::stable_sort when `stable`, else std::sort
     (introsort: where ties land is the algorithm's)."""
+    if x.dtype.kind == "c":
+        raise TorchError(" Sort does not support complex dtypes on CPU")
     d = wrap_dim(dim, x.ndim)
     if x.ndim == 0:
         return x.copy(), np.zeros((), _i64)
@@ -270,6 +272,8 @@ def topk(x: ndarray, k: int, dim: int = -1, largest: bool = True,
     """(values, indices) of the k largest (smallest) along dim: PyTorch's topk_impl_loop
     (std::partial_sort when k·64 ≤ n, else std::nth_element then std::sort of the first
     k - 1)."""
+    if x.dtype.kind == "c":
+        raise TorchError(" topk does not support complex dtypes on CPU")
     d = wrap_dim(dim, x.ndim)
     size = x.shape[d] if x.ndim else 1
     if not 0 <= k <= size:
@@ -307,6 +311,9 @@ def kthvalue(x: ndarray, k: int, dim: int = -1, keepdim: bool = False) -> tuple[
     if not 1 <= k <= size:
         raise TorchError(f"kthvalue(): selected number k out of range for dimension {d}",
                          py_type="RuntimeError")
+    if x.dtype.kind == "c":
+        raise TorchError(not_implemented("kthvalue_cpu", x.dtype).args[0],
+                         py_type="NotImplementedError")
     if x.ndim == 0:
         return x.copy(), np.zeros((), _i64)
     rows = _rows(x, d)

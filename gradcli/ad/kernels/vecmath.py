@@ -136,7 +136,11 @@ _VECTOR_BYTES = _vector_bytes()
 
 
 def lanes(dtype: np.dtype) -> int:
-    """Elements per Vectorized<T> (float32 or float64) in PyTorch's kernels here."""
+    """Elements per Vectorized<T> (float32 or float64) in PyTorch's kernels here; for
+    complex, 32-byte vectors whatever the capability (measured on AVX-512: neg's vector
+    loop takes whole pairs of 4 complex64 or 2 complex128)."""
+    if dtype.kind == "c":
+        return 32 // dtype.itemsize
     return _VECTOR_BYTES // (4 if dtype == _F32 else 8)
 
 

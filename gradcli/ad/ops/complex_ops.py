@@ -159,17 +159,78 @@ expose(view_as_complex, "torch.view_as_complex", family="complex")
 
 # -- ops that order values: none for complex ---------------------------------------------------
 
+_NI = "NotImplementedError"
+_CLAMP = (_NI, "clamp is not supported for complex types")
+#: rule -> PyTorch's refusal of a complex input: its exception class and message, a
+#: '"kernel" not implemented for' one where the message is a kernel's name (the dtype's
+#: ATen name follows: 'ComplexFloat', 'ComplexDouble').
+_REFUSALS: dict[str, tuple[str, str]] = {
+    "amax": (_NI, "max_values_cpu"), "amin": (_NI, "min_values_cpu"),
+    "aminmax_max": (_NI, "aminmax_cpu"), "aminmax_min": (_NI, "aminmax_cpu"),
+    "argmax": ("RuntimeError", "argmax(): does not support complex input"),
+    "argmin": ("RuntimeError", "argmin(): does not support complex input"),
+    "cummax": (_NI, "cummax_cpu"), "cummin": (_NI, "cummin_cpu"),
+    "kthvalue": (_NI, "kthvalue_cpu"), "max_all": (_NI, "max_all"),
+    "min_all": (_NI, "min_all"),
+    "max_dim": ("RuntimeError", "max(): does not support complex input"),
+    "min_dim": ("RuntimeError", "min(): does not support complex input"),
+    "median_all": (_NI, "median_cpu"), "median_dim": (_NI, "median_out"),
+    "nanmedian_all": (_NI, "median_cpu"), "nanmedian_dim": (_NI, "median_out"),
+    "mode": (_NI, "mode_cpu"),
+    "sort": ("RuntimeError", " Sort does not support complex dtypes on CPU"),
+    "sort_stable": ("RuntimeError", " Sort does not support complex dtypes on CPU"),
+    "topk": ("RuntimeError", " topk does not support complex dtypes on CPU"),
+    "sign": (_NI, "Unlike NumPy, torch.sign is not intended to support complex numbers. "
+                  "Please use torch.sgn instead."),
+    "clamp": _CLAMP, "clamp_min": _CLAMP, "clamp_max": _CLAMP, "clamp_tensor_both": _CLAMP,
+    "clamp_tensor_min": _CLAMP, "clamp_tensor_max": _CLAMP,
+    "fmax": ("RuntimeError", "fmax not implemented for complex tensors."),
+    "fmin": ("RuntimeError", "fmin not implemented for complex tensors."),
+    "heaviside": ("RuntimeError", "heaviside is not yet implemented for complex tensors."),
+    "copysign": (_NI, "copysign_cpu"),
+    "signbit": (_NI, "signbit is not implemented for complex tensors."),
+    "floor": (_NI, "floor is not supported for complex inputs"),
+    "ceil": (_NI, "ceil is not supported for complex inputs"),
+    "trunc": (_NI, "trunc is not supported for complex inputs"),
+    "round": (_NI, "round_vml_cpu"), "frac": (_NI, "frac_cpu"),
+    "lt": (_NI, "lt_cpu"), "le": (_NI, "le_cpu"), "gt": (_NI, "gt_cpu"), "ge": (_NI, "ge_cpu"),
+    "maximum": ("RuntimeError", "maximum not implemented for complex tensors."),
+    "minimum": ("RuntimeError", "minimum not implemented for complex tensors."),
+    "fmod": (_NI, "fmod_cpu"), "div_mode": (_NI, "div_{}_cpu"),
+    "floordiv": (_NI, "div_floor_cpu"), "mod": (_NI, "remainder_cpu"),
+}
+
+
+#: The reductions PyTorch checks for an empty input before the dtype: on an empty complex
+#: tensor they fail (or succeed) as on a real one.
+_SHAPE_FIRST = frozenset(("max_all", "min_all", "median_all", "nanmedian_all", "cummax",
+                          "cummin", "mode", "amax", "amin", "aminmax_max", "aminmax_min"))
+
+
+def _refusal(name: str, dtype: np.dtype, params: dict[str, Any]) -> GdRuntimeError:
+    """PyTorch's error for the rule `name` on a complex input of this dtype."""
+    kind, text = _REFUSALS.get(name, ("RuntimeError", f"{name} does not support complex "
+                                      "input (complex numbers have no order)"))
+    if kind == _NI and " " not in text:  # a kernel's name
+        text = text.format(params.get("rounding_mode", ""))
+        if name == "round" and params.get("decimals") is not None:
+            text = "round_cpu"  # round(decimals=...) has its own kernel
+        text = f'"{text}" not implemented for \'{scalar_name(dtype)}\''
+    return GdRuntimeError(text, py_type=kind)
+
+
 def _refusing_complex(rule: Any) -> None:
     """Make `rule` an error for a complex input, where numpy would order complex numbers
-    lexicographically (PyTorch refuses them). Only ordering ops are wrapped: the common
-    ops pay nothing."""
+    lexicographically (PyTorch refuses them, in its words: _REFUSALS). Only ordering ops
+    are wrapped: the common ops pay nothing."""
     forward = rule.forward
+
+    shape_first = rule.name in _SHAPE_FIRST
 
     def checked(*args: Any, **params: Any) -> Any:
         for a in args:
-            if type(a) is np.ndarray and a.dtype.kind == "c":
-                raise GdRuntimeError(f"{rule.name} does not support complex input (complex "
-                                     "numbers have no order)")
+            if type(a) is np.ndarray and a.dtype.kind == "c" and (a.size or not shape_first):
+                raise _refusal(rule.name, a.dtype, params)
         return forward(*args, **params)
 
     rule.forward = checked
@@ -183,7 +244,7 @@ ORDERING_RULES = (
     "clamp", "clamp_min", "clamp_max", "clamp_tensor_both", "clamp_tensor_min",
     "clamp_tensor_max", "fmax", "fmin", "heaviside", "copysign", "signbit", "floor",
     "ceil", "round", "trunc", "frac", "lt", "le", "gt", "ge", "maximum", "minimum", "fmod",
-    "div_mode")
+    "div_mode", "floordiv", "mod")
 
 
 def refuse_complex_ordering() -> None:

@@ -107,9 +107,13 @@ def dtypes_resolve(d: Any) -> np.dtype:
 def set_default_dtype(d: Any) -> None:
     """torch.set_default_dtype: the dtype of tensors made from Python floats (float32 or
     float64). It lasts until the command ends (the Session restores the previous one)."""
+    if not isinstance(d, np.dtype) and getattr(d, "np", None) is None:  # a torch.dtype only
+        raise GdRuntimeError("invalid dtype object: only floating-point types are supported "
+                             "as the default type", py_type="TypeError")
     dt = dtypes_resolve(d)
     if dt.kind != "f":
-        raise GdRuntimeError("only floating-point types are supported as the default type")
+        raise GdRuntimeError("only floating-point types are supported as the default type",
+                             py_type="TypeError")
     dtypes.set_default_dtype(dtypes.name_of(dt))
 
 

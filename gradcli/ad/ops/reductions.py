@@ -108,7 +108,8 @@ def _extreme(kind: str, x: Tensor, dim: Any, keepdim: bool, other: Any) -> Any:
         result = MinMax if kind == "max" else MinResult
         return result(values, tensor_from_array(np.zeros((), np.int64)))
     if arr.shape[dim] == 0:
-        raise GdRuntimeError(f"{kind}(): Expected reduction dim {dim} to have non-zero size.")
+        raise GdRuntimeError(f"{kind}(): Expected reduction dim {dim % arr.ndim} to have "
+                             "non-zero size.", py_type="IndexError")
     pick = np.argmax if kind == "max" else np.argmin
     index = np.expand_dims(pick(arr, axis=dim), dim)
     values = apply(_RULES[kind + "_dim"], (x,),
