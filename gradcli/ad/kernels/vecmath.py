@@ -124,12 +124,35 @@ def _vector_bytes() -> int:
         return 32
     if wanted == "avx512":
         return 64
+    try:  # the CPU's own word (numpy's flags go off with NPY_DISABLE_CPU_FEATURES)
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as f:
+            flags = next((line for line in f if line.startswith("flags")), "").split()
+    except OSError:
+        flags = []
+    if flags:
+        avx512 = all(f in flags for f in ("avx512vl", "avx512bw", "avx512dq", "fma"))
+        return 64 if avx512 else 32
+    has = _numpy_features()
+    avx512 = all(has.get(f, False) for f in ("AVX512VL", "AVX512BW", "AVX512DQ", "FMA3"))
+    return 64 if avx512 else 32
+
+
+def _numpy_features() -> dict[str, bool]:
     try:
         from numpy._core._multiarray_umath import __cpu_features__ as has
     except ImportError:  # pragma: no cover - numpy < 2
         from numpy.core._multiarray_umath import __cpu_features__ as has
-    avx512 = all(has.get(f, False) for f in ("AVX512VL", "AVX512BW", "AVX512DQ", "FMA3"))
-    return 64 if avx512 else 32
+    return dict(has)
+
+
+def numpy_is_libm() -> bool:
+    """Whether numpy's float64 exp, log, log1p, sinh, asinh, ... are the C library's (its
+    loops for a CPU without AVX-512, as gradcli/__init__.py asks for): False when numpy
+    was imported before gradcli on an AVX-512 CPU and runs its own AVX-512 loops."""
+    has = _numpy_features()
+    if "X86_V4" in has:  # numpy 2.4 on
+        return not has["X86_V4"]
+    return not (has.get("AVX512F", False) or has.get("AVX512_SKX", False))
 
 
 _VECTOR_BYTES = _vector_bytes()
