@@ -158,18 +158,25 @@ def numpy_is_libm() -> bool:
 _VECTOR_BYTES = _vector_bytes()
 
 
-def lanes(dtype: np.dtype) -> int:
-    """Elements per Vectorized<T> (float32 or float64) in PyTorch's kernels here."""
-    return _VECTOR_BYTES // (4 if dtype == _F32 else 8)
+def lanes(dtype: np.dtype, avx512: bool = False) -> int:
+    """Elements per Vectorized<T> (float32 or float64) in a PyTorch kernel here. ATen
+    builds every kernel of native/cpu once per capability, but its AVX512 build registers
+    only the kernels named with ALSO_REGISTER_AVX512_DISPATCH (softmax's and
+    log_softmax's, forward and backward, among the ones gradcli models: `avx512`); its
+    REGISTER_DISPATCH registers none there, so on an AVX-512 CPU the stub falls back to
+    the AVX2 build (32-byte vectors): LayerNorm, GroupNorm, batch_norm, sum, prod, the
+    elementwise loops (measured on an Intel Xeon, round 20)."""
+    size = _VECTOR_BYTES if avx512 else min(_VECTOR_BYTES, 32)
+    return size // (4 if dtype == _F32 else 8)
 
 
-def reduce_sum_lastdim(x: ndarray) -> ndarray:
-    """vec::reduce_all(+) of each row of x (its last dim): lane-wise sums over whole
-    vectors (the tail's lanes added to the first ones), then the lanes folded: by halves
-    for float (AVX-512's and AVX2's shuffles), left to right for double; a row shorter than a vector
-    is summed left to right."""
+def reduce_sum_lastdim(x: ndarray, avx512: bool = False) -> ndarray:
+    """vec::reduce_all(+) of each row of x (its last dim) in a kernel with lanes(x.dtype,
+    avx512): lane-wise sums over whole vectors (the tail's lanes added to the first
+    ones), then the lanes folded: by halves for float (AVX-512's and AVX2's shuffles),
+    left to right for double; a row shorter than a vector is summed left to right."""
     n = x.shape[-1]
-    width = lanes(x.dtype)
+    width = lanes(x.dtype, avx512)
     if n < width:
         acc = x[..., 0].copy()
         for i in range(1, n):
