@@ -34,6 +34,8 @@ from pathlib import Path
 import host_kernels
 import pytest
 
+import gradcli  # noqa: F401  (first, before numpy: its loops as gradcli/__init__.py asks)
+
 #: File name → why every test in it is slow.
 SLOW_MODULES: dict[str, str] = {
     "test_ad_torch.py": "PyTorch differential: every op, its JVP and random programs "
