@@ -34,6 +34,8 @@ from pathlib import Path
 import host_kernels
 import pytest
 
+import gradcli  # noqa: F401  (first, before numpy: its loops as gradcli/__init__.py asks)
+
 #: File name → why every test in it is slow.
 SLOW_MODULES: dict[str, str] = {
     "test_ad_torch.py": "PyTorch differential: every op, its JVP and random programs "
@@ -65,6 +67,8 @@ SLOW_FIXTURES: dict[str, str] = {
 
 #: (file name, regular expression matched against the test function's name) → why.
 SLOW_TESTS: dict[tuple[str, str], str] = {
+    ("test_r20_avx512.py", r"test_kernels_are_pytorchs_under_each_capability"):
+        "sweeps PyTorch's kernels in a process per ATen capability (imports torch, ~1 min)",
     ("test_cli.py", r"test_process_|test_colour_on_a_terminal"):
         "runs `python -m gradcli` as a subprocess (on a pseudo-terminal for colour)",
     ("test_readme.py", r"test_readme_outputs_are_real"):

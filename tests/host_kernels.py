@@ -31,109 +31,24 @@ from __future__ import annotations
 
 import functools
 
-#: ATen's vector kernels and the C library: test id (a bare name: all its cases) → the
-#: kernel whose host path is not modelled (probe: host_difference).
+#: oneDNN's and ATen's kernels and the C library: test id (a bare name: all its cases) →
+#: the kernel whose host path is not modelled (probe: host_difference). Round 20 made the
+#: rest exact on an Intel AVX-512 host (tests/test_r20_avx512.py sweeps them): numpy's own
+#: AVX-512 float64 loops had stood in for the C library's (gradcli/__init__.py turns them
+#: off), and ATen runs its AVX2 build of every kernel it does not register for AVX-512
+#: (kernels/vecmath.lanes).
 HOST_DEPENDENT: dict[str, str] = {
-    "tests/test_fuzz_trust.py::test_losses_print_torch_bits":
-        "the losses' vector functions (fuzz class h)",
-    "tests/test_fuzz_trust.py::test_math_ops_print_torch_bits":
-        "the math ops' vector functions (fuzz class)",
-    "tests/test_fuzz_trust.py::test_reshapes_after_transposes_agree_with_torch":
-        "reductions over transposed layouts (AVX-512 order)",
-    "tests/test_math_bits.py::test_c_library_float_functions_print_torch_bits[17-torch.float32]":
-        "the C library's / MKL's float functions (asinh, acosh, i0, i1, digamma, log_ndtr)",
-    "tests/test_math_bits.py::test_c_library_float_functions_print_torch_bits[17-torch.float64]":
-        "the C library's / MKL's float functions (asinh, acosh, i0, i1, digamma, log_ndtr)",
-    "tests/test_math_bits.py::test_c_library_float_functions_print_torch_bits[300-torch.float32]":
-        "the C library's / MKL's float functions (asinh, acosh, i0, i1, digamma, log_ndtr)",
-    "tests/test_math_bits.py::test_c_library_float_functions_print_torch_bits[300-torch.float64]":
-        "the C library's / MKL's float functions (asinh, acosh, i0, i1, digamma, log_ndtr)",
-    "tests/test_math_bits.py::test_c_library_float_functions_print_torch_bits[5-torch.float32]":
-        "the C library's / MKL's float functions (asinh, acosh, i0, i1, digamma, log_ndtr)",
-    "tests/test_math_bits.py::test_prod_in_vector_order[100-torch.float32]":
-        "prod's AVX-512 vector order",
-    "tests/test_math_bits.py::test_prod_in_vector_order[100-torch.float64]":
-        "prod's AVX-512 vector order",
-    "tests/test_math_bits.py::test_prod_in_vector_order[1000-torch.float32]":
-        "prod's AVX-512 vector order",
-    "tests/test_math_bits.py::test_prod_in_vector_order[1000-torch.float64]":
-        "prod's AVX-512 vector order",
-    "tests/test_math_bits.py::test_prod_in_vector_order[16-torch.float32]":
-        "prod's AVX-512 vector order",
-    "tests/test_math_bits.py::test_prod_in_vector_order[16-torch.float64]":
-        "prod's AVX-512 vector order",
-    "tests/test_math_bits.py::test_prod_in_vector_order[20-torch.float32]":
-        "prod's AVX-512 vector order",
-    "tests/test_math_bits.py::test_prod_in_vector_order[20-torch.float64]":
-        "prod's AVX-512 vector order",
-    "tests/test_math_bits.py::test_prod_in_vector_order[31-torch.float32]":
-        "prod's AVX-512 vector order",
-    "tests/test_math_bits.py::test_prod_in_vector_order[31-torch.float64]":
-        "prod's AVX-512 vector order",
-    "tests/test_math_bits.py::test_prod_in_vector_order[32-torch.float32]":
-        "prod's AVX-512 vector order",
-    "tests/test_math_bits.py::test_prod_in_vector_order[32-torch.float64]":
-        "prod's AVX-512 vector order",
-    "tests/test_math_bits.py::test_prod_in_vector_order[33-torch.float32]":
-        "prod's AVX-512 vector order",
-    "tests/test_math_bits.py::test_prod_in_vector_order[33-torch.float64]":
-        "prod's AVX-512 vector order",
-    "tests/test_math_bits.py::test_prod_in_vector_order[64-torch.float32]":
-        "prod's AVX-512 vector order",
-    "tests/test_math_bits.py::test_prod_in_vector_order[64-torch.float64]":
-        "prod's AVX-512 vector order",
-    "tests/test_math_bits_walk.py::test_cdist_direct_kernel_is_pytorchs[float64]": "cdist's kernel",
-    "tests/test_nn_round14.py::test_softmax_backward_kernels": "softmax's backward kernels",
-    "tests/test_nn_round14.py::test_gd_prints_what_pytorch_prints[softmax-backward-bits]":
-        "softmax's backward kernels",
     "tests/test_r18_tutorials.py::test_onednn_convolution_prints_what_pytorch_prints":
-        "oneDNN's convolutions (measured on an AMD AVX-512 host only)",
-    "tests/test_r16_bits.py::test_gd_prints_the_literal[cross_entropy_label_smoothing_gradient]":
-        "log_softmax's AVX-512 lanes",
-    "tests/test_r16_bits.py::test_gd_prints_the_literal[log_softmax_each_dim_and_dtype]":
-        "log_softmax's AVX-512 lanes",
-    "tests/test_r16_bits.py::test_the_literal_is_what_pytorch_prints"
-    "[cross_entropy_label_smoothing_gradient]":
-        "log_softmax's AVX-512 lanes",
-    "tests/test_r16_bits.py::test_the_literal_is_what_pytorch_prints"
-    "[log_softmax_each_dim_and_dtype]":
-        "log_softmax's AVX-512 lanes",
-    "tests/test_r16_nn.py::test_gd_prints_what_pytorch_prints[groupnorm-bits]":
-        "LayerNorm's / GroupNorm's AVX-512 backward",
-    "tests/test_r16_nn.py::test_gd_prints_what_pytorch_prints[layernorm-backward-bits]":
-        "LayerNorm's / GroupNorm's AVX-512 backward",
-    "tests/test_r16_nn.py::test_group_norm_bits": "GroupNorm's AVX-512 kernels",
-    "tests/test_r16_nn.py::test_layer_norm_backward_bits": "LayerNorm's AVX-512 backward",
-    "tests/test_r16_vml.py::test_program_matches_torch[gelu_noncontiguous]":
-        "oneDNN's AVX-512 GELU",
-    "tests/test_r16_vml.py::test_vector_erf_is_the_c_librarys[erf]": "the vector erf / erfc",
-    "tests/test_r16_vml.py::test_vector_erf_is_the_c_librarys[erfc]": "the vector erf / erfc",
-    "tests/test_r17_nn.py::test_batch_norm_backward_planes_bits": "batch_norm's AVX-512 backward",
-    # round 19's sweeps (fitted on an AVX2 host; the kernels above differ on AVX-512 ones)
-    "tests/test_r19_kernel_sweeps.py::test_softmax_along_every_dim_is_pytorchs":
-        "softmax's backward kernels",
-    "tests/test_r19_kernel_sweeps.py::test_log_softmax_along_every_dim_is_pytorchs":
-        "log_softmax's AVX-512 lanes",
-    "tests/test_r19_kernel_sweeps.py::test_layer_norm_and_group_norm_are_pytorchs":
-        "LayerNorm's / GroupNorm's AVX-512 backward",
-    "tests/test_r19_kernel_sweeps.py::test_batch_norm_is_pytorchs": "batch_norm's AVX-512 kernels",
-    "tests/test_r19_kernel_sweeps.py::test_sums_of_permuted_views_are_pytorchs":
-        "reductions over transposed layouts (AVX-512 order)",
-    "tests/test_real_round13.py::test_prints_what_pytorch_prints[batchnorm1d-bits]":
-        "batch_norm's AVX-512 kernels",
-    "tests/test_special_ulps.py::test_erfcx_ndtri_log_ndtr_are_pytorchs_bit_for_bit[float64]":
-        "float64 erfcx / ndtri / log_ndtr",
-    "tests/test_special_ulps.py::test_special_function_is_within_its_measured_ulps[float64-erfcx]":
-        "float64 log_ndtr",
-    "tests/test_special_ulps.py::test_special_function_is_within_its_measured_ulps"
-    "[float64-log_ndtr]":
-        "float64 log_ndtr",
-    "tests/test_special_ulps.py::test_special_function_is_within_its_measured_ulps[float64-ndtri]":
-        "float64 log_ndtr",
+        "oneDNN's AVX-512 convolutions (fitted on AMD's: 33 input channels take another "
+        "order on Intel's)",
 }
 
 #: MKL's BLAS and LAPACK (gemm, gemv, dot, solvers): test id → kernel (probe: blas_difference).
 MKL_BLAS: dict[str, str] = {
+    # round 20 (avx512): their ATen kernels are exact on AVX-512 now; nn.Linear is not
+    "tests/test_nn_round14.py::test_gd_prints_what_pytorch_prints[softmax-backward-bits]":
+        "MKL's matrix products",
+    "tests/test_fuzz_trust.py::test_math_ops_print_torch_bits": "MKL's matrix products (addmv)",
     "tests/test_distributions_extra.py::test_expected_text_is_pytorchs[inv_solve_ex_info]":
         "MKL's matrix products",
     "tests/test_fastpath_linalg.py::test_w2_backward_is_a_plain_numpy_reverse_pass":
@@ -206,6 +121,13 @@ MKL_BLAS: dict[str, str] = {
 
 #: MKL's vector math functions (VML): test id → kernel (probe: vml_difference).
 MKL_VML: dict[str, str] = {
+    # round 20 (avx512): their ATen kernels are exact on AVX-512 now; MKL's tanh and sqrt
+    # (nn.Tanh, Adam's) are not
+    "tests/test_nn_round14.py::test_gd_prints_what_pytorch_prints[softmax-backward-bits]":
+        "MKL's vector math (VML)",
+    "tests/test_real_round13.py::test_prints_what_pytorch_prints[batchnorm1d-bits]":
+        "MKL's vector math (VML)",
+    "tests/test_fuzz_trust.py::test_math_ops_print_torch_bits": "MKL's vector math (VML)",
     "tests/test_distributions_extra.py::test_expected_text_is_pytorchs[inv_solve_ex_info]":
         "MKL's vector math (VML)",
     "tests/test_autograd_round11.py::test_prints_what_pytorch_prints"
@@ -260,27 +182,34 @@ MKL_VML: dict[str, str] = {
 
 @functools.cache
 def host_difference() -> str | None:
-    """None when PyTorch here runs the kernels the models were measured on (or torch is
-    absent: the tests skip); else what differs."""
+    """None when PyTorch here runs the kernels gradcli models (or torch is absent: the
+    tests skip); else what differs. Probes: numpy's float64 loops (the C library's, as
+    gradcli asks), float32 asinh (the C library), and oneDNN's convolution of 33 input
+    channels (on an AVX-512 CPU: measured on AMD's, not Intel's)."""
     import numpy as np
 
     from gradcli.ad.kernels import vecmath
 
-    if vecmath.lanes(np.dtype(np.float32)) != 8:
-        return "this CPU has AVX-512 (gradcli and PyTorch take their AVX-512 kernels)"
+    if not vecmath.numpy_is_libm():
+        return "numpy runs its own AVX-512 float64 loops (it was imported before gradcli)"
     try:
         import torch
     except ImportError:
         return None
-    capability = torch.backends.cpu.get_cpu_capability()
-    if capability != "AVX2":
-        return f"PyTorch runs its {capability} kernels on this CPU"
     from gradcli.ad import ops as F
+    from gradcli.ad.ops import conv
     from gradcli.ad.ops import math as M
 
     x = np.linspace(-30, 30, 301, dtype=np.float32)
     if not np.array_equal(M.asinh(F.tensor(x)).array, torch.asinh(torch.from_numpy(x)).numpy()):
-        return "this CPU's C library / MKL paths give other float32 asinh bits"
+        return "this CPU's C library gives other float32 asinh bits"
+    rng = np.random.default_rng(20)
+    a = rng.standard_normal((1, 33, 7, 7)).astype(np.float32)
+    w = rng.standard_normal((3, 33, 3, 3)).astype(np.float32)
+    ours = conv.conv2d(F.tensor(a), F.tensor(w), padding=1).array
+    theirs = torch.nn.functional.conv2d(torch.from_numpy(a), torch.from_numpy(w), padding=1)
+    if not np.array_equal(ours, theirs.numpy()):
+        return "oneDNN takes another convolution kernel on this CPU"
     return None
 
 

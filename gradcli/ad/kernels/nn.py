@@ -17,15 +17,10 @@ from gradcli.ad.kernels.fused import fma
 from gradcli.ad.kernels.half import via_float32
 from gradcli.ad.kernels.linalg import product
 from gradcli.ad.kernels.messages import TorchError, not_implemented, scalar_name
+from gradcli.ad.kernels.onednn_conv import AVX512 as _ONEDNN_AVX512
+from gradcli.ad.kernels.onednn_eltwise import dnnl_gelu_erf, dnnl_gelu_erf_backward
 from gradcli.ad.kernels.reductions import mean, torch_sum
-from gradcli.ad.kernels.vecmath import (
-    LIBM,
-    dnnl_gelu_erf,
-    dnnl_gelu_erf_backward,
-    kernel_loop,
-    vexp,
-    vlog1p,
-)
+from gradcli.ad.kernels.vecmath import LIBM, VEC, kernel_loop, vexp, vlog1p
 
 ndarray = np.ndarray
 
@@ -96,7 +91,7 @@ def gelu(x: Any, approximate: str = "none") -> ndarray:
         return kernel_loop(lambda M, a: half * a * (one + M.tanh(_gelu_inner(a))), x)
     if x.dtype == np.float32 and x.size > 1 and x.flags.c_contiguous:
         # oneDNN's (PyTorch's mkldnn path: use_mkldnn takes contiguous inputs only)
-        return np.where(np.isnan(x), np.float32(np.nan), dnnl_gelu_erf(x))
+        return np.where(np.isnan(x), np.float32(np.nan), dnnl_gelu_erf(x, _ONEDNN_AVX512))
     return kernel_loop(lambda M, a: a * half * (one + M.erf(a * t_(_M_SQRT1_2))), x)
 
 
@@ -118,7 +113,8 @@ def gelu_backward(g: Any, x: Any, approximate: str = "none") -> ndarray:
         def f(M: Any, a: ndarray, dy: Any) -> ndarray:
             cdf = half * (one + M.erf(a * t_(_M_SQRT1_2)))
             pdf = t_(_M_2_SQRTPI * _M_SQRT1_2 * 0.5) * M.exp(a * a * t_(-0.5))
-            return dy * fma(a, pdf, cdf)
+            # the vector loop's fmadd; the scalar loop rounds the product first
+            return dy * (fma(a, pdf, cdf) if M is VEC else a * pdf + cdf)
     return _as(kernel_loop(f, x, _as(g, x)), x)
 
 

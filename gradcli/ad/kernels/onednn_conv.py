@@ -24,22 +24,19 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad.kernels.fused import fma
+from gradcli.ad.kernels.vecmath import cpu_has
 
 MAX_PRODUCTS = 1 << 21  # about 4-8 ms a kernel (thread_time): LeNet at batch 8 fits
 
 
 def _isa_avx512() -> bool:
-    """Whether oneDNN runs its avx512_core kernels here: the CPU's features as numpy
-    detected them, unless ONEDNN_MAX_CPU_ISA (or DNNL_MAX_CPU_ISA) caps it below."""
-    try:
-        from numpy._core._multiarray_umath import __cpu_features__ as has
-    except ImportError:  # pragma: no cover - numpy < 2
-        from numpy.core._multiarray_umath import __cpu_features__ as has
+    """Whether oneDNN runs its avx512_core kernels here: the CPU has AVX-512 F, BW, VL and
+    DQ, unless ONEDNN_MAX_CPU_ISA (or DNNL_MAX_CPU_ISA) caps it below."""
     cap = (os.environ.get("ONEDNN_MAX_CPU_ISA") or os.environ.get("DNNL_MAX_CPU_ISA")
            or "").lower()
     if cap and not cap.startswith(("avx512", "avx10", "all")):
         return False
-    return all(has.get(f, False) for f in ("AVX512F", "AVX512BW", "AVX512VL", "AVX512DQ"))
+    return cpu_has("avx512f", "avx512bw", "avx512vl", "avx512dq")
 
 
 AVX512 = _isa_avx512()

@@ -118,7 +118,7 @@ def softshrink(x: ndarray, lambd: float = 0.5) -> ndarray:
         return out
 
     if x.dtype in (np.float32, np.float64):
-        return VM.kernel_loop(f, x)
+        return VM.kernel_loop(f, x, avx512=False)  # REGISTER_DISPATCH: the AVX2 build
     # other dtypes: 64 bytes at a time with vectors, the rest one by one
     out = np.asarray(f(None, x), dtype=x.dtype)
     flat = out.reshape(-1)

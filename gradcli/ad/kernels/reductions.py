@@ -574,11 +574,11 @@ def _exp_and_sum(x: ndarray, dim: int, split: bool = False
     d = dim % x.ndim
     if d == x.ndim - 1:
         e = VM.vexp(s)
-        return s, e, VM.reduce_sum_lastdim(e)[..., None]
+        return s, e, VM.reduce_sum_lastdim(e, avx512=True)[..., None]
     n, inner = x.shape[d], math.prod(x.shape[d + 1:])
     s3 = s.reshape(-1, n, inner)
-    e3 = _vector_exp(s3, _softmax_vector_mask(s3.shape[0], inner, VM.lanes(x.dtype))
-                     if split else None)
+    width = VM.lanes(x.dtype, avx512=True)
+    e3 = _vector_exp(s3, _softmax_vector_mask(s3.shape[0], inner, width) if split else None)
     total = e3[:, 0].copy()
     for i in range(1, n):
         total += e3[:, i]
@@ -600,7 +600,7 @@ def _vector_exp(s3: ndarray, mask: ndarray | None) -> ndarray:
     """exp of s3 (outer, dim, inner): SLEEF's at the inner positions `mask` marks (None:
     those in whole vectors of the inner dims), the scalar exp elsewhere."""
     if mask is None:
-        full = s3.shape[2] - s3.shape[2] % VM.lanes(s3.dtype)
+        full = s3.shape[2] - s3.shape[2] % VM.lanes(s3.dtype, avx512=True)
         e3 = np.empty_like(s3)
         e3[..., :full] = VM.vexp(s3[..., :full])
         e3[..., full:] = _scalar_exp(s3[..., full:])
@@ -667,7 +667,7 @@ def softmax_backward(g: ndarray, out: ndarray, dim: int) -> Any:
         return (out * (g - np.sum(g * out, axis=dim, keepdims=True))).astype(g.dtype,
                                                                             copy=False)
     if dim % out.ndim == out.ndim - 1:
-        total = VM.reduce_sum_lastdim(g * out)[..., None]
+        total = VM.reduce_sum_lastdim(g * out, avx512=True)[..., None]
     else:
         total = _sum_along(g, dim % out.ndim, out)
     return (g - total) * out
@@ -682,7 +682,8 @@ def log_softmax_backward(g: ndarray, out: ndarray, dim: int) -> Any:
         return (g - np.exp(out) * np.sum(g, axis=dim, keepdims=True)).astype(g.dtype,
                                                                             copy=False)
     d = dim % out.ndim
-    total = VM.reduce_sum_lastdim(g)[..., None] if d == out.ndim - 1 else _sum_along(g, d)
+    total = (VM.reduce_sum_lastdim(g, avx512=True)[..., None] if d == out.ndim - 1
+             else _sum_along(g, d))
     e = _inner_exp(out, d)
     return fma(-e, np.broadcast_to(total, e.shape), g)
 

@@ -124,33 +124,80 @@ def _vector_bytes() -> int:
         return 32
     if wanted == "avx512":
         return 64
+    avx512 = cpu_has("avx512vl", "avx512bw", "avx512dq", "fma")
+    return 64 if avx512 else 32
+
+
+_NUMPY_NAMES = {"avx512f": "AVX512F", "avx512vl": "AVX512VL", "avx512bw": "AVX512BW",
+                "avx512dq": "AVX512DQ", "fma": "FMA3"}
+
+
+def cpu_has(*flags: str) -> bool:
+    """Whether the CPU has all of `flags` (as /proc/cpuinfo spells them: "avx512f",
+    "fma"): its own word where the kernel gives it, else numpy's detection (whose flags
+    NPY_DISABLE_CPU_FEATURES turns off, gradcli/__init__.py)."""
+    if _CPU_FLAGS:
+        return all(f in _CPU_FLAGS for f in flags)
+    has = _numpy_features()
+    return all(has.get(_NUMPY_NAMES.get(f, f.upper()), False) for f in flags)
+
+
+def _cpu_flags() -> frozenset[str]:
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as f:
+            line = next((line for line in f if line.startswith("flags")), "")
+    except OSError:
+        return frozenset()
+    return frozenset(line.partition(":")[2].split())
+
+
+_CPU_FLAGS = _cpu_flags()
+
+
+def _numpy_features() -> dict[str, bool]:
     try:
         from numpy._core._multiarray_umath import __cpu_features__ as has
     except ImportError:  # pragma: no cover - numpy < 2
         from numpy.core._multiarray_umath import __cpu_features__ as has
-    avx512 = all(has.get(f, False) for f in ("AVX512VL", "AVX512BW", "AVX512DQ", "FMA3"))
-    return 64 if avx512 else 32
+    return dict(has)
+
+
+def numpy_is_libm() -> bool:
+    """Whether numpy's float64 exp, log, log1p, sinh, asinh, ... are the C library's (its
+    loops for a CPU without AVX-512, as gradcli/__init__.py asks for): False when numpy
+    was imported before gradcli on an AVX-512 CPU and runs its own AVX-512 loops."""
+    has = _numpy_features()
+    if "X86_V4" in has:  # numpy 2.4 on
+        return not has["X86_V4"]
+    return not (has.get("AVX512F", False) or has.get("AVX512_SKX", False))
 
 
 _VECTOR_BYTES = _vector_bytes()
 
 
-def lanes(dtype: np.dtype) -> int:
-    """Elements per Vectorized<T> (float32 or float64) in PyTorch's kernels here; for
-    complex, 32-byte vectors whatever the capability (measured on AVX-512: neg's vector
-    loop takes whole pairs of 4 complex64 or 2 complex128)."""
+def lanes(dtype: np.dtype, avx512: bool = False) -> int:
+    """Elements per Vectorized<T> (float32 or float64) in a PyTorch kernel here. ATen
+    builds every kernel of native/cpu once per capability, but its AVX512 build registers
+    only the kernels named with ALSO_REGISTER_AVX512_DISPATCH (softmax's and
+    log_softmax's, forward and backward, among the ones gradcli models: `avx512`); its
+    REGISTER_DISPATCH registers none there, so on an AVX-512 CPU the stub falls back to
+    the AVX2 build (32-byte vectors): LayerNorm, GroupNorm, batch_norm, sum, prod, the
+    elementwise loops (measured on an Intel Xeon, round 20). Complex: 32-byte vectors
+    whatever the capability (measured on AVX-512: neg's vector loop takes whole pairs of 4
+    complex64 or 2 complex128)."""
     if dtype.kind == "c":
         return 32 // dtype.itemsize
-    return _VECTOR_BYTES // (4 if dtype == _F32 else 8)
+    size = _VECTOR_BYTES if avx512 else min(_VECTOR_BYTES, 32)
+    return size // (4 if dtype == _F32 else 8)
 
 
-def reduce_sum_lastdim(x: ndarray) -> ndarray:
-    """vec::reduce_all(+) of each row of x (its last dim): lane-wise sums over whole
-    vectors (the tail's lanes added to the first ones), then the lanes folded: by halves
-    for float (AVX-512's and AVX2's shuffles), left to right for double; a row shorter than a vector
-    is summed left to right."""
+def reduce_sum_lastdim(x: ndarray, avx512: bool = False) -> ndarray:
+    """vec::reduce_all(+) of each row of x (its last dim) in a kernel with lanes(x.dtype,
+    avx512): lane-wise sums over whole vectors (the tail's lanes added to the first
+    ones), then the lanes folded: by halves for float (AVX-512's and AVX2's shuffles),
+    left to right for double; a row shorter than a vector is summed left to right."""
     n = x.shape[-1]
-    width = lanes(x.dtype)
+    width = lanes(x.dtype, avx512)
     if n < width:
         acc = x[..., 0].copy()
         for i in range(1, n):
@@ -544,13 +591,14 @@ def _walk(x: ndarray, others: tuple[Any, ...], shape: tuple[int, ...]
 
 
 def _vector_mask(x: ndarray, others: tuple[Any, ...], shape: tuple[int, ...],
-                 walked: tuple[ndarray | None, int, bool] | None = None) -> Any:
+                 walked: tuple[ndarray | None, int, bool] | None = None,
+                 avx512: bool = True) -> Any:
     """Which elements (of the broadcast shape) a PyTorch elementwise kernel computes with
     its vector function: True for all, False for none, else a boolean array. Rows of the
     walk (clipped to each thread's chunk of at::parallel_for) take whole pairs of vectors,
     in order, and leave the rest to the scalar loop; unvectorised rows are all scalar."""
     n = math.prod(shape)
-    pair = 2 * lanes(x.dtype)
+    pair = 2 * lanes(x.dtype, avx512)
     walk, inner, vectorised = walked or _walk(x, others, shape)
     if not vectorised or n < pair:
         return False
@@ -573,16 +621,19 @@ def segment_mask(f: ndarray, inner: int, chunk: int, pair: int, shape: tuple[int
     return ((f - start) < length - length % pair).reshape(shape)
 
 
-def kernel_loop(f: Any, x: ndarray, *others: Any) -> ndarray:
+def kernel_loop(f: Any, x: ndarray, *others: Any, avx512: bool = True) -> ndarray:
     """A PyTorch elementwise kernel (cpu_kernel_vec) on x and others (arrays broadcast
     together with x, or scalars), in x's dtype: f(VEC, ...) on the elements its vector
     loop takes (whole pairs of vectors of each row TensorIterator walks, see
     _vector_mask) and f(LIBM, ...) on the rest (the scalar loop). f is the formula written
-    once on arrays, the special functions taken from its first argument."""
+    once on arrays, the special functions taken from its first argument. `avx512`: the
+    kernel is one ATen registers for AVX-512 too (lanes): every kernel that comes here
+    but softshrink's (the activations, sigmoid, logit, sinh, cosh, atanh, exp2, pow,
+    atan2, hypot, logaddexp: ALSO_REGISTER_AVX512_DISPATCH in torch 2.x)."""
     arrays = [o for o in others if isinstance(o, ndarray) and o.ndim]
     shape = np.broadcast_shapes(x.shape, *(o.shape for o in arrays)) if arrays else x.shape
     walked = _walk(x, others, shape)
-    mask = _vector_mask(x, others, shape, walked)
+    mask = _vector_mask(x, others, shape, walked, avx512)
     wide = [i == 0 or (isinstance(a, ndarray) and a.ndim > 0) for i, a in enumerate((x, *others))]
     args = [np.broadcast_to(a, shape) if w else a for a, w in zip((x, *others), wide, strict=True)]
     if mask is True or mask is False:
@@ -727,69 +778,4 @@ for _name, _f in (("sinh", vsinh), ("cosh", vcosh), ("atanh", vatanh), ("exp2", 
                   ("log", vlog)):
     setattr(VEC, _name, staticmethod(_f))
     setattr(LIBM, _name, _scalar(_name))
-
-
-# -- oneDNN's JIT eltwise (PyTorch runs float32 F.gelu(x) there: at::native's mkldnn path) --
-# The AVX2 code of jit_uni_eltwise_injector: its own exp (Cody-Waite with floor, a degree-5
-# polynomial, 2·2^(n-1)) and gelu_erf by Abramowitz-Stegun 7.1.26. AVX-512 machines run a
-# minimax polynomial instead (not here).
-
-def _bits32(*hexes: int) -> tuple[Any, ...]:
-    return tuple(np.array(h, np.uint32).view(_F32)[()] for h in hexes)
-
-
-(_DNNL_LOG2EF, _DNNL_LN_MAX, _DNNL_LN_MIN, _DNNL_LN2) = _bits32(
-    0x3FB8AA3B, 0x42B17218, 0xC2AEAC50, 0x3F317218)
-_DNNL_EXP_POLY = _bits32(0x3C07CFCE, 0x3D2B9D0D, 0x3E2AAD40, 0x3EFFFEE3, 0x3F7FFFFB)
-_DNNL_AS_POLY = _f32(1.061405429, -1.453152027, 1.421413741, -0.284496736, 0.254829592)
-_DNNL_AS_P = np.float32(0.3275911)
-_DNNL_1_SQRT2 = np.float32(1 / np.sqrt(2))
-_DNNL_1_SQRTPI = np.float32(1 / np.sqrt(np.pi))
-
-
-def _dnnl_exp(x: ndarray) -> ndarray:
-    """oneDNN's exp_compute_vector_fwd (float32)."""
-    f = np.float32
-    with np.errstate(all="ignore"):
-        low = x < _DNNL_LN_MIN
-        s = np.maximum(np.minimum(x, _DNNL_LN_MAX), _DNNL_LN_MIN)
-        fx = np.floor(s * _DNNL_LOG2EF + f(0.5))
-        r = fma(-fx, _DNNL_LN2, s)
-        n = (fx - f(1)).astype(np.int32)
-        pow2 = np.where(low, f(0), ((n + 127) << 23).astype(np.int32).view(_F32))
-        p = np.full(x.shape, _DNNL_EXP_POLY[0], _F32)
-        for c in _DNNL_EXP_POLY[1:]:
-            p = fma(p, r, c)
-        p = fma(p, r, f(1))
-        return p * pow2 * f(2)
-
-
-def _dnnl_erf_parts(x: ndarray) -> tuple[ndarray, ndarray]:
-    """(e^-x², erf(x)) as gelu_erf computes them from x = s/√2."""
-    f = np.float32
-    with np.errstate(all="ignore"):
-        t = f(1) / fma(np.full(x.shape, _DNNL_AS_P), np.abs(x), f(1))
-        q = _dnnl_exp(-(x * x))
-        r = np.full(x.shape, _DNNL_AS_POLY[0], _F32)
-        for c in _DNNL_AS_POLY[1:]:
-            r = fma(r, t, c)
-        erf = fma(-q * t, r, f(1))
-        return q, np.where(np.signbit(x), -erf, erf)
-
-
-def dnnl_gelu_erf(s: ndarray) -> ndarray:
-    """oneDNN's gelu_erf forward (AVX2): S + S·erf(s/√2), S = s/2."""
-    _, erf = _dnnl_erf_parts(s * _DNNL_1_SQRT2)
-    half = s * np.float32(0.5)
-    with np.errstate(all="ignore"):
-        return fma(erf, half, half)
-
-
-def dnnl_gelu_erf_backward(g: ndarray, s: ndarray) -> ndarray:
-    """oneDNN's gelu_erf backward (AVX2): grad · (x/√π · e^-x² + 1/2 + erf(x)/2)."""
-    x = s * _DNNL_1_SQRT2
-    q, erf = _dnnl_erf_parts(x)
-    with np.errstate(all="ignore"):
-        d = fma(erf, np.float32(0.5), x * _DNNL_1_SQRTPI * q + np.float32(0.5))
-        return g * d
 
