@@ -15,8 +15,9 @@ from gradcli.ad.kernels import elementwise as E
 from gradcli.ad.kernels.elementwise import sub, vec_exp
 from gradcli.ad.kernels.fused import fma
 from gradcli.ad.kernels.half import via_float32
-from gradcli.ad.kernels.linalg import product
+from gradcli.ad.kernels.linalg import avx512_addmm, product
 from gradcli.ad.kernels.messages import TorchError, not_implemented, scalar_name
+from gradcli.ad.kernels.mkl_avx512 import chain_split
 from gradcli.ad.kernels.reductions import mean, torch_sum
 from gradcli.ad.kernels.vecmath import (
     LIBM,
@@ -499,6 +500,8 @@ def linear(x: Any, w: Any, b: Any) -> ndarray:
     if w.ndim != 2 or x.shape[1] != w.shape[1]:
         raise TorchError(f"mat1 and mat2 shapes cannot be multiplied ({x.shape[0]}x{x.shape[1]} "
                          f"and {'x'.join(map(str, w.shape[::-1]))})")
+    if avx512_addmm(b, x, w.T):  # the bias is MKL's C: its k blocks add to it in turn
+        return chain_split(x, w.T, np.broadcast_to(b, (x.shape[0], w.shape[0])))
     out = product(x, w.T) if x.dtype == w.dtype else x @ w.T  # PyTorch's order where known
     try:
         return (out + b).astype(out.dtype, copy=False)

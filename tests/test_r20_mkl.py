@@ -1,0 +1,134 @@
+"""Round 20: MKL's AVX-512 matrix products (Intel processors with AVX-512) bit for bit.
+
+MKL picks its kernels by processor (kernels/mkl_path.py): on Intel with AVX-512 its sgemm
+sums each output in fused multiply-add chains over k blocks, and its sdot/ddot in four
+64-byte accumulators (kernels/mkl_avx512.py). The sweeps below compare gradcli with
+PyTorch on such a host; elsewhere (AMD, AVX2 only) they skip: the AVX2 models hold there
+(tests/test_r16_blas.py, tests/test_r17_kernels.py). The torch side copies the factors
+into tensors of its own (64-byte aligned, as programs' tensors are).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gradcli.ad.kernels import mkl_path
+
+
+def _torch(x: np.ndarray):
+    torch = pytest.importorskip("torch")
+    return torch.from_numpy(np.ascontiguousarray(x)).clone()
+
+
+@pytest.fixture
+def avx512_host():
+    torch = pytest.importorskip("torch")
+    if not mkl_path.mkl_avx512():
+        pytest.skip("MKL runs its AVX2 kernels here (not an Intel AVX-512 host)")
+    torch.set_num_threads(2)  # measured with PyTorch's default two threads on that host
+    return torch
+
+
+def test_the_path_follows_the_override(monkeypatch: pytest.MonkeyPatch) -> None:
+    for value, want in (("avx2", False), ("AVX512", True)):
+        monkeypatch.setenv("GRADCLI_MKL_PATH", value)
+        mkl_path.mkl_avx512.cache_clear()
+        assert mkl_path.mkl_avx512() is want
+    monkeypatch.setenv("GRADCLI_MKL_PATH", "bogus")  # ignored: the CPU decides
+    mkl_path.mkl_avx512.cache_clear()
+    assert isinstance(mkl_path.mkl_avx512(), bool)
+    monkeypatch.delenv("GRADCLI_MKL_PATH")
+    mkl_path.mkl_avx512.cache_clear()
+
+
+def test_an_amd_cpu_takes_the_avx2_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GRADCLI_MKL_PATH", raising=False)
+    monkeypatch.setattr(mkl_path, "_vendor", lambda: "AuthenticAMD")
+    monkeypatch.setattr(mkl_path, "_cpu_features", lambda: dict.fromkeys(mkl_path._AVX512, True))
+    mkl_path.mkl_avx512.cache_clear()
+    try:
+        assert not mkl_path.mkl_avx512()
+        monkeypatch.setattr(mkl_path, "_vendor", lambda: "GenuineIntel")
+        mkl_path.mkl_avx512.cache_clear()
+        assert mkl_path.mkl_avx512()
+    finally:
+        monkeypatch.undo()
+        mkl_path.mkl_avx512.cache_clear()
+
+
+def test_the_k_blocks() -> None:
+    from gradcli.ad.kernels.mkl_avx512 import split_sizes
+
+    assert split_sizes(384, False) == [384]
+    assert split_sizes(391, False) == [196, 195]
+    assert split_sizes(1000, False) == [384, 308, 308]
+    assert split_sizes(784, True) == [[[196], [196]], [[196], [196]]]
+
+
+DOT = [1, 2, 3, 7, 15, 16, 17, 31, 47, 48, 63, 64, 65, 100, 113, 127, 128, 200, 784, 1000,
+       4095, 4097, 8191, 8193, 20001, 100003]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_dot_products_are_pytorchs(avx512_host, dtype: str) -> None:
+    from gradcli.ad.kernels import linalg as KL
+    from gradcli.ad.kernels import mkl_avx512
+
+    torch = avx512_host
+    rng = np.random.default_rng(20)
+    for k in DOT:
+        a = rng.standard_normal(k).astype(dtype)
+        b = rng.standard_normal(k).astype(dtype)
+        want = torch.dot(_torch(a), _torch(b)).numpy()
+        got = np.asarray(KL.dot(a, b) if k <= KL._GEMV_MAX else mkl_avx512.dot(a, b))
+        assert got.tobytes() == want.tobytes(), k
+
+
+# nn.Linear(k, n) of a batch of m: the forward (with its bias), the weight gradient
+# gᵀ @ x and the input gradient g @ W; k across one chain, two halves, 384 + halves (one
+# thread) and quarters (two threads).
+LINEAR = [(16, 10, 784), (16, 2, 3), (20, 3, 100), (32, 10, 784), (32, 128, 64),
+          (64, 10, 100), (64, 32, 300), (100, 10, 784), (128, 64, 256), (256, 10, 784),
+          (16, 12, 1000), (16, 16, 1000), (28, 20, 391), (64, 256, 128), (16, 512, 256),
+          (256, 100, 64), (17, 33, 500), (16, 4, 1536)]
+
+
+@pytest.mark.parametrize("mnk", LINEAR, ids=[str(c) for c in LINEAR])
+def test_linear_and_its_gradients_are_pytorchs(avx512_host, mnk: tuple[int, int, int]) -> None:
+    from gradcli.ad.kernels import linalg as KL
+    from gradcli.ad.kernels import nn as KN
+
+    torch = avx512_host
+    m, n, k = mnk
+    rng = np.random.default_rng(m * 7919 + n * 31 + k)
+    x = rng.standard_normal((m, k)).astype(np.float32)
+    w = rng.standard_normal((n, k)).astype(np.float32)
+    bias = rng.standard_normal(n).astype(np.float32)
+    g = rng.standard_normal((m, n)).astype(np.float32)
+    tx, tw, tg = _torch(x), _torch(w), _torch(g)
+    want = torch.nn.functional.linear(tx, tw, _torch(bias)).numpy()
+    assert KN.linear(x, w, bias).tobytes() == want.tobytes()
+    assert KL.mm(x, w.T).tobytes() == (tx @ tw.t()).numpy().tobytes()
+    assert KL.mm(g.T, x).tobytes() == (tg.t() @ tx).numpy().tobytes()  # weight gradient
+    assert KL.mm(g, w).tobytes() == (tg @ tw).numpy().tobytes()  # input gradient
+
+
+# X @ W (both row-major) and addmm with a full C, small and large
+NN = [(2, 2, 2), (2, 3, 16), (3, 10, 100), (5, 64, 200), (8, 2, 50), (15, 100, 32),
+      (16, 64, 784), (64, 64, 64), (100, 3, 200), (33, 17, 385), (128, 256, 100)]
+
+
+@pytest.mark.parametrize("mnk", NN, ids=[str(c) for c in NN])
+def test_row_major_products_and_addmm_are_pytorchs(avx512_host, mnk: tuple[int, int, int]) -> None:
+    from gradcli.ad.kernels import linalg as KL
+
+    torch = avx512_host
+    m, n, k = mnk
+    rng = np.random.default_rng(m * 31 + n * 7 + k)
+    a = rng.standard_normal((m, k)).astype(np.float32)
+    b = rng.standard_normal((k, n)).astype(np.float32)
+    c = rng.standard_normal((m, n)).astype(np.float32)
+    assert KL.mm(a, b).tobytes() == (_torch(a) @ _torch(b)).numpy().tobytes()
+    want = torch.addmm(_torch(c), _torch(a), _torch(b)).numpy()
+    assert KL.addmm(c, a, b).tobytes() == want.tobytes()
