@@ -91,7 +91,10 @@ def test_dot_products_are_pytorchs(avx512_host, dtype: str) -> None:
 LINEAR = [(16, 10, 784), (16, 2, 3), (20, 3, 100), (32, 10, 784), (32, 128, 64),
           (64, 10, 100), (64, 32, 300), (100, 10, 784), (128, 64, 256), (256, 10, 784),
           (16, 12, 1000), (16, 16, 1000), (28, 20, 391), (64, 256, 128), (16, 512, 256),
-          (256, 100, 64), (17, 33, 500), (16, 4, 1536)]
+          (256, 100, 64), (17, 33, 500), (16, 4, 1536),
+          # smaller batches: the chains below k = 24·m, 16 lanes from it, chains on two threads
+          (2, 10, 784), (4, 10, 100), (8, 10, 50), (8, 16, 200), (15, 4, 384), (3, 64, 300),
+          (2, 128, 500), (10, 12, 239), (10, 12, 240), (5, 64, 784), (8, 128, 200), (2, 12, 3)]
 
 
 @pytest.mark.parametrize("mnk", LINEAR, ids=[str(c) for c in LINEAR])
@@ -114,7 +117,7 @@ def test_linear_and_its_gradients_are_pytorchs(avx512_host, mnk: tuple[int, int,
     assert KL.mm(g, w).tobytes() == (tg @ tw).numpy().tobytes()  # input gradient
 
 
-# X @ W (both row-major) and addmm with a full C, small and large
+# X @ W (both row-major) and addmm with a full C, small and large; scaled on one k block
 NN = [(2, 2, 2), (2, 3, 16), (3, 10, 100), (5, 64, 200), (8, 2, 50), (15, 100, 32),
       (16, 64, 784), (64, 64, 64), (100, 3, 200), (33, 17, 385), (128, 256, 100)]
 
@@ -132,3 +135,7 @@ def test_row_major_products_and_addmm_are_pytorchs(avx512_host, mnk: tuple[int, 
     assert KL.mm(a, b).tobytes() == (_torch(a) @ _torch(b)).numpy().tobytes()
     want = torch.addmm(_torch(c), _torch(a), _torch(b)).numpy()
     assert KL.addmm(c, a, b).tobytes() == want.tobytes()
+    if k <= 384:
+        for beta, alpha in ((0.5, 2.0), (1, 0.3), (0, 0.7)):
+            want = torch.addmm(_torch(c), _torch(a), _torch(b), beta=beta, alpha=alpha)
+            assert KL.addmm(c, a, b, beta, alpha).tobytes() == want.numpy().tobytes()

@@ -254,23 +254,13 @@ def _mv_gemv(a: ndarray, v: ndarray, m: int, k: int, dt: Any) -> bool:
     return m * k <= _MV_IN_ORDER_MAX and _gemv_rows(a, m, k, dt) and v.flags.c_contiguous
 
 
-_AVX512_CHAIN_MAX = 1 << 24  # products: ~10 ns each (64×128 by 784 in ~60 ms)
-
-
-def _avx512_chains(m: int, n: int, k: int, a_t: bool, b_t: bool, dt: Any) -> bool:
-    """Whether MKL runs its AVX-512 sgemm here and sums this product as
-    mkl_avx512.chain_split (up to _AVX512_CHAIN_MAX products)."""
-    return (dt is _F32 and m * n * k <= _AVX512_CHAIN_MAX
-            and mkl_avx512.gemm_chains(m, n, k, a_t, b_t) and _mkl_avx512())
-
-
 def product(a: ndarray, b: ndarray) -> Any:
     """a @ b for matrices of one dtype, in PyTorch's summation order where it is known."""
     m, k = a.shape
     n = b.shape[1]
     a_t, b_t, dt = _transposed(a), _transposed(b), a.dtype
-    if _avx512_chains(m, n, k, a_t, b_t, dt):
-        return mkl_avx512.chain_split(a, b)
+    if _mkl_avx512() and (order := mkl_avx512.order(m, n, k, a_t, b_t, dt)):
+        return mkl_avx512.product(a, b, order)
     if n == 1 and (m > 1 or b_t) and _gemv_rows(a, m, k, dt, _GEMV_PRODUCT_MAX):
         # MKL's gemm of one column is its gemv (a (1×k)·(k×1) column: neither, measured)
         return mkl_gemv.mv_rows(a, b[:, 0])[:, None]
@@ -604,21 +594,6 @@ def _addmm_small(m: int, n: int, k: int) -> bool:
     return m <= 9 and n <= 16 and k <= 40
 
 
-def avx512_addmm(c: Any, a: ndarray, b: ndarray, beta: Any = 1, alpha: Any = 1) -> bool:
-    """Whether addmm (nn.Linear's x @ wᵀ + bias) runs MKL's AVX-512 sgemm here in
-    mkl_avx512.chain_split's order: float32 factors, a float32 c that broadcasts to the
-    output, beta = alpha = 1."""
-    if not (a.ndim == 2 and b.ndim == 2 and a.dtype is _F32 and b.dtype is _F32
-            and isinstance(c, np.ndarray) and c.dtype is _F32 and beta == 1 and alpha == 1
-            and a.shape[1] == b.shape[0]):
-        return False
-    m, n = a.shape[0], b.shape[1]
-    if c.ndim > 2 or any(d not in (1, e) for d, e in zip(c.shape[::-1], (n, m)[:c.ndim],
-                                                      strict=True)):
-        return False
-    return _avx512_chains(m, n, a.shape[1], _transposed(a), _transposed(b), _F32)
-
-
 @via_float32
 def addmm(c: ndarray, a: ndarray, b: ndarray, beta: Any = 1, alpha: Any = 1) -> Any:
     """beta·c + alpha·(a @ b). With b row-major, where PyTorch's (MKL's) product sums in
@@ -626,8 +601,10 @@ def addmm(c: ndarray, a: ndarray, b: ndarray, beta: Any = 1, alpha: Any = 1) -> 
     output from beta·c and adds the products (alpha·a_ik)·b_kj one after another (measured
     against torch: never further from its bits than a @ b then the scaled sum, and equal
     to them for every shape of the table and most small ones)."""
-    if avx512_addmm(c, a, b, beta, alpha):
-        return mkl_avx512.chain_split(a, b, np.broadcast_to(c, (a.shape[0], b.shape[1])))
+    if _mkl_avx512() and a.ndim == 2 and b.ndim == 2:
+        out = mkl_avx512.addmm(c, a, b, beta, alpha, _transposed(a), _transposed(b))
+        if out is not None:
+            return out
     if (a.ndim == 2 and b.ndim == 2 and a.dtype == b.dtype and a.shape[1] == b.shape[0] > 1
             and (a.dtype is _F32 or a.dtype is _F64) and not _transposed(b)
             and (_addmm_small(a.shape[0], b.shape[1], a.shape[1])

@@ -8,7 +8,8 @@ is in the running sum, then random factors; tests/test_r20_mkl.py keeps the swee
 sgemm (float32 matrix products): each output one fused multiply-add chain in k's order
 from +0 (chain) for X @ W (both row-major: nn.Linear's input gradient g @ W) and Xᵀ @ W
 (its weight gradient gᵀ @ x) with m, n ≥ 2, and for x @ Wᵀ (nn.Linear's forward) with
-m ≥ 16 (gemm_chains says where). Past k = 384 the chain is split (split_sizes): when
+m ≥ 16; a smaller batch on one thread takes 16 lanes a output from k = 24·m on (lanes;
+gemm_order says where). Past k = 384 the chain is split (split_sizes): when
 m·n·k ≤ 192000 (one thread) into blocks of 384 while more than 768 are left, the rest
 in two halves (the first the larger), the blocks' sums added one after another; past
 it (two threads) k is halved (the first half the larger) until a part is ≤ 384 and the
@@ -22,8 +23,8 @@ to 4 lanes, then (l0 + l1) + (l2 + l3) (float64: (l0 + l2) + (l1 + l3)). From 32
 a vector, two threads take a half each (dot).
 
 Not modelled on this path (they keep the AVX2 models or numpy's BLAS, and miss): x @ Wᵀ
-with m < 16 (other small kernels), k past 1536, float64 gemm, gemv (torch.mv and the
-one-column / one-row products), bmm's batches.
+with m < 16 and n < 4 or k < 16 (other small kernels), k past 1536, float64 gemm, gemv
+(torch.mv and the one-column / one-row products), bmm's batches.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ ndarray = np.ndarray
 _F32 = np.dtype(np.float32)
 _F64 = np.dtype(np.float64)
 
-_CHAIN_K = 384  # MKL's k block on this path
+CHAIN_K = 384  # MKL's k block on this path
 _ONE_THREAD = 192000  # m·n·k up to which sgemm stays on one thread (two past it)
 _MIDPOINT_MASK = (1 << 29) - 1
 _MIDPOINT = 1 << 28
@@ -72,15 +73,15 @@ def split_sizes(k: int, threaded: bool) -> list[Any]:
     """How sgemm splits k (the module's note): a flat list of block sizes (one thread,
     sums added in order) or a nested pair of halves (two threads, added as a tree)."""
     if threaded:
-        if k <= _CHAIN_K:
+        if k <= CHAIN_K:
             return [k]
         half = (k + 1) // 2
         return [split_sizes(half, True), split_sizes(k - half, True)]
     sizes = []
-    while k > 2 * _CHAIN_K:
-        sizes.append(_CHAIN_K)
-        k -= _CHAIN_K
-    if k > _CHAIN_K:
+    while k > 2 * CHAIN_K:
+        sizes.append(CHAIN_K)
+        k -= CHAIN_K
+    if k > CHAIN_K:
         sizes += [(k + 1) // 2, k // 2]
     else:
         sizes.append(k)
@@ -131,17 +132,88 @@ def chain_split(a: ndarray, b: ndarray, c: ndarray | None = None) -> ndarray:
     return out
 
 
-def gemm_chains(m: int, n: int, k: int, a_t: bool, b_t: bool) -> bool:
-    """Whether sgemm on this path computes the m×k by k×n product as chain_split
-    (a_t / b_t: the factor is a transposed view). Measured for m, n up to 512 and k up to
-    1536: X @ W and Xᵀ @ W for m, n ≥ 2 (k ≤ 200 below 16 rows), x @ Wᵀ from m = 16, and
-    past k = 384 only up to 256 columns (wider ones split k between the threads by
-    other rules, not modelled; smaller batches take other kernels)."""
-    if k < 2 or m < 2 or n < 2 or k > 4 * _CHAIN_K or (a_t and b_t):
-        return False
-    if m < 16:
-        return not b_t and k <= 200
-    return not b_t or k <= _CHAIN_K or n <= 256
+def lanes(a: ndarray, b: ndarray) -> ndarray:
+    """a @ b (float32) as sgemm's small-batch kernel for x @ Wᵀ: each output in 16 lanes
+    (product j in lane j % 16, the part block in lanes 0..), fused multiply-adds from +0,
+    the lanes folded as four vectors of 4 added one after another, then
+    (l0 + l1) + (l2 + l3)."""
+    m, k = a.shape
+    n = b.shape[1]
+    acc = np.zeros((m, n, 16), _F32)
+    bt = b.T
+    for s in range(0, k, 16):
+        r = min(16, k - s)
+        acc[:, :, :r] = _fma_step(acc[:, :, :r], a[:, None, s:s + r], bt[None, :, s:s + r])
+    v = acc.reshape(m, n, 4, 4)
+    v = ((v[:, :, 0] + v[:, :, 1]) + v[:, :, 2]) + v[:, :, 3]
+    out = (v[..., 0] + v[..., 1]) + (v[..., 2] + v[..., 3])
+    out += 0.0
+    return out
+
+
+def gemm_order(m: int, n: int, k: int, a_t: bool, b_t: bool) -> str | None:
+    """Which order sgemm on this path sums the m×k by k×n product in (a_t / b_t: the
+    factor is a transposed view): "chain" (chain_split), "lanes" (lanes), or None where
+    it is not modelled. Measured for m, n up to 512 and k up to 1536 with two threads:
+    X @ W and Xᵀ @ W chain for m, n ≥ 2; x @ Wᵀ chains from 16 rows, and below on one
+    thread (m·n·k ≤ 192000) it takes lanes from k = 24·m on (n ≥ 4), the chains below
+    (n ≥ 12, or k ≥ 16); past k = 384, more than 256 columns split k between the threads
+    by other rules (not modelled) unless there are 16 rows or more and both row-major."""
+    if k < 2 or m < 2 or n < 2 or k > 4 * CHAIN_K or (a_t and b_t):
+        return None
+    if k > CHAIN_K and n > 256 and (b_t or m < 16):
+        return None
+    if not b_t or m >= 16:
+        return "chain"
+    if m * n * k > _ONE_THREAD:
+        return "chain"
+    if k >= 24 * m:
+        return "lanes" if n >= 4 else None
+    return "chain" if n >= 12 or (n >= 4 and k >= 16) else None
+
+
+_PRODUCT_MAX = 1 << 24  # products emulated: ~10 ns each (64×128 by 784 in ~60 ms)
+
+
+def order(m: int, n: int, k: int, a_t: bool, b_t: bool, dt: Any) -> str | None:
+    """gemm_order for a float32 product of at most _PRODUCT_MAX products, else None."""
+    if dt is not _F32 or m * n * k > _PRODUCT_MAX:
+        return None
+    return gemm_order(m, n, k, a_t, b_t)
+
+
+def product(a: ndarray, b: ndarray, how: str) -> ndarray:
+    """a @ b in the order `how` names (order's answer)."""
+    return chain_split(a, b) if how == "chain" else lanes(a, b)
+
+
+def addmm(c: Any, a: ndarray, b: ndarray, beta: Any, alpha: Any, a_t: bool,
+          b_t: bool) -> ndarray | None:
+    """beta·c + alpha·(a @ b) (PyTorch's addmm; nn.Linear's x @ wᵀ + bias) as sgemm on
+    this path computes it, or None where that is not modelled: float32 matrices, a float32
+    c that broadcasts to the output. The chains take beta·c as MKL's C (chain_split): on
+    two threads with alpha packed into b (b·alpha rounded), on one (one k block only)
+    beta·c + alpha·(a @ b), each step rounded; the lanes kernel adds c after (beta and
+    alpha 1 only)."""
+    if not (a.dtype is _F32 and b.dtype is _F32 and isinstance(c, np.ndarray)
+            and c.dtype is _F32 and c.ndim <= 2 and a.shape[1] == b.shape[0]):
+        return None
+    m, k = a.shape
+    n = b.shape[1]
+    if any(d not in (1, e) for d, e in zip(c.shape[::-1], (n, m)[:c.ndim], strict=True)):
+        return None
+    how = order(m, n, k, a_t, b_t, _F32)
+    if how is None:
+        return None
+    base = np.zeros((m, n), _F32) if beta == 0 else c if beta == 1 else c * _F32.type(beta)
+    if alpha == 1 and how == "chain":
+        return chain_split(a, b, np.broadcast_to(base, (m, n)))
+    if how == "chain" and m * n * k > _ONE_THREAD:  # two threads: alpha packed into b
+        return chain_split(a, b * _F32.type(alpha), np.broadcast_to(base, (m, n)))
+    if (beta != 1 or alpha != 1) if how == "lanes" else k > CHAIN_K:
+        return None  # not measured
+    p = product(a, b, how)
+    return (base + (p if alpha == 1 else p * _F32.type(alpha))).astype(_F32)
 
 
 _DOT_THREADED = 1 << 15  # bytes a vector from which ?dot splits it between two threads
