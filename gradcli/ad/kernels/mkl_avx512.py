@@ -194,7 +194,7 @@ def addmm(c: Any, a: ndarray, b: ndarray, beta: Any, alpha: Any, a_t: bool,
     c that broadcasts to the output. The chains take beta·c as MKL's C (chain_split): on
     two threads with alpha packed into b (b·alpha rounded), on one (one k block only)
     beta·c + alpha·(a @ b), each step rounded; the lanes kernel adds c after (beta and
-    alpha 1 only)."""
+    alpha 1 only). With k = 1 each output is one fused multiply-add onto c."""
     if not (a.dtype is _F32 and b.dtype is _F32 and isinstance(c, np.ndarray)
             and c.dtype is _F32 and c.ndim <= 2 and a.shape[1] == b.shape[0]):
         return None
@@ -202,6 +202,10 @@ def addmm(c: Any, a: ndarray, b: ndarray, beta: Any, alpha: Any, a_t: bool,
     n = b.shape[1]
     if any(d not in (1, e) for d, e in zip(c.shape[::-1], (n, m)[:c.ndim], strict=True)):
         return None
+    if k == 1 and beta == 1 and alpha == 1 and m >= 2 and n >= 2:  # c + a·b, rounded once
+        shape = (m, n)
+        return fma(np.broadcast_to(a, shape).copy(), np.broadcast_to(b, shape).copy(),
+                   np.broadcast_to(c, shape).copy())
     how = order(m, n, k, a_t, b_t, _F32)
     if how is None:
         return None
