@@ -141,3 +141,24 @@ def test_row_major_products_and_addmm_are_pytorchs(avx512_host, mnk: tuple[int, 
         for beta, alpha in ((0.5, 2.0), (1, 0.3), (0, 0.7)):
             want = torch.addmm(_torch(c), _torch(a), _torch(b), beta=beta, alpha=alpha)
             assert KL.addmm(c, a, b, beta, alpha).tobytes() == want.numpy().tobytes()
+
+
+# float64 (dgemm): one chain of fused multiply-adds for one k block (384; x @ Wᵀ: 192)
+F64 = [(2, 2, 3, "nn"), (3, 64, 300, "nn"), (64, 12, 384, "nn"), (2, 3, 384, "tn"),
+       (128, 64, 100, "tn"), (4, 12, 192, "nt"), (16, 100, 192, "nt"), (64, 10, 100, "nt")]
+
+
+@pytest.mark.parametrize("case", F64, ids=[str(c) for c in F64])
+def test_float64_products_are_pytorchs(avx512_host, case: tuple[int, int, int, str]) -> None:
+    from gradcli.ad.kernels import linalg as KL
+
+    m, n, k, layout = case
+    rng = np.random.default_rng(m * 131 + n * 17 + k)
+    a = rng.standard_normal((m, k))
+    b = rng.standard_normal((k, n))
+    ta, tb = _torch(a), _torch(b)
+    if layout == "tn":
+        a, ta = np.ascontiguousarray(a.T).T, _torch(a.T).t()
+    if layout == "nt":
+        b, tb = np.ascontiguousarray(b.T).T, _torch(b.T).t()
+    assert KL.mm(a, b).tobytes() == (ta @ tb).numpy().tobytes()

@@ -23,8 +23,9 @@ to 4 lanes, then (l0 + l1) + (l2 + l3) (float64: (l0 + l2) + (l1 + l3)). From 32
 a vector, two threads take a half each (dot).
 
 Not modelled on this path (they keep the AVX2 models or numpy's BLAS, and miss): x @ Wᵀ
-with m < 16 and n < 4 or k < 16 (other small kernels), k past 1536, float64 gemm, gemv
-(torch.mv and the one-column / one-row products), bmm's batches.
+with m < 16 and n < 4 or k < 16 (other small kernels), k past 1536, float64 gemm past
+one k block (its split differs from sgemm's) and its addmm, gemv (torch.mv and the
+one-column / one-row products), bmm's batches of fewer than 400 products (ATen's loop).
 """
 
 from __future__ import annotations
@@ -175,15 +176,42 @@ def gemm_order(m: int, n: int, k: int, a_t: bool, b_t: bool) -> str | None:
 _PRODUCT_MAX = 1 << 24  # products emulated: ~10 ns each (64×128 by 784 in ~60 ms)
 
 
+_PRODUCT64_MAX = 1 << 19  # float64 products emulated: ~120 ns each (fused.fma's)
+
+
 def order(m: int, n: int, k: int, a_t: bool, b_t: bool, dt: Any) -> str | None:
-    """gemm_order for a float32 product of at most _PRODUCT_MAX products, else None."""
+    """gemm_order for a float32 product of at most _PRODUCT_MAX products; for float64
+    (dgemm) "chain64" where measured (k ≤ 384, x @ Wᵀ: m ≥ 4 and k ≤ 192; up to
+    _PRODUCT64_MAX products), else None."""
+    if dt is _F64:
+        if (k < 2 or m < 2 or n < 2 or (a_t and b_t) or m * n * k > _PRODUCT64_MAX
+                or k > (_CHAIN64_NT_K if b_t else CHAIN_K) or (b_t and m < 4)):
+            return None
+        return "chain64"
     if dt is not _F32 or m * n * k > _PRODUCT_MAX:
         return None
     return gemm_order(m, n, k, a_t, b_t)
 
 
+_CHAIN64_NT_K = 192  # dgemm's k block for x @ Wᵀ (384 for the other layouts, as sgemm's)
+
+
+def chain64(a: ndarray, b: ndarray) -> ndarray:
+    """a @ b (float64), each output one fused multiply-add chain in k's order from +0
+    (dgemm on this path for one k block: measured for m, n up to 256)."""
+    m, k = a.shape
+    n = b.shape[1]
+    acc = np.zeros((m, n), _F64)
+    for i in range(k):
+        acc = fma(np.broadcast_to(a[:, i, None], (m, n)), np.broadcast_to(b[i], (m, n)), acc)
+    acc += 0.0
+    return acc
+
+
 def product(a: ndarray, b: ndarray, how: str) -> ndarray:
     """a @ b in the order `how` names (order's answer)."""
+    if how == "chain64":
+        return chain64(a, b)
     return chain_split(a, b) if how == "chain" else lanes(a, b)
 
 
