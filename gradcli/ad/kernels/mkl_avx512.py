@@ -176,7 +176,8 @@ def gemm_order(m: int, n: int, k: int, a_t: bool, b_t: bool) -> str | None:
 _PRODUCT_MAX = 1 << 24  # products emulated: ~10 ns each (64×128 by 784 in ~60 ms)
 
 
-_PRODUCT64_MAX = 1 << 19  # float64 products emulated: ~120 ns each (fused.fma's)
+_PRODUCT64_MAX = 1 << 16  # float64 products emulated: ~120 ns each (fused.fma's; W3 --quick's
+# 64³ keeps BLAS)
 
 
 def order(m: int, n: int, k: int, a_t: bool, b_t: bool, dt: Any) -> str | None:
