@@ -162,3 +162,19 @@ def test_float64_products_are_pytorchs(avx512_host, case: tuple[int, int, int, s
     if layout == "nt":
         b, tb = np.ascontiguousarray(b.T).T, _torch(b.T).t()
     assert KL.mm(a, b).tobytes() == (ta @ tb).numpy().tobytes()
+
+
+# bmm past ATen's own loop (400 products a batch): one sgemm a batch
+BMM = [(2, 16, 784, 10), (4, 2, 300, 16), (3, 8, 100, 8), (2, 4, 1000, 20), (6, 32, 32, 32)]
+
+
+@pytest.mark.parametrize("case", BMM, ids=[str(c) for c in BMM])
+def test_batched_products_are_pytorchs(avx512_host, case: tuple[int, int, int, int]) -> None:
+    from gradcli.ad.kernels import linalg as KL
+
+    torch = avx512_host
+    batch, m, k, n = case
+    rng = np.random.default_rng(batch * 1000 + m + k + n)
+    a = rng.standard_normal((batch, m, k)).astype(np.float32)
+    b = rng.standard_normal((batch, k, n)).astype(np.float32)
+    assert KL.bmm(a, b).tobytes() == torch.bmm(_torch(a), _torch(b)).numpy().tobytes()
