@@ -212,8 +212,8 @@ _GAP = "MKL's AVX-512 matrix products (gemv, float64 past one k block, odd small
 #: MKL's BLAS on its AVX-512 path (Intel processors with AVX-512; round 20's host): the
 #: tests whose products it takes in orders gradcli does not model yet (kernels/mkl_avx512:
 #: gemv, i.e. torch.mv and the one-column / one-row products; float64 dgemm past one k
-#: block and its addmm; x @ Wᵀ below 16 rows with n < 4 or k < 16, or both factors
-#: transposed). Probe: avx512_blas_gap. On other hosts these run (the AVX2 models).
+#: block and its addmm; x @ Wᵀ below 16 rows with n < 4 or k < 16; Xᵀ @ Wᵀ below 12
+#: rows). Probe: avx512_blas_gap. On other hosts these run (the AVX2 models).
 #: A '*' in an entry matches any text.
 MKL_BLAS_AVX512: dict[str, str] = {
     "tests/test_distributions_extra.py::test_expected_text_is_pytorchs[inv_solve_ex_info]": _GAP,

@@ -164,6 +164,21 @@ def test_float64_products_are_pytorchs(avx512_host, case: tuple[int, int, int, s
     assert KL.mm(a, b).tobytes() == (ta @ tb).numpy().tobytes()
 
 
+# Xᵀ @ Wᵀ (both factors transposed views): the chains from 12 rows
+TT = [(12, 2, 3), (12, 64, 500), (16, 10, 193), (64, 16, 20)]
+
+
+@pytest.mark.parametrize("mnk", TT, ids=[str(c) for c in TT])
+def test_products_of_two_transposed_views_are_pytorchs(avx512_host, mnk) -> None:
+    from gradcli.ad.kernels import linalg as KL
+
+    m, n, k = mnk
+    rng = np.random.default_rng(m + n + k)
+    a = rng.standard_normal((k, m)).astype(np.float32)
+    b = rng.standard_normal((n, k)).astype(np.float32)
+    assert KL.mm(a.T, b.T).tobytes() == (_torch(a).t() @ _torch(b).t()).numpy().tobytes()
+
+
 # bmm past ATen's own loop (400 products a batch): one sgemm a batch
 BMM = [(2, 16, 784, 10), (4, 2, 300, 16), (3, 8, 100, 8), (2, 4, 1000, 20), (6, 32, 32, 32)]
 
