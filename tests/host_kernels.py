@@ -25,11 +25,14 @@ MKL_DEBUG_CPU_TYPE do not bring them back (measured: the same failures). So each
 kernel has its own list and its own probe: a test is an expected failure only where the
 probe of its kind finds this host's PyTorch away from gradcli's model, and a test listed
 under two kinds (a program that multiplies matrices and takes tanh) where either does.
+Round 20 modelled MKL's AVX-512 sgemm and sdot/ddot (kernels/mkl_avx512.py, chosen by
+kernels/mkl_path.mkl_avx512()); what it does not model yet is MKL_BLAS_AVX512's list.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 
 #: oneDNN's and ATen's kernels and the C library: test id (a bare name: all its cases) →
 #: the kernel whose host path is not modelled (probe: host_difference). Round 20 made the
@@ -116,6 +119,113 @@ MKL_BLAS: dict[str, str] = {
         "MKL's matrix products",
     "tests/test_tensor_round9.py::test_expected_text_is_pytorchs[linalg_ex_cond_tensorinv]":
         "MKL's matrix products",
+}
+
+
+_GAP = "MKL's AVX-512 matrix products (gemv, float64 past one k block, odd small shapes)"
+
+#: MKL's BLAS on its AVX-512 path (Intel processors with AVX-512; round 20's host): the
+#: tests whose products it takes in orders gradcli does not model yet (kernels/mkl_avx512:
+#: gemv, i.e. torch.mv and the one-column / one-row products; float64 dgemm past one k
+#: block and its addmm; x @ Wᵀ below 16 rows with n < 4 or k < 16; Xᵀ @ Wᵀ below 12
+#: rows). Probe: avx512_blas_gap. On other hosts these run (the AVX2 models).
+#: A '*' in an entry matches any text.
+MKL_BLAS_AVX512: dict[str, str] = {
+    "tests/test_distributions_extra.py::test_expected_text_is_pytorchs[inv_solve_ex_info]": _GAP,
+    "tests/test_fastpath_linalg.py::test_w2_backward_is_a_plain_numpy_reverse_pass"
+    "[3-float32]": _GAP,
+    "tests/test_autograd_round11.py::test_prints_what_pytorch_prints"
+    "[tensordot-inner-take-along-nodes]": _GAP,
+    "tests/test_math_bits.py::test_addmm_from_the_scaled_input[*-torch.float64]": _GAP,
+    "tests/test_math_bits.py::test_addmm_from_the_scaled_input"
+    "[beta=0, alpha=0.7-shape4-torch.float32]": _GAP,
+    "tests/test_math_bits.py::test_addmm_from_the_scaled_input"
+    "[beta=1, alpha=1-shape4-torch.float32]": _GAP,
+    "tests/test_math_bits.py::test_addmv_of_a_column_major_matrix": _GAP,
+    "tests/test_math_bits_walk.py::test_mv_of_a_transposed_matrix_sums_in_order[float32]": _GAP,
+    "tests/test_math_bits_walk.py::test_mv_of_a_transposed_matrix_sums_in_order[float64]": _GAP,
+    "tests/test_nn_breadth.py::test_pytorch_prints_the_same[batchnorm-mlp-training]": _GAP,
+    "tests/test_nn_round11.py::test_gd_prints_what_pytorch_prints[bmm-attention-weights]": _GAP,
+    "tests/test_nn_round14.py::test_gd_prints_what_pytorch_prints[custom-optimizer-setstate]": _GAP,
+    "tests/test_pylang_round13.py::test_the_literal_is_what_pytorch_prints[imagenet_meters]": _GAP,
+    "tests/test_r15_autograd.py::test_gd_prints_what_pytorch_prints"
+    "[higher_orders_elementwise]": _GAP,
+    "tests/test_r15_autograd.py::test_gd_prints_what_pytorch_prints"
+    "[higher_orders_reductions]": _GAP,
+    "tests/test_r15_autograd.py::test_gd_prints_what_pytorch_prints[linear_forward_bits]": _GAP,
+    "tests/test_r15_autograd.py::test_products_by_a_transposed_matrix_are_pytorchs"
+    "[float32-(2, 4, 8)]": _GAP,
+    "tests/test_r15_autograd.py::test_products_by_a_transposed_matrix_are_pytorchs"
+    "[float32-(7, 3, 24)]": _GAP,
+    "tests/test_r15_autograd.py::test_products_by_a_transposed_matrix_are_pytorchs"
+    "[float64-(2, 4, 8)]": _GAP,
+    "tests/test_r15_autograd.py::test_products_by_a_transposed_matrix_are_pytorchs"
+    "[float64-(3, 12, 16)]": _GAP,
+    "tests/test_r15_autograd.py::test_products_by_a_transposed_matrix_are_pytorchs"
+    "[float64-(2, 64, 4)]": _GAP,
+    "tests/test_r15_autograd.py::test_fma_chain_products_are_pytorchs"
+    "[True-True-(4, 12, 193)]": _GAP,
+    "tests/test_r15_autograd.py::test_calls_made_for_their_effect_are_no_result": _GAP,
+    "tests/test_r16_blas.py::test_matrix_vector_products_are_pytorchs": _GAP,
+    "tests/test_r16_blas.py::test_matrix_products_past_the_chains_are_pytorchs"
+    "[(2, 4, 13, 'nt')]": _GAP,
+    "tests/test_r16_blas.py::test_matrix_products_past_the_chains_are_pytorchs"
+    "[(1, 10, 13, 'nt')]": _GAP,
+    "tests/test_r16_blas.py::test_matrix_products_past_the_chains_are_pytorchs"
+    "[(1, 64, 100, 'nt')]": _GAP,
+    "tests/test_r16_blas.py::test_matrix_products_past_the_chains_are_pytorchs"
+    "[(5, 3, 100, 'nt')]": _GAP,
+    "tests/test_r16_blas.py::test_linear_to_one_output_prints_pytorchs_digits": _GAP,
+    "tests/test_r16_blas.py::test_real_code_probes_print_pytorchs_digits[logreg]": _GAP,
+    "tests/test_r16_blas.py::test_real_code_probes_print_pytorchs_digits[pinn]": _GAP,
+    "tests/test_r16_nn.py::test_gd_prints_what_pytorch_prints[rnn-batch-first-layout]": _GAP,
+    "tests/test_r16_tensor.py::test_the_text_is_pytorchs[deprecated_norms]": _GAP,
+    "tests/test_r17_kernels.py::test_matrix_products_are_pytorchs"
+    "[(1, 20, 20, 'nn', 'float64')]": _GAP,
+    "tests/test_r17_kernels.py::test_matrix_products_are_pytorchs"
+    "[(5, 1, 5, 'tn', 'float64')]": _GAP,
+    "tests/test_r17_kernels.py::test_matrix_products_are_pytorchs"
+    "[(128, 1, 28, 'tn', 'float64')]": _GAP,
+    "tests/test_r17_kernels.py::test_matrix_products_are_pytorchs"
+    "[(20, 1, 784, 'tn', 'float64')]": _GAP,
+    "tests/test_r17_kernels.py::test_matrix_products_are_pytorchs"
+    "[(1, 1, 31, 'nn', 'float64')]": _GAP,
+    "tests/test_r17_kernels.py::test_matrix_products_are_pytorchs"
+    "[(1, 1, 300, 'nn', 'float64')]": _GAP,
+    "tests/test_r18_real_b.py::test_create_graph_program_prints_what_pytorch_prints"
+    "[pinn_sums]": _GAP,
+    "tests/test_r18_tutorials.py::test_linear_forward_is_pytorchs[(2, 500, 784)]": _GAP,
+    "tests/test_r18_tutorials.py::test_linear_forward_is_pytorchs[(1, 64, 784)]": _GAP,
+    "tests/test_r18_tutorials.py::test_linear_forward_is_pytorchs[(1, 128, 1000)]": _GAP,
+    "tests/test_r18_tutorials.py::test_linear_forward_is_pytorchs[(256, 1, 784)]": _GAP,
+    "tests/test_r18_tutorials.py::test_linear_forward_is_pytorchs[(1000, 1, 200)]": _GAP,
+    "tests/test_r18_tutorials.py::test_mnist_shaped_linear_prints_what_pytorch_prints": _GAP,
+    "tests/test_real_round13.py::test_prints_what_pytorch_prints[forward-mode-elementwise]": _GAP,
+    "tests/test_kernel_bits.py::test_small_matrix_products_are_pytorchs"
+    "[float32-((100, 2, 1), False, False)]": _GAP,
+    "tests/test_kernel_bits.py::test_small_matrix_products_are_pytorchs"
+    "[float32-((100, 3, 1), False, False)]": _GAP,
+    "tests/test_kernel_bits.py::test_small_matrix_products_are_pytorchs"
+    "[float32-((3, 100, 1), True, False)]": _GAP,
+    "tests/test_kernel_bits.py::test_small_matrix_products_are_pytorchs"
+    "[float32-((5, 3, 9), False, True)]": _GAP,
+    "tests/test_kernel_bits.py::test_small_matrix_products_are_pytorchs"
+    "[float32-((1, 300, 6), False, False)]": _GAP,
+    "tests/test_kernel_bits.py::test_small_matrix_products_are_pytorchs"
+    "[float32-((1, 8, 1), True, False)]": _GAP,
+    "tests/test_kernel_bits.py::test_small_matrix_products_are_pytorchs"
+    "[float64-((100, 2, 1), False, False)]": _GAP,
+    "tests/test_kernel_bits.py::test_small_matrix_products_are_pytorchs"
+    "[float64-((100, 3, 1), False, False)]": _GAP,
+    "tests/test_kernel_bits.py::test_small_matrix_products_are_pytorchs"
+    "[float64-((3, 100, 1), True, False)]": _GAP,
+    "tests/test_kernel_bits.py::test_small_matrix_products_are_pytorchs"
+    "[float64-((1, 8, 1), True, False)]": _GAP,
+    "tests/test_language_protocols.py::test_program_prints_what_python_prints"
+    "[makemore-layers]": _GAP,
+    "tests/test_language_protocols.py::test_program_prints_what_python_prints"
+    "[batchnorm-class]": _GAP,
+    "tests/test_tensor_round9.py::test_expected_text_is_pytorchs[linalg_ex_cond_tensorinv]": _GAP,
 }
 
 
@@ -217,7 +327,8 @@ def host_difference() -> str | None:
 def blas_difference() -> str | None:
     """None when this host's MKL multiplies matrices in the orders gradcli models (or torch
     is absent); else what differs. Probes: nn.Linear's x @ Wᵀ and X @ W in float32, a
-    matrix-vector product in float64."""
+    matrix-vector product in float64 (MKL's AVX2 path); on its AVX-512 path (Intel) the
+    products kernels/mkl_avx512 models: x @ Wᵀ + b, X @ W, Xᵀ @ W, dot."""
     try:
         import torch
     except ImportError:
@@ -225,6 +336,8 @@ def blas_difference() -> str | None:
     import numpy as np
 
     from gradcli.ad.kernels import linalg
+    from gradcli.ad.kernels import nn as KN
+    from gradcli.ad.kernels.mkl_path import mkl_avx512
 
     def t(x: np.ndarray) -> torch.Tensor:  # PyTorch's own (64-byte aligned) copy
         return torch.from_numpy(np.ascontiguousarray(x)).clone()
@@ -232,16 +345,41 @@ def blas_difference() -> str | None:
     rng = np.random.default_rng(20)
     a32 = rng.standard_normal((8, 10)).astype(np.float32)
     b32 = rng.standard_normal((10, 10)).astype(np.float32)
-    a64, v64 = rng.standard_normal((7, 29)), rng.standard_normal(29)
-    probes = [
-        (linalg.mm(a32, b32), t(a32) @ t(b32)),
-        (linalg.mm(a32, b32.T), t(a32) @ t(b32).T),
-        (linalg.mv(a64, v64), torch.mv(t(a64), t(v64))),
-    ]
+    if mkl_avx512():
+        x = rng.standard_normal((32, 784)).astype(np.float32)
+        w = rng.standard_normal((10, 784)).astype(np.float32)
+        bias = rng.standard_normal(10).astype(np.float32)
+        v = rng.standard_normal(100)
+        probes = [
+            (linalg.mm(a32, b32), t(a32) @ t(b32)),
+            (linalg.mm(a32.T, a32), t(a32).t() @ t(a32)),
+            (KN.linear(x, w, bias), torch.nn.functional.linear(t(x), t(w), t(bias))),
+            (linalg.dot(v, v), torch.dot(t(v), t(v))),
+        ]
+    else:
+        a64, v64 = rng.standard_normal((7, 29)), rng.standard_normal(29)
+        probes = [
+            (linalg.mm(a32, b32), t(a32) @ t(b32)),
+            (linalg.mm(a32, b32.T), t(a32) @ t(b32).T),
+            (linalg.mv(a64, v64), torch.mv(t(a64), t(v64))),
+        ]
     for ours, theirs in probes:
         if not np.array_equal(np.asarray(ours), theirs.numpy()):
-            return "this CPU's MKL takes other matrix product kernels (Intel: its AVX-512 ones)"
+            return "this CPU's MKL takes other matrix product kernels than gradcli models"
     return None
+
+
+@functools.cache
+def avx512_blas_gap() -> str | None:
+    """What gradcli does not model of MKL's AVX-512 BLAS, where this host's MKL runs it
+    (an Intel CPU with AVX-512, torch present); else None."""
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        return None
+    from gradcli.ad.kernels.mkl_path import mkl_avx512
+
+    return "MKL runs its AVX-512 kernels on this Intel CPU" if mkl_avx512() else None
 
 
 @functools.cache
@@ -267,12 +405,15 @@ def vml_difference() -> str | None:
 
 #: Each kind of host-dependent kernel: its tests, and its probe.
 KINDS = [(HOST_DEPENDENT, host_difference), (MKL_BLAS, blas_difference),
-         (MKL_VML, vml_difference)]
+         (MKL_BLAS_AVX512, avx512_blas_gap), (MKL_VML, vml_difference)]
 
 
 def _listed(nodeid: str, tests: dict[str, str]) -> str | None:
     for prefix, kernels in tests.items():
-        if nodeid == prefix or nodeid.startswith(prefix + "["):
+        if "*" in prefix:
+            if re.fullmatch(".*".join(map(re.escape, prefix.split("*"))), nodeid):
+                return kernels
+        elif nodeid == prefix or nodeid.startswith(prefix + "["):
             return kernels
     return None
 

@@ -33,8 +33,21 @@ PEELED = [((2, 12, 10, False, 1), (1, slice(0, 2)), [1083297250, 3219414876]),
             [1077450110, 3241580454, 3247121953]])]
 
 
+@pytest.fixture
+def avx2_path(monkeypatch: pytest.MonkeyPatch):
+    """MKL's AVX2 path, whatever this CPU (the literals are an AMD host's torch bits; an
+    Intel AVX-512 host's MKL takes kernels/mkl_avx512's orders)."""
+    from gradcli.ad.kernels import mkl_path
+
+    monkeypatch.setenv("GRADCLI_MKL_PATH", "avx2")
+    mkl_path.mkl_avx512.cache_clear()
+    yield
+    monkeypatch.undo()
+    mkl_path.mkl_avx512.cache_clear()
+
+
 @pytest.mark.parametrize("case", PEELED, ids=["nn n=10", "tn leftover rows"])
-def test_peeled_columns_are_pytorchs_literal_bits(case) -> None:
+def test_peeled_columns_are_pytorchs_literal_bits(case, avx2_path) -> None:
     (m, k, n, a_t, seed), where, bits = case
     rng = np.random.default_rng(seed)
     if a_t:

@@ -12,11 +12,13 @@ import numpy as np
 
 from gradcli.ad.kernels import clib as C
 from gradcli.ad.kernels import elementwise as E
+from gradcli.ad.kernels import mkl_avx512
 from gradcli.ad.kernels.elementwise import sub, vec_exp
 from gradcli.ad.kernels.fused import fma
 from gradcli.ad.kernels.half import via_float32
-from gradcli.ad.kernels.linalg import product
+from gradcli.ad.kernels.linalg import _transposed, product
 from gradcli.ad.kernels.messages import TorchError, not_implemented, scalar_name
+from gradcli.ad.kernels.mkl_path import mkl_avx512 as _mkl_avx512
 from gradcli.ad.kernels.onednn_conv import AVX512 as _ONEDNN_AVX512
 from gradcli.ad.kernels.onednn_eltwise import dnnl_gelu_erf, dnnl_gelu_erf_backward
 from gradcli.ad.kernels.reductions import mean, torch_sum
@@ -495,6 +497,10 @@ def linear(x: Any, w: Any, b: Any) -> ndarray:
     if w.ndim != 2 or x.shape[1] != w.shape[1]:
         raise TorchError(f"mat1 and mat2 shapes cannot be multiplied ({x.shape[0]}x{x.shape[1]} "
                          f"and {'x'.join(map(str, w.shape[::-1]))})")
+    if _mkl_avx512() and x.ndim == 2 and w.ndim == 2 and x.shape[1] == w.shape[1]:
+        out = mkl_avx512.addmm(b, x, w.T, 1, 1, False, _transposed(w.T))  # the bias is C
+        if out is not None:
+            return out
     out = product(x, w.T) if x.dtype == w.dtype else x @ w.T  # PyTorch's order where known
     try:
         return (out + b).astype(out.dtype, copy=False)

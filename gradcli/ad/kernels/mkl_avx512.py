@@ -1,0 +1,303 @@
+"""The summation orders of torch 2.13's MKL 2024.2 on its AVX-512 path (Intel processors
+with AVX-512: kernels/mkl_path.mkl_avx512), emulated bit for bit with whole-array numpy.
+
+Measured on round 20's Intel Xeon (Emerald Rapids) against torch with its default two
+threads (/tmp probes: cancellation, H and -H among ones lose every term added while ±H
+is in the running sum, then random factors; tests/test_r20_mkl.py keeps the sweeps).
+
+sgemm (float32 matrix products): each output one fused multiply-add chain in k's order
+from +0 (chain) for X @ W (both row-major: nn.Linear's input gradient g @ W) and Xᵀ @ W
+(its weight gradient gᵀ @ x) with m, n ≥ 2, and for x @ Wᵀ (nn.Linear's forward) with
+m ≥ 16; a smaller batch on one thread takes 16 lanes a output from k = 24·m on (lanes;
+gemm_order says where). Past k = 384 the chain is split (split_sizes): when
+m·n·k ≤ 192000 (one thread) into blocks of 384 while more than 768 are left, the rest
+in two halves (the first the larger), the blocks' sums added one after another; past
+it (two threads) k is halved (the first half the larger) until a part is ≤ 384 and the
+parts' sums added as a tree, halves first.
+
+sdot / ddot (torch.dot): 64-byte vectors (16 float32, 8 float64 lanes), element i in lane
+i % W of one of 4 accumulators, fused multiply-adds: whole blocks of 4 vectors in turn
+into accumulators 0-3, then pairs of vectors into 0, 1, then a vector and the last part
+vector (masked) into 0; the accumulators added (a0 + a1) + (a2 + a3), the vector halved
+to 4 lanes, then (l0 + l1) + (l2 + l3) (float64: (l0 + l2) + (l1 + l3)). From 32 KiB
+a vector, two threads take a half each (dot).
+
+Not modelled on this path (they keep the AVX2 models or numpy's BLAS, and miss): x @ Wᵀ
+with m < 16 and n < 4 or k < 16 (other small kernels), k past 1536, float64 gemm past
+one k block (its split differs from sgemm's) and its addmm, gemv (torch.mv and the
+one-column / one-row products), bmm's batches of fewer than 400 products (ATen's loop).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from gradcli.ad.kernels.fused import fma
+
+ndarray = np.ndarray
+_F32 = np.dtype(np.float32)
+_F64 = np.dtype(np.float64)
+
+CHAIN_K = 384  # MKL's k block on this path
+_ONE_THREAD = 192000  # m·n·k up to which sgemm stays on one thread (two past it)
+_MIDPOINT_MASK = (1 << 29) - 1
+_MIDPOINT = 1 << 28
+_TINY32 = 2.0 ** -126
+
+
+def _fma_step(acc: ndarray, x: ndarray, y: ndarray) -> ndarray:
+    """acc + x·y rounded once (float32, broadcasting x against y): the product is exact in
+    float64 and the float64 sum rounds to float32 as the fused operation does, except on a
+    float32 midpoint or in the subnormal range, which go through kernels.fused.fma."""
+    d = x.astype(np.float64) * y.astype(np.float64)
+    d += acc
+    if ((d.view(np.int64) & _MIDPOINT_MASK) == _MIDPOINT).any() or (
+            (np.abs(d) < _TINY32) & (d != 0)).any():
+        shape = d.shape
+        return fma(np.broadcast_to(x, shape).copy(), np.broadcast_to(y, shape).copy(),
+                   np.broadcast_to(acc, shape).astype(_F32))
+    return d.astype(_F32)
+
+
+def chain(a: ndarray, b: ndarray) -> ndarray:
+    """a @ b (float32), each output one fused multiply-add chain in k's order from +0."""
+    m, k = a.shape
+    acc = np.zeros((m, b.shape[1]), _F32)
+    for i in range(k):
+        acc = _fma_step(acc, a[:, i, None], b[i])
+    return acc
+
+
+def split_sizes(k: int, threaded: bool) -> list[Any]:
+    """How sgemm splits k (the module's note): a flat list of block sizes (one thread,
+    sums added in order) or a nested pair of halves (two threads, added as a tree)."""
+    if threaded:
+        if k <= CHAIN_K:
+            return [k]
+        half = (k + 1) // 2
+        return [split_sizes(half, True), split_sizes(k - half, True)]
+    sizes = []
+    while k > 2 * CHAIN_K:
+        sizes.append(CHAIN_K)
+        k -= CHAIN_K
+    if k > CHAIN_K:
+        sizes += [(k + 1) // 2, k // 2]
+    else:
+        sizes.append(k)
+    return sizes
+
+
+def _parts(a: ndarray, b: ndarray, part: list[Any], start: int) -> tuple[list[ndarray], int]:
+    """The chains of a flat list of block sizes, from column `start` of a."""
+    out = []
+    for size in part:
+        out.append(chain(a[:, start:start + size], b[start:start + size]))
+        start += size
+    return out, start
+
+
+def _flat(part: list[Any]) -> list[int]:
+    return [s for p in part for s in ([p] if isinstance(p, int) else _flat(p))]
+
+
+def _tree(a: ndarray, b: ndarray, part: list[Any], start: int) -> tuple[ndarray, int]:
+    if len(part) == 1 and isinstance(part[0], int):
+        return _parts(a, b, part, start)[0][0], start + part[0]
+    left, start = _tree(a, b, part[0], start)
+    right, start = _tree(a, b, part[1], start)
+    return left + right, start
+
+
+def chain_split(a: ndarray, b: ndarray, c: ndarray | None = None) -> ndarray:
+    """a @ b (float32), or c + a @ b (addmm with beta = alpha = 1: c broadcast to the
+    output, MKL's C), as sgemm's chains over its k blocks (the module's note): each
+    block's chain from +0 is added to C in turn; with two threads the first thread adds
+    its half's blocks to C so, the second sums its half apart (as a tree), then adds it."""
+    m, k = a.shape
+    n = b.shape[1]
+    sizes = split_sizes(k, m * n * k > _ONE_THREAD)
+    if len(sizes) == 2 and not isinstance(sizes[0], int):
+        parts, start = _parts(a, b, _flat(sizes[0]), 0)
+        right = _tree(a, b, sizes[1], start)[0]
+    else:
+        parts, right = _parts(a, b, sizes, 0)[0], None
+    out = parts[0] if c is None else c + parts[0]
+    for part in parts[1:]:
+        out = out + part
+    if right is not None:
+        out = out + right
+    out = np.ascontiguousarray(out, dtype=_F32)
+    out += 0.0  # no -0 result
+    return out
+
+
+def lanes(a: ndarray, b: ndarray) -> ndarray:
+    """a @ b (float32) as sgemm's small-batch kernel for x @ Wᵀ: each output in 16 lanes
+    (product j in lane j % 16, the part block in lanes 0..), fused multiply-adds from +0,
+    the lanes folded as four vectors of 4 added one after another, then
+    (l0 + l1) + (l2 + l3)."""
+    m, k = a.shape
+    n = b.shape[1]
+    acc = np.zeros((m, n, 16), _F32)
+    bt = b.T
+    for s in range(0, k, 16):
+        r = min(16, k - s)
+        acc[:, :, :r] = _fma_step(acc[:, :, :r], a[:, None, s:s + r], bt[None, :, s:s + r])
+    v = acc.reshape(m, n, 4, 4)
+    v = ((v[:, :, 0] + v[:, :, 1]) + v[:, :, 2]) + v[:, :, 3]
+    out = (v[..., 0] + v[..., 1]) + (v[..., 2] + v[..., 3])
+    out += 0.0
+    return out
+
+
+def gemm_order(m: int, n: int, k: int, a_t: bool, b_t: bool) -> str | None:
+    """Which order sgemm on this path sums the m×k by k×n product in (a_t / b_t: the
+    factor is a transposed view): "chain" (chain_split), "lanes" (lanes), or None where
+    it is not modelled. Measured for m, n up to 512 and k up to 1536 with two threads:
+    X @ W and Xᵀ @ W chain for m, n ≥ 2, Xᵀ @ Wᵀ from 12 rows; x @ Wᵀ chains from 16
+    rows, and below on one thread (m·n·k ≤ 192000) takes lanes from k = 24·m on (n ≥ 4),
+    the chains below (n ≥ 12, or k ≥ 16); past k = 384, more than 256 columns split k
+    between the threads by other rules (not modelled) unless there are 16 rows or more and
+    both factors are row-major."""
+    if k < 2 or m < 2 or n < 2 or k > 4 * CHAIN_K:
+        return None
+    if k > CHAIN_K and n > 256 and (b_t or m < 16):
+        return None
+    if a_t and b_t:  # Xᵀ @ Wᵀ: the chains from 12 rows (measured up to 64×64, k ≤ 500)
+        return "chain" if m >= 12 else None
+    if not b_t or m >= 16:
+        return "chain"
+    if m * n * k > _ONE_THREAD:
+        return "chain"
+    if k >= 24 * m:
+        return "lanes" if n >= 4 else None
+    return "chain" if n >= 12 or (n >= 4 and k >= 16) else None
+
+
+_PRODUCT_MAX = 1 << 24  # products emulated: ~10 ns each (64×128 by 784 in ~60 ms)
+
+
+_PRODUCT64_MAX = 1 << 16  # float64 products emulated: ~120 ns each (fused.fma's; W3 --quick's
+# 64³ keeps BLAS)
+
+
+def order(m: int, n: int, k: int, a_t: bool, b_t: bool, dt: Any) -> str | None:
+    """gemm_order for a float32 product of at most _PRODUCT_MAX products; for float64
+    (dgemm) "chain64" where measured (k ≤ 384, x @ Wᵀ: m ≥ 4 and k ≤ 192; up to
+    _PRODUCT64_MAX products), else None."""
+    if dt is _F64:
+        if (k < 2 or m < 2 or n < 2 or (a_t and b_t) or m * n * k > _PRODUCT64_MAX
+                or k > (_CHAIN64_NT_K if b_t else CHAIN_K) or (b_t and m < 4)):
+            return None
+        return "chain64"
+    if dt is not _F32 or m * n * k > _PRODUCT_MAX:
+        return None
+    return gemm_order(m, n, k, a_t, b_t)
+
+
+_CHAIN64_NT_K = 192  # dgemm's k block for x @ Wᵀ (384 for the other layouts, as sgemm's)
+
+
+def chain64(a: ndarray, b: ndarray) -> ndarray:
+    """a @ b (float64), each output one fused multiply-add chain in k's order from +0
+    (dgemm on this path for one k block: measured for m, n up to 256)."""
+    m, k = a.shape
+    n = b.shape[1]
+    acc = np.zeros((m, n), _F64)
+    for i in range(k):
+        acc = fma(np.broadcast_to(a[:, i, None], (m, n)), np.broadcast_to(b[i], (m, n)), acc)
+    acc += 0.0
+    return acc
+
+
+def product(a: ndarray, b: ndarray, how: str) -> ndarray:
+    """a @ b in the order `how` names (order's answer)."""
+    if how == "chain64":
+        return chain64(a, b)
+    return chain_split(a, b) if how == "chain" else lanes(a, b)
+
+
+def addmm(c: Any, a: ndarray, b: ndarray, beta: Any, alpha: Any, a_t: bool,
+          b_t: bool) -> ndarray | None:
+    """beta·c + alpha·(a @ b) (PyTorch's addmm; nn.Linear's x @ wᵀ + bias) as sgemm on
+    this path computes it, or None where that is not modelled: float32 matrices, a float32
+    c that broadcasts to the output. The chains take beta·c as MKL's C (chain_split): on
+    two threads with alpha packed into b (b·alpha rounded), on one (one k block only)
+    beta·c + alpha·(a @ b), each step rounded; the lanes kernel adds c after (beta and
+    alpha 1 only). With k = 1 each output is one fused multiply-add onto c."""
+    if not (a.dtype is _F32 and b.dtype is _F32 and isinstance(c, np.ndarray)
+            and c.dtype is _F32 and c.ndim <= 2 and a.shape[1] == b.shape[0]):
+        return None
+    m, k = a.shape
+    n = b.shape[1]
+    if any(d not in (1, e) for d, e in zip(c.shape[::-1], (n, m)[:c.ndim], strict=True)):
+        return None
+    if k == 1 and beta == 1 and alpha == 1 and m >= 2 and n >= 2:  # c + a·b, rounded once
+        shape = (m, n)
+        return fma(np.broadcast_to(a, shape).copy(), np.broadcast_to(b, shape).copy(),
+                   np.broadcast_to(c, shape).copy())
+    how = order(m, n, k, a_t, b_t, _F32)
+    if how is None:
+        return None
+    base = np.zeros((m, n), _F32) if beta == 0 else c if beta == 1 else c * _F32.type(beta)
+    if alpha == 1 and how == "chain":
+        return chain_split(a, b, np.broadcast_to(base, (m, n)))
+    if how == "chain" and m * n * k > _ONE_THREAD:  # two threads: alpha packed into b
+        return chain_split(a, b * _F32.type(alpha), np.broadcast_to(base, (m, n)))
+    if (beta != 1 or alpha != 1) if how == "lanes" else k > CHAIN_K:
+        return None  # not measured
+    p = product(a, b, how)
+    return (base + (p if alpha == 1 else p * _F32.type(alpha))).astype(_F32)
+
+
+_DOT_THREADED = 1 << 15  # bytes a vector from which ?dot splits it between two threads
+
+
+def dot(a: ndarray, b: ndarray) -> Any:
+    """a · b for two float32 or float64 vectors of one dtype, in sdot's / ddot's order on
+    this path (the module's note); from 32 KiB a vector (8192 float32, 4096 float64) two
+    threads each take a half (the first the larger) and their sums are added."""
+    k = a.shape[0]
+    if k * a.dtype.itemsize >= _DOT_THREADED:
+        h = (k + 1) // 2
+        return _dot(a[:h], b[:h]) + _dot(a[h:], b[h:])
+    return _dot(a, b)
+
+
+def _dot(a: ndarray, b: ndarray) -> Any:
+    """One thread's sdot / ddot."""
+    dt = a.dtype
+    k = a.shape[0]
+    width = 64 // dt.itemsize
+    acc = np.zeros((4, width), dt)
+    whole = k // width
+    quads = whole // 4
+    if quads:
+        x = a[:4 * width * quads].reshape(quads, 4, width)
+        y = b[:4 * width * quads].reshape(quads, 4, width)
+        for q in range(quads):
+            acc = _dot_step(acc, x[q], y[q], dt)
+    pos = 4 * width * quads
+    rest = whole - 4 * quads
+    if rest >= 2:
+        acc[:2] = _dot_step(acc[:2], a[pos:pos + 2 * width].reshape(2, width),
+                            b[pos:pos + 2 * width].reshape(2, width), dt)
+        pos += 2 * width
+    while pos < k:  # a whole vector, then the masked part vector, into accumulator 0
+        r = min(width, k - pos)
+        acc[0, :r] = _dot_step(acc[0, :r], a[pos:pos + r], b[pos:pos + r], dt)
+        pos += r
+    v = (acc[0] + acc[1]) + (acc[2] + acc[3])
+    while v.shape[0] > 4:
+        h = v.shape[0] // 2
+        v = v[:h] + v[h:]
+    out = (v[0] + v[1]) + (v[2] + v[3]) if dt == _F32 else (v[0] + v[2]) + (v[1] + v[3])
+    return out + dt.type(0)
+
+
+def _dot_step(acc: ndarray, x: ndarray, y: ndarray, dt: np.dtype) -> ndarray:
+    if dt == _F32:
+        return _fma_step(acc, x, y)
+    return fma(x, y, acc)
