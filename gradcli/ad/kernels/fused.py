@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from gradcli.ad.kernels.mkl_path import mkl_avx512
+
 ndarray = np.ndarray
 _F32 = np.dtype(np.float32)
 _F64 = np.dtype(np.float64)
@@ -291,13 +293,19 @@ def rsqrtps(x: ndarray) -> ndarray:
 
 
 def vml_sqrt(x: ndarray) -> ndarray:
-    """sqrt as PyTorch's CPU kernel computes it: MKL's vsSqrt on this CPU (its SSE path)
-    for float32: y = rsqrtps(x), s = x·y, h = y/2, one Newton step on both (e = 1/2 - s·h),
-    then s + h·(x - s²), every operation rounded to float; zero, negative, subnormal,
-    huge, inf and nan values exactly. float64: the correctly rounded sqrt."""
+    """sqrt as PyTorch's CPU kernel computes it: MKL's vsSqrt. float32 on MKL's AVX2 path
+    (AMD processors, Intel ones without AVX-512): y = rsqrtps(x), s = x·y, h = y/2, one
+    Newton step on both (e = 1/2 - s·h), then s + h·(x - s²), every operation rounded to
+    float; zero, negative, subnormal,
+    huge, inf and nan values exactly; on its AVX-512 path (kernels/mkl_path.py) as
+    vml_avx512.sqrt32. float64: the correctly rounded sqrt."""
     x = np.asarray(x)
     if x.dtype != _F32 or x.size == 0:
         return np.sqrt(x)
+    if mkl_avx512():  # MKL's AVX-512 code (an Intel CPU): another algorithm
+        from gradcli.ad.kernels import vml_avx512
+
+        return vml_avx512.sqrt32(x)
     bits = x.view(np.int32)
     normal = (bits >= 0x00800000) & (bits <= 0x7F7FF000)
     safe = np.where(normal, x, np.float32(1))

@@ -1,0 +1,104 @@
+"""Intel MKL's vector math (VML, high-accuracy mode) as its AVX-512 code computes it, the
+path MKL takes on Intel processors with AVX-512 (kernels/mkl_path.py); on other CPUs
+PyTorch's results are the ones the models in fused.py, vmltrig.py, … give.
+
+What the code computes was recovered from its outputs against PyTorch's (tests/
+test_r20_vml.py); MKL's sources are closed.
+
+sqrt (vsSqrt, float32): the hardware's reciprocal square root estimate VRSQRT14 (Intel
+publishes its exact algorithm: below), y; s = x·y and h = y/2 rounded to float; then
+fma(fma(-s, s, x), h, s), each FMA rounded once. Exhaustively equal to PyTorch on [1, 4)
+(every float32 there, 2²⁴ of them), which covers every normal x (both steps scale by
+powers of four exactly); below 2⁻⁶⁴ (subnormals, where s² would lose bits) the same on
+x·2⁶⁴, the root scaled back by 2⁻³² (every float32 below 2⁻¹²² checked).
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from gradcli.ad.kernels.fused import _sum_to_odd
+
+ndarray = np.ndarray
+_F32 = np.dtype(np.float32)
+_F64 = np.dtype(np.float64)
+
+# -- VRSQRT14 ---------------------------------------------------------------------------
+#
+# Intel's reference algorithm for VRSQRT14PS (the instruction's result to the bit): x
+# scaled into [1, 4) by an even power of two, its significand cut to 16 fraction bits, a
+# linear piece c - d·(x - y) on 32 segments of [1, 2) and 32 of [2, 4), computed exactly
+# and cut to 16 fraction bits. The constants: c in units of 2⁻¹⁹, d of 2⁻¹¹ on [1, 2)
+# and 2⁻¹² on [2, 4), per segment.
+
+_C_LOW = (
+    520261, 512437, 504953, 497790, 490922, 484331, 478001, 471909, 466046, 460397, 454947,
+    449688, 444606, 439694, 434939, 430335, 425875, 421551, 417355, 413284, 409329, 405487,
+    401748, 398111, 394571, 391127, 387770, 384498, 381307, 378194, 375155, 372190)
+_D_LOW = (
+    1001, 955, 915, 877, 841, 807, 775, 747, 719, 693, 669, 647, 625, 603, 585, 567, 549, 533,
+    517, 501, 487, 473, 461, 449, 437, 425, 415, 403, 393, 385, 375, 367)
+_C_HIGH = (
+    367881, 362349, 357056, 351992, 347136, 342475, 337997, 333693, 329545, 325551, 321697,
+    317977, 314385, 310910, 307549, 304295, 301139, 298079, 295115, 292237, 289439, 286722,
+    284080, 281508, 279006, 276569, 274195, 271882, 269625, 267425, 265276, 263178)
+_D_HIGH = (
+    707, 675, 647, 619, 595, 571, 549, 527, 509, 491, 473, 457, 441, 427, 413, 401, 389, 377,
+    365, 355, 345, 335, 325, 317, 309, 301, 293, 285, 279, 271, 265, 259)
+
+
+@functools.cache
+def _rsqrt14_pieces() -> tuple[ndarray, ndarray, ndarray]:
+    """Per segment (64: [1, 2) then [2, 4)): its midpoint y, c and d·2⁸ in units of the
+    cut significand (float64, exact)."""
+    i = np.arange(32)
+    y = np.concatenate([1 + 1 / 64 + i / 32, 2 + 1 / 32 + i / 16])
+    c = np.array(_C_LOW + _C_HIGH, np.float64)
+    d = np.concatenate([256.0 * np.array(_D_LOW), 128.0 * np.array(_D_HIGH)])
+    return y, c, d
+
+
+def rsqrt14(x: ndarray) -> ndarray:
+    """VRSQRT14PS of positive normal or subnormal float32 x (others: any value)."""
+    bits = x.view(np.int32).astype(np.int64)
+    sub = bits < 0x00800000
+    if sub.any():  # subnormal: normalise (2²⁴·x, exact), undo below
+        bits = np.where(sub, (x * np.float32(2.0**24)).view(np.int32), bits).astype(np.int64)
+    unbiased = (bits >> 23) - 127
+    odd = unbiased & 1
+    m = (((bits & 0x7FFF00) | 0x800000) << odd).astype(np.float64) * 2.0**-23  # [1, 4), cut
+    seg = np.where(odd == 1, 32 + ((m - 2) * 16).astype(np.int64), ((m - 1) * 32).astype(np.int64))
+    y, c, d = _rsqrt14_pieces()
+    r = c[seg] - d[seg] * (m - y[seg])  # exact: at most 19 + 1 bits
+    # cut to 16 fraction bits (r in [2¹⁸, 2¹⁹] when not exact: keep 17 significant bits)
+    e = np.frexp(r)[1]
+    r = np.floor(np.ldexp(r, 17 - e)) * np.exp2(e - 17 - 19)
+    r = np.where((bits & 0x7FFFFF) == 0, np.where(odd == 1, r, 1.0), r)  # 1.0 exactly
+    shift = -((unbiased - odd) // 2) + np.where(sub, 12, 0)
+    return np.ldexp(r, shift).astype(np.float32)
+
+
+def _fma32(a: ndarray, b: ndarray, c: ndarray) -> ndarray:
+    """a·b + c of float32 arrays, rounded once."""
+    return _sum_to_odd(a.astype(np.float64) * b, c.astype(np.float64)).astype(np.float32)
+
+
+def sqrt32(x: ndarray) -> ndarray:
+    """vsSqrt of a float32 array on MKL's AVX-512 path (zero, negative, inf and nan as
+    the IEEE sqrt)."""
+    bits = x.view(np.int32)
+    finite = (bits > 0) & (bits < 0x7F800000)
+    tiny = bits < 0x1F800000  # below 2⁻⁶⁴: scaled by 2⁶⁴ (exact), the root by 2⁻³²
+    safe = np.where(finite, x, np.float32(1))
+    if tiny.any():
+        safe = np.where(tiny, safe * np.float32(2.0**64), safe)
+    with np.errstate(all="ignore"):
+        y = rsqrt14(safe)
+        s = safe * y
+        h = y * np.float32(0.5)
+        out = _fma32(_fma32(-s, s, safe), h, s)
+        if tiny.any():
+            out = np.where(tiny, out * np.float32(2.0**-32), out)
+        return np.where(finite, out, np.sqrt(x))
