@@ -297,15 +297,16 @@ def vml_sqrt(x: ndarray) -> ndarray:
     (AMD processors, Intel ones without AVX-512): y = rsqrtps(x), s = x·y, h = y/2, one
     Newton step on both (e = 1/2 - s·h), then s + h·(x - s²), every operation rounded to
     float; zero, negative, subnormal,
-    huge, inf and nan values exactly; on its AVX-512 path (kernels/mkl_path.py) as
-    vml_avx512.sqrt32. float64: the correctly rounded sqrt."""
+    huge, inf and nan values exactly. float64 there: the correctly rounded sqrt. On its
+    AVX-512 path (kernels/mkl_path.py): vml_avx512.sqrt32 and sqrt64."""
     x = np.asarray(x)
-    if x.dtype != _F32 or x.size == 0:
-        return np.sqrt(x)
-    if mkl_avx512():  # MKL's AVX-512 code (an Intel CPU): another algorithm
+    if x.size and x.dtype in (_F32, _F64) and mkl_avx512():
+        # MKL's AVX-512 code (an Intel CPU): other algorithms
         from gradcli.ad.kernels import vml_avx512
 
-        return vml_avx512.sqrt32(x)
+        return vml_avx512.sqrt32(x) if x.dtype == _F32 else vml_avx512.sqrt64(x)
+    if x.dtype != _F32 or x.size == 0:
+        return np.sqrt(x)
     bits = x.view(np.int32)
     normal = (bits >= 0x00800000) & (bits <= 0x7F7FF000)
     safe = np.where(normal, x, np.float32(1))

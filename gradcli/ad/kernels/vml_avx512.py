@@ -19,7 +19,7 @@ import functools
 
 import numpy as np
 
-from gradcli.ad.kernels.fused import _sum_to_odd
+from gradcli.ad.kernels.fused import _sum_to_odd, fma
 
 ndarray = np.ndarray
 _F32 = np.dtype(np.float32)
@@ -61,23 +61,22 @@ def _rsqrt14_pieces() -> tuple[ndarray, ndarray, ndarray]:
 
 
 def rsqrt14(x: ndarray) -> ndarray:
-    """VRSQRT14PS of positive normal or subnormal float32 x (others: any value)."""
-    bits = x.view(np.int32).astype(np.int64)
-    sub = bits < 0x00800000
-    if sub.any():  # subnormal: normalise (2²⁴·x, exact), undo below
-        bits = np.where(sub, (x * np.float32(2.0**24)).view(np.int32), bits).astype(np.int64)
-    unbiased = (bits >> 23) - 127
-    odd = unbiased & 1
-    m = (((bits & 0x7FFF00) | 0x800000) << odd).astype(np.float64) * 2.0**-23  # [1, 4), cut
-    seg = np.where(odd == 1, 32 + ((m - 2) * 16).astype(np.int64), ((m - 1) * 32).astype(np.int64))
+    """VRSQRT14PS / VRSQRT14PD of positive finite x (float32 or float64; subnormals too:
+    the reference normalises them, as frexp does), in x's dtype."""
+    m, e = np.frexp(x.astype(np.float64))  # x = m·2^e, m in [½, 1)
+    e -= 1
+    odd = e & 1
+    big = np.ldexp(m, odd + 1)  # x / 4^n in [1, 4)
+    cut = np.where(odd == 1, np.floor(big * 2.0**14) * 2.0**-14,
+                   np.floor(big * 2.0**15) * 2.0**-15)  # 15 fraction bits kept
+    seg = np.where(odd == 1, 32 + ((cut - 2) * 16).astype(np.int64),
+                   ((cut - 1) * 32).astype(np.int64))
     y, c, d = _rsqrt14_pieces()
-    r = c[seg] - d[seg] * (m - y[seg])  # exact: at most 19 + 1 bits
-    # cut to 16 fraction bits (r in [2¹⁸, 2¹⁹] when not exact: keep 17 significant bits)
-    e = np.frexp(r)[1]
-    r = np.floor(np.ldexp(r, 17 - e)) * np.exp2(e - 17 - 19)
-    r = np.where((bits & 0x7FFFFF) == 0, np.where(odd == 1, r, 1.0), r)  # 1.0 exactly
-    shift = -((unbiased - odd) // 2) + np.where(sub, 12, 0)
-    return np.ldexp(r, shift).astype(np.float32)
+    r = c[seg] - d[seg] * (cut - y[seg])  # exact
+    top = np.frexp(r)[1]  # cut to 17 significant bits, then scaled by 2⁻¹⁹
+    r = np.floor(np.ldexp(r, 17 - top)) * np.exp2(top - 36)
+    r = np.where(big == 1.0, 1.0, r)  # 1 exactly
+    return np.ldexp(r, -((e - odd) // 2)).astype(x.dtype)
 
 
 def _fma32(a: ndarray, b: ndarray, c: ndarray) -> ndarray:
@@ -101,4 +100,29 @@ def sqrt32(x: ndarray) -> ndarray:
         out = _fma32(_fma32(-s, s, safe), h, s)
         if tiny.any():
             out = np.where(tiny, out * np.float32(2.0**-32), out)
+        return np.where(finite, out, np.sqrt(x))
+
+
+def sqrt64(x: ndarray) -> ndarray:
+    """vdSqrt of a float64 array on MKL's AVX-512 path: y = VRSQRT14PD(x), s = x·y and
+    h = y/2 rounded, one Goldschmidt step (e = fma(-s, h, ½), s = fma(s, e, s),
+    h = fma(h, e, h)), then fma(fma(-s, s, x), h, s); zero, negative, inf and nan as the
+    IEEE sqrt."""
+    finite = (x > 0) & (x < np.inf)
+    safe = np.where(finite, x, 1.0)
+    # tiny and huge x scaled by 2⁹⁶⁰ or 2⁻⁶⁴ (exact), the root back by 2⁻⁴⁸⁰ or 2³²
+    tiny, huge = safe < 2.0**-960, safe > 2.0**1000
+    scaled = tiny | huge
+    if scaled.any():
+        safe = safe * np.where(tiny, 2.0**960, np.where(huge, 2.0**-64, 1.0))
+    with np.errstate(all="ignore"):
+        y = rsqrt14(safe)
+        s = safe * y
+        h = y * 0.5
+        e = fma(-s, h, np.full_like(s, 0.5))
+        s = fma(s, e, s)
+        h = fma(h, e, h)
+        out = fma(fma(-s, s, safe), h, s)
+        if scaled.any():
+            out = out * np.where(tiny, 2.0**-480, np.where(huge, 2.0**32, 1.0))
         return np.where(finite, out, np.sqrt(x))
