@@ -21,11 +21,11 @@ ENV = "GRADCLI_MKL_PATH"
 _AVX512 = frozenset({"avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"})
 
 
-def _cpuinfo() -> tuple[str, frozenset[str]]:
-    """The first processor's vendor_id and flags ("", {} where unknown)."""
+def cpuinfo(path: str = "/proc/cpuinfo") -> tuple[str, frozenset[str]]:
+    """The first processor's vendor_id and flags in a cpuinfo file ("", {} unknown)."""
     vendor, flags = "", frozenset()
     try:
-        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as f:
+        with open(path, encoding="ascii", errors="replace") as f:
             for line in f:
                 key, _, value = line.partition(":")
                 key = key.strip()
@@ -45,5 +45,9 @@ def mkl_avx512() -> bool:
     wanted = os.environ.get(ENV, "").strip().lower()
     if wanted in ("avx512", "avx2"):
         return wanted == "avx512"
-    vendor, flags = _cpuinfo()
+    return runs_avx512(*cpuinfo())
+
+
+def runs_avx512(vendor: str, flags: frozenset[str]) -> bool:
+    """Whether MKL takes its AVX-512 path on a CPU of this vendor_id and these flags."""
     return vendor == "GenuineIntel" and flags >= _AVX512
