@@ -51,53 +51,66 @@ _D_HIGH = (
 
 @functools.cache
 def _rsqrt14_pieces() -> tuple[ndarray, ndarray, ndarray]:
-    """Per segment (64: [1, 2) then [2, 4)): its midpoint y, c and d·2⁸ in units of the
-    cut significand (float64, exact)."""
+    """Per segment (64: [1, 2) then [2, 4), by the top five fraction bits): c + d·y, its
+    midpoint y taken in, and d·2⁸ on [1, 2), d·2⁷ on [2, 4): the piece is c0 - d·x."""
     i = np.arange(32)
     y = np.concatenate([1 + 1 / 64 + i / 32, 2 + 1 / 32 + i / 16])
     c = np.array(_C_LOW + _C_HIGH, np.float64)
     d = np.concatenate([256.0 * np.array(_D_LOW), 128.0 * np.array(_D_HIGH)])
-    return y, c, d
+    return c + d * y, d, y  # c + d·y: at most 20 bits, exact
+
+
+_LOW36 = np.int64((1 << 36) - 1)
+_FRAC = np.int64((1 << 52) - 1)
 
 
 def rsqrt14(x: ndarray) -> ndarray:
-    """VRSQRT14PS / VRSQRT14PD of positive finite x (float32 or float64; subnormals too:
-    the reference normalises them, as frexp does), in x's dtype."""
-    m, e = np.frexp(x.astype(np.float64))  # x = m·2^e, m in [½, 1)
-    e -= 1
+    """VRSQRT14PS / VRSQRT14PD of positive finite x (float32 or float64; subnormals too,
+    normalised as the reference does), in x's dtype."""
+    xd = x.astype(np.float64)
+    sub = xd < 2.0**-1022
+    if sub.any():  # float64 subnormals: scaled by 2⁵⁴ (an even power), undone below
+        xd = np.where(sub, xd * 2.0**54, xd)
+    bits = xd.view(np.int64)
+    e = (bits >> 52) - 1023
     odd = e & 1
-    big = np.ldexp(m, odd + 1)  # x / 4^n in [1, 4)
-    cut = np.where(odd == 1, np.floor(big * 2.0**14) * 2.0**-14,
-                   np.floor(big * 2.0**15) * 2.0**-15)  # 15 fraction bits kept
-    seg = np.where(odd == 1, 32 + ((cut - 2) * 16).astype(np.int64),
-                   ((cut - 1) * 32).astype(np.int64))
-    y, c, d = _rsqrt14_pieces()
-    r = c[seg] - d[seg] * (cut - y[seg])  # exact
-    top = np.frexp(r)[1]  # cut to 17 significant bits, then scaled by 2⁻¹⁹
-    r = np.floor(np.ldexp(r, 17 - top)) * np.exp2(top - 36)
-    r = np.where(big == 1.0, 1.0, r)  # 1 exactly
-    return np.ldexp(r, -((e - odd) // 2)).astype(x.dtype)
-
-
-def _fma32(a: ndarray, b: ndarray, c: ndarray) -> ndarray:
-    """a·b + c of float32 arrays, rounded once."""
-    return _sum_to_odd(a.astype(np.float64) * b, c.astype(np.float64)).astype(np.float32)
+    frac = bits & _FRAC
+    seg = ((frac >> 47) + (odd << 5)).astype(np.intp)
+    # the significand cut to 15 fraction bits, in [1, 4)
+    cut = ((frac >> 37) | (1 << 15)).astype(np.float64) * np.where(odd == 1, 2.0**-14, 2.0**-15)
+    c0, d, _ = _rsqrt14_pieces()
+    r = c0[seg] - d[seg] * cut  # c - d·(cut - y), exact
+    r = (r.view(np.int64) & ~_LOW36).view(np.float64)  # cut to 16 fraction bits
+    r[(frac == 0) & (odd == 0)] = 2.0**19  # 4^n: 1 exactly
+    # ·2⁻¹⁹ and the exponent's half, on the bits (r ≥ 2¹⁷: no underflow)
+    shift = 19 + (e - odd) // 2
+    if sub.any():
+        shift = shift - np.where(sub, 27, 0)
+    return (r.view(np.int64) - (shift << 52)).view(np.float64).astype(x.dtype)
 
 
 def sqrt32(x: ndarray) -> ndarray:
     """vsSqrt of a float32 array on MKL's AVX-512 path (zero, negative, inf and nan as
-    the IEEE sqrt)."""
+    the IEEE sqrt). Its float operations in double: products of floats and x - s² (s² is
+    within a factor two of x) are exact there, so one rounding to float each; the last
+    FMA's double sum is summed to odd where it could round twice."""
     bits = x.view(np.int32)
     finite = (bits > 0) & (bits < 0x7F800000)
+    xd = np.where(finite, x, np.float32(1)).astype(np.float64)
     tiny = bits < 0x1F800000  # below 2⁻⁶⁴: scaled by 2⁶⁴ (exact), the root by 2⁻³²
-    safe = np.where(finite, x, np.float32(1))
     if tiny.any():
-        safe = np.where(tiny, safe * np.float32(2.0**64), safe)
+        xd = np.where(tiny, xd * 2.0**64, xd)
     with np.errstate(all="ignore"):
-        y = rsqrt14(safe)
-        s = safe * y
-        h = y * np.float32(0.5)
-        out = _fma32(_fma32(-s, s, safe), h, s)
+        y = rsqrt14(xd)  # a float (17 bits)
+        s = (xd * y).astype(_F32).astype(np.float64)
+        h = y * 0.5
+        r = (xd - s * s).astype(_F32).astype(np.float64)  # fma(-s, s, x)
+        p = r * h  # exact
+        d = p + s
+        out = d.astype(_F32)
+        risky = (d.view(np.int64) & ((1 << 29) - 1)) == 1 << 28  # on a float midpoint
+        if risky.any():
+            out[risky] = _sum_to_odd(p[risky], s[risky]).astype(_F32)
         if tiny.any():
             out = np.where(tiny, out * np.float32(2.0**-32), out)
         return np.where(finite, out, np.sqrt(x))

@@ -126,6 +126,11 @@ def tan32(x: np.ndarray) -> np.ndarray:
     if mkl_avx512():
         with np.errstate(invalid="ignore"):
             return np.tan(x.astype(np.float64)).astype(_F32)
+    return tan32_fit(x)
+
+
+def tan32_fit(x: np.ndarray) -> np.ndarray:
+    """The fit above: vsTan on MKL's AVX2 path (any host)."""
     shape = x.shape
     xd = x.reshape(-1).astype(np.float64)
     with np.errstate(invalid="ignore", over="ignore"):
