@@ -15,7 +15,7 @@ x·2⁶⁴, the root scaled back by 2⁻³² (every float32 below 2⁻¹²² che
 sqrt (vdSqrt, float64): VRSQRT14PD, one Goldschmidt step on s and h, then the same last
 correction (sqrt64 below); equal to PyTorch on 10 million values of every binade,
 subnormals and the extremes included. PyTorch's float64 sqrt is not correctly rounded
-there: it is 0.4% of values away from numpy's.
+there: 0.4-0.7% of values are a unit away from numpy's.
 
 The other VML functions of that path (tanh, exp, log, tan, asin, acos, float64 tanh, sin,
 cos) are not recovered: their errors are not a function of the reduced argument in double
