@@ -76,7 +76,7 @@ _FRAC = np.int64((1 << 52) - 1)
 def rsqrt14(x: ndarray) -> ndarray:
     """VRSQRT14PS / VRSQRT14PD of positive finite x (float32 or float64; subnormals too,
     normalised as the reference does), in x's dtype."""
-    xd = x.astype(np.float64)
+    xd = x.astype(np.float64).reshape(-1)  # (0-d arithmetic gives scalars)
     sub = xd < 2.0**-1022
     if sub.any():  # float64 subnormals: scaled by 2⁵⁴ (an even power), undone below
         xd = np.where(sub, xd * 2.0**54, xd)
@@ -95,7 +95,8 @@ def rsqrt14(x: ndarray) -> ndarray:
     shift = 19 + (e - odd) // 2
     if sub.any():
         shift = shift - np.where(sub, 27, 0)
-    return (r.view(np.int64) - (shift << 52)).view(np.float64).astype(x.dtype)
+    out = (r.view(np.int64) - (shift << 52)).view(np.float64).astype(x.dtype)
+    return out.reshape(x.shape)
 
 
 def sqrt32(x: ndarray) -> ndarray:
@@ -103,6 +104,8 @@ def sqrt32(x: ndarray) -> ndarray:
     the IEEE sqrt). Its float operations in double: products of floats and x - s² (s² is
     within a factor two of x) are exact there, so one rounding to float each; the last
     FMA's double sum is summed to odd where it could round twice."""
+    if x.ndim != 1:
+        return sqrt32(x.reshape(-1)).reshape(x.shape)
     bits = x.view(np.int32)
     finite = (bits > 0) & (bits < 0x7F800000)
     xd = np.where(finite, x, np.float32(1)).astype(np.float64)
@@ -130,6 +133,8 @@ def sqrt64(x: ndarray) -> ndarray:
     h = y/2 rounded, one Goldschmidt step (e = fma(-s, h, ½), s = fma(s, e, s),
     h = fma(h, e, h)), then fma(fma(-s, s, x), h, s); zero, negative, inf and nan as the
     IEEE sqrt."""
+    if x.ndim != 1:
+        return sqrt64(x.reshape(-1)).reshape(x.shape)
     finite = (x > 0) & (x < np.inf)
     safe = np.where(finite, x, 1.0)
     # tiny and huge x scaled by 2⁹⁶⁰ or 2⁻⁶⁴ (exact), the root back by 2⁻⁴⁸⁰ or 2³²
