@@ -44,6 +44,17 @@ def test_sqrt_is_pytorchs_on_every_kind_of_value(dtype: type) -> None:
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=["float32", "float64"])
+def test_sqrt_of_every_shape_is_pytorchs(dtype: type) -> None:
+    """0-d (a scalar's root: LBFGS's line search), strided, 2-d and empty tensors."""
+    torch = pytest.importorskip("torch")
+    x = np.abs(_inputs(dtype))[:6000].reshape(60, 100)
+    for part in (np.array(x[3, 7]), x, x.T, x[:, ::3], x[:0]):
+        got = np.asarray(F.sqrt(F.tensor(part)).array)
+        want = torch.from_numpy(part.copy()).sqrt().numpy()
+        assert got.shape == want.shape and _same(got, want).all()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=["float32", "float64"])
 def test_power_one_half_is_pytorchs_sqrt(dtype: type) -> None:
     torch = pytest.importorskip("torch")
     x = np.abs(_inputs(dtype))
