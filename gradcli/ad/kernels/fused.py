@@ -12,8 +12,6 @@ from typing import Any
 
 import numpy as np
 
-from gradcli.ad.kernels.mkl_path import mkl_avx512
-
 ndarray = np.ndarray
 _F32 = np.dtype(np.float32)
 _F64 = np.dtype(np.float64)
@@ -292,19 +290,14 @@ def rsqrtps(x: ndarray) -> ndarray:
     return (entry - (((unbiased - odd) // 2) << 23)).astype(np.int32).view(np.float32)
 
 
-def vml_sqrt(x: ndarray) -> ndarray:
+def vml_sqrt_avx2(x: ndarray) -> ndarray:
     """sqrt as PyTorch's CPU kernel computes it: MKL's vsSqrt. float32 on MKL's AVX2 path
     (AMD processors, Intel ones without AVX-512): y = rsqrtps(x), s = x·y, h = y/2, one
     Newton step on both (e = 1/2 - s·h), then s + h·(x - s²), every operation rounded to
     float; zero, negative, subnormal,
-    huge, inf and nan values exactly. float64 there: the correctly rounded sqrt. On its
-    AVX-512 path (kernels/mkl_path.py): vml_avx512.sqrt32 and sqrt64."""
+    huge, inf and nan values exactly. float64 there: the correctly rounded sqrt. The
+    kernels call vml_avx512.vml_sqrt, which takes MKL's path on this CPU."""
     x = np.asarray(x)
-    if x.size and x.dtype in (_F32, _F64) and mkl_avx512():
-        # MKL's AVX-512 code (an Intel CPU): other algorithms
-        from gradcli.ad.kernels import vml_avx512
-
-        return vml_avx512.sqrt32(x) if x.dtype == _F32 else vml_avx512.sqrt64(x)
     if x.dtype != _F32 or x.size == 0:
         return np.sqrt(x)
     bits = x.view(np.int32)

@@ -29,10 +29,24 @@ import functools
 
 import numpy as np
 
-from gradcli.ad.kernels.fused import _sum_to_odd, fma
+from gradcli.ad.kernels.fused import _sum_to_odd, fma, vml_sqrt_avx2
+from gradcli.ad.kernels.mkl_path import mkl_avx512
 
 ndarray = np.ndarray
 _F32 = np.dtype(np.float32)
+
+def vml_sqrt(x: ndarray) -> ndarray:
+    """sqrt as PyTorch's CPU kernel computes it (MKL's vsSqrt / vdSqrt) on the path MKL
+    takes on this CPU: its AVX-512 one (Intel with AVX-512) sqrt32 / sqrt64 below, else
+    fused.vml_sqrt_avx2 (float32; float64 there: numpy's correctly rounded sqrt)."""
+    x = np.asarray(x)
+    if x.size and mkl_avx512():
+        if x.dtype == _F32:
+            return sqrt32(x)
+        if x.dtype == np.float64:
+            return sqrt64(x)
+    return vml_sqrt_avx2(x)
+
 
 # -- VRSQRT14 ---------------------------------------------------------------------------
 #
