@@ -14,7 +14,8 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from gradcli.ad.kernels.fused import fma, vml_sqrt
+from gradcli.ad.kernels.fused import fma
+from gradcli.ad.kernels.vml_avx512 import vml_sqrt
 from gradcli.app import AppOptions, run
 from gradcli.errors import GdError
 from gradcli.source import Source

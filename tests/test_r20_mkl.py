@@ -44,14 +44,17 @@ def test_the_path_follows_the_override(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_an_amd_cpu_takes_the_avx2_path(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GRADCLI_MKL_PATH", raising=False)
-    monkeypatch.setattr(mkl_path, "_vendor", lambda: "AuthenticAMD")
-    monkeypatch.setattr(mkl_path, "_cpu_features", lambda: dict.fromkeys(mkl_path._AVX512, True))
+    avx512 = frozenset({"avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl", "fma"})
+    monkeypatch.setattr(mkl_path, "cpuinfo", lambda: ("AuthenticAMD", avx512))
     mkl_path.mkl_avx512.cache_clear()
     try:
         assert not mkl_path.mkl_avx512()
-        monkeypatch.setattr(mkl_path, "_vendor", lambda: "GenuineIntel")
+        monkeypatch.setattr(mkl_path, "cpuinfo", lambda: ("GenuineIntel", avx512))
         mkl_path.mkl_avx512.cache_clear()
         assert mkl_path.mkl_avx512()
+        monkeypatch.setattr(mkl_path, "cpuinfo", lambda: ("GenuineIntel", frozenset({"avx2"})))
+        mkl_path.mkl_avx512.cache_clear()
+        assert not mkl_path.mkl_avx512()
     finally:
         monkeypatch.undo()
         mkl_path.mkl_avx512.cache_clear()

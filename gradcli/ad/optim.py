@@ -17,7 +17,8 @@ import numpy as np
 from gradcli.ad import dtypes
 from gradcli.ad.graph import Tensor, bump_version
 from gradcli.ad.kernels import math as KM
-from gradcli.ad.kernels.fused import fma, vml_sqrt
+from gradcli.ad.kernels.fused import fma
+from gradcli.ad.kernels.vml_avx512 import vml_sqrt
 
 ndarray = np.ndarray
 State = dict[Tensor, dict[str, Any]]

@@ -14,7 +14,7 @@ from gradcli.ad import dtypes
 from gradcli.ad.graph import Tensor
 from gradcli.ad.kernels import math as KM
 from gradcli.ad.kernels import reductions as KR
-from gradcli.ad.kernels.fused import vml_sqrt
+from gradcli.ad.kernels.vml_avx512 import vml_sqrt
 from gradcli.ad.optim import (
     State,
     _add,

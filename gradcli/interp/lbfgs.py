@@ -15,7 +15,7 @@ import numpy as np
 
 from gradcli.ad import ops
 from gradcli.ad.graph import Tensor
-from gradcli.ad.kernels.fused import vml_sqrt
+from gradcli.ad.kernels.vml_avx512 import vml_sqrt
 from gradcli.ad.optim import _add, _set
 from gradcli.ad.tensor import enable_grad, no_grad
 from gradcli.errors import GdRuntimeError

@@ -16,9 +16,11 @@ from gradcli.ad.kernels import (
     vmltrig,
 )
 from gradcli.ad.kernels import vecmath as VM
-from gradcli.ad.kernels.fused import fma, vml_sqrt
+from gradcli.ad.kernels.fused import fma
 from gradcli.ad.kernels.half import via_float32
 from gradcli.ad.kernels.messages import TorchError, broadcast_message_all, not_implemented
+from gradcli.ad.kernels.mkl_path import mkl_avx512
+from gradcli.ad.kernels.vml_avx512 import vml_sqrt
 
 ndarray = np.ndarray
 
@@ -456,10 +458,10 @@ def _vector_unary(name: str, f: Any, whole: bool = True):
 
 log1p = _vector_unary("log1p", np.log1p)
 def _vml_sqrt(x: ndarray, out: Any = None) -> Any:
-    """float32 sqrt as PyTorch's CPU kernel (MKL's vsSqrt, kernels/fused.vml_sqrt);
-    float64: numpy's (correctly rounded)."""
-    if x.dtype is _F32:
-        return np.asarray(vml_sqrt(x))
+    """float32 sqrt as PyTorch's CPU kernel (MKL's vsSqrt, kernels/vml_avx512.vml_sqrt);
+    float64: numpy's (correctly rounded), but on MKL's AVX-512 path (vdSqrt there)."""
+    if x.dtype is _F32 or (x.dtype is _F64 and mkl_avx512()):
+        return vml_sqrt(x)
     return np.sqrt(x, out=out)
 
 

@@ -338,11 +338,13 @@ def rsqrtps(x: ndarray) -> ndarray:
     return (entry - (((unbiased - odd) // 2) << 23)).astype(np.int32).view(np.float32)
 
 
-def vml_sqrt(x: ndarray) -> ndarray:
-    """sqrt as PyTorch's CPU kernel computes it: MKL's vsSqrt on this CPU (its SSE path)
-    for float32: y = rsqrtps(x), s = x·y, h = y/2, one Newton step on both (e = 1/2 - s·h),
-    then s + h·(x - s²), every operation rounded to float; zero, negative, subnormal,
-    huge, inf and nan values exactly. float64: the correctly rounded sqrt."""
+def vml_sqrt_avx2(x: ndarray) -> ndarray:
+    """sqrt as PyTorch's CPU kernel computes it: MKL's vsSqrt. float32 on MKL's AVX2 path
+    (AMD processors, Intel ones without AVX-512): y = rsqrtps(x), s = x·y, h = y/2, one
+    Newton step on both (e = 1/2 - s·h), then s + h·(x - s²), every operation rounded to
+    float; zero, negative, subnormal,
+    huge, inf and nan values exactly. float64 there: the correctly rounded sqrt. The
+    kernels call vml_avx512.vml_sqrt, which takes MKL's path on this CPU."""
     x = np.asarray(x)
     if x.dtype != _F32 or x.size == 0:
         return np.sqrt(x)

@@ -1,55 +1,53 @@
-"""Which code path Intel MKL (PyTorch's BLAS and vector math) takes on this CPU.
+"""Which code path Intel MKL takes on this CPU: its AVX-512 kernels or the AVX2 ones.
 
-MKL picks its kernels by processor, not by ATen's CPU capability: on an Intel processor
-with AVX-512 (F, CD, BW, DQ, VL) it runs its AVX-512 kernels, whose summation orders and
-last bits differ from its AVX2 ones; on AMD processors (AVX-512 ones included) and on
-Intel ones without AVX-512 it runs the AVX2 kernels (measured on round 18's AMD EPYC and
-round 20's Intel Xeon, family 6 model 207; MKL_ENABLE_INSTRUCTIONS, MKL_CBWR and
-MKL_DEBUG_CPU_TYPE did not change the path there). ATEN_CPU_CAPABILITY does not move
-MKL either.
+MKL picks its kernels by processor, not by PyTorch's CPU capability: on an Intel CPU with
+AVX-512 (F, CD, BW, DQ, VL: Skylake-SP and later) it runs its AVX-512 code, whose vector
+math (VML: float32 sqrt, tanh, exp, …) gives other last bits than its AVX2 code, which it
+runs on AMD processors (with or without AVX-512) and on Intel ones without AVX-512.
+MKL_ENABLE_INSTRUCTIONS, MKL_CBWR and MKL_DEBUG_CPU_TYPE do not bring the AVX2 path back
+(measured), so this follows the processor only.
 
-GRADCLI_MKL_PATH=avx512 or avx2 overrides the detection (tests, other hosts); any other
-value is ignored.
+Read once from /proc/cpuinfo (vendor_id and flags) and cached; where there is no such file
+the AVX2 path is assumed. GRADCLI_MKL_PATH=avx512 or =avx2 overrides (tests).
 """
 
 from __future__ import annotations
 
 import functools
 import os
-import platform
 
-_AVX512 = ("AVX512F", "AVX512CD", "AVX512BW", "AVX512DQ", "AVX512VL")
+#: The environment variable that overrides the detection: "avx512" or "avx2".
+ENV = "GRADCLI_MKL_PATH"
+_AVX512 = frozenset({"avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"})
 
 
-def _cpu_features() -> dict[str, bool]:
+def cpuinfo(path: str = "/proc/cpuinfo") -> tuple[str, frozenset[str]]:
+    """The first processor's vendor_id and flags in a cpuinfo file ("", {} unknown)."""
+    vendor, flags = "", frozenset()
     try:
-        from numpy._core._multiarray_umath import __cpu_features__ as has
-    except ImportError:  # pragma: no cover - numpy < 2
-        from numpy.core._multiarray_umath import __cpu_features__ as has
-    return dict(has)
-
-
-def _vendor() -> str:
-    """The CPU's vendor string ("GenuineIntel", "AuthenticAMD", ...), or ""."""
-    try:
-        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as f:
+        with open(path, encoding="ascii", errors="replace") as f:
             for line in f:
-                if line.startswith("vendor_id"):
-                    return line.split(":", 1)[1].strip()
+                key, _, value = line.partition(":")
+                key = key.strip()
+                if key == "vendor_id" and not vendor:
+                    vendor = value.strip()
+                elif key == "flags":
+                    flags = frozenset(value.split())
+                    break
     except OSError:
         pass
-    name = platform.processor()  # Windows: "Intel64 Family 6 Model ... GenuineIntel"
-    if "GenuineIntel" in name or name.startswith("Intel"):
-        return "GenuineIntel"
-    return ""
+    return vendor, flags
 
 
 @functools.cache
 def mkl_avx512() -> bool:
-    """Whether MKL runs its AVX-512 kernels here: an Intel CPU with AVX-512 (read once:
-    /proc/cpuinfo's vendor and numpy's CPU features), unless GRADCLI_MKL_PATH says."""
-    wanted = os.environ.get("GRADCLI_MKL_PATH", "").strip().lower()
+    """True when MKL runs its AVX-512 kernels here (an Intel CPU with AVX-512)."""
+    wanted = os.environ.get(ENV, "").strip().lower()
     if wanted in ("avx512", "avx2"):
         return wanted == "avx512"
-    has = _cpu_features()
-    return _vendor() == "GenuineIntel" and all(has.get(f, False) for f in _AVX512)
+    return runs_avx512(*cpuinfo())
+
+
+def runs_avx512(vendor: str, flags: frozenset[str]) -> bool:
+    """Whether MKL takes its AVX-512 path on a CPU of this vendor_id and these flags."""
+    return vendor == "GenuineIntel" and flags >= _AVX512

@@ -23,6 +23,8 @@ from typing import Any
 
 import numpy as np
 
+from gradcli.ad.kernels.mkl_path import mkl_avx512
+
 _F32 = np.float32
 _INV_PI = 1 / math.pi
 # π = _PI1 + _PI2 + _PI3: the first two parts float32 numbers (k·_PI1 and k·_PI2 are exact
@@ -117,7 +119,18 @@ _TAN_DELTA = (14.460167917790558, 0.2960668751638734, -0.024147886476194546,
 
 
 def tan32(x: np.ndarray) -> np.ndarray:
-    """tan of a float32 array, as MKL's vsTan gives it (but for ~1 value in 14,000)."""
+    """tan of a float32 array, as MKL's vsTan gives it (but for ~1 value in 14,000). On
+    MKL's AVX-512 path (Intel CPUs: kernels/mkl_path.py) vsTan is another code, closer to
+    the correctly rounded tan than the fit above: the double tan rounded once (0.6% of
+    values differ from PyTorch's there, against 18% for the fit)."""
+    if mkl_avx512():
+        with np.errstate(invalid="ignore"):
+            return np.tan(x.astype(np.float64)).astype(_F32)
+    return tan32_fit(x)
+
+
+def tan32_fit(x: np.ndarray) -> np.ndarray:
+    """The fit above: vsTan on MKL's AVX2 path (any host)."""
     shape = x.shape
     xd = x.reshape(-1).astype(np.float64)
     with np.errstate(invalid="ignore", over="ignore"):
