@@ -447,6 +447,7 @@ class Registry:
             nn_attention,
             nn_containers,
             nn_conv,
+            nn_grad,
             nn_init,
             nn_instance,
             nn_layers,
@@ -479,16 +480,18 @@ class Registry:
                 name: v if isinstance(v, nn_module.ModuleClass)
                 else Builtin(f"torch.nn.utils.{sub}.{name}", v) for name, v in table.items()})
         nn_utils.members["stateless"] = self.modules["torch.nn.utils.stateless"]
+        nn_grad_ns = Namespace("torch.nn.grad", _wrap("torch.nn.grad.", nn_grad.FUNCTIONS))
         attention = nn_attention.namespace()
         parameter = Namespace("torch.nn.parameter", {"Parameter": nn_module.PARAMETER,
                                                      "Buffer": nn_module.BUFFER})
         self.modules.update({
-            "torch.nn.init": nn_init_ns, "torch.nn.utils": nn_utils,
+            "torch.nn.init": nn_init_ns, "torch.nn.utils": nn_utils, "torch.nn.grad": nn_grad_ns,
             "torch.nn.parameter": parameter,
             **{f"torch.nn.utils.{sub}": nn_utils.members[sub]
                for sub in (*nn_init.UTILS_MODULES, "parametrize", "parametrizations")},
             "torch.nn.attention": attention})
         return {"functional": self.nn_functional, "init": nn_init_ns, "utils": nn_utils,
+                "grad": nn_grad_ns,
                 "Module": nn_module.MODULE, "Parameter": nn_module.PARAMETER,
                 "Buffer": nn_module.BUFFER, "attention": attention, "parameter": parameter,
                 **nn_layers.LAYERS}
