@@ -1,7 +1,7 @@
 """Round 20 (real): what real PyTorch programs nobody here wrote showed, each compared
 with what PyTorch prints: `x.__class__` of every value (teaching code prints
 `y.grad_fn.__class__.__name__` and walks the graph by class name), a library class's
-`__qualname__`, and torch.nn.grad's convolution gradients."""
+`__qualname__`, torch.nn.grad's convolution gradients and torch.nn.utils.prune."""
 
 # ruff: noqa: E501  (the programs are written as their authors wrote them)
 from __future__ import annotations
@@ -79,8 +79,120 @@ x3 = torch.randn(1, 1, 3, 3, 3); go3 = torch.randn(1, 2, 2, 2, 2)
 print(conv3d_weight(x3, (2, 1, 2, 2, 2), go3).shape, torch.nn.grad.conv3d_input((1, 1, 3, 3, 3), torch.ones(2, 1, 2, 2, 2), go3).shape)
 """
 
+# torch.nn.utils.prune (refused before round 20): the masks PyTorch computes (its random
+# draws, topk of |w|, n-norms of slices), iterative and global pruning, remove(), the
+# pre-hook's class, the messages (the hook ids and addresses are left out: PyTorch's count
+# across the test process).
+PRUNE = """\
+# nn.utils.prune (the pruning tutorial's calls)
+import torch
+import torch.nn as nn
+import torch.nn.utils.prune as prune
+torch.manual_seed(10)
+lin = nn.Linear(5, 3)
+prune.random_unstructured(lin, name="weight", amount=0.3)
+print([n for n, _ in lin.named_parameters()], [n for n, _ in lin.named_buffers()])
+print(lin.weight_mask)
+prune.l1_unstructured(lin, name="bias", amount=1)
+print(lin.bias, lin.bias_mask)
+prune.remove(lin, 'weight')
+print([n for n, _ in lin.named_parameters()])
+conv = nn.Conv2d(1, 4, 3)
+prune.ln_structured(conv, name="weight", amount=0.5, n=2, dim=0)
+print(conv.weight_mask.sum((1, 2, 3)))
+print(prune.is_pruned(conv), prune.is_pruned(nn.Linear(1, 1)))
+m = nn.Sequential(nn.Linear(4, 3), nn.ReLU(), nn.Linear(3, 2))
+prune.global_unstructured([(m[0], 'weight'), (m[2], 'weight')], pruning_method=prune.L1Unstructured, amount=0.5)
+print(float(m[0].weight.eq(0).sum() + m[2].weight.eq(0).sum()), m[0].weight_mask.sum())
+prune.l1_unstructured(m[0], 'weight', amount=2)
+print(m[0].weight_mask.sum(), [type(h).__name__ for h in m[0]._forward_pre_hooks.values()])
+x = torch.randn(2, 4)
+y = m(x).sum()
+y.backward()
+print(m[0].weight_orig.grad, m[0].weight.grad_fn.name())
+print(list(m.state_dict().keys()))
+with torch.no_grad():
+    m[0].weight_orig.mul_(2)
+m(x)
+print(m[0].weight)
+prune.remove(m[0], 'weight')
+print(m[0].weight, [n for n, _ in m[0].named_buffers()])
+try:
+    prune.remove(m[0], 'weight')
+except ValueError as e:
+    print(e)
+try:
+    prune.l1_unstructured(nn.Linear(2, 2), 'weight', amount=5)
+except ValueError as e:
+    print(e)
+try:
+    prune.l1_unstructured(nn.Linear(2, 2), 'weight', amount=1.5)
+except ValueError as e:
+    print(e)
+"""
 
-@pytest.mark.parametrize("program", [CLASS_OF_VALUES, NN_GRAD], ids=["class_of_values", "nn_grad"])
+PRUNE_TUTORIAL = """\
+# the PyTorch pruning tutorial's calls on a LeNet: iterative pruning, structured after unstructured, global pruning, sparsity report
+import torch
+from torch import nn
+import torch.nn.utils.prune as prune
+import torch.nn.functional as F
+torch.manual_seed(42)
+class LeNet(nn.Module):
+    def __init__(self):
+        super(LeNet, self).__init__()
+        self.conv1 = nn.Conv2d(1, 6, 3)
+        self.conv2 = nn.Conv2d(6, 16, 3)
+        self.fc1 = nn.Linear(16 * 5 * 5, 120)
+        self.fc2 = nn.Linear(120, 84)
+        self.fc3 = nn.Linear(84, 10)
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.conv1(x)), (2, 2))
+        x = F.max_pool2d(F.relu(self.conv2(x)), 2)
+        x = x.view(-1, int(x.nelement() / x.shape[0]))
+        x = F.relu(self.fc1(x))
+        x = F.relu(self.fc2(x))
+        return self.fc3(x)
+model = LeNet()
+module = model.conv1
+print(list(module.named_parameters())[1])
+print(list(module.named_buffers()))
+prune.random_unstructured(module, name="weight", amount=0.3)
+print([n for n, _ in module.named_parameters()])
+print(list(module.named_buffers())[0][1][0])
+print(module.weight[0])
+print([type(h).__name__ for h in module._forward_pre_hooks.values()])
+prune.l1_unstructured(module, name="bias", amount=3)
+print(module.bias)
+print([type(h).__name__ for h in module._forward_pre_hooks.values()])
+prune.ln_structured(module, name="weight", amount=0.5, n=2, dim=0)
+print(module.weight[:, 0, 0])
+print(module.weight_mask.sum((1, 2, 3)))
+print(model.state_dict().keys())
+prune.remove(module, 'weight')
+print(list(module.named_parameters())[1][0], [n for n, _ in module.named_buffers()])
+new_model = LeNet()
+for name, module in new_model.named_modules():
+    if isinstance(module, torch.nn.Conv2d):
+        prune.l1_unstructured(module, name='weight', amount=0.2)
+    elif isinstance(module, torch.nn.Linear):
+        prune.l1_unstructured(module, name='weight', amount=0.4)
+print(dict(new_model.named_buffers()).keys())
+model = LeNet()
+parameters_to_prune = ((model.conv1, 'weight'), (model.conv2, 'weight'), (model.fc1, 'weight'), (model.fc2, 'weight'), (model.fc3, 'weight'))
+prune.global_unstructured(parameters_to_prune, pruning_method=prune.L1Unstructured, amount=0.2)
+for n in ['conv1', 'conv2', 'fc1', 'fc2', 'fc3']:
+    w = getattr(model, n).weight
+    print("Sparsity in {}.weight: {:.2f}%".format(n, 100. * float(torch.sum(w == 0)) / float(w.nelement())))
+total = sum(float(torch.sum(getattr(model, n).weight == 0)) for n in ['conv1', 'conv2', 'fc1', 'fc2', 'fc3'])
+print("Global sparsity: {:.2f}%".format(100. * total / sum(getattr(model, n).weight.nelement() for n in ['conv1', 'conv2', 'fc1', 'fc2', 'fc3'])))
+out = model(torch.randn(1, 1, 32, 32) if False else torch.randn(2, 1, 26, 26))
+print(out.shape, prune.is_pruned(model))
+"""
+
+
+@pytest.mark.parametrize("program", [CLASS_OF_VALUES, NN_GRAD, PRUNE, PRUNE_TUTORIAL],
+                         ids=["class_of_values", "nn_grad", "prune", "prune_tutorial"])
 def test_prints_what_pytorch_prints(program: str) -> None:
     assert gd_output(program) == torch_output(program)
 

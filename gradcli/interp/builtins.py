@@ -459,6 +459,7 @@ class Registry:
             nn_pad,
             nn_parametrize,
             nn_pool,
+            nn_prune,
             nn_rnn,
             nn_spatial,
             nn_transformer,
@@ -481,6 +482,8 @@ class Registry:
                 else Builtin(f"torch.nn.utils.{sub}.{name}", v) for name, v in table.items()})
         nn_utils.members["stateless"] = self.modules["torch.nn.utils.stateless"]
         nn_grad_ns = Namespace("torch.nn.grad", _wrap("torch.nn.grad.", nn_grad.FUNCTIONS))
+        nn_utils.members["prune"] = Namespace("torch.nn.utils.prune", {
+            **_wrap("torch.nn.utils.prune.", nn_prune.FUNCTIONS), **nn_prune.CLASSES})
         attention = nn_attention.namespace()
         parameter = Namespace("torch.nn.parameter", {"Parameter": nn_module.PARAMETER,
                                                      "Buffer": nn_module.BUFFER})
@@ -488,7 +491,7 @@ class Registry:
             "torch.nn.init": nn_init_ns, "torch.nn.utils": nn_utils, "torch.nn.grad": nn_grad_ns,
             "torch.nn.parameter": parameter,
             **{f"torch.nn.utils.{sub}": nn_utils.members[sub]
-               for sub in (*nn_init.UTILS_MODULES, "parametrize", "parametrizations")},
+               for sub in (*nn_init.UTILS_MODULES, "parametrize", "parametrizations", "prune")},
             "torch.nn.attention": attention})
         return {"functional": self.nn_functional, "init": nn_init_ns, "utils": nn_utils,
                 "grad": nn_grad_ns,
