@@ -190,9 +190,23 @@ out = model(torch.randn(1, 1, 32, 32) if False else torch.randn(2, 1, 26, 26))
 print(out.shape, prune.is_pruned(model))
 """
 
+# A distribution prints its parameters as PyTorch's f-string does: a learned 0-d loc (a
+# Parameter) as str() gives it, "Parameter containing:" and all (gd printed its item).
+DIST_REPR_PARAMETER = """\
+import torch
+from torch.distributions import Normal, Bernoulli
+p = torch.nn.Parameter(torch.tensor(3.0))
+t = torch.tensor(2.5, requires_grad=True)
+print(Normal(p, t), Normal(torch.nn.Parameter(torch.zeros(2)), 1.0), Normal(p * 1, p.exp()))
+print(Bernoulli(logits=torch.nn.Parameter(torch.tensor(0.5))), Normal(torch.tensor(1), 2.0))
+print(f"{p}", "{}".format(p), format(p, ""), f"{t}", f"{t:.2f}")
+"""
 
-@pytest.mark.parametrize("program", [CLASS_OF_VALUES, NN_GRAD, PRUNE, PRUNE_TUTORIAL],
-                         ids=["class_of_values", "nn_grad", "prune", "prune_tutorial"])
+
+@pytest.mark.parametrize("program", [CLASS_OF_VALUES, NN_GRAD, PRUNE, PRUNE_TUTORIAL,
+                                     DIST_REPR_PARAMETER],
+                         ids=["class_of_values", "nn_grad", "prune", "prune_tutorial",
+                              "dist_repr_parameter"])
 def test_prints_what_pytorch_prints(program: str) -> None:
     assert gd_output(program) == torch_output(program)
 
