@@ -1,7 +1,8 @@
 """Round 20 (real): what real PyTorch programs nobody here wrote showed, each compared
 with what PyTorch prints: `x.__class__` of every value (teaching code prints
 `y.grad_fn.__class__.__name__` and walks the graph by class name), a library class's
-`__qualname__`, torch.nn.grad's convolution gradients and torch.nn.utils.prune."""
+`__qualname__`, torch.nn.grad's convolution gradients, torch.nn.utils.prune and
+parametrizations.orthogonal."""
 
 # ruff: noqa: E501  (the programs are written as their authors wrote them)
 from __future__ import annotations
@@ -202,11 +203,43 @@ print(Bernoulli(logits=torch.nn.Parameter(torch.tensor(0.5))), Normal(torch.tens
 print(f"{p}", "{}".format(p), format(p, ""), f"{t}", f"{t:.2f}")
 """
 
+# parametrizations.orthogonal (refused before round 20): matrix_exp, householder and
+# cayley maps, with trivialization's base, trained a few steps, on an RNN's weight.
+ORTHOGONAL = """\
+import torch
+import torch.nn as nn
+from torch.nn.utils import parametrizations as P
+torch.manual_seed(0)
+lin = P.orthogonal(nn.Linear(3, 3))
+print(lin)
+print(lin.weight)
+print(torch.dist(lin.weight.T @ lin.weight, torch.eye(3)) < 1e-5, [n for n, _ in lin.named_parameters()], list(lin.state_dict().keys()))
+print(lin.parametrizations.weight.original)
+rect = P.orthogonal(nn.Linear(5, 3))
+W = rect.weight
+print(W.shape, torch.allclose(W @ W.T, torch.eye(3), atol=1e-5))
+tall = P.orthogonal(nn.Linear(2, 4), orthogonal_map="cayley")
+print(torch.allclose(tall.weight.T @ tall.weight, torch.eye(2), atol=1e-5))
+hh = P.orthogonal(nn.Linear(3, 4), orthogonal_map="householder")
+print(torch.allclose(hh.weight.T @ hh.weight, torch.eye(3), atol=1e-5))
+opt = torch.optim.SGD(lin.parameters(), lr=0.1)
+x = torch.randn(4, 3)
+for _ in range(3):
+    loss = (lin(x) ** 2).sum() + lin(x)[:, 0].sum()
+    opt.zero_grad(); loss.backward(); opt.step()
+Q = lin.weight
+print(round(loss.item(), 4), torch.allclose(Q.T @ Q, torch.eye(3), atol=1e-5))
+print(lin.parametrizations.weight.original.grad is not None)
+rnn = nn.RNN(3, 3)
+P.orthogonal(rnn, "weight_hh_l0")
+print(torch.allclose(rnn.weight_hh_l0 @ rnn.weight_hh_l0.T, torch.eye(3), atol=1e-5), type(rnn).__name__)
+"""
+
 
 @pytest.mark.parametrize("program", [CLASS_OF_VALUES, NN_GRAD, PRUNE, PRUNE_TUTORIAL,
-                                     DIST_REPR_PARAMETER],
+                                     DIST_REPR_PARAMETER, ORTHOGONAL],
                          ids=["class_of_values", "nn_grad", "prune", "prune_tutorial",
-                              "dist_repr_parameter"])
+                              "dist_repr_parameter", "orthogonal"])
 def test_prints_what_pytorch_prints(program: str) -> None:
     assert gd_output(program) == torch_output(program)
 

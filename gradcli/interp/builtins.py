@@ -455,6 +455,7 @@ class Registry:
             nn_misc,
             nn_module,
             nn_norm,
+            nn_orthogonal,
             nn_packed,
             nn_pad,
             nn_parametrize,
@@ -476,7 +477,8 @@ class Registry:
         nn_utils.members.update(_wrap("torch.nn.utils.", nn_parametrize.UTILS))
         for sub, table in (("parametrize", {**nn_parametrize.PARAMETRIZE,
                                             **nn_parametrize.PARAMETRIZE_CLASSES}),
-                           ("parametrizations", nn_parametrize.PARAMETRIZATIONS)):
+                           ("parametrizations", {**nn_parametrize.PARAMETRIZATIONS,
+                                                 "orthogonal": nn_orthogonal.orthogonal})):
             nn_utils.members[sub] = Namespace(f"torch.nn.utils.{sub}", {
                 name: v if isinstance(v, nn_module.ModuleClass)
                 else Builtin(f"torch.nn.utils.{sub}.{name}", v) for name, v in table.items()})
