@@ -278,6 +278,12 @@ VALUES: list[tuple[str, str]] = [
     ("class K:\n    pass\nclass J(K):\n    pass", "J.__mro__"),
     ("class K:\n    pass\nclass J(K):\n    pass", "K.__subclasses__"),
     ("class K:\n    pass\nclass J(K):\n    pass", "K.__subclasses__()"),
+    # round 20: a pruning hook and method class, torch.nn.grad
+    ("import torch.nn.utils.prune as prune\nm = torch.nn.Linear(2, 2)\n"
+     "prune.l1_unstructured(m, 'weight', 1)", "list(m._forward_pre_hooks.values())[0]"),
+    ("import torch.nn.utils.prune as prune", "prune.L1Unstructured"),
+    ("import torch.nn.utils.prune as prune", "prune.L1Unstructured(0.5)"),
+    ("", "torch.nn.grad.conv1d_input"),
 ]
 DUNDERS = ["__class__", "__dict__", "__globals__", "__builtins__", "__subclasses__",
            "__init__", "__reduce_ex__", "__getattribute__", "__code__", "__closure__",
@@ -355,7 +361,8 @@ def _protocol_value(setup: str, expr: str) -> bool:
 def test_no_dunder_or_internal_attribute_of_any_value(setup: str, expr: str) -> None:
     # A class's or function's __name__ is its name, a plain string (as in Python): see
     # below; a string has Python's format_map, translate and encode (which refuses).
-    named = (*CLASSES, *FUNCTIONS, "str", "D.Dataset", "D.DataLoader", "P.Normal",
+    named = (*CLASSES, *FUNCTIONS, "str", "prune.L1Unstructured", "torch.nn.grad.conv1d_input",
+             "D.Dataset", "D.DataLoader", "P.Normal",
              "P.kl_divergence", "torch.nn.utils.rnn.PackedSequence", "torch.nn.Buffer",
              "torch.autograd.gradcheck", "torch.autograd.function.once_differentiable",
              "torch.autograd.function.once_differentiable(lambda ctx, g: g)",
