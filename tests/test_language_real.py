@@ -212,10 +212,11 @@ def test_misused_forms_are_syntax_errors(program: str, message: str) -> None:
 # ------------------------------------------------------------------------ sandbox
 
 HOSTILE: list[tuple[str, str, str]] = [
-    ("name-class", "__name__.__class__", r"not accessible in gd"),
+    ("name-class", "__name__.__class__.__dict__", r"not accessible in gd"),
     ("name-is-plain-str", "print(type(__name__))", r"^<class 'str'>\n$"),
     ("typing-dunder", "import typing\ntyping.__dict__", r"not accessible in gd"),
-    ("typing-form-class", "from typing import List\nList.__class__", r"not accessible in gd"),
+    ("typing-form-class", "from typing import List\nList.__class__.__dict__",
+     r"not accessible in gd"),
     ("typing-form-mro", "from typing import List\nList.__mro__", r"not accessible in gd"),
     ("typing-form-attr", "from typing import List\nList.copy_with", r"has no attribute"),
     ("typing-form-call", "from typing import List\nList(1)", r"not callable"),
@@ -232,7 +233,7 @@ HOSTILE: list[tuple[str, str, str]] = [
     ("future-feature-attr", "import __future__\n__future__.annotations.compiler_flag",
      r"has no attribute"),
     ("annotation-value-import", "x: int = __import__('os')", r"name '__import__' is not defined"),
-    ("walrus-dunder-value", "(x := ().__class__)", r"not accessible in gd"),
+    ("walrus-dunder-value", "(x := ().__class__.__dict__)", r"not accessible in gd"),
     ("decorator-lambda-globals", "@(lambda f: f.__globals__)\ndef f():\n    pass",
      r"not accessible in gd"),
     ("annotation-never-runs", "x: print('ran') = 1\nprint(x)", r"^1\n$"),
