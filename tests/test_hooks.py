@@ -188,7 +188,7 @@ def test_example_matches_golden() -> None:
 # -- the sandbox ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("expr", [
-    "h.hooks", "h.hook", "h.__class__", "h.remove.__self__", "h.remove.fn",
+    "h.hooks", "h.hook", "h.__class__.__dict__", "h.remove.__self__", "h.remove.fn",
     "y.grad_fn.hooks", "y.grad_fn.register_hook.obj",
 ])
 def test_handles_and_hook_arguments_expose_nothing(expr: str) -> None:

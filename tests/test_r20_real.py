@@ -58,6 +58,11 @@ def init(mod):
 m.apply(init)
 s = x.sum()
 print(s.grad_fn.next_functions[0][0].__class__.__name__, s.grad_fn.next_functions[0][0].__class__)
+h = x.register_hook(lambda g: g)
+h2 = m.register_forward_hook(lambda *a: None)
+print(type(h), h.__class__.__name__, type(h2))
+from torch.autograd.graph import register_multi_grad_hook
+print(type(register_multi_grad_hook((x,), lambda g: None)))
 """
 
 # torch.nn.grad's convolution gradients (stride, padding, dilation, groups; under no_grad;
