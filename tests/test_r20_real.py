@@ -240,11 +240,45 @@ P.orthogonal(rnn, "weight_hh_l0")
 print(torch.allclose(rnn.weight_hh_l0 @ rnn.weight_hh_l0.T, torch.eye(3), atol=1e-5), type(rnn).__name__)
 """
 
+# type(v) and v.__class__.__name__ of the values training code holds: an optimizer's
+# state, a GradScaler and saved_tensors_hooks were gd's own class names.
+TYPES_OF_VALUES = """\
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from torch.utils.data import TensorDataset, DataLoader, random_split
+x = torch.ones(3, requires_grad=True)
+m = nn.Linear(2, 2)
+opt = torch.optim.SGD(m.parameters(), lr=0.1)
+ds = TensorDataset(torch.ones(4, 2))
+vals = {
+ "grad_fn": (x * 2).grad_fn, "acc": (x * 2).grad_fn.next_functions[0][0], "size": x.shape, "dtype": x.dtype,
+ "device": x.device, "param": m.weight, "module": m, "seq": nn.Sequential(), "mlist": nn.ModuleList(),
+ "opt": opt, "sched": torch.optim.lr_scheduler.StepLR(opt, 1), "pg": opt.param_groups, "state": opt.state,
+ "sd": m.state_dict(), "ds": ds, "dl": DataLoader(ds), "it": iter(DataLoader(ds)), "split": random_split(ds, [2, 2])[0],
+ "gen": torch.Generator(), "nograd": torch.no_grad(), "max": x.max(0), "sort": x.sort(), "finfo": torch.finfo(torch.float32),
+ "iinfo": torch.iinfo(torch.int32), "normal": torch.distributions.Normal(0, 1), "named": m.named_parameters(),
+ "params": m.parameters(), "children": m.children(), "func": F.relu, "sin": torch.sin, "method": x.sum,
+ "lin_fwd": m.forward, "hooks": m._forward_hooks, "storage": x.untyped_storage(), "layout": x.layout,
+ "memfmt": torch.contiguous_format, "qr": torch.linalg.qr(torch.eye(2)), "svd": torch.linalg.svd(torch.eye(2)),
+ "slogdet": torch.linalg.slogdet(torch.eye(2)), "topk": x.topk(1), "unique": torch.unique(x, return_counts=True),
+ "aminmax": torch.aminmax(x), "lstsq": torch.linalg.lstsq(torch.eye(2), torch.ones(2, 1)), "eig": torch.linalg.eigh(torch.eye(2)),
+ "packed": nn.utils.rnn.pack_sequence([torch.ones(2, 1)]), "ctx": torch.enable_grad(),
+ "dual": torch.autograd.forward_ad, "Fmod": F,
+ "cat": torch.distributions.Categorical(torch.ones(2)),
+ "transform": torch.distributions.transforms.ExpTransform(), "sampler": torch.utils.data.RandomSampler(ds),
+ "batchsampler": torch.utils.data.BatchSampler(range(3), 2, False), "inference": torch.inference_mode(),
+ "scaler": torch.amp.GradScaler('cpu', enabled=False), "savedhooks": torch.autograd.graph.saved_tensors_hooks(lambda t: t, lambda t: t),
+}
+for k, v in vals.items():
+    print(k, type(v), v.__class__.__name__)
+"""
+
 
 @pytest.mark.parametrize("program", [CLASS_OF_VALUES, NN_GRAD, PRUNE, PRUNE_TUTORIAL,
-                                     DIST_REPR_PARAMETER, ORTHOGONAL],
+                                     DIST_REPR_PARAMETER, ORTHOGONAL, TYPES_OF_VALUES],
                          ids=["class_of_values", "nn_grad", "prune", "prune_tutorial",
-                              "dist_repr_parameter", "orthogonal"])
+                              "dist_repr_parameter", "orthogonal", "types_of_values"])
 def test_prints_what_pytorch_prints(program: str) -> None:
     assert gd_output(program) == torch_output(program)
 
