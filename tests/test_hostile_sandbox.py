@@ -327,12 +327,16 @@ def _attribute_failures(setup: str, expr: str, attr: str) -> Iterator[str]:
 # `y.grad_fn.__class__.__name__`): a gd value, never a host type, and every dunder or
 # internal name read from it does exactly what it does on `type(v)` (refused, or a plain
 # gd value such as `__name__`).
+CLASS_CHAIN = ("__dict__", "__subclasses__", "__bases__", "__mro__", "__init__", "__globals__",
+               "__call__", "__reduce_ex__", "__module__", "__qualname__", "fn", "cls", "members")
+
+
 def _class_failures(setup: str, expr: str) -> Iterator[str]:
     same = in_process(f"{setup}\nv = ({expr})\nprint(v.__class__ == type(v), "
                       f"repr(v.__class__) == repr(type(v)))".lstrip("\n"))
     if same != (0, "", "True True\n"):
         yield f"({expr}).__class__ is not type({expr}): {same}"
-    for attr in DUNDERS + INTERNALS:
+    for attr in CLASS_CHAIN:
         via_class = in_process(f"{setup}\nv = ({expr}).__class__.{attr}".lstrip("\n"))
         via_type = in_process(f"{setup}\nv = type({expr}).{attr}".lstrip("\n"))
         if via_class[0] != via_type[0] or (
