@@ -324,9 +324,9 @@ def _attribute_failures(setup: str, expr: str, attr: str) -> Iterator[str]:
 
 
 # `v.__class__` is what `type(v)` gives (round 20: teaching code prints
-# `y.grad_fn.__class__.__name__`): a gd value, never a host type, and every dunder or
-# internal name read from it does exactly what it does on `type(v)` (refused, or a plain
-# gd value such as `__name__`).
+# `y.grad_fn.__class__.__name__`): a gd value, never a host type, and the host names read
+# from it (CLASS_CHAIN) do exactly what they do on `type(v)` (refused, or a plain gd value
+# such as `__qualname__`).
 CLASS_CHAIN = ("__dict__", "__subclasses__", "__bases__", "__mro__", "__init__", "__globals__",
                "__call__", "__reduce_ex__", "__module__", "__qualname__", "fn", "cls", "members")
 
