@@ -178,6 +178,7 @@ def _function(kind: str, *fields: str) -> Callable[..., ModuleInstance]:
         given = dict(zip(fields, args, strict=False))
         given.update(kwargs)
         return _apply(module, name, Method(kind, **given), importance_scores)
+    prune.__doc__ = f"Prune module.name with {kind}'s mask ({', '.join(fields)})."
     return prune
 
 
@@ -254,7 +255,9 @@ class MethodClass(Builtin):
     is_class = True
 
     def __init__(self, kind: str) -> None:
-        super().__init__(_PATH + kind, lambda *a, **k: Method(kind, *a, **k))
+        super().__init__(_PATH + kind, lambda *a, **k: Method(kind, *a, **k),
+                         f"prune.{kind}(...): the pruning method, as global_unstructured "
+                         "takes it.")
         self.prune_kind = kind
 
     def __repr__(self) -> str:
