@@ -127,7 +127,7 @@ def test_cuda_amp_warns_as_pytorch_on_a_cpu_build() -> None:
     ("torch.amp.GradScaler('mps')",
      "an enabled GradScaler on 'mps' is not supported by gradcli"),
     ("torch.amp.GradScaler('cpu').state", "'GradScaler' object has no attribute 'state'"),
-    ("torch.amp.GradScaler('cpu').__class__", "'__class__' is not accessible"),
+    ("torch.amp.GradScaler('cpu').__class__.__dict__", "'__dict__' is not accessible"),
     ("torch.amp.GradScaler('cpu').step.__self__", "'__self__' is not accessible"),
     ("torch.amp.GradScaler('cuda', enabled=False).scale.__self__",
      "'__self__' is not accessible"),
@@ -135,7 +135,8 @@ def test_cuda_amp_warns_as_pytorch_on_a_cpu_build() -> None:
      "'_scale' is not accessible"),
     ("torch.amp.GradScaler('cuda', enabled=False).nothing",
      "'GradScaler' object has no attribute 'nothing'"),
-    ("torch.autocast('cuda', enabled=False).__class__", "'__class__' is not accessible"),
+    ("torch.autocast('cuda', enabled=False).__class__.__dict__",
+     "'__dict__' is not accessible"),
     ("torch.__dict__", "'__dict__' is not accessible"),
 ])
 def test_refusals(code: str, message: str) -> None:

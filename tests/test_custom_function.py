@@ -277,7 +277,7 @@ except NotImplementedError as e:
 
 # -- the sandbox ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("attr", ["__class__", "__dict__", "attrs", "node", "saved",
+@pytest.mark.parametrize("attr", ["__dict__", "attrs", "node", "saved",
                                   "_vc", "name", "materialize", "forward"])
 def test_ctx_exposes_nothing_of_the_host(attr: str) -> None:
     out, err = run_gd(HEAD + f"""

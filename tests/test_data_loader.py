@@ -457,10 +457,10 @@ iter(DataLoader([1])).next()
 #: Attempts to reach the host through the data values: each is a clean gd error.
 HOSTILE: list[tuple[str, str]] = [
     ("ds.__dict__", r"'__dict__' is not accessible in gd"),
-    ("ds.__class__", r"'__class__' is not accessible in gd"),
+    ("ds.__class__.__dict__", r"'__dict__' is not accessible in gd"),
     ("ds._tensors", r"'_tensors' is not accessible in gd"),
     ("ds.__getitem__", r"'__getitem__' is not accessible in gd"),
-    ("ds.tensors.__class__", r"'__class__' is not accessible in gd"),
+    ("ds.tensors.__class__.__dict__", r"'__dict__' is not accessible in gd"),
     ("ds.KIND", r"'TensorDataset' object has no attribute 'KIND'"),
     ("ds.ATTRS", r"'TensorDataset' object has no attribute 'ATTRS'"),
     ("loader._index_sampler", r"'_index_sampler' is not accessible in gd"),
@@ -480,8 +480,8 @@ HOSTILE: list[tuple[str, str]] = [
     ("data.Dataset.attrs", r"type object 'Dataset' has no attribute 'attrs'"),
     ("data.random_split.__globals__", r"'__globals__' is not accessible in gd"),
     ('getattr(loader, "_index_sampler")', r"'_index_sampler' is not accessible in gd"),
-    ('getattr(ds, "__class__")', r"'__class__' is not accessible in gd"),
-    ('"{0.__class__}".format(ds)', r"'__class__' is not accessible in gd"),
+    ('getattr(ds, "__class__").__dict__', r"'__dict__' is not accessible in gd"),
+    ('"{0.__class__.__dict__}".format(ds)', r"'__dict__' is not accessible in gd"),
     ("vars(ds)", r"vars"),
     ("ds.tensors = ()", r"cannot set attribute 'tensors'"),
     ("ds.__class__ = int", r"'__class__' is not accessible in gd"),

@@ -235,7 +235,7 @@ def test_uninitialised_creation_has_the_shape_and_dtype() -> None:
 
 
 @pytest.mark.parametrize("expr", [
-    "torch.device('cpu').__class__", "torch.device('cpu').device_type",
+    "torch.device('cpu').__class__.__dict__", "torch.device('cpu').device_type",
     "torch.device('cpu').__dict__", "torch.Generator()._bits", "torch.Generator().state",
     "torch.Generator().manual_seed.fn", "torch.cuda.__dict__", "torch.FloatTensor.fn",
     "torch.FloatTensor.dtype", "torch.cuda.is_available.fn", "torch.ones(1).device.__repr__",

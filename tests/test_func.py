@@ -232,7 +232,7 @@ UnpackedDualTensor(primal=tensor([1., 1.]), tangent=None)
 @pytest.mark.parametrize("expr", [
     "grad(f).__closure__", "grad(f).fn", "vjp(f, x)[1].__code__", "vjp(f, x)[1].fn",
     "vmap(f).__globals__", "torch.func.grad.fn", "torch.func.__dict__",
-    "torch.autograd.forward_ad.unpack_dual(x).__class__",
+    "torch.autograd.forward_ad.unpack_dual(x).__class__.__dict__",
     "torch.autograd.forward_ad.unpack_dual(x)._fields",
 ])
 def test_transforms_expose_nothing_of_the_host(expr: str) -> None:

@@ -278,6 +278,12 @@ VALUES: list[tuple[str, str]] = [
     ("class K:\n    pass\nclass J(K):\n    pass", "J.__mro__"),
     ("class K:\n    pass\nclass J(K):\n    pass", "K.__subclasses__"),
     ("class K:\n    pass\nclass J(K):\n    pass", "K.__subclasses__()"),
+    # round 20: a pruning hook and method class, torch.nn.grad
+    ("import torch.nn.utils.prune as prune\nm = torch.nn.Linear(2, 2)\n"
+     "prune.l1_unstructured(m, 'weight', 1)", "list(m._forward_pre_hooks.values())[0]"),
+    ("import torch.nn.utils.prune as prune", "prune.L1Unstructured"),
+    ("import torch.nn.utils.prune as prune", "prune.L1Unstructured(0.5)"),
+    ("", "torch.nn.grad.conv1d_input"),
 ]
 DUNDERS = ["__class__", "__dict__", "__globals__", "__builtins__", "__subclasses__",
            "__init__", "__reduce_ex__", "__getattribute__", "__code__", "__closure__",
@@ -299,6 +305,9 @@ INTERNALS = ["fn", "obj", "members", "rt", "body", "closure", "defaults", "array
 def _attribute_failures(setup: str, expr: str, attr: str) -> Iterator[str]:
     """Why reading `attr` (once, or twice in a chain) of the value is not refused (a gd
     function's own Python attributes, r15: only the chain, their values plain gd values)."""
+    if attr == "__class__":
+        yield from _class_failures(setup, expr)
+        return
     once = f"{setup}\nv = ({expr}).{attr}"
     own = (expr in GD_FUNCTIONS and attr in GD_FUNCTION_ATTRS) or (
         attr in PROTOCOL_DUNDERS and _protocol_value(setup, expr)) or (
@@ -312,6 +321,29 @@ def _attribute_failures(setup: str, expr: str, attr: str) -> Iterator[str]:
         elif not re.search(r"not accessible in gd|has no attribute|is not supported by gradcli",
                             message):
             yield f"{program!r}: {message}"
+
+
+# `v.__class__` is what `type(v)` gives (round 20: teaching code prints
+# `y.grad_fn.__class__.__name__`): a gd value, never a host type, and the host names read
+# from it (CLASS_CHAIN) do exactly what they do on `type(v)` (refused, or a plain gd value
+# such as `__qualname__`).
+CLASS_CHAIN = ("__dict__", "__subclasses__", "__bases__", "__mro__", "__init__", "__globals__",
+               "__call__", "__reduce_ex__", "__module__", "__qualname__", "fn", "cls", "members")
+
+
+def _class_failures(setup: str, expr: str) -> Iterator[str]:
+    same = in_process(f"{setup}\nv = ({expr})\nprint(v.__class__ == type(v), "
+                      f"repr(v.__class__) == repr(type(v)))".lstrip("\n"))
+    if same != (0, "", "True True\n"):
+        yield f"({expr}).__class__ is not type({expr}): {same}"
+    for attr in CLASS_CHAIN:
+        via_class = in_process(f"{setup}\nv = ({expr}).__class__.{attr}".lstrip("\n"))
+        via_type = in_process(f"{setup}\nv = type({expr}).{attr}".lstrip("\n"))
+        if via_class[0] != via_type[0] or (
+                via_class[0] == 4) != (re.search(r"not accessible in gd|has no attribute|"
+                                                  r"is not supported by gradcli",
+                                                  via_class[1]) is not None):
+            yield f"({expr}).__class__.{attr}: {via_class}, type(v).{attr}: {via_type}"
 
 
 # Tensors, numbers, strings and Python's containers have the operator and container
@@ -333,7 +365,8 @@ def _protocol_value(setup: str, expr: str) -> bool:
 def test_no_dunder_or_internal_attribute_of_any_value(setup: str, expr: str) -> None:
     # A class's or function's __name__ is its name, a plain string (as in Python): see
     # below; a string has Python's format_map, translate and encode (which refuses).
-    named = (*CLASSES, *FUNCTIONS, "str", "D.Dataset", "D.DataLoader", "P.Normal",
+    named = (*CLASSES, *FUNCTIONS, "str", "prune.L1Unstructured", "torch.nn.grad.conv1d_input",
+             "D.Dataset", "D.DataLoader", "P.Normal",
              "P.kl_divergence", "torch.nn.utils.rnn.PackedSequence", "torch.nn.Buffer",
              "torch.autograd.gradcheck", "torch.autograd.function.once_differentiable",
              "torch.autograd.function.once_differentiable(lambda ctx, g: g)",
@@ -352,7 +385,8 @@ def test_no_dunder_or_internal_attribute_of_any_value(setup: str, expr: str) -> 
              "torch.FloatTensor",
              "traceback", "traceback.format_exc", "torch.Tensor.add", "torch.Tensor.backward",
              "K.__subclasses__", *GD_FUNCTIONS)
-    attrs = [a for a in DUNDERS + INTERNALS if not (a == "__name__" and expr in named)
+    attrs = [a for a in DUNDERS + INTERNALS
+             if not (a in ("__name__", "__qualname__") and expr in named)
              and not (expr in ("'text'", "str") and a in STR_METHODS)
              and a not in PUBLIC_NAMES.get(expr, ())]
     failures = [f for attr in attrs for f in _attribute_failures(setup, expr, attr)]
@@ -385,7 +419,7 @@ def test_a_function_name_is_a_plain_string(expr: str) -> None:
     setup = next(s for s, e in VALUES if e == expr)
     code, _, out = in_process(f"{setup}\nn = ({expr}).__name__\nprint(type(n), n)".lstrip())
     assert code == 0 and out.startswith("<class 'str'> ")
-    assert in_process(f"{setup}\nv = ({expr}).__name__.__class__".lstrip())[0] == 4
+    assert in_process(f"{setup}\nv = ({expr}).__name__.__class__.__dict__".lstrip())[0] == 4
 STR_METHODS = ("format_map", "translate", "encode")
 # Names on the internals list that are Python's own public attributes of these values.
 PUBLIC_NAMES = {"pathlib.Path('a') / 'b'": ("open", "parent"),
@@ -466,7 +500,8 @@ def test_host_names_are_not_defined(name: str) -> None:
 
 ISOLATED: list[tuple[str, str, str]] = [
     # --- getattr-style access, eval/exec/compile/open/globals
-    ("getattr", 'getattr(1, "__class__")', r"attribute '__class__' is not accessible in gd"),
+    ("getattr", 'getattr(getattr(1, "__class__"), "__dict__")',
+     r"attribute '__dict__' is not accessible in gd"),
     ("eval", 'eval("__import__(\'os\').system(\'touch pwned\')")', r"name 'eval' is not"),
     ("exec", 'exec("import os")', r"name 'exec' is not defined"),
     ("compile", 'compile("1", "f", "eval")', r"name 'compile' is not defined"),
@@ -483,8 +518,8 @@ ISOLATED: list[tuple[str, str, str]] = [
     ("import-fn", '__import__("os").system("touch pwned")', r"name '__import__' is not"),
     ("breakpoint", "breakpoint()", r"name 'breakpoint' is not defined"),
     ("input", "input()", r"name 'input' is not defined"),
-    ("subclasses", "().__class__.__bases__[0].__subclasses__()", r"'__class__' is not acc"),
-    ("mro-walk", "x = ''.__class__.__mro__[1].__subclasses__()", r"'__class__' is not acc"),
+    ("subclasses", "().__class__.__bases__[0].__subclasses__()", r"'__bases__' is not acc"),
+    ("mro-walk", "x = ''.__class__.__mro__[1].__subclasses__()", r"'__mro__' is not acc"),
     ("func-globals", "def f():\n    pass\nf.__globals__['__builtins__']", r"__globals__"),
     ("lambda-globals", "(lambda: 0).__globals__", r"'__globals__' is not accessible"),
     ("builtin-self", "print.__self__", r"'__self__' is not accessible"),
@@ -506,16 +541,16 @@ ISOLATED: list[tuple[str, str, str]] = [
     ("tensor-storage-set", "s = ones(2).untyped_storage()\ns.ptr = 1",
      r"has no attribute 'ptr'"),
     ("tensor-hook", "x = ones(2, requires_grad=True)\n"
-     "x.register_hook(lambda g: g.__class__)\n(x * 2).sum().backward()",
-     r"attribute '__class__' is not accessible in gd"),
-    ("tensor-apply", "ones(2).apply_(lambda v: v.__class__)",
-     r"attribute '__class__' is not accessible in gd"),
+     "x.register_hook(lambda g: g.__class__.__dict__)\n(x * 2).sum().backward()",
+     r"attribute '__dict__' is not accessible in gd"),
+    ("tensor-apply", "ones(2).apply_(lambda v: v.__class__.__dict__)",
+     r"attribute '__dict__' is not accessible in gd"),
     ("tensor-apply-print", "ones(2).apply_(print)", r"must be real number, not NoneType"),
     ("tensor-map", "ones(2).map_(ones(2), lambda a, b: b.__globals__)",
      r"attribute '__globals__' is not accessible in gd"),
     ("tensor-view-slot", "ones(2)[0]._view", r"attribute '_view' is not accessible in gd"),
-    ("tensor-base-class", "ones(4)[1:]._base.__class__",
-     r"attribute '__class__' is not accessible in gd"),
+    ("tensor-base-class", "ones(4)[1:]._base.__class__.__dict__",
+     r"attribute '__dict__' is not accessible in gd"),
     ("tensor-reduce", "ones(2).__reduce_ex__(2)", r"not accessible"),
     ("tensor-dlpack", "ones(2).__dlpack__()", r"not accessible"),
     ("tensor-vc", "ones(2)._vc", r"not accessible"),
@@ -530,9 +565,9 @@ ISOLATED: list[tuple[str, str, str]] = [
     ("accumulate-grad-of", "x = ones(2, requires_grad=True)\n"
      "(x * 2).grad_fn.next_functions[0][0].of", r"has no attribute 'of'"),
     ("dtype-np", "torch.float32.np.type", r"'torch.dtype' object has no attribute 'np'"),
-    ("device", "ones(2).device.__class__", r"not accessible"),
+    ("device", "ones(2).device.__class__.__dict__", r"not accessible"),
     ("shape-class", "ones(2).shape.__class__.__base__", r"not accessible"),
-    ("minmax", "ones(2).max(0).__class__", r"not accessible"),
+    ("minmax", "ones(2).max(0).__class__.__dict__", r"not accessible"),
     ("grad-mode", "no_grad().prev", r"has no attribute 'prev'"),
     ("dual-level", "with dual_level() as d:\n    d.__enter__", r"not accessible"),
     # --- torch names that do not exist in our namespace
@@ -611,7 +646,7 @@ ISOLATED: list[tuple[str, str, str]] = [
      r"ValueError: no"),
     ("sys-modules", "import sys\nsys.modules", r"module 'sys' has no attribute 'modules'"),
     ("sys-stdout-buffer", "import sys\nsys.stdout.buffer", r"has no attribute 'buffer'"),
-    ("sys-stdout-class", "import sys\nsys.stdout.__class__", r"not accessible"),
+    ("sys-stdout-class", "import sys\nsys.stdout.__class__.__dict__", r"not accessible"),
     ("sys-setrecursionlimit", "import sys\nsys.setrecursionlimit(10**9)", r"no attribute"),
     ("io-open", 'import io\nio.open("/etc/passwd")', r"module 'io' has no attribute 'open'"),
     ("io-file", 'import io\nio.FileIO("/etc/passwd")', r"has no attribute 'FileIO'"),
@@ -652,8 +687,8 @@ ISOLATED: list[tuple[str, str, str]] = [
     ("exception-attr-dunder",
      "class E(Exception):\n    pass\ntry:\n    raise E(1)\nexcept E as e:\n"
      "    e.__traceback__.tb_frame", r"has no attribute"),
-    ("operator-attrgetter", 'import operator\noperator.attrgetter("__class__")(1)',
-     r"'__class__' is not accessible"),
+    ("operator-attrgetter", 'import operator\noperator.attrgetter("__class__.__dict__")(1)',
+     r"'__dict__' is not accessible"),
     ("operator-methodcaller", 'import operator\noperator.methodcaller("__reduce__")(1)',
      r"'__reduce__' is not accessible"),
     ("from-builtins", "from builtins import open", r"import of 'builtins' is not allowed"),
@@ -683,15 +718,16 @@ ISOLATED: list[tuple[str, str, str]] = [
     ("urlopen", 'import urllib.request\nurllib.request.urlopen("http://example.com")',
      r"import of 'urllib.request'"),
     # --- string formatting tricks
-    ("format-attr", '"{0.__class__}".format(1)', r"'__class__' is not accessible"),
-    ("format-index-dunder", '"{0[0].__class__}".format([1])', r"'__class__' is not accessible"),
+    ("format-attr", '"{0.__class__.__dict__}".format(1)', r"'__dict__' is not accessible"),
+    ("format-index-dunder", '"{0[0].__class__.__dict__}".format([1])',
+     r"'__dict__' is not accessible"),
     ("format-nested", '"{0:{1.__class__.__mro__}}".format(1, "a")', r"is not accessible"),
     ("format-kw-attr", '"{x.__init__.__globals__}".format(x=print)', r"is not accessible"),
     ("format-private", '"{0._version}".format([1])', r"is not accessible"),
     ("format-fn", '"{0.fn}".format(print)', r"has no attribute 'fn'|not supported"),
-    ("format-map", '"{a.__class__}".format_map({"a": 1})', r"is not accessible"),
-    ("fstring-dunder", 'f"{(1).__class__}"', r"'__class__' is not accessible"),
-    ("fstring-nested-spec", 'f"{1:{(1).__class__}}"', r"error: "),
+    ("format-map", '"{a.__class__.__dict__}".format_map({"a": 1})', r"is not accessible"),
+    ("fstring-dunder", 'f"{(1).__class__.__dict__}"', r"'__dict__' is not accessible"),
+    ("fstring-nested-spec", 'f"{1:{(1).__class__.__dict__}}"', r"error: "),
     ("format-huge-width", '"{:>{}}".format(1, 10**9)', r"exceeds the limit"),
     ("percent-huge-width", '"%*d" % (10**9, 1)', r"exceeds the limit"),
     ("template", 'import string\nstring.Template("${x.__class__}").substitute(x=1)\n'
@@ -704,7 +740,7 @@ ISOLATED: list[tuple[str, str, str]] = [
      r"No such file or directory: '/etc/passwd'"),
     ("pathlib-home", "from pathlib import Path\nPath.home()", r"has no attribute 'home'"),
     ("pathlib-write", "from pathlib import Path\nPath('pwned').write_text('x')\n"
-     "Path('pwned').__class__", r"not accessible"),
+     "Path('pwned').__class__.__dict__", r"not accessible"),
     ("with-print", "with print:\n    pass", r"context manager"),
     ("with-list", "with [1]:\n    pass", r"context manager"),
     ("decorator-print", "@print\ndef f():\n    pass", r"decorators are supported"),
@@ -716,7 +752,7 @@ ISOLATED: list[tuple[str, str, str]] = [
     ("try", "try:\n    1 // 0\nexcept Exception as e:\n    e.__traceback__.tb_frame",
      r"has no attribute"),
     ("del", "x = 1\ndel x\nprint(x)", r"name 'x' is not defined"),
-    ("global", "def f():\n    global torch\n    torch = 1\nf()\ntorch.__class__",
+    ("global", "def f():\n    global torch\n    torch = 1\nf()\ntorch.__class__.__dict__",
      r"not accessible"),
     ("nonlocal", "nonlocal x", r"nonlocal declaration not allowed at module level"),
     ("comprehension", "[c for c in ().__class__.__bases__]", r"not accessible"),
@@ -725,8 +761,8 @@ ISOLATED: list[tuple[str, str, str]] = [
     ("yield", "def f():\n    x = [(yield 1)]", r"'yield' inside an expression is not"),
     ("generator-function", "def f():\n    yield 1\nf().gi_frame.f_globals",
      r"has no attribute 'gi_frame'"),
-    ("operator-dunder", "class A:\n    def __radd__(self, o):\n        return o.__class__\n"
-     "1 + A()", r"not accessible"),
+    ("operator-dunder", "class A:\n    def __radd__(self, o):\n"
+     "        return o.__class__.__dict__\n1 + A()", r"not accessible"),
     ("with-dunder", "class A:\n    def __enter__(self):\n        return self\n"
      "    def __exit__(self, t, v, tb):\n        return v.__traceback__._f\nwith A():\n"
      "    1 // 0", r"not accessible"),
@@ -744,11 +780,11 @@ ISOLATED: list[tuple[str, str, str]] = [
     ("yield-outside", "yield ().__class__", r"'yield' outside function"),
     ("async", "async def f():\n    pass", r"'async' is not supported"),
     ("await", "def f():\n    await g()", r"error: "),
-    ("walrus", "(x := ().__class__)", r"error: "),
-    ("star-args", "print(*[().__class__])", r"not accessible"),
+    ("walrus", "(x := ().__class__.__dict__)", r"error: "),
+    ("star-args", "print(*[().__class__.__dict__])", r"not accessible"),
     ("star-kwargs", 'print(**{"file": 1})', r"'int' object has no attribute 'write'"),
     ("print-file-host", 'print("x", file=print)', r"has no attribute 'write'"),
-    ("dict", '{"a": 1}.__class__', r"not accessible"),
+    ("dict", '{"a": 1}.__class__.__dict__', r"not accessible"),
     ("match-print-stmt", "match 1:\n    case 1:\n        print 1", r"error: "),
     ("raise", "raise SystemExit(0)", r"name 'SystemExit' is not defined"),
     ("bytes", "b'\\x00'.decode('zlib_codec')\nb'\\x00'.__class__", r"unknown encoding"),
@@ -759,8 +795,8 @@ ISOLATED: list[tuple[str, str, str]] = [
     ("dunder-self", "ones(2).__add__.__self__", r"'__self__' is not accessible"),
     ("dunder-func", "(1).__add__.__func__", r"'__func__' is not accessible"),
     ("dunder-globals", "[1].__len__.__globals__", r"'__globals__' is not accessible"),
-    ("dunder-getitem-class", "{'a': 1}.__getitem__.__class__", r"not accessible"),
-    ("dunder-result", "(1).__add__(1).__class__", r"'__class__' is not accessible"),
+    ("dunder-getitem-class", "{'a': 1}.__getitem__.__class__.__dict__", r"not accessible"),
+    ("dunder-result", "(1).__add__(1).__class__.__dict__", r"'__dict__' is not accessible"),
     ("dunder-host-only", "ones(2).__reduce_ex__(2)", r"'__reduce_ex__' is not accessible"),
     ("dunder-setattr", "ones(2).__setattr__('grad', 1)", r"'__setattr__' is not accessible"),
     ("dunder-format-spec", "(1).__format__('{0.__class__}')", r"Invalid format specifier|error: "),

@@ -46,7 +46,7 @@ def test_pythons_errors(program: str, message: str) -> None:
 
 
 @pytest.mark.parametrize("program", [
-    "x = C.A.__dict__", "x = C.__members__.__class__", "x = C.A.attrs", "x = C.members",
+    "x = C.A.__dict__", "x = C.__members__.__class__.__dict__", "x = C.A.attrs", "x = C.members",
     "x = C.A.cls", "x = C.mixin", "x = C.A.__class__.__dict__", "x = type(C).__mro__",
     "x = Enum.fn", "x = Enum.__subclasses__()", "x = C.A._value_",
 ])

@@ -114,7 +114,7 @@ def test_pythons_type_errors_are_catchable(program: str, message: str) -> None:
     ("match c:\n    case C(__class__=k):\n        print(k.__dict__)\n", 4, ""),
     # its __dict__ is vars(c), as `c.__dict__` gives; nothing beyond
     ("match c:\n    case C(__dict__=k):\n        print(k)\n", 0, "{'v': 2}\n"),
-    ("match c:\n    case C(__dict__=k):\n        print(k.__class__)\n", 4, ""),
+    ("match c:\n    case C(__dict__=k):\n        print(k.__class__.__dict__)\n", 4, ""),
     ("match c:\n    case C(__init__=k):\n        print(k)\n", 4, ""),
     # gradcli's own fields of a gd object are not attributes: no match
     ("match c:\n    case object(attrs=k):\n        print(k)\n", 0, ""),

@@ -200,7 +200,7 @@ def test_detect_anomaly_warns_as_pytorch() -> None:
 
 
 @pytest.mark.parametrize("expr", [
-    "torch.finfo().__class__", "torch.finfo().__slots__", "torch.iinfo(torch.int64).np",
+    "torch.finfo().__class__.__dict__", "torch.finfo().__slots__", "torch.iinfo(torch.int64).np",
     "torch.finfo().precision", "torch.finfo.fn",
 ])
 def test_info_objects_expose_nothing_of_the_host(expr: str) -> None:

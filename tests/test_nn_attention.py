@@ -71,21 +71,23 @@ def test_dropout_draws_in_the_memory_order_of_a_transposed_input() -> None:
 
 
 HOSTILE = [
-    "nn.MultiheadAttention(4, 2).__dict__", "nn.MultiheadAttention(4, 2)._parameters.__class__",
+    "nn.MultiheadAttention(4, 2).__dict__",
+    "nn.MultiheadAttention(4, 2)._parameters.__class__.__dict__",
     "nn.MultiheadAttention(4, 2).forward.__self__", "nn.MultiheadAttention.__dict__",
     "nn.MultiheadAttention(4, 2).out_proj.__dict__",
     "nn.TransformerEncoderLayer(4, 2, 8).activation.fn",
     "nn.TransformerEncoderLayer(4, 2, 8).activation.__globals__",
-    "nn.TransformerEncoderLayer(4, 2, 8)._modules.__class__",
-    "nn.TransformerEncoder(nn.TransformerEncoderLayer(4, 2, 8), 1).layers._modules.__class__",
+    "nn.TransformerEncoderLayer(4, 2, 8)._modules.__class__.__dict__",
+    "nn.TransformerEncoder(nn.TransformerEncoderLayer(4, 2, 8), 1)"
+    ".layers._modules.__class__.__dict__",
     "nn.Transformer.generate_square_subsequent_mask.__self__",
     "nn.Transformer.generate_square_subsequent_mask.fn",
     "nn.functional.scaled_dot_product_attention.__module__",
     "nn.functional.multi_head_attention_forward.__wrapped__",
-    "nn.LazyLinear(2).weight.array", "nn.LazyLinear(2).weight.__class__",
+    "nn.LazyLinear(2).weight.array", "nn.LazyLinear(2).weight.__class__.__dict__",
     "nn.LazyLinear(2).weight.gd_attribute", "nn.LazyLinear(2).weight.numel.fn",
     "nn.LazyLinear(2).weight.detach()", "nn.LazyLinear(2).weight.param",
-    "nn.attention.SDPBackend.members", "nn.attention.SDPBackend.MATH.__class__",
+    "nn.attention.SDPBackend.members", "nn.attention.SDPBackend.MATH.__class__.__dict__",
     "nn.attention.sdpa_kernel(nn.attention.SDPBackend.MATH).backends",
     "nn.attention.sdpa_kernel(nn.attention.SDPBackend.MATH).__enter__",
     "nn.attention.sdpa_kernel.fn", "nn.attention.__dict__",

@@ -429,10 +429,10 @@ def test_a_training_loop_prints_pytorchs_losses_bit_for_bit() -> None:
 
 
 HOSTILE = [
-    "m.__dict__", "m._parameters.__class__", "m._modules.__init__",
+    "m.__dict__", "m._parameters.__class__.__dict__", "m._modules.__init__",
     "type(m).__mro__[-1].__subclasses__()", "m.forward.__globals__",
     "m.__class__.__dict__", "nn.Module.__subclasses__()", "m.parameters.__self__",
-    "m.weight.__class__", "nn.Parameter.__init__", "nn.Linear.__dict__", "m.forward.fn",
+    "m.weight.__class__.__dict__", "nn.Parameter.__init__", "nn.Linear.__dict__", "m.forward.fn",
     "m.parameters().it", "getattr(m, '_parameters').__dict__", "setattr(m, '__class__', 1)",
     "m.__init__", "nn.init.__dict__", "nn.utils.os", "m.extra_repr.__func__",
     "type(m.weight).__mro__", "vars(m)", "nn.Module.mro()", "m.cls", "m.attrs", "m.params",
@@ -473,6 +473,6 @@ def test_unsupported_module_methods_say_so() -> None:
     code, _, err = gd("nn.Linear(1, 1).register_load_state_dict_post_hook(print)\n")
     assert (code, err) == (
         4, "'Module.register_load_state_dict_post_hook' is not supported by gradcli")
-    code, _, err = gd("nn.utils.parametrizations.orthogonal(nn.Linear(1, 1))\n")
+    code, _, err = gd("nn.utils.prune.BasePruningMethod\n")
     assert (code, err) == (
-        4, "'torch.nn.utils.parametrizations.orthogonal' is not supported by gradcli")
+        4, "'torch.nn.utils.prune.BasePruningMethod' is not supported by gradcli")

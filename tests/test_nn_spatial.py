@@ -525,7 +525,7 @@ def test_gradients_match_pytorch_to_second_order(line: str, xs: tuple[int, ...],
 HOSTILE = [
     "nn.ConvTranspose2d(1, 1, 1).__dict__", "nn.ConvTranspose2d(1, 1, 1)._output_padding",
     "nn.Upsample(scale_factor=2).forward.__globals__", "nn.Upsample(size=2).__class__.__dict__",
-    "nn.ZeroPad2d(1)._parameters.__class__", "nn.InstanceNorm1d(2)._buffers.__init__",
+    "nn.ZeroPad2d(1)._parameters.__class__.__dict__", "nn.InstanceNorm1d(2)._buffers.__init__",
     "nn.PixelShuffle(2).forward.__closure__", "nn.MaxUnpool2d(2).__init__.__code__",
     "nn.Fold(2, 2).extra_repr.__func__", "nn.AlphaDropout().__dict__",
     "F.interpolate.__module__", "F.conv_transpose2d.__wrapped__", "F.fold.__globals__",

@@ -569,14 +569,15 @@ _SETUP = ("w = torch.ones(2, requires_grad=True)\n(w * w).sum().backward()\n"
           "opt = torch.optim.SGD([w], lr=0.1, momentum=0.9)\nopt.step()\n")
 
 HOSTILE = [
-    "opt.__dict__", "opt.__class__", "opt.__slots__", "opt.__init__", "opt._rules", "opt.kind",
+    "opt.__dict__", "opt.__class__.__dict__", "opt.__slots__", "opt.__init__", "opt._rules",
+    "opt.kind",
     "opt.torch_type", "opt.get_attr", "opt.gd_repr", "type(opt).__mro__",
     "type(opt).__bases__", "type(opt).__subclasses__()", "opt.step.__self__", "opt.step.fn",
     "opt.step.obj", "opt.step.__func__", "opt.zero_grad.__globals__", "torch.optim.SGD.fn",
     "torch.optim.SGD.__call__", "torch.optim.SGD.__init__", "torch.optim.SGD.__dict__",
     "torch.optim.SGD.doc", "torch.optim.SGD.__module__", "torch.optim.__dict__",
-    "torch.optim.optimizer", "opt.state.__class__", "opt.state.default_factory",
-    "opt.state.__missing__", "opt.param_groups[0].__class__", "getattr(opt, '__dict__')",
+    "torch.optim.optimizer", "opt.state.__class__.__dict__", "opt.state.default_factory",
+    "opt.state.__missing__", "opt.param_groups[0].__class__.__dict__", "getattr(opt, '__dict__')",
     "setattr(opt, 'step', print)", "delattr(opt, 'state')", "vars(opt)",
     "'{0.__dict__}'.format(opt)", "'{0.step.__self__}'.format(opt)",
     "opt.param_groups[0]['params'][0].array", "opt.step = print", "opt.param_groups = []",

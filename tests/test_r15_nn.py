@@ -352,7 +352,7 @@ HOSTILE = ["torch.compile(nn.Linear(1, 1)).__dict__", "torch.compile(nn.Linear(1
            "torch.compile(nn.Linear(1, 1))._orig_mod.__dict__", "torch.compile(f).wrapped",
            "torch.compile(f).fn", "torch.compile(f).__globals__", "torch.compile(f).__wrapped__",
            "torch.compile(nn.Linear(1, 1)).forward.__func__", "nn.Linear(1, 1)._modules.mods",
-           "nn.ParameterDict()._keys.__class__", "nn.Sequential().__add__"]
+           "nn.ParameterDict()._keys.__class__.__dict__", "nn.Sequential().__add__"]
 
 
 @pytest.mark.parametrize("expr", HOSTILE)

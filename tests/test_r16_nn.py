@@ -249,7 +249,7 @@ def test_group_norm_bits() -> None:
 
 HOSTILE = ["nn.Linear(1, 1).register_forward_hook(f).hooks",
            "nn.Linear(1, 1).register_forward_hook(f).extra",
-           "nn.Linear(1, 1).register_forward_hook(f).__class__",
+           "nn.Linear(1, 1).register_forward_hook(f).__class__.__dict__",
            "nn.Linear(1, 1)._forward_hooks.__class__.__mro__",
            "nn.Linear(1, 1).hooks", "nn.Linear(1, 1)._forward_hooks.__dict__"]
 

@@ -97,6 +97,8 @@ def test_no_host_attribute_is_reachable(value: str) -> None:
             continue  # super().__init__ is object.__init__ (a gd built-in)
         if name in ("__class__", "__dict__") and value in INSTANCES:
             continue  # an instance's class is its gd class, its __dict__ vars() (below)
+        if name == "__class__" or (name == "__qualname__" and value.startswith("type(")):
+            name = f"{name}.__dict__"  # v.__class__ is type(v), a type's name a string (r20)
         if value in FUNCTIONS and name in FUNCTION_ATTRS:
             name = f"{name}.{name}"  # Python's function attributes, plain gd values (r15)
         if (value in CLASSES and name in CLASS_ATTRS) or (
@@ -128,7 +130,7 @@ CLASS_ATTRS = ("__qualname__", "__module__", "__doc__", "__bases__", "__mro__",
 def test_an_instances_class_is_its_gd_class() -> None:
     code, _, out = outcome("print(c.__class__ is C, pp.__class__.__name__, c.__class__)\n")
     assert (code, out) == (0, "True P <class '__main__.C'>\n")
-    for program in ("c.__class__.__dict__", "c.__class__.__class__", "c.__class__ = int",
+    for program in ("c.__class__.__dict__", "c.__class__.__class__.__dict__", "c.__class__ = int",
                     "c.__class__.__mro__[-1].__subclasses__()", "C.__bases__[0].__dict__",
                     "MI.__mro__[1].__globals__", "C.__subclasses__.__self__",
                     "C.__mro__[-1].__init_subclass__", "C.__qualname__ = 'x'",
@@ -151,7 +153,7 @@ def test_an_instances_dict_is_its_vars_and_leads_nowhere() -> None:
     code, _, out = outcome("d = c.__dict__\nd['w'] = 5\nc.__dict__.update(z=1)\n"
                            "print(d is vars(c), d, c.w, c.z, type(d).__name__)\n")
     assert (code, out) == (0, "True {'v': 2, 'w': 5, 'z': 1} 5 1 dict\n")
-    for program in ("c.__dict__.__class__", "c.__dict__.__class__.__bases__",
+    for program in ("c.__dict__.__class__.__dict__", "c.__dict__.__class__.__bases__",
                     "c.__dict__ = {}", "C.__dict__", "c.__dict__.__dict__",
                     "torch.nn.Linear(1, 1).__dict__", "type(c).__dict__",
                     "RuntimeError('x').__dict__", "c.f.__dict__", "print.__dict__"):
@@ -166,7 +168,7 @@ def test_an_exceptions_chain_is_gd_exceptions_only() -> None:
         "        raise ValueError('v') from e\nexcept ValueError as e:\n"
         "    print(repr(e.__cause__), repr(e.__context__), e.__suppress_context__)\n")
     assert (code, out) == (0, "KeyError('k') KeyError('k') True\n")
-    for program in ("RuntimeError('x').__cause__.__class__", "RuntimeError().__globals__",
+    for program in ("RuntimeError('x').__cause__.__class__.__dict__", "RuntimeError().__globals__",
                     "RuntimeError().__traceback__.tb_frame", "RuntimeError().__dict__",
                     "RuntimeError().__cause__ = 1"):
         code, message, _ = outcome(program + "\n")
@@ -188,8 +190,8 @@ def test_files_cannot_outgrow_the_limits(program: str) -> None:
 
 
 @pytest.mark.parametrize("program", [
-    "open('x', 'w').buf", "open('x', 'w').__class__", "open('x', 'w').__dict__",
-    "open('x', 'w').key", "open('x', 'w').name.__class__", "open('x', 'w').closed = True",
+    "open('x', 'w').buf", "open('x', 'w').__class__.__dict__", "open('x', 'w').__dict__",
+    "open('x', 'w').key", "open('x', 'w').name.__class__.__dict__", "open('x', 'w').closed = True",
     "open('x', 'wb').read()", "open('x', 'wb').save", "open('x', 'w').__enter__",
     "import csv, io\ncsv.writer(io.StringIO()).w", "import csv\ncsv.reader([]).it",
     "import csv\ncsv.DictReader([]).r", "import pickle\npickle.loads('x')",
@@ -202,10 +204,11 @@ def test_file_objects_lead_nowhere(program: str) -> None:
 
 
 @pytest.mark.parametrize("program", [
-    "import logging\nlogging.getLogger().__class__", "import logging\nlogging.getLogger().manager",
+    "import logging\nlogging.getLogger().__class__.__dict__",
+    "import logging\nlogging.getLogger().manager",
     "import logging\nlogging.getLogger().handlers.append(print)\nlogging.warning('x')",
     "import logging\nlogging.getLogger().parent.name", "import logging\nlogging.root",
-    "import logging\nlogging.StreamHandler().stream.__class__",
+    "import logging\nlogging.StreamHandler().stream.__class__.__dict__",
     "import logging\nlogging.StreamHandler().emit", "import logging\nlogging.Formatter().fmt",
     "import logging\nlogging.getLogger('a').name = 'b'",
     "import logging\nlogging.basicConfig(stream=print)\n"
@@ -255,14 +258,14 @@ def test_comprehension_scopes_add_no_names(program: str) -> None:
 
 
 @pytest.mark.parametrize(("program", "text"), [
-    ("class H:\n    def __getitem__(self, i):\n        return [().__class__][i]\n"
+    ("class H:\n    def __getitem__(self, i):\n        return [().__class__.__dict__][i]\n"
      "def f(*a):\n    return a\nf(*H())", "not accessible"),
-    ("def f(**kw):\n    return kw\nf(**{'__class__': 1})['__class__'].__class__",
+    ("def f(**kw):\n    return kw\nf(**{'__class__': 1})['__class__'].__class__.__dict__",
      "not accessible"),
-    ("print(*d.keys().__class__)", "not accessible"),
+    ("print(*d.keys().__class__.__dict__)", "not accessible"),
     ("print(*range(10**9))", "exceeds the limit"),
     ("print(**{'file': 1})", "'int' object has no attribute 'write'"),
-    ("x = '{0.__class__.__mro__.__class__}'.format(c)", "is not accessible"),
+    ("x = '{0.__class__.__mro__.__class__.__dict__}'.format(c)", "is not accessible"),
     ("x = '{0.attrs}'.format(c)", "has no attribute 'attrs'"),
     ("x = '%s' % (c.f.__func__,)", "not accessible"),
     ("x = c.f.__self__", "not accessible"),
@@ -355,7 +358,7 @@ def test_container_methods_and_iterators_check_sizes_first(expr: str) -> None:
     "        return True\n    def __enter__(self):\n        return self\n"
     "with X():\n    1 / 0\nseen.__subclasses__()\n",
     "class X:\n    def __format__(self, spec):\n        return spec.__class__\nf'{X():>3}'\n",
-    "class X:\n    def __eq__(self, o):\n        return o.__class__\n[X()] == [1]\n",
+    "class X:\n    def __eq__(self, o):\n        return o.__class__.__dict__\n[X()] == [1]\n",
     "class X:\n    def __radd__(self, o):\n        return o.__dict__\ntorch.ones(1) + X()\n",
     "class X:\n    def __hash__(self):\n        return id.__self__\n{X()}\n",
     "class X:\n    def __iter__(self):\n        return self\n"
@@ -363,7 +366,7 @@ def test_container_methods_and_iterators_check_sizes_first(expr: str) -> None:
     "def g():\n    yield 1\ng().gi_code\n", "def g():\n    yield 1\ng().gi_running\n",
     "def g():\n    yield 1\ng().__next__.__self__\n", "def g():\n    yield 1\ng().it\n",
     "def g():\n    yield 1\nx = g()\nnext(x)\nx.gi_frame.f_globals\n",
-    "def g():\n    r = yield\n    print(r.__class__)\nlist(g())\n",
+    "def g():\n    r = yield\n    print(r.__class__.__dict__)\nlist(g())\n",
     "NotImplemented.__reduce__()\n", "random._inst\n", "random.Random(0).rng\n",
     "random.Random(0)._randbelow\n",
     "random.seed.__self__\n", "random.shuffle(range(3))\n", "random.seed(object())\n",
@@ -372,7 +375,7 @@ def test_container_methods_and_iterators_check_sizes_first(expr: str) -> None:
     "class X:\n    def __new__(cls):\n        pass\n",
     "class X:\n    def __init_subclass__(cls):\n        cls.__dict__\nclass Y(X):\n    pass\n",
     "object.__setattr__(1, 'x', 2)\n", "object.__getattribute__\n",
-    "class X:\n    def __setattr__(self, k, v):\n        self.__dict__[k] = v.__class__\n"
+    "class X:\n    def __setattr__(self, k, v):\n        self.__dict__[k] = v.__class__.__dict__\n"
     "X().a = 1\n",
     "from dataclasses import dataclass, field\n@dataclass\nclass D:\n    x: int = 1\n"
     "D.__dataclass_fields__\n",
@@ -390,8 +393,8 @@ def test_container_methods_and_iterators_check_sizes_first(expr: str) -> None:
     "import itertools\nitertools.count().__reduce__()\n",
     "import re\nre.compile('a').p\n", "import re\nre.match('a', 'a').m\n",
     "import re\nre.sub('a', lambda m: m.m, 'a')\n", "import re\nre.compile(print)\n",
-    "import re\nre.compile('a').pattern = 'b'\n", "import re\nre.I.__class__\n",
-    "import re\nre.search('a', 'a').string.__class__\n",
+    "import re\nre.compile('a').pattern = 'b'\n", "import re\nre.I.__class__.__dict__\n",
+    "import re\nre.search('a', 'a').string.__class__.__dict__\n",
 ])
 def test_protocol_methods_and_generators_lead_nowhere(program: str) -> None:
     code, message, _ = outcome(program)
@@ -437,7 +440,7 @@ def test_new_value_kinds_lead_nowhere(value: str) -> None:
 
 @pytest.mark.parametrize("program", [
     "match t:\n    case T(x=k):\n        y = k.__class__.__dict__\n",
-    "match E.A:\n    case E(value=v, name=n):\n        y = n.__class__\n",
+    "match E.A:\n    case E(value=v, name=n):\n        y = n.__class__.__dict__\n",
     "match sc:\n    case object(mean_=m):\n        y = m.__array_interface__\n",
     "y = [v for v in E][0].__dict__\n",
     "y = type(t).__subclasses__()\n",

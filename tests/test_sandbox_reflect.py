@@ -90,8 +90,8 @@ def test_setattr_writes_exactly_what_the_dot_writes(setup: str, expr: str) -> No
 
 
 def test_private_names_fail_through_getattr_as_after_a_dot() -> None:
-    for program in ('getattr(1, "__class__")', 'getattr(1, "__class__", None)',
-                    'hasattr(1, "__class__")', 'getattr(torch, "_C", None)',
+    for program in ('getattr(1, "__dict__")', 'getattr(1, "__dict__", None)',
+                    'hasattr(1, "__dict__")', 'getattr(torch, "_C", None)',
                     'hasattr(len, "__self__")', 'setattr(torch, "_C", 1)'):
         code, message, _ = in_process(program)
         assert code == 4 and "is not accessible in gd" in message, (program, message)
@@ -125,7 +125,7 @@ ATTACKS: list[tuple[str, str]] = [
     ('getattr(type(1), "__subclasses__")', "not accessible in gd"),
     ('getattr(type(slice(1)), "__reduce__")', "not accessible in gd"),
     ('getattr(slice(1, 2), "__reduce_ex__")', "not accessible in gd"),
-    ('getattr(frozenset([1]), "__class__")', "not accessible in gd"),
+    ('getattr(frozenset([1]), "__class__").__dict__', "not accessible in gd"),
     ('getattr(ValueError, "__mro__")[-1].__subclasses__()', "not accessible in gd"),
     ('getattr(getattr(ValueError("a"), "__traceback__"), "tb_frame")', "has no attribute"),
     ('getattr(ValueError("a"), "error")', "has no attribute"),
@@ -150,7 +150,7 @@ ATTACKS: list[tuple[str, str]] = [
     ('getattr(no_grad(), "prev")', "has no attribute"),
     ('class A:\n    pass\ngetattr(A, "__dict__")', "not accessible in gd"),
     ('class A:\n    pass\ngetattr(A(), "__class__").__dict__', "not accessible in gd"),
-    ('class A:\n    pass\ngetattr(getattr(A(), "__class__"), "__class__")',
+    ('class A:\n    pass\ngetattr(getattr(A(), "__class__"), "__class__").__dict__',
      "not accessible in gd"),
     ('class A:\n    pass\nsetattr(A(), "__class__", int)', "not accessible in gd"),
     ('class A:\n    pass\nsetattr(A, "__init__", print)', "not accessible in gd"),
@@ -163,9 +163,10 @@ ATTACKS: list[tuple[str, str]] = [
     ('setattr("a", "upper", None)', "'str' object attribute 'upper' is read-only"),
     ('delattr(torch, "sin")', "cannot delete attribute"),
     ('delattr(1, "real")', "cannot delete attribute"),
-    ('print("{0.__class__}".format(1))', "'__class__' is not accessible"),
-    ('print("{a.__class__}".format_map({"a": 1}))', "'__class__' is not accessible"),
-    ('print("{a[0].__class__}".format_map({"a": [1]}))', "'__class__' is not accessible"),
+    ('print("{0.__class__.__dict__}".format(1))', "'__dict__' is not accessible"),
+    ('print("{a.__class__.__dict__}".format_map({"a": 1}))', "'__dict__' is not accessible"),
+    ('print("{a[0].__class__.__dict__}".format_map({"a": [1]}))',
+     "'__dict__' is not accessible"),
     ('print("{0:{1.__globals__}}".format(1, print))', "'__globals__' is not accessible"),
     ('print("{a:{b.fn}}".format_map({"a": 1, "b": print}))', "has no attribute 'fn'"),
     ('print(format(1, ">999999999"))', "exceeds the limit"),
@@ -178,7 +179,7 @@ ATTACKS: list[tuple[str, str]] = [
     ('print(dir(torch))', "not supported by gradcli"),
     ('print(vars(torch))', "not supported by gradcli"),
     ('print("x".encode("zlib_codec"))', "unknown encoding"),  # codecs: text ones only
-    ('print(int.from_bytes([1], "big").__class__)', "not accessible in gd"),
+    ('print(int.from_bytes([1], "big").__class__.__dict__)', "not accessible in gd"),
     ('print(b"x".decode.__self__)', "not accessible in gd"),
 ]
 

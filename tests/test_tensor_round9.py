@@ -556,8 +556,8 @@ def test_expected_text_is_pytorchs(name: str, code: str, expected: str) -> None:
 # the new values hold no host attributes (the sandbox)
 HOSTILE = ["h._asdict", "h.__class__.__dict__", "torch.set_num_threads.__globals__",
            "torch.get_rng_state.__code__", "torch.ones(2).new.__self__",
-           "torch.broadcast_shapes((1,), (2,)).__class__",
-           "torch.histogramdd(torch.ones(3, 1), [2]).bin_edges.__class__",
+           "torch.broadcast_shapes((1,), (2,)).__class__.__dict__",
+           "torch.histogramdd(torch.ones(3, 1), [2]).bin_edges.__class__.__dict__",
            "torch.linalg.solve_triangular.__wrapped__", "torch.ones(2).is_sparse.__doc__"]
 
 

@@ -725,8 +725,8 @@ GD_ONLY: list[tuple[str, str]] = [
     ("print(dir(1))", "error: 'dir()' is not supported by gradcli\n"),
     ("print(vars(1))", "error: 'vars()' of a 'int' value is not supported by gradcli\n"),
     ("print('a'.encode('no-such'))", "error: unknown encoding: no-such\n"),
-    ("print(getattr(1, '__class__', None))",
-     "error: attribute '__class__' is not accessible in gd (names starting with '_' are "
+    ("print(getattr(1, '__dict__', None))",
+     "error: attribute '__dict__' is not accessible in gd (names starting with '_' are "
      "private)\n"),
     ("print(type(getattr), type(len), type([].sort))",
      "<class 'builtin_function_or_method'> <class 'builtin_function_or_method'> "

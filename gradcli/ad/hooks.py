@@ -41,6 +41,7 @@ class RemovableHandle:
     module's hooks are dicts keyed by it (`extra`: the dicts of its flags)."""
 
     __slots__ = ("extra", "hook", "hooks", "id")
+    torch_type = "torch.utils.hooks.RemovableHandle"  # type(h), h.__class__
 
     def __init__(self, hooks: list[Hook] | dict[int, Any], hook: Any,
                  extra: tuple[dict[int, Any], ...] = ()) -> None:

@@ -83,6 +83,7 @@ class _MultiHandle:
     """What register_multi_grad_hook returns: `.remove()` removes every tensor's hook."""
 
     __slots__ = ("handles",)
+    torch_type = "torch.autograd.graph._MultiHandle"  # type(h)
 
     def __init__(self, handles: list[RemovableHandle]) -> None:
         self.handles = handles

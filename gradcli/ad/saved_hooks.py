@@ -62,6 +62,7 @@ class saved_tensors_hooks:
     pair of hooks."""
 
     __slots__ = ("pack_hook", "prev_record", "unpack_hook")
+    torch_type = "torch.autograd.graph.saved_tensors_hooks"  # type(ctx)
     gd_context = True  # `with` takes it (gradcli/interp/values.is_context_manager)
 
     def __init__(self, pack_hook: Any, unpack_hook: Any) -> None:

@@ -29,6 +29,7 @@ from gradcli.interp import (
     devices,
     dtype_info,
     limits,
+    pybuiltins,
     pymethods,
     pysys,
     storage,
@@ -323,8 +324,8 @@ MODULE_DUNDERS = frozenset({"__name__", "__version__"})
 def get_attribute(obj: Any, name: str) -> Any:
     """obj.name for a gd program, or a GdRuntimeError."""
     if name.startswith("_"):
-        if name == "__class__" and isinstance(obj, InstanceValue):
-            return obj.cls  # a gd class (self.__class__.__name__), as type(obj) gives
+        if name == "__class__":  # what type(obj) gives: a gd class, a built-in, a TypeValue
+            return pybuiltins.type_of(obj)  # (self.__class__.__name__, y.grad_fn.__class__)
         if name == "__dict__" and getattr(type(obj), "has_vars", False):
             return obj.attrs  # the instance's own attributes, as vars(obj) gives them
         if isinstance(obj, GdObject):  # gd classes and instances: their own table
@@ -356,7 +357,7 @@ def get_attribute(obj: Any, name: str) -> Any:
             # a module's __version__
         if type(obj) is Builtin and obj.name == "object" and name in OBJECT_ATTR_METHODS:
             return Builtin(f"object.{name}", OBJECT_ATTR_METHODS[name])  # object.__setattr__
-        if name == "__name__" and class_name(obj) is not None:  # type(x).__name__
+        if name in ("__name__", "__qualname__") and class_name(obj) is not None:  # type(x).__name__
             return class_name(obj)
         fn = obj.fn if type(obj) is BoundGdMethod else obj
         if name == "__name__" and isinstance(fn, FunctionBase | Builtin) and getattr(

@@ -138,6 +138,7 @@ class GradScaler:
     itself on a CPU build (PyTorch's warning), and a disabled scaler changes nothing."""
 
     __slots__ = ("state",)
+    torch_type = "torch.amp.grad_scaler.GradScaler"  # type(scaler)
 
     def __init__(self, device: Any = "cuda", init_scale: Any = 2.0**16,
                  growth_factor: Any = 2.0, backoff_factor: Any = 0.5,

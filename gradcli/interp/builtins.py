@@ -447,6 +447,7 @@ class Registry:
             nn_attention,
             nn_containers,
             nn_conv,
+            nn_grad,
             nn_init,
             nn_instance,
             nn_layers,
@@ -454,10 +455,12 @@ class Registry:
             nn_misc,
             nn_module,
             nn_norm,
+            nn_orthogonal,
             nn_packed,
             nn_pad,
             nn_parametrize,
             nn_pool,
+            nn_prune,
             nn_rnn,
             nn_spatial,
             nn_transformer,
@@ -474,21 +477,26 @@ class Registry:
         nn_utils.members.update(_wrap("torch.nn.utils.", nn_parametrize.UTILS))
         for sub, table in (("parametrize", {**nn_parametrize.PARAMETRIZE,
                                             **nn_parametrize.PARAMETRIZE_CLASSES}),
-                           ("parametrizations", nn_parametrize.PARAMETRIZATIONS)):
+                           ("parametrizations", {**nn_parametrize.PARAMETRIZATIONS,
+                                                 "orthogonal": nn_orthogonal.orthogonal})):
             nn_utils.members[sub] = Namespace(f"torch.nn.utils.{sub}", {
                 name: v if isinstance(v, nn_module.ModuleClass)
                 else Builtin(f"torch.nn.utils.{sub}.{name}", v) for name, v in table.items()})
         nn_utils.members["stateless"] = self.modules["torch.nn.utils.stateless"]
+        nn_grad_ns = Namespace("torch.nn.grad", _wrap("torch.nn.grad.", nn_grad.FUNCTIONS))
+        nn_utils.members["prune"] = Namespace("torch.nn.utils.prune", {
+            **_wrap("torch.nn.utils.prune.", nn_prune.FUNCTIONS), **nn_prune.CLASSES})
         attention = nn_attention.namespace()
         parameter = Namespace("torch.nn.parameter", {"Parameter": nn_module.PARAMETER,
                                                      "Buffer": nn_module.BUFFER})
         self.modules.update({
-            "torch.nn.init": nn_init_ns, "torch.nn.utils": nn_utils,
+            "torch.nn.init": nn_init_ns, "torch.nn.utils": nn_utils, "torch.nn.grad": nn_grad_ns,
             "torch.nn.parameter": parameter,
             **{f"torch.nn.utils.{sub}": nn_utils.members[sub]
-               for sub in (*nn_init.UTILS_MODULES, "parametrize", "parametrizations")},
+               for sub in (*nn_init.UTILS_MODULES, "parametrize", "parametrizations", "prune")},
             "torch.nn.attention": attention})
         return {"functional": self.nn_functional, "init": nn_init_ns, "utils": nn_utils,
+                "grad": nn_grad_ns,
                 "Module": nn_module.MODULE, "Parameter": nn_module.PARAMETER,
                 "Buffer": nn_module.BUFFER, "attention": attention, "parameter": parameter,
                 **nn_layers.LAYERS}

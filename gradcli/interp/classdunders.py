@@ -80,8 +80,8 @@ def class_attribute(cls: Any, name: str) -> Any:
     if name not in CLASS_NAMES:
         return MISSING
     defined = getattr(cls, "defined", True)  # an exception class of the program's
-    if name == "__qualname__":
-        return cls.qualname or cls.name
+    if name == "__qualname__":  # a library class's qualname field is its dotted path
+        return cls.qualname or cls.name if _module(cls) == "__main__" else cls.name
     if name == "__module__":
         return _module(cls)
     if name == "__doc__":

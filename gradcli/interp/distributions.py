@@ -31,7 +31,6 @@ from gradcli.interp.values import (
     Namespace,
     Size,
     private_name_error,
-    to_str,
     type_name,
 )
 
@@ -49,10 +48,11 @@ def _not_implemented(kind: str, what: str) -> GdRuntimeError:
 
 
 def _fmt(v: Any) -> str:
-    """f"{v}" in PyTorch: a 0-d tensor formats as its Python number."""
-    if type(v) is Tensor and v.ndim == 0:
-        return repr(v.item())
-    return to_str(v)
+    """f"{v}" in PyTorch: a 0-d tensor formats as its Python number, a 0-d Parameter (a
+    learned loc) as str() prints it."""
+    from gradcli.interp.pytext import format_value
+
+    return format_value(v)
 
 
 # -- constraints --------------------------------------------------------------------------

@@ -41,6 +41,8 @@ def _type_error(message: str) -> GdRuntimeError:
 class StateDict(dict):  # type: ignore[type-arg]
     """opt.state: PyTorch's defaultdict(dict) keyed by parameter; prints as it does."""
 
+    torch_type = "collections.defaultdict"  # type(opt.state)
+
     def __missing__(self, key: Any) -> dict[str, Any]:
         value: dict[str, Any] = {}
         self[key] = value

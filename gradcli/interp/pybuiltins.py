@@ -419,14 +419,18 @@ def _grad_mode_type(x: grad_mode) -> str:
 
 def _type(*args: Any) -> Any:
     """type(x): the type of x (<class 'int'>, <class 'torch.Tensor'>, a gd class)."""
-    from gradcli.interp.builtins import registry
-
     if len(args) != 1:
         if len(args) == 3:
             raise GdRuntimeError("type() with three arguments (making a class) is not "
                                  "supported in gd", hint="use a class statement")
         raise GdRuntimeError("type() takes 1 or 3 arguments")
-    x = args[0]
+    return type_of(args[0])
+
+
+def type_of(x: Any) -> Any:
+    """The gd value naming x's type, for type(x) and x.__class__ alike: never a host type."""
+    from gradcli.interp.builtins import registry
+
     t = type(x)
     reg = registry()
     if t is Tensor:
