@@ -34,8 +34,9 @@ print(F.hardtanh(x, min_val=-1.0, max_val=1.0))
 print(F.relu6(x * 4))
 print(F.hardswish(x * 2))
 
-# gelu's two forms agree to about 1e-3 here.
-print((F.gelu(x) - F.gelu(x, approximate="tanh")).abs().max())
+# gelu's two forms agree to about 1e-4 here (two digits: the last bits of float32 gelu
+# depend on the CPU's kernels).
+print(f"{(F.gelu(x) - F.gelu(x, approximate='tanh')).abs().max().item():.1e}")
 
 # In-place forms change their input and record PyTorch's result-saving node.
 h = x * 1
