@@ -21,8 +21,10 @@ ENV = "GRADCLI_MKL_PATH"
 _AVX512 = frozenset({"avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"})
 
 
+@functools.cache
 def cpuinfo(path: str = "/proc/cpuinfo") -> tuple[str, frozenset[str]]:
-    """The first processor's vendor_id and flags in a cpuinfo file ("", {} unknown)."""
+    """The first processor's vendor_id and flags in a cpuinfo file ("", {} unknown); read
+    once (kernels/vecmath's vector width asks too)."""
     vendor, flags = "", frozenset()
     try:
         with open(path, encoding="ascii", errors="replace") as f:

@@ -33,6 +33,7 @@ from gradcli.ad.kernels.doubleword import (
 )
 from gradcli.ad.kernels.fused import fma
 from gradcli.ad.kernels.iteration import reorder_dimensions
+from gradcli.ad.kernels.mkl_path import cpuinfo
 
 ndarray = np.ndarray
 _F32 = np.dtype(np.float32)
@@ -142,16 +143,7 @@ def cpu_has(*flags: str) -> bool:
     return all(has.get(_NUMPY_NAMES.get(f, f.upper()), False) for f in flags)
 
 
-def _cpu_flags() -> frozenset[str]:
-    try:
-        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as f:
-            line = next((line for line in f if line.startswith("flags")), "")
-    except OSError:
-        return frozenset()
-    return frozenset(line.partition(":")[2].split())
-
-
-_CPU_FLAGS = _cpu_flags()
+_CPU_FLAGS = cpuinfo()[1]
 
 
 def _numpy_features() -> dict[str, bool]:
