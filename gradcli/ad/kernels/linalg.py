@@ -432,28 +432,32 @@ def outer_k1(a: ndarray, b: ndarray) -> Any:
     """a (m×1) times b (1×n) of one dtype: each product a_i·b_j rounded once, as the
     broadcast multiply PyTorch's outer product is.
 
-    numpy's broadcast multiply runs its inner loop once per row (~0.8 ns an element at
-    64×64 in float64) and is slow even on long rows. BLAS's k=1 gemm (np.dot) and
-    einsum's outer loop are faster and give the same products except where one rounds to
-    zero: both start from +0, losing a zero factor's signed zero and an underflowing
-    product's sign (OpenBLAS 0.3.31's dgemm and sgemm both lose it; an FMA kernel may
-    not). So (gemm spreads over threads past 256×256, and loses; einsum loses at
-    4096×4096):
-    - float32 from 256×128 to 256×256: gemm; up to 2048×2048 (float64: past 128×128),
-      einsum; both where no product can round to zero (_no_zero_product);
-    - float64 up to 128×128: the broadcast multiply. Round 13 took a k=1 gemm there, kept
-      where its result had no zero; round 17 measured that 1.25–1.7× slower than the
-      multiply from 32×32 to 128×128 (`thread_time`, min of 25 rounds; the count of
-      zeros over the result alone cost about as much as the gemm).
+    numpy's broadcast multiply runs its inner loop once per row (~50 ns a row at 64×64) and
+    is slow even on long rows. BLAS's k=1 gemm (np.dot) and einsum's outer loop are faster
+    and give the same products except where one rounds to zero: both start from +0,
+    losing a zero factor's signed zero and an underflowing product's sign (OpenBLAS
+    0.3.31's dgemm and sgemm both lose it; an FMA kernel may not). So, where no product
+    can round to zero (_no_zero_product, two checks of the vectors, ~1.9 µs):
+    - float64 from 2,048 products (48×48) to 128×128: gemm. At 64×64, 3.6 against the
+      multiply's 5.7 µs; 32×32 and less, the multiply (round 21, `thread_time` minima,
+      numpy's AVX-512 loops off as gradcli runs it; W2's backward, one process
+      alternating, 7.31 → 6.96 µs/op at best). Past it up to 2048×2048, einsum.
+    - float32 from 256×128 to 256×256: gemm (past it, it spreads over threads and
+      loses), then einsum up to 2048×2048. Below 256×128 the check costs about what the
+      gemm saves (64×64: 3.3 against 3.5 µs), and W2's float32 chain underflows to zeros
+      that fail it, so the multiply (round 21: 6.02 → 6.91 µs/op with the gemm there).
+    - otherwise the broadcast multiply.
     NaN payloads may differ (a NaN prints as nan whatever its payload)."""
     m = a.shape[0]
     n = b.shape[1]
     size = m * n
     dt = a.dtype
-    if b.dtype is not dt or size <= _K1_F64_MAX:
+    if b.dtype is not dt or size < _K1_DOT_MIN:
         pass
     elif dt is _F64:
         if size <= _K1_EINSUM_MAX and _no_zero_product(a, b, _F64_ROOT):
+            if size <= _K1_F64_MAX and a.flags.forc and b.flags.forc:
+                return np.dot(a, b)
             return np.einsum("ik,kj->ij", a, b)
     elif dt is _F32 and _K1_F32_MIN <= size <= _K1_EINSUM_MAX and _no_zero_product(
             a, b, _F32_ROOT):
@@ -468,7 +472,7 @@ def outer_vectors(a: ndarray, b: ndarray) -> Any:
     the reshapes (~0.3 µs each) where outer_k1 would take the broadcast multiply anyway
     (mv's VJP for the matrix: W2's hot loop runs this once a step)."""
     size = a.shape[0] * b.shape[0]
-    if size <= _K1_F64_MAX or (a.dtype is _F32 and size < _K1_F32_MIN):
+    if size < _K1_DOT_MIN or (a.dtype is _F32 and size < _K1_F32_MIN):
         return np.multiply(a[:, None], b)
     return outer_k1(a.reshape(-1, 1), b.reshape(1, -1))
 
@@ -484,8 +488,9 @@ def _no_zero_product(a: ndarray, b: ndarray, root: Any) -> bool:
 
 _F32_ROOT = np.float32(2.0**-75)
 _F64_ROOT = np.float64(2.0**-538)
-_K1_F64_MAX = 128 * 128  # up to here (float64) the broadcast multiply
-_K1_F32_MIN = 256 * 128
+_K1_DOT_MIN = 2048  # below, the broadcast multiply
+_K1_F64_MAX = 128 * 128  # float64 up to here: gemm; past it einsum
+_K1_F32_MIN = 256 * 128  # float32 from here: gemm, then einsum
 _K1_GEMM_MAX = 256 * 256
 _K1_EINSUM_MAX = 2048 * 2048
 
