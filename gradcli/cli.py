@@ -597,6 +597,7 @@ def _declare(spec: Command) -> None:
             ctx.captured = io.StringIO()
             opts.write = ctx.captured.write
         source = _load(state, kw, opts.limits.max_program_size)
+        startup_done()
         return spec.does(source, opts, ctx, **kw)
 
     body.__name__ = body.__qualname__ = spec.name
@@ -610,6 +611,18 @@ def _declare(spec: Command) -> None:
     fn = program_options(fn)
     main.command(spec.name, cls=HelpCommand, help=spec.help + _example(spec.example),
                  short_help=spec.short)(fn)
+
+
+def startup_done() -> None:
+    """The program's modules are imported: what start-up made is frozen (later
+    collections skip it) and the collector's first threshold is Python's default again,
+    if __main__ raised it."""
+    from gradcli.__main__ import STARTUP_GC_THRESHOLD
+
+    threshold = gc.get_threshold()
+    if threshold[0] == STARTUP_GC_THRESHOLD:
+        gc.freeze()
+        gc.set_threshold(700, *threshold[1:])
 
 
 def _stdout_write(text: str) -> None:

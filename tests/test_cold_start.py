@@ -104,3 +104,36 @@ def test_families_built_by_a_submodule_import_are_pytorchs() -> None:
     assert got["output"] == torch_output(FIRST_IMPORTS)
     assert got["output"] == gd_output(FIRST_IMPORTS)
 
+
+
+STARTUP_GC = """
+import gc, sys
+from gradcli import __main__ as entry, cli
+
+seen = []
+done = cli.startup_done
+def spied():
+    seen.append(gc.get_threshold()[0])  # raised while start-up imports
+    done()
+    seen.append((gc.get_threshold()[0], gc.get_freeze_count() > 0))
+cli.startup_done = spied
+sys.argv = ["gradcli", "eval", "-e", "x = arange(4.0)\\ny = 2 * dot(x, x)", "--wrt", "x",
+            "--format", "json"]
+entry._flush_and_exit = lambda status: (sys.stderr.write(repr(seen)), sys.exit(status))
+entry.run()
+"""
+
+
+def test_start_up_imports_with_a_high_collector_threshold_then_restores_it() -> None:
+    """__main__ raises the collector's first threshold while start-up imports (the young
+    collections rescanned its ~280 modules' objects); before the program runs it is
+    Python's 700 again and what start-up made is frozen, so a program's own garbage cycles
+    are collected as before (Program.run pauses the collector and collects by itself)."""
+    from gradcli.__main__ import STARTUP_GC_THRESHOLD
+
+    env = {"PYTHONHASHSEED": "0", "PATH": "/usr/bin:/bin"}  # no re-execution
+    proc = subprocess.run([sys.executable, "-P", "-c", STARTUP_GC], capture_output=True,
+                          text=True, cwd=ROOT, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["grads"]["x"]["value"] == [0.0, 4.0, 8.0, 12.0]
+    assert proc.stderr == repr([STARTUP_GC_THRESHOLD, (700, True)])

@@ -10,7 +10,6 @@ import, more to load its parser) is imported only when its parser has to run."""
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
 import sys
@@ -21,10 +20,10 @@ from gradcli.records import replace
 from gradcli.source import Span
 from gradcli.syntax import ast as gd
 from gradcli.syntax.builder import Builder
+from gradcli.syntax.cache import blake2b, lark_version_file
 from gradcli.syntax.cache import cache_dirs as _cache_dirs
 from gradcli.syntax.cache import enabled as _cache_enabled
 from gradcli.syntax.cache import grammar_path as _grammar_path
-from gradcli.syntax.cache import lark_version_file
 from gradcli.syntax.cache import private as _private
 from gradcli.syntax.context import ParseContext, active_contexts
 from gradcli.syntax.driver import Driver, tables_from_lark
@@ -68,7 +67,8 @@ def lalr_parser() -> Lark:
 def _tables_key() -> str:
     """What the tables depend on: the grammar, the options, Lark's version, and the code
     that reads and makes them (the driver and the builder)."""
-    digest = hashlib.sha256(f"{TABLES_FORMAT}\0{sorted(_PARSER_OPTIONS.items())}\0".encode())
+    digest = blake2b(f"{TABLES_FORMAT}\0{sorted(_PARSER_OPTIONS.items())}\0".encode(),
+                     digest_size=32)
     here = os.path.dirname(os.path.abspath(__file__))
     for path in (_grammar_path(), lark_version_file(), os.path.join(here, "driver.py"),
                  os.path.join(here, "builder.py")):
@@ -84,7 +84,7 @@ def _read_tables(path: str, key: str) -> dict[str, Any] | None:
         with open(path, "rb") as f:
             header, digest, payload = f.read().split(b"\n", 2)
         if header != f"{TABLES_FORMAT} {key}".encode("ascii") or \
-                digest != hashlib.blake2b(payload, digest_size=16).hexdigest().encode("ascii"):
+                digest != blake2b(payload, digest_size=16).hexdigest().encode("ascii"):
             return None
         tables = json.loads(payload)
         return tables if isinstance(tables, dict) else None
@@ -97,7 +97,7 @@ def _write_tables(folder: str, path: str, key: str, tables: dict[str, Any]) -> N
     import tempfile
 
     payload = json.dumps(tables, separators=(",", ":")).encode("ascii")
-    digest = hashlib.blake2b(payload, digest_size=16).hexdigest()
+    digest = blake2b(payload, digest_size=16).hexdigest()
     try:
         fd, temporary = tempfile.mkstemp(prefix=".new-", dir=folder)
         try:
