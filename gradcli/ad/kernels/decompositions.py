@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from gradcli.ad.kernels import lapack2
 from gradcli.ad.kernels.messages import TorchError, _Shape, broadcast_message, scalar_name
 
 ndarray = np.ndarray
@@ -84,6 +85,8 @@ def _lu_det(m: ndarray) -> Any:
 def det(a: ndarray) -> Any:
     """Determinant of (a batch of) square matrices."""
     check_matrix(a, "linalg.det")
+    if lapack2.applies(a):
+        return lapack2.det(a)
     out = np.asarray(np.linalg.det(a)).astype(a.dtype, copy=False)
     if (out == 0).any():
         flat = out.reshape(-1)
@@ -103,6 +106,8 @@ def slogdet(a: ndarray, part: str = "logabsdet") -> Any:
 def inv(a: ndarray) -> Any:
     """Inverse of (a batch of) square matrices."""
     check_matrix(a, "linalg.inv")
+    if lapack2.applies(a):  # PyTorch's inv is solve(A, I)
+        return lapack2.solve(a, np.broadcast_to(np.eye(2, dtype=a.dtype), a.shape))
     try:
         return np.linalg.inv(a)
     except np.linalg.LinAlgError:
@@ -114,15 +119,16 @@ def _vector_rhs(a: ndarray, b: ndarray) -> bool:
     return b.ndim == 1 or (b.ndim == a.ndim - 1 and b.shape == a.shape[:-1])
 
 
-def solve(a: ndarray, b: ndarray, left: bool = True) -> Any:
-    """X with AX = B (left) or XA = B."""
+def solve(a: ndarray, b: ndarray, left: bool = True, adjoint: bool = False) -> Any:
+    """X with AX = B (left) or XA = B; adjoint: with Aᵀ for A, from A's own LU (LAPACK's
+    transposed getrs), as PyTorch's backward and left=False solve."""
     check_matrix(a, "linalg.solve")
     if a.dtype != b.dtype:
         raise TorchError("linalg.solve: Expected A and B to have the same dtype, but found "
                          f"A of type {scalar_name(a.dtype)} and B of type "
                          f"{scalar_name(b.dtype)} instead")
-    if not left:
-        return np.swapaxes(solve(np.swapaxes(a, -1, -2), np.swapaxes(b, -1, -2)), -1, -2)
+    if not left:  # XC = B is CᵀXᵀ = Bᵀ
+        return np.swapaxes(solve(a, np.swapaxes(b, -1, -2), adjoint=not adjoint), -1, -2)
     vector = _vector_rhs(a, b)
     rhs = b[..., None] if vector else b
     n = a.shape[-1]
@@ -135,8 +141,11 @@ def solve(a: ndarray, b: ndarray, left: bool = True) -> Any:
     batch = np.broadcast_shapes(a.shape[:-2], rhs.shape[:-2])
     aa = np.broadcast_to(a, (*batch, n, n))
     bb = np.broadcast_to(rhs, (*batch, *rhs.shape[-2:]))
+    if lapack2.applies(aa):
+        x = lapack2.solve_adjoint(aa, bb) if adjoint else lapack2.solve(aa, bb)
+        return x[..., 0] if vector else x
     try:
-        x = np.linalg.solve(aa, bb)
+        x = np.linalg.solve(np.swapaxes(aa, -1, -2) if adjoint else aa, bb)
     except np.linalg.LinAlgError:
         i, _ = _first_bad(aa, _lu_zero_pivot)
         raise TorchError(f"torch.linalg.solve: {_batch_prefix(aa, max(i, 0))}The solver "

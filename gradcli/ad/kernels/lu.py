@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from gradcli.ad.kernels import lapack2
 from gradcli.ad.kernels.messages import TorchError, scalar_name
 
 ndarray = np.ndarray
@@ -32,6 +33,9 @@ def factor(a: ndarray, native: bool = False) -> tuple[ndarray, ndarray, ndarray]
     m, n = a.shape[-2:]
     k = min(m, n)
     batch = a.shape[:-2]
+    if lapack2.applies(a):
+        lu2, piv2 = lapack2.packed(a)
+        return lu2, piv2, np.zeros(batch, np.int32)
     lu = a.reshape((int(np.prod(batch)), m, n)).astype(a.dtype if native else np.float64)
     piv = np.zeros((lu.shape[0], k), np.int32)
     info = np.zeros(lu.shape[0], np.int32)

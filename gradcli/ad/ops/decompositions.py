@@ -106,6 +106,14 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
     return apply(_RULES["solve"], (_as_tensor(A), _as_tensor(B)), {"left": left})
 
 
+def solve_adjoint(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
+    """solve(Aᵀ, B, left=left) as PyTorch's backward and left=False compute it: from A's
+    own LU, LAPACK's transposed getrs (the same values; other last bits on MKL's 2×2
+    path, kernels/lapack2.py)."""
+    return apply(_RULES["solve"], (_as_tensor(A), _as_tensor(B)), {"left": left,
+                                                                   "adjoint": True})
+
+
 def cholesky(A: Tensor, *, upper: bool = False) -> Tensor:
     """Lower (or upper) Cholesky factor of a positive-definite matrix."""
     return apply(_RULES["cholesky"], (_as_tensor(A),), {"upper": upper})

@@ -45,11 +45,12 @@ def _gap(values: Tensor) -> Tensor:
 # -- det, slogdet, inv, solve ---------------------------------------------------------
 
 def _det_vjp(g: Tensor, out: Tensor, a: Tensor) -> tuple[Any, ...]:
-    # PyTorch's linalg_det_backward: det·A⁻ᵀ through the inverse, or, when some matrix
-    # of the batch is singular, through the SVD: U diag(d·α·Π_{j≠i} σⱼ) Vh, α = det U det Vh.
+    # PyTorch's linalg_det_backward: det·A⁻ᵀ as the solve Aᵀ X = (grad·det) I, or, when
+    # some matrix of the batch is singular, through the SVD: U diag(d·α·Π_{j≠i} σⱼ) Vh,
+    # α = det U det Vh.
     d = g * out
     if not ops.sum(out == 0).item():
-        return (_col(d) * _mT(OD.inv(a)),)
+        return (OD.solve(_mT(a), _col(d) * ops.eye(a.shape[-1], dtype=a.dtype)),)
     u, s, vh = (OD.svd_part(a, True, p) for p in ("U", "S", "Vh"))
     alpha = OD.det(u) * OD.det(vh)
     n = s.shape[-1]
@@ -93,37 +94,42 @@ def _vec(a: Tensor, b: Tensor) -> bool:
     return b.ndim == 1 or (b.ndim == a.ndim - 1 and b.shape == a.shape[:-1])
 
 
-def _solve_vjp(g: Tensor, out: Tensor, a: Tensor, b: Tensor,
-               left: bool = True) -> tuple[Any, ...]:
-    gb = OD.solve(_mT(a), g, left=left)
+def _solve_vjp(g: Tensor, out: Tensor, a: Tensor, b: Tensor, left: bool = True,
+               adjoint: bool = False) -> tuple[Any, ...]:
+    # With C = A (or Aᵀ, adjoint): grad_B = C⁻ᵀ grad, by the LU of A as PyTorch's
+    # backward takes it (its saved LU, transposed getrs).
+    gb = OD.solve(a, g, left=left) if adjoint else OD.solve_adjoint(a, g, left=left)
     if not need(a):
         return (None, gb if need(b) else None)
     if not left:
-        return (-ops.matmul(_mT(out), gb), gb if need(b) else None)
-    if _vec(a, b):
-        ga = -(ops.unsqueeze(gb, -1) * ops.unsqueeze(out, -2))
+        gc = -ops.matmul(_mT(out), gb)
+    elif _vec(a, b):
+        gc = -(ops.unsqueeze(gb, -1) * ops.unsqueeze(out, -2))
     else:
-        ga = -ops.matmul(gb, _mT(out))
-    return (ga, gb if need(b) else None)
+        gc = -ops.matmul(gb, _mT(out))
+    return (_mT(gc) if adjoint else gc, gb if need(b) else None)
 
 
-def _solve_jvp(ts: list[Any], out: Tensor, a: Tensor, b: Tensor, left: bool = True) -> Any:
+def _solve_jvp(ts: list[Any], out: Tensor, a: Tensor, b: Tensor, left: bool = True,
+               adjoint: bool = False) -> Any:
     ta, tb = ts
     rhs = tb
     if ta is not None:
+        tc = _mT(ta) if adjoint else ta
         if not left:
-            prod = ops.matmul(out, ta)
+            prod = ops.matmul(out, tc)
         elif _vec(a, b):
-            prod = ops.squeeze(ops.matmul(ta, ops.unsqueeze(out, -1)), -1)
+            prod = ops.squeeze(ops.matmul(tc, ops.unsqueeze(out, -1)), -1)
         else:
-            prod = ops.matmul(ta, out)
+            prod = ops.matmul(tc, out)
         rhs = -prod if rhs is None else rhs - prod
-    return OD.solve(a, rhs, left=left)
+    return OD.solve_adjoint(a, rhs, left=left) if adjoint else OD.solve(a, rhs, left=left)
 
 
 register(Rule(
     "solve", "LinalgSolveExBackward0", KD.solve, _solve_vjp, _solve_jvp,
-    kind="general", doc="X with AX = B (or XA = B)", saves_out=True,
+    kind="general", doc="X with AX = B (or XA = B; adjoint: AᵀX = B, XAᵀ = B)",
+    saves_out=True,
     formula=("−A⁻ᵀ grad Xᵀ", "A⁻ᵀ grad")))
 
 
