@@ -271,8 +271,10 @@ def product(a: ndarray, b: ndarray) -> Any:
     if _mkl_avx512():
         if order := mkl_avx512.order(m, n, k, a_t, b_t, dt):
             return mkl_avx512.product(a, b, order)
-        if dt is _F32 and k and (n == 1 or m == 1) and m + n > 2 \
-                and m * n * k <= _GEMV_PRODUCT_MAX:  # MKL's gemm of one column or row: gemv
+        if dt is _F32 and k and (n == 1 or m == 1) and m * n * k <= _GEMV_PRODUCT_MAX:
+            # MKL's gemm of one column or row is its gemv (a row by a column: 'N''s chain)
+            if m == n:
+                return mkl_gemv512.mv_cols(a, b[:, 0])[:, None]
             out = _gemv512(a, b[:, 0]) if n == 1 else _gemv512(b.T, a[0])
             if out is not None:
                 return out[:, None] if n == 1 else out[None, :]
