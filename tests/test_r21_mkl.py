@@ -73,7 +73,6 @@ def test_transposed_matrix_vector_products_are_pytorchs(avx512_host,
                                                          nk: tuple[int, int]) -> None:
     from gradcli.ad.kernels import linalg as KL
 
-    torch = avx512_host
     n, k = nk
     rng = np.random.default_rng(n * 31 + k)
     for _ in range(4):

@@ -272,12 +272,12 @@ def product(a: ndarray, b: ndarray) -> Any:
         if order := mkl_avx512.order(m, n, k, a_t, b_t, dt):
             return mkl_avx512.product(a, b, order)
         if dt is _F32 and k and (n == 1 or m == 1) and m * n * k <= _GEMV_PRODUCT_MAX:
-            # MKL's gemm of one column or row is its gemv (a row by a column: 'N''s chain)
-            if m == n:
-                return mkl_gemv512.mv_cols(a, b[:, 0])[:, None]
-            out = _gemv512(a, b[:, 0]) if n == 1 else _gemv512(b.T, a[0])
+            # MKL's gemm of one column or row is its gemv (a row by a column: gemv on the
+            # column, 'N' or 'T' by its layout)
+            col = n == 1 and m > 1
+            out = _gemv512(a, b[:, 0]) if col else _gemv512(b.T, a[0])
             if out is not None:
-                return out[:, None] if n == 1 else out[None, :]
+                return out[:, None] if col else out[None, :]
     if n == 1 and (m > 1 or b_t) and _gemv_rows(a, m, k, dt, _GEMV_PRODUCT_MAX):
         # MKL's gemm of one column is its gemv (a (1×k)·(k×1) column: neither, measured)
         return mkl_gemv.mv_rows(a, b[:, 0])[:, None]
