@@ -134,40 +134,52 @@ def mv_threads(m: int, k: int) -> int | None:
     return 2 if m * k >= 46000 else None
 
 
-def _chain(p: ndarray) -> ndarray:
-    """Fused multiply-add chains from +0 over p's first axis (exact float64 products,
-    (k, outputs)): each running sum rounded to float32 once a step. A step whose float64
-    sum could round otherwise than the fused operation (a float32 midpoint, a subnormal)
-    sends the whole chain through kernels.fused.fma."""
+def _chain(p: ndarray) -> ndarray | None:
+    """Fused multiply-add chains from +0 down p's first axis (exact float64 products,
+    (k, outputs)): each running sum rounded to float32 once a step (the float64 sum of
+    the float32 sum so far and the product, rounded). None where a step's float64 sum
+    could round otherwise than the fused operation (a float32 midpoint, a subnormal)."""
     k, n = p.shape
     d = np.empty_like(p)
-    acc = np.zeros(n, np.float64)
-    f = np.empty(n, _F32)
+    acc = np.zeros((k + 1, n), _F32)
+    rows, sums, runs = list(p), list(d), list(acc)  # row views made once (~1 µs a step)
+    add = np.add
     for j in range(k):
-        np.add(p[j], acc, out=d[j])
-        f[...] = d[j]
-        acc = f.astype(np.float64)
+        add(rows[j], runs[j], out=sums[j])
+        runs[j + 1][...] = sums[j]  # rounded to float32
     if ((d.view(np.int64) & _MIDPOINT_MASK) == _MIDPOINT).any() or (
             (np.abs(d) < _TINY32) & (d != 0)).any():
         return None
-    return f
+    return acc[k]
 
 
 def mv_cols(a: ndarray, v: ndarray) -> ndarray:
     """a @ v for a float32 matrix of fewer than 16 rows (sgemv 'N': a column-major
-    matrix; the module's note) and a float32 vector."""
+    matrix; the module's note) and a float32 vector: the halves' chains side by side."""
     m, k = a.shape
-    cuts = [0, (k + 1) // 2, k] if k >= _COLS_SPLIT else [0, k]
-    out = None
-    for lo, hi in itertools.pairwise(cuts):
-        p = a[:, lo:hi].T.astype(np.float64) * v[lo:hi, None].astype(np.float64)
-        part = _chain(p)
-        if part is None:
-            from gradcli.ad.kernels.fused import fma
-            part = np.zeros(m, _F32)
-            for j in range(lo, hi):
-                part = fma(np.ascontiguousarray(a[:, j]), np.full(m, v[j], _F32), part)
-        out = part if out is None else out + part
-    out = np.array(out, _F32) if out is not None else np.zeros(m, _F32)
+    h = (k + 1) // 2 if k >= _COLS_SPLIT else k
+    p = np.zeros((h, 2 * m) if h < k else (k, m), np.float64)
+    p[:, :m] = a[:, :h].T
+    p[:, :m] *= v[:h, None]
+    if h < k:
+        p[:k - h, m:] = a[:, h:].T
+        p[:k - h, m:] *= v[h:, None]
+    out = _chain(p)
+    if out is None:
+        from gradcli.ad.kernels.fused import fma
+
+        out = np.zeros(p.shape[1], _F32)
+        cols = np.zeros(p.shape, _F32)  # the factors as p's products
+        vec = np.zeros(p.shape, _F32)
+        cols[:, :m] = a[:, :h].T
+        vec[:, :m] = v[:h, None]
+        if h < k:
+            cols[:k - h, m:] = a[:, h:].T
+            vec[:k - h, m:] = v[h:, None]
+        for j in range(p.shape[0]):
+            out = fma(cols[j], vec[j], out)
+    if h < k:  # the second half's zero products past its end leave its chain as it was
+        out = out[:m] + out[m:]
+    out = np.array(out, _F32)
     out += 0.0
     return out
