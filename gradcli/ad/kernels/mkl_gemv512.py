@@ -66,8 +66,9 @@ def _quads(a: ndarray, v: ndarray) -> ndarray:
         s = _folded(acc)
     lo = 1 + _LANES * whole
     r = k - lo
-    if r:
-        acc = np.zeros((m, _LANES), _F32)
+    if r:  # lanes 1..r: the fold over the first power of two past r is the same (the
+        # lanes past it hold +0; a zero's sign is +0 in the end anyway)
+        acc = np.zeros((m, 1 << r.bit_length()), _F32)
         acc[:, 1] = s
         acc[:, 1:1 + r] = _fma_step(acc[:, 1:1 + r], a[:, lo:], v[lo:])
         s = _folded(acc)
@@ -84,7 +85,7 @@ def _single(a: ndarray, v: ndarray, two: bool = True) -> ndarray:
     m, k = a.shape
     whole = (k - 1) // _LANES
     pairs = whole // 2 if two else 0
-    s = np.zeros((m, _LANES), _F32)
+    s = np.zeros((m, _LANES if whole else 1 << (k - 2).bit_length()), _F32)  # as _quads
     if pairs:
         body = a[:, 1:1 + 2 * _LANES * pairs].reshape(m, pairs, 2, _LANES)
         vb = v[1:1 + 2 * _LANES * pairs].reshape(pairs, 2, _LANES)
