@@ -63,9 +63,10 @@ def test_matrix_vector_products_are_pytorchs(avx512_host, mk: tuple[int, int]) -
         assert KL.mv(a, v).tobytes() == torch.mv(_torch(a), _torch(v)).numpy().tobytes()
 
 
-# Xᵀ @ g (an mv of a transposed matrix: p01's X.t() @ g, 100×2), fewer than 16 outputs,
-# one chain below k = 256 and two halves from it; the row products gᵀ @ X alike
-MVT = [(2, 100), (1, 7), (3, 255), (2, 256), (5, 300), (15, 130), (8, 255), (1, 2000)]
+# Xᵀ @ g (an mv of a transposed matrix: p01's X.t() @ g, 100×2), fewer than 16 outputs
+# or k ≤ 7, one chain below k = 256 and two halves from it; the row products gᵀ @ X alike
+MVT = [(2, 100), (1, 7), (3, 255), (2, 256), (5, 300), (15, 130), (8, 255), (1, 2000),
+       (20, 3), (64, 7), (200, 5), (16, 1)]
 
 
 @pytest.mark.parametrize("nk", MVT, ids=[str(c) for c in MVT])

@@ -251,9 +251,9 @@ def _gemv_rows(a: ndarray, m: int, k: int, dt: Any, limit: int = _GEMV_MAX) -> b
 def _gemv512(a: ndarray, v: ndarray) -> ndarray | None:
     """a @ v (float32, m, k ≥ 1) as MKL's sgemv on its AVX-512 path computes it, or None
     where that is not modelled: 'N' (a column-major a, as ATen tests it) for fewer than
-    16 rows, else 'T' (kernels/mkl_gemv512)."""
+    16 rows or 7 columns, else 'T' (kernels/mkl_gemv512)."""
     if _transposed(a):
-        return mkl_gemv512.mv_cols(a, v) if a.shape[0] < 16 else None
+        return mkl_gemv512.mv_cols(a, v) if a.shape[0] < 16 or a.shape[1] <= 7 else None
     return mkl_gemv512.mv_rows(a, v)
 
 
