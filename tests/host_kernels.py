@@ -242,11 +242,7 @@ MKL_VML: dict[str, str] = {
     "tests/test_autograd_round11.py::test_prints_what_pytorch_prints"
     "[tensordot-inner-take-along-nodes]":
         "MKL's vector math (VML)",
-    "tests/test_nn_breadth.py::test_pytorch_prints_the_same[batchnorm-mlp-training]":
-        "MKL's vector math (VML)",
     "tests/test_nn_round11.py::test_gd_prints_what_pytorch_prints[bmm-attention-weights]":
-        "MKL's vector math (VML)",
-    "tests/test_nn_round14.py::test_gd_prints_what_pytorch_prints[custom-optimizer-setstate]":
         "MKL's vector math (VML)",
     "tests/test_pylang_round13.py::test_the_literal_is_what_pytorch_prints[imagenet_meters]":
         "MKL's vector math (VML)",
