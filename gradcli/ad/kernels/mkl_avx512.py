@@ -24,8 +24,9 @@ a vector, two threads take a half each (dot).
 
 Not modelled on this path (they keep the AVX2 models or numpy's BLAS, and miss): x @ Wᵀ
 with m < 16 and n < 4 or k < 16 (other small kernels), k past 1536, float64 gemm past
-one k block (its split differs from sgemm's) and its addmm, gemv (torch.mv and the
-one-column / one-row products), bmm's batches of fewer than 400 products (ATen's loop).
+one k block (its split differs from sgemm's) and its addmm, float64 gemv, bmm's batches
+of fewer than 400 products (ATen's loop). float32 gemv (torch.mv and the one-column /
+one-row products): kernels/mkl_gemv512.
 """
 
 from __future__ import annotations

@@ -1,0 +1,187 @@
+"""The summation orders of torch 2.13's MKL 2024.2 matrix-vector products (gemv) on its
+AVX-512 path (Intel processors with AVX-512: kernels/mkl_path.mkl_avx512), emulated bit
+for bit with whole-array numpy.
+
+Measured on round 21's Intel Xeon (Emerald Rapids) against torch with its default two
+threads (cancellation probes: H and -H among ones lose every term added while ±H is in
+the running sum; then random factors, tests/test_r21_mkl.py).
+
+Row-major matrix by vector (sgemv 'T': torch.mv(W, x), the one-column product X @ w of
+nn.Linear(k, 1), the one-row product x @ Wᵀ of a batch of one): each output a dot
+product of its row, in 16 lanes with fused multiply-adds. The first product, rounded,
+starts lane 1; products 1..16·F (F whole blocks of 16 after the first) go in lane
+j % 16, one block after another; the lanes are folded by halves (lane i + lane i+8,
+then +4, +2, +1). The r = (k - 1) % 16 products left over go the same way into a fresh
+vector whose lane 1 starts from that sum: lanes 1..r, then folded by halves. Rows go
+in blocks of four; the rows left past the last block (1-3) take a one-row kernel:
+products 1.. in lane (j - 1) % 16, pairs of whole blocks into two chains that are then
+added (the second of two or three rows left: one chain), a whole block left and the
+masked part block fused into that sum, the lanes folded by halves, the first product
+(rounded) added last. Two threads split the rows, the first taking ⌈m/2⌉, from m·k =
+8192 on for m > 100 (mv_threads: the boundary for fewer rows is higher and ragged).
+
+Column-major matrix by vector (sgemv 'N': Xᵀ @ g of a row-major X, an mv backward's
+Wᵀ @ g, the weight gradient gᵀ @ x of nn.Linear(k, 1)), fewer than 16 outputs: each
+output one fused multiply-add chain from +0 over its k products up to k = 255; from
+256 two chains over the halves (the first ⌈k/2⌉), added (mv_cols); so are 16 outputs and
+more up to k = 7 (measured to 20,000 outputs). Past it those sum blocks of four columns
+as trees (not modelled).
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+from gradcli.ad.kernels.mkl_avx512 import _MIDPOINT, _MIDPOINT_MASK, _TINY32, _fma_step
+
+ndarray = np.ndarray
+_F32 = np.dtype(np.float32)
+_LANES = 16
+_THREADED = 8192  # products (32 KiB of the matrix) from which two threads split the rows
+
+
+def _folded(acc: ndarray) -> ndarray:
+    """The lanes (last axis) added by halves: lane i + lane i+8, then +4, +2, +1."""
+    while acc.shape[-1] > 1:
+        h = acc.shape[-1] // 2
+        acc = acc[..., :h] + acc[..., h:]
+    return acc[..., 0]
+
+
+def _quads(a: ndarray, v: ndarray) -> ndarray:
+    """The rows of a block of four (the module's note)."""
+    m, k = a.shape
+    s = (a[:, 0].astype(np.float64) * np.float64(v[0])).astype(_F32)
+    whole = (k - 1) // _LANES
+    if whole:
+        acc = np.zeros((m, _LANES), _F32)
+        acc[:, 1] = s
+        for b in range(whole):
+            lo = 1 + _LANES * b
+            # product j (from 1) in lane j % 16: the block's first 15 in lanes 1..15,
+            # its last in lane 0
+            acc[:, 1:] = _fma_step(acc[:, 1:], a[:, lo:lo + 15], v[lo:lo + 15])
+            acc[:, 0] = _fma_step(acc[:, 0], a[:, lo + 15], v[lo + 15])
+        s = _folded(acc)
+    lo = 1 + _LANES * whole
+    r = k - lo
+    if r:  # lanes 1..r: the fold over the first power of two past r is the same (the
+        # lanes past it hold +0; a zero's sign is +0 in the end anyway)
+        acc = np.zeros((m, 1 << r.bit_length()), _F32)
+        acc[:, 1] = s
+        acc[:, 1:1 + r] = _fma_step(acc[:, 1:1 + r], a[:, lo:], v[lo:])
+        s = _folded(acc)
+    out = np.ascontiguousarray(s)
+    out += 0.0
+    return out
+
+
+def _single(a: ndarray, v: ndarray, two: bool = True) -> ndarray:
+    """The rows past the last block of four (the module's note): products 1.. in blocks
+    of 16, pairs of whole blocks into two chains, added; a whole block left and the
+    masked part block into that sum with fused multiply-adds; the lanes folded by halves;
+    then the first product, rounded, added."""
+    m, k = a.shape
+    whole = (k - 1) // _LANES
+    pairs = whole // 2 if two else 0
+    s = np.zeros((m, _LANES if whole else 1 << (k - 2).bit_length()), _F32)  # as _quads
+    if pairs:
+        body = a[:, 1:1 + 2 * _LANES * pairs].reshape(m, pairs, 2, _LANES)
+        vb = v[1:1 + 2 * _LANES * pairs].reshape(pairs, 2, _LANES)
+        acc = np.zeros((m, 2, _LANES), _F32)
+        for b in range(pairs):
+            acc = _fma_step(acc, body[:, b], vb[b])
+        s = acc[:, 0] + acc[:, 1]
+    for lo in range(1 + 2 * _LANES * pairs, k, _LANES):
+        r = min(_LANES, k - lo)
+        s[:, :r] = _fma_step(s[:, :r], a[:, lo:lo + r], v[lo:lo + r])
+    return _folded(s) + a[:, 0] * v[0]
+
+
+def mv_rows(a: ndarray, v: ndarray, threads: int | None = None) -> ndarray:
+    """a @ v for a float32 matrix (m×k, k ≥ 1, any layout) and a float32 vector, in
+    sgemv's order on this path (the module's note)."""
+    m, k = a.shape
+    out = np.empty(m, _F32)
+    if threads is None:
+        threads = mv_threads(m, k) or 1
+    cuts = [0, (m + 1) // 2, m] if threads == 2 else [0, m]
+    for lo, hi in itertools.pairwise(cuts):
+        q = lo + (hi - lo) // 4 * 4
+        if q > lo:
+            out[lo:q] = _quads(a[lo:q], v)
+        if hi > q:  # the second of two or three rows left: one chain
+            out[q:hi] = _single(a[q:hi], v)
+            if hi - q >= 2:
+                out[q + 1] = _single(a[q + 1:q + 2], v, False)[0]
+    out += 0.0
+    return out
+
+
+_COLS_MAX = 16  # outputs below which mv_cols is the kernel's order
+_COLS_SPLIT = 256  # products from which the chain is split in halves
+
+
+def mv_threads(m: int, k: int) -> int | None:
+    """How many threads sgemv 'T' splits m rows of k over (None: not measured). Where
+    ⌈m/2⌉ is a multiple of four the split changes no row's kernel: one is given."""
+    if m * k < _THREADED or ((m + 1) // 2) % 4 == 0:
+        return 1
+    if m > 100:
+        return 2
+    if m * k < 12544:  # measured: 98×128 one thread, 98×200 two, 30×1000 one, 14×3000 two
+        return 1
+    return 2 if m * k >= 46000 else None
+
+
+def _chain(p: ndarray) -> ndarray | None:
+    """Fused multiply-add chains from +0 down p's first axis (exact float64 products,
+    (k, outputs)): each running sum rounded to float32 once a step (the float64 sum of
+    the float32 sum so far and the product, rounded). None where a step's float64 sum
+    could round otherwise than the fused operation (a float32 midpoint, a subnormal)."""
+    k, n = p.shape
+    d = np.empty_like(p)
+    acc = np.zeros((k + 1, n), _F32)
+    rows, sums, runs = list(p), list(d), list(acc)  # row views made once (~1 µs a step)
+    add = np.add
+    for j in range(k):
+        add(rows[j], runs[j], out=sums[j])
+        runs[j + 1][...] = sums[j]  # rounded to float32
+    if ((d.view(np.int64) & _MIDPOINT_MASK) == _MIDPOINT).any() or (
+            (np.abs(d) < _TINY32) & (d != 0)).any():
+        return None
+    return acc[k]
+
+
+def mv_cols(a: ndarray, v: ndarray) -> ndarray:
+    """a @ v for a float32 matrix of fewer than 16 rows (sgemv 'N': a column-major
+    matrix; the module's note) and a float32 vector: the halves' chains side by side."""
+    m, k = a.shape
+    h = (k + 1) // 2 if k >= _COLS_SPLIT else k
+    p = np.zeros((h, 2 * m) if h < k else (k, m), np.float64)
+    p[:, :m] = a[:, :h].T
+    p[:, :m] *= v[:h, None]
+    if h < k:
+        p[:k - h, m:] = a[:, h:].T
+        p[:k - h, m:] *= v[h:, None]
+    out = _chain(p)
+    if out is None:
+        from gradcli.ad.kernels.fused import fma
+
+        out = np.zeros(p.shape[1], _F32)
+        cols = np.zeros(p.shape, _F32)  # the factors as p's products
+        vec = np.zeros(p.shape, _F32)
+        cols[:, :m] = a[:, :h].T
+        vec[:, :m] = v[:h, None]
+        if h < k:
+            cols[:k - h, m:] = a[:, h:].T
+            vec[:k - h, m:] = v[h:, None]
+        for j in range(p.shape[0]):
+            out = fma(cols[j], vec[j], out)
+    if h < k:  # the second half's zero products past its end leave its chain as it was
+        out = out[:m] + out[m:]
+    out = np.array(out, _F32)
+    out += 0.0
+    return out
