@@ -461,7 +461,7 @@ def bce_with_logits(z: Any, y: Any, weight: Any = None, pos_weight: Any = None,
     z, y = np.asarray(z), np.asarray(y)
     if z.shape != y.shape:
         raise TorchError(f"Target size (torch.Size({list(y.shape)})) must be the same as input "
-                         f"size (torch.Size({list(z.shape)}))")
+                         f"size (torch.Size({list(z.shape)}))", "ValueError")
     if y.dtype.kind == "b":
         sub(True, y)  # PyTorch's `1 - target` refuses a bool target, in its words
     if y.dtype.kind in "iu":  # (1 - target).mul_(input): a float into an integer tensor

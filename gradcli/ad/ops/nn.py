@@ -22,16 +22,15 @@ from gradcli.ad.ops.elementwise import (
     clone,
     div,
     exp,
-    gt,
-    log,
     mul,
     neg,
     pow,
     sub,
-    where,
 )
 from gradcli.ad.ops.indexing import getitem_raw
+from gradcli.ad.ops.joins import broadcast_tensors
 from gradcli.ad.ops.linalg import matmul
+from gradcli.ad.ops.math import xlogy
 from gradcli.ad.ops.reductions import log_softmax, mean, norm, sum
 from gradcli.ad.ops.shape import expand_as, permute, reshape, t, view
 from gradcli.ad.ops.surface import expose
@@ -102,6 +101,9 @@ def mse_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: An
     _size_warning(input, target)
     if weight is not None:
         return _weighted_loss(pow(sub(input, target), 2), input, weight, reduction, True)
+    if target.shape != input.shape:  # PyTorch's F.mse_loss broadcasts first: the mean's n
+        # is the broadcast size, and each side's gradient sums back through an expand
+        input, target = broadcast_tensors(input, target)
     return apply(_RULES["mse_loss"], (input, target), {"reduction": reduction})
 
 
@@ -272,8 +274,11 @@ def kl_div(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any 
     if log_target:
         l = mul(exp(target), sub(target, input))
     else:
-        # xlogy(target, target): 0 where target is 0
-        l = sub(mul(target, log(where(gt(target, 0), target, 1.0))), mul(target, input))
+        # PyTorch's xlogy(target, target) - target · input (XlogyBackward0: a negative
+        # target's nan, a zero target's 0 · log 0 = 0 and its gradient 0/0)
+        # (ATen's compiler evaluates target · input first: its node runs last backward)
+        ti = mul(target, input)
+        l = sub(xlogy(target, target), ti)
     if reduction == "batchmean":
         total = sum(l)
         return div(total, input.shape[0]) if input.ndim else total
