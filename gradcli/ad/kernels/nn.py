@@ -317,8 +317,13 @@ def huber_loss(x: Any, y: Any, reduction: str = "mean", delta: float = 1.0) -> A
 def binary_cross_entropy(x: Any, y: Any, weight: Any = None, reduction: str = "mean") -> Any:
     """-(y log x + (1 - y) log(1 - x)), each log clamped at -100 as in PyTorch."""
     x = np.asarray(x)
-    if ((x < 0) | (x > 1)).any():
-        raise TorchError("all elements of input should be between 0 and 1")
+    # PyTorch's loop checks each element's input, then its target, in [0, 1] (a nan is not)
+    bad_x = ~((x >= 0) & (x <= 1))
+    bad = bad_x | ~((np.asarray(y) >= 0) & (np.asarray(y) <= 1))
+    if bad.any():
+        first = np.flatnonzero(bad)[0]
+        which = "input" if np.broadcast_to(bad_x, bad.shape).reshape(-1)[first] else "target"
+        raise TorchError(f"all elements of {which} should be between 0 and 1")
     with np.errstate(divide="ignore"):
         if x.dtype == np.float32:
             # PyTorch's kernel is a scalar loop calling std::log and std::log1p: in float32

@@ -369,11 +369,11 @@ def _check_reduced_sizes(x: ndarray, dim: Any, name: str) -> None:
         return
     if dim is None:
         raise TorchError(empty_reduction_message(name))
-    for d in (dim,) if type(dim) is int else dim:
-        d = _wrapped(d, x.ndim)
-        if x.ndim and x.shape[d] == 0:
-            raise TorchError(f"a{name}(): Expected reduction dim {d} to have non-zero size.",
-                             py_type="IndexError")
+    for given in (dim,) if type(dim) is int else dim:
+        d = _wrapped(given, x.ndim)
+        if x.ndim and x.shape[d] == 0:  # (PyTorch names the dim as given: -1 stays -1)
+            raise TorchError(f"a{name}(): Expected reduction dim {given} to have non-zero "
+                             "size.", py_type="IndexError")
 
 
 def amax(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:

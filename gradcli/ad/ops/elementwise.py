@@ -413,7 +413,10 @@ def allclose(a: Tensor, b: Any, rtol: float = 1e-05, atol: float = 1e-08,
 
 def isclose(a: Tensor, b: Any, rtol: float = 1e-05, atol: float = 1e-08,
             equal_nan: bool = False) -> Tensor:
-    """Elementwise closeness."""
+    """Elementwise closeness (of two tensors of one dtype: PyTorch does not promote)."""
+    if isinstance(a, Tensor) and isinstance(b, Tensor) and a.array.dtype != b.array.dtype:
+        raise GdRuntimeError(f"{K.scalar_name(a.array.dtype)} did not match "
+                             f"{K.scalar_name(b.array.dtype)}")
     _check_broadcast(a, b)
     return tensor_from_array(np.asarray(np.isclose(_arr(a), _arr(b), rtol=rtol, atol=atol,
                                                    equal_nan=equal_nan)))

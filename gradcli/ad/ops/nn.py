@@ -33,7 +33,7 @@ from gradcli.ad.ops.linalg import matmul
 from gradcli.ad.ops.math import xlogy
 from gradcli.ad.ops.reductions import log_softmax, mean, norm, sum
 from gradcli.ad.ops.shape import expand_as, permute, reshape, t, view
-from gradcli.ad.ops.surface import expose
+from gradcli.ad.ops.surface import SURFACE, expose
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
 from gradcli.ad.state import no_grad, warn
@@ -207,9 +207,11 @@ def nll_loss(input: Tensor, target: Tensor, weight: Any = None, size_average: An
     if input.ndim < 3 or input.ndim == 4:
         return apply(_RULES["nll_loss"], (input, target), params)
     # PyTorch's nll_loss_nd: (N, C, d1, ...) as nll_loss2d of (N, C, 1, -1), then a view.
+    # (an empty input or target as (N, C, 0, 0) and (N, 0, 0): -1 has no size there)
     n, c = input.shape[:2]
-    out = apply(_RULES["nll_loss"], (reshape(input, (n, c, 1, -1)),
-                                     reshape(target, (n, 1, -1))), params)
+    ishape = (n, c, 1, -1) if input.numel() else (n, c, 0, 0)
+    tshape = (n, 1, -1) if target.numel() else (n, 0, 0)
+    out = apply(_RULES["nll_loss"], (reshape(input, ishape), reshape(target, tshape)), params)
     return view(out, (n, *input.shape[2:])) if reduction == "none" else out
 
 
@@ -238,6 +240,8 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Any = None, size_averag
         prod = mul(logp, tgt) if w_view is None else mul(mul(logp, tgt), w_view)
         if reduction == "none":
             return neg(sum(prod, class_dim))
+        if reduction == "mean" and not input.numel():  # PyTorch: -(sum).fill_(nan)
+            return neg(SURFACE["Tensor.fill_"](sum(prod), float("nan")))
         total = neg(sum(prod))
         return B.div_scalar(total, input.array.size // n_classes) if reduction == "mean" \
             else total
