@@ -392,6 +392,7 @@ def nll_loss(logp: Any, target: Any, weight: Any = None, reduction: str = "mean"
     w = nll_weights(logp.shape, target, weight, ignore_index, logp.dtype)
     safe = np.where(target != ignore_index, target, 0)
     l = -logp[nll_index(logp.shape, safe)] * w
+    l = np.where(target != ignore_index, l, 0)  # an ignored sample's loss is +0, never nan
     if reduction == "none":
         return _as(l, logp)
     if logp.ndim == 2 and reduction in ("sum", "mean"):  # PyTorch's nll_loss_out_frame
@@ -525,8 +526,13 @@ def nll_loss_backward(g: Any, logp: Any, target: Any, weight: Any = None,
     if reduction == "mean":
         with np.errstate(invalid="ignore", divide="ignore"):
             rows = rows / np.sum(w)
+    # PyTorch stores each sample's value at its target (a zero grad's -0.0 stays -0.0) and
+    # skips the ignored samples: one position per sample, no sums
     out = np.zeros(logp.shape, logp.dtype)
-    np.add.at(out, nll_safe_index(logp.shape, target, ignore_index), rows)
+    keep = target != ignore_index
+    index = nll_index(logp.shape, np.where(keep, target, 0))
+    index = tuple(np.broadcast_to(i, target.shape)[keep] for i in index)
+    out[index] = np.broadcast_to(rows, target.shape)[keep]
     return out
 
 
