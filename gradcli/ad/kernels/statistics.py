@@ -70,7 +70,8 @@ def logcumsumexp(x: ndarray, dim: int) -> Any:
     if x.ndim == 0:
         return x.copy()
     with np.errstate(invalid="ignore"):
-        return np.logaddexp.accumulate(x.astype(_f64), axis=d).astype(x.dtype)
+        # (+ 0.0: PyTorch's scan starts from -inf, and log_add_exp(-inf, -0.0) is +0.0)
+        return (np.logaddexp.accumulate(x.astype(_f64), axis=d) + 0.0).astype(x.dtype)
 
 
 def cumextreme(x: ndarray, dim: int, largest: bool) -> tuple[Any, Any]:
