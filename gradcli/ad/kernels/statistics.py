@@ -49,7 +49,10 @@ def _scan(x: ndarray, dim: int, dtype: Any, ufunc: np.ufunc) -> Any:
     if a.ndim == 0:
         return a.copy()
     acc = _f64 if out_dt.kind == "f" else out_dt
-    return ufunc.accumulate(a.astype(acc), axis=d).astype(out_dt)
+    out = ufunc.accumulate(a.astype(acc), axis=d)
+    if ufunc is np.add and out_dt.kind == "f":
+        out += 0.0  # the loop's sum starts from +0.0: a leading -0.0 becomes +0.0
+    return out.astype(out_dt)
 
 
 def cumsum(x: ndarray, dim: int, dtype: Any = None) -> Any:

@@ -36,7 +36,7 @@ from gradcli.ad.ops.shape import expand_as, permute, reshape, t, view
 from gradcli.ad.ops.surface import SURFACE, expose
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
-from gradcli.ad.state import no_grad, warn
+from gradcli.ad.state import State, no_grad, warn
 from gradcli.errors import GdRuntimeError
 
 _REDUCTIONS = ("mean", "sum", "none")
@@ -60,6 +60,18 @@ def _size_warning(input: Tensor, target: Tensor) -> None:
         warn(f"Using a target size (torch.Size({list(target.shape)})) that is different to the "
              f"input size (torch.Size({list(input.shape)})). This will likely lead to incorrect "
              "results due to broadcasting. Please ensure they have the same size.")
+
+
+def constant_arguments(function: str, **tensors: Any) -> None:
+    """PyTorch's check_no_requires_grad: arguments its derivative formulas do not cover
+    (a loss's weight) may not require grad while grad mode is on."""
+    if not State.grad_enabled:
+        return
+    for name, arg in tensors.items():
+        if isinstance(arg, Tensor) and arg.requires_grad:
+            raise GdRuntimeError(f"The function '{function}' is not differentiable with "
+                                 f"respect to argument '{name}'. This input cannot have "
+                                 "requires_grad True.")
 
 
 def _float_target(input: Tensor, target: Tensor) -> Tensor:
@@ -163,6 +175,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Any = None,
     if target.dtype != input.dtype:
         raise GdRuntimeError(f"Found dtype {_torch_scalar_name(target.array.dtype)} but "
                              f"expected {_torch_scalar_name(input.array.dtype)}")
+    constant_arguments("binary_cross_entropy", weight=weight)
     return apply(_RULES["binary_cross_entropy"], (input, target),
                  {"weight": _arr(weight), "reduction": reduction})
 
@@ -172,6 +185,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Any 
                                      reduction: str = "mean", pos_weight: Any = None) -> Tensor:
     """Binary cross-entropy on logits (stable; weight per element, pos_weight per class)."""
     reduction = _reduction(size_average, reduce, reduction)
+    constant_arguments("binary_cross_entropy_with_logits", weight=weight, pos_weight=pos_weight)
     return apply(_RULES["bce_with_logits"], (input, _as_tensor(target)),
                  {"weight": _arr(weight), "pos_weight": _arr(pos_weight),
                   "reduction": reduction})
@@ -203,6 +217,8 @@ def nll_loss(input: Tensor, target: Tensor, weight: Any = None, size_average: An
     reduction = _reduction(size_average, reduce, reduction)
     target = _as_tensor(target)
     _check_nll_nd(tuple(input.shape), tuple(target.shape))
+    constant_arguments("nll_loss_forward" if input.ndim < 3 else "nll_loss2d_forward",
+                       weight=weight)
     params = {"weight": _arr(weight), "reduction": reduction, "ignore_index": ignore_index}
     if input.ndim < 3 or input.ndim == 4:
         return apply(_RULES["nll_loss"], (input, target), params)

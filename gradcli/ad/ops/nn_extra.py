@@ -14,7 +14,7 @@ from gradcli.ad.graph import Tensor, tensor_from_array
 from gradcli.ad.kernels.messages import scalar_name
 from gradcli.ad.ops.creation import _as_tensor, torch_error
 from gradcli.ad.ops.indexing import getitem_raw
-from gradcli.ad.ops.nn import _reduce, _reduction
+from gradcli.ad.ops.nn import _reduce, _reduction, constant_arguments
 from gradcli.ad.ops.surface import SURFACE, expose
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES
@@ -214,6 +214,7 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
     _tensors("multi_margin_loss", input=input, target=target)
     if p not in (1, 2):
         raise torch_error("only p == 1 and p == 2 supported", "ValueError")
+    constant_arguments("multi_margin_loss", weight=weight)
     x, t = _as_tensor(input), _as_tensor(target)
     n, c = _classes(x)
     if x.ndim > 2 or t.ndim > 1 or t.array.size != n:
