@@ -319,7 +319,17 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,
     """The distinct values of input (sorted), with the inverse indices and counts when
     asked. PyTorch has no derivative for it (its Unique2Backward0 node fails in backward):
     here the values are outside the graph."""
+    if dim is not None and input.ndim == 0:
+        raise GdRuntimeError(f"Dimension specified as {dim} but tensor has no dimensions",
+                             py_type="IndexError")
     d = None if dim is None else _wrap_dim(dim, input.ndim)
+    if d is not None and input.numel() == 0:  # PyTorch's unique_dim of an empty tensor
+        if input.shape.count(0) != 1:
+            raise GdRuntimeError("Number of zero sized dimensions is more than one, so "
+                                 "unique cannot be applied ")
+        if input.shape[d] != 0:
+            raise GdRuntimeError("There are 0 sized dimensions, and they aren't selected, "
+                                 "so unique cannot be applied")
     vals, inv, counts = KI.unique(input.array, d)
     out = tensor_from_array(vals)
     if not (return_inverse or return_counts):
