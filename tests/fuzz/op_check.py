@@ -7,6 +7,10 @@ and on the message where gradcli's message starts with PyTorch's first 16 charac
 
 from __future__ import annotations
 
+import ast
+import math
+import re
+
 from fuzz.print_check import run_gd, run_torch
 
 _CLAIM = 16  # a message sharing this many leading characters claims to be PyTorch's
@@ -34,4 +38,31 @@ def disagreement(text: str) -> str | None:
     if len(a) != len(b):
         return f"torch printed {len(a)} lines, gradcli {len(b)}:\n torch   " \
                f"{theirs[-300:]!r}\n gradcli {ours[-300:]!r}"
+    return None
+
+
+_NUMBER = re.compile(r"-?(?:\d+\.?\d*(?:e[-+]?\d+)?|inf|nan)")
+
+
+def known_class(why: str) -> str | None:
+    """The open class a disagreement belongs to, when its differing line differs only in
+    numbers: "zero-sign" (only the sign of zeros: gradients through in-place ops on views,
+    where PyTorch's CopySlices copies what gradcli sums), "last-bits" (each number
+    within 2e-6 relative: a kernel's rounding not yet matched), else None."""
+    lines = [ln for ln in why.splitlines() if ln.startswith((" torch   ", " gradcli "))]
+    if len(lines) != 2:
+        return None
+    a, b = (ast.literal_eval(ln[9:]) if ln[9:].startswith(("'", '"')) else ln[9:]
+            for ln in lines)
+    if _NUMBER.sub("#", a) != _NUMBER.sub("#", b):
+        return None
+    pairs = [(x, y) for x, y in zip(_NUMBER.findall(a), _NUMBER.findall(b), strict=True)
+             if x != y]
+    if not pairs:
+        return None
+    if all(float(x) == float(y) == 0 for x, y in pairs):
+        return "zero-sign"
+    if all(math.isfinite(float(x)) and abs(float(x) - float(y)) <= 2e-6 * abs(float(x))
+           for x, y in pairs):
+        return "last-bits"
     return None

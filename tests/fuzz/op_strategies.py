@@ -275,19 +275,27 @@ def pair_loss(draw: st.DrawFn, b: Block) -> str:
                                  "F.margin_ranking_loss", "F.cosine_embedding_loss",
                                  "F.triplet_margin_loss", "F.multilabel_soft_margin_loss"]))
     if name == "F.cosine_similarity":
-        return f"F.cosine_similarity({x1}, {x2}{_kw(draw, {'dim': ['0', '-1'], 'eps': ['1e-8', '0.5']})})"
+        kw = _kw(draw, {"dim": ["0", "-1"], "eps": ["1e-8", "0.5"]})
+        return f"F.cosine_similarity({x1}, {x2}{kw})"
     if name == "F.pairwise_distance":
-        return f"F.pairwise_distance({x1}, {x2}{_kw(draw, {'p': ['1.0', '2.0', '3.0'], 'eps': ['1e-6', '0.0'], 'keepdim': ['True']})})"
+        kw = _kw(draw, {"p": ["1.0", "2.0", "3.0"], "eps": ["1e-6", "0.0"],
+                        "keepdim": ["True"]})
+        return f"F.pairwise_distance({x1}, {x2}{kw})"
     if name == "F.margin_ranking_loss":
-        return f"F.margin_ranking_loss({x1}, {x2}, torch.sign({x1}.detach()){_kw(draw, {'margin': ['0.0', '0.5'], 'reduction': LOSS_REDUCTIONS})})"
+        kw = _kw(draw, {"margin": ["0.0", "0.5"], "reduction": LOSS_REDUCTIONS})
+        return f"F.margin_ranking_loss({x1}, {x2}, torch.sign({x1}.detach()){kw})"
     if name == "F.cosine_embedding_loss":
         t = "torch.tensor([1.0, -1.0, 1.0, -1.0])[:" + str(shape[0]) + "]" if len(shape) == 2 \
             else "torch.tensor(-1.0)"
-        return f"F.cosine_embedding_loss({x1}, {x2}, {t}{_kw(draw, {'margin': ['0.0', '0.5'], 'reduction': LOSS_REDUCTIONS})})"
+        kw = _kw(draw, {"margin": ["0.0", "0.5"], "reduction": LOSS_REDUCTIONS})
+        return f"F.cosine_embedding_loss({x1}, {x2}, {t}{kw})"
     if name == "F.triplet_margin_loss":
         x3 = tensor(draw, b, shape, dt)
-        return f"F.triplet_margin_loss({x1}, {x2}, {x3}{_kw(draw, {'margin': ['1.0', '0.1'], 'p': ['1', '2'], 'swap': ['True'], 'reduction': LOSS_REDUCTIONS})})"
-    return f"F.multilabel_soft_margin_loss({x1}, ({x2} > 0).to({dt}){_kw(draw, {'reduction': LOSS_REDUCTIONS})})"
+        kw = _kw(draw, {"margin": ["1.0", "0.1"], "p": ["1", "2"], "swap": ["True"],
+                        "reduction": LOSS_REDUCTIONS})
+        return f"F.triplet_margin_loss({x1}, {x2}, {x3}{kw})"
+    kw = _kw(draw, {"reduction": LOSS_REDUCTIONS})
+    return f"F.multilabel_soft_margin_loss({x1}, ({x2} > 0).to({dt}){kw})"
 
 
 def pad_and_friends(draw: st.DrawFn, b: Block) -> str:
@@ -323,8 +331,8 @@ def pad_and_friends(draw: st.DrawFn, b: Block) -> str:
         mode = draw(st.sampled_from(modes))
         size = draw(st.sampled_from(["scale_factor=2", "scale_factor=1.5", "size=5",
                                      "scale_factor=0.5", "size=2"]))
-        ac = ", align_corners=True" if "ear" in mode or "cubic" in mode and \
-            draw(st.booleans()) else ""
+        ac = ", align_corners=True" if "ear" in mode or ("cubic" in mode and
+                                                          draw(st.booleans())) else ""
         if "nearest" in mode or "area" in mode:
             ac = ""
         return f"F.interpolate({x}, {size}, mode={mode}{ac})"
@@ -445,7 +453,8 @@ def ordering(draw: st.DrawFn, b: Block) -> str:
         return f"{x}.argsort(dim={d}{_kw(draw, {'descending': ['True'], 'stable': ['True']})})"
     if name == "topk":
         k = draw(st.integers(0, max(size, 0)))
-        return f"{x}.topk({k}, dim={d}{_kw(draw, {'largest': ['False'], 'sorted': ['True', 'False']})})"
+        kw = _kw(draw, {"largest": ["False"], "sorted": ["True", "False"]})
+        return f"{x}.topk({k}, dim={d}{kw})"
     if name == "kthvalue":
         k = draw(st.integers(1, max(size, 1)))
         return f"{x}.kthvalue({k}, {d}{_kw(draw, {'keepdim': ['True']})})"
@@ -459,7 +468,9 @@ def ordering(draw: st.DrawFn, b: Block) -> str:
         kw = _kw(draw, {"dim": [str(d)], "interpolation": ["'lower'", "'nearest'",
                                                            "'midpoint'"]})
         return f"torch.quantile({x}.to({F64}), {draw(st.sampled_from(['0.5', '0.25', '0.9']))}{kw})"
-    return f"torch.unique({x}{_kw(draw, {'sorted': ['True'], 'return_inverse': ['True'], 'return_counts': ['True'], 'dim': [str(d)]})})"
+    kw = _kw(draw, {"sorted": ["True"], "return_inverse": ["True"], "return_counts": ["True"],
+                    "dim": [str(d)]})
+    return f"torch.unique({x}{kw})"
 
 
 def indexing(draw: st.DrawFn, b: Block) -> str:
@@ -473,7 +484,8 @@ def indexing(draw: st.DrawFn, b: Block) -> str:
                                  "index_select", "index_add", "index_copy", "index_fill",
                                  "index_put", "take", "take_along_dim"]))
     k = draw(st.integers(1, 4))
-    idx1 = "torch.tensor([" + ", ".join(str(draw(st.integers(-size if name in ("index_select",) and False else 0, size - 1))) for _ in range(k)) + "])"
+    idx1 = "torch.tensor([" + ", ".join(str(draw(st.integers(0, size - 1)))
+                                        for _ in range(k)) + "])"
     if name in ("index_select", "index_fill"):
         if name == "index_select":
             return f"{x}.index_select({d}, {idx1})"
@@ -507,7 +519,8 @@ def indexing(draw: st.DrawFn, b: Block) -> str:
     if name == "scatter_add":
         return f"{x}.scatter_add({d}, {index}, {src})"
     red = draw(st.sampled_from(["'sum'", "'prod'", "'mean'", "'amax'", "'amin'"]))
-    return f"{x}.scatter_reduce({d}, {index}, {src}, {red}{_kw(draw, {'include_self': ['False', 'True']})})"
+    kw = _kw(draw, {"include_self": ["False", "True"]})
+    return f"{x}.scatter_reduce({d}, {index}, {src}, {red}{kw})"
 
 
 def masking(draw: st.DrawFn, b: Block) -> str:
@@ -524,14 +537,15 @@ def masking(draw: st.DrawFn, b: Block) -> str:
         v = draw(st.sampled_from(["0.5", "-1", "float('-inf')", "True"]))
         return f"{x}.masked_fill({m}, {v})"
     if name == "masked_fill_t":
-        return f"{x}.masked_fill({m}, torch.tensor({draw(st.sampled_from(['2.5', '-3', 'False']))}))"
+        v = draw(st.sampled_from(["2.5", "-3", "False"]))
+        return f"{x}.masked_fill({m}, torch.tensor({v}))"
     if name == "masked_select":
         return f"torch.masked_select({x}, {m})"
     if name == "masked_scatter":
         src = tensor(draw, b, (max(_count(shape), 1) + 2,), dt)
         return f"{x}.masked_scatter({m}, {src})"
     y = tensor(draw, b, draw(st.sampled_from([shape, shape[1:], ()])),
-               draw(st.sampled_from(FLOATS + [I64])))
+               draw(st.sampled_from([*FLOATS, I64])))
     if name == "where":
         return f"torch.where({m}, {x}, {y})"
     if name == "where_s":
@@ -605,7 +619,8 @@ def unary(draw: st.DrawFn, b: Block) -> str:
     if name == "round" and draw(st.booleans()):
         return f"{x}.round(decimals={draw(st.sampled_from(['1', '2', '-1']))})"
     if name == "nan_to_num":
-        return f"torch.nan_to_num({x}{_kw(draw, {'nan': ['0.0', '-1.5'], 'posinf': ['9.0'], 'neginf': ['-9.0']})})"
+        kw = _kw(draw, {"nan": ["0.0", "-1.5"], "posinf": ["9.0"], "neginf": ["-9.0"]})
+        return f"torch.nan_to_num({x}{kw})"
     if name in ("tril", "triu"):
         return f"{x}.{name}({draw(st.integers(-2, 2))})"
     if name in ("unsqueeze", "squeeze", "size", "stride", "cumsum"):
@@ -613,7 +628,9 @@ def unary(draw: st.DrawFn, b: Block) -> str:
     if name == "mT":
         return f"{x}.mT"
     if name == "repeat_interleave":
-        return f"{x}.repeat_interleave({draw(st.integers(0, 3))}{_kw(draw, {'dim': [str(_dim(draw, len(shape)))]})})"
+        times = draw(st.integers(0, 3))
+        kw = _kw(draw, {"dim": [str(_dim(draw, len(shape)))]})
+        return f"{x}.repeat_interleave({times}{kw})"
     return f"{x}.{name}()" if draw(st.booleans()) or name in (
         "float", "long", "bool", "double", "int", "half", "numel", "dim", "is_contiguous",
         "clone", "ravel", "flatten", "positive") else f"torch.{name}({x})"
@@ -686,9 +703,9 @@ def op_block(draw: st.DrawFn) -> list[str]:
 
 
 @st.composite
-def op_programs(draw: st.DrawFn) -> str:
+def op_programs(draw: st.DrawFn, max_blocks: int = 3) -> str:
     """Class (p): a few blocks, each one function of nn.functional or a Tensor method."""
     lines = ["import torch", "import torch.nn.functional as F"]
-    for _ in range(draw(st.integers(1, 3))):
+    for _ in range(draw(st.integers(1, max_blocks))):
         lines += draw(op_block())
     return "\n".join(lines) + "\n"

@@ -326,3 +326,25 @@ register(Rule(
     _view_scatter_vjp, _view_scatter_jvp, kind="general", saves_inputs=False,
     doc="input with src written into a view of it (select/slice/diagonal)",
     formula=("grad with zeros where src went", "grad's view where src went")))
+
+
+# unique and unique_consecutive: recorded (their output requires grad), not differentiable:
+# PyTorch's derivatives.yaml has not_implemented("_unique2") etc. for them.
+_UNIQUE_NODES = {"_unique2": "Unique2Backward0", "unique_dim": "UniqueDimBackward0",
+                 "unique_consecutive": "UniqueConsecutiveBackward0"}
+
+
+def _unique_vjp(g: Tensor, out: Tensor, x: Tensor, values: Any, fn: str) -> tuple[Any, ...]:
+    raise GdRuntimeError(f"the derivative for '{fn}' is not implemented.",
+                         py_type="NotImplementedError")
+
+
+def _unique_jvp(ts: list[Any], out: Tensor, x: Tensor, values: Any, fn: str) -> Any:
+    no_forward_ad(fn)()
+
+
+register(Rule(
+    "unique_values", lambda i, p: _UNIQUE_NODES[p["fn"]], lambda x, values, fn: values,
+    _unique_vjp, _unique_jvp, kind="general",
+    doc="the distinct values of unique/unique_consecutive (no derivative, as in PyTorch)",
+    formula=("not implemented",)))
