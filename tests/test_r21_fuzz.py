@@ -249,3 +249,21 @@ for full in (True, False):
         r = F.poisson_nll_loss(a0, y, reduction='sum', log_input=li, full=full)
         print(r, torch.autograd.grad(r, y))
 """)
+
+
+@pytest.mark.parametrize("call", [
+    "torch.unique(a)", "torch.unique(a, return_counts=True)", "torch.unique(a, dim=0)",
+    "torch.autograd.grad(torch.unique(a).sum(), a)",
+    "torch.autograd.grad(torch.unique(a, dim=1).sum(), a)",
+    "torch.unique_consecutive(a)", "torch.autograd.grad(torch.unique_consecutive(a).sum(), a)",
+    "torch.unique(a.detach())",
+])
+def test_unique_of_a_tensor_that_requires_grad(call: str) -> None:
+    # Recorded (requires_grad, Unique2Backward0), not differentiable: backward's error.
+    check(f"a = torch.tensor([[1.0, 2.0], [1.0, 2.0]], requires_grad=True)\nprint({call})")
+
+
+@pytest.mark.parametrize("fn", ["torch.all", "torch.any"])
+@pytest.mark.parametrize("dims", ["(0, 0)", "(0, -3)", "(1, -1)"])
+def test_any_all_duplicate_dims(fn: str, dims: str) -> None:
+    check(f"print({fn}(torch.ones(2, 3, 2), {dims}))\nprint({fn}(torch.tensor(1.0), {dims}))")
