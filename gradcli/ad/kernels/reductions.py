@@ -296,6 +296,7 @@ def sum(x: ndarray, dim: Any = None, keepdim: bool = False, dtype: Any = None) -
 
 def mean(x: ndarray, dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Any:
     """Mean over dims (floating tensors only, as in PyTorch), in `dtype` when given."""
+    which = "Input" if dtype is None else "Optional"  # whose dtype PyTorch names
     if dtype is not None:
         x = x.astype(dtype, copy=False)
     if x.dtype.kind == "c" and x.size:
@@ -303,7 +304,7 @@ def mean(x: ndarray, dim: Any = None, keepdim: bool = False, dtype: Any = None) 
         return np.true_divide(total, x.size // max(1, np.size(total)), dtype=x.dtype)
     if x.dtype.kind not in "fc":
         raise TorchError(
-            "mean(): could not infer output dtype. Input dtype must be either a floating "
+            f"mean(): could not infer output dtype. {which} dtype must be either a floating "
             f"point or complex dtype. Got: {scalar_name(x.dtype)}"
         )
     if x.dtype == _f16:  # in float32, as PyTorch's
@@ -663,7 +664,7 @@ def softmax_backward(g: ndarray, out: ndarray, dim: int) -> Any:
     float64): along the last dim the products summed in vec::reduce_all's lane order,
     along another summed in order, each product fused into the sum."""
     g, out = np.asarray(g), np.asarray(out)
-    if g.dtype != out.dtype or g.dtype not in (_f32, _f64) or out.ndim == 0:
+    if g.dtype != out.dtype or g.dtype not in (_f32, _f64) or out.ndim == 0 or not out.size:
         return (out * (g - np.sum(g * out, axis=dim, keepdims=True))).astype(g.dtype,
                                                                             copy=False)
     if dim % out.ndim == out.ndim - 1:
@@ -678,7 +679,7 @@ def log_softmax_backward(g: ndarray, out: ndarray, dim: int) -> Any:
     float64): the sum in vec::reduce_all's lane order along the last dim, in order along
     another; exp as _inner_exp takes it; the product and difference one fused op."""
     g, out = np.asarray(g), np.asarray(out)
-    if g.dtype != out.dtype or g.dtype not in (_f32, _f64) or out.ndim == 0:
+    if g.dtype != out.dtype or g.dtype not in (_f32, _f64) or out.ndim == 0 or not out.size:
         return (g - np.exp(out) * np.sum(g, axis=dim, keepdims=True)).astype(g.dtype,
                                                                             copy=False)
     d = dim % out.ndim

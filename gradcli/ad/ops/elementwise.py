@@ -189,6 +189,7 @@ minimum = _binary("minimum")
 
 
 floor_divide = _binary("floordiv")
+floor_divide_self = _binary("floordiv_")  # the op x.floor_divide_(y) records
 
 
 remainder = _binary("mod")

@@ -32,6 +32,7 @@ from gradcli.ad.ops.elementwise import (
     exp,
     floor,
     floor_divide,
+    floor_divide_self,
     ge,
     gt,
     le,
@@ -92,7 +93,7 @@ INPLACE = {
     "floor_": inplace_of(floor), "ceil_": inplace_of(ceil), "round_": inplace_of(round),
     "sign_": inplace_of(sign), "reciprocal_": inplace_of(reciprocal),
     "log1p_": inplace_of(log1p), "tan_": inplace_of(tan), "square_": inplace_of(square),
-    "floor_divide_": inplace_of(floor_divide),
+    "floor_divide_": inplace_of(floor_divide_self),
 }
 
 
