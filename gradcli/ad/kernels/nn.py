@@ -660,7 +660,8 @@ def adaptive_avg_pool(x: Any, out: tuple[int, ...]) -> ndarray:
     for pos in np.ndindex(*out):
         span = [wins[d][pos[d]] for d in range(k)]
         window = x[(..., *(slice(a, b) for a, b in span))].reshape(*lead, -1)
-        total = np.cumsum(window, axis=-1, dtype=x.dtype)[..., -1]
+        # (+ 0: the sum starts from +0.0, so a window of -0.0 sums to +0.0)
+        total = np.cumsum(window, axis=-1, dtype=x.dtype)[..., -1] + x.dtype.type(0)
         for a, b in span:
             total = (total / x.dtype.type(b - a)).astype(x.dtype)
         res[(..., *pos)] = total
