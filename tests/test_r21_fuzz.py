@@ -267,3 +267,52 @@ def test_unique_of_a_tensor_that_requires_grad(call: str) -> None:
 @pytest.mark.parametrize("dims", ["(0, 0)", "(0, -3)", "(1, -1)"])
 def test_any_all_duplicate_dims(fn: str, dims: str) -> None:
     check(f"print({fn}(torch.ones(2, 3, 2), {dims}))\nprint({fn}(torch.tensor(1.0), {dims}))")
+
+
+@pytest.mark.parametrize("call", [
+    "torch.amin(a, (-1,))", "torch.amax(a, 0)", "torch.amin(a, (0, -1))", "torch.amax(a, ())",
+    "torch.autograd.grad(torch.amin(a, (-1,)), a)",
+    "torch.nextafter(torch.tensor([1, 2]), torch.tensor([2, 3]))",
+    "torch.nextafter(torch.tensor([True]), torch.tensor([False]))",
+    "torch.nextafter(torch.tensor([1.0]), torch.tensor([2]))",
+    "torch.tensor([1, 2]).clamp_(min=-0.5)", "torch.tensor([1, 2]).clamp_max_(0.5)",
+    "torch.tensor([1, 2], dtype=torch.int32).clamp_(min=-0.5)",
+    "torch.tensor([True]).clamp_(min=0.5)", "torch.tensor([1, 2]).clip_(0.5, 1.5)",
+    "torch.tensor([1, 2]).clamp_(min=torch.tensor(0.5))", "torch.tensor([1, 2]).add_(0.5)",
+    "torch.tensor([1, 2]).mean(dtype=torch.int64)", "torch.tensor([1, 2]).mean()",
+])
+def test_scalar_dims_and_dtype_errors(call: str) -> None:
+    # amin/amax of a 0-d tensor over dim 0/-1; nextafter has float kernels only; clamp_'s
+    # scalar overload names the C++ type; mean names the optional dtype when one is given.
+    check(f"a = torch.tensor(2.5, dtype=torch.float64, requires_grad=True)\nprint({call})")
+
+
+def test_floor_divide_inplace_names_its_op() -> None:
+    check("""
+x = torch.tensor([1.5, -2.5], requires_grad=True)
+c = x * 1
+c.floor_divide_(2)
+print(c)
+print(torch.autograd.grad(c.sum(), x))
+""")
+
+
+@pytest.mark.parametrize("dim", [-3, 0, 1, -1])
+def test_softmax_backward_empty_along_any_dim(dim: int) -> None:
+    check(f"""
+a = torch.zeros(3, 0, 2, requires_grad=True)
+for fn in (F.log_softmax, F.softmax):
+    r = fn(a, dim={dim}, dtype=torch.float64)
+    print(r.shape, torch.autograd.grad(r.sum(), a)[0].shape)
+""")
+
+
+def test_adaptive_avg_pool_of_negative_zeros() -> None:
+    check("""
+a = torch.tensor([[[-0.75, 0.0, 0.0, 2.75, -2.0], [1.0, 1.2, -1.25, -0.0, -0.0]]],
+                 dtype=torch.float64)
+print(F.adaptive_avg_pool1d(a, 3).tolist())
+x = torch.tensor([[[-0.0, -0.0, -0.0]]])
+print(F.adaptive_avg_pool1d(x, 1).tolist(), F.adaptive_avg_pool1d(x, 2).tolist())
+print(F.adaptive_avg_pool2d(x.reshape(1, 1, 3, 1).expand(1, 1, 3, 2), 2).tolist())
+""")

@@ -377,16 +377,30 @@ def _check_reduced_sizes(x: ndarray, dim: Any, name: str) -> None:
                              "size.", py_type="IndexError")
 
 
+def _scalar_dims(x: ndarray, dim: Any) -> Any:
+    """The axis numpy reduces over: none for a 0-d tensor, whose dims (0 and -1, each
+    once) PyTorch accepts."""
+    if x.ndim or dim is None:
+        return _axis(dim)
+    seen: list[int] = []
+    for d in (dim,) if type(dim) is int else dim:
+        w = _wrapped(d, 0)
+        if w in seen:
+            raise TorchError(f"dim {w} appears multiple times in the list of dims")
+        seen.append(w)
+    return None
+
+
 def amax(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
     """Maximum over dims."""
     _check_reduced_sizes(x, dim, "max")
-    return _max(x, axis=_axis(dim), keepdims=keepdim, out=ARRAY_OUT)
+    return _max(x, axis=_scalar_dims(x, dim), keepdims=keepdim, out=ARRAY_OUT)
 
 
 def amin(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
     """Minimum over dims."""
     _check_reduced_sizes(x, dim, "min")
-    return _min(x, axis=_axis(dim), keepdims=keepdim, out=ARRAY_OUT)
+    return _min(x, axis=_scalar_dims(x, dim), keepdims=keepdim, out=ARRAY_OUT)
 
 
 @via_float32
