@@ -316,3 +316,22 @@ x = torch.tensor([[[-0.0, -0.0, -0.0]]])
 print(F.adaptive_avg_pool1d(x, 1).tolist(), F.adaptive_avg_pool1d(x, 2).tolist())
 print(F.adaptive_avg_pool2d(x.reshape(1, 1, 3, 1).expand(1, 1, 3, 2), 2).tolist())
 """)
+
+
+@pytest.mark.parametrize("x,src,idx", [
+    ("[[1.0, 2.0, 3.0, 4.0]]", "[[0.5, 0.0, 2.0, 3.0]]", "[[0, 0, 1, 1]]"),
+    ("[[0.0, 2.0, 0.0, 4.0]]", "[[0.5, 0.0, 0.0, 3.0]]", "[[0, 0, 2, 2]]"),
+    ("[[1.5, -2.0, 3.0]]", "[[0.5, -1.0, 2.0, 3.0]]", "[[2, 2, 0, 2]]"),
+    ("[[0.0, 2.0, 3.0]]", "[[0.0, -1.0, 0.0, 3.0]]", "[[0, 1, 0, 0]]"),
+])
+@pytest.mark.parametrize("include_self", [True, False])
+def test_scatter_reduce_prod_gradient_at_zeros(x: str, src: str, idx: str,
+                                               include_self: bool) -> None:
+    # PyTorch recomputes the products with zeros masked to 1 (gradcli divided: 0/0 = nan).
+    check(f"""
+xx = torch.tensor({x}, requires_grad=True)
+ss = torch.tensor({src}, requires_grad=True)
+r = xx.scatter_reduce(1, torch.tensor({idx}), ss, 'prod', include_self={include_self})
+w = torch.arange(r.numel(), dtype=r.dtype).reshape(r.shape)
+print(r.tolist(), [g.tolist() for g in torch.autograd.grad((r * w + r).sum(), [xx, ss])])
+""")
