@@ -335,3 +335,13 @@ r = xx.scatter_reduce(1, torch.tensor({idx}), ss, 'prod', include_self={include_
 w = torch.arange(r.numel(), dtype=r.dtype).reshape(r.shape)
 print(r.tolist(), [g.tolist() for g in torch.autograd.grad((r * w + r).sum(), [xx, ss])])
 """)
+
+
+def test_embedding_scale_grad_by_freq_of_no_indices() -> None:
+    check("""
+w = torch.tensor([[0.5, 1.0, 2.0], [1.0, -1.0, 0.5], [3.0, 0.0, 1.0]], requires_grad=True)
+for idx in (torch.zeros(0, dtype=torch.int64), torch.zeros(2, 0, dtype=torch.int64),
+            torch.tensor([[0, 2], [2, 2]])):
+    r = F.embedding(idx, w, scale_grad_by_freq=True, padding_idx=-1)
+    print(r.shape, torch.autograd.grad((r * 2).sum(), w)[0].tolist())
+""")

@@ -674,7 +674,7 @@ def embedding_backward_by_freq(g: Any, index: Any, rows: int) -> ndarray:
     fma; the scale 1/count taken in double, then in the dtype)."""
     g = np.asarray(g)
     idx = np.asarray(index).ravel()
-    flat = g.reshape(idx.size, -1)
+    flat = g.reshape(idx.size, g.shape[-1])  # (the embedding dim: no -1, idx may be empty)
     scale = (1.0 / np.bincount(idx, minlength=rows)[idx]).astype(g.dtype)
     order = np.argsort(idx, kind="stable")
     starts = np.searchsorted(idx[order], np.arange(rows))
