@@ -47,8 +47,10 @@ _NUMBER = re.compile(r"-?(?:\d+\.?\d*(?:e[-+]?\d+)?|inf|nan)")
 def known_class(why: str) -> str | None:
     """The open class a disagreement belongs to, when its differing line differs only in
     numbers: "zero-sign" (only the sign of zeros: gradients through in-place ops on views,
-    where PyTorch's CopySlices copies what gradcli sums), "last-bits" (each number
-    within 2e-6 relative: a kernel's rounding not yet matched), else None."""
+    where PyTorch's CopySlices copies what gradcli sums; multi_margin_loss's backward,
+    whose zeros PyTorch multiplies by the incoming gradient; which of tied -0.0 and 0.0
+    median() picks), "last-bits" (each number within 2e-6 relative: a kernel's rounding
+    not yet matched), else None."""
     lines = [ln for ln in why.splitlines() if ln.startswith((" torch   ", " gradcli "))]
     if len(lines) != 2:
         return None
