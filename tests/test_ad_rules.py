@@ -425,13 +425,15 @@ def _masked_fill(draw: Draw, name: str) -> Case:
     return (T(normal(rng, shape)),), {"mask": rng.random(shape) < 0.5, "value": 0.5}
 
 
-@case("floordiv", "asinh_", "acosh_", "atanh_")
+@case("floordiv", "floordiv_", "asinh_", "acosh_", "atanh_", "unique_values")
 def _no_derivative(draw: Draw, name: str) -> Case:
     # PyTorch records these nodes but has no derivative for them (NOT_IMPLEMENTED below).
     rng = rng_of(draw)
     shape = shape_of(draw)
     x = T(rng.uniform(1.1, 2.0, shape) if name == "acosh_" else rng.uniform(-0.9, 0.9, shape))
-    return ((x, T(rng.uniform(0.5, 2.0, shape))) if name == "floordiv" else (x,)), {}
+    if name == "unique_values":
+        return (x,), {"values": np.unique(x.array), "fn": "_unique2"}
+    return ((x, T(rng.uniform(0.5, 2.0, shape))) if name.startswith("floordiv") else (x,)), {}
 
 
 @case("copy")
@@ -898,9 +900,9 @@ def _upsample_linear(draw: Draw, name: str) -> Case:
 
 
 #: Recorded (PyTorch has a node for them) but without a derivative: backward is an error.
-NOT_IMPLEMENTED = {"floordiv", "asinh_", "acosh_", "atanh_", "heaviside", "bincount", "igamma",
-                   "igammac", "zeta", "standard_gamma_grad", "dirichlet_grad",
-                   "ctc_loss_backward", "binomial"}
+NOT_IMPLEMENTED = {"floordiv", "floordiv_", "unique_values", "asinh_", "acosh_", "atanh_",
+                   "heaviside", "bincount", "igamma", "igammac", "zeta", "standard_gamma_grad",
+                   "dirichlet_grad", "ctc_loss_backward", "binomial"}
 #: PyTorch's CTC gradient is that of the logits under log_softmax, not of free log_probs:
 #: checked through x ↦ log_softmax(x), once (its backward has no derivative), in reverse.
 LOG_SOFTMAX_INPUT = {"ctc_loss"}

@@ -34,6 +34,11 @@ PyTorch's, and a program must fail under gradcli exactly when it fails under PyT
     f-strings, format specs, %, str.format, items, containers, tolist, numpy (with
     np.set_printoptions); modules, optimizers and return types. These programs change
     global printing state, so they run through fuzz.print_check, which puts it back.
+(p) what real code calls (r21, tests/fuzz/op_strategies.py): nn.functional activations,
+    losses (reduction/weight/ignore_index/label_smoothing), pads, pools, interpolate,
+    embedding; reductions over dim tuples, cumulative ops, sort/topk/median ties,
+    scatter/gather/index_*, masked_*, where, clamp, mixed-dtype promotion, in-place ops
+    on views: values, dtypes, shapes, gradients and error classes (fuzz.op_check).
 
 CI runs a derandomized, bounded number of cases per class (each class under ~20 s);
 GRADCLI_FUZZ_EXAMPLES=N runs N random cases per class. The current gradcli has known bugs
@@ -54,7 +59,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fuzz import print_check
+from fuzz import op_check, print_check
+from fuzz.op_strategies import op_programs
 from fuzz.print_strategies import print_programs
 from fuzz.runner import Outcome, Zygote, clean_failure_text
 from fuzz.strategies import (
@@ -527,6 +533,18 @@ def test_convolutions_print_torch_bits(text: str) -> None:
 def test_printed_text_is_torch_text(text: str) -> None:
     problem = print_check.disagreement(text)
     assert problem is None, f"{problem}\n--- program ---\n{text}"
+
+
+# ---------------------------------------------------------------- (p) what real code calls
+
+@trust_settings(300)
+@given(op_programs(max_blocks=1))
+def test_functions_real_code_calls_agree_with_torch(text: str) -> None:
+    # The two open classes (op_check.known_class: zeros' signs through in-place ops on
+    # views, last-bit rounding) are tolerated here; `python -m fuzz.op_sweep` counts them.
+    problem = op_check.disagreement(text)
+    assert problem is None or op_check.known_class(problem) is not None, \
+        f"{problem}\n--- program ---\n{text}"
 
 
 # ---------------------------------------------------------------- (e) every command

@@ -440,7 +440,7 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
                                     captured[key] = (
                                         c if prev is None else prev + c
                                         if type(prev) is not Tensor and type(c) is not Tensor
-                                        else plus(prev, as_tensor(c)))
+                                        else plus(as_tensor(prev), as_tensor(c)))
                             else:
                                 _send(run, pending, heap, edge, as_tensor(c))
                         if not retain_graph and (

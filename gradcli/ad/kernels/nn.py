@@ -317,8 +317,13 @@ def huber_loss(x: Any, y: Any, reduction: str = "mean", delta: float = 1.0) -> A
 def binary_cross_entropy(x: Any, y: Any, weight: Any = None, reduction: str = "mean") -> Any:
     """-(y log x + (1 - y) log(1 - x)), each log clamped at -100 as in PyTorch."""
     x = np.asarray(x)
-    if ((x < 0) | (x > 1)).any():
-        raise TorchError("all elements of input should be between 0 and 1")
+    # PyTorch's loop checks each element's input, then its target, in [0, 1] (a nan is not)
+    bad_x = ~((x >= 0) & (x <= 1))
+    bad = bad_x | ~((np.asarray(y) >= 0) & (np.asarray(y) <= 1))
+    if bad.any():
+        first = np.flatnonzero(bad)[0]
+        which = "input" if np.broadcast_to(bad_x, bad.shape).reshape(-1)[first] else "target"
+        raise TorchError(f"all elements of {which} should be between 0 and 1")
     with np.errstate(divide="ignore"):
         if x.dtype == np.float32:
             # PyTorch's kernel is a scalar loop calling std::log and std::log1p: in float32
@@ -387,6 +392,7 @@ def nll_loss(logp: Any, target: Any, weight: Any = None, reduction: str = "mean"
     w = nll_weights(logp.shape, target, weight, ignore_index, logp.dtype)
     safe = np.where(target != ignore_index, target, 0)
     l = -logp[nll_index(logp.shape, safe)] * w
+    l = np.where(target != ignore_index, l, 0)  # an ignored sample's loss is +0, never nan
     if reduction == "none":
         return _as(l, logp)
     if logp.ndim == 2 and reduction in ("sum", "mean"):  # PyTorch's nll_loss_out_frame
@@ -461,7 +467,7 @@ def bce_with_logits(z: Any, y: Any, weight: Any = None, pos_weight: Any = None,
     z, y = np.asarray(z), np.asarray(y)
     if z.shape != y.shape:
         raise TorchError(f"Target size (torch.Size({list(y.shape)})) must be the same as input "
-                         f"size (torch.Size({list(z.shape)}))")
+                         f"size (torch.Size({list(z.shape)}))", "ValueError")
     if y.dtype.kind == "b":
         sub(True, y)  # PyTorch's `1 - target` refuses a bool target, in its words
     if y.dtype.kind in "iu":  # (1 - target).mul_(input): a float into an integer tensor
@@ -520,8 +526,13 @@ def nll_loss_backward(g: Any, logp: Any, target: Any, weight: Any = None,
     if reduction == "mean":
         with np.errstate(invalid="ignore", divide="ignore"):
             rows = rows / np.sum(w)
+    # PyTorch stores each sample's value at its target (a zero grad's -0.0 stays -0.0) and
+    # skips the ignored samples: one position per sample, no sums
     out = np.zeros(logp.shape, logp.dtype)
-    np.add.at(out, nll_safe_index(logp.shape, target, ignore_index), rows)
+    keep = target != ignore_index
+    index = nll_index(logp.shape, np.where(keep, target, 0))
+    index = tuple(np.broadcast_to(i, target.shape)[keep] for i in index)
+    out[index] = np.broadcast_to(rows, target.shape)[keep]
     return out
 
 
@@ -649,7 +660,8 @@ def adaptive_avg_pool(x: Any, out: tuple[int, ...]) -> ndarray:
     for pos in np.ndindex(*out):
         span = [wins[d][pos[d]] for d in range(k)]
         window = x[(..., *(slice(a, b) for a, b in span))].reshape(*lead, -1)
-        total = np.cumsum(window, axis=-1, dtype=x.dtype)[..., -1]
+        # (+ 0: the sum starts from +0.0, so a window of -0.0 sums to +0.0)
+        total = np.cumsum(window, axis=-1, dtype=x.dtype)[..., -1] + x.dtype.type(0)
         for a, b in span:
             total = (total / x.dtype.type(b - a)).astype(x.dtype)
         res[(..., *pos)] = total
@@ -662,7 +674,7 @@ def embedding_backward_by_freq(g: Any, index: Any, rows: int) -> ndarray:
     fma; the scale 1/count taken in double, then in the dtype)."""
     g = np.asarray(g)
     idx = np.asarray(index).ravel()
-    flat = g.reshape(idx.size, -1)
+    flat = g.reshape(idx.size, g.shape[-1])  # (the embedding dim: no -1, idx may be empty)
     scale = (1.0 / np.bincount(idx, minlength=rows)[idx]).astype(g.dtype)
     order = np.argsort(idx, kind="stable")
     starts = np.searchsorted(idx[order], np.arange(rows))

@@ -296,6 +296,7 @@ def sum(x: ndarray, dim: Any = None, keepdim: bool = False, dtype: Any = None) -
 
 def mean(x: ndarray, dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Any:
     """Mean over dims (floating tensors only, as in PyTorch), in `dtype` when given."""
+    which = "Input" if dtype is None else "Optional"  # whose dtype PyTorch names
     if dtype is not None:
         x = x.astype(dtype, copy=False)
     if x.dtype.kind == "c" and x.size:
@@ -303,7 +304,7 @@ def mean(x: ndarray, dim: Any = None, keepdim: bool = False, dtype: Any = None) 
         return np.true_divide(total, x.size // max(1, np.size(total)), dtype=x.dtype)
     if x.dtype.kind not in "fc":
         raise TorchError(
-            "mean(): could not infer output dtype. Input dtype must be either a floating "
+            f"mean(): could not infer output dtype. {which} dtype must be either a floating "
             f"point or complex dtype. Got: {scalar_name(x.dtype)}"
         )
     if x.dtype == _f16:  # in float32, as PyTorch's
@@ -369,23 +370,37 @@ def _check_reduced_sizes(x: ndarray, dim: Any, name: str) -> None:
         return
     if dim is None:
         raise TorchError(empty_reduction_message(name))
+    for given in (dim,) if type(dim) is int else dim:
+        d = _wrapped(given, x.ndim)
+        if x.ndim and x.shape[d] == 0:  # (PyTorch names the dim as given: -1 stays -1)
+            raise TorchError(f"a{name}(): Expected reduction dim {given} to have non-zero "
+                             "size.", py_type="IndexError")
+
+
+def _scalar_dims(x: ndarray, dim: Any) -> Any:
+    """The axis numpy reduces over: none for a 0-d tensor, whose dims (0 and -1, each
+    once) PyTorch accepts."""
+    if x.ndim or dim is None:
+        return _axis(dim)
+    seen: list[int] = []
     for d in (dim,) if type(dim) is int else dim:
-        d = _wrapped(d, x.ndim)
-        if x.ndim and x.shape[d] == 0:
-            raise TorchError(f"a{name}(): Expected reduction dim {d} to have non-zero size.",
-                             py_type="IndexError")
+        w = _wrapped(d, 0)
+        if w in seen:
+            raise TorchError(f"dim {w} appears multiple times in the list of dims")
+        seen.append(w)
+    return None
 
 
 def amax(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
     """Maximum over dims."""
     _check_reduced_sizes(x, dim, "max")
-    return _max(x, axis=_axis(dim), keepdims=keepdim, out=ARRAY_OUT)
+    return _max(x, axis=_scalar_dims(x, dim), keepdims=keepdim, out=ARRAY_OUT)
 
 
 def amin(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
     """Minimum over dims."""
     _check_reduced_sizes(x, dim, "min")
-    return _min(x, axis=_axis(dim), keepdims=keepdim, out=ARRAY_OUT)
+    return _min(x, axis=_scalar_dims(x, dim), keepdims=keepdim, out=ARRAY_OUT)
 
 
 @via_float32
@@ -663,7 +678,7 @@ def softmax_backward(g: ndarray, out: ndarray, dim: int) -> Any:
     float64): along the last dim the products summed in vec::reduce_all's lane order,
     along another summed in order, each product fused into the sum."""
     g, out = np.asarray(g), np.asarray(out)
-    if g.dtype != out.dtype or g.dtype not in (_f32, _f64) or out.ndim == 0:
+    if g.dtype != out.dtype or g.dtype not in (_f32, _f64) or out.ndim == 0 or not out.size:
         return (out * (g - np.sum(g * out, axis=dim, keepdims=True))).astype(g.dtype,
                                                                             copy=False)
     if dim % out.ndim == out.ndim - 1:
@@ -678,7 +693,7 @@ def log_softmax_backward(g: ndarray, out: ndarray, dim: int) -> Any:
     float64): the sum in vec::reduce_all's lane order along the last dim, in order along
     another; exp as _inner_exp takes it; the product and difference one fused op."""
     g, out = np.asarray(g), np.asarray(out)
-    if g.dtype != out.dtype or g.dtype not in (_f32, _f64) or out.ndim == 0:
+    if g.dtype != out.dtype or g.dtype not in (_f32, _f64) or out.ndim == 0 or not out.size:
         return (g - np.exp(out) * np.sum(g, axis=dim, keepdims=True)).astype(g.dtype,
                                                                             copy=False)
     d = dim % out.ndim

@@ -49,7 +49,10 @@ def _scan(x: ndarray, dim: int, dtype: Any, ufunc: np.ufunc) -> Any:
     if a.ndim == 0:
         return a.copy()
     acc = _f64 if out_dt.kind == "f" else out_dt
-    return ufunc.accumulate(a.astype(acc), axis=d).astype(out_dt)
+    out = ufunc.accumulate(a.astype(acc), axis=d)
+    if ufunc is np.add and out_dt.kind == "f":
+        out += 0.0  # the loop's sum starts from +0.0: a leading -0.0 becomes +0.0
+    return out.astype(out_dt)
 
 
 def cumsum(x: ndarray, dim: int, dtype: Any = None) -> Any:
@@ -70,7 +73,8 @@ def logcumsumexp(x: ndarray, dim: int) -> Any:
     if x.ndim == 0:
         return x.copy()
     with np.errstate(invalid="ignore"):
-        return np.logaddexp.accumulate(x.astype(_f64), axis=d).astype(x.dtype)
+        # (+ 0.0: PyTorch's scan starts from -inf, and log_add_exp(-inf, -0.0) is +0.0)
+        return (np.logaddexp.accumulate(x.astype(_f64), axis=d) + 0.0).astype(x.dtype)
 
 
 def cumextreme(x: ndarray, dim: int, largest: bool) -> tuple[Any, Any]:

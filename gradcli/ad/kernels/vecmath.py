@@ -190,6 +190,8 @@ def reduce_sum_lastdim(x: ndarray, avx512: bool = False) -> ndarray:
     left to right for double; a row shorter than a vector is summed left to right."""
     n = x.shape[-1]
     width = lanes(x.dtype, avx512)
+    if n == 0:  # empty rows sum to 0
+        return np.zeros(x.shape[:-1], x.dtype)
     if n < width:
         acc = x[..., 0].copy()
         for i in range(1, n):

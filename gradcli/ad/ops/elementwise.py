@@ -13,6 +13,7 @@ import numpy as np
 from gradcli.ad import dtypes
 from gradcli.ad import kernels as K
 from gradcli.ad.graph import Tensor, tensor_from_array
+from gradcli.ad.kernels.messages import TorchError
 from gradcli.ad.ops.creation import (
     _arr,
     _as_tensor,
@@ -188,6 +189,7 @@ minimum = _binary("minimum")
 
 
 floor_divide = _binary("floordiv")
+floor_divide_self = _binary("floordiv_")  # the op x.floor_divide_(y) records
 
 
 remainder = _binary("mod")
@@ -231,11 +233,21 @@ def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
 def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
     """input - alpha·other with broadcasting (`-` itself: no extra call per op)."""
     if alpha != 1:
+        if any(type(v) is bool or (type(v) is Tensor and v.array.dtype == np.bool_)
+               for v in (input, other)):  # PyTorch's bool check comes before alpha's
+            _sub_bool_error(input, other)
         return _scaled("sub_alpha", input, other, alpha)
     if type(input) is Tensor and (type(other) is Tensor or type(other) is float
                                     or type(other) is int):
         return apply(_RULES["sub"], (input, other))
     return _sub(input, other)
+
+
+def _sub_bool_error(input: Any, other: Any) -> None:
+    try:
+        K.sub(*(v.array if type(v) is Tensor else v for v in (input, other)))
+    except TorchError as e:
+        raise GdRuntimeError(str(e)) from None
 
 
 def _scaled(name: str, input: Any, other: Any, alpha: Any) -> Tensor:
@@ -413,7 +425,10 @@ def allclose(a: Tensor, b: Any, rtol: float = 1e-05, atol: float = 1e-08,
 
 def isclose(a: Tensor, b: Any, rtol: float = 1e-05, atol: float = 1e-08,
             equal_nan: bool = False) -> Tensor:
-    """Elementwise closeness."""
+    """Elementwise closeness (of two tensors of one dtype: PyTorch does not promote)."""
+    if isinstance(a, Tensor) and isinstance(b, Tensor) and a.array.dtype != b.array.dtype:
+        raise GdRuntimeError(f"{K.scalar_name(a.array.dtype)} did not match "
+                             f"{K.scalar_name(b.array.dtype)}")
     _check_broadcast(a, b)
     return tensor_from_array(np.asarray(np.isclose(_arr(a), _arr(b), rtol=rtol, atol=atol,
                                                    equal_nan=equal_nan)))

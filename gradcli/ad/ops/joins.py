@@ -559,7 +559,11 @@ def _logical(fn: Any, x: Tensor, dim: Any, keepdim: bool) -> Tensor:
     if dim is None:
         return tensor_from_array(np.asarray(fn(a)))
     dims = (dim,) if isinstance(dim, int) else tuple(dim)
-    axes = tuple(_wrap_dim(v, x.ndim) for v in dims) if x.ndim else ()
+    wrapped = tuple(_wrap_dim(v, x.ndim) for v in dims)
+    dup = next((v for i, v in enumerate(wrapped) if v in wrapped[:i]), None)
+    if dup is not None:
+        raise GdRuntimeError(f"dim {dup} appears multiple times in the list of dims")
+    axes = wrapped if x.ndim else ()
     out = fn(a, axis=axes, keepdims=bool(keepdim)) if x.ndim else a.astype(bool)
     return tensor_from_array(np.asarray(out))
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from gradcli.ad.graph import Tensor
 from gradcli.ad.inplace import inplace_of, record_inplace
+from gradcli.ad.kernels.messages import c_type_name
 from gradcli.ad.ops.bitwise import (
     bitwise_and,
     bitwise_left_shift,
@@ -32,6 +33,7 @@ from gradcli.ad.ops.elementwise import (
     exp,
     floor,
     floor_divide,
+    floor_divide_self,
     ge,
     gt,
     le,
@@ -61,6 +63,7 @@ from gradcli.ad.ops.linalg import matmul
 from gradcli.ad.ops.surface import expose
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
+from gradcli.errors import GdRuntimeError
 
 # -- in-place ops -----------------------------------------------------------------------
 
@@ -81,18 +84,35 @@ def copy_(x: Tensor, src: Tensor) -> Tensor:
     return record_inplace(x, apply(_RULES["copy"], (x, _as_tensor(src))))
 
 
+def clamp_inplace(fn: Any) -> Any:
+    """inplace_of(fn) for clamp_/clamp_min_/clamp_max_: a float number bound on an
+    integer or bool tensor is refused in the words of clamp's scalar overload, which name
+    the C++ type (long int, int, bool)."""
+    inner = inplace_of(fn)
+
+    def op(x: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        if x.array.dtype.kind in "biu" and any(type(b) is float
+                                               for b in (*args, *kwargs.values())):
+            raise GdRuntimeError("result type Float can't be cast to the desired output "
+                                 f"type {c_type_name(x.array.dtype)}")
+        return inner(x, *args, **kwargs)
+
+    op.__name__, op.__doc__ = inner.__name__, inner.__doc__
+    return op
+
+
 INPLACE = {
     "add_": inplace_of(add), "sub_": inplace_of(sub), "mul_": inplace_of(mul),
-    "div_": inplace_of(div), "pow_": inplace_of(pow), "clamp_": inplace_of(clamp),
+    "div_": inplace_of(div), "pow_": inplace_of(pow), "clamp_": clamp_inplace(clamp),
     "neg_": inplace_of(neg), "exp_": inplace_of(exp), "log_": inplace_of(log),
     "sqrt_": inplace_of(sqrt), "sin_": inplace_of(sin), "cos_": inplace_of(cos),
     "tanh_": inplace_of(tanh), "sigmoid_": inplace_of(sigmoid), "relu_": inplace_of(relu),
     "abs_": inplace_of(abs), "fill_": fill_, "zero_": zero_, "copy_": copy_,
-    "clamp_min_": inplace_of(clamp_min), "clamp_max_": inplace_of(clamp_max),
+    "clamp_min_": clamp_inplace(clamp_min), "clamp_max_": clamp_inplace(clamp_max),
     "floor_": inplace_of(floor), "ceil_": inplace_of(ceil), "round_": inplace_of(round),
     "sign_": inplace_of(sign), "reciprocal_": inplace_of(reciprocal),
     "log1p_": inplace_of(log1p), "tan_": inplace_of(tan), "square_": inplace_of(square),
-    "floor_divide_": inplace_of(floor_divide),
+    "floor_divide_": inplace_of(floor_divide_self),
 }
 
 

@@ -22,22 +22,21 @@ from gradcli.ad.ops.elementwise import (
     clone,
     div,
     exp,
-    gt,
-    log,
     mul,
     neg,
     pow,
     sub,
-    where,
 )
 from gradcli.ad.ops.indexing import getitem_raw
+from gradcli.ad.ops.joins import broadcast_tensors
 from gradcli.ad.ops.linalg import matmul
+from gradcli.ad.ops.math import xlogy
 from gradcli.ad.ops.reductions import log_softmax, mean, norm, sum
 from gradcli.ad.ops.shape import expand_as, permute, reshape, t, view
-from gradcli.ad.ops.surface import expose
+from gradcli.ad.ops.surface import SURFACE, expose
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
-from gradcli.ad.state import no_grad, warn
+from gradcli.ad.state import State, no_grad, warn
 from gradcli.errors import GdRuntimeError
 
 _REDUCTIONS = ("mean", "sum", "none")
@@ -61,6 +60,18 @@ def _size_warning(input: Tensor, target: Tensor) -> None:
         warn(f"Using a target size (torch.Size({list(target.shape)})) that is different to the "
              f"input size (torch.Size({list(input.shape)})). This will likely lead to incorrect "
              "results due to broadcasting. Please ensure they have the same size.")
+
+
+def constant_arguments(function: str, **tensors: Any) -> None:
+    """PyTorch's check_no_requires_grad: arguments its derivative formulas do not cover
+    (a loss's weight) may not require grad while grad mode is on."""
+    if not State.grad_enabled:
+        return
+    for name, arg in tensors.items():
+        if isinstance(arg, Tensor) and arg.requires_grad:
+            raise GdRuntimeError(f"The function '{function}' is not differentiable with "
+                                 f"respect to argument '{name}'. This input cannot have "
+                                 "requires_grad True.")
 
 
 def _float_target(input: Tensor, target: Tensor) -> Tensor:
@@ -102,6 +113,9 @@ def mse_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: An
     _size_warning(input, target)
     if weight is not None:
         return _weighted_loss(pow(sub(input, target), 2), input, weight, reduction, True)
+    if target.shape != input.shape:  # PyTorch's F.mse_loss broadcasts first: the mean's n
+        # is the broadcast size, and each side's gradient sums back through an expand
+        input, target = broadcast_tensors(input, target)
     return apply(_RULES["mse_loss"], (input, target), {"reduction": reduction})
 
 
@@ -161,6 +175,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Any = None,
     if target.dtype != input.dtype:
         raise GdRuntimeError(f"Found dtype {_torch_scalar_name(target.array.dtype)} but "
                              f"expected {_torch_scalar_name(input.array.dtype)}")
+    constant_arguments("binary_cross_entropy", weight=weight)
     return apply(_RULES["binary_cross_entropy"], (input, target),
                  {"weight": _arr(weight), "reduction": reduction})
 
@@ -170,6 +185,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Any 
                                      reduction: str = "mean", pos_weight: Any = None) -> Tensor:
     """Binary cross-entropy on logits (stable; weight per element, pos_weight per class)."""
     reduction = _reduction(size_average, reduce, reduction)
+    constant_arguments("binary_cross_entropy_with_logits", weight=weight, pos_weight=pos_weight)
     return apply(_RULES["bce_with_logits"], (input, _as_tensor(target)),
                  {"weight": _arr(weight), "pos_weight": _arr(pos_weight),
                   "reduction": reduction})
@@ -201,13 +217,17 @@ def nll_loss(input: Tensor, target: Tensor, weight: Any = None, size_average: An
     reduction = _reduction(size_average, reduce, reduction)
     target = _as_tensor(target)
     _check_nll_nd(tuple(input.shape), tuple(target.shape))
+    constant_arguments("nll_loss_forward" if input.ndim < 3 else "nll_loss2d_forward",
+                       weight=weight)
     params = {"weight": _arr(weight), "reduction": reduction, "ignore_index": ignore_index}
     if input.ndim < 3 or input.ndim == 4:
         return apply(_RULES["nll_loss"], (input, target), params)
     # PyTorch's nll_loss_nd: (N, C, d1, ...) as nll_loss2d of (N, C, 1, -1), then a view.
+    # (an empty input or target as (N, C, 0, 0) and (N, 0, 0): -1 has no size there)
     n, c = input.shape[:2]
-    out = apply(_RULES["nll_loss"], (reshape(input, (n, c, 1, -1)),
-                                     reshape(target, (n, 1, -1))), params)
+    ishape = (n, c, 1, -1) if input.numel() else (n, c, 0, 0)
+    tshape = (n, 1, -1) if target.numel() else (n, 0, 0)
+    out = apply(_RULES["nll_loss"], (reshape(input, ishape), reshape(target, tshape)), params)
     return view(out, (n, *input.shape[2:])) if reduction == "none" else out
 
 
@@ -236,6 +256,8 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Any = None, size_averag
         prod = mul(logp, tgt) if w_view is None else mul(mul(logp, tgt), w_view)
         if reduction == "none":
             return neg(sum(prod, class_dim))
+        if reduction == "mean" and not input.numel():  # PyTorch: -(sum).fill_(nan)
+            return neg(SURFACE["Tensor.fill_"](sum(prod), float("nan")))
         total = neg(sum(prod))
         return B.div_scalar(total, input.array.size // n_classes) if reduction == "mean" \
             else total
@@ -272,8 +294,11 @@ def kl_div(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any 
     if log_target:
         l = mul(exp(target), sub(target, input))
     else:
-        # xlogy(target, target): 0 where target is 0
-        l = sub(mul(target, log(where(gt(target, 0), target, 1.0))), mul(target, input))
+        # PyTorch's xlogy(target, target) - target · input (XlogyBackward0: a negative
+        # target's nan, a zero target's 0 · log 0 = 0 and its gradient 0/0)
+        # (ATen's compiler evaluates target · input first: its node runs last backward)
+        ti = mul(target, input)
+        l = sub(xlogy(target, target), ti)
     if reduction == "batchmean":
         total = sum(l)
         return div(total, input.shape[0]) if input.ndim else total

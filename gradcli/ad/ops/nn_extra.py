@@ -14,7 +14,7 @@ from gradcli.ad.graph import Tensor, tensor_from_array
 from gradcli.ad.kernels.messages import scalar_name
 from gradcli.ad.ops.creation import _as_tensor, torch_error
 from gradcli.ad.ops.indexing import getitem_raw
-from gradcli.ad.ops.nn import _reduce, _reduction
+from gradcli.ad.ops.nn import _reduce, _reduction, constant_arguments
 from gradcli.ad.ops.surface import SURFACE, expose
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES
@@ -214,6 +214,7 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
     _tensors("multi_margin_loss", input=input, target=target)
     if p not in (1, 2):
         raise torch_error("only p == 1 and p == 2 supported", "ValueError")
+    constant_arguments("multi_margin_loss", weight=weight)
     x, t = _as_tensor(input), _as_tensor(target)
     n, c = _classes(x)
     if x.ndim > 2 or t.ndim > 1 or t.array.size != n:
@@ -230,14 +231,16 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
     x2 = _op("Tensor.reshape")(x, (n, c))
     picked = getitem_raw(x2, (np.arange(n), ys), "IndexBackward0")
     z = _op("torch.add")(_op("torch.sub")(x2, _op("Tensor.unsqueeze")(picked, 1)), margin)
-    h = _op("torch.clamp_min")(z, 0)
+    # ATen's loop adds z (or z²) for each i ≠ y where z > 0: a nan or the y term's
+    # inf - inf adds nothing
+    others = tensor_from_array((np.arange(c)[None, :] != ys[:, None]) & (z.array > 0))
+    h = _op("torch.where")(others, z, 0.0)
     if p == 2:
         h = _op("torch.mul")(h, h)
     if weight is not None:
         w = getitem_raw(_as_tensor(weight), (ys,), "IndexBackward0")
         h = _op("torch.mul")(h, _op("Tensor.unsqueeze")(w, 1))
-    others = tensor_from_array((np.arange(c)[None, :] != ys[:, None]).astype(x.array.dtype))
-    l = _op("torch.div")(_op("torch.sum")(_op("torch.mul")(h, others), 1), c)
+    l = _op("torch.div")(_op("torch.sum")(h, 1), c)
     if x.ndim <= 1:
         l = _op("Tensor.reshape")(l, ())
     return _loss_out(l, reduction, "MultiMarginLossBackward0")

@@ -7,6 +7,7 @@ from typing import Any
 
 from gradcli.ad.graph import Tensor
 from gradcli.ad.inplace import inplace_of, record_inplace
+from gradcli.ad.kernels.messages import scalar_name
 from gradcli.ad.ops.shape import _wrap_dim, reshape
 from gradcli.ad.ops.surface import expose
 from gradcli.ad.record import apply
@@ -66,6 +67,10 @@ def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """x where x > 0, else weight · x, weight per channel (dim 1) or one for all."""
     _tensors("prelu", input=input, weight=weight)
+    if input.array.dtype != weight.array.dtype:
+        raise GdRuntimeError("prelu: Type promoting not supported. Got "
+                             f"{scalar_name(input.array.dtype)} and "
+                             f"{scalar_name(weight.array.dtype)}")
     n = weight.numel()
     if n != 1:
         channels = input.shape[1] if input.ndim > 1 else 1

@@ -314,14 +314,32 @@ def argwhere(input: Tensor) -> Tensor:
     return nonzero(input)
 
 
+def _unique_values(input: Tensor, values: Any, fn: str) -> Tensor:
+    """The values as a node of the graph (requiring grad with the input, not
+    differentiable: PyTorch's not_implemented(fn))."""
+    if not input.requires_grad:
+        return tensor_from_array(values)
+    return apply(_RULES["unique_values"], (input,), {"values": values, "fn": fn})
+
+
 def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,
            return_counts: bool = False, dim: int | None = None) -> Any:
     """The distinct values of input (sorted), with the inverse indices and counts when
-    asked. PyTorch has no derivative for it (its Unique2Backward0 node fails in backward):
-    here the values are outside the graph."""
+    asked. PyTorch has no derivative for it: its Unique2Backward0 (UniqueDimBackward0)
+    node fails in backward, and so does ours."""
+    if dim is not None and input.ndim == 0:
+        raise GdRuntimeError(f"Dimension specified as {dim} but tensor has no dimensions",
+                             py_type="IndexError")
     d = None if dim is None else _wrap_dim(dim, input.ndim)
+    if d is not None and input.numel() == 0:  # PyTorch's unique_dim of an empty tensor
+        if input.shape.count(0) != 1:
+            raise GdRuntimeError("Number of zero sized dimensions is more than one, so "
+                                 "unique cannot be applied ")
+        if input.shape[d] != 0:
+            raise GdRuntimeError("There are 0 sized dimensions, and they aren't selected, "
+                                 "so unique cannot be applied")
     vals, inv, counts = KI.unique(input.array, d)
-    out = tensor_from_array(vals)
+    out = _unique_values(input, vals, "_unique2" if d is None else "unique_dim")
     if not (return_inverse or return_counts):
         return out
     res = [out]
@@ -348,7 +366,7 @@ def unique_consecutive(input: Tensor, return_inverse: bool = False,
         starts[1:] = (moved[1:] != moved[:-1]).any(axis=1)
         vals = np.compress(starts, a, axis=d)
     group = np.cumsum(starts) - 1
-    out = tensor_from_array(np.ascontiguousarray(vals))
+    out = _unique_values(input, np.ascontiguousarray(vals), "unique_consecutive")
     if not (return_inverse or return_counts):
         return out
     res = [out]

@@ -10,6 +10,7 @@ from gradcli.ad import dtypes
 from gradcli.ad.graph import Tensor, tensor_from_array
 from gradcli.ad.kernels import floatbits as KF
 from gradcli.ad.kernels import solvers as KS
+from gradcli.ad.kernels.messages import not_implemented
 from gradcli.ad.ops.creation import _as_tensor
 from gradcli.ad.ops.decompositions import svdvals
 from gradcli.ad.ops.elementwise import to
@@ -91,6 +92,9 @@ def nextafter(input: Tensor, other: Tensor) -> Tensor:
     """The next representable float after input towards other."""
     x, y = _as_tensor(input), _as_tensor(other)
     dt = dtypes.promote([x.array.dtype, y.array.dtype], [], [])
+    if np.dtype(dt).kind in "biu":  # ATen's nextafter has float kernels only
+        raise GdRuntimeError(str(not_implemented("nextafter_cpu", np.dtype(dt))),
+                             py_type="NotImplementedError")
     return apply(_RULES["nextafter"], (to(x, dt), to(y, dt)))
 
 

@@ -14,6 +14,7 @@ from gradcli.ad.inplace import inplace_of, record_inplace
 from gradcli.ad.kernels.messages import c_type_name
 from gradcli.ad.ops.creation import _as_tensor, empty, tensor
 from gradcli.ad.ops.elementwise import to
+from gradcli.ad.ops.methods import clamp_inplace
 from gradcli.ad.ops.shape import reshape
 from gradcli.ad.ops.surface import SURFACE, expose
 from gradcli.ad.record import apply
@@ -253,8 +254,8 @@ def register_aliases() -> None:
             expose(_compare_inplace(op), f"Tensor.{name}_", family="comparison")
     for name in _METHOD_INPLACE:
         if f"Tensor.{name}_" not in SURFACE:
-            expose(inplace_of(SURFACE[f"Tensor.{name}"]), f"Tensor.{name}_",
-                   family="elementwise")
+            maker = clamp_inplace if name == "clip" else inplace_of
+            expose(maker(SURFACE[f"Tensor.{name}"]), f"Tensor.{name}_", family="elementwise")
     for name in _TORCH_INPLACE:
         if f"torch.{name}" not in SURFACE:
             expose(SURFACE[f"Tensor.{name}"], f"torch.{name}", family="elementwise")

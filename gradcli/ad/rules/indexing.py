@@ -94,9 +94,30 @@ _rule("scatter_add", "ScatterAddBackward0",
       "src added at index along dim", ("grad", "grad.gather(dim, index)"))
 
 
+def _scatter_prod_grads(g: Tensor, out: Tensor, x: Tensor, src: Tensor, index: Any, dim: int,
+                        include_self: bool) -> tuple[Tensor, Tensor]:
+    # PyTorch's prod case: the products recomputed with zeros masked to 1 (a zero of x
+    # gets the product of the others; a src scattered alone with one zero gets the
+    # product of the rest of its group; no 0/0).
+    def prod(a: Tensor, b: Tensor) -> Tensor:
+        return apply(RULES["scatter_reduce"], (a, b), {"index": index, "dim": dim,
+                     "reduce": "prod", "include_self": include_self})
+
+    masked_x = S.masked_fill(x, x == 0, 1)
+    gx = g * prod(masked_x, src) / masked_x
+    src_zero = src == 0
+    zeros_at = S.gather_raw(S.scatter_add_raw(ops.zeros_like(x), dim, index,
+                                              ops.to_dtype(src_zero, x.dtype)), dim, index)
+    single = ops.logical_and(src_zero, zeros_at == 1)
+    alone = S.gather_raw(g * prod(x, S.masked_fill(src, single, 1)), dim, index)
+    gs = ops.where(single, alone, S.gather_raw(g * out, dim, index)
+                   / S.masked_fill(src, src_zero, 1))
+    return gx, gs
+
+
 def _scatter_reduce_vjp(g: Tensor, out: Tensor, x: Tensor, src: Tensor, index: Any, dim: int,
                         reduce: str, include_self: bool) -> tuple[Any, ...]:
-    # PyTorch's scatter_reduce_backward (prod without its special case for zeros).
+    # PyTorch's scatter_reduce_backward.
     if reduce == "sum":
         gx, gs = g, S.gather_raw(g, dim, index)
     elif reduce == "mean":
@@ -105,8 +126,7 @@ def _scatter_reduce_vjp(g: Tensor, out: Tensor, x: Tensor, src: Tensor, index: A
         n = S.masked_fill(n, n == 0, 1)
         gx, gs = g / n, S.gather_raw(g, dim, index) / S.gather_raw(n, dim, index)
     elif reduce == "prod":
-        gx = g * out / x
-        gs = S.gather_raw(g * out, dim, index) / src
+        gx, gs = _scatter_prod_grads(g, out, x, src, index, dim, include_self)
     else:
         value = S.gather_raw(out, dim, index)
         self_is = ops.to_dtype(x == out, x.dtype)
@@ -326,3 +346,25 @@ register(Rule(
     _view_scatter_vjp, _view_scatter_jvp, kind="general", saves_inputs=False,
     doc="input with src written into a view of it (select/slice/diagonal)",
     formula=("grad with zeros where src went", "grad's view where src went")))
+
+
+# unique and unique_consecutive: recorded (their output requires grad), not differentiable:
+# PyTorch's derivatives.yaml has not_implemented("_unique2") etc. for them.
+_UNIQUE_NODES = {"_unique2": "Unique2Backward0", "unique_dim": "UniqueDimBackward0",
+                 "unique_consecutive": "UniqueConsecutiveBackward0"}
+
+
+def _unique_vjp(g: Tensor, out: Tensor, x: Tensor, values: Any, fn: str) -> tuple[Any, ...]:
+    raise GdRuntimeError(f"the derivative for '{fn}' is not implemented.",
+                         py_type="NotImplementedError")
+
+
+def _unique_jvp(ts: list[Any], out: Tensor, x: Tensor, values: Any, fn: str) -> Any:
+    no_forward_ad(fn)()
+
+
+register(Rule(
+    "unique_values", lambda i, p: _UNIQUE_NODES[p["fn"]], lambda x, values, fn: values,
+    _unique_vjp, _unique_jvp, kind="general",
+    doc="the distinct values of unique/unique_consecutive (no derivative, as in PyTorch)",
+    formula=("not implemented",)))

@@ -306,6 +306,10 @@ register(Rule(
     "floordiv", "NotImplemented", KE.floordiv, *no_derivative("floor_divide"),
     kind="binary", doc="a // b (PyTorch has no derivative for it)", saves_inputs=False,
     formula=("not implemented", "not implemented")))
+register(Rule(
+    "floordiv_", "NotImplemented", KE.floordiv, *no_derivative("floor_divide_"),
+    kind="binary", doc="a.floor_divide_(b) (aten::floor_divide_: no derivative either)",
+    saves_inputs=False, formula=("not implemented", "not implemented")))
 
 
 # -- copy_ ---------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from gradcli.ad import ops
 from gradcli.ad.graph import Tensor
 from gradcli.ad.kernels import tensor_extras as KX
 from gradcli.ad.ops import backward as B
+from gradcli.ad.ops import statistics as S
 from gradcli.ad.registry import Rule
 from gradcli.ad.rules.base import (
     broadcast_view,
@@ -22,6 +23,7 @@ from gradcli.ad.rules.base import (
     unsqueeze_reduced,
     wrap,
 )
+from gradcli.ad.state import State
 
 # ---------------------------------------------------------------------------------------
 # Reductions. The transpose of a reduction broadcasts g back over the reduced dims.
@@ -82,17 +84,39 @@ def _prod_others(x: Tensor, out: Tensor, dim: Any, keepdim: bool) -> Tensor:
     return ops.where(only_zero, nonzero_prod, ops.where(zero, 0.0, o / safe))
 
 
+def _prod_safe_zeros(g: Tensor, x: Tensor, dim: int) -> Tensor:
+    """PyTorch's prod_safe_zeros_backward: g · the exclusive cumulative products of x
+    from the left and from the right along dim (inf and nan elsewhere stay out of a
+    product's ratio: no result / input)."""
+    n = x.shape[dim]
+    if x.numel() == 0:
+        return ops.expand(g, x.shape)
+    lead = (slice(None),) * dim
+    ones = ops.ones_like(ops.getitem(x, (*lead, slice(0, 1))))
+    left = S.cumprod(ops.cat([ones, ops.getitem(x, (*lead, slice(0, n - 1)))], dim), dim)
+    right = S.cumprod(ops.cat([ones, ops.flip(ops.getitem(x, (*lead, slice(1, n))), dim)],
+                              dim), dim)
+    return g * (left * ops.flip(right, dim))
+
+
 def _prod_vjp(g: Tensor, out: Tensor, x: Tensor, dim: Any = None,
               keepdim: bool = False) -> tuple[Any, ...]:
     # PyTorch's prod_backward: grad itself for a 0-dim input, grad · (result / input)
-    # when the input has no zero, the exact product of the others otherwise.
+    # when the input has no zero, else prod_safe_zeros_backward (over the flattened input
+    # for a whole product, which is zeros when two are zero and no graph is made).
     if x.ndim == 0:
         return (g,)
-    if not (x.array == 0).any():
+    zeros = int((x.array == 0).sum())
+    if not zeros:
         # As PyTorch writes it: grad and result unsqueezed (not expanded), then broadcast.
         return (unsqueeze_reduced(g, x.ndim, dim, keepdim)
                 * (unsqueeze_reduced(out, x.ndim, dim, keepdim) / x),)
-    return (unreduce(g, x.shape, dim, keepdim) * _prod_others(x, out, dim, keepdim),)
+    if dim is None:
+        if zeros > 1 and not State.grad_enabled:
+            return (ops.zeros_like(x),)
+        return (ops.reshape(_prod_safe_zeros(g, ops.reshape(x, (-1,)), 0), x.shape),)
+    d = dim % x.ndim
+    return (_prod_safe_zeros(unsqueeze_reduced(g, x.ndim, d, keepdim), x, d),)
 
 
 register(Rule(

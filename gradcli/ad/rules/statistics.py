@@ -190,6 +190,11 @@ def _dof(x: Tensor, dim: Any, correction: float) -> float:
     return float(count(x.shape, dim) if x.ndim else 1) - correction
 
 
+def _two_over(dof: float) -> float:
+    # C++'s 2.0 / (n - correction): inf where the degrees of freedom are 0 (Python raises)
+    return 2.0 / dof if dof else float("inf")
+
+
 def _var_backward(g: Tensor, x: Tensor, dim: Any, correction: float,
                   keepdim: bool) -> Tensor:
     # PyTorch's var_backward.
@@ -198,10 +203,10 @@ def _var_backward(g: Tensor, x: Tensor, dim: Any, correction: float,
         if dof <= 0:
             same = x == ops.mean(x)
             return g * ops.where(same, float("nan"), float("inf"))
-        return (2.0 / dof) * g * (x - ops.mean(x))
+        return _two_over(dof) * g * (x - ops.mean(x))
     if not keepdim and x.ndim > 1:
         g = unsqueeze_reduced(g, x.ndim, dim, False)  # broadcast below, not expanded
-    return (2.0 / dof) * g * (x - ops.mean(x, dim, True))
+    return _two_over(dof) * g * (x - ops.mean(x, dim, True))
 
 
 def _std_grad_var(g: Tensor, out: Tensor) -> Tensor:
@@ -211,9 +216,9 @@ def _std_grad_var(g: Tensor, out: Tensor) -> Tensor:
 def _var_jvp(t: Tensor, x: Tensor, dim: Any, correction: float, keepdim: bool) -> Tensor:
     dof = _dof(x, dim, correction)
     if x.ndim == 0:
-        return (2.0 / dof) * t * (x - x)
+        return _two_over(dof) * t * (x - x)
     centred = x - ops.mean(x, dim, True) if dim is not None else x - ops.mean(x)
-    return ops.sum((2.0 / dof) * t * centred, dim, keepdim)
+    return ops.sum(_two_over(dof) * t * centred, dim, keepdim)
 
 
 def _var_kernel(sqrt: bool, welford: bool) -> Any:
