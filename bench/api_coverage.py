@@ -9,7 +9,8 @@ what a gd program sees (a refusal, "'torch.X' is not supported by gradcli", coun
 missing). Keyword arguments: for
 each keyword PyTorch's signature names (inspect for Python-level functions and classes,
 the `name(...) -> ...` lines of a builtin's docstring), a gd program calls
-`NS.name(k=None)`; gd refusing `k` by name is a gap (out=, device= and layouts are left
+`NS.name(k=None)` (`NS.name(x, k=None)` when its first parameter is the input
+tensor, since gd checks the arguments PyTorch requires first); gd refusing `k` by name is a gap (out=, device= and layouts are left
 out: the README lists what gd takes of those).
 
 Missing names are ranked by how common they are in real code: COMMON below is a judgement
@@ -421,10 +422,10 @@ def _split_params(text: str) -> list[str]:
     return names
 
 
-def torch_keywords(label: str, name: str, obj: Any) -> list[str]:
+def torch_keywords(label: str, name: str, obj: Any) -> tuple[bool, list[str]]:
     """The parameter names PyTorch's callable takes by keyword: inspect's signature for a
     Python function or class, else the `name(...) -> ...` lines of a builtin's docstring
-    (every overload)."""
+    (every overload); and whether its first parameter is a tensor (`input`, `x`, `A`)."""
     found: list[str] = []
     target = obj.__init__ if isinstance(obj, type) else obj
     try:
@@ -435,13 +436,18 @@ def torch_keywords(label: str, name: str, obj: Any) -> list[str]:
         doc = getattr(obj, "__doc__", None) or ""
         for m in re.finditer(rf"(?m)^\s*(?:[\w.]+\.)?{re.escape(name)}\((.*)\)\s*->", doc):
             found += [n for n in _split_params(m.group(1)) if n not in found]
-    return [k for k in found if k not in _SKIP_KW and not k.startswith("_")]
+    first = bool(found) and found[0] in _TENSOR_FIRST and label != "torch.Tensor"
+    return first, [k for k in found[first:] if k not in _SKIP_KW and not k.startswith("_")]
+
+
+_TENSOR_FIRST = ("input", "x", "A", "self", "tensor")
 
 
 def keyword_gaps(label: str, reach: str, imports: str, host: dict[str, Any],
                  known: dict[str, bool]) -> tuple[int, dict[str, list[str]]]:
     """(keywords checked, name -> PyTorch keywords gd refuses): for each keyword k of a
-    callable both sides know, a gd program calls `NS.name(k=None)`; gd refusing k by name
+    callable both sides know, a gd program calls `NS.name(k=None)` (`NS.name(x, k=None)` when its first parameter is the input
+tensor, since gd checks the arguments PyTorch requires first); gd refusing k by name
     ("unexpected keyword argument 'k'", or an invalid-combination message whose listed
     signatures lack k) is a gap; any other error (a missing argument, a wrong type) means
     gd took the keyword."""
@@ -454,10 +460,13 @@ def keyword_gaps(label: str, reach: str, imports: str, host: dict[str, Any],
     for name, obj in host.items():
         if not known.get(name) or not callable(obj) or isinstance(obj, types.ModuleType):
             continue
-        for k in torch_keywords(label, name, obj):
+        first, keywords = torch_keywords(label, name, obj)
+        for k in keywords:
             checked += 1
+            lead = "x, " if first else ""
             try:
-                run_source(f"{imports}\nv = {reach}.{name}({k}=None)\n", "<probe>")
+                run_source(f"{imports}\nx = torch.ones(2, 2)\nv = {reach}.{name}({lead}{k}=None)\n",
+                           "<probe>")
             except Exception as e:
                 if _refuses(str(e), k) and not _torch_refuses(label, name, obj, k):
                     gaps.setdefault(name, []).append(k)
@@ -478,6 +487,8 @@ def _torch_refuses(label: str, name: str, obj: Any, k: str) -> bool:
     try:
         if label == "torch.Tensor":
             getattr(torch.ones(2, 2), name)(**{k: None})
+        elif torch_keywords(label, name, obj)[0]:
+            obj(torch.ones(2, 2), **{k: None})
         else:
             obj(**{k: None})
     except Exception as e:
