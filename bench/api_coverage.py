@@ -27,9 +27,13 @@ import builtins
 import importlib
 import inspect
 import re
+import sys
 import types
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from api_calls import call_probe  # noqa: E402  (bench/ is no package on the path)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -521,6 +525,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     missing_all: list[tuple[int, int, str]] = []
     kw_all: list[tuple[int, str, list[str]]] = []
+    calls: list[tuple[str, int, dict[str, str], dict[str, str]]] = []
     for label, reach, imports in NAMESPACES:
         if args.only and label != args.only:
             continue
@@ -531,6 +536,8 @@ def main(argv: list[str] | None = None) -> int:
         common = [n for n in names if tiers.get(full[n], 3) <= 2]
         miss = [n for n in names if not known.get(n)]
         checked, gaps = keyword_gaps(label, reach, imports, host, known)
+        compared, fails, differs = call_probe(label, host, known)
+        calls.append((label, compared, fails, differs))
         rows.append((label, len(names), len(names) - len(miss), len(miss), len(common),
                      sum(1 for n in common if known.get(n)), checked,
                      sum(len(v) for v in gaps.values()), len(gaps)))
@@ -558,6 +565,15 @@ def main(argv: list[str] | None = None) -> int:
             for t, c, name in common_missing] or ["(none)"]
     out += ["", "## Keyword arguments PyTorch takes that gd refuses", ""]
     out += [f"- `{name}`: {', '.join(kws)}" for _, name, kws in kw_all] or ["(none)"]
+    out += ["", "## The simplest call, PyTorch against gd (bench/api_calls.py)", "",
+            "| namespace | calls compared | gd fails | gd prints otherwise |",
+            "|---|---:|---:|---:|"]
+    out += [f"| {lbl} | {n} | {len(f)} | {len(d)} |" for lbl, n, f, d in calls if n]
+    out.append(f"| **total** | {sum(c[1] for c in calls)} | "
+               f"{sum(len(c[2]) for c in calls)} | {sum(len(c[3]) for c in calls)} |")
+    for lbl, _, f, d in calls:
+        out += [f"- fails: `{lbl}.{name}`{why}" for name, why in sorted(f.items())]
+        out += [f"- differs: `{lbl}.{name}`{why}" for name, why in sorted(d.items())]
     out += ["", "## Missing tier-3 names, by namespace", ""]
     by_ns: dict[str, list[str]] = {}
     for _, _, name in missing_all:
