@@ -10,8 +10,9 @@ missing). Keyword arguments: for
 each keyword PyTorch's signature names (inspect for Python-level functions and classes,
 the `name(...) -> ...` lines of a builtin's docstring), a gd program calls
 `NS.name(k=None)` (`NS.name(x, k=None)` when its first parameter is the input
-tensor, since gd checks the arguments PyTorch requires first); gd refusing `k` by name is a gap (out=, device= and layouts are left
-out: the README lists what gd takes of those).
+tensor, since gd checks the arguments PyTorch requires first); gd refusing `k` by name
+is a gap (out=, device= and layouts are left out: the README lists what gd takes of
+those). bench/api_calls.py adds the simplest call of each function, compared.
 
 Missing names are ranked by how common they are in real code: COMMON below is a judgement
 of tutorials, d2l, blog and small-model code (tier 1: in most training scripts; tier 2:
@@ -33,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from api_calls import call_probe  # noqa: E402  (bench/ is no package on the path)
+from api_calls import call_probe
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -450,8 +451,8 @@ _TENSOR_FIRST = ("input", "x", "A", "self", "tensor")
 def keyword_gaps(label: str, reach: str, imports: str, host: dict[str, Any],
                  known: dict[str, bool]) -> tuple[int, dict[str, list[str]]]:
     """(keywords checked, name -> PyTorch keywords gd refuses): for each keyword k of a
-    callable both sides know, a gd program calls `NS.name(k=None)` (`NS.name(x, k=None)` when its first parameter is the input
-tensor, since gd checks the arguments PyTorch requires first); gd refusing k by name
+    callable both sides know, a gd program calls `NS.name(k=None)` (or `NS.name(x,
+    k=None)`); gd refusing k by name
     ("unexpected keyword argument 'k'", or an invalid-combination message whose listed
     signatures lack k) is a gap; any other error (a missing argument, a wrong type) means
     gd took the keyword."""
