@@ -1,0 +1,239 @@
+"""Round 21: names and keywords real PyTorch code uses that gd lacked, found by
+bench/api_coverage.py (and its simplest-call probe, bench/api_calls.py): each program
+here prints the same under gd as under PyTorch (values, dtypes, gradients and a second
+derivative where one exists), and the warnings PyTorch gives are gd's too.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+
+import pytest
+from pyrun import gd_output, torch_output
+
+from gradcli.app import AppOptions, run
+from gradcli.errors import GdError
+from gradcli.source import Source
+
+torch = pytest.importorskip("torch")
+
+PROLOGUE = "import torch\nimport torch.nn as nn\n"
+
+SAME_AS_PYTORCH = {
+    # torch.norm / Tensor.norm / linalg.norm / linalg.vector_norm take dtype=: one
+    # LinalgVectorNormBackward0 node computing in dtype; its gradient is the input's dtype.
+    "norm_dtype": """
+x = torch.tensor([[1.0, -2.0], [3.0, 4.5]], requires_grad=True)
+y = torch.norm(x, dtype=torch.float64)
+print(y, y.dtype)
+print(x.norm(p=1, dim=0, dtype=torch.float64))
+print(torch.norm(x, p='fro', dim=(0, 1), dtype=torch.float64))
+print(torch.norm(x, 3, 1, True, dtype=torch.float64))
+print(torch.norm(x, p='nuc', dtype=torch.float64))
+print(torch.linalg.vector_norm(x, ord=3, dtype=torch.float64))
+print(torch.linalg.norm(x, dtype=torch.float64))
+print(torch.linalg.norm(x, ord=1, dim=(0, 1), dtype=torch.float64))
+print(y.grad_fn.next_functions[0][0].__class__.__name__)
+g, = torch.autograd.grad(y, x, create_graph=True)
+print(g, g.dtype)
+print(torch.autograd.grad(g.sum(), x)[0])
+y2 = torch.norm(x, p=3, dim=1, keepdim=True, dtype=torch.float64)
+g2, = torch.autograd.grad(y2.sum(), x, create_graph=True)
+print(g2)
+print(torch.autograd.grad(g2.sum(), x)[0])
+for bad in ((x.double(), torch.float32), (x, torch.int64), (torch.tensor([3, 4]), torch.float32)):
+    try:
+        torch.linalg.vector_norm(bad[0], dtype=bad[1])
+    except RuntimeError as e:
+        print(e)
+""",
+    "hardtanh_deprecated_keywords": """
+m = nn.Hardtanh(min_value=-2.0, max_value=2.0)
+print(m, m(torch.tensor([-3.0, 0.5, 3.0])))
+print(nn.Hardtanh(-0.5, 0.5, True), nn.Hardtanh(max_val=3.0)(torch.tensor([-3.0, 3.5])))
+try:
+    nn.Hardtanh(1.0, 0.0)
+except AssertionError as e:
+    print("AssertionError", e)
+""",
+    "lazy_norm_bias": """
+torch.manual_seed(0)
+m = nn.LazyBatchNorm1d(bias=False)
+print(m)
+m(torch.randn(3, 4))
+print(m, m.bias, m.weight)
+print(list(dict(m.named_parameters()).keys()))
+m = nn.LazyInstanceNorm1d(bias=False, affine=True)
+print(m, m(torch.randn(2, 3, 4)).shape, m.bias)
+m = nn.LazyBatchNorm2d()
+m(torch.randn(2, 3, 4, 4))
+print(m, m.bias)
+""",
+    "backward_grad_variables": """
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+torch.autograd.backward([x * 3], grad_variables=[torch.ones(2)])
+print(x.grad)
+torch.autograd.backward(x * x, torch.ones(2), None, False, None, [x])
+print(x.grad)
+try:
+    torch.autograd.backward(x * 2, grad_tensors=torch.ones(2), grad_variables=torch.ones(2))
+except RuntimeError as e:
+    print(e)
+""",
+    "exception_classes": """
+try:
+    raise BrokenPipeError("pipe")
+except ConnectionError as e:
+    print(type(e).__name__, e, isinstance(e, OSError))
+try:
+    raise TabError("tab")
+except SyntaxError as e:
+    print(repr(e))
+for c in (SystemExit, SyntaxError, IndentationError, SystemError, ReferenceError,
+          BufferError, StopAsyncIteration, BlockingIOError, ChildProcessError,
+          InterruptedError, ProcessLookupError, ConnectionAbortedError,
+          ConnectionRefusedError, ConnectionResetError, UnicodeTranslateError,
+          SyntaxWarning, ImportWarning, UnicodeWarning, BytesWarning, ResourceWarning,
+          EncodingWarning):
+    print(c.__name__, issubclass(c, Exception), issubclass(c, OSError),
+          issubclass(c, Warning))
+""",
+    "operator_functions": """
+import operator
+a = [1, 2]
+b = operator.iadd(a, [3])
+print(a, b is a)
+print(operator.iadd(3, 4), operator.imul("ab", 2), operator.iconcat([1], (2,)))
+s = {1, 2}
+operator.ior(s, {5})
+operator.isub(s, {1})
+print(s)
+t = torch.ones(2, requires_grad=True) * 1
+u = operator.imul(t, 3)
+print(t, u is t)
+v = operator.ifloordiv(torch.tensor([7, 9]), 2)
+print(v, operator.itruediv(7, 2), operator.ipow(2, 5), operator.imod(7, 3))
+d = {"a": 1}
+operator.setitem(d, "b", 2)
+operator.delitem(d, "a")
+print(d)
+print(operator.lshift(1, 3), operator.rshift(16, 2), operator.indexOf([4, 5, 6], 5),
+      operator.countOf([1, 2, 1], 1), operator.length_hint([1, 2, 3]),
+      operator.call(max, 3, 7))
+class V:
+    def __init__(self, v):
+        self.v = v
+    def __iadd__(self, o):
+        self.v += o
+        return self
+w = V(1)
+print(operator.iadd(w, 5).v, w.v)
+for bad in (lambda: operator.indexOf([1, 2], 9), lambda: operator.iconcat(3, [1])):
+    try:
+        bad()
+    except (ValueError, TypeError) as e:
+        print(type(e).__name__, e)
+""",
+    "torch_type_names": """
+print(torch.dtype, torch.layout, torch.memory_format)
+print(isinstance(torch.float64, torch.dtype), isinstance("float", torch.dtype))
+print(type(torch.float32) is torch.dtype, type(torch.strided) == torch.layout)
+print(isinstance(torch.channels_last, torch.memory_format))
+""",
+    "torch_random": """
+import torch.random
+from torch.random import fork_rng
+torch.random.manual_seed(3)
+a = torch.rand(2)
+with torch.random.fork_rng():
+    b = torch.rand(2)
+c = torch.rand(2)
+print(a, b, c, torch.equal(b, c))
+with fork_rng(enabled=False):
+    d = torch.rand(1)
+print(d, torch.rand(1))
+print(torch.random.initial_seed(), torch.random.get_rng_state().shape)
+print(type(torch.random.fork_rng()))
+""",
+    "round_and_cross": """
+x = torch.tensor([0.26, 1.5])
+print(torch.round_(x), torch.round_(torch.tensor([0.26]), decimals=1))
+a = torch.tensor([[1.0, 2.0, 3.0]], requires_grad=True)
+b = torch.tensor([[0.5, -1.0, 2.0]])
+c = torch.cross(a, b)
+print(c, a.cross(b), torch.cross(a, b, dim=1))
+print(torch.autograd.grad(c.sum(), a)[0])
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(SAME_AS_PYTORCH))
+def test_prints_as_pytorch(name: str) -> None:
+    text = PROLOGUE + SAME_AS_PYTORCH[name].lstrip("\n")
+    assert gd_output(text) == torch_output(text)
+
+
+def _warnings(text: str) -> list[str]:
+    got: list[str] = []
+    run(Source("prog.gd", text), AppOptions(write=io.StringIO().write, warn=got.append))
+    return got
+
+
+def test_deprecation_warnings_are_pytorch_s() -> None:
+    got = _warnings(PROLOGUE + "m = nn.Hardtanh(min_value=-2.0)\n"
+                    "x = torch.ones(2, requires_grad=True)\n"
+                    "torch.autograd.backward(x * 2, grad_variables=torch.ones(2))\n"
+                    "a = torch.ones(1, 3)\nc = torch.cross(a, a)\nc = torch.cross(a, a)\n")
+    assert len(got) == 3  # cross warns once per run, as PyTorch's TORCH_WARN_ONCE
+    assert "FutureWarning: keyword argument `min_value` is deprecated and renamed to " \
+           "`min_val`" in got[0]
+    assert "FutureWarning: `grad_variables` is deprecated. Use `grad_tensors` instead." \
+           in got[1]
+    assert "UserWarning: Using torch.cross without specifying the dim arg is deprecated." \
+           in got[2]
+
+
+def test_lazy_modules_do_not_warn() -> None:
+    # torch 2.13 dropped the "Lazy modules are a new feature" warning.
+    assert _warnings(PROLOGUE + "m = nn.LazyLinear(3)\nn2 = nn.LazyBatchNorm1d()\n") == []
+
+
+@pytest.mark.parametrize(("code", "message"), [
+    ("raise SystemExit(main())", None),
+    ("raise SystemExit(0)", None),
+    ("raise SystemExit('bad things')", "bad things"),
+    ("raise SystemExit(2)", "the program called sys.exit(2)"),
+])
+def test_raise_system_exit_ends_the_run_as_sys_exit(code: str, message: str | None) -> None:
+    buf = io.StringIO()
+    text = f"def main():\n    print('hi')\n    return 0\nprint(1)\n{code}\nprint('after')\n"
+    try:
+        run(Source("prog.gd", text), AppOptions(write=buf.write))
+        error = None
+    except GdError as e:
+        error = e
+    assert "after" not in buf.getvalue()
+    assert (error is None) == (message is None)
+    if error is not None:
+        assert error.message == message
+        assert error.span is not None and error.span.line == 5
+
+
+def test_norm_dtype_gradient_matches_finite_differences() -> None:
+    # d/dx ||x||_3 computed in float64, against central differences of the float64 norm.
+    out = gd_output(PROLOGUE + "x = torch.tensor([0.3, -1.2, 2.0], dtype=torch.float32, "
+                    "requires_grad=True)\n"
+                    "y = torch.linalg.vector_norm(x, ord=3, dtype=torch.float64)\n"
+                    "y.backward()\nprint(x.grad.tolist())\n")
+    got = [float(v) for v in out.strip().strip("[]").split(",")]
+    xs = [0.3, -1.2, 2.0]
+
+    def f(v: list[float]) -> float:
+        return sum(abs(a) ** 3 for a in v) ** (1 / 3)
+
+    for i, g in enumerate(got):
+        h = 1e-6
+        up = [*xs[:i], xs[i] + h, *xs[i + 1:]]
+        down = [*xs[:i], xs[i] - h, *xs[i + 1:]]
+        assert math.isclose(g, (f(up) - f(down)) / (2 * h), rel_tol=1e-5)
