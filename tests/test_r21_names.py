@@ -165,6 +165,22 @@ c = torch.cross(a, b)
 print(c, a.cross(b), torch.cross(a, b, dim=1))
 print(torch.autograd.grad(c.sum(), a)[0])
 """,
+    # PyTorch's cross kernel is contracted to fma(a1, b2, -(a2*b1)): x × x is not 0.
+    "cross_fma": """
+x = torch.tensor([[0.2, 0.5, 0.7], [0.9, 0.3, 0.4]])
+print(torch.cross(x, x, dim=1), x.cross(x, dim=1))
+a = torch.tensor([[0.1, 0.7, 0.3], [1.3, -0.2, 0.9]], dtype=torch.float64)
+b = torch.tensor([[0.6, 0.2, -0.8], [0.3, 0.7, 0.11]], dtype=torch.float64)
+print(torch.linalg.cross(a, b).tolist())
+print(torch.linalg.cross(a.float(), b.float()).tolist())
+print(torch.linalg.cross(a.t().float(), b.t().float(), dim=0).tolist())
+print(torch.linalg.cross(a.float(), b[:1].float()).tolist())
+print(torch.linalg.cross(torch.tensor([1, 2, 3]), torch.tensor([4, 5, 6])))
+p = torch.tensor([[0.3, 0.8, 0.1]], requires_grad=True)
+q = torch.tensor([[0.7, 0.2, 0.9]], requires_grad=True)
+c = torch.linalg.cross(p, q)
+print(torch.autograd.grad(c, (p, q), torch.tensor([[0.5, 0.25, 0.125]])))
+""",
 }
 
 
