@@ -181,6 +181,29 @@ q = torch.tensor([[0.7, 0.2, 0.9]], requires_grad=True)
 c = torch.linalg.cross(p, q)
 print(torch.autograd.grad(c, (p, q), torch.tensor([[0.5, 0.25, 0.125]])))
 """,
+    # F.dropout3d adds a batch dim to anything but a 5-D input, as PyTorch's code does.
+    "dropout3d_unbatched": """
+import torch.nn.functional as F
+for shape in ((2, 3), (3, 4, 2), (2, 3, 2, 2), (2, 3, 1, 1, 1)):
+    torch.manual_seed(0)
+    print(F.dropout3d(torch.ones(shape)).flatten().tolist())
+torch.manual_seed(0)
+print(F.dropout1d(torch.ones(2, 3)).tolist(), F.dropout1d(torch.ones(2, 3, 4)).sum())
+""",
+    # adaptive_avg_pool2d's 1x1 output is ATen's mean over the last two dims, before the
+    # 3D/4D check; a tuple size meets F's own check first.
+    "adaptive_avg_pool_global": """
+import torch.nn.functional as F
+x = torch.tensor([[0.2, 0.5, 0.7], [0.9, 0.3, 0.4]], requires_grad=True)
+y = F.adaptive_avg_pool2d(x, 1)
+print(y, torch.autograd.grad(y.sum(), x))
+for bad in (lambda: F.adaptive_avg_pool2d(x, (1, 1)), lambda: F.adaptive_avg_pool2d(x, 2),
+            lambda: F.adaptive_avg_pool2d(torch.ones(3), 1)):
+    try:
+        bad()
+    except (ValueError, RuntimeError, IndexError) as e:
+        print(type(e).__name__, e)
+""",
 }
 
 
