@@ -190,6 +190,24 @@ for shape in ((2, 3), (3, 4, 2), (2, 3, 2, 2), (2, 3, 1, 1, 1)):
 torch.manual_seed(0)
 print(F.dropout1d(torch.ones(2, 3)).tolist(), F.dropout1d(torch.ones(2, 3, 4)).sum())
 """,
+    "distributions_constraints": """
+import torch.distributions as D
+from torch.distributions import constraints
+print(constraints.real, constraints.positive, constraints.nonnegative, constraints.unit_interval)
+print(constraints.boolean, constraints.simplex, constraints.real_vector)
+print(constraints.positive_integer, constraints.nonnegative_integer, constraints.one_hot)
+print(constraints.lower_cholesky, constraints.positive_definite)
+print(constraints.greater_than(2.0), constraints.greater_than_eq(1), constraints.less_than(3.5))
+print(constraints.interval(0, 1), constraints.half_open_interval(0.0, 1.0),
+      constraints.integer_interval(0, 3), constraints.independent(constraints.positive, 2))
+x = torch.tensor([[1.0, -1.0], [0.5, 2.0]])
+print(constraints.positive.check(x), constraints.interval(0.0, 1.0).check(x))
+print(constraints.independent(constraints.positive, 1).check(x))
+print(constraints.positive_integer.check(torch.tensor([0.0, 1.0, 2.5, 3.0])))
+print(D.Normal(0.0, 1.0).support is constraints.real,
+      D.Exponential(1.0).support is constraints.nonnegative,
+      D.Beta(1.0, 2.0).support is constraints.unit_interval)
+""",
     # adaptive_avg_pool2d's 1x1 output is ATen's mean over the last two dims, before the
     # 3D/4D check; a tuple size meets F's own check first.
     "adaptive_avg_pool_global": """
