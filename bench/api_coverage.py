@@ -324,6 +324,26 @@ operator.add statistics.mean statistics.stdev statistics.median copy.deepcopy co
 """
 
 
+NOTES = """\
+- `torch.bfloat16`, `x.bfloat16()`, `torch.uint16/32/64`: dtypes gd refuses (README, Not in
+  gradcli). `torch.autograd.profiler`: timings, which a deterministic run cannot give.
+  `LowRankMultivariateNormal`, `VonMises`: not yet written (tier 2, rare outside papers).
+- `eval`, `exec`, `compile`, `globals`, `locals`, `input`, `breakpoint`, `memoryview`:
+  built-ins that reach the host, refused by the sandbox. The exception groups are not yet.
+- The tier-3 torch names are PyTorch's internals: JIT and TorchScript types, quantization,
+  sparse layouts, cudnn/miopen/mkldnn entry points, autocast switches, `torch.distributed`.
+- Keywords left: `torch.compile`'s compiler options, deprecated `Tensor.resize_as(tensor=)`,
+  `narrow_copy`'s doc name `dimension` (PyTorch's parser takes `dim`), `nn.RNNCellBase`
+  (an abstract base).
+- Simplest calls that differ: `svd` of a wide matrix (the singular vectors' signs: numpy's
+  LAPACK against PyTorch's MKL), `fft.ihfft2/ihfftn` (the sign of a zero imaginary part),
+  `empty_like` (uninitialized memory), `torch.sym_sum` (a symbolic-shape helper),
+  `F.lp_pool1d(x, x, 1)` (a tensor as norm_type: the probe's argument, not real code).
+- Forward mode: `torch.norm(x, dtype=torch.float64)` gives a float64 tangent where
+  PyTorch's ord-1 and ord-2 formulas leave it in the input's dtype (gd's engine casts
+  every tangent to its primal's dtype)."""
+
+
 def _tier_table() -> dict[str, int]:
     tiers: dict[str, int] = {}
     for text, tier in ((_TIER2, 2), (_TIER1, 1), (_PY_TIER1, 1)):
@@ -575,6 +595,7 @@ def main(argv: list[str] | None = None) -> int:
     for lbl, _, f, d in calls:
         out += [f"- fails: `{lbl}.{name}`{why}" for name, why in sorted(f.items())]
         out += [f"- differs: `{lbl}.{name}`{why}" for name, why in sorted(d.items())]
+    out += ["", "## Notes: what stays missing or different, and why", "", *NOTES.splitlines()]
     out += ["", "## Missing tier-3 names, by namespace", ""]
     by_ns: dict[str, list[str]] = {}
     for _, _, name in missing_all:

@@ -268,7 +268,8 @@ def _norm_vjp(g: Tensor, out: Tensor, x: Tensor, p: float = 2.0, dim: Any = None
 
 def _norm_jvp(ts: Any, out: Tensor, x: Tensor, p: float = 2.0, dim: Any = None,
               keepdim: bool = False, aten: bool = False, dtype: Any = None) -> Tensor:
-    # dtype=: the tangent stays in the input's dtype, as PyTorch's (its formula's dtype).
+    # dtype=: the engine casts the tangent to the norm's dtype (PyTorch leaves ord 1 and
+    # 2's in the input's dtype: a difference left, see bench/API_COVERAGE.md's notes).
     return ops.sum(ts[0] * norm_deriv(x, out, p, dim, keepdim), dim, keepdim)
 
 
