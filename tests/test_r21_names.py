@@ -208,6 +208,23 @@ print(D.Normal(0.0, 1.0).support is constraints.real,
       D.Exponential(1.0).support is constraints.nonnegative,
       D.Beta(1.0, 2.0).support is constraints.unit_interval)
 """,
+    # PyTorch's other overload: linalg.pinv(A, rcond, hermitian) positionally.
+    "pinv_rcond": """
+A = torch.tensor([[2.0, 0.0], [0.0, 1e-3]], requires_grad=True)
+print(torch.linalg.pinv(A, 0.01), torch.linalg.pinv(A, 1e-5))
+print(torch.linalg.pinv(A, torch.tensor(0.01)), torch.linalg.pinv(A, 0.01, True))
+g, = torch.autograd.grad(torch.linalg.pinv(A, 1e-5).sum(), A, create_graph=True)
+print(g, torch.autograd.grad(g[0, 0], A)[0])
+""",
+    # F.softmax/log_softmax/softmin have `_stacklevel` third, dtype fourth.
+    "softmax_signature": """
+import torch.nn.functional as F
+x = torch.tensor([[1., 2.], [3., 5.]], requires_grad=True)
+print(F.softmax(x, 1, 5), F.log_softmax(x, 0, 3, torch.float64), F.softmin(x, 1, 2))
+print(F.softmax(x, dim=0, dtype=torch.float64), F.log_softmax(input=x, dim=1))
+print(torch.softmax(x, 1, torch.float64), F.softmax(x), F.log_softmax(x), F.softmin(x))
+print(nn.Softmax()(x), nn.LogSoftmax()(x), nn.Softmin()(x))
+""",
     # adaptive_avg_pool2d's 1x1 output is ATen's mean over the last two dims, before the
     # 3D/4D check; a tuple size meets F's own check first.
     "adaptive_avg_pool_global": """
@@ -249,6 +266,18 @@ def test_deprecation_warnings_are_pytorch_s() -> None:
            in got[1]
     assert "UserWarning: Using torch.cross without specifying the dim arg is deprecated." \
            in got[2]
+
+
+def test_softmax_without_dim_warns_as_f_does() -> None:
+    got = _warnings(PROLOGUE + "import torch.nn.functional as F\nx = torch.ones(2, 2)\n"
+                    "a = F.softmax(x)\nb = F.log_softmax(x)\nc = F.softmin(x)\n"
+                    "d = F.softmax(x, 1)\ne = torch.softmax(x, 1)\n")
+    assert [w.split(": ", 2)[1:] for w in got] == [
+        ["UserWarning", f"Implicit dimension choice for {name} has been deprecated. Change "
+         "the call to include dim=X as an argument.\n  " + line]
+        for name, line in (("softmax", "a = F.softmax(x)\n"),
+                           ("log_softmax", "b = F.log_softmax(x)\n"),
+                           ("softmin", "c = F.softmin(x)\n"))]
 
 
 def test_lazy_modules_do_not_warn() -> None:

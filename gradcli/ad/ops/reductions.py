@@ -15,6 +15,7 @@ from gradcli.ad.ops.elementwise import abs, maximum, minimum, to_dtype
 from gradcli.ad.ops.surface import SURFACE, expose
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
+from gradcli.ad.state import warn
 from gradcli.errors import GdRuntimeError
 
 # -- reductions -------------------------------------------------------------------------
@@ -261,5 +262,28 @@ for _name in ("sum", "mean", "prod", "max", "min", "amax", "amin", "argmax", "ar
     expose(globals()[_name], f"torch.{_name}", f"Tensor.{_name}", family="reductions")
 expose(linalg_norm, "torch.linalg.norm", family="linalg")
 expose(norm, "torch.linalg.vector_norm", family="linalg")
-expose(softmax, "torch.nn.functional.softmax", family="nn")
-expose(log_softmax, "torch.nn.functional.log_softmax", family="nn")
+
+
+def f_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
+              dtype: Any = None) -> Tensor:
+    """F.softmax: torch.softmax, with F's Python signature (`_stacklevel` third)."""
+    implicit_dim_warning("softmax", dim)
+    return softmax(input, dim, dtype)
+
+
+def f_log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
+                  dtype: Any = None) -> Tensor:
+    """F.log_softmax: torch.log_softmax, with F's Python signature."""
+    implicit_dim_warning("log_softmax", dim)
+    return log_softmax(input, dim, dtype)
+
+
+def implicit_dim_warning(name: str, dim: Any) -> None:
+    """F's _get_softmax_dim: a call without dim warns (then takes the legacy dim)."""
+    if dim is None:
+        warn(f"Implicit dimension choice for {name} has been deprecated. Change the call "
+             "to include dim=X as an argument.")
+
+
+expose(f_softmax, "torch.nn.functional.softmax", family="nn")
+expose(f_log_softmax, "torch.nn.functional.log_softmax", family="nn")
