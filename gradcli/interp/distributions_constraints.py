@@ -67,10 +67,17 @@ def _independent(base_constraint: Any, reinterpreted_batch_ndims: Any) -> Constr
 def namespace() -> Namespace:
     """torch.distributions.constraints."""
     functions = {
-        "greater_than": _greater_than, "greater_than_eq": _greater_than_eq,
-        "less_than": _less_than, "interval": _interval,
-        "half_open_interval": _half_open_interval, "integer_interval": _integer_interval,
-        "independent": _independent,
+        "greater_than": (_greater_than, "greater_than(lower_bound): values > lower_bound"),
+        "greater_than_eq": (_greater_than_eq,
+                            "greater_than_eq(lower_bound): values >= lower_bound"),
+        "less_than": (_less_than, "less_than(upper_bound): values < upper_bound"),
+        "interval": (_interval, "interval(lower_bound, upper_bound): a closed interval"),
+        "half_open_interval": (_half_open_interval,
+                               "half_open_interval(lower_bound, upper_bound): [low, high)"),
+        "integer_interval": (_integer_interval,
+                             "integer_interval(lower_bound, upper_bound): integers in it"),
+        "independent": (_independent, "independent(base_constraint, "
+                        "reinterpreted_batch_ndims): base over the rightmost dims"),
     }
     return Namespace("torch.distributions.constraints", {
         "real": REAL, "positive": POSITIVE, "nonnegative": NONNEGATIVE,
@@ -78,6 +85,6 @@ def namespace() -> Namespace:
         "real_vector": REAL_VECTOR, "nonnegative_integer": NONNEGATIVE_INTEGER,
         "positive_integer": POSITIVE_INTEGER, "one_hot": ONE_HOT,
         "lower_cholesky": LOWER_CHOLESKY, "positive_definite": POSITIVE_DEFINITE,
-        **{name: Builtin(f"torch.distributions.constraints.{name}", fn)
-           for name, fn in functions.items()},
+        **{name: Builtin(f"torch.distributions.constraints.{name}", fn, doc)
+           for name, (fn, doc) in functions.items()},
     })
