@@ -786,7 +786,7 @@ ISOLATED: list[tuple[str, str, str]] = [
     ("print-file-host", 'print("x", file=print)', r"has no attribute 'write'"),
     ("dict", '{"a": 1}.__class__.__dict__', r"not accessible"),
     ("match-print-stmt", "match 1:\n    case 1:\n        print 1", r"error: "),
-    ("raise", "raise SystemExit(0)", r"name 'SystemExit' is not defined"),
+    ("raise", "raise BaseExceptionGroup('x', [])", r"'BaseExceptionGroup' is not defined"),
     ("bytes", "b'\\x00'.decode('zlib_codec')\nb'\\x00'.__class__", r"unknown encoding"),
     ("annotation", "x: int = __import__('os')", r"error: "),
     ("exec-stmt-py2", 'exec "import os"', r"error: "),

@@ -28,9 +28,17 @@ def backward(
     grad_tensors: Any = None,
     retain_graph: bool | None = None,
     create_graph: bool = False,
+    grad_variables: Any = None,
     inputs: Any = None,
 ) -> None:
-    """torch.autograd.backward: accumulate d(tensors)/d(leaf) into each leaf's .grad."""
+    """torch.autograd.backward: accumulate d(tensors)/d(leaf) into each leaf's .grad
+    (grad_variables: PyTorch's deprecated name of grad_tensors, with its warning)."""
+    if grad_variables is not None:
+        warn("`grad_variables` is deprecated. Use `grad_tensors` instead.", "FutureWarning")
+        if grad_tensors is not None:
+            raise GdRuntimeError("`grad_tensors` and `grad_variables` (deprecated) arguments "
+                                 "both passed to `backward()`. Please only use `grad_tensors`.")
+        grad_tensors = grad_variables
     if create_graph:
         warn(CREATE_GRAPH_CYCLE, once=True)  # PyTorch warns from one place in its library
     outs = [tensors] if isinstance(tensors, Tensor) else list(tensors)
@@ -155,4 +163,4 @@ def _batched_grad(outputs: Any, inputs: Any, grad_outputs: Any, retain_graph: bo
 def tensor_backward(self: Tensor, gradient: Any = None, retain_graph: bool | None = None,
                     create_graph: bool = False, inputs: Any = None) -> None:
     """Tensor.backward(gradient=None, retain_graph=None, create_graph=False)."""
-    backward(self, gradient, retain_graph, create_graph, inputs)
+    backward(self, gradient, retain_graph, create_graph, inputs=inputs)

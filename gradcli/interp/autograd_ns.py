@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from gradcli.ad import func, ops, saved_hooks
+from gradcli.ad import func as _func
+from gradcli.ad import ops, saved_hooks
 from gradcli.ad.multi_hooks import register_multi_grad_hook
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdRuntimeError
@@ -143,19 +144,21 @@ def replace_all_batch_norm_modules_(root: Any) -> Any:
     return root
 
 
-def functionalize(fn: Any, *, remove: str = "mutations") -> Builtin:
-    """torch.func.functionalize(fn): fn itself as gd runs it (no graph capture: its
+def functionalize(func: Any, *, remove: str = "mutations") -> Builtin:
+    """torch.func.functionalize(func): func itself as gd runs it (no graph capture: its
     values, its in-place changes to its inputs included, are the same)."""
-    return Builtin(f"functionalize({getattr(fn, 'name', 'fn')})", fn)
+    return Builtin(f"functionalize({getattr(func, 'name', 'fn')})", func)
 
 
-def linearize(fn: Any, *primals: Any) -> tuple[Any, Builtin]:
-    """torch.func.linearize: (fn(*primals), jvp_fn) with jvp_fn(*tangents) = J·tangents."""
-    out, _ = func.jvp(fn, primals, tuple(p.detach() * 0 if type(p) is Tensor else p
+def linearize(func: Any, *primals: Any) -> tuple[Any, Builtin]:
+    """torch.func.linearize: (func(*primals), jvp_fn) with jvp_fn(*tangents) =
+    J·tangents (PyTorch's parameter names: `linearize(func=f, ...)`)."""
+    fn = func
+    out, _ = _func.jvp(fn, primals, tuple(p.detach() * 0 if type(p) is Tensor else p
                                          for p in primals))
 
     def jvp_fn(*tangents: Any) -> Any:
-        return func.jvp(fn, primals, tangents)[1]
+        return _func.jvp(fn, primals, tangents)[1]
 
     return out, Builtin("jvp_fn", jvp_fn)
 

@@ -429,6 +429,12 @@ class Registry:
         bare["torch"] = self.torch
         # Spelled torch.X only (bare `compile` is Python's, which gd refuses).
         self.torch.members.update(boilerplate.TORCH_MEMBERS)
+        self.torch.members.update({name.removeprefix("torch."): t
+                                   for name, t in pybuiltins.TORCH_TYPES.items()})
+        random_ns = Namespace("torch.random", {
+            **{n: self.torch.members[n] for n in torch_settings.RANDOM_NAMES},
+            "fork_rng": Builtin("torch.random.fork_rng", torch_settings.fork_rng)})
+        self.torch.members["random"] = self.modules["torch.random"] = random_ns
         bare["F"] = self.nn_functional
         bare["__name__"] = "__main__"  # a gd program is always the main script
         bare["NotImplemented"] = NotImplemented  # what a gd class's operator may return

@@ -725,4 +725,7 @@ def namespaces() -> dict[str, Namespace]:
     subs["torch.distributions.distribution"] = Namespace(
         "torch.distributions.distribution", {"Distribution": _CLASSES["Distribution"]})
     top.members["distribution"] = subs["torch.distributions.distribution"]
+    from gradcli.interp.distributions_constraints import namespace as constraints
+
+    subs["torch.distributions.constraints"] = top.members["constraints"] = constraints()
     return {"torch.distributions": top, "torch.distributions.kl": kl, **subs}

@@ -106,6 +106,21 @@ def _classes() -> dict[str, ExceptionClass]:
         ("Warning", "Exception"), ("UserWarning", "Warning"),
         ("DeprecationWarning", "Warning"), ("FutureWarning", "Warning"),
         ("RuntimeWarning", "Warning"), ("PendingDeprecationWarning", "Warning"),
+        # The rest of Python's built-in classes (bench/api_coverage.py's builtins): raised
+        # and caught by gd programs as any other; SystemExit raised ends the run as
+        # sys.exit does (stmt_forms.s_Raise), and no `except` catches it.
+        ("SystemExit", "BaseException"), ("SyntaxError", "Exception"),
+        ("IndentationError", "SyntaxError"), ("TabError", "IndentationError"),
+        ("SystemError", "Exception"), ("ReferenceError", "Exception"),
+        ("BufferError", "Exception"), ("StopAsyncIteration", "Exception"),
+        ("BlockingIOError", "OSError"), ("ChildProcessError", "OSError"),
+        ("InterruptedError", "OSError"), ("ProcessLookupError", "OSError"),
+        ("BrokenPipeError", "ConnectionError"), ("ConnectionAbortedError", "ConnectionError"),
+        ("ConnectionRefusedError", "ConnectionError"),
+        ("ConnectionResetError", "ConnectionError"), ("UnicodeTranslateError", "UnicodeError"),
+        ("SyntaxWarning", "Warning"), ("ImportWarning", "Warning"),
+        ("UnicodeWarning", "Warning"), ("BytesWarning", "Warning"),
+        ("ResourceWarning", "Warning"), ("EncodingWarning", "Warning"),
     ]:
         out[name] = ExceptionClass(name, out[parent] if parent else None)
     return out

@@ -8,9 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from gradcli.ad import ops
+from gradcli.ad import ops, state
 from gradcli.interp import nn_init
-from gradcli.interp.nn_layers import _activation, _check_device, _get, _inplace, _layer, _set
+from gradcli.interp.nn_layers import (
+    _activation,
+    _check_device,
+    _error,
+    _get,
+    _inplace,
+    _layer,
+    _set,
+)
 from gradcli.interp.nn_module import ModuleInstance, make_parameter
 
 F = ops.members("torch.nn.functional")
@@ -21,9 +29,31 @@ def _with_inplace(text: str, s: ModuleInstance) -> str:
     return text + (", inplace=True" if _get(s, "inplace") else "")
 
 
-_activation("Hardtanh", "hardtanh", (("min_val", -1.0), ("max_val", 1.0), *_INPLACE),
-            lambda s: _with_inplace(f"min_val={_get(s, 'min_val')}, "
-                                    f"max_val={_get(s, 'max_val')}", s))
+
+
+def _hardtanh_init(self: ModuleInstance, min_val: float = -1.0, max_val: float = 1.0,
+                   inplace: bool = False, min_value: Any = None, max_value: Any = None) -> None:
+    # min_value/max_value: PyTorch's deprecated spellings, still taken (with its warning).
+    if min_value is not None:
+        state.warn("keyword argument `min_value` is deprecated and renamed to `min_val`",
+                   category="FutureWarning")
+        min_val = min_value
+    if max_value is not None:
+        state.warn("keyword argument `max_value` is deprecated and renamed to `max_val`",
+                   category="FutureWarning")
+        max_val = max_value
+    _set(self, min_val=min_val, max_val=max_val, inplace=inplace)
+    if not max_val > min_val:
+        raise _error(f"max_val ({max_val}) must be greater than min_val ({min_val})",
+                     "AssertionError")
+
+
+_layer("Hardtanh", "activation", {
+    "__init__": _hardtanh_init,
+    "forward": lambda self, input: F["hardtanh"](input, _get(self, "min_val"),
+                                                 _get(self, "max_val"), _get(self, "inplace")),
+    "extra_repr": lambda s: _with_inplace(f"min_val={_get(s, 'min_val')}, "
+                                          f"max_val={_get(s, 'max_val')}", s)})
 _activation("ReLU6", "relu6", _INPLACE, _inplace)
 _activation("SELU", "selu", _INPLACE, _inplace)
 _activation("CELU", "celu", (("alpha", 1.0), *_INPLACE),

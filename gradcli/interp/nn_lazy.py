@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from gradcli.ad import ops
-from gradcli.ad.state import grad_mode, warn
+from gradcli.ad.state import grad_mode
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import nn_conv, nn_instance, nn_norm, nn_spatial  # noqa: F401 (LAYERS)
@@ -95,8 +95,6 @@ def _materialize(p: Tensor, shape: tuple[int, ...]) -> None:
 def _lazy_init(self: ModuleInstance, out_features: int, bias: bool = True, device: Any = None,
                dtype: Any = None) -> None:
     _check_device(device)
-    warn("Lazy modules are a new feature under heavy development so changes to the API or "
-         "functionality can happen at any moment.")
     _set(self, in_features=0, out_features=out_features)
     self.params["weight"] = _uninitialized(dtype)  # type: ignore[index]
     if bias:
@@ -166,8 +164,6 @@ def _lazy(name: str, target: str, path: str, init: Any, infer: Any) -> None:
 def _conv_lazy_init(target: str) -> Any:
     def init(self: ModuleInstance, out_channels: int, kernel_size: Any, *args: Any,
              **kwargs: Any) -> None:
-        warn("Lazy modules are a new feature under heavy development so changes to the API "
-             "or functionality can happen at any moment.")
         rest = list(args)
         if len(rest) > 4:  # bias, after (stride, padding, dilation | output_padding, groups)
             bias, rest[4] = rest[4], False
@@ -207,14 +203,12 @@ def _conv_infer(n: int, name: str) -> Any:
 def _norm_lazy_init(target: str, affine_default: bool) -> Any:
     def init(self: ModuleInstance, eps: float = 1e-05, momentum: Any = 0.1,
              affine: bool = affine_default, track_running_stats: bool = affine_default,
-             device: Any = None, dtype: Any = None) -> None:
-        warn("Lazy modules are a new feature under heavy development so changes to the API "
-             "or functionality can happen at any moment.")
+             device: Any = None, dtype: Any = None, *, bias: bool = True) -> None:
         LAYERS[target].find("__init__").fn(self, 0, eps, momentum, False, False, device, dtype)
         _set(self, affine=affine, track_running_stats=track_running_stats)
         if affine:
             self.params["weight"] = _uninitialized(dtype)  # type: ignore[index]
-            self.params["bias"] = _uninitialized(dtype)  # type: ignore[index]
+            self.params["bias"] = _uninitialized(dtype) if bias else None  # type: ignore[index]
         if track_running_stats:
             torch = ops.members("torch")
             self.bufs["running_mean"] = _uninitialized_buffer(dtype)  # type: ignore[index]
@@ -228,7 +222,8 @@ def _norm_lazy_init(target: str, affine_default: bool) -> Any:
 def _norm_infer(self: ModuleInstance, input: Tensor, *rest: Any) -> dict[str, tuple[int, ...]]:
     n = input.shape[1]
     self.attrs["num_features"] = n
-    names = (("weight", "bias") if _get(self, "affine") else ()) + (
+    names = (("weight",) if _get(self, "affine") else ()) + (
+        ("bias",) if _get(self, "bias") is not None else ()) + (
         ("running_mean", "running_var") if _get(self, "track_running_stats") else ())
     return {key: (n,) for key in names}
 

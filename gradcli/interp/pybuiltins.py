@@ -470,7 +470,14 @@ def type_of(x: Any) -> Any:
         shown = builtin_type(x.name)  # F.relu is a function, torch.sin a built-in
         if shown is not None:
             return reg.bare["type"] if shown == "type" else TypeValue(shown)
-    return TypeValue(_OTHER_TYPES.get(t, type_name(x)))
+    name = _OTHER_TYPES.get(t, type_name(x))
+    return TORCH_TYPES.get(name) or TypeValue(name)
+
+
+# torch.dtype, torch.layout and torch.memory_format: the values type() gives (one each,
+# so `type(torch.float32) is torch.dtype`), for isinstance(d, torch.dtype).
+TORCH_TYPES: dict[str, TypeValue] = {
+    name: TypeValue(name) for name in ("torch.dtype", "torch.layout", "torch.memory_format")}
 
 
 def _mixin(v: Any) -> str | None:

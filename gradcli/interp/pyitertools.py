@@ -310,6 +310,18 @@ def _wraps(wrapped: Any, *args: Any, **kwargs: Any) -> Decorator:
     return Decorator("functools.wraps", update)
 
 
+def _update_wrapper(wrapper: Any, wrapped: Any, *args: Any, **kwargs: Any) -> Any:
+    """functools.update_wrapper(wrapper, wrapped): what @wraps(wrapped) does to wrapper,
+    returning it."""
+    return _wraps(wrapped)(wrapper)
+
+
+# functools.WRAPPER_ASSIGNMENTS / WRAPPER_UPDATES: Python's tuples (what wraps copies).
+WRAPPER_ASSIGNMENTS = ("__module__", "__name__", "__qualname__", "__doc__",
+                       "__annotations__")  # Python 3.11's (gd's Python)
+WRAPPER_UPDATES = ("__dict__",)
+
+
 class KeyWrapper(GdObject):
     """What functools.cmp_to_key(cmp)(obj) gives: a sort key comparing through cmp(a, b)
     (negative, zero or positive), as Python's functools.KeyWrapper."""
@@ -443,6 +455,10 @@ def namespaces() -> dict[str, Namespace]:
                          "cache": Decorator("functools.cache", _memoized),
                          "lru_cache": Decorator("functools.lru_cache", _lru_cache),
                          "wraps": Builtin("functools.wraps", _wraps),
+                         "update_wrapper": Builtin("functools.update_wrapper",
+                                                   _update_wrapper),
+                         "WRAPPER_ASSIGNMENTS": WRAPPER_ASSIGNMENTS,
+                         "WRAPPER_UPDATES": WRAPPER_UPDATES,
                          "cmp_to_key": Builtin("functools.cmp_to_key", _cmp_to_key),
                          "cached_property": Decorator("functools.cached_property",
                                                       CachedProperty),

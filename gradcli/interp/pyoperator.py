@@ -17,7 +17,7 @@ from typing import Any
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import limits
 from gradcli.interp.attributes import get_attribute
-from gradcli.interp.operators import BINARY, COMPARE, get_item, truth
+from gradcli.interp.operators import BINARY, COMPARE, del_item, get_item, set_item, truth
 from gradcli.interp.values import Builtin, Namespace, to_repr, type_name
 
 # operator.X -> gd's binary operator of that name (operators.BINARY's keys).
@@ -115,8 +115,89 @@ def _operator() -> Namespace:
         "itemgetter": Builtin("operator.itemgetter", _itemgetter),
         "attrgetter": Builtin("operator.attrgetter", _attrgetter),
         "methodcaller": Builtin("operator.methodcaller", _methodcaller),
+        "setitem": Builtin("operator.setitem", _setitem, "operator.setitem(a, b, c): a[b] = c"),
+        "delitem": Builtin("operator.delitem", _delitem, "operator.delitem(a, b): del a[b]"),
+        "lshift": Builtin("operator.lshift", BINARY["lshift"], "operator.lshift(a, b): a << b"),
+        "rshift": Builtin("operator.rshift", BINARY["rshift"], "operator.rshift(a, b): a >> b"),
+        "indexOf": Builtin("operator.indexOf", _index_of, "operator.indexOf(a, b)"),
+        "countOf": Builtin("operator.countOf", _count_of, "operator.countOf(a, b)"),
+        "length_hint": Builtin("operator.length_hint", _length_hint,
+                               "operator.length_hint(obj, default=0)"),
+        "call": Builtin("operator.call", lambda f, /, *args, **kwargs: f(*args, **kwargs),
+                        "operator.call(f, /, *args, **kwargs): f(*args, **kwargs)"),
     })
+    for py_name, gd_name in _IN_PLACE.items():
+        members[py_name] = Builtin(f"operator.{py_name}", _in_place(py_name, gd_name),
+                                   f"operator.{py_name}(a, b): a {py_name[1:]}= b; a")
     return Namespace("operator", members)
+
+
+# operator.iX -> gd's operator of `a X= b` (the augmented assignment's own rules).
+_IN_PLACE = {"iadd": "add", "isub": "sub", "imul": "mul", "itruediv": "div",
+             "ifloordiv": "floor_divide", "imod": "remainder", "ipow": "pow",
+             "imatmul": "matmul", "ior": "bitwise_or", "iand": "bitwise_and",
+             "ixor": "bitwise_xor", "ilshift": "lshift", "irshift": "rshift",
+             "iconcat": "add"}
+
+
+def _in_place(py_name: str, gd_name: str) -> Callable[[Any, Any], Any]:
+    """operator.iadd and its kin: what `a += b` does in gd (a tensor changes in place by
+    PyTorch's rules, a list or set is mutated, a gd instance's __iadd__ runs), returning
+    the result as Python's operator.iadd does."""
+    from gradcli.ad.tensor import Tensor
+    from gradcli.interp.attributes import TENSOR_METHODS
+    from gradcli.interp.classes import InstanceValue
+    from gradcli.interp.operators import INPLACE
+
+    binary = BINARY[gd_name]
+    host = getattr(host_operator, py_name)
+
+    def fn(a: Any, b: Any) -> Any:
+        if py_name == "iconcat" and not isinstance(a, (list, tuple, str)):
+            raise GdRuntimeError(f"'{type_name(a)}' object can't be concatenated",
+                                 py_type="TypeError")
+        ta = type(a)
+        if ta is Tensor and gd_name in INPLACE:
+            TENSOR_METHODS[INPLACE[gd_name]](a, b)
+            return a
+        if ta is list and gd_name in ("add", "mul"):
+            if gd_name == "add" and isinstance(b, (tuple, range, str)):
+                b = list(limits.bounded(b, "list"))
+            a[:] = binary(a, b)
+            return a
+        if (ta is set and gd_name in ("bitwise_or", "bitwise_and", "bitwise_xor", "sub")) or (
+                ta is dict and gd_name == "bitwise_or") or isinstance(a, InstanceValue):
+            return host(a, b)
+        return binary(a, b)
+
+    return fn
+
+
+def _setitem(a: Any, b: Any, c: Any) -> None:
+    set_item(a, b, c)
+
+
+def _delitem(a: Any, b: Any) -> None:
+    del_item(a, b)
+
+
+def _index_of(a: Any, b: Any) -> int:
+    for i, v in enumerate(limits.bounded(a, "sequence")):
+        if v is b or truth(COMPARE["eq"](v, b)):
+            return i
+    raise GdRuntimeError("sequence.index(x): x not in sequence", py_type="ValueError")
+
+
+def _count_of(a: Any, b: Any) -> int:
+    return sum(1 for v in limits.bounded(a, "sequence")
+               if v is b or truth(COMPARE["eq"](v, b)))
+
+
+def _length_hint(obj: Any, default: Any = 0) -> int:
+    try:
+        return len(obj)
+    except TypeError:
+        return host_operator.length_hint(obj, default)
 
 
 def _concat(a: Any, b: Any) -> Any:

@@ -199,6 +199,16 @@ def _exit(code: Any = None) -> None:
     raise GdExitError(text)
 
 
+def system_exit(args: tuple[Any, ...], span: Any) -> None:
+    """`raise SystemExit(code)`: the run ends as sys.exit(code) ends it (a SystemExit
+    of several arguments has their tuple as its code, as Python's)."""
+    code = args[0] if len(args) == 1 else (args or None)
+    try:
+        _exit(code)
+    except GdExitError as e:
+        raise e.at(span) from None
+
+
 class _VersionInfo(tuple):  # type: ignore[type-arg]
     __slots__ = ()
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from gradcli.ad.tensor import State
 from gradcli.errors import GdAssertionError, GdError, GdRuntimeError
-from gradcli.interp import exceptions
+from gradcli.interp import exceptions, pysys
 from gradcli.interp.attributes import module_not_supported, not_supported
 from gradcli.interp.classes import InstanceValue
 from gradcli.interp.frame import Frame, Stmt
@@ -154,6 +154,8 @@ class StatementForms:
                 err = GdRuntimeError("exceptions must derive from BaseException", span)
                 err.py_type = "TypeError"
                 raise err
+            if v.cls is exceptions.CLASSES["SystemExit"]:
+                pysys.system_exit(v.args, span)  # `raise SystemExit(main())`: sys.exit's end
             if cause is not None:
                 c = cause(f)
                 if type(c) is exceptions.ExceptionClass:

@@ -205,3 +205,43 @@ MEMBERS: dict[str, Any] = {
     "get_rng_state": get_rng_state, "set_rng_state": set_rng_state,
     "typename": typename, "is_same_size": is_same_size, "is_signed": is_signed,
 }
+
+
+class ForkRng:
+    """torch.random.fork_rng(): `with` it, the default generator's state is put back at
+    the end (the CPU's: gd has no other device)."""
+
+    gd_context = True  # `with torch.random.fork_rng():` (values.is_context_manager)
+    torch_type = "contextlib._GeneratorContextManager"
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.state: Any = None
+
+    def __enter__(self) -> None:
+        if self.enabled:
+            self.state = ops.generator().get_state()
+        return None
+
+    def __exit__(self, *exc: Any) -> bool:
+        if self.enabled:
+            restore_state(ops.generator(), ops.tensor(self.state))
+        return False
+
+
+def fork_rng(devices: Any = None, enabled: bool = True, _caller: str = "fork_rng",
+             _devices_kw: str = "devices", device_type: Any = None) -> ForkRng:
+    """torch.random.fork_rng(devices=None, enabled=True): a context manager restoring the
+    random state at its end."""
+    if device_type not in (None, "cpu", "cuda", "meta"):
+        raise GdRuntimeError(f"torch has no module of `{device_type}`, you should register "
+                             "a module by `torch._register_device_module`.")
+    if devices is not None and list(devices):
+        raise GdRuntimeError("Torch not compiled with CUDA enabled",
+                             py_type="AssertionError")
+    return ForkRng(bool(enabled) and device_type != "meta")
+
+
+# torch.random's own names (the rest are torch's: manual_seed, seed, get_rng_state...).
+RANDOM_NAMES = ("manual_seed", "seed", "initial_seed", "get_rng_state", "set_rng_state",
+                "default_generator", "Generator")

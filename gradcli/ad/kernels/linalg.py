@@ -756,7 +756,21 @@ def cross(a: ndarray, b: ndarray, dim: int = -1) -> Any:
     msg = broadcast_message(a, b)
     if msg is not None:
         raise TorchError(msg)
+    if a.dtype == b.dtype and a.dtype in (np.float32, np.float64):
+        return _cross_fma(a, b, d)
     return np.cross(a, b, axis=d)
+
+
+def _cross_fma(a: ndarray, b: ndarray, d: int) -> ndarray:
+    """PyTorch's CPU cross kernel, as its compiler contracts it: each component
+    fma(a1, b2, -(a2·b1)), the second product rounded, the first fused (a × a is then the
+    rounding error of a product, not 0)."""
+    from gradcli.ad.kernels.fused import fma
+
+    a, b = np.broadcast_arrays(np.moveaxis(a, d, -1), np.moveaxis(b, d, -1))
+    parts = [fma(a[..., i], b[..., j], -(a[..., j] * b[..., i]))
+             for i, j in ((1, 2), (2, 0), (0, 1))]
+    return np.moveaxis(np.stack(parts, axis=-1), -1, d)
 
 
 # -- losses ---------------------------------------------------------------------------

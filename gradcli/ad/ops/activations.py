@@ -162,6 +162,9 @@ def tanhshrink(input: Tensor) -> Tensor:
 def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
             dtype: Any = None) -> Tensor:
     """softmax(-x) along dim."""
+    from gradcli.ad.ops.reductions import implicit_dim_warning
+
+    implicit_dim_warning("softmin", dim)
     return softmax(neg(_as_tensor(input)), dim, dtype)
 
 

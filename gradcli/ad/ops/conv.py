@@ -322,14 +322,20 @@ def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
 def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     """Means over PyTorch's adaptive windows: row i spans [⌊i·H/oh⌋, ⌈(i+1)·H/oh⌉)."""
     x = _as_tensor(input)
+    sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size,) * 2
+    if isinstance(output_size, (tuple, list)) and x.ndim <= len(sizes):
+        # F.adaptive_avg_pool2d's _list_with_default, before ATen sees the input
+        raise GdRuntimeError(f"Input dimension should be at least {len(sizes) + 1}",
+                             py_type="ValueError")
+    if tuple(sizes) == (1, 1):  # PyTorch's global average: a mean, before its dim check
+        return mean(x, (-2, -1), True)
     if x.ndim not in (3, 4):
         raise GdRuntimeError("adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got "
                              f"{list(x.shape)}")
     h, w = x.shape[-2], x.shape[-1]
-    sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size,) * 2
     oh = h if sizes[0] is None else int(sizes[0])
     ow = w if sizes[1] is None else int(sizes[1])
-    if (oh, ow) == (1, 1):  # PyTorch's global average: a mean
+    if (oh, ow) == (1, 1):
         return mean(x, (-2, -1), True)
     rows = []
     for i in range(oh):

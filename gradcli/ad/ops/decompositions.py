@@ -196,9 +196,13 @@ def pinverse(input: Tensor, rcond: float = 1e-15) -> Tensor:
     return pinv(input, rtol=rcond)
 
 
-def pinv(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = False) -> Tensor:
-    """Moore-Penrose pseudo-inverse (singular values ≤ max(atol, rtol·σ₁) dropped)."""
+def pinv(A: Tensor, rcond: Any = None, hermitian: bool = False, *, atol: Any = None,
+         rtol: Any = None) -> Tensor:
+    """Moore-Penrose pseudo-inverse (singular values ≤ max(atol, rtol·σ₁) dropped; the
+    positional rcond of PyTorch's other overload is rtol)."""
     A = _as_tensor(A)
+    if rcond is not None:
+        rtol = float(rcond.array) if isinstance(rcond, Tensor) and rcond.ndim == 0 else rcond
     if atol is not None:
         if rtol is None:
             rtol = 0.0 if atol > 0 else None

@@ -29,7 +29,7 @@ from gradcli.ad.ops.shape import (
 from gradcli.ad.ops.surface import SURFACE, expose
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
-from gradcli.ad.state import check_size
+from gradcli.ad.state import check_size, warn
 from gradcli.errors import GdRuntimeError
 
 # -- linear algebra ---------------------------------------------------------------------
@@ -230,9 +230,17 @@ def linalg_cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:
     return apply(_RULES["cross"], (input, other), {"dim": dim})
 
 
+CROSS_WITHOUT_DIM = (
+    "Using torch.cross without specifying the dim arg is deprecated.\nPlease either pass the "
+    "dim explicitly or simply use torch.linalg.cross.\nThe default value of dim will change "
+    "to agree with that of linalg.cross in a future release.")
+
+
 def cross(input: Tensor, other: Tensor, dim: int | None = None) -> Tensor:
-    """torch.cross: dim defaults to the first dim of size 3 (PyTorch's legacy rule)."""
+    """torch.cross: dim defaults to the first dim of size 3 (PyTorch's legacy rule, with its
+    deprecation warning, once per run)."""
     if dim is None:
+        warn(CROSS_WITHOUT_DIM, once=True)
         dim = next((d for d, n in enumerate(np.broadcast_shapes(input.shape, other.shape))
                     if n == 3), -1)
     return linalg_cross(input, other, dim=dim)

@@ -9,11 +9,13 @@ import numpy as np
 
 from gradcli.ad import kernels as K
 from gradcli.ad.graph import Tensor, tensor_from_array
+from gradcli.ad.kernels.messages import scalar_name
 from gradcli.ad.ops.creation import _as_tensor, dtypes_resolve
 from gradcli.ad.ops.elementwise import abs, maximum, minimum, to_dtype
 from gradcli.ad.ops.surface import SURFACE, expose
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
+from gradcli.ad.state import warn
 from gradcli.errors import GdRuntimeError
 
 # -- reductions -------------------------------------------------------------------------
@@ -158,27 +160,53 @@ def argmin(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
 
 
 def norm(x: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False,
-         ord: Any = None) -> Tensor:
-    """Vector p-norm (torch.norm / torch.linalg.norm of a vector)."""
+         ord: Any = None, *, dtype: Any = None) -> Tensor:
+    """Vector p-norm (torch.norm / torch.linalg.norm of a vector); dtype= computes in that
+    dtype, in one node as PyTorch does."""
     if ord is not None:
         p = ord
+    want = None if dtype is None else _norm_dtype(x, dtype)
     if p == "nuc":
         return SURFACE["torch.linalg.matrix_norm"](x, p, (-2, -1) if dim is None else dim,
-                                                   keepdim)
+                                                   keepdim, dtype=want)
     if p == "fro" or p is None:
         p = 2.0
     if isinstance(p, str):
         raise GdRuntimeError(f"norm: unsupported p={p!r}")
-    params = {"p": float(p)}
+    params: dict[str, Any] = {"p": float(p)}
     params.update(_dim_params(dim, keepdim))
+    if want is not None and want != x.dtype:
+        params["dtype"] = want
     return apply(_RULES["norm"], (x,), params)
 
 
-def linalg_norm(x: Tensor, ord: Any = None, dim: Any = None, keepdim: bool = False) -> Tensor:
+def _norm_dtype(x: Tensor, dtype: Any) -> np.dtype:
+    """The dtype a norm with dtype= computes in, after PyTorch's checks (a floating input
+    and dtype, no narrowing)."""
+    want = dtypes_resolve(dtype)
+    if want.kind not in "fc":
+        raise GdRuntimeError("linalg.vector_norm: dtype should be floating point or complex, "
+                             f"but got {scalar_name(want)}")
+    if x.dtype.kind not in "fc":
+        raise GdRuntimeError("linalg.vector_norm: Expected a floating point or complex tensor "
+                             f"as input. Got {scalar_name(x.dtype)}")
+    if np.promote_types(x.dtype, want) != want:
+        raise GdRuntimeError(
+            f"linalg.vector_norm: the dtype of the input ({scalar_name(x.dtype)}) should be "
+            f"convertible without narrowing to the specified dtype ({scalar_name(want)})")
+    return want
+
+
+def linalg_norm(x: Tensor, ord: Any = None, dim: Any = None, keepdim: bool = False, *,
+                dtype: Any = None) -> Tensor:
     """torch.linalg.norm: a vector norm, or a matrix norm when ord is given for a 2-D input
     (or a 2-tuple dim): there, 1 and inf are the largest column and row sums of |x|."""
+    if dtype is not None:
+        _norm_dtype(x, dtype)  # PyTorch's checks first
+        if not (ord is None or isinstance(dim, int) or (dim is None and x.ndim == 1)):
+            x = to_dtype(x, dtypes_resolve(dtype))  # a matrix norm: computed in dtype
     if ord is None or isinstance(dim, int) or (dim is None and x.ndim == 1):
-        return norm(x, 2.0 if ord is None else ord, dim, keepdim)
+        return norm(x, 2.0 if ord is None else ord, dim, keepdim, dtype=dtype)
     if dim is None:
         if x.ndim != 2:
             raise GdRuntimeError("linalg.norm: If dim is not specified but ord is, the input "
@@ -234,5 +262,28 @@ for _name in ("sum", "mean", "prod", "max", "min", "amax", "amin", "argmax", "ar
     expose(globals()[_name], f"torch.{_name}", f"Tensor.{_name}", family="reductions")
 expose(linalg_norm, "torch.linalg.norm", family="linalg")
 expose(norm, "torch.linalg.vector_norm", family="linalg")
-expose(softmax, "torch.nn.functional.softmax", family="nn")
-expose(log_softmax, "torch.nn.functional.log_softmax", family="nn")
+
+
+def f_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
+              dtype: Any = None) -> Tensor:
+    """F.softmax: torch.softmax, with F's Python signature (`_stacklevel` third)."""
+    implicit_dim_warning("softmax", dim)
+    return softmax(input, dim, dtype)
+
+
+def f_log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
+                  dtype: Any = None) -> Tensor:
+    """F.log_softmax: torch.log_softmax, with F's Python signature."""
+    implicit_dim_warning("log_softmax", dim)
+    return log_softmax(input, dim, dtype)
+
+
+def implicit_dim_warning(name: str, dim: Any) -> None:
+    """F's _get_softmax_dim: a call without dim warns (then takes the legacy dim)."""
+    if dim is None:
+        warn(f"Implicit dimension choice for {name} has been deprecated. Change the call "
+             "to include dim=X as an argument.")
+
+
+expose(f_softmax, "torch.nn.functional.softmax", family="nn")
+expose(f_log_softmax, "torch.nn.functional.log_softmax", family="nn")

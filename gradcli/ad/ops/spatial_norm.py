@@ -151,7 +151,9 @@ def _feature_nd(input: Tensor, p: float, training: bool, inplace: bool, n: int) 
              "is the channel dim. This behavior will change in a future release to interpret "
              "the input as one without a batch dimension, i.e. shape (C, H, W). To maintain "
              "the 1D channel-wise dropout behavior, please switch to using dropout1d instead.")
-    unbatched = n != 2 and x.ndim == n + 1
+    # PyTorch's unbatched test: dropout1d's input is 2-D; dropout3d's anything but 5-D (a
+    # deprecated 2-D or 3-D one too, as its code has it); dropout2d never adds a batch dim.
+    unbatched = x.ndim == 2 if n == 1 else (n == 3 and x.ndim != 5)
     if unbatched and not inplace:
         return squeeze(_dropout_impl(unsqueeze(x, 0), p, training, False, True, False), 0)
     return _dropout_impl(x, float(p), bool(training), bool(inplace), True, False)
