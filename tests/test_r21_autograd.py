@@ -1,7 +1,9 @@
 """Round 21, the autograd corners real code meets, against PyTorch: hooks on a view that is
 then changed in place (PyTorch's CopySlices goes past the view's old grad_fn and every view
 between it and its _base: their hooks and retain_grad see nothing of it; the views between
-are regenerated from the base when read)."""
+are regenerated from the base when read); a node called directly (`y.grad_fn(grad)`: its
+formula on grad, recorded in grad mode), a custom Function's `grad_fn.apply`, a leaf's
+AccumulateGrad called; `grad_fn._raw_saved_x.register_hooks(pack, unpack)`."""
 
 from __future__ import annotations
 
@@ -96,6 +98,117 @@ v.retain_grad()
 v.mul_(3)
 (b * torch.arange(1., 7)).sum().backward()
 print(v.grad, v.retains_grad, x.grad)
+""",
+    # Calling a node: one gradient per output, the gradients of its edges back (a tuple
+    # unless one; None where an input needs none), recorded when its saved tensors require
+    # grad; PyTorch's argument errors; a freed node's error; no_grad records nothing.
+    "call_a_node": """
+x = torch.tensor([[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]], requires_grad=True)
+w = torch.tensor([[1.0, 2.0], [3.0, -1.0], [0.5, 0.5]], requires_grad=True)
+c = torch.tensor([1., 2., 3.])
+fs = [lambda: x * 2, lambda: c * x, lambda: x + 1, lambda: x.sum(), lambda: x.exp(),
+      lambda: x.sin(), lambda: x @ w, lambda: x.t(), lambda: x[1:], lambda: x.mean(0),
+      lambda: torch.stack([x, x]), lambda: x.softmax(1), lambda: x.pow(3),
+      lambda: x.clamp(-0.5, 1.0), lambda: torch.where(x > 0, x, x * 2), lambda: x.norm(),
+      lambda: torch.nn.functional.linear(x, w.t(), torch.ones(2))]
+for f in fs:
+    y = f()
+    fn = y.grad_fn
+    print(fn.name(), fn(torch.ones_like(y)))
+y = x.exp()
+for args in [(), (torch.ones(2, 3), torch.ones(2, 3)), (None,), (1.0,)]:
+    try:
+        print(y.grad_fn(*args))
+    except TypeError as e:
+        print("TypeError", e)
+try:
+    y.grad_fn(grad=torch.ones(2, 3))
+except TypeError as e:
+    print("TypeError", e)
+with torch.no_grad():
+    print(y.grad_fn(torch.ones(2, 3)))
+print(y.grad_fn(torch.ones(2, 3, dtype=torch.float64)))
+y.sum().backward()
+try:
+    y.grad_fn(torch.ones(2, 3))
+except RuntimeError as e:
+    print("RuntimeError", e)
+a, b = x.unbind()
+print(a.grad_fn(torch.ones(3), None), a.grad_fn(torch.ones(3), torch.ones(3)))
+t = (x * x).sum()
+print(t.grad_fn(torch.tensor(2.0)), t.grad_fn.next_functions[0][0](torch.ones(2, 3)))
+acc = x.expand(2, 3).grad_fn.next_functions[0][0]
+x.grad = None
+print(acc(torch.ones(2, 3)), x.grad)
+""",
+    # A custom Function's node is not callable; its apply runs the backward.
+    "custom_function_node_apply": """
+class F(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x * 2
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        print("backward ran")
+        return g * x
+x = torch.tensor([1., 2.], requires_grad=True)
+y = F.apply(x)
+try:
+    y.grad_fn(torch.ones(2))
+except TypeError as e:
+    print("TypeError", e)
+print(y.grad_fn.apply(torch.ones(2)))
+""",
+    # The saved tensors tutorial: _raw_saved_x.register_hooks(pack, unpack); pack sees the
+    # data (no requires_grad), backward and _saved_x read unpack's (with the saved one's
+    # requires_grad); PyTorch's errors (set twice, a None saved, freed).
+    "raw_saved_register_hooks": """
+x = torch.tensor([0.5, -1.0, 2.0], requires_grad=True)
+y = x.pow(2)
+r = y.grad_fn._raw_saved_self
+print(r is y.grad_fn._raw_saved_self)
+r.register_hooks(lambda t: (print("pack", t), t * 2)[1], lambda p: (print("unpack", p), p)[1])
+try:
+    r.register_hooks(lambda t: t, lambda t: t)
+except RuntimeError as e:
+    print("RuntimeError", e)
+print(y.grad_fn._saved_self)
+y.sum().backward()
+print(x.grad)
+y = x * 2
+try:
+    y.grad_fn._raw_saved_self.register_hooks(lambda t: t, lambda t: t)
+except RuntimeError as e:
+    print("RuntimeError", e)
+y = x.exp()
+y.grad_fn._raw_saved_result.register_hooks(lambda t: t, lambda t: t)
+y.sum().backward()
+try:
+    y.grad_fn._raw_saved_result.register_hooks(lambda t: t, lambda t: t)
+except RuntimeError as e:
+    print("RuntimeError", e)
+with torch.autograd.graph.saved_tensors_hooks(lambda t: t, lambda t: t):
+    y = x.pow(2)
+try:
+    y.grad_fn._raw_saved_self.register_hooks(lambda t: t, lambda t: t)
+except RuntimeError as e:
+    print("RuntimeError", e)
+y = x.pow(2)
+y.grad_fn._raw_saved_self.register_hooks(lambda t: None, lambda p: 5)
+try:
+    y.sum().backward()
+except TypeError as e:
+    print("TypeError", e)
+try:
+    y.grad_fn._raw_saved_foo
+except AttributeError as e:
+    print("AttributeError", e)
+with torch.autograd.graph.saved_tensors_hooks(lambda t: t * 2, lambda p: p):
+    y = x.pow(2)
+    e = x.exp()
+print(y.grad_fn._saved_self, e.grad_fn._saved_result)
 """,
 }
 
