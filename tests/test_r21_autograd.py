@@ -3,7 +3,9 @@ then changed in place (PyTorch's CopySlices goes past the view's old grad_fn and
 between it and its _base: their hooks and retain_grad see nothing of it; the views between
 are regenerated from the base when read); a node called directly (`y.grad_fn(grad)`: its
 formula on grad, recorded in grad mode), a custom Function's `grad_fn.apply`, a leaf's
-AccumulateGrad called; `grad_fn._raw_saved_x.register_hooks(pack, unpack)`."""
+AccumulateGrad called; `grad_fn._raw_saved_x.register_hooks(pack, unpack)`; autograd.grad of a non-leaf input
+captures its gradient after its tensor hooks only where its node runs no further (PyTorch's
+engine captures a node it still calls before the call runs the hooks)."""
 
 from __future__ import annotations
 
@@ -209,6 +211,32 @@ with torch.autograd.graph.saved_tensors_hooks(lambda t: t * 2, lambda p: p):
     y = x.pow(2)
     e = x.exp()
 print(y.grad_fn._saved_self, e.grad_fn._saved_result)
+""",
+    "grad_capture_vs_hooks": """
+x = torch.tensor([1., 2., 3.], requires_grad=True)
+y = x * 2
+y.register_hook(lambda g: print("hook1", g) or g * 10)
+z = (y ** 2).sum()
+print(torch.autograd.grad(z, y, retain_graph=True))
+y.register_hook(lambda g: print("hook2", g) or g + 1)
+print(torch.autograd.grad(z, y, retain_graph=True))
+print(torch.autograd.grad(z, (y, x), retain_graph=True))
+print(torch.autograd.grad(z, (x, y), retain_graph=True))
+y.retain_grad()
+print(torch.autograd.grad(z, (y, x), retain_graph=True), y.grad)
+y.grad_fn.register_prehook(lambda go: print("prehook", go) or (go[0] * 100,))
+print(torch.autograd.grad(z, y, retain_graph=True))
+print(torch.autograd.grad(z, (y, x), retain_graph=True))
+q = x * 2
+q.register_hook(lambda g: g * 7)
+print(torch.autograd.grad(q.sum(), [q, x]))
+a, b, c = x.repeat(2).chunk(3)
+a.register_hook(lambda g: g * 10)
+b.register_hook(lambda g: g * 100)
+y = (a * 2).sum() + (b * 3).sum() + (c * 4).sum()
+print(torch.autograd.grad(y, [a, b], retain_graph=True))
+print(torch.autograd.grad(y, [a, x], retain_graph=True))
+print(torch.autograd.grad(y, [b, c, x], retain_graph=True))
 """,
 }
 
