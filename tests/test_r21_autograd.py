@@ -4,8 +4,9 @@ between it and its _base: their hooks and retain_grad see nothing of it; the vie
 are regenerated from the base when read); a node called directly (`y.grad_fn(grad)`: its
 formula on grad, recorded in grad mode), a custom Function's `grad_fn.apply`, a leaf's
 AccumulateGrad called; `grad_fn._raw_saved_x.register_hooks(pack, unpack)`; autograd.grad
-of a non-leaf input captures its gradient after its tensor hooks only where its node runs no further (PyTorch's
-engine captures a node it still calls before the call runs the hooks)."""
+of a non-leaf input captures its gradient after its tensor hooks only where its node runs
+no further (PyTorch's engine captures a node it still calls before the call runs the
+hooks)."""
 
 from __future__ import annotations
 
