@@ -239,6 +239,28 @@ print(torch.autograd.grad(y, [a, b], retain_graph=True))
 print(torch.autograd.grad(y, [a, x], retain_graph=True))
 print(torch.autograd.grad(y, [b, c, x], retain_graph=True))
 """,
+    # torch.func.vmap: list results (and out_dims of their structure), chunk_size checked,
+    # in_dims of the wrong structure is PyTorch's error naming both TreeSpecs.
+    "vmap_structures": """
+from torch.func import vmap
+a = torch.arange(6.0).reshape(3, 2)
+print(vmap(lambda x: [x, x * 2])(a))
+print(vmap(lambda x: [x, (x * 2, {"z": x})], out_dims=[0, (1, {"z": 0})])(a))
+print(vmap(lambda x: (x, 3.0), out_dims=(0, None))(a))
+print(vmap(lambda x: x.sum(), chunk_size=2)(a))
+for cs in (0, -1):
+    try:
+        vmap(lambda x: x.sum(), chunk_size=cs)
+    except ValueError as e:
+        print("ValueError", e)
+for dims, args in [((0, 0, 0), (a,)), ((0,), (a, a)), (((0, 0), 0), (a, a)),
+                   ([0, 0], (a, a)), ((0, {"k": 0}), (a, {"k": a, "j": a}))]:
+    try:
+        vmap(lambda *x: x[0], in_dims=dims)(*args)
+    except ValueError as e:
+        print("ValueError", e)
+print(vmap(lambda x, y: x[0] + y, in_dims=((0, None), 0))((a, a), a))
+""",
 }
 
 

@@ -543,6 +543,10 @@ def vmap(func: Func, in_dims: Any = 0, out_dims: Any = 0, randomness: str = "err
         raise GdRuntimeError("Only allowed values for randomness are 'error', 'different', "
                              f"or 'same'. Got {randomness}")
 
+    if chunk_size is not None and type(chunk_size) is int and chunk_size <= 0:
+        raise _value_error(f"vmap: chunk_size should be None or greater than 0. (got "
+                           f"{chunk_size})")
+
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         return _vmap_call(func, in_dims, out_dims, args, kwargs, randomness)
 
@@ -552,15 +556,46 @@ def vmap(func: Func, in_dims: Any = 0, out_dims: Any = 0, randomness: str = "err
 def _dims_for(in_dims: Any, args: tuple[Any, ...], label: str) -> list[Any]:
     if type(in_dims) is int:
         return [in_dims] * len(args)
-    if not isinstance(in_dims, (tuple, list)):
+    if type(in_dims) is not tuple:
         raise _value_error(f"{label}: expected `in_dims` to be int or a (potentially nested) "
                            "tuple matching the structure of inputs, got: "
                            f"<class '{type(in_dims).__name__}'>.")
-    if len(in_dims) != len(args):
+    if not _prefix_of(in_dims, args):
         raise _value_error(f"{label}: in_dims is not compatible with the structure of "
-                           f"`inputs`. in_dims has {len(in_dims)} entries but inputs has "
-                           f"{len(args)}.")
+                           f"`inputs`. in_dims has structure {_tree_spec(in_dims)} but inputs "
+                           f"has structure {_tree_spec(args)}.")
     return list(in_dims)
+
+
+def _prefix_of(dims: Any, x: Any) -> bool:
+    """Whether the pytree `dims` is a prefix of x's (a leaf of dims covers a subtree)."""
+    if dims is None or type(dims) is int:
+        return True
+    if type(dims) in (tuple, list):
+        return (type(x) is type(dims) or (type(dims) is tuple and isinstance(x, tuple))) and \
+            len(x) == len(dims) and all(_prefix_of(d, a) for d, a in zip(dims, x, strict=True))
+    if type(dims) is dict:
+        return type(x) is dict and list(x) == list(dims) and all(
+            _prefix_of(dims[k], x[k]) for k in dims)
+    return True
+
+
+def _tree_spec(x: Any, indent: int = 0) -> str:
+    """PyTorch's repr of x's pytree structure (torch.utils._pytree.TreeSpec)."""
+    if type(x) in (tuple, list) or isinstance(x, tuple):
+        kind, context, children = type(x).__name__, "None", list(x)
+    elif type(x) is dict:
+        kind, context, children = "dict", repr(list(x)), list(x.values())
+    elif x is None:
+        return "TreeSpec(NoneType, None, [])"
+    else:
+        return "*"
+    parts = ""
+    if children:
+        indent += 2
+        parts = _tree_spec(children[0], indent) + ("," if len(children) > 1 else "")
+        parts += ",".join("\n" + " " * indent + _tree_spec(c, indent) for c in children[1:])
+    return f"TreeSpec({kind}, {context}, [{parts}])"
 
 
 def _slice(x: Any, dim: Any, i: int) -> Any:
@@ -673,10 +708,11 @@ def _vmap_call(func: Func, in_dims: Any, out_dims: Any, args: tuple[Any, ...],
 
 def _stack_results(results: list[Any], out_dims: Any, name: str) -> Any:
     first = results[0] if results else None
-    if isinstance(first, tuple):
+    if isinstance(first, (tuple, list)):
         dims = out_dims if isinstance(out_dims, (tuple, list)) else [out_dims] * len(first)
-        return _same_tuple(first, (_stack_results([r[k] for r in results], dims[k], name)
-                                   for k in range(len(first))))
+        items = (_stack_results([r[k] for r in results], dims[k], name)
+                 for k in range(len(first)))
+        return list(items) if type(first) is list else _same_tuple(first, items)
     if type(first) is dict:  # a pytree of results (per-sample grads of a params dict)
         return {k: _stack_results([r[k] for r in results],
                                   out_dims[k] if type(out_dims) is dict else out_dims, name)
