@@ -261,6 +261,53 @@ for dims, args in [((0, 0, 0), (a,)), ((0,), (a, a)), (((0, 0), 0), (a, a)),
         print("ValueError", e)
 print(vmap(lambda x, y: x[0] + y, in_dims=((0, None), 0))((a, a), a))
 """,
+    # A grad() pass that needs a non-leaf under create_graph (torch.func.grad of a tensor
+    # that requires grad, a Parameter): linear's wᵀ node, made as the pass runs, is needed
+    # too (the weight's gradient was zeros, or "not used").
+    "linear_weight_under_create_graph": """
+from torch.func import grad, jacrev, functional_call
+x = torch.tensor([1., 2., 3.])
+w = torch.ones(2, 3, requires_grad=True)
+b = torch.zeros(2)
+print(grad(lambda w: torch.nn.functional.linear(x, w, b).sum())(w))
+print(grad(lambda w: torch.nn.functional.linear(x.unsqueeze(0), w, b).sum())(w))
+w1 = w * 1
+print(torch.autograd.grad(torch.nn.functional.linear(x, w1, b).sum(), w1, create_graph=True))
+m = torch.nn.Linear(3, 2)
+torch.nn.init.ones_(m.weight)
+torch.nn.init.zeros_(m.bias)
+params = dict(m.named_parameters())
+print(grad(lambda p, inp: functional_call(m, p, (inp,)).sum())(params, x))
+print(jacrev(lambda p: functional_call(m, p, (x,)))(params))
+""",
+    # torch.func's argument checks: argnums empty, repeated, nested; aux that is not
+    # tensors; the (output, aux) message of jacrev/jacfwd (PyTorch's vjp's and jvp's).
+    "func_argument_checks": """
+from torch.func import jacrev, jacfwd, grad, grad_and_value, vjp, jvp, hessian
+x = torch.tensor([1., 2., 3.])
+tests = {
+    "grad int aux": lambda: grad(lambda a: (a.sum(), 1), has_aux=True)(x),
+    "grad None aux": lambda: grad(lambda a: (a.sum(), None), has_aux=True)(x),
+    "grad list aux": lambda: grad(lambda a: (a.sum(), [a, 2]), has_aux=True)(x),
+    "jacrev int aux": lambda: jacrev(lambda a: (a, 1), has_aux=True)(x),
+    "vjp int aux": lambda: vjp(lambda a: (a, 1), x, has_aux=True)[2],
+    "jvp dict aux": lambda: jvp(lambda a: (a, {"k": "s"}), (x,), (x,), has_aux=True),
+    "jacrev argnums ()": lambda: jacrev(lambda a: a, argnums=())(x),
+    "grad argnums ()": lambda: grad(lambda a: a.sum(), argnums=())(x),
+    "grad argnums dup": lambda: grad(lambda a, b: (a * b).sum(), argnums=(0, 0))(x, x),
+    "hessian argnums dup": lambda: hessian(lambda a: a.sum(), argnums=(0, 0))(x),
+    "nested argnums": lambda: grad(lambda a, b: (a * b).sum(), argnums=((0,), 1))(x, x),
+    "jacrev no aux": lambda: jacrev(lambda a: a, has_aux=True)(x),
+    "jacfwd no aux": lambda: jacfwd(lambda a: a, has_aux=True)(x),
+    "gv no aux": lambda: grad_and_value(lambda a: a.sum(), has_aux=True)(x),
+    "grad ok aux": lambda: grad(lambda a: (a.sum(), {"k": a * 2}), has_aux=True)(x),
+}
+for k, f in tests.items():
+    try:
+        print(k, f())
+    except RuntimeError as e:
+        print(k, "RuntimeError", e)
+""",
 }
 
 

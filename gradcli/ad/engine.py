@@ -480,7 +480,10 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
         if hooks is not None and hooks.pre:
             g = H.run_pre_hooks(hooks.pre, shown(g))
         if state.grad_enabled and rule.on_create_graph is not None:
+            before = node.parents
             inputs = rule.on_create_graph(node)
+            if needed is not None and node.parents is not before:
+                _still_needed(run, before, node.parents)
         params = node.params
         vjp = rule.vjp
         if fast_vjps is not None and not state.grad_enabled:
@@ -634,6 +637,19 @@ def _arriving(run: _Run, node: Node, g: Tensor) -> Tensor:
     if captures:
         _capture(run, node, g)
     return g
+
+
+def _still_needed(run: _Run, before: tuple[Any, ...], after: tuple[Any, ...]) -> None:
+    """A node put between a needed node and its parent in this pass (linear's wᵀ under
+    create_graph) is needed when the parent it leads to is, or is a target."""
+    needed = run.needed
+    assert needed is not None
+    targets = run.targets or {}
+    for old, new in zip(before, after, strict=True):
+        if new is not old and type(new) is Node and (
+                old in needed or old in run.by_node
+                or (type(old) is Tensor and id(old) in targets)):
+            needed.add(new)
 
 
 def _capture(run: _Run, node: Node, g: Tensor) -> None:

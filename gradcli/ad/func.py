@@ -163,6 +163,14 @@ def _lift(t: Tensor, nested: bool) -> Tensor:
 
 
 def _argnums(argnums: Any, n: int, fn: str) -> tuple[int, ...]:
+    if isinstance(argnums, tuple):
+        if not argnums:
+            raise GdRuntimeError("argnums must be non-empty")
+        if len(set(argnums)) != len(argnums):
+            raise GdRuntimeError(f"argnums elements must be unique, got {argnums}")
+        for a in argnums:
+            if type(a) is not int:
+                raise GdRuntimeError(f"argnum must be int, got: <class '{_py_type(a)}'>")
     nums = argnums if isinstance(argnums, tuple) else (argnums,)
     for a in nums:
         if type(a) is not int:
@@ -225,9 +233,19 @@ def _split_aux(out: Any, has_aux: bool, what: str) -> tuple[Any, Any]:
     if not has_aux:
         return out, None
     if not (isinstance(out, tuple) and len(out) == 2):
-        raise GdRuntimeError(f"{what}(f)(*args): output of function f should be a tuple: "
-                             "(output, aux) if has_aux is True")
+        raise GdRuntimeError(f"{_AUX_CALLS.get(what, what + '(f)(*args)')}: output of "
+                             "function f should be a tuple: (output, aux) if has_aux is True")
+    found = _non_tensor(out[1])
+    if found:
+        raise GdRuntimeError(f"Expected tensors, got unsupported type <class "
+                             f"'{_py_type(found[0])}'>")
     return out[0], out[1]
+
+
+#: How PyTorch's message names the call whose function must return (output, aux): jacrev
+#: and jacfwd go through vjp and jvp.
+_AUX_CALLS = {"vjp": "vjp(f, *primals)", "jacrev": "vjp(f, *primals)",
+              "jvp": "jvp(f, primals, tangents)", "jacfwd": "jvp(f, primals, tangents)"}
 
 
 def _shown(tree: Any, nested: bool) -> Any:
