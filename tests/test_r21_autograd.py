@@ -308,6 +308,33 @@ for k, f in tests.items():
     except RuntimeError as e:
         print(k, "RuntimeError", e)
 """,
+    # torch.func transforms of a function closing over parameters that require grad: the
+    # results keep their graph to them (a loss of a vmap(hessian) trains the network, a PINN
+    # written with torch.func); the transform's own inputs need not require grad.
+    "func_results_keep_outer_graph": """
+from torch.func import hessian, jacrev, jacfwd, grad, vjp, vmap, functional_call
+net = torch.nn.Sequential(torch.nn.Linear(1, 4), torch.nn.Tanh(), torch.nn.Linear(4, 1))
+with torch.no_grad():
+    for i, p in enumerate(net.parameters()):
+        p.copy_(torch.linspace(-1, 1, p.numel()).reshape(p.shape) * (i + 1) * 0.3)
+xs = torch.linspace(0, 1, 5).reshape(5, 1)
+u = lambda x: net(x).squeeze()
+u_x = vmap(grad(u))(xs)
+u_xx = vmap(hessian(u))(xs)
+print(u_x.requires_grad, u_xx.shape, u_xx.requires_grad)
+loss = (u_xx.squeeze() - 1).pow(2).mean() + u_x.pow(2).mean()
+loss.backward()
+print(net[0].weight.grad, net[2].bias.grad)
+j = jacrev(u)(xs[0])
+print(j.requires_grad, jacfwd(u)(xs[0]).requires_grad, jacrev(jacrev(u))(xs[0]))
+out, fn = vjp(u, xs[0])
+print(out.requires_grad, fn(torch.tensor(1.0))[0].requires_grad)
+print(grad(lambda x: (x ** 2).sum())(xs[0]).requires_grad)
+net.zero_grad()
+x3 = torch.tensor([0.5])
+(hessian(u)(x3).sum() + jacrev(u)(x3).sum()).backward()
+print(net[0].weight.grad)
+""",
 }
 
 
