@@ -334,6 +334,15 @@ net.zero_grad()
 x3 = torch.tensor([0.5])
 (hessian(u)(x3).sum() + jacrev(u)(x3).sum()).backward()
 print(net[0].weight.grad)
+o, t = torch.func.jvp(u, (x3,), (torch.ones(1),))
+o2, fn = torch.func.linearize(u, x3)
+print(o.requires_grad, t.requires_grad, o2.requires_grad, fn(torch.ones(1)).requires_grad)
+net.zero_grad()
+t.backward()
+print(net[0].weight.grad)
+f = lambda x: x.norm() * x.sum()
+x = torch.tensor([1.0, 2.0, 2.0], dtype=torch.float64)
+print(torch.func.jvp(torch.func.grad(f), (x,), (x,)))
 """,
 }
 

@@ -18,7 +18,7 @@ import numpy as np
 from gradcli.ad import functional, ops
 from gradcli.ad.autograd import grad as autograd_grad
 from gradcli.ad.forward import dual_level, make_dual
-from gradcli.ad.func_outer import LIFTED, lifting, outer
+from gradcli.ad.func_outer import outer
 from gradcli.ad.graph import Tensor, tensor_from_array
 from gradcli.ad.kernels.linalg import Vmap  # > 0 while vmap runs its function
 from gradcli.ad.record import FUNCTORCH
@@ -159,8 +159,7 @@ def _lift(t: Tensor, nested: bool) -> Tensor:
     if d.dtype.kind != "f":
         raise GdRuntimeError("only Tensors of floating point dtype can require gradients")
     d.requires_grad = True
-    if LIFTED:
-        LIFTED[-1].add(id(d))
+    d.lifted = True
     d.tangent = t.tangent  # an outer forward-mode transform's tangent stays on
     return d
 
@@ -301,10 +300,9 @@ def _grad_and_value(func: Func, args: tuple[Any, ...], kwargs: dict[str, Any], a
                     has_aux: bool, what: str) -> Any:
     nums = _argnums(argnums, len(args), what)
     nested = _nested(args)
-    with lifting():
-        out, trees, flat = _call_lifted(func, args, nums, nested, kwargs)
-        value, aux = _split_aux(out, has_aux, "grad_and_value")
-        nested = nested or outer(value)
+    out, trees, flat = _call_lifted(func, args, nums, nested, kwargs)
+    value, aux = _split_aux(out, has_aux, "grad_and_value")
+    nested = nested or outer(value)
     if type(value) is not Tensor:
         raise GdRuntimeError("grad_and_value(f)(*args): Expected f(*args) to return a Tensor, "
                              f"got <class '{_py_type(value)}'>")
@@ -324,10 +322,9 @@ def vjp(func: Func, *primals: Any, has_aux: bool = False) -> Any:
     """torch.func.vjp: (func(*primals), vjp_fn[, aux]); vjp_fn(cotangents) gives a tuple
     with a gradient per primal."""
     nested = _nested(primals)
-    with lifting():
-        out, trees, flat = _call_lifted(func, primals, tuple(range(len(primals))), nested, {})
-        value, aux = _split_aux(out, has_aux, "vjp")
-        nested = nested or outer(value)
+    out, trees, flat = _call_lifted(func, primals, tuple(range(len(primals))), nested, {})
+    value, aux = _split_aux(out, has_aux, "vjp")
+    nested = nested or outer(value)
     outs = _flatten(value)
 
     def vjp_fn(*cotangents: Any) -> tuple[Any, ...]:
@@ -411,7 +408,7 @@ def jvp(func: Func, primals: Any, tangents: Any, *, strict: bool = False,
 
     FUNCTORCH.depth += 1
     try:
-        out, tan = functional.jvp(run, xs, vs, create_graph=nested)
+        out, tan = functional.jvp(run, xs, vs, create_graph=nested, keep_outer=True)
     finally:
         FUNCTORCH.depth -= 1
     if out_tree:
@@ -428,25 +425,21 @@ def _jacobian(func: Func, argnums: Any, has_aux: bool, forward: bool) -> Func:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         nums = _argnums(argnums, len(args), what)
         nested = _nested(args)
-        LIFTED.append(set())
-        try:
-            if forward and not State.forward_level:
-                FUNCTORCH.depth += 1
-                try:
-                    value, aux, trees, per_out = _jacfwd(func, args, kwargs, nums, has_aux,
-                                                         what, nested)
-                finally:
-                    FUNCTORCH.depth -= 1
-                nested = nested or outer(per_out)
-            else:
-                out, trees, flat = _call_lifted(func, args, nums, nested, kwargs)
-                value, aux = _split_aux(out, has_aux, what)
-                nested = nested or outer(value)
-                outs = _flatten(value)
-                per_out = ([_jacrev_blocks(o, flat, nested) for o in outs] if len(outs) == 1
-                           else _joint_blocks(outs, flat, nested))
-        finally:
-            LIFTED.pop()
+        if forward and not State.forward_level:
+            FUNCTORCH.depth += 1
+            try:
+                value, aux, trees, per_out = _jacfwd(func, args, kwargs, nums, has_aux, what,
+                                                     nested)
+            finally:
+                FUNCTORCH.depth -= 1
+            nested = nested or outer(per_out)
+        else:
+            out, trees, flat = _call_lifted(func, args, nums, nested, kwargs)
+            value, aux = _split_aux(out, has_aux, what)
+            nested = nested or outer(value)
+            outs = _flatten(value)
+            per_out = ([_jacrev_blocks(o, flat, nested) for o in outs] if len(outs) == 1
+                       else _joint_blocks(outs, flat, nested))
         rows = []
         for blocks in per_out:
             cols = iter(blocks)

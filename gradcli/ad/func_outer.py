@@ -1,12 +1,10 @@
 """What torch.func's transforms need to tell a function's own inputs from the tensors it
-closes over: the fresh leaves a transform lifts its inputs to are recorded here, so a result
-that depends on anything else requiring grad (a module's parameters) keeps its graph, as
-PyTorch's transforms leave it for the autograd outside them."""
+closes over: the fresh leaves a transform lifts its inputs to are marked (Tensor.lifted),
+so a result that depends on anything else requiring grad (a module's parameters) keeps its
+graph, as PyTorch's transforms leave it for the autograd outside them."""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from typing import Any
 
 from gradcli.ad.graph import Tensor
@@ -22,32 +20,17 @@ def _flatten(tree: Any) -> list[Tensor]:
     return []
 
 
-#: The ids of the fresh leaves the transforms being run made (func._lift), innermost last.
-LIFTED: list[set[int]] = []
-
-
-@contextlib.contextmanager
-def lifting() -> Iterator[None]:
-    """A transform's run: the leaves it lifts are its own (outer tells them apart)."""
-    LIFTED.append(set())
-    try:
-        yield
-    finally:
-        LIFTED.pop()
-
-
 def outer(tree: Any) -> bool:
     """Whether a result depends on a tensor that requires grad outside the transforms (a
     module's parameters the function closes over): PyTorch's result then keeps its graph
     to them, as the transform's own derivatives do (a loss made of a torch.func Hessian
     trains the network)."""
-    own = set().union(*LIFTED)
     stack: list[Any] = []
     for t in _flatten(tree):
         if type(t) is not Tensor or not t.requires_grad:
             continue
         if t.grad_fn is None:
-            if id(t) not in own:
+            if not hasattr(t, "lifted"):
                 return True
             continue
         stack.append(t.grad_fn)
@@ -61,7 +44,7 @@ def outer(tree: Any) -> bool:
             if p is None:
                 continue
             if type(p) is Tensor:
-                if id(p) not in own:
+                if not hasattr(p, "lifted"):
                     return True
             else:
                 stack.append(p)
