@@ -68,7 +68,9 @@ def test_expected_is_what_pytorch_prints() -> None:
 
 @pytest.mark.parametrize(("attr", "message"), [
     ("_saved_foo", "'MulBackward0' object has no attribute '_saved_foo'"),
-    ("_raw_saved_self", "names starting with '_' are private"),
+    ("_raw_saved_foo", "'MulBackward0' object has no attribute '_raw_saved_foo'"),
+    ("_saved_self_", "'MulBackward0' object has no attribute '_saved_self_'"),
+    ("_forward_cls", "names starting with '_' are private"),
     ("_saved_", "'MulBackward0' object has no attribute '_saved_'"),
 ])
 def test_other_underscore_names_stay_closed(attr: str, message: str) -> None:

@@ -76,7 +76,7 @@ def _root_grads(outputs: Sequence[Tensor], grads: Sequence[Any] | None,
 class _Run:
     """The state of one backward pass."""
 
-    __slots__ = ("batch", "by_node", "captured", "create_graph", "done", "families",
+    __slots__ = ("batch", "by_node", "captured", "create_graph", "done", "early", "families",
                  "family_post", "leaf_grads", "leaf_owned", "needed", "observer", "owned",
                  "pending", "push", "ready", "targets")
 
@@ -96,6 +96,8 @@ class _Run:
                 if t.grad_fn is not None:
                     self.by_node.setdefault(t.grad_fn, []).append(tid)
         self.captured: dict[int, Tensor] = {}
+        # Family nodes captured before their family's hooks ran (_family_hooks).
+        self.early: set[Node] = set()
         self.needed: set[Node] | None = None  # grad() of a non-leaf: the nodes to run
         self.observer = observer
         self.batch = 0  # > 0: every cotangent carries a leading dim of this size (batched_vjp)
@@ -478,7 +480,10 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
         if hooks is not None and hooks.pre:
             g = H.run_pre_hooks(hooks.pre, shown(g))
         if state.grad_enabled and rule.on_create_graph is not None:
+            before = node.parents
             inputs = rule.on_create_graph(node)
+            if needed is not None and node.parents is not before:
+                _still_needed(run, before, node.parents)
         params = node.params
         vjp = rule.vjp
         if fast_vjps is not None and not state.grad_enabled:
@@ -607,7 +612,14 @@ def _after_vjp(run: _Run, node: Node, g: Tensor, cots: tuple[Any, ...],
 
 def _arriving(run: _Run, node: Node, g: Tensor) -> Tensor:
     """What happens to a node's cotangent before its VJP when the node has hooks, a
-    retain_grad()ed output, or is a grad() target: tensor hooks, then .grad, then capture."""
+    retain_grad()ed output, or is a grad() target: tensor hooks, then .grad, then capture.
+    A grad() target whose node runs on (the pass needs it for another input) is captured
+    first, as PyTorch's engine captures it before the node's call runs the hooks."""
+    targets = run.targets
+    captures = targets is not None and node in run.by_node and node not in run.early
+    if captures and (run.needed is None or node in run.needed):
+        _capture(run, node, g)
+        captures = False
     hooks = node.hooks
     if hooks is not None:
         family = getattr(node, "family", None)
@@ -617,18 +629,34 @@ def _arriving(run: _Run, node: Node, g: Tensor) -> Tensor:
                 g = _family_hooks(run, node, g)
         elif hooks.tensor:
             g = H.run_tensor_hooks(hooks.tensor, shown(g))
-    targets = run.targets
     if node.retained is not None:
         # PyTorch's retain_grad hook runs in every pass that computes the tensor's
         # gradient, autograd.grad's too; its first gradient is a clone (CloneBackward0
         # when recorded), later ones added.
         accumulate(node.retained, shown(g), State.grad_enabled, first="CloneBackward0")
-    if targets is not None and node in run.by_node:
-        # grad() w.r.t. a non-leaf: the cotangent arriving at the tensor it produced.
-        for tid in run.by_node[node]:
-            prev = run.captured.get(tid)
-            run.captured[tid] = g if prev is None else plus(prev, g)
+    if captures:
+        _capture(run, node, g)
     return g
+
+
+def _still_needed(run: _Run, before: tuple[Any, ...], after: tuple[Any, ...]) -> None:
+    """A node put between a needed node and its parent in this pass (linear's wᵀ under
+    create_graph) is needed when the parent it leads to is, or is a target."""
+    needed = run.needed
+    assert needed is not None
+    targets = run.targets or {}
+    for old, new in zip(before, after, strict=True):
+        if new is not old and type(new) is Node and (
+                old in needed or old in run.by_node
+                or (type(old) is Tensor and id(old) in targets)):
+            needed.add(new)
+
+
+def _capture(run: _Run, node: Node, g: Tensor) -> None:
+    """grad() w.r.t. a non-leaf: the cotangent arriving at the tensor it produced."""
+    for tid in run.by_node[node]:
+        prev = run.captured.get(tid)
+        run.captured[tid] = g if prev is None else plus(prev, g)
 
 
 def _family_hooks(run: _Run, node: Node, g: Tensor) -> Tensor:
@@ -646,6 +674,10 @@ def _family_hooks(run: _Run, node: Node, g: Tensor) -> Tensor:
             if run.owned:
                 run.owned.discard(id(c))  # hooks may keep it: never add into it again
             arrived[m] = shown(c if type(c) is Tensor else as_tensor(c))
+            if (run.targets is not None and m in run.by_node
+                    and (run.needed is None or m in run.needed)):
+                _capture(run, m, arrived[m])  # before the hooks, as its own would be
+                run.early.add(m)
     g = H.run_family_hooks(node, shown(g), arrived)
     if run.needed is not None and node not in run.needed:
         pending.update(arrived)  # grad() only captures here: the node itself does not run

@@ -18,6 +18,7 @@ import numpy as np
 from gradcli.ad import functional, ops
 from gradcli.ad.autograd import grad as autograd_grad
 from gradcli.ad.forward import dual_level, make_dual
+from gradcli.ad.func_outer import outer
 from gradcli.ad.graph import Tensor, tensor_from_array
 from gradcli.ad.kernels.linalg import Vmap  # > 0 while vmap runs its function
 from gradcli.ad.record import FUNCTORCH
@@ -158,11 +159,20 @@ def _lift(t: Tensor, nested: bool) -> Tensor:
     if d.dtype.kind != "f":
         raise GdRuntimeError("only Tensors of floating point dtype can require gradients")
     d.requires_grad = True
+    d.lifted = True
     d.tangent = t.tangent  # an outer forward-mode transform's tangent stays on
     return d
 
 
 def _argnums(argnums: Any, n: int, fn: str) -> tuple[int, ...]:
+    if isinstance(argnums, tuple):
+        if not argnums:
+            raise GdRuntimeError("argnums must be non-empty")
+        if len(set(argnums)) != len(argnums):
+            raise GdRuntimeError(f"argnums elements must be unique, got {argnums}")
+        for a in argnums:
+            if type(a) is not int:
+                raise GdRuntimeError(f"argnum must be int, got: <class '{_py_type(a)}'>")
     nums = argnums if isinstance(argnums, tuple) else (argnums,)
     for a in nums:
         if type(a) is not int:
@@ -225,9 +235,19 @@ def _split_aux(out: Any, has_aux: bool, what: str) -> tuple[Any, Any]:
     if not has_aux:
         return out, None
     if not (isinstance(out, tuple) and len(out) == 2):
-        raise GdRuntimeError(f"{what}(f)(*args): output of function f should be a tuple: "
-                             "(output, aux) if has_aux is True")
+        raise GdRuntimeError(f"{_AUX_CALLS.get(what, what + '(f)(*args)')}: output of "
+                             "function f should be a tuple: (output, aux) if has_aux is True")
+    found = _non_tensor(out[1])
+    if found:
+        raise GdRuntimeError(f"Expected tensors, got unsupported type <class "
+                             f"'{_py_type(found[0])}'>")
     return out[0], out[1]
+
+
+#: How PyTorch's message names the call whose function must return (output, aux): jacrev
+#: and jacfwd go through vjp and jvp.
+_AUX_CALLS = {"vjp": "vjp(f, *primals)", "jacrev": "vjp(f, *primals)",
+              "jvp": "jvp(f, primals, tangents)", "jacfwd": "jvp(f, primals, tangents)"}
 
 
 def _shown(tree: Any, nested: bool) -> Any:
@@ -282,6 +302,7 @@ def _grad_and_value(func: Func, args: tuple[Any, ...], kwargs: dict[str, Any], a
     nested = _nested(args)
     out, trees, flat = _call_lifted(func, args, nums, nested, kwargs)
     value, aux = _split_aux(out, has_aux, "grad_and_value")
+    nested = nested or outer(value)
     if type(value) is not Tensor:
         raise GdRuntimeError("grad_and_value(f)(*args): Expected f(*args) to return a Tensor, "
                              f"got <class '{_py_type(value)}'>")
@@ -303,6 +324,7 @@ def vjp(func: Func, *primals: Any, has_aux: bool = False) -> Any:
     nested = _nested(primals)
     out, trees, flat = _call_lifted(func, primals, tuple(range(len(primals))), nested, {})
     value, aux = _split_aux(out, has_aux, "vjp")
+    nested = nested or outer(value)
     outs = _flatten(value)
 
     def vjp_fn(*cotangents: Any) -> tuple[Any, ...]:
@@ -386,7 +408,7 @@ def jvp(func: Func, primals: Any, tangents: Any, *, strict: bool = False,
 
     FUNCTORCH.depth += 1
     try:
-        out, tan = functional.jvp(run, xs, vs, create_graph=nested)
+        out, tan = functional.jvp(run, xs, vs, create_graph=nested, keep_outer=True)
     finally:
         FUNCTORCH.depth -= 1
     if out_tree:
@@ -410,9 +432,11 @@ def _jacobian(func: Func, argnums: Any, has_aux: bool, forward: bool) -> Func:
                                                      nested)
             finally:
                 FUNCTORCH.depth -= 1
+            nested = nested or outer(per_out)
         else:
             out, trees, flat = _call_lifted(func, args, nums, nested, kwargs)
             value, aux = _split_aux(out, has_aux, what)
+            nested = nested or outer(value)
             outs = _flatten(value)
             per_out = ([_jacrev_blocks(o, flat, nested) for o in outs] if len(outs) == 1
                        else _joint_blocks(outs, flat, nested))
@@ -543,6 +567,10 @@ def vmap(func: Func, in_dims: Any = 0, out_dims: Any = 0, randomness: str = "err
         raise GdRuntimeError("Only allowed values for randomness are 'error', 'different', "
                              f"or 'same'. Got {randomness}")
 
+    if chunk_size is not None and type(chunk_size) is int and chunk_size <= 0:
+        raise _value_error(f"vmap: chunk_size should be None or greater than 0. (got "
+                           f"{chunk_size})")
+
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         return _vmap_call(func, in_dims, out_dims, args, kwargs, randomness)
 
@@ -552,15 +580,46 @@ def vmap(func: Func, in_dims: Any = 0, out_dims: Any = 0, randomness: str = "err
 def _dims_for(in_dims: Any, args: tuple[Any, ...], label: str) -> list[Any]:
     if type(in_dims) is int:
         return [in_dims] * len(args)
-    if not isinstance(in_dims, (tuple, list)):
+    if type(in_dims) is not tuple:
         raise _value_error(f"{label}: expected `in_dims` to be int or a (potentially nested) "
                            "tuple matching the structure of inputs, got: "
                            f"<class '{type(in_dims).__name__}'>.")
-    if len(in_dims) != len(args):
+    if not _prefix_of(in_dims, args):
         raise _value_error(f"{label}: in_dims is not compatible with the structure of "
-                           f"`inputs`. in_dims has {len(in_dims)} entries but inputs has "
-                           f"{len(args)}.")
+                           f"`inputs`. in_dims has structure {_tree_spec(in_dims)} but inputs "
+                           f"has structure {_tree_spec(args)}.")
     return list(in_dims)
+
+
+def _prefix_of(dims: Any, x: Any) -> bool:
+    """Whether the pytree `dims` is a prefix of x's (a leaf of dims covers a subtree)."""
+    if dims is None or type(dims) is int:
+        return True
+    if type(dims) in (tuple, list):
+        return (type(x) is type(dims) or (type(dims) is tuple and isinstance(x, tuple))) and \
+            len(x) == len(dims) and all(_prefix_of(d, a) for d, a in zip(dims, x, strict=True))
+    if type(dims) is dict:
+        return type(x) is dict and list(x) == list(dims) and all(
+            _prefix_of(dims[k], x[k]) for k in dims)
+    return True
+
+
+def _tree_spec(x: Any, indent: int = 0) -> str:
+    """PyTorch's repr of x's pytree structure (torch.utils._pytree.TreeSpec)."""
+    if type(x) in (tuple, list) or isinstance(x, tuple):
+        kind, context, children = type(x).__name__, "None", list(x)
+    elif type(x) is dict:
+        kind, context, children = "dict", repr(list(x)), list(x.values())
+    elif x is None:
+        return "TreeSpec(NoneType, None, [])"
+    else:
+        return "*"
+    parts = ""
+    if children:
+        indent += 2
+        parts = _tree_spec(children[0], indent) + ("," if len(children) > 1 else "")
+        parts += ",".join("\n" + " " * indent + _tree_spec(c, indent) for c in children[1:])
+    return f"TreeSpec({kind}, {context}, [{parts}])"
 
 
 def _slice(x: Any, dim: Any, i: int) -> Any:
@@ -673,10 +732,11 @@ def _vmap_call(func: Func, in_dims: Any, out_dims: Any, args: tuple[Any, ...],
 
 def _stack_results(results: list[Any], out_dims: Any, name: str) -> Any:
     first = results[0] if results else None
-    if isinstance(first, tuple):
+    if isinstance(first, (tuple, list)):
         dims = out_dims if isinstance(out_dims, (tuple, list)) else [out_dims] * len(first)
-        return _same_tuple(first, (_stack_results([r[k] for r in results], dims[k], name)
-                                   for k in range(len(first))))
+        items = (_stack_results([r[k] for r in results], dims[k], name)
+                 for k in range(len(first)))
+        return list(items) if type(first) is list else _same_tuple(first, items)
     if type(first) is dict:  # a pytree of results (per-sample grads of a params dict)
         return {k: _stack_results([r[k] for r in results],
                                   out_dims[k] if type(out_dims) is dict else out_dims, name)

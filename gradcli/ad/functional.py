@@ -16,6 +16,7 @@ from gradcli.ad import ops
 from gradcli.ad.autograd import grad
 from gradcli.ad.batched import batchable, batched_vjp
 from gradcli.ad.forward import dual_level, make_dual
+from gradcli.ad.func_outer import outer
 from gradcli.ad.ops.joins import split
 from gradcli.ad.tensor import State, Tensor, check_size, enable_grad, tensor_from_array
 from gradcli.errors import GdRuntimeError
@@ -215,8 +216,10 @@ def vjp(func: Func, inputs: Any, v: Any = None, create_graph: bool = False,
 
 
 def jvp(func: Func, inputs: Any, v: Any = None, create_graph: bool = False,
-        strict: bool = False) -> tuple[Any, Any]:
-    """(func(inputs), J·v): forward mode, tangents through the JVP rules."""
+        strict: bool = False, *, keep_outer: bool = False) -> tuple[Any, Any]:
+    """(func(inputs), J·v): forward mode, tangents through the JVP rules. `keep_outer`
+    (torch.func.jvp): results that depend on tensors requiring grad outside (parameters
+    func closes over) keep their graph to them."""
     in_tuple, xs = _tuple(inputs, "inputs", "jvp")
     if v is not None:
         vs = _tuple(v, "v", "jvp")[1]
@@ -232,7 +235,8 @@ def jvp(func: Func, inputs: Any, v: Any = None, create_graph: bool = False,
         tangents = tuple(o.tangent if o.tangent is not None else zeros_for(o) for o in outs)
         for o in outs:
             o.tangent = None
-    return _finish(outs, out_tuple, create_graph), _finish(tangents, out_tuple, create_graph)
+    keep = create_graph or (keep_outer and outer((outs, tangents)))
+    return _finish(outs, out_tuple, keep), _finish(tangents, out_tuple, keep)
 
 
 def _jvp_double_backward(func: Func, xs: tuple[Tensor, ...], vs: tuple[Tensor, ...]

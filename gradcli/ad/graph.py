@@ -331,8 +331,10 @@ class Tensor:
     # `param` likewise, only on a torch.nn.Parameter (read it with is_parameter(t)).
     # `view_mode` likewise, only on a view made in no_grad or inference mode (note_view).
     # `batched` likewise, only on a tensor vmap maps over (or made from one) while vmapping.
+    # `lifted` likewise, only on the fresh leaf a torch.func transform stands in for its
+    # input with (func._lift; func_outer.outer tells it from a tensor closed over).
     __slots__ = ("_tangent", "_vc", "_view", "array", "batched", "grad", "grad_fn",
-                 "inference", "param", "requires_grad", "view_mode")
+                 "inference", "lifted", "param", "requires_grad", "view_mode")
 
     def __init__(self, array: Any, requires_grad: bool = False) -> None:
         if type(array) is not ndarray:

@@ -8,6 +8,7 @@ recorded on the base too (`_rebase`, PyTorch's CopySlices).
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +17,7 @@ import numpy as np
 from gradcli.ad import kernels as K
 from gradcli.ad.graph import (
     MULTI_OUTPUT_VIEWS,
+    Node,
     Tensor,
     _torch_scalar_name,
     bump_version,
@@ -132,6 +134,8 @@ def record_inplace(target: Tensor, result: Tensor, through_view: bool = False, *
         (State.grad_enabled and target.requires_grad)
         or (State.forward_level and target.tangent is not None)
     ):
+        if node is not None and old is not None:
+            _bypass(node, old, target)
         _rebase(target)
         _regenerate(target)
     _keep_retained(target, old)
@@ -165,45 +169,131 @@ def _regenerate(view: Tensor) -> None:
     view.tangent = value.tangent
 
 
+#: How many hookless copies of a node were made (each takes its own creation number).
+_COPIES: weakref.WeakKeyDictionary[Node, int] = weakref.WeakKeyDictionary()
+
+
+def _unhooked(node: Node) -> Node:
+    """A copy of node without its hooks and retain_grad: the same VJP, edges and saved
+    values, numbered just after it (after its parents, before every consumer)."""
+    n = _COPIES.get(node, 0) + 1
+    _COPIES[node] = n
+    copy = Node.__new__(Node)
+    for slot in ("name", "freed", "inputs", "out", "out_version", "params", "parents",
+                 "rule", "span", "versions"):
+        setattr(copy, slot, getattr(node, slot))
+    copy.retained = None
+    copy.hooks = None
+    saved = None if node.hooks is None else node.hooks.saved
+    if saved is not None:  # what saved_tensors_hooks packed stays the node's
+        copy.hooks = type(node.hooks)()  # (hooks.NodeHooks, empty)
+        copy.hooks.saved = saved
+    copy.seq = node.seq + 0.25 * (1 - 0.5 ** n)  # (rules/nn.py numbers one at seq - 0.5)
+    return copy
+
+
+def _bypass(node: Node, old: Node, view: Tensor) -> None:
+    """An in-place change of a view: PyTorch's CopySlices sends the view's gradient
+    straight into its base's, past the view's old grad_fn and every view between, whose
+    hooks (tensor hooks, retain_grad, the node's own) see none of it. The op's edges to the
+    view's old node (`old`) go to a hookless copy; so do the edges from there up the chain
+    of views (the base's own node keeps its hooks: CopySlices' edge is the base's)."""
+    if old.hooks is None and old.retained is None and not _hooked_chain(view):
+        return
+    copy = _unhooked(old)
+    inputs = node.inputs or ()
+    node.parents = tuple(
+        copy if p is old and (i == 0 or (i < len(inputs) and inputs[i] is view)) else p
+        for i, p in enumerate(node.parents))
+    while view._view is not None and view._view[0]._view is not None:
+        base = view._view[0]
+        up = base.grad_fn
+        if up is None or (up.hooks is None and up.retained is None):
+            view = base
+            continue
+        if up not in copy.parents:
+            return
+        up_copy = _unhooked(up)
+        copy.parents = tuple(up_copy if p is up else p for p in copy.parents)
+        copy = up_copy
+        view = base
+
+
+def _hooked_chain(view: Tensor) -> bool:
+    """Whether a view between view and its base's base has hooks or retain_grad."""
+    while view._view is not None and view._view[0]._view is not None:
+        fn = view._view[0].grad_fn
+        if fn is not None and (fn.hooks is not None or fn.retained is not None):
+            return True
+        view = view._view[0]
+    return False
+
+
 def _rebase(view: Tensor) -> None:
     """After an in-place change of a view, record that its base changed too.
 
     As PyTorch's CopySlices: the base's new value is its old one with the view's value
     written in, and so on up a chain of views. The data is already there (shared storage);
-    the graph and, in forward mode, the tangent are not.
+    the graph and, in forward mode, the tangent are not. Only the chain's root takes the
+    new graph, as PyTorch's one CopySlices on the view's _base: the views between keep
+    their old grad_fn (their hooks and retain_grad are not on the way) until they are read
+    again, when they are regenerated from the root (record._sync_view).
     """
+    cur = view  # view's new value, with its graph
     while view._view is not None:
         base, rule, params, _ = view._view
+        root = base._view is None
+        # The base's old value: a view between stands in as its views replayed on the
+        # root's old history (a graph of its own, without the base's hooks).
+        src = base if root else _replayed(base)
         if rule.name == "diagonal":
             # The view covers only the diagonal: written there (a diagonal_scatter).
-            new = apply(RULES["view_scatter"], (base, view), {"kind": "diagonal", **params})
+            new = apply(RULES["view_scatter"], (src, cur), {"kind": "diagonal", **params})
             if new.grad_fn is not None:
                 new.grad_fn.name = "CopySlices"
-            _moved(base, new)
-            view = base
-            continue
-        if rule.name == "getitem":
-            value, index = view, params["index"]
-        elif rule.name in ("unfold", "as_strided"):
-            # The view covers part of the base: written at the elements it was taken from.
-            where = (params["index"] if rule.name == "as_strided" else
-                     rule.forward(np.arange(base.array.size).reshape(base.shape), **params))
-            value, index = view, np.unravel_index(where, base.shape)
-        elif rule.name == "expand":
-            # The base's elements are the view's first along each broadcast dim.
-            lead = view.ndim - base.ndim
-            first = (0,) * lead + tuple(
-                slice(0, 1) if n == 1 else slice(None) for n in base.shape)
-            value = apply(RULES["getitem"], (view,), {"index": first, "kind": "SelectBackward0"})
-            index = (Ellipsis,)
         else:
-            # reshape, transpose, permute, (un)squeeze cover their base, and their
-            # transpose (the VJP) is their inverse.
-            (value,) = rule.vjp(view, None, base, **params)
-            index = (Ellipsis,)
-        _moved(base, apply(RULES["index_put"], (base, value),
-                           {"index": index, "kind": "CopySlices"}))
+            if rule.name == "getitem":
+                value, index = cur, params["index"]
+            elif rule.name in ("unfold", "as_strided"):
+                # The view covers part of the base: written at the elements it was taken
+                # from.
+                where = (params["index"] if rule.name == "as_strided" else
+                         rule.forward(np.arange(base.array.size).reshape(base.shape),
+                                      **params))
+                value, index = cur, np.unravel_index(where, base.shape)
+            elif rule.name == "expand":
+                # The base's elements are the view's first along each broadcast dim.
+                lead = cur.ndim - base.ndim
+                first = (0,) * lead + tuple(
+                    slice(0, 1) if n == 1 else slice(None) for n in base.shape)
+                value = apply(RULES["getitem"], (cur,),
+                              {"index": first, "kind": "SelectBackward0"})
+                index = (Ellipsis,)
+            else:
+                # reshape, transpose, permute, (un)squeeze cover their base, and their
+                # transpose (the VJP) is their inverse.
+                (value,) = rule.vjp(cur, None, base, **params)
+                index = (Ellipsis,)
+            new = apply(RULES["index_put"], (src, value), {"index": index, "kind": "CopySlices"})
+        if root:
+            _moved(base, new)
+        elif State.forward_level:
+            base.tangent = new.tangent
+        cur = new
         view = base
+
+
+def _replayed(view: Tensor) -> Tensor:
+    """view's chain of view ops replayed on its root: its value with a fresh graph."""
+    chain = []
+    root = view
+    while root._view is not None:
+        chain.append(root._view)
+        root = root._view[0]
+    value = root
+    for _, rule, params, _ in reversed(chain):
+        value = apply(rule, (value,), params)
+    return value
 
 
 def _moved(base: Tensor, new: Tensor) -> None:

@@ -29,17 +29,23 @@ from gradcli.errors import GdRuntimeError
 class Packed:
     """A node's packed values: (attribute name, what it stands for, packed value)."""
 
-    __slots__ = ("entries", "unpack")
+    __slots__ = ("entries", "own", "unpack")
 
     def __init__(self, unpack: Any) -> None:
         self.unpack = unpack
         self.entries: list[tuple[str, Any, Any]] = []
+        # An attribute's own unpack_hook (grad_fn._raw_saved_x.register_hooks), by name.
+        self.own: dict[str, Any] = {}
+
+    def unpack_of(self, name: str) -> Any:
+        """The unpack_hook of the attribute `name`."""
+        return self.own.get(name, self.unpack)
 
     def unpacked(self, name: str) -> Tensor:
         """unpack_hook's tensor for the attribute `name`."""
         for n, _, packed in self.entries:
             if n == name:
-                value = _checked(self.unpack(packed))
+                value = _checked(self.unpack_of(n)(packed))
                 # a new tensor object even when the hook gives the saved one back
                 alias = tensor_from_array(value.array)
                 alias._vc = value._vc
@@ -160,6 +166,27 @@ def pack_node(node: Node, out: Tensor, hooks: saved_tensors_hooks) -> None:
         node.hooks.saved = packed
 
 
+def register_raw_hooks(node: Node, name: str, value: Tensor, pack_hook: Any,
+                       unpack_hook: Any) -> None:
+    """grad_fn._raw_saved_<name>.register_hooks(pack_hook, unpack_hook): the saved value
+    (`value`) packed now; backward reads unpack_hook's result for it."""
+    hooks = node.hooks
+    if hooks is not None and hooks.saved is not None and any(
+            n == name for n, _, _ in hooks.saved.entries):
+        raise GdRuntimeError("Calling register_hooks on a saved tensor whose hooks have "
+                             "already been set. Hint: only one pair of hooks is allowed at "
+                             "a time.")
+    what = saved_entry(node.rule.name, node.name)[name]
+    with grad_mode(False):
+        packed_value = pack_hook(value)
+    if node.hooks is None:
+        node.hooks = NodeHooks()
+    if node.hooks.saved is None:
+        node.hooks.saved = Packed(unpack_hook)
+    node.hooks.saved.entries.append((name, what, packed_value))
+    node.hooks.saved.own[name] = unpack_hook
+
+
 def pack_tensors(tensors: tuple[Any, ...]) -> Packed | None:
     """A custom function's ctx.save_for_backward tensors through the innermost pack_hook."""
     if not State.saved_hooks:
@@ -187,8 +214,8 @@ def unpacked_inputs(node: Node, packed: Packed) -> tuple[tuple[Any, ...], Any]:
     """The node's inputs and output as backward reads them: each packed one unpacked."""
     inputs = list(node.inputs or ())
     out = node.out
-    for _, what, p in packed.entries:
-        value = _checked(packed.unpack(p))
+    for name, what, p in packed.entries:
+        value = _checked(packed.unpack_of(name)(p))
         if what == "result":
             if State.grad_enabled and np.array_equal(value.array, node.out.array):
                 value = node.out  # as an input's below

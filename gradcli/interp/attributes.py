@@ -37,7 +37,7 @@ from gradcli.interp import (
 from gradcli.interp import custom_function as CF
 from gradcli.interp.classes import OBJECT_ATTR_METHODS, BoundGdMethod, InstanceValue
 from gradcli.interp.exceptions import CHAIN_ATTRIBUTES, ExceptionClass, ExceptionValue
-from gradcli.interp.saved_attrs import saved_attribute
+from gradcli.interp.saved_attrs import raw_saved_attribute, saved_attribute
 from gradcli.interp.values import (
     STRIDED,
     AccumulateGrad,
@@ -346,6 +346,8 @@ def get_attribute(obj: Any, name: str) -> Any:
             return TENSOR_PRIVATE[name](obj)
         if type(obj) is Node and name.startswith("_saved_"):  # PyTorch's saved tensors
             return saved_attribute(obj, name)
+        if type(obj) is Node and name.startswith("_raw_saved_"):  # and their SavedTensor
+            return raw_saved_attribute(obj, name)
         dunder = builtin_dunders.attribute(obj, name)  # t.__add__(u), key=a.__getitem__
         if dunder is not builtin_dunders.MISSING:
             return dunder

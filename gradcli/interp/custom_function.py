@@ -68,6 +68,7 @@ class FunctionCtx:
 
     __slots__ = (
         "attrs",
+        "cls",
         "dirty",
         "family",
         "materialize",
@@ -92,6 +93,7 @@ class FunctionCtx:
         self.node: Node | None = None
         self.packed: Any = None  # saved_hooks.Packed: saved_tensors_hooks' packed values
         self.family: Family | None = None  # the output nodes, with several outputs
+        self.cls: Any = None  # the Function, once its node is recorded (grad_fn.apply)
 
     def save_for_backward(self, *tensors: Any) -> None:
         """ctx.save_for_backward(*tensors): kept for backward (and jvp)."""
@@ -151,6 +153,10 @@ def ctx_get(ctx: FunctionCtx, name: str, bind: Any) -> Any:
         return ctx.saved_tensors()
     if name == "needs_input_grad":
         return ctx.needs_input_grad
+    if name == "apply" and ctx.cls is not None:  # y.grad_fn.apply(*grads): its backward
+        user = ctx.cls.lookup("vjp") or ctx.cls.lookup("backward")
+        if user is not None:
+            return bind(ctx, name, user)
     fn = _CTX_METHODS.get(name)
     if fn is not None:
         return bind(ctx, name, fn)
@@ -409,6 +415,7 @@ def _record(cls: Any, ctx: FunctionCtx, args: tuple[Any, ...], outs: list[Any],
     rule.differentiable = False
     node = Node(rule, tuple(args), {"ctx": ctx}, parents, None)
     ctx.node = node
+    ctx.cls = cls
     if State.tape is not None:
         State.tape.append(node)
     if not many:

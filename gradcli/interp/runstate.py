@@ -13,7 +13,9 @@ from collections.abc import Callable
 from typing import Any
 
 from gradcli.ad import ops
+from gradcli.ad.cotangents import accumulate
 from gradcli.ad.identity import IDENTITIES, at
+from gradcli.ad.node_call import call_node
 from gradcli.ad.tensor import Node, State, Tensor, check_memory
 from gradcli.errors import GdError, GdInputError, GdLimitError, GdRuntimeError
 from gradcli.interp import (
@@ -31,6 +33,7 @@ from gradcli.interp.dunders import reset_hashes
 from gradcli.interp.frame import RETURN, Frame
 from gradcli.interp.nn_module import BUFFER_MARKS
 from gradcli.interp.values import (
+    AccumulateGrad,
     BoundMethod,
     Builtin,
     FunctionBase,
@@ -308,6 +311,14 @@ class GdFunction(FunctionBase):
 
 GdFunction.__name__ = "function"  # as Python's own messages name it
 
+def _call_node(node: Node, pos: list[Any], kw: dict[str, Any] | None) -> Any:
+    if node.rule.kind == "custom" or node.rule.python_function:
+        raise GdRuntimeError(f"'{node.name}' object is not callable", py_type="TypeError")
+    if kw:
+        raise GdRuntimeError("keyword arguments are not supported", py_type="TypeError")
+    return call_node(node, tuple(pos))
+
+
 CALLABLE_TYPES = (GdFunction, Builtin, BoundMethod, GradModeDecorator, BoundGdMethod,
                   ClassValue, InstanceValue)
 
@@ -445,6 +456,11 @@ class Runtime:
             return fn.invoke(pos, kw)
         if isinstance(fn, CALLABLE_TYPES):
             return fn(*pos, **kw) if kw else fn(*pos)
+        if type(fn) is Node:  # y.grad_fn(grad): the node's formula on grad
+            return _call_node(fn, pos, kw)
+        if type(fn) is AccumulateGrad and len(pos) == 1 and not kw and type(pos[0]) is Tensor:
+            accumulate(fn.variable, pos[0], pos[0].requires_grad and State.grad_enabled)
+            return ()  # (acc(grad) adds into the leaf's .grad, as PyTorch's node does)
         raise GdRuntimeError(f"'{type_name(fn)}' object is not callable", span)
 
     def make_function(self, name: str, defaults: list[tuple[str, Any]],

@@ -17,13 +17,15 @@ After the graph was freed, reading one fails with PyTorch's message.
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import numpy as np
 
 from gradcli.ad.graph import Node, Tensor, tensor_from_array
+from gradcli.ad.identity import object_repr
 from gradcli.ad.ops.layout import strides
-from gradcli.ad.saved_hooks import transposed
+from gradcli.ad.saved_hooks import register_raw_hooks, transposed
 from gradcli.ad.saved_table import saved_entry
 from gradcli.errors import GdRuntimeError
 
@@ -47,7 +49,14 @@ def saved_attribute(node: Node, name: str) -> Any:
     hooks = node.hooks
     if hooks is not None and hooks.saved is not None and any(
             n == name[len("_saved_"):] for n, _, _ in hooks.saved.entries):
-        return hooks.saved.unpacked(name[len("_saved_"):])  # unpack_hook's, each read
+        # unpack_hook's, each read, with the saved tensor's requires_grad and grad_fn
+        key = name[len("_saved_"):]
+        value = hooks.saved.unpacked(key)
+        orig = _raw_value(node, key, transpose=False)
+        if type(orig) is Tensor and orig.requires_grad and value.grad_fn is None:
+            value.requires_grad = True
+            value.grad_fn = node if what == "result" else orig.grad_fn
+        return value
     if what == "result":
         out = node.out
         if out is None:
@@ -77,6 +86,88 @@ def saved_attribute(node: Node, name: str) -> Any:
     if name == "_saved_exponent":
         return v  # a number exponent is saved as the number itself (PowBackward0)
     return tensor_from_array(np.asarray(v, np.int64 if type(v) is int else np.float64))
+
+
+class SavedTensor:
+    """grad_fn._raw_saved_<name>: the saved value itself, whose register_hooks(pack_hook,
+    unpack_hook) packs it now and has backward read unpack_hook's result (PyTorch's
+    "Hooks for saved tensors" tutorial). The same object each read."""
+
+    __slots__ = ("__weakref__", "name", "node")
+    torch_type = "torch._C._autograd.SavedTensor"
+
+    def __init__(self, node: Node, name: str) -> None:
+        self.node = node
+        self.name = name
+
+    def register_hooks(self, *hooks: Any) -> None:
+        """register_hooks(pack_hook, unpack_hook)."""
+        if len(hooks) != 2 or any(type(h) in _NOT_CALLABLE for h in hooks):
+            raise GdRuntimeError(
+                "register_hooks(): incompatible function arguments. The following argument "
+                "types are supported:\n    1. (self: torch._C._autograd.SavedTensor, arg0: "
+                "collections.abc.Callable, arg1: collections.abc.Callable) -> None",
+                py_type="TypeError")
+        node = self.node
+        if node.inputs is None:
+            raise GdRuntimeError(
+                "Calling register_hooks on a saved tensor after it has been freed. Saved "
+                "intermediate values of the graph are freed when you call .backward() or "
+                "autograd.grad(). Specify retain_graph=True if you need to backward through "
+                "the graph a second time or if you need to access saved variables after "
+                "calling backward.")
+        value = _raw_value(node, self.name)
+        if type(value) is not Tensor:
+            raise GdRuntimeError("Calling register_hooks on a saved tensor with value None "
+                                 "is forbidden")
+        # (what pack_hook sees is the saved data: no requires_grad, no grad_fn)
+        register_raw_hooks(node, self.name, value.detach(), hooks[0], hooks[1])
+
+    @staticmethod
+    def gd_attribute(obj: SavedTensor, name: str) -> Any:
+        """What a program reads of it: register_hooks."""
+        from gradcli.interp.values import BoundMethod
+
+        if name == "register_hooks":
+            return BoundMethod(obj, name, SavedTensor.register_hooks)
+        raise GdRuntimeError(f"'SavedTensor' object has no attribute '{name}'",
+                             py_type="AttributeError")
+
+    def __repr__(self) -> str:
+        return object_repr(self.torch_type, self)
+
+
+_NOT_CALLABLE = (int, float, bool, str, type(None), Tensor, tuple, list, dict)
+
+_RAW: weakref.WeakKeyDictionary[Node, dict[str, SavedTensor]] = weakref.WeakKeyDictionary()
+
+
+def raw_saved_attribute(node: Node, name: str) -> SavedTensor:
+    """node._raw_saved_<what>: its SavedTensor (a tensor it saves: an input or the result)."""
+    what = saved_entry(node.rule.name, node.name).get(name[len("_raw_saved_"):])
+    if what is None or (type(what) is str and what != "result"):
+        raise GdRuntimeError(f"'{node.name}' object has no attribute '{name}'",
+                             py_type="AttributeError")
+    table = _RAW.setdefault(node, {})
+    key = name[len("_raw_saved_"):]
+    if key not in table:
+        table[key] = SavedTensor(node, key)
+    return table[key]
+
+
+def _raw_value(node: Node, key: str, transpose: bool = True) -> Any:
+    """The tensor node saved as `key` (the result, an input), None if it saved none."""
+    what = saved_entry(node.rule.name, node.name)[key]
+    if what == "result":
+        return node.out
+    inputs = node.inputs or ()
+    k, needed_by = what[:2]
+    if k >= len(inputs) or type(inputs[k]) is not Tensor:
+        return None
+    if needed_by is not None and not (needed_by < len(inputs) and type(
+            other := inputs[needed_by]) is Tensor and other.requires_grad):
+        return None
+    return transposed(inputs[k]) if len(what) == 3 and transpose else inputs[k]
 
 
 def _wrapped_dim(d: Any) -> Any:
