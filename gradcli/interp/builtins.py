@@ -461,6 +461,7 @@ class Registry:
             nn_parametrize,
             nn_pool,
             nn_prune,
+            nn_prune_custom,
             nn_rnn,
             nn_spatial,
             nn_transformer,
@@ -485,7 +486,8 @@ class Registry:
         nn_utils.members["stateless"] = self.modules["torch.nn.utils.stateless"]
         nn_grad_ns = Namespace("torch.nn.grad", _wrap("torch.nn.grad.", nn_grad.FUNCTIONS))
         nn_utils.members["prune"] = Namespace("torch.nn.utils.prune", {
-            **_wrap("torch.nn.utils.prune.", nn_prune.FUNCTIONS), **nn_prune.CLASSES})
+            **_wrap("torch.nn.utils.prune.", nn_prune.FUNCTIONS), **nn_prune.CLASSES,
+            "BasePruningMethod": nn_prune_custom.BASE})
         attention = nn_attention.namespace()
         parameter = Namespace("torch.nn.parameter", {"Parameter": nn_module.PARAMETER,
                                                      "Buffer": nn_module.BUFFER})

@@ -1,0 +1,118 @@
+"""Round 21 (real): what real PyTorch programs nobody here wrote showed, each compared
+with what PyTorch prints: the type of PyTorch's classes (`type(nn.Parameter)` is its
+metaclass, `type(torch.optim.SGD)` is `type`), `isinstance(opt.state, defaultdict)`, a
+program's own pruning method (a subclass of prune.BasePruningMethod, as the pruning
+tutorial writes one)."""
+
+# ruff: noqa: E501  (the programs are written as their authors wrote them)
+from __future__ import annotations
+
+import pytest
+from pyrun import gd_output, torch_output
+
+# type(C) of PyTorch's classes: their metaclass where it is not `type` (before round 21,
+# gd said <class 'function'> for every class gd builds with a constructor, and `type`
+# for torch.Tensor); isinstance(C, type) of each; opt.state is a defaultdict.
+TYPES_OF_CLASSES = """\
+import collections
+import abc
+import torch
+import torch.nn as nn
+for T in [torch.Tensor, nn.Parameter, torch.FloatTensor, torch.LongTensor, torch.Size, torch.device, torch.Generator,
+          nn.Module, nn.Linear, nn.Sequential, nn.ModuleList, nn.ParameterList, nn.ModuleDict, torch.optim.SGD, torch.optim.Adam, torch.optim.Optimizer,
+          torch.optim.lr_scheduler.StepLR, torch.optim.lr_scheduler.LambdaLR, torch.autograd.Function, torch.utils.data.Dataset,
+          torch.utils.data.DataLoader, torch.utils.data.TensorDataset, torch.distributions.Normal, nn.MSELoss,
+          torch.no_grad, torch.enable_grad, collections.OrderedDict, collections.defaultdict, int, type, object, torch.nn.Buffer, torch.nn.Identity]:
+    print(T, type(T), isinstance(T, type))
+m = nn.Linear(2, 1)
+opt = torch.optim.SGD(m.parameters(), lr=0.1, momentum=0.9)
+print(isinstance(opt.state, collections.defaultdict), isinstance(opt.state, dict), type(opt.state))
+class Double(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x * 2
+    @staticmethod
+    def backward(ctx, g):
+        return g * 2
+class Base(abc.ABC):
+    pass
+class Net(nn.Module):
+    pass
+print(type(Double), type(Base), type(Net), type(type(torch.Tensor)))
+"""
+
+# A program's own pruning method, as the PyTorch pruning tutorial writes it ('not
+# supported' before round 21), combined with the built-in ones, and the hooks read back.
+CUSTOM_PRUNING = """\
+import torch
+import torch.nn as nn
+import torch.nn.utils.prune as prune
+class FooBarPruningMethod(prune.BasePruningMethod):
+    \"\"\"Prune every other entry in a tensor\"\"\"
+    PRUNING_TYPE = 'unstructured'
+    def compute_mask(self, t, default_mask):
+        mask = default_mask.clone()
+        mask.view(-1)[::2] = 0
+        return mask
+def foobar_unstructured(module, name):
+    FooBarPruningMethod.apply(module, name)
+    return module
+torch.manual_seed(0)
+model = nn.Linear(3, 4)
+foobar_unstructured(model, name='bias')
+print(model.bias_mask)
+print(model.bias)
+print(list(model.named_buffers())[0][0], len(model._forward_pre_hooks))
+print(type(FooBarPruningMethod), isinstance(model._forward_pre_hooks[0], prune.BasePruningMethod))
+for hook in model._forward_pre_hooks.values():
+    print(hook._tensor_name, type(hook).__name__)
+print(model(torch.ones(2, 3)))
+prune.l1_unstructured(model, 'bias', amount=1)
+print(model.bias_mask, [type(h).__name__ for h in model._forward_pre_hooks.values()])
+print([type(h).__name__ for h in list(model._forward_pre_hooks.values())[0]])
+prune.remove(model, 'bias')
+print(model.bias, prune.is_pruned(model))
+print(FooBarPruningMethod().prune(torch.arange(6.)))
+class Thresh(prune.BasePruningMethod):
+    PRUNING_TYPE = 'unstructured'
+    def __init__(self, threshold):
+        self.threshold = threshold
+    def compute_mask(self, tensor, default_mask):
+        return (torch.abs(tensor) > self.threshold) * default_mask
+m2 = nn.Linear(4, 3)
+h = Thresh.apply(m2, 'weight', threshold=0.3)
+print(m2.weight, m2.weight_mask.sum(), h.threshold, type(h).__name__)
+m2(torch.ones(1, 4)).sum().backward()
+print(m2.weight_orig.grad)
+m3 = nn.Linear(3, 2)
+prune.l1_unstructured(m3, 'weight', amount=2)
+prune.ln_structured(m3, 'weight', amount=1, n=2, dim=0)
+for hook in m3._forward_pre_hooks.values():
+    if hook._tensor_name == "weight":
+        break
+print([type(h).__name__ for h in hook], [h.PRUNING_TYPE for h in hook], hook._pruning_methods[1].dim, hook._pruning_methods[0].amount)
+print(prune.BasePruningMethod)
+"""
+
+
+@pytest.mark.parametrize("program", [TYPES_OF_CLASSES, CUSTOM_PRUNING],
+                         ids=["types_of_classes", "custom_pruning"])
+def test_prints_what_pytorch_prints(program: str) -> None:
+    assert gd_output(program) == torch_output(program)
+
+
+# The metaclasses type() now names, and the base class of a program's pruning methods,
+# lead nowhere of the host.
+@pytest.mark.parametrize("program", [
+    "type(nn.Parameter).__mro__", "type(torch.Tensor).__subclasses__()", "type(torch.Tensor)()",
+    "type(nn.Parameter).__dict__", "prune.BasePruningMethod.__dict__",
+    "prune.BasePruningMethod.__call__.__globals__", "prune.BasePruningMethod.apply.__func__",
+    "P().__call__.__globals__", "P().__call__.fn", "P.apply.__self__.__init__.__globals__",
+    "prune.BasePruningMethod.__bases__[0].__subclasses__()", "P.__mro__[1].__dict__",
+])
+def test_types_lead_nowhere(program: str) -> None:
+    text = ("import torch\nimport torch.nn as nn\nimport torch.nn.utils.prune as prune\n"
+            "class P(prune.BasePruningMethod):\n    PRUNING_TYPE = 'unstructured'\n"
+            f"v = {program}\nprint(v)\n")
+    out = gd_output(text)
+    assert out.startswith("GdError ") and "0x" not in out, out
