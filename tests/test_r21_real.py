@@ -2,7 +2,7 @@
 with what PyTorch prints: the type of PyTorch's classes (`type(nn.Parameter)` is its
 metaclass, `type(torch.optim.SGD)` is `type`), `isinstance(opt.state, defaultdict)`, a
 program's own pruning method (a subclass of prune.BasePruningMethod, as the pruning
-tutorial writes one)."""
+tutorial writes one), the meta device."""
 
 # ruff: noqa: E501  (the programs are written as their authors wrote them)
 from __future__ import annotations
@@ -63,7 +63,7 @@ foobar_unstructured(model, name='bias')
 print(model.bias_mask)
 print(model.bias)
 print(list(model.named_buffers())[0][0], len(model._forward_pre_hooks))
-print(type(FooBarPruningMethod), isinstance(model._forward_pre_hooks[0], prune.BasePruningMethod))
+print(type(FooBarPruningMethod), isinstance(list(model._forward_pre_hooks.values())[0], prune.BasePruningMethod))
 for hook in model._forward_pre_hooks.values():
     print(hook._tensor_name, type(hook).__name__)
 print(model(torch.ones(2, 3)))
@@ -94,9 +94,69 @@ print([type(h).__name__ for h in hook], [h.PRUNING_TYPE for h in hook], hook._pr
 print(prune.BasePruningMethod)
 """
 
+# The meta device (refused before round 21): tensors with a shape and a dtype and no
+# data, made by device='meta', x.to('meta'), module.to('meta'), a layer's device='meta'
+# (its initialisation draws nothing); ops give meta tensors of the shapes PyTorch computes;
+# what needs data fails with PyTorch's errors; to_empty() brings a module back.
+META_DEVICE = """\
+import copy
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from torch.func import stack_module_state, functional_call, vmap
+t = torch.ones(2, 3, device='meta')
+print(t, repr(t), str(t.device), t.is_meta, t.is_cpu, t.device == torch.device('meta'))
+x = torch.randn(3, device='meta', requires_grad=True)
+print(x, x * 2, (x * 2).sum())
+print(torch.empty(0, device='meta'), torch.tensor(1.5, device='meta'), torch.zeros((), dtype=torch.int64, device='meta'))
+print(torch.zeros_like(t), torch.empty_like(t).is_meta, torch.full((2,), 3.0, device='meta'), torch.arange(5, device='meta'))
+print(t.shape, t.dtype, t.numel(), t.size(1), t[0].shape, t.t().shape, t.view(-1).shape, t.detach().is_meta, t.data.device)
+for f in [lambda: t.item(), lambda: t.tolist(), lambda: t.numpy(), lambda: t.sum().item(), lambda: t.to('cpu'),
+          lambda: bool(t.sum() > 0), lambda: float(t.sum()), lambda: t + torch.ones(3)]:
+    try:
+        print(f())
+    except Exception as e:
+        print(type(e).__name__, str(e).splitlines()[0])
+print(t + torch.tensor(2.0), torch.cat([t, t]).shape, torch.stack([t, t]).shape, F.relu(t).device)
+y = F.linear(torch.randn(4, 3, device='meta'), torch.empty(5, 3, device='meta', requires_grad=True))
+print(y.shape, y.device, y.grad_fn is not None, torch.softmax(y, -1).shape, y.mean(0), y.argmax(1), torch.topk(y, 2)[0].shape)
+torch.manual_seed(0)
+print(torch.randn_like(t).is_meta, F.dropout(t, 0.3).is_meta, torch.rand_like(t).is_meta, torch.randn(2, device='meta'))
+l = nn.Linear(3, 2, device='meta')
+c = nn.Conv2d(1, 2, 3, device='meta')
+print(l.weight, l.bias.device, c(torch.empty(1, 1, 5, 5, device='meta')).shape, torch.rand(2))
+m = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
+m = m.to('meta')
+print(m[0].weight.device, m[0].weight.is_meta, m[0].weight.requires_grad, m.state_dict()['2.bias'])
+out = m(torch.empty(3, 4, device='meta'))
+print(out.shape, out.device)
+m.to_empty(device='cpu')
+print(m[0].weight.device, m[0].weight.shape)
+try:
+    with torch.no_grad():
+        l.weight.data = torch.ones(2, 3)
+except RuntimeError as e:
+    print(e)
+class MLP(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(4, 8)
+        self.fc2 = nn.Linear(8, 2)
+    def forward(self, x):
+        return self.fc2(torch.relu(self.fc1(x)))
+models = [MLP() for _ in range(3)]
+params, buffers = stack_module_state(models)
+base = copy.deepcopy(models[0]).to('meta')
+def fmodel(params, buffers, x):
+    return functional_call(base, (params, buffers), (x,))
+x = torch.randn(5, 4)
+out = vmap(fmodel, in_dims=(0, 0, None))(params, buffers, x)
+print(out.shape, torch.allclose(out[1], models[1](x), atol=1e-6), base.fc1.weight.is_meta)
+"""
 
-@pytest.mark.parametrize("program", [TYPES_OF_CLASSES, CUSTOM_PRUNING],
-                         ids=["types_of_classes", "custom_pruning"])
+
+@pytest.mark.parametrize("program", [TYPES_OF_CLASSES, CUSTOM_PRUNING, META_DEVICE],
+                         ids=["types_of_classes", "custom_pruning", "meta_device"])
 def test_prints_what_pytorch_prints(program: str) -> None:
     assert gd_output(program) == torch_output(program)
 
