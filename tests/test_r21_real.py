@@ -154,9 +154,83 @@ out = vmap(fmodel, in_dims=(0, 0, None))(params, buffers, x)
 print(out.shape, torch.allclose(out[1], models[1](x), atol=1e-6), base.fc1.weight.is_meta)
 """
 
+# The private bases of PyTorch's layers (`nn.modules.batchnorm._BatchNorm`, `_ConvNd`,
+# `_Loss`/`_WeightedLoss`, ...) and `torch.nn.modules` (refused before round 21), the
+# isinstance/issubclass checks initialisation code makes with them and with other torch
+# bases (`_LRScheduler` was every scheduler's base in gd; ExponentialFamily was missing;
+# issubclass(TensorDataset, Dataset) was False).
+LAYER_BASES = """\
+import torch
+import torch.nn as nn
+from torch.nn.modules.batchnorm import _BatchNorm
+from torch.nn.modules.conv import _ConvNd
+import torch.nn.modules.loss as L
+from torch.utils.data import Dataset, TensorDataset, Subset, DataLoader
+import torch.distributions as D
+print(_BatchNorm, _ConvNd, L._WeightedLoss, nn.modules.Linear, nn.modules.linear.Linear is nn.Linear, nn.modules.module.Module)
+print(nn.BatchNorm1d.__mro__)
+print(nn.LazyConv2d.__mro__[-3:], nn.ConvTranspose2d.__bases__)
+print(issubclass(nn.CrossEntropyLoss, L._Loss), issubclass(nn.MSELoss, L._WeightedLoss), isinstance(nn.BCELoss(), L._WeightedLoss))
+print(issubclass(Subset, Dataset), issubclass(DataLoader, Dataset), issubclass(TensorDataset, TensorDataset), issubclass(D.Normal, D.Distribution), issubclass(D.Normal, D.ExponentialFamily), issubclass(D.Uniform, D.ExponentialFamily))
+class MyDS(Dataset):
+    pass
+print(issubclass(MyDS, Dataset), isinstance(D.Gamma(1., 1.), D.ExponentialFamily), D.ExponentialFamily)
+m = nn.BatchNorm2d(3)
+print(isinstance(m, _BatchNorm), isinstance(nn.InstanceNorm1d(3), nn.modules.batchnorm._NormBase), isinstance(nn.LayerNorm(3), nn.modules.batchnorm._NormBase))
+print(isinstance(nn.MaxPool2d(2), nn.modules.pooling._MaxPoolNd), isinstance(nn.Dropout(), nn.modules.dropout._DropoutNd), type(m).__bases__)
+class Sched(torch.optim.lr_scheduler._LRScheduler):
+    def get_lr(self):
+        return [g['lr'] for g in self.optimizer.param_groups]
+opt = torch.optim.SGD([nn.Parameter(torch.ones(1))], lr=0.1)
+s = Sched(opt)
+print(isinstance(s, torch.optim.lr_scheduler._LRScheduler), isinstance(s, torch.optim.lr_scheduler.LRScheduler), isinstance(torch.optim.lr_scheduler.StepLR(opt, 1), torch.optim.lr_scheduler._LRScheduler))
+"""
 
-@pytest.mark.parametrize("program", [TYPES_OF_CLASSES, CUSTOM_PRUNING, META_DEVICE],
-                         ids=["types_of_classes", "custom_pruning", "meta_device"])
+ISINSTANCE_CHECKS = """\
+# isinstance/issubclass checks real code makes: module types in init loops, Optimizer/LRScheduler bases, Dataset, Distribution, Parameter vs Tensor, types of containers
+import collections
+import torch
+import torch.nn as nn
+from torch.utils.data import Dataset, TensorDataset, DataLoader
+model = nn.Sequential(nn.Conv2d(1, 2, 3), nn.BatchNorm2d(2), nn.ReLU(), nn.Flatten(), nn.Linear(8, 2))
+for m in model.modules():
+    if isinstance(m, (nn.Conv2d, nn.Linear)):
+        print('init', type(m).__name__)
+    elif isinstance(m, nn.modules.batchnorm._BatchNorm):
+        print('bn', m.num_features)
+opt = torch.optim.Adam(model.parameters())
+sched = torch.optim.lr_scheduler.StepLR(opt, 1)
+print(isinstance(opt, torch.optim.Optimizer), isinstance(sched, torch.optim.lr_scheduler.LRScheduler), isinstance(sched, torch.optim.lr_scheduler._LRScheduler))
+p = next(model.parameters())
+print(isinstance(p, torch.Tensor), isinstance(p, nn.Parameter), isinstance(p.data, nn.Parameter), type(p.data).__name__)
+ds = TensorDataset(torch.zeros(2))
+print(isinstance(ds, Dataset), isinstance(DataLoader(ds), DataLoader), issubclass(TensorDataset, Dataset))
+d = torch.distributions.Normal(0., 1.)
+print(isinstance(d, torch.distributions.Distribution), isinstance(d, torch.distributions.ExponentialFamily))
+print(issubclass(nn.Linear, nn.Module), issubclass(nn.ReLU, nn.Linear), isinstance(model, nn.Module), isinstance(model[0], nn.modules.conv._ConvNd))
+print(type(model.parameters()).__name__, type(model.named_parameters()).__name__, type(model.state_dict()).__name__, type(opt.param_groups).__name__)
+print(type(torch.float32), type(p.shape), isinstance(p.shape, tuple), type(torch.nn.functional).__name__, type(torch.no_grad()).__name__)
+print(isinstance(opt.state, collections.defaultdict), type(opt.state_dict()['state']).__name__, isinstance(model.state_dict(), collections.OrderedDict))
+print(callable(model), callable(torch.relu), hasattr(model, 'weight'), hasattr(model[0], 'weight'), getattr(model[4], 'out_features', None))
+"""
+
+# nn.EmbeddingBag.from_pretrained (a missing name before round 21).
+EMBEDDING_BAG_PRETRAINED = """\
+import torch
+import torch.nn as nn
+b = nn.EmbeddingBag.from_pretrained(torch.arange(10.).view(5, 2), freeze=False, mode='max', padding_idx=1)
+print(b, b.weight.requires_grad, b(torch.tensor([[1, 2], [3, 4]])))
+try:
+    nn.EmbeddingBag.from_pretrained(torch.ones(3))
+except AssertionError as e:
+    print('assert', e)
+"""
+
+
+@pytest.mark.parametrize("program", [TYPES_OF_CLASSES, CUSTOM_PRUNING, META_DEVICE, LAYER_BASES,
+                                     ISINSTANCE_CHECKS, EMBEDDING_BAG_PRETRAINED],
+                         ids=["types_of_classes", "custom_pruning", "meta_device", "layer_bases",
+                              "isinstance_checks", "embedding_bag_pretrained"])
 def test_prints_what_pytorch_prints(program: str) -> None:
     assert gd_output(program) == torch_output(program)
 
@@ -169,6 +243,11 @@ def test_prints_what_pytorch_prints(program: str) -> None:
     "prune.BasePruningMethod.__call__.__globals__", "prune.BasePruningMethod.apply.__func__",
     "P().__call__.__globals__", "P().__call__.fn", "P.apply.__self__.__init__.__globals__",
     "prune.BasePruningMethod.__bases__[0].__subclasses__()", "P.__mro__[1].__dict__",
+    "nn.modules.__dict__", "nn.modules.batchnorm._BatchNorm.__subclasses__()",
+    "nn.modules.batchnorm._BatchNorm.__init__.__globals__", "nn.BatchNorm1d.__mro__[1].__dict__",
+    "torch.distributions.ExponentialFamily.__init__.__globals__",
+    "torch.distributions.ExponentialFamily.subclass_check", "nn.modules.conv._ConvNd.__call__.__globals__",
+    "torch.empty(2, device='meta').array", "torch.empty(2, device='meta').meta",
 ])
 def test_types_lead_nowhere(program: str) -> None:
     text = ("import torch\nimport torch.nn as nn\nimport torch.nn.utils.prune as prune\n"

@@ -445,6 +445,7 @@ class Registry:
         from gradcli.interp import (  # noqa: F401  (the nn_* family modules fill LAYERS)
             nn_activations,
             nn_attention,
+            nn_bases,
             nn_containers,
             nn_conv,
             nn_grad,
@@ -491,6 +492,8 @@ class Registry:
         attention = nn_attention.namespace()
         parameter = Namespace("torch.nn.parameter", {"Parameter": nn_module.PARAMETER,
                                                      "Buffer": nn_module.BUFFER})
+        layer_bases = nn_bases.install(nn_layers.LAYERS)
+        self.modules.update(nn_bases.namespaces(nn_layers.LAYERS, layer_bases))
         self.modules.update({
             "torch.nn.init": nn_init_ns, "torch.nn.utils": nn_utils, "torch.nn.grad": nn_grad_ns,
             "torch.nn.parameter": parameter,
@@ -501,7 +504,7 @@ class Registry:
                 "grad": nn_grad_ns,
                 "Module": nn_module.MODULE, "Parameter": nn_module.PARAMETER,
                 "Buffer": nn_module.BUFFER, "attention": attention, "parameter": parameter,
-                **nn_layers.LAYERS}
+                "modules": self.modules["torch.nn.modules"], **nn_layers.LAYERS}
 
     def _optim(self) -> dict[str, Any]:
         """torch.optim's members; torch.optim.lr_scheduler and torch.optim.swa_utils join
