@@ -473,6 +473,6 @@ def test_unsupported_module_methods_say_so() -> None:
     code, _, err = gd("nn.Linear(1, 1).register_load_state_dict_post_hook(print)\n")
     assert (code, err) == (
         4, "'Module.register_load_state_dict_post_hook' is not supported by gradcli")
-    code, _, err = gd("nn.utils.prune.BasePruningMethod\n")
+    code, _, err = gd("nn.utils.prune.PruningContainer\n")
     assert (code, err) == (
-        4, "'torch.nn.utils.prune.BasePruningMethod' is not supported by gradcli")
+        4, "'torch.nn.utils.prune.PruningContainer' is not supported by gradcli")

@@ -333,8 +333,10 @@ class Tensor:
     # `batched` likewise, only on a tensor vmap maps over (or made from one) while vmapping.
     # `lifted` likewise, only on the fresh leaf a torch.func transform stands in for its
     # input with (func._lift; func_outer.outer tells it from a tensor closed over).
+    # `meta` likewise, only on a tensor of the meta device (shape and dtype, no data:
+    # its array holds placeholder values nothing reads; ad/meta.py).
     __slots__ = ("_tangent", "_vc", "_view", "array", "batched", "grad", "grad_fn",
-                 "inference", "lifted", "param", "requires_grad", "view_mode")
+                 "inference", "lifted", "meta", "param", "requires_grad", "view_mode")
 
     def __init__(self, array: Any, requires_grad: bool = False) -> None:
         if type(array) is not ndarray:
@@ -419,6 +421,8 @@ class Tensor:
             raise GdRuntimeError(
                 f"a Tensor with {self.array.size} elements cannot be converted to Scalar"
             )
+        if hasattr(self, "meta"):
+            raise GdRuntimeError("Tensor.item() cannot be called on meta tensors")
         if self.requires_grad:
             _note_read()
         return self.array.reshape(()).item()
@@ -447,6 +451,8 @@ class Tensor:
             t.inference = True
         if State.vmapping and hasattr(self, "batched"):
             t.batched = True
+        if hasattr(self, "meta"):
+            t.meta = True
         return t
 
     def detach_(self) -> Tensor:
@@ -472,6 +478,9 @@ class Tensor:
 
     @data.setter
     def data(self, value: Tensor) -> None:
+        if hasattr(value, "meta") != hasattr(self, "meta"):  # a meta and a CPU tensor
+            raise GdRuntimeError("Attempted to call `variable.set_data(tensor)`, but "
+                                 "`variable` and `tensor` have incompatible tensor type.")
         self.array = value.array
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
@@ -510,6 +519,7 @@ class Tensor:
             dtypes.name_of(self.array.dtype),
             requires_grad=self.requires_grad,
             grad_fn=None if fn is None else fn.name,
+            meta=is_meta(self),
         )
         return "Parameter containing:\n" + text if is_parameter(self) else text
 
@@ -526,6 +536,8 @@ class Tensor:
                 "Boolean value of Tensor with "
                 + ("no values" if self.array.size == 0 else "more than one value")
                 + " is ambiguous")
+        if hasattr(self, "meta"):
+            raise GdRuntimeError("Tensor.item() cannot be called on meta tensors")
         return bool(self.array.reshape(()))
 
     def __float__(self) -> float:  # "%.2f" % t, as float(t): PyTorch's words (ValueError)
@@ -617,6 +629,22 @@ def bump_version(t: Tensor) -> None:
 def is_inference(t: Tensor) -> bool:
     """Whether t was made in torch.inference_mode() (Tensor.is_inference)."""
     return getattr(t, "inference", False)
+
+
+def is_meta(t: Tensor) -> bool:
+    """Whether t is on the meta device (Tensor.is_meta)."""
+    return getattr(t, "meta", False)
+
+
+META_NO_DATA = "Cannot copy out of meta tensor; no data!"
+
+
+def mark_meta(t: Tensor) -> Tensor:
+    """t, on the meta device from now on: it has a shape and a dtype and no data (its
+    array's values are placeholders, never shown); an op of it gives a meta tensor."""
+    t.meta = True
+    State.meta_seen = True
+    return t
 
 
 def is_parameter(t: Tensor) -> bool:

@@ -235,6 +235,9 @@ def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> 
             note_view(t, args[0], rule.name in MULTI_OUTPUT_VIEWS)
     else:
         t._vc = [0]
+    if State.meta_seen and any(type(a) is Tensor and hasattr(a, "meta") for a in args):
+        check_meta_operands(args)
+        t.meta = True  # an op of meta tensors gives one (its shape and dtype computed)
     if State.grad_enabled:
         if rg and rule.differentiable and (
                 (dt := out.dtype) is _F32 or dt is _F64 or dt.kind == "f"):
@@ -602,6 +605,14 @@ def _check_finite(rule: Rule, t: Tensor, arrays: list[Any] | None = None) -> Non
         raise AnomalyError(
             f"anomaly detected: '{rule.name}' produced {bad} in the forward pass"
             f"{where_text(POSITION.span)}{given}", POSITION.span, rule.name)
+
+
+def check_meta_operands(args: tuple[Any, ...]) -> None:
+    """PyTorch's error for an op of a meta tensor and a CPU tensor of one dimension or more
+    (a 0-d CPU tensor mixes with any device, as a number does)."""
+    for a in args:
+        if type(a) is Tensor and a.array.ndim and not hasattr(a, "meta"):
+            raise GdRuntimeError("Tensor on device cpu is not on the expected device meta!")
 
 
 def _sync_view(t: Tensor) -> None:

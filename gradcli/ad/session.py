@@ -80,6 +80,7 @@ class Session:
         State.post_accumulate_hooks = {}
         State.hook_ids = 0
         State.torch_anomaly = State.inference_mode = State.inference_seen = False
+        State.meta_seen = False
         State.anomaly_check_nan = True
         State.saved_hooks = ()
         PRINT_OPTIONS.restore(DEFAULT_PRINT_OPTIONS)  # torch.set_printoptions: per command
@@ -120,6 +121,7 @@ class Session:
          printing, numpy_printing) = self._saved
         PRINT_OPTIONS.restore(printing)
         np.set_printoptions(**numpy_printing)
+        State.meta_seen = False
         self._saved = None
 
 

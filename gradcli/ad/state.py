@@ -64,6 +64,7 @@ class _State:
     # the program's print writes nothing (that output was printed the first time).
     muted: bool = False
     inference_seen: bool = False  # an inference tensor may exist (checked when recording)
+    meta_seen: bool = False  # a meta-device tensor may exist (an op's result is one then)
     # Saved tensors stay in memory after a backward that frees its graph, so the CLI can
     # differentiate the result again (Session.keep_buffers): a physical policy only.
     keep_buffers: bool = False

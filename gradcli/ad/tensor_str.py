@@ -349,6 +349,7 @@ def format_tensor(
     edgeitems: int | None = None,
     default_dtype: str | None = None,
     tangent: str | None = None,
+    meta: bool = False,
 ) -> str:
     """Return exactly what ``repr(t)`` / ``str(t)`` prints for a CPU tensor of these values.
 
@@ -381,7 +382,12 @@ def format_tensor(
     if arr.dtype != np_dtype:
         arr = arr.astype(np_dtype)
     suffixes: list[str] = []
-    if arr.size == 0:
+    if meta:  # a meta tensor: no values, its device, size and (not the default) dtype
+        suffixes += ["device='meta'", f"size={tuple(arr.shape)}"]
+        if dtype != default_dtype:
+            suffixes.append(f"dtype={torch_name}")
+        body = "..."
+    elif arr.size == 0:
         if arr.ndim != 1:
             suffixes.append(f"size={tuple(arr.shape)}")
         if dtype != default_dtype:

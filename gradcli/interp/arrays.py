@@ -316,6 +316,10 @@ def tensor_numpy(x: Tensor, force: bool = False) -> ArrayValue:
     if x.requires_grad and not force:
         raise GdRuntimeError("Can't call numpy() on Tensor that requires grad. "
                              "Use tensor.detach().numpy() instead.")
+    if getattr(x, "meta", False):
+        raise GdRuntimeError("can't convert meta device type tensor to numpy. Use "
+                             "Tensor.cpu() to copy the tensor to host memory first.",
+                             py_type="TypeError")
     return ArrayValue(x.array)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from gradcli.ad import autograd, ops
 from gradcli.ad import hooks as H
-from gradcli.ad.graph import is_inference, stale_view, view_base
+from gradcli.ad.graph import META_NO_DATA, is_inference, is_meta, stale_view, view_base
 from gradcli.ad.kernels.messages import scalar_name
 from gradcli.ad.multi_hooks import MultiHandle
 from gradcli.ad.ops import layout
@@ -84,6 +84,8 @@ def _stride(x: Tensor, dim: int | None = None) -> Any:
 
 def _tolist(x: Tensor) -> Any:
     """The values as nested Python lists (at most 10,000,000 of them)."""
+    if is_meta(x):
+        raise GdRuntimeError(META_NO_DATA, py_type="NotImplementedError")
     limits.check_length(x.numel(), "tolist()")
     return x.tolist()
 
@@ -127,7 +129,7 @@ def _set_data(x: Tensor, value: Any) -> None:
     if type(value) is not Tensor:
         raise GdRuntimeError(f"Variable data has to be a tensor, but got {type_name(value)}",
                              py_type="TypeError")
-    x.array = value.array
+    x.data = value  # (Tensor.data's setter: PyTorch's error for a meta and a CPU tensor)
 
 
 def _requires_grad(x: Tensor) -> bool:
@@ -152,9 +154,10 @@ TENSOR_PROPERTIES: dict[str, Callable[[Tensor], Any]] = {
     "H": ops.joins.H,
     "mH": ops.joins.mH,
     "retains_grad": lambda x: x.retains_grad,
-    "device": lambda x: devices.CPU,
+    "device": lambda x: devices.META if is_meta(x) else devices.CPU,
     "is_cuda": lambda x: False,
-    "is_cpu": lambda x: True,
+    "is_cpu": lambda x: not is_meta(x),
+    "is_meta": is_meta,
     "itemsize": layout.element_size,
     "layout": lambda x: STRIDED,
     "nbytes": lambda x: x.numel() * layout.element_size(x),

@@ -451,6 +451,7 @@ class Registry:
         from gradcli.interp import (  # noqa: F401  (the nn_* family modules fill LAYERS)
             nn_activations,
             nn_attention,
+            nn_bases,
             nn_containers,
             nn_conv,
             nn_grad,
@@ -467,6 +468,7 @@ class Registry:
             nn_parametrize,
             nn_pool,
             nn_prune,
+            nn_prune_custom,
             nn_rnn,
             nn_spatial,
             nn_transformer,
@@ -491,10 +493,13 @@ class Registry:
         nn_utils.members["stateless"] = self.modules["torch.nn.utils.stateless"]
         nn_grad_ns = Namespace("torch.nn.grad", _wrap("torch.nn.grad.", nn_grad.FUNCTIONS))
         nn_utils.members["prune"] = Namespace("torch.nn.utils.prune", {
-            **_wrap("torch.nn.utils.prune.", nn_prune.FUNCTIONS), **nn_prune.CLASSES})
+            **_wrap("torch.nn.utils.prune.", nn_prune.FUNCTIONS), **nn_prune.CLASSES,
+            "BasePruningMethod": nn_prune_custom.BASE})
         attention = nn_attention.namespace()
         parameter = Namespace("torch.nn.parameter", {"Parameter": nn_module.PARAMETER,
                                                      "Buffer": nn_module.BUFFER})
+        layer_bases = nn_bases.install(nn_layers.LAYERS)
+        self.modules.update(nn_bases.namespaces(nn_layers.LAYERS, layer_bases))
         self.modules.update({
             "torch.nn.init": nn_init_ns, "torch.nn.utils": nn_utils, "torch.nn.grad": nn_grad_ns,
             "torch.nn.parameter": parameter,
@@ -505,7 +510,7 @@ class Registry:
                 "grad": nn_grad_ns,
                 "Module": nn_module.MODULE, "Parameter": nn_module.PARAMETER,
                 "Buffer": nn_module.BUFFER, "attention": attention, "parameter": parameter,
-                **nn_layers.LAYERS}
+                "modules": self.modules["torch.nn.modules"], **nn_layers.LAYERS}
 
     def _optim(self) -> dict[str, Any]:
         """torch.optim's members; torch.optim.lr_scheduler and torch.optim.swa_utils join

@@ -514,6 +514,10 @@ class DataClass(Builtin):
         """isinstance(v, this class)."""
         return isinstance(v, self.kind)
 
+    def subclass_check(self, c: Any) -> bool:
+        """issubclass(c, this class) of another of these classes."""
+        return isinstance(c, DataClass) and issubclass(c.kind, self.kind)
+
     def __repr__(self) -> str:
         return f"<class '{self.kind.QUALNAME}'>"
 
@@ -537,6 +541,13 @@ class DatasetClass(ClassValue):
     def instance_check(self, v: Any) -> bool:
         """isinstance(v, Dataset) of a built-in dataset (a gd class's instances: its chain)."""
         return isinstance(v, DatasetValue)
+
+    def subclass_check(self, c: Any) -> bool:
+        """issubclass(c, Dataset): a gd class deriving from it, or a built-in dataset class
+        (TensorDataset, Subset...)."""
+        if isinstance(c, ClassValue):
+            return c.is_subclass(self)
+        return isinstance(c, DataClass) and issubclass(c.kind, DatasetValue)
 
 
 DATASET = DatasetClass("Dataset", (), {}, False)

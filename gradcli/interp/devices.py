@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gradcli.ad import dtypes, ops
+from gradcli.ad.graph import META_NO_DATA, is_meta, mark_meta
 from gradcli.ad.identity import object_repr
 from gradcli.ad.kernels.messages import c_type_name
 from gradcli.ad.ops import memory_format as MF
@@ -60,6 +61,7 @@ class Device(StrValue):
 
 
 CPU = Device("cpu", None)
+META = Device("meta", None)
 
 
 def device(type: Any = None, index: Any = None) -> Device:
@@ -241,8 +243,14 @@ def tensor_to(x: Tensor, *args: Any, dtype: Any = None, device: Any = None,
         raise torch_error("to() received an invalid combination of arguments", "TypeError")
     if isinstance(device, int) and not isinstance(device, bool):
         raise GdRuntimeError(_NO_ACCELERATOR)
+    target = x.array.dtype if dtype is None else ops.dtypes_resolve(dtype)
+    if device is not None and device_kind(device) in ("meta", "cpu") and (
+            (device_kind(device) == "meta") != is_meta(x)):
+        if is_meta(x):  # meta -> cpu: there is nothing to copy
+            raise torch_error(META_NO_DATA, "NotImplementedError")
+        return mark_meta(ops.to_dtype(x, target))  # a copy (ToCopyBackward0) on meta
     check_device(device)
-    if dtype is None or x.array.dtype == ops.dtypes_resolve(dtype):
+    if dtype is None or x.array.dtype == target:
         return ops.to_dtype(x, x.array.dtype) if copy else x
     return ops.to_dtype(x, dtype)
 

@@ -687,6 +687,10 @@ class DistributionClass(Builtin):
         """isinstance(value, this class)."""
         return isinstance(value, self.cls)
 
+    def subclass_check(self, c: Any) -> bool:
+        """issubclass(c, this class) of another distribution class."""
+        return type(c) is DistributionClass and issubclass(c.cls, self.cls)
+
     def __repr__(self) -> str:
         return f"<class 'torch.distributions.{self.cls.module}.{self.cls.kind}'>"
 
@@ -698,6 +702,28 @@ def _kinds() -> tuple[type[Distribution], ...]:
     from gradcli.interp.distributions_relaxed import KINDS as RELAXED_KINDS
     return (Normal, Bernoulli, Categorical, Uniform, *KINDS, *GAMMA_KINDS, *MORE_KINDS,
             *RELAXED_KINDS)
+
+
+class ExponentialFamilyClass(DistributionClass):
+    """torch.distributions.ExponentialFamily: the base of the kinds PyTorch derives from it,
+    for isinstance (not made by a program)."""
+
+    __slots__ = ()
+    KINDS = frozenset(("Bernoulli", "Beta", "Chi2", "ContinuousBernoulli", "Dirichlet",
+                       "Exponential", "Gamma", "Normal", "Poisson", "Wishart"))
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        raise GdRuntimeError("'torch.distributions.ExponentialFamily()' is not supported by "
+                             "gradcli")
+
+    def instance_check(self, value: Any) -> bool:
+        return isinstance(value, Distribution) and type(value).kind in self.KINDS
+
+    def subclass_check(self, c: Any) -> bool:
+        return type(c) is DistributionClass and c.cls.kind in self.KINDS
+
+    def __repr__(self) -> str:
+        return "<class 'torch.distributions.exp_family.ExponentialFamily'>"
 
 
 _CLASSES = {cls.kind: DistributionClass(cls) for cls in _kinds()}
@@ -728,4 +754,8 @@ def namespaces() -> dict[str, Namespace]:
     from gradcli.interp.distributions_constraints import namespace as constraints
 
     subs["torch.distributions.constraints"] = top.members["constraints"] = constraints()
+    family = ExponentialFamilyClass(Distribution)
+    subs["torch.distributions.exp_family"] = Namespace(
+        "torch.distributions.exp_family", {"ExponentialFamily": family})
+    top.members.update(ExponentialFamily=family, exp_family=subs["torch.distributions.exp_family"])
     return {"torch.distributions": top, "torch.distributions.kl": kl, **subs}

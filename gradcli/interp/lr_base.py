@@ -146,9 +146,13 @@ class SchedulerBase(ClassValue):
         self.set_attr(name, None)
 
     def instance_check(self, value: Any) -> bool:
-        """isinstance(value, LRScheduler): a built-in scheduler or a gd one."""
+        """isinstance(value, LRScheduler): a built-in scheduler or a gd one; for the
+        deprecated _LRScheduler (a subclass of LRScheduler no built-in derives from), only
+        a program's subclass of it."""
         from gradcli.interp.lr_compose import Composite
 
+        if self.name == "_LRScheduler":
+            return isinstance(value, SchedulerInstance) and self in value.cls.chain
         return isinstance(value, (Scheduler, Composite, SchedulerInstance))
 
 

@@ -15,10 +15,11 @@ from gradcli.ad.state import grad_mode
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import nn_init
+from gradcli.interp.classattrs import StaticMethod
 from gradcli.interp.nn_layers import LAYERS, _check_device, _get, _layer, _loss, _set
 from gradcli.interp.nn_module import ModuleInstance, make_parameter
 from gradcli.interp.pynamedtuple import NamedTupleClass
-from gradcli.interp.values import Size, to_repr
+from gradcli.interp.values import Builtin, Size, to_repr
 
 F = ops.members("torch.nn.functional")
 
@@ -146,8 +147,32 @@ def _bag_extra(self: ModuleInstance) -> str:
     return s
 
 
-_layer("EmbeddingBag", "sparse", {
+EMBEDDING_BAG = _layer("EmbeddingBag", "sparse", {
     "__init__": _bag_init, "forward": _bag_forward, "extra_repr": _bag_extra})
+
+
+def _bag_from_pretrained(embeddings: Any, freeze: bool = True, max_norm: Any = None,
+                         norm_type: float = 2.0, scale_grad_by_freq: bool = False,
+                         mode: str = "mean", sparse: bool = False,
+                         include_last_offset: bool = False,
+                         padding_idx: Any = None) -> ModuleInstance:
+    """nn.EmbeddingBag.from_pretrained: an EmbeddingBag whose weight is the given rows
+    (frozen unless freeze=False), as PyTorch's classmethod makes it."""
+    if type(embeddings) is not Tensor or embeddings.ndim != 2:
+        raise GdRuntimeError("Embeddings parameter is expected to be 2-dimensional",
+                             py_type="AssertionError")
+    rows, cols = embeddings.shape
+    bag = EMBEDDING_BAG(num_embeddings=rows, embedding_dim=cols, _weight=embeddings,
+                        max_norm=max_norm, norm_type=norm_type,
+                        scale_grad_by_freq=scale_grad_by_freq, mode=mode, sparse=sparse,
+                        include_last_offset=include_last_offset, padding_idx=padding_idx)
+    bag.get_attr("weight").requires_grad_(not freeze)
+    return bag
+
+
+EMBEDDING_BAG.attrs["from_pretrained"] = StaticMethod(Builtin(
+    "torch.nn.EmbeddingBag.from_pretrained", _bag_from_pretrained,
+    "nn.EmbeddingBag.from_pretrained(embeddings, freeze=True, ...): a bag of these rows"))
 
 
 # -- AdaptiveLogSoftmaxWithLoss -----------------------------------------------------------

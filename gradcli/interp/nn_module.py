@@ -15,9 +15,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import numpy as np
+
 from gradcli.ad import ops
-from gradcli.ad.graph import is_parameter
+from gradcli.ad.graph import is_meta, is_parameter, mark_meta
 from gradcli.ad.identity import at
+from gradcli.ad.ops.devices import on_meta
 from gradcli.ad.state import grad_mode
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdRuntimeError
@@ -471,9 +474,15 @@ def _convert(self: ModuleInstance, convert: Callable[[Tensor], Tensor]) -> Modul
             if p is None:
                 continue
             with grad_mode(False):
-                p.array = convert(p).array
+                new = convert(p)
+                p.array = new.array
+                if is_meta(new):
+                    mark_meta(p)
                 if p.grad is not None:
-                    p.grad.array = convert(p.grad).array
+                    g = convert(p.grad)
+                    p.grad.array = g.array
+                    if is_meta(g):
+                        mark_meta(p.grad)
     return self
 
 
@@ -500,13 +509,32 @@ def _type(self: ModuleInstance, dst_type: Any) -> ModuleInstance:
 
 def _to(self: ModuleInstance, *args: Any, **kwargs: Any) -> ModuleInstance:
     probe = devices.tensor_to(ops.members("torch")["empty"](0, dtype=bool), *args, **kwargs)
-    if probe.array.dtype.kind == "b":
-        return self
-    if probe.array.dtype.kind != "f":
+    kind = probe.array.dtype.kind
+    if kind not in "bf":
         raise GdRuntimeError("nn.Module.to only accepts floating point or complex dtypes, "
                              f"but got desired dtype={_dtype_name(probe)}",
                              py_type="TypeError")
-    return _convert(self, _float_only(probe.array.dtype))
+    cast = _float_only(probe.array.dtype) if kind == "f" else None
+    if is_meta(probe):  # module.to('meta'): every parameter and buffer on the meta device
+        return _convert(self, lambda t: mark_meta(ops.to_dtype(t, t.dtype) if cast is None
+                                                  else cast(t)))
+    return self if cast is None else _convert(self, cast)
+
+
+def _to_empty(self: ModuleInstance, *, device: Any, recurse: bool = True) -> ModuleInstance:
+    """module.to_empty(device=...): every parameter and buffer a new uninitialised tensor
+    of its shape on the device (zeros here, for the CPU)."""
+    meta = devices.tensor_to(ops.members("torch")["empty"](0), device)
+    for _, m in named_modules_of(self) if recurse else [("", self)]:
+        for p in [*_started(m)[0].values(), *(m.bufs or {}).values()]:
+            if p is None:
+                continue
+            p.array = np.zeros_like(p.array)
+            if is_meta(meta):
+                mark_meta(p)
+            elif is_meta(p):
+                del p.meta
+    return self
 
 
 def _dtype_name(t: Tensor) -> str:
@@ -578,7 +606,7 @@ MODULE_METHODS: dict[str, Callable[..., Any]] = {
     "named_children": _named_children, "modules": _modules, "named_modules": _named_modules,
     "zero_grad": _zero_grad, "train": _train, "eval": _eval,
     "requires_grad_": _requires_grad_, "float": _float, "double": _double, "half": _half,
-    "to": _to, "type": _type,
+    "to": _to, "type": _type, "to_empty": _to_empty,
     "cpu": _cpu, "cuda": _cuda, "extra_repr": _extra_repr, "add_module": _add_module,
     "register_module": _add_module, "register_parameter": _register_parameter,
     "apply": _apply_fn, **module_hooks.METHODS,
@@ -608,6 +636,20 @@ class ModuleClass(ClassValue):
 
     def gd_repr(self) -> str:
         return f"<class '{self.qualname}'>"
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        device = kwargs.get("device")
+        if device is None or not on_meta(device):
+            return super().__call__(*args, **kwargs)
+        # nn.Linear(..., device='meta'): parameters of their shapes and no data, so their
+        # initialisation draws nothing (the generator left as it was).
+        from gradcli.ad.ops.creation import gen_of
+
+        gen = gen_of(None)
+        state = gen.get_state()
+        made = super().__call__(*args, **{**kwargs, "device": None})
+        gen.set_state(state)
+        return _convert(made, lambda t: mark_meta(t.detach()))
 
     def get_attr(self, name: str) -> Any:
         if name == "__init__":  # nn.Module.__init__(self), as older tutorials write it

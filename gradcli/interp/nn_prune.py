@@ -70,6 +70,31 @@ class Method:
     def __repr__(self) -> str:
         return object_repr(self.torch_type, self)
 
+    # What programs read of a pruning hook (the pruning tutorial's `hook._tensor_name`,
+    # a container's `_pruning_methods` and `list(hook)`).
+    gd_private_names = frozenset(("_tensor_name", "_pruning_methods"))
+
+    @staticmethod
+    def gd_attribute(method: Method, name: str) -> Any:
+        if name == "_tensor_name":
+            return method.tensor_name
+        if name == "_pruning_methods" and len(method.methods) > 1:
+            return tuple(method.methods)
+        if name == "PRUNING_TYPE":
+            return "structured" if method.structured else "unstructured"
+        if name in ("amount", "dim", "n") and method.kind != "PruningContainer" and (
+                name != "n" or method.kind == "LnStructured") and (
+                name != "dim" or method.structured):
+            return getattr(method, name)
+        raise GdRuntimeError(f"'{method.torch_type.rpartition('.')[2]}' object has no "
+                             f"attribute '{name}'", py_type="AttributeError")
+
+    def gd_iter(self) -> Any:
+        """iter(container): its methods, in order (operators.iterate)."""
+        if len(self.methods) == 1:
+            raise GdRuntimeError(f"'{self.kind}' object is not iterable", py_type="TypeError")
+        return iter(self.methods)
+
     def compute_mask(self, t: Tensor, default_mask: Tensor) -> Tensor:
         if self.kind == "Identity":
             return default_mask
@@ -113,37 +138,88 @@ class Method:
         set_item(mask, tuple(slc), 1)
         return T["mul_"](mask, T["to"](default_mask, mask.dtype))
 
-    def combined(self, method: Method, t: Tensor, mask: Tensor) -> Tensor:
-        """A container's new mask: method applied to what the old mask keeps."""
+    def combined(self, method: Any, t: Tensor, mask: Tensor) -> Tensor:
+        """A container's new mask: method (this module's or a program's subclass of
+        BasePruningMethod) applied to what the old mask keeps."""
         new = T["clone"](mask)
-        if method.structured:
-            dim = method.dim % t.ndim
+        if is_structured(method):
+            dim = _dim_of(method) % t.ndim
             keep = T["ne"](TORCH["sum"](mask, [d for d in range(t.ndim) if d != dim]), 0)
             slc: Any = tuple(keep if d == dim else slice(None) for d in range(t.ndim))
         else:
             slc = T["eq"](mask, 1)
-        part = method.compute_mask(get_item(t, slc), get_item(mask, slc))
+        part = compute_mask(method, get_item(t, slc), get_item(mask, slc))
         set_item(new, slc, T["to"](part, new.dtype))
         return new
 
     def apply_mask(self, module: ModuleInstance) -> Tensor:
-        name = self.tensor_name or ""
-        orig, mask = module.get_attr(name + "_orig"), module.get_attr(name + "_mask")
-        return T["mul"](T["to"](mask, orig.dtype), orig)
+        return apply_mask(self.tensor_name or "", module)
 
     def __call__(self, module: ModuleInstance, inputs: Any) -> None:
         module.set_attr(self.tensor_name or "", self.apply_mask(module))
 
 
-def _hook_of(module: ModuleInstance, name: str) -> tuple[int, Method] | None:
+def apply_mask(name: str, module: ModuleInstance) -> Tensor:
+    """PyTorch's BasePruningMethod.apply_mask: module.name_mask * module.name_orig."""
+    orig, mask = module.get_attr(name + "_orig"), module.get_attr(name + "_mask")
+    return T["mul"](T["to"](mask, orig.dtype), orig)
+
+
+# A program's subclass of prune.BasePruningMethod (nn_prune_custom) is a gd instance; these
+# read it and this module's Method alike.
+
+def _user(method: Any) -> bool:
+    return type(method) is not Method
+
+
+def tensor_name_of(method: Any) -> str | None:
+    if not _user(method):
+        return method.tensor_name
+    from gradcli.interp.nn_prune_custom import is_pruning_method
+
+    if not is_pruning_method(method):
+        return None
+    name = method.attrs.get("_tensor_name")
+    return name if isinstance(name, str) else None
+
+
+def is_structured(method: Any) -> bool:
+    if not _user(method):
+        return method.structured
+    from gradcli.interp.attributes import get_attribute
+
+    return get_attribute(method, "PRUNING_TYPE") == "structured"
+
+
+def _dim_of(method: Any) -> int:
+    if not _user(method):
+        return method.dim
+    from gradcli.interp.attributes import get_attribute
+
+    return get_attribute(method, "dim")  # type: ignore[no-any-return]
+
+
+def compute_mask(method: Any, t: Tensor, default_mask: Tensor) -> Tensor:
+    if not _user(method):
+        return method.compute_mask(t, default_mask)
+    from gradcli.interp.attributes import get_attribute
+
+    return get_attribute(method, "compute_mask")(t, default_mask=default_mask)  # type: ignore[no-any-return]
+
+
+def _methods_of(hook: Any) -> list[Any]:
+    return [hook] if _user(hook) else hook.methods
+
+
+def _hook_of(module: ModuleInstance, name: str) -> tuple[int, Any] | None:
     table = module.hooks.forward_pre if module.hooks is not None else {}
     for key, fn in table.items():
-        if type(fn) is Method and fn.tensor_name == name:
+        if tensor_name_of(fn) == name:
             return key, fn
     return None
 
 
-def _apply(module: ModuleInstance, name: str, method: Method,
+def _apply(module: ModuleInstance, name: str, method: Any,
            importance_scores: Any = None) -> ModuleInstance:
     """PyTorch's BasePruningMethod.apply."""
     old = _hook_of(module, name)
@@ -152,22 +228,25 @@ def _apply(module: ModuleInstance, name: str, method: Method,
     if type(scores) is not Tensor or scores.shape != orig.shape:
         raise GdRuntimeError(f"importance_scores should have the same shape as parameter "
                              f"{name} of {to_repr(module)}", py_type="AssertionError")
-    method.tensor_name = name
+    if _user(method):
+        method.attrs["_tensor_name"] = name
+    else:
+        method.tensor_name = name
     with grad_mode(False):
         if old is None:
             module.method("register_parameter")(name + "_orig", orig)
             del module.params[name]  # type: ignore[union-attr]
-            mask = method.compute_mask(scores, TORCH["ones_like"](orig))
+            mask = compute_mask(method, scores, TORCH["ones_like"](orig))
         else:
             key, hook = old
             default = T["clone"](module.get_attr(name + "_mask").detach())
-            mask = hook.combined(method, scores, default)
-            del module.hooks.forward_pre[key]  # type: ignore[union-attr]
             container = Method("PruningContainer")  # PyTorch's: a new hook, a new id
-            container.tensor_name, container.methods = name, [*hook.methods, method]
+            mask = container.combined(method, scores, default)
+            del module.hooks.forward_pre[key]  # type: ignore[union-attr]
+            container.tensor_name, container.methods = name, [*_methods_of(hook), method]
             method = container
     module.method("register_buffer")(name + "_mask", mask)
-    module.set_attr(name, method.apply_mask(module))
+    module.set_attr(name, apply_mask(name, module))
     module.method("register_forward_pre_hook")(method)
     return module
 
@@ -199,9 +278,9 @@ def remove(module: ModuleInstance, name: str) -> ModuleInstance:
     if found is None:
         raise GdRuntimeError(f"Parameter '{name}' of module {to_repr(module)} has to be "
                              "pruned before pruning can be removed", py_type="ValueError")
-    key, hook = found
+    key = found[0]
     with grad_mode(False):
-        weight = hook.apply_mask(module)
+        weight = apply_mask(name, module)
     module.attrs.pop(name, None)
     orig = module.params.pop(name + "_orig")  # type: ignore[union-attr]
     from gradcli.interp.attributes import set_attribute
@@ -215,7 +294,7 @@ def remove(module: ModuleInstance, name: str) -> ModuleInstance:
 
 def is_pruned(module: ModuleInstance) -> bool:
     """Whether any module inside has a pruning hook."""
-    return any(type(fn) is Method for _, m in named_modules_of(module)
+    return any(tensor_name_of(fn) is not None for _, m in named_modules_of(module)
                if m.hooks is not None for fn in m.hooks.forward_pre.values())
 
 

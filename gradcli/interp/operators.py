@@ -357,6 +357,9 @@ def iterate(v: Any) -> Any:
         if not isinstance(v.value, np.ndarray):
             raise GdRuntimeError(f"'{type_name(v)}' object is not iterable")
         return iter(v)
+    gd_iter = getattr(type(v), "gd_iter", None)  # a torch object gd iterates (prune's)
+    if gd_iter is not None:
+        return gd_iter(v)
     raise GdRuntimeError(f"'{type_name(v)}' object is not iterable")
 
 

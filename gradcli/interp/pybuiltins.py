@@ -28,7 +28,6 @@ from gradcli.interp.arrays import ArrayValue
 from gradcli.interp.builtin_reprs import builtin_type
 from gradcli.interp.pytext import arity
 from gradcli.interp.values import (
-    CLASS_NAMES,
     BoundMethod,
     Builtin,
     DType,
@@ -442,9 +441,18 @@ def type_of(x: Any) -> Any:
         return reg.bare[name]
     if isinstance(x, classes.InstanceValue):
         return x.cls
-    if isinstance(x, (classes.ClassValue, TypeValue, exceptions.ExceptionClass)) or (
-            isinstance(x, Builtin) and x.name in CLASS_NAMES):
+    if isinstance(x, classes.ClassValue) and x.function_base:
+        return TypeValue("torch.autograd.function.FunctionMeta")
+    if isinstance(x, classes.ClassValue) and (x.abstract is not None or any(
+            getattr(c, "abc_base", False) for c in x.chain)):
+        return TypeValue("abc.ABCMeta")  # abc.ABC's subclasses, prune.BasePruningMethod's
+    if isinstance(x, (classes.ClassValue, TypeValue, exceptions.ExceptionClass)):
         return reg.bare["type"]
+    if isinstance(x, Builtin):
+        shown = repr(x)  # a built-in that stands for a class prints as <class '...'>
+        if shown.startswith("<class '"):
+            meta = metaclass_name(shown[8:-2])
+            return reg.bare["type"] if meta is None else TypeValue(meta)
     if t is exceptions.ExceptionValue:
         return x.cls
     if isinstance(x, FunctionBase):
@@ -480,6 +488,25 @@ TORCH_TYPES: dict[str, TypeValue] = {
     name: TypeValue(name) for name in ("torch.dtype", "torch.layout", "torch.memory_format")}
 
 
+# The classes of PyTorch's classes whose type is not `type` (torch.Tensor's metaclass...).
+_METACLASSES = {
+    "torch.Tensor": "torch._C._TensorMeta",
+    "torch.nn.parameter.Parameter": "torch.nn.parameter._ParameterMeta",
+    "torch.nn.parameter.Buffer": "torch.nn.parameter._BufferMeta",
+    "torch._C.Generator": "torch._opaque_base.OpaqueBaseMeta",
+    "torch.autograd.function.Function": "torch.autograd.function.FunctionMeta",
+}
+
+
+def metaclass_name(cls: str) -> str | None:
+    """The dotted name of the type of the PyTorch class `cls` (fully named) when that is
+    not `type`: torch.Tensor's _TensorMeta, the legacy torch.FloatTensor's tensortype."""
+    if cls.startswith("torch.") and cls.count(".") == 1 and cls.endswith("Tensor") \
+            and cls != "torch.Tensor":
+        return "torch.tensortype"
+    return _METACLASSES.get(cls)
+
+
 def _mixin(v: Any) -> str | None:
     """The value type an enum member derives from (IntEnum's int, `class M(str, Enum)`)."""
     return getattr(v.cls, "mixin", None) if isinstance(v, classes.InstanceValue) else None
@@ -504,9 +531,11 @@ _INSTANCE_CHECKS: dict[str, Callable[[Any], bool]] = {
     "complex": lambda v: type(v) is complex, "bytes": lambda v: type(v) is bytes,
     "bytearray": lambda v: type(v) is bytearray,
     "object": lambda v: True,
-    "type": lambda v: isinstance(v, classes.ClassValue) or _is_type(v),
+    "type": lambda v: isinstance(v, classes.ClassValue) or _is_type(v) or callable(
+        getattr(type(v), "instance_check", None)),  # torch.autograd.Function
     "collections.OrderedDict": lambda v: isinstance(v, collections.OrderedDict),
-    "collections.defaultdict": lambda v: isinstance(v, collections.defaultdict),
+    "collections.defaultdict": lambda v: isinstance(v, collections.defaultdict) or (
+        isinstance(v, dict) and getattr(v, "torch_type", None) == "collections.defaultdict"),
     "collections.Counter": lambda v: isinstance(v, collections.Counter),
     "collections.deque": lambda v: type(v) is collections.deque,
     "torch.Tensor": lambda v: type(v) is Tensor,
@@ -517,7 +546,8 @@ _INSTANCE_CHECKS: dict[str, Callable[[Any], bool]] = {
 
 
 def _is_type(t: Any) -> bool:
-    return ((isinstance(t, Builtin) and t.name in _INSTANCE_CHECKS)
+    return ((isinstance(t, Builtin) and (t.name in _INSTANCE_CHECKS
+                                         or repr(t).startswith("<class '")))
             or isinstance(t, (TypeValue, classes.ClassValue, exceptions.ExceptionClass)))
 
 

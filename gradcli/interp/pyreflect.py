@@ -119,6 +119,9 @@ def _subclass(c: Any, base: Any) -> bool:
         if isinstance(base, classes.ClassValue):
             return c.is_subclass(base)
         return base is CF.FUNCTION_BASE and c.function_base
+    check = getattr(type(base), "subclass_check", None)  # a torch class gd models
+    if check is not None and c is not base:
+        return bool(check(base, c))
     if isinstance(c, Builtin) and isinstance(base, Builtin):
         return c.name == base.name or base.name in _BUILTIN_BASES.get(c.name, ())
     return c is base or (type(c) is TypeValue and c == base)

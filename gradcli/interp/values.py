@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad import dtypes
-from gradcli.ad.graph import is_parameter
+from gradcli.ad.graph import is_meta, is_parameter
 from gradcli.ad.identity import at, object_repr
 from gradcli.ad.record import grad_fn_name
 from gradcli.ad.state import State, inference_mode
@@ -470,7 +470,8 @@ def tensor_repr(v: object) -> str | None:
         text = format_tensor(v.array, dtypes.name_of(v.array.dtype),
                              requires_grad=v.requires_grad,
                              grad_fn=grad_fn_name(v),
-                             tangent=None if tangent is None else _tangent_str(tangent))
+                             tangent=None if tangent is None else _tangent_str(tangent),
+                             meta=is_meta(v))
         return "Parameter containing:\n" + text if is_parameter(v) else text
     if isinstance(v, tuple) and hasattr(type(v), "gd_repr"):  # a PackedSequence
         return v.gd_repr(lambda x: format_value(x, tensor_repr))  # type: ignore[attr-defined]

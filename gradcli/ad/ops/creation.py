@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad import dtypes
-from gradcli.ad.graph import Tensor, tensor_from_array
+from gradcli.ad.graph import Tensor, is_meta, mark_meta, tensor_from_array
 from gradcli.ad.kernels.iteration import reorder_dimensions
-from gradcli.ad.ops.devices import check_device, torch_error
+from gradcli.ad.ops.devices import check_device, on_meta, torch_error
 from gradcli.ad.ops.surface import expose
 from gradcli.ad.rng import Generator
 from gradcli.ad.state import COPY_CONSTRUCT, check_size, warn
@@ -160,6 +160,8 @@ def _kept_order(input: Any) -> list[int] | None:
 def rand_like(input: Tensor, dtype: Any = None, requires_grad: bool = False,
               **_: Any) -> Tensor:
     """Uniform [0, 1) shaped and laid out like input (its draws in memory order)."""
+    if is_meta(input):  # no values: nothing drawn
+        return mark_meta(_leaf(np.zeros(input.shape, dtype or input.dtype), requires_grad))
     order = _kept_order(input)
     if order is None:
         return rand(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
@@ -171,6 +173,8 @@ def randn_like(input: Tensor, dtype: Any = None, requires_grad: bool = False,
                **_: Any) -> Tensor:
     """Standard normal shaped and laid out like input: a layout that is not contiguous
     takes the serial kernel's draws, in memory order (as its normal_ does)."""
+    if is_meta(input):  # no values: nothing drawn
+        return mark_meta(_leaf(np.zeros(input.shape, dtype or input.dtype), requires_grad))
     order = _kept_order(input)
     if order is None:
         return randn(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
@@ -314,11 +318,15 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, device: An
            **_: Any) -> Tensor:
     """A new leaf tensor from numbers, (nested) lists or another tensor (copied; PyTorch
     warns that clone().detach() is the way to copy a tensor)."""
-    check_device(device)
+    meta = on_meta(device)
+    if not meta:
+        check_device(device)
     if type(data) is Tensor:
         warn(COPY_CONSTRUCT)
-        return _copy(data, dtype, requires_grad)
-    return _new(data, dtype, requires_grad)
+        out = _copy(data, dtype, requires_grad)
+    else:
+        out = _new(data, dtype, requires_grad)
+    return mark_meta(out) if meta or (type(data) is Tensor and is_meta(data)) else out
 
 
 def _copy(data: Tensor, dtype: Any, requires_grad: bool) -> Tensor:
@@ -524,20 +532,24 @@ def _float_creation(dtype: Any, kernel: str) -> str:
 def rand(*size: Any, generator: Any = None, dtype: Any = None, requires_grad: bool = False,
          device: Any = None, **_: Any) -> Tensor:
     """Uniform [0, 1) values of a size."""
-    check_device(device)
     shape = _new_shape(size)
     check_size(math.prod(shape))
     dt = _float_creation(dtype, "check_uniform_bounds")
+    if on_meta(device):  # no values: nothing drawn from the generator
+        return mark_meta(_leaf(np.zeros(shape, dt), requires_grad))
+    check_device(device)
     return _leaf(gen_of(generator).rand(shape, dt), requires_grad)
 
 
 def randn(*size: Any, generator: Any = None, dtype: Any = None, requires_grad: bool = False,
           device: Any = None, **_: Any) -> Tensor:
     """Standard normal values of a size."""
-    check_device(device)
     shape = _new_shape(size)
     check_size(math.prod(shape))
     dt = _float_creation(dtype, "normal_kernel_cpu")
+    if on_meta(device):  # no values: nothing drawn from the generator
+        return mark_meta(_leaf(np.zeros(shape, dt), requires_grad))
+    check_device(device)
     return _leaf(gen_of(generator).randn(shape, dt), requires_grad)
 
 
@@ -623,6 +635,12 @@ def _on_cpu(fn: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, device: Any = None, **kwargs: Any) -> Any:
+        if device is None:  # torch.zeros_like(x): on x's device
+            out = fn(*args, **kwargs)
+            return mark_meta(out) if args and type(args[0]) is Tensor and is_meta(
+                args[0]) else out
+        if on_meta(device):
+            return mark_meta(fn(*args, **kwargs))
         check_device(device)
         return fn(*args, **kwargs)
 

@@ -46,6 +46,11 @@ def device_kind(device: Any) -> str:
     return kind
 
 
+def on_meta(device: Any) -> bool:
+    """Whether device= names the meta device (shapes and dtypes, no data)."""
+    return device is not None and device_kind(device) == "meta"
+
+
 def check_device(device: Any) -> None:
     """Refuse a device other than the CPU as PyTorch's CPU build does."""
     if device is None:

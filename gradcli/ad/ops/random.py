@@ -312,6 +312,8 @@ def _dropout(input: Tensor, p: float, train: bool, inplace: bool) -> Tensor:
         return input
     if p == 1:
         noise = Tensor(np.zeros((), dtype=input.array.dtype))
+    elif getattr(input, "meta", False):  # no values, no draws: only the shape is computed
+        noise = Tensor(np.asarray(1.0 / (1.0 - p), dtype=input.array.dtype))
     else:
         mask = _memory_order(lambda shape: gen_of(None).bernoulli_scalar(1.0 - p, shape),
                              input.array)

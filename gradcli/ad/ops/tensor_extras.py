@@ -187,7 +187,7 @@ expose(new, "Tensor.new", family="creation")
 #: Tensor properties a CPU strided tensor answers False (or 0) to.
 PROPERTIES: dict[str, Any] = {
     **{n: (lambda x: False) for n in (
-        "is_sparse", "is_sparse_csr", "is_quantized", "is_meta", "is_nested", "is_mkldnn",
+        "is_sparse", "is_sparse_csr", "is_quantized", "is_nested", "is_mkldnn",
         "is_xpu", "is_mps", "is_vulkan", "is_ipu", "is_xla", "is_mtia", "is_maia")},
     "output_nr": lambda x: 0,
     "real": real,

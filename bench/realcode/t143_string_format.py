@@ -1,0 +1,18 @@
+# string formatting of results: f-strings with tensor items, format specs, % formatting, str(tensor) in messages, tolist rounding
+import torch
+torch.manual_seed(0)
+loss = torch.tensor(0.123456789)
+acc = torch.tensor(0.875)
+print(f"loss={loss:.4f} acc={acc * 100:.1f}%")
+print("loss: %.3f, acc: %.2f" % (loss, acc))
+print("epoch {:03d} | loss {:>10.5f} | {}".format(7, loss.item(), acc))
+w = torch.randn(3)
+print(f"weights: {w}")
+print("weights: " + str(w.tolist()))
+print([round(v, 3) for v in w.tolist()])
+print(f"{w.norm():.3e}", f"{w.sum().item():+.2f}", f"{int(w.argmax())}")
+print(repr(torch.tensor(1.5)), str(torch.tensor([1, 2])), f"{torch.tensor(3)}")
+print("shape:", tuple(w.shape), "dtype:", w.dtype, "numel:", w.numel())
+print(f"{torch.tensor(2.5):>8}", f"{torch.tensor(1e-5):g}", "{:.2%}".format(acc.item()))
+print(f"{w}".replace("\n", " "), len(str(torch.zeros(2, 2))))
+print(torch.tensor([1e-8, 1.0, 1e8]), torch.tensor([0.1, 0.25]).double(), torch.tensor([123456.789]))

@@ -1,0 +1,15 @@
+# dtype promotion rules: int + float, int tensor / int, bool arithmetic, integer division, result_type, can_cast, promote_types, uint8 overflow
+import torch
+a = torch.tensor([1, 2, 3])
+b = torch.tensor([0.5, 1.5, 2.5])
+print((a + b).dtype, (a / 2).dtype, (a // 2), a / a, (a * 2.5).dtype)
+print(torch.tensor([True, False]) + torch.tensor([True, True]), torch.tensor([True, False]).sum())
+print(torch.result_type(a, 1.0), torch.result_type(a, torch.tensor(1.0, dtype=torch.float64)), torch.promote_types(torch.int32, torch.float16))
+print(torch.can_cast(torch.float64, torch.int32), torch.can_cast(torch.int32, torch.float64))
+u = torch.tensor([250], dtype=torch.uint8)
+print(u + 10, (u + 10).dtype, u.to(torch.int8))
+print(torch.tensor([1, 2], dtype=torch.int32) + torch.tensor([1.0]), torch.tensor([3]) ** 2, torch.tensor([3]) ** -1.0)
+print(torch.tensor(5) / torch.tensor(2), torch.div(torch.tensor(-5), 2, rounding_mode='floor'), torch.div(torch.tensor(-5), 2, rounding_mode='trunc'))
+print(torch.tensor([1.5, -1.5]).int(), torch.tensor([1.5, 2.5, -0.5]).round(), torch.tensor([7]) % 3, torch.tensor([-7]) % 3, torch.fmod(torch.tensor([-7.]), 3))
+x = torch.arange(5, dtype=torch.float16)
+print(x * 1000, x.dtype, torch.finfo(torch.float16).max, torch.iinfo(torch.int8).min)

@@ -1,0 +1,16 @@
+# numpy-flavoured torch code: linspace/meshgrid indexing='ij'/'xy', diff, histc, allclose/isclose, tril_indices, flip/roll, kron, cartesian_prod
+import torch
+xs = torch.linspace(0, 1, 3)
+ys = torch.linspace(0, 2, 2)
+X, Y = torch.meshgrid(xs, ys, indexing='ij')
+print(X, Y)
+X2, Y2 = torch.meshgrid(xs, ys, indexing='xy')
+print(X2.shape, Y2.shape)
+t = torch.tensor([1.0, 4.0, 9.0, 16.0])
+print(torch.diff(t), torch.diff(t, n=2), torch.histc(torch.tensor([1., 2, 1, 4, 5]), bins=4, min=0, max=5))
+print(torch.isclose(torch.tensor([1.0, 1.0001]), torch.tensor([1.0, 1.0]), rtol=1e-5), torch.allclose(t, t + 1e-9))
+print(torch.tril_indices(3, 3), torch.triu_indices(3, 3, offset=1))
+print(torch.flip(torch.arange(6).view(2, 3), [1]), torch.roll(torch.arange(5), 2), torch.rot90(torch.arange(4).view(2, 2)))
+print(torch.kron(torch.eye(2), torch.ones(2, 2)), torch.cartesian_prod(torch.tensor([1, 2]), torch.tensor([3, 4])))
+print(torch.combinations(torch.tensor([1, 2, 3]), r=2), torch.atleast_2d(torch.tensor(1.)), torch.searchsorted(torch.tensor([1, 3, 5, 7]), torch.tensor([3, 6])))
+print(torch.logspace(0, 2, 3), torch.arange(0, 1, 0.25), torch.heaviside(torch.tensor([-1., 0., 2.]), torch.tensor(0.5)))

@@ -1,0 +1,21 @@
+# print options users set: set_printoptions precision/sci_mode/linewidth/threshold/profile, large tensors summarised, integer/bool printing
+import torch
+torch.manual_seed(0)
+x = torch.randn(3, 3) * 1000
+print(x)
+torch.set_printoptions(precision=2)
+print(x)
+torch.set_printoptions(sci_mode=True)
+print(x[0])
+torch.set_printoptions(sci_mode=False, precision=4)
+print(torch.tensor([1e-8, 1.0]))
+torch.set_printoptions(threshold=10, edgeitems=2)
+print(torch.arange(30).view(5, 6))
+torch.set_printoptions(profile='default')
+print(torch.arange(1200.)[:5], torch.arange(1001))
+torch.set_printoptions(linewidth=40)
+print(torch.randn(2, 8))
+torch.set_printoptions(profile='full')
+print(torch.arange(12).view(3, 4) > 5)
+torch.set_printoptions(profile='short')
+print(torch.randn(4, 4))

@@ -1,0 +1,16 @@
+# misc tensor methods users call: apply_/map_? no; clone vs detach memory, new_tensor, fill_/zero_, index_fill_, put_, where method, type conversions, tolist nested, item on 1-elem
+import torch
+x = torch.arange(6.).view(2, 3)
+print(x.new_tensor([1, 2]), x.new_full((2,), 7.), x.new_zeros(1, 2).dtype)
+y = x.clone()
+y.fill_(1.0)
+print(x.sum(), y.sum(), x.zero_().sum())
+z = torch.arange(6.)
+z.index_fill_(0, torch.tensor([1, 3]), -1.0)
+print(z, z.put_(torch.tensor([0]), torch.tensor([9.0])))
+print(z.where(z > 0, torch.tensor(0.0)), z.long(), z.bool(), z.half().dtype, z.to(dtype=torch.float64).dtype)
+print(torch.tensor([[1, 2], [3, 4]]).tolist(), torch.tensor([5.5]).item(), torch.tensor(3).tolist())
+print(z.numel(), z.nelement(), z.element_size(), z.dim(), z.ndimension(), z.is_floating_point(), z.long().is_floating_point())
+print(z.abs_().sqrt_(), z.clamp_(max=2.0), z.neg().exp_().log_())
+print(torch.tensor([3, 1, 2]).argsort(), torch.tensor([[1, 2], [3, 4]]).diag(), torch.tensor([[1., 2.], [3., 4.]]).trace())
+print(torch.tensor([1.0, 2.0]).lerp(torch.tensor([3.0, 4.0]), 0.5), torch.tensor([1.0, 4.0]).rsqrt(), torch.tensor([-1.5]).frac())
