@@ -36,8 +36,6 @@ def run_program(program: str) -> tuple[int, str, str | None, str]:
      "'torch.distributions.VonMises' is not supported by gradcli"),
     ("x.to_sparse()", "'Tensor.to_sparse' is not supported by gradcli"),
     ("torch.linalg.ldl_factor(x)", "'torch.linalg.ldl_factor' is not supported by gradcli"),
-    ("torch.nn.utils.prune.BasePruningMethod",
-     "'torch.nn.utils.prune.BasePruningMethod' is not supported by gradcli"),
     ("torch.autograd.profiler", "'torch.autograd.profiler' is not supported by gradcli"),
 ])
 def test_a_pytorch_name_gd_lacks_is_not_supported(expr: str, message: str) -> None:

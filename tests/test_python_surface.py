@@ -26,20 +26,8 @@ MISSING_BUILTINS: dict[str, str] = {
                      "license", "memoryview"), _SANDBOX),
     "aiter": "no async in gd", "anext": "no async in gd",
     "BaseExceptionGroup": "no except* in gd", "ExceptionGroup": "no except* in gd",
-    # OSError and its kind, the import errors and the warning categories are gd's
-    # exception classes (a ModuleNotFoundError is raised, the others are only named in
-    # `except` clauses and raised by the program); these are not:
-    **dict.fromkeys(("BlockingIOError", "BrokenPipeError", "ChildProcessError",
-                     "ConnectionAbortedError", "ConnectionRefusedError",
-                     "ConnectionResetError", "InterruptedError", "ProcessLookupError",
-                     "UnicodeTranslateError",
-                     "BufferError", "SystemError", "ReferenceError", "StopAsyncIteration"),
-                    _NO_IO),
-    **dict.fromkeys(("SyntaxWarning", "ImportWarning", "UnicodeWarning", "BytesWarning",
-                     "ResourceWarning", "EncodingWarning"), _NO_WARNINGS),
-    **dict.fromkeys(("SyntaxError", "IndentationError", "TabError"),
-                    "a syntax error stops a gd program before it runs: nothing to catch"),
-    "SystemExit": "sys.exit ends a gd run; no except catches it (README, `sys`)",
+    # Every other exception class is gd's since round 21 (r21-names): OSError's kind, the
+    # warning categories, SyntaxError's (named in `except`, raised by programs), SystemExit.
 }
 
 # One value of each Python type, and the public attributes of its type gd leaves out.
