@@ -405,9 +405,12 @@ def amin(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
 
 @via_float32
 def norm(x: ndarray, p: float = 2.0, dim: Any = None, keepdim: bool = False,
-         aten: bool = False) -> Any:
+         aten: bool = False, dtype: Any = None) -> Any:
     """Vector p-norm over dims (all when None). `aten`: recorded as at::norm (no effect
-    on the value)."""
+    on the value). dtype: a float input computed in that dtype (torch.norm(x,
+    dtype=torch.float64): one node, as in PyTorch)."""
+    if dtype is not None and x.dtype.kind == "f":
+        x = x.astype(dtype)
     if x.dtype.kind == "c":  # the norm of the moduli
         x = np.abs(x)
     if x.dtype.kind != "f":

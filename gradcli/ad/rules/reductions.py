@@ -251,7 +251,7 @@ def norm_deriv(x: Tensor, out: Tensor, p: float, dim: Any, keepdim: bool) -> Ten
 
 
 def norm_vjp(g: Tensor, out: Tensor, x: Tensor, p: float = 2.0, dim: Any = None,
-             keepdim: bool = False, aten: bool = False) -> tuple[Any, ...]:
+             keepdim: bool = False, aten: bool = False, dtype: Any = None) -> tuple[Any, ...]:
     # PyTorch's norm_backward, op for op (grad and norm get their reduced dims back).
     if x.ndim:
         g = restore_reduced_dims(g, dim, keepdim)
@@ -276,32 +276,15 @@ def norm_vjp(g: Tensor, out: Tensor, x: Tensor, p: float = 2.0, dim: Any = None,
     return (scaled * B.masked_fill(g / ops.pow(o, p - 1), o == 0, 0),)
 
 
-def _norm_kernel(x: Any, p: float = 2.0, dim: Any = None, keepdim: bool = False,
-                 aten: bool = False, dtype: Any = None) -> Any:
-    # dtype=: the norm computed in that dtype (torch.norm(x, dtype=torch.float64)), one
-    # node as in PyTorch (its backward sees the input as it was, the result in dtype).
-    if dtype is not None and x.dtype.kind == "f":
-        x = x.astype(dtype)
-    return K.norm(x, p, dim, keepdim, aten)
-
-
-def _norm_vjp(g: Tensor, out: Tensor, x: Tensor, p: float = 2.0, dim: Any = None,
-              keepdim: bool = False, aten: bool = False, dtype: Any = None) -> tuple[Any, ...]:
-    return norm_vjp(g, out, x, p, dim, keepdim, aten)
-
-
-def _norm_jvp(ts: Any, out: Tensor, x: Tensor, p: float = 2.0, dim: Any = None,
-              keepdim: bool = False, aten: bool = False, dtype: Any = None) -> Tensor:
-    # dtype=: the engine casts the tangent to the norm's dtype (PyTorch leaves ord 1 and
-    # 2's in the input's dtype: a difference left, see bench/API_COVERAGE.md's notes).
-    return ops.sum(ts[0] * norm_deriv(x, out, p, dim, keepdim), dim, keepdim)
-
-
 register(Rule(
     # `aten`: the C++ at::norm(x, p, dim) PyTorch's composites call (pairwise_distance):
     # NormBackward1; torch.norm and linalg.vector_norm are LinalgVectorNormBackward0
     "norm", lambda i, p: "NormBackward1" if p.get("aten") else "LinalgVectorNormBackward0",
-    _norm_kernel, _norm_vjp, _norm_jvp,
+    # (dtype=: the engine casts the tangent to the norm's dtype; PyTorch leaves ord 1
+    # and 2's in the input's dtype: a difference left, bench/API_COVERAGE.md's notes)
+    K.norm, norm_vjp,
+    lambda ts, out, x, p=2.0, dim=None, keepdim=False, aten=False, dtype=None:
+        ops.sum(ts[0] * norm_deriv(x, out, p, dim, keepdim), dim, keepdim),
     kind="reduction", doc="vector p-norm (a primitive: stable at 0)", saves_out=True,
     formula=("grad · x / ‖x‖",)))
 register(Rule(
