@@ -32,6 +32,7 @@ from gradcli.ad.ops.shape import (
 from gradcli.ad.ops.surface import expose
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
+from gradcli.ad.state import warn
 from gradcli.errors import GdRuntimeError
 
 # -- splits ----------------------------------------------------------------------------
@@ -468,7 +469,11 @@ def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
 
 
 def mT(input: Tensor, attribute: str = "mT") -> Tensor:
-    """x.mT / x.mH (real tensors): the last two dims swapped (TransposeBackward0)."""
+    """x.mT / x.mH (real tensors): the last two dims swapped (TransposeBackward0); of a
+    0-D tensor the tensor itself, with PyTorch's deprecation warning."""
+    if not input.ndim:
+        _zero_dim_warning(attribute)
+        return input
     if input.ndim < 2:
         raise GdRuntimeError(f"tensor.{attribute} is only supported on matrices or batches of "
                              f"matrices. Got {input.ndim}-D tensor.")
@@ -485,8 +490,19 @@ def mH(input: Tensor) -> Tensor:
     return _conjugated(mT(input, "mH"))
 
 
+def _zero_dim_warning(attribute: str) -> None:
+    """PyTorch 2.13's warning for x.mT, x.mH, x.H of a 0-D tensor (the identity there)."""
+    warn(f"Tensor.{attribute} is deprecated on 0-D tensors. "
+         + ("This function is the identity in these cases." if attribute == "mT"
+            else "Consider using x.conj()."), once=True)
+
+
 def H(input: Tensor) -> Tensor:
-    """x.H (a real matrix): its transpose (TransposeBackward0)."""
+    """x.H (a real matrix): its transpose (TransposeBackward0); of a 0-D tensor the tensor
+    itself, with PyTorch's deprecation warning."""
+    if not input.ndim:
+        _zero_dim_warning("H")
+        return _conjugated(input)
     if input.ndim != 2:
         raise GdRuntimeError("tensor.H is only supported on matrices (2-D tensors). Got "
                              f"{input.ndim}-D tensor."

@@ -230,7 +230,10 @@ def permute(input: Tensor, *args: Any, dims: Any = None) -> Tensor:
 
 def T(x: Tensor) -> Tensor:
     """x.T: all dims reversed (PyTorch warns, once, where x is not 2-D or 0-D)."""
-    if x.ndim not in (0, 2):
+    if not x.ndim:
+        warn("Tensor.T is deprecated on 0-D tensors. This function is the identity in these "
+             "cases.", once=True)
+    elif x.ndim != 2:
         warn("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
              "deprecated and it will throw an error in a future release. Consider `x.mT` to "
              "transpose batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` "
