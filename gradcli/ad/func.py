@@ -18,6 +18,7 @@ import numpy as np
 from gradcli.ad import functional, ops
 from gradcli.ad.autograd import grad as autograd_grad
 from gradcli.ad.forward import dual_level, make_dual
+from gradcli.ad.func_outer import flatten as _flatten
 from gradcli.ad.func_outer import outer
 from gradcli.ad.graph import Tensor, tensor_from_array
 from gradcli.ad.kernels.linalg import Vmap  # > 0 while vmap runs its function
@@ -87,16 +88,6 @@ def _fn_name(func: Any) -> str:
 
 
 # -- pytrees -------------------------------------------------------------------------------
-
-def _flatten(tree: Any) -> list[Tensor]:
-    if type(tree) is Tensor:
-        return [tree]
-    if isinstance(tree, (tuple, list)):
-        return [t for x in tree for t in _flatten(x)]
-    if type(tree) is dict:
-        return [t for x in tree.values() for t in _flatten(x)]
-    return []
-
 
 def _rebuild(tree: Any, leaves: Any) -> Any:
     """tree with its tensors replaced, in order, by next(leaves)."""

@@ -10,13 +10,14 @@ from typing import Any
 from gradcli.ad.graph import Tensor
 
 
-def _flatten(tree: Any) -> list[Tensor]:
+def flatten(tree: Any) -> list[Tensor]:
+    """The tensors of a pytree (tensors in tuples, lists and dicts), in order."""
     if type(tree) is Tensor:
         return [tree]
     if isinstance(tree, (tuple, list)):
-        return [t for x in tree for t in _flatten(x)]
+        return [t for x in tree for t in flatten(x)]
     if type(tree) is dict:
-        return [t for x in tree.values() for t in _flatten(x)]
+        return [t for x in tree.values() for t in flatten(x)]
     return []
 
 
@@ -26,7 +27,7 @@ def outer(tree: Any) -> bool:
     to them, as the transform's own derivatives do (a loss made of a torch.func Hessian
     trains the network)."""
     stack: list[Any] = []
-    for t in _flatten(tree):
+    for t in flatten(tree):
         if type(t) is not Tensor or not t.requires_grad:
             continue
         if t.grad_fn is None:
