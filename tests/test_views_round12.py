@@ -445,4 +445,8 @@ def test_T_of_a_tensor_not_2d_warns_once_as_pytorch() -> None:
         "prog.gd:3: UserWarning: The use of `x.T` on tensors of dimension other than 2 to "
         "reverse their shape is deprecated and it will throw an error in a future release. "
         "Consider `x.mT` to transpose batches of matrices or `x.permute(*torch.arange(x.ndim - "
-        "1, -1, -1))` to reverse the dimensions of a tensor.\n  a = x.T\n"]
+        "1, -1, -1))` to reverse the dimensions of a tensor.\n  a = x.T\n",
+        # PyTorch 2.13 warns of a 0-D tensor's T too (round 21)
+        "prog.gd:5: UserWarning: Tensor.T is deprecated on 0-D tensors. This function is the "
+        "identity in these cases.\n  print(a.shape, torch.ones(2, 2).T.shape, "
+        "torch.tensor(1.).T)\n"]
