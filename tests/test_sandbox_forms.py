@@ -539,3 +539,18 @@ def test_container_subclasses_keep_the_size_caps() -> None:
         code, message, _ = outcome(CONTAINER_KINDS + program)
         assert code == 4 and ("exceeds the limit" in message or "step limit" in message), \
             (program, message)
+
+
+DEVICE_NAMES = [*NEW_HOST_NAMES, "previous", "device_type.__class__.__subclasses__",
+                "__enter__", "__exit__", "gd_context", "__slots__"]
+
+
+@pytest.mark.parametrize("value", ["torch.device('meta')", "torch.get_default_device()",
+                                   "torch.set_default_device"])
+def test_the_device_context_leads_nowhere(value: str) -> None:
+    """Round 22's `with torch.device('meta') as d:` hands the program a device that is a
+    context manager: its bookkeeping and protocol stay the host's."""
+    for name in DEVICE_NAMES:
+        code, message, _ = outcome(f"import torch\nwith torch.device('meta') as d:\n"
+                                   f"    x = {value}.{name}\n")
+        assert code == 4, f"{value}.{name} was not refused: {message}"

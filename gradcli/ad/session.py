@@ -80,7 +80,7 @@ class Session:
         State.post_accumulate_hooks = {}
         State.hook_ids = 0
         State.torch_anomaly = State.inference_mode = State.inference_seen = False
-        State.meta_seen = False
+        State.meta_seen = State.default_meta = False
         State.anomaly_check_nan = True
         State.saved_hooks = ()
         PRINT_OPTIONS.restore(DEFAULT_PRINT_OPTIONS)  # torch.set_printoptions: per command
@@ -121,7 +121,7 @@ class Session:
          printing, numpy_printing) = self._saved
         PRINT_OPTIONS.restore(printing)
         np.set_printoptions(**numpy_printing)
-        State.meta_seen = False
+        State.meta_seen = State.default_meta = False
         self._saved = None
 
 

@@ -65,6 +65,8 @@ class _State:
     muted: bool = False
     inference_seen: bool = False  # an inference tensor may exist (checked when recording)
     meta_seen: bool = False  # a meta-device tensor may exist (an op's result is one then)
+    # torch.set_default_device('meta') / `with torch.device('meta'):` (ops/default_device.py)
+    default_meta: bool = False
     # Saved tensors stay in memory after a backward that frees its graph, so the CLI can
     # differentiate the result again (Session.keep_buffers): a physical policy only.
     keep_buffers: bool = False

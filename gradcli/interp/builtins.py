@@ -14,6 +14,7 @@ from typing import Any
 
 from gradcli.ad import autograd, forward, func, functional, gradcheck, ops, state
 from gradcli.ad.graph import is_inference
+from gradcli.ad.ops.default_device import on_default_device
 from gradcli.ad.ops.elementwise import UNARY_OPS
 from gradcli.ad.registry import RULES, Rule
 from gradcli.ad.tensor import Tensor, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
@@ -164,7 +165,8 @@ def _interp_functions() -> dict[str, Callable[..., Any]]:
     """torch.X functions that need the interpreter (numpy values, gd generator objects);
     every other torch.X comes from the ops' own table, gradcli.ad.ops.surface."""
     return {
-        "tensor": _from_data(ops.tensor), "as_tensor": _as_tensor, "Tensor": _legacy_tensor,
+        "tensor": on_default_device(_from_data(ops.tensor)),
+        "as_tensor": on_default_device(_as_tensor), "Tensor": _legacy_tensor,
         "from_numpy": arrays.from_numpy, "detach": _detach,
         "manual_seed": _manual_seed, "seed": _seed, "initial_seed": _initial_seed,
         "is_tensor": _is_tensor, "get_default_dtype": _get_default_dtype,

@@ -19,7 +19,7 @@ from gradcli.ad.kernels.messages import c_type_name
 from gradcli.ad.ops import memory_format as MF
 from gradcli.ad.ops.devices import check_device, device_kind, parse_device, torch_error
 from gradcli.ad.rng import Generator
-from gradcli.ad.state import warn
+from gradcli.ad.state import State, warn
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdRuntimeError
 from gradcli.interp.values import (
@@ -38,12 +38,25 @@ _NO_ACCELERATOR = "Cannot access accelerator device when none is available."
 class Device(StrValue):
     """torch.device: prints as device(type='cpu'), str() is 'cpu'."""
 
-    __slots__ = ("device_type", "index")
+    __slots__ = ("device_type", "index", "previous")
     torch_type = "torch.device"  # what type(x) prints
+    gd_context = True  # `with torch.device('meta'):` sets the default device
 
     def __init__(self, device_type: str, index: int | None) -> None:
         self.device_type = device_type
         self.index = index
+        self.previous: list[bool] = []
+
+    def __enter__(self) -> Device:
+        """The default device for the block (PyTorch's DeviceContext): the factory
+        functions make tensors on it when given no device=."""
+        new = _default_meta(self)
+        self.previous.append(State.default_meta)
+        State.default_meta = new
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        State.default_meta = self.previous.pop()
 
     def __repr__(self) -> str:
         extra = "" if self.index is None else f", index={self.index}"
@@ -283,10 +296,26 @@ def _ignore(*args: Any, **kwargs: Any) -> None:
     return None
 
 
+def _default_meta(device: Any) -> bool:
+    """Whether `device` as the default device is the meta one (the CPU's the other gd has;
+    CUDA is PyTorch's CPU-build error)."""
+    if device is None:
+        return False
+    if device_kind(device) == "meta":
+        return True
+    check_device(device)
+    return False
+
+
 def _set_default_device(device: Any) -> None:
-    """torch.set_default_device: only the CPU here (CUDA is PyTorch's CPU-build error)."""
-    if device is not None:
-        check_device(device)
+    """torch.set_default_device(device): 'cpu', 'meta' or None (the CPU) for the rest of the
+    run."""
+    State.default_meta = _default_meta(device)
+
+
+def _get_default_device() -> Device:
+    """torch.get_default_device()."""
+    return META if State.default_meta else CPU
 
 
 def _ns(name: str, table: dict[str, Callable[..., Any]], docs: dict[str, str]) -> Namespace:
@@ -348,8 +377,8 @@ TORCH_MEMBERS: dict[str, Any] = {
     # the run's default generator (what torch.manual_seed seeds and returns)
     "default_generator": GeneratorValue(),
     "set_default_device": Builtin("torch.set_default_device", _set_default_device),
-    "get_default_device": Builtin("torch.get_default_device", lambda: CPU,
-                                  "device(type='cpu')"),
+    "get_default_device": Builtin("torch.get_default_device", _get_default_device,
+                                  "device(type='cpu'), or the one set"),
     "cuda": CUDA, "backends": BACKENDS, "accelerator": ACCELERATOR,
     "set_default_tensor_type": Builtin("torch.set_default_tensor_type",
                                        _set_default_tensor_type),

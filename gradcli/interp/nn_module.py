@@ -21,7 +21,7 @@ from gradcli.ad import ops
 from gradcli.ad.graph import is_meta, is_parameter, mark_meta
 from gradcli.ad.identity import at
 from gradcli.ad.ops.devices import on_meta
-from gradcli.ad.state import grad_mode
+from gradcli.ad.state import State, grad_mode
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import devices, module_hooks
@@ -639,16 +639,21 @@ class ModuleClass(ClassValue):
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         device = kwargs.get("device")
-        if device is None or not on_meta(device):
+        if not (on_meta(device) if device is not None else State.default_meta):
             return super().__call__(*args, **kwargs)
-        # nn.Linear(..., device='meta'): parameters of their shapes and no data, so their
-        # initialisation draws nothing (the generator left as it was).
+        # nn.Linear(..., device='meta'), or under the meta default device: parameters of
+        # their shapes and no data, so their initialisation draws nothing (the generator
+        # left as it was).
         from gradcli.ad.ops.creation import gen_of
 
         gen = gen_of(None)
         state = gen.get_state()
-        made = super().__call__(*args, **{**kwargs, "device": None})
-        gen.set_state(state)
+        default, State.default_meta = State.default_meta, False
+        try:
+            made = super().__call__(*args, **{**kwargs, "device": None})
+        finally:
+            State.default_meta = default
+            gen.set_state(state)
         return _convert(made, lambda t: mark_meta(t.detach()))
 
     def get_attr(self, name: str) -> Any:

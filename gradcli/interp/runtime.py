@@ -17,7 +17,7 @@ from typing import Any
 
 from gradcli.ad.ops.layout import reset_data_ptrs
 from gradcli.ad.session import recording
-from gradcli.ad.tensor import Node, Tensor
+from gradcli.ad.tensor import Node, State, Tensor
 from gradcli.errors import GdInputError, GdLimitError
 from gradcli.interp import exceptions
 from gradcli.interp.compiler import Compiler
@@ -146,6 +146,7 @@ class Program:
         """Execute the program once."""
         _keep_freed_memory()
         reset_data_ptrs()
+        State.default_meta = False  # torch.set_default_device: per run, as per process
         rt = self.rt
         rt.reset()
         set_program(self.source.name)  # sys.argv[0]

@@ -18,6 +18,7 @@ from gradcli.ad.ops import (  # noqa: F401  (modules that only declare their spe
     conv_transpose,
     counting,
     decompositions,
+    default_device,
     grid,
     inplace_views,
     joins,
@@ -364,3 +365,4 @@ spellings10.register()
 spellings16.register()
 memory_format.register()
 spellings17.register()
+default_device.register()  # last: it wraps what the families declared

@@ -1,0 +1,106 @@
+"""Round 22, the lead's: the default device (`with torch.device('meta'):`,
+`torch.set_default_device('meta')`), which gd refused until now."""
+
+from __future__ import annotations
+
+from pyrun import gd_output, torch_output
+
+DEVICE_CONTEXT = """
+import torch
+import torch.nn as nn
+torch.manual_seed(5)
+with torch.device('meta') as d:
+    print(d, torch.get_default_device(), torch.zeros(1).device, torch.tensor([1.]).device,
+          torch.as_tensor([2.]).device, torch.zeros_like(torch.ones(1, device='cpu')).device)
+    print(torch.arange(3), torch.linspace(0, 1, 3).device, torch.full((2,), 3.).device,
+          torch.eye(2).device, torch.empty(2, 3).shape)
+    with torch.device('cpu'):
+        print(torch.zeros(1).device, torch.get_default_device())
+    print(torch.zeros(1).device)
+    m = nn.Linear(2, 2)
+    print(m.weight.device, m.weight)
+    print(torch.randint(0, 5, (2,)).device, torch.randperm(3).device, torch.rand(2).device)
+    print(torch.ones(2) + 1)
+print(torch.rand(1))
+torch.manual_seed(0)
+with torch.device('meta'):
+    torch.randn(5)
+    nn.Linear(3, 3)
+    torch.randint(0, 9, (4,))
+print(torch.rand(1))
+torch.manual_seed(0)
+print(torch.rand(1))
+torch.set_default_device('meta')
+print(torch.get_default_device(), torch.ones(2).device)
+torch.set_default_device(None)
+print(torch.get_default_device(), torch.ones(2).device)
+torch.set_default_device('meta')
+torch.set_default_device('cpu')
+print(torch.get_default_device())
+"""
+
+META_INIT = """
+import torch
+import torch.nn as nn
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(4, 8)
+        self.scale = nn.Parameter(torch.ones(8))
+        self.register_buffer("running", torch.zeros(8))
+        self.fc2 = nn.Linear(8, 1)
+
+    def forward(self, x):
+        return self.fc2(torch.relu(self.fc1(x)) * self.scale)
+
+torch.manual_seed(1)
+with torch.device("meta"):
+    net = Net()
+print(net)
+print({k: (v.device, tuple(v.shape)) for k, v in net.state_dict().items()})
+out = net(torch.randn(3, 4, device="meta"))
+print(out.shape, out.device)
+net = net.to_empty(device="cpu")
+torch.manual_seed(2)
+for mod in net.modules():
+    if isinstance(mod, nn.Linear):
+        mod.reset_parameters()
+with torch.no_grad():
+    net.scale.fill_(1.0)
+    net.running.zero_()
+print(net(torch.ones(2, 4)))
+try:
+    with torch.device("cuda"):
+        torch.zeros(1)
+except Exception as e:
+    print(type(e).__name__, e)
+print(torch.get_default_device())
+try:
+    with torch.device("meta"):
+        raise ValueError("inside")
+except ValueError as e:
+    print("caught", e, torch.get_default_device(), torch.zeros(1).device)
+"""
+
+
+def test_the_meta_device_context_as_pytorchs() -> None:
+    """`with torch.device('meta'):` and set_default_device: PyTorch's factory functions
+    make meta tensors without device=, *_like ones keep their input's device, nothing is
+    drawn from the generator, nested blocks restore the outer default."""
+    assert gd_output(DEVICE_CONTEXT) == torch_output(DEVICE_CONTEXT)
+
+
+def test_a_model_built_on_the_meta_device_then_materialised() -> None:
+    """The meta-init pattern: build a model under the meta device (built-in layers, a
+    model's own Parameter and buffer), run shapes through it, to_empty(device='cpu') and
+    initialise; an exception leaving the block restores the default."""
+    assert gd_output(META_INIT) == torch_output(META_INIT)
+
+
+def test_the_default_device_is_the_cpu_at_each_runs_start() -> None:
+    """A program that leaves the meta default set does not change the next run's."""
+    assert gd_output("import torch\ntorch.set_default_device('meta')\n"
+                     "print(torch.ones(1).device)\n") == "meta\n"
+    assert gd_output("import torch\nprint(torch.ones(1).device, "
+                     "torch.get_default_device())\n") == "cpu cpu\n"
