@@ -52,7 +52,8 @@ def _worded(err: Any) -> tuple[str, str | None]:
         if not message.startswith(f"--{err.role}"):
             message = lead.format(role=err.role, name=err.name) + message
         if hint and hint.endswith(_GIVE_VALUE):
-            hint = hint[: -len(_GIVE_VALUE)] + f" bind it with --set {err.name}=VALUE"
+            flag = "--wrt" if err.role == "wrt" else "--set"
+            hint = hint[: -len(_GIVE_VALUE)] + f" bind it with {flag} {err.name}=VALUE"
     return message, hint
 
 

@@ -119,7 +119,8 @@ class GdInputError(UsageError):
     the flag (`--wrt x: ...`)."""
 
     def __init__(self, message: str, *, role: str, name: str, span: Span | None = None,
-                 hint: str | None = None) -> None:
+                 hint: str | None = None, unbound: bool = False) -> None:
         super().__init__(message, span, hint)
         self.role = role
         self.name = name
+        self.unbound = unbound  # the program reads the name and nothing gives it a value

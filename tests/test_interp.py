@@ -1162,11 +1162,15 @@ def test_set_overrides_the_first_top_level_assignment_only() -> None:
 
 
 def test_set_of_a_name_the_program_never_assigns_is_an_error_before_running() -> None:
-    # SPEC 2.1: --set replaces the value of a binding the program makes.
+    # SPEC 2.1: --set replaces the value of a binding the program makes, or (round 22)
+    # gives one to a name the program reads and never assigns; a name it never mentions
+    # is a mistake.
     with pytest.raises(GdInputError) as info:
-        run("y = a * 3", overrides={"a": 2})
+        run("y = b * 3", overrides={"a": 2})
     assert (info.value.role, info.value.name) == ("set", "a")
     assert info.value.message == "the program never assigns 'a' (outside functions)"
+    res, _ = run("y = a * 3", overrides={"a": 2})
+    assert res.value == 6 and res.variables["a"] == 2
 
 
 def test_set_override_is_not_evaluated_so_its_expression_has_no_effects() -> None:

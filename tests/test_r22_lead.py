@@ -1,9 +1,17 @@
 """Round 22, the lead's: the default device (`with torch.device('meta'):`,
-`torch.set_default_device('meta')`), which gd refused until now."""
+`torch.set_default_device('meta')`), which gd refused until now, and an expression's free
+names as inputs (`gradcli eval -e 'sin(x) * x**2' --wrt x=1.0`)."""
 
 from __future__ import annotations
 
+import json
+import math
+
+import pytest
+from click.testing import CliRunner, Result
 from pyrun import gd_output, torch_output
+
+from gradcli.cli import main
 
 DEVICE_CONTEXT = """
 import torch
@@ -104,3 +112,59 @@ def test_the_default_device_is_the_cpu_at_each_runs_start() -> None:
                      "print(torch.ones(1).device)\n") == "meta\n"
     assert gd_output("import torch\nprint(torch.ones(1).device, "
                      "torch.get_default_device())\n") == "cpu cpu\n"
+
+
+# -- an expression's free names as inputs: `gradcli eval -e 'sin(x) * x**2' --wrt x=1.0` --------
+
+def _cli(*args: str, input: str | None = None) -> Result:
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+def test_an_expression_with_a_free_input_is_differentiated_where_wrt_binds_it() -> None:
+    """The first thing someone checking a derivative from the shell types: the input the
+    expression reads, given its value by --wrt (or --set); gd said the program never
+    assigns it. d/dx x²·sin x at 1 = 2 sin 1 + cos 1."""
+    r = _cli("eval", "-e", "sin(x) * x**2", "--wrt", "x=1.0", "--format", "json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert out["result"]["value"] == pytest.approx(math.sin(1.0), rel=1e-6)
+    assert out["grads"]["x"]["value"] == pytest.approx(2 * math.sin(1) + math.cos(1), rel=1e-6)
+    r = _cli("grad", "-e", "x**3", "--wrt", "x=2", "--order", "3", "--format", "json")
+    assert (r.exit_code, json.loads(r.stdout)["derivatives"]["x"]["value"]) == (0, 6.0)
+    # A list of ints becomes a float tensor, as for an assigned input.
+    r = _cli("eval", "-e", "x @ x", "--wrt", "x=[1,2,3]", "--format", "json")
+    assert json.loads(r.stdout)["grads"]["x"] == {"shape": [3], "dtype": "float32",
+                                                  "value": [2.0, 4.0, 6.0]}
+    r = _cli("run", "-e", "def f(a):", "-e", "    return a * k", "-e", "print(f(2))",
+             "--set", "k=5")
+    assert (r.exit_code, r.stdout) == (0, "10\n")
+
+
+def test_free_inputs_under_every_command() -> None:
+    """check (its reruns bind the perturbed value), jacobian, plot (the sweep gives the
+    value) and --batch lines."""
+    r = _cli("check", "-e", "(x**2).sum() * w", "--wrt", "x=[1,2]", "--wrt", "w=3.0",
+             "--format", "json")
+    assert r.exit_code == 0 and json.loads(r.stdout)["ok"] is True, r.output
+    r = _cli("jacobian", "-e", "x**2", "--wrt", "x=[1.,2.]", "--format", "json")
+    assert json.loads(r.stdout)["jacobian"]["x"]["value"] == [[2.0, 0.0], [0.0, 4.0]]
+    r = _cli("plot", "-e", "x * x", "--wrt", "x", "--from", "0", "--to", "2", "--points", "3",
+             "--format", "json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["series"] == {"y": [0.0, 1.0, 4.0], "dy/dx": [0.0, 2.0, 4.0]}
+    r = _cli("eval", "-e", "x * x", "--wrt", "x", "--batch", "-",
+             input='{"x": 1.5}\n{"x": 3.0}\n')
+    grads = [json.loads(line)["grads"]["x"]["value"] for line in r.stdout.splitlines()]
+    assert grads == [3.0, 6.0]
+
+
+def test_a_free_input_without_a_value_and_a_name_never_read_stay_errors() -> None:
+    """--wrt x with nothing giving x a value says how to give it one; a name the program
+    never mentions is still a mistake (a typo must not pass silently, SPEC 2.1)."""
+    r = _cli("eval", "-e", "sin(x)", "--wrt", "x")
+    assert r.exit_code == 2
+    assert r.stderr == ("<expr>: error: --wrt x: the program reads 'x' but gives it no value\n"
+                        "hint: assign it in the program, or bind it with --wrt x=VALUE\n")
+    r = _cli("eval", "-e", "sin(x)", "--wrt", "x=1.0", "--set", "xx=2")
+    assert r.exit_code == 2
+    assert "--set xx: the program never assigns 'xx' (outside functions)" in r.stderr

@@ -18,7 +18,7 @@ from gradcli.ad.graph import tensor_from_array
 from gradcli.ad.tensor import Tensor
 from gradcli.app.inputs import AppOptions, parse_sets, parse_vector
 from gradcli.app.running import compile_program, result_tensor, session
-from gradcli.errors import GdLimitError, UsageError
+from gradcli.errors import GdInputError, GdLimitError, UsageError
 from gradcli.results import PlotResult, TensorData
 from gradcli.source import Source
 
@@ -47,7 +47,15 @@ def plot(source: Source, opts: AppOptions, start: float, stop: float, *, order: 
         sets = parse_sets(opts.sets, opts.wrt)
         # One run as the program stands: its prints are what the program printed, and it
         # gives the input's own value (X0). The runs per point are silent.
-        program, out = compile_program(source, opts, overrides=sets)
+        try:
+            program, out = compile_program(source, opts, overrides=sets)
+        except GdInputError as e:
+            if not (e.unbound and e.name == name and name not in sets):
+                raise
+            # An input the program reads and never assigns (-e 'sin(x)'): the sweep's
+            # first point gives it its value for this run.
+            sets[name] = float(start)
+            program, out = compile_program(source, opts, overrides=sets)
         generator = ops.generator()
         start_state = generator.get_state()  # every point draws the same random numbers
         first = program.run()

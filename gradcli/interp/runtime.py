@@ -15,6 +15,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
+from gradcli.ad import ops
 from gradcli.ad.ops.layout import reset_data_ptrs
 from gradcli.ad.session import recording
 from gradcli.ad.tensor import Node, State, Tensor
@@ -23,7 +24,7 @@ from gradcli.interp import exceptions
 from gradcli.interp.compiler import Compiler
 from gradcli.interp.frame import Frame
 from gradcli.interp.pysys import ProgramExit, set_program
-from gradcli.interp.runstate import NO_EXPR, ControlRecord, RunOptions, Runtime
+from gradcli.interp.runstate import NO_EXPR, ControlRecord, RunOptions, Runtime, with_form
 from gradcli.records import field, record
 from gradcli.source import Source, Span
 from gradcli.suggest import did_you_mean
@@ -104,17 +105,29 @@ class Program:
         for target in _input_bindings(module.body):
             self.rt.first_targets.setdefault(target.id, target)
         self.assigned = set(self.rt.first_targets)
+        # Inputs the program reads and never assigns (the expression `sin(x) * x**2`): an
+        # override binds them before the first statement, as if it said `x = VALUE`.
+        read = _names_read(module) if any(
+            n not in self.assigned for n in (*options.overrides, *options.wrt)) else set()
+        self.free_inputs = [n for n in options.overrides
+                            if n not in self.assigned and n in read]
         for role, names in (("set", options.overrides), ("wrt", options.wrt)):
             for name in names:
-                if name not in self.assigned and not (role == "set" and name in options.wrt):
-                    # --set replaces a binding's value; there must be one (SPEC 2.1).
-                    hint = did_you_mean(name, self.assigned) or (
-                        f"assign it (e.g. {name} = arange(4.0))" if role == "wrt"
-                        else f"an input replaces the value of a variable the program assigns: "
-                        f"assign {name} in the program first")
-                    raise GdInputError(
-                        f"the program never assigns '{name}' (outside functions)",
-                        role=role, name=name, hint=hint)
+                if name in self.assigned or name in self.free_inputs or (
+                        role == "set" and name in options.wrt):
+                    continue
+                # An override replaces a binding's value, or gives one to a name the program
+                # reads; a name it never mentions is a mistake (SPEC 2.1).
+                if name in read:
+                    raise GdInputError(f"the program reads '{name}' but gives it no value",
+                                       role=role, name=name, unbound=True,
+                                       hint="assign it in the program, or give it a value")
+                hint = did_you_mean(name, self.assigned | read) or (
+                    f"assign it (e.g. {name} = arange(4.0))" if role == "wrt"
+                    else f"an input replaces the value of a variable the program assigns "
+                    f"or reads: assign {name} in the program first")
+                raise GdInputError(f"the program never assigns '{name}' (outside functions)",
+                                   role=role, name=name, hint=hint)
         compiler = Compiler(self.rt)
         compiler.future_annotations = any(  # annotations stay their source text (PEP 563)
             isinstance(s, A.ImportFrom) and s.module == "__future__"
@@ -154,6 +167,13 @@ class Program:
         exceptions.bind_run(rt.handling, self.source)  # traceback.format_exc()
         opts = self.options
         frame = Frame(None)
+        for name in self.free_inputs:  # the inputs the program reads and never assigns
+            value = rt.overrides[name]
+            if name not in opts.raw_overrides:
+                value = with_form(value, NO_EXPR)  # a list becomes a tensor
+                if name in opts.wrt and type(value) is Tensor and value.dtype.kind != "f":
+                    value = ops.to_dtype(value, ops.dtypes.default_dtype())  # --wrt x=[1,2]
+            rt.assign_name(frame, name, rt.bind_input(name, value, None))
         tape: list[Node] | None = [] if opts.record_tape else None
         old_limit = sys.getrecursionlimit()
         sys.setrecursionlimit(max(old_limit, 20_000))
@@ -240,3 +260,7 @@ def run_source(text: str, name: str = "<expr>", options: RunOptions | None = Non
     """Parse, compile and run gd source text."""
     return Program.compile(Source(name, text), options).run()
 
+
+def _names_read(module: A.Module) -> set[str]:
+    """Every name the program's expressions mention (a superset of what it reads)."""
+    return {node.id for node in A.walk(module) if type(node) is A.Name}
