@@ -67,8 +67,9 @@ class StatementForms:
                 raise GdRuntimeError(
                     f"'{type_name(cm)}' object does not support the context manager protocol",
                     span, hint="gd supports with no_grad():, with enable_grad():, "
-                    "with set_grad_enabled(flag):, with dual_level(): and gd classes "
-                    "defining __enter__ and __exit__", py_type="TypeError")
+                    "with set_grad_enabled(flag):, with dual_level():, with torch.device(d):, "
+                    "the context managers of the modules gd has and gd classes defining "
+                    "__enter__ and __exit__", py_type="TypeError")
             was_enabled = State.grad_enabled
             v = enter()
             if was_enabled and not State.grad_enabled:
