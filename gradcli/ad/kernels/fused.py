@@ -6,7 +6,6 @@ rounded sqrt). Both bit for bit, on whole arrays (no per-element Python).
 
 from __future__ import annotations
 
-import base64
 import functools
 from typing import Any
 
@@ -320,6 +319,8 @@ _RSQRTPS_DROPS = (
 def _rsqrtps_table() -> ndarray:
     """The table, unpacked on first use (not at every start: most runs never take a
     float32 square root)."""
+    import base64
+
     packed = np.frombuffer(base64.b64decode("".join(_RSQRTPS_DROPS)), np.uint8)
     drops = np.stack([(packed >> (2 * k)) & 3 for k in range(4)], axis=1).reshape(2, 4096)
     drops = drops.astype(np.int64)
