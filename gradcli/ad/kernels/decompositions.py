@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcli.ad.kernels import lapack2
+from gradcli.ad.kernels import lapack2, mkl_lapack_chol
 from gradcli.ad.kernels.messages import TorchError, _Shape, broadcast_message, scalar_name
 
 ndarray = np.ndarray
@@ -172,6 +172,10 @@ def cholesky(a: ndarray, upper: bool = False) -> Any:
     LAPACK's, it reads one triangle: the lower one, or the upper one for upper=True (the
     lower one of aᵀ)."""
     check_matrix(a, "linalg.cholesky")
+    if mkl_lapack_chol.applies(a, upper):
+        factor = mkl_lapack_chol.potrf(a, upper)
+        if factor is not None:
+            return factor
     if upper:
         a = np.swapaxes(a, -1, -2)
     try:
