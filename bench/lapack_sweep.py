@@ -24,10 +24,10 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this tree's gradcli
 
-from gradcli.ad.kernels import decompositions as KD  # noqa: E402
-from gradcli.ad.kernels import linalg_extra as KX  # noqa: E402
-from gradcli.ad.kernels import linalg_tri as KT  # noqa: E402
-from gradcli.ad.kernels import mkl_path  # noqa: E402
+from gradcli.ad.kernels import decompositions as KD
+from gradcli.ad.kernels import linalg_extra as KX
+from gradcli.ad.kernels import linalg_tri as KT
+from gradcli.ad.kernels import mkl_path
 
 Case = tuple[Callable[[], torch.Tensor], Callable[[], np.ndarray]]
 

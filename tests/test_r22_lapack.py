@@ -95,7 +95,8 @@ def test_the_models_factor_and_solve_within_rounding(n: int, dtype: type) -> Non
             tri = np.swapaxes(low, -1, -2) if upper else low
             want = np.linalg.solve(tri.astype(np.float64), b.astype(np.float64))
             for layout in (tri, np.ascontiguousarray(tri)):
-                got = mkl_lapack_trsm.solve(layout, b, upper, rows=mkl_lapack_trsm.row_major(layout))
+                rows = mkl_lapack_trsm.row_major(layout)
+                got = mkl_lapack_trsm.solve(layout, b, upper, rows=rows)
                 np.testing.assert_allclose(got, want, rtol=tol * 10, atol=tol * 10)
 
 
