@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcli.ad.kernels import lapack2, mkl_lapack_chol
+from gradcli.ad.kernels import lapack2, mkl_lapack_chol, mkl_lapack_lu
 from gradcli.ad.kernels.messages import TorchError, _Shape, broadcast_message, scalar_name
 
 ndarray = np.ndarray
@@ -87,6 +87,10 @@ def det(a: ndarray) -> Any:
     check_matrix(a, "linalg.det")
     if lapack2.applies(a):
         return lapack2.det(a)
+    if mkl_lapack_lu.applies(a):
+        got = mkl_lapack_lu.det(a)
+        if got is not None:
+            return got
     out = np.asarray(np.linalg.det(a)).astype(a.dtype, copy=False)
     if (out == 0).any():
         flat = out.reshape(-1)
@@ -99,6 +103,10 @@ def det(a: ndarray) -> Any:
 def slogdet(a: ndarray, part: str = "logabsdet") -> Any:
     """sign or log|det| of (a batch of) square matrices."""
     check_matrix(a, "linalg.slogdet")
+    if mkl_lapack_lu.applies(a):
+        got = mkl_lapack_lu.slogdet(a, part)
+        if got is not None:
+            return got
     sign, logabs = np.linalg.slogdet(a)
     return (sign if part == "sign" else logabs).astype(a.dtype, copy=False)
 
@@ -108,6 +116,11 @@ def inv(a: ndarray) -> Any:
     check_matrix(a, "linalg.inv")
     if lapack2.applies(a):  # PyTorch's inv is solve(A, I)
         return lapack2.solve(a, np.broadcast_to(np.eye(2, dtype=a.dtype), a.shape))
+    if mkl_lapack_lu.applies(a):
+        got = mkl_lapack_lu.solve(a, np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype),
+                                                      a.shape))
+        if got is not None:
+            return got
     try:
         return np.linalg.inv(a)
     except np.linalg.LinAlgError:
@@ -144,6 +157,10 @@ def solve(a: ndarray, b: ndarray, left: bool = True, adjoint: bool = False) -> A
     if lapack2.applies(aa):
         x = lapack2.solve_adjoint(aa, bb) if adjoint else lapack2.solve(aa, bb)
         return x[..., 0] if vector else x
+    if not adjoint and mkl_lapack_lu.applies(aa):
+        got = mkl_lapack_lu.solve(aa, bb)
+        if got is not None:
+            return got[..., 0] if vector else got
     try:
         x = np.linalg.solve(np.swapaxes(aa, -1, -2) if adjoint else aa, bb)
     except np.linalg.LinAlgError:

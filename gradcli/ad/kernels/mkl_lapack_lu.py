@@ -1,0 +1,127 @@
+"""MKL's LU factorisation (getrf) of small square matrices on its AVX-512 path (Intel
+hosts), bit for bit: lu_factor, linalg.lu and what PyTorch builds on them (for n >= 9,
+linalg.solve, inv and lu_solve: getrs is two trsm calls there).
+
+Read off PyTorch 2.13 (MKL 2024.2) on an Intel Xeon element by element (round 22,
+bench/lapack_sweep.py; n = 3..16, float32 and float64, 500 of 500 random matrices each):
+right-looking elimination in the matrix's dtype; the pivot the first largest |entry| of
+the column, whole rows swapped; the column below it scaled by the reciprocal 1/u_jj
+(divided by u_jj instead for the last column but one when n <= 4, as kernels/lapack2.py's
+2×2); the trailing block updated with one fma per step, a_ik = fma(-l_ij, u_jk, a_ik).
+getrs for n <= 8 is a kernel of its own (not recovered: numpy's LAPACK there), as is
+the transposed getrs (AᵀX = B from A's LU: solve's backward and left=False).
+linalg.det and slogdet factor Aᵀ: det = ±Π u_ii multiplied in order, log|det| the sum of
+log|u_ii| through PyTorch's own log and sum (1000 of 1000 each, n = 3..16).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gradcli.ad.kernels.fused import fma
+from gradcli.ad.kernels.mkl_path import mkl_avx512
+
+ndarray = np.ndarray
+MAX_N = 16
+
+
+def applies(a: ndarray) -> bool:
+    """Whether the model stands in for getrf: (a batch of) square 3..16 float32/float64
+    finite matrices on MKL's AVX-512 path."""
+    n = a.shape[-1]
+    return (a.ndim >= 2 and a.shape[-2] == n and 3 <= n <= MAX_N and a.size > 0
+            and a.dtype.kind == "f" and a.dtype.itemsize in (4, 8) and mkl_avx512()
+            and bool(np.isfinite(a).all()))
+
+
+def getrf(a: ndarray) -> tuple[ndarray, ndarray] | None:
+    """(packed LU, column-major as LAPACK leaves it, and 1-based int32 pivots) of (a batch
+    of) square matrices; None where a pivot is zero (LAPACK's info path is the caller's)."""
+    n = a.shape[-1]
+    batch = a.shape[:-2]
+    lu = a.reshape((-1, n, n)).copy()
+    rows = np.arange(lu.shape[0])
+    piv = np.zeros((lu.shape[0], n), np.int32)
+    one = np.ones((), a.dtype)
+    with np.errstate(all="ignore"):
+        for j in range(n):
+            p = j + np.argmax(np.abs(lu[:, j:, j]), axis=1)
+            piv[:, j] = p + 1
+            top = lu[rows, j, :].copy()
+            lu[rows, j, :] = lu[rows, p, :]
+            lu[rows, p, :] = top
+            d = lu[:, j, j]
+            if not (d != 0).all():
+                return None
+            if j == n - 1:
+                break
+            col = lu[:, j + 1:, j]
+            col = col / d[:, None] if n <= 4 and j == n - 2 else col * (one / d)[:, None]
+            lu[:, j + 1:, j] = col
+            lu[:, j + 1:, j + 1:] = fma(-col[:, :, None], lu[:, j, None, j + 1:],
+                                        lu[:, j + 1:, j + 1:])
+    lu = np.swapaxes(np.ascontiguousarray(np.swapaxes(lu, -1, -2)), -1, -2)
+    return lu.reshape(a.shape), piv.reshape((*batch, n))
+
+
+def _swap_sign(piv: ndarray, dtype: np.dtype) -> ndarray:
+    """(-1)^(number of row swaps) of 1-based pivots."""
+    odd = ((piv - 1) != np.arange(piv.shape[-1])).sum(-1) % 2 == 1
+    return np.where(odd, -1, 1).astype(dtype)
+
+
+def det(a: ndarray) -> ndarray | None:
+    """linalg.det: PyTorch factors Aᵀ (the row-major matrix handed to column-major LAPACK);
+    ±u_00·u_11·…, multiplied in order. None where a pivot is zero."""
+    got = getrf(np.swapaxes(a, -1, -2))
+    if got is None:
+        return None
+    lu, piv = got
+    diag = np.diagonal(lu, axis1=-2, axis2=-1)
+    prod = diag[..., 0].copy()
+    for i in range(1, a.shape[-1]):
+        prod = prod * diag[..., i]
+    return (_swap_sign(piv, a.dtype) * prod).astype(a.dtype, copy=False)
+
+
+def slogdet(a: ndarray, part: str) -> ndarray | None:
+    """linalg.slogdet from the LU of Aᵀ: the sign (±, times the diagonal's signs) or
+    log|det| as PyTorch's ops take it, the sum of log|u_ii| (its log and sum kernels)."""
+    from gradcli.ad import kernels as K
+    from gradcli.ad.kernels import reductions as KR
+
+    got = getrf(np.swapaxes(a, -1, -2))
+    if got is None:
+        return None
+    lu, piv = got
+    diag = np.ascontiguousarray(np.diagonal(lu, axis1=-2, axis2=-1))
+    if part == "sign":
+        return _swap_sign(piv, a.dtype) * np.prod(np.sign(diag), axis=-1).astype(a.dtype)
+    return np.asarray(KR.sum(K.log(np.abs(diag)), dim=-1)).astype(a.dtype, copy=False)
+
+
+def solve(a: ndarray, b: ndarray) -> ndarray | None:
+    """X with AX = B (a (..., n, n), b (..., n, k) broadcast already) as getrs does it for
+    n >= 9: B's rows swapped by the pivots, then the unit-lower and the upper trsm on the
+    column-major LU (mkl_lapack_trsm). None where n < 9 (getrs' own small kernel) or a
+    pivot is zero."""
+    from gradcli.ad.kernels import mkl_lapack_trsm
+
+    n = a.shape[-1]
+    if n < 9:
+        return None
+    got = getrf(a)
+    if got is None:
+        return None
+    lu, piv = got
+    x = np.array(b, dtype=a.dtype, copy=True).reshape((-1, *b.shape[-2:]))
+    flat = piv.reshape((-1, n))
+    rows = np.arange(x.shape[0])
+    for j in range(n):
+        p = flat[:, j] - 1
+        top = x[rows, j, :].copy()
+        x[rows, j, :] = x[rows, p, :]
+        x[rows, p, :] = top
+    x = x.reshape(b.shape)
+    y = mkl_lapack_trsm.solve(lu, x, upper=False, unit=True, rows=False)
+    return mkl_lapack_trsm.solve(lu, y, upper=True, unit=False, rows=False)
