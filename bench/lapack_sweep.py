@@ -9,7 +9,9 @@ AMD hosts) and `after`, the models on (on an Intel AVX-512 host), and prints how
 results are bit-identical. A cell of the kernels the models do not cover shows the same
 counts twice. Ops: cholesky (lower), cholesky_upper, trsm_L1 (solve_triangular, lower,
 one column, the factor as PyTorch returns it), trsm_U1r (upper, one column, row-major),
-trsm_L3 (three columns), cholesky_solve1 and cholesky_solve3 (one and three columns)."""
+trsm_L3 (three columns), cholesky_solve1 and cholesky_solve3 (one and three columns);
+lu_factor, det, slogdet (log|det|), solve1 and solve3 (linalg.solve, one and three
+columns), inv of standard-normal matrices."""
 
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this tree's grad
 from gradcli.ad.kernels import decompositions as KD
 from gradcli.ad.kernels import linalg_extra as KX
 from gradcli.ad.kernels import linalg_tri as KT
+from gradcli.ad.kernels import lu as KLU
 from gradcli.ad.kernels import mkl_path
 
 Case = tuple[Callable[[], torch.Tensor], Callable[[], np.ndarray]]
@@ -58,6 +61,19 @@ def case(op: str, n: int, count: int, dt: torch.dtype, seed: int) -> Case:
                 (lambda: KT.solve_triangular(up.numpy(), bn, upper=True)))
     if op in ("cholesky_solve1", "cholesky_solve3"):
         return (lambda: torch.cholesky_solve(b, low)), (lambda: KX.cholesky_solve(bn, ln))
+    g = torch.Generator().manual_seed(seed + 2)
+    m = torch.randn(count, n, n, generator=g, dtype=torch.float64).to(dt)
+    mn = m.numpy()
+    if op == "lu_factor":
+        return (lambda: torch.linalg.lu_factor(m)[0]), (lambda: KLU.lu_factor(mn))
+    if op == "det":
+        return (lambda: torch.linalg.det(m)), (lambda: KD.det(mn))
+    if op == "slogdet":
+        return (lambda: torch.linalg.slogdet(m)[1]), (lambda: KD.slogdet(mn))
+    if op in ("solve1", "solve3"):
+        return (lambda: torch.linalg.solve(m, b)), (lambda: KD.solve(mn, bn))
+    if op == "inv":
+        return (lambda: torch.linalg.inv(m)), (lambda: KD.inv(mn))
     raise SystemExit(f"unknown op {op}")
 
 
@@ -77,7 +93,7 @@ def run(path: str, fn: Callable[[], np.ndarray]) -> np.ndarray:
 
 
 OPS = ("cholesky", "cholesky_upper", "trsm_L1", "trsm_U1r", "trsm_L3", "cholesky_solve1",
-       "cholesky_solve3")
+       "cholesky_solve3", "lu_factor", "det", "slogdet", "solve1", "solve3", "inv")
 
 
 def main() -> None:

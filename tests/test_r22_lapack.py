@@ -1,7 +1,8 @@
-"""MKL's Cholesky (potrf) and triangular solves (trsm, potrs) of small matrices on its
-AVX-512 path (kernels/mkl_lapack_chol.py, mkl_lapack_trsm.py): linalg.cholesky,
-solve_triangular, cholesky_solve and what builds on them print PyTorch's bits (a Gaussian
-process's 8×8 float64 kernel matrix printed its last digits off in round 21)."""
+"""MKL's Cholesky (potrf), triangular solves (trsm, potrs) and LU (getrf, getrs) of small
+matrices on its AVX-512 path (kernels/mkl_lapack_chol.py, mkl_lapack_trsm.py,
+mkl_lapack_lu.py): linalg.cholesky, solve_triangular, cholesky_solve, lu_factor, det,
+slogdet, solve and what builds on them print PyTorch's bits (a Gaussian process's 8×8
+float64 kernel matrix printed its last digits off in round 21)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import numpy as np
 import pytest
 from pyrun import gd_output, torch_output
 
-from gradcli.ad.kernels import mkl_lapack_chol, mkl_lapack_trsm
+from gradcli.ad.kernels import mkl_lapack_chol, mkl_lapack_lu, mkl_lapack_trsm
 from gradcli.ad.kernels.mkl_path import mkl_avx512
 
 on_path = pytest.mark.skipif(not mkl_avx512(), reason="MKL's AVX-512 path (Intel) only: "
@@ -55,6 +56,25 @@ for dt in (torch.float64, torch.float32):
         print(x.grad_fn.name(), Br.grad.tolist(), Lr.grad.tolist() if dt == torch.float64 else "")
 """
 
+LU = """
+import torch
+g = torch.Generator().manual_seed(SEED)
+for dt in (torch.float64, torch.float32):
+    for n in (2, 3, 4, 5, 8, 9, 12):
+        A = torch.randn(3, n, n, generator=g, dtype=dt)
+        B = torch.randn(3, n, 2, generator=g, dtype=dt)
+        b = torch.randn(n, generator=g, dtype=dt)
+        LU, piv = torch.linalg.lu_factor(A)
+        P, L, U = torch.linalg.lu(A)
+        print(LU.tolist(), piv.tolist(), L.tolist(), U.tolist())
+        print(torch.linalg.det(A).tolist(), torch.det(A[0]).item())
+        print(torch.linalg.slogdet(A), torch.logdet(A[1] + n * torch.eye(n, dtype=dt)).item())
+        if n in (2, 3, 8, 9, 12):
+            print(torch.linalg.solve(A[1], b).tolist())
+        if n in (2, 8, 9, 12):
+            print(torch.linalg.solve(A, B).tolist(), torch.linalg.inv(A).tolist())
+"""
+
 
 @on_path
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -69,6 +89,16 @@ def test_gaussian_process_prints_pytorchs_bits(seed: int) -> None:
 def test_cholesky_and_triangular_family_prints_pytorchs_bits(seed: int) -> None:
     pytest.importorskip("torch")
     program = FAMILY.replace("SEED", str(seed))
+    assert gd_output(program) == torch_output(program)
+
+
+@on_path
+@pytest.mark.parametrize("seed", [0, 1])
+def test_lu_family_prints_pytorchs_bits(seed: int) -> None:
+    """getrf for n = 3..16 (lu_factor, lu, det, slogdet) and getrs where recovered (n = 3
+    with one column, n >= 8)."""
+    pytest.importorskip("torch")
+    program = LU.replace("SEED", str(seed))
     assert gd_output(program) == torch_output(program)
 
 
@@ -105,3 +135,28 @@ def test_a_matrix_not_positive_definite_keeps_lapacks_error() -> None:
     reports the leading minor as PyTorch does."""
     a = np.array([[[4.0, 2.0, 0.0], [2.0, 1.0, 0.0], [0.0, 0.0, 1.0]]])
     assert mkl_lapack_chol.potrf(a) is None
+
+
+@pytest.mark.parametrize("n", [3, 5, 8, 9, 16])
+def test_the_lu_model_factors_and_solves_within_rounding(n: int) -> None:
+    """On any host: getrf's model reproduces P·A = L·U, det and solve are LAPACK's to a
+    few ulps (float64)."""
+    rng = np.random.default_rng(n)
+    a = rng.standard_normal((20, n, n))
+    b = rng.standard_normal((20, n, 1))
+    got = mkl_lapack_lu.getrf(a)
+    assert got is not None
+    lu, piv = got
+    low = np.tril(lu, -1) + np.eye(n)
+    pa = a.copy()
+    for j in range(n):
+        p = piv[:, j] - 1
+        rows = np.arange(20)
+        top = pa[rows, j, :].copy()
+        pa[rows, j, :] = pa[rows, p, :]
+        pa[rows, p, :] = top
+    np.testing.assert_allclose(low @ np.triu(lu), pa, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(mkl_lapack_lu.det(a), np.linalg.det(a), rtol=1e-10)
+    x = mkl_lapack_lu.solve(a, b)
+    if x is not None:
+        np.testing.assert_allclose(x, np.linalg.solve(a, b), rtol=1e-8, atol=1e-10)

@@ -103,7 +103,7 @@ def det(a: ndarray) -> Any:
 def slogdet(a: ndarray, part: str = "logabsdet") -> Any:
     """sign or log|det| of (a batch of) square matrices."""
     check_matrix(a, "linalg.slogdet")
-    if mkl_lapack_lu.applies(a):
+    if lapack2.applies(a) or mkl_lapack_lu.applies(a):
         got = mkl_lapack_lu.slogdet(a, part)
         if got is not None:
             return got

@@ -8,7 +8,8 @@ right-looking elimination in the matrix's dtype; the pivot the first largest |en
 the column, whole rows swapped; the column below it scaled by the reciprocal 1/u_jj
 (divided by u_jj instead for the last column but one when n <= 4, as kernels/lapack2.py's
 2×2); the trailing block updated with one fma per step, a_ik = fma(-l_ij, u_jk, a_ik).
-getrs for n <= 8 is a kernel of its own (not recovered: numpy's LAPACK there), as is
+getrs for n <= 8 is a kernel of its own: n = 8 and n = 3 with one column recovered
+(solve below), n = 4..7 not (numpy's LAPACK there), nor
 the transposed getrs (AᵀX = B from A's LU: solve's backward and left=False).
 linalg.det and slogdet factor Aᵀ: det = ±Π u_ii multiplied in order, log|det| the sum of
 log|u_ii| through PyTorch's own log and sum (1000 of 1000 each, n = 3..16).
@@ -85,12 +86,15 @@ def det(a: ndarray) -> ndarray | None:
 
 
 def slogdet(a: ndarray, part: str) -> ndarray | None:
-    """linalg.slogdet from the LU of Aᵀ: the sign (±, times the diagonal's signs) or
-    log|det| as PyTorch's ops take it, the sum of log|u_ii| (its log and sum kernels)."""
+    """linalg.slogdet from the LU of Aᵀ (n = 2: kernels/lapack2.py's, the caller checked
+    lapack2.applies): the sign (±, times the diagonal's signs) or log|det| as PyTorch's
+    ops take it, the sum of log|u_ii| (its log and sum kernels)."""
     from gradcli.ad import kernels as K
+    from gradcli.ad.kernels import lapack2
     from gradcli.ad.kernels import reductions as KR
 
-    got = getrf(np.swapaxes(a, -1, -2))
+    at = np.swapaxes(a, -1, -2)
+    got = lapack2.packed(at) if a.shape[-1] == 2 else getrf(at)
     if got is None:
         return None
     lu, piv = got
@@ -100,15 +104,43 @@ def slogdet(a: ndarray, part: str) -> ndarray | None:
     return np.asarray(KR.sum(K.log(np.abs(diag)), dim=-1)).astype(a.dtype, copy=False)
 
 
+def _near_pairs(lu: ndarray, b: ndarray, upper: bool) -> ndarray:
+    """getrs' 3×3 one-column substitution: rows in pairs in solving order (from the top,
+    then from the bottom); a row's sum over the pairs before its own a dot product begun
+    at the term nearest the diagonal, within its pair one fma; the upper solve divides."""
+    n = lu.shape[-1]
+    x = np.zeros(b.shape, lu.dtype)
+    blocks = ([list(range(hi - 1, max(0, hi - 2) - 1, -1)) for hi in range(n, 0, -2)]
+              if upper else [list(range(lo, min(n, lo + 2))) for lo in range(0, n, 2)])
+    done: list[int] = []
+    with np.errstate(all="ignore"):
+        for block in blocks:
+            for i in block:
+                v = b[..., i, :]
+                if done:
+                    near = sorted(done, key=lambda q: abs(q - i))
+                    s = lu[..., i, near[0], None] * x[..., near[0], :]
+                    for q in near[1:]:
+                        s = fma(lu[..., i, q, None], x[..., q, :], s)
+                    v = v - s
+                for q in block[:block.index(i)]:
+                    v = fma(-lu[..., i, q, None], x[..., q, :], v)
+                x[..., i, :] = v / lu[..., i, i, None] if upper else v
+            done.extend(block)
+    return x
+
+
 def solve(a: ndarray, b: ndarray) -> ndarray | None:
-    """X with AX = B (a (..., n, n), b (..., n, k) broadcast already) as getrs does it for
-    n >= 9: B's rows swapped by the pivots, then the unit-lower and the upper trsm on the
-    column-major LU (mkl_lapack_trsm). None where n < 9 (getrs' own small kernel) or a
-    pivot is zero."""
+    """X with AX = B (a (..., n, n), b (..., n, k) broadcast already) as getrs does it: B's
+    rows swapped by the pivots, then the unit-lower and the upper solve on the column-major
+    LU: for n >= 9 the two trsm calls (mkl_lapack_trsm), for n = 8 plain substitution
+    (fma in order, then a division) whatever k, for n = 3 and one column _near_pairs.
+    None elsewhere (getrs' small kernels not recovered: n = 4..7, n = 3 with k > 1) or
+    where a pivot is zero."""
     from gradcli.ad.kernels import mkl_lapack_trsm
 
-    n = a.shape[-1]
-    if n < 9:
+    n, k = a.shape[-1], b.shape[-1]
+    if n < 8 and not (n == 3 and k == 1):
         return None
     got = getrf(a)
     if got is None:
@@ -123,5 +155,8 @@ def solve(a: ndarray, b: ndarray) -> ndarray | None:
         x[rows, j, :] = x[rows, p, :]
         x[rows, p, :] = top
     x = x.reshape(b.shape)
-    y = mkl_lapack_trsm.solve(lu, x, upper=False, unit=True, rows=False)
-    return mkl_lapack_trsm.solve(lu, y, upper=True, unit=False, rows=False)
+    if n == 3:
+        return _near_pairs(lu, _near_pairs(lu, x, upper=False), upper=True)
+    y = mkl_lapack_trsm.solve(lu, x, upper=False, unit=True, rows=False, substitute=n == 8)
+    return mkl_lapack_trsm.solve(lu, y, upper=True, unit=False, rows=False,
+                                 substitute=n == 8)

@@ -68,10 +68,11 @@ def row_major(a: ndarray) -> bool:
 
 
 def solve(a: ndarray, b: ndarray, upper: bool, unit: bool = False,
-          rows: bool = True) -> ndarray:
+          rows: bool = True, substitute: bool = False) -> ndarray:
     """X with A X = B for a triangular A (its other half ignored), a (..., n, n) and
     b (..., n, k) broadcast already; rows: A laid out row by row (row_major; it matters
-    to one-column solves only)."""
+    to one-column solves only); substitute: the column kernel for every k (getrs' own
+    for n = 8, kernels/mkl_lapack_lu.py)."""
     n, k = a.shape[-1], b.shape[-1]
     single = a.dtype == np.float32
     width = 16 if single else 8
@@ -82,7 +83,7 @@ def solve(a: ndarray, b: ndarray, upper: bool, unit: bool = False,
         return a[..., i, q, None]
 
     with np.errstate(all="ignore"):
-        if k == 1 and not rows:
+        if (k == 1 and not rows) or substitute:
             order = range(n - 1, -1, -1) if upper else range(n)
             for i in order:
                 v = b[..., i, :]
