@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcli.ad.kernels import lapack2, mkl_lapack_chol, mkl_lapack_lu
+from gradcli.ad.kernels import lapack2, mkl_lapack_chol, mkl_lapack_eigh, mkl_lapack_lu
 from gradcli.ad.kernels.messages import TorchError, _Shape, broadcast_message, scalar_name
 
 ndarray = np.ndarray
@@ -212,6 +212,8 @@ def eigh(a: ndarray, UPLO: str = "L", part: str = "eigenvalues") -> Any:
     check_matrix(a, "linalg.eigh")
     if UPLO not in ("L", "U"):
         raise TorchError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
+    if mkl_lapack_eigh.applies(a):
+        return mkl_lapack_eigh.eigh2(a, UPLO == "U", part)
     if part == "eigenvalues":
         return np.linalg.eigvalsh(a, UPLO=UPLO) if a.size == 0 else \
             np.linalg.eigh(a, UPLO=UPLO)[0]
