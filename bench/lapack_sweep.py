@@ -11,7 +11,7 @@ counts twice. Ops: cholesky (lower), cholesky_upper, trsm_L1 (solve_triangular, 
 one column, the factor as PyTorch returns it), trsm_U1r (upper, one column, row-major),
 trsm_L3 (three columns), cholesky_solve1 and cholesky_solve3 (one and three columns);
 lu_factor, det, slogdet (log|det|), solve1 and solve3 (linalg.solve, one and three
-columns), inv of standard-normal matrices."""
+columns), inv of standard-normal matrices; eigvalsh and eigh_vectors of M + Mᵀ."""
 
 from __future__ import annotations
 
@@ -74,6 +74,12 @@ def case(op: str, n: int, count: int, dt: torch.dtype, seed: int) -> Case:
         return (lambda: torch.linalg.solve(m, b)), (lambda: KD.solve(mn, bn))
     if op == "inv":
         return (lambda: torch.linalg.inv(m)), (lambda: KD.inv(mn))
+    sym = m + m.mT
+    sn = sym.numpy()
+    if op == "eigvalsh":
+        return (lambda: torch.linalg.eigvalsh(sym)), (lambda: KD.eigh(sn))
+    if op == "eigh_vectors":
+        return (lambda: torch.linalg.eigh(sym)[1]), (lambda: KD.eigh(sn, part="eigenvectors"))
     raise SystemExit(f"unknown op {op}")
 
 
@@ -93,7 +99,8 @@ def run(path: str, fn: Callable[[], np.ndarray]) -> np.ndarray:
 
 
 OPS = ("cholesky", "cholesky_upper", "trsm_L1", "trsm_U1r", "trsm_L3", "cholesky_solve1",
-       "cholesky_solve3", "lu_factor", "det", "slogdet", "solve1", "solve3", "inv")
+       "cholesky_solve3", "lu_factor", "det", "slogdet", "solve1", "solve3", "inv", "eigvalsh",
+       "eigh_vectors")
 
 
 def main() -> None:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from pyrun import gd_output, torch_output
 
-from gradcli.ad.kernels import mkl_lapack_chol, mkl_lapack_lu, mkl_lapack_trsm
+from gradcli.ad.kernels import mkl_lapack_chol, mkl_lapack_eigh, mkl_lapack_lu, mkl_lapack_trsm
 from gradcli.ad.kernels.mkl_path import mkl_avx512
 
 on_path = pytest.mark.skipif(not mkl_avx512(), reason="MKL's AVX-512 path (Intel) only: "
@@ -75,6 +75,19 @@ for dt in (torch.float64, torch.float32):
             print(torch.linalg.solve(A, B).tolist(), torch.linalg.inv(A).tolist())
 """
 
+EIGH2 = """
+import torch
+g = torch.Generator().manual_seed(SEED)
+for dt in (torch.float32, torch.float64):
+    X = torch.randn(6, 2, 2, generator=g, dtype=dt)
+    A = X + X.mT
+    w, V = torch.linalg.eigh(A)
+    print(w.tolist(), V.tolist(), torch.linalg.eigvalsh(A).tolist())
+    print(torch.linalg.eigh(A, UPLO="U")[1].tolist(), torch.linalg.eigvalsh(A[0], UPLO="U").tolist())
+H = torch.tensor([[2.0, 0.5], [0.5, 0.4]])
+print(torch.linalg.eigvalsh(H).tolist())
+"""
+
 
 @on_path
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -99,6 +112,15 @@ def test_lu_family_prints_pytorchs_bits(seed: int) -> None:
     with one column, n >= 8)."""
     pytest.importorskip("torch")
     program = LU.replace("SEED", str(seed))
+    assert gd_output(program) == torch_output(program)
+
+
+@on_path
+@pytest.mark.parametrize("seed", [0, 1])
+def test_two_by_two_eigh_prints_pytorchs_bits(seed: int) -> None:
+    """2×2 eigh/eigvalsh: LAPACK's dlaev2 in the matrix's dtype (a Newton step's Hessian)."""
+    pytest.importorskip("torch")
+    program = EIGH2.replace("SEED", str(seed))
     assert gd_output(program) == torch_output(program)
 
 
@@ -160,3 +182,17 @@ def test_the_lu_model_factors_and_solves_within_rounding(n: int) -> None:
     x = mkl_lapack_lu.solve(a, b)
     if x is not None:
         np.testing.assert_allclose(x, np.linalg.solve(a, b), rtol=1e-8, atol=1e-10)
+
+
+def test_the_two_by_two_eigh_model_diagonalises() -> None:
+    """On any host: V diag(w) Vᵀ = A to rounding, V orthonormal, w ascending."""
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal((50, 2, 2))
+    a = x + np.swapaxes(x, -1, -2)
+    w = mkl_lapack_eigh.eigh2(a, False, "eigenvalues")
+    v = mkl_lapack_eigh.eigh2(a, False, "eigenvectors")
+    assert (np.diff(w, axis=-1) >= 0).all()
+    np.testing.assert_allclose(w, np.linalg.eigvalsh(a), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose((v * w[..., None, :]) @ np.swapaxes(v, -1, -2), a, atol=1e-12)
+    np.testing.assert_allclose(np.swapaxes(v, -1, -2) @ v, np.broadcast_to(np.eye(2), a.shape),
+                               atol=1e-12)
