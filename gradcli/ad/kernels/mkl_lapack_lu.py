@@ -1,6 +1,7 @@
 """MKL's LU factorisation (getrf) of small square matrices on its AVX-512 path (Intel
-hosts), bit for bit: lu_factor, linalg.lu and what PyTorch builds on them (for n >= 9,
-linalg.solve, inv and lu_solve: getrs is two trsm calls there).
+hosts), bit for bit: lu_factor, linalg.lu and what PyTorch builds on them: det,
+slogdet, linalg.solve and inv (getrs: its own substitution up to n = 8, two trsm calls
+from n = 9).
 
 Read off PyTorch 2.13 (MKL 2024.2) on an Intel Xeon element by element (round 22,
 bench/lapack_sweep.py; n = 3..16, float32 and float64, 500 of 500 random matrices each):
@@ -8,9 +9,9 @@ right-looking elimination in the matrix's dtype; the pivot the first largest |en
 the column, whole rows swapped; the column below it scaled by the reciprocal 1/u_jj
 (divided by u_jj instead for the last column but one when n <= 4, as kernels/lapack2.py's
 2×2); the trailing block updated with one fma per step, a_ik = fma(-l_ij, u_jk, a_ik).
-getrs for n <= 8 is a kernel of its own: n = 8 and n = 3 with one column recovered
-(solve below), n = 4..7 not (numpy's LAPACK there), nor
-the transposed getrs (AᵀX = B from A's LU: solve's backward and left=False).
+getrs for n <= 8 is a kernel of its own (solve below). Not recovered (numpy's LAPACK
+there): getrs of n = 3 with more than one column, and the transposed getrs (AᵀX = B
+from A's LU: solve's backward and left=False).
 linalg.det and slogdet factor Aᵀ: det = ±Π u_ii multiplied in order, log|det| the sum of
 log|u_ii| through PyTorch's own log and sum (1000 of 1000 each, n = 3..16).
 """
@@ -104,29 +105,33 @@ def slogdet(a: ndarray, part: str) -> ndarray | None:
     return np.asarray(KR.sum(K.log(np.abs(diag)), dim=-1)).astype(a.dtype, copy=False)
 
 
-def _near_pairs(lu: ndarray, b: ndarray, upper: bool) -> ndarray:
-    """getrs' 3×3 one-column substitution: rows in pairs in solving order (from the top,
-    then from the bottom); a row's sum over the pairs before its own a dot product begun
-    at the term nearest the diagonal, within its pair one fma; the upper solve divides."""
+def _small(lu: ndarray, b: ndarray, upper: bool) -> ndarray:
+    """getrs' own substitution for n = 3..7: row i's sum over the rows solved before it is
+    a dot product over them in solving order with the first two swapped (1, 0, 2, 3, ...
+    counted from the top for the unit-lower solve, from the bottom for the upper one), its
+    first term a rounded product, subtracted from b (one term: one fma); the upper solve
+    then scales by 1/u_ii (n = 3: divides)."""
     n = lu.shape[-1]
     x = np.zeros(b.shape, lu.dtype)
-    blocks = ([list(range(hi - 1, max(0, hi - 2) - 1, -1)) for hi in range(n, 0, -2)]
-              if upper else [list(range(lo, min(n, lo + 2))) for lo in range(0, n, 2)])
-    done: list[int] = []
+    one = np.ones((), lu.dtype)
     with np.errstate(all="ignore"):
-        for block in blocks:
-            for i in block:
-                v = b[..., i, :]
-                if done:
-                    near = sorted(done, key=lambda q: abs(q - i))
-                    s = lu[..., i, near[0], None] * x[..., near[0], :]
-                    for q in near[1:]:
-                        s = fma(lu[..., i, q, None], x[..., q, :], s)
-                    v = v - s
-                for q in block[:block.index(i)]:
-                    v = fma(-lu[..., i, q, None], x[..., q, :], v)
-                x[..., i, :] = v / lu[..., i, i, None] if upper else v
-            done.extend(block)
+        for step in range(n):
+            i = n - 1 - step if upper else step
+            terms = list(range(step))
+            if len(terms) >= 2:
+                terms[0], terms[1] = terms[1], terms[0]
+            ks = [n - 1 - q for q in terms] if upper else terms
+            v = b[..., i, :]
+            if len(ks) == 1:
+                v = fma(-lu[..., i, ks[0], None], x[..., ks[0], :], v)
+            elif ks:
+                s = lu[..., i, ks[0], None] * x[..., ks[0], :]
+                for q in ks[1:]:
+                    s = fma(lu[..., i, q, None], x[..., q, :], s)
+                v = v - s
+            if upper:
+                v = v / lu[..., i, i, None] if n == 3 else v * (one / lu[..., i, i, None])
+            x[..., i, :] = v
     return x
 
 
@@ -134,13 +139,12 @@ def solve(a: ndarray, b: ndarray) -> ndarray | None:
     """X with AX = B (a (..., n, n), b (..., n, k) broadcast already) as getrs does it: B's
     rows swapped by the pivots, then the unit-lower and the upper solve on the column-major
     LU: for n >= 9 the two trsm calls (mkl_lapack_trsm), for n = 8 plain substitution
-    (fma in order, then a division) whatever k, for n = 3 and one column _near_pairs.
-    None elsewhere (getrs' small kernels not recovered: n = 4..7, n = 3 with k > 1) or
-    where a pivot is zero."""
+    (fma in order, then a division) whatever k, for n = 3..7 _small. None where getrs'
+    kernel is not recovered (n = 3 with more than one column) or a pivot is zero."""
     from gradcli.ad.kernels import mkl_lapack_trsm
 
     n, k = a.shape[-1], b.shape[-1]
-    if n < 8 and not (n == 3 and k == 1):
+    if n == 3 and k > 1:
         return None
     got = getrf(a)
     if got is None:
@@ -155,8 +159,8 @@ def solve(a: ndarray, b: ndarray) -> ndarray | None:
         x[rows, j, :] = x[rows, p, :]
         x[rows, p, :] = top
     x = x.reshape(b.shape)
-    if n == 3:
-        return _near_pairs(lu, _near_pairs(lu, x, upper=False), upper=True)
+    if n < 8:
+        return _small(lu, _small(lu, x, upper=False), upper=True)
     y = mkl_lapack_trsm.solve(lu, x, upper=False, unit=True, rows=False, substitute=n == 8)
     return mkl_lapack_trsm.solve(lu, y, upper=True, unit=False, rows=False,
                                  substitute=n == 8)
