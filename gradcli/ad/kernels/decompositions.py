@@ -157,8 +157,8 @@ def solve(a: ndarray, b: ndarray, left: bool = True, adjoint: bool = False) -> A
     if lapack2.applies(aa):
         x = lapack2.solve_adjoint(aa, bb) if adjoint else lapack2.solve(aa, bb)
         return x[..., 0] if vector else x
-    if not adjoint and mkl_lapack_lu.applies(aa):
-        got = mkl_lapack_lu.solve(aa, bb)
+    if mkl_lapack_lu.applies(aa):
+        got = mkl_lapack_lu.solve_adjoint(aa, bb) if adjoint else mkl_lapack_lu.solve(aa, bb)
         if got is not None:
             return got[..., 0] if vector else got
     try:

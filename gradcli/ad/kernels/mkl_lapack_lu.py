@@ -9,9 +9,10 @@ right-looking elimination in the matrix's dtype; the pivot the first largest |en
 the column, whole rows swapped; the column below it scaled by the reciprocal 1/u_jj
 (divided by u_jj instead for the last column but one when n <= 4, as kernels/lapack2.py's
 2×2); the trailing block updated with one fma per step, a_ik = fma(-l_ij, u_jk, a_ik).
-getrs for n <= 8 is a kernel of its own (solve below). Not recovered (numpy's LAPACK
-there): getrs of n = 3 with more than one column, and the transposed getrs (AᵀX = B
-from A's LU: solve's backward and left=False).
+getrs for n <= 8 is a kernel of its own (solve below); the transposed getrs (AᵀX = B
+from A's LU: solve's gradient and left=False) is two trsm calls from n = 9
+(solve_adjoint). Not recovered (numpy's LAPACK there): getrs of n = 3 with more than one
+column, the transposed getrs below n = 9.
 linalg.det and slogdet factor Aᵀ: det = ±Π u_ii multiplied in order, log|det| the sum of
 log|u_ii| through PyTorch's own log and sum (1000 of 1000 each, n = 3..16).
 """
@@ -164,3 +165,31 @@ def solve(a: ndarray, b: ndarray) -> ndarray | None:
     y = mkl_lapack_trsm.solve(lu, x, upper=False, unit=True, rows=False, substitute=n == 8)
     return mkl_lapack_trsm.solve(lu, y, upper=True, unit=False, rows=False,
                                  substitute=n == 8)
+
+
+def solve_adjoint(a: ndarray, b: ndarray) -> ndarray | None:
+    """X with AᵀX = B from A's LU (the transposed getrs: solve's gradient and left=False)
+    for n >= 9: Uᵀ's and then Lᵀ's triangular solves (Uᵀ row-major: the row kernel for
+    one column), then the pivots' swaps undone in reverse. None below 9×9 (not
+    recovered) or where a pivot is zero."""
+    from gradcli.ad.kernels import mkl_lapack_trsm
+
+    n = a.shape[-1]
+    if n < 9:
+        return None
+    got = getrf(a)
+    if got is None:
+        return None
+    lu, piv = got
+    ut = np.swapaxes(lu, -1, -2)
+    z = mkl_lapack_trsm.solve(ut, b, upper=False, unit=False, rows=True)
+    w = mkl_lapack_trsm.solve(ut, z, upper=True, unit=True, rows=True)
+    x = np.array(w, dtype=a.dtype, copy=True).reshape((-1, *b.shape[-2:]))
+    flat = piv.reshape((-1, n))
+    rows = np.arange(x.shape[0])
+    for j in range(n - 1, -1, -1):
+        p = flat[:, j] - 1
+        top = x[rows, j, :].copy()
+        x[rows, j, :] = x[rows, p, :]
+        x[rows, p, :] = top
+    return x.reshape(b.shape)
