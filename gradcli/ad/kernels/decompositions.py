@@ -88,9 +88,7 @@ def det(a: ndarray) -> Any:
     if lapack2.applies(a):
         return lapack2.det(a)
     if mkl_lapack_lu.applies(a):
-        got = mkl_lapack_lu.det(a)
-        if got is not None:
-            return got
+        return mkl_lapack_lu.det(a)
     out = np.asarray(np.linalg.det(a)).astype(a.dtype, copy=False)
     if (out == 0).any():
         flat = out.reshape(-1)
@@ -104,11 +102,18 @@ def slogdet(a: ndarray, part: str = "logabsdet") -> Any:
     """sign or log|det| of (a batch of) square matrices."""
     check_matrix(a, "linalg.slogdet")
     if lapack2.applies(a) or mkl_lapack_lu.applies(a):
-        got = mkl_lapack_lu.slogdet(a, part)
-        if got is not None:
-            return got
+        return mkl_lapack_lu.slogdet(a, part)
     sign, logabs = np.linalg.slogdet(a)
     return (sign if part == "sign" else logabs).astype(a.dtype, copy=False)
+
+
+def _mkl_nonsingular(a: ndarray, b: ndarray) -> Any:
+    """X with AX = B where numpy's LAPACK found A singular but MKL's rounding (its AVX-512
+    path, kernels/mkl_lapack_lu.py) leaves every pivot nonzero, as PyTorch's info 0 says
+    there; None elsewhere."""
+    if not mkl_lapack_lu.applies(a):
+        return None
+    return mkl_lapack_lu.solve(a, b, force=True)
 
 
 def inv(a: ndarray) -> Any:
@@ -124,6 +129,9 @@ def inv(a: ndarray) -> Any:
     try:
         return np.linalg.inv(a)
     except np.linalg.LinAlgError:
+        got = _mkl_nonsingular(a, np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype), a.shape))
+        if got is not None:
+            return got
         raise _singular(a, "linalg.inv", "inversion") from None
 
 
@@ -164,6 +172,9 @@ def solve(a: ndarray, b: ndarray, left: bool = True, adjoint: bool = False) -> A
     try:
         x = np.linalg.solve(np.swapaxes(aa, -1, -2) if adjoint else aa, bb)
     except np.linalg.LinAlgError:
+        got = None if adjoint else _mkl_nonsingular(aa, bb)
+        if got is not None:
+            return got[..., 0] if vector else got
         i, _ = _first_bad(aa, _lu_zero_pivot)
         raise TorchError(f"torch.linalg.solve: {_batch_prefix(aa, max(i, 0))}The solver "
                          "failed because the input matrix is singular.",

@@ -37,9 +37,7 @@ def factor(a: ndarray, native: bool = False) -> tuple[ndarray, ndarray, ndarray]
         lu2, piv2 = lapack2.packed(a)
         return lu2, piv2, np.zeros(batch, np.int32)
     if mkl_lapack_lu.applies(a):
-        got = mkl_lapack_lu.getrf(a)
-        if got is not None:
-            return got[0], got[1], np.zeros(batch, np.int32)
+        return mkl_lapack_lu.getrf(a)
     lu = a.reshape((int(np.prod(batch)), m, n)).astype(a.dtype if native else np.float64)
     piv = np.zeros((lu.shape[0], k), np.int32)
     info = np.zeros(lu.shape[0], np.int32)

@@ -10,7 +10,9 @@ LAPACK matched 1832 of the float32 eigenvalues): the tridiagonal form of a 2×2 
 takes the 2×2 block to dlaev2 in the matrix's dtype: sm = a + c, df = a - c,
 rt = |df|·sqrt(1 + (|2b|/|df|)²) (or with the roles swapped, or |2b|·sqrt(2)), rt1 =
 (sm ± rt)/2 by sm's sign, rt2 = (acmx/rt1)·acmn - (b/rt1)·b; the rotation (c, s) from
-cs = df ± rt, the vectors (c, s) and (-s, c); the pair sorted ascending. Outside LAPACK's
+cs = df ± rt, the vectors (c, s) and (-s, c); the pair sorted ascending (a tie kept).
+An off-diagonal |b| <= sqrt|a|·sqrt|c|·eps splits the matrix (steqr's test): the diagonal
+and the identity's columns, sorted. Outside LAPACK's
 safe range (max |entry| below sqrt(safmin)/eps² or above sqrt(safmax)/3, where steqr
 scales the matrix first) numpy's LAPACK stays, as on other hosts (the algorithm is the
 reference one, so MKL's AVX2 path likely agrees: not measured).
@@ -63,6 +65,10 @@ def eigh2(a: ndarray, upper: bool, part: str) -> ndarray:
         rt1 = np.where(sm < 0, f(0.5) * (sm - rt),
                        np.where(sm > 0, f(0.5) * (sm + rt), f(0.5) * rt))
         rt2 = np.where(sm != 0, (acmx / rt1) * acmn - (b / rt1) * b, f(-0.5) * rt)
+        # steqr's split test: an off-diagonal entry this small leaves a diagonal matrix
+        eps = f(np.finfo(a.dtype).eps / 2)
+        split = np.abs(b) <= (np.sqrt(np.abs(x)) * np.sqrt(np.abs(c))) * eps
+        rt1, rt2 = np.where(split, x, rt1), np.where(split, c, rt2)
         swap = rt2 < rt1
         if part == "eigenvalues":
             return np.stack([np.where(swap, rt2, rt1), np.where(swap, rt1, rt2)], -1)
@@ -77,8 +83,10 @@ def eigh2(a: ndarray, upper: bool, part: str) -> ndarray:
         flip = (sm < 0) == (df < 0)  # sgn1 == sgn2
         cs1, sn1 = np.where(flip, -sn1, cs1), np.where(flip, cs1, sn1)
     # columns: (c, s) for rt1 and (-s, c) for rt2, swapped where rt2 < rt1
-    first = np.stack([cs1, sn1], -1)
-    second = np.stack([-sn1, cs1], -1)
+    zero, one = np.zeros_like(cs1), np.ones_like(cs1)
+    sp = split[..., None]
+    first = np.where(sp, np.stack([one, zero], -1), np.stack([cs1, sn1], -1))
+    second = np.where(sp, np.stack([zero, one], -1), np.stack([-sn1, cs1], -1))
     s = swap[..., None]
     cols = np.stack([np.where(s, second, first), np.where(s, first, second)], -1)
     return cols.astype(a.dtype, copy=False)

@@ -37,14 +37,16 @@ def applies(a: ndarray) -> bool:
             and bool(np.isfinite(a).all()))
 
 
-def getrf(a: ndarray) -> tuple[ndarray, ndarray] | None:
-    """(packed LU, column-major as LAPACK leaves it, and 1-based int32 pivots) of (a batch
-    of) square matrices; None where a pivot is zero (LAPACK's info path is the caller's)."""
+def getrf(a: ndarray) -> tuple[ndarray, ndarray, ndarray]:
+    """(packed LU, column-major as LAPACK leaves it; 1-based int32 pivots; int32 info) of
+    (a batch of) square matrices. A zero pivot is recorded in info (its order, the first)
+    and its column left unscaled, the elimination going on as LAPACK's does."""
     n = a.shape[-1]
     batch = a.shape[:-2]
     lu = a.reshape((-1, n, n)).copy()
     rows = np.arange(lu.shape[0])
     piv = np.zeros((lu.shape[0], n), np.int32)
+    info = np.zeros(lu.shape[0], np.int32)
     one = np.ones((), a.dtype)
     with np.errstate(all="ignore"):
         for j in range(n):
@@ -54,17 +56,18 @@ def getrf(a: ndarray) -> tuple[ndarray, ndarray] | None:
             lu[rows, j, :] = lu[rows, p, :]
             lu[rows, p, :] = top
             d = lu[:, j, j]
-            if not (d != 0).all():
-                return None
+            zero = d == 0
+            info[(info == 0) & zero] = j + 1
             if j == n - 1:
                 break
             col = lu[:, j + 1:, j]
-            col = col / d[:, None] if n <= 4 and j == n - 2 else col * (one / d)[:, None]
+            scaled = col / d[:, None] if n <= 4 and j == n - 2 else col * (one / d)[:, None]
+            col = np.where(zero[:, None], col, scaled)
             lu[:, j + 1:, j] = col
             lu[:, j + 1:, j + 1:] = fma(-col[:, :, None], lu[:, j, None, j + 1:],
                                         lu[:, j + 1:, j + 1:])
     lu = np.swapaxes(np.ascontiguousarray(np.swapaxes(lu, -1, -2)), -1, -2)
-    return lu.reshape(a.shape), piv.reshape((*batch, n))
+    return lu.reshape(a.shape), piv.reshape((*batch, n)), info.reshape(batch)
 
 
 def _swap_sign(piv: ndarray, dtype: np.dtype) -> ndarray:
@@ -73,13 +76,10 @@ def _swap_sign(piv: ndarray, dtype: np.dtype) -> ndarray:
     return np.where(odd, -1, 1).astype(dtype)
 
 
-def det(a: ndarray) -> ndarray | None:
+def det(a: ndarray) -> ndarray:
     """linalg.det: PyTorch factors Aᵀ (the row-major matrix handed to column-major LAPACK);
-    ±u_00·u_11·…, multiplied in order. None where a pivot is zero."""
-    got = getrf(np.swapaxes(a, -1, -2))
-    if got is None:
-        return None
-    lu, piv = got
+    ±u_00·u_11·…, multiplied in order (a zero pivot gives a signed zero)."""
+    lu, piv, _ = getrf(np.swapaxes(a, -1, -2))
     diag = np.diagonal(lu, axis1=-2, axis2=-1)
     prod = diag[..., 0].copy()
     for i in range(1, a.shape[-1]):
@@ -87,7 +87,7 @@ def det(a: ndarray) -> ndarray | None:
     return (_swap_sign(piv, a.dtype) * prod).astype(a.dtype, copy=False)
 
 
-def slogdet(a: ndarray, part: str) -> ndarray | None:
+def slogdet(a: ndarray, part: str) -> ndarray:
     """linalg.slogdet from the LU of Aᵀ (n = 2: kernels/lapack2.py's, the caller checked
     lapack2.applies): the sign (±, times the diagonal's signs) or log|det| as PyTorch's
     ops take it, the sum of log|u_ii| (its log and sum kernels)."""
@@ -96,10 +96,7 @@ def slogdet(a: ndarray, part: str) -> ndarray | None:
     from gradcli.ad.kernels import reductions as KR
 
     at = np.swapaxes(a, -1, -2)
-    got = lapack2.packed(at) if a.shape[-1] == 2 else getrf(at)
-    if got is None:
-        return None
-    lu, piv = got
+    lu, piv = lapack2.packed(at) if a.shape[-1] == 2 else getrf(at)[:2]
     diag = np.ascontiguousarray(np.diagonal(lu, axis1=-2, axis2=-1))
     if part == "sign":
         return _swap_sign(piv, a.dtype) * np.prod(np.sign(diag), axis=-1).astype(a.dtype)
@@ -136,21 +133,22 @@ def _small(lu: ndarray, b: ndarray, upper: bool) -> ndarray:
     return x
 
 
-def solve(a: ndarray, b: ndarray) -> ndarray | None:
+def solve(a: ndarray, b: ndarray, force: bool = False) -> ndarray | None:
     """X with AX = B (a (..., n, n), b (..., n, k) broadcast already) as getrs does it: B's
     rows swapped by the pivots, then the unit-lower and the upper solve on the column-major
     LU: for n >= 9 the two trsm calls (mkl_lapack_trsm), for n = 8 plain substitution
     (fma in order, then a division) whatever k, for n = 3..7 _small. None where getrs'
-    kernel is not recovered (n = 3 with more than one column) or a pivot is zero."""
+    kernel is not recovered (n = 3 with more than one column; force: its one-column kernel
+    all the same, for a matrix numpy's LAPACK finds singular and MKL's rounding does not)
+    or a pivot is zero."""
     from gradcli.ad.kernels import mkl_lapack_trsm
 
     n, k = a.shape[-1], b.shape[-1]
-    if n == 3 and k > 1:
+    if n == 3 and k > 1 and not force:
         return None
-    got = getrf(a)
-    if got is None:
+    lu, piv, info = getrf(a)
+    if (info != 0).any():
         return None
-    lu, piv = got
     x = np.array(b, dtype=a.dtype, copy=True).reshape((-1, *b.shape[-2:]))
     flat = piv.reshape((-1, n))
     rows = np.arange(x.shape[0])
@@ -177,10 +175,9 @@ def solve_adjoint(a: ndarray, b: ndarray) -> ndarray | None:
     n = a.shape[-1]
     if n < 9:
         return None
-    got = getrf(a)
-    if got is None:
+    lu, piv, info = getrf(a)
+    if (info != 0).any():
         return None
-    lu, piv = got
     ut = np.swapaxes(lu, -1, -2)
     z = mkl_lapack_trsm.solve(ut, b, upper=False, unit=False, rows=True)
     w = mkl_lapack_trsm.solve(ut, z, upper=True, unit=True, rows=True)
