@@ -54,6 +54,9 @@ for dt in (torch.float64, torch.float32):
         (x * torch.arange(3.0, dtype=dt)).sum().backward()
         # float32's grad_L: its matrix products (MKL's sgemm of these shapes) are off
         print(x.grad_fn.name(), Br.grad.tolist(), Lr.grad.tolist() if dt == torch.float64 else "")
+        Ar = A.clone().requires_grad_()
+        (torch.linalg.cholesky(Ar) * B[..., :1]).sum().backward()  # cholesky_backward's trsm
+        print(Ar.grad.tolist())
 """
 
 LU = """
