@@ -136,6 +136,9 @@ _AVX2_LITERAL = ("the expected text is the AVX2 host's digits; MKL's AVX-512 gem
 #: A '*' in an entry matches any text.
 MKL_BLAS_AVX512: dict[str, str] = {
     "tests/test_distributions_extra.py::test_expected_text_is_pytorchs[inv_solve_ex_info]": _GAP,
+    # round 22: MKL's AVX-512 sgetrf (kernels/mkl_lapack_lu) leaves float32 [[1..9]]
+    # nonsingular (info 0, a huge inverse), as PyTorch there; the golden text is AVX2's info 3
+    "tests/test_distributions_extra.py::test_prints_what_pytorch_prints[inv_solve_ex_info]": _GAP,
     "tests/test_autograd_round11.py::test_prints_what_pytorch_prints"
     "[tensordot-inner-take-along-nodes]": _GAP,
     "tests/test_math_bits.py::test_addmm_from_the_scaled_input[*-torch.float64]": _GAP,

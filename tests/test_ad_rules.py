@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from gradcli.ad import ops
 from gradcli.ad import rules as rules_module
 from gradcli.ad.check import check_grads, check_rule
+from gradcli.ad.ops import linalg as OL
 from gradcli.ad.rules import RULES, Rule
 from gradcli.ad.tensor import Tensor, apply
 from gradcli.errors import GdRuntimeError
@@ -917,6 +918,10 @@ SAMPLE_CASES = {name: case for name, case in samples.rule_cases().items() if nam
 #: Ops of a symmetric matrix read one triangle, and PyTorch's gradient is the symmetric one:
 #: checked through A ↦ (A + Aᵀ)/2, where the two agree.
 SYMMETRIC_INPUT = {"cholesky", "cholesky_legacy", "eigh"}
+#: Ops that read one triangle of a factor (input 1) whose gradient PyTorch gives for the
+#: whole matrix (cholesky_solve's −(C + Cᵀ)L): checked through the factor's triangle, L ↦
+#: tril(L), where the two agree.
+TRIANGULAR_FACTOR = {"cholesky_solve"}
 #: PyTorch has no forward-mode rule for these (the JVP is its refusal): reverse mode only.
 REVERSE_ONLY = {"cholesky_legacy", "index_reduce"}
 NONDIFFERENTIABLE = sorted(n for n, r in RULES.items() if not r.differentiable)
@@ -962,6 +967,10 @@ def test_rule_matches_finite_differences(name: str, data: st.DataObject) -> None
         report = check_grads(lambda a: apply(rule, ((a + ops.transpose(a, -1, -2)) / 2,), params),
                              [inputs[0]], order,
                              modes=("rev",) if name in REVERSE_ONLY else ("fwd", "rev"))
+    elif name in TRIANGULAR_FACTOR:
+        tri = OL.triu if params.get("upper") else OL.tril
+        report = check_grads(lambda b, f: apply(rule, (b, tri(f)), params), list(inputs[:2]),
+                             order)
     else:
         report = check_rule(rule, inputs, params, order=order,
                             modes=("rev",) if name in REVERSE_ONLY else ("fwd", "rev"))

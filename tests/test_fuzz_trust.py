@@ -60,6 +60,7 @@ from typing import Any
 
 import pytest
 from fuzz import op_check, print_check
+from fuzz.lapack_strategies import lapack_programs
 from fuzz.op_strategies import op_programs
 from fuzz.print_strategies import print_programs
 from fuzz.runner import Outcome, Zygote, clean_failure_text
@@ -513,6 +514,17 @@ def test_math_ops_print_torch_bits(text: str) -> None:
 @trust_settings(100)
 @given(linalg_ex_programs())
 def test_linalg_ex_info_agrees_with_torch(text: str) -> None:
+    check(text)
+
+
+@_sweep_mark("p")
+@trust_settings(60)
+@given(lapack_programs())
+def test_small_lapack_prints_torch_bits(text: str) -> None:
+    from gradcli.ad.kernels.mkl_path import mkl_avx512
+
+    if not mkl_avx512():
+        pytest.skip("MKL's AVX-512 LAPACK models: this CPU keeps numpy's LAPACK")
     check(text)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcli.ad.kernels import lapack2
+from gradcli.ad.kernels import lapack2, mkl_lapack_chol, mkl_lapack_eigh, mkl_lapack_lu
 from gradcli.ad.kernels.messages import TorchError, _Shape, broadcast_message, scalar_name
 
 ndarray = np.ndarray
@@ -87,6 +87,8 @@ def det(a: ndarray) -> Any:
     check_matrix(a, "linalg.det")
     if lapack2.applies(a):
         return lapack2.det(a)
+    if mkl_lapack_lu.applies(a):
+        return mkl_lapack_lu.det(a)
     out = np.asarray(np.linalg.det(a)).astype(a.dtype, copy=False)
     if (out == 0).any():
         flat = out.reshape(-1)
@@ -99,8 +101,19 @@ def det(a: ndarray) -> Any:
 def slogdet(a: ndarray, part: str = "logabsdet") -> Any:
     """sign or log|det| of (a batch of) square matrices."""
     check_matrix(a, "linalg.slogdet")
+    if lapack2.applies(a) or mkl_lapack_lu.applies(a):
+        return mkl_lapack_lu.slogdet(a, part)
     sign, logabs = np.linalg.slogdet(a)
     return (sign if part == "sign" else logabs).astype(a.dtype, copy=False)
+
+
+def _mkl_nonsingular(a: ndarray, b: ndarray) -> Any:
+    """X with AX = B where numpy's LAPACK found A singular but MKL's rounding (its AVX-512
+    path, kernels/mkl_lapack_lu.py) leaves every pivot nonzero, as PyTorch's info 0 says
+    there; None elsewhere."""
+    if not mkl_lapack_lu.applies(a):
+        return None
+    return mkl_lapack_lu.solve(a, b, force=True)
 
 
 def inv(a: ndarray) -> Any:
@@ -108,9 +121,17 @@ def inv(a: ndarray) -> Any:
     check_matrix(a, "linalg.inv")
     if lapack2.applies(a):  # PyTorch's inv is solve(A, I)
         return lapack2.solve(a, np.broadcast_to(np.eye(2, dtype=a.dtype), a.shape))
+    if mkl_lapack_lu.applies(a):
+        got = mkl_lapack_lu.solve(a, np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype),
+                                                      a.shape))
+        if got is not None:
+            return got
     try:
         return np.linalg.inv(a)
     except np.linalg.LinAlgError:
+        got = _mkl_nonsingular(a, np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype), a.shape))
+        if got is not None:
+            return got
         raise _singular(a, "linalg.inv", "inversion") from None
 
 
@@ -144,9 +165,16 @@ def solve(a: ndarray, b: ndarray, left: bool = True, adjoint: bool = False) -> A
     if lapack2.applies(aa):
         x = lapack2.solve_adjoint(aa, bb) if adjoint else lapack2.solve(aa, bb)
         return x[..., 0] if vector else x
+    if mkl_lapack_lu.applies(aa):
+        got = mkl_lapack_lu.solve_adjoint(aa, bb) if adjoint else mkl_lapack_lu.solve(aa, bb)
+        if got is not None:
+            return got[..., 0] if vector else got
     try:
         x = np.linalg.solve(np.swapaxes(aa, -1, -2) if adjoint else aa, bb)
     except np.linalg.LinAlgError:
+        got = None if adjoint else _mkl_nonsingular(aa, bb)
+        if got is not None:
+            return got[..., 0] if vector else got
         i, _ = _first_bad(aa, _lu_zero_pivot)
         raise TorchError(f"torch.linalg.solve: {_batch_prefix(aa, max(i, 0))}The solver "
                          "failed because the input matrix is singular.",
@@ -172,6 +200,10 @@ def cholesky(a: ndarray, upper: bool = False) -> Any:
     LAPACK's, it reads one triangle: the lower one, or the upper one for upper=True (the
     lower one of aᵀ)."""
     check_matrix(a, "linalg.cholesky")
+    if mkl_lapack_chol.applies(a, upper):
+        factor = mkl_lapack_chol.potrf(a, upper)
+        if factor is not None:
+            return factor
     if upper:
         a = np.swapaxes(a, -1, -2)
     try:
@@ -191,6 +223,8 @@ def eigh(a: ndarray, UPLO: str = "L", part: str = "eigenvalues") -> Any:
     check_matrix(a, "linalg.eigh")
     if UPLO not in ("L", "U"):
         raise TorchError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
+    if mkl_lapack_eigh.applies(a):
+        return mkl_lapack_eigh.eigh2(a, UPLO == "U", part)
     if part == "eigenvalues":
         return np.linalg.eigvalsh(a, UPLO=UPLO) if a.size == 0 else \
             np.linalg.eigh(a, UPLO=UPLO)[0]

@@ -1,4 +1,5 @@
-"""Kernels of torch.cholesky (the deprecated spelling: its own messages) and of the matrix
+"""Kernels of torch.cholesky (the deprecated spelling: its own messages), cholesky_solve
+(potrs: two triangular solves) and of the matrix
 exponential (scaling and squaring with Higham's [13/13] Padé approximant, numpy only)."""
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad.kernels import decompositions as KD
+from gradcli.ad.kernels import linalg_tri as KT
 from gradcli.ad.kernels.messages import TorchError
 
 ndarray = np.ndarray
@@ -19,6 +21,21 @@ def cholesky_legacy(a: ndarray, upper: bool = False) -> Any:
         return KD.cholesky(a, upper)
     except TorchError as e:
         raise TorchError(str(e).replace("linalg.cholesky:", "cholesky:", 1)) from None
+
+
+def cholesky_solve(b: ndarray, factor: ndarray, upper: bool = False) -> Any:
+    """X with A X = B, A = L Lᵀ (or Uᵀ U for upper=True) from its Cholesky factor, as
+    LAPACK's potrs: the two triangular solves (PyTorch's bits on MKL's AVX-512 path,
+    kernels/mkl_lapack_trsm.py); batches broadcast."""
+    batch = np.broadcast_shapes(b.shape[:-2], factor.shape[:-2])
+    b = np.broadcast_to(b, batch + b.shape[-2:])
+    factor = np.broadcast_to(factor, batch + factor.shape[-2:])
+    # LAPACK's copy of the factor is column-major: the solve with it as stored takes the
+    # column kernel, the one with its transpose the row kernel (mkl_lapack_trsm).
+    stored = np.swapaxes(np.ascontiguousarray(np.swapaxes(factor, -1, -2)), -1, -2)
+    low = np.swapaxes(stored, -1, -2) if upper else stored
+    y = KT.solve_triangular(low, b, upper=False)
+    return KT.solve_triangular(np.swapaxes(low, -1, -2), y, upper=True)
 
 
 _PADE13 = (64764752532480000.0, 32382376266240000.0, 7771770303897600.0, 1187353796428800.0,

@@ -1,4 +1,5 @@
-"""Triangular solves: torch.linalg.solve_triangular's kernel (substitution, row by row)."""
+"""Triangular solves: torch.linalg.solve_triangular's kernel (substitution, row by row;
+MKL's trsm on its AVX-512 path: kernels/mkl_lapack_trsm.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from gradcli.ad.kernels import mkl_lapack_trsm
 from gradcli.ad.kernels.messages import TorchError
 
 ndarray = np.ndarray
@@ -44,6 +46,14 @@ def solve_triangular(a: ndarray, b: ndarray, upper: bool, left: bool = True,
         raise TorchError("linalg.solve_triangular: Incompatible shapes of A and B for the "
                          f"equation {'AX = B' if left else 'XA = B'} ({a.shape[-2]}x"
                          f"{a.shape[-1]} and {b.shape[-2]}x{b.shape[-1]})")
+    if mkl_lapack_trsm.applies(a, b):  # MKL's own rounding (Intel AVX-512 hosts)
+        if not left:  # XA = B is AᵀXᵀ = Bᵀ
+            a, b, upper = np.swapaxes(a, -1, -2), np.swapaxes(b, -1, -2), not upper
+        batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+        x = mkl_lapack_trsm.solve(np.broadcast_to(a, batch + a.shape[-2:]),
+                                  np.broadcast_to(b, batch + b.shape[-2:]), upper,
+                                  unitriangular, mkl_lapack_trsm.row_major(a))
+        return x if left else np.ascontiguousarray(np.swapaxes(x, -1, -2))
     tri = np.triu(a) if upper else np.tril(a)
     with np.errstate(divide="ignore", invalid="ignore"):
         if left:

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcli.ad.kernels import lapack2
+from gradcli.ad.kernels import lapack2, mkl_lapack_lu
 from gradcli.ad.kernels.messages import TorchError, scalar_name
 
 ndarray = np.ndarray
@@ -36,6 +36,8 @@ def factor(a: ndarray, native: bool = False) -> tuple[ndarray, ndarray, ndarray]
     if lapack2.applies(a):
         lu2, piv2 = lapack2.packed(a)
         return lu2, piv2, np.zeros(batch, np.int32)
+    if mkl_lapack_lu.applies(a):
+        return mkl_lapack_lu.getrf(a)
     lu = a.reshape((int(np.prod(batch)), m, n)).astype(a.dtype if native else np.float64)
     piv = np.zeros((lu.shape[0], k), np.int32)
     info = np.zeros(lu.shape[0], np.int32)

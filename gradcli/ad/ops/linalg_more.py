@@ -37,10 +37,28 @@ def _mT(x: Tensor) -> Tensor:
     return x.transpose(-2, -1)
 
 
+def _potrs_ready(b: Tensor, factor: Tensor) -> bool:
+    """Whether cholesky_solve's own rule takes b and factor: float32/float64 of one dtype,
+    factor square, b's rows its order, batches that broadcast (other input takes the
+    path through linalg.solve, whose checks speak)."""
+    bs, fs = tuple(b.shape), tuple(factor.shape)
+    if len(bs) < 2 or len(fs) < 2 or fs[-1] != fs[-2] or bs[-2] != fs[-1] \
+            or b.dtype != factor.dtype or b.dtype not in (np.float32, np.float64):
+        return False
+    try:
+        np.broadcast_shapes(bs[:-2], fs[:-2])
+    except ValueError:
+        return False
+    return True
+
+
 def cholesky_solve(input: Tensor, input2: Tensor, upper: bool = False) -> Tensor:
-    """X with A X = B, A = L Lᵀ given by its Cholesky factor L (input2): solved with the
-    product formed, so the gradient is PyTorch's (L taken whole, not as a triangle)."""
+    """X with A X = B, A = L Lᵀ given by its Cholesky factor L (input2): LAPACK's potrs
+    (two triangular solves) with PyTorch's CholeskySolveBackward0 (L taken whole, not as
+    a triangle)."""
     b, factor = _as_tensor(input), _as_tensor(input2)
+    if _potrs_ready(b, factor):
+        return apply(RULES["cholesky_solve"], (b, factor), {"upper": bool(upper)})
     a = _mT(factor) @ factor if upper else factor @ _mT(factor)
     return _named(SURFACE["torch.linalg.solve"](a, b), "CholeskySolveBackward0")
 

@@ -14,6 +14,7 @@ from gradcli.ad.graph import Tensor
 from gradcli.ad.kernels import decompositions as KD
 from gradcli.ad.ops import decompositions as OD
 from gradcli.ad.ops import linalg as OL
+from gradcli.ad.ops import linalg_more as OM
 from gradcli.ad.registry import Rule
 from gradcli.ad.rules.base import need, register
 from gradcli.errors import GdRuntimeError
@@ -136,16 +137,18 @@ register(Rule(
 # -- cholesky -------------------------------------------------------------------------
 
 def _cholesky_vjp(g: Tensor, out: Tensor, a: Tensor, upper: bool = False) -> tuple[Any, ...]:
+    # PyTorch's cholesky_backward: L⁻ᴴ Φ L⁻¹ by two triangular solves (MKL's trsm: its bits)
     low, gl = (_mT(out), _mT(g)) if upper else (out, g)
     ga = OL.tril(ops.matmul(_mT(low), gl))
     ga = 0.5 * (ga + _mT(OL.tril(ga, -1)))
-    ga = OD.solve(_mT(low), ga)
-    return (_solve_right(low, ga),)
+    ga = OM.solve_triangular(_mT(low), ga, upper=True)
+    return (OM.solve_triangular(low, ga, upper=False, left=False),)
 
 
 def _cholesky_jvp(ts: list[Any], out: Tensor, a: Tensor, upper: bool = False) -> Any:
     low = _mT(out) if upper else out
-    dl = _solve_right(_mT(low), OD.solve(low, ts[0]))
+    dl = OM.solve_triangular(low, ts[0], upper=False)
+    dl = OM.solve_triangular(_mT(low), dl, upper=True, left=False)
     dl = OL.tril(dl) - 0.5 * _diag_part(dl)
     dl = ops.matmul(low, dl)
     return _mT(dl) if upper else dl
