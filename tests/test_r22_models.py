@@ -1,0 +1,68 @@
+"""Round 22 (models): what model code nobody here wrote showed, each program compared
+with what PyTorch prints. numpy's dtype limits (`np.finfo`, `np.iinfo`), which the
+PyTorch REINFORCE and actor-critic examples read for their epsilon
+(`eps = np.finfo(np.float32).eps.item()`): "module 'numpy' has no attribute 'finfo'"
+before round 22."""
+
+# ruff: noqa: E501  (the programs are written as their authors wrote them)
+from __future__ import annotations
+
+import pytest
+from pyrun import gd_output, torch_output
+
+# The REINFORCE example's normalisation of the discounted returns, as written there.
+REINFORCE_EPS = """\
+import numpy as np
+import torch
+torch.manual_seed(0)
+eps = np.finfo(np.float32).eps.item()
+rewards = [1.0, 0.0, 1.0, 1.0]
+R, returns = 0, []
+for r in rewards[::-1]:
+    R = r + 0.99 * R
+    returns.insert(0, R)
+returns = torch.tensor(returns)
+returns = (returns - returns.mean()) / (returns.std() + eps)
+print(eps, returns)
+print(torch.tensor([0.0]) + np.finfo(np.float32).eps)
+"""
+
+# Every attribute numpy's finfo and iinfo give, their printing (str is numpy's table,
+# repr its one line), the dtype spellings numpy takes, and numpy's refusal of the wrong kind.
+INFO_OBJECTS = """\
+import numpy as np
+for dt in [np.float16, np.float32, np.float64, float, 'float32', np.zeros(2).dtype, np.ones(1, np.float32).dtype]:
+    fi = np.finfo(dt)
+    print(fi.eps, fi.max, fi.min, fi.tiny, fi.smallest_normal, fi.resolution, fi.bits, fi.precision, fi.dtype)
+    print(type(fi.eps), fi.eps * 2, fi.max.item(), fi.epsneg, fi.nmant, fi.nexp, fi.machep, fi.negep, fi.minexp, fi.maxexp)
+print(np.finfo(np.float32))
+print(repr(np.finfo(np.float64)), repr(np.iinfo(np.int16)))
+for dt in [np.int8, np.int16, np.int32, np.int64, np.uint8, int, 'int64']:
+    ii = np.iinfo(dt)
+    print(ii.min, ii.max, ii.bits, ii.dtype, ii.kind, type(ii.max))
+print(np.iinfo(np.int32))
+try:
+    np.finfo(np.int32)
+except ValueError as e:
+    print("ValueError", e)
+try:
+    np.iinfo(np.float32)
+except ValueError as e:
+    print("ValueError", e)
+"""
+
+
+@pytest.mark.parametrize("program", [REINFORCE_EPS, INFO_OBJECTS])
+def test_prints_what_pytorch_prints(program: str) -> None:
+    assert gd_output(program) == torch_output(program)
+
+
+# numpy's info objects hand out their values only: nothing else of numpy is reachable.
+@pytest.mark.parametrize("program", [
+    "np.finfo(np.float32).__class__.__init__", "np.finfo(np.float32)._str_eps",
+    "np.finfo(np.float32).__dict__['eps']", "np.finfo.__globals__", "np.iinfo(np.int8)._min_vals",
+    "np.finfo(np.float32).dtype.type", "setattr(np.finfo(np.float32), 'eps', 1)",
+])
+def test_info_objects_lead_nowhere(program: str) -> None:
+    out = gd_output(f"import numpy as np\nv = {program}\nprint(v)\n")
+    assert out.startswith("GdError ") and "0x" not in out, out
