@@ -2,7 +2,8 @@
 with what PyTorch prints. numpy's dtype limits (`np.finfo`, `np.iinfo`), which the
 PyTorch REINFORCE and actor-critic examples read for their epsilon
 (`eps = np.finfo(np.float32).eps.item()`): "module 'numpy' has no attribute 'finfo'"
-before round 22."""
+before round 22. A module's `__version__` (`print(np.__version__)`, a notebook's first
+cell): refused as a private name before round 22."""
 
 # ruff: noqa: E501  (the programs are written as their authors wrote them)
 from __future__ import annotations
@@ -51,8 +52,23 @@ except ValueError as e:
     print("ValueError", e)
 """
 
+# A setup cell's versions: numpy's is the numpy gd runs, the standard modules' this
+# Python's; a module Python has none for raises Python's AttributeError, which code catches.
+VERSIONS = """\
+import json, csv, argparse, logging, re
+import numpy as np
+import torch
+print(torch.__version__, np.__version__, json.__version__, csv.__version__, argparse.__version__, logging.__version__, re.__version__)
+print(f"numpy {np.__version__}", tuple(int(v) for v in np.__version__.split('.')[:2]) >= (1, 20))
+for mod in [np.random, np.linalg, torch.nn, json]:
+    try:
+        print(mod.__version__)
+    except AttributeError as e:
+        print("AttributeError", e)
+"""
 
-@pytest.mark.parametrize("program", [REINFORCE_EPS, INFO_OBJECTS])
+
+@pytest.mark.parametrize("program", [REINFORCE_EPS, INFO_OBJECTS, VERSIONS])
 def test_prints_what_pytorch_prints(program: str) -> None:
     assert gd_output(program) == torch_output(program)
 
@@ -66,3 +82,12 @@ def test_prints_what_pytorch_prints(program: str) -> None:
 def test_info_objects_lead_nowhere(program: str) -> None:
     out = gd_output(f"import numpy as np\nv = {program}\nprint(v)\n")
     assert out.startswith("GdError ") and "0x" not in out, out
+
+
+# The stand-ins for tqdm, matplotlib and scikit-learn report the installed package's
+# version (read from its metadata), as importing the real one would.
+@pytest.mark.parametrize("module", ["tqdm", "matplotlib", "sklearn"])
+def test_third_party_versions_are_the_installed_ones(module: str) -> None:
+    pytest.importorskip(module)
+    program = f"import {module}\nprint({module}.__version__)\n"
+    assert gd_output(program) == torch_output(program)
