@@ -3,7 +3,9 @@ with what PyTorch prints. numpy's dtype limits (`np.finfo`, `np.iinfo`), which t
 PyTorch REINFORCE and actor-critic examples read for their epsilon
 (`eps = np.finfo(np.float32).eps.item()`): "module 'numpy' has no attribute 'finfo'"
 before round 22. A module's `__version__` (`print(np.__version__)`, a notebook's first
-cell): refused as a private name before round 22."""
+cell): refused as a private name before round 22. `list(DataLoader(ChainDataset([...])))`
+of streams without __len__: "object of type 'Stream' has no len()" before round 22 (list()
+asks for a length hint, which Python gives up on at the TypeError)."""
 
 # ruff: noqa: E501  (the programs are written as their authors wrote them)
 from __future__ import annotations
@@ -67,8 +69,34 @@ for mod in [np.random, np.linalg, torch.nn, json]:
         print("AttributeError", e)
 """
 
+# Streams chained into one loader, with and without batching; len() of it is Python's
+# TypeError, which code catches.
+CHAINED_STREAMS = """\
+import torch
+from torch.utils.data import IterableDataset, DataLoader, ChainDataset
+class Stream(IterableDataset):
+    def __init__(self, start, end):
+        super().__init__()
+        self.start, self.end = start, end
+    def __iter__(self):
+        for i in range(self.start, self.end):
+            yield torch.tensor([i, i * i], dtype=torch.float32)
+class Sized(Stream):
+    def __len__(self):
+        return self.end - self.start
+print(list(DataLoader(ChainDataset([Stream(0, 2), Stream(5, 6)]), batch_size=2)))
+print(list(DataLoader(ChainDataset([Stream(0, 2), Stream(5, 6)]), batch_size=None)))
+print([b.shape for b in DataLoader(ChainDataset([Sized(0, 3), Stream(5, 7)]), batch_size=2)])
+loader = DataLoader(ChainDataset([Sized(0, 3), Sized(5, 8)]), batch_size=4)
+print(len(loader), list(loader)[-1])
+try:
+    len(DataLoader(ChainDataset([Sized(0, 3), Stream(5, 6)])))
+except TypeError as e:
+    print("TypeError", e)
+"""
 
-@pytest.mark.parametrize("program", [REINFORCE_EPS, INFO_OBJECTS, VERSIONS])
+
+@pytest.mark.parametrize("program", [REINFORCE_EPS, INFO_OBJECTS, VERSIONS, CHAINED_STREAMS])
 def test_prints_what_pytorch_prints(program: str) -> None:
     assert gd_output(program) == torch_output(program)
 
