@@ -5,7 +5,9 @@ PyTorch REINFORCE and actor-critic examples read for their epsilon
 before round 22. A module's `__version__` (`print(np.__version__)`, a notebook's first
 cell): refused as a private name before round 22. `list(DataLoader(ChainDataset([...])))`
 of streams without __len__: "object of type 'Stream' has no len()" before round 22 (list()
-asks for a length hint, which Python gives up on at the TypeError)."""
+asks for a length hint, which Python gives up on at the TypeError). `train_ds + extra_ds`
+(Dataset.__add__, a ConcatDataset; IterableDataset's a ChainDataset): "unsupported
+operand type(s) for +" before round 22."""
 
 # ruff: noqa: E501  (the programs are written as their authors wrote them)
 from __future__ import annotations
@@ -95,8 +97,53 @@ except TypeError as e:
     print("TypeError", e)
 """
 
+# `+` of datasets: built-in ones, a program's Dataset and IterableDataset subclasses, a
+# class's own __add__ winning, and ConcatDataset's error for an operand without len().
+DATASET_ADD = """\
+import torch
+from torch.utils.data import IterableDataset, Dataset, DataLoader, TensorDataset, ConcatDataset, ChainDataset
+class Stream(IterableDataset):
+    def __init__(self, start, end):
+        super().__init__()
+        self.start, self.end = start, end
+    def __iter__(self):
+        for i in range(self.start, self.end):
+            yield torch.tensor([i, i * i], dtype=torch.float32)
+class Squares(Dataset):
+    def __init__(self, n):
+        self.n = n
+    def __len__(self):
+        return self.n
+    def __getitem__(self, i):
+        return torch.tensor(float(i * i))
+c = Stream(0, 2) + Stream(4, 5)
+print(type(c).__name__, list(DataLoader(c, batch_size=None)))
+print(list(c + Stream(7, 8)))
+a = TensorDataset(torch.arange(3.)); b = TensorDataset(torch.arange(10., 12.))
+ab = a + b
+print(type(ab).__name__, len(ab), ab[3], ab.cumulative_sizes)
+s = Squares(3) + Squares(2)
+print(type(s).__name__, len(s), [s[i] for i in range(len(s))])
+t = Squares(2) + a + Squares(1)
+print(len(t), t.cumulative_sizes, isinstance(t, ConcatDataset), [type(d).__name__ for d in t.datasets])
+print(len(DataLoader(Squares(3) + Squares(4), batch_size=2)))
+class WithAdd(Dataset):
+    def __len__(self):
+        return 1
+    def __getitem__(self, i):
+        return i
+    def __add__(self, other):
+        return "own add"
+print(WithAdd() + Squares(1))
+try:
+    Squares(1) + 3
+except TypeError as e:
+    print("TypeError", e)
+"""
 
-@pytest.mark.parametrize("program", [REINFORCE_EPS, INFO_OBJECTS, VERSIONS, CHAINED_STREAMS])
+
+@pytest.mark.parametrize("program", [REINFORCE_EPS, INFO_OBJECTS, VERSIONS, CHAINED_STREAMS,
+                                     DATASET_ADD])
 def test_prints_what_pytorch_prints(program: str) -> None:
     assert gd_output(program) == torch_output(program)
 
