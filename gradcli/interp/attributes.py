@@ -29,6 +29,7 @@ from gradcli.interp import (
     devices,
     dtype_info,
     limits,
+    module_versions,
     pybuiltins,
     pymethods,
     pysys,
@@ -360,6 +361,12 @@ def get_attribute(obj: Any, name: str) -> Any:
             if name in obj.members:
                 return obj.members[name]  # PyTorch's public '_' names (_LRScheduler) and
             # a module's __version__
+            if name == "__version__":  # np.__version__: the host's, as Python gives it
+                v = module_versions.version(obj.name)
+                if v is None:
+                    raise GdRuntimeError(f"module '{obj.name}' has no attribute '{name}'",
+                                         py_type="AttributeError")
+                return v
         if type(obj) is Builtin and obj.name == "object" and name in OBJECT_ATTR_METHODS:
             return Builtin(f"object.{name}", OBJECT_ATTR_METHODS[name])  # object.__setattr__
         if name in ("__name__", "__qualname__") and class_name(obj) is not None:  # type(x).__name__

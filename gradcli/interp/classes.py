@@ -16,6 +16,7 @@ Instances print with the address ad/identity gives them
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from gradcli.ad.identity import at, object_repr
@@ -51,6 +52,9 @@ from gradcli.interp.values import (
 from gradcli.source import Span
 
 _MISSING = object()
+#: The operators a built-in base class gives its gd subclasses' instances (id of the
+#: class -> dunder name -> fn(self, other)): torch.utils.data.Dataset's `+`.
+NATIVE_DUNDERS: dict[int, dict[str, Callable[..., Any]]] = {}
 # Class attributes with dunder names that only describe the class: __slots__ (the names
 # an instance may set) and __match_args__ (the attributes a class pattern's positional
 # sub-patterns name). __getstate__/__setstate__ only serve pickle (which gd programs never
@@ -432,7 +436,14 @@ class InstanceValue(Protocols, GdObject):
 
     def _dunder(self, name: str) -> Any:
         raw = self.cls.find(name)
-        return raw if isinstance(raw, FunctionBase) else None
+        if isinstance(raw, FunctionBase):
+            return raw
+        if raw is _MISSING and NATIVE_DUNDERS:  # a built-in base's operator (Dataset +)
+            for c in self.cls.chain:
+                fn = NATIVE_DUNDERS.get(id(c), {}).get(name)
+                if fn is not None:
+                    return fn
+        return None
 
     def gd_bind(self, obj: Any, cls: ClassValue) -> Any:
         """This instance as a class attribute read through obj (None: the class): its

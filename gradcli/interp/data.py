@@ -357,7 +357,12 @@ class DataLoader(DataValue):
             if isinstance(d, InstanceValue) and d.cls.lookup("__len__") is None:
                 # Python's TypeError: list(loader) then takes no length hint, as there.
                 raise TypeError(f"object of type '{d.cls.name}' has no len()")
-            n = length(d)
+            try:
+                n = length(d)
+            except GdRuntimeError as e:  # a ChainDataset of unsized streams: the same
+                if e.py_type != "TypeError":
+                    raise
+                raise TypeError(e.message) from None
             if self.batch_size is not None:
                 n = n // self.batch_size if self.drop_last else -(-n // self.batch_size)
             return n

@@ -20,8 +20,9 @@ from gradcli.ad.ops.random import multinomial
 from gradcli.ad.rng import Generator
 from gradcli.ad.tensor import Tensor
 from gradcli.interp import operators
-from gradcli.interp.classes import ClassValue, InstanceValue
+from gradcli.interp.classes import NATIVE_DUNDERS, ClassValue, InstanceValue
 from gradcli.interp.data import (
+    DATASET,
     DatasetValue,
     DataValue,
     _batches,
@@ -263,6 +264,9 @@ class ChainDataset(DataValue):
                 raise _error("ChainDataset only supports IterableDataset", "AssertionError")
             yield from operators.iterate(d)
 
+    def __add__(self, other: Any) -> ChainDataset:
+        return ChainDataset([self, other])
+
     def __len__(self) -> int:
         total = 0
         for d in operators.iterate(self.datasets):
@@ -276,6 +280,26 @@ ChainDataset.ATTRS = {"datasets": lambda d: d.datasets}
 
 ITERABLE_DATASET = BaseClass("IterableDataset", "torch.utils.data.dataset.IterableDataset",
                              (ChainDataset,))
+
+
+def _chain(self: Any, other: Any) -> ChainDataset:
+    """IterableDataset.__add__: the two streams one after the other."""
+    return ChainDataset([self, other])
+
+
+def _concat(self: Any, other: Any) -> ConcatDataset:
+    """Dataset.__add__: the two map-style datasets end to end."""
+    return ConcatDataset([self, other])
+
+
+def _dataset_add(self: Any, other: Any) -> Any:
+    """ds + other for a map-style dataset (DatasetValue.__add__ too)."""
+    return _concat(self, other)
+
+
+NATIVE_DUNDERS[id(DATASET)] = {"__add__": _concat}
+NATIVE_DUNDERS[id(ITERABLE_DATASET)] = {"__add__": _chain}
+DatasetValue.__add__ = _dataset_add  # type: ignore[attr-defined]  # TensorDataset + ...
 
 
 def is_iterable_dataset(v: Any) -> bool:

@@ -1,0 +1,23 @@
+# nn.MultiheadAttention: batch_first, key_padding_mask, attn_mask (bool and float), average_attn_weights
+import torch
+import torch.nn as nn
+torch.manual_seed(14)
+mha = nn.MultiheadAttention(embed_dim=8, num_heads=2, batch_first=True).double()
+print(mha)
+q = torch.randn(2, 3, 8, dtype=torch.float64)
+k = torch.randn(2, 4, 8, dtype=torch.float64)
+kpm = torch.tensor([[False, False, True, True], [False, False, False, False]])
+out, w = mha(q, k, k, key_padding_mask=kpm)
+print(out.shape, w.shape)
+print(w[0])
+causal = torch.triu(torch.ones(3, 3, dtype=torch.bool), diagonal=1)
+out2, w2 = mha(q, q, q, attn_mask=causal, average_attn_weights=False)
+print(w2.shape)
+print(w2[1, 0])
+fm = torch.zeros(3, 3, dtype=torch.float64).masked_fill(causal, float('-inf'))
+out3, _ = mha(q, q, q, attn_mask=fm)
+print(torch.allclose(out2, out3))
+out4, w4 = mha(q, q, q, need_weights=False)
+print(w4)
+out.sum().backward()
+print(mha.in_proj_weight.grad.shape, mha.out_proj.bias.grad)

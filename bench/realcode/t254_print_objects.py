@@ -1,0 +1,31 @@
+# Printing model-code objects: parameters list, state_dict OrderedDict, return_types, PackedSequence, dataset/loader reprs, grad_fn
+import torch
+import torch.nn as nn
+from torch.utils.data import TensorDataset, DataLoader
+from torch.nn.utils.rnn import pack_padded_sequence
+torch.manual_seed(61)
+m = nn.Linear(2, 2)
+print(list(m.parameters()))
+print(m.state_dict())
+print(m.weight)
+x = torch.randn(3, 2)
+y = m(x)
+print(y)
+print(y.grad_fn, y.grad_fn.next_functions)
+print(torch.max(y, dim=1))
+print(y.topk(1))
+print(y.sort(dim=0))
+print(torch.linalg.svd(torch.eye(2)).__class__.__name__)
+ds = TensorDataset(x, torch.arange(3))
+print(ds[1])
+print(len(DataLoader(ds, batch_size=2)))
+p = pack_padded_sequence(torch.randn(3, 2, 1), torch.tensor([3, 1]))
+print(p)
+lstm = nn.LSTM(1, 2)
+o = lstm(torch.randn(2, 1, 1))
+print(type(o), len(o), type(o[1]))
+print(y.shape, y.size(1), y.dtype, y.device, y.layout)
+print(m.weight.data)
+print(nn.Parameter(torch.ones(2)))
+print(torch.zeros(2, requires_grad=True) * 2)
+print(f"{y.sum():.3f}", format(y.sum().item(), '.2e'), f"{y[0, 0]}")

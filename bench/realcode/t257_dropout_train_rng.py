@@ -1,0 +1,25 @@
+# Training-mode RNG order inside modules: TransformerEncoderLayer dropout, MHA dropout, LSTM inter-layer dropout, RReLU, sdpa dropout
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+torch.manual_seed(66)
+layer = nn.TransformerEncoderLayer(d_model=4, nhead=2, dim_feedforward=6, dropout=0.3, batch_first=True).double()
+x = torch.randn(2, 3, 4, dtype=torch.float64)
+layer.train()
+y = layer(x)
+print(y[0])
+mha = nn.MultiheadAttention(4, 2, dropout=0.5, batch_first=True).double()
+o, w = mha(x, x, x)
+print(w[1])
+lstm = nn.LSTM(4, 3, num_layers=2, dropout=0.5).double()
+out, _ = lstm(x)
+print(out[-1])
+gru = nn.GRU(4, 3, num_layers=2, dropout=0.5, bidirectional=True).double()
+print(gru(x)[0][0, 0])
+r = nn.RReLU()
+print(r(torch.tensor([-1.0, -2.0, 3.0, -0.5])))
+q = torch.randn(1, 2, 3, 4, dtype=torch.float64)
+print(F.scaled_dot_product_attention(q, q, q, dropout_p=0.5)[0, 0])
+dec = nn.TransformerDecoderLayer(4, 2, 6, dropout=0.2).double()
+print(dec(x, x)[1, 1])
+print(torch.rand(1))
