@@ -13,7 +13,8 @@ gemm_order says where). Past k = 384 the chain is split (split_sizes): when
 m·n·k ≤ 192000 (one thread) into blocks of 384 while more than 768 are left, the rest
 in two halves (the first the larger), the blocks' sums added one after another; past
 it (two threads) k is halved (the first half the larger) until a part is ≤ 384 and the
-parts' sums added as a tree, halves first.
+parts' sums added as a tree, halves first. x @ Wᵀ with 2 columns (3 up to 10 rows) and
+k < 32: 16 lanes folded by halves (halves; nn.Linear(k, 2) of a small batch).
 
 sdot / ddot (torch.dot): 64-byte vectors (16 float32, 8 float64 lanes), element i in lane
 i % W of one of 4 accumulators, fused multiply-adds: whole blocks of 4 vectors in turn
@@ -23,7 +24,8 @@ to 4 lanes, then (l0 + l1) + (l2 + l3) (float64: (l0 + l2) + (l1 + l3)). From 32
 a vector, two threads take a half each (dot).
 
 Not modelled on this path (they keep the AVX2 models or numpy's BLAS, and miss): x @ Wᵀ
-with m < 16 and n < 4 or k < 16 (other small kernels), k past 1536, float64 gemm past
+with m < 16 and n < 4 or k < 16 (other small kernels; from k = 32 the 2-3 column kernel
+fuses the even rows' second block otherwise), k past 1536, float64 gemm past
 one k block (its split differs from sgemm's) and its addmm, float64 gemv, bmm's batches
 of fewer than 400 products (ATen's loop). float32 gemv (torch.mv and the one-column /
 one-row products): kernels/mkl_gemv512.
@@ -153,6 +155,29 @@ def lanes(a: ndarray, b: ndarray) -> ndarray:
     return out
 
 
+def halves(a: ndarray, b: ndarray) -> ndarray:
+    """a @ b (float32) as sgemm's kernel for x @ Wᵀ with a few columns (n = 2, or 3 up to
+    10 rows) and k < 32: each output in 16 lanes (product j in lane j % 16, the part
+    block in lanes 0..), fused multiply-adds from +0, the lanes folded by halves (lane i
+    + lane i+8, then +4, +2, +1). nn.Linear(k, 2)'s forward of a small batch."""
+    m, k = a.shape
+    n = b.shape[1]
+    acc = np.zeros((m, n, 16), _F32)
+    bt = b.T
+    for s in range(0, k, 16):
+        r = min(16, k - s)
+        acc[:, :, :r] = _fma_step(acc[:, :, :r], a[:, None, s:s + r], bt[None, :, s:s + r])
+    while acc.shape[-1] > 1:
+        h = acc.shape[-1] // 2
+        acc = acc[..., :h] + acc[..., h:]
+    out = np.ascontiguousarray(acc[..., 0])
+    out += 0.0
+    return out
+
+
+_HALVES_K = 31  # k up to which halves is measured (from 32 the even rows fuse otherwise)
+
+
 def gemm_order(m: int, n: int, k: int, a_t: bool, b_t: bool) -> str | None:
     """Which order sgemm on this path sums the m×k by k×n product in (a_t / b_t: the
     factor is a transposed view): "chain" (chain_split), "lanes" (lanes), or None where
@@ -172,6 +197,8 @@ def gemm_order(m: int, n: int, k: int, a_t: bool, b_t: bool) -> str | None:
         return "chain"
     if m * n * k > _ONE_THREAD:
         return "chain"
+    if n < 4 and k <= _HALVES_K and (n == 2 or m <= 10):
+        return "halves"  # measured for 2-15 rows (n = 2), 2-10 rows (n = 3)
     if k >= 24 * m:
         return "lanes" if n >= 4 else None
     return "chain" if n >= 12 or (n >= 4 and k >= 16) else None
@@ -217,6 +244,8 @@ def product(a: ndarray, b: ndarray, how: str) -> ndarray:
     """a @ b in the order `how` names (order's answer)."""
     if how == "chain64":
         return chain64(a, b)
+    if how == "halves":
+        return halves(a, b)
     return chain_split(a, b) if how == "chain" else lanes(a, b)
 
 
@@ -247,7 +276,7 @@ def addmm(c: Any, a: ndarray, b: ndarray, beta: Any, alpha: Any, a_t: bool,
         return chain_split(a, b, np.broadcast_to(base, (m, n)))
     if how == "chain" and m * n * k > _ONE_THREAD:  # two threads: alpha packed into b
         return chain_split(a, b * _F32.type(alpha), np.broadcast_to(base, (m, n)))
-    if (beta != 1 or alpha != 1) if how == "lanes" else k > CHAIN_K:
+    if (beta != 1 or alpha != 1) if how in ("lanes", "halves") else k > CHAIN_K:
         return None  # not measured
     p = product(a, b, how)
     return (base + (p if alpha == 1 else p * _F32.type(alpha))).astype(_F32)
