@@ -14,7 +14,7 @@ m·n·k ≤ 192000 (one thread) into blocks of 384 while more than 768 are left,
 in two halves (the first the larger), the blocks' sums added one after another; past
 it (two threads) k is halved (the first half the larger) until a part is ≤ 384 and the
 parts' sums added as a tree, halves first. x @ Wᵀ with 2 columns (3 up to 10 rows) and
-k < 32: 16 lanes folded by halves (halves; nn.Linear(k, 2) of a small batch).
+k < 64: 16 lanes folded by halves (halves; nn.Linear(k, 2) of a small batch).
 
 sdot / ddot (torch.dot): 64-byte vectors (16 float32, 8 float64 lanes), element i in lane
 i % W of one of 4 accumulators, fused multiply-adds: whole blocks of 4 vectors in turn
@@ -24,8 +24,8 @@ to 4 lanes, then (l0 + l1) + (l2 + l3) (float64: (l0 + l2) + (l1 + l3)). From 32
 a vector, two threads take a half each (dot).
 
 Not modelled on this path (they keep the AVX2 models or numpy's BLAS, and miss): x @ Wᵀ
-with m < 16 and n < 4 or k < 16 (other small kernels; from k = 32 the 2-3 column kernel
-fuses the even rows' second block otherwise), k past 1536, float64 gemm past
+with m < 16 and n < 4 or k < 16 (other small kernels; from k = 32 the 2-3 column kernel past
+k = 63 or from k = 24·m), k past 1536, float64 gemm past
 one k block (its split differs from sgemm's) and its addmm, float64 gemv, bmm's batches
 of fewer than 400 products (ATen's loop). float32 gemv (torch.mv and the one-column /
 one-row products): kernels/mkl_gemv512.
@@ -157,16 +157,22 @@ def lanes(a: ndarray, b: ndarray) -> ndarray:
 
 def halves(a: ndarray, b: ndarray) -> ndarray:
     """a @ b (float32) as sgemm's kernel for x @ Wᵀ with a few columns (n = 2, or 3 up to
-    10 rows) and k < 32: each output in 16 lanes (product j in lane j % 16, the part
-    block in lanes 0..), fused multiply-adds from +0, the lanes folded by halves (lane i
-    + lane i+8, then +4, +2, +1). nn.Linear(k, 2)'s forward of a small batch."""
+    10 rows), k < 64 and k < 24·m: each output in 16 lanes (product j in lane j % 16, the
+    part block in lanes 0..), fused multiply-adds from +0, except that the even rows (0,
+    2, ...) add their second whole block's products rounded (unfused); the lanes folded
+    by halves (lane i + lane i+8, then +4, +2, +1). nn.Linear(k, 2)'s forward of a small
+    batch."""
     m, k = a.shape
     n = b.shape[1]
     acc = np.zeros((m, n, 16), _F32)
     bt = b.T
     for s in range(0, k, 16):
         r = min(16, k - s)
-        acc[:, :, :r] = _fma_step(acc[:, :, :r], a[:, None, s:s + r], bt[None, :, s:s + r])
+        x, y = a[:, None, s:s + r], bt[None, :, s:s + r]
+        fused = _fma_step(acc[:, :, :r], x, y)
+        if s == 16 and r == 16:
+            fused[0::2] = acc[0::2, :, :r] + x[0::2] * y
+        acc[:, :, :r] = fused
     while acc.shape[-1] > 1:
         h = acc.shape[-1] // 2
         acc = acc[..., :h] + acc[..., h:]
@@ -175,7 +181,7 @@ def halves(a: ndarray, b: ndarray) -> ndarray:
     return out
 
 
-_HALVES_K = 31  # k up to which halves is measured (from 32 the even rows fuse otherwise)
+_HALVES_K = 63  # k up to which halves is measured (from 64 four accumulators, not modelled)
 
 
 def gemm_order(m: int, n: int, k: int, a_t: bool, b_t: bool) -> str | None:
@@ -197,7 +203,7 @@ def gemm_order(m: int, n: int, k: int, a_t: bool, b_t: bool) -> str | None:
         return "chain"
     if m * n * k > _ONE_THREAD:
         return "chain"
-    if n < 4 and k <= _HALVES_K and (n == 2 or m <= 10):
+    if n < 4 and k <= _HALVES_K and k < 24 * m and (n == 2 or m <= 10):
         return "halves"  # measured for 2-15 rows (n = 2), 2-10 rows (n = 3)
     if k >= 24 * m:
         return "lanes" if n >= 4 else None
