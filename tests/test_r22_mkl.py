@@ -5,7 +5,8 @@ On an Intel processor with AVX-512 MKL's dgemv sums a row-major float64 matrix's
 from k = 32; unfused for 16 <= k < 32) and a column-major one's (Xᵀ @ g) as fused chains,
 in halves where two threads split k (kernels/mkl_dgemv512.py); its sgemm sums x @ Wᵀ with
 two or three columns and k < 64 (nn.Linear(k, 2) of a small batch) in 16 lanes folded by
-halves (kernels/mkl_avx512.halves). The sweeps compare gradcli with PyTorch on such a
+halves (kernels/mkl_avx512.halves), and x @ Wᵀ with more than 256 outputs past k = 384 in
+chain_split's order where measured (mkl_avx512._wide_chains). The sweeps compare gradcli with PyTorch on such a
 host; elsewhere they skip. The torch side copies the factors into tensors of its own
 (64-byte aligned, as programs' tensors are).
 """
@@ -107,6 +108,28 @@ def test_linear_to_two_or_three_outputs_is_pytorchs(avx512_host,
         assert KN.linear(x, w, b).tobytes() == theirs.tobytes()
         theirs = torch.mm(_torch(x), _torch(w).t()).numpy()
         assert KL.mm(x, w.T).tobytes() == theirs.tobytes()
+
+
+# x @ Wᵀ (+ bias) with more than 256 outputs past k = 384 from 16 rows: chain_split's
+# blocks and thread tree (up to k = 768; past it for the rows and columns measured)
+WIDE = [(16, 300, 500), (20, 257, 700), (32, 512, 600), (64, 300, 784), (128, 300, 400),
+        (17, 1000, 450), (40, 280, 1000)]
+
+
+@pytest.mark.parametrize("mnk", WIDE, ids=[str(c) for c in WIDE])
+def test_wide_linear_layers_are_pytorchs(avx512_host, mnk: tuple[int, int, int]) -> None:
+    from gradcli.ad.kernels import linalg as KL
+    from gradcli.ad.kernels import nn as KN
+
+    torch = avx512_host
+    m, n, k = mnk
+    rng = np.random.default_rng(m + n + k)
+    x = rng.standard_normal((m, k)).astype(np.float32)
+    w = rng.standard_normal((n, k)).astype(np.float32)
+    b = rng.standard_normal(n).astype(np.float32)
+    theirs = torch.nn.functional.linear(_torch(x), _torch(w), _torch(b)).numpy()
+    assert KN.linear(x, w, b).tobytes() == theirs.tobytes()
+    assert KL.mm(x, w.T).tobytes() == torch.mm(_torch(x), _torch(w).t()).numpy().tobytes()
 
 
 PROGRAMS = {

@@ -24,6 +24,7 @@ to 4 lanes, then (l0 + l1) + (l2 + l3) (float64: (l0 + l2) + (l1 + l3)). From 32
 a vector, two threads take a half each (dot).
 
 Not modelled on this path (they keep the AVX2 models or numpy's BLAS, and miss): x @ Wᵀ
+with more than 256 columns past k = 768 outside _wide_chains' rows and columns; x @ Wᵀ
 with m < 16 and n < 4 or k < 16 (other small kernels; from k = 32 the 2-3 column kernel past
 k = 63 or from k = 24·m), k past 1536, float64 gemm past
 one k block (its split differs from sgemm's) and its addmm, float64 gemv, bmm's batches
@@ -184,6 +185,16 @@ def halves(a: ndarray, b: ndarray) -> ndarray:
 _HALVES_K = 63  # k up to which halves is measured (from 64 four accumulators, not modelled)
 
 
+def _wide_chains(m: int, n: int, k: int) -> bool:
+    """Whether x @ Wᵀ with more than 256 columns past k = 384 (m ≥ 16) sums as chain_split
+    (round 22, measured up to 256 rows and 1000 columns): up to k = 768 always; past it
+    for 64-96 rows up to 512 columns and 16-63 rows up to 300 (else the threads split
+    the columns or rows, each summing k in its own blocks: not modelled)."""
+    if k <= 2 * CHAIN_K:
+        return True
+    return (64 <= m <= 96 and n <= 512) or (m < 64 and n <= 300)
+
+
 def gemm_order(m: int, n: int, k: int, a_t: bool, b_t: bool) -> str | None:
     """Which order sgemm on this path sums the m×k by k×n product in (a_t / b_t: the
     factor is a transposed view): "chain" (chain_split), "lanes" (lanes), or None where
@@ -195,7 +206,7 @@ def gemm_order(m: int, n: int, k: int, a_t: bool, b_t: bool) -> str | None:
     both factors are row-major."""
     if k < 2 or m < 2 or n < 2 or k > 4 * CHAIN_K:
         return None
-    if k > CHAIN_K and n > 256 and (b_t or m < 16):
+    if k > CHAIN_K and n > 256 and (m < 16 or (b_t and (a_t or not _wide_chains(m, n, k)))):
         return None
     if a_t and b_t:  # Xᵀ @ Wᵀ: the chains from 12 rows (measured up to 64×64, k ≤ 500)
         return "chain" if m >= 12 else None
