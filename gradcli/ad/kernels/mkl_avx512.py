@@ -25,11 +25,11 @@ a vector, two threads take a half each (dot).
 
 Not modelled on this path (they keep the AVX2 models or numpy's BLAS, and miss): x @ Wᵀ
 with more than 256 columns past k = 768 outside _wide_chains' rows and columns; x @ Wᵀ
-with m < 16 and n < 4 or k < 16 (other small kernels; from k = 32 the 2-3 column kernel past
-k = 63 or from k = 24·m), k past 1536, float64 gemm past
-one k block (its split differs from sgemm's) and its addmm, float64 gemv, bmm's batches
-of fewer than 400 products (ATen's loop). float32 gemv (torch.mv and the one-column /
-one-row products): kernels/mkl_gemv512.
+with m < 16 and n < 4 or k < 16 (other small kernels; the 2-3 column one past k = 63 or
+from k = 24·m), k past 1536, float64 gemm past one k block (its split differs from
+sgemm's) and its addmm, bmm's batches of fewer than 400 products (ATen's loop). gemv
+(torch.mv and the one-column / one-row products): kernels/mkl_gemv512 (float32),
+kernels/mkl_dgemv512 (float64).
 """
 
 from __future__ import annotations
