@@ -6,9 +6,9 @@ from k = 32; unfused for 16 <= k < 32) and a column-major one's (Xᵀ @ g) as fu
 in halves where two threads split k (kernels/mkl_dgemv512.py); its sgemm sums x @ Wᵀ with
 two or three columns and k < 64 (nn.Linear(k, 2) of a small batch) in 16 lanes folded by
 halves (kernels/mkl_avx512.halves), and x @ Wᵀ with more than 256 outputs past k = 384 in
-chain_split's order where measured (mkl_avx512._wide_chains). The sweeps compare gradcli with PyTorch on such a
-host; elsewhere they skip. The torch side copies the factors into tensors of its own
-(64-byte aligned, as programs' tensors are).
+chain_split's order where measured (mkl_avx512._wide_chains). The sweeps compare gradcli
+with PyTorch on such a host; elsewhere they skip. The torch side copies the factors into
+tensors of its own (64-byte aligned, as programs' tensors are).
 """
 
 from __future__ import annotations
