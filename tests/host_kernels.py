@@ -132,7 +132,7 @@ _AVX2_LITERAL = ("the expected text is the AVX2 host's digits; MKL's AVX-512 gem
 #: mkl_gemv512, mkl_dgemv512: float32 Xᵀ @ g of 16 outputs or more, mv past 2,048
 #: products; float64 Xᵀ @ g of 59-69 outputs past k = 127; float64 dgemm past one k block
 #: and its addmm; x @ Wᵀ below 16 rows with n < 4 or k < 16, except 2-3 columns up to
-#: k = 63 (round 22); Xᵀ @ Wᵀ below 12 rows), and golden texts of the AVX2 host's digits
+#: k = 63 (round 22); Xᵀ @ Wᵀ below 8 rows, k ≤ n), and golden texts of the AVX2 host's digits
 #: where gd now prints PyTorch's AVX-512 ones. Probe: avx512_blas_gap. On other hosts these run.
 #: A '*' in an entry matches any text.
 MKL_BLAS_AVX512: dict[str, str] = {

@@ -6,7 +6,8 @@ from k = 32; unfused for 16 <= k < 32) and a column-major one's (Xᵀ @ g) as fu
 in halves where two threads split k (kernels/mkl_dgemv512.py); its sgemm sums x @ Wᵀ with
 two or three columns and k < 64 (nn.Linear(k, 2) of a small batch) in 16 lanes folded by
 halves (kernels/mkl_avx512.halves), and x @ Wᵀ with more than 256 outputs past k = 384 in
-chain_split's order where measured (mkl_avx512._wide_chains). The sweeps compare gradcli
+chain_split's order where measured (mkl_avx512._wide_chains); Xᵀ @ Wᵀ below 12 rows
+chains where measured. The sweeps compare gradcli
 with PyTorch on such a host; elsewhere they skip. The torch side copies the factors into
 tensors of its own (64-byte aligned, as programs' tensors are).
 """
@@ -130,6 +131,27 @@ def test_wide_linear_layers_are_pytorchs(avx512_host, mnk: tuple[int, int, int])
     theirs = torch.nn.functional.linear(_torch(x), _torch(w), _torch(b)).numpy()
     assert KN.linear(x, w, b).tobytes() == theirs.tobytes()
     assert KL.mm(x, w.T).tobytes() == torch.mm(_torch(x), _torch(w).t()).numpy().tobytes()
+
+
+# Xᵀ @ Wᵀ (two transposed views: create_graph products of a PINN's layers) below 12
+# rows: chains from 8 rows, or n ≤ m, or k > n
+TT = [(2, 20, 21), (2, 64, 100), (3, 4, 5), (5, 5, 2), (7, 7, 4), (8, 20, 5), (11, 64, 400),
+      (6, 32, 50)]
+
+
+@pytest.mark.parametrize("mnk", TT, ids=[str(c) for c in TT])
+def test_products_of_two_transposed_views_are_pytorchs(avx512_host,
+                                                       mnk: tuple[int, int, int]) -> None:
+    from gradcli.ad.kernels import linalg as KL
+
+    torch = avx512_host
+    m, n, k = mnk
+    rng = np.random.default_rng(m * 13 + n * 5 + k)
+    for _ in range(3):
+        a = rng.standard_normal((k, m)).astype(np.float32)
+        b = rng.standard_normal((n, k)).astype(np.float32)
+        theirs = torch.mm(_torch(a).t(), _torch(b).t()).numpy()
+        assert KL.mm(a.T, b.T).tobytes() == theirs.tobytes()
 
 
 PROGRAMS = {

@@ -199,7 +199,7 @@ def gemm_order(m: int, n: int, k: int, a_t: bool, b_t: bool) -> str | None:
     """Which order sgemm on this path sums the m×k by k×n product in (a_t / b_t: the
     factor is a transposed view): "chain" (chain_split), "lanes" (lanes), or None where
     it is not modelled. Measured for m, n up to 512 and k up to 1536 with two threads:
-    X @ W and Xᵀ @ W chain for m, n ≥ 2, Xᵀ @ Wᵀ from 12 rows; x @ Wᵀ chains from 16
+    X @ W and Xᵀ @ W chain for m, n ≥ 2, Xᵀ @ Wᵀ from 8 rows (or k > n); x @ Wᵀ chains from 16
     rows, and below on one thread (m·n·k ≤ 192000) takes lanes from k = 24·m on (n ≥ 4),
     the chains below (n ≥ 12, or k ≥ 16); past k = 384, more than 256 columns split k
     between the threads by other rules (not modelled) unless there are 16 rows or more and
@@ -208,8 +208,9 @@ def gemm_order(m: int, n: int, k: int, a_t: bool, b_t: bool) -> str | None:
         return None
     if k > CHAIN_K and n > 256 and (m < 16 or (b_t and (a_t or not _wide_chains(m, n, k)))):
         return None
-    if a_t and b_t:  # Xᵀ @ Wᵀ: the chains from 12 rows (measured up to 64×64, k ≤ 500)
-        return "chain" if m >= 12 else None
+    if a_t and b_t:  # Xᵀ @ Wᵀ: the chains from 12 rows (measured up to 64×64, k ≤ 500);
+        # below, up to 64 columns, from 8 rows, or n ≤ m, or k > n (round 22, k ≤ 400)
+        return "chain" if m >= 12 or (n <= 64 and (m >= 8 or n <= m or k > n)) else None
     if not b_t or m >= 16:
         return "chain"
     if m * n * k > _ONE_THREAD:
