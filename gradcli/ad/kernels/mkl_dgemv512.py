@@ -116,13 +116,15 @@ def mv_cols(a: ndarray, v: ndarray) -> ndarray | None:
 def gemv512(a: ndarray, v: ndarray) -> ndarray | None:
     """a @ v (float32 or float64, m, k ≥ 1) as MKL's sgemv / dgemv on its AVX-512 path
     computes it, or None where that is not modelled: a column-major a (strides one
-    element and a column, as ATen tests it) takes 'N', float32 for fewer than 16 rows or
-    7 columns only (kernels/mkl_gemv512), float64 where measured (mv_cols);
+    element and a column, as ATen tests it) takes 'N' (kernels/mkl_gemv512's mv_cols
+    and mv_cols_wide, mv_cols here) where measured;
     else 'T' (mkl_gemv512.mv_rows, mv_rows)."""
     size = a.itemsize
     col = a.strides[0] == size and a.strides[1] >= max(1, a.shape[0]) * size
     if a.dtype is _F64:
         return mv_cols(a, v) if col else mv_rows(a, v)
     if col:
-        return mkl_gemv512.mv_cols(a, v) if a.shape[0] < 16 or a.shape[1] <= 7 else None
+        if a.shape[0] < 16 or a.shape[1] <= 7:
+            return mkl_gemv512.mv_cols(a, v)
+        return mkl_gemv512.mv_cols_wide(a, v)
     return mkl_gemv512.mv_rows(a, v)
