@@ -5,7 +5,8 @@ On an Intel processor with AVX-512 MKL's dgemv sums a row-major float64 matrix's
 from k = 32; unfused for 16 <= k < 32) and a column-major one's (Xᵀ @ g) as fused chains,
 in halves where two threads split k (kernels/mkl_dgemv512.py); its sgemm sums x @ Wᵀ with
 two or three columns and k < 64 (nn.Linear(k, 2) of a small batch) in 16 lanes folded by
-halves (kernels/mkl_avx512.halves), and x @ Wᵀ with more than 256 outputs past k = 384 in
+halves (kernels/mkl_avx512.halves); its sgemv sums Xᵀ @ g of 16 outputs or more in units of
+eight columns (kernels/mkl_gemv512.mv_cols_wide); x @ Wᵀ with more than 256 outputs past k = 384 in
 chain_split's order where measured (mkl_avx512._wide_chains); Xᵀ @ Wᵀ below 12 rows
 chains where measured. The sweeps compare gradcli
 with PyTorch on such a host; elsewhere they skip. The torch side copies the factors into
@@ -85,6 +86,33 @@ def test_float64_transposed_matrix_vector_products_are_pytorchs(avx512_host,
         g = rng.standard_normal(k)
         theirs = torch.mv(_torch(x).t(), _torch(g)).numpy()
         assert KL.mv_t_checked(x, g).tobytes() == theirs.tobytes()
+
+
+# Xᵀ @ g and gᵀ @ X with 16 outputs or more (sgemv 'N': nn.Linear(k >= 16, 1)'s weight
+# gradient, a PINN's output layer): units of eight columns a block of 16 rows, the rows
+# past the blocks chained, halves from k = 256 except for 41-69 rows
+WIDE_N = [(16, 8), (20, 64), (17, 33), (32, 255), (16, 256), (48, 300), (41, 100), (70, 300),
+          (100, 9), (128, 500), (1000, 20), (64, 7)]
+
+
+@pytest.mark.parametrize("nk", WIDE_N, ids=[str(c) for c in WIDE_N])
+def test_transposed_products_of_many_outputs_are_pytorchs(avx512_host,
+                                                          nk: tuple[int, int]) -> None:
+    from gradcli.ad.kernels import linalg as KL
+
+    torch = avx512_host
+    n, k = nk
+    rng = np.random.default_rng(n * 17 + k)
+    for _ in range(3):
+        x = rng.standard_normal((k, n)).astype(np.float32)
+        g = rng.standard_normal(k).astype(np.float32)
+        theirs = torch.mm(_torch(g[None, :]), _torch(x)).numpy()
+        assert KL.mm(g[None, :], x).tobytes() == theirs.tobytes()
+        theirs = torch.mm(_torch(x).t(), _torch(g[:, None])).numpy()
+        assert KL.mm(x.T, g[:, None]).tobytes() == theirs.tobytes()
+        if n * k <= 2048:  # torch.mv's cap (bench W2's 64×64 keeps BLAS past it)
+            theirs = torch.mv(_torch(x).t(), _torch(g)).numpy()
+            assert KL.mv_t_checked(x, g).tobytes() == theirs.tobytes()
 
 
 # nn.Linear(k, 2 or 3) of a small batch: x @ Wᵀ (+ bias, added after)
