@@ -129,8 +129,8 @@ _AVX2_LITERAL = ("the expected text is the AVX2 host's digits; MKL's AVX-512 gem
 
 #: MKL's BLAS on its AVX-512 path (Intel processors with AVX-512; round 20's host): the
 #: tests whose products it takes in orders gradcli does not model yet (kernels/mkl_avx512,
-#: mkl_gemv512, mkl_dgemv512: float32 Xᵀ @ g of 16 outputs or more, mv past 2,048
-#: products; float64 Xᵀ @ g of 59-69 outputs past k = 127; float64 dgemm past one k block
+#: mkl_gemv512, mkl_dgemv512: float32 Xᵀ @ g of 41-69 outputs past k = 500, mv past
+#: 2,048 products; float64 Xᵀ @ g of 59-69 outputs past k = 127; float64 dgemm past one k block
 #: and its addmm; x @ Wᵀ below 16 rows with n < 4 or k < 16, except 2-3 columns up to
 #: k = 63 (round 22); Xᵀ @ Wᵀ below 8 rows, k ≤ n), and golden texts of the AVX2 host's digits
 #: where gd now prints PyTorch's AVX-512 ones. Probe: avx512_blas_gap. On other hosts these run.
