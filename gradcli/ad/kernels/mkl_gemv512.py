@@ -231,21 +231,41 @@ def mv_cols(a: ndarray, v: ndarray, split: bool | None = None) -> ndarray:
     return out
 
 
-def _pair(a: ndarray, v: ndarray, i: int, j: int) -> ndarray:
-    """Column j's products rounded, then column i's fused onto them."""
-    return _fma_step(a[:, j] * v[j], a[:, i], v[i])
+def _pairs(b: ndarray, w: ndarray, i: int, j: int) -> ndarray:
+    """Each unit's column j products rounded, then its column i's fused onto them (b: the
+    units (rows, units, 8), w: the vector's (units, 8))."""
+    return _fma_step(b[:, :, j] * w[:, j], b[:, :, i], w[:, i])
 
 
 def _units(a: ndarray, v: ndarray) -> ndarray:
     """a @ v for rows in blocks of 16 of a column-major float32 matrix (the module's note:
-    units of eight columns, then the columns left in a fused chain)."""
+    units of eight columns, then the columns left in a fused chain). The parts of a unit
+    that do not take the running sum are computed for all units at once; the two fused
+    steps onto it run in float64 (exact products, one rounding a step), checked for
+    midpoints and subnormals at the end as _chain's (else the exact steps again)."""
     m, k = a.shape
-    acc = np.zeros(m, _F32)
     whole = k - k % 8
-    for u in range(0, whole, 8):
-        t = _pair(a, v, u, u + 2) + _pair(a, v, u + 1, u + 3)
-        y0 = _fma_step(_fma_step(acc, a[:, u + 6], v[u + 6]), a[:, u + 4], v[u + 4])
-        acc = (y0 + _pair(a, v, u + 5, u + 7)) + t
+    acc = np.zeros(m, _F32)
+    if whole:
+        units = whole // 8
+        b = a[:, :whole].reshape(m, units, 8)
+        w = v[:whole].reshape(units, 8)
+        firsts = _pairs(b, w, 0, 2) + _pairs(b, w, 1, 3)
+        odd = _pairs(b, w, 5, 7)
+        p6 = b[:, :, 6].astype(np.float64) * w[:, 6].astype(np.float64)
+        p4 = b[:, :, 4].astype(np.float64) * w[:, 4].astype(np.float64)
+        sums = np.empty((2, m, units))
+        for u in range(units):
+            d = sums[0, :, u]
+            np.add(p6[:, u], acc, out=d)
+            e = sums[1, :, u]
+            np.add(p4[:, u], d.astype(_F32), out=e)
+            acc = (e.astype(_F32) + odd[:, u]) + firsts[:, u]
+        if _rounds_otherwise(sums):
+            acc = np.zeros(m, _F32)
+            for u in range(units):
+                y0 = _fma_step(_fma_step(acc, b[:, u, 6], w[u, 6]), b[:, u, 4], w[u, 4])
+                acc = (y0 + odd[:, u]) + firsts[:, u]
     for j in range(whole, k):
         acc = _fma_step(acc, a[:, j], v[j])
     return acc
