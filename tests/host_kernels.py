@@ -143,7 +143,6 @@ MKL_BLAS_AVX512: dict[str, str] = {
     "tests/test_math_bits.py::test_addmm_from_the_scaled_input"
     "[beta=1, alpha=1-shape4-torch.float32]": _GAP,
     "tests/test_math_bits.py::test_addmv_of_a_column_major_matrix": _GAP,
-    "tests/test_math_bits_walk.py::test_mv_of_a_transposed_matrix_sums_in_order[float32]": _GAP,
     "tests/test_nn_round11.py::test_gd_prints_what_pytorch_prints[bmm-attention-weights]": _GAP,
     # gd against a literal of the AVX2 host's digits: on MKL's AVX-512 path gd now prints
     # PyTorch's (its gemv, round 21), which differ from the literal there
@@ -161,8 +160,6 @@ MKL_BLAS_AVX512: dict[str, str] = {
     "[float64-(3, 12, 16)]": _GAP,
     "tests/test_r15_autograd.py::test_products_by_a_transposed_matrix_are_pytorchs"
     "[float64-(2, 64, 4)]": _GAP,
-    "tests/test_r15_autograd.py::test_fma_chain_products_are_pytorchs"
-    "[True-True-(4, 12, 193)]": _GAP,
     "tests/test_r16_blas.py::test_matrix_products_past_the_chains_are_pytorchs"
     "[(2, 4, 13, 'nt')]": _GAP,
     "tests/test_r16_blas.py::test_matrix_products_past_the_chains_are_pytorchs"
