@@ -117,11 +117,13 @@ def _reference_mv(a: np.ndarray, v: np.ndarray) -> np.ndarray:
     """a @ v as mv promises: MKL's gemv order for a row-major matrix (kernels/mkl_gemv,
     tests/test_r16_blas.py checks it against torch), PyTorch's one-after-another sums
     where its order is known (KL._sums_in_order), numpy's `@` elsewhere. On MKL's AVX-512
-    path (Intel, kernels/mkl_path) its float32 gemv (kernels/mkl_gemv512, tests/test_r21_mkl
-    checks it against torch) where modelled, else `@`."""
+    path (Intel, kernels/mkl_path) its float32 and float64 gemv (kernels/mkl_gemv512,
+    mkl_dgemv512; tests/test_r21_mkl and test_r22_mkl check them against torch) where
+    modelled, else `@`."""
     m, k = a.shape
     if mkl_avx512():
-        if a.dtype == np.float32 and 0 < m * k <= KL._MV_IN_ORDER_MAX:
+        if 0 < m * k <= (KL._MV_IN_ORDER_MAX if a.dtype == np.float32
+                         else KL._GEMV_PRODUCT_MAX):  # float64: mkl_dgemv512
             out = KL._gemv512(a, v)
             if out is not None:
                 return out

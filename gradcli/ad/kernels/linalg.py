@@ -11,7 +11,7 @@ try:  # numpy's count_nonzero without its Python wrapper (W2's backward counts t
 except ImportError:  # pragma: no cover - numpy < 2
     _nonzero = np.count_nonzero
 
-from gradcli.ad.kernels import mkl_avx512, mkl_gemm, mkl_gemv, mkl_gemv512
+from gradcli.ad.kernels import mkl_avx512, mkl_gemm, mkl_gemv
 from gradcli.ad.kernels.half import via_float32
 from gradcli.ad.kernels.messages import (
     TorchError,
@@ -21,6 +21,7 @@ from gradcli.ad.kernels.messages import (
     expand_message,
     scalar_name,
 )
+from gradcli.ad.kernels.mkl_dgemv512 import gemv512 as _gemv512
 from gradcli.ad.kernels.mkl_path import mkl_avx512 as _mkl_avx512
 from gradcli.ad.kernels.reductions import mean, torch_sum
 
@@ -248,15 +249,6 @@ def _gemv_rows(a: ndarray, m: int, k: int, dt: Any, limit: int = _GEMV_MAX) -> b
             and not _transposed(a))
 
 
-def _gemv512(a: ndarray, v: ndarray) -> ndarray | None:
-    """a @ v (float32, m, k ≥ 1) as MKL's sgemv on its AVX-512 path computes it, or None
-    where that is not modelled: 'N' (a column-major a, as ATen tests it) for fewer than
-    16 rows or 7 columns, else 'T' (kernels/mkl_gemv512)."""
-    if _transposed(a):
-        return mkl_gemv512.mv_cols(a, v) if a.shape[0] < 16 or a.shape[1] <= 7 else None
-    return mkl_gemv512.mv_rows(a, v)
-
-
 def _mv_gemv(a: ndarray, v: ndarray, m: int, k: int, dt: Any) -> bool:
     """Whether mv takes mkl_gemv's order: _gemv_rows, a contiguous vector, and only up to
     _MV_IN_ORDER_MAX products (a chain of mv's, bench W2's 64×64, keeps BLAS's ~1 µs)."""
@@ -271,7 +263,8 @@ def product(a: ndarray, b: ndarray) -> Any:
     if _mkl_avx512():
         if order := mkl_avx512.order(m, n, k, a_t, b_t, dt):
             return mkl_avx512.product(a, b, order)
-        if dt is _F32 and k and (n == 1 or m == 1) and m * n * k <= _GEMV_PRODUCT_MAX:
+        if (dt is _F32 or dt is _F64) and k and (n == 1 or m == 1) \
+                and m * n * k <= _GEMV_PRODUCT_MAX:
             # MKL's gemm of one column or row is its gemv (a row by a column: gemv on the
             # column, 'N' or 'T' by its layout)
             col = n == 1 and m > 1
@@ -423,8 +416,11 @@ def mv(a: ndarray, v: ndarray) -> Any:
                 return mkl_gemv.mv_rows(a, v)
             if _mv_in_order(m, k, _transposed(a), dt):
                 return _in_order(a, v[:, None])[:, 0]
-        elif dt is _F32 and m and k and (out := _gemv512(a, v)) is not None:
+        elif (dt is _F32 or dt is _F64) and m and k and (out := _gemv512(a, v)) is not None:
             return out
+    elif dt is _F64 and m * k <= _GEMV_PRODUCT_MAX and _mkl_avx512() and (
+            out := _gemv512(a, v)) is not None:
+        return out
     if m > 1 and k > 1 and (dt is _F32 or dt is _F64) and a.flags.forc and v.flags.forc:
         return a.dot(v)  # np.dot's own gemv, without its dispatcher's Python call
     return a @ v
@@ -442,8 +438,11 @@ def mv_t_checked(a: ndarray, g: ndarray) -> Any:
                 return mkl_gemv.mv_rows(at, g)
             if _mv_in_order(k, m, _transposed(at), dt):
                 return _in_order(at, g[:, None])[:, 0]
-        elif dt is _F32 and m and k and (out := _gemv512(at, g)) is not None:
+        elif (dt is _F32 or dt is _F64) and m and k and (out := _gemv512(at, g)) is not None:
             return out
+    elif dt is _F64 and m * k <= _GEMV_PRODUCT_MAX and _mkl_avx512() and (
+            out := _gemv512(at, g)) is not None:
+        return out
     if m > 1 and k > 1 and (dt is _F32 or dt is _F64) and a.flags.forc and g.flags.forc:
         return g.dot(a)
     return a.swapaxes(0, 1) @ g

@@ -13,7 +13,8 @@ gemm_order says where). Past k = 384 the chain is split (split_sizes): when
 m·n·k ≤ 192000 (one thread) into blocks of 384 while more than 768 are left, the rest
 in two halves (the first the larger), the blocks' sums added one after another; past
 it (two threads) k is halved (the first half the larger) until a part is ≤ 384 and the
-parts' sums added as a tree, halves first.
+parts' sums added as a tree, halves first. x @ Wᵀ with 2 columns (3 up to 10 rows) and
+k < 64: 16 lanes folded by halves (halves; nn.Linear(k, 2) of a small batch).
 
 sdot / ddot (torch.dot): 64-byte vectors (16 float32, 8 float64 lanes), element i in lane
 i % W of one of 4 accumulators, fused multiply-adds: whole blocks of 4 vectors in turn
@@ -23,10 +24,12 @@ to 4 lanes, then (l0 + l1) + (l2 + l3) (float64: (l0 + l2) + (l1 + l3)). From 32
 a vector, two threads take a half each (dot).
 
 Not modelled on this path (they keep the AVX2 models or numpy's BLAS, and miss): x @ Wᵀ
-with m < 16 and n < 4 or k < 16 (other small kernels), k past 1536, float64 gemm past
-one k block (its split differs from sgemm's) and its addmm, float64 gemv, bmm's batches
-of fewer than 400 products (ATen's loop). float32 gemv (torch.mv and the one-column /
-one-row products): kernels/mkl_gemv512.
+with more than 256 columns past k = 768 outside _wide_chains' rows and columns; x @ Wᵀ
+with m < 16 and n < 4 or k < 16 (other small kernels; the 2-3 column one past k = 63 or
+from k = 24·m), k past 1536, float64 gemm past one k block (its split differs from
+sgemm's) and its addmm, bmm's batches of fewer than 400 products (ATen's loop). gemv
+(torch.mv and the one-column / one-row products): kernels/mkl_gemv512 (float32),
+kernels/mkl_dgemv512 (float64).
 """
 
 from __future__ import annotations
@@ -153,25 +156,67 @@ def lanes(a: ndarray, b: ndarray) -> ndarray:
     return out
 
 
+def halves(a: ndarray, b: ndarray) -> ndarray:
+    """a @ b (float32) as sgemm's kernel for x @ Wᵀ with a few columns (n = 2, or 3 up to
+    10 rows), k < 64 and k < 24·m: each output in 16 lanes (product j in lane j % 16, the
+    part block in lanes 0..), fused multiply-adds from +0, except that the even rows (0,
+    2, ...) add their second whole block's products rounded (unfused); the lanes folded
+    by halves (lane i + lane i+8, then +4, +2, +1). nn.Linear(k, 2)'s forward of a small
+    batch."""
+    m, k = a.shape
+    n = b.shape[1]
+    acc = np.zeros((m, n, 16), _F32)
+    bt = b.T
+    for s in range(0, k, 16):
+        r = min(16, k - s)
+        x, y = a[:, None, s:s + r], bt[None, :, s:s + r]
+        fused = _fma_step(acc[:, :, :r], x, y)
+        if s == 16 and r == 16:
+            fused[0::2] = acc[0::2, :, :r] + x[0::2] * y
+        acc[:, :, :r] = fused
+    while acc.shape[-1] > 1:
+        h = acc.shape[-1] // 2
+        acc = acc[..., :h] + acc[..., h:]
+    out = np.ascontiguousarray(acc[..., 0])
+    out += 0.0
+    return out
+
+
+_HALVES_K = 63  # k up to which halves is measured (from 64 four accumulators, not modelled)
+
+
+def _wide_chains(m: int, n: int, k: int) -> bool:
+    """Whether x @ Wᵀ with more than 256 columns past k = 384 (m ≥ 16) sums as chain_split
+    (round 22, measured up to 256 rows and 1000 columns): up to k = 768 always; past it
+    for 64-96 rows up to 512 columns and 16-63 rows up to 300 (else the threads split
+    the columns or rows, each summing k in its own blocks: not modelled)."""
+    if k <= 2 * CHAIN_K:
+        return True
+    return (64 <= m <= 96 and n <= 512) or (m < 64 and n <= 300)
+
+
 def gemm_order(m: int, n: int, k: int, a_t: bool, b_t: bool) -> str | None:
     """Which order sgemm on this path sums the m×k by k×n product in (a_t / b_t: the
     factor is a transposed view): "chain" (chain_split), "lanes" (lanes), or None where
     it is not modelled. Measured for m, n up to 512 and k up to 1536 with two threads:
-    X @ W and Xᵀ @ W chain for m, n ≥ 2, Xᵀ @ Wᵀ from 12 rows; x @ Wᵀ chains from 16
+    X @ W and Xᵀ @ W chain for m, n ≥ 2, Xᵀ @ Wᵀ from 8 rows (or k > n); x @ Wᵀ chains from 16
     rows, and below on one thread (m·n·k ≤ 192000) takes lanes from k = 24·m on (n ≥ 4),
     the chains below (n ≥ 12, or k ≥ 16); past k = 384, more than 256 columns split k
     between the threads by other rules (not modelled) unless there are 16 rows or more and
     both factors are row-major."""
     if k < 2 or m < 2 or n < 2 or k > 4 * CHAIN_K:
         return None
-    if k > CHAIN_K and n > 256 and (b_t or m < 16):
+    if k > CHAIN_K and n > 256 and (m < 16 or (b_t and (a_t or not _wide_chains(m, n, k)))):
         return None
-    if a_t and b_t:  # Xᵀ @ Wᵀ: the chains from 12 rows (measured up to 64×64, k ≤ 500)
-        return "chain" if m >= 12 else None
+    if a_t and b_t:  # Xᵀ @ Wᵀ: the chains from 12 rows (measured up to 64×64, k ≤ 500);
+        # below, up to 64 columns, from 8 rows, or n ≤ m, or k > n (round 22, k ≤ 400)
+        return "chain" if m >= 12 or (n <= 64 and (m >= 8 or n <= m or k > n)) else None
     if not b_t or m >= 16:
         return "chain"
     if m * n * k > _ONE_THREAD:
         return "chain"
+    if n < 4 and k <= _HALVES_K and k < 24 * m and (n == 2 or m <= 10):
+        return "halves"  # measured for 2-15 rows (n = 2), 2-10 rows (n = 3)
     if k >= 24 * m:
         return "lanes" if n >= 4 else None
     return "chain" if n >= 12 or (n >= 4 and k >= 16) else None
@@ -217,6 +262,8 @@ def product(a: ndarray, b: ndarray, how: str) -> ndarray:
     """a @ b in the order `how` names (order's answer)."""
     if how == "chain64":
         return chain64(a, b)
+    if how == "halves":
+        return halves(a, b)
     return chain_split(a, b) if how == "chain" else lanes(a, b)
 
 
@@ -247,7 +294,7 @@ def addmm(c: Any, a: ndarray, b: ndarray, beta: Any, alpha: Any, a_t: bool,
         return chain_split(a, b, np.broadcast_to(base, (m, n)))
     if how == "chain" and m * n * k > _ONE_THREAD:  # two threads: alpha packed into b
         return chain_split(a, b * _F32.type(alpha), np.broadcast_to(base, (m, n)))
-    if (beta != 1 or alpha != 1) if how == "lanes" else k > CHAIN_K:
+    if (beta != 1 or alpha != 1) if how in ("lanes", "halves") else k > CHAIN_K:
         return None  # not measured
     p = product(a, b, how)
     return (base + (p if alpha == 1 else p * _F32.type(alpha))).astype(_F32)

@@ -24,8 +24,13 @@ Column-major matrix by vector (sgemv 'N': Xᵀ @ g of a row-major X, an mv backw
 Wᵀ @ g, the weight gradient gᵀ @ x of nn.Linear(k, 1)), fewer than 16 outputs: each
 output one fused multiply-add chain from +0 over its k products up to k = 255; from
 256 two chains over the halves (the first ⌈k/2⌉), added (mv_cols); so are 16 outputs and
-more up to k = 7 (measured to 20,000 outputs). Past it those sum blocks of four columns
-as trees (not modelled).
+more up to k = 7 (measured to 20,000 outputs). From 16 outputs (mv_cols_wide, round 22)
+the rows go in blocks of 16, which take the columns in units of eight: the unit's first
+four as (c0 ⊕ c2) + (c1 ⊕ c3), where ⊕ rounds the second product and fuses the first onto
+it; then y0 = c4 fused onto (c6 fused onto the sum so far), y0 + (c5 ⊕ c7), plus the
+first four's sum; the columns past the last unit fused one by one. The 1-15 rows past
+the blocks of 16 take mv_cols' chains. From k = 256 two threads split k in halves (each
+half so, added), except for 41-69 rows, which keep k whole (measured up to k = 500).
 """
 
 from __future__ import annotations
@@ -125,6 +130,7 @@ def mv_rows(a: ndarray, v: ndarray, threads: int | None = None) -> ndarray:
 
 _COLS_MAX = 16  # outputs below which mv_cols is the kernel's order
 _COLS_SPLIT = 256  # products from which the chain is split in halves
+_WIDE_WINDOW_K = 500  # k up to which 41-69 rows keep k whole (measured)
 
 
 def mv_threads(m: int, k: int) -> int | None:
@@ -190,11 +196,14 @@ def _scalar_chains(p: ndarray) -> ndarray | None:
     return np.array(outs, _F32)
 
 
-def mv_cols(a: ndarray, v: ndarray) -> ndarray:
+def mv_cols(a: ndarray, v: ndarray, split: bool | None = None) -> ndarray:
     """a @ v for a float32 matrix of fewer than 16 rows (sgemv 'N': a column-major
-    matrix; the module's note) and a float32 vector: the halves' chains side by side."""
+    matrix; the module's note) and a float32 vector: the halves' chains side by side
+    (split: whether k is halved; by default from k = 256)."""
     m, k = a.shape
-    h = (k + 1) // 2 if k >= _COLS_SPLIT else k
+    if split is None:
+        split = k >= _COLS_SPLIT
+    h = (k + 1) // 2 if split else k
     p = np.zeros((h, 2 * m) if h < k else (k, m), np.float64)
     p[:, :m] = a[:, :h].T
     p[:, :m] *= v[:h, None]
@@ -218,5 +227,68 @@ def mv_cols(a: ndarray, v: ndarray) -> ndarray:
     if h < k:  # the second half's zero products past its end leave its chain as it was
         out = out[:m] + out[m:]
     out = np.array(out, _F32)
+    out += 0.0
+    return out
+
+
+def _pairs(b: ndarray, w: ndarray, i: int, j: int) -> ndarray:
+    """Each unit's column j products rounded, then its column i's fused onto them (b: the
+    units (rows, units, 8), w: the vector's (units, 8))."""
+    return _fma_step(b[:, :, j] * w[:, j], b[:, :, i], w[:, i])
+
+
+def _units(a: ndarray, v: ndarray) -> ndarray:
+    """a @ v for rows in blocks of 16 of a column-major float32 matrix (the module's note:
+    units of eight columns, then the columns left in a fused chain). The parts of a unit
+    that do not take the running sum are computed for all units at once; the two fused
+    steps onto it run in float64 (exact products, one rounding a step), checked for
+    midpoints and subnormals at the end as _chain's (else the exact steps again)."""
+    m, k = a.shape
+    whole = k - k % 8
+    acc = np.zeros(m, _F32)
+    if whole:
+        units = whole // 8
+        b = a[:, :whole].reshape(m, units, 8)
+        w = v[:whole].reshape(units, 8)
+        firsts = _pairs(b, w, 0, 2) + _pairs(b, w, 1, 3)
+        odd = _pairs(b, w, 5, 7)
+        p6 = b[:, :, 6].astype(np.float64) * w[:, 6].astype(np.float64)
+        p4 = b[:, :, 4].astype(np.float64) * w[:, 4].astype(np.float64)
+        sums = np.empty((2, m, units))
+        for u in range(units):
+            d = sums[0, :, u]
+            np.add(p6[:, u], acc, out=d)
+            e = sums[1, :, u]
+            np.add(p4[:, u], d.astype(_F32), out=e)
+            acc = (e.astype(_F32) + odd[:, u]) + firsts[:, u]
+        if _rounds_otherwise(sums):
+            acc = np.zeros(m, _F32)
+            for u in range(units):
+                y0 = _fma_step(_fma_step(acc, b[:, u, 6], w[u, 6]), b[:, u, 4], w[u, 4])
+                acc = (y0 + odd[:, u]) + firsts[:, u]
+    for j in range(whole, k):
+        acc = _fma_step(acc, a[:, j], v[j])
+    return acc
+
+
+def mv_cols_wide(a: ndarray, v: ndarray) -> ndarray | None:
+    """a @ v for a float32 matrix of 16 rows or more read column-major (sgemv 'N': Xᵀ @ g
+    with 16 outputs or more, nn.Linear(k, 1)'s weight gradient of 16 inputs or more) and a
+    float32 vector, in the order of the module's note; None where not measured (41-69
+    rows past k = 500)."""
+    m, k = a.shape
+    window = 41 <= m <= 69  # rows the threads split (measured: k whole up to 500)
+    if window and k > _WIDE_WINDOW_K:
+        return None
+    split = k >= _COLS_SPLIT and not window
+    q = m - m % _LANES
+    out = np.empty(m, _F32)
+    if split:
+        h = (k + 1) // 2
+        out[:q] = _units(a[:q, :h], v[:h]) + _units(a[:q, h:], v[h:])
+    else:
+        out[:q] = _units(a[:q], v)
+    if m > q:
+        out[q:] = mv_cols(a[q:], v, split)
     out += 0.0
     return out
