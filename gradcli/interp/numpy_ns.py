@@ -210,6 +210,15 @@ _FUNCTIONS = (
     "argwhere", "flatnonzero", "searchsorted", "take", "shape", "ndim", "size",
     # comparison
     "allclose", "isclose", "array_equal", "array_equiv",
+    # polynomials, nan-aware statistics, sets and the rest science code checks with
+    "polyfit", "polyval", "polyder", "polyint", "roots", "poly", "sinc", "i0", "nanstd",
+    "nanvar", "nanmedian", "nanargmax", "nanargmin", "nanprod", "nancumsum", "nancumprod",
+    "nanpercentile", "nanquantile", "histogram2d", "histogram_bin_edges", "digitize",
+    "append", "insert", "delete", "argpartition", "partition", "lexsort", "isin",
+    "setdiff1d", "intersect1d", "union1d", "unravel_index", "ravel_multi_index", "choose",
+    "isreal", "iscomplex", "real", "imag", "conj", "conjugate", "angle", "frexp", "ldexp",
+    "modf", "gcd", "lcm", "cumulative_sum", "cumulative_prod", "signbit", "copysign", "fix",
+    "diagonal", "ediff1d", "take_along_axis", "logaddexp2", "trim_zeros",
 )
 
 
@@ -421,7 +430,8 @@ def namespaces() -> dict[str, Namespace]:
         name: Builtin(f"numpy.linalg.{name}", _call(getattr(np.linalg, name)))
         for name in ("norm", "inv", "det", "solve", "eig", "eigh", "eigvals", "eigvalsh",
                      "svd", "pinv", "matrix_rank", "qr", "cholesky", "lstsq", "slogdet",
-                     "matrix_power")})
+                     "matrix_power", "cond", "multi_dot", "svdvals", "matrix_norm",
+                     "vector_norm")})
     random = Namespace("numpy.random", _random_functions(run_state))
     members.update(numpy_print.members())
     members["linalg"] = linalg
