@@ -407,7 +407,7 @@ def reset() -> None:
 
 
 def namespaces() -> dict[str, Namespace]:
-    """numpy, numpy.random and numpy.linalg as gd imports them."""
+    """numpy, numpy.random, numpy.linalg and numpy.fft as gd imports them."""
     members: dict[str, Any] = {
         name: Builtin(f"numpy.{name}", _call(getattr(np, name)))
         for name in _FUNCTIONS if hasattr(np, name)}
@@ -432,9 +432,15 @@ def namespaces() -> dict[str, Namespace]:
                      "svd", "pinv", "matrix_rank", "qr", "cholesky", "lstsq", "slogdet",
                      "matrix_power", "cond", "multi_dot", "svdvals", "matrix_norm",
                      "vector_norm")})
+    fft = Namespace("numpy.fft", {
+        name: Builtin(f"numpy.fft.{name}", _call(getattr(np.fft, name)))
+        for name in ("fft", "ifft", "rfft", "irfft", "fft2", "ifft2", "rfft2", "irfft2",
+                     "fftn", "ifftn", "rfftn", "irfftn", "hfft", "ihfft", "fftfreq",
+                     "rfftfreq", "fftshift", "ifftshift")})
     random = Namespace("numpy.random", _random_functions(run_state))
     members.update(numpy_print.members())
     members["linalg"] = linalg
     members["random"] = random
+    members["fft"] = fft
     numpy = Namespace("numpy", members)
-    return {"numpy": numpy, "numpy.random": random, "numpy.linalg": linalg}
+    return {"numpy": numpy, "numpy.random": random, "numpy.linalg": linalg, "numpy.fft": fft}
