@@ -425,6 +425,7 @@ def namespaces() -> dict[str, Namespace]:
     members.update({"float_": NumpyType("float64"), "double": NumpyType("float64"),
                     "single": NumpyType("float32"), "int_": NumpyType("int64"),
                     "pi": np.pi, "e": np.e, "inf": np.inf, "nan": np.nan,
+                    "__version__": np.__version__,
                     "newaxis": None, "ndarray": TypeValue("numpy.ndarray")})
     linalg = Namespace("numpy.linalg", {
         name: Builtin(f"numpy.linalg.{name}", _call(getattr(np.linalg, name)))
