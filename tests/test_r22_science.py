@@ -14,7 +14,8 @@ formulas have special cases):
   vector loop gives the second, its scalar loop (and fmax/fmin's) the first;
 - torch.pca_lowrank / svd_lowrank were not there; numpy's polyfit, the nan* statistics,
   the set functions, numpy.fft and more were AttributeErrors;
-- torch.linalg.eig/eigvals of a complex matrix was an internal error.
+- torch.linalg.eig/eigvals of a complex matrix was an internal error, and eigh, svd,
+  matrix_exp, det, inv and solve refused complex matrices.
 """
 
 # ruff: noqa: E501  (the programs are written as their authors wrote them)
@@ -124,6 +125,20 @@ for f in (torch.linalg.eigvals, torch.linalg.eig):
     except Exception as e: print(type(e).__name__, e)
 """
 
+# Hermitian and unitary matrices as quantum-mechanics code builds them ('not supported'
+# before round 22): eigh's real eigenvalues, svdvals, norms, matrix_exp, det, solve, inv.
+COMPLEX_LINALG = """\
+import torch
+H = torch.tensor([[1.0, 0.5 - 0.2j], [0.5 + 0.2j, -0.3]], dtype=torch.complex128)
+print(torch.linalg.eigvalsh(H), torch.linalg.eigh(H).eigenvalues.dtype, torch.linalg.eigh(H.to(torch.complex64)).eigenvalues.dtype)
+print(torch.linalg.svdvals(H), torch.linalg.svd(H).S.dtype, torch.linalg.norm(H, 2), torch.linalg.matrix_norm(H))
+print(torch.linalg.matrix_exp(torch.zeros(2, 2, dtype=torch.complex64)), torch.linalg.matrix_exp(1j * torch.eye(2)).dtype)
+print(torch.linalg.det(torch.eye(2, dtype=torch.complex128) * 2j), torch.linalg.solve(torch.eye(2, dtype=torch.complex128) * 2, torch.ones(2, dtype=torch.complex128)))
+print(torch.linalg.inv(torch.eye(2, dtype=torch.complex64) * (1 + 1j)))
+v = torch.linalg.eigh(H).eigenvectors
+print(v.abs(), v.dtype)
+"""
+
 SINC_GRADIENT_TIMES_QUOTIENT = """\
 import torch
 for dt in (torch.float32, torch.float64):
@@ -145,6 +160,7 @@ for dt in (torch.float32, torch.float64):
     pytest.param(NUMPY_FUNCTIONS, id="numpy-functions"),
     pytest.param(EIG_OF_COMPLEX_AND_NONFINITE, id="eig-complex"),
     pytest.param(EIG_ERRORS, id="eig-errors"),
+    pytest.param(COMPLEX_LINALG, id="complex-linalg"),
 ])
 def test_prints_what_pytorch_prints(program: str) -> None:
     assert masked(gd_output(program)) == masked(torch_output(program))
