@@ -139,6 +139,14 @@ v = torch.linalg.eigh(H).eigenvectors
 print(v.abs(), v.dtype)
 """
 
+# Products and running sums of complex tensors (gd's 'not supported' before round 22).
+COMPLEX_PRODUCTS = """\
+import torch
+z = torch.tensor([[1 + 2j, 3 - 1j], [0.5j, -2.0 + 0j]], dtype=torch.complex128)
+print(z.prod(), z.prod(1), z.prod(0, keepdim=True), z.cumsum(1), torch.cumsum(z, 0), z.cumprod(0))
+print(torch.tensor([1 + 1j, 2j]).cumsum(0).dtype, torch.tensor([1 + 1j, 2j]).prod().dtype)
+"""
+
 SINC_GRADIENT_TIMES_QUOTIENT = """\
 import torch
 for dt in (torch.float32, torch.float64):
@@ -161,6 +169,7 @@ for dt in (torch.float32, torch.float64):
     pytest.param(EIG_OF_COMPLEX_AND_NONFINITE, id="eig-complex"),
     pytest.param(EIG_ERRORS, id="eig-errors"),
     pytest.param(COMPLEX_LINALG, id="complex-linalg"),
+    pytest.param(COMPLEX_PRODUCTS, id="complex-products"),
 ])
 def test_prints_what_pytorch_prints(program: str) -> None:
     assert masked(gd_output(program)) == masked(torch_output(program))
