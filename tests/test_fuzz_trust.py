@@ -39,6 +39,10 @@ PyTorch's, and a program must fail under gradcli exactly when it fails under PyT
     embedding; reductions over dim tuples, cumulative ops, sort/topk/median ties,
     scatter/gather/index_*, masked_*, where, clamp, mixed-dtype promotion, in-place ops
     on views: values, dtypes, shapes, gradients and error classes (fuzz.op_check).
+(s) derivatives at singular points (r22, tests/fuzz/singular_strategies.py): first and
+    second derivatives of the binary ops science code differentiates (atan2, remainder,
+    fmod, hypot, logaddexp, xlogy, pow, maximum, clamp, norms, losses...) at zeros of both
+    signs, underflowing squares, infinities, NaN and quotients that round to an integer.
 
 CI runs a derandomized, bounded number of cases per class (each class under ~20 s);
 GRADCLI_FUZZ_EXAMPLES=N runs N random cases per class. The current gradcli has known bugs
@@ -64,6 +68,7 @@ from fuzz.lapack_strategies import lapack_programs
 from fuzz.op_strategies import op_programs
 from fuzz.print_strategies import print_programs
 from fuzz.runner import Outcome, Zygote, clean_failure_text
+from fuzz.singular_strategies import singular_grad_programs
 from fuzz.strategies import (
     CliCase,
     builtin_programs,
@@ -507,6 +512,13 @@ def test_fused_multiply_adds_print_torch_bits(text: str) -> None:
 @trust_settings(120)
 @given(math_programs())
 def test_math_ops_print_torch_bits(text: str) -> None:
+    check(text)
+
+
+@_sweep_mark("s")
+@trust_settings(120)
+@given(singular_grad_programs())
+def test_derivatives_at_singular_points_agree_with_torch(text: str) -> None:
     check(text)
 
 

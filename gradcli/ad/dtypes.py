@@ -135,8 +135,9 @@ def as_default_float(x: np.ndarray) -> np.ndarray:
         from gradcli.errors import GdRuntimeError
 
         raise GdRuntimeError("this operation on a complex tensor is not supported by gradcli "
-                             "(complex tensors: arithmetic, sum, mean, exp, log, sqrt, sin, "
-                             "cos, tanh, abs, angle, real, imag, conj, matmul, torch.fft)")
+                             "(complex tensors: arithmetic, sum, mean, prod, cumsum, exp, "
+                             "log, sqrt, sin, cos, tanh, abs, angle, real, imag, conj, "
+                             "matmul, torch.fft)")
     return x.astype(DefaultDtype.value)
 
 

@@ -210,6 +210,15 @@ _FUNCTIONS = (
     "argwhere", "flatnonzero", "searchsorted", "take", "shape", "ndim", "size",
     # comparison
     "allclose", "isclose", "array_equal", "array_equiv",
+    # polynomials, nan-aware statistics, sets and the rest science code checks with
+    "polyfit", "polyval", "polyder", "polyint", "roots", "poly", "sinc", "i0", "nanstd",
+    "nanvar", "nanmedian", "nanargmax", "nanargmin", "nanprod", "nancumsum", "nancumprod",
+    "nanpercentile", "nanquantile", "histogram2d", "histogram_bin_edges", "digitize",
+    "append", "insert", "delete", "argpartition", "partition", "lexsort", "isin",
+    "setdiff1d", "intersect1d", "union1d", "unravel_index", "ravel_multi_index", "choose",
+    "isreal", "iscomplex", "real", "imag", "conj", "conjugate", "angle", "frexp", "ldexp",
+    "modf", "gcd", "lcm", "cumulative_sum", "cumulative_prod", "signbit", "copysign", "fix",
+    "diagonal", "ediff1d", "take_along_axis", "logaddexp2", "trim_zeros",
 )
 
 
@@ -398,7 +407,7 @@ def reset() -> None:
 
 
 def namespaces() -> dict[str, Namespace]:
-    """numpy, numpy.random and numpy.linalg as gd imports them."""
+    """numpy, numpy.random, numpy.linalg and numpy.fft as gd imports them."""
     members: dict[str, Any] = {
         name: Builtin(f"numpy.{name}", _call(getattr(np, name)))
         for name in _FUNCTIONS if hasattr(np, name)}
@@ -416,16 +425,24 @@ def namespaces() -> dict[str, Namespace]:
     members.update({"float_": NumpyType("float64"), "double": NumpyType("float64"),
                     "single": NumpyType("float32"), "int_": NumpyType("int64"),
                     "pi": np.pi, "e": np.e, "inf": np.inf, "nan": np.nan,
+                    "__version__": np.__version__,
                     "newaxis": None, "ndarray": TypeValue("numpy.ndarray")})
     members.update(numpy_info.members(_arg))
     linalg = Namespace("numpy.linalg", {
         name: Builtin(f"numpy.linalg.{name}", _call(getattr(np.linalg, name)))
         for name in ("norm", "inv", "det", "solve", "eig", "eigh", "eigvals", "eigvalsh",
                      "svd", "pinv", "matrix_rank", "qr", "cholesky", "lstsq", "slogdet",
-                     "matrix_power")})
+                     "matrix_power", "cond", "multi_dot", "svdvals", "matrix_norm",
+                     "vector_norm")})
+    fft = Namespace("numpy.fft", {
+        name: Builtin(f"numpy.fft.{name}", _call(getattr(np.fft, name)))
+        for name in ("fft", "ifft", "rfft", "irfft", "fft2", "ifft2", "rfft2", "irfft2",
+                     "fftn", "ifftn", "rfftn", "irfftn", "hfft", "ihfft", "fftfreq",
+                     "rfftfreq", "fftshift", "ifftshift")})
     random = Namespace("numpy.random", _random_functions(run_state))
     members.update(numpy_print.members())
     members["linalg"] = linalg
     members["random"] = random
+    members["fft"] = fft
     numpy = Namespace("numpy", members)
-    return {"numpy": numpy, "numpy.random": random, "numpy.linalg": linalg}
+    return {"numpy": numpy, "numpy.random": random, "numpy.linalg": linalg, "numpy.fft": fft}

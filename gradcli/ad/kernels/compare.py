@@ -49,7 +49,14 @@ def heaviside(x: ndarray, values: ndarray) -> Any:
 def _nan_aware(pick: Any):
     def kernel(a: ndarray, b: ndarray) -> Any:
         rt = result_type(a, b)
-        return np.asarray(pick(_cast(a, rt), _cast(b, rt)), dtype=rt)
+        x, y = _cast(a, rt), _cast(b, rt)
+        out = np.asarray(pick(x, y), dtype=rt)
+        if rt.kind == "f":  # ATen's scalar loop (std::fmax / std::fmin: no vector one) keeps
+            # a where a and b are zeros of opposite signs; numpy's gives b
+            ties = (x == 0) & (y == 0) & (np.signbit(x) != np.signbit(y))
+            if ties.any():
+                out = np.where(ties, x, out).astype(rt, copy=False)
+        return out
 
     kernel.__name__ = pick.__name__
     return kernel

@@ -16,10 +16,18 @@ ndarray = np.ndarray
 LINALG_ERROR = "_LinAlgError"
 
 
+#: The decompositions gd computes for complex matrices too (numpy's LAPACK, no autograd:
+#: a complex tensor never requires grad in gd), as quantum-mechanics code calls them.
+COMPLEX_OK = frozenset(("linalg.det", "linalg.inv", "linalg.solve", "linalg.eigh",
+                        "linalg.matrix_exp", "linalg.svd"))
+
+
 def check_matrix(a: ndarray, op: str, square: bool = True) -> None:
     """PyTorch's checks of a (batch of) matrices: float dtype, 2+ dims, square."""
-    if a.dtype.kind == "c":
+    if a.dtype.kind == "c" and op not in COMPLEX_OK:
         raise TorchError(f"{op} of a complex tensor is not supported by gradcli")
+    if a.dtype.kind == "c":
+        a = a.real
     if a.dtype.kind != "f":
         raise TorchError(f"{op}: Expected a floating point or complex tensor as input. "
                          f"Got {scalar_name(a.dtype)}")
@@ -235,7 +243,9 @@ def svd(a: ndarray, full_matrices: bool = True, part: str = "S") -> Any:
     """U, S or Vh of the SVD of (a batch of) matrices."""
     check_matrix(a, "linalg.svd", square=False)
     u, s, vh = np.linalg.svd(a, full_matrices=full_matrices)
-    return {"U": u, "S": s, "Vh": vh}[part].astype(a.dtype, copy=False)
+    # the singular values of a complex matrix are real (float64 for complex128)
+    dtype = a.real.dtype if part == "S" else a.dtype
+    return {"U": u, "S": s, "Vh": vh}[part].astype(dtype, copy=False)
 
 
 def qr(a: ndarray, mode: str = "reduced", part: str = "Q") -> Any:

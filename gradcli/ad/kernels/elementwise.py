@@ -222,8 +222,44 @@ def mul_temporary(g: Any, t: Any) -> Any:
     return mul(g, t)
 
 
-maximum = _binary(np.maximum)
-minimum = _binary(np.minimum)
+_maximum = _binary(np.maximum)
+_minimum = _binary(np.minimum)
+
+
+def _zero_ties(out: Any, a: Any, b: Any) -> Any:
+    """ATen's maximum and minimum (and clamp to a tensor bound) on two zeros of opposite
+    signs: the vector loop (AVX2's _mm256_max_ps / _mm256_min_ps, whose second operand wins
+    a tie) gives b's, the scalar loop (std::max / std::min, whose first wins) a's; numpy
+    gives b's everywhere. The elements the scalar loop takes (VM._vector_mask: the tail of
+    each row past its whole pairs of 8-float or 4-double vectors, or all of a strided or
+    small operand) get a's zero back."""
+    if not (type(out) is ndarray and out.dtype.kind == "f" and out.size
+            and type(a) is ndarray and type(b) is ndarray):
+        return out
+    with np.errstate(invalid="ignore"):
+        ties = (a == 0) & (b == 0) & (np.signbit(a) != np.signbit(b))
+    if not ties.any():
+        return out
+    x = a if a.dtype == out.dtype else a.astype(out.dtype)
+    y = b if b.dtype == out.dtype else b.astype(out.dtype)
+    vector = VM._vector_mask(x, (y,), out.shape, avx512=False)
+    scalar = np.broadcast_to(ties, out.shape) & ~np.asarray(vector, dtype=bool)
+    if scalar.any():
+        out = np.array(out)
+        out[scalar] = np.broadcast_to(x, out.shape)[scalar]
+    return out
+
+
+def maximum(a: Any, b: Any) -> Any:
+    """torch.maximum: the larger value (NaN if either is), zeros' signs as ATen's loops."""
+    return _zero_ties(_maximum(a, b), a, b)
+
+
+def minimum(a: Any, b: Any) -> Any:
+    """torch.minimum: the smaller value (NaN if either is), zeros' signs as ATen's loops."""
+    return _zero_ties(_minimum(a, b), a, b)
+
+
 _floordiv = _binary(np.floor_divide)
 _mod = _binary(np.remainder)
 
@@ -570,9 +606,11 @@ def clamp(x: ndarray, min: Any = None, max: Any = None) -> Any:
         # as numpy's, which gives the second of equals); a tensor's the bound (its vector
         # loop's maximum(x, min))
         if min is not None:
-            out = np.maximum(out, min) if type(min) is ndarray else np.maximum(min, out)
+            out = _zero_ties(np.asarray(np.maximum(out, min)), out, min) if type(min) is ndarray \
+                else np.maximum(min, out)
         if max is not None:
-            out = np.minimum(out, max) if type(max) is ndarray else np.minimum(max, out)
+            out = _zero_ties(np.asarray(np.minimum(out, max)), out, max) if type(max) is ndarray \
+                else np.minimum(max, out)
     except ValueError:
         bounds = [b for b in (min, max) if b is not None]
         raise TorchError(broadcast_message_all([x, *bounds]) or "clamp: bad shapes") from None

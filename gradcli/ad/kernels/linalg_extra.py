@@ -67,7 +67,7 @@ def _expm(a: ndarray) -> ndarray:
 def matrix_exp(a: ndarray) -> Any:
     """e^A of (a batch of) square matrices."""
     KD.check_matrix(a, "linalg.matrix_exp")
-    work = a.astype(np.float64)
+    work = a.astype(np.complex128 if a.dtype.kind == "c" else np.float64)
     flat = work.reshape(-1, *a.shape[-2:])
     out = np.stack([_expm(m) for m in flat]) if flat.shape[0] else flat.copy()
     return out.reshape(a.shape).astype(a.dtype)

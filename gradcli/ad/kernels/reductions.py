@@ -322,9 +322,7 @@ def prod(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
     """Product over a dim (all when None). A float32/float64 product along contiguous
     memory (the whole tensor, or the last dim of a C-contiguous one) in PyTorch's order
     (_vector_prod); other products along a dim run in order, as numpy's."""
-    if x.dtype.kind == "c":
-        dtypes.as_default_float(x)  # gd's error: a complex product
-    dt = x.dtype if x.dtype.kind == "f" else np.dtype(np.int64)
+    dt = x.dtype if x.dtype.kind in "fc" else np.dtype(np.int64)  # complex: numpy's order
     if (dt is _f32 or dt is _f64) and x.ndim and x.size:
         if dim is None and (x.flags.c_contiguous or x.flags.f_contiguous) \
                 and x.size <= _PROD_GRAIN:

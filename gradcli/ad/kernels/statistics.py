@@ -9,7 +9,6 @@ from typing import Any
 
 import numpy as np
 
-from gradcli.ad import dtypes
 from gradcli.ad.kernels import clib as C
 from gradcli.ad.kernels import stlsort as stl
 from gradcli.ad.kernels.fused import fma
@@ -35,9 +34,7 @@ def wrap_dim(dim: int, ndim: int) -> int:
 def _scan_dtype(x: ndarray, dtype: Any) -> np.dtype:
     if dtype is not None:
         return np.dtype(dtype)
-    if x.dtype.kind == "c":
-        dtypes.as_default_float(x)  # gd's error: complex cumulative ops
-    return x.dtype if x.dtype.kind == "f" else _i64
+    return x.dtype if x.dtype.kind in "fc" else _i64
 
 
 def _scan(x: ndarray, dim: int, dtype: Any, ufunc: np.ufunc) -> Any:
@@ -48,7 +45,9 @@ def _scan(x: ndarray, dim: int, dtype: Any, ufunc: np.ufunc) -> Any:
     a = x.astype(out_dt, copy=False)
     if a.ndim == 0:
         return a.copy()
-    acc = _f64 if out_dt.kind == "f" else out_dt
+    # the accumulate type: double, complex<double> for complex
+    acc = _f64 if out_dt.kind == "f" else np.dtype(np.complex128) if out_dt.kind == "c" \
+        else out_dt
     out = ufunc.accumulate(a.astype(acc), axis=d)
     if ufunc is np.add and out_dt.kind == "f":
         out += 0.0  # the loop's sum starts from +0.0: a leading -0.0 becomes +0.0

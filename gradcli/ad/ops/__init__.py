@@ -26,6 +26,7 @@ from gradcli.ad.ops import (  # noqa: F401  (modules that only declare their spe
     linalg_more,
     losses,
     losses_torch,
+    lowrank,
     lu,
     math,
     memory_format,

@@ -217,6 +217,9 @@ def _leaf(a: np.ndarray, requires_grad: bool = False) -> Tensor:
     check_size(a.size)
     t = tensor_from_array(a)
     if requires_grad:
+        if a.dtype.kind == "c":
+            raise GdRuntimeError("complex tensors that require grad are not supported "
+                                 "by gradcli (it records no complex derivatives)")
         if a.dtype.kind != "f":
             # A constructor's wording differs from requires_grad_()'s, as in PyTorch.
             raise GdRuntimeError(

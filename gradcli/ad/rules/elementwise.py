@@ -11,6 +11,7 @@ from gradcli.ad import ops
 from gradcli.ad.graph import Tensor
 from gradcli.ad.kernels import elementwise as KE
 from gradcli.ad.ops import backward as B
+from gradcli.ad.ops import elementwise as E
 from gradcli.ad.registry import RULES, Rule
 from gradcli.ad.rules.base import (
     arr,
@@ -504,13 +505,15 @@ def _mod_vjp(g: Tensor, out: Tensor, a: Any, b: Any) -> tuple[Any, ...]:
     if not is_tensor(a):
         raise GdRuntimeError("derivative for aten::remainder is not implemented")
     # PyTorch: self: grad; other: -grad * self.div(other, rounding_mode="floor").
-    return (g if need(a) else None, -g * ops.floor(a / b) if need(b) else None)
+    # The rounded division, not floor(a / b): a / b rounds first (1 / 0.1 is 10.0, where
+    # the floor division of 1 by the double nearest 0.1 is 9), and its derivative is 0.
+    return (g if need(a) else None, -g * E.div_mode(a, b, "floor") if need(b) else None)
 
 
 register(Rule(
     "mod", _mod_name, K.mod, _mod_vjp,
-    lambda ts, out, a, b: tan2(ts, lambda t: t, lambda t: -t * ops.floor(a / b)),
+    lambda ts, out, a, b: tan2(ts, lambda t: t, lambda t: -t * E.div_mode(a, b, "floor")),
     kind="binary", doc="a % b (Python's remainder: the sign of b)",
     edges=lambda name: (0, 1) if name == "RemainderBackward1" else
     ((1,) if name == "NotImplemented" else (0,)),
-    formula=("grad", "-grad · floor(a / b)")))
+    formula=("grad", "-grad · div(a, b, rounding_mode='floor')")))

@@ -105,7 +105,7 @@ def _sinc_backward(g: Tensor, x: Tensor) -> Tensor:
     x_sq_pi = x * x * math.pi
     # C++ (GCC) evaluates an operator's right operand first: sin, then cos, as PyTorch.
     sin = ops.sin(x_pi)
-    out = g * ((x_pi * ops.cos(x_pi)) - sin) / x_sq_pi
+    out = g * (((x_pi * ops.cos(x_pi)) - sin) / x_sq_pi)  # grad times the quotient
     return ops.where(x_sq_pi == 0.0, 0.0, out)
 
 
@@ -151,7 +151,11 @@ for _name, _torch, _kernel, _c in (("rad2deg", "Rad2DegBackward0", KM.rad2deg, _
 # -- binary ---------------------------------------------------------------------------------
 
 def _atan2_vjp(g: Tensor, out: Tensor, a: Tensor, b: Tensor) -> tuple[Any, ...]:
-    recip = ops.reciprocal(a * a + b * b)
+    # PyTorch's atan2_backward: 1 / (a² + b²) with 0 where a² + b² is 0 (at the origin, or
+    # where the squares underflow), so both gradients there are ±0, not nan or ±inf; the
+    # JVP keeps the plain quotient (nan at the origin), as PyTorch's does.
+    denom = a * a + b * b
+    recip = B.masked_fill(ops.reciprocal(denom), denom.array == 0, 0)
     return (g * b * recip if need(a) else None, g * -a * recip if need(b) else None)
 
 
@@ -160,7 +164,8 @@ register(Rule(
     lambda ts, out, a, b: tan2(ts, lambda t: b * t, lambda t: -a * t)
     / (ops.pow(a, 2) + ops.pow(b, 2)),
     kind="binary", doc="atan(a / b) in the right quadrant",
-    formula=("grad · b / (a² + b²)", "-grad · a / (a² + b²)")))
+    formula=("grad · b / (a² + b²) (0 where a² + b² = 0)",
+             "-grad · a / (a² + b²) (0 where a² + b² = 0)")))
 register(Rule(
     "hypot", "HypotBackward0", KM.hypot,
     lambda g, out, a, b: second_first(g * b / out if need(b) else None,

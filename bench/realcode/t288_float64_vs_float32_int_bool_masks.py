@@ -1,0 +1,40 @@
+# --- float64 vs float32
+import torch
+
+a32 = torch.tensor([0.1, 0.2, 0.3])
+a64 = torch.tensor([0.1, 0.2, 0.3], dtype=torch.float64)
+print(a32.sum(), a64.sum(), a32.sum().item(), a64.sum().item())
+print(a32.sum().item() == 0.6, a64.sum().item() == 0.6)
+print((a32 + a64).dtype, (a32 * 2).dtype, (torch.tensor([1, 2]) / 2).dtype)
+print(torch.finfo(torch.float32).eps, torch.finfo(torch.float64).eps, torch.finfo(torch.float32).tiny)
+print(torch.tensor(1e-8) + 1 == 1, torch.tensor(1e-8, dtype=torch.float64) + 1 == 1)
+x = torch.tensor(1.0 / 3.0)
+print(x, x.double(), x.item(), x.double().item())
+print(torch.get_default_dtype())
+torch.set_default_dtype(torch.float64)
+y = torch.tensor([1.0 / 3.0])
+print(y, y.dtype, torch.zeros(2).dtype)
+torch.set_default_dtype(torch.float32)
+print(torch.tensor([1.0]).dtype)
+s = torch.tensor(16777217, dtype=torch.float32)
+print(s, s.item(), torch.tensor(16777217, dtype=torch.int64).float())
+print(torch.iinfo(torch.int32).max, torch.tensor([2 ** 31 - 1], dtype=torch.int32) + 1)
+
+# --- int bool masks
+import torch
+
+a = torch.arange(-5, 6)
+print(a, a.dtype)
+m = (a % 2 == 0) & (a > -3)
+print(m, m.sum(), m.any(), m.all(), m.dtype)
+print(a[m], a.masked_fill(~m, 0), torch.where(m, a, -a))
+print(a // 3, a % 3, torch.div(a, 3, rounding_mode="trunc"), torch.div(a, 3, rounding_mode="floor"))
+print(a.float() / 3)
+print(torch.fmod(a, 3), torch.remainder(a, 3))
+print(a.abs().max(), a.argmax(), a.sum(), a.prod(), a.float().mean())
+print(m.float().mean(), m.long().cumsum(0), m.nonzero().flatten(), torch.nonzero(m, as_tuple=True))
+print(torch.count_nonzero(a), (a > 0).to(torch.int32), a.clamp(-2, 2))
+b = torch.tensor([3, 1, 2], dtype=torch.uint8)
+print(b - 4, b.sum(), b.sum().dtype, b.float().std())
+print(torch.tensor([1, 2, 3]) ** 2, 2 ** torch.tensor([1, 2, 3]), torch.tensor([4, 9]).sqrt())
+print(torch.logical_xor(m, a > 0), m ^ (a > 0), ~(a > 0))

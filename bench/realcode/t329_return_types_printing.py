@@ -1,0 +1,25 @@
+# --- return types printing
+import torch
+
+A = torch.tensor([[2.0, 1.0], [1.0, 3.0]], dtype=torch.float64)
+print(torch.linalg.eigh(A))
+print(torch.linalg.qr(A))
+print(torch.linalg.lstsq(A, torch.ones(2, 1, dtype=torch.float64)))
+print(torch.linalg.svd(A))
+print(torch.linalg.cholesky_ex(A))
+print(torch.linalg.lu_factor(A))
+print(torch.linalg.inv_ex(A))
+x = torch.tensor([[1.0, 5.0, 3.0], [4.0, 2.0, 6.0]])
+print(torch.max(x, 1), torch.sort(x, descending=True), torch.topk(x, 2))
+print(torch.aminmax(x), torch.std_mean(x), torch.histogram(x, bins=2))
+print(torch.finfo(torch.float64), torch.iinfo(torch.int16))
+print(torch.distributions.Normal(torch.tensor([0.0]), torch.tensor([1.0])))
+print(torch.optim.Adam([torch.zeros(1, requires_grad=True)], lr=0.01))
+r = torch.linalg.slogdet(A)
+print(r.sign, r.logabsdet, r[1], len(r), type(r).__name__)
+set_printopts = torch.set_printoptions
+set_printopts(precision=10)
+print(torch.tensor([1 / 3, 2 / 3], dtype=torch.float64), torch.tensor([1 / 3]))
+set_printopts(profile="default")
+print(torch.arange(1, 2000, dtype=torch.float64) ** 3)
+print(torch.tensor([1234567890123, -5], dtype=torch.int64))
