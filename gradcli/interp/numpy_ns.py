@@ -425,7 +425,6 @@ def namespaces() -> dict[str, Namespace]:
     members.update({"float_": NumpyType("float64"), "double": NumpyType("float64"),
                     "single": NumpyType("float32"), "int_": NumpyType("int64"),
                     "pi": np.pi, "e": np.e, "inf": np.inf, "nan": np.nan,
-                    "__version__": np.__version__,
                     "newaxis": None, "ndarray": TypeValue("numpy.ndarray")})
     members.update(numpy_info.members(_arg))
     linalg = Namespace("numpy.linalg", {
