@@ -10,6 +10,7 @@ import numpy as np
 
 from gradcli.ad import dtypes
 from gradcli.ad.kernels import clib
+from gradcli.ad.kernels import sum_walk as SW
 from gradcli.ad.kernels import vecmath as VM
 from gradcli.ad.kernels.elementwise import ARRAY_OUT, wide
 from gradcli.ad.kernels.fused import fma
@@ -88,7 +89,7 @@ def _axis(dim: Any) -> Any:
 # randn(N), N = 10..10^6); the same order, computed with numpy's sequential accumulate on
 # whole blocks (no per-element Python), gives PyTorch's bits for whole-tensor sums and
 # sums over the last, contiguous dim; sums over several dims follow the iterator's walk
-# (_iterated_sum); other layouts keep numpy's order (see README, Numerics).
+# (_iterated_sum); other layouts walk as PyTorch's TensorIterator does (sum_walk.py).
 
 _SUM_GRAIN = 32768
 
@@ -175,10 +176,16 @@ def _outer_sum(x: ndarray, lanes: int) -> Any:
 
 
 def torch_sum(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
-    """Sum of a float array in PyTorch's order where it is mirrored (all elements, any dims
-    of an array whose strides are positive: a C-contiguous one or a permuted view), numpy's
-    pairwise order elsewhere."""
+    """Sum of a float array in PyTorch's order: a C-contiguous one here, any other layout
+    of non-negative strides (permuted, step-sliced, expanded) by its iterator's walk
+    (sum_walk); numpy's pairwise order for what neither models (negative strides, huge
+    broadcast views)."""
     n = x.ndim
+    if not x.flags.c_contiguous and SW.walkable(x) and (dim is None or (
+            (type(dim) is int and -n <= dim < n) or (type(dim) is tuple and dim and all(
+                type(d) is int and -n <= d < n for d in dim)
+                and len({d % n for d in dim}) == len(dim)))):
+        return SW.sum_over(x, dim, keepdim)  # any other layout: the iterator's walk
     if dim is None or (type(dim) is tuple and len(dim) == n and n
                        and all(type(d) is int and -n <= d < n for d in dim)
                        and len({d % n for d in dim}) == n):
@@ -433,6 +440,9 @@ def norm(x: ndarray, p: float = 2.0, dim: Any = None, keepdim: bool = False,
                 shape[-1] = 1
             out = out.reshape(shape)
             return out if keepdim else out.reshape(() if every else tuple(shape[:-1]))
+    if p != 0 and not math.isinf(p) and (out := SW.walk_norm(x, p, dim, keepdim)) is not None:
+        return out  # binary_kernel_reduce's order, or the 2-norm of a last dim it finds
+    if p == 2:
         return np.sqrt(_sum(x * x, axis=ax, keepdims=keepdim), out=ARRAY_OUT)
     a = np.abs(x)
     if p == float("inf"):
@@ -443,7 +453,10 @@ def norm(x: ndarray, p: float = 2.0, dim: Any = None, keepdim: bool = False,
         return np.asarray(_sum(a != 0, axis=ax, keepdims=keepdim)).astype(x.dtype)
     if p == 1:
         return _sum(a, axis=ax, keepdims=keepdim)
-    return np.power(np.sum(np.power(a, p), axis=ax, keepdims=keepdim), 1.0 / p).astype(x.dtype)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        q = x.dtype.type(p)
+        total = np.sum(clib.call("pow", a, q, dtype=x.dtype), axis=ax, keepdims=keepdim)
+        return np.asarray(clib.call("pow", total, x.dtype.type(1) / q, dtype=x.dtype))
 
 
 def _last_dim_rows(x: ndarray, dim: Any) -> ndarray | None:
