@@ -27,7 +27,9 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad import dtypes
+from gradcli.ad.kernels import clib
 from gradcli.ad.kernels import vecmath as VM
+from gradcli.ad.kernels.cascade import _multi_row_sum, _row_sum, _torch_sum0
 
 ndarray = np.ndarray
 
@@ -108,8 +110,6 @@ def iterator_dims(x: ndarray, reduced: set[int]) -> tuple[list[list[int]], int]:
 def _columns(blk: ndarray, s0: int, s1: int) -> ndarray:
     """cascade_sum's 2-D loop over blk (batch, size1, size0), dim 0 reduced: each
     column's sum (batch, size1), by the kernel its strides pick."""
-    from gradcli.ad.kernels.reductions import _multi_row_sum, _row_sum, _torch_sum0
-
     n1, n0 = blk.shape[1], blk.shape[2]
     lanes = 8 if blk.dtype == dtypes.float32 else 4
     r = np.moveaxis(blk, 2, 0)  # (size0, batch, size1): reduced axis first
@@ -218,8 +218,6 @@ def walk_sum(x: ndarray, reduced: set[int]) -> ndarray:
     if numel < GRAIN or threads == 1:
         vals, offs = _walk(v, off, dims, 0, numel)
     elif nout == 1:  # two_pass_reduction
-        from gradcli.ad.kernels.reductions import _torch_sum0
-
         tasks = min(threads, -(-numel // GRAIN))
         chunk = -(-numel // tasks)
         parts = []
@@ -311,10 +309,11 @@ def serial_sum(x: ndarray, reduced: set[int], term: Any) -> ndarray:
     return np.add.accumulate(terms, axis=1)[:, -1] + zero
 
 
-def walk_norm(x: ndarray, p: float, dim: Any, keepdim: bool) -> Any:
+def walk_norm(x: ndarray, p: float, dim: Any, keepdim: bool, two_rows: Any) -> Any:
     """PyTorch's CPU p-norm (p finite, not 0) of x over dims, or None when x is not
     walkable: |x| where each output has one element; the 2-norm of rows when the
-    iterator reduces one contiguous innermost dim (binary_kernel_reduce_lastdim);
+    iterator reduces one contiguous innermost dim (binary_kernel_reduce_lastdim: the
+    caller's two_rows of the rows);
     else binary_kernel_reduce's serial sums (NormTwoOps, NormOneOps, NormOps: the C
     library's pow in the dtype, and 1/p too)."""
     if not walkable(x):
@@ -326,16 +325,12 @@ def walk_norm(x: ndarray, p: float, dim: Any, keepdim: bool) -> Any:
         dims, _ = iterator_dims(x, reduced)
         inner = dims[0]  # is_reduce_lastdim: one reduced dim, innermost and contiguous
         if inner[2] == 0 and inner[1] == 1 and sum(d[2] == 0 and d[0] > 1 for d in dims) == 1:
-            from gradcli.ad.kernels.reductions import _norm_two_rows
-
-            out = _norm_two_rows(reduced_rows(x, reduced))
+            out = two_rows(reduced_rows(x, reduced))
         else:
             out = np.sqrt(serial_sum(x, reduced, lambda r: r * r))
     elif p == 1:
         out = serial_sum(x, reduced, np.abs)
     else:
-        from gradcli.ad.kernels import clib
-
         q = x.dtype.type(p)
         with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
             total = serial_sum(x, reduced, lambda r: clib.call("pow", np.abs(r), q,
