@@ -360,7 +360,7 @@ def norm(x: ndarray, p: float = 2.0, dim: Any = None, keepdim: bool = False,
                 shape[-1] = 1
             out = out.reshape(shape)
             return out if keepdim else out.reshape(() if every else tuple(shape[:-1]))
-    if p != 0 and not math.isinf(p) and (out := SW.walk_norm(
+    if p != 0 and not math.isinf(p) and _plain_dims(dim, x.ndim) and (out := SW.walk_norm(
             x, p, dim, keepdim, _norm_two_rows)) is not None:
         return out  # binary_kernel_reduce's order, or the 2-norm of a last dim it finds
     if p == 2:
@@ -378,6 +378,16 @@ def norm(x: ndarray, p: float = 2.0, dim: Any = None, keepdim: bool = False,
         q = x.dtype.type(p)
         total = np.sum(clib.call("pow", a, q, dtype=x.dtype), axis=ax, keepdims=keepdim)
         return np.asarray(clib.call("pow", total, x.dtype.type(1) / q, dtype=x.dtype))
+
+
+def _plain_dims(dim: Any, n: int) -> bool:
+    """dim is None, or an int or a tuple of distinct ints in range (a 0-d tensor: 0, -1)."""
+    if dim is None:
+        return True
+    dims = (dim,) if type(dim) is int else dim
+    m = max(n, 1)
+    return type(dims) is tuple and all(type(d) is int and -m <= d < m for d in dims) \
+        and len({d % m for d in dims}) == len(dims)
 
 
 def _last_dim_rows(x: ndarray, dim: Any) -> ndarray | None:

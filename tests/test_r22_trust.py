@@ -1,0 +1,142 @@
+"""Round 22: places where gradcli printed other numbers than PyTorch, pinned against PyTorch.
+
+Sums and means of non-contiguous tensors (expanded, step-sliced, permuted) in the order
+PyTorch's TensorIterator walks them (kernels/sum_walk.py); norms other than a last-dim
+2-norm in binary_kernel_reduce's serial order (F.normalize with p != 2, norm(1), norm(p)
+over outer dims); the zero signs of gradients through in-place ops on views (CopySlices
+copies the view's gradient into the base's)."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import numpy as np
+import pytest
+from pyrun import gd_output, masked, torch_output
+
+from gradcli.ad.kernels import reductions as R
+from gradcli.ad.kernels.shape import expand
+
+PROGRAMS = {
+    # The brief's two: 1000.0001831 in PyTorch (gd printed 1000.0001221), and the 4th
+    # printed digit of a (7,1,5) tensor expanded to (7,300,5).
+    "expanded-sums": """
+torch.set_printoptions(precision=7)
+print(torch.tensor(0.1).expand(10000).sum())
+torch.manual_seed(0)
+a = torch.randn(7, 1, 5)
+e = a.expand(7, 300, 5)
+print(e.sum(), e.sum(1), e.sum(0), e.mean((0, 1)), e.mean())
+b = torch.randn(1, 50, dtype=torch.float64)
+print(b.expand(1000, 50).sum(), b.expand(1000, 50).sum(0))
+c = torch.randn(300, 1)
+print(c.expand(300, 200).sum(), c.expand(300, 200).sum(1)[:5], c.expand(300, 200).sum(0)[:5])
+print(torch.tensor(0.1).expand(100000).sum(), torch.tensor(0.1).expand(100000).mean())
+print(torch.tensor(0.1).expand(10, 10000).nansum(), e.var(), e.std(1), e.norm())
+print(e.logsumexp(1))
+""",
+    "strided-sums": """
+torch.manual_seed(1)
+x = torch.randn(40, 30, 9)
+for v in (x[::2], x[:, ::3], x.permute(2, 0, 1), x.transpose(0, 1)[::2, 1::2]):
+    print(v.sum(), v.sum(0)[:2], v.sum((0, 2)), v.mean(-1)[:2], v.sum((1, 2)))
+""",
+    "normalize-p": """
+import torch.nn.functional as F
+torch.manual_seed(0)
+x = torch.randn(4, 6, 3, requires_grad=True)
+for p in [1, 3, 1.5, 0.5]:
+    y = F.normalize(x, p=p)
+    g, = torch.autograd.grad((y * torch.arange(72.).reshape(4, 6, 3)).sum(), [x])
+    print(y.sum().item(), g.sum().item(), g[0, 0].tolist())
+    print(x.norm(p, dim=(0, 2)).tolist(), torch.norm(x, p).item(), x.norm(p, dim=0)[0].tolist())
+print(torch.linalg.vector_norm(torch.randn(1, 5), 0.5, 0).tolist())
+try:
+    F.normalize(torch.tensor([1., 2.]))
+except IndexError as e:
+    print(e)
+""",
+    # PyTorch's CopySlices copies the view's gradient into the base's: a -0.0 stays.
+    "inplace-view-zero-signs": """
+a_ = torch.tensor([[[2.03855, -2.781696], [1.0, 3.0]], [[-0.129431, 0.25], [0.0, 2.097]]],
+                  requires_grad=True)
+w = torch.arange(8.).reshape(2, 2, 2) * 0.25 - 1
+for k in range(12):
+    c = a_.clone() * 1
+    if k == 0:
+        c[1:].neg_()
+    elif k == 1:
+        c[1].mul_(2)
+    elif k == 2:
+        c[1:][0].neg_()
+    elif k == 3:
+        c.transpose(0, 2)[0].neg_()
+    elif k == 4:
+        v = c[1:]
+        y = v * 3
+        v.neg_()
+        c = c + y.sum()
+    elif k == 5:
+        c[:, 0].clamp_(min=0.5)
+    elif k == 6:
+        c[1:].neg_()
+        c[1:].mul_(0.5)
+    elif k == 7:
+        c[1:].fill_(0.5)
+    elif k == 8:
+        c[1:][0].zero_()
+    elif k == 9:
+        c[1:][0, 1] = torch.tensor([-0.0, 0.0])
+    elif k == 10:
+        c[1:][0].copy_(a_[0, 0] * 0)
+    else:
+        c[1:][0][1].neg_()
+    g, = torch.autograd.grad((c * w).sum(), [a_], retain_graph=True)
+    h, = torch.autograd.grad((c * -w).sum(), [a_])
+    print(k, g.tolist(), h.tolist())
+h = torch.randn(3, 3, requires_grad=True) * 2
+h.fill_diagonal_(0)
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(PROGRAMS))
+def test_prints_what_pytorch_prints(name: str) -> None:
+    assert masked(gd_output(PROGRAMS[name])) == masked(torch_output(PROGRAMS[name]))
+
+
+def _layouts(rng: random.Random, n: int) -> list[tuple[np.ndarray, tuple[int, ...], list[int],
+                                                          tuple[slice, ...], Any]]:
+    out = []
+    for _ in range(n):
+        nd = rng.randint(1, 4)
+        base = [rng.choice([1, 1, 2, 3, 5, 8, 13, 40]) for _ in range(nd)]
+        big = [b if b > 1 else rng.choice([1, 3, 7, 16, 50, 300]) for b in base]
+        sl = tuple(slice(None, None, rng.choice([1, 1, 2])) for _ in range(nd))
+        perm = list(range(nd))
+        rng.shuffle(perm)
+        k = rng.randint(0, nd)
+        dims = None if k == 0 else tuple(sorted(rng.sample(range(nd), k)))
+        dt = rng.choice([np.float32, np.float64])
+        a = np.random.default_rng(rng.randint(0, 10**6)).standard_normal(base).astype(dt)
+        out.append((a, tuple(big), perm, sl, dims))
+    return out
+
+
+def test_sums_of_any_layout_are_pytorchs_bits() -> None:
+    """Sums, means and norms of expanded, sliced and permuted views: PyTorch's bits."""
+    torch = pytest.importorskip("torch")
+    differ = []
+    for a, big, perm, sl, dims in _layouts(random.Random(22), 150):
+        t = torch.from_numpy(a).expand(*big)[sl].permute(perm)
+        x = expand(a, big)[sl].transpose(perm)
+        for name, ours, theirs in (
+                ("sum", R.sum(x, dims), t.sum() if dims is None else t.sum(dims)),
+                ("mean", R.mean(x, dims), t.mean() if dims is None else t.mean(dims)),
+                ("norm1", R.norm(x, 1, dims), torch.linalg.vector_norm(t, 1, dims)),
+                ("norm2", R.norm(x, 2, dims), torch.linalg.vector_norm(t, 2, dims)),
+                ("norm3", R.norm(x, 3, dims), torch.linalg.vector_norm(t, 3, dims))):
+            if not np.array_equal(np.asarray(ours), theirs.numpy()):
+                differ.append((name, a.shape, big, perm, sl, dims, a.dtype))
+    assert differ == []
