@@ -98,6 +98,19 @@ for k in range(12):
 h = torch.randn(3, 3, requires_grad=True) * 2
 h.fill_diagonal_(0)
 """,
+    # median() keeps the element std::nth_element leaves in the middle: 0.0 or -0.0
+    "median-zero-ties": """
+import random
+random.seed(3)
+for t in range(60):
+    n = random.randint(1, 40)
+    pool = [0.0, -0.0, 0.0, -0.0, 1.5, -2.0, float('nan')] if t % 3 == 0 else [0.0, -0.0, 1.0]
+    x = torch.tensor([random.choice(pool) for _ in range(n)])
+    print(x.median().tolist(), x.nanmedian().tolist(), x.reshape(1, -1).t().median().tolist())
+    if n % 2 == 0 and n > 2:
+        y = x.reshape(2, -1)
+        print(y.t().median().tolist(), y[:, ::2].median().tolist())
+""",
 }
 
 

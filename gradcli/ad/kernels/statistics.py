@@ -339,6 +339,32 @@ def _picked(x: ndarray, idx: ndarray, d: int, keepdim: bool) -> tuple[Any, Any]:
     return vals, idx
 
 
+def _nth_element_zero(x: ndarray, k: int) -> Any:
+    """The element std::nth_element(first, first + k, last) leaves at k of PyTorch's clone
+    of x (its memory order when x is dense: clone keeps the strides; else C order), NaN
+    last: median_impl's pick between tied 0.0 and -0.0."""
+    dense = x.flags.c_contiguous or _dense(x)
+    flat = x.ravel(order="K" if dense else "C").tolist()
+    pairs = [(v, i) for i, v in enumerate(flat)]
+
+    def less(a: Any, b: Any) -> bool:
+        return a[0] < b[0] or (b[0] != b[0] and a[0] == a[0])
+
+    stl.nth_element(pairs, k, less)
+    return pairs[k][0]
+
+
+def _dense(x: ndarray) -> bool:
+    """PyTorch's is_non_overlapping_and_dense: the strides a permutation of contiguous
+    ones (size-1 dims aside)."""
+    expect = x.itemsize
+    for st, n in sorted((st, n) for st, n in zip(x.strides, x.shape, strict=True) if n != 1):
+        if st != expect:
+            return False
+        expect *= n
+    return True
+
+
 def median(x: ndarray, dim: Any = None, keepdim: bool = False,
            ignore_nan: bool = False) -> Any:
     """median(x) (the lower median; NaN if any) or (values, indices) along dim."""
@@ -353,7 +379,13 @@ def median(x: ndarray, dim: Any = None, keepdim: bool = False,
             flat = flat[~nans]
             if flat.size == 0:
                 return np.asarray(np.nan, x.dtype)
-        return np.asarray(np.sort(flat)[(flat.size - 1) // 2], x.dtype)
+        k = (flat.size - 1) // 2
+        value = np.sort(flat)[k]
+        if value == 0 and x.dtype.kind == "f":
+            signs = np.signbit(flat[flat == 0])
+            if signs.any() and not signs.all():  # which zero: where nth_element leaves one
+                value = _nth_element_zero(x, k)
+        return np.asarray(value, x.dtype)
     d = wrap_dim(dim, x.ndim)
     if x.ndim and x.shape[d] == 0:
         raise TorchError(f"median(): Expected reduction dim {d} to have non-zero size.")
