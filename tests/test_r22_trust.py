@@ -140,7 +140,7 @@ def _layouts(rng: random.Random, n: int) -> list[tuple[np.ndarray, tuple[int, ..
 def test_sums_of_any_layout_are_pytorchs_bits() -> None:
     """Sums, means and norms of expanded, sliced and permuted views: PyTorch's bits."""
     torch = pytest.importorskip("torch")
-    differ = []
+    differ: list[tuple[Any, ...]] = []
     for a, big, perm, sl, dims in _layouts(random.Random(22), 150):
         t = torch.from_numpy(a).expand(*big)[sl].permute(perm)
         x = expand(a, big)[sl].transpose(perm)
@@ -152,4 +152,31 @@ def test_sums_of_any_layout_are_pytorchs_bits() -> None:
                 ("norm3", R.norm(x, 3, dims), torch.linalg.vector_norm(t, 3, dims))):
             if not np.array_equal(np.asarray(ours), theirs.numpy()):
                 differ.append((name, a.shape, big, perm, sl, dims, a.dtype))
+    assert differ == []
+
+
+def test_softmaxes_along_any_dim_are_pytorchs_bits() -> None:
+    """softmax, log_softmax and their backward kernels along every dim, float32 and
+    float64: the scalar tails' exp is the C library's (numpy's float64 exp is not)."""
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(22)
+    differ = []
+    for trial in range(160):
+        nd = int(rng.integers(1, 4))
+        shape = tuple(int(s) for s in rng.integers(1, 12, size=nd))
+        d = int(rng.integers(0, nd))
+        dt = (np.float32, np.float64)[trial % 2]
+        x = rng.standard_normal(shape).astype(dt)
+        g = rng.standard_normal(shape).astype(dt)
+        tx, tg = torch.from_numpy(x), torch.from_numpy(g)
+        so, lo = torch.softmax(tx, d), torch.log_softmax(tx, d)
+        pairs = {
+            "softmax": (so, R.softmax(x, d)),
+            "log_softmax": (lo, R.log_softmax(x, d)),
+            "softmax_backward": (torch._softmax_backward_data(tg, so, d, tx.dtype),
+                                 R.softmax_backward(g, so.numpy(), d)),
+            "log_softmax_backward": (torch._log_softmax_backward_data(tg, lo, d, tx.dtype),
+                                     R.log_softmax_backward(g, lo.numpy(), d))}
+        differ += [(k, shape, d, dt) for k, (t, ours) in pairs.items()
+                   if not np.array_equal(t.numpy(), ours)]
     assert differ == []
