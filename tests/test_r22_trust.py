@@ -180,3 +180,35 @@ def test_softmaxes_along_any_dim_are_pytorchs_bits() -> None:
         differ += [(k, shape, d, dt) for k, (t, ours) in pairs.items()
                    if not np.array_equal(t.numpy(), ours)]
     assert differ == []
+
+
+def test_nll_loss_of_any_rank_is_pytorchs_bits() -> None:
+    """nll_loss (and so cross_entropy) over (N, C) and (N, C, d...): the loss summed in
+    nll_loss2d's cascade, the gradient -(grad / total weight) times each weight."""
+    torch = pytest.importorskip("torch")
+    F = torch.nn.functional
+    from gradcli.ad.kernels import nn as KN
+
+    rng = np.random.default_rng(22)
+    differ = []
+    for trial in range(120):
+        nd = int(rng.integers(1, 4))
+        n, c = int(rng.integers(1, 9)), int(rng.integers(2, 7))
+        shape = (n, c, *(int(s) for s in rng.integers(1, 6, size=nd - 1)))
+        dt = (np.float32, np.float64)[trial % 2]
+        lp = torch.log_softmax(torch.from_numpy(rng.standard_normal(shape).astype(dt)), 1)
+        t = rng.integers(0, c, size=(n, *shape[2:]))
+        t[rng.random(t.shape) < 0.2] = -100
+        t.reshape(-1)[0] = 0  # not all ignored (0/0)
+        wt = rng.random(c).astype(dt) if trial % 4 < 2 else None
+        red = ("mean", "sum")[trial % 3 == 0]
+        x = lp.clone().requires_grad_()
+        loss = F.nll_loss(x, torch.from_numpy(t), reduction=red,
+                          weight=None if wt is None else torch.from_numpy(wt))
+        g0 = rng.standard_normal(()).astype(dt)
+        gx, = torch.autograd.grad(loss, [x], torch.tensor(g0))
+        if not (np.array_equal(loss.detach().numpy(), KN.nll_loss(lp.numpy(), t, wt, red))
+                and np.array_equal(gx.numpy(),
+                                   KN.nll_loss_backward(g0, lp.numpy(), t, wt, red))):
+            differ.append((shape, red, wt is not None, dt))
+    assert differ == []

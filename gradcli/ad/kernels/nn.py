@@ -395,8 +395,11 @@ def nll_loss(logp: Any, target: Any, weight: Any = None, reduction: str = "mean"
     l = np.where(target != ignore_index, l, 0)  # an ignored sample's loss is +0, never nan
     if reduction == "none":
         return _as(l, logp)
-    if logp.ndim == 2 and reduction in ("sum", "mean"):  # PyTorch's nll_loss_out_frame
-        total, weight_total = _cascade(l, w, target != ignore_index, weight is not None)
+    if logp.ndim >= 2 and reduction in ("sum", "mean"):
+        # PyTorch's nll_loss_out_frame (nll_loss2d's for (N, C, d...), rows in C order)
+        total, weight_total = _cascade(l.reshape(-1), w.reshape(-1),
+                                       (target != ignore_index).reshape(-1),
+                                       weight is not None)
         if reduction == "sum":
             return _as(total, logp)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -522,10 +525,19 @@ def nll_loss_backward(g: Any, logp: Any, target: Any, weight: Any = None,
     """PyTorch's nll_loss_backward: -grad · w (/ Σw for a mean) at each target class."""
     logp, target = np.asarray(logp), np.asarray(target)
     w = nll_weights(logp.shape, target, weight, ignore_index, logp.dtype)
-    rows = np.broadcast_to(np.asarray(g, logp.dtype), target.shape) * -w
-    if reduction == "mean":
-        with np.errstate(invalid="ignore", divide="ignore"):
-            rows = rows / np.sum(w)
+    if reduction in ("mean", "sum") and logp.ndim >= 1:
+        # -(grad / total_weight) (the forward's cascade sum of the weights), times each
+        # sample's weight
+        grad = np.asarray(g, logp.dtype).reshape(())
+        if reduction == "mean":
+            keep = (target != ignore_index).reshape(-1)
+            weight_total = _cascade(w.reshape(-1), w.reshape(-1), keep, weight is not None)[1]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                grad = grad / logp.dtype.type(weight_total)
+        rows = -grad if weight is None else w * -grad
+        rows = np.where(target != ignore_index, rows, logp.dtype.type(0))
+    else:
+        rows = np.broadcast_to(np.asarray(g, logp.dtype), target.shape) * -w
     # PyTorch stores each sample's value at its target (a zero grad's -0.0 stays -0.0) and
     # skips the ignored samples: one position per sample, no sums
     out = np.zeros(logp.shape, logp.dtype)
