@@ -111,6 +111,21 @@ for t in range(60):
         y = x.reshape(2, -1)
         print(y.t().median().tolist(), y[:, ::2].median().tolist())
 """,
+    # glu_kernel (SLEEF's exp on whole vector pairs, the C library's on the tails) and
+    # glu_backward's (1 - σ(b))·σ(b)·a·grad, first and second order
+    "glu": """
+import torch.nn.functional as F
+torch.manual_seed(0)
+for dt in (torch.float32, torch.float64):
+    for shape, d in (((4, 6, 6), 0), ((4, 6, 6), 1), ((4, 6, 6), 2), ((3, 40), 1),
+                     ((50, 3), 0), ((2, 34, 3), 1)):
+        x = torch.randn(*shape, dtype=dt, requires_grad=True)
+        y = F.glu(x, d)
+        w = torch.randn(y.shape, dtype=dt)
+        g, = torch.autograd.grad((y * w).sum(), [x], create_graph=True)
+        gg, = torch.autograd.grad((g * g).sum(), [x])
+        print(y.flatten().tolist(), g.flatten().tolist(), gg.flatten()[:6].tolist())
+""",
 }
 
 
