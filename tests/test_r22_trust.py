@@ -126,6 +126,27 @@ for dt in (torch.float32, torch.float64):
         g, = torch.autograd.grad((y * w).sum(), [x])
         print(y.flatten().tolist(), g.flatten().tolist())
 """,
+    # cumprod_backward of inputs with zeros (and infinities), outside create_graph:
+    # PyTorch's O(n) formula, its scans accumulating float32 in double
+    "cumprod-zeros": """
+import random
+random.seed(5)
+for t in range(60):
+    shape = [random.randint(1, 5) for _ in range(random.randint(1, 3))]
+    n = 1
+    for k in shape:
+        n *= k
+    pool = ([0.0, 0.0, -0.0, 1.5, -2.2, 0.7, 3.1, -0.4, float('inf')] if t % 4 == 0
+            else [0.0, 1.5, -2.616, 0.75, -0.5, 1.1])
+    vals = [random.choice(pool) for _ in range(n)]
+    dt = torch.float64 if t % 2 else torch.float32
+    x = torch.tensor(vals, dtype=dt).reshape(shape).requires_grad_()
+    d = random.randrange(len(shape))
+    y = torch.cumprod(x, d)
+    w = torch.arange(y.numel(), dtype=dt).reshape(y.shape) * 0.25 - 1
+    g, = torch.autograd.grad((y * w).sum(), [x])
+    print(g.tolist())
+""",
 }
 
 

@@ -65,6 +65,35 @@ def cumprod(x: ndarray, dim: int, dtype: Any = None) -> Any:
     return _scan(x, dim, dtype, np.multiply)
 
 
+def cumprod_backward_zeros(g: Any, x: Any, out: Any, dim: int) -> Any:
+    """cumprod_backward of an input with zeros outside grad mode, as PyTorch computes it:
+    before each row's first zero, the reversed cumsum of grad·out divided by x; at the
+    first zero, Σ grad_k·Π x over (z1, k] for k before the second zero, times out at the
+    element before the first; elsewhere 0."""
+    gx = np.asarray(g, x.dtype)
+    zero = x.dtype.type(0)
+    count = np.cumsum(x == 0, axis=dim)
+    before = count == 0
+    grad_in = np.zeros(x.shape, x.dtype)
+    term = np.where(before, gx * out, zero)
+    rev = np.flip(cumsum(np.flip(term, dim), dim), dim)  # (float32's in double)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        grad_in[before] = (rev / x)[before]
+    second = count == 1
+    first = np.argmax(second, axis=dim)[(slice(None),) * dim + (None,)]  # first True
+    first_mask = np.zeros(x.shape, bool)
+    np.put_along_axis(first_mask, first, True, axis=dim)
+    first_mask &= second
+    between = second & ~first_mask
+    run = cumprod(np.where(between, x, x.dtype.type(1)), dim)
+    run = np.ascontiguousarray(run * np.where(second, gx, zero))
+    total = np.asarray(torch_sum(run, dim, True))
+    prev = np.take_along_axis(out, np.maximum(first - 1, 0), axis=dim)
+    prev = np.where(first == 0, x.dtype.type(1), prev)
+    grad_in[first_mask] = np.broadcast_to(total * prev, x.shape)[first_mask]
+    return grad_in
+
+
 def logcumsumexp(x: ndarray, dim: int) -> Any:
     """log(cumsum(exp(x))) along dim, stable (floating dtypes only)."""
     if x.dtype.kind != "f":
