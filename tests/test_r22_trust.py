@@ -16,6 +16,7 @@ import pytest
 from pyrun import gd_output, masked, torch_output
 
 from gradcli.ad.kernels import reductions as R
+from gradcli.ad.kernels import statistics as KS
 from gradcli.ad.kernels.shape import expand
 
 PROGRAMS = {
@@ -185,7 +186,8 @@ def test_sums_of_any_layout_are_pytorchs_bits() -> None:
                 ("mean", R.mean(x, dims), t.mean() if dims is None else t.mean(dims)),
                 ("norm1", R.norm(x, 1, dims), torch.linalg.vector_norm(t, 1, dims)),
                 ("norm2", R.norm(x, 2, dims), torch.linalg.vector_norm(t, 2, dims)),
-                ("norm3", R.norm(x, 3, dims), torch.linalg.vector_norm(t, 3, dims))):
+                ("norm3", R.norm(x, 3, dims), torch.linalg.vector_norm(t, 3, dims)),
+                ("nansum", KS.nansum(x, dims), t.nansum() if dims is None else t.nansum(dims))):
             if not np.array_equal(np.asarray(ours), theirs.numpy()):
                 differ.append((name, a.shape, big, perm, sl, dims, a.dtype))
     assert differ == []

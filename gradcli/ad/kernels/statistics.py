@@ -477,9 +477,20 @@ def nansum(x: ndarray, dim: Any = None, keepdim: bool = False, dtype: Any = None
     if x.dtype.kind != "f":
         dims = _dims(dim, x.ndim) if dim is not None else None
         return np.asarray(np.sum(x, axis=dims, keepdims=keepdim, dtype=_i64))
-    clean = np.where(np.isnan(x), x.dtype.type(0), x)
     axis = None if dim is None else _dims(dim, x.ndim)
-    return np.asarray(torch_sum(clean, axis, keepdim))
+    return np.asarray(torch_sum(_zero_nans_in_place_layout(x), axis, keepdim))
+
+
+def _zero_nans_in_place_layout(x: ndarray) -> ndarray:
+    """x with NaN as 0, laid out as x (an expanded or strided x keeps its strides: the sum
+    walks it as PyTorch's ignore-NaN cascade_sum walks x)."""
+    zero = x.dtype.type(0)
+    if x.flags.c_contiguous or x.size == 0 or any(st < 0 for st in x.strides):
+        return np.where(np.isnan(x), zero, x)
+    span = sum((n - 1) * st for n, st in zip(x.shape, x.strides, strict=True)) // x.itemsize + 1
+    memory = np.lib.stride_tricks.as_strided(x, (span,), (x.itemsize,), writeable=False)
+    clean = np.where(np.isnan(memory), zero, memory)
+    return np.lib.stride_tricks.as_strided(clean, x.shape, x.strides, writeable=False)
 
 
 def count_nonzero(x: ndarray, dim: Any = None) -> Any:
