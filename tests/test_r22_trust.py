@@ -148,6 +148,45 @@ for t in range(60):
     g, = torch.autograd.grad((y * w).sum(), [x])
     print(g.tolist())
 """,
+    # multi_margin_loss: ATen's loops, its backward's zeros times the incoming gradient
+    "multi-margin-loss": """
+import torch.nn.functional as F
+torch.manual_seed(0)
+for dt in (torch.float32, torch.float64):
+    for trial in range(12):
+        n, c = [(4, 3), (1, 5), (6, 4), (3, 2)][trial % 4]
+        x = (torch.randn(n, c, dtype=dt) * 0.7).requires_grad_()
+        t = torch.randint(0, c, (n,))
+        p = 1 + trial % 2
+        red = ['mean', 'sum', 'none'][trial % 3]
+        wt = torch.rand(c, dtype=dt) if trial % 4 == 1 else None
+        l = F.multi_margin_loss(x, t, p=p, margin=[1.0, 0.3, 2.0][trial % 3], weight=wt,
+                                reduction=red)
+        w = torch.arange(l.numel(), dtype=dt).reshape(l.shape) * 0.25 - 1
+        g, = torch.autograd.grad((l * w).sum() + l.sum() * 0.5, [x])
+        print(l.tolist(), g.tolist(), l.grad_fn.name())
+x = torch.tensor([0.3, -0.2, 0.1], requires_grad=True)
+l = F.multi_margin_loss(x, torch.tensor([1]), reduction='none')
+print(l, torch.autograd.grad(l * -1.0, [x]))
+l = F.multi_margin_loss(x.unsqueeze(0), torch.tensor([1]))
+g, = torch.autograd.grad(l, [x], create_graph=True)
+print(g)
+try:
+    torch.autograd.grad(g.sum(), [x])
+except Exception as e:
+    print(type(e).__name__, e)
+try:
+    F.multi_margin_loss(x.unsqueeze(0), torch.tensor([1]), reduction='bad')
+except Exception as e:
+    print(type(e).__name__, e)
+import torch.autograd.forward_ad as fwAD
+with fwAD.dual_level():
+    try:
+        d = fwAD.make_dual(x.detach().unsqueeze(0), torch.ones(1, 3))
+        print(F.multi_margin_loss(d, torch.tensor([1])))
+    except Exception as e:
+        print(type(e).__name__, str(e)[:60])
+""",
 }
 
 
