@@ -101,6 +101,8 @@ def torch_sum(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
     (sum_walk); numpy's pairwise order for what neither models (negative strides, huge
     broadcast views)."""
     n = x.ndim
+    if n == 0 and dim is not None:
+        dim = _scalar_dims(x, dim)  # a 0-d tensor takes dim 0 and -1 (once each)
     if not x.flags.c_contiguous and SW.walkable(x) and (dim is None or (
             (type(dim) is int and -n <= dim < n) or (type(dim) is tuple and dim and all(
                 type(d) is int and -n <= d < n for d in dim)
