@@ -187,6 +187,17 @@ with fwAD.dual_level():
     except Exception as e:
         print(type(e).__name__, str(e)[:60])
 """,
+    # a mean's gradient is a fresh dense tensor in PyTorch: expand's backward sums it so
+    "mean-of-expanded-gradient": """
+torch.manual_seed(0)
+for dt in (torch.float32, torch.float64):
+    a = torch.randn(5, 3, 3, dtype=dt, requires_grad=True)
+    for f in (lambda: a.expand(300, 5, 3, 3).mean(), lambda: a.expand(300, 5, 3, 3).sum(),
+              lambda: a.expand(300, 5, 3, 3).mean((0, 1)).sum(),
+              lambda: (a.expand(7, 5, 3, 3) * 2).mean()):
+        g, = torch.autograd.grad(f(), [a])
+        print(g.flatten().tolist())
+""",
 }
 
 
