@@ -387,7 +387,7 @@ ACTIVATION_BACKWARD = {
     "softshrink_backward": {"lambd": 0.5},
 }
 #: Rules whose derivatives PyTorch does not implement past an order.
-MAX_ORDER = {"hardsigmoid": 1}
+MAX_ORDER = {"hardsigmoid": 1, "multi_margin_loss": 1}  # (their backward: no derivative)
 
 
 @case(*ACTIVATION_BACKWARD)
@@ -771,6 +771,18 @@ def _ctc_backward(draw: Draw, name: str) -> Case:
     return (T(g), ops.log_softmax(x, -1), targets), params
 
 
+@case("multi_margin_loss_backward")
+def _multi_margin_backward(draw: Draw, name: str) -> Case:
+    rng = rng_of(draw)
+    n, c = draw(st.integers(1, 4)), draw(st.integers(2, 4))
+    reduction = draw(st.sampled_from(["mean", "sum", "none"]))
+    g = normal(rng, (n,) if reduction == "none" else ())
+    target = ops.tensor(rng.integers(0, c, n).astype(np.int64))
+    return (T(g), T(normal(rng, (n, c))), target), {
+        "p": draw(st.sampled_from([1, 2])), "margin": 1.0, "weight": None,
+        "reduction": reduction}
+
+
 @case("heaviside")
 def _heaviside(draw: Draw, name: str) -> Case:
     rng = rng_of(draw)
@@ -903,7 +915,8 @@ def _upsample_linear(draw: Draw, name: str) -> Case:
 #: Recorded (PyTorch has a node for them) but without a derivative: backward is an error.
 NOT_IMPLEMENTED = {"floordiv", "floordiv_", "unique_values", "asinh_", "acosh_", "atanh_",
                    "heaviside", "bincount", "igamma", "igammac", "zeta", "standard_gamma_grad",
-                   "dirichlet_grad", "ctc_loss_backward", "binomial"}
+                   "dirichlet_grad", "ctc_loss_backward", "binomial",
+                   "multi_margin_loss_backward"}
 #: PyTorch's CTC gradient is that of the logits under log_softmax, not of free log_probs:
 #: checked through x ↦ log_softmax(x), once (its backward has no derivative), in reverse.
 LOG_SOFTMAX_INPUT = {"ctc_loss"}
@@ -923,7 +936,7 @@ SYMMETRIC_INPUT = {"cholesky", "cholesky_legacy", "eigh"}
 #: tril(L), where the two agree.
 TRIANGULAR_FACTOR = {"cholesky_solve"}
 #: PyTorch has no forward-mode rule for these (the JVP is its refusal): reverse mode only.
-REVERSE_ONLY = {"cholesky_legacy", "index_reduce"}
+REVERSE_ONLY = {"cholesky_legacy", "index_reduce", "multi_margin_loss"}
 NONDIFFERENTIABLE = sorted(n for n, r in RULES.items() if not r.differentiable)
 
 

@@ -8,6 +8,7 @@ recorded on the base too (`_rebase`, PyTorch's CopySlices).
 
 from __future__ import annotations
 
+import copy as copy_module
 import weakref
 from collections.abc import Callable
 from typing import Any
@@ -25,8 +26,8 @@ from gradcli.ad.graph import (
     view_mode_message,
 )
 from gradcli.ad.record import apply
-from gradcli.ad.registry import RULES
-from gradcli.ad.state import State
+from gradcli.ad.registry import RULES, Rule
+from gradcli.ad.state import State, grad_mode
 from gradcli.errors import GdRuntimeError
 
 
@@ -134,9 +135,11 @@ def record_inplace(target: Tensor, result: Tensor, through_view: bool = False, *
         (State.grad_enabled and target.requires_grad)
         or (State.forward_level and target.tangent is not None)
     ):
+        # Does the op's gradient reach the view's old value (not fill_, zero_, copy_)?
+        reaches = node is not None and old is not None and old in node.parents
         if node is not None and old is not None:
             _bypass(node, old, target)
-        _rebase(target)
+        _rebase(target, reaches)
         _regenerate(target)
     _keep_retained(target, old)
     return target
@@ -173,9 +176,10 @@ def _regenerate(view: Tensor) -> None:
 _COPIES: weakref.WeakKeyDictionary[Node, int] = weakref.WeakKeyDictionary()
 
 
-def _unhooked(node: Node) -> Node:
-    """A copy of node without its hooks and retain_grad: the same VJP, edges and saved
-    values, numbered just after it (after its parents, before every consumer)."""
+def _unhooked(node: Node, copying: bool = False) -> Node:
+    """A copy of node without its hooks and retain_grad: the same VJP (with `copying`,
+    _copying's), edges and saved values, numbered just after it (after its parents,
+    before every consumer)."""
     n = _COPIES.get(node, 0) + 1
     _COPIES[node] = n
     copy = Node.__new__(Node)
@@ -184,6 +188,8 @@ def _unhooked(node: Node) -> Node:
         setattr(copy, slot, getattr(node, slot))
     copy.retained = None
     copy.hooks = None
+    if copying:
+        copy.rule = _copying(node.rule)
     saved = None if node.hooks is None else node.hooks.saved
     if saved is not None:  # what saved_tensors_hooks packed stays the node's
         copy.hooks = type(node.hooks)()  # (hooks.NodeHooks, empty)
@@ -197,10 +203,15 @@ def _bypass(node: Node, old: Node, view: Tensor) -> None:
     straight into its base's, past the view's old grad_fn and every view between, whose
     hooks (tensor hooks, retain_grad, the node's own) see none of it. The op's edges to the
     view's old node (`old`) go to a hookless copy; so do the edges from there up the chain
-    of views (the base's own node keeps its hooks: CopySlices' edge is the base's)."""
-    if old.hooks is None and old.retained is None and not _hooked_chain(view):
+    of views (the base's own node keeps its hooks: CopySlices' edge is the base's). Where
+    `old` is a view op, the copies place the gradient in -0.0 (_copying): the base's
+    gradient is then the CopySlices' (-0.0 where the view is) plus theirs, which is
+    PyTorch's copy of the view's gradient into the base's, zero signs included."""
+    copying = old.rule.views
+    if not copying and old.hooks is None and old.retained is None \
+            and not _hooked_chain(view):
         return
-    copy = _unhooked(old)
+    copy = _unhooked(old, copying)
     inputs = node.inputs or ()
     node.parents = tuple(
         copy if p is old and (i == 0 or (i < len(inputs) and inputs[i] is view)) else p
@@ -208,15 +219,46 @@ def _bypass(node: Node, old: Node, view: Tensor) -> None:
     while view._view is not None and view._view[0]._view is not None:
         base = view._view[0]
         up = base.grad_fn
-        if up is None or (up.hooks is None and up.retained is None):
+        if up is None or (not copying and up.hooks is None and up.retained is None):
             view = base
             continue
         if up not in copy.parents:
             return
-        up_copy = _unhooked(up)
+        up_copy = _unhooked(up, copying and up.rule.views)
         copy.parents = tuple(up_copy if p is up else p for p in copy.parents)
         copy = up_copy
         view = base
+
+
+_COPYING: dict[int, Rule] = {}
+
+
+def _copying(rule: Rule) -> Rule:
+    """rule with a VJP that leaves -0.0 where the view's gradient does not go (where its
+    VJP of ones gives 0)."""
+    made = _COPYING.get(id(rule))
+    if made is not None:
+        return made
+    made = copy_module.copy(rule)
+    inner = rule.vjp
+    assert inner is not None
+
+    def vjp(g: Any, out: Any, *xs: Any, **p: Any) -> tuple[Any, ...]:
+        from gradcli.ad.ops.backward import masked_fill
+
+        res = inner(g, out, *xs, **p)
+        if type(g) is not Tensor:
+            return res
+        with grad_mode(False):
+            reach = inner(Tensor(np.ones_like(g.array)), out, *xs, **p)
+        return tuple(r if type(r) is not Tensor else masked_fill(r, w.array == 0, -0.0)
+                     for r, w in zip(res, reach, strict=True))
+
+    made.vjp = made.vjp_graph = vjp
+    made.vjp_array = made.vjp_scalar = made.vjp_nd = None
+    _COPYING[id(rule)] = made
+    _COPYING[id(made)] = made
+    return made
 
 
 def _hooked_chain(view: Tensor) -> bool:
@@ -229,7 +271,7 @@ def _hooked_chain(view: Tensor) -> bool:
     return False
 
 
-def _rebase(view: Tensor) -> None:
+def _rebase(view: Tensor, reaches: bool = False) -> None:
     """After an in-place change of a view, record that its base changed too.
 
     As PyTorch's CopySlices: the base's new value is its old one with the view's value
@@ -237,7 +279,9 @@ def _rebase(view: Tensor) -> None:
     the graph and, in forward mode, the tangent are not. Only the chain's root takes the
     new graph, as PyTorch's one CopySlices on the view's _base: the views between keep
     their old grad_fn (their hooks and retain_grad are not on the way) until they are read
-    again, when they are regenerated from the root (record._sync_view).
+    again, when they are regenerated from the root (record._sync_view). `reaches`: the
+    op's gradient reaches the view's old value (then the first CopySlices leaves -0.0
+    where the view is, as every one above it does: see _bypass).
     """
     cur = view  # view's new value, with its graph
     while view._view is not None:
@@ -274,13 +318,15 @@ def _rebase(view: Tensor) -> None:
                 # transpose (the VJP) is their inverse.
                 (value,) = rule.vjp(cur, None, base, **params)
                 index = (Ellipsis,)
-            new = apply(RULES["index_put"], (src, value), {"index": index, "kind": "CopySlices"})
+            new = apply(RULES["index_put"], (src, value),
+                        {"index": index, "kind": "CopySlices", "of_view": reaches})
         if root:
             _moved(base, new)
         elif State.forward_level:
             base.tangent = new.tangent
         cur = new
         view = base
+        reaches = True  # cur's gradient reaches all of it: the levels above copy
 
 
 def _replayed(view: Tensor) -> Tensor:
@@ -293,6 +339,8 @@ def _replayed(view: Tensor) -> Tensor:
     value = root
     for _, rule, params, _ in reversed(chain):
         value = apply(rule, (value,), params)
+        if value.grad_fn is not None and rule.views:  # its gradient goes to CopySlices
+            value.grad_fn.rule = _copying(value.grad_fn.rule)
     return value
 
 

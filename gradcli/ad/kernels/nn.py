@@ -395,8 +395,11 @@ def nll_loss(logp: Any, target: Any, weight: Any = None, reduction: str = "mean"
     l = np.where(target != ignore_index, l, 0)  # an ignored sample's loss is +0, never nan
     if reduction == "none":
         return _as(l, logp)
-    if logp.ndim == 2 and reduction in ("sum", "mean"):  # PyTorch's nll_loss_out_frame
-        total, weight_total = _cascade(l, w, target != ignore_index, weight is not None)
+    if logp.ndim >= 2 and reduction in ("sum", "mean"):
+        # PyTorch's nll_loss_out_frame (nll_loss2d's for (N, C, d...), rows in C order)
+        total, weight_total = _cascade(l.reshape(-1), w.reshape(-1),
+                                       (target != ignore_index).reshape(-1),
+                                       weight is not None)
         if reduction == "sum":
             return _as(total, logp)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -522,10 +525,19 @@ def nll_loss_backward(g: Any, logp: Any, target: Any, weight: Any = None,
     """PyTorch's nll_loss_backward: -grad · w (/ Σw for a mean) at each target class."""
     logp, target = np.asarray(logp), np.asarray(target)
     w = nll_weights(logp.shape, target, weight, ignore_index, logp.dtype)
-    rows = np.broadcast_to(np.asarray(g, logp.dtype), target.shape) * -w
-    if reduction == "mean":
-        with np.errstate(invalid="ignore", divide="ignore"):
-            rows = rows / np.sum(w)
+    if reduction in ("mean", "sum") and logp.ndim >= 1:
+        # -(grad / total_weight) (the forward's cascade sum of the weights), times each
+        # sample's weight
+        grad = np.asarray(g, logp.dtype).reshape(())
+        if reduction == "mean":
+            keep = (target != ignore_index).reshape(-1)
+            weight_total = _cascade(w.reshape(-1), w.reshape(-1), keep, weight is not None)[1]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                grad = grad / logp.dtype.type(weight_total)
+        rows = -grad if weight is None else w * -grad
+        rows = np.where(target != ignore_index, rows, logp.dtype.type(0))
+    else:
+        rows = np.broadcast_to(np.asarray(g, logp.dtype), target.shape) * -w
     # PyTorch stores each sample's value at its target (a zero grad's -0.0 stays -0.0) and
     # skips the ignored samples: one position per sample, no sums
     out = np.zeros(logp.shape, logp.dtype)
@@ -687,3 +699,75 @@ def embedding_backward_by_freq(g: Any, index: Any, rows: int) -> ndarray:
         out[cells] = fma(flat[sel], np.broadcast_to(scale[sel][:, None], flat[sel].shape),
                          out[cells])
     return out
+
+
+# -- multi_margin_loss (ATen's loops: MultiMarginCriterion.cpp) ---------------------------
+
+def _margins(x: ndarray, ys: ndarray, p: int, margin: float, weight: Any
+             ) -> tuple[ndarray, ndarray]:
+    """Each row's terms z = margin - x[y] + x[d] (or z²), times w[y], and where they count
+    (d ≠ y, z > 0; a NaN counts nowhere)."""
+    n, c = x.shape
+    t_ = x.dtype.type
+    with np.errstate(invalid="ignore", over="ignore"):
+        z = (t_(margin) - x[np.arange(n), ys][:, None]) + x
+        keep = (np.arange(c)[None, :] != ys[:, None]) & (z > 0)
+    return z, keep
+
+
+def multi_margin_loss(x: Any, ys: Any, p: int = 1, margin: float = 1.0, weight: Any = None,
+                      reduction: str = "mean") -> ndarray:
+    """Σ_{d ≠ y, z > 0} z^p · w[y], divided by C, per row (x: (N, C)); the rows summed in
+    double for 'sum' and 'mean' (then divided by N), as multi_margin_loss_cpu does."""
+    x, target = np.asarray(x), np.asarray(ys)
+    x, ys = _rows(x, target)
+    t_ = x.dtype.type
+    z, keep = _margins(x, ys, p, margin, weight)
+    with np.errstate(invalid="ignore", over="ignore"):
+        h = z if p == 1 else z * z
+        if weight is not None:
+            h = h * np.asarray(weight, x.dtype)[ys][:, None]
+        h = np.where(keep, h, t_(0))
+        per = np.zeros(x.shape[0], x.dtype)
+        for d in range(x.shape[1]):  # in order, from 0
+            per = per + h[:, d]
+        per = per / t_(x.shape[1])
+    if reduction == "none":
+        return per.reshape(target.shape)  # the target's shape (0-d for one 1-d sample)
+    total = 0.0
+    for v in per.tolist():
+        total += v
+    if reduction == "mean":
+        total /= x.shape[0]
+    return np.asarray(total, x.dtype)
+
+
+def multi_margin_loss_backward(g: Any, x: Any, ys: Any, p: int = 1, margin: float = 1.0,
+                               weight: Any = None, reduction: str = "mean") -> ndarray:
+    """ATen's multi_margin_loss_backward: h = 1/C (1/(N·C) for a mean), or 2·h·z for p = 2,
+    times w[y], at each counted term, minus their sum (from 0, in order) at the target, 0
+    elsewhere; all of it times the incoming gradient (0 times it: a signed zero)."""
+    shape = np.shape(x)
+    x, ys = _rows(np.asarray(x), np.asarray(ys))
+    t_ = x.dtype.type
+    n, c = x.shape
+    z, keep = _margins(x, ys, p, margin, weight)
+    step = t_(1.0 / (n * c)) if reduction == "mean" else t_(1.0 / c)
+    with np.errstate(invalid="ignore", over="ignore"):
+        h = np.full(x.shape, step) if p == 1 else (t_(2) * step) * z
+        if weight is not None:
+            h = h * np.asarray(weight, x.dtype)[ys][:, None]
+        grad = np.where(keep, h, t_(0))
+        at_target = np.zeros(n, x.dtype)
+        for d in range(c):
+            at_target = at_target - grad[:, d]
+        grad[np.arange(n), ys] = at_target
+        go = np.asarray(g, x.dtype)
+        go = go if reduction != "none" or go.ndim == 0 else go.reshape(-1)[:, None]
+        return (grad * go).reshape(shape)
+
+
+def _rows(x: ndarray, ys: ndarray) -> tuple[ndarray, ndarray]:
+    """x as (N, C) rows and the targets flat (a 1-d x is one row)."""
+    c = x.shape[-1] if x.ndim else 1
+    return x.reshape(-1, c), ys.reshape(-1)

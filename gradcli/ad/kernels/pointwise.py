@@ -149,4 +149,9 @@ def glu(x: ndarray, dim: int) -> ndarray:
     """a·σ(b), a and b the halves of x along dim."""
     x = _floating(x, "glu_cpu")
     a, b = np.split(x, 2, axis=dim)
+    if x.dtype.kind == "f" and x.dtype.itemsize >= 4 and a.size:
+        # glu_kernel: cpu_kernel_vec over the halves (views), SLEEF's exp on whole pairs
+        # of vectors of the rows they walk, the C library's exp on the rest
+        one = x.dtype.type(1)
+        return VM.kernel_loop(lambda M, p, q: p * (one / (one + M.exp(-q))), a, b)
     return np.asarray(a * (1 / (1 + np.exp(-b))), dtype=x.dtype)

@@ -10,7 +10,9 @@ import numpy as np
 
 from gradcli.ad import dtypes
 from gradcli.ad.kernels import clib
+from gradcli.ad.kernels import sum_walk as SW
 from gradcli.ad.kernels import vecmath as VM
+from gradcli.ad.kernels.cascade import _outer_sum, _row_sum, _seq, _torch_sum0
 from gradcli.ad.kernels.elementwise import ARRAY_OUT, wide
 from gradcli.ad.kernels.fused import fma
 from gradcli.ad.kernels.half import via_float32
@@ -88,97 +90,24 @@ def _axis(dim: Any) -> Any:
 # randn(N), N = 10..10^6); the same order, computed with numpy's sequential accumulate on
 # whole blocks (no per-element Python), gives PyTorch's bits for whole-tensor sums and
 # sums over the last, contiguous dim; sums over several dims follow the iterator's walk
-# (_iterated_sum); other layouts keep numpy's order (see README, Numerics).
+# (_iterated_sum); other layouts walk as PyTorch's TensorIterator does (sum_walk.py).
 
 _SUM_GRAIN = 32768
 
 
-def _seq(s: ndarray) -> Any:
-    """The sequential float sum along axis 0, from 0 (PyTorch's += loop). Axis 0 is at
-    most a cascade step long (16 or 32) but for the last level: a loop of whole-slice adds."""
-    k = s.shape[0]
-    if k == 0:
-        return np.zeros(s.shape[1:], s.dtype)
-    if k > 64:
-        return np.add.accumulate(s, axis=0, dtype=s.dtype)[-1]
-    acc = s[0].copy()
-    for i in range(1, k):
-        acc += s[i]
-    return acc
-
-
-def _blocks(s: ndarray, step: int) -> tuple[ndarray, ndarray]:
-    g = s.shape[0] // step
-    return s[:g * step].reshape(g, step, *s.shape[1:]).swapaxes(0, 1), s[g * step:]
-
-
-def _multi_row_sum(r: ndarray) -> Any:
-    size = r.shape[0]
-    step = 1 << max(4, (size - 1).bit_length() // 4 if size > 1 else 0)
-    if size < step:
-        return _seq(r)
-    full, tail = _blocks(r, step)
-    s = _seq(full)  # one sum per block of `step` rows (level 0)
-    partial = []
-    for _ in range(2):  # levels 1 and 2 flush to the next every `step` sums
-        full, rest = _blocks(s, step)
-        partial.append(_seq(rest))
-        s = _seq(full)
-    acc = _seq(tail)
-    for a in (partial[0], partial[1], _seq(s)):
-        acc = acc + a
-    return acc
-
-
-def _row_sum(x: ndarray) -> Any:
-    m = x.shape[0]
-    k = m // 4
-    p = _multi_row_sum(x[:k * 4].reshape(k, 4, *x.shape[1:]))
-    acc = p[0]
-    for i in range(k * 4, m):
-        acc = acc + x[i]
-    for j in (1, 2, 3):
-        acc = acc + p[j]
-    return acc
-
-
-def _torch_sum0(a: ndarray) -> Any:
-    """PyTorch's sum over axis 0 of a float array (each trailing position a row)."""
-    n = a.shape[0]
-    zero = np.zeros(a.shape[1:], a.dtype) if a.ndim > 1 else a.dtype.type(0)
-    lanes = 8 if a.dtype == _f32 else 4
-    if n < lanes:
-        return zero + _row_sum(a)
-    nv = n // lanes
-    acc = _row_sum(a[:nv * lanes].reshape(nv, lanes, *a.shape[1:]))
-    total = zero
-    for k in range(nv * lanes, n):
-        total = total + a[k]
-    for k in range(lanes):
-        total = total + acc[k]
-    return zero + total
-
-
-def _outer_sum(x: ndarray, lanes: int) -> Any:
-    """PyTorch's vectorized_outer_sum (lanes 8 or 4) or scalar_outer_sum (lanes 1) of x
-    (batch, rows, cols) over rows: blocks of four vectors (or four columns) through the
-    cascade, the remaining columns by row_sum."""
-    cols = x.shape[2]
-    wide = cols // (4 * lanes) * (4 * lanes)
-    out = np.zeros((x.shape[0], cols), x.dtype)
-    r = x.swapaxes(0, 1)  # rows first: (rows, batch, cols)
-    if wide:
-        out[:, :wide] += _multi_row_sum(r[:, :, :wide])
-    if wide < cols:
-        out[:, wide:] += _row_sum(r[:, :, wide:])
-    return out
-
-
 def torch_sum(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
-    """Sum of a float array in PyTorch's order where it is mirrored (all elements, any dims
-    of an array whose strides are positive: a C-contiguous one or a permuted view), numpy's
-    pairwise order elsewhere."""
+    """Sum of a float array in PyTorch's order: a C-contiguous one here, any other layout
+    of non-negative strides (permuted, step-sliced, expanded) by its iterator's walk
+    (sum_walk); numpy's pairwise order for what neither models (negative strides, huge
+    broadcast views)."""
     n = x.ndim
+    if n == 0 and dim is not None:
+        dim = _scalar_dims(x, dim)  # a 0-d tensor takes dim 0 and -1 (once each)
+    if not x.flags.c_contiguous and SW.walkable(x) and (dim is None or (
+            (type(dim) is int and -n <= dim < n) or (type(dim) is tuple and dim and all(
+                type(d) is int and -n <= d < n for d in dim)
+                and len({d % n for d in dim}) == len(dim)))):
+        return SW.sum_over(x, dim, keepdim)  # any other layout: the iterator's walk
     if dim is None or (type(dim) is tuple and len(dim) == n and n
                        and all(type(d) is int and -n <= d < n for d in dim)
                        and len({d % n for d in dim}) == n):
@@ -431,6 +360,10 @@ def norm(x: ndarray, p: float = 2.0, dim: Any = None, keepdim: bool = False,
                 shape[-1] = 1
             out = out.reshape(shape)
             return out if keepdim else out.reshape(() if every else tuple(shape[:-1]))
+    if p != 0 and not math.isinf(p) and _plain_dims(dim, x.ndim) and (out := SW.walk_norm(
+            x, p, dim, keepdim, _norm_two_rows)) is not None:
+        return out  # binary_kernel_reduce's order, or the 2-norm of a last dim it finds
+    if p == 2:
         return np.sqrt(_sum(x * x, axis=ax, keepdims=keepdim), out=ARRAY_OUT)
     a = np.abs(x)
     if p == float("inf"):
@@ -441,7 +374,20 @@ def norm(x: ndarray, p: float = 2.0, dim: Any = None, keepdim: bool = False,
         return np.asarray(_sum(a != 0, axis=ax, keepdims=keepdim)).astype(x.dtype)
     if p == 1:
         return _sum(a, axis=ax, keepdims=keepdim)
-    return np.power(np.sum(np.power(a, p), axis=ax, keepdims=keepdim), 1.0 / p).astype(x.dtype)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        q = x.dtype.type(p)
+        total = np.sum(clib.call("pow", a, q, dtype=x.dtype), axis=ax, keepdims=keepdim)
+        return np.asarray(clib.call("pow", total, x.dtype.type(1) / q, dtype=x.dtype))
+
+
+def _plain_dims(dim: Any, n: int) -> bool:
+    """dim is None, or an int or a tuple of distinct ints in range (a 0-d tensor: 0, -1)."""
+    if dim is None:
+        return True
+    dims = (dim,) if type(dim) is int else dim
+    m = max(n, 1)
+    return type(dims) is tuple and all(type(d) is int and -m <= d < m for d in dims) \
+        and len({d % m for d in dims}) == len(dims)
 
 
 def _last_dim_rows(x: ndarray, dim: Any) -> ndarray | None:
@@ -648,9 +594,10 @@ def softmax(x: ndarray, dim: int) -> Any:
 
 def _scalar_exp(a: ndarray) -> ndarray:
     """std::exp of each element (the kernels' scalar loops): the C library's expf for
-    float32, exp (numpy's, the same to the last bit here) for float64."""
-    if a.dtype == _f32:
-        return clib.call("exp", a, dtype=_f32)
+    float32, exp for float64 (numpy's float64 exp is its own AVX-512 one on this host,
+    an ulp off the C library's in ~10% of a softmax backward's scalar tails)."""
+    if a.dtype in (_f32, _f64):
+        return clib.call("exp", a, dtype=a.dtype)
     return wide(np.exp, a)
 
 

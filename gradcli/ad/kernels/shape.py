@@ -94,6 +94,10 @@ def sum_to(x: ndarray, shape: tuple[int, ...]) -> Any:
     if not axes:
         out = x
     elif x.dtype.kind == "f":  # PyTorch's at::sum_to is sum(dims, keepdim=True): its order
+        if overlaps(x) and _EXPANDED.get(id(x)) is not x:
+            # a read-only spread standing for a value PyTorch computes anew (a mean's
+            # gradient, grad / n): a dense tensor there, summed as one
+            x = np.ascontiguousarray(x)
         out = torch_sum(x, axes, True)
     else:
         out = _sum(x, axis=axes, keepdims=True)

@@ -64,6 +64,35 @@ def cumprod(x: ndarray, dim: int, dtype: Any = None) -> Any:
     return _scan(x, dim, dtype, np.multiply)
 
 
+def cumprod_backward_zeros(g: Any, x: Any, out: Any, dim: int) -> Any:
+    """cumprod_backward of an input with zeros outside grad mode, as PyTorch computes it:
+    before each row's first zero, the reversed cumsum of grad·out divided by x; at the
+    first zero, Σ grad_k·Π x over (z1, k] for k before the second zero, times out at the
+    element before the first; elsewhere 0."""
+    gx = np.asarray(g, x.dtype)
+    zero = x.dtype.type(0)
+    count = np.cumsum(x == 0, axis=dim)
+    before = count == 0
+    grad_in = np.zeros(x.shape, x.dtype)
+    term = np.where(before, gx * out, zero)
+    rev = np.flip(cumsum(np.flip(term, dim), dim), dim)  # (float32's in double)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        grad_in[before] = (rev / x)[before]
+    second = count == 1
+    first = np.argmax(second, axis=dim)[(slice(None),) * dim + (None,)]  # first True
+    first_mask = np.zeros(x.shape, bool)
+    np.put_along_axis(first_mask, first, True, axis=dim)
+    first_mask &= second
+    between = second & ~first_mask
+    run = cumprod(np.where(between, x, x.dtype.type(1)), dim)
+    run = np.ascontiguousarray(run * np.where(second, gx, zero))
+    total = np.asarray(torch_sum(run, dim, True))
+    prev = np.take_along_axis(out, np.maximum(first - 1, 0), axis=dim)
+    prev = np.where(first == 0, x.dtype.type(1), prev)
+    grad_in[first_mask] = np.broadcast_to(total * prev, x.shape)[first_mask]
+    return grad_in
+
+
 def logcumsumexp(x: ndarray, dim: int) -> Any:
     """log(cumsum(exp(x))) along dim, stable (floating dtypes only)."""
     if x.dtype.kind != "f":
@@ -338,6 +367,32 @@ def _picked(x: ndarray, idx: ndarray, d: int, keepdim: bool) -> tuple[Any, Any]:
     return vals, idx
 
 
+def _nth_element_zero(x: ndarray, k: int) -> Any:
+    """The element std::nth_element(first, first + k, last) leaves at k of PyTorch's clone
+    of x (its memory order when x is dense: clone keeps the strides; else C order), NaN
+    last: median_impl's pick between tied 0.0 and -0.0."""
+    dense = x.flags.c_contiguous or _dense(x)
+    flat = x.ravel(order="K" if dense else "C").tolist()
+    pairs = [(v, i) for i, v in enumerate(flat)]
+
+    def less(a: Any, b: Any) -> bool:
+        return a[0] < b[0] or (b[0] != b[0] and a[0] == a[0])
+
+    stl.nth_element(pairs, k, less)
+    return pairs[k][0]
+
+
+def _dense(x: ndarray) -> bool:
+    """PyTorch's is_non_overlapping_and_dense: the strides a permutation of contiguous
+    ones (size-1 dims aside)."""
+    expect = x.itemsize
+    for st, n in sorted((st, n) for st, n in zip(x.strides, x.shape, strict=True) if n != 1):
+        if st != expect:
+            return False
+        expect *= n
+    return True
+
+
 def median(x: ndarray, dim: Any = None, keepdim: bool = False,
            ignore_nan: bool = False) -> Any:
     """median(x) (the lower median; NaN if any) or (values, indices) along dim."""
@@ -352,7 +407,13 @@ def median(x: ndarray, dim: Any = None, keepdim: bool = False,
             flat = flat[~nans]
             if flat.size == 0:
                 return np.asarray(np.nan, x.dtype)
-        return np.asarray(np.sort(flat)[(flat.size - 1) // 2], x.dtype)
+        k = (flat.size - 1) // 2
+        value = np.sort(flat)[k]
+        if value == 0 and x.dtype.kind == "f":
+            signs = np.signbit(flat[flat == 0])
+            if signs.any() and not signs.all():  # which zero: where nth_element leaves one
+                value = _nth_element_zero(x, k)
+        return np.asarray(value, x.dtype)
     d = wrap_dim(dim, x.ndim)
     if x.ndim and x.shape[d] == 0:
         raise TorchError(f"median(): Expected reduction dim {d} to have non-zero size.")
@@ -415,9 +476,20 @@ def nansum(x: ndarray, dim: Any = None, keepdim: bool = False, dtype: Any = None
     if x.dtype.kind != "f":
         dims = _dims(dim, x.ndim) if dim is not None else None
         return np.asarray(np.sum(x, axis=dims, keepdims=keepdim, dtype=_i64))
-    clean = np.where(np.isnan(x), x.dtype.type(0), x)
     axis = None if dim is None else _dims(dim, x.ndim)
-    return np.asarray(torch_sum(clean, axis, keepdim))
+    return np.asarray(torch_sum(_zero_nans_in_place_layout(x), axis, keepdim))
+
+
+def _zero_nans_in_place_layout(x: ndarray) -> ndarray:
+    """x with NaN as 0, laid out as x (an expanded or strided x keeps its strides: the sum
+    walks it as PyTorch's ignore-NaN cascade_sum walks x)."""
+    zero = x.dtype.type(0)
+    if x.flags.c_contiguous or x.size == 0 or any(st < 0 for st in x.strides):
+        return np.where(np.isnan(x), zero, x)
+    span = sum((n - 1) * st for n, st in zip(x.shape, x.strides, strict=True)) // x.itemsize + 1
+    memory = np.lib.stride_tricks.as_strided(x, (span,), (x.itemsize,), writeable=False)
+    clean = np.where(np.isnan(memory), zero, memory)
+    return np.lib.stride_tricks.as_strided(clean, x.shape, x.strides, writeable=False)
 
 
 def count_nonzero(x: ndarray, dim: Any = None) -> Any:

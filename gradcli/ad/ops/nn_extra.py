@@ -228,22 +228,11 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
     ys = t.array.reshape(n)
     if ys.size and (ys.min() < 0 or ys.max() >= c):
         raise torch_error("target out of range", "RuntimeError")
-    x2 = _op("Tensor.reshape")(x, (n, c))
-    picked = getitem_raw(x2, (np.arange(n), ys), "IndexBackward0")
-    z = _op("torch.add")(_op("torch.sub")(x2, _op("Tensor.unsqueeze")(picked, 1)), margin)
-    # ATen's loop adds z (or z²) for each i ≠ y where z > 0: a nan or the y term's
-    # inf - inf adds nothing
-    others = tensor_from_array((np.arange(c)[None, :] != ys[:, None]) & (z.array > 0))
-    h = _op("torch.where")(others, z, 0.0)
-    if p == 2:
-        h = _op("torch.mul")(h, h)
-    if weight is not None:
-        w = getitem_raw(_as_tensor(weight), (ys,), "IndexBackward0")
-        h = _op("torch.mul")(h, _op("Tensor.unsqueeze")(w, 1))
-    l = _op("torch.div")(_op("torch.sum")(h, 1), c)
-    if x.ndim <= 1:
-        l = _op("Tensor.reshape")(l, ())
-    return _loss_out(l, reduction, "MultiMarginLossBackward0")
+    if reduction not in ("none", "mean", "sum"):
+        raise torch_error(f"{reduction} is not a valid value for reduction", "ValueError")
+    w = None if weight is None else _as_tensor(weight).array.reshape(-1)
+    return apply(RULES["multi_margin_loss"], (x, t),
+                 {"p": int(p), "margin": float(margin), "weight": w, "reduction": reduction})
 
 
 def multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Any = None,

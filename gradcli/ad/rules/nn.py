@@ -21,6 +21,7 @@ from gradcli.ad.rules.base import (
     linear,
     need,
     no_derivative,
+    no_forward_ad,
     register,
     tan2,
     tan3,
@@ -650,3 +651,27 @@ register(Rule(
     *no_derivative("_ctc_loss_backward"), kind="loss", batchable=False,
     doc="PyTorch's _ctc_loss_backward: exp(log_probs) - γ, times each sample's grad",
     formula=("not implemented", "not implemented", "—")))
+
+
+# multi_margin_loss: ATen's loops (kernels/nn.py), its backward a node of its own that
+# PyTorch cannot differentiate again; no forward-mode formula.
+
+
+def _multi_margin_vjp(g: Tensor, out: Tensor, x: Tensor, target: Tensor, **p: Any
+                      ) -> tuple[Any, ...]:
+    return (apply(RULES["multi_margin_loss_backward"], (g, x, target), p), None)
+
+
+register(Rule(
+    "multi_margin_loss", "MultiMarginLossBackward0",
+    lambda x, t, p=1, margin=1.0, weight=None, reduction="mean": KN.multi_margin_loss(
+        x, t, p, margin, weight, reduction),
+    _multi_margin_vjp, no_forward_ad("multi_margin_loss"), kind="loss",
+    doc="multi-class hinge loss of (N, C) scores and class indices",
+    edges=lambda name: (0,), formula=("ATen's multi_margin_loss_backward", "—")))
+register(Rule(
+    "multi_margin_loss_backward", "NotImplemented",
+    lambda g, x, t, p=1, margin=1.0, weight=None, reduction="mean":
+    KN.multi_margin_loss_backward(g, x, t, p, margin, weight, reduction),
+    *no_derivative("multi_margin_loss_backward"), kind="loss", batchable=False,
+    doc="multi_margin_loss's gradient", formula=("—", "—", "—")))

@@ -108,8 +108,8 @@ def _halves(x: Tensor, dim: int) -> tuple[Tensor, Tensor]:
 
 def _glu_vjp(g: Tensor, out: Tensor, x: Tensor, dim: int) -> tuple[Any, ...]:
     a, b = _halves(x, dim)
-    s = ops.sigmoid(b)
-    return (ops.cat([g * s, g * a * s * (1 - s)], dim),)
+    s = ops.sigmoid(b)  # glu_backward: σ(b)·grad, and (1 - σ(b))·σ(b)·a·grad in that order
+    return (ops.cat([s * g, (1 - s) * s * a * g], dim),)
 
 
 def _glu_jvp(ts: list[Any], out: Tensor, x: Tensor, dim: int) -> Tensor:

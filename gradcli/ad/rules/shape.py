@@ -261,22 +261,29 @@ register(Rule("stack", "StackBackward0", K.stack,
 
 
 def _index_put_vjp(g: Tensor, out: Tensor, x: Tensor, v: Any, index: Any,
-                   kind: str, accumulate: bool = False) -> tuple[Any, ...]:
-    gx = (g if accumulate else ops.index_put(g, 0.0, index, kind)) if need(x) else None
+                   kind: str, accumulate: bool = False, of_view: bool = False
+                   ) -> tuple[Any, ...]:
+    # of_view: the CopySlices of an in-place change of a view, which copies the view's
+    # gradient into the base's: -0.0 here, and the view's path gives -0.0 outside it
+    # (inplace._bypass), so their sum changes no zero's sign.
+    fill = -0.0 if of_view else 0.0
+    gx = (g if accumulate else ops.index_put(g, fill, index, kind)) if need(x) else None
     gv = ops.getitem_raw(g, index, "IndexBackward0") if need(v) else None
     return gx, gv
 
 
 def _index_put_vjp_array(g: Tensor, out: Tensor, x: Tensor, v: Any, index: Any,
-                         kind: str, accumulate: bool = False) -> tuple[Any, ...]:
+                         kind: str, accumulate: bool = False, of_view: bool = False
+                         ) -> tuple[Any, ...]:
     ga = g.array
-    gx = (g if accumulate else wrap(K.index_put(ga, 0.0, index, False))) if need(x) else None
+    fill = -0.0 if of_view else 0.0  # (see _index_put_vjp)
+    gx = (g if accumulate else wrap(K.index_put(ga, fill, index, False))) if need(x) else None
     gv = wrap(_getitem(ga, index, "IndexBackward0")) if need(v) else None
     return gx, gv
 
 
 def _index_put_jvp(ts: list[Any], out: Tensor, x: Tensor, v: Any, index: Any, kind: str,
-                   accumulate: bool = False) -> Tensor:
+                   accumulate: bool = False, of_view: bool = False) -> Tensor:
     tx = ts[0] if ts[0] is not None else ops.zeros_like(out)
     tv = ts[1] if ts[1] is not None else 0.0
     if accumulate:
@@ -287,7 +294,8 @@ def _index_put_jvp(ts: list[Any], out: Tensor, x: Tensor, v: Any, index: Any, ki
 
 register(Rule(
     "index_put", lambda i, p: p["kind"],
-    lambda x, v, index, kind, accumulate=False: K.index_put(x, v, index, accumulate),
+    lambda x, v, index, kind, accumulate=False, of_view=False: K.index_put(x, v, index,
+                                                                           accumulate),
     _index_put_vjp, _index_put_jvp,
     kind="linear", doc="x with x[index] = v (the functional form of item assignment)",
     saves_inputs=False,

@@ -14,7 +14,7 @@ from gradcli.ad.ops import backward as B
 from gradcli.ad.ops import statistics as S
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES, Rule
-from gradcli.ad.rules.base import count, register, unreduce, unsqueeze_reduced
+from gradcli.ad.rules.base import count, register, unreduce, unsqueeze_reduced, wrap
 from gradcli.ad.rules.reductions import (
     amax_vjp,
     evenly_distribute_vjp,
@@ -23,6 +23,7 @@ from gradcli.ad.rules.reductions import (
     norm_vjp,
     select_rule,
 )
+from gradcli.ad.state import State
 
 # -- scans ----------------------------------------------------------------------------
 
@@ -70,10 +71,12 @@ def _cumprod_vjp(g: Tensor, out: Tensor, x: Tensor, dim: int, dtype: Any = None
                  ) -> tuple[Any, ...]:
     if g.dtype != x.dtype:
         g = ops.to_dtype(g, x.dtype)
-    if x.array.size <= 1:
+    if x.array.size <= 1 or (x.ndim and x.shape[dim] == 1):
         return (g,)
     if not (x.array == 0).any():
         return (reversed_cumsum(g * out, dim) / x,)
+    if not State.grad_enabled:  # PyTorch's O(n) formula (its second order is the other)
+        return (wrap(KS.cumprod_backward_zeros(g.array, x.array, out.array, dim % x.ndim)),)
     p = _others_products(x, dim)
     gl = ops.transpose(g, dim, -1)
     return (_from_last(ops.sum(p * ops.unsqueeze(gl, -2), -1), x, dim),)
