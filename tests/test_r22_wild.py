@@ -66,3 +66,37 @@ def test_persistent_workers_are_refused_not_emulated() -> None:
     program = ("import torch\nfrom torch.utils.data import DataLoader\n"
                "DataLoader([1, 2], num_workers=2, persistent_workers=True)\n")
     assert "'DataLoader(persistent_workers=True)' is not supported" in gd_output(program)
+
+
+# numpy's functions given a tensor: the shape and size numpy reads from the object, the
+# ufuncs and method-calling functions that hand a tensor back, and the reductions that
+# fail inside the tensor's method with PyTorch's TypeError.
+_NUMPY_OF_TENSORS = """
+import numpy as np
+import torch
+w = torch.tensor([[0.5, -1.25], [2.0, 3.5]])
+print(np.shape(w), np.ndim(w), np.shape(w)[0])
+print(np.exp(w), np.maximum(w, 0), np.add(np.ones(2, dtype=np.float32), w[0]))
+print(np.isnan(w), np.sqrt(torch.arange(4)))
+print(np.clip(w, 0, 2), np.round(w, 1), np.argmax(w), np.cumsum(w), np.transpose(w))
+print(np.reshape(w, (4,)), np.squeeze(w[None]))
+print(np.sum(w.numpy()), np.mean([1.0, 2.0]), np.array(w), np.ravel(w), np.sort(w))
+for f in (np.sum, np.mean, np.max, np.amin, np.prod):
+    try:
+        f(w)
+    except TypeError as e:
+        print(type(e).__name__, e)
+try:
+    np.sum(w, axis=0)
+except TypeError as e:
+    print(e)
+"""
+
+
+def test_numpy_functions_of_tensors_as_numpy_treats_them() -> None:
+    assert gd_output(_NUMPY_OF_TENSORS) == torch_output(_NUMPY_OF_TENSORS)
+
+
+def test_numpy_reductions_gd_cannot_reproduce_are_refused() -> None:
+    program = "import numpy as np\nimport torch\nprint(np.std(torch.ones(3)))\n"
+    assert "'numpy.std' of a torch tensor is not supported" in gd_output(program)
