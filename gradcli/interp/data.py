@@ -304,25 +304,34 @@ def _batches(indices: Iterator[int], batch_size: int, drop_last: bool) -> Iterat
 class LoaderIterator(IteratorValue):
     """What iter(loader) gives: the batches of one epoch."""
 
-    __slots__ = ("kind", "loader")
+    __slots__ = ("loader",)
+    QUALNAME = "torch.utils.data.dataloader._SingleProcessDataLoaderIter"
 
     def __new__(cls, *args: Any) -> LoaderIterator:
         return object.__new__(cls)
 
     def __init__(self, loader: DataLoader, it: Iterator[Any]) -> None:
-        self.kind = ("_MultiProcessingDataLoaderIter" if loader.num_workers
-                     else "_SingleProcessDataLoaderIter")
-        super().__init__(self.kind, it)
+        super().__init__(type(self).__name__, it)
         self.loader = loader
 
     def __len__(self) -> int:
         return len(self.loader)
 
     def __repr__(self) -> str:
-        return object_repr(f"torch.utils.data.dataloader.{self.kind}", self)
+        return object_repr(self.QUALNAME, self)
 
 
 LoaderIterator.__name__ = "_SingleProcessDataLoaderIter"  # as Python's messages name it
+
+
+class WorkersIterator(LoaderIterator):
+    """What iter(loader) gives when the loader has workers."""
+
+    __slots__ = ()
+    QUALNAME = "torch.utils.data.dataloader._MultiProcessingDataLoaderIter"
+
+
+WorkersIterator.__name__ = "_MultiProcessingDataLoaderIter"
 
 
 class DataLoader(DataValue):
@@ -390,7 +399,7 @@ class DataLoader(DataValue):
             return LoaderIterator(self, self._iterable_batches())
         assert indices is not None
         if self.num_workers:
-            return LoaderIterator(self, self._worker_batches(indices, base_seed))
+            return WorkersIterator(self, self._worker_batches(indices, base_seed))
         if not self.auto_collation:
             return LoaderIterator(self, (self._collate(item(self.dataset, i))
                                          for i in indices))
