@@ -568,7 +568,8 @@ except StopIteration:
 
 def test_refusals_cannot_be_caught() -> None:
     program = ("from torch.utils.data import DataLoader\ntry:\n"
-               "    DataLoader([1], num_workers=2, persistent_workers=True)\nexcept Exception:\n    print('caught')\n")
+               "    DataLoader([1], num_workers=2, persistent_workers=True)\n"
+               "except Exception:\n    print('caught')\n")
     with pytest.raises(GdError, match="is not supported by gradcli"):
         gd_output(program)
 
