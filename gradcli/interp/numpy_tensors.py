@@ -61,7 +61,14 @@ def _refuse(name: str) -> GdRuntimeError:
 
 
 def dispatch(name: str, call: Callable[..., Any]) -> Callable[..., Any]:
-    """numpy.<name> as gd has it (call), given numpy's treatment of a tensor argument."""
+    """numpy.<name> as gd has it (call), given numpy's treatment of a tensor argument
+    (call's name and doc line kept)."""
+    fn = _dispatch(name, call)
+    fn.__name__, fn.__doc__ = call.__name__, call.__doc__
+    return fn
+
+
+def _dispatch(name: str, call: Callable[..., Any]) -> Callable[..., Any]:
     from gradcli.interp.attributes import get_attribute
 
     if name in ("shape", "size"):
