@@ -7,8 +7,9 @@ generator or the default one; a shuffled loader, at its first batch, takes `rand
 from the loader's generator, or from a fresh generator seeded by one more such draw from
 the default generator, and once the epoch's indices are used up one more (unused)
 `randperm(n)`, as RandomSampler's `yield from randperm(n)[:0]` does. Batches are collated
-as default_collate does (a tuple sample gives a list of stacked tensors). Single-process
-loading only: every value is made here, in order, so results equal PyTorch's.
+as default_collate does (a tuple sample gives a list of stacked tensors). Every value is
+made here, in order, so results equal PyTorch's; num_workers > 0 fetches each batch in
+its worker's place (data_workers).
 
 The values expose only the attributes in their tables (the sandbox): no `_private` name,
 no dunder, no host method.
@@ -310,7 +311,7 @@ class LoaderIterator(IteratorValue):
         return object.__new__(cls)
 
     def __init__(self, loader: DataLoader, it: Iterator[Any]) -> None:
-        super().__init__("_SingleProcessDataLoaderIter", it)
+        super().__init__(type(self).__name__, it)
         self.loader = loader
 
     def __len__(self) -> int:
@@ -323,19 +324,36 @@ class LoaderIterator(IteratorValue):
 LoaderIterator.__name__ = "_SingleProcessDataLoaderIter"  # as Python's messages name it
 
 
+class WorkersIterator(LoaderIterator):
+    """What iter(loader) gives when the loader has workers."""
+
+    __slots__ = ()
+    QUALNAME = "torch.utils.data.dataloader._MultiProcessingDataLoaderIter"
+
+
+WorkersIterator.__name__ = "_MultiProcessingDataLoaderIter"
+
+
 class DataLoader(DataValue):
     """DataLoader(dataset, batch_size, shuffle, sampler, batch_sampler, ...): batches of a
     map-style dataset by its index sampler, or of an iterable dataset's items."""
 
     __slots__ = ("batch_sampler", "batch_size", "collate_fn", "dataset", "drop_last",
-                 "generator", "iterable", "pin_memory", "sampler", "shuffle")
+                 "generator", "iterable", "num_workers", "pin_memory", "prefetch_factor",
+                 "sampler", "shuffle", "timeout", "worker_init_fn")
     KIND = "DataLoader"
     QUALNAME = "torch.utils.data.dataloader.DataLoader"
 
     def __init__(self, dataset: Any, batch_size: Any, shuffle: bool, collate_fn: Any,
                  pin_memory: bool, drop_last: Any, generator: Any, sampler: Any = None,
-                 batch_sampler: Any = None, iterable: bool = False) -> None:
+                 batch_sampler: Any = None, iterable: bool = False, num_workers: int = 0,
+                 worker_init_fn: Any = None, prefetch_factor: Any = None,
+                 timeout: Any = 0) -> None:
         self.dataset = dataset
+        self.num_workers = num_workers
+        self.worker_init_fn = worker_init_fn
+        self.prefetch_factor = prefetch_factor
+        self.timeout = timeout
         self.batch_size = batch_size
         self.shuffle = shuffle
         self.collate_fn = collate_fn
@@ -380,15 +398,33 @@ class DataLoader(DataValue):
         if self.pin_memory:
             state.warn("'pin_memory' argument is set as true but no accelerator is found, "
                        "then device pinned memory won't be used.", once=True)
-        _generator(self.generator).random_full((), "int64")  # _BaseDataLoaderIter's base seed
+        # _BaseDataLoaderIter's base seed
+        base_seed = int(_generator(self.generator).random_full((), "int64"))
         if self.iterable:
             return LoaderIterator(self, self._iterable_batches())
         assert indices is not None
+        if self.num_workers:
+            return WorkersIterator(self, self._worker_batches(indices, base_seed))
         if not self.auto_collation:
             return LoaderIterator(self, (self._collate(item(self.dataset, i))
                                          for i in indices))
         return LoaderIterator(self, (self._collate([item(self.dataset, i) for i in b])
                                      for b in indices))
+
+    def _worker_batches(self, indices: Iterator[Any], base_seed: int) -> Iterator[Any]:
+        """The batches as num_workers worker processes load them (data_workers)."""
+        from gradcli.interp import data_workers
+
+        pool = data_workers.WorkerPool(self.dataset, self.num_workers, base_seed,
+                                       self.worker_init_fn)
+        if self.auto_collation:
+            def fetch(ds: Any, b: Any) -> Any:
+                return self._collate([item(ds, i) for i in b])
+        else:
+            def fetch(ds: Any, i: Any) -> Any:
+                return self._collate(item(ds, i))
+        return data_workers.batches(pool, indices, self.prefetch_factor * self.num_workers,
+                                    fetch)
 
     def _iterable_batches(self) -> Iterator[Any]:
         it = iter(operators.iterate(self.dataset))
@@ -417,10 +453,11 @@ class DataLoader(DataValue):
 
 DataLoader.ATTRS = {
     "dataset": lambda d: d.dataset, "batch_size": lambda d: d.batch_size,
-    "drop_last": lambda d: d.drop_last, "num_workers": lambda d: 0,
+    "drop_last": lambda d: d.drop_last, "num_workers": lambda d: d.num_workers,
     "pin_memory": lambda d: d.pin_memory, "generator": lambda d: d.generator,
-    "timeout": lambda d: 0, "persistent_workers": lambda d: False,
-    "prefetch_factor": lambda d: None, "sampler": lambda d: d.sampler,
+    "timeout": lambda d: d.timeout, "persistent_workers": lambda d: False,
+    "prefetch_factor": lambda d: d.prefetch_factor, "sampler": lambda d: d.sampler,
+    "worker_init_fn": lambda d: d.worker_init_fn,
     "batch_sampler": lambda d: d.batch_sampler,
 }
 
@@ -437,20 +474,19 @@ def make_loader(dataset: Any, batch_size: Any = 1, shuffle: Any = None, sampler:
     if num_workers < 0:
         raise _error("num_workers option should be non-negative; use num_workers=0 to "
                      "disable multiprocessing.", "ValueError")
-    if num_workers > 0:
-        raise _unsupported("DataLoader(num_workers=...)", "gd loads in one process: "
-                           "num_workers=0")
     if timeout < 0:
         raise _error("timeout option should be non-negative", "ValueError")
-    if prefetch_factor is not None:
+    if num_workers > 0:
+        _check_workers(dataset, prefetch_factor, persistent_workers, multiprocessing_context)
+        if prefetch_factor is None:
+            prefetch_factor = 2
+    elif prefetch_factor is not None:
         raise _error("prefetch_factor option could only be specified in multiprocessing.let "
                      "num_workers > 0 to enable multiprocessing, otherwise set prefetch_factor "
                      "to None.", "ValueError")
-    if persistent_workers:
+    if persistent_workers and not num_workers:
         raise _error("persistent_workers option needs num_workers > 0", "ValueError")
-    if timeout > 0:
-        raise _unsupported("DataLoader(timeout=...)", "gd loads in one process")
-    if multiprocessing_context is not None:
+    if multiprocessing_context is not None and not num_workers:
         raise _error("multiprocessing_context can only be used with multi-process loading "
                      "(num_workers > 0), but got num_workers=0", "ValueError")
     from gradcli.interp import data_samplers as S
@@ -495,12 +531,31 @@ def make_loader(dataset: Any, batch_size: Any = 1, shuffle: Any = None, sampler:
         if batch_size is not None and batch_sampler is None:
             batch_sampler = S.BatchSampler(sampler, batch_size, drop_last)
     return DataLoader(dataset, batch_size, shuffle, collate_fn, operators.truth(pin_memory),
-                      drop_last, generator, sampler, batch_sampler, iterable)
+                      drop_last, generator, sampler, batch_sampler, iterable, num_workers,
+                      worker_init_fn, prefetch_factor, timeout)
 
 
-def get_worker_info() -> None:
-    """get_worker_info(): None (gd loads in the main process)."""
-    return None
+def _check_workers(dataset: Any, prefetch_factor: Any, persistent_workers: Any,
+                   multiprocessing_context: Any) -> None:
+    """What gd's in-process worker loading (data_workers) does not reproduce."""
+    from gradcli.interp import data_samplers as S
+
+    why = "gd loads in one process what the workers would load"
+    if S.is_iterable_dataset(dataset):
+        raise _unsupported("DataLoader(IterableDataset, num_workers=...)", why)
+    if prefetch_factor is not None and prefetch_factor < 0:
+        raise _error("prefetch_factor option should be non-negative", "ValueError")
+    if persistent_workers:
+        raise _unsupported("DataLoader(persistent_workers=True)", why)
+    if multiprocessing_context is not None:
+        raise _unsupported("DataLoader(multiprocessing_context=...)", why)
+
+
+def get_worker_info() -> Any:
+    """get_worker_info(): in a loader's worker, its WorkerInfo; else None."""
+    from gradcli.interp.data_workers import CURRENT
+
+    return CURRENT[0]
 
 
 # -- the classes as gd sees them -----------------------------------------------------------

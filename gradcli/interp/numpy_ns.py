@@ -408,8 +408,10 @@ def reset() -> None:
 
 def namespaces() -> dict[str, Namespace]:
     """numpy, numpy.random, numpy.linalg and numpy.fft as gd imports them."""
+    from gradcli.interp.numpy_tensors import dispatch
+
     members: dict[str, Any] = {
-        name: Builtin(f"numpy.{name}", _call(getattr(np, name)))
+        name: Builtin(f"numpy.{name}", dispatch(name, _call(getattr(np, name))))
         for name in _FUNCTIONS if hasattr(np, name)}
     for name, fn, at, kw in (("zeros", np.zeros, 0, "shape"), ("ones", np.ones, 0, "shape"),
                              ("full", np.full, 0, "shape"),

@@ -93,25 +93,41 @@ def split_sizes(k: int, threaded: bool) -> list[Any]:
     return sizes
 
 
-def _parts(a: ndarray, b: ndarray, part: list[Any], start: int) -> tuple[list[ndarray], int]:
-    """The chains of a flat list of block sizes, from column `start` of a."""
-    out = []
-    for size in part:
-        out.append(chain(a[:, start:start + size], b[start:start + size]))
-        start += size
-    return out, start
+def _block_chains(a: ndarray, b: ndarray, sizes: list[int]) -> list[ndarray]:
+    """chain() of each of the consecutive k blocks of these sizes, in order. The blocks of
+    one size run side by side (one fused multiply-add step over all of them), the same
+    operations on each element as a chain of each: a split k of 1000 takes 250 steps."""
+    m, n = a.shape[0], b.shape[1]
+    starts = [sum(sizes[:j]) for j in range(len(sizes))]
+    out: list[Any] = [None] * len(sizes)
+    for size in dict.fromkeys(sizes):
+        idx = [j for j, s in enumerate(sizes) if s == size]
+        if len(idx) == 1:
+            j = idx[0]
+            out[j] = chain(a[:, starts[j]:starts[j] + size], b[starts[j]:starts[j] + size])
+            continue
+        sa = np.stack([a[:, starts[j]:starts[j] + size] for j in idx])  # (p, m, size)
+        sb = np.stack([b[starts[j]:starts[j] + size] for j in idx])  # (p, size, n)
+        acc = np.zeros((len(idx), m, n), _F32)
+        for i in range(size):
+            acc = _fma_step(acc, sa[:, :, i, None], sb[:, i, None, :])
+        for t, j in enumerate(idx):
+            out[j] = acc[t]
+    return out
 
 
 def _flat(part: list[Any]) -> list[int]:
     return [s for p in part for s in ([p] if isinstance(p, int) else _flat(p))]
 
 
-def _tree(a: ndarray, b: ndarray, part: list[Any], start: int) -> tuple[ndarray, int]:
+def _tree(part: list[Any], leaves: list[ndarray]) -> ndarray:
+    """The sum of a nested pair of halves, its leaves' chains taken from `leaves` in
+    order (the halves first)."""
     if len(part) == 1 and isinstance(part[0], int):
-        return _parts(a, b, part, start)[0][0], start + part[0]
-    left, start = _tree(a, b, part[0], start)
-    right, start = _tree(a, b, part[1], start)
-    return left + right, start
+        return leaves.pop(0)
+    left = _tree(part[0], leaves)
+    right = _tree(part[1], leaves)
+    return left + right
 
 
 def chain_split(a: ndarray, b: ndarray, c: ndarray | None = None) -> ndarray:
@@ -122,11 +138,12 @@ def chain_split(a: ndarray, b: ndarray, c: ndarray | None = None) -> ndarray:
     m, k = a.shape
     n = b.shape[1]
     sizes = split_sizes(k, m * n * k > _ONE_THREAD)
+    leaves = _block_chains(a, b, _flat(sizes))
     if len(sizes) == 2 and not isinstance(sizes[0], int):
-        parts, start = _parts(a, b, _flat(sizes[0]), 0)
-        right = _tree(a, b, sizes[1], start)[0]
+        n_left = len(_flat(sizes[0]))
+        parts, right = leaves[:n_left], _tree(sizes[1], leaves[n_left:])
     else:
-        parts, right = _parts(a, b, sizes, 0)[0], None
+        parts, right = leaves, None
     out = parts[0] if c is None else c + parts[0]
     for part in parts[1:]:
         out = out + part
