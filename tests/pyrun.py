@@ -62,6 +62,9 @@ def _torch_settings(torch: Any) -> Iterator[None]:
         torch.set_anomaly_enabled(anomaly, check_nan)
         Distribution.set_default_validate_args(validate)
         vars(PRINT_OPTS).update(printing)
+        # set_default_device (even 'cpu') leaves a device mode pushed that changes what
+        # later factory calls do in this process: none, as a fresh process has
+        torch.set_default_device(None)
 
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")

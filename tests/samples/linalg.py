@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from samples import X, sample
+from samples import X, sample, untested
 
 
 def _near_diagonal(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
@@ -108,3 +108,8 @@ sample("torch.linalg.matrix_norm", X("mn"), -1)
 sample("torch.svd", X("b33"), compute_uv=False)
 sample("torch.pinverse", X("23"))
 sample("torch.pinverse", X("32"), 1e-3)
+# Randomized SVDs: their factors' signs are LAPACK's gauge (as svd's above); the programs in
+# tests/test_r22_science.py (LOWRANK) compare them with PyTorch's on matrices where the
+# signs agree, with their errors.
+untested("torch.pca_lowrank", "tests/test_r22_science.py (LOWRANK) against PyTorch")
+untested("torch.svd_lowrank", "tests/test_r22_science.py (LOWRANK) against PyTorch")

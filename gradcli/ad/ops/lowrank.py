@@ -10,7 +10,7 @@ from typing import Any
 
 from gradcli.ad import dtypes
 from gradcli.ad.graph import Tensor
-from gradcli.ad.ops.creation import _as_tensor, randn
+from gradcli.ad.ops.creation import randn
 from gradcli.ad.ops.decompositions import qr, svd
 from gradcli.ad.ops.elementwise import sub
 from gradcli.ad.ops.joins import mH
@@ -19,6 +19,20 @@ from gradcli.ad.ops.reductions import mean
 from gradcli.ad.ops.shape import expand
 from gradcli.ad.ops.surface import expose
 from gradcli.errors import GdRuntimeError
+
+
+def _tensor(A: Any) -> Tensor:
+    """A itself: torch/_lowrank.py reads A.shape first, so anything else is Python's
+    AttributeError there ('float' object has no attribute 'shape')."""
+    if type(A) is not Tensor:
+        kind = type(A).__name__ if type(A) in (bool, int, float, complex, str, list, tuple,
+                                                 dict) else "object"
+        raise GdRuntimeError(f"'{kind}' object has no attribute 'shape'",
+                             py_type="AttributeError")
+    if A.ndim < 2:
+        raise GdRuntimeError(f"not enough values to unpack (expected 2, got {A.ndim})",
+                             py_type="ValueError")
+    return A
 
 
 def _floating(A: Tensor) -> Any:
@@ -69,14 +83,14 @@ def svd_lowrank(A: Tensor, q: int | None = 6, niter: int | None = 2,
                 M: Tensor | None = None) -> tuple[Tensor, Tensor, Tensor]:
     """An approximate rank-q SVD (U, S, V) of A - M from one Gaussian sketch and niter
     power iterations."""
-    return _svd_lowrank(_as_tensor(A), q, niter, None if M is None else _as_tensor(M))
+    return _svd_lowrank(_tensor(A), q, niter, None if M is None else _tensor(M))
 
 
 def pca_lowrank(A: Tensor, q: int | None = None, center: bool = True,
                 niter: int = 2) -> tuple[Tensor, Tensor, Tensor]:
     """(U, S, V) of the approximate SVD of A, centred over its rows when center is True:
     A's principal directions are V's columns, S**2 / (m - 1) their variances."""
-    A = _as_tensor(A)
+    A = _tensor(A)
     m, n = A.shape[-2:]
     if q is None:
         q = min(6, m, n)
