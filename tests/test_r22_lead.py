@@ -168,3 +168,58 @@ def test_a_free_input_without_a_value_and_a_name_never_read_stay_errors() -> Non
     r = _cli("eval", "-e", "sin(x)", "--wrt", "x=1.0", "--set", "xx=2")
     assert r.exit_code == 2
     assert "--set xx: the program never assigns 'xx' (outside functions)" in r.stderr
+
+
+# -- numpy's BLAS as the engine of MKL's float32 chains ------------------------------------------
+
+def test_blas_chains_are_the_emulated_chains_bit_for_bit() -> None:
+    """kernels/blas_chain hands a chain to numpy's BLAS only where it computes the same
+    bits as the exact emulation: random shapes past its small kernels, every layout and
+    strided slices, factors of wide exponents, zeros (None where it may not: the emulation
+    runs)."""
+    import numpy as np
+
+    from gradcli.ad.kernels import blas_chain, mkl_avx512
+
+    rng = np.random.default_rng(22)
+    for trial in range(16):
+        k = int(rng.integers(2, blas_chain.MAX_K + 1))
+        m = int(rng.integers(1, 300))
+        n = blas_chain.SMALL_KERNELS // (m * k) + 1 + int(rng.integers(0, 50))
+        wide = np.exp2(rng.integers(-24, 24, (m, k + 5)))
+        a = (rng.standard_normal((m, k + 5)) * wide).astype(np.float32)[:, 5:]
+        b = np.maximum(rng.standard_normal((n, k)), 0).astype(np.float32).T  # zeros, Fortran
+        got = blas_chain.product(a, b, mkl_avx512._emulated_chain)
+        want = mkl_avx512._emulated_chain(np.ascontiguousarray(a), np.ascontiguousarray(b))
+        assert got is None or np.array_equal(got.view(np.int32), want.view(np.int32)), trial
+    small = np.ones((10, 10), np.float32)
+    assert blas_chain.product(small, small, mkl_avx512._emulated_chain) is None
+
+
+TWO_LAYER_NET = """
+import torch
+torch.manual_seed(0)
+N, D_in, H, D_out = 64, 1000, 100, 10
+x = torch.randn(N, D_in)
+y = torch.randn(N, D_out)
+w1 = torch.randn(D_in, H, requires_grad=True)
+w2 = torch.randn(H, D_out, requires_grad=True)
+for t in range(200):
+    y_pred = x.mm(w1).clamp(min=0).mm(w2)
+    loss = (y_pred - y).pow(2).sum()
+    if t % 50 == 49:
+        print(t, loss.item())
+    loss.backward()
+    with torch.no_grad():
+        w1 -= 1e-6 * w1.grad
+        w2 -= 1e-6 * w2.grad
+        w1.grad.zero_()
+        w2.grad.zero_()
+"""
+
+
+def test_the_tutorials_two_layer_net_prints_pytorchs_losses() -> None:
+    """PyTorch's "learning with examples" two-layer net, its products MKL's chains: the
+    full-precision losses PyTorch prints (500 steps took 32 s of CPU with every chain
+    emulated, past the default time limit; numpy's BLAS runs them where it can)."""
+    assert gd_output(TWO_LAYER_NET) == torch_output(TWO_LAYER_NET)

@@ -38,6 +38,7 @@ from typing import Any
 
 import numpy as np
 
+from gradcli.ad.kernels import blas_chain
 from gradcli.ad.kernels.fused import fma
 
 ndarray = np.ndarray
@@ -66,7 +67,14 @@ def _fma_step(acc: ndarray, x: ndarray, y: ndarray) -> ndarray:
 
 
 def chain(a: ndarray, b: ndarray) -> ndarray:
-    """a @ b (float32), each output one fused multiply-add chain in k's order from +0."""
+    """a @ b (float32), each output one fused multiply-add chain in k's order from +0: by
+    numpy's BLAS where it runs that chain itself (kernels/blas_chain), else emulated."""
+    fast = blas_chain.product(a, b, _emulated_chain)
+    return fast if fast is not None else _emulated_chain(a, b)
+
+
+def _emulated_chain(a: ndarray, b: ndarray) -> ndarray:
+    """chain(), one _fma_step a k."""
     m, k = a.shape
     acc = np.zeros((m, b.shape[1]), _F32)
     for i in range(k):
@@ -105,6 +113,13 @@ def _block_chains(a: ndarray, b: ndarray, sizes: list[int]) -> list[ndarray]:
         if len(idx) == 1:
             j = idx[0]
             out[j] = chain(a[:, starts[j]:starts[j] + size], b[starts[j]:starts[j] + size])
+            continue
+        fast = [blas_chain.product(a[:, starts[j]:starts[j] + size],
+                                   b[starts[j]:starts[j] + size], _emulated_chain)
+                for j in idx] if m * n * size > blas_chain.SMALL_KERNELS else [None]
+        if all(f is not None for f in fast):  # each block by numpy's BLAS
+            for j, f in zip(idx, fast, strict=True):
+                out[j] = f
             continue
         sa = np.stack([a[:, starts[j]:starts[j] + size] for j in idx])  # (p, m, size)
         sb = np.stack([b[starts[j]:starts[j] + size] for j in idx])  # (p, size, n)
