@@ -45,13 +45,13 @@ def product(a: ndarray, b: ndarray, emulated: Callable[[ndarray, ndarray], ndarr
     n = b.shape[1]
     if m * n * k <= SMALL_KERNELS or k > MAX_K or a.dtype != _F32 or b.dtype != _F32:
         return None
-    if not _chains(emulated):
+    if not runs_chains(emulated):
         return None
     return np.matmul(np.ascontiguousarray(a), np.ascontiguousarray(b))
 
 
 @functools.cache
-def _chains(emulated: Callable[[ndarray, ndarray], ndarray]) -> bool:
+def runs_chains(emulated: Callable[[ndarray, ndarray], ndarray]) -> bool:
     """Whether numpy's BLAS computes every output of the probes' products as the exact
     chain does, bit for bit (factors of wide exponents: any other order or rounding shows)."""
     rng = np.random.default_rng(20261207)

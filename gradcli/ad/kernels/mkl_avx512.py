@@ -254,7 +254,13 @@ def gemm_order(m: int, n: int, k: int, a_t: bool, b_t: bool) -> str | None:
     return "chain" if n >= 12 or (n >= 4 and k >= 16) else None
 
 
-_PRODUCT_MAX = 1 << 24  # products emulated: ~10 ns each (64×128 by 784 in ~60 ms)
+_PRODUCT_MAX = 1 << 24  # products emulated: ~10 ns each (64×128 by 784 in ~60 ms), unless
+# numpy's BLAS runs the chains (blas_chain): every k block of a chain past 2²⁴ products is
+# past its small kernels (k ≤ 1536 leaves ≥ 10,923 outputs), so MNIST's 64 × 784 → 512
+# is exact at BLAS speed (round 22: 85 of 114 MNIST-sized products exact, 71 with the cap,
+# none exact before and not after); up to _BATCH_ROWS rows, where that was measured (W3's
+# 1000 × 1000 chains would be slower than BLAS and not PyTorch's either: 9.5% exact)
+_BATCH_ROWS = 128
 
 
 _PRODUCT64_MAX = 1 << 16  # float64 products emulated: ~120 ns each (fused.fma's; W3 --quick's
@@ -270,9 +276,13 @@ def order(m: int, n: int, k: int, a_t: bool, b_t: bool, dt: Any) -> str | None:
                 or k > (_CHAIN64_NT_K if b_t else CHAIN_K) or (b_t and m < 4)):
             return None
         return "chain64"
-    if dt is not _F32 or m * n * k > _PRODUCT_MAX:
+    if dt is not _F32:
         return None
-    return gemm_order(m, n, k, a_t, b_t)
+    how = gemm_order(m, n, k, a_t, b_t)
+    if m * n * k > _PRODUCT_MAX and (how != "chain" or m > _BATCH_ROWS
+                                     or not blas_chain.runs_chains(_emulated_chain)):
+        return None
+    return how
 
 
 _CHAIN64_NT_K = 192  # dgemm's k block for x @ Wᵀ (384 for the other layouts, as sgemm's)
