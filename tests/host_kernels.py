@@ -143,6 +143,15 @@ MKL_BLAS_AVX512: dict[str, str] = {
     # round 22: MKL's AVX-512 sgetrf (kernels/mkl_lapack_lu) leaves float32 [[1..9]]
     # nonsingular (info 0, a huge inverse), as PyTorch there; the golden text is AVX2's info 3
     "tests/test_distributions_extra.py::test_prints_what_pytorch_prints[inv_solve_ex_info]": _GAP,
+    # float64 gemv past 2,048 products keeps numpy's BLAS (mkl_dgemv512's emulated fused
+    # multiply-adds cost ~0.3 ms a 64×64 call: bench W2 float64 went 15 -> 312 µs an op)
+    "tests/test_r16_blas.py::test_matrix_vector_products_are_pytorchs[float64-(64, 64)]": _GAP,
+    "tests/test_r16_blas.py::test_matrix_vector_products_are_pytorchs[float64-(3, 784)]": _GAP,
+    "tests/test_r16_blas.py::test_matrix_vector_products_are_pytorchs[float64-(40, 200)]": _GAP,
+    "tests/test_r17_kernels.py::test_matrix_products_are_pytorchs"
+    "[(128, 1, 28, 'tn', 'float64')]": _GAP,
+    "tests/test_r17_kernels.py::test_matrix_products_are_pytorchs"
+    "[(20, 1, 784, 'tn', 'float64')]": _GAP,
     "tests/test_math_bits.py::test_addmm_from_the_scaled_input[*-torch.float64]": _GAP,
     "tests/test_math_bits.py::test_addmm_from_the_scaled_input"
     "[beta=0, alpha=0.7-shape4-torch.float32]": _GAP,

@@ -122,8 +122,7 @@ def _reference_mv(a: np.ndarray, v: np.ndarray) -> np.ndarray:
     modelled, else `@`."""
     m, k = a.shape
     if mkl_avx512():
-        if 0 < m * k <= (KL._MV_IN_ORDER_MAX if a.dtype == np.float32
-                         else KL._GEMV_PRODUCT_MAX):  # float64: mkl_dgemv512
+        if 0 < m * k <= KL._MV_IN_ORDER_MAX:  # (float64: mkl_dgemv512)
             out = KL._gemv512(a, v)
             if out is not None:
                 return out

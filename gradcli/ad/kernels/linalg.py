@@ -264,7 +264,7 @@ def product(a: ndarray, b: ndarray) -> Any:
         if order := mkl_avx512.order(m, n, k, a_t, b_t, dt):
             return mkl_avx512.product(a, b, order)
         if (dt is _F32 or dt is _F64) and k and (n == 1 or m == 1) \
-                and m * n * k <= _GEMV_PRODUCT_MAX:
+                and m * n * k <= (_GEMV_PRODUCT_MAX if dt is _F32 else _MV_IN_ORDER_MAX):
             # MKL's gemm of one column or row is its gemv (a row by a column: gemv on the
             # column, 'N' or 'T' by its layout)
             col = n == 1 and m > 1
@@ -418,9 +418,6 @@ def mv(a: ndarray, v: ndarray) -> Any:
                 return _in_order(a, v[:, None])[:, 0]
         elif (dt is _F32 or dt is _F64) and m and k and (out := _gemv512(a, v)) is not None:
             return out
-    elif dt is _F64 and m * k <= _GEMV_PRODUCT_MAX and _mkl_avx512() and (
-            out := _gemv512(a, v)) is not None:
-        return out
     if m > 1 and k > 1 and (dt is _F32 or dt is _F64) and a.flags.forc and v.flags.forc:
         return a.dot(v)  # np.dot's own gemv, without its dispatcher's Python call
     return a @ v
@@ -440,9 +437,6 @@ def mv_t_checked(a: ndarray, g: ndarray) -> Any:
                 return _in_order(at, g[:, None])[:, 0]
         elif (dt is _F32 or dt is _F64) and m and k and (out := _gemv512(at, g)) is not None:
             return out
-    elif dt is _F64 and m * k <= _GEMV_PRODUCT_MAX and _mkl_avx512() and (
-            out := _gemv512(at, g)) is not None:
-        return out
     if m > 1 and k > 1 and (dt is _F32 or dt is _F64) and a.flags.forc and g.flags.forc:
         return g.dot(a)
     return a.swapaxes(0, 1) @ g
