@@ -223,3 +223,23 @@ def test_the_tutorials_two_layer_net_prints_pytorchs_losses() -> None:
     full-precision losses PyTorch prints (500 steps took 32 s of CPU with every chain
     emulated, past the default time limit; numpy's BLAS runs them where it can)."""
     assert gd_output(TWO_LAYER_NET) == torch_output(TWO_LAYER_NET)
+
+
+EMPTY_INPLACE = """
+import torch
+for a in (torch.zeros(3, 0, 2, dtype=torch.float64), torch.zeros(1, 0, 2).expand(3, 0, 2),
+          torch.zeros(0)):
+    r = a.clamp_(min=1)
+    print(tuple(r.shape), r.dtype, a.add_(1).shape, a.zero_().shape)
+try:
+    torch.zeros(1, 2).expand(3, 2).clamp_(min=1)
+except RuntimeError as e:
+    print(str(e).splitlines()[0])
+"""
+
+
+def test_in_place_ops_on_empty_tensors_are_allowed() -> None:
+    """numpy gives an empty array zero strides, which gd took for an expanded tensor and
+    refused in-place writes into (found by the op fuzzer in CI: torch.zeros(3, 0, 2)
+    .clamp_(min=1)); an empty tensor has no element two indices share."""
+    assert gd_output(EMPTY_INPLACE) == torch_output(EMPTY_INPLACE)

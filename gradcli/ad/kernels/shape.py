@@ -47,9 +47,10 @@ def expand(x: ndarray, shape: tuple[int, ...]) -> Any:
 def overlaps(a: ndarray) -> bool:
     """Whether two elements of a share one memory location (a stride 0 on a dim of size
     more than 1: an expanded tensor). PyTorch refuses to write into such a tensor, and its
-    clone() of one is contiguous."""
-    return 0 in a.strides and any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape,
-                                                                      strict=True))
+    clone() of one is contiguous. An empty array has no element to share (numpy gives
+    it zero strides: torch.zeros(3, 0, 2).clamp_(min=1) is fine in PyTorch)."""
+    return 0 in a.strides and a.size > 0 and any(
+        s == 0 and n > 1 for s, n in zip(a.strides, a.shape, strict=True))
 
 
 #: The read-only broadcast views that stand for PyTorch's grad.expand(sizes) in a light
