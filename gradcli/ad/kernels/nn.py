@@ -258,7 +258,8 @@ def hardtanh(x: Any, min_val: float = -1.0, max_val: float = 1.0) -> ndarray:
 
 def hardtanh_backward(g: Any, x: Any, min_val: float, max_val: float) -> ndarray:
     g, x = np.asarray(g), np.asarray(x)
-    return _as(np.where((x > min_val) & (x < max_val), g, 0), g)
+    # PyTorch's (x <= min || x >= max) ? 0 : grad: a NaN input passes the gradient
+    return _as(np.where((x <= min_val) | (x >= max_val), 0, g), g)
 
 
 def hardsigmoid(x: Any) -> ndarray:
