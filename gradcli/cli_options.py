@@ -91,7 +91,7 @@ COMMON: tuple[Decorator, ...] = (
                  help=f"Characters printed [default: {_LIM.max_output // 10**6}M "
                  f"({_LIM.max_output:,})]."),
     click.option("--max-time", metavar="SECONDS", type=Int(0, kind=float), default=None,
-                 help=f"Run time, 0 for none [default: {_LIM.max_time:g}]."),
+                 help=f"CPU seconds a command may use, 0 for none [default: {_LIM.max_time:g}]."),
     click.option("--detect-anomaly", is_flag=True,
                  help="Stop at the first op producing NaN or inf, naming it and its line."),
     click.option("--no-color", is_flag=True,

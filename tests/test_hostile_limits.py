@@ -11,7 +11,7 @@ user; the process never gets close to the machine's memory.
 | program text                   | --max-program-size | 1,000,000 bytes    |
 | brackets / expression depth    | --max-nesting      | 200                |
 | what the program prints        | --max-output       | 100,000,000 chars  |
-| running time of a command      | --max-time         | 25 s               |
+| CPU time of a command          | --max-time         | 25 s               |
 | Python strings, lists, tuples  | (fixed)            | 10,000,000 items   |
 | Python integers                | (fixed)            | 100,000 bits       |
 

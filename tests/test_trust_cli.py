@@ -314,7 +314,8 @@ def test_limit_defaults_are_the_measured_ones() -> None:
     assert DEFAULT_LIMITS.max_memory == 2 << 30
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "| loop iterations plus function calls | 2,000,000 | `--max-steps` |" in readme
-    assert "| running time of a command | 25 s (`0`: none) | `--max-time` |" in readme
+    assert ("| CPU time of a command (the process's, all threads) | 25 s (`0`: none) "
+            "| `--max-time` |") in readme
 
 
 @pytest.mark.parametrize(("program", "limit"), [

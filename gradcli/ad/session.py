@@ -69,7 +69,9 @@ class Session:
         State.max_memory = lim.max_memory
         State.allocated = 0
         State.time_limit = lim.max_time
-        State.deadline = time.monotonic() + lim.max_time if lim.max_time else None
+        # CPU time (the process's, all its threads), not the wall clock: a program's outcome
+        # must not depend on how loaded the machine is (a CI host running many jobs).
+        State.deadline = time.process_time() + lim.max_time if lim.max_time else None
         State.detect_anomaly = self.detect_anomaly
         State.keep_buffers = self.keep_buffers
         State.final_pass = False

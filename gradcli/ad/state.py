@@ -49,7 +49,7 @@ class _State:
     max_elements: int = DEFAULT_LIMITS.max_elements  # cap on the elements of one tensor
     max_memory: int = DEFAULT_LIMITS.max_memory  # cap on the process's resident memory, bytes
     time_limit: float = DEFAULT_LIMITS.max_time  # seconds a command may run; 0: no limit
-    deadline: float | None = None  # time.monotonic() past which work stops (set by Session)
+    deadline: float | None = None  # time.process_time() past which work stops (by Session)
     allocated: int = 0  # bytes allocated since memory was last measured
     detect_anomaly: bool = False
     # torch.autograd.detect_anomaly / set_detect_anomaly: PyTorch's backward nan check
@@ -209,9 +209,10 @@ def check_memory() -> int:
     every MEMORY_CHECK_BYTES of tensors and every few thousand steps). Returns the
     resident bytes measured."""
     State.allocated = 0
-    if State.deadline is not None and time.monotonic() > State.deadline:
+    if State.deadline is not None and time.process_time() > State.deadline:
         raise GdLimitError(
-            f"time limit reached: the command ran for more than {State.time_limit:,.0f} s",
+            f"time limit reached: the command ran for more than {State.time_limit:,g} s "
+            "of CPU time",
             hint="an endless or very long computation?", limit="max_time")
     used = _resident_bytes()
     if used > State.max_memory:

@@ -338,11 +338,26 @@ def unwrap_for_tensor(data: Any) -> Any:
     keeps its dtype for the inference, as a tensor does)."""
     if type(data) is ArrayValue:
         return data.value
-    if type(data) in (list, tuple) and any(type(x) in (ArrayValue, list, tuple) for x in data):
+    return _unwrapped(data, {})
+
+
+def _unwrapped(data: Any, done: dict[int, Any]) -> Any:
+    """unwrap_for_tensor of a list or tuple (else data itself); `done`: the sequences
+    already unwrapped, by id: `[[1.0] * 10**4] * 10**4` holds one row 10⁴ times, walked
+    once (not 10⁸ element checks before the element cap is met)."""
+    if type(data) not in (list, tuple):
+        return data
+    key = id(data)
+    out = done.get(key)
+    if out is not None:
+        return out
+    out = data
+    if any(type(x) in (ArrayValue, list, tuple) for x in data):
         # a one-element array is a scalar of its dtype (a tensor, as item() takes it); a
         # longer one is a nested sequence PyTorch stacks (the array itself)
-        return type(data)(
+        out = type(data)(
             (tensor_from_array(np.asarray(x.value)) if np.size(x.value) == 1
              else np.asarray(x.value)) if type(x) is ArrayValue
-            else unwrap_for_tensor(x) for x in data)
-    return data
+            else _unwrapped(x, done) for x in data)
+    done[key] = out
+    return out

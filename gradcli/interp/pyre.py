@@ -36,31 +36,33 @@ class _Expired(BaseException):
 
 @contextlib.contextmanager
 def _timed() -> Iterator[None]:
-    """Run the body under an interval timer for the rest of the command's time limit (in
-    the main thread, where signals are delivered; elsewhere the body runs as it is)."""
+    """Run the body under an interval timer for the rest of the command's time limit, in
+    CPU time as the limit is counted (in the main thread, where signals are delivered;
+    elsewhere the body runs as it is)."""
     deadline = State.deadline
     if deadline is None or threading.current_thread() is not threading.main_thread():
         yield
         return
-    left = deadline - time.monotonic()
+    left = deadline - time.process_time()
     if left <= 0:
         left = 0.001
 
     def expire(signum: int, frame: Any) -> None:
         raise _Expired
 
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, left)
+    previous = signal.signal(signal.SIGPROF, expire)
+    signal.setitimer(signal.ITIMER_PROF, left)
     try:
         yield
     except _Expired:
         raise GdLimitError(
-            f"time limit reached: the command ran for more than {State.time_limit:,.0f} s",
+            f"time limit reached: the command ran for more than {State.time_limit:,g} s "
+            "of CPU time",
             hint="a regular expression that backtracks without end? (nested repeats such "
             "as (a+)+)", limit="max_time") from None
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
 
 
 def _error(message: str, py_type: str = "TypeError") -> GdRuntimeError:
