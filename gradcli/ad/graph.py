@@ -536,9 +536,9 @@ class Tensor:
                 "Boolean value of Tensor with "
                 + ("no values" if self.array.size == 0 else "more than one value")
                 + " is ambiguous")
-        if hasattr(self, "meta"):
+        if State.meta_seen and hasattr(self, "meta"):
             raise GdRuntimeError("Tensor.item() cannot be called on meta tensors")
-        return bool(self.array.reshape(()))
+        return bool(self.array)  # (one element, any number of dims)
 
     def __float__(self) -> float:  # "%.2f" % t, as float(t): PyTorch's words (ValueError)
         if self.array.size != 1:

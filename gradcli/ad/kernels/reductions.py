@@ -336,6 +336,9 @@ def norm(x: ndarray, p: float = 2.0, dim: Any = None, keepdim: bool = False,
     """Vector p-norm over dims (all when None). `aten`: recorded as at::norm (no effect
     on the value). dtype: a float input computed in that dtype (torch.norm(x,
     dtype=torch.float64): one node, as in PyTorch)."""
+    if (p == 2 and dim is None and not keepdim and dtype is None and x.dtype is _f64
+            and 0 < x.size <= 32 and x.flags.c_contiguous):  # W6's b.norm(): first
+        return np.array(_norm_two_short(x.tolist() if x.ndim == 1 else x.ravel().tolist()))
     if dtype is not None and x.dtype.kind == "f":
         x = x.astype(dtype)
     if x.dtype.kind == "c":  # the norm of the moduli

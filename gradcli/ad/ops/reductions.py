@@ -163,6 +163,9 @@ def norm(x: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False,
          ord: Any = None, *, dtype: Any = None) -> Tensor:
     """Vector p-norm (torch.norm / torch.linalg.norm of a vector); dtype= computes in that
     dtype, in one node as PyTorch does."""
+    if (type(p) is str and p == "fro" and ord is None and dim is None and not keepdim
+            and dtype is None):  # x.norm(): W6's `while b.norm() < 1000`
+        return apply(_RULES["norm"], (x,), {"p": 2.0})
     if ord is not None:
         p = ord
     want = None if dtype is None else _norm_dtype(x, dtype)
