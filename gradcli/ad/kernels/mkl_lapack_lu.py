@@ -103,13 +103,15 @@ def slogdet(a: ndarray, part: str) -> ndarray:
     return np.asarray(KR.sum(K.log(np.abs(diag)), dim=-1)).astype(a.dtype, copy=False)
 
 
-def _small(lu: ndarray, b: ndarray, upper: bool) -> ndarray:
+def _small(lu: ndarray, b: ndarray, upper: bool, divide: bool | None = None) -> ndarray:
     """getrs' own substitution for n = 3..7: row i's sum over the rows solved before it is
     a dot product over them in solving order with the first two swapped (1, 0, 2, 3, ...
     counted from the top for the unit-lower solve, from the bottom for the upper one), its
     first term a rounded product, subtracted from b (one term: one fma); the upper solve
-    then scales by 1/u_ii (n = 3: divides)."""
+    then scales by 1/u_ii (n = 3: divides, but for a pair of columns, divide False)."""
     n = lu.shape[-1]
+    if divide is None:
+        divide = n == 3
     x = np.zeros(b.shape, lu.dtype)
     one = np.ones((), lu.dtype)
     with np.errstate(all="ignore"):
@@ -128,7 +130,7 @@ def _small(lu: ndarray, b: ndarray, upper: bool) -> ndarray:
                     s = fma(lu[..., i, q, None], x[..., q, :], s)
                 v = v - s
             if upper:
-                v = v / lu[..., i, i, None] if n == 3 else v * (one / lu[..., i, i, None])
+                v = v / lu[..., i, i, None] if divide else v * (one / lu[..., i, i, None])
             x[..., i, :] = v
     return x
 
@@ -136,16 +138,15 @@ def _small(lu: ndarray, b: ndarray, upper: bool) -> ndarray:
 def solve(a: ndarray, b: ndarray, force: bool = False) -> ndarray | None:
     """X with AX = B (a (..., n, n), b (..., n, k) broadcast already) as getrs does it: B's
     rows swapped by the pivots, then the unit-lower and the upper solve on the column-major
-    LU: for n >= 9 the two trsm calls (mkl_lapack_trsm), for n = 8 plain substitution
-    (fma in order, then a division) whatever k, for n = 3..7 _small. None where getrs'
-    kernel is not recovered (n = 3 with more than one column; force: its one-column kernel
-    all the same, for a matrix numpy's LAPACK finds singular and MKL's rounding does not)
-    or a pivot is zero."""
+    LU: for n >= 9 or k >= 9 the two trsm calls (mkl_lapack_trsm), for n = 8 plain
+    substitution (fma in order, then a division), for n = 4..7 _small, for n = 3 _small on
+    the columns in pairs (scaled by reciprocals) and an odd last column on its own (scaled
+    by divisions). None where a pivot is zero (force: kept for the callers' sake, every
+    kernel is recovered)."""
     from gradcli.ad.kernels import mkl_lapack_trsm
 
+    del force
     n, k = a.shape[-1], b.shape[-1]
-    if n == 3 and k > 1 and not force:
-        return None
     lu, piv, info = getrf(a)
     if (info != 0).any():
         return None
@@ -158,11 +159,20 @@ def solve(a: ndarray, b: ndarray, force: bool = False) -> ndarray | None:
         x[rows, j, :] = x[rows, p, :]
         x[rows, p, :] = top
     x = x.reshape(b.shape)
-    if n < 8:
+    if n == 3 and k <= 8:
+        even = k - k % 2
+        out = np.empty(x.shape, a.dtype)
+        if even:
+            y = _small(lu, x[..., :even], upper=False)
+            out[..., :even] = _small(lu, y, upper=True, divide=False)
+        if k % 2:
+            out[..., even:] = _small(lu, _small(lu, x[..., even:], upper=False), upper=True)
+        return out
+    if n < 8 and k <= 8:
         return _small(lu, _small(lu, x, upper=False), upper=True)
-    y = mkl_lapack_trsm.solve(lu, x, upper=False, unit=True, rows=False, substitute=n == 8)
-    return mkl_lapack_trsm.solve(lu, y, upper=True, unit=False, rows=False,
-                                 substitute=n == 8)
+    sub = n == 8 and k <= 8
+    y = mkl_lapack_trsm.solve(lu, x, upper=False, unit=True, rows=False, substitute=sub)
+    return mkl_lapack_trsm.solve(lu, y, upper=True, unit=False, rows=False, substitute=sub)
 
 
 def solve_adjoint(a: ndarray, b: ndarray) -> ndarray | None:
