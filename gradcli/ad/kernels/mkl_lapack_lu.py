@@ -175,22 +175,74 @@ def solve(a: ndarray, b: ndarray, force: bool = False) -> ndarray | None:
     return mkl_lapack_trsm.solve(lu, y, upper=True, unit=False, rows=False, substitute=sub)
 
 
+# The transposed getrs' own kernel for n = 3..8 (fewer than 9 columns): Uᵀ's rows in
+# groups, a row's sum over the groups before its own a vector register's dot (lanes),
+# within its group fma in ascending order, then scaled (by 1/u_ii, n = 8 divides).
+_ADJ_GROUPS: dict[int, tuple[int, ...]] = {3: (2, 1), 4: (2, 2), 5: (4, 1), 6: (4, 2),
+                                           7: (2, 1, 1, 1, 1, 1), 8: (1,) * 8}
+
+
+def _adjoint_small(lu: ndarray, b: ndarray) -> ndarray:
+    """Uᵀ's and then Lᵀ's solves of the transposed getrs for n = 3..8 (_ADJ_GROUPS); Lᵀ's
+    (unit upper, from the bottom): n = 8 a lane dot per row, else row n-2 one fma and the
+    rows above a dot product over the rows below in ascending order with the first two
+    swapped, subtracted once."""
+    from gradcli.ad.kernels.mkl_lapack_chol import _lanes
+
+    n = lu.shape[-1]
+    width = 16 if lu.dtype == np.float32 else 8
+    one = np.ones((), lu.dtype)
+    z = np.zeros(b.shape, lu.dtype)
+    with np.errstate(all="ignore"):
+        lo = 0
+        for size in _ADJ_GROUPS[n]:
+            for i in range(lo, lo + size):
+                v = b[..., i, :]
+                if lo:
+                    v = v + _lanes([-lu[..., q, i, None] for q in range(lo)],
+                                   [z[..., q, :] for q in range(lo)], width)
+                for q in range(lo, i):
+                    v = fma(-lu[..., q, i, None], z[..., q, :], v)
+                z[..., i, :] = v / lu[..., i, i, None] if n == 8 else \
+                    v * (one / lu[..., i, i, None])
+            lo += size
+        w = z.copy()
+        for i in range(n - 2, -1, -1):
+            qs = list(range(i + 1, n))
+            if n == 8:
+                w[..., i, :] = z[..., i, :] + _lanes([-lu[..., q, i, None] for q in qs],
+                                                     [w[..., q, :] for q in qs], width)
+                continue
+            if len(qs) == 1:
+                w[..., i, :] = fma(-lu[..., qs[0], i, None], w[..., qs[0], :], z[..., i, :])
+                continue
+            qs[0], qs[1] = qs[1], qs[0]
+            s = -lu[..., qs[0], i, None] * w[..., qs[0], :]
+            for q in qs[1:]:
+                s = fma(-lu[..., q, i, None], w[..., q, :], s)
+            w[..., i, :] = z[..., i, :] + s
+    return w
+
+
 def solve_adjoint(a: ndarray, b: ndarray) -> ndarray | None:
-    """X with AᵀX = B from A's LU (the transposed getrs: solve's gradient and left=False)
-    for n >= 9: Uᵀ's and then Lᵀ's triangular solves (Uᵀ row-major: the row kernel for
-    one column), then the pivots' swaps undone in reverse. None below 9×9 (not
-    recovered) or where a pivot is zero."""
+    """X with AᵀX = B from A's LU (the transposed getrs: solve's gradient and left=False):
+    for n >= 9 or k >= 9 Uᵀ's and then Lᵀ's triangular solves (Uᵀ row-major: the row
+    kernel for one column), for n = 3..8 _adjoint_small; then the pivots' swaps undone in
+    reverse. None where a pivot is zero."""
     from gradcli.ad.kernels import mkl_lapack_trsm
 
-    n = a.shape[-1]
-    if n < 9:
-        return None
+    n, k = a.shape[-1], b.shape[-1]
     lu, piv, info = getrf(a)
     if (info != 0).any():
         return None
-    ut = np.swapaxes(lu, -1, -2)
-    z = mkl_lapack_trsm.solve(ut, b, upper=False, unit=False, rows=True)
-    w = mkl_lapack_trsm.solve(ut, z, upper=True, unit=True, rows=True)
+    if n < 9 and k < 9:
+        w = _adjoint_small(lu, b)
+    else:
+        ut = np.swapaxes(lu, -1, -2)
+        z = mkl_lapack_trsm.solve(ut, b, upper=False, unit=False, rows=True)
+        w = mkl_lapack_trsm.solve(ut, z, upper=True, unit=True, rows=True)
+        if k > 1:
+            w = w + 0  # a zero comes out +0 (measured: a zero column of B)
     x = np.array(w, dtype=a.dtype, copy=True).reshape((-1, *b.shape[-2:]))
     flat = piv.reshape((-1, n))
     rows = np.arange(x.shape[0])
