@@ -12,7 +12,8 @@ one column, the factor as PyTorch returns it), trsm_U1r (upper, one column, row-
 trsm_L3 (three columns), cholesky_solve1 and cholesky_solve3 (one and three columns);
 lu_factor, det, slogdet (log|det|), solve1, solve3 and solve9 (linalg.solve, one, three
 and nine columns), inv of standard-normal matrices, solve_adjoint1/3/9 (the transposed
-getrs: lu_solve(adjoint=True), as solve's gradient), solve_left3 (left=False); eigvalsh and eigh_vectors of M + Mᵀ."""
+getrs: lu_solve(adjoint=True), as solve's gradient), solve_left3 (left=False), qr_Q and
+qr_R (linalg.qr, reduced); eigvalsh and eigh_vectors of M + Mᵀ."""
 
 from __future__ import annotations
 
@@ -80,6 +81,9 @@ def case(op: str, n: int, count: int, dt: torch.dtype, seed: int) -> Case:
     if op == "solve_left3":
         return ((lambda: torch.linalg.solve(m, b.mT, left=False)),
                 (lambda: KD.solve(mn, np.swapaxes(bn, -1, -2), left=False)))
+    if op in ("qr_Q", "qr_R"):
+        i = 0 if op == "qr_Q" else 1
+        return (lambda: torch.linalg.qr(m)[i]), (lambda: KD.qr(mn, part=op[-1]))
     if op == "inv":
         return (lambda: torch.linalg.inv(m)), (lambda: KD.inv(mn))
     sym = m + m.mT
@@ -108,7 +112,8 @@ def run(path: str, fn: Callable[[], np.ndarray]) -> np.ndarray:
 
 OPS = ("cholesky", "cholesky_upper", "trsm_L1", "trsm_U1r", "trsm_L3", "cholesky_solve1",
        "cholesky_solve3", "lu_factor", "det", "slogdet", "solve1", "solve3", "solve9", "inv",
-       "solve_adjoint1", "solve_adjoint3", "solve_adjoint9", "solve_left3", "eigvalsh",
+       "solve_adjoint1", "solve_adjoint3", "solve_adjoint9", "solve_left3", "qr_Q", "qr_R",
+       "eigvalsh",
        "eigh_vectors")
 
 

@@ -1,6 +1,7 @@
 """Round 23's models of MKL's LAPACK on its AVX-512 path (kernels/mkl_lapack_*.py): getrs
 of 3×3 with several columns (inv of 3×3) and of any order past 8 columns, the transposed
-getrs of 3..8 (solve's gradient, left=False), float64 cholesky(upper=True) past 9×9.
+getrs of 3..8 (solve's gradient, left=False), float64 cholesky(upper=True) past 9×9,
+float64 Householder QR (geqrf + orgqr) up to 16×16.
 Programs print PyTorch's bits where the models apply; numpy's LAPACK elsewhere."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ import numpy as np
 import pytest
 from pyrun import gd_output, torch_output
 
-from gradcli.ad.kernels import mkl_lapack_chol, mkl_lapack_lu
+from gradcli.ad.kernels import mkl_lapack_chol, mkl_lapack_lu, mkl_lapack_qr
 from gradcli.ad.kernels.mkl_path import mkl_avx512
 
 on_path = pytest.mark.skipif(not mkl_avx512(), reason="MKL's AVX-512 path (Intel) only: "
@@ -49,6 +50,22 @@ for n in (10, 12, 16):
     print(R.tolist(), torch.linalg.cholesky_ex(A, upper=True).L[0, -1, -1].item())
 """
 
+QR = """
+import torch
+g = torch.Generator().manual_seed(SEED)
+for shape in ((2, 2), (3, 3), (4, 4), (5, 5), (5, 3), (8, 8), (4, 6), (16, 5), (12, 12)):
+    A = torch.randn(2, *shape, generator=g, dtype=torch.float64)
+    Q, R = torch.linalg.qr(A)
+    print(Q.tolist(), R.tolist(), Q.stride(), R.stride())
+    Qc, Rc = torch.linalg.qr(A, mode="complete")
+    print(Qc.tolist(), Rc.tolist(), torch.linalg.qr(A[0], mode="r")[1].tolist())
+X = torch.randn(10, 3, generator=g, dtype=torch.float64)
+y = torch.randn(10, generator=g, dtype=torch.float64)
+Q, R = torch.linalg.qr(X)
+beta = torch.linalg.solve_triangular(R, (Q.T @ y)[:, None], upper=True)
+print(beta[:, 0].tolist(), R.diagonal().tolist(), torch.qr(X)[1][2, 2].item())
+"""
+
 
 @on_path
 @pytest.mark.parametrize("seed", [0, 1])
@@ -65,6 +82,16 @@ def test_solve_inv_and_solves_gradient_print_pytorchs_bits(seed: int) -> None:
 def test_float64_upper_cholesky_past_nine_prints_pytorchs_bits(seed: int) -> None:
     pytest.importorskip("torch")
     program = CHOL_UPPER.replace("SEED", str(seed))
+    assert gd_output(program) == torch_output(program)
+
+
+@on_path
+@pytest.mark.parametrize("seed", [0, 1])
+def test_float64_qr_prints_pytorchs_bits(seed: int) -> None:
+    """Q and R in every mode, their column-major strides, a least-squares fit through
+    them (float64: float32's dnrm2 is not recovered)."""
+    pytest.importorskip("torch")
+    program = QR.replace("SEED", str(seed))
     assert gd_output(program) == torch_output(program)
 
 
@@ -92,3 +119,17 @@ def test_the_upper_cholesky_model_factors_within_rounding(n: int) -> None:
     r = mkl_lapack_chol.potrf(a, upper=True)
     assert r is not None
     np.testing.assert_allclose(np.swapaxes(r, -1, -2) @ r, a, rtol=1e-12, atol=1e-11)
+
+
+@pytest.mark.parametrize("shape", [(1, 4), (2, 2), (3, 3), (5, 5), (7, 3), (4, 9), (16, 16)])
+def test_the_qr_model_factors_within_rounding(shape: tuple[int, int]) -> None:
+    """On any host: Q has orthonormal columns, R is upper triangular and QR = A."""
+    rng = np.random.default_rng(shape[0] * 17 + shape[1])
+    a = rng.standard_normal((6, *shape))
+    for mode in ("reduced", "complete"):
+        q = mkl_lapack_qr.qr(a, mode, "Q")
+        r = mkl_lapack_qr.qr(a, mode, "R")
+        np.testing.assert_allclose(q @ r, a, rtol=1e-12, atol=1e-12)
+        eye = np.broadcast_to(np.eye(q.shape[-1]), (6, q.shape[-1], q.shape[-1]))
+        np.testing.assert_allclose(np.swapaxes(q, -1, -2) @ q, eye, atol=1e-13)
+        assert (np.tril(r, -1) == 0).all()
