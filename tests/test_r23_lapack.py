@@ -1,7 +1,7 @@
 """Round 23's models of MKL's LAPACK on its AVX-512 path (kernels/mkl_lapack_*.py): getrs
 of 3×3 with several columns (inv of 3×3) and of any order past 8 columns, the transposed
 getrs of 3..8 (solve's gradient, left=False), float64 cholesky(upper=True) past 9×9,
-float64 Householder QR (geqrf + orgqr) up to 16×16.
+Householder QR (geqrf + orgqr) up to 16×16.
 Programs print PyTorch's bits where the models apply; numpy's LAPACK elsewhere."""
 
 from __future__ import annotations
@@ -53,17 +53,20 @@ for n in (10, 12, 16):
 QR = """
 import torch
 g = torch.Generator().manual_seed(SEED)
-for shape in ((2, 2), (3, 3), (4, 4), (5, 5), (5, 3), (8, 8), (4, 6), (16, 5), (12, 12)):
-    A = torch.randn(2, *shape, generator=g, dtype=torch.float64)
-    Q, R = torch.linalg.qr(A)
-    print(Q.tolist(), R.tolist(), Q.stride(), R.stride())
-    Qc, Rc = torch.linalg.qr(A, mode="complete")
-    print(Qc.tolist(), Rc.tolist(), torch.linalg.qr(A[0], mode="r")[1].tolist())
-X = torch.randn(10, 3, generator=g, dtype=torch.float64)
-y = torch.randn(10, generator=g, dtype=torch.float64)
-Q, R = torch.linalg.qr(X)
-beta = torch.linalg.solve_triangular(R, (Q.T @ y)[:, None], upper=True)
-print(beta[:, 0].tolist(), R.diagonal().tolist(), torch.qr(X)[1][2, 2].item())
+for dt in (torch.float64, torch.float32):
+    for shape in ((2, 2), (3, 3), (4, 4), (5, 5), (5, 3), (8, 8), (4, 6), (16, 5), (12, 12)):
+        A = torch.randn(2, *shape, generator=g, dtype=dt)
+        Q, R = torch.linalg.qr(A)
+        print(Q.tolist(), R.tolist(), Q.stride(), R.stride())
+        Qc, Rc = torch.linalg.qr(A, mode="complete")
+        print(Qc.tolist(), Rc.tolist(), torch.linalg.qr(A[0], mode="r")[1].tolist())
+    X = torch.randn(10, 3, generator=g, dtype=dt)
+    y = torch.randn(10, generator=g, dtype=dt)
+    Q, R = torch.linalg.qr(X)
+    print(R.diagonal().tolist(), torch.qr(X)[1][2, 2].item())
+    if dt == torch.float64:  # float32's Qᵀy: an sgemv of its own
+        beta = torch.linalg.solve_triangular(R, (Q.T @ y)[:, None], upper=True)
+        print(beta[:, 0].tolist())
 """
 
 
@@ -87,9 +90,9 @@ def test_float64_upper_cholesky_past_nine_prints_pytorchs_bits(seed: int) -> Non
 
 @on_path
 @pytest.mark.parametrize("seed", [0, 1])
-def test_float64_qr_prints_pytorchs_bits(seed: int) -> None:
-    """Q and R in every mode, their column-major strides, a least-squares fit through
-    them (float64: float32's dnrm2 is not recovered)."""
+def test_qr_prints_pytorchs_bits(seed: int) -> None:
+    """Q and R in every mode and both dtypes, their column-major strides, a float64
+    least-squares fit through them."""
     pytest.importorskip("torch")
     program = QR.replace("SEED", str(seed))
     assert gd_output(program) == torch_output(program)
@@ -126,6 +129,9 @@ def test_the_qr_model_factors_within_rounding(shape: tuple[int, int]) -> None:
     """On any host: Q has orthonormal columns, R is upper triangular and QR = A."""
     rng = np.random.default_rng(shape[0] * 17 + shape[1])
     a = rng.standard_normal((6, *shape))
+    single = mkl_lapack_qr.qr(a.astype(np.float32), "reduced", "Q")
+    assert single.dtype == np.float32
+    np.testing.assert_allclose(single, mkl_lapack_qr.qr(a, "reduced", "Q"), atol=1e-4)
     for mode in ("reduced", "complete"):
         q = mkl_lapack_qr.qr(a, mode, "Q")
         r = mkl_lapack_qr.qr(a, mode, "R")

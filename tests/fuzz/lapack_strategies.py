@@ -27,8 +27,8 @@ LAPACK_OPS: list[tuple[str, range | None]] = [
     ("torch.linalg.solve({A}, {B})", None),
     ("torch.linalg.inv({A})", None),
     ("torch.linalg.solve({A}, {B}.mT, left=False)", None),
-    ("torch.linalg.qr({A}.double())", None),
-    ("torch.linalg.qr({A}.double()[..., :, :2], mode='complete')", None),
+    ("torch.linalg.qr({A})", None),
+    ("torch.linalg.qr({A}[..., :, :2], mode='complete')", None),
     ("torch.linalg.eigh({A} + {A}.mT)", range(2, 3)),
     ("torch.linalg.eigvalsh({A} + {A}.mT)", range(2, 3)),
 ]

@@ -1,5 +1,5 @@
-"""MKL's Householder QR (geqrf, then orgqr for Q) of small float64 matrices on its
-AVX-512 path (Intel hosts), bit for bit: torch.linalg.qr (Q and R, every mode) and
+"""MKL's Householder QR (geqrf, then orgqr for Q) of small float32 and float64 matrices on
+its AVX-512 path (Intel hosts), bit for bit: torch.linalg.qr (Q and R, every mode) and
 torch.qr.
 
 Read off PyTorch 2.13 (MKL 2024.2) on an Intel Xeon (round 23, bench/lapack_sweep.py's qr
@@ -17,9 +17,11 @@ unblocked dgeqr2 and dorg2r with these roundings:
   'T' (kernels/mkl_dgemv512.py: blocks of 4 into two accumulators in turn).
 - dorg2r: columns past k start as the identity's; step i (from the last) applies H(i)
   to the columns right of i, scales v by -τ_i and puts 1 - τ_i on the diagonal.
-Measured: every m, n in 1..16, 100 of 100 random matrices each for geqrf's packed result
-and τ, reduced and complete Q and R. float32 (its dnrm2 rounds otherwise: not
-recovered) keeps numpy's LAPACK.
+float32's geqrf is the reference code without fused steps (snrm2: 1 + (ssq·r)·r and
+ssq + r·r; dlapy2 w·sqrt(1 + t·t); v = x/(α - β); w_j summed in order; c + v·(-τ·w_j));
+its orgqr MKL's sgemv (kernels/mkl_gemv512) and the fused update.
+Measured: every m, n in 1..16, both dtypes, 100 of 100 random matrices each for geqrf's
+packed result and τ, reduced and complete Q and R.
 """
 
 from __future__ import annotations
@@ -36,17 +38,20 @@ _F64 = np.dtype(np.float64)
 
 
 def applies(a: ndarray) -> bool:
-    """Whether the model stands in for geqrf/orgqr: (a batch of) float64 finite matrices
-    of at most 16 rows and columns on MKL's AVX-512 path."""
+    """Whether the model stands in for geqrf/orgqr: (a batch of) float32/float64 finite
+    matrices of at most 16 rows and columns on MKL's AVX-512 path."""
     m, n = a.shape[-2:] if a.ndim >= 2 else (0, 0)
-    return (a.ndim >= 2 and a.dtype == _F64 and 1 <= m <= MAX_N and 1 <= n <= MAX_N
+    return (a.ndim >= 2 and a.dtype.kind == "f" and a.dtype.itemsize in (4, 8)
+            and 1 <= m <= MAX_N and 1 <= n <= MAX_N
             and a.size > 0 and mkl_avx512()
             and bool(np.isfinite(a).all()))
 
 
 def _nrm2(xs: list[ndarray]) -> ndarray:
-    """The reference dnrm2's scaled sum of squares, with MKL's fused steps."""
-    one = np.ones((), _F64)
+    """The reference dnrm2's scaled sum of squares, with MKL's fused steps (float64) or
+    none (float32's snrm2: 1 + (ssq·r)·r and ssq + r·r)."""
+    one = np.ones((), xs[0].dtype)
+    single = xs[0].dtype == np.float32
     scale = np.zeros_like(xs[0])
     ssq = np.ones_like(xs[0])
     for x in xs:
@@ -55,7 +60,11 @@ def _nrm2(xs: list[ndarray]) -> ndarray:
         big = nz & (ax > scale)
         r1 = scale / ax
         r2 = ax / scale
-        ssq = np.where(big, fma(ssq, r1 * r1, one), np.where(nz, fma(r2, r2, ssq), ssq))
+        if single:
+            grow, add = one + (ssq * r1) * r1, ssq + r2 * r2
+        else:
+            grow, add = fma(ssq, r1 * r1, one), fma(r2, r2, ssq)
+        ssq = np.where(big, grow, np.where(nz, add, ssq))
         scale = np.where(big, ax, scale)
     return scale * np.sqrt(ssq)
 
@@ -104,24 +113,45 @@ def _dot_gemv(v: list[ndarray], col: list[ndarray]) -> ndarray:
 
 
 def _apply(c: ndarray, i: int, tau: ndarray, geqrf_square: int | None) -> None:
-    """H(i) = I - τ v vᵀ (v = (1, c[i+1:, i])) applied in place to c[i:, i+1:]."""
+    """H(i) = I - τ v vᵀ (v = (1, c[i+1:, i])) applied in place to c[i:, i+1:] (geqrf's
+    dlarf, or orgqr's: geqrf_square None). float32's geqrf is the reference code without
+    fused steps (w_j summed in order, c + v·(-τ·w_j)); its orgqr MKL's sgemv
+    (kernels/mkl_gemv512) and the fused update."""
+    from gradcli.ad.kernels import mkl_gemv512
+
     m, n = c.shape[-2:]
+    single = c.dtype == np.float32
+    plain = single and geqrf_square is not None
     v = [np.ones_like(tau)] + [c[:, r, i] for r in range(i + 1, m)]
+    if single and not plain:
+        vs = np.stack(v, -1)
+        ws = np.stack([mkl_gemv512.mv_rows(np.ascontiguousarray(c[b, i:, i + 1:].T), vs[b])
+                       for b in range(c.shape[0])])
     for j in range(i + 1, n):
         col = [c[:, r, j] for r in range(i, m)]
-        w = _dot_gemv(v, col) if geqrf_square is None else _dot_geqrf(v, col, geqrf_square)
+        if plain:
+            w = v[0] * col[0]
+            for q in range(1, len(v)):
+                w = w + v[q] * col[q]
+        elif single:
+            w = ws[:, j - i - 1]
+        elif geqrf_square is None:
+            w = _dot_gemv(v, col)
+        else:
+            w = _dot_geqrf(v, col, geqrf_square)
         temp = -tau * w
         for q, r in enumerate(range(i, m)):
-            c[:, r, j] = fma(v[q], temp, c[:, r, j])
+            c[:, r, j] = c[:, r, j] + v[q] * temp if plain else fma(v[q], temp, c[:, r, j])
 
 
 def geqrf(a: ndarray) -> tuple[ndarray, ndarray]:
     """(the packed R and reflectors, τ) of (a batch of) m×n matrices, as geqrf leaves them."""
     m, n = a.shape[-2:]
-    c = np.array(a, dtype=_F64, copy=True).reshape((-1, m, n))
+    c = np.array(a, copy=True).reshape((-1, m, n))
     k = min(m, n)
-    tau = np.zeros((c.shape[0], k), _F64)
-    one = np.ones((), _F64)
+    tau = np.zeros((c.shape[0], k), a.dtype)
+    one = np.ones((), a.dtype)
+    lapy_fma = a.dtype == _F64
     square = m if m == n else 0
     with np.errstate(all="ignore"):
         for i in range(k):
@@ -132,12 +162,13 @@ def geqrf(a: ndarray) -> tuple[ndarray, ndarray]:
             w = np.maximum(np.abs(alpha), xn)
             z = np.minimum(np.abs(alpha), xn)
             t = z / w
-            beta = -np.copysign(w * np.sqrt(fma(t, t, one)), alpha)
+            beta = -np.copysign(w * np.sqrt(fma(t, t, one) if lapy_fma else one + t * t),
+                                alpha)
             keep = xn == 0
-            ti = np.where(keep, 0.0, (beta - alpha) / beta)
+            ti = np.where(keep, 0, (beta - alpha) / beta).astype(a.dtype)
             scale = one / (alpha - beta)
-            below = (c[:, i + 1:, i] / (alpha - beta)[:, None] if square == 2
-                     else c[:, i + 1:, i] * scale[:, None])  # 2×2: divided
+            below = (c[:, i + 1:, i] / (alpha - beta)[:, None] if square == 2 or not lapy_fma
+                     else c[:, i + 1:, i] * scale[:, None])  # 2×2 and float32: divided
             c[:, i + 1:, i] = np.where(keep[:, None], c[:, i + 1:, i], below)
             c[:, i, i] = np.where(keep, alpha, beta)
             tau[:, i] = ti
@@ -151,10 +182,10 @@ def orgqr(packed: ndarray, tau: ndarray, ncols: int) -> ndarray:
     m = packed.shape[-2]
     k = tau.shape[-1]
     batch = packed.shape[:-2]
-    q = np.zeros((int(np.prod(batch, dtype=np.int64)), m, ncols), _F64)
+    q = np.zeros((int(np.prod(batch, dtype=np.int64)), m, ncols), packed.dtype)
     q[:, :, :k] = packed.reshape((-1, m, packed.shape[-1]))[:, :, :k]
     t = tau.reshape((-1, k))
-    one = np.ones((), _F64)
+    one = np.ones((), packed.dtype)
     for j in range(k, ncols):
         q[:, j, j] = 1.0
     with np.errstate(all="ignore"):
