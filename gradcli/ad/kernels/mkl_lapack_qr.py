@@ -120,28 +120,28 @@ def _apply(c: ndarray, i: int, tau: ndarray, geqrf_square: int | None) -> None:
     from gradcli.ad.kernels import mkl_gemv512
 
     m, n = c.shape[-2:]
+    if i >= n - 1:
+        return
     single = c.dtype == np.float32
     plain = single and geqrf_square is not None
-    v = [np.ones_like(tau)] + [c[:, r, i] for r in range(i + 1, m)]
-    if single and not plain:
-        vs = np.stack(v, -1)
-        ws = np.stack([mkl_gemv512.mv_rows(np.ascontiguousarray(c[b, i:, i + 1:].T), vs[b])
-                       for b in range(c.shape[0])])
-    for j in range(i + 1, n):
-        col = [c[:, r, j] for r in range(i, m)]
-        if plain:
-            w = v[0] * col[0]
-            for q in range(1, len(v)):
-                w = w + v[q] * col[q]
-        elif single:
-            w = ws[:, j - i - 1]
-        elif geqrf_square is None:
-            w = _dot_gemv(v, col)
-        else:
-            w = _dot_geqrf(v, col, geqrf_square)
-        temp = -tau * w
-        for q, r in enumerate(range(i, m)):
-            c[:, r, j] = c[:, r, j] + v[q] * temp if plain else fma(v[q], temp, c[:, r, j])
+    block = c[:, i:, i + 1:]  # every column at once: (batch, rows, columns)
+    vs = np.concatenate([np.ones_like(tau)[:, None], c[:, i + 1:, i]], 1)
+    v = [vs[:, q, None] for q in range(m - i)]
+    col = [block[:, q, :] for q in range(m - i)]
+    if plain:
+        w = v[0] * col[0]
+        for q in range(1, len(v)):
+            w = w + v[q] * col[q]
+    elif single:
+        w = np.stack([mkl_gemv512.mv_rows(np.ascontiguousarray(block[b].T), vs[b])
+                      for b in range(c.shape[0])])
+    elif geqrf_square is None:
+        w = _dot_gemv(v, col)
+    else:
+        w = _dot_geqrf(v, col, geqrf_square)
+    temp = (-tau[:, None] * w)[:, None, :]
+    c[:, i:, i + 1:] = block + vs[:, :, None] * temp if plain else \
+        fma(vs[:, :, None], temp, block)
 
 
 def geqrf(a: ndarray) -> tuple[ndarray, ndarray]:
