@@ -10,8 +10,10 @@ results are bit-identical. A cell of the kernels the models do not cover shows t
 counts twice. Ops: cholesky (lower), cholesky_upper, trsm_L1 (solve_triangular, lower,
 one column, the factor as PyTorch returns it), trsm_U1r (upper, one column, row-major),
 trsm_L3 (three columns), cholesky_solve1 and cholesky_solve3 (one and three columns);
-lu_factor, det, slogdet (log|det|), solve1 and solve3 (linalg.solve, one and three
-columns), inv of standard-normal matrices; eigvalsh and eigh_vectors of M + Mᵀ."""
+lu_factor, det, slogdet (log|det|), solve1, solve3 and solve9 (linalg.solve, one, three
+and nine columns), inv of standard-normal matrices, solve_adjoint1/3/9 (the transposed
+getrs: lu_solve(adjoint=True), as solve's gradient), solve_left3 (left=False), qr_Q and
+qr_R (linalg.qr, reduced); eigvalsh and eigh_vectors of M + Mᵀ."""
 
 from __future__ import annotations
 
@@ -45,7 +47,7 @@ def case(op: str, n: int, count: int, dt: torch.dtype, seed: int) -> Case:
     a = spd(n, count, dt, seed)
     low = torch.linalg.cholesky(a)  # column-major, as PyTorch returns it
     g = torch.Generator().manual_seed(seed + 1)
-    k = 3 if op.endswith("3") else 1
+    k = 9 if op.endswith("9") else 3 if op.endswith("3") else 1
     b = torch.randn(count, n, k, generator=g, dtype=torch.float64).to(dt)
     an, ln, bn = a.numpy(), low.numpy(), b.numpy()
     if op == "cholesky":
@@ -70,8 +72,18 @@ def case(op: str, n: int, count: int, dt: torch.dtype, seed: int) -> Case:
         return (lambda: torch.linalg.det(m)), (lambda: KD.det(mn))
     if op == "slogdet":
         return (lambda: torch.linalg.slogdet(m)[1]), (lambda: KD.slogdet(mn))
-    if op in ("solve1", "solve3"):
+    if op in ("solve1", "solve3", "solve9"):
         return (lambda: torch.linalg.solve(m, b)), (lambda: KD.solve(mn, bn))
+    if op in ("solve_adjoint1", "solve_adjoint3", "solve_adjoint9"):
+        lu, piv = torch.linalg.lu_factor(m)
+        return ((lambda: torch.linalg.lu_solve(lu, piv, b, adjoint=True)),
+                (lambda: KD.solve(mn, bn, adjoint=True)))
+    if op == "solve_left3":
+        return ((lambda: torch.linalg.solve(m, b.mT, left=False)),
+                (lambda: KD.solve(mn, np.swapaxes(bn, -1, -2), left=False)))
+    if op in ("qr_Q", "qr_R"):
+        i = 0 if op == "qr_Q" else 1
+        return (lambda: torch.linalg.qr(m)[i]), (lambda: KD.qr(mn, part=op[-1]))
     if op == "inv":
         return (lambda: torch.linalg.inv(m)), (lambda: KD.inv(mn))
     sym = m + m.mT
@@ -99,7 +111,9 @@ def run(path: str, fn: Callable[[], np.ndarray]) -> np.ndarray:
 
 
 OPS = ("cholesky", "cholesky_upper", "trsm_L1", "trsm_U1r", "trsm_L3", "cholesky_solve1",
-       "cholesky_solve3", "lu_factor", "det", "slogdet", "solve1", "solve3", "inv", "eigvalsh",
+       "cholesky_solve3", "lu_factor", "det", "slogdet", "solve1", "solve3", "solve9", "inv",
+       "solve_adjoint1", "solve_adjoint3", "solve_adjoint9", "solve_left3", "qr_Q", "qr_R",
+       "eigvalsh",
        "eigh_vectors")
 
 

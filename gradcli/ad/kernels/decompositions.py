@@ -7,7 +7,13 @@ from typing import Any
 
 import numpy as np
 
-from gradcli.ad.kernels import lapack2, mkl_lapack_chol, mkl_lapack_eigh, mkl_lapack_lu
+from gradcli.ad.kernels import (
+    lapack2,
+    mkl_lapack_chol,
+    mkl_lapack_eigh,
+    mkl_lapack_lu,
+    mkl_lapack_qr,
+)
 from gradcli.ad.kernels.messages import TorchError, _Shape, broadcast_message, scalar_name
 
 ndarray = np.ndarray
@@ -256,6 +262,8 @@ def qr(a: ndarray, mode: str = "reduced", part: str = "Q") -> Any:
                          "'reduced' (default), 'r', or 'complete'")
     if mode == "r" and part == "Q":
         return np.zeros((0,), a.dtype)
+    if mkl_lapack_qr.applies(a):  # MKL's own rounding (Intel AVX-512 hosts)
+        return mkl_lapack_qr.qr(a, mode, part)
     q, r = np.linalg.qr(a, mode="complete" if mode == "complete" else "reduced")
     return (q if part == "Q" else r).astype(a.dtype, copy=False)
 

@@ -103,13 +103,15 @@ def slogdet(a: ndarray, part: str) -> ndarray:
     return np.asarray(KR.sum(K.log(np.abs(diag)), dim=-1)).astype(a.dtype, copy=False)
 
 
-def _small(lu: ndarray, b: ndarray, upper: bool) -> ndarray:
+def _small(lu: ndarray, b: ndarray, upper: bool, divide: bool | None = None) -> ndarray:
     """getrs' own substitution for n = 3..7: row i's sum over the rows solved before it is
     a dot product over them in solving order with the first two swapped (1, 0, 2, 3, ...
     counted from the top for the unit-lower solve, from the bottom for the upper one), its
     first term a rounded product, subtracted from b (one term: one fma); the upper solve
-    then scales by 1/u_ii (n = 3: divides)."""
+    then scales by 1/u_ii (n = 3: divides, but for a pair of columns, divide False)."""
     n = lu.shape[-1]
+    if divide is None:
+        divide = n == 3
     x = np.zeros(b.shape, lu.dtype)
     one = np.ones((), lu.dtype)
     with np.errstate(all="ignore"):
@@ -128,7 +130,7 @@ def _small(lu: ndarray, b: ndarray, upper: bool) -> ndarray:
                     s = fma(lu[..., i, q, None], x[..., q, :], s)
                 v = v - s
             if upper:
-                v = v / lu[..., i, i, None] if n == 3 else v * (one / lu[..., i, i, None])
+                v = v / lu[..., i, i, None] if divide else v * (one / lu[..., i, i, None])
             x[..., i, :] = v
     return x
 
@@ -136,16 +138,15 @@ def _small(lu: ndarray, b: ndarray, upper: bool) -> ndarray:
 def solve(a: ndarray, b: ndarray, force: bool = False) -> ndarray | None:
     """X with AX = B (a (..., n, n), b (..., n, k) broadcast already) as getrs does it: B's
     rows swapped by the pivots, then the unit-lower and the upper solve on the column-major
-    LU: for n >= 9 the two trsm calls (mkl_lapack_trsm), for n = 8 plain substitution
-    (fma in order, then a division) whatever k, for n = 3..7 _small. None where getrs'
-    kernel is not recovered (n = 3 with more than one column; force: its one-column kernel
-    all the same, for a matrix numpy's LAPACK finds singular and MKL's rounding does not)
-    or a pivot is zero."""
+    LU: for n >= 9 or k >= 9 the two trsm calls (mkl_lapack_trsm), for n = 8 plain
+    substitution (fma in order, then a division), for n = 4..7 _small, for n = 3 _small on
+    the columns in pairs (scaled by reciprocals) and an odd last column on its own (scaled
+    by divisions). None where a pivot is zero (force: kept for the callers' sake, every
+    kernel is recovered)."""
     from gradcli.ad.kernels import mkl_lapack_trsm
 
+    del force
     n, k = a.shape[-1], b.shape[-1]
-    if n == 3 and k > 1 and not force:
-        return None
     lu, piv, info = getrf(a)
     if (info != 0).any():
         return None
@@ -158,29 +159,90 @@ def solve(a: ndarray, b: ndarray, force: bool = False) -> ndarray | None:
         x[rows, j, :] = x[rows, p, :]
         x[rows, p, :] = top
     x = x.reshape(b.shape)
-    if n < 8:
+    if n == 3 and k <= 8:
+        even = k - k % 2
+        out = np.empty(x.shape, a.dtype)
+        if even:
+            y = _small(lu, x[..., :even], upper=False)
+            out[..., :even] = _small(lu, y, upper=True, divide=False)
+        if k % 2:
+            out[..., even:] = _small(lu, _small(lu, x[..., even:], upper=False), upper=True)
+        return out
+    if n < 8 and k <= 8:
         return _small(lu, _small(lu, x, upper=False), upper=True)
-    y = mkl_lapack_trsm.solve(lu, x, upper=False, unit=True, rows=False, substitute=n == 8)
-    return mkl_lapack_trsm.solve(lu, y, upper=True, unit=False, rows=False,
-                                 substitute=n == 8)
+    sub = n == 8 and k <= 8
+    y = mkl_lapack_trsm.solve(lu, x, upper=False, unit=True, rows=False, substitute=sub)
+    return mkl_lapack_trsm.solve(lu, y, upper=True, unit=False, rows=False, substitute=sub)
+
+
+# The transposed getrs' own kernel for n = 3..8 (fewer than 9 columns): Uᵀ's rows in
+# groups, a row's sum over the groups before its own a vector register's dot (lanes),
+# within its group fma in ascending order, then scaled (by 1/u_ii, n = 8 divides).
+_ADJ_GROUPS: dict[int, tuple[int, ...]] = {3: (2, 1), 4: (2, 2), 5: (4, 1), 6: (4, 2),
+                                           7: (2, 1, 1, 1, 1, 1), 8: (1,) * 8}
+
+
+def _adjoint_small(lu: ndarray, b: ndarray) -> ndarray:
+    """Uᵀ's and then Lᵀ's solves of the transposed getrs for n = 3..8 (_ADJ_GROUPS); Lᵀ's
+    (unit upper, from the bottom): n = 8 a lane dot per row, else row n-2 one fma and the
+    rows above a dot product over the rows below in ascending order with the first two
+    swapped, subtracted once."""
+    from gradcli.ad.kernels.mkl_lapack_chol import _lanes
+
+    n = lu.shape[-1]
+    width = 16 if lu.dtype == np.float32 else 8
+    one = np.ones((), lu.dtype)
+    z = np.zeros(b.shape, lu.dtype)
+    with np.errstate(all="ignore"):
+        lo = 0
+        for size in _ADJ_GROUPS[n]:
+            for i in range(lo, lo + size):
+                v = b[..., i, :]
+                if lo:
+                    v = v + _lanes([-lu[..., q, i, None] for q in range(lo)],
+                                   [z[..., q, :] for q in range(lo)], width)
+                for q in range(lo, i):
+                    v = fma(-lu[..., q, i, None], z[..., q, :], v)
+                z[..., i, :] = v / lu[..., i, i, None] if n == 8 else \
+                    v * (one / lu[..., i, i, None])
+            lo += size
+        w = z.copy()
+        for i in range(n - 2, -1, -1):
+            qs = list(range(i + 1, n))
+            if n == 8:
+                w[..., i, :] = z[..., i, :] + _lanes([-lu[..., q, i, None] for q in qs],
+                                                     [w[..., q, :] for q in qs], width)
+                continue
+            if len(qs) == 1:
+                w[..., i, :] = fma(-lu[..., qs[0], i, None], w[..., qs[0], :], z[..., i, :])
+                continue
+            qs[0], qs[1] = qs[1], qs[0]
+            s = -lu[..., qs[0], i, None] * w[..., qs[0], :]
+            for q in qs[1:]:
+                s = fma(-lu[..., q, i, None], w[..., q, :], s)
+            w[..., i, :] = z[..., i, :] + s
+    return w
 
 
 def solve_adjoint(a: ndarray, b: ndarray) -> ndarray | None:
-    """X with AᵀX = B from A's LU (the transposed getrs: solve's gradient and left=False)
-    for n >= 9: Uᵀ's and then Lᵀ's triangular solves (Uᵀ row-major: the row kernel for
-    one column), then the pivots' swaps undone in reverse. None below 9×9 (not
-    recovered) or where a pivot is zero."""
+    """X with AᵀX = B from A's LU (the transposed getrs: solve's gradient and left=False):
+    for n >= 9 or k >= 9 Uᵀ's and then Lᵀ's triangular solves (Uᵀ row-major: the row
+    kernel for one column), for n = 3..8 _adjoint_small; then the pivots' swaps undone in
+    reverse. None where a pivot is zero."""
     from gradcli.ad.kernels import mkl_lapack_trsm
 
-    n = a.shape[-1]
-    if n < 9:
-        return None
+    n, k = a.shape[-1], b.shape[-1]
     lu, piv, info = getrf(a)
     if (info != 0).any():
         return None
-    ut = np.swapaxes(lu, -1, -2)
-    z = mkl_lapack_trsm.solve(ut, b, upper=False, unit=False, rows=True)
-    w = mkl_lapack_trsm.solve(ut, z, upper=True, unit=True, rows=True)
+    if n < 9 and k < 9:
+        w = _adjoint_small(lu, b)
+    else:
+        ut = np.swapaxes(lu, -1, -2)
+        z = mkl_lapack_trsm.solve(ut, b, upper=False, unit=False, rows=True)
+        w = mkl_lapack_trsm.solve(ut, z, upper=True, unit=True, rows=True)
+        if k > 1:
+            w = w + 0  # a zero comes out +0 (measured: a zero column of B)
     x = np.array(w, dtype=a.dtype, copy=True).reshape((-1, *b.shape[-2:]))
     flat = piv.reshape((-1, n))
     rows = np.arange(x.shape[0])
