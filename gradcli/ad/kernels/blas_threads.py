@@ -87,3 +87,18 @@ def wide(products: int) -> Iterator[None]:
         yield
     finally:
         api[0](1)
+
+
+@contextlib.contextmanager
+def single() -> Iterator[None]:
+    """numpy's BLAS on one thread for what runs inside (already so after serial())."""
+    api = None if _state["wide"] else _api()
+    threads = api[1]() if api is not None else 1
+    if threads <= 1:
+        yield
+        return
+    api[0](1)  # type: ignore[index]
+    try:
+        yield
+    finally:
+        api[0](threads)  # type: ignore[index]
