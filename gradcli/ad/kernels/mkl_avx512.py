@@ -260,6 +260,9 @@ def gemm_order(m: int, n: int, k: int, a_t: bool, b_t: bool) -> str | None:
         return "halves"  # measured for 2-15 rows (n = 2), 2-10 rows (n = 3)
     if k >= 24 * m:
         return "lanes" if n >= 4 else None
+    if 4 <= n < 12 and k < 16:  # round 23 (m 2-15, n 4-11, k 2-15, every case): the
+        # halves kernel below n rows and up to k = n, the chains else
+        return "halves" if m < n and k <= n else "chain"
     return "chain" if n >= 12 or (n >= 4 and k >= 16) else None
 
 
