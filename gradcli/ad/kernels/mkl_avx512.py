@@ -258,8 +258,10 @@ def gemm_order(m: int, n: int, k: int, a_t: bool, b_t: bool) -> str | None:
         return "chain"
     if n < 4 and k <= _HALVES_K and k < 24 * m and (n == 2 or m <= 10):
         return "halves"  # measured for 2-15 rows (n = 2), 2-10 rows (n = 3)
-    if k >= 24 * m:
-        return "lanes" if n >= 4 else None
+    if k >= 24 * m:  # 2-3 columns too (round 23: m 2-15, k up to 1536)
+        return "lanes"
+    if n == 3 and m >= 11:  # round 23: 11-15 rows of 3 columns chain (k 2-384)
+        return "chain"
     if 4 <= n < 12 and k < 16:  # round 23 (m 2-15, n 4-11, k 2-15, every case): the
         # halves kernel below n rows and up to k = n, the chains else
         return "halves" if m < n and k <= n else "chain"
