@@ -47,6 +47,7 @@ _F64 = np.dtype(np.float64)
 
 CHAIN_K = 384  # MKL's k block on this path
 _ONE_THREAD = 192000  # m·n·k up to which sgemm stays on one thread (two past it)
+_ONE_THREAD64 = 96000  # dgemm's (round 23: 8×12 by k = 1000 one thread, k = 1001 two)
 _MIDPOINT_MASK = (1 << 29) - 1
 _MIDPOINT = 1 << 28
 _TINY32 = 2.0 ** -126
@@ -115,6 +116,9 @@ def _block_chains(a: ndarray, b: ndarray, sizes: list[int]) -> list[ndarray]:
     operations on each element as a chain of each: a split k of 1000 takes 250 steps."""
     m, n = a.shape[0], b.shape[1]
     starts = [sum(sizes[:j]) for j in range(len(sizes))]
+    if a.dtype is _F64:  # dgemm's blocks: each chain64 (numpy's BLAS, padded)
+        return [chain64(a[:, s:s + size], b[s:s + size]) for s, size in zip(starts, sizes,
+                                                                               strict=True)]
     out: list[Any] = [None] * len(sizes)
     for size in dict.fromkeys(sizes):
         idx = [j for j, s in enumerate(sizes) if s == size]
@@ -161,7 +165,8 @@ def chain_split(a: ndarray, b: ndarray, c: ndarray | None = None) -> ndarray:
     its half's blocks to C so, the second sums its half apart (as a tree), then adds it."""
     m, k = a.shape
     n = b.shape[1]
-    sizes = split_sizes(k, m * n * k > _ONE_THREAD)
+    dt = a.dtype
+    sizes = split_sizes(k, m * n * k > (_ONE_THREAD64 if dt is _F64 else _ONE_THREAD))
     leaves = _block_chains(a, b, _flat(sizes))
     if len(sizes) == 2 and not isinstance(sizes[0], int):
         n_left = len(_flat(sizes[0]))
@@ -173,7 +178,7 @@ def chain_split(a: ndarray, b: ndarray, c: ndarray | None = None) -> ndarray:
         out = out + part
     if right is not None:
         out = out + right
-    out = np.ascontiguousarray(out, dtype=_F32)
+    out = np.ascontiguousarray(out, dtype=dt)
     out += 0.0  # no -0 result
     return out
 
@@ -289,9 +294,11 @@ def order(m: int, n: int, k: int, a_t: bool, b_t: bool, dt: Any) -> str | None:
     _PRODUCT64_MAX products), else None."""
     if dt is _F64:
         if (k < 2 or m < 2 or n < 2 or (a_t and b_t) or m * n * k > _PRODUCT64_MAX
-                or k > (_CHAIN64_NT_K if b_t else CHAIN_K) or (b_t and m < 4)):
+                or k > (_CHAIN64_NT_K if b_t else 4 * CHAIN_K) or (b_t and m < 4)):
             return None
-        return "chain64"
+        return "chain64" if k <= CHAIN_K else "chain"  # past one k block: sgemm's split
+        # (chain_split: blocks of 384, two threads past _ONE_THREAD64; round 23, X @ W and
+        # Xᵀ @ W, k 385-1536)
     if dt is not _F32:
         return None
     how = gemm_order(m, n, k, a_t, b_t)
