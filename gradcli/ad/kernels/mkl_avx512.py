@@ -294,8 +294,10 @@ def order(m: int, n: int, k: int, a_t: bool, b_t: bool, dt: Any) -> str | None:
     _PRODUCT64_MAX products), else None."""
     if dt is _F64:
         if (k < 2 or m < 2 or n < 2 or (a_t and b_t) or m * n * k > _PRODUCT64_MAX
-                or k > (_CHAIN64_NT_K if b_t else 4 * CHAIN_K) or (b_t and m < 4)):
+                or k > (2 * CHAIN_K if b_t else 4 * CHAIN_K) or (b_t and m < 4)):
             return None
+        if b_t and not a_t and k > _CHAIN64_NT_K:
+            return _nt64_order(m, n, k)
         return "chain64" if k <= CHAIN_K else "chain"  # past one k block: sgemm's split
         # (chain_split: blocks of 384, two threads past _ONE_THREAD64; round 23, X @ W and
         # Xᵀ @ W, k 385-1536)
@@ -309,6 +311,45 @@ def order(m: int, n: int, k: int, a_t: bool, b_t: bool, dt: Any) -> str | None:
 
 
 _CHAIN64_NT_K = 192  # dgemm's k block for x @ Wᵀ (384 for the other layouts, as sgemm's)
+
+
+def _nt64_order(m: int, n: int, k: int) -> str | None:
+    """dgemm's order for x @ Wᵀ past k = 192 (round 23, m 4-128, n 8-128, k 193-1536):
+    from 57 rows and 57 columns one chain up to k = 384 (past it not measured); else
+    "nt64" (_nt64) up to k = 768, past k = 384 on one thread only (two: not measured)."""
+    if m >= 57 and n >= 57:
+        return "chain64" if k <= CHAIN_K else None
+    return "nt64" if k <= CHAIN_K or m * n * k <= _ONE_THREAD64 else None
+
+
+def _nt64_blocks(k: int) -> list[int]:
+    """One thread's k blocks for x @ Wᵀ in float64: 192 while more than 384 are left,
+    the rest in two halves (the first the larger) past 192."""
+    sizes = []
+    while k > 2 * _CHAIN64_NT_K:
+        sizes.append(_CHAIN64_NT_K)
+        k -= _CHAIN64_NT_K
+    return sizes + ([(k + 1) // 2, k // 2] if k > _CHAIN64_NT_K else [k])
+
+
+def _nt64(a: ndarray, b: ndarray) -> ndarray:
+    """x @ Wᵀ (float64) past k = 192, as dgemm sums it: on one thread (up to
+    _ONE_THREAD64 multiply-adds) the chains of _nt64_blocks added in order; on two, k
+    halved (the first half the larger), each half so, the halves' sums added."""
+    m, k = a.shape
+    n = b.shape[1]
+    halves = [k] if m * n * k <= _ONE_THREAD64 else [(k + 1) // 2, k // 2]
+    out, start = None, 0
+    for h in halves:
+        part = None
+        for size in _nt64_blocks(h):
+            p = chain64(a[:, start:start + size], b[start:start + size])
+            part = p if part is None else part + p
+            start += size
+        out = part if out is None else out + part
+    assert out is not None
+    out += 0.0
+    return out
 
 
 def chain64(a: ndarray, b: ndarray) -> ndarray:
@@ -337,6 +378,8 @@ def product(a: ndarray, b: ndarray, how: str) -> ndarray:
     """a @ b in the order `how` names (order's answer)."""
     if how == "chain64":
         return chain64(a, b)
+    if how == "nt64":
+        return _nt64(a, b)
     if how == "halves":
         return halves(a, b)
     return chain_split(a, b) if how == "chain" else lanes(a, b)
