@@ -357,13 +357,13 @@ def chain64(a: ndarray, b: ndarray) -> ndarray:
     (dgemm on this path for one k block: measured for m, n up to 256): by numpy's BLAS on
     padded copies where it computes that chain (blas_chain.padded), else emulated."""
     if a.shape[0] * a.shape[1] * b.shape[1] >= _PADDED_MIN:
-        fast = blas_chain.padded(a, b, _emulated_chain64)
+        fast = blas_chain.padded(a, b, emulated_chain64)
         if fast is not None:
             return fast
-    return _emulated_chain64(a, b)
+    return emulated_chain64(a, b)
 
 
-def _emulated_chain64(a: ndarray, b: ndarray) -> ndarray:
+def emulated_chain64(a: ndarray, b: ndarray) -> ndarray:
     """chain64(), one fused.fma a k."""
     m, k = a.shape
     n = b.shape[1]
