@@ -295,8 +295,10 @@ def product(a: ndarray, b: ndarray) -> Any:
         return _lane_sums(a, b, lanes)
     if _fma_chains(m, n, k, dt):
         return _fma_chain(a, b)
-    with blas_threads.wide(m * n * k):
-        return a @ b
+    if m * n * k >= blas_threads.WIDE_PRODUCTS:
+        with blas_threads.wide(m * n * k):
+            return a @ b
+    return a @ b
 
 
 _BMM_LOOP_MAX = 400  # ATen's bmm: its own loop below this many products a batch
