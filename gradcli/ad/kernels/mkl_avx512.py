@@ -25,9 +25,11 @@ a vector, two threads take a half each (dot).
 
 Not modelled on this path (they keep the AVX2 models or numpy's BLAS, and miss): x @ Wᵀ
 with more than 256 columns past k = 768 outside _wide_chains' rows and columns; x @ Wᵀ
-with m < 16 and n < 4 or k < 16 (other small kernels; the 2-3 column one past k = 63 or
-from k = 24·m), k past 1536, float64 gemm past one k block (its split differs from
-sgemm's) and its addmm, bmm's batches of fewer than 400 products (ATen's loop). gemv
+with m < 16 and 2-3 columns for 64 ≤ k < 24·m (a four-accumulator kernel), k past 1536,
+float64 x @ Wᵀ below 4 rows or past k = 384 on two threads, float64 addmm, bmm's batches
+of fewer than 400 products (ATen's loop). Round 23 added x @ Wᵀ below 16 rows with 4-11
+columns and k < 16 (halves / chains), 2-3 columns from k = 24·m (lanes) and 11-15 rows of
+3 columns (chains), and float64 past one k block (chain_split, _nt64). gemv
 (torch.mv and the one-column / one-row products): kernels/mkl_gemv512 (float32),
 kernels/mkl_dgemv512 (float64).
 """
