@@ -618,7 +618,6 @@ def startup_done() -> None:
     collections skip it) and the collector's first threshold is Python's default again,
     if __main__ raised it."""
     from gradcli.__main__ import STARTUP_GC_THRESHOLD
-
     threshold = gc.get_threshold()
     if threshold[0] == STARTUP_GC_THRESHOLD:
         gc.freeze()

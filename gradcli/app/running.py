@@ -18,6 +18,7 @@ import numpy as np
 from gradcli.ad import dtypes, ops
 from gradcli.ad.forward import ProgramForwardAD, cli_dual_level
 from gradcli.ad.functional import gradients, nth_derivative, zeros_for
+from gradcli.ad.kernels import blas_threads
 from gradcli.ad.session import Session
 from gradcli.ad.tensor import Tensor, tensor_from_array
 from gradcli.app.inputs import AppOptions, parse_sets, parse_vector
@@ -33,7 +34,9 @@ from gradcli.source import Source
 def session(opts: AppOptions, *, keep_buffers: bool = False, dtype: str | None = None,
             on_record: Callable[[Any, Any], None] | None = None,
             source: Source | None = None) -> Session:
-    """The core's settings for one command, from its options (warnings name `source`)."""
+    """The core's settings for one command, from its options (warnings name `source`).
+    numpy's BLAS runs on one thread from the first command on (kernels/blas_threads)."""
+    blas_threads.serial()
     return Session(limits=opts.limits, dtype=dtype or opts.dtype, seed=opts.seed,
                    precision=opts.precision, detect_anomaly=opts.detect_anomaly,
                    keep_buffers=keep_buffers, on_record=on_record, warn=opts.warn,

@@ -11,7 +11,7 @@ try:  # numpy's count_nonzero without its Python wrapper (W2's backward counts t
 except ImportError:  # pragma: no cover - numpy < 2
     _nonzero = np.count_nonzero
 
-from gradcli.ad.kernels import mkl_avx512, mkl_gemm, mkl_gemv
+from gradcli.ad.kernels import blas_threads, mkl_avx512, mkl_gemm, mkl_gemv
 from gradcli.ad.kernels.half import via_float32
 from gradcli.ad.kernels.messages import (
     TorchError,
@@ -295,6 +295,9 @@ def product(a: ndarray, b: ndarray) -> Any:
         return _lane_sums(a, b, lanes)
     if _fma_chains(m, n, k, dt):
         return _fma_chain(a, b)
+    if m * n * k >= blas_threads.WIDE_PRODUCTS:
+        with blas_threads.wide(m * n * k):
+            return a @ b
     return a @ b
 
 

@@ -25,9 +25,11 @@ a vector, two threads take a half each (dot).
 
 Not modelled on this path (they keep the AVX2 models or numpy's BLAS, and miss): x @ Wᵀ
 with more than 256 columns past k = 768 outside _wide_chains' rows and columns; x @ Wᵀ
-with m < 16 and n < 4 or k < 16 (other small kernels; the 2-3 column one past k = 63 or
-from k = 24·m), k past 1536, float64 gemm past one k block (its split differs from
-sgemm's) and its addmm, bmm's batches of fewer than 400 products (ATen's loop). gemv
+with m < 16 and 2-3 columns for 64 ≤ k < 24·m (a four-accumulator kernel), k past 1536,
+float64 x @ Wᵀ below 4 rows or past k = 384 on two threads, float64 addmm, bmm's batches
+of fewer than 400 products (ATen's loop). Round 23 added x @ Wᵀ below 16 rows with 4-11
+columns and k < 16 (halves / chains), 2-3 columns from k = 24·m (lanes) and 11-15 rows of
+3 columns (chains), and float64 past one k block (chain_split, _nt64). gemv
 (torch.mv and the one-column / one-row products): kernels/mkl_gemv512 (float32),
 kernels/mkl_dgemv512 (float64).
 """
@@ -47,6 +49,7 @@ _F64 = np.dtype(np.float64)
 
 CHAIN_K = 384  # MKL's k block on this path
 _ONE_THREAD = 192000  # m·n·k up to which sgemm stays on one thread (two past it)
+_ONE_THREAD64 = 96000  # dgemm's (round 23: 8×12 by k = 1000 one thread, k = 1001 two)
 _MIDPOINT_MASK = (1 << 29) - 1
 _MIDPOINT = 1 << 28
 _TINY32 = 2.0 ** -126
@@ -70,7 +73,15 @@ def chain(a: ndarray, b: ndarray) -> ndarray:
     """a @ b (float32), each output one fused multiply-add chain in k's order from +0: by
     numpy's BLAS where it runs that chain itself (kernels/blas_chain), else emulated."""
     fast = blas_chain.product(a, b, _emulated_chain)
+    if fast is None and a.shape[0] * a.shape[1] * b.shape[1] >= _PADDED_MIN:
+        fast = blas_chain.padded(a, b, _emulated_chain)
     return fast if fast is not None else _emulated_chain(a, b)
+
+
+#: Products from which a chain takes numpy's BLAS on padded copies (blas_chain.padded:
+#: ~10-15 µs of copies and calls, its probe ~35 ms once; the emulation ~10 µs a k step,
+#: ~10 ns a product in float32, ~120 in float64: 32×64×32 1.3 and 7.2 ms against 15 µs)
+_PADDED_MIN = 1 << 7
 
 
 def _emulated_chain(a: ndarray, b: ndarray) -> ndarray:
@@ -107,12 +118,16 @@ def _block_chains(a: ndarray, b: ndarray, sizes: list[int]) -> list[ndarray]:
     operations on each element as a chain of each: a split k of 1000 takes 250 steps."""
     m, n = a.shape[0], b.shape[1]
     starts = [sum(sizes[:j]) for j in range(len(sizes))]
+    if a.dtype is _F64:  # dgemm's blocks: each chain64 (numpy's BLAS, padded)
+        return [chain64(a[:, s:s + size], b[s:s + size]) for s, size in zip(starts, sizes,
+                                                                               strict=True)]
     out: list[Any] = [None] * len(sizes)
     for size in dict.fromkeys(sizes):
         idx = [j for j, s in enumerate(sizes) if s == size]
-        if len(idx) == 1:
-            j = idx[0]
-            out[j] = chain(a[:, starts[j]:starts[j] + size], b[starts[j]:starts[j] + size])
+        if len(idx) == 1 or (m * n * size >= _PADDED_MIN
+                             and blas_chain.padded_chains(_F32.type, _emulated_chain)):
+            for j in idx:  # each block by numpy's BLAS (or one emulated)
+                out[j] = chain(a[:, starts[j]:starts[j] + size], b[starts[j]:starts[j] + size])
             continue
         fast = [blas_chain.product(a[:, starts[j]:starts[j] + size],
                                    b[starts[j]:starts[j] + size], _emulated_chain)
@@ -152,7 +167,8 @@ def chain_split(a: ndarray, b: ndarray, c: ndarray | None = None) -> ndarray:
     its half's blocks to C so, the second sums its half apart (as a tree), then adds it."""
     m, k = a.shape
     n = b.shape[1]
-    sizes = split_sizes(k, m * n * k > _ONE_THREAD)
+    dt = a.dtype
+    sizes = split_sizes(k, m * n * k > (_ONE_THREAD64 if dt is _F64 else _ONE_THREAD))
     leaves = _block_chains(a, b, _flat(sizes))
     if len(sizes) == 2 and not isinstance(sizes[0], int):
         n_left = len(_flat(sizes[0]))
@@ -164,7 +180,7 @@ def chain_split(a: ndarray, b: ndarray, c: ndarray | None = None) -> ndarray:
         out = out + part
     if right is not None:
         out = out + right
-    out = np.ascontiguousarray(out, dtype=_F32)
+    out = np.ascontiguousarray(out, dtype=dt)
     out += 0.0  # no -0 result
     return out
 
@@ -249,8 +265,13 @@ def gemm_order(m: int, n: int, k: int, a_t: bool, b_t: bool) -> str | None:
         return "chain"
     if n < 4 and k <= _HALVES_K and k < 24 * m and (n == 2 or m <= 10):
         return "halves"  # measured for 2-15 rows (n = 2), 2-10 rows (n = 3)
-    if k >= 24 * m:
-        return "lanes" if n >= 4 else None
+    if k >= 24 * m:  # 2-3 columns too (round 23: m 2-15, k up to 1536)
+        return "lanes"
+    if n == 3 and m >= 11:  # round 23: 11-15 rows of 3 columns chain (k 2-384)
+        return "chain"
+    if 4 <= n < 12 and k < 16:  # round 23 (m 2-15, n 4-11, k 2-15, every case): the
+        # halves kernel below n rows and up to k = n, the chains else
+        return "halves" if m < n and k <= n else "chain"
     return "chain" if n >= 12 or (n >= 4 and k >= 16) else None
 
 
@@ -263,8 +284,10 @@ _PRODUCT_MAX = 1 << 24  # products emulated: ~10 ns each (64×128 by 784 in ~60 
 _BATCH_ROWS = 128
 
 
-_PRODUCT64_MAX = 1 << 16  # float64 products emulated: ~120 ns each (fused.fma's; W3 --quick's
-# 64³ keeps BLAS)
+_PRODUCT64_MAX = 1 << 24  # float64 chains: numpy's BLAS on padded copies (blas_chain.padded;
+# emulated ~120 ns a product where its probe fails). Round 23: blas_sweep --n 150 --seed 1
+# float64 880 -> 900 of 1050 exact with the cap raised from 2¹⁶ (none lost), and 44 of 44
+# shapes up to 4096×16 by k = 100 and 1576×32 by 32 (every layout) against torch
 
 
 def order(m: int, n: int, k: int, a_t: bool, b_t: bool, dt: Any) -> str | None:
@@ -273,9 +296,13 @@ def order(m: int, n: int, k: int, a_t: bool, b_t: bool, dt: Any) -> str | None:
     _PRODUCT64_MAX products), else None."""
     if dt is _F64:
         if (k < 2 or m < 2 or n < 2 or (a_t and b_t) or m * n * k > _PRODUCT64_MAX
-                or k > (_CHAIN64_NT_K if b_t else CHAIN_K) or (b_t and m < 4)):
+                or k > (2 * CHAIN_K if b_t else 4 * CHAIN_K) or (b_t and m < 4)):
             return None
-        return "chain64"
+        if b_t and not a_t and k > _CHAIN64_NT_K:
+            return _nt64_order(m, n, k)
+        return "chain64" if k <= CHAIN_K else "chain"  # past one k block: sgemm's split
+        # (chain_split: blocks of 384, two threads past _ONE_THREAD64; round 23, X @ W and
+        # Xᵀ @ W, k 385-1536)
     if dt is not _F32:
         return None
     how = gemm_order(m, n, k, a_t, b_t)
@@ -288,9 +315,58 @@ def order(m: int, n: int, k: int, a_t: bool, b_t: bool, dt: Any) -> str | None:
 _CHAIN64_NT_K = 192  # dgemm's k block for x @ Wᵀ (384 for the other layouts, as sgemm's)
 
 
+def _nt64_order(m: int, n: int, k: int) -> str | None:
+    """dgemm's order for x @ Wᵀ past k = 192 (round 23, m 4-128, n 8-128, k 193-1536):
+    from 57 rows and 57 columns one chain up to k = 384 (past it not measured); else
+    "nt64" (_nt64) up to k = 768, past k = 384 on one thread only (two: not measured)."""
+    if m >= 57 and n >= 57:
+        return "chain64" if k <= CHAIN_K else None
+    return "nt64" if k <= CHAIN_K or m * n * k <= _ONE_THREAD64 else None
+
+
+def _nt64_blocks(k: int) -> list[int]:
+    """One thread's k blocks for x @ Wᵀ in float64: 192 while more than 384 are left,
+    the rest in two halves (the first the larger) past 192."""
+    sizes = []
+    while k > 2 * _CHAIN64_NT_K:
+        sizes.append(_CHAIN64_NT_K)
+        k -= _CHAIN64_NT_K
+    return sizes + ([(k + 1) // 2, k // 2] if k > _CHAIN64_NT_K else [k])
+
+
+def _nt64(a: ndarray, b: ndarray) -> ndarray:
+    """x @ Wᵀ (float64) past k = 192, as dgemm sums it: on one thread (up to
+    _ONE_THREAD64 multiply-adds) the chains of _nt64_blocks added in order; on two, k
+    halved (the first half the larger), each half so, the halves' sums added."""
+    m, k = a.shape
+    n = b.shape[1]
+    halves = [k] if m * n * k <= _ONE_THREAD64 else [(k + 1) // 2, k // 2]
+    out, start = None, 0
+    for h in halves:
+        part = None
+        for size in _nt64_blocks(h):
+            p = chain64(a[:, start:start + size], b[start:start + size])
+            part = p if part is None else part + p
+            start += size
+        out = part if out is None else out + part
+    assert out is not None
+    out += 0.0
+    return out
+
+
 def chain64(a: ndarray, b: ndarray) -> ndarray:
     """a @ b (float64), each output one fused multiply-add chain in k's order from +0
-    (dgemm on this path for one k block: measured for m, n up to 256)."""
+    (dgemm on this path for one k block: measured for m, n up to 256): by numpy's BLAS on
+    padded copies where it computes that chain (blas_chain.padded), else emulated."""
+    if a.shape[0] * a.shape[1] * b.shape[1] >= _PADDED_MIN:
+        fast = blas_chain.padded(a, b, emulated_chain64)
+        if fast is not None:
+            return fast
+    return emulated_chain64(a, b)
+
+
+def emulated_chain64(a: ndarray, b: ndarray) -> ndarray:
+    """chain64(), one fused.fma a k."""
     m, k = a.shape
     n = b.shape[1]
     acc = np.zeros((m, n), _F64)
@@ -304,6 +380,8 @@ def product(a: ndarray, b: ndarray, how: str) -> ndarray:
     """a @ b in the order `how` names (order's answer)."""
     if how == "chain64":
         return chain64(a, b)
+    if how == "nt64":
+        return _nt64(a, b)
     if how == "halves":
         return halves(a, b)
     return chain_split(a, b) if how == "chain" else lanes(a, b)

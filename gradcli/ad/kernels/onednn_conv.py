@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from gradcli.ad.kernels import slow_conv
 from gradcli.ad.kernels.fused import fma
 from gradcli.ad.kernels.vecmath import cpu_has
 
@@ -198,7 +199,9 @@ def exact(x: np.ndarray, w: np.ndarray, bias: Any, stride: tuple[int, ...],
           dilation: tuple[int, ...], groups: int, out: tuple[int, ...],
           input_shape: tuple[int, ...], padded: bool) -> np.ndarray | None:
     """PyTorch's values where it runs oneDNN on float32, in the measured cases, and the
-    size allows; else None."""
+    size allows; else None. float64: ATen's slow_conv2d (kernels/slow_conv)."""
+    if x.dtype == np.float64:
+        return slow_conv.values(x, w, bias, stride, dilation, groups, out)
     if x.dtype != np.float32 or w.dtype != np.float32 or (
             bias is not None and bias.dtype != np.float32):
         return None
