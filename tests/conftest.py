@@ -181,3 +181,16 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     if key not in _ORIGINAL_SETTINGS:
         _ORIGINAL_SETTINGS[key] = fn._hypothesis_internal_use_settings  # type: ignore[union-attr]
     fn._hypothesis_internal_use_settings = _ORIGINAL_SETTINGS[key]  # type: ignore[union-attr]
+
+
+@pytest.fixture
+def avx512_host():
+    """torch with PyTorch's default two threads, on an Intel AVX-512 host only (where MKL
+    runs the AVX-512 kernels the MKL sweeps, tests/test_r2*_mkl.py, model); skips elsewhere."""
+    from gradcli.ad.kernels import mkl_path
+
+    torch = pytest.importorskip("torch")
+    if not mkl_path.mkl_avx512():
+        pytest.skip("MKL runs its AVX2 kernels here (not an Intel AVX-512 host)")
+    torch.set_num_threads(2)  # measured with PyTorch's default two threads on that host
+    return torch

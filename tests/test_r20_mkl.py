@@ -12,22 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from mkl_host import torch_copy as _torch
 
 from gradcli.ad.kernels import mkl_path
-
-
-def _torch(x: np.ndarray):
-    torch = pytest.importorskip("torch")
-    return torch.from_numpy(np.ascontiguousarray(x)).clone()
-
-
-@pytest.fixture
-def avx512_host():
-    torch = pytest.importorskip("torch")
-    if not mkl_path.mkl_avx512():
-        pytest.skip("MKL runs its AVX2 kernels here (not an Intel AVX-512 host)")
-    torch.set_num_threads(2)  # measured with PyTorch's default two threads on that host
-    return torch
 
 
 def test_the_path_follows_the_override(monkeypatch: pytest.MonkeyPatch) -> None:

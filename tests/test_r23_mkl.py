@@ -17,16 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gradcli.ad.kernels import blas_chain, blas_threads, mkl_avx512, mkl_path
-
-
-@pytest.fixture
-def avx512_host():
-    torch = pytest.importorskip("torch")
-    if not mkl_path.mkl_avx512():
-        pytest.skip("MKL runs its AVX2 kernels here (not an Intel AVX-512 host)")
-    torch.set_num_threads(2)  # measured with PyTorch's default two threads on that host
-    return torch
+from gradcli.ad.kernels import blas_chain, blas_threads, mkl_avx512
 
 
 def _t(torch, x: np.ndarray):
