@@ -26,12 +26,14 @@ from gradcli.interp.nn_layers import (
 )
 from gradcli.interp.nn_module import (
     ModuleInstance,
+    abc_iterable,
     _init,
     add_methods,
     make_parameter,
     torch_typename,
 )
 from gradcli.interp.nn_state import StateDict
+from gradcli.interp.operators import iterate
 from gradcli.interp.values import IteratorValue, dtype_value, to_str, type_name
 
 
@@ -134,10 +136,10 @@ def _parameterlist_append(self: ModuleInstance, value: Any) -> ModuleInstance:
 
 
 def _parameterlist_extend(self: ModuleInstance, values: Any) -> ModuleInstance:
-    if type(values) is Tensor or isinstance(values, (int, float, ModuleInstance)):
+    if type(values) is Tensor or not abc_iterable(values):  # as PyTorch: a tensor refused
         raise _error("ParameterList.extend should be called with an iterable, but got "
                      + type_name(values), "TypeError")
-    for v in list(limits.bounded(values, "ParameterList.extend()")):
+    for v in list(iterate(limits.bounded(values, "ParameterList.extend()"))):
         _parameterlist_append(self, v)
     return self
 
@@ -391,7 +393,7 @@ def _seq_insert(self: ModuleInstance, index: Any, module: Any) -> ModuleInstance
 
 
 def _seq_extend(self: ModuleInstance, sequential: Any) -> ModuleInstance:
-    for m in list(limits.bounded(sequential, "Sequential.extend()")):
+    for m in list(iterate(limits.bounded(sequential, "Sequential.extend()"))):
         _append(self, m)
     return self
 
