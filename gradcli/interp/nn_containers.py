@@ -26,8 +26,8 @@ from gradcli.interp.nn_layers import (
 )
 from gradcli.interp.nn_module import (
     ModuleInstance,
-    abc_iterable,
     _init,
+    abc_iterable,
     add_methods,
     make_parameter,
     torch_typename,

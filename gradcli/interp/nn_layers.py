@@ -25,8 +25,8 @@ from gradcli.interp.nn_module import (
     ModuleClass,
     ModuleInstance,
     _init,
-    make_parameter,
     abc_iterable,
+    make_parameter,
     repr_of,
     torch_typename,
 )
