@@ -43,3 +43,32 @@ for bad in (torch.ones(2), nn.Linear(1, 1), 3, None):
 
 def test_container_extend_takes_what_pytorch_calls_iterable() -> None:
     assert gd_output(_CONTAINER_EXTEND) == torch_output(_CONTAINER_EXTEND)
+
+
+# Their siblings ModuleDict.update and ParameterDict.update: another dict container, a
+# mapping's items, pairs; PyTorch's messages for a value that is no iterable (its
+# "ParametersDict" spelling), an element that is none, or one of the wrong length.
+_DICT_UPDATE = """
+import torch
+import torch.nn as nn
+heads = nn.ModuleDict({"a": nn.ReLU()})
+heads.update(nn.ModuleDict({"b": nn.Tanh()}))
+heads.update([("c", nn.ELU())])
+heads.update({"d": nn.Sigmoid()}.items())
+print(heads)
+weights = nn.ParameterDict({"w": nn.Parameter(torch.ones(1))})
+weights.update(nn.ParameterDict({"v": nn.Parameter(torch.zeros(2))}))
+print(weights)
+for D in (nn.ModuleDict, nn.ParameterDict):
+    for bad in (nn.ReLU(), 3, None, torch.ones(2), "ab", [torch.ones(2)], [[1, 2, 3]], [5],
+                [torch.tensor(1.0)]):
+        try:
+            D().update(bad)
+            print("updated")
+        except (TypeError, ValueError) as e:
+            print(type(e).__name__, e)
+"""
+
+
+def test_dict_containers_update_as_pytorch_checks_pairs() -> None:
+    assert gd_output(_DICT_UPDATE) == torch_output(_DICT_UPDATE)
