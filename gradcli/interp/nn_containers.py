@@ -27,32 +27,39 @@ from gradcli.interp.nn_layers import (
 from gradcli.interp.nn_module import (
     ModuleInstance,
     _init,
+    abc_iterable,
     add_methods,
     make_parameter,
     torch_typename,
 )
 from gradcli.interp.nn_state import StateDict
+from gradcli.interp.operators import iterate
 from gradcli.interp.values import IteratorValue, dtype_value, to_str, type_name
 
 
 def _pairs(owner: str, given: Any) -> list[tuple[Any, Any]]:
-    """The (key, value) pairs of a mapping or an iterable of pairs, as update() takes them."""
+    """The (key, value) pairs of a mapping or an iterable of pairs, as update() takes them:
+    PyTorch's checks, an iterable (collections.abc's sense) of iterables of length 2."""
     if isinstance(given, dict):
         return list(given.items())
     if isinstance(given, ModuleInstance) and given.cls.name in ("ModuleDict", "ParameterDict"):
         return list(given.method("items")())
-    if type(given) is Tensor or isinstance(given, (int, float, ModuleInstance)):
-        raise _error(f"{owner}.update should be called with an iterable of key/value pairs, "
-                     f"but got {torch_typename(given)}", "TypeError")
+    if not abc_iterable(given):
+        who = "ParametersDict" if owner == "ParameterDict" else owner  # PyTorch's spelling
+        raise _error(f"{who}.update should be called with an iterable of key/value pairs, "
+                     f"but got {type_name(given)}", "TypeError")
     out = []
-    for j, pair in enumerate(limits.bounded(given, f"{owner}.update()")):
-        if not isinstance(pair, (list, tuple)):
+    for j, pair in enumerate(iterate(limits.bounded(given, f"{owner}.update()"))):
+        if not abc_iterable(pair):
             raise _error(f"{owner} update sequence element #{j} should be Iterable; is"
                          f"{type_name(pair)}", "TypeError")
-        if len(pair) != 2:
-            raise _error(f"{owner} update sequence element #{j} has length {len(pair)}; 2 is "
-                         "required", "ValueError")
-        out.append((pair[0], pair[1]))
+        if type(pair) is Tensor and pair.ndim == 0:  # PyTorch's len(p) of it
+            raise _error("len() of a 0-d tensor", "TypeError")
+        items = list(iterate(pair))
+        if len(items) != 2:
+            raise _error(f"{owner} update sequence element #{j} has length {len(items)}; 2 "
+                         "is required", "ValueError")
+        out.append((items[0], items[1]))
     return out
 
 
@@ -134,10 +141,10 @@ def _parameterlist_append(self: ModuleInstance, value: Any) -> ModuleInstance:
 
 
 def _parameterlist_extend(self: ModuleInstance, values: Any) -> ModuleInstance:
-    if type(values) is Tensor or isinstance(values, (int, float, ModuleInstance)):
+    if type(values) is Tensor or not abc_iterable(values):  # as PyTorch: a tensor refused
         raise _error("ParameterList.extend should be called with an iterable, but got "
                      + type_name(values), "TypeError")
-    for v in list(limits.bounded(values, "ParameterList.extend()")):
+    for v in list(iterate(limits.bounded(values, "ParameterList.extend()"))):
         _parameterlist_append(self, v)
     return self
 
@@ -207,7 +214,7 @@ def _parameterdict_update(self: ModuleInstance, parameters: Any) -> None:
     if type(parameters) is dict:  # a plain mapping: PyTorch takes its items sorted
         pairs = sorted(parameters.items())
     else:
-        pairs = _pairs("ParametersDict", parameters)
+        pairs = _pairs("ParameterDict", parameters)
     for key, v in pairs:
         _parameterdict_setitem(self, key, v)
 
@@ -391,7 +398,7 @@ def _seq_insert(self: ModuleInstance, index: Any, module: Any) -> ModuleInstance
 
 
 def _seq_extend(self: ModuleInstance, sequential: Any) -> ModuleInstance:
-    for m in list(limits.bounded(sequential, "Sequential.extend()")):
+    for m in list(iterate(limits.bounded(sequential, "Sequential.extend()"))):
         _append(self, m)
     return self
 

@@ -18,13 +18,14 @@ from gradcli.ad import ops
 from gradcli.ad.state import grad_mode
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import devices, nn_init, nn_state
+from gradcli.interp import devices, limits, nn_init, nn_state
 from gradcli.interp.classes import StaticMethod, _error
 from gradcli.interp.nn_module import (
     MODULE,
     ModuleClass,
     ModuleInstance,
     _init,
+    abc_iterable,
     make_parameter,
     repr_of,
     torch_typename,
@@ -406,10 +407,12 @@ def _modulelist_init(self: ModuleInstance, modules: Any = None) -> None:
 
 
 def _extend(self: ModuleInstance, modules: Any) -> ModuleInstance:
-    if type(modules) is Tensor or isinstance(modules, (ModuleInstance, int, float)):
+    if not abc_iterable(modules):
         raise _error("ModuleList.extend should be called with an iterable, but got "
                      + torch_typename(modules), "TypeError")
-    for m in list(modules):
+    from gradcli.interp.operators import iterate
+
+    for m in list(iterate(limits.bounded(modules, "ModuleList.extend()"))):
         _append(self, m)
     return self
 

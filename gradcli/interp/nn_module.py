@@ -37,6 +37,17 @@ from gradcli.interp.classes import (
 from gradcli.interp.values import Builtin, FunctionBase, IteratorValue, type_name
 
 
+def abc_iterable(v: Any) -> bool:
+    """isinstance(v, collections.abc.Iterable), the test PyTorch's containers' extend makes:
+    a tensor is iterable, a module or class instance is when its class has __iter__
+    (ModuleList, Sequential, ModuleDict, ParameterList...), a number or None is not."""
+    if isinstance(v, InstanceValue):
+        return v.cls.find("__iter__") is not _MISSING
+    if type(v) is Tensor:
+        return True
+    return v is not None and not isinstance(v, (int, float, complex))
+
+
 def torch_typename(v: Any) -> str:
     """torch.typename(v), as PyTorch's nn messages name a value's type."""
     if type(v) is Tensor:
