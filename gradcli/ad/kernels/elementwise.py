@@ -601,6 +601,13 @@ def clamp(x: ndarray, min: Any = None, max: Any = None) -> Any:
     """Clip into [min, max]; either bound may be None."""
     if min is None and max is None:
         raise TorchError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if x.dtype.kind in "biu" and type(min) is not ndarray and type(max) is not ndarray:
+        # ATen's clamp meta: both number bounds take part in the promotion (an int tensor
+        # clamped to (0, 0.5) is float32), x is cast to it before the bounds apply
+        rt = dtypes.promote([x.dtype] if x.ndim else [], [] if x.ndim else [x.dtype],
+                            [v for v in (min, max) if v is not None])
+        if rt != x.dtype:
+            x = x.astype(rt)
     out = x
     try:  # a number bound keeps x where they are equal (-0.0 and 0.0: ATen's max(min, x),
         # as numpy's, which gives the second of equals); a tensor's the bound (its vector

@@ -235,7 +235,7 @@ def _pool_windows(x: Tensor, k: tuple[int, ...], s: tuple[int, ...], d: tuple[in
     if any(flat):
         x = pad(x, flat, value=fill)
     w = _windows(x, k, s, d, out, cells_last=True)
-    return reshape(w, (w.shape[0], w.shape[1], *out, -1))
+    return reshape(w, (w.shape[0], w.shape[1], *out, math.prod(k)))  # n may be 0
 
 
 def _max_pool(input: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: Any,

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -457,7 +458,8 @@ def batch_norm(input: Tensor, running_mean: Any, running_var: Any, weight: Any =
     """Per-channel normalization: batch statistics when training (updating the running
     statistics in place, as PyTorch), else the running statistics."""
     if training:
-        size = input.array.size // input.shape[1] if input.ndim > 1 else 1
+        # PyTorch's _verify_batch_size: size(0) times the sizes past dim 1
+        size = input.shape[0] * math.prod(input.shape[2:]) if input.ndim > 1 else 1
         if size <= 1:
             raise GdRuntimeError("Expected more than 1 value per channel when training, got "
                                  f"input size torch.Size({list(input.shape)})",

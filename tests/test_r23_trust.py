@@ -1,0 +1,102 @@
+"""Round 23: places where gradcli printed other numbers (or failed) where PyTorch does not,
+found by the op fuzzer's fresh seeds and probes of each class, pinned against PyTorch.
+
+- empty tensors through the kernels' internal reshapes (`reshape(-1, 0)` is ambiguous):
+  topk(0), sort/median rows, searchsorted, multinomial, layer/group/instance norm, pools,
+  unfold/fold, chunk of an empty dim (PyTorch's `chunks` empty pieces);
+- a Tensor method whose only positional parameter is a size takes its elements as
+  varargs (`x.squeeze(0, 2)`, `x.tile(2, 1)`, `x.count_nonzero(1, 2)`): the function
+  got them as separate arguments (squeeze read the second as an internal flag);
+- nextafter's gradient: zero where self == other;
+- clamp of an integer tensor with number bounds: both bounds take part in the promotion;
+- torch.div(..., rounding_mode=None): PyTorch's div.Tensor_mode overload, DivBackward2.
+"""
+
+from __future__ import annotations
+
+import pytest
+from pyrun import gd_output, masked, torch_output
+
+PROGRAMS = {
+    "empty-tensors": """
+import torch.nn.functional as F
+def show(name, f, *leaves):
+    try:
+        r = f()
+        rs = r if isinstance(r, (tuple, list)) else (r,)
+        print(name, [(tuple(t.shape), t.dtype, None if t.grad_fn is None else t.grad_fn.name())
+                     for t in rs if isinstance(t, torch.Tensor)])
+        if leaves:
+            s = sum(t.sum() for t in rs if isinstance(t, torch.Tensor) and t.dtype.is_floating_point)
+            gs = torch.autograd.grad(s, list(leaves), allow_unused=True)
+            print('  grad', [None if g is None else tuple(g.shape) for g in gs])
+    except Exception as e:
+        print(name, '!ERR', type(e).__name__, (str(e).splitlines() or [''])[0])
+def L(*shape):
+    return torch.zeros(*shape, requires_grad=True)
+x = L(3, 0, 2); y = L(2, 3, 0); b = L(0, 2, 4); b2 = L(0, 2, 4, 4)
+show('topk0', lambda: x.topk(0, dim=1), x)
+show('topk0last', lambda: y.topk(0, largest=False))
+show('sort', lambda: y.sort(-1), y)
+show('median', lambda: x.median(0), x)
+show('searchsorted', lambda: torch.searchsorted(torch.zeros(2, 0), torch.zeros(2, 3)))
+show('searchsorted2', lambda: torch.searchsorted(torch.zeros(2, 3), torch.zeros(2, 0)))
+show('multinomial', lambda: torch.multinomial(torch.ones(0, 3), 2))
+show('layer_norm', lambda: F.layer_norm(b, (4,)), b)
+show('layer_norm2', lambda: F.layer_norm(torch.zeros(0, 3), (3,)))
+show('group_norm', lambda: F.group_norm(b, 2), b)
+show('instance_norm', lambda: F.instance_norm(b), b)
+show('avgpool1', lambda: F.avg_pool1d(b, 2), b)
+show('maxpool1', lambda: F.max_pool1d(b, 2, return_indices=True), b)
+show('maxpool2', lambda: F.max_pool2d(b2, 2), b2)
+show('avgpool2', lambda: F.avg_pool2d(b2, 2), b2)
+show('lppool', lambda: F.lp_pool1d(b, 2, 2), b)
+show('amp2', lambda: F.adaptive_max_pool2d(b2, 3), b2)
+show('aap1', lambda: F.adaptive_avg_pool1d(b, 3), b)
+show('aap2', lambda: F.adaptive_avg_pool2d(b2, 3), b2)
+show('unpool', lambda: F.max_unpool1d(*F.max_pool1d(b, 2, return_indices=True), 2), b)
+show('unfold', lambda: F.unfold(b2, 2), b2)
+show('fold', lambda: F.fold(torch.zeros(0, 8, 9, requires_grad=True), (4, 4), 2))
+show('chunk', lambda: y.chunk(2, -1), y)
+show('chunk3', lambda: torch.zeros(0, 2).chunk(3))
+""",
+    "size-varargs": """
+x = torch.arange(6.).reshape(1, 2, 3, 1)
+print(x.squeeze(0, 3).shape, x.unsqueeze(0).squeeze(0, 1).shape, x.squeeze(0, 1).shape)
+print(x.tile(2, 1).shape, x.tile(2).shape, x.count_nonzero(1, 2))
+print(x.permute(3, 2, 1, 0).shape, x.flip(0, 2).tolist(), x.view(3, 2).shape)
+print(x.new_zeros(2, 1).shape, x.repeat(1, 2, 1, 1).shape, x[:, :1].expand(2, 2, 3, 1).shape)
+""",
+    "nextafter-grad": """
+b = torch.tensor([1., 2., float('nan'), 3., 0., -float('inf')], requires_grad=True)
+o = torch.tensor([1., 3., 1., float('nan'), -0., 0.], requires_grad=True)
+r = torch.nextafter(b, o)
+print(torch.autograd.grad((r * torch.arange(1, 7.) * -1).sum(), [b, o]))
+a = torch.tensor([-float('inf'), -0.0, -0.25, 0.0, -5.5], requires_grad=True)
+r = torch.nextafter(a, torch.tensor([0, -1])[::2])
+print(r.dtype, torch.autograd.grad(r.sum(), [a]))
+""",
+    "clamp-int-promotion": """
+a = torch.tensor([[0, 1, -3], [2, 3, -1]])
+for r in [torch.clamp(a, 0, 0.5), a.clamp(min=0.5), a.clamp(max=1.5), a.clamp(0, 1),
+          a.clip(-0.5, 2), torch.clamp(a.bool(), 0, 0.5), torch.clamp(a, True, 2),
+          torch.clamp(a.to(torch.uint8), -1, 2.5), torch.clamp(a.double(), 0.5, 2.5)]:
+    print(r.dtype, r.tolist())
+""",
+    "div-rounding-mode-none": """
+a = torch.tensor([1., 2.], requires_grad=True)
+b = torch.tensor([3., 4.], requires_grad=True)
+for y in [torch.div(a, b, rounding_mode=None), torch.div(a, 2., rounding_mode=None),
+          a.divide(b, rounding_mode=None), a.clone().div_(b, rounding_mode=None),
+          torch.div(a, b), a / 2, torch.div(a, b, rounding_mode='floor')]:
+    print(y.grad_fn.name())
+x = torch.tensor([1., 3.], dtype=torch.float64, requires_grad=True)
+y = torch.div(x, 0.1, rounding_mode=None)
+print(y.tolist(), y.grad_fn.name(), torch.autograd.grad(y.sum(), x))
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(PROGRAMS))
+def test_prints_what_pytorch_prints(name: str) -> None:
+    assert masked(gd_output(PROGRAMS[name])) == masked(torch_output(PROGRAMS[name]))
