@@ -27,7 +27,8 @@ def show(name, f, *leaves):
         print(name, [(tuple(t.shape), t.dtype, None if t.grad_fn is None else t.grad_fn.name())
                      for t in rs if isinstance(t, torch.Tensor)])
         if leaves:
-            s = sum(t.sum() for t in rs if isinstance(t, torch.Tensor) and t.dtype.is_floating_point)
+            s = sum(t.sum() for t in rs
+                    if isinstance(t, torch.Tensor) and t.dtype.is_floating_point)
             gs = torch.autograd.grad(s, list(leaves), allow_unused=True)
             print('  grad', [None if g is None else tuple(g.shape) for g in gs])
     except Exception as e:
