@@ -13,6 +13,7 @@ from gradcli.ad.kernels.messages import scalar_name
 from gradcli.ad.ops.creation import _as_tensor, dtypes_resolve
 from gradcli.ad.ops.elementwise import abs, maximum, minimum, to_dtype
 from gradcli.ad.ops.surface import SURFACE, expose
+from gradcli.ad.ops.shape import _wrap_dim
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
 from gradcli.ad.state import warn
@@ -26,6 +27,16 @@ def _dim_params(dim: Any, keepdim: bool) -> dict[str, Any]:
     if isinstance(dim, list):
         dim = tuple(dim)
     return {"dim": dim, "keepdim": keepdim}
+
+
+def _scalar_dims(x: Tensor, dim: Any) -> Any:
+    """dim for a reduction of x: a 0-d tensor's dims 0 and -1 (checked as PyTorch's
+    maybe_wrap_dim does) reduce nothing, the empty tuple (numpy has no axis -1 there)."""
+    if x.ndim or dim is None or dim == ():
+        return dim
+    for d in (dim,) if type(dim) is int else dim:
+        _wrap_dim(d, 0)
+    return ()
 
 
 def _with_dtype(params: dict[str, Any], dtype: Any) -> dict[str, Any]:
@@ -174,7 +185,7 @@ def norm(x: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False,
     if isinstance(p, str):
         raise GdRuntimeError(f"norm: unsupported p={p!r}")
     params: dict[str, Any] = {"p": float(p)}
-    params.update(_dim_params(dim, keepdim))
+    params.update(_dim_params(_scalar_dims(x, dim), keepdim))
     if want is not None and want != x.dtype:
         params["dtype"] = want
     return apply(_RULES["norm"], (x,), params)
@@ -231,7 +242,7 @@ def linalg_norm(x: Tensor, ord: Any = None, dim: Any = None, keepdim: bool = Fal
 
 def logsumexp(x: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
     """log Σ exp(x) over dims."""
-    return apply(_RULES["logsumexp"], (x,), _dim_params(dim, keepdim))
+    return apply(_RULES["logsumexp"], (x,), _dim_params(_scalar_dims(x, dim), keepdim))
 
 
 def softmax(x: Tensor, dim: int | None = None, dtype: Any = None) -> Tensor:
