@@ -12,8 +12,8 @@ from gradcli.ad.graph import Tensor, tensor_from_array
 from gradcli.ad.kernels.messages import scalar_name
 from gradcli.ad.ops.creation import _as_tensor, dtypes_resolve
 from gradcli.ad.ops.elementwise import abs, maximum, minimum, to_dtype
-from gradcli.ad.ops.surface import SURFACE, expose
 from gradcli.ad.ops.shape import _wrap_dim
+from gradcli.ad.ops.surface import SURFACE, expose
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
 from gradcli.ad.state import warn
