@@ -98,6 +98,70 @@ print(y.tolist(), y.grad_fn.name(), torch.autograd.grad(y.sum(), x))
 }
 
 
+PROGRAMS.update({
+    # binary_cross_entropy_target_backward: logit(x).neg_() times grad (times weight) / n
+    "bce-target-grad": """
+import torch.nn.functional as F
+torch.manual_seed(0)
+for dt in [torch.float64, torch.float32]:
+    x = torch.rand(200, dtype=dt)
+    x[0] = 0.5
+    y = torch.rand(200, dtype=dt, requires_grad=True)
+    w = torch.rand(200, dtype=dt)
+    for red in ['mean', 'sum', 'none']:
+        for wt in [None, w]:
+            l = F.binary_cross_entropy(x, y, weight=wt, reduction=red)
+            g, = torch.autograd.grad((l * -1.5).sum(), [y])
+            print(dt, red, g[:3].tolist(), g.sum().item(), (g * torch.arange(200.)).sum().item())
+a0 = torch.tensor([[[-1.5, -0.0, 0.0]], [[1.5, -0.0, 0.25]]], dtype=torch.float64, requires_grad=True)
+a1 = torch.tensor([[[2.75, -0.25, 2.0]], [[0.0, -3.0, -0.0]]], dtype=torch.float64, requires_grad=True)
+r = F.binary_cross_entropy(torch.sigmoid(a0), torch.sigmoid(a1))
+print([g.tolist() for g in torch.autograd.grad(r * 2, [a0, a1])])
+""",
+    # a 0-d tensor's dims 0 and -1 in a tuple reduce nothing
+    "scalar-dim-tuples": """
+a = torch.tensor(1.5, dtype=torch.float64, requires_grad=True)
+for f in [lambda: torch.logsumexp(a, (-1,)), lambda: torch.logsumexp(a, (0,), keepdim=True),
+          lambda: a.norm(dim=(-1,)), lambda: torch.linalg.vector_norm(a, 3, dim=(0,)),
+          lambda: torch.logsumexp(a, (1,)), lambda: a.norm(dim=(0, 1))]:
+    try:
+        r = f()
+        print(r, torch.autograd.grad(r * 2, a))
+    except Exception as e:
+        print('!ERR', type(e).__name__, str(e).splitlines()[0])
+""",
+    # amin/amax (and aminmax along a dim) keep the first of tied zeros; min()/max() and
+    # aminmax() of all elements another one
+    "zero-ties-amin-amax": """
+x = torch.tensor([[0.0, -0.0, 1.0], [-0.0, 0.0, -1.0], [0.0, 0.0, -0.0], [-0.0, -0.0, 0.0]])
+for d in [0, 1, (0, 1)]:
+    print(x.amin(d).tolist(), x.amax(d).tolist(), x.amin(d, keepdim=True).tolist())
+    if type(d) is int:
+        r = torch.aminmax(x, dim=d)
+        print(r.min.tolist(), r.max.tolist(), x.min(d).values.tolist(), x.max(d).values.tolist())
+for y in [torch.tensor([0.0, -0.0] * 20), torch.tensor([-0.0, 0.0] * 20, dtype=torch.float64)]:
+    r = torch.aminmax(y)
+    print(r.min, r.max, y.amin(), y.amax(), y.min(), y.max())
+z = torch.tensor([[0.0, -0.0], [-0.0, 0.0]]).t()
+print(torch.aminmax(z, dim=1), torch.aminmax(z, dim=0), z.amin(1), z.amax(0))
+""",
+    # F.binary_cross_entropy_with_logits checks the target's size first
+    "bce-logits-check-order": """
+import torch.nn.functional as F
+a = torch.zeros(3, 1, requires_grad=True)
+for f in [lambda: F.binary_cross_entropy_with_logits(
+              a, torch.tensor(0.5), pos_weight=torch.ones(1, requires_grad=True)),
+          lambda: F.binary_cross_entropy_with_logits(
+              a, torch.zeros(3, 1), pos_weight=torch.ones(1, requires_grad=True)),
+          lambda: F.binary_cross_entropy_with_logits(a, torch.zeros(3))]:
+    try:
+        print(f())
+    except Exception as e:
+        print('!ERR', type(e).__name__, str(e).splitlines()[0])
+""",
+})
+
+
 @pytest.mark.parametrize("name", sorted(PROGRAMS))
 def test_prints_what_pytorch_prints(name: str) -> None:
     assert masked(gd_output(PROGRAMS[name])) == masked(torch_output(PROGRAMS[name]))

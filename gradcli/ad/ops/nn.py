@@ -186,8 +186,13 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Any 
                                      reduction: str = "mean", pos_weight: Any = None) -> Tensor:
     """Binary cross-entropy on logits (stable; weight per element, pos_weight per class)."""
     reduction = _reduction(size_average, reduce, reduction)
+    target = _as_tensor(target)
+    if tuple(target.shape) != tuple(input.shape):  # F's own check, before ATen's
+        raise GdRuntimeError(f"Target size (torch.Size({list(target.shape)})) must be the "
+                             f"same as input size (torch.Size({list(input.shape)}))",
+                             py_type="ValueError")
     constant_arguments("binary_cross_entropy_with_logits", weight=weight, pos_weight=pos_weight)
-    return apply(_RULES["bce_with_logits"], (input, _as_tensor(target)),
+    return apply(_RULES["bce_with_logits"], (input, target),
                  {"weight": _arr(weight), "pos_weight": _arr(pos_weight),
                   "reduction": reduction})
 
