@@ -112,9 +112,12 @@ for dt in [torch.float64, torch.float32]:
         for wt in [None, w]:
             l = F.binary_cross_entropy(x, y, weight=wt, reduction=red)
             g, = torch.autograd.grad((l * -1.5).sum(), [y])
-            print(dt, red, g[:3].tolist(), g.sum().item(), (g * torch.arange(200.)).sum().item())
-a0 = torch.tensor([[[-1.5, -0.0, 0.0]], [[1.5, -0.0, 0.25]]], dtype=torch.float64, requires_grad=True)
-a1 = torch.tensor([[[2.75, -0.25, 2.0]], [[0.0, -3.0, -0.0]]], dtype=torch.float64, requires_grad=True)
+            print(dt, red, g[:3].tolist(), g.sum().item(),
+                  (g * torch.arange(200.)).sum().item())
+a0 = torch.tensor([[[-1.5, -0.0, 0.0]], [[1.5, -0.0, 0.25]]], dtype=torch.float64,
+                  requires_grad=True)
+a1 = torch.tensor([[[2.75, -0.25, 2.0]], [[0.0, -3.0, -0.0]]], dtype=torch.float64,
+                  requires_grad=True)
 r = F.binary_cross_entropy(torch.sigmoid(a0), torch.sigmoid(a1))
 print([g.tolist() for g in torch.autograd.grad(r * 2, [a0, a1])])
 """,
