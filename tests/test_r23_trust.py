@@ -165,6 +165,37 @@ for f in [lambda: F.binary_cross_entropy_with_logits(
 })
 
 
+# DataLoader(persistent_workers=True): the workers (dataset copies, random states) outlive
+# the epoch, no new base seed is drawn, and each epoch starts again at worker 0
+PROGRAMS["persistent-workers"] = """
+import random
+import numpy as np
+from torch.utils.data import DataLoader, Dataset, get_worker_info
+class D(Dataset):
+    def __init__(self):
+        self.calls = 0
+    def __len__(self):
+        return 6
+    def __getitem__(self, i):
+        self.calls += 1
+        w = get_worker_info()
+        return torch.tensor([float(i), torch.rand(()).item(), random.random(),
+                             float(np.random.rand()), float(self.calls), float(w.id)])
+torch.manual_seed(0)
+for persistent in [True, False]:
+    dl = DataLoader(D(), batch_size=2, shuffle=True, num_workers=2,
+                    persistent_workers=persistent)
+    print(dl.persistent_workers)
+    for epoch in range(3):
+        for b in dl:
+            print(epoch, b.tolist())
+        print(torch.rand(1).tolist())
+try:
+    DataLoader(D(), num_workers=0, persistent_workers=True)
+except ValueError as e:
+    print(e)
+"""
+
 @pytest.mark.parametrize("name", sorted(PROGRAMS))
 def test_prints_what_pytorch_prints(name: str) -> None:
     assert masked(gd_output(PROGRAMS[name])) == masked(torch_output(PROGRAMS[name]))
