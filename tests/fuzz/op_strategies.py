@@ -754,3 +754,9 @@ def op_programs(draw: st.DrawFn, max_blocks: int = 3) -> str:
     for _ in range(draw(st.integers(1, max_blocks))):
         lines += draw(op_block())
     return "\n".join(lines) + "\n"
+
+
+# Round 23's families (fuzz/op_strategies_r23.py), drawn with the others.
+from fuzz.op_strategies_r23 import FAMILIES_R23  # noqa: E402  (it imports this module)
+
+FAMILIES += FAMILIES_R23

@@ -34,8 +34,12 @@ def _scalar_dims(x: Tensor, dim: Any) -> Any:
     maybe_wrap_dim does) reduce nothing, the empty tuple (numpy has no axis -1 there)."""
     if x.ndim or dim is None or dim == ():
         return dim
+    seen: list[int] = []
     for d in (dim,) if type(dim) is int else dim:
-        _wrap_dim(d, 0)
+        w = _wrap_dim(d, 0)
+        if w in seen:
+            raise GdRuntimeError(f"dim {w} appears multiple times in the list of dims")
+        seen.append(w)
     return ()
 
 
