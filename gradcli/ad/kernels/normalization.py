@@ -117,8 +117,8 @@ def batch_stats(x: Any) -> tuple[ndarray, ndarray, int]:
     dt = x.dtype
     if (dt != np.float32 and dt != np.float64) or not count:
         rows = np.moveaxis(x, 1, 0).reshape(c, count)
-        if not c:  # no channels (instance_norm of an empty batch): empty statistics
-            return np.zeros(0, dt), np.zeros(0, dt), count
+        if not c or not count:  # no channels, or no values: 0/0 statistics
+            return np.full(c, np.nan, dt), np.full(c, np.nan, dt), count
         mean = np.cumsum(rows, axis=1)[:, -1] / rows.shape[1]
         dev = rows - mean[:, None]
         return mean, np.cumsum(dev * dev, axis=1)[:, -1], rows.shape[1]

@@ -28,7 +28,7 @@ from gradcli.ad.ops.elementwise import (
     pow,
     sub,
 )
-from gradcli.ad.ops.indexing import getitem_raw
+from gradcli.ad.ops.indexing import getitem, getitem_raw
 from gradcli.ad.ops.joins import broadcast_tensors
 from gradcli.ad.ops.linalg import matmul
 from gradcli.ad.ops.math import xlogy
@@ -465,7 +465,7 @@ def batch_norm(input: Tensor, running_mean: Any, running_var: Any, weight: Any =
     if training:
         # PyTorch's _verify_batch_size: size(0) times the sizes past dim 1
         size = input.shape[0] * math.prod(input.shape[2:]) if input.ndim > 1 else 1
-        if size <= 1:
+        if size == 1:  # (an empty batch passes: PyTorch's size_prods == 1)
             raise GdRuntimeError("Expected more than 1 value per channel when training, got "
                                  f"input size torch.Size({list(input.shape)})",
                                  py_type="ValueError")
@@ -477,6 +477,13 @@ def batch_norm(input: Tensor, running_mean: Any, running_var: Any, weight: Any =
         if arg is not None and input.ndim > 1 and arg.array.size != input.shape[1]:
             raise GdRuntimeError(f"{name} should contain {input.shape[1]} elements not "
                                  f"{arg.array.size}")
+    if not input.array.size:  # ATen's empty-input path: clone · weight[0] + bias[0], the
+        out = clone(input)      # running statistics left as they are
+        if weight is not None:
+            out = mul(out, getitem(_opt(weight), 0))
+        if bias is not None:
+            out = add(out, getitem(_opt(bias), 0))
+        return out
     out = apply(_RULES["batch_norm"], (input, _opt(weight), _opt(bias)),
                 {"mean": None if rm is None else rm.array,
                  "var": None if rv is None else rv.array,

@@ -76,6 +76,7 @@ def max_pool1d_with_indices(input: Tensor, kernel_size: Any, stride: Any = None,
                             return_indices: bool = False) -> tuple[Tensor, Tensor]:
     """(max of each window, its position) over (N, C, L)."""
     one = C._tuple(kernel_size, 1, "kernel_size")
+    C.nonempty_pool_input(_as_tensor(input), 1, "max_pool1d")
     y, i = _max_pool_indices(
         unsqueeze(_as_tensor(input), -2), (1, *one),
         None if stride is None else (1, *C._tuple(stride, 1, "stride")),
@@ -148,7 +149,9 @@ def _adaptive_sizes(x: Tensor, output_size: Any, n: int, op: str) -> tuple[int, 
                              f"{len(sizes)})" if n == 1 else
                              f"{op}: internal error: output_size.size() must be {n}")
     spatial = x.shape[x.ndim - n:]
+    C.nonempty_adaptive_input(x, n, op)
     return tuple(spatial[i] if sizes[i] is None else int(sizes[i]) for i in range(n))
+
 
 
 def adaptive_avg_pool1d(input: Tensor, output_size: Any) -> Tensor:
