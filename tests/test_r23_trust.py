@@ -196,6 +196,62 @@ except ValueError as e:
     print(e)
 """
 
+# Only a batch dim may be 0 for pools, adaptive pools, interpolate; batch_norm of an empty
+# input is clone * weight[0] + bias[0]; clamp's int bounds converted as c10 converts them
+PROGRAMS["empty-non-batch-dims"] = """
+import torch.nn.functional as F
+fs = {
+    'max_pool1d': lambda x: F.max_pool1d(x, 2), 'avg_pool1d': lambda x: F.avg_pool1d(x, 2),
+    'lp_pool1d': lambda x: F.lp_pool1d(x, 2, 2), 'aap1': lambda x: F.adaptive_avg_pool1d(x, 2),
+    'amp1': lambda x: F.adaptive_max_pool1d(x, 2), 'interp': lambda x: F.interpolate(x, size=3),
+    'interp_lin': lambda x: F.interpolate(x, size=3, mode='linear'),
+    'max_pool2d': lambda x: F.max_pool2d(x.unsqueeze(-1).expand(*x.shape, 2), (2, 1)),
+    'avg_pool2d': lambda x: F.avg_pool2d(x.unsqueeze(-1).expand(*x.shape, 2), (2, 1)),
+    'amp2': lambda x: F.adaptive_max_pool2d(x.unsqueeze(-1).expand(*x.shape, 2), 2),
+    'max_pool3d': lambda x: F.max_pool3d(x[..., None, None].expand(*x.shape, 2, 2), 1),
+    'avg_pool3d': lambda x: F.avg_pool3d(x[..., None, None].expand(*x.shape, 2, 2), 1),
+    'group_norm': lambda x: F.group_norm(x, 1), 'instance_norm': lambda x: F.instance_norm(x),
+    'batch_norm': lambda x: F.batch_norm(x, None, None, training=True),
+}
+for shape in [(2, 0, 4), (2, 3, 0), (0, 2, 4), (0, 0, 4), (0, 4)]:
+    for name, f in fs.items():
+        x = torch.zeros(shape, requires_grad=True)
+        try:
+            r = f(x)
+            print(shape, name, tuple(r.shape), r.grad_fn.name())
+        except Exception as e:
+            print(shape, name, '!ERR', type(e).__name__, str(e).splitlines()[0])
+rm, rv = torch.zeros(3), torch.ones(3)
+y = F.batch_norm(torch.zeros(0, 3), rm, rv, torch.ones(3, requires_grad=True),
+                 torch.zeros(3, requires_grad=True), training=True)
+print(y, rm, rv)
+a = torch.tensor([0, 1, 5, 200], dtype=torch.uint8)
+b = torch.tensor([1, 2], dtype=torch.int8)
+for f in [lambda: a.clamp(-1, 2), lambda: a.clamp(min=-1), lambda: a.clamp(-1, 300),
+          lambda: a.clamp(-256), lambda: a.clamp_min(-255), lambda: b.clamp(-129),
+          lambda: b.clamp_min(-128),
+          lambda: torch.tensor([1, 2], dtype=torch.int32).clamp_min(2 ** 40)]:
+    try:
+        r = f()
+        print(r.dtype, r.tolist())
+    except Exception as e:
+        print('!ERR', type(e).__name__, str(e).splitlines()[0])
+"""
+
+# An unbatched input is ATen's own case for the pools with indices, adaptive max pools and
+# max_unpool: their node is the result's grad_fn (gd's squeeze came last)
+PROGRAMS["unbatched-pool-nodes"] = """
+import torch.nn.functional as F
+x = torch.rand(2, 4, 4, requires_grad=True)
+x3 = torch.rand(2, 4, 4, 4, requires_grad=True)
+x1 = torch.rand(2, 6, requires_grad=True)
+for r in [F.max_pool3d(x3, 2), F.adaptive_max_pool3d(x3, 2), F.adaptive_max_pool2d(x, 2),
+          F.max_pool2d(x, 2, return_indices=True)[0], F.max_pool1d(x1, 2, return_indices=True)[0],
+          F.max_unpool2d(*F.max_pool2d(x, 2, return_indices=True), 2), F.max_pool2d(x, 1),
+          F.adaptive_max_pool2d(x, 2, return_indices=True)[0], F.adaptive_max_pool1d(x1, 2)]:
+    print(tuple(r.shape), r.grad_fn.name())
+"""
+
 @pytest.mark.parametrize("name", sorted(PROGRAMS))
 def test_prints_what_pytorch_prints(name: str) -> None:
     assert masked(gd_output(PROGRAMS[name])) == masked(torch_output(PROGRAMS[name]))

@@ -213,27 +213,26 @@ def nonempty_pool_input(x: Tensor, n: int, op: str) -> None:
     if all(rest):
         return
     shape = list(x.shape)
-    if n == 3:
-        first = next(i for i, k in enumerate(rest) if k == 0)
+    if n == 3:  # (the message names the dim's size, 0, where it means its index)
         where = ("max_pool3d_with_indices_out_cpu_template" if op.startswith("max")
                  else "avg_pool3d")
         raise GdRuntimeError(f"{where}(): Expected input's non-batch dimensions to have "
                              f"positive length, but input has a shape of {shape} and "
-                             f"non-batch dimension {first} has length zero!")
+                             "non-batch dimension 0 has length zero!")
     head = "max_pool1d: " if op == "max_pool1d" else ""
     raise GdRuntimeError(f"{head}Expected {n + 1}D or {n + 2}D (batch mode) tensor with "
                          f"optional 0 dim batch size for input, but got:{shape}")
 
 
 def nonempty_adaptive_input(x: Tensor, n: int, op: str) -> None:
-    """PyTorch's adaptive pools' check: no non-batch dim is 0 (adaptive_avg_pool checks
-    the spatial dims only; 1-d pools are 2-d ones of (N, C, 1, L))."""
+    """PyTorch's adaptive pools' check: no dim past the first is 0 (adaptive_avg_pool
+    checks the spatial dims only; 1-d pools are 2-d ones of (N, C, 1, L))."""
     avg = op.startswith("adaptive_avg")
     shape = list(x.shape)
     if n == 1 and avg:
         shape.insert(-1, 1)
         op = "adaptive_avg_pool2d"
-    first = len(shape) - n if avg else (1 if x.ndim == n + 2 else 0)
+    first = len(shape) - n if avg else 1  # (dim 0 is free, batched or not)
     for i in range(first, len(shape)):
         if shape[i] == 0:
             raise GdRuntimeError(f"{op}(): Expected input to have non-zero size for "

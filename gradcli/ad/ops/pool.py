@@ -64,11 +64,10 @@ def _max_pool_indices(input: Tensor, kernel_size: Any, stride: Any, padding: Any
     pos = np.broadcast_to(where[index], (1, 1, *k, *out)).reshape(1, 1, math.prod(k), *out)
     pick = _first_max(vals, 2)
     winners = np.take_along_axis(np.broadcast_to(pos, vals.shape), pick[:, :, None], 2)[:, :, 0]
-    y = C.recorded_as(_gather_planes(x, winners), f"MaxPool{max(n, 2)}DWithIndicesBackward0")
-    idx = tensor_from_array(winners)
-    if not batched:
+    y, idx = _gather_planes(x, winners), tensor_from_array(winners)
+    if not batched:  # an unbatched input is ATen's own case: its node last
         y, idx = squeeze(y, 0), squeeze(idx, 0)
-    return y, idx
+    return C.recorded_as(y, f"MaxPool{max(n, 2)}DWithIndicesBackward0"), idx
 
 
 def max_pool1d_with_indices(input: Tensor, kernel_size: Any, stride: Any = None,
@@ -196,11 +195,13 @@ def _adaptive_max(input: Tensor, output_size: Any, n: int) -> tuple[Tensor, Tens
         winners[:, :, j] = pos[_first_max(a[:, :, pos], 2)]
     winners = winners.reshape(x.shape[0], x.shape[1], *out)
     name = f"AdaptiveMaxPool{max(n, 2)}DBackward0"
-    y, idx = C.recorded_as(_gather_planes(x, winners), name), tensor_from_array(winners)
+    y, idx = _gather_planes(x, winners), tensor_from_array(winners)
     if n == 1:
-        y = squeeze(unsqueeze(y, -2), -2)  # PyTorch pools one row in 2-d, then squeezes
-    if not batched:
+        y = squeeze(unsqueeze(C.recorded_as(y, name), -2), -2)  # PyTorch pools one row in
+    if not batched:                                             # 2-d, then squeezes
         y, idx = squeeze(y, 0), squeeze(idx, 0)
+    if n > 1:  # an unbatched input is ATen's own case: its node last
+        y = C.recorded_as(y, name)
     return y, idx
 
 
@@ -272,8 +273,7 @@ def _max_unpool(input: Tensor, indices: Tensor, kernel_size: Any, stride: Any, p
     y = index_add_into(reshape(x, (nb, c, math.prod(x.shape[2:]))), (nb, c, plane),
                        (np.arange(nb)[:, None, None], np.arange(c)[None, :, None], where))
     y = reshape(y, (nb, c, *out))
-    y = C.recorded_as(y, f"MaxUnpool{max(n, 2)}DBackward0")
-    return y if batched else squeeze(y, 0)
+    return C.recorded_as(y if batched else squeeze(y, 0), f"MaxUnpool{max(n, 2)}DBackward0")
 
 
 def max_unpool1d(input: Tensor, indices: Tensor, kernel_size: Any, stride: Any = None,
