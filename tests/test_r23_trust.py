@@ -252,6 +252,21 @@ for r in [F.max_pool3d(x3, 2), F.adaptive_max_pool3d(x3, 2), F.adaptive_max_pool
     print(tuple(r.shape), r.grad_fn.name())
 """
 
+# t() and transpose(0, -1) of a 0-d tensor are TBackward0 / TransposeBackward0 (a view)
+PROGRAMS["scalar-transposes"] = """
+a = torch.tensor(2.0, requires_grad=True)
+b = torch.tensor([1.0, 2.0], requires_grad=True)
+for r in [a.t(), b.t(), torch.t(a), a.transpose(0, -1), b.transpose(0, 0), a.permute(())]:
+    print(r.grad_fn.name())
+y = a.t() * 3
+print(y, torch.autograd.grad(y, a), a.t()._base is a)
+z = a.clone()
+z.t().mul_(2)
+print(z, z.grad_fn.name())
+g, = torch.autograd.grad(a.transpose(0, -1) ** 2, a, create_graph=True)
+print(g, torch.autograd.grad(g, a))
+"""
+
 @pytest.mark.parametrize("name", sorted(PROGRAMS))
 def test_prints_what_pytorch_prints(name: str) -> None:
     assert masked(gd_output(PROGRAMS[name])) == masked(torch_output(PROGRAMS[name]))
