@@ -267,6 +267,27 @@ g, = torch.autograd.grad(a.transpose(0, -1) ** 2, a, create_graph=True)
 print(g, torch.autograd.grad(g, a))
 """
 
+# round(decimals=) has no integer kernel; an integer dtype= of a reduction of a tensor that
+# requires grad is refused (grad mode on)
+PROGRAMS["integer-kernels"] = """
+x = torch.tensor([[1.5, 2.0]], requires_grad=True)
+for f in [lambda: torch.zeros(3, 0, 2, dtype=torch.int64).round(decimals=1),
+          lambda: torch.tensor([1, 2], dtype=torch.int32).round(decimals=0),
+          lambda: torch.tensor([True]).round(decimals=-1), lambda: torch.tensor([1, 2]).round(),
+          lambda: x.prod(dim=0, dtype=torch.int64), lambda: x.sum(dtype=torch.int64),
+          lambda: x.cumsum(0, dtype=torch.int64), lambda: x.prod(dtype=torch.int64),
+          lambda: x.cumprod(1, dtype=torch.int32), lambda: x.sum(0, dtype=torch.int32),
+          lambda: x.nansum(dtype=torch.int64), lambda: x.sum(dtype=torch.float64),
+          lambda: x.detach().sum(dtype=torch.int64)]:
+    try:
+        r = f()
+        print(r.dtype, tuple(r.shape), r.requires_grad)
+    except Exception as e:
+        print('!ERR', type(e).__name__, str(e).splitlines()[0])
+with torch.no_grad():
+    print(x.sum(dtype=torch.int64), x.cumsum(1, dtype=torch.int64))
+"""
+
 @pytest.mark.parametrize("name", sorted(PROGRAMS))
 def test_prints_what_pytorch_prints(name: str) -> None:
     assert masked(gd_output(PROGRAMS[name])) == masked(torch_output(PROGRAMS[name]))

@@ -93,6 +93,11 @@ reciprocal = unary("reciprocal")
 
 def round(input: Tensor, *, decimals: int | None = None) -> Tensor:
     """Round half to even (to `decimals` places: PyTorch's RoundBackward1)."""
+    if decimals is not None and input.array.dtype.kind in "biu":  # (round() is x itself)
+        kernel = "round_vml_cpu" if decimals == 0 else "round_cpu"
+        raise GdRuntimeError(f'"{kernel}" not implemented for '
+                             f"'{K.scalar_name(input.array.dtype)}'",
+                             py_type="NotImplementedError")
     return apply(_RULES["round"], (input,), {} if decimals is None else {"decimals": decimals})
 
 

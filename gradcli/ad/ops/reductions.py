@@ -16,7 +16,7 @@ from gradcli.ad.ops.shape import _wrap_dim
 from gradcli.ad.ops.surface import SURFACE, expose
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
-from gradcli.ad.state import warn
+from gradcli.ad.state import State, warn
 from gradcli.errors import GdRuntimeError
 
 # -- reductions -------------------------------------------------------------------------
@@ -43,17 +43,27 @@ def _scalar_dims(x: Tensor, dim: Any) -> Any:
     return ()
 
 
-def _with_dtype(params: dict[str, Any], dtype: Any) -> dict[str, Any]:
+def _with_dtype(params: dict[str, Any], dtype: Any, x: Any = None) -> dict[str, Any]:
     if dtype is not None:
         params["dtype"] = dtypes_resolve(dtype)
+        if x is not None:
+            differentiable_dtype(x, params["dtype"])
     return params
+
+
+def differentiable_dtype(x: Any, dt: Any) -> None:
+    """PyTorch's refusal of a reduction's integer dtype= for an input that requires grad
+    (grad mode on): its output could carry no gradient."""
+    if (dt is not None and dt.kind in "biu" and type(x) is Tensor and x.requires_grad
+            and State.grad_enabled):
+        raise GdRuntimeError(f"Autograd not support dtype: {scalar_name(dt)}")
 
 
 def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None
         ) -> Tensor:
     """Sum over dims (all by default), in `dtype` when given (one SumBackward node)."""
     return apply(_RULES["sum"], (_as_tensor(input),),
-                 _with_dtype(_dim_params(dim, keepdim), dtype))
+                 _with_dtype(_dim_params(dim, keepdim), dtype, input))
 
 
 def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None
@@ -67,6 +77,7 @@ def prod(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = 
          ) -> Tensor:
     """Product over a dim (all by default)."""
     if dtype is not None:
+        differentiable_dtype(input, dtypes_resolve(dtype))
         input = to_dtype(input, dtypes_resolve(dtype))
     return apply(_RULES["prod"], (_as_tensor(input),), _dim_params(dim, keepdim))
 
