@@ -62,12 +62,6 @@ def test_loader_workers_load_what_pytorch_workers_load(program: str) -> None:
     assert gd_output(program) == torch_output(program)
 
 
-def test_persistent_workers_are_refused_not_emulated() -> None:
-    program = ("import torch\nfrom torch.utils.data import DataLoader\n"
-               "DataLoader([1, 2], num_workers=2, persistent_workers=True)\n")
-    assert "'DataLoader(persistent_workers=True)' is not supported" in gd_output(program)
-
-
 # numpy's functions given a tensor: the shape and size numpy reads from the object, the
 # ufuncs and method-calling functions that hand a tensor back, and the reductions that
 # fail inside the tensor's method with PyTorch's TypeError.

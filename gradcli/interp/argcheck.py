@@ -369,10 +369,11 @@ class Signature:
                 nv = DTYPE_VALUES[_PY_DTYPES[v.name]]
             if kind in _NUMBER_KINDS:
                 nv = _python_number(nv)  # np.int64(3) where an int goes: 3
+            if key == -1:  # permute(1, 0): the function gets the one size, (1, 0), as
+                new_args = [tuple(nv)]  # PyTorch's does (not squeeze(x, 1, dims_variant=0))
+                continue
             if nv is v and (type(key) is int or key == p.name):
                 continue
-            if key == -1:
-                new_args = list(nv)
             elif type(key) is int:
                 new_args = list(args) if new_args is None else new_args
                 new_args[key] = nv

@@ -339,8 +339,8 @@ class DataLoader(DataValue):
     map-style dataset by its index sampler, or of an iterable dataset's items."""
 
     __slots__ = ("batch_sampler", "batch_size", "collate_fn", "dataset", "drop_last",
-                 "generator", "iterable", "num_workers", "pin_memory", "prefetch_factor",
-                 "sampler", "shuffle", "timeout", "worker_init_fn")
+                 "generator", "iterable", "num_workers", "persistent", "pin_memory", "pool",
+                 "prefetch_factor", "sampler", "shuffle", "timeout", "worker_init_fn")
     KIND = "DataLoader"
     QUALNAME = "torch.utils.data.dataloader.DataLoader"
 
@@ -363,6 +363,8 @@ class DataLoader(DataValue):
         self.sampler = sampler
         self.batch_sampler = batch_sampler
         self.iterable = iterable
+        self.persistent = False  # persistent_workers=True: the pool outlives its epoch
+        self.pool: Any = None
 
     @property
     def auto_collation(self) -> bool:
@@ -398,6 +400,9 @@ class DataLoader(DataValue):
         if self.pin_memory:
             state.warn("'pin_memory' argument is set as true but no accelerator is found, "
                        "then device pinned memory won't be used.", once=True)
+        if self.pool is not None:  # persistent workers: _reset, no new base seed drawn
+            assert indices is not None
+            return WorkersIterator(self, self._worker_batches(indices, 0))
         # _BaseDataLoaderIter's base seed
         base_seed = int(_generator(self.generator).random_full((), "int64"))
         if self.iterable:
@@ -415,8 +420,10 @@ class DataLoader(DataValue):
         """The batches as num_workers worker processes load them (data_workers)."""
         from gradcli.interp import data_workers
 
-        pool = data_workers.WorkerPool(self.dataset, self.num_workers, base_seed,
-                                       self.worker_init_fn)
+        pool = self.pool or data_workers.WorkerPool(self.dataset, self.num_workers,
+                                                    base_seed, self.worker_init_fn)
+        if self.persistent:  # the workers, their dataset copies and random states stay;
+            self.pool = pool  # each epoch starts again at worker 0
         if self.auto_collation:
             def fetch(ds: Any, b: Any) -> Any:
                 return self._collate([item(ds, i) for i in b])
@@ -455,7 +462,7 @@ DataLoader.ATTRS = {
     "dataset": lambda d: d.dataset, "batch_size": lambda d: d.batch_size,
     "drop_last": lambda d: d.drop_last, "num_workers": lambda d: d.num_workers,
     "pin_memory": lambda d: d.pin_memory, "generator": lambda d: d.generator,
-    "timeout": lambda d: d.timeout, "persistent_workers": lambda d: False,
+    "timeout": lambda d: d.timeout, "persistent_workers": lambda d: d.persistent,
     "prefetch_factor": lambda d: d.prefetch_factor, "sampler": lambda d: d.sampler,
     "worker_init_fn": lambda d: d.worker_init_fn,
     "batch_sampler": lambda d: d.batch_sampler,
@@ -530,9 +537,11 @@ def make_loader(dataset: Any, batch_size: Any = 1, shuffle: Any = None, sampler:
                        else S.SequentialSampler(dataset))
         if batch_size is not None and batch_sampler is None:
             batch_sampler = S.BatchSampler(sampler, batch_size, drop_last)
-    return DataLoader(dataset, batch_size, shuffle, collate_fn, operators.truth(pin_memory),
-                      drop_last, generator, sampler, batch_sampler, iterable, num_workers,
-                      worker_init_fn, prefetch_factor, timeout)
+    loader = DataLoader(dataset, batch_size, shuffle, collate_fn, operators.truth(pin_memory),
+                        drop_last, generator, sampler, batch_sampler, iterable, num_workers,
+                        worker_init_fn, prefetch_factor, timeout)
+    loader.persistent = bool(persistent_workers) and num_workers > 0
+    return loader
 
 
 def _check_workers(dataset: Any, prefetch_factor: Any, persistent_workers: Any,
@@ -545,8 +554,6 @@ def _check_workers(dataset: Any, prefetch_factor: Any, persistent_workers: Any,
         raise _unsupported("DataLoader(IterableDataset, num_workers=...)", why)
     if prefetch_factor is not None and prefetch_factor < 0:
         raise _error("prefetch_factor option should be non-negative", "ValueError")
-    if persistent_workers:
-        raise _unsupported("DataLoader(persistent_workers=True)", why)
     if multiprocessing_context is not None:
         raise _unsupported("DataLoader(multiprocessing_context=...)", why)
 

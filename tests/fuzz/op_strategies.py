@@ -432,8 +432,15 @@ def broadcast_reduction(draw: st.DrawFn, b: Block) -> str:
         shape = (1, *shape)
     x = tensor(draw, b, shape, _float(draw), layout=False)
     room = 120000 // max(1, _count(shape))
-    big = tuple(draw(st.sampled_from([n for n in (7, 37, 300, 2500, 40000) if n <= room]
-                                     or [7])) if k == 1 else k for k in shape)
+    big_dims: list[int] = []
+    total = _count(shape)
+    for k in shape:  # (the whole view under gradcli's 50M-element limit)
+        if k == 1:
+            k = draw(st.sampled_from([n for n in (7, 37, 300, 2500, 40000)
+                                      if n <= room and total * n <= 20_000_000] or [7]))
+            total *= k
+        big_dims.append(k)
+    big = tuple(big_dims)
     v = f"{x}.expand({', '.join(map(str, big))})"
     how = draw(st.sampled_from(["", "", ".transpose(0, -1)", "[::2]"]))
     v += how if len(big) > 1 or how != ".transpose(0, -1)" else ""
@@ -479,6 +486,10 @@ def ordering(draw: st.DrawFn, b: Block) -> str:
     size = shape[d] if shape else 1
     name = draw(st.sampled_from(["sort", "argsort", "topk", "kthvalue", "median", "median0",
                                  "nanmedian", "mode", "msort", "unique", "quantile"]))
+    if name in ("median", "median0", "nanmedian") and ".expand(" in b.lines[-1]:
+        # PyTorch 2.13's median of an expanded (stride-0) view reads memory it does not
+        # own (tensor([1]).expand(4).median(0) prints garbage): a copy instead
+        b.lines[-1] += ".contiguous()"
     if name == "sort":
         return f"torch.sort({x}, dim={d}{_kw(draw, {'descending': ['True'], 'stable': ['True']})})"
     if name == "argsort":
@@ -743,3 +754,9 @@ def op_programs(draw: st.DrawFn, max_blocks: int = 3) -> str:
     for _ in range(draw(st.integers(1, max_blocks))):
         lines += draw(op_block())
     return "\n".join(lines) + "\n"
+
+
+# Round 23's families (fuzz/op_strategies_r23.py), drawn with the others.
+from fuzz.op_strategies_r23 import FAMILIES_R23  # noqa: E402  (it imports this module)
+
+FAMILIES += FAMILIES_R23

@@ -601,6 +601,17 @@ def clamp(x: ndarray, min: Any = None, max: Any = None) -> Any:
     """Clip into [min, max]; either bound may be None."""
     if min is None and max is None:
         raise TorchError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    final = None  # the result's dtype, when the bounds are made the dtype's numbers here
+    if x.dtype.kind in "biu" and type(min) is not ndarray and type(max) is not ndarray:
+        # ATen's clamp meta: both number bounds take part in the promotion (an int tensor
+        # clamped to (0, 0.5) is float32), x is cast to it before the bounds apply
+        rt = dtypes.promote([x.dtype] if x.ndim else [], [] if x.ndim else [x.dtype],
+                            [v for v in (min, max) if v is not None])
+        if rt != x.dtype:
+            x = x.astype(rt)
+        if rt.kind in "iu" and (type(min) is int or type(max) is int):
+            min, max = (_int_bound(v, rt) for v in (min, max))
+            final = rt
     out = x
     try:  # a number bound keeps x where they are equal (-0.0 and 0.0: ATen's max(min, x),
         # as numpy's, which gives the second of equals); a tensor's the bound (its vector
@@ -616,7 +627,26 @@ def clamp(x: ndarray, min: Any = None, max: Any = None) -> Any:
         raise TorchError(broadcast_message_all([x, *bounds]) or "clamp: bad shapes") from None
     if out is x:
         out = x.copy()
+    if final is not None:
+        return out.astype(final, copy=False)
     return out.astype(result_type(x, min if min is not None else max), copy=False)
+
+
+_C_NAMES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "short", "int32": "int",
+            "int64": "long"}
+
+
+def _int_bound(v: Any, dt: np.dtype) -> Any:
+    """A Python int bound as c10::checked_convert gives it to an integer kernel: within
+    the dtype's range, or for an unsigned one down to -max (wrapped: uint8's -1 is 255);
+    else PyTorch's overflow error."""
+    if type(v) is not int:
+        return v
+    info = np.iinfo(dt)
+    if v > info.max or v < (-int(info.max) if info.min == 0 else info.min):
+        raise TorchError(f"value cannot be converted to type {_C_NAMES.get(dt.name, dt.name)} "
+                         "without overflow")
+    return dt.type(v % (int(info.max) + 1)) if v < 0 and info.min == 0 else dt.type(v)
 
 
 def where(cond: ndarray, a: Any, b: Any) -> Any:

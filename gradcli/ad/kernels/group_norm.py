@@ -6,6 +6,7 @@ scale = rstd·w, bias = -scale·mean + b, both multiply-adds contracted into FMA
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -24,7 +25,7 @@ def group_norm(x: Any, w: Any, b: Any, groups: int, eps: float) -> Any:
     x = np.asarray(x)
     dt = x.dtype
     if (dt != np.float32 and dt != np.float64) or not x.size:
-        rows = x.reshape(x.shape[0], groups, -1)
+        rows = x.reshape(x.shape[0], groups, math.prod(x.shape[1:]) // groups)
         y = KNorm.layer_norm(rows, None, None, (2,), eps).reshape(x.shape)
         if w is not None:
             y = y * np.asarray(w).reshape(_channel(x))

@@ -6,6 +6,7 @@ integer kernels: their message is PyTorch's).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -672,7 +673,8 @@ def adaptive_avg_pool(x: Any, out: tuple[int, ...]) -> ndarray:
             for n, o in zip(spatial, out, strict=True)]
     for pos in np.ndindex(*out):
         span = [wins[d][pos[d]] for d in range(k)]
-        window = x[(..., *(slice(a, b) for a, b in span))].reshape(*lead, -1)
+        cells = math.prod(b - a for a, b in span)  # explicit: lead may hold a 0
+        window = x[(..., *(slice(a, b) for a, b in span))].reshape(*lead, cells)
         # (+ 0: the sum starts from +0.0, so a window of -0.0 sums to +0.0)
         total = np.cumsum(window, axis=-1, dtype=x.dtype)[..., -1] + x.dtype.type(0)
         for a, b in span:
@@ -738,8 +740,8 @@ def multi_margin_loss(x: Any, ys: Any, p: int = 1, margin: float = 1.0, weight: 
     total = 0.0
     for v in per.tolist():
         total += v
-    if reduction == "mean":
-        total /= x.shape[0]
+    if reduction == "mean":  # (no rows: PyTorch returns an unset buffer; 0/0 here)
+        total = total / x.shape[0] if x.shape[0] else math.nan
     return np.asarray(total, x.dtype)
 
 

@@ -4,6 +4,7 @@ backward (per-thread chunks, double accumulators, fused multiply-adds). Split fr
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -84,7 +85,7 @@ def layer_norm(x: Any, w: Any, b: Any, dims: tuple[int, ...], eps: float) -> nda
     CPU kernel: RowwiseMoments' statistics, the affine step one FMA."""
     x = np.asarray(x)
     k = x.ndim - len(dims)
-    rows = x.reshape(int(np.prod(x.shape[:k], dtype=np.int64)), -1)
+    rows = x.reshape(int(np.prod(x.shape[:k], dtype=np.int64)), math.prod(x.shape[k:]))
     if x.dtype.kind != "f" or x.dtype == np.float16 or not rows.shape[1]:
         mu = rows.mean(axis=1) if rows.shape[1] else np.zeros(rows.shape[0], x.dtype)
         var = rows.var(axis=1) if rows.shape[1] else np.zeros(rows.shape[0], x.dtype)
@@ -115,7 +116,9 @@ def batch_stats(x: Any) -> tuple[ndarray, ndarray, int]:
     count = x.size // c if c else 0
     dt = x.dtype
     if (dt != np.float32 and dt != np.float64) or not count:
-        rows = np.moveaxis(x, 1, 0).reshape(c, -1)
+        rows = np.moveaxis(x, 1, 0).reshape(c, count)
+        if not c or not count:  # no channels, or no values: 0/0 statistics
+            return np.full(c, np.nan, dt), np.full(c, np.nan, dt), count
         mean = np.cumsum(rows, axis=1)[:, -1] / rows.shape[1]
         dev = rows - mean[:, None]
         return mean, np.cumsum(dev * dev, axis=1)[:, -1], rows.shape[1]
@@ -348,7 +351,7 @@ def layer_norm_backward(g: Any, x: Any, w: Any, dims: tuple[int, ...],
         return None
     k = x.ndim - len(dims)
     m = int(np.prod(x.shape[:k], dtype=np.int64))
-    rows = x.reshape(m, -1)
+    rows = x.reshape(m, math.prod(x.shape[k:]))
     n = rows.shape[1]
     dy = np.asarray(g, dt).reshape(m, n)
     mean, var = rowwise_moments(rows)

@@ -330,6 +330,39 @@ def amin(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
     return _min(x, axis=_scalar_dims(x, dim), keepdims=keepdim, out=ARRAY_OUT)
 
 
+def amax_first(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
+    """amax as torch.amax / aminmax(dim) give it: of tied zeros, the first's sign."""
+    return _first_zero(x, amax(x, dim, keepdim), dim, keepdim)
+
+
+def amin_first(x: ndarray, dim: Any = None, keepdim: bool = False) -> Any:
+    """amin as torch.amin / aminmax(dim) give it: of tied zeros, the first's sign."""
+    return _first_zero(x, amin(x, dim, keepdim), dim, keepdim)
+
+
+def _first_zero(x: ndarray, r: Any, dim: Any, keepdim: bool) -> Any:
+    """r (an extreme of x over dim) with each zero given the sign of the first zero of its
+    slice in index order: ATen's amin/amax kernels keep the value they hold when the next
+    one compares equal (min() and max() of all elements are another kernel: not this)."""
+    r = np.asarray(r)
+    if x.dtype.kind != "f" or not x.ndim or not r.size:
+        return r
+    at_zero = r == 0
+    if not at_zero.any():
+        return r
+    signs = np.signbit(x[x == 0])
+    if signs.all() or not signs.any():  # zeros of one sign only
+        return r
+    axes = tuple(range(x.ndim)) if dim is None else tuple(
+        _wrapped(d, x.ndim) for d in ((dim,) if type(dim) is int else dim))
+    kept = [k for i, k in enumerate(x.shape) if i not in axes]
+    rows = np.moveaxis(x, axes, tuple(range(x.ndim - len(axes), x.ndim)))
+    rows = rows.reshape(math.prod(kept), -1) if kept else rows.reshape(1, -1)
+    first = np.take_along_axis(rows, np.argmax(rows == 0, axis=1)[:, None], 1)[:, 0]
+    zeros = np.where(np.signbit(first), -0.0, 0.0).astype(x.dtype).reshape(r.shape)
+    return np.where(at_zero, zeros, r).astype(x.dtype)
+
+
 @via_float32
 def norm(x: ndarray, p: float = 2.0, dim: Any = None, keepdim: bool = False,
          aten: bool = False, dtype: Any = None) -> Any:

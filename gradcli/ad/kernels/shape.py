@@ -108,7 +108,9 @@ def sum_to(x: ndarray, shape: tuple[int, ...]) -> Any:
 
 
 def transpose(x: ndarray, dim0: int, dim1: int) -> Any:
-    """Swap two dims (a view)."""
+    """Swap two dims (a view; a 0-d tensor's dims 0 and -1 are none: itself)."""
+    if not x.ndim:
+        return x.view()
     return x.swapaxes(dim0, dim1)  # the method: np.swapaxes adds a Python layer
 
 

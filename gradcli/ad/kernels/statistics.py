@@ -246,8 +246,9 @@ def _desc(a: Any, b: Any) -> bool:  # KeyValueCompDesc
 
 
 def _rows(x: ndarray, d: int) -> ndarray:
-    """x with dim d last, as rows."""
-    return np.moveaxis(x, d, -1).reshape(-1, x.shape[d])
+    """x with dim d last, as rows (an explicit row count: reshape(-1, 0) is ambiguous)."""
+    last = np.moveaxis(x, d, -1)
+    return last.reshape(math.prod(last.shape[:-1]), x.shape[d])
 
 
 def _from_rows(rows: ndarray, x: ndarray, d: int, size: int) -> Any:

@@ -204,6 +204,41 @@ def conv2d(input: Tensor, weight: Tensor, bias: Any = None, stride: Any = 1,
     return _conv(input, weight, bias, stride, padding, dilation, groups, 2)
 
 
+def nonempty_pool_input(x: Tensor, n: int, op: str) -> None:
+    """PyTorch's pool shape check: only a batch dim may be 0 (an unbatched input's dims,
+    channels included, may not)."""
+    if x.ndim not in (n + 1, n + 2):
+        return
+    rest = x.shape[1:] if x.ndim == n + 2 else x.shape
+    if all(rest):
+        return
+    shape = list(x.shape)
+    if n == 3:  # (the message names the dim's size, 0, where it means its index)
+        where = ("max_pool3d_with_indices_out_cpu_template" if op.startswith("max")
+                 else "avg_pool3d")
+        raise GdRuntimeError(f"{where}(): Expected input's non-batch dimensions to have "
+                             f"positive length, but input has a shape of {shape} and "
+                             "non-batch dimension 0 has length zero!")
+    head = "max_pool1d: " if op == "max_pool1d" else ""
+    raise GdRuntimeError(f"{head}Expected {n + 1}D or {n + 2}D (batch mode) tensor with "
+                         f"optional 0 dim batch size for input, but got:{shape}")
+
+
+def nonempty_adaptive_input(x: Tensor, n: int, op: str) -> None:
+    """PyTorch's adaptive pools' check: no dim past the first is 0 (adaptive_avg_pool
+    checks the spatial dims only; 1-d pools are 2-d ones of (N, C, 1, L))."""
+    avg = op.startswith("adaptive_avg")
+    shape = list(x.shape)
+    if n == 1 and avg:
+        shape.insert(-1, 1)
+        op = "adaptive_avg_pool2d"
+    first = len(shape) - n if avg else 1  # (dim 0 is free, batched or not)
+    for i in range(first, len(shape)):
+        if shape[i] == 0:
+            raise GdRuntimeError(f"{op}(): Expected input to have non-zero size for "
+                                 f"non-batch dimensions, but input has sizes {shape} with "
+                                 f"dimension {i} being empty")
+
 def _pool_setup(input: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
                 ceil_mode: bool, n: int, op: str) -> tuple[Any, ...]:
     """(input batched, was it, kernel, stride, dilation, output size, (before, after) pads)."""
@@ -211,6 +246,7 @@ def _pool_setup(input: Tensor, kernel_size: Any, stride: Any, padding: Any, dila
     k = _tuple(kernel_size, n, "kernel_size")
     s = k if stride is None or stride == [] or stride == () else _tuple(stride, n, "stride")
     p, d = _tuple(padding, n, "padding"), _tuple(dilation, n, "dilation")
+    nonempty_pool_input(_as_tensor(input), n, op)
     for i in range(n):
         if p[i] > (d[i] * (k[i] - 1) + 1) // 2:
             raise GdRuntimeError(f"pad should be at most half of effective kernel size, but "
@@ -235,7 +271,7 @@ def _pool_windows(x: Tensor, k: tuple[int, ...], s: tuple[int, ...], d: tuple[in
     if any(flat):
         x = pad(x, flat, value=fill)
     w = _windows(x, k, s, d, out, cells_last=True)
-    return reshape(w, (w.shape[0], w.shape[1], *out, -1))
+    return reshape(w, (w.shape[0], w.shape[1], *out, math.prod(k)))  # n may be 0
 
 
 def _max_pool(input: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
@@ -254,6 +290,7 @@ def max_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
         return SURFACE["torch.nn.functional.max_pool1d_with_indices"](
             input, kernel_size, stride, padding, dilation, ceil_mode)
     one = _tuple(kernel_size, 1, "kernel_size")
+    nonempty_pool_input(_as_tensor(input), 1, "max_pool1d")
     y = _max_pool(unsqueeze(_as_tensor(input), -2), (1, *one),
                   None if stride is None else (1, *_tuple(stride, 1, "stride")),
                   (0, *_tuple(padding, 1, "padding")), (1, *_tuple(dilation, 1, "dilation")),
@@ -332,6 +369,7 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     if x.ndim not in (3, 4):
         raise GdRuntimeError("adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got "
                              f"{list(x.shape)}")
+    nonempty_adaptive_input(x, 2, "adaptive_avg_pool2d")
     h, w = x.shape[-2], x.shape[-1]
     oh = h if sizes[0] is None else int(sizes[0])
     ow = w if sizes[1] is None else int(sizes[1])

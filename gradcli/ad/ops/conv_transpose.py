@@ -226,7 +226,8 @@ def unfold(input: Tensor, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
                              "one.")
     if any(p):
         x = pad(x, [p[1], p[1], p[0], p[0]])
-    cols = reshape(_windows(x, k, s, d, out), (x.shape[0], -1, out[0] * out[1]))
+    cols = reshape(_windows(x, k, s, d, out),
+                   (x.shape[0], x.shape[1] * k[0] * k[1], out[0] * out[1]))  # n may be 0
     return recorded_as(cols if batched else squeeze(cols, 0), "Im2ColBackward0")
 
 
@@ -252,7 +253,7 @@ def fold(input: Tensor, output_size: Any, kernel_size: Any, dilation: Any = 1,
                              "to match the calculated number of sliding blocks "
                              f"{blocks[0]} * {blocks[1]} = {blocks[0] * blocks[1]}, but got "
                              f"input.size(2)={x.shape[2]}.")
-    cols = reshape(x, (x.shape[0], -1, *k, *blocks))
+    cols = reshape(x, (x.shape[0], x.shape[1] // math.prod(k), *k, *blocks))
     y = col2im(cols, size, k, s, d, p, size)
     return recorded_as(y if batched else squeeze(y, 0), "Col2ImBackward0")
 

@@ -3,6 +3,7 @@ with PyTorch's dtypes, argument checks and messages."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -104,10 +105,12 @@ def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False
             "dimensions of boundaries tensor and input value tensor must match, but we got "
             f"boundaries tensor {list(seq.shape)} and input value tensor "
             f"{list(values.shape)}")
-    rows_s = seq.reshape(-1, seq.shape[-1])
-    rows_v = values.reshape(-1, values.shape[-1])
-    found = np.stack([np.searchsorted(s, v, side=how) for s, v in zip(rows_s, rows_v,
-                                                                       strict=True)])
+    lead = math.prod(seq.shape[:-1])  # explicit: reshape(-1, 0) is ambiguous
+    rows_s = seq.reshape(lead, seq.shape[-1])
+    rows_v = values.reshape(lead, values.shape[-1])
+    found = np.array([np.searchsorted(s, v, side=how) for s, v in zip(rows_s, rows_v,
+                                                                       strict=True)],
+                     dtype=np.int64).reshape(lead, values.shape[-1])
     return _indices(found.reshape(values.shape), out_int32)
 
 

@@ -93,6 +93,11 @@ reciprocal = unary("reciprocal")
 
 def round(input: Tensor, *, decimals: int | None = None) -> Tensor:
     """Round half to even (to `decimals` places: PyTorch's RoundBackward1)."""
+    if decimals is not None and input.array.dtype.kind in "biu":  # (round() is x itself)
+        kernel = "round_vml_cpu" if decimals == 0 else "round_cpu"
+        raise GdRuntimeError(f'"{kernel}" not implemented for '
+                             f"'{K.scalar_name(input.array.dtype)}'",
+                             py_type="NotImplementedError")
     return apply(_RULES["round"], (input,), {} if decimals is None else {"decimals": decimals})
 
 
@@ -257,11 +262,20 @@ def _scaled(name: str, input: Any, other: Any, alpha: Any) -> Tensor:
     return apply(_RULES[name], (_operand(input), _operand(other)), {"alpha": alpha})
 
 
-def div(input: Any, other: Any, rounding_mode: str | None = None) -> Tensor:
-    """input / other (true division; rounding_mode 'floor' or 'trunc' as in PyTorch)."""
-    if rounding_mode is None:
+_NO_MODE: Any = "(no rounding_mode)"  # rounding_mode not given: div.Tensor, DivBackward0
+
+
+def div(input: Any, other: Any, rounding_mode: str | None = _NO_MODE) -> Tensor:
+    """input / other (true division; rounding_mode 'floor' or 'trunc' as in PyTorch; an
+    explicit rounding_mode=None is PyTorch's div.Tensor_mode overload: DivBackward2)."""
+    if rounding_mode is None or rounding_mode is _NO_MODE:
         if type(input) is not Tensor and isinstance(input, (int, float)):
             input = tensor(input)  # torch.div(2, x) wraps the number: DivBackward0
+        if rounding_mode is None:
+            y = _div(input, other)
+            if y.grad_fn is not None:
+                y.grad_fn.name = "DivBackward2"
+            return y
         return _div(input, other)
     if rounding_mode == "floor" or rounding_mode == "trunc":
         return div_mode(input, other, rounding_mode)

@@ -145,6 +145,8 @@ def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
     if input.ndim == 0:
         raise GdRuntimeError("chunk expects at least a 1-dimensional tensor")
     d = _wrap_dim(dim, input.ndim)
+    if input.shape[d] == 0:  # PyTorch's chunk: `chunks` empty pieces, split_with_sizes
+        return split(input, [0] * chunks, d)
     return split(input, max(1, math.ceil(input.shape[d] / chunks)), d)
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -27,7 +28,7 @@ from gradcli.ad.ops.elementwise import (
     pow,
     sub,
 )
-from gradcli.ad.ops.indexing import getitem_raw
+from gradcli.ad.ops.indexing import getitem, getitem_raw
 from gradcli.ad.ops.joins import broadcast_tensors
 from gradcli.ad.ops.linalg import matmul
 from gradcli.ad.ops.math import xlogy
@@ -185,8 +186,13 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Any 
                                      reduction: str = "mean", pos_weight: Any = None) -> Tensor:
     """Binary cross-entropy on logits (stable; weight per element, pos_weight per class)."""
     reduction = _reduction(size_average, reduce, reduction)
+    target = _as_tensor(target)
+    if tuple(target.shape) != tuple(input.shape):  # F's own check, before ATen's
+        raise GdRuntimeError(f"Target size (torch.Size({list(target.shape)})) must be the "
+                             f"same as input size (torch.Size({list(input.shape)}))",
+                             py_type="ValueError")
     constant_arguments("binary_cross_entropy_with_logits", weight=weight, pos_weight=pos_weight)
-    return apply(_RULES["bce_with_logits"], (input, _as_tensor(target)),
+    return apply(_RULES["bce_with_logits"], (input, target),
                  {"weight": _arr(weight), "pos_weight": _arr(pos_weight),
                   "reduction": reduction})
 
@@ -457,8 +463,9 @@ def batch_norm(input: Tensor, running_mean: Any, running_var: Any, weight: Any =
     """Per-channel normalization: batch statistics when training (updating the running
     statistics in place, as PyTorch), else the running statistics."""
     if training:
-        size = input.array.size // input.shape[1] if input.ndim > 1 else 1
-        if size <= 1:
+        # PyTorch's _verify_batch_size: size(0) times the sizes past dim 1
+        size = input.shape[0] * math.prod(input.shape[2:]) if input.ndim > 1 else 1
+        if size == 1:  # (an empty batch passes: PyTorch's size_prods == 1)
             raise GdRuntimeError("Expected more than 1 value per channel when training, got "
                                  f"input size torch.Size({list(input.shape)})",
                                  py_type="ValueError")
@@ -470,6 +477,13 @@ def batch_norm(input: Tensor, running_mean: Any, running_var: Any, weight: Any =
         if arg is not None and input.ndim > 1 and arg.array.size != input.shape[1]:
             raise GdRuntimeError(f"{name} should contain {input.shape[1]} elements not "
                                  f"{arg.array.size}")
+    if not input.array.size:  # ATen's empty-input path: clone · weight[0] + bias[0], the
+        out = clone(input)      # running statistics left as they are
+        if weight is not None:
+            out = mul(out, getitem(_opt(weight), 0))
+        if bias is not None:
+            out = add(out, getitem(_opt(bias), 0))
+        return out
     out = apply(_RULES["batch_norm"], (input, _opt(weight), _opt(bias)),
                 {"mean": None if rm is None else rm.array,
                  "var": None if rv is None else rv.array,

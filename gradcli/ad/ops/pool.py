@@ -34,7 +34,7 @@ from gradcli.errors import GdRuntimeError
 def _gather_planes(x: Tensor, index: np.ndarray) -> Tensor:
     """x (N, C, *S) at flat plane positions index (N, C, *out)."""
     n, c = x.shape[0], x.shape[1]
-    flat = reshape(x, (n, c, -1))
+    flat = reshape(x, (n, c, math.prod(x.shape[2:])))  # explicit: n or c may be 0
     extra = (1,) * (index.ndim - 2)
     return getitem(flat, (tensor_from_array(np.arange(n).reshape(n, 1, *extra)),
                           tensor_from_array(np.arange(c).reshape(1, c, *extra)),
@@ -60,15 +60,14 @@ def _max_pool_indices(input: Tensor, kernel_size: Any, stride: Any, padding: Any
     data = np.pad(x.array, [(0, 0), (0, 0), *widths], constant_values=-np.inf)
     where = np.pad(cells, [(0, 0), (0, 0), *widths], constant_values=-1)
     index = window_index(k, s, d, out)
-    vals = data[index].reshape(x.shape[0], x.shape[1], -1, *out)
-    pos = np.broadcast_to(where[index], (1, 1, *k, *out)).reshape(1, 1, -1, *out)
+    vals = data[index].reshape(x.shape[0], x.shape[1], math.prod(k), *out)
+    pos = np.broadcast_to(where[index], (1, 1, *k, *out)).reshape(1, 1, math.prod(k), *out)
     pick = _first_max(vals, 2)
     winners = np.take_along_axis(np.broadcast_to(pos, vals.shape), pick[:, :, None], 2)[:, :, 0]
-    y = C.recorded_as(_gather_planes(x, winners), f"MaxPool{max(n, 2)}DWithIndicesBackward0")
-    idx = tensor_from_array(winners)
-    if not batched:
+    y, idx = _gather_planes(x, winners), tensor_from_array(winners)
+    if not batched:  # an unbatched input is ATen's own case: its node last
         y, idx = squeeze(y, 0), squeeze(idx, 0)
-    return y, idx
+    return C.recorded_as(y, f"MaxPool{max(n, 2)}DWithIndicesBackward0"), idx
 
 
 def max_pool1d_with_indices(input: Tensor, kernel_size: Any, stride: Any = None,
@@ -76,6 +75,7 @@ def max_pool1d_with_indices(input: Tensor, kernel_size: Any, stride: Any = None,
                             return_indices: bool = False) -> tuple[Tensor, Tensor]:
     """(max of each window, its position) over (N, C, L)."""
     one = C._tuple(kernel_size, 1, "kernel_size")
+    C.nonempty_pool_input(_as_tensor(input), 1, "max_pool1d")
     y, i = _max_pool_indices(
         unsqueeze(_as_tensor(input), -2), (1, *one),
         None if stride is None else (1, *C._tuple(stride, 1, "stride")),
@@ -148,7 +148,9 @@ def _adaptive_sizes(x: Tensor, output_size: Any, n: int, op: str) -> tuple[int, 
                              f"{len(sizes)})" if n == 1 else
                              f"{op}: internal error: output_size.size() must be {n}")
     spatial = x.shape[x.ndim - n:]
+    C.nonempty_adaptive_input(x, n, op)
     return tuple(spatial[i] if sizes[i] is None else int(sizes[i]) for i in range(n))
+
 
 
 def adaptive_avg_pool1d(input: Tensor, output_size: Any) -> Tensor:
@@ -184,7 +186,7 @@ def _adaptive_max(input: Tensor, output_size: Any, n: int) -> tuple[Tensor, Tens
     if not batched:
         x = unsqueeze(x, 0)
     spatial = tuple(x.shape[2:])
-    a = x.array.reshape(x.shape[0], x.shape[1], -1)
+    a = x.array.reshape(x.shape[0], x.shape[1], math.prod(spatial))
     plane = np.arange(math.prod(spatial)).reshape(spatial)
     wins = [_windows(spatial[i], out[i]) for i in range(n)]
     winners = np.empty((x.shape[0], x.shape[1], math.prod(out)), dtype=np.int64)
@@ -193,11 +195,13 @@ def _adaptive_max(input: Tensor, output_size: Any, n: int) -> tuple[Tensor, Tens
         winners[:, :, j] = pos[_first_max(a[:, :, pos], 2)]
     winners = winners.reshape(x.shape[0], x.shape[1], *out)
     name = f"AdaptiveMaxPool{max(n, 2)}DBackward0"
-    y, idx = C.recorded_as(_gather_planes(x, winners), name), tensor_from_array(winners)
+    y, idx = _gather_planes(x, winners), tensor_from_array(winners)
     if n == 1:
-        y = squeeze(unsqueeze(y, -2), -2)  # PyTorch pools one row in 2-d, then squeezes
-    if not batched:
+        y = squeeze(unsqueeze(C.recorded_as(y, name), -2), -2)  # PyTorch pools one row in
+    if not batched:                                             # 2-d, then squeezes
         y, idx = squeeze(y, 0), squeeze(idx, 0)
+    if n > 1:  # an unbatched input is ATen's own case: its node last
+        y = C.recorded_as(y, name)
     return y, idx
 
 
@@ -260,17 +264,16 @@ def _max_unpool(input: Tensor, indices: Tensor, kernel_size: Any, stride: Any, p
     if not batched:
         x, idx = unsqueeze(x, 0), unsqueeze(idx, 0)
     plane = math.prod(out)
-    where = idx.array.reshape(idx.shape[0], idx.shape[1], -1)
+    where = idx.array.reshape(idx.shape[0], idx.shape[1], math.prod(idx.shape[2:]))
     bad = where[(where < 0) | (where >= plane)]
     if bad.size:
         raise GdRuntimeError(f"Found an invalid max index: {int(bad[0])} (output volumes "
                              f"are of size {'x'.join(map(str, out))})")
     nb, c = x.shape[0], x.shape[1]
-    y = index_add_into(reshape(x, (nb, c, -1)), (nb, c, plane),
+    y = index_add_into(reshape(x, (nb, c, math.prod(x.shape[2:]))), (nb, c, plane),
                        (np.arange(nb)[:, None, None], np.arange(c)[None, :, None], where))
     y = reshape(y, (nb, c, *out))
-    y = C.recorded_as(y, f"MaxUnpool{max(n, 2)}DBackward0")
-    return y if batched else squeeze(y, 0)
+    return C.recorded_as(y if batched else squeeze(y, 0), f"MaxUnpool{max(n, 2)}DBackward0")
 
 
 def max_unpool1d(input: Tensor, indices: Tensor, kernel_size: Any, stride: Any = None,

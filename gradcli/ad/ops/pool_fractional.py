@@ -69,7 +69,7 @@ def _fractional(input: Tensor, kernel_size: Any, output_size: Any, samples: Tens
                              f"[{x.shape[0]}, {x.shape[1]}, {n}], but got {list(smp.shape)}")
     order = [n - 1 - d for d in range(n)] if n == 2 else list(range(n))  # sample per dim
     starts = [_intervals(smp[:, :, order[d]], size[d], out[d], k[d]) for d in range(n)]
-    a = x.array.reshape(x.shape[0], x.shape[1], -1)
+    a = x.array.reshape(x.shape[0], x.shape[1], math.prod(size))
     plane = np.arange(math.prod(size)).reshape(size)
     offsets = np.stack(np.meshgrid(*[np.arange(p) for p in k], indexing="ij"), 0).reshape(n, -1)
     grids = np.meshgrid(*[np.arange(o) for o in out], indexing="ij")
@@ -77,7 +77,8 @@ def _fractional(input: Tensor, kernel_size: Any, output_size: Any, samples: Tens
     coords = [np.take(starts[d], grids[d].reshape(-1), axis=2)[..., None] + offsets[d]
               for d in range(n)]
     pos = plane[tuple(coords)]
-    vals = np.take_along_axis(a, pos.reshape(a.shape[0], a.shape[1], -1), 2).reshape(pos.shape)
+    flat = pos.reshape(a.shape[0], a.shape[1], math.prod(pos.shape[2:]))
+    vals = np.take_along_axis(a, flat, 2).reshape(pos.shape)
     pick = _first_max(vals, 3)
     winners = np.take_along_axis(pos, pick[..., None], 3)[..., 0]
     winners = winners.reshape(x.shape[0], x.shape[1], *out).astype(np.int64)

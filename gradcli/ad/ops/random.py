@@ -246,7 +246,10 @@ def multinomial(input: Any, num_samples: int, replacement: bool = False, *,
         raise GdRuntimeError(
             "cannot sample n_sample > prob_dist.size(-1) samples without replacement")
     g = gen_of(generator)
-    probs = x.array.reshape(-1, x.shape[-1])
+    rows = x.shape[0] if x.ndim == 2 else 1
+    if rows == 0:  # no rows: PyTorch returns the empty result and draws nothing
+        return _leaf(np.zeros((0, n), np.int64))
+    probs = x.array.reshape(rows, x.shape[-1])
     if replacement and n > 1:
         if (probs < 0).any():
             raise GdRuntimeError(

@@ -12,10 +12,11 @@ from gradcli.ad.graph import Tensor, tensor_from_array
 from gradcli.ad.kernels.messages import scalar_name
 from gradcli.ad.ops.creation import _as_tensor, dtypes_resolve
 from gradcli.ad.ops.elementwise import abs, maximum, minimum, to_dtype
+from gradcli.ad.ops.shape import _wrap_dim
 from gradcli.ad.ops.surface import SURFACE, expose
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
-from gradcli.ad.state import warn
+from gradcli.ad.state import State, warn
 from gradcli.errors import GdRuntimeError
 
 # -- reductions -------------------------------------------------------------------------
@@ -28,17 +29,41 @@ def _dim_params(dim: Any, keepdim: bool) -> dict[str, Any]:
     return {"dim": dim, "keepdim": keepdim}
 
 
-def _with_dtype(params: dict[str, Any], dtype: Any) -> dict[str, Any]:
+def _scalar_dims(x: Tensor, dim: Any) -> Any:
+    """dim for a reduction of x: a 0-d tensor's dims 0 and -1 (checked as PyTorch's
+    maybe_wrap_dim does) reduce nothing, the empty tuple (numpy has no axis -1 there)."""
+    if x.ndim or dim is None or dim == ():
+        return dim
+    seen: list[int] = []
+    for d in (dim,) if type(dim) is int else dim:
+        w = _wrap_dim(d, 0)
+        if w in seen:
+            raise GdRuntimeError(f"dim {w} appears multiple times in the list of dims")
+        seen.append(w)
+    return ()
+
+
+def _with_dtype(params: dict[str, Any], dtype: Any, x: Any = None) -> dict[str, Any]:
     if dtype is not None:
         params["dtype"] = dtypes_resolve(dtype)
+        if x is not None:
+            differentiable_dtype(x, params["dtype"])
     return params
+
+
+def differentiable_dtype(x: Any, dt: Any) -> None:
+    """PyTorch's refusal of a reduction's integer dtype= for an input that requires grad
+    (grad mode on): its output could carry no gradient."""
+    if (dt is not None and dt.kind in "biu" and type(x) is Tensor and x.requires_grad
+            and State.grad_enabled):
+        raise GdRuntimeError(f"Autograd not support dtype: {scalar_name(dt)}")
 
 
 def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None
         ) -> Tensor:
     """Sum over dims (all by default), in `dtype` when given (one SumBackward node)."""
     return apply(_RULES["sum"], (_as_tensor(input),),
-                 _with_dtype(_dim_params(dim, keepdim), dtype))
+                 _with_dtype(_dim_params(dim, keepdim), dtype, input))
 
 
 def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None
@@ -52,6 +77,7 @@ def prod(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = 
          ) -> Tensor:
     """Product over a dim (all by default)."""
     if dtype is not None:
+        differentiable_dtype(input, dtypes_resolve(dtype))
         input = to_dtype(input, dtypes_resolve(dtype))
     return apply(_RULES["prod"], (_as_tensor(input),), _dim_params(dim, keepdim))
 
@@ -177,7 +203,7 @@ def norm(x: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False,
     if isinstance(p, str):
         raise GdRuntimeError(f"norm: unsupported p={p!r}")
     params: dict[str, Any] = {"p": float(p)}
-    params.update(_dim_params(dim, keepdim))
+    params.update(_dim_params(_scalar_dims(x, dim), keepdim))
     if want is not None and want != x.dtype:
         params["dtype"] = want
     return apply(_RULES["norm"], (x,), params)
@@ -234,7 +260,7 @@ def linalg_norm(x: Tensor, ord: Any = None, dim: Any = None, keepdim: bool = Fal
 
 def logsumexp(x: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
     """log Σ exp(x) over dims."""
-    return apply(_RULES["logsumexp"], (x,), _dim_params(dim, keepdim))
+    return apply(_RULES["logsumexp"], (x,), _dim_params(_scalar_dims(x, dim), keepdim))
 
 
 def softmax(x: Tensor, dim: int | None = None, dtype: Any = None) -> Tensor:

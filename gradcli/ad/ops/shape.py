@@ -199,9 +199,8 @@ def sum_to(x: Tensor, shape: tuple[int, ...]) -> Tensor:
 def transpose(input: Tensor, dim0: int, dim1: int, short: bool = False) -> Tensor:
     """Swap two dims."""
     x = input
-    if x.ndim < 2 and dim0 in (0, -1) and dim1 in (0, -1):
-        return apply(_RULES["transpose"], (x,), {"dim0": 0, "dim1": 0, "short": short}) \
-            if x.ndim == 1 else apply(_RULES["reshape"], (x,), {"shape": ()})
+    if x.ndim < 2 and dim0 in (0, -1) and dim1 in (0, -1):  # (0-d too: TransposeBackward0)
+        return apply(_RULES["transpose"], (x,), {"dim0": 0, "dim1": 0, "short": short})
     return apply(_RULES["transpose"], (x,), {"dim0": dim0, "dim1": dim1, "short": short})
 
 
@@ -210,9 +209,8 @@ def t(input: Tensor) -> Tensor:
     x = input
     if x.ndim > 2:
         raise GdRuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {x.ndim}D")
-    if x.ndim < 2:
-        return apply(_RULES["transpose"], (x,), {"dim0": 0, "dim1": 0, "short": True}) \
-            if x.ndim == 1 else apply(_RULES["reshape"], (x,), {"shape": ()})
+    if x.ndim < 2:  # (0-d too: TBackward0)
+        return apply(_RULES["transpose"], (x,), {"dim0": 0, "dim1": 0, "short": True})
     return transpose(x, 0, 1, True)
 
 

@@ -14,7 +14,7 @@ from gradcli.ad.kernels import TorchError, scalar_name
 from gradcli.ad.kernels import statistics as KS
 from gradcli.ad.ops.creation import _as_tensor, dtypes_resolve
 from gradcli.ad.ops.elementwise import div, isnan, logical_not
-from gradcli.ad.ops.reductions import Aminmax, return_type
+from gradcli.ad.ops.reductions import Aminmax, differentiable_dtype, return_type
 from gradcli.ad.ops.reductions import sum as _sum
 from gradcli.ad.ops.shape import view
 from gradcli.ad.ops.surface import expose
@@ -38,8 +38,10 @@ def _dim(x: Tensor, dim: Any) -> int:
     return _kernel(KS.wrap_dim, dim, x.ndim)
 
 
-def _dtype(dtype: Any) -> Any:
-    return None if dtype is None else dtypes_resolve(dtype)
+def _dtype(dtype: Any, x: Any = None) -> Any:
+    dt = None if dtype is None else dtypes_resolve(dtype)
+    differentiable_dtype(x, dt)
+    return dt
 
 
 # -- scans ----------------------------------------------------------------------------
@@ -47,13 +49,13 @@ def _dtype(dtype: Any) -> Any:
 def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     """Cumulative sum along dim."""
     x = _as_tensor(input)
-    return apply(_RULES["cumsum"], (x,), {"dim": _dim(x, dim), "dtype": _dtype(dtype)})
+    return apply(_RULES["cumsum"], (x,), {"dim": _dim(x, dim), "dtype": _dtype(dtype, x)})
 
 
 def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     """Cumulative product along dim."""
     x = _as_tensor(input)
-    return apply(_RULES["cumprod"], (x,), {"dim": _dim(x, dim), "dtype": _dtype(dtype)})
+    return apply(_RULES["cumprod"], (x,), {"dim": _dim(x, dim), "dtype": _dtype(dtype, x)})
 
 
 def logcumsumexp(input: Tensor, dim: int) -> Tensor:
@@ -268,7 +270,7 @@ def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *,
     """Sum treating NaN as zero."""
     x = _as_tensor(input)
     return apply(_RULES["nansum"], (x,),
-                 {"dim": _dims(dim), "keepdim": keepdim, "dtype": _dtype(dtype)})
+                 {"dim": _dims(dim), "keepdim": keepdim, "dtype": _dtype(dtype, x)})
 
 
 def nanmean(input: Tensor, dim: Any = None, keepdim: bool = False, *,

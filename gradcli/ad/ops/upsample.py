@@ -13,6 +13,7 @@ input's float type, cubic with A=-0.75); the result is recorded under PyTorch's 
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -109,7 +110,11 @@ def _check_sizes(x: Tensor, out: list[int]) -> None:
         sizes = ", ".join(f"{a}: {v}" for a, v in zip(axes, x.shape[2:], strict=True))
         outs = ", ".join(f"{a}: {v}" for a, v in zip(axes, out, strict=True))
         raise GdRuntimeError(f"Input and output sizes should be greater than 0, but got "
-                             f"input ({sizes}) output ({outs})")
+                             f"input ({sizes}){' and' if len(out) == 1 else ''} "
+                             f"output ({outs})")
+    if not x.array.size and not math.prod(x.shape[1:]):  # ATen's upsample common check
+        raise GdRuntimeError(f"Non-empty {x.ndim}D data tensor expected but got a tensor "
+                             f"with sizes {list(x.shape)}")
 
 
 def _is_int(v: Any) -> bool:

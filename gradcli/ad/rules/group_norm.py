@@ -4,6 +4,7 @@ ops (the VJP and JVP are layer_norm's on the (N, G, rest) view; d x̂ is self-ad
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from gradcli.ad import ops
@@ -20,7 +21,7 @@ def _channel(x: Any) -> tuple[int, ...]:
 
 
 def _grouped(t: Tensor, groups: int) -> Tensor:
-    return ops.reshape(t, (t.shape[0], groups, -1))
+    return ops.reshape(t, (t.shape[0], groups, math.prod(t.shape[1:]) // groups))
 
 
 def _xhat(x: Tensor, groups: int, eps: float) -> Tensor:

@@ -106,8 +106,9 @@ def _bce_dx(x: Tensor, y: Tensor) -> Tensor:
 
 
 def _bce_dy(x: Tensor) -> Tensor:
-    # PyTorch's binary_cross_entropy_target_backward: -logit(x).
-    return ops.log1p(-x) - ops.log(x)
+    # PyTorch's binary_cross_entropy_target_backward: logit(x).neg_() (its last bits and
+    # its -0.0 at x = 0.5, which log1p(-x) - log(x) gives as +0.0)
+    return -apply(RULES["logit"], (x,))
 
 
 def _loss_backward(name: str, g: Tensor, x: Tensor, y: Tensor, **p: Any) -> Tensor:

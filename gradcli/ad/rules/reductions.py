@@ -8,6 +8,7 @@ from typing import Any
 from gradcli.ad import kernels as K
 from gradcli.ad import ops
 from gradcli.ad.graph import Tensor
+from gradcli.ad.kernels import reductions as KR
 from gradcli.ad.kernels import tensor_extras as KX
 from gradcli.ad.ops import backward as B
 from gradcli.ad.ops import statistics as S
@@ -176,9 +177,9 @@ def extreme_rule(name: str, torch_name: str, kernel: Any, doc: str,
         kind="reduction", doc=doc, saves_out=True, formula=formula))
 
 
-extreme_rule("amax", "AmaxBackward0", K.amax, "maximum over dims", amax_vjp,
+extreme_rule("amax", "AmaxBackward0", KR.amax_first, "maximum over dims", amax_vjp,
               formula=("grad to the maxima (shared at ties)",))
-extreme_rule("amin", "AminBackward0", K.amin, "minimum over dims", amax_vjp,
+extreme_rule("amin", "AminBackward0", KR.amin_first, "minimum over dims", amax_vjp,
               formula=("grad to the minima (shared at ties)",))
 extreme_rule("max_all", "MaxBackward1", K.amax, "max(x): the maximum of all elements",
               evenly_distribute_vjp, formula=("grad to the maxima (shared at ties)",))

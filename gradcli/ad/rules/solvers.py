@@ -99,9 +99,17 @@ register(Rule(
     kind="general", doc="lstsq's squared residuals", formula=("2 r g Xᵀ", "−2 r g")))
 
 
-# PyTorch's derivative of nextafter: the gradient passes to self; other gets zeros.
+# PyTorch's derivative of nextafter: the gradient passes to self where self != other (a
+# +0 where they are equal, -0.0 == 0.0 included; NaN passes), other gets zeros.
+def _unless_equal(t: Tensor, x: Tensor, y: Tensor) -> Tensor:
+    return ops.where(ops.eq(x.detach(), y.detach()), 0.0, t)
+
+
 register(Rule(
     "nextafter", "NextafterBackward0", KF.nextafter,
-    lambda g, out, x, y: (g if need(x) else None, ops.zeros_like(g) if need(y) else None),
-    lambda ts, out, x, y: tan3(ts, lambda t: t, lambda t: ops.zeros_like(t)),
-    kind="general", doc="the next float after x towards y", formula=("g", "0")))
+    lambda g, out, x, y: (_unless_equal(g, x, y) if need(x) else None,
+                          ops.zeros_like(g) if need(y) else None),
+    lambda ts, out, x, y: tan3(ts, lambda t: _unless_equal(t, x, y),
+                               lambda t: ops.zeros_like(t)),
+    kind="general", doc="the next float after x towards y",
+    formula=("g·[x ≠ y]", "0")))

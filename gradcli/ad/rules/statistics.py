@@ -181,9 +181,14 @@ extreme_rule("nanmedian_all", "NanmedianBackward0",
              lambda x: KS.median(x, ignore_nan=True),
              "nanmedian(x): the lower median of the non-NaN elements", evenly_distribute_vjp,
              formula=("grad to the medians (shared at ties)",))
-extreme_rule("aminmax_min", "AminmaxBackward0", KR.amin, "aminmax: the minimum", amax_vjp,
+# (along a dim, the first of tied zeros, as amin/amax; over all elements, min()'s kernel)
+extreme_rule("aminmax_min", "AminmaxBackward0",
+             lambda x, dim=None, keepdim=False: (KR.amin if dim is None else KR.amin_first)(
+                 x, dim, keepdim), "aminmax: the minimum", amax_vjp,
              formula=("grad to the minima (shared at ties)",))
-extreme_rule("aminmax_max", "AminmaxBackward0", KR.amax, "aminmax: the maximum", amax_vjp,
+extreme_rule("aminmax_max", "AminmaxBackward0",
+             lambda x, dim=None, keepdim=False: (KR.amax if dim is None else KR.amax_first)(
+                 x, dim, keepdim), "aminmax: the maximum", amax_vjp,
              formula=("grad to the maxima (shared at ties)",))
 
 # -- variance and standard deviation --------------------------------------------------
