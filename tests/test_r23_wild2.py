@@ -30,8 +30,43 @@ print(nn.MSELoss(size_average=False, reduction='mean')(x, y))
 print(nn.MSELoss(size_average=False), nn.KLDivLoss(reduce=False).reduction)
 """
 
+# PyTorch's deprecated overloads with the scale first (old hand-written optimizers:
+# exp_avg.mul_(b1).add_(1 - b1, grad), addcmul_(1 - b2, g, g), p.data.add_(-lr, step)):
+# the call of the current overload, the same values and gradients.
+_SCALE_FIRST_OVERLOADS = """
+import torch
+g = torch.tensor([0.5, -1.0, 2.0])
+m = torch.zeros(3)
+v = torch.zeros(3)
+p = torch.ones(3, requires_grad=True)
+for step in range(3):
+    m.mul_(0.9).add_(1 - 0.9, g)
+    v.mul_(0.999).addcmul_(1 - 0.999, g, g)
+    with torch.no_grad():
+        p.data.add_(-0.01, m / (v.sqrt() + 1e-8))
+        p.addcdiv_(-0.001, m, v + 1)
+print(m, v, p)
+w = torch.tensor([1.0, -2.0], requires_grad=True)
+y = torch.addcmul(w, 0.5, w, w) + torch.add(w, 2, w) - w.sub(3, w) + w.addcdiv(2, w, w * w + 1)
+y.sum().backward()
+print(y, w.grad)
+a = torch.arange(6.0).reshape(2, 3)
+m1, m2 = torch.arange(4.0).reshape(2, 2), torch.arange(6.0).reshape(2, 3)
+v1, v2 = torch.tensor([1.0, 2.0]), torch.tensor([0.5, 1.0, -1.0])
+b1, b2 = torch.ones(2, 2, 2), torch.arange(12.0).reshape(2, 2, 3)
+print(a.addmm(2, 3, m1, m2), torch.addmm(0.5, a, m1, m2), a.addr(2, v1, v2))
+print(torch.addr(2, a, 3, v1, v2), a.addbmm(0.5, 2, b1, b2), torch.addbmm(2, a, b1, b2))
+print(torch.ones(2).addmv(2, 3, m2, v2), torch.baddbmm(1, torch.zeros(2, 2, 3), 2, b1, b2))
+c = a.clone()
+c.addmm_(0.5, 2, m1, m2)
+c.addr_(3, v1, v2)
+c.addbmm_(2, b1, b2)
+print(c, torch.tensor([3, 4]).add(2, torch.tensor([1, 1])))
+"""
+
 _PROGRAMS = {
     "legacy_loss_keywords": _LEGACY_LOSS_KEYWORDS,
+    "scale_first_overloads": _SCALE_FIRST_OVERLOADS,
 }
 
 
