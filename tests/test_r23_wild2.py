@@ -64,7 +64,52 @@ c.addbmm_(2, b1, b2)
 print(c, torch.tensor([3, 4]).add(2, torch.tensor([1, 1])))
 """
 
+# A hand-written optimizer as older code writes it: imported from torch.optim.optimizer
+# with the `required` default, the deprecated add_(alpha, other) update, its own state.
+_OPTIMIZER_MODULE = """
+import math
+import torch
+from torch.optim.optimizer import Optimizer, required
+from torch.optim.sgd import SGD
+from torch.optim.adam import Adam
+
+class HeavyBall(Optimizer):
+    def __init__(self, params, lr=required, momentum=0.0):
+        if lr is not required and lr < 0.0:
+            raise ValueError("bad lr {}".format(lr))
+        super(HeavyBall, self).__init__(params, dict(lr=lr, momentum=momentum))
+
+    def step(self, closure=None):
+        for group in self.param_groups:
+            for p in group['params']:
+                if p.grad is None:
+                    continue
+                d_p = p.grad.data
+                state = self.state[p]
+                if 'buf' not in state:
+                    state['buf'] = d_p.clone()
+                else:
+                    state['buf'].mul_(group['momentum']).add_(1, d_p)
+                p.data.add_(-group['lr'], state['buf'])
+
+print(required, SGD is torch.optim.SGD, Adam, Optimizer)
+w = torch.tensor([2.0, -1.0], requires_grad=True)
+try:
+    HeavyBall([w])
+except ValueError as e:
+    print(e)
+opt = HeavyBall([{'params': [w], 'lr': 0.1}], momentum=0.5)
+for _ in range(4):
+    opt.zero_grad()
+    loss = (w ** 2).sum() + math.sin(1.0) * w[0]
+    loss.backward()
+    opt.step()
+print(w, opt.defaults, sorted(opt.state[w]))
+print(opt)
+"""
+
 _PROGRAMS = {
+    "optimizer_module": _OPTIMIZER_MODULE,
     "legacy_loss_keywords": _LEGACY_LOSS_KEYWORDS,
     "scale_first_overloads": _SCALE_FIRST_OVERLOADS,
 }

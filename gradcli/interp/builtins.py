@@ -534,6 +534,19 @@ class Registry:
         self.modules["torch.optim.lr_scheduler"] = schedulers
         averaging = swa_utils.namespace()
         self.modules["torch.optim.swa_utils"] = averaging
+        # torch.optim.optimizer (Optimizer, required: hand-written optimizers import them
+        # from there) and each optimizer's own module (torch.optim.sgd.SGD, ...)
+        base = Namespace("torch.optim.optimizer", {"Optimizer": OPTIMIZER,
+                                                   "required": optim.REQUIRED})
+        self.modules["torch.optim.optimizer"] = base
+        # (importable only: torch.optim deletes these names from itself, as PyTorch's)
+        own = {{"SparseAdam": "sparse_adam", "Adafactor": "_adafactor"}.get(kind, kind.lower()):
+               kind for kind in optim.OPTIMIZERS}
+        for module, kind in own.items():
+            members = {kind: optim.OPTIMIZERS[kind]}
+            if kind != "AdamW":
+                members["Optimizer"] = OPTIMIZER
+            self.modules[f"torch.optim.{module}"] = Namespace(f"torch.optim.{module}", members)
         return {**optim.OPTIMIZERS, "Optimizer": OPTIMIZER, "lr_scheduler": schedulers,
                 "swa_utils": averaging}
 
