@@ -108,7 +108,49 @@ print(w, opt.defaults, sorted(opt.state[w]))
 print(opt)
 """
 
+# Names imported from their home modules: gradcheck from torch.autograd.gradcheck,
+# Variable from torch.autograd.variable, FunctionCtx and the type-hint aliases (torch.types,
+# torch.nn.common_types), the argument normalisers of torch.nn.modules.utils.
+_HOME_MODULES = """
+import torch
+import torch.nn as nn
+from torch.autograd.gradcheck import gradcheck, gradgradcheck
+from torch.autograd.variable import Variable
+from torch.autograd.function import Function, FunctionCtx
+from torch.nn.modules.utils import _pair, _triple, _single, _quadruple, _ntuple
+from torch.types import Number, _size, Device
+from torch.nn.common_types import _size_2_t, _size_any_t, _ratio_any_t
+print(_pair(3), _pair((1, 2)), _triple(2), _single([4]), _quadruple(1), _ntuple(5)(2))
+print(_pair('ab'), torch.nn.modules.utils._pair(torch.tensor([1, 2])))
+print(Number, _size, Device, _size_2_t, _size_any_t, _ratio_any_t, FunctionCtx, Variable)
+
+class Cube(Function):
+    @staticmethod
+    def forward(ctx: FunctionCtx, x: torch.Tensor) -> torch.Tensor:
+        ctx.save_for_backward(x)
+        return x ** 3
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return 3 * x * x * g
+
+x = torch.linspace(-1.0, 2.0, 4, dtype=torch.double, requires_grad=True)
+print(gradcheck(Cube.apply, (x,)), gradgradcheck(Cube.apply, (x,)))
+
+class Window(nn.Module):
+    def __init__(self, size: _size_2_t = 3, stride: Number = 1):
+        super().__init__()
+        self.size, self.stride = _pair(size), _pair(stride)
+
+    def extra_repr(self):
+        return f"size={self.size}, stride={self.stride}"
+
+print(Window(), Window((3, 5), 2))
+"""
+
 _PROGRAMS = {
+    "home_modules": _HOME_MODULES,
     "optimizer_module": _OPTIMIZER_MODULE,
     "legacy_loss_keywords": _LEGACY_LOSS_KEYWORDS,
     "scale_first_overloads": _SCALE_FIRST_OVERLOADS,

@@ -46,6 +46,7 @@ from gradcli.interp import (
     stdlib,
     testing_ns,
     torch_settings,
+    torch_submodules,
 )
 from gradcli.interp import custom_function as CF
 from gradcli.interp.arrays import ArrayValue
@@ -58,6 +59,7 @@ from gradcli.interp.values import (
     GeneratorValue,
     Namespace,
     Size,
+    TypeValue,
     dtype_value,
 )
 
@@ -413,6 +415,10 @@ class Registry:
         self.modules.update(extra)
         self.autograd.members["function"] = extra["torch.autograd.function"]
         self.autograd.members["graph"] = extra["torch.autograd.graph"]
+        for name, ns in torch_submodules.namespaces(self.autograd).items():
+            self.modules[name] = ns
+        extra["torch.autograd.function"].members["FunctionCtx"] = TypeValue(
+            "torch.autograd.function.FunctionCtx")
         for module, names in (("grad_mode", ("no_grad", "enable_grad", "set_grad_enabled",
                                              "inference_mode")),
                               ("anomaly_mode", ("detect_anomaly", "set_detect_anomaly"))):
@@ -502,6 +508,7 @@ class Registry:
                                                      "Buffer": nn_module.BUFFER})
         layer_bases = nn_bases.install(nn_layers.LAYERS)
         self.modules.update(nn_bases.namespaces(nn_layers.LAYERS, layer_bases))
+        self.modules["torch.nn.modules"].members["utils"] = self.modules["torch.nn.modules.utils"]
         self.modules.update({
             "torch.nn.init": nn_init_ns, "torch.nn.utils": nn_utils, "torch.nn.grad": nn_grad_ns,
             "torch.nn.parameter": parameter,
