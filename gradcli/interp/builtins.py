@@ -417,6 +417,7 @@ class Registry:
         self.autograd.members["graph"] = extra["torch.autograd.graph"]
         for name, ns in torch_submodules.namespaces(self.autograd).items():
             self.modules[name] = ns
+        self.autograd.members["variable"] = self.modules["torch.autograd.variable"]
         extra["torch.autograd.function"].members["FunctionCtx"] = TypeValue(
             "torch.autograd.function.FunctionCtx")
         for module, names in (("grad_mode", ("no_grad", "enable_grad", "set_grad_enabled",
@@ -630,6 +631,10 @@ def describe() -> list[tuple[str, str]]:
     reg.load_all()
     rows = []
     for ns in reg.modules.values():
+        parent, _, last = ns.name.rpartition(".")
+        home = reg.modules.get(parent)
+        if home is not None and home.members.get(last) is not ns:
+            continue  # import-only (torch.optim.sgd; torch.autograd.gradcheck, the function)
         for name, v in sorted(ns.members.items()):
             if isinstance(v, Builtin):
                 rows.append((f"{ns.name}.{name}", v.doc))

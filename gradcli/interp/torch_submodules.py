@@ -56,6 +56,7 @@ def _ntuple(n: Any, name: str = "parse") -> Builtin:
     """torch.nn.modules.utils._ntuple(n): x as a tuple, repeated n times unless iterable."""
 
     def parse(x: Any) -> tuple[Any, ...]:
+        """x as a tuple: an iterable's items, else x repeated."""
         if _iterable(x):
             return pybuiltins._tuple(x)
         return (x,) * n
