@@ -587,7 +587,11 @@ HOSTILE = [
     "opt.param_groups[0]['params'].append(3)\nopt.step()",
     "opt.param_groups[0]['params'].append(opt)\nopt.zero_grad()",
     "del opt.param_groups[0]['lr']\nopt.step()", "torch.optim.SGD(opt)",
-    "torch.optim.SGD(print)", "import torch.optim.optimizer",
+    "torch.optim.SGD(print)", "import torch.optim.optimizer\ntorch.optim.optimizer",
+    "from torch.optim.optimizer import required\nrequired.__class__.__dict__",
+    "from torch.optim.optimizer import required\nrequired()",
+    "from torch.optim.optimizer import required\nrequired.__reduce__()",
+    "import torch.optim.sgd as m\nm.__dict__",
     "len(opt)", "opt[0]", "opt + 1", "iter(opt)",
 ]
 

@@ -32,6 +32,7 @@ import numpy as np
 from gradcli.ad.ops.creation import torch_error
 from gradcli.ad.ops.memory_format import MemoryFormat
 from gradcli.ad.rng import Generator
+from gradcli.ad.state import warn
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdRuntimeError
 from gradcli.interp.arrays import ArrayValue
@@ -236,6 +237,11 @@ class Signature:
         # Parameters from this one on are all optional.
         self.required = max((i + 1 for i, p in enumerate(self.params) if not p.optional),
                             default=0)
+        # PyTorch's deprecated overloads with the scale first (tools/autograd/
+        # deprecated.yaml: add_(alpha, other), addcmul(value, t1, t2), addmm(beta, ...)):
+        # called as the current overload with every argument by name
+        self.deprecated = self.hidden and any(p.kind == "Scalar" and not p.keyword_only
+                                              for p in self.params)
 
     def __str__(self) -> str:  # FunctionSignature::toString
         parts = []
@@ -484,6 +490,8 @@ class Parser:
         for sig in sigs:
             bound = sig.parse(args, kwargs, False)
             if bound is not None:
+                if sig.deprecated:
+                    return _by_name(sig, bound, sigs)
                 return sig.convert(bound, args, kwargs)
         n = len(args) + len(kwargs)
         plausible = [s for s in sigs if s.min_args <= n <= s.max_args and not s.hidden]
@@ -491,6 +499,17 @@ class Parser:
             plausible[0].parse(args, kwargs, True)
         raise _type_error(_invalid_args(self.name, args, kwargs,
                                         [str(s) for s in sigs if not s.hidden]))
+
+
+def _by_name(sig: Signature, bound: list[tuple[Param, Any, Any]],
+             sigs: list[Signature]) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """A deprecated overload's arguments as keywords of the current one (their names are
+    the same), with PyTorch's warning (python_arg_parser.cpp, once per command)."""
+    current = "\n".join(f"\t{s.name}{s}" for s in sigs if not s.hidden)
+    warn(f"This overload of {sig.name} is deprecated:\n\t{sig.name}{sig}\n"
+         f"Consider using one of the following signatures instead:\n{current}", once=True)
+    return (), {p.name: _python_number(v) if p.kind in _NUMBER_KINDS else v
+                for p, v, _ in bound}
 
 
 # -- torch/csrc/utils/invalid_arguments.cpp ------------------------------------------------

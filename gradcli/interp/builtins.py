@@ -46,6 +46,7 @@ from gradcli.interp import (
     stdlib,
     testing_ns,
     torch_settings,
+    torch_submodules,
 )
 from gradcli.interp import custom_function as CF
 from gradcli.interp.arrays import ArrayValue
@@ -58,6 +59,7 @@ from gradcli.interp.values import (
     GeneratorValue,
     Namespace,
     Size,
+    TypeValue,
     dtype_value,
 )
 
@@ -413,6 +415,11 @@ class Registry:
         self.modules.update(extra)
         self.autograd.members["function"] = extra["torch.autograd.function"]
         self.autograd.members["graph"] = extra["torch.autograd.graph"]
+        for name, ns in torch_submodules.namespaces(self.autograd).items():
+            self.modules[name] = ns
+        self.autograd.members["variable"] = self.modules["torch.autograd.variable"]
+        extra["torch.autograd.function"].members["FunctionCtx"] = TypeValue(
+            "torch.autograd.function.FunctionCtx")
         for module, names in (("grad_mode", ("no_grad", "enable_grad", "set_grad_enabled",
                                              "inference_mode")),
                               ("anomaly_mode", ("detect_anomaly", "set_detect_anomaly"))):
@@ -502,6 +509,7 @@ class Registry:
                                                      "Buffer": nn_module.BUFFER})
         layer_bases = nn_bases.install(nn_layers.LAYERS)
         self.modules.update(nn_bases.namespaces(nn_layers.LAYERS, layer_bases))
+        self.modules["torch.nn.modules"].members["utils"] = self.modules["torch.nn.modules.utils"]
         self.modules.update({
             "torch.nn.init": nn_init_ns, "torch.nn.utils": nn_utils, "torch.nn.grad": nn_grad_ns,
             "torch.nn.parameter": parameter,
@@ -534,6 +542,19 @@ class Registry:
         self.modules["torch.optim.lr_scheduler"] = schedulers
         averaging = swa_utils.namespace()
         self.modules["torch.optim.swa_utils"] = averaging
+        # torch.optim.optimizer (Optimizer, required: hand-written optimizers import them
+        # from there) and each optimizer's own module (torch.optim.sgd.SGD, ...)
+        base = Namespace("torch.optim.optimizer", {"Optimizer": OPTIMIZER,
+                                                   "required": optim.REQUIRED})
+        self.modules["torch.optim.optimizer"] = base
+        # (importable only: torch.optim deletes these names from itself, as PyTorch's)
+        own = {{"SparseAdam": "sparse_adam", "Adafactor": "_adafactor"}.get(kind, kind.lower()):
+               kind for kind in optim.OPTIMIZERS}
+        for module, kind in own.items():
+            members = {kind: optim.OPTIMIZERS[kind]}
+            if kind != "AdamW":
+                members["Optimizer"] = OPTIMIZER
+            self.modules[f"torch.optim.{module}"] = Namespace(f"torch.optim.{module}", members)
         return {**optim.OPTIMIZERS, "Optimizer": OPTIMIZER, "lr_scheduler": schedulers,
                 "swa_utils": averaging}
 
@@ -610,6 +631,10 @@ def describe() -> list[tuple[str, str]]:
     reg.load_all()
     rows = []
     for ns in reg.modules.values():
+        parent, _, last = ns.name.rpartition(".")
+        home = reg.modules.get(parent)
+        if home is not None and home.members.get(last) is not ns:
+            continue  # import-only (torch.optim.sgd; torch.autograd.gradcheck, the function)
         for name, v in sorted(ns.members.items()):
             if isinstance(v, Builtin):
                 rows.append((f"{ns.name}.{name}", v.doc))

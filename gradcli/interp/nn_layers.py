@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gradcli.ad import ops
+from gradcli.ad.ops.nn import _reduction as legacy_reduction
 from gradcli.ad.state import grad_mode
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdRuntimeError
@@ -278,8 +279,10 @@ def _loss(name: str, fn: str, params: tuple[tuple[str, Any], ...],
                              "TypeError")
             values[key] = v
         if values.get("size_average") is not None or values.get("reduce") is not None:
-            raise GdRuntimeError("size_average and reduce are deprecated: use reduction=",
-                                 hint="reduction='mean', 'sum' or 'none'")
+            # PyTorch's _Loss.__init__: the legacy pair decides `reduction` (with its
+            # deprecation warning), whatever reduction= says
+            values["reduction"] = legacy_reduction(values.get("size_average"),
+                                                   values.get("reduce"), "mean")
         _set(self, **{k: v for k, v in values.items() if k not in ("size_average", "reduce")})
 
     def forward(self: ModuleInstance, *args: Any) -> Tensor:

@@ -113,6 +113,9 @@ class Optimizer(GdObject):
             if not (p.is_leaf or p.retains_grad):
                 raise _value_error("can't optimize a non-leaf Tensor")
         for name, default in self.defaults.items():
+            if default is REQUIRED and name not in param_group:
+                raise _value_error("parameter group didn't specify a value of required "
+                                   f"optimization parameter {name}")
             param_group.setdefault(name, default)
         for group in self.param_groups:
             if ("param_names" in param_group) != ("param_names" in group):
@@ -550,6 +553,20 @@ class OptimizerClass(Builtin):
     def __repr__(self) -> str:
         kind = self.name.rsplit(".", 1)[-1]
         return f"<class '{_module(kind)}.{kind}'>"
+
+
+class _RequiredParameter:
+    """torch.optim.optimizer.required: the default of a hand-written optimizer's option
+    that every parameter group has to give."""
+
+    __slots__ = ()
+    QUALNAME = "torch.optim.optimizer._RequiredParameter"  # type(required), as PyTorch's
+
+    def __repr__(self) -> str:
+        return "<required parameter>"
+
+
+REQUIRED = _RequiredParameter()
 
 
 def _constructor(kind: str, fn: Callable[..., Optimizer]) -> OptimizerClass:
