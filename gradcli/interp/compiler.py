@@ -414,7 +414,7 @@ class Compiler(GeneratorForms, StatementForms, ExpressionCompiler):
         cur: A.If = node
         orelse: Stmt | None = None
         while True:
-            tests.append(self.expr(cur.test))
+            tests.append(self.condition(cur.test))
             spans.append(cur.test.span)
             bodies.append(self.block(cur.body))
             if len(cur.orelse) == 1 and isinstance(cur.orelse[0], A.If):
@@ -446,7 +446,7 @@ class Compiler(GeneratorForms, StatementForms, ExpressionCompiler):
         return if_stmt
 
     def s_While(self, node: A.While, top: bool) -> Stmt:
-        test = self.expr(node.test)
+        test = self.condition(node.test)
         self.loop_depth += 1
         body = self.block(node.body)
         self.loop_depth -= 1

@@ -12,8 +12,10 @@ import operator
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import numpy as np
+
 from gradcli.ad.record import apply
-from gradcli.ad.tensor import POSITION, Tensor
+from gradcli.ad.tensor import POSITION, State, Tensor
 from gradcli.errors import GdError, GdRuntimeError, GdSyntaxError
 from gradcli.interp import classes, limits
 from gradcli.interp.arrays import ArrayValue
@@ -43,6 +45,15 @@ from gradcli.interp.runstate import Runtime
 from gradcli.interp.values import IteratorValue, to_repr, to_str, type_name
 from gradcli.suggest import did_you_mean
 from gradcli.syntax import ast as A
+
+#: Python's comparisons, for the tested comparisons of e_Compare's fast path.
+_PY_COMPARE: dict[str, Callable[[Any, Any], Any]] = {
+    "lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge,
+    "eq": operator.eq, "ne": operator.ne}
+_F64 = np.dtype(np.float64)
+_F32 = np.dtype(np.float32)
+_EXACT = 2 ** 53  # every int within it is a double exactly
+_F32_MAX = float(np.finfo(np.float32).max)
 
 _name_of = operator.attrgetter("name")
 
@@ -234,7 +245,15 @@ class ExpressionCompiler(CallForms):
 
         return boolop
 
-    def e_Compare(self, node: A.Compare) -> Expr:
+    def condition(self, node: A.Expr) -> Expr:
+        """An if/while test: its value, or, for one comparison of a 0-d float tensor with a
+        Python number (`while b.norm() < 1000`), the truth of the bool tensor the
+        comparison would make, without making it (see e_Compare)."""
+        if isinstance(node, A.Compare) and len(node.ops) == 1:
+            return self.e_Compare(node, tested=True)
+        return self.expr(node)
+
+    def e_Compare(self, node: A.Compare, tested: bool = False) -> Expr:
         left = self.expr(node.left)
         compares = [COMPARE[o] for o in node.ops]
         rights = [self.expr(c) for c in node.comparators]
@@ -244,10 +263,12 @@ class ExpressionCompiler(CallForms):
             # A tensor compared with a tensor or a number (`b.norm() < 1000`): the
             # comparison's rule applied directly, as Tensor.__lt__ would apply it.
             rule = COMPARE_RULES.get(node.ops[0])
+            py_op = _PY_COMPARE.get(node.ops[0])
 
             def compare1(f: Frame) -> Any:
-                a = left(f)
-                b = right(f)
+                return compared(left(f), right(f))
+
+            def compared(a: Any, b: Any) -> Any:
                 try:
                     if rule is not None and type(a) is Tensor and (
                             (tb := type(b)) is Tensor or tb is float or tb is int):
@@ -259,6 +280,27 @@ class ExpressionCompiler(CallForms):
                             f"'{A.COMPARE_OPS[node.ops[0]]}' not supported between instances "
                             f"of '{type_name(a)}' and '{type_name(b)}'", span) from None
                     raise runtime_error(e, span) from None
+
+            if tested and py_op is not None:
+                # Only the truth is used: a 0-d float64 tensor and a number compare as
+                # Python floats (an int within 2**53 converts exactly, as ATen converts
+                # it); a 0-d float32 one as numpy's weak scalar, the number converted to
+                # float32 (a finite float32: beyond, the rule's warnings and messages).
+                # The same answer the rule's kernel gives; the other cases take the rule.
+                def compare_tested(f: Frame) -> Any:
+                    a = left(f)
+                    b = right(f)
+                    if type(a) is Tensor and not (x := a.array).ndim and not State.meta_seen:
+                        tb = type(b)
+                        if (dt := x.dtype) is _F64:
+                            if tb is float or (tb is int and -_EXACT <= b <= _EXACT):
+                                return py_op(x.item(), b)
+                        elif dt is _F32 and (tb is float or tb is int) and \
+                                -_F32_MAX <= b <= _F32_MAX:
+                            return bool(py_op(x, b))
+                    return compared(a, b)
+
+                return compare_tested
 
             return compare1
 
@@ -279,7 +321,8 @@ class ExpressionCompiler(CallForms):
         return compare
 
     def e_IfExp(self, node: A.IfExp) -> Expr:
-        test, body, orelse = self.expr(node.test), self.expr(node.body), self.expr(node.orelse)
+        test, body, orelse = (self.condition(node.test), self.expr(node.body),
+                               self.expr(node.orelse))
         span = node.test.span
 
         def ifexp(f: Frame) -> Any:

@@ -216,7 +216,7 @@ class GeneratorForms:
         return assign
 
     def g_If(self, node: A.If) -> GenStmt:
-        test = self.expr(node.test)
+        test = self.condition(node.test)
         span = node.test.span
         body = self.gen_block(node.body)
         orelse = self.gen_block(node.orelse) if node.orelse else None
@@ -235,7 +235,7 @@ class GeneratorForms:
         return if_stmt
 
     def g_While(self, node: A.While) -> GenStmt:
-        test = self.expr(node.test)
+        test = self.condition(node.test)
         span = node.test.span
         body = self.gen_block(node.body)
         orelse = self.gen_block(node.orelse) if node.orelse else None
