@@ -50,6 +50,7 @@ def _torch_settings(torch: Any) -> Iterator[None]:
              torch.is_deterministic_algorithms_warn_only_enabled(), torch.is_anomaly_enabled(),
              torch.is_anomaly_check_nan_enabled(), Distribution._validate_args,
              dict(vars(PRINT_OPTS)))
+    threads = torch.get_num_threads()
     try:
         yield
     finally:
@@ -65,6 +66,11 @@ def _torch_settings(torch: Any) -> Iterator[None]:
         # set_default_device (even 'cpu') leaves a device mode pushed that changes what
         # later factory calls do in this process: none, as a fresh process has
         torch.set_default_device(None)
+        # set_flush_denormal(True) sets the CPU's flush-to-zero mode for the whole process
+        # (hypothesis then refuses to draw floats in the next test): a fresh process keeps
+        # denormals
+        torch.set_flush_denormal(False)
+        torch.set_num_threads(threads)
 
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
