@@ -124,6 +124,9 @@ def test_apply_takes_the_kernels_scalar_path_itself(name: str) -> None:
                     if name == "sub" and type(other) is bool:  # the kernel's error, raised
                         assert got[1] == want[1]              # as a gd runtime error
                         continue
+                    if type(other) is int and other > 2**64 - 1:  # PyTorch's parser refuses
+                        assert got[1] == "int too big to convert"  # what numpy would take
+                        continue
                     assert got == want, args
 
 

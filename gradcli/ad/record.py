@@ -27,7 +27,6 @@ from gradcli.ad.graph import (
     tensor_from_array,
 )
 from gradcli.ad.kernels import TorchError
-from gradcli.ad.kernels.elementwise import WEAK_NUMBERS
 from gradcli.ad.kernels.iteration import dense, reorder_dimensions
 from gradcli.ad.registry import RULES
 from gradcli.ad.state import (
@@ -53,7 +52,18 @@ _F32 = np.dtype(np.float32)
 _F64 = np.dtype(np.float64)
 #: The Python numbers apply's 0-d scalar path takes (a bool goes to the kernel: `x - True`
 #: is PyTorch's error there).
-_SCALAR_NUMBERS = WEAK_NUMBERS - {bool}
+# The Python ints PyTorch's argument parser takes as a Scalar: int64's, then uint64's.
+_INT_MIN = -(2 ** 63)
+_UINT_MAX = 2 ** 64 - 1
+
+
+def scalar_in_range(v: int) -> None:
+    """PyTorch's OverflowError for a Python int operand (x * 2**64) that is neither an
+    int64 nor a uint64, where numpy would take it as a float."""
+    if v > _UINT_MAX:
+        raise TorchError("int too big to convert", py_type="OverflowError")
+    if v < _INT_MIN:
+        raise TorchError("can't convert negative int to unsigned", py_type="OverflowError")
 _new = object.__new__  # Tensor.__new__ and Node.__new__, one attribute lookup less
 
 
@@ -160,9 +170,11 @@ def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> 
                 if type(y) is ndarray:
                     if not y.ndim and y.dtype is dt:
                         out = sf(x[()], y[()]).__array__()
-                elif type(y) in _SCALAR_NUMBERS:
+                elif (ty := type(y)) is float or (ty is int and _INT_MIN <= y <= _UINT_MAX):
                     out = sf(x[()], y).__array__()
             if out is None:
+                if type(y) is int or type(x) is int:
+                    scalar_in_range(y if type(y) is int else x)
                 if rule.kind in _BROADCASTING and ((x.size if type(x) is ndarray else 1)
                                                    * (y.size if type(y) is ndarray else 1)
                                                    > State.max_elements):
