@@ -44,3 +44,27 @@ for bad in (torch.tensor(3.0), torch.tensor(1)):
 
 def test_python_consumers_iterate_a_tensor_by_rows() -> None:
     assert gd_output(_HOST_ITERATION) == torch_output(_HOST_ITERATION)
+
+
+# numpy's index tricks, which scientific scripts use to build a grid before loading it into
+# tensors (np.mgrid[-4:4:0.01, ...] then torch.Tensor(X)): mgrid (real steps and complex
+# counts), ogrid, r_, c_, s_, index_exp; results numpy's own.
+_NUMPY_INDEX_TRICKS = """
+import numpy as np
+import torch
+Y, X = np.mgrid[0:1:0.25, 2:3:0.5]
+print(X, Y, X.dtype)
+rows, cols = np.mgrid[0:3, 0:2]
+print(rows.shape, cols.tolist())
+print(np.mgrid[-1:1:5j])
+print(np.ogrid[0:3, 0:2])
+print(np.r_[1:4, 0, 7], np.r_[np.array([1, 2]), np.array([3])])
+print(np.c_[np.array([1, 2]), np.array([3, 4])])
+print(np.s_[1:3], np.index_exp[::2], np.arange(10)[np.s_[2:8:3]])
+z = torch.complex(torch.Tensor(X), torch.Tensor(Y))
+print(z.dtype, z.shape, type(np.mgrid).__name__)
+"""
+
+
+def test_numpy_index_tricks_build_grids() -> None:
+    assert gd_output(_NUMPY_INDEX_TRICKS) == torch_output(_NUMPY_INDEX_TRICKS)

@@ -24,7 +24,7 @@ import numpy as np
 
 from gradcli.ad.state import check_size
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import numpy_info, numpy_print
+from gradcli.interp import numpy_index, numpy_info, numpy_print
 from gradcli.interp.arrays import (
     NUMPY_TYPES,
     ArrayValue,
@@ -429,6 +429,7 @@ def namespaces() -> dict[str, Namespace]:
                     "pi": np.pi, "e": np.e, "inf": np.inf, "nan": np.nan,
                     "newaxis": None, "ndarray": TypeValue("numpy.ndarray")})
     members.update(numpy_info.members(_arg))
+    members.update(numpy_index.members())
     linalg = Namespace("numpy.linalg", {
         name: Builtin(f"numpy.linalg.{name}", _call(getattr(np.linalg, name)))
         for name in ("norm", "inv", "det", "solve", "eig", "eigh", "eigvals", "eigvalsh",
