@@ -68,3 +68,63 @@ print(z.dtype, z.shape, type(np.mgrid).__name__)
 
 def test_numpy_index_tricks_build_grids() -> None:
     assert gd_output(_NUMPY_INDEX_TRICKS) == torch_output(_NUMPY_INDEX_TRICKS)
+
+
+# numpy's dtypes as scientific scripts spell them: Python's types and dtype names as array
+# method arguments (`x.astype(float)`, `.astype("float32")`, `sort(kind="stable")`), a
+# dtype's attributes and its equality with np.float64, float and 'float64', np.dtype and
+# the abstract scalar types issubdtype tests against.
+_NUMPY_DTYPES = """
+import numpy as np
+a = np.array([[3.5, 1.25], [2.0, -1.0]])
+print(a.astype(float), a.astype(int), a.astype(bool), a.astype(complex))
+print(a.astype("float32").dtype, a.astype("i8").tolist(), a.reshape(4, order="F"))
+b = a.copy()
+b.sort(kind="stable")
+print(b, a.argsort(kind="mergesort"))
+d = a.dtype
+print(d.name, d.kind, d.itemsize, d.char, d == np.float64, d == float, d == "float64",
+      d == "f8", d != np.float32, np.float64 == d, d == len)
+print(np.dtype(float), repr(np.dtype("int32")), np.issubdtype(d, np.floating),
+      np.issubdtype(np.array([1]).dtype, np.integer), np.promote_types(np.float32, np.int64),
+      np.result_type(a, 1), np.zeros(2, dtype=np.dtype("int16")), np.complex64(1 + 2j))
+try:
+    a.astype("no-such-type")
+except TypeError as e:
+    print("TypeError", e)
+"""
+
+
+def test_numpy_dtypes_as_python_types_names_and_attributes() -> None:
+    assert gd_output(_NUMPY_DTYPES) == torch_output(_NUMPY_DTYPES)
+
+
+# More of numpy next to tensors: np.pad, the index helpers (triu_indices, tril_indices_from,
+# indices, ix_), block, select, the signal windows, unwrap, array2string, isscalar,
+# np.testing's assertions (their AssertionError the program's to catch) and np.errstate as
+# a with block.
+_NUMPY_EXTRA = """
+import numpy as np
+import numpy.testing as npt
+from numpy.testing import assert_allclose
+a = np.arange(6.0).reshape(2, 3)
+print(np.pad(a, ((0, 1), (2, 0)), mode="edge"), np.pad(np.arange(3), 2, mode="reflect"))
+print(np.pad(a, 1), np.triu_indices(4, 1), np.tril_indices_from(np.ones((3, 3))))
+print(np.indices((2, 3))[1], np.ix_([0, 1], [1, 2])[1], np.select([a > 2, a <= 2], [a, -a]))
+print(np.block([[np.eye(2), np.zeros((2, 1))]]), np.hanning(5), np.hamming(4), np.kaiser(4, 5.0))
+print(np.unwrap([0.0, 3.5, 7.0]), np.array2string(np.linspace(0, 1, 4), precision=2),
+      np.isscalar(np.float64(1.0)), np.isscalar([1]))
+assert_allclose([1.0, 2.0], [1.0, 2.0 + 1e-12])
+npt.assert_array_equal(np.arange(3), [0, 1, 2])
+npt.assert_almost_equal(1.0, 1.0000001, decimal=5)
+try:
+    npt.assert_allclose(np.array([1.0, 2.0]), np.array([1.0, 2.5]), rtol=1e-3)
+except AssertionError as e:
+    print("AssertionError:", str(e).splitlines()[1])
+with np.errstate(divide="ignore", invalid="ignore"):
+    print(np.array([1.0, 0.0]) / np.array([0.0, 0.0]))
+"""
+
+
+def test_numpy_padding_index_helpers_windows_testing_errstate() -> None:
+    assert gd_output(_NUMPY_EXTRA) == torch_output(_NUMPY_EXTRA)
