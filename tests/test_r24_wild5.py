@@ -123,6 +123,11 @@ except AssertionError as e:
     print("AssertionError:", str(e).splitlines()[1])
 with np.errstate(divide="ignore", invalid="ignore"):
     print(np.array([1.0, 0.0]) / np.array([0.0, 0.0]))
+print(np.acos(np.array([0.5])), np.concat([a, a]).shape, np.hsplit(a, 3)[0],
+      np.vander(np.array([1, 2, 3]), 3), np.resize(np.arange(3), (2, 4)),
+      np.divmod(np.array([7, 8]), 3), np.fmod(-7, 3), np.polymul([1, 1], [1, -1]),
+      np.isposinf(np.array([np.inf, 1.0])), np.atleast_3d(np.ones(2)).shape,
+      np.broadcast_arrays(np.ones(2), np.ones((3, 1)))[0].shape, np.vecdot(a, a))
 """
 
 

@@ -44,12 +44,23 @@ _SIZED: dict[str, Callable[..., int]] = {
     "tril_indices": _square_count,
     "diag_indices": lambda n, ndim=2: int(n) * int(ndim),
     **dict.fromkeys(("hanning", "hamming", "blackman", "bartlett", "kaiser"), _window_count),
+    "vander": lambda x, n=None, *a, **k: int(np.size(x)) * int(np.size(x) if n is None else n),
+    "resize": lambda a, shape=0: math.prod(np.atleast_1d(np.asarray(shape, dtype=np.int64))),
 }
 
 # Functions whose results are no larger than their array arguments.
 _PLAIN = ("ix_", "select", "block", "unwrap", "ascontiguousarray", "asfortranarray",
           "isscalar", "array2string", "format_float_positional", "format_float_scientific",
-          "triu_indices_from", "tril_indices_from", "diag_indices_from")
+          "triu_indices_from", "tril_indices_from", "diag_indices_from",
+          # numpy 2's spellings and the rest of its elementwise and shape functions
+          "acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "pow", "concat",
+          "permute_dims", "matrix_transpose", "astype", "unstack", "atleast_3d",
+          "broadcast_arrays", "broadcast_shapes", "hsplit", "vsplit", "dsplit", "rollaxis",
+          "divmod", "fmod", "nextafter", "spacing", "invert", "bitwise_and", "bitwise_or",
+          "bitwise_xor", "bitwise_not", "left_shift", "right_shift", "isneginf", "isposinf",
+          "iscomplexobj", "isrealobj", "real_if_close", "sort_complex", "setxor1d",
+          "extract", "compress", "matvec", "vecmat", "vecdot", "polyadd", "polysub",
+          "polymul", "polydiv", "array_str", "array_repr", "base_repr", "binary_repr")
 
 _TESTING = ("assert_allclose", "assert_array_equal", "assert_array_almost_equal",
             "assert_almost_equal", "assert_equal", "assert_array_less")
@@ -85,7 +96,8 @@ def members(call: Callable[..., Callable[..., Any]], sized: Callable[..., Callab
     for name, count in _SIZED.items():
         out[name] = Builtin(f"numpy.{name}", sized(call(getattr(np, name)), count))
     for name in _PLAIN:
-        out[name] = Builtin(f"numpy.{name}", call(getattr(np, name)))
+        if hasattr(np, name):  # numpy 2's names (acos, concat, vecdot...) where it has them
+            out[name] = Builtin(f"numpy.{name}", call(getattr(np, name)))
 
     def errstate(**kwargs: Any) -> ErrState:
         return ErrState(np.errstate(**{k: arg(v) for k, v in kwargs.items()}))
