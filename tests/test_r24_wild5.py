@@ -133,3 +133,23 @@ print(np.acos(np.array([0.5])), np.concat([a, a]).shape, np.hsplit(a, 3)[0],
 
 def test_numpy_padding_index_helpers_windows_testing_errstate() -> None:
     assert gd_output(_NUMPY_EXTRA) == torch_output(_NUMPY_EXTRA)
+
+
+# The new numpy surfaces take plain values only: no callback reaches numpy through them
+# (an index trick's key, errstate's call=, array2string's formatter, an assertion's
+# arguments), and an array method takes no object or text dtype by name.
+HOSTILE_NUMPY = [
+    ("np.mgrid[print]", "cannot take a 'function' value"),
+    ("np.errstate(call=print)", "cannot take a 'function' value"),
+    ("np.array2string(np.ones(2), formatter={'all': print})", "cannot take a 'dict' value"),
+    ("np.testing.assert_allclose(print, 1)", "cannot take a 'function' value"),
+    ("np.ones(2).astype('O')", "cannot take a 'str' value"),
+    ("np.ones(2).astype('U3')", "cannot take a 'str' value"),
+    ("np.ones(2).astype(len)", "cannot take a 'function' value"),
+]
+
+
+def test_new_numpy_surfaces_take_plain_values_only() -> None:
+    for expr, message in HOSTILE_NUMPY:
+        out = gd_output(f"import numpy as np\nprint({expr})\n")
+        assert out.startswith("GdError") and message in out, (expr, out)

@@ -268,11 +268,26 @@ def out_result(result: Any, out: Any, convert: Callable[[Any], Any] = wrap) -> A
     return convert(result)
 
 
+# The words array methods take besides dtypes: memory orders, sort kinds, casting rules.
+_METHOD_WORDS = frozenset(("C", "F", "A", "K", "quicksort", "mergesort", "heapsort",
+                           "stable", "no", "equiv", "safe", "same_kind", "unsafe"))
+
+
 def _method_arg(v: Any) -> Any:
-    """An argument of an allow-listed array method: a plain value, or a string (a dtype
-    name, `x.astype("float32")`; an order, a sort kind: numpy checks it; none of these
-    methods touches a file)."""
-    return v if type(v) is str else plain(v)
+    """An argument of an allow-listed array method: a plain value, or a string that names
+    a bool, integer, float or complex dtype (`x.astype("float32")`) or is one of
+    _METHOD_WORDS (an order, a sort kind); no object or text dtype ('O', 'U3') gets in."""
+    if type(v) is not str:
+        return plain(v)
+    if v in _METHOD_WORDS:
+        return v
+    try:
+        kind = np.dtype(v).kind
+    except TypeError:
+        return v  # no dtype at all: numpy's own TypeError ("data type ... not understood")
+    if kind not in "biufc":
+        raise GdRuntimeError("a numpy array cannot take a 'str' value")
+    return v
 
 
 def _call_method(name: str) -> Callable[..., Any]:
