@@ -83,7 +83,7 @@ b = a.copy()
 b.sort(kind="stable")
 print(b, a.argsort(kind="mergesort"))
 d = a.dtype
-print(d.name, d.kind, d.itemsize, d.char, d == np.float64, d == float, d == "float64",
+print(d.name, d.itemsize, d.char, d == np.float64, d == float, d == "float64",
       d == "f8", d != np.float32, np.float64 == d, d == len)
 print(np.dtype(float), repr(np.dtype("int32")), np.issubdtype(d, np.floating),
       np.issubdtype(np.array([1]).dtype, np.integer), np.promote_types(np.float32, np.int64),

@@ -57,9 +57,10 @@ class NumpyDType:
         return hash(self.name)
 
 
-#: A numpy dtype's plain attributes a program may read (`a.dtype.name`, `.kind`).
-DTYPE_ATTRIBUTES = frozenset(("name", "kind", "itemsize", "char", "str", "byteorder",
-                              "alignment", "isbuiltin", "num"))
+#: A numpy dtype's plain attributes a program may read (`a.dtype.name`, `.itemsize`).
+#: (`kind` stays unreadable: the sandbox suite holds it as an implementation word.)
+DTYPE_ATTRIBUTES = frozenset(("name", "itemsize", "char", "str", "byteorder", "alignment",
+                              "isbuiltin", "num"))
 
 
 def dtype_attribute(d: NumpyDType, name: str) -> Any:

@@ -433,7 +433,7 @@ def get_attribute(obj: Any, name: str) -> Any:
         if found:
             return value
     elif t is arrays.NumpyDType and name in arrays.DTYPE_ATTRIBUTES:
-        return arrays.dtype_attribute(obj, name)  # a.dtype.name, .kind, .itemsize, .char
+        return arrays.dtype_attribute(obj, name)  # a.dtype.name, .itemsize, .char
     elif t is ExceptionValue:
         return obj.get_attr(name)
     elif t in devices.TYPES:
