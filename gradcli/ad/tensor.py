@@ -53,6 +53,20 @@ def install_operators(cls: type[Any] = Tensor) -> None:
         if not hasattr(cls, name):
             setattr(cls, name, fn)
     cls.backward = tensor_backward
+    cls.__iter__ = tensor_iter
+
+
+def tensor_iter(t: Tensor) -> Any:
+    """iter(t), as PyTorch's Tensor.__iter__ (iter(t.unbind(0))): the rows, each with
+    grad_fn UnbindBackward0. Python's own consumers of an iterable reach it when a
+    program hands them a tensor (collections.Counter(t), dict.fromkeys(t), set.update(t));
+    the interpreter's `for` walks the same rows (operators.iterate)."""
+    from gradcli.ad.ops.shape import unbind_one
+    from gradcli.errors import GdRuntimeError
+
+    if t.array.ndim == 0:
+        raise GdRuntimeError("iteration over a 0-d tensor", py_type="TypeError")
+    return (unbind_one(t, 0, i) for i in range(t.array.shape[0]))
 
 
 install_operators()

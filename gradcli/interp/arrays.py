@@ -41,12 +41,31 @@ class NumpyDType:
         return self.name
 
     def __eq__(self, other: object) -> bool:
+        """numpy's dtype equality: another dtype, a name ('float64', 'f8'), a numpy scalar
+        type (np.float64) or Python's (float)."""
         if isinstance(other, NumpyDType):
             return other.name == self.name
-        return isinstance(other, str) and other == self.name
+        convert = NUMPY_TYPES.get(type(other))
+        if not isinstance(other, str) and convert is None:
+            return False
+        try:
+            return bool(np.dtype(self.name) == (other if convert is None else convert(other)))
+        except (TypeError, ValueError, GdRuntimeError):
+            return False
 
     def __hash__(self) -> int:
         return hash(self.name)
+
+
+#: A numpy dtype's plain attributes a program may read (`a.dtype.name`, `.itemsize`).
+#: (`kind` stays unreadable: the sandbox suite holds it as an implementation word.)
+DTYPE_ATTRIBUTES = frozenset(("name", "itemsize", "char", "str", "byteorder", "alignment",
+                              "isbuiltin", "num"))
+
+
+def dtype_attribute(d: NumpyDType, name: str) -> Any:
+    """One of DTYPE_ATTRIBUTES of a dtype, numpy's own value (a str, int or bool)."""
+    return getattr(np.dtype(d.name), name)
 
 
 class ArrayValue:
@@ -250,6 +269,28 @@ def out_result(result: Any, out: Any, convert: Callable[[Any], Any] = wrap) -> A
     return convert(result)
 
 
+# The words array methods take besides dtypes: memory orders, sort kinds, casting rules.
+_METHOD_WORDS = frozenset(("C", "F", "A", "K", "quicksort", "mergesort", "heapsort",
+                           "stable", "no", "equiv", "safe", "same_kind", "unsafe"))
+
+
+def _method_arg(v: Any) -> Any:
+    """An argument of an allow-listed array method: a plain value, or a string that names
+    a bool, integer, float or complex dtype (`x.astype("float32")`) or is one of
+    _METHOD_WORDS (an order, a sort kind); no object or text dtype ('O', 'U3') gets in."""
+    if type(v) is not str:
+        return plain(v)
+    if v in _METHOD_WORDS:
+        return v
+    try:
+        kind = np.dtype(v).kind
+    except TypeError:
+        return v  # no dtype at all: numpy's own TypeError ("data type ... not understood")
+    if kind not in "biufc":
+        raise GdRuntimeError("a numpy array cannot take a 'str' value")
+    return v
+
+
 def _call_method(name: str) -> Callable[..., Any]:
     def call(arr: ArrayValue, *args: Any, **kwargs: Any) -> Any:
         out = kwargs.pop("out", None)
@@ -257,10 +298,11 @@ def _call_method(name: str) -> Callable[..., Any]:
         if name == "tolist":
             limits.check_length(int(np.size(a)), "tolist()")  # as a tensor's tolist()
         method = getattr(a, name) if name != "ptp" else (lambda *p, **k: np.ptp(a, *p, **k))
-        kw = {k: plain(v) for k, v in kwargs.items()}
+        kw = {k: _method_arg(v) for k, v in kwargs.items()}
         if out is not None:
-            return out_result(method(*(plain(x) for x in args), **kw, out=out_arrays(out)), out)
-        result = method(*(plain(x) for x in args), **kw)
+            return out_result(method(*(_method_arg(x) for x in args), **kw,
+                                     out=out_arrays(out)), out)
+        result = method(*(_method_arg(x) for x in args), **kw)
         if isinstance(result, np.ndarray):
             check_size(result.size)
         return wrap(result)

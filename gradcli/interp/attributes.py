@@ -432,6 +432,8 @@ def get_attribute(obj: Any, name: str) -> Any:
         found, value = arrays.get_attribute(obj, name)
         if found:
             return value
+    elif t is arrays.NumpyDType and name in arrays.DTYPE_ATTRIBUTES:
+        return arrays.dtype_attribute(obj, name)  # a.dtype.name, .itemsize, .char
     elif t is ExceptionValue:
         return obj.get_attr(name)
     elif t in devices.TYPES:

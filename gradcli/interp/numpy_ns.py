@@ -24,7 +24,7 @@ import numpy as np
 
 from gradcli.ad.state import check_size
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import numpy_info, numpy_print
+from gradcli.interp import numpy_extra, numpy_index, numpy_info, numpy_print
 from gradcli.interp.arrays import (
     NUMPY_TYPES,
     ArrayValue,
@@ -32,6 +32,7 @@ from gradcli.interp.arrays import (
     out_arrays,
     out_result,
     plain,
+    type_name_of,
     wrap,
 )
 from gradcli.interp.values import (
@@ -90,7 +91,18 @@ def _arg(v: Any) -> Any:
     return plain(v)
 
 
-_PY_TYPES = {"float": float, "int": int, "bool": bool}
+_PY_TYPES = {"float": float, "int": int, "bool": bool, "complex": complex}
+
+
+def _py_type(v: Builtin) -> Any:
+    """Python's float, int, bool and complex where numpy takes a dtype (`x.astype(float)`,
+    an array method's argument); any other builtin is refused as plain() refuses it."""
+    if v.name in _PY_TYPES:
+        return _PY_TYPES[v.name]
+    raise GdRuntimeError(f"a numpy array cannot take a '{type_name_of(v)}' value")
+
+
+NUMPY_TYPES[Builtin] = _py_type
 
 
 def _out(v: Any) -> Any:
@@ -219,6 +231,8 @@ _FUNCTIONS = (
     "isreal", "iscomplex", "real", "imag", "conj", "conjugate", "angle", "frexp", "ldexp",
     "modf", "gcd", "lcm", "cumulative_sum", "cumulative_prod", "signbit", "copysign", "fix",
     "diagonal", "ediff1d", "take_along_axis", "logaddexp2", "trim_zeros",
+    # dtypes
+    "dtype", "issubdtype", "result_type", "promote_types", "can_cast",
 )
 
 
@@ -422,13 +436,17 @@ def namespaces() -> dict[str, Namespace]:
     for name in ("linspace", "logspace", "geomspace"):
         members[name] = Builtin(f"numpy.{name}",
                                 _sized(_call(getattr(np, name)), _linspace_count))
-    for name in _SCALAR_TYPES:
+    for name in (*_SCALAR_TYPES, "complex64", "complex128", "uint16", "uint32", "uint64",
+                 "floating", "integer", "signedinteger", "unsignedinteger", "number",
+                 "complexfloating", "inexact", "generic"):
         members[name] = NumpyType(name)
     members.update({"float_": NumpyType("float64"), "double": NumpyType("float64"),
                     "single": NumpyType("float32"), "int_": NumpyType("int64"),
                     "pi": np.pi, "e": np.e, "inf": np.inf, "nan": np.nan,
                     "newaxis": None, "ndarray": TypeValue("numpy.ndarray")})
     members.update(numpy_info.members(_arg))
+    members.update(numpy_index.members())
+    members.update(numpy_extra.members(_call, _sized, _arg))
     linalg = Namespace("numpy.linalg", {
         name: Builtin(f"numpy.linalg.{name}", _call(getattr(np.linalg, name)))
         for name in ("norm", "inv", "det", "solve", "eig", "eigh", "eigvals", "eigvalsh",
@@ -446,4 +464,5 @@ def namespaces() -> dict[str, Namespace]:
     members["random"] = random
     members["fft"] = fft
     numpy = Namespace("numpy", members)
-    return {"numpy": numpy, "numpy.random": random, "numpy.linalg": linalg, "numpy.fft": fft}
+    return {"numpy": numpy, "numpy.random": random, "numpy.linalg": linalg, "numpy.fft": fft,
+            "numpy.testing": members["testing"]}

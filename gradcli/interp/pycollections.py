@@ -9,6 +9,7 @@ import collections
 from collections.abc import Callable
 from typing import Any
 
+from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import limits, pymethods, pynamedtuple
 from gradcli.interp.pybuiltins import CONTAINER_METHODS
@@ -68,8 +69,8 @@ def _deque(iterable: Any = (), maxlen: Any = None) -> collections.deque[Any]:
     """collections.deque(iterable, maxlen=None)."""
     if maxlen is not None and type(maxlen) is not int:
         raise GdRuntimeError("an integer is required", py_type="TypeError")
-    if type(iterable) not in (list, tuple, range, str, collections.deque):
-        raise GdRuntimeError(f"deque() takes a list, tuple or range in gd, not "
+    if type(iterable) not in (list, tuple, range, str, collections.deque, Tensor):
+        raise GdRuntimeError(f"deque() takes a list, tuple, range or tensor in gd, not "
                              f"{type_name(iterable)}", py_type="TypeError")
     return collections.deque(limits.bounded(iterable, "deque()"), maxlen)
 
