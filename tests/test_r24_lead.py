@@ -117,3 +117,35 @@ for f in cases:
 
 def test_python_ints_beyond_int64_and_uint64_are_refused_as_pytorch_refuses_them() -> None:
     assert gd_output(HUGE_INTS) == torch_output(HUGE_INTS)
+
+
+# The same class through the argument parser: a Scalar parameter (clamp's max, full's
+# fill value, masked_fill's value, alpha) takes int64's and uint64's range, an int
+# parameter int64's (ValueError), a size or dims list refuses the element (TypeError: its
+# first line; PyTorch's message goes on with a C++ stack).
+HUGE_INT_ARGUMENTS = """
+import torch
+x = torch.tensor([1.0, 2.0])
+m = torch.ones(2, 3)
+cases = [lambda: x.sum(dim=2**64), lambda: x.sum(dim=2**63), lambda: torch.full((2,), 2**64),
+         lambda: torch.full((2,), -(2**63) - 1), lambda: x.clamp(max=2**64),
+         lambda: x.masked_fill(x > 0, 2**64), lambda: torch.where(x > 0, x, 2**64),
+         lambda: x.add(1, alpha=2**64), lambda: x.pow(2**64), lambda: torch.pow(2**64, x),
+         lambda: x.new_full((2,), 2**64), lambda: torch.arange(2**64), lambda: x.roll(2**64),
+         lambda: x.clamp(min=-(2**63) - 1), lambda: torch.full((2,), 2**63)]
+for f in cases:
+    try:
+        print(f())
+    except Exception as e:
+        print(type(e).__name__, e)
+for f in [lambda: m.view(2**64), lambda: m.reshape(2, 2**63), lambda: torch.zeros(2**63),
+          lambda: m.permute(0, 2**64), lambda: m.sum((0, 2**64))]:
+    try:
+        print(f())
+    except TypeError as e:
+        print(str(e).split(chr(10))[0])
+"""
+
+
+def test_python_ints_beyond_int64_as_arguments_are_refused_as_pytorch_refuses_them() -> None:
+    assert gd_output(HUGE_INT_ARGUMENTS) == torch_output(HUGE_INT_ARGUMENTS)

@@ -369,12 +369,24 @@ class Signature:
                     nv = int(v.array.item())
                 elif _has_index(v):
                     nv = operator.index(v)
+                if type(nv) is int:
+                    if not _INT64_MIN <= nv <= _INT64_MAX:
+                        _int_out_of_range("int64_t", nv)
+                elif type(nv) in (tuple, list, Size) and not all(
+                        _INT64_MIN <= e <= _INT64_MAX for e in nv if type(e) is int):
+                    k = next(k for k, e in enumerate(nv) if type(e) is int
+                             and not _INT64_MIN <= e <= _INT64_MAX)
+                    raise _type_error(  # (PyTorch's message goes on with a C++ stack)
+                        f"{self.name}(): argument '{p.name}' failed to unpack the object at "
+                        f"pos {k + 1} with error \"Overflow when unpacking long long")
             elif kind == "SymInt" and type(v) is not int and _has_index(v):
                 nv = operator.index(v)
             elif kind == "ScalarType" and type(v) is Builtin and v.name in _PY_DTYPES:
                 nv = DTYPE_VALUES[_PY_DTYPES[v.name]]
             if kind in _NUMBER_KINDS:
                 nv = _python_number(nv)  # np.int64(3) where an int goes: 3
+                if type(nv) is int and not _INT64_MIN <= nv <= _INT64_MAX:
+                    _int_out_of_range(kind, nv)
             if key == -1:  # permute(1, 0): the function gets the one size, (1, 0), as
                 new_args = [tuple(nv)]  # PyTorch's does (not squeeze(x, 1, dims_variant=0))
                 continue
@@ -426,6 +438,23 @@ def _numpy_scalar(v: Any) -> Any:
     if type(v) in (list, tuple) and any(type(e) is ArrayValue for e in v):
         return type(v)(_numpy_scalar(e) for e in v)
     return v
+
+
+_INT64_MIN = -(2 ** 63)
+_INT64_MAX = 2 ** 63 - 1
+
+
+def _int_out_of_range(kind: str, v: int) -> None:
+    """PyTorch's argument parser on a Python int beyond int64: an int64 parameter refuses
+    it (ValueError), a Scalar or a wrapped number takes uint64's range too (OverflowError
+    past it)."""
+    if kind in ("int64_t", "SymInt"):
+        raise torch_error("Overflow when unpacking long long", "ValueError")
+    if kind in ("Scalar", "Tensor"):
+        if v > 2 ** 64 - 1:
+            raise torch_error("int too big to convert", "OverflowError")
+        if v < _INT64_MIN:
+            raise torch_error("can't convert negative int to unsigned", "OverflowError")
 
 
 def _python_number(v: Any) -> Any:

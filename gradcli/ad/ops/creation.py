@@ -440,7 +440,7 @@ def full(size: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = Fa
     dt = _creation_dtype(dtype, default)
     if isinstance(fill_value, complex) and dt.kind != "c":
         raise complex_to_real_error(dt)
-    if dt == dtypes.int64 and isinstance(fill_value, float) and not (
+    if dt == dtypes.int64 and isinstance(fill_value, (float, int)) and not (
             -2.0**63 <= fill_value < 2.0**63):
         raise GdRuntimeError("value cannot be converted to type int64_t without overflow")
     return _leaf(np.full(shape, fill_value, dtype=dt), requires_grad)
