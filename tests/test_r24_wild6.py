@@ -1,0 +1,64 @@
+"""Round 24, snippets from question-and-answer threads and blog posts (grad is None, leaf
+tensors, in-place errors, views, dtypes, constructors, errors caught and printed): the
+classes they found, each as a small program of our own compared with what PyTorch prints."""
+
+from __future__ import annotations
+
+from pyrun import gd_output, torch_output
+
+# torch.Tensor(t) and the legacy torch.FloatTensor(t) & co. of a tensor are its alias: the
+# same storage both ways (a write through either shows in the other), whatever the dtype
+# for torch.Tensor, AliasBackward0 where t requires grad, a leaf otherwise.
+_LEGACY_ALIAS = """
+import torch
+src = torch.tensor([0.5, 1.5, 2.5])
+for make in (torch.Tensor, torch.FloatTensor):
+    view = make(src)
+    src[1] = -4.0
+    view[2] = 8.0
+    print(view, src, view.is_leaf, view.requires_grad)
+counts = torch.tensor([3, 4])
+same = torch.Tensor(counts)
+same[0] = 30
+print(counts, same.dtype)
+longs = torch.LongTensor(counts)
+longs[1] = 40
+print(counts)
+w = torch.full((2,), 2.0, requires_grad=True)
+a = torch.Tensor(w)
+print(a, a.is_leaf)
+(a * a).sum().backward()
+print(w.grad)
+print(torch.FloatTensor(w * 3))
+print(torch.Tensor(torch.arange(6.0).reshape(2, 3)[:, 1]))
+"""
+
+
+def test_legacy_constructor_of_a_tensor_is_its_alias() -> None:
+    assert gd_output(_LEGACY_ALIAS) == torch_output(_LEGACY_ALIAS)
+
+
+# An element a dtype's conversion refuses: None, a string, a complex number into a real
+# dtype, a float tensor into an integer or bool dtype. PyTorch raises TypeError with its
+# own words (numpy would parse the string, make None a nan, take a complex's truth).
+_ELEMENTS = """
+import torch
+for dtype in (torch.float32, torch.float64, torch.int64, torch.int32, torch.uint8,
+              torch.bool, torch.complex64):
+    for data in ([2, 3j], [1.5, "7"], [4, None], [[1, 2], [0, 1j]], [torch.tensor(0.5)],
+                 [torch.tensor(2)]):
+        try:
+            print(dtype, torch.tensor(data, dtype=dtype))
+        except TypeError as e:
+            print(dtype, "TypeError", e)
+for make in (torch.Tensor, torch.FloatTensor, torch.LongTensor):
+    for data in ([1, 2j], ["3", 4], [5, None]):
+        try:
+            print(make(data))
+        except (TypeError, ValueError) as e:
+            print(type(e).__name__, e)
+"""
+
+
+def test_constructor_refuses_elements_as_pytorch_does() -> None:
+    assert gd_output(_ELEMENTS) == torch_output(_ELEMENTS)
