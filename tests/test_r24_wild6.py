@@ -62,3 +62,31 @@ for make in (torch.Tensor, torch.FloatTensor, torch.LongTensor):
 
 def test_constructor_refuses_elements_as_pytorch_does() -> None:
     assert gd_output(_ELEMENTS) == torch_output(_ELEMENTS)
+
+
+# An inference tensor keeps no version counter: reading x._version of one raises, inside
+# inference_mode and after it; tensors made under no_grad keep theirs.
+_INFERENCE_VERSION = """
+import torch
+p = torch.ones(3, requires_grad=True)
+with torch.inference_mode():
+    made = torch.zeros(2)
+    doubled = p * 2
+    try:
+        print(made._version)
+    except RuntimeError as e:
+        print("RuntimeError", e)
+for t in (doubled, made):
+    try:
+        print(t._version)
+    except RuntimeError as e:
+        print("RuntimeError", e)
+with torch.no_grad():
+    kept = p * 3
+kept.mul_(2)
+print(kept._version, p._version, kept.is_inference())
+"""
+
+
+def test_inference_tensor_has_no_version_counter() -> None:
+    assert gd_output(_INFERENCE_VERSION) == torch_output(_INFERENCE_VERSION)
