@@ -90,3 +90,47 @@ print(kept._version, p._version, kept.is_inference())
 
 def test_inference_tensor_has_no_version_counter() -> None:
     assert gd_output(_INFERENCE_VERSION) == torch_output(_INFERENCE_VERSION)
+
+
+# torch.meshgrid and torch.cartesian_prod (a meshgrid underneath) never promote: tensors of
+# two dtypes are refused, an int with a float one, float32 with float64, an empty float
+# tensor beside an int one (a blog's "empty product" now raises).
+_MESHGRID_DTYPES = """
+import torch
+pairs = [(torch.tensor([1, 2]), torch.tensor([0.5])),
+         (torch.tensor([1.0]), torch.tensor([2.0], dtype=torch.float64)),
+         (torch.tensor([3, 4]), torch.tensor([])),
+         (torch.tensor([1.0, 2.0]), torch.tensor([5.0, 6.0]))]
+for a, b in pairs:
+    for name in ("meshgrid", "cartesian_prod"):
+        try:
+            out = torch.meshgrid(a, b, indexing="xy") if name == "meshgrid" \\
+                else torch.cartesian_prod(a, b)
+            print(name, out)
+        except RuntimeError as e:
+            print(name, "RuntimeError", e)
+"""
+
+
+def test_meshgrid_refuses_mixed_dtypes() -> None:
+    assert gd_output(_MESHGRID_DTYPES) == torch_output(_MESHGRID_DTYPES)
+
+
+# A tensor of several elements inside a list given to torch.tensor: the words depend on
+# the dtype it is read into (an integer or bool one reads an index: TypeError; a float
+# one reads a scalar: ValueError).
+_TENSOR_OF_TENSORS = """
+import torch
+rows = [torch.tensor([1, 2]), torch.tensor([3, 4])]
+for data, dtype in ((rows, None), (rows, torch.float32), ([torch.ones(2)], None),
+                    ([torch.tensor([True, False])], None), ([torch.tensor([7])], None),
+                    ([torch.ones(2)], torch.int64), ([torch.zeros(0)], None)):
+    try:
+        print(torch.tensor(data, dtype=dtype))
+    except (TypeError, ValueError) as e:
+        print(type(e).__name__, e)
+"""
+
+
+def test_tensor_of_multi_element_tensors_error_words() -> None:
+    assert gd_output(_TENSOR_OF_TENSORS) == torch_output(_TENSOR_OF_TENSORS)

@@ -308,7 +308,8 @@ def _check_scalars(data: Any, dt: np.dtype) -> None:
 def _check_element(v: Any, dt: np.dtype) -> None:
     # An element PyTorch's conversion to the dtype refuses (numpy would parse a string,
     # make None a nan, or take a complex number's truth into a bool).
-    if dt.kind in "iub" and type(v) is Tensor and v.array.dtype.kind in "fc":
+    if dt.kind in "iub" and type(v) is Tensor and (v.array.dtype.kind in "fc"
+                                                   or v.array.size != 1):
         raise GdRuntimeError("only integer tensors of a single element can be converted to "
                              "an index", py_type="TypeError")
     bad = v is None or isinstance(v, str) or (isinstance(v, complex) and dt.kind in "fiu")

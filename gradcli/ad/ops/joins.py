@@ -326,6 +326,8 @@ def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple[Tensor, ...]:
         if t.ndim > 1:
             raise GdRuntimeError("torch.meshgrid: Expected 0D or 1D tensor in the tensor list "
                                  f"but got: {t}")
+    if any(t.array.dtype != ts[0].array.dtype for t in ts):  # PyTorch never promotes here
+        raise GdRuntimeError("meshgrid expects all tensors to have the same dtype")
     swap = mode == "xy" and len(ts) >= 2
     order = [1, 0, *range(2, len(ts))] if swap else list(range(len(ts)))
     grid = [ts[i] for i in order]
