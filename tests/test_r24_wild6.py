@@ -134,3 +134,49 @@ for data, dtype in ((rows, None), (rows, torch.float32), ([torch.ones(2)], None)
 
 def test_tensor_of_multi_element_tensors_error_words() -> None:
     assert gd_output(_TENSOR_OF_TENSORS) == torch_output(_TENSOR_OF_TENSORS)
+
+
+# An index of two dimensions to the index_* family: each op has its own words and class
+# (index_fill: RuntimeError; index_copy_, index_add_, index_select: IndexError).
+_INDEX_NOT_VECTOR = """
+import torch
+base = torch.arange(9.0).reshape(3, 3)
+grid = torch.tensor([[2], [0]])
+calls = {"index_fill_": lambda t: t.index_fill_(1, grid, -1.0),
+         "index_fill": lambda t: t.index_fill(0, grid, 5.0),
+         "index_copy_": lambda t: t.index_copy_(0, grid, torch.ones(2, 3)),
+         "index_add_": lambda t: t.index_add_(1, grid, torch.ones(3, 2)),
+         "index_select": lambda t: torch.index_select(t, 0, grid)}
+for name, call in calls.items():
+    try:
+        call(base.clone())
+    except (RuntimeError, IndexError) as e:
+        print(name, type(e).__name__, e)
+"""
+
+
+def test_index_family_two_dim_index_words() -> None:
+    assert gd_output(_INDEX_NOT_VECTOR) == torch_output(_INDEX_NOT_VECTOR)
+
+
+# repeat_interleave's counts must be an integer tensor of at most one dimension, none
+# negative: a float or bool tensor of counts (even one value) has no kernel
+# (NotImplementedError, never a silent truncation), a 2-D one and a negative count are
+# RuntimeErrors, with the counts-only form too.
+_REPEAT_COUNTS = """
+import torch
+rows = torch.tensor([[1, 2], [3, 4]])
+for counts in (torch.tensor([2.0, 1.0]), torch.tensor([True, True]), torch.tensor(3.0),
+               torch.tensor([[1, 2]]), torch.tensor([1, -1]), torch.tensor([0, 2]),
+               torch.tensor([1, 3], dtype=torch.int32)):
+    for call in (lambda: torch.repeat_interleave(rows, counts, dim=0),
+                 lambda: torch.repeat_interleave(counts)):
+        try:
+            print(call())
+        except RuntimeError as e:
+            print(type(e).__name__, e)
+"""
+
+
+def test_repeat_interleave_counts_checked() -> None:
+    assert gd_output(_REPEAT_COUNTS) == torch_output(_REPEAT_COUNTS)
