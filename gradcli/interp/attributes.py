@@ -170,12 +170,19 @@ TENSOR_PROPERTIES: dict[str, Callable[[Tensor], Any]] = {
 #: changes of the storage, shared with views and detached aliases), a view's base and
 #: whether it is one.
 TENSOR_PRIVATE: dict[str, Callable[[Tensor], Any]] = {
-    "_version": lambda x: x._vc[0],
+    "_version": lambda x: _version(x),
     "_base": view_base,
     "_is_view": lambda x: BoundMethod(x, "_is_view", _is_view),
 }
 
 
+
+
+def _version(x: Tensor) -> int:
+    """x._version: in-place changes so far (an inference tensor keeps no counter)."""
+    if is_inference(x):
+        raise GdRuntimeError("Inference tensors do not track version counter.")
+    return x._vc[0]
 
 
 def _is_view(x: Tensor) -> bool:

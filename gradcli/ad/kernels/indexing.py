@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcli.ad.kernels.messages import TorchError
+from gradcli.ad.kernels.messages import TorchError, scalar_name
 
 ndarray = np.ndarray
 
@@ -151,11 +151,24 @@ def scatter_reduce(x: ndarray, src: ndarray, index: ndarray, dim: int, reduce: s
 # -- index_* along a dim ---------------------------------------------------------------
 
 def _vector(index: ndarray, name: str) -> ndarray:
-    if index.ndim > 1:
-        raise TorchError(f"{name}(): Index is supposed to be a vector")
+    if index.ndim > 1:  # each op words it its own way
+        raise _not_vector(index, name)
     if index.dtype.kind not in "iu":
         raise TorchError(f"{name}(): Expected dtype int32 or int64 for index")
     return index.reshape(-1)
+
+
+def _not_vector(index: ndarray, name: str) -> TorchError:
+    if name == "index_fill_":
+        return TorchError("Index has to be a vector/scalar")
+    if name == "index_copy_":
+        return TorchError(f"index_copy_(): Index should have dimension 1 or 0 (got "
+                          f"{index.ndim})", py_type="IndexError")
+    if name == "index_add_":
+        return TorchError(f"index_add_(): Index is supposed to be a vector, but got dim: "
+                          f"{index.ndim} with type: {scalar_name(index.dtype)} and size: "
+                          f"{list(index.shape)}", py_type="IndexError")
+    return TorchError(f"{name}(): Index is supposed to be a vector", py_type="IndexError")
 
 
 def index_select(x: ndarray, index: ndarray, dim: int) -> Any:

@@ -293,6 +293,8 @@ def _check_scalars(data: Any, dt: np.dtype) -> None:
                 raise GdRuntimeError("Overflow when unpacking long long", py_type="ValueError")
         elif isinstance(v, float) and dt.kind in "iu" and not math.isfinite(v):
             raise GdRuntimeError("value cannot be converted to type int64 without overflow")
+        else:
+            _check_element(v, dt)
 
     depth, first = 0, data
     while isinstance(first, (list, tuple)):
@@ -301,6 +303,23 @@ def _check_scalars(data: Any, dt: np.dtype) -> None:
             break
         first = first[0]
     walk(data, depth)
+
+
+def _check_element(v: Any, dt: np.dtype) -> None:
+    # An element PyTorch's conversion to the dtype refuses (numpy would parse a string,
+    # make None a nan, or take a complex number's truth into a bool).
+    if dt.kind in "iub" and type(v) is Tensor and (v.array.dtype.kind in "fc"
+                                                   or v.array.size != 1):
+        raise GdRuntimeError("only integer tensors of a single element can be converted to "
+                             "an index", py_type="TypeError")
+    bad = v is None or isinstance(v, str) or (isinstance(v, complex) and dt.kind in "fiu")
+    if not bad:
+        return
+    name = "NoneType" if v is None else type(v).__name__
+    if dt.kind in "fc":
+        raise GdRuntimeError(f"must be real number, not {name}", py_type="TypeError")
+    raise GdRuntimeError(f"'{name}' object cannot be interpreted as an integer",
+                         py_type="TypeError")
 
 
 def _check_ragged(data: Any, dim: int = 0) -> None:
@@ -377,7 +396,11 @@ def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
 
 
 def legacy_tensor(*args: Any, requires_grad: bool = False) -> Tensor:
-    """torch.Tensor(...): float32 from data, or uninitialised (zeros) of a size."""
+    """torch.Tensor(...): float32 from data, or uninitialised (zeros) of a size. Of one
+    tensor it is that tensor's alias (PyTorch's legacy constructor shares the storage,
+    whatever the dtype, and records AliasBackward0 where the tensor requires grad)."""
+    if len(args) == 1 and type(args[0]) is Tensor and not requires_grad:
+        return tensor_alias(args[0])
     if len(args) == 1 and type(args[0]) is Tensor:
         return _copy(args[0], dtypes.float32, requires_grad)
     if len(args) == 1 and (type(args[0]) is list or type(args[0]) is tuple):
@@ -385,6 +408,13 @@ def legacy_tensor(*args: Any, requires_grad: bool = False) -> Tensor:
     if len(args) == 1 and isinstance(args[0], np.ndarray):  # a numpy array's values
         return tensor(args[0], dtype=dtypes.float32, requires_grad=requires_grad)
     return zeros(*(args or (0,)), dtype=dtypes.float32, requires_grad=requires_grad)
+
+
+def tensor_alias(x: Tensor) -> Tensor:
+    """x[...]: a tensor on x's storage (AliasBackward0 when x requires grad)."""
+    from gradcli.ad.ops.indexing import getitem
+
+    return getitem(x, Ellipsis)
 
 
 def _creation_dtype(dtype: Any, default: np.dtype | None = None) -> np.dtype:

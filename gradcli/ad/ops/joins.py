@@ -14,7 +14,9 @@ import numpy as np
 
 from gradcli.ad.graph import Tensor, as_one_node, tensor_from_array
 from gradcli.ad.kernels import indexing as KI
+from gradcli.ad.kernels.messages import scalar_name
 from gradcli.ad.ops.creation import _as_tensor, _creation_dtype, _shape_args
+from gradcli.ad.ops.devices import torch_error
 from gradcli.ad.ops.elementwise import clone
 from gradcli.ad.ops.indexing import getitem_raw
 from gradcli.ad.ops.selection import index_select_raw
@@ -326,6 +328,8 @@ def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple[Tensor, ...]:
         if t.ndim > 1:
             raise GdRuntimeError("torch.meshgrid: Expected 0D or 1D tensor in the tensor list "
                                  f"but got: {t}")
+    if any(t.array.dtype != ts[0].array.dtype for t in ts):  # PyTorch never promotes here
+        raise GdRuntimeError("meshgrid expects all tensors to have the same dtype")
     swap = mode == "xy" and len(ts) >= 2
     order = [1, 0, *range(2, len(ts))] if swap else list(range(len(ts)))
     grid = [ts[i] for i in order]
@@ -373,18 +377,20 @@ def repeat_interleave(input: Tensor, repeats: Any = None, dim: int | None = None
     """Each element (slice along dim) repeated: an int count (a flattened copy without
     dim), or per element from a tensor of counts (IndexSelectBackward0)."""
     if repeats is None:  # torch.repeat_interleave(counts): indices repeated by counts
-        counts = input.array.reshape(-1)
-        return tensor_from_array(np.repeat(np.arange(counts.size), counts).astype(np.int64))
+        counts = _counts(input, alone=True)  # the indices in the counts' dtype
+        return tensor_from_array(np.repeat(np.arange(counts.size), counts).astype(counts.dtype))
     x = flatten(input) if dim is None else input
     d = 0 if dim is None else _wrap_dim(dim, input.ndim)
+    if type(repeats) is Tensor and repeats.array.dtype.kind not in "iu":
+        raise torch_error(f'"repeat_interleave_cpu" not implemented for '
+                          f"'{scalar_name(repeats.array.dtype)}'", "NotImplementedError")
     if (type(repeats) is Tensor and repeats.numel() != 1) or isinstance(repeats, (list, tuple)):
-        counts = np.asarray(repeats.array if type(repeats) is Tensor else repeats).reshape(-1)
+        counts = _counts(repeats) if type(repeats) is Tensor else \
+            np.asarray(repeats).reshape(-1)
         if counts.size != x.shape[d]:
             raise GdRuntimeError("repeats must have the same size as input along dim, but got "
                                  f"repeats.size(0) = {counts.size} and input.size({d}) = "
                                  f"{x.shape[d]}")
-        if (counts < 0).any():
-            raise GdRuntimeError("repeats can not be negative")
         index = np.repeat(np.arange(counts.size), counts).astype(np.int64)
         return index_select_raw(x, d, index)
     r = int(repeats.item() if type(repeats) is Tensor else repeats)
@@ -394,6 +400,21 @@ def repeat_interleave(input: Tensor, repeats: Any = None, dim: int | None = None
     shape = list(u.shape)
     shape[d + 1] = r
     return flatten(clone(expand(u, tuple(shape))), d, d + 1)
+
+
+def _counts(repeats: Tensor, alone: bool = False) -> np.ndarray:
+    """repeat_interleave's tensor of counts: 1-D (or one value), integers, none negative
+    (alone: the counts-only form, which words a 2-D tensor its own way)."""
+    c = repeats.array
+    if c.dtype.kind not in "iu":
+        raise torch_error(f'"repeat_interleave_cpu" not implemented for '
+                          f"'{scalar_name(c.dtype)}'", "NotImplementedError")
+    if c.ndim > 1:
+        raise GdRuntimeError("repeat_interleave only accept 1D vector as repeat" if alone
+                             else "repeats must be 0-dim or 1-dim tensor")
+    if (c < 0).any():
+        raise GdRuntimeError("repeats can not be negative")
+    return c.reshape(-1)
 
 
 def roll_raw(x: Tensor, shifts: tuple[int, ...], dims: tuple[int, ...]) -> Tensor:
