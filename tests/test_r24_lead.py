@@ -149,3 +149,19 @@ for f in [lambda: m.view(2**64), lambda: m.reshape(2, 2**63), lambda: torch.zero
 
 def test_python_ints_beyond_int64_as_arguments_are_refused_as_pytorch_refuses_them() -> None:
     assert gd_output(HUGE_INT_ARGUMENTS) == torch_output(HUGE_INT_ARGUMENTS)
+
+
+def test_a_tested_comparison_still_tells_explain_it_depends_on_the_input() -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from gradcli.cli import main
+
+    prog = ("x = tensor(2.0)\nc = tensor(1.0)\ny = x * x + 3 * x\nif y > 5:\n    z = y * 2\n"
+            "else:\n    z = y\nwhile c < 3:\n    c = c + 1\nz = z * c")
+    r = CliRunner().invoke(main, ["explain", "-e", prog, "--wrt", "x", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    control = json.loads(r.stdout)["control"]
+    assert [(c["kind"], c["depends_on_input"]) for c in control] == [("if", True),
+                                                                    ("while", False)]

@@ -291,6 +291,8 @@ class ExpressionCompiler(CallForms):
                     a = left(f)
                     b = right(f)
                     if type(a) is Tensor and not (x := a.array).ndim and not State.meta_seen:
+                        if a.requires_grad and State.grad_enabled:
+                            State.seq += 1  # as apply: the test depends on an input
                         tb = type(b)
                         if (dt := x.dtype) is _F64:
                             if tb is float or (tb is int and -_EXACT <= b <= _EXACT):
