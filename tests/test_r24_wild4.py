@@ -1,0 +1,25 @@
+"""Round 24, real model / nn.Module scripts from public repositories (layers, losses,
+hooks, RNNs, attention, training steps): the classes they found, each as a small program
+of our own compared with what PyTorch prints."""
+
+from __future__ import annotations
+
+from pyrun import gd_output, masked, torch_output
+
+# A grad_fn's methods taken as values print with the node's own class name, as PyTorch's
+# C++ node types are named for their op (`<built-in method name of DivBackward1 object>`),
+# an AccumulateGrad's likewise; a Tensor's stay Tensor's.
+_NODE_METHOD_REPR = """
+import torch
+w = torch.ones(3, requires_grad=True)
+loss = (w * 2).sum() / 3
+print(loss.grad_fn.name)
+print(loss.grad_fn.register_hook)
+print(loss.grad_fn.next_functions[0][0].name)
+print(loss.grad_fn.next_functions[0][0].name())
+print(w.sum)
+"""
+
+
+def test_grad_fn_methods_print_with_the_node_class_name() -> None:
+    assert masked(gd_output(_NODE_METHOD_REPR)) == masked(torch_output(_NODE_METHOD_REPR))
