@@ -23,3 +23,22 @@ print(w.sum)
 
 def test_grad_fn_methods_print_with_the_node_class_name() -> None:
     assert masked(gd_output(_NODE_METHOD_REPR)) == masked(torch_output(_NODE_METHOD_REPR))
+
+
+# PackedSequence is a named tuple: Python's argument errors name its __new__ and count its
+# cls (`PackedSequence.__new__() missing 1 required positional argument: 'data'`).
+_PACKED_ARGUMENT_ERRORS = """
+import torch
+import torch.nn.utils.rnn as rnn_utils
+for args, kwargs in (((), {}), ((torch.ones(2), torch.tensor([2]), None, None, 5), {}),
+                     ((torch.ones(2),), {"bad": 1})):
+    try:
+        rnn_utils.PackedSequence(*args, **kwargs)
+    except TypeError as e:
+        print(type(e).__name__, e)
+print(rnn_utils.PackedSequence(torch.ones(2), torch.tensor([2])))
+"""
+
+
+def test_packed_sequence_argument_errors_name_its_new() -> None:
+    assert gd_output(_PACKED_ARGUMENT_ERRORS) == torch_output(_PACKED_ARGUMENT_ERRORS)
