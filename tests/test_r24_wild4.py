@@ -42,3 +42,24 @@ print(rnn_utils.PackedSequence(torch.ones(2), torch.tensor([2])))
 
 def test_packed_sequence_argument_errors_name_its_new() -> None:
     assert gd_output(_PACKED_ARGUMENT_ERRORS) == torch_output(_PACKED_ARGUMENT_ERRORS)
+
+
+# A batch_first LSTM's output is ATen's out-of-place transpose on every path (oneDNN's
+# float32 layer, projections, float64: TransposeBackward0); GRU's and RNN's stay its
+# in-place transpose_ (TransposeBackward1).
+_BATCH_FIRST_OUTPUT_NODE = """
+import torch
+import torch.nn as nn
+torch.manual_seed(0)
+for dtype in (torch.float32, torch.float64):
+    x = torch.randn(2, 4, 3, dtype=dtype)
+    for layer in (nn.LSTM(3, 4, batch_first=True), nn.LSTM(3, 4, batch_first=True, proj_size=2),
+                  nn.LSTM(3, 3, 2, batch_first=True, bidirectional=True, proj_size=1),
+                  nn.GRU(3, 4, batch_first=True), nn.RNN(3, 2, batch_first=True)):
+        out = layer.to(dtype)(x)[0]
+        print(type(layer).__name__, out.grad_fn.name(), out.is_contiguous(), tuple(out.shape))
+"""
+
+
+def test_batch_first_lstm_output_is_an_out_of_place_transpose() -> None:
+    assert gd_output(_BATCH_FIRST_OUTPUT_NODE) == torch_output(_BATCH_FIRST_OUTPUT_NODE)
