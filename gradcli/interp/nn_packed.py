@@ -67,7 +67,7 @@ def _invert(perm: Any) -> Any:
     return Tensor(out)
 
 
-def _new_packed(data: Any, batch_sizes: Any = None, sorted_indices: Any = None,
+def _new_packed(cls: Any, data: Any, batch_sizes: Any = None, sorted_indices: Any = None,
                 unsorted_indices: Any = None) -> PackedSequence:
     """PackedSequence(data, batch_sizes, sorted_indices, unsorted_indices), as
     _packed_sequence_init: unsorted_indices defaults to sorted_indices' inverse."""
@@ -82,6 +82,12 @@ class PackedSequenceClass(Builtin):
     __slots__ = ()
     is_class = True
 
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return self.fn(None, *args, **kwargs)  # (cls: Python's count includes it)
+        except TypeError as e:  # Python's words, naming the named tuple's __new__
+            raise GdRuntimeError(str(e), py_type="TypeError") from None
+
     def instance_check(self, v: Any) -> bool:
         return type(v) is PackedSequence
 
@@ -89,6 +95,7 @@ class PackedSequenceClass(Builtin):
         return f"<class '{_QUALNAME}'>"
 
 
+_new_packed.__qualname__ = "PackedSequence.__new__"
 PACKED_SEQUENCE = PackedSequenceClass(_QUALNAME, _new_packed)
 
 
@@ -139,7 +146,7 @@ def pack_padded_sequence(input: Any, lengths: Any, batch_first: bool = False,
     b = np.concatenate([np.arange(n) for n in sizes])
     data = getitem_raw(input, (b, t) if batch_first else (t, b),
                        "PackPaddedSequenceBackward0")
-    return _new_packed(data, Tensor(sizes), sorted_indices)
+    return _new_packed(None, data, Tensor(sizes), sorted_indices)
 
 
 def pad_packed_sequence(sequence: Any, batch_first: bool = False, padding_value: Any = 0.0,

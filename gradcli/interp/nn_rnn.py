@@ -249,10 +249,9 @@ def _rnn_forward(self: ModuleInstance, input: Tensor, hx: Any = None) -> tuple[A
         if p_drop != 0 and _get(self, "training") and layer < layers - 1:
             x = F["dropout"](x, p_drop, True, False)
     output = x
-    if batch_first:  # ATen's transpose_ of the result (a strided view), out of place on
-        # oneDNN's path
-        onednn = lstm and proj == 0 and x.array.dtype == np.float32
-        output = T["transpose" if onednn or not x.requires_grad else "transpose_"](x, 0, 1)
+    if batch_first:  # ATen's transpose_ of the result (a strided view) for GRU and RNN;
+        # its lstm transposes out of place on every path (oneDNN's, projections, float64)
+        output = T["transpose" if lstm or not x.requires_grad else "transpose_"](x, 0, 1)
     if lstm:
         h_n: Any = (TORCH["stack"]([h for h, _ in finals], 0),
                     TORCH["stack"]([c for _, c in finals], 0))

@@ -563,6 +563,8 @@ def type_name(v: Any) -> str:
         return v.kind
     if type(v) is TypeValue:
         return "type"
+    if type(v) is Node:  # a grad_fn's class is named for its op: MulBackward0
+        return v.name
     if isinstance(v, (Builtin, BoundMethod)) or callable(v):
         return "function"
     if v is None:
