@@ -295,7 +295,7 @@ def _integer_division(kernel: Any, cpu_name: str):
         if rt.kind != "f":
             if rt == _BOOL:
                 raise not_implemented(cpu_name, rt)
-            if not np.all(b):
+            if divides_by_zero(a, b):
                 raise TorchError("ZeroDivisionError")
         return kernel(a, b)
 
@@ -601,6 +601,8 @@ def clamp(x: ndarray, min: Any = None, max: Any = None) -> Any:
     """Clip into [min, max]; either bound may be None."""
     if min is None and max is None:
         raise TorchError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if x.dtype == _BOOL:
+        _bool_clamp_check(x, min, max)
     final = None  # the result's dtype, when the bounds are made the dtype's numbers here
     if x.dtype.kind in "biu" and type(min) is not ndarray and type(max) is not ndarray:
         # ATen's clamp meta: both number bounds take part in the promotion (an int tensor
@@ -630,6 +632,28 @@ def clamp(x: ndarray, min: Any = None, max: Any = None) -> Any:
     if final is not None:
         return out.astype(final, copy=False)
     return out.astype(result_type(x, min if min is not None else max), copy=False)
+
+
+def divides_by_zero(a: Any, b: Any) -> bool:
+    """Whether an integer division's kernel meets a zero divisor: some element of b is
+    zero and the broadcast output has elements (an empty one runs no loop)."""
+    return not np.all(b) and np.broadcast(a, b).size > 0
+
+
+def _bool_clamp_check(x: ndarray, lo: Any, hi: Any) -> None:
+    """ATen has no bool clamp kernels: a bool tensor clamped to bounds that keep the
+    result bool fails (number bounds: clamp_scalar/clamp_min_scalar/clamp_max_scalar;
+    two tensor bounds: clamp; one tensor bound is maximum/minimum, which has one)."""
+    tensors = [v for v in (lo, hi) if type(v) is ndarray]
+    if tensors and len(tensors) < 2:
+        return
+    # the result stays bool only when every bound is a bool (any other category promotes)
+    if not all(v.dtype == _BOOL if type(v) is ndarray else type(v) is bool
+               for v in (lo, hi) if v is not None):
+        return
+    name = "clamp_cpu" if tensors else "clamp_scalar_cpu" if lo is not None and hi is not None \
+        else "clamp_min_scalar_cpu" if lo is not None else "clamp_max_scalar_cpu"
+    raise not_implemented(name, x.dtype)
 
 
 _C_NAMES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "short", "int32": "int",

@@ -252,7 +252,7 @@ def hardtanh(x: Any, min_val: float = -1.0, max_val: float = 1.0) -> ndarray:
     """x clipped into [min_val, max_val]."""
     x = np.asarray(x)
     if x.dtype == np.bool_:
-        raise not_implemented("clamp_scalar_cpu", x.dtype)
+        raise TorchError("Bool inputs not supported for hardtanh")
     # ATen's clamp of number bounds: min(max, max(min, x)), x itself where equal (-0.0)
     return _as(np.minimum(max_val, np.maximum(min_val, x)), x)
 

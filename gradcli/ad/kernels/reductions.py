@@ -16,7 +16,12 @@ from gradcli.ad.kernels.cascade import _outer_sum, _row_sum, _seq, _torch_sum0
 from gradcli.ad.kernels.elementwise import ARRAY_OUT, wide
 from gradcli.ad.kernels.fused import fma
 from gradcli.ad.kernels.half import via_float32
-from gradcli.ad.kernels.messages import TorchError, empty_reduction_message, scalar_name
+from gradcli.ad.kernels.messages import (
+    TorchError,
+    empty_reduction_message,
+    not_implemented,
+    scalar_name,
+)
 
 ndarray = np.ndarray
 
@@ -616,16 +621,23 @@ def _vector_exp(s3: ndarray, mask: ndarray | None) -> ndarray:
 def softmax(x: ndarray, dim: int) -> Any:
     """Softmax along dim, stable, as PyTorch's CPU kernel rounds it: exp(x - max) times
     the reciprocal of the sum along the last dim, divided by it along another."""
-    if x.dtype.kind != "f":
-        x = dtypes.as_default_float(x)
     if x.size == 0:
         return x.copy()
+    if x.dtype.kind != "f":
+        raise _no_integer_softmax("softmax", x, dim)
     if x.ndim == 0:
         return np.exp(x - x)
     _, e, total = _exp_and_sum(x, dim, split=True)
     if dim % x.ndim == x.ndim - 1:
         return e * (x.dtype.type(1) / total)
     return e / total
+
+
+def _no_integer_softmax(name: str, x: ndarray, dim: int) -> TorchError:
+    """ATen's softmax kernels are for floating dtypes: one along the last dim, one along
+    another (an empty input is returned as it is, in its own dtype)."""
+    last = x.ndim == 0 or dim % x.ndim == x.ndim - 1
+    return not_implemented(f"{name}_{'lastdim_' if last else ''}kernel_impl", x.dtype)
 
 
 def _scalar_exp(a: ndarray) -> ndarray:
@@ -690,10 +702,10 @@ def log_softmax_backward(g: ndarray, out: ndarray, dim: int) -> Any:
 @via_float32
 def log_softmax(x: ndarray, dim: int) -> Any:
     """log(softmax(x)) along dim, stable: (x - max) - log(Σ exp(x - max))."""
-    if x.dtype.kind != "f":
-        x = dtypes.as_default_float(x)
     if x.size == 0:
         return x.copy()
+    if x.dtype.kind != "f":
+        raise _no_integer_softmax("log_softmax", x, dim)
     if x.ndim == 0:
         return x - x
     s, _, total = _exp_and_sum(x, dim)

@@ -62,8 +62,9 @@ def differentiable_dtype(x: Any, dt: Any) -> None:
 def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None
         ) -> Tensor:
     """Sum over dims (all by default), in `dtype` when given (one SumBackward node)."""
-    return apply(_RULES["sum"], (_as_tensor(input),),
-                 _with_dtype(_dim_params(dim, keepdim), dtype, input))
+    x = _as_tensor(input)
+    return apply(_RULES["sum"], (x,),
+                 _with_dtype(_dim_params(_scalar_dims(x, dim), keepdim), dtype, input))
 
 
 def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None
