@@ -292,7 +292,8 @@ def _rebase(view: Tensor, reaches: bool = False) -> None:
         src = base if root else _replayed(base)
         if rule.name == "diagonal":
             # The view covers only the diagonal: written there (a diagonal_scatter).
-            new = apply(RULES["view_scatter"], (src, cur), {"kind": "diagonal", **params})
+            new = apply(RULES["view_scatter"], (src, cur),
+                        {"kind": "diagonal", **params, **({"of_view": True} if reaches else {})})
             if new.grad_fn is not None:
                 new.grad_fn.name = "CopySlices"
         else:

@@ -401,7 +401,9 @@ def norm(x: ndarray, p: float = 2.0, dim: Any = None, keepdim: bool = False,
                 shape[-1] = 1
             out = out.reshape(shape)
             return out if keepdim else out.reshape(() if every else tuple(shape[:-1]))
-    if p != 0 and not math.isinf(p) and _plain_dims(dim, x.ndim) and (out := SW.walk_norm(
+    # (a 0-d tensor with dims given takes ATen's generic loop: pow(pow(|x|, p), 1/p))
+    if p != 0 and not math.isinf(p) and _plain_dims(dim, x.ndim) and not (
+            x.ndim == 0 and dim is not None) and (out := SW.walk_norm(
             x, p, dim, keepdim, _norm_two_rows)) is not None:
         return out  # binary_kernel_reduce's order, or the 2-norm of a last dim it finds
     if p == 2:
