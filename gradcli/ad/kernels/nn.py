@@ -300,10 +300,22 @@ def reduce(l: ndarray, reduction: str) -> Any:
     raise TorchError(f"{reduction} is not a valid value for reduction")
 
 
+def iterated(loss: ndarray, *operands: Any) -> ndarray:
+    """An elementwise loss laid out as TensorIterator lays out its operands' output (x.t()'s
+    loss is transposed), so that its mean or sum runs in that memory order."""
+    if loss.ndim > 1 and any(type(a) is ndarray and a.ndim > 1 and not a.flags.c_contiguous
+                             for a in operands):
+        from gradcli.ad.record import operands_layout  # (the elementwise ops' layout rule)
+
+        return operands_layout(loss, operands)
+    return loss
+
+
 def smooth_l1_loss(x: Any, y: Any, reduction: str = "mean", beta: float = 1.0) -> Any:
     """0.5 d²/β where |d| < β, else |d| - 0.5β (d = x - y)."""
     d = np.abs(np.asarray(x) - y)
-    return reduce(_as(np.where(d < beta, 0.5 * d * d / beta, d - 0.5 * beta), d), reduction)
+    return reduce(iterated(_as(np.where(d < beta, 0.5 * d * d / beta, d - 0.5 * beta), d),
+                           np.asarray(x), np.asarray(y)), reduction)
 
 
 def huber_loss(x: Any, y: Any, reduction: str = "mean", delta: float = 1.0) -> Any:
@@ -312,8 +324,8 @@ def huber_loss(x: Any, y: Any, reduction: str = "mean", delta: float = 1.0) -> A
     if y.dtype.kind in "iub":  # an integer target: PyTorch computes in the input's dtype
         y = y.astype(x.dtype)
     d = np.abs(x - y)  # the common dtype, stored in the input's (as PyTorch)
-    return reduce(_as(np.where(d < delta, 0.5 * d * d, delta * (d - 0.5 * delta)), x),
-                  reduction)
+    return reduce(iterated(_as(np.where(d < delta, 0.5 * d * d, delta * (d - 0.5 * delta)), x),
+                           x, y), reduction)
 
 
 def binary_cross_entropy(x: Any, y: Any, weight: Any = None, reduction: str = "mean") -> Any:
