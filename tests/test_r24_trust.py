@@ -13,7 +13,10 @@ integers with floats, extreme values), pinned against PyTorch, one program per c
 - the CopySlices of a diagonal view (-0.0 where the view is) and of an empty view (a view:
   the version counter, the grad_fn);
 - mse/huber losses of non-contiguous inputs reduced in TensorIterator's memory order;
-- complex abs (a correctly rounded hypot); masked_fill_ of an expanded tensor.
+- complex abs (a correctly rounded hypot); masked_fill_ of an expanded tensor;
+- Python ints into narrow integer tensors: arithmetic and bitwise ops wrap them (uint8's
+  -2 is 254), fills (fill_, full, masked_fill, where, item assignment, torch.tensor) and
+  alpha take c10's checked conversion (300 fails with PyTorch's message).
 """
 
 from __future__ import annotations
@@ -143,6 +146,33 @@ for m in [torch.tensor([[True, False], [False, False]]), torch.tensor(True)]:
     print(base.tolist(), base._version)
 try:
     torch.tensor([1.0, -2.0]).unsqueeze(0).expand(2, 2).fill_(torch.tensor(2.0))
+except RuntimeError as e:
+    print(e)
+""",
+    "narrow-int-scalars": _SHOW + """
+x = torch.tensor([1, 2, 200], dtype=torch.uint8)
+y = torch.tensor([1, -2, 100], dtype=torch.int8)
+show('and', lambda: x & -2)
+show('or', lambda: y | -200)
+show('where', lambda: torch.where(x > 1, x, 300))
+show('where_neg', lambda: torch.where(x > 1, x, -2))
+show('where_i8', lambda: torch.where(y > 1, y, 200))
+show('masked_fill', lambda: x.masked_fill(x > 1, 300))
+show('masked_fill_neg', lambda: x.masked_fill(x > 1, -2))
+show('fill_neg', lambda: x.clone().fill_(-2))
+show('fill_big', lambda: x.clone().fill_(300))
+show('full', lambda: torch.full((2,), -2, dtype=torch.uint8))
+show('full_big', lambda: torch.full((2,), 128, dtype=torch.int8))
+show('tensor_neg', lambda: torch.tensor([-2, 3], dtype=torch.uint8))
+show('tensor_big', lambda: torch.tensor([300], dtype=torch.uint8))
+show('add_alpha', lambda: x.add(1, alpha=-2))
+show('sub_alpha', lambda: x.sub(3, alpha=2))
+show('sub_alpha_big', lambda: x.sub(3, alpha=300))
+z = x.clone()
+z[0] = -2
+print(z)
+try:
+    z[1] = 300
 except RuntimeError as e:
     print(e)
 """,

@@ -680,12 +680,22 @@ def _int_bound(v: Any, dt: np.dtype) -> Any:
     return dt.type(v % (int(info.max) + 1)) if v < 0 and info.min == 0 else dt.type(v)
 
 
+def checked_int(v: int, dt: np.dtype) -> Any:
+    """A Python int given to an integer tensor's fill (fill_, full, masked_fill, where,
+    index_fill): c10::checked_convert's range, an unsigned dtype's negatives wrapped."""
+    return _int_bound(v, dt)
+
+
 def where(cond: ndarray, a: Any, b: Any) -> Any:
     """Elementwise select."""
     if _same_type(a, b):
         rt = a.dtype if type(a) is ndarray else b.dtype
+        if rt.kind in "iu" and (type(a) is int or type(b) is int):
+            a, b = (_int_bound(v, rt) if type(v) is int else v for v in (a, b))
         return np.where(cond, a, b).astype(rt, copy=False)
     rt = result_type(a, b)
+    if rt.kind in "iu":  # a number operand: checked_convert's range (uint8's 300 fails)
+        a, b = (_int_bound(v, rt) if type(v) is int else v for v in (a, b))
     return np.where(cond, _cast(a, rt), _cast(b, rt)).astype(rt, copy=False)
 
 
@@ -705,7 +715,9 @@ def clone(x: ndarray) -> Any:
 
 
 def fill(x: ndarray, value: Any) -> Any:
-    """A tensor like x, full of value."""
+    """A tensor like x, full of value (a Python int range-checked as PyTorch's fill_)."""
+    if type(value) is int and x.dtype.kind in "iu":
+        value = _int_bound(value, x.dtype)
     return np.full_like(x, value)
 
 
