@@ -45,11 +45,10 @@ def _scalar_dims(x: Tensor, dim: Any) -> Any:
 
 def every_dim(x: Tensor, dim: Any) -> Any:
     """dim for a reduction that reads an empty dim list as every dim (ATen's sum, mean,
-    amax, amin, norms, var/std, nansum, count_nonzero: `x.sum(())` is the whole sum),
-    then as _scalar_dims for a 0-d tensor."""
+    amax, amin, norms, var/std, nansum, count_nonzero: `x.sum(())` is the whole sum)."""
     if type(dim) in (tuple, list) and not dim and x.ndim:
         return tuple(range(x.ndim))
-    return _scalar_dims(x, dim)
+    return dim
 
 
 def _with_dtype(params: dict[str, Any], dtype: Any, x: Any = None) -> dict[str, Any]:
@@ -73,7 +72,8 @@ def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = N
     """Sum over dims (all by default), in `dtype` when given (one SumBackward node)."""
     x = _as_tensor(input)
     return apply(_RULES["sum"], (x,),
-                 _with_dtype(_dim_params(every_dim(x, dim), keepdim), dtype, input))
+                 _with_dtype(_dim_params(_scalar_dims(x, every_dim(x, dim)), keepdim), dtype,
+                             input))
 
 
 def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None
@@ -217,7 +217,7 @@ def norm(x: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False,
     params: dict[str, Any] = {"p": float(p)}
     if not x.ndim and type(dim) in (tuple, list) and not dim:
         dim = None  # every dim of a 0-d tensor: the whole norm (an explicit dim is not)
-    params.update(_dim_params(every_dim(x, dim), keepdim))
+    params.update(_dim_params(_scalar_dims(x, every_dim(x, dim)), keepdim))
     if want is not None and want != x.dtype:
         params["dtype"] = want
     return apply(_RULES["norm"], (x,), params)
@@ -281,7 +281,8 @@ def logsumexp(x: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
         # ATen's logsumexp: amax over every dim kept, then the result written to a 0-d out
         raise GdRuntimeError(f"output with shape [] doesn't match the broadcast shape "
                              f"{[1] * x.ndim}")
-    return apply(_RULES["logsumexp"], (x,), _dim_params(every_dim(x, dim), keepdim))
+    return apply(_RULES["logsumexp"], (x,),
+                 _dim_params(_scalar_dims(x, every_dim(x, dim)), keepdim))
 
 
 def softmax(x: Tensor, dim: int | None = None, dtype: Any = None) -> Tensor:
