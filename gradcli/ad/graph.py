@@ -27,13 +27,30 @@ if TYPE_CHECKING:
 ndarray = np.ndarray
 
 
+def aliases(out: Any, x: Any) -> bool:
+    """Whether array out views array x's storage. An empty view holds no element to share
+    (numpy's may_share_memory says no), but is one for PyTorch (x[1:1]._base is x, and an
+    in-place op on it bumps x's version): there, out's chain of numpy bases reaches x's."""
+    if np.may_share_memory(out, x):
+        return True
+    if getattr(out, "size", 1) or type(x) is not np.ndarray:
+        return False
+    root = x if x.base is None else x.base
+    b = out.base
+    while b is not None:
+        if b is x or b is root:
+            return True
+        b = b.base
+    return False
+
+
 def view_base(x: Tensor) -> Tensor | None:
     """x._base: the tensor whose storage x views (the first one, through views of views),
     or None. A reshape that had to copy is no view (PyTorch's _unsafe_view of a clone)."""
     base = x
     while base._view is not None and not base._view[2].get("copy"):
         base = base._view[0]
-    if base is x or is_inference(x) or not np.may_share_memory(base.array, x.array):
+    if base is x or is_inference(x) or not aliases(x.array, base.array):
         return None  # (an inference tensor's views are no views to autograd, as in PyTorch)
     return base
 

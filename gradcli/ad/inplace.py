@@ -292,7 +292,8 @@ def _rebase(view: Tensor, reaches: bool = False) -> None:
         src = base if root else _replayed(base)
         if rule.name == "diagonal":
             # The view covers only the diagonal: written there (a diagonal_scatter).
-            new = apply(RULES["view_scatter"], (src, cur), {"kind": "diagonal", **params})
+            new = apply(RULES["view_scatter"], (src, cur),
+                        {"kind": "diagonal", **params, **({"of_view": True} if reaches else {})})
             if new.grad_fn is not None:
                 new.grad_fn.name = "CopySlices"
         else:
@@ -369,12 +370,13 @@ def _snapshot(t: Tensor) -> Tensor:
     return s
 
 
-def inplace_of(fn: Callable[..., Tensor]) -> Callable[..., Tensor]:
+def inplace_of(fn: Callable[..., Tensor], overlap_ok: bool = False) -> Callable[..., Tensor]:
     """The in-place form of an op: `x.op_(...)` makes x hold `op(x, ...)`, bumping its
-    version (expose it as `Tensor.op_`)."""
+    version (expose it as `Tensor.op_`). overlap_ok: PyTorch's kernel skips the internal
+    overlap check (masked_fill_, index_fill_ write an expanded tensor)."""
 
     def op(x: Tensor, *args: Any, **kwargs: Any) -> Tensor:
-        return record_inplace(x, fn(x, *args, **kwargs))
+        return record_inplace(x, fn(x, *args, **kwargs), overlap_ok=overlap_ok)
 
     op.__name__ = fn.__name__ + "_"
     op.__doc__ = f"In-place {fn.__name__}: x = {fn.__name__}(x, ...), bumping x's version."

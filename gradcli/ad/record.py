@@ -18,6 +18,7 @@ from gradcli.ad.graph import (
     MULTI_OUTPUT_VIEWS,
     Node,
     Tensor,
+    aliases,
     check_not_inference,
     check_view_grad_fn,
     is_inference,
@@ -235,7 +236,7 @@ def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> 
     t.grad = None
     t._view = None
     t._tangent = None
-    if rule.views and np.may_share_memory(out, x):
+    if rule.views and aliases(out, x):
         # numpy made a view: out aliases the input's storage, so an in-place change of
         # either changes both. They share the version counter (the saved-tensor check),
         # and out remembers its base, whose graph an in-place change of out must update.

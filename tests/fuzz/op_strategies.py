@@ -760,3 +760,9 @@ def op_programs(draw: st.DrawFn, max_blocks: int = 3) -> str:
 from fuzz.op_strategies_r23 import FAMILIES_R23  # noqa: E402  (it imports this module)
 
 FAMILIES += FAMILIES_R23
+
+# Round 24's families (fuzz/op_strategies_r24.py): views then in-place, integers with
+# floats, extreme values printed.
+from fuzz.op_strategies_r24 import FAMILIES_R24  # noqa: E402  (it imports this module)
+
+FAMILIES += FAMILIES_R24

@@ -36,6 +36,9 @@ def _binary(name: str, fn: Callable[[Any, Any], Any]) -> Callable[[Any, Any], An
         dt = _result_dtype(a, b)
         if dt.kind not in "biu":
             raise not_implemented(name, dt)
+        if dt.kind in "iu" and dt.itemsize < 8:  # a Python int meets it wrapped (300 → 44)
+            a, b = (np.asarray(v, np.int64).astype(dt) if type(v) is int else v
+                    for v in (a, b))
         return np.asarray(fn(a, b)).astype(dt, copy=False)
 
     kernel.__name__ = name

@@ -3,6 +3,7 @@ and logic."""
 
 from __future__ import annotations
 
+import math
 import operator
 import sys
 from typing import Any
@@ -295,7 +296,7 @@ def _integer_division(kernel: Any, cpu_name: str):
         if rt.kind != "f":
             if rt == _BOOL:
                 raise not_implemented(cpu_name, rt)
-            if not np.all(b):
+            if divides_by_zero(a, b):
                 raise TorchError("ZeroDivisionError")
         return kernel(a, b)
 
@@ -565,6 +566,12 @@ def abs(x: ndarray) -> Any:
     """|x|."""
     if x.dtype == _BOOL:
         raise not_implemented("abs_cpu", x.dtype)
+    if x.dtype.kind == "c" and x.size:
+        # std::abs of a complex: a correctly rounded hypot (this glibc's; complex64's in
+        # double, then rounded), as Python's math.hypot; numpy's is an ulp off in ~1/3
+        hyp = np.frompyfunc(math.hypot, 2, 1)
+        return np.asarray(hyp(x.real.astype(np.float64), x.imag.astype(np.float64)),
+                          np.float64).astype(x.real.dtype, copy=False)
     return np.abs(x)
 
 
@@ -601,6 +608,8 @@ def clamp(x: ndarray, min: Any = None, max: Any = None) -> Any:
     """Clip into [min, max]; either bound may be None."""
     if min is None and max is None:
         raise TorchError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if x.dtype == _BOOL:
+        _bool_clamp_check(x, min, max)
     final = None  # the result's dtype, when the bounds are made the dtype's numbers here
     if x.dtype.kind in "biu" and type(min) is not ndarray and type(max) is not ndarray:
         # ATen's clamp meta: both number bounds take part in the promotion (an int tensor
@@ -632,6 +641,28 @@ def clamp(x: ndarray, min: Any = None, max: Any = None) -> Any:
     return out.astype(result_type(x, min if min is not None else max), copy=False)
 
 
+def divides_by_zero(a: Any, b: Any) -> bool:
+    """Whether an integer division's kernel meets a zero divisor: some element of b is
+    zero and the broadcast output has elements (an empty one runs no loop)."""
+    return not np.all(b) and np.broadcast(a, b).size > 0
+
+
+def _bool_clamp_check(x: ndarray, lo: Any, hi: Any) -> None:
+    """ATen has no bool clamp kernels: a bool tensor clamped to bounds that keep the
+    result bool fails (number bounds: clamp_scalar/clamp_min_scalar/clamp_max_scalar;
+    two tensor bounds: clamp; one tensor bound is maximum/minimum, which has one)."""
+    tensors = [v for v in (lo, hi) if type(v) is ndarray]
+    if tensors and len(tensors) < 2:
+        return
+    # the result stays bool only when every bound is a bool (any other category promotes)
+    if not all(v.dtype == _BOOL if type(v) is ndarray else type(v) is bool
+               for v in (lo, hi) if v is not None):
+        return
+    name = "clamp_cpu" if tensors else "clamp_scalar_cpu" if lo is not None and hi is not None \
+        else "clamp_min_scalar_cpu" if lo is not None else "clamp_max_scalar_cpu"
+    raise not_implemented(name, x.dtype)
+
+
 _C_NAMES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "short", "int32": "int",
             "int64": "long"}
 
@@ -649,12 +680,22 @@ def _int_bound(v: Any, dt: np.dtype) -> Any:
     return dt.type(v % (int(info.max) + 1)) if v < 0 and info.min == 0 else dt.type(v)
 
 
+def checked_int(v: int, dt: np.dtype) -> Any:
+    """A Python int given to an integer tensor's fill (fill_, full, masked_fill, where,
+    index_fill): c10::checked_convert's range, an unsigned dtype's negatives wrapped."""
+    return _int_bound(v, dt)
+
+
 def where(cond: ndarray, a: Any, b: Any) -> Any:
     """Elementwise select."""
     if _same_type(a, b):
         rt = a.dtype if type(a) is ndarray else b.dtype
+        if rt.kind in "iu" and (type(a) is int or type(b) is int):
+            a, b = (_int_bound(v, rt) if type(v) is int else v for v in (a, b))
         return np.where(cond, a, b).astype(rt, copy=False)
     rt = result_type(a, b)
+    if rt.kind in "iu":  # a number operand: checked_convert's range (uint8's 300 fails)
+        a, b = (_int_bound(v, rt) if type(v) is int else v for v in (a, b))
     return np.where(cond, _cast(a, rt), _cast(b, rt)).astype(rt, copy=False)
 
 
@@ -674,7 +715,9 @@ def clone(x: ndarray) -> Any:
 
 
 def fill(x: ndarray, value: Any) -> Any:
-    """A tensor like x, full of value."""
+    """A tensor like x, full of value (a Python int range-checked as PyTorch's fill_)."""
+    if type(value) is int and x.dtype.kind in "iu":
+        value = _int_bound(value, x.dtype)
     return np.full_like(x, value)
 
 

@@ -782,6 +782,9 @@ def _reduce(l: ndarray, reduction: str) -> Any:
 
 
 def mse_loss(a: ndarray, b: ndarray, reduction: str = "mean") -> Any:
-    """Mean (or sum) of squared differences."""
+    """Mean (or sum) of squared differences: TensorIterator's elementwise loss (laid out
+    as its operands, a.t()'s transposed), then reduced in that memory order."""
     d = a - b
-    return _reduce(d * d, reduction)
+    from gradcli.ad.kernels.nn import iterated
+
+    return _reduce(iterated(d * d, a, b), reduction)

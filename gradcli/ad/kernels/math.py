@@ -15,7 +15,13 @@ from gradcli.ad.kernels import clib as C
 from gradcli.ad.kernels import elementwise as E
 from gradcli.ad.kernels import libm_erf
 from gradcli.ad.kernels import vecmath as VM
-from gradcli.ad.kernels.elementwise import _cast, _vector_unary, result_type, wide
+from gradcli.ad.kernels.elementwise import (
+    _cast,
+    _vector_unary,
+    divides_by_zero,
+    result_type,
+    wide,
+)
 from gradcli.ad.kernels.fused import fma
 from gradcli.ad.kernels.messages import (
     TorchError,
@@ -300,7 +306,7 @@ def fmod(a: Any, b: Any) -> Any:
     if rt.kind != "f":
         if rt.kind == "b":
             raise not_implemented("fmod_cpu", rt)
-        if not np.all(b):
+        if divides_by_zero(a, b):
             raise TorchError("ZeroDivisionError")
     with np.errstate(all="ignore"):
         return np.asarray(np.fmod(_cast(a, rt), _cast(b, rt)), dtype=rt)
@@ -345,7 +351,7 @@ def div_mode(a: Any, b: Any, rounding_mode: str) -> Any:
         if rt.kind == "b":
             raise not_implemented("div_floor_cpu" if rounding_mode == "floor"
                                   else "div_trunc_cpu", rt)
-        if not np.all(b):
+        if divides_by_zero(a, b):
             raise TorchError("ZeroDivisionError")
     a, b = _cast(a, rt), _cast(b, rt)
     with np.errstate(all="ignore"):

@@ -252,7 +252,7 @@ def hardtanh(x: Any, min_val: float = -1.0, max_val: float = 1.0) -> ndarray:
     """x clipped into [min_val, max_val]."""
     x = np.asarray(x)
     if x.dtype == np.bool_:
-        raise not_implemented("clamp_scalar_cpu", x.dtype)
+        raise TorchError("Bool inputs not supported for hardtanh")
     # ATen's clamp of number bounds: min(max, max(min, x)), x itself where equal (-0.0)
     return _as(np.minimum(max_val, np.maximum(min_val, x)), x)
 
@@ -300,10 +300,22 @@ def reduce(l: ndarray, reduction: str) -> Any:
     raise TorchError(f"{reduction} is not a valid value for reduction")
 
 
+def iterated(loss: ndarray, *operands: Any) -> ndarray:
+    """An elementwise loss laid out as TensorIterator lays out its operands' output (x.t()'s
+    loss is transposed), so that its mean or sum runs in that memory order."""
+    if loss.ndim > 1 and any(type(a) is ndarray and a.ndim > 1 and not a.flags.c_contiguous
+                             for a in operands):
+        from gradcli.ad.record import operands_layout  # (the elementwise ops' layout rule)
+
+        return operands_layout(loss, operands)
+    return loss
+
+
 def smooth_l1_loss(x: Any, y: Any, reduction: str = "mean", beta: float = 1.0) -> Any:
     """0.5 d²/β where |d| < β, else |d| - 0.5β (d = x - y)."""
     d = np.abs(np.asarray(x) - y)
-    return reduce(_as(np.where(d < beta, 0.5 * d * d / beta, d - 0.5 * beta), d), reduction)
+    return reduce(iterated(_as(np.where(d < beta, 0.5 * d * d / beta, d - 0.5 * beta), d),
+                           np.asarray(x), np.asarray(y)), reduction)
 
 
 def huber_loss(x: Any, y: Any, reduction: str = "mean", delta: float = 1.0) -> Any:
@@ -312,8 +324,8 @@ def huber_loss(x: Any, y: Any, reduction: str = "mean", delta: float = 1.0) -> A
     if y.dtype.kind in "iub":  # an integer target: PyTorch computes in the input's dtype
         y = y.astype(x.dtype)
     d = np.abs(x - y)  # the common dtype, stored in the input's (as PyTorch)
-    return reduce(_as(np.where(d < delta, 0.5 * d * d, delta * (d - 0.5 * delta)), x),
-                  reduction)
+    return reduce(iterated(_as(np.where(d < delta, 0.5 * d * d, delta * (d - 0.5 * delta)), x),
+                           x, y), reduction)
 
 
 def binary_cross_entropy(x: Any, y: Any, weight: Any = None, reduction: str = "mean") -> Any:

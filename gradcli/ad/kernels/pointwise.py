@@ -53,6 +53,14 @@ def add_alpha(a: Any, b: Any, alpha: Any) -> ndarray:
     if dt.kind in "biu" and isinstance(alpha, float):
         raise TorchError("For integral input tensors, argument alpha must not be a floating "
                          "point number.")
+    if dt.kind in "iu" and dt.itemsize < 8:
+        # a Python int operand wraps to the dtype (a C cast); alpha is checked_convert'ed
+        # (uint8's -2 wraps to 254, 300 fails)
+        from gradcli.ad.kernels.elementwise import checked_int
+
+        a, b = (np.asarray(v, np.int64).astype(dt) if type(v) is int else v for v in (a, b))
+        if type(alpha) is int:
+            alpha = checked_int(alpha, dt)
     aa = np.asarray(a, dtype=dt)
     bb = np.asarray(b, dtype=dt)
     if dt.kind != "f":

@@ -16,7 +16,12 @@ from gradcli.ad.kernels.cascade import _outer_sum, _row_sum, _seq, _torch_sum0
 from gradcli.ad.kernels.elementwise import ARRAY_OUT, wide
 from gradcli.ad.kernels.fused import fma
 from gradcli.ad.kernels.half import via_float32
-from gradcli.ad.kernels.messages import TorchError, empty_reduction_message, scalar_name
+from gradcli.ad.kernels.messages import (
+    TorchError,
+    empty_reduction_message,
+    not_implemented,
+    scalar_name,
+)
 
 ndarray = np.ndarray
 
@@ -396,7 +401,9 @@ def norm(x: ndarray, p: float = 2.0, dim: Any = None, keepdim: bool = False,
                 shape[-1] = 1
             out = out.reshape(shape)
             return out if keepdim else out.reshape(() if every else tuple(shape[:-1]))
-    if p != 0 and not math.isinf(p) and _plain_dims(dim, x.ndim) and (out := SW.walk_norm(
+    # (a 0-d tensor with dims given takes ATen's generic loop: pow(pow(|x|, p), 1/p))
+    if p != 0 and not math.isinf(p) and _plain_dims(dim, x.ndim) and not (
+            x.ndim == 0 and dim is not None) and (out := SW.walk_norm(
             x, p, dim, keepdim, _norm_two_rows)) is not None:
         return out  # binary_kernel_reduce's order, or the 2-norm of a last dim it finds
     if p == 2:
@@ -616,16 +623,23 @@ def _vector_exp(s3: ndarray, mask: ndarray | None) -> ndarray:
 def softmax(x: ndarray, dim: int) -> Any:
     """Softmax along dim, stable, as PyTorch's CPU kernel rounds it: exp(x - max) times
     the reciprocal of the sum along the last dim, divided by it along another."""
-    if x.dtype.kind != "f":
-        x = dtypes.as_default_float(x)
     if x.size == 0:
         return x.copy()
+    if x.dtype.kind != "f":
+        raise _no_integer_softmax("softmax", x, dim)
     if x.ndim == 0:
         return np.exp(x - x)
     _, e, total = _exp_and_sum(x, dim, split=True)
     if dim % x.ndim == x.ndim - 1:
         return e * (x.dtype.type(1) / total)
     return e / total
+
+
+def _no_integer_softmax(name: str, x: ndarray, dim: int) -> TorchError:
+    """ATen's softmax kernels are for floating dtypes: one along the last dim, one along
+    another (an empty input is returned as it is, in its own dtype)."""
+    last = x.ndim == 0 or dim % x.ndim == x.ndim - 1
+    return not_implemented(f"{name}_{'lastdim_' if last else ''}kernel_impl", x.dtype)
 
 
 def _scalar_exp(a: ndarray) -> ndarray:
@@ -690,10 +704,10 @@ def log_softmax_backward(g: ndarray, out: ndarray, dim: int) -> Any:
 @via_float32
 def log_softmax(x: ndarray, dim: int) -> Any:
     """log(softmax(x)) along dim, stable: (x - max) - log(Σ exp(x - max))."""
-    if x.dtype.kind != "f":
-        x = dtypes.as_default_float(x)
     if x.size == 0:
         return x.copy()
+    if x.dtype.kind != "f":
+        raise _no_integer_softmax("log_softmax", x, dim)
     if x.ndim == 0:
         return x - x
     s, _, total = _exp_and_sum(x, dim)

@@ -311,6 +311,8 @@ def topk(x: ndarray, k: int, dim: int = -1, largest: bool = True,
     size = x.shape[d] if x.ndim else 1
     if not 0 <= k <= size:
         raise TorchError("selected index k out of range", py_type="RuntimeError")
+    if x.dtype == np.bool_:
+        raise TorchError("topk does not support bool dtypes on CPU")
     if x.ndim == 0:
         return x.copy(), np.zeros((), _i64)
     rows = _rows(x, d)
@@ -349,6 +351,8 @@ def kthvalue(x: ndarray, k: int, dim: int = -1, keepdim: bool = False) -> tuple[
                          py_type="NotImplementedError")
     if x.ndim == 0:
         return x.copy(), np.zeros((), _i64)
+    if x.dtype == np.bool_:
+        raise not_implemented("kthvalue_cpu", x.dtype)
     rows = _rows(x, d)
     out = np.empty((rows.shape[0], 1), _i64)
     for r, row in enumerate(rows):
@@ -394,12 +398,20 @@ def _dense(x: ndarray) -> bool:
     return True
 
 
+#: NaN converted to an integer dtype by x86's cvttsd2si (the integer indefinite value; the
+#: narrow types keep its low bits), and to bool (NaN is nonzero).
+_NAN_AS = {"int64": np.iinfo(np.int64).min, "int32": np.iinfo(np.int32).min, "bool": True}
+
+
 def median(x: ndarray, dim: Any = None, keepdim: bool = False,
            ignore_nan: bool = False) -> Any:
     """median(x) (the lower median; NaN if any) or (values, indices) along dim."""
     if dim is None:
-        if x.size == 0:
-            return np.full((), np.nan if x.dtype.kind == "f" else 0, x.dtype)
+        if x.size == 0:  # ATen's NaN, converted to the dtype as x86 converts it
+            return np.full((), _NAN_AS.get(x.dtype.name, np.nan if x.dtype.kind in "fc" else 0),
+                           x.dtype)
+        if x.dtype == np.bool_:
+            raise not_implemented("median_cpu", x.dtype)
         flat = x.ravel()
         if x.dtype.kind == "f":
             nans = np.isnan(flat)
@@ -418,6 +430,8 @@ def median(x: ndarray, dim: Any = None, keepdim: bool = False,
     d = wrap_dim(dim, x.ndim)
     if x.ndim and x.shape[d] == 0:
         raise TorchError(f"median(): Expected reduction dim {d} to have non-zero size.")
+    if x.dtype == np.bool_:
+        raise not_implemented("median_out", x.dtype)
     if x.ndim == 0:
         return x.copy(), np.zeros((), _i64)
     order = _ascending_order(x, d)

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad.graph import Tensor, tensor_from_array
+from gradcli.ad.kernels import elementwise as KE
 from gradcli.ad.kernels import reductions as KR
 from gradcli.ad.kernels.elementwise import spread
 from gradcli.ad.kernels.fused import one_minus_square
@@ -117,6 +118,8 @@ def k_sigmoid_backward(g: Any, out: Any) -> Any:
 
 def k_masked_fill(x: Any, mask: Any, value: float) -> Any:
     x = np.asarray(x)
+    if type(value) is int and x.dtype.kind in "iu":  # range-checked, as PyTorch's fill
+        value = KE.checked_int(value, x.dtype)
     out = np.where(mask, np.asarray(value, x.dtype), x)
     return out.astype(x.dtype, copy=False)
 

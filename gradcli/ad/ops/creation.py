@@ -16,7 +16,9 @@ import numpy as np
 
 from gradcli.ad import dtypes
 from gradcli.ad.graph import Tensor, is_meta, mark_meta, tensor_from_array
+from gradcli.ad.kernels.elementwise import checked_int
 from gradcli.ad.kernels.iteration import reorder_dimensions
+from gradcli.ad.kernels.messages import TorchError
 from gradcli.ad.ops.devices import check_device, on_meta, torch_error
 from gradcli.ad.ops.surface import expose
 from gradcli.ad.rng import Generator
@@ -278,6 +280,12 @@ def _items(v: Any) -> Any:
     return v
 
 
+def _has_negative_int(v: Any) -> bool:
+    if isinstance(v, (list, tuple)):
+        return any(_has_negative_int(e) for e in v)
+    return type(v) is int and v < 0
+
+
 def _check_scalars(data: Any, dt: np.dtype) -> None:
     # PyTorch's words where numpy's conversion would fail: a list where a number belongs,
     # integers beyond int64, a non-finite float into an integer dtype.
@@ -293,6 +301,11 @@ def _check_scalars(data: Any, dt: np.dtype) -> None:
                 raise GdRuntimeError("Overflow when unpacking long long", py_type="ValueError")
         elif isinstance(v, float) and dt.kind in "iu" and not math.isfinite(v):
             raise GdRuntimeError("value cannot be converted to type int64 without overflow")
+        elif type(v) is int and dt.kind in "iu" and dt.itemsize < 8:
+            info = np.iinfo(dt)  # checked_convert: an unsigned dtype's negatives wrap
+            if v > info.max or v < (-int(info.max) if info.min == 0 else info.min):
+                raise GdRuntimeError(f"value cannot be converted to type {dt.name} without "
+                                     "overflow")
         else:
             _check_element(v, dt)
 
@@ -379,7 +392,11 @@ def _new(data: Any, dtype: Any, requires_grad: bool) -> Tensor:
     dt = dtypes_resolve(dtype) if dtype is not None else _infer_dtype(data)
     _check_scalars(data, dt)
     try:
-        a = np.array(_items(data) if isinstance(data, (list, tuple)) else data, dtype=dt)
+        items = _items(data) if isinstance(data, (list, tuple)) else data
+        if dt.kind in "iu" and dt.itemsize < 8 and _has_negative_int(items):
+            a = np.array(items, dtype=np.int64).astype(dt)  # (uint8's -2: 254, a C cast)
+        else:
+            a = np.array(items, dtype=dt)
     except (ValueError, TypeError, OverflowError) as e:
         raise GdRuntimeError(f"could not make a tensor: {e}") from None
     return _leaf(a, requires_grad)
@@ -473,6 +490,11 @@ def full(size: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = Fa
     if dt == dtypes.int64 and isinstance(fill_value, (float, int)) and not (
             -2.0**63 <= fill_value < 2.0**63):
         raise GdRuntimeError("value cannot be converted to type int64_t without overflow")
+    if type(fill_value) is int and dt.kind in "iu":  # checked_convert (uint8's -2: 254)
+        try:
+            fill_value = checked_int(fill_value, dt)
+        except TorchError as e:
+            raise GdRuntimeError(str(e)) from None
     return _leaf(np.full(shape, fill_value, dtype=dt), requires_grad)
 
 

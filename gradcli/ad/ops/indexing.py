@@ -9,6 +9,7 @@ import numpy as np
 from gradcli.ad import kernels as K
 from gradcli.ad.graph import Tensor, bump_version
 from gradcli.ad.inplace import changes_a_view, record_inplace
+from gradcli.ad.kernels import elementwise as KE
 from gradcli.ad.ops.creation import _arr, _unwrap_list, as_index
 from gradcli.ad.ops.elementwise import _operand
 from gradcli.ad.record import apply
@@ -268,6 +269,11 @@ def setitem(x: Tensor, index: Any, value: Any) -> None:
         first, rest = split_selects(idx)  # as getitem: the integers' view, then the tensors
         setitem(getitem_raw(x, first, _index_kind(first, False)), rest, value)
         return
+    if type(value) is int and x.array.dtype.kind in "iu":
+        try:  # fill_'s checked_convert: uint8's -2 is 254, 300 fails
+            value = int(KE.checked_int(value, x.array.dtype))
+        except K.TorchError as e:
+            raise GdRuntimeError(str(e)) from None
     v = _operand(value)
     vt = type(v) is Tensor
     if not advanced and K.overlaps(x.array) and K.overlaps(K.getitem(x.array, idx)):

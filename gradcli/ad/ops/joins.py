@@ -595,8 +595,10 @@ def unflatten(input: Tensor, dim: int, sizes: Any) -> Tensor:
 
 def _logical(fn: Any, x: Tensor, dim: Any, keepdim: bool) -> Tensor:
     a = x.array
+    # ATen keeps uint8 for uint8 inputs (0 or 1: the legacy byte masks), bool for the rest
+    out_dt = np.dtype(np.uint8) if a.dtype == np.uint8 else np.dtype(np.bool_)
     if dim is None:
-        return tensor_from_array(np.asarray(fn(a)))
+        return tensor_from_array(np.asarray(fn(a)).astype(out_dt))
     dims = (dim,) if isinstance(dim, int) else tuple(dim)
     wrapped = tuple(_wrap_dim(v, x.ndim) for v in dims)
     dup = next((v for i, v in enumerate(wrapped) if v in wrapped[:i]), None)
@@ -604,7 +606,7 @@ def _logical(fn: Any, x: Tensor, dim: Any, keepdim: bool) -> Tensor:
         raise GdRuntimeError(f"dim {dup} appears multiple times in the list of dims")
     axes = wrapped if x.ndim else ()
     out = fn(a, axis=axes, keepdims=bool(keepdim)) if x.ndim else a.astype(bool)
-    return tensor_from_array(np.asarray(out))
+    return tensor_from_array(np.asarray(out).astype(out_dt))
 
 
 def any_(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:

@@ -69,9 +69,10 @@ from gradcli.errors import GdRuntimeError
 
 def fill_(x: Tensor, value: Any) -> Tensor:
     """Fill x with value in place."""
-    # PyTorch's fill_ writes an expanded tensor too (every element the same value).
+    # PyTorch's fill_ writes an expanded tensor too (every element the same value); not
+    # with a tensor's value (fill_.Tensor: its kernel checks the overlap)
     return record_inplace(x, apply(_RULES["fill"], (x,), {"value": _num(value)}),
-                          overlap_ok=True)
+                          overlap_ok=type(value) is not Tensor)
 
 
 def zero_(x: Tensor) -> Tensor:

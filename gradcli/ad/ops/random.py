@@ -111,7 +111,10 @@ def exponential_(self: Tensor, lambd: Any = 1.0, *,
     lam = float(_num(lambd))
     if not lam > 0.0:
         raise GdRuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={_g(lambd)}")
-    _need_float(self, "exponential_cpu")
+    if self.array.dtype.kind != "f":
+        raise GdRuntimeError("Exponential distribution is a continuous probability distribution."
+                             f" dtype must be a floating point but you specified "
+                             f"{_type_name(self)}")
     dt = _fdtype(self)
     return _fill(self, _drawn(self, lambda sh: gen_of(generator).exponential(lam, sh, dt)),
                  "ExponentialBackward0")

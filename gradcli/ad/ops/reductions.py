@@ -43,6 +43,14 @@ def _scalar_dims(x: Tensor, dim: Any) -> Any:
     return ()
 
 
+def every_dim(x: Tensor, dim: Any) -> Any:
+    """dim for a reduction that reads an empty dim list as every dim (ATen's sum, mean,
+    amax, amin, norms, var/std, nansum, count_nonzero: `x.sum(())` is the whole sum)."""
+    if type(dim) in (tuple, list) and not dim and x.ndim:
+        return tuple(range(x.ndim))
+    return dim
+
+
 def _with_dtype(params: dict[str, Any], dtype: Any, x: Any = None) -> dict[str, Any]:
     if dtype is not None:
         params["dtype"] = dtypes_resolve(dtype)
@@ -62,15 +70,19 @@ def differentiable_dtype(x: Any, dt: Any) -> None:
 def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None
         ) -> Tensor:
     """Sum over dims (all by default), in `dtype` when given (one SumBackward node)."""
-    return apply(_RULES["sum"], (_as_tensor(input),),
-                 _with_dtype(_dim_params(dim, keepdim), dtype, input))
+    x = _as_tensor(input)
+    return apply(_RULES["sum"], (x,),
+                 _with_dtype(_dim_params(_scalar_dims(x, every_dim(x, dim)), keepdim), dtype,
+                             input))
 
 
 def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None
          ) -> Tensor:
     """Mean over dims (all by default), in `dtype` when given."""
-    return apply(_RULES["mean"], (_as_tensor(input),),
-                 _with_dtype(_dim_params(dim, keepdim), dtype))
+    x = _as_tensor(input)
+    if x.dtype.kind in "fc" or dtype is not None:  # (else the kernel's dtype error first)
+        dim = every_dim(x, dim)
+    return apply(_RULES["mean"], (x,), _with_dtype(_dim_params(dim, keepdim), dtype))
 
 
 def prod(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None
@@ -163,16 +175,16 @@ def min(x: Tensor, dim: Any = None, keepdim: bool = False, other: Any = None) ->
 
 def amax(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """Maximum over dims."""
-    if dim is None and x.array.size == 0:
+    if (dim is None or dim == () or dim == []) and x.array.size == 0:
         raise GdRuntimeError(K.empty_reduction_message("amax"))
-    return apply(_RULES["amax"], (x,), _dim_params(dim, keepdim))
+    return apply(_RULES["amax"], (x,), _dim_params(every_dim(x, dim), keepdim))
 
 
 def amin(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """Minimum over dims."""
-    if dim is None and x.array.size == 0:
+    if (dim is None or dim == () or dim == []) and x.array.size == 0:
         raise GdRuntimeError(K.empty_reduction_message("amin"))
-    return apply(_RULES["amin"], (x,), _dim_params(dim, keepdim))
+    return apply(_RULES["amin"], (x,), _dim_params(every_dim(x, dim), keepdim))
 
 
 def argmax(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
@@ -203,7 +215,9 @@ def norm(x: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False,
     if isinstance(p, str):
         raise GdRuntimeError(f"norm: unsupported p={p!r}")
     params: dict[str, Any] = {"p": float(p)}
-    params.update(_dim_params(_scalar_dims(x, dim), keepdim))
+    if not x.ndim and type(dim) in (tuple, list) and not dim:
+        dim = None  # every dim of a 0-d tensor: the whole norm (an explicit dim is not)
+    params.update(_dim_params(_scalar_dims(x, every_dim(x, dim)), keepdim))
     if want is not None and want != x.dtype:
         params["dtype"] = want
     return apply(_RULES["norm"], (x,), params)
@@ -230,6 +244,9 @@ def linalg_norm(x: Tensor, ord: Any = None, dim: Any = None, keepdim: bool = Fal
                 dtype: Any = None) -> Tensor:
     """torch.linalg.norm: a vector norm, or a matrix norm when ord is given for a 2-D input
     (or a 2-tuple dim): there, 1 and inf are the largest column and row sums of |x|."""
+    if type(dim) in (tuple, list) and len(dim) not in (1, 2):
+        raise GdRuntimeError("linalg.norm: If dim is specified, it must be of length 1 or 2. "
+                             f"Got {list(dim)}")
     if dtype is not None:
         _norm_dtype(x, dtype)  # PyTorch's checks first
         if not (ord is None or isinstance(dim, int) or (dim is None and x.ndim == 1)):
@@ -260,7 +277,12 @@ def linalg_norm(x: Tensor, ord: Any = None, dim: Any = None, keepdim: bool = Fal
 
 def logsumexp(x: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
     """log Σ exp(x) over dims."""
-    return apply(_RULES["logsumexp"], (x,), _dim_params(_scalar_dims(x, dim), keepdim))
+    if type(dim) in (tuple, list) and not dim and x.ndim and not keepdim and x.array.size:
+        # ATen's logsumexp: amax over every dim kept, then the result written to a 0-d out
+        raise GdRuntimeError(f"output with shape [] doesn't match the broadcast shape "
+                             f"{[1] * x.ndim}")
+    return apply(_RULES["logsumexp"], (x,),
+                 _dim_params(_scalar_dims(x, every_dim(x, dim)), keepdim))
 
 
 def softmax(x: Tensor, dim: int | None = None, dtype: Any = None) -> Tensor:

@@ -21,7 +21,7 @@ from gradcli.ad.ops.shape import _wrap_dim, expand, reshape
 from gradcli.ad.ops.surface import expose
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
-from gradcli.ad.state import warn
+from gradcli.ad.state import State, warn
 from gradcli.errors import GdRuntimeError
 
 
@@ -388,6 +388,22 @@ for _fn in (gather, scatter, scatter_add, scatter_reduce, index_select, index_ad
     expose(_fn, f"torch.{_name}", f"Tensor.{_name}", family="indexing")
 for _fn in (scatter, scatter_add, scatter_reduce, index_add, index_copy, index_fill,
             masked_fill, masked_scatter, put, index_reduce):
-    expose(inplace_of(_fn), f"Tensor.{_fn.__name__}_", family="indexing")
+    if _fn is not masked_fill:
+        expose(inplace_of(_fn), f"Tensor.{_fn.__name__}_", family="indexing")
+
+
+def masked_fill_(input: Tensor, mask: Any, value: Any) -> Tensor:
+    """In-place masked_fill. PyTorch's kernel does not check an expanded input's overlap:
+    it writes the masked elements only (what a shared element ends as: the value, if any
+    of its copies is masked)."""
+    out = masked_fill(input, mask, value)
+    x = input
+    if not K.overlaps(x.array) or (x.requires_grad and State.grad_enabled):
+        return record_inplace(x, out)  # (recorded: the CopySlices of an overlap fails)
+    where = np.broadcast_to(_as_tensor(mask).array, x.shape)
+    return record_inplace(x, out, index=where, overlap_ok=True)
+
+
+expose(masked_fill_, "Tensor.masked_fill_", family="indexing")
 expose(index_put_, "Tensor.index_put_", family="indexing")
 expose(nonzero, "Tensor.nonzero", family="indexing")

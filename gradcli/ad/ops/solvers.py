@@ -91,7 +91,9 @@ def frexp(input: Tensor) -> FrexpResult:
 def nextafter(input: Tensor, other: Tensor) -> Tensor:
     """The next representable float after input towards other."""
     x, y = _as_tensor(input), _as_tensor(other)
-    dt = dtypes.promote([x.array.dtype, y.array.dtype], [], [])
+    arrays = (x.array, y.array)  # a 0-d operand promotes only across categories
+    dt = dtypes.promote([a.dtype for a in arrays if a.ndim], [a.dtype for a in arrays
+                                                             if not a.ndim], [])
     if np.dtype(dt).kind in "biu":  # ATen's nextafter has float kernels only
         raise GdRuntimeError(str(not_implemented("nextafter_cpu", np.dtype(dt))),
                              py_type="NotImplementedError")

@@ -14,7 +14,7 @@ from gradcli.ad.kernels import TorchError, scalar_name
 from gradcli.ad.kernels import statistics as KS
 from gradcli.ad.ops.creation import _as_tensor, dtypes_resolve
 from gradcli.ad.ops.elementwise import div, isnan, logical_not
-from gradcli.ad.ops.reductions import Aminmax, differentiable_dtype, return_type
+from gradcli.ad.ops.reductions import Aminmax, differentiable_dtype, every_dim, return_type
 from gradcli.ad.ops.reductions import sum as _sum
 from gradcli.ad.ops.shape import view
 from gradcli.ad.ops.surface import expose
@@ -119,6 +119,8 @@ def _correction(name: str, dim: Any, unbiased: Any, correction: Any) -> tuple[An
 def _var_params(name: str, x: Tensor, dim: Any, unbiased: Any, keepdim: bool,
                 correction: Any) -> dict[str, Any]:
     dim, corr = _correction(name, dim, unbiased, correction)
+    if x.array.dtype.kind in "fc":  # (else the kernel's dtype error first)
+        dim = every_dim(x, dim)
     if x.array.dtype.kind == "f" and _kernel(KS.var_dof_nonpositive, x.array, dim, corr):
         warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than "
              "the reduction factor (input numel divided by output numel).")
@@ -261,7 +263,10 @@ def aminmax(input: Tensor, *, dim: Any = None, keepdim: bool = False) -> Any:
 
 # -- NaN-aware reductions and distances -----------------------------------------------
 
-def _dims(dim: Any) -> Any:
+def _dims(dim: Any, x: Tensor | None = None) -> Any:
+    """dim as a tuple; with x, an empty one is every dim (every_dim)."""
+    if x is not None:
+        dim = every_dim(x, dim)
     return tuple(dim) if isinstance(dim, list) else dim
 
 
@@ -270,7 +275,7 @@ def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *,
     """Sum treating NaN as zero."""
     x = _as_tensor(input)
     return apply(_RULES["nansum"], (x,),
-                 {"dim": _dims(dim), "keepdim": keepdim, "dtype": _dtype(dtype, x)})
+                 {"dim": _dims(dim, x), "keepdim": keepdim, "dtype": _dtype(dtype, x)})
 
 
 def nanmean(input: Tensor, dim: Any = None, keepdim: bool = False, *,
@@ -280,7 +285,7 @@ def nanmean(input: Tensor, dim: Any = None, keepdim: bool = False, *,
     if x.array.dtype.kind != "f":
         raise GdRuntimeError("nanmean(): expected input to have floating point or complex "
                              f"dtype but got {scalar_name(x.array.dtype)}")
-    factor = _sum(logical_not(isnan(x)), _dims(dim), keepdim)
+    factor = _sum(logical_not(isnan(x)), _dims(dim, x), keepdim)
     return div(nansum(x, dim, keepdim, dtype=dtype), factor)
 
 
@@ -290,7 +295,7 @@ def count_nonzero(input: Tensor, dim: Any = None) -> Tensor:
     if dim is not None:
         for d in (dim,) if isinstance(dim, int) else dim:
             _dim(x, d)
-    return tensor_from_array(_kernel(KS.count_nonzero, x.array, _dims(dim)))
+    return tensor_from_array(_kernel(KS.count_nonzero, x.array, _dims(dim, x)))
 
 
 def dist(input: Tensor, other: Tensor, p: float = 2) -> Tensor:

@@ -387,7 +387,14 @@ def _pow_vjp_exponent(g: Tensor, out: Tensor, a: Any, b: Tensor) -> Tensor:
     if not is_tensor(a):
         return g * (ops.where(b >= 0, 0.0, out * ops.log_of_number(a)) if a == 0
                     else out * ops.log_of_number(a))
-    return g * ops.where(ops.logical_and(a == 0, b >= 0), 0.0, out * ops.log(a))
+    return g * ops.where(ops.logical_and(a == 0, b >= 0), 0.0, out * ops.log(_as_out(a, out)))
+
+
+def _as_out(a: Tensor, out: Tensor) -> Tensor:
+    """The base in the result's dtype (pow_backward_exponent takes the log of self
+    converted to the promoted dtype: an integer base's log in float64 for a float64
+    exponent, not in the default dtype)."""
+    return a if a.dtype == out.dtype else ops.to_dtype(a, out.dtype)
 
 
 def _dpow_da(a: Any, b: Any) -> Any:
@@ -403,7 +410,7 @@ def _dpow_db(out: Any, a: Any) -> Any:
     # d/db a^b = a^b·log(a); PyTorch masks it to 0 where a == 0 and b >= 0.
     if not is_tensor(a):
         return out * ops.log_of_number(a)
-    return ops.where(a == 0, 0.0, out * ops.log(a))
+    return ops.where(a == 0, 0.0, out * ops.log(_as_out(a, out)))
 
 
 register(Rule(

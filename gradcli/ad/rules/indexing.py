@@ -331,7 +331,10 @@ def _view_of_grad(g: Tensor, p: dict[str, Any]) -> Tensor:
 
 
 def _view_scatter_vjp(g: Tensor, out: Tensor, x: Any, src: Any, **p: Any) -> tuple[Any, ...]:
-    return (apply(RULES["view_scatter"], (g, ops.zeros_like(src)), p) if need(x) else None,
+    # of_view: the CopySlices of an in-place change of a diagonal view (inplace._rebase):
+    # -0.0 where the view is, as index_put's (the view's path adds its -0.0 outside it)
+    zero = ops.full_like(src, -0.0) if p.get("of_view") else ops.zeros_like(src)
+    return (apply(RULES["view_scatter"], (g, zero), p) if need(x) else None,
             _view_of_grad(g, p) if need(src) else None)
 
 
