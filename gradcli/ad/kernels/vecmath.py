@@ -31,7 +31,7 @@ from gradcli.ad.kernels.doubleword import (
     squ,
     sub_ww,
 )
-from gradcli.ad.kernels.fused import fma
+from gradcli.ad.kernels.fused import Fma32Deferred, fma
 from gradcli.ad.kernels.iteration import reorder_dimensions
 from gradcli.ad.kernels.mkl_path import cpuinfo
 
@@ -66,16 +66,23 @@ def _pow2(u: ndarray, q: ndarray) -> ndarray:
     return u * np.ldexp(one, h).astype(u.dtype) * np.ldexp(one, q - h).astype(u.dtype)
 
 
+def _expf_fmas(d: ndarray, q: ndarray, fma: Any) -> ndarray:
+    """_expf's fused multiply-adds (fused.fma, or a Fma32Deferred)."""
+    qf = q.astype(_F32)
+    s = fma(qf, -_L2UF, d)
+    s = fma(qf, -_L2LF, s)
+    u = np.full(d.shape, _EXPF_POLY[0], _F32)
+    for c in _EXPF_POLY[1:]:
+        u = fma(u, s, c)
+    return np.float32(1) + fma(s * s, u, s)
+
+
 def _expf(d: ndarray) -> ndarray:
     with np.errstate(all="ignore"):
         q = np.rint(d * _R_LN2F).astype(np.int32)
-        qf = q.astype(_F32)
-        s = fma(qf, -_L2UF, d)
-        s = fma(qf, -_L2LF, s)
-        u = np.full(d.shape, _EXPF_POLY[0], _F32)
-        for c in _EXPF_POLY[1:]:
-            u = fma(u, s, c)
-        u = np.float32(1) + fma(s * s, u, s)
+        u = _expf_fmas(d, q, steps := Fma32Deferred())
+        if not steps.exact():
+            u = _expf_fmas(d, q, fma)
         u = _pow2(u, q)
         u = np.where(d < np.float32(-104), np.float32(0), u)
         return np.where(np.float32(100) < d, np.float32(np.inf), u).astype(_F32)
