@@ -75,3 +75,32 @@ def test_tiny_layers_are_pytorchs(eager: None) -> None:
         for ours, theirs in pairs:
             got = np.asarray(ours.array)
             assert got.tobytes() == theirs.numpy().tobytes(), (m, k, n)
+
+
+def test_column_major_gemv_chains_by_blas_are_the_emulated_ones(eager: None) -> None:
+    """sgemv 'N' (a Linear's weight gradient, Xᵀ @ g): mv_cols' chains and mv_cols_wide's
+    units as one chain an output by BLAS, against the emulation (_blas_chains off), for
+    rows on both sides of 16, k split or not, the threads' 41-69 row window."""
+    from gradcli.ad.kernels import mkl_gemv512 as G
+
+    if not blas_chain.padded_chains(np.float32, M._emulated_chain):
+        pytest.skip("numpy's BLAS does not run these chains here")
+    rng = np.random.default_rng(12)
+    shapes = [(int(m), int(k)) for m, k in zip(rng.integers(1, 80, 120),
+                                               rng.integers(1, 420, 120), strict=True)]
+    shapes += [(16, 8), (16, 7), (17, 9), (41, 300), (70, 300), (5, 256), (3, 255)]
+    for m, k in shapes:
+        at = _pair(rng, k, m, 1, np.float32)[0]
+        a = at.T  # column-major (m, k), as ATen passes it
+        v = _pair(rng, 1, k, 1, np.float32)[1][:, 0]
+        run = G.mv_cols_wide if m >= 16 else G.mv_cols
+        fast = run(a, v)
+        blas = G._blas_chains
+        try:
+            G._blas_chains = lambda a, v: None
+            slow = run(a, v)
+        finally:
+            G._blas_chains = blas
+        if slow is None:
+            continue
+        assert fast.dtype == slow.dtype and fast.tobytes() == slow.tobytes(), (m, k)
