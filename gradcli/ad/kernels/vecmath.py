@@ -634,9 +634,19 @@ def kernel_loop(f: Any, x: ndarray, *others: Any, avx512: bool = True) -> ndarra
     arrays = [o for o in others if isinstance(o, ndarray) and o.ndim]
     shape = np.broadcast_shapes(x.shape, *(o.shape for o in arrays)) if arrays else x.shape
     walked = _walk(x, others, shape)
-    mask = _vector_mask(x, others, shape, walked, avx512)
     wide = [i == 0 or (isinstance(a, ndarray) and a.ndim > 0) for i, a in enumerate((x, *others))]
-    args = [np.broadcast_to(a, shape) if w else a for a, w in zip((x, *others), wide, strict=True)]
+    n, pair = walked[1], 2 * lanes(x.dtype, avx512)
+    if walked[0] is None and pair < n < GRAIN and n % pair:
+        # all C-contiguous, one task: the vectors take a prefix (_vector_mask's), by slices
+        q = n - n % pair
+        flat = [a.reshape(-1) if w else a for a, w in zip((x, *others), wide, strict=True)]
+        out = np.empty(n, x.dtype)
+        out[:q] = f(VEC, *(a[:q] if w else a for a, w in zip(flat, wide, strict=True)))
+        out[q:] = f(LIBM, *(a[q:] if w else a for a, w in zip(flat, wide, strict=True)))
+        return out.reshape(shape)
+    mask = _vector_mask(x, others, shape, walked, avx512)
+    args = [np.broadcast_to(a, shape) if w and a.shape != shape else a
+            for a, w in zip((x, *others), wide, strict=True)]  # (a view costs ~10 µs)
     if mask is True or mask is False:
         flat = [np.ascontiguousarray(a).reshape(-1) if w else a
                 for a, w in zip(args, wide, strict=True)]
