@@ -40,3 +40,31 @@ def test_shapes_and_broadcast_scalars_keep_their_shape() -> None:
     assert C.call("exp", np.float32(1.5), dtype=np.float32).shape == ()
     assert C.call("log", x.T, dtype=np.float32).tobytes() == \
         C.call_scalar("log", x.T, dtype=np.float32).tobytes()
+
+
+def test_larger_shapes_take_the_array_version_and_keep_their_layout() -> None:
+    """Past _SCALAR_MAX elements (the array version): shapes, transposes, 0-d."""
+    x = np.linspace(0.1, 5, 60, dtype=np.float32).reshape(6, 10)
+    assert x.size > C._SCALAR_MAX
+    for name in ("log", "exp"):
+        for part in (x, x.T, x[:, ::2]):
+            got = C.call(name, part, dtype=np.float32)
+            assert got.shape == part.shape and got.dtype == np.float32
+            assert got.tobytes() == C.call_scalar(name, part, dtype=np.float32).tobytes()
+
+
+@pytest.mark.parametrize("name", ["log", "exp"])
+def test_small_arrays_by_the_c_call_are_the_array_versions_bits(name: str) -> None:
+    """Up to _SCALAR_MAX elements call() takes the C function element by element (fewer
+    numpy calls): the same bits as the array version, specials and the two FMA cases."""
+    x = _sweep(13)
+    whole = (C.logf if name == "log" else C.expf)(np.ascontiguousarray(x))
+    odd = C._exceptions(name, x)
+    whole[odd] = C.call_scalar(name, x[odd], dtype=np.float32)
+    k = C._SCALAR_MAX
+    for i in range(0, 4000, k):
+        got = C.call(name, x[i:i + k], dtype=np.float32)
+        assert got.view(np.uint32).tolist() == whole[i:i + k].view(np.uint32).tolist()
+    tail = x[-16:]  # the special values
+    assert C.call(name, tail, dtype=np.float32).view(np.uint32).tolist() == \
+        whole[-16:].view(np.uint32).tolist()

@@ -65,6 +65,8 @@ def call(name: str, *arrays: Any, dtype: Any) -> ndarray:
     if nargs == 1 and np.dtype(dtype) == _F32 and (vec := _VECTOR.get(name)) is not None \
             and float_function(name) is not None and _glibc_routines():
         x = np.asarray(arrays[0])
+        if x.size <= _SCALAR_MAX:  # the C call itself: ~20 numpy calls cost more
+            return call_scalar(name, x, dtype=_F32)
         flat = np.ascontiguousarray(x, _F32).reshape(-1)
         out = vec(flat)
         odd = _exceptions(name, flat)
@@ -148,6 +150,7 @@ _EXPF_C = (float.fromhex("0x1.c6af84b912394p-5") / 32 ** 3,
            float.fromhex("0x1.ebfce50fac4f3p-3") / 32 ** 2,
            float.fromhex("0x1.62e42ff0c52d6p-1") / 32)
 _EXPF_FMA = np.array([0x4202422F, 0xC27C65D9], np.uint32)  # FMA and plain builds differ
+_SCALAR_MAX = 32  # float32 arrays up to this size call logf/expf element by element
 
 
 def logf(x: ndarray) -> ndarray:
@@ -202,9 +205,11 @@ _VECTOR = {"log": logf, "exp": expf}
 
 
 def _exceptions(name: str, x: ndarray) -> ndarray:
-    """Elements the array version leaves to the C call."""
+    """Elements the array version leaves to the C call (two compares: np.isin costs
+    ~15 numpy calls)."""
     if name == "exp":
-        return np.isin(x.view(np.uint32), _EXPF_FMA)
+        bits = x.view(np.uint32)
+        return (bits == _EXPF_FMA[0]) | (bits == _EXPF_FMA[1])
     return np.zeros(x.shape, bool)
 
 

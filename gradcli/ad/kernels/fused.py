@@ -167,6 +167,38 @@ def fma(a: Any, b: Any, c: Any) -> ndarray:
     return np.where(exact, out, plain)
 
 
+class Fma32Deferred:
+    """float32 fused multiply-adds as fma() computes them when neither BLAS nor a check
+    per call is wanted: each a·b + c in double (the product exact, one rounding), rounded
+    to float. That is the fused result unless the double sum falls on a float midpoint or
+    in float's subnormal range (fma's float32 note); the sums are kept, and exact() tells
+    whether none did (else the caller redoes its steps with fma). A chain of steps (a
+    polynomial) pays ~4 numpy calls a step instead of ~12."""
+
+    def __init__(self) -> None:
+        self.sums: list[ndarray] = []
+
+    def __call__(self, a: Any, b: Any, c: Any) -> ndarray:
+        t = np.multiply(a, b, dtype=np.float64)
+        np.add(t, c, out=t, dtype=np.float64)
+        self.sums.append(t)
+        return t.astype(_F32)
+
+    def exact(self) -> bool:
+        """Whether every step's float rounding was the fused one's."""
+        if not self.sums:
+            return True
+        d = np.concatenate([t.reshape(-1) for t in self.sums])
+        mid = (d.view(np.int64) & _LOW29) == _MID29
+        a = np.abs(d)
+        return not (np.count_nonzero(mid) or np.count_nonzero((a < _TINY32) & (a > 0)))
+
+
+_LOW29 = np.int64((1 << 29) - 1)
+_MID29 = np.int64(1 << 28)
+_TINY32 = np.float64(2.0**-126)
+
+
 # -- 1 - y² rounded once, for tanh's derivative ----------------------------------------
 
 _SPLIT = np.float64(134217729.0)  # 2^27 + 1: Veltkamp's split of a double

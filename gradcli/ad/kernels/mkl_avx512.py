@@ -73,7 +73,7 @@ def chain(a: ndarray, b: ndarray) -> ndarray:
     """a @ b (float32), each output one fused multiply-add chain in k's order from +0: by
     numpy's BLAS where it runs that chain itself (kernels/blas_chain), else emulated."""
     fast = blas_chain.product(a, b, _emulated_chain)
-    if fast is None and a.shape[0] * a.shape[1] * b.shape[1] >= _PADDED_MIN:
+    if fast is None and _padded_worth(a, b):
         fast = blas_chain.padded(a, b, _emulated_chain)
     return fast if fast is not None else _emulated_chain(a, b)
 
@@ -82,6 +82,24 @@ def chain(a: ndarray, b: ndarray) -> ndarray:
 #: ~10-15 µs of copies and calls, its probe ~35 ms once; the emulation ~10 µs a k step,
 #: ~10 ns a product in float32, ~120 in float64: 32×64×32 1.3 and 7.2 ms against 15 µs)
 _PADDED_MIN = 1 << 7
+#: Smaller chains (k >= 2) take it too once a process has emulated this many: a training
+#: loop's tiny products (a 4×10 layer's weight gradient: 4 k steps, ~50-120 µs emulated
+#: against ~10-20 padded) repeat thousands of times, a one-off product never pays the probe.
+_SMALL_EMULATED = 16
+_small_chains = [0]
+
+
+def _padded_worth(a: ndarray, b: ndarray) -> bool:
+    """Whether a chain of a @ b should try blas_chain.padded before the emulation."""
+    m, k = a.shape
+    if m * k * b.shape[1] >= _PADDED_MIN:
+        return True
+    if k < 2 or not m or not b.shape[1]:
+        return False
+    if _small_chains[0] < _SMALL_EMULATED:
+        _small_chains[0] += 1
+        return False
+    return True
 
 
 def _emulated_chain(a: ndarray, b: ndarray) -> ndarray:
@@ -124,7 +142,7 @@ def _block_chains(a: ndarray, b: ndarray, sizes: list[int]) -> list[ndarray]:
     out: list[Any] = [None] * len(sizes)
     for size in dict.fromkeys(sizes):
         idx = [j for j, s in enumerate(sizes) if s == size]
-        if len(idx) == 1 or (m * n * size >= _PADDED_MIN
+        if len(idx) == 1 or (_padded_worth(a[:, :size], b[:size])
                              and blas_chain.padded_chains(_F32.type, _emulated_chain)):
             for j in idx:  # each block by numpy's BLAS (or one emulated)
                 out[j] = chain(a[:, starts[j]:starts[j] + size], b[starts[j]:starts[j] + size])
@@ -358,7 +376,7 @@ def chain64(a: ndarray, b: ndarray) -> ndarray:
     """a @ b (float64), each output one fused multiply-add chain in k's order from +0
     (dgemm on this path for one k block: measured for m, n up to 256): by numpy's BLAS on
     padded copies where it computes that chain (blas_chain.padded), else emulated."""
-    if a.shape[0] * a.shape[1] * b.shape[1] >= _PADDED_MIN:
+    if _padded_worth(a, b):
         fast = blas_chain.padded(a, b, emulated_chain64)
         if fast is not None:
             return fast

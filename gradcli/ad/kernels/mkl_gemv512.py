@@ -39,6 +39,7 @@ import itertools
 
 import numpy as np
 
+from gradcli.ad.kernels import blas_chain, mkl_avx512
 from gradcli.ad.kernels.mkl_avx512 import _MIDPOINT, _MIDPOINT_MASK, _TINY32, _fma_step
 
 ndarray = np.ndarray
@@ -204,6 +205,11 @@ def mv_cols(a: ndarray, v: ndarray, split: bool | None = None) -> ndarray:
     if split is None:
         split = k >= _COLS_SPLIT
     h = (k + 1) // 2 if split else k
+    if (first := _blas_chains(a[:, :h], v[:h])) is not None and \
+            (h == k or (second := _blas_chains(a[:, h:], v[h:])) is not None):
+        out = first if h == k else first + second
+        out += 0.0
+        return out
     p = np.zeros((h, 2 * m) if h < k else (k, m), np.float64)
     p[:, :m] = a[:, :h].T
     p[:, :m] *= v[:h, None]
@@ -231,6 +237,41 @@ def mv_cols(a: ndarray, v: ndarray, split: bool | None = None) -> ndarray:
     return out
 
 
+def _blas_chains(a: ndarray, v: ndarray) -> ndarray | None:
+    """a @ v (float32) as one fused multiply-add chain an output from +0 over a's columns
+    in order, by numpy's BLAS on padded copies (blas_chain.padded: where its probe found
+    it runs exactly those chains, and a process has done enough small ones to pay for the
+    probe: mkl_avx512._padded_worth); None where not."""
+    col = v[:, None]
+    if a.shape[1] > blas_chain.MAX_K or not mkl_avx512._padded_worth(a, col):
+        return None
+    out = blas_chain.padded(a, col, mkl_avx512._emulated_chain)
+    return None if out is None else out[:, 0]
+
+
+def _units_as_chains(b: ndarray, w: ndarray, a: ndarray, v: ndarray) -> ndarray | None:
+    """_units' chains as one fused chain an output by numpy's BLAS: a unit's steps are
+    c6 fused onto the sum, c4 fused onto that, then + (c5 ⊕ c7) and + the first four's
+    sum, each a fused multiply-add too (x + y rounded is fma(y, 1, x)): the chain's
+    factors per unit are (c6, w6), (c4, w4), (odd, 1), (firsts, 1), then the columns past
+    the units with their v. None where _blas_chains is."""
+    m, units = b.shape[0], b.shape[1]
+    whole = 8 * units
+    rest = a.shape[1] - whole
+    cols = np.empty((m, 4 * units + rest), _F32)
+    vec = np.ones(4 * units + rest, _F32)
+    cols[:, 0:4 * units:4] = b[:, :, 6]
+    cols[:, 1:4 * units:4] = b[:, :, 4]
+    cols[:, 2:4 * units:4] = _pairs(b, w, 5, 7)
+    cols[:, 3:4 * units:4] = _pairs(b, w, 0, 2) + _pairs(b, w, 1, 3)
+    vec[0:4 * units:4] = w[:, 6]
+    vec[1:4 * units:4] = w[:, 4]
+    if rest:
+        cols[:, 4 * units:] = a[:, whole:]
+        vec[4 * units:] = v[whole:]
+    return _blas_chains(cols, vec)
+
+
 def _pairs(b: ndarray, w: ndarray, i: int, j: int) -> ndarray:
     """Each unit's column j products rounded, then its column i's fused onto them (b: the
     units (rows, units, 8), w: the vector's (units, 8))."""
@@ -250,6 +291,8 @@ def _units(a: ndarray, v: ndarray) -> ndarray:
         units = whole // 8
         b = a[:, :whole].reshape(m, units, 8)
         w = v[:whole].reshape(units, 8)
+        if (fast := _units_as_chains(b, w, a, v)) is not None:
+            return fast
         firsts = _pairs(b, w, 0, 2) + _pairs(b, w, 1, 3)
         odd = _pairs(b, w, 5, 7)
         p6 = b[:, :, 6].astype(np.float64) * w[:, 6].astype(np.float64)

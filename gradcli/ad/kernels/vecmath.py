@@ -31,7 +31,7 @@ from gradcli.ad.kernels.doubleword import (
     squ,
     sub_ww,
 )
-from gradcli.ad.kernels.fused import fma
+from gradcli.ad.kernels.fused import Fma32Deferred, fma
 from gradcli.ad.kernels.iteration import reorder_dimensions
 from gradcli.ad.kernels.mkl_path import cpuinfo
 
@@ -66,16 +66,23 @@ def _pow2(u: ndarray, q: ndarray) -> ndarray:
     return u * np.ldexp(one, h).astype(u.dtype) * np.ldexp(one, q - h).astype(u.dtype)
 
 
+def _expf_fmas(d: ndarray, q: ndarray, fma: Any) -> ndarray:
+    """_expf's fused multiply-adds (fused.fma, or a Fma32Deferred)."""
+    qf = q.astype(_F32)
+    s = fma(qf, -_L2UF, d)
+    s = fma(qf, -_L2LF, s)
+    u = np.full(d.shape, _EXPF_POLY[0], _F32)
+    for c in _EXPF_POLY[1:]:
+        u = fma(u, s, c)
+    return np.float32(1) + fma(s * s, u, s)
+
+
 def _expf(d: ndarray) -> ndarray:
     with np.errstate(all="ignore"):
         q = np.rint(d * _R_LN2F).astype(np.int32)
-        qf = q.astype(_F32)
-        s = fma(qf, -_L2UF, d)
-        s = fma(qf, -_L2LF, s)
-        u = np.full(d.shape, _EXPF_POLY[0], _F32)
-        for c in _EXPF_POLY[1:]:
-            u = fma(u, s, c)
-        u = np.float32(1) + fma(s * s, u, s)
+        u = _expf_fmas(d, q, steps := Fma32Deferred())
+        if not steps.exact():
+            u = _expf_fmas(d, q, fma)
         u = _pow2(u, q)
         u = np.where(d < np.float32(-104), np.float32(0), u)
         return np.where(np.float32(100) < d, np.float32(np.inf), u).astype(_F32)
@@ -627,9 +634,19 @@ def kernel_loop(f: Any, x: ndarray, *others: Any, avx512: bool = True) -> ndarra
     arrays = [o for o in others if isinstance(o, ndarray) and o.ndim]
     shape = np.broadcast_shapes(x.shape, *(o.shape for o in arrays)) if arrays else x.shape
     walked = _walk(x, others, shape)
-    mask = _vector_mask(x, others, shape, walked, avx512)
     wide = [i == 0 or (isinstance(a, ndarray) and a.ndim > 0) for i, a in enumerate((x, *others))]
-    args = [np.broadcast_to(a, shape) if w else a for a, w in zip((x, *others), wide, strict=True)]
+    n, pair = walked[1], 2 * lanes(x.dtype, avx512)
+    if walked[0] is None and pair < n < GRAIN and n % pair:
+        # all C-contiguous, one task: the vectors take a prefix (_vector_mask's), by slices
+        q = n - n % pair
+        flat = [a.reshape(-1) if w else a for a, w in zip((x, *others), wide, strict=True)]
+        out = np.empty(n, x.dtype)
+        out[:q] = f(VEC, *(a[:q] if w else a for a, w in zip(flat, wide, strict=True)))
+        out[q:] = f(LIBM, *(a[q:] if w else a for a, w in zip(flat, wide, strict=True)))
+        return out.reshape(shape)
+    mask = _vector_mask(x, others, shape, walked, avx512)
+    args = [np.broadcast_to(a, shape) if w and a.shape != shape else a
+            for a, w in zip((x, *others), wide, strict=True)]  # (a view costs ~10 µs)
     if mask is True or mask is False:
         flat = [np.ascontiguousarray(a).reshape(-1) if w else a
                 for a, w in zip(args, wide, strict=True)]

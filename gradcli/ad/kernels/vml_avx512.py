@@ -26,6 +26,8 @@ their float arithmetic would have to be found exactly. README, "Last bits and yo
 from __future__ import annotations
 
 import functools
+import math
+import struct
 
 import numpy as np
 
@@ -42,7 +44,7 @@ def vml_sqrt(x: ndarray) -> ndarray:
     x = np.asarray(x)
     if x.size and mkl_avx512():
         if x.dtype == _F32:
-            return sqrt32(x)
+            return sqrt32_filtered(x)
         if x.dtype == np.float64:
             return sqrt64(x)
     return vml_sqrt_avx2(x)
@@ -140,6 +142,108 @@ def sqrt32(x: ndarray) -> ndarray:
         if tiny.any():
             out = np.where(tiny, out * np.float32(2.0**-32), out)
         return np.where(finite, out, np.sqrt(x))
+
+
+# -- the filter: numpy's root where it is vsSqrt's ---------------------------------------
+#
+# sqrt32 differs from the correctly rounded root only where the exact root lies near a
+# midpoint of two floats: on [1, 4) (every float32, so every normal and scaled-tiny x, as
+# above) the farthest such root is 0.1202 half-ulp from its midpoint. The root in double
+# (53 bits, correctly rounded) tells the distance by its 29 bits below float32's: within
+# _NEAR (0.15 half-ulp, a margin far above the double's rounding) an element takes the
+# emulation, the others np.sqrt's value (about 85% of them). A few risky elements go
+# through a scalar copy of sqrt32 (the vector one costs ~50 numpy calls on any size).
+
+_NEAR = int(0.15 * (1 << 28))
+_LOW29 = np.int64((1 << 29) - 1)
+_SHIFT = np.int64((1 << 28) - _NEAR)
+_WIDTH = np.int64(2 * _NEAR)
+_SCALAR_MAX = 24  # risky elements done one by one up to this many
+
+
+def sqrt32_filtered(x: ndarray) -> ndarray:
+    """sqrt32(x), bit for bit: np.sqrt where that is vsSqrt's value, the emulation on the
+    elements whose exact root is near a rounding midpoint. (numpy's invalid-value warnings
+    are off process-wide: ad/state.py.)"""
+    flat = x.reshape(-1)  # 0-d too: the result is an array, as sqrt32's
+    out = np.sqrt(flat)
+    # the root's 29 bits below float32's, less the midpoint's (2²⁸), within ±_NEAR: one
+    # unsigned window after a shift; zero, inf and nan have them all zero (never risky).
+    # ufuncs with out= and numpy scalars: small arrays pay per call
+    d = np.sqrt(flat, dtype=np.float64).view(np.int64)
+    np.subtract(d, _SHIFT, out=d)
+    np.bitwise_and(d, _LOW29, out=d)
+    near = np.less(d, _WIDTH)
+    if np.count_nonzero(near):
+        _emulate(out, flat, np.flatnonzero(near))
+    return out.reshape(x.shape)
+
+
+def _emulate(out: ndarray, flat: ndarray, risky: ndarray) -> None:
+    """out[risky] = sqrt32(flat[risky]): one by one when they are few."""
+    if risky.size > _SCALAR_MAX:
+        out[risky] = sqrt32(flat[risky])
+    else:
+        for i in risky.tolist():
+            out[i] = _sqrt32_one(float(flat[i]))
+
+
+_F32_PACK = struct.Struct("<f")
+_D_PACK = struct.Struct("<d")
+_Q_PACK = struct.Struct("<q")
+
+
+def _f32(v: float) -> float:
+    """v rounded to float32 (to nearest even)."""
+    return _F32_PACK.unpack(_F32_PACK.pack(v))[0]
+
+
+def _bits(v: float) -> int:
+    return _Q_PACK.unpack(_D_PACK.pack(v))[0]
+
+
+def _from_bits(b: int) -> float:
+    return _D_PACK.unpack(_Q_PACK.pack(b))[0]
+
+
+@functools.cache
+def _rsqrt14_lists() -> tuple[list[float], list[float]]:
+    c0, d, _ = _rsqrt14_pieces()
+    return c0.tolist(), d.tolist()
+
+
+_FRAC_INT = (1 << 52) - 1
+_CUT_MASK = ~((1 << 36) - 1)
+_LOW29_INT = (1 << 29) - 1
+
+
+def _sqrt32_one(v: float) -> float:
+    """sqrt32 of one positive finite float32 (given as a Python float): its steps, and
+    rsqrt14's, on Python's doubles, each float rounding by struct's (to nearest even)."""
+    tiny = v < 2.0**-64
+    xd = v * 2.0**64 if tiny else v
+    # rsqrt14(xd)
+    bits = _bits(xd)
+    e = (bits >> 52) - 1023
+    odd = e & 1
+    frac = bits & _FRAC_INT
+    c0, dd = _rsqrt14_lists()
+    seg = (frac >> 47) + (odd << 5)
+    cut = ((frac >> 37) | (1 << 15)) * (2.0**-14 if odd else 2.0**-15)
+    rb = (_bits(2.0**19) if frac == 0 and odd == 0
+          else _bits(c0[seg] - dd[seg] * cut) & _CUT_MASK)
+    y = _from_bits(rb - ((19 + (e - odd) // 2) << 52))
+    # the two FMAs
+    s = _f32(xd * y)
+    p = _f32(xd - s * s) * (y * 0.5)
+    d = p + s
+    if _bits(d) & _LOW29_INT == 1 << 28:  # on a float midpoint: the sum rounded to odd
+        bb = d - p
+        err = (p - (d - bb)) + (s - bb)
+        if err != 0 and not _bits(d) & 1:
+            d = math.nextafter(d, math.inf if err > 0 else -math.inf)
+    out = _f32(d)
+    return out * 2.0**-32 if tiny else out
 
 
 def sqrt64(x: ndarray) -> ndarray:
