@@ -106,7 +106,10 @@ cases = [lambda: x + 2**64, lambda: x * 2**63, lambda: x * (2**64 - 1), lambda: 
          lambda: x * (-(2**63) - 1), lambda: x < 2**64, lambda: x == 2**70, lambda: 2**64 - x,
          lambda: x ** 2**64, lambda: 2**64 ** x, lambda: n * -(2**63 + 5), lambda: x / 2**64,
          lambda: x // 2**64, lambda: x % 2**64, lambda: torch.add(x, 2**64), lambda: n + 2**64,
-         lambda: 10**20 * x, iadd]
+         lambda: 10**20 * x, iadd, lambda: n - 2**63, lambda: n < 2**63, lambda: n * 2**63,
+         lambda: n // (2**64 - 1), lambda: n / 2**63, lambda: 2**63 / n,
+         lambda: n.clamp(max=2**63), lambda: n.int().clamp(max=2**40),
+         lambda: n.short().fill_(2**40)]
 for f in cases:
     try:
         print(f())

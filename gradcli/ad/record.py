@@ -58,13 +58,22 @@ _INT_MIN = -(2 ** 63)
 _UINT_MAX = 2 ** 64 - 1
 
 
-def scalar_in_range(v: int) -> None:
-    """PyTorch's OverflowError for a Python int operand (x * 2**64) that is neither an
-    int64 nor a uint64, where numpy would take it as a float."""
+_INT64_MAX = 2 ** 63 - 1
+_FLOAT_RESULT = frozenset(("div", "true_divide"))  # integers in, a float out: no wrap
+
+
+def scalar_in_range(v: int, other: Any) -> int:
+    """A Python int operand past int64 as PyTorch's argument parser takes it: a uint64
+    (2**63 ≤ v < 2**64) meets an integer or bool tensor as the int64 of its bits (wrapped:
+    `t < 2**63` is `t < -2**63`), a float one as its value; beyond, PyTorch's
+    OverflowError (x * 2**64), where numpy would take it as a float."""
     if v > _UINT_MAX:
         raise TorchError("int too big to convert", py_type="OverflowError")
     if v < _INT_MIN:
         raise TorchError("can't convert negative int to unsigned", py_type="OverflowError")
+    if type(other) is ndarray and other.dtype.kind in "iub":
+        return v - 2 ** 64
+    return v
 _new = object.__new__  # Tensor.__new__ and Node.__new__, one attribute lookup less
 
 
@@ -174,8 +183,11 @@ def apply(rule: Rule, args: tuple[Any, ...], params: dict[str, Any] = EMPTY) -> 
                 elif (ty := type(y)) is float or (ty is int and _INT_MIN <= y <= _UINT_MAX):
                     out = sf(x[()], y).__array__()
             if out is None:
-                if type(y) is int or type(x) is int:
-                    scalar_in_range(y if type(y) is int else x)
+                if type(y) is int:
+                    if not _INT_MIN <= y <= _INT64_MAX:
+                        y = scalar_in_range(y, None if rule.name in _FLOAT_RESULT else x)
+                elif type(x) is int and not _INT_MIN <= x <= _INT64_MAX:
+                    x = scalar_in_range(x, None if rule.name in _FLOAT_RESULT else y)
                 if rule.kind in _BROADCASTING and ((x.size if type(x) is ndarray else 1)
                                                    * (y.size if type(y) is ndarray else 1)
                                                    > State.max_elements):

@@ -241,6 +241,27 @@ def extreme_values(draw: st.DrawFn, b: Block) -> str:
     return f"{name}{op}"
 
 
+# ---------------------------------------------------------------- Python ints out of range
+
+_HUGE = ["2**64", "2**63", "2**64 - 1", "-(2**63) - 1", "10**20", "-(10**19)"]
+_HUGE_FORMS = ["{x} + {s}", "{s} * {x}", "{x} - {s}", "{x} / {s}", "{x} < {s}", "{x} == {s}",
+               "{x} ** {s}", "torch.add({x}, {s})", "{x}.clamp(max={s})",
+               "{x}.clamp(min={s})", "{x}.masked_fill({x} > 0, {s})",
+               "torch.where({x} > 0, {x}, {s})",
+               "torch.full((2,), {s})", "{x}.new_full((2,), {s})", "{x}.sum(dim={s})",
+               "{x}.reshape(-1, {s})", "torch.zeros({s})"]
+
+
+def huge_ints(draw: st.DrawFn, b: Block) -> str:
+    """A Python int beyond int64 (or uint64) as an operand, a Scalar, an int or a size
+    (round 24: numpy took them as floats where PyTorch's parser refuses them)."""
+    shape = draw(st.sampled_from([(3,), (2, 2), ()]))
+    dt = draw(st.sampled_from([F32, F64, I64]))
+    x = tensor(draw, b, shape, dt)
+    form = draw(st.sampled_from(_HUGE_FORMS))
+    return form.format(x=x, s=draw(st.sampled_from(_HUGE)))
+
+
 FAMILIES_R24: list[Callable[[st.DrawFn, Block], str]] = [
     views_then_inplace, views_then_inplace, ints_with_floats, ints_with_floats,
-    extreme_values]
+    extreme_values, huge_ints]

@@ -663,8 +663,8 @@ def _bool_clamp_check(x: ndarray, lo: Any, hi: Any) -> None:
     raise not_implemented(name, x.dtype)
 
 
-_C_NAMES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "short", "int32": "int",
-            "int64": "long"}
+_C_NAMES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int",
+            "int64": "int64_t"}
 
 
 def _int_bound(v: Any, dt: np.dtype) -> Any:
