@@ -180,6 +180,8 @@ class Fma32Deferred:
 
     def __call__(self, a: Any, b: Any, c: Any) -> ndarray:
         t = np.multiply(a, b, dtype=np.float64)
+        if type(t) is not ndarray:  # 0-d operands: numpy's scalar
+            t = np.asarray(t)
         np.add(t, c, out=t, dtype=np.float64)
         self.sums.append(t)
         return t.astype(_F32)
