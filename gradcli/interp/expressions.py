@@ -290,7 +290,8 @@ class ExpressionCompiler(CallForms):
                 def compare_tested(f: Frame) -> Any:
                     a = left(f)
                     b = right(f)
-                    if type(a) is Tensor and not (x := a.array).ndim and not State.meta_seen:
+                    if type(a) is Tensor and not (x := a.array).ndim and not (
+                            State.meta_seen or State.vmapping):  # (their truth's errors)
                         if a.requires_grad and State.grad_enabled:
                             State.seq += 1  # as apply: the test depends on an input
                         tb = type(b)
