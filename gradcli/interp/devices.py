@@ -151,7 +151,7 @@ class LegacyType(Builtin):
             if have != self.dtype:
                 raise torch_error(f"expected {_options(self.dtype)} (got {_options(have)})",
                                   "TypeError")
-            return ops.creation.tensor_alias(args[0])  # the storage, shared
+            return ops.legacy.tensor_alias(args[0])  # the storage, shared
         if len(args) == 1 and isinstance(args[0], (list, tuple)):
             return ops.tensor(list(args[0]), dtype=self.dtype)
         from gradcli.interp.arrays import ArrayValue

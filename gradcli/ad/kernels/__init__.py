@@ -75,7 +75,6 @@ from gradcli.ad.kernels.linalg import (
     dot,
     matmul,
     mm,
-    mse_loss,
     mv,
 )
 from gradcli.ad.kernels.messages import (
@@ -138,7 +137,7 @@ __all__ = [
     "floordiv", "ge",
     "getitem", "gt", "index_add_into", "index_put", "isfinite", "isnan", "le", "log", "log1p",
     "log_softmax", "logical_and", "logical_not", "logical_or", "logsumexp", "lt", "matmul",
-    "maximum", "mean", "minimum", "mm", "mod", "mse_loss", "mul", "mul_temporary", "mv",
+    "maximum", "mean", "minimum", "mm", "mod", "mul", "mul_temporary", "mv",
     "ndarray", "ne", "neg", "norm", "not_implemented", "overlaps", "owned_copy", "permute",
     "pow", "prod",
     "reciprocal",

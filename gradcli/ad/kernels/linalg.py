@@ -23,7 +23,6 @@ from gradcli.ad.kernels.messages import (
 )
 from gradcli.ad.kernels.mkl_dgemv512 import gemv512 as _gemv512
 from gradcli.ad.kernels.mkl_path import mkl_avx512 as _mkl_avx512
-from gradcli.ad.kernels.reductions import mean, torch_sum
 
 ndarray = np.ndarray
 _F32 = np.dtype(np.float32)
@@ -767,24 +766,3 @@ def _cross_fma(a: ndarray, b: ndarray, d: int) -> ndarray:
     parts = [fma(a[..., i], b[..., j], -(a[..., j] * b[..., i]))
              for i, j in ((1, 2), (2, 0), (0, 1))]
     return np.moveaxis(np.stack(parts, axis=-1), -1, d)
-
-
-# -- losses ---------------------------------------------------------------------------
-
-def _reduce(l: ndarray, reduction: str) -> Any:
-    if reduction == "mean":
-        return mean(l)
-    if reduction == "sum":
-        return torch_sum(l)
-    if reduction == "none":
-        return l
-    raise TorchError(f"{reduction} is not a valid value for reduction")
-
-
-def mse_loss(a: ndarray, b: ndarray, reduction: str = "mean") -> Any:
-    """Mean (or sum) of squared differences: TensorIterator's elementwise loss (laid out
-    as its operands, a.t()'s transposed), then reduced in that memory order."""
-    d = a - b
-    from gradcli.ad.kernels.nn import iterated
-
-    return _reduce(iterated(d * d, a, b), reduction)

@@ -311,6 +311,13 @@ def iterated(loss: ndarray, *operands: Any) -> ndarray:
     return loss
 
 
+def mse_loss(a: ndarray, b: ndarray, reduction: str = "mean") -> Any:
+    """Mean (or sum) of squared differences: TensorIterator's elementwise loss (laid out
+    as its operands, a.t()'s transposed), then reduced in that memory order."""
+    d = a - b
+    return reduce(iterated(d * d, a, b), reduction)
+
+
 def smooth_l1_loss(x: Any, y: Any, reduction: str = "mean", beta: float = 1.0) -> Any:
     """0.5 d²/β where |d| < β, else |d| - 0.5β (d = x - y)."""
     d = np.abs(np.asarray(x) - y)

@@ -68,7 +68,6 @@ from gradcli.ad.ops.creation import (
     full,
     full_like,
     generator,
-    legacy_tensor,
     manual_seed,
     normal,
     ones,
@@ -145,6 +144,7 @@ from gradcli.ad.ops.indexing import (
     normalize_index,
     setitem,
 )
+from gradcli.ad.ops.legacy import legacy_tensor
 from gradcli.ad.ops.linalg import dot, inner, matmul, mm, mv, outer
 from gradcli.ad.ops.methods import (
     INPLACE,

@@ -412,28 +412,6 @@ def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
     return _new(data, dtype, False)
 
 
-def legacy_tensor(*args: Any, requires_grad: bool = False) -> Tensor:
-    """torch.Tensor(...): float32 from data, or uninitialised (zeros) of a size. Of one
-    tensor it is that tensor's alias (PyTorch's legacy constructor shares the storage,
-    whatever the dtype, and records AliasBackward0 where the tensor requires grad)."""
-    if len(args) == 1 and type(args[0]) is Tensor and not requires_grad:
-        return tensor_alias(args[0])
-    if len(args) == 1 and type(args[0]) is Tensor:
-        return _copy(args[0], dtypes.float32, requires_grad)
-    if len(args) == 1 and (type(args[0]) is list or type(args[0]) is tuple):
-        return _new(list(args[0]), dtypes.float32, requires_grad)  # (a torch.Size: sizes)
-    if len(args) == 1 and isinstance(args[0], np.ndarray):  # a numpy array's values
-        return tensor(args[0], dtype=dtypes.float32, requires_grad=requires_grad)
-    return zeros(*(args or (0,)), dtype=dtypes.float32, requires_grad=requires_grad)
-
-
-def tensor_alias(x: Tensor) -> Tensor:
-    """x[...]: a tensor on x's storage (AliasBackward0 when x requires grad)."""
-    from gradcli.ad.ops.indexing import getitem
-
-    return getitem(x, Ellipsis)
-
-
 def _creation_dtype(dtype: Any, default: np.dtype | None = None) -> np.dtype:
     if dtype is not None:
         return dtypes_resolve(dtype)
@@ -716,7 +694,6 @@ for _name in ("rand_like", "randn_like"):
     expose(_on_cpu(globals()[_name]), f"torch.{_name}", family="random")
 for _name in ("normal", "randint"):
     expose(globals()[_name], f"torch.{_name}", family="random")
-expose(legacy_tensor, "torch.Tensor", family="creation")
 for _name in ("zeros", "ones", "empty"):
     expose(_on_cpu(_new_sized(globals()[_name])), f"Tensor.new_{_name}", family="creation")
 expose(_on_cpu(new_full), "Tensor.new_full", family="creation")

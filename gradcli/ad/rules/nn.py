@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from gradcli.ad import kernels as K
 from gradcli.ad import ops
 from gradcli.ad.graph import Node, Tensor, tensor_from_array
 from gradcli.ad.kernels import ctc as KC
@@ -40,7 +39,7 @@ def _loss_reduce(l: Tensor, reduction: str) -> Tensor:
 
 
 register(Rule(
-    "mse_loss", "MseLossBackward0", K.mse_loss,
+    "mse_loss", "MseLossBackward0", KN.mse_loss,
     lambda g, out, a, b, reduction="mean": (
         B.mse_loss_backward(g, a, b, reduction) if need(a) else None,
         B.mse_loss_backward(g, b, a, reduction) if need(b) else None),
