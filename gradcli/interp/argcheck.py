@@ -29,8 +29,10 @@ from typing import Any
 
 import numpy as np
 
+from gradcli.ad.kernels.messages import TorchError
 from gradcli.ad.ops.creation import torch_error
 from gradcli.ad.ops.memory_format import MemoryFormat
+from gradcli.ad.record import scalar_in_range
 from gradcli.ad.rng import Generator
 from gradcli.ad.state import warn
 from gradcli.ad.tensor import Tensor
@@ -372,10 +374,9 @@ class Signature:
                 if type(nv) is int:
                     if not _INT64_MIN <= nv <= _INT64_MAX:
                         _int_out_of_range("int64_t", nv)
-                elif type(nv) in (tuple, list, Size) and not all(
-                        _INT64_MIN <= e <= _INT64_MAX for e in nv if type(e) is int):
-                    k = next(k for k, e in enumerate(nv) if type(e) is int
-                             and not _INT64_MIN <= e <= _INT64_MAX)
+                elif type(nv) in (tuple, list, Size) and (k := next(
+                        (k for k, e in enumerate(nv) if type(e) is int
+                         and not _INT64_MIN <= e <= _INT64_MAX), -1)) >= 0:
                     raise _type_error(  # (PyTorch's message goes on with a C++ stack)
                         f"{self.name}(): argument '{p.name}' failed to unpack the object at "
                         f"pos {k + 1} with error \"Overflow when unpacking long long")
@@ -451,10 +452,10 @@ def _int_out_of_range(kind: str, v: int) -> None:
     if kind in ("int64_t", "SymInt"):
         raise torch_error("Overflow when unpacking long long", "ValueError")
     if kind in ("Scalar", "Tensor"):
-        if v > 2 ** 64 - 1:
-            raise torch_error("int too big to convert", "OverflowError")
-        if v < _INT64_MIN:
-            raise torch_error("can't convert negative int to unsigned", "OverflowError")
+        try:
+            scalar_in_range(v, None)
+        except TorchError as e:
+            raise torch_error(str(e), e.py_type) from None
 
 
 def _python_number(v: Any) -> Any:
