@@ -54,11 +54,9 @@ _F64 = np.dtype(np.float64)
 #: The Python numbers apply's 0-d scalar path takes (a bool goes to the kernel: `x - True`
 #: is PyTorch's error there).
 # The Python ints PyTorch's argument parser takes as a Scalar: int64's, then uint64's.
-_INT_MIN = -(2 ** 63)
+INT64_MIN = _INT_MIN = -(2 ** 63)
+INT64_MAX = _INT64_MAX = 2 ** 63 - 1
 _UINT_MAX = 2 ** 64 - 1
-
-
-_INT64_MAX = 2 ** 63 - 1
 _FLOAT_RESULT = frozenset(("div", "true_divide"))  # integers in, a float out: no wrap
 
 

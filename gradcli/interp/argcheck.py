@@ -32,6 +32,8 @@ import numpy as np
 from gradcli.ad.kernels.messages import TorchError
 from gradcli.ad.ops.creation import torch_error
 from gradcli.ad.ops.memory_format import MemoryFormat
+from gradcli.ad.record import INT64_MAX as _INT64_MAX
+from gradcli.ad.record import INT64_MIN as _INT64_MIN
 from gradcli.ad.record import scalar_in_range
 from gradcli.ad.rng import Generator
 from gradcli.ad.state import warn
@@ -439,10 +441,6 @@ def _numpy_scalar(v: Any) -> Any:
     if type(v) in (list, tuple) and any(type(e) is ArrayValue for e in v):
         return type(v)(_numpy_scalar(e) for e in v)
     return v
-
-
-_INT64_MIN = -(2 ** 63)
-_INT64_MAX = 2 ** 63 - 1
 
 
 def _int_out_of_range(kind: str, v: int) -> None:
