@@ -946,7 +946,7 @@ IMPORTED_MODULES = ("math", "typing", "numpy", "random", "itertools", "functools
                     "time", "sys", "os", "json", "pprint", "string", "textwrap", "statistics",
                     "io", "operator", "heapq", "bisect", "argparse", "contextlib", "enum",
                     "abc", "tqdm", "matplotlib", "sklearn", "logging", "csv", "pickle",
-                    "pathlib", "re", "datetime", "unicodedata", "cmath")
+                    "pathlib", "re", "datetime", "unicodedata", "cmath", "numbers", "types", "gc")
 
 
 def _resolve(spelling: str) -> Any:

@@ -57,10 +57,10 @@ class NumpyDType:
         return hash(self.name)
 
 
-#: A numpy dtype's plain attributes a program may read (`a.dtype.name`, `.itemsize`).
-#: (`kind` stays unreadable: the sandbox suite holds it as an implementation word.)
+#: A numpy dtype's plain attributes a program may read (`a.dtype.name`, `.itemsize`,
+#: `.kind`: numpy code tests `x.dtype.kind == 'f'`), each a str, int or bool.
 DTYPE_ATTRIBUTES = frozenset(("name", "itemsize", "char", "str", "byteorder", "alignment",
-                              "isbuiltin", "num"))
+                              "isbuiltin", "num", "kind"))
 
 
 def dtype_attribute(d: NumpyDType, name: str) -> Any:

@@ -33,6 +33,7 @@ from gradcli.interp import (
     nn_copy,
     nn_state,
     outargs,
+    pyabc,
     pybuiltins,
     pydataclasses,
     pyfiles,
@@ -41,6 +42,7 @@ from gradcli.interp import (
     pymodules,
     pyreflect,
     pytext,
+    pytypes,
     pytyping,
     serialization,
     stdlib,
@@ -407,10 +409,13 @@ class Registry:
             "typing": pytyping.TYPING, "__future__": pytyping.FUTURE,
             **self.families,
             **stdlib.namespaces(),
+            **pyabc.namespaces(),
+            **pytypes.namespaces(),
             "copy": nn_copy.COPY,
         }
         # collections.OrderedDict is state_dict()'s class (nn_state: printed as PyTorch's).
         self.modules["collections"].members.update(nn_state.COLLECTIONS.members)
+        self.modules["collections"].members["abc"] = self.modules["collections.abc"]
         extra = autograd_ns.namespaces(self.func, CF.FUNCTION_BASE)  # function, functorch..
         self.modules.update(extra)
         self.autograd.members["function"] = extra["torch.autograd.function"]

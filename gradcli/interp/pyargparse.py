@@ -36,7 +36,15 @@ from gradcli.errors import GdError, GdRuntimeError
 from gradcli.interp import pysys
 from gradcli.interp.exceptions import CLASSES, ExceptionClass, ExceptionValue, exception_of
 from gradcli.interp.pysys import GdExitError, ProgramExit
-from gradcli.interp.values import Builtin, GdObject, Namespace, to_repr, to_str, type_name
+from gradcli.interp.values import (
+    Builtin,
+    GdObject,
+    Namespace,
+    private_name_error,
+    to_repr,
+    to_str,
+    type_name,
+)
 
 #: Python's help width when stdout is no terminal: shutil's 80 columns, less argparse's 2.
 _WIDTH = 78
@@ -62,6 +70,8 @@ class ArgNamespace(GdObject):
                                  py_type="AttributeError") from None
 
     def set_attr(self, name: str, value: Any) -> None:
+        if name.startswith("__") and name.endswith("__"):  # __class__, __dict__: Python's own
+            raise private_name_error(name)
         self.attrs[name] = value
 
     def del_attr(self, name: str) -> None:

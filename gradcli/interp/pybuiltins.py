@@ -504,6 +504,8 @@ def metaclass_name(cls: str) -> str | None:
     if cls.startswith("torch.") and cls.count(".") == 1 and cls.endswith("Tensor") \
             and cls != "torch.Tensor":
         return "torch.tensortype"
+    if cls.startswith(("collections.abc.", "numbers.")):
+        return "abc.ABCMeta"
     return _METACLASSES.get(cls)
 
 
@@ -543,6 +545,11 @@ _INSTANCE_CHECKS: dict[str, Callable[[Any], bool]] = {
     "torch.Size": lambda v: type(v) is Size,
     "torch.nn.parameter.Parameter": lambda v: type(v) is Tensor and is_parameter(v),
 }
+
+
+def instance_check(type_name: str, x: Any) -> bool:
+    """isinstance(x, T) for the built-in type named `type_name` ("list", "dict"...)."""
+    return _INSTANCE_CHECKS[type_name](x)
 
 
 def _is_type(t: Any) -> bool:

@@ -32,6 +32,7 @@ from gradcli.interp.values import (
     BoundMethod,
     Builtin,
     FunctionBase,
+    GdObject,
     GradModeDecorator,
     Size,
     TypeValue,
@@ -158,7 +159,8 @@ _UNHASHABLE = (list, dict, set, slice, bytearray)
 
 def _check_hashable(obj: Any) -> None:
     t = type(obj)
-    if t in _UNHASHABLE or (t is ArrayValue and isinstance(obj.value, np.ndarray)):
+    if t in _UNHASHABLE or (t is ArrayValue and isinstance(obj.value, np.ndarray)) or (
+            t.__hash__ is None and isinstance(obj, GdObject)):  # argparse's Namespace...
         raise _error(f"unhashable type: '{type_name(obj)}'")
     if (t is float and math.isnan(obj)) or (t is complex and (
             math.isnan(obj.real) or math.isnan(obj.imag))):

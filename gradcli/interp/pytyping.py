@@ -65,6 +65,23 @@ class TypingForm(GdObject):
     def type_label(self) -> str:
         return "_SpecialForm"
 
+    def instance_check(self, x: Any) -> bool:
+        """isinstance(x, typing.Sequence): as the class it stands for (collections.abc's,
+        or a built-in type for List, Dict...); a subscripted form is Python's TypeError."""
+        from gradcli.interp import pyabc, pybuiltins
+
+        name = self.text.removeprefix("typing.")
+        if "[" in name:
+            raise GdRuntimeError("Subscripted generics cannot be used with class and "
+                                 "instance checks", py_type="TypeError")
+        if name in _BUILTIN_ALIASES:
+            return pybuiltins.instance_check(_BUILTIN_ALIASES[name], x)
+        abc = _ABC_ALIASES.get(name, name)
+        if abc in pyabc.ABC_NAMES:
+            return pyabc.abstract_class("collections.abc", abc).instance_check(x)
+        raise GdRuntimeError(f"{self.text} cannot be used with isinstance() in gd",
+                             py_type="TypeError")
+
 
 def _shown(arg: Any) -> str:
     """How typing prints one argument of a subscript: classes by name, None as None."""
@@ -84,6 +101,13 @@ def _shown(arg: Any) -> str:
     name = class_name(arg)
     return name if name is not None else repr(arg)
 
+
+# typing's aliases of built-in classes and of collections.abc's under another name.
+_BUILTIN_ALIASES = {"List": "list", "Dict": "dict", "Tuple": "tuple", "Set": "set",
+                    "FrozenSet": "frozenset", "Type": "type", "Deque": "collections.deque",
+                    "DefaultDict": "collections.defaultdict",
+                    "OrderedDict": "collections.OrderedDict", "Counter": "collections.Counter"}
+_ABC_ALIASES = {"AbstractSet": "Set"}
 
 _FORMS = ("Any", "Callable", "ClassVar", "Dict", "Final", "FrozenSet", "Generator",
           "Iterable", "Iterator", "List", "Literal", "Mapping", "MutableMapping", "Optional",

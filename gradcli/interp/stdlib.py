@@ -14,7 +14,7 @@ from gradcli.ad.identity import object_repr
 from gradcli.ad.state import State, warn
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import limits, numpy_ns
-from gradcli.interp.values import Builtin, ContextValue, GdObject, Namespace
+from gradcli.interp.values import Builtin, ContextValue, GdObject, Namespace, type_name
 
 # -- warnings -------------------------------------------------------------------------------
 
@@ -160,8 +160,44 @@ def _warnings() -> Namespace:
     })
 
 
+class _Collector:
+    """The `gc` module a program sees: gd manages the host's collector itself (paused
+    through a run), so `gc.collect()` frees nothing more and finds 0 objects, and
+    `gc.disable()`/`enable()` change only what `isenabled()` answers."""
+
+    enabled = True
+
+    @staticmethod
+    def collect(generation: Any = 2) -> int:
+        """gc.collect(generation=2): 0 (gd frees a run's objects as they go)."""
+        if type(generation) is not int:
+            raise GdRuntimeError(f"'{type_name(generation)}' object cannot be interpreted "
+                                 "as an integer", py_type="TypeError")
+        if not 0 <= generation <= 2:
+            raise GdRuntimeError("invalid generation", py_type="ValueError")
+        return 0
+
+    @staticmethod
+    def set_enabled(on: bool) -> None:
+        _Collector.enabled = on
+
+
+def _gc() -> Namespace:
+    return Namespace("gc", {
+        "collect": Builtin("gc.collect", _Collector.collect),
+        "enable": Builtin("gc.enable", lambda: _Collector.set_enabled(True),
+                          "gc.enable(): isenabled() is True again"),
+        "disable": Builtin("gc.disable", lambda: _Collector.set_enabled(False),
+                           "gc.disable(): isenabled() is False"),
+        "isenabled": Builtin("gc.isenabled", lambda: _Collector.enabled,
+                             "gc.isenabled(): whether gc.disable() was undone"),
+    })
+
+
 def reset() -> None:
-    """A new run: `np.random` starts from seed 0 again, warnings are shown."""
+    """A new run: `np.random` starts from seed 0 again, warnings are shown, `gc` is
+    enabled."""
+    _Collector.enabled = True
     numpy_ns.reset()
     if type(State.warned) in (_Silenced, _Always):
         State.warned = State.warned.shown
@@ -171,5 +207,5 @@ def namespaces() -> dict[str, Namespace]:
     """The importable standard-library modules (and numpy), by dotted name."""
     from gradcli.interp import pycollections
 
-    return {"collections": pycollections.namespace(), "warnings": _warnings(),
+    return {"collections": pycollections.namespace(), "warnings": _warnings(), "gc": _gc(),
             **numpy_ns.namespaces()}
