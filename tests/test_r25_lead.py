@@ -204,3 +204,34 @@ def test_gc_imports_and_answers_as_python() -> None:
     out = gd_output(GC)
     assert out.startswith("int True True\nFalse\nTrue\n")
     assert out == torch_output(GC)
+
+
+UNIONS = """
+import typing
+from typing import Any, List, Optional, Union
+import torch
+
+class Point:
+    pass
+
+Number = int | float
+print(Number, int | None, torch.Tensor | None, Optional[int], Union[int, str])
+print(isinstance(3, Number), isinstance(True, Number), isinstance('3', Number),
+      isinstance(None, Optional[int]), isinstance(2.5, Optional[int]),
+      isinstance(torch.ones(1), Union[torch.Tensor, float]), isinstance(Point(), Point | None),
+      isinstance(1, Union[int, List[int]]))
+print({1} | {2}, {'a': 1} | {'b': 2}, 6 | 3, True | False)
+for bad in [lambda: isinstance(1, Any), lambda: isinstance(1, typing.Literal[1]),
+            lambda: isinstance('s', Union[int, List[int]]), lambda: None | None,
+            lambda: 1 | 'a']:
+    try:
+        print(bad())
+    except TypeError as e:
+        print('TypeError', e)
+"""
+
+
+def test_unions_of_classes_in_isinstance() -> None:
+    out = gd_output(UNIONS)
+    assert out.startswith("int | float int | None torch.Tensor | None")
+    assert out == torch_output(UNIONS)

@@ -211,6 +211,15 @@ REFLECTED_BINARY: dict[str, Callable[[Any, Any], Any]] = {
     "add": lambda a, b: ops.add(b, a),
     "mul": lambda a, b: ops.mul(b, a),
 }
+def _or(a: Any, b: Any) -> Any:
+    """a | b: Python's, and a union of classes (`int | None`) as Python 3.10's."""
+    from gradcli.interp.pytyping import union
+
+    if type(a) is not int and type(a) is not bool and (u := union(a, b)) is not None:
+        return u
+    return operator.or_(a, b)
+
+
 # Python's operators on everything else (with the caps of safe arithmetic).
 _PY_BINARY: dict[str, Callable[[Any, Any], Any]] = {
     "add": _add,
@@ -221,7 +230,7 @@ _PY_BINARY: dict[str, Callable[[Any, Any], Any]] = {
     "remainder": _remainder,
     "pow": _pow,
     "matmul": operator.matmul,
-    "bitwise_or": operator.or_,
+    "bitwise_or": _or,
     "bitwise_xor": operator.xor,
     "bitwise_and": operator.and_,
     "lshift": _lshift,

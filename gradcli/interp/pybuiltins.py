@@ -547,6 +547,11 @@ _INSTANCE_CHECKS: dict[str, Callable[[Any], bool]] = {
 }
 
 
+def isinstance_of(x: Any, t: Any) -> bool:
+    """isinstance(x, t), for typing's Union (its members one by one)."""
+    return _isinstance(x, t)
+
+
 def instance_check(type_name: str, x: Any) -> bool:
     """isinstance(x, T) for the built-in type named `type_name` ("list", "dict"...)."""
     return _INSTANCE_CHECKS[type_name](x)

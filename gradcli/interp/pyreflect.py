@@ -106,6 +106,11 @@ def _callable(obj: Any) -> bool:
 _BUILTIN_BASES: dict[str, tuple[str, ...]] = {"bool": ("int",), "torch.Size": ("tuple",)}
 
 
+def is_class(c: Any) -> bool:
+    """Whether c is a class (a gd class, a built-in type, a class PyTorch defines)."""
+    return _is_class(c)
+
+
 def _is_class(c: Any) -> bool:
     return (isinstance(c, (classes.ClassValue, TypeValue, CF.FunctionBase))
             or (isinstance(c, Builtin) and (c.name in CLASS_NAMES or c.is_class)))

@@ -26,19 +26,23 @@ from gradcli.interp.values import (
 class TypingForm(GdObject):
     """A typing name (List, Optional[int], ...): printable and subscriptable, nothing else."""
 
-    __slots__ = ("text",)
+    __slots__ = ("members", "text")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, members: tuple[Any, ...] = ()) -> None:
         self.text = text
+        self.members = members  # a Union's or Optional's classes, for isinstance()
 
     def __getitem__(self, index: Any) -> TypingForm:
         args = index if type(index) is tuple else (index,)
         shown = [f"ForwardRef({a!r})" if type(a) is str and self.text != "typing.Literal"
                  else _shown(a) for a in args]  # List["Node"]: a forward reference
+        members = args if self.text in ("typing.Union", "typing.Optional") else ()
         if self.text == "typing.Union" and len(shown) == 2 and "None" in shown:
             shown.remove("None")
-            return TypingForm(f"typing.Optional[{shown[0]}]")
-        return TypingForm(f"{self.text}[{', '.join(shown)}]")
+            return TypingForm(f"typing.Optional[{shown[0]}]", members)
+        if self.text == "typing.Optional":
+            members = (*args, None)
+        return TypingForm(f"{self.text}[{', '.join(shown)}]", members)
 
     def __eq__(self, other: object) -> bool:
         return type(other) is TypingForm and other.text == self.text
@@ -71,6 +75,12 @@ class TypingForm(GdObject):
         from gradcli.interp import pyabc, pybuiltins
 
         name = self.text.removeprefix("typing.")
+        if self.members:  # Union[int, str], Optional[int]: any of its classes, in order
+            return any(x is None if m is None else pybuiltins.isinstance_of(x, m)
+                       for m in self.members)
+        if name == "Any":
+            raise GdRuntimeError("typing.Any cannot be used with isinstance()",
+                                 py_type="TypeError")
         if "[" in name:
             raise GdRuntimeError("Subscripted generics cannot be used with class and "
                                  "instance checks", py_type="TypeError")
@@ -81,6 +91,20 @@ class TypingForm(GdObject):
             return pyabc.abstract_class("collections.abc", abc).instance_check(x)
         raise GdRuntimeError(f"{self.text} cannot be used with isinstance() in gd",
                              py_type="TypeError")
+
+
+def union(a: Any, b: Any) -> TypingForm | None:
+    """`int | str`, `torch.Tensor | None` (types.UnionType): a form isinstance() checks
+    against each member; None when a or b is no class (`|` is then Python's own)."""
+    from gradcli.interp.pyreflect import is_class
+
+    def member(v: Any) -> bool:
+        return v is None or is_class(v) or (type(v) is TypingForm and bool(v.members))
+
+    if not (member(a) and member(b)) or (a is None and b is None):
+        return None
+    parts = [m for v in (a, b) for m in (v.members if type(v) is TypingForm else (v,))]
+    return TypingForm(" | ".join(_shown(m) for m in parts), tuple(parts))
 
 
 def _shown(arg: Any) -> str:
