@@ -34,7 +34,7 @@ def plain_block(b: StepBlock, rule: str, widths: Sequence[int],
     """The block's lines, each ending in a newline, as bytes (or a uint8 array of them);
     None unless every step is plain. `place(b.places[k])`: the (text, table line, fits) of
     a place; `floats(values, width)`: the cells of 0-d values (an (n, width) uint8 matrix
-    of ASCII, space-padded) and whether each fits."""
+    of ASCII, space-padded) and each one's length (more than `width`: no cell)."""
     n = len(b.node)
     if not n or b.summed or b.incoming_data or b.value_data:
         return None if n else b""
@@ -62,10 +62,11 @@ def plain_block(b: StepBlock, rule: str, widths: Sequence[int],
     if node is None or to_cells is None or rules is None:
         return None
     rule_cells, extra = rules
-    inc, inc_ok = floats(b.incoming, w1)
-    sent, sent_ok = floats(b.value, w4)
-    if not (inc_ok.all() and sent_ok.all()):
+    # the values' cells, made together (a step's incoming value is mostly one sent to it)
+    values, length = floats(np.concatenate([b.incoming, b.value]), max(w1, w4))
+    if not ((length[:n] <= w1).all() and (length[n:] <= w4).all()):
         return None
+    inc, sent = values[:n, :w1], values[n:, :w4]
     sep = (rule + "\n").encode()
     # a step's bytes: the rule's line, its flows' and its place's lines (a rule text's
     # bytes beyond its characters widen its line)
@@ -107,15 +108,18 @@ class Columns:
         ends = np.cumsum(size)
         out = np.empty((q, int(ends[-1])), np.uint8)
         every = slice(None)
+        end = q * p
+        per = int(self.starts[p])  # flows a period
         for j in range(p):
-            steps = j + p * np.arange(q)
-            first = self.starts[steps]
+            steps = slice(j, end, p)  # views, not copies: phase j of each period
+            first = int(self.starts[j])
             a = int(ends[j] - size[j])
             out[:, a:a + lr] = self.sep
             a += lr
             for r in range(int(nflow[j])):
-                e = int(self.extra[first[0] + r])
-                self._line(out, every, a, e, first + r, steps if r == 0 else None)
+                e = int(self.extra[first + r])
+                self._line(out, every, a, e, slice(first + r, first + r + per * q, per),
+                           steps if r == 0 else None)
                 a += lc + e
                 if r == 0:
                     out[:, a:a + lc] = self.placed[self.place[steps]]
@@ -184,11 +188,14 @@ def _period(size: np.ndarray, nflow: np.ndarray, extra: np.ndarray, starts: np.n
 def _text_cells(texts: list[str], width: int) -> np.ndarray | None:
     """The texts as an (n, width) matrix of their ASCII bytes, space-padded; None if one is
     not ASCII or does not fit."""
-    if not "".join(texts).isascii():
+    try:
+        a = np.array(texts, dtype=f"S{width + 1}")  # numpy encodes str as ASCII
+    except UnicodeEncodeError:
         return None
-    if len(texts) and max(map(len, texts)) > width:
+    cells = _padded(a, width + 1)
+    if len(texts) and (cells[:, width] != 32).any():  # a character in the extra column
         return None
-    return _padded(np.array(texts, dtype=f"S{width}"), width)
+    return cells[:, :width]
 
 
 def _rule_cells(texts: list[str], width: int) -> tuple[np.ndarray, np.ndarray] | None:

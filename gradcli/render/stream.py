@@ -360,29 +360,31 @@ class _StepText:
         return data
 
     def cells(self, values: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
-        """`inline` of each float as a cell of a column `width` wide: an (n, width)
-        uint8 matrix of its ASCII text space-padded (each distinct value's text made once),
-        and whether each fits (the matrix holds the fitting ones)."""
+        """`inline` of each float as a cell of a column `width` wide: an (n, width) uint8
+        matrix of its ASCII text space-padded (each distinct value's text made once), and
+        each text's length (one not ASCII: width + 1; a text longer than width: cut)."""
         from gradcli.render.step_bytes import float_cells
 
         v = values
         out = np.empty((len(v), width), np.uint8)
-        fits = np.ones(len(v), bool)
+        length = np.empty(len(v), np.int64)
         normal = np.isfinite(v) & (v != 0.0)
         if normal.any():
             kinds, at = np.unique(v[normal], return_inverse=True)
+            at = at.reshape(-1)
             text = self._float_texts(kinds)
-            fits[normal] = (_lengths(text) <= width)[at]
-            out[normal] = float_cells(text, at.reshape(-1), width)
+            length[normal] = _lengths(text)[at]
+            out[normal] = float_cells(text, at, width)
         special = ~normal
         if special.any():
             bits, at = np.unique(v[special].view(np.int64), return_inverse=True)
+            at = at.reshape(-1)
             texts = [scalar_float_str(x, self.precision) for x in bits.view(np.float64).tolist()]
-            ok = np.array([t.isascii() and len(t) <= width for t in texts], bool)
-            fits[special] = ok[at]
+            length[special] = np.array([len(t) if t.isascii() else width + 1 for t in texts],
+                                       np.int64)[at]
             out[special] = float_cells([t.encode() if t.isascii() else b"" for t in texts],
-                                       at.reshape(-1), width)
-        return out, fits
+                                       at, width)
+        return out, length
 
     def _float_texts(self, kinds: np.ndarray) -> list[bytes]:
         """inline's text of each finite nonzero float (ASCII)."""
