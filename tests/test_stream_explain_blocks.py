@@ -181,3 +181,62 @@ def test_bytes_writer_keeps_the_order_of_text(encoding: str) -> None:
     text = io.StringIO()
     _bytes_writer(text.write)("│ λ │".encode())
     assert text.getvalue() == "│ λ │"
+
+
+def _joined(text: _StepText, block: object) -> bytes:
+    lines = text.block_lines(block, RULE)
+    return b"\n".join(lines) + b"\n" if lines else b""
+
+
+def _drawn(text: _StepText, block: object) -> bytes | None:
+    data = text.block_bytes(block, RULE)
+    return None if data is None else bytes(memoryview(data))
+
+
+@pytest.mark.parametrize("periodic", [True, False])
+@pytest.mark.parametrize("name", list(PROGRAMS))
+@pytest.mark.parametrize("block", [5, 13, 8192])
+def test_blocks_drawn_into_one_buffer_are_the_lines(name: str, periodic: bool, block: int,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """render.step_bytes: a plain block's bytes, laid out as a matrix p steps a row (a
+    loop's period) or a step a row, are block_lines' lines joined, tail and all."""
+    from gradcli.render import step_bytes, stream
+
+    text, wrt = PROGRAMS[name]
+    result = app.explain(Source("p.gd", textwrap.dedent(text) + "\n"), AppOptions(wrt=wrt))
+    if not periodic:
+        monkeypatch.setattr(step_bytes, "_period", lambda *a: 0)
+    monkeypatch.setattr(stream, "BLOCK", block)
+    for widths in ([20, 19, 24, 22, 12], [12, 9, 22, 12, 10], [40, 30, 30, 30, 30]):
+        fast, slow = _StepText(4, widths), _StepText(4, widths)
+        drawn = 0
+        for b in step_blocks(result.steps):
+            data = _drawn(fast, b)
+            if data is not None:
+                drawn += 1
+                assert data == _joined(slow, b)
+            else:  # left to block_lines, as the table does
+                assert _joined(fast, b) == _joined(slow, b)
+            assert fast.accumulates == slow.accumulates
+        if name in ("chain", "float64") and widths[0] == 20:
+            assert drawn  # these programs' steps are plain
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_scalar_blocks_drawn_into_one_buffer(dtype: type) -> None:
+    rng = np.random.default_rng(1)
+    values = [float(dtype(x)) for x in
+              np.concatenate([rng.standard_normal(200) * 10.0 ** rng.integers(-9, 10, 200),
+                              [0.0, -0.0, np.nan, np.inf, -np.inf, 1.0, 7.0, -2.0]])]
+    rules = ["grad_a = grad", "grad_x = grad · cos(x)", "grad_b = −grad · a / b²"]
+    for period in (1, 3, 7, None):
+        raws = [(f"#{i} y = add", "AddBackward0", 9, 9, values[i],
+                 [(f"#{i + 1} mul", rules[(i + f) % 3 if period is None else (i % period + f) % 3],
+                   values[-i - f], (i + f) % 3 == 0, None)
+                  for f in range(1 + (i % period if period else i * 7 % 4) % 3)])
+                for i in range(len(values))]
+        for precision in (4, 2):
+            widths = [30, 19, 24, 16, 16]
+            data = _drawn(_StepText(precision, widths), step_block(raws))
+            assert data is not None
+            assert data == _joined(_StepText(precision, widths), step_block(raws))

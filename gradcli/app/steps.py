@@ -314,7 +314,8 @@ class StepLog:
         if None in place:
             for i, k in enumerate(place):
                 if k is None:
-                    place[i] = self._place(keys[i], nodes[i].span)
+                    k = self.place_of.get(keys[i])  # an earlier step of this block's
+                    place[i] = self._place(keys[i], nodes[i].span) if k is None else k
         # each number's label made once: a flow's input is mostly a step soon after
         numbers, at = np.unique(np.concatenate([np.frombuffer(self.me[lo:hi], np.int64),
                                                 np.frombuffer(self.to[a:b], np.int64)]),

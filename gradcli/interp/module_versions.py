@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import importlib
-from importlib import metadata
 
 #: gd's module name -> the standard module whose __version__ it reports
 _STDLIB = {"json": "json", "csv": "csv", "argparse": "argparse", "logging": "logging",
@@ -36,6 +35,8 @@ def version(module: str) -> str | None:
     dist = _DISTRIBUTIONS.get(module)
     if dist is None:
         return None
+    from importlib import metadata  # here: ~5 ms (email, zipfile, csv) few programs need
+
     try:
         return metadata.version(dist)
     except metadata.PackageNotFoundError:

@@ -105,19 +105,21 @@ def members(call: Callable[..., Callable[..., Any]], sized: Callable[..., Callab
     out["errstate"] = Builtin("numpy.errstate", errstate,
                               "numpy.errstate(**kw): error handling inside a with block")
     out["testing"] = Namespace("numpy.testing", {
-        name: Builtin(f"numpy.testing.{name}", _assertion(getattr(np.testing, name), arg))
+        name: Builtin(f"numpy.testing.{name}", _assertion(name, arg))
         for name in _TESTING})
     return out
 
 
-def _assertion(fn: Callable[..., Any], arg: Callable[[Any], Any]) -> Callable[..., Any]:
+def _assertion(name: str, arg: Callable[[Any], Any]) -> Callable[..., Any]:
     """np.testing.assert_*: numpy's comparison, its AssertionError (message and all) the
-    program's to catch."""
+    program's to catch. numpy.testing (with unittest and subprocess: ~10 ms) is imported
+    when a program first calls one, not at every start."""
     def check(*args: Any, **kwargs: Any) -> None:
+        fn = getattr(np.testing, name)
         try:
             fn(*(arg(a) for a in args), **{k: arg(v) for k, v in kwargs.items()})
         except AssertionError as e:
             raise GdRuntimeError(str(e), py_type="AssertionError") from None
 
-    check.__doc__ = f"numpy.testing.{fn.__name__}, numpy's own"
+    check.__doc__ = f"numpy.testing.{name}, numpy's own"
     return check

@@ -146,7 +146,11 @@ def _explain_table(result: ExplainResult, write: Callable[[str], Any], precision
     # at a time, column by column (see _StepText.block_lines).
     text = _StepText(precision, widths)
     for block in step_blocks(steps):
-        lines.extend_bordered(text.block_lines(block, rule))
+        data = text.block_bytes(block, rule)
+        if data is None:
+            lines.extend_bordered(text.block_lines(block, rule))
+        else:
+            lines.extend_data(data)
     lines.append_text("╰" + "┴".join("─" * (c + 2) for c in widths) + "╯")
     if text.accumulates:
         legend = "+= sum: the input already got a gradient from another use; the two are added"
@@ -343,6 +347,57 @@ class _StepText:
                     _pick(rules, more), _pick(to, more), _pick(sent, more), strict=True))))
         return out.tolist()  # type: ignore[no-any-return]
 
+    def block_bytes(self, block: StepBlock, rule: str) -> Any:
+        """`block_lines` joined, each line ending in a newline, as bytes (or a uint8
+        array of them) drawn straight into one buffer (render.step_bytes); None (nothing
+        drawn) unless every step of the block is plain."""
+        from gradcli.render.step_bytes import plain_block
+
+        data = plain_block(block, rule, self.widths,
+                           lambda p: self.places.get(p) or self._place(*p), self.cells)
+        if data is not None and block.accumulates.any():
+            self.accumulates = True
+        return data
+
+    def cells(self, values: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
+        """`inline` of each float as a cell of a column `width` wide: an (n, width) uint8
+        matrix of its ASCII text space-padded (each distinct value's text made once), and
+        each text's length (one not ASCII: width + 1; a text longer than width: cut)."""
+        from gradcli.render.step_bytes import float_cells
+
+        v = values
+        out = np.empty((len(v), width), np.uint8)
+        length = np.empty(len(v), np.int64)
+        normal = np.isfinite(v) & (v != 0.0)
+        if normal.any():
+            kinds, at = np.unique(v[normal], return_inverse=True)
+            at = at.reshape(-1)
+            text = self._float_texts(kinds)
+            length[normal] = _lengths(text)[at]
+            out[normal] = float_cells(text, at, width)
+        special = ~normal
+        if special.any():
+            bits, at = np.unique(v[special].view(np.int64), return_inverse=True)
+            at = at.reshape(-1)
+            texts = [scalar_float_str(x, self.precision) for x in bits.view(np.float64).tolist()]
+            length[special] = np.array([len(t) if t.isascii() else width + 1 for t in texts],
+                                       np.int64)[at]
+            out[special] = float_cells([t.encode() if t.isascii() else b"" for t in texts],
+                                       at, width)
+        return out, length
+
+    def _float_texts(self, kinds: np.ndarray) -> list[bytes]:
+        """inline's text of each finite nonzero float (ASCII)."""
+        km = np.abs(kinds)
+        sci = (km < 1.0e-4) | (km > 1.0e8)
+        whole = ~sci & (kinds == np.trunc(kinds))
+        fixed = ~sci & ~whole
+        text = np.empty(len(kinds), object)
+        text[sci] = _objects(list(map(self.sci_bytes.__mod__, kinds[sci].tolist())))
+        text[whole] = _objects(list(map(b"%.0f.".__mod__, kinds[whole].tolist())))
+        text[fixed] = _objects(list(map(self.fixed_bytes.__mod__, kinds[fixed].tolist())))
+        return text.tolist()  # type: ignore[no-any-return]
+
     def texts(self, values: np.ndarray, data: dict[int, TensorData], width: int
               ) -> tuple[list[bytes], np.ndarray]:
         """`inline` of each value (values[k], a float, or data[k] where k is a key) as a
@@ -355,14 +410,7 @@ class _StepText:
         out = np.empty(len(v), object)
         # finite nonzero floats: as inline formats them (ASCII), each distinct value once
         kinds, at = np.unique(v[normal], return_inverse=True)
-        km = np.abs(kinds)
-        sci = (km < 1.0e-4) | (km > 1.0e8)
-        whole = ~sci & (kinds == np.trunc(kinds))
-        fixed = ~sci & ~whole
-        text = np.empty(len(kinds), object)
-        text[sci] = _objects(list(map(self.sci_bytes.__mod__, kinds[sci].tolist())))
-        text[whole] = _objects(list(map(b"%.0f.".__mod__, kinds[whole].tolist())))
-        text[fixed] = _objects(list(map(self.fixed_bytes.__mod__, kinds[fixed].tolist())))
+        text = _objects(self._float_texts(kinds))
         out[normal] = text[at]
         fits = np.ones(len(v), bool)
         if len(kinds):
@@ -527,6 +575,19 @@ class _Lines:
             self.write_bytes((b"" if self.first else b"\n") + b"\n".join(lines))
             self.first = False
 
+    def extend_data(self, data: Any) -> None:
+        """Lines in UTF-8 that end in a border, each followed by a newline (bytes, or a
+        uint8 array), written now."""
+        if self.chunk:
+            self.flush()
+        if len(data):
+            if self.write_bytes is None:
+                self.write_bytes = _bytes_writer(self.write)
+            if not self.first:
+                self.write_bytes(b"\n")
+            self.write_bytes(memoryview(data)[:-1])
+            self.first = False
+
     def flush(self) -> None:
         if self.chunk:
             self.write(("" if self.first else "\n") + "\n".join(self.chunk))
@@ -548,7 +609,7 @@ def _bytes_writer(write: Callable[[str], Any]) -> Callable[[bytes], Any]:
             buffer.write(data)
 
         return put
-    return lambda data: write(data.decode())
+    return lambda data: write(str(data, "utf-8"))
 
 
 def _write_lines(lines: Iterable[str], write: Callable[[str], Any]) -> None:
