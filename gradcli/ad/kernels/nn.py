@@ -20,6 +20,7 @@ from gradcli.ad.kernels.half import via_float32
 from gradcli.ad.kernels.linalg import _transposed, product
 from gradcli.ad.kernels.messages import TorchError, not_implemented, scalar_name
 from gradcli.ad.kernels.mkl_path import mkl_avx512 as _mkl_avx512
+from gradcli.ad.kernels.nll_cascade import nll_cascade as _cascade
 from gradcli.ad.kernels.onednn_conv import AVX512 as _ONEDNN_AVX512
 from gradcli.ad.kernels.onednn_eltwise import dnnl_gelu_erf, dnnl_gelu_erf_backward
 from gradcli.ad.kernels.reductions import mean, torch_sum
@@ -433,42 +434,6 @@ def nll_loss(logp: Any, target: Any, weight: Any = None, reduction: str = "mean"
     return reduce(l, reduction)
 
 
-def _cascade(loss: ndarray, w: ndarray, keep: ndarray, weighted: bool) -> tuple[Any, Any]:
-    """The batch's loss and weight sums as PyTorch's nll_loss adds them: a cascade of 8
-    partial sums, level j flushed into level j + 1 at every row whose index has its j-th
-    group of bits all zero, the levels then added in order. Rows run in order, in the
-    input's dtype (numpy scalars of it round as PyTorch's do)."""
-    n = loss.shape[0]
-    power = max(4, (max(n, 1) - 1).bit_length() // 8)
-    mask = (1 << power) - 1
-    zero = loss.dtype.type(0)
-    sums, weights = [zero] * 8, [zero] * 8
-    ignored = 0
-    rows, ws, kept = loss.tolist(), w.tolist(), keep.tolist()
-    cast = loss.dtype.type
-    for b in range(n):
-        if not kept[b]:
-            ignored += 1
-            continue
-        sums[0] = cast(sums[0] + cast(rows[b]))
-        weights[0] = cast(weights[0] + cast(ws[b]))
-        for j in range(7):
-            if b & (mask << (j * power)):
-                break
-            sums[j + 1] = cast(sums[j + 1] + sums[j])
-            weights[j + 1] = cast(weights[j + 1] + weights[j])
-            sums[j] = weights[j] = zero
-    total = zero
-    for v in sums:
-        total = cast(total + v)
-    if not weighted:
-        return total, cast(n - ignored)
-    weight_total = zero
-    for v in weights:
-        weight_total = cast(weight_total + v)
-    return total, weight_total
-
-
 def one_hot(x: Any, num_classes: int = -1) -> ndarray:
     """int64 one-hot rows of class indices."""
     x = np.asarray(x)
@@ -552,7 +517,9 @@ def nll_loss_backward(g: Any, logp: Any, target: Any, weight: Any = None,
         grad = np.asarray(g, logp.dtype).reshape(())
         if reduction == "mean":
             keep = (target != ignore_index).reshape(-1)
-            weight_total = _cascade(w.reshape(-1), w.reshape(-1), keep, weight is not None)[1]
+            # unweighted: the kept rows' count (the cascade's weights are not summed)
+            weight_total = (np.count_nonzero(keep) if weight is None else
+                            _cascade(w.reshape(-1), w.reshape(-1), keep, True)[1])
             with np.errstate(invalid="ignore", divide="ignore"):
                 grad = grad / logp.dtype.type(weight_total)
         rows = -grad if weight is None else w * -grad
