@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad.kernels import clib as C
+from gradcli.ad.kernels import log32 as _log32
 from gradcli.ad.kernels.doubleword import (
     add2,
     add2_wv,
@@ -374,6 +375,8 @@ def vlog1p(d: ndarray) -> ndarray:
     taken out (m = d·2^-e + (2^-e - 1)), then _log_tail of x = m/(2 + m); above 1e23
     (float) / 1e307 SLEEF's log_u1 of d itself."""
     f32 = d.dtype == _F32
+    if f32 and (r := _log32.vlog1p(d)) is not None:
+        return r
     t_ = d.dtype.type
     with np.errstate(all="ignore"):
         dp1 = d + t_(1)
@@ -400,6 +403,8 @@ def vlog(d: ndarray) -> ndarray:
     """Vectorized<T>::log: SLEEF's logf8_u10 / logd4_u10 (xlogf_u1, xlog_u1), the mantissa
     in [0.75, 1.5) then _log_tail; subnormals scaled by 2^64 first (logit's strided loop;
     log_softmax's logs of its sums: torch.log itself is MKL's)."""
+    if d.dtype == _F32 and (r := _log32.vlog(d)) is not None:
+        return r
     t_ = d.dtype.type
     with np.errstate(all="ignore"):
         tiny = d < t_(np.finfo(d.dtype).tiny)
