@@ -136,34 +136,33 @@ def fma(a: Any, b: Any, c: Any) -> ndarray:
         out = _fma_gemm(a, b, c)
         if out is not None:
             return out
-    with np.errstate(all="ignore"):
-        if a.dtype == _F32:
-            # The product is exact in double and the double sum d rounds to the float
-            # nearest the exact value unless d falls on a float midpoint (its 29 bits
-            # under float precision 1000…) or in float's subnormal range: those elements
-            # are summed to odd and rounded to float (exact).
-            p = np.asarray(a.astype(np.float64) * b.astype(np.float64))
-            c64 = c.astype(np.float64)
-            d = np.asarray(p + c64)
-            out = d.astype(_F32)
-            low = d.view(np.int64) & ((1 << 29) - 1)
-            risky = (low == 1 << 28) | ((np.abs(d) < 2.0 ** -126) & (d != 0))
-            if risky.any():
-                p, c64 = np.broadcast_to(p, d.shape), np.broadcast_to(c64, d.shape)
-                fix = risky & np.isfinite(p) & np.isfinite(c64)
-                out[fix] = _sum_to_odd(p[fix], c64[fix]).astype(_F32)
-            return out
-        # a·b == p + e exactly (Dekker), then p + e + c rounded once
-        p = a * b
-        ah, al = _split(a)
-        bh, bl = _split(b)
-        e = ((ah * bh - p) + ah * bl + al * bh) + al * bl
-        th, tl = _two_sum(c, p)
-        out = th + _sum_to_odd(np.asarray(tl), np.asarray(e))
-        plain = p + c
-        # A zero sum is exact in plain arithmetic too, with IEEE's sign (-0·1 + -0 is -0,
-        # which the split's +0 terms lose).
-        exact = np.isfinite(out) & np.isfinite(p) & np.isfinite(c) & (out != 0)
+    if a.dtype == _F32:
+        # The product is exact in double and the double sum d rounds to the float
+        # nearest the exact value unless d falls on a float midpoint (its 29 bits
+        # under float precision 1000…) or in float's subnormal range: those elements
+        # are summed to odd and rounded to float (exact).
+        p = np.asarray(a.astype(np.float64) * b.astype(np.float64))
+        c64 = c.astype(np.float64)
+        d = np.asarray(p + c64)
+        out = d.astype(_F32)
+        low = d.view(np.int64) & ((1 << 29) - 1)
+        risky = (low == 1 << 28) | ((np.abs(d) < 2.0 ** -126) & (d != 0))
+        if risky.any():
+            p, c64 = np.broadcast_to(p, d.shape), np.broadcast_to(c64, d.shape)
+            fix = risky & np.isfinite(p) & np.isfinite(c64)
+            out[fix] = _sum_to_odd(p[fix], c64[fix]).astype(_F32)
+        return out
+    # a·b == p + e exactly (Dekker), then p + e + c rounded once
+    p = a * b
+    ah, al = _split(a)
+    bh, bl = _split(b)
+    e = ((ah * bh - p) + ah * bl + al * bh) + al * bl
+    th, tl = _two_sum(c, p)
+    out = th + _sum_to_odd(np.asarray(tl), np.asarray(e))
+    plain = p + c
+    # A zero sum is exact in plain arithmetic too, with IEEE's sign (-0·1 + -0 is -0,
+    # which the split's +0 terms lose).
+    exact = np.isfinite(out) & np.isfinite(p) & np.isfinite(c) & (out != 0)
     return np.where(exact, out, plain)
 
 

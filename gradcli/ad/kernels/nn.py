@@ -346,15 +346,14 @@ def binary_cross_entropy(x: Any, y: Any, weight: Any = None, reduction: str = "m
         first = np.flatnonzero(bad)[0]
         which = "input" if np.broadcast_to(bad_x, bad.shape).reshape(-1)[first] else "target"
         raise TorchError(f"all elements of {which} should be between 0 and 1")
-    with np.errstate(divide="ignore"):
-        if x.dtype == np.float32:
-            # PyTorch's kernel is a scalar loop calling std::log and std::log1p: in float32
-            # the C library's logf and log1pf, whose last bits numpy's float32 loops miss
-            # (fuzz class h: 1 element in 20).
-            log_x, log_1mx = C.call("log", x, dtype=x.dtype), C.call("log1p", -x, dtype=x.dtype)
-        else:
-            log_x, log_1mx = np.log(x), np.log1p(-x)
-        l = -(y * np.maximum(log_x, -100) + (1 - y) * np.maximum(log_1mx, -100))
+    if x.dtype == np.float32:
+        # PyTorch's kernel is a scalar loop calling std::log and std::log1p: in float32
+        # the C library's logf and log1pf, whose last bits numpy's float32 loops miss
+        # (fuzz class h: 1 element in 20).
+        log_x, log_1mx = C.call("log", x, dtype=x.dtype), C.call("log1p", -x, dtype=x.dtype)
+    else:
+        log_x, log_1mx = np.log(x), np.log1p(-x)
+    l = -(y * np.maximum(log_x, -100) + (1 - y) * np.maximum(log_1mx, -100))
     if weight is not None:
         l = l * weight
     return reduce(_as(l, x), reduction)
@@ -424,8 +423,7 @@ def nll_loss(logp: Any, target: Any, weight: Any = None, reduction: str = "mean"
                                        weight is not None)
         if reduction == "sum":
             return _as(total, logp)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return _as(total / weight_total, logp)
+        return _as(total / weight_total, logp)
     if reduction == "sum":
         return torch_sum(_as(l, logp))
     if reduction == "mean":
@@ -520,8 +518,7 @@ def nll_loss_backward(g: Any, logp: Any, target: Any, weight: Any = None,
             # unweighted: the kept rows' count (the cascade's weights are not summed)
             weight_total = (np.count_nonzero(keep) if weight is None else
                             _cascade(w.reshape(-1), w.reshape(-1), keep, True)[1])
-            with np.errstate(invalid="ignore", divide="ignore"):
-                grad = grad / logp.dtype.type(weight_total)
+            grad = grad / logp.dtype.type(weight_total)
         rows = -grad if weight is None else w * -grad
         rows = np.where(target != ignore_index, rows, logp.dtype.type(0))
     else:

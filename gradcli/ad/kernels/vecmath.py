@@ -79,14 +79,17 @@ def _expf_fmas(d: ndarray, q: ndarray, fma: Any) -> ndarray:
 
 
 def _expf(d: ndarray) -> ndarray:
-    with np.errstate(all="ignore"):
-        q = np.rint(d * _R_LN2F).astype(np.int32)
-        u = _expf_fmas(d, q, steps := Fma32Deferred())
-        if not steps.exact():
-            u = _expf_fmas(d, q, fma)
-        u = _pow2(u, q)
-        u = np.where(d < np.float32(-104), np.float32(0), u)
-        return np.where(np.float32(100) < d, np.float32(np.inf), u).astype(_F32)
+    q = np.rint(d * _R_LN2F).astype(np.int32)
+    u = _expf_fmas(d, q, steps := Fma32Deferred())
+    if not steps.exact():
+        u = _expf_fmas(d, q, fma)
+    if d.ndim and -125 <= q.min() and q.max() <= 127:
+        # 2^q and u·2^q normal (u is near 1): one exact scaling, and d within
+        # [-104, 100] (no NaN: its q is int32's least)
+        return np.ldexp(u, q)
+    u = _pow2(u, q)
+    u = np.where(d < np.float32(-104), np.float32(0), u)
+    return np.where(np.float32(100) < d, np.float32(np.inf), u).astype(_F32)
 
 
 def _exp(d: ndarray) -> ndarray:
