@@ -6,6 +6,7 @@ rounded sqrt). Both bit for bit, on whole arrays (no per-element Python).
 
 from __future__ import annotations
 
+import bisect
 import functools
 from typing import Any
 
@@ -200,13 +201,16 @@ class Fma32Deferred:
         a = np.abs(d)
         if np.count_nonzero((a < _TINY32) & (a > 0)):
             return False
-        mid = np.flatnonzero((d.view(np.int64) & _LOW29) == _MID29).tolist()
+        idx = np.flatnonzero((d.view(np.int64) & _LOW29) == _MID29)
+        if not idx.size:
+            return True
+        mid = idx.tolist()
         lo = 0
         for t, (p, c) in zip(self.sums, self.terms, strict=True):
             hi = lo + t.size
-            at = [i - lo for i in mid if lo <= i < hi]
-            lo = hi
-            if at:
+            i, j = bisect.bisect_left(mid, lo), bisect.bisect_left(mid, hi)
+            at, lo = idx[i:j] - lo, hi
+            if i < j:
                 s = t.reshape(-1)[at]
                 x = np.broadcast_to(p, t.shape).reshape(-1)[at]
                 y = np.broadcast_to(np.asarray(c, np.float64), t.shape).reshape(-1)[at]

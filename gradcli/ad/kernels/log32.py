@@ -29,18 +29,25 @@ _LOG1P_MAX = np.float32(1e23)  # above it SLEEF's log1pf takes logf's branch
 _INV075 = np.float32(1 / 0.75)
 
 
+def _exact(a: Any, b: Any, c: Any) -> ndarray:
+    """fma(a, b, c) where the double sum a·b + c is exact (the error of a float product
+    s = a·b rounded: a·b - s; a residual 1 - d·(1/d rounded)): its one rounding to float
+    is the fused one, subnormal or not, so no check is recorded."""
+    return np.add(np.multiply(a, b, dtype=np.float64), c).astype(_F32)
+
+
 def _mul_wv(xh: Any, xl: Any, y: ndarray, f: Any) -> tuple[ndarray, ndarray]:
     s = xh * y  # dfmul_vf2_vf2_vf
-    return s, f(xl, y, f(xh, y, -s))
+    return s, f(xl, y, _exact(xh, y, -s))
 
 
 def _div_ww(nh: ndarray, nl: Any, dh: ndarray, dl: ndarray, f: Any
             ) -> tuple[ndarray, ndarray]:  # dfdiv_vf2_vf2_vf2
     t = _ONE / dh
     q = nh * t
-    u = f(t, nh, -q)
-    v = f(-dl, t, f(-dh, t, _ONE))
-    return q, f(q, v, f(nl, t, u))
+    u = _exact(t, nh, -q)
+    v = f(-dl, t, _exact(-dh, t, _ONE))
+    return q, f(q, v, u if nl is None else f(nl, t, u))
 
 
 def _tail(e: ndarray, xh: ndarray, xl: ndarray, f: Any) -> ndarray:
@@ -83,5 +90,6 @@ def vlog1p(d: ndarray) -> ndarray | None:
     steps = Fma32Deferred()
     m = steps(d, t, t - _ONE)
     den = _TWO + m
-    r = _tail(e, *_div_ww(m, np.float32(0), den, (_TWO - den) + m, steps), steps)
+    # the numerator's low word is 0: fma(0, t, u) is u
+    r = _tail(e, *_div_ww(m, None, den, (_TWO - den) + m, steps), steps)
     return r if steps.exact() else None
