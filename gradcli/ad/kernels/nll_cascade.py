@@ -75,7 +75,7 @@ def _cascade_levels(x: ndarray, power: int) -> Any:
     kept = []
     for level in range(8):
         m = x.shape[0]
-        if level == 7 or m == 0:
+        if level == 7 or m <= 1:  # one value: flushed up to level 7, which keeps it
             kept.append(np.add.accumulate(x)[-1] if m else zero)
             break
         chunks = (m - 1) // step
