@@ -154,3 +154,19 @@ def test_losses_print_what_pytorch_prints() -> None:
     from pyrun import gd_output, torch_output
 
     assert gd_output(_LOSSES) == torch_output(_LOSSES)
+
+
+def test_fast_paths_take_empty_and_zero_d_arrays() -> None:
+    """An empty slice (log_softmax along a dim of < 16 inner positions has no whole
+    vector: its SLEEF part is empty) and a 0-d array through each fast path."""
+    for shape in ((0,), (2, 0), ()):
+        x = np.full(shape, 0.5, np.float32)
+        for f in (VM.vexp, VM.vlog, VM.vlog1p):
+            got = f(x)
+            assert got.shape == shape and got.dtype == np.float32
+            assert got.tobytes() == _slow("log" if f is VM.vlog else "log1p", x).tobytes() \
+                or f is VM.vexp
+    x = np.array([[[[0.1, 0.3], [0.4, 0.5]], [[0.2, 0.3], [0.4, 0.5]]]], np.float32)
+    from gradcli.ad.kernels import reductions as KR
+
+    assert KR.log_softmax(x, 1).shape == x.shape

@@ -83,7 +83,7 @@ def _expf(d: ndarray) -> ndarray:
     u = _expf_fmas(d, q, steps := Fma32Deferred())
     if not steps.exact():
         u = _expf_fmas(d, q, fma)
-    if d.ndim and q.min() >= -125 and q.max() <= 127:
+    if d.size and d.ndim and q.min() >= -125 and q.max() <= 127:
         # 2^q and u·2^q normal (u is near 1): one exact scaling, and d within
         # [-104, 100] (no NaN: its q is int32's least)
         return np.ldexp(u, q)
