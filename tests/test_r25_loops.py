@@ -170,3 +170,25 @@ def test_fast_paths_take_empty_and_zero_d_arrays() -> None:
     from gradcli.ad.kernels import reductions as KR
 
     assert KR.log_softmax(x, 1).shape == x.shape
+
+
+@pytest.mark.parametrize("dt", [np.float32, np.float64])
+def test_nll_classifier_fast_path_is_the_weighted_one(dt: type) -> None:
+    """nll_loss and its backward without weights (every row kept) against the general
+    path with weights of 1 (the same roundings: -x·1, Σ1 = N): values, dtypes, -0.0."""
+    from gradcli.ad.kernels import nn as KN
+
+    rng = np.random.default_rng(12)
+    for i, n in enumerate([1, 2, 16, 17, 96, 257, 4097, *rng.integers(1, 300, 20).tolist()]):
+        c = int(rng.integers(1, 6))
+        lp = (rng.standard_normal((n, c)) * 3).astype(dt)
+        if i % 3 == 0:
+            lp[rng.random((n, c)) < 0.3] = -0.0
+        t = rng.integers(0, c, n)
+        ones = np.ones(c, dt)
+        for red in ("mean", "sum"):
+            for g in (np.asarray(0.7, dt), np.asarray(-0.0, dt)):
+                assert _same(KN.nll_loss(lp, t, reduction=red),
+                             KN.nll_loss(lp, t, weight=ones, reduction=red))
+                assert KN.nll_loss_backward(g, lp, t, reduction=red).tobytes() == \
+                    KN.nll_loss_backward(g, lp, t, weight=ones, reduction=red).tobytes()

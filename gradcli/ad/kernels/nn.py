@@ -410,6 +410,12 @@ def nll_loss(logp: Any, target: Any, weight: Any = None, reduction: str = "mean"
     """Negative log-likelihood of class indices (weighted; ignore_index contributes 0)."""
     logp, target = np.asarray(logp), np.asarray(target)
     check_nll(logp.shape, target, weight, ignore_index)
+    if weight is None and logp.ndim == 2 and reduction in ("sum", "mean") \
+            and (keep := target != ignore_index).all():
+        # a classifier's batch: every row kept, each weight 1 (-x·1 is -x)
+        l = -logp[np.arange(target.shape[0]), target]
+        total, count = _cascade(l, l, keep, False)
+        return _as(total if reduction == "sum" else total / count, logp)
     w = nll_weights(logp.shape, target, weight, ignore_index, logp.dtype)
     safe = np.where(target != ignore_index, target, 0)
     l = -logp[nll_index(logp.shape, safe)] * w
@@ -508,6 +514,15 @@ def nll_loss_backward(g: Any, logp: Any, target: Any, weight: Any = None,
                       reduction: str = "mean", ignore_index: int = -100) -> ndarray:
     """PyTorch's nll_loss_backward: -grad · w (/ Σw for a mean) at each target class."""
     logp, target = np.asarray(logp), np.asarray(target)
+    if weight is None and logp.ndim == 2 and reduction in ("sum", "mean") \
+            and (target != ignore_index).all():
+        # a classifier's batch: -grad (/ N for a mean) at each row's target
+        grad = np.asarray(g, logp.dtype).reshape(())
+        if reduction == "mean":
+            grad = grad / logp.dtype.type(target.shape[0])
+        out = np.zeros(logp.shape, logp.dtype)
+        out[np.arange(target.shape[0]), target] = -grad
+        return out
     w = nll_weights(logp.shape, target, weight, ignore_index, logp.dtype)
     if reduction in ("mean", "sum") and logp.ndim >= 1:
         # -(grad / total_weight) (the forward's cascade sum of the weights), times each
