@@ -84,8 +84,7 @@ def _expf(d: ndarray) -> ndarray:
     if not steps.exact():
         u = _expf_fmas(d, q, fma)
     if d.size and d.ndim and q.min() >= -125 and q.max() <= 127:
-        # 2^q and u·2^q normal (u is near 1): one exact scaling, and d within
-        # [-104, 100] (no NaN: its q is int32's least)
+        # 2^q, u·2^q normal: one exact scaling; d in [-104, 100], no NaN (q: int32's least)
         return np.ldexp(u, q)
     u = _pow2(u, q)
     u = np.where(d < np.float32(-104), np.float32(0), u)
