@@ -47,8 +47,7 @@ def _addcmul(x: ndarray, t1: ndarray, t2: ndarray, value: float) -> ndarray:
 
 def _addcdiv(x: ndarray, t1: ndarray, t2: ndarray, value: float) -> ndarray:
     """x.addcdiv(t1, t2, value=value): x + (value·t1)/t2."""
-    with np.errstate(all="ignore"):
-        return x + (_c(t1, value) * t1) / t2
+    return x + (_c(t1, value) * t1) / t2
 
 
 def _lerp(a: ndarray, b: ndarray, weight: float) -> ndarray:
@@ -134,8 +133,7 @@ def adam(group: dict[str, Any], state: State) -> None:
         if amsgrad:
             second = s["max_exp_avg_sq"]
             _set(second, np.maximum(second.array, exp_avg_sq.array))
-        with np.errstate(all="ignore"):
-            denom = vml_sqrt(second.array) / _c(g, bias_correction2_sqrt) + _c(g, eps)
+        denom = vml_sqrt(second.array) / _c(g, bias_correction2_sqrt) + _c(g, eps)
         _set(p, _addcdiv(p.array, exp_avg.array, denom, -step_size))
 
 

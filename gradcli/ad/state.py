@@ -20,7 +20,10 @@ from gradcli.limits import DEFAULT_LIMITS
 
 # numpy warnings (divide by zero, overflow, invalid) are not errors in PyTorch's
 # semantics: 1/0 is inf. Silence them once, process-wide, instead of paying for an
-# errstate context on every op.
+# errstate context on every op. numpy's error state is per thread (a new thread starts
+# from numpy's defaults), and gradcli runs its kernels on the main thread only (the hot
+# kernels carry no errstate of their own since round 25): a kernel moved to a thread
+# would need the setting there too.
 np.seterr(all="ignore")
 
 ndarray = np.ndarray

@@ -405,29 +405,28 @@ def _pow_scalar(a: ndarray, e: Any) -> Any:
         return np.ones_like(a)
     if e == 1:
         return a.copy()
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        if e == 2:
-            return np.multiply(a, a)
-        if e == 3:
-            return np.multiply(np.multiply(a, a), a)
-        if e == -2:
-            return np.divide(one, np.multiply(a, a))
-        if e == 0.5:
-            return sqrt(a)
-        if e == -0.5:  # rsqrt: 1 / the hardware's (correctly rounded) sqrt
-            return np.divide(one, np.sqrt(a))
-        if e == -1:
-            return np.divide(one, a)
-        if a.dtype is _F32:
-            out = VM.kernel_loop(_pow_float32_loop(float(e)), a)
-            if a.ndim > 1 and not a.flags.c_contiguous:
-                # the input's memory order, as a ufunc's output (and PyTorch's) has it:
-                # later reductions walk it
-                laid = np.empty_like(a)
-                laid[...] = out
-                return laid
-            return out
-        return np.power(a, e)
+    if e == 2:
+        return np.multiply(a, a)
+    if e == 3:
+        return np.multiply(np.multiply(a, a), a)
+    if e == -2:
+        return np.divide(one, np.multiply(a, a))
+    if e == 0.5:
+        return sqrt(a)
+    if e == -0.5:  # rsqrt: 1 / the hardware's (correctly rounded) sqrt
+        return np.divide(one, np.sqrt(a))
+    if e == -1:
+        return np.divide(one, a)
+    if a.dtype is _F32:
+        out = VM.kernel_loop(_pow_float32_loop(float(e)), a)
+        if a.ndim > 1 and not a.flags.c_contiguous:
+            # the input's memory order, as a ufunc's output (and PyTorch's) has it:
+            # later reductions walk it
+            laid = np.empty_like(a)
+            laid[...] = out
+            return laid
+        return out
+    return np.power(a, e)
 
 
 def _pow_float32_loop(e: float) -> Any:
@@ -523,8 +522,7 @@ def sigmoid(x: ndarray) -> Any:
     if x.dtype.kind != "f":
         x = dtypes.as_default_float(x)
     one = x.dtype.type(1)
-    with np.errstate(over="ignore"):
-        e = vec_exp(x, negate=True)
+    e = vec_exp(x, negate=True)
     return np.divide(one, np.add(one, e, out=ARRAY_OUT), out=ARRAY_OUT)
 
 

@@ -6,6 +6,7 @@ rounded sqrt). Both bit for bit, on whole arrays (no per-element Python).
 
 from __future__ import annotations
 
+import bisect
 import functools
 from typing import Any
 
@@ -136,34 +137,33 @@ def fma(a: Any, b: Any, c: Any) -> ndarray:
         out = _fma_gemm(a, b, c)
         if out is not None:
             return out
-    with np.errstate(all="ignore"):
-        if a.dtype == _F32:
-            # The product is exact in double and the double sum d rounds to the float
-            # nearest the exact value unless d falls on a float midpoint (its 29 bits
-            # under float precision 1000…) or in float's subnormal range: those elements
-            # are summed to odd and rounded to float (exact).
-            p = np.asarray(a.astype(np.float64) * b.astype(np.float64))
-            c64 = c.astype(np.float64)
-            d = np.asarray(p + c64)
-            out = d.astype(_F32)
-            low = d.view(np.int64) & ((1 << 29) - 1)
-            risky = (low == 1 << 28) | ((np.abs(d) < 2.0 ** -126) & (d != 0))
-            if risky.any():
-                p, c64 = np.broadcast_to(p, d.shape), np.broadcast_to(c64, d.shape)
-                fix = risky & np.isfinite(p) & np.isfinite(c64)
-                out[fix] = _sum_to_odd(p[fix], c64[fix]).astype(_F32)
-            return out
-        # a·b == p + e exactly (Dekker), then p + e + c rounded once
-        p = a * b
-        ah, al = _split(a)
-        bh, bl = _split(b)
-        e = ((ah * bh - p) + ah * bl + al * bh) + al * bl
-        th, tl = _two_sum(c, p)
-        out = th + _sum_to_odd(np.asarray(tl), np.asarray(e))
-        plain = p + c
-        # A zero sum is exact in plain arithmetic too, with IEEE's sign (-0·1 + -0 is -0,
-        # which the split's +0 terms lose).
-        exact = np.isfinite(out) & np.isfinite(p) & np.isfinite(c) & (out != 0)
+    if a.dtype == _F32:
+        # The product is exact in double and the double sum d rounds to the float
+        # nearest the exact value unless d falls on a float midpoint (its 29 bits
+        # under float precision 1000…) or in float's subnormal range: those elements
+        # are summed to odd and rounded to float (exact).
+        p = np.asarray(a.astype(np.float64) * b.astype(np.float64))
+        c64 = c.astype(np.float64)
+        d = np.asarray(p + c64)
+        out = d.astype(_F32)
+        low = d.view(np.int64) & ((1 << 29) - 1)
+        risky = (low == 1 << 28) | ((np.abs(d) < 2.0 ** -126) & (d != 0))
+        if risky.any():
+            p, c64 = np.broadcast_to(p, d.shape), np.broadcast_to(c64, d.shape)
+            fix = risky & np.isfinite(p) & np.isfinite(c64)
+            out[fix] = _sum_to_odd(p[fix], c64[fix]).astype(_F32)
+        return out
+    # a·b == p + e exactly (Dekker), then p + e + c rounded once
+    p = a * b
+    ah, al = _split(a)
+    bh, bl = _split(b)
+    e = ((ah * bh - p) + ah * bl + al * bh) + al * bl
+    th, tl = _two_sum(c, p)
+    out = th + _sum_to_odd(np.asarray(tl), np.asarray(e))
+    plain = p + c
+    # A zero sum is exact in plain arithmetic too, with IEEE's sign (-0·1 + -0 is -0,
+    # which the split's +0 terms lose).
+    exact = np.isfinite(out) & np.isfinite(p) & np.isfinite(c) & (out != 0)
     return np.where(exact, out, plain)
 
 
@@ -177,23 +177,47 @@ class Fma32Deferred:
 
     def __init__(self) -> None:
         self.sums: list[ndarray] = []
+        self.terms: list[tuple[ndarray, Any]] = []
 
     def __call__(self, a: Any, b: Any, c: Any) -> ndarray:
-        t = np.multiply(a, b, dtype=np.float64)
-        if type(t) is not ndarray:  # 0-d operands: numpy's scalar
+        p = np.multiply(a, b, dtype=np.float64)
+        if type(p) is not ndarray:  # 0-d operands: numpy's scalar
+            p = np.asarray(p)
+        t = np.add(p, c, dtype=np.float64)
+        if type(t) is not ndarray:
             t = np.asarray(t)
-        np.add(t, c, out=t, dtype=np.float64)
         self.sums.append(t)
+        self.terms.append((p, c))
         return t.astype(_F32)
 
     def exact(self) -> bool:
-        """Whether every step's float rounding was the fused one's."""
+        """Whether every step's float rounding was the fused one's. A double sum on a
+        float midpoint is the fused rounding when the sum was exact (a true tie, which
+        both round to even: error-free steps such as 1 - d·(1/d) make them often), so
+        those elements' sums are checked by Knuth's TwoSum error."""
         if not self.sums:
             return True
         d = np.concatenate([t.reshape(-1) for t in self.sums])
-        mid = (d.view(np.int64) & _LOW29) == _MID29
         a = np.abs(d)
-        return not (np.count_nonzero(mid) or np.count_nonzero((a < _TINY32) & (a > 0)))
+        if np.count_nonzero((a < _TINY32) & (a > 0)):
+            return False
+        idx = np.flatnonzero((d.view(np.int64) & _LOW29) == _MID29)
+        if not idx.size:
+            return True
+        mid = idx.tolist()
+        lo = 0
+        for t, (p, c) in zip(self.sums, self.terms, strict=True):
+            hi = lo + t.size
+            i, j = bisect.bisect_left(mid, lo), bisect.bisect_left(mid, hi)
+            at, lo = idx[i:j] - lo, hi
+            if i < j:
+                s = t.reshape(-1)[at]
+                x = np.broadcast_to(p, t.shape).reshape(-1)[at]
+                y = np.broadcast_to(np.asarray(c, np.float64), t.shape).reshape(-1)[at]
+                v = s - x
+                if np.count_nonzero((x - (s - v)) + (y - v)):
+                    return False
+        return True
 
 
 _LOW29 = np.int64((1 << 29) - 1)

@@ -327,16 +327,15 @@ def lerp(start: ndarray, end: ndarray, weight: Any) -> Any:
                               else "lerp_kernel_tensor", start.dtype)
     w = _cast(weight, start.dtype)
     one = start.dtype.type(1)
-    with np.errstate(all="ignore"):
-        diff = end - start
-        if type(w) is not ndarray or not w.ndim:  # a scalar weight: one branch for all
-            w = start.dtype.type(w)  # rounded to the dtype, as PyTorch passes it
-            if abs(w) < 0.5:
-                return fma(w, diff, start)
-            return fma(w - one, diff, end)
-        # ATen's lerp_vec: fmadd(small ? w : w - 1, end - start, small ? start : end)
-        small = np.abs(w) < 0.5
-        return fma(np.where(small, w, w - one), diff, np.where(small, start, end))
+    diff = end - start
+    if type(w) is not ndarray or not w.ndim:  # a scalar weight: one branch for all
+        w = start.dtype.type(w)  # rounded to the dtype, as PyTorch passes it
+        if abs(w) < 0.5:
+            return fma(w, diff, start)
+        return fma(w - one, diff, end)
+    # ATen's lerp_vec: fmadd(small ? w : w - 1, end - start, small ? start : end)
+    small = np.abs(w) < 0.5
+    return fma(np.where(small, w, w - one), diff, np.where(small, start, end))
 
 
 def _long_name(dtype: np.dtype) -> str:

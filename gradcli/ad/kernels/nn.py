@@ -20,6 +20,7 @@ from gradcli.ad.kernels.half import via_float32
 from gradcli.ad.kernels.linalg import _transposed, product
 from gradcli.ad.kernels.messages import TorchError, not_implemented, scalar_name
 from gradcli.ad.kernels.mkl_path import mkl_avx512 as _mkl_avx512
+from gradcli.ad.kernels.nll_cascade import nll_cascade as _cascade
 from gradcli.ad.kernels.onednn_conv import AVX512 as _ONEDNN_AVX512
 from gradcli.ad.kernels.onednn_eltwise import dnnl_gelu_erf, dnnl_gelu_erf_backward
 from gradcli.ad.kernels.reductions import mean, torch_sum
@@ -345,15 +346,14 @@ def binary_cross_entropy(x: Any, y: Any, weight: Any = None, reduction: str = "m
         first = np.flatnonzero(bad)[0]
         which = "input" if np.broadcast_to(bad_x, bad.shape).reshape(-1)[first] else "target"
         raise TorchError(f"all elements of {which} should be between 0 and 1")
-    with np.errstate(divide="ignore"):
-        if x.dtype == np.float32:
-            # PyTorch's kernel is a scalar loop calling std::log and std::log1p: in float32
-            # the C library's logf and log1pf, whose last bits numpy's float32 loops miss
-            # (fuzz class h: 1 element in 20).
-            log_x, log_1mx = C.call("log", x, dtype=x.dtype), C.call("log1p", -x, dtype=x.dtype)
-        else:
-            log_x, log_1mx = np.log(x), np.log1p(-x)
-        l = -(y * np.maximum(log_x, -100) + (1 - y) * np.maximum(log_1mx, -100))
+    if x.dtype == np.float32:
+        # PyTorch's kernel is a scalar loop calling std::log and std::log1p: in float32
+        # the C library's logf and log1pf, whose last bits numpy's float32 loops miss
+        # (fuzz class h: 1 element in 20).
+        log_x, log_1mx = C.call("log", x, dtype=x.dtype), C.call("log1p", -x, dtype=x.dtype)
+    else:
+        log_x, log_1mx = np.log(x), np.log1p(-x)
+    l = -(y * np.maximum(log_x, -100) + (1 - y) * np.maximum(log_1mx, -100))
     if weight is not None:
         l = l * weight
     return reduce(_as(l, x), reduction)
@@ -410,6 +410,12 @@ def nll_loss(logp: Any, target: Any, weight: Any = None, reduction: str = "mean"
     """Negative log-likelihood of class indices (weighted; ignore_index contributes 0)."""
     logp, target = np.asarray(logp), np.asarray(target)
     check_nll(logp.shape, target, weight, ignore_index)
+    if weight is None and logp.ndim == 2 and reduction in ("sum", "mean") \
+            and (keep := target != ignore_index).all():
+        # a classifier's batch: every row kept, each weight 1 (-x·1 is -x)
+        l = -logp[np.arange(target.shape[0]), target]
+        total, count = _cascade(l, l, keep, False)
+        return _as(total if reduction == "sum" else total / count, logp)
     w = nll_weights(logp.shape, target, weight, ignore_index, logp.dtype)
     safe = np.where(target != ignore_index, target, 0)
     l = -logp[nll_index(logp.shape, safe)] * w
@@ -423,50 +429,13 @@ def nll_loss(logp: Any, target: Any, weight: Any = None, reduction: str = "mean"
                                        weight is not None)
         if reduction == "sum":
             return _as(total, logp)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return _as(total / weight_total, logp)
+        return _as(total / weight_total, logp)
     if reduction == "sum":
         return torch_sum(_as(l, logp))
     if reduction == "mean":
         with np.errstate(invalid="ignore", divide="ignore"):
             return _as(np.sum(l) / np.sum(w), logp)
     return reduce(l, reduction)
-
-
-def _cascade(loss: ndarray, w: ndarray, keep: ndarray, weighted: bool) -> tuple[Any, Any]:
-    """The batch's loss and weight sums as PyTorch's nll_loss adds them: a cascade of 8
-    partial sums, level j flushed into level j + 1 at every row whose index has its j-th
-    group of bits all zero, the levels then added in order. Rows run in order, in the
-    input's dtype (numpy scalars of it round as PyTorch's do)."""
-    n = loss.shape[0]
-    power = max(4, (max(n, 1) - 1).bit_length() // 8)
-    mask = (1 << power) - 1
-    zero = loss.dtype.type(0)
-    sums, weights = [zero] * 8, [zero] * 8
-    ignored = 0
-    rows, ws, kept = loss.tolist(), w.tolist(), keep.tolist()
-    cast = loss.dtype.type
-    for b in range(n):
-        if not kept[b]:
-            ignored += 1
-            continue
-        sums[0] = cast(sums[0] + cast(rows[b]))
-        weights[0] = cast(weights[0] + cast(ws[b]))
-        for j in range(7):
-            if b & (mask << (j * power)):
-                break
-            sums[j + 1] = cast(sums[j + 1] + sums[j])
-            weights[j + 1] = cast(weights[j + 1] + weights[j])
-            sums[j] = weights[j] = zero
-    total = zero
-    for v in sums:
-        total = cast(total + v)
-    if not weighted:
-        return total, cast(n - ignored)
-    weight_total = zero
-    for v in weights:
-        weight_total = cast(weight_total + v)
-    return total, weight_total
 
 
 def one_hot(x: Any, num_classes: int = -1) -> ndarray:
@@ -545,6 +514,15 @@ def nll_loss_backward(g: Any, logp: Any, target: Any, weight: Any = None,
                       reduction: str = "mean", ignore_index: int = -100) -> ndarray:
     """PyTorch's nll_loss_backward: -grad · w (/ Σw for a mean) at each target class."""
     logp, target = np.asarray(logp), np.asarray(target)
+    if weight is None and logp.ndim == 2 and reduction in ("sum", "mean") \
+            and (target != ignore_index).all():
+        # a classifier's batch: -grad (/ N for a mean) at each row's target
+        grad = np.asarray(g, logp.dtype).reshape(())
+        if reduction == "mean":
+            grad = grad / logp.dtype.type(target.shape[0])
+        out = np.zeros(logp.shape, logp.dtype)
+        out[np.arange(target.shape[0]), target] = -grad
+        return out
     w = nll_weights(logp.shape, target, weight, ignore_index, logp.dtype)
     if reduction in ("mean", "sum") and logp.ndim >= 1:
         # -(grad / total_weight) (the forward's cascade sum of the weights), times each
@@ -552,9 +530,10 @@ def nll_loss_backward(g: Any, logp: Any, target: Any, weight: Any = None,
         grad = np.asarray(g, logp.dtype).reshape(())
         if reduction == "mean":
             keep = (target != ignore_index).reshape(-1)
-            weight_total = _cascade(w.reshape(-1), w.reshape(-1), keep, weight is not None)[1]
-            with np.errstate(invalid="ignore", divide="ignore"):
-                grad = grad / logp.dtype.type(weight_total)
+            # unweighted: the kept rows' count (the cascade's weights are not summed)
+            weight_total = (np.count_nonzero(keep) if weight is None else
+                            _cascade(w.reshape(-1), w.reshape(-1), keep, True)[1])
+            grad = grad / logp.dtype.type(weight_total)
         rows = -grad if weight is None else w * -grad
         rows = np.where(target != ignore_index, rows, logp.dtype.type(0))
     else:

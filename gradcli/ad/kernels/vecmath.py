@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad.kernels import clib as C
+from gradcli.ad.kernels import log32 as _log32
 from gradcli.ad.kernels.doubleword import (
     add2,
     add2_wv,
@@ -78,14 +79,16 @@ def _expf_fmas(d: ndarray, q: ndarray, fma: Any) -> ndarray:
 
 
 def _expf(d: ndarray) -> ndarray:
-    with np.errstate(all="ignore"):
-        q = np.rint(d * _R_LN2F).astype(np.int32)
-        u = _expf_fmas(d, q, steps := Fma32Deferred())
-        if not steps.exact():
-            u = _expf_fmas(d, q, fma)
-        u = _pow2(u, q)
-        u = np.where(d < np.float32(-104), np.float32(0), u)
-        return np.where(np.float32(100) < d, np.float32(np.inf), u).astype(_F32)
+    q = np.rint(d * _R_LN2F).astype(np.int32)
+    u = _expf_fmas(d, q, steps := Fma32Deferred())
+    if not steps.exact():
+        u = _expf_fmas(d, q, fma)
+    if d.size and d.ndim and q.min() >= -125 and q.max() <= 127:
+        # 2^q, u·2^q normal: one exact scaling; d in [-104, 100], no NaN (q: int32's least)
+        return np.ldexp(u, q)
+    u = _pow2(u, q)
+    u = np.where(d < np.float32(-104), np.float32(0), u)
+    return np.where(np.float32(100) < d, np.float32(np.inf), u).astype(_F32)
 
 
 def _exp(d: ndarray) -> ndarray:
@@ -374,6 +377,8 @@ def vlog1p(d: ndarray) -> ndarray:
     taken out (m = d·2^-e + (2^-e - 1)), then _log_tail of x = m/(2 + m); above 1e23
     (float) / 1e307 SLEEF's log_u1 of d itself."""
     f32 = d.dtype == _F32
+    if f32 and (r := _log32.vlog1p(d)) is not None:
+        return r
     t_ = d.dtype.type
     with np.errstate(all="ignore"):
         dp1 = d + t_(1)
@@ -400,6 +405,8 @@ def vlog(d: ndarray) -> ndarray:
     """Vectorized<T>::log: SLEEF's logf8_u10 / logd4_u10 (xlogf_u1, xlog_u1), the mantissa
     in [0.75, 1.5) then _log_tail; subnormals scaled by 2^64 first (logit's strided loop;
     log_softmax's logs of its sums: torch.log itself is MKL's)."""
+    if d.dtype == _F32 and (r := _log32.vlog(d)) is not None:
+        return r
     t_ = d.dtype.type
     with np.errstate(all="ignore"):
         tiny = d < t_(np.finfo(d.dtype).tiny)

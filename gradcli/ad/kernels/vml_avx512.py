@@ -128,20 +128,19 @@ def sqrt32(x: ndarray) -> ndarray:
     tiny = bits < 0x1F800000  # below 2⁻⁶⁴: scaled by 2⁶⁴ (exact), the root by 2⁻³²
     if tiny.any():
         xd = np.where(tiny, xd * 2.0**64, xd)
-    with np.errstate(all="ignore"):
-        y = rsqrt14(xd)  # a float (17 bits)
-        s = (xd * y).astype(_F32).astype(np.float64)
-        h = y * 0.5
-        r = (xd - s * s).astype(_F32).astype(np.float64)  # fma(-s, s, x)
-        p = r * h  # exact
-        d = p + s
-        out = d.astype(_F32)
-        risky = (d.view(np.int64) & ((1 << 29) - 1)) == 1 << 28  # on a float midpoint
-        if risky.any():
-            out[risky] = _sum_to_odd(p[risky], s[risky]).astype(_F32)
-        if tiny.any():
-            out = np.where(tiny, out * np.float32(2.0**-32), out)
-        return np.where(finite, out, np.sqrt(x))
+    y = rsqrt14(xd)  # a float (17 bits)
+    s = (xd * y).astype(_F32).astype(np.float64)
+    h = y * 0.5
+    r = (xd - s * s).astype(_F32).astype(np.float64)  # fma(-s, s, x)
+    p = r * h  # exact
+    d = p + s
+    out = d.astype(_F32)
+    risky = (d.view(np.int64) & ((1 << 29) - 1)) == 1 << 28  # on a float midpoint
+    if risky.any():
+        out[risky] = _sum_to_odd(p[risky], s[risky]).astype(_F32)
+    if tiny.any():
+        out = np.where(tiny, out * np.float32(2.0**-32), out)
+    return np.where(finite, out, np.sqrt(x))
 
 
 # -- the filter: numpy's root where it is vsSqrt's ---------------------------------------
