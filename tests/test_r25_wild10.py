@@ -1,0 +1,51 @@
+"""Round 25, classic ML and numerical algorithms written from scratch with torch tensors
+(regressions, clustering, PCA, Newton steps, Monte Carlo, least squares): the classes the
+sample found, each as a small program of our own compared with what PyTorch prints."""
+
+from __future__ import annotations
+
+import pytest
+from pyrun import gd_output, masked, torch_output
+
+# torch.linalg.lstsq takes a right-hand side with one dimension fewer than A (a vector,
+# or a batch of vectors): solved as one column, the solution returned without it while
+# the residuals keep it; the gradients flow back through the same LinalgLstsqBackward0.
+_LSTSQ_VECTOR_RHS = """
+import torch
+A = torch.tensor([[2., 1.], [1., 3.], [4., 1.], [0., 2.]], dtype=torch.float64,
+                 requires_grad=True)
+b = torch.tensor([1., 0., 2., 5.], dtype=torch.float64, requires_grad=True)
+for driver in ("gelsy", "gelsd", "gels", "gelss"):
+    r = torch.linalg.lstsq(A, b, driver=driver)
+    print(driver, r.solution, r.residuals, r.rank, r.singular_values)
+r = torch.linalg.lstsq(A, b, driver="gelss")
+(r.solution * torch.tensor([1., -2.], dtype=torch.float64)).sum().backward()
+print(A.grad, b.grad)
+A.grad = b.grad = None
+torch.linalg.lstsq(A, b, driver="gelss").residuals.sum().backward()
+print(A.grad, b.grad)
+batch = torch.stack([A.detach(), 2 * A.detach()])
+r = torch.linalg.lstsq(batch, torch.ones(2, 4, dtype=torch.float64), driver="gelsd")
+print(r.solution.shape, r.residuals.shape, r.rank)
+"""
+
+
+def test_lstsq_takes_a_vector_right_hand_side() -> None:
+    assert masked(gd_output(_LSTSQ_VECTOR_RHS)) == masked(torch_output(_LSTSQ_VECTOR_RHS))
+
+
+_LSTSQ_SHAPE_ERRORS = """
+import torch
+A = torch.ones(3, 2)
+for B in (torch.ones(2), torch.ones(3, 2, 2), torch.tensor(1.), torch.ones(3, dtype=torch.float64),
+          torch.ones(4, 1)):
+    try:
+        torch.linalg.lstsq(A, B)
+    except RuntimeError as e:
+        print(e)
+"""
+
+
+@pytest.mark.parametrize("program", [_LSTSQ_SHAPE_ERRORS])
+def test_lstsq_shape_and_dtype_messages(program: str) -> None:
+    assert gd_output(program) == torch_output(program)
