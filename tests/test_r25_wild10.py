@@ -49,3 +49,32 @@ for B in (torch.ones(2), torch.ones(3, 2, 2), torch.tensor(1.), torch.ones(3, dt
 @pytest.mark.parametrize("program", [_LSTSQ_SHAPE_ERRORS])
 def test_lstsq_shape_and_dtype_messages(program: str) -> None:
     assert gd_output(program) == torch_output(program)
+
+
+# Gamma.cdf (and Chi2's) is the regularized lower incomplete gamma function of the
+# concentration at rate * value, differentiable in the rate (IgammaBackward0), with the
+# value checked against the support and PyTorch's message for the concentration's
+# derivative.
+_GAMMA_CDF = """
+import torch
+from torch.distributions import Gamma, Chi2
+print(Gamma(torch.tensor([2.5, 0.5]), torch.tensor([1.0, 4.0])).cdf(torch.tensor([1.0, 0.3])))
+print(Chi2(torch.tensor(4.0)).cdf(torch.tensor([0.5, 2.0, 9.5])))
+rate = torch.tensor(1.5, requires_grad=True)
+p = Gamma(torch.tensor(3.0), rate).cdf(torch.tensor(2.0))
+p.backward()
+print(p, rate.grad)
+try:
+    Gamma(2.0, 1.0).cdf(torch.tensor(-0.5))
+except ValueError as e:
+    print(e)
+try:
+    k = torch.tensor(2.0, requires_grad=True)
+    Gamma(k, 1.0).cdf(torch.tensor(1.0)).backward()
+except RuntimeError as e:
+    print(e)
+"""
+
+
+def test_gamma_cdf_is_the_incomplete_gamma() -> None:
+    assert gd_output(_GAMMA_CDF) == torch_output(_GAMMA_CDF)
