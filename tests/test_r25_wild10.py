@@ -78,3 +78,32 @@ except RuntimeError as e:
 
 def test_gamma_cdf_is_the_incomplete_gamma() -> None:
     assert gd_output(_GAMMA_CDF) == torch_output(_GAMMA_CDF)
+
+
+# np.poly1d, numpy's polynomial class that numpy-style fitting code builds from polyfit's
+# coefficients: called on numbers, arrays and tensors, combined with numbers and other
+# polynomials (division gives quotient and remainder), indexed by power, printed as numpy
+# prints it, and its coefficients, roots, derivative and integral as numpy gives them.
+_POLY1D = """
+import numpy as np
+import torch
+p = np.poly1d([2, -1, 3])
+print(p)
+print(repr(p), p.order, p.coeffs, p.c, p.roots, p.variable, len(p))
+print(p(0.5), p(np.array([1.0, 2.0])), p(torch.tensor([0.0, 3.0])))
+q = np.poly1d([1.0, 4.0])
+print(p + q, p * q, 3 * p, p - 2, 1 - p, -p, p ** 3, sep="\\n")
+print(p.deriv(), p.integ(k=2), p.deriv(2), p[0], p[2], p[7])
+print(p == np.poly1d([2, -1, 3]), p != q, p(q), p / q)
+x = np.linspace(-1, 1, 9)
+print(np.poly1d(np.polyfit(x, 0.5 * x ** 3 - x, 3)))
+print(np.poly1d([1, -2, 3], r=True), np.poly1d([1, 0, 5], variable='t'))
+try:
+    p.coeffs = np.zeros(3)
+except AttributeError as e:
+    print("AttributeError", e)
+"""
+
+
+def test_numpy_poly1d() -> None:
+    assert gd_output(_POLY1D) == torch_output(_POLY1D)

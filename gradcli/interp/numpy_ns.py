@@ -24,7 +24,7 @@ import numpy as np
 
 from gradcli.ad.state import check_size
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import numpy_extra, numpy_index, numpy_info, numpy_print
+from gradcli.interp import numpy_extra, numpy_index, numpy_info, numpy_poly, numpy_print
 from gradcli.interp.arrays import (
     NUMPY_TYPES,
     ArrayValue,
@@ -447,6 +447,7 @@ def namespaces() -> dict[str, Namespace]:
     members.update(numpy_info.members(_arg))
     members.update(numpy_index.members())
     members.update(numpy_extra.members(_call, _sized, _arg))
+    members["poly1d"] = numpy_poly.constructor(_arg, _out)
     linalg = Namespace("numpy.linalg", {
         name: Builtin(f"numpy.linalg.{name}", _call(getattr(np.linalg, name)))
         for name in ("norm", "inv", "det", "solve", "eig", "eigh", "eigvals", "eigvalsh",
