@@ -98,6 +98,8 @@ print(p == np.poly1d([2, -1, 3]), p != q, p(q), p / q)
 x = np.linspace(-1, 1, 9)
 print(np.poly1d(np.polyfit(x, 0.5 * x ** 3 - x, 3)))
 print(np.poly1d([1, -2, 3], r=True), np.poly1d([1, 0, 5], variable='t'))
+print(callable(p), [p(v) for v in range(3)], np.polyval(p, 2.0), np.polyder(p))
+print(np.polyadd(p, q), np.polymul([1, 2], p), np.polyint(p, k=[1]))
 try:
     p.coeffs = np.zeros(3)
 except AttributeError as e:

@@ -80,6 +80,8 @@ def _arg(v: Any) -> Any:
     t = type(v)
     if t is NumpyType:
         return getattr(np, v.type_)
+    if t is numpy_poly.Poly1d:
+        return v.poly  # numpy's own polynomial, to numpy's functions (np.polyval(p, x))
     if t is NumpyDType:
         return np.dtype(v.name)
     if t is str:
@@ -113,6 +115,9 @@ def _out(v: Any) -> Any:
         if isinstance(v, np.ndarray):
             check_size(v.size)
         return wrap(v)
+    if isinstance(v, np.poly1d):  # np.polyder(p), np.polyadd(p, q) of a poly1d
+        check_size(v.coeffs.size)
+        return numpy_poly.Poly1d(v, _arg, _out)
     if v is None or type(v) in (int, float, bool, str):
         return v
     if isinstance(v, tuple):
