@@ -158,6 +158,8 @@ VALUES: list[tuple[str, str]] = [
     ("", "list[int]"),
     ("", "torch.autograd.gradcheck"), ("", "torch.frexp(ones(2))"),
     ("", "torch.linalg.lstsq(ones(3, 2), ones(3, 1))"),
+    # numpy's poly1d held in a gd value (gradcli/interp/numpy_poly.py)
+    ("import numpy as np", "np.poly1d([1, 2])"), ("import numpy as np", "np.poly1d([1, 2]).deriv"),
     # torch.utils.data (gradcli/interp/data.py)
     ("import torch.utils.data as D", "D.TensorDataset(ones(3))"),
     ("import torch.utils.data as D", "D.DataLoader(D.TensorDataset(ones(3)))"),
@@ -391,7 +393,8 @@ def test_no_dunder_or_internal_attribute_of_any_value(setup: str, expr: str) -> 
              "torch.FloatTensor",
              "traceback", "traceback.format_exc", "torch.Tensor.add", "torch.Tensor.backward",
              "K.__subclasses__", "collections.abc.Iterable", "numbers.Real",
-             "types.FunctionType", "types.SimpleNamespace", "gc", "gc.collect", *GD_FUNCTIONS)
+             "types.FunctionType", "types.SimpleNamespace", "gc", "gc.collect",
+             "np.poly1d([1, 2]).deriv", *GD_FUNCTIONS)
     attrs = [a for a in DUNDERS + INTERNALS
              if not (a in ("__name__", "__qualname__") and expr in named)
              and not (expr in ("'text'", "str") and a in STR_METHODS)

@@ -14,7 +14,6 @@ from gradcli.ad import ops
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES
 from gradcli.ad.tensor import Tensor, no_grad, tensor_from_array
-from gradcli.errors import GdRuntimeError
 from gradcli.interp.distributions import (
     KL,
     POSITIVE,
@@ -82,7 +81,10 @@ class Gamma(Distribution):
         return xlogy(c, r) + xlogy(c - 1, value) - r * value - T["torch.lgamma"](c)
 
     def cdf(self, value: Any) -> Tensor:
-        raise GdRuntimeError("Gamma.cdf (torch.special.gammainc) is not supported by gradcli")
+        if self.validate:
+            self.validate_sample(value)
+        return T["torch.special.gammainc"](self.params["concentration"],
+                                           self.params["rate"] * value)
 
     def entropy(self) -> Tensor:
         c, r = self.params["concentration"], self.params["rate"]

@@ -24,7 +24,7 @@ import numpy as np
 
 from gradcli.ad.state import check_size
 from gradcli.errors import GdRuntimeError
-from gradcli.interp import numpy_extra, numpy_index, numpy_info, numpy_print
+from gradcli.interp import numpy_extra, numpy_index, numpy_info, numpy_poly, numpy_print
 from gradcli.interp.arrays import (
     NUMPY_TYPES,
     ArrayValue,
@@ -80,6 +80,8 @@ def _arg(v: Any) -> Any:
     t = type(v)
     if t is NumpyType:
         return getattr(np, v.type_)
+    if t is numpy_poly.Poly1d:
+        return v.poly  # numpy's own polynomial, to numpy's functions (np.polyval(p, x))
     if t is NumpyDType:
         return np.dtype(v.name)
     if t is str:
@@ -113,6 +115,9 @@ def _out(v: Any) -> Any:
         if isinstance(v, np.ndarray):
             check_size(v.size)
         return wrap(v)
+    if isinstance(v, np.poly1d):  # np.polyder(p), np.polyadd(p, q) of a poly1d
+        check_size(v.coeffs.size)
+        return numpy_poly.Poly1d(v, _arg, _out)
     if v is None or type(v) in (int, float, bool, str):
         return v
     if isinstance(v, tuple):
@@ -447,6 +452,7 @@ def namespaces() -> dict[str, Namespace]:
     members.update(numpy_info.members(_arg))
     members.update(numpy_index.members())
     members.update(numpy_extra.members(_call, _sized, _arg))
+    members["poly1d"] = numpy_poly.constructor(_arg, _out)
     linalg = Namespace("numpy.linalg", {
         name: Builtin(f"numpy.linalg.{name}", _call(getattr(np.linalg, name)))
         for name in ("norm", "inv", "det", "solve", "eig", "eigh", "eigvals", "eigvalsh",

@@ -26,6 +26,7 @@ from gradcli.interp import custom_function as CF
 from gradcli.interp.arrays import ArrayValue
 from gradcli.interp.attributes import delete_attribute, get_attribute, set_attribute
 from gradcli.interp.nn_module import ModuleInstance
+from gradcli.interp.numpy_poly import Poly1d
 from gradcli.interp.pytext import arity
 from gradcli.interp.values import (
     CLASS_NAMES,
@@ -99,7 +100,8 @@ def _callable(obj: Any) -> bool:
     if isinstance(obj, classes.InstanceValue):
         return obj.cls.lookup("__call__") is not None or isinstance(obj, ModuleInstance)
     return isinstance(obj, (FunctionBase, Builtin, BoundMethod, GradModeDecorator, TypeValue,
-                            classes.BoundGdMethod, classes.ClassValue, CF.FunctionBase))
+                            classes.BoundGdMethod, classes.ClassValue, CF.FunctionBase,
+                            Poly1d))
 
 
 # issubclass among Python's built-in types (bool is an int, torch.Size a tuple).

@@ -32,6 +32,7 @@ from gradcli.interp.classes import ABSTRACT, BoundGdMethod, ClassValue, Instance
 from gradcli.interp.dunders import reset_hashes
 from gradcli.interp.frame import RETURN, Frame
 from gradcli.interp.nn_module import BUFFER_MARKS
+from gradcli.interp.numpy_poly import Poly1d
 from gradcli.interp.values import (
     AccumulateGrad,
     BoundMethod,
@@ -320,7 +321,7 @@ def _call_node(node: Node, pos: list[Any], kw: dict[str, Any] | None) -> Any:
 
 
 CALLABLE_TYPES = (GdFunction, Builtin, BoundMethod, GradModeDecorator, BoundGdMethod,
-                  ClassValue, InstanceValue)
+                  ClassValue, InstanceValue, Poly1d)
 
 
 class Runtime:

@@ -15,12 +15,31 @@ def _check(a: ndarray, fn: str) -> None:
         raise GdRuntimeError(f"{fn}: The input tensor A must have at least 2 dimensions.")
 
 
-def lstsq(a: ndarray, b: ndarray) -> ndarray:
-    """The least-squares solution X of A X = B, batched over leading dims."""
+def is_vector_rhs(a: ndarray, b: ndarray) -> bool:
+    """B has one dimension fewer than A: a (batch of) vector right-hand side(s), solved as
+    one column and returned without it (PyTorch's dim_diff == 1 case)."""
+    return b.ndim == a.ndim - 1
+
+
+def _check_rhs(a: ndarray, b: ndarray) -> None:
     _check(a, "torch.linalg.lstsq")
-    if b.ndim < 2 or b.shape[-2] != a.shape[-2]:
-        raise GdRuntimeError(
-            "torch.linalg.lstsq: input.size(-2) should match other.size(-2)")
+    if b.ndim < 1:
+        raise GdRuntimeError("torch.linalg.lstsq: other must have at least 1 dimension.")
+    if not 0 <= a.ndim - b.ndim <= 1:
+        raise GdRuntimeError("torch.linalg.lstsq: input.dim() must be greater or equal to "
+                             "other.dim() and (input.dim() - other.dim()) <= 1")
+    vector = is_vector_rhs(a, b)
+    if (b.shape[-1] if vector else b.shape[-2]) != a.shape[-2]:
+        raise GdRuntimeError("torch.linalg.lstsq: input.size(-2) should match other.size"
+                             f"({-1 if vector else -2})")
+
+
+def lstsq(a: ndarray, b: ndarray) -> ndarray:
+    """The least-squares solution X of A X = B, batched over leading dims; a vector B
+    gives a vector X."""
+    _check_rhs(a, b)
+    if is_vector_rhs(a, b):
+        return lstsq(a, b[..., None])[..., 0]
     batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
     aa = np.broadcast_to(a, batch + a.shape[-2:]).reshape(-1, *a.shape[-2:])
     bb = np.broadcast_to(b, batch + b.shape[-2:]).reshape(-1, *b.shape[-2:])
@@ -48,5 +67,7 @@ def residuals(a: ndarray, b: ndarray, full: bool) -> ndarray:
     """‖A X − B‖² down each column of the solution, or empty (lstsq's residuals)."""
     if not full:
         return np.zeros(0, np.result_type(a, b))
+    if is_vector_rhs(a, b):  # the residual keeps the one column (PyTorch's shape)
+        b = b[..., None]
     r = a @ lstsq(a, b) - b
     return (r * r).sum(-2)

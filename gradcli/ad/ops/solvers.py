@@ -10,7 +10,7 @@ from gradcli.ad import dtypes
 from gradcli.ad.graph import Tensor, tensor_from_array
 from gradcli.ad.kernels import floatbits as KF
 from gradcli.ad.kernels import solvers as KS
-from gradcli.ad.kernels.messages import not_implemented
+from gradcli.ad.kernels.messages import not_implemented, scalar_name
 from gradcli.ad.ops.creation import _as_tensor
 from gradcli.ad.ops.decompositions import svdvals
 from gradcli.ad.ops.elementwise import to
@@ -53,6 +53,10 @@ def lstsq(input: Tensor, b: Tensor, rcond: Any = None, *, driver: Any = None) ->
         raise GdRuntimeError("torch.linalg.lstsq: parameter `driver` should be one of "
                              "(gels, gelsy, gelsd, gelss)")
     driver = driver or "gelsy"
+    if A.ndim >= 2 and B.ndim >= 1 and A.array.dtype != B.array.dtype:
+        raise GdRuntimeError("torch.linalg.lstsq: Expected input and other to have the same "
+                             f"dtype, but got input's dtype {scalar_name(A.array.dtype)} and "
+                             f"other's dtype {scalar_name(B.array.dtype)}")
     X = apply(_RULES["linalg_lstsq"], (A, B))
     m, n = A.shape[-2:]
     dt = X.array.dtype

@@ -22,17 +22,31 @@ def _pinv(a: Tensor) -> Tensor:
     return apply(RULES["pinv"], (a,), {"rtol": None, "hermitian": False})
 
 
+def _col(t: Tensor, vector: bool) -> Tensor:
+    """A vector right-hand side (or its gradient) as one column."""
+    return ops.unsqueeze(t, -1) if vector else t
+
+
+def _uncol(t: Tensor, vector: bool) -> Tensor:
+    return ops.squeeze(t, -1) if vector else t
+
+
 def _lstsq_vjp(g: Tensor, a: Tensor, b: Tensor) -> tuple[Any, ...]:
+    vector = KS.is_vector_rhs(a.array, b.array)
+    need_b = need(b)
+    g, b = _col(g, vector), _col(b, vector)
     p = _pinv(a)
     ga = _pinv_vjp(ops.matmul(g, _mT(b)), p, a)[0] if need(a) else None
-    gb = ops.matmul(_mT(p), g) if need(b) else None
+    gb = _uncol(ops.matmul(_mT(p), g), vector) if need_b else None
     return ga, gb
 
 
 def _lstsq_jvp(ts: list[Any], a: Tensor, b: Tensor) -> Any:
+    vector = KS.is_vector_rhs(a.array, b.array)
     p = _pinv(a)
-    return tan3(ts, lambda t: ops.matmul(_pinv_jvp([t], p, a), b),
-                lambda t: ops.matmul(p, t))
+    return tan3(ts, lambda t: _uncol(ops.matmul(_pinv_jvp([t], p, a), _col(b, vector)),
+                                     vector),
+                lambda t: _uncol(ops.matmul(p, _col(t, vector)), vector))
 
 
 register(Rule(
@@ -77,18 +91,24 @@ register(Rule(
 def _residuals_vjp(g: Tensor, a: Tensor, b: Tensor, full: bool) -> tuple[Any, ...]:
     if not full:
         return None, None
+    vector = KS.is_vector_rhs(a.array, b.array)
+    need_b = need(b)
+    b = _col(b, vector)  # the residual keeps the column: g is batch x (1,)
     x = apply(RULES["linalg_lstsq"], (a, b))
     r2 = (ops.matmul(a, x) - b) * ops.unsqueeze(g, -2) * 2  # X is optimal: no dX term
-    return (ops.matmul(r2, _mT(x)) if need(a) else None, -r2 if need(b) else None)
+    return (ops.matmul(r2, _mT(x)) if need(a) else None,
+            _uncol(-r2, vector) if need_b else None)
 
 
 def _residuals_jvp(ts: list[Any], a: Tensor, b: Tensor, full: bool) -> Any:
     if not full:
         return None
+    vector = KS.is_vector_rhs(a.array, b.array)
+    b = _col(b, vector)
     x = apply(RULES["linalg_lstsq"], (a, b))
     r2 = (ops.matmul(a, x) - b) * 2
     return tan3(ts, lambda t: ops.sum(r2 * ops.matmul(t, x), -2),
-                lambda t: ops.sum(-r2 * t, -2))
+                lambda t: ops.sum(-r2 * _col(t, vector), -2))
 
 
 # The same PyTorch node as the solution (LinalgLstsqBackward0), for the residuals output.
