@@ -1,0 +1,89 @@
+"""Round 25, examples from PyTorch's own documentation (the `>>>` lines of docstrings and the
+notes, run as scripts): the classes they found, each as a small program of our own compared
+with what PyTorch prints."""
+
+from __future__ import annotations
+
+from pyrun import gd_output, torch_output
+
+# torch.is_storage of a tensor's storage (typed or untyped) is True; of anything else,
+# False. gd answered False for everything (written before gd had storage objects).
+_IS_STORAGE = """
+import torch
+t = torch.arange(4.0)
+for obj in (t.untyped_storage(), t[1:].untyped_storage(), t, [1, 2], None, 3.0,
+            torch.zeros(0).untyped_storage()):
+    print(torch.is_storage(obj))
+"""
+
+
+def test_is_storage_of_a_storage() -> None:
+    assert gd_output(_IS_STORAGE) == torch_output(_IS_STORAGE)
+
+
+# hermitian=True in torch.linalg.matrix_rank and torch.linalg.pinv: the singular values are
+# |λ| of eigh on the LOWER triangle (the upper one is never read, so a non-symmetric input
+# gives other answers than the SVD). gd ignored the flag: silently other ranks and inverses.
+_HERMITIAN = """
+import torch
+torch.manual_seed(3)
+A = torch.randn(3, 4, 4)
+for h in (False, True):
+    print(torch.linalg.matrix_rank(A, hermitian=h),
+          torch.linalg.matrix_rank(A, atol=1.0, rtol=0.0, hermitian=h),
+          torch.linalg.matrix_rank(A.double(), tol=0.8, hermitian=h))
+C = torch.randn(2, 3, 3, dtype=torch.complex64)
+print(torch.linalg.matrix_rank(C, atol=1.0, rtol=0.0, hermitian=True))
+S = A @ A.mT
+S[:, 0, 0] = 0
+print(torch.linalg.matrix_rank(S, hermitian=True),
+      torch.linalg.matrix_rank(S.tril(), hermitian=True))
+try:
+    torch.linalg.matrix_rank(torch.randn(3, 2), hermitian=True)
+except RuntimeError as e:
+    print("RuntimeError", e)
+M = torch.randn(2, 3, 3, dtype=torch.float64, requires_grad=True)
+P = torch.linalg.pinv(M, hermitian=True)
+(P * torch.arange(9.0).reshape(3, 3)).sum().backward()
+print(P, M.grad)
+print(torch.linalg.pinv(M.detach(), hermitian=True, atol=0.5),
+      torch.linalg.pinv(M.detach(), hermitian=True, rtol=0.6))
+"""
+
+# pinv's atol is compared with each matrix's own singular values: gd turned it into an rtol
+# by the largest singular value of the whole batch, so a batch of matrices of different
+# scales kept or dropped the wrong ones.
+_PINV_ATOL = """
+import torch
+torch.manual_seed(3)
+M = torch.randn(3, 3, 3, dtype=torch.float64)
+M[1] *= 0.2
+M[2] *= 5.0
+print(torch.linalg.pinv(M, atol=0.5), torch.linalg.pinv(M, atol=0.5, rtol=0.3))
+print(torch.linalg.pinv(M, atol=torch.tensor(0.5, dtype=torch.float64)))
+print(torch.linalg.pinv(M, atol=0.0), torch.linalg.pinv(M, hermitian=True, atol=2.0))
+"""
+
+
+def test_pinv_atol_is_per_matrix() -> None:
+    assert gd_output(_PINV_ATOL) == torch_output(_PINV_ATOL)
+
+
+def test_hermitian_flag_reads_the_lower_triangle() -> None:
+    assert gd_output(_HERMITIAN) == torch_output(_HERMITIAN)
+
+
+# torch.thread_safe_generator() (also torch.random.thread_safe_generator): None outside a
+# DataLoader thread worker, so the global generator draws.
+_THREAD_SAFE = """
+import torch
+from torch.random import thread_safe_generator
+torch.manual_seed(0)
+g = thread_safe_generator()
+print(g, torch.thread_safe_generator())
+print(torch.randint(0, 10, (5,), generator=g), torch.rand(2, generator=g))
+"""
+
+
+def test_thread_safe_generator_is_none_in_the_main_process() -> None:
+    assert gd_output(_THREAD_SAFE) == torch_output(_THREAD_SAFE)
