@@ -87,3 +87,62 @@ print(torch.randint(0, 10, (5,), generator=g), torch.rand(2, generator=g))
 
 def test_thread_safe_generator_is_none_in_the_main_process() -> None:
     assert gd_output(_THREAD_SAFE) == torch_output(_THREAD_SAFE)
+
+
+# torch.distributions.InverseGamma: 1/X of a Gamma (PyTorch's TransformedDistribution of a
+# PowerTransform(-1)): draws, log_prob, the moments with their inf branches, rsample's
+# gradient, its repr, and isinstance of TransformedDistribution as for every kind PyTorch
+# derives from it.
+_INVERSE_GAMMA = """
+import torch
+from torch.distributions import InverseGamma, TransformedDistribution, Weibull, LogNormal
+torch.manual_seed(0)
+m = InverseGamma(torch.tensor([2.0, 3.5]), torch.tensor([3.0, 1.0]))
+print(m, m.sample(), m.sample((2,)), m.concentration, m.rate)
+print(m.mean, m.mode, m.variance, m.entropy(), m.log_prob(torch.tensor([0.5, 2.0])))
+print(InverseGamma(torch.tensor(0.5), torch.tensor(1.0)).mean, InverseGamma(1.5, 2.0).variance)
+c = torch.tensor([2.5], requires_grad=True)
+x = InverseGamma(c, torch.tensor([2.0])).rsample((3,))
+x.sum().backward()
+print(x, c.grad, m.batch_shape, m.support, m.has_rsample)
+for d in (m, Weibull(1.0, 2.0), LogNormal(0.0, 1.0)):
+    print(isinstance(d, TransformedDistribution), issubclass(type(d), TransformedDistribution))
+"""
+
+
+def test_inverse_gamma() -> None:
+    assert gd_output(_INVERSE_GAMMA) == torch_output(_INVERSE_GAMMA)
+
+
+# type(d) of a distribution (or a transform) is its class: `type(d) is Normal`,
+# issubclass(type(d), Distribution), type(d)(...) makes another. gd gave a stand-in type.
+_DIST_TYPE = """
+import torch
+from torch.distributions import Normal, Distribution, Gamma, transforms
+d = Normal(0.0, 1.0)
+print(type(d), type(d) is Normal, issubclass(type(d), Normal), issubclass(type(d), Distribution))
+print(type(d)(1.0, 2.0), type(Gamma(1.0, 1.0)).__name__)
+t = transforms.ExpTransform()
+print(type(t), type(t) is transforms.ExpTransform)
+"""
+
+
+def test_type_of_a_distribution_is_its_class() -> None:
+    assert gd_output(_DIST_TYPE) == torch_output(_DIST_TYPE)
+
+
+# F.native_channel_shuffle and torch.native_channel_shuffle: channel_shuffle's other spelling.
+_NATIVE_SHUFFLE = """
+import torch
+import torch.nn.functional as F
+x = torch.arange(16.0).reshape(1, 4, 2, 2)
+print(F.native_channel_shuffle(x, 2), torch.native_channel_shuffle(x, 4).flatten())
+try:
+    F.native_channel_shuffle(torch.ones(1, 3, 2), 2)
+except RuntimeError as e:
+    print(e)
+"""
+
+
+def test_native_channel_shuffle() -> None:
+    assert gd_output(_NATIVE_SHUFFLE) == torch_output(_NATIVE_SHUFFLE)
