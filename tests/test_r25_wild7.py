@@ -146,3 +146,37 @@ except RuntimeError as e:
 
 def test_native_channel_shuffle() -> None:
     assert gd_output(_NATIVE_SHUFFLE) == torch_output(_NATIVE_SHUFFLE)
+
+
+# A post-accumulate-grad hook runs in the engine's grad mode (off unless create_graph), so
+# the docs' `lambda p: p.add_(p.grad, alpha=-lr)` SGD step works on the leaf; what a hook
+# returns is handed to the next one, and the chain must end on the leaf itself or None
+# (another tensor: RuntimeError; another size: the size message; not a tensor: TypeError).
+_POST_ACCUMULATE = """
+import torch
+v = torch.tensor([0.0, 0.0, 0.0], requires_grad=True)
+h = v.register_post_accumulate_grad_hook(lambda p: p.add_(p.grad, alpha=-0.5))
+v.register_post_accumulate_grad_hook(lambda p: print(torch.is_grad_enabled(), p))
+v.backward(torch.tensor([1.0, 2.0, 3.0]))
+(v * v).sum().backward()
+print(v, v.grad)
+h.remove()
+w = torch.tensor([1.0, 2.0], requires_grad=True)
+w.register_post_accumulate_grad_hook(lambda p: torch.zeros(2))
+w.register_post_accumulate_grad_hook(lambda p: print("second", p.grad, p))
+try:
+    (w * w).sum().backward()
+except RuntimeError as e:
+    print(e)
+for bad in (lambda p: "x", lambda p: torch.zeros(3)):
+    z = torch.tensor([1.0, 2.0], requires_grad=True)
+    z.register_post_accumulate_grad_hook(bad)
+    try:
+        (z * z).sum().backward()
+    except (TypeError, RuntimeError) as e:
+        print(type(e).__name__, e)
+"""
+
+
+def test_post_accumulate_hooks_run_without_grad_and_chain() -> None:
+    assert gd_output(_POST_ACCUMULATE) == torch_output(_POST_ACCUMULATE)
