@@ -180,3 +180,24 @@ for bad in (lambda p: "x", lambda p: torch.zeros(3)):
 
 def test_post_accumulate_hooks_run_without_grad_and_chain() -> None:
     assert gd_output(_POST_ACCUMULATE) == torch_output(_POST_ACCUMULATE)
+
+
+# torch.distributions.FisherSnedecor(df1, df2): X1 / X2 of two Gammas drawn in PyTorch's
+# order; its mean, mode and variance with their nan branches, log_prob, rsample's gradient.
+_FISHER = """
+import torch
+from torch.distributions import FisherSnedecor
+torch.manual_seed(0)
+m = FisherSnedecor(torch.tensor([1.0, 5.0, 3.0]), torch.tensor([2.0, 6.0, 10.0]))
+print(m, m.sample(), m.sample((2,)))
+print(m.mean, m.mode, m.variance, m.batch_shape, m.support)
+print(m.log_prob(torch.tensor([0.5, 1.0, 2.0])))
+d = torch.tensor([4.0], requires_grad=True)
+y = FisherSnedecor(d, torch.tensor([7.0])).rsample((3,))
+y.sum().backward()
+print(y, d.grad, FisherSnedecor(3.0, 8.0).sample())
+"""
+
+
+def test_fisher_snedecor() -> None:
+    assert gd_output(_FISHER) == torch_output(_FISHER)
