@@ -59,7 +59,7 @@ def backward(
                     g = H.accumulate_pre_hooked(t, g)
                 accumulate(t, g, create_graph)
                 if State.post_accumulate_hooks:
-                    H.after_accumulate(t, g)
+                    H.after_accumulate(t, g, create_graph)
         return
     run_backward(outs, grads, bool(retain_graph), create_graph)
 

@@ -207,7 +207,7 @@ def _run_backward(
         steal = not create_graph and unshared(g)
         accumulate(leaf, g, create_graph, steal)
         if post:
-            H.after_accumulate(leaf, g)
+            H.after_accumulate(leaf, g, create_graph)
     return None
 
 
@@ -278,7 +278,7 @@ def _leaf_complete(run: _Run, leaf: Tensor) -> None:
     g = H.leaf_hooked(leaf, shown(entry[1]), accumulating=True)
     accumulate(leaf, g, run.create_graph)
     if State.post_accumulate_hooks:
-        H.after_accumulate(leaf, g)
+        H.after_accumulate(leaf, g, run.create_graph)
 
 
 #: The rules whose derivative formulas take PyTorch's zero tensor to zero tensors (products,

@@ -17,7 +17,7 @@ from typing import Any
 from gradcli.ad import kernels as K
 from gradcli.ad.graph import Node, Tensor, tensor_from_array, torch_type_name
 from gradcli.ad.identity import object_repr
-from gradcli.ad.state import State
+from gradcli.ad.state import State, grad_mode
 from gradcli.errors import GdRuntimeError
 
 Hook = Callable[..., Any]
@@ -291,15 +291,24 @@ def accumulate_pre_hooked(t: Tensor, g: Tensor) -> Tensor:
     return run_pre_hooks(pre, g) if pre else g
 
 
-def after_accumulate(t: Tensor, g: Tensor) -> None:
-    """A leaf's post-accumulate hooks, after its .grad was updated with g; then its
-    AccumulateGrad's post-hooks, hook((), (g,)) (what they return must be ())."""
+def after_accumulate(t: Tensor, g: Tensor, create_graph: bool = False) -> None:
+    """A leaf's post-accumulate hooks, after its .grad was updated with g, in the engine's
+    grad mode (on only under create_graph); then its AccumulateGrad's post-hooks,
+    hook((), (g,)) (what they return must be ()). As PyTorch, a hook's tensor result is
+    what the next hook is given, and the chain must end on the leaf itself (`p.add_(...)`
+    returns it) or None."""
     entry = State.post_accumulate_hooks.get(id(t))
     if entry is not None and entry[0] is t:
         hooks = list(entry[1])
-        for h in hooks:
-            if type(h) is not _AccumulatePost and h(t) is not None:
-                raise GdRuntimeError("Tensor post accumulate grad hooks should return None.")
+        value = t
+        with grad_mode(create_graph):
+            for h in hooks:
+                if type(h) is not _AccumulatePost:
+                    r = h(value)
+                    if r is not None:
+                        value = _checked(h, r, value)
+        if value is not t:
+            raise GdRuntimeError("Tensor post accumulate grad hooks should return None.")
         for h in hooks:
             if type(h) is _AccumulatePost:
                 r = h((), (g,))

@@ -685,10 +685,14 @@ class DistributionClass(Builtin):
 
     def instance_check(self, value: Any) -> bool:
         """isinstance(value, this class)."""
+        if self.cls.kind == "TransformedDistribution" and isinstance(value, Distribution):
+            return type(value).kind in TRANSFORMED_KINDS
         return isinstance(value, self.cls)
 
     def subclass_check(self, c: Any) -> bool:
         """issubclass(c, this class) of another distribution class."""
+        if self.cls.kind == "TransformedDistribution" and type(c) is DistributionClass:
+            return c.cls.kind in TRANSFORMED_KINDS
         return type(c) is DistributionClass and issubclass(c.cls, self.cls)
 
     def __repr__(self) -> str:
@@ -702,6 +706,13 @@ def _kinds() -> tuple[type[Distribution], ...]:
     from gradcli.interp.distributions_relaxed import KINDS as RELAXED_KINDS
     return (Normal, Bernoulli, Categorical, Uniform, *KINDS, *GAMMA_KINDS, *MORE_KINDS,
             *RELAXED_KINDS)
+
+
+#: The kinds PyTorch derives from TransformedDistribution (gd builds them its own ways).
+TRANSFORMED_KINDS = frozenset(("TransformedDistribution", "Gumbel", "Weibull", "Pareto",
+                               "HalfCauchy", "HalfNormal", "LogNormal", "InverseGamma",
+                               "RelaxedBernoulli", "RelaxedOneHotCategorical",
+                               "LogisticNormal", "Kumaraswamy"))
 
 
 class ExponentialFamilyClass(DistributionClass):
@@ -728,6 +739,8 @@ class ExponentialFamilyClass(DistributionClass):
 
 _CLASSES = {cls.kind: DistributionClass(cls) for cls in _kinds()}
 _CLASSES["Distribution"] = DistributionClass(Distribution)
+for _dc in _CLASSES.values():  # type(d) is d's class: `type(d) is Normal`, issubclass
+    _dc.cls.gd_class = _dc  # type: ignore[attr-defined]
 _KL_FN = Builtin("torch.distributions.kl_divergence", kl_divergence,
                  "torch.distributions.kl_divergence(p, q): KL(p || q)")
 
@@ -745,6 +758,8 @@ def namespaces() -> dict[str, Namespace]:
         **{name.rpartition(".")[2]: ns for name, ns in subs.items()}})
     from gradcli.interp.distributions_transforms import KINDS as TRANSFORMS
     transforms = {cls.kind: DistributionClass(cls) for cls in TRANSFORMS}  # type: ignore[arg-type]
+    for dc in transforms.values():
+        dc.cls.gd_class = dc  # type: ignore[attr-defined]
     subs["torch.distributions.transforms"] = Namespace("torch.distributions.transforms",
                                                        transforms)
     top.members.update(transforms, transforms=subs["torch.distributions.transforms"])

@@ -417,5 +417,59 @@ def _kl_dirichlet(p: Any, q: Any) -> Tensor:
 
 KL.update({Gamma: _kl_gamma, Chi2: _kl_gamma, Beta: _kl_beta, Dirichlet: _kl_dirichlet})
 
+class FisherSnedecor(Distribution):
+    """FisherSnedecor(df1, df2): X1 / X2 of X1 ~ Gamma(df1/2, df1), X2 ~ Gamma(df2/2, df2)
+    (PyTorch's draws, in its order: X1's then X2's)."""
+
+    __slots__ = ()
+    kind, module, has_rsample, arg_names = ("FisherSnedecor", "fishersnedecor", True,
+                                            ("df1", "df2"))
+
+    def __init__(self, df1: Any, df2: Any, validate_args: Any = None) -> None:
+        self.init_pair(df1, df2, validate_args)
+
+    def arg_constraints(self) -> dict[str, Constraint]:
+        return {"df1": POSITIVE, "df2": POSITIVE}
+
+    def support(self) -> Constraint:
+        return POSITIVE
+
+    def mean(self) -> Tensor:
+        df2 = self.params["df2"].clone()
+        df2[df2 <= 2] = math.nan
+        return df2 / (df2 - 2)
+
+    def mode(self) -> Tensor:
+        df1, df2 = self.params["df1"], self.params["df2"]
+        mode = (df1 - 2) / df1 * df2 / (df2 + 2)
+        mode[df1 <= 2] = math.nan
+        return mode
+
+    def variance(self) -> Tensor:
+        df1, df2 = self.params["df1"], self.params["df2"].clone()
+        df2[df2 <= 4] = math.nan
+        return 2 * df2.pow(2) * (df1 + df2 - 2) / (df1 * (df2 - 2).pow(2) * (df2 - 4))
+
+    def rsample(self, sample_shape: Any = ()) -> Tensor:
+        df1, df2 = self.params["df1"], self.params["df2"]
+        shape = tuple(self.extended_shape(sample_shape))
+        x1 = Gamma(df1 * 0.5, df1).rsample(sample_shape).reshape(shape)
+        x2 = Gamma(df2 * 0.5, df2).rsample(sample_shape).reshape(shape)
+        tiny = float(np.finfo(x2.dtype).tiny)
+        x2.clamp_(min=tiny)
+        y = x1 / x2
+        y.clamp_(min=tiny)
+        return y
+
+    def log_prob_of(self, value: Any) -> Tensor:
+        df1, df2 = self.params["df1"], self.params["df2"]
+        lgamma = T["torch.lgamma"]
+        ct1, ct2, ct3 = df1 * 0.5, df2 * 0.5, df1 / df2
+        t1 = lgamma(ct1 + ct2) - lgamma(ct1) - lgamma(ct2)
+        t2 = ct1 * ct3.log() + (ct1 - 1) * ops.log(value)
+        t3 = (ct1 + ct2) * T["torch.log1p"](ct3 * value)
+        return t1 + t2 - t3
+
+
 KINDS: tuple[type[Distribution], ...] = (Gamma, Chi2, StudentT, Beta, Dirichlet,
-                                         MixtureSameFamily)
+                                         MixtureSameFamily, FisherSnedecor)

@@ -302,6 +302,48 @@ class Pareto(_TransformedChain):
         return (self.params["scale"] / alpha).log() + (1 + alpha.reciprocal())
 
 
+class InverseGamma(_TransformedChain):
+    """InverseGamma(concentration, rate): 1 / X, X ~ Gamma(concentration, rate)."""
+
+    __slots__ = ()
+    kind, module, arg_names = "InverseGamma", "inverse_gamma", ("concentration", "rate")
+
+    def __init__(self, concentration: Any, rate: Any, validate_args: Any = None) -> None:
+        from gradcli.interp.distributions_gamma import Gamma
+
+        base = Gamma(concentration, rate, validate_args=validate_args)
+        conc, rate_t = base.params["concentration"], base.params["rate"]
+        neg_one = -T["Tensor.new_ones"](rate_t, ())
+        self.init_chain({"concentration": conc, "rate": rate_t}, base,
+                        [PowerTransform(neg_one)], validate_args)
+
+    def gd_repr(self) -> str:
+        return "InverseGamma()"  # its parameters are properties of PyTorch's, not listed
+
+    def arg_constraints(self) -> dict[str, Constraint]:
+        return {"concentration": POSITIVE, "rate": POSITIVE}
+
+    def support(self) -> Constraint:
+        return POSITIVE
+
+    def mean(self) -> Tensor:
+        conc, rate = self.params["concentration"], self.params["rate"]
+        return T["torch.where"](conc > 1, rate / (conc - 1), math.inf)
+
+    def mode(self) -> Tensor:
+        return self.params["rate"] / (self.params["concentration"] + 1)
+
+    def variance(self) -> Tensor:
+        conc, rate = self.params["concentration"], self.params["rate"]
+        result = rate.square() / ((conc - 1).square() * (conc - 2))
+        return T["torch.where"](conc > 2, result, math.inf)
+
+    def entropy(self) -> Tensor:
+        conc, rate = self.params["concentration"], self.params["rate"]
+        return (conc + rate.log() + T["torch.lgamma"](conc)
+                - (1 + conc) * T["torch.digamma"](conc))
+
+
 class HalfCauchy(Folded, _TransformedChain):
     """HalfCauchy(scale): |Cauchy(0, scale)|."""
 
@@ -526,4 +568,4 @@ def _kl_pareto(p: Any, q: Any) -> Tensor:
 KL.update({Gumbel: _kl_gumbel, Pareto: _kl_pareto})
 
 KINDS: tuple[type[Distribution], ...] = (TransformedDistribution, Gumbel, Weibull, Pareto,
-                                         HalfCauchy, Binomial, Multinomial)
+                                         InverseGamma, HalfCauchy, Binomial, Multinomial)

@@ -123,6 +123,11 @@ def _cpu() -> Any:
     return CPU
 
 
+def is_storage(obj: Any) -> bool:
+    """torch.is_storage(obj): whether obj is a storage (x.storage(), x.untyped_storage())."""
+    return type(obj) is StorageValue
+
+
 def storage(x: Tensor) -> StorageValue:
     """x.storage(): the elements x views, of x's dtype (PyTorch warns it is deprecated)."""
     warn(_TYPED_WARNING)

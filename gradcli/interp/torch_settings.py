@@ -189,8 +189,14 @@ def broadcast_shapes(*shapes: Any) -> Size:
     return Size(out)
 
 
+def thread_safe_generator() -> None:
+    """torch.thread_safe_generator(): a DataLoader thread worker's own generator, None
+    elsewhere (gd's loaders run in the main process: always None, the global generator)."""
+    return None
+
+
 MEMBERS: dict[str, Any] = {
-    "broadcast_shapes": broadcast_shapes,
+    "broadcast_shapes": broadcast_shapes, "thread_safe_generator": thread_safe_generator,
     "get_num_threads": get_num_threads, "set_num_threads": set_num_threads,
     "get_num_interop_threads": get_num_interop_threads,
     "set_num_interop_threads": set_num_interop_threads,
@@ -244,4 +250,4 @@ def fork_rng(devices: Any = None, enabled: bool = True, _caller: str = "fork_rng
 
 # torch.random's own names (the rest are torch's: manual_seed, seed, get_rng_state...).
 RANDOM_NAMES = ("manual_seed", "seed", "initial_seed", "get_rng_state", "set_rng_state",
-                "default_generator", "Generator")
+                "default_generator", "Generator", "thread_safe_generator")

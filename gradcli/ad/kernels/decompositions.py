@@ -268,14 +268,22 @@ def qr(a: ndarray, mode: str = "reduced", part: str = "Q") -> Any:
     return (q if part == "Q" else r).astype(a.dtype, copy=False)
 
 
-def pinv(a: ndarray, rtol: Any = None, hermitian: bool = False) -> Any:
-    """Moore-Penrose pseudo-inverse, through the SVD as PyTorch computes it."""
+def pinv(a: ndarray, rtol: Any = None, hermitian: bool = False, atol: Any = None) -> Any:
+    """Moore-Penrose pseudo-inverse, through the SVD as PyTorch computes it (through eigh of
+    the lower triangle when hermitian): singular values ≤ max(atol, rtol·σ₁) dropped, σ₁
+    each matrix's largest."""
     check_matrix(a, "linalg.pinv", square=False)
     m, n = a.shape[-2:]
-    u, s, vh = np.linalg.svd(a, full_matrices=False)
     if rtol is None:
         rtol = np.finfo(a.dtype).eps * max(m, n)
+    if hermitian:
+        w, v = np.linalg.eigh(a, UPLO="L")
+        top = np.abs(w).max(axis=-1, keepdims=True) if w.shape[-1] else w
+        keep = np.abs(w) > np.maximum(float(atol or 0.0), rtol * top)
+        winv = np.where(keep, 1 / np.where(keep, w, 1), 0).astype(a.dtype)
+        return ((v * winv[..., None, :]) @ np.conj(np.swapaxes(v, -1, -2))).astype(a.dtype)
+    u, s, vh = np.linalg.svd(a, full_matrices=False)
     top = s[..., :1] if s.shape[-1] else s
-    keep = s > rtol * top
+    keep = s > np.maximum(float(atol or 0.0), rtol * top)
     sinv = np.where(keep, 1 / np.where(keep, s, 1), 0).astype(a.dtype)
     return (np.swapaxes(vh, -1, -2) * sinv[..., None, :]) @ np.swapaxes(u, -1, -2)

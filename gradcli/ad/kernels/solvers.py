@@ -51,11 +51,19 @@ def lstsq(a: ndarray, b: ndarray) -> ndarray:
     return out.reshape((*batch, a.shape[-1], b.shape[-1]))
 
 
-def matrix_rank(a: ndarray, atol: Any = None, rtol: Any = None) -> ndarray:
+def matrix_rank(a: ndarray, atol: Any = None, rtol: Any = None,
+                hermitian: bool = False) -> ndarray:
     """The number of singular values above max(atol, rtol·σ₁) (rtol: eps·max(m, n) when
-    neither is given), as an int64 array over the batch."""
+    neither is given), as an int64 array over the batch. hermitian: the singular values are
+    the eigenvalues' magnitudes of the Hermitian matrix of a's lower triangle (the upper
+    one is not read, as LAPACK's eigvalsh)."""
     _check(a, "torch.linalg.matrix_rank")
-    s = np.linalg.svd(a, compute_uv=False) if a.size else np.zeros((*a.shape[:-2], 0))
+    if not a.size:
+        s = np.zeros((*a.shape[:-2], 0))
+    elif hermitian:
+        s = np.abs(np.linalg.eigvalsh(a, UPLO="L"))
+    else:
+        s = np.linalg.svd(a, compute_uv=False)
     if atol is None and rtol is None:
         rtol = np.finfo(a.dtype).eps * max(a.shape[-2:])
     top = s.max(axis=-1, initial=0.0)

@@ -198,19 +198,18 @@ def pinverse(input: Tensor, rcond: float = 1e-15) -> Tensor:
 
 def pinv(A: Tensor, rcond: Any = None, hermitian: bool = False, *, atol: Any = None,
          rtol: Any = None) -> Tensor:
-    """Moore-Penrose pseudo-inverse (singular values ≤ max(atol, rtol·σ₁) dropped; the
-    positional rcond of PyTorch's other overload is rtol)."""
+    """Moore-Penrose pseudo-inverse (singular values ≤ max(atol, rtol·σ₁) dropped, σ₁ each
+    matrix's own; the positional rcond of PyTorch's other overload is rtol)."""
     A = _as_tensor(A)
     if rcond is not None:
         rtol = float(rcond.array) if isinstance(rcond, Tensor) and rcond.ndim == 0 else rcond
-    if atol is not None:
-        if rtol is None:
-            rtol = 0.0 if atol > 0 else None
-        if atol > 0:
-            s = svdvals(A).array
-            top = float(s.max()) if s.size else 0.0
-            rtol = max(float(rtol or 0.0), atol / top if top else 0.0)
-    return apply(_RULES["pinv"], (A,), {"rtol": rtol, "hermitian": hermitian})
+    if isinstance(atol, Tensor) and atol.ndim == 0:
+        atol = float(atol.array)
+    if atol is not None and rtol is None and atol > 0:
+        rtol = 0.0  # PyTorch: an atol > 0 alone drops the default rtol
+    if atol is not None and not atol > 0:
+        atol = None
+    return apply(_RULES["pinv"], (A,), {"rtol": rtol, "hermitian": hermitian, "atol": atol})
 
 
 def matrix_norm(A: Tensor, ord: Any = "fro", dim: Any = (-2, -1), keepdim: bool = False, *,

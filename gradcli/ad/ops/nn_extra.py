@@ -360,6 +360,9 @@ for _name in ("rms_norm", "pdist", "channel_shuffle", "gumbel_softmax",
     expose(globals()[_name], f"torch.nn.functional.{_name}", family="nn")
 for _name in ("rms_norm", "pdist", "channel_shuffle"):
     expose(globals()[_name], f"torch.{_name}", family="nn")
+# the native spelling: the same shuffle, the same checks and words
+expose(channel_shuffle, "torch.native_channel_shuffle",
+       "torch.nn.functional.native_channel_shuffle", family="nn")
 
 
 def embedding_bag(input: Tensor, weight: Tensor, offsets: Any = None, max_norm: Any = None,

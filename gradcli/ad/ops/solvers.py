@@ -75,7 +75,10 @@ def matrix_rank(input: Tensor, tol: Any = None, hermitian: bool = False, *, atol
     if tol is not None:
         atol, rtol = tol, 0.0
     atol, rtol = (float(v.array) if isinstance(v, Tensor) else v for v in (atol, rtol))
-    return tensor_from_array(KS.matrix_rank(A.array, atol, rtol))
+    if hermitian and A.ndim >= 2 and A.shape[-1] != A.shape[-2]:
+        raise GdRuntimeError(f"linalg.eigh: A must be batches of square matrices, but they "
+                             f"are {A.shape[-2]} by {A.shape[-1]} matrices")
+    return tensor_from_array(KS.matrix_rank(A.array, atol, rtol, bool(hermitian)))
 
 
 def ldexp(input: Tensor, other: Tensor) -> Tensor:

@@ -3,7 +3,7 @@ unsafe_chunk, unsafe_split_with_sizes and their methods), torch.alias_copy / sli
 torch.fill, the deprecated norms torch.frobenius_norm / nuclear_norm, torch.constant_pad_nd,
 the strided and permuted empties (torch.empty_strided, x.new_empty_strided,
 torch.empty_permuted), torch.nonzero_static, x.share_memory_(), x.is_set_to(),
-torch.is_storage and torch.is_distributed."""
+torch.is_distributed."""
 
 from __future__ import annotations
 
@@ -169,11 +169,6 @@ def is_set_to(self: Tensor, tensor: Tensor) -> bool:
             and ptr(self) == ptr(tensor) and self.dtype == tensor.dtype)
 
 
-def is_storage(obj: Any) -> bool:
-    """torch.is_storage(obj): False (gd has no storage objects)."""
-    return False
-
-
 def is_distributed(input: Any) -> bool:
     """torch.is_distributed(x): False (one process)."""
     return False
@@ -199,5 +194,4 @@ def register() -> None:
     expose(nonzero_static, "torch.nonzero_static", "Tensor.nonzero_static", family="indexing")
     expose(share_memory_, "Tensor.share_memory_", family="creation")
     expose(is_set_to, "Tensor.is_set_to", family="creation")
-    expose(is_storage, "torch.is_storage", family="creation")
     expose(is_distributed, "torch.is_distributed", family="creation")

@@ -349,7 +349,7 @@ register(Rule(
 # -- pinv -----------------------------------------------------------------------------
 
 def _pinv_vjp(g: Tensor, out: Tensor, a: Tensor, rtol: Any = None,
-              hermitian: bool = False) -> tuple[Any, ...]:
+              hermitian: bool = False, atol: Any = None) -> tuple[Any, ...]:
     m, n = a.shape[-2], a.shape[-1]
     p, ph, gh = out, _mT(out), _mT(g)
     if m <= n:
@@ -364,7 +364,7 @@ def _pinv_vjp(g: Tensor, out: Tensor, a: Tensor, rtol: Any = None,
 
 
 def _pinv_jvp(ts: list[Any], out: Tensor, a: Tensor, rtol: Any = None,
-              hermitian: bool = False) -> Any:
+              hermitian: bool = False, atol: Any = None) -> Any:
     m, n = a.shape[-2], a.shape[-1]
     p, ph, da = out, _mT(out), ts[0]
     dah = _mT(da)
