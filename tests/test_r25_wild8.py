@@ -80,3 +80,50 @@ print(k.grad, h.grad, w.grad)
 
 def test_backward_inputs_non_leaf_accumulates_once() -> None:
     assert gd_output(_BACKWARD_INPUTS_NON_LEAF) == torch_output(_BACKWARD_INPUTS_NON_LEAF)
+
+
+# ctx is the node PyTorch records: the old name saved_variables (a deprecated alias of
+# saved_tensors), what forward marked (to_save, non_differentiable, dirty_tensors: None
+# once the node is made), ctx.metadata shared with grad_fn.metadata, ctx.name(),
+# requires_grad, and in backward the node's own next_functions.
+_CTX_AS_NODE = """
+import torch
+
+class Pick(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, values, mask):
+        print("before", ctx.to_save, ctx.non_differentiable, ctx.dirty_tensors)
+        print(ctx.name(), ctx.requires_grad, ctx.metadata)
+        kept = values * mask
+        ctx.save_for_backward(values, mask)
+        ctx.mark_non_differentiable(mask)
+        ctx.metadata["scale"] = 0.5
+        print("after", ctx.to_save, ctx.non_differentiable, ctx.saved_for_forward)
+        return kept, mask
+
+    @staticmethod
+    def backward(ctx, g_kept, g_mask):
+        values, mask = ctx.saved_variables
+        print("backward", ctx.to_save, ctx.non_differentiable, ctx.metadata, ctx.name())
+        print(len(ctx.next_functions), ctx.requires_grad)
+        return g_kept * mask * ctx.metadata["scale"], None
+
+v = torch.tensor([1.0, -2.0, 3.0], requires_grad=True)
+m = torch.tensor([1.0, 0.0, 1.0])
+kept, same = Pick.apply(v, m)
+print(kept.grad_fn.metadata, same.requires_grad)
+kept.sum().backward()
+print(v.grad)
+try:
+    class Peek(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, t):
+            return ctx.materialize_grads
+    Peek.apply(v)
+except AttributeError as e:
+    print("AttributeError:", e)
+"""
+
+
+def test_ctx_is_the_node() -> None:
+    assert gd_output(_CTX_AS_NODE) == torch_output(_CTX_AS_NODE)
