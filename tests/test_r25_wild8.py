@@ -127,3 +127,43 @@ except AttributeError as e:
 
 def test_ctx_is_the_node() -> None:
     assert gd_output(_CTX_AS_NODE) == torch_output(_CTX_AS_NODE)
+
+
+# A hook that changes the gradient's size or type is named in PyTorch's message by its
+# __name__ (`<lambda>`, a method's own name), and a module's full backward (pre-)hook by
+# 'hook': PyTorch checks what its wrapper, a tensor hook named hook, hands back.
+_HOOK_NAMES_IN_MESSAGES = """
+import torch
+
+class Doubler:
+    def widen(self, g):
+        return g.double()
+
+def run():
+    w = torch.tensor([0.5, 1.5], requires_grad=True)
+    for make in (lambda: (lambda g: torch.zeros(5)), lambda: Doubler().widen):
+        y = w * 3
+        y.register_hook(make())
+        try:
+            y.sum().backward()
+        except RuntimeError as e:
+            print(e)
+    lin = torch.nn.Linear(2, 3)
+    lin.register_full_backward_hook(lambda mod, gi, go: (torch.ones(4),))
+    try:
+        lin(w).sum().backward()
+    except RuntimeError as e:
+        print(e)
+    lin2 = torch.nn.Linear(2, 3)
+    lin2.register_full_backward_pre_hook(lambda mod, go: (go[0].double(),))
+    try:
+        lin2(w).sum().backward()
+    except RuntimeError as e:
+        print(e)
+
+run()
+"""
+
+
+def test_hook_names_in_messages() -> None:
+    assert gd_output(_HOOK_NAMES_IN_MESSAGES) == torch_output(_HOOK_NAMES_IN_MESSAGES)
