@@ -278,7 +278,7 @@ except NotImplementedError as e:
 # -- the sandbox ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("attr", ["__dict__", "attrs", "node", "saved",
-                                  "_vc", "name", "materialize", "forward"])
+                                  "_vc", "materialize", "forward"])
 def test_ctx_exposes_nothing_of_the_host(attr: str) -> None:
     out, err = run_gd(HEAD + f"""
 def f(ctx, x):

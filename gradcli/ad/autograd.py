@@ -49,12 +49,15 @@ def backward(
         ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
         if not ins:
             raise GdRuntimeError("`inputs` argument to `backward()` cannot be empty.")
+        for t in ins:
+            if t.grad_fn is not None and t.requires_grad:
+                t.retain_grad()  # PyTorch's way to a non-leaf input's .grad: its hook adds
         captured = run_backward(outs, grads, bool(retain_graph), create_graph, ins,
                                 accumulate=True)
         assert captured is not None
         for t in ins:
             g = captured.get(id(t))
-            if g is not None:
+            if g is not None and t.grad_fn is None:
                 if State.leaf_hooks:  # its AccumulateGrad's pre-hooks (after its own)
                     g = H.accumulate_pre_hooked(t, g)
                 accumulate(t, g, create_graph)

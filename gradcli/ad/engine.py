@@ -78,7 +78,7 @@ class _Run:
 
     __slots__ = ("batch", "by_node", "captured", "create_graph", "done", "early", "families",
                  "family_post", "leaf_grads", "leaf_owned", "needed", "observer", "owned",
-                 "pending", "push", "ready", "targets")
+                 "pending", "push", "reached", "ready", "targets")
 
     def __init__(self, targets: dict[int, Any] | None, observer: Observer | None,
                  create_graph: bool = False) -> None:
@@ -98,7 +98,10 @@ class _Run:
         self.captured: dict[int, Tensor] = {}
         # Family nodes captured before their family's hooks ran (_family_hooks).
         self.early: set[Node] = set()
-        self.needed: set[Node] | None = None  # grad() of a non-leaf: the nodes to run
+        self.needed: set[Node] | None = None  # grad(): the nodes to run
+        # grad(): the nodes the pass reaches (the needed ones, the targets' own and their
+        # families'); any other is skipped, its hooks unrun.
+        self.reached: set[Node] | None = None
         self.observer = observer
         self.batch = 0  # > 0: every cotangent carries a leading dim of this size (batched_vjp)
         self.create_graph = create_graph
@@ -171,9 +174,13 @@ def _run_backward(
         run.push = stl_push
     for out, g in zip(outputs, roots, strict=True):
         _send(run, pending, heap, out.grad_fn if out.grad_fn is not None else out, g)
-    if run.by_node:
-        run.needed = needed_nodes([o.grad_fn for o in outputs], set(run.targets or ()),
+    if run.targets is not None:
+        # grad() and backward(inputs=): only the nodes with a path to an input run, as in
+        # PyTorch's engine (the others' hooks, retain_grad()s and Functions never see it).
+        run.needed = needed_nodes([o.grad_fn for o in outputs], set(run.targets),
                                   set(run.by_node))
+        run.reached = run.needed.union(run.by_node, *(
+            f.members for n in run.by_node if (f := getattr(n, "family", None)) is not None))
     light = State.light_backward
     State.light_backward = not create_graph and not State.forward_level
     try:
@@ -334,6 +341,7 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
     captured = run.captured if targets is not None and run.ready is None else None
     leaf_owned = run.leaf_owned
     needed = run.needed
+    reached = run.reached
     # The node to run next when it comes after everything in the heap (along a chain):
     # it and its cotangent (nxt_g) skip the heap and `pending`, in the heap's order.
     nxt: Node | None = None
@@ -350,6 +358,8 @@ def _loop(run: _Run, heap: list[tuple[int, Node]], pending: dict[Node, Tensor],
             g = pending.pop(node)
         else:
             break
+        if reached is not None and node not in reached:
+            continue  # grad(): no input lies behind this node
         if owned:
             owned.discard(id(g))  # from now on others may hold g: never add into it again
         if scalars is not None and (type(g) is not Tensor or not g.array.ndim
@@ -650,6 +660,8 @@ def _still_needed(run: _Run, before: tuple[Any, ...], after: tuple[Any, ...]) ->
                 old in needed or old in run.by_node
                 or (type(old) is Tensor and id(old) in targets)):
             needed.add(new)
+            if run.reached is not None:
+                run.reached.add(new)
 
 
 def _capture(run: _Run, node: Node, g: Tensor) -> None:

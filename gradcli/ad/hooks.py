@@ -148,8 +148,11 @@ def register_node_prehook(node: Node, hook: Hook) -> RemovableHandle:
 
 
 def _name(hook: Any) -> str:
+    """The hook's __name__, as PyTorch's messages give it: `<lambda>` or `scale`, not the
+    qualified `main.<locals>.<lambda>` a gd function is named by."""
     fn = getattr(hook, "fn", hook)
-    return str(getattr(fn, "name", None) or getattr(fn, "__name__", "hook"))
+    fn = getattr(fn, "fn", fn)  # a bound method's function
+    return str(getattr(fn, "name", None) or getattr(fn, "__name__", "hook")).rsplit(".", 1)[-1]
 
 
 def _type_error(message: str) -> GdRuntimeError:
@@ -159,13 +162,18 @@ def _type_error(message: str) -> GdRuntimeError:
 
 
 def _checked(hook: Any, value: Any, old: Tensor) -> Tensor:
+    return checked_result(_name(hook), value, old)
+
+
+def checked_result(name: str, value: Any, old: Tensor) -> Tensor:
+    """A hook's replacement for the gradient `old`, refused as PyTorch refuses it."""
     if type(value) is not Tensor:
         raise _type_error(f"expected Variable, but hook returned '{type(value).__name__}'")
     if value.array.shape != old.array.shape:
-        raise GdRuntimeError(f"hook '{_name(hook)}' has changed the size of value")
+        raise GdRuntimeError(f"hook '{name}' has changed the size of value")
     if value.array.dtype != old.array.dtype:
         raise GdRuntimeError(
-            f"hook '{_name(hook)}' has changed the type of value (was {torch_type_name(old)} "
+            f"hook '{name}' has changed the type of value (was {torch_type_name(old)} "
             f"got {torch_type_name(value)})")
     return value
 

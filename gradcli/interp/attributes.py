@@ -309,6 +309,9 @@ _METADATA: dict[int, tuple[Node, dict[Any, Any]]] = {}
 
 
 def _metadata(n: Node) -> dict[Any, Any]:
+    ctx = CF.node_ctx(n)
+    if ctx is not None:  # a custom function's: the dict its ctx had in forward
+        return ctx.metadata
     entry = _METADATA.get(id(n))
     if entry is None or entry[0] is not n:
         entry = _METADATA[id(n)] = (n, {})
@@ -431,6 +434,11 @@ def get_attribute(obj: Any, name: str) -> Any:
         if name == "id" and t is H.RemovableHandle:
             return obj.id
     elif t is CF.FunctionCtx:
+        node = obj.node  # in backward, ctx is the node (ctx.next_functions, ctx.name())
+        if node is not None and (prop := NODE_PROPERTIES.get(name)) is not None:
+            return prop(node)
+        if node is not None and (fn := NODE_METHODS.get(name)) is not None:
+            return BoundMethod(node, name, fn)
         return CF.ctx_get(obj, name, BoundMethod)
     elif isinstance(obj, tuple) and getattr(t, "torch_kind", None) is not None:
         if name in obj._fields:  # a torch.return_types named tuple's fields

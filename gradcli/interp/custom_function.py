@@ -27,7 +27,7 @@ from gradcli.ad.identity import object_repr
 from gradcli.ad.registry import Rule
 from gradcli.ad.saved_checks import FREED_MESSAGE, version_error
 from gradcli.ad.saved_hooks import pack_tensors, unpack_tensors
-from gradcli.ad.state import POSITION, State, grad_mode
+from gradcli.ad.state import POSITION, State, grad_mode, warn
 from gradcli.errors import GdRuntimeError
 from gradcli.interp.values import type_name
 from gradcli.suggest import did_you_mean
@@ -66,12 +66,15 @@ def _not_implemented(message: str) -> GdRuntimeError:
 class FunctionCtx:
     """The `ctx` a custom function's forward, setup_context, backward and jvp receive."""
 
+    node_like = True  # named as its node is (values.type_name): FBackward
+
     __slots__ = (
         "attrs",
         "cls",
         "dirty",
         "family",
         "materialize",
+        "metadata",
         "name",
         "needs_input_grad",
         "node",
@@ -87,13 +90,14 @@ class FunctionCtx:
         self.saved: tuple[Any, ...] | None = ()
         self.saved_versions: tuple[int, ...] = ()
         self.needs_input_grad = needs_input_grad
-        self.non_diff: set[int] = set()
-        self.dirty: set[int] = set()
+        self.non_diff: dict[int, Any] = {}  # id → tensor, in the order marked
+        self.dirty: dict[int, Any] = {}
         self.materialize = True
         self.node: Node | None = None
         self.packed: Any = None  # saved_hooks.Packed: saved_tensors_hooks' packed values
         self.family: Family | None = None  # the output nodes, with several outputs
         self.cls: Any = None  # the Function, once its node is recorded (grad_fn.apply)
+        self.metadata: dict[Any, Any] = {}  # ctx.metadata, grad_fn.metadata: one dict
 
     def save_for_backward(self, *tensors: Any) -> None:
         """ctx.save_for_backward(*tensors): kept for backward (and jvp)."""
@@ -119,11 +123,11 @@ class FunctionCtx:
 
     def mark_non_differentiable(self, *tensors: Any) -> None:
         """Outputs that get no gradient (requires_grad False)."""
-        self.non_diff.update(id(t) for t in tensors)
+        self.non_diff.update((id(t), t) for t in tensors)
 
     def mark_dirty(self, *tensors: Any) -> None:
         """Inputs that forward changed in place (and returns)."""
-        self.dirty.update(id(t) for t in tensors)
+        self.dirty.update((id(t), t) for t in tensors)
 
     def set_materialize_grads(self, value: Any) -> None:
         """False: an output's missing gradient reaches backward as None, not zeros."""
@@ -147,10 +151,36 @@ _CTX_METHODS = {
 }
 
 
+#: What forward marked, as PyTorch's ctx shows it until the node is made (None after):
+#: ctx.to_save, ctx.non_differentiable, ctx.dirty_tensors.
+_FORWARD_MARKS = {"to_save": "saved", "non_differentiable": "non_diff",
+                  "dirty_tensors": "dirty"}
+
+
 def ctx_get(ctx: FunctionCtx, name: str, bind: Any) -> Any:
     """ctx.name for a program; `bind(obj, name, fn)` makes a bound method value."""
     if name == "saved_tensors":
         return ctx.saved_tensors()
+    if name == "saved_variables":  # the name before saved_tensors (old tutorials' ctx)
+        warn("'saved_variables' is deprecated; use 'saved_tensors'", "DeprecationWarning")
+        return ctx.saved_tensors()
+    if name in _FORWARD_MARKS:
+        marked = getattr(ctx, _FORWARD_MARKS[name])
+        if ctx.node is not None or not marked:
+            return None
+        return marked if type(marked) is tuple else tuple(marked.values())
+    if name == "metadata":
+        return ctx.metadata
+    if name == "saved_for_forward":  # save_for_forward shares save_for_backward's store
+        return None
+    if name == "requires_grad":  # (forward's ctx: the node to be)
+        return any(ctx.needs_input_grad)
+    if name == "name":
+        return bind(ctx, name, lambda c: c.name)
+    if name == "materialize_grads":
+        raise GdRuntimeError("attribute 'materialize_grads' of 'torch._C._FunctionBase' "
+                             "objects is not readable", py_type="AttributeError",
+                             hint=did_you_mean(name, ["set_materialize_grads"]))
     if name == "needs_input_grad":
         return ctx.needs_input_grad
     if name == "apply" and ctx.cls is not None:  # y.grad_fn.apply(*grads): its backward
@@ -265,7 +295,7 @@ def apply(cls: Any, args: tuple[Any, ...], kwargs: dict[str, Any] | None = None)
         if type(o) is Tensor and any(o is a for a in inputs) and id(o) not in ctx.dirty:
             outs[i] = o.detach()  # an input returned as it is: a new tensor (a view of it)
             if id(o) in ctx.non_diff:
-                ctx.non_diff.add(id(outs[i]))
+                ctx.non_diff[id(outs[i])] = outs[i]
     if record:
         POSITION.span = span
         _record(cls, ctx, inputs, outs, many)

@@ -305,7 +305,7 @@ class _BackwardHook:
     def _on_input(self, grads: tuple[Any, ...]) -> tuple[Any, ...]:
         if self.grad_outputs is None or self.in_idx is None:
             return grads
-        res = _pack(self.in_idx, grads, self.n_in)
+        res = given = _pack(self.in_idx, grads, self.n_in)
         for fn in self._full():
             out = fn(self.module, res, self.grad_outputs)
             if out is None:
@@ -314,12 +314,15 @@ class _BackwardHook:
                 raise GdRuntimeError("Backward hook returned an invalid number of grad_input, "
                                      f"got {len(out)}, but expected {len(res)}")
             res = out
+        if res is not given:  # checked as PyTorch checks its wrapper, a tensor hook 'hook'
+            res = tuple(new if new is None or old is None else H.checked_result("hook", new, old)
+                        for new, old in zip(res, given, strict=True))
         self.grad_outputs = None
         return tuple(res[i] for i in self.in_idx)
 
     def _on_output(self, grads: tuple[Any, ...]) -> tuple[Any, ...]:
         assert self.out_idx is not None
-        self.grad_outputs = _pack(self.out_idx, grads, self.n_out)
+        self.grad_outputs = given = _pack(self.out_idx, grads, self.n_out)
         for fn in list(self.hooks.backward_pre.values()):
             new = fn(self.module, self.grad_outputs)
             if new is None:
@@ -329,6 +332,10 @@ class _BackwardHook:
                                      f"grad_output, got {len(new)}, but expected "
                                      f"{len(self.grad_outputs)}")
             self.grad_outputs = new
+        if self.grad_outputs is not given:  # PyTorch's wrapper is a tensor hook 'hook' too
+            self.grad_outputs = tuple(
+                n if n is None or o is None else H.checked_result("hook", n, o)
+                for n, o in zip(self.grad_outputs, given, strict=True))
         local = self.grad_outputs
         if self.in_idx is None:
             warn("Full backward hook is firing when gradients are computed with respect to "

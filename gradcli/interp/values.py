@@ -563,8 +563,8 @@ def type_name(v: Any) -> str:
         return v.kind
     if type(v) is TypeValue:
         return "type"
-    if type(v) is Node:  # a grad_fn's class is named for its op: MulBackward0
-        return v.name
+    if type(v) is Node or getattr(type(v), "node_like", False):  # a grad_fn (or a custom
+        return v.name  # Function's ctx)'s class is named for its op: MulBackward0
     if isinstance(v, (Builtin, BoundMethod)) or callable(v):
         return "function"
     if v is None:
