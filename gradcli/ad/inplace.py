@@ -265,22 +265,31 @@ def _copying(rule: Rule) -> Rule:
     return made
 
 
-_FAILING: dict[int, Rule] = {}
+_FAILING: dict[tuple[int, str], Rule] = {}
 
 
-def _failing(rule: Rule) -> Rule:
-    """rule with a VJP that is PyTorch's overlap error (CopySlices of an expanded view)."""
-    made = _FAILING.get(id(rule))
+def _failing(rule: Rule, message: str = K.OVERLAP_MESSAGE) -> Rule:
+    """rule with a VJP that is PyTorch's error `message` (by default the overlap error of
+    the CopySlices of an expanded view)."""
+    made = _FAILING.get((id(rule), message))
     if made is None:
         made = copy_module.copy(rule)
 
         def vjp(*_: Any, **__: Any) -> tuple[Any, ...]:
-            raise GdRuntimeError(K.OVERLAP_MESSAGE)
+            raise GdRuntimeError(message)
 
         made.vjp = made.vjp_graph = vjp
         made.vjp_array = made.vjp_scalar = made.vjp_nd = None
-        _FAILING[id(rule)] = made
+        _FAILING[(id(rule), message)] = made
     return made
+
+
+def fails_in_backward(t: Tensor, message: str) -> Tensor:
+    """t, whose node fails with PyTorch's `message` when a gradient reaches it (a
+    backward kernel's own check)."""
+    if t.grad_fn is not None:
+        t.grad_fn.rule = _failing(t.grad_fn.rule, message)
+    return t
 
 
 def _hooked_chain(view: Tensor) -> bool:
