@@ -25,6 +25,7 @@ from gradcli.ad.graph import (
     multi_output_message,
     view_mode_message,
 )
+from gradcli.ad.ops.backward import ZERO_IMMUTABLE
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES, Rule
 from gradcli.ad.state import State, grad_mode
@@ -68,6 +69,8 @@ def record_inplace(target: Tensor, result: Tensor, through_view: bool = False, *
     (default: whether the target's have); its CopySlices then fails in the backward pass
     (the gradient copied into that view is PyTorch's overlap error).
     """
+    if hasattr(target, "zero"):
+        raise GdRuntimeError(ZERO_IMMUTABLE)
     node = result.grad_fn
     old = target.grad_fn
     view = target._view

@@ -10,6 +10,7 @@ from gradcli.ad import kernels as K
 from gradcli.ad.graph import Tensor, bump_version
 from gradcli.ad.inplace import changes_a_view, record_inplace
 from gradcli.ad.kernels import elementwise as KE
+from gradcli.ad.ops import backward as B
 from gradcli.ad.ops.creation import _arr, _unwrap_list, as_index
 from gradcli.ad.ops.elementwise import _operand
 from gradcli.ad.record import apply
@@ -263,6 +264,8 @@ def index_put(x: Tensor, value: Any, index: Any, kind: str) -> Tensor:
 
 def setitem(x: Tensor, index: Any, value: Any) -> None:
     """x[index] = value, in place (PyTorch's CopySlices / IndexPutBackward0 semantics)."""
+    if hasattr(x, "zero"):
+        raise GdRuntimeError(B.ZERO_IMMUTABLE_COPY)
     idx, advanced = normalize_index(index)
     _check_index(x, idx)
     if advanced and any(_is_int(p) for p in idx):
