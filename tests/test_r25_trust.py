@@ -15,7 +15,8 @@ PyTorch, one program per class (each fails on the round-24 tree):
   length is the global mean;
 - quantile's checks in PyTorch's order and words;
 - sgn's zero gradient is PyTorch's zero tensor where the user meets it (tolist, numpy,
-  in-place ops, a second backward into it).
+  in-place ops, a second backward into it);
+- scatter_reduce's amin/amax keep the first of tied zeros (self, then src in order).
 """
 
 from __future__ import annotations
@@ -122,6 +123,16 @@ y = torch.tensor([1.0, -2.0], requires_grad=True)
 (y * 2).sum().backward()
 y.sgn().sum().backward()
 show('accumulated', lambda: y.grad)
+""",
+    "scatter-reduce-tied-zeros": _SHOW + """
+for red in ('amin', 'amax'):
+    for inc in (True, False):
+        for sv, srcv in ((0.0, [-0.0]), (-0.0, [0.0]), (1.0, [0.0, -0.0]), (1.0, [-0.0, 0.0]),
+                         (-1.0, [0.0, -0.0]), (0.0, [-0.0, 0.0, -0.0]), (-0.0, [1.0, 0.0])):
+            x = torch.tensor([sv, 5.0], dtype=torch.float64)
+            src = torch.tensor(srcv, dtype=torch.float64)
+            idx = torch.zeros(len(srcv), dtype=torch.int64)
+            show(red, lambda: x.scatter_reduce(0, idx, src, red, include_self=inc))
 """,
 }
 
