@@ -16,7 +16,9 @@ PyTorch, one program per class (each fails on the round-24 tree):
 - quantile's checks in PyTorch's order and words;
 - sgn's zero gradient is PyTorch's zero tensor where the user meets it (tolist, numpy,
   in-place ops, a second backward into it);
-- scatter_reduce's amin/amax keep the first of tied zeros (self, then src in order).
+- scatter_reduce's amin/amax keep the first of tied zeros (self, then src in order);
+- argmax/argmin without a dim but with keepdim=True keep every dim (the round-25
+  keyword-reductions family's find).
 """
 
 from __future__ import annotations
@@ -123,6 +125,12 @@ y = torch.tensor([1.0, -2.0], requires_grad=True)
 (y * 2).sum().backward()
 y.sgn().sum().backward()
 show('accumulated', lambda: y.grad)
+""",
+    "argmax-keepdim": _SHOW + """
+x = torch.tensor([[0.5, 2.0, -1.0], [3.0, 0.0, 1.0]])
+for t in (x, torch.tensor(1.0), x[0], x.unsqueeze(1).expand(2, 2, 3).transpose(0, 2)):
+    show('argmax', lambda: torch.argmax(t, keepdim=True))
+    show('argmin', lambda: t.argmin(dim=None, keepdim=True))
 """,
     "scatter-reduce-tied-zeros": _SHOW + """
 for red in ('amin', 'amax'):

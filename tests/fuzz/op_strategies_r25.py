@@ -142,7 +142,7 @@ def module_calls(draw: st.DrawFn, b: Block) -> str:
         x = tensor(draw, b, shape, dt)
     b.lines.append("p = list(m.parameters())[:1]")
     b.leaves.append("*p")
-    if "Linear" in module or "Conv" in module:  # matrix products: printed rounded
+    if any(k in module for k in ("Linear", "Conv", "Bilinear")):  # matrix products: rounded
         b.exact = False
     if how == "bi":
         y = tensor(draw, b, (*shape[:-1], 3), F32)
