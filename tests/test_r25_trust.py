@@ -121,6 +121,10 @@ fs = [('tolist', lambda g: g.tolist()), ('numpy', lambda g: g.numpy()),
 for name, f in fs:
     g = torch.autograd.grad(x.sgn().sum(), x)[0]
     show(name, lambda: f(g))
+e = torch.zeros(2, 0, requires_grad=True)
+ge = torch.autograd.grad(e.sgn().sum(), e)[0]
+show('empty tolist', lambda: ge.tolist())
+show('empty numpy', lambda: ge.numpy())
 y = torch.tensor([1.0, -2.0], requires_grad=True)
 (y * 2).sum().backward()
 y.sgn().sum().backward()

@@ -450,7 +450,7 @@ class Tensor:
         """The values as nested Python lists."""
         if State.vmapping and hasattr(self, "batched"):
             raise GdRuntimeError(VMAP_DATA)
-        if hasattr(self, "zero"):
+        if hasattr(self, "zero") and self.array.size:  # (no storage: none needed if empty)
             raise GdRuntimeError("tolist() shouldn't be called on a tensor with unallocated "
                                  "storage")
         if self.requires_grad:
