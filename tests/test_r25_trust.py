@@ -90,6 +90,7 @@ for shape in ((0, 2), (2, 0), (3, 0, 2)):
         for dim in (None, 0, -1, (1, 0)):
             show('norm', lambda: torch.linalg.vector_norm(torch.zeros(shape), p, dim))
 show('norm tuple', lambda: torch.norm(torch.zeros(2, 3), (0,)))
+show('norm long', lambda: torch.linalg.vector_norm(torch.zeros(2, 0, dtype=torch.long), -1))
 for shape in ((2, 0, 4), (2, 3, 0), (0, 2, 3), (3, 0)):
     for o in (1, 2):
         a = torch.zeros(shape).requires_grad_()

@@ -229,8 +229,8 @@ def norm(x: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False,
 
 def _check_identity(x: Tensor, p: float, dim: Any) -> None:
     """A negative or infinite norm over nothing has no value: PyTorch's error."""
-    if not (p < 0 or p == math.inf) or 0 not in x.shape:
-        return
+    if not (p < 0 or p == math.inf) or 0 not in x.shape or x.dtype.kind not in "fc":
+        return  # (an integer input: the dtype's error first)
     shown = str(int(p)) if p.is_integer() else str(p)
     if dim is None:
         raise GdRuntimeError(f"linalg.vector_norm cannot compute the {shown} norm on an empty "
