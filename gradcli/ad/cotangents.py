@@ -21,6 +21,7 @@ from gradcli.ad.graph import Tensor, bump_version, tensor_from_array
 from gradcli.ad.ops import backward as B
 from gradcli.ad.ops.layout import like_layout
 from gradcli.ad.state import MEMORY_CHECK_BYTES, State, check_memory, grad_mode
+from gradcli.errors import GdRuntimeError
 
 ndarray = np.ndarray
 
@@ -79,8 +80,10 @@ def shown(g: Tensor) -> Tensor:
     if not (B.ZEROS and B.is_zero_tensor(g)):
         return g
     if g.grad_fn is None:
-        return ops.zeros_like(g)
-    g.array = np.zeros(g.shape, g.dtype)
+        g = ops.zeros_like(g)
+    else:
+        g.array = np.zeros(g.shape, g.dtype)
+    g.zero = True  # (still PyTorch's zero tensor where the user meets it)
     return g
 
 
@@ -125,6 +128,8 @@ def nd_cotangent(c: Any, xa: np.ndarray) -> Any:
 
 def accumulate(t: Tensor, g: Tensor, create_graph: bool, steal: bool = False,
                 first: str = "CopyBackwards") -> None:
+    if t.grad is not None and hasattr(t.grad, "zero") and not create_graph:
+        raise GdRuntimeError(B.ZERO_IMMUTABLE)  # (AccumulateGrad's grad += new_grad)
     if t.grad is None:
         if create_graph:
             # PyTorch's AccumulateGrad stores a recorded copy of the first gradient
@@ -139,6 +144,8 @@ def accumulate(t: Tensor, g: Tensor, create_graph: bool, steal: bool = False,
             if a.strides != t.array.strides:  # PyTorch's layout contract: the leaf's strides
                 a = like_layout(a, t.array)
             t.grad = tensor_from_array(a)
+            if hasattr(g, "zero"):
+                t.grad.zero = True
     elif create_graph:
         t.grad = t.grad + g
     else:

@@ -352,8 +352,10 @@ class Tensor:
     # input with (func._lift; func_outer.outer tells it from a tensor closed over).
     # `meta` likewise, only on a tensor of the meta device (shape and dtype, no data:
     # its array holds placeholder values nothing reads; ad/meta.py).
+    # `zero` likewise, only on a gradient handed out as PyTorch's efficient zero tensor
+    # (sgn's: it has no storage, tolist(), numpy() and in-place ops refuse it).
     __slots__ = ("_tangent", "_vc", "_view", "array", "batched", "grad", "grad_fn",
-                 "inference", "lifted", "meta", "param", "requires_grad", "view_mode")
+                 "inference", "lifted", "meta", "param", "requires_grad", "view_mode", "zero")
 
     def __init__(self, array: Any, requires_grad: bool = False) -> None:
         if type(array) is not ndarray:
@@ -448,6 +450,9 @@ class Tensor:
         """The values as nested Python lists."""
         if State.vmapping and hasattr(self, "batched"):
             raise GdRuntimeError(VMAP_DATA)
+        if hasattr(self, "zero") and self.array.size:  # (no storage: none needed if empty)
+            raise GdRuntimeError("tolist() shouldn't be called on a tensor with unallocated "
+                                 "storage")
         if self.requires_grad:
             _note_read()
         return self.array.tolist()
@@ -457,6 +462,8 @@ class Tensor:
         if self.requires_grad:
             _note_read()
         t = Tensor.__new__(Tensor)
+        if hasattr(self, "zero"):  # (a zero tensor's alias is one)
+            t.zero = True
         t.array = self.array
         t.requires_grad = False
         t.grad = None

@@ -25,6 +25,7 @@ from gradcli.ad.graph import (
     multi_output_message,
     view_mode_message,
 )
+from gradcli.ad.ops.backward import ZERO_IMMUTABLE
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES, Rule
 from gradcli.ad.state import State, grad_mode
@@ -53,7 +54,8 @@ def changes_a_view(shape: tuple[int, ...], index: tuple[object, ...]) -> bool:
 
 
 def record_inplace(target: Tensor, result: Tensor, through_view: bool = False, *,
-                   index: Any = None, overlap_ok: bool = False) -> Tensor:
+                   index: Any = None, overlap_ok: bool = False,
+                   shared: bool | None = None) -> Tensor:
     """Make `target` hold `result` in place: PyTorch's in-place op semantics.
 
     The result was computed out of place (and recorded with edges to the target's
@@ -62,8 +64,13 @@ def record_inplace(target: Tensor, result: Tensor, through_view: bool = False, *
     is x[index] = v through a view of target (changes_a_view), for PyTorch's message.
     `index`: only target[index] is written (x[index] = v). A target whose elements share
     memory (an expanded tensor) is PyTorch's error, unless `overlap_ok` (fill_, zero_, and
-    x[index] = v, which checks the slice it writes).
+    x[index] = v, which checks the slice it writes). `shared`: the view PyTorch writes
+    (the target, unless x[i] = v wrote a basic slice of it) has elements sharing memory
+    (default: whether the target's have); its CopySlices then fails in the backward pass
+    (the gradient copied into that view is PyTorch's overlap error).
     """
+    if hasattr(target, "zero"):
+        raise GdRuntimeError(ZERO_IMMUTABLE)
     node = result.grad_fn
     old = target.grad_fn
     view = target._view
@@ -139,7 +146,7 @@ def record_inplace(target: Tensor, result: Tensor, through_view: bool = False, *
         reaches = node is not None and old is not None and old in node.parents
         if node is not None and old is not None:
             _bypass(node, old, target)
-        _rebase(target, reaches)
+        _rebase(target, reaches, K.overlaps(target.array) if shared is None else shared)
         _regenerate(target)
     _keep_retained(target, old)
     return target
@@ -261,6 +268,33 @@ def _copying(rule: Rule) -> Rule:
     return made
 
 
+_FAILING: dict[tuple[int, str], Rule] = {}
+
+
+def _failing(rule: Rule, message: str = K.OVERLAP_MESSAGE) -> Rule:
+    """rule with a VJP that is PyTorch's error `message` (by default the overlap error of
+    the CopySlices of an expanded view)."""
+    made = _FAILING.get((id(rule), message))
+    if made is None:
+        made = copy_module.copy(rule)
+
+        def vjp(*_: Any, **__: Any) -> tuple[Any, ...]:
+            raise GdRuntimeError(message)
+
+        made.vjp = made.vjp_graph = vjp
+        made.vjp_array = made.vjp_scalar = made.vjp_nd = None
+        _FAILING[(id(rule), message)] = made
+    return made
+
+
+def fails_in_backward(t: Tensor, message: str) -> Tensor:
+    """t, whose node fails with PyTorch's `message` when a gradient reaches it (a
+    backward kernel's own check)."""
+    if t.grad_fn is not None:
+        t.grad_fn.rule = _failing(t.grad_fn.rule, message)
+    return t
+
+
 def _hooked_chain(view: Tensor) -> bool:
     """Whether a view between view and its base's base has hooks or retain_grad."""
     while view._view is not None and view._view[0]._view is not None:
@@ -271,7 +305,7 @@ def _hooked_chain(view: Tensor) -> bool:
     return False
 
 
-def _rebase(view: Tensor, reaches: bool = False) -> None:
+def _rebase(view: Tensor, reaches: bool = False, shared: bool = False) -> None:
     """After an in-place change of a view, record that its base changed too.
 
     As PyTorch's CopySlices: the base's new value is its old one with the view's value
@@ -281,7 +315,9 @@ def _rebase(view: Tensor, reaches: bool = False) -> None:
     their old grad_fn (their hooks and retain_grad are not on the way) until they are read
     again, when they are regenerated from the root (record._sync_view). `reaches`: the
     op's gradient reaches the view's old value (then the first CopySlices leaves -0.0
-    where the view is, as every one above it does: see _bypass).
+    where the view is, as every one above it does: see _bypass). `shared`: the view's
+    elements share memory (an expanded tensor): the root's CopySlices fails when a
+    gradient reaches it, as PyTorch's copy of the gradient into that view does.
     """
     cur = view  # view's new value, with its graph
     while view._view is not None:
@@ -322,6 +358,8 @@ def _rebase(view: Tensor, reaches: bool = False) -> None:
             new = apply(RULES["index_put"], (src, value),
                         {"index": index, "kind": "CopySlices", "of_view": reaches})
         if root:
+            if shared and new.grad_fn is not None:
+                new.grad_fn.rule = _failing(new.grad_fn.rule)
             _moved(base, new)
         elif State.forward_level:
             base.tangent = new.tangent
@@ -370,13 +408,19 @@ def _snapshot(t: Tensor) -> Tensor:
     return s
 
 
-def inplace_of(fn: Callable[..., Tensor], overlap_ok: bool = False) -> Callable[..., Tensor]:
+def inplace_of(fn: Callable[..., Tensor],
+               writes: Callable[..., Any] | None = None) -> Callable[..., Tensor]:
     """The in-place form of an op: `x.op_(...)` makes x hold `op(x, ...)`, bumping its
-    version (expose it as `Tensor.op_`). overlap_ok: PyTorch's kernel skips the internal
-    overlap check (masked_fill_, index_fill_ write an expanded tensor)."""
+    version (expose it as `Tensor.op_`). `writes(x, ...)`: where PyTorch's kernel writes
+    (a boolean mask of x's shape) when it skips the overlap check (index_fill_, tril_,
+    triu_): in an expanded x, an element sharing memory with a written one is written."""
 
     def op(x: Tensor, *args: Any, **kwargs: Any) -> Tensor:
-        return record_inplace(x, fn(x, *args, **kwargs), overlap_ok=overlap_ok)
+        out = fn(x, *args, **kwargs)
+        if writes is not None and K.overlaps(x.array):
+            where = np.broadcast_to(writes(x, *args, **kwargs), x.shape)
+            return record_inplace(x, out, index=where, overlap_ok=True)
+        return record_inplace(x, out)
 
     op.__name__ = fn.__name__ + "_"
     op.__doc__ = f"In-place {fn.__name__}: x = {fn.__name__}(x, ...), bumping x's version."

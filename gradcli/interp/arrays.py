@@ -358,6 +358,9 @@ def tensor_numpy(x: Tensor, force: bool = False) -> ArrayValue:
     if x.requires_grad and not force:
         raise GdRuntimeError("Can't call numpy() on Tensor that requires grad. "
                              "Use tensor.detach().numpy() instead.")
+    if hasattr(x, "zero") and not force:
+        raise GdRuntimeError(" Cannot convert a ZeroTensor to numpy. Set force=True if you "
+                             "need the zero array.")
     if getattr(x, "meta", False):
         raise GdRuntimeError("can't convert meta device type tensor to numpy. Use "
                              "Tensor.cpu() to copy the tensor to host memory first.",

@@ -766,3 +766,9 @@ FAMILIES += FAMILIES_R23
 from fuzz.op_strategies_r24 import FAMILIES_R24  # noqa: E402  (it imports this module)
 
 FAMILIES += FAMILIES_R24
+
+# Round 25's families (fuzz/op_strategies_r25.py): writes into expanded tensors, reductions
+# with keywords over non-contiguous views, nn modules on odd inputs.
+from fuzz.op_strategies_r25 import FAMILIES_R25  # noqa: E402  (it imports this module)
+
+FAMILIES += FAMILIES_R25

@@ -145,7 +145,27 @@ def scatter_reduce(x: ndarray, src: ndarray, index: ndarray, dim: int, reduce: s
                 info = np.iinfo(out.dtype)
                 out[hit] = info.min if reduce == "amax" else info.max
         ufunc.at(out, at, vals)
+        if out.dtype.kind == "f":
+            _first_zero_kept(out, _one_d(x), at, vals, include_self)
     return out.reshape(x.shape)
+
+
+def _first_zero_kept(out: ndarray, x: ndarray, at: Any, vals: ndarray,
+                     include_self: bool) -> None:
+    """amin/amax's tied zeros keep the first one's sign (ATen's std::min(self, src) keeps
+    self; numpy's minimum takes the later): self first, then src in order."""
+    zero = out == 0
+    if not zero.any():
+        return
+    big = vals.size
+    order = np.where(vals == 0, np.arange(big).reshape(vals.shape), big)
+    first = np.full(out.shape, big, np.int64)
+    np.minimum.at(first, at, order)
+    sign = np.signbit(vals.reshape(-1)[np.minimum(first, big - 1)]) if big else first < 0
+    mine = (x == 0) if include_self else np.zeros(out.shape, bool)
+    sign = np.where(mine, np.signbit(x), sign)
+    fix = zero & (mine | (first < big))
+    out[fix] = np.where(sign[fix], -0.0, 0.0).astype(out.dtype)
 
 
 # -- index_* along a dim ---------------------------------------------------------------

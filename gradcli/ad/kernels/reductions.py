@@ -56,16 +56,16 @@ def _check_arg_reduction(x: ndarray, dim: int | None, name: str) -> None:
 def argmax(x: ndarray, dim: int | None = None, keepdim: bool = False) -> Any:
     """Index of the maximum (flattened when dim is None)."""
     _check_arg_reduction(x, dim, "argmax")
-    if dim is None:
-        return np.asarray(np.argmax(x), dtype=np.int64)
+    if dim is None:  # (keepdim: every dim kept, of size 1)
+        return np.asarray(np.argmax(x), dtype=np.int64).reshape((1,) * x.ndim if keepdim else ())
     return np.argmax(x, axis=dim, keepdims=keepdim).astype(np.int64)
 
 
 def argmin(x: ndarray, dim: int | None = None, keepdim: bool = False) -> Any:
     """Index of the minimum (flattened when dim is None)."""
     _check_arg_reduction(x, dim, "argmin")
-    if dim is None:
-        return np.asarray(np.argmin(x), dtype=np.int64)
+    if dim is None:  # (keepdim: every dim kept, of size 1)
+        return np.asarray(np.argmin(x), dtype=np.int64).reshape((1,) * x.ndim if keepdim else ())
     return np.argmin(x, axis=dim, keepdims=keepdim).astype(np.int64)
 
 

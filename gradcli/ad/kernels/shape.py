@@ -8,7 +8,12 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad.kernels.elementwise import _cast, result_type
-from gradcli.ad.kernels.messages import TorchError, expand_message, failure_message
+from gradcli.ad.kernels.messages import (
+    TorchError,
+    expand_message,
+    failure_message,
+    scalar_name,
+)
 from gradcli.ad.kernels.reductions import _sum, torch_sum
 
 ndarray = np.ndarray
@@ -243,12 +248,23 @@ def index_put(x: ndarray, value: Any, index: Any, accumulate: bool = False) -> A
 
 
 def assign(x: ndarray, index: Any, value: Any) -> None:
-    """x[index] = value in place, failing with PyTorch's words."""
+    """x[index] = value in place, failing with PyTorch's words. The value's leading
+    dims of size 1 are dropped first (PyTorch's slicePrefix1sSize: x[0] = t[None] is fine)."""
+    shape = np.shape(value)
+    if shape and shape[0] == 1:
+        lead = next((i for i, n in enumerate(shape) if n != 1), len(shape))
+        value = np.reshape(value, shape[lead:])
     try:
         x[index] = value
     except ValueError:
         target = x[index].shape
         advanced = any(type(p) is ndarray for p in (index if type(index) is tuple else (index,)))
+        if not advanced and np.ndim(value) > len(target):
+            raise TorchError(
+                f"expand(torch.{scalar_name(np.asarray(value).dtype)}Tensor"
+                f"{{{list(np.shape(value))}}}, size={list(target)}): the number of sizes "
+                f"provided ({len(target)}) must be greater or equal to the number of "
+                f"dimensions in the tensor ({np.ndim(value)})") from None
         raise TorchError(
             (None if advanced else expand_message(np.shape(value), target)) or
             f"shape mismatch: value tensor of shape {list(np.shape(value))} cannot be broadcast "

@@ -190,8 +190,9 @@ def var(x: ndarray, dim: Any = None, correction: float = 1.0, keepdim: bool = Fa
             else:
                 total = np.float64(np.nan)
             v = np.float64(total) / max(0.0, n - correction)
-            shape = [1] * x.ndim if keepdim else [s for d, s in enumerate(x.shape)
-                                                   if d not in dims]
+            # (out_size 0: an empty result, its other dims kept)
+            shape = [1 if d in dims else s for d, s in enumerate(x.shape)
+                     if keepdim or d not in dims]
             v = np.full(shape, v)
         else:
             _, m2, n = _welford(x, dims, keepdim)

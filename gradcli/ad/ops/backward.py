@@ -26,6 +26,8 @@ from gradcli.ad.state import State
 
 __all__ = [
     "ZEROS",
+    "ZERO_IMMUTABLE",
+    "ZERO_IMMUTABLE_COPY",
     "activation_backward",
     "as_zero_tensor",
     "div_scalar",
@@ -52,6 +54,16 @@ def _arr(x: Any) -> Any:
 #: The zero tensors of the backward pass running now, by id (the engine clears it after
 #: each pass; holding them here keeps their ids theirs).
 ZEROS: dict[int, Tensor] = {}
+
+
+#: PyTorch's refusal of an in-place change of a zero tensor.
+ZERO_IMMUTABLE = ("ZeroTensors are immutable. Please use the materialized zero tensor obtained "
+                  "using .clone() if you want a mutable tensor.")
+
+
+#: ... and copy_'s (x[i] = v too).
+ZERO_IMMUTABLE_COPY = ("ZeroTensors are immutable. Please materialize the tensor using "
+                       "`.clone()`, if you want a mutable zero tensor.")
 
 
 def zero_tensor(like: Tensor) -> Tensor:

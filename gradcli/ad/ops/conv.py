@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad.graph import Tensor, tensor_from_array
+from gradcli.ad.inplace import fails_in_backward
 from gradcli.ad.kernels import nn as KN
 from gradcli.ad.kernels import onednn_conv
 from gradcli.ad.ops.creation import _as_tensor
@@ -384,7 +385,13 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
             window = getitem(x, (Ellipsis, slice(r0, r1), slice(c0, c1)))
             cells.append(mean(window, (-2, -1)))
         rows.append(stack(cells, -1))
-    return _named(exact_pool(stack(rows, -2), x, (oh, ow)), "AdaptiveAvgPool2DBackward0")
+    out = _named(exact_pool(stack(rows, -2), x, (oh, ow)), "AdaptiveAvgPool2DBackward0")
+    empty = next((i for i in range(1, out.ndim) if out.shape[i] == 0), None)
+    if empty is not None:  # (an empty channel dim: its backward kernel's check)
+        fails_in_backward(out, "adaptive_avg_pool2d_backward(): Expected grad_output to have "
+                          "non-zero size for non-batch dimensions, but grad_output has sizes "
+                          f"{list(out.shape)} with dimension {empty} being empty")
+    return out
 
 
 def exact_pool(y: Tensor, x: Tensor, out: tuple[int, ...]) -> Tensor:

@@ -10,6 +10,7 @@ from gradcli.ad import kernels as K
 from gradcli.ad.graph import Tensor, bump_version
 from gradcli.ad.inplace import changes_a_view, record_inplace
 from gradcli.ad.kernels import elementwise as KE
+from gradcli.ad.ops import backward as B
 from gradcli.ad.ops.creation import _arr, _unwrap_list, as_index
 from gradcli.ad.ops.elementwise import _operand
 from gradcli.ad.record import apply
@@ -263,6 +264,8 @@ def index_put(x: Tensor, value: Any, index: Any, kind: str) -> Tensor:
 
 def setitem(x: Tensor, index: Any, value: Any) -> None:
     """x[index] = value, in place (PyTorch's CopySlices / IndexPutBackward0 semantics)."""
+    if hasattr(x, "zero"):
+        raise GdRuntimeError(B.ZERO_IMMUTABLE_COPY)
     idx, advanced = normalize_index(index)
     _check_index(x, idx)
     if advanced and any(_is_int(p) for p in idx):
@@ -274,8 +277,15 @@ def setitem(x: Tensor, index: Any, value: Any) -> None:
             value = int(KE.checked_int(value, x.array.dtype))
         except K.TorchError as e:
             raise GdRuntimeError(str(e)) from None
+    if advanced and type(value) is Tensor:
+        _check_put_dtype(x, idx, value)
     v = _operand(value)
     vt = type(v) is Tensor
+    if vt and v.ndim and v.shape[0] == 1:
+        # PyTorch views the value without its leading dims of size 1 (slicePrefix1sSize):
+        # x[0] = t[None] is fine, and its gradient goes through that ViewBackward0.
+        lead = next((i for i, n in enumerate(v.shape) if n != 1), v.ndim)
+        v = apply(_RULES["reshape"], (v,), {"shape": v.shape[lead:]})
     if not advanced and K.overlaps(x.array) and K.overlaps(K.getitem(x.array, idx)):
         raise GdRuntimeError(K.OVERLAP_MESSAGE)  # (PyTorch only warns for a tensor index)
     if (State.grad_enabled and (x.requires_grad or (vt and v.requires_grad))) or (
@@ -283,7 +293,7 @@ def setitem(x: Tensor, index: Any, value: Any) -> None:
     ):
         kind = "IndexPutBackward0" if advanced else "CopySlices"
         record_inplace(x, index_put(x, v, idx, kind), changes_a_view(x.shape, idx),
-                       index=idx, overlap_ok=True)
+                       index=idx, overlap_ok=True, shared=advanced and K.overlaps(x.array))
         return
     try:
         K.assign(x.array, idx, _arr(v))
@@ -292,11 +302,28 @@ def setitem(x: Tensor, index: Any, value: Any) -> None:
     bump_version(x)
 
 
+def _check_put_dtype(x: Tensor, idx: tuple[Any, ...], value: Tensor,
+                     accumulate: bool = False) -> None:
+    """index_put_'s values must have x's dtype, unless it becomes a masked_fill_ (one
+    boolean mask among slices, one value, not accumulating: canDispatchToMaskedFill)."""
+    if value.array.dtype == x.array.dtype:
+        return
+    if not accumulate and value.array.size == 1:
+        arrays = [p for p in idx if isinstance(p, np.ndarray)]
+        if len(arrays) == 1 and arrays[0].dtype == np.bool_:
+            return
+    raise GdRuntimeError(
+        "Index put requires the source and destination dtypes match, got "
+        f"{K.scalar_name(x.array.dtype)} for the destination and "
+        f"{K.scalar_name(value.array.dtype)} for the source.")
+
+
 def index_put_raw(x: Tensor, indices: tuple[Any, ...], values: Tensor,
                   accumulate: bool) -> Tensor:
     """A copy of x with x[indices] = values, or values added there with accumulate
     (torch.index_put: IndexPutBackward0)."""
     idx, _ = normalize_index(indices)
     _check_index(x, idx)
+    _check_put_dtype(x, idx, values, accumulate)
     return apply(_RULES["index_put"], (x, values),
                  {"index": idx, "kind": "IndexPutBackward0", "accumulate": accumulate})

@@ -645,8 +645,20 @@ expose(outer, "torch.outer", "Tensor.outer", family="linalg")
 for _name in ("ger", "trace", "bmm", "addmm", "addmv", "baddbmm", "tril", "triu", "diagonal",
               "diag_embed", "cross", "kron", "matrix_power"):
     expose(globals()[_name], f"torch.{_name}", f"Tensor.{_name}", family="linalg")
-for _name in ("addmm", "addmv", "baddbmm", "tril", "triu"):
+for _name in ("addmm", "addmv", "baddbmm"):
     expose(inplace_of(globals()[_name]), f"Tensor.{_name}_", family="linalg")
+
+
+def _zeroed(upper: bool) -> Any:
+    """Where tril_ (triu_) writes: the zeros outside its triangle."""
+    def writes(x: Tensor, diagonal: int = 0) -> Any:
+        off = np.arange(x.shape[-1]) - np.arange(x.shape[-2])[:, None]
+        return off < diagonal if upper else off > diagonal
+    return writes
+
+
+expose(inplace_of(tril, _zeroed(False)), "Tensor.tril_", family="linalg")
+expose(inplace_of(triu, _zeroed(True)), "Tensor.triu_", family="linalg")
 expose(einsum, "torch.einsum", family="linalg")
 expose(tensordot, "torch.tensordot", family="linalg")
 expose(matmul, "torch.linalg.matmul", family="linalg")

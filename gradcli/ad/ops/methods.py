@@ -9,6 +9,7 @@ from typing import Any
 from gradcli.ad.graph import Tensor
 from gradcli.ad.inplace import inplace_of, record_inplace
 from gradcli.ad.kernels.messages import c_type_name
+from gradcli.ad.ops import backward as B
 from gradcli.ad.ops.bitwise import (
     bitwise_and,
     bitwise_left_shift,
@@ -82,6 +83,8 @@ def zero_(x: Tensor) -> Tensor:
 
 def copy_(x: Tensor, src: Tensor) -> Tensor:
     """Copy src's values into x in place (broadcast to x's shape): CopyBackwards."""
+    if hasattr(x, "zero"):
+        raise GdRuntimeError(B.ZERO_IMMUTABLE_COPY)
     return record_inplace(x, apply(_RULES["copy"], (x, _as_tensor(src))))
 
 

@@ -148,7 +148,8 @@ def _adaptive_sizes(x: Tensor, output_size: Any, n: int, op: str) -> tuple[int, 
                              f"{len(sizes)})" if n == 1 else
                              f"{op}: internal error: output_size.size() must be {n}")
     spatial = x.shape[x.ndim - n:]
-    C.nonempty_adaptive_input(x, n, op)
+    if op != "adaptive_avg_pool1d":  # (its adaptive_avg_pool2d checks, after (1, 1)'s mean)
+        C.nonempty_adaptive_input(x, n, op)
     return tuple(spatial[i] if sizes[i] is None else int(sizes[i]) for i in range(n))
 
 

@@ -20,19 +20,22 @@ _MODES = ("linear", "lower", "higher", "midpoint", "nearest")
 
 
 def _checks(name: str, input: Tensor, q: Any, interpolation: str) -> np.ndarray:
+    # PyTorch's order: a number q's range (its overload), the input's size, its dtype
+    if not isinstance(q, Tensor) and not 0 <= q <= 1:
+        raise GdRuntimeError(f"{name}() q must be in the range [0, 1] but got {q}")
+    if input.numel() == 0:
+        raise GdRuntimeError(f"{name}() input tensor must be non-empty")
+    if isinstance(q, Tensor) and q.ndim > 1:
+        raise GdRuntimeError(f"{name}() q must be a scalar or 1D tensor")
     if input.array.dtype.kind != "f":
         raise GdRuntimeError(f"{name}() input tensor must be either float or double dtype")
     if isinstance(q, Tensor):
-        if q.ndim > 1:
-            raise GdRuntimeError(f"{name}() q must be a scalar or 1D tensor")
         if q.array.dtype != input.array.dtype:
             raise GdRuntimeError(f"{name}() q tensor must be same dtype as the input tensor")
         qs = q.array.reshape(-1)
         if ((qs < 0) | (qs > 1)).any():
             raise GdRuntimeError(f"{name}() q values must be in the range [0, 1]")
     else:
-        if not 0 <= q <= 1:
-            raise GdRuntimeError(f"{name}() q must be in the range [0, 1] but got {q}")
         qs = np.asarray([q], dtype=input.array.dtype)
     if interpolation not in _MODES:
         raise GdRuntimeError(f"{name}() interpolation must be one of linear, lower, higher, "
@@ -42,7 +45,7 @@ def _checks(name: str, input: Tensor, q: Any, interpolation: str) -> np.ndarray:
 
 def _quantile(name: str, input: Tensor, q: Any, dim: int | None, keepdim: bool,
               interpolation: str, ignore_nan: bool) -> Tensor:
-    qs = _checks(name, input, q, interpolation)
+    qs = _checks("quantile", input, q, interpolation)  # (nanquantile's words too)
     if input.numel() == 0:
         raise GdRuntimeError(f"{name}() input tensor must be non-empty")
     if dim is None:

@@ -214,6 +214,10 @@ def norm(x: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False,
         p = 2.0
     if isinstance(p, str):
         raise GdRuntimeError(f"norm: unsupported p={p!r}")
+    if not isinstance(p, (int, float, np.number)):
+        raise GdRuntimeError("linalg_vector_norm(): argument 'ord' (position 2) must be "
+                             f"Number, not {type(p).__name__}", py_type="TypeError")
+    _check_identity(x, float(p), dim)
     params: dict[str, Any] = {"p": float(p)}
     if not x.ndim and type(dim) in (tuple, list) and not dim:
         dim = None  # every dim of a 0-d tensor: the whole norm (an explicit dim is not)
@@ -221,6 +225,21 @@ def norm(x: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False,
     if want is not None and want != x.dtype:
         params["dtype"] = want
     return apply(_RULES["norm"], (x,), params)
+
+
+def _check_identity(x: Tensor, p: float, dim: Any) -> None:
+    """A negative or infinite norm over nothing has no value: PyTorch's error."""
+    if not (p < 0 or p == math.inf) or 0 not in x.shape or x.dtype.kind not in "fc":
+        return  # (an integer input: the dtype's error first)
+    shown = str(int(p)) if p.is_integer() else str(p)
+    if dim is None:
+        raise GdRuntimeError(f"linalg.vector_norm cannot compute the {shown} norm on an empty "
+                             "tensor because the operation does not have an identity")
+    for d in (dim if isinstance(dim, (tuple, list)) else (dim,)):
+        if isinstance(d, int) and -x.ndim <= d < x.ndim and x.shape[d] == 0:
+            raise GdRuntimeError(
+                f"linalg.vector_norm cannot compute the {shown} norm on the dimension {d}"
+                "because this dimension is empty and the operation does not have an identity")
 
 
 def _norm_dtype(x: Tensor, dtype: Any) -> np.dtype:

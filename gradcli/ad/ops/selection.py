@@ -21,7 +21,7 @@ from gradcli.ad.ops.shape import _wrap_dim, expand, reshape
 from gradcli.ad.ops.surface import expose
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
-from gradcli.ad.state import State, warn
+from gradcli.ad.state import warn
 from gradcli.errors import GdRuntimeError
 
 
@@ -303,8 +303,15 @@ def index_put(input: Tensor, indices: Any, values: Any, accumulate: bool = False
 
 
 def index_put_(input: Tensor, indices: Any, values: Any, accumulate: bool = False) -> Tensor:
-    """x.index_put_(indices, values, accumulate): in place."""
-    return record_inplace(input, index_put(input, indices, values, accumulate))
+    """x.index_put_(indices, values, accumulate): in place. PyTorch's kernel skips the
+    overlap check of an expanded x (it warns): an element sharing memory with a written
+    one is written."""
+    out = index_put(input, indices, values, accumulate)
+    if not K.overlaps(input.array):
+        return record_inplace(input, out)
+    where = index_put(tensor_from_array(np.zeros(input.shape, np.bool_)), indices,
+                      tensor_from_array(np.ones((), np.bool_)), False).array
+    return record_inplace(input, out, index=where, overlap_ok=True)
 
 
 # -- integer results -------------------------------------------------------------------
@@ -386,20 +393,30 @@ for _fn in (gather, scatter, scatter_add, scatter_reduce, index_select, index_ad
             index_put, argwhere, unique, unique_consecutive, index_reduce):
     _name = _fn.__name__
     expose(_fn, f"torch.{_name}", f"Tensor.{_name}", family="indexing")
-for _fn in (scatter, scatter_add, scatter_reduce, index_add, index_copy, index_fill,
-            masked_fill, masked_scatter, put, index_reduce):
-    if _fn is not masked_fill:
-        expose(inplace_of(_fn), f"Tensor.{_fn.__name__}_", family="indexing")
+for _fn in (scatter, scatter_add, scatter_reduce, index_add, index_copy, masked_scatter, put,
+            index_reduce):
+    expose(inplace_of(_fn), f"Tensor.{_fn.__name__}_", family="indexing")
+
+
+def _index_filled(x: Tensor, dim: int, index: Any, value: Any) -> Any:
+    """Where index_fill_ writes: the indexed slices along dim."""
+    d = _wrap_dim(dim, x.ndim)
+    along = np.zeros(x.shape[d] if x.ndim else 1, np.bool_)
+    along[_as_tensor(index).array.reshape(-1)] = True
+    return along.reshape((-1,) + (1,) * (x.ndim - 1 - d)) if x.ndim else along.reshape(())
+
+
+expose(inplace_of(index_fill, _index_filled), "Tensor.index_fill_", family="indexing")
 
 
 def masked_fill_(input: Tensor, mask: Any, value: Any) -> Tensor:
     """In-place masked_fill. PyTorch's kernel does not check an expanded input's overlap:
     it writes the masked elements only (what a shared element ends as: the value, if any
-    of its copies is masked)."""
+    of its copies is masked); recorded, its CopySlices fails in the backward pass."""
     out = masked_fill(input, mask, value)
     x = input
-    if not K.overlaps(x.array) or (x.requires_grad and State.grad_enabled):
-        return record_inplace(x, out)  # (recorded: the CopySlices of an overlap fails)
+    if not K.overlaps(x.array):
+        return record_inplace(x, out)
     where = np.broadcast_to(_as_tensor(mask).array, x.shape)
     return record_inplace(x, out, index=where, overlap_ok=True)
 

@@ -350,25 +350,30 @@ def fill_diagonal_(self: Tensor, fill_value: Any, wrap: bool = False) -> Tensor:
     if x.ndim > 2 and len(set(x.shape)) != 1:
         raise GdRuntimeError("all dimensions of input must be of equal length")
     n = min(x.shape)
+    strides, start = layout.strides(x), layout.storage_offset(x)
+    step = sum(strides)
     if x.array.flags.c_contiguous:
         # PyTorch's way: fill_ of an as_strided view of the diagonal (and, with wrap, of
         # the diagonal's continuation below), recorded as CopySlices.
-        strided, step = SURFACE["Tensor.as_strided"], sum(layout.strides(x))
+        strided = SURFACE["Tensor.as_strided"]
         strided(x, (n,), (step,)).fill_(fill_value)
         width = x.shape[1]
         if wrap and x.ndim == 2 and x.shape[0] > width + 1:
             more = (x.array.size + width) // (width + 1) - n
-            start = layout.storage_offset(x) + layout.strides(x)[0] * (width + 1)
-            strided(x, (more,), (step,), start).fill_(fill_value)
+            strided(x, (more,), (step,), start + strides[0] * (width + 1)).fill_(fill_value)
         return x
-    if x.ndim == 2 and wrap and x.shape[0] > x.shape[1] + 1:
-        rows = np.array([r for r in range(x.shape[0]) if r % (x.shape[1] + 1) != x.shape[1]])
-        idx: tuple[Any, ...] = (rows, rows % (x.shape[1] + 1))
-    else:
-        idx = (np.arange(n),) * x.ndim
-    # (the same elements written, recorded as the fill of a view: CopySlices)
+    # Elsewhere the same as_strided views, in the elements of x at the memory they cover
+    # (an expanded x: every element sharing it), written as the fill of a view: CopySlices.
+    written = start + step * np.arange(n)
+    if wrap and x.ndim == 2 and x.shape[0] > x.shape[1] + 1:
+        more = (x.array.size + x.shape[1]) // (x.shape[1] + 1) - n
+        written = np.concatenate([written, start + strides[0] * (x.shape[1] + 1)
+                                  + step * np.arange(more)])
+    at = start + sum(np.arange(size).reshape((-1,) + (1,) * (x.ndim - 1 - d)) * stride
+                     for d, (size, stride) in enumerate(zip(x.shape, strides, strict=True)))
+    idx = np.nonzero(np.isin(at, written))
     return record_inplace(x, index_put(x, tensor(fill_value, dtype=x.dtype), idx, "CopySlices"),
-                          through_view=True, overlap_ok=True)
+                          through_view=True, overlap_ok=True, shared=False)
 
 
 expose(fill_diagonal_, "Tensor.fill_diagonal_", family="indexing")
