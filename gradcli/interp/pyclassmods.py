@@ -1,4 +1,4 @@
-"""`contextlib` and `abc` in gd.
+"""`contextlib`, `abc` and `numbers` in gd.
 
 contextlib.contextmanager turns a gd generator function into a context manager: the code
 before its `yield` is __enter__ (the yielded value is what `as` binds), the code after it
@@ -6,7 +6,9 @@ __exit__; an exception of the `with` body is raised at the `yield` (a generator 
 catches it swallows it), as in Python. nullcontext(value) and suppress(*classes) are
 Python's. `abc.ABC` is a base that adds nothing and `abc.abstractmethod` marks nothing:
 gd does not refuse to instantiate a class with abstract methods (Python's TypeError), the
-one difference.
+one difference. `numbers.Number`, `Complex`, `Real`, `Rational` and `Integral` are for
+isinstance(): Python's numbers and numpy's scalars are instances as in Python, a tensor is
+none.
 """
 
 from __future__ import annotations
@@ -194,8 +196,40 @@ class _Class(Builtin):
 ABC = _Class("abc.ABC", lambda: None, "abc.ABC: a base class for abstract classes")
 
 
+#: The numeric tower's depth of each class: an Integral is also Rational, Real, ...
+_TOWER = {"Number": 0, "Complex": 1, "Real": 2, "Rational": 3, "Integral": 4}
+
+
+def _depth(x: Any) -> int:
+    """How far down the tower x is (-1: no number at all)."""
+    from gradcli.interp.arrays import ArrayValue
+
+    if type(x) is ArrayValue and x.value.ndim == 0:
+        x = x.value.dtype.kind  # a numpy scalar: numpy registers its types
+        return {"i": 4, "u": 4, "f": 2, "c": 1}.get(x, -1)
+    return {bool: 4, int: 4, float: 2, complex: 1}.get(type(x), -1)
+
+
+class NumberClass(_Class):
+    """numbers.Number & co.: abstract classes isinstance() tests against."""
+
+    __slots__ = ("depth",)
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"numbers.{name}", self._make, f"numbers.{name}: an abstract class")
+        self.depth = _TOWER[name]
+
+    def _make(self, *args: Any, **kwargs: Any) -> Any:
+        raise GdRuntimeError(f"Can't instantiate abstract class {self.name[8:]}",
+                             py_type="TypeError")
+
+    def instance_check(self, x: Any) -> bool:
+        """isinstance(x, numbers.Real): x a number at least this far down the tower."""
+        return _depth(x) >= self.depth
+
+
 def namespaces() -> dict[str, Namespace]:
-    """contextlib and abc."""
+    """contextlib, abc and numbers."""
     return {
         "contextlib": Namespace("contextlib", {
             "contextmanager": Decorator("contextlib.contextmanager", _contextmanager),
@@ -206,6 +240,7 @@ def namespaces() -> dict[str, Namespace]:
             "ExitStack": Builtin("contextlib.ExitStack", ExitStack,
                                  "contextlib.ExitStack(): a stack of context managers"),
         }),
+        "numbers": Namespace("numbers", {name: NumberClass(name) for name in _TOWER}),
         "abc": Namespace("abc", {
             "ABC": ABC,
             "abstractmethod": Decorator("abc.abstractmethod", classes.mark_abstract,

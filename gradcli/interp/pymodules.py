@@ -20,7 +20,7 @@ LAZY: dict[str, str] = {
                      "unicodedata"), "pytextmods"),
     **dict.fromkeys(("operator", "heapq", "bisect"), "pyoperator"),
     "argparse": "pyargparse",
-    **dict.fromkeys(("contextlib", "abc"), "pyclassmods"),
+    **dict.fromkeys(("contextlib", "abc", "numbers"), "pyclassmods"),
     "enum": "pyenum",
     "re": "pyre",
     "datetime": "pydatetime",
