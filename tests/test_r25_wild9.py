@@ -48,6 +48,7 @@ def test_a_tensor_keeps_attributes_the_program_sets() -> None:
 # The legacy constructors read their arguments as PyTorch's does: a device keyword (a CPU
 # one) is accepted with sizes or data but refused with a tensor; a torch.Size and a numpy
 # integer are sizes; a lone float, bool or str is no data; a negative size is named.
+# Tensor.new reads its arguments alike.
 _LEGACY_CONSTRUCTOR_ARGUMENTS = """
 import numpy as np
 import torch
@@ -68,6 +69,10 @@ makers = [
     lambda: torch.Tensor(2, -1),
     lambda: torch.LongTensor(-3),
     lambda: torch.LongTensor(t),
+    lambda: t.new(t, device="cpu"),
+    lambda: t.new([7], device="cpu"),
+    lambda: t.new(1.5),
+    lambda: t.new(torch.Size([1, 2])).shape,
 ]
 for make in makers:
     try:
