@@ -29,7 +29,7 @@ print(hasattr(buf, "label"))
 w = torch.nn.Parameter(torch.ones(2))
 w.tag = [1]
 print(w.tag, hasattr(copy.deepcopy(w), "tag"))
-for name in ("shape", "T"):
+for name in ("shape", "T", "name"):
     try:
         setattr(buf, name, 1)
     except AttributeError as e:

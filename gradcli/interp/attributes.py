@@ -585,9 +585,11 @@ def set_attribute(obj: Any, name: str, value: Any) -> None:
         if setter is not None:
             setter(obj, value)
             return
-        if name in TENSOR_PROPERTIES:
+        if name in TENSOR_PROPERTIES or name == "name":  # (PyTorch's read-only t.name)
             raise GdRuntimeError(f"attribute '{name}' of 'torch._C.TensorBase' objects is not "
                                  "writable", py_type="AttributeError")
+        if name == "grad_dtype":
+            raise GdRuntimeError("'Tensor.grad_dtype' is not supported by gradcli")
         set_python_attr(obj, name, value)
         return
     elif type(obj) is Namespace and (devices.set_attribute(obj, name, value)
