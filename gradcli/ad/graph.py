@@ -353,9 +353,12 @@ class Tensor:
     # `meta` likewise, only on a tensor of the meta device (shape and dtype, no data:
     # its array holds placeholder values nothing reads; ad/meta.py).
     # `zero` likewise, only on a gradient handed out as PyTorch's efficient zero tensor
-    # (sgn's: it has no storage, tolist(), numpy() and in-place ops refuse it).
+    # (sgn's: it has no storage, tolist(), numpy() and in-place ops refuse it); `pyattrs`
+    # only on a tensor a program gave attributes of its own (t.name = ...: a PyTorch
+    # tensor's __dict__; read it with python_attrs(t)).
     __slots__ = ("_tangent", "_vc", "_view", "array", "batched", "grad", "grad_fn",
-                 "inference", "lifted", "meta", "param", "requires_grad", "view_mode", "zero")
+                 "inference", "lifted", "meta", "param", "pyattrs", "requires_grad",
+                 "view_mode", "zero")
 
     def __init__(self, array: Any, requires_grad: bool = False) -> None:
         if type(array) is not ndarray:
@@ -669,6 +672,20 @@ def mark_meta(t: Tensor) -> Tensor:
     t.meta = True
     State.meta_seen = True
     return t
+
+
+def python_attrs(t: Tensor) -> dict[str, Any] | None:
+    """The attributes a program set on t (`t.tag = 1`: a PyTorch tensor's __dict__), or
+    None when it set none."""
+    return getattr(t, "pyattrs", None)
+
+
+def python_dict(t: Tensor) -> dict[str, Any]:
+    """The attributes a program set on t, as a dict to add to (made on first use)."""
+    own = python_attrs(t)
+    if own is None:
+        own = t.pyattrs = {}
+    return own
 
 
 def is_parameter(t: Tensor) -> bool:

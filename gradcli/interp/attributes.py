@@ -12,7 +12,15 @@ from typing import Any
 
 from gradcli.ad import autograd, ops
 from gradcli.ad import hooks as H
-from gradcli.ad.graph import META_NO_DATA, is_inference, is_meta, stale_view, view_base
+from gradcli.ad.graph import (
+    META_NO_DATA,
+    is_inference,
+    is_meta,
+    python_attrs,
+    python_dict,
+    stale_view,
+    view_base,
+)
 from gradcli.ad.kernels.messages import scalar_name
 from gradcli.ad.multi_hooks import MultiHandle
 from gradcli.ad.ops import layout
@@ -391,6 +399,9 @@ def get_attribute(obj: Any, name: str) -> Any:
         prop = TENSOR_PROPERTIES.get(name)
         if prop is not None:
             return prop(obj)
+        own = python_attrs(obj)
+        if own is not None and name in own:  # t.tag = ... earlier (before the methods,
+            return own[name]  # as an instance's __dict__ is in Python)
         fn = TENSOR_METHODS.get(name)
         if fn is not None:
             return BoundMethod(obj, name, fn)
@@ -537,6 +548,12 @@ def delete_attribute(obj: Any, name: str) -> None:
     if type(obj) is CF.FunctionCtx:
         CF.ctx_del(obj, name)
         return
+    if type(obj) is Tensor and name in (python_attrs(obj) or ()):
+        del obj.pyattrs[name]  # one the program set (t.tag = ...)
+        return
+    if type(obj) is Tensor and not name.startswith("_"):
+        raise GdRuntimeError(f"'Tensor' object has no attribute '{name}'",
+                             py_type="AttributeError")
     if not isinstance(obj, GdObject):
         raise GdRuntimeError(f"cannot delete attribute '{name}' of a '{type_name(obj)}' value")
     hook = _hook(obj, "__delattr__")
@@ -544,6 +561,12 @@ def delete_attribute(obj: Any, name: str) -> None:
         hook(name)
         return
     obj.del_attr(name)
+
+
+def set_python_attr(t: Tensor, name: str, value: Any) -> None:
+    """t.name = value for a name that is no tensor property: PyTorch keeps it in the
+    tensor's __dict__ (this tensor's only: views, detach() and clone() start without)."""
+    python_dict(t)[name] = value
 
 
 def set_attribute(obj: Any, name: str, value: Any) -> None:
@@ -570,9 +593,13 @@ def set_attribute(obj: Any, name: str, value: Any) -> None:
         if setter is not None:
             setter(obj, value)
             return
-        if name in TENSOR_PROPERTIES or name in TENSOR_METHODS:
+        if name in TENSOR_PROPERTIES or name == "name":  # (PyTorch's read-only t.name)
             raise GdRuntimeError(f"attribute '{name}' of 'torch._C.TensorBase' objects is not "
                                  "writable", py_type="AttributeError")
+        if name == "grad_dtype":
+            raise GdRuntimeError("'Tensor.grad_dtype' is not supported by gradcli")
+        set_python_attr(obj, name, value)
+        return
     elif type(obj) is Namespace and (devices.set_attribute(obj, name, value)
                                      or pysys.set_attribute(obj, name, value)):
         return

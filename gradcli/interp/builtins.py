@@ -163,7 +163,9 @@ def _as_tensor(data: Any, dtype: Any = None, **kwargs: Any) -> Any:
 
 def _legacy_tensor(*args: Any, **kwargs: Any) -> Any:
     """torch.Tensor(...), also of a numpy array (its values as float32)."""
-    return ops.legacy_tensor(*map(arrays.unwrap_for_tensor, args), **kwargs)
+    grad = {"requires_grad": kwargs.pop("requires_grad")} if "requires_grad" in kwargs else {}
+    args = devices.legacy_args(args, kwargs)
+    return ops.legacy_tensor(*map(arrays.unwrap_for_tensor, args), **grad)
 
 
 def _interp_functions() -> dict[str, Callable[..., Any]]:

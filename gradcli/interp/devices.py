@@ -28,6 +28,7 @@ from gradcli.interp.values import (
     DType,
     GeneratorValue,
     Namespace,
+    Size,
     StrValue,
 )
 
@@ -141,11 +142,8 @@ class LegacyType(Builtin):
                          f"torch.{name}(data or sizes): a {dtypes.name_of(dtype)} tensor")
         self.dtype = dtype
 
-    def _make(self, *args: Any, device: Any = None) -> Tensor:
-        kind = "cpu" if device is None else device_kind(device)
-        if kind != "cpu":
-            raise GdRuntimeError(f"legacy constructor expects device type: cpu but device "
-                                 f"type: {kind} was passed")
+    def _make(self, *args: Any, **kwargs: Any) -> Tensor:
+        args = legacy_args(args, kwargs)
         if len(args) == 1 and type(args[0]) is Tensor:
             have = args[0].array.dtype
             if have != self.dtype:
@@ -169,6 +167,47 @@ class LegacyType(Builtin):
         return f"<class '{self.name}'>"
 
 
+
+
+LEGACY_TENSOR_DEVICE = ("Legacy tensor constructor of the form torch.Tensor(tensor, "
+                        "device=device) is not supported.  Use torch.tensor(...) or "
+                        "torch.as_tensor(...) instead.")
+
+
+def legacy_args(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
+    """The arguments of torch.Tensor(...) / torch.FloatTensor(...) as PyTorch's legacy
+    constructor reads them: a device keyword (the CPU only; never with a tensor), sizes
+    (ints, a torch.Size, a numpy integer) or one sequence of data; a lone float, bool or
+    str is no data (PyTorch's TypeErrors)."""
+    from gradcli.interp.arrays import ArrayValue
+
+    given = "device" in kwargs
+    device = kwargs.pop("device", None)
+    if kwargs:
+        raise torch_error(f"new() got an unexpected keyword argument '{next(iter(kwargs))}'",
+                          "TypeError")
+    kind = "cpu" if device is None else device_kind(device)
+    if kind != "cpu":
+        raise GdRuntimeError(f"legacy constructor expects device type: cpu but device "
+                             f"type: {kind} was passed")
+    if args and all(type(n) is int for n in args) and min(args) < 0:
+        raise GdRuntimeError(f"Trying to create tensor with negative dimension {min(args)}: "
+                             f"[{', '.join(map(str, args))}]")
+    if len(args) != 1:
+        return args
+    a = args[0]
+    if type(a) is Tensor and given:
+        raise GdRuntimeError(LEGACY_TENSOR_DEVICE)
+    if type(a) is Size:  # sizes, not data
+        return tuple(a)
+    if type(a) is ArrayValue and a.value.ndim == 0 and a.value.dtype.kind in "iu":
+        return (int(a.value),)  # a numpy integer is a size
+    if type(a) in (float, bool):
+        raise torch_error(f"new(): data must be a sequence (got {type(a).__name__})",
+                          "TypeError")
+    if isinstance(a, str):
+        raise torch_error("new(): invalid data type 'str'", "TypeError")
+    return args
 
 
 def _options(dt: Any) -> str:

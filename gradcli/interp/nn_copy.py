@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gradcli.ad.graph import is_parameter
+from gradcli.ad.graph import is_parameter, python_attrs
 from gradcli.ad.state import grad_mode
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdRuntimeError
@@ -41,6 +41,9 @@ def _tensor(t: Tensor, memo: dict[int, Any]) -> Tensor:
     data.requires_grad_(t.requires_grad)
     if t.grad is not None:
         data.grad = deepcopy(t.grad, memo)
+    own = python_attrs(t)
+    if own is not None:  # Tensor.__deepcopy__ copies the __dict__ (a Parameter's does not)
+        data.pyattrs = deepcopy(own, memo)
     return data
 
 

@@ -43,11 +43,24 @@ def _sliced(a: ndarray, shape: tuple[int, ...]) -> ndarray:
     return a[tuple(slice(0, n) for n in shape)]
 
 
+def _int32_or_64(index: ndarray) -> bool:
+    """Whether an index tensor has a dtype PyTorch's gather/scatter/index_select/index_add
+    take (int64 or int32: not int16, uint8 or bool)."""
+    return index.dtype == np.int64 or index.dtype == np.int32
+
+
+def check_long(index: ndarray, op: str) -> None:
+    """The index dtype check of the ops that take int64 only (take, put, index_copy)."""
+    if index.dtype != np.int64:
+        raise TorchError(f"{op}(): Expected a long tensor for index, but got "
+                         f"{scalar_name(index.dtype)}")
+
+
 # -- gather / scatter ------------------------------------------------------------------
 
 def check_gather(x: ndarray, dim: int, index: ndarray) -> None:
     """PyTorch's gather checks, in its order."""
-    if index.dtype.kind not in "iu":
+    if not _int32_or_64(index):
         raise TorchError("gather(): Expected dtype int32/int64 for index")
     xs, ix = _one_d(x), _one_d(index)
     if xs.ndim != ix.ndim:
@@ -63,8 +76,8 @@ def check_gather(x: ndarray, dim: int, index: ndarray) -> None:
 def check_scatter(x: ndarray, dim: int, index: ndarray, src: ndarray | None,
                   name: str = "scatter") -> None:
     """PyTorch's scatter/scatter_add checks."""
-    if index.dtype.kind not in "iu":
-        raise TorchError(f"{name}(): Expected dtype int64 for index")
+    if not _int32_or_64(index):  # scatter_add and scatter_reduce word it so too
+        raise TorchError("scatter(): Expected dtype int32/int64 for index")
     if src is not None and src.dtype != x.dtype:
         raise TorchError(f"{name}(): Expected self.dtype to be equal to src.dtype")
     xs, ix = _one_d(x), _one_d(index)
@@ -173,8 +186,14 @@ def _first_zero_kept(out: ndarray, x: ndarray, at: Any, vals: ndarray,
 def _vector(index: ndarray, name: str) -> ndarray:
     if index.ndim > 1:  # each op words it its own way
         raise _not_vector(index, name)
-    if index.dtype.kind not in "iu":
-        raise TorchError(f"{name}(): Expected dtype int32 or int64 for index")
+    if name == "index_fill_" and index.dtype != np.int64:
+        raise TorchError("index_fill_(): Expected dtype int64 for index.", py_type="IndexError")
+    if name == "index_copy_":
+        check_long(index, name)
+    if not _int32_or_64(index):
+        raise TorchError(f"{name}(): Expected dtype int32/int64 for index but got: "
+                         f"{scalar_name(index.dtype)}" if name == "index_add_" else
+                         f"{name}(): Expected dtype int32 or int64 for index")
     return index.reshape(-1)
 
 
@@ -283,9 +302,7 @@ def _flat_index(index: ndarray, n: int) -> ndarray:
 
 def take(x: ndarray, index: ndarray) -> Any:
     """x's elements at flat indices (x read as 1-D), in index's shape."""
-    if index.dtype.kind not in "iu":
-        raise TorchError("take(): Expected a long tensor for index, but got "
-                         + str(index.dtype))
+    check_long(index, "take")
     return x.reshape(-1)[_flat_index(index, x.size)]
 
 
@@ -303,6 +320,7 @@ def as_strided(x: ndarray, index: ndarray, size: tuple[int, ...], stride: tuple[
 
 def put(x: ndarray, source: ndarray, index: ndarray, accumulate: bool = False) -> Any:
     """A copy of x with source written (or added) at flat indices."""
+    check_long(index, "put_")
     out = x.copy()
     flat = out.reshape(-1)
     i = _flat_index(index, x.size).reshape(-1)

@@ -15,13 +15,33 @@ from gradcli.ad.ops.creation import _arr, _unwrap_list, as_index
 from gradcli.ad.ops.elementwise import _operand
 from gradcli.ad.record import apply
 from gradcli.ad.registry import RULES as _RULES
-from gradcli.ad.state import State
+from gradcli.ad.state import State, warn
 from gradcli.errors import GdRuntimeError
 
 # -- indexing ---------------------------------------------------------------------------
 
-def normalize_index(index: Any) -> tuple[Any, bool]:
-    """(numpy index, whether it is advanced) from a gd index (ints, slices, tensors, lists)."""
+UINT8_INDEX = ("indexing with dtype torch.uint8 is now deprecated, please use a dtype "
+               "torch.bool instead.")
+
+
+def _tensor_part(a: np.ndarray, store: bool) -> np.ndarray:
+    """A tensor index part's array as PyTorch reads its dtype: uint8 is a mask (deprecated;
+    no mask at all when storing), int8 and int16 are no index."""
+    if a.dtype == np.uint8:
+        if store:
+            raise GdRuntimeError("masked_fill_ only supports boolean masks, but got mask with "
+                                 "dtype unsigned char")
+        warn(UINT8_INDEX)
+        return a.astype(bool)
+    if a.dtype.kind in "iu" and a.ndim and a.dtype != np.int64 and a.dtype != np.int32:
+        raise GdRuntimeError("tensors used as indices must be long, int, byte or bool tensors",
+                             py_type="IndexError")
+    return a
+
+
+def normalize_index(index: Any, store: bool = False) -> tuple[Any, bool]:
+    """(numpy index, whether it is advanced) from a gd index (ints, slices, tensors, lists);
+    `store`: of an assignment (x[index] = v)."""
     if isinstance(index, list) and any(
             isinstance(p, (list, slice, Tensor)) or p is None or p is Ellipsis for p in index):
         index = tuple(index)  # PyTorch's (deprecated) reading of a list of sequences
@@ -36,7 +56,7 @@ def normalize_index(index: Any) -> tuple[Any, bool]:
                 continue
             seen_ellipsis = True
         if type(p) is Tensor or type(p) is np.ndarray:
-            a = p.array if type(p) is Tensor else p
+            a = _tensor_part(p.array, store) if type(p) is Tensor else p
             if a.dtype.kind == "f":
                 raise GdRuntimeError(
                     "tensors used as indices must be long, int, byte or bool tensors",
@@ -266,7 +286,7 @@ def setitem(x: Tensor, index: Any, value: Any) -> None:
     """x[index] = value, in place (PyTorch's CopySlices / IndexPutBackward0 semantics)."""
     if hasattr(x, "zero"):
         raise GdRuntimeError(B.ZERO_IMMUTABLE_COPY)
-    idx, advanced = normalize_index(index)
+    idx, advanced = normalize_index(index, store=True)
     _check_index(x, idx)
     if advanced and any(_is_int(p) for p in idx):
         first, rest = split_selects(idx)  # as getitem: the integers' view, then the tensors
@@ -322,7 +342,7 @@ def index_put_raw(x: Tensor, indices: tuple[Any, ...], values: Tensor,
                   accumulate: bool) -> Tensor:
     """A copy of x with x[indices] = values, or values added there with accumulate
     (torch.index_put: IndexPutBackward0)."""
-    idx, _ = normalize_index(indices)
+    idx, _ = normalize_index(indices, store=True)
     _check_index(x, idx)
     _check_put_dtype(x, idx, values, accumulate)
     return apply(_RULES["index_put"], (x, values),

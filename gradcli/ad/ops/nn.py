@@ -406,16 +406,24 @@ def _embedding_renorm(weight: Tensor, idx: Any, max_norm: float, norm_type: floa
     bump_version(weight)
 
 
+#: How embedding's index check names a dtype it refuses (PyTorch's words; a bool tensor's
+#: is its backend's name).
+_EMBEDDING_GOT = {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor",
+                  "float16": "torch.HalfTensor", "int16": "torch.ShortTensor",
+                  "int8": "torch.CharTensor", "uint8": "torch.ByteTensor",
+                  "bool": "CPUBoolType"}
+
+
 def embedding(input: Tensor, weight: Tensor, padding_idx: Any = None, max_norm: Any = None,
               norm_type: float = 2.0, scale_grad_by_freq: bool = False,
               sparse: bool = False) -> Tensor:
     """The rows of weight at the indices in input."""
     idx = _as_tensor(input).array
-    if idx.dtype.kind not in "iu":
+    if idx.dtype != np.int64 and idx.dtype != np.int32:
+        got = _EMBEDDING_GOT.get(idx.dtype.name, "torch.FloatTensor")
         raise GdRuntimeError("Expected tensor for argument #1 'indices' to have one of the "
-                             "following scalar types: Long, Int; but got "
-                             f"torch.{'FloatTensor' if idx.dtype.itemsize == 4 else 'DoubleTensor'}"
-                             " instead (while checking arguments for embedding)")
+                             f"following scalar types: Long, Int; but got {got} instead (while "
+                             "checking arguments for embedding)")
     if idx.size and (idx.min() < 0 or idx.max() >= weight.shape[0]):
         raise GdRuntimeError("index out of range in self", py_type="IndexError")
     if sparse:

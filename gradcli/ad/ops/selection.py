@@ -272,6 +272,9 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Te
     """Values at indices along dim, index and input broadcast apart from dim
     (GatherBackward0; dim None: of the flattened input)."""
     idx = _index(indices, "take_along_dim", 2, "indices")
+    if idx.dtype != np.int64:
+        raise GdRuntimeError("torch.take_along_dim(): dtype of indices should be Long but got "
+                             f"{K.scalar_name(idx.dtype)}")
     if dim is None:
         return gather_raw(reshape(input, -1), 0, idx.reshape(-1))
     d = _wrap_dim(dim, input.ndim)

@@ -13,6 +13,7 @@ from gradcli.ad.graph import Tensor
 from gradcli.ad.inplace import inplace_of, record_inplace
 from gradcli.ad.kernels.messages import c_type_name
 from gradcli.ad.ops.creation import _as_tensor, empty, tensor
+from gradcli.ad.ops.devices import device_kind
 from gradcli.ad.ops.elementwise import to
 from gradcli.ad.ops.methods import clamp_inplace
 from gradcli.ad.ops.shape import reshape
@@ -163,10 +164,23 @@ def _options(dt: Any) -> str:
             "memory_format=(nullopt))")
 
 
-def new(self: Tensor, *args: Any, requires_grad: bool = False) -> Tensor:
+_NO_DEVICE = object()
+
+
+def new(self: Tensor, *args: Any, device: Any = _NO_DEVICE,
+        requires_grad: bool = False) -> Tensor:
     """x.new(data) (a tensor of x's dtype), x.new(*sizes) / x.new(Size) (uninitialised),
-    x.new() (empty)."""
+    x.new() (empty); a device keyword: the CPU's, never with a tensor (PyTorch's checks)."""
     dt = self.array.dtype
+    if device is not _NO_DEVICE and device is not None and device_kind(device) != "cpu":
+        raise GdRuntimeError(f"legacy constructor expects device type: cpu but device type: "
+                             f"{device_kind(device)} was passed")
+    if len(args) == 1 and type(args[0]) is Tensor and device is not _NO_DEVICE:
+        raise GdRuntimeError("Legacy tensor new of the form tensor.new(tensor, device=device) "
+                             "is not supported.  Use torch.as_tensor(...) instead.")
+    if len(args) == 1 and type(args[0]) in (float, bool):
+        raise GdRuntimeError(f"new(): data must be a sequence (got {type(args[0]).__name__})",
+                             py_type="TypeError")
     if len(args) == 1 and type(args[0]) is Tensor:
         other = args[0]
         if other.array.dtype != dt:
