@@ -180,7 +180,8 @@ def _run_backward(
         run.needed = needed_nodes([o.grad_fn for o in outputs], set(run.targets),
                                   set(run.by_node))
         run.reached = run.needed.union(run.by_node, *(
-            f.members for n in run.by_node if (f := getattr(n, "family", None)) is not None))
+            f.members for n in run.by_node if (f := getattr(n, "family", None)) is not None)
+        ) if run.by_node else run.needed  # (leaf targets only: the needed set itself)
     light = State.light_backward
     State.light_backward = not create_graph and not State.forward_level
     try:

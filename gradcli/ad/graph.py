@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Sequence
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -731,6 +732,9 @@ def torch_type_name(t: Tensor) -> str:
     return f"torch.{_torch_scalar_name(t.array.dtype)}Tensor"
 
 
+_SEQ = attrgetter("seq")
+
+
 def needed_nodes(roots: Sequence[Any], target_ids: set[int],
                  target_nodes: set[Node]) -> set[Node]:
     """The nodes a grad() pass must run: those with a path past them to a target (a leaf
@@ -738,30 +742,33 @@ def needed_nodes(roots: Sequence[Any], target_ids: set[int],
     them needed. A non-leaf target's own node is reached (its cotangent is captured) but
     runs only when another target lies behind it, so what grad() did not need stays
     unfreed for a later backward. A member of a Family stands for PyTorch's one node: the
-    whole family is reached (its outputs' hooks run). Iterative, each node visited once."""
+    whole family is reached (its outputs' hooks run)."""
     families = [f for n in target_nodes if (f := getattr(n, "family", None)) is not None]
     if families:
         target_nodes = target_nodes.union(*(f.members for f in families))
-    need: dict[Node, bool] = {}
-    stack: list[tuple[Node, bool]] = [(r, False) for r in roots if type(r) is Node]
+    # The nodes reachable from the roots, then each one's need from its parents' in
+    # recording order (a node's parents were recorded before it: lower seq), so every
+    # node and edge is looked at twice, without recursion or per-node tuples.
+    seen = {r for r in roots if type(r) is Node}
+    stack = list(seen)
+    add = seen.add
+    push = stack.append
     while stack:
-        node, expanded = stack.pop()
-        if node in need:
-            continue
-        if not expanded:
-            stack.append((node, True))
-            stack.extend((e, False) for e in node.parents if type(e) is Node and e not in need)
-            continue
-        found = False
+        for e in stack.pop().parents:
+            if type(e) is Node and e not in seen:
+                add(e)
+                push(e)
+    need: set[Node] = set()
+    mark = need.add
+    for node in sorted(seen, key=_SEQ):
         for e in node.parents:
             if e is None:
                 continue
             if type(e) is Node:
-                if need.get(e) or e in target_nodes:
-                    found = True
+                if e in need or e in target_nodes:
+                    mark(node)
                     break
             elif id(e) in target_ids:
-                found = True
+                mark(node)
                 break
-        need[node] = found
-    return {n for n, v in need.items() if v}
+    return need
