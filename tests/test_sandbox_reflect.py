@@ -156,7 +156,7 @@ ATTACKS: list[tuple[str, str]] = [
     ('class A:\n    pass\nsetattr(A, "__init__", print)', "not accessible in gd"),
     ('setattr(str, "upper", 1)', "cannot set 'upper' attribute of immutable type 'str'"),
     ('setattr(torch, "sin", print)', "cannot set attribute"),
-    ('setattr(torch.ones(1), "array", 1)', "cannot set attribute"),
+    ('setattr(torch.ones(1), "grad_fn", print)', "is not writable"),  # (t.array = 1 is its own)
     ('setattr(torch.ones(1), "shape", 1)', "is not writable"),
     ('setattr(ValueError, "parent", None)', "cannot set 'parent' attribute of immutable"),
     ('setattr(print, "fn", None)', "'builtin_function_or_method' object has no attribute"),

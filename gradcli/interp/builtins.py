@@ -42,7 +42,6 @@ from gradcli.interp import (
     pymodules,
     pyreflect,
     pytext,
-    pytypes,
     pytyping,
     serialization,
     stdlib,
@@ -414,7 +413,6 @@ class Registry:
             **self.families,
             **stdlib.namespaces(),
             **pyabc.namespaces(),
-            **pytypes.namespaces(),
             "copy": nn_copy.COPY,
         }
         # collections.OrderedDict is state_dict()'s class (nn_state: printed as PyTorch's).

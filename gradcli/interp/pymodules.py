@@ -20,6 +20,7 @@ LAZY: dict[str, str] = {
                      "unicodedata"), "pytextmods"),
     **dict.fromkeys(("operator", "heapq", "bisect"), "pyoperator"),
     "argparse": "pyargparse",
+    "types": "pytypes",
     **dict.fromkeys(("contextlib", "abc"), "pyclassmods"),
     "enum": "pyenum",
     "re": "pyre",

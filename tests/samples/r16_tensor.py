@@ -24,7 +24,6 @@ untested("torch.empty_strided", "uninitialised values: tests/test_r16_tensor.py 
 untested("Tensor.new_empty_strided", "uninitialised: tests/test_r16_tensor.py")
 untested("torch.empty_permuted", "uninitialised: tests/test_r16_tensor.py")
 untested("Tensor.is_set_to", "a bool of two tensors' memory: tests/test_r16_tensor.py")
-untested("torch.is_storage", "False for every gd value: tests/test_r16_tensor.py")
 untested("torch.is_distributed", "False on one process: tests/test_r16_tensor.py")
 
 for name in ("chebyshev_polynomial_t", "chebyshev_polynomial_u", "chebyshev_polynomial_v",

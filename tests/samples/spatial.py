@@ -34,6 +34,8 @@ for prefix in (F, "torch."):
     sample(prefix + "pixel_shuffle", X("2823"), 2)
     sample(prefix + "pixel_unshuffle", X("2246"), 2)
     sample(prefix + "channel_shuffle", X("2623"), 3)
+    sample(prefix + "native_channel_shuffle", X("2623"), 3,
+           known="PyTorch has no derivative for it (a NotImplemented node); gd differentiates")
 
 # pools
 for n, shape in ((1, "237"), (2, "2357"), (3, "22456")):
