@@ -66,7 +66,7 @@ class ArgNamespace(GdObject):
         try:
             return self.attrs[name]
         except KeyError:
-            raise GdRuntimeError(f"'Namespace' object has no attribute '{name}'",
+            raise GdRuntimeError(f"'{self.type_label()}' object has no attribute '{name}'",
                                  py_type="AttributeError") from None
 
     def set_attr(self, name: str, value: Any) -> None:

@@ -20,13 +20,6 @@ class SimpleNamespace(ArgNamespace):
 
     __slots__ = ()
 
-    def get_attr(self, name: str) -> Any:
-        try:
-            return self.attrs[name]
-        except KeyError:
-            raise GdRuntimeError(f"'types.SimpleNamespace' object has no attribute '{name}'",
-                                 py_type="AttributeError") from None
-
     def gd_repr(self) -> str:
         return "namespace(" + ", ".join(f"{k}={to_repr(v)}" for k, v in self.attrs.items()) \
             + ")"
