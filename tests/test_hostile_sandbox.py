@@ -562,7 +562,7 @@ ISOLATED: list[tuple[str, str, str]] = [
     ("tensor-array-iface", "ones(2).__array_interface__", r"not accessible"),
     ("tensor-numpy-array", "ones(2).numpy().array", r"has no attribute 'array'"),
     ("tensor-storage", "ones(2).untyped_storage().array",
-     r"'UntypedStorage' object has no attribute 'array'"),
+     r"'torch.storage.UntypedStorage' object has no attribute 'array'"),
     ("tensor-untyped", "ones(2).untyped_storage()._cdata", r"not accessible"),
     ("tensor-storage-set", "s = ones(2).untyped_storage()\ns.ptr = 1",
      r"has no attribute 'ptr'"),

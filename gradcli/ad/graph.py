@@ -593,7 +593,8 @@ class Tensor:
             raise GdRuntimeError(VMAP_ITEM)
         if self.array.dtype.kind not in "iub" or self.array.size != 1:
             raise GdRuntimeError(
-                "only integer tensors of a single element can be converted to an index")
+                "only integer tensors of a single element can be converted to an index",
+                py_type="TypeError")
         return int(self.item())
 
     # Tensors are compared by identity in sets and dicts (== is elementwise).

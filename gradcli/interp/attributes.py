@@ -611,7 +611,20 @@ def set_attribute(obj: Any, name: str, value: Any) -> None:
         raise err
     if isinstance(obj, tuple) and name in getattr(type(obj), "_fields", ()):
         raise GdRuntimeError("can't set attribute", py_type="AttributeError")  # named tuple
-    raise GdRuntimeError(f"cannot set attribute '{name}' of a '{type_name(obj)}' value")
+    shown = type_name(obj)
+    if shown in ("function", "module") or class_name(obj) is not None:
+        # Python would write a function's __dict__, a module's or a class's attribute:
+        # gd's modules and PyTorch's classes are shared and read-only
+        raise GdRuntimeError(f"cannot set attribute '{name}' of a '{shown}' value")
+    # A C type's instance (a grad_fn, torch.dtype, torch.device, a built-in function) has
+    # no __dict__: Python's own AttributeError.
+    try:
+        get_attribute(obj, name)
+    except GdRuntimeError:
+        raise GdRuntimeError(f"'{shown}' object has no attribute '{name}'",
+                             py_type="AttributeError") from None
+    raise GdRuntimeError(f"attribute '{name}' of '{shown}' objects is not writable",
+                         py_type="AttributeError")
 
 
 def _names_of(obj: Any) -> list[str]:

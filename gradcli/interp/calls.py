@@ -106,7 +106,7 @@ class CallForms:
                 else:
                     r = rt.call(fn, pos, None, span)
             except TypeError as e:
-                raise call_type_error(e, fn, span) from None
+                raise call_type_error(e, fn, span, pos) from None
             except CAUGHT as e:
                 if isinstance(e, GdError) and e.span is not None:
                     if type(fn) is GdFunction:
@@ -154,7 +154,7 @@ class CallForms:
                 else:
                     r = m(obj, *pos)
             except TypeError as e:
-                raise call_type_error(e, BoundMethod(obj, name, m), span) from None
+                raise call_type_error(e, BoundMethod(obj, name, m), span, pos) from None
             except CAUGHT as e:
                 raise runtime_error(e, span) from None
             if rt.inputs or state.vmapping:  # (the value x.name, as `call` would see it)
@@ -215,7 +215,7 @@ class CallForms:
             try:
                 return rt.call(fn, pos, kw or None, span)
             except TypeError as e:
-                raise call_type_error(e, fn, span) from None
+                raise call_type_error(e, fn, span, [*pos, *kw.values()]) from None
             except CAUGHT as e:
                 if isinstance(e, GdError) and e.span is not None:
                     if type(fn) is GdFunction:

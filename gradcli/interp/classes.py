@@ -111,6 +111,7 @@ class BoundGdMethod:
     __slots__ = ("fn", "obj")
     # method.__doc__, method.__name__...: the function's attributes, as Python forwards them
     gd_private_names = pyfuncattrs.READABLE
+    py_type_name = "method"
 
     def __init__(self, obj: Any, fn: Any) -> None:
         self.obj = obj

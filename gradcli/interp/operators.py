@@ -60,11 +60,7 @@ def operand_message(e: TypeError, a: Any, b: Any, symbol: str) -> str:
     text = str(e)
     if _PY_OPERAND.match(text) or (symbol == "%" and isinstance(a, (str, *_BYTES))):
         # printf-style formatting's own words ("%d format: a real number is required...")
-        for v in (a, b):
-            host, gd = type(v).__name__, type_name(v)
-            if host != gd:
-                text = text.replace(f"'{host}'", f"'{gd}'").replace(f'"{host}"', f'"{gd}"')
-        return text
+        return python_type_names(text, (a, b))
     return f"unsupported operand type(s) for {symbol}: '{type_name(a)}' and '{type_name(b)}'"
 
 
@@ -74,12 +70,14 @@ _PY_CALLEE = re.compile(r"^[\w.<>]+\(\)")
 _PY_CONVERSION = re.compile(r"^(float|int|complex)\(\) argument must be ")
 
 
-def call_type_error(e: TypeError, fn: Any, span: Span) -> GdError:
+def call_type_error(e: TypeError, fn: Any, span: Span, args: Any = ()) -> GdError:
     """A TypeError from calling a built-in, with its gd name instead of Python's
-    (`sin() takes 1 positional argument…`, not `_u.<locals>.op() takes…`)."""
+    (`sin() takes 1 positional argument…`, not `_u.<locals>.op() takes…`), and the
+    arguments' types named as Python names them (`object of type 'SumBackward0' has no
+    len()`, not the implementation's class)."""
     if isinstance(e, GdError) or not isinstance(fn, (Builtin, BoundMethod)):
         return runtime_error(e, span)
-    text = str(e)
+    text = python_type_names(str(e), args)
     if _PY_CALLEE.match(text) and not _PY_CONVERSION.match(text):
         name = fn.name
         if name.startswith("torch."):  # Python's __qualname__ of PyTorch's function
@@ -101,6 +99,32 @@ def call_type_error(e: TypeError, fn: Any, span: Span) -> GdError:
         err = GdRuntimeError(text, span)
     err.py_type = "TypeError"  # the class `except` sees
     return err
+
+
+def python_type_names(text: str, args: Any) -> str:
+    """Python's message about these arguments (or the items of a list or tuple among
+    them: sorted(), max()) with each one's type named as a program sees it: the host
+    class's name replaced where Python's words put a type's name."""
+    for a in _with_items(args):
+        host = type(a).__name__
+        forms = (f"'{host}'", f'"{host}"', f"type {host} ")
+        last = f"not {host}"  # "list indices must be integers or slices, not Node"
+        if not any(form in text for form in forms) and not text.endswith(last):
+            continue
+        shown = type_name(a)
+        if shown != host:
+            for form in forms:
+                text = text.replace(form, form.replace(host, shown))
+            if text.endswith(last):
+                text = text[:-len(host)] + shown
+    return text
+
+
+def _with_items(args: Any) -> Any:
+    for a in args:
+        yield a
+        if type(a) in (list, tuple):
+            yield from a[:2]  # the pair a comparison failed on comes first
 
 
 # GdError too: an op's own error (a shape mismatch in `x + y`) gets the span of the
@@ -330,17 +354,22 @@ _CONTAINERS = (list, tuple, str, range, dict, set, frozenset, IteratorValue, deq
                *(type(getattr(OrderedDict(), view)()) for view in ("keys", "values", "items")))
 
 
+# What `item in obj` asks of a program's class, in Python's order.
+_MEMBERSHIP = ("__contains__", "__iter__", "__getitem__")
+
+
 def _contains(container: Any, item: Any) -> bool:
     if type(container) is Tensor:
         return bool(ops.eq(container, item).array.any())
     if isinstance(container, _CONTAINERS):
         return item in container
-    if isinstance(container, InstanceValue) or (
-            isinstance(container, GdObject) and hasattr(type(container), "__contains__")):
+    if isinstance(container, InstanceValue) and any(
+            container._dunder(d) is not None for d in _MEMBERSHIP):
         return item in container  # its __contains__, else its items (dunders.Protocols)
-    if type(container) is ArrayValue:
-        return item in container.value if isinstance(container.value, np.ndarray) else \
-            bool(container.value == arrays.plain(item))
+    if isinstance(container, GdObject) and hasattr(type(container), "__contains__"):
+        return item in container
+    if type(container) is ArrayValue and isinstance(container.value, np.ndarray):
+        return item in container.value  # (a 0-d array compares; numpy's scalars refuse)
     raise GdRuntimeError(f"argument of type '{type_name(container)}' is not iterable")
 
 
@@ -397,9 +426,10 @@ def get_item(obj: Any, idx: Any) -> Any:
     if type(obj) is Tensor:
         return ops.getitem(obj, _tensor_index(idx))
     if isinstance(obj, (list, tuple, str, range, deque, bytes, bytearray)):
-        if type(idx) is Tensor:
-            idx = int(idx)
-        return obj[idx]
+        try:
+            return obj[idx]  # (a tensor index through its __index__)
+        except TypeError as e:  # "list indices must be integers or slices, not Node"
+            raise TypeError(python_type_names(str(e), (idx,))) from None
     if isinstance(obj, dict) or (
             isinstance(obj, GdObject) and hasattr(type(obj), "__getitem__")):
         return obj[idx]  # dicts (opt.state: a defaultdict), gd classes, TensorDataset
@@ -427,9 +457,10 @@ def set_item(obj: Any, idx: Any, value: Any) -> None:
                     tensor_operand(value) if type(value) is ArrayValue else value)
         return
     if type(obj) is list or type(obj) is bytearray:
-        if type(idx) is Tensor:
-            idx = int(idx)
-        obj[idx] = value
+        try:
+            obj[idx] = value  # (a tensor index through its __index__)
+        except TypeError as e:
+            raise TypeError(python_type_names(str(e), (idx,))) from None
         return
     if isinstance(obj, (dict, deque)) or (
             isinstance(obj, GdObject) and hasattr(type(obj), "__setitem__")):

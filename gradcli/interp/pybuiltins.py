@@ -80,7 +80,7 @@ def _minmax(name: str) -> Callable[..., Any]:
 def _round(x: Any, ndigits: Any = None) -> Any:
     """round(x[, ndigits]) as in Python (a tensor has no __round__: use torch.round)."""
     if type(x) is Tensor:
-        raise GdRuntimeError("type Tensor doesn't define __round__ method",
+        raise GdRuntimeError(f"type {type_name(x)} doesn't define __round__ method",
                              hint="torch.round(x) or x.round() rounds a tensor")
     return py.round(x) if ndigits is None else py.round(x, ndigits)
 
@@ -264,7 +264,7 @@ def _reversed(x: Any) -> Any:
         return _reversed_instance(x)
     if not isinstance(x, (list, tuple, str, range, ArrayValue)):
         raise GdRuntimeError(f"'{type_name(x)}' object is not reversible")
-    kind = "list_reverseiterator" if type(x) is list else "reversed"
+    kind = type(py.reversed(x)).__name__ if type(x) in (list, range) else "reversed"
     return IteratorValue(kind, py.reversed(_items(x, "reversed()")))
 
 
@@ -357,11 +357,20 @@ def _iter(x: Any) -> Any:
     items = _items(x, "iter()")
     if isinstance(items, IteratorValue):  # a generator, or what a DataLoader's __iter__ gives
         return items
-    return IteratorValue(_ITER_KINDS.get(type(x), "iterator"), py.iter(items))
+    return IteratorValue(_iter_kind(x), py.iter(items))
 
 
-_ITER_KINDS = {list: "list_iterator", tuple: "tuple_iterator", range: "range_iterator",
-               str: "str_ascii_iterator", dict: "dict_keyiterator", set: "set_iterator"}
+# Python's containers, whose iterators' class names (list_iterator, dict_itemiterator,
+# odict_iterator, str_ascii_iterator...) the host's own iterator gives.
+_HOST_ITERABLES = (list, tuple, range, str, dict, set, frozenset, bytes, bytearray,
+                   collections.deque, type({}.keys()), type({}.values()), type({}.items()))
+
+
+def _iter_kind(x: Any) -> str:
+    """type(iter(x)).__name__ in Python: a tensor iterates over its unbind()'s tuple."""
+    if isinstance(x, _HOST_ITERABLES):
+        return type(py.iter(x)).__name__
+    return "tuple_iterator" if type(x) is Tensor else "iterator"
 
 
 _NO_DEFAULT = object()

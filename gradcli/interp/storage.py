@@ -15,7 +15,8 @@ from gradcli.ad.ops import layout
 from gradcli.ad.ops.devices import torch_error
 from gradcli.ad.state import warn
 from gradcli.ad.tensor import Tensor
-from gradcli.interp.values import BoundMethod, GdObject, dtype_value
+from gradcli.interp import limits
+from gradcli.interp.values import BoundMethod, GdObject, IteratorValue, dtype_value
 
 _TYPED_WARNING = ("TypedStorage is deprecated. It will be removed in the future and "
                   "UntypedStorage will be the only storage class. This should only matter to "
@@ -60,6 +61,12 @@ class StorageValue(GdObject):
     def __getitem__(self, i: Any) -> Any:
         return self._item(i)
 
+    def gd_iter(self) -> IteratorValue:
+        """iter(storage): its elements (bytes of an untyped one) by a generator, as
+        PyTorch's _StorageBase.__iter__."""
+        limits.check_length(len(self), "iter()")
+        return IteratorValue("generator", iter(self.array.tolist()))
+
     def _info(self) -> str:
         if self.typed:
             return (f"[{self.torch_type}(dtype={dtype_value(self.array.dtype)}, device=cpu) "
@@ -93,7 +100,8 @@ class StorageValue(GdObject):
 
 
 def type_name_of(s: StorageValue) -> str:
-    return "TypedStorage" if s.typed else "UntypedStorage"
+    """The storage's type as Python's messages name it (its tp_name, fully qualified)."""
+    return "torch.storage.TypedStorage" if s.typed else "torch.storage.UntypedStorage"
 
 
 _ATTRIBUTES = {

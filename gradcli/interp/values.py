@@ -8,6 +8,7 @@ interpreter only lets a program reach the attributes listed for each type
 
 from __future__ import annotations
 
+import collections
 import weakref
 from collections.abc import Callable
 from typing import Any
@@ -23,7 +24,7 @@ from gradcli.ad.tensor import Node, Tensor, grad_mode, set_grad_enabled
 from gradcli.ad.tensor_str import format_tensor, format_tensor_spec, format_value
 from gradcli.errors import GdRuntimeError
 from gradcli.interp.arrays import ArrayValue, NumpyDType
-from gradcli.interp.builtin_reprs import builtin_repr
+from gradcli.interp.builtin_reprs import builtin_repr, builtin_type
 from gradcli.source import Span
 
 
@@ -133,6 +134,10 @@ class Layout:
 
 
 STRIDED = Layout()
+# As Python's messages name these C types (their tp_name): "list indices must be integers
+# or slices, not torch.Size".
+Layout.__name__ = "torch.layout"
+Size.__name__ = "torch.Size"
 
 
 class Namespace:
@@ -548,9 +553,9 @@ def class_name(v: Any) -> str | None:
 
 
 def type_name(v: Any) -> str:
-    """A user-facing name for a value's type."""
+    """A user-facing name for a value's type: the name Python's own messages give it."""
     if type(v) is Tensor:
-        return "Tensor"
+        return "Parameter" if is_parameter(v) else "Tensor"
     if isinstance(v, Namespace):
         return "module"
     if type(v) is ArrayValue:
@@ -565,7 +570,17 @@ def type_name(v: Any) -> str:
         return "type"
     if type(v) is Node or getattr(type(v), "node_like", False):  # a grad_fn (or a custom
         return v.name  # Function's ctx)'s class is named for its op: MulBackward0
-    if isinstance(v, (Builtin, BoundMethod)) or callable(v):
+    if isinstance(v, Builtin) and type(v).__repr__ is Builtin.__repr__:
+        shown = builtin_type(v.name)  # F.relu is a function, torch.sin a built-in
+        if shown is not None and shown != "type":
+            return shown
+    if type(v) is BoundMethod:  # a method of a tensor, list, str: written in C; of a
+        # module, optimizer or distribution: a Python method
+        return "method" if isinstance(v.obj, GdObject) else "builtin_function_or_method"
+    shown = getattr(type(v), "py_type_name", None)  # a gd method bound: a "method"
+    if shown is not None:
+        return str(shown)
+    if isinstance(v, Builtin) or callable(v):
         return "function"
     if v is None:
         return "NoneType"
@@ -574,7 +589,14 @@ def type_name(v: Any) -> str:
     kind = getattr(type(v), "torch_kind", None)
     if kind is not None and isinstance(v, tuple):  # a torch.return_types named tuple
         return f"torch.return_types.{kind}"
+    for cls in _C_CLASSES:  # (a state dict is gd's OrderedDict's subclass)
+        if isinstance(v, cls):
+            return f"collections.{cls.__name__}"
     return type(v).__name__
+
+
+# collections' classes written in C, which Python's messages name fully (their tp_name).
+_C_CLASSES = (collections.OrderedDict, collections.defaultdict, collections.deque)
 
 
 def is_context_manager(cm: Any) -> bool:
