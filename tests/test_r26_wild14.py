@@ -66,3 +66,45 @@ for dt in (torch.float32, torch.float64):
                                      _GRID_BILINEAR_BITS])
 def test_grid_sample_padding_and_bits(program: str) -> None:
     assert masked(gd_output(program)) == masked(torch_output(program))
+
+
+# Convolutions check the bias's dtype against the input's first (C type names), then
+# the weight's (the input's scalar type named first); adaptive pools refuse an
+# output_size of the wrong length with each op's own message (adaptive_avg_pool2d
+# before its (1, 1) mean); grid_sample checks batch, last dim, dims, empty spatial dims
+# and dtypes in ATen's order.
+_CHECK_MESSAGES = """
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+f, d = torch.ones(1, 2, 4, 4), torch.ones(1, 2, 4, 4).double()
+wf = torch.ones(1, 2, 3, 3)
+calls = [
+    lambda: F.conv2d(f, wf.double()), lambda: F.conv2d(d, wf),
+    lambda: F.conv2d(f, wf, torch.zeros(1).double()), lambda: nn.Conv2d(2, 1, 3)(d),
+    lambda: F.conv1d(f[0], wf[0].double()), lambda: F.conv2d(f.long(), wf),
+    lambda: F.conv_transpose2d(f, wf.transpose(0, 1).double()),
+    lambda: F.conv_transpose2d(d, wf.transpose(0, 1)),
+    lambda: F.adaptive_avg_pool2d(f, (2, 2, 2)), lambda: F.adaptive_avg_pool2d(f, [1]),
+    lambda: F.adaptive_avg_pool2d(f, (2,)), lambda: nn.AdaptiveAvgPool2d((1, 1, 1))(f),
+    lambda: F.adaptive_max_pool2d(f, (2, 2, 2)), lambda: F.adaptive_avg_pool3d(f, (2, 2)),
+    lambda: F.adaptive_max_pool3d(f, (2, 2)),
+    lambda: F.grid_sample(f, torch.zeros(2, 2, 2, 3), align_corners=False),
+    lambda: F.grid_sample(f, torch.zeros(1, 2, 2, 3), align_corners=False),
+    lambda: F.grid_sample(f[0], torch.zeros(1, 2, 2), align_corners=False),
+    lambda: F.grid_sample(f[0], torch.zeros(1, 2, 1), align_corners=False),
+    lambda: F.grid_sample(f, torch.zeros(1, 2, 2), align_corners=False),
+    lambda: F.grid_sample(torch.ones(1, 1, 0, 4), torch.zeros(1, 2, 2, 2), align_corners=False),
+    lambda: F.grid_sample(f, torch.zeros(1, 2, 2, 2).double(), align_corners=False),
+    lambda: F.grid_sample(f.long(), torch.zeros(1, 2, 2, 2).long(), align_corners=False),
+]
+for i, call in enumerate(calls):
+    try:
+        print(i, call().shape)
+    except (RuntimeError, ValueError, NotImplementedError) as e:
+        print(i, type(e).__name__, e)
+"""
+
+
+def test_conv_pool_and_grid_check_messages() -> None:
+    assert gd_output(_CHECK_MESSAGES) == torch_output(_CHECK_MESSAGES)

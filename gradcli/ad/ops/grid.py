@@ -21,6 +21,7 @@ import numpy as np
 
 from gradcli.ad.graph import Tensor, tensor_from_array
 from gradcli.ad.kernels.fused import fma
+from gradcli.ad.kernels.messages import scalar_name
 from gradcli.ad.ops.conv import recorded_as
 from gradcli.ad.ops.creation import _as_tensor
 from gradcli.ad.ops.elementwise import add, div, mul, sub
@@ -126,6 +127,34 @@ def _reflect(coord: Tensor, size: int, align_corners: bool) -> Tensor:
     return add(out, _const(low, coord)) if low else out
 
 
+def _check_shapes(x: Tensor, g: Tensor) -> None:
+    """ATen's grid_sampler checks, in its order: the batch sizes, the grid's last dim
+    (one coordinate a spatial dim), the dims (4-D, else 5-D), an empty spatial dim, then
+    the kernel's dtypes."""
+    where = f"input with sizes {list(x.shape)} and grid with sizes {list(g.shape)}"
+    if x.shape[:1] != g.shape[:1]:
+        raise GdRuntimeError(f"grid_sampler(): expected grid and input to have same batch "
+                             f"size, but got {where}")
+    if g.shape[-1:] != (x.ndim - 2,):
+        raise GdRuntimeError(f"grid_sampler(): expected grid to have size {x.ndim - 2} in "
+                             f"last dimension, but got grid with sizes {list(g.shape)}")
+    dims = 4 if x.ndim == 4 else 5
+    if x.ndim != dims or g.ndim != dims:
+        raise GdRuntimeError(f"grid_sampler(): expected {dims}D input and grid with same "
+                             f"number of dimensions, but got {where}")
+    empty = next((i for i in range(2, x.ndim) if x.shape[i] == 0), None)
+    if empty is not None:
+        raise GdRuntimeError(f"grid_sampler(): expected input to have non-empty spatial "
+                             f"dimensions, but input has sizes {list(x.shape)} with dimension "
+                             f"{empty} being empty")
+    if x.array.dtype.kind != "f":
+        raise GdRuntimeError(f'"grid_sampler_2d_cpu_kernel_impl" not implemented for '
+                             f"'{scalar_name(x.array.dtype)}'", py_type="NotImplementedError")
+    if g.array.dtype != x.array.dtype:
+        raise GdRuntimeError(f"expected scalar type {scalar_name(x.array.dtype)} but found "
+                             f"{scalar_name(g.array.dtype)}")
+
+
 def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear",
                 padding_mode: str = "zeros", align_corners: Any = None) -> Tensor:
     """Sample input (N, C, H, W) at grid (N, Ho, Wo, 2) positions in [-1, 1]."""
@@ -140,13 +169,10 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear",
         warn(_DEFAULT)
         align_corners = False
     x, g = _as_tensor(input), _as_tensor(grid)
+    _check_shapes(x, g)
     if x.ndim == 5 or mode == "bicubic":
         raise GdRuntimeError(f"F.grid_sample(mode={mode!r}, padding_mode={padding_mode!r}) of "
                              f"a {x.ndim}-D input is not supported by gradcli")
-    if x.ndim != 4 or g.ndim != 4 or g.shape[0] != x.shape[0] or g.shape[-1] != 2:
-        raise GdRuntimeError(f"grid_sampler(): expected 4D input and grid with same batch "
-                             f"size and grid of shape (N, H, W, 2), but got input with sizes "
-                             f"{list(x.shape)} and grid with sizes {list(g.shape)}")
     n, c, h, w = x.shape
     ix = _unnormalize(getitem(g, (Ellipsis, 0)), w, bool(align_corners))
     iy = _unnormalize(getitem(g, (Ellipsis, 1)), h, bool(align_corners))
