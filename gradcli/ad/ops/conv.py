@@ -18,6 +18,7 @@ from gradcli.ad.graph import Tensor, tensor_from_array
 from gradcli.ad.inplace import fails_in_backward
 from gradcli.ad.kernels import nn as KN
 from gradcli.ad.kernels import onednn_conv
+from gradcli.ad.kernels.messages import c_type_name, scalar_name
 from gradcli.ad.ops.creation import _as_tensor
 from gradcli.ad.ops.elementwise import add, div
 from gradcli.ad.ops.indexing import getitem, getitem_raw
@@ -56,6 +57,19 @@ def check_weight_dims(weight: Tensor, stride: tuple[int, ...], n: int,
         raise GdRuntimeError(f"Given groups={groups}, expected weight to be at least {groups} "
                              f"at dimension 0, but got weight of size {list(weight.shape)} "
                              "instead")
+
+
+def check_dtypes(x: Tensor, weight: Tensor, bias: Any) -> None:
+    """ATen's convolution checks the bias's dtype against the input's (its message names
+    the C types), then the computation the weight's (the input's named first)."""
+    dt = x.array.dtype
+    if bias is not None and _as_tensor(bias).array.dtype != dt:
+        b = _as_tensor(bias).array.dtype
+        raise GdRuntimeError(f"Input type ({c_type_name(dt)}) and bias type "
+                             f"({c_type_name(b)}) should be the same")
+    if weight.array.dtype != dt:
+        raise GdRuntimeError(f"expected scalar type {scalar_name(dt)} but found "
+                             f"{scalar_name(weight.array.dtype)}")
 
 
 def _batched(input: Tensor, n: int, op: str) -> tuple[Tensor, bool]:
@@ -170,6 +184,7 @@ def _conv(input: Tensor, weight: Tensor, bias: Any, stride: Any, padding: Any,
                              f"({' x '.join(map(str, sizes))}). Kernel size: "
                              f"({' x '.join(map(str, k))}). Kernel size can't be greater "
                              "than actual input size")
+    check_dtypes(x, weight, bias)
     out = tuple(_out_size(sizes[i], k[i], s[i], 0, d[i]) for i in range(n))
     if x.shape[0] == 0 or channels == 0:  # ATen's empty backend: no kernel runs, and
         # with no input channels its output has none either (PyTorch's (N, 0, *out))
@@ -365,6 +380,8 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
         # F.adaptive_avg_pool2d's _list_with_default, before ATen sees the input
         raise GdRuntimeError(f"Input dimension should be at least {len(sizes) + 1}",
                              py_type="ValueError")
+    if len(sizes) != 2:  # ATen's first check, before the (1, 1) mean
+        raise GdRuntimeError("adaptive_avg_pool2d: output_size must be 2")
     if tuple(sizes) == (1, 1):  # PyTorch's global average: a mean, before its dim check
         return mean(x, (-2, -1), True)
     if x.ndim not in (3, 4):

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from gradcli.ad.graph import Tensor
+from gradcli.ad.kernels.messages import scalar_name
 from gradcli.ad.ops.conv import (
     _batched,
     _conv,
@@ -119,6 +120,9 @@ def _conv_transpose(input: Tensor, weight: Tensor, bias: Any, stride: Any, paddi
                              f"({' x '.join(map(str, lift(sizes, 1)))}). Calculated output "
                              f"size per channel: ({' x '.join(map(str, lift(out, 1)))}). "
                              "Output size is too small")
+    if weight.array.dtype != x.array.dtype:  # (the input's dtype named first)
+        raise GdRuntimeError(f"expected scalar type {scalar_name(x.array.dtype)} but found "
+                             f"{scalar_name(weight.array.dtype)}")
     batch = x.shape[0]
     w = transpose(reshape(weight, (groups, cin // groups, -1)), 1, 2)
     cols = matmul(w, reshape(x, (batch, groups, cin // groups, math.prod(sizes))))

@@ -146,7 +146,8 @@ def _adaptive_sizes(x: Tensor, output_size: Any, n: int, op: str) -> tuple[int, 
     if len(sizes) != n:
         raise GdRuntimeError(f"{op}() argument 'output_size' should contain one int (got "
                              f"{len(sizes)})" if n == 1 else
-                             f"{op}: internal error: output_size.size() must be {n}")
+                             f"{op}: output_size must be {n}" if "avg" in op else
+                             f"{op}(): internal error: output_size.size() must be {n}")
     spatial = x.shape[x.ndim - n:]
     if op != "adaptive_avg_pool1d":  # (its adaptive_avg_pool2d checks, after (1, 1)'s mean)
         C.nonempty_adaptive_input(x, n, op)
