@@ -40,7 +40,7 @@ def _graphs(seed: int):
         kind = int(rng.integers(4))
         a = vals[int(rng.integers(len(vals)))]
         b = vals[int(rng.integers(len(vals)))]
-        v = {0: lambda: a * b, 1: lambda: a + 2.0, 2: lambda: F.tanh(a), 3: lambda: a - b}[kind]()
+        v = a * b if kind == 0 else a + 2.0 if kind == 1 else F.tanh(a) if kind == 2 else a - b
         vals.append(v)
     return leaves, [v for v in vals if v.requires_grad]
 
@@ -118,8 +118,8 @@ def test_outer_vectors_float64_gemm_case_is_outer_k1(m: int, n: int) -> None:
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_tanh_nd_vjp_is_the_array_vjp(dtype: str) -> None:
-    from gradcli.ad.registry import ARRAY_VJP, ND_VJP, RULES
     from gradcli.ad.graph import tensor_from_array
+    from gradcli.ad.registry import ARRAY_VJP, ND_VJP, RULES
 
     rule = RULES["tanh"]
     rng = np.random.default_rng(7)
@@ -139,7 +139,7 @@ def test_square_fma_is_fma_double() -> None:
     rng = np.random.default_rng(3)
     xs = list(rng.standard_normal(200) * 10.0 ** rng.integers(-150, 150, 200))
     xs += [0.0, -0.0, 1e-300, 5e-324, 1e300, math.inf, -math.inf, math.nan, 1.0, -1.0]
-    rs = list(rng.standard_normal(50) * 10.0 ** rng.integers(-100, 100, 50)) + [0.0, -0.0]
+    rs = [*(rng.standard_normal(50) * 10.0 ** rng.integers(-100, 100, 50)), 0.0, -0.0]
     for x in xs:
         for r in rs:
             want = KR._fma_double(x, x, r)

@@ -490,7 +490,7 @@ def outer_vectors(a: ndarray, b: ndarray) -> Any:
     m = a.shape[0]
     n = b.shape[0]
     size = m * n
-    if size < _K1_DOT_MIN or (dt := a.dtype) is _F32 and size < _K1_F32_MIN:
+    if size < _K1_DOT_MIN or ((dt := a.dtype) is _F32 and size < _K1_F32_MIN):
         return np.multiply(a[:, None], b)
     if dt is _F64 and b.dtype is dt and size <= _K1_F64_MAX and a.flags.forc and b.flags.forc:
         # outer_k1's gemm case, its calls and reshapes inlined (W2's 64×64 float64). Where
