@@ -430,8 +430,8 @@ def mv_t_checked(a: ndarray, g: ndarray) -> Any:
     same bits as mv(transpose(a), g) (np.dot(g, a) is np.dot(a.T, g)'s gemv)."""
     dt = a.dtype
     m, k = a.shape
-    at = a.swapaxes(0, 1)
     if m * k <= _MV_IN_ORDER_MAX:  # as mv
+        at = a.swapaxes(0, 1)  # (not made past it: W2's 64×64 takes g.dot(a) below)
         if not _mkl_avx512():
             if _mv_gemv(at, g, k, m, dt):
                 return mkl_gemv.mv_rows(at, g)
