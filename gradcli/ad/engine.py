@@ -177,8 +177,9 @@ def _run_backward(
     if run.targets is not None:
         # grad() and backward(inputs=): only the nodes with a path to an input run, as in
         # PyTorch's engine (the others' hooks, retain_grad()s and Functions never see it).
+        # (None: every node reached is needed, as when each input is a leaf behind all.)
         run.needed = needed_nodes([o.grad_fn for o in outputs], set(run.targets),
-                                  set(run.by_node))
+                                  set(run.by_node), all_as_none=not run.by_node)
         run.reached = run.needed.union(run.by_node, *(
             f.members for n in run.by_node if (f := getattr(n, "family", None)) is not None)
         ) if run.by_node else run.needed  # (leaf targets only: the needed set itself)

@@ -736,14 +736,17 @@ def torch_type_name(t: Tensor) -> str:
 _SEQ = attrgetter("seq")
 
 
-def needed_nodes(roots: Sequence[Any], target_ids: set[int],
-                 target_nodes: set[Node]) -> set[Node]:
+def needed_nodes(roots: Sequence[Any], target_ids: set[int], target_nodes: set[Node],
+                 all_as_none: bool = False) -> set[Node] | None:
     """The nodes a grad() pass must run: those with a path past them to a target (a leaf
     in target_ids, or the output of a node in target_nodes), as PyTorch's engine marks
     them needed. A non-leaf target's own node is reached (its cotangent is captured) but
     runs only when another target lies behind it, so what grad() did not need stays
     unfreed for a later backward. A member of a Family stands for PyTorch's one node: the
-    whole family is reached (its outputs' hooks run)."""
+    whole family is reached (its outputs' hooks run). `all_as_none` (leaf targets only):
+    None when every node reached is needed, i.e. each has a node or a target leaf among
+    its parents (in recording order, the first has a target leaf, and each later one a
+    needed parent), which the walk finds without the second pass (bench W6's vjp)."""
     families = [f for n in target_nodes if (f := getattr(n, "family", None)) is not None]
     if families:
         target_nodes = target_nodes.union(*(f.members for f in families))
@@ -754,11 +757,21 @@ def needed_nodes(roots: Sequence[Any], target_ids: set[int],
     stack = list(seen)
     add = seen.add
     push = stack.append
+    routed = all_as_none and not target_nodes  # each node so far leads to a target
     while stack:
+        lead = False
         for e in stack.pop().parents:
-            if type(e) is Node and e not in seen:
-                add(e)
-                push(e)
+            if type(e) is Node:
+                lead = True
+                if e not in seen:
+                    add(e)
+                    push(e)
+            elif e is not None and id(e) in target_ids:
+                lead = True
+        if not lead:
+            routed = False
+    if routed:
+        return None
     need: set[Node] = set()
     mark = need.add
     for node in sorted(seen, key=_SEQ):

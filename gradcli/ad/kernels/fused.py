@@ -311,7 +311,12 @@ def one_minus_square(y: ndarray) -> ndarray:
     n = y.shape[0] if y.ndim == 1 else 0
     if 2 <= n <= GEMM_MAX:
         if _vecdot_ok or (_vecdot_ok is None and _check_vecdot()):
-            return _vecdot_one_minus_square(y)
+            # _vecdot_one_minus_square, inlined (W2's backward runs this once a step)
+            rows = _VECDOT_ROWS.get(n)
+            left, right, ys, negs = _vecdot_rows(n) if rows is None else rows
+            ys[...] = y
+            np.negative(y, out=negs)
+            return np.vecdot(left, right)
         if _gemm_ok or (_gemm_ok is None and _check_gemm()):
             rows = _SQUARE_ROWS.get(n)
             if rows is None:

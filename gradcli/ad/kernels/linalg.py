@@ -430,8 +430,8 @@ def mv_t_checked(a: ndarray, g: ndarray) -> Any:
     same bits as mv(transpose(a), g) (np.dot(g, a) is np.dot(a.T, g)'s gemv)."""
     dt = a.dtype
     m, k = a.shape
-    at = a.swapaxes(0, 1)
     if m * k <= _MV_IN_ORDER_MAX:  # as mv
+        at = a.swapaxes(0, 1)  # (not made past it: W2's 64×64 takes g.dot(a) below)
         if not _mkl_avx512():
             if _mv_gemv(at, g, k, m, dt):
                 return mkl_gemv.mv_rows(at, g)
@@ -487,8 +487,16 @@ def outer_vectors(a: ndarray, b: ndarray) -> Any:
     """outer_k1(a.reshape(-1, 1), b.reshape(1, -1)) for two vectors: the same array, without
     the reshapes (~0.3 µs each) where outer_k1 would take the broadcast multiply anyway
     (mv's VJP for the matrix: W2's hot loop runs this once a step)."""
-    size = a.shape[0] * b.shape[0]
-    if size < _K1_DOT_MIN or (a.dtype is _F32 and size < _K1_F32_MIN):
+    m = a.shape[0]
+    n = b.shape[0]
+    size = m * n
+    if size < _K1_DOT_MIN or ((dt := a.dtype) is _F32 and size < _K1_F32_MIN):
+        return np.multiply(a[:, None], b)
+    if dt is _F64 and b.dtype is dt and size <= _K1_F64_MAX and a.flags.forc and b.flags.forc:
+        # outer_k1's gemm case, its calls and reshapes inlined (W2's 64×64 float64). Where
+        # no product rounds to zero, every layout of the k=1 gemm gives the products.
+        if _nonzero(a * _F64_ROOT) == m and _nonzero(b * _F64_ROOT) == n:
+            return np.dot(a[:, None], b[None, :])
         return np.multiply(a[:, None], b)
     return outer_k1(a.reshape(-1, 1), b.reshape(1, -1))
 

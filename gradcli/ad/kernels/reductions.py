@@ -495,6 +495,20 @@ def _fma_double(p: float, q: float, r: float) -> float:
         return math.inf if num > 0 else -math.inf
 
 
+def _fma_square(x: float, r: float) -> float:
+    """_fma_double(x, x, r) with one split: x·x is xh² + 2·xh·xl + xl², each exact (the
+    doubling too), so fsum rounds the same exact sum once (W6's norms: two a norm)."""
+    if 1e-140 < abs(x) < 1e150:
+        t = 134217729.0 * x
+        xh = t - (t - x)
+        xl = x - xh
+        try:
+            return _fsum((xh * xh, 2.0 * xh * xl, xl * xl, r))
+        except OverflowError:
+            pass
+    return _fma_double(x, x, r)
+
+
 def _norm_two_rows(r: ndarray) -> Any:
     """PyTorch's CPU 2-norm of each row (norm_two_reduce_step): squares summed per lane
     of 8 floats (4 doubles) in order, the lanes one by one, then the tail (its last
@@ -529,7 +543,7 @@ def _norm_two_short(row: list[float]) -> float:
         total = row[0] * row[0]
         m = 1
     for x in row[m:]:
-        total = _fma_double(x, x, total)
+        total = _fma_square(x, total)
     return math.sqrt(total)
 
 
