@@ -1,0 +1,48 @@
+"""Round 26, short reproductions from bug reports and forum threads (gradients that are
+None or NaN, ties in sort/argmax, dtype promotion, masks and advanced indexing, numpy
+interplay): the classes the sample found, each as a small program of our own compared
+with what PyTorch prints."""
+
+from __future__ import annotations
+
+import pytest
+from pyrun import gd_output, masked, torch_output
+
+# An index holding a boolean (or integer) array next to an Ellipsis: the Ellipsis is
+# found by identity, never by ==, which numpy would answer element by element.
+_MASK_WITH_ELLIPSIS = """
+import torch
+t = torch.arange(12).view(1, 2, 2, 3)
+m = torch.tensor([[True, False]])
+print(t[m, ..., 1], t[m, ..., 0:2].shape, t[..., torch.tensor([0, 2])].shape)
+print(t[torch.tensor([[0, 0], [0, 0]]), ..., 2])
+x = torch.arange(6.).reshape(2, 3).requires_grad_()
+y = x[torch.tensor([True, True]), ...]
+y.sum().backward()
+print(y, x.grad)
+u = torch.zeros(2, 3)
+u[torch.tensor([False, True]), ...] = 5.
+print(u)
+"""
+
+
+def test_mask_beside_an_ellipsis_indexes() -> None:
+    assert masked(gd_output(_MASK_WITH_ELLIPSIS)) == masked(torch_output(_MASK_WITH_ELLIPSIS))
+
+
+# numpy 2's names of its scalar types: np.bool (the class np.bool_ is), and the C-named
+# aliases of the sized types; each prints as Python prints the class it names.
+_NUMPY_TYPE_ALIASES = """
+import numpy as np
+import torch
+print(np.bool, np.bool_, np.byte, np.ubyte, np.short, np.ushort, np.intc, np.uintc)
+print(np.long, np.ulong, np.longlong, np.ulonglong, np.intp, np.uintp, np.half, np.uint)
+m = np.array([0, 3, 0, 1]).astype(np.bool)
+print(m, m.dtype, torch.arange(4)[m], torch.from_numpy(m).dtype)
+print(np.short(7), np.half(0.1), np.intc(-2) + 1, isinstance(np.bool(0), np.bool_))
+print(np.zeros(2, dtype=np.intc).dtype, np.ones(2, np.ubyte).dtype)
+"""
+
+
+def test_numpy_2_scalar_type_names() -> None:
+    assert masked(gd_output(_NUMPY_TYPE_ALIASES)) == masked(torch_output(_NUMPY_TYPE_ALIASES))
