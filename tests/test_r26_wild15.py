@@ -46,3 +46,33 @@ print(np.zeros(2, dtype=np.intc).dtype, np.ones(2, np.ubyte).dtype)
 
 def test_numpy_2_scalar_type_names() -> None:
     assert masked(gd_output(_NUMPY_TYPE_ALIASES)) == masked(torch_output(_NUMPY_TYPE_ALIASES))
+
+
+# F.batch_norm (so every BatchNorm module) refuses eps <= 0 when training and eps < 0 in
+# eval, as PyTorch's Python function does, after its batch-size check; the torch.batch_norm
+# op and instance norm take any eps.
+_BATCH_NORM_EPS = """
+import torch
+import torch.nn.functional as F
+x = torch.arange(12.).reshape(4, 3)
+for training, eps in ((True, 0), (True, 0.0), (True, -0.5), (False, -2), (False, 0.0)):
+    try:
+        print(F.batch_norm(x, torch.zeros(3), torch.ones(3), training=training, eps=eps))
+    except ValueError as e:
+        print("ValueError:", e)
+for m in (torch.nn.BatchNorm1d(3, eps=0.), torch.nn.BatchNorm2d(3, eps=-1e-3)):
+    try:
+        m(x if isinstance(m, torch.nn.BatchNorm1d) else x.reshape(1, 3, 2, 2))
+    except ValueError as e:
+        print("ValueError:", e)
+try:
+    F.batch_norm(torch.ones(1, 3), None, None, training=True, eps=0)
+except ValueError as e:
+    print("ValueError:", e)
+print(torch.batch_norm(x, None, None, torch.zeros(3), torch.ones(3), True, 0.1, 0., False))
+print(torch.nn.InstanceNorm1d(3, eps=0.)(x.reshape(1, 3, 4)))
+"""
+
+
+def test_batch_norm_refuses_a_nonpositive_eps_when_training() -> None:
+    assert masked(gd_output(_BATCH_NORM_EPS)) == masked(torch_output(_BATCH_NORM_EPS))
