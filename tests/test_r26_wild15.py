@@ -76,3 +76,33 @@ print(torch.nn.InstanceNorm1d(3, eps=0.)(x.reshape(1, 3, 4)))
 
 def test_batch_norm_refuses_a_nonpositive_eps_when_training() -> None:
     assert masked(gd_output(_BATCH_NORM_EPS)) == masked(torch_output(_BATCH_NORM_EPS))
+
+
+# The argument checks of torch.nn.functional's Python functions: their exception types
+# and words (hardtanh's bounds a ValueError, hardtanh_ unchecked; celu's alpha; which
+# running statistic is missing in eval; soft targets refuse a non-negative ignore_index;
+# embedding_bag's weight rank and mode).
+_FUNCTIONAL_CHECKS = """
+import torch
+import torch.nn.functional as F
+x = torch.tensor([[-2., 0.5, 3.]])
+calls = [
+    lambda: F.hardtanh(x, 1., -1.), lambda: F.hardtanh_(x.clone(), 1., -1.),
+    lambda: F.celu(x, alpha=0.), lambda: F.batch_norm(x, None, torch.ones(3)),
+    lambda: F.batch_norm(x, torch.zeros(3), None),
+    lambda: F.cross_entropy(x, torch.full((1, 3), 0.25), ignore_index=2),
+    lambda: F.cross_entropy(x, torch.full((1, 3), 0.25), ignore_index=-7),
+    lambda: F.embedding_bag(torch.tensor([1, 0]), torch.ones(4), torch.tensor([0])),
+    lambda: F.embedding_bag(torch.tensor([1, 0]), torch.ones(4, 2), torch.tensor([0]),
+                            mode="median"),
+]
+for call in calls:
+    try:
+        print(call())
+    except (RuntimeError, ValueError) as e:
+        print(type(e).__name__, e)
+"""
+
+
+def test_functional_argument_checks_match() -> None:
+    assert masked(gd_output(_FUNCTIONAL_CHECKS)) == masked(torch_output(_FUNCTIONAL_CHECKS))

@@ -257,6 +257,8 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Any = None, size_averag
         if tgt.array.dtype.kind != "f":
             raise GdRuntimeError("Expected floating point type for target with class "
                                  "probabilities, got Long")
+        if ignore_index >= 0:
+            raise GdRuntimeError("ignore_index is not supported for floating point target")
         if label_smoothing > 0.0:
             tgt = add(B.mul_scalar(tgt, 1 - label_smoothing), label_smoothing / n_classes)
         prod = mul(logp, tgt) if w_view is None else mul(mul(logp, tgt), w_view)
@@ -499,7 +501,8 @@ def batch_norm(input: Tensor, running_mean: Any, running_var: Any, weight: Any =
     if training:
         _verify_batch_size(input)
     elif running_mean is None or running_var is None:
-        raise GdRuntimeError("running_mean and running_var must be defined in evaluation mode")
+        which = "running_mean" if running_mean is None else "running_var"
+        raise GdRuntimeError(f"{which} must be defined in evaluation mode")
     rm, rv = _opt(running_mean), _opt(running_var)
     for name, arg in (("running_mean", rm), ("running_var", rv), ("weight", _opt(weight)),
                       ("bias", _opt(bias))):  # PyTorch's check_dims_match_num_input_features
