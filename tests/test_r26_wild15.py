@@ -5,7 +5,6 @@ with what PyTorch prints."""
 
 from __future__ import annotations
 
-import pytest
 from pyrun import gd_output, masked, torch_output
 
 # An index holding a boolean (or integer) array next to an Ellipsis: the Ellipsis is
