@@ -64,7 +64,7 @@ class NumpyType(Builtin):
         return wrap(getattr(np, self.type_)(_arg(value)))
 
     def __repr__(self) -> str:
-        return f"<class 'numpy.{self.type_}'>"
+        return f"<class 'numpy.{getattr(np, self.type_).__name__}'>"  # np.bool_ is numpy.bool
 
     def instance_check(self, x: Any) -> bool:
         """isinstance(x, np.float32): a numpy scalar of this type."""
@@ -443,7 +443,10 @@ def namespaces() -> dict[str, Namespace]:
                                 _sized(_call(getattr(np, name)), _linspace_count))
     for name in (*_SCALAR_TYPES, "complex64", "complex128", "uint16", "uint32", "uint64",
                  "floating", "integer", "signedinteger", "unsignedinteger", "number",
-                 "complexfloating", "inexact", "generic"):
+                 "complexfloating", "inexact", "generic",
+                 # numpy 2's C-named aliases of the sized types (np.bool is np.bool_)
+                 "bool", "byte", "ubyte", "short", "ushort", "intc", "uintc", "long",
+                 "ulong", "longlong", "ulonglong", "intp", "uintp", "half", "uint"):
         members[name] = NumpyType(name)
     members.update({"float_": NumpyType("float64"), "double": NumpyType("float64"),
                     "single": NumpyType("float32"), "int_": NumpyType("int64"),

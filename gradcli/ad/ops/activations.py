@@ -76,7 +76,7 @@ def selu_(input: Tensor) -> Tensor:
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """x where x > 0, else α(e^(x/α) - 1)."""
     if alpha == 0:
-        raise GdRuntimeError("ZeroDivisionError")
+        raise GdRuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
     return _act("elu", input, inplace, alpha=alpha, scale=1.0, input_scale=1.0 / alpha,
                 celu=True)
 
@@ -123,15 +123,16 @@ def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
 
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
              inplace: bool = False) -> Tensor:
-    """x clipped into [min_val, max_val]."""
+    """x clipped into [min_val, max_val]; F.hardtanh checks the bounds (a ValueError),
+    F.hardtanh_ does not."""
     if min_val > max_val:
-        raise GdRuntimeError("min_val cannot be greater than max_val")
+        raise GdRuntimeError("min_val cannot be greater than max_val", py_type="ValueError")
     return _act("hardtanh", input, inplace, min_val=min_val, max_val=max_val)
 
 
 def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
-    """In-place hardtanh."""
-    return hardtanh(input, min_val, max_val, True)
+    """In-place hardtanh (torch.hardtanh_: no check of the bounds, clamp's order)."""
+    return _act("hardtanh", input, True, min_val=min_val, max_val=max_val)
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:

@@ -135,10 +135,9 @@ def _check_index(x: Tensor, index: tuple[Any, ...]) -> None:
     selected: list[int] = []  # dims of x removed by integer indices so far
     tensor_dims = 0  # dims indexed by tensors so far
     shape = x.shape
-    for p in index:
-        if p is Ellipsis:
-            dim = len(shape) - _count_consuming(index[index.index(Ellipsis) + 1:]) \
-                if Ellipsis in index else dim
+    for k, p in enumerate(index):
+        if p is Ellipsis:  # by identity: `in`/`.index` would compare arrays with ==
+            dim = len(shape) - _count_consuming(index[k + 1:])
             continue
         if p is None:
             added += 1

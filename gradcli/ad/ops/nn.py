@@ -257,6 +257,8 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Any = None, size_averag
         if tgt.array.dtype.kind != "f":
             raise GdRuntimeError("Expected floating point type for target with class "
                                  "probabilities, got Long")
+        if ignore_index >= 0:
+            raise GdRuntimeError("ignore_index is not supported for floating point target")
         if label_smoothing > 0.0:
             tgt = add(B.mul_scalar(tgt, 1 - label_smoothing), label_smoothing / n_classes)
         prod = mul(logp, tgt) if w_view is None else mul(mul(logp, tgt), w_view)
@@ -465,20 +467,42 @@ def _opt(x: Any) -> Any:
     return None if x is None else _as_tensor(x)
 
 
+def _verify_batch_size(input: Tensor) -> None:
+    # PyTorch's _verify_batch_size: size(0) times the sizes past dim 1
+    size = input.shape[0] * math.prod(input.shape[2:]) if input.ndim > 1 else 1
+    if size == 1:  # (an empty batch passes: PyTorch's size_prods == 1)
+        raise GdRuntimeError("Expected more than 1 value per channel when training, got "
+                             f"input size torch.Size({list(input.shape)})",
+                             py_type="ValueError")
+
+
+def functional_batch_norm(input: Tensor, running_mean: Any, running_var: Any,
+                          weight: Any = None, bias: Any = None, training: bool = False,
+                          momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+    """F.batch_norm (and so the BatchNorm modules): batch_norm after the checks of
+    PyTorch's Python function, eps positive when training and never negative (the
+    torch.batch_norm op and instance_norm do not check it)."""
+    if training:
+        _verify_batch_size(input)
+        if eps <= 0.0:
+            raise GdRuntimeError(f"batch_norm eps must be positive during training, but got "
+                                 f"{eps}", py_type="ValueError")
+    elif eps < 0.0:
+        raise GdRuntimeError(f"batch_norm eps must be non-negative, but got {eps}",
+                             py_type="ValueError")
+    return batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps)
+
+
 def batch_norm(input: Tensor, running_mean: Any, running_var: Any, weight: Any = None,
                bias: Any = None, training: bool = False, momentum: float = 0.1,
                eps: float = 1e-5) -> Tensor:
     """Per-channel normalization: batch statistics when training (updating the running
     statistics in place, as PyTorch), else the running statistics."""
     if training:
-        # PyTorch's _verify_batch_size: size(0) times the sizes past dim 1
-        size = input.shape[0] * math.prod(input.shape[2:]) if input.ndim > 1 else 1
-        if size == 1:  # (an empty batch passes: PyTorch's size_prods == 1)
-            raise GdRuntimeError("Expected more than 1 value per channel when training, got "
-                                 f"input size torch.Size({list(input.shape)})",
-                                 py_type="ValueError")
+        _verify_batch_size(input)
     elif running_mean is None or running_var is None:
-        raise GdRuntimeError("running_mean and running_var must be defined in evaluation mode")
+        which = "running_mean" if running_mean is None else "running_var"
+        raise GdRuntimeError(f"{which} must be defined in evaluation mode")
     rm, rv = _opt(running_mean), _opt(running_var)
     for name, arg in (("running_mean", rm), ("running_var", rv), ("weight", _opt(weight)),
                       ("bias", _opt(bias))):  # PyTorch's check_dims_match_num_input_features
@@ -552,8 +576,9 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: Any = None) -> T
 for _name in ("mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "binary_cross_entropy",
               "binary_cross_entropy_with_logits", "nll_loss", "cross_entropy", "kl_div",
               "linear", "bilinear", "normalize", "cosine_similarity", "pairwise_distance",
-              "one_hot", "embedding", "layer_norm", "batch_norm", "pad"):
+              "one_hot", "embedding", "layer_norm", "pad"):
     expose(globals()[_name], f"torch.nn.functional.{_name}", family="nn")
+expose(functional_batch_norm, "torch.nn.functional.batch_norm", family="nn")
 for _name in ("cosine_similarity", "pairwise_distance", "bilinear"):
     expose(globals()[_name], f"torch.{_name}", family="nn")
 

@@ -374,6 +374,9 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Any = None, max_norm: 
     from zero, as PyTorch's CPU kernel; a mean divides by the bag's size (its entries that
     are not padding_idx); an empty bag is zeros."""
     idx = _as_tensor(input)
+    if _as_tensor(weight).ndim != 2:
+        raise torch_error("weight has to be a 2D Tensor, but got Tensor of dimension "
+                          f"{_as_tensor(weight).ndim}", "ValueError")
     if idx.ndim == 2:
         if offsets is not None:
             raise torch_error("if input is 2D, then offsets has to be None, as input is "
@@ -395,8 +398,7 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Any = None, max_norm: 
         raise torch_error("input has to be 1D or 2D Tensor, but got Tensor of dimension "
                           f"{idx.ndim}", "ValueError")
     if mode not in ("sum", "mean", "max"):
-        raise torch_error(f"mode has to be one of sum, mean or max, but got {mode}",
-                          "ValueError")
+        raise torch_error("mode has to be one of sum, mean or max", "ValueError")
     if per_sample_weights is not None and mode != "sum":
         raise torch_error("embedding_bag: per_sample_weights was not None. "
                           "per_sample_weights is only supported for mode='sum' (got "
