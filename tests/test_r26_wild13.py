@@ -39,3 +39,39 @@ print(per_group.get_last_lr())
 @pytest.mark.parametrize("program", [_SCHEDULER_SETTINGS])
 def test_scheduler_settings_are_attributes(program: str) -> None:
     assert masked(gd_output(program)) == masked(torch_output(program))
+
+
+# Module.to(dtype) takes a complex dtype as PyTorch does (with its UserWarning): floating
+# and complex parameters and buffers take the dtype, integer buffers (BatchNorm's
+# num_batches_tracked) keep theirs; back to a real dtype they drop the imaginary part.
+# (Complex autograd is gradcli's documented limit, so no forward pass with grad here.)
+_MODULE_TO_COMPLEX = """
+import torch
+import torch.nn as nn
+torch.manual_seed(0)
+lin = nn.Linear(2, 2, bias=None).to(torch.cdouble)
+print(lin.weight)
+m = nn.Sequential(nn.Linear(3, 2), nn.BatchNorm1d(2)).to(torch.complex64)
+print([(n, t.dtype) for n, t in m.state_dict().items()])
+with torch.no_grad():
+    m[0].bias.add_(1j)
+    print(m[0].bias)
+m.to(torch.float32)
+print([(n, t.dtype) for n, t in m.state_dict().items()], m[0].bias)
+m.to(dtype=torch.complex128)
+print(m[0].weight.dtype, m[1].num_batches_tracked.dtype, m[1].running_var)
+m.double()
+print(m[0].weight.dtype)
+with torch.no_grad():
+    print(lin(torch.ones(3, 2, dtype=torch.cdouble)))
+for bad in (torch.int32, torch.bool):
+    try:
+        nn.Linear(2, 2).to(bad)
+    except TypeError as e:
+        print(e)
+"""
+
+
+@pytest.mark.parametrize("program", [_MODULE_TO_COMPLEX])
+def test_module_to_complex_dtype(program: str) -> None:
+    assert masked(gd_output(program)) == masked(torch_output(program))
