@@ -75,3 +75,82 @@ for bad in (torch.int32, torch.bool):
 @pytest.mark.parametrize("program", [_MODULE_TO_COMPLEX])
 def test_module_to_complex_dtype(program: str) -> None:
     assert masked(gd_output(program)) == masked(torch_output(program))
+
+
+# torch.dist is norm(input - other): the subtraction promotes (a long tensor and a float
+# one give a float distance, a 0-dim float against a long vector a float32), norm then
+# refuses an integer difference in its own words; the gradient keeps each input's dtype.
+_DIST_PROMOTES = """
+import torch
+a = torch.tensor([1, 1])
+for other in (torch.zeros(2), torch.zeros(2, dtype=torch.float64), torch.tensor(0.5),
+              torch.tensor([0, 0])):
+    for p in (1, 2, float('inf'), 0, 3):
+        try:
+            r = a.dist(other, p)
+            print(p, r, r.dtype)
+        except RuntimeError as e:
+            print(p, e)
+x = torch.tensor([1., 2.], dtype=torch.float64, requires_grad=True)
+y = torch.tensor([0.5, -1.], requires_grad=True)
+d = torch.dist(x, y)
+d.backward()
+print(d, x.grad, y.grad)
+print(torch.dist(torch.tensor([3, 4], dtype=torch.int8), torch.tensor([0.5, 0.5],
+                                                                      dtype=torch.float16)))
+print(torch.dist(torch.tensor([1 + 1j, 2 - 1j]), torch.zeros(2)))
+try:
+    torch.dist(torch.tensor([True, False]), torch.tensor([0.25, 1.0]))
+except RuntimeError as e:
+    print(e)
+"""
+
+# F.cosine_similarity converts an integer (or bool) input to the inputs' common dtype,
+# which must be floating (PyTorch's message when it is not).
+_COSINE_SIMILARITY_INTEGER_INPUT = """
+import torch
+import torch.nn.functional as F
+x = torch.tensor([[1., 2., 3.], [0., 1., 0.]], requires_grad=True)
+s = F.cosine_similarity(x, torch.tensor([[1, 0, 1], [2, 2, 2]]))
+s.sum().backward()
+print(s, x.grad)
+print(F.cosine_similarity(torch.tensor([1, 2, 3]), torch.tensor([1., 0., 0.5]), dim=0))
+print(F.cosine_similarity(torch.tensor([True, False]),
+                          torch.tensor([0.5, 0.5], dtype=torch.float64), dim=0))
+print(torch.nn.CosineSimilarity(dim=0)(torch.tensor([1, 1]), torch.tensor([1., -1.])))
+try:
+    F.cosine_similarity(torch.tensor([1, 2]), torch.tensor([3, 4]), dim=0)
+except RuntimeError as e:
+    print(e)
+"""
+
+# The ops that do not promote two floating inputs of different dtypes say so as PyTorch
+# does: cdist (its kernel, or the matmul form for many rows; float16 not implemented),
+# linalg.cross / torch.cross, tensordot and inner.
+_NO_PROMOTION_DTYPE_ERRORS = """
+import torch
+f = torch.tensor([[0.5, 1.], [2., 0.]])
+cases = [
+    lambda: torch.cdist(f, f.double()), lambda: torch.cdist(f.double(), f, 1.0),
+    lambda: torch.cdist(torch.rand(30, 2), torch.rand(30, 2).double()),
+    lambda: torch.cdist(torch.rand(30, 2), torch.rand(30, 2).double(), 1.0),
+    lambda: torch.cdist(f.half(), f),
+    lambda: torch.cdist(torch.tensor([[1, 2]]), f),
+    lambda: torch.linalg.cross(torch.tensor([1, 2, 3]), torch.tensor([0.5, 1., 2.])),
+    lambda: torch.cross(torch.tensor([1., 2, 3]), torch.tensor([1, 0, 0]), dim=0),
+    lambda: torch.tensordot(f, f.double(), ([1], [0])),
+    lambda: torch.inner(torch.tensor([1, 2]), torch.tensor([1., 2.])),
+    lambda: torch.inner(torch.tensor(2), f),
+]
+for fn in cases:
+    try:
+        print(fn())
+    except RuntimeError as e:
+        print(e)
+"""
+
+
+@pytest.mark.parametrize("program", [_DIST_PROMOTES, _COSINE_SIMILARITY_INTEGER_INPUT,
+                                     _NO_PROMOTION_DTYPE_ERRORS])
+def test_mixed_dtype_distances(program: str) -> None:
+    assert gd_output(program) == torch_output(program)

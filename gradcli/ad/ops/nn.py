@@ -27,6 +27,7 @@ from gradcli.ad.ops.elementwise import (
     neg,
     pow,
     sub,
+    to_dtype,
 )
 from gradcli.ad.ops.indexing import getitem, getitem_raw
 from gradcli.ad.ops.joins import broadcast_tensors
@@ -366,8 +367,20 @@ def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12,
 
 
 def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
-    """Σ (x1/‖x1‖)(x2/‖x2‖) along dim (norms clamped at eps without a node, as PyTorch)."""
+    """Σ (x1/‖x1‖)(x2/‖x2‖) along dim (norms clamped at eps without a node, as PyTorch).
+    As PyTorch's: the inputs' common dtype must be floating, and an integer (or bool)
+    input is converted to it first (an int tensor and a float one work)."""
+    from gradcli.ad.kernels.elementwise import result_type
+
     x1, x2 = _as_tensor(x1), _as_tensor(x2)
+    common = result_type(x1.array, x2.array)
+    if common.kind != "f":
+        raise torch_error("expected common dtype to be floating point, yet common dtype is "
+                          f"{_torch_scalar_name(common)}", "RuntimeError")
+    if x1.array.dtype.kind in "biu":
+        x1 = to_dtype(x1, common)
+    if x2.array.dtype.kind in "biu":
+        x2 = to_dtype(x2, common)
     n1 = clone(norm(x1, 2, dim, True))
     n2 = clone(norm(x2, 2, dim, True))
     with no_grad():
