@@ -154,3 +154,49 @@ for fn in cases:
                                      _NO_PROMOTION_DTYPE_ERRORS])
 def test_mixed_dtype_distances(program: str) -> None:
     assert gd_output(program) == torch_output(program)
+
+
+# The normalization layers' dtypes as PyTorch's CPU kernels check them: an integer or bool
+# input has no kernel (NotImplementedError naming it; gradcli printed INT_MIN or zeros), a
+# weight, bias or running statistic of another dtype is a "mixed dtype" error unless the
+# input is float16/bfloat16 and the parameters float32; pdist and matrix norms refuse
+# integers in their own words.
+_NORM_LAYER_DTYPES = """
+import torch
+import torch.nn.functional as F
+x = torch.ones(2, 4)
+cases = [
+    lambda: F.layer_norm(x.long(), (4,)), lambda: F.layer_norm(x.int(), (4,)),
+    lambda: F.layer_norm(x.bool(), (4,)), lambda: torch.nn.LayerNorm(4)(x.long()),
+    lambda: F.layer_norm(x, (4,), torch.ones(4, dtype=torch.float64)),
+    lambda: F.layer_norm(x.double(), (4,), torch.ones(4)),
+    lambda: F.layer_norm(x.half(), (4,), torch.ones(4), torch.zeros(4)),
+    lambda: F.layer_norm(x, (4,), None, torch.zeros(4, dtype=torch.float64)),
+    lambda: torch.nn.LayerNorm(4).double()(x.double()),
+    lambda: F.group_norm(torch.ones(2, 2, 3, dtype=torch.long), 1),
+    lambda: torch.nn.GroupNorm(1, 2)(torch.ones(2, 2, 3, dtype=torch.long)),
+    lambda: F.group_norm(torch.ones(2, 2, 3), 1, torch.ones(2, dtype=torch.float64)),
+    lambda: F.batch_norm(x.long(), torch.zeros(4), torch.ones(4)),
+    lambda: torch.nn.BatchNorm1d(4)(x.long()),
+    lambda: F.batch_norm(x.double(), torch.zeros(4), torch.ones(4)),
+    lambda: F.batch_norm(x, torch.zeros(4).double(), torch.ones(4).double()),
+    lambda: torch.nn.BatchNorm1d(4).double()(x.double()),
+    lambda: F.batch_norm(x.half(), torch.zeros(4), torch.ones(4), training=True),
+    lambda: F.instance_norm(torch.ones(2, 2, 3, dtype=torch.int32)),
+    lambda: F.rms_norm(x.long(), (4,)),
+    lambda: F.pdist(torch.ones(3, 2, dtype=torch.long)),
+    lambda: torch.linalg.matrix_norm(torch.ones(2, 2, dtype=torch.long)),
+    lambda: torch.norm(torch.ones(2, 2, dtype=torch.long), 'nuc'),
+]
+for fn in cases:
+    try:
+        r = fn()
+        print(r.dtype, r.sum().item())
+    except (RuntimeError, NotImplementedError) as e:
+        print(type(e).__name__, e)
+"""
+
+
+@pytest.mark.parametrize("program", [_NORM_LAYER_DTYPES])
+def test_normalization_layer_dtypes(program: str) -> None:
+    assert gd_output(program) == torch_output(program)

@@ -469,9 +469,29 @@ def layer_norm(input: Tensor, normalized_shape: Any, weight: Any = None, bias: A
             raise GdRuntimeError(f"Expected {name} to be of same shape as normalized_shape, "
                                  f"but got {name} of shape {list(_as_tensor(t_).shape)} and "
                                  f"normalized_shape = {list(shape)}")
+    check_norm_dtypes("LayerNormKernelImpl", input, weight, bias, mixed=True)
     dims = tuple(range(input.ndim - k, input.ndim))
     return apply(_RULES["layer_norm"], (input, _opt(weight), _opt(bias)),
                  {"dims": dims, "eps": float(eps)})
+
+
+def check_norm_dtypes(kernel: str, x: Tensor, *params: Any, mixed: bool = False) -> None:
+    """A normalization layer's dtypes, as PyTorch's CPU kernels check them: with `mixed`
+    (layer_norm, group_norm) a weight or bias of another dtype than the input must be float32
+    and the input float16 or bfloat16; an integer or bool input has no kernel
+    (NotImplementedError, naming the kernel)."""
+    dt = x.array.dtype
+    given = [_as_tensor(p).array.dtype for p in params if p is not None]
+    if mixed and any(d != dt for d in given):
+        if any(d != np.float32 for d in given):
+            raise torch_error("mixed dtype (CPU): expect parameter to have scalar type of "
+                              "Float", "RuntimeError")
+        if dt.name not in ("float16", "bfloat16"):
+            raise torch_error("mixed dtype (CPU): all inputs must share same datatype.",
+                              "RuntimeError")
+    if dt.kind not in "fc":
+        raise torch_error(f'"{kernel}" not implemented for \'{_torch_scalar_name(dt)}\'',
+                          "NotImplementedError")
 
 
 def _opt(x: Any) -> Any:
@@ -498,6 +518,8 @@ def batch_norm(input: Tensor, running_mean: Any, running_var: Any, weight: Any =
         if arg is not None and input.ndim > 1 and arg.array.size != input.shape[1]:
             raise GdRuntimeError(f"{name} should contain {input.shape[1]} elements not "
                                  f"{arg.array.size}")
+    check_norm_dtypes("batch_norm", input)  # (an integer input: its kernel first)
+    check_norm_dtypes("batch_norm", input, weight, bias, rm, rv, mixed=True)
     if not input.array.size:  # ATen's empty-input path: clone · weight[0] + bias[0], the
         out = clone(input)      # running statistics left as they are
         if weight is not None:
