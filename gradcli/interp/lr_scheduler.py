@@ -160,7 +160,7 @@ class Scheduler(GdObject):
             return self.base_lrs
         if name == "last_epoch":
             return self.last_epoch
-        if name in self.params and name != "lr_lambdas" and name != "milestones":
+        if name in self.params:  # lr_lambdas (the list) and milestones (the Counter) too
             return self.params[name]
         method = _METHODS.get(name)
         if method is not None:

@@ -21,7 +21,7 @@ from gradcli.ad import ops
 from gradcli.ad.graph import is_meta, is_parameter, mark_meta
 from gradcli.ad.identity import at
 from gradcli.ad.ops.devices import on_meta
-from gradcli.ad.state import State, grad_mode
+from gradcli.ad.state import State, grad_mode, warn
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import devices, module_hooks
@@ -518,14 +518,29 @@ def _type(self: ModuleInstance, dst_type: Any) -> ModuleInstance:
     return _convert(self, lambda t: devices.tensor_type(t, dst_type))
 
 
+def _float_or_complex(dtype: Any) -> Callable[[Tensor], Tensor]:
+    """Module.to(dtype)'s cast: floating and complex tensors take the dtype (a complex
+    parameter cast to a real dtype drops its imaginary part), integer ones keep theirs."""
+    return lambda t: ops.to_dtype(t, dtype) if t.array.dtype.kind in "fc" else t
+
+
 def _to(self: ModuleInstance, *args: Any, **kwargs: Any) -> ModuleInstance:
-    probe = devices.tensor_to(ops.members("torch")["empty"](0, dtype=bool), *args, **kwargs)
+    empty = ops.members("torch")["empty"]
+    probe = devices.tensor_to(empty(0, dtype=bool), *args, **kwargs)
     kind = probe.array.dtype.kind
-    if kind not in "bf":
+    if kind == "b" and devices.tensor_to(empty(0), *args, **kwargs).array.dtype.kind == "b":
+        kind = "?"  # an explicit torch.bool (no dtype given keeps each probe's own)
+    if kind not in "bfc":
         raise GdRuntimeError("nn.Module.to only accepts floating point or complex dtypes, "
                              f"but got desired dtype={_dtype_name(probe)}",
                              py_type="TypeError")
-    cast = _float_only(probe.array.dtype) if kind == "f" else None
+    if kind == "c":
+        warn("Complex modules are a new feature under active development whose design may "
+             "change, and some modules might not work as expected when using complex "
+             "tensors as parameters or buffers. Please file an issue at "
+             "https://github.com/pytorch/pytorch/issues/new?template=bug-report.yml if a "
+             "complex module does not work as expected.")
+    cast = None if kind == "b" else _float_or_complex(probe.array.dtype)
     if is_meta(probe):  # module.to('meta'): every parameter and buffer on the meta device
         return _convert(self, lambda t: mark_meta(ops.to_dtype(t, t.dtype) if cast is None
                                                   else cast(t)))

@@ -590,12 +590,16 @@ def _pnorm(a: ndarray, p: float, axis: int) -> Any:
 
 
 def dist_diff(x: ndarray, y: ndarray) -> Any:
-    """x - y for dist (floating dtypes only, broadcasting)."""
-    if x.dtype.kind != "f" or y.dtype.kind != "f":
-        bad = x if x.dtype.kind != "f" else y
-        raise TorchError("linalg.vector_norm: Expected a floating point or complex tensor "
-                         f"as input. Got {scalar_name(bad.dtype)}")
-    return x - y
+    """x - y for dist, as PyTorch's at::dist (norm(x - y)): the subtraction's own dtype
+    promotion (a long tensor and a float one give float; bool refused) and broadcasting,
+    then norm's check of the difference's dtype."""
+    from gradcli.ad.kernels.elementwise import sub
+
+    d = sub(x, y)
+    if d.dtype.kind not in "fc":
+        raise TorchError("norm(): input dtype should be either floating point or complex. "
+                         f"Got {scalar_name(d.dtype)} instead.")
+    return d
 
 
 def finfo_max(dtype: np.dtype) -> float:

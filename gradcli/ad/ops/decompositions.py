@@ -8,6 +8,7 @@ import math
 from typing import Any, NamedTuple
 
 from gradcli.ad.graph import Tensor, one_family
+from gradcli.ad.kernels.messages import scalar_name as _scalar_name
 from gradcli.ad.ops.creation import _as_tensor, dtypes_resolve, zeros
 from gradcli.ad.ops.elementwise import abs, to_dtype, where
 from gradcli.ad.ops.reductions import amax, amin, norm, sum
@@ -221,6 +222,9 @@ def matrix_norm(A: Tensor, ord: Any = "fro", dim: Any = (-2, -1), keepdim: bool 
     if A.ndim < 2:
         raise GdRuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 "
                              "dimensions.")
+    if A.array.dtype.kind not in "fc":
+        raise GdRuntimeError("linalg.matrix_norm: Expected a floating point or complex tensor "
+                             f"as input. Got {_scalar_name(A.array.dtype)}")
     dims = tuple(dim)
     if len(dims) != 2:
         raise GdRuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {dims}")

@@ -226,8 +226,15 @@ def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -
 
 
 def linalg_cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:
-    """Cross product of 3-vectors along dim."""
-    return apply(_RULES["cross"], (input, other), {"dim": dim})
+    """Cross product of 3-vectors along dim; both of one dtype (PyTorch's kernel does not
+    promote: a long tensor and a float one are its scalar-type error)."""
+    a, b = _as_tensor(input), _as_tensor(other)
+    if a.array.dtype != b.array.dtype:
+        from gradcli.ad.graph import _torch_scalar_name as name
+
+        raise GdRuntimeError(f"expected scalar type {name(a.array.dtype)} but found "
+                             f"{name(b.array.dtype)}")
+    return apply(_RULES["cross"], (a, b), {"dim": dim})
 
 
 CROSS_WITHOUT_DIM = (
@@ -502,6 +509,8 @@ def tensordot(a: Tensor, b: Tensor, dims: Any = 2) -> Tensor:
         da, db = ([d] if isinstance(d, int) else list(d) for d in dims)
     if len(da) != len(db):
         raise GdRuntimeError("both dimension lists should have same length")
+    if a.array.dtype != b.array.dtype:  # no promotion (torch.inner's message too)
+        raise GdRuntimeError("both inputs should have same dtype")
     t1, t2, csize = a, b, 1
     for x, y in zip(da, db, strict=True):
         s1, s2 = a.shape[x], b.shape[y]

@@ -27,6 +27,7 @@ from gradcli.ad.ops.elementwise import (
     neg,
     pow,
     sub,
+    to_dtype,
 )
 from gradcli.ad.ops.indexing import getitem, getitem_raw
 from gradcli.ad.ops.joins import broadcast_tensors
@@ -368,8 +369,20 @@ def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12,
 
 
 def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
-    """Σ (x1/‖x1‖)(x2/‖x2‖) along dim (norms clamped at eps without a node, as PyTorch)."""
+    """Σ (x1/‖x1‖)(x2/‖x2‖) along dim (norms clamped at eps without a node, as PyTorch).
+    As PyTorch's: the inputs' common dtype must be floating, and an integer (or bool)
+    input is converted to it first (an int tensor and a float one work)."""
+    from gradcli.ad.kernels.elementwise import result_type
+
     x1, x2 = _as_tensor(x1), _as_tensor(x2)
+    common = result_type(x1.array, x2.array)
+    if common.kind != "f":
+        raise torch_error("expected common dtype to be floating point, yet common dtype is "
+                          f"{_torch_scalar_name(common)}", "RuntimeError")
+    if x1.array.dtype.kind in "biu":
+        x1 = to_dtype(x1, common)
+    if x2.array.dtype.kind in "biu":
+        x2 = to_dtype(x2, common)
     n1 = clone(norm(x1, 2, dim, True))
     n2 = clone(norm(x2, 2, dim, True))
     with no_grad():
@@ -458,9 +471,29 @@ def layer_norm(input: Tensor, normalized_shape: Any, weight: Any = None, bias: A
             raise GdRuntimeError(f"Expected {name} to be of same shape as normalized_shape, "
                                  f"but got {name} of shape {list(_as_tensor(t_).shape)} and "
                                  f"normalized_shape = {list(shape)}")
+    check_norm_dtypes("LayerNormKernelImpl", input, weight, bias, mixed=True)
     dims = tuple(range(input.ndim - k, input.ndim))
     return apply(_RULES["layer_norm"], (input, _opt(weight), _opt(bias)),
                  {"dims": dims, "eps": float(eps)})
+
+
+def check_norm_dtypes(kernel: str, x: Tensor, *params: Any, mixed: bool = False) -> None:
+    """A normalization layer's dtypes, as PyTorch's CPU kernels check them: with `mixed`
+    (layer_norm, group_norm) a weight or bias of another dtype than the input must be float32
+    and the input float16 or bfloat16; an integer or bool input has no kernel
+    (NotImplementedError, naming the kernel)."""
+    dt = x.array.dtype
+    given = [_as_tensor(p).array.dtype for p in params if p is not None]
+    if mixed and any(d != dt for d in given):
+        if any(d != np.float32 for d in given):
+            raise torch_error("mixed dtype (CPU): expect parameter to have scalar type of "
+                              "Float", "RuntimeError")
+        if dt.name not in ("float16", "bfloat16"):
+            raise torch_error("mixed dtype (CPU): all inputs must share same datatype.",
+                              "RuntimeError")
+    if dt.kind not in "fc":
+        raise torch_error(f'"{kernel}" not implemented for \'{_torch_scalar_name(dt)}\'',
+                          "NotImplementedError")
 
 
 def _opt(x: Any) -> Any:
@@ -509,6 +542,8 @@ def batch_norm(input: Tensor, running_mean: Any, running_var: Any, weight: Any =
         if arg is not None and input.ndim > 1 and arg.array.size != input.shape[1]:
             raise GdRuntimeError(f"{name} should contain {input.shape[1]} elements not "
                                  f"{arg.array.size}")
+    check_norm_dtypes("batch_norm", input)  # (an integer input: its kernel first)
+    check_norm_dtypes("batch_norm", input, weight, bias, rm, rv, mixed=True)
     if not input.array.size:  # ATen's empty-input path: clone · weight[0] + bias[0], the
         out = clone(input)      # running statistics left as they are
         if weight is not None:

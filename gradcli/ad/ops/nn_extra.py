@@ -59,6 +59,9 @@ def rms_norm(input: Tensor, normalized_shape: Any, weight: Any = None,
         raise torch_error("Expected weight to be of same shape as normalized_shape, but got "
                           f"weight of shape {list(_as_tensor(weight).shape)} and "
                           f"normalized_shape = {list(shape)}", "RuntimeError")
+    if x.array.dtype.kind not in "fc":
+        raise torch_error(f'"rms_norm" not implemented for \'{scalar_name(x.array.dtype)}\'',
+                          "NotImplementedError")
     if eps is None:
         eps = float(np.finfo(x.array.dtype).eps) if x.array.dtype.kind == "f" else \
             float(np.finfo(np.float32).eps)
@@ -77,6 +80,8 @@ def pdist(input: Tensor, p: float = 2) -> Tensor:
         raise torch_error(f"pdist only supports 2D tensors, got: {x.ndim}D", "RuntimeError")
     if p < 0:
         raise torch_error("pdist only supports non-negative p values", "RuntimeError")
+    if x.array.dtype.kind != "f":
+        raise torch_error("pdist only supports floating-point dtypes", "RuntimeError")
     i, j = np.triu_indices(x.shape[0], 1)
     rows_i = getitem_raw(x, (i,), "IndexBackward0")
     rows_j = getitem_raw(x, (j,), "IndexBackward0")

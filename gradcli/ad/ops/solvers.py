@@ -126,6 +126,9 @@ def group_norm(input: Tensor, num_groups: int, weight: Any = None, bias: Any = N
                                  f"of channels in input, but got {name} of shape "
                                  f"{list(_as_tensor(t).shape)} and input of shape "
                                  f"{list(x.shape)}")
+    from gradcli.ad.ops.nn import check_norm_dtypes
+
+    check_norm_dtypes("GroupNormKernelImpl", x, weight, bias, mixed=True)
     return apply(_RULES["group_norm"], (x, weight, bias),
                  {"groups": int(num_groups), "eps": float(eps)})
 

@@ -56,6 +56,10 @@ def instance_norm(input: Tensor, running_mean: Any = None, running_var: Any = No
                   momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
     """Normalize each channel of each sample over its spatial dims."""
     x = _as_tensor(input)
+    if x.array.dtype.kind not in "fc":  # PyTorch's instance_norm is its batch_norm
+        from gradcli.ad.ops.nn import check_norm_dtypes
+
+        check_norm_dtypes("batch_norm", x)
     if use_input_stats and math.prod(x.shape[2:]) == 1:
         raise GdRuntimeError("Expected more than 1 spatial element when training, got input "
                              f"size torch.Size({list(x.shape)})", py_type="ValueError")

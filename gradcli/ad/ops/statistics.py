@@ -311,9 +311,11 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0,
     a, b = _as_tensor(x1), _as_tensor(x2)
     if compute_mode not in _CDIST_MODES:
         raise GdRuntimeError(f"{compute_mode} is not a valid value for compute_mode")
-    if p == 2 and a.ndim >= 2 and b.ndim >= 2 and (
-            compute_mode == "use_mm_for_euclid_dist"
-            or (compute_mode == _CDIST_MODES[0] and (a.shape[-2] > 25 or b.shape[-2] > 25))):
+    mm = p == 2 and a.ndim >= 2 and b.ndim >= 2 and (
+        compute_mode == "use_mm_for_euclid_dist"
+        or (compute_mode == _CDIST_MODES[0] and (a.shape[-2] > 25 or b.shape[-2] > 25)))
+    _cdist_dtypes(a.array.dtype, b.array.dtype, mm)
+    if mm:
         out = apply(_RULES["euclidean_dist"], (a, b))
         return view(out, out.shape)
     return apply(_RULES["cdist"], (a, b), {"p": float(p)})
@@ -321,6 +323,22 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0,
 
 _CDIST_MODES = ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist",
                 "donot_use_mm_for_euclid_dist")
+
+
+def _cdist_dtypes(da: np.dtype, db: np.dtype, mm: bool) -> None:
+    """PyTorch's cdist takes two floating tensors of one dtype (no promotion): float16 is
+    not implemented, a float32 and a float64 are the matmul's (or the kernel's) error."""
+    if da.kind != "f" or db.kind != "f":
+        return  # the kernel's own "only supports floating-point dtypes"
+    if da == np.float16:
+        raise GdRuntimeError("\"cdist\" not implemented for 'Half'")
+    if da != db:
+        if mm:
+            c = {"float16": "c10::Half", "float32": "float", "float64": "double"}
+            raise GdRuntimeError("expected m1 and m2 to have the same dtype, but got: "
+                                 f"{c[da.name]} != {c[db.name]}")
+        raise GdRuntimeError(f"expected scalar type {scalar_name(da)} but found "
+                             f"{scalar_name(db)}")
 
 
 # -- PyTorch spellings ------------------------------------------------------------------
