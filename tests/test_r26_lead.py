@@ -121,3 +121,30 @@ attempt('float index set', lambda: [1, 2].__setitem__(torch.tensor(1.0), 0))
 
 def test_attribute_and_operand_messages() -> None:
     assert gd_output(ATTRIBUTES_AND_OPERANDS) == torch_output(ATTRIBUTES_AND_OPERANDS)
+
+
+TENSOR_CLASS_DUNDERS = """
+import torch
+a = torch.tensor([1.0, 2.0], requires_grad=True)
+print(torch.Tensor.__add__(a, 2))
+print(torch.Tensor.__rdiv__(a, 2))
+print(torch.Tensor.__div__(a, 2), a.__rdiv__(1), a.__div__(4))
+print(torch.Tensor.__getitem__(a, 0), torch.Tensor.__len__(a))
+print(torch.Tensor.__rsub__(a, 1), torch.Tensor.__matmul__(a, a))
+try:
+    torch.Tensor.__add__(1, 2)
+except TypeError as e:
+    print(e)
+b = a.detach().clone()
+torch.Tensor.__idiv__(b, 2)
+print(b)
+mul = torch.Tensor.__mul__
+y = mul(a, a).sum()
+y.backward()
+print(y.grad_fn.name(), a.grad)
+"""
+
+
+def test_tensor_class_protocol_methods() -> None:
+    # torch.Tensor.__rdiv__(a, 2) as a forum reproduction spells a / 2's reflection
+    assert gd_output(TENSOR_CLASS_DUNDERS) == torch_output(TENSOR_CLASS_DUNDERS)

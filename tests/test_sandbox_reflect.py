@@ -181,6 +181,15 @@ ATTACKS: list[tuple[str, str]] = [
     ('print("x".encode("zlib_codec"))', "unknown encoding"),  # codecs: text ones only
     ('print(int.from_bytes([1], "big").__class__.__dict__)', "not accessible in gd"),
     ('print(b"x".decode.__self__)', "not accessible in gd"),
+    # torch.Tensor's protocol methods are readable (torch.Tensor.__rdiv__(a, 2)); nothing
+    # else of the class, nor of those methods
+    ('print(torch.Tensor.__dict__)', "not accessible in gd"),
+    ('print(torch.Tensor.__subclasses__())', "not accessible in gd"),
+    ('print(torch.Tensor.__init__)', "not accessible in gd"),
+    ('print(torch.Tensor.__reduce_ex__)', "not accessible in gd"),
+    ('print(torch.Tensor.__add__.__globals__)', "not accessible in gd"),
+    ('print(torch.Tensor.__add__.fn)', "has no attribute 'fn'"),
+    ('print(torch.Tensor.__add__(print, 1))', "doesn't apply to a 'builtin_function_or_method'"),
 ]
 
 

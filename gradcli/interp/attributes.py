@@ -373,6 +373,10 @@ def get_attribute(obj: Any, name: str) -> Any:
         dunder = builtin_dunders.attribute(obj, name)  # t.__add__(u), key=a.__getitem__
         if dunder is not builtin_dunders.MISSING:
             return dunder
+        if isinstance(obj, Builtin) and obj.name == "torch.Tensor":  # torch.Tensor.__rdiv__
+            dunder = builtin_dunders.tensor_class_attribute(name)
+            if dunder is not builtin_dunders.MISSING:
+                return dunder
         if type(obj) is Namespace and (not name.startswith("__") or name in MODULE_DUNDERS):
             if name == "__name__":
                 return obj.name  # torch.nn.__name__

@@ -102,6 +102,8 @@ def _protocol(obj: Any, name: str) -> Callable[..., Any] | None:
     from gradcli.interp.builtins import PYTHON_BUILTINS
 
     core = name[2:-2]
+    if type(obj) is Tensor and core in ("div", "rdiv", "idiv"):
+        core = core.replace("div", "truediv")  # Tensor's Python 2 spellings, kept
     for prefix in ("", "r", "i"):
         if core.startswith(prefix) and core[len(prefix):] in _BINARY:
             return _binary(obj, core[len(prefix):], prefix)
@@ -158,3 +160,35 @@ def attribute(obj: Any, name: str) -> Any:
     if t is Tensor or name == "__getitem__":
         return BoundMethod(obj, name, fn)  # <built-in method __getitem__ of list object>
     return MethodWrapper(obj, name, fn)
+
+
+# The protocol methods torch.Tensor has as class attributes (torch.Tensor.__rdiv__(a, 2)).
+_TENSOR_CLASS_DUNDERS = frozenset(
+    [f"__{p}{op}__" for op in (*_BINARY, "div") for p in ("", "r", "i")
+     if not (p == "i" and op not in (*_TENSOR_INPLACE, "div"))]
+    + [f"__{op}__" for op in _COMPARE] + list(_UNARY)
+    + ["__abs__", "__bool__", "__repr__", "__str__", "__format__", "__hash__", "__getitem__",
+       "__setitem__", "__delitem__", "__len__", "__iter__", "__contains__", "__int__",
+       "__float__", "__index__", "__reversed__"])
+
+
+def tensor_class_attribute(name: str) -> Any:
+    """torch.Tensor.name for a protocol method: the method unbound (a tensor first, as
+    `torch.Tensor.__add__(t, u)` takes it), else MISSING."""
+    if name not in _TENSOR_CLASS_DUNDERS:
+        return MISSING
+    from gradcli.errors import GdRuntimeError
+    from gradcli.interp.values import Builtin, type_name
+
+    def unbound(self: Any, *args: Any) -> Any:
+        if type(self) is not Tensor:
+            raise GdRuntimeError(f"descriptor '{name}' for 'torch._C.TensorBase' objects "
+                                 f"doesn't apply to a '{type_name(self)}' object",
+                                 py_type="TypeError")
+        fn = _protocol(self, name)
+        if fn is None:  # (a name of the set without a tensor's method: none today)
+            raise GdRuntimeError(f"type object 'Tensor' has no attribute '{name}'",
+                                 py_type="AttributeError")
+        return fn(self, *args)
+
+    return Builtin(f"Tensor.{name}", unbound, f"Tensor.{name}(self, ...)")

@@ -574,6 +574,8 @@ def type_name(v: Any) -> str:
         shown = builtin_type(v.name)  # F.relu is a function, torch.sin a built-in
         if shown is not None and shown != "type":
             return shown
+        if "." not in v.name:  # print, len: Python's built-ins are written in C
+            return "builtin_function_or_method"
     if type(v) is BoundMethod:  # a method of a tensor, list, str: written in C; of a
         # module, optimizer or distribution: a Python method
         return "method" if isinstance(v.obj, GdObject) else "builtin_function_or_method"
