@@ -8,7 +8,7 @@ import math
 from typing import Any, NamedTuple
 
 from gradcli.ad.graph import Tensor, one_family
-from gradcli.ad.ops.creation import _as_tensor, dtypes_resolve, zeros
+from gradcli.ad.ops.creation import _as_tensor, zeros
 from gradcli.ad.ops.elementwise import abs, to_dtype, where
 from gradcli.ad.ops.reductions import _norm_dtype, amax, amin, norm, sum
 from gradcli.ad.ops.shape import transpose, unsqueeze
