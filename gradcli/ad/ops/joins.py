@@ -113,7 +113,7 @@ def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Te
         if sum(sizes) != n or any(s < 0 for s in sizes):
             raise GdRuntimeError(
                 f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's "
-                f"size at dimension {d}), but got split_sizes={sizes}")
+                f"size at dimension {dim}), but got split_sizes={sizes}")
         name = "SplitWithSizesBackward0"
     else:
         size = int(split_size_or_sections)

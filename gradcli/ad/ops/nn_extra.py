@@ -395,8 +395,7 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Any = None, max_norm: 
         raise torch_error("input has to be 1D or 2D Tensor, but got Tensor of dimension "
                           f"{idx.ndim}", "ValueError")
     if mode not in ("sum", "mean", "max"):
-        raise torch_error(f"mode has to be one of sum, mean or max, but got {mode}",
-                          "ValueError")
+        raise torch_error("mode has to be one of sum, mean or max", "ValueError")
     if per_sample_weights is not None and mode != "sum":
         raise torch_error("embedding_bag: per_sample_weights was not None. "
                           "per_sample_weights is only supported for mode='sum' (got "
