@@ -408,7 +408,9 @@ def repeat_interleave(input: Tensor, repeats: Any = None, dim: int | None = None
     u = unsqueeze(x, d + 1)
     shape = list(u.shape)
     shape[d + 1] = r
-    return flatten(clone(expand(u, tuple(shape))), d, d + 1)
+    # ATen's: the expanded input cloned contiguous, then viewed (ViewBackward0)
+    from gradcli.ad.ops.memory_format import CONTIGUOUS, clone as clone_as
+    return flatten(clone_as(expand(u, tuple(shape)), memory_format=CONTIGUOUS), d, d + 1)
 
 
 def _allocated(counts: np.ndarray, output_size: Any) -> None:
