@@ -17,7 +17,6 @@ from gradcli.ad.kernels import indexing as KI
 from gradcli.ad.kernels.messages import scalar_name
 from gradcli.ad.ops.creation import _as_tensor, _creation_dtype, _shape_args
 from gradcli.ad.ops.devices import torch_error
-from gradcli.ad.ops.elementwise import clone
 from gradcli.ad.ops.indexing import getitem_raw
 from gradcli.ad.ops.selection import index_select_raw
 from gradcli.ad.ops.shape import (
@@ -409,7 +408,8 @@ def repeat_interleave(input: Tensor, repeats: Any = None, dim: int | None = None
     shape = list(u.shape)
     shape[d + 1] = r
     # ATen's: the expanded input cloned contiguous, then viewed (ViewBackward0)
-    from gradcli.ad.ops.memory_format import CONTIGUOUS, clone as clone_as
+    from gradcli.ad.ops.memory_format import CONTIGUOUS
+    from gradcli.ad.ops.memory_format import clone as clone_as
     return flatten(clone_as(expand(u, tuple(shape)), memory_format=CONTIGUOUS), d, d + 1)
 
 
