@@ -21,9 +21,9 @@ from gradcli.ad.graph import (
     Node,
     Tensor,
     _torch_scalar_name,
-    tensor_from_array,
     bump_version,
     multi_output_message,
+    tensor_from_array,
     view_mode_message,
 )
 from gradcli.ad.ops.backward import ZERO_IMMUTABLE
