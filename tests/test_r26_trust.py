@@ -22,6 +22,10 @@ PyTorch, one program per class (each fails on the round-25 tree):
   expand implicit=; x.to(dtype, memory_format=) returns x when its suggested format is
   the one asked (a transposed matrix's is contiguous).
 
+From the op fuzzer's seeds 50-69: a write into a view of an expanded view with a graph
+gave the base's old value a gradient (PyTorch writes the base's memory: every copy);
+clone of an expanded tensor is dense in its strides' order (repeat_interleave's grad_fn).
+
 And a CI draw of the sweep itself (a fixed slice of its cases must agree with PyTorch).
 """
 
@@ -152,6 +156,32 @@ y = x * 1
 z = torch.ones(3, requires_grad=True)
 show('copy_', lambda: y.copy_(z, non_blocking=True))
 show('expand', lambda: z.expand(2, 3, implicit=True))
+""",
+    # the op fuzzer's fresh seeds (50-69)
+    "expanded-view-writes": _SHOW + """
+def run(name, f):
+    a = torch.tensor([[0.5, -1.0, 2.0, 0.25], [1.5, 3.0, -2.0, 0.75]], requires_grad=True)
+    t = torch.tensor([7.0, 8.0], requires_grad=True)
+    c = a * 1
+    f(c, t)
+    w = torch.arange(8.).reshape(2, 4) - 3
+    show(name, lambda: [g if g is None else g.tolist() for g in
+                        torch.autograd.grad((c * w).sum(), [a, t], allow_unused=True)])
+run('row', lambda c, t: c.flatten().unsqueeze(0).expand(2, 8).__setitem__(-1, 2.0))
+run('part', lambda c, t: c.unsqueeze(0).expand(3, 2, 4).__setitem__((1, 0, slice(0, 2)), t))
+run('part2', lambda c, t: c.unsqueeze(0).expand(3, 2, 4)[2].__setitem__((1, slice(1, 3)), t))
+run('t', lambda c, t: c.t().unsqueeze(0).expand(2, 4, 2).__setitem__((0, 1), t))
+run('fill', lambda c, t: c.unsqueeze(0).expand(3, 2, 4)[1, 0].fill_(5.0))
+run('mul', lambda c, t: c.unsqueeze(0).expand(3, 2, 4)[1, 0].mul_(2.0))
+run('mask', lambda c, t: c.unsqueeze(0).expand(3, 2, 4)[1].masked_fill_(
+    torch.tensor([[True, False, False, True]] * 2), 1.0))
+""",
+    "clone-expanded-strides": _SHOW + """
+x = torch.ones(2, 3).t()
+show('clone', lambda: x.unsqueeze(1).expand(3, 2, 2).clone().stride())
+a = torch.ones(3, 1, 2, requires_grad=True).permute(2, 1, 0)
+show('ri', lambda: a.repeat_interleave(1, dim=0).grad_fn.name())
+show('ri2', lambda: a.repeat_interleave(2, dim=1).grad_fn.name())
 """,
 }
 
