@@ -418,8 +418,8 @@ _NUMBER = re.compile(r"-?(?:\d+\.?\d*(?:e[-+]?\d+)?|inf|nan)")
 def _close(theirs: str, ours: str) -> bool:
     """Whether the two differ only in numbers, each within printed-rounding distance (a
     kernel's last bits, a mathematically zero gradient's rounding: not the keyword)."""
-    if _NUMBER.sub("#", theirs) != _NUMBER.sub("#", ours):
-        return False
+    if re.sub(r"\s+", "", _NUMBER.sub("#", theirs)) != re.sub(r"\s+", "", _NUMBER.sub("#", ours)):
+        return False  # (a number's sign or format changes the printed padding)
     for x, y in zip(_NUMBER.findall(theirs), _NUMBER.findall(ours), strict=True):
         a, b = float(x), float(y)
         if a != b and not (abs(a - b) <= 1e-4 * max(1.0, abs(a))):
