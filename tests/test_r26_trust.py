@@ -24,7 +24,8 @@ PyTorch, one program per class (each fails on the round-25 tree):
 
 From the op fuzzer's seeds 50-69: a write into a view of an expanded view with a graph
 gave the base's old value a gradient (PyTorch writes the base's memory: every copy);
-clone of an expanded tensor is dense in its strides' order (repeat_interleave's grad_fn).
+clone of an expanded tensor is dense in its strides' order (repeat_interleave's grad_fn);
+hardtanh's (relu6's) gradient at NaN is 0 where PyTorch's vector loop takes it.
 
 And a CI draw of the sweep itself (a fixed slice of its cases must agree with PyTorch).
 """
@@ -175,6 +176,14 @@ run('fill', lambda c, t: c.unsqueeze(0).expand(3, 2, 4)[1, 0].fill_(5.0))
 run('mul', lambda c, t: c.unsqueeze(0).expand(3, 2, 4)[1, 0].mul_(2.0))
 run('mask', lambda c, t: c.unsqueeze(0).expand(3, 2, 4)[1].masked_fill_(
     torch.tensor([[True, False, False, True]] * 2), 1.0))
+""",
+    "hardtanh-nan-gradient": _SHOW + """
+import torch.nn.functional as F
+for n in (5, 8, 12, 17):
+    for dt in (torch.float32, torch.float64):
+        c = torch.full((n,), float('nan'), dtype=dt, requires_grad=True)
+        show(f'{n} {dt}', lambda: torch.autograd.grad(F.hardtanh(c, max_val=1.0).sum(), c)[0])
+        show(f'relu6 {n} {dt}', lambda: torch.autograd.grad(F.relu6(c).sum(), c)[0])
 """,
     "clone-expanded-strides": _SHOW + """
 x = torch.ones(2, 3).t()
