@@ -23,6 +23,7 @@ from gradcli.ad.graph import (
     _torch_scalar_name,
     bump_version,
     multi_output_message,
+    tensor_from_array,
     view_mode_message,
 )
 from gradcli.ad.ops.backward import ZERO_IMMUTABLE
@@ -146,7 +147,8 @@ def record_inplace(target: Tensor, result: Tensor, through_view: bool = False, *
         reaches = node is not None and old is not None and old in node.parents
         if node is not None and old is not None:
             _bypass(node, old, target)
-        _rebase(target, reaches, K.overlaps(target.array) if shared is None else shared)
+        _rebase(target, reaches, K.overlaps(target.array) if shared is None else shared,
+                _written(target.shape, index) if _expanded_chain(target) else None)
         _regenerate(target)
     _keep_retained(target, old)
     return target
@@ -305,7 +307,86 @@ def _hooked_chain(view: Tensor) -> bool:
     return False
 
 
-def _rebase(view: Tensor, reaches: bool = False, shared: bool = False) -> None:
+def _expanded_chain(view: Tensor) -> bool:
+    """Whether an expand is among view's chain of views (only then does where the op
+    wrote matter to its base: _rebase's `written`)."""
+    while view._view is not None:
+        if view._view[1].name == "expand":
+            return True
+        view = view._view[0]
+    return False
+
+
+def _written(shape: tuple[int, ...], index: Any) -> np.ndarray | None:
+    """Where x[index] = v wrote (all of x without an index), as a boolean mask of x's
+    shape (None: an index this cannot place)."""
+    if index is None:
+        return np.ones(shape, bool)
+    mask = np.zeros(shape, bool)
+    try:
+        mask[index] = True
+    except (IndexError, ValueError, TypeError):
+        return None
+    return mask
+
+
+def _through_expand(cur: Tensor, base: Tensor, written: np.ndarray) -> Tensor:
+    """The base's elements' new values from the expanded view's `cur`: for each, the copy
+    that was written (PyTorch's CopySlices writes the base's memory: a write into any copy
+    is the element's), else its first copy (the old value)."""
+    lead = cur.ndim - base.ndim
+    dims = [d for d in range(cur.ndim) if d < lead or (base.shape[d - lead] == 1
+                                                          and cur.shape[d] != 1)]
+    keep = [d for d in range(cur.ndim) if d not in dims]
+    if not dims:  # an expand to its own shape
+        return apply(RULES["reshape"], (cur,), {"shape": base.shape})
+    # the broadcast dims last, flattened: argmax finds the written copy (0: none)
+    moved = np.transpose(written, keep + dims).reshape(
+        [cur.shape[d] for d in keep] + [-1])
+    pick = np.unravel_index(np.argmax(moved, axis=-1), [cur.shape[d] for d in dims])
+    grids = np.indices([cur.shape[d] for d in keep], sparse=True)
+    index: list[Any] = [None] * cur.ndim
+    for d, g in zip(keep, grids, strict=True):
+        index[d] = g
+    for d, p in zip(dims, pick, strict=True):
+        index[d] = p
+    picked = apply(RULES["getitem"], (cur,), {"index": tuple(index), "kind": "IndexBackward0"})
+    return apply(RULES["reshape"], (picked,), {"shape": base.shape})
+
+
+def _written_base(rule: Any, params: dict[str, Any], base: Tensor,
+                  written: np.ndarray | None) -> np.ndarray | None:
+    """The written mask one level up the chain (None when this level cannot say)."""
+    if written is None:
+        return None
+    if rule.name == "getitem":
+        return _placed(base.shape, params["index"], written)
+    if rule.name == "expand":
+        lead = written.ndim - base.ndim
+        out = written.any(axis=tuple(range(lead))) if lead else written
+        return np.logical_or.reduce(out, axis=tuple(
+            d for d in range(base.ndim) if base.shape[d] == 1 and out.shape[d] != 1),
+            keepdims=True).reshape(base.shape)
+    if rule.name in ("diagonal", "unfold", "as_strided"):
+        return None
+    try:
+        (m,) = rule.vjp(tensor_from_array(written.astype(np.float64)), None, base, **params)
+    except Exception:  # a rule whose transpose wants more than a mask: cannot say
+        return None
+    return np.asarray(m.array) != 0
+
+
+def _placed(shape: tuple[int, ...], index: Any, written: np.ndarray) -> np.ndarray | None:
+    mask = np.zeros(shape, bool)
+    try:
+        mask[index] = written
+    except (IndexError, ValueError, TypeError):
+        return None
+    return mask
+
+
+def _rebase(view: Tensor, reaches: bool = False, shared: bool = False,
+            written: np.ndarray | None = None) -> None:
     """After an in-place change of a view, record that its base changed too.
 
     As PyTorch's CopySlices: the base's new value is its old one with the view's value
@@ -318,6 +399,8 @@ def _rebase(view: Tensor, reaches: bool = False, shared: bool = False) -> None:
     where the view is, as every one above it does: see _bypass). `shared`: the view's
     elements share memory (an expanded tensor): the root's CopySlices fails when a
     gradient reaches it, as PyTorch's copy of the gradient into that view does.
+    `written`: where in `view` the op wrote (None: all of it), followed up the chain so
+    that an expanded level takes each base element from the copy that was written.
     """
     cur = view  # view's new value, with its graph
     while view._view is not None:
@@ -342,6 +425,8 @@ def _rebase(view: Tensor, reaches: bool = False, shared: bool = False) -> None:
                          rule.forward(np.arange(base.array.size).reshape(base.shape),
                                       **params))
                 value, index = cur, np.unravel_index(where, base.shape)
+            elif rule.name == "expand" and written is not None and written.any():
+                value, index = _through_expand(cur, base, written), (Ellipsis,)
             elif rule.name == "expand":
                 # The base's elements are the view's first along each broadcast dim.
                 lead = cur.ndim - base.ndim
@@ -363,6 +448,7 @@ def _rebase(view: Tensor, reaches: bool = False, shared: bool = False) -> None:
             _moved(base, new)
         elif State.forward_level:
             base.tangent = new.tangent
+        written = _written_base(rule, params, base, written)
         cur = new
         view = base
         reaches = True  # cur's gradient reaches all of it: the levels above copy

@@ -182,6 +182,14 @@ def _avgpool_init(n: int) -> Any:
         if n == 2:
             self.attrs["divisor_override"] = divisor_override
 
+    if n == 1:  # PyTorch's AvgPool1d takes no divisor_override
+
+        def init1(self: ModuleInstance, kernel_size: Any, stride: Any = None,
+                  padding: Any = 0, ceil_mode: bool = False,
+                  count_include_pad: bool = True) -> None:
+            init(self, kernel_size, stride, padding, ceil_mode, count_include_pad)
+
+        return init1
     return init
 
 

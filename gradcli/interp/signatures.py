@@ -212,6 +212,27 @@ PY_TENSOR_ARGS: dict[str, tuple[tuple[int, str], ...]] = {
         "upsample_bilinear")},
 }
 
+# Their optional tensor parameters (weights, biases, running statistics) given a number:
+# the same failures, after the checks above (r26's keyword sweep: a number was used as a
+# weight where PyTorch fails).
+for _name, _more in (
+        ("binary_cross_entropy", ((2, ".size"),)),
+        ("binary_cross_entropy_with_logits", (
+            (2, "binary_cross_entropy_with_logits:weight:3"),
+            (6, "binary_cross_entropy_with_logits:pos_weight:4"))),
+        ("cross_entropy", ((2, "cross_entropy_loss:weight:3"),)),
+        ("nll_loss", ((2, "nll_loss_nd:weight:3"),)),
+        ("multi_margin_loss", ((4, ".dim"),)),
+        ("mse_loss", ((5, ".size"),)), ("l1_loss", ((5, ".size"),)),
+        ("huber_loss", ((4, ".size"),)),
+        ("group_norm", ((2, "group_norm:weight:3"), (3, "group_norm:bias:4"))),
+        ("layer_norm", ((2, "layer_norm:weight:3"), (3, "layer_norm:bias:4"))),
+        ("rms_norm", ((2, "rms_norm:weight:3"),)),
+        ("instance_norm", ((3, "instance_norm:weight:2"), (4, "instance_norm:bias:3"),
+                           (1, "instance_norm:running_mean:4"),
+                           (2, "instance_norm:running_var:5")))):
+    PY_TENSOR_ARGS[_NN + _name] = PY_TENSOR_ARGS.get(_NN + _name, ()) + _more
+
 # torch functions taking tensors as *args (PyTorch's Python code passes them on as one
 # TensorList): each must be a tensor ("expected Tensor as element 0 in argument 0, but got
 # float"). True: one list or tuple argument is the list itself (meshgrid([a, b])).

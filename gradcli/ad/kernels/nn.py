@@ -260,8 +260,17 @@ def hardtanh(x: Any, min_val: float = -1.0, max_val: float = 1.0) -> ndarray:
 
 def hardtanh_backward(g: Any, x: Any, min_val: float, max_val: float) -> ndarray:
     g, x = np.asarray(g), np.asarray(x)
-    # PyTorch's (x <= min || x >= max) ? 0 : grad: a NaN input passes the gradient
-    return _as(np.where((x <= min_val) | (x >= max_val), 0, g), g)
+    # PyTorch's scalar loop: (x <= min || x >= max) ? 0 : grad (a NaN input passes the
+    # gradient); its vector loop: (x > min & x < max) & grad (a NaN input gives 0), on the
+    # elements in whole pairs of its AVX2 vectors (REGISTER_DISPATCH: no AVX-512 build)
+    out = np.where((x <= min_val) | (x >= max_val), 0, g)
+    nan = np.isnan(x) if x.dtype.kind == "f" else None
+    if nan is not None and nan.any() and g.shape == x.shape:
+        from gradcli.ad.kernels.vecmath import _vector_mask
+        mask = _vector_mask(g, (x,), x.shape, avx512=False)
+        if mask is not False:
+            out = np.where(nan if mask is True else nan & mask, 0, out)
+    return _as(out, g)
 
 
 def hardsigmoid(x: Any) -> ndarray:

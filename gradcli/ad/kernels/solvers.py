@@ -34,12 +34,12 @@ def _check_rhs(a: ndarray, b: ndarray) -> None:
                              f"({-1 if vector else -2})")
 
 
-def lstsq(a: ndarray, b: ndarray) -> ndarray:
+def lstsq(a: ndarray, b: ndarray, rcond: float | None = None) -> ndarray:
     """The least-squares solution X of A X = B, batched over leading dims; a vector B
-    gives a vector X."""
+    gives a vector X. rcond: singular values at most rcond·σ₁ count as zero (gelsd's)."""
     _check_rhs(a, b)
     if is_vector_rhs(a, b):
-        return lstsq(a, b[..., None])[..., 0]
+        return lstsq(a, b[..., None], rcond)[..., 0]
     batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
     aa = np.broadcast_to(a, batch + a.shape[-2:]).reshape(-1, *a.shape[-2:])
     bb = np.broadcast_to(b, batch + b.shape[-2:]).reshape(-1, *b.shape[-2:])
@@ -47,7 +47,7 @@ def lstsq(a: ndarray, b: ndarray) -> ndarray:
     out = np.empty((aa.shape[0], a.shape[-1], b.shape[-1]), dtype)
     for i in range(aa.shape[0]):
         out[i] = np.linalg.lstsq(aa[i].astype(np.float64), bb[i].astype(np.float64),
-                                 rcond=None)[0]
+                                 rcond=rcond)[0]
     return out.reshape((*batch, a.shape[-1], b.shape[-1]))
 
 

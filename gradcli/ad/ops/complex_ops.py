@@ -358,22 +358,35 @@ FFT: dict[str, Any] = {
 }
 
 
-def _freq_dtype(dtype: Any) -> np.dtype:
-    return dtypes.default_dtype() if dtype is None else getattr(dtype, "np", dtype)
+def _freq_dtype(name: str, dtype: Any) -> np.dtype:
+    dt = dtypes.default_dtype() if dtype is None else np.dtype(getattr(dtype, "np", dtype))
+    if dt.kind not in "fc":
+        raise GdRuntimeError(f"{name} requires a floating point or complex dtype")
+    return dt
 
 
-def fftfreq(n: int, d: float = 1.0, *, dtype: Any = None, **_: Any) -> Tensor:
+def _freq_out(a: np.ndarray, requires_grad: Any) -> Tensor:
+    out = _out(a)
+    if requires_grad:  # a factory's requires_grad=True: a leaf that requires grad
+        out.requires_grad_(True)
+    return out
+
+
+def fftfreq(n: int, d: float = 1.0, *, dtype: Any = None, requires_grad: Any = False,
+            **_: Any) -> Tensor:
     """The sample frequencies of an n-point FFT: [0, 1, ..., -(n//2), ..., -1] / (n d),
     multiplied in the dtype as PyTorch's (by the float 1/(n d))."""
-    dt = _freq_dtype(dtype)
+    dt = _freq_dtype("fftfreq", dtype)
     k = np.concatenate([np.arange((n + 1) // 2), np.arange(-(n // 2), 0)]).astype(dt)
-    return _out(k * dt.type(1.0 / (n * d)))
+    return _freq_out(k * dt.type(1.0 / (n * d)), requires_grad)
 
 
-def rfftfreq(n: int, d: float = 1.0, *, dtype: Any = None, **_: Any) -> Tensor:
+def rfftfreq(n: int, d: float = 1.0, *, dtype: Any = None, requires_grad: Any = False,
+             **_: Any) -> Tensor:
     """The sample frequencies of rfft's n // 2 + 1 outputs."""
-    dt = _freq_dtype(dtype)
-    return _out(np.arange(n // 2 + 1).astype(dt) * dt.type(1.0 / (n * d)))
+    dt = _freq_dtype("rfftfreq", dtype)
+    return _freq_out(np.arange(n // 2 + 1).astype(dt) * dt.type(1.0 / (n * d)),
+                     requires_grad)
 
 
 def _shift(input: Tensor, dim: Any, inverse: bool) -> Tensor:

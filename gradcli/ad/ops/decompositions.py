@@ -9,9 +9,9 @@ from typing import Any, NamedTuple
 
 from gradcli.ad.graph import Tensor, one_family
 from gradcli.ad.kernels.messages import scalar_name as _scalar_name
-from gradcli.ad.ops.creation import _as_tensor, dtypes_resolve, zeros
+from gradcli.ad.ops.creation import _as_tensor, zeros
 from gradcli.ad.ops.elementwise import abs, to_dtype, where
-from gradcli.ad.ops.reductions import amax, amin, norm, sum
+from gradcli.ad.ops.reductions import _norm_dtype, amax, amin, norm, sum
 from gradcli.ad.ops.shape import transpose, unsqueeze
 from gradcli.ad.ops.surface import expose
 from gradcli.ad.record import apply
@@ -145,12 +145,23 @@ def svd_part(A: Tensor, full_matrices: bool, part: str) -> Tensor:
 def svd(A: Tensor, full_matrices: bool = True, *, driver: Any = None) -> SvdResult:
     """U, S, Vh with A = U diag(S) Vh, S descending."""
     A = _as_tensor(A)
-    return SvdResult(*one_family([svd_part(A, full_matrices, p) for p in ("U", "S", "Vh")]))
+    out = SvdResult(*one_family([svd_part(A, full_matrices, p) for p in ("U", "S", "Vh")]))
+    _cpu_driver(driver)
+    return out
+
+
+def _cpu_driver(driver: Any) -> None:
+    """PyTorch's CPU SVD takes no driver (after the input's own checks)."""
+    if driver is not None:
+        raise GdRuntimeError("torch.linalg.svd: keyword argument `driver=` is only "
+                             "supported on CUDA inputs with cuSOLVER backend.")
 
 
 def svdvals(A: Tensor, *, driver: Any = None) -> Tensor:
     """Singular values, descending."""
-    return svd_part(_as_tensor(A), False, "S")
+    out = svd_part(_as_tensor(A), False, "S")
+    _cpu_driver(driver)
+    return out
 
 
 def legacy_svd(input: Tensor, some: bool = True, compute_uv: bool = True) -> LegacySvdResult:
@@ -217,14 +228,14 @@ def matrix_norm(A: Tensor, ord: Any = "fro", dim: Any = (-2, -1), keepdim: bool 
                 dtype: Any = None) -> Tensor:
     """Matrix norms: 'fro', 'nuc', ±1, ±2, ±inf over the two dims (batched)."""
     A = _as_tensor(A)
-    if dtype is not None:
-        A = to_dtype(A, dtypes_resolve(dtype))
     if A.ndim < 2:
         raise GdRuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 "
                              "dimensions.")
     if A.array.dtype.kind not in "fc":
         raise GdRuntimeError("linalg.matrix_norm: Expected a floating point or complex tensor "
                              f"as input. Got {_scalar_name(A.array.dtype)}")
+    if dtype is not None:
+        A = to_dtype(A, _norm_dtype(A, dtype, "linalg.matrix_norm"))
     dims = tuple(dim)
     if len(dims) != 2:
         raise GdRuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {dims}")

@@ -484,9 +484,21 @@ expose(nonzero, "torch.nonzero", family="indexing")
 expose(clone, "torch.clone", "Tensor.clone", family="creation")
 expose(numel, "torch.numel", family="creation")
 expose(to, "Tensor.to", family="creation")
-expose(lambda x: to(x, dtypes.float32), "Tensor.float", family="creation")
-expose(lambda x: to(x, dtypes.float64), "Tensor.double", family="creation")
-expose(lambda x: to(x, dtypes.int64), "Tensor.long", family="creation")
-expose(lambda x: to(x, dtypes.int32), "Tensor.int", family="creation")
-expose(lambda x: to(x, dtypes.boolean), "Tensor.bool", family="creation")
+
+
+def _cast(dt: Any) -> Any:
+    def cast(x: Tensor, memory_format: Any = None) -> Tensor:
+        if memory_format is None:
+            return to(x, dt)
+        from gradcli.ad.ops.memory_format import cast as laid
+        return laid(x, to(x, dt), memory_format)
+
+    return cast
+
+
+expose(_cast(dtypes.float32), "Tensor.float", family="creation")
+expose(_cast(dtypes.float64), "Tensor.double", family="creation")
+expose(_cast(dtypes.int64), "Tensor.long", family="creation")
+expose(_cast(dtypes.int32), "Tensor.int", family="creation")
+expose(_cast(dtypes.boolean), "Tensor.bool", family="creation")
 expose(lambda x, other: to(x, other.dtype), "Tensor.type_as", family="creation")

@@ -88,7 +88,15 @@ def resize_(self: Tensor, *sizes: Any, memory_format: Any = None) -> Tensor:
         if n < 0:
             raise GdRuntimeError(f"Trying to create tensor with negative dimension {n}: "
                                  f"{list(shape)}")
-    if tuple(shape) == self.array.shape:
+    fmt = None
+    if memory_format is not None:
+        from gradcli.ad.ops import memory_format as MF
+        fmt = MF._format("resize_", memory_format)
+        if fmt is MF.PRESERVE:
+            raise GdRuntimeError("Unsupported memory formatPreserve")
+        MF._check_rank(fmt, len(shape))
+        fmt = None if fmt is MF.CONTIGUOUS else fmt
+    if tuple(shape) == self.array.shape and fmt is None:
         return self
     n = math.prod(shape)
     check_size(n)
@@ -98,13 +106,16 @@ def resize_(self: Tensor, *sizes: Any, memory_format: Any = None) -> Tensor:
         flat, start = a.reshape(-1), 0
     else:
         start = layout.storage_offset(self)
+    # channels-last: the storage read in (N, spatial..., C) order
+    order = shape if fmt is None else (shape[0], *shape[2:], shape[1])
     if start + n <= flat.size:
-        self.array = flat[start:start + n].reshape(shape)
+        out = flat[start:start + n].reshape(order)
     else:
         data = np.zeros(n, a.dtype)
         kept = flat[start:start + n]
         data[:kept.size] = kept
-        self.array = data.reshape(shape)
+        out = data.reshape(order)
+    self.array = out if fmt is None else np.moveaxis(out, -1, 1)
     bump_version(self)
     return self
 

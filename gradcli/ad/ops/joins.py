@@ -17,7 +17,6 @@ from gradcli.ad.kernels import indexing as KI
 from gradcli.ad.kernels.messages import scalar_name
 from gradcli.ad.ops.creation import _as_tensor, _creation_dtype, _shape_args
 from gradcli.ad.ops.devices import torch_error
-from gradcli.ad.ops.elementwise import clone
 from gradcli.ad.ops.indexing import getitem_raw
 from gradcli.ad.ops.selection import index_select_raw
 from gradcli.ad.ops.shape import (
@@ -113,7 +112,7 @@ def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Te
         if sum(sizes) != n or any(s < 0 for s in sizes):
             raise GdRuntimeError(
                 f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's "
-                f"size at dimension {d}), but got split_sizes={sizes}")
+                f"size at dimension {dim}), but got split_sizes={sizes}")
         name = "SplitWithSizesBackward0"
     else:
         size = int(split_size_or_sections)
@@ -378,6 +377,7 @@ def repeat_interleave(input: Tensor, repeats: Any = None, dim: int | None = None
     dim), or per element from a tensor of counts (IndexSelectBackward0)."""
     if repeats is None:  # torch.repeat_interleave(counts): indices repeated by counts
         counts = _counts(input, alone=True)  # the indices in the counts' dtype
+        _allocated(counts, output_size)
         return tensor_from_array(np.repeat(np.arange(counts.size), counts).astype(counts.dtype))
     x = flatten(input) if dim is None else input
     d = 0 if dim is None else _wrap_dim(dim, input.ndim)
@@ -391,15 +391,32 @@ def repeat_interleave(input: Tensor, repeats: Any = None, dim: int | None = None
             raise GdRuntimeError("repeats must have the same size as input along dim, but got "
                                  f"repeats.size(0) = {counts.size} and input.size({d}) = "
                                  f"{x.shape[d]}")
+        if type(repeats) is Tensor:
+            _allocated(counts, output_size)
         index = np.repeat(np.arange(counts.size), counts).astype(np.int64)
         return index_select_raw(x, d, index)
     r = int(repeats.item() if type(repeats) is Tensor else repeats)
     if r < 0:
         raise GdRuntimeError("Repeats must be non-negative")
+    if output_size is not None:
+        if type(repeats) is Tensor:
+            _allocated(np.full(x.shape[d], r), output_size)
+        elif output_size != r * x.shape[d]:
+            raise GdRuntimeError(f"repeat_interleave: Invalid output_size, expected "
+                                 f"{r * x.shape[d]} but got {output_size}")
     u = unsqueeze(x, d + 1)
     shape = list(u.shape)
     shape[d + 1] = r
-    return flatten(clone(expand(u, tuple(shape))), d, d + 1)
+    # ATen's: the expanded input cloned contiguous, then viewed (ViewBackward0)
+    from gradcli.ad.ops.memory_format import CONTIGUOUS
+    from gradcli.ad.ops.memory_format import clone as clone_as
+    return flatten(clone_as(expand(u, tuple(shape)), memory_format=CONTIGUOUS), d, d + 1)
+
+
+def _allocated(counts: np.ndarray, output_size: Any) -> None:
+    """A tensor of counts with output_size: ATen's kernel checks the total it was given."""
+    if output_size is not None and int(counts.sum()) != output_size:
+        raise GdRuntimeError("allocated size does not match required size")
 
 
 def _counts(repeats: Tensor, alone: bool = False) -> np.ndarray:
@@ -597,8 +614,9 @@ def _logical(fn: Any, x: Tensor, dim: Any, keepdim: bool) -> Tensor:
     a = x.array
     # ATen keeps uint8 for uint8 inputs (0 or 1: the legacy byte masks), bool for the rest
     out_dt = np.dtype(np.uint8) if a.dtype == np.uint8 else np.dtype(np.bool_)
-    if dim is None:
-        return tensor_from_array(np.asarray(fn(a)).astype(out_dt))
+    if dim is None:  # keepdim=True keeps every dim, as size 1 (PyTorch's (1, 1) of a matrix)
+        out = np.asarray(fn(a)).astype(out_dt)
+        return tensor_from_array(out.reshape((1,) * a.ndim) if keepdim else out)
     dims = (dim,) if isinstance(dim, int) else tuple(dim)
     wrapped = tuple(_wrap_dim(v, x.ndim) for v in dims)
     dup = next((v for i, v in enumerate(wrapped) if v in wrapped[:i]), None)
@@ -619,16 +637,28 @@ def all_(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     return _logical(np.all, _as_tensor(input), dim, keepdim)
 
 
-def triu_indices(row: int, col: int, offset: int = 0, dtype: Any = None, **_: Any) -> Tensor:
+def _tri_indices(name: str, upper: bool, row: int, col: int, offset: int, dtype: Any,
+                 requires_grad: bool) -> Tensor:
+    dt = _creation_dtype(dtype, np.dtype(np.int64))
+    if dt.kind not in "iu":  # ATen dispatches on the integer types only
+        raise GdRuntimeError(f'"{name}" not implemented for \'{scalar_name(dt)}\'',
+                             py_type="NotImplementedError")
+    if requires_grad:
+        raise GdRuntimeError(
+            "Only Tensors of floating point and complex dtype can require gradients")
+    return tensor_from_array(KI.tri_indices(row, col, offset, upper).astype(dt))
+
+
+def triu_indices(row: int, col: int, offset: int = 0, dtype: Any = None,
+                 requires_grad: bool = False, **_: Any) -> Tensor:
     """The (2, n) indices of the upper triangle of a row × col matrix."""
-    out = KI.tri_indices(row, col, offset, True)
-    return tensor_from_array(out.astype(_creation_dtype(dtype, np.dtype(np.int64))))
+    return _tri_indices("triu_indices", True, row, col, offset, dtype, requires_grad)
 
 
-def tril_indices(row: int, col: int, offset: int = 0, dtype: Any = None, **_: Any) -> Tensor:
+def tril_indices(row: int, col: int, offset: int = 0, dtype: Any = None,
+                 requires_grad: bool = False, **_: Any) -> Tensor:
     """The (2, n) indices of the lower triangle of a row × col matrix."""
-    out = KI.tri_indices(row, col, offset, False)
-    return tensor_from_array(out.astype(_creation_dtype(dtype, np.dtype(np.int64))))
+    return _tri_indices("tril_indices", False, row, col, offset, dtype, requires_grad)
 
 
 # -- PyTorch spellings ------------------------------------------------------------------

@@ -66,7 +66,12 @@ def cholesky_solve(input: Tensor, input2: Tensor, upper: bool = False) -> Tensor
 def cholesky_inverse(input: Tensor, upper: bool = False) -> Tensor:
     """(L Lᵀ)⁻¹ from the Cholesky factor L."""
     factor = _as_tensor(input)
-    a = _mT(factor) @ factor if upper else factor @ _mT(factor)
+    # LAPACK's potri reads only the factor's triangle, PyTorch's derivative
+    # (cholesky_inverse_backward: -L (G + Gᴴ)-term, both sides) multiplies by the whole
+    # input: the product of the triangle, with the whole input's product's gradient
+    tri = SURFACE["torch.triu" if upper else "torch.tril"](factor.detach())
+    whole = _mT(factor) @ factor if upper else factor @ _mT(factor)
+    a = (_mT(tri) @ tri if upper else tri @ _mT(tri)) + (whole - whole.detach())
     return _named(SURFACE["torch.linalg.inv"](a), "CholeskyInverseBackward0")
 
 

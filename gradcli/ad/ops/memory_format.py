@@ -217,12 +217,27 @@ def to_format(x: Tensor, out: Tensor, memory_format: Any) -> Tensor:
     """x.to(..., memory_format=fmt) given `out`, x.to(...) without it: x itself when it is
     laid out so, else a copy in the layout (ToCopyBackward0, as PyTorch's _to_copy)."""
     fmt = _format("to", memory_format)
-    if fmt is PRESERVE or (out is x and is_laid_out(x, fmt)):
+    if fmt is PRESERVE or (out is x and _suggested(x) is fmt):
         return out
     if out is x:
         out = apply(RULES["to_dtype"], (x,), {"dtype": x.array.dtype})
     out.array = laid_out(out.array, fmt)
     return out
+
+
+def _suggested(x: Tensor) -> MemoryFormat:
+    """x.suggest_memory_format() (what to() compares, not the exact layout): channels-last
+    for a 4-d (5-d) tensor laid out so and not contiguous, else contiguous (a transposed
+    matrix too)."""
+    for fmt, n in ((CHANNELS_LAST, 4), (CHANNELS_LAST_3D, 5)):
+        if x.ndim == n and is_laid_out(x, fmt) and not x.array.flags.c_contiguous:
+            return fmt
+    return CONTIGUOUS
+
+
+def cast(x: Tensor, out: Tensor, memory_format: Any) -> Tensor:
+    """x.float(memory_format=...) and the other dtype methods given x.to(dtype) (`out`)."""
+    return out if memory_format is None else to_format(x, out, memory_format)
 
 
 _ORIGINAL: dict[str, Any] = {}

@@ -81,8 +81,9 @@ def zero_(x: Tensor) -> Tensor:
     return fill_(x, 0)
 
 
-def copy_(x: Tensor, src: Tensor) -> Tensor:
-    """Copy src's values into x in place (broadcast to x's shape): CopyBackwards."""
+def copy_(x: Tensor, src: Tensor, non_blocking: bool = False) -> Tensor:
+    """Copy src's values into x in place (broadcast to x's shape): CopyBackwards
+    (non_blocking: a CPU copy is synchronous either way)."""
     if hasattr(x, "zero"):
         raise GdRuntimeError(B.ZERO_IMMUTABLE_COPY)
     return record_inplace(x, apply(_RULES["copy"], (x, _as_tensor(src))))

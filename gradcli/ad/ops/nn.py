@@ -580,7 +580,8 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: Any = None) -> T
         return apply(_RULES["constant_pad"], (_as_tensor(input),),
                      {"pad": pads, "value": 0.0 if value is None else float(value)})
     if mode not in ("reflect", "replicate", "circular"):
-        raise GdRuntimeError(f"Unrecognised padding mode {mode}")
+        raise GdRuntimeError(f"Unrecognised padding mode {mode}",
+                             py_type="NotImplementedError")
     if value is not None and value != 0:
         raise GdRuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument.')
     k = len(pads) // 2

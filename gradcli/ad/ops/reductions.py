@@ -242,19 +242,19 @@ def _check_identity(x: Tensor, p: float, dim: Any) -> None:
                 "because this dimension is empty and the operation does not have an identity")
 
 
-def _norm_dtype(x: Tensor, dtype: Any) -> np.dtype:
+def _norm_dtype(x: Tensor, dtype: Any, name: str = "linalg.vector_norm") -> np.dtype:
     """The dtype a norm with dtype= computes in, after PyTorch's checks (a floating input
     and dtype, no narrowing)."""
     want = dtypes_resolve(dtype)
     if want.kind not in "fc":
-        raise GdRuntimeError("linalg.vector_norm: dtype should be floating point or complex, "
+        raise GdRuntimeError(f"{name}: dtype should be floating point or complex, "
                              f"but got {scalar_name(want)}")
     if x.dtype.kind not in "fc":
-        raise GdRuntimeError("linalg.vector_norm: Expected a floating point or complex tensor "
+        raise GdRuntimeError(f"{name}: Expected a floating point or complex tensor "
                              f"as input. Got {scalar_name(x.dtype)}")
     if np.promote_types(x.dtype, want) != want:
         raise GdRuntimeError(
-            f"linalg.vector_norm: the dtype of the input ({scalar_name(x.dtype)}) should be "
+            f"{name}: the dtype of the input ({scalar_name(x.dtype)}) should be "
             f"convertible without narrowing to the specified dtype ({scalar_name(want)})")
     return want
 
@@ -327,11 +327,28 @@ def _implicit_dim(x: Tensor, dim: int | None) -> int:
 
 # -- PyTorch spellings ------------------------------------------------------------------
 
-for _name in ("sum", "mean", "prod", "max", "min", "amax", "amin", "argmax", "argmin", "norm",
+def torch_norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False,
+               dtype: Any = None) -> Tensor:
+    """torch.norm / x.norm: PyTorch's Python signature (`p`, no `ord`)."""
+    return norm(input, p, dim, keepdim, dtype=dtype)
+
+
+def vector_norm(x: Tensor, ord: Any = 2, dim: Any = None, keepdim: bool = False, *,
+                dtype: Any = None) -> Tensor:
+    """torch.linalg.vector_norm: its signature (`ord`, no `p`)."""
+    if type(ord) in (int, float) and ord == 2 and dim is None and not keepdim \
+            and dtype is None:
+        return norm(x)
+    return norm(x, ord, dim, keepdim, dtype=dtype)
+
+
+torch_norm.__name__ = "norm"
+for _name in ("sum", "mean", "prod", "max", "min", "amax", "amin", "argmax", "argmin",
               "logsumexp", "softmax", "log_softmax"):
     expose(globals()[_name], f"torch.{_name}", f"Tensor.{_name}", family="reductions")
+expose(torch_norm, "torch.norm", "Tensor.norm", family="reductions")
 expose(linalg_norm, "torch.linalg.norm", family="linalg")
-expose(norm, "torch.linalg.vector_norm", family="linalg")
+expose(vector_norm, "torch.linalg.vector_norm", family="linalg")
 
 
 def f_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,

@@ -42,6 +42,10 @@ def _float_value(x: Tensor, value: Any) -> Any:
 def gather(input: Tensor, dim: int, index: Tensor, sparse_grad: bool = False) -> Tensor:
     """out[i][j] = input[index[i][j]][j] for dim 0: values picked along dim (GatherBackward0)."""
     idx = _index(index, "gather", 3)
+    if sparse_grad and getattr(input, "requires_grad", False):
+        # PyTorch's gradient is then a sparse COO tensor (printed, used, as sparse)
+        raise GdRuntimeError("gather's sparse gradients (sparse_grad=True) are not "
+                             "supported by gradcli")
     return gather_raw(input, _wrap_dim(dim, input.ndim), idx)
 
 

@@ -148,8 +148,9 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     return reshape(x, (*shp[:s], mid, *shp[e + 1:]))
 
 
-def expand(input: Tensor, *args: Any, size: Any = None) -> Tensor:
-    """Broadcast to a shape (-1 keeps a dim)."""
+def expand(input: Tensor, *args: Any, size: Any = None, implicit: bool = False) -> Tensor:
+    """Broadcast to a shape (-1 keeps a dim; `implicit` only marks the broadcast as the
+    tracer's, the result is the same)."""
     x = input
     s = _shape_args(_sizes(args, size, "expand", "size"))
     lead = len(s) - x.ndim

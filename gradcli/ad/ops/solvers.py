@@ -45,6 +45,13 @@ def _empty(dtype: Any) -> Tensor:
     return tensor_from_array(np.zeros(0, dtype))
 
 
+def _near_cut(a: np.ndarray, rcond: float) -> bool:
+    """Whether a singular value of a matrix of the batch is within a factor of 10 of
+    rcond·σ₁ or below it (gelsy's rank estimate could then differ from full rank)."""
+    s = np.linalg.svd(a.astype(np.float64), compute_uv=False)
+    return bool(np.any(s <= 10 * rcond * s.max(axis=-1, keepdims=True)))
+
+
 def lstsq(input: Tensor, b: Tensor, rcond: Any = None, *, driver: Any = None) -> LstsqResult:
     """The least-squares solution of A X = B; residuals, rank and singular values as the
     CPU driver (gelsy by default) reports them."""
@@ -57,13 +64,20 @@ def lstsq(input: Tensor, b: Tensor, rcond: Any = None, *, driver: Any = None) ->
         raise GdRuntimeError("torch.linalg.lstsq: Expected input and other to have the same "
                              f"dtype, but got input's dtype {scalar_name(A.array.dtype)} and "
                              f"other's dtype {scalar_name(B.array.dtype)}")
-    X = apply(_RULES["linalg_lstsq"], (A, B))
+    tol = None if rcond is None or driver == "gels" else float(rcond)
+    if tol is not None and driver == "gelsy" and A.array.size and _near_cut(A.array, tol):
+        # gelsy's rank is QR with column pivoting's condition estimate, not the
+        # singular values': past the cut its solution is not the SVD's
+        raise GdRuntimeError("torch.linalg.lstsq: an rcond that leaves the matrix rank-"
+                             "deficient with the gelsy driver is not supported by gradcli "
+                             "(driver='gelsd' or 'gelss' is)")
+    X = apply(_RULES["linalg_lstsq"], (A, B), {"rcond": tol} if tol is not None else {})
     m, n = A.shape[-2:]
     dt = X.array.dtype
-    rank = (tensor_from_array(KS.matrix_rank(A.array)) if driver != "gels"
+    rank = (tensor_from_array(KS.matrix_rank(A.array, None, tol)) if driver != "gels"
             else tensor_from_array(np.zeros(0, np.int64)))
     sv = svdvals(A).detach() if driver in ("gelsd", "gelss") else _empty(dt)
-    full = m > n and driver != "gelsy" and bool(np.all(KS.matrix_rank(A.array) == n))
+    full = m > n and driver != "gelsy" and bool(np.all(KS.matrix_rank(A.array, None, tol) == n))
     residuals = apply(_RULES["linalg_lstsq_residuals"], (A, B), {"full": full})
     return LstsqResult(X, residuals, rank, sv)
 

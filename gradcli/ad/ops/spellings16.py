@@ -57,6 +57,8 @@ def alias_copy(input: Tensor) -> Tensor:
 def slice_copy(input: Tensor, dim: int = 0, start: Any = None, end: Any = None,
                step: int = 1) -> Tensor:
     """x[start:end:step] along dim, copied out (SliceBackward0_copy)."""
+    if isinstance(step, int) and step <= 0:
+        raise GdRuntimeError("slice step must be positive")
     index = (slice(None),) * (dim % max(input.ndim, 1)) + (slice(start, end, step),)
     return _copied(input[index])
 

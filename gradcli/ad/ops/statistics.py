@@ -349,5 +349,26 @@ for _name in ("cumsum", "cumprod", "logcumsumexp", "cummax", "cummin", "var", "s
     expose(globals()[_name], f"torch.{_name}", f"Tensor.{_name}", family="reductions")
 for _name in ("var_mean", "std_mean", "cdist"):
     expose(globals()[_name], f"torch.{_name}", family="reductions")
-expose(inplace_of(cumsum), "Tensor.cumsum_", family="reductions")
-expose(inplace_of(cumprod), "Tensor.cumprod_", family="reductions")
+
+
+def _same_dtype_inplace(fn: Callable[..., Tensor]) -> Callable[..., Tensor]:
+    """x.cumsum_(dim, dtype=...): a dtype other than x's is PyTorch's in-place error."""
+    inplace = inplace_of(fn)
+
+    def op(x: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        dtype = kwargs.get("dtype")
+        if dtype is not None and isinstance(x, Tensor):
+            want = dtypes_resolve(dtype)
+            if want != x.array.dtype:
+                from gradcli.ad.kernels.messages import c_type_name
+                raise GdRuntimeError(f"Bad in-place call: input tensor dtype "
+                                     f"{c_type_name(x.array.dtype)} and output tensor dtype "
+                                     f"{c_type_name(want)} should match")
+        return inplace(x, *args, **kwargs)
+
+    op.__name__ = inplace.__name__
+    return op
+
+
+expose(_same_dtype_inplace(cumsum), "Tensor.cumsum_", family="reductions")
+expose(_same_dtype_inplace(cumprod), "Tensor.cumprod_", family="reductions")

@@ -143,8 +143,11 @@ def _window(kind: str) -> Any:
                                  f"window_length={window_length}")
         dt = dtypes_resolve(dtype) if dtype is not None else dtypes.default_dtype()
         if dt.kind != "f":
-            raise GdRuntimeError(f"{name} expects floating point dtypes, got: "
-                                 f"{dtypes.torch_name(dt)}")
+            from gradcli.ad.kernels.messages import c_type_name
+            raise GdRuntimeError(f"{name} expects floating point dtypes, got: TensorOptions("
+                                 f"dtype={c_type_name(dt)}, device=cpu, layout=Strided "
+                                 "(default), requires_grad=false (default), pinned_memory="
+                                 "false, memory_format=(nullopt))")
         extra: dict[str, Any] = {}
         if kind == "hamming":
             extra = dict(zip(("alpha", "coef"), args, strict=False))
@@ -324,6 +327,8 @@ def slice_scatter(input: Tensor, src: Tensor, dim: int = 0, start: Any = None,
                   end: Any = None, step: int = 1) -> Tensor:
     """input with src written into input[start:end:step] along dim (SliceScatterBackward0)."""
     x = _as_tensor(input)
+    if isinstance(step, int) and step <= 0:
+        raise GdRuntimeError("slice step must be positive")
     return _view_scatter(x, src, {"kind": "slice", "dim": dim, "start": start, "end": end,
                                   "step": step})
 
@@ -332,6 +337,9 @@ def diagonal_scatter(input: Tensor, src: Tensor, offset: int = 0, dim1: int = 0,
                      dim2: int = 1) -> Tensor:
     """input with src written onto its diagonal (offset, dim1, dim2)."""
     x = _as_tensor(input)
+    if isinstance(dim1, int) and isinstance(dim2, int) and x.ndim and \
+            dim1 % x.ndim == dim2 % x.ndim:
+        raise GdRuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
     return _view_scatter(x, src, {"kind": "diagonal", "offset": offset, "dim1": dim1,
                                   "dim2": dim2})
 

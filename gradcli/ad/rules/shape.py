@@ -177,8 +177,19 @@ linear("to_dtype", "ToCopyBackward0", K.to_dtype,
        lambda g, x, dtype: ops.to_dtype(g, x.dtype), "convert dtype (a copy)",
        formula=("grad in x's dtype",), batchable=True,
        fast=lambda g, x, dtype: wrap(K.to_dtype(g.array, x.array.dtype)))
-linear("clone", "CloneBackward0",  # keeps the layout (made contiguous if it overlaps)
-       lambda x: x.copy(order="C" if K.overlaps(x) else "K"),
+def _cloned(x: Any) -> Any:
+    """clone's copy: x's layout, or dense strides in the order of x's when x's elements
+    overlap (an expanded tensor: c10's infer_dense_strides, as PyTorch's empty_like)."""
+    if not K.overlaps(x):
+        return x.copy(order="K")
+    from gradcli.ad.ops.memory_format import _empty_like
+    out = _empty_like(x, x.dtype)
+    out[...] = x
+    return out
+
+
+linear("clone", "CloneBackward0",  # keeps the layout (dense in its order if it overlaps)
+       _cloned,
        lambda g, x: g, "a copy that stays in the graph",
        formula=("grad",), batchable=True)
 for _fill, _fill_name, _fill_doc in (

@@ -51,8 +51,8 @@ def _lstsq_jvp(ts: list[Any], a: Tensor, b: Tensor) -> Any:
 
 register(Rule(
     "linalg_lstsq", "LinalgLstsqBackward0", KS.lstsq,
-    lambda g, out, a, b: _lstsq_vjp(g, a, b),
-    lambda ts, out, a, b: _lstsq_jvp(ts, a, b),
+    lambda g, out, a, b, **_: _lstsq_vjp(g, a, b),
+    lambda ts, out, a, b, **_: _lstsq_jvp(ts, a, b),
     kind="general", doc="the least-squares solution X of A X = B",
     formula=("pinv_backward(g Bᴴ)", "pinv(A)ᴴ g")))
 
