@@ -45,8 +45,8 @@ from gradcli.interp import (
 )
 from gradcli.interp import custom_function as CF
 from gradcli.interp import distributions_subclass as DS
-from gradcli.interp.distributions import Distribution
 from gradcli.interp.classes import OBJECT_ATTR_METHODS, BoundGdMethod, InstanceValue
+from gradcli.interp.distributions import Distribution
 from gradcli.interp.exceptions import CHAIN_ATTRIBUTES, ExceptionClass, ExceptionValue
 from gradcli.interp.saved_attrs import raw_saved_attribute, saved_attribute
 from gradcli.interp.values import (
