@@ -118,3 +118,65 @@ print(Wide(torch.zeros(4), torch.ones(4)).entropy())
 
 def test_distribution_class_attributes_and_patches() -> None:
     assert gd_output(_CLASS_ATTRIBUTES) == torch_output(_CLASS_ATTRIBUTES)
+
+
+# A program's own Transform (its _call, _inverse, log_abs_det_jacobian and class
+# attributes) inside a program's subclass of TransformedDistribution: sampling, scoring,
+# the cache of one pair (cache_size=1), inverting through .inv, and the subclass's own
+# property reading the transforms.
+_TRANSFORM_SUBCLASS = """
+import math
+import torch
+import torch.nn.functional as F
+from torch import distributions as D
+torch.manual_seed(7)
+
+class Squash(D.transforms.Transform):
+    domain = D.constraints.real
+    codomain = D.constraints.interval(-2.0, 2.0)
+    bijective = True
+    sign = +1
+
+    def __init__(self, cache_size=1):
+        super().__init__(cache_size=cache_size)
+
+    def __eq__(self, other):
+        return isinstance(other, Squash)
+
+    def _call(self, x):
+        return 2.0 * torch.tanh(x)
+
+    def _inverse(self, y):
+        return torch.atanh(y / 2.0)
+
+    def log_abs_det_jacobian(self, x, y):
+        return math.log(2.0) + 2.0 * (math.log(2.0) - x - F.softplus(-2.0 * x))
+
+class SquashedGaussian(D.TransformedDistribution):
+    def __init__(self, loc, scale):
+        self.loc = loc
+        super().__init__(D.Normal(loc, scale), [Squash()])
+
+    @property
+    def mean(self):
+        m = self.loc
+        for t in self.transforms:
+            m = t(m)
+        return m
+
+loc = torch.tensor([0.3, -1.2], requires_grad=True)
+d = SquashedGaussian(loc, torch.tensor([0.5, 1.0]))
+a = d.rsample((3,))
+lp = d.log_prob(a)
+print(a, lp, d.mean, d.batch_shape, d.event_shape)
+lp.sum().backward()
+print(loc.grad)
+t = Squash(cache_size=0)
+y = t(torch.tensor([0.1, 2.0]))
+print(y, t.inv(y), t.sign, t.bijective, t.codomain, t == Squash(), isinstance(t, Squash))
+print(d.log_prob(torch.tensor([0.5, -1.5])), d.sample().shape)
+"""
+
+
+def test_transform_subclass_in_transformed_distribution() -> None:
+    assert gd_output(_TRANSFORM_SUBCLASS) == torch_output(_TRANSFORM_SUBCLASS)

@@ -101,6 +101,12 @@ class DistInstance(InstanceValue):
                 return None
             raise
 
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        host = self.dist_host
+        if self._dunder("__call__") is None and callable(host) and not kwargs:
+            return host.forward(*args)  # t(x) of a program's transform (with its cache)
+        return super().__call__(*args, **kwargs)
+
     def host_attribute(self, name: str) -> Any:
         return self._host(name)
 
@@ -127,7 +133,10 @@ def _no_grad_call(fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any
 def _init(self: DistInstance, *args: Any, **kwargs: Any) -> None:
     base = next(c for c in self.cls.chain if isinstance(c, DistBaseClass))
     kind = base.kind_class
-    if kind.cls.kind == "Distribution":
+    if kind.cls.kind == "Transform":
+        from gradcli.interp.distributions_gd_transform import GdTransform
+        self.dist_host = GdTransform(self, *args, **kwargs)
+    elif kind.cls.kind == "Distribution":
         self.dist_host = _plain_distribution(kind.cls, *args, **kwargs)
     else:
         self.dist_host = kind(*args, **kwargs)
@@ -150,8 +159,8 @@ class DistBaseClass(ClassValue):
 
     def __init__(self, kind_class: Any) -> None:
         name = kind_class.cls.kind
-        super().__init__(name, (), {"__init__": NativeMethod(f"{name}.__init__", _init)},
-                         False)
+        attrs: dict[str, Any] = {"__init__": NativeMethod(f"{name}.__init__", _init)}
+        super().__init__(name, (), attrs, False)
         self.instance_type = type(name, (DistInstance,), {"__slots__": ()})
         self.kind_class = kind_class
 
@@ -178,9 +187,12 @@ def is_instance(value: Any, cls: type) -> bool:
 
 
 def unwrap(value: Any) -> Any:
-    """The built-in distribution behind an instance of a gd subclass (else value)."""
+    """The built-in distribution (transform) behind an instance of a gd subclass, in a
+    list or tuple too (TransformedDistribution's transforms), else value."""
     if isinstance(value, DistInstance) and value.dist_host is not None:
         return value.dist_host
+    if type(value) in (list, tuple) and any(isinstance(v, DistInstance) for v in value):
+        return type(value)(map(unwrap, value))
     return value
 
 
