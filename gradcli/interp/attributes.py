@@ -44,7 +44,9 @@ from gradcli.interp import (
     storage,
 )
 from gradcli.interp import custom_function as CF
+from gradcli.interp import distributions_subclass as DS
 from gradcli.interp.classes import OBJECT_ATTR_METHODS, BoundGdMethod, InstanceValue
+from gradcli.interp.distributions import Distribution
 from gradcli.interp.exceptions import CHAIN_ATTRIBUTES, ExceptionClass, ExceptionValue
 from gradcli.interp.saved_attrs import raw_saved_attribute, saved_attribute
 from gradcli.interp.values import (
@@ -498,6 +500,10 @@ def get_attribute(obj: Any, name: str) -> Any:
         if unsupported is not None:
             raise unsupported
     elif isinstance(obj, GdObject):
+        if DS.PATCHED and isinstance(obj, Distribution):  # Normal.mode = lambda self: ...
+            patched = DS.patched_attribute(obj, name)
+            if patched is not DS.MISSING:
+                return patched
         return obj.get_attr(name)
     raise GdRuntimeError(f"'{type_name(obj)}' object has no attribute '{name}'",
                          hint=did_you_mean(name, _names_of(obj)))

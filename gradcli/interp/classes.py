@@ -682,8 +682,11 @@ def make_class(name: str, bases: list[Any], attrs: dict[str, Any], span: Span,
         if subclass is not None:  # enum.Enum, typing.NamedTuple: their own kind of class
             made: Any = subclass(name, bases, attrs, span, annotated)
             return made
+    from gradcli.interp.distributions import DistributionClass
+    from gradcli.interp.distributions_subclass import base_class
     from gradcli.interp.pysubclass import HOST_BASES
 
+    bases = [base_class(b) if isinstance(b, DistributionClass) else b for b in bases]
     hosts = [HOST_BASES[b.name] for b in bases
              if isinstance(b, Builtin) and b.name in HOST_BASES]
     host = hosts[0] if hosts else next(

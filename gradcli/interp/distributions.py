@@ -649,7 +649,12 @@ KL: dict[type, Callable[[Any, Any], Tensor]] = {
 
 
 def kl_divergence(p: Any, q: Any) -> Tensor:
-    """KL(p || q) for two distributions of one kind."""
+    """KL(p || q) for two distributions of one kind (or a pair register_kl names)."""
+    from gradcli.interp.distributions_subclass import registered_kl, unwrap
+    own = registered_kl(p, q)
+    if own is not None:
+        return own(p, q)
+    p, q = unwrap(p), unwrap(q)
     fn = KL.get(type(p)) if type(p) is type(q) else None
     if fn is None:
         names = [x.kind if isinstance(x, Distribution) else type_name(x) for x in (p, q)]
@@ -678,8 +683,9 @@ class DistributionClass(Builtin):
             raise GdRuntimeError("'torch.distributions.Distribution()' is not supported by "
                                  "gradcli", hint="its kinds are: " + ", ".join(
                                      k for k in _CLASSES if k != "Distribution"))
+        from gradcli.interp.distributions_subclass import unwrap
         try:
-            return self.cls(*args, **kwargs)
+            return self.cls(*map(unwrap, args), **{k: unwrap(v) for k, v in kwargs.items()})
         except TypeError as e:
             raise GdRuntimeError(str(e), py_type="TypeError") from None
 
@@ -687,7 +693,19 @@ class DistributionClass(Builtin):
         """isinstance(value, this class)."""
         if self.cls.kind == "TransformedDistribution" and isinstance(value, Distribution):
             return type(value).kind in TRANSFORMED_KINDS
-        return isinstance(value, self.cls)
+        from gradcli.interp.distributions_subclass import is_instance
+        return isinstance(value, self.cls) or is_instance(value, self.cls)
+
+    @staticmethod
+    def gd_attribute(obj: DistributionClass, name: str) -> Any:
+        """Normal.has_rsample, Normal.log_prob (distributions_subclass)."""
+        from gradcli.interp.distributions_subclass import class_attribute
+        return class_attribute(obj, name)
+
+    @staticmethod
+    def gd_set_attribute(obj: DistributionClass, name: str, value: Any) -> None:
+        from gradcli.interp.distributions_subclass import set_class_attribute
+        set_class_attribute(obj, name, value)
 
     def subclass_check(self, c: Any) -> bool:
         """issubclass(c, this class) of another distribution class."""
@@ -747,14 +765,15 @@ _KL_FN = Builtin("torch.distributions.kl_divergence", kl_divergence,
 
 def namespaces() -> dict[str, Namespace]:
     """torch.distributions and its submodules (torch.distributions.normal, ...)."""
-    kl = Namespace("torch.distributions.kl", {"kl_divergence": _KL_FN})
+    from gradcli.interp.distributions_subclass import REGISTER_KL
+    kl = Namespace("torch.distributions.kl", {"kl_divergence": _KL_FN, "register_kl": REGISTER_KL})
     subs: dict[str, Namespace] = {}
     for name, cls in _CLASSES.items():  # a module may hold several kinds
         if name != "Distribution":
             module = f"torch.distributions.{cls.cls.module}"
             subs.setdefault(module, Namespace(module, {})).members[name] = cls
     top = Namespace("torch.distributions", {
-        **_CLASSES, "kl_divergence": _KL_FN, "kl": kl,
+        **_CLASSES, "kl_divergence": _KL_FN, "kl": kl, "register_kl": REGISTER_KL,
         **{name.rpartition(".")[2]: ns for name, ns in subs.items()}})
     from gradcli.interp.distributions_transforms import KINDS as TRANSFORMS
     transforms = {cls.kind: DistributionClass(cls) for cls in TRANSFORMS}  # type: ignore[arg-type]

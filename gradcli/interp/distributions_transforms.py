@@ -400,6 +400,6 @@ def _with_cache(t: Transform, cache_size: int) -> Transform:
     return clone
 
 
-KINDS: tuple[type[Transform], ...] = (ExpTransform, AffineTransform, PowerTransform,
+KINDS: tuple[type[Transform], ...] = (Transform, ExpTransform, AffineTransform, PowerTransform,
                                       SigmoidTransform, TanhTransform, SoftplusTransform,
                                       AbsTransform, ComposeTransform)

@@ -199,6 +199,8 @@ def reset() -> None:
     enabled."""
     _Collector.enabled = True
     numpy_ns.reset()
+    from gradcli.interp import distributions_subclass
+    distributions_subclass.reset()
     if type(State.warned) in (_Silenced, _Always):
         State.warned = State.warned.shown
 
