@@ -4,6 +4,7 @@ own compared with what PyTorch prints."""
 
 from __future__ import annotations
 
+import pytest
 from pyrun import gd_output, torch_output
 
 # A program's class deriving from a distribution kind (an RL head's "fixed" Normal,
@@ -117,7 +118,23 @@ print(Wide(torch.zeros(4), torch.ones(4)).entropy())
 
 
 def test_distribution_class_attributes_and_patches() -> None:
-    assert gd_output(_CLASS_ATTRIBUTES) == torch_output(_CLASS_ATTRIBUTES)
+    torch = pytest.importorskip("torch")
+    dists = torch.distributions
+    # The program patches PyTorch's own classes when it runs under PyTorch (in this
+    # process): put them back, so later tests see PyTorch's distributions.
+    saved = {(cls, name): cls.__dict__.get(name)
+             for cls in (dists.Categorical, dists.Normal)
+             for name in ("log_probs", "mode", "entropy")}
+    try:
+        expected = torch_output(_CLASS_ATTRIBUTES)
+    finally:
+        for (cls, name), value in saved.items():
+            if value is None:
+                if name in cls.__dict__:
+                    delattr(cls, name)
+            else:
+                setattr(cls, name, value)
+    assert gd_output(_CLASS_ATTRIBUTES) == expected
 
 
 # A program's own Transform (its _call, _inverse, log_abs_det_jacobian and class
