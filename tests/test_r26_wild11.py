@@ -41,3 +41,63 @@ print(q.grad.shape)
 @pytest.mark.parametrize("program", [_FLASH_VALUES])
 def test_flash_attention_values_to_the_last_bit(program: str) -> None:
     assert gd_output(program) == torch_output(program)
+
+
+# nn.RNNBase's members that code outside forward uses: all_weights (the parameters by
+# layer and direction, read live), _flat_weights_names / _all_weights / _flat_weights,
+# get_expected_hidden_size (and LSTM's get_expected_cell_size), check_input,
+# check_hidden_size, check_forward_args and permute_hidden, with PyTorch's messages.
+_RNN_BASE_MEMBERS = """
+import torch
+import torch.nn as nn
+torch.manual_seed(1)
+lstm = nn.LSTM(2, 5, num_layers=2, bidirectional=True, proj_size=3, batch_first=True)
+print([[tuple(w.shape) for w in group] for group in lstm.all_weights])
+print(lstm._flat_weights_names[:5], len(lstm._flat_weights), lstm._all_weights[-1])
+for group in lstm.all_weights:
+    for w in group:
+        nn.init.constant_(w, 0.25)
+print(lstm.bias_hh_l1_reverse[:3], lstm.weight_hr_l0[0])
+x = torch.randn(4, 6, 2)
+print(lstm.get_expected_hidden_size(x, None), lstm.get_expected_cell_size(x, None))
+lstm.check_forward_args(x, (torch.zeros(4, 4, 3), torch.zeros(4, 4, 5)), None)
+z = torch.zeros
+for hidden in ((z(4, 4, 5), z(4, 4, 5)), (z(4, 4, 3), z(2, 4, 5))):
+    try:
+        lstm.check_forward_args(x, hidden, None)
+    except RuntimeError as e:
+        print(e)
+for bad in (torch.randn(6, 2), torch.randn(4, 6, 2, dtype=torch.float64), torch.randn(4, 6, 3)):
+    try:
+        lstm.check_input(bad, None)
+    except (RuntimeError, ValueError) as e:
+        print(type(e).__name__, e)
+rnn = nn.RNN(3, 2)
+print(rnn.get_expected_hidden_size(torch.randn(5, 3), torch.tensor([2, 2, 1])))
+try:
+    rnn.check_hidden_size(torch.zeros(1, 2, 3), (1, 2, 2))
+except RuntimeError as e:
+    print(e)
+print(rnn.permute_hidden(torch.arange(6.).view(1, 3, 2), torch.tensor([2, 0, 1])))
+print(rnn.double().all_weights[0][0].dtype, rnn.all_weights[0][1] is rnn.weight_hh_l0)
+"""
+
+# MultiheadAttention.merge_masks: the padding mask alone (type 1), an attention mask
+# viewed as (batch, heads, length, length) (type 2), or the two summed.
+_MERGE_MASKS = """
+import torch
+import torch.nn as nn
+mha = nn.MultiheadAttention(6, 3, batch_first=True)
+q = torch.randn(2, 4, 6)
+pad = torch.tensor([[0., 0., 0., float('-inf')], [0., float('-inf'), float('-inf'), float('-inf')]])
+causal = nn.Transformer.generate_square_subsequent_mask(4)
+print(mha.merge_masks(None, None, q), mha.merge_masks(None, pad, q)[1])
+merged, kind = mha.merge_masks(causal, pad, q)
+print(kind, merged.shape, merged[1, 2])
+print(mha.merge_masks(torch.zeros(6, 4, 4), None, q)[0].shape)
+"""
+
+
+@pytest.mark.parametrize("program", [_RNN_BASE_MEMBERS, _MERGE_MASKS])
+def test_rnn_base_and_attention_members(program: str) -> None:
+    assert gd_output(program) == torch_output(program)
