@@ -101,3 +101,35 @@ print(mha.merge_masks(torch.zeros(6, 4, 4), None, q)[0].shape)
 @pytest.mark.parametrize("program", [_RNN_BASE_MEMBERS, _MERGE_MASKS])
 def test_rnn_base_and_attention_members(program: str) -> None:
     assert gd_output(program) == torch_output(program)
+
+
+# TransformerEncoderLayer / TransformerDecoderLayer run through their _sa_block,
+# _mha_block and _ff_block methods: a subclass overriding one (to keep the attention
+# weights, or to drop the feed-forward) changes what the layer computes, as in PyTorch.
+_TRANSFORMER_BLOCKS = """
+import torch
+import torch.nn as nn
+torch.manual_seed(2)
+class KeepWeights(nn.TransformerEncoderLayer):
+    def _sa_block(self, x, attn_mask, key_padding_mask, is_causal=False):
+        x, w = self.self_attn(x, x, x, attn_mask=attn_mask,
+                              key_padding_mask=key_padding_mask, need_weights=True)
+        self.kept = w.detach()
+        return self.dropout1(x)
+layer = KeepWeights(6, 2, dim_feedforward=12, dropout=0.0, batch_first=True)
+x = torch.randn(2, 4, 6)
+y = layer(x, src_mask=nn.Transformer.generate_square_subsequent_mask(4))
+print(y[1, 2], layer.kept[0])
+class NoFeedForward(nn.TransformerDecoderLayer):
+    def _ff_block(self, x):
+        return torch.zeros_like(x)
+dec = NoFeedForward(6, 3, 12, 0.0, batch_first=True, norm_first=True)
+print(dec(x, torch.randn(2, 3, 6))[0, 0])
+plain = nn.TransformerDecoderLayer(6, 3, 12, 0.0, batch_first=True)
+print(plain._mha_block(x, x, None, None).shape, plain._ff_block(x)[0, 0])
+"""
+
+
+@pytest.mark.parametrize("program", [_TRANSFORMER_BLOCKS])
+def test_transformer_layers_call_their_blocks(program: str) -> None:
+    assert gd_output(program) == torch_output(program)
