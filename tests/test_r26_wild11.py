@@ -133,3 +133,19 @@ print(plain._mha_block(x, x, None, None).shape, plain._ff_block(x)[0, 0])
 @pytest.mark.parametrize("program", [_TRANSFORMER_BLOCKS])
 def test_transformer_layers_call_their_blocks(program: str) -> None:
     assert gd_output(program) == torch_output(program)
+
+
+# torch.nn.utils.rnn.invert_permutation, the helper PackedSequence's indices come from.
+_INVERT_PERMUTATION = """
+import torch
+from torch.nn.utils.rnn import invert_permutation, pack_sequence
+p = torch.tensor([3, 0, 2, 1])
+print(invert_permutation(p), invert_permutation(None), p[invert_permutation(p)])
+packed = pack_sequence([torch.ones(2), torch.ones(4), torch.ones(1)], enforce_sorted=False)
+print(torch.equal(invert_permutation(packed.sorted_indices), packed.unsorted_indices))
+"""
+
+
+@pytest.mark.parametrize("program", [_INVERT_PERMUTATION])
+def test_invert_permutation(program: str) -> None:
+    assert gd_output(program) == torch_output(program)

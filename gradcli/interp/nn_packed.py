@@ -206,6 +206,14 @@ def unpad_sequence(padded_sequences: Tensor, lengths: Any,
             zip(T["unbind"](padded_sequences, 0), lens, strict=True)]
 
 
-FUNCTIONS = {"pack_padded_sequence": pack_padded_sequence,
+def invert_permutation(permutation: Any) -> Any:
+    """The inverse of a permutation of 0..n-1 (None stays None): arange scattered to it."""
+    if permutation is None:
+        return None
+    out = TORCH["empty_like"](permutation)
+    return T["scatter_"](out, 0, permutation, TORCH["arange"](permutation.shape[0]))
+
+
+FUNCTIONS = {"pack_padded_sequence": pack_padded_sequence, "invert_permutation": invert_permutation,
              "pad_packed_sequence": pad_packed_sequence, "pack_sequence": pack_sequence,
              "unpack_sequence": unpack_sequence, "unpad_sequence": unpad_sequence}
