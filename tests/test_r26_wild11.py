@@ -149,3 +149,19 @@ print(torch.equal(invert_permutation(packed.sorted_indices), packed.unsorted_ind
 @pytest.mark.parametrize("program", [_INVERT_PERMUTATION])
 def test_invert_permutation(program: str) -> None:
     assert gd_output(program) == torch_output(program)
+
+
+# PackedSequence.cpu() (and .to / .float / ... that change nothing) give the same
+# PackedSequence back, as PyTorch's `to` does; a real conversion gives a new one.
+_PACKED_CONVERSIONS = """
+import torch
+from torch.nn.utils.rnn import pack_sequence
+p = pack_sequence([torch.ones(3), torch.ones(2), torch.ones(1)])
+for q in (p.cpu(), p.float(), p.to('cpu'), p.to(torch.float32), p.double(), p.long()):
+    print(q is p, q.data.dtype, q.batch_sizes)
+"""
+
+
+@pytest.mark.parametrize("program", [_PACKED_CONVERSIONS])
+def test_packed_sequence_conversions(program: str) -> None:
+    assert gd_output(program) == torch_output(program)
