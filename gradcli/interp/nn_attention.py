@@ -128,8 +128,30 @@ def _mha_forward(self: ModuleInstance, query: Tensor, key: Tensor, value: Tensor
     return out, weights
 
 
+def _mha_merge_masks(self: ModuleInstance, attn_mask: Any, key_padding_mask: Any,
+                     query: Tensor) -> tuple[Any, Any]:
+    """MultiheadAttention.merge_masks: the padding mask (type 1), the attention mask
+    viewed as 4-D (type 2), or their sum over (batch, heads, length, length)."""
+    merged, kind = key_padding_mask, None if key_padding_mask is None else 1
+    if attn_mask is not None:
+        batch, length = query.shape[0], query.shape[1]
+        heads = _get(self, "num_heads")
+        if attn_mask.ndim == 3:
+            merged = T["view"](attn_mask, batch, -1, length, length)
+        else:
+            merged = T["expand"](T["view"](attn_mask, 1, 1, length, length),
+                                 batch, heads, -1, -1)
+        kind = 2
+        if key_padding_mask is not None:
+            padding = T["expand"](T["view"](key_padding_mask, batch, 1, 1, length),
+                                  -1, heads, -1, -1)
+            merged = T["add"](merged, padding)
+    return merged, kind
+
+
 MULTIHEAD_ATTENTION = _layer("MultiheadAttention", "activation", {
-    "__init__": _mha_init, "_reset_parameters": _mha_reset, "forward": _mha_forward})
+    "__init__": _mha_init, "_reset_parameters": _mha_reset, "forward": _mha_forward,
+    "merge_masks": _mha_merge_masks})
 
 
 # -- torch.nn.attention: SDPBackend and sdpa_kernel ------------------------------------

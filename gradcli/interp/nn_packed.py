@@ -47,8 +47,7 @@ class PackedSequence(NamedTuple):
         if name == "is_cuda":
             return False
         if name in _CONVERSIONS:
-            return BoundMethod(obj, name, lambda p, *a, **k: p._replace(
-                data=T[name](p.data, *a, **k)))
+            return BoundMethod(obj, name, lambda p, *a, **k: _converted(p, name, a, k))
         if name == "is_pinned":
             return BoundMethod(obj, name, lambda p: False)
         raise GdRuntimeError(f"'PackedSequence' object has no attribute '{name}'",
@@ -56,7 +55,16 @@ class PackedSequence(NamedTuple):
 
 
 _CONVERSIONS = ("to", "cpu", "double", "float", "half", "long", "int", "short", "char",
-                "byte", "detach")
+                "byte")
+
+
+def _converted(p: PackedSequence, name: str, args: tuple[Any, ...],
+               kwargs: dict[str, Any]) -> PackedSequence:
+    """PackedSequence.to and the conversions built on it: `data` converted, the same
+    PackedSequence back when `data` comes back as it was (cpu() on the CPU: `to`)."""
+    data = T["to" if name == "cpu" else name](p.data, *args, **kwargs) \
+        if args or kwargs or name != "cpu" else p.data
+    return p if data is p.data else p._replace(data=data)
 
 
 def _invert(perm: Any) -> Any:
@@ -206,6 +214,14 @@ def unpad_sequence(padded_sequences: Tensor, lengths: Any,
             zip(T["unbind"](padded_sequences, 0), lens, strict=True)]
 
 
-FUNCTIONS = {"pack_padded_sequence": pack_padded_sequence,
+def invert_permutation(permutation: Any) -> Any:
+    """The inverse of a permutation of 0..n-1 (None stays None): arange scattered to it."""
+    if permutation is None:
+        return None
+    out = TORCH["empty_like"](permutation)
+    return T["scatter_"](out, 0, permutation, TORCH["arange"](permutation.shape[0]))
+
+
+FUNCTIONS = {"pack_padded_sequence": pack_padded_sequence, "invert_permutation": invert_permutation,
              "pad_packed_sequence": pad_packed_sequence, "pack_sequence": pack_sequence,
              "unpack_sequence": unpack_sequence, "unpad_sequence": unpad_sequence}

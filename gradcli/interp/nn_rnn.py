@@ -21,7 +21,7 @@ from gradcli.ad.ops.conv import recorded_as
 from gradcli.ad.tensor import Tensor
 from gradcli.errors import GdRuntimeError
 from gradcli.interp import nn_init
-from gradcli.interp.classes import _MISSING
+from gradcli.interp.classes import _MISSING, Property
 from gradcli.interp.nn_layers import _check_device, _get, _layer, _set
 from gradcli.interp.nn_module import ModuleInstance, make_parameter, parameters_of
 from gradcli.interp.nn_packed import PackedSequence
@@ -118,6 +118,7 @@ def _rnn_base_init(self: ModuleInstance, mode: str, input_size: Any, hidden_size
     real_hidden = proj_size if proj_size > 0 else hidden_size
     directions = 2 if bidirectional else 1
     empty = TORCH["empty"]
+    names: list[list[str]] = []
     for layer in range(num_layers):
         for direction in range(directions):
             layer_in = input_size if layer == 0 else real_hidden * directions
@@ -130,6 +131,9 @@ def _rnn_base_init(self: ModuleInstance, mode: str, input_size: Any, hidden_size
                 shapes.append((f"weight_hr_l{sfx}", (proj_size, hidden_size)))
             for name, shape in shapes:
                 self.set_attr(name, make_parameter(empty(shape, dtype=dtype)))
+            names.append([name for name, _ in shapes])
+    self.attrs["_all_weights"] = names
+    self.attrs["_flat_weights_names"] = [name for layer in names for name in layer]
     self.method("reset_parameters")()
 
 
@@ -182,11 +186,19 @@ def _check_hidden(hx: Tensor, expected: tuple[int, ...], what: str) -> None:
 
 
 def _check_input(self: ModuleInstance, input: Tensor) -> None:
+    _check_input_dtype(self, input)
+    _check_input_size(self, input)
+
+
+def _check_input_dtype(self: ModuleInstance, input: Tensor) -> None:
     w = _weight(self, "weight_ih_l0")
     if w is not None and input.array.dtype != w.array.dtype:
         a, b = dtype_value(input.array.dtype), dtype_value(w.array.dtype)
         raise _value_error(f"RNN input dtype ({a}) does not match weight dtype ({b}). "
                            f"Convert input: input.to({b}), or convert model: model.to({a})")
+
+
+def _check_input_size(self: ModuleInstance, input: Tensor) -> None:
     if _get(self, "input_size") != input.shape[-1]:
         raise GdRuntimeError("input.size(-1) must be equal to input_size. Expected "
                              f"{_get(self, 'input_size')}, got {input.shape[-1]}")
@@ -416,12 +428,80 @@ def _flatten_parameters(self: ModuleInstance) -> None:
     """PyTorch's cuDNN weight compaction: nothing to do on the CPU."""
 
 
+# -- RNNBase's helpers (nn/modules/rnn.py): the weights by layer, the shape checks ---------
+
+def _flat_weights(self: ModuleInstance) -> list[Any]:
+    return [_weight(self, name) for name in self.get_attr("_flat_weights_names")]
+
+
+def _all_weights(self: ModuleInstance) -> list[list[Any]]:
+    return [[self.get_attr(name) for name in layer] for layer in self.get_attr("_all_weights")]
+
+
+def _mini_batch(self: ModuleInstance, input: Tensor, batch_sizes: Any) -> int:
+    if batch_sizes is not None:
+        return int(batch_sizes.array.reshape(-1)[0])
+    return input.shape[0 if _get(self, "batch_first") else 1]
+
+
+def _expected_hidden(self: ModuleInstance, input: Tensor, batch_sizes: Any) -> tuple[int, ...]:
+    proj = _get(self, "proj_size")
+    return ((2 if _get(self, "bidirectional") else 1) * _get(self, "num_layers"),
+            _mini_batch(self, input, batch_sizes), proj if proj > 0 else _get(self, "hidden_size"))
+
+
+def _expected_cell(self: ModuleInstance, input: Tensor, batch_sizes: Any) -> tuple[int, ...]:
+    return ((2 if _get(self, "bidirectional") else 1) * _get(self, "num_layers"),
+            _mini_batch(self, input, batch_sizes), _get(self, "hidden_size"))
+
+
+def _check_input_method(self: ModuleInstance, input: Tensor, batch_sizes: Any) -> None:
+    _check_input_dtype(self, input)
+    want = 2 if batch_sizes is not None else 3
+    if input.ndim != want:
+        raise GdRuntimeError(f"input must have {want} dimensions, got {input.ndim}")
+    _check_input_size(self, input)
+
+
+def _check_hidden_size(self: ModuleInstance, hx: Tensor, expected: Any,
+                       msg: str = "Expected hidden size {}, got {}") -> None:
+    if tuple(hx.shape) != tuple(expected):
+        raise GdRuntimeError(msg.format(expected, list(hx.shape)))
+
+
+def _check_forward_args(self: ModuleInstance, input: Tensor, hidden: Any,
+                        batch_sizes: Any) -> None:
+    _check_input_method(self, input, batch_sizes)
+    if _get(self, "mode") != "LSTM":
+        _check_hidden_size(self, hidden, _expected_hidden(self, input, batch_sizes))
+        return
+    _check_hidden_size(self, hidden[0], _expected_hidden(self, input, batch_sizes),
+                       "Expected hidden[0] size {}, got {}")
+    _check_hidden_size(self, hidden[1], _expected_cell(self, input, batch_sizes),
+                       "Expected hidden[1] size {}, got {}")
+
+
+def _permute_hidden(self: ModuleInstance, hx: Any, permutation: Any) -> Any:
+    if permutation is None:
+        return hx
+    if _get(self, "mode") == "LSTM":
+        return tuple(T["index_select"](h, 1, permutation) for h in hx[:2])
+    return T["index_select"](hx, 1, permutation)
+
+
 _COMMON = {"forward": _rnn_forward, "reset_parameters": _reset_parameters,
-           "extra_repr": _rnn_extra, "flatten_parameters": _flatten_parameters}
+           "extra_repr": _rnn_extra, "flatten_parameters": _flatten_parameters,
+           "get_expected_hidden_size": _expected_hidden, "check_input": _check_input_method,
+           "check_hidden_size": _check_hidden_size, "check_forward_args": _check_forward_args,
+           "permute_hidden": _permute_hidden}
 # RNN, LSTM and GRU share nn.RNNBase (isinstance(m, nn.RNNBase)), which builds any mode.
 RNN_BASE = _layer("RNNBase", "rnn", {"__init__": _rnn_base_init, **_COMMON})
+RNN_BASE.attrs["all_weights"] = Property(_all_weights)
+RNN_BASE.attrs["_flat_weights"] = Property(_flat_weights)
+RNN_BASE.properties = True
 for _name, _init_fn in (("RNN", _rnn_init), ("LSTM", _lstm_init), ("GRU", _gru_init)):
-    _layer(_name, "rnn", {"__init__": _init_fn}, base=RNN_BASE)
+    _extra = {"get_expected_cell_size": _expected_cell} if _name == "LSTM" else {}
+    _layer(_name, "rnn", {"__init__": _init_fn, **_extra}, base=RNN_BASE)
 
 
 # -- the cells -----------------------------------------------------------------------------

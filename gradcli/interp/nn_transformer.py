@@ -143,22 +143,41 @@ def _ff_block(self: ModuleInstance, x: Tensor, drop: str) -> Tensor:
     return _get(self, drop)(_get(self, "linear2")(hidden))
 
 
+def _sa_block(self: ModuleInstance, x: Tensor, attn_mask: Any, key_padding_mask: Any,
+              is_causal: bool = False) -> Tensor:
+    return _attend(self, "self_attn", "dropout1", x, x, attn_mask, key_padding_mask,
+                   is_causal)
+
+
+def _mha_block(self: ModuleInstance, x: Tensor, mem: Tensor, attn_mask: Any,
+               key_padding_mask: Any, is_causal: bool = False) -> Tensor:
+    return _attend(self, "multihead_attn", "dropout2", x, mem, attn_mask, key_padding_mask,
+                   is_causal)
+
+
+def _encoder_ff_block(self: ModuleInstance, x: Tensor) -> Tensor:
+    return _ff_block(self, x, "dropout2")
+
+
+def _decoder_ff_block(self: ModuleInstance, x: Tensor) -> Tensor:
+    return _ff_block(self, x, "dropout3")
+
+
 def _encoder_layer_forward(self: ModuleInstance, src: Tensor, src_mask: Any = None,
                            src_key_padding_mask: Any = None,
                            is_causal: bool = False) -> Tensor:
+    """PyTorch's layer through its _sa_block and _ff_block (a subclass may override them)."""
     src_key_padding_mask = _mask(src_key_padding_mask, "src_key_padding_mask", src_mask,
                                  "src_mask", src)
     src_mask = _mask(src_mask, "src_mask", None, "", src, False)
     add, n1, n2 = T["add"], _get(self, "norm1"), _get(self, "norm2")
+    sa, ff = self.method("_sa_block"), self.method("_ff_block")
     x = src
     if _get(self, "norm_first"):
-        y = n1(x)
-        x = add(x, _attend(self, "self_attn", "dropout1", y, y, src_mask,
-                           src_key_padding_mask, is_causal))
-        return add(x, _ff_block(self, n2(x), "dropout2"))
-    x = n1(add(x, _attend(self, "self_attn", "dropout1", x, x, src_mask,
-                          src_key_padding_mask, is_causal)))
-    return n2(add(x, _ff_block(self, x, "dropout2")))
+        x = add(x, sa(n1(x), src_mask, src_key_padding_mask, is_causal=is_causal))
+        return add(x, ff(n2(x)))
+    x = n1(add(x, sa(x, src_mask, src_key_padding_mask, is_causal=is_causal)))
+    return n2(add(x, ff(x)))
 
 
 def _decoder_layer_forward(self: ModuleInstance, tgt: Tensor, memory: Tensor,
@@ -166,27 +185,27 @@ def _decoder_layer_forward(self: ModuleInstance, tgt: Tensor, memory: Tensor,
                            tgt_key_padding_mask: Any = None,
                            memory_key_padding_mask: Any = None, tgt_is_causal: bool = False,
                            memory_is_causal: bool = False) -> Tensor:
+    """PyTorch's layer through its _sa_block, _mha_block and _ff_block."""
     add = T["add"]
     n1, n2, n3 = (_get(self, f"norm{i}") for i in (1, 2, 3))
+    sa, mha, ff = (self.method(m) for m in ("_sa_block", "_mha_block", "_ff_block"))
     x = tgt
     if _get(self, "norm_first"):
-        y = n1(x)
-        x = add(x, _attend(self, "self_attn", "dropout1", y, y, tgt_mask,
-                           tgt_key_padding_mask, tgt_is_causal))
-        x = add(x, _attend(self, "multihead_attn", "dropout2", n2(x), memory, memory_mask,
-                           memory_key_padding_mask, memory_is_causal))
-        return add(x, _ff_block(self, n3(x), "dropout3"))
-    x = n1(add(x, _attend(self, "self_attn", "dropout1", x, x, tgt_mask,
-                          tgt_key_padding_mask, tgt_is_causal)))
-    x = n2(add(x, _attend(self, "multihead_attn", "dropout2", x, memory, memory_mask,
-                          memory_key_padding_mask, memory_is_causal)))
-    return n3(add(x, _ff_block(self, x, "dropout3")))
+        x = add(x, sa(n1(x), tgt_mask, tgt_key_padding_mask, tgt_is_causal))
+        x = add(x, mha(n2(x), memory, memory_mask, memory_key_padding_mask,
+                       memory_is_causal))
+        return add(x, ff(n3(x)))
+    x = n1(add(x, sa(x, tgt_mask, tgt_key_padding_mask, tgt_is_causal)))
+    x = n2(add(x, mha(x, memory, memory_mask, memory_key_padding_mask, memory_is_causal)))
+    return n3(add(x, ff(x)))
 
 
 ENCODER_LAYER = _layer("TransformerEncoderLayer", "transformer", {
-    "__init__": _encoder_layer_init, "forward": _encoder_layer_forward})
+    "__init__": _encoder_layer_init, "forward": _encoder_layer_forward,
+    "_sa_block": _sa_block, "_ff_block": _encoder_ff_block})
 DECODER_LAYER = _layer("TransformerDecoderLayer", "transformer", {
-    "__init__": _decoder_layer_init, "forward": _decoder_layer_forward})
+    "__init__": _decoder_layer_init, "forward": _decoder_layer_forward,
+    "_sa_block": _sa_block, "_mha_block": _mha_block, "_ff_block": _decoder_ff_block})
 
 
 # -- the stacks ----------------------------------------------------------------------------

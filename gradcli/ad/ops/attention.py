@@ -15,11 +15,16 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+
 from gradcli.ad.graph import Tensor
+from gradcli.ad.kernels.flash import flash_forward
 from gradcli.ad.kernels.messages import c_type_name
 from gradcli.ad.ops.conv import recorded_as
 from gradcli.ad.ops.creation import _as_tensor, dtypes_resolve, torch_error
 from gradcli.ad.ops.surface import SURFACE, expose
+from gradcli.ad.record import apply
+from gradcli.ad.registry import RULES
 from gradcli.ad.state import no_grad, warn
 
 #: The backends torch.nn.attention.sdpa_kernel allows ("MATH", "FLASH_ATTENTION", ...), or
@@ -56,7 +61,8 @@ def _safe_softmax(x: Tensor) -> Tensor:
 
 def _flash(q: Tensor, k: Tensor, v: Tensor, mask: Any, factor: float) -> Tensor:
     """The CPU flash kernel's arithmetic: s = q kᵀ · scale + mask, e = exp(s - rowmax),
-    out = (e v) / Σe (a row masked everywhere gives zeros)."""
+    out = (e v) / Σe (a row masked everywhere gives zeros), recorded for the gradient;
+    its values those the kernel rounds (kernels/flash.py)."""
     where, zeros_like = _op("torch.where"), _op("torch.zeros_like")
     s = _op("torch.mul")(_op("torch.matmul")(q, _op("Tensor.transpose")(k, -2, -1)), factor)
     if mask is not None:
@@ -70,7 +76,16 @@ def _flash(q: Tensor, k: Tensor, v: Tensor, mask: Any, factor: float) -> Tensor:
         empty = _op("torch.eq")(total, 0)
     total = where(empty, _op("torch.ones_like")(total), total)
     out = _op("torch.div")(_op("torch.matmul")(e, v), total)
-    return recorded_as(out, "ScaledDotProductFlashAttentionForCpuBackward0")
+    name = "ScaledDotProductFlashAttentionForCpuBackward0"
+    dt = q.array.dtype
+    if dt not in (np.float32, np.float64) or not (k.array.dtype == v.array.dtype == dt) \
+            or (mask is not None and mask.array.dtype != dt):
+        return recorded_as(out, name)
+    # the values as the kernel rounds them (kernels/flash.py), the formula's gradient
+    value = flash_forward(q.array, k.array, v.array, None if mask is None else mask.array,
+                          factor)
+    return apply(RULES["exact_value"], (out,), {"value": value, "base": out.array,
+                                                 "name": name})
 
 
 def _check_sdpa(q: Tensor, k: Tensor, v: Tensor, mask: Any) -> None:
