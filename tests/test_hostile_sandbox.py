@@ -557,7 +557,7 @@ ISOLATED: list[tuple[str, str, str]] = [
     ("func-globals", "def f():\n    pass\nf.__globals__['__builtins__']", r"__globals__"),
     ("lambda-globals", "(lambda: 0).__globals__", r"'__globals__' is not accessible"),
     ("builtin-self", "print.__self__", r"'__self__' is not accessible"),
-    ("builtin-fn", "print.fn", r"'function' object has no attribute 'fn'"),
+    ("builtin-fn", "print.fn", r"'builtin_function_or_method' object has no attribute 'fn'"),
     ("math-fn", "import math\nmath.sqrt.fn.__globals__", r"has no attribute 'fn'"),
     ("method-obj", "ones(2).sum.obj", r"has no attribute 'obj'"),
     ("method-fn", "'a'.upper.fn", r"has no attribute 'fn'"),
@@ -618,7 +618,8 @@ ISOLATED: list[tuple[str, str, str]] = [
     ("numpy-interface", "ones(2).numpy().__array_interface__", r"not accessible"),
     ("numpy-object-dtype", 'ones(2).numpy().sum(dtype="object")',
      r"cannot take a 'str' value"),
-    ("numpy-callback", "ones(2).numpy().sum(axis=print)", r"cannot take a 'function' value"),
+    ("numpy-callback", "ones(2).numpy().sum(axis=print)",
+     r"cannot take a 'builtin_function_or_method' value"),
     ("numpy-out-into-tensor", "x = ones(2, requires_grad=True)\nones(2).numpy().round(1, x)",
      r"Can't call numpy\(\) on Tensor that requires grad"),
     # out= writes only into an array the program holds (numpy's own error for a tensor)

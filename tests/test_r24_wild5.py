@@ -139,13 +139,13 @@ def test_numpy_padding_index_helpers_windows_testing_errstate() -> None:
 # (an index trick's key, errstate's call=, array2string's formatter, an assertion's
 # arguments), and an array method takes no object or text dtype by name.
 HOSTILE_NUMPY = [
-    ("np.mgrid[print]", "cannot take a 'function' value"),
-    ("np.errstate(call=print)", "cannot take a 'function' value"),
+    ("np.mgrid[print]", "cannot take a 'builtin_function_or_method' value"),
+    ("np.errstate(call=print)", "cannot take a 'builtin_function_or_method' value"),
     ("np.array2string(np.ones(2), formatter={'all': print})", "cannot take a 'dict' value"),
-    ("np.testing.assert_allclose(print, 1)", "cannot take a 'function' value"),
+    ("np.testing.assert_allclose(print, 1)", "cannot take a 'builtin_function_or_method' value"),
     ("np.ones(2).astype('O')", "cannot take a 'str' value"),
     ("np.ones(2).astype('U3')", "cannot take a 'str' value"),
-    ("np.ones(2).astype(len)", "cannot take a 'function' value"),
+    ("np.ones(2).astype(len)", "cannot take a 'builtin_function_or_method' value"),
 ]
 
 

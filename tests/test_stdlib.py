@@ -281,7 +281,8 @@ HOSTILE = [
      "formatter (a function numpy calls back) is not supported in gd"),
     ("import numpy as np\nnp.set_printoptions(override_repr=print)",
      "override_repr (a function numpy calls back) is not supported in gd"),
-    ("import numpy as np\nnp.array([print])", "a numpy array cannot take a 'function' value"),
+    ("import numpy as np\nnp.array([print])",
+     "a numpy array cannot take a 'builtin_function_or_method' value"),
     ("import numpy as np\nnp.array('abc')", "numpy arrays of dtype <U3 are not supported in gd"),
     ("import numpy as np\nnp.array([1], dtype='O')",
      "numpy arrays of dtype object are not supported in gd"),
@@ -317,7 +318,8 @@ HOSTILE = [
     # astype reaches only bool, integer and float arrays (it is not on the escape list)
     ("import numpy as np\nnp.ones(2).astype('O')", "cannot take a 'str' value"),
     ("import numpy as np\nnp.ones(2).astype('U3')", "cannot take a 'str' value"),
-    ("import numpy as np\nnp.ones(2).astype(print)", "cannot take a 'function' value"),
+    ("import numpy as np\nnp.ones(2).astype(print)",
+     "cannot take a 'builtin_function_or_method' value"),
 ]
 
 

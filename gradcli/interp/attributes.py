@@ -6,6 +6,7 @@ and names starting with an underscore are refused before any table is consulted.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -44,9 +45,7 @@ from gradcli.interp import (
     storage,
 )
 from gradcli.interp import custom_function as CF
-from gradcli.interp import distributions_subclass as DS
 from gradcli.interp.classes import OBJECT_ATTR_METHODS, BoundGdMethod, InstanceValue
-from gradcli.interp.distributions import Distribution
 from gradcli.interp.exceptions import CHAIN_ATTRIBUTES, ExceptionClass, ExceptionValue
 from gradcli.interp.saved_attrs import raw_saved_attribute, saved_attribute
 from gradcli.interp.values import (
@@ -500,10 +499,14 @@ def get_attribute(obj: Any, name: str) -> Any:
         if unsupported is not None:
             raise unsupported
     elif isinstance(obj, GdObject):
-        if DS.PATCHED and isinstance(obj, Distribution):  # Normal.mode = lambda self: ...
-            patched = DS.patched_attribute(obj, name)
-            if patched is not DS.MISSING:
-                return patched
+        DS = sys.modules.get("gradcli.interp.distributions_subclass")  # (loaded with the
+        if DS is not None and DS.PATCHED:  # distributions a program uses: not at start-up)
+            from gradcli.interp.distributions import Distribution
+
+            if isinstance(obj, Distribution):  # Normal.mode = lambda self: ...
+                patched = DS.patched_attribute(obj, name)
+                if patched is not DS.MISSING:
+                    return patched
         return obj.get_attr(name)
     raise GdRuntimeError(f"'{type_name(obj)}' object has no attribute '{name}'",
                          hint=did_you_mean(name, _names_of(obj)))

@@ -8,6 +8,7 @@ shows them again.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from gradcli.ad.identity import object_repr
@@ -199,8 +200,9 @@ def reset() -> None:
     enabled."""
     _Collector.enabled = True
     numpy_ns.reset()
-    from gradcli.interp import distributions_subclass
-    distributions_subclass.reset()
+    subclasses = sys.modules.get("gradcli.interp.distributions_subclass")
+    if subclasses is not None:  # (loaded with the distributions, when a program uses them)
+        subclasses.reset()
     if type(State.warned) in (_Silenced, _Always):
         State.warned = State.warned.shown
 
