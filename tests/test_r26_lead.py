@@ -7,7 +7,17 @@ from __future__ import annotations
 
 from pyrun import gd_output, torch_output
 
-TYPE_NAMES = """
+# Each attempt prints its value's type or the error's class and message.
+_ATTEMPT = """
+def attempt(label, f):
+    try:
+        r = f()
+        print(label, 'ok', type(r).__name__)
+    except Exception as e:
+        print(label, type(e).__name__, e)
+"""
+
+TYPE_NAMES = _ATTEMPT + """
 import argparse
 import collections
 import torch
@@ -22,13 +32,6 @@ values = {'grad_fn': y.grad_fn, 'size': x.shape, 'function': F.relu, 'builtin': 
           'generator': torch.Generator(), 'normal': torch.distributions.Normal(0., 1.),
           'finfo': torch.finfo(torch.float32), 'lambda': lambda a: a, 'none': None,
           'typed': x.detach().storage(), 'untyped': x.detach().untyped_storage()}
-
-def attempt(label, f):
-    try:
-        r = f()
-        print(label, 'ok', type(r).__name__)
-    except Exception as e:
-        print(label, type(e).__name__, e)
 
 for k, v in values.items():
     attempt(k + ' len', lambda: len(v))
@@ -75,7 +78,7 @@ def test_iterator_classes_and_storage_iteration() -> None:
     assert gd_output(ITERATORS) == torch_output(ITERATORS)
 
 
-ATTRIBUTES_AND_OPERANDS = """
+ATTRIBUTES_AND_OPERANDS = _ATTEMPT + """
 import argparse
 import collections
 import numpy as np
@@ -92,13 +95,6 @@ values = {'grad_fn': y.grad_fn, 'size': x.shape, 'function': F.relu, 'builtin': 
           'default': collections.defaultdict(int), 'deque': collections.deque(),
           'tensor_method': x.add, 'module_method': nn.Linear(2, 2).forward,
           'state': nn.Linear(1, 1).state_dict(), 'scalar': np.float32(1)}
-
-def attempt(label, f):
-    try:
-        r = f()
-        print(label, 'ok', type(r).__name__)
-    except Exception as e:
-        print(label, type(e).__name__, e)
 
 for k, v in values.items():
     if k != 'module_method':  # (PyTorch: the function's name for a missing attribute)

@@ -322,12 +322,7 @@ def _written(shape: tuple[int, ...], index: Any) -> np.ndarray | None:
     shape (None: an index this cannot place)."""
     if index is None:
         return np.ones(shape, bool)
-    mask = np.zeros(shape, bool)
-    try:
-        mask[index] = True
-    except (IndexError, ValueError, TypeError):
-        return None
-    return mask
+    return _placed(shape, index, True)
 
 
 def _through_expand(cur: Tensor, base: Tensor, written: np.ndarray) -> Tensor:
@@ -376,7 +371,9 @@ def _written_base(rule: Any, params: dict[str, Any], base: Tensor,
     return np.asarray(m.array) != 0
 
 
-def _placed(shape: tuple[int, ...], index: Any, written: np.ndarray) -> np.ndarray | None:
+def _placed(shape: tuple[int, ...], index: Any, written: Any) -> np.ndarray | None:
+    """A boolean mask of x's shape with `written` placed at x[index] (None: an index
+    this cannot place)."""
     mask = np.zeros(shape, bool)
     try:
         mask[index] = written
