@@ -144,3 +144,18 @@ print(y.grad_fn.name(), a.grad)
 def test_tensor_class_protocol_methods() -> None:
     # torch.Tensor.__rdiv__(a, 2) as a forum reproduction spells a / 2's reflection
     assert gd_output(TENSOR_CLASS_DUNDERS) == torch_output(TENSOR_CLASS_DUNDERS)
+
+
+RDIV_OF_A_TENSOR = """
+import torch
+a = torch.tensor((1, 2, 3))
+b = torch.tensor(2.0, dtype=torch.double, requires_grad=True)
+for r in (torch.Tensor.__rdiv__(a, b), a.__rtruediv__(b), a.__rdiv__(3), b / a):
+    print(r, r.dtype, type(r.grad_fn).__name__)
+"""
+
+
+def test_rdiv_is_reciprocal_times_other() -> None:
+    # PyTorch's Tensor.__rdiv__ is self.reciprocal() * other: a 0-d double does not
+    # promote the reciprocal's float32 (b / a, promoted, is float64)
+    assert gd_output(RDIV_OF_A_TENSOR) == torch_output(RDIV_OF_A_TENSOR)

@@ -70,6 +70,11 @@ def _binary(obj: Any, op: str, prefix: str) -> Callable[[Any, Any], Any] | None:
         from gradcli.ad.ops.tensor_math import rsub
 
         return rsub  # PyTorch's Tensor.__rsub__ is torch.rsub: RsubBackward0
+    if prefix == "r" and op == "truediv" and type(obj) is Tensor:
+        from gradcli.ad.ops import reciprocal
+
+        mul = BINARY["mul"]  # PyTorch's Tensor.__rtruediv__ (and __rdiv__) is
+        return lambda a, b: mul(reciprocal(a), b)  # self.reciprocal() * other: its dtype
     if prefix == "r":
         return lambda a, b: gd(b, a)
     return gd
