@@ -17,6 +17,17 @@ from gradcli.app import AppOptions, run
 from gradcli.errors import GdError
 from gradcli.source import Source
 
+#: A program's `show(name, f)`: f()'s value (a tensor as its list) or its error's class and
+#: first line, printed after the name (the trust tables' programs start with it).
+SHOW_PROGRAM = """
+def show(name, f):
+    try:
+        r = f()
+        print(name, r.tolist() if isinstance(r, torch.Tensor) else r)
+    except Exception as e:
+        print(name, '!ERR', type(e).__name__, (str(e).splitlines() or [''])[0])
+"""
+
 
 def gd_output(text: str) -> str:
     """What `gradcli run` prints for the program (a gd error appended as its message)."""

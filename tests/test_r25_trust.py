@@ -24,16 +24,8 @@ PyTorch, one program per class (each fails on the round-24 tree):
 from __future__ import annotations
 
 import pytest
+from pyrun import SHOW_PROGRAM as _SHOW
 from pyrun import gd_output, masked, torch_output
-
-_SHOW = """
-def show(name, f):
-    try:
-        r = f()
-        print(name, r.tolist() if isinstance(r, torch.Tensor) else r)
-    except Exception as e:
-        print(name, '!ERR', type(e).__name__, (str(e).splitlines() or [''])[0])
-"""
 
 PROGRAMS = {
     "expanded-inplace": _SHOW + """
